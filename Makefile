@@ -1,0 +1,105 @@
+# hotmem — top-level build (GNU make only).
+#
+#   make            build every binary into build/
+#   make check      install test deps (root: apt-get), build, run all tests under prove
+#   make run        the main job on the embedded default machine
+#   make bench      figures as ratios against references measured in the same run
+#   make install    DESTDIR= PREFIX= (binaries, unit files, man pages)
+#   make check SANITIZE=address,undefined   the same suite under ASan/UBSan
+#
+# Each component adds itself through its own fragment (engine/engine.mk,
+# fusefs/fusefs.mk, ...); this file only holds what they share.
+
+SHELL      := /bin/bash
+CC         ?= gcc
+CLANG      ?= clang
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SANITIZE   ?=
+V          ?= 0
+
+ifeq ($(SANITIZE),)
+BUILD      := build
+else
+BUILD      := build/san
+endif
+
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread -fno-strict-aliasing \
+	-Iengine
+LDFLAGS_COMMON := -pthread
+
+ifneq ($(SANITIZE),)
+CFLAGS_COMMON  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS_COMMON += -fsanitize=$(SANITIZE)
+endif
+
+CFLAGS  ?=
+LDFLAGS ?=
+ALL_CFLAGS  = $(CFLAGS_COMMON) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS_COMMON) $(LDFLAGS)
+
+# Components append to these.
+BINS         :=
+UNIT_TESTS   :=
+TEST_SCRIPTS :=
+BENCH_PROGS  :=
+INSTALL_BINS :=
+CLEAN_FILES  :=
+
+.PHONY: all check run bench install clean deps deps-run distclean fmt
+all:
+
+include engine/engine.mk
+include tests/tests.mk
+-include fusefs/fusefs.mk
+-include daemon/daemon.mk
+-include bpf/bpf.mk
+
+all: $(BINS) $(UNIT_TESTS) $(BENCH_PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(filter 1,$(V)),,@echo "  CC      $<";)$(CC) $(ALL_CFLAGS) $(CFLAGS_$(subst /,_,$(dir $<))) -MMD -MP -c $< -o $@
+
+# Dependencies: one idempotent script; apt-get as root, advice otherwise.
+deps:
+	@scripts/deps.sh check
+
+deps-run:
+	@scripts/deps.sh run
+
+PROVE ?= prove
+check: deps
+	@$(MAKE) --no-print-directory all
+	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) \
+		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE); \
+	$(PROVE) --exec '' --timer $(PROVE_FLAGS) $(UNIT_TESTS) $(TEST_SCRIPTS)
+
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh $(abspath $(BUILD))
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@HOTMEM_BUILD=$(abspath $(BUILD)) scripts/bench.sh $(BENCH_PROGS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/doc/hotmem $(DESTDIR)/etc/hotmem
+	$(if $(INSTALL_BINS),install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/bin/)
+	install -m 0644 $(wildcard unit-files/*.service) $(DESTDIR)$(PREFIX)/lib/systemd/system/ 2>/dev/null || true
+	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
+	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
+	install -m 0644 README.md CHANGELOG.md $(DESTDIR)$(PREFIX)/share/doc/hotmem/
+	$(if $(wildcard unit-files/*.conf),install -m 0644 $(wildcard unit-files/*.conf) $(DESTDIR)/etc/hotmem/)
+
+fmt:
+	clang-format -i $(wildcard engine/*.[ch] fusefs/*.[ch] daemon/*.[ch] bpf/*.[ch] tests/unit/*.c)
+
+clean:
+	rm -rf build $(CLEAN_FILES)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

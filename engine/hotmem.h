@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmem engine: the public API of libhotmem.a.
+ *
+ * The engine is an in-process model of the kernel's SPARSEMEM + memory
+ * hotplug core (mm/sparse.c, mm/sparse-vmemmap.c, mm/memory_hotplug.c,
+ * drivers/base/memory.c).  It knows nothing of FUSE, systemd or BPF: the
+ * filesystem, the daemon and the tracer sit on top of this header.
+ *
+ * Conventions: functions return 0 or a negative errno, exactly as the
+ * kernel function they model would; a failed operation leaves the machine
+ * as it was.  Sizes are bytes, pfns are 4 KiB page frame numbers.
+ *
+ * Locking: every entry point is thread-safe.  Hotplug operations serialise
+ * on the engine's device_hotplug_lock like the kernel's; readers
+ * (hotmem_block_info() and friends) never wait for a running operation, so
+ * a reader sees "going-offline" while an offline is in progress.
+ *
+ * Callbacks (hotmem_set_event_cb()) run synchronously in the thread that
+ * performs the operation, with engine locks held: they must not call back
+ * into the engine.
+ */
+#ifndef HOTMEM_H
+#define HOTMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* x86_64 numbers (DESIGN.md) */
+#define HM_PAGE_SHIFT		12
+#define HM_PAGE_SIZE		(1UL << HM_PAGE_SHIFT)
+#define HM_SECTION_SIZE_BITS	27
+#define HM_PAGES_PER_SECTION	(1UL << (HM_SECTION_SIZE_BITS - HM_PAGE_SHIFT))
+#define HM_SUBSECTION_SHIFT	21
+#define HM_PAGES_PER_SUBSECTION	(1UL << (HM_SUBSECTION_SHIFT - HM_PAGE_SHIFT))
+#define HM_SUBSECTIONS_PER_SECTION (HM_PAGES_PER_SECTION / HM_PAGES_PER_SUBSECTION)
+#define HM_PAGEBLOCK_ORDER	9
+#define HM_PAGEBLOCK_NR_PAGES	(1UL << HM_PAGEBLOCK_ORDER)
+#define HM_MAX_PAGE_ORDER	10
+#define HM_STRUCT_PAGE_SIZE	64
+#define HM_MAX_NUMNODES		64
+#define HM_MIN_BLOCK_SIZE	(128ULL << 20)
+#define HM_MAX_BLOCK_SIZE	(2ULL << 30)
+
+/* include/linux/mmzone.h zone order on x86_64 with ZONE_DEVICE */
+enum hm_zone_type {
+	HM_ZONE_DMA,
+	HM_ZONE_DMA32,
+	HM_ZONE_NORMAL,
+	HM_ZONE_MOVABLE,
+	HM_ZONE_DEVICE,
+	HM_MAX_NR_ZONES
+};
+
+/* include/linux/memory_hotplug.h MMOP_* */
+enum hm_online_type {
+	HM_MMOP_OFFLINE,
+	HM_MMOP_ONLINE,
+	HM_MMOP_ONLINE_KERNEL,
+	HM_MMOP_ONLINE_MOVABLE,
+};
+
+/* include/linux/memory.h: memory_block->state */
+enum hm_block_state {
+	HM_MEM_ONLINE = 1 << 0,
+	HM_MEM_GOING_OFFLINE = 1 << 1,
+	HM_MEM_OFFLINE = 1 << 2,
+	HM_MEM_GOING_ONLINE = 1 << 3,
+	HM_MEM_CANCEL_ONLINE = 1 << 4,
+	HM_MEM_CANCEL_OFFLINE = 1 << 5,
+	HM_MEM_PREPARE_ONLINE = 1 << 6,
+	HM_MEM_FINISH_OFFLINE = 1 << 7,
+};
+
+enum hm_online_policy {
+	HM_ONLINE_POLICY_CONTIG_ZONES,
+	HM_ONLINE_POLICY_AUTO_MOVABLE,
+};
+
+/* memory_hotplug.memmap_on_memory= : N, Y, force */
+enum hm_memmap_on_memory {
+	HM_MEMMAP_ON_MEMORY_DISABLE,
+	HM_MEMMAP_ON_MEMORY_ENABLE,
+	HM_MEMMAP_ON_MEMORY_FORCE,
+};
+
+/* add_memory() flags, include/linux/memory_hotplug.h */
+#define HM_MHP_NONE		0
+#define HM_MHP_MERGE_RESOURCE	(1U << 0)
+#define HM_MHP_MEMMAP_ON_MEMORY	(1U << 1)
+#define HM_MHP_NID_IS_MGID	(1U << 2)
+
+/* ------------------------------------------------------------------ */
+/* The machine                                                          */
+/* ------------------------------------------------------------------ */
+
+#define HM_MAX_BOOT_RANGES 32
+
+struct hm_boot_range {
+	uint64_t start, end;	/* [start, end) physical bytes */
+	int nid;
+};
+
+struct hotmem_config {
+	char name[64];			/* profile name, for status output */
+	uint64_t block_size;		/* memory_block_size_bytes() */
+	unsigned int max_physmem_bits;	/* 46 or 52 */
+	uint64_t maxmem;		/* highest hot-pluggable address + 1 */
+	int nr_possible_nodes;
+	int nr_boot_ranges;
+	struct hm_boot_range boot[HM_MAX_BOOT_RANGES];
+	bool arch_memory_probe;		/* CONFIG_ARCH_MEMORY_PROBE: sysfs probe */
+	bool memory_failure;		/* CONFIG_MEMORY_FAILURE: soft/hard_offline_page */
+	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */
+
+	/* kernel command line, by the kernel's names */
+	int memhp_default_online_type;	/* memhp_default_state= */
+	bool movable_node;		/* movable_node */
+	int memmap_on_memory;		/* memory_hotplug.memmap_on_memory= */
+	int online_policy;		/* memory_hotplug.online_policy= */
+	unsigned int auto_movable_ratio;	/* memory_hotplug.auto_movable_ratio= */
+	bool auto_movable_numa_aware;	/* memory_hotplug.auto_movable_numa_aware= */
+	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
+	char cmdline[1024];		/* as given, for /proc/cmdline */
+};
+
+/* The embedded default machine: no file needed. */
+void hotmem_config_default(struct hotmem_config *cfg);
+/* Built-in profiles: "default", "qemu-512m", "host-24g", "numa2"... */
+int hotmem_config_builtin(struct hotmem_config *cfg, const char *name);
+const char *const *hotmem_config_builtin_names(void);
+/*
+ * Parse a kernel command line into @cfg.  Unknown parameters are ignored
+ * as the kernel ignores them; a known parameter with a bad value is an
+ * error (-EINVAL) with @err naming it.
+ */
+int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
+				char *err, size_t errlen);
+/* Load a profile file ("key = value" lines, see docs/profile.md). */
+int hotmem_config_load(struct hotmem_config *cfg, const char *path,
+		       char *err, size_t errlen);
+int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
+			     char *err, size_t errlen);
+/* Check consistency (sizes, alignment, ranges); -EINVAL with a message. */
+int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
+			   size_t errlen);
+/* Parse "128M", "2G", "0x8000000", "4096" (kernel memparse()). */
+int hotmem_memparse(const char *s, uint64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* Life cycle                                                          */
+/* ------------------------------------------------------------------ */
+
+struct hotmem;
+
+/* Boot the machine: sparse_init(), memmap init, free boot memory. */
+int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out,
+		  char *err, size_t errlen);
+void hotmem_destroy(struct hotmem *hm);
+const struct hotmem_config *hotmem_get_config(const struct hotmem *hm);
+
+/* ------------------------------------------------------------------ */
+/* Events: uevents, log lines, trace steps                             */
+/* ------------------------------------------------------------------ */
+
+enum hm_event_type {
+	HM_EV_UEVENT,	/* a kobject uevent: action + devpath */
+	HM_EV_LOG,	/* a kernel log line (pr_info/pr_warn/pr_err) */
+	HM_EV_TRACE,	/* a step of the hotplug path (same as the USDT) */
+};
+
+enum hm_uevent_action {
+	HM_KOBJ_ADD,
+	HM_KOBJ_REMOVE,
+	HM_KOBJ_CHANGE,
+	HM_KOBJ_MOVE,
+	HM_KOBJ_ONLINE,
+	HM_KOBJ_OFFLINE,
+};
+
+struct hm_event {
+	enum hm_event_type type;
+	/* HM_EV_UEVENT */
+	enum hm_uevent_action action;
+	unsigned long block_id;		/* memoryN */
+	const char *devpath;		/* "/devices/system/memory/memoryN" */
+	/* HM_EV_LOG */
+	int level;			/* syslog level: 3 err, 4 warn, 6 info */
+	const char *msg;
+	/* HM_EV_TRACE: the USDT probe's name and its arguments */
+	const char *fn;
+	bool exit;			/* false: entry; true: return */
+	uint64_t start_pfn, nr_pages;
+	int nid, zid;			/* -1 when not applicable */
+	long extra;			/* e.g. memory_notify action */
+	int ret;			/* on exit */
+};
+
+typedef void (*hotmem_event_cb)(const struct hm_event *ev, void *arg);
+/* One subscriber slot per kind of consumer; returns a slot id >= 0. */
+int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg);
+void hotmem_unsubscribe(struct hotmem *hm, int slot);
+const char *hotmem_uevent_action_name(enum hm_uevent_action a);
+
+/* ------------------------------------------------------------------ */
+/* Hardware: add and remove physical memory                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * add_memory(): hot-add [start, start + size) on node @nid.  @mhp_flags
+ * HM_MHP_MEMMAP_ON_MEMORY asks for a self-hosted memmap where
+ * mhp_supports_memmap_on_memory() allows.  @group is a memory group id
+ * from hotmem_register_memory_group() or -1.  New blocks come up offline
+ * or are onlined per memhp_default_state / auto_online_blocks.
+ * Errors: -EINVAL (alignment, node), -EEXIST (overlap), -E2BIG (beyond
+ * MAX_PHYSMEM_BITS/maxmem), -ENOMEM (no memory for the memmap).
+ */
+int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+		      unsigned int mhp_flags, int group);
+/*
+ * remove_memory(): -EBUSY unless every block of the range is offline,
+ * -EINVAL when the range is not exactly what was added.
+ */
+int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size);
+/* offline_and_remove_memory(): offline every block then remove, or undo. */
+int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start,
+				     uint64_t size);
+/*
+ * Find a free, block-aligned physical range of @size at or above @min
+ * for a new DIMM (what firmware would assign). -ENOSPC if none.
+ */
+int hotmem_find_free_range(struct hotmem *hm, uint64_t size, uint64_t min,
+			   uint64_t *start);
+
+/* memory groups (virtio-mem / dax kmem), mm/memory_hotplug.c */
+int hotmem_register_static_memory_group(struct hotmem *hm, int nid,
+					unsigned long max_pages);
+int hotmem_register_dynamic_memory_group(struct hotmem *hm, int nid,
+					 unsigned long unit_pages);
+int hotmem_unregister_memory_group(struct hotmem *hm, int group);
+
+/* ------------------------------------------------------------------ */
+/* Memory blocks: what drivers/base/memory.c shows in sysfs            */
+/* ------------------------------------------------------------------ */
+
+struct hm_block_info {
+	unsigned long id;		/* memoryN */
+	uint64_t start;			/* physical start */
+	int state;			/* HM_MEM_ONLINE / GOING_OFFLINE / OFFLINE */
+	int nid;
+	int zone;			/* zone when online, -1 if none/offline */
+	int group;			/* memory group or -1 */
+	unsigned long nr_vmemmap_pages;	/* self-hosted memmap pages */
+	bool removable;
+	bool boot;			/* early (boot) memory */
+};
+
+/* Block size in bytes (block_size_bytes). */
+uint64_t hotmem_block_size(const struct hotmem *hm);
+int hotmem_block_info(struct hotmem *hm, unsigned long id,
+		      struct hm_block_info *info);
+/*
+ * Iterate present blocks in ascending id order: pass *id = 0 and
+ * first = true; returns 0 and sets *id, or -ENOENT at the end.
+ */
+int hotmem_block_next(struct hotmem *hm, unsigned long *id, bool first);
+unsigned long hotmem_nr_blocks(struct hotmem *hm);
+/* valid_zones_show(): "Normal Movable\n" etc., returns length. */
+int hotmem_block_valid_zones(struct hotmem *hm, unsigned long id, char *buf,
+			     size_t len);
+/* state_store(): online_type per mhp_online_type_from_str(). */
+int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type);
+/* online_store(): device_online()/device_offline(); same state is 0. */
+int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online);
+/* Online/offline several blocks; stops at the first failure, -errno. */
+int hotmem_online_blocks(struct hotmem *hm, unsigned long first,
+			 unsigned long nr, int online_type);
+
+/* The kernel's strings: "offline", "online", "online_kernel", "online_movable" */
+const char *hotmem_online_type_name(int online_type);
+/* mhp_online_type_from_str() with sysfs_streq(): -EINVAL if none. */
+int hotmem_online_type_from_str(const char *buf, size_t len);
+const char *hotmem_state_name(int state);	/* "online", "going-offline"... */
+const char *hotmem_zone_name(int zid);		/* "DMA", "Normal", "Movable"... */
+int hotmem_zone_from_name(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Parameters (/sys/module/memory_hotplug/parameters, auto_online_blocks) */
+/* ------------------------------------------------------------------ */
+
+int hotmem_get_auto_online(struct hotmem *hm);	/* an MMOP_* */
+int hotmem_set_auto_online(struct hotmem *hm, int online_type);
+int hotmem_get_online_policy(struct hotmem *hm);
+int hotmem_set_online_policy(struct hotmem *hm, int policy);
+const char *hotmem_online_policy_name(int policy);
+int hotmem_online_policy_from_str(const char *s);
+unsigned int hotmem_get_auto_movable_ratio(struct hotmem *hm);
+int hotmem_set_auto_movable_ratio(struct hotmem *hm, unsigned int ratio);
+bool hotmem_get_auto_movable_numa_aware(struct hotmem *hm);
+int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on);
+int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
+
+/* notifier-error-inject/memory/actions/<ACTION>/error */
+int hotmem_set_notifier_error(struct hotmem *hm, int action, int err);
+int hotmem_get_notifier_error(struct hotmem *hm, int action);
+
+/* ------------------------------------------------------------------ */
+/* Accounting (/proc/meminfo, /proc/zoneinfo, node meminfo)            */
+/* ------------------------------------------------------------------ */
+
+struct hm_zone_info {
+	int nid, zid;
+	bool populated;
+	unsigned long zone_start_pfn, spanned, present, present_early, managed;
+	unsigned long nr_free;		/* free pages in the buddy */
+	unsigned long free_area[HM_MAX_PAGE_ORDER + 1];	/* blocks per order */
+	unsigned long nr_isolate_pageblock;
+	unsigned long wmark_min, wmark_low, wmark_high;
+	unsigned long nr_alloc_movable, nr_alloc_unmovable;
+	unsigned long cma_pages;
+};
+
+struct hm_node_info {
+	int nid;
+	bool online, has_memory, has_normal_memory;
+	unsigned long node_start_pfn, spanned, present, managed, free;
+	unsigned long nr_blocks;
+	unsigned long hugepages_total, hugepages_free;
+};
+
+struct hm_meminfo {
+	unsigned long totalram_pages;	/* managed pages: MemTotal */
+	unsigned long free_pages;	/* MemFree */
+	unsigned long present_pages;
+	unsigned long reserved_pages;
+	unsigned long memmap_pages;	/* pages holding struct pages */
+	unsigned long memmap_on_memory_pages;	/* of those, self-hosted */
+	unsigned long hugetlb_pages;	/* 2 MiB pages in the hugetlb pool */
+	unsigned long hugetlb_free;
+	unsigned long hvo_saved_pages;	/* vmemmap pages freed by HVO */
+	unsigned long nr_alloc_movable, nr_alloc_unmovable;	/* workload */
+	unsigned long offline_pages;	/* present but offline (hot-added) */
+};
+
+int hotmem_nr_possible_nodes(const struct hotmem *hm);
+int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni);
+int hotmem_zone_info(struct hotmem *hm, int nid, int zid,
+		     struct hm_zone_info *zi);
+void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
+/* Engine metadata bytes (everything malloc'd, excluding emulated RAM). */
+size_t hotmem_metadata_bytes(struct hotmem *hm);
+/* Host bytes of emulated RAM actually resident (memfd pages touched). */
+size_t hotmem_ram_resident_bytes(struct hotmem *hm);
+
+/* ------------------------------------------------------------------ */
+/* Workload: allocations that make offline fail as on a real machine   */
+/* ------------------------------------------------------------------ */
+
+enum hm_alloc_type {
+	HM_ALLOC_MOVABLE,	/* user pages: migratable */
+	HM_ALLOC_UNMOVABLE,	/* kernel pages: pin their pageblock */
+};
+
+/*
+ * Allocate @nr order-0 pages on @nid (-1: any) of @type.  Movable pages
+ * may come from ZONE_MOVABLE; unmovable ones never do.  Returns the number
+ * allocated (may be fewer when memory runs out) or -errno.  Handles come
+ * back in @handles when non-NULL.
+ */
+long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
+			unsigned long *handles);
+/* Allocate at a given pfn's block if free (tests pin a specific block). */
+int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type,
+			 unsigned long *handle);
+int hotmem_free_page(struct hotmem *hm, unsigned long handle);
+/* Free every workload page; returns how many. */
+unsigned long hotmem_free_all(struct hotmem *hm);
+/* Where a handle lives now (it moves when migrated). */
+int hotmem_handle_pfn(struct hotmem *hm, unsigned long handle, uint64_t *pfn);
+/* Write/read a page's content through the direct map (tests migration). */
+int hotmem_page_write(struct hotmem *hm, unsigned long handle, const void *buf,
+		      size_t len);
+int hotmem_page_read(struct hotmem *hm, unsigned long handle, void *buf,
+		     size_t len);
+
+/* HugeTLB pool: 2 MiB pages; with hugetlb_free_vmemmap, vmemmap optimised. */
+long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr);
+long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr);
+
+/* ------------------------------------------------------------------ */
+/* Fault injection (tests, fuzzing)                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Fail the @nth (1-based) engine allocation from now with ENOMEM; 0
+ * disables.  hotmem_alloc_calls() counts allocation sites passed.
+ */
+void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth);
+unsigned long hotmem_alloc_calls(struct hotmem *hm);
+
+/* ------------------------------------------------------------------ */
+/* Introspection for tests                                             */
+/* ------------------------------------------------------------------ */
+
+/* Check every invariant; 0 or -EUCLEAN with @err saying which broke. */
+int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
+/* Raw page access for tests: flags word of pfn's struct page. */
+int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
+/* Bit numbers in the flags word (page-flags.h subset). */
+#define HM_PG_reserved		0
+#define HM_PG_buddy		1
+#define HM_PG_vmemmap_self_hosted 2
+#define HM_PG_offline		3
+#define HM_PG_movable		4
+#define HM_PG_head		5
+#define HM_PG_hugetlb		6
+#define HM_PG_isolated		7
+/* Pointer to the struct page of @pfn in the vmemmap window (tests). */
+void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn);
+/* Pointer to the direct map of physical address @phys (tests). */
+void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys);
+/* Is a section present/online; is its vmemmap PMD-mapped (huge)? */
+int hotmem_section_state(struct hotmem *hm, unsigned long section_nr,
+			 bool *present, bool *online, bool *huge_vmemmap,
+			 bool *early);
+/* One-paragraph summary of the machine (make run, hotmemctl status). */
+int hotmem_summary(struct hotmem *hm, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOTMEM_H */
