@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd configuration files and options.
+ *
+ * libinih tells the handler nothing of line numbers, so the reader below
+ * counts lines itself: the handler always runs right after the reader
+ * returned the line it is called for.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+#define CFG_SECTION "hotmemd"
+
+const struct hmd_config_key hmd_config_keys[] = {
+	{ "policy", "policy", false,
+	  "offline|online|online_kernel|online_movable|auto-movable" },
+	{ "auto_movable_ratio", "auto-movable-ratio", false,
+	  "N (percent of kernel early memory, default 301) or kernel" },
+	{ "auto_movable_numa_aware", "auto-movable-numa-aware", false,
+	  "yes|no|kernel (default yes)" },
+	{ "memory_groups", "memory-groups", false,
+	  "none|contiguous: guess static memory groups (default none)" },
+	{ "retry_max", "retry-max", false, "retries on EBUSY/EAGAIN (default 5)" },
+	{ "retry_initial_ms", "retry-initial-ms", false, "first backoff (default 10)" },
+	{ "retry_max_ms", "retry-max-ms", false, "backoff cap (default 1000)" },
+	{ "dry_run", "dry-run", true, "print decisions, write nothing" },
+	{ "netlink", "netlink", true, "listen on the uevent netlink socket (default yes)" },
+	{ "uevent_socket", "uevent-socket", false, "PATH of a SOCK_DGRAM uevent socket" },
+	{ "uevent_source", "uevent-source", false,
+	  "auto|kernel|any: accept netlink uevents from userspace senders" },
+	{ "sysroot", "sysroot", false, "DIR holding sys/ and proc/ (default /)" },
+	{ "state_dir", "state-dir", false, "where boot blocks are remembered (default /run/hotmemd)" },
+	{ "boot_blocks", "boot-blocks", false, "auto or a list like 0-23,32-199" },
+	{ "log_level", "log-level", false, "err|warning|notice|info|debug" },
+	{ "log_target", "log-target", false, "auto|journal|stderr" },
+	{ NULL, NULL, false, NULL },
+};
+
+void hmd_config_defaults(struct hmd_config *cfg)
+{
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->policy = HMD_POL_AUTO_MOVABLE;
+	for (i = 0; i < HMD_MAX_NODES; i++)
+		cfg->node_policy[i] = HMD_POL_INHERIT;
+	cfg->ratio = 301;
+	cfg->numa_aware = HMD_YES;
+	cfg->groups = HMD_GROUPS_NONE;
+	cfg->retry_max = 5;
+	cfg->retry_initial_ms = 10;
+	cfg->retry_max_ms = 1000;
+	cfg->netlink = true;
+	cfg->uevent_source = HMD_SRC_AUTO;
+	cfg->log_level = LOG_INFO;
+	cfg->log_target = HMD_LOG_AUTO;
+	strcpy(cfg->sysroot, "/");
+	strcpy(cfg->state_dir, "/run/hotmemd");
+	strcpy(cfg->boot_blocks, "auto");
+}
+
+int hmd_parse_bool(const char *s)
+{
+	static const char *const yes[] = { "1", "yes", "y", "true", "on", NULL };
+	static const char *const no[] = { "0", "no", "n", "false", "off", NULL };
+	int i;
+
+	for (i = 0; yes[i]; i++)
+		if (!strcasecmp(s, yes[i]))
+			return 1;
+	for (i = 0; no[i]; i++)
+		if (!strcasecmp(s, no[i]))
+			return 0;
+	return -1;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (errno || *end || *out > max)
+		return -1;
+	return 0;
+}
+
+static int set_path(char *dst, size_t len, const char *value, bool absolute,
+		    char *err, size_t errlen)
+{
+	if (strlen(value) >= len)
+		return fail(err, errlen, "path too long");
+	if (absolute && *value && *value != '/')
+		return fail(err, errlen, "'%s' is not an absolute path", value);
+	strcpy(dst, value);
+	return 0;
+}
+
+/* "auto" or "0-23,32-199": checked here, used by the block scanner. */
+static int check_block_list(const char *s)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (!strcmp(s, "auto"))
+		return 0;
+	while (*s) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				return -1;
+			b = strtoul(s, &end, 10);
+		}
+		if (b < a)
+			return -1;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return -1;
+		s = end;
+	}
+	return 0;
+}
+
+static int lookup(const char *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static int set_enum(int *dst, const char *value, const char *const *names,
+		    int n, char *err, size_t errlen)
+{
+	int v = lookup(value, names, n);
+
+	if (v < 0)
+		return fail(err, errlen, "invalid value '%s'", value);
+	*dst = v;
+	return 0;
+}
+
+static int set_uint(unsigned int *dst, const char *value, unsigned long max,
+		    char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (parse_uint(value, max, &v))
+		return fail(err, errlen, "'%s' is not a number 0..%lu", value, max);
+	*dst = v;
+	return 0;
+}
+
+static int set_bool(bool *dst, const char *value, char *err, size_t errlen)
+{
+	int b = hmd_parse_bool(value);
+
+	if (b < 0)
+		return fail(err, errlen, "'%s' is not a boolean", value);
+	*dst = b;
+	return 0;
+}
+
+static int set_policy(int *dst, const char *value, char *err, size_t errlen)
+{
+	int p = hmd_policy_from_str(value);
+
+	if (p < 0)
+		return fail(err, errlen, "unknown policy '%s'", value);
+	*dst = p;
+	return 0;
+}
+
+static int set_ratio(struct hmd_config *cfg, const char *value, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (!strcmp(value, "kernel")) {
+		cfg->ratio = -1;
+		return 0;
+	}
+	/* the kernel's parameter is an unsigned int; keep ratio*pages sane */
+	if (parse_uint(value, 100000, &v))
+		return fail(err, errlen, "'%s' is not a ratio 0..100000 or 'kernel'", value);
+	cfg->ratio = v;
+	return 0;
+}
+
+static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t errlen)
+{
+	int b;
+
+	if (!strcmp(value, "kernel")) {
+		cfg->numa_aware = HMD_FROM_KERNEL;
+		return 0;
+	}
+	b = hmd_parse_bool(value);
+	if (b < 0)
+		return fail(err, errlen, "'%s' is not yes, no or kernel", value);
+	cfg->numa_aware = b;
+	return 0;
+}
+
+static int set_main_key(struct hmd_config *cfg, const char *key,
+			const char *value, char *err, size_t errlen)
+{
+	static const char *const groups[] = { "none", "contiguous" };
+	static const char *const sources[] = { "auto", "kernel", "any" };
+	static const char *const targets[] = { "auto", "journal", "stderr" };
+	static const char *const levels[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
+	};
+
+	if (!strcmp(key, "policy"))
+		return set_policy(&cfg->policy, value, err, errlen);
+	if (!strcmp(key, "auto_movable_ratio"))
+		return set_ratio(cfg, value, err, errlen);
+	if (!strcmp(key, "auto_movable_numa_aware"))
+		return set_numa(cfg, value, err, errlen);
+	if (!strcmp(key, "memory_groups"))
+		return set_enum(&cfg->groups, value, groups, 2, err, errlen);
+	if (!strcmp(key, "retry_max"))
+		return set_uint(&cfg->retry_max, value, 100, err, errlen);
+	if (!strcmp(key, "retry_initial_ms"))
+		return set_uint(&cfg->retry_initial_ms, value, 60000, err, errlen);
+	if (!strcmp(key, "retry_max_ms"))
+		return set_uint(&cfg->retry_max_ms, value, 600000, err, errlen);
+	if (!strcmp(key, "dry_run"))
+		return set_bool(&cfg->dry_run, value, err, errlen);
+	if (!strcmp(key, "netlink"))
+		return set_bool(&cfg->netlink, value, err, errlen);
+	if (!strcmp(key, "uevent_source"))
+		return set_enum(&cfg->uevent_source, value, sources, 3, err, errlen);
+	if (!strcmp(key, "log_level"))
+		return set_enum(&cfg->log_level, value, levels, 8, err, errlen);
+	if (!strcmp(key, "log_target"))
+		return set_enum(&cfg->log_target, value, targets, 3, err, errlen);
+	if (!strcmp(key, "sysroot"))
+		return set_path(cfg->sysroot, sizeof(cfg->sysroot), *value ? value : "/",
+				true, err, errlen);
+	if (!strcmp(key, "uevent_socket"))
+		return set_path(cfg->uevent_socket, sizeof(cfg->uevent_socket), value,
+				true, err, errlen);
+	if (!strcmp(key, "state_dir"))
+		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true,
+				err, errlen);
+	if (!strcmp(key, "boot_blocks")) {
+		if (check_block_list(value))
+			return fail(err, errlen, "'%s' is not auto or a list like 0-23,32-199",
+				    value);
+		return set_path(cfg->boot_blocks, sizeof(cfg->boot_blocks), value, false,
+				err, errlen);
+	}
+	return fail(err, errlen, "unknown key '%s'", key);
+}
+
+/* "node3" -> 3; -1 if not a node section */
+static int node_section(const char *section)
+{
+	unsigned long nid;
+
+	if (strncmp(section, "node", 4))
+		return -1;
+	if (parse_uint(section + 4, HMD_MAX_NODES - 1, &nid))
+		return -1;
+	return nid;
+}
+
+int hmd_config_set(struct hmd_config *cfg, const char *section,
+		   const char *key, const char *value, char *err, size_t errlen)
+{
+	int nid;
+
+	if (!section || !*section || !strcmp(section, CFG_SECTION))
+		return set_main_key(cfg, key, value, err, errlen);
+	nid = node_section(section);
+	if (nid < 0)
+		return fail(err, errlen, "unknown section [%s] (want [%s] or [node0]..[node%d])",
+			    section, CFG_SECTION, HMD_MAX_NODES - 1);
+	if (strcmp(key, "policy"))
+		return fail(err, errlen, "unknown key '%s' in [%s] (only policy)", key, section);
+	if (!strcmp(value, "inherit")) {
+		cfg->node_policy[nid] = HMD_POL_INHERIT;
+		return 0;
+	}
+	return set_policy(&cfg->node_policy[nid], value, err, errlen);
+}
+
+/* One file being parsed. */
+struct parse_state {
+	struct hmd_config *cfg;
+	const char *file;
+	FILE *f;
+	int line;		/* lines the reader returned so far */
+	int last_err_line;
+	int nerr;
+	char *err;
+	size_t errlen;
+};
+
+static void add_error(struct parse_state *ps, int line, const char *reason)
+{
+	size_t n = strlen(ps->err);
+
+	ps->nerr++;
+	ps->last_err_line = line;
+	snprintf(ps->err + n, ps->errlen - n, "%s:%d: %s\n", ps->file, line, reason);
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse_state *ps = stream;
+	size_t len;
+	int c;
+
+	if (!fgets(str, num, ps->f))
+		return NULL;
+	ps->line++;
+	len = strlen(str);
+	if (len && str[len - 1] != '\n' && !feof(ps->f)) {
+		/* libinih would read the rest as a line of its own */
+		while ((c = fgetc(ps->f)) != EOF && c != '\n')
+			;
+		add_error(ps, ps->line, "line too long");
+		strcpy(str, "\n");
+	}
+	return str;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct parse_state *ps = user;
+	char reason[256];
+
+	if (hmd_config_set(ps->cfg, section, name, value, reason, sizeof(reason))) {
+		add_error(ps, ps->line, reason);
+		return 0;
+	}
+	return 1;
+}
+
+static int parse_file(struct hmd_config *cfg, const char *path, bool must_exist,
+		      char *err, size_t errlen)
+{
+	struct parse_state ps = {
+		.cfg = cfg, .file = path, .err = err, .errlen = errlen,
+	};
+	int r;
+
+	ps.f = fopen(path, "re");
+	if (!ps.f) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		snprintf(err + strlen(err), errlen - strlen(err), "%s: %s\n", path,
+			 strerror(errno));
+		return -1;
+	}
+	r = ini_parse_stream(reader, &ps, handler, &ps);
+	fclose(ps.f);
+	/* a syntax error never reaches the handler */
+	if (r > 0 && r != ps.last_err_line && !ps.nerr)
+		add_error(&ps, r, "syntax error (want key = value or [section])");
+	return (r || ps.nerr) ? -1 : 0;
+}
+
+static int conf_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".conf");
+}
+
+static int parse_dropins(struct hmd_config *cfg, const char *path, char *err,
+			 size_t errlen)
+{
+	char dir[HMD_PATH_MAX + 8], file[2 * HMD_PATH_MAX + 16];
+	struct dirent **list;
+	int i, n, r = 0;
+
+	snprintf(dir, sizeof(dir), "%s.d", path);
+	n = scandir(dir, &list, conf_filter, alphasort);
+	if (n < 0)
+		return 0;	/* no drop-in directory */
+	for (i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "%s/%s", dir, list[i]->d_name);
+		if (parse_file(cfg, file, true, err, errlen))
+			r = -1;
+		free(list[i]);
+	}
+	free(list);
+	return r;
+}
+
+static int apply_cli(struct hmd_config *cfg, const struct hmd_cli *cli,
+		     char *err, size_t errlen)
+{
+	char section[16], reason[256];
+	const char *key, *dot;
+	int i, r = 0;
+	size_t n;
+
+	for (i = 0; cli && i < cli->n; i++) {
+		key = cli->key[i];
+		section[0] = '\0';
+		dot = strchr(key, '.');
+		if (dot && (size_t)(dot - key) < sizeof(section)) {
+			memcpy(section, key, dot - key);
+			section[dot - key] = '\0';
+			key = dot + 1;
+		}
+		if (hmd_config_set(cfg, section, key, cli->value[i], reason, sizeof(reason))) {
+			n = strlen(err);
+			snprintf(err + n, errlen - n, "command line: %s: %s\n", cli->key[i],
+				 reason);
+			r = -1;
+		}
+	}
+	return r;
+}
+
+int hmd_config_load(struct hmd_config *cfg, const char *path, bool must_exist,
+		    const struct hmd_cli *cli, char *err, size_t errlen)
+{
+	int r = 0;
+
+	err[0] = '\0';
+	hmd_config_defaults(cfg);
+	if (parse_file(cfg, path, must_exist, err, errlen))
+		r = -1;
+	if (parse_dropins(cfg, path, err, errlen))
+		r = -1;
+	if (apply_cli(cfg, cli, err, errlen))
+		r = -1;
+	if (!r && cfg->retry_initial_ms > cfg->retry_max_ms) {
+		snprintf(err, errlen, "%s: retry_initial_ms %u > retry_max_ms %u\n", path,
+			 cfg->retry_initial_ms, cfg->retry_max_ms);
+		r = -1;
+	}
+	return r;
+}
+
+void hmd_config_dump(const struct hmd_config *cfg, FILE *f)
+{
+	static const char *const groups[] = { "none", "contiguous" };
+	static const char *const sources[] = { "auto", "kernel", "any" };
+	static const char *const targets[] = { "auto", "journal", "stderr" };
+	static const char *const levels[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
+	};
+	static const char *const tri[] = { "no", "yes", "kernel" };
+	int i;
+
+	fprintf(f, "[%s]\n", CFG_SECTION);
+	fprintf(f, "policy = %s\n", hmd_policy_name(cfg->policy));
+	if (cfg->ratio < 0)
+		fprintf(f, "auto_movable_ratio = kernel\n");
+	else
+		fprintf(f, "auto_movable_ratio = %d\n", cfg->ratio);
+	fprintf(f, "auto_movable_numa_aware = %s\n", tri[cfg->numa_aware]);
+	fprintf(f, "memory_groups = %s\n", groups[cfg->groups]);
+	fprintf(f, "retry_max = %u\n", cfg->retry_max);
+	fprintf(f, "retry_initial_ms = %u\n", cfg->retry_initial_ms);
+	fprintf(f, "retry_max_ms = %u\n", cfg->retry_max_ms);
+	fprintf(f, "dry_run = %s\n", cfg->dry_run ? "yes" : "no");
+	fprintf(f, "netlink = %s\n", cfg->netlink ? "yes" : "no");
+	fprintf(f, "uevent_socket = %s\n", cfg->uevent_socket);
+	fprintf(f, "uevent_source = %s\n", sources[cfg->uevent_source]);
+	fprintf(f, "sysroot = %s\n", cfg->sysroot);
+	fprintf(f, "state_dir = %s\n", cfg->state_dir);
+	fprintf(f, "boot_blocks = %s\n", cfg->boot_blocks);
+	fprintf(f, "log_level = %s\n", levels[cfg->log_level]);
+	fprintf(f, "log_target = %s\n", targets[cfg->log_target]);
+	for (i = 0; i < HMD_MAX_NODES; i++)
+		if (cfg->node_policy[i] != HMD_POL_INHERIT)
+			fprintf(f, "\n[node%d]\npolicy = %s\n", i,
+				hmd_policy_name(cfg->node_policy[i]));
+}

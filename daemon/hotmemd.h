@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hotmemd: the daemon context and what its parts share.
+ *
+ * All mutable state lives in one struct hmd; there are no other globals.
+ */
+#ifndef HOTMEMD_H
+#define HOTMEMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "policy.h"
+
+#define HMD_VERSION "0.1.0"
+
+/* journal MESSAGE_IDs (see docs/hotmemd.md) */
+#define HMD_MSGID_ONLINED	"1fb1aa1c0c5646be95c18410f99485e0"
+#define HMD_MSGID_GAVE_UP	"bbf5584ce61e4bab8f30c732359d9032"
+#define HMD_MSGID_DECISION	"5360a4bc7e3147138c8c7c564af5e988"
+#define HMD_MSGID_READY		"3e6c30daee1340bc9d705416c1a14bbc"
+#define HMD_MSGID_RELOADED	"e57f0d39782e4522a4debdaa8f3aff96"
+#define HMD_MSGID_BAD_CONFIG	"d23b7fae516f4e908eb76760a4358d8f"
+#define HMD_MSGID_RETRY		"11d3f845fdf74c53822d813104a3680c"
+#define HMD_MSGID_SKIPPED	"fd17d5268fcf483182c4dbbaa1a64324"
+
+/* What the daemon knows of one memory block; indexed by block id. */
+struct hmd_block {
+	bool present;
+	bool online;
+	bool boot;		/* boot memory: counts as kernel early */
+	bool failed;		/* gave up; retried only by a new ADD or rescan */
+	signed char zone;	/* enum hmd_zone when online */
+	short nid;
+	unsigned short attempts;
+	sd_event_source *retry;	/* pending backoff timer */
+};
+
+struct hmd;
+
+/*
+ * Writes "online_movable\n" etc. to memoryN/state; returns 0 or -errno.
+ * Pluggable so that unit tests can inject EBUSY, EAGAIN, EINVAL.
+ */
+typedef int (*hmd_write_fn)(struct hmd *d, unsigned long block, const char *val);
+
+struct hmd {
+	struct hmd_config cfg;
+	struct hmd_cli cli;
+	const char *config_path;
+	bool config_explicit;
+	bool oneshot;
+
+	/* the sysroot */
+	int memdir_fd;		/* DIR/sys/devices/system/memory */
+	char zoneinfo_path[HMD_PATH_MAX + 32];
+	char params_path[HMD_PATH_MAX + 64];
+	unsigned long block_size;
+	unsigned long block_pages;
+
+	/* the blocks and the zone accounting (see blocks.c) */
+	struct hmd_block *blk;
+	unsigned long nblk;
+	int nr_nodes;
+	long kernel_offset[HMD_MAX_NODES];
+	long movable_offset[HMD_MAX_NODES];
+	struct hmd_policy_ctx pc;
+
+	/* counters for STATUS= */
+	unsigned long n_onlined;	/* by us, since start */
+	unsigned long n_failed;		/* give-ups */
+
+	/* event loop */
+	sd_event *ev;
+	sd_event_source *nl_src, *unix_src, *wd_src, *status_src;
+	int nl_fd, unix_fd;
+	uint64_t watchdog_usec;
+	bool ready;
+
+	/* logging */
+	bool journal;
+
+	hmd_write_fn write_state;
+	void *test_data;
+};
+
+/* log.c */
+void hmd_log_setup(struct hmd *d);
+void hmd_log(struct hmd *d, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* block < 0, zone NULL, policy NULL, err 0: field left out */
+void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block,
+		const char *zone, const char *policy, int err, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+/* sysfs.c: reading the sysroot */
+int hmd_sysfs_open(struct hmd *d);
+void hmd_sysfs_close(struct hmd *d);
+int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len);
+int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
+int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
+int hmd_block_read_node(struct hmd *d, unsigned long id);
+int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val);
+
+struct hmd_zoneinfo {
+	int nr_nodes;
+	unsigned long kernel_present[HMD_MAX_NODES];
+	unsigned long movable_present[HMD_MAX_NODES];
+	unsigned long cma[HMD_MAX_NODES];
+};
+int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi);
+int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len);
+
+/* blocks.c: the model, decisions, writes */
+int hmd_coldplug(struct hmd *d, bool online_offline);
+void hmd_blocks_free(struct hmd *d);
+void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
+void hmd_apply_config(struct hmd *d);
+void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);
+void hmd_status_text(struct hmd *d, char *buf, size_t len);
+void hmd_status_changed(struct hmd *d);
+unsigned long hmd_count_pending(struct hmd *d);
+
+/* uevent.c */
+struct hmd_uevent {
+	char action[16];
+	unsigned long block;
+	unsigned long long seqnum;
+};
+int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev);
+int hmd_uevent_open_netlink(struct hmd *d);
+int hmd_uevent_open_unix(struct hmd *d);
+void hmd_uevent_close(struct hmd *d);
+
+#endif

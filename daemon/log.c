@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd logging: structured journal entries when stderr is the journal
+ * (systemd sets JOURNAL_STREAM to its device:inode), readable stderr lines
+ * otherwise, e.g. in tests and on a terminal.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <systemd/sd-journal.h>
+
+#include "hotmemd.h"
+
+static bool stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st))
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void hmd_log_setup(struct hmd *d)
+{
+	switch (d->cfg.log_target) {
+	case HMD_LOG_JOURNAL:
+		d->journal = true;
+		break;
+	case HMD_LOG_STDERR:
+		d->journal = false;
+		break;
+	default:
+		d->journal = stderr_is_journal();
+	}
+}
+
+static const char *prio_name(int prio)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"
+	};
+
+	return (prio >= 0 && prio <= LOG_DEBUG) ? names[prio] : "?";
+}
+
+/* Build "FIELD=value" into buf and point an iovec at it. */
+static void field(struct iovec *iov, int *n, char *buf, size_t len,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void field(struct iovec *iov, int *n, char *buf, size_t len,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	iov[*n].iov_base = buf;
+	iov[*n].iov_len = (size_t)r < len ? (size_t)r : len - 1;
+	(*n)++;
+}
+
+static void to_journal(int prio, const char *msgid, long block, const char *zone,
+		       const char *policy, int err, const char *msg)
+{
+	char f[8][320];
+	struct iovec iov[8];
+	int n = 0;
+
+	field(iov, &n, f[n], sizeof(f[0]), "MESSAGE=%s", msg);
+	field(iov, &n, f[n], sizeof(f[0]), "PRIORITY=%d", prio);
+	field(iov, &n, f[n], sizeof(f[0]), "SYSLOG_IDENTIFIER=hotmemd");
+	if (msgid)
+		field(iov, &n, f[n], sizeof(f[0]), "MESSAGE_ID=%s", msgid);
+	if (block >= 0)
+		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_BLOCK=memory%ld", block);
+	if (zone)
+		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_ZONE=%s", zone);
+	if (policy)
+		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_POLICY=%s", policy);
+	if (err)
+		field(iov, &n, f[n], sizeof(f[0]), "ERRNO=%d", err);
+	sd_journal_sendv(iov, n);
+}
+
+/* One line: "hotmemd: info: memory32: ... [zone=Movable policy=... errno=EBUSY]" */
+static void to_stderr(int prio, long block, const char *zone, const char *policy,
+		      int err, const char *msg)
+{
+	char extra[160] = "";
+	size_t n = 0;
+
+	if (zone)
+		n += snprintf(extra + n, sizeof(extra) - n, " zone=%s", zone);
+	if (policy && n < sizeof(extra))
+		n += snprintf(extra + n, sizeof(extra) - n, " policy=%s", policy);
+	if (err && n < sizeof(extra))
+		snprintf(extra + n, sizeof(extra) - n, " errno=%s(%d)",
+			 strerrorname_np(err) ?: "?", err);
+	if (block >= 0)
+		fprintf(stderr, "hotmemd: %s: memory%ld: %s%s%s%s\n", prio_name(prio), block,
+			msg, *extra ? " [" : "", *extra ? extra + 1 : "", *extra ? "]" : "");
+	else
+		fprintf(stderr, "hotmemd: %s: %s%s%s%s\n", prio_name(prio), msg,
+			*extra ? " [" : "", *extra ? extra + 1 : "", *extra ? "]" : "");
+}
+
+static void vlog_ev(struct hmd *d, int prio, const char *msgid, long block,
+		    const char *zone, const char *policy, int err,
+		    const char *fmt, va_list ap)
+{
+	char msg[512];
+	int saved = errno;
+
+	if (prio > d->cfg.log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (d->journal)
+		to_journal(prio, msgid, block, zone, policy, err, msg);
+	else
+		to_stderr(prio, block, zone, policy, err, msg);
+	errno = saved;
+}
+
+void hmd_log(struct hmd *d, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_ev(d, prio, NULL, -1, NULL, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block,
+		const char *zone, const char *policy, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_ev(d, prio, msgid, block, zone, policy, err, fmt, ap);
+	va_end(ap);
+}

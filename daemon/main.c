@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: options, the sd-event loop, and the systemd protocol
+ * (READY=1 after coldplug, STATUS=, WATCHDOG=1, RELOADING=1 on SIGHUP).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "hotmemd.h"
+
+#define EXIT_CONFIG 78		/* EX_CONFIG: systemd shows "CONFIG" */
+
+enum {
+	OPT_CHECK = 256,
+	OPT_ONESHOT,
+	OPT_NODE_POLICY,
+	OPT_VERSION,
+	OPT_KEY_BASE = 512,
+};
+
+struct args {
+	const char *config;
+	bool config_explicit;
+	bool check;
+	bool oneshot;
+};
+
+static void usage(FILE *f)
+{
+	const struct hmd_config_key *k;
+
+	fprintf(f,
+		"Usage: hotmemd [OPTIONS]\n"
+		"Online hot-added memory blocks by policy (see hotmemd(8)).\n\n"
+		"  -c, --config=FILE        configuration (default %s,\n"
+		"                           drop-ins in FILE.d/*.conf)\n"
+		"      --check-config       validate the configuration, print it, exit\n"
+		"      --oneshot            coldplug once and exit (no event loop)\n"
+		"      --node-policy=N=POL  policy for node N ([nodeN] policy=)\n"
+		"  -h, --help               this text\n"
+		"      --version            print the version\n\n"
+		"Every configuration key is an option too:\n", HMD_DEFAULT_CONFIG);
+	for (k = hmd_config_keys; k->name; k++)
+		fprintf(f, "      --%s%s\n          %s\n", k->option,
+			k->is_bool ? "[=BOOL]" : "=VALUE", k->help);
+}
+
+static int cli_add(struct hmd_cli *cli, const char *key, const char *value)
+{
+	if (cli->n >= HMD_CLI_MAX) {
+		fprintf(stderr, "hotmemd: too many options\n");
+		return -1;
+	}
+	cli->key[cli->n] = key;
+	cli->value[cli->n] = value;
+	cli->n++;
+	return 0;
+}
+
+static int add_node_policy(struct hmd_cli *cli, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *end;
+	long nid;
+
+	nid = strtol(arg, &end, 10);
+	if (!eq || end != eq || end == arg || nid < 0 || nid >= HMD_MAX_NODES) {
+		fprintf(stderr, "hotmemd: --node-policy wants N=POLICY, got '%s'\n", arg);
+		return -1;
+	}
+	if (cli->n >= HMD_CLI_MAX)
+		return cli_add(cli, "", "");
+	snprintf(cli->keybuf[cli->n], sizeof(cli->keybuf[0]), "node%ld.policy", nid);
+	return cli_add(cli, cli->keybuf[cli->n], eq + 1);
+}
+
+static int parse_args(int argc, char **argv, struct args *a, struct hmd_cli *cli)
+{
+	static struct option opts[64] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "oneshot", no_argument, NULL, OPT_ONESHOT },
+		{ "node-policy", required_argument, NULL, OPT_NODE_POLICY },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+	};
+	const struct hmd_config_key *k;
+	int i, n = 6, c;
+
+	for (i = 0, k = hmd_config_keys; k->name && n < 63; i++, k++, n++) {
+		opts[n].name = k->option;
+		opts[n].has_arg = k->is_bool ? optional_argument : required_argument;
+		opts[n].flag = NULL;
+		opts[n].val = OPT_KEY_BASE + i;
+	}
+	memset(&opts[n], 0, sizeof(opts[n]));
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			a->config = optarg;
+			a->config_explicit = true;
+			break;
+		case OPT_CHECK:
+			a->check = true;
+			break;
+		case OPT_ONESHOT:
+			a->oneshot = true;
+			break;
+		case OPT_NODE_POLICY:
+			if (add_node_policy(cli, optarg))
+				return -1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("hotmemd %s\n", HMD_VERSION);
+			exit(0);
+		default:
+			if (c < OPT_KEY_BASE) {
+				usage(stderr);
+				return -1;
+			}
+			k = &hmd_config_keys[c - OPT_KEY_BASE];
+			if (cli_add(cli, k->name, optarg ? optarg : "yes"))
+				return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hotmemd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- systemd notification ---------------------------------------------- */
+
+static void notify_status(struct hmd *d, const char *extra)
+{
+	char status[256];
+
+	hmd_status_text(d, status, sizeof(status));
+	sd_notifyf(0, "%sSTATUS=%s", extra ? extra : "", status);
+}
+
+static int on_status(sd_event_source *s, void *userdata)
+{
+	struct hmd *d = userdata;
+
+	if (d->ready)
+		notify_status(d, NULL);
+	return 0;
+}
+
+static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hmd *d = userdata;
+
+	sd_notify(0, "WATCHDOG=1");
+	sd_event_source_set_time_relative(s, d->watchdog_usec / 2);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+static int setup_watchdog(struct hmd *d)
+{
+	int r = sd_watchdog_enabled(0, &d->watchdog_usec);
+
+	if (r <= 0)
+		return r;
+	sd_notify(0, "WATCHDOG=1");
+	return sd_event_add_time_relative(d->ev, &d->wd_src, CLOCK_MONOTONIC,
+					  d->watchdog_usec / 2, 0, on_watchdog, d);
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+static void log_config_errors(struct hmd *d, const char *err)
+{
+	const char *p = err, *nl;
+
+	while (*p) {
+		nl = strchrnul(p, '\n');
+		hmd_log_ev(d, LOG_ERR, HMD_MSGID_BAD_CONFIG, -1, NULL, NULL, 0, "%.*s",
+			   (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+/* Keys bound to open sockets and descriptors: only a restart changes them. */
+static void keep_restart_keys(struct hmd *d, struct hmd_config *n)
+{
+	if (strcmp(n->sysroot, d->cfg.sysroot) ||
+	    strcmp(n->uevent_socket, d->cfg.uevent_socket) ||
+	    n->netlink != d->cfg.netlink || strcmp(n->state_dir, d->cfg.state_dir))
+		hmd_log(d, LOG_WARNING,
+			"sysroot, uevent_socket, netlink and state_dir change only on restart");
+	strcpy(n->sysroot, d->cfg.sysroot);
+	strcpy(n->uevent_socket, d->cfg.uevent_socket);
+	strcpy(n->state_dir, d->cfg.state_dir);
+	n->netlink = d->cfg.netlink;
+}
+
+static void reload(struct hmd *d)
+{
+	struct hmd_config *n = malloc(sizeof(*n));
+	char err[HMD_ERR_MAX];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	if (!n) {
+		hmd_log(d, LOG_ERR, "reload: out of memory, keeping the configuration");
+		goto out;
+	}
+	if (hmd_config_load(n, d->config_path, d->config_explicit, &d->cli, err, sizeof(err))) {
+		log_config_errors(d, err);
+		hmd_log_ev(d, LOG_ERR, HMD_MSGID_BAD_CONFIG, -1, NULL, NULL, 0,
+			   "reload refused: keeping the running configuration");
+		goto out;
+	}
+	keep_restart_keys(d, n);
+	d->cfg = *n;
+	hmd_log_setup(d);
+	hmd_coldplug(d, false);
+	hmd_log_ev(d, LOG_INFO, HMD_MSGID_RELOADED, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
+		   "configuration reloaded");
+out:
+	free(n);
+	notify_status(d, "READY=1\n");
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct hmd *d = userdata;
+
+	if (si->ssi_signo == SIGHUP) {
+		reload(d);
+		return 0;
+	}
+	hmd_log(d, LOG_INFO, "signal %d: exiting", (int)si->ssi_signo);
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+static int setup_loop(struct hmd *d)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	sigset_t mask;
+	unsigned int i;
+	int r;
+
+	r = sd_event_new(&d->ev);
+	if (r < 0)
+		return r;
+	sigemptyset(&mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		r = sd_event_add_signal(d->ev, NULL, sigs[i], on_signal, d);
+		if (r < 0)
+			return r;
+	}
+	r = sd_event_add_defer(d->ev, &d->status_src, on_status, d);
+	if (r < 0)
+		return r;
+	return sd_event_source_set_enabled(d->status_src, SD_EVENT_OFF);
+}
+
+/* Listen before the coldplug scan, so no block falls between the two. */
+static int setup_sources(struct hmd *d)
+{
+	int r;
+
+	if (d->cfg.netlink) {
+		r = hmd_uevent_open_netlink(d);
+		if (r < 0) {
+			hmd_log(d, LOG_ERR, "uevent netlink socket: %s", strerror(-r));
+			return r;
+		}
+	}
+	if (d->cfg.uevent_socket[0]) {
+		r = hmd_uevent_open_unix(d);
+		if (r < 0) {
+			hmd_log(d, LOG_ERR, "uevent socket %s: %s", d->cfg.uevent_socket,
+				strerror(-r));
+			return r;
+		}
+	}
+	if (!d->cfg.netlink && !d->cfg.uevent_socket[0] && !d->oneshot)
+		hmd_log(d, LOG_WARNING, "no uevent source: only coldplug and SIGHUP rescans");
+	return 0;
+}
+
+static int run_oneshot(struct hmd *d)
+{
+	int r;
+
+	r = hmd_coldplug(d, true);
+	while (!r && hmd_count_pending(d))
+		r = sd_event_run(d->ev, UINT64_MAX) < 0 ? -1 : 0;
+	return r ? 1 : (d->n_failed ? 2 : 0);
+}
+
+static int run_daemon(struct hmd *d)
+{
+	int r;
+
+	r = setup_sources(d);
+	if (r < 0)
+		return 1;
+	r = hmd_coldplug(d, true);
+	if (r < 0) {
+		hmd_log(d, LOG_ERR, "coldplug scan failed: %s", strerror(-r));
+		return 1;
+	}
+	r = setup_watchdog(d);
+	if (r < 0)
+		hmd_log(d, LOG_WARNING, "watchdog: %s", strerror(-r));
+	d->ready = true;
+	hmd_log_ev(d, LOG_INFO, HMD_MSGID_READY, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
+		   "ready: sysroot %s%s%s", d->cfg.sysroot, d->cfg.dry_run ? ", dry run" : "",
+		   d->watchdog_usec ? ", watchdog on" : "");
+	notify_status(d, "READY=1\n");
+	r = sd_event_loop(d->ev);
+	if (r < 0)
+		hmd_log(d, LOG_ERR, "event loop: %s", strerror(-r));
+	return r < 0 ? 1 : 0;
+}
+
+static int check_config(const struct hmd_config *cfg, int r, const char *err)
+{
+	if (r) {
+		fputs(err, stderr);
+		fprintf(stderr, "hotmemd: configuration invalid\n");
+		return 1;
+	}
+	hmd_config_dump(cfg, stdout);
+	fprintf(stderr, "hotmemd: configuration OK\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hmd d = { .memdir_fd = -1, .nl_fd = -1, .unix_fd = -1 };
+	struct args a = { .config = HMD_DEFAULT_CONFIG };
+	char err[HMD_ERR_MAX];
+	int r;
+
+	if (parse_args(argc, argv, &a, &d.cli))
+		return 2;
+	d.config_path = a.config;
+	d.config_explicit = a.config_explicit;
+	d.oneshot = a.oneshot;
+	d.write_state = hmd_write_state_sysfs;
+	r = hmd_config_load(&d.cfg, a.config, a.config_explicit, &d.cli, err, sizeof(err));
+	if (a.check)
+		return check_config(&d.cfg, r, err);
+	if (r) {
+		fputs(err, stderr);
+		return EXIT_CONFIG;
+	}
+	hmd_log_setup(&d);
+	r = setup_loop(&d);
+	if (r < 0) {
+		hmd_log(&d, LOG_ERR, "event loop setup: %s", strerror(-r));
+		return 1;
+	}
+	if (hmd_sysfs_open(&d)) {
+		r = 1;
+		goto out;
+	}
+	r = d.oneshot ? run_oneshot(&d) : run_daemon(&d);
+out:
+	hmd_uevent_close(&d);
+	hmd_blocks_free(&d);
+	hmd_sysfs_close(&d);
+	sd_event_source_disable_unref(d.wd_src);
+	sd_event_source_disable_unref(d.status_src);
+	sd_event_unref(d.ev);
+	return r;
+}

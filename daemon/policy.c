@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd policy decisions.  See policy.h; the kernel references are to
+ * mm/memory_hotplug.c of Linux 6.12.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy.h"
+
+static const char *const policy_names[HMD_POL__MAX] = {
+	[HMD_POL_OFFLINE] = "offline",
+	[HMD_POL_ONLINE] = "online",
+	[HMD_POL_ONLINE_KERNEL] = "online_kernel",
+	[HMD_POL_ONLINE_MOVABLE] = "online_movable",
+	[HMD_POL_AUTO_MOVABLE] = "auto-movable",
+};
+
+static const char *const zone_names[HMD_ZONE__MAX] = {
+	[HMD_ZONE_DMA] = "DMA",
+	[HMD_ZONE_DMA32] = "DMA32",
+	[HMD_ZONE_NORMAL] = "Normal",
+	[HMD_ZONE_MOVABLE] = "Movable",
+	[HMD_ZONE_DEVICE] = "Device",
+};
+
+const char *hmd_policy_name(int policy)
+{
+	if (policy == HMD_POL_INHERIT)
+		return "inherit";
+	if (policy < 0 || policy >= HMD_POL__MAX)
+		return "?";
+	return policy_names[policy];
+}
+
+int hmd_policy_from_str(const char *s)
+{
+	int i;
+
+	for (i = 0; i < HMD_POL__MAX; i++)
+		if (!strcmp(s, policy_names[i]))
+			return i;
+	/* the kernel spells it "auto-movable"; accept the C spelling too */
+	if (!strcmp(s, "auto_movable"))
+		return HMD_POL_AUTO_MOVABLE;
+	return -1;
+}
+
+const char *hmd_zone_name(int zone)
+{
+	if (zone < 0 || zone >= HMD_ZONE__MAX)
+		return "none";
+	return zone_names[zone];
+}
+
+int hmd_zone_from_name(const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < HMD_ZONE__MAX; i++)
+		if (strlen(zone_names[i]) == len && !strncmp(s, zone_names[i], len))
+			return i;
+	return HMD_ZONE_NONE;
+}
+
+const char *hmd_action_state(enum hmd_action act)
+{
+	switch (act) {
+	case HMD_ACT_ONLINE:
+		return "online";
+	case HMD_ACT_ONLINE_KERNEL:
+		return "online_kernel";
+	case HMD_ACT_ONLINE_MOVABLE:
+		return "online_movable";
+	case HMD_ACT_NONE:
+		break;
+	}
+	return "none";
+}
+
+bool hmd_zone_is_kernel(int zone)
+{
+	return zone != HMD_ZONE_MOVABLE && zone != HMD_ZONE_DEVICE;
+}
+
+unsigned int hmd_parse_valid_zones(const char *s, int *first)
+{
+	unsigned int mask = 0;
+	size_t len;
+	int z;
+
+	*first = HMD_ZONE_NONE;
+	for (;;) {
+		s += strspn(s, " \t\n");
+		len = strcspn(s, " \t\n");
+		if (!len)
+			break;
+		z = hmd_zone_from_name(s, len);
+		if (z != HMD_ZONE_NONE) {
+			if (!mask)
+				*first = z;
+			mask |= 1u << z;
+		}
+		s += len;
+	}
+	return mask;
+}
+
+void hmd_policy_total(const struct hmd_policy_ctx *pc, struct hmd_node_stats *st)
+{
+	int i;
+
+	st->kernel_early_pages = 0;
+	st->movable_pages = 0;
+	for (i = 0; i < pc->nr_nodes && i < HMD_MAX_NODES; i++) {
+		st->kernel_early_pages += pc->node[i].kernel_early_pages;
+		st->movable_pages += pc->node[i].movable_pages;
+	}
+}
+
+/*
+ * auto_movable_can_online_movable(): would onlining nr_pages more to
+ * ZONE_MOVABLE keep MOVABLE <= ratio% of KERNEL_EARLY, on one node or
+ * (nid == HMD_NUMA_NO_NODE) on the whole machine?  Without dynamic memory
+ * groups (virtio-mem) the group terms of the kernel function are zero.
+ */
+bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc,
+					 int nid, unsigned long nr_pages)
+{
+	struct hmd_node_stats st = { 0, 0 };
+	unsigned long long limit;
+
+	if (nid == HMD_NUMA_NO_NODE)
+		hmd_policy_total(pc, &st);
+	else if (nid >= 0 && nid < pc->nr_nodes && nid < HMD_MAX_NODES)
+		st = pc->node[nid];
+
+	/* 64-bit arithmetic like the kernel's unsigned long on x86_64 */
+	limit = (unsigned long long)pc->ratio * st.kernel_early_pages / 100;
+	return (unsigned long long)st.movable_pages + nr_pages <= limit;
+}
+
+/* default_kernel_zone_for_pfn(): the kernel zone valid_zones offers. */
+static int kernel_zone_of(const struct hmd_block_req *req)
+{
+	int z;
+
+	for (z = 0; z < HMD_ZONE__MAX; z++)
+		if ((req->valid_zones & (1u << z)) && hmd_zone_is_kernel(z))
+			return z;
+	return HMD_ZONE_NORMAL;
+}
+
+static bool zone_allowed(const struct hmd_block_req *req, int zone)
+{
+	/* valid_zones unreadable: let the kernel judge */
+	return !req->valid_zones || (req->valid_zones & (1u << zone));
+}
+
+static void set_kernel(const struct hmd_block_req *req, struct hmd_decision *d)
+{
+	d->action = HMD_ACT_ONLINE_KERNEL;
+	d->zone = kernel_zone_of(req);
+}
+
+static void set_movable(struct hmd_decision *d)
+{
+	d->action = HMD_ACT_ONLINE_MOVABLE;
+	d->zone = HMD_ZONE_MOVABLE;
+}
+
+static void explain_ratio(const struct hmd_policy_ctx *pc, int nid,
+			  unsigned long nr_pages, const char *verdict,
+			  struct hmd_decision *d)
+{
+	struct hmd_node_stats st = { 0, 0 };
+	char where[24] = "all nodes";
+
+	if (nid == HMD_NUMA_NO_NODE)
+		hmd_policy_total(pc, &st);
+	else if (nid >= 0 && nid < HMD_MAX_NODES) {
+		st = pc->node[nid];
+		snprintf(where, sizeof(where), "node%d", nid);
+	}
+	snprintf(d->reason, sizeof(d->reason),
+		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu",
+		 where, st.movable_pages, nr_pages, verdict, pc->ratio,
+		 st.kernel_early_pages);
+}
+
+/* auto_movable_zone_for_pfn() for one block, or a static group. */
+static void decide_auto_movable(const struct hmd_policy_ctx *pc,
+				const struct hmd_block_req *req,
+				struct hmd_decision *d)
+{
+	const struct hmd_group *g = req->group;
+	unsigned long nr_pages = req->nr_pages;
+
+	if (!pc->ratio) {
+		set_kernel(req, d);
+		snprintf(d->reason, sizeof(d->reason), "auto-movable: ratio 0");
+		return;
+	}
+	if (g) {
+		/* If anything is !MOVABLE online the rest !MOVABLE. */
+		if (g->present_kernel_pages) {
+			set_kernel(req, d);
+			snprintf(d->reason, sizeof(d->reason),
+				 "auto-movable: group already has %lu kernel pages",
+				 g->present_kernel_pages);
+			return;
+		}
+		/*
+		 * Online MOVABLE if we could currently online all remaining
+		 * parts of the group MOVABLE.
+		 */
+		nr_pages = g->max_pages > g->present_movable_pages ?
+			   g->max_pages - g->present_movable_pages : nr_pages;
+	}
+	if (!hmd_auto_movable_can_online_movable(pc, HMD_NUMA_NO_NODE, nr_pages)) {
+		set_kernel(req, d);
+		explain_ratio(pc, HMD_NUMA_NO_NODE, nr_pages, "exceeds", d);
+		return;
+	}
+	if (pc->numa_aware &&
+	    !hmd_auto_movable_can_online_movable(pc, req->nid, nr_pages)) {
+		set_kernel(req, d);
+		explain_ratio(pc, req->nid, nr_pages, "exceeds", d);
+		return;
+	}
+	set_movable(d);
+	explain_ratio(pc, pc->numa_aware ? req->nid : HMD_NUMA_NO_NODE,
+		      nr_pages, "within", d);
+}
+
+/*
+ * The kernel refuses a zone valid_zones does not list (EINVAL); so do we,
+ * before writing.  auto-movable falls back to the kernel zone, as the
+ * kernel's own zone_for_pfn_range() never returns a zone it cannot use.
+ */
+static void check_allowed(int policy, const struct hmd_block_req *req,
+			  struct hmd_decision *d)
+{
+	size_t n = strlen(d->reason);
+
+	if (d->action == HMD_ACT_NONE || d->action == HMD_ACT_ONLINE ||
+	    zone_allowed(req, d->zone))
+		return;
+	if (policy == HMD_POL_AUTO_MOVABLE && d->action == HMD_ACT_ONLINE_MOVABLE) {
+		set_kernel(req, d);
+		snprintf(d->reason + n, sizeof(d->reason) - n,
+			 "; Movable not in valid_zones, kernel zone instead");
+		if (zone_allowed(req, d->zone))
+			return;
+	}
+	snprintf(d->reason + n, sizeof(d->reason) - n, "; %s not in valid_zones",
+		 hmd_zone_name(d->zone));
+	d->action = HMD_ACT_NONE;
+}
+
+void hmd_decide(int policy, const struct hmd_policy_ctx *pc,
+		const struct hmd_block_req *req, struct hmd_decision *d)
+{
+	d->action = HMD_ACT_NONE;
+	d->zone = HMD_ZONE_NONE;
+	d->reason[0] = '\0';
+
+	switch (policy) {
+	case HMD_POL_OFFLINE:
+		snprintf(d->reason, sizeof(d->reason), "policy offline: observe only");
+		return;
+	case HMD_POL_ONLINE:
+		d->action = HMD_ACT_ONLINE;
+		d->zone = req->default_zone;
+		snprintf(d->reason, sizeof(d->reason), "policy online: kernel default zone");
+		return;
+	case HMD_POL_ONLINE_KERNEL:
+		set_kernel(req, d);
+		snprintf(d->reason, sizeof(d->reason), "policy online_kernel");
+		break;
+	case HMD_POL_ONLINE_MOVABLE:
+		set_movable(d);
+		snprintf(d->reason, sizeof(d->reason), "policy online_movable");
+		break;
+	case HMD_POL_AUTO_MOVABLE:
+		decide_auto_movable(pc, req, d);
+		break;
+	default:
+		snprintf(d->reason, sizeof(d->reason), "unknown policy %d", policy);
+		return;
+	}
+	check_allowed(policy, req, d);
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: reading and writing the sysroot.  Paths are relative to an
+ * O_PATH descriptor of DIR/sys/devices/system/memory, so a block costs one
+ * openat() per attribute, on sysfs, hotmemfs and plain files alike.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hotmemd.h"
+
+static void join(char *dst, size_t len, const char *root, const char *rel)
+{
+	/* "/" + "sys/..." must not become "//sys/..." in messages */
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n == 1 && root[0] == '/')
+		n = 0;
+	snprintf(dst, len, "%.*s/%s", (int)n, root, rel);
+}
+
+int hmd_sysfs_open(struct hmd *d)
+{
+	char path[HMD_PATH_MAX + 64], buf[64];
+	char *end;
+
+	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/memory");
+	join(d->zoneinfo_path, sizeof(d->zoneinfo_path), d->cfg.sysroot, "proc/zoneinfo");
+	join(d->params_path, sizeof(d->params_path), d->cfg.sysroot,
+	     "sys/module/memory_hotplug/parameters");
+	d->memdir_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d->memdir_fd < 0) {
+		hmd_log(d, 3, "cannot open %s: %m", path);
+		return -errno;
+	}
+	if (hmd_read_attr(d->memdir_fd, "block_size_bytes", buf, sizeof(buf)) < 0) {
+		hmd_log(d, 3, "cannot read %s/block_size_bytes: %m", path);
+		return -errno;
+	}
+	d->block_size = strtoul(buf, &end, 16);
+	/* 4 KiB pages (x86_64); the kernel allows 128 MiB .. 2 GiB blocks */
+	if (end == buf || d->block_size < 4096 || d->block_size % 4096) {
+		hmd_log(d, 3, "%s/block_size_bytes: bad value '%s'", path, buf);
+		return -EINVAL;
+	}
+	d->block_pages = d->block_size / 4096;
+	return 0;
+}
+
+void hmd_sysfs_close(struct hmd *d)
+{
+	if (d->memdir_fd >= 0)
+		close(d->memdir_fd);
+	d->memdir_fd = -1;
+}
+
+/* Read a small attribute, strip the trailing newline; returns length. */
+int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, len - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return n;
+}
+
+int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint)
+{
+	char path[48], buf[32];
+
+	snprintf(path, sizeof(path), "memory%lu/state", id);
+	if (hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf)) < 0)
+		return -errno;
+	/*
+	 * The kernel shows online, offline or going-offline; a plain-file
+	 * sysroot keeps what was written ("online_movable"), which then is
+	 * the only record of the zone: valid_zones there never changes.
+	 */
+	*online = !strncmp(buf, "online", 6);
+	if (hint)
+		*hint = !strcmp(buf, "online_movable") ? HMD_ZONE_MOVABLE :
+			!strcmp(buf, "online_kernel") ? HMD_ZONE_NORMAL : HMD_ZONE_NONE;
+	return 0;
+}
+
+int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first)
+{
+	char path[48], buf[96];
+
+	snprintf(path, sizeof(path), "memory%lu/valid_zones", id);
+	if (hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf)) < 0) {
+		*mask = 0;
+		*first = HMD_ZONE_NONE;
+		return -errno;
+	}
+	*mask = hmd_parse_valid_zones(buf, first);
+	return 0;
+}
+
+/* The nodeN entry inside memoryM (a symlink on sysfs); 0 if none. */
+int hmd_block_read_node(struct hmd *d, unsigned long id)
+{
+	char path[48];
+	struct dirent *de;
+	int fd, nid = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "memory%lu", id);
+	fd = openat(d->memdir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		if (!strncmp(de->d_name, "node", 4) && de->d_name[4] >= '0' &&
+		    de->d_name[4] <= '9') {
+			nid = atoi(de->d_name + 4);
+			break;
+		}
+	}
+	closedir(dir);
+	return nid < HMD_MAX_NODES ? nid : 0;
+}
+
+int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
+{
+	char path[48];
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, e;
+
+	snprintf(path, sizeof(path), "memory%lu/state", id);
+	/* O_TRUNC as echo does; harmless on sysfs, needed on plain files */
+	fd = openat(d->memdir_fd, path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	e = n < 0 ? errno : 0;
+	close(fd);
+	if (n < 0)
+		return -e;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static int zone_line(const char *line, int *nid, int *zone)
+{
+	char name[32];
+
+	if (sscanf(line, "Node %d, zone %31s", nid, name) != 2)
+		return -1;
+	*zone = hmd_zone_from_name(name, strlen(name));
+	return 0;
+}
+
+/*
+ * /proc/zoneinfo: "Node 0, zone   Normal" starts a zone; its "present"
+ * and "cma" lines (CONFIG_CMA) are what auto_movable_stats_account_zone()
+ * uses.  CMA pages behave like ZONE_MOVABLE.
+ */
+int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi)
+{
+	int nid = -1, zone = HMD_ZONE_NONE;
+	unsigned long v;
+	char line[256];
+
+	memset(zi, 0, sizeof(*zi));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5)) {
+			if (zone_line(line, &nid, &zone) || nid < 0 || nid >= HMD_MAX_NODES)
+				nid = -1;
+			else if (nid + 1 > zi->nr_nodes)
+				zi->nr_nodes = nid + 1;
+			continue;
+		}
+		if (nid < 0)
+			continue;
+		if (sscanf(line, " present %lu", &v) == 1) {
+			if (zone == HMD_ZONE_MOVABLE)
+				zi->movable_present[nid] += v;
+			else if (zone != HMD_ZONE_DEVICE)
+				zi->kernel_present[nid] += v;
+		} else if (sscanf(line, " cma %lu", &v) == 1 && zone != HMD_ZONE_MOVABLE) {
+			zi->cma[nid] += v;
+		}
+	}
+	return zi->nr_nodes ? 0 : -ENOENT;
+}
+
+int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len)
+{
+	char path[HMD_PATH_MAX + 128];
+
+	snprintf(path, sizeof(path), "%s/%s", d->params_path, name);
+	return hmd_read_attr(AT_FDCWD, path, buf, len);
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: memory-block uevents from the kernel's uevent netlink socket
+ * (group 1) and from the Unix-socket fallback; both carry the kernel's
+ * wire format, one uevent a datagram (docs/hotmemd.md).
+ */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "hotmemd.h"
+
+#define UEVENT_BUFFER_SIZE 8192
+#define DEVPATH_PREFIX "/devices/system/memory/memory"
+
+/* "/devices/system/memory/memory32" -> 32 */
+static int parse_devpath(const char *p, unsigned long *block)
+{
+	const char *s;
+	char *end;
+
+	if (strncmp(p, DEVPATH_PREFIX, strlen(DEVPATH_PREFIX)))
+		return -1;
+	s = p + strlen(DEVPATH_PREFIX);
+	if (*s < '0' || *s > '9')
+		return -1;
+	*block = strtoul(s, &end, 10);
+	return *end ? -1 : 0;
+}
+
+/*
+ * Returns 0 for a memory-block uevent, -EINVAL for anything else (other
+ * subsystems, udev's "libudev" messages, malformed datagrams).
+ */
+int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
+{
+	const char *p = buf, *end = buf + len, *action = NULL, *devpath = NULL;
+	const char *subsystem = NULL, *at;
+	size_t hlen;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!len || len > UEVENT_BUFFER_SIZE || buf[len - 1] != '\0')
+		return -EINVAL;
+	hlen = strlen(buf);
+	at = memchr(buf, '@', hlen);
+	if (!at)
+		return -EINVAL;	/* also udev's "libudev\0" header */
+	for (p = buf + hlen + 1; p < end; p += strlen(p) + 1) {
+		if (!strncmp(p, "ACTION=", 7))
+			action = p + 7;
+		else if (!strncmp(p, "DEVPATH=", 8))
+			devpath = p + 8;
+		else if (!strncmp(p, "SUBSYSTEM=", 10))
+			subsystem = p + 10;
+		else if (!strncmp(p, "SEQNUM=", 7))
+			ev->seqnum = strtoull(p + 7, NULL, 10);
+	}
+	if (!action || !devpath || !subsystem || strcmp(subsystem, "memory"))
+		return -EINVAL;
+	/* the header must agree with the keys: ACTION@DEVPATH */
+	if ((size_t)(at - buf) != strlen(action) || strncmp(buf, action, at - buf) ||
+	    strcmp(at + 1, devpath))
+		return -EINVAL;
+	if (strlen(action) >= sizeof(ev->action) || parse_devpath(devpath, &ev->block))
+		return -EINVAL;
+	strcpy(ev->action, action);
+	return 0;
+}
+
+static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
+		      const struct sockaddr_nl *snl)
+{
+	const struct ucred *cred = NULL;
+	struct cmsghdr *c;
+	bool any;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
+			cred = (const struct ucred *)CMSG_DATA(c);
+	if (!cred || (cred->uid != 0 && cred->uid != geteuid()))
+		return false;
+	if (!is_netlink)
+		return true;
+	if (snl->nl_groups != 1)
+		return false;	/* unicast or udev's group: not the kernel's */
+	any = d->cfg.uevent_source == HMD_SRC_ANY ||
+	      (d->cfg.uevent_source == HMD_SRC_AUTO && strcmp(d->cfg.sysroot, "/"));
+	return snl->nl_pid == 0 || any;
+}
+
+static void receive(struct hmd *d, int fd, bool is_netlink)
+{
+	char buf[UEVENT_BUFFER_SIZE + 1];
+	char control[CMSG_SPACE(sizeof(struct ucred))];
+	struct sockaddr_nl snl;
+	struct iovec iov = { buf, UEVENT_BUFFER_SIZE };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct hmd_uevent ev;
+	ssize_t n;
+
+	if (is_netlink) {
+		mh.msg_name = &snl;
+		mh.msg_namelen = sizeof(snl);
+	}
+	/* drain: a burst of 1024 uevents is one wakeup, not 1024 */
+	for (;;) {
+		mh.msg_controllen = sizeof(control);
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				/* lost uevents: only a rescan knows what */
+				hmd_log(d, LOG_WARNING, "uevent queue overflowed: rescanning");
+				hmd_coldplug(d, true);
+				continue;
+			}
+			if (errno != EAGAIN && errno != EINTR)
+				hmd_log(d, LOG_WARNING, "uevent recvmsg: %m");
+			return;
+		}
+		if (mh.msg_flags & MSG_TRUNC || !sender_ok(d, &mh, is_netlink, &snl))
+			continue;
+		if (hmd_uevent_parse(buf, n, &ev))
+			continue;
+		hmd_log_ev(d, LOG_DEBUG, NULL, ev.block, NULL, NULL, 0, "uevent %s seqnum %llu",
+			   ev.action, ev.seqnum);
+		hmd_block_event(d, ev.action, ev.block);
+	}
+}
+
+static int on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	receive(userdata, fd, true);
+	return 0;
+}
+
+static int on_unix(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	receive(userdata, fd, false);
+	return 0;
+}
+
+int hmd_uevent_open_netlink(struct hmd *d)
+{
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int one = 1, size = 16 << 20, fd, r;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	/* room for a burst; FORCE needs CAP_NET_ADMIN, plain is capped */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&snl, sizeof(snl))) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	r = sd_event_add_io(d->ev, &d->nl_src, fd, EPOLLIN, on_netlink, d);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	d->nl_fd = fd;
+	return 0;
+}
+
+int hmd_uevent_open_unix(struct hmd *d)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = d->cfg.uevent_socket;
+	int one = 1, size = 4 << 20, fd, r;
+	struct stat st;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	/* a stale socket of an earlier run; never remove anything else */
+	if (!lstat(path, &st) && S_ISSOCK(st.st_mode))
+		unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0660)) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	r = sd_event_add_io(d->ev, &d->unix_src, fd, EPOLLIN, on_unix, d);
+	if (r < 0) {
+		close(fd);
+		unlink(path);
+		return r;
+	}
+	d->unix_fd = fd;
+	return 0;
+}
+
+void hmd_uevent_close(struct hmd *d)
+{
+	d->nl_src = sd_event_source_disable_unref(d->nl_src);
+	d->unix_src = sd_event_source_disable_unref(d->unix_src);
+	if (d->nl_fd >= 0)
+		close(d->nl_fd);
+	if (d->unix_fd >= 0) {
+		close(d->unix_fd);
+		unlink(d->cfg.uevent_socket);
+	}
+	d->nl_fd = d->unix_fd = -1;
+}

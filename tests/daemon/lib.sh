@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# tests/daemon/lib.sh: TAP helpers and a fake sysroot of plain files for
+# hotmemd tests.  Source it; it sets HOTMEMD, TMP (removed at exit).
+set -u
+: "${HOTMEM_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${HOTMEM_BUILD:=$HOTMEM_SRC/build}"
+HOTMEMD=$HOTMEM_BUILD/hotmemd
+UEVENT_SEND=$HOTMEM_BUILD/tests/daemon/uevent_send
+TMP=$(mktemp -d /tmp/hotmemd-test.XXXXXX)
+_pids=()
+cleanup() {
+	local p
+	for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+# ASan: leak reports of libsystemd's mempool are not ours to fix here
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+_n=0
+_fail=0
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+nok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
+check() { # check DESC CMD...
+	local d=$1; shift
+	if "$@"; then ok "$d"; else nok "$d"; fi
+}
+is() { # is GOT WANT DESC
+	if [ "$1" = "$2" ]; then ok "$3"; else nok "$3"; echo "#   got '$1', want '$2'"; fi
+}
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; exit $?; }
+need_hotmemd() { [ -x "$HOTMEMD" ] || skip_all "hotmemd not built ($HOTMEMD)"; }
+
+# mk_sysroot DIR: an empty machine, 128 MiB blocks
+mk_sysroot() {
+	local r=$1
+	mkdir -p "$r/sys/devices/system/memory" "$r/proc" \
+		"$r/sys/module/memory_hotplug/parameters"
+	echo 8000000 >"$r/sys/devices/system/memory/block_size_bytes"
+	echo offline >"$r/sys/devices/system/memory/auto_online_blocks"
+	echo 301 >"$r/sys/module/memory_hotplug/parameters/auto_movable_ratio"
+	echo Y >"$r/sys/module/memory_hotplug/parameters/auto_movable_numa_aware"
+	echo contig-zones >"$r/sys/module/memory_hotplug/parameters/online_policy"
+	: >"$r/proc/zoneinfo"
+}
+
+# mk_block DIR ID STATE ZONES [NODE]: memoryID as lsmem and hotmemd read it
+mk_block() {
+	local r=$1 id=$2 state=$3 zones=$4 node=${5:-0}
+	local b=$r/sys/devices/system/memory/memory$id
+	mkdir -p "$b" "$r/sys/devices/system/node/node$node"
+	echo "$state" >"$b/state"
+	echo "$zones" >"$b/valid_zones"
+	printf '%08x\n' "$id" >"$b/phys_index"
+	[ "$state" = online ] && echo 1 >"$b/online" || echo 0 >"$b/online"
+	echo 1 >"$b/removable"
+	echo 0 >"$b/phys_device"
+	ln -sfn "../../node/node$node" "$b/node$node"
+	ln -sfn "../../memory/memory$id" "$r/sys/devices/system/node/node$node/memory$id"
+}
+
+# mk_blocks DIR FIRST LAST STATE ZONES [NODE]
+mk_blocks() {
+	local i
+	for ((i = $2; i <= $3; i++)); do mk_block "$1" "$i" "$4" "$5" "${6:-0}"; done
+}
+
+# zone_add DIR NODE ZONE PRESENT: append a zone to proc/zoneinfo
+zone_add() {
+	printf 'Node %d, zone %8s\n  pages free     1000\n        min      10\n        spanned  %d\n        present  %d\n        managed  %d\n' \
+		"$2" "$3" "$4" "$4" "$4" >>"$1/proc/zoneinfo"
+}
+
+# state DIR ID: what hotmemd wrote (or what was there)
+state() { cat "$1/sys/devices/system/memory/memory$2/state"; }
+
+# wait_for SECONDS CMD...: poll until CMD succeeds
+wait_for() {
+	local t=$1 i; shift
+	for ((i = 0; i < t * 50; i++)); do "$@" && return 0; sleep 0.02; done
+	return 1
+}
