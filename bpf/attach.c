@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hotmem-trace: choose an attach mode, load, attach, report */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <bpf/libbpf.h>
+#include <bpf/btf.h>
+
+#include "attach.h"
+#include "event.h"
+#include "hotmem_trace.skel.h"
+
+/* kernel symbols per step; a later kernel may have renamed one */
+static const char *const ksyms[HMT_NR_FN][2] = {
+	[HMT_FN_hugetlb_vmemmap_optimize] = { "hugetlb_vmemmap_optimize_folio",
+					      "hugetlb_vmemmap_optimize" },
+};
+
+/* steps that are tracepoints on the kernel side, not functions */
+static const struct {
+	unsigned int fn;
+	const char *prog, *name;
+} tracepoints[HMT_NR_TP] = {
+	{ HMT_FN_test_pages_isolated, "tp_isolated", "page_isolation:test_pages_isolated" },
+	{ HMT_FN_mm_setup_per_zone_wmarks, "tp_wmarks", "kmem:mm_setup_per_zone_wmarks" },
+};
+
+static const char *const tracing_dirs[] = {
+	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+};
+
+const char *hmt_kmode_name(enum hmt_kmode m)
+{
+	static const char *const names[HMT_NR_KMODE] = {
+		[HMT_KMODE_FENTRY] = "fentry", [HMT_KMODE_KPROBE] = "kprobe",
+		[HMT_KMODE_NONE] = "tracepoint",
+	};
+
+	return m < HMT_NR_KMODE ? names[m] : "?";
+}
+
+int hmt_kmode_from_name(const char *s)
+{
+	for (int m = 0; m < HMT_NR_KMODE; m++)
+		if (!strcmp(s, hmt_kmode_name(m)))
+			return m;
+	return !strcmp(s, "auto") ? HMT_KMODE_FENTRY : -1;
+}
+
+bool hmt_is_kernel_fn(unsigned int fn)
+{
+	for (int i = 0; i < HMT_NR_TP; i++)
+		if (tracepoints[i].fn == fn)
+			return false;
+	return fn < HMT_NR_FN;
+}
+
+/* ---- what the running kernel has ----------------------------------- */
+
+static const char *ksym_candidate(unsigned int fn, int i)
+{
+	if (ksyms[fn][0])
+		return ksyms[fn][i];
+	return i == 0 ? hmt_fn_name(fn) : NULL;
+}
+
+/* is @name one of our candidates? set t->ksym / t->ftraceable */
+static void match_symbol(struct hmt_tracer *t, const char *name, bool ftrace)
+{
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		for (int i = 0; i < 2; i++) {
+			const char *c = ksym_candidate(fn, i);
+
+			if (!c || strcmp(c, name))
+				continue;
+			if (ftrace && t->ksym[fn] == c)
+				t->ftraceable[fn] = true;
+			else if (!ftrace && !t->ksym[fn])
+				t->ksym[fn] = c;
+		}
+	}
+}
+
+static void read_kallsyms(struct hmt_tracer *t)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char name[256], type;
+	unsigned long long addr;
+
+	if (!f)
+		return;
+	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3)
+		if (type == 't' || type == 'T')
+			match_symbol(t, name, false);
+	fclose(f);
+}
+
+/* ftrace-able functions: what fentry can attach to (when tracefs says) */
+static void read_filter_functions(struct hmt_tracer *t)
+{
+	char path[128], name[256];
+	FILE *f = NULL;
+
+	for (size_t i = 0; !f && i < sizeof(tracing_dirs) / sizeof(tracing_dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/available_filter_functions",
+			 tracing_dirs[i]);
+		f = fopen(path, "r");
+	}
+	if (!f) {
+		for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
+			t->ftraceable[fn] = t->ksym[fn] != NULL;
+		return;
+	}
+	while (fscanf(f, "%255s%*[^\n]", name) == 1)
+		match_symbol(t, name, true);
+	fclose(f);
+}
+
+/* argument count and void return of each function, from kernel BTF */
+static void fill_fn_flags(struct hmt_tracer *t, __u8 *flags)
+{
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		const struct btf_type *proto;
+		int id;
+
+		flags[fn] = 0;
+		if (!t->btf || !t->ksym[fn])
+			continue;
+		id = btf__find_by_name_kind(t->btf, t->ksym[fn], BTF_KIND_FUNC);
+		if (id < 0)
+			continue;
+		proto = btf__type_by_id(t->btf, btf__type_by_id(t->btf, id)->type);
+		if (!proto)
+			continue;
+		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) |
+			    (proto->type ? 0 : HMT_FN_VOID);
+	}
+}
+
+static bool in_btf(const struct hmt_tracer *t, unsigned int fn)
+{
+	return t->btf && t->ksym[fn] &&
+	       btf__find_by_name_kind(t->btf, t->ksym[fn], BTF_KIND_FUNC) >= 0;
+}
+
+/* ---- programs ------------------------------------------------------- */
+
+static struct bpf_program *prog(struct hmt_tracer *t, const char *prefix,
+				unsigned int fn)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s%s", prefix, hmt_fn_name(fn));
+	return bpf_object__find_program_by_name(t->skel->obj, name);
+}
+
+static const char *const mode_prefix[HMT_NR_KMODE][2] = {
+	[HMT_KMODE_FENTRY] = { "fe_", "fx_" },
+	[HMT_KMODE_KPROBE] = { "kp_", "kr_" },
+};
+
+static bool kernel_fn_usable(struct hmt_tracer *t, unsigned int fn,
+			     enum hmt_kmode m)
+{
+	if (!t->want_kernel || !hmt_is_kernel_fn(fn) || !t->ksym[fn])
+		return false;
+	if (m == HMT_KMODE_FENTRY)
+		return in_btf(t, fn) && t->ftraceable[fn];
+	return m == HMT_KMODE_KPROBE;
+}
+
+static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
+{
+	struct bpf_program *p;
+	int err;
+
+	bpf_object__for_each_program(p, t->skel->obj)
+		bpf_program__set_autoload(p, false);
+	for (unsigned int fn = 0; fn < HMT_NR_FN && m != HMT_KMODE_NONE; fn++) {
+		if (!kernel_fn_usable(t, fn, m))
+			continue;
+		for (int x = 0; x < 2; x++) {
+			p = prog(t, mode_prefix[m][x], fn);
+			if (!p)
+				return -ENOENT;
+			bpf_program__set_autoload(p, true);
+			if (m != HMT_KMODE_FENTRY)
+				continue;
+			err = bpf_program__set_attach_target(p, 0, t->ksym[fn]);
+			if (err)
+				return err;
+		}
+	}
+	for (int i = 0; i < HMT_NR_TP && t->want_kernel; i++)
+		bpf_program__set_autoload(bpf_object__find_program_by_name(
+				t->skel->obj, tracepoints[i].prog), true);
+	bpf_program__set_autoload(t->skel->progs.usdt_enter, t->want_emulator);
+	bpf_program__set_autoload(t->skel->progs.usdt_exit, t->want_emulator);
+	return 0;
+}
+
+static int add_link(struct hmt_tracer *t, struct bpf_link *l)
+{
+	int err = libbpf_get_error(l);
+
+	if (!l)
+		return -errno ? -errno : -EINVAL;
+	if (err)
+		return err;
+	if (t->nlinks == HMT_MAX_LINKS) {
+		bpf_link__destroy(l);
+		return -E2BIG;
+	}
+	t->links[t->nlinks++] = l;
+	return 0;
+}
+
+static struct bpf_link *attach_one(struct hmt_tracer *t, struct bpf_program *p,
+				   unsigned int fn, bool ret)
+{
+	if (t->kmode == HMT_KMODE_KPROBE)
+		return bpf_program__attach_kprobe(p, ret, t->ksym[fn]);
+	return bpf_program__attach(p);
+}
+
+/* enter and exit together, or neither */
+static int attach_kernel_fn(struct hmt_tracer *t, unsigned int fn)
+{
+	int err, n = t->nlinks;
+
+	for (int x = 0; x < 2; x++) {
+		err = add_link(t, attach_one(t, prog(t, mode_prefix[t->kmode][x], fn),
+					     fn, x));
+		if (err)
+			goto undo;
+	}
+	return 0;
+undo:
+	while (t->nlinks > n)
+		bpf_link__destroy(t->links[--t->nlinks]);
+	return err;
+}
+
+static int attach_kernel(struct hmt_tracer *t)
+{
+	int nok = 0, ntry = 0, first_err = 0;
+
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		t->kerr[fn] = -ENOENT;
+		if (t->kmode == HMT_KMODE_NONE || !kernel_fn_usable(t, fn, t->kmode))
+			continue;
+		ntry++;
+		t->kerr[fn] = attach_kernel_fn(t, fn);
+		if (!t->kerr[fn])
+			nok++;
+		else if (!first_err)
+			first_err = t->kerr[fn];
+	}
+	for (int i = 0; i < HMT_NR_TP; i++)
+		t->tp_err[i] = add_link(t, bpf_program__attach(
+			bpf_object__find_program_by_name(t->skel->obj, tracepoints[i].prog)));
+	if (t->kmode != HMT_KMODE_NONE && !nok)
+		return ntry ? first_err : -ENOENT;
+	return 0;
+}
+
+/* ---- USDT ----------------------------------------------------------- */
+
+static void note_missing(struct hmt_tracer *t, const char *name)
+{
+	size_t l = strlen(t->usdt_missing);
+
+	if (l + strlen(name) + 2 < sizeof(t->usdt_missing))
+		snprintf(t->usdt_missing + l, sizeof(t->usdt_missing) - l, "%s%s",
+			 l ? " " : "", name);
+}
+
+static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
+{
+	LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = fn);
+	struct bpf_program *p = ret ? t->skel->progs.usdt_exit : t->skel->progs.usdt_enter;
+	char name[64];
+	int err;
+
+	snprintf(name, sizeof(name), "%s%s", hmt_fn_name(fn), ret ? "__ret" : "");
+	t->usdt_total++;
+	err = add_link(t, bpf_program__attach_usdt(p, t->emu_pid, t->emu_path,
+						   "hotmem", name, &opts));
+	if (!err) {
+		t->usdt_found++;
+		return 0;
+	}
+	note_missing(t, name);
+	if (err != -ENOENT && !t->usdt_err)
+		t->usdt_err = err;
+	return err;
+}
+
+static int attach_emulator(struct hmt_tracer *t)
+{
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		attach_usdt_probe(t, fn, false);
+		attach_usdt_probe(t, fn, true);
+	}
+	if (t->usdt_found)
+		return 0;
+	return t->usdt_err ? t->usdt_err : -ENOENT;
+}
+
+/* ---- one attempt per mode --------------------------------------------- */
+
+static void close_attempt(struct hmt_tracer *t)
+{
+	while (t->nlinks > 0)
+		bpf_link__destroy(t->links[--t->nlinks]);
+	hotmem_trace_bpf__destroy(t->skel);
+	t->skel = NULL;
+	t->usdt_found = t->usdt_total = t->usdt_err = 0;
+	t->usdt_missing[0] = '\0';
+}
+
+static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
+{
+	int err;
+
+	t->kmode = m;
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
+		t->kerr[fn] = -ENOENT;
+	for (int i = 0; i < HMT_NR_TP; i++)
+		t->tp_err[i] = -ENOENT;
+	t->skel = hotmem_trace_bpf__open();
+	if (!t->skel)
+		return -errno ? -errno : -EINVAL;
+	t->skel->rodata->block_pages = t->block_pages;
+	fill_fn_flags(t, (__u8 *)t->skel->rodata->fn_flags);
+	err = select_programs(t, m);
+	if (err)
+		goto fail;
+	err = hotmem_trace_bpf__load(t->skel);
+	if (err)
+		goto fail;
+	if (t->want_kernel) {
+		err = attach_kernel(t);
+		if (err)
+			goto fail;
+	}
+	if (t->want_emulator) {
+		err = attach_emulator(t);
+		if (err && !t->want_kernel)
+			goto fail;
+	}
+	return 0;
+fail:
+	close_attempt(t);
+	return err;
+}
+
+int hmt_tracer_open(struct hmt_tracer *t)
+{
+	int err = -EINVAL;
+
+	t->btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(t->btf))
+		t->btf = NULL;
+	if (t->want_kernel) {
+		read_kallsyms(t);
+		read_filter_functions(t);
+	}
+	for (int m = t->first_mode; m < HMT_NR_KMODE; m++) {
+		if (m != HMT_KMODE_NONE && !t->want_kernel)
+			continue;
+		if (m == HMT_KMODE_FENTRY && !t->btf) {
+			t->mode_err[m] = -ENOTSUP;
+			continue;
+		}
+		err = try_mode(t, m);
+		if (!err)
+			return 0;
+		t->mode_err[m] = err;
+		if (!t->want_kernel)
+			break;
+	}
+	return err;
+}
+
+/* ---- report ----------------------------------------------------------- */
+
+static void report_kernel_fns(const struct hmt_tracer *t, FILE *f)
+{
+	char buf[64];
+	bool any = false;
+
+	fprintf(f, "hotmem-trace: kernel: %s attached:",
+		t->kmode == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
+		if (hmt_is_kernel_fn(fn) && !t->kerr[fn]) {
+			fprintf(f, " %s", t->ksym[fn]);
+			any = true;
+		}
+	fprintf(f, "%s\n", any ? "" : " none");
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		if (!hmt_is_kernel_fn(fn) || !t->kerr[fn])
+			continue;
+		if (!t->ksym[fn])
+			snprintf(buf, sizeof(buf), "not in /proc/kallsyms (inlined or absent)");
+		else if (t->kmode == HMT_KMODE_FENTRY && !in_btf(t, fn))
+			snprintf(buf, sizeof(buf), "not in kernel BTF");
+		else if (t->kmode == HMT_KMODE_FENTRY && !t->ftraceable[fn])
+			snprintf(buf, sizeof(buf), "not ftrace-able");
+		else
+			snprintf(buf, sizeof(buf), "%s", strerror(-t->kerr[fn]));
+		fprintf(f, "hotmem-trace: kernel: NOT attached: %s: %s\n",
+			hmt_fn_name(fn), buf);
+	}
+}
+
+static void report_modes(const struct hmt_tracer *t, FILE *f)
+{
+	for (int m = t->first_mode; m < (int)t->kmode; m++) {
+		const char *why = strerror(-t->mode_err[m]);
+
+		if (m == HMT_KMODE_FENTRY && t->mode_err[m] == -ENOTSUP && !t->btf)
+			why = "no kernel BTF (/sys/kernel/btf/vmlinux)";
+		fprintf(f, "hotmem-trace: kernel: %s not usable here: %s\n",
+			m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe", why);
+	}
+	if (t->kmode == HMT_KMODE_NONE)
+		fprintf(f, "hotmem-trace: kernel: no kernel function can be traced on this "
+			   "kernel (fentry and kprobes unavailable: CONFIG_KPROBES, ftrace "
+			   "direct calls?); tracepoints only\n");
+}
+
+void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
+{
+	struct utsname u;
+
+	if (t->want_kernel) {
+		uname(&u);
+		fprintf(f, "hotmem-trace: kernel %s: mode %s\n", u.release,
+			hmt_kmode_name(t->kmode));
+		report_modes(t, f);
+		if (t->kmode != HMT_KMODE_NONE)
+			report_kernel_fns(t, f);
+		for (int i = 0; i < HMT_NR_TP; i++)
+			fprintf(f, "hotmem-trace: kernel: tracepoint %s: %s\n",
+				tracepoints[i].name,
+				t->tp_err[i] ? strerror(-t->tp_err[i]) : "attached");
+	}
+	if (t->want_emulator) {
+		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (pid %s)\n",
+			t->usdt_found, t->usdt_total, t->emu_path,
+			t->emu_pid > 0 ? "given" : "any");
+		if (t->usdt_missing[0])
+			fprintf(f, "hotmem-trace: emulator: NOT attached: %s%s%s\n",
+				t->usdt_missing, t->usdt_err ? ": " : "",
+				t->usdt_err ? strerror(-t->usdt_err) : "");
+	}
+}
+
+void hmt_tracer_close(struct hmt_tracer *t)
+{
+	close_attempt(t);
+	btf__free(t->btf);
+	t->btf = NULL;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmem-trace: load the BPF object and attach what this machine allows.
+ *
+ * Kernel side, per run one mode: fentry/fexit (needs BTF and ftrace
+ * direct calls), else kprobe/kretprobe (CONFIG_KPROBES), else none; the
+ * two tracepoints in every mode.  A function the kernel inlined or lacks
+ * is reported, not fatal.  Emulator side: the engine's USDT probes in one
+ * binary, all processes or one pid.
+ */
+#ifndef HMT_ATTACH_H
+#define HMT_ATTACH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "hotmem_trace.h"
+
+enum hmt_kmode { HMT_KMODE_FENTRY, HMT_KMODE_KPROBE, HMT_KMODE_NONE, HMT_NR_KMODE };
+
+#define HMT_MAX_LINKS 160
+#define HMT_NR_TP 2
+
+struct hotmem_trace_bpf;
+struct bpf_link;
+struct btf;
+
+struct hmt_tracer {
+	/* set by the caller */
+	bool want_kernel, want_emulator;
+	enum hmt_kmode first_mode;	/* the best mode to try */
+	char emu_path[4096];		/* binary with the USDT probes */
+	pid_t emu_pid;			/* -1: every process */
+	__u64 block_pages;
+	/* results */
+	struct hotmem_trace_bpf *skel;
+	enum hmt_kmode kmode;
+	struct btf *btf;
+	const char *ksym[HMT_NR_FN];	/* kernel symbol, NULL: not in kernel */
+	bool ftraceable[HMT_NR_FN];
+	int kerr[HMT_NR_FN];		/* 0: attached */
+	int mode_err[HMT_NR_KMODE];	/* why a mode was given up */
+	int tp_err[HMT_NR_TP];
+	int usdt_found, usdt_total, usdt_err;
+	char usdt_missing[512];
+	struct bpf_link *links[HMT_MAX_LINKS];
+	int nlinks;
+};
+
+const char *hmt_kmode_name(enum hmt_kmode m);
+int hmt_kmode_from_name(const char *s);
+bool hmt_is_kernel_fn(unsigned int fn);
+/* load and attach; 0, or -errno when nothing at all could be traced */
+int hmt_tracer_open(struct hmt_tracer *t);
+void hmt_tracer_report(const struct hmt_tracer *t, FILE *f);
+void hmt_tracer_close(struct hmt_tracer *t);
+
+#endif /* HMT_ATTACH_H */

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hotmem-trace compare: normalise, align and diff two traces */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "jsonl.h"
+
+#define LCS_MAX 4096		/* events a side for the O(n*m) alignment */
+
+static int push(struct hmt_rec **v, size_t *n, size_t *cap,
+		const struct hmt_rec *r)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct hmt_rec *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = *r;
+	return 0;
+}
+
+static void rec_from_obj(struct hmt_rec *r, const struct jsonl_obj *o, int line)
+{
+	const char *zone = jsonl_str(o, "zone", "");
+
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	snprintf(r->ev, sizeof(r->ev), "%s", jsonl_str(o, "ev", ""));
+	snprintf(r->phase, sizeof(r->phase), "%s", jsonl_str(o, "phase", ""));
+	snprintf(r->zone, sizeof(r->zone), "%s", zone);
+	r->start_pfn = jsonl_num(o, "start_pfn", 0);
+	r->nr_pages = jsonl_num(o, "nr_pages", 0);
+	r->nid = jsonl_num(o, "nid", -1);
+	r->has_ret = jsonl_get(o, "ret") && jsonl_get(o, "ret")->type == JSONL_NUM;
+	r->ret = jsonl_num(o, "ret", 0);
+	r->extra = jsonl_num(o, "extra", 0);
+	r->memtotal = jsonl_num(o, "MemTotal", -1);
+	r->memfree = jsonl_num(o, "MemFree", -1);
+}
+
+static bool is_zone_event(const struct hmt_rec *r)
+{
+	return !strcmp(r->ev, "mm_setup_per_zone_wmarks");
+}
+
+static int add_line(struct hmt_trace *t, const char *line, int lineno)
+{
+	const char *brace = strchr(line, '{');
+	struct jsonl_obj obj;
+	struct hmt_rec r;
+
+	if (!brace || jsonl_parse(brace, &obj) || !jsonl_get(&obj, "ev")) {
+		t->skipped++;
+		return 0;
+	}
+	rec_from_obj(&r, &obj, lineno);
+	if (!strcmp(r.ev, "meminfo"))
+		return push(&t->mi, &t->nmi, &t->cap_mi, &r);
+	if (r.nr_pages && !is_zone_event(&r) && r.start_pfn < t->base)
+		t->base = r.start_pfn;
+	return push(&t->ev, &t->nev, &t->cap_ev, &r);
+}
+
+int hmt_trace_read(struct hmt_trace *t, FILE *f, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, err = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->base = UINT64_MAX;
+	while (!err && getline(&line, &cap, f) >= 0)
+		err = add_line(t, line, ++lineno);
+	free(line);
+	if (t->base == UINT64_MAX)
+		t->base = 0;
+	return err;
+}
+
+int hmt_trace_load(struct hmt_trace *t, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = hmt_trace_read(t, f, path);
+	fclose(f);
+	return err;
+}
+
+void hmt_trace_free(struct hmt_trace *t)
+{
+	free(t->ev);
+	free(t->mi);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- which (ev, phase) pairs are compared ------------------------- */
+
+static bool same_key(const struct hmt_rec *x, const struct hmt_rec *y)
+{
+	return !strcmp(x->ev, y->ev) && !strcmp(x->phase, y->phase);
+}
+
+static bool trace_has_key(const struct hmt_trace *t, const struct hmt_rec *r)
+{
+	for (size_t i = 0; i < t->nev; i++)
+		if (same_key(&t->ev[i], r))
+			return true;
+	return false;
+}
+
+/* keep the events whose key the other trace has too; list the rest */
+static size_t filter_common(const struct hmt_trace *t, const struct hmt_trace *other,
+			    const struct hmt_rec **out, FILE *f, bool strict)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nev; i++) {
+		const struct hmt_rec *r = &t->ev[i];
+		bool seen = false;
+
+		if (strict || trace_has_key(other, r)) {
+			out[n++] = r;
+			continue;
+		}
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = same_key(&t->ev[j], r);
+		if (!seen)
+			fprintf(f, "compare: not compared, only in %s: %s/%s\n",
+				t->name, r->ev, r->phase);
+	}
+	return n;
+}
+
+/* ---- field comparison of an aligned pair -------------------------- */
+
+static bool extra_compared(const struct hmt_rec *r, bool strict)
+{
+	static const char *const evs[] = {
+		"memory_notify", "mhp_init_memmap_on_memory", "vmemmap_populate",
+		"test_pages_isolated",
+	};
+
+	if (strict)
+		return true;
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (!strcmp(r->ev, evs[i]))
+			return true;
+	return false;
+}
+
+static long long rel_extra(const struct hmt_rec *r, unsigned long long base)
+{
+	return !strcmp(r->ev, "test_pages_isolated") ? r->extra - (long long)base : r->extra;
+}
+
+static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x,
+		     const struct hmt_trace *b, const struct hmt_rec *y,
+		     const struct hmt_cmp_opts *o, char *buf, size_t len)
+{
+	size_t n = 0;
+
+#define DIFF(...) (n += snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
+	if (!is_zone_event(x) && (x->nr_pages || y->nr_pages)) {
+		if (x->start_pfn - a->base != y->start_pfn - b->base)
+			DIFF(" start_pfn +%#llx != +%#llx;", x->start_pfn - a->base,
+			     y->start_pfn - b->base);
+		if (x->nr_pages != y->nr_pages)
+			DIFF(" nr_pages %llu != %llu;", x->nr_pages, y->nr_pages);
+	}
+	if (x->nid >= 0 && y->nid >= 0 && x->nid != y->nid)
+		DIFF(" nid %d != %d;", x->nid, y->nid);
+	if (x->zone[0] && y->zone[0] && strcmp(x->zone, y->zone))
+		DIFF(" zone %s != %s;", x->zone, y->zone);
+	if (x->has_ret && y->has_ret && x->ret != y->ret)
+		DIFF(" ret %lld != %lld;", x->ret, y->ret);
+	if (extra_compared(x, o->strict) &&
+	    rel_extra(x, a->base) != rel_extra(y, b->base))
+		DIFF(" extra %lld != %lld;", rel_extra(x, a->base), rel_extra(y, b->base));
+#undef DIFF
+	return n > 0;
+}
+
+/* ---- alignment ----------------------------------------------------- */
+
+struct align {
+	const struct hmt_rec **x, **y;
+	size_t nx, ny;
+	uint16_t *lcs;		/* (nx + 1) * (ny + 1), from the end */
+};
+
+static int align_lcs(struct align *al)
+{
+	size_t w = al->ny + 1;
+
+	if (al->nx > LCS_MAX || al->ny > LCS_MAX)
+		return -E2BIG;
+	al->lcs = calloc((al->nx + 1) * w, sizeof(*al->lcs));
+	if (!al->lcs)
+		return -ENOMEM;
+	for (size_t i = al->nx; i-- > 0;)
+		for (size_t j = al->ny; j-- > 0;) {
+			uint16_t d = al->lcs[(i + 1) * w + j], r = al->lcs[i * w + j + 1];
+
+			if (same_key(al->x[i], al->y[j]))
+				al->lcs[i * w + j] = al->lcs[(i + 1) * w + j + 1] + 1;
+			else
+				al->lcs[i * w + j] = d > r ? d : r;
+		}
+	return 0;
+}
+
+static void print_only(FILE *f, const struct hmt_trace *t, const struct hmt_rec *r)
+{
+	fprintf(f, "%s:%d only in %s: %s/%s +%#llx nr_pages=%llu zone=%s\n",
+		t->name, r->line, t->name, r->ev, r->phase,
+		r->start_pfn - t->base, r->nr_pages, r->zone[0] ? r->zone : "-");
+}
+
+static int report(int ndiff, const struct hmt_cmp_opts *o)
+{
+	return !o->max_report || ndiff <= o->max_report;
+}
+
+static int walk(const struct align *al, const struct hmt_trace *a,
+		const struct hmt_trace *b, const struct hmt_cmp_opts *o)
+{
+	size_t i = 0, j = 0, w = al->ny + 1;
+	int ndiff = 0;
+	char buf[512];
+
+	while (i < al->nx || j < al->ny) {
+		bool match = i < al->nx && j < al->ny && same_key(al->x[i], al->y[j]);
+
+		if (match && (!al->lcs ||
+			      al->lcs[i * w + j] == al->lcs[(i + 1) * w + j + 1] + 1)) {
+			if (diff_pair(a, al->x[i], b, al->y[j], o, buf, sizeof(buf)) &&
+			    report(++ndiff, o))
+				fprintf(o->out, "%s:%d %s:%d %s/%s:%s\n", a->name,
+					al->x[i]->line, b->name, al->y[j]->line,
+					al->x[i]->ev, al->x[i]->phase, buf);
+			i++, j++;
+		} else if (j >= al->ny || (i < al->nx && (!al->lcs ||
+			   al->lcs[(i + 1) * w + j] >= al->lcs[i * w + j + 1]))) {
+			if (report(++ndiff, o))
+				print_only(o->out, a, al->x[i]);
+			i++;
+		} else {
+			if (report(++ndiff, o))
+				print_only(o->out, b, al->y[j]);
+			j++;
+		}
+	}
+	return ndiff;
+}
+
+/* ---- meminfo: changes from the first record must agree ------------ */
+
+static const struct hmt_rec *find_step(const struct hmt_trace *t, const char *step)
+{
+	for (size_t i = 0; i < t->nmi; i++)
+		if (!strcmp(t->mi[i].phase, step))
+			return &t->mi[i];
+	return NULL;
+}
+
+static int compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
+			   const struct hmt_cmp_opts *o)
+{
+	int ndiff = 0;
+
+	if (!a->nmi || !b->nmi)
+		return 0;
+	for (size_t i = 1; i < a->nmi; i++) {
+		const struct hmt_rec *x = &a->mi[i], *y = find_step(b, x->phase);
+		long long dta, dtb, dfa, dfb;
+
+		if (!y)
+			continue;
+		dta = x->memtotal - a->mi[0].memtotal;
+		dtb = y->memtotal - b->mi[0].memtotal;
+		dfa = x->memfree - a->mi[0].memfree;
+		dfb = y->memfree - b->mi[0].memfree;
+		if (dta != dtb && report(++ndiff, o))
+			fprintf(o->out, "meminfo %s: MemTotal change %+lld kB != %+lld kB\n",
+				x->phase, dta, dtb);
+		if (llabs(dfa - dfb) > o->memfree_tol_kb && report(++ndiff, o))
+			fprintf(o->out, "meminfo %s: MemFree change %+lld kB != %+lld kB (tolerance %lld kB)\n",
+				x->phase, dfa, dfb, o->memfree_tol_kb);
+	}
+	return ndiff;
+}
+
+int hmt_compare(struct hmt_trace *a, struct hmt_trace *b,
+		const struct hmt_cmp_opts *o)
+{
+	struct align al = { 0 };
+	int ndiff, err = -ENOMEM;
+
+	al.x = calloc(a->nev + 1, sizeof(*al.x));
+	al.y = calloc(b->nev + 1, sizeof(*al.y));
+	if (!al.x || !al.y)
+		goto out;
+	al.nx = filter_common(a, b, al.x, o->out, o->strict);
+	al.ny = filter_common(b, a, al.y, o->out, o->strict);
+	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n",
+		a->name, a->nev, al.nx, a->base);
+	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n",
+		b->name, b->nev, al.ny, b->base);
+	err = align_lcs(&al);
+	if (err == -E2BIG)
+		fprintf(o->out, "compare: more than %d events: aligned in lockstep\n",
+			LCS_MAX);
+	else if (err)
+		goto out;
+	ndiff = walk(&al, a, b, o) + compare_meminfo(a, b, o);
+	if (!al.nx && !al.ny && (a->nev || b->nev)) {
+		fprintf(o->out, "compare: no event in common%s\n",
+			a->nev && b->nev ? "" : ": one trace is empty");
+		ndiff++;
+	}
+	if (o->max_report && ndiff > o->max_report)
+		fprintf(o->out, "compare: ... %d more\n", ndiff - o->max_report);
+	fprintf(o->out, "compare: %d difference%s\n", ndiff, ndiff == 1 ? "" : "s");
+	err = ndiff;
+out:
+	free(al.lcs);
+	free(al.x);
+	free(al.y);
+	return err;
+}
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f, "usage: hotmem-trace compare [--strict] [--memfree-tolerance KB]\n"
+		   "                            [--max N] TRACE_A TRACE_B\n"
+		   "exit status: 0 same, 1 different, 2 error\n");
+}
+
+int hmt_compare_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "strict", no_argument, NULL, 's' },
+		{ "memfree-tolerance", required_argument, NULL, 't' },
+		{ "max", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .out = stdout };
+	struct hmt_trace a, b;
+	int c, err;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "st:m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.strict = true; break;
+		case 't': o.memfree_tol_kb = atoll(optarg); break;
+		case 'm': o.max_report = atoi(optarg); break;
+		case 'h': compare_usage(stdout); return 0;
+		default: compare_usage(stderr); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		compare_usage(stderr);
+		return 2;
+	}
+	err = hmt_trace_load(&a, argv[optind]);
+	if (err) {
+		fprintf(stderr, "hotmem-trace compare: %s: %s\n", argv[optind], strerror(-err));
+		return 2;
+	}
+	err = hmt_trace_load(&b, argv[optind + 1]);
+	if (err) {
+		fprintf(stderr, "hotmem-trace compare: %s: %s\n", argv[optind + 1], strerror(-err));
+		hmt_trace_free(&a);
+		return 2;
+	}
+	err = hmt_compare(&a, &b, &o);
+	hmt_trace_free(&a);
+	hmt_trace_free(&b);
+	if (err < 0) {
+		fprintf(stderr, "hotmem-trace compare: %s\n", strerror(-err));
+		return 2;
+	}
+	return err ? 1 : 0;
+}

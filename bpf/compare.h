@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmem-trace compare: two JSON-lines traces of the same scenario (say a
+ * real kernel under QEMU and the engine), normalised and aligned.
+ *
+ * Normalising: timestamps, pids and durations are dropped; pfns become
+ * relative to the trace's base pfn (the lowest pfn of any ranged event:
+ * the start of the hot-added memory), so a DIMM at 4 GiB in the guest and
+ * one at 640 MiB in the engine line up block by block.
+ * Aligning: by (ev, phase), as a longest common subsequence; events whose
+ * (ev, phase) occurs in only one trace are listed, not counted as
+ * differences, unless strict.  "meminfo" records (MemTotal/MemFree in kB,
+ * "phase" naming the step) compare their changes from the first one.
+ */
+#ifndef HMT_COMPARE_H
+#define HMT_COMPARE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define HMT_EV_LEN 40
+
+struct hmt_rec {
+	int line;
+	char ev[HMT_EV_LEN];
+	char phase[24];
+	unsigned long long start_pfn, nr_pages;
+	int nid;		/* -1: unknown */
+	char zone[16];		/* "": unknown */
+	bool has_ret;
+	long long ret, extra;
+	long long memtotal, memfree;	/* meminfo records, kB */
+};
+
+struct hmt_trace {
+	const char *name;
+	struct hmt_rec *ev;	/* hotplug events */
+	size_t nev, cap_ev;
+	struct hmt_rec *mi;	/* meminfo records */
+	size_t nmi, cap_mi;
+	size_t skipped;		/* lines that were not JSON objects */
+	unsigned long long base;	/* lowest pfn */
+};
+
+struct hmt_cmp_opts {
+	bool strict;		/* compare every event and every extra */
+	long long memfree_tol_kb;	/* allowed MemFree change difference */
+	int max_report;		/* differences printed, 0: all */
+	FILE *out;
+};
+
+int hmt_trace_read(struct hmt_trace *t, FILE *f, const char *name);
+int hmt_trace_load(struct hmt_trace *t, const char *path);
+void hmt_trace_free(struct hmt_trace *t);
+/* the number of differences (0: same), printed to opts->out */
+int hmt_compare(struct hmt_trace *a, struct hmt_trace *b,
+		const struct hmt_cmp_opts *opts);
+/* "hotmem-trace compare [--strict] [--memfree-tolerance KB] A B": 0, 1, 2 */
+int hmt_compare_main(int argc, char **argv);
+
+#endif /* HMT_COMPARE_H */

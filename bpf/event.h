@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmem-trace events in user space: names, and the two output formats
+ * (JSON lines, the schema of DESIGN.md, and a readable table).
+ */
+#ifndef HMT_EVENT_H
+#define HMT_EVENT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "hotmem_trace.h"
+
+const char *hmt_fn_name(unsigned int fn);
+int hmt_fn_from_name(const char *name);
+const char *hmt_src_name(unsigned int src);
+const char *hmt_phase_name(unsigned int phase);
+const char *hmt_via_name(unsigned int via);
+/* the engine's zone numbering (enum hm_zone_type): "DMA".."Device" */
+const char *hmt_zone_name(int zid);
+/* the event's zone: its name if the kernel gave one, else from zid */
+const char *hmt_event_zone(const struct hmt_event *e);
+
+/* one JSON object, no newline; @t0 is subtracted from ts. -1 if cut. */
+int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf,
+		    size_t len);
+void hmt_print_table_header(FILE *f);
+int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf,
+		     size_t len);
+
+#endif /* HMT_EVENT_H */

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-trace BPF side: the memory-hotplug path of the real kernel and of
+ * the engine, into one event struct.
+ *
+ *   fe_<fn>/fx_<fn>   fentry/fexit on the kernel function <fn>
+ *   kp_<fn>/kr_<fn>   kprobe/kretprobe on it, when fentry is not possible
+ *   tp_isolated       tracepoint page_isolation:test_pages_isolated
+ *   tp_wmarks         tracepoint kmem:mm_setup_per_zone_wmarks
+ *   usdt_enter/exit   the engine's USDT probes hotmem:<fn>[__ret]
+ *
+ * The loader picks one of fentry or kprobe per run, sets the attach
+ * targets, and fills fn_flags[] from the running kernel's BTF (number of
+ * arguments, void return) so that one object serves 6.1 .. 6.18.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#define BPF_USDT_MAX_SPEC_CNT 512
+#include <bpf/usdt.bpf.h>
+#include "hotmem_trace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PAGE_SHIFT_ 12
+#define PFN_SECTION_SHIFT_ 15	/* SECTION_SIZE_BITS 27 - PAGE_SHIFT */
+#define NARGS 6
+
+const volatile __u64 block_pages = 32768;	/* memory block, in pages */
+const volatile __u8 fn_flags[HMT_NR_FN];	/* HMT_FN_VOID | nargs */
+
+extern const void vmemmap_base __ksym __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HMT_NR_FN);
+	__type(key, __u32);
+	__type(value, struct hmt_counter);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct hmt_block_key);
+	__type(value, struct hmt_block_state);
+} blocks SEC(".maps");
+
+/* enter events waiting for their exit: key = tid << 32 | src << 16 | fn */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct hmt_event);
+} inflight SEC(".maps");
+
+/* scratch space: an event is too big for comfort on the BPF stack */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hmt_event);
+} scratch SEC(".maps");
+
+static __always_inline struct hmt_event *new_event(__u32 fn, __u8 src,
+						   __u8 phase, __u8 via)
+{
+	__u32 zero = 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hmt_event *e = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!e)
+		return NULL;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = bpf_ktime_get_ns();
+	e->fn = fn;
+	e->src = src;
+	e->phase = phase;
+	e->via = via;
+	e->nid = -1;
+	e->zid = -1;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+static __always_inline __u64 inflight_key(const struct hmt_event *e)
+{
+	return (__u64)e->tid << 32 | (__u64)e->src << 16 | e->fn;
+}
+
+static __always_inline void count(const struct hmt_event *e, bool dropped)
+{
+	__u32 fn = e->fn;
+	__u32 s = e->src & 1;
+	struct hmt_counter *c = bpf_map_lookup_elem(&counters, &fn);
+
+	if (!c)
+		return;
+	if (dropped)
+		__sync_fetch_and_add(&c->dropped, 1);
+	if (e->phase == HMT_ENTER) {
+		__sync_fetch_and_add(&c->enter[s], 1);
+		return;
+	}
+	__sync_fetch_and_add(&c->exit[s], 1);
+	if (e->ret < 0)
+		__sync_fetch_and_add(&c->errors[s], 1);
+}
+
+static __always_inline void track_block(const struct hmt_event *e)
+{
+	struct hmt_block_key key = { .src = e->src };
+	struct hmt_block_state *b, init = {};
+
+	if (!e->nr_pages || !block_pages || e->phase != HMT_EXIT)
+		return;
+	key.block = e->start_pfn / block_pages;
+	b = bpf_map_lookup_elem(&blocks, &key);
+	if (!b) {
+		init.start_pfn = key.block * block_pages;
+		init.nid = -1;
+		init.zid = -1;
+		bpf_map_update_elem(&blocks, &key, &init, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&blocks, &key);
+		if (!b)
+			return;
+	}
+	b->last_ts = e->ts;
+	b->last_fn = e->fn;
+	b->last_ret = e->ret;
+	if (e->ret)
+		return;
+	if (e->fn == HMT_FN_online_pages) {
+		b->online = 1;
+		b->onlined++;
+		b->nid = e->nid;
+		b->zid = e->zid;
+		__builtin_memcpy(b->zone, e->zone, sizeof(b->zone));
+	} else if (e->fn == HMT_FN_offline_pages) {
+		b->online = 0;
+		b->offlined++;
+	}
+}
+
+static __always_inline void submit(struct hmt_event *e)
+{
+	__u64 key = inflight_key(e);
+	struct hmt_event *in;
+
+	if (e->phase == HMT_ENTER) {
+		bpf_map_update_elem(&inflight, &key, e, BPF_ANY);
+	} else {
+		in = bpf_map_lookup_elem(&inflight, &key);
+		if (in) {
+			e->dur_ns = e->ts - in->ts;
+			bpf_map_delete_elem(&inflight, &key);
+		}
+	}
+	track_block(e);
+	count(e, bpf_ringbuf_output(&events, e, sizeof(*e), 0) != 0);
+}
+
+/* ---- decoding kernel arguments ------------------------------------ */
+
+static __always_inline void decode_zone(struct hmt_event *e, struct zone *z)
+{
+	struct pglist_data *pgdat;
+	const char *name;
+	__u64 first;
+
+	if (!z)
+		return;
+	pgdat = BPF_CORE_READ(z, zone_pgdat);
+	name = BPF_CORE_READ(z, name);
+	bpf_probe_read_kernel_str(e->zone, sizeof(e->zone), name);
+	e->nid = BPF_CORE_READ(pgdat, node_id);
+	first = (__u64)pgdat + bpf_core_field_offset(struct pglist_data, node_zones);
+	e->zid = ((__u64)z - first) / bpf_core_type_size(struct zone);
+}
+
+/* a struct page pointer (or vmemmap address) to its pfn */
+static __always_inline __u64 vmemmap_pfn(__u64 addr)
+{
+	__u64 base = 0;
+
+	if (&vmemmap_base)
+		bpf_probe_read_kernel(&base, sizeof(base), &vmemmap_base);
+	return (addr - base) / bpf_core_type_size(struct page);
+}
+
+static __always_inline void set_range(struct hmt_event *e, __u64 pfn, __u64 nr)
+{
+	e->start_pfn = pfn;
+	e->nr_pages = nr;
+}
+
+static __always_inline void decode_block(struct hmt_event *e,
+					 struct memory_block *mem)
+{
+	__u64 sec = BPF_CORE_READ(mem, start_section_nr);
+
+	set_range(e, sec << PFN_SECTION_SHIFT_, block_pages);
+	e->nid = BPF_CORE_READ(mem, nid);
+	decode_zone(e, BPF_CORE_READ(mem, zone));
+}
+
+static __always_inline void decode_add(struct hmt_event *e, __u32 fn,
+				       const __u64 *a)
+{
+	struct resource *res;
+	struct hstate *h;
+
+	switch (fn) {
+	case HMT_FN_add_memory_resource:
+		res = (struct resource *)a[1];
+		e->nid = a[0];
+		set_range(e, BPF_CORE_READ(res, start) >> PAGE_SHIFT_,
+			  (BPF_CORE_READ(res, end) + 1 - BPF_CORE_READ(res, start)) >> PAGE_SHIFT_);
+		break;
+	case HMT_FN_arch_add_memory:
+		e->nid = a[0];
+		set_range(e, a[1] >> PAGE_SHIFT_, a[2] >> PAGE_SHIFT_);
+		break;
+	case HMT_FN___add_pages:
+	case HMT_FN_sparse_add_section:
+		e->nid = a[0];
+		set_range(e, a[1], a[2]);
+		break;
+	case HMT_FN_vmemmap_populate:
+		set_range(e, vmemmap_pfn(a[0]), vmemmap_pfn(a[1]) - vmemmap_pfn(a[0]));
+		e->nid = a[2];
+		e->extra = a[3] != 0;
+		break;
+	case HMT_FN_hugetlb_vmemmap_optimize:
+		h = (struct hstate *)a[0];
+		set_range(e, vmemmap_pfn(a[1]), 1ULL << BPF_CORE_READ(h, order));
+		break;
+	}
+}
+
+static __always_inline void decode_online(struct hmt_event *e, __u32 fn,
+					  const __u64 *a)
+{
+	struct memory_notify *mn;
+
+	switch (fn) {
+	case HMT_FN_mhp_init_memmap_on_memory:
+		set_range(e, a[0], a[1]);
+		decode_zone(e, (struct zone *)a[2]);
+		e->extra = a[1];
+		break;
+	case HMT_FN_mhp_deinit_memmap_on_memory:
+		set_range(e, a[0], a[1]);
+		break;
+	case HMT_FN_memory_block_online:
+	case HMT_FN_memory_block_offline:
+		decode_block(e, (struct memory_block *)a[0]);
+		break;
+	case HMT_FN_move_pfn_range_to_zone:
+		set_range(e, a[1], a[2]);
+		decode_zone(e, (struct zone *)a[0]);
+		break;
+	case HMT_FN_online_pages:
+	case HMT_FN_offline_pages:
+		set_range(e, a[0], a[1]);
+		decode_zone(e, (struct zone *)a[2]);
+		break;
+	case HMT_FN_memory_notify:
+		mn = (struct memory_notify *)a[1];
+		set_range(e, BPF_CORE_READ(mn, start_pfn), BPF_CORE_READ(mn, nr_pages));
+		e->extra = a[0];
+		break;
+	}
+}
+
+static __always_inline void decode_remove(struct hmt_event *e, __u32 fn,
+					  const __u64 *a, __u32 nargs)
+{
+	switch (fn) {
+	case HMT_FN_try_remove_memory:
+		/* before 5.17: (nid, start, size) */
+		if (nargs == 3) {
+			e->nid = a[0];
+			a++;
+		}
+		set_range(e, a[0] >> PAGE_SHIFT_, a[1] >> PAGE_SHIFT_);
+		break;
+	case HMT_FN_arch_remove_memory:
+		set_range(e, a[0] >> PAGE_SHIFT_, a[1] >> PAGE_SHIFT_);
+		break;
+	case HMT_FN___remove_pages:
+		set_range(e, a[0], a[1]);
+		break;
+	case HMT_FN_sparse_remove_section:
+		/* before 6.8: (ms, pfn, nr_pages, map_offset, altmap) */
+		if (nargs == 5)
+			a++;
+		set_range(e, a[0], a[1]);
+		break;
+	case HMT_FN_vmemmap_free:
+		set_range(e, vmemmap_pfn(a[0]), vmemmap_pfn(a[1]) - vmemmap_pfn(a[0]));
+		e->extra = a[2] != 0;
+		break;
+	}
+}
+
+static __always_inline void decode(struct hmt_event *e, __u32 fn, const __u64 *a)
+{
+	__u32 nargs = fn < HMT_NR_FN ? fn_flags[fn] & HMT_FN_NARGS : 0;
+
+	decode_add(e, fn, a);
+	decode_online(e, fn, a);
+	decode_remove(e, fn, a, nargs);
+}
+
+/* ---- fentry/fexit --------------------------------------------------- */
+
+static __always_inline void tracing_args(void *ctx, __u64 *a)
+{
+	for (int i = 0; i < NARGS; i++)
+		if (bpf_get_func_arg(ctx, i, &a[i]))
+			a[i] = 0;
+}
+
+static __always_inline int on_fentry(void *ctx, __u32 fn)
+{
+	__u64 a[NARGS];
+	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_FENTRY);
+
+	if (!e)
+		return 0;
+	tracing_args(ctx, a);
+	decode(e, fn, a);
+	submit(e);
+	return 0;
+}
+
+static __always_inline int on_fexit(void *ctx, __u32 fn)
+{
+	__u64 a[NARGS], ret = 0;
+	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_FENTRY);
+
+	if (!e)
+		return 0;
+	tracing_args(ctx, a);
+	decode(e, fn, a);
+	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID) &&
+	    !bpf_get_func_ret(ctx, &ret))
+		e->ret = (__s32)ret;
+	submit(e);
+	return 0;
+}
+
+/* ---- kprobe/kretprobe ---------------------------------------------- */
+
+static __always_inline int on_kprobe(struct pt_regs *ctx, __u32 fn)
+{
+	__u64 a[NARGS] = {
+		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), 0,
+	};
+	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_KPROBE);
+
+	if (!e)
+		return 0;
+	decode(e, fn, a);
+	submit(e);
+	return 0;
+}
+
+/* the arguments are gone at return: take them from the enter event */
+static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
+{
+	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_KPROBE);
+	__u64 key;
+	struct hmt_event *in;
+
+	if (!e)
+		return 0;
+	key = inflight_key(e);
+	in = bpf_map_lookup_elem(&inflight, &key);
+	if (in) {
+		e->start_pfn = in->start_pfn;
+		e->nr_pages = in->nr_pages;
+		e->nid = in->nid;
+		e->zid = in->zid;
+		e->extra = in->extra;
+		__builtin_memcpy(e->zone, in->zone, sizeof(e->zone));
+	}
+	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID))
+		e->ret = (__s32)PT_REGS_RC(ctx);
+	submit(e);
+	return 0;
+}
+
+#define KERNEL_FN(fn)							\
+SEC("fentry/" #fn) int fe_##fn(void *ctx)				\
+{ return on_fentry(ctx, HMT_FN_##fn); }				\
+SEC("fexit/" #fn) int fx_##fn(void *ctx)				\
+{ return on_fexit(ctx, HMT_FN_##fn); }					\
+SEC("kprobe/" #fn) int kp_##fn(struct pt_regs *ctx)			\
+{ return on_kprobe(ctx, HMT_FN_##fn); }				\
+SEC("kretprobe/" #fn) int kr_##fn(struct pt_regs *ctx)			\
+{ return on_kretprobe(ctx, HMT_FN_##fn); }
+
+KERNEL_FN(add_memory_resource)
+KERNEL_FN(arch_add_memory)
+KERNEL_FN(__add_pages)
+KERNEL_FN(sparse_add_section)
+KERNEL_FN(vmemmap_populate)
+KERNEL_FN(mhp_init_memmap_on_memory)
+KERNEL_FN(mhp_deinit_memmap_on_memory)
+KERNEL_FN(memory_block_online)
+KERNEL_FN(memory_block_offline)
+KERNEL_FN(move_pfn_range_to_zone)
+KERNEL_FN(online_pages)
+KERNEL_FN(offline_pages)
+KERNEL_FN(memory_notify)
+KERNEL_FN(try_remove_memory)
+KERNEL_FN(arch_remove_memory)
+KERNEL_FN(__remove_pages)
+KERNEL_FN(sparse_remove_section)
+KERNEL_FN(vmemmap_free)
+KERNEL_FN(hugetlb_vmemmap_optimize)
+
+/* ---- tracepoints ---------------------------------------------------- */
+
+SEC("tracepoint/page_isolation/test_pages_isolated")
+int tp_isolated(struct trace_event_raw_test_pages_isolated *ctx)
+{
+	struct hmt_event *e = new_event(HMT_FN_test_pages_isolated, HMT_SRC_KERNEL,
+					HMT_EXIT, HMT_VIA_TRACEPOINT);
+	__u64 start, end, fin;
+
+	if (!e)
+		return 0;
+	start = BPF_CORE_READ(ctx, start_pfn);
+	end = BPF_CORE_READ(ctx, end_pfn);
+	fin = BPF_CORE_READ(ctx, fin_pfn);
+	set_range(e, start, end - start);
+	e->extra = fin;
+	e->ret = fin < end ? -16 /* -EBUSY */ : 0;
+	submit(e);
+	return 0;
+}
+
+SEC("tracepoint/kmem/mm_setup_per_zone_wmarks")
+int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
+{
+	struct hmt_event *e = new_event(HMT_FN_mm_setup_per_zone_wmarks,
+					HMT_SRC_KERNEL, HMT_EXIT,
+					HMT_VIA_TRACEPOINT);
+	__u32 loc;
+
+	if (!e)
+		return 0;
+	e->nid = BPF_CORE_READ(ctx, node_id);
+	e->extra = BPF_CORE_READ(ctx, watermark_min);
+	loc = BPF_CORE_READ(ctx, __data_loc_name);
+	bpf_probe_read_kernel_str(e->zone, sizeof(e->zone),
+				  (void *)ctx + (loc & 0xffff));
+	submit(e);
+	return 0;
+}
+
+/* ---- the engine's USDT probes --------------------------------------- */
+
+static __always_inline int on_usdt(struct pt_regs *ctx, __u8 phase)
+{
+	__u32 fn = bpf_usdt_cookie(ctx);
+	struct hmt_event *e = new_event(fn, HMT_SRC_EMULATOR, phase, HMT_VIA_USDT);
+	long v[6] = {};
+
+	if (!e)
+		return 0;
+	for (int i = 0; i < 6; i++)
+		if (bpf_usdt_arg(ctx, i, &v[i]))
+			v[i] = 0;
+	set_range(e, v[0], v[1]);
+	e->nid = v[2];
+	e->zid = v[3];
+	e->extra = v[4];
+	if (phase == HMT_EXIT)
+		e->ret = v[5];
+	submit(e);
+	return 0;
+}
+
+SEC("usdt")
+int usdt_enter(struct pt_regs *ctx)
+{
+	return on_usdt(ctx, HMT_ENTER);
+}
+
+SEC("usdt")
+int usdt_exit(struct pt_regs *ctx)
+{
+	return on_usdt(ctx, HMT_EXIT);
+}

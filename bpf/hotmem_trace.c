@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-trace: trace memory hotplug in the real kernel and in the engine,
+ * into one event schema; compare two traces.
+ *
+ *   hotmem-trace [--kernel] [--emulator PID|PATH] [--json] [--pin DIR]
+ *                [--duration SEC] [-- COMMAND ARGS...]
+ *   hotmem-trace compare A B
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <linux/magic.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+
+#include "attach.h"
+#include "compare.h"
+#include "event.h"
+#include "hotmem_trace.skel.h"
+
+#define HMT_VERSION "0.1"
+#define DEFAULT_PIN "/sys/fs/bpf/hotmem"
+#define BPFFS "/sys/fs/bpf"
+#define TRACEFS "/sys/kernel/tracing"
+
+struct opts {
+	bool kernel, json, quiet, verbose, no_pin;
+	const char *emulator;
+	const char *pin;
+	const char *output;
+	double duration;
+	enum hmt_kmode mode;
+	char **cmd;
+};
+
+struct run {
+	struct opts *o;
+	struct hmt_tracer t;
+	struct ring_buffer *rb;
+	FILE *out;
+	__u64 t0;
+	unsigned long long nevents;
+	bool pinned;
+	pid_t child;
+	int child_status;
+	int go_fd;		/* write end: lets the child exec */
+};
+
+static volatile sig_atomic_t stop;
+static bool verbose;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!verbose && level != LIBBPF_WARN)
+		return 0;
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hotmem-trace [OPTIONS] [-- COMMAND [ARGS...]]\n"
+		"       hotmem-trace compare [--strict] [--memfree-tolerance KB] A B\n"
+		"\n"
+		"Trace memory hotplug in the running kernel (fentry/fexit, else\n"
+		"kprobes, plus tracepoints) and in the hotmem engine (USDT probes).\n"
+		"\n"
+		"  -k, --kernel             trace the kernel (default without --emulator)\n"
+		"  -e, --emulator PID|PATH  trace the engine's USDT probes in a process or binary\n"
+		"  -j, --json               JSON lines (the hotmem event schema), else a table\n"
+		"  -o, --output FILE        write events to FILE instead of stdout\n"
+		"  -p, --pin DIR            pin the counters and blocks maps in DIR\n"
+		"                           (default " DEFAULT_PIN "); --no-pin: do not pin\n"
+		"  -d, --duration SEC       stop after SEC seconds\n"
+		"  -m, --mode MODE          auto, fentry, kprobe or tracepoint (kernel side)\n"
+		"  -q, --quiet              no status lines on stderr\n"
+		"  -v, --verbose            libbpf's messages too\n"
+		"  -- COMMAND ARGS          run COMMAND once attached (its binary is the\n"
+		"                           emulator unless --emulator says), stop when it exits\n"
+		"\n"
+		"Needs root (CAP_BPF, CAP_PERFMON), bpffs on " BPFFS " and tracefs.\n"
+		"Stops on SIGINT/SIGTERM, detaching and unpinning everything.\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "kernel", no_argument, NULL, 'k' },
+		{ "emulator", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "no-pin", no_argument, NULL, 'P' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	int c, m;
+
+	o->pin = DEFAULT_PIN;
+	while ((c = getopt_long(argc, argv, "+ke:jo:p:d:m:qvhV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->kernel = true; break;
+		case 'e': o->emulator = optarg; break;
+		case 'j': o->json = true; break;
+		case 'o': o->output = optarg; break;
+		case 'p': o->pin = optarg; break;
+		case 'P': o->no_pin = true; break;
+		case 'd': o->duration = atof(optarg); break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'm':
+			m = hmt_kmode_from_name(optarg);
+			if (m < 0) {
+				fprintf(stderr, "hotmem-trace: unknown mode '%s'\n", optarg);
+				return 2;
+			}
+			o->mode = m;
+			break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("hotmem-trace " HMT_VERSION "\n"); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	if (!o->emulator && !o->cmd)
+		o->kernel = true;
+	return 0;
+}
+
+/* ---- environment: root, bpffs, tracefs --------------------------------- */
+
+static bool is_fs(const char *path, long magic)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == magic;
+}
+
+static int ensure_fs(const char *path, const char *type, long magic,
+		     const char *why, bool quiet)
+{
+	if (is_fs(path, magic))
+		return 0;
+	if (mount(type, path, type, 0, NULL)) {
+		fprintf(stderr, "hotmem-trace: %s is not mounted on %s (%s) and mounting it "
+			"failed: %s\nhotmem-trace: mount it with: mount -t %s %s %s\n",
+			type, path, why, strerror(errno), type, type, path);
+		return -errno;
+	}
+	if (!quiet)
+		fprintf(stderr, "hotmem-trace: mounted %s on %s (%s)\n", type, path, why);
+	return 0;
+}
+
+static int check_env(const struct opts *o)
+{
+	int err;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "hotmem-trace: must run as root: loading BPF programs needs "
+			"CAP_BPF and CAP_PERFMON (try: sudo hotmem-trace ...)\n");
+		return -EPERM;
+	}
+	if (o->kernel && !is_fs("/sys/kernel/debug/tracing", TRACEFS_MAGIC)) {
+		err = ensure_fs(TRACEFS, "tracefs", TRACEFS_MAGIC,
+				"for the tracepoints", o->quiet);
+		if (err)
+			return err;
+	}
+	if (!o->no_pin && !strncmp(o->pin, BPFFS "/", strlen(BPFFS) + 1))
+		return ensure_fs(BPFFS, "bpf", BPF_FS_MAGIC, "for the pinned maps",
+				 o->quiet);
+	return 0;
+}
+
+static __u64 kernel_block_pages(void)
+{
+	FILE *f = fopen("/sys/devices/system/memory/block_size_bytes", "r");
+	unsigned long long sz = 0;
+
+	if (f) {
+		if (fscanf(f, "%llx", &sz) != 1)
+			sz = 0;
+		fclose(f);
+	}
+	return sz ? sz >> 12 : 32768;
+}
+
+/* ---- pins -------------------------------------------------------------- */
+
+static int pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void unpin(struct run *r)
+{
+	struct bpf_map *maps[] = { r->t.skel->maps.counters, r->t.skel->maps.blocks };
+	char path[PATH_MAX];
+
+	if (!r->pinned)
+		return;
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (!pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
+			bpf_map__unpin(maps[i], path);
+	rmdir(r->o->pin);
+	r->pinned = false;
+}
+
+static int pin(struct run *r)
+{
+	struct bpf_map *maps[] = { r->t.skel->maps.counters, r->t.skel->maps.blocks };
+	char path[PATH_MAX];
+	int err;
+
+	if (mkdir(r->o->pin, 0700) && errno != EEXIST)
+		return -errno;
+	r->pinned = true;
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		err = pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i]));
+		if (!err && !access(path, F_OK)) {
+			fprintf(stderr, "hotmem-trace: %s is pinned already: another hotmem-trace "
+				"running? (stale: rm %s, or use --pin DIR)\n", path, path);
+			err = -EEXIST;
+		}
+		if (!err)
+			err = bpf_map__pin(maps[i], path);
+		if (err) {
+			fprintf(stderr, "hotmem-trace: pinning %s: %s\n", path, strerror(-err));
+			unpin(r);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct run *r = ctx;
+	char line[1024];
+	int n;
+
+	if (size < sizeof(struct hmt_event))
+		return 0;
+	if (r->o->json)
+		n = hmt_format_json(data, r->t0, line, sizeof(line));
+	else
+		n = hmt_format_table(data, r->t0, line, sizeof(line));
+	if (n > 0)
+		fprintf(r->out, "%s\n", line);
+	r->nevents++;
+	return 0;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* ---- the command to run once attached ------------------------------------ */
+
+static int resolve_cmd(const char *cmd, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (strchr(cmd, '/'))
+		return realpath(cmd, out) ? 0 : -errno;
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t l = strcspn(p, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, p, cmd);
+		if (!access(buf, X_OK))
+			return realpath(buf, out) ? 0 : -errno;
+		p += l + (p[l] == ':');
+	}
+	(void)len;
+	return -ENOENT;
+}
+
+/* fork now, exec when attached: the child waits on a pipe */
+static int fork_cmd(struct run *r)
+{
+	int fds[2];
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	r->child = fork();
+	if (r->child < 0)
+		return -errno;
+	if (r->child == 0) {
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(127);
+		execvp(r->o->cmd[0], r->o->cmd);
+		fprintf(stderr, "hotmem-trace: %s: %s\n", r->o->cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	r->go_fd = fds[1];
+	return 0;
+}
+
+static void start_cmd(struct run *r)
+{
+	if (r->go_fd < 0)
+		return;
+	if (write(r->go_fd, "g", 1) != 1)
+		fprintf(stderr, "hotmem-trace: could not start the command\n");
+	close(r->go_fd);
+	r->go_fd = -1;
+}
+
+static void end_cmd(struct run *r)
+{
+	if (r->go_fd >= 0) {
+		close(r->go_fd);	/* the child exits without exec */
+		r->go_fd = -1;
+	}
+	if (r->child > 0) {
+		if (stop)
+			kill(r->child, SIGTERM);
+		waitpid(r->child, &r->child_status, 0);
+		r->child = 0;
+	}
+}
+
+static bool cmd_done(struct run *r)
+{
+	if (r->child <= 0)
+		return false;
+	if (waitpid(r->child, &r->child_status, WNOHANG) != r->child)
+		return false;
+	r->child = 0;
+	return true;
+}
+
+static bool emulator_gone(const struct run *r)
+{
+	return r->t.emu_pid > 0 && kill(r->t.emu_pid, 0) && errno == ESRCH;
+}
+
+/* ---- setup and main loop ------------------------------------------------- */
+
+static int set_emulator(struct run *r)
+{
+	struct opts *o = r->o;
+	const char *e = o->emulator;
+	char *end;
+	long pid;
+
+	r->t.emu_pid = -1;
+	if (!e && !o->cmd)
+		return 0;
+	r->t.want_emulator = true;
+	if (!e)
+		return resolve_cmd(o->cmd[0], r->t.emu_path, sizeof(r->t.emu_path));
+	pid = strtol(e, &end, 10);
+	if (*e && !*end && pid > 0) {
+		r->t.emu_pid = pid;
+		snprintf(r->t.emu_path, sizeof(r->t.emu_path), "/proc/%ld/exe", pid);
+		if (access(r->t.emu_path, F_OK))
+			return -ESRCH;
+		return 0;
+	}
+	return realpath(e, r->t.emu_path) ? 0 : -errno;
+}
+
+static int setup(struct run *r)
+{
+	int err;
+
+	err = set_emulator(r);
+	if (err) {
+		fprintf(stderr, "hotmem-trace: emulator %s: %s\n",
+			r->o->emulator ? r->o->emulator : r->o->cmd[0], strerror(-err));
+		return err;
+	}
+	r->t.want_kernel = r->o->kernel;
+	r->t.first_mode = r->o->mode;
+	r->t.block_pages = kernel_block_pages();
+	err = hmt_tracer_open(&r->t);
+	if (!r->o->quiet || err)
+		hmt_tracer_report(&r->t, stderr);
+	if (err) {
+		fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
+		return err;
+	}
+	if (!r->o->no_pin) {
+		err = pin(r);
+		if (err)
+			return err;
+	}
+	r->rb = ring_buffer__new(bpf_map__fd(r->t.skel->maps.events), on_event, r, NULL);
+	if (!r->rb)
+		return -errno ? -errno : -ENOMEM;
+	return 0;
+}
+
+static int open_output(struct run *r)
+{
+	r->out = stdout;
+	if (r->o->output) {
+		r->out = fopen(r->o->output, "w");
+		if (!r->out) {
+			fprintf(stderr, "hotmem-trace: %s: %s\n", r->o->output, strerror(errno));
+			return -errno;
+		}
+	}
+	setvbuf(r->out, NULL, _IOLBF, 0);
+	return 0;
+}
+
+static int poll_loop(struct run *r)
+{
+	__u64 end = r->o->duration > 0 ? now_ns() + r->o->duration * 1e9 : 0;
+	int err = 0;
+
+	while (!stop) {
+		err = ring_buffer__poll(r->rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0)
+			break;
+		err = 0;
+		if ((end && now_ns() >= end) || cmd_done(r) || emulator_gone(r))
+			break;
+	}
+	ring_buffer__consume(r->rb);
+	return err;
+}
+
+static void print_summary(struct run *r)
+{
+	struct hmt_counter c;
+	unsigned long long dropped = 0;
+
+	for (__u32 fn = 0; fn < HMT_NR_FN; fn++)
+		if (!bpf_map_lookup_elem(bpf_map__fd(r->t.skel->maps.counters), &fn, &c))
+			dropped += c.dropped;
+	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped%s%s\n", r->nevents,
+		dropped, stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int trace_main(struct opts *o)
+{
+	struct run r = { .o = o, .go_fd = -1 };
+	int err;
+
+	verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	install_signals();
+	err = check_env(o);
+	if (err)
+		return 1;
+	err = open_output(&r);
+	if (err)
+		return 1;
+	if (o->cmd) {
+		err = fork_cmd(&r);
+		if (err)
+			goto out;
+	}
+	err = setup(&r);
+	if (err)
+		goto out;
+	r.t0 = now_ns();
+	if (o->json)
+		;
+	else
+		hmt_print_table_header(r.out);
+	if (!o->quiet)
+		fprintf(stderr, "hotmem-trace: ready: tracing%s; Ctrl-C to stop\n",
+			o->cmd ? ", command started" : "");
+	start_cmd(&r);
+	err = poll_loop(&r);
+	if (!o->quiet)
+		print_summary(&r);
+out:
+	end_cmd(&r);
+	ring_buffer__free(r.rb);
+	if (r.t.skel)
+		unpin(&r);
+	hmt_tracer_close(&r.t);
+	if (r.out && r.out != stdout)
+		fclose(r.out);
+	if (err)
+		return 1;
+	if (o->cmd && WIFEXITED(r.child_status))
+		return WEXITSTATUS(r.child_status);
+	return o->cmd ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .mode = HMT_KMODE_FENTRY };
+	int err;
+
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return hmt_compare_main(argc - 1, argv + 1);
+	err = parse_opts(argc, argv, &o);
+	if (err)
+		return err;
+	return trace_main(&o);
+}
