@@ -160,10 +160,18 @@ static void format_list(struct hmd *d, FILE *f)
 	fputc('\n', f);
 }
 
-static void save_boot_blocks(struct hmd *d, const char *path)
+/*
+ * state_dir/boot-blocks: line 1 the boot block list, then one line per node
+ * "node N kernel_offset K movable_offset M".  Both describe boot memory, so
+ * they hold until reboot (/run is then empty); restarts and rescans reuse
+ * them instead of re-reading zoneinfo, which on a plain-file sysroot never
+ * changes.
+ */
+static void save_state(struct hmd *d, const char *path)
 {
 	char tmp[HMD_PATH_MAX + 64];
 	FILE *f;
+	int n;
 
 	if (mkdir(d->cfg.state_dir, 0755) && errno != EEXIST)
 		goto fail;
@@ -172,44 +180,76 @@ static void save_boot_blocks(struct hmd *d, const char *path)
 	if (!f)
 		goto fail;
 	format_list(d, f);
+	for (n = 0; n < d->nr_nodes && n < HMD_MAX_NODES; n++)
+		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n,
+			d->kernel_offset[n], d->movable_offset[n]);
 	if (fclose(f) || rename(tmp, path))
 		goto fail;
 	return;
 fail:
-	hmd_log(d, LOG_WARNING, "cannot remember boot blocks in %s: %m", path);
+	hmd_log(d, LOG_WARNING, "cannot remember boot memory in %s: %m", path);
 }
+
+static bool load_state(struct hmd *d, const char *path, char *list, size_t len)
+{
+	char line[128];
+	long k, m;
+	int n;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(list, len, f)) {
+		fclose(f);
+		return false;
+	}
+	list[strcspn(list, "\n")] = '\0';
+	memset(d->kernel_offset, 0, sizeof(d->kernel_offset));
+	memset(d->movable_offset, 0, sizeof(d->movable_offset));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "node %d kernel_offset %ld movable_offset %ld", &n, &k, &m) != 3 ||
+		    n < 0 || n >= HMD_MAX_NODES)
+			continue;
+		d->kernel_offset[n] = k;
+		d->movable_offset[n] = m;
+		if (n + 1 > d->nr_nodes)
+			d->nr_nodes = n + 1;
+	}
+	fclose(f);
+	return true;
+}
+
+static void anchor_zoneinfo(struct hmd *d);
 
 static void mark_boot_blocks(struct hmd *d)
 {
 	char path[HMD_PATH_MAX + 32], list[4096] = "";
 	const char *spec = d->cfg.boot_blocks;
-	bool from_state = false;
+	bool auto_spec = !strcmp(spec, "auto");
+	bool have = false;
 	unsigned long i;
-	FILE *f;
 
-	if (!strcmp(spec, "auto") && d->cfg.state_dir[0]) {
-		snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
-		f = fopen(path, "re");
-		if (f) {
-			from_state = fgets(list, sizeof(list), f) != NULL;
-			fclose(f);
-			list[strcspn(list, "\n")] = '\0';
-		}
-	}
+	snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
+	if (d->cfg.state_dir[0])
+		have = load_state(d, path, list, sizeof(list));
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 
 		if (!b->present)
 			continue;
-		if (from_state)
-			b->boot = in_list(list, i);
-		else if (strcmp(spec, "auto"))
+		if (!auto_spec)
 			b->boot = in_list(spec, i);
+		else if (have)
+			b->boot = in_list(list, i);
 		else
 			b->boot = b->online;	/* first run since boot */
 	}
-	if (!strcmp(spec, "auto") && !from_state && d->cfg.state_dir[0])
-		save_boot_blocks(d, path);
+	if (have)
+		return;
+	anchor_zoneinfo(d);
+	if (d->cfg.state_dir[0])
+		save_state(d, path);
 }
 
 /* ---- accounting -------------------------------------------------------- */
@@ -459,7 +499,8 @@ static int schedule_retry(struct hmd *d, unsigned long id, int err)
 	rc->d = d;
 	rc->id = id;
 	usec = backoff_usec(d, b->attempts);
-	r = sd_event_add_time_relative(d->ev, &b->retry, CLOCK_MONOTONIC, usec, 0,
+	/* accuracy 1 us: the default (250 ms) would swamp the backoff */
+	r = sd_event_add_time_relative(d->ev, &b->retry, CLOCK_MONOTONIC, usec, 1,
 				       retry_cb, rc);
 	if (r < 0) {
 		free(rc);
@@ -605,7 +646,6 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	if (r)
 		return r;
 	mark_boot_blocks(d);
-	anchor_zoneinfo(d);
 	hmd_apply_config(d);
 	hmd_read_attr(d->memdir_fd, "auto_online_blocks", auto_online, sizeof(auto_online));
 	for (i = 0; i < d->nblk; i++)

@@ -30,3 +30,7 @@ INSTALL_BINS += $(HOTMEMD_BIN)
 UNIT_TESTS   += $(DAEMON_TESTS)
 TEST_SCRIPTS += $(sort $(wildcard tests/daemon/*.t tests/systemd/*.t))
 BENCH_PROGS  += $(BUILD)/tests/daemon/bench_hotmemd
+
+# keep test objects between runs (they are intermediates of pattern rules)
+.SECONDARY: $(DAEMON_TESTS:%=%.o) $(BUILD)/tests/daemon/uevent_send.o \
+	$(BUILD)/tests/daemon/bench_hotmemd.o

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/* hotmemd configuration: files, drop-ins, options, and error reports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+struct fixture {
+	char dir[64];
+	char conf[128];
+	char dropins[140];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	strcpy(f->dir, "/tmp/hotmemd-config.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->conf, sizeof(f->conf), "%s/hotmemd.conf", f->dir);
+	snprintf(f->dropins, sizeof(f->dropins), "%s.d", f->conf);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void test_defaults_without_file(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX];
+
+	assert_int_equal(hmd_config_load(&cfg, f->conf, false, NULL, err, sizeof(err)), 0);
+	assert_int_equal(cfg.policy, HMD_POL_AUTO_MOVABLE);
+	assert_int_equal(cfg.ratio, 301);
+	assert_int_equal(cfg.numa_aware, HMD_YES);
+	assert_string_equal(cfg.sysroot, "/");
+	/* --config FILE that does not exist is an error */
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "No such file"));
+}
+
+static void test_file_dropins_cli(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_cli cli = { .n = 2, .key = { "retry_max", "node2.policy" },
+			       .value = { "7", "online_kernel" } };
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], path[200];
+
+	write_file(f->conf, "# main\n[hotmemd]\npolicy = online_movable\n"
+			    "auto_movable_ratio = 150\nretry_max = 3\n"
+			    "[node1]\npolicy = offline\n");
+	mkdir(f->dropins, 0755);
+	snprintf(path, sizeof(path), "%s/20-b.conf", f->dropins);
+	write_file(path, "[hotmemd]\nauto_movable_ratio = 250\n");
+	snprintf(path, sizeof(path), "%s/10-a.conf", f->dropins);
+	write_file(path, "[hotmemd]\nauto_movable_ratio = 200\nmemory_groups = contiguous\n");
+	snprintf(path, sizeof(path), "%s/ignored.txt", f->dropins);
+	write_file(path, "garbage\n");
+
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, &cli, err, sizeof(err)), 0);
+	assert_int_equal(cfg.policy, HMD_POL_ONLINE_MOVABLE);
+	assert_int_equal(cfg.ratio, 250);		/* 20-b after 10-a */
+	assert_int_equal(cfg.groups, HMD_GROUPS_CONTIGUOUS);
+	assert_int_equal(cfg.retry_max, 7);		/* command line wins */
+	assert_int_equal(cfg.node_policy[1], HMD_POL_OFFLINE);
+	assert_int_equal(cfg.node_policy[2], HMD_POL_ONLINE_KERNEL);
+	assert_int_equal(cfg.node_policy[0], HMD_POL_INHERIT);
+}
+
+/* Every bad line is reported as FILE:LINE: reason. */
+static void test_errors_have_file_and_line(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], want[256];
+
+	write_file(f->conf, "[hotmemd]\npolicy = online\n"
+			    "auto_movable_ratio = lots\n"	/* line 3 */
+			    "\n"
+			    "colour = blue\n"			/* line 5 */
+			    "[node99]\npolicy = online\n");	/* line 7 */
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: 'lots' is not a ratio", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:5: unknown key 'colour'", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:7: unknown section [node99]", f->conf);
+	assert_non_null(strstr(err, want));
+}
+
+static void test_syntax_error_line(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], want[256];
+
+	write_file(f->conf, "[hotmemd]\n; comment\npolicy online\n");
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: syntax error", f->conf);
+	assert_non_null(strstr(err, want));
+}
+
+static void test_long_line(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], want[256], text[600];
+
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "[hotmemd]\nsysroot = /", 21);
+	strcpy(text + 500, "\npolicy = bogus\n");
+	write_file(f->conf, text);
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: line too long", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: unknown policy 'bogus'", f->conf);
+	assert_non_null(strstr(err, want));
+}
+
+static void test_cli_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_cli cli = { .n = 1, .key = { "dry_run" }, .value = { "perhaps" } };
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX];
+
+	assert_int_equal(hmd_config_load(&cfg, f->conf, false, &cli, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "command line: dry_run: 'perhaps' is not a boolean"));
+}
+
+static void test_values(void **state)
+{
+	struct hmd_config cfg;
+	char err[256];
+
+	hmd_config_defaults(&cfg);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "auto_movable_ratio", "kernel", err, sizeof(err)), 0);
+	assert_int_equal(cfg.ratio, -1);
+	assert_int_equal(hmd_config_set(&cfg, "", "auto_movable_numa_aware", "no", err, sizeof(err)), 0);
+	assert_int_equal(cfg.numa_aware, HMD_NO);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-23,32-199", err, sizeof(err)), 0);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "5-2", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "sysroot", "relative", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "retry_max", "-1", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "log_level", "debug", err, sizeof(err)), 0);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_int_equal(hmd_config_set(&cfg, "node3", "ratio", "1", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, "node3", "policy", "inherit", err, sizeof(err)), 0);
+}
+
+static void test_dump_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_config a, b;
+	char err[HMD_ERR_MAX];
+	FILE *fp;
+
+	hmd_config_defaults(&a);
+	a.policy = HMD_POL_ONLINE_KERNEL;
+	a.node_policy[5] = HMD_POL_ONLINE_MOVABLE;
+	a.ratio = -1;
+	strcpy(a.uevent_socket, "/run/x.sock");
+	fp = fopen(f->conf, "w");
+	hmd_config_dump(&a, fp);
+	fclose(fp);
+	assert_int_equal(hmd_config_load(&b, f->conf, true, NULL, err, sizeof(err)), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_defaults_without_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_dropins_cli, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_have_file_and_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syntax_error_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_errors, setup, teardown),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

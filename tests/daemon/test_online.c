@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd onlining on a fake sysroot of plain files, with the write path
+ * replaced so that it can fail as the kernel does: EBUSY/EAGAIN (retried
+ * with bounded backoff), EINVAL (never retried), and no same-state write.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hotmemd.h"
+
+#define MAX_SCRIPT 16
+#define NBLOCKS 64
+
+struct mock {
+	int script[NBLOCKS][MAX_SCRIPT];	/* errno per write, 0 = succeed */
+	int nscript[NBLOCKS];
+	int writes[NBLOCKS];
+	bool race_online[NBLOCKS];		/* someone onlines it at EINVAL */
+};
+
+struct fixture {
+	char root[64];
+	struct hmd d;
+	struct mock m;
+};
+
+static void put(const char *root, const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void mk(const char *root, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
+}
+
+static void mk_block(const char *root, int id, const char *state, int node)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "sys/devices/system/memory/memory%d", id);
+	mk(root, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/system/memory/memory%d/node%d", id, node);
+	mk(root, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/system/memory/memory%d/state", id);
+	put(root, rel, state);
+	snprintf(rel, sizeof(rel), "sys/devices/system/memory/memory%d/valid_zones", id);
+	put(root, rel, strcmp(state, "online\n") ? "Normal Movable\n" : "Normal\n");
+}
+
+static const char *read_state(struct fixture *f, int id, char *buf, size_t len)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%d/state", f->root, id);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	if (!fgets(buf, len, fp))
+		buf[0] = '\0';
+	fclose(fp);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static int mock_write(struct hmd *d, unsigned long id, const char *val)
+{
+	struct mock *m = d->test_data;
+	int n = m->writes[id]++;
+	int e = n < m->nscript[id] ? m->script[id][n] :
+		(m->nscript[id] ? m->script[id][m->nscript[id] - 1] : 0);
+
+	if (e == EINVAL && m->race_online[id]) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "memory%lu/state", id);
+		hmd_write_state_sysfs(d, id, "online\n");
+	}
+	if (e)
+		return -e;
+	return hmd_write_state_sysfs(d, id, val);
+}
+
+static void script(struct fixture *f, int id, int n, ...)
+{
+	va_list ap;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		f->m.script[id][i] = va_arg(ap, int);
+	va_end(ap);
+	f->m.nscript[id] = n;
+}
+
+/* 1 GiB of boot memory (memory0-7), memory8-15 hot-added and offline */
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	int i;
+
+	strcpy(f->root, "/tmp/hotmemd-online.XXXXXX");
+	assert_non_null(mkdtemp(f->root));
+	mk(f->root, "sys");
+	mk(f->root, "sys/devices");
+	mk(f->root, "sys/devices/system");
+	mk(f->root, "sys/devices/system/memory");
+	mk(f->root, "proc");
+	put(f->root, "sys/devices/system/memory/block_size_bytes", "8000000\n");
+	put(f->root, "sys/devices/system/memory/auto_online_blocks", "offline\n");
+	put(f->root, "proc/zoneinfo",
+	    "Node 0, zone   Normal\n  pages free 100\n        present  262144\n"
+	    "Node 0, zone  Movable\n  pages free 0\n        present  0\n");
+	for (i = 0; i < 8; i++)
+		mk_block(f->root, i, "online\n", 0);
+	for (i = 8; i < 16; i++)
+		mk_block(f->root, i, "offline\n", 0);
+
+	hmd_config_defaults(&f->d.cfg);
+	strcpy(f->d.cfg.sysroot, f->root);
+	snprintf(f->d.cfg.state_dir, sizeof(f->d.cfg.state_dir), "%s/state", f->root);
+	f->d.cfg.log_target = HMD_LOG_STDERR;
+	f->d.cfg.log_level = LOG_DEBUG;
+	f->d.cfg.retry_initial_ms = 1;
+	f->d.cfg.retry_max_ms = 4;
+	f->d.memdir_fd = f->d.nl_fd = f->d.unix_fd = -1;
+	f->d.write_state = mock_write;
+	f->d.test_data = &f->m;
+	hmd_log_setup(&f->d);
+	assert_int_equal(sd_event_new(&f->d.ev), 0);
+	assert_int_equal(hmd_sysfs_open(&f->d), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	hmd_blocks_free(&f->d);
+	hmd_sysfs_close(&f->d);
+	sd_event_unref(f->d.ev);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void run_until_idle(struct fixture *f)
+{
+	int guard = 1000;
+
+	while (hmd_count_pending(&f->d) && guard--)
+		assert_true(sd_event_run(f->d.ev, UINT64_MAX) >= 0);
+	assert_true(guard > 0);
+}
+
+static void test_coldplug_auto_movable(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+	int i;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (i = 8; i < 16; i++) {
+		assert_int_equal(f->m.writes[i], 1);
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_movable");
+	}
+	for (i = 0; i < 8; i++)
+		assert_int_equal(f->m.writes[i], 0);	/* never a same-state write */
+	assert_int_equal(f->d.n_onlined, 8);
+}
+
+/* 1 GiB boot: 3.01 GiB Movable = 24 blocks, the rest goes to Normal */
+static void test_ratio_boundary(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+	int i;
+
+	for (i = 16; i < 40; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (i = 8; i < 32; i++)
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_movable");
+	for (i = 32; i < 40; i++)
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_kernel");
+	/* a restart sees the same model: nothing more to do */
+	hmd_blocks_free(&f->d);
+	memset(&f->m.writes, 0, sizeof(f->m.writes));
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(f->m.writes[i], 0);
+	mk_block(f->root, 40, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 40);
+	assert_string_equal(read_state(f, 40, buf, sizeof(buf)), "online_kernel");
+}
+
+static void test_ebusy_then_success(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+
+	script(f, 9, 3, EBUSY, EAGAIN, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(hmd_count_pending(&f->d), 1);
+	run_until_idle(f);
+	assert_int_equal(f->m.writes[9], 3);
+	assert_string_equal(read_state(f, 9, buf, sizeof(buf)), "online_movable");
+	assert_int_equal(f->d.n_failed, 0);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* retry_max retries, backoff 1, 2, 4, 4, 4 ms, then a logged give-up */
+static void test_ebusy_gives_up_bounded(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+	double t0, dt;
+
+	f->d.cfg.retry_max = 5;
+	script(f, 10, 1, EBUSY);
+	t0 = now_ms();
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	run_until_idle(f);
+	dt = now_ms() - t0;
+	assert_int_equal(f->m.writes[10], 6);
+	assert_int_equal(f->d.n_failed, 1);
+	assert_true(f->d.blk[10].failed);
+	assert_string_equal(read_state(f, 10, buf, sizeof(buf)), "offline");
+	assert_true(dt >= 15.0);
+	assert_true(dt < 1000.0);
+	/* the others were not held up */
+	assert_string_equal(read_state(f, 11, buf, sizeof(buf)), "online_movable");
+}
+
+static void test_einval_not_retried(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+
+	script(f, 12, 1, EINVAL);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(hmd_count_pending(&f->d), 0);
+	assert_int_equal(f->m.writes[12], 1);
+	assert_int_equal(f->d.n_failed, 1);
+	assert_string_equal(read_state(f, 12, buf, sizeof(buf)), "offline");
+}
+
+/* EINVAL because someone onlined it meanwhile: fine, not a failure */
+static void test_einval_raced_online(void **state)
+{
+	struct fixture *f = *state;
+
+	script(f, 13, 1, EINVAL);
+	f->m.race_online[13] = true;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->m.writes[13], 1);
+	assert_int_equal(f->d.n_failed, 0);
+	assert_true(f->d.blk[13].online);
+}
+
+static void test_other_errno_gives_up(void **state)
+{
+	struct fixture *f = *state;
+
+	script(f, 14, 1, ENOMEM);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->m.writes[14], 1);
+	assert_int_equal(f->d.n_failed, 1);
+}
+
+/* The kernel onlined it (auto_online_blocks=online): left alone. */
+static void test_kernel_auto_online_respected(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 50, "online\n", 0);
+	hmd_block_event(&f->d, "add", 50);
+	assert_int_equal(f->m.writes[50], 0);
+	assert_true(f->d.blk[50].online);
+	assert_false(f->d.blk[50].boot);
+}
+
+/* An admin's offline is respected; only a new ADD onlines. */
+static void test_offline_event_not_fought(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	put(f->root, "sys/devices/system/memory/memory8/state", "offline\n");
+	hmd_block_event(&f->d, "offline", 8);
+	assert_int_equal(f->m.writes[8], 1);
+	assert_false(f->d.blk[8].online);
+	assert_string_equal(read_state(f, 8, buf, sizeof(buf)), "offline");
+}
+
+static void test_remove_cancels_retry(void **state)
+{
+	struct fixture *f = *state;
+
+	script(f, 15, 1, EBUSY);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(hmd_count_pending(&f->d), 1);
+	hmd_block_event(&f->d, "remove", 15);
+	assert_int_equal(hmd_count_pending(&f->d), 0);
+	assert_int_equal(f->d.n_failed, 0);
+}
+
+static void test_dry_run_and_offline_write_nothing(void **state)
+{
+	struct fixture *f = *state;
+	int i;
+
+	f->d.cfg.dry_run = true;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	f->d.cfg.dry_run = false;
+	f->d.cfg.policy = HMD_POL_OFFLINE;
+	hmd_blocks_free(&f->d);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (i = 0; i < NBLOCKS; i++)
+		assert_int_equal(f->m.writes[i], 0);
+}
+
+static void test_node_policy(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+
+	mk_block(f->root, 20, "offline\n", 1);
+	f->d.cfg.node_policy[1] = HMD_POL_ONLINE_KERNEL;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_string_equal(read_state(f, 20, buf, sizeof(buf)), "online_kernel");
+	assert_string_equal(read_state(f, 8, buf, sizeof(buf)), "online_movable");
+	hmd_status_text(&f->d, buf, sizeof(buf));
+	assert_memory_equal(buf, "17 blocks online, 8 movable", 27);
+}
+
+/* Boot blocks are remembered: a restart does not count hot-added ones. */
+static void test_boot_blocks_remembered(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], buf[64];
+	FILE *fp;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	snprintf(path, sizeof(path), "%s/state/boot-blocks", f->root);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, "0-7\n");
+	hmd_blocks_free(&f->d);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_false(f->d.blk[8].boot);
+	assert_true(f->d.blk[7].boot);
+	hmd_node_stats(&f->d, &f->d.pc);
+	assert_int_equal(f->d.pc.node[0].kernel_early_pages, 262144);
+	assert_int_equal(f->d.pc.node[0].movable_pages, 8 * 32768);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_coldplug_auto_movable),
+		T(test_ratio_boundary),
+		T(test_ebusy_then_success),
+		T(test_ebusy_gives_up_bounded),
+		T(test_einval_not_retried),
+		T(test_einval_raced_online),
+		T(test_other_errno_gives_up),
+		T(test_kernel_auto_online_respected),
+		T(test_offline_event_not_fought),
+		T(test_remove_cancels_retry),
+		T(test_dry_run_and_offline_write_nothing),
+		T(test_node_policy),
+		T(test_boot_blocks_remembered),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
