@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show() and store() of every attribute, after drivers/base/memory.c,
+ * drivers/base/node.c, drivers/base/bus.c, drivers/base/power/sysfs.c,
+ * mm/memory_hotplug.c, lib/notifier-error-inject.c and fs/proc/meminfo.c.
+ *
+ * show() returns the length written to @buf (or -errno, like the EIO of
+ * power/autosuspend_delay_ms); store() returns the count consumed or
+ * -errno.  @buf of a store is NUL-terminated and at most one page, as
+ * kernfs hands it to the kernel's store.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmfs.h"
+
+struct out {
+	char *buf;
+	size_t len, off;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void emit(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->off >= o->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->off += (size_t)n < o->len - o->off ? (size_t)n : o->len - o->off - 1;
+}
+
+#define PG_KB(pages) ((pages) << (HM_PAGE_SHIFT - 10))
+
+/* fs/proc/meminfo.c show_val_kb(): head padded to 16, value to 8. */
+static void kb(struct out *o, const char *prefix, const char *name,
+	       unsigned long pages)
+{
+	char head[32];
+
+	snprintf(head, sizeof(head), "%s:", name);
+	emit(o, "%s%-16s%8lu kB\n", prefix, head, PG_KB(pages));
+}
+
+static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
+{
+	struct hm_meminfo mi;
+	unsigned long anon, slab;
+
+	hotmem_meminfo(ctx->hm, &mi);
+	anon = mi.nr_alloc_movable;
+	slab = mi.nr_alloc_unmovable;
+	kb(o, "", "MemTotal", mi.totalram_pages);
+	kb(o, "", "MemFree", mi.free_pages);
+	kb(o, "", "MemAvailable", mi.free_pages);
+	kb(o, "", "Buffers", 0);
+	kb(o, "", "Cached", 0);
+	kb(o, "", "SwapCached", 0);
+	kb(o, "", "Active", anon);
+	kb(o, "", "Inactive", 0);
+	kb(o, "", "Active(anon)", anon);
+	kb(o, "", "Inactive(anon)", 0);
+	kb(o, "", "Active(file)", 0);
+	kb(o, "", "Inactive(file)", 0);
+	kb(o, "", "Unevictable", 0);
+	kb(o, "", "Mlocked", 0);
+	kb(o, "", "SwapTotal", 0);
+	kb(o, "", "SwapFree", 0);
+	kb(o, "", "Dirty", 0);
+	kb(o, "", "Writeback", 0);
+	kb(o, "", "AnonPages", anon);
+	kb(o, "", "Mapped", 0);
+	kb(o, "", "Shmem", 0);
+	kb(o, "", "KReclaimable", 0);
+	kb(o, "", "Slab", slab);
+	kb(o, "", "SReclaimable", 0);
+	kb(o, "", "SUnreclaim", slab);
+	kb(o, "", "KernelStack", 0);
+	kb(o, "", "PageTables", 0);
+	kb(o, "", "SecPageTables", 0);
+	kb(o, "", "NFS_Unstable", 0);
+	kb(o, "", "Bounce", 0);
+	kb(o, "", "WritebackTmp", 0);
+	kb(o, "", "CommitLimit", mi.totalram_pages / 2);
+	kb(o, "", "Committed_AS", anon);
+	emit(o, "VmallocTotal:   34359738367 kB\n");
+	kb(o, "", "VmallocUsed", 0);
+	kb(o, "", "VmallocChunk", 0);
+	kb(o, "", "Percpu", 0);
+	kb(o, "", "HardwareCorrupted", 0);
+	kb(o, "", "AnonHugePages", 0);
+	kb(o, "", "ShmemHugePages", 0);
+	kb(o, "", "ShmemPmdMapped", 0);
+	kb(o, "", "FileHugePages", 0);
+	kb(o, "", "FilePmdMapped", 0);
+	emit(o, "HugePages_Total:   %5lu\n", mi.hugetlb_pages);
+	emit(o, "HugePages_Free:    %5lu\n", mi.hugetlb_free);
+	emit(o, "HugePages_Rsvd:    %5lu\n", 0UL);
+	emit(o, "HugePages_Surp:    %5lu\n", 0UL);
+	emit(o, "Hugepagesize:       %lu kB\n", 2048UL);
+	kb(o, "", "Hugetlb", mi.hugetlb_pages * 512);
+	kb(o, "", "DirectMap4k", 0);
+	kb(o, "", "DirectMap2M", mi.present_pages);
+	kb(o, "", "DirectMap1G", 0);
+}
+
+static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
+{
+	struct hm_node_info ni;
+	char p[16];
+
+	if (hotmem_node_info(ctx->hm, nid, &ni))
+		return;
+	snprintf(p, sizeof(p), "Node %d ", nid);
+	kb(o, p, "MemTotal", ni.managed);
+	kb(o, p, "MemFree", ni.free);
+	kb(o, p, "MemUsed", ni.managed - ni.free);
+	kb(o, p, "SwapCached", 0);
+	kb(o, p, "Active", 0);
+	kb(o, p, "Inactive", 0);
+	kb(o, p, "Active(anon)", 0);
+	kb(o, p, "Inactive(anon)", 0);
+	kb(o, p, "Active(file)", 0);
+	kb(o, p, "Inactive(file)", 0);
+	kb(o, p, "Unevictable", 0);
+	kb(o, p, "Mlocked", 0);
+	kb(o, p, "Dirty", 0);
+	kb(o, p, "Writeback", 0);
+	kb(o, p, "FilePages", 0);
+	kb(o, p, "Mapped", 0);
+	kb(o, p, "AnonPages", 0);
+	kb(o, p, "Shmem", 0);
+	kb(o, p, "KernelStack", 0);
+	kb(o, p, "PageTables", 0);
+	kb(o, p, "SecPageTables", 0);
+	kb(o, p, "NFS_Unstable", 0);
+	kb(o, p, "Bounce", 0);
+	kb(o, p, "WritebackTmp", 0);
+	kb(o, p, "KReclaimable", 0);
+	kb(o, p, "Slab", 0);
+	kb(o, p, "SReclaimable", 0);
+	kb(o, p, "SUnreclaim", 0);
+	kb(o, p, "AnonHugePages", 0);
+	kb(o, p, "ShmemHugePages", 0);
+	kb(o, p, "ShmemPmdMapped", 0);
+	kb(o, p, "FileHugePages", 0);
+	kb(o, p, "FilePmdMapped", 0);
+	emit(o, "Node %d HugePages_Total: %5lu\n", nid, ni.hugepages_total);
+	emit(o, "Node %d HugePages_Free:  %5lu\n", nid, ni.hugepages_free);
+	emit(o, "Node %d HugePages_Surp:  %5lu\n", nid, 0UL);
+}
+
+/* mm/vmstat.c zoneinfo_show_print(), the lines tools read. */
+static void show_zone(struct out *o, const struct hm_zone_info *zi)
+{
+	emit(o, "Node %d, zone %8s", zi->nid, hotmem_zone_name(zi->zid));
+	emit(o, "\n  pages free     %lu"
+		"\n        boost    0"
+		"\n        min      %lu"
+		"\n        low      %lu"
+		"\n        high     %lu"
+		"\n        promo    %lu"
+		"\n        spanned  %lu"
+		"\n        present  %lu"
+		"\n        managed  %lu"
+		"\n        cma      %lu",
+	     zi->nr_free, zi->wmark_min, zi->wmark_low, zi->wmark_high,
+	     zi->wmark_high, zi->spanned, zi->present, zi->managed,
+	     zi->cma_pages);
+	emit(o, "\n        protection: (0, 0, 0, 0, 0)");
+	if (!zi->populated) {
+		emit(o, "\n");
+		return;
+	}
+	emit(o, "\n      %-12s %lu", "nr_free_pages", zi->nr_free);
+	emit(o, "\n      %-12s %lu", "nr_zone_active_anon", zi->nr_alloc_movable);
+	emit(o, "\n      %-12s %lu", "nr_zone_unevictable", 0UL);
+	emit(o, "\n      %-12s %lu", "nr_free_cma", 0UL);
+	emit(o, "\n  node_unreclaimable:  0"
+		"\n  start_pfn:           %lu"
+		"\n  reserved_highatomic: 0"
+		"\n  free_highatomic:     0\n", zi->zone_start_pfn);
+}
+
+static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
+{
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		struct hm_node_info ni;
+
+		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.online)
+			continue;
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			struct hm_zone_info zi;
+
+			if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
+				continue;
+			if (!buddy) {
+				show_zone(o, &zi);
+				continue;
+			}
+			if (!zi.populated)
+				continue;
+			emit(o, "Node %d, zone %8s ", nid, hotmem_zone_name(zid));
+			for (int k = 0; k <= HM_MAX_PAGE_ORDER; k++)
+				emit(o, "%6lu ", zi.free_area[k]);
+			emit(o, "\n");
+		}
+	}
+}
+
+static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
+{
+	unsigned char mask[HM_MAX_NUMNODES / 8] = { 0 };
+	int nr = hotmem_nr_possible_nodes(ctx->hm);
+
+	for (int nid = 0; nid < nr; nid++) {
+		struct hm_node_info ni;
+		bool set = false;
+
+		if (hotmem_node_info(ctx->hm, nid, &ni))
+			continue;
+		switch (a) {
+		case A_NODE_POSSIBLE: set = true; break;
+		case A_NODE_ONLINE: set = ni.online; break;
+		case A_NODE_HAS_MEMORY: set = ni.has_memory; break;
+		case A_NODE_HAS_NORMAL: set = ni.has_normal_memory; break;
+		/* CPUs: every online node that had memory at boot has some */
+		case A_NODE_HAS_CPU: set = ni.online && ni.present; break;
+		default: break;
+		}
+		if (set)
+			mask[nid / 8] |= (unsigned char)(1u << (nid % 8));
+	}
+	o->off += (size_t)hmfs_nodelist(mask, nr, o->buf + o->off, o->len - o->off);
+}
+
+static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+		      struct out *o)
+{
+	struct hm_block_info bi;
+	int ret;
+
+	ret = hotmem_block_info(ctx->hm, n->id, &bi);
+	if (ret)
+		return ret;
+	switch (n->attr) {
+	case A_B_ONLINE:
+		emit(o, "%d\n", bi.state != HM_MEM_OFFLINE);
+		break;
+	case A_B_PHYS_DEVICE:
+		emit(o, "0\n");
+		break;
+	case A_B_PHYS_INDEX:
+		emit(o, "%08lx\n", bi.id);
+		break;
+	case A_B_REMOVABLE:
+		emit(o, "%d\n", bi.removable);
+		break;
+	case A_B_STATE:
+		emit(o, "%s\n", hotmem_state_name(bi.state));
+		break;
+	case A_B_VALID_ZONES:
+		ret = hotmem_block_valid_zones(ctx->hm, n->id, o->buf, o->len);
+		if (ret < 0)
+			return ret;
+		o->off = (size_t)ret;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
+	      size_t len)
+{
+	struct out o = { buf, len, 0 };
+	int ret = 0, v;
+
+	buf[0] = '\0';
+	switch (n->attr) {
+	case A_AUTO_ONLINE:
+		emit(&o, "%s\n", hotmem_online_type_name(hotmem_get_auto_online(ctx->hm)));
+		break;
+	case A_BLOCK_SIZE:
+		emit(&o, "%llx\n", (unsigned long long)ctx->block_size);
+		break;
+	case A_PWR_AUTOSUSPEND:
+		return -EIO;	/* use_autosuspend is off for memory blocks */
+	case A_PWR_CONTROL:
+		emit(&o, "auto\n");
+		break;
+	case A_PWR_ACTIVE_TIME:
+	case A_PWR_SUSPENDED_TIME:
+		emit(&o, "0\n");
+		break;
+	case A_PWR_STATUS:
+		emit(&o, "unsupported\n");
+		break;
+	case A_NODE_HAS_GI:
+		emit(&o, "\n");
+		break;
+	case A_NODE_HAS_CPU: case A_NODE_HAS_MEMORY: case A_NODE_HAS_NORMAL:
+	case A_NODE_ONLINE: case A_NODE_POSSIBLE:
+		show_nodemask(ctx, n->attr, &o);
+		break;
+	case A_BUS_AUTOPROBE:
+		emit(&o, "%d\n", ctx->drivers_autoprobe);
+		break;
+	case A_P_NUMA_AWARE:
+		emit(&o, "%c\n", hotmem_get_auto_movable_numa_aware(ctx->hm) ? 'Y' : 'N');
+		break;
+	case A_P_RATIO:
+		emit(&o, "%u\n", hotmem_get_auto_movable_ratio(ctx->hm));
+		break;
+	case A_P_MEMMAP:
+		v = hotmem_get_memmap_on_memory(ctx->hm);
+		if (v == HM_MEMMAP_ON_MEMORY_FORCE)
+			emit(&o, "force\n");
+		else
+			emit(&o, "%c\n", v ? 'Y' : 'N');
+		break;
+	case A_P_POLICY:
+		emit(&o, "%s\n", hotmem_online_policy_name(hotmem_get_online_policy(ctx->hm)));
+		break;
+	case A_MEMINFO:
+		show_meminfo(ctx, &o);
+		break;
+	case A_ZONEINFO:
+		for_each_zone(ctx, &o, false);
+		break;
+	case A_BUDDYINFO:
+		for_each_zone(ctx, &o, true);
+		break;
+	case A_CMDLINE:
+		emit(&o, "%s\n", ctx->cfg.cmdline);
+		break;
+	case A_INJ_GOING_ONLINE:
+		emit(&o, "%d\n", hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE));
+		break;
+	case A_INJ_GOING_OFFLINE:
+		emit(&o, "%d\n", hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE));
+		break;
+	case A_B_ONLINE: case A_B_PHYS_DEVICE: case A_B_PHYS_INDEX:
+	case A_B_REMOVABLE: case A_B_STATE: case A_B_VALID_ZONES:
+		ret = show_block(ctx, n, &o);
+		break;
+	case A_N_MEMINFO:
+		show_node_meminfo(ctx, (int)n->id, &o);
+		break;
+	case A_N_NUMASTAT:
+		emit(&o, "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\n"
+			 "interleave_hit 0\nlocal_node 0\nother_node 0\n");
+		break;
+	default:	/* uevent files read empty; write-only files never get here */
+		break;
+	}
+	return ret < 0 ? ret : (int)o.off;
+}
+
+/* ---- stores ---------------------------------------------------------- */
+
+/* kobject_synth_uevent(): "ACTION [UUID [KEY=VALUE ...]]" */
+static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath,
+			    const char *subsys, const char *buf, size_t count)
+{
+	size_t n = count, w;
+
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+		n--;
+	for (w = 0; w < n && buf[w] != ' '; w++)
+		;
+	if (!hmfs_uevent_action_valid(buf, w))
+		return -EINVAL;
+	if (devpath) {
+		char action[16];
+
+		snprintf(action, sizeof(action), "%.*s", (int)w, buf);
+		hmfs_emit_uevent(ctx, action, devpath, subsys);
+	}
+	return (ssize_t)count;
+}
+
+static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+			   const char *buf, size_t count)
+{
+	char devpath[64];
+	bool on;
+	int ret, type;
+
+	switch (n->attr) {
+	case A_B_STATE:
+		type = hmfs_online_type_from_str(buf);
+		if (type < 0)
+			return -EINVAL;
+		ret = hotmem_block_set_state(ctx->hm, n->id, type);
+		/* device_online()/offline() return 1 for "already": EINVAL */
+		if (ret > 0)
+			return -EINVAL;
+		return ret < 0 ? ret : (ssize_t)count;
+	case A_B_ONLINE:
+		ret = hmfs_kstrtobool(buf, &on);
+		if (ret)
+			return ret;
+		ret = hotmem_block_set_online(ctx->hm, n->id, on);
+		return ret < 0 ? ret : (ssize_t)count;
+	case A_B_UEVENT:
+		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%lu", n->id);
+		return store_uevent(ctx, devpath, "memory", buf, count);
+	default:
+		return -EIO;
+	}
+}
+
+static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
+{
+	unsigned long long phys;
+	int ret;
+
+	ret = hmfs_kstrtoull(buf, 0, &phys);
+	if (ret)
+		return ret;
+	if (phys & (ctx->block_size - 1))
+		return -EINVAL;
+	/* memory_add_physaddr_to_nid(): node 0 without firmware tables */
+	ret = hotmem_add_memory(ctx->hm, 0, phys, ctx->block_size, HM_MHP_NONE, -1);
+	return ret < 0 ? ret : (ssize_t)count;
+}
+
+/* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */
+static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf,
+			    size_t count)
+{
+	char tmp[24];
+	long long v;
+	char *end;
+
+	if (count >= sizeof(tmp))
+		count = sizeof(tmp) - 1;
+	memcpy(tmp, buf, count);
+	tmp[count] = '\0';
+	errno = 0;
+	v = strtoll(tmp, &end, 0);
+	if (end == tmp || errno || (*end && strcmp(end, "\n")))
+		return -EINVAL;
+	if (v < -4095)
+		v = -4095;
+	if (v > 0)
+		v = 0;
+	hotmem_set_notifier_error(ctx->hm, action, (int)v);
+	return (ssize_t)count;
+}
+
+static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a,
+			   const char *buf, size_t count)
+{
+	static const char *const policies[] = { "contig-zones", "auto-movable", NULL };
+	unsigned int u;
+	bool b;
+	int ret;
+
+	switch (a) {
+	case A_P_NUMA_AWARE:
+		ret = hmfs_kstrtobool(buf, &b);
+		if (!ret)
+			ret = hotmem_set_auto_movable_numa_aware(ctx->hm, b);
+		break;
+	case A_P_RATIO:
+		ret = hmfs_kstrtouint(buf, 0, &u);
+		if (!ret)
+			ret = hotmem_set_auto_movable_ratio(ctx->hm, u);
+		break;
+	case A_P_POLICY:
+		ret = hmfs_sysfs_match_string(policies, buf);
+		if (ret >= 0)
+			ret = hotmem_set_online_policy(ctx->hm, ret);
+		break;
+	default:
+		ret = -EPERM;
+	}
+	return ret < 0 ? ret : (ssize_t)count;
+}
+
+bool hmfs_attr_mutates(enum hmfs_attr a)
+{
+	switch (a) {
+	case A_AUTO_ONLINE: case A_PROBE: case A_P_NUMA_AWARE: case A_P_RATIO:
+	case A_P_POLICY: case A_B_STATE: case A_B_ONLINE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+		   const char *buf, size_t count)
+{
+	unsigned long id;
+	int type, ret;
+	bool b;
+
+	switch (n->attr) {
+	case A_AUTO_ONLINE:
+		type = hmfs_online_type_from_str(buf);
+		if (type < 0)
+			return -EINVAL;
+		ret = hotmem_set_auto_online(ctx->hm, type);
+		return ret < 0 ? ret : (ssize_t)count;
+	case A_UEVENT_NOSUBSYS:
+	case A_BUS_UEVENT:
+		/* A device without a bus or class: the kernel drops the event. */
+		return store_uevent(ctx, NULL, NULL, buf, count);
+	case A_N_UEVENT: {
+		char devpath[48];
+
+		snprintf(devpath, sizeof(devpath), "/devices/system/node/node%lu", n->id);
+		return store_uevent(ctx, devpath, "node", buf, count);
+	}
+	case A_PROBE:
+		return store_probe(ctx, buf, count);
+	case A_SOFT_OFFLINE:
+	case A_HARD_OFFLINE:
+		return -EOPNOTSUPP;	/* docs/engine-requests.md */
+	case A_PWR_AUTOSUSPEND:
+		return -EIO;
+	case A_PWR_CONTROL:
+		if (hmfs_sysfs_streq(buf, "auto") || hmfs_sysfs_streq(buf, "on"))
+			return (ssize_t)count;
+		return -EINVAL;
+	case A_BUS_AUTOPROBE:
+		ctx->drivers_autoprobe = buf[0] != '0';
+		return (ssize_t)count;
+	case A_BUS_PROBE:
+		/* bus_find_device_by_name(): exact device name */
+		if (sscanf(buf, "memory%lu", &id) == 1) {
+			char want[32];
+			struct hm_block_info bi;
+
+			snprintf(want, sizeof(want), "memory%lu", id);
+			if (hmfs_sysfs_streq(buf, want) &&
+			    !hotmem_block_info(ctx->hm, id, &bi))
+				return (ssize_t)count;
+		}
+		return -ENODEV;
+	case A_P_NUMA_AWARE: case A_P_RATIO: case A_P_POLICY:
+		return store_param(ctx, n->attr, buf, count);
+	case A_INJ_GOING_ONLINE:
+		return store_inject(ctx, HM_MEM_GOING_ONLINE, buf, count);
+	case A_INJ_GOING_OFFLINE:
+		return store_inject(ctx, HM_MEM_GOING_OFFLINE, buf, count);
+	case A_B_STATE: case A_B_ONLINE: case A_B_UEVENT:
+		return store_block(ctx, n, buf, count);
+	default:
+		(void)b;
+		return -EIO;
+	}
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmemctl's command line -> a control-socket request (JSON).
+ * Monitor-style: "device_add pc-dimm,id=d1,size=1G" or with spaces.
+ */
+#ifndef HMFS_CTLARGS_H
+#define HMFS_CTLARGS_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+/*
+ * Build {"execute": ..., "arguments": {...}} from argv (argv[0] is the
+ * command).  Returns 0, or -EINVAL with @err saying what is wrong.
+ */
+int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err,
+			 size_t errlen);
+
+#endif /* HMFS_CTLARGS_H */

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Engine events to the outside world.
+ *
+ * The engine calls us synchronously with its locks held (hotmem.h), so
+ * the callback only copies the event into a queue; one notifier thread
+ * then injects the uevent, invalidates the kernel's caches, wakes
+ * pollers and feeds `hotmemctl events` clients.  One thread keeps the
+ * uevents in the order the engine produced them, as the kernel's are.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hmfs.h"
+
+/* ---- kernfs_open_node->event per inode -------------------------------- */
+
+static unsigned evtab_hash(uint64_t ino)
+{
+	return (unsigned)((ino * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_EVTAB_BUCKETS;
+}
+
+/* Caller holds poll_lock or accepts a racy read (read path). */
+static struct hmfs_evnode *evtab_find(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_evnode *e;
+
+	for (e = ctx->evtab[evtab_hash(ino)]; e; e = e->next)
+		if (e->ino == ino)
+			return e;
+	return NULL;
+}
+
+/* Every attribute starts at event 1, so a fresh open (0) polls PRI|ERR. */
+int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_evnode *e;
+	int ev;
+
+	pthread_mutex_lock(&ctx->poll_lock);
+	e = evtab_find(ctx, ino);
+	ev = e ? e->event : 1;
+	pthread_mutex_unlock(&ctx->poll_lock);
+	return ev;
+}
+
+/* sysfs_notify(): bump the event and wake whoever polls this inode. */
+void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_evnode *e;
+	struct hmfs_open *of;
+
+	pthread_mutex_lock(&ctx->poll_lock);
+	e = evtab_find(ctx, ino);
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			goto out;
+		e->ino = ino;
+		e->event = 1;
+		e->next = ctx->evtab[evtab_hash(ino)];
+		ctx->evtab[evtab_hash(ino)] = e;
+	}
+	e->event++;
+	for (of = ctx->polled; of; of = of->next) {
+		if (of->ino != ino || !of->ph)
+			continue;
+		fuse_lowlevel_notify_poll(of->ph);
+		fuse_pollhandle_destroy(of->ph);
+		of->ph = NULL;
+	}
+out:
+	pthread_mutex_unlock(&ctx->poll_lock);
+}
+
+/* ---- the queue --------------------------------------------------------- */
+
+#define HMFS_QMAX 65536		/* beyond this, trace/log lines are dropped */
+
+static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
+{
+	clock_gettime(CLOCK_REALTIME, &q->ts);
+	pthread_mutex_lock(&ctx->q_lock);
+	if (ctx->q_len >= HMFS_QMAX && q->type != HM_EV_UEVENT) {
+		ctx->q_dropped++;
+		pthread_mutex_unlock(&ctx->q_lock);
+		free(q);
+		return;
+	}
+	if (ctx->q_tail)
+		ctx->q_tail->next = q;
+	else
+		ctx->q_head = q;
+	ctx->q_tail = q;
+	ctx->q_len++;
+	pthread_cond_signal(&ctx->q_cond);
+	pthread_mutex_unlock(&ctx->q_lock);
+}
+
+static void engine_event(const struct hm_event *ev, void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+	struct hmfs_qev *q;
+
+	if (ev->type == HM_EV_TRACE && !ctx->want_trace)
+		return;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return;
+	q->type = ev->type;
+	q->action = ev->action;
+	q->block_id = ev->block_id;
+	q->level = ev->level;
+	switch (ev->type) {
+	case HM_EV_UEVENT:
+		snprintf(q->action_name, sizeof(q->action_name), "%s",
+			 hotmem_uevent_action_name(ev->action));
+		snprintf(q->subsys, sizeof(q->subsys), "memory");
+		snprintf(q->text, sizeof(q->text), "%s", ev->devpath ? ev->devpath : "");
+		break;
+	case HM_EV_LOG:
+		snprintf(q->text, sizeof(q->text), "%s", ev->msg ? ev->msg : "");
+		break;
+	case HM_EV_TRACE:
+		snprintf(q->text, sizeof(q->text), "%s", ev->fn ? ev->fn : "");
+		q->exit = ev->exit;
+		q->start_pfn = ev->start_pfn;
+		q->nr_pages = ev->nr_pages;
+		q->nid = ev->nid;
+		q->zid = ev->zid;
+		q->extra = ev->extra;
+		q->ret = ev->ret;
+		break;
+	}
+	enqueue(ctx, q);
+}
+
+void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action,
+		      const char *devpath, const char *subsystem)
+{
+	struct hmfs_qev *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return;
+	q->type = HM_EV_UEVENT;
+	q->synth = true;
+	snprintf(q->action_name, sizeof(q->action_name), "%s", action);
+	snprintf(q->subsys, sizeof(q->subsys), "%s", subsystem);
+	snprintf(q->text, sizeof(q->text), "%s", devpath);
+	enqueue(ctx, q);
+}
+
+static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
+{
+	if (q->type == HM_EV_UEVENT) {
+		struct hmfs_uevent ue = { 0 };
+
+		snprintf(ue.action, sizeof(ue.action), "%s", q->action_name);
+		snprintf(ue.devpath, sizeof(ue.devpath), "%.127s", q->text);
+		snprintf(ue.subsystem, sizeof(ue.subsystem), "%s", q->subsys);
+		if (!q->synth)
+			hmfs_notify_block(ctx, q->block_id, q->action);
+		hmfs_uevent_sink_send(&ctx->sink, &ue);
+	}
+	hmfs_ctl_broadcast(ctx, q);
+}
+
+static void *notifier_main(void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+	struct hmfs_qev *q;
+
+	pthread_mutex_lock(&ctx->q_lock);
+	for (;;) {
+		while (!ctx->q_head && !ctx->q_stop)
+			pthread_cond_wait(&ctx->q_cond, &ctx->q_lock);
+		q = ctx->q_head;
+		if (!q)
+			break;		/* stopping and drained */
+		ctx->q_head = q->next;
+		if (!ctx->q_head)
+			ctx->q_tail = NULL;
+		ctx->q_len--;
+		pthread_mutex_unlock(&ctx->q_lock);
+		deliver(ctx, q);
+		free(q);
+		pthread_mutex_lock(&ctx->q_lock);
+	}
+	pthread_mutex_unlock(&ctx->q_lock);
+	return NULL;
+}
+
+int hmfs_events_start(struct hmfs_ctx *ctx)
+{
+	int ret;
+
+	ctx->ev_slot = hotmem_subscribe(ctx->hm, engine_event, ctx);
+	if (ctx->ev_slot < 0)
+		return ctx->ev_slot;
+	ret = pthread_create(&ctx->notifier, NULL, notifier_main, ctx);
+	if (ret) {
+		hotmem_unsubscribe(ctx->hm, ctx->ev_slot);
+		ctx->ev_slot = -1;
+		return -ret;
+	}
+	ctx->notifier_started = true;
+	return 0;
+}
+
+void hmfs_events_stop(struct hmfs_ctx *ctx)
+{
+	if (ctx->ev_slot >= 0)
+		hotmem_unsubscribe(ctx->hm, ctx->ev_slot);
+	ctx->ev_slot = -1;
+	if (!ctx->notifier_started)
+		return;
+	pthread_mutex_lock(&ctx->q_lock);
+	ctx->q_stop = true;
+	pthread_cond_signal(&ctx->q_cond);
+	pthread_mutex_unlock(&ctx->q_lock);
+	pthread_join(ctx->notifier, NULL);
+	ctx->notifier_started = false;
+	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
+		while (ctx->evtab[i]) {
+			struct hmfs_evnode *e = ctx->evtab[i];
+
+			ctx->evtab[i] = e->next;
+			free(e);
+		}
+	}
+}

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FUSE low-level operations: kernfs semantics on top of tree.c/attrs.c.
+ *
+ * Caching: lookups and attributes are cached by the kernel for a long
+ * time (ctx->attr_timeout) because we invalidate them explicitly when
+ * blocks come and go (hmfs_notify_block()).  File contents are never
+ * cached (direct_io): an attribute's st_size is a fake 4096 and its
+ * content changes without a write to it, like kernfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hmfs.h"
+
+static struct hmfs_ctx *req_ctx(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+		       struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->ino = n->ino;
+	e->generation = 1;
+	e->attr_timeout = ctx->attr_timeout;
+	e->entry_timeout = ctx->attr_timeout;
+	hmfs_stat(ctx, n, &e->attr);
+}
+
+static void hmfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* O_TRUNC arrives with open (ignored, as kernfs does): no SETATTR */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	if (conn->capable & FUSE_CAP_READDIRPLUS)
+		conn->want |= FUSE_CAP_READDIRPLUS;
+	conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS_AUTO;
+	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
+	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
+		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+}
+
+static void hmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct fuse_entry_param e;
+	struct hmfs_node n;
+	int ret;
+
+	ret = hmfs_lookup_child(ctx, parent, name, &n);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	fill_entry(ctx, &n, &e);
+	fuse_reply_entry(req, &e);
+}
+
+static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	struct stat st;
+	int ret;
+
+	(void)fi;
+	ret = hmfs_node_get(ctx, ino, &n);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	hmfs_stat(ctx, &n, &st);
+	fuse_reply_attr(req, &st, ctx->attr_timeout);
+}
+
+/*
+ * kernfs_iop_setattr() lets root chmod/chown; we keep modes fixed (they
+ * are computed) and say so.  Size changes (O_TRUNC, truncate) are
+ * accepted and ignored, as on sysfs.
+ */
+static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			 int to_set, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	struct stat st;
+	int ret;
+
+	(void)attr;
+	(void)fi;
+	ret = hmfs_node_get(ctx, ino, &n);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	hmfs_stat(ctx, &n, &st);
+	fuse_reply_attr(req, &st, ctx->attr_timeout);
+}
+
+static void hmfs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	int ret;
+
+	ret = hmfs_node_get(ctx, ino, &n);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	if (!S_ISLNK(n.mode)) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	fuse_reply_readlink(req, n.target);
+}
+
+static void hmfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	int ret;
+
+	ret = hmfs_node_get(ctx, ino, &n);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	/* Directory listings change only with blocks: we invalidate then. */
+	fi->cache_readdir = 1;
+	fi->keep_cache = 1;
+	fuse_reply_open(req, fi);
+}
+
+struct dirbuf {
+	struct hmfs_ctx *ctx;
+	fuse_req_t req;
+	char *buf;
+	size_t size, pos;
+	bool plus;
+};
+
+static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode,
+		    long off)
+{
+	struct dirbuf *d = arg;
+	size_t need;
+
+	if (d->plus) {
+		struct fuse_entry_param e;
+		struct hmfs_node n;
+
+		/* "." and ".." must not take a lookup reference */
+		if (!strcmp(name, ".") || !strcmp(name, "..")) {
+			memset(&e, 0, sizeof(e));
+			e.attr.st_mode = mode;
+		} else if (hmfs_node_get(d->ctx, ino, &n) == 0) {
+			fill_entry(d->ctx, &n, &e);
+		} else {
+			return true;	/* vanished meanwhile */
+		}
+		need = fuse_add_direntry_plus(d->req, d->buf + d->pos,
+					      d->size - d->pos, name, &e, off + 1);
+	} else {
+		struct stat st = { .st_ino = ino, .st_mode = mode };
+
+		need = fuse_add_direntry(d->req, d->buf + d->pos, d->size - d->pos,
+					 name, &st, off + 1);
+	}
+	if (need > d->size - d->pos)
+		return false;
+	d->pos += need;
+	return true;
+}
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       bool plus)
+{
+	struct dirbuf d = { req_ctx(req), req, NULL, size, 0, plus };
+	long ret;
+
+	d.buf = malloc(size);
+	if (!d.buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	ret = hmfs_readdir(d.ctx, ino, off, dir_add, &d);
+	if (ret < 0)
+		fuse_reply_err(req, (int)-ret);
+	else
+		fuse_reply_buf(req, d.buf, d.pos);
+	free(d.buf);
+}
+
+static void hmfs_readdir_op(fuse_req_t req, fuse_ino_t ino, size_t size,
+			    off_t off, struct fuse_file_info *fi)
+{
+	(void)fi;
+	do_readdir(req, ino, size, off, false);
+}
+
+static void hmfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
+			     off_t off, struct fuse_file_info *fi)
+{
+	(void)fi;
+	do_readdir(req, ino, size, off, true);
+}
+
+/*
+ * kernfs: O_WRONLY/O_RDWR on a file without a store is EACCES and a read
+ * open of a file without a show is EACCES, for root too (no write op /
+ * no read op).  default_permissions already refused non-root by mode.
+ */
+static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	int acc = fi->flags & O_ACCMODE;
+	struct hmfs_open *of;
+	struct hmfs_node n;
+	int ret;
+
+	ret = hmfs_node_get(ctx, ino, &n);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	if (S_ISDIR(n.mode)) {
+		fuse_reply_err(req, EISDIR);
+		return;
+	}
+	if ((acc != O_RDONLY && !(n.mode & 0222)) ||
+	    (acc != O_WRONLY && !(n.mode & 0444))) {
+		fuse_reply_err(req, EACCES);
+		return;
+	}
+	of = calloc(1, sizeof(*of));
+	if (!of) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	of->ino = ino;
+	of->node = n;
+	fi->fh = (uint64_t)(uintptr_t)of;
+	fi->direct_io = 1;
+	fi->noflush = 1;
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		free(of);	/* interrupted: no release will come */
+}
+
+static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		      struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
+	const char *p;
+	size_t n;
+
+	(void)ino;
+	/* seq_file: show() runs for a read at 0; later reads continue it */
+	if (off == 0 || !of->have) {
+		int len = hmfs_show(ctx, &of->node, of->buf, sizeof(of->buf));
+
+		if (len < 0) {
+			of->have = false;
+			fuse_reply_err(req, -len);
+			return;
+		}
+		of->len = (size_t)len;
+		of->have = true;
+		of->event = hmfs_evtab_get(ctx, of->ino);
+	}
+	n = hmfs_slice(of->buf, of->len, off, size, &p);
+	fuse_reply_buf(req, p, n);
+}
+
+static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		       size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
+	char tmp[HMFS_PAGE_SIZE + 1];
+	size_t count;
+	ssize_t ret;
+
+	(void)ino;
+	(void)off;	/* sysfs_kf_write() ignores the position */
+	if (!size) {
+		fuse_reply_write(req, 0);
+		return;
+	}
+	count = hmfs_write_buf(tmp, buf, size);
+	ret = hmfs_store(ctx, &of->node, tmp, count);
+	if (ret < 0) {
+		fuse_reply_err(req, (int)-ret);
+		return;
+	}
+	if (hmfs_attr_mutates(of->node.attr))
+		hmfs_state_save(ctx);
+	fuse_reply_write(req, (size_t)ret);
+}
+
+static void poll_unlist(struct hmfs_ctx *ctx, struct hmfs_open *of)
+{
+	if (!of->listed)
+		return;
+	if (of->prev)
+		of->prev->next = of->next;
+	else
+		ctx->polled = of->next;
+	if (of->next)
+		of->next->prev = of->prev;
+	of->listed = false;
+}
+
+/* kernfs_generic_poll(): changed since our last read => PRI|ERR */
+static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		      struct fuse_pollhandle *ph)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
+	unsigned revents = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+
+	(void)ino;
+	pthread_mutex_lock(&ctx->poll_lock);
+	if (of->event != hmfs_evtab_get(ctx, of->ino))
+		revents |= POLLERR | POLLPRI;
+	if (ph) {
+		if (of->ph)
+			fuse_pollhandle_destroy(of->ph);
+		of->ph = ph;
+		if (!of->listed) {
+			of->prev = NULL;
+			of->next = ctx->polled;
+			if (ctx->polled)
+				ctx->polled->prev = of;
+			ctx->polled = of;
+			of->listed = true;
+		}
+	}
+	pthread_mutex_unlock(&ctx->poll_lock);
+	fuse_reply_poll(req, revents);
+}
+
+static void hmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
+
+	(void)ino;
+	if (of->listed || of->ph) {
+		pthread_mutex_lock(&ctx->poll_lock);
+		poll_unlist(ctx, of);
+		if (of->ph)
+			fuse_pollhandle_destroy(of->ph);
+		pthread_mutex_unlock(&ctx->poll_lock);
+	}
+	free(of);
+	fuse_reply_err(req, 0);
+}
+
+/* kernfs: creating files is EACCES, directories and the rest EPERM. */
+static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+			mode_t mode, struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct fuse_entry_param e;
+	struct hmfs_node n;
+
+	(void)mode;
+	/* O_CREAT on an existing attribute is an ordinary open */
+	if (!hmfs_lookup_child(ctx, parent, name, &n) && S_ISREG(n.mode) &&
+	    !(fi->flags & O_EXCL)) {
+		int acc = fi->flags & O_ACCMODE;
+		struct hmfs_open *of;
+
+		if ((acc != O_RDONLY && !(n.mode & 0222)) ||
+		    (acc != O_WRONLY && !(n.mode & 0444))) {
+			fuse_reply_err(req, EACCES);
+			return;
+		}
+		of = calloc(1, sizeof(*of));
+		if (!of) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+		of->ino = n.ino;
+		of->node = n;
+		fi->fh = (uint64_t)(uintptr_t)of;
+		fi->direct_io = 1;
+		fi->noflush = 1;
+		fill_entry(ctx, &n, &e);
+		if (fuse_reply_create(req, &e, fi) == -ENOENT)
+			free(of);
+		return;
+	}
+	fuse_reply_err(req, EACCES);
+}
+
+static void hmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       mode_t mode, dev_t rdev)
+{
+	(void)parent; (void)name; (void)mode; (void)rdev;
+	fuse_reply_err(req, EACCES);
+}
+
+static void hmfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       mode_t mode)
+{
+	(void)parent; (void)name; (void)mode;
+	fuse_reply_err(req, EPERM);
+}
+
+static void hmfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent; (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void hmfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+			 const char *name)
+{
+	(void)link; (void)parent; (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void hmfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+			fuse_ino_t newparent, const char *newname,
+			unsigned int flags)
+{
+	(void)parent; (void)name; (void)newparent; (void)newname; (void)flags;
+	fuse_reply_err(req, EPERM);
+}
+
+static void hmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		      const char *newname)
+{
+	(void)ino; (void)newparent; (void)newname;
+	fuse_reply_err(req, EPERM);
+}
+
+const struct fuse_lowlevel_ops hmfs_ops = {
+	.init		= hmfs_init,
+	.lookup		= hmfs_lookup,
+	.getattr	= hmfs_getattr,
+	.setattr	= hmfs_setattr,
+	.readlink	= hmfs_readlink,
+	.opendir	= hmfs_opendir,
+	.readdir	= hmfs_readdir_op,
+	.readdirplus	= hmfs_readdirplus,
+	.open		= hmfs_open,
+	.read		= hmfs_read,
+	.write		= hmfs_write,
+	.poll		= hmfs_poll,
+	.release	= hmfs_release,
+	.create		= hmfs_create,
+	.mknod		= hmfs_mknod,
+	.mkdir		= hmfs_mkdir,
+	.unlink		= hmfs_unlink,
+	.rmdir		= hmfs_unlink,
+	.symlink	= hmfs_symlink,
+	.rename		= hmfs_rename,
+	.link		= hmfs_link,
+};
+
+/* ---- change notification --------------------------------------------- */
+
+static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
+{
+	if (!ctx->se)
+		return;
+	if (name)
+		fuse_lowlevel_notify_inval_entry(ctx->se, dir, name, strlen(name));
+	/* drop the cached listing and nlink */
+	fuse_lowlevel_notify_inval_inode(ctx->se, dir, 0, 0);
+}
+
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id,
+		       enum hm_uevent_action action)
+{
+	char name[32];
+	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);
+
+	snprintf(name, sizeof(name), "memory%lu", id);
+	switch (action) {
+	case HM_KOBJ_ADD:
+	case HM_KOBJ_REMOVE:
+		inval_dir(ctx, memdir, action == HM_KOBJ_REMOVE ? name : NULL);
+		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1),
+			  action == HM_KOBJ_REMOVE ? name : NULL);
+		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
+		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
+			inval_dir(ctx, HMFS_NODE_INO(nid, 0),
+				  action == HM_KOBJ_REMOVE ? name : NULL);
+		break;
+	case HM_KOBJ_ONLINE:
+	case HM_KOBJ_OFFLINE:
+	case HM_KOBJ_CHANGE:
+	case HM_KOBJ_MOVE:
+		break;
+	}
+	/* Our bonus over the kernel: state/online pollers wake on a change. */
+	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_STATE));
+	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_ONLINE));
+	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_VALID_ZONES));
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmemctl: the hardware's front panel.  Talks JSON to hotmemfs's
+ * control socket; prints tables for people and --json for programs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctlargs.h"
+#include "sysfs_parse.h"
+
+#define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
+
+struct cli {
+	const char *sock;
+	bool json;
+	bool trace;
+	int fd;
+	struct json_tokener *tok;
+	char buf[65536];
+	size_t len, off;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: hotmemctl [-s SOCKET] [--json] COMMAND [ARGS...]\n"
+"\n"
+"Commands (named after QEMU's monitor; KEY=VALUE or KEY=VALUE,KEY=VALUE):\n"
+"  status                               machine, zones, blocks, devices\n"
+"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [id=ID] [memmap-on-memory=on|off]\n"
+"  device_add virtio-mem-pci size=SIZE [requested-size=SIZE] [block-size=SIZE] [node=N] [id=ID]\n"
+"  device_del ID                        unplug (offline + remove; refused if busy)\n"
+"  qom-set ID requested-size SIZE       resize a virtio-mem device (also: set-size ID SIZE)\n"
+"  devices                              list memory devices\n"
+"  online BLOCK [online|online_kernel|online_movable], offline BLOCK\n"
+"  alloc movable|unmovable PAGES [node=N], free-all, hugetlb PAGES [node=N]\n"
+"  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO   (0 clears)\n"
+"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
+"  check                                check the engine's invariants\n"
+"  save                                 write the state file now\n"
+"  events [--trace]                     follow uevents and kernel log lines\n"
+"  raw JSON                             send one request as is\n"
+"\n"
+"Options:\n"
+"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
+"  -j, --json          print JSON instead of tables\n"
+"  -h, --help          this text\n");
+}
+
+static int connect_sock(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hotmemctl: socket path too long\n");
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, "hotmemctl: cannot connect to %s: %m (is hotmemfs running?)\n",
+			path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_req(struct cli *c, json_object *req)
+{
+	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+
+	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 ||
+	    send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+		fprintf(stderr, "hotmemctl: send: %m\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Next JSON object from the socket, or NULL at EOF. */
+static json_object *recv_obj(struct cli *c)
+{
+	for (;;) {
+		while (c->off < c->len && (c->buf[c->off] == '\n' || c->buf[c->off] == ' '))
+			c->off++;
+		if (c->off < c->len) {
+			json_object *o = json_tokener_parse_ex(c->tok, c->buf + c->off,
+							       (int)(c->len - c->off));
+			enum json_tokener_error e = json_tokener_get_error(c->tok);
+
+			c->off += json_tokener_get_parse_end(c->tok);
+			if (o)
+				return o;
+			if (e != json_tokener_continue) {
+				fprintf(stderr, "hotmemctl: bad reply: %s\n",
+					json_tokener_error_desc(e));
+				return NULL;
+			}
+		}
+		ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), 0);
+
+		if (n <= 0)
+			return NULL;
+		c->len = (size_t)n;
+		c->off = 0;
+	}
+}
+
+static json_object *get(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+static const char *gs(json_object *o, const char *k)
+{
+	json_object *v = get(o, k);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+static uint64_t gu(json_object *o, const char *k)
+{
+	json_object *v = get(o, k);
+
+	return v ? (uint64_t)json_object_get_uint64(v) : 0;
+}
+
+static void size_col(uint64_t bytes, char *buf, size_t len)
+{
+	hmfs_size_str(bytes, buf, len);
+}
+
+static void print_status(json_object *r)
+{
+	json_object *m = get(r, "machine"), *zones = get(r, "zones");
+	json_object *blocks = get(r, "blocks"), *devs = get(r, "devices");
+	uint64_t bs = gu(m, "block-size");
+	char s1[32], s2[32];
+
+	size_col(bs, s1, sizeof(s1));
+	printf("Machine:    %s%s%s\n", gs(m, "profile"), *gs(m, "cmdline") ? "  cmdline: " : "",
+	       gs(m, "cmdline"));
+	printf("Blocks:     %llu of %s   auto_online_blocks: %s\n",
+	       (unsigned long long)gu(m, "blocks"), s1, gs(m, "auto-online"));
+	size_col(gu(m, "total-pages") << 12, s1, sizeof(s1));
+	size_col(gu(m, "free-pages") << 12, s2, sizeof(s2));
+	printf("Memory:     total %s, free %s\n", s1, s2);
+	printf("uevents:    netlink %s\n", gs(get(r, "uevents"), "netlink"));
+
+	printf("\n%-4s %-8s %12s %10s %10s %10s %10s\n", "NODE", "ZONE", "START_PFN",
+	       "SPANNED", "PRESENT", "MANAGED", "FREE");
+	for (size_t i = 0; i < json_object_array_length(zones); i++) {
+		json_object *z = json_object_array_get_idx(zones, i);
+
+		printf("%-4llu %-8s %12llu %10llu %10llu %10llu %10llu\n",
+		       (unsigned long long)gu(z, "node"), gs(z, "zone"),
+		       (unsigned long long)gu(z, "start_pfn"),
+		       (unsigned long long)gu(z, "spanned"),
+		       (unsigned long long)gu(z, "present"),
+		       (unsigned long long)gu(z, "managed"),
+		       (unsigned long long)gu(z, "free"));
+	}
+
+	printf("\n%-39s %6s %-13s %4s %-7s %s\n", "RANGE", "SIZE", "STATE", "NODE",
+	       "ZONE", "BLOCK");
+	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
+		json_object *b = json_object_array_get_idx(blocks, i);
+		uint64_t first = gu(b, "first"), n = gu(b, "count"), start = gu(b, "start");
+		char blk[48];
+
+		size_col(n * bs, s1, sizeof(s1));
+		if (n > 1)
+			snprintf(blk, sizeof(blk), "%llu-%llu", (unsigned long long)first,
+				 (unsigned long long)(first + n - 1));
+		else
+			snprintf(blk, sizeof(blk), "%llu", (unsigned long long)first);
+		printf("0x%016llx-0x%016llx %6s %-13s %4llu %-7s %s\n",
+		       (unsigned long long)start, (unsigned long long)(start + n * bs - 1),
+		       s1, gs(b, "state"), (unsigned long long)gu(b, "node"), gs(b, "zone"), blk);
+	}
+	if (!json_object_array_length(devs))
+		return;
+	printf("\n");
+}
+
+static void print_devices(json_object *devs)
+{
+	char s1[32], s2[32], s3[32];
+
+	printf("%-12s %-15s %4s %-18s %7s %9s %8s\n", "ID", "DRIVER", "NODE", "ADDR",
+	       "SIZE", "REQUESTED", "PLUGGED");
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		bool vmem = get(d, "requested-size") != NULL;
+
+		size_col(gu(d, "size"), s1, sizeof(s1));
+		size_col(gu(d, vmem ? "requested-size" : "size"), s2, sizeof(s2));
+		size_col(gu(d, vmem ? "plugged-size" : "size"), s3, sizeof(s3));
+		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s\n", gs(d, "id"),
+		       gs(d, "driver"), (unsigned long long)gu(d, "node"),
+		       (unsigned long long)gu(d, "addr"), s1, s2, s3);
+	}
+}
+
+static void print_event(json_object *e)
+{
+	json_object *d = get(e, "data"), *ts = get(e, "timestamp");
+	const char *ev = gs(e, "event");
+	struct tm tm;
+	time_t t = (time_t)gu(ts, "seconds");
+	char when[32];
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	printf("%s.%06llu %-6s ", when, (unsigned long long)gu(ts, "microseconds"), ev);
+	if (!strcmp(ev, "UEVENT"))
+		printf("%s %s (%s)\n", gs(d, "action"), gs(d, "devpath"), gs(d, "subsystem"));
+	else if (!strcmp(ev, "LOG"))
+		printf("<%s> %s\n", gs(d, "level"), gs(d, "message"));
+	else
+		printf("%s %s pfn=%s nr=%s nid=%s zid=%s%s%s\n", gs(d, "ev"), gs(d, "phase"),
+		       gs(d, "start_pfn"), gs(d, "nr_pages"), gs(d, "nid"), gs(d, "zid"),
+		       get(d, "ret") ? " ret=" : "", gs(d, "ret"));
+	fflush(stdout);
+}
+
+static int follow_events(struct cli *c)
+{
+	json_object *e;
+
+	while ((e = recv_obj(c))) {
+		if (c->json)
+			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN));
+		else
+			print_event(e);
+		fflush(stdout);
+		json_object_put(e);
+	}
+	return 0;
+}
+
+static void print_return(struct cli *c, const char *cmd, json_object *ret)
+{
+	if (c->json) {
+		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PRETTY));
+		return;
+	}
+	if (!strcmp(cmd, "status"))
+		print_status(ret);
+	else if (!strcmp(cmd, "query-memory-devices"))
+		print_devices(ret);
+	else if (json_object_is_type(ret, json_type_object) &&
+		 json_object_object_length(ret) == 0)
+		;	/* success says nothing, like QEMU's monitor */
+	else
+		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_SPACED));
+	if (!strcmp(cmd, "status")) {
+		json_object *devs = get(ret, "devices");
+
+		if (json_object_array_length(devs))
+			print_devices(devs);
+	}
+}
+
+static int build_request(struct cli *c, int argc, char **argv, json_object **req)
+{
+	char err[256];
+
+	if (!strcmp(argv[0], "raw")) {
+		if (argc != 2) {
+			fprintf(stderr, "hotmemctl: raw takes one JSON argument\n");
+			return -1;
+		}
+		*req = json_tokener_parse(argv[1]);
+		if (!*req) {
+			fprintf(stderr, "hotmemctl: raw: not valid JSON\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(argv[0], "events")) {
+		json_object *args = json_object_new_object();
+
+		for (int i = 1; i < argc; i++)
+			if (!strcmp(argv[i], "--trace") || !strcmp(argv[i], "trace"))
+				c->trace = true;
+		json_object_object_add(args, "trace", json_object_new_boolean(c->trace));
+		*req = json_object_new_object();
+		json_object_object_add(*req, "execute", json_object_new_string("events"));
+		json_object_object_add(*req, "arguments", args);
+		return 0;
+	}
+	if (hmfs_ctlargs_request(argc, argv, req, err, sizeof(err))) {
+		fprintf(stderr, "hotmemctl: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cli *c = calloc(1, sizeof(*c));
+	json_object *req = NULL, *reply = NULL, *ret, *err;
+	const char *cmd;
+	int opt, rc = 1;
+
+	if (!c)
+		return 1;
+	c->sock = getenv("HOTMEM_CONTROL") ? getenv("HOTMEM_CONTROL") : DEFAULT_CONTROL;
+	while ((opt = getopt_long(argc, argv, "+s:jh", lo, NULL)) != -1) {
+		switch (opt) {
+		case 's': c->sock = optarg; break;
+		case 'j': c->json = true; break;
+		case 'h': usage(stdout); free(c); return 0;
+		default: usage(stderr); free(c); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		free(c);
+		return 2;
+	}
+	if (build_request(c, argc - optind, argv + optind, &req))
+		goto out;
+	cmd = gs(req, "execute");
+	c->fd = connect_sock(c->sock);
+	c->tok = json_tokener_new();
+	if (c->fd < 0 || !c->tok || send_req(c, req))
+		goto out;
+	reply = recv_obj(c);
+	if (!reply) {
+		fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
+		goto out;
+	}
+	err = get(reply, "error");
+	ret = get(reply, "return");
+	if (err || !ret) {
+		fprintf(stderr, "hotmemctl: error: %s\n", err ? gs(err, "desc") : "malformed reply");
+		goto out;
+	}
+	if (!strcmp(cmd, "events"))
+		rc = follow_events(c);
+	else {
+		print_return(c, cmd, ret);
+		rc = 0;
+	}
+out:
+	json_object_put(req);
+	json_object_put(reply);
+	if (c->tok)
+		json_tokener_free(c->tok);
+	if (c->fd > 0)
+		close(c->fd);
+	free(c);
+	return rc;
+}

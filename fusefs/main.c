@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmemfs MOUNTPOINT: boot an emulated machine and mount its sysroot.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hmfs.h"
+
+#define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
+#define DEFAULT_STATE "/var/lib/hotmem/hotmemfs.state"
+
+struct opts {
+	const char *mountpoint;
+	const char *profile;
+	const char *cmdline;
+	const char *control;
+	const char *state;
+	const char *netns;
+	const char *fuse_opts;
+	const char *uevent_socks[HMFS_MAX_UEVENT_SOCKETS];
+	int nr_uevent_socks;
+	unsigned int threads;
+	double attr_timeout;
+	bool fresh, debug;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: hotmemfs [options] MOUNTPOINT\n"
+"\n"
+"Mount an emulated machine's memory sysfs and procfs under MOUNTPOINT:\n"
+"MOUNTPOINT/sys/devices/system/memory, .../node, sys/bus/memory,\n"
+"sys/module/memory_hotplug/parameters, proc/meminfo, proc/zoneinfo, ...\n"
+"\n"
+"Machine:\n"
+"  -p, --profile NAME|FILE   built-in profile or profile file (default: default)\n"
+"  -c, --cmdline STRING      kernel command line (memhp_default_state=, movable_node, ...)\n"
+"Control and state:\n"
+"  -s, --control PATH        control socket, 0600 (default " DEFAULT_CONTROL ")\n"
+"  -S, --state PATH|none     state file (default " DEFAULT_STATE ")\n"
+"      --fresh               delete an existing state file and boot anew\n"
+"uevents:\n"
+"  -n, --netns NAME|PATH     inject uevents into this private network namespace\n"
+"                            (default: our own, if it is not the host's)\n"
+"  -u, --uevent-socket PATH  also send each uevent to this AF_UNIX SOCK_DGRAM socket\n"
+"FUSE:\n"
+"  -o OPTIONS                extra mount options\n"
+"  -t, --threads N           at most N worker threads (default 16)\n"
+"      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
+"  -d, --debug               FUSE debug output\n"
+"  -h, --help                this text\n"
+"\n"
+"Built-in profiles:");
+	for (const char *const *n = hotmem_config_builtin_names(); n && *n; n++)
+		fprintf(f, " %s", *n);
+	fprintf(f, "\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "control", required_argument, NULL, 's' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "fresh", no_argument, NULL, 'F' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "uevent-socket", required_argument, NULL, 'u' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "attr-timeout", required_argument, NULL, 'A' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct opts){ .control = DEFAULT_CONTROL, .state = DEFAULT_STATE,
+			    .threads = 16, .attr_timeout = 3600 };
+	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->profile = optarg; break;
+		case 'c': o->cmdline = optarg; break;
+		case 's': o->control = optarg; break;
+		case 'S': o->state = optarg; break;
+		case 'F': o->fresh = true; break;
+		case 'n': o->netns = optarg; break;
+		case 'u':
+			if (o->nr_uevent_socks == HMFS_MAX_UEVENT_SOCKETS) {
+				fprintf(stderr, "hotmemfs: at most %d --uevent-socket\n",
+					HMFS_MAX_UEVENT_SOCKETS);
+				return -1;
+			}
+			o->uevent_socks[o->nr_uevent_socks++] = optarg;
+			break;
+		case 't': o->threads = (unsigned)atoi(optarg); break;
+		case 'A': o->attr_timeout = atof(optarg); break;
+		case 'o': o->fuse_opts = optarg; break;
+		case 'd': o->debug = true; break;
+		case 'f': break;	/* always in the foreground */
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return -1;
+	}
+	o->mountpoint = argv[optind];
+	if (!strcmp(o->state, "none"))
+		o->state = NULL;
+	return 0;
+}
+
+/* Settle which machine to boot: the state file's, unless told otherwise. */
+static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
+{
+	char sprof[PATH_MAX] = "", scmd[1024] = "", err[512];
+	int ret;
+
+	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd,
+						sizeof(scmd), err, sizeof(err)) : -ENOENT;
+	if (ret && ret != -ENOENT) {
+		fprintf(stderr, "hotmemfs: %s\n"
+			"hotmemfs: refusing to start; move the file away or start with --fresh\n",
+			err);
+		return ret;
+	}
+	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
+		 o->profile ? o->profile : ret ? "default" : sprof);
+	snprintf(ctx->cmdline, sizeof(ctx->cmdline), "%s",
+		 o->cmdline ? o->cmdline : ret ? "" : scmd);
+	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
+		fprintf(stderr,
+			"hotmemfs: state file %s belongs to --profile '%s' --cmdline '%s'\n"
+			"hotmemfs: refusing to restore it onto a different machine; use the same options or --fresh\n",
+			o->state, sprof, scmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int boot(struct hmfs_ctx *ctx)
+{
+	char err[512] = "";
+	int ret;
+
+	if (strchr(ctx->profile, '/'))
+		ret = hotmem_config_load(&ctx->cfg, ctx->profile, err, sizeof(err));
+	else
+		ret = hotmem_config_builtin(&ctx->cfg, ctx->profile);
+	if (ret) {
+		fprintf(stderr, "hotmemfs: profile '%s': %s\n", ctx->profile,
+			err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	if (ctx->cmdline[0]) {
+		ret = hotmem_config_parse_cmdline(&ctx->cfg, ctx->cmdline, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+			return ret;
+		}
+	}
+	ret = hotmem_config_validate(&ctx->cfg, err, sizeof(err));
+	if (!ret)
+		ret = hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmemfs: cannot boot the machine: %s\n", err);
+		return ret;
+	}
+	ctx->block_size = hotmem_block_size(ctx->hm);
+	return 0;
+}
+
+/* systemd Type=notify without linking libsystemd */
+static void sd_notify_ready(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sa.sun_path))
+		return;
+	strcpy(sa.sun_path, path);
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
+	close(fd);
+}
+
+static void ctx_init(struct hmfs_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	pthread_mutex_init(&ctx->poll_lock, NULL);
+	pthread_mutex_init(&ctx->q_lock, NULL);
+	pthread_cond_init(&ctx->q_cond, NULL);
+	pthread_mutex_init(&ctx->dev_lock, NULL);
+	pthread_mutex_init(&ctx->sub_lock, NULL);
+	pthread_mutex_init(&ctx->save_lock, NULL);
+	ctx->ctl_fd = -1;
+	ctx->ev_slot = -1;
+	ctx->drivers_autoprobe = true;
+	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
+	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
+}
+
+/* mkdir -p of @path's directory: /run/hotmem may not exist yet */
+static void mkdir_parent(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+}
+
+static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
+{
+	char err[512] = "";
+	bool found;
+	int ret;
+
+	if (o->state && strlen(o->state) < sizeof(ctx->state_path))
+		snprintf(ctx->state_path, sizeof(ctx->state_path), "%s", o->state);
+	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
+		fprintf(stderr, "hotmemfs: --control path too long\n");
+		return -ENAMETOOLONG;
+	}
+	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
+	ctx->attr_timeout = o->attr_timeout;
+	if (ctx->state_path[0])
+		mkdir_parent(ctx->state_path);
+	if (ctx->ctl_path[0])
+		mkdir_parent(ctx->ctl_path);
+
+	if (o->fresh && ctx->state_path[0])
+		unlink(ctx->state_path);
+	ret = choose_machine(ctx, o);
+	if (!ret)
+		ret = boot(ctx);
+	if (!ret)
+		ret = hmfs_tree_init(ctx);
+	if (ret)
+		return ret;
+	ret = hmfs_state_load(ctx, &found, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start; move the file away or start with --fresh\n",
+			err);
+		return ret;
+	}
+	if (found)
+		fprintf(stderr, "hotmemfs: restored the machine from %s\n", ctx->state_path);
+
+	ret = hmfs_uevent_sink_init(&ctx->sink, o->netns);
+	if (ret && o->netns) {
+		fprintf(stderr, "hotmemfs: --netns %s: %s\n", o->netns, ctx->sink.nl_status);
+		return ret;
+	}
+	fprintf(stderr, "hotmemfs: uevents over netlink %s\n", ctx->sink.nl_status);
+	for (int i = 0; i < o->nr_uevent_socks; i++)
+		hmfs_uevent_sink_add_path(&ctx->sink, o->uevent_socks[i]);
+	return hmfs_events_start(ctx);
+}
+
+static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
+{
+	char mopts[1024];
+	char *argv[4];
+	int argc = 0;
+	struct fuse_args args;
+	struct fuse_session *se;
+
+	snprintf(mopts, sizeof(mopts),
+		 "default_permissions,allow_other,fsname=hotmemfs,subtype=hotmemfs%s%s",
+		 o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "");
+	argv[argc++] = "hotmemfs";
+	argv[argc++] = "-o";
+	argv[argc++] = mopts;
+	if (o->debug)
+		argv[argc++] = "-d";
+	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
+	se = fuse_session_new(&args, &hmfs_ops, sizeof(hmfs_ops), ctx);
+	if (!se)
+		return NULL;
+	if (fuse_set_signal_handlers(se) || fuse_session_mount(se, o->mountpoint)) {
+		fuse_remove_signal_handlers(se);
+		fuse_session_destroy(se);
+		return NULL;
+	}
+	return se;
+}
+
+static void teardown(struct hmfs_ctx *ctx)
+{
+	hmfs_ctl_stop(ctx);
+	hmfs_events_stop(ctx);
+	if (ctx->se) {
+		struct fuse_session *se = ctx->se;
+
+		ctx->se = NULL;
+		fuse_session_unmount(se);
+		fuse_remove_signal_handlers(se);
+		fuse_session_destroy(se);
+	}
+	hmfs_uevent_sink_close(&ctx->sink);
+	hmfs_dev_free_all(ctx);
+	hmfs_tree_free(ctx);
+	if (ctx->hm)
+		hotmem_destroy(ctx->hm);
+}
+
+int main(int argc, char **argv)
+{
+	struct fuse_loop_config *lc;
+	struct fuse_session *se;
+	struct hmfs_ctx ctx;
+	struct opts o;
+	int ret;
+
+	if (parse_opts(argc, argv, &o))
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	ctx_init(&ctx);
+	ret = prepare(&ctx, &o);
+	if (ret)
+		goto out;
+	se = mount_fs(&ctx, &o);
+	if (!se) {
+		fprintf(stderr, "hotmemfs: cannot mount on %s\n", o.mountpoint);
+		ret = -EIO;
+		goto out;
+	}
+	ctx.se = se;
+	ret = hmfs_ctl_start(&ctx);
+	if (ret) {
+		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path,
+			strerror(-ret));
+		goto out;
+	}
+	hmfs_state_save(&ctx);
+	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu blocks of 0x%llx), control %s\n",
+		ctx.profile, o.mountpoint, hotmem_nr_blocks(ctx.hm),
+		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off");
+	sd_notify_ready();
+
+	lc = fuse_loop_cfg_create();
+	fuse_loop_cfg_set_max_threads(lc, o.threads ? o.threads : 16);
+	fuse_loop_cfg_set_clone_fd(lc, 0);
+	ret = fuse_session_loop_mt(se, lc);
+	fuse_loop_cfg_destroy(lc);
+	ret = ret < 0 ? ret : 0;
+out:
+	teardown(&ctx);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sysroot tree: names, modes, inode numbers and directory order.
+ *
+ * Names, modes and the order of entries inside memoryN/ and power/ follow
+ * shared/reference/sysfs-memory-host.txt (kernfs returns hash order; tools
+ * sort, but a stable, kernel-like order costs nothing).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hmfs.h"
+
+#define DIR_MODE	(S_IFDIR | 0755)
+#define RW		(S_IFREG | 0644)
+#define RO		(S_IFREG | 0444)
+#define WO		(S_IFREG | 0200)
+#define RW_ROOT		(S_IFREG | 0600)
+#define LNK		(S_IFLNK | 0777)
+
+
+/* nodeN/ entries */
+enum {
+	NSUB_DIR = 0, NSUB_MEMINFO, NSUB_NUMASTAT, NSUB_UEVENT, NSUB_POWER,
+	NSUB_END,
+};
+
+struct sub_ent {
+	const char *name;
+	mode_t mode;
+	enum hmfs_attr attr;
+};
+
+static const struct sub_ent block_ents[BSUB_END] = {
+	[BSUB_UEVENT]		= { "uevent", RW, A_B_UEVENT },
+	[BSUB_NODE]		= { NULL, LNK, A_NONE },	/* "nodeY" */
+	[BSUB_POWER]		= { "power", DIR_MODE, A_NONE },
+	[BSUB_ONLINE]		= { "online", RW, A_B_ONLINE },
+	[BSUB_PHYS_DEVICE]	= { "phys_device", RO, A_B_PHYS_DEVICE },
+	[BSUB_PHYS_INDEX]	= { "phys_index", RO, A_B_PHYS_INDEX },
+	[BSUB_VALID_ZONES]	= { "valid_zones", RO, A_B_VALID_ZONES },
+	[BSUB_SUBSYSTEM]	= { "subsystem", LNK, A_NONE },
+	[BSUB_STATE]		= { "state", RW, A_B_STATE },
+	[BSUB_REMOVABLE]	= { "removable", RO, A_B_REMOVABLE },
+};
+
+static const struct sub_ent node_ents[NSUB_END] = {
+	[NSUB_MEMINFO]		= { "meminfo", RO, A_N_MEMINFO },
+	[NSUB_NUMASTAT]		= { "numastat", RO, A_N_NUMASTAT },
+	[NSUB_UEVENT]		= { "uevent", RW, A_N_UEVENT },
+	[NSUB_POWER]		= { "power", DIR_MODE, A_NONE },
+};
+
+#define NR_PWR 5
+static const struct sub_ent power_ents[NR_PWR] = {
+	{ "runtime_active_time", RO, A_PWR_ACTIVE_TIME },
+	{ "runtime_status", RO, A_PWR_STATUS },
+	{ "autosuspend_delay_ms", RW, A_PWR_AUTOSUSPEND },
+	{ "runtime_suspended_time", RO, A_PWR_SUSPENDED_TIME },
+	{ "control", RW, A_PWR_CONTROL },
+};
+
+uint64_t hmfs_block_dir_ino(unsigned long id)
+{
+	return HMFS_BLOCK_INO(id, BSUB_DIR);
+}
+
+/* ---- the static tree ------------------------------------------------ */
+
+static int sn_add(struct hmfs_ctx *ctx, int parent, const char *name,
+		  mode_t mode, enum hmfs_attr attr)
+{
+	struct hmfs_snode *sn = &ctx->snodes[ctx->nr_snodes];
+	int idx = ctx->nr_snodes++;
+
+	*sn = (struct hmfs_snode){
+		.name = name, .parent = parent, .first_child = -1,
+		.next_sibling = -1, .mode = mode, .attr = attr,
+	};
+	if (parent >= 0) {
+		int *link = &ctx->snodes[parent].first_child;
+
+		while (*link >= 0)
+			link = &ctx->snodes[*link].next_sibling;
+		*link = idx;
+	}
+	return idx;
+}
+
+static int sn_link(struct hmfs_ctx *ctx, int parent, const char *name,
+		   const char *target)
+{
+	int i = sn_add(ctx, parent, name, LNK, A_NONE);
+
+	ctx->snodes[i].target = target;
+	return i;
+}
+
+static void sn_power(struct hmfs_ctx *ctx, int parent)
+{
+	int p = sn_add(ctx, parent, "power", DIR_MODE, A_NONE);
+
+	for (int k = 0; k < NR_PWR; k++)
+		sn_add(ctx, p, power_ents[k].name, power_ents[k].mode,
+		       power_ents[k].attr);
+}
+
+int hmfs_tree_init(struct hmfs_ctx *ctx)
+{
+	const struct hotmem_config *cfg = &ctx->cfg;
+	int root, sys, dev, system, mem, node, bus, busmem, mod, par, proc;
+	int kern, dbg, nei, nmem, act, a;
+
+	ctx->snodes = calloc(128, sizeof(*ctx->snodes));
+	if (!ctx->snodes)
+		return -ENOMEM;
+	ctx->nr_snodes = 0;
+
+	root = sn_add(ctx, -1, "", DIR_MODE, A_NONE);
+	sys = sn_add(ctx, root, "sys", DIR_MODE, A_NONE);
+	dev = sn_add(ctx, sys, "devices", DIR_MODE, A_NONE);
+	system = sn_add(ctx, dev, "system", DIR_MODE, A_NONE);
+
+	mem = sn_add(ctx, system, "memory", DIR_MODE, A_NONE);
+	ctx->snodes[mem].dyn = DYN_BLOCKS;
+	ctx->sn_memory = mem;
+	sn_add(ctx, mem, "uevent", RW, A_UEVENT_NOSUBSYS);
+	sn_add(ctx, mem, "auto_online_blocks", RW, A_AUTO_ONLINE);
+	sn_add(ctx, mem, "block_size_bytes", RO, A_BLOCK_SIZE);
+	if (cfg->arch_memory_probe)
+		sn_add(ctx, mem, "probe", WO, A_PROBE);
+	if (cfg->memory_failure) {
+		sn_add(ctx, mem, "soft_offline_page", WO, A_SOFT_OFFLINE);
+		sn_add(ctx, mem, "hard_offline_page", WO, A_HARD_OFFLINE);
+	}
+	sn_power(ctx, mem);
+
+	node = sn_add(ctx, system, "node", DIR_MODE, A_NONE);
+	ctx->snodes[node].dyn = DYN_NODES;
+	ctx->sn_node = node;
+	sn_add(ctx, node, "has_cpu", RO, A_NODE_HAS_CPU);
+	sn_add(ctx, node, "has_generic_initiator", RO, A_NODE_HAS_GI);
+	sn_add(ctx, node, "has_memory", RO, A_NODE_HAS_MEMORY);
+	sn_add(ctx, node, "has_normal_memory", RO, A_NODE_HAS_NORMAL);
+	sn_add(ctx, node, "online", RO, A_NODE_ONLINE);
+	sn_add(ctx, node, "possible", RO, A_NODE_POSSIBLE);
+	sn_power(ctx, node);
+	sn_add(ctx, node, "uevent", RW, A_UEVENT_NOSUBSYS);
+
+	bus = sn_add(ctx, sys, "bus", DIR_MODE, A_NONE);
+	busmem = sn_add(ctx, bus, "memory", DIR_MODE, A_NONE);
+	ctx->sn_busdev = sn_add(ctx, busmem, "devices", DIR_MODE, A_NONE);
+	ctx->snodes[ctx->sn_busdev].dyn = DYN_BUSLINKS;
+	sn_add(ctx, busmem, "drivers", DIR_MODE, A_NONE);
+	sn_add(ctx, busmem, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
+	sn_add(ctx, busmem, "drivers_probe", WO, A_BUS_PROBE);
+	sn_add(ctx, busmem, "uevent", WO, A_BUS_UEVENT);
+
+	mod = sn_add(ctx, sys, "module", DIR_MODE, A_NONE);
+	mod = sn_add(ctx, mod, "memory_hotplug", DIR_MODE, A_NONE);
+	par = sn_add(ctx, mod, "parameters", DIR_MODE, A_NONE);
+	sn_add(ctx, par, "auto_movable_numa_aware", RW, A_P_NUMA_AWARE);
+	sn_add(ctx, par, "auto_movable_ratio", RW, A_P_RATIO);
+	sn_add(ctx, par, "memmap_on_memory", RO, A_P_MEMMAP);
+	sn_add(ctx, par, "online_policy", RW, A_P_POLICY);
+
+	/* debugfs: /sys/kernel/debug is 0700 on current kernels */
+	kern = sn_add(ctx, sys, "kernel", DIR_MODE, A_NONE);
+	dbg = sn_add(ctx, kern, "debug", S_IFDIR | 0700, A_NONE);
+	nei = sn_add(ctx, dbg, "notifier-error-inject", DIR_MODE, A_NONE);
+	nmem = sn_add(ctx, nei, "memory", DIR_MODE, A_NONE);
+	act = sn_add(ctx, nmem, "actions", DIR_MODE, A_NONE);
+	a = sn_add(ctx, act, "MEM_GOING_ONLINE", DIR_MODE, A_NONE);
+	sn_add(ctx, a, "error", RW_ROOT, A_INJ_GOING_ONLINE);
+	a = sn_add(ctx, act, "MEM_GOING_OFFLINE", DIR_MODE, A_NONE);
+	sn_add(ctx, a, "error", RW_ROOT, A_INJ_GOING_OFFLINE);
+
+	proc = sn_add(ctx, root, "proc", S_IFDIR | 0555, A_NONE);
+	sn_add(ctx, proc, "meminfo", RO, A_MEMINFO);
+	sn_add(ctx, proc, "zoneinfo", S_IFREG | 0400, A_ZONEINFO);
+	sn_add(ctx, proc, "buddyinfo", RO, A_BUDDYINFO);
+	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
+	(void)sn_link;
+	return 0;
+}
+
+void hmfs_tree_free(struct hmfs_ctx *ctx)
+{
+	free(ctx->snodes);
+	ctx->snodes = NULL;
+}
+
+/* ---- decoding inode numbers ------------------------------------------ */
+
+static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub,
+			  struct hmfs_node *n)
+{
+	struct hm_block_info bi;
+
+	if (hotmem_block_info(ctx->hm, id, &bi))
+		return -ENOENT;
+	n->id = id;
+	if (sub == BSUB_DIR) {
+		n->mode = DIR_MODE;
+		n->nlink = 3;
+		return 0;
+	}
+	if (sub >= SUB_PWR && sub < SUB_PWR + NR_PWR) {
+		n->mode = power_ents[sub - SUB_PWR].mode;
+		n->attr = power_ents[sub - SUB_PWR].attr;
+		return 0;
+	}
+	if (sub >= BSUB_END || sub == BSUB_DIR)
+		return -ENOENT;
+	n->mode = block_ents[sub].mode;
+	n->attr = block_ents[sub].attr;
+	if (sub == BSUB_POWER)
+		n->nlink = 2;
+	if (sub == BSUB_NODE)
+		snprintf(n->target, sizeof(n->target), "../../node/node%d", bi.nid);
+	if (sub == BSUB_SUBSYSTEM)
+		snprintf(n->target, sizeof(n->target), "../../../../bus/memory");
+	return 0;
+}
+
+static bool node_exists(struct hmfs_ctx *ctx, unsigned long nid)
+{
+	struct hm_node_info ni;
+
+	if (nid >= (unsigned long)hotmem_nr_possible_nodes(ctx->hm))
+		return false;
+	return !hotmem_node_info(ctx->hm, (int)nid, &ni) && ni.online;
+}
+
+static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub,
+			 struct hmfs_node *n)
+{
+	if (!node_exists(ctx, nid))
+		return -ENOENT;
+	n->id = nid;
+	if (sub == NSUB_DIR) {
+		n->mode = DIR_MODE;
+		n->nlink = 3;
+		return 0;
+	}
+	if (sub >= SUB_PWR && sub < SUB_PWR + NR_PWR) {
+		n->mode = power_ents[sub - SUB_PWR].mode;
+		n->attr = power_ents[sub - SUB_PWR].attr;
+		return 0;
+	}
+	if (sub >= NSUB_END)
+		return -ENOENT;
+	n->mode = node_ents[sub].mode;
+	n->attr = node_ents[sub].attr;
+	if (sub == NSUB_POWER)
+		n->nlink = 2;
+	return 0;
+}
+
+static int static_nlink(struct hmfs_ctx *ctx, int idx)
+{
+	int nl = 2;
+
+	for (int c = ctx->snodes[idx].first_child; c >= 0;
+	     c = ctx->snodes[c].next_sibling)
+		nl += S_ISDIR(ctx->snodes[c].mode);
+	if (ctx->snodes[idx].dyn == DYN_BLOCKS)
+		nl += (int)hotmem_nr_blocks(ctx->hm);
+	if (ctx->snodes[idx].dyn == DYN_NODES) {
+		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
+			nl += node_exists(ctx, (unsigned long)nid);
+	}
+	return nl;
+}
+
+int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+	struct hm_block_info bi;
+
+	memset(n, 0, sizeof(*n));
+	n->ino = ino;
+	n->snode = -1;
+	n->nlink = 1;
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_STATIC: {
+		const struct hmfs_snode *sn;
+
+		if (v < 1 || v > (uint64_t)ctx->nr_snodes)
+			return -ENOENT;
+		sn = &ctx->snodes[v - 1];
+		n->snode = (int)(v - 1);
+		n->mode = sn->mode;
+		n->attr = sn->attr;
+		n->dyn = sn->dyn;
+		if (sn->target)
+			snprintf(n->target, sizeof(n->target), "%s", sn->target);
+		if (S_ISDIR(sn->mode))
+			n->nlink = static_nlink(ctx, n->snode);
+		return 0;
+	}
+	case HMFS_C_BLOCK:
+		return block_node_get(ctx, v >> 8, v & 0xff, n);
+	case HMFS_C_NODE:
+		return node_node_get(ctx, v >> 8, v & 0xff, n);
+	case HMFS_C_NODELINK:
+		n->id = v & ((1ULL << 48) - 1);
+		if (hotmem_block_info(ctx->hm, n->id, &bi) ||
+		    (uint64_t)bi.nid != (v >> 48))
+			return -ENOENT;
+		n->mode = LNK;
+		snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
+		return 0;
+	case HMFS_C_BUSLINK:
+		n->id = v;
+		if (hotmem_block_info(ctx->hm, n->id, &bi))
+			return -ENOENT;
+		n->mode = LNK;
+		snprintf(n->target, sizeof(n->target),
+			 "../../../devices/system/memory/memory%lu", n->id);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* "memory123" -> 123; strict: no sign, no leading zeros, no junk. */
+static bool parse_id(const char *name, const char *prefix, unsigned long *id)
+{
+	size_t pl = strlen(prefix);
+	const char *p = name + pl;
+	char *end;
+
+	if (strncmp(name, prefix, pl) || !*p || (*p == '0' && p[1]) ||
+	    *p < '0' || *p > '9')
+		return false;
+	errno = 0;
+	*id = strtoul(p, &end, 10);
+	return !*end && !errno;
+}
+
+static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id,
+			      unsigned sub, const char *name, struct hmfs_node *n)
+{
+	struct hm_block_info bi;
+	char nodename[32];
+
+	if (sub == BSUB_POWER) {
+		for (int k = 0; k < NR_PWR; k++)
+			if (!strcmp(name, power_ents[k].name))
+				return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, SUB_PWR + k), n);
+		return -ENOENT;
+	}
+	if (sub != BSUB_DIR)
+		return -ENOTDIR;
+	if (hotmem_block_info(ctx->hm, id, &bi))
+		return -ENOENT;
+	snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
+	if (!strcmp(name, nodename))
+		return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, BSUB_NODE), n);
+	for (unsigned s = 1; s < BSUB_END; s++)
+		if (block_ents[s].name && !strcmp(name, block_ents[s].name))
+			return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, s), n);
+	return -ENOENT;
+}
+
+static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid,
+			     unsigned sub, const char *name, struct hmfs_node *n)
+{
+	unsigned long id;
+
+	if (sub == NSUB_POWER) {
+		for (int k = 0; k < NR_PWR; k++)
+			if (!strcmp(name, power_ents[k].name))
+				return hmfs_node_get(ctx, HMFS_NODE_INO(nid, SUB_PWR + k), n);
+		return -ENOENT;
+	}
+	if (sub != NSUB_DIR)
+		return -ENOTDIR;
+	if (parse_id(name, "memory", &id))
+		return hmfs_node_get(ctx, HMFS_INO(HMFS_C_NODELINK,
+					((uint64_t)nid << 48) | id), n);
+	for (unsigned s = 1; s < NSUB_END; s++)
+		if (!strcmp(name, node_ents[s].name))
+			return hmfs_node_get(ctx, HMFS_NODE_INO(nid, s), n);
+	return -ENOENT;
+}
+
+static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name,
+			       struct hmfs_node *n)
+{
+	const struct hmfs_snode *sn = &ctx->snodes[idx];
+	unsigned long id;
+
+	for (int c = sn->first_child; c >= 0; c = ctx->snodes[c].next_sibling)
+		if (!strcmp(ctx->snodes[c].name, name))
+			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_STATIC, c + 1), n);
+	switch (sn->dyn) {
+	case DYN_BLOCKS:
+		if (parse_id(name, "memory", &id))
+			return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, BSUB_DIR), n);
+		break;
+	case DYN_NODES:
+		if (parse_id(name, "node", &id))
+			return hmfs_node_get(ctx, HMFS_NODE_INO(id, NSUB_DIR), n);
+		break;
+	case DYN_BUSLINKS:
+		if (parse_id(name, "memory", &id))
+			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_BUSLINK, id), n);
+		break;
+	case DYN_NONE:
+		break;
+	}
+	return -ENOENT;
+}
+
+int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name,
+		      struct hmfs_node *n)
+{
+	struct hmfs_node p;
+	uint64_t v = HMFS_INO_VAL(parent);
+	int ret;
+
+	ret = hmfs_node_get(ctx, parent, &p);
+	if (ret)
+		return ret;
+	if (!S_ISDIR(p.mode))
+		return -ENOTDIR;
+	switch (HMFS_INO_CLASS(parent)) {
+	case HMFS_C_STATIC:
+		return lookup_static_child(ctx, p.snode, name, n);
+	case HMFS_C_BLOCK:
+		return lookup_block_child(ctx, v >> 8, v & 0xff, name, n);
+	case HMFS_C_NODE:
+		return lookup_node_child(ctx, v >> 8, v & 0xff, name, n);
+	}
+	return -ENOENT;
+}
+
+/* ---- readdir --------------------------------------------------------- */
+/*
+ * Offsets: 0 ".", 1 "..", then static children, then dynamic children
+ * keyed by id so that an offset stays valid while blocks come and go:
+ * dynamic entry for id N has offset DYN_OFF + N.
+ */
+#define DYN_OFF (1L << 20)
+
+struct rd {
+	hmfs_dirent_fn fn;
+	void *arg;
+};
+
+static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
+{
+	long pos = 2;
+	char name[32];
+	unsigned long id;
+	bool first;
+
+	for (int c = ctx->snodes[idx].first_child; c >= 0;
+	     c = ctx->snodes[c].next_sibling, pos++) {
+		if (pos < off)
+			continue;
+		if (!rd->fn(rd->arg, ctx->snodes[c].name,
+			    HMFS_INO(HMFS_C_STATIC, c + 1), ctx->snodes[c].mode, pos))
+			return pos;
+	}
+	if (off < DYN_OFF)
+		off = DYN_OFF;
+	switch (ctx->snodes[idx].dyn) {
+	case DYN_BLOCKS:
+	case DYN_BUSLINKS:
+		for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
+			bool blk = ctx->snodes[idx].dyn == DYN_BLOCKS;
+
+			if (DYN_OFF + (long)id < off)
+				continue;
+			snprintf(name, sizeof(name), "memory%lu", id);
+			if (!rd->fn(rd->arg, name,
+				    blk ? HMFS_BLOCK_INO(id, BSUB_DIR) :
+					  HMFS_INO(HMFS_C_BUSLINK, id),
+				    blk ? DIR_MODE : LNK, DYN_OFF + (long)id))
+				return DYN_OFF + (long)id;
+		}
+		break;
+	case DYN_NODES:
+		for (int nid = (int)(off - DYN_OFF);
+		     nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+			if (!node_exists(ctx, (unsigned long)nid))
+				continue;
+			snprintf(name, sizeof(name), "node%d", nid);
+			if (!rd->fn(rd->arg, name, HMFS_NODE_INO(nid, NSUB_DIR),
+				    DIR_MODE, DYN_OFF + nid))
+				return DYN_OFF + nid;
+		}
+		break;
+	case DYN_NONE:
+		break;
+	}
+	return LONG_MAX;
+}
+
+static long rd_subs(const struct sub_ent *ents, int nr, uint64_t (*mk)(unsigned long, unsigned),
+		    unsigned long key, long off, struct rd *rd, const char *special)
+{
+	for (int s = 1; s < nr; s++) {
+		const char *name = ents[s].name ? ents[s].name : special;
+
+		if (s + 1 < off)
+			continue;
+		if (!rd->fn(rd->arg, name, mk(key, (unsigned)s), ents[s].mode, s + 1))
+			return s + 1;
+	}
+	return LONG_MAX;
+}
+
+static uint64_t mk_block(unsigned long id, unsigned sub)
+{
+	return HMFS_BLOCK_INO(id, sub);
+}
+
+static uint64_t mk_node(unsigned long nid, unsigned sub)
+{
+	return HMFS_NODE_INO(nid, sub);
+}
+
+static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key,
+		     long off, struct rd *rd)
+{
+	for (int k = 0; k < NR_PWR; k++) {
+		if (k + 2 < off)
+			continue;
+		if (!rd->fn(rd->arg, power_ents[k].name, mk(key, SUB_PWR + k),
+			    power_ents[k].mode, k + 2))
+			return k + 2;
+	}
+	return LONG_MAX;
+}
+
+static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, long off,
+			struct rd *rd)
+{
+	unsigned long id;
+	struct hm_block_info bi;
+	char name[32];
+	bool first;
+	long ret;
+
+	if (off < DYN_OFF) {
+		ret = rd_subs(node_ents, NSUB_END, mk_node, nid, off, rd, NULL);
+		if (ret != LONG_MAX)
+			return ret;
+		off = DYN_OFF;
+	}
+	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
+		if (DYN_OFF + (long)id < off || hotmem_block_info(ctx->hm, id, &bi) ||
+		    (unsigned long)bi.nid != nid)
+			continue;
+		snprintf(name, sizeof(name), "memory%lu", id);
+		if (!rd->fn(rd->arg, name,
+			    HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id), LNK,
+			    DYN_OFF + (long)id))
+			return DYN_OFF + (long)id;
+	}
+	return LONG_MAX;
+}
+
+long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
+		  hmfs_dirent_fn fn, void *arg)
+{
+	struct rd rd = { fn, arg };
+	struct hmfs_node n;
+	uint64_t v = HMFS_INO_VAL(ino);
+	char nodename[32];
+	int ret;
+
+	ret = hmfs_node_get(ctx, ino, &n);
+	if (ret)
+		return ret;
+	if (!S_ISDIR(n.mode))
+		return -ENOTDIR;
+	/* "." and "..": the kernel ignores their inode numbers */
+	if (off < 1) {
+		if (!fn(arg, ".", ino, DIR_MODE, 0))
+			return 0;
+		off = 1;
+	}
+	if (off < 2) {
+		if (!fn(arg, "..", ino, DIR_MODE, 1))
+			return 1;
+		off = 2;
+	}
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_STATIC:
+		return rd_static(ctx, n.snode, off, &rd);
+	case HMFS_C_BLOCK: {
+		struct hm_block_info bi;
+
+		if ((v & 0xff) == BSUB_POWER)
+			return rd_power(mk_block, v >> 8, off, &rd);
+		if (hotmem_block_info(ctx->hm, v >> 8, &bi))
+			return -ENOENT;
+		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
+		return rd_subs(block_ents, BSUB_END, mk_block, v >> 8, off, &rd,
+			       nodename);
+	}
+	case HMFS_C_NODE:
+		if ((v & 0xff) == NSUB_POWER)
+			return rd_power(mk_node, v >> 8, off, &rd);
+		return rd_node_dir(ctx, v >> 8, off, &rd);
+	}
+	return -ENOTDIR;
+}
+
+void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = n->ino;
+	st->st_mode = n->mode;
+	st->st_nlink = (nlink_t)n->nlink;
+	st->st_blksize = 4096;
+	/* kernfs: attributes claim a page, directories and links 0 */
+	st->st_size = S_ISREG(n->mode) ? HMFS_PAGE_SIZE : 0;
+	st->st_atim = st->st_mtim = st->st_ctim = ctx->mount_time;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uevents for emulated memory blocks.
+ *
+ * Netlink: we do not multicast from user space, because udev's monitor
+ * drops kernel-group messages whose sender port id is not 0.  Instead we
+ * use the kernel's own uevent injection (lib/kobject_uevent.c,
+ * uevent_net_rcv_skb(), Linux 4.18+): a message sent *to* the kernel on
+ * NETLINK_KOBJECT_UEVENT is re-broadcast by the kernel to group 1 of that
+ * network namespace with port id 0 and a SEQNUM appended, so
+ * `udevadm monitor --kernel` and hotmemd see a kernel event.  That is why
+ * this must only ever happen in a private network namespace: in the
+ * host's, the real udevd would act on fake memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uevent.h"
+
+/* lib/kobject_uevent.c kobject_actions[] */
+static const char *const kobject_actions[] = {
+	"add", "remove", "change", "move", "online", "offline", "bind", "unbind",
+};
+
+bool hmfs_uevent_action_valid(const char *action, size_t len)
+{
+	for (size_t i = 0; i < sizeof(kobject_actions) / sizeof(*kobject_actions); i++) {
+		if (strlen(kobject_actions[i]) == len &&
+		    !strncmp(kobject_actions[i], action, len))
+			return true;
+	}
+	return false;
+}
+
+int hmfs_uevent_format(const struct hmfs_uevent *ue, char *buf, size_t len)
+{
+	size_t off = 0;
+	int n;
+
+#define PUT(...) do {							\
+		n = snprintf(buf + off, len - off, __VA_ARGS__);	\
+		if (n < 0 || (size_t)n + 1 > len - off)			\
+			return -ENOSPC;					\
+		off += (size_t)n + 1;	/* keep the NUL */		\
+	} while (0)
+
+	PUT("%s@%s", ue->action, ue->devpath);
+	PUT("ACTION=%s", ue->action);
+	PUT("DEVPATH=%s", ue->devpath);
+	PUT("SUBSYSTEM=%s", ue->subsystem);
+	if (ue->seqnum)
+		PUT("SEQNUM=%llu", ue->seqnum);
+#undef PUT
+	return (int)off;
+}
+
+static int copy_val(char *dst, size_t dlen, const char *src)
+{
+	if (strlen(src) >= dlen)
+		return -EINVAL;
+	strcpy(dst, src);
+	return 0;
+}
+
+int hmfs_uevent_parse(const char *buf, size_t len, struct hmfs_uevent *ue)
+{
+	const char *p = buf, *end = buf + len;
+	const char *at;
+	int ret = 0;
+
+	memset(ue, 0, sizeof(*ue));
+	if (!len || buf[len - 1] != '\0')
+		return -EINVAL;
+	at = strchr(p, '@');
+	if (!at)
+		return -EINVAL;
+	for (p += strlen(p) + 1; p < end && !ret; p += strlen(p) + 1) {
+		if (!strncmp(p, "ACTION=", 7))
+			ret = copy_val(ue->action, sizeof(ue->action), p + 7);
+		else if (!strncmp(p, "DEVPATH=", 8))
+			ret = copy_val(ue->devpath, sizeof(ue->devpath), p + 8);
+		else if (!strncmp(p, "SUBSYSTEM=", 10))
+			ret = copy_val(ue->subsystem, sizeof(ue->subsystem), p + 10);
+		else if (!strncmp(p, "SEQNUM=", 7))
+			ue->seqnum = strtoull(p + 7, NULL, 10);
+	}
+	if (ret || !ue->action[0] || !ue->devpath[0])
+		return -EINVAL;
+	/* The header must agree with the keys, as hotmemd checks too. */
+	if ((size_t)(at - buf) != strlen(ue->action) ||
+	    strncmp(buf, ue->action, (size_t)(at - buf)) ||
+	    strcmp(at + 1, ue->devpath))
+		return -EINVAL;
+	return 0;
+}
+
+int hmfs_netns_is_initial(int ns_fd)
+{
+	struct stat a, b;
+
+	if (fstat(ns_fd, &a) || stat("/proc/1/ns/net", &b))
+		return -errno;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static int open_netns(const char *netns)
+{
+	char path[PATH_MAX];
+
+	if (!netns)
+		return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (strchr(netns, '/'))
+		snprintf(path, sizeof(path), "%s", netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static int nl_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 1 };
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Create the socket inside @ns_fd's namespace; a socket keeps its netns. */
+static int nl_socket_in(int ns_fd)
+{
+	int self, fd, err;
+
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -errno;
+	if (setns(ns_fd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		goto out;
+	}
+	fd = nl_socket();
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* Cannot go home: the control socket is path-based, carry on. */
+		fprintf(stderr, "hotmemfs: warning: cannot return to the original network namespace: %m\n");
+	}
+	err = fd;
+out:
+	close(self);
+	return err;
+}
+
+int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
+{
+	int ns_fd, initial, err = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->nl_fd = -1;
+	s->dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	ns_fd = open_netns(netns);
+	if (ns_fd < 0) {
+		err = -errno;
+		snprintf(s->nl_status, sizeof(s->nl_status),
+			 "off: cannot open network namespace %s: %s",
+			 netns, strerror(errno));
+		return err;
+	}
+	initial = hmfs_netns_is_initial(ns_fd);
+	if (initial != 0) {
+		snprintf(s->nl_status, sizeof(s->nl_status),
+			 "off: %s is the host's network namespace (use --netns NAME or start under unshare -n)",
+			 netns ? netns : "our network namespace");
+		goto out;
+	}
+	s->nl_fd = netns ? nl_socket_in(ns_fd) : nl_socket();
+	if (s->nl_fd < 0) {
+		err = s->nl_fd;
+		s->nl_fd = -1;
+		snprintf(s->nl_status, sizeof(s->nl_status),
+			 "off: netlink socket: %s", strerror(-err));
+		goto out;
+	}
+	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s",
+		 netns ? netns : "(inherited)");
+out:
+	close(ns_fd);
+	return err;
+}
+
+int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path)
+{
+	if (s->nr_paths >= HMFS_MAX_UEVENT_SOCKETS)
+		return -E2BIG;
+	if (strlen(path) >= sizeof(s->paths[0]))
+		return -ENAMETOOLONG;
+	strcpy(s->paths[s->nr_paths++], path);
+	return 0;
+}
+
+/* Send to the kernel and wait for its ack: EPERM etc. come back here. */
+static int nl_inject(int fd, const char *payload, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr hdr = {
+		.nlmsg_len = NLMSG_LENGTH(len),
+		.nlmsg_type = NLMSG_MIN_TYPE,	/* below it is control, skipped */
+		.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+	};
+	struct iovec iov[2] = {
+		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	struct msghdr msg = {
+		.msg_name = &kernel, .msg_namelen = sizeof(kernel),
+		.msg_iov = iov, .msg_iovlen = 2,
+	};
+	char ack[256];
+	ssize_t n;
+
+	if (sendmsg(fd, &msg, 0) < 0)
+		return -errno;
+	n = recv(fd, ack, sizeof(ack), 0);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
+		struct nlmsghdr *h = (struct nlmsghdr *)ack;
+		struct nlmsgerr *e = NLMSG_DATA(h);
+
+		if (h->nlmsg_type == NLMSG_ERROR)
+			return e->error;
+	}
+	return 0;
+}
+
+static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
+{
+	for (int i = 0; i < s->nr_paths; i++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		strcpy(sa.sun_path, s->paths[i]);
+		/* Contract (docs/hotmemd.md): drop when nobody listens. */
+		if (sendto(s->dgram_fd, buf, len, MSG_DONTWAIT,
+			   (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			s->unix_dropped++;
+		else
+			s->unix_sent++;
+	}
+}
+
+void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmfs_uevent *ue)
+{
+	char buf[HMFS_UEVENT_BUFFER_SIZE];
+	unsigned long long seq = ue->seqnum;
+	int len;
+
+	if (s->nl_fd >= 0) {
+		/* The kernel appends its own SEQNUM. */
+		ue->seqnum = 0;
+		len = hmfs_uevent_format(ue, buf, sizeof(buf));
+		if (len > 0 && nl_inject(s->nl_fd, buf, (size_t)len) == 0)
+			s->nl_sent++;
+		else
+			s->nl_errors++;
+	}
+	if (s->nr_paths && s->dgram_fd >= 0) {
+		ue->seqnum = seq ? seq : ++s->seqnum;
+		len = hmfs_uevent_format(ue, buf, sizeof(buf));
+		if (len > 0)
+			unix_send(s, buf, (size_t)len);
+	}
+}
+
+void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
+{
+	if (s->nl_fd >= 0)
+		close(s->nl_fd);
+	if (s->dgram_fd >= 0)
+		close(s->dgram_fd);
+	s->nl_fd = s->dgram_fd = -1;
+}

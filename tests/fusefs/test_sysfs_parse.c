@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel's sysfs parsers as hotmemfs reproduces them. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sysfs_parse.h"
+
+/* Rows of shared/reference/sysfs-memory-writes.txt for `online` */
+static void test_kstrtobool(void **state)
+{
+	static const struct { const char *s; int ret; bool val; } rows[] = {
+		{ "1", 0, true }, { "1\n", 0, true }, { "y", 0, true },
+		{ "Y\n", 0, true }, { "yes", 0, true }, { "true", 0, true },
+		{ "on", 0, true }, { "online", 0, true }, { "online_foo", 0, true },
+		{ "1garbage", 0, true }, { "0", 0, false }, { "n", 0, false },
+		{ "off", 0, false }, { "F", 0, false },
+		{ "garbage", -EINVAL, false }, { "garbage\n", -EINVAL, false }, { "\n", -EINVAL, false },
+		{ "2", -EINVAL, false }, { "-1", -EINVAL, false }, { " 1", -EINVAL, false },
+		{ "o", -EINVAL, false }, { "", -EINVAL, false },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		bool v = !rows[i].val;
+
+		assert_int_equal(hmfs_kstrtobool(rows[i].s, &v), rows[i].ret);
+		if (!rows[i].ret)
+			assert_int_equal(v, rows[i].val);
+	}
+}
+
+/* Rows for `state` and `auto_online_blocks` */
+static void test_online_type(void **state)
+{
+	static const struct { const char *s; int type; } rows[] = {
+		{ "online", 1 }, { "online\n", 1 }, { "offline", 0 },
+		{ "offline\n", 0 }, { "online_kernel", 2 }, { "online_movable\n", 3 },
+		{ "garbage", -EINVAL }, { "", -EINVAL }, { "\n", -EINVAL },
+		{ "online_foo", -EINVAL }, { "ONLINE", -EINVAL }, { "Online\n", -EINVAL },
+		{ "online ", -EINVAL }, { " online", -EINVAL }, { "online\n\n", -EINVAL },
+		{ "online\r\n", -EINVAL }, { "1", -EINVAL }, { "online_kernelx", -EINVAL },
+		{ "OFFLINE", -EINVAL }, { "offline ", -EINVAL }, { "0", -EINVAL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
+		assert_int_equal(hmfs_online_type_from_str(rows[i].s), rows[i].type);
+}
+
+/* kernfs: one page, NUL-terminated; an embedded NUL ends the string */
+static void test_write_buf(void **state)
+{
+	char big[5001], dst[HMFS_PAGE_SIZE + 1];
+
+	(void)state;
+	memset(big, 'A', sizeof(big));
+	assert_int_equal(hmfs_write_buf(dst, big, sizeof(big)), 4096);
+	assert_int_equal(strlen(dst), 4096);
+	assert_int_equal(hmfs_write_buf(dst, "online\0garbage", 14), 14);
+	assert_int_equal(hmfs_online_type_from_str(dst), 1);
+	big[0] = '1';
+	memset(big + 1, '\n', sizeof(big) - 1);
+	assert_int_equal(hmfs_write_buf(dst, big, sizeof(big)), 4096);
+	bool v;
+	assert_int_equal(hmfs_kstrtobool(dst, &v), 0);
+	assert_true(v);
+}
+
+static void test_kstrtoull(void **state)
+{
+	unsigned long long v;
+	unsigned int u;
+
+	(void)state;
+	assert_int_equal(hmfs_kstrtoull("0x8000000\n", 0, &v), 0);
+	assert_int_equal(v, 0x8000000);
+	assert_int_equal(hmfs_kstrtoull("010", 0, &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(hmfs_kstrtoull("+5", 10, &v), 0);
+	assert_int_equal(hmfs_kstrtoull("5x", 10, &v), -EINVAL);
+	assert_int_equal(hmfs_kstrtoull("", 10, &v), -EINVAL);
+	assert_int_equal(hmfs_kstrtoull("\n", 10, &v), -EINVAL);
+	assert_int_equal(hmfs_kstrtoull("99999999999999999999", 10, &v), -ERANGE);
+	assert_int_equal(hmfs_kstrtouint("301\n", 0, &u), 0);
+	assert_int_equal(u, 301);
+	assert_int_equal(hmfs_kstrtouint("4294967296", 0, &u), -ERANGE);
+}
+
+static void test_memparse(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(hmfs_memparse("128M", &v), 0);
+	assert_int_equal(v, 128ULL << 20);
+	assert_int_equal(hmfs_memparse("2G", &v), 0);
+	assert_int_equal(v, 2ULL << 30);
+	assert_int_equal(hmfs_memparse("1GiB", &v), 0);
+	assert_int_equal(v, 1ULL << 30);
+	assert_int_equal(hmfs_memparse("0x8000000", &v), 0);
+	assert_int_equal(v, 0x8000000);
+	assert_int_equal(hmfs_memparse("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(hmfs_memparse("1X", &v), -EINVAL);
+	assert_int_equal(hmfs_memparse("", &v), -EINVAL);
+	assert_int_equal(hmfs_memparse("G", &v), -EINVAL);
+}
+
+static void test_streq_match(void **state)
+{
+	static const char *const pol[] = { "contig-zones", "auto-movable", NULL };
+
+	(void)state;
+	assert_true(hmfs_sysfs_streq("auto", "auto\n"));
+	assert_true(hmfs_sysfs_streq("auto\n", "auto"));
+	assert_false(hmfs_sysfs_streq("auto\n\n", "auto"));
+	assert_int_equal(hmfs_sysfs_match_string(pol, "auto-movable\n"), 1);
+	assert_int_equal(hmfs_sysfs_match_string(pol, "auto"), -EINVAL);
+}
+
+static void test_nodelist_size(void **state)
+{
+	unsigned char m[8] = { 0 };
+	char buf[64];
+
+	(void)state;
+	hmfs_nodelist(m, 64, buf, sizeof(buf));
+	assert_string_equal(buf, "\n");
+	m[0] = 0x0b;	/* 0,1,3 */
+	hmfs_nodelist(m, 64, buf, sizeof(buf));
+	assert_string_equal(buf, "0-1,3\n");
+	m[0] = 0x01;
+	hmfs_nodelist(m, 64, buf, sizeof(buf));
+	assert_string_equal(buf, "0\n");
+	hmfs_size_str(128ULL << 20, buf, sizeof(buf));
+	assert_string_equal(buf, "128M");
+	hmfs_size_str(3ULL << 29, buf, sizeof(buf));
+	assert_string_equal(buf, "1.5G");
+	hmfs_size_str(64ULL << 40, buf, sizeof(buf));
+	assert_string_equal(buf, "64T");
+}
+
+static void test_slice(void **state)
+{
+	const char *p;
+
+	(void)state;
+	assert_int_equal(hmfs_slice("online\n", 7, 0, 65536, &p), 7);
+	assert_int_equal(hmfs_slice("online\n", 7, 3, 65536, &p), 4);
+	assert_memory_equal(p, "ine\n", 4);
+	assert_int_equal(hmfs_slice("online\n", 7, 7, 10, &p), 0);
+	assert_int_equal(hmfs_slice("online\n", 7, 5000, 10, &p), 0);
+	assert_int_equal(hmfs_slice("online\n", 7, 0, 1, &p), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kstrtobool),
+		cmocka_unit_test(test_online_type),
+		cmocka_unit_test(test_write_buf),
+		cmocka_unit_test(test_kstrtoull),
+		cmocka_unit_test(test_memparse),
+		cmocka_unit_test(test_streq_match),
+		cmocka_unit_test(test_nodelist_size),
+		cmocka_unit_test(test_slice),
+	};
+	return cmocka_run_group_tests_name("fusefs_sysfs_parse", tests, NULL, NULL);
+}
