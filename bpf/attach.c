@@ -21,10 +21,13 @@ static const char *const ksyms[HMT_NR_FN][2] = {
 /* steps that are tracepoints on the kernel side, not functions */
 static const struct {
 	unsigned int fn;
-	const char *prog, *name;
+	const char *prog, *name, *raw;
 } tracepoints[HMT_NR_TP] = {
-	{ HMT_FN_test_pages_isolated, "tp_isolated", "page_isolation:test_pages_isolated" },
-	{ HMT_FN_mm_setup_per_zone_wmarks, "tp_wmarks", "kmem:mm_setup_per_zone_wmarks" },
+	{ HMT_FN_test_pages_isolated, "tp_isolated", "page_isolation:test_pages_isolated",
+	  "trace_event_raw_test_pages_isolated" },
+	/* since 6.3 */
+	{ HMT_FN_mm_setup_per_zone_wmarks, "tp_wmarks", "kmem:mm_setup_per_zone_wmarks",
+	  "trace_event_raw_mm_setup_per_zone_wmarks" },
 };
 
 static const char *const tracing_dirs[] = {
@@ -161,14 +164,26 @@ static const char *const mode_prefix[HMT_NR_KMODE][2] = {
 	[HMT_KMODE_KPROBE] = { "kp_", "kr_" },
 };
 
-static bool kernel_fn_usable(struct hmt_tracer *t, unsigned int fn,
-			     enum hmt_kmode m)
+/*
+ * How to trace @fn in run mode @m: fentry where the kernel allows (in BTF
+ * and ftrace-able), else a kprobe; in kprobe mode always a kprobe.
+ */
+static enum hmt_kmode fn_mode(const struct hmt_tracer *t, unsigned int fn,
+			      enum hmt_kmode m)
 {
-	if (!t->want_kernel || !hmt_is_kernel_fn(fn) || !t->ksym[fn])
-		return false;
-	if (m == HMT_KMODE_FENTRY)
-		return in_btf(t, fn) && t->ftraceable[fn];
-	return m == HMT_KMODE_KPROBE;
+	if (!t->want_kernel || !hmt_is_kernel_fn(fn) || !t->ksym[fn] ||
+	    m == HMT_KMODE_NONE)
+		return HMT_KMODE_NONE;
+	if (m == HMT_KMODE_FENTRY && in_btf(t, fn) && t->ftraceable[fn])
+		return HMT_KMODE_FENTRY;
+	return HMT_KMODE_KPROBE;
+}
+
+/* the tracepoint's record type is in the kernel's BTF (or no BTF to ask) */
+static bool tracepoint_exists(const struct hmt_tracer *t, int i)
+{
+	return !t->btf || btf__find_by_name_kind(t->btf, tracepoints[i].raw,
+						 BTF_KIND_STRUCT) >= 0;
 }
 
 static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
@@ -178,15 +193,16 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 
 	bpf_object__for_each_program(p, t->skel->obj)
 		bpf_program__set_autoload(p, false);
-	for (unsigned int fn = 0; fn < HMT_NR_FN && m != HMT_KMODE_NONE; fn++) {
-		if (!kernel_fn_usable(t, fn, m))
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		t->fn_mode[fn] = fn_mode(t, fn, m);
+		if (t->fn_mode[fn] == HMT_KMODE_NONE)
 			continue;
 		for (int x = 0; x < 2; x++) {
-			p = prog(t, mode_prefix[m][x], fn);
+			p = prog(t, mode_prefix[t->fn_mode[fn]][x], fn);
 			if (!p)
 				return -ENOENT;
 			bpf_program__set_autoload(p, true);
-			if (m != HMT_KMODE_FENTRY)
+			if (t->fn_mode[fn] != HMT_KMODE_FENTRY)
 				continue;
 			err = bpf_program__set_attach_target(p, 0, t->ksym[fn]);
 			if (err)
@@ -195,7 +211,7 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 	}
 	for (int i = 0; i < HMT_NR_TP && t->want_kernel; i++)
 		bpf_program__set_autoload(bpf_object__find_program_by_name(
-				t->skel->obj, tracepoints[i].prog), true);
+				t->skel->obj, tracepoints[i].prog), tracepoint_exists(t, i));
 	bpf_program__set_autoload(t->skel->progs.usdt_enter, t->want_emulator);
 	bpf_program__set_autoload(t->skel->progs.usdt_exit, t->want_emulator);
 	return 0;
@@ -220,7 +236,7 @@ static int add_link(struct hmt_tracer *t, struct bpf_link *l)
 static struct bpf_link *attach_one(struct hmt_tracer *t, struct bpf_program *p,
 				   unsigned int fn, bool ret)
 {
-	if (t->kmode == HMT_KMODE_KPROBE)
+	if (t->fn_mode[fn] == HMT_KMODE_KPROBE)
 		return bpf_program__attach_kprobe(p, ret, t->ksym[fn]);
 	return bpf_program__attach(p);
 }
@@ -231,7 +247,7 @@ static int attach_kernel_fn(struct hmt_tracer *t, unsigned int fn)
 	int err, n = t->nlinks;
 
 	for (int x = 0; x < 2; x++) {
-		err = add_link(t, attach_one(t, prog(t, mode_prefix[t->kmode][x], fn),
+		err = add_link(t, attach_one(t, prog(t, mode_prefix[t->fn_mode[fn]][x], fn),
 					     fn, x));
 		if (err)
 			goto undo;
@@ -249,7 +265,7 @@ static int attach_kernel(struct hmt_tracer *t)
 
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
 		t->kerr[fn] = -ENOENT;
-		if (t->kmode == HMT_KMODE_NONE || !kernel_fn_usable(t, fn, t->kmode))
+		if (t->fn_mode[fn] == HMT_KMODE_NONE)
 			continue;
 		ntry++;
 		t->kerr[fn] = attach_kernel_fn(t, fn);
@@ -259,8 +275,10 @@ static int attach_kernel(struct hmt_tracer *t)
 			first_err = t->kerr[fn];
 	}
 	for (int i = 0; i < HMT_NR_TP; i++)
-		t->tp_err[i] = add_link(t, bpf_program__attach(
-			bpf_object__find_program_by_name(t->skel->obj, tracepoints[i].prog)));
+		if (tracepoint_exists(t, i))
+			t->tp_err[i] = add_link(t, bpf_program__attach(
+				bpf_object__find_program_by_name(t->skel->obj,
+								 tracepoints[i].prog)));
 	if (t->kmode != HMT_KMODE_NONE && !nok)
 		return ntry ? first_err : -ENOENT;
 	return 0;
@@ -387,33 +405,47 @@ int hmt_tracer_open(struct hmt_tracer *t)
 
 /* ---- report ----------------------------------------------------------- */
 
-static void report_kernel_fns(const struct hmt_tracer *t, FILE *f)
+static void report_attached(const struct hmt_tracer *t, FILE *f,
+			    enum hmt_kmode m)
 {
-	char buf[64];
 	bool any = false;
 
-	fprintf(f, "hotmem-trace: kernel: %s attached:",
-		t->kmode == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
-	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
-		if (hmt_is_kernel_fn(fn) && !t->kerr[fn]) {
-			fprintf(f, " %s", t->ksym[fn]);
-			any = true;
-		}
-	fprintf(f, "%s\n", any ? "" : " none");
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
-		if (!hmt_is_kernel_fn(fn) || !t->kerr[fn])
+		if (!hmt_is_kernel_fn(fn) || t->kerr[fn] || t->fn_mode[fn] != m)
 			continue;
-		if (!t->ksym[fn])
-			snprintf(buf, sizeof(buf), "not in /proc/kallsyms (inlined or absent)");
-		else if (t->kmode == HMT_KMODE_FENTRY && !in_btf(t, fn))
-			snprintf(buf, sizeof(buf), "not in kernel BTF");
-		else if (t->kmode == HMT_KMODE_FENTRY && !t->ftraceable[fn])
-			snprintf(buf, sizeof(buf), "not ftrace-able");
-		else
-			snprintf(buf, sizeof(buf), "%s", strerror(-t->kerr[fn]));
-		fprintf(f, "hotmem-trace: kernel: NOT attached: %s: %s\n",
-			hmt_fn_name(fn), buf);
+		if (!any)
+			fprintf(f, "hotmem-trace: kernel: %s attached:", m == HMT_KMODE_FENTRY ?
+				"fentry/fexit" : "kprobe/kretprobe");
+		fprintf(f, " %s", t->ksym[fn]);
+		any = true;
 	}
+	if (any)
+		fputc('\n', f);
+}
+
+static const char *why_not(const struct hmt_tracer *t, unsigned int fn,
+			   char *buf, size_t len)
+{
+	if (!t->ksym[fn])
+		return "not in /proc/kallsyms (inlined or absent)";
+	if (t->fn_mode[fn] == HMT_KMODE_KPROBE && t->kmode == HMT_KMODE_FENTRY) {
+		snprintf(buf, len, "not ftrace-able, and kprobe: %s",
+			 strerror(-t->kerr[fn]));
+		return buf;
+	}
+	return strerror(-t->kerr[fn]);
+}
+
+static void report_kernel_fns(const struct hmt_tracer *t, FILE *f)
+{
+	char buf[128];
+
+	report_attached(t, f, HMT_KMODE_FENTRY);
+	report_attached(t, f, HMT_KMODE_KPROBE);
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
+		if (hmt_is_kernel_fn(fn) && t->kerr[fn])
+			fprintf(f, "hotmem-trace: kernel: NOT attached: %s: %s\n",
+				hmt_fn_name(fn), why_not(t, fn, buf, sizeof(buf)));
 }
 
 static void report_modes(const struct hmt_tracer *t, FILE *f)
@@ -445,8 +477,9 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 			report_kernel_fns(t, f);
 		for (int i = 0; i < HMT_NR_TP; i++)
 			fprintf(f, "hotmem-trace: kernel: tracepoint %s: %s\n",
-				tracepoints[i].name,
-				t->tp_err[i] ? strerror(-t->tp_err[i]) : "attached");
+				tracepoints[i].name, !tracepoint_exists(t, i) ?
+				"NOT attached: not in this kernel" : t->tp_err[i] ?
+				strerror(-t->tp_err[i]) : "attached");
 	}
 	if (t->want_emulator) {
 		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (pid %s)\n",

@@ -39,6 +39,7 @@ struct hmt_tracer {
 	struct btf *btf;
 	const char *ksym[HMT_NR_FN];	/* kernel symbol, NULL: not in kernel */
 	bool ftraceable[HMT_NR_FN];
+	enum hmt_kmode fn_mode[HMT_NR_FN];	/* how each function is traced */
 	int kerr[HMT_NR_FN];		/* 0: attached */
 	int mode_err[HMT_NR_KMODE];	/* why a mode was given up */
 	int tp_err[HMT_NR_TP];

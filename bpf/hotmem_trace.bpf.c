@@ -320,6 +320,18 @@ static __always_inline void decode(struct hmt_event *e, __u32 fn, const __u64 *a
 	decode_remove(e, fn, a, nargs);
 }
 
+/*
+ * memory_notify() returns a notifier chain's NOTIFY_* value: make it the
+ * errno the caller makes of it (notifier_to_errno()), as the engine does.
+ */
+static __always_inline __s64 exit_ret(__u32 fn, __s64 ret)
+{
+	if (fn != HMT_FN_memory_notify)
+		return ret;
+	ret &= ~0x8000LL;	/* NOTIFY_STOP_MASK */
+	return ret > 1 ? 1 - ret : 0;	/* NOTIFY_OK */
+}
+
 /* ---- fentry/fexit --------------------------------------------------- */
 
 static __always_inline void tracing_args(void *ctx, __u64 *a)
@@ -353,7 +365,7 @@ static __always_inline int on_fexit(void *ctx, __u32 fn)
 	decode(e, fn, a);
 	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID) &&
 	    !bpf_get_func_ret(ctx, &ret))
-		e->ret = (__s32)ret;
+		e->ret = exit_ret(fn, (__s32)ret);
 	submit(e);
 	return 0;
 }
@@ -395,7 +407,7 @@ static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
 		__builtin_memcpy(e->zone, in->zone, sizeof(e->zone));
 	}
 	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID))
-		e->ret = (__s32)PT_REGS_RC(ctx);
+		e->ret = exit_ret(fn, (__s32)PT_REGS_RC(ctx));
 	submit(e);
 	return 0;
 }

@@ -1,0 +1,26 @@
+#!/bin/sh
+# mkinitramfs.sh HOTMEM_TRACE_STATIC OUT.cpio.gz
+# A busybox initramfs: busybox-static, guest-init as /init, scenario.sh,
+# hotmem-trace.
+# Rebuilt only when one of those changed (cache key next to OUT).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+tracer=$1
+out=$2
+busybox=$(command -v busybox)
+key=$(cat "$busybox" "$here/guest-init" "$here/scenario.sh" "$tracer" | sha256sum | cut -d' ' -f1)
+if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+	exit 0
+fi
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+mkdir -p "$d/bin" "$d/proc" "$d/sys" "$d/dev" "$d/tmp"
+cp "$busybox" "$d/bin/busybox"
+cp "$here/guest-init" "$d/init"
+cp "$here/scenario.sh" "$d/scenario.sh"
+cp "$tracer" "$d/bin/hotmem-trace"
+strip "$d/bin/hotmem-trace" 2>/dev/null || true
+mkdir -p "$(dirname "$out")"
+(cd "$d" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "$key" > "$out.key"

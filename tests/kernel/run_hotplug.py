@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot Debian's kernel under QEMU (TCG only), hot-add a 256 MiB pc-dimm over
+QMP when the guest says READY-FOR-HOTPLUG, collect the guest's trace.
+
+usage: run_hotplug.py KERNEL INITRD OUT.jsonl [--append "EXTRA CMDLINE"]
+                      [--dimms 256|128,128] [--timeout SEC] [--log FILE]
+
+OUT gets the guest's "HMT " lines (meminfo + hotmem-trace JSON lines);
+--log gets the whole console.  Exit 0 when the guest said GUEST-DONE.
+"""
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def qmp(path, cmds, log):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(30)
+    s.connect(path)
+    f = s.makefile("rw")
+    f.readline()  # greeting
+    for c in [{"execute": "qmp_capabilities"}] + cmds:
+        f.write(json.dumps(c) + "\n")
+        f.flush()
+        while True:
+            r = json.loads(f.readline())
+            if "event" in r:
+                continue
+            log.write("QMP %s -> %s\n" % (c["execute"], json.dumps(r)))
+            if "error" in r:
+                raise RuntimeError("QMP %s: %s" % (c["execute"], r["error"]))
+            break
+    s.close()
+
+
+def hotplug(path, sizes_mib, log):
+    cmds = []
+    for i, mib in enumerate(sizes_mib, 1):
+        cmds += [
+            {"execute": "object-add", "arguments": {
+                "qom-type": "memory-backend-ram", "id": "m%d" % i,
+                "size": mib << 20}},
+            {"execute": "device_add", "arguments": {
+                "driver": "pc-dimm", "id": "d%d" % i, "memdev": "m%d" % i}},
+        ]
+    qmp(path, cmds, log)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kernel")
+    ap.add_argument("initrd")
+    ap.add_argument("out")
+    ap.add_argument("--append", default="")
+    ap.add_argument("--timeout", type=float, default=150)
+    ap.add_argument("--log", default=os.devnull)
+    ap.add_argument("--dimms", default="256",
+                    help="comma-separated DIMM sizes in MiB (default 256)")
+    a = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="hmt-qemu-")
+    qmp_path = os.path.join(tmp, "qmp.sock")
+    cmdline = ("console=ttyS0 memhp_default_state=offline panic=-1 quiet "
+               "loglevel=4 " + a.append).strip()
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
+           "-m", "512M,slots=4,maxmem=4G", "-nographic", "-no-reboot",
+           "-kernel", a.kernel, "-initrd", a.initrd,
+           "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+           "-append", cmdline]
+    t0 = time.monotonic()
+    done = False
+    with open(a.log, "w") as log, open(a.out, "w") as out:
+        log.write("# %s\n" % " ".join(cmd))
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            for raw in p.stdout:
+                line = raw.decode(errors="replace").rstrip("\r\n")
+                log.write("[%6.2fs] %s\n" % (time.monotonic() - t0, line))
+                log.flush()
+                if line.startswith("HMT "):
+                    out.write(line[4:] + "\n")
+                elif line.startswith("GUEST") and not line.startswith("GUEST-DONE"):
+                    print("# " + line, file=sys.stderr)
+                if line.startswith("READY-FOR-HOTPLUG"):
+                    hotplug(qmp_path, [int(x) for x in a.dimms.split(",")], log)
+                if line.startswith("GUEST-DONE"):
+                    done = True
+                if time.monotonic() - t0 > a.timeout:
+                    log.write("TIMEOUT after %.0f s\n" % a.timeout)
+                    break
+        finally:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            try:
+                os.unlink(qmp_path)
+            except OSError:
+                pass
+            os.rmdir(tmp)
+    print("# guest run %.1f s, %s" % (time.monotonic() - t0,
+                                      "done" if done else "NOT done"),
+          file=sys.stderr)
+    return 0 if done else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

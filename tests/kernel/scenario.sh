@@ -1,0 +1,51 @@
+# tests/kernel/scenario.sh — the hotplug scenario, sourced by both sides:
+# the QEMU guest's /init (M=/sys/devices/system/memory, P=/proc) and the
+# engine run on a hotmemfs mount (M=MNT/sys/devices/system/memory, P=MNT/proc).
+#
+#   hm_blocks                       list the memory block directories
+#   hm_wait_new BEFORE              wait (<= 60 s) until blocks beyond BEFORE appear
+#   hm_steps NEW...                 online (kernel zone) the first new block,
+#                                   online_movable the second, offline both,
+#                                   online_movable both again
+# Each step appends a "meminfo" JSON line to $MEMINFO_OUT and says what it
+# did on stdout with the prefix "$SAY".
+: "${M:=/sys/devices/system/memory}" "${P:=/proc}" "${SAY:=GUEST:}"
+: "${MEMINFO_OUT:=/meminfo.jsonl}" "${SRC:=kernel}"
+
+hm_say() { echo "$SAY $*"; }
+
+hm_meminfo() {
+	_t=$(awk '/^MemTotal:/ {print $2}' "$P/meminfo")
+	_f=$(awk '/^MemFree:/ {print $2}' "$P/meminfo")
+	echo "{\"src\":\"$SRC\",\"ev\":\"meminfo\",\"phase\":\"$1\",\"MemTotal\":$_t,\"MemFree\":$_f}" >> "$MEMINFO_OUT"
+}
+
+hm_blocks() { ls -d "$M"/memory[0-9]* | sort; }
+
+hm_wait_new() {
+	_i=0
+	while [ "$(hm_blocks)" = "$1" ] && [ $_i -lt 600 ]; do
+		_i=$((_i + 1)); sleep 0.1
+	done
+	sleep 0.5
+	hm_blocks | grep -vxF "$1"
+}
+
+hm_set_state() {	# block new_state step
+	if echo "$2" > "$1/state" 2>/dev/null; then
+		hm_say "$3 ${1##*/}: $2 -> $(cat "$1/state") zones=$(cat "$1/valid_zones" 2>/dev/null)"
+	else
+		hm_say "$3 ${1##*/}: $2 FAILED"
+	fi
+}
+
+hm_steps() {
+	hm_meminfo added
+	[ -n "$1" ] && hm_set_state "$1" online_kernel online
+	[ -n "$2" ] && hm_set_state "$2" online_movable online
+	hm_meminfo online
+	for _b in "$@"; do hm_set_state "$_b" offline offline; done
+	hm_meminfo offline
+	for _b in "$@"; do hm_set_state "$_b" online_movable again; done
+	hm_meminfo again
+}
