@@ -1,0 +1,115 @@
+# shellcheck shell=bash
+# Helpers for tests/fusefs/*.t: TAP output, a hotmemfs per test in a
+# private temp dir, and a private mount namespace for bind mounts over
+# /sys/devices/system/memory (never the real one outside it).
+set -u
+
+HOTMEM_BUILD=${HOTMEM_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+HOTMEM_SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+REF=${HOTMEM_REFERENCE:-$HOTMEM_SRC/../shared/reference}
+HMFS=$HOTMEM_BUILD/hotmemfs
+HMCTL=$HOTMEM_BUILD/hotmemctl
+T_N=0
+T_FAIL=0
+
+tap_ok() {	# tap_ok COND-EXIT-STATUS NAME
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		echo "not ok $T_N - $2"
+		T_FAIL=$((T_FAIL + 1))
+	fi
+}
+ok() { tap_ok 0 "$1"; }
+nok() { tap_ok 1 "$1"; }
+is() {	# is GOT WANT NAME
+	if [ "$1" == "$2" ]; then
+		tap_ok 0 "$3"
+	else
+		tap_ok 1 "$3"
+		echo "#   got:  $(printf %q "$1")"
+		echo "#   want: $(printf %q "$2")"
+	fi
+}
+diag() { echo "# $*"; }
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAIL" -eq 0 ]
+}
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# Every script needs the same things.
+require_env() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root (FUSE allow_other, mount namespaces)"
+	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	[ -x "$HMFS" ] || skip_all "engine not built yet (no $HMFS)"
+	[ -x "$HMCTL" ] || skip_all "no $HMCTL"
+}
+
+TMP=$(mktemp -d /tmp/hotmemfs-test.XXXXXX)
+MNT=$TMP/mnt
+CTL=$TMP/ctl.sock
+STATE=$TMP/state.json
+FS_PID=
+mkdir -p "$MNT"
+
+fs_wait_mounted() {
+	for _ in $(seq 200); do
+		[ -e "$MNT/sys/devices/system/memory/block_size_bytes" ] && return 0
+		if [ -n "$FS_PID" ] && ! kill -0 "$FS_PID" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# start_fs [hotmemfs options...]: mount on $MNT; fails the test if it can't.
+start_fs() {
+	"$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>>"$TMP/hotmemfs.log" &
+	FS_PID=$!
+	if ! fs_wait_mounted; then
+		diag "hotmemfs did not mount; log:"
+		sed 's/^/#   /' "$TMP/hotmemfs.log"
+		return 1
+	fi
+}
+
+stop_fs() {
+	[ -n "$FS_PID" ] || return 0
+	umount "$MNT" 2>/dev/null || fusermount3 -u "$MNT" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$FS_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill "$FS_PID" 2>/dev/null
+	wait "$FS_PID" 2>/dev/null
+	FS_PID=
+}
+
+kill9_fs() {
+	kill -9 "$FS_PID"
+	wait "$FS_PID" 2>/dev/null
+	umount -l "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
+	FS_PID=
+}
+
+cleanup() {
+	stop_fs
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ctl() { "$HMCTL" -s "$CTL" "$@"; }
+
+# in_sysns CMD...: run CMD with our memory dir bound over the real one, in
+# a private mount namespace that dies with CMD.
+in_sysns() {
+	unshare -m --propagation private bash -c '
+		mount --bind "$1/sys/devices/system/memory" /sys/devices/system/memory || exit 99
+		shift; exec "$@"' in_sysns "$MNT" "$@"
+}
