@@ -117,6 +117,9 @@ struct hotmem_config {
 	bool arch_memory_probe;		/* CONFIG_ARCH_MEMORY_PROBE: sysfs probe */
 	bool memory_failure;		/* CONFIG_MEMORY_FAILURE: soft/hard_offline_page */
 	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */
+	/* test knob: the memmap of this section fails to populate at boot */
+	bool debug_fail_memmap;
+	unsigned long debug_fail_memmap_section;
 
 	/* kernel command line, by the kernel's names */
 	int memhp_default_online_type;	/* memhp_default_state= */
@@ -354,6 +357,8 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid,
 void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
 /* Engine metadata bytes (everything malloc'd, excluding emulated RAM). */
 size_t hotmem_metadata_bytes(struct hotmem *hm);
+/* The most metadata ever held at once (boot's temporary arrays included). */
+size_t hotmem_metadata_peak_bytes(struct hotmem *hm);
 /* Host bytes of emulated RAM actually resident (memfd pages touched). */
 size_t hotmem_ram_resident_bytes(struct hotmem *hm);
 

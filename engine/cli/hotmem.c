@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem: boot an emulated machine in this process and drive it.
+ *
+ *   hotmem [--profile NAME|FILE] [--cmdline "..."] [--events] status
+ *   hotmem [...] run SCRIPT|-        one command a line (see --help)
+ *   hotmem --list-profiles
+ *
+ * It is the engine's own front end: `make run` shows its status, tests
+ * and hotmem-trace drive scripted scenarios through it (the engine's USDT
+ * probes fire in this process).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hotmem.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: hotmem [--profile NAME|FILE] [--cmdline \"...\"] [--events] status\n"
+	      "       hotmem [options] run SCRIPT|-\n"
+	      "       hotmem --list-profiles\n"
+	      "\n"
+	      "script commands (one a line, # comments):\n"
+	      "  add START SIZE [node=N] [memmap_on_memory] [group=G]   add_memory()\n"
+	      "  remove START SIZE                                        remove_memory()\n"
+	      "  online BLOCK [online|online_kernel|online_movable]       echo > memoryN/state\n"
+	      "  offline BLOCK\n"
+	      "  alloc movable|unmovable COUNT [node=N]                   workload pages\n"
+	      "  freeall                                                  free the workload\n"
+	      "  hugetlb COUNT [node=N]                                   grow the HugeTLB pool\n"
+	      "  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO           notifier error\n"
+	      "  blocks | meminfo | status | check                        show / verify\n"
+	      "  sleep MS\n", f);
+}
+
+static void on_event(const struct hm_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->type == HM_EV_UEVENT)
+		printf("uevent %s %s\n", hotmem_uevent_action_name(ev->action), ev->devpath);
+	else if (ev->type == HM_EV_LOG && ev->level <= 6)
+		printf("kernel: %s\n", ev->msg);
+}
+
+static int parse_kv_int(const char *tok, const char *key, long *out)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(tok, key, n) || tok[n] != '=')
+		return 0;
+	*out = strtol(tok + n + 1, NULL, 0);
+	return 1;
+}
+
+static void show_blocks(struct hotmem *hm)
+{
+	unsigned long id = 0;
+
+	for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
+		struct hm_block_info bi;
+		char zones[64];
+
+		hotmem_block_info(hm, id, &bi);
+		hotmem_block_valid_zones(hm, id, zones, sizeof(zones));
+		zones[strcspn(zones, "\n")] = '\0';
+		printf("memory%-6lu %#14llx %-13s node%d %s\n", id, (unsigned long long)bi.start,
+		       hotmem_state_name(bi.state), bi.nid, zones);
+	}
+}
+
+static void show_meminfo(struct hotmem *hm)
+{
+	struct hm_meminfo mi;
+
+	hotmem_meminfo(hm, &mi);
+	printf("MemTotal: %lu kB\nMemFree: %lu kB\nmemmap: %lu kB\nHugePages_Total: %lu\n",
+	       mi.totalram_pages * 4, mi.free_pages * 4, mi.memmap_pages * 4, mi.hugetlb_pages);
+}
+
+static int run_line(struct hotmem *hm, char *line)
+{
+	char *argv[8];
+	int argc = 0, ret = 0;
+	char *save = NULL;
+
+	for (char *t = strtok_r(line, " \t\n", &save); t && argc < 8;
+	     t = strtok_r(NULL, " \t\n", &save))
+		argv[argc++] = t;
+	if (!argc || argv[0][0] == '#')
+		return 0;
+	if (!strcmp(argv[0], "add") && argc >= 3) {
+		uint64_t start, size;
+		long nid = 0, group = -1;
+		unsigned int flags = 0;
+
+		if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
+			return -EINVAL;
+		for (int i = 3; i < argc; i++) {
+			if (!strcmp(argv[i], "memmap_on_memory"))
+				flags |= HM_MHP_MEMMAP_ON_MEMORY;
+			else if (!parse_kv_int(argv[i], "node", &nid) &&
+				 !parse_kv_int(argv[i], "group", &group))
+				return -EINVAL;
+		}
+		ret = hotmem_add_memory(hm, (int)nid, start, size, flags, (int)group);
+	} else if (!strcmp(argv[0], "remove") && argc == 3) {
+		uint64_t start, size;
+
+		if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
+			return -EINVAL;
+		ret = hotmem_remove_memory(hm, start, size);
+	} else if (!strcmp(argv[0], "online") && argc >= 2) {
+		int type = argc > 2 ? hotmem_online_type_from_str(argv[2], strlen(argv[2])) :
+				      HM_MMOP_ONLINE;
+
+		ret = type < 0 ? type : hotmem_block_set_state(hm, strtoul(argv[1], NULL, 0), type);
+	} else if (!strcmp(argv[0], "offline") && argc == 2) {
+		ret = hotmem_block_set_state(hm, strtoul(argv[1], NULL, 0), HM_MMOP_OFFLINE);
+	} else if (!strcmp(argv[0], "alloc") && argc >= 3) {
+		long nid = -1, n;
+		int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE : HM_ALLOC_UNMOVABLE;
+
+		if (argc > 3)
+			parse_kv_int(argv[3], "node", &nid);
+		n = hotmem_alloc_pages(hm, (int)nid, type, strtoul(argv[2], NULL, 0), NULL);
+		printf("allocated %ld\n", n);
+		ret = n < 0 ? (int)n : 0;
+	} else if (!strcmp(argv[0], "freeall")) {
+		printf("freed %lu\n", hotmem_free_all(hm));
+	} else if (!strcmp(argv[0], "hugetlb") && argc >= 2) {
+		long nid = 0, n;
+
+		if (argc > 2)
+			parse_kv_int(argv[2], "node", &nid);
+		n = hotmem_hugetlb_alloc(hm, (int)nid, strtoul(argv[1], NULL, 0));
+		printf("hugepages %ld\n", n);
+		ret = n < 0 ? (int)n : 0;
+	} else if (!strcmp(argv[0], "inject") && argc == 3) {
+		int action = !strcmp(argv[1], "MEM_GOING_ONLINE") ? HM_MEM_GOING_ONLINE :
+			     !strcmp(argv[1], "MEM_GOING_OFFLINE") ? HM_MEM_GOING_OFFLINE : 0;
+
+		ret = hotmem_set_notifier_error(hm, action, (int)strtol(argv[2], NULL, 0));
+	} else if (!strcmp(argv[0], "blocks")) {
+		show_blocks(hm);
+	} else if (!strcmp(argv[0], "meminfo")) {
+		show_meminfo(hm);
+	} else if (!strcmp(argv[0], "status")) {
+		char buf[8192];
+
+		hotmem_summary(hm, buf, sizeof(buf));
+		fputs(buf, stdout);
+	} else if (!strcmp(argv[0], "check")) {
+		char err[512];
+
+		ret = hotmem_check_invariants(hm, err, sizeof(err));
+		printf("invariants: %s\n", ret ? err : "ok");
+	} else if (!strcmp(argv[0], "sleep") && argc == 2) {
+		usleep((useconds_t)strtoul(argv[1], NULL, 0) * 1000);
+	} else {
+		fprintf(stderr, "hotmem: unknown or malformed command '%s'\n", argv[0]);
+		return -EINVAL;
+	}
+	return ret;
+}
+
+static int run_script(struct hotmem *hm, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	char line[512];
+	int lineno = 0, failed = 0;
+
+	if (!f) {
+		fprintf(stderr, "hotmem: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char echo[512];
+		int ret;
+
+		lineno++;
+		snprintf(echo, sizeof(echo), "%s", line);
+		echo[strcspn(echo, "\n")] = '\0';
+		ret = run_line(hm, line);
+		if (echo[0] && echo[0] != '#')
+			printf("> %s = %d%s%s\n", echo, ret, ret ? " " : "",
+			       ret ? strerror(-ret) : "");
+		fflush(stdout);
+		if (ret)
+			failed++;
+	}
+	if (f != stdin)
+		fclose(f);
+	return failed ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "events", no_argument, NULL, 'e' },
+		{ "list-profiles", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *profile = NULL, *cmdline = NULL;
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	bool events = false;
+	char err[512];
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "p:c:eh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': profile = optarg; break;
+		case 'c': cmdline = optarg; break;
+		case 'e': events = true; break;
+		case 'l':
+			for (const char *const *n = hotmem_config_builtin_names(); *n; n++)
+				puts(*n);
+			return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	hotmem_config_default(&cfg);
+	if (profile && hotmem_config_builtin(&cfg, profile) &&
+	    hotmem_config_load(&cfg, profile, err, sizeof(err))) {
+		fprintf(stderr, "hotmem: %s\n", err);
+		return 1;
+	}
+	if (cmdline && hotmem_config_parse_cmdline(&cfg, cmdline, err, sizeof(err))) {
+		fprintf(stderr, "hotmem: kernel command line: %s\n", err);
+		return 1;
+	}
+	ret = hotmem_create(&cfg, &hm, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmem: cannot boot machine: %s\n", err);
+		return 1;
+	}
+	if (events)
+		hotmem_subscribe(hm, on_event, NULL);
+	if (optind < argc && !strcmp(argv[optind], "run") && optind + 1 < argc) {
+		ret = run_script(hm, argv[optind + 1]);
+	} else if (optind >= argc || !strcmp(argv[optind], "status")) {
+		char buf[8192];
+
+		hotmem_summary(hm, buf, sizeof(buf));
+		fputs(buf, stdout);
+		ret = 0;
+	} else {
+		usage(stderr);
+		ret = 2;
+	}
+	hotmem_destroy(hm);
+	return ret;
+}

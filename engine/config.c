@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine: built-in profiles, profile files and the kernel command line.
+ *
+ * Parameter names and accepted spellings follow the kernel's own
+ * (mm/memory_hotplug.c, mm/hugetlb_vmemmap.c).  Where the kernel would
+ * warn and carry on with a default, we refuse with a message naming the
+ * setting: a test machine that silently differs from what was asked for
+ * is worse than one that does not boot.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* lib/cmdline.c memparse(): number with optional K/M/G/T/P/E suffix */
+int hotmem_memparse(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end)
+		return -EINVAL;
+	if (shift && v > (~0ULL >> shift))
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* lib/kstrtox.c kstrtobool(): only the first character(s) matter */
+static int kstrtobool(const char *s, bool *res)
+{
+	if (!s)
+		return -EINVAL;
+	switch (s[0]) {
+	case 'y': case 'Y': case 't': case 'T': case '1':
+		*res = true;
+		return 0;
+	case 'n': case 'N': case 'f': case 'F': case '0':
+		*res = false;
+		return 0;
+	case 'o': case 'O':
+		switch (s[1]) {
+		case 'n': case 'N':
+			*res = true;
+			return 0;
+		case 'f': case 'F':
+			*res = false;
+			return 0;
+		default:
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	return -EINVAL;
+}
+
+static void add_range(struct hotmem_config *cfg, uint64_t start, uint64_t end,
+		      int nid)
+{
+	struct hm_boot_range *r = &cfg->boot[cfg->nr_boot_ranges++];
+
+	r->start = start;
+	r->end = end;
+	r->nid = nid;
+}
+
+static void config_common(struct hotmem_config *cfg, const char *name)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
+	cfg->block_size = 128ULL << 20;
+	cfg->max_physmem_bits = 46;
+	cfg->maxmem = 64ULL << 30;
+	cfg->nr_possible_nodes = 1;
+	cfg->init_threads = 2;
+	cfg->memhp_default_online_type = HM_MMOP_OFFLINE;
+	cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_DISABLE;
+	cfg->online_policy = HM_ONLINE_POLICY_CONTIG_ZONES;
+	cfg->auto_movable_ratio = 301;
+	cfg->auto_movable_numa_aware = true;
+	cfg->hugetlb_free_vmemmap = false;
+}
+
+/* x86 low memory as firmware reports it: page 0 and 640K-1M are not RAM */
+static void add_low_ram(struct hotmem_config *cfg, uint64_t end, int nid)
+{
+	add_range(cfg, 0x1000, 0x9f000, nid);
+	add_range(cfg, 0x100000, end, nid);
+}
+
+static void profile_default(struct hotmem_config *cfg)
+{
+	config_common(cfg, "default");
+	add_low_ram(cfg, 1ULL << 30, 0);
+	cfg->nr_possible_nodes = 2;
+}
+
+/* the QEMU guest of shared/recipes/qemu: -m 512M,slots=4,maxmem=4G */
+static void profile_qemu_512m(struct hotmem_config *cfg)
+{
+	config_common(cfg, "qemu-512m");
+	add_low_ram(cfg, 512ULL << 20, 0);
+	cfg->maxmem = (4ULL << 30) + (4ULL << 30);
+}
+
+/* the reference host: 24 GiB, no RAM at blocks 24-31 (32-bit PCI hole) */
+static void profile_host_24g(struct hotmem_config *cfg)
+{
+	config_common(cfg, "host-24g");
+	add_low_ram(cfg, 0xc0000000ULL, 0);
+	add_range(cfg, 0x100000000ULL, 0x640000000ULL, 0);
+	cfg->maxmem = 0x640000000ULL + (64ULL << 30);
+}
+
+static void profile_numa2(struct hotmem_config *cfg)
+{
+	config_common(cfg, "numa2");
+	add_low_ram(cfg, 1ULL << 30, 0);
+	add_range(cfg, 1ULL << 30, 2ULL << 30, 1);
+	cfg->nr_possible_nodes = 4;
+}
+
+/* a kdump-sized machine with 5-level paging (seed 000) */
+static void profile_kdump_52bit(struct hotmem_config *cfg)
+{
+	config_common(cfg, "kdump-52bit");
+	add_low_ram(cfg, 256ULL << 20, 0);
+	cfg->max_physmem_bits = 52;
+	cfg->maxmem = 1ULL << 40;
+}
+
+/* 64 TiB of 2 GiB blocks: 32768 memory blocks */
+static void profile_huge_64t(struct hotmem_config *cfg)
+{
+	config_common(cfg, "huge-64t");
+	cfg->block_size = 2ULL << 30;
+	add_low_ram(cfg, 2ULL << 30, 0);
+	cfg->maxmem = 1ULL << 46;
+	cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_ENABLE;
+}
+
+static const struct {
+	const char *name;
+	void (*fill)(struct hotmem_config *cfg);
+} builtin_profiles[] = {
+	{ "default", profile_default },
+	{ "qemu-512m", profile_qemu_512m },
+	{ "host-24g", profile_host_24g },
+	{ "numa2", profile_numa2 },
+	{ "kdump-52bit", profile_kdump_52bit },
+	{ "huge-64t", profile_huge_64t },
+};
+
+static const char *const builtin_names[] = {
+	"default", "qemu-512m", "host-24g", "numa2", "kdump-52bit", "huge-64t",
+	NULL,
+};
+
+const char *const *hotmem_config_builtin_names(void)
+{
+	return builtin_names;
+}
+
+void hotmem_config_default(struct hotmem_config *cfg)
+{
+	profile_default(cfg);
+}
+
+int hotmem_config_builtin(struct hotmem_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++) {
+		if (!strcmp(builtin_profiles[i].name, name)) {
+			builtin_profiles[i].fill(cfg);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* kernel command line                                                 */
+/* ------------------------------------------------------------------ */
+
+static int parse_online_type(const char *v)
+{
+	static const char *const names[] = { "offline", "online",
+					     "online_kernel", "online_movable" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(v, names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+static int parse_uint(const char *v, unsigned int *out)
+{
+	char *end;
+	unsigned long x;
+
+	if (!*v || *v == '-' || *v == '+')
+		return -EINVAL;
+	errno = 0;
+	x = strtoul(v, &end, 0);
+	if (errno || *end || x > UINT_MAX)
+		return -EINVAL;
+	*out = (unsigned int)x;
+	return 0;
+}
+
+static int cmdline_param(struct hotmem_config *cfg, const char *key,
+			 const char *val, char *err, size_t errlen)
+{
+	bool b;
+	int t;
+
+	if (!strcmp(key, "memhp_default_state")) {
+		t = val ? parse_online_type(val) : -EINVAL;
+		if (t < 0)
+			return seterr(err, errlen,
+				      "memhp_default_state=%s: expected offline, online, online_kernel or online_movable",
+				      val ? val : "");
+		cfg->memhp_default_online_type = t;
+	} else if (!strcmp(key, "movable_node")) {
+		if (val)
+			return seterr(err, errlen, "movable_node takes no value (got '%s')", val);
+		cfg->movable_node = true;
+	} else if (!strcmp(key, "memory_hotplug.memmap_on_memory")) {
+		if (val && !strcmp(val, "force"))
+			cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
+		else if (val && !kstrtobool(val, &b))
+			cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE :
+						    HM_MEMMAP_ON_MEMORY_DISABLE;
+		else
+			return seterr(err, errlen,
+				      "memory_hotplug.memmap_on_memory=%s: expected Y, N or force",
+				      val ? val : "");
+	} else if (!strcmp(key, "memory_hotplug.online_policy")) {
+		t = val ? hotmem_online_policy_from_str(val) : -EINVAL;
+		if (t < 0)
+			return seterr(err, errlen,
+				      "memory_hotplug.online_policy=%s: expected contig-zones or auto-movable",
+				      val ? val : "");
+		cfg->online_policy = t;
+	} else if (!strcmp(key, "memory_hotplug.auto_movable_ratio")) {
+		unsigned int r;
+
+		if (!val || parse_uint(val, &r))
+			return seterr(err, errlen,
+				      "memory_hotplug.auto_movable_ratio=%s: expected an unsigned integer",
+				      val ? val : "");
+		cfg->auto_movable_ratio = r;
+	} else if (!strcmp(key, "memory_hotplug.auto_movable_numa_aware")) {
+		if (!val || kstrtobool(val, &b))
+			return seterr(err, errlen,
+				      "memory_hotplug.auto_movable_numa_aware=%s: expected a boolean",
+				      val ? val : "");
+		cfg->auto_movable_numa_aware = b;
+	} else if (!strcmp(key, "hugetlb_free_vmemmap")) {
+		if (!val || kstrtobool(val, &b))
+			return seterr(err, errlen,
+				      "hugetlb_free_vmemmap=%s: expected on or off",
+				      val ? val : "");
+		cfg->hugetlb_free_vmemmap = b;
+	} else if (!strncmp(key, "memory_hotplug.", 15)) {
+		return seterr(err, errlen, "%s: unknown memory_hotplug parameter", key);
+	}
+	/* anything else: not ours, ignored like the kernel ignores it */
+	return 0;
+}
+
+int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
+				char *err, size_t errlen)
+{
+	struct hotmem_config tmp = *cfg;
+	const char *p = cmdline;
+	char tok[512];
+	int ret;
+
+	if (!cmdline)
+		return 0;
+	if (strlen(cmdline) >= sizeof(cfg->cmdline))
+		return seterr(err, errlen, "kernel command line longer than %zu bytes",
+			      sizeof(cfg->cmdline) - 1);
+	while (*p) {
+		size_t n = 0;
+		bool quoted = false;
+		char *eq;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		while (*p && (quoted || !isspace((unsigned char)*p))) {
+			if (*p == '"') {
+				quoted = !quoted;
+				p++;
+				continue;
+			}
+			if (n + 1 >= sizeof(tok))
+				return seterr(err, errlen, "command line parameter too long");
+			tok[n++] = *p++;
+		}
+		tok[n] = '\0';
+		eq = strchr(tok, '=');
+		if (eq)
+			*eq = '\0';
+		ret = cmdline_param(&tmp, tok, eq ? eq + 1 : NULL, err, errlen);
+		if (ret)
+			return ret;
+	}
+	snprintf(tmp.cmdline, sizeof(tmp.cmdline), "%s", cmdline);
+	*cfg = tmp;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* profile files                                                       */
+/* ------------------------------------------------------------------ */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_bool_word(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") ||
+	    !strcmp(v, "on") || !strcmp(v, "y") || !strcmp(v, "Y")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") ||
+	    !strcmp(v, "off") || !strcmp(v, "n") || !strcmp(v, "N")) {
+		*out = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* "0x100000-0x3fffffff node=0": inclusive end, like /proc/iomem */
+static int parse_ram(struct hotmem_config *cfg, char *v, char *err, size_t errlen,
+		     int line)
+{
+	char *dash = strchr(v, '-'), *sp;
+	uint64_t start, last;
+	unsigned int nid = 0;
+
+	if (!dash)
+		return seterr(err, errlen, "line %d: ram: expected START-END [node=N]", line);
+	*dash = '\0';
+	sp = strpbrk(dash + 1, " \t");
+	if (sp) {
+		*sp++ = '\0';
+		sp = trim(sp);
+		if (strncmp(sp, "node=", 5) || parse_uint(sp + 5, &nid))
+			return seterr(err, errlen, "line %d: ram: bad node '%s'", line, sp);
+	}
+	if (hotmem_memparse(trim(v), &start) || hotmem_memparse(trim(dash + 1), &last) ||
+	    last < start)
+		return seterr(err, errlen, "line %d: ram: bad range '%s-%s'", line, v, dash + 1);
+	if (cfg->nr_boot_ranges >= HM_MAX_BOOT_RANGES)
+		return seterr(err, errlen, "line %d: ram: more than %d ranges", line,
+			      HM_MAX_BOOT_RANGES);
+	add_range(cfg, start, last + 1, (int)nid);
+	return 0;
+}
+
+static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line,
+		       char *err, size_t errlen, bool *have_ram)
+{
+	uint64_t v64;
+	unsigned int u;
+	bool b;
+
+	if (!strcmp(key, "profile")) {
+		if (hotmem_config_builtin(cfg, val))
+			return seterr(err, errlen, "line %d: profile: no built-in profile '%s'",
+				      line, val);
+		return 0;
+	}
+	if (!strcmp(key, "name")) {
+		snprintf(cfg->name, sizeof(cfg->name), "%s", val);
+	} else if (!strcmp(key, "block_size")) {
+		if (hotmem_memparse(val, &v64))
+			return seterr(err, errlen, "line %d: block_size: bad size '%s'", line, val);
+		cfg->block_size = v64;
+	} else if (!strcmp(key, "max_physmem_bits")) {
+		if (parse_uint(val, &u))
+			return seterr(err, errlen, "line %d: max_physmem_bits: bad number '%s'",
+				      line, val);
+		cfg->max_physmem_bits = u;
+	} else if (!strcmp(key, "maxmem")) {
+		if (hotmem_memparse(val, &v64))
+			return seterr(err, errlen, "line %d: maxmem: bad size '%s'", line, val);
+		cfg->maxmem = v64;
+	} else if (!strcmp(key, "nodes")) {
+		if (parse_uint(val, &u))
+			return seterr(err, errlen, "line %d: nodes: bad number '%s'", line, val);
+		cfg->nr_possible_nodes = (int)u;
+	} else if (!strcmp(key, "ram")) {
+		if (!*have_ram) {
+			cfg->nr_boot_ranges = 0;
+			*have_ram = true;
+		}
+		return parse_ram(cfg, val, err, errlen, line);
+	} else if (!strcmp(key, "probe") || !strcmp(key, "memory_failure")) {
+		if (parse_bool_word(val, &b))
+			return seterr(err, errlen, "line %d: %s: expected yes or no", line, key);
+		if (!strcmp(key, "probe"))
+			cfg->arch_memory_probe = b;
+		else
+			cfg->memory_failure = b;
+	} else if (!strcmp(key, "init_threads")) {
+		if (parse_uint(val, &u) || u < 1 || u > 64)
+			return seterr(err, errlen, "line %d: init_threads: expected 1..64", line);
+		cfg->init_threads = u;
+	} else if (!strcmp(key, "debug_fail_memmap_section")) {
+		if (hotmem_memparse(val, &v64))
+			return seterr(err, errlen, "line %d: debug_fail_memmap_section: bad number",
+				      line);
+		cfg->debug_fail_memmap = true;
+		cfg->debug_fail_memmap_section = (unsigned long)v64;
+	} else if (!strcmp(key, "cmdline")) {
+		return hotmem_config_parse_cmdline(cfg, val, err, errlen);
+	} else {
+		return seterr(err, errlen, "line %d: unknown key '%s'", line, key);
+	}
+	return 0;
+}
+
+int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
+			     char *err, size_t errlen)
+{
+	struct hotmem_config tmp = *cfg;
+	char *copy = strdup(text), *save = NULL, *ln;
+	bool have_ram = false;
+	int line = 0, ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *s = copy;; s = NULL) {
+		char *eq, *key, *val;
+
+		ln = strtok_r(s, "\n", &save);
+		if (!ln)
+			break;
+		line++;
+		if (strchr(ln, '#'))
+			*strchr(ln, '#') = '\0';
+		ln = trim(ln);
+		if (!*ln)
+			continue;
+		eq = strchr(ln, '=');
+		if (!eq) {
+			ret = seterr(err, errlen, "line %d: expected 'key = value'", line);
+			break;
+		}
+		*eq = '\0';
+		key = trim(ln);
+		val = trim(eq + 1);
+		if (*val == '"' && strlen(val) >= 2 && val[strlen(val) - 1] == '"') {
+			val[strlen(val) - 1] = '\0';
+			val++;
+		}
+		ret = profile_key(&tmp, key, val, line, err, errlen, &have_ram);
+		if (ret)
+			break;
+	}
+	free(copy);
+	if (ret)
+		return ret;
+	ret = hotmem_config_validate(&tmp, err, errlen);
+	if (!ret)
+		*cfg = tmp;
+	return ret;
+}
+
+int hotmem_config_load(struct hotmem_config *cfg, const char *path, char *err,
+		       size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long n;
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||
+	    fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return seterr(err, errlen, "%s: unreadable or larger than 1 MiB", path);
+	}
+	buf = calloc(1, (size_t)n + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return seterr(err, errlen, "%s: read error", path);
+	}
+	fclose(f);
+	ret = hotmem_config_parse_text(cfg, buf, err, errlen);
+	if (ret && err && errlen) {
+		char tmp[512];
+
+		snprintf(tmp, sizeof(tmp), "%s: %s", path, err);
+		snprintf(err, errlen, "%s", tmp);
+	}
+	free(buf);
+	return ret;
+}
+
+int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
+			   size_t errlen)
+{
+	uint64_t bs = cfg->block_size;
+
+	if (bs < HM_MIN_BLOCK_SIZE || bs > HM_MAX_BLOCK_SIZE || (bs & (bs - 1)))
+		return seterr(err, errlen,
+			      "block_size %#llx: must be a power of two from 128M to 2G",
+			      (unsigned long long)bs);
+	if (cfg->max_physmem_bits != 46 && cfg->max_physmem_bits != 52)
+		return seterr(err, errlen, "max_physmem_bits %u: must be 46 or 52",
+			      cfg->max_physmem_bits);
+	if (!cfg->maxmem || cfg->maxmem % bs)
+		return seterr(err, errlen, "maxmem %#llx: must be a multiple of block_size",
+			      (unsigned long long)cfg->maxmem);
+	if (cfg->maxmem > (1ULL << cfg->max_physmem_bits))
+		return seterr(err, errlen, "maxmem %#llx: beyond MAX_PHYSMEM_BITS %u",
+			      (unsigned long long)cfg->maxmem, cfg->max_physmem_bits);
+	if (cfg->maxmem > (1ULL << 46))
+		return seterr(err, errlen,
+			      "maxmem %#llx: this emulator maps at most 64 TiB of physical memory",
+			      (unsigned long long)cfg->maxmem);
+	if (cfg->nr_possible_nodes < 1 || cfg->nr_possible_nodes > HM_MAX_NUMNODES)
+		return seterr(err, errlen, "nodes %d: must be 1..%d", cfg->nr_possible_nodes,
+			      HM_MAX_NUMNODES);
+	if (cfg->nr_boot_ranges < 1)
+		return seterr(err, errlen, "no boot RAM (ram = START-END)");
+	if (cfg->init_threads < 1 || cfg->init_threads > 64)
+		return seterr(err, errlen, "init_threads %u: must be 1..64", cfg->init_threads);
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &cfg->boot[i];
+
+		if (r->start % PAGE_SIZE || r->end % PAGE_SIZE || r->end <= r->start)
+			return seterr(err, errlen, "ram %#llx-%#llx: not page aligned",
+				      (unsigned long long)r->start,
+				      (unsigned long long)r->end - 1);
+		if (r->end > cfg->maxmem)
+			return seterr(err, errlen, "ram %#llx-%#llx: beyond maxmem",
+				      (unsigned long long)r->start,
+				      (unsigned long long)r->end - 1);
+		if (r->nid < 0 || r->nid >= cfg->nr_possible_nodes)
+			return seterr(err, errlen, "ram %#llx-%#llx: node %d is not possible",
+				      (unsigned long long)r->start,
+				      (unsigned long long)r->end - 1, r->nid);
+		for (int j = 0; j < i; j++) {
+			const struct hm_boot_range *o = &cfg->boot[j];
+
+			if (r->start < o->end && o->start < r->end)
+				return seterr(err, errlen, "ram %#llx-%#llx overlaps another range",
+					      (unsigned long long)r->start,
+					      (unsigned long long)r->end - 1);
+		}
+	}
+	if (cfg->memhp_default_online_type < HM_MMOP_OFFLINE ||
+	    cfg->memhp_default_online_type > HM_MMOP_ONLINE_MOVABLE)
+		return seterr(err, errlen, "memhp_default_state: invalid");
+	return 0;
+}

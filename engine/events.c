@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the engine tells the world: log lines (printk), uevents
+ * (kobject_uevent) and trace steps.  Every trace step is also a USDT probe
+ * in provider "hotmem" (engine/hotmem_probes.h), so hotmem-trace sees the
+ * engine exactly where it sees the kernel.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sdt.h>
+
+#include "internal.h"
+#include "hotmem_probes.h"
+
+static void deliver(struct hotmem *hm, const struct hm_event *ev)
+{
+	for (int i = 0; i < HM_MAX_SUBSCRIBERS; i++) {
+		hotmem_event_cb cb = hm->subs[i].cb;
+
+		if (cb)
+			cb(ev, hm->subs[i].arg);
+	}
+}
+
+int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg)
+{
+	int slot = -ENOSPC;
+
+	pthread_mutex_lock(&hm->event_lock);
+	for (int i = 0; i < HM_MAX_SUBSCRIBERS; i++) {
+		if (!hm->subs[i].cb) {
+			hm->subs[i].arg = arg;
+			hm->subs[i].cb = cb;
+			slot = i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&hm->event_lock);
+	return slot;
+}
+
+void hotmem_unsubscribe(struct hotmem *hm, int slot)
+{
+	if (slot < 0 || slot >= HM_MAX_SUBSCRIBERS)
+		return;
+	pthread_mutex_lock(&hm->event_lock);
+	hm->subs[slot].cb = NULL;
+	hm->subs[slot].arg = NULL;
+	pthread_mutex_unlock(&hm->event_lock);
+}
+
+void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
+{
+	struct hm_event ev = { .type = HM_EV_LOG, .level = level };
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ev.msg = buf;
+	pthread_mutex_lock(&hm->event_lock);
+	deliver(hm, &ev);
+	pthread_mutex_unlock(&hm->event_lock);
+}
+
+static const char *const uevent_names[] = {
+	[HM_KOBJ_ADD] = "add",	   [HM_KOBJ_REMOVE] = "remove",
+	[HM_KOBJ_CHANGE] = "change", [HM_KOBJ_MOVE] = "move",
+	[HM_KOBJ_ONLINE] = "online", [HM_KOBJ_OFFLINE] = "offline",
+};
+
+const char *hotmem_uevent_action_name(enum hm_uevent_action a)
+{
+	if ((unsigned int)a >= ARRAY_SIZE(uevent_names))
+		return "unknown";
+	return uevent_names[a];
+}
+
+void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id)
+{
+	struct hm_event ev = { .type = HM_EV_UEVENT, .action = action,
+			       .block_id = block_id, .nid = -1, .zid = -1 };
+	char path[96];
+
+	snprintf(path, sizeof(path), "/devices/system/memory/memory%lu", block_id);
+	ev.devpath = path;
+	atomic_fetch_add(&hm->uevent_seqnum, 1);
+	pthread_mutex_lock(&hm->event_lock);
+	deliver(hm, &ev);
+	pthread_mutex_unlock(&hm->event_lock);
+}
+
+/*
+ * One USDT site per probe name: sdt.h needs the name as a literal, so the
+ * probe list is expanded into a switch over the names.
+ */
+#define HM_USDT_ENTRY(name)                                                   \
+	if (!strcmp(fn, #name)) {                                             \
+		DTRACE_PROBE5(hotmem, name, a0, a1, a2, a3, a4);              \
+		return;                                                       \
+	}
+#define HM_USDT_EXIT(name)                                                    \
+	if (!strcmp(fn, #name)) {                                             \
+		DTRACE_PROBE6(hotmem, name##__ret, a0, a1, a2, a3, a4, a5);   \
+		return;                                                       \
+	}
+
+static void usdt_entry(const char *fn, long a0, long a1, long a2, long a3, long a4)
+{
+	HOTMEM_PROBES(HM_USDT_ENTRY)
+}
+
+static void usdt_exit(const char *fn, long a0, long a1, long a2, long a3, long a4,
+		      long a5)
+{
+	HOTMEM_PROBES(HM_USDT_EXIT)
+}
+
+void hm_trace(struct hotmem *hm, const char *fn, bool exit, unsigned long start_pfn,
+	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
+{
+	struct hm_event ev = {
+		.type = HM_EV_TRACE, .fn = fn, .exit = exit,
+		.start_pfn = start_pfn, .nr_pages = nr_pages,
+		.nid = nid, .zid = zid, .extra = extra, .ret = ret,
+	};
+
+	if (exit)
+		usdt_exit(fn, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
+	else
+		usdt_entry(fn, (long)start_pfn, (long)nr_pages, nid, zid, extra);
+	pthread_mutex_lock(&hm->event_lock);
+	deliver(hm, &ev);
+	pthread_mutex_unlock(&hm->event_lock);
+}

@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot and teardown of an emulated machine, and the read side of the API:
+ * parameters, node and zone state, meminfo.
+ *
+ * Boot follows start_kernel()'s memory part: memblock from the profile,
+ * sparse_init(), free_area_init() (zone spans), memmap_init() (in
+ * parallel, section-aligned: the deferred init of seed 004),
+ * memblock_free_all(), then memory_dev_init() creating the boot blocks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const unsigned long zone_limit[MAX_NR_ZONES] = {
+	[ZONE_DMA] = MAX_DMA_PFN,
+	[ZONE_DMA32] = MAX_DMA32_PFN,
+	[ZONE_NORMAL] = ULONG_MAX,
+};
+
+/* the boot zone of a pfn (ZONE_MOVABLE is empty at boot: no kernelcore=) */
+static int boot_zone_of(unsigned long pfn)
+{
+	if (pfn < MAX_DMA_PFN)
+		return ZONE_DMA;
+	if (pfn < MAX_DMA32_PFN)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+static int alloc_node_data(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = hm_alloc_noinject(hm, sizeof(*pgdat));
+
+		if (!pgdat)
+			return -ENOMEM;
+		pgdat->node_id = nid;
+		hm->node_data[nid] = pgdat;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			zone_init(hm, &pgdat->node_zones[zid], nid, zid);
+	}
+	return 0;
+}
+
+/* free_area_init(): zone spans and present pages from the boot ranges */
+static void free_area_init(struct hotmem *hm)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &cfg->boot[i];
+		unsigned long spfn = PHYS_PFN(r->start), epfn = PHYS_PFN(r->end);
+		struct pglist_data *pgdat = NODE_DATA(hm, r->nid);
+
+		for (int zid = ZONE_DMA; zid <= ZONE_NORMAL; zid++) {
+			unsigned long lo = zid ? zone_limit[zid - 1] : 0;
+			unsigned long zs = max(spfn, lo), ze = min(epfn, zone_limit[zid]);
+			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long present = 0;
+
+			if (zs >= ze)
+				continue;
+			/* pages whose section memmap failed are not present */
+			for (unsigned long pfn = zs; pfn < ze;) {
+				unsigned long next = min(ze, ALIGN(pfn + 1, PAGES_PER_SECTION));
+
+				if (valid_section(__pfn_to_section(hm, pfn)))
+					present += next - pfn;
+				pfn = next;
+			}
+			if (!present)
+				continue;
+			if (zone_is_empty(z))
+				z->zone_start_pfn = zs;
+			z->spanned_pages = max(zone_end_pfn(z), ze) - min(z->zone_start_pfn, zs);
+			z->zone_start_pfn = min(z->zone_start_pfn, zs);
+			z->present_pages += present;
+			z->present_early_pages += present;
+			pgdat->node_present_pages += present;
+			pgdat->online = true;
+			pgdat->has_cpu = true;
+		}
+	}
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long s = ULONG_MAX, e = 0;
+
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+
+			if (zone_is_empty(z))
+				continue;
+			s = min(s, z->zone_start_pfn);
+			e = max(e, zone_end_pfn(z));
+		}
+		if (e) {
+			pgdat->node_start_pfn = s;
+			pgdat->node_spanned_pages = e - s;
+		}
+	}
+}
+
+/* memmap_init(): every early section, reserved until memblock frees it */
+static void memmap_init(struct hotmem *hm)
+{
+	unsigned long nr = 0;
+
+	while (nr < nr_mem_sections(hm)) {
+		struct mem_section *ms = __nr_to_section(hm, nr);
+		unsigned long run, spfn;
+		int nid;
+
+		if (!valid_section(ms)) {
+			nr++;
+			continue;
+		}
+		/* a run of valid sections on one node, split at zone limits */
+		nid = ms->nid;
+		for (run = nr + 1; run < nr_mem_sections(hm); run++) {
+			struct mem_section *n = __nr_to_section(hm, run);
+
+			if (!valid_section(n) || n->nid != nid)
+				break;
+		}
+		spfn = section_nr_to_pfn(nr);
+		while (spfn < section_nr_to_pfn(run)) {
+			int zid = boot_zone_of(spfn);
+			unsigned long epfn = min(section_nr_to_pfn(run), zone_limit[zid]);
+
+			parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid,
+					     1UL << PG_reserved, 1);
+			for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
+				set_pageblock_migratetype(hm, pb, MIGRATE_MOVABLE);
+			spfn = epfn;
+		}
+		online_mem_sections(hm, section_nr_to_pfn(nr), section_nr_to_pfn(run));
+		nr = run;
+	}
+}
+
+static bool chunk_is_free_ram(struct hotmem *hm, unsigned long pfn, unsigned int order)
+{
+	uint64_t base = PFN_PHYS(pfn), size = PFN_PHYS(1UL << order);
+
+	if (!valid_section(__pfn_to_section(hm, pfn)))
+		return false;
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		const struct memblock_region *r = &hm->memblock.reserved[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return false;
+	}
+	return true;
+}
+
+/* memblock_free_all(): boot RAM that nobody reserved goes to the buddy */
+static void memblock_free_all(struct hotmem *hm)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		unsigned long pfn = PHYS_PFN(cfg->boot[i].start);
+		unsigned long end = PHYS_PFN(cfg->boot[i].end);
+
+		while (pfn < end) {
+			unsigned int order = pfn ? (unsigned int)__builtin_ctzl(pfn) : MAX_PAGE_ORDER;
+			unsigned long lim = min(end, zone_limit[boot_zone_of(pfn)]);
+
+			order = min(order, (unsigned int)MAX_PAGE_ORDER);
+			while (pfn + (1UL << order) > lim)
+				order--;
+			/* a chunk touching a reservation is freed page by page */
+			while (order && !chunk_is_free_ram(hm, pfn, order))
+				order--;
+			if (chunk_is_free_ram(hm, pfn, order))
+				__free_pages_core(hm, pfn_to_page(hm, pfn), order, false);
+			pfn += 1UL << order;
+		}
+	}
+}
+
+static void init_locks(struct hotmem *hm)
+{
+	pthread_mutex_init(&hm->device_hotplug_lock, NULL);
+	pthread_rwlock_init(&hm->mem_hotplug_lock, NULL);
+	pthread_rwlock_init(&hm->blocks_lock, NULL);
+	pthread_rwlock_init(&hm->span_lock, NULL);
+	pthread_mutex_init(&hm->event_lock, NULL);
+	pthread_mutex_init(&hm->workload_lock, NULL);
+}
+
+static int map_boot_ram(struct hotmem *hm)
+{
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &hm->cfg.boot[i];
+		uint64_t bs = hm->cfg.block_size;
+		int ret = physmem_map_direct(hm, r->start, r->end - r->start);
+
+		if (ret)
+			return ret;
+		hm->boot_res[i].start = ALIGN_DOWN(r->start, bs);
+		hm->boot_res[i].size = ALIGN(r->end, bs) - hm->boot_res[i].start;
+		hm->boot_res[i].nid = r->nid;
+		hm->boot_res[i].group = -1;
+	}
+	return 0;
+}
+
+int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *err,
+		  size_t errlen)
+{
+	struct hotmem *hm;
+	int ret;
+
+	ret = hotmem_config_validate(cfg, err, errlen);
+	if (ret)
+		return ret;
+	hm = calloc(1, sizeof(*hm));
+	if (!hm)
+		return -ENOMEM;
+	hm->cfg = *cfg;
+	hm->memfd = -1;
+	atomic_store(&hm->metadata_bytes, (long)sizeof(*hm));
+	atomic_store(&hm->metadata_peak, (long)sizeof(*hm));
+	init_locks(hm);
+	hm->nr_possible_nodes = cfg->nr_possible_nodes;
+	hm->sections_per_block = (unsigned long)(cfg->block_size >> SECTION_SIZE_BITS);
+	atomic_store(&hm->auto_online_type, cfg->memhp_default_online_type);
+	atomic_store(&hm->online_policy, cfg->online_policy);
+	atomic_store(&hm->auto_movable_ratio, cfg->auto_movable_ratio);
+	atomic_store(&hm->auto_movable_numa_aware, cfg->auto_movable_numa_aware);
+
+	ret = physmem_init(hm);
+	if (ret) {
+		snprintf(err, errlen, "cannot reserve %llu bytes of address space for physical memory",
+			 (unsigned long long)cfg->maxmem);
+		goto err_free;
+	}
+	hm->nr_section_roots = DIV_ROUND_UP(nr_mem_sections(hm), SECTIONS_PER_ROOT);
+	hm->mem_section = hm_alloc_noinject(hm, hm->nr_section_roots * sizeof(*hm->mem_section));
+	ret = -ENOMEM;
+	if (!hm->mem_section || alloc_node_data(hm) || map_boot_ram(hm)) {
+		snprintf(err, errlen, "out of memory setting up the machine");
+		goto err_physmem;
+	}
+	ret = sparse_init(hm, err, errlen);
+	if (ret)
+		goto err_sparse;
+	free_area_init(hm);
+	memmap_init(hm);
+	memblock_free_all(hm);
+	ret = memory_dev_init(hm);
+	if (ret) {
+		snprintf(err, errlen, "out of memory creating memory blocks");
+		goto err_blocks;
+	}
+	init_per_zone_wmark_min(hm);
+	*out = hm;
+	return 0;
+
+err_blocks:
+	memory_dev_exit(hm);
+err_sparse:
+	sparse_destroy(hm);
+err_physmem:
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		free(hm->node_data[nid]);
+	physmem_exit(hm);
+err_free:
+	free(hm->mem_section);
+	free(hm);
+	return ret;
+}
+
+void hotmem_destroy(struct hotmem *hm)
+{
+	struct hm_resource *r, *next;
+
+	if (!hm)
+		return;
+	workload_destroy(hm);
+	memory_dev_exit(hm);
+	for (r = hm->resources; r; r = next) {
+		next = r->next;
+		hm_free(hm, r, sizeof(*r));
+	}
+	sparse_destroy(hm);
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		hm_free(hm, hm->node_data[nid], sizeof(struct pglist_data));
+	physmem_exit(hm);
+	free(hm);
+}
+
+const struct hotmem_config *hotmem_get_config(const struct hotmem *hm)
+{
+	return &hm->cfg;
+}
+
+/* ------------------------------------------------------------------ */
+/* parameters                                                          */
+/* ------------------------------------------------------------------ */
+
+int hotmem_get_auto_online(struct hotmem *hm)
+{
+	return atomic_load(&hm->auto_online_type);
+}
+
+int hotmem_set_auto_online(struct hotmem *hm, int online_type)
+{
+	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
+		return -EINVAL;
+	atomic_store(&hm->auto_online_type, online_type);
+	return 0;
+}
+
+static const char *const online_policy_names[] = {
+	[HM_ONLINE_POLICY_CONTIG_ZONES] = "contig-zones",
+	[HM_ONLINE_POLICY_AUTO_MOVABLE] = "auto-movable",
+};
+
+const char *hotmem_online_policy_name(int policy)
+{
+	if (policy < 0 || policy >= (int)ARRAY_SIZE(online_policy_names))
+		return "unknown";
+	return online_policy_names[policy];
+}
+
+/* sysfs_match_string(): a single trailing newline allowed */
+int hotmem_online_policy_from_str(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(online_policy_names); i++) {
+		size_t n = strlen(online_policy_names[i]);
+
+		if (!strncmp(s, online_policy_names[i], n) &&
+		    (!s[n] || (s[n] == '\n' && !s[n + 1])))
+			return (int)i;
+	}
+	return -EINVAL;
+}
+
+int hotmem_get_online_policy(struct hotmem *hm)
+{
+	return atomic_load(&hm->online_policy);
+}
+
+int hotmem_set_online_policy(struct hotmem *hm, int policy)
+{
+	if (policy != HM_ONLINE_POLICY_CONTIG_ZONES && policy != HM_ONLINE_POLICY_AUTO_MOVABLE)
+		return -EINVAL;
+	atomic_store(&hm->online_policy, policy);
+	return 0;
+}
+
+unsigned int hotmem_get_auto_movable_ratio(struct hotmem *hm)
+{
+	return atomic_load(&hm->auto_movable_ratio);
+}
+
+int hotmem_set_auto_movable_ratio(struct hotmem *hm, unsigned int ratio)
+{
+	atomic_store(&hm->auto_movable_ratio, ratio);
+	return 0;
+}
+
+bool hotmem_get_auto_movable_numa_aware(struct hotmem *hm)
+{
+	return atomic_load(&hm->auto_movable_numa_aware);
+}
+
+int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on)
+{
+	atomic_store(&hm->auto_movable_numa_aware, on);
+	return 0;
+}
+
+int hotmem_get_memmap_on_memory(struct hotmem *hm)
+{
+	return hm->cfg.memmap_on_memory;
+}
+
+/* ------------------------------------------------------------------ */
+/* accounting                                                          */
+/* ------------------------------------------------------------------ */
+
+int hotmem_nr_possible_nodes(const struct hotmem *hm)
+{
+	return hm->nr_possible_nodes;
+}
+
+int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *zi)
+{
+	struct zone *z;
+
+	if (nid < 0 || nid >= hm->nr_possible_nodes || zid < 0 || zid >= MAX_NR_ZONES)
+		return -EINVAL;
+	z = &NODE_DATA(hm, nid)->node_zones[zid];
+	memset(zi, 0, sizeof(*zi));
+	zi->nid = nid;
+	zi->zid = zid;
+	pthread_rwlock_rdlock(&hm->span_lock);
+	zi->zone_start_pfn = z->zone_start_pfn;
+	zi->spanned = z->spanned_pages;
+	zi->present = z->present_pages;
+	zi->present_early = z->present_early_pages;
+	pthread_rwlock_unlock(&hm->span_lock);
+	zi->populated = zi->present != 0;
+	zi->managed = zone_managed_pages(z);
+	pthread_mutex_lock(&z->lock);
+	zi->nr_free = z->nr_free_pages;
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		zi->free_area[o] = z->free_area[o].nr_free;
+	zi->nr_isolate_pageblock = z->nr_isolate_pageblock;
+	zi->wmark_min = z->_watermark[WMARK_MIN];
+	zi->wmark_low = z->_watermark[WMARK_LOW];
+	zi->wmark_high = z->_watermark[WMARK_HIGH];
+	zi->nr_alloc_movable = z->nr_alloc[HM_ALLOC_MOVABLE];
+	zi->nr_alloc_unmovable = z->nr_alloc[HM_ALLOC_UNMOVABLE];
+	zi->cma_pages = z->cma_pages;
+	pthread_mutex_unlock(&z->lock);
+	return 0;
+}
+
+int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
+{
+	struct pglist_data *pgdat;
+	unsigned long id = 0;
+
+	if (nid < 0 || nid >= hm->nr_possible_nodes)
+		return -EINVAL;
+	pgdat = NODE_DATA(hm, nid);
+	memset(ni, 0, sizeof(*ni));
+	ni->nid = nid;
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		struct hm_zone_info zi;
+
+		hotmem_zone_info(hm, nid, zid, &zi);
+		ni->present += zi.present;
+		ni->managed += zi.managed;
+		ni->free += zi.nr_free;
+		if (zi.present) {
+			ni->has_memory = true;
+			if (zid <= ZONE_NORMAL)
+				ni->has_normal_memory = true;
+		}
+	}
+	pthread_rwlock_rdlock(&hm->span_lock);
+	ni->online = pgdat->online;
+	ni->node_start_pfn = pgdat->node_start_pfn;
+	ni->spanned = pgdat->node_spanned_pages;
+	pthread_rwlock_unlock(&hm->span_lock);
+	ni->hugepages_total = pgdat->nr_hugepages;
+	ni->hugepages_free = pgdat->free_hugepages;
+	for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
+		struct hm_block_info bi;
+
+		if (!hotmem_block_info(hm, id, &bi) && bi.nid == nid)
+			ni->nr_blocks++;
+	}
+	return 0;
+}
+
+void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi)
+{
+	memset(mi, 0, sizeof(*mi));
+	mi->totalram_pages = totalram_pages(hm);
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct hm_zone_info zi;
+
+			hotmem_zone_info(hm, nid, zid, &zi);
+			mi->free_pages += zi.nr_free;
+			mi->present_pages += zi.present;
+			mi->nr_alloc_movable += zi.nr_alloc_movable;
+			mi->nr_alloc_unmovable += zi.nr_alloc_unmovable;
+		}
+		mi->hugetlb_pages += pgdat->nr_hugepages;
+		mi->hugetlb_free += pgdat->free_hugepages;
+	}
+	mi->reserved_pages = mi->present_pages - mi->totalram_pages;
+	mi->memmap_pages = (unsigned long)atomic_load(&hm->memmap_pages);
+	mi->memmap_on_memory_pages = (unsigned long)atomic_load(&hm->memmap_on_memory_pages);
+	mi->hvo_saved_pages = (unsigned long)atomic_load(&hm->hvo_saved_pages);
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (struct hm_resource *r = hm->resources; r; r = r->next)
+		mi->offline_pages += PHYS_PFN(r->size);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	mi->offline_pages = mi->offline_pages > 0 ? mi->offline_pages : 0;
+	{
+		unsigned long id = 0, online_added = 0;
+
+		for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
+			struct hm_block_info bi;
+
+			if (!hotmem_block_info(hm, id, &bi) && !bi.boot &&
+			    bi.state == HM_MEM_ONLINE)
+				online_added += PHYS_PFN(hm->cfg.block_size);
+		}
+		mi->offline_pages -= min(mi->offline_pages, online_added);
+	}
+}
+
+size_t hotmem_metadata_bytes(struct hotmem *hm)
+{
+	return (size_t)atomic_load(&hm->metadata_bytes);
+}
+
+size_t hotmem_metadata_peak_bytes(struct hotmem *hm)
+{
+	return (size_t)atomic_load(&hm->metadata_peak);
+}
+
+int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags)
+{
+	if (!pfn_valid(hm, (unsigned long)pfn))
+		return -EINVAL;
+	*flags = pfn_to_page(hm, (unsigned long)pfn)->flags;
+	return 0;
+}
+
+void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn)
+{
+	if (!pfn_valid(hm, (unsigned long)pfn))
+		return NULL;
+	return pfn_to_page(hm, (unsigned long)pfn);
+}
+
+static const char *human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	int u = 0;
+	double v = (double)bytes;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v == (double)(uint64_t)v ? "%.0f%c" : "%.1f%c", v, units[u]);
+	return buf;
+}
+
+int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
+{
+	struct hm_meminfo mi;
+	unsigned long id = 0, online = 0, offline = 0;
+	char a[32], b[32], c[32], d[32], e[32];
+	int n;
+
+	hotmem_meminfo(hm, &mi);
+	for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
+		struct hm_block_info bi;
+
+		if (hotmem_block_info(hm, id, &bi))
+			continue;
+		if (bi.state == HM_MEM_ONLINE)
+			online++;
+		else
+			offline++;
+	}
+	n = snprintf(buf, len,
+		     "machine %s: %d possible node(s), block size %s, MAX_PHYSMEM_BITS %u, maxmem %s\n"
+		     "blocks: %lu online, %lu offline; present sections %lu\n"
+		     "MemTotal %s, MemFree %s, memmap %s (%lu pages self-hosted)\n"
+		     "policy %s, auto_online_blocks %s, memmap_on_memory %s, ratio %u\n",
+		     hm->cfg.name, hm->nr_possible_nodes, human(hm->cfg.block_size, a, sizeof(a)),
+		     hm->cfg.max_physmem_bits, human(hm->cfg.maxmem, b, sizeof(b)), online, offline,
+		     hm->nr_present_sections, human(PFN_PHYS(mi.totalram_pages), c, sizeof(c)),
+		     human(PFN_PHYS(mi.free_pages), d, sizeof(d)),
+		     human(PFN_PHYS(mi.memmap_pages), e, sizeof(e)), mi.memmap_on_memory_pages,
+		     hotmem_online_policy_name(hotmem_get_online_policy(hm)),
+		     hotmem_online_type_name(hotmem_get_auto_online(hm)),
+		     hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_FORCE ? "force" :
+		     hm->cfg.memmap_on_memory ? "Y" : "N",
+		     hotmem_get_auto_movable_ratio(hm));
+	for (int nid = 0; nid < hm->nr_possible_nodes && n >= 0 && (size_t)n < len; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct hm_zone_info zi;
+
+			hotmem_zone_info(hm, nid, zid, &zi);
+			if (!zi.spanned && !zi.present)
+				continue;
+			n += snprintf(buf + n, len - (size_t)n,
+				      "  node %d zone %-7s start_pfn %#9lx spanned %8lu present %8lu managed %8lu free %8lu\n",
+				      nid, hotmem_zone_name(zid), zi.zone_start_pfn, zi.spanned,
+				      zi.present, zi.managed, zi.nr_free);
+		}
+	}
+	return n;
+}

@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Engine internals: the kernel's data structures, by their own names.
+ *
+ * Physical memory is a sparse memfd; the direct map (__va) and the vmemmap
+ * (pfn_to_page) are reserved virtual windows into which memfd pages are
+ * mapped.  Everything below is reached through one struct hotmem context.
+ */
+#ifndef HOTMEM_INTERNAL_H
+#define HOTMEM_INTERNAL_H
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hotmem.h"
+
+#define PAGE_SHIFT		HM_PAGE_SHIFT
+#define PAGE_SIZE		HM_PAGE_SIZE
+#define SECTION_SIZE_BITS	HM_SECTION_SIZE_BITS
+#define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
+#define PAGES_PER_SECTION	HM_PAGES_PER_SECTION
+#define PAGE_SECTION_MASK	(~(PAGES_PER_SECTION - 1))
+#define PAGES_PER_SUBSECTION	HM_PAGES_PER_SUBSECTION
+#define SUBSECTIONS_PER_SECTION	HM_SUBSECTIONS_PER_SECTION
+#define pageblock_order		HM_PAGEBLOCK_ORDER
+#define pageblock_nr_pages	HM_PAGEBLOCK_NR_PAGES
+#define MAX_PAGE_ORDER		HM_MAX_PAGE_ORDER
+#define MAX_ORDER_NR_PAGES	(1UL << MAX_PAGE_ORDER)
+#define NR_PAGE_ORDERS		(MAX_PAGE_ORDER + 1)
+#define PMD_SIZE		(2UL << 20)
+#define PTRS_PER_PTE		512
+#define MAX_NR_ZONES		HM_MAX_NR_ZONES
+#define ZONE_DMA		HM_ZONE_DMA
+#define ZONE_DMA32		HM_ZONE_DMA32
+#define ZONE_NORMAL		HM_ZONE_NORMAL
+#define ZONE_MOVABLE		HM_ZONE_MOVABLE
+#define ZONE_DEVICE		HM_ZONE_DEVICE
+#define NUMA_NO_NODE		(-1)
+
+#define MAX_DMA_PFN		((16UL << 20) >> PAGE_SHIFT)
+#define MAX_DMA32_PFN		((4UL << 30) >> PAGE_SHIFT)
+
+/* size of the memmap of one section: exactly one PMD on x86_64 */
+#define SECTION_MEMMAP_SIZE	(PAGES_PER_SECTION * sizeof(struct page))
+#define SECTION_MEMMAP_PAGES	(SECTION_MEMMAP_SIZE >> PAGE_SHIFT)
+
+#define ALIGN(x, a)		(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a)	((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define PFN_PHYS(pfn)		((uint64_t)(pfn) << PAGE_SHIFT)
+#define PHYS_PFN(x)		((unsigned long)((x) >> PAGE_SHIFT))
+#define PFN_UP(x)		((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#define likely(x)		__builtin_expect(!!(x), 1)
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ------------------------------------------------------------------ */
+/* list.h                                                              */
+/* ------------------------------------------------------------------ */
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+static inline void INIT_LIST_HEAD(struct list_head *l)
+{
+	l->next = l;
+	l->prev = l;
+}
+
+static inline void __list_add(struct list_head *n, struct list_head *prev,
+			      struct list_head *next)
+{
+	next->prev = n;
+	n->next = next;
+	n->prev = prev;
+	prev->next = n;
+}
+
+static inline void list_add(struct list_head *n, struct list_head *head)
+{
+	__list_add(n, head, head->next);
+}
+
+static inline void list_add_tail(struct list_head *n, struct list_head *head)
+{
+	__list_add(n, head->prev, head);
+}
+
+static inline void list_del(struct list_head *e)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	e->next = NULL;
+	e->prev = NULL;
+}
+
+static inline bool list_empty(const struct list_head *h)
+{
+	return h->next == h;
+}
+
+/* ------------------------------------------------------------------ */
+/* struct page: 64 bytes, living in the vmemmap window                 */
+/* ------------------------------------------------------------------ */
+
+struct page {
+	unsigned long flags;	/* PG_* | zone | node */
+	struct list_head lru;	/* buddy free list */
+	unsigned long mapping;	/* allocation type of a workload page */
+	unsigned long index;	/* workload handle / free list migratetype */
+	unsigned long private;	/* buddy order */
+	int page_type;		/* _mapcount */
+	int _refcount;
+	unsigned long memcg_data;
+};
+
+_Static_assert(sizeof(struct page) == HM_STRUCT_PAGE_SIZE,
+	       "struct page must be 64 bytes");
+
+enum pageflags {
+	PG_reserved = HM_PG_reserved,
+	PG_buddy = HM_PG_buddy,
+	PG_vmemmap_self_hosted = HM_PG_vmemmap_self_hosted,
+	PG_offline = HM_PG_offline,
+	PG_movable = HM_PG_movable,
+	PG_head = HM_PG_head,
+	PG_hugetlb = HM_PG_hugetlb,
+	PG_isolated = HM_PG_isolated,
+	PG_vmemmap = 8,		/* backs a vmemmap (allocated memmap page) */
+	PG_workload = 9,	/* allocated by the workload API */
+};
+
+#define ZONES_PGSHIFT	53
+#define ZONES_MASK	7UL
+#define NODES_PGSHIFT	56
+#define NODES_MASK	63UL
+
+static inline bool test_page_flag(const struct page *p, int nr)
+{
+	return p->flags & (1UL << nr);
+}
+static inline void set_page_flag(struct page *p, int nr)
+{
+	p->flags |= 1UL << nr;
+}
+static inline void clear_page_flag(struct page *p, int nr)
+{
+	p->flags &= ~(1UL << nr);
+}
+
+#define PageReserved(p)		test_page_flag(p, PG_reserved)
+#define PageBuddy(p)		test_page_flag(p, PG_buddy)
+#define PageOffline(p)		test_page_flag(p, PG_offline)
+#define PageVmemmapSelfHosted(p) test_page_flag(p, PG_vmemmap_self_hosted)
+#define PageMovable(p)		test_page_flag(p, PG_movable)
+#define PageHuge(p)		test_page_flag(p, PG_hugetlb)
+
+static inline int page_zonenum(const struct page *p)
+{
+	return (p->flags >> ZONES_PGSHIFT) & ZONES_MASK;
+}
+static inline int page_to_nid(const struct page *p)
+{
+	return (p->flags >> NODES_PGSHIFT) & NODES_MASK;
+}
+static inline unsigned long page_zone_node_bits(int zid, int nid)
+{
+	return ((unsigned long)zid << ZONES_PGSHIFT) |
+	       ((unsigned long)nid << NODES_PGSHIFT);
+}
+
+/* ------------------------------------------------------------------ */
+/* mmzone.h                                                            */
+/* ------------------------------------------------------------------ */
+
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,
+	MIGRATE_ISOLATE = MIGRATE_PCPTYPES,	/* free list of isolated blocks */
+	MIGRATE_TYPES
+};
+
+/* pageblock flags: 4 bits a pageblock in the section usemap */
+#define PB_migratetype_bits	3
+#define PB_migrate_isolate	3	/* bit 3: isolated (6.16+ style) */
+#define NR_PAGEBLOCK_BITS	4
+
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+
+struct pglist_data;
+
+struct zone {
+	pthread_mutex_t lock;
+	struct pglist_data *zone_pgdat;
+	int node, idx;
+	const char *name;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long present_early_pages;
+	atomic_long managed_pages;
+	unsigned long nr_free_pages;	/* under lock */
+	unsigned long nr_isolate_pageblock;
+	unsigned long _watermark[3];	/* WMARK_MIN, LOW, HIGH */
+	unsigned long nr_alloc[2];	/* workload movable, unmovable */
+	unsigned long cma_pages;
+	struct free_area free_area[NR_PAGE_ORDERS];
+};
+
+enum { WMARK_MIN, WMARK_LOW, WMARK_HIGH };
+
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+static inline bool zone_is_empty(const struct zone *z)
+{
+	return z->spanned_pages == 0;
+}
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->present_pages != 0;
+}
+static inline unsigned long zone_managed_pages(struct zone *z)
+{
+	return (unsigned long)atomic_load(&z->managed_pages);
+}
+static inline bool zone_intersects(const struct zone *z, unsigned long start_pfn,
+				   unsigned long nr_pages)
+{
+	if (zone_is_empty(z))
+		return false;
+	if (start_pfn >= zone_end_pfn(z) || start_pfn + nr_pages <= z->zone_start_pfn)
+		return false;
+	return true;
+}
+
+struct pglist_data {
+	int node_id;
+	bool online;		/* N_ONLINE */
+	bool has_cpu;		/* N_CPU: boot nodes */
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	unsigned long node_present_pages;
+	struct zone node_zones[MAX_NR_ZONES];
+	unsigned long nr_hugepages, free_hugepages;
+};
+
+/* ------------------------------------------------------------------ */
+/* SPARSEMEM: mmzone.h                                                 */
+/* ------------------------------------------------------------------ */
+
+#define SECTION_MARKED_PRESENT		(1UL << 0)
+#define SECTION_HAS_MEM_MAP		(1UL << 1)
+#define SECTION_IS_ONLINE		(1UL << 2)
+#define SECTION_IS_EARLY		(1UL << 3)
+#define SECTION_CANNOT_OPTIMIZE_VMEMMAP	(1UL << 4)	/* seed 003 */
+
+#define PAGEBLOCKS_PER_SECTION	(PAGES_PER_SECTION / pageblock_nr_pages)
+
+struct mem_section_usage {
+	unsigned long subsection_map;	/* one bit per 2 MiB subsection */
+	unsigned char pageblock_flags[PAGEBLOCKS_PER_SECTION * NR_PAGEBLOCK_BITS / 8];
+};
+
+/*
+ * The emulator's vmemmap page table for one section: the section's memmap
+ * is exactly one PMD.  Either it is a huge mapping of 512 physically
+ * contiguous pages (pmd_pfn), or it was split (base pages: the fallback of
+ * seed 002, a subsection, or HugeTLB vmemmap optimisation) and pte[] holds
+ * each vmemmap page's pfn and source.
+ */
+enum vmemmap_src {
+	VMEMMAP_NONE,
+	VMEMMAP_BOOT,	/* memblock: reserved boot memory */
+	VMEMMAP_BUDDY,	/* allocated from the buddy at hot-add */
+	VMEMMAP_ALTMAP,	/* self-hosted: inside the block (seed 001) */
+	VMEMMAP_SHARED,	/* HVO tail: remapped read-only onto another page */
+};
+
+#define VMEMMAP_PTE(pfn, src)	(((unsigned long)(pfn) << 3) | (src))
+#define VMEMMAP_PTE_PFN(pte)	((pte) >> 3)
+#define VMEMMAP_PTE_SRC(pte)	((int)((pte) & 7))
+
+struct vmemmap_pmd {
+	unsigned long pmd_pfn;	/* huge: first backing pfn */
+	int pmd_src;		/* huge: enum vmemmap_src; NONE if split/empty */
+	unsigned long *pte;	/* split: PTRS_PER_PTE entries */
+};
+
+struct mem_section {
+	unsigned long section_mem_map;	/* SECTION_* flags */
+	int nid;
+	struct mem_section_usage *usage;
+	struct vmemmap_pmd vmemmap;
+};
+
+/* SPARSEMEM_EXTREME: roots of SECTIONS_PER_ROOT sections, allocated on use */
+#define SECTIONS_PER_ROOT	(PAGE_SIZE / sizeof(struct mem_section))
+
+/* ------------------------------------------------------------------ */
+/* memory_hotplug / drivers/base/memory.c                              */
+/* ------------------------------------------------------------------ */
+
+struct vmem_altmap {
+	unsigned long base_pfn;
+	unsigned long end_pfn;
+	unsigned long reserve;
+	unsigned long free;
+	unsigned long align;
+	unsigned long alloc;
+};
+
+struct memory_group {
+	bool in_use;
+	int nid;
+	bool is_dynamic;
+	unsigned long max_pages;	/* static */
+	unsigned long unit_pages;	/* dynamic */
+	unsigned long present_kernel_pages;
+	unsigned long present_movable_pages;
+};
+
+struct memory_block {
+	unsigned long start_section_nr;
+	unsigned long id;
+	_Atomic int state;		/* HM_MEM_ONLINE / GOING_OFFLINE / OFFLINE */
+	int online_type;
+	int nid;
+	struct zone *zone;		/* NULL: offline or spans several zones;
+					 * read with __atomic_load_n by readers */
+	struct vmem_altmap *altmap;
+	int group;
+	bool early;
+};
+
+/* an iomem "System RAM" resource added by add_memory() */
+struct hm_resource {
+	uint64_t start, size;
+	int nid;
+	int group;
+	bool memmap_on_memory;
+	struct hm_resource *next;
+};
+
+/* sparse two-level table keyed by unsigned long (sections, blocks) */
+#define XA_LEAF_SHIFT	8
+#define XA_LEAF_SIZE	(1UL << XA_LEAF_SHIFT)
+struct hm_xa {
+	void ***roots;
+	unsigned long nr_roots;
+	unsigned long count;
+};
+
+/* ------------------------------------------------------------------ */
+/* the engine context                                                  */
+/* ------------------------------------------------------------------ */
+
+#define HM_MAX_MEMBLOCK_RESERVED 128
+struct memblock_region {
+	uint64_t base, size;
+};
+
+#define HM_MAX_SUBSCRIBERS	8
+#define HM_MAX_GROUPS		64
+
+struct hm_subscriber {
+	hotmem_event_cb cb;
+	void *arg;
+};
+
+struct hm_workload_entry {
+	unsigned long pfn;	/* ULONG_MAX: free slot */
+	int type;
+};
+
+struct hotmem {
+	struct hotmem_config cfg;
+
+	/* physical memory */
+	int memfd;
+	uint64_t maxmem;		/* size of physical address space we map */
+	char *direct_map;		/* __va(0) */
+	size_t direct_map_size;
+	struct page *vmemmap;		/* pfn_to_page(0) */
+	size_t vmemmap_size;
+	void *vmemmap_reserved;		/* what we mmap'd (aligned inside) */
+	size_t vmemmap_reserved_size;
+	unsigned long max_pfn;
+
+	/* SPARSEMEM_EXTREME */
+	struct mem_section **mem_section;	/* roots */
+	unsigned long nr_section_roots;
+	unsigned long nr_present_sections;
+
+	/* nodes, blocks, resources */
+	struct pglist_data *node_data[HM_MAX_NUMNODES];
+	int nr_possible_nodes;
+	struct hm_xa memory_blocks;
+	unsigned long sections_per_block;
+	struct hm_resource *resources;
+	struct hm_resource boot_res[HM_MAX_BOOT_RANGES];
+	struct memory_group groups[HM_MAX_GROUPS];
+
+	/* parameters */
+	_Atomic int auto_online_type;	/* auto_online_blocks */
+	_Atomic int online_policy;
+	_Atomic unsigned int auto_movable_ratio;
+	_Atomic bool auto_movable_numa_aware;
+	_Atomic int notifier_error[2];	/* MEM_GOING_ONLINE, MEM_GOING_OFFLINE */
+
+	/* accounting */
+	atomic_long totalram_pages;
+	atomic_long memmap_pages;
+	atomic_long memmap_on_memory_pages;
+	atomic_long hvo_saved_pages;
+	atomic_long metadata_bytes;
+	atomic_long metadata_peak;
+
+	/* locks: the kernel's, same order */
+	pthread_mutex_t device_hotplug_lock;
+	pthread_rwlock_t mem_hotplug_lock;
+	pthread_rwlock_t blocks_lock;	/* memory_blocks table membership */
+	pthread_rwlock_t span_lock;	/* pgdat_resize_lock: zone spans, present */
+	pthread_mutex_t event_lock;
+	pthread_mutex_t workload_lock;
+
+	/* events */
+	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
+	_Atomic unsigned long uevent_seqnum;
+
+	/* hugetlb pool: head pfns of free 2 MiB pages */
+	unsigned long *hugetlb_pool;
+	unsigned long hugetlb_nr, hugetlb_cap;
+
+	/* workload */
+	struct hm_workload_entry *workload;
+	unsigned long workload_cap, workload_used, workload_free_hint;
+
+	/* fault injection */
+	atomic_ulong alloc_calls;
+	atomic_ulong fail_at;	/* absolute alloc_calls value to fail, 0 off */
+
+	/* boot-time memblock allocator */
+	struct {
+		struct memblock_region reserved[HM_MAX_MEMBLOCK_RESERVED];
+		int nr_reserved;
+	} memblock;
+	struct {
+		struct mem_section_usage *usage;
+		size_t size;
+	} boot_usage[HM_MAX_BOOT_RANGES * 2];
+	int nr_boot_usage;
+};
+
+/* ------------------------------------------------------------------ */
+/* helpers shared across the engine                                    */
+/* ------------------------------------------------------------------ */
+
+/* memory_model.h: vmemmap */
+static inline struct page *pfn_to_page(struct hotmem *hm, unsigned long pfn)
+{
+	return hm->vmemmap + pfn;
+}
+static inline unsigned long page_to_pfn(struct hotmem *hm, const struct page *p)
+{
+	return (unsigned long)(p - hm->vmemmap);
+}
+static inline void *__va(struct hotmem *hm, uint64_t phys)
+{
+	return hm->direct_map + phys;
+}
+
+static inline unsigned long pfn_to_section_nr(unsigned long pfn)
+{
+	return pfn >> PFN_SECTION_SHIFT;
+}
+static inline unsigned long section_nr_to_pfn(unsigned long nr)
+{
+	return nr << PFN_SECTION_SHIFT;
+}
+static inline unsigned long memory_block_id(struct hotmem *hm, unsigned long section_nr)
+{
+	return section_nr / hm->sections_per_block;
+}
+static inline unsigned long pages_per_block(struct hotmem *hm)
+{
+	return hm->sections_per_block * PAGES_PER_SECTION;
+}
+
+static inline struct pglist_data *NODE_DATA(struct hotmem *hm, int nid)
+{
+	return hm->node_data[nid];
+}
+static inline struct zone *page_zone(struct hotmem *hm, const struct page *p)
+{
+	return &hm->node_data[page_to_nid(p)]->node_zones[page_zonenum(p)];
+}
+static inline int zone_idx(const struct zone *z)
+{
+	return z->idx;
+}
+static inline int zone_to_nid(const struct zone *z)
+{
+	return z->node;
+}
+static inline bool is_zone_movable(const struct zone *z)
+{
+	return z->idx == ZONE_MOVABLE;
+}
+
+/* engine memory: accounted, fault-injectable */
+void *hm_alloc(struct hotmem *hm, size_t size);	/* zeroed */
+void hm_free(struct hotmem *hm, void *p, size_t size);
+void *hm_alloc_noinject(struct hotmem *hm, size_t size);
+bool hm_should_fail(struct hotmem *hm);
+
+/* events.c */
+void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define pr_err(hm, ...)		hm_log(hm, 3, __VA_ARGS__)
+#define pr_warn(hm, ...)	hm_log(hm, 4, __VA_ARGS__)
+#define pr_info(hm, ...)	hm_log(hm, 6, __VA_ARGS__)
+#define pr_debug(hm, ...)	hm_log(hm, 7, __VA_ARGS__)
+void hm_trace(struct hotmem *hm, const char *fn, bool exit, unsigned long start_pfn,
+	      unsigned long nr_pages, int nid, int zid, long extra, int ret);
+void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id);
+
+/* hm_xa: sparse table */
+void *hm_xa_load(const struct hm_xa *xa, unsigned long idx);
+int hm_xa_store(struct hotmem *hm, struct hm_xa *xa, unsigned long idx, void *entry);
+void hm_xa_erase(struct hotmem *hm, struct hm_xa *xa, unsigned long idx);
+int hm_xa_init(struct hotmem *hm, struct hm_xa *xa, unsigned long max_idx);
+void hm_xa_destroy(struct hotmem *hm, struct hm_xa *xa);
+/* first present index >= idx, or -ENOENT */
+int hm_xa_find(const struct hm_xa *xa, unsigned long *idx);
+
+/* physmem.c */
+int physmem_init(struct hotmem *hm);
+void physmem_exit(struct hotmem *hm);
+int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size);
+void physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size);
+void physmem_discard(struct hotmem *hm, uint64_t start, uint64_t size);
+int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
+			size_t size, bool readonly);
+void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
+void physmem_prefault(void *addr, size_t size);
+
+/* memblock.c */
+uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,
+				int nid);
+void memblock_free(struct hotmem *hm, uint64_t base, uint64_t size);
+bool memblock_is_reserved(struct hotmem *hm, unsigned long pfn);
+bool memblock_is_memory(struct hotmem *hm, unsigned long pfn);
+int memblock_pfn_nid(struct hotmem *hm, unsigned long pfn);
+
+/* sparse.c */
+struct mem_section *__nr_to_section(struct hotmem *hm, unsigned long nr);
+struct mem_section *__pfn_to_section(struct hotmem *hm, unsigned long pfn);
+unsigned long nr_mem_sections(struct hotmem *hm);
+bool present_section(const struct mem_section *ms);
+bool valid_section(const struct mem_section *ms);
+bool online_section(const struct mem_section *ms);
+bool early_section(const struct mem_section *ms);
+bool pfn_valid(struct hotmem *hm, unsigned long pfn);
+struct page *pfn_to_online_page(struct hotmem *hm, unsigned long pfn);
+int sparse_index_init(struct hotmem *hm, unsigned long section_nr);
+int sparse_init(struct hotmem *hm, char *err, size_t errlen);
+int sparse_add_section(struct hotmem *hm, int nid, unsigned long start_pfn,
+		       unsigned long nr_pages, struct vmem_altmap *altmap);
+void sparse_remove_section(struct hotmem *hm, unsigned long pfn,
+			   unsigned long nr_pages, struct vmem_altmap *altmap);
+void online_mem_sections(struct hotmem *hm, unsigned long start_pfn,
+			 unsigned long end_pfn);
+void offline_mem_sections(struct hotmem *hm, unsigned long start_pfn,
+			  unsigned long end_pfn);
+int get_pfnblock_migratetype(struct hotmem *hm, unsigned long pfn);
+void set_pageblock_migratetype(struct hotmem *hm, unsigned long pfn, int mt);
+bool get_pageblock_isolate(struct hotmem *hm, unsigned long pfn);
+void set_pageblock_isolate(struct hotmem *hm, unsigned long pfn, bool on);
+void sparse_destroy(struct hotmem *hm);
+
+/* sparse_vmemmap.c */
+int vmemmap_populate(struct hotmem *hm, unsigned long start_pfn,
+		     unsigned long nr_pages, int nid, struct vmem_altmap *altmap);
+void vmemmap_free(struct hotmem *hm, unsigned long start_pfn,
+		  unsigned long nr_pages, struct vmem_altmap *altmap);
+int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
+			  unsigned long backing_pfn);
+unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src);
+int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn);
+int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn);
+bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
+
+/* page_alloc.c */
+void zone_init(struct hotmem *hm, struct zone *z, int nid, int zid);
+void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
+		       unsigned long nr_pages, int nid, int zid, unsigned long extra_flags,
+		       int refcount);
+void __free_pages_core(struct hotmem *hm, struct page *page, unsigned int order,
+		       bool to_tail);
+void free_one_page(struct hotmem *hm, struct zone *zone, unsigned long pfn,
+		   unsigned int order, bool to_tail);
+void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
+			  unsigned int order, bool to_tail);
+void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
+struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
+			      bool movable, bool ignore_wmark);
+struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
+			      int migratetype, bool ignore_wmark);
+void split_page(struct hotmem *hm, struct page *page, unsigned int order);
+void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
+unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
+				   unsigned long pfn, int new_list);
+void init_per_zone_wmark_min(struct hotmem *hm);
+void adjust_managed_page_count(struct hotmem *hm, struct page *page, long count);
+unsigned long totalram_pages(struct hotmem *hm);
+void for_each_zone_lock_all(struct hotmem *hm);
+void for_each_zone_unlock_all(struct hotmem *hm);
+unsigned long zone_free_pages(struct zone *z);
+bool page_is_buddy_head(const struct page *p);
+int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
+			 unsigned long nr_pages, int nid, int zid,
+			 unsigned long extra_flags, int refcount);
+
+/* page_isolation.c */
+int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
+			     unsigned long end_pfn);
+void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
+			     unsigned long end_pfn);
+int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn,
+			unsigned long end_pfn);
+
+/* memory_hotplug.c */
+struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,
+				struct memory_group *group, unsigned long start_pfn,
+				unsigned long nr_pages);
+int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+		 struct zone *zone, struct memory_group *group);
+int offline_pages(struct hotmem *hm, unsigned long start_pfn,
+		  unsigned long nr_pages, struct zone *zone,
+		  struct memory_group *group);
+int mhp_init_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
+			      unsigned long nr_pages, struct zone *zone);
+void mhp_deinit_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
+				 unsigned long nr_pages);
+void adjust_present_page_count(struct hotmem *hm, struct page *page,
+			       struct memory_group *group, long nr_pages);
+int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_pfn,
+		  unsigned long nr_pages);
+void mem_hotplug_begin(struct hotmem *hm);
+void mem_hotplug_done(struct hotmem *hm);
+struct memory_group *memory_group_find_by_id(struct hotmem *hm, int id);
+unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm);
+void node_states_update(struct hotmem *hm, int nid);
+
+/* memory.c (drivers/base/memory.c) */
+int memory_dev_init(struct hotmem *hm);
+void memory_dev_exit(struct hotmem *hm);
+struct memory_block *find_memory_block_by_id(struct hotmem *hm, unsigned long id);
+int create_memory_block_devices(struct hotmem *hm, unsigned long start,
+				unsigned long size, int nid,
+				struct vmem_altmap *altmap, int group);
+void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
+				 unsigned long size);
+int memory_block_online(struct hotmem *hm, struct memory_block *mem);
+int memory_block_offline(struct hotmem *hm, struct memory_block *mem);
+int device_online(struct hotmem *hm, struct memory_block *mem);
+int device_offline(struct hotmem *hm, struct memory_block *mem);
+
+/* workload.c */
+int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
+int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
+void workload_destroy(struct hotmem *hm);
+
+#endif /* HOTMEM_INTERNAL_H */

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invariant checker tests run after every operation.  It takes every
+ * lock, so it sees the machine between operations, never in the middle.
+ *
+ *  1. buddy lists: every entry a PageBuddy head of the right order, zone,
+ *     list and alignment, in an online section; counts add up.
+ *  2. managed pages: sum over zones == totalram; each zone's managed ==
+ *     free + what is allocated from it (workload, memmap, hugetlb, HVO
+ *     tails freed from boot memmap are counted as managed).
+ *  3. blocks vs sections: an online block's sections are online and
+ *     valid, an offline block's sections are present but not online.
+ *  4. vmemmap coverage: every valid section's memmap is mapped; the
+ *     number of vmemmap pages equals the memmap accounting.
+ *  5. zone/node spans contain their present pages; isolation counts are
+ *     zero between operations.
+ *  6. no leaked memfd pages: resident RAM never exceeds what is present
+ *     plus the memmap.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EUCLEAN;
+}
+
+static int check_free_lists(struct hotmem *hm, struct zone *z, char *err, size_t errlen)
+{
+	unsigned long total = 0;
+
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+		unsigned long n = 0;
+
+		for (int t = 0; t < MIGRATE_TYPES; t++) {
+			struct list_head *head = &z->free_area[o].free_list[t];
+
+			for (struct list_head *l = head->next; l != head; l = l->next) {
+				struct page *p = container_of(l, struct page, lru);
+				unsigned long pfn = page_to_pfn(hm, p);
+
+				if (!PageBuddy(p) || p->private != o)
+					return fail(err, errlen, "zone %s: pfn %#lx on order-%u list is not a buddy of that order",
+						    z->name, pfn, o);
+				if ((int)p->index != t)
+					return fail(err, errlen, "zone %s: pfn %#lx on list %d says list %lu",
+						    z->name, pfn, t, p->index);
+				if (pfn & ((1UL << o) - 1))
+					return fail(err, errlen, "zone %s: pfn %#lx misaligned for order %u",
+						    z->name, pfn, o);
+				if (page_zone(hm, p) != z)
+					return fail(err, errlen, "zone %s: pfn %#lx belongs to another zone",
+						    z->name, pfn);
+				if (!pfn_to_online_page(hm, pfn))
+					return fail(err, errlen, "zone %s: free pfn %#lx is not online",
+						    z->name, pfn);
+				if (t == MIGRATE_ISOLATE)
+					return fail(err, errlen, "zone %s: pfn %#lx still isolated",
+						    z->name, pfn);
+				n++;
+				total += 1UL << o;
+			}
+		}
+		if (n != z->free_area[o].nr_free)
+			return fail(err, errlen, "zone %s: order %u counts %lu blocks, lists hold %lu",
+				    z->name, o, z->free_area[o].nr_free, n);
+	}
+	if (total != z->nr_free_pages)
+		return fail(err, errlen, "zone %s: nr_free_pages %lu, lists hold %lu",
+			    z->name, z->nr_free_pages, total);
+	if (z->nr_isolate_pageblock)
+		return fail(err, errlen, "zone %s: %lu pageblocks left isolated", z->name,
+			    z->nr_isolate_pageblock);
+	return 0;
+}
+
+/* walk a zone's online pages: what is allocated from the managed pages */
+static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t errlen)
+{
+	unsigned long used = 0, free = 0, workload = 0;
+
+	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);) {
+		struct page *p;
+
+		if (!pfn_to_online_page(hm, pfn)) {
+			pfn = ALIGN(pfn + 1, PAGES_PER_SUBSECTION);
+			continue;
+		}
+		p = pfn_to_page(hm, pfn);
+		if (page_zone(hm, p) != z) {
+			pfn++;
+			continue;
+		}
+		if (PageBuddy(p)) {
+			free += 1UL << p->private;
+			pfn += 1UL << p->private;
+			continue;
+		}
+		if (PageHuge(p) && test_page_flag(p, PG_head)) {
+			used += pageblock_nr_pages;
+			pfn += pageblock_nr_pages;
+			continue;
+		}
+		if (PageReserved(p) || PageVmemmapSelfHosted(p)) {
+			pfn++;
+			continue;
+		}
+		if (test_page_flag(p, PG_workload)) {
+			if (!p->_refcount)
+				return fail(err, errlen, "pfn %#lx: workload page with refcount 0", pfn);
+			workload++;
+		}
+		/* a high-order memmap block holds its reference on the head only */
+		if (p->_refcount || test_page_flag(p, PG_vmemmap))
+			used++;
+		pfn++;
+	}
+	if (free != z->nr_free_pages)
+		return fail(err, errlen, "zone %s node %d: walk finds %lu free pages, buddy says %lu",
+			    z->name, z->node, free, z->nr_free_pages);
+	if (free + used != zone_managed_pages(z))
+		return fail(err, errlen, "zone %s node %d: managed %lu != free %lu + used %lu",
+			    z->name, z->node, zone_managed_pages(z), free, used);
+	if (workload != z->nr_alloc[0] + z->nr_alloc[1])
+		return fail(err, errlen, "zone %s node %d: %lu workload pages, counters say %lu",
+			    z->name, z->node, workload, z->nr_alloc[0] + z->nr_alloc[1]);
+	if (z->present_pages > z->spanned_pages)
+		return fail(err, errlen, "zone %s node %d: present %lu > spanned %lu", z->name,
+			    z->node, z->present_pages, z->spanned_pages);
+	return 0;
+}
+
+static int check_blocks(struct hotmem *hm, char *err, size_t errlen)
+{
+	unsigned long id = 0;
+
+	while (!hm_xa_find(&hm->memory_blocks, &id)) {
+		struct memory_block *mem = hm_xa_load(&hm->memory_blocks, id);
+		int state = atomic_load(&mem->state);
+
+		for (unsigned long s = mem->start_section_nr;
+		     s < mem->start_section_nr + hm->sections_per_block; s++) {
+			struct mem_section *ms = __nr_to_section(hm, s);
+
+			if (mem->early && !present_section(ms))
+				continue;	/* a boot block may have a memmap-less hole */
+			if (!valid_section(ms))
+				return fail(err, errlen, "memory%lu: section %lu has no memmap", id, s);
+			if (state == HM_MEM_ONLINE && !online_section(ms))
+				return fail(err, errlen, "memory%lu online, section %lu is not", id, s);
+			if (state == HM_MEM_OFFLINE && online_section(ms))
+				return fail(err, errlen, "memory%lu offline, section %lu is online", id, s);
+		}
+		if (state != HM_MEM_ONLINE && state != HM_MEM_OFFLINE)
+			return fail(err, errlen, "memory%lu: left in state %d", id, state);
+		if (state == HM_MEM_OFFLINE && mem->zone)
+			return fail(err, errlen, "memory%lu: offline but has a zone", id);
+		id++;
+	}
+	return 0;
+}
+
+static int check_vmemmap(struct hotmem *hm, char *err, size_t errlen)
+{
+	unsigned long pages = 0;
+
+	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
+		struct mem_section *ms = __nr_to_section(hm, nr);
+		struct vmemmap_pmd *vm;
+
+		if (!ms) {
+			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			continue;
+		}
+		vm = &ms->vmemmap;
+		if (vm->pmd_src != VMEMMAP_NONE) {
+			pages += SECTION_MEMMAP_PAGES;
+		} else if (vm->pte) {
+			for (unsigned long i = 0; i < PTRS_PER_PTE; i++)
+				if (vm->pte[i] && VMEMMAP_PTE_SRC(vm->pte[i]) != VMEMMAP_SHARED)
+					pages++;
+		}
+		if (!valid_section(ms))
+			continue;
+		if (vm->pmd_src == VMEMMAP_NONE && !vm->pte)
+			return fail(err, errlen, "section %lu valid without a memmap", nr);
+		if (vm->pte) {
+			for (int b = 0; b < (int)SUBSECTIONS_PER_SECTION; b++) {
+				unsigned long per = SECTION_MEMMAP_PAGES / SUBSECTIONS_PER_SECTION;
+
+				if (!((ms->usage->subsection_map >> b) & 1))
+					continue;
+				for (unsigned long i = b * per; i < (b + 1) * per; i++)
+					if (!vm->pte[i])
+						return fail(err, errlen, "section %lu: vmemmap page %lu of a present subsection is not mapped",
+							    nr, i);
+			}
+		}
+	}
+	if (pages != (unsigned long)atomic_load(&hm->memmap_pages))
+		return fail(err, errlen, "vmemmap maps %lu pages, accounting says %ld", pages,
+			    atomic_load(&hm->memmap_pages));
+	return 0;
+}
+
+static int check_resident(struct hotmem *hm, char *err, size_t errlen)
+{
+	size_t resident = hotmem_ram_resident_bytes(hm);
+	uint64_t limit = 0;
+
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
+		limit += hm->cfg.boot[i].end - hm->cfg.boot[i].start;
+	for (struct hm_resource *r = hm->resources; r; r = r->next)
+		limit += r->size;
+	if (resident > limit)
+		return fail(err, errlen, "memfd holds %zu bytes, only %llu are present RAM",
+			    resident, (unsigned long long)limit);
+	return 0;
+}
+
+int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
+{
+	long total = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	pthread_mutex_lock(&hm->workload_lock);
+	for (int nid = 0; nid < hm->nr_possible_nodes && !ret; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES && !ret; zid++) {
+			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+
+			pthread_mutex_lock(&z->lock);
+			ret = check_free_lists(hm, z, err, errlen);
+			if (!ret)
+				ret = check_zone_pages(hm, z, err, errlen);
+			pthread_mutex_unlock(&z->lock);
+			total += atomic_load(&z->managed_pages);
+		}
+	}
+	if (!ret && total != atomic_load(&hm->totalram_pages))
+		ret = fail(err, errlen, "zones manage %ld pages, totalram says %ld", total,
+			   atomic_load(&hm->totalram_pages));
+	if (!ret)
+		ret = check_blocks(hm, err, errlen);
+	if (!ret)
+		ret = check_vmemmap(hm, err, errlen);
+	if (!ret)
+		ret = check_resident(hm, err, errlen);
+	pthread_mutex_unlock(&hm->workload_lock);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memblock: the boot-time allocator.  Boot RAM comes from the profile's
+ * ranges; what sparse_init() takes for the memmap is reserved here and
+ * never reaches the buddy allocator, exactly like the kernel's early
+ * memmap.  Top-down, like memblock's default.
+ */
+#include "internal.h"
+
+static bool overlaps_reserved(struct hotmem *hm, uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		const struct memblock_region *r = &hm->memblock.reserved[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return true;
+	}
+	return false;
+}
+
+static uint64_t find_in_range(struct hotmem *hm, const struct hm_boot_range *br,
+			      uint64_t size, uint64_t align)
+{
+	uint64_t top = ALIGN_DOWN(br->end, align);
+
+	while (top >= br->start + size && top >= size) {
+		uint64_t base = top - size;
+
+		if (base < br->start)
+			break;
+		if (!overlaps_reserved(hm, base, size))
+			return base;
+		top -= align;
+	}
+	return 0;
+}
+
+uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,
+				int nid)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+
+	if (hm->memblock.nr_reserved >= HM_MAX_MEMBLOCK_RESERVED)
+		return 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = cfg->nr_boot_ranges - 1; i >= 0; i--) {
+			const struct hm_boot_range *br = &cfg->boot[i];
+			uint64_t base;
+
+			/* first the requested node, then any (memblock's fallback) */
+			if (pass == 0 && br->nid != nid)
+				continue;
+			base = find_in_range(hm, br, size, align);
+			if (base) {
+				struct memblock_region *r =
+					&hm->memblock.reserved[hm->memblock.nr_reserved++];
+
+				r->base = base;
+				r->size = size;
+				return base;
+			}
+		}
+	}
+	return 0;
+}
+
+void memblock_free(struct hotmem *hm, uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		struct memblock_region *r = &hm->memblock.reserved[i];
+
+		if (base < r->base || base + size > r->base + r->size)
+			continue;
+		if (base == r->base && size == r->size) {
+			*r = hm->memblock.reserved[--hm->memblock.nr_reserved];
+		} else if (base == r->base) {
+			r->base += size;
+			r->size -= size;
+		} else if (base + size == r->base + r->size) {
+			r->size -= size;
+		}
+		return;
+	}
+}
+
+bool memblock_is_reserved(struct hotmem *hm, unsigned long pfn)
+{
+	return overlaps_reserved(hm, PFN_PHYS(pfn), PAGE_SIZE);
+}
+
+bool memblock_is_memory(struct hotmem *hm, unsigned long pfn)
+{
+	return memblock_pfn_nid(hm, pfn) >= 0;
+}
+
+int memblock_pfn_nid(struct hotmem *hm, unsigned long pfn)
+{
+	uint64_t pa = PFN_PHYS(pfn);
+
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
+		if (pa >= hm->cfg.boot[i].start && pa < hm->cfg.boot[i].end)
+			return hm->cfg.boot[i].nid;
+	return -1;
+}

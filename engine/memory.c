@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drivers/base/memory.c (+ the device_online()/device_offline() parts of
+ * drivers/base/core.c): memory blocks, their state machine and the
+ * semantics behind every sysfs file of a memoryN directory.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct memory_block *find_memory_block_by_id(struct hotmem *hm, unsigned long id)
+{
+	struct memory_block *mem;
+
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	mem = hm_xa_load(&hm->memory_blocks, id);
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return mem;
+}
+
+static struct zone *block_zone(struct memory_block *mem)
+{
+	return __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);
+}
+
+static void set_block_zone(struct memory_block *mem, struct zone *zone)
+{
+	__atomic_store_n(&mem->zone, zone, __ATOMIC_RELEASE);
+}
+
+static int add_memory_block(struct hotmem *hm, struct memory_block *mem)
+{
+	int ret;
+
+	pthread_rwlock_wrlock(&hm->blocks_lock);
+	if (hm_xa_load(&hm->memory_blocks, mem->id))
+		ret = -EEXIST;
+	else
+		ret = hm_xa_store(hm, &hm->memory_blocks, mem->id, mem);
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return ret;
+}
+
+static int init_memory_block(struct hotmem *hm, unsigned long block_id, int nid,
+			     int state, struct vmem_altmap *altmap, int group,
+			     bool early, struct memory_block **out)
+{
+	struct memory_block *mem = hm_alloc(hm, sizeof(*mem));
+	int ret;
+
+	if (!mem)
+		return -ENOMEM;
+	mem->id = block_id;
+	mem->start_section_nr = block_id * hm->sections_per_block;
+	atomic_store(&mem->state, state);
+	mem->online_type = HM_MMOP_OFFLINE;
+	mem->nid = nid;
+	mem->altmap = altmap;
+	mem->group = group;
+	mem->early = early;
+	ret = add_memory_block(hm, mem);
+	if (ret) {
+		hm_free(hm, mem, sizeof(*mem));
+		return ret;
+	}
+	if (out)
+		*out = mem;
+	return 0;
+}
+
+static void remove_memory_block(struct hotmem *hm, unsigned long id)
+{
+	struct memory_block *mem;
+
+	pthread_rwlock_wrlock(&hm->blocks_lock);
+	mem = hm_xa_load(&hm->memory_blocks, id);
+	if (mem)
+		hm_xa_erase(hm, &hm->memory_blocks, id);
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	if (!mem)
+		return;
+	hm_uevent(hm, HM_KOBJ_REMOVE, id);
+	hm_free(hm, mem, sizeof(*mem));
+}
+
+/* early_node_zone_for_memory_block(): one zone, or NULL when it spans more */
+static struct zone *early_node_zone_for_memory_block(struct hotmem *hm,
+						     struct memory_block *mem)
+{
+	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
+	struct pglist_data *pgdat = NODE_DATA(hm, mem->nid);
+	struct zone *matching = NULL;
+
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		struct zone *z = &pgdat->node_zones[zid];
+
+		if (!zone_intersects(z, start_pfn, pages_per_block(hm)))
+			continue;
+		if (matching)
+			return NULL;
+		matching = z;
+	}
+	return matching;
+}
+
+int memory_dev_init(struct hotmem *hm)
+{
+	unsigned long nr;
+	int ret;
+
+	ret = hm_xa_init(hm, &hm->memory_blocks, hm->max_pfn / pages_per_block(hm));
+	if (ret)
+		return ret;
+	for (nr = 0; nr < nr_mem_sections(hm); nr += hm->sections_per_block) {
+		struct memory_block *mem = NULL;
+		int nid = -1;
+
+		for (unsigned long s = nr; s < nr + hm->sections_per_block; s++) {
+			struct mem_section *ms = __nr_to_section(hm, s);
+
+			if (present_section(ms) && valid_section(ms)) {
+				nid = ms->nid;
+				break;
+			}
+		}
+		if (nid < 0)
+			continue;
+		ret = init_memory_block(hm, memory_block_id(hm, nr), nid, HM_MEM_ONLINE, NULL,
+					-1, true, &mem);
+		if (ret)
+			return ret;
+		set_block_zone(mem, early_node_zone_for_memory_block(hm, mem));
+	}
+	return 0;
+}
+
+void memory_dev_exit(struct hotmem *hm)
+{
+	unsigned long id = 0;
+
+	while (!hm_xa_find(&hm->memory_blocks, &id)) {
+		struct memory_block *mem = hm_xa_load(&hm->memory_blocks, id);
+
+		hm_free(hm, mem->altmap, sizeof(*mem->altmap));
+		hm_free(hm, mem, sizeof(*mem));
+		hm_xa_erase(hm, &hm->memory_blocks, id);
+		id++;
+	}
+	hm_xa_destroy(hm, &hm->memory_blocks);
+}
+
+int create_memory_block_devices(struct hotmem *hm, unsigned long start,
+				unsigned long size, int nid, struct vmem_altmap *altmap,
+				int group)
+{
+	const unsigned long first = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start)));
+	const unsigned long end = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + size)));
+	unsigned long id;
+	int ret = 0;
+
+	for (id = first; id < end; id++) {
+		ret = init_memory_block(hm, id, nid, HM_MEM_OFFLINE, altmap, group, false, NULL);
+		if (ret)
+			break;
+		hm_uevent(hm, HM_KOBJ_ADD, id);
+	}
+	if (ret) {
+		while (id-- > first)
+			remove_memory_block(hm, id);
+	}
+	return ret;
+}
+
+void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
+				 unsigned long size)
+{
+	const unsigned long first = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start)));
+	const unsigned long end = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + size)));
+
+	for (unsigned long id = first; id < end; id++)
+		remove_memory_block(hm, id);
+}
+
+/* ------------------------------------------------------------------ */
+/* online / offline of one block                                       */
+/* ------------------------------------------------------------------ */
+
+int memory_block_online(struct hotmem *hm, struct memory_block *mem)
+{
+	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
+	unsigned long nr_pages = pages_per_block(hm), nr_vmemmap_pages = 0;
+	struct memory_group *group = memory_group_find_by_id(hm, mem->group);
+	struct zone *zone;
+	int ret;
+
+	hm_trace(hm, "memory_block_online", false, start_pfn, nr_pages, mem->nid, -1, 0, 0);
+	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages);
+	if (mem->altmap)
+		nr_vmemmap_pages = mem->altmap->free;
+
+	ret = memory_notify(hm, HM_MEM_PREPARE_ONLINE, start_pfn + nr_vmemmap_pages,
+			    nr_pages - nr_vmemmap_pages);
+	if (ret)
+		goto out_notifier;
+	mem_hotplug_begin(hm);
+	if (nr_vmemmap_pages) {
+		ret = mhp_init_memmap_on_memory(hm, start_pfn, nr_vmemmap_pages, zone);
+		if (ret)
+			goto out;
+	}
+	ret = online_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
+			   zone, group);
+	if (ret) {
+		if (nr_vmemmap_pages)
+			mhp_deinit_memmap_on_memory(hm, start_pfn, nr_vmemmap_pages);
+		goto out;
+	}
+	/* the memmap's own pages are present, never managed */
+	if (nr_vmemmap_pages)
+		adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
+					  (long)nr_vmemmap_pages);
+	set_block_zone(mem, zone);
+out:
+	mem_hotplug_done(hm);
+	if (ret)
+		memory_notify(hm, HM_MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap_pages,
+			      nr_pages - nr_vmemmap_pages);
+out_notifier:
+	hm_trace(hm, "memory_block_online", true, start_pfn, nr_pages, mem->nid,
+		 zone ? zone_idx(zone) : -1, 0, ret);
+	return ret;
+}
+
+int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
+{
+	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
+	unsigned long nr_pages = pages_per_block(hm), nr_vmemmap_pages = 0;
+	struct memory_group *group = memory_group_find_by_id(hm, mem->group);
+	struct zone *zone = block_zone(mem);
+	int ret;
+
+	hm_trace(hm, "memory_block_offline", false, start_pfn, nr_pages, mem->nid,
+		 zone ? zone_idx(zone) : -1, 0, 0);
+	/* a block spanning zones (memory0) cannot go offline */
+	if (!zone) {
+		ret = -EINVAL;
+		goto out_trace;
+	}
+	if (mem->altmap)
+		nr_vmemmap_pages = mem->altmap->free;
+
+	mem_hotplug_begin(hm);
+	if (nr_vmemmap_pages)
+		adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
+					  -(long)nr_vmemmap_pages);
+	ret = offline_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
+			    zone, group);
+	if (ret) {
+		if (nr_vmemmap_pages)
+			adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
+						  (long)nr_vmemmap_pages);
+		goto out;
+	}
+	if (nr_vmemmap_pages)
+		mhp_deinit_memmap_on_memory(hm, start_pfn, nr_vmemmap_pages);
+	set_block_zone(mem, NULL);
+out:
+	mem_hotplug_done(hm);
+	if (!ret)
+		memory_notify(hm, HM_MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap_pages,
+			      nr_pages - nr_vmemmap_pages);
+out_trace:
+	hm_trace(hm, "memory_block_offline", true, start_pfn, nr_pages, mem->nid,
+		 zone ? zone_idx(zone) : -1, 0, ret);
+	return ret;
+}
+
+/* memory_block_change_state(): "going-offline" is visible while it runs */
+static int memory_block_change_state(struct hotmem *hm, struct memory_block *mem,
+				     int to_state, int from_state_req)
+{
+	int ret;
+
+	if (atomic_load(&mem->state) != from_state_req)
+		return -EINVAL;
+	if (to_state == HM_MEM_OFFLINE)
+		atomic_store(&mem->state, HM_MEM_GOING_OFFLINE);
+	ret = to_state == HM_MEM_ONLINE ? memory_block_online(hm, mem) :
+					  memory_block_offline(hm, mem);
+	atomic_store(&mem->state, ret ? from_state_req : to_state);
+	return ret;
+}
+
+static int memory_subsys_online(struct hotmem *hm, struct memory_block *mem)
+{
+	int ret;
+
+	if (atomic_load(&mem->state) == HM_MEM_ONLINE)
+		return 0;
+	if (mem->online_type == HM_MMOP_OFFLINE)
+		mem->online_type = HM_MMOP_ONLINE;
+	ret = memory_block_change_state(hm, mem, HM_MEM_ONLINE, HM_MEM_OFFLINE);
+	mem->online_type = HM_MMOP_OFFLINE;
+	return ret;
+}
+
+static int memory_subsys_offline(struct hotmem *hm, struct memory_block *mem)
+{
+	if (atomic_load(&mem->state) == HM_MEM_OFFLINE)
+		return 0;
+	return memory_block_change_state(hm, mem, HM_MEM_OFFLINE, HM_MEM_ONLINE);
+}
+
+/* device_online(): 1 when already online (the caller decides what that means) */
+int device_online(struct hotmem *hm, struct memory_block *mem)
+{
+	int ret;
+
+	if (atomic_load(&mem->state) != HM_MEM_OFFLINE)
+		return 1;
+	ret = memory_subsys_online(hm, mem);
+	if (!ret)
+		hm_uevent(hm, HM_KOBJ_ONLINE, mem->id);
+	return ret;
+}
+
+int device_offline(struct hotmem *hm, struct memory_block *mem)
+{
+	int ret;
+
+	if (atomic_load(&mem->state) == HM_MEM_OFFLINE)
+		return 1;
+	ret = memory_subsys_offline(hm, mem);
+	if (!ret)
+		hm_uevent(hm, HM_KOBJ_OFFLINE, mem->id);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* the sysfs semantics, as public API                                  */
+/* ------------------------------------------------------------------ */
+
+static const char *const online_type_to_str[] = {
+	[HM_MMOP_OFFLINE] = "offline",
+	[HM_MMOP_ONLINE] = "online",
+	[HM_MMOP_ONLINE_KERNEL] = "online_kernel",
+	[HM_MMOP_ONLINE_MOVABLE] = "online_movable",
+};
+
+const char *hotmem_online_type_name(int online_type)
+{
+	if (online_type < 0 || online_type >= (int)ARRAY_SIZE(online_type_to_str))
+		return "unknown";
+	return online_type_to_str[online_type];
+}
+
+/* lib/string.c sysfs_streq(): equal, a single trailing newline aside */
+static bool sysfs_streq(const char *s1, size_t n1, const char *s2)
+{
+	size_t i = 0;
+
+	while (i < n1 && s1[i] && s2[i] && s1[i] == s2[i])
+		i++;
+	if (i == n1 || !s1[i]) {
+		if (!s2[i])
+			return true;
+		return s2[i] == '\n' && !s2[i + 1];
+	}
+	if (!s2[i])
+		return s1[i] == '\n' && (i + 1 == n1 || !s1[i + 1]);
+	return false;
+}
+
+int hotmem_online_type_from_str(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(online_type_to_str); i++)
+		if (sysfs_streq(buf, len, online_type_to_str[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *hotmem_state_name(int state)
+{
+	switch (state) {
+	case HM_MEM_ONLINE:
+		return "online";
+	case HM_MEM_OFFLINE:
+		return "offline";
+	case HM_MEM_GOING_OFFLINE:
+		return "going-offline";
+	default:
+		return "ERROR-UNKNOWN";
+	}
+}
+
+int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
+{
+	struct memory_block *mem;
+	int ret;
+
+	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	mem = find_memory_block_by_id(hm, id);
+	if (!mem) {
+		ret = -ENODEV;
+	} else if (online_type == HM_MMOP_OFFLINE) {
+		ret = device_offline(hm, mem);
+	} else {
+		mem->online_type = online_type;
+		ret = device_online(hm, mem);
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* state_store(): "already in that state" is -EINVAL */
+	if (ret > 0)
+		ret = -EINVAL;
+	return ret;
+}
+
+int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online)
+{
+	struct memory_block *mem;
+	int ret;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	mem = find_memory_block_by_id(hm, id);
+	if (!mem)
+		ret = -ENODEV;
+	else
+		ret = online ? device_online(hm, mem) : device_offline(hm, mem);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* online_store(): same state is success */
+	return ret < 0 ? ret : 0;
+}
+
+int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long nr,
+			 int online_type)
+{
+	int ret = 0;
+
+	for (unsigned long id = first; id < first + nr && !ret; id++) {
+		if (!find_memory_block_by_id(hm, id))
+			continue;
+		ret = hotmem_block_set_state(hm, id, online_type);
+		if (ret == -EINVAL) {
+			struct hm_block_info info;
+
+			/* already in the asked-for state: not a failure here */
+			if (!hotmem_block_info(hm, id, &info) &&
+			    (info.state == HM_MEM_ONLINE) == (online_type != HM_MMOP_OFFLINE))
+				ret = 0;
+		}
+	}
+	return ret;
+}
+
+int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info *info)
+{
+	struct memory_block *mem;
+	int ret = 0;
+
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	mem = hm_xa_load(&hm->memory_blocks, id);
+	if (!mem) {
+		ret = -ENOENT;
+	} else {
+		struct zone *zone = block_zone(mem);
+
+		memset(info, 0, sizeof(*info));
+		info->id = id;
+		info->start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+		info->state = atomic_load(&mem->state);
+		info->nid = mem->nid;
+		info->zone = info->state == HM_MEM_ONLINE && zone ? zone_idx(zone) : -1;
+		info->group = mem->group;
+		info->nr_vmemmap_pages = mem->altmap ? mem->altmap->free : 0;
+		info->removable = true;
+		info->boot = mem->early;
+	}
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return ret;
+}
+
+int hotmem_block_next(struct hotmem *hm, unsigned long *id, bool first)
+{
+	unsigned long i = first ? 0 : *id + 1;
+	int ret;
+
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	ret = hm_xa_find(&hm->memory_blocks, &i);
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	if (!ret)
+		*id = i;
+	return ret;
+}
+
+unsigned long hotmem_nr_blocks(struct hotmem *hm)
+{
+	unsigned long n;
+
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	n = hm->memory_blocks.count;
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return n;
+}
+
+uint64_t hotmem_block_size(const struct hotmem *hm)
+{
+	return hm->cfg.block_size;
+}
+
+/* valid_zones_show() */
+int hotmem_block_valid_zones(struct hotmem *hm, unsigned long id, char *buf, size_t len)
+{
+	struct memory_block *mem;
+	struct memory_group *group;
+	struct zone *def, *z;
+	unsigned long start_pfn, nr_pages = pages_per_block(hm);
+	int n = 0;
+
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	mem = hm_xa_load(&hm->memory_blocks, id);
+	if (!mem) {
+		pthread_rwlock_unlock(&hm->blocks_lock);
+		return -ENOENT;
+	}
+	start_pfn = section_nr_to_pfn(mem->start_section_nr);
+	if (atomic_load(&mem->state) == HM_MEM_ONLINE) {
+		z = block_zone(mem);
+		n = snprintf(buf, len, "%s\n", z ? z->name : "none");
+		pthread_rwlock_unlock(&hm->blocks_lock);
+		return n;
+	}
+	group = memory_group_find_by_id(hm, mem->group);
+	pthread_rwlock_rdlock(&hm->span_lock);
+	def = zone_for_pfn_range(hm, HM_MMOP_ONLINE, mem->nid, group, start_pfn, nr_pages);
+	n = snprintf(buf, len, "%s", def->name);
+	z = zone_for_pfn_range(hm, HM_MMOP_ONLINE_KERNEL, mem->nid, group, start_pfn, nr_pages);
+	if (z != def)
+		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " %s", z->name);
+	z = zone_for_pfn_range(hm, HM_MMOP_ONLINE_MOVABLE, mem->nid, group, start_pfn, nr_pages);
+	if (z != def)
+		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " %s", z->name);
+	n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, "\n");
+	pthread_rwlock_unlock(&hm->span_lock);
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return n;
+}

@@ -1,0 +1,1274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/memory_hotplug.c: adding, onlining, offlining and removing memory.
+ *
+ * Follows mainline 6.12+ (memory groups, auto-movable, memmap_on_memory per
+ * memory block, PageOffline-initialised hotplugged memmap).  Where we
+ * deliberately differ, the comment says so; the main one: every failure
+ * unwinds completely, including a half-done __add_pages(), which the kernel
+ * leaves to its callers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+void mem_hotplug_begin(struct hotmem *hm)
+{
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+}
+
+void mem_hotplug_done(struct hotmem *hm)
+{
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* memory notifier chain, with notifier-error-inject                   */
+/* ------------------------------------------------------------------ */
+
+static int notifier_inject_slot(unsigned long action)
+{
+	if (action == HM_MEM_GOING_ONLINE)
+		return 0;
+	if (action == HM_MEM_GOING_OFFLINE)
+		return 1;
+	return -1;
+}
+
+int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_pfn,
+		  unsigned long nr_pages)
+{
+	int slot = notifier_inject_slot(action);
+	int ret = 0;
+
+	hm_trace(hm, "memory_notify", false, start_pfn, nr_pages, -1, -1, (long)action, 0);
+	/* lib/notifier-error-inject.c: the error is returned for the action */
+	if (slot >= 0)
+		ret = atomic_load(&hm->notifier_error[slot]);
+	hm_trace(hm, "memory_notify", true, start_pfn, nr_pages, -1, -1, (long)action, ret);
+	return ret;
+}
+
+int hotmem_set_notifier_error(struct hotmem *hm, int action, int err)
+{
+	int slot = notifier_inject_slot((unsigned long)action);
+
+	/* notifier_from_errno() accepts 0 and -MAX_ERRNO..-1 */
+	if (slot < 0 || err > 0 || err < -4095)
+		return -EINVAL;
+	atomic_store(&hm->notifier_error[slot], err);
+	return 0;
+}
+
+int hotmem_get_notifier_error(struct hotmem *hm, int action)
+{
+	int slot = notifier_inject_slot((unsigned long)action);
+
+	return slot < 0 ? -EINVAL : atomic_load(&hm->notifier_error[slot]);
+}
+
+/* ------------------------------------------------------------------ */
+/* memory groups                                                       */
+/* ------------------------------------------------------------------ */
+
+struct memory_group *memory_group_find_by_id(struct hotmem *hm, int id)
+{
+	if (id < 0 || id >= HM_MAX_GROUPS || !hm->groups[id].in_use)
+		return NULL;
+	return &hm->groups[id];
+}
+
+static int register_memory_group(struct hotmem *hm, struct memory_group *tmpl)
+{
+	int ret = -ENOSPC;
+
+	if (tmpl->nid < 0 || tmpl->nid >= hm->nr_possible_nodes)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (int i = 0; i < HM_MAX_GROUPS; i++) {
+		if (!hm->groups[i].in_use) {
+			hm->groups[i] = *tmpl;
+			hm->groups[i].in_use = true;
+			ret = i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+int hotmem_register_static_memory_group(struct hotmem *hm, int nid, unsigned long max_pages)
+{
+	struct memory_group g = { .nid = nid, .max_pages = max_pages };
+
+	if (!max_pages)
+		return -EINVAL;
+	return register_memory_group(hm, &g);
+}
+
+int hotmem_register_dynamic_memory_group(struct hotmem *hm, int nid, unsigned long unit_pages)
+{
+	struct memory_group g = { .nid = nid, .is_dynamic = true, .unit_pages = unit_pages };
+
+	if (!unit_pages || (unit_pages & (unit_pages - 1)) ||
+	    unit_pages < pages_per_block(hm))
+		return -EINVAL;
+	return register_memory_group(hm, &g);
+}
+
+int hotmem_unregister_memory_group(struct hotmem *hm, int id)
+{
+	struct memory_group *g;
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	g = memory_group_find_by_id(hm, id);
+	if (!g) {
+		ret = -EINVAL;
+	} else {
+		/* still in use by a memory block? */
+		for (struct hm_resource *r = hm->resources; r; r = r->next)
+			if (r->group == id)
+				ret = -EBUSY;
+		if (!ret)
+			g->in_use = false;
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* zones: spans, present pages, node states                            */
+/* ------------------------------------------------------------------ */
+
+static void resize_zone_range(struct zone *z, unsigned long start_pfn,
+			      unsigned long nr_pages)
+{
+	unsigned long old_end = zone_end_pfn(z);
+
+	if (zone_is_empty(z) || start_pfn < z->zone_start_pfn)
+		z->zone_start_pfn = start_pfn;
+	z->spanned_pages = max(start_pfn + nr_pages, old_end) - z->zone_start_pfn;
+}
+
+static void resize_pgdat_range(struct pglist_data *pgdat, unsigned long start_pfn,
+			       unsigned long nr_pages)
+{
+	unsigned long old_end = pgdat->node_start_pfn + pgdat->node_spanned_pages;
+
+	if (!pgdat->node_spanned_pages || start_pfn < pgdat->node_start_pfn)
+		pgdat->node_start_pfn = start_pfn;
+	pgdat->node_spanned_pages = max(start_pfn + nr_pages, old_end) - pgdat->node_start_pfn;
+}
+
+/*
+ * move_pfn_range_to_zone(): the range joins the zone and its memmap is
+ * initialised — in the state __free_pages_core() would leave it when
+ * @refcount is 0, so online_pages() need not walk it again.
+ */
+static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
+				   unsigned long start_pfn, unsigned long nr_pages,
+				   int migratetype, bool isolate, unsigned long extra_flags,
+				   int refcount)
+{
+	int nid = zone_to_nid(zone);
+
+	hm_trace(hm, "move_pfn_range_to_zone", false, start_pfn, nr_pages, nid,
+		 zone_idx(zone), migratetype, 0);
+	pthread_rwlock_wrlock(&hm->span_lock);
+	resize_zone_range(zone, start_pfn, nr_pages);
+	resize_pgdat_range(zone->zone_pgdat, start_pfn, nr_pages);
+	pthread_rwlock_unlock(&hm->span_lock);
+
+	parallel_memmap_init(hm, start_pfn, nr_pages, nid, zone_idx(zone), extra_flags,
+			     refcount);
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages;
+	     pfn += pageblock_nr_pages) {
+		set_pageblock_migratetype(hm, pfn, migratetype);
+		set_pageblock_isolate(hm, pfn, isolate);
+	}
+	hm_trace(hm, "move_pfn_range_to_zone", true, start_pfn, nr_pages, nid,
+		 zone_idx(zone), migratetype, 0);
+}
+
+static unsigned long next_online_candidate(struct hotmem *hm, unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(hm, pfn);
+
+	/* skip whole sections that cannot hold an online page */
+	if (!online_section(ms))
+		return ALIGN_DOWN(pfn, PAGES_PER_SECTION) + PAGES_PER_SECTION;
+	return pfn + PAGES_PER_SUBSECTION;
+}
+
+static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(hm, pfn);
+
+	return page && page_to_nid(page) == zone_to_nid(zone) &&
+	       page_zone(hm, page) == zone;
+}
+
+static unsigned long find_smallest_section_pfn(struct hotmem *hm, struct zone *zone,
+					       unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn;
+	     pfn = next_online_candidate(hm, pfn))
+		if (pfn_in_zone_online(hm, zone, pfn))
+			return pfn;
+	return 0;
+}
+
+static unsigned long find_biggest_section_pfn(struct hotmem *hm, struct zone *zone,
+					      unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = end_pfn - 1; pfn >= start_pfn && pfn != ULONG_MAX;) {
+		struct mem_section *ms = __pfn_to_section(hm, pfn);
+
+		if (pfn_in_zone_online(hm, zone, pfn))
+			return pfn;
+		if (!online_section(ms)) {
+			if (ALIGN_DOWN(pfn, PAGES_PER_SECTION) == 0)
+				break;
+			pfn = ALIGN_DOWN(pfn, PAGES_PER_SECTION) - 1;
+		} else {
+			if (pfn < PAGES_PER_SUBSECTION)
+				break;
+			pfn -= PAGES_PER_SUBSECTION;
+		}
+	}
+	return 0;
+}
+
+static void shrink_zone_span(struct hotmem *hm, struct zone *zone, unsigned long start_pfn,
+			     unsigned long end_pfn)
+{
+	unsigned long pfn;
+
+	if (zone->zone_start_pfn == start_pfn) {
+		pfn = find_smallest_section_pfn(hm, zone, end_pfn, zone_end_pfn(zone));
+		if (pfn) {
+			zone->spanned_pages = zone_end_pfn(zone) - pfn;
+			zone->zone_start_pfn = pfn;
+		} else {
+			zone->zone_start_pfn = 0;
+			zone->spanned_pages = 0;
+		}
+	} else if (zone_end_pfn(zone) == end_pfn) {
+		pfn = find_biggest_section_pfn(hm, zone, zone->zone_start_pfn, start_pfn);
+		if (pfn) {
+			zone->spanned_pages = pfn - zone->zone_start_pfn + 1;
+		} else {
+			zone->zone_start_pfn = 0;
+			zone->spanned_pages = 0;
+		}
+	}
+}
+
+static void update_pgdat_span(struct pglist_data *pgdat)
+{
+	unsigned long node_start_pfn = 0, node_end_pfn = 0;
+
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		struct zone *z = &pgdat->node_zones[zid];
+
+		if (!z->spanned_pages)
+			continue;
+		if (!node_end_pfn) {
+			node_start_pfn = z->zone_start_pfn;
+			node_end_pfn = zone_end_pfn(z);
+			continue;
+		}
+		node_end_pfn = max(node_end_pfn, zone_end_pfn(z));
+		node_start_pfn = min(node_start_pfn, z->zone_start_pfn);
+	}
+	pgdat->node_start_pfn = node_start_pfn;
+	pgdat->node_spanned_pages = node_end_pfn - node_start_pfn;
+}
+
+static void remove_pfn_range_from_zone(struct hotmem *hm, struct zone *zone,
+				       unsigned long start_pfn, unsigned long nr_pages)
+{
+	pthread_rwlock_wrlock(&hm->span_lock);
+	shrink_zone_span(hm, zone, start_pfn, start_pfn + nr_pages);
+	update_pgdat_span(zone->zone_pgdat);
+	pthread_rwlock_unlock(&hm->span_lock);
+}
+
+void adjust_present_page_count(struct hotmem *hm, struct page *page,
+			       struct memory_group *group, long nr_pages)
+{
+	struct zone *zone = page_zone(hm, page);
+	const bool movable = is_zone_movable(zone);
+
+	pthread_rwlock_wrlock(&hm->span_lock);
+	/* memory onlined after boot never counts as early, even in a boot section */
+	if (early_section(__pfn_to_section(hm, page_to_pfn(hm, page))))
+		zone->present_early_pages += (unsigned long)nr_pages;
+	zone->present_pages += (unsigned long)nr_pages;
+	zone->zone_pgdat->node_present_pages += (unsigned long)nr_pages;
+	if (group && movable)
+		group->present_movable_pages += (unsigned long)nr_pages;
+	else if (group && !movable)
+		group->present_kernel_pages += (unsigned long)nr_pages;
+	pthread_rwlock_unlock(&hm->span_lock);
+}
+
+/* N_MEMORY/N_NORMAL_MEMORY follow what is present in the node's zones */
+void node_states_update(struct hotmem *hm, int nid)
+{
+	(void)hm;
+	(void)nid;
+	/* derived on read from zone present counts: see hotmem_node_info() */
+}
+
+/* ------------------------------------------------------------------ */
+/* which zone: zone_for_pfn_range() and friends                        */
+/* ------------------------------------------------------------------ */
+
+static struct zone *default_kernel_zone_for_pfn(struct hotmem *hm, int nid,
+						unsigned long start_pfn,
+						unsigned long nr_pages)
+{
+	struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+	for (int zid = 0; zid < ZONE_NORMAL; zid++) {
+		struct zone *z = &pgdat->node_zones[zid];
+
+		if (zone_intersects(z, start_pfn, nr_pages))
+			return z;
+	}
+	return &pgdat->node_zones[ZONE_NORMAL];
+}
+
+static struct zone *default_zone_for_pfn(struct hotmem *hm, int nid,
+					 unsigned long start_pfn, unsigned long nr_pages)
+{
+	struct zone *kernel_zone = default_kernel_zone_for_pfn(hm, nid, start_pfn, nr_pages);
+	struct zone *movable_zone = &NODE_DATA(hm, nid)->node_zones[ZONE_MOVABLE];
+	bool in_kernel = zone_intersects(kernel_zone, start_pfn, nr_pages);
+	bool in_movable = zone_intersects(movable_zone, start_pfn, nr_pages);
+
+	/* inherit the zone where the range does not straddle two */
+	if (in_kernel ^ in_movable)
+		return in_kernel ? kernel_zone : movable_zone;
+	/* otherwise kernel memory, unless movable_node asks for movable */
+	return hm->cfg.movable_node ? movable_zone : kernel_zone;
+}
+
+struct auto_movable_stats {
+	unsigned long kernel_early_pages;
+	unsigned long movable_pages;
+};
+
+static void auto_movable_stats_account_zone(struct auto_movable_stats *stats,
+					    struct zone *zone)
+{
+	if (zone_idx(zone) == ZONE_MOVABLE) {
+		stats->movable_pages += zone->present_pages;
+	} else {
+		stats->kernel_early_pages += zone->present_early_pages;
+		/* CMA pages behave like ZONE_MOVABLE */
+		stats->movable_pages += zone->cma_pages;
+		stats->kernel_early_pages -= zone->cma_pages;
+	}
+}
+
+struct auto_movable_group_stats {
+	unsigned long movable_pages;
+	unsigned long req_kernel_early_pages;
+};
+
+static bool auto_movable_can_online_movable(struct hotmem *hm, int nid,
+					    struct memory_group *group,
+					    unsigned long nr_pages)
+{
+	unsigned int ratio = atomic_load(&hm->auto_movable_ratio);
+	struct auto_movable_group_stats group_stats = { 0 };
+	struct auto_movable_stats stats = { 0 };
+	unsigned long kernel_early_pages, movable_pages;
+
+	for (int n = 0; n < hm->nr_possible_nodes; n++) {
+		if (nid != NUMA_NO_NODE && n != nid)
+			continue;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &NODE_DATA(hm, n)->node_zones[zid];
+
+			if (populated_zone(z))
+				auto_movable_stats_account_zone(&stats, z);
+		}
+	}
+	kernel_early_pages = stats.kernel_early_pages;
+	movable_pages = stats.movable_pages;
+
+	/*
+	 * Kernel memory inside a dynamic group allows more MOVABLE in that
+	 * group: take every other dynamic group's effect out of the stats.
+	 */
+	for (int i = 0; ratio && i < HM_MAX_GROUPS; i++) {
+		struct memory_group *g = &hm->groups[i];
+		long pages;
+
+		if (!g->in_use || !g->is_dynamic || g == group)
+			continue;
+		if (nid != NUMA_NO_NODE && g->nid != nid)
+			continue;
+		pages = (long)(g->present_movable_pages * 100 / ratio);
+		pages -= (long)g->present_kernel_pages;
+		if (pages > 0)
+			group_stats.req_kernel_early_pages += (unsigned long)pages;
+		group_stats.movable_pages += g->present_movable_pages;
+	}
+	if (kernel_early_pages <= group_stats.req_kernel_early_pages)
+		return false;
+	kernel_early_pages -= group_stats.req_kernel_early_pages;
+	movable_pages -= group_stats.movable_pages;
+
+	if (group && group->is_dynamic)
+		kernel_early_pages += group->present_kernel_pages;
+
+	movable_pages += nr_pages;
+	return movable_pages <= (ratio * kernel_early_pages) / 100;
+}
+
+static struct zone *auto_movable_zone_for_pfn(struct hotmem *hm, int nid,
+					      struct memory_group *group,
+					      unsigned long pfn, unsigned long nr_pages)
+{
+	unsigned long online_pages = 0, max_pages;
+	unsigned long orig_pfn = pfn, orig_nr = nr_pages;
+
+	if (!atomic_load(&hm->auto_movable_ratio))
+		goto kernel_zone;
+
+	if (group && !group->is_dynamic) {
+		max_pages = group->max_pages;
+		online_pages = group->present_movable_pages;
+		/* if anything is !MOVABLE, online the rest !MOVABLE */
+		if (group->present_kernel_pages)
+			goto kernel_zone;
+	} else if (!group || group->unit_pages == nr_pages) {
+		max_pages = nr_pages;
+	} else {
+		unsigned long end_pfn;
+
+		max_pages = group->unit_pages;
+		pfn = ALIGN_DOWN(pfn, group->unit_pages);
+		end_pfn = pfn + group->unit_pages;
+		for (; pfn < end_pfn; pfn += PAGES_PER_SECTION) {
+			struct page *page = pfn_to_online_page(hm, pfn);
+
+			if (!page)
+				continue;
+			if (page_zonenum(page) != ZONE_MOVABLE)
+				goto kernel_zone;
+			online_pages += PAGES_PER_SECTION;
+		}
+	}
+
+	/* online MOVABLE if all remaining parts could go MOVABLE now */
+	nr_pages = max_pages - online_pages;
+	if (!auto_movable_can_online_movable(hm, NUMA_NO_NODE, group, nr_pages))
+		goto kernel_zone;
+	if (atomic_load(&hm->auto_movable_numa_aware) &&
+	    !auto_movable_can_online_movable(hm, nid, group, nr_pages))
+		goto kernel_zone;
+	return &NODE_DATA(hm, nid)->node_zones[ZONE_MOVABLE];
+kernel_zone:
+	return default_kernel_zone_for_pfn(hm, nid, orig_pfn, orig_nr);
+}
+
+struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,
+				struct memory_group *group, unsigned long start_pfn,
+				unsigned long nr_pages)
+{
+	if (online_type == HM_MMOP_ONLINE_KERNEL)
+		return default_kernel_zone_for_pfn(hm, nid, start_pfn, nr_pages);
+	if (online_type == HM_MMOP_ONLINE_MOVABLE)
+		return &NODE_DATA(hm, nid)->node_zones[ZONE_MOVABLE];
+	if (atomic_load(&hm->online_policy) == HM_ONLINE_POLICY_AUTO_MOVABLE)
+		return auto_movable_zone_for_pfn(hm, nid, group, start_pfn, nr_pages);
+	return default_zone_for_pfn(hm, nid, start_pfn, nr_pages);
+}
+
+/* ------------------------------------------------------------------ */
+/* online                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * generic_online_page(): the memmap is already in its free state
+ * (move_pfn_range_to_zone() with refcount 0); count the pages managed and
+ * put them at the tail of the free lists, in the largest chunks alignment
+ * allows — a memmap_on_memory range starts pageblock-aligned, not
+ * max-order aligned.
+ */
+static void online_pages_range(struct hotmem *hm, struct zone *zone,
+			       unsigned long start_pfn, unsigned long nr_pages)
+{
+	const unsigned long end_pfn = start_pfn + nr_pages;
+
+	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
+		unsigned int order = pfn ? (unsigned int)__builtin_ctzl(pfn) : MAX_PAGE_ORDER;
+
+		order = min(order, (unsigned int)MAX_PAGE_ORDER);
+		while (pfn + (1UL << order) > end_pfn)
+			order--;
+		adjust_managed_page_count(hm, pfn_to_page(hm, pfn), 1L << order);
+		free_one_page(hm, zone, pfn, order, true);
+		pfn += 1UL << order;
+	}
+	online_mem_sections(hm, start_pfn, end_pfn);
+}
+
+int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+		 struct zone *zone, struct memory_group *group)
+{
+	const int nid = zone_to_nid(zone);
+	int ret = 0;
+
+	hm_trace(hm, "online_pages", false, pfn, nr_pages, nid, zone_idx(zone), 0, 0);
+	if (!nr_pages || !IS_ALIGNED(pfn, pageblock_nr_pages) ||
+	    !IS_ALIGNED(pfn + nr_pages, PAGES_PER_SECTION)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* the range comes up isolated: nobody allocates from it half-done */
+	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_MOVABLE, true, 0, 0);
+
+	ret = memory_notify(hm, HM_MEM_GOING_ONLINE, pfn, nr_pages);
+	if (ret)
+		goto failed_addition;
+
+	pthread_mutex_lock(&zone->lock);
+	zone->nr_isolate_pageblock += nr_pages / pageblock_nr_pages;
+	pthread_mutex_unlock(&zone->lock);
+
+	online_pages_range(hm, zone, pfn, nr_pages);
+	adjust_present_page_count(hm, pfn_to_page(hm, pfn), group, (long)nr_pages);
+	node_states_update(hm, nid);
+
+	/* basic onlining is complete: allow allocation from it */
+	undo_isolate_page_range(hm, pfn, pfn + nr_pages);
+	init_per_zone_wmark_min(hm);
+	memory_notify(hm, HM_MEM_ONLINE, pfn, nr_pages);
+	goto out;
+
+failed_addition:
+	pr_debug(hm, "online_pages [mem %#010llx-%#010llx] failed",
+		 (unsigned long long)PFN_PHYS(pfn),
+		 (unsigned long long)PFN_PHYS(pfn + nr_pages) - 1);
+	memory_notify(hm, HM_MEM_CANCEL_ONLINE, pfn, nr_pages);
+	remove_pfn_range_from_zone(hm, zone, pfn, nr_pages);
+out:
+	hm_trace(hm, "online_pages", true, pfn, nr_pages, nid, zone_idx(zone), 0, ret);
+	return ret;
+}
+
+/*
+ * mhp_init_memmap_on_memory(): the struct pages describing the memmap's own
+ * pages (seed 001): unmovable, marked self-hosted so every pfn walker
+ * skips them; never given to the buddy.
+ */
+int mhp_init_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
+			      unsigned long nr_pages, struct zone *zone)
+{
+	const unsigned long end_pfn = pfn + nr_pages;
+
+	hm_trace(hm, "mhp_init_memmap_on_memory", false, pfn, nr_pages, zone_to_nid(zone),
+		 zone_idx(zone), (long)nr_pages, 0);
+	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_UNMOVABLE, false,
+			       1UL << PG_vmemmap_self_hosted, 1);
+	if (nr_pages >= PAGES_PER_SECTION)
+		online_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
+	hm_trace(hm, "mhp_init_memmap_on_memory", true, pfn, nr_pages, zone_to_nid(zone),
+		 zone_idx(zone), (long)nr_pages, 0);
+	return 0;
+}
+
+void mhp_deinit_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
+				 unsigned long nr_pages)
+{
+	const unsigned long end_pfn = pfn + nr_pages;
+	struct zone *zone = page_zone(hm, pfn_to_page(hm, pfn));
+
+	hm_trace(hm, "mhp_deinit_memmap_on_memory", false, pfn, nr_pages,
+		 zone_to_nid(zone), zone_idx(zone), (long)nr_pages, 0);
+	if (nr_pages >= PAGES_PER_SECTION)
+		offline_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
+	remove_pfn_range_from_zone(hm, zone, pfn, nr_pages);
+	hm_trace(hm, "mhp_deinit_memmap_on_memory", true, pfn, nr_pages,
+		 zone_to_nid(zone), zone_idx(zone), (long)nr_pages, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* offline                                                             */
+/* ------------------------------------------------------------------ */
+
+static unsigned long count_system_ram_pages(struct hotmem *hm, unsigned long start_pfn,
+					    unsigned long nr_pages)
+{
+	unsigned long n = 0;
+
+	if (!early_section(__pfn_to_section(hm, start_pfn)))
+		return nr_pages;	/* hot-added memory has no holes */
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages; pfn++)
+		n += memblock_is_memory(hm, pfn);
+	return n;
+}
+
+/* scan_movable_pages(): 0 with *movable_pfn set, -ENOENT when none left */
+static int scan_movable_pages(struct hotmem *hm, unsigned long start, unsigned long end,
+			      unsigned long *movable_pfn)
+{
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (PageBuddy(page)) {
+			pfn += 1UL << page->private;
+			continue;
+		}
+		if (PageHuge(page) && test_page_flag(page, PG_head)) {
+			pfn += pageblock_nr_pages;
+			continue;
+		}
+		if (PageMovable(page) && page->_refcount) {
+			*movable_pfn = pfn;
+			return 0;
+		}
+		pfn++;
+	}
+	return -ENOENT;
+}
+
+static int do_migrate_range(struct hotmem *hm, unsigned long start, unsigned long end)
+{
+	int ret = 0;
+
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (PageBuddy(page)) {
+			pfn += (1UL << page->private) - 1;
+			continue;
+		}
+		if (!PageMovable(page) || !page->_refcount)
+			continue;
+		ret = workload_migrate_page(hm, pfn);
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
+static int dissolve_free_hugetlb_folios(struct hotmem *hm, unsigned long start,
+					unsigned long end)
+{
+	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages) {
+		struct page *page = pfn_to_page(hm, pfn);
+		int ret;
+
+		if (!PageHuge(page) || !test_page_flag(page, PG_head))
+			continue;
+		ret = dissolve_free_hugetlb_folio(hm, pfn);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* __offline_isolated_pages(): take the free pages out of the buddy */
+static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zone,
+					      unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long managed = 0;
+
+	offline_mem_sections(hm, start_pfn, end_pfn);
+	pthread_mutex_lock(&zone->lock);
+	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned int order;
+
+		if (PageOffline(page) && !page->_refcount) {
+			pfn++;
+			continue;
+		}
+		order = (unsigned int)page->private;
+		del_page_from_free_list(zone, page, order);
+		managed += 1UL << order;
+		pfn += 1UL << order;
+	}
+	zone->nr_isolate_pageblock -= (end_pfn - start_pfn) / pageblock_nr_pages;
+	pthread_mutex_unlock(&zone->lock);
+	return managed;
+}
+
+#define OFFLINE_MIGRATE_PASSES 3
+
+int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
+		  struct zone *zone, struct memory_group *group)
+{
+	const unsigned long end_pfn = start_pfn + nr_pages;
+	const int nid = zone_to_nid(zone);
+	unsigned long managed, pfn;
+	const char *reason = NULL;
+	int ret, pass = 0;
+
+	hm_trace(hm, "offline_pages", false, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
+	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
+	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION)) {
+		ret = -EINVAL;
+		reason = "unaligned range";
+		goto failed_removal;
+	}
+	/* blocks with holes can never be offlined (nor onlined again) */
+	if (count_system_ram_pages(hm, start_pfn, nr_pages) != nr_pages) {
+		ret = -EINVAL;
+		reason = "memory holes";
+		goto failed_removal;
+	}
+	if (page_zone(hm, pfn_to_page(hm, start_pfn)) != zone ||
+	    page_zone(hm, pfn_to_page(hm, end_pfn - 1)) != zone) {
+		ret = -EINVAL;
+		reason = "multizone range";
+		goto failed_removal;
+	}
+
+	ret = start_isolate_page_range(hm, start_pfn, end_pfn);
+	if (ret) {
+		reason = "failure to isolate range";
+		goto failed_removal;
+	}
+	ret = memory_notify(hm, HM_MEM_GOING_OFFLINE, start_pfn, nr_pages);
+	if (ret) {
+		reason = "notifier failure";
+		goto failed_removal_isolated;
+	}
+
+	do {
+		/*
+		 * The kernel retries until a signal arrives; an emulator that
+		 * cannot migrate has nowhere better to be, so a bounded number
+		 * of passes ends in -EBUSY.
+		 */
+		if (pass++ == OFFLINE_MIGRATE_PASSES) {
+			ret = -EBUSY;
+			reason = "nowhere to migrate";
+			goto failed_removal_isolated;
+		}
+		pfn = start_pfn;
+		while (!scan_movable_pages(hm, pfn, end_pfn, &pfn)) {
+			if (do_migrate_range(hm, pfn, end_pfn))
+				break;
+		}
+		ret = dissolve_free_hugetlb_folios(hm, start_pfn, end_pfn);
+		if (ret) {
+			reason = "failure to dissolve huge pages";
+			goto failed_removal_isolated;
+		}
+		ret = test_pages_isolated(hm, start_pfn, end_pfn);
+	} while (ret);
+
+	managed = __offline_isolated_pages(hm, zone, start_pfn, end_pfn);
+	adjust_managed_page_count(hm, pfn_to_page(hm, start_pfn), -(long)managed);
+	adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group, -(long)nr_pages);
+	init_per_zone_wmark_min(hm);
+	node_states_update(hm, nid);
+	memory_notify(hm, HM_MEM_OFFLINE, start_pfn, nr_pages);
+	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
+	hm_trace(hm, "offline_pages", true, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
+	return 0;
+
+failed_removal_isolated:
+	undo_isolate_page_range(hm, start_pfn, end_pfn);
+	memory_notify(hm, HM_MEM_CANCEL_OFFLINE, start_pfn, nr_pages);
+failed_removal:
+	pr_debug(hm, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
+		 (unsigned long long)PFN_PHYS(start_pfn),
+		 (unsigned long long)PFN_PHYS(end_pfn) - 1, reason);
+	hm_trace(hm, "offline_pages", true, start_pfn, nr_pages, nid, zone_idx(zone), 0, ret);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* add                                                                 */
+/* ------------------------------------------------------------------ */
+
+static unsigned long memory_block_memmap_size(struct hotmem *hm)
+{
+	return PHYS_PFN(hm->cfg.block_size) * sizeof(struct page);
+}
+
+unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm)
+{
+	unsigned long nr_pages = PFN_UP(memory_block_memmap_size(hm));
+
+	/* "force" wastes memory to keep the altmap pageblock-aligned */
+	if (hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_FORCE)
+		return ALIGN(nr_pages, pageblock_nr_pages);
+	return nr_pages;
+}
+
+static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
+{
+	unsigned long vmemmap_size = memory_block_memmap_size(hm);
+	unsigned long memmap_pages = memory_block_memmap_on_memory_pages(hm);
+
+	if (hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_DISABLE)
+		return false;
+	if (!IS_ALIGNED(vmemmap_size, PAGE_SIZE))
+		return false;
+	if (!IS_ALIGNED(memmap_pages, pageblock_nr_pages))
+		return false;
+	if (memmap_pages == PHYS_PFN(hm->cfg.block_size))
+		return false;
+	/* x86: arch_supports_memmap_on_memory() wants whole PMDs */
+	return IS_ALIGNED(vmemmap_size, PMD_SIZE);
+}
+
+static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+			   struct vmem_altmap *altmap)
+{
+	const unsigned long end_pfn = pfn + nr_pages;
+
+	hm_trace(hm, "__remove_pages", false, pfn, nr_pages, -1, -1, 0, 0);
+	for (unsigned long cur = pfn; cur < end_pfn;) {
+		unsigned long cur_nr = min(end_pfn - cur,
+					   ALIGN(cur + 1, PAGES_PER_SECTION) - cur);
+
+		sparse_remove_section(hm, cur, cur_nr, altmap);
+		cur += cur_nr;
+	}
+	hm_trace(hm, "__remove_pages", true, pfn, nr_pages, -1, -1, 0, 0);
+}
+
+static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
+		       unsigned long nr_pages, struct vmem_altmap *altmap)
+{
+	const unsigned long end_pfn = pfn + nr_pages;
+	unsigned long cur = pfn;
+	int err = 0;
+
+	hm_trace(hm, "__add_pages", false, pfn, nr_pages, nid, -1, !!altmap, 0);
+	if (altmap) {
+		/* the altmap must sit inside the range it describes */
+		if (altmap->base_pfn != pfn || altmap->reserve + altmap->free > nr_pages) {
+			pr_warn(hm, "memory add fail, invalid altmap");
+			err = -EINVAL;
+			goto out;
+		}
+		altmap->alloc = 0;
+	}
+	while (cur < end_pfn) {
+		unsigned long cur_nr = min(end_pfn - cur, ALIGN(cur + 1, PAGES_PER_SECTION) - cur);
+
+		err = sparse_add_section(hm, nid, cur, cur_nr, altmap);
+		if (err)
+			break;
+		cur += cur_nr;
+	}
+	/* unlike the kernel, take back the sections already added */
+	if (err && cur > pfn)
+		__remove_pages(hm, pfn, cur - pfn, altmap);
+out:
+	hm_trace(hm, "__add_pages", true, pfn, nr_pages, nid, -1, !!altmap, err);
+	return err;
+}
+
+static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			   struct vmem_altmap *altmap)
+{
+	int ret;
+
+	hm_trace(hm, "arch_add_memory", false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+		 !!altmap, 0);
+	ret = physmem_map_direct(hm, start, size);	/* init_memory_mapping() */
+	if (!ret) {
+		ret = __add_pages(hm, nid, PHYS_PFN(start), PHYS_PFN(size), altmap);
+		if (ret)
+			physmem_unmap_direct(hm, start, size);
+	}
+	hm_trace(hm, "arch_add_memory", true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+		 !!altmap, ret);
+	return ret;
+}
+
+static void arch_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size,
+			       struct vmem_altmap *altmap)
+{
+	hm_trace(hm, "arch_remove_memory", false, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
+		 !!altmap, 0);
+	__remove_pages(hm, PHYS_PFN(start), PHYS_PFN(size), altmap);
+	physmem_unmap_direct(hm, start, size);
+	physmem_discard(hm, start, size);
+	hm_trace(hm, "arch_remove_memory", true, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
+		 !!altmap, 0);
+}
+
+static void remove_memory_blocks_and_altmaps(struct hotmem *hm, uint64_t start,
+					     uint64_t size)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	for (uint64_t cur = start; cur < start + size; cur += bs) {
+		struct memory_block *mem =
+			find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur))));
+		struct vmem_altmap *altmap = mem ? mem->altmap : NULL;
+
+		if (mem)
+			mem->altmap = NULL;
+		remove_memory_block_devices(hm, cur, bs);
+		arch_remove_memory(hm, cur, bs, altmap);
+		hm_free(hm, altmap, sizeof(*altmap));
+	}
+}
+
+static int create_altmaps_and_memory_blocks(struct hotmem *hm, int nid, int group,
+					    uint64_t start, uint64_t size)
+{
+	const uint64_t bs = hm->cfg.block_size;
+	uint64_t cur;
+	int ret = 0;
+
+	for (cur = start; cur < start + size; cur += bs) {
+		struct vmem_altmap *altmap = hm_alloc(hm, sizeof(*altmap));
+
+		if (!altmap) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		altmap->base_pfn = PHYS_PFN(cur);
+		altmap->end_pfn = PHYS_PFN(cur + bs) - 1;
+		altmap->free = memory_block_memmap_on_memory_pages(hm);
+		ret = arch_add_memory(hm, nid, cur, bs, altmap);
+		if (ret) {
+			hm_free(hm, altmap, sizeof(*altmap));
+			goto out;
+		}
+		ret = create_memory_block_devices(hm, cur, bs, nid, altmap, group);
+		if (ret) {
+			arch_remove_memory(hm, cur, bs, altmap);
+			hm_free(hm, altmap, sizeof(*altmap));
+			goto out;
+		}
+	}
+	return 0;
+out:
+	if (cur != start)
+		remove_memory_blocks_and_altmaps(hm, start, cur - start);
+	return ret;
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static struct hm_resource *resource_conflict(struct hotmem *hm, uint64_t start,
+					     uint64_t size)
+{
+	/* boot RAM owns its whole memory blocks (boot_res is block aligned) */
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
+		if (ranges_overlap(start, size, hm->boot_res[i].start, hm->boot_res[i].size))
+			return &hm->boot_res[i];
+	for (struct hm_resource *r = hm->resources; r; r = r->next)
+		if (ranges_overlap(start, size, r->start, r->size))
+			return r;
+	return NULL;
+}
+
+static int check_hotplug_memory_range(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	if (!size || start % bs || size % bs) {
+		pr_err(hm, "Block size [%#llx] unaligned hotplug range: start %#llx, size %#llx",
+		       (unsigned long long)bs, (unsigned long long)start,
+		       (unsigned long long)size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool mhp_range_allowed(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
+
+	if (start < max_addr && size <= max_addr - start)
+		return true;
+	pr_warn(hm, "Hotplug memory [%#llx-%#llx] exceeds maximum addressable range [%#llx-%#llx]",
+		(unsigned long long)start, (unsigned long long)(start + size),
+		0ULL, (unsigned long long)max_addr);
+	return false;
+}
+
+static void online_new_blocks(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	int online_type = atomic_load(&hm->auto_online_type);
+
+	if (online_type == HM_MMOP_OFFLINE)
+		return;
+	for (uint64_t cur = start; cur < start + size; cur += hm->cfg.block_size) {
+		struct memory_block *mem = find_memory_block_by_id(
+			hm, memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur))));
+
+		/* online_memory_block(): failures leave the block offline */
+		if (mem) {
+			mem->online_type = online_type;
+			device_online(hm, mem);
+		}
+	}
+}
+
+static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			       unsigned int mhp_flags, int group_id)
+{
+	struct memory_group *group = NULL;
+	struct pglist_data *pgdat;
+	struct hm_resource *res;
+	bool new_node;
+	int ret;
+
+	if (group_id >= 0) {
+		group = memory_group_find_by_id(hm, group_id);
+		if (!group)
+			return -EINVAL;
+		if (nid < 0)
+			nid = group->nid;
+		if (group->nid != nid)
+			return -EINVAL;
+	}
+	if (nid < 0 || nid >= hm->nr_possible_nodes) {
+		pr_err(hm, "add_memory: node %d is not possible", nid);
+		return -EINVAL;
+	}
+	ret = check_hotplug_memory_range(hm, start, size);
+	if (ret)
+		return ret;
+	if (!mhp_range_allowed(hm, start, size))
+		return -E2BIG;
+	if (resource_conflict(hm, start, size)) {
+		pr_debug(hm, "System RAM resource [mem %#010llx-%#010llx] cannot be added",
+			 (unsigned long long)start, (unsigned long long)(start + size - 1));
+		return -EEXIST;
+	}
+	res = hm_alloc(hm, sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	res->start = start;
+	res->size = size;
+	res->nid = nid;
+	res->group = group_id;
+
+	mem_hotplug_begin(hm);
+	pgdat = NODE_DATA(hm, nid);
+	new_node = !pgdat->online;
+
+	if ((mhp_flags & HM_MHP_MEMMAP_ON_MEMORY) && mhp_supports_memmap_on_memory(hm)) {
+		res->memmap_on_memory = true;
+		ret = create_altmaps_and_memory_blocks(hm, nid, group_id, start, size);
+		if (ret)
+			goto error;
+	} else {
+		ret = arch_add_memory(hm, nid, start, size, NULL);
+		if (ret)
+			goto error;
+		ret = create_memory_block_devices(hm, start, size, nid, NULL, group_id);
+		if (ret) {
+			arch_remove_memory(hm, start, size, NULL);
+			goto error;
+		}
+	}
+	if (new_node)
+		pgdat->online = true;	/* node_set_online() */
+	res->next = hm->resources;
+	hm->resources = res;
+	mem_hotplug_done(hm);
+
+	online_new_blocks(hm, start, size);
+	return 0;
+error:
+	mem_hotplug_done(hm);
+	hm_free(hm, res, sizeof(*res));
+	return ret;
+}
+
+int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+		      unsigned int mhp_flags, int group)
+{
+	int ret;
+
+	hm_trace(hm, "add_memory_resource", false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+		 (long)mhp_flags, 0);
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hm_trace(hm, "add_memory_resource", true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+		 (long)mhp_flags, ret);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* remove                                                              */
+/* ------------------------------------------------------------------ */
+
+static struct hm_resource *find_resource(struct hotmem *hm, uint64_t start, uint64_t size,
+					 struct hm_resource ***prevp)
+{
+	struct hm_resource **pp = &hm->resources;
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->start == start && (*pp)->size == size) {
+			if (prevp)
+				*prevp = pp;
+			return *pp;
+		}
+	}
+	return NULL;
+}
+
+/* try_offline_node(): a node without memory (and without CPUs) goes offline */
+static void try_offline_node(struct hotmem *hm, int nid)
+{
+	struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+	if (pgdat->has_cpu)
+		return;
+	for (struct hm_resource *r = hm->resources; r; r = r->next)
+		if (r->nid == nid)
+			return;
+	pgdat->online = false;
+}
+
+static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	struct hm_resource *res, **pp = NULL;
+	int ret = 0;
+
+	hm_trace(hm, "try_remove_memory", false, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, 0);
+	res = find_resource(hm, start, size, &pp);
+	if (!res) {
+		ret = -EINVAL;
+		goto out;
+	}
+	for (uint64_t cur = start; cur < start + size; cur += hm->cfg.block_size) {
+		unsigned long id = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur)));
+		struct memory_block *mem = find_memory_block_by_id(hm, id);
+
+		if (mem && atomic_load(&mem->state) != HM_MEM_OFFLINE) {
+			pr_warn(hm, "memory block memory%lu not offlined", id);
+			ret = -EBUSY;
+			goto out;
+		}
+	}
+	mem_hotplug_begin(hm);
+	if (res->memmap_on_memory) {
+		remove_memory_blocks_and_altmaps(hm, start, size);
+	} else {
+		remove_memory_block_devices(hm, start, size);
+		arch_remove_memory(hm, start, size, NULL);
+	}
+	*pp = res->next;
+	try_offline_node(hm, res->nid);
+	hm_free(hm, res, sizeof(*res));
+	mem_hotplug_done(hm);
+out:
+	hm_trace(hm, "try_remove_memory", true, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, ret);
+	return ret;
+}
+
+int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	int ret;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	ret = try_remove_memory(hm, start, size);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+/*
+ * offline_and_remove_memory(): offline every block, then remove; on any
+ * failure the blocks offlined here come back online in their old zone.
+ */
+int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	const uint64_t bs = hm->cfg.block_size;
+	unsigned long nr = size / bs, i;
+	int *online_types;
+	int ret = 0;
+
+	if (!size || size % bs || start % bs)
+		return -EINVAL;
+	online_types = hm_alloc(hm, nr * sizeof(int));
+	if (!online_types)
+		return -ENOMEM;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	if (!find_resource(hm, start, size, NULL)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned long id = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + i * bs)));
+		struct memory_block *mem = find_memory_block_by_id(hm, id);
+		struct zone *zone = mem ? mem->zone : NULL;
+
+		online_types[i] = HM_MMOP_OFFLINE;
+		if (!mem || atomic_load(&mem->state) == HM_MEM_OFFLINE)
+			continue;
+		online_types[i] = zone && is_zone_movable(zone) ? HM_MMOP_ONLINE_MOVABLE :
+								  HM_MMOP_ONLINE_KERNEL;
+		ret = device_offline(hm, mem);
+		if (ret < 0) {
+			online_types[i] = HM_MMOP_OFFLINE;
+			break;
+		}
+		ret = 0;
+	}
+	if (!ret)
+		ret = try_remove_memory(hm, start, size);
+	if (ret) {
+		for (i = 0; i < nr; i++) {
+			unsigned long id = memory_block_id(hm,
+				pfn_to_section_nr(PHYS_PFN(start + i * bs)));
+			struct memory_block *mem = find_memory_block_by_id(hm, id);
+
+			if (!mem || online_types[i] == HM_MMOP_OFFLINE)
+				continue;
+			mem->online_type = online_types[i];
+			if (device_online(hm, mem) < 0)
+				pr_warn(hm, "memory block memory%lu could not be re-onlined", id);
+		}
+	}
+out:
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hm_free(hm, online_types, nr * sizeof(int));
+	return ret;
+}
+
+int hotmem_find_free_range(struct hotmem *hm, uint64_t size, uint64_t min_addr,
+			   uint64_t *start)
+{
+	const uint64_t bs = hm->cfg.block_size;
+	uint64_t cur;
+	int ret = -ENOSPC;
+
+	if (!size || size % bs)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	cur = ALIGN(min_addr, bs);
+	while (cur + size <= hm->maxmem && cur + size > cur) {
+		struct hm_resource *r = resource_conflict(hm, cur, size);
+		uint64_t end;
+
+		if (!r) {
+			*start = cur;
+			ret = 0;
+			break;
+		}
+		end = r->start + r->size;
+		cur = ALIGN(max(end, cur + bs), bs);
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/page_alloc.c + mm/mm_init.c: the buddy allocator over struct pages
+ * that live in the vmemmap, memmap initialisation, watermarks.
+ *
+ * Free lists are intrusive lists through struct page::lru, exactly as in
+ * the kernel; a free page's list (migratetype, or MIGRATE_ISOLATE) is
+ * remembered in page->index so that it can be moved without guessing.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const zone_names[MAX_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device",
+};
+
+const char *hotmem_zone_name(int zid)
+{
+	if (zid < 0 || zid >= MAX_NR_ZONES)
+		return "none";
+	return zone_names[zid];
+}
+
+int hotmem_zone_from_name(const char *name)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (!strcmp(zone_names[i], name))
+			return i;
+	return -EINVAL;
+}
+
+void zone_init(struct hotmem *hm, struct zone *z, int nid, int zid)
+{
+	pthread_mutex_init(&z->lock, NULL);
+	z->zone_pgdat = hm->node_data[nid];
+	z->node = nid;
+	z->idx = zid;
+	z->name = zone_names[zid];
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			INIT_LIST_HEAD(&z->free_area[o].free_list[t]);
+}
+
+unsigned long totalram_pages(struct hotmem *hm)
+{
+	return (unsigned long)atomic_load(&hm->totalram_pages);
+}
+
+void adjust_managed_page_count(struct hotmem *hm, struct page *page, long count)
+{
+	atomic_fetch_add(&page_zone(hm, page)->managed_pages, count);
+	atomic_fetch_add(&hm->totalram_pages, count);
+}
+
+unsigned long zone_free_pages(struct zone *z)
+{
+	return z->nr_free_pages;
+}
+
+/* ------------------------------------------------------------------ */
+/* memmap initialisation                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * memmap_init_range(): every struct page of the range gets the same 64
+ * bytes (zone, node, flags, refcount), written as one template copy.  The
+ * kernel initialises each page and later walks them again in
+ * __free_pages_core() to drop the reference; writing the final state once
+ * is what keeps onlining within a memset of the memmap (make bench).
+ */
+void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
+		       unsigned long nr_pages, int nid, int zid,
+		       unsigned long extra_flags, int refcount)
+{
+	struct page tmpl = {
+		.flags = page_zone_node_bits(zid, nid) | extra_flags,
+		.page_type = -1,
+		._refcount = refcount,
+	};
+	struct page *p = pfn_to_page(hm, start_pfn);
+
+	for (unsigned long i = 0; i < nr_pages; i++)
+		p[i] = tmpl;
+}
+
+struct memmap_chunk {
+	struct hotmem *hm;
+	unsigned long start_pfn, nr_pages;
+	int nid, zid, refcount;
+	unsigned long extra_flags;
+	pthread_t thread;
+	bool started;
+};
+
+static void *memmap_init_worker(void *arg)
+{
+	struct memmap_chunk *c = arg;
+
+	physmem_prefault(pfn_to_page(c->hm, c->start_pfn), c->nr_pages * sizeof(struct page));
+	memmap_init_range(c->hm, c->start_pfn, c->nr_pages, c->nid, c->zid,
+			  c->extra_flags, c->refcount);
+	return NULL;
+}
+
+/*
+ * Large ranges are initialised by init_threads workers in section-aligned
+ * chunks (seed 004): a section's pageblock flags live in its own usemap, so
+ * no two threads share one, and a chunk never splits a max-order block.
+ */
+int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
+			 unsigned long nr_pages, int nid, int zid,
+			 unsigned long extra_flags, int refcount)
+{
+	unsigned int nthreads = hm->cfg.init_threads;
+	unsigned long end_pfn = start_pfn + nr_pages;
+	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
+	struct memmap_chunk chunks[64];
+	unsigned long per, pfn = start_pfn;
+
+	if (nthreads > nr_sections)
+		nthreads = (unsigned int)nr_sections;
+	if (nthreads <= 1) {
+		struct memmap_chunk c = { hm, start_pfn, nr_pages, nid, zid, refcount,
+					  extra_flags, 0, false };
+
+		memmap_init_worker(&c);
+		return 0;
+	}
+	per = DIV_ROUND_UP(nr_sections, nthreads) * PAGES_PER_SECTION;
+	for (unsigned int t = 0; t < nthreads && pfn < end_pfn; t++) {
+		unsigned long next = min(ALIGN_DOWN(pfn, PAGES_PER_SECTION) + per, end_pfn);
+
+		chunks[t] = (struct memmap_chunk){ hm, pfn, next - pfn, nid, zid, refcount,
+						   extra_flags, 0, false };
+		/* the calling thread does the last chunk itself */
+		if (next < end_pfn && t + 1 < nthreads &&
+		    !pthread_create(&chunks[t].thread, NULL, memmap_init_worker, &chunks[t]))
+			chunks[t].started = true;
+		else
+			memmap_init_worker(&chunks[t]);
+		pfn = next;
+	}
+	for (unsigned int t = 0; t < nthreads; t++)
+		if (chunks[t].started)
+			pthread_join(chunks[t].thread, NULL);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the buddy                                                           */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned int buddy_order(const struct page *p)
+{
+	return (unsigned int)p->private;
+}
+
+bool page_is_buddy_head(const struct page *p)
+{
+	return PageBuddy(p);
+}
+
+static void add_to_free_list(struct zone *z, struct page *page, unsigned int order,
+			     int mt, bool tail)
+{
+	struct free_area *area = &z->free_area[order];
+
+	page->private = order;
+	page->index = (unsigned long)mt;
+	set_page_flag(page, PG_buddy);
+	if (tail)
+		list_add_tail(&page->lru, &area->free_list[mt]);
+	else
+		list_add(&page->lru, &area->free_list[mt]);
+	area->nr_free++;
+	z->nr_free_pages += 1UL << order;
+}
+
+void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order)
+{
+	list_del(&page->lru);
+	clear_page_flag(page, PG_buddy);
+	page->private = 0;
+	z->free_area[order].nr_free--;
+	z->nr_free_pages -= 1UL << order;
+}
+
+static int free_list_type(struct hotmem *hm, unsigned long pfn)
+{
+	if (get_pageblock_isolate(hm, pfn))
+		return MIGRATE_ISOLATE;
+	return get_pfnblock_migratetype(hm, pfn);
+}
+
+/* __free_one_page(): merge with free buddies as far as they go */
+static void __free_one_page(struct hotmem *hm, struct zone *z, unsigned long pfn,
+			    unsigned int order, int mt, bool tail)
+{
+	struct page *page = pfn_to_page(hm, pfn);
+
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy;
+
+		if (!pfn_valid(hm, buddy_pfn))
+			break;
+		buddy = pfn_to_page(hm, buddy_pfn);
+		if (!PageBuddy(buddy) || buddy_order(buddy) != order ||
+		    page_zone(hm, buddy) != z)
+			break;
+		/* never merge an isolated pageblock into a usable one */
+		if (order >= pageblock_order && (int)buddy->index != mt &&
+		    (mt == MIGRATE_ISOLATE || (int)buddy->index == MIGRATE_ISOLATE))
+			break;
+		del_page_from_free_list(z, buddy, order);
+		pfn &= buddy_pfn;
+		page = pfn_to_page(hm, pfn);
+		order++;
+	}
+	add_to_free_list(z, page, order, mt, tail);
+}
+
+void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
+			  unsigned int order, bool to_tail)
+{
+	__free_one_page(hm, zone, pfn, order, free_list_type(hm, pfn), to_tail);
+}
+
+void free_one_page(struct hotmem *hm, struct zone *zone, unsigned long pfn,
+		   unsigned int order, bool to_tail)
+{
+	pthread_mutex_lock(&zone->lock);
+	__free_one_page(hm, zone, pfn, order, free_list_type(hm, pfn), to_tail);
+	pthread_mutex_unlock(&zone->lock);
+}
+
+void __free_pages(struct hotmem *hm, struct page *page, unsigned int order)
+{
+	page->_refcount = 0;
+	clear_page_flag(page, PG_head);
+	free_one_page(hm, page_zone(hm, page), page_to_pfn(hm, page), order, false);
+}
+
+/*
+ * __free_pages_core(): hand never-used memory to the buddy and count it
+ * managed.  Onlined memory goes to the tail so that it is used last.
+ */
+void __free_pages_core(struct hotmem *hm, struct page *page, unsigned int order,
+		       bool to_tail)
+{
+	unsigned long nr = 1UL << order;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		if (page[i]._refcount || page[i].flags & ((1UL << PG_reserved) |
+							  (1UL << PG_offline))) {
+			page[i]._refcount = 0;
+			clear_page_flag(&page[i], PG_reserved);
+			clear_page_flag(&page[i], PG_offline);
+		}
+	}
+	adjust_managed_page_count(hm, page, (long)nr);
+	free_one_page(hm, page_zone(hm, page), page_to_pfn(hm, page), order, to_tail);
+}
+
+/* expand(): split a larger free block, returning the halves */
+static void expand(struct zone *z, struct page *page, unsigned int low,
+		   unsigned int high, int mt)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(z, &page[size], high, mt, false);
+	}
+}
+
+static struct page *__rmqueue_smallest(struct zone *z, unsigned int order, int mt)
+{
+	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
+		struct list_head *l = &z->free_area[o].free_list[mt];
+		struct page *page;
+
+		if (list_empty(l))
+			continue;
+		page = container_of(l->next, struct page, lru);
+		del_page_from_free_list(z, page, o);
+		expand(z, page, order, o, mt);
+		return page;
+	}
+	return NULL;
+}
+
+unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
+				   unsigned long pfn, int new_list)
+{
+	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages);
+	unsigned long end = start + pageblock_nr_pages, moved = 0;
+
+	for (pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned int order;
+
+		if (!PageBuddy(page)) {
+			pfn++;
+			continue;
+		}
+		order = buddy_order(page);
+		if ((int)page->index != new_list) {
+			del_page_from_free_list(z, page, order);
+			add_to_free_list(z, page, order, new_list, false);
+		}
+		moved += 1UL << order;
+		pfn += 1UL << order;
+	}
+	return moved;
+}
+
+static const int fallbacks[MIGRATE_PCPTYPES][2] = {
+	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+/*
+ * __rmqueue_fallback(): take the largest block of another type; a whole
+ * pageblock is claimed for the new type, a smaller piece is only borrowed
+ * and leaves a mixed pageblock behind — which is how unmovable pages end up
+ * where offlining later trips over them.
+ */
+static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
+				       unsigned int order, int start_mt)
+{
+	for (int o = MAX_PAGE_ORDER; o >= (int)order; o--) {
+		for (int f = 0; f < 2; f++) {
+			int mt = fallbacks[start_mt][f];
+			struct list_head *l = &z->free_area[o].free_list[mt];
+			struct page *page;
+			unsigned long pfn;
+
+			if (list_empty(l))
+				continue;
+			page = container_of(l->next, struct page, lru);
+			pfn = page_to_pfn(hm, page);
+			if (o >= pageblock_order) {
+				for (unsigned long b = pfn; b < pfn + (1UL << o);
+				     b += pageblock_nr_pages)
+					set_pageblock_migratetype(hm, b, start_mt);
+				del_page_from_free_list(z, page, (unsigned int)o);
+				add_to_free_list(z, page, (unsigned int)o, start_mt, false);
+				return __rmqueue_smallest(z, order, start_mt);
+			}
+			del_page_from_free_list(z, page, (unsigned int)o);
+			expand(z, page, order, (unsigned int)o, mt);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+static bool zone_watermark_ok(struct zone *z, unsigned int order)
+{
+	unsigned long free = z->nr_free_pages;
+
+	return free >= (1UL << order) && free - (1UL << order) >= z->_watermark[WMARK_MIN];
+}
+
+struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
+			      int mt, bool ignore_wmark)
+{
+	struct page *page = NULL;
+
+	pthread_mutex_lock(&z->lock);
+	if (ignore_wmark || zone_watermark_ok(z, order)) {
+		page = __rmqueue_smallest(z, order, mt);
+		if (!page)
+			page = __rmqueue_fallback(hm, z, order, mt);
+	}
+	pthread_mutex_unlock(&z->lock);
+	if (page) {
+		page->_refcount = 1;
+		page->index = 0;
+		page->mapping = 0;
+	}
+	return page;
+}
+
+/* the zonelist: this node first, then the others; the highest zone first */
+struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
+			      bool movable, bool ignore_wmark)
+{
+	int highest = movable ? ZONE_MOVABLE : ZONE_NORMAL;
+	int mt = movable ? MIGRATE_MOVABLE : MIGRATE_UNMOVABLE;
+
+	if (nid < 0 || nid >= hm->nr_possible_nodes)
+		nid = 0;
+	for (int n = 0; n < hm->nr_possible_nodes; n++) {
+		int node = (nid + n) % hm->nr_possible_nodes;
+		struct pglist_data *pgdat = NODE_DATA(hm, node);
+
+		if (!pgdat)
+			continue;
+		for (int zid = highest; zid >= 0; zid--) {
+			struct zone *z = &pgdat->node_zones[zid];
+			struct page *page;
+
+			if (!populated_zone(z))
+				continue;
+			page = alloc_pages_zone(hm, z, order, mt, ignore_wmark);
+			if (page)
+				return page;
+		}
+	}
+	return NULL;
+}
+
+/* split_page(): a non-compound high-order page becomes order-0 pages */
+void split_page(struct hotmem *hm, struct page *page, unsigned int order)
+{
+	(void)hm;
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		page[i]._refcount = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* watermarks: init_per_zone_wmark_min() / __setup_per_zone_wmarks()   */
+/* ------------------------------------------------------------------ */
+
+void init_per_zone_wmark_min(struct hotmem *hm)
+{
+	unsigned long lowmem_pages = 0, min_free_kbytes;
+	const unsigned long watermark_scale_factor = 10;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && zid < ZONE_MOVABLE; zid++)
+			lowmem_pages += zone_managed_pages(&pgdat->node_zones[zid]);
+	}
+	min_free_kbytes = (unsigned long)sqrt((double)(lowmem_pages * 4) * 16);
+	min_free_kbytes = min(max(min_free_kbytes, 128UL), 262144UL);
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long managed = zone_managed_pages(z), tmp;
+
+			if (zid >= ZONE_MOVABLE) {
+				tmp = managed / 1024;
+				tmp = min(max(tmp, 32UL), 128UL);
+				if (!managed)
+					tmp = 0;
+			} else {
+				tmp = lowmem_pages ?
+					(min_free_kbytes / 4) * managed / lowmem_pages : 0;
+			}
+			pthread_mutex_lock(&z->lock);
+			z->_watermark[WMARK_MIN] = tmp;
+			tmp = max(tmp >> 2, managed * watermark_scale_factor / 10000);
+			z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
+			z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + tmp * 2;
+			pthread_mutex_unlock(&z->lock);
+			if (populated_zone(z))
+				hm_trace(hm, "mm_setup_per_zone_wmarks", true, z->zone_start_pfn,
+					 z->spanned_pages, nid, zid,
+					 (long)z->_watermark[WMARK_MIN], 0);
+		}
+	}
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/page_isolation.c: take pageblocks out of the allocator before
+ * offlining.  Isolation is a pageblock bit of its own (as since 6.16), so
+ * the migratetype survives and undoing isolation restores exactly what was
+ * there: a failed offline leaves the machine as it was.
+ */
+#include "internal.h"
+
+/*
+ * has_unmovable_pages(): ZONE_MOVABLE is trusted; elsewhere a reserved
+ * page, a memmap page or a kernel allocation pins its pageblock.
+ */
+static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long start)
+{
+	if (is_zone_movable(z))
+		return -1;
+	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (PageBuddy(page)) {
+			pfn += 1UL << page->private;
+			continue;
+		}
+		if (PageHuge(page) && test_page_flag(page, PG_head)) {
+			pfn += pageblock_nr_pages;
+			continue;
+		}
+		if (PageOffline(page) && !page->_refcount) {
+			pfn++;
+			continue;
+		}
+		if (PageReserved(page) || test_page_flag(page, PG_vmemmap))
+			return (long)pfn;
+		if (page->_refcount && !PageMovable(page))
+			return (long)pfn;
+		pfn++;
+	}
+	return -1;
+}
+
+static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
+{
+	struct zone *z = page_zone(hm, pfn_to_page(hm, pfn));
+	long bad;
+
+	pthread_mutex_lock(&z->lock);
+	if (get_pageblock_isolate(hm, pfn)) {
+		pthread_mutex_unlock(&z->lock);
+		return -EBUSY;
+	}
+	bad = has_unmovable_pages(hm, z, pfn);
+	if (bad >= 0) {
+		pthread_mutex_unlock(&z->lock);
+		pr_debug(hm, "page_isolation: unmovable page at pfn %#lx", (unsigned long)bad);
+		return -EBUSY;
+	}
+	set_pageblock_isolate(hm, pfn, true);
+	move_freepages_block(hm, z, pfn, MIGRATE_ISOLATE);
+	z->nr_isolate_pageblock++;
+	pthread_mutex_unlock(&z->lock);
+	return 0;
+}
+
+/* merge free blocks that isolation kept apart, now that it is lifted */
+static void remerge_pageblock(struct hotmem *hm, struct zone *z, unsigned long start)
+{
+	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned int order;
+
+		if (!PageBuddy(page)) {
+			pfn++;
+			continue;
+		}
+		order = (unsigned int)page->private;
+		if (order >= pageblock_order && order < MAX_PAGE_ORDER) {
+			del_page_from_free_list(z, page, order);
+			free_one_page_locked(hm, z, pfn, order, false);
+		}
+		pfn += 1UL << order;
+	}
+}
+
+static void unset_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
+{
+	struct zone *z = page_zone(hm, pfn_to_page(hm, pfn));
+
+	pthread_mutex_lock(&z->lock);
+	if (get_pageblock_isolate(hm, pfn)) {
+		set_pageblock_isolate(hm, pfn, false);
+		move_freepages_block(hm, z, pfn, get_pfnblock_migratetype(hm, pfn));
+		z->nr_isolate_pageblock--;
+		remerge_pageblock(hm, z, pfn);
+	}
+	pthread_mutex_unlock(&z->lock);
+}
+
+int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
+			     unsigned long end_pfn)
+{
+	unsigned long pfn;
+	int ret = 0;
+
+	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
+		ret = set_migratetype_isolate(hm, pfn);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		for (unsigned long undo = start_pfn; undo < pfn; undo += pageblock_nr_pages)
+			unset_migratetype_isolate(hm, undo);
+	}
+	return ret;
+}
+
+void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
+			     unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
+		unset_migratetype_isolate(hm, pfn);
+}
+
+/* test_pages_isolated(): all free (in the buddy) or logically offline */
+int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct zone *z = page_zone(hm, pfn_to_page(hm, start_pfn));
+	unsigned long pfn;
+	int ret = 0;
+
+	pthread_mutex_lock(&z->lock);
+	for (pfn = start_pfn; pfn < end_pfn;) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (!get_pageblock_isolate(hm, pfn)) {
+			ret = -EBUSY;
+			break;
+		}
+		if (PageBuddy(page)) {
+			pfn += 1UL << page->private;
+			continue;
+		}
+		if (PageOffline(page) && !page->_refcount) {
+			pfn++;
+			continue;
+		}
+		ret = -EBUSY;
+		break;
+	}
+	pthread_mutex_unlock(&z->lock);
+	hm_trace(hm, "test_pages_isolated", true, start_pfn, end_pfn - start_pfn,
+		 z->node, z->idx, (long)pfn, ret);
+	return ret;
+}

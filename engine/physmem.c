@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The emulated machine's physical memory.
+ *
+ * RAM is one sparse memfd: physical address == file offset, and only
+ * touched pages cost host memory.  Two reserved windows give it kernel
+ * shape: the direct map (__va) where present RAM is mapped, and the
+ * vmemmap, where pfn_to_page(pfn) == vmemmap + pfn and populating the
+ * memmap means mapping memfd pages into the window — which is what lets a
+ * self-hosted memmap really live in the memory it describes.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+static void *reserve(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int physmem_init(struct hotmem *hm)
+{
+	size_t vsize;
+	uintptr_t base;
+
+	hm->maxmem = hm->cfg.maxmem;
+	hm->max_pfn = PHYS_PFN(hm->maxmem);
+	hm->memfd = memfd_create("hotmem-ram", MFD_CLOEXEC);
+	if (hm->memfd < 0)
+		return -errno;
+	if (ftruncate(hm->memfd, (off_t)hm->maxmem) < 0)
+		goto err_fd;
+
+	hm->direct_map_size = hm->maxmem;
+	hm->direct_map = reserve(hm->direct_map_size);
+	if (!hm->direct_map)
+		goto err_fd;
+
+	/* one PMD of vmemmap per section: keep the window PMD aligned */
+	vsize = hm->max_pfn * sizeof(struct page);
+	hm->vmemmap_reserved_size = vsize + PMD_SIZE;
+	hm->vmemmap_reserved = reserve(hm->vmemmap_reserved_size);
+	if (!hm->vmemmap_reserved)
+		goto err_direct;
+	base = ALIGN((uintptr_t)hm->vmemmap_reserved, PMD_SIZE);
+	hm->vmemmap = (struct page *)base;
+	hm->vmemmap_size = vsize;
+	return 0;
+
+err_direct:
+	munmap(hm->direct_map, hm->direct_map_size);
+	hm->direct_map = NULL;
+err_fd:
+	close(hm->memfd);
+	hm->memfd = -1;
+	return -ENOMEM;
+}
+
+void physmem_exit(struct hotmem *hm)
+{
+	if (hm->vmemmap_reserved)
+		munmap(hm->vmemmap_reserved, hm->vmemmap_reserved_size);
+	if (hm->direct_map)
+		munmap(hm->direct_map, hm->direct_map_size);
+	if (hm->memfd >= 0)
+		close(hm->memfd);
+}
+
+/* init_memory_mapping() for a RAM range */
+int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	void *p = mmap(hm->direct_map + start, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_FIXED, hm->memfd, (off_t)start);
+
+	return p == MAP_FAILED ? -ENOMEM : 0;
+}
+
+void physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	mmap(hm->direct_map + start, size, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+}
+
+/* the DIMM is gone: give its pages back to the host */
+void physmem_discard(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	fallocate(hm->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  (off_t)start, (off_t)size);
+}
+
+int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
+			size_t size, bool readonly)
+{
+	int prot = readonly ? PROT_READ : PROT_READ | PROT_WRITE;
+	void *p = mmap(vaddr, size, prot, MAP_SHARED | MAP_FIXED, hm->memfd,
+		       (off_t)PFN_PHYS(pfn));
+
+	return p == MAP_FAILED ? -ENOMEM : 0;
+}
+
+void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
+{
+	mmap(vaddr, size, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+}
+
+/* fault a fresh memmap in with one call instead of a fault a page */
+void physmem_prefault(void *addr, size_t size)
+{
+	madvise(addr, size, MADV_POPULATE_WRITE);
+}
+
+size_t hotmem_ram_resident_bytes(struct hotmem *hm)
+{
+	struct stat st;
+
+	if (fstat(hm->memfd, &st))
+		return 0;
+	return (size_t)st.st_blocks * 512;
+}
+
+void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)
+{
+	if (phys >= hm->maxmem)
+		return NULL;
+	return __va(hm, phys);
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/sparse-vmemmap.c (+ the x86 vmemmap_populate and mm/hugetlb_vmemmap.c)
+ *
+ * A section's memmap is 2 MiB: one PMD.  vmemmap_populate() maps it huge
+ * from one of three sources:
+ *  - the altmap: the first pages of the hot-added block itself
+ *    (memmap_on_memory, seed 001); no fallback when the altmap is short;
+ *  - the buddy allocator, an order-9 block of online kernel memory; when
+ *    that fails under fragmentation this PMD — and only this one — falls
+ *    back to 512 base pages (vmemmap_populate_basepages, seed 002,
+ *    approach 1);
+ *  - memblock at boot.
+ * "Mapping" is a real mmap of memfd pages into the vmemmap window, so the
+ * struct pages are exactly where the page table says they are.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static void *vmemmap_vaddr(struct hotmem *hm, unsigned long section_nr, unsigned long idx)
+{
+	return (char *)pfn_to_page(hm, section_nr_to_pfn(section_nr)) + idx * PAGE_SIZE;
+}
+
+/* mm/memremap.c: take pages from the front of the hot-added range */
+static unsigned long altmap_alloc_block_buf(struct vmem_altmap *altmap,
+					    unsigned long nr_pfns)
+{
+	unsigned long pfn = altmap->base_pfn + altmap->reserve + altmap->alloc +
+			    altmap->align;
+	unsigned long nr_align = ALIGN(pfn, nr_pfns) - pfn;
+	unsigned long used = altmap->alloc + altmap->align;
+	unsigned long nr_free = altmap->free > used ? altmap->free - used : 0;
+
+	if (nr_pfns + nr_align > nr_free)
+		return 0;
+	altmap->alloc += nr_pfns;
+	altmap->align += nr_align;
+	return pfn + nr_align;
+}
+
+static void vmem_altmap_free(struct vmem_altmap *altmap, unsigned long nr_pfns)
+{
+	altmap->alloc -= min(altmap->alloc, nr_pfns);
+	if (!altmap->alloc)
+		altmap->align = 0;
+}
+
+/* vmemmap_alloc_block(): GFP_KERNEL memory of the node, never ZONE_MOVABLE */
+static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned int order)
+{
+	struct page *page;
+
+	if (hm_should_fail(hm))
+		return 0;
+	page = alloc_pages_node(hm, nid, order, false, false);
+	if (!page)
+		return 0;
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		set_page_flag(page + i, PG_vmemmap);
+	return page_to_pfn(hm, page);
+}
+
+static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned int order,
+			       int src)
+{
+	struct page *page = pfn_to_page(hm, pfn);
+
+	switch (src) {
+	case VMEMMAP_BUDDY:
+		for (unsigned long i = 0; i < (1UL << order); i++)
+			clear_page_flag(page + i, PG_vmemmap);
+		__free_pages(hm, page, order);
+		break;
+	case VMEMMAP_BOOT:
+		/* free_bootmem_page(): boot memmap becomes ordinary memory */
+		for (unsigned long i = 0; i < (1UL << order); i++) {
+			clear_page_flag(page + i, PG_reserved);
+			page[i]._refcount = 1;
+			adjust_managed_page_count(hm, page + i, 1);
+			__free_pages(hm, page + i, 0);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void account_memmap(struct hotmem *hm, long pages, int src)
+{
+	if (src == VMEMMAP_SHARED || src == VMEMMAP_NONE)
+		return;
+	atomic_fetch_add(&hm->memmap_pages, pages);
+	if (src == VMEMMAP_ALTMAP)
+		atomic_fetch_add(&hm->memmap_on_memory_pages, pages);
+}
+
+int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
+			  unsigned long backing_pfn)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+
+	if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), backing_pfn,
+				PMD_SIZE, false))
+		return -ENOMEM;
+	ms->vmemmap.pmd_pfn = backing_pfn;
+	ms->vmemmap.pmd_src = VMEMMAP_BOOT;
+	account_memmap(hm, SECTION_MEMMAP_PAGES, VMEMMAP_BOOT);
+	return 0;
+}
+
+/* vmemmap_populate_basepages() for vmemmap pages [i0, i1) of a section */
+static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_nr,
+				      unsigned long i0, unsigned long i1, int nid,
+				      struct vmem_altmap *altmap)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+
+	if (vm->pmd_src != VMEMMAP_NONE)
+		return 0;	/* vmemmap_check_pmd(): a huge mapping covers it */
+	if (!vm->pte) {
+		vm->pte = hm_alloc(hm, PTRS_PER_PTE * sizeof(unsigned long));
+		if (!vm->pte)
+			return -ENOMEM;
+	}
+	for (unsigned long i = i0; i < i1; i++) {
+		unsigned long pfn;
+		int src;
+
+		if (vm->pte[i])
+			continue;
+		if (altmap) {
+			pfn = altmap_alloc_block_buf(altmap, 1);
+			src = VMEMMAP_ALTMAP;
+		} else {
+			pfn = vmemmap_alloc_pages(hm, nid, 0);
+			src = VMEMMAP_BUDDY;
+		}
+		if (!pfn)
+			return -ENOMEM;
+		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), pfn,
+					PAGE_SIZE, false)) {
+			if (altmap)
+				vmem_altmap_free(altmap, 1);
+			else
+				free_vmemmap_pages(hm, pfn, 0, src);
+			return -ENOMEM;
+		}
+		vm->pte[i] = VMEMMAP_PTE(pfn, src);
+		account_memmap(hm, 1, src);
+	}
+	return 0;
+}
+
+/* vmemmap_populate_hugepages() for the one PMD of a full section */
+static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_nr,
+				      int nid, struct vmem_altmap *altmap)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	unsigned long pfn;
+	int src;
+
+	if (vm->pmd_src != VMEMMAP_NONE)
+		return 0;
+	if (!vm->pte) {
+		if (altmap) {
+			pfn = altmap_alloc_block_buf(altmap, SECTION_MEMMAP_PAGES);
+			/* no fallback: a short altmap is a configuration bug */
+			if (!pfn)
+				return -ENOMEM;
+			src = VMEMMAP_ALTMAP;
+		} else {
+			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order);
+			src = VMEMMAP_BUDDY;
+		}
+		if (pfn) {
+			if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), pfn,
+						PMD_SIZE, false)) {
+				if (altmap)
+					vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
+				else
+					free_vmemmap_pages(hm, pfn, pageblock_order, src);
+				return -ENOMEM;
+			}
+			vm->pmd_pfn = pfn;
+			vm->pmd_src = src;
+			account_memmap(hm, SECTION_MEMMAP_PAGES, src);
+			return 0;
+		}
+		pr_debug(hm, "vmemmap: PMD allocation failed for section %lu, falling back to base pages",
+			 section_nr);
+	}
+	return vmemmap_populate_basepages(hm, section_nr, 0, SECTION_MEMMAP_PAGES, nid,
+					  altmap);
+}
+
+static void vmemmap_page_range(unsigned long start_pfn, unsigned long nr_pages,
+			       unsigned long *i0, unsigned long *i1)
+{
+	unsigned long off = start_pfn & ~PAGE_SECTION_MASK;
+
+	*i0 = off * sizeof(struct page) / PAGE_SIZE;
+	*i1 = DIV_ROUND_UP((off + nr_pages) * sizeof(struct page), PAGE_SIZE);
+}
+
+int vmemmap_populate(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
+		     int nid, struct vmem_altmap *altmap)
+{
+	unsigned long section_nr = pfn_to_section_nr(start_pfn), i0, i1;
+	int ret;
+
+	hm_trace(hm, "vmemmap_populate", false, start_pfn, nr_pages, nid, -1, !!altmap, 0);
+	if (nr_pages < PAGES_PER_SECTION) {
+		vmemmap_page_range(start_pfn, nr_pages, &i0, &i1);
+		ret = vmemmap_populate_basepages(hm, section_nr, i0, i1, nid, NULL);
+	} else {
+		ret = vmemmap_populate_hugepages(hm, section_nr, nid, altmap);
+	}
+	hm_trace(hm, "vmemmap_populate", true, start_pfn, nr_pages, nid, -1, !!altmap, ret);
+	return ret;
+}
+
+static void vmemmap_free_pte(struct hotmem *hm, unsigned long section_nr,
+			     struct vmemmap_pmd *vm, unsigned long i,
+			     struct vmem_altmap *altmap)
+{
+	unsigned long pte = vm->pte[i];
+	int src = VMEMMAP_PTE_SRC(pte);
+
+	if (!pte)
+		return;
+	physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+	if (src == VMEMMAP_ALTMAP && altmap)
+		vmem_altmap_free(altmap, 1);
+	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(pte), 0, src);
+	account_memmap(hm, -1, src);
+	vm->pte[i] = 0;
+}
+
+void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
+		  struct vmem_altmap *altmap)
+{
+	unsigned long section_nr = pfn_to_section_nr(start_pfn), i0, i1;
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	bool whole = !ms->usage || !ms->usage->subsection_map;
+
+	hm_trace(hm, "vmemmap_free", false, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
+	if (whole) {
+		i0 = 0;
+		i1 = SECTION_MEMMAP_PAGES;
+	} else {
+		vmemmap_page_range(start_pfn, nr_pages, &i0, &i1);
+	}
+	if (vm->pmd_src != VMEMMAP_NONE) {
+		/* a huge mapping goes only when nothing in the section uses it */
+		if (whole) {
+			physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE);
+			if (vm->pmd_src == VMEMMAP_ALTMAP && altmap)
+				vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
+			free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src);
+			account_memmap(hm, -(long)SECTION_MEMMAP_PAGES, vm->pmd_src);
+			vm->pmd_src = VMEMMAP_NONE;
+			vm->pmd_pfn = 0;
+		}
+	} else if (vm->pte) {
+		bool empty = true;
+
+		for (unsigned long i = i0; i < i1; i++)
+			vmemmap_free_pte(hm, section_nr, vm, i, altmap);
+		for (unsigned long i = 0; i < PTRS_PER_PTE && empty; i++)
+			empty = !vm->pte[i];
+		if (empty) {
+			hm_free(hm, vm->pte, PTRS_PER_PTE * sizeof(unsigned long));
+			vm->pte = NULL;
+		}
+	}
+	hm_trace(hm, "vmemmap_free", true, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
+}
+
+unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src)
+{
+	struct mem_section *ms = __pfn_to_section(hm, pfn);
+	unsigned long idx = (pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+
+	*src = VMEMMAP_NONE;
+	if (!ms)
+		return 0;
+	if (ms->vmemmap.pmd_src != VMEMMAP_NONE) {
+		*src = ms->vmemmap.pmd_src;
+		return ms->vmemmap.pmd_pfn + idx;
+	}
+	if (ms->vmemmap.pte && ms->vmemmap.pte[idx]) {
+		*src = VMEMMAP_PTE_SRC(ms->vmemmap.pte[idx]);
+		return VMEMMAP_PTE_PFN(ms->vmemmap.pte[idx]);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* HugeTLB vmemmap optimisation (mm/hugetlb_vmemmap.c)                 */
+/* ------------------------------------------------------------------ */
+
+#define HVO_VMEMMAP_PAGES	(pageblock_nr_pages * sizeof(struct page) / PAGE_SIZE)
+
+/* vmemmap_split_pmd(): PMD -> PTEs, the 2 MiB allocation becomes 512 pages */
+static int vmemmap_split_pmd(struct hotmem *hm, struct vmemmap_pmd *vm)
+{
+	unsigned long *pte;
+
+	if (vm->pmd_src == VMEMMAP_NONE)
+		return 0;
+	pte = hm_alloc(hm, PTRS_PER_PTE * sizeof(unsigned long));
+	if (!pte)
+		return -ENOMEM;
+	for (unsigned long i = 0; i < PTRS_PER_PTE; i++)
+		pte[i] = VMEMMAP_PTE(vm->pmd_pfn + i, vm->pmd_src);
+	if (vm->pmd_src == VMEMMAP_BUDDY)
+		split_page(hm, pfn_to_page(hm, vm->pmd_pfn), pageblock_order);
+	vm->pte = pte;
+	vm->pmd_src = VMEMMAP_NONE;
+	vm->pmd_pfn = 0;
+	return 0;
+}
+
+/*
+ * vmemmap_should_optimize_folio(): a self-hosted memmap must stay as it
+ * is — the first vmemmap page of such a block describes itself (seed 003),
+ * so we look at the page backing this huge page's struct pages.
+ */
+static bool vmemmap_should_optimize(struct hotmem *hm, unsigned long head_pfn)
+{
+	struct mem_section *ms = __pfn_to_section(hm, head_pfn);
+	unsigned long backing;
+	int src;
+
+	if (!hm->cfg.hugetlb_free_vmemmap)
+		return false;
+	if (ms->section_mem_map & SECTION_CANNOT_OPTIMIZE_VMEMMAP)
+		return false;
+	backing = vmemmap_backing_pfn(hm, head_pfn, &src);
+	if (!backing || src == VMEMMAP_ALTMAP)
+		return false;
+	return !PageVmemmapSelfHosted(pfn_to_page(hm, backing));
+}
+
+bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn)
+{
+	struct mem_section *ms = __pfn_to_section(hm, head_pfn);
+	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+
+	return ms->vmemmap.pte &&
+	       VMEMMAP_PTE_SRC(ms->vmemmap.pte[i0 + 1]) == VMEMMAP_SHARED;
+}
+
+int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
+{
+	unsigned long section_nr = pfn_to_section_nr(head_pfn);
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+	unsigned long keep;
+	int ret = 0;
+
+	hm_trace(hm, "hugetlb_vmemmap_optimize", false, head_pfn, pageblock_nr_pages,
+		 ms->nid, -1, 0, 0);
+	if (!vmemmap_should_optimize(hm, head_pfn)) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	ret = vmemmap_split_pmd(hm, vm);
+	if (ret)
+		goto out;
+	keep = VMEMMAP_PTE_PFN(vm->pte[i0]);
+	/* remap the tails read-only onto the head's vmemmap page, free them */
+	for (unsigned long i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++) {
+		unsigned long old = vm->pte[i];
+
+		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), keep,
+					PAGE_SIZE, true)) {
+			ret = -ENOMEM;
+			break;
+		}
+		free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old));
+		account_memmap(hm, -1, VMEMMAP_PTE_SRC(old));
+		atomic_fetch_add(&hm->hvo_saved_pages, 1);
+		vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
+	}
+out:
+	hm_trace(hm, "hugetlb_vmemmap_optimize", true, head_pfn, pageblock_nr_pages,
+		 ms->nid, -1, 0, ret);
+	return ret;
+}
+
+/* hugetlb_vmemmap_restore_folio(): needs fresh pages; -ENOMEM without */
+int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
+{
+	unsigned long section_nr = pfn_to_section_nr(head_pfn);
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+	unsigned long pfns[HVO_VMEMMAP_PAGES];
+	unsigned long n;
+
+	if (!vmemmap_is_optimized(hm, head_pfn))
+		return 0;
+	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
+		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0);
+		if (!pfns[n])
+			goto err;
+	}
+	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
+		void *va = vmemmap_vaddr(hm, section_nr, i0 + n);
+
+		/* the content every tail vmemmap page had: fresh tail pages */
+		memset(__va(hm, PFN_PHYS(pfns[n])), 0, PAGE_SIZE);
+		physmem_map_vmemmap(hm, va, pfns[n], PAGE_SIZE, false);
+		vm->pte[i0 + n] = VMEMMAP_PTE(pfns[n], VMEMMAP_BUDDY);
+		account_memmap(hm, 1, VMEMMAP_BUDDY);
+		atomic_fetch_sub(&hm->hvo_saved_pages, 1);
+	}
+	return 0;
+err:
+	while (--n >= 1)
+		free_vmemmap_pages(hm, pfns[n], 0, VMEMMAP_BUDDY);
+	return -ENOMEM;
+}

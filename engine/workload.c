@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workload: pages somebody allocated, so that offlining meets what it
+ * meets on a real machine — movable user pages it must migrate (their
+ * content is copied, through the direct map), unmovable kernel pages that
+ * pin their pageblock, and a HugeTLB pool whose vmemmap may be optimised.
+ *
+ * A handle names an allocation and survives migration; the engine keeps
+ * handle -> pfn, the page keeps pfn -> handle (page->index).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static long workload_slot(struct hotmem *hm)
+{
+	unsigned long i;
+
+	for (i = hm->workload_free_hint; i < hm->workload_used; i++)
+		if (hm->workload[i].pfn == ULONG_MAX)
+			goto found;
+	if (hm->workload_used == hm->workload_cap) {
+		unsigned long ncap = hm->workload_cap ? hm->workload_cap * 2 : 1024;
+		struct hm_workload_entry *n = hm_alloc(hm, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		if (hm->workload) {
+			memcpy(n, hm->workload, hm->workload_used * sizeof(*n));
+			hm_free(hm, hm->workload, hm->workload_cap * sizeof(*n));
+		}
+		hm->workload = n;
+		hm->workload_cap = ncap;
+	}
+	i = hm->workload_used++;
+found:
+	hm->workload_free_hint = i + 1;
+	return (long)i;
+}
+
+static void workload_account(struct hotmem *hm, struct page *page, int type, long delta)
+{
+	struct zone *z = page_zone(hm, page);
+
+	pthread_mutex_lock(&z->lock);
+	z->nr_alloc[type] += (unsigned long)delta;
+	pthread_mutex_unlock(&z->lock);
+}
+
+static int workload_attach(struct hotmem *hm, struct page *page, int type,
+			   unsigned long *handle)
+{
+	long h;
+
+	pthread_mutex_lock(&hm->workload_lock);
+	h = workload_slot(hm);
+	if (h >= 0) {
+		hm->workload[h].pfn = page_to_pfn(hm, page);
+		hm->workload[h].type = type;
+	}
+	pthread_mutex_unlock(&hm->workload_lock);
+	if (h < 0)
+		return (int)h;
+	page->index = (unsigned long)h;
+	page->mapping = (unsigned long)type + 1;
+	set_page_flag(page, PG_workload);
+	if (type == HM_ALLOC_MOVABLE)
+		set_page_flag(page, PG_movable);
+	workload_account(hm, page, type, 1);
+	if (handle)
+		*handle = (unsigned long)h;
+	return 0;
+}
+
+long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
+			unsigned long *handles)
+{
+	unsigned long i;
+
+	if (type != HM_ALLOC_MOVABLE && type != HM_ALLOC_UNMOVABLE)
+		return -EINVAL;
+	if (nid >= hm->nr_possible_nodes)
+		return -EINVAL;
+	/* get_online_mems(): no hotplug operation runs under our feet */
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, 0,
+						     type == HM_ALLOC_MOVABLE, false);
+
+		if (!page)
+			break;
+		if (workload_attach(hm, page, type, handles ? &handles[i] : NULL)) {
+			__free_pages(hm, page, 0);
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	return i || !nr ? (long)i : -ENOMEM;
+}
+
+/* take_page_off_buddy(): carve exactly @pfn out of the free block holding it */
+static struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn)
+{
+	struct zone *z = page_zone(hm, pfn_to_page(hm, pfn));
+	struct page *found = NULL;
+
+	pthread_mutex_lock(&z->lock);
+	for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct page *hp = pfn_to_page(hm, head);
+		unsigned int o;
+
+		if (!PageBuddy(hp) || hp->private < order)
+			continue;
+		o = (unsigned int)hp->private;
+		del_page_from_free_list(z, hp, o);
+		/* give back every piece that is not @pfn */
+		while (o > 0) {
+			unsigned long half = 1UL << --o;
+
+			if (pfn >= head + half) {
+				free_one_page_locked(hm, z, head, o, false);
+				head += half;
+			} else {
+				free_one_page_locked(hm, z, head + half, o, false);
+			}
+		}
+		found = pfn_to_page(hm, pfn);
+		found->_refcount = 1;
+		found->index = 0;
+		found->mapping = 0;
+		break;
+	}
+	pthread_mutex_unlock(&z->lock);
+	return found;
+}
+
+int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type, unsigned long *handle)
+{
+	struct page *page;
+	int ret = -EBUSY;
+
+	if (type != HM_ALLOC_MOVABLE && type != HM_ALLOC_UNMOVABLE)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	if (!pfn_to_online_page(hm, (unsigned long)pfn)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	page = pfn_to_page(hm, (unsigned long)pfn);
+	/* unmovable pages never live in ZONE_MOVABLE */
+	if (type == HM_ALLOC_UNMOVABLE && page_zonenum(page) == ZONE_MOVABLE) {
+		ret = -EINVAL;
+		goto out;
+	}
+	page = take_page_off_buddy(hm, (unsigned long)pfn);
+	if (!page)
+		goto out;
+	ret = workload_attach(hm, page, type, handle);
+	if (ret)
+		__free_pages(hm, page, 0);
+out:
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	return ret;
+}
+
+static void workload_detach(struct hotmem *hm, struct page *page)
+{
+	int type = (int)page->mapping - 1;
+
+	workload_account(hm, page, type, -1);
+	clear_page_flag(page, PG_workload);
+	clear_page_flag(page, PG_movable);
+	page->mapping = 0;
+	page->index = 0;
+}
+
+int hotmem_free_page(struct hotmem *hm, unsigned long handle)
+{
+	unsigned long pfn = ULONG_MAX;
+	int ret = 0;
+
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	pthread_mutex_lock(&hm->workload_lock);
+	if (handle < hm->workload_used)
+		pfn = hm->workload[handle].pfn;
+	if (pfn == ULONG_MAX) {
+		ret = -ENOENT;
+	} else {
+		hm->workload[handle].pfn = ULONG_MAX;
+		if (handle < hm->workload_free_hint)
+			hm->workload_free_hint = handle;
+	}
+	pthread_mutex_unlock(&hm->workload_lock);
+	if (!ret) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		workload_detach(hm, page);
+		__free_pages(hm, page, 0);
+	}
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	return ret;
+}
+
+unsigned long hotmem_free_all(struct hotmem *hm)
+{
+	unsigned long n = 0, used;
+
+	pthread_mutex_lock(&hm->workload_lock);
+	used = hm->workload_used;
+	pthread_mutex_unlock(&hm->workload_lock);
+	for (unsigned long h = 0; h < used; h++)
+		if (!hotmem_free_page(hm, h))
+			n++;
+	return n;
+}
+
+int hotmem_handle_pfn(struct hotmem *hm, unsigned long handle, uint64_t *pfn)
+{
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&hm->workload_lock);
+	if (handle < hm->workload_used && hm->workload[handle].pfn != ULONG_MAX) {
+		*pfn = hm->workload[handle].pfn;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&hm->workload_lock);
+	return ret;
+}
+
+static int page_io(struct hotmem *hm, unsigned long handle, void *buf, size_t len,
+		   bool write)
+{
+	uint64_t pfn;
+	int ret;
+
+	if (len > PAGE_SIZE)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	ret = hotmem_handle_pfn(hm, handle, &pfn);
+	if (!ret) {
+		void *va = __va(hm, PFN_PHYS(pfn));
+
+		if (write)
+			memcpy(va, buf, len);
+		else
+			memcpy(buf, va, len);
+	}
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	return ret;
+}
+
+int hotmem_page_write(struct hotmem *hm, unsigned long handle, const void *buf, size_t len)
+{
+	return page_io(hm, handle, (void *)buf, len, true);
+}
+
+int hotmem_page_read(struct hotmem *hm, unsigned long handle, void *buf, size_t len)
+{
+	return page_io(hm, handle, buf, len, false);
+}
+
+/*
+ * migrate_pages() for one movable page: a new page anywhere movable
+ * memory may go (the isolated range is not allocatable), the content
+ * copied, the handle moved, the old page freed into its isolated block.
+ */
+int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
+{
+	struct page *old = pfn_to_page(hm, pfn), *new;
+	unsigned long handle = old->index;
+	int type = (int)old->mapping - 1;
+
+	new = alloc_pages_node(hm, page_to_nid(old), 0, true, false);
+	if (!new)
+		return -ENOMEM;
+	memcpy(__va(hm, PFN_PHYS(page_to_pfn(hm, new))), __va(hm, PFN_PHYS(pfn)), PAGE_SIZE);
+	new->index = handle;
+	new->mapping = old->mapping;
+	set_page_flag(new, PG_workload);
+	set_page_flag(new, PG_movable);
+	workload_account(hm, new, type, 1);
+	pthread_mutex_lock(&hm->workload_lock);
+	hm->workload[handle].pfn = page_to_pfn(hm, new);
+	pthread_mutex_unlock(&hm->workload_lock);
+	workload_detach(hm, old);
+	__free_pages(hm, old, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* HugeTLB pool                                                        */
+/* ------------------------------------------------------------------ */
+
+static int hugetlb_pool_add(struct hotmem *hm, unsigned long pfn)
+{
+	if (hm->hugetlb_nr == hm->hugetlb_cap) {
+		unsigned long ncap = hm->hugetlb_cap ? hm->hugetlb_cap * 2 : 64;
+		unsigned long *n = hm_alloc(hm, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		if (hm->hugetlb_pool) {
+			memcpy(n, hm->hugetlb_pool, hm->hugetlb_nr * sizeof(*n));
+			hm_free(hm, hm->hugetlb_pool, hm->hugetlb_cap * sizeof(*n));
+		}
+		hm->hugetlb_pool = n;
+		hm->hugetlb_cap = ncap;
+	}
+	hm->hugetlb_pool[hm->hugetlb_nr++] = pfn;
+	return 0;
+}
+
+static void hugetlb_count(struct hotmem *hm, unsigned long pfn, long delta)
+{
+	struct pglist_data *pgdat = NODE_DATA(hm, page_to_nid(pfn_to_page(hm, pfn)));
+
+	pgdat->nr_hugepages += (unsigned long)delta;
+	pgdat->free_hugepages += (unsigned long)delta;
+}
+
+long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
+{
+	unsigned long i;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, pageblock_order,
+						     true, false);
+		unsigned long pfn;
+
+		if (!page)
+			break;
+		pfn = page_to_pfn(hm, page);
+		if (hugetlb_pool_add(hm, pfn)) {
+			__free_pages(hm, page, pageblock_order);
+			break;
+		}
+		set_page_flag(page, PG_hugetlb);
+		set_page_flag(page, PG_head);
+		hugetlb_count(hm, pfn, 1);
+		/* refused (self-hosted memmap, seed 003) or disabled: fine */
+		hugetlb_vmemmap_optimize(hm, pfn);
+	}
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return i || !nr ? (long)i : -ENOMEM;
+}
+
+/* update_and_free_hugetlb_folio(): restore the vmemmap, back to the buddy */
+static int free_huge_page(struct hotmem *hm, unsigned long idx)
+{
+	unsigned long pfn = hm->hugetlb_pool[idx];
+	struct page *page = pfn_to_page(hm, pfn);
+	int nid = page_to_nid(page), zid = page_zonenum(page);
+	const unsigned long kept = PAGE_SIZE / sizeof(struct page);
+	bool optimized = vmemmap_is_optimized(hm, pfn);
+	int ret;
+
+	ret = hugetlb_vmemmap_restore(hm, pfn);
+	if (ret)
+		return ret;
+	if (optimized)
+		memmap_init_range(hm, pfn + kept, pageblock_nr_pages - kept, nid, zid, 0, 0);
+	hm->hugetlb_pool[idx] = hm->hugetlb_pool[--hm->hugetlb_nr];
+	hugetlb_count(hm, pfn, -1);
+	clear_page_flag(page, PG_hugetlb);
+	__free_pages(hm, page, pageblock_order);
+	return 0;
+}
+
+long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
+{
+	unsigned long i;
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	for (i = 0; i < nr && hm->hugetlb_nr && !ret; i++)
+		ret = free_huge_page(hm, hm->hugetlb_nr - 1);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	if (ret && !i)
+		return ret;
+	return (long)(ret ? i - 1 : i);
+}
+
+int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
+{
+	for (unsigned long i = 0; i < hm->hugetlb_nr; i++)
+		if (hm->hugetlb_pool[i] == pfn)
+			return free_huge_page(hm, i);
+	return 0;
+}
+
+void workload_destroy(struct hotmem *hm)
+{
+	hm_free(hm, hm->workload, hm->workload_cap * sizeof(*hm->workload));
+	hm_free(hm, hm->hugetlb_pool, hm->hugetlb_cap * sizeof(*hm->hugetlb_pool));
+}
