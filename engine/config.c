@@ -480,18 +480,18 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			     char *err, size_t errlen)
 {
 	struct hotmem_config tmp = *cfg;
-	char *copy = strdup(text), *save = NULL, *ln;
+	char *copy = strdup(text), *ln, *next;
 	bool have_ram = false;
 	int line = 0, ret = 0;
 
 	if (!copy)
 		return -ENOMEM;
-	for (char *s = copy;; s = NULL) {
+	for (ln = copy; ln; ln = next) {
 		char *eq, *key, *val;
 
-		ln = strtok_r(s, "\n", &save);
-		if (!ln)
-			break;
+		next = strchr(ln, '\n');
+		if (next)
+			*next++ = '\0';
 		line++;
 		if (strchr(ln, '#'))
 			*strchr(ln, '#') = '\0';

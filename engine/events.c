@@ -50,6 +50,18 @@ void hotmem_unsubscribe(struct hotmem *hm, int slot)
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
+/* the kernel log ring: what happened before anyone subscribed (boot) too */
+static void dmesg_append(struct hotmem *hm, int level, const char *msg)
+{
+	char line[600];
+	int n = snprintf(line, sizeof(line), "<%d>%s\n", level, msg);
+
+	for (int i = 0; i < n; i++) {
+		hm->dmesg[hm->dmesg_head % HM_DMESG_SIZE] = line[i];
+		hm->dmesg_head++;
+	}
+}
+
 void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 {
 	struct hm_event ev = { .type = HM_EV_LOG, .level = level };
@@ -61,8 +73,26 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	va_end(ap);
 	ev.msg = buf;
 	pthread_mutex_lock(&hm->event_lock);
+	if (level <= 6)
+		dmesg_append(hm, level, buf);
 	deliver(hm, &ev);
 	pthread_mutex_unlock(&hm->event_lock);
+}
+
+size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len)
+{
+	size_t n, start;
+
+	pthread_mutex_lock(&hm->event_lock);
+	n = hm->dmesg_head < HM_DMESG_SIZE ? hm->dmesg_head : HM_DMESG_SIZE;
+	if (n > len - 1)
+		n = len - 1;
+	start = hm->dmesg_head - n;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = hm->dmesg[(start + i) % HM_DMESG_SIZE];
+	buf[n] = '\0';
+	pthread_mutex_unlock(&hm->event_lock);
+	return n;
 }
 
 static const char *const uevent_names[] = {

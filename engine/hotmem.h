@@ -209,6 +209,8 @@ typedef void (*hotmem_event_cb)(const struct hm_event *ev, void *arg);
 int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg);
 void hotmem_unsubscribe(struct hotmem *hm, int slot);
 const char *hotmem_uevent_action_name(enum hm_uevent_action a);
+/* The engine's kernel log (boot messages included), "<level>msg\n" lines. */
+size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Hardware: add and remove physical memory                            */

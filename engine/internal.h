@@ -380,6 +380,7 @@ struct memblock_region {
 };
 
 #define HM_MAX_SUBSCRIBERS	8
+#define HM_DMESG_SIZE		(16 * 1024)
 #define HM_MAX_GROUPS		64
 
 struct hm_subscriber {
@@ -445,6 +446,8 @@ struct hotmem {
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
+	char dmesg[HM_DMESG_SIZE];
+	size_t dmesg_head;
 	_Atomic unsigned long uevent_seqnum;
 
 	/* hugetlb pool: head pfns of free 2 MiB pages */

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+struct hotmem *boot(const char *profile, const char *cmdline)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+
+	assert_int_equal(hotmem_config_builtin(&cfg, profile ? profile : "default"), 0);
+	if (cmdline && hotmem_config_parse_cmdline(&cfg, cmdline, err, sizeof(err)))
+		fail_msg("cmdline: %s", err);
+	if (hotmem_create(&cfg, &hm, err, sizeof(err)))
+		fail_msg("boot: %s", err);
+	return hm;
+}
+
+void check(struct hotmem *hm)
+{
+	char err[512] = "";
+
+	if (hotmem_check_invariants(hm, err, sizeof(err)))
+		fail_msg("invariant broken: %s", err);
+}
+
+void snapshot(struct hotmem *hm, struct hm_snapshot *s)
+{
+	unsigned long id = 0;
+
+	memset(s, 0, sizeof(*s));
+	hotmem_meminfo(hm, &s->mi);
+	for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
+		if (s->nr_blocks < 256)
+			hotmem_block_info(hm, id, &s->blocks[s->nr_blocks]);
+		s->nr_blocks++;
+	}
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(hm) && nid < 4; nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			hotmem_zone_info(hm, nid, zid, &s->zones[nid][zid]);
+			/* watermarks and free-area shapes may move; the sums may not */
+			memset(s->zones[nid][zid].free_area, 0, sizeof(s->zones[nid][zid].free_area));
+		}
+	s->metadata = hotmem_metadata_bytes(hm);
+}
+
+void assert_same(const struct hm_snapshot *a, const struct hm_snapshot *b)
+{
+	assert_int_equal(a->mi.totalram_pages, b->mi.totalram_pages);
+	assert_int_equal(a->mi.free_pages, b->mi.free_pages);
+	assert_int_equal(a->mi.present_pages, b->mi.present_pages);
+	assert_int_equal(a->mi.memmap_pages, b->mi.memmap_pages);
+	assert_int_equal(a->nr_blocks, b->nr_blocks);
+	for (unsigned long i = 0; i < a->nr_blocks && i < 256; i++) {
+		assert_int_equal(a->blocks[i].id, b->blocks[i].id);
+		assert_int_equal(a->blocks[i].state, b->blocks[i].state);
+		assert_int_equal(a->blocks[i].zone, b->blocks[i].zone);
+	}
+	for (int n = 0; n < 4; n++)
+		for (int z = 0; z < HM_MAX_NR_ZONES; z++) {
+			const struct hm_zone_info *x = &a->zones[n][z], *y = &b->zones[n][z];
+
+			assert_int_equal(x->zone_start_pfn, y->zone_start_pfn);
+			assert_int_equal(x->spanned, y->spanned);
+			assert_int_equal(x->present, y->present);
+			assert_int_equal(x->managed, y->managed);
+			assert_int_equal(x->nr_free, y->nr_free);
+		}
+	assert_int_equal(a->metadata, b->metadata);
+}
+
+static void ev_cb(const struct hm_event *ev, void *arg)
+{
+	struct ev_log *log = arg;
+
+	if (ev->type != HM_EV_UEVENT || log->len > sizeof(log->buf) - 64)
+		return;
+	log->len += (size_t)snprintf(log->buf + log->len, sizeof(log->buf) - log->len,
+				     "%s%s:%lu", log->len ? " " : "",
+				     hotmem_uevent_action_name(ev->action), ev->block_id);
+}
+
+void ev_log_attach(struct hotmem *hm, struct ev_log *log)
+{
+	memset(log, 0, sizeof(*log));
+	assert_true(hotmem_subscribe(hm, ev_cb, log) >= 0);
+}
+
+int block_state(struct hotmem *hm, unsigned long id)
+{
+	struct hm_block_info bi;
+
+	if (hotmem_block_info(hm, id, &bi))
+		return -1;
+	return bi.state;
+}
+
+int block_zone(struct hotmem *hm, unsigned long id)
+{
+	struct hm_block_info bi;
+
+	if (hotmem_block_info(hm, id, &bi))
+		return -2;
+	return bi.zone;
+}
+
+const char *valid_zones(struct hotmem *hm, unsigned long id)
+{
+	static __thread char buf[128];
+
+	if (hotmem_block_valid_zones(hm, id, buf, sizeof(buf)) < 0)
+		return "ENOENT";
+	return buf;
+}
+
+unsigned long memtotal_kb(struct hotmem *hm)
+{
+	struct hm_meminfo mi;
+
+	hotmem_meminfo(hm, &mi);
+	return mi.totalram_pages * 4;
+}
+
+unsigned long memfree_kb(struct hotmem *hm)
+{
+	struct hm_meminfo mi;
+
+	hotmem_meminfo(hm, &mi);
+	return mi.free_pages * 4;
+}

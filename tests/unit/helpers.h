@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared helpers of the engine's cmocka tests. */
+#ifndef HOTMEM_TEST_HELPERS_H
+#define HOTMEM_TEST_HELPERS_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "hotmem.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+/* boot a built-in profile with an optional command line; fails the test */
+struct hotmem *boot(const char *profile, const char *cmdline);
+/* assert hotmem_check_invariants() with its message */
+void check(struct hotmem *hm);
+
+/* everything a user could observe, to prove "left as it was" */
+struct hm_snapshot {
+	struct hm_meminfo mi;
+	unsigned long nr_blocks;
+	struct hm_block_info blocks[256];
+	struct hm_zone_info zones[4][HM_MAX_NR_ZONES];
+	size_t metadata;
+};
+void snapshot(struct hotmem *hm, struct hm_snapshot *s);
+void assert_same(const struct hm_snapshot *a, const struct hm_snapshot *b);
+
+/* collect uevents into a string "add:32 online:32 ..." */
+struct ev_log {
+	char buf[8192];
+	size_t len;
+};
+void ev_log_attach(struct hotmem *hm, struct ev_log *log);
+
+int block_state(struct hotmem *hm, unsigned long id);
+int block_zone(struct hotmem *hm, unsigned long id);
+const char *valid_zones(struct hotmem *hm, unsigned long id);
+unsigned long memtotal_kb(struct hotmem *hm);
+unsigned long memfree_kb(struct hotmem *hm);
+
+#endif

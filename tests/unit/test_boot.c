@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Boot: sparse_init(), zones, boot memory blocks (seed 000). */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+static void test_default_boot_matches_a_real_x86_layout(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_zone_info dma, dma32;
+
+	(void)state;
+	/* the reference host's zoneinfo: DMA starts at pfn 1, 3998 present */
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA, &dma), 0);
+	assert_int_equal(dma.zone_start_pfn, 1);
+	assert_int_equal(dma.spanned, 4095);
+	assert_int_equal(dma.present, 3998);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &dma32), 0);
+	assert_int_equal(dma32.zone_start_pfn, 4096);
+	assert_int_equal(hotmem_nr_blocks(hm), 8);
+	/* memory0 spans DMA and DMA32: valid_zones "none", like the host */
+	assert_string_equal(valid_zones(hm, 0), "none\n");
+	assert_string_equal(valid_zones(hm, 1), "DMA32\n");
+	assert_int_equal(block_state(hm, 7), HM_MEM_ONLINE);
+	/* the boot memmap is reserved, not managed: 16 MiB for 1 GiB */
+	assert_int_equal(dma32.managed + dma.managed, dma32.present + dma.present - 4096);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_reference_host_hole_at_blocks_24_to_31(void **state)
+{
+	struct hotmem *hm = boot("host-24g", NULL);
+
+	(void)state;
+	assert_int_equal(hotmem_nr_blocks(hm), 192);
+	for (unsigned long id = 24; id < 32; id++)
+		assert_int_equal(block_state(hm, id), -1);
+	assert_int_equal(block_state(hm, 23), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 199), HM_MEM_ONLINE);
+	assert_string_equal(valid_zones(hm, 104), "Normal\n");
+	assert_string_equal(valid_zones(hm, 23), "DMA32\n");
+	hotmem_destroy(hm);
+}
+
+static void test_52bit_kdump_machine_boots_in_little_metadata(void **state)
+{
+	struct hotmem *hm = boot("kdump-52bit", NULL);
+	size_t peak = hotmem_metadata_peak_bytes(hm);
+
+	(void)state;
+	/*
+	 * seed 000: arrays sized NR_MEM_SECTIONS (2^25 with 52 bits) would be
+	 * hundreds of MiB; sized by present sections they are nothing.
+	 */
+	if (peak >= 1024 * 1024)
+		fail_msg("boot metadata peaked at %zu bytes", peak);
+	assert_int_equal(hotmem_nr_blocks(hm), 2);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_section_whose_memmap_fails_is_dropped_and_rest_boots(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256], log[4096];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	cfg.debug_fail_memmap = true;
+	cfg.debug_fail_memmap_section = 3;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_nr_blocks(hm), 7);
+	assert_int_equal(block_state(hm, 3), -1);
+	assert_int_equal(block_state(hm, 4), HM_MEM_ONLINE);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "memory map backing failed"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_each_node_memmap_is_contiguous_on_its_node(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+
+	(void)state;
+	for (int nid = 0; nid < 2; nid++) {
+		unsigned long prev = 0;
+
+		for (unsigned long nr = 0; nr < 16; nr++) {
+			struct mem_section *ms = __nr_to_section(hm, nr);
+
+			if (!valid_section(ms) || ms->nid != nid)
+				continue;
+			assert_int_equal(ms->vmemmap.pmd_src, VMEMMAP_BOOT);
+			/* backed by the node's own memory */
+			assert_int_equal(memblock_pfn_nid(hm, ms->vmemmap.pmd_pfn), nid);
+			if (prev)
+				assert_int_equal(ms->vmemmap.pmd_pfn, prev + SECTION_MEMMAP_PAGES);
+			prev = ms->vmemmap.pmd_pfn;
+		}
+		assert_true(prev != 0);
+	}
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_parallel_memmap_init_equals_serial(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *a, *b;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	cfg.init_threads = 1;
+	assert_int_equal(hotmem_create(&cfg, &a, err, sizeof(err)), 0);
+	cfg.init_threads = 4;
+	assert_int_equal(hotmem_create(&cfg, &b, err, sizeof(err)), 0);
+	/* every struct page identical, free lists aside */
+	for (unsigned long pfn = 0; pfn < (1UL << 18); pfn += 7) {
+		struct page *pa = hotmem_pfn_to_page(a, pfn), *pb = hotmem_pfn_to_page(b, pfn);
+
+		assert_int_equal(pa->flags, pb->flags);
+		assert_int_equal(pa->_refcount, pb->_refcount);
+	}
+	assert_int_equal(memtotal_kb(a), memtotal_kb(b));
+	hotmem_destroy(a);
+	hotmem_destroy(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_boot_matches_a_real_x86_layout),
+		cmocka_unit_test(test_reference_host_hole_at_blocks_24_to_31),
+		cmocka_unit_test(test_52bit_kdump_machine_boots_in_little_metadata),
+		cmocka_unit_test(test_section_whose_memmap_fails_is_dropped_and_rest_boots),
+		cmocka_unit_test(test_each_node_memmap_is_contiguous_on_its_node),
+		cmocka_unit_test(test_parallel_memmap_init_equals_serial),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

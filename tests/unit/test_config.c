@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The machine: profiles and the kernel command line, by the kernel's names. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static void test_default_machine_needs_no_file(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(cfg.block_size, 128 * MiB);
+	assert_int_equal(cfg.max_physmem_bits, 46);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_OFFLINE);
+	assert_int_equal(cfg.auto_movable_ratio, 301);
+	assert_true(cfg.auto_movable_numa_aware);
+	assert_int_equal(hotmem_config_validate(&cfg, err, sizeof(err)), 0);
+}
+
+static void test_every_builtin_profile_is_valid(void **state)
+{
+	char err[256];
+
+	(void)state;
+	for (const char *const *n = hotmem_config_builtin_names(); *n; n++) {
+		struct hotmem_config cfg;
+
+		assert_int_equal(hotmem_config_builtin(&cfg, *n), 0);
+		if (hotmem_config_validate(&cfg, err, sizeof(err)))
+			fail_msg("%s: %s", *n, err);
+	}
+	assert_int_equal(hotmem_config_builtin(NULL, "no-such-profile"), -ENOENT);
+}
+
+static void test_cmdline_sets_kernel_parameters(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"console=ttyS0 memhp_default_state=online_movable movable_node "
+		"memory_hotplug.memmap_on_memory=force memory_hotplug.online_policy=auto-movable "
+		"memory_hotplug.auto_movable_ratio=150 memory_hotplug.auto_movable_numa_aware=N "
+		"hugetlb_free_vmemmap=on quiet", err, sizeof(err)), 0);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE_MOVABLE);
+	assert_true(cfg.movable_node);
+	assert_int_equal(cfg.memmap_on_memory, HM_MEMMAP_ON_MEMORY_FORCE);
+	assert_int_equal(cfg.online_policy, HM_ONLINE_POLICY_AUTO_MOVABLE);
+	assert_int_equal(cfg.auto_movable_ratio, 150);
+	assert_false(cfg.auto_movable_numa_aware);
+	assert_true(cfg.hugetlb_free_vmemmap);
+	assert_non_null(strstr(cfg.cmdline, "console=ttyS0"));
+}
+
+static void assert_cmdline_refused(const char *cmdline, const char *names)
+{
+	struct hotmem_config cfg, before;
+	char err[256] = "";
+
+	hotmem_config_default(&cfg);
+	before = cfg;
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, cmdline, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, names))
+		fail_msg("error for '%s' does not name '%s': %s", cmdline, names, err);
+	/* a refused command line changes nothing */
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void test_bad_settings_are_refused_by_name(void **state)
+{
+	(void)state;
+	assert_cmdline_refused("memhp_default_state=sometimes", "memhp_default_state");
+	assert_cmdline_refused("memory_hotplug.memmap_on_memory=maybe", "memmap_on_memory");
+	assert_cmdline_refused("memory_hotplug.online_policy=random", "online_policy");
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=-1", "auto_movable_ratio");
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=12x", "auto_movable_ratio");
+	assert_cmdline_refused("memory_hotplug.auto_movable_numa_aware=perhaps", "numa_aware");
+	assert_cmdline_refused("hugetlb_free_vmemmap=x", "hugetlb_free_vmemmap");
+	assert_cmdline_refused("memory_hotplug.bogus=1", "memory_hotplug.bogus");
+	assert_cmdline_refused("movable_node=1", "movable_node");
+}
+
+static void test_profile_text(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg,
+		"# two nodes\n"
+		"name = mine\n"
+		"block_size = 256M\n"
+		"maxmem = 32G\n"
+		"nodes = 2\n"
+		"ram = 0x1000-0x9efff node=0\n"
+		"ram = 0x100000-0x3fffffff node=0\n"
+		"ram = 0x40000000-0x7fffffff node=1\n"
+		"cmdline = \"memhp_default_state=online\"\n", err, sizeof(err)), 0);
+	assert_string_equal(cfg.name, "mine");
+	assert_int_equal(cfg.block_size, 256 * MiB);
+	assert_int_equal(cfg.nr_boot_ranges, 3);
+	assert_int_equal(cfg.boot[2].nid, 1);
+	assert_int_equal(cfg.boot[2].end, 0x80000000ULL);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE);
+}
+
+static void assert_profile_refused(const char *text, const char *what)
+{
+	struct hotmem_config cfg;
+	char err[256] = "";
+
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, text, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, what))
+		fail_msg("profile error does not say '%s': %s", what, err);
+}
+
+static void test_bad_profiles_name_line_and_setting(void **state)
+{
+	(void)state;
+	assert_profile_refused("block_size = 100M\n", "block_size");
+	assert_profile_refused("block_size = 4G\n", "block_size");
+	assert_profile_refused("\n\nfrobnicate = 1\n", "line 3");
+	assert_profile_refused("max_physmem_bits = 48\n", "max_physmem_bits");
+	assert_profile_refused("maxmem = 100M\n", "maxmem");
+	assert_profile_refused("ram = 0x0-0xfff node=7\n", "node 7");
+	assert_profile_refused("ram = 0x100000-0x1fffffff\nram = 0x1000000-0x2fffffff\n",
+			       "overlaps");
+	assert_profile_refused("nodes = 0\n", "nodes");
+	assert_profile_refused("just words\n", "key = value");
+}
+
+static void test_memparse_like_the_kernel(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(hotmem_memparse("128M", &v), 0);
+	assert_int_equal(v, 128 * MiB);
+	assert_int_equal(hotmem_memparse("0x8000000", &v), 0);
+	assert_int_equal(v, 0x8000000);
+	assert_int_equal(hotmem_memparse("2g", &v), 0);
+	assert_int_equal(v, 2 * GiB);
+	assert_int_equal(hotmem_memparse("1T", &v), 0);
+	assert_int_equal(v, 1ULL << 40);
+	assert_int_equal(hotmem_memparse("12Q", &v), -EINVAL);
+	assert_int_equal(hotmem_memparse("", &v), -EINVAL);
+	assert_int_equal(hotmem_memparse("-1", &v), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_machine_needs_no_file),
+		cmocka_unit_test(test_every_builtin_profile_is_valid),
+		cmocka_unit_test(test_cmdline_sets_kernel_parameters),
+		cmocka_unit_test(test_bad_settings_are_refused_by_name),
+		cmocka_unit_test(test_profile_text),
+		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
+		cmocka_unit_test(test_memparse_like_the_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

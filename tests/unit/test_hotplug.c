@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Hot-add and remove: add_memory_resource() ... remove_memory() (seeds 001, 002). */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+#define DIMM 0x100000000ULL
+
+static void test_add_creates_offline_blocks_with_add_uevents(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct ev_log log;
+
+	(void)state;
+	ev_log_attach(hm, &log);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_string_equal(log.buf, "add:32 add:33");
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_string_equal(valid_zones(hm, 32), "Normal Movable\n");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_add_refuses_bad_ranges_with_kernel_errnos(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_snapshot before, after;
+
+	(void)state;
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 4096, 128 * MiB, 0, -1), -EINVAL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 64 * MiB, 0, -1), -EINVAL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 0, 0, -1), -EINVAL);
+	assert_int_equal(hotmem_add_memory(hm, 5, DIMM, 128 * MiB, 0, -1), -EINVAL);
+	assert_int_equal(hotmem_add_memory(hm, 0, 64 * GiB, 128 * MiB, 0, -1), -E2BIG);
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x20000000, 128 * MiB, 0, -1), -EEXIST);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 256 * MiB, 0, -1), -EEXIST);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 256 * MiB), 0);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_memhp_default_state_onlines_new_blocks(void **state)
+{
+	struct hotmem *hm = boot("default", "memhp_default_state=online_movable");
+	struct ev_log log;
+
+	(void)state;
+	ev_log_attach(hm, &log);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_string_equal(log.buf, "add:32 add:33 online:32 online:33");
+	assert_int_equal(block_zone(hm, 33), HM_ZONE_MOVABLE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_remove_needs_every_block_offline(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long free_before = memfree_kb(hm);
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	/* the memmap came out of boot memory: 2 x 2 MiB */
+	assert_int_equal(free_before - memfree_kb(hm), 4096);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 256 * MiB), -EBUSY);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), -EINVAL);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 256 * MiB), 0);
+	assert_int_equal(memfree_kb(hm), free_before);
+	assert_int_equal(block_state(hm, 32), -1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_removed_dimm_gives_host_memory_back(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	size_t before, online;
+
+	(void)state;
+	before = hotmem_ram_resident_bytes(hm);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 512 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, 32, 4, HM_MMOP_ONLINE_MOVABLE), 0);
+	online = hotmem_ram_resident_bytes(hm);
+	assert_true(online >= before + 4 * 2 * MiB);	/* the memmaps were written */
+	assert_int_equal(hotmem_offline_and_remove_memory(hm, DIMM, 512 * MiB), 0);
+	assert_true(hotmem_ram_resident_bytes(hm) <= before);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_cpuless_node_goes_offline_when_its_memory_goes(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_node_info ni;
+
+	(void)state;
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_false(ni.online);
+	assert_int_equal(hotmem_add_memory(hm, 1, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_true(ni.online);
+	assert_false(ni.has_memory);	/* nothing onlined yet */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_true(ni.has_memory);
+	assert_true(ni.has_normal_memory);
+	assert_int_equal(hotmem_offline_and_remove_memory(hm, DIMM, 128 * MiB), 0);
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_false(ni.online);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* seed 001: hot-adding much memory to a nearly full machine */
+static void test_nearly_full_machine_needs_memmap_on_memory(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hm_snapshot before, after;
+	long n;
+
+	(void)state;
+	n = hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL);
+	assert_true(n > 200000);
+	snapshot(hm, &before);
+	/* the memmap of 1 GiB (8 x 2 MiB) cannot come from a full machine */
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 1 * GiB, 0, -1), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	check(hm);
+	/* with the memmap inside the new memory itself it can */
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 1 * GiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, 32, 8, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* seed 001/003: the memmap lives in the block it describes, and says so */
+static void test_self_hosted_memmap_describes_itself(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	const unsigned long base = DIMM >> 12;
+	unsigned long flags;
+	struct page *first;
+	int src;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	/* the vmemmap page holding struct page of pfn base is pfn base itself */
+	assert_int_equal(vmemmap_backing_pfn(hm, base, &src), base);
+	assert_int_equal(src, VMEMMAP_ALTMAP);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	first = hotmem_pfn_to_page(hm, base);
+	/* reading the block's first bytes through the direct map is its memmap */
+	assert_memory_equal(hotmem_phys_to_virt(hm, DIMM), first, sizeof(struct page));
+	for (unsigned long pfn = base; pfn < base + 512; pfn++) {
+		assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+		assert_true(flags & (1UL << HM_PG_vmemmap_self_hosted));
+		assert_false(flags & (1UL << HM_PG_buddy));
+	}
+	assert_int_equal(hotmem_page_flags(hm, base + 512, &flags), 0);
+	assert_false(flags & (1UL << HM_PG_vmemmap_self_hosted));
+	/* the 512 memmap pages are present but never managed: 126 MiB more */
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_memmap_on_memory_changes_memtotal_by_126m(void **state)
+{
+	struct hotmem *on = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hotmem *off = boot("default", NULL);
+	unsigned long t_on = memtotal_kb(on), t_off = memtotal_kb(off);
+	unsigned long f_off = memfree_kb(off);
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(on, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_add_memory(off, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(on, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(off, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(memtotal_kb(on) - t_on, 126 * 1024);
+	assert_int_equal(memtotal_kb(off) - t_off, 128 * 1024);
+	/* without it, the 2 MiB memmap came out of MemFree */
+	assert_int_equal(memfree_kb(off) - f_off, 126 * 1024);
+	hotmem_destroy(on);
+	hotmem_destroy(off);
+}
+
+/* seed 002: a PMD allocation that fails falls back to base pages, per PMD */
+static void test_fragmented_memory_falls_back_to_base_pages(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	const unsigned long max = 300000;
+	unsigned long *h = malloc(max * sizeof(*h)), nh = 0;
+	bool huge, present;
+	long n;
+
+	(void)state;
+	n = hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, max, h);
+	assert_true(n > 100000);
+	nh = (unsigned long)n;
+	/* take the watermark reserve too, page by page */
+	for (uint64_t pfn = 1; pfn < (1UL << 18) && nh < max; pfn++)
+		if (!hotmem_alloc_page_at(hm, pfn, HM_ALLOC_UNMOVABLE, &h[nh]))
+			nh++;
+	/* free every even pfn: lots of free memory, no two pages adjacent */
+	for (unsigned long i = 0; i < nh; i++) {
+		uint64_t pfn;
+
+		assert_int_equal(hotmem_handle_pfn(hm, h[i], &pfn), 0);
+		if (!(pfn & 1))
+			assert_int_equal(hotmem_free_page(hm, h[i]), 0);
+	}
+	assert_true(memfree_kb(hm) > 400 * 1024);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_section_state(hm, DIMM >> 27, &present, NULL, &huge, NULL), 0);
+	assert_true(present);
+	assert_false(huge);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	/* with memory back, the next DIMM gets a huge mapping again */
+	hotmem_free_all(hm);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_section_state(hm, (DIMM >> 27) + 1, NULL, NULL, &huge, NULL), 0);
+	assert_true(huge);
+	check(hm);
+	free(h);
+	hotmem_destroy(hm);
+}
+
+/* every allocation on the hot-add path fails in turn: nothing changes */
+static void test_every_hot_add_allocation_failure_rolls_back(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	unsigned int flags[2] = { 0, HM_MHP_MEMMAP_ON_MEMORY };
+
+	(void)state;
+	for (int f = 0; f < 2; f++) {
+		for (unsigned long nth = 1;; nth++) {
+			struct hm_snapshot before, after;
+			unsigned long calls;
+			int ret;
+
+			snapshot(hm, &before);
+			calls = hotmem_alloc_calls(hm);
+			hotmem_fail_nth_alloc(hm, nth);
+			ret = hotmem_add_memory(hm, 0, DIMM, 512 * MiB, flags[f], -1);
+			hotmem_fail_nth_alloc(hm, 0);
+			check(hm);
+			if (ret) {
+				assert_int_equal(ret, -ENOMEM);
+				snapshot(hm, &after);
+				assert_same(&before, &after);
+				continue;
+			}
+			assert_int_equal(hotmem_remove_memory(hm, DIMM, 512 * MiB), 0);
+			if (hotmem_alloc_calls(hm) - calls < nth)
+				break;	/* the injected failure was never reached */
+		}
+	}
+	hotmem_destroy(hm);
+}
+
+static void test_subsections_are_tracked(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	const unsigned long pfn = (DIMM >> 12) + 3 * 512;
+
+	(void)state;
+	/* ZONE_DEVICE-style 2 MiB add: the memmap of one subsection only */
+	assert_int_equal(sparse_index_init(hm, pfn_to_section_nr(pfn)), 0);
+	assert_int_equal(sparse_add_section(hm, 0, pfn, 512, NULL), 0);
+	assert_true(pfn_valid(hm, pfn));
+	assert_false(pfn_valid(hm, pfn - 1));
+	assert_int_equal(sparse_add_section(hm, 0, pfn, 512, NULL), -EEXIST);
+	assert_int_equal(sparse_add_section(hm, 0, pfn + 1, 512, NULL), -EINVAL);
+	sparse_remove_section(hm, pfn, 512, NULL);
+	assert_false(pfn_valid(hm, pfn));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
+		cmocka_unit_test(test_add_refuses_bad_ranges_with_kernel_errnos),
+		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
+		cmocka_unit_test(test_remove_needs_every_block_offline),
+		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
+		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_memory_goes),
+		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
+		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
+		cmocka_unit_test(test_memmap_on_memory_changes_memtotal_by_126m),
+		cmocka_unit_test(test_fragmented_memory_falls_back_to_base_pages),
+		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back),
+		cmocka_unit_test(test_subsections_are_tracked),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
