@@ -335,8 +335,6 @@ static void close_attempt(struct hmt_tracer *t)
 		bpf_link__destroy(t->links[--t->nlinks]);
 	hotmem_trace_bpf__destroy(t->skel);
 	t->skel = NULL;
-	t->usdt_found = t->usdt_total = t->usdt_err = 0;
-	t->usdt_missing[0] = '\0';
 }
 
 static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
@@ -348,6 +346,8 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 		t->kerr[fn] = -ENOENT;
 	for (int i = 0; i < HMT_NR_TP; i++)
 		t->tp_err[i] = -ENOENT;
+	t->usdt_found = t->usdt_total = t->usdt_err = 0;
+	t->usdt_missing[0] = '\0';
 	t->skel = hotmem_trace_bpf__open();
 	if (!t->skel)
 		return -errno ? -errno : -EINVAL;

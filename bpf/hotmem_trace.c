@@ -511,17 +511,19 @@ static int trace_main(struct opts *o)
 	if (err)
 		goto out;
 	r.t0 = now_ns();
-	if (o->json)
-		;
-	else
+	if (!o->json)
 		hmt_print_table_header(r.out);
 	if (!o->quiet)
 		fprintf(stderr, "hotmem-trace: ready: tracing%s; Ctrl-C to stop\n",
 			o->cmd ? ", command started" : "");
 	start_cmd(&r);
 	err = poll_loop(&r);
-	if (!o->quiet)
+	if (!o->quiet) {
 		print_summary(&r);
+		if (r.t.usdt_found)
+			fprintf(stderr, "hotmem-trace: detaching (a few seconds: one RCU grace "
+				"period per uprobe)\n");
+	}
 out:
 	end_cmd(&r);
 	ring_buffer__free(r.rb);

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hotmem-trace compare: normalising, aligning, what counts as different */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "compare.h"
+
+#define EV(ev, ph, pfn, nr, zone, rest) \
+	"{\"ev\":\"" ev "\",\"phase\":\"" ph "\",\"start_pfn\":" #pfn \
+	",\"nr_pages\":" #nr ",\"nid\":0,\"zone\":" zone rest "}\n"
+
+/* a kernel trace: DIMM at 4 GiB, noise lines from a console */
+static const char kernel[] =
+	"GUEST: booting\n"
+	EV("add_memory_resource", "enter", 1048576, 65536, "null", "")
+	EV("add_memory_resource", "exit", 1048576, 65536, "null", ",\"ret\":0")
+	EV("online_pages", "enter", 1048576, 32768, "\"Normal\"", "")
+	EV("memory_notify", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":8")
+	EV("online_pages", "exit", 1048576, 32768, "\"Normal\"", ",\"ret\":0")
+	EV("test_pages_isolated", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":1081344")
+	"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
+	"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":560000}\n";
+
+/* the same scenario in the engine: DIMM at 640 MiB */
+static const char engine[] =
+	EV("add_memory_resource", "enter", 163840, 65536, "null", "")
+	EV("arch_add_memory", "enter", 163840, 65536, "null", "")
+	EV("arch_add_memory", "exit", 163840, 65536, "null", ",\"ret\":0")
+	EV("add_memory_resource", "exit", 163840, 65536, "null", ",\"ret\":0")
+	EV("online_pages", "enter", 163840, 32768, "\"Normal\"", "")
+	EV("memory_notify", "exit", 163840, 32768, "null", ",\"ret\":0,\"extra\":8")
+	EV("online_pages", "exit", 163840, 32768, "\"Normal\"", ",\"ret\":0")
+	EV("test_pages_isolated", "exit", 163840, 32768, "null", ",\"ret\":0,\"extra\":196608")
+	"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+	"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":661000}\n";
+
+static void load(struct hmt_trace *t, const char *text, const char *name)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_non_null(f);
+	assert_int_equal(hmt_trace_read(t, f, name), 0);
+	fclose(f);
+}
+
+static int run(const char *a_text, const char *b_text, bool strict, char **out)
+{
+	struct hmt_cmp_opts o = { .strict = strict, .memfree_tol_kb = 4096 };
+	struct hmt_trace a, b;
+	size_t len;
+	int n;
+
+	o.out = open_memstream(out, &len);
+	load(&a, a_text, "A");
+	load(&b, b_text, "B");
+	n = hmt_compare(&a, &b, &o);
+	fclose(o.out);
+	hmt_trace_free(&a);
+	hmt_trace_free(&b);
+	return n;
+}
+
+static void test_read_skips_noise(void **state)
+{
+	struct hmt_trace t;
+
+	load(&t, kernel, "k");
+	assert_int_equal(t.nev, 6);
+	assert_int_equal(t.nmi, 2);
+	assert_int_equal(t.skipped, 1);
+	assert_int_equal(t.base, 1048576);
+	hmt_trace_free(&t);
+}
+
+static void test_same_scenario_elsewhere_is_same(void **state)
+{
+	char *out = NULL;
+
+	/* arch_add_memory is only in B: listed, not a difference */
+	assert_int_equal(run(kernel, engine, false, &out), 0);
+	assert_non_null(strstr(out, "not compared, only in B: arch_add_memory/enter"));
+	assert_non_null(strstr(out, "0 differences"));
+	free(out);
+	out = NULL;
+	assert_int_equal(run(kernel, engine, true, &out), 2);	/* strict */
+	free(out);
+}
+
+static void test_ret_and_zone_differences(void **state)
+{
+	char b[sizeof(engine) + 16], *p, *out = NULL;
+
+	strcpy(b, engine);
+	p = strstr(b, "\"Normal\",\"ret\":0");	/* online_pages exit */
+	assert_non_null(p);
+	memcpy(p, "\"Movabl\",\"ret\":1", 16);
+	assert_int_equal(run(kernel, b, false, &out), 1);
+	assert_non_null(strstr(out, "online_pages/exit: zone Normal != Movabl; ret 0 != 1;"));
+	free(out);
+}
+
+static void test_block_relative_pfns(void **state)
+{
+	char b[sizeof(engine) + 16], *p, *out = NULL;
+
+	strcpy(b, engine);
+	p = strstr(b, "\"online_pages\",\"phase\":\"exit\",\"start_pfn\":163840");
+	assert_non_null(p);
+	memcpy(strstr(p, "163840"), "196608", 6);	/* the next block */
+	assert_int_equal(run(kernel, b, false, &out), 1);
+	assert_non_null(strstr(out, "start_pfn +0 != +0x8000"));
+	free(out);
+}
+
+static void test_missing_event_aligned(void **state)
+{
+	static const char extra[] =
+		EV("memory_notify", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":1");
+	char a[sizeof(kernel) + sizeof(extra)], *p, *out = NULL;
+
+	/* A has one memory_notify more than B: aligned around it */
+	strcpy(a, kernel);
+	p = strstr(a, "{\"ev\":\"memory_notify\"");
+	p = strchr(p, '\n') + 1;
+	memmove(p + strlen(extra), p, strlen(p) + 1);
+	memcpy(p, extra, strlen(extra));
+	assert_int_equal(run(a, engine, false, &out), 1);
+	assert_non_null(strstr(out, "only in A: memory_notify/exit"));
+	assert_non_null(strstr(out, "1 difference\n"));
+	assert_null(strstr(out, "online_pages"));
+	free(out);
+}
+
+static void test_meminfo_changes(void **state)
+{
+	char b[sizeof(engine)], *p, *out = NULL;
+
+	strcpy(b, engine);
+	p = strstr(b, "762144");
+	memcpy(p, "758048", 6);	/* 4 MiB less: the memmap on the memory */
+	assert_int_equal(run(kernel, b, false, &out), 1);
+	assert_non_null(strstr(out, "MemTotal change +262144 kB != +258048 kB"));
+	free(out);
+}
+
+static void test_empty_trace_differs(void **state)
+{
+	char *out = NULL;
+
+	assert_int_equal(run(kernel, "", false, &out), 1);
+	assert_non_null(strstr(out, "one trace is empty"));
+	free(out);
+	out = NULL;
+	assert_int_equal(run("", "", false, &out), 0);
+	free(out);
+}
+
+static void test_main_exit_codes(void **state)
+{
+	char *argv[] = { "compare", "/nonexistent/a", "/nonexistent/b", NULL };
+	char *usage[] = { "compare", "onlyone", NULL };
+
+	assert_int_equal(hmt_compare_main(3, argv), 2);
+	assert_int_equal(hmt_compare_main(2, usage), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_skips_noise),
+		cmocka_unit_test(test_same_scenario_elsewhere_is_same),
+		cmocka_unit_test(test_ret_and_zone_differences),
+		cmocka_unit_test(test_block_relative_pfns),
+		cmocka_unit_test(test_missing_event_aligned),
+		cmocka_unit_test(test_meminfo_changes),
+		cmocka_unit_test(test_empty_trace_differs),
+		cmocka_unit_test(test_main_exit_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hotmem-trace: event names and formats; JSON output reads back */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "event.h"
+#include "jsonl.h"
+
+static struct hmt_event sample(void)
+{
+	struct hmt_event e = {
+		.ts = 5000, .start_pfn = 0x100000, .nr_pages = 32768, .extra = 0,
+		.ret = -16, .dur_ns = 42, .nid = 0, .zid = 3, .pid = 7, .tid = 8,
+		.fn = HMT_FN_offline_pages, .src = HMT_SRC_EMULATOR,
+		.phase = HMT_EXIT, .via = HMT_VIA_USDT,
+	};
+
+	strcpy(e.comm, "a\"b");
+	return e;
+}
+
+static void test_names(void **state)
+{
+	assert_string_equal(hmt_fn_name(HMT_FN_online_pages), "online_pages");
+	assert_string_equal(hmt_fn_name(HMT_FN___add_pages), "__add_pages");
+	assert_int_equal(hmt_fn_from_name("memory_notify"), HMT_FN_memory_notify);
+	assert_int_equal(hmt_fn_from_name("nope"), -1);
+	assert_string_equal(hmt_fn_name(HMT_NR_FN), "?");
+	assert_string_equal(hmt_zone_name(3), "Movable");
+	assert_null(hmt_zone_name(-1));
+	assert_null(hmt_zone_name(9));
+}
+
+static void test_zone_from_kernel_or_zid(void **state)
+{
+	struct hmt_event e = sample();
+
+	assert_string_equal(hmt_event_zone(&e), "Movable");
+	e.src = HMT_SRC_KERNEL;
+	assert_null(hmt_event_zone(&e));	/* kernel: zid numbering not trusted */
+	memcpy(e.zone, "Normal", 7);
+	assert_string_equal(hmt_event_zone(&e), "Normal");
+	memcpy(e.zone, "ABCDEFGH", 8);	/* not NUL-terminated */
+	assert_string_equal(hmt_event_zone(&e), "ABCDEFGH");
+}
+
+static void test_json_roundtrip(void **state)
+{
+	struct hmt_event e = sample();
+	struct jsonl_obj o;
+	char buf[1024];
+
+	assert_true(hmt_format_json(&e, 1000, buf, sizeof(buf)) > 0);
+	assert_int_equal(jsonl_parse(buf, &o), 0);
+	assert_int_equal(jsonl_num(&o, "ts", 0), 4000);
+	assert_string_equal(jsonl_str(&o, "src", ""), "emulator");
+	assert_string_equal(jsonl_str(&o, "ev", ""), "offline_pages");
+	assert_string_equal(jsonl_str(&o, "phase", ""), "exit");
+	assert_int_equal(jsonl_num(&o, "start_pfn", 0), 0x100000);
+	assert_int_equal(jsonl_num(&o, "nr_pages", 0), 32768);
+	assert_string_equal(jsonl_str(&o, "zone", ""), "Movable");
+	assert_int_equal(jsonl_num(&o, "ret", 0), -16);
+	assert_int_equal(jsonl_num(&o, "dur_ns", 0), 42);
+	assert_string_equal(jsonl_str(&o, "comm", ""), "a\"b");
+	assert_string_equal(jsonl_str(&o, "via", ""), "usdt");
+}
+
+static void test_json_enter_has_no_ret(void **state)
+{
+	struct hmt_event e = sample();
+	struct jsonl_obj o;
+	char buf[1024];
+
+	e.phase = HMT_ENTER;
+	e.src = HMT_SRC_KERNEL;
+	assert_true(hmt_format_json(&e, 0, buf, sizeof(buf)) > 0);
+	assert_int_equal(jsonl_parse(buf, &o), 0);
+	assert_null(jsonl_get(&o, "ret"));
+	assert_int_equal(jsonl_get(&o, "zone")->type, JSONL_NULL);
+}
+
+static void test_too_small_buffers(void **state)
+{
+	struct hmt_event e = sample();
+	char buf[32];
+
+	assert_int_equal(hmt_format_json(&e, 0, buf, sizeof(buf)), -1);
+	assert_int_equal(hmt_format_table(&e, 0, buf, sizeof(buf)), -1);
+}
+
+static void test_table(void **state)
+{
+	struct hmt_event e = sample();
+	char buf[256];
+
+	assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "offline_pages"));
+	assert_non_null(strstr(buf, "0x100000"));
+	assert_non_null(strstr(buf, "Movable"));
+	assert_non_null(strstr(buf, "-16"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_zone_from_kernel_or_zid),
+		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_enter_has_no_ret),
+		cmocka_unit_test(test_too_small_buffers),
+		cmocka_unit_test(test_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

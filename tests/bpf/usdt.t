@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotmem-trace on the engine side: the USDT probes of engine/hotmem_probes.h
+# fired by tests/bpf/usdt_target (a stand-in for the engine), traced,
+# pinned, stopped, compared.  Needs root (BPF), bpffs and uprobes.
+set -u
+SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=${HOTMEM_BUILD:-$SRC/build}
+T=$B/tests/bpf/usdt_target
+HT=$B/hotmem-trace
+OUT=$B/tests/bpf
+PIN=/sys/fs/bpf/hotmem-test-$$
+n=0
+fails=0
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+diag() { sed 's/^/# /'; }
+count() { grep -c "$2" "$1"; }
+
+[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
+[ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
+[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
+mkdir -p "$OUT"
+echo "1..17"
+
+# ---- a scenario, run by hotmem-trace once attached -------------------------
+"$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
+ok $? "hotmem-trace --json -- usdt_target scenario: exit 0"
+diag < "$OUT/usdt.err"
+grep -q "42 of 42 USDT probes attached" "$OUT/usdt.err"
+ok $? "all 42 probes of HOTMEM_PROBES (enter and __ret) attached"
+fired=$(sed -n 's/^fired //p' "$OUT/usdt.stdout")
+got=$(wc -l < "$OUT/usdt.jsonl")
+[ -n "$fired" ] && [ "$got" = "$fired" ]
+ok $? "one JSON line per probe fired ($got of $fired)"
+head -1 "$OUT/usdt.jsonl" | grep -q '^{"ts":[0-9]*,"src":"emulator","ev":"add_memory_resource","phase":"enter","start_pfn":1048576,"nr_pages":65536,"nid":0,"zone":null,'
+ok $? "first event: add_memory_resource enter, 256 MiB at 4 GiB, in the DESIGN.md schema"
+grep '"ev":"online_pages","phase":"exit"' "$OUT/usdt.jsonl" | head -2 | grep -c '"zone":"\(Normal\|Movable\)","zid":[23],"extra":0,"ret":0,"dur_ns":[0-9]*' | grep -q 2
+ok $? "online_pages exit: zone named from zid, ret and dur_ns"
+[ "$(count "$OUT/usdt.jsonl" '"ev":"memory_notify","phase":"exit"')" = 12 ]
+ok $? "memory_notify: 12 exits with their action in extra"
+[ ! -e "$PIN" ]
+ok $? "pin directory $PIN removed after the run"
+
+# ---- pinned maps while running; SIGTERM ---------------------------------------
+"$HT" --emulator "$T" --pin "$PIN" -o "$OUT/usdt.table" 2> "$OUT/bg.err" & tr=$!
+for _ in $(seq 100); do grep -q "ready:" "$OUT/bg.err" && break; sleep 0.1; done
+[ -e "$PIN/counters" ] && [ -e "$PIN/blocks" ]
+ok $? "maps pinned at $PIN/counters and $PIN/blocks"
+"$T" scenario > /dev/null
+sleep 0.3
+if command -v bpftool > /dev/null; then
+	bpftool map dump pinned "$PIN/blocks" > "$OUT/blocks.dump" 2>&1
+	grep -q '"onlined": 2' "$OUT/blocks.dump"
+	ok $? "bpftool map dump pinned blocks: BTF-typed, each block onlined twice"
+	bpftool map dump pinned "$PIN/counters" > "$OUT/counters.dump" 2>&1
+	grep -q '"enter": \[0,12' "$OUT/counters.dump" || grep -q '"enter": \[0,[1-9]' "$OUT/counters.dump"
+	ok $? "bpftool map dump pinned counters: per-step emulator counts"
+else
+	echo "ok $((n + 1)) # SKIP bpftool not installed"; n=$((n + 1))
+	echo "ok $((n + 1)) # SKIP bpftool not installed"; n=$((n + 1))
+fi
+kill -TERM $tr
+wait $tr
+ok $? "SIGTERM: clean exit 0"
+[ ! -e "$PIN" ]
+ok $? "SIGTERM: maps unpinned, directory removed"
+grep -q "^TIME(s) *SRC *EVENT" "$OUT/usdt.table" && grep -q "emulator *online_pages" "$OUT/usdt.table"
+ok $? "table output: header and rows"
+
+# ---- errors said plainly -------------------------------------------------------
+"$HT" --emulator /bin/true --no-pin -d 1 > /dev/null 2> "$OUT/noprobe.err"
+rc=$?
+[ $rc = 1 ] && grep -q "0 of 42 USDT probes" "$OUT/noprobe.err"
+ok $? "a binary without hotmem probes: exit 1, says 0 of 42"
+if command -v setpriv > /dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$HT" --no-pin -d 1 > /dev/null 2> "$OUT/nonroot.err"
+	rc=$?
+	[ $rc = 1 ] && grep -q "must run as root" "$OUT/nonroot.err"
+	ok $? "not root: exit 1 with a clear message"
+else
+	n=$((n + 1)); echo "ok $n # SKIP setpriv missing"
+fi
+
+# ---- compare on real traces -----------------------------------------------------
+"$HT" compare "$OUT/usdt.jsonl" "$OUT/usdt.jsonl" > /dev/null
+ok $? "compare: a trace equals itself"
+awk '!done && /"ev":"offline_pages","phase":"exit"/ { sub(/"ret":0/, "\"ret\":-16"); done = 1 } { print }' \
+	"$OUT/usdt.jsonl" > "$OUT/usdt-ebusy.jsonl"
+"$HT" compare "$OUT/usdt.jsonl" "$OUT/usdt-ebusy.jsonl" > "$OUT/compare.txt"
+rc=$?
+[ $rc = 1 ] && grep -q "offline_pages/exit: ret 0 != -16" "$OUT/compare.txt"
+ok $? "compare: an offline that failed with EBUSY is a difference (exit 1)"
+diag < "$OUT/compare.txt"
+exit $((fails > 0))
