@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* HugeTLB vmemmap optimisation, and its refusal on self-hosted memmaps (seed 003). */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define DIMM 0x100000000ULL
+
+static unsigned long hvo_saved(struct hotmem *hm)
+{
+	struct hm_meminfo mi;
+
+	hotmem_meminfo(hm, &mi);
+	return mi.hvo_saved_pages;
+}
+
+static void test_hvo_frees_seven_vmemmap_pages_per_huge_page(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on");
+	unsigned long total = memtotal_kb(hm);
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	assert_int_equal(hvo_saved(hm), 28);
+	/* boot memmap pages freed by HVO become ordinary managed memory */
+	assert_int_equal(memtotal_kb(hm) - total, 28 * 4);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 4), 4);
+	assert_int_equal(hvo_saved(hm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_hvo_off_saves_nothing(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	assert_int_equal(hvo_saved(hm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_hvo_refused_where_the_memmap_is_self_hosted(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on "
+					    "memory_hotplug.memmap_on_memory=1");
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	/* movable huge pages come from ZONE_MOVABLE first: this block */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 8), 8);
+	assert_int_equal(hvo_saved(hm), 0);
+	check(hm);
+	/* offline dissolves them */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_hvo_splits_a_buddy_allocated_memmap(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on");
+	bool huge;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 8), 8);
+	assert_int_equal(hvo_saved(hm), 56);
+	assert_int_equal(hotmem_section_state(hm, DIMM >> 27, NULL, NULL, &huge, NULL), 0);
+	assert_false(huge);
+	check(hm);
+	/* offline dissolves: the vmemmap is restored from fresh pages */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hvo_saved(hm), 0);
+	check(hm);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
+		cmocka_unit_test(test_hvo_off_saves_nothing),
+		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
+		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Offlining: isolation, migration, EBUSY, rollback, going-offline. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define DIMM 0x100000000ULL
+#define DIMM_PFN (DIMM >> 12)
+
+static void test_movable_pages_migrate_with_their_content(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long h[64];
+	char buf[4096], want[4096];
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 1000 + (uint64_t)i * 7,
+						      HM_ALLOC_MOVABLE, &h[i]), 0);
+		memset(want, 'a' + i % 26, sizeof(want));
+		assert_int_equal(hotmem_page_write(hm, h[i], want, sizeof(want)), 0);
+	}
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(hotmem_handle_pfn(hm, h[i], &pfn), 0);
+		assert_true(pfn < DIMM_PFN || pfn >= DIMM_PFN + 32768);
+		memset(want, 'a' + i % 26, sizeof(want));
+		assert_int_equal(hotmem_page_read(hm, h[i], buf, sizeof(buf)), 0);
+		assert_memory_equal(buf, want, sizeof(buf));
+	}
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_unmovable_page_makes_kernel_block_busy(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_snapshot before, after;
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 4242, HM_ALLOC_UNMOVABLE, &h), 0);
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	check(hm);
+	assert_int_equal(hotmem_free_page(hm, h), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* unmovable allocations never land in ZONE_MOVABLE */
+static void test_unmovable_pages_never_come_from_movable(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 1, HM_ALLOC_UNMOVABLE, &h), -EINVAL);
+	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
+	/* memory is full of kernel pages; the Movable block still goes offline */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_nowhere_to_migrate_is_ebusy_and_rolls_back(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_snapshot before, after;
+	char buf[16];
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 77, HM_ALLOC_MOVABLE, &h), 0);
+	assert_int_equal(hotmem_page_write(hm, h, "precious", 9), 0);
+	/* fill everything else */
+	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
+		;
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(hotmem_page_read(hm, h, buf, 9), 0);
+	assert_string_equal(buf, "precious");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_going_offline_notifier_error_rolls_back(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_snapshot before, after;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_true(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, 1000, NULL) == 1000);
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_OFFLINE, -EBUSY), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	check(hm);
+	hotmem_set_notifier_error(hm, HM_MEM_GOING_OFFLINE, 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	hotmem_destroy(hm);
+}
+
+struct going_offline_probe {
+	struct hotmem *hm;
+	int seen;
+};
+
+static void probe_state(const struct hm_event *ev, void *arg)
+{
+	struct going_offline_probe *p = arg;
+
+	if (ev->type == HM_EV_TRACE && !strcmp(ev->fn, "offline_pages") && !ev->exit)
+		p->seen = block_state(p->hm, 32);
+}
+
+static void test_going_offline_is_visible_while_offlining(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct going_offline_probe p = { hm, 0 };
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	hotmem_subscribe(hm, probe_state, &p);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(p.seen, HM_MEM_GOING_OFFLINE);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	hotmem_destroy(hm);
+}
+
+static void test_boot_blocks_offline_unless_pinned(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+
+	(void)state;
+	/* memory1: boot DMA32 memory, nothing pinned in it */
+	assert_int_equal(hotmem_block_set_state(hm, 1, HM_MMOP_OFFLINE), 0);
+	assert_string_equal(valid_zones(hm, 1), "DMA32 Movable\n");
+	assert_int_equal(hotmem_block_set_state(hm, 1, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 1), HM_ZONE_DMA32);
+	/* memory7 holds the boot memmap (reserved): busy */
+	assert_int_equal(hotmem_block_set_state(hm, 7, HM_MMOP_OFFLINE), -EBUSY);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a real 6.1 guest: kernel-zone blocks often fail, Movable ones never */
+static void test_kernel_blocks_can_fail_movable_blocks_always_go(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	int busy = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 1 * GiB, 0, -1), 0);
+	for (unsigned long id = 32; id < 40; id++)
+		assert_int_equal(hotmem_block_set_state(hm, id, id < 36 ? HM_MMOP_ONLINE_KERNEL :
+							HM_MMOP_ONLINE_MOVABLE), 0);
+	/* a kernel's life: slab and page tables, among user pages */
+	for (int round = 0; round < 8; round++) {
+		assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 20000, NULL) > 0);
+		assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 3000, NULL) > 0);
+	}
+	for (unsigned long id = 36; id < 40; id++)
+		assert_int_equal(hotmem_block_set_state(hm, id, HM_MMOP_OFFLINE), 0);
+	for (unsigned long id = 32; id < 36; id++)
+		busy += hotmem_block_set_state(hm, id, HM_MMOP_OFFLINE) == -EBUSY;
+	assert_true(busy > 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_movable_pages_migrate_with_their_content),
+		cmocka_unit_test(test_unmovable_page_makes_kernel_block_busy),
+		cmocka_unit_test(test_unmovable_pages_never_come_from_movable),
+		cmocka_unit_test(test_nowhere_to_migrate_is_ebusy_and_rolls_back),
+		cmocka_unit_test(test_going_offline_notifier_error_rolls_back),
+		cmocka_unit_test(test_going_offline_is_visible_while_offlining),
+		cmocka_unit_test(test_boot_blocks_offline_unless_pinned),
+		cmocka_unit_test(test_kernel_blocks_can_fail_movable_blocks_always_go),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Onlining: zone choice exactly as the kernel, state semantics, notifiers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define DIMM 0x100000000ULL
+
+static void test_contig_zones_defaults_and_valid_zones(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 512 * MiB, 0, -1), 0);
+	assert_string_equal(valid_zones(hm, 32), "Normal Movable\n");
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE_MOVABLE), 0);
+	/* block 33 now lies inside ZONE_MOVABLE's span: it inherits Movable */
+	assert_string_equal(valid_zones(hm, 33), "Movable Normal\n");
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 33), HM_ZONE_MOVABLE);
+	/* beyond the Movable span, plain "online" means the kernel zone */
+	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 35), HM_ZONE_NORMAL);
+	assert_string_equal(valid_zones(hm, 35), "Normal\n");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_movable_node_prefers_movable(void **state)
+{
+	struct hotmem *hm = boot("default", "movable_node");
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_string_equal(valid_zones(hm, 32), "Movable Normal\n");
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 32), HM_ZONE_MOVABLE);
+	hotmem_destroy(hm);
+}
+
+static const char *const machine_8g =
+	"name = eight\n"
+	"maxmem = 64G\n"
+	"ram = 0x1000-0x9efff\n"
+	"ram = 0x100000-0xbfffffff\n"
+	"ram = 0x100000000-0x23fffffff\n"
+	"cmdline = memory_hotplug.online_policy=auto-movable\n";
+
+/* Documentation/admin-guide/mm/memory-hotplug.rst: ratio 301, 8 GiB -> 24 GiB */
+static void test_auto_movable_ratio_301_allows_24g_on_8g(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, machine_8g, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x240000000ULL, 25 * GiB, HM_MHP_MEMMAP_ON_MEMORY,
+					   -1), 0);
+	for (unsigned long id = 72; id < 72 + 192; id++) {
+		assert_int_equal(hotmem_block_set_state(hm, id, HM_MMOP_ONLINE), 0);
+		if (block_zone(hm, id) != HM_ZONE_MOVABLE)
+			fail_msg("memory%lu (%lu MiB movable so far) went to %d", id,
+				 (id - 72) * 128, block_zone(hm, id));
+	}
+	/* 24 GiB movable reached: the next block must go to the kernel */
+	assert_int_equal(hotmem_block_set_state(hm, 72 + 192, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 72 + 192), HM_ZONE_NORMAL);
+	/* a lower ratio moves the line */
+	assert_int_equal(hotmem_set_auto_movable_ratio(hm, 0), 0);
+	assert_string_equal(valid_zones(hm, 72 + 193), "Normal Movable\n");
+	hotmem_destroy(hm);
+}
+
+static int online_until_kernel(struct hotmem *hm, unsigned long first, unsigned long n)
+{
+	for (unsigned long id = first; id < first + n; id++) {
+		assert_int_equal(hotmem_block_set_state(hm, id, HM_MMOP_ONLINE), 0);
+		if (block_zone(hm, id) != HM_ZONE_MOVABLE)
+			return (int)(id - first);
+	}
+	return (int)n;
+}
+
+static void test_auto_movable_is_numa_aware(void **state)
+{
+	struct hotmem *hm = boot("numa2", "memory_hotplug.online_policy=auto-movable "
+					  "memory_hotplug.memmap_on_memory=1");
+
+	(void)state;
+	/* node 1 has 1 GiB of kernel memory: 301% of it is 24 blocks */
+	assert_int_equal(hotmem_add_memory(hm, 1, DIMM, 4 * GiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(online_until_kernel(hm, 32, 32), 24);
+	hotmem_destroy(hm);
+
+	hm = boot("numa2", "memory_hotplug.online_policy=auto-movable "
+			   "memory_hotplug.memmap_on_memory=1 "
+			   "memory_hotplug.auto_movable_numa_aware=N");
+	/* machine-wide, 2 GiB of kernel memory allow 48 blocks */
+	assert_int_equal(hotmem_add_memory(hm, 1, DIMM, 4 * GiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(online_until_kernel(hm, 32, 32), 32);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_static_memory_group_goes_movable_all_or_nothing(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.online_policy=auto-movable "
+					    "memory_hotplug.memmap_on_memory=1");
+	int small, big;
+
+	(void)state;
+	/* 2 GiB fits 301% of ~1 GiB: all of it Movable */
+	small = hotmem_register_static_memory_group(hm, 0, (2 * GiB) >> 12);
+	assert_true(small >= 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * GiB, HM_MHP_MEMMAP_ON_MEMORY, small), 0);
+	assert_int_equal(online_until_kernel(hm, 32, 16), 16);
+	/* a 4 GiB group can never be all Movable: all of it goes Normal */
+	big = hotmem_register_static_memory_group(hm, 0, (4 * GiB) >> 12);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 2 * GiB, 4 * GiB,
+					   HM_MHP_MEMMAP_ON_MEMORY, big), 0);
+	assert_int_equal(online_until_kernel(hm, 48, 32), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 49, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 49), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_unregister_memory_group(hm, big), -EBUSY);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_dynamic_group_unit_follows_its_online_parts(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.online_policy=auto-movable");
+	int g;
+
+	(void)state;
+	/* virtio-mem: 256 MiB units; a unit with a kernel part stays kernel */
+	g = hotmem_register_dynamic_memory_group(hm, 0, (256 * MiB) >> 12);
+	assert_true(g >= 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 512 * MiB, 0, g), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 33), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 34), HM_ZONE_MOVABLE);
+	assert_int_equal(hotmem_register_dynamic_memory_group(hm, 0, 3), -EINVAL);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_going_online_notifier_error_leaves_block_offline(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hm_snapshot before, after;
+	struct ev_log log;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	ev_log_attach(hm, &log);
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_ONLINE, -ENOMEM), 0);
+	assert_int_equal(hotmem_get_notifier_error(hm, HM_MEM_GOING_ONLINE), -ENOMEM);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_string_equal(log.buf, "");
+	check(hm);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_ONLINE, 0), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_string_equal(log.buf, "online:32");
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_ONLINE, -1), -EINVAL);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_ONLINE, 5), -EINVAL);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_online_frees_max_order_chunks_to_the_tail(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hm_zone_info zi;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB,
+					   HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &zi), 0);
+	assert_int_equal(zi.free_area[10], 32);
+	assert_int_equal(zi.nr_free, 32768);
+	/* memmap_on_memory: pageblock aligned start, one order-9 chunk first */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &zi), 0);
+	assert_int_equal(zi.free_area[9], 1);
+	assert_int_equal(zi.free_area[10], 32 + 31);
+	assert_int_equal(zi.present, 65536);
+	assert_int_equal(zi.managed, 65536 - 512);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_state_and_online_file_semantics(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct ev_log log;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	ev_log_attach(hm, &log);
+	/* state: the same state is EINVAL */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EINVAL);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), -EINVAL);
+	assert_int_equal(block_zone(hm, 32), HM_ZONE_NORMAL);	/* zone unchanged */
+	assert_int_equal(hotmem_block_set_state(hm, 32, 7), -EINVAL);
+	assert_int_equal(hotmem_block_set_state(hm, 99, HM_MMOP_ONLINE), -ENODEV);
+	/* online: the same state is success, never EINVAL */
+	assert_int_equal(hotmem_block_set_online(hm, 32, true), 0);
+	assert_int_equal(hotmem_block_set_online(hm, 32, false), 0);
+	assert_int_equal(hotmem_block_set_online(hm, 32, false), 0);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_string_equal(log.buf, "online:32 offline:32");
+	/* memory0 spans two zones: it cannot go offline */
+	assert_int_equal(hotmem_block_set_state(hm, 0, HM_MMOP_OFFLINE), -EINVAL);
+	hotmem_destroy(hm);
+}
+
+static void test_state_strings_parse_like_sysfs_streq(void **state)
+{
+	(void)state;
+	assert_int_equal(hotmem_online_type_from_str("online", 6), HM_MMOP_ONLINE);
+	assert_int_equal(hotmem_online_type_from_str("online\n", 7), HM_MMOP_ONLINE);
+	assert_int_equal(hotmem_online_type_from_str("online_movable\n", 15),
+			 HM_MMOP_ONLINE_MOVABLE);
+	assert_int_equal(hotmem_online_type_from_str("offline", 7), HM_MMOP_OFFLINE);
+	assert_int_equal(hotmem_online_type_from_str("online\0garbage", 14), HM_MMOP_ONLINE);
+	assert_int_equal(hotmem_online_type_from_str("online\n\n", 8), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("online\r\n", 8), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("online ", 7), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str(" online", 7), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("ONLINE", 6), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("\n", 1), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("", 0), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("online_kernelx", 14), -EINVAL);
+	assert_int_equal(hotmem_online_type_from_str("1", 1), -EINVAL);
+	assert_int_equal(hotmem_online_policy_from_str("auto-movable\n"),
+			 HM_ONLINE_POLICY_AUTO_MOVABLE);
+	assert_int_equal(hotmem_online_policy_from_str("auto"), -EINVAL);
+	assert_string_equal(hotmem_state_name(HM_MEM_GOING_OFFLINE), "going-offline");
+	assert_string_equal(hotmem_zone_name(HM_ZONE_MOVABLE), "Movable");
+	assert_int_equal(hotmem_zone_from_name("DMA32"), HM_ZONE_DMA32);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_contig_zones_defaults_and_valid_zones),
+		cmocka_unit_test(test_movable_node_prefers_movable),
+		cmocka_unit_test(test_auto_movable_ratio_301_allows_24g_on_8g),
+		cmocka_unit_test(test_auto_movable_is_numa_aware),
+		cmocka_unit_test(test_static_memory_group_goes_movable_all_or_nothing),
+		cmocka_unit_test(test_dynamic_group_unit_follows_its_online_parts),
+		cmocka_unit_test(test_going_online_notifier_error_leaves_block_offline),
+		cmocka_unit_test(test_online_frees_max_order_chunks_to_the_tail),
+		cmocka_unit_test(test_state_and_online_file_semantics),
+		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
