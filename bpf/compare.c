@@ -107,9 +107,24 @@ void hmt_trace_free(struct hmt_trace *t)
 
 /* ---- which (ev, phase) pairs are compared ------------------------- */
 
+/* events whose extra says which operation it is: part of their key */
+static bool keyed_by_extra(const struct hmt_rec *r)
+{
+	return !strcmp(r->ev, "memory_notify");
+}
+
 static bool same_key(const struct hmt_rec *x, const struct hmt_rec *y)
 {
-	return !strcmp(x->ev, y->ev) && !strcmp(x->phase, y->phase);
+	return !strcmp(x->ev, y->ev) && !strcmp(x->phase, y->phase) &&
+	       (!keyed_by_extra(x) || x->extra == y->extra);
+}
+
+static const char *key_suffix(const struct hmt_rec *r, char *buf, size_t len)
+{
+	if (!keyed_by_extra(r))
+		return "";
+	snprintf(buf, len, "(%lld)", r->extra);
+	return buf;
 }
 
 static bool trace_has_key(const struct hmt_trace *t, const struct hmt_rec *r)
@@ -125,6 +140,7 @@ static size_t filter_common(const struct hmt_trace *t, const struct hmt_trace *o
 			    const struct hmt_rec **out, FILE *f, bool strict)
 {
 	size_t n = 0;
+	char buf[32];
 
 	for (size_t i = 0; i < t->nev; i++) {
 		const struct hmt_rec *r = &t->ev[i];
@@ -137,8 +153,9 @@ static size_t filter_common(const struct hmt_trace *t, const struct hmt_trace *o
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = same_key(&t->ev[j], r);
 		if (!seen)
-			fprintf(f, "compare: not compared, only in %s: %s/%s\n",
-				t->name, r->ev, r->phase);
+			fprintf(f, "compare: not compared, only in %s: %s/%s%s\n",
+				t->name, r->ev, r->phase,
+				key_suffix(r, buf, sizeof(buf)));
 	}
 	return n;
 }
@@ -196,9 +213,24 @@ static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x,
 
 struct align {
 	const struct hmt_rec **x, **y;
+	const struct hmt_trace *a, *b;
 	size_t nx, ny;
 	uint16_t *lcs;		/* (nx + 1) * (ny + 1), from the end */
 };
+
+/*
+ * How well x[i] and y[j] match: 0 not at all (other key), 1 same key,
+ * 2 same key on the same block-relative range.  The alignment maximises
+ * the sum, so a step is matched with its counterpart on the same block.
+ */
+static int weight(const struct align *al, size_t i, size_t j)
+{
+	const struct hmt_rec *x = al->x[i], *y = al->y[j];
+
+	if (!same_key(x, y))
+		return 0;
+	return 1 + (x->start_pfn - al->a->base == y->start_pfn - al->b->base);
+}
 
 static int align_lcs(struct align *al)
 {
@@ -212,20 +244,26 @@ static int align_lcs(struct align *al)
 	for (size_t i = al->nx; i-- > 0;)
 		for (size_t j = al->ny; j-- > 0;) {
 			uint16_t d = al->lcs[(i + 1) * w + j], r = al->lcs[i * w + j + 1];
+			uint16_t best = d > r ? d : r;
+			int wt = weight(al, i, j);
 
-			if (same_key(al->x[i], al->y[j]))
-				al->lcs[i * w + j] = al->lcs[(i + 1) * w + j + 1] + 1;
-			else
-				al->lcs[i * w + j] = d > r ? d : r;
+			if (wt && al->lcs[(i + 1) * w + j + 1] + wt > best)
+				best = al->lcs[(i + 1) * w + j + 1] + wt;
+			al->lcs[i * w + j] = best;
 		}
 	return 0;
 }
 
 static void print_only(FILE *f, const struct hmt_trace *t, const struct hmt_rec *r)
 {
-	fprintf(f, "%s:%d only in %s: %s/%s +%#llx nr_pages=%llu zone=%s\n",
+	char key[32], ret[32] = "";
+
+	if (r->has_ret)
+		snprintf(ret, sizeof(ret), " ret=%lld", r->ret);
+	fprintf(f, "%s:%d only in %s: %s/%s%s +%#llx nr_pages=%llu zone=%s%s\n",
 		t->name, r->line, t->name, r->ev, r->phase,
-		r->start_pfn - t->base, r->nr_pages, r->zone[0] ? r->zone : "-");
+		key_suffix(r, key, sizeof(key)), r->start_pfn - t->base,
+		r->nr_pages, r->zone[0] ? r->zone : "-", ret);
 }
 
 static int report(int ndiff, const struct hmt_cmp_opts *o)
@@ -241,10 +279,10 @@ static int walk(const struct align *al, const struct hmt_trace *a,
 	char buf[512];
 
 	while (i < al->nx || j < al->ny) {
-		bool match = i < al->nx && j < al->ny && same_key(al->x[i], al->y[j]);
+		int wt = i < al->nx && j < al->ny ? weight(al, i, j) : 0;
 
-		if (match && (!al->lcs ||
-			      al->lcs[i * w + j] == al->lcs[(i + 1) * w + j + 1] + 1)) {
+		if (wt && (!al->lcs ||
+			   al->lcs[i * w + j] == al->lcs[(i + 1) * w + j + 1] + wt)) {
 			if (diff_pair(a, al->x[i], b, al->y[j], o, buf, sizeof(buf)) &&
 			    report(++ndiff, o))
 				fprintf(o->out, "%s:%d %s:%d %s/%s:%s\n", a->name,
@@ -305,7 +343,7 @@ static int compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b,
 		const struct hmt_cmp_opts *o)
 {
-	struct align al = { 0 };
+	struct align al = { .a = a, .b = b };
 	int ndiff, err = -ENOMEM;
 
 	al.x = calloc(a->nev + 1, sizeof(*al.x));

@@ -121,7 +121,7 @@ static void test_block_relative_pfns(void **state)
 static void test_missing_event_aligned(void **state)
 {
 	static const char extra[] =
-		EV("memory_notify", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":1");
+		EV("memory_notify", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":8");
 	char a[sizeof(kernel) + sizeof(extra)], *p, *out = NULL;
 
 	/* A has one memory_notify more than B: aligned around it */
@@ -131,7 +131,7 @@ static void test_missing_event_aligned(void **state)
 	memmove(p + strlen(extra), p, strlen(p) + 1);
 	memcpy(p, extra, strlen(extra));
 	assert_int_equal(run(a, engine, false, &out), 1);
-	assert_non_null(strstr(out, "only in A: memory_notify/exit"));
+	assert_non_null(strstr(out, "only in A: memory_notify/exit(8)"));
 	assert_non_null(strstr(out, "1 difference\n"));
 	assert_null(strstr(out, "online_pages"));
 	free(out);

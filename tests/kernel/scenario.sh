@@ -7,6 +7,7 @@
 #   hm_steps NEW...                 online (kernel zone) the first new block,
 #                                   online_movable the second, offline both,
 #                                   online_movable both again
+# $HM_BEFORE_OFFLINE, if set, is run between the online and offline steps.
 # Each step appends a "meminfo" JSON line to $MEMINFO_OUT and says what it
 # did on stdout with the prefix "$SAY".
 : "${M:=/sys/devices/system/memory}" "${P:=/proc}" "${SAY:=GUEST:}"
@@ -44,6 +45,7 @@ hm_steps() {
 	[ -n "$1" ] && hm_set_state "$1" online_kernel online
 	[ -n "$2" ] && hm_set_state "$2" online_movable online
 	hm_meminfo online
+	[ -n "${HM_BEFORE_OFFLINE:-}" ] && $HM_BEFORE_OFFLINE 2>&1 | sed "s/^/$SAY /"
 	for _b in "$@"; do hm_set_state "$_b" offline offline; done
 	hm_meminfo offline
 	for _b in "$@"; do hm_set_state "$_b" online_movable again; done
