@@ -72,4 +72,5 @@ INSTALL_BINS += $(HMT_BIN)
 UNIT_TESTS   += $(HMT_UNIT)
 TEST_SCRIPTS += $(sort $(wildcard tests/bpf/*.t tests/kernel/*.t))
 BENCH_PROGS  += $(HMT_BENCH)
-.SECONDARY: $(HMT_UNIT:%=%.o) $(BUILD)/tests/bpf/usdt_target.o $(BUILD)/tests/bpf/bench_trace.o
+.SECONDARY: $(HMT_BPF_OBJ) $(HMT_UNIT:%=%.o) $(BUILD)/tests/bpf/usdt_target.o \
+	$(BUILD)/tests/bpf/bench_trace.o
