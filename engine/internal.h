@@ -273,6 +273,7 @@ struct pglist_data {
 #define SECTION_IS_ONLINE		(1UL << 2)
 #define SECTION_IS_EARLY		(1UL << 3)
 #define SECTION_CANNOT_OPTIMIZE_VMEMMAP	(1UL << 4)	/* seed 003 */
+#define SECTION_MEMMAP_RESIDENT		(1UL << 5)	/* emulator: memmap faulted in */
 
 #define PAGEBLOCKS_PER_SECTION	(PAGES_PER_SECTION / pageblock_nr_pages)
 
@@ -566,6 +567,7 @@ int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 			size_t size, bool readonly);
 void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
 void physmem_prefault(void *addr, size_t size);
+void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 
 /* memblock.c */
 uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,
@@ -640,6 +642,7 @@ void for_each_zone_lock_all(struct hotmem *hm);
 void for_each_zone_unlock_all(struct hotmem *hm);
 unsigned long zone_free_pages(struct zone *z);
 bool page_is_buddy_head(const struct page *p);
+void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,
 			 unsigned long extra_flags, int refcount);

@@ -4,7 +4,9 @@
  * drivers/base/core.c): memory blocks, their state machine and the
  * semantics behind every sysfs file of a memoryN directory.
  */
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -394,27 +396,32 @@ const char *hotmem_state_name(int state)
 	}
 }
 
-int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
+static int block_set_state_locked(struct hotmem *hm, unsigned long id, int online_type)
 {
-	struct memory_block *mem;
+	struct memory_block *mem = find_memory_block_by_id(hm, id);
 	int ret;
 
-	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
-		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	mem = find_memory_block_by_id(hm, id);
-	if (!mem) {
-		ret = -ENODEV;
-	} else if (online_type == HM_MMOP_OFFLINE) {
+	if (!mem)
+		return -ENODEV;
+	if (online_type == HM_MMOP_OFFLINE) {
 		ret = device_offline(hm, mem);
 	} else {
 		mem->online_type = online_type;
 		ret = device_online(hm, mem);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	/* state_store(): "already in that state" is -EINVAL */
-	if (ret > 0)
-		ret = -EINVAL;
+	return ret > 0 ? -EINVAL : ret;
+}
+
+int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
+{
+	int ret;
+
+	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	ret = block_set_state_locked(hm, id, online_type);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
 }
 
@@ -434,24 +441,94 @@ int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Onlining many blocks of one section each: a second thread faults in the
+ * memmap of the blocks ahead while this one initialises (the deferred-init
+ * idea of seed 004, across blocks).  Whoever claims a block first faults
+ * it in; the onlining thread waits only for a block the other is still
+ * faulting.  The device hotplug lock is held for the whole batch, so no
+ * block can go away under the prefetcher.  Blocks of several sections get
+ * their parallelism inside memmap init instead.
+ */
+enum { PF_FREE, PF_CLAIMED, PF_DONE };
+
+struct online_prefetch {
+	struct hotmem *hm;
+	unsigned long first, nr;
+	_Atomic unsigned char *state;
+	_Atomic bool stop;
+};
+
+static bool prefetch_claim(struct online_prefetch *pf, unsigned long i)
+{
+	unsigned char expect = PF_FREE;
+
+	return atomic_compare_exchange_strong(&pf->state[i], &expect, PF_CLAIMED);
+}
+
+static void prefetch_block(struct online_prefetch *pf, unsigned long i)
+{
+	struct memory_block *mem = find_memory_block_by_id(pf->hm, pf->first + i);
+
+	if (mem && atomic_load(&mem->state) == HM_MEM_OFFLINE)
+		prefault_memmap(pf->hm, section_nr_to_pfn(mem->start_section_nr),
+				pages_per_block(pf->hm));
+	atomic_store(&pf->state[i], PF_DONE);
+}
+
+static void *online_prefetch_worker(void *arg)
+{
+	struct online_prefetch *pf = arg;
+
+	for (unsigned long i = 1; i < pf->nr && !atomic_load(&pf->stop); i++)
+		if (prefetch_claim(pf, i))
+			prefetch_block(pf, i);
+	return NULL;
+}
+
 int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long nr,
 			 int online_type)
 {
+	struct online_prefetch pf = { hm, first, nr, NULL, false };
+	bool prefetch = hm->cfg.init_threads > hm->sections_per_block && nr > 1 &&
+			online_type != HM_MMOP_OFFLINE;
+	pthread_t thread;
 	int ret = 0;
 
-	for (unsigned long id = first; id < first + nr && !ret; id++) {
-		if (!find_memory_block_by_id(hm, id))
-			continue;
-		ret = hotmem_block_set_state(hm, id, online_type);
-		if (ret == -EINVAL) {
-			struct hm_block_info info;
-
-			/* already in the asked-for state: not a failure here */
-			if (!hotmem_block_info(hm, id, &info) &&
-			    (info.state == HM_MEM_ONLINE) == (online_type != HM_MMOP_OFFLINE))
-				ret = 0;
-		}
+	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
+		return -EINVAL;
+	if (prefetch)
+		pf.state = calloc(nr, sizeof(*pf.state));
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	if (pf.state && pthread_create(&thread, NULL, online_prefetch_worker, &pf)) {
+		free(pf.state);
+		pf.state = NULL;
 	}
+	for (unsigned long i = 0; i < nr && !ret; i++) {
+		unsigned long id = first + i;
+		struct memory_block *mem;
+
+		if (pf.state) {
+			if (prefetch_claim(&pf, i))
+				prefetch_block(&pf, i);
+			while (atomic_load(&pf.state[i]) != PF_DONE)
+				sched_yield();
+		}
+		mem = find_memory_block_by_id(hm, id);
+		if (!mem)
+			continue;
+		ret = block_set_state_locked(hm, id, online_type);
+		/* already in the asked-for state: not a failure here */
+		if (ret == -EINVAL &&
+		    (atomic_load(&mem->state) == HM_MEM_ONLINE) == (online_type != HM_MMOP_OFFLINE))
+			ret = 0;
+	}
+	if (pf.state) {
+		atomic_store(&pf.stop, true);
+		pthread_join(thread, NULL);
+		free(pf.state);
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
 }
 

@@ -74,15 +74,22 @@ void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
 		       unsigned long nr_pages, int nid, int zid,
 		       unsigned long extra_flags, int refcount)
 {
-	struct page tmpl = {
+	typedef unsigned long v2 __attribute__((vector_size(16), aligned(16)));
+	const struct page tmpl = {
 		.flags = page_zone_node_bits(zid, nid) | extra_flags,
 		.page_type = -1,
 		._refcount = refcount,
 	};
-	struct page *p = pfn_to_page(hm, start_pfn);
+	v2 t[4], *p = (v2 *)pfn_to_page(hm, start_pfn);
 
-	for (unsigned long i = 0; i < nr_pages; i++)
-		p[i] = tmpl;
+	/* four 16-byte stores a struct page: the memmap is always aligned */
+	memcpy(t, &tmpl, sizeof(t));
+	for (unsigned long i = 0; i < nr_pages; i++, p += 4) {
+		p[0] = t[0];
+		p[1] = t[1];
+		p[2] = t[2];
+		p[3] = t[3];
+	}
 }
 
 struct memmap_chunk {
@@ -94,11 +101,30 @@ struct memmap_chunk {
 	bool started;
 };
 
+/* fault a section's memmap in once, in one call, not a fault a page */
+void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
+{
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages;) {
+		unsigned long next = min(start_pfn + nr_pages, ALIGN(pfn + 1, PAGES_PER_SECTION));
+		struct mem_section *ms = __pfn_to_section(hm, pfn);
+
+		if (!(ms->section_mem_map & SECTION_MEMMAP_RESIDENT)) {
+			/* a huge mapping's backing is contiguous: allocate it in bulk */
+			if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
+				physmem_allocate(hm, ms->vmemmap.pmd_pfn, SECTION_MEMMAP_PAGES);
+			physmem_prefault(pfn_to_page(hm, pfn), (next - pfn) * sizeof(struct page));
+			if (next - pfn == PAGES_PER_SECTION)
+				ms->section_mem_map |= SECTION_MEMMAP_RESIDENT;
+		}
+		pfn = next;
+	}
+}
+
 static void *memmap_init_worker(void *arg)
 {
 	struct memmap_chunk *c = arg;
 
-	physmem_prefault(pfn_to_page(c->hm, c->start_pfn), c->nr_pages * sizeof(struct page));
+	prefault_memmap(c->hm, c->start_pfn, c->nr_pages);
 	memmap_init_range(c->hm, c->start_pfn, c->nr_pages, c->nid, c->zid,
 			  c->extra_flags, c->refcount);
 	return NULL;
@@ -298,7 +324,16 @@ unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 {
 	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages);
 	unsigned long end = start + pageblock_nr_pages, moved = 0;
+	unsigned long head = ALIGN_DOWN(start, MAX_ORDER_NR_PAGES);
+	struct page *hp = pfn_to_page(hm, head);
 
+	/*
+	 * Inside a free block larger than a pageblock there is nothing to
+	 * walk: its head moves it (from the head's own pageblock).
+	 */
+	if (head != start && PageBuddy(hp) && hp->private > pageblock_order &&
+	    head + (1UL << hp->private) >= end)
+		return 0;
 	for (pfn = start; pfn < end;) {
 		struct page *page = pfn_to_page(hm, pfn);
 		unsigned int order;

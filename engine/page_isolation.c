@@ -65,6 +65,11 @@ static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
 /* merge free blocks that isolation kept apart, now that it is lifted */
 static void remerge_pageblock(struct hotmem *hm, struct zone *z, unsigned long start)
 {
+	struct page *head = pfn_to_page(hm, ALIGN_DOWN(start, MAX_ORDER_NR_PAGES));
+
+	/* already part of a max-order block: nothing left to merge */
+	if (PageBuddy(head) && head->private == MAX_PAGE_ORDER)
+		return;
 	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
 		struct page *page = pfn_to_page(hm, pfn);
 		unsigned int order;

@@ -116,6 +116,13 @@ void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 }
 
+/* back a range of physical memory with host pages in one go */
+void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages)
+{
+	fallocate(hm->memfd, FALLOC_FL_KEEP_SIZE, (off_t)PFN_PHYS(pfn),
+		  (off_t)PFN_PHYS(nr_pages));
+}
+
 /* fault a fresh memmap in with one call instead of a fault a page */
 void physmem_prefault(void *addr, size_t size)
 {

@@ -247,6 +247,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	bool whole = !ms->usage || !ms->usage->subsection_map;
 
 	hm_trace(hm, "vmemmap_free", false, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
+	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (whole) {
 		i0 = 0;
 		i1 = SECTION_MEMMAP_PAGES;
@@ -365,6 +366,8 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 
 	hm_trace(hm, "hugetlb_vmemmap_optimize", false, head_pfn, pageblock_nr_pages,
 		 ms->nid, -1, 0, 0);
+	/* the tails change backing: let them be faulted in afresh */
+	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (!vmemmap_should_optimize(hm, head_pfn)) {
 		ret = -EOPNOTSUPP;
 		goto out;
