@@ -11,6 +11,7 @@
 #ifndef HMT_ATTACH_H
 #define HMT_ATTACH_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -30,7 +31,7 @@ struct hmt_tracer {
 	/* set by the caller */
 	bool want_kernel, want_emulator;
 	enum hmt_kmode first_mode;	/* the best mode to try */
-	char emu_path[4096];		/* binary with the USDT probes */
+	char emu_path[PATH_MAX];	/* binary with the USDT probes */
 	pid_t emu_pid;			/* -1: every process */
 	__u64 block_pages;
 	/* results */

@@ -69,8 +69,7 @@ static void on_signal(int sig)
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (!verbose && level != LIBBPF_WARN)
-		return 0;
+	/* the fallbacks make libbpf warn on purpose: our report says it better */
 	if (!verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
@@ -276,8 +275,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		n = hmt_format_json(data, r->t0, line, sizeof(line));
 	else
 		n = hmt_format_table(data, r->t0, line, sizeof(line));
-	if (n > 0)
-		fprintf(r->out, "%s\n", line);
+	if (n > 0 && fprintf(r->out, "%s\n", line) < 0) {
+		fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
+		return -errno;	/* ends the poll loop: detach, unpin */
+	}
 	r->nevents++;
 	return 0;
 }
@@ -292,7 +293,8 @@ static __u64 now_ns(void)
 
 /* ---- the command to run once attached ------------------------------------ */
 
-static int resolve_cmd(const char *cmd, char *out, size_t len)
+/* @cmd as execvp() finds it, made absolute; @out has PATH_MAX bytes */
+static int resolve_cmd(const char *cmd, char *out)
 {
 	const char *path = getenv("PATH");
 	char buf[PATH_MAX];
@@ -302,12 +304,11 @@ static int resolve_cmd(const char *cmd, char *out, size_t len)
 	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
 		size_t l = strcspn(p, ":");
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, p, cmd);
-		if (!access(buf, X_OK))
+		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, p, cmd) < (int)sizeof(buf) &&
+		    !access(buf, X_OK))
 			return realpath(buf, out) ? 0 : -errno;
 		p += l + (p[l] == ':');
 	}
-	(void)len;
 	return -ENOENT;
 }
 
@@ -388,7 +389,7 @@ static int set_emulator(struct run *r)
 		return 0;
 	r->t.want_emulator = true;
 	if (!e)
-		return resolve_cmd(o->cmd[0], r->t.emu_path, sizeof(r->t.emu_path));
+		return resolve_cmd(o->cmd[0], r->t.emu_path);
 	pid = strtol(e, &end, 10);
 	if (*e && !*end && pid > 0) {
 		r->t.emu_pid = pid;
@@ -486,6 +487,8 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* a closed pipe is a write error, handled like a signal */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int trace_main(struct opts *o)
