@@ -1,0 +1,56 @@
+#!/bin/bash
+# The engine's own front end, end to end: a hot-plug scenario driven by a
+# script through build/hotmem, checked line by line (TAP).
+set -u
+B=${HOTMEM_BUILD:-build}
+HM=$B/hotmem
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+expect() { # NAME PATTERN TEXT
+	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
+}
+
+echo "1..12"
+if [ ! -x "$HM" ]; then
+	for i in $(seq 12); do echo "ok $i # SKIP $HM not built"; done
+	exit 0
+fi
+
+out=$("$HM" status 2>&1)
+expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
+expect "eight boot blocks online" "blocks: 8 online, 0 offline" "$out"
+
+out=$("$HM" --profile no-such-profile status 2>&1); rc=$?
+[ $rc -ne 0 ] && ok "unknown profile is refused" || notok "unknown profile is refused" "rc=$rc"
+expect "the refusal says why" "no-such-profile" "$out"
+
+out=$("$HM" --cmdline "memory_hotplug.online_policy=bogus" status 2>&1); rc=$?
+[ $rc -ne 0 ] && grep -q "online_policy" <<<"$out" && ok "bad kernel parameter is named" || notok "bad kernel parameter is named" "$out"
+
+script=$(mktemp)
+trap 'rm -f "$script"' EXIT
+cat >"$script" <<'S'
+add 0x100000000 256M
+online 32 online_movable
+online 33
+blocks
+alloc movable 5000
+offline 32
+online 32 online_movable
+online 32
+add 0x100000000 128M
+remove 0x100000000 256M
+offline 32
+offline 33
+remove 0x100000000 256M
+check
+S
+out=$("$HM" --events run "$script" 2>&1)
+expect "add emits ADD uevents" "uevent add /devices/system/memory/memory33" "$out"
+expect "online_movable lands in Movable" "memory32 .*online +node0 Movable" "$out"
+expect "movable pages migrate away on offline" "> offline 32 = 0" "$out"
+expect "same-state write is EINVAL" "> online 32 = -22 Invalid argument" "$out"
+expect "overlapping add is EEXIST" "> add 0x100000000 128M = -17 File exists" "$out"
+expect "remove of online memory is EBUSY" "> remove 0x100000000 256M = -16 Device or resource busy" "$out"
+expect "invariants hold at the end" "invariants: ok" "$out"
