@@ -72,6 +72,7 @@ deps-run:
 
 PROVE ?= prove
 check: deps
+	@$(MAKE) --no-print-directory fuzz-build
 	@$(MAKE) --no-print-directory all
 	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) \
 		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE); \

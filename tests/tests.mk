@@ -11,5 +11,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/helpers.o $(E
 
 BENCH_SRCS  := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_PROGS += $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
+-include tests/fuzz/fuzz.mk
+
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(ENGINE_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) -o $@

@@ -1,0 +1,26 @@
+#!/bin/bash
+# A short libFuzzer pass over each engine harness and its corpus (make fuzz
+# runs them for longer).  Crashes found become files in the corpus.
+set -u
+B=${HOTMEM_BUILD:-build}
+SRC=${HOTMEM_SRC:-.}
+progs=$(ls "$SRC"/tests/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\.c$//')
+echo "1..$(wc -w <<<"$progs")"
+n=0
+for p in $progs; do
+	n=$((n + 1))
+	bin=$B/fuzz/$p
+	if [ ! -x "$bin" ]; then
+		echo "ok $n # SKIP $p not built (clang with libFuzzer missing: apt-get install clang libclang-rt-14-dev)"
+		continue
+	fi
+	name=${p#fuzz_}
+	out=$("$bin" -max_total_time=${FUZZ_SMOKE_SECONDS:-5} -timeout=20 -rss_limit_mb=4096 \
+		"$SRC/tests/fuzz/corpus/$name" 2>&1)
+	if [ $? -eq 0 ]; then
+		echo "ok $n - $name: $(grep -o 'Done [0-9]* runs' <<<"$out" | tail -1)"
+	else
+		echo "not ok $n - $name"
+		tail -20 <<<"$out" | sed 's/^/# /'
+	fi
+done
