@@ -572,8 +572,11 @@ static void process_block(struct hmd *d, unsigned long id)
 	b->online = false;
 	decide(d, id, &dec);
 	if (dec.action == HMD_ACT_NONE) {
-		hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, id, NULL,
+		/* policy offline observes; any other policy that cannot apply failed */
+		b->failed = block_policy(d, b) != HMD_POL_OFFLINE;
+		hmd_log_ev(d, b->failed ? LOG_WARNING : LOG_INFO, HMD_MSGID_SKIPPED, id, NULL,
 			   hmd_policy_name(block_policy(d, b)), 0, "left offline: %s", dec.reason);
+		hmd_status_changed(d);
 		return;
 	}
 	if (d->cfg.dry_run) {

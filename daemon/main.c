@@ -180,8 +180,10 @@ static int setup_watchdog(struct hmd *d)
 	if (r <= 0)
 		return r;
 	sd_notify(0, "WATCHDOG=1");
+	/* accuracy: sd-event's default 250 ms would eat a short WatchdogSec= */
 	return sd_event_add_time_relative(d->ev, &d->wd_src, CLOCK_MONOTONIC,
-					  d->watchdog_usec / 2, 0, on_watchdog, d);
+					  d->watchdog_usec / 2, d->watchdog_usec / 20 + 1,
+					  on_watchdog, d);
 }
 
 /* ---- reload ------------------------------------------------------------ */
@@ -329,14 +331,14 @@ static int run_daemon(struct hmd *d)
 		hmd_log(d, LOG_ERR, "coldplug scan failed: %s", strerror(-r));
 		return 1;
 	}
+	d->ready = true;
+	notify_status(d, "READY=1\n");
 	r = setup_watchdog(d);
 	if (r < 0)
 		hmd_log(d, LOG_WARNING, "watchdog: %s", strerror(-r));
-	d->ready = true;
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_READY, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
 		   "ready: sysroot %s%s%s", d->cfg.sysroot, d->cfg.dry_run ? ", dry run" : "",
 		   d->watchdog_usec ? ", watchdog on" : "");
-	notify_status(d, "READY=1\n");
 	r = sd_event_loop(d->ev);
 	if (r < 0)
 		hmd_log(d, LOG_ERR, "event loop: %s", strerror(-r));

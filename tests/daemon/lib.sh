@@ -11,6 +11,7 @@ _pids=()
 cleanup() {
 	local p
 	for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	[ -n "${KEEP_TMP:-}" ] && { echo "# kept $TMP"; return; }
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

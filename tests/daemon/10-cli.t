@@ -1,0 +1,59 @@
+#!/bin/bash
+# hotmemd command line: --help, --check-config (file:line errors), --dry-run.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+
+out=$("$HOTMEMD" --help)
+check "--help lists every key as an option" grep -q -- '--auto-movable-ratio=VALUE' <<<"$out"
+check "--version" bash -c "'$HOTMEMD' --version | grep -q '^hotmemd [0-9]'"
+
+conf=$TMP/hotmemd.conf
+cat >"$conf" <<'CONF'
+[hotmemd]
+policy = online_movable
+auto_movable_ratio = 200
+[node1]
+policy = offline
+CONF
+mkdir -p "$conf.d"
+printf '[hotmemd]\nretry_max = 9\n' >"$conf.d/50-local.conf"
+out=$("$HOTMEMD" --config "$conf" --check-config --memory-groups=contiguous 2>"$TMP/err")
+rc=$?
+is "$rc" 0 "--check-config accepts a good file"
+check "effective config shows file, drop-in and option" \
+	bash -c 'grep -q "^policy = online_movable" <<<"$1" && grep -q "^retry_max = 9" <<<"$1" &&
+		 grep -q "^memory_groups = contiguous" <<<"$1" && grep -q "^\[node1\]" <<<"$1"' _ "$out"
+
+printf '[hotmemd]\npolicy = sideways\n\nauto_movable_ratio = -3\n' >"$conf.d/60-bad.conf"
+"$HOTMEMD" --config "$conf" --check-config >/dev/null 2>"$TMP/err"
+rc=$?
+is "$rc" 1 "--check-config refuses a bad drop-in"
+check "error names file and line 2" grep -q "60-bad.conf:2: unknown policy 'sideways'" "$TMP/err"
+check "error names file and line 4" grep -q "60-bad.conf:4: '-3' is not a ratio" "$TMP/err"
+"$HOTMEMD" --config "$conf" --oneshot --sysroot "$TMP" >/dev/null 2>&1
+is "$?" 78 "a bad configuration stops the daemon (exit 78, EX_CONFIG)"
+rm "$conf.d/60-bad.conf"
+"$HOTMEMD" --config "$TMP/missing.conf" --check-config >/dev/null 2>&1
+is "$?" 1 "an explicit --config that is missing is an error"
+"$HOTMEMD" --config "$conf" --check-config --no-such-option >/dev/null 2>&1
+is "$?" 2 "unknown option: usage error"
+
+# --dry-run on a fake 8 GiB machine with 200 hot-added 128 MiB blocks
+root=$TMP/root
+mk_sysroot "$root"
+mk_blocks "$root" 0 63 online Normal
+zone_add "$root" 0 Normal 2097152
+zone_add "$root" 0 Movable 0
+mk_blocks "$root" 64 263 offline "Normal Movable"
+out=$("$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
+	--oneshot --dry-run --netlink=no 2>"$TMP/err")
+is "$?" 0 "--dry-run --oneshot exits 0"
+is "$(grep -c ' online_movable Movable ' <<<"$out")" 192 "dry run: 24 GiB Movable for 8 GiB kernel (ratio 301)"
+is "$(grep -c ' online_kernel Normal ' <<<"$out")" 8 "dry run: the rest to Normal"
+check "dry run says why" grep -q "^memory256 online_kernel Normal auto-movable: all nodes: movable 6291456 + 32768 pages exceeds 301% of kernel early 2097152" <<<"$out"
+is "$(state "$root" 64)" offline "dry run wrote nothing"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" --oneshot \
+	--dry-run --auto-movable-ratio=kernel 2>"$TMP/err" | grep -c online_movable >"$TMP/n"
+is "$(cat "$TMP/n")" 192 "auto_movable_ratio = kernel reads the module parameter"
+
+done_testing

@@ -1,0 +1,97 @@
+#!/bin/bash
+# hotmemd as a daemon on a fake sysroot, uevents over the Unix-socket
+# fallback: coldplug, ADD, kernel auto-online respected, restart, SIGHUP.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+
+root=$TMP/root
+sock=$TMP/uevent.sock
+conf=$TMP/hotmemd.conf
+log=$TMP/log
+mk_sysroot "$root"
+mk_blocks "$root" 0 7 online Normal		# 1 GiB boot memory
+zone_add "$root" 0 Normal 262144
+zone_add "$root" 0 Movable 0
+mk_blocks "$root" 8 11 offline "Normal Movable"
+: >"$conf"
+
+start() {
+	"$HOTMEMD" --config "$conf" --sysroot "$root" --state-dir "$TMP/state" \
+		--netlink=no --uevent-socket "$sock" --retry-initial-ms 1 \
+		--log-level debug "$@" 2>>"$log" &
+	pid=$!
+	_pids+=("$pid")
+	wait_for 5 test -S "$sock"
+}
+is_state() { [[ "$(state "$root" "$1")" == $2 ]]; }
+all_state() { # all_state FIRST LAST STATE
+	local i
+	for ((i = $1; i <= $2; i++)); do is_state "$i" "$3" || return 1; done
+}
+send() { "$UEVENT_SEND" --unix "$sock" "$@"; }
+
+check "daemon starts and binds its uevent socket" start
+check "coldplug onlines memory8-11 Movable" wait_for 5 all_state 8 11 online_movable
+check "boot blocks untouched (no same-state write)" all_state 0 7 online
+
+mk_blocks "$root" 12 15 offline "Normal Movable"
+send add 12-15
+check "ADD uevents: memory12-15 online Movable" wait_for 5 all_state 12 15 online_movable
+
+mk_block "$root" 16 online Normal		# the kernel auto-onlined it
+touch -d '2000-01-01' "$root/sys/devices/system/memory/memory16/state"
+send add 16
+check "ADD of a block the kernel onlined: logged, left alone" \
+	wait_for 5 grep -q "memory16: already online, left alone" "$log"
+is "$(stat -c %Y "$root/sys/devices/system/memory/memory16/state")" \
+	"$(date -d 2000-01-01 +%s)" "memory16/state never written"
+
+mk_block "$root" 17 offline "Normal Movable"
+send --raw 'add@/devices/system/cpu/cpu1|ACTION=add|DEVPATH=/devices/system/cpu/cpu1|SUBSYSTEM=cpu|'
+send --raw 'add@/devices/system/memory/memory17|ACTION=add|DEVPATH=/devices/system/memory/memory17|SUBSYSTEM=block|'
+send add 999
+sleep 0.2
+is "$(state "$root" 17)" offline "uevents of other subsystems are ignored"
+check "ADD of a missing block: a warning, no crash" \
+	bash -c "grep -q 'memory999: cannot read state' '$log' && kill -0 $pid"
+
+kill -TERM "$pid"
+wait "$pid"
+is "$?" 0 "SIGTERM: clean exit"
+check "socket removed at exit" test ! -e "$sock"
+
+mk_blocks "$root" 18 20 offline "Normal Movable"
+start
+check "restart: coldplug onlines what was plugged meanwhile" wait_for 5 all_state 17 20 online_movable
+
+# 1 GiB boot memory, ratio 301: 24 blocks Movable in all, then Normal
+mk_blocks "$root" 21 40 offline "Normal Movable"
+send add 21-40
+check "burst of 20: all online" wait_for 5 all_state 21 40 'online_*'
+movable=$(cat "$root"/sys/devices/system/memory/memory{8..15}/state \
+	"$root"/sys/devices/system/memory/memory{17..40}/state | grep -c online_movable)
+is "$movable" 24 "auto-movable stops at 301% of boot memory (24 of 32 blocks)"
+check "the rest went Normal" all_state 33 40 online_kernel
+
+printf '[hotmemd]\npolicy = online_kernel\n[node1]\npolicy = offline\n' >"$conf"
+kill -HUP "$pid"
+check "SIGHUP: reloaded" wait_for 5 grep -q "configuration reloaded" "$log"
+mk_block "$root" 41 offline "Normal Movable"
+mk_block "$root" 42 offline "Normal Movable" 1
+send add 41 42
+check "new policy online_kernel applies" wait_for 5 is_state 41 online_kernel
+sleep 0.1
+is "$(state "$root" 42)" offline "per-node override: node1 observe only"
+
+printf '[hotmemd]\npolicy = online_movable\nretry_max = many\n' >"$conf"
+kill -HUP "$pid"
+check "SIGHUP with a bad file: refused with file:line" \
+	wait_for 5 grep -q "$conf:3: 'many' is not a number" "$log"
+check "... and the old configuration is kept" grep -q "reload refused" "$log"
+mk_block "$root" 43 offline "Normal Movable"
+send add 43
+check "still online_kernel after the refused reload" wait_for 5 is_state 43 online_kernel
+check "daemon still running" kill -0 "$pid"
+
+done_testing
