@@ -1,0 +1,93 @@
+#!/bin/bash
+# End to end on hotmemfs: plug 32 DIMMs through hotmemctl, every block lands
+# online in the zone the policy says; stop hotmemd, plug more, start it:
+# coldplug onlines them.  uevents: netlink in a private netns when hotmemfs
+# can inject there, else its Unix-socket fallback.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+FS=$HOTMEM_BUILD/hotmemfs
+CTL=$HOTMEM_BUILD/hotmemctl
+[ -x "$FS" ] && [ -x "$CTL" ] || skip_all "hotmemfs not built yet"
+[ -e /dev/fuse ] || skip_all "no /dev/fuse"
+command -v fusermount3 >/dev/null || skip_all "fusermount3 missing"
+[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null || skip_all "needs root and unshare -n"
+
+if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
+	# re-run ourselves in a private network namespace: uevents never reach the host
+	HOTMEMD_IN_NETNS=1 exec unshare -n "$0" "$@"
+fi
+mnt=$TMP/mnt
+ctl=$TMP/ctl.sock
+sock=$TMP/uevent.sock
+mkdir -p "$mnt"
+"$FS" -s "$ctl" -S none -u "$sock" "$mnt" 2>"$TMP/fs.log" &
+_pids+=($!)
+mem=$mnt/sys/devices/system/memory
+if ! wait_for 10 test -e "$mem/block_size_bytes"; then
+	cat "$TMP/fs.log" | sed 's/^/# /'
+	skip_all "hotmemfs did not mount"
+fi
+trap 'cleanup_fs' EXIT
+cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
+if grep -q "uevents over netlink off" "$TMP/fs.log"; then
+	echo "# hotmemfs netlink injection is off here: $(grep -m1 'netlink off' "$TMP/fs.log")"
+	echo "# using its Unix-socket fallback"
+fi
+
+start() {
+	"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
+		--uevent-socket "$sock" --uevent-source kernel 2>>"$TMP/log" &
+	dpid=$!
+	_pids+=("$dpid")
+	wait_for 10 grep -q "ready: sysroot" "$TMP/log"
+}
+plug() { # plug FIRST LAST: DIMMs dFIRST..dLAST of 128 MiB
+	local i
+	for ((i = $1; i <= $2; i++)); do
+		"$CTL" -s "$ctl" device_add pc-dimm size=128M id="d$i" >/dev/null || return 1
+	done
+}
+blocks_of() { # hot-added block ids, ascending
+	local b
+	for b in "$mem"/memory*; do
+		b=${b##*memory}
+		[ "$b" -ge 32 ] && echo "$b"
+	done | sort -n
+}
+zone_of() { cat "$mem/memory$1/valid_zones"; }
+
+# the policy's expectation: Movable while movable <= 301% of early kernel pages
+early=$(awk '/^Node/ {z=$4} /^ +present/ && z!="Movable" && z!="Device" {s+=$2} END {print s}' \
+	"$mnt/proc/zoneinfo")
+limit=$((early * 301 / 100))
+expect_zone() { # expect_zone K (0-based count of hot blocks before this one)
+	if (((${1} + 1) * 32768 <= limit)); then echo Movable; else echo Normal; fi
+}
+
+check "hotmemd starts on the hotmemfs mount" start
+check "plug 32 DIMMs of 128 MiB through hotmemctl" plug 1 32
+all_online() { local b; for b in $(blocks_of); do [ "$(cat "$mem/memory$b/state")" = online ] || return 1; done; }
+check "all 32 blocks online" wait_for 10 all_online
+is "$(blocks_of | wc -l)" 32 "32 hot-added blocks"
+bad=0 k=0
+for b in $(blocks_of); do
+	want=$(expect_zone $k)
+	got=$(zone_of "$b")
+	[ "$got" = "$want" ] || { bad=$((bad + 1)); echo "# memory$b: zone $got, want $want"; }
+	k=$((k + 1))
+done
+is "$bad" 0 "every block in the zone auto-movable says (early kernel $early pages, limit $limit)"
+
+kill "$dpid"
+wait "$dpid" 2>/dev/null
+check "plug 4 more while hotmemd is stopped" plug 33 36
+off=0
+for b in $(blocks_of | tail -4); do [ "$(cat "$mem/memory$b/state")" = offline ] && off=$((off + 1)); done
+is "$off" 4 "they stay offline (auto_online_blocks=offline)"
+check "hotmemd restarts" start
+check "coldplug onlines them" wait_for 10 all_online
+is "$(for b in $(blocks_of | tail -4); do zone_of "$b"; done | sort -u)" "$(expect_zone 35)" \
+	"in the zone the policy says"
+grep -q "gave up" "$TMP/log" && nok "no give-ups" || ok "no give-ups"
+
+done_testing
