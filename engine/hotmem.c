@@ -464,6 +464,8 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 
 void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi)
 {
+	unsigned long id = 0;
+
 	memset(mi, 0, sizeof(*mi));
 	mi->totalram_pages = totalram_pages(hm);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
@@ -485,22 +487,12 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi)
 	mi->memmap_pages = (unsigned long)atomic_load(&hm->memmap_pages);
 	mi->memmap_on_memory_pages = (unsigned long)atomic_load(&hm->memmap_on_memory_pages);
 	mi->hvo_saved_pages = (unsigned long)atomic_load(&hm->hvo_saved_pages);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (struct hm_resource *r = hm->resources; r; r = r->next)
-		mi->offline_pages += PHYS_PFN(r->size);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	mi->offline_pages = mi->offline_pages > 0 ? mi->offline_pages : 0;
-	{
-		unsigned long id = 0, online_added = 0;
+	/* hot-added memory that nobody onlined yet */
+	for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
+		struct hm_block_info bi;
 
-		for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
-			struct hm_block_info bi;
-
-			if (!hotmem_block_info(hm, id, &bi) && !bi.boot &&
-			    bi.state == HM_MEM_ONLINE)
-				online_added += PHYS_PFN(hm->cfg.block_size);
-		}
-		mi->offline_pages -= min(mi->offline_pages, online_added);
+		if (!hotmem_block_info(hm, id, &bi) && !bi.boot && bi.state != HM_MEM_ONLINE)
+			mi->offline_pages += pages_per_block(hm);
 	}
 }
 

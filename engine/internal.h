@@ -676,7 +676,6 @@ void mem_hotplug_begin(struct hotmem *hm);
 void mem_hotplug_done(struct hotmem *hm);
 struct memory_group *memory_group_find_by_id(struct hotmem *hm, int id);
 unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm);
-void node_states_update(struct hotmem *hm, int nid);
 
 /* memory.c (drivers/base/memory.c) */
 int memory_dev_init(struct hotmem *hm);

@@ -315,14 +315,6 @@ void adjust_present_page_count(struct hotmem *hm, struct page *page,
 	pthread_rwlock_unlock(&hm->span_lock);
 }
 
-/* N_MEMORY/N_NORMAL_MEMORY follow what is present in the node's zones */
-void node_states_update(struct hotmem *hm, int nid)
-{
-	(void)hm;
-	(void)nid;
-	/* derived on read from zone present counts: see hotmem_node_info() */
-}
-
 /* ------------------------------------------------------------------ */
 /* which zone: zone_for_pfn_range() and friends                        */
 /* ------------------------------------------------------------------ */
@@ -546,7 +538,6 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 
 	online_pages_range(hm, zone, pfn, nr_pages);
 	adjust_present_page_count(hm, pfn_to_page(hm, pfn), group, (long)nr_pages);
-	node_states_update(hm, nid);
 
 	/* basic onlining is complete: allow allocation from it */
 	undo_isolate_page_range(hm, pfn, pfn + nr_pages);
@@ -773,7 +764,6 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	adjust_managed_page_count(hm, pfn_to_page(hm, start_pfn), -(long)managed);
 	adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group, -(long)nr_pages);
 	init_per_zone_wmark_min(hm);
-	node_states_update(hm, nid);
 	memory_notify(hm, HM_MEM_OFFLINE, start_pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
 	hm_trace(hm, "offline_pages", true, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);

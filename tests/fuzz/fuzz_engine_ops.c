@@ -14,6 +14,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define DIMM 0x100000000ULL
+#define MAX_HANDLES 16384UL
+
+static unsigned long min_ul(unsigned long a, unsigned long b)
+{
+	return a < b ? a : b;
+}
 
 static void op(struct hotmem *hm, const uint8_t *b, unsigned long *handles, unsigned long *nh)
 {
@@ -39,10 +45,10 @@ static void op(struct hotmem *hm, const uint8_t *b, unsigned long *handles, unsi
 		hotmem_block_set_online(hm, block, b[2] & 1);
 		break;
 	case 6: {
-		long n = hotmem_alloc_pages(hm, -1, b[2] & 1, (unsigned long)b[2] * 64,
-					    handles + *nh);
+		unsigned long want = min_ul((unsigned long)b[2] * 64, MAX_HANDLES - *nh);
+		long n = hotmem_alloc_pages(hm, -1, b[2] & 1, want, handles + *nh);
 
-		if (n > 0 && *nh + (unsigned long)n < 16384 - 16384 / 2)
+		if (n > 0)
 			*nh += (unsigned long)n;
 		break;
 	}
@@ -73,7 +79,7 @@ static void op(struct hotmem *hm, const uint8_t *b, unsigned long *handles, unsi
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static unsigned long handles[16384];
+	static unsigned long handles[MAX_HANDLES];
 	struct hotmem_config cfg;
 	struct hotmem *hm;
 	unsigned long nh = 0;
