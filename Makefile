@@ -86,16 +86,24 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@HOTMEM_BUILD=$(abspath $(BUILD)) scripts/bench.sh $(BENCH_PROGS)
 
-install: all
+UNIT_FILES := $(wildcard unit-files/*.service unit-files/*.socket)
+CONF_FILES := $(wildcard unit-files/*.conf)
+MAN1 := $(wildcard man/*.1)
+MAN8 := $(wildcard man/*.8)
+
+install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/doc/hotmem $(DESTDIR)/etc/hotmem
-	$(if $(INSTALL_BINS),install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/bin/)
-	install -m 0644 $(wildcard unit-files/*.service) $(DESTDIR)$(PREFIX)/lib/systemd/system/ 2>/dev/null || true
-	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
-	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
-	install -m 0644 README.md CHANGELOG.md $(DESTDIR)$(PREFIX)/share/doc/hotmem/
-	$(if $(wildcard unit-files/*.conf),install -m 0644 $(wildcard unit-files/*.conf) $(DESTDIR)/etc/hotmem/)
+		$(DESTDIR)$(PREFIX)/share/doc/hotmem $(DESTDIR)$(PREFIX)/include/hotmem \
+		$(DESTDIR)$(PREFIX)/lib $(DESTDIR)/etc/hotmem
+	install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(ENGINE_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 engine/hotmem.h engine/hotmem_probes.h $(DESTDIR)$(PREFIX)/include/hotmem/
+	$(if $(UNIT_FILES),install -m 0644 $(UNIT_FILES) $(DESTDIR)$(PREFIX)/lib/systemd/system/)
+	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
+	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+	$(if $(CONF_FILES),install -m 0644 $(CONF_FILES) $(DESTDIR)/etc/hotmem/)
+	install -m 0644 README.md CHANGELOG.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/hotmem/
 
 fmt:
 	clang-format -i $(wildcard engine/*.[ch] fusefs/*.[ch] daemon/*.[ch] bpf/*.[ch] tests/unit/*.c)
