@@ -149,6 +149,19 @@ static __always_inline void track_block(const struct hmt_event *e)
 	}
 }
 
+/*
+ * Waking the reader for every event costs the traced thread a context
+ * switch: wake it only when the buffer is a quarter full; it also drains
+ * the buffer every 50 ms by itself.
+ */
+#define WAKEUP_BYTES (256 * 1024)
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void submit(struct hmt_event *e)
 {
 	__u64 key = inflight_key(e);
@@ -164,7 +177,7 @@ static __always_inline void submit(struct hmt_event *e)
 		}
 	}
 	track_block(e);
-	count(e, bpf_ringbuf_output(&events, e, sizeof(*e), 0) != 0);
+	count(e, bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) != 0);
 }
 
 /* ---- decoding kernel arguments ------------------------------------ */

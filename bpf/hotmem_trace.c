@@ -452,7 +452,10 @@ static int poll_loop(struct run *r)
 	int err = 0;
 
 	while (!stop) {
-		err = ring_buffer__poll(r->rb, 100);
+		/* the BPF side wakes us only when its buffer fills: drain anyway */
+		err = ring_buffer__poll(r->rb, 50);
+		if (err >= 0)
+			err = ring_buffer__consume(r->rb);
 		if (err == -EINTR) {
 			err = 0;
 			continue;

@@ -8,8 +8,8 @@
  *   trace_usdt_probe_cost_ns     the cost one traced probe adds to the
  *                                traced process (uprobe trap + BPF program)
  *   trace_engine_storm_slowdown  a traced online/offline storm on the engine
- *                                vs untraced, goal <= 5 % slower; needs
- *                                "hotmem storm N" in $HOTMEM_BUILD/hotmem
+ *                                (hotmemfs, through its state files) vs
+ *                                untraced, goal <= 5 % slower
  *
  * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
  */
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define STORM 200000L
+#define STORM_CYCLES 400
 
 static const char *build_dir(void)
 {
@@ -102,27 +103,79 @@ static void bench_usdt(void)
 	      (s1 - s0) / n1 * 1e9 <= 5000);
 }
 
+/*
+ * The engine storm: hotmemfs as the qemu-512m machine, a 256 MiB DIMM,
+ * its first block onlined and offlined N times through the mount's
+ * state file; prints "storm SECONDS s".  $1: N, $2: "traced" or not.
+ */
+static const char storm_sh[] =
+	"set -e; B=$HOTMEM_BUILD; n=$1\n"
+	"mnt=$(mktemp -d); sock=$(mktemp -u); log=$(mktemp)\n"
+	"cleanup() { [ -n \"${tr:-}\" ] && kill -TERM $tr 2>/dev/null && wait $tr 2>/dev/null;\n"
+	"  fusermount3 -u $mnt 2>/dev/null || umount $mnt 2>/dev/null; kill $fs 2>/dev/null;\n"
+	"  wait $fs 2>/dev/null; rmdir $mnt; rm -f $log; }\n"
+	"trap cleanup EXIT\n"
+	"if [ \"$2\" = traced ]; then\n"
+	"  $B/hotmem-trace --emulator $B/hotmemfs --no-pin --json -o /dev/null 2> $log & tr=$!\n"
+	"  for i in $(seq 100); do grep -q ready: $log && break; sleep 0.1; done\n"
+	"fi\n"
+	"$B/hotmemfs -p qemu-512m -c memhp_default_state=offline -s $sock -S none $mnt 2>/dev/null & fs=$!\n"
+	"M=$mnt/sys/devices/system/memory\n"
+	"for i in $(seq 100); do [ -d $M ] && break; sleep 0.1; done\n"
+	"before=$(ls $M | grep '^memory[0-9]' | sort)\n"
+	"$B/hotmemctl -s $sock device_add pc-dimm size=256M id=d1 > /dev/null\n"
+	"for i in $(seq 100); do b=$(ls $M | grep '^memory[0-9]' | sort | grep -vxF \"$before\" | head -1);"
+	" [ -n \"$b\" ] && break; sleep 0.1; done\n"
+	"t0=$(date +%s.%N)\n"
+	"for i in $(seq $n); do echo online_movable > $M/$b/state; echo offline > $M/$b/state; done\n"
+	"t1=$(date +%s.%N)\n"
+	"echo \"storm $(awk \"BEGIN { print $t1 - $t0 }\") s\"\n";
+
+static double engine_storm(int n, bool traced)
+{
+	char cmd[4096];
+	double t = -1;
+	FILE *f = fopen("/tmp/hotmem-bench-storm.sh", "w");
+
+	if (!f)
+		return -1;
+	fputs(storm_sh, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %s 2>&1",
+		 build_dir(), n, traced ? "traced" : "plain");
+	t = run_find(cmd, "storm", NULL);
+	unlink("/tmp/hotmem-bench-storm.sh");
+	return t;
+}
+
+static double min_pos(double a, double b)
+{
+	if (a <= 0)
+		return b;
+	return b > 0 && b < a ? b : a;
+}
+
 static void bench_engine(void)
 {
-	char cmd[2048];
-	double t0, t1;
+	char path[4096];
+	double t0 = -1, t1 = -1;
 
-	snprintf(cmd, sizeof(cmd), "%s/hotmem --help 2>&1 | grep -q 'storm'", build_dir());
-	if (system(cmd) != 0) {
-		printf("# trace_engine_storm_slowdown: SKIP: %s/hotmem has no \"storm N\" mode "
-		       "yet (online/offline loop on the engine)\n", build_dir());
+	snprintf(path, sizeof(path), "%s/hotmemfs", build_dir());
+	if (access(path, X_OK) || access("/dev/fuse", F_OK)) {
+		printf("# trace_engine_storm_slowdown: SKIP: needs %s and /dev/fuse\n", path);
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), "%s/hotmem storm 2000 2>&1", build_dir());
-	t0 = run_find(cmd, "storm", NULL);
-	snprintf(cmd, sizeof(cmd), "%s/hotmem-trace --json --no-pin -o /dev/null -- "
-		 "%s/hotmem storm 2000 2>&1", build_dir(), build_dir());
-	t1 = run_find(cmd, "storm", NULL);
+	/* alternate, keep the best of each: the machine's noise is larger than 5 % */
+	for (int i = 0; i < 3; i++) {
+		t0 = min_pos(t0, engine_storm(STORM_CYCLES, false));
+		t1 = min_pos(t1, engine_storm(STORM_CYCLES, true));
+	}
 	if (t0 <= 0 || t1 <= 0) {
-		printf("# trace_engine_storm_slowdown: storm output not understood "
-		       "(want \"storm SECONDS s\")\n");
+		printf("# trace_engine_storm_slowdown: the storm did not run (hotmemfs, hotmemctl)\n");
 		return;
 	}
+	printf("# engine storm, %d online_movable/offline cycles of 128 MiB: "
+	       "%.3f s untraced, %.3f s traced\n", STORM_CYCLES, t0, t1);
 	bench("trace_engine_storm_slowdown", (t1 / t0 - 1) * 100, "%", "<= 5",
 	      t1 / t0 - 1 <= 0.05);
 }
