@@ -35,14 +35,19 @@ static struct hmfs_evnode *evtab_find(struct hmfs_ctx *ctx, uint64_t ino)
 }
 
 /* Every attribute starts at event 1, so a fresh open (0) polls PRI|ERR. */
+int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_evnode *e = evtab_find(ctx, ino);
+
+	return e ? e->event : 1;
+}
+
 int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino)
 {
-	struct hmfs_evnode *e;
 	int ev;
 
 	pthread_mutex_lock(&ctx->poll_lock);
-	e = evtab_find(ctx, ino);
-	ev = e ? e->event : 1;
+	ev = hmfs_evtab_get_locked(ctx, ino);
 	pthread_mutex_unlock(&ctx->poll_lock);
 	return ev;
 }

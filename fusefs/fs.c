@@ -336,7 +336,7 @@ static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 
 	(void)ino;
 	pthread_mutex_lock(&ctx->poll_lock);
-	if (of->event != hmfs_evtab_get(ctx, of->ino))
+	if (of->event != hmfs_evtab_get_locked(ctx, of->ino))
 		revents |= POLLERR | POLLPRI;
 	if (ph) {
 		if (of->ph)

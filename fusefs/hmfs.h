@@ -248,6 +248,7 @@ void hmfs_events_stop(struct hmfs_ctx *ctx);
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action,
 		      const char *devpath, const char *subsystem);
 int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino);
+int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 
 /* dev.c */
