@@ -7,6 +7,7 @@
 # online_movable, offline both, online_movable both; traced in the guest.
 # Run 2: the same with memory_hotplug.memmap_on_memory=1 (two 128 MiB
 # DIMMs: 6.1 only self-hosts the memmap of a DIMM of exactly one block).
+# Run 3: run 1 with --mode kprobe (kprobe/kretprobe instead of fentry/fexit).
 # Then the engine side of the same scenario on hotmemfs, when it can run,
 # and "hotmem-trace compare" of the two.
 #
@@ -44,7 +45,7 @@ command -v python3 >/dev/null || skip_all "python3 missing"
 [ -x "$B/hotmem-trace-static" ] && [ -x "$B/hotmem-trace" ] ||
 	skip_all "hotmem-trace not built ($B/hotmem-trace-static): run make"
 
-echo "1..23"
+echo "1..25"
 mkdir -p "$OUT"
 INITRD=$HERE/cache/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD"
@@ -98,6 +99,21 @@ exp=$(for i in $(seq $((2 + mok))); do echo -n "512 "; done | sed 's/ $//')
 is "$(fact $M.jsonl memmap)" "$exp" "mhp_init_memmap_on_memory: 512 vmemmap pages per 128 MiB block, per online"
 is "$(fact $M.jsonl online_offset)" "$exp" "online_pages starts after the self-hosted memmap"
 is "$(fact $M.jsonl memtotal_online)" 258048 "MemTotal +252 MiB after online (2 x 2 MiB memmap on the memory itself)"
+
+# ---- run 3: kprobes instead of fentry ----------------------------------------------
+P=$OUT/kernel-kprobe
+guest kernel-kprobe "hmt.mode=kprobe" 256
+grep -q "GUEST tracer: hotmem-trace: kernel .*: mode kprobe" "$OUT/kernel-kprobe.log" &&
+	grep -q "kprobe/kretprobe attached: add_memory_resource" "$OUT/kernel-kprobe.log"
+ok $? "--mode kprobe: kprobe/kretprobe attached in the guest"
+if [ "$(fact $P.jsonl offline)" = "$(fact $K.jsonl offline)" ]; then
+	"$B/hotmem-trace" compare "$K.jsonl" "$P.jsonl" > "$OUT/compare-kprobe.txt"
+	ok $? "kprobe trace equals the fentry trace (arguments, zones, ret via kretprobe)"
+else
+	# the kernel-zone offline went differently (EBUSY or not): compare the facts
+	is "$(fact $P.jsonl add) $(fact $P.jsonl online | cut -d' ' -f1-2)" \
+		"65536/0 0:Normal:0 1:Movable:0" "kprobe trace: add and online as with fentry"
+fi
 
 # ---- compare ----------------------------------------------------------------------
 "$B/hotmem-trace" compare "$K.jsonl" "$K.jsonl" > "$OUT/compare-self.txt"
