@@ -340,6 +340,18 @@ int main(int argc, char **argv)
 		free(c);
 		return 2;
 	}
+	/* options may also follow the command: hotmemctl status --json */
+	{
+		int n = optind;
+
+		for (int i = optind; i < argc; i++) {
+			if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+				c->json = true;
+			else
+				argv[n++] = argv[i];
+		}
+		argc = n;
+	}
 	if (build_request(c, argc - optind, argv + optind, &req))
 		goto out;
 	cmd = gs(req, "execute");

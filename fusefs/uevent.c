@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/netlink.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,8 +147,23 @@ static int nl_socket(void)
 	return fd;
 }
 
+/* A namespace made by `ip netns add` or `unshare -n` has only "lo". */
+static bool only_loopback(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	bool lo_only = true;
+
+	if (!ifs)
+		return false;
+	for (i = ifs; i->if_index; i++)
+		if (strcmp(i->if_name, "lo"))
+			lo_only = false;
+	if_freenameindex(ifs);
+	return lo_only;
+}
+
 /* Create the socket inside @ns_fd's namespace; a socket keeps its netns. */
-static int nl_socket_in(int ns_fd)
+static int nl_socket_in(int ns_fd, bool *lo_only)
 {
 	int self, fd, err;
 
@@ -159,6 +175,7 @@ static int nl_socket_in(int ns_fd)
 		goto out;
 	}
 	fd = nl_socket();
+	*lo_only = only_loopback();
 	if (setns(self, CLONE_NEWNET) < 0) {
 		/* Cannot go home: the control socket is path-based, carry on. */
 		fprintf(stderr, "hotmemfs: warning: cannot return to the original network namespace: %m\n");
@@ -172,6 +189,7 @@ out:
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 {
 	int ns_fd, initial, err = 0;
+	bool lo_only = false;
 
 	memset(s, 0, sizeof(*s));
 	s->nl_fd = -1;
@@ -185,19 +203,37 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 			 netns, strerror(errno));
 		return err;
 	}
+	/*
+	 * 1: pid 1's namespace, refuse.  <0: cannot tell (pid 1 belongs to
+	 * someone else, as in containers): accept only a namespace with no
+	 * interface but lo, which the host's never is.
+	 */
 	initial = hmfs_netns_is_initial(ns_fd);
-	if (initial != 0) {
+	if (initial == 1) {
 		snprintf(s->nl_status, sizeof(s->nl_status),
 			 "off: %s is the host's network namespace (use --netns NAME or start under unshare -n)",
 			 netns ? netns : "our network namespace");
 		goto out;
 	}
-	s->nl_fd = netns ? nl_socket_in(ns_fd) : nl_socket();
+	if (netns) {
+		s->nl_fd = nl_socket_in(ns_fd, &lo_only);
+	} else {
+		s->nl_fd = nl_socket();
+		lo_only = only_loopback();
+	}
 	if (s->nl_fd < 0) {
 		err = s->nl_fd;
 		s->nl_fd = -1;
 		snprintf(s->nl_status, sizeof(s->nl_status),
 			 "off: netlink socket: %s", strerror(-err));
+		goto out;
+	}
+	if (initial < 0 && !lo_only) {
+		close(s->nl_fd);
+		s->nl_fd = -1;
+		snprintf(s->nl_status, sizeof(s->nl_status),
+			 "off: cannot tell whether %s is the host's network namespace (/proc/1/ns/net: %s) and it has interfaces besides lo",
+			 netns ? netns : "our network namespace", strerror(-initial));
 		goto out;
 	}
 	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s",

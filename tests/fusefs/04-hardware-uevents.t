@@ -1,0 +1,116 @@
+#!/bin/bash
+# The hardware: pc-dimm and virtio-mem through hotmemctl, errors that
+# change nothing, and uevents over both transports: the kernel's netlink
+# in a private network namespace (never the host's) and the Unix socket
+# fallback of docs/hotmemd.md.
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v ip >/dev/null || skip_all "no ip (iproute2)"
+
+NS=hotmemfs-t$$
+ip netns add "$NS" || skip_all "cannot create a network namespace"
+trap 'ip netns del "$NS" 2>/dev/null; cleanup' EXIT
+L="python3 $HOTMEM_SRC/tests/fusefs/uevent_listen.py"
+USOCK=$TMP/uevent.sock
+
+wait_ready() { for _ in $(seq 100); do grep -q ready "$1" 2>/dev/null && return; sleep 0.05; done; }
+
+# 1. refuses the host's network namespace
+start_fs --fresh
+tap_ok $? "hotmemfs mounts (default machine)"
+grep -q "uevents over netlink off: .*our network namespace" "$TMP/hotmemfs.log"
+tap_ok $? "netlink injection refused in the host's network namespace"
+stop_fs
+
+start_fs --fresh --netns "$NS" --uevent-socket "$USOCK"
+tap_ok $? "hotmemfs mounts with --netns $NS --uevent-socket"
+grep -q "on: private network namespace $NS" "$TMP/hotmemfs.log"
+tap_ok $? "netlink injection on, in $NS"
+ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["uevents"]["netlink"].startswith("on")'
+tap_ok $? "status --json reports netlink on"
+
+ip netns exec "$NS" $L netlink 2 >"$TMP/nl.txt" 2>"$TMP/nl.err" &
+nl=$!
+$L unix "$USOCK" 2 >"$TMP/ux.txt" 2>"$TMP/ux.err" &
+ux=$!
+wait_ready "$TMP/nl.err"
+wait_ready "$TMP/ux.err"
+
+before=$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK)
+ctl device_add pc-dimm,id=d1,size=512M,node=0
+tap_ok $? "device_add pc-dimm,id=d1,size=512M"
+after=$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK)
+is "$(echo "$after" | grep -c 32-35)$(echo "$before" | grep -c 32-35)" 10 "blocks 32-35 are new"
+is "$(echo "$after" | grep 32-35 | tr -s ' ')" \
+	"0x0000000100000000-0x000000011fffffff 512M offline 32-35" "lsmem shows 4 new offline blocks"
+echo online_movable >"$MNT/sys/devices/system/memory/memory32/state"
+wait $nl $ux
+# other network namespaces also get the host's untagged uevents (bdi...)
+sed -i '/ memory sender/!d' "$TMP/nl.txt"
+
+want="add /devices/system/memory/memory32 memory
+add /devices/system/memory/memory33 memory
+add /devices/system/memory/memory34 memory
+add /devices/system/memory/memory35 memory
+online /devices/system/memory/memory32 memory"
+is "$(cut -d' ' -f1-3 "$TMP/nl.txt")" "$want" "netlink in $NS: add x4 then online, in order"
+is "$(cut -d' ' -f4- "$TMP/nl.txt" | sort -u)" "sender=0 seqnum=yes" "netlink: sent by the kernel (port 0) with SEQNUM"
+is "$(cut -d' ' -f1-3 "$TMP/ux.txt")" "$want" "unix fallback: the same uevents"
+is "$(cut -d' ' -f5 "$TMP/ux.txt" | sort -u)" "seqnum=yes" "unix fallback: SEQNUM present"
+
+# nothing reaches the host's namespace
+$L netlink 1 >"$TMP/host.txt" 2>"$TMP/host.err" &
+h=$!
+wait_ready "$TMP/host.err"
+echo offline >"$MNT/sys/devices/system/memory/memory32/state"
+wait $h
+is "$(grep -c memory32 "$TMP/host.txt")" 0 "no fake uevent in the host's network namespace"
+
+# errors say what was wrong and change nothing
+snap=$(ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"], d["devices"])')
+for bad in "device_add pc-dimm size=100M" "device_add pc-dimm size=1G id=d1" \
+	"device_add pc-dimm size=1G node=7" "device_add pc-dimm size=1G addr=0x1000" \
+	"device_add nvdimm size=1G" "device_del nosuch" "set-size nosuch 1G" "device_add pc-dimm"; do
+	# shellcheck disable=SC2086
+	err=$(ctl $bad 2>&1)
+	rc=$?
+	[ $rc -ne 0 ] && [ -n "$err" ]
+	tap_ok $? "refused: $bad -> ${err#hotmemctl: error: }"
+done
+is "$(ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"], d["devices"])')" \
+	"$snap" "the machine is unchanged after the refused commands"
+
+# virtio-mem: requested-size moves plugged-size in device blocks
+ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=256M
+tap_ok $? "device_add virtio-mem-pci size=2G requested-size=256M"
+plugged() { ctl devices --json | python3 -c "import json,sys; print([d['plugged-size'] for d in json.load(sys.stdin) if d['id']=='vm0'][0] >> 20)"; }
+is "$(plugged)" 256 "plugged-size 256M"
+ctl qom-set vm0 requested-size 1G
+is "$(plugged)" 1024 "qom-set requested-size 1G -> plugged 1024M"
+ctl set-size vm0 384M
+is "$(plugged)" 384 "set-size 384M -> plugged 384M"
+ctl set-size vm0 100M >/dev/null 2>&1
+tap_ok $((! $?)) "set-size 100M (not a block multiple) refused"
+ctl device_del vm0
+tap_ok $? "device_del vm0"
+
+# device_del of an online DIMM offlines it first (guest cooperates)
+echo online_movable >"$MNT/sys/devices/system/memory/memory33/state"
+ctl device_del d1
+tap_ok $? "device_del d1 with an online block"
+[ ! -e "$MNT/sys/devices/system/memory/memory33" ]
+tap_ok $? "memory33 is gone from the tree"
+is "$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK)" "$before" "lsmem back to before"
+
+# the check-invariants command
+ctl check >/dev/null
+tap_ok $? "hotmemctl check: engine invariants hold"
+ctl events >"$TMP/ev.txt" &
+evp=$!
+sleep 0.3
+ctl device_add pc-dimm id=d2 size=128M
+sleep 0.3
+kill $evp
+grep -q "UEVENT add /devices/system/memory/memory32 (memory)" "$TMP/ev.txt"
+tap_ok $? "hotmemctl events follows uevents"
+done_testing

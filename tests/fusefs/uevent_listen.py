@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""uevent_listen.py unix PATH | netlink  [SECONDS]
+
+Print each uevent received as "ACTION DEVPATH SUBSYSTEM sender=PID
+seqnum=yes|no", one a line, until SECONDS pass without one.  Prints
+"ready" on stderr once listening.  netlink: NETLINK_KOBJECT_UEVENT group 1
+in the current network namespace; sender is the netlink port id (0 = the
+kernel, as `udevadm monitor --kernel` requires).
+"""
+import os
+import socket
+import sys
+
+
+def parse(data):
+    parts = data.split(b"\0")
+    kv = dict(p.split(b"=", 1) for p in parts[1:] if b"=" in p)
+    return kv
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "unix":
+        path = sys.argv[2]
+        timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 2
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if os.path.exists(path):
+            os.unlink(path)
+        s.bind(path)
+    else:
+        timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 2
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+        s.bind((0, 1))
+    s.settimeout(timeout)
+    sys.stderr.write("ready\n")
+    sys.stderr.flush()
+    while True:
+        try:
+            data, addr = s.recvfrom(8192)
+        except socket.timeout:
+            break
+        kv = parse(data)
+        sender = addr[0] if mode != "unix" else "-"
+        print("%s %s %s sender=%s seqnum=%s" % (
+            kv.get(b"ACTION", b"?").decode(), kv.get(b"DEVPATH", b"?").decode(),
+            kv.get(b"SUBSYSTEM", b"?").decode(), sender,
+            "yes" if b"SEQNUM" in kv else "no"))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
