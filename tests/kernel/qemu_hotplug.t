@@ -45,7 +45,7 @@ command -v python3 >/dev/null || skip_all "python3 missing"
 [ -x "$B/hotmem-trace-static" ] && [ -x "$B/hotmem-trace" ] ||
 	skip_all "hotmem-trace not built ($B/hotmem-trace-static): run make"
 
-echo "1..25"
+echo "1..28"
 mkdir -p "$OUT"
 INITRD=$HERE/cache/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD"
@@ -159,6 +159,58 @@ engine_run() {	# name cmdline kernel-trace dimm-args...
 	cat "$OUT/$name.meminfo" "$OUT/$name.trace" > "$OUT/$name.jsonl"
 }
 
+# The same scenario on the engine itself: "hotmem run SCRIPT" (no FUSE).
+# The DIMM goes where QEMU puts it (4 GiB: blocks 32 and 33 of 128 MiB).
+kernel_failed_offline() { python3 "$HERE/trace_facts.py" "$1" | grep -q "^offline=0:Normal:-16"; }
+engine_script() {	# kernel-trace add-args...
+	local k=$1
+	shift
+	echo "meminfo"
+	for a in "$@"; do echo "add $a"; done
+	echo "meminfo"
+	echo "online 32 online_kernel"; echo "online 33 online_movable"; echo "meminfo"
+	kernel_failed_offline "$k" && echo "alloc unmovable 64"
+	echo "offline 32"; echo "offline 33"; echo "meminfo"
+	echo "online 32 online_movable"; echo "online 33 online_movable"; echo "meminfo"
+}
+meminfo_json() {	# "> meminfo" results of engine_script, as meminfo records
+	awk 'BEGIN { split("boot added online offline again", step, " ") }
+	     /^MemTotal:/ { t = $2 } /^MemFree:/ { f = $2 }
+	     /^> meminfo/ { i++; printf "{\"src\":\"emulator\",\"ev\":\"meminfo\",\"phase\":\"%s\",\"MemTotal\":%d,\"MemFree\":%d}\n", step[i], t, f }'
+}
+engine_cli_run() {	# name cmdline kernel-trace add-args...
+	local name=$1 cmdline=$2 k=$3
+	shift 3
+	engine_script "$k" "$@" > "$OUT/$name.hm"
+	"$B/hotmem-trace" --emulator "$B/hotmem" --json --no-pin -o "$OUT/$name.trace" -- \
+		"$B/hotmem" --profile qemu-512m --cmdline "memhp_default_state=offline $cmdline" \
+		run "$OUT/$name.hm" > "$OUT/$name.out" 2> "$OUT/$name.err"
+	meminfo_json < "$OUT/$name.out" | cat - "$OUT/$name.trace" > "$OUT/$name.jsonl"
+	sed 's/^/ENGINE: /' "$OUT/$name.out" | grep "^ENGINE: >" | diag
+}
+
+if ! "$B/hotmem" --help 2>&1 | grep -q "run SCRIPT"; then
+	why="$B/hotmem has no \"run SCRIPT\" mode"
+	echo "# ENGINE (hotmem run) NOT RUN: $why"
+	skip "engine (hotmem run) scenario traced: $why"
+	skip "compare kernel vs engine (hotmem run): $why"
+	skip "engine (hotmem run) memmap_on_memory: $why"
+else
+	engine_cli_run engine-cli "" "$K.jsonl" "0x100000000 256M"
+	[ "$(grep -c '"src":"emulator"' "$OUT/engine-cli.trace")" -gt 0 ]
+	ok $? "engine (hotmem run) scenario traced through USDT"
+	"$B/hotmem-trace" compare "$K.jsonl" "$OUT/engine-cli.jsonl" > "$OUT/compare-engine-cli.txt"
+	ok $? "compare kernel vs engine (hotmem run): no differences ($OUT/compare-engine-cli.txt)"
+	grep -v "not compared" "$OUT/compare-engine-cli.txt" | diag
+	engine_cli_run engine-cli-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" \
+		"0x100000000 128M memmap_on_memory" "0x108000000 128M memmap_on_memory"
+	"$B/hotmem-trace" compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" > "$OUT/compare-engine-cli-memmap.txt"
+	! grep -q "^meminfo" "$OUT/compare-engine-cli-memmap.txt" && grep -q "^compare: .*engine-cli-memmap.jsonl: [1-9]" "$OUT/compare-engine-cli-memmap.txt"
+	ok $? "engine (hotmem run) memmap_on_memory: MemTotal/MemFree changes agree"
+	grep -v "not compared" "$OUT/compare-engine-cli-memmap.txt" | diag
+fi
+
+# The same on hotmemfs, through its sysfs files, as the guest does it.
 why=
 if [ ! -x "$B/hotmemfs" ] || [ ! -x "$B/hotmemctl" ]; then
 	why="hotmemfs/hotmemctl not built yet ($B/hotmemfs)"
