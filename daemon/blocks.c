@@ -32,6 +32,7 @@
 #include "hotmemd.h"
 
 #define MAX_BLOCK_ID (1ul << 22)	/* 512 TiB of 128 MiB blocks */
+#define SETTLE_USEC 20000		/* quiet time after a uevent burst */
 
 struct retry_ctx {
 	struct hmd *d;
@@ -39,6 +40,7 @@ struct retry_ctx {
 };
 
 static void process_block(struct hmd *d, unsigned long id);
+static void block_added(struct hmd *d, unsigned long id);
 
 static struct hmd_block *get_block(struct hmd *d, unsigned long id)
 {
@@ -711,4 +713,61 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		return;
 	}
 	hmd_status_changed(d);
+}
+
+/*
+ * Blocks in the sysroot the model has never seen: their ADD was lost (a
+ * full netlink buffer, or a Unix-socket sender that drops when our queue
+ * of net.unix.max_dgram_qlen datagrams is full).  Only new blocks: an
+ * offline block we know of may be offline on purpose.
+ */
+void hmd_scan_new(struct hmd *d)
+{
+	struct dirent *de;
+	unsigned long id, found = 0;
+	char *end;
+	DIR *dir;
+	int fd;
+
+	fd = openat(d->memdir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "memory", 6))
+			continue;
+		id = strtoul(de->d_name + 6, &end, 10);
+		if (end == de->d_name + 6 || *end || find_block(d, id))
+			continue;
+		found++;
+		block_added(d, id);
+	}
+	closedir(dir);
+	if (found)
+		hmd_log(d, LOG_NOTICE, "%lu new block(s) without an ADD uevent: handled", found);
+}
+
+static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	hmd_scan_new(userdata);
+	return 0;
+}
+
+/* Called for every memory uevent: rescan for new blocks once they stop. */
+void hmd_uevent_seen(struct hmd *d)
+{
+	if (!d->ev)
+		return;
+	if (!d->settle_src) {
+		if (sd_event_add_time_relative(d->ev, &d->settle_src, CLOCK_MONOTONIC,
+					       SETTLE_USEC, 1000, on_settle, d) < 0)
+			d->settle_src = NULL;
+		return;
+	}
+	sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC);
+	sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT);
 }

@@ -76,7 +76,7 @@ struct hmd {
 
 	/* event loop */
 	sd_event *ev;
-	sd_event_source *nl_src, *unix_src, *wd_src, *status_src;
+	sd_event_source *nl_src, *unix_src, *wd_src, *status_src, *settle_src;
 	int nl_fd, unix_fd;
 	uint64_t watchdog_usec;
 	bool ready;
@@ -124,6 +124,8 @@ void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);
 void hmd_status_text(struct hmd *d, char *buf, size_t len);
 void hmd_status_changed(struct hmd *d);
 unsigned long hmd_count_pending(struct hmd *d);
+void hmd_uevent_seen(struct hmd *d);
+void hmd_scan_new(struct hmd *d);
 
 /* uevent.c */
 struct hmd_uevent {

@@ -393,6 +393,7 @@ out:
 	hmd_blocks_free(&d);
 	hmd_sysfs_close(&d);
 	sd_event_source_disable_unref(d.wd_src);
+	sd_event_source_disable_unref(d.settle_src);
 	sd_event_source_disable_unref(d.status_src);
 	sd_event_unref(d.ev);
 	return r;

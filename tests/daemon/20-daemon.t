@@ -39,6 +39,12 @@ mk_blocks "$root" 12 15 offline "Normal Movable"
 send add 12-15
 check "ADD uevents: memory12-15 online Movable" wait_for 5 all_state 12 15 online_movable
 
+sleep 0.1			# let the rescan after the last burst pass
+mk_blocks "$root" 50 59 offline "Normal Movable"
+send add 50			# the other nine ADDs were "lost"
+check "lost ADDs: new blocks found by the rescan after the burst" wait_for 5 all_state 50 59 online_movable
+check "... and logged" grep -q "9 new block(s) without an ADD uevent" "$log"
+
 mk_block "$root" 16 online Normal		# the kernel auto-onlined it
 touch -d '2000-01-01' "$root/sys/devices/system/memory/memory16/state"
 send add 16
@@ -47,14 +53,16 @@ check "ADD of a block the kernel onlined: logged, left alone" \
 is "$(stat -c %Y "$root/sys/devices/system/memory/memory16/state")" \
 	"$(date -d 2000-01-01 +%s)" "memory16/state never written"
 
+sleep 0.1
 mk_block "$root" 17 offline "Normal Movable"
 send --raw 'add@/devices/system/cpu/cpu1|ACTION=add|DEVPATH=/devices/system/cpu/cpu1|SUBSYSTEM=cpu|'
 send --raw 'add@/devices/system/memory/memory17|ACTION=add|DEVPATH=/devices/system/memory/memory17|SUBSYSTEM=block|'
-send add 999
 sleep 0.2
 is "$(state "$root" 17)" offline "uevents of other subsystems are ignored"
+send add 999
 check "ADD of a missing block: a warning, no crash" \
-	bash -c "grep -q 'memory999: cannot read state' '$log' && kill -0 $pid"
+	wait_for 5 bash -c "grep -q 'memory999: cannot read state' '$log' && kill -0 $pid"
+check "... and the rescan after it finds memory17" wait_for 5 is_state 17 online_movable
 
 kill -TERM "$pid"
 wait "$pid"
@@ -70,9 +78,10 @@ mk_blocks "$root" 21 40 offline "Normal Movable"
 send add 21-40
 check "burst of 20: all online" wait_for 5 all_state 21 40 'online_*'
 movable=$(cat "$root"/sys/devices/system/memory/memory{8..15}/state \
-	"$root"/sys/devices/system/memory/memory{17..40}/state | grep -c online_movable)
-is "$movable" 24 "auto-movable stops at 301% of boot memory (24 of 32 blocks)"
-check "the rest went Normal" all_state 33 40 online_kernel
+	"$root"/sys/devices/system/memory/memory{17..40}/state \
+	"$root"/sys/devices/system/memory/memory{50..59}/state | grep -c online_movable)
+is "$movable" 24 "auto-movable stops at 301% of boot memory (24 of 42 blocks)"
+check "the rest went Normal" all_state 23 40 online_kernel
 
 printf '[hotmemd]\npolicy = online_kernel\n[node1]\npolicy = offline\n' >"$conf"
 kill -HUP "$pid"

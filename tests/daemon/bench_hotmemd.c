@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_hotmemd: how fast hotmemd puts hot-added blocks online.
+ *
+ *   hotmemd_add_to_online_median / _p99: from sending a block's ADD uevent
+ *     to its state file being written "online...", one block at a time;
+ *   hotmemd_burst_1024: 1024 blocks plugged at once, ADDs sent back to
+ *     back, until the last one is online.
+ *
+ * Measured on a fake sysroot of plain files in /tmp, uevents over the
+ * Unix-socket fallback; the write is seen with inotify (IN_CLOSE_WRITE).
+ * That is hotmemd's own cost.  When hotmemfs is built (and we are root with
+ * /dev/fuse), the same figures on a hotmemfs mount follow, suffix _hotmemfs:
+ * hotmemctl plugs DIMMs, hotmemfs's ADD uevents reach us on a relay socket,
+ * and the clock starts when we pass them on to hotmemd.
+ * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SINGLE_RUNS	300
+#define BURST		1024
+#define BOOT_BLOCKS	64		/* 8 GiB */
+
+struct bench {
+	char root[64];
+	char mem[128];
+	char sock[100];
+	pid_t pid;
+	int fd;				/* our datagram socket */
+	int ino;			/* inotify */
+	struct sockaddr_un to;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void report(const char *name, double value, const char *unit,
+		   const char *goal, bool met)
+{
+	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal);
+	printf("BENCH {\"name\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"goal\":\"%s\","
+	       "\"met\":%s}\n", name, value, unit, goal, met ? "true" : "false");
+	fflush(stdout);
+}
+
+static int put(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	int fd, n = strlen(text);
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, text, n) != n)
+		return -1;
+	return close(fd);
+}
+
+static int mk_block(struct bench *b, int id, const char *state)
+{
+	char dir[256], node[300];
+
+	snprintf(dir, sizeof(dir), "%s/memory%d", b->mem, id);
+	snprintf(node, sizeof(node), "%s/node0", dir);
+	if ((mkdir(dir, 0755) && errno != EEXIST) || (mkdir(node, 0755) && errno != EEXIST))
+		return -1;
+	if (put(dir, "valid_zones", strcmp(state, "online\n") ? "Normal Movable\n" : "Normal\n"))
+		return -1;
+	return put(dir, "state", state);
+}
+
+static int watch(struct bench *b, int id)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/memory%d/state", b->mem, id);
+	return inotify_add_watch(b->ino, path, IN_CLOSE_WRITE);
+}
+
+static int send_add(struct bench *b, int id)
+{
+	char buf[256];
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "add@/devices/system/memory/memory%d%cACTION=add%c"
+		     "DEVPATH=/devices/system/memory/memory%d%cSUBSYSTEM=memory%cSEQNUM=%d%c",
+		     id, 0, 0, id, 0, 0, id, 0);
+	while (sendto(b->fd, buf, n, 0, (struct sockaddr *)&b->to, sizeof(b->to)) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* Wait for @count IN_CLOSE_WRITE events; false on a 10 s timeout. */
+static bool wait_writes(struct bench *b, int count)
+{
+	char buf[64 * 1024] __attribute__((aligned(8)));
+	double deadline = now_ms() + 10000;
+	struct inotify_event *ev;
+	ssize_t n;
+	char *p;
+
+	while (count > 0) {
+		if (now_ms() > deadline)
+			return false;
+		n = read(b->ino, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR) {
+				struct pollfd pfd = { .fd = b->ino, .events = POLLIN };
+
+				poll(&pfd, 1, 100);
+				continue;
+			}
+			return false;
+		}
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (struct inotify_event *)p;
+			if (ev->mask & IN_CLOSE_WRITE)
+				count--;
+		}
+	}
+	return true;
+}
+
+static int setup(struct bench *b)
+{
+	char path[PATH_MAX];
+	int i;
+
+	strcpy(b->root, "/tmp/hotmemd-bench.XXXXXX");
+	if (!mkdtemp(b->root))
+		return -1;
+	snprintf(b->mem, sizeof(b->mem), "%s/sys/devices/system/memory", b->root);
+	snprintf(b->sock, sizeof(b->sock), "%s/uevent.sock", b->root);
+	snprintf(path, sizeof(path), "%s/sys", b->root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/devices", b->root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/devices/system", b->root);
+	mkdir(path, 0755);
+	mkdir(b->mem, 0755);
+	snprintf(path, sizeof(path), "%s/proc", b->root);
+	mkdir(path, 0755);
+	if (put(b->mem, "block_size_bytes", "8000000\n") ||
+	    put(b->mem, "auto_online_blocks", "offline\n") ||
+	    put(path, "zoneinfo", "Node 0, zone   Normal\n        present  2097152\n"))
+		return -1;
+	for (i = 0; i < BOOT_BLOCKS; i++)
+		if (mk_block(b, i, "online\n"))
+			return -1;
+	b->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	b->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	b->to.sun_family = AF_UNIX;
+	memcpy(b->to.sun_path, b->sock, sizeof(b->sock));
+	return b->fd < 0 || b->ino < 0 ? -1 : 0;
+}
+
+static int start_daemon_on(struct bench *b, const char *sysroot);
+
+static int start_daemon(struct bench *b)
+{
+	return start_daemon_on(b, b->root);
+}
+
+static int start_daemon_on(struct bench *b, const char *sysroot)
+{
+	const char *build = getenv("HOTMEM_BUILD") ?: "build";
+	char exe[PATH_MAX], state[PATH_MAX];
+	struct stat st;
+	int i;
+
+	snprintf(exe, sizeof(exe), "%s/hotmemd", build);
+	snprintf(state, sizeof(state), "%s/state", b->root);
+	b->pid = fork();
+	if (b->pid < 0)
+		return -1;
+	if (!b->pid) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		execl(exe, exe, "--config", "/dev/null", "--sysroot", sysroot, "--state-dir", state,
+		      "--netlink=no", "--uevent-socket", b->sock, "--log-level", "warning",
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500; i++) {
+		if (!stat(b->sock, &st))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int single(struct bench *b)
+{
+	static double lat[SINGLE_RUNS];
+	int i, id;
+
+	for (i = 0; i < SINGLE_RUNS; i++) {
+		id = 1000 + i;
+		if (mk_block(b, id, "offline\n") || watch(b, id) < 0)
+			return -1;
+		double t0 = now_ms();
+
+		if (send_add(b, id) || !wait_writes(b, 1))
+			return -1;
+		lat[i] = now_ms() - t0;
+	}
+	qsort(lat, SINGLE_RUNS, sizeof(lat[0]), cmp);
+	report("hotmemd_add_to_online_median", lat[SINGLE_RUNS / 2], "ms",
+	       "<= 1 ms, fake sysroot", lat[SINGLE_RUNS / 2] <= 1.0);
+	report("hotmemd_add_to_online_p99", lat[SINGLE_RUNS * 99 / 100], "ms",
+	       "none, fake sysroot", true);
+	return 0;
+}
+
+static int burst(struct bench *b)
+{
+	double t0, dt;
+	int i;
+
+	for (i = 0; i < BURST; i++)
+		if (mk_block(b, 2000 + i, "offline\n") || watch(b, 2000 + i) < 0)
+			return -1;
+	t0 = now_ms();
+	for (i = 0; i < BURST; i++)
+		if (send_add(b, 2000 + i))
+			return -1;
+	if (!wait_writes(b, BURST))
+		return -1;
+	dt = now_ms() - t0;
+	report("hotmemd_burst_1024", dt, "ms", "<= 2000 ms, fake sysroot", dt <= 2000.0);
+	return 0;
+}
+
+/* ---- the same on hotmemfs ------------------------------------------------ */
+
+struct fsbench {
+	struct bench b;			/* b.mem: the mount's memory dir */
+	char mnt[64];
+	char ctl[128];
+	pid_t fs_pid;
+	int relay;			/* hotmemfs sends its uevents here */
+};
+
+static int ctl(struct fsbench *f, const char *args)
+{
+	const char *build = getenv("HOTMEM_BUILD") ?: "build";
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "'%s/hotmemctl' -s '%s' %s >/dev/null 2>&1", build, f->ctl, args);
+	return system(cmd) ? -1 : 0;
+}
+
+/* next ADD from hotmemfs on the relay; its block id, -1 on timeout */
+static int relay_add(struct fsbench *f, char *buf, size_t len, ssize_t *n)
+{
+	struct pollfd pfd = { .fd = f->relay, .events = POLLIN };
+	const char *dev = "add@/devices/system/memory/memory";
+
+	for (;;) {
+		if (poll(&pfd, 1, 5000) <= 0)
+			return -1;
+		*n = recv(f->relay, buf, len - 1, 0);
+		if (*n <= 0)
+			return -1;
+		buf[*n] = '\0';
+		if (!strncmp(buf, dev, strlen(dev)))
+			return atoi(buf + strlen(dev));
+	}
+}
+
+static int forward(struct fsbench *f, const char *buf, ssize_t n)
+{
+	return sendto(f->b.fd, buf, n, 0, (struct sockaddr *)&f->b.to, sizeof(f->b.to)) == n ? 0 : -1;
+}
+
+static int fs_watch(struct fsbench *f, int id)
+{
+	return watch(&f->b, id);
+}
+
+static int fs_single(struct fsbench *f, int runs)
+{
+	static double lat[SINGLE_RUNS];
+	char buf[1024], args[96];
+	ssize_t n;
+	int i, id;
+
+	for (i = 0; i < runs; i++) {
+		snprintf(args, sizeof(args), "device_add pc-dimm size=128M id=s%d", i);
+		if (ctl(f, args))
+			break;	/* the emulated machine is full */
+		id = relay_add(f, buf, sizeof(buf), &n);
+		if (id < 0 || fs_watch(f, id) < 0)
+			return -1;
+		double t0 = now_ms();
+
+		if (forward(f, buf, n) || !wait_writes(&f->b, 1))
+			return -1;
+		lat[i] = now_ms() - t0;
+	}
+	if (i < 10)
+		return -1;
+	qsort(lat, i, sizeof(lat[0]), cmp);
+	report("hotmemd_add_to_online_median_hotmemfs", lat[i / 2], "ms", "<= 1 ms, hotmemfs",
+	       lat[i / 2] <= 1.0);
+	report("hotmemd_add_to_online_p99_hotmemfs", lat[i * 99 / 100], "ms", "none, hotmemfs", true);
+	return 0;
+}
+
+/* one big DIMM: its ADDs arrive back to back, as a burst */
+static int fs_burst(struct fsbench *f)
+{
+	static char bufs[BURST][256];
+	static ssize_t lens[BURST];
+	static const char *const sizes[] = { "128G", "64G", "32G", "16G", "8G" };
+	char name[64], goal[64];
+	unsigned int s;
+	double t0, dt;
+	int i, id, count = 0;
+
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		char args[96];
+
+		snprintf(args, sizeof(args), "device_add pc-dimm size=%s id=burst", sizes[s]);
+		if (!ctl(f, args))
+			break;
+	}
+	if (s == sizeof(sizes) / sizeof(sizes[0])) {
+		fprintf(stderr, "bench_hotmemd: no DIMM of 8G or more fits\n");
+		return -1;
+	}
+	while (count < BURST) {
+		id = relay_add(f, bufs[count], sizeof(bufs[0]), &lens[count]);
+		if (id < 0)
+			break;
+		if (fs_watch(f, id) < 0)
+			return -1;
+		count++;
+	}
+	t0 = now_ms();
+	for (i = 0; i < count; i++)
+		if (forward(f, bufs[i], lens[i]))
+			return -1;
+	if (!count || !wait_writes(&f->b, count)) {
+		fprintf(stderr, "bench_hotmemd: burst of %d ADDs did not all go online\n", count);
+		return -1;
+	}
+	dt = now_ms() - t0;
+	snprintf(name, sizeof(name), "hotmemd_burst_%d_hotmemfs", count);
+	snprintf(goal, sizeof(goal), "<= %.0f ms (2 s per 1024), hotmemfs", 2000.0 * count / 1024);
+	report(name, dt, "ms", goal, dt <= 2000.0 * count / 1024);
+	return 0;
+}
+
+static int fs_setup(struct fsbench *f, const char *fs_exe)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char path[PATH_MAX], relay[128];
+	struct stat st;
+	int i;
+
+	strcpy(f->b.root, "/tmp/hotmemd-benchfs.XXXXXX");
+	if (!mkdtemp(f->b.root))
+		return -1;
+	snprintf(f->mnt, sizeof(f->mnt), "%s/mnt", f->b.root);
+	snprintf(f->ctl, sizeof(f->ctl), "%s/ctl.sock", f->b.root);
+	snprintf(relay, sizeof(relay), "%s/relay.sock", f->b.root);
+	snprintf(f->b.mem, sizeof(f->b.mem), "%s/sys/devices/system/memory", f->mnt);
+	snprintf(f->b.sock, sizeof(f->b.sock), "%s/uevent.sock", f->b.root);
+	mkdir(f->mnt, 0755);
+	f->relay = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memcpy(sun.sun_path, relay, sizeof(relay) < sizeof(sun.sun_path) ? sizeof(relay) : sizeof(sun.sun_path));
+	i = 4 << 20;
+	setsockopt(f->relay, SOL_SOCKET, SO_RCVBUF, &i, sizeof(i));
+	if (f->relay < 0 || bind(f->relay, (struct sockaddr *)&sun, sizeof(sun)))
+		return -1;
+	f->b.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	f->b.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	f->b.to.sun_family = AF_UNIX;
+	memcpy(f->b.to.sun_path, f->b.sock, sizeof(f->b.sock));
+	f->fs_pid = fork();
+	if (f->fs_pid < 0)
+		return -1;
+	if (!f->fs_pid) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		/* it stays in the foreground: we stop it by pid */
+		execl(fs_exe, fs_exe, "-s", f->ctl, "-S", "none", "-u", relay, f->mnt,
+		      (char *)NULL);
+		_exit(127);
+	}
+	snprintf(path, sizeof(path), "%s/block_size_bytes", f->b.mem);
+	for (i = 0; i < 500 && stat(path, &st); i++)
+		usleep(10000);
+	if (i == 500 || start_daemon_on(&f->b, f->mnt))
+		return -1;
+	/* let the coldplug scan finish before the clock runs */
+	usleep(200000);
+	return 0;
+}
+
+static void fs_teardown(struct fsbench *f)
+{
+	char cmd[256];
+
+	if (f->b.pid > 0) {
+		kill(f->b.pid, SIGTERM);
+		waitpid(f->b.pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "fusermount3 -u '%s' 2>/dev/null", f->mnt);
+	if (f->fs_pid > 0) {
+		if (system(cmd))
+			kill(f->fs_pid, SIGTERM);
+		waitpid(f->fs_pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->b.root);
+	if (f->b.root[0] && system(cmd))
+		fprintf(stderr, "bench_hotmemd: cannot remove %s\n", f->b.root);
+}
+
+static int hotmemfs_bench(void)
+{
+	const char *build = getenv("HOTMEM_BUILD") ?: "build";
+	struct fsbench f = { .b = { .pid = -1, .fd = -1, .ino = -1 }, .fs_pid = -1, .relay = -1 };
+	char fs_exe[PATH_MAX], ctl_exe[PATH_MAX];
+	int r = -1;
+
+	snprintf(fs_exe, sizeof(fs_exe), "%s/hotmemfs", build);
+	snprintf(ctl_exe, sizeof(ctl_exe), "%s/hotmemctl", build);
+	if (access(fs_exe, X_OK) || access(ctl_exe, X_OK) || access("/dev/fuse", R_OK | W_OK) ||
+	    geteuid()) {
+		printf("# hotmemfs not built (or no root, /dev/fuse): figures above are the fake sysroot only\n");
+		return 0;
+	}
+	printf("# hotmemd on a hotmemfs mount (FUSE), uevents relayed from hotmemfs\n");
+	if (fs_setup(&f, fs_exe) || fs_burst(&f) || fs_single(&f, 100))
+		fprintf(stderr, "bench_hotmemd: hotmemfs run failed\n");
+	else
+		r = 0;
+	fs_teardown(&f);
+	return r;
+}
+
+int main(void)
+{
+	struct bench b = { .pid = -1, .fd = -1, .ino = -1 };
+	char cmd[128];
+	int r = 1;
+
+	if (setup(&b) || start_daemon(&b)) {
+		fprintf(stderr, "bench_hotmemd: setup failed: %s\n", strerror(errno));
+		goto out;
+	}
+	printf("# hotmemd on a fake sysroot (plain files), uevents over the Unix socket\n");
+	if (single(&b) || burst(&b)) {
+		fprintf(stderr, "bench_hotmemd: a block did not go online in time\n");
+		goto out;
+	}
+	r = 0;
+out:
+	if (b.pid > 0) {
+		kill(b.pid, SIGTERM);
+		waitpid(b.pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b.root);
+	if (b.root[0] && system(cmd))
+		r = 1;
+	if (!r && hotmemfs_bench())
+		r = 1;
+	return r;
+}
