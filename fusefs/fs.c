@@ -36,7 +36,12 @@ static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 
 static void hmfs_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	struct hmfs_ctx *ctx = userdata;
+
+	if (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT) {
+		conn->want |= FUSE_CAP_NO_OPENDIR_SUPPORT;
+		ctx->no_opendir = true;
+	}
 	/* O_TRUNC arrives with open (ignored, as kernfs does): no SETATTR */
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
@@ -129,18 +134,27 @@ static void hmfs_readlink(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_readlink(req, n.target);
 }
 
+/*
+ * No OPENDIR/RELEASEDIR round trips: we keep no per-directory state, and
+ * with no_opendir the kernel opens directories with KEEP_CACHE|CACHE_DIR,
+ * so listings are cached until we invalidate them (hmfs_notify_block()).
+ * lsmem opens every memoryN/ directory: two round trips saved per block.
+ */
 static void hmfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_node n;
 	int ret;
 
+	if (ctx->no_opendir) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
 	ret = hmfs_node_get(ctx, ino, &n);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	/* Directory listings change only with blocks: we invalidate then. */
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
 	fuse_reply_open(req, fi);

@@ -173,6 +173,7 @@ struct hmfs_ctx {
 	struct fuse_session *se;
 	struct timespec mount_time;
 	double attr_timeout;
+	bool no_opendir;		/* kernel skips OPENDIR/RELEASEDIR */
 
 	struct hmfs_snode *snodes;
 	int nr_snodes;

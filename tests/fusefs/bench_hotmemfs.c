@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_hotmemfs: hotmemfs against the real /sys of this machine, in one
+ * run (so both sides see the same load):
+ *   attr_read_ratio   open+read+close of one attribute  (goal <= 3x)
+ *   lsmem_ratio       lsmem over the same number of blocks (goal <= 2x)
+ *   huge_list_s       readdir of 32768 blocks (2 GiB each, 64 TiB)
+ *   huge_lsmem_s      lsmem over those 32768 blocks
+ * The real side is read-only.  Needs root and /dev/fuse; otherwise it
+ * says so and exits 0.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NR_BATCH 15
+
+struct fs {
+	char dir[64], mnt[96], ctl[96];
+	pid_t pid;
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	return v[n / 2];
+}
+
+static int run(char *const argv[], bool quiet)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (quiet) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int fs_start(struct fs *f, const char *build, const char *profile)
+{
+	char bin[512], probe[256];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/hotmemfs-bench.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->mnt, sizeof(f->mnt), "%s/mnt", f->dir);
+	snprintf(f->ctl, sizeof(f->ctl), "%s/ctl.sock", f->dir);
+	mkdir(f->mnt, 0755);
+	snprintf(bin, sizeof(bin), "%s/hotmemfs", build);
+	f->pid = fork();
+	if (f->pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 2);
+		execl(bin, bin, "--profile", profile, "--state", "none", "--control",
+		      f->ctl, f->mnt, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(probe, sizeof(probe), "%s/sys/devices/system/memory/block_size_bytes", f->mnt);
+	for (int i = 0; i < 400; i++) {
+		if (!access(probe, F_OK))
+			return 0;
+		usleep(25000);
+	}
+	return -1;
+}
+
+static void fs_stop(struct fs *f)
+{
+	char path[128];
+
+	umount2(f->mnt, MNT_DETACH);
+	if (f->pid > 0) {
+		kill(f->pid, SIGTERM);
+		waitpid(f->pid, NULL, 0);
+	}
+	rmdir(f->mnt);
+	snprintf(path, sizeof(path), "%s", f->ctl);
+	unlink(path);
+	rmdir(f->dir);
+}
+
+/* median over batches of the per-call time of open+read+close, in us */
+static double attr_cost(const char *path)
+{
+	double b[NR_BATCH];
+	char buf[4096];
+
+	for (int k = 0; k < NR_BATCH; k++) {
+		double t0 = now();
+
+		for (int i = 0; i < 1000; i++) {
+			int fd = open(path, O_RDONLY);
+
+			if (fd < 0)
+				return -1;
+			if (read(fd, buf, sizeof(buf)) < 0)
+				return -1;
+			close(fd);
+		}
+		b[k] = (now() - t0) * 1e3;	/* us per call */
+	}
+	return median(b, NR_BATCH);
+}
+
+static double cmd_cost(char *const argv[], int n)
+{
+	double b[NR_BATCH];
+
+	if (n > NR_BATCH)
+		n = NR_BATCH;
+	run(argv, true);	/* warm the caches on both sides */
+	for (int k = 0; k < n; k++) {
+		double t0 = now();
+
+		if (run(argv, true))
+			return -1;
+		b[k] = now() - t0;
+	}
+	return median(b, n);
+}
+
+static void report(const char *name, double value, const char *unit,
+		   const char *goal_text, bool met)
+{
+	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal_text);
+	printf("BENCH {\"name\":\"%s\",\"value\":%.4f,\"unit\":\"%s\",\"goal\":\"%s\",\"met\":%s}\n",
+	       name, value, unit, goal_text, met ? "true" : "false");
+}
+
+static int count_blocks(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, "memory", 6);
+	closedir(d);
+	return n;
+}
+
+static void bench_small(const char *build)
+{
+	const char *real = "/sys/devices/system/memory/memory1/state";
+	char emu[256];
+	struct fs f;
+	double r, e;
+
+	if (fs_start(&f, build, "host-24g")) {
+		printf("# hotmemfs did not mount; skipping\n");
+		fs_stop(&f);
+		return;
+	}
+	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory/memory1/state", f.mnt);
+	r = attr_cost(real);
+	e = attr_cost(emu);
+	if (r > 0 && e > 0) {
+		printf("# open+read+close of memoryN/state: real %.2f us, hotmemfs %.2f us\n", r, e);
+		report("attr_read_ratio", e / r, "x", "<= 3", e / r <= 3);
+	} else {
+		printf("# no %s on this machine: attribute comparison skipped\n", real);
+	}
+
+	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory", f.mnt);
+	printf("# blocks: real %d, hotmemfs (host-24g) %d\n",
+	       count_blocks("/sys/devices/system/memory"), count_blocks(emu));
+	{
+		char *real_argv[] = { "lsmem", NULL };
+		char *emu_argv[] = { "lsmem", "--sysroot", f.mnt, NULL };
+
+		r = cmd_cost(real_argv, NR_BATCH);
+		e = cmd_cost(emu_argv, NR_BATCH);
+	}
+	if (r > 0 && e > 0) {
+		printf("# lsmem: real %.2f ms, hotmemfs %.2f ms\n", r * 1e3, e * 1e3);
+		report("lsmem_ratio", e / r, "x", "<= 2", e / r <= 2);
+	}
+	fs_stop(&f);
+}
+
+static void bench_huge(const char *build)
+{
+	char ctlbin[512], dir[256], size[32];
+	struct fs f;
+	double t0, list, ls;
+	int n;
+
+	if (fs_start(&f, build, "huge-64t")) {
+		printf("# huge-64t did not mount; skipping\n");
+		fs_stop(&f);
+		return;
+	}
+	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
+	snprintf(size, sizeof(size), "size=%llu", (64ULL << 40) - (2ULL << 30));
+	{
+		char *argv[] = { ctlbin, "-s", f.ctl, "device_add", "pc-dimm",
+				 "addr=0x80000000", size, NULL };
+
+		t0 = now();
+		if (run(argv, false)) {
+			printf("# device_add of 64 TiB failed; skipping\n");
+			fs_stop(&f);
+			return;
+		}
+		printf("# device_add 64 TiB (32767 blocks): %.2f s\n", now() - t0);
+	}
+	snprintf(dir, sizeof(dir), "%s/sys/devices/system/memory", f.mnt);
+	t0 = now();
+	n = count_blocks(dir);
+	list = now() - t0;
+	printf("# %d blocks listed\n", n);
+	report("huge_list_s", list, "s", "< 1 for 32768 blocks", n == 32768 && list < 1);
+	{
+		char *argv[] = { "lsmem", "--sysroot", f.mnt, NULL };
+
+		ls = cmd_cost(argv, 3);
+	}
+	report("huge_lsmem_s", ls, "s", "< 10 for 32768 blocks", ls > 0 && ls < 10);
+	fs_stop(&f);
+}
+
+int main(void)
+{
+	const char *build = getenv("HOTMEM_BUILD");
+	char bin[512];
+
+	if (!build)
+		build = "build";
+	snprintf(bin, sizeof(bin), "%s/hotmemfs", build);
+	if (geteuid() != 0 || access("/dev/fuse", R_OK | W_OK) || access(bin, X_OK)) {
+		printf("# bench_hotmemfs: needs root, /dev/fuse and %s; skipped\n", bin);
+		return 0;
+	}
+	bench_small(build);
+	bench_huge(build);
+	return 0;
+}
