@@ -18,10 +18,11 @@ DESTDIR    ?=
 SANITIZE   ?=
 V          ?= 0
 
+comma      := ,
 ifeq ($(SANITIZE),)
 BUILD      := build
 else
-BUILD      := build/san
+BUILD      := build/san-$(subst $(comma),-,$(SANITIZE))
 endif
 
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -148,17 +148,22 @@ enum pageflags {
 #define NODES_PGSHIFT	56
 #define NODES_MASK	63UL
 
+/*
+ * Atomic bitops, like the kernel's set_bit()/test_bit(): the buddy peeks at
+ * a neighbour's flags under its zone lock while the neighbour's owner may
+ * be changing them under no lock at all.
+ */
 static inline bool test_page_flag(const struct page *p, int nr)
 {
-	return p->flags & (1UL << nr);
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & (1UL << nr);
 }
 static inline void set_page_flag(struct page *p, int nr)
 {
-	p->flags |= 1UL << nr;
+	__atomic_fetch_or(&p->flags, 1UL << nr, __ATOMIC_RELAXED);
 }
 static inline void clear_page_flag(struct page *p, int nr)
 {
-	p->flags &= ~(1UL << nr);
+	__atomic_fetch_and(&p->flags, ~(1UL << nr), __ATOMIC_RELAXED);
 }
 
 #define PageReserved(p)		test_page_flag(p, PG_reserved)
@@ -170,11 +175,11 @@ static inline void clear_page_flag(struct page *p, int nr)
 
 static inline int page_zonenum(const struct page *p)
 {
-	return (p->flags >> ZONES_PGSHIFT) & ZONES_MASK;
+	return (__atomic_load_n(&p->flags, __ATOMIC_RELAXED) >> ZONES_PGSHIFT) & ZONES_MASK;
 }
 static inline int page_to_nid(const struct page *p)
 {
-	return (p->flags >> NODES_PGSHIFT) & NODES_MASK;
+	return (__atomic_load_n(&p->flags, __ATOMIC_RELAXED) >> NODES_PGSHIFT) & NODES_MASK;
 }
 static inline unsigned long page_zone_node_bits(int zid, int nid)
 {
