@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define PAGE_SHIFT_ 12
 #define PFN_SECTION_SHIFT_ 15	/* SECTION_SIZE_BITS 27 - PAGE_SHIFT */
 #define NARGS 6
+#define MHP_NID_IS_MGID_ (1 << 2)	/* include/linux/memory_hotplug.h */
 
 const volatile __u64 block_pages = 32768;	/* memory block, in pages */
 const volatile __u8 fn_flags[HMT_NR_FN];	/* HMT_FN_VOID | nargs */
@@ -233,7 +234,8 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn,
 	switch (fn) {
 	case HMT_FN_add_memory_resource:
 		res = (struct resource *)a[1];
-		e->nid = a[0];
+		/* with MHP_NID_IS_MGID (ACPI DIMMs since 5.15) it is a group id */
+		e->nid = a[2] & MHP_NID_IS_MGID_ ? -1 : (__s32)a[0];
 		set_range(e, BPF_CORE_READ(res, start) >> PAGE_SHIFT_,
 			  (BPF_CORE_READ(res, end) + 1 - BPF_CORE_READ(res, start)) >> PAGE_SHIFT_);
 		break;

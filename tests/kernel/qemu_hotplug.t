@@ -205,8 +205,7 @@ else
 	engine_cli_run engine-cli-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" \
 		"0x100000000 128M memmap_on_memory" "0x108000000 128M memmap_on_memory"
 	"$B/hotmem-trace" compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" > "$OUT/compare-engine-cli-memmap.txt"
-	! grep -q "^meminfo" "$OUT/compare-engine-cli-memmap.txt" && grep -q "^compare: .*engine-cli-memmap.jsonl: [1-9]" "$OUT/compare-engine-cli-memmap.txt"
-	ok $? "engine (hotmem run) memmap_on_memory: MemTotal/MemFree changes agree"
+	ok $? "compare kernel vs engine (hotmem run), memmap_on_memory: no differences, MemTotal/MemFree changes agree"
 	grep -v "not compared" "$OUT/compare-engine-cli-memmap.txt" | diag
 fi
 
@@ -237,8 +236,7 @@ else
 	[ -s "$OUT/engine-memmap.trace" ]
 	ok $? "engine memmap_on_memory scenario traced"
 	"$B/hotmem-trace" compare "$M.jsonl" "$OUT/engine-memmap.jsonl" > "$OUT/compare-engine-memmap.txt"
-	! grep -q "^meminfo" "$OUT/compare-engine-memmap.txt"
-	ok $? "MemTotal/MemFree changes agree with memmap_on_memory"
+	ok $? "compare kernel vs engine, memmap_on_memory: no differences, MemTotal/MemFree changes agree"
 	diag < "$OUT/compare-engine-memmap.txt" | head -30
 fi
 exit $((fails > 0))
