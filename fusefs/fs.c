@@ -280,6 +280,7 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
+	char out[HMFS_PAGE_SIZE + 1];
 	const char *p;
 	size_t n;
 
@@ -298,7 +299,13 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		of->event = hmfs_evtab_get(ctx, of->ino);
 	}
 	n = hmfs_slice(of->buf, of->len, off, size, &p);
-	fuse_reply_buf(req, p, n);
+	/*
+	 * Reply from a copy: once the kernel has our bytes the reader may
+	 * close, and RELEASE (another thread) frees @of while writev() is
+	 * still returning here.
+	 */
+	memcpy(out, p, n);
+	fuse_reply_buf(req, out, n);
 }
 
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,

@@ -302,6 +302,7 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 		argv[argc++] = "-d";
 	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
 	se = fuse_session_new(&args, &hmfs_ops, sizeof(hmfs_ops), ctx);
+	fuse_opt_free_args(&args);	/* the session may have copied them */
 	if (!se)
 		return NULL;
 	if (fuse_set_signal_handlers(se) || fuse_session_mount(se, o->mountpoint)) {

@@ -34,6 +34,7 @@ is() {	# is GOT WANT NAME
 }
 diag() { echo "# $*"; }
 done_testing() {
+	stop_fs
 	echo "1..$T_N"
 	[ "$T_FAIL" -eq 0 ]
 }
@@ -89,6 +90,12 @@ stop_fs() {
 	kill "$FS_PID" 2>/dev/null
 	wait "$FS_PID" 2>/dev/null
 	FS_PID=
+	# under make check SANITIZE=...: any report fails the test
+	if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log" 2>/dev/null; then
+		nok "hotmemfs exited without sanitizer reports"
+		grep -m1 -A12 -E 'ERROR: |runtime error:' "$TMP/hotmemfs.log" | sed 's/^/#   /'
+		: >"$TMP/hotmemfs.log"
+	fi
 }
 
 kill9_fs() {
@@ -100,6 +107,10 @@ kill9_fs() {
 
 cleanup() {
 	stop_fs
+	if [ "$T_FAIL" -gt 0 ] && [ -s "$TMP/hotmemfs.log" ]; then
+		diag "hotmemfs log:"
+		tail -n 60 "$TMP/hotmemfs.log" | sed 's/^/#   /'
+	fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
