@@ -92,10 +92,18 @@ static int arg_int(json_object *args, const char *key, long long def,
 		*out = json_object_get_int64(v);
 		return 0;
 	}
-	if (json_object_is_type(v, json_type_string) &&
-	    !hmfs_memparse(json_object_get_string(v), &u)) {
-		*out = (long long)u;
-		return 0;
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		char *end;
+
+		errno = 0;
+		*out = strtoll(s, &end, 0);
+		if (*s && !*end && !errno)
+			return 0;
+		if (!hmfs_memparse(s, &u)) {
+			*out = (long long)u;
+			return 0;
+		}
 	}
 	snprintf(err, ERRLEN, "Parameter '%s' expects an integer", key);
 	return -EINVAL;
