@@ -212,6 +212,9 @@ struct hmfs_ctx {
 	/* state file */
 	char state_path[PATH_MAX];
 	pthread_mutex_t save_lock;
+	pthread_cond_t save_cond;
+	unsigned long save_want, save_done;	/* group commit */
+	bool save_busy;
 	bool restoring;
 	unsigned long saves, save_errors;
 };

@@ -214,6 +214,7 @@ static void ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->dev_lock, NULL);
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
+	pthread_cond_init(&ctx->save_cond, NULL);
 	ctx->ctl_fd = -1;
 	ctx->ev_slot = -1;
 	ctx->drivers_autoprobe = true;

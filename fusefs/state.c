@@ -165,14 +165,11 @@ static int write_atomic(const char *path, const char *text)
 	return 0;
 }
 
-int hmfs_state_save(struct hmfs_ctx *ctx)
+static int save_now(struct hmfs_ctx *ctx)
 {
 	json_object *root, *m;
 	int ret;
 
-	if (!ctx->state_path[0] || ctx->restoring)
-		return 0;
-	pthread_mutex_lock(&ctx->save_lock);
 	m = json_object_new_object();
 	json_object_object_add(m, "profile", json_object_new_string(ctx->profile));
 	json_object_object_add(m, "cmdline", json_object_new_string(ctx->cmdline));
@@ -188,12 +185,49 @@ int hmfs_state_save(struct hmfs_ctx *ctx)
 	ret = write_atomic(ctx->state_path,
 			   json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 	json_object_put(root);
-	if (ret) {
-		ctx->save_errors++;
+	if (ret)
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
-	} else {
-		ctx->saves++;
+	return ret;
+}
+
+/*
+ * Group commit: the caller's change is on disk when this returns, but
+ * concurrent callers share one save (fsync costs a millisecond; four
+ * racing writers should not queue four of them each).  A save that
+ * started before our change does not count: it may not contain it.
+ */
+int hmfs_state_save(struct hmfs_ctx *ctx)
+{
+	unsigned long mine;
+	int ret = 0;
+
+	if (!ctx->state_path[0] || ctx->restoring)
+		return 0;
+	pthread_mutex_lock(&ctx->save_lock);
+	mine = ++ctx->save_want;
+	while (ctx->save_done < mine) {
+		unsigned long upto;
+
+		if (ctx->save_busy) {
+			pthread_cond_wait(&ctx->save_cond, &ctx->save_lock);
+			continue;
+		}
+		ctx->save_busy = true;
+		upto = ctx->save_want;
+		pthread_mutex_unlock(&ctx->save_lock);
+		ret = save_now(ctx);
+		pthread_mutex_lock(&ctx->save_lock);
+		ctx->save_busy = false;
+		if (ret) {
+			ctx->save_errors++;
+		} else {
+			ctx->saves++;
+			ctx->save_done = upto;
+		}
+		pthread_cond_broadcast(&ctx->save_cond);
+		if (ret)
+			break;
 	}
 	pthread_mutex_unlock(&ctx->save_lock);
 	return ret;
