@@ -1,0 +1,47 @@
+#!/bin/bash
+# Machine settings: a profile file with probe/memory_failure, the kernel
+# command line reaching auto_online_blocks and the parameters, and the
+# sysfs probe interface adding memory.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+P=$MNT/sys/module/memory_hotplug/parameters
+W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
+
+cat >"$TMP/probe.profile" <<'PROF'
+profile = default
+name = probe-test
+probe = yes
+memory_failure = yes
+PROF
+start_fs --profile "$TMP/probe.profile" --fresh \
+	--cmdline "memhp_default_state=online_movable memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_ratio=150"
+tap_ok $? "hotmemfs mounts a profile file with a command line"
+is "$(stat -c %a "$M/probe")" 200 "probe exists, 0200"
+is "$(stat -c %a "$M/soft_offline_page") $(stat -c %a "$M/hard_offline_page")" "200 200" \
+	"soft/hard_offline_page exist, 0200"
+is "$(cat "$M/auto_online_blocks")" "online_movable" "memhp_default_state= reaches auto_online_blocks"
+is "$(cat "$P/online_policy")" "auto-movable" "memory_hotplug.online_policy= reaches the parameter"
+is "$(cat "$P/auto_movable_ratio")" "150" "memory_hotplug.auto_movable_ratio= reaches the parameter"
+is "$(cat "$MNT/proc/cmdline")" \
+	"memhp_default_state=online_movable memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_ratio=150" \
+	"proc/cmdline"
+is "$(W "$M/probe" '0x200000000')" "ret=11" "probe <- 0x200000000 adds a block"
+is "$(cat "$M/memory64/state")" "online" "... memory64 exists and was auto-onlined"
+is "$(cat "$M/memory64/valid_zones")" "Movable" "... into ZONE_MOVABLE (memhp_default_state)"
+is "$(W "$M/probe" '0x200000000')" "EEXIST" "probe of the same address again: EEXIST"
+is "$(W "$M/probe" '0x200001000')" "EINVAL" "probe of an unaligned address: EINVAL"
+is "$(W "$M/probe" 'junk')" "EINVAL" "probe <- junk: EINVAL"
+lsmem --sysroot "$MNT" -o RANGE,STATE,BLOCK | grep -q "0x0000000200000000-0x0000000207ffffff online *64"
+tap_ok $? "lsmem shows the probed block"
+stop_fs
+
+start_fs --fresh
+tap_ok $? "the default machine has no probe"
+[ ! -e "$M/probe" ] && [ ! -e "$M/soft_offline_page" ]
+tap_ok $? "... no probe, soft_offline_page (as the reference host)"
+"$HMFS" --state none --control "$CTL" --cmdline "memhp_default_state=bogus" "$TMP/x" 2>"$TMP/err.txt"
+tap_ok $((! $?)) "a bad --cmdline value is refused"
+grep -q "memhp_default_state" "$TMP/err.txt"
+tap_ok $? "... naming the parameter: $(head -1 "$TMP/err.txt")"
+done_testing
