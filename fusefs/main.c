@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,9 +294,16 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	int argc = 0;
 	struct fuse_args args;
 	struct fuse_session *se;
+	struct statfs sfs;
 
+	/*
+	 * allow_other: sysfs is readable by everyone, and non-root readers
+	 * must get the kernel's EACCES on writes, not FUSE's blanket EACCES.
+	 * An unprivileged user may not have it (fuse.conf user_allow_other).
+	 */
 	snprintf(mopts, sizeof(mopts),
-		 "default_permissions,allow_other,fsname=hotmemfs,subtype=hotmemfs%s%s",
+		 "default_permissions%s,fsname=hotmemfs,subtype=hotmemfs%s%s",
+		 geteuid() == 0 ? ",allow_other" : "",
 		 o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "");
 	argv[argc++] = "hotmemfs";
 	argv[argc++] = "-o";
@@ -302,6 +311,15 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	if (o->debug)
 		argv[argc++] = "-d";
 	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
+	/*
+	 * A hotmemfs killed with -9 leaves its mount "not connected".  statfs
+	 * always asks the server (access/stat may answer from the cache).
+	 */
+	if (statfs(o->mountpoint, &sfs) && errno == ENOTCONN) {
+		fprintf(stderr, "hotmemfs: %s: stale mount of a dead hotmemfs, detaching it\n",
+			o->mountpoint);
+		umount2(o->mountpoint, MNT_DETACH);
+	}
 	se = fuse_session_new(&args, &hmfs_ops, sizeof(hmfs_ops), ctx);
 	fuse_opt_free_args(&args);	/* the session may have copied them */
 	if (!se)

@@ -82,7 +82,7 @@ start_fs() {
 
 stop_fs() {
 	[ -n "$FS_PID" ] || return 0
-	umount "$MNT" 2>/dev/null || fusermount3 -u "$MNT" 2>/dev/null
+	umount "$MNT" 2>>"$TMP/umount.log" || fusermount3 -u "$MNT" 2>>"$TMP/umount.log"
 	for _ in $(seq 100); do
 		kill -0 "$FS_PID" 2>/dev/null || break
 		sleep 0.05
@@ -111,6 +111,7 @@ cleanup() {
 		diag "hotmemfs log:"
 		tail -n 60 "$TMP/hotmemfs.log" | sed 's/^/#   /'
 	fi
+	cat "$TMP/umount.log" 2>/dev/null | sed "s/^/# umount: /"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
