@@ -47,6 +47,12 @@ static void hmfs_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
 		conn->want |= FUSE_CAP_READDIRPLUS;
+	/*
+	 * No mtime-driven invalidation: file data is never cached (direct_io)
+	 * and listings are invalidated explicitly.  Without this the kernel
+	 * sends a GETATTR before every readdir of every memoryN/ (lsmem).
+	 */
+	conn->want &= ~(unsigned)FUSE_CAP_AUTO_INVAL_DATA;
 	conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS_AUTO;
 	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
