@@ -1,0 +1,53 @@
+#!/bin/bash
+# hotmemfs + hotmemd end to end: a plugged DIMM's blocks are onlined by
+# hotmemd, which hears hotmemfs's uevents in the private network namespace
+# (netlink) or over the Unix socket fallback.
+. "$(dirname "$0")/lib.sh"
+require_env
+HMD=$HOTMEM_BUILD/hotmemd
+[ -x "$HMD" ] || skip_all "hotmemd not built"
+command -v ip >/dev/null || skip_all "no ip (iproute2)"
+NS=hotmemfs-d$$
+ip netns add "$NS" || skip_all "cannot create a network namespace"
+HPID=
+trap '[ -n "$HPID" ] && kill $HPID 2>/dev/null; ip netns del "$NS" 2>/dev/null; cleanup' EXIT
+M=$MNT/sys/devices/system/memory
+
+wait_online() {	# wait_online FIRST LAST
+	for _ in $(seq 100); do
+		local all=1 b
+		for b in $(seq "$1" "$2"); do
+			[ "$(cat "$M/memory$b/state" 2>/dev/null)" = online ] || all=0
+		done
+		[ $all = 1 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+for transport in netlink unix; do
+	if [ $transport = netlink ]; then
+		start_fs --fresh --netns "$NS"
+		tap_ok $? "hotmemfs --netns $NS"
+		ip netns exec "$NS" "$HMD" --config /dev/null --sysroot="$MNT" \
+			--policy=online_movable >"$TMP/hotmemd.log" 2>&1 &
+	else
+		start_fs --fresh --uevent-socket "$TMP/ue.sock"
+		tap_ok $? "hotmemfs --uevent-socket"
+		"$HMD" --config /dev/null --sysroot="$MNT" --netlink=no \
+			--uevent-socket="$TMP/ue.sock" --policy=online_movable >"$TMP/hotmemd.log" 2>&1 &
+	fi
+	HPID=$!
+	for _ in $(seq 100); do grep -q . "$TMP/hotmemd.log" && break; sleep 0.05; done
+	sleep 0.3
+	ctl device_add pc-dimm id=d1 size=1G
+	tap_ok $? "$transport: device_add pc-dimm size=1G"
+	wait_online 32 39
+	tap_ok $? "$transport: hotmemd onlined memory32-39"
+	is "$(cat "$M/memory39/valid_zones")" "Movable" "$transport: ... into ZONE_MOVABLE"
+	kill $HPID
+	wait $HPID 2>/dev/null
+	HPID=
+	stop_fs
+done
+done_testing
