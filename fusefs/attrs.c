@@ -504,7 +504,6 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 {
 	unsigned long id;
 	int type, ret;
-	bool b;
 
 	switch (n->attr) {
 	case A_AUTO_ONLINE:
@@ -558,7 +557,6 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 	case A_B_STATE: case A_B_ONLINE: case A_B_UEVENT:
 		return store_block(ctx, n, buf, count);
 	default:
-		(void)b;
 		return -EIO;
 	}
 }

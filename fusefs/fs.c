@@ -245,38 +245,52 @@ static void hmfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
  * open of a file without a show is EACCES, for root too (no write op /
  * no read op).  default_permissions already refused non-root by mode.
  */
+static int open_check(const struct hmfs_node *n, int flags)
+{
+	int acc = flags & O_ACCMODE;
+
+	if (S_ISDIR(n->mode))
+		return -EISDIR;
+	if ((acc != O_RDONLY && !(n->mode & 0222)) ||
+	    (acc != O_WRONLY && !(n->mode & 0444)))
+		return -EACCES;
+	return 0;
+}
+
+static struct hmfs_open *open_file(const struct hmfs_node *n,
+				   struct fuse_file_info *fi)
+{
+	struct hmfs_open *of = calloc(1, sizeof(*of));
+
+	if (!of)
+		return NULL;
+	of->ino = n->ino;
+	of->node = *n;
+	fi->fh = (uint64_t)(uintptr_t)of;
+	fi->direct_io = 1;
+	fi->noflush = 1;
+	return of;
+}
+
 static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
-	int acc = fi->flags & O_ACCMODE;
 	struct hmfs_open *of;
 	struct hmfs_node n;
 	int ret;
 
 	ret = hmfs_node_get(ctx, ino, &n);
+	if (!ret)
+		ret = open_check(&n, fi->flags);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	if (S_ISDIR(n.mode)) {
-		fuse_reply_err(req, EISDIR);
-		return;
-	}
-	if ((acc != O_RDONLY && !(n.mode & 0222)) ||
-	    (acc != O_WRONLY && !(n.mode & 0444))) {
-		fuse_reply_err(req, EACCES);
-		return;
-	}
-	of = calloc(1, sizeof(*of));
+	of = open_file(&n, fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	of->ino = ino;
-	of->node = n;
-	fi->fh = (uint64_t)(uintptr_t)of;
-	fi->direct_io = 1;
-	fi->noflush = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		free(of);	/* interrupted: no release will come */
 }
@@ -405,36 +419,30 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct fuse_entry_param e;
+	struct hmfs_open *of;
 	struct hmfs_node n;
+	int ret;
 
 	(void)mode;
 	/* O_CREAT on an existing attribute is an ordinary open */
-	if (!hmfs_lookup_child(ctx, parent, name, &n) && S_ISREG(n.mode) &&
-	    !(fi->flags & O_EXCL)) {
-		int acc = fi->flags & O_ACCMODE;
-		struct hmfs_open *of;
-
-		if ((acc != O_RDONLY && !(n.mode & 0222)) ||
-		    (acc != O_WRONLY && !(n.mode & 0444))) {
-			fuse_reply_err(req, EACCES);
-			return;
-		}
-		of = calloc(1, sizeof(*of));
-		if (!of) {
-			fuse_reply_err(req, ENOMEM);
-			return;
-		}
-		of->ino = n.ino;
-		of->node = n;
-		fi->fh = (uint64_t)(uintptr_t)of;
-		fi->direct_io = 1;
-		fi->noflush = 1;
-		fill_entry(ctx, &n, &e);
-		if (fuse_reply_create(req, &e, fi) == -ENOENT)
-			free(of);
+	ret = hmfs_lookup_child(ctx, parent, name, &n);
+	if (ret || !S_ISREG(n.mode) || (fi->flags & O_EXCL)) {
+		fuse_reply_err(req, EACCES);
 		return;
 	}
-	fuse_reply_err(req, EACCES);
+	ret = open_check(&n, fi->flags);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	of = open_file(&n, fi);
+	if (!of) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	fill_entry(ctx, &n, &e);
+	if (fuse_reply_create(req, &e, fi) == -ENOENT)
+		free(of);
 }
 
 static void hmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,

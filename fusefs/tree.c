@@ -90,15 +90,6 @@ static int sn_add(struct hmfs_ctx *ctx, int parent, const char *name,
 	return idx;
 }
 
-static int sn_link(struct hmfs_ctx *ctx, int parent, const char *name,
-		   const char *target)
-{
-	int i = sn_add(ctx, parent, name, LNK, A_NONE);
-
-	ctx->snodes[i].target = target;
-	return i;
-}
-
 static void sn_power(struct hmfs_ctx *ctx, int parent)
 {
 	int p = sn_add(ctx, parent, "power", DIR_MODE, A_NONE);
@@ -183,7 +174,6 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "zoneinfo", S_IFREG | 0400, A_ZONEINFO);
 	sn_add(ctx, proc, "buddyinfo", RO, A_BUDDYINFO);
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
-	(void)sn_link;
 	return 0;
 }
 
