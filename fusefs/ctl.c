@@ -166,45 +166,29 @@ static json_object *devices_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
-static const char *block_state_str(const struct hm_block_info *bi)
+static void add_run(void *arg, const struct hm_block_info *bi,
+		    unsigned long count)
 {
-	return hotmem_state_name(bi->state);
+	json_object *run = json_object_new_object();
+
+	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
+	json_object_object_add(run, "count", json_object_new_uint64(count));
+	json_object_object_add(run, "start", json_object_new_uint64(bi->start));
+	json_object_object_add(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
+	json_object_object_add(run, "node", json_object_new_int(bi->nid));
+	json_object_object_add(run, "zone", json_object_new_string(
+		bi->zone >= 0 ? hotmem_zone_name(bi->zone) : "none"));
+	json_object_object_add(run, "group", json_object_new_int(bi->group));
+	json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
+	json_object_array_add(arg, run);
 }
 
-/* Blocks as lsmem shows them: runs of same state, node and zone. */
+/* Blocks as lsmem shows them: runs of same state, node, zone and group. */
 static json_object *blocks_json(struct hmfs_ctx *ctx)
 {
-	json_object *a = json_object_new_array(), *run = NULL;
-	struct hm_block_info bi, prev = { 0 };
-	unsigned long id, count = 0;
-	bool first;
+	json_object *a = json_object_new_array();
 
-	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
-		if (hotmem_block_info(ctx->hm, id, &bi))
-			continue;
-		if (run && bi.id == prev.id + 1 && bi.state == prev.state &&
-		    bi.nid == prev.nid && bi.zone == prev.zone &&
-		    bi.group == prev.group) {
-			count++;
-		} else {
-			if (run)
-				json_object_object_add(run, "count", json_object_new_uint64(count));
-			run = json_object_new_object();
-			json_object_object_add(run, "first", json_object_new_uint64(bi.id));
-			json_object_object_add(run, "start", json_object_new_uint64(bi.start));
-			json_object_object_add(run, "state", json_object_new_string(block_state_str(&bi)));
-			json_object_object_add(run, "node", json_object_new_int(bi.nid));
-			json_object_object_add(run, "zone", json_object_new_string(
-				bi.zone >= 0 ? hotmem_zone_name(bi.zone) : "none"));
-			json_object_object_add(run, "group", json_object_new_int(bi.group));
-			json_object_object_add(run, "boot", json_object_new_boolean(bi.boot));
-			json_object_array_add(a, run);
-			count = 1;
-		}
-		prev = bi;
-	}
-	if (run)
-		json_object_object_add(run, "count", json_object_new_uint64(count));
+	hmfs_block_runs(ctx, HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP, add_run, a);
 	return a;
 }
 

@@ -232,6 +232,14 @@ typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino,
 long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
 		  hmfs_dirent_fn fn, void *arg);
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
+/* Walk present blocks as runs of consecutive ids with equal state/zone. */
+#define HMFS_RUN_BY_NODE			(1u << 0)
+#define HMFS_RUN_BY_GROUP			(1u << 1)
+#define HMFS_RUN_GOING_OFFLINE_IS_OFFLINE	(1u << 2)
+typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first,
+			    unsigned long count);
+void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn,
+		     void *arg);
 uint64_t hmfs_block_dir_ino(unsigned long id);
 
 /* attrs.c */

@@ -82,40 +82,27 @@ static json_object *devs_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
+static void add_run(void *arg, const struct hm_block_info *bi,
+		    unsigned long count)
+{
+	json_object *run = json_object_new_object();
+
+	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
+	json_object_object_add(run, "count", json_object_new_uint64(count));
+	json_object_object_add(run, "state", json_object_new_string(
+		bi->state == HM_MEM_OFFLINE ? "offline" : "online"));
+	json_object_object_add(run, "zone", json_object_new_string(
+		bi->zone >= 0 ? hotmem_zone_name(bi->zone) : "none"));
+	json_object_array_add(arg, run);
+}
+
 /* Runs of blocks with the same state and zone: 32768 blocks stay small. */
 static json_object *runs_json(struct hmfs_ctx *ctx)
 {
-	json_object *a = json_object_new_array(), *run = NULL;
-	struct hm_block_info bi, prev = { 0 };
-	unsigned long id, count = 0;
-	bool first;
+	json_object *a = json_object_new_array();
 
-	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
-		if (hotmem_block_info(ctx->hm, id, &bi))
-			continue;
-		/* a block caught mid-offline is saved as it will most likely end */
-		if (bi.state == HM_MEM_GOING_OFFLINE)
-			bi.state = HM_MEM_OFFLINE;
-		if (run && bi.id == prev.id + 1 && bi.state == prev.state &&
-		    bi.zone == prev.zone) {
-			count++;
-			prev = bi;
-			continue;
-		}
-		if (run)
-			json_object_object_add(run, "count", json_object_new_uint64(count));
-		run = json_object_new_object();
-		json_object_object_add(run, "first", json_object_new_uint64(bi.id));
-		json_object_object_add(run, "state", json_object_new_string(
-			bi.state == HM_MEM_OFFLINE ? "offline" : "online"));
-		json_object_object_add(run, "zone", json_object_new_string(
-			bi.zone >= 0 ? hotmem_zone_name(bi.zone) : "none"));
-		json_object_array_add(a, run);
-		count = 1;
-		prev = bi;
-	}
-	if (run)
-		json_object_object_add(run, "count", json_object_new_uint64(count));
+	/* a block caught mid-offline is saved as it will most likely end */
+	hmfs_block_runs(ctx, HMFS_RUN_GOING_OFFLINE_IS_OFFLINE, add_run, a);
 	return a;
 }
 

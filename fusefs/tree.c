@@ -605,6 +605,41 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
 	return -ENOTDIR;
 }
 
+static bool same_run(const struct hm_block_info *a, const struct hm_block_info *b,
+		     unsigned int flags)
+{
+	return b->id == a->id + 1 && b->state == a->state && b->zone == a->zone &&
+	       (!(flags & HMFS_RUN_BY_NODE) || b->nid == a->nid) &&
+	       (!(flags & HMFS_RUN_BY_GROUP) || b->group == a->group);
+}
+
+void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn,
+		     void *arg)
+{
+	struct hm_block_info bi, head = { 0 }, prev = { 0 };
+	unsigned long id, count = 0;
+	bool first;
+
+	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
+		if (hotmem_block_info(ctx->hm, id, &bi))
+			continue;
+		if ((flags & HMFS_RUN_GOING_OFFLINE_IS_OFFLINE) &&
+		    bi.state == HM_MEM_GOING_OFFLINE)
+			bi.state = HM_MEM_OFFLINE;
+		if (count && same_run(&prev, &bi, flags)) {
+			count++;
+		} else {
+			if (count)
+				fn(arg, &head, count);
+			head = bi;
+			count = 1;
+		}
+		prev = bi;
+	}
+	if (count)
+		fn(arg, &head, count);
+}
+
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
