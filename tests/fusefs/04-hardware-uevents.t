@@ -58,6 +58,18 @@ is "$(cut -d' ' -f4- "$TMP/nl.txt" | sort -u)" "sender=0 seqnum=yes" "netlink: s
 is "$(cut -d' ' -f1-3 "$TMP/ux.txt")" "$want" "unix fallback: the same uevents"
 is "$(cut -d' ' -f5 "$TMP/ux.txt" | sort -u)" "seqnum=yes" "unix fallback: SEQNUM present"
 
+# udev's own monitor takes them for kernel events
+if command -v udevadm >/dev/null; then
+	ip netns exec "$NS" timeout 2 udevadm monitor --kernel --subsystem-match=memory >"$TMP/udev.txt" 2>&1 &
+	u=$!
+	sleep 0.5
+	echo online >"$MNT/sys/devices/system/memory/memory33/state"
+	wait $u
+	grep -q "^KERNEL\[.*online *\/devices\/system\/memory\/memory33 (memory)" "$TMP/udev.txt"
+	tap_ok $? "udevadm monitor --kernel in $NS sees 'online memory33' as a KERNEL event"
+	echo offline >"$MNT/sys/devices/system/memory/memory33/state"
+fi
+
 # nothing reaches the host's namespace
 $L netlink 1 >"$TMP/host.txt" 2>"$TMP/host.err" &
 h=$!
