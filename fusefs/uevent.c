@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -115,16 +116,62 @@ int hmfs_netns_is_initial(int ns_fd)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-static int open_netns(const char *netns)
+/*
+ * `ip netns add NAME`: a new network namespace kept alive by a bind mount
+ * on /run/netns/NAME, so that listeners can join it with
+ * `ip netns exec NAME ...`.  Called before any thread exists: unshare()
+ * moves only the calling thread, and we move it back.
+ */
+static int create_netns(const char *path)
+{
+	int self, fd, err = 0;
+
+	mkdir("/run/netns", 0755);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		err = -errno;
+		goto out_unlink;
+	}
+	if (unshare(CLONE_NEWNET) < 0) {
+		err = -errno;
+		goto out_close;
+	}
+	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		err = -errno;
+	if (setns(self, CLONE_NEWNET) < 0 && !err)
+		err = -errno;
+out_close:
+	close(self);
+out_unlink:
+	if (err)
+		unlink(path);
+	return err;
+}
+
+static int open_netns(const char *netns, bool *created)
 {
 	char path[PATH_MAX];
+	int fd, err;
 
+	*created = false;
 	if (!netns)
 		return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (strchr(netns, '/'))
-		snprintf(path, sizeof(path), "%s", netns);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", netns);
+		return open(netns, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	err = create_netns(path);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	*created = true;
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
@@ -189,13 +236,13 @@ out:
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 {
 	int ns_fd, initial, err = 0;
-	bool lo_only = false;
+	bool lo_only = false, created;
 
 	memset(s, 0, sizeof(*s));
 	s->nl_fd = -1;
 	s->dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
-	ns_fd = open_netns(netns);
+	ns_fd = open_netns(netns, &created);
 	if (ns_fd < 0) {
 		err = -errno;
 		snprintf(s->nl_status, sizeof(s->nl_status),
@@ -236,8 +283,8 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 			 netns ? netns : "our network namespace", strerror(-initial));
 		goto out;
 	}
-	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s",
-		 netns ? netns : "(inherited)");
+	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s%s",
+		 netns ? netns : "(inherited)", created ? " (created)" : "");
 out:
 	close(ns_fd);
 	return err;

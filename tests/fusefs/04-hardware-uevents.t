@@ -22,6 +22,16 @@ grep -q "uevents over netlink off: .*our network namespace" "$TMP/hotmemfs.log"
 tap_ok $? "netlink injection refused in the host's network namespace"
 stop_fs
 
+# --netns NAME that does not exist yet is created, as `ip netns add` would
+start_fs --fresh --netns "$NS-new"
+tap_ok $? "hotmemfs --netns $NS-new (not existing)"
+grep -q "on: private network namespace $NS-new (created)" "$TMP/hotmemfs.log"
+tap_ok $? "... creates it"
+ip netns list | grep -q "^$NS-new"
+tap_ok $? "... and ip netns lists it"
+stop_fs
+ip netns del "$NS-new"
+
 start_fs --fresh --netns "$NS" --uevent-socket "$USOCK"
 tap_ok $? "hotmemfs mounts with --netns $NS --uevent-socket"
 grep -q "on: private network namespace $NS" "$TMP/hotmemfs.log"
