@@ -15,12 +15,15 @@ for p in $progs; do
 		continue
 	fi
 	name=${p#fuzz_}
-	out=$("$bin" -max_total_time=${FUZZ_SMOKE_SECONDS:-5} -timeout=20 -rss_limit_mb=4096 \
-		"$SRC/tests/fuzz/corpus/$name" 2>&1)
+	# new inputs go to a scratch corpus, never into the repository's
+	work=$(mktemp -d)
+	out=$(cd "$work" && "$bin" -max_total_time=${FUZZ_SMOKE_SECONDS:-5} -timeout=20 \
+		-rss_limit_mb=4096 "$work" "$SRC/tests/fuzz/corpus/$name" 2>&1)
 	if [ $? -eq 0 ]; then
 		echo "ok $n - $name: $(grep -o 'Done [0-9]* runs' <<<"$out" | tail -1)"
 	else
 		echo "not ok $n - $name"
 		tail -20 <<<"$out" | sed 's/^/# /'
 	fi
+	rm -rf "$work"
 done
