@@ -448,6 +448,7 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	}
 	pthread_rwlock_rdlock(&hm->span_lock);
 	ni->online = pgdat->online;
+	ni->has_cpu = pgdat->has_cpu;
 	ni->node_start_pfn = pgdat->node_start_pfn;
 	ni->spanned = pgdat->node_spanned_pages;
 	pthread_rwlock_unlock(&hm->span_lock);

@@ -333,6 +333,7 @@ struct hm_zone_info {
 struct hm_node_info {
 	int nid;
 	bool online, has_memory, has_normal_memory;
+	bool has_cpu;			/* nodes with boot memory have the CPUs */
 	unsigned long node_start_pfn, spanned, present, managed, free;
 	unsigned long nr_blocks;
 	unsigned long hugepages_total, hugepages_free;
@@ -395,6 +396,25 @@ int hotmem_page_write(struct hotmem *hm, unsigned long handle, const void *buf,
 int hotmem_page_read(struct hotmem *hm, unsigned long handle, void *buf,
 		     size_t len);
 
+/*
+ * memory_add_physaddr_to_nid(): the node firmware would give a hot-added
+ * range at @phys (the node of the boot range holding it, else node 0).
+ */
+int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
+
+/*
+ * Memory failure (CONFIG_MEMORY_FAILURE): soft_offline_page() migrates a
+ * page's content away and retires the page; memory_failure() retires it
+ * at once, dropping a workload page's content with it.  -ENXIO for a pfn
+ * without memmap, -EIO when offline, -EBUSY for a kernel page that cannot
+ * be moved; memory_failure() on a poisoned page is -EHWPOISON.  A block
+ * holding poisoned pages cannot be onlined again (-EHWPOISON) until it is
+ * removed.
+ */
+int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn);
+int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn);
+unsigned long hotmem_nr_poisoned_pages(struct hotmem *hm);
+
 /* HugeTLB pool: 2 MiB pages; with hugetlb_free_vmemmap, vmemmap optimised. */
 long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr);
 long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr);
@@ -427,6 +447,7 @@ int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 #define HM_PG_head		5
 #define HM_PG_hugetlb		6
 #define HM_PG_isolated		7
+#define HM_PG_hwpoison		10
 /* Pointer to the struct page of @pfn in the vmemmap window (tests). */
 void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn);
 /* Pointer to the direct map of physical address @phys (tests). */

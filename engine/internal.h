@@ -141,6 +141,7 @@ enum pageflags {
 	PG_isolated = HM_PG_isolated,
 	PG_vmemmap = 8,		/* backs a vmemmap (allocated memmap page) */
 	PG_workload = 9,	/* allocated by the workload API */
+	PG_hwpoison = HM_PG_hwpoison,
 };
 
 #define ZONES_PGSHIFT	53
@@ -356,6 +357,7 @@ struct memory_block {
 	struct vmem_altmap *altmap;
 	int group;
 	bool early;
+	unsigned long nr_hwpoison;	/* memblk_nr_poison() */
 };
 
 /* an iomem "System RAM" resource added by add_memory() */
@@ -439,6 +441,7 @@ struct hotmem {
 	atomic_long memmap_pages;
 	atomic_long memmap_on_memory_pages;
 	atomic_long hvo_saved_pages;
+	atomic_long num_poisoned_pages;
 	atomic_long metadata_bytes;
 	atomic_long metadata_peak;
 
@@ -697,6 +700,8 @@ int device_online(struct hotmem *hm, struct memory_block *mem);
 int device_offline(struct hotmem *hm, struct memory_block *mem);
 
 /* workload.c */
+struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);
+void workload_forget_page(struct hotmem *hm, struct page *page);
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 void workload_destroy(struct hotmem *hm);

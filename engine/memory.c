@@ -82,6 +82,8 @@ static void remove_memory_block(struct hotmem *hm, unsigned long id)
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	if (!mem)
 		return;
+	/* clear_hwpoisoned_pages(): the memory goes, its poison with it */
+	atomic_fetch_sub(&hm->num_poisoned_pages, (long)mem->nr_hwpoison);
 	hm_uevent(hm, HM_KOBJ_REMOVE, id);
 	hm_free(hm, mem, sizeof(*mem));
 }
@@ -197,6 +199,12 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	int ret;
 
 	hm_trace(hm, "memory_block_online", false, start_pfn, nr_pages, mem->nid, -1, 0, 0);
+	zone = NULL;
+	/* memblk_nr_poison(): retired pages stay retired */
+	if (mem->nr_hwpoison) {
+		ret = -EHWPOISON;
+		goto out_notifier;
+	}
 	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages);
 	if (mem->altmap)
 		nr_vmemmap_pages = mem->altmap->free;

@@ -684,6 +684,12 @@ static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zo
 			pfn++;
 			continue;
 		}
+		/* a retired page held its managed page until now */
+		if (test_page_flag(page, PG_hwpoison)) {
+			managed++;
+			pfn++;
+			continue;
+		}
 		order = (unsigned int)page->private;
 		del_page_from_free_list(zone, page, order);
 		managed += 1UL << order;

@@ -26,7 +26,7 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 			pfn += pageblock_nr_pages;
 			continue;
 		}
-		if (PageOffline(page) && !page->_refcount) {
+		if ((PageOffline(page) && !page->_refcount) || test_page_flag(page, PG_hwpoison)) {
 			pfn++;
 			continue;
 		}
@@ -145,7 +145,7 @@ int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn, unsigned lon
 			pfn += 1UL << page->private;
 			continue;
 		}
-		if (PageOffline(page) && !page->_refcount) {
+		if ((PageOffline(page) && !page->_refcount) || test_page_flag(page, PG_hwpoison)) {
 			pfn++;
 			continue;
 		}

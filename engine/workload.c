@@ -99,7 +99,7 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 }
 
 /* take_page_off_buddy(): carve exactly @pfn out of the free block holding it */
-static struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn)
+struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn)
 {
 	struct zone *z = page_zone(hm, pfn_to_page(hm, pfn));
 	struct page *found = NULL;
@@ -173,6 +173,21 @@ static void workload_detach(struct hotmem *hm, struct page *page)
 	clear_page_flag(page, PG_movable);
 	page->mapping = 0;
 	page->index = 0;
+}
+
+/* the owner of a workload page is gone (memory failure): keep the page */
+void workload_forget_page(struct hotmem *hm, struct page *page)
+{
+	unsigned long handle = page->index;
+
+	pthread_mutex_lock(&hm->workload_lock);
+	if (handle < hm->workload_used && hm->workload[handle].pfn == page_to_pfn(hm, page)) {
+		hm->workload[handle].pfn = ULONG_MAX;
+		if (handle < hm->workload_free_hint)
+			hm->workload_free_hint = handle;
+	}
+	pthread_mutex_unlock(&hm->workload_lock);
+	workload_detach(hm, page);
 }
 
 int hotmem_free_page(struct hotmem *hm, unsigned long handle)

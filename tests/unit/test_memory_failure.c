@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/* soft_offline_page / memory_failure and how hotplug meets retired pages. */
+#include <string.h>
+
+#include "helpers.h"
+
+#define DIMM 0x100000000ULL
+#define DIMM_PFN (DIMM >> 12)
+
+static void test_soft_offline_migrates_then_retires(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long h, flags;
+	char buf[8];
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 100, HM_ALLOC_MOVABLE, &h), 0);
+	assert_int_equal(hotmem_page_write(hm, h, "content", 8), 0);
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 100), 0);
+	assert_int_equal(hotmem_handle_pfn(hm, h, &pfn), 0);
+	assert_true(pfn != DIMM_PFN + 100);
+	assert_int_equal(hotmem_page_read(hm, h, buf, 8), 0);
+	assert_string_equal(buf, "content");
+	assert_int_equal(hotmem_page_flags(hm, DIMM_PFN + 100, &flags), 0);
+	assert_true(flags & (1UL << HM_PG_hwpoison));
+	/* again: already poisoned is fine for soft offline */
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 100), 0);
+	/* a free page is retired directly */
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 5000), 0);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 2);
+	check(hm);
+	/* offlining steps over them; onlining again is refused */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), -EHWPOISON);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_memory_failure_drops_the_content(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long h, u;
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 7, HM_ALLOC_MOVABLE, &h), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 7), 0);
+	assert_int_equal(hotmem_handle_pfn(hm, h, &pfn), -ENOENT);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 7), -EHWPOISON);
+	/* a kernel page cannot be handled */
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 9, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 9), -EBUSY);
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 9), -EBUSY);
+	/* no memmap, or not online */
+	assert_int_equal(hotmem_memory_failure(hm, 0x4000000), -ENXIO);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 32768), -EIO);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_phys_to_nid_follows_boot_ranges(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	struct hm_node_info ni;
+
+	(void)state;
+	assert_int_equal(hotmem_phys_to_nid(hm, 0x50000000), 1);
+	assert_int_equal(hotmem_phys_to_nid(hm, 0x10000000), 0);
+	assert_int_equal(hotmem_phys_to_nid(hm, DIMM), 0);
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_true(ni.has_cpu);
+	assert_int_equal(hotmem_node_info(hm, 2, &ni), 0);
+	assert_false(ni.has_cpu);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_soft_offline_migrates_then_retires),
+		cmocka_unit_test(test_memory_failure_drops_the_content),
+		cmocka_unit_test(test_phys_to_nid_follows_boot_ranges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
