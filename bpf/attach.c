@@ -352,6 +352,7 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	if (!t->skel)
 		return -errno ? -errno : -EINVAL;
 	t->skel->rodata->block_pages = t->block_pages;
+	t->skel->rodata->filter_tgid = t->filter_tgid;
 	fill_fn_flags(t, (__u8 *)t->skel->rodata->fn_flags);
 	err = select_programs(t, m);
 	if (err)
@@ -482,9 +483,12 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 				strerror(-t->tp_err[i]) : "attached");
 	}
 	if (t->want_emulator) {
-		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (pid %s)\n",
+		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (%s",
 			t->usdt_found, t->usdt_total, t->emu_path,
-			t->emu_pid > 0 ? "given" : "any");
+			t->filter_tgid ? "process " : "every process");
+		if (t->filter_tgid)
+			fprintf(f, "%d and its descendants", t->filter_tgid);
+		fprintf(f, ")\n");
 		if (t->usdt_missing[0])
 			fprintf(f, "hotmem-trace: emulator: NOT attached: %s%s%s\n",
 				t->usdt_missing, t->usdt_err ? ": " : "",

@@ -33,6 +33,7 @@ struct hmt_tracer {
 	enum hmt_kmode first_mode;	/* the best mode to try */
 	char emu_path[PATH_MAX];	/* binary with the USDT probes */
 	pid_t emu_pid;			/* -1: every process */
+	pid_t filter_tgid;		/* 0, or only it and its descendants */
 	__u64 block_pages;
 	/* results */
 	struct hotmem_trace_bpf *skel;

@@ -30,6 +30,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u64 block_pages = 32768;	/* memory block, in pages */
 const volatile __u8 fn_flags[HMT_NR_FN];	/* HMT_FN_VOID | nargs */
+/* USDT: only this process and its descendants (0: every process) */
+const volatile __u32 filter_tgid = 0;
 
 extern const void vmemmap_base __ksym __weak;
 
@@ -499,12 +501,32 @@ int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 
 /* ---- the engine's USDT probes --------------------------------------- */
 
+#define MAX_ANCESTORS 8
+
+/* is the current process filter_tgid or one of its descendants? */
+static __always_inline bool wanted_process(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	if (!filter_tgid)
+		return true;
+	for (int i = 0; i < MAX_ANCESTORS && task; i++) {
+		if (BPF_CORE_READ(task, tgid) == filter_tgid)
+			return true;
+		task = BPF_CORE_READ(task, real_parent);
+	}
+	return false;
+}
+
 static __always_inline int on_usdt(struct pt_regs *ctx, __u8 phase)
 {
 	__u32 fn = bpf_usdt_cookie(ctx);
-	struct hmt_event *e = new_event(fn, HMT_SRC_EMULATOR, phase, HMT_VIA_USDT);
+	struct hmt_event *e;
 	long v[6] = {};
 
+	if (!wanted_process())
+		return 0;
+	e = new_event(fn, HMT_SRC_EMULATOR, phase, HMT_VIA_USDT);
 	if (!e)
 		return 0;
 	for (int i = 0; i < 6; i++)

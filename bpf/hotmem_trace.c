@@ -385,6 +385,8 @@ static int set_emulator(struct run *r)
 	long pid;
 
 	r->t.emu_pid = -1;
+	/* a command: its probes and its children's, not other processes' */
+	r->t.filter_tgid = r->child > 0 ? r->child : 0;
 	if (!e && !o->cmd)
 		return 0;
 	r->t.want_emulator = true;
@@ -393,6 +395,7 @@ static int set_emulator(struct run *r)
 	pid = strtol(e, &end, 10);
 	if (*e && !*end && pid > 0) {
 		r->t.emu_pid = pid;
+		r->t.filter_tgid = pid;
 		snprintf(r->t.emu_path, sizeof(r->t.emu_path), "/proc/%ld/exe", pid);
 		if (access(r->t.emu_path, F_OK))
 			return -ESRCH;

@@ -135,12 +135,13 @@ engine_run() {	# name cmdline kernel-trace dimm-args...
 	shift 3
 	python3 "$HERE/trace_facts.py" "$ktrace" | grep -q "^offline=0:Normal:-16" && pin=1
 	mnt=$(mktemp -d) sock=$(mktemp -u)
-	"$B/hotmem-trace" --emulator "$B/hotmemfs" --json --no-pin -o "$OUT/$name.trace" \
+	"$B/hotmemfs" -p qemu-512m -c "memhp_default_state=offline $cmdline" \
+		-s "$sock" -S none "$mnt" 2> "$OUT/$name.fs.err" & fs=$!
+	for _ in $(seq 100); do [ -d "$mnt/sys/devices/system/memory" ] && break; sleep 0.1; done
+	# this hotmemfs only: other tests may run hotmemfs at the same time
+	"$B/hotmem-trace" --emulator $fs --json --no-pin -o "$OUT/$name.trace" \
 		2> "$OUT/$name.err" & tr=$!
 	for _ in $(seq 100); do grep -q "ready:" "$OUT/$name.err" && break; sleep 0.1; done
-	"$B/hotmemfs" -p qemu-512m -c "memhp_default_state=offline $cmdline" \
-		-s "$sock" -S none "$mnt" 2>> "$OUT/$name.err" & fs=$!
-	for _ in $(seq 100); do [ -d "$mnt/sys/devices/system/memory" ] && break; sleep 0.1; done
 	(
 		M=$mnt/sys/devices/system/memory P=$mnt/proc SAY="# ENGINE:"
 		MEMINFO_OUT=$OUT/$name.meminfo SRC=emulator
