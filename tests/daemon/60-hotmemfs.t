@@ -90,4 +90,22 @@ is "$(for b in $(blocks_of | tail -4); do zone_of "$b"; done | sort -u)" "$(expe
 	"in the zone the policy says"
 grep -q "gave up" "$TMP/log" && nok "no give-ups" || ok "no give-ups"
 
+# netlink alone: hotmemfs injects through the kernel (port id 0) into this
+# private network namespace; hotmemd accepts kernel senders only
+kill "$dpid"
+wait "$dpid" 2>/dev/null
+if grep -q "uevents over netlink on" "$TMP/fs.log"; then
+	"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
+		--uevent-source kernel --log-level debug 2>"$TMP/log2" &
+	dpid=$!
+	_pids+=("$dpid")
+	wait_for 10 grep -q "ready: sysroot" "$TMP/log2"
+	check "plug 2 more, uevents over netlink only" plug 37 38
+	check "... online" wait_for 10 all_online
+	check "... and they came over netlink" grep -q "uevent add seqnum" "$TMP/log2"
+	grep -q "without an ADD uevent" "$TMP/log2" && nok "no ADD was lost" || ok "no ADD was lost"
+else
+	echo "# SKIP netlink part: hotmemfs cannot inject uevents here: $(grep -m1 netlink "$TMP/fs.log")"
+fi
+
 done_testing
