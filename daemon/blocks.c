@@ -749,6 +749,8 @@ void hmd_scan_new(struct hmd *d)
 	closedir(dir);
 	if (found)
 		hmd_log(d, LOG_NOTICE, "%lu new block(s) without an ADD uevent: handled", found);
+	else
+		hmd_log(d, LOG_DEBUG, "rescan after uevents: no new blocks");
 }
 
 static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
