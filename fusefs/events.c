@@ -105,6 +105,19 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	pthread_mutex_unlock(&ctx->q_lock);
 }
 
+/* Our own table: the callback must not call into the engine. */
+static const char *action_name(enum hm_uevent_action a)
+{
+	static const char *const names[] = {
+		[HM_KOBJ_ADD] = "add", [HM_KOBJ_REMOVE] = "remove",
+		[HM_KOBJ_CHANGE] = "change", [HM_KOBJ_MOVE] = "move",
+		[HM_KOBJ_ONLINE] = "online", [HM_KOBJ_OFFLINE] = "offline",
+	};
+
+	return (unsigned)a < sizeof(names) / sizeof(*names) && names[a] ?
+		names[a] : "change";
+}
+
 static void engine_event(const struct hm_event *ev, void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
@@ -122,7 +135,7 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	switch (ev->type) {
 	case HM_EV_UEVENT:
 		snprintf(q->action_name, sizeof(q->action_name), "%s",
-			 hotmem_uevent_action_name(ev->action));
+			 action_name(ev->action));
 		snprintf(q->subsys, sizeof(q->subsys), "memory");
 		snprintf(q->text, sizeof(q->text), "%s", ev->devpath ? ev->devpath : "");
 		break;
