@@ -1,10 +1,13 @@
 #!/bin/bash
 # hotmemd under real systemd: a debootstrapped Debian (built once, cached in
 # tests/systemd/cache/) booted with systemd-nspawn -b, units installed with
-# `make install DESTDIR=`, a sysroot bound in (hotmemfs when built, else a
-# fake one of plain files).  Checks: is-active, STATUS= reaches systemd,
-# structured journal fields, kill -9 -> Restart= brings it back and blocks
-# plugged meanwhile go online, reload, clean poweroff.
+# `make install DESTDIR=`.
+#  1. a fake sysroot of plain files bound in: is-active, STATUS= reaches
+#     systemd, structured journal fields, kill -9 -> Restart= brings it back
+#     and blocks plugged meanwhile go online, reload, watchdog, poweroff;
+#  2. the emulation: hotmemfs.service and hotmemd.service with
+#     hotmemd-emulation.conf, both active, DIMMs plugged with hotmemctl in
+#     the container go online, also across a kill -9 of hotmemd.
 . "$(dirname "$0")/../daemon/lib.sh"
 need_hotmemd
 [ "$(id -u)" = 0 ] || skip_all "needs root for systemd-nspawn"
@@ -17,19 +20,22 @@ cache=$HOTMEM_SRC/tests/systemd/cache
 rootfs=$cache/rootfs
 mkdir -p "$cache"
 # --- the cached Debian -------------------------------------------------------
+include=systemd,dbus,systemd-sysv,libinih1,fuse3,libjson-c5
 build_rootfs() {
 	local mirror
 	mirror=$(sed -n 's/^URIs: *\([^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
 	[ -n "$mirror" ] || mirror=$(awk '/^deb / && $2 ~ /debian$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
 	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 	rm -rf "$rootfs.tmp"
-	debootstrap --variant=minbase --include=systemd,dbus,systemd-sysv,libinih1 \
-		bookworm "$rootfs.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 &&
-		mv "$rootfs.tmp" "$rootfs"
+	debootstrap --variant=minbase --include="$include" \
+		bookworm "$rootfs.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 || return 1
+	echo "$include" >"$rootfs.tmp/.hotmem-include"
+	rm -rf "$rootfs"
+	mv "$rootfs.tmp" "$rootfs"
 }
 exec 9>"$cache/.lock"
 flock 9
-if [ ! -x "$rootfs/lib/systemd/systemd" ]; then
+if [ "$(cat "$rootfs/.hotmem-include" 2>/dev/null)" != "$include" ]; then
 	echo "# building the cached Debian rootfs (once; about 40 s)"
 	build_rootfs || { tail -5 "$cache/debootstrap.log" | sed 's/^/# /'; skip_all "debootstrap failed (no Debian mirror?)"; }
 fi
@@ -45,32 +51,47 @@ else
 		"$rootfs/usr/local/lib/systemd/system/hotmemd.service"
 fi
 sysd=$rootfs/etc/systemd/system
+units=/usr/local/lib/systemd/system
 mkdir -p "$sysd/multi-user.target.wants" "$sysd/hotmemd.service.d"
-ln -sfn /usr/local/lib/systemd/system/hotmemd.service "$sysd/multi-user.target.wants/hotmemd.service"
-rm -rf "$rootfs/var/log/journal"/* 2>/dev/null
+ln -sfn "$units/hotmemd.service" "$sysd/multi-user.target.wants/hotmemd.service"
+rm -f "$sysd/multi-user.target.wants/hotmemfs.service" "$sysd/hotmemd.service.d/"*.conf
+rm -rf "$rootfs/var/log/journal"/* "$rootfs/var/lib/hotmem" 2>/dev/null
 
-FS=$HOTMEM_BUILD/hotmemfs
-CTL=$HOTMEM_BUILD/hotmemctl
+# --- booting and looking inside ---------------------------------------------
+nspawn=
+leader=
+boot() { # boot NSPAWN-OPTIONS...: sets nspawn, leader
+	systemd-nspawn --register=no --keep-unit -q -D "$rootfs" "$@" \
+		-b --console=pipe >>"$TMP/console.log" 2>&1 </dev/null &
+	nspawn=$!
+	_pids+=("$nspawn")
+	leader=
+	wait_for 20 bash -c "ps --ppid $nspawn -o pid= | grep -q ." &&
+		leader=$(ps --ppid "$nspawn" -o pid= | head -1 | tr -d ' ')
+	[ -n "$leader" ]
+}
+in_ct() { nsenter -t "$leader" -a "$@"; }
+active() { [ "$(in_ct systemctl is-active "${1:-hotmemd.service}" 2>/dev/null)" = active ]; }
+poweroff() {
+	local i
+	in_ct systemctl poweroff --no-block >/dev/null 2>&1
+	for ((i = 0; i < 100; i++)); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$nspawn" 2>/dev/null
+}
+restarted() { # restarted OLD_PID: a new main pid, active
+	local p
+	p=$(in_ct systemctl show -p MainPID --value hotmemd.service)
+	[ "$p" != 0 ] && [ "$p" != "$1" ] && active
+}
+
+# === 1. a fake sysroot of plain files ========================================
 uev=$TMP/uevent		# the uevent socket's directory, shared
 mkdir -p "$uev"
-use_fs=
-if [ -z "${HOTMEMD_TEST_FAKE_SYSROOT:-}" ] && [ -x "$FS" ] && [ -x "$CTL" ] && [ -e /dev/fuse ]; then
-	mkdir -p "$TMP/hmfs"
-	"$FS" -s "$TMP/ctl.sock" -S none -u "$uev/uevent.sock" "$TMP/hmfs" 2>"$TMP/fs.log" &
-	_pids+=($!)
-	if wait_for 10 test -e "$TMP/hmfs/sys/devices/system/memory/block_size_bytes"; then
-		use_fs=1
-		sysroot=$TMP/hmfs
-	fi
-fi
-if [ -z "$use_fs" ]; then
-	echo "# SKIP hotmemfs part: hotmemfs not built yet (or not mountable); using a fake sysroot"
-	sysroot=$TMP/sysroot
-	mk_sysroot "$sysroot"
-	mk_blocks "$sysroot" 0 7 online Normal
-	zone_add "$sysroot" 0 Normal 262144
-	mk_blocks "$sysroot" 8 11 offline "Normal Movable"
-fi
+sysroot=$TMP/sysroot
+mk_sysroot "$sysroot"
+mk_blocks "$sysroot" 0 7 online Normal
+zone_add "$sysroot" 0 Normal 262144
+mk_blocks "$sysroot" 8 11 offline "Normal Movable"
 cat >"$sysd/hotmemd.service.d/test.conf" <<CONF
 [Unit]
 ConditionPathIsDirectory=
@@ -80,36 +101,25 @@ ExecStart=/usr/local/bin/hotmemd --sysroot=/srv/sysroot --uevent-socket=/srv/uev
 ReadWritePaths=/srv/sysroot /srv/uevent
 WatchdogSec=3s
 CONF
-
-plug() { # plug FIRST LAST: hot-add blocks (DIMMs on hotmemfs, files + uevents on the fake)
+plug() { # plug FIRST LAST: block files + ADD uevents
 	local i
 	for ((i = $1; i <= $2; i++)); do
-		if [ -n "$use_fs" ]; then
-			"$CTL" -s "$TMP/ctl.sock" device_add pc-dimm size=128M id="d$i" >/dev/null || return 1
-		else
-			mk_block "$sysroot" $((100 + i)) offline "Normal Movable"
-			"$UEVENT_SEND" --unix "$uev/uevent.sock" add $((100 + i)) 2>/dev/null
-		fi
+		mk_block "$sysroot" $((100 + i)) offline "Normal Movable"
+		"$UEVENT_SEND" --unix "$uev/uevent.sock" add $((100 + i)) 2>/dev/null
 	done
 	return 0
 }
-no_offline() { [ "$(offline_count)" = 0 ]; }
 offline_count() { grep -l '^offline' "$sysroot"/sys/devices/system/memory/memory*/state 2>/dev/null | wc -l; }
+no_offline() { [ "$(offline_count)" = 0 ]; }
 
-# --- boot ---------------------------------------------------------------------
-t0=$(date +%s.%N)
-systemd-nspawn --register=no --keep-unit -q -D "$rootfs" \
-	--bind="$sysroot":/srv/sysroot --bind="$uev":/srv/uevent \
-	-b --console=pipe >"$TMP/console.log" 2>&1 </dev/null &
-nspawn=$!
-_pids+=("$nspawn")
-leader=
-wait_for 20 bash -c "ps --ppid $nspawn -o pid= | grep -q ." && leader=$(ps --ppid "$nspawn" -o pid= | head -1 | tr -d ' ')
-[ -n "$leader" ] || { tail -20 "$TMP/console.log" | sed 's/^/# /'; nok "container booted"; done_testing; }
-in_ct() { nsenter -t "$leader" -a "$@"; }
-active() { [ "$(in_ct systemctl is-active hotmemd.service 2>/dev/null)" = active ]; }
+t0=$(date +%s%N)
+if ! boot --bind="$sysroot":/srv/sysroot --bind="$uev":/srv/uevent; then
+	tail -20 "$TMP/console.log" | sed 's/^/# /'
+	nok "container booted"
+	done_testing
+fi
 check "container booted, hotmemd.service active (systemctl is-active)" wait_for 30 active
-echo "# boot to active: $(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo '?') s"
+echo "# boot to active: $((($(date +%s%N) - t0) / 1000000)) ms"
 in_ct systemctl --no-pager status hotmemd.service 2>&1 | head -12 | sed 's/^/# /'
 
 check "coldplug put every block online" wait_for 10 no_offline
@@ -133,8 +143,7 @@ in_ct journalctl -u hotmemd.service --no-pager -o cat 2>/dev/null | tail -3 | se
 pid1=$(in_ct systemctl show -p MainPID --value hotmemd.service)
 in_ct /bin/sh -c "kill -9 $pid1"	# the shell builtin: minbase has no procps
 plug 5 8 >/dev/null		# while it is down: these uevents may be lost
-back() { local p; p=$(in_ct systemctl show -p MainPID --value hotmemd.service); [ "$p" != 0 ] && [ "$p" != "$pid1" ] && active; }
-check "kill -9: Restart= brings hotmemd back" wait_for 20 back
+check "kill -9: Restart= brings hotmemd back" wait_for 20 restarted "$pid1"
 is "$(in_ct systemctl show -p NRestarts --value hotmemd.service)" 1 "NRestarts=1"
 check "blocks plugged meanwhile end up online" wait_for 10 no_offline
 
@@ -144,9 +153,48 @@ check "systemctl reload: configuration reloaded, still active" \
 sleep 3.5	# > WatchdogSec=3s: a missing WATCHDOG=1 would kill it
 check "watchdog kept happy (still active after WatchdogSec)" active
 is "$(in_ct systemctl show -p NRestarts --value hotmemd.service)" 1 "no watchdog restarts"
-check "no failed units in the container" bash -c "[ -z \"\$(nsenter -t $leader -a systemctl --failed --no-legend --plain 2>/dev/null | grep hotmemd)\" ]"
+check "no failed units in the container" bash -c "[ -z \"\$(nsenter -t $leader -a systemctl --failed --no-legend --plain 2>/dev/null | grep hotmem)\" ]"
+check "container powered off" poweroff
 
-in_ct systemctl poweroff --no-block >/dev/null 2>&1
-for ((i = 0; i < 100; i++)); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.1; done
-check "container powered off" bash -c "! kill -0 $nspawn 2>/dev/null"
+# === 2. the emulation: hotmemfs.service + hotmemd.service ====================
+fs_skip=
+[ -x "$rootfs/usr/local/bin/hotmemfs" ] && [ -x "$rootfs/usr/local/bin/hotmemctl" ] ||
+	fs_skip="hotmemfs not built yet"
+[ -n "$fs_skip" ] || [ -f "$rootfs$units/hotmemfs.service" ] || fs_skip="no hotmemfs.service unit yet"
+[ -n "$fs_skip" ] || [ -e /dev/fuse ] || fs_skip="no /dev/fuse"
+if [ -n "$fs_skip" ]; then
+	echo "# SKIP hotmemfs part: $fs_skip"
+	done_testing
+fi
+rm -f "$sysd/hotmemd.service.d/test.conf"
+install -m 0644 "$HOTMEM_SRC/unit-files/hotmemd-emulation.conf" "$sysd/hotmemd.service.d/emulation.conf"
+printf '[Service]\nWatchdogSec=3s\n' >"$sysd/hotmemd.service.d/zz-test.conf"
+ln -sfn "$units/hotmemfs.service" "$sysd/multi-user.target.wants/hotmemfs.service"
+
+ctl() { in_ct /usr/local/bin/hotmemctl "$@"; }
+fs_blocks() { in_ct /bin/sh -c 'cd /run/hotmemfs/sys/devices/system/memory && for b in memory*; do n=${b#memory}; [ "$n" -ge 32 ] && echo "$n $(cat $b/state) $(cat $b/valid_zones)"; done'; }
+fs_all_online() { [ -n "$(fs_blocks)" ] && ! fs_blocks | grep -q offline; }
+fs_plug() { local i; for ((i = $1; i <= $2; i++)); do ctl device_add pc-dimm size=128M id="d$i" >/dev/null || return 1; done; }
+
+if ! boot --bind=/dev/fuse; then
+	nok "container booted (emulation)"
+	done_testing
+fi
+check "emulation: hotmemfs.service active" wait_for 30 active hotmemfs.service
+check "emulation: hotmemd.service active" wait_for 30 active hotmemd.service
+in_ct systemctl --no-pager status hotmemfs.service hotmemd.service 2>&1 | grep -E "Active:|Status:|Drop-In|\.conf" | sed 's/^/# /'
+check "hotmemctl device_add: 8 DIMMs" fs_plug 1 8
+check "... all online" wait_for 10 fs_all_online
+fs_blocks | head -3 | sed 's/^/# /'
+check "... in ZONE_MOVABLE (1 GiB boot memory, ratio 301)" bash -c "! nsenter -t $leader -a /bin/sh -c 'cat /run/hotmemfs/sys/devices/system/memory/memory3[2-9]/valid_zones' | grep -v Movable"
+pid1=$(in_ct systemctl show -p MainPID --value hotmemd.service)
+in_ct /bin/sh -c "kill -9 $pid1"
+fs_plug 9 12 >/dev/null
+check "emulation: kill -9, Restart= brings hotmemd back" wait_for 20 restarted "$pid1"
+check "DIMMs plugged meanwhile end up online" wait_for 10 fs_all_online
+check "hotmemfs.service still active" active hotmemfs.service
+status=$(in_ct systemctl show -p StatusText --value hotmemd.service)
+echo "# StatusText: $status"
+check "STATUS: 20 blocks online, 12 movable" grep -q '^20 blocks online, 12 movable, 0 failed' <<<"$status"
+check "container powered off (emulation)" poweroff
 done_testing
