@@ -10,6 +10,9 @@
  *   trace_engine_storm_slowdown  a traced online/offline storm on the engine
  *                                (hotmemfs, through its state files) vs
  *                                untraced, goal <= 5 % slower
+ *   trace_engine_run_storm_slowdown  the same on the engine alone
+ *                                ("hotmem run"), where a cycle costs tens
+ *                                of microseconds and each probe ~0.7 us
  *
  * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
  */
@@ -20,7 +23,7 @@
 #include <unistd.h>
 
 #define STORM 200000L
-#define STORM_CYCLES 400
+#define STORM_CYCLES 2000
 
 static const char *build_dir(void)
 {
@@ -148,6 +151,38 @@ static double engine_storm(int n, bool traced)
 	return t;
 }
 
+/*
+ * The same storm on the engine alone: "hotmem run SCRIPT" in process (no
+ * FUSE, no shell per step), timed inside the traced command.
+ */
+static const char run_sh[] =
+	"set -e; B=$HOTMEM_BUILD; n=$1; s=$(mktemp)\n"
+	"trap 'rm -f $s' EXIT\n"
+	"{ echo 'add 0x100000000 256M'; i=0; while [ $i -lt $n ]; do\n"
+	"  echo 'online 32 online_movable'; echo 'offline 32'; i=$((i + 1)); done; } > $s\n"
+	"cmd=\"t0=\\$(date +%s.%N); $B/hotmem --profile qemu-512m --cmdline memhp_default_state=offline"
+	" run $s > /dev/null; t1=\\$(date +%s.%N); echo storm \\$(awk \\\"BEGIN { print \\$t1 - \\$t0 }\\\") s\"\n"
+	"if [ \"$2\" = traced ]; then\n"
+	"  $B/hotmem-trace --emulator $B/hotmem --no-pin --json -o /dev/null -q -- sh -c \"$cmd\"\n"
+	"else sh -c \"$cmd\"; fi\n";
+
+static double engine_run_storm(int n, bool traced)
+{
+	char cmd[4096];
+	double t;
+	FILE *f = fopen("/tmp/hotmem-bench-run.sh", "w");
+
+	if (!f)
+		return -1;
+	fputs(run_sh, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-run.sh %d %s 2>&1",
+		 build_dir(), n, traced ? "traced" : "plain");
+	t = run_find(cmd, "storm", NULL);
+	unlink("/tmp/hotmem-bench-run.sh");
+	return t;
+}
+
 static double min_pos(double a, double b)
 {
 	if (a <= 0)
@@ -180,6 +215,26 @@ static void bench_engine(void)
 	      t1 / t0 - 1 <= 0.05);
 }
 
+static void bench_engine_run(void)
+{
+	double t0 = -1, t1 = -1;
+
+	for (int i = 0; i < 3; i++) {
+		t0 = min_pos(t0, engine_run_storm(STORM_CYCLES, false));
+		t1 = min_pos(t1, engine_run_storm(STORM_CYCLES, true));
+	}
+	if (t0 <= 0 || t1 <= 0) {
+		printf("# trace_engine_run_storm_slowdown: the storm did not run (%s/hotmem run)\n",
+		       build_dir());
+		return;
+	}
+	printf("# engine alone (hotmem run), %d online_movable/offline cycles: "
+	       "%.3f s untraced, %.3f s traced (about 28 probes a cycle)\n",
+	       STORM_CYCLES, t0, t1);
+	bench("trace_engine_run_storm_slowdown", (t1 / t0 - 1) * 100, "%", "<= 5",
+	      t1 / t0 - 1 <= 0.05);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -189,5 +244,6 @@ int main(void)
 	}
 	bench_usdt();
 	bench_engine();
+	bench_engine_run();
 	return 0;
 }
