@@ -31,8 +31,8 @@
 
 #include "hotmemd.h"
 
-#define MAX_BLOCK_ID (1ul << 22)	/* 512 TiB of 128 MiB blocks */
-#define SETTLE_USEC 20000		/* quiet time after a uevent burst */
+#define MAX_BLOCK_ID (1ul << 22) /* 512 TiB of 128 MiB blocks */
+#define SETTLE_USEC 20000 /* quiet time after a uevent burst */
 
 struct retry_ctx {
 	struct hmd *d;
@@ -183,8 +183,8 @@ static void save_state(struct hmd *d, const char *path)
 		goto fail;
 	format_list(d, f);
 	for (n = 0; n < d->nr_nodes && n < HMD_MAX_NODES; n++)
-		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n,
-			d->kernel_offset[n], d->movable_offset[n]);
+		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n, d->kernel_offset[n],
+			d->movable_offset[n]);
 	if (fclose(f) || rename(tmp, path))
 		goto fail;
 	return;
@@ -245,7 +245,7 @@ static void mark_boot_blocks(struct hmd *d)
 		else if (have)
 			b->boot = in_list(list, i);
 		else
-			b->boot = b->online;	/* first run since boot */
+			b->boot = b->online; /* first run since boot */
 	}
 	if (have)
 		return;
@@ -392,8 +392,8 @@ void hmd_status_text(struct hmd *d, char *buf, size_t len)
 		movable += b->online && is_movable(b);
 		failed += b->failed;
 	}
-	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s",
-		 online, movable, failed, hmd_policy_name(d->cfg.policy),
+	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s", online,
+		 movable, failed, hmd_policy_name(d->cfg.policy),
 		 d->cfg.dry_run ? " (dry run)" : "");
 }
 
@@ -427,8 +427,7 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	hmd_decide(block_policy(d, b), &d->pc, &req, dec);
 }
 
-static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *dec,
-		    bool ours)
+static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *dec, bool ours)
 {
 	struct hmd_block *b = &d->blk[id];
 	unsigned int mask;
@@ -455,9 +454,8 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	b->failed = true;
 	b->attempts = 0;
 	d->n_failed++;
-	hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL,
-		   hmd_policy_name(block_policy(d, b)), err,
-		   "gave up onlining: %s: %s", what, strerror(err));
+	hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL, hmd_policy_name(block_policy(d, b)),
+		   err, "gave up onlining: %s: %s", what, strerror(err));
 	hmd_status_changed(d);
 }
 
@@ -470,7 +468,7 @@ static int retry_cb(sd_event_source *s, uint64_t usec, void *userdata)
 
 	if (!b)
 		return 0;
-	b->retry = sd_event_source_unref(b->retry);	/* frees rc */
+	b->retry = sd_event_source_unref(b->retry); /* frees rc */
 	process_block(d, id);
 	return 0;
 }
@@ -502,8 +500,7 @@ static int schedule_retry(struct hmd *d, unsigned long id, int err)
 	rc->id = id;
 	usec = backoff_usec(d, b->attempts);
 	/* accuracy 1 us: the default (250 ms) would swamp the backoff */
-	r = sd_event_add_time_relative(d->ev, &b->retry, CLOCK_MONOTONIC, usec, 1,
-				       retry_cb, rc);
+	r = sd_event_add_time_relative(d->ev, &b->retry, CLOCK_MONOTONIC, usec, 1, retry_cb, rc);
 	if (r < 0) {
 		free(rc);
 		return r;
@@ -528,8 +525,7 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	if (!r) {
 		onlined(d, id, dec, true);
 		hmd_log_ev(d, LOG_INFO, HMD_MSGID_ONLINED, id, hmd_zone_name(b->zone),
-			   hmd_policy_name(block_policy(d, b)), 0, "%s (%s)", state,
-			   dec->reason);
+			   hmd_policy_name(block_policy(d, b)), 0, "%s (%s)", state, dec->reason);
 		return;
 	}
 	r = -r;
@@ -677,7 +673,7 @@ static void block_added(struct hmd *d, unsigned long id)
 	}
 	cancel_retry(b);
 	b->present = true;
-	b->boot = false;	/* it arrived after boot */
+	b->boot = false; /* it arrived after boot */
 	b->failed = false;
 	b->attempts = 0;
 	b->nid = hmd_block_read_node(d, id);
@@ -765,8 +761,8 @@ void hmd_uevent_seen(struct hmd *d)
 	if (!d->ev)
 		return;
 	if (!d->settle_src) {
-		if (sd_event_add_time_relative(d->ev, &d->settle_src, CLOCK_MONOTONIC,
-					       SETTLE_USEC, 1000, on_settle, d) < 0)
+		if (sd_event_add_time_relative(d->ev, &d->settle_src, CLOCK_MONOTONIC, SETTLE_USEC,
+					       1000, on_settle, d) < 0)
 			d->settle_src = NULL;
 		return;
 	}

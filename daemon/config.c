@@ -22,8 +22,7 @@
 #define CFG_SECTION "hotmemd"
 
 const struct hmd_config_key hmd_config_keys[] = {
-	{ "policy", "policy", false,
-	  "offline|online|online_kernel|online_movable|auto-movable" },
+	{ "policy", "policy", false, "offline|online|online_kernel|online_movable|auto-movable" },
 	{ "auto_movable_ratio", "auto-movable-ratio", false,
 	  "N (percent of kernel early memory, default 301) or kernel" },
 	{ "auto_movable_numa_aware", "auto-movable-numa-aware", false,
@@ -39,7 +38,8 @@ const struct hmd_config_key hmd_config_keys[] = {
 	{ "uevent_source", "uevent-source", false,
 	  "auto|kernel|any: accept netlink uevents from userspace senders" },
 	{ "sysroot", "sysroot", false, "DIR holding sys/ and proc/ (default /)" },
-	{ "state_dir", "state-dir", false, "where boot blocks are remembered (default /run/hotmemd)" },
+	{ "state_dir", "state-dir", false,
+	  "where boot blocks are remembered (default /run/hotmemd)" },
 	{ "boot_blocks", "boot-blocks", false, "auto or a list like 0-23,32-199" },
 	{ "log_level", "log-level", false, "err|warning|notice|info|debug" },
 	{ "log_target", "log-target", false, "auto|journal|stderr" },
@@ -107,8 +107,8 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static int set_path(char *dst, size_t len, const char *value, bool absolute,
-		    char *err, size_t errlen)
+static int set_path(char *dst, size_t len, const char *value, bool absolute, char *err,
+		    size_t errlen)
 {
 	if (strlen(value) >= len)
 		return fail(err, errlen, "path too long");
@@ -158,8 +158,8 @@ static int lookup(const char *s, const char *const *names, int n)
 	return -1;
 }
 
-static int set_enum(int *dst, const char *value, const char *const *names,
-		    int n, char *err, size_t errlen)
+static int set_enum(int *dst, const char *value, const char *const *names, int n, char *err,
+		    size_t errlen)
 {
 	int v = lookup(value, names, n);
 
@@ -169,8 +169,8 @@ static int set_enum(int *dst, const char *value, const char *const *names,
 	return 0;
 }
 
-static int set_uint(unsigned int *dst, const char *value, unsigned long max,
-		    char *err, size_t errlen)
+static int set_uint(unsigned int *dst, const char *value, unsigned long max, char *err,
+		    size_t errlen)
 {
 	unsigned long v;
 
@@ -230,15 +230,14 @@ static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t
 	return 0;
 }
 
-static int set_main_key(struct hmd_config *cfg, const char *key,
-			const char *value, char *err, size_t errlen)
+static int set_main_key(struct hmd_config *cfg, const char *key, const char *value, char *err,
+			size_t errlen)
 {
 	static const char *const groups[] = { "none", "contiguous" };
 	static const char *const sources[] = { "auto", "kernel", "any" };
 	static const char *const targets[] = { "auto", "journal", "stderr" };
-	static const char *const levels[] = {
-		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
-	};
+	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
+					      "warning", "notice", "info", "debug" };
 
 	if (!strcmp(key, "policy"))
 		return set_policy(&cfg->policy, value, err, errlen);
@@ -265,20 +264,19 @@ static int set_main_key(struct hmd_config *cfg, const char *key,
 	if (!strcmp(key, "log_target"))
 		return set_enum(&cfg->log_target, value, targets, 3, err, errlen);
 	if (!strcmp(key, "sysroot"))
-		return set_path(cfg->sysroot, sizeof(cfg->sysroot), *value ? value : "/",
-				true, err, errlen);
+		return set_path(cfg->sysroot, sizeof(cfg->sysroot), *value ? value : "/", true, err,
+				errlen);
 	if (!strcmp(key, "uevent_socket"))
-		return set_path(cfg->uevent_socket, sizeof(cfg->uevent_socket), value,
-				true, err, errlen);
+		return set_path(cfg->uevent_socket, sizeof(cfg->uevent_socket), value, true, err,
+				errlen);
 	if (!strcmp(key, "state_dir"))
-		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true,
-				err, errlen);
+		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true, err, errlen);
 	if (!strcmp(key, "boot_blocks")) {
 		if (check_block_list(value))
 			return fail(err, errlen, "'%s' is not auto or a list like 0-23,32-199",
 				    value);
-		return set_path(cfg->boot_blocks, sizeof(cfg->boot_blocks), value, false,
-				err, errlen);
+		return set_path(cfg->boot_blocks, sizeof(cfg->boot_blocks), value, false, err,
+				errlen);
 	}
 	return fail(err, errlen, "unknown key '%s'", key);
 }
@@ -295,8 +293,8 @@ static int node_section(const char *section)
 	return nid;
 }
 
-int hmd_config_set(struct hmd_config *cfg, const char *section,
-		   const char *key, const char *value, char *err, size_t errlen)
+int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key, const char *value,
+		   char *err, size_t errlen)
 {
 	int nid;
 
@@ -320,7 +318,7 @@ struct parse_state {
 	struct hmd_config *cfg;
 	const char *file;
 	FILE *f;
-	int line;		/* lines the reader returned so far */
+	int line; /* lines the reader returned so far */
 	int last_err_line;
 	int nerr;
 	char *err;
@@ -356,8 +354,7 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-static int handler(void *user, const char *section, const char *name,
-		   const char *value)
+static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *ps = user;
 	char reason[256];
@@ -369,11 +366,14 @@ static int handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
-static int parse_file(struct hmd_config *cfg, const char *path, bool must_exist,
-		      char *err, size_t errlen)
+static int parse_file(struct hmd_config *cfg, const char *path, bool must_exist, char *err,
+		      size_t errlen)
 {
 	struct parse_state ps = {
-		.cfg = cfg, .file = path, .err = err, .errlen = errlen,
+		.cfg = cfg,
+		.file = path,
+		.err = err,
+		.errlen = errlen,
 	};
 	int r;
 
@@ -400,8 +400,7 @@ static int conf_filter(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".conf");
 }
 
-static int parse_dropins(struct hmd_config *cfg, const char *path, char *err,
-			 size_t errlen)
+static int parse_dropins(struct hmd_config *cfg, const char *path, char *err, size_t errlen)
 {
 	char dir[HMD_PATH_MAX + 8], file[2 * HMD_PATH_MAX + 16];
 	struct dirent **list;
@@ -410,7 +409,7 @@ static int parse_dropins(struct hmd_config *cfg, const char *path, char *err,
 	snprintf(dir, sizeof(dir), "%s.d", path);
 	n = scandir(dir, &list, conf_filter, alphasort);
 	if (n < 0)
-		return 0;	/* no drop-in directory */
+		return 0; /* no drop-in directory */
 	for (i = 0; i < n; i++) {
 		snprintf(file, sizeof(file), "%s/%s", dir, list[i]->d_name);
 		if (parse_file(cfg, file, true, err, errlen))
@@ -421,8 +420,7 @@ static int parse_dropins(struct hmd_config *cfg, const char *path, char *err,
 	return r;
 }
 
-static int apply_cli(struct hmd_config *cfg, const struct hmd_cli *cli,
-		     char *err, size_t errlen)
+static int apply_cli(struct hmd_config *cfg, const struct hmd_cli *cli, char *err, size_t errlen)
 {
 	char section[16], reason[256];
 	const char *key, *dot;
@@ -474,9 +472,8 @@ void hmd_config_dump(const struct hmd_config *cfg, FILE *f)
 	static const char *const groups[] = { "none", "contiguous" };
 	static const char *const sources[] = { "auto", "kernel", "any" };
 	static const char *const targets[] = { "auto", "journal", "stderr" };
-	static const char *const levels[] = {
-		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
-	};
+	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
+					      "warning", "notice", "info", "debug" };
 	static const char *const tri[] = { "no", "yes", "kernel" };
 	int i;
 

@@ -13,9 +13,9 @@
 
 #include "policy.h"
 
-#define HMD_DEFAULT_CONFIG	"/etc/hotmem/hotmemd.conf"
-#define HMD_PATH_MAX		1024
-#define HMD_ERR_MAX		2048
+#define HMD_DEFAULT_CONFIG "/etc/hotmem/hotmemd.conf"
+#define HMD_PATH_MAX 1024
+#define HMD_ERR_MAX 2048
 
 enum hmd_tristate { HMD_NO = 0, HMD_YES = 1, HMD_FROM_KERNEL = 2 };
 enum hmd_groups { HMD_GROUPS_NONE, HMD_GROUPS_CONTIGUOUS };
@@ -23,32 +23,32 @@ enum hmd_source { HMD_SRC_AUTO, HMD_SRC_KERNEL, HMD_SRC_ANY };
 enum hmd_log_target { HMD_LOG_AUTO, HMD_LOG_JOURNAL, HMD_LOG_STDERR };
 
 struct hmd_config {
-	int policy;				/* enum hmd_policy */
-	int node_policy[HMD_MAX_NODES];		/* HMD_POL_INHERIT or a policy */
-	int ratio;				/* -1: read the kernel's */
-	int numa_aware;				/* enum hmd_tristate */
-	int groups;				/* enum hmd_groups */
-	unsigned int retry_max;			/* retries after the first try */
+	int policy; /* enum hmd_policy */
+	int node_policy[HMD_MAX_NODES]; /* HMD_POL_INHERIT or a policy */
+	int ratio; /* -1: read the kernel's */
+	int numa_aware; /* enum hmd_tristate */
+	int groups; /* enum hmd_groups */
+	unsigned int retry_max; /* retries after the first try */
 	unsigned int retry_initial_ms;
 	unsigned int retry_max_ms;
 	bool dry_run;
 	bool netlink;
-	int uevent_source;			/* enum hmd_source */
-	int log_level;				/* syslog priority, LOG_INFO */
-	int log_target;				/* enum hmd_log_target */
+	int uevent_source; /* enum hmd_source */
+	int log_level; /* syslog priority, LOG_INFO */
+	int log_target; /* enum hmd_log_target */
 	char sysroot[HMD_PATH_MAX];
-	char uevent_socket[HMD_PATH_MAX];	/* "" = none */
-	char state_dir[HMD_PATH_MAX];		/* "" = do not remember */
-	char boot_blocks[256];			/* "auto" or "0-23,32-199" */
+	char uevent_socket[HMD_PATH_MAX]; /* "" = none */
+	char state_dir[HMD_PATH_MAX]; /* "" = do not remember */
+	char boot_blocks[256]; /* "auto" or "0-23,32-199" */
 };
 
 /* Command-line settings, re-applied over the files at every (re)load. */
 #define HMD_CLI_MAX 64
 struct hmd_cli {
 	int n;
-	const char *key[HMD_CLI_MAX];		/* "policy", "node3.policy" */
+	const char *key[HMD_CLI_MAX]; /* "policy", "node3.policy" */
 	const char *value[HMD_CLI_MAX];
-	char keybuf[HMD_CLI_MAX][24];		/* for built keys */
+	char keybuf[HMD_CLI_MAX][24]; /* for built keys */
 };
 
 void hmd_config_defaults(struct hmd_config *cfg);
@@ -57,8 +57,8 @@ void hmd_config_defaults(struct hmd_config *cfg);
  * Set one key of section [hotmemd] (section NULL or "hotmemd") or
  * [nodeN].  Returns 0, or -1 with a reason in err.
  */
-int hmd_config_set(struct hmd_config *cfg, const char *section,
-		   const char *key, const char *value, char *err, size_t errlen);
+int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key, const char *value,
+		   char *err, size_t errlen);
 
 /*
  * Defaults, then path (missing is fine unless must_exist), then path.d/
@@ -73,13 +73,13 @@ void hmd_config_dump(const struct hmd_config *cfg, FILE *f);
 
 /* Keys that can be options: for getopt_long and --help. */
 struct hmd_config_key {
-	const char *name;	/* file key, e.g. "auto_movable_ratio" */
-	const char *option;	/* "auto-movable-ratio" */
-	bool is_bool;		/* --dry-run without a value means yes */
+	const char *name; /* file key, e.g. "auto_movable_ratio" */
+	const char *option; /* "auto-movable-ratio" */
+	bool is_bool; /* --dry-run without a value means yes */
 	const char *help;
 };
 extern const struct hmd_config_key hmd_config_keys[];
 
-int hmd_parse_bool(const char *s);	/* 1, 0 or -1 */
+int hmd_parse_bool(const char *s); /* 1, 0 or -1 */
 
 #endif

@@ -19,25 +19,25 @@
 #define HMD_VERSION "0.1.0"
 
 /* journal MESSAGE_IDs (see docs/hotmemd.md) */
-#define HMD_MSGID_ONLINED	"1fb1aa1c0c5646be95c18410f99485e0"
-#define HMD_MSGID_GAVE_UP	"bbf5584ce61e4bab8f30c732359d9032"
-#define HMD_MSGID_DECISION	"5360a4bc7e3147138c8c7c564af5e988"
-#define HMD_MSGID_READY		"3e6c30daee1340bc9d705416c1a14bbc"
-#define HMD_MSGID_RELOADED	"e57f0d39782e4522a4debdaa8f3aff96"
-#define HMD_MSGID_BAD_CONFIG	"d23b7fae516f4e908eb76760a4358d8f"
-#define HMD_MSGID_RETRY		"11d3f845fdf74c53822d813104a3680c"
-#define HMD_MSGID_SKIPPED	"fd17d5268fcf483182c4dbbaa1a64324"
+#define HMD_MSGID_ONLINED "1fb1aa1c0c5646be95c18410f99485e0"
+#define HMD_MSGID_GAVE_UP "bbf5584ce61e4bab8f30c732359d9032"
+#define HMD_MSGID_DECISION "5360a4bc7e3147138c8c7c564af5e988"
+#define HMD_MSGID_READY "3e6c30daee1340bc9d705416c1a14bbc"
+#define HMD_MSGID_RELOADED "e57f0d39782e4522a4debdaa8f3aff96"
+#define HMD_MSGID_BAD_CONFIG "d23b7fae516f4e908eb76760a4358d8f"
+#define HMD_MSGID_RETRY "11d3f845fdf74c53822d813104a3680c"
+#define HMD_MSGID_SKIPPED "fd17d5268fcf483182c4dbbaa1a64324"
 
 /* What the daemon knows of one memory block; indexed by block id. */
 struct hmd_block {
 	bool present;
 	bool online;
-	bool boot;		/* boot memory: counts as kernel early */
-	bool failed;		/* gave up; retried only by a new ADD or rescan */
-	signed char zone;	/* enum hmd_zone when online */
+	bool boot; /* boot memory: counts as kernel early */
+	bool failed; /* gave up; retried only by a new ADD or rescan */
+	signed char zone; /* enum hmd_zone when online */
 	short nid;
 	unsigned short attempts;
-	sd_event_source *retry;	/* pending backoff timer */
+	sd_event_source *retry; /* pending backoff timer */
 };
 
 struct hmd;
@@ -56,7 +56,7 @@ struct hmd {
 	bool oneshot;
 
 	/* the sysroot */
-	int memdir_fd;		/* DIR/sys/devices/system/memory */
+	int memdir_fd; /* DIR/sys/devices/system/memory */
 	char zoneinfo_path[HMD_PATH_MAX + 32];
 	char params_path[HMD_PATH_MAX + 64];
 	unsigned long block_size;
@@ -71,8 +71,8 @@ struct hmd {
 	struct hmd_policy_ctx pc;
 
 	/* counters for STATUS= */
-	unsigned long n_onlined;	/* by us, since start */
-	unsigned long n_failed;		/* give-ups */
+	unsigned long n_onlined; /* by us, since start */
+	unsigned long n_failed; /* give-ups */
 
 	/* event loop */
 	sd_event *ev;
@@ -90,11 +90,10 @@ struct hmd {
 
 /* log.c */
 void hmd_log_setup(struct hmd *d);
-void hmd_log(struct hmd *d, int prio, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void hmd_log(struct hmd *d, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* block < 0, zone NULL, policy NULL, err 0: field left out */
-void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block,
-		const char *zone, const char *policy, int err, const char *fmt, ...)
+void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
+		const char *policy, int err, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
 /* sysfs.c: reading the sysroot */

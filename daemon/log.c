@@ -47,18 +47,16 @@ void hmd_log_setup(struct hmd *d)
 
 static const char *prio_name(int prio)
 {
-	static const char *const names[] = {
-		"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"
-	};
+	static const char *const names[] = { "emerg",	"alert",  "crit", "error",
+					     "warning", "notice", "info", "debug" };
 
 	return (prio >= 0 && prio <= LOG_DEBUG) ? names[prio] : "?";
 }
 
 /* Build "FIELD=value" into buf and point an iovec at it. */
-static void field(struct iovec *iov, int *n, char *buf, size_t len,
-		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void field(struct iovec *iov, int *n, char *buf, size_t len,
-		  const char *fmt, ...)
+static void field(struct iovec *iov, int *n, char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void field(struct iovec *iov, int *n, char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -97,8 +95,8 @@ static void to_journal(int prio, const char *msgid, long block, const char *zone
 }
 
 /* One line: "hotmemd: info: memory32: ... [zone=Movable policy=... errno=EBUSY]" */
-static void to_stderr(int prio, long block, const char *zone, const char *policy,
-		      int err, const char *msg)
+static void to_stderr(int prio, long block, const char *zone, const char *policy, int err,
+		      const char *msg)
 {
 	char extra[160] = "";
 	size_t n = 0;
@@ -108,19 +106,18 @@ static void to_stderr(int prio, long block, const char *zone, const char *policy
 	if (policy && n < sizeof(extra))
 		n += snprintf(extra + n, sizeof(extra) - n, " policy=%s", policy);
 	if (err && n < sizeof(extra))
-		snprintf(extra + n, sizeof(extra) - n, " errno=%s(%d)",
-			 strerrorname_np(err) ?: "?", err);
+		snprintf(extra + n, sizeof(extra) - n, " errno=%s(%d)", strerrorname_np(err) ?: "?",
+			 err);
 	if (block >= 0)
-		fprintf(stderr, "hotmemd: %s: memory%ld: %s%s%s%s\n", prio_name(prio), block,
-			msg, *extra ? " [" : "", *extra ? extra + 1 : "", *extra ? "]" : "");
-	else
-		fprintf(stderr, "hotmemd: %s: %s%s%s%s\n", prio_name(prio), msg,
+		fprintf(stderr, "hotmemd: %s: memory%ld: %s%s%s%s\n", prio_name(prio), block, msg,
 			*extra ? " [" : "", *extra ? extra + 1 : "", *extra ? "]" : "");
+	else
+		fprintf(stderr, "hotmemd: %s: %s%s%s%s\n", prio_name(prio), msg, *extra ? " [" : "",
+			*extra ? extra + 1 : "", *extra ? "]" : "");
 }
 
-static void vlog_ev(struct hmd *d, int prio, const char *msgid, long block,
-		    const char *zone, const char *policy, int err,
-		    const char *fmt, va_list ap)
+static void vlog_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
+		    const char *policy, int err, const char *fmt, va_list ap)
 {
 	char msg[512];
 	int saved = errno;
@@ -144,8 +141,8 @@ void hmd_log(struct hmd *d, int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block,
-		const char *zone, const char *policy, int err, const char *fmt, ...)
+void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
+		const char *policy, int err, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -18,7 +18,7 @@
 
 #include "hotmemd.h"
 
-#define EXIT_CONFIG 78		/* EX_CONFIG: systemd shows "CONFIG" */
+#define EXIT_CONFIG 78 /* EX_CONFIG: systemd shows "CONFIG" */
 
 enum {
 	OPT_CHECK = 256,
@@ -49,7 +49,8 @@ static void usage(FILE *f)
 		"      --node-policy=N=POL  policy for node N ([nodeN] policy=)\n"
 		"  -h, --help               this text\n"
 		"      --version            print the version\n\n"
-		"Every configuration key is an option too:\n", HMD_DEFAULT_CONFIG);
+		"Every configuration key is an option too:\n",
+		HMD_DEFAULT_CONFIG);
 	for (k = hmd_config_keys; k->name; k++)
 		fprintf(f, "      --%s%s\n          %s\n", k->option,
 			k->is_bool ? "[=BOOL]" : "=VALUE", k->help);
@@ -181,9 +182,8 @@ static int setup_watchdog(struct hmd *d)
 		return r;
 	sd_notify(0, "WATCHDOG=1");
 	/* accuracy: sd-event's default 250 ms would eat a short WatchdogSec= */
-	return sd_event_add_time_relative(d->ev, &d->wd_src, CLOCK_MONOTONIC,
-					  d->watchdog_usec / 2, d->watchdog_usec / 20 + 1,
-					  on_watchdog, d);
+	return sd_event_add_time_relative(d->ev, &d->wd_src, CLOCK_MONOTONIC, d->watchdog_usec / 2,
+					  d->watchdog_usec / 20 + 1, on_watchdog, d);
 }
 
 /* ---- reload ------------------------------------------------------------ */
@@ -203,8 +203,7 @@ static void log_config_errors(struct hmd *d, const char *err)
 /* Keys bound to open sockets and descriptors: only a restart changes them. */
 static void keep_restart_keys(struct hmd *d, struct hmd_config *n)
 {
-	if (strcmp(n->sysroot, d->cfg.sysroot) ||
-	    strcmp(n->uevent_socket, d->cfg.uevent_socket) ||
+	if (strcmp(n->sysroot, d->cfg.sysroot) || strcmp(n->uevent_socket, d->cfg.uevent_socket) ||
 	    n->netlink != d->cfg.netlink || strcmp(n->state_dir, d->cfg.state_dir))
 		hmd_log(d, LOG_WARNING,
 			"sysroot, uevent_socket, netlink and state_dir change only on restart");

@@ -9,6 +9,7 @@
 
 #include "policy.h"
 
+/* clang-format off: one name a line reads better */
 static const char *const policy_names[HMD_POL__MAX] = {
 	[HMD_POL_OFFLINE] = "offline",
 	[HMD_POL_ONLINE] = "online",
@@ -18,12 +19,10 @@ static const char *const policy_names[HMD_POL__MAX] = {
 };
 
 static const char *const zone_names[HMD_ZONE__MAX] = {
-	[HMD_ZONE_DMA] = "DMA",
-	[HMD_ZONE_DMA32] = "DMA32",
-	[HMD_ZONE_NORMAL] = "Normal",
-	[HMD_ZONE_MOVABLE] = "Movable",
-	[HMD_ZONE_DEVICE] = "Device",
+	[HMD_ZONE_DMA] = "DMA",		[HMD_ZONE_DMA32] = "DMA32",   [HMD_ZONE_NORMAL] = "Normal",
+	[HMD_ZONE_MOVABLE] = "Movable", [HMD_ZONE_DEVICE] = "Device",
 };
+/* clang-format on */
 
 const char *hmd_policy_name(int policy)
 {
@@ -125,8 +124,8 @@ void hmd_policy_total(const struct hmd_policy_ctx *pc, struct hmd_node_stats *st
  * (nid == HMD_NUMA_NO_NODE) on the whole machine?  Without dynamic memory
  * groups (virtio-mem) the group terms of the kernel function are zero.
  */
-bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc,
-					 int nid, unsigned long nr_pages)
+bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc, int nid,
+					 unsigned long nr_pages)
 {
 	struct hmd_node_stats st = { 0, 0 };
 	unsigned long long limit;
@@ -170,9 +169,8 @@ static void set_movable(struct hmd_decision *d)
 	d->zone = HMD_ZONE_MOVABLE;
 }
 
-static void explain_ratio(const struct hmd_policy_ctx *pc, int nid,
-			  unsigned long nr_pages, const char *verdict,
-			  struct hmd_decision *d)
+static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, unsigned long nr_pages,
+			  const char *verdict, struct hmd_decision *d)
 {
 	struct hmd_node_stats st = { 0, 0 };
 	char where[24] = "all nodes";
@@ -184,14 +182,12 @@ static void explain_ratio(const struct hmd_policy_ctx *pc, int nid,
 		snprintf(where, sizeof(where), "node%d", nid);
 	}
 	snprintf(d->reason, sizeof(d->reason),
-		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu",
-		 where, st.movable_pages, nr_pages, verdict, pc->ratio,
-		 st.kernel_early_pages);
+		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu", where,
+		 st.movable_pages, nr_pages, verdict, pc->ratio, st.kernel_early_pages);
 }
 
 /* auto_movable_zone_for_pfn() for one block, or a static group. */
-static void decide_auto_movable(const struct hmd_policy_ctx *pc,
-				const struct hmd_block_req *req,
+static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hmd_block_req *req,
 				struct hmd_decision *d)
 {
 	const struct hmd_group *g = req->group;
@@ -216,22 +212,21 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc,
 		 * parts of the group MOVABLE.
 		 */
 		nr_pages = g->max_pages > g->present_movable_pages ?
-			   g->max_pages - g->present_movable_pages : nr_pages;
+				   g->max_pages - g->present_movable_pages :
+				   nr_pages;
 	}
 	if (!hmd_auto_movable_can_online_movable(pc, HMD_NUMA_NO_NODE, nr_pages)) {
 		set_kernel(req, d);
 		explain_ratio(pc, HMD_NUMA_NO_NODE, nr_pages, "exceeds", d);
 		return;
 	}
-	if (pc->numa_aware &&
-	    !hmd_auto_movable_can_online_movable(pc, req->nid, nr_pages)) {
+	if (pc->numa_aware && !hmd_auto_movable_can_online_movable(pc, req->nid, nr_pages)) {
 		set_kernel(req, d);
 		explain_ratio(pc, req->nid, nr_pages, "exceeds", d);
 		return;
 	}
 	set_movable(d);
-	explain_ratio(pc, pc->numa_aware ? req->nid : HMD_NUMA_NO_NODE,
-		      nr_pages, "within", d);
+	explain_ratio(pc, pc->numa_aware ? req->nid : HMD_NUMA_NO_NODE, nr_pages, "within", d);
 }
 
 /*
@@ -239,13 +234,11 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc,
  * before writing.  auto-movable falls back to the kernel zone, as the
  * kernel's own zone_for_pfn_range() never returns a zone it cannot use.
  */
-static void check_allowed(int policy, const struct hmd_block_req *req,
-			  struct hmd_decision *d)
+static void check_allowed(int policy, const struct hmd_block_req *req, struct hmd_decision *d)
 {
 	size_t n = strlen(d->reason);
 
-	if (d->action == HMD_ACT_NONE || d->action == HMD_ACT_ONLINE ||
-	    zone_allowed(req, d->zone))
+	if (d->action == HMD_ACT_NONE || d->action == HMD_ACT_ONLINE || zone_allowed(req, d->zone))
 		return;
 	if (policy == HMD_POL_AUTO_MOVABLE && d->action == HMD_ACT_ONLINE_MOVABLE) {
 		set_kernel(req, d);
@@ -259,8 +252,8 @@ static void check_allowed(int policy, const struct hmd_block_req *req,
 	d->action = HMD_ACT_NONE;
 }
 
-void hmd_decide(int policy, const struct hmd_policy_ctx *pc,
-		const struct hmd_block_req *req, struct hmd_decision *d)
+void hmd_decide(int policy, const struct hmd_policy_ctx *pc, const struct hmd_block_req *req,
+		struct hmd_decision *d)
 {
 	d->action = HMD_ACT_NONE;
 	d->zone = HMD_ZONE_NONE;

@@ -15,17 +15,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HMD_MAX_NODES	64
+#define HMD_MAX_NODES 64
 #define HMD_NUMA_NO_NODE (-1)
 
 enum hmd_policy {
-	HMD_POL_OFFLINE,	/* observe only */
-	HMD_POL_ONLINE,		/* "online": the kernel picks the zone */
+	HMD_POL_OFFLINE, /* observe only */
+	HMD_POL_ONLINE, /* "online": the kernel picks the zone */
 	HMD_POL_ONLINE_KERNEL,
 	HMD_POL_ONLINE_MOVABLE,
 	HMD_POL_AUTO_MOVABLE,
 	HMD_POL__MAX,
-	HMD_POL_INHERIT = -1,	/* per-node: use the global policy */
+	HMD_POL_INHERIT = -1, /* per-node: use the global policy */
 };
 
 /* include/linux/mmzone.h order on x86_64 */
@@ -36,11 +36,11 @@ enum hmd_zone {
 	HMD_ZONE_MOVABLE,
 	HMD_ZONE_DEVICE,
 	HMD_ZONE__MAX,
-	HMD_ZONE_NONE = -1,	/* unknown, or "none": spans several zones */
+	HMD_ZONE_NONE = -1, /* unknown, or "none": spans several zones */
 };
 
 enum hmd_action {
-	HMD_ACT_NONE,		/* leave the block alone */
+	HMD_ACT_NONE, /* leave the block alone */
 	HMD_ACT_ONLINE,
 	HMD_ACT_ONLINE_KERNEL,
 	HMD_ACT_ONLINE_MOVABLE,
@@ -53,8 +53,8 @@ struct hmd_node_stats {
 };
 
 struct hmd_policy_ctx {
-	unsigned int ratio;		/* memory_hotplug.auto_movable_ratio */
-	bool numa_aware;		/* memory_hotplug.auto_movable_numa_aware */
+	unsigned int ratio; /* memory_hotplug.auto_movable_ratio */
+	bool numa_aware; /* memory_hotplug.auto_movable_numa_aware */
 	int nr_nodes;
 	struct hmd_node_stats node[HMD_MAX_NODES];
 };
@@ -72,14 +72,14 @@ struct hmd_group {
 struct hmd_block_req {
 	int nid;
 	unsigned long nr_pages;
-	unsigned int valid_zones;	/* bitmask of 1 << enum hmd_zone; 0 = unknown */
-	int default_zone;		/* first zone valid_zones listed */
-	const struct hmd_group *group;	/* NULL: no group */
+	unsigned int valid_zones; /* bitmask of 1 << enum hmd_zone; 0 = unknown */
+	int default_zone; /* first zone valid_zones listed */
+	const struct hmd_group *group; /* NULL: no group */
 };
 
 struct hmd_decision {
 	enum hmd_action action;
-	int zone;			/* enum hmd_zone expected, or NONE */
+	int zone; /* enum hmd_zone expected, or NONE */
 	char reason[200];
 };
 
@@ -87,7 +87,7 @@ const char *hmd_policy_name(int policy);
 int hmd_policy_from_str(const char *s);
 const char *hmd_zone_name(int zone);
 int hmd_zone_from_name(const char *s, size_t len);
-const char *hmd_action_state(enum hmd_action act);	/* "online_movable"... */
+const char *hmd_action_state(enum hmd_action act); /* "online_movable"... */
 bool hmd_zone_is_kernel(int zone);
 
 /* Parse "Normal Movable\n" into a bitmask; *first gets the first zone. */
@@ -96,10 +96,10 @@ unsigned int hmd_parse_valid_zones(const char *s, int *first);
 /* Sum of all nodes' stats (the kernel's NUMA_NO_NODE walk). */
 void hmd_policy_total(const struct hmd_policy_ctx *pc, struct hmd_node_stats *st);
 
-bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc,
-					 int nid, unsigned long nr_pages);
+bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc, int nid,
+					 unsigned long nr_pages);
 
-void hmd_decide(int policy, const struct hmd_policy_ctx *pc,
-		const struct hmd_block_req *req, struct hmd_decision *d);
+void hmd_decide(int policy, const struct hmd_policy_ctx *pc, const struct hmd_block_req *req,
+		struct hmd_decision *d);
 
 #endif

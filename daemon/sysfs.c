@@ -102,7 +102,8 @@ int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hin
 	*online = !strncmp(buf, "online", 6);
 	if (hint)
 		*hint = !strcmp(buf, "online_movable") ? HMD_ZONE_MOVABLE :
-			!strcmp(buf, "online_kernel") ? HMD_ZONE_NORMAL : HMD_ZONE_NONE;
+			!strcmp(buf, "online_kernel")  ? HMD_ZONE_NORMAL :
+							 HMD_ZONE_NONE;
 	return 0;
 }
 

@@ -50,7 +50,7 @@ int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
 	hlen = strlen(buf);
 	at = memchr(buf, '@', hlen);
 	if (!at)
-		return -EINVAL;	/* also udev's "libudev\0" header */
+		return -EINVAL; /* also udev's "libudev\0" header */
 	for (p = buf + hlen + 1; p < end; p += strlen(p) + 1) {
 		if (!strncmp(p, "ACTION=", 7))
 			action = p + 7;
@@ -88,7 +88,7 @@ static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
 	if (!is_netlink)
 		return true;
 	if (snl->nl_groups != 1)
-		return false;	/* unicast or udev's group: not the kernel's */
+		return false; /* unicast or udev's group: not the kernel's */
 	any = d->cfg.uevent_source == HMD_SRC_ANY ||
 	      (d->cfg.uevent_source == HMD_SRC_AUTO && strcmp(d->cfg.sysroot, "/"));
 	return snl->nl_pid == 0 || any;
@@ -101,8 +101,10 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 	struct sockaddr_nl snl;
 	struct iovec iov = { buf, UEVENT_BUFFER_SIZE };
 	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control, .msg_controllen = sizeof(control),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
 	};
 	struct hmd_uevent ev;
 	ssize_t n;
@@ -154,8 +156,7 @@ int hmd_uevent_open_netlink(struct hmd *d)
 	struct sockaddr_nl snl = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	int one = 1, size = 16 << 20, fd, r;
 
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		    NETLINK_KOBJECT_UEVENT);
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
 	if (fd < 0)
 		return -errno;
 	/* room for a burst; FORCE needs CAP_NET_ADMIN, plain is capped */

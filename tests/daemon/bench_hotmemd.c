@@ -33,17 +33,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SINGLE_RUNS	300
-#define BURST		1024
-#define BOOT_BLOCKS	64		/* 8 GiB */
+#define SINGLE_RUNS 300
+#define BURST 1024
+#define BOOT_BLOCKS 64 /* 8 GiB */
 
 struct bench {
 	char root[64];
 	char mem[128];
 	char sock[100];
 	pid_t pid;
-	int fd;				/* our datagram socket */
-	int ino;			/* inotify */
+	int fd; /* our datagram socket */
+	int ino; /* inotify */
 	struct sockaddr_un to;
 };
 
@@ -55,12 +55,12 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void report(const char *name, double value, const char *unit,
-		   const char *goal, bool met)
+static void report(const char *name, double value, const char *unit, const char *goal, bool met)
 {
 	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal);
 	printf("BENCH {\"name\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"goal\":\"%s\","
-	       "\"met\":%s}\n", name, value, unit, goal, met ? "true" : "false");
+	       "\"met\":%s}\n",
+	       name, value, unit, goal, met ? "true" : "false");
 	fflush(stdout);
 }
 
@@ -235,10 +235,10 @@ static int single(struct bench *b)
 		lat[i] = now_ms() - t0;
 	}
 	qsort(lat, SINGLE_RUNS, sizeof(lat[0]), cmp);
-	report("hotmemd_add_to_online_median", lat[SINGLE_RUNS / 2], "ms",
-	       "<= 1 ms, fake sysroot", lat[SINGLE_RUNS / 2] <= 1.0);
-	report("hotmemd_add_to_online_p99", lat[SINGLE_RUNS * 99 / 100], "ms",
-	       "none, fake sysroot", true);
+	report("hotmemd_add_to_online_median", lat[SINGLE_RUNS / 2], "ms", "<= 1 ms, fake sysroot",
+	       lat[SINGLE_RUNS / 2] <= 1.0);
+	report("hotmemd_add_to_online_p99", lat[SINGLE_RUNS * 99 / 100], "ms", "none, fake sysroot",
+	       true);
 	return 0;
 }
 
@@ -264,11 +264,11 @@ static int burst(struct bench *b)
 /* ---- the same on hotmemfs ------------------------------------------------ */
 
 struct fsbench {
-	struct bench b;			/* b.mem: the mount's memory dir */
+	struct bench b; /* b.mem: the mount's memory dir */
 	char mnt[64];
 	char ctl[128];
 	pid_t fs_pid;
-	int relay;			/* hotmemfs sends its uevents here */
+	int relay; /* hotmemfs sends its uevents here */
 };
 
 static int ctl(struct fsbench *f, const char *args)
@@ -276,7 +276,8 @@ static int ctl(struct fsbench *f, const char *args)
 	const char *build = getenv("HOTMEM_BUILD") ?: "build";
 	char cmd[512];
 
-	snprintf(cmd, sizeof(cmd), "'%s/hotmemctl' -s '%s' %s >/dev/null 2>&1", build, f->ctl, args);
+	snprintf(cmd, sizeof(cmd), "'%s/hotmemctl' -s '%s' %s >/dev/null 2>&1", build, f->ctl,
+		 args);
 	return system(cmd) ? -1 : 0;
 }
 
@@ -300,7 +301,8 @@ static int relay_add(struct fsbench *f, char *buf, size_t len, ssize_t *n)
 
 static int forward(struct fsbench *f, const char *buf, ssize_t n)
 {
-	return sendto(f->b.fd, buf, n, 0, (struct sockaddr *)&f->b.to, sizeof(f->b.to)) == n ? 0 : -1;
+	return sendto(f->b.fd, buf, n, 0, (struct sockaddr *)&f->b.to, sizeof(f->b.to)) == n ? 0 :
+											       -1;
 }
 
 static int fs_watch(struct fsbench *f, int id)
@@ -321,7 +323,7 @@ static int fs_single(struct fsbench *f, int runs)
 	for (i = 0; i < runs; i++) {
 		snprintf(args, sizeof(args), "device_add pc-dimm size=128M id=s%d", i);
 		if (ctl(f, args))
-			break;	/* the emulated machine is full */
+			break; /* the emulated machine is full */
 		id = relay_add(f, buf, sizeof(buf), &n);
 		if (id < 0 || fs_watch(f, id) < 0)
 			return -1;
@@ -336,7 +338,8 @@ static int fs_single(struct fsbench *f, int runs)
 	qsort(lat, i, sizeof(lat[0]), cmp);
 	report("hotmemd_add_to_online_median_hotmemfs", lat[i / 2], "ms", "<= 1 ms, hotmemfs",
 	       lat[i / 2] <= 1.0);
-	report("hotmemd_add_to_online_p99_hotmemfs", lat[i * 99 / 100], "ms", "none, hotmemfs", true);
+	report("hotmemd_add_to_online_p99_hotmemfs", lat[i * 99 / 100], "ms", "none, hotmemfs",
+	       true);
 	return 0;
 }
 
@@ -436,7 +439,8 @@ static int fs_setup(struct fsbench *f, const char *fs_exe)
 	snprintf(f->b.sock, sizeof(f->b.sock), "%s/uevent.sock", f->b.root);
 	mkdir(f->mnt, 0755);
 	f->relay = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	memcpy(sun.sun_path, relay, sizeof(relay) < sizeof(sun.sun_path) ? sizeof(relay) : sizeof(sun.sun_path));
+	memcpy(sun.sun_path, relay,
+	       sizeof(relay) < sizeof(sun.sun_path) ? sizeof(relay) : sizeof(sun.sun_path));
 	i = 4 << 20;
 	setsockopt(f->relay, SOL_SOCKET, SO_RCVBUF, &i, sizeof(i));
 	if (f->relay < 0 || bind(f->relay, (struct sockaddr *)&sun, sizeof(sun)))

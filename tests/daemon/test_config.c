@@ -72,7 +72,8 @@ static void test_defaults_without_file(void **state)
 static void test_file_dropins_cli(void **state)
 {
 	struct fixture *f = *state;
-	struct hmd_cli cli = { .n = 2, .key = { "retry_max", "node2.policy" },
+	struct hmd_cli cli = { .n = 2,
+			       .key = { "retry_max", "node2.policy" },
 			       .value = { "7", "online_kernel" } };
 	struct hmd_config cfg;
 	char err[HMD_ERR_MAX], path[200];
@@ -90,9 +91,9 @@ static void test_file_dropins_cli(void **state)
 
 	assert_int_equal(hmd_config_load(&cfg, f->conf, true, &cli, err, sizeof(err)), 0);
 	assert_int_equal(cfg.policy, HMD_POL_ONLINE_MOVABLE);
-	assert_int_equal(cfg.ratio, 250);		/* 20-b after 10-a */
+	assert_int_equal(cfg.ratio, 250); /* 20-b after 10-a */
 	assert_int_equal(cfg.groups, HMD_GROUPS_CONTIGUOUS);
-	assert_int_equal(cfg.retry_max, 7);		/* command line wins */
+	assert_int_equal(cfg.retry_max, 7); /* command line wins */
 	assert_int_equal(cfg.node_policy[1], HMD_POL_OFFLINE);
 	assert_int_equal(cfg.node_policy[2], HMD_POL_ONLINE_KERNEL);
 	assert_int_equal(cfg.node_policy[0], HMD_POL_INHERIT);
@@ -106,10 +107,10 @@ static void test_errors_have_file_and_line(void **state)
 	char err[HMD_ERR_MAX], want[256];
 
 	write_file(f->conf, "[hotmemd]\npolicy = online\n"
-			    "auto_movable_ratio = lots\n"	/* line 3 */
+			    "auto_movable_ratio = lots\n" /* line 3 */
 			    "\n"
-			    "colour = blue\n"			/* line 5 */
-			    "[node99]\npolicy = online\n");	/* line 7 */
+			    "colour = blue\n" /* line 5 */
+			    "[node99]\npolicy = online\n"); /* line 7 */
 	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:3: 'lots' is not a ratio", f->conf);
 	assert_non_null(strstr(err, want));
@@ -165,11 +166,14 @@ static void test_values(void **state)
 	char err[256];
 
 	hmd_config_defaults(&cfg);
-	assert_int_equal(hmd_config_set(&cfg, NULL, "auto_movable_ratio", "kernel", err, sizeof(err)), 0);
+	assert_int_equal(
+		hmd_config_set(&cfg, NULL, "auto_movable_ratio", "kernel", err, sizeof(err)), 0);
 	assert_int_equal(cfg.ratio, -1);
-	assert_int_equal(hmd_config_set(&cfg, "", "auto_movable_numa_aware", "no", err, sizeof(err)), 0);
+	assert_int_equal(
+		hmd_config_set(&cfg, "", "auto_movable_numa_aware", "no", err, sizeof(err)), 0);
 	assert_int_equal(cfg.numa_aware, HMD_NO);
-	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-23,32-199", err, sizeof(err)), 0);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-23,32-199", err, sizeof(err)),
+			 0);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-", err, sizeof(err)), -1);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "5-2", err, sizeof(err)), -1);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "sysroot", "relative", err, sizeof(err)), -1);

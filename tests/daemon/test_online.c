@@ -26,10 +26,10 @@
 #define NBLOCKS 64
 
 struct mock {
-	int script[NBLOCKS][MAX_SCRIPT];	/* errno per write, 0 = succeed */
+	int script[NBLOCKS][MAX_SCRIPT]; /* errno per write, 0 = succeed */
 	int nscript[NBLOCKS];
 	int writes[NBLOCKS];
-	bool race_online[NBLOCKS];		/* someone onlines it at EINVAL */
+	bool race_online[NBLOCKS]; /* someone onlines it at EINVAL */
 };
 
 struct fixture {
@@ -92,7 +92,7 @@ static int mock_write(struct hmd *d, unsigned long id, const char *val)
 	struct mock *m = d->test_data;
 	int n = m->writes[id]++;
 	int e = n < m->nscript[id] ? m->script[id][n] :
-		(m->nscript[id] ? m->script[id][m->nscript[id] - 1] : 0);
+				     (m->nscript[id] ? m->script[id][m->nscript[id] - 1] : 0);
 
 	if (e == EINVAL && m->race_online[id]) {
 		char rel[64];
@@ -144,7 +144,7 @@ static int setup(void **state)
 	strcpy(f->d.cfg.sysroot, f->root);
 	snprintf(f->d.cfg.state_dir, sizeof(f->d.cfg.state_dir), "%s/state", f->root);
 	f->d.cfg.log_target = HMD_LOG_STDERR;
-	f->d.cfg.log_level = LOG_WARNING;	/* give-ups still show */
+	f->d.cfg.log_level = LOG_WARNING; /* give-ups still show */
 	f->d.cfg.retry_initial_ms = 1;
 	f->d.cfg.retry_max_ms = 4;
 	f->d.memdir_fd = f->d.nl_fd = f->d.unix_fd = -1;
@@ -192,7 +192,7 @@ static void test_coldplug_auto_movable(void **state)
 		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_movable");
 	}
 	for (i = 0; i < 8; i++)
-		assert_int_equal(f->m.writes[i], 0);	/* never a same-state write */
+		assert_int_equal(f->m.writes[i], 0); /* never a same-state write */
 	assert_int_equal(f->d.n_onlined, 8);
 }
 

@@ -10,9 +10,9 @@
 
 #include "policy.h"
 
-#define GIB_PAGES	(262144ul)	/* 1 GiB in 4 KiB pages */
-#define BLOCK_PAGES	(32768ul)	/* 128 MiB */
-#define NORMAL_MOVABLE	((1u << HMD_ZONE_NORMAL) | (1u << HMD_ZONE_MOVABLE))
+#define GIB_PAGES (262144ul) /* 1 GiB in 4 KiB pages */
+#define BLOCK_PAGES (32768ul) /* 128 MiB */
+#define NORMAL_MOVABLE ((1u << HMD_ZONE_NORMAL) | (1u << HMD_ZONE_MOVABLE))
 
 static struct hmd_policy_ctx one_node(unsigned long kernel_gib)
 {
@@ -25,8 +25,10 @@ static struct hmd_policy_ctx one_node(unsigned long kernel_gib)
 static struct hmd_block_req block_req(int nid)
 {
 	struct hmd_block_req r = {
-		.nid = nid, .nr_pages = BLOCK_PAGES,
-		.valid_zones = NORMAL_MOVABLE, .default_zone = HMD_ZONE_NORMAL,
+		.nid = nid,
+		.nr_pages = BLOCK_PAGES,
+		.valid_zones = NORMAL_MOVABLE,
+		.default_zone = HMD_ZONE_NORMAL,
 	};
 	return r;
 }
@@ -58,7 +60,7 @@ static void test_sequence_192_movable(void **state)
 		hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
 		if (d.action == HMD_ACT_ONLINE_MOVABLE) {
 			assert_int_equal(d.zone, HMD_ZONE_MOVABLE);
-			assert_int_equal(movable, i);	/* never Movable after Normal */
+			assert_int_equal(movable, i); /* never Movable after Normal */
 			pc.node[0].movable_pages += BLOCK_PAGES;
 			movable++;
 		} else {
@@ -111,7 +113,7 @@ static void test_numa_per_node_ratio(void **state)
 	int i, movable = 0;
 
 	pc.node[0].kernel_early_pages = 4 * GIB_PAGES;
-	pc.node[1].kernel_early_pages = 1 * GIB_PAGES;	/* 3.01 GiB movable on node1 */
+	pc.node[1].kernel_early_pages = 1 * GIB_PAGES; /* 3.01 GiB movable on node1 */
 	for (i = 0; i < 64; i++) {
 		hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
 		if (d.action != HMD_ACT_ONLINE_MOVABLE)
@@ -119,7 +121,7 @@ static void test_numa_per_node_ratio(void **state)
 		pc.node[1].movable_pages += BLOCK_PAGES;
 		movable++;
 	}
-	assert_int_equal(movable, 24);		/* 3 GiB */
+	assert_int_equal(movable, 24); /* 3 GiB */
 	/* node0 still has room of its own */
 	req.nid = 0;
 	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
@@ -145,7 +147,7 @@ static void test_ratio_zero(void **state)
 /* A static group (one DIMM) goes Movable only if all of it fits. */
 static void test_static_group(void **state)
 {
-	struct hmd_policy_ctx pc = one_node(1);	/* 3.01 GiB movable */
+	struct hmd_policy_ctx pc = one_node(1); /* 3.01 GiB movable */
 	struct hmd_group g = { .max_pages = 4 * GIB_PAGES };
 	struct hmd_block_req req = block_req(0);
 	struct hmd_decision d;
@@ -171,7 +173,7 @@ static void test_valid_zones_respected(void **state)
 	struct hmd_block_req req = block_req(0);
 	struct hmd_decision d;
 
-	req.valid_zones = 1u << HMD_ZONE_NORMAL;	/* Movable not allowed */
+	req.valid_zones = 1u << HMD_ZONE_NORMAL; /* Movable not allowed */
 	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
 	assert_int_equal(d.action, HMD_ACT_ONLINE_KERNEL);
 	assert_non_null(strstr(d.reason, "not in valid_zones"));

@@ -35,7 +35,9 @@ static void test_kernel_add(void **state)
 
 	assert_int_equal(parse("add@/devices/system/memory/memory32|ACTION=add|"
 			       "DEVPATH=/devices/system/memory/memory32|SUBSYSTEM=memory|"
-			       "SEQNUM=1234|", &ev), 0);
+			       "SEQNUM=1234|",
+			       &ev),
+			 0);
 	assert_string_equal(ev.action, "add");
 	assert_int_equal(ev.block, 32);
 	assert_int_equal(ev.seqnum, 1234);
@@ -46,10 +48,14 @@ static void test_online_offline_remove(void **state)
 	struct hmd_uevent ev;
 
 	assert_int_equal(parse("online@/devices/system/memory/memory7|ACTION=online|"
-			       "DEVPATH=/devices/system/memory/memory7|SUBSYSTEM=memory|", &ev), 0);
+			       "DEVPATH=/devices/system/memory/memory7|SUBSYSTEM=memory|",
+			       &ev),
+			 0);
 	assert_string_equal(ev.action, "online");
 	assert_int_equal(parse("remove@/devices/system/memory/memory4096|SUBSYSTEM=memory|"
-			       "DEVPATH=/devices/system/memory/memory4096|ACTION=remove|", &ev), 0);
+			       "DEVPATH=/devices/system/memory/memory4096|ACTION=remove|",
+			       &ev),
+			 0);
 	assert_int_equal(ev.block, 4096);
 }
 
@@ -60,21 +66,31 @@ static void test_ignored(void **state)
 
 	/* other subsystem */
 	assert_int_equal(parse("add@/devices/system/cpu/cpu1|ACTION=add|"
-			       "DEVPATH=/devices/system/cpu/cpu1|SUBSYSTEM=cpu|", &ev), -EINVAL);
+			       "DEVPATH=/devices/system/cpu/cpu1|SUBSYSTEM=cpu|",
+			       &ev),
+			 -EINVAL);
 	/* the memory subsystem's own directory, not a block */
 	assert_int_equal(parse("change@/devices/system/memory|ACTION=change|"
-			       "DEVPATH=/devices/system/memory|SUBSYSTEM=memory|", &ev), -EINVAL);
+			       "DEVPATH=/devices/system/memory|SUBSYSTEM=memory|",
+			       &ev),
+			 -EINVAL);
 	/* udev's re-broadcast */
 	assert_int_equal(parse("libudev|garbage|", &ev), -EINVAL);
 	/* header disagrees with the keys */
 	assert_int_equal(parse("add@/devices/system/memory/memory1|ACTION=remove|"
-			       "DEVPATH=/devices/system/memory/memory1|SUBSYSTEM=memory|", &ev), -EINVAL);
+			       "DEVPATH=/devices/system/memory/memory1|SUBSYSTEM=memory|",
+			       &ev),
+			 -EINVAL);
 	assert_int_equal(parse("add@/devices/system/memory/memory1|ACTION=add|"
-			       "DEVPATH=/devices/system/memory/memory2|SUBSYSTEM=memory|", &ev), -EINVAL);
+			       "DEVPATH=/devices/system/memory/memory2|SUBSYSTEM=memory|",
+			       &ev),
+			 -EINVAL);
 	/* missing keys, trailing junk in the id, not NUL-terminated */
 	assert_int_equal(parse("add@/devices/system/memory/memory1|ACTION=add|", &ev), -EINVAL);
 	assert_int_equal(parse("add@/devices/system/memory/memory1x|ACTION=add|"
-			       "DEVPATH=/devices/system/memory/memory1x|SUBSYSTEM=memory|", &ev), -EINVAL);
+			       "DEVPATH=/devices/system/memory/memory1x|SUBSYSTEM=memory|",
+			       &ev),
+			 -EINVAL);
 	strcpy(buf, "add@/devices/system/memory/memory1");
 	assert_int_equal(hmd_uevent_parse(buf, strlen(buf), &ev), -EINVAL);
 	assert_int_equal(hmd_uevent_parse(buf, 0, &ev), -EINVAL);

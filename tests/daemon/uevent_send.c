@@ -17,8 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int open_target(const char *unix_path, struct sockaddr_storage *ss,
-		       socklen_t *sl)
+static int open_target(const char *unix_path, struct sockaddr_storage *ss, socklen_t *sl)
 {
 	struct sockaddr_un *sun = (struct sockaddr_un *)ss;
 	struct sockaddr_nl *snl = (struct sockaddr_nl *)ss;
@@ -36,8 +35,8 @@ static int open_target(const char *unix_path, struct sockaddr_storage *ss,
 	return socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
 }
 
-static int send_buf(int fd, const char *buf, size_t len,
-		    const struct sockaddr_storage *ss, socklen_t sl)
+static int send_buf(int fd, const char *buf, size_t len, const struct sockaddr_storage *ss,
+		    socklen_t sl)
 {
 	/* a full receive queue blocks us: back-pressure, not loss */
 	while (sendto(fd, buf, len, 0, (const struct sockaddr *)ss, sl) < 0) {
@@ -49,9 +48,8 @@ static int send_buf(int fd, const char *buf, size_t len,
 	return 0;
 }
 
-static int send_one(int fd, const char *action, unsigned long id,
-		    unsigned long long seq, const struct sockaddr_storage *ss,
-		    socklen_t sl)
+static int send_one(int fd, const char *action, unsigned long id, unsigned long long seq,
+		    const struct sockaddr_storage *ss, socklen_t sl)
 {
 	char buf[512];
 	int n;
