@@ -9,7 +9,8 @@
 
 #include "policy.h"
 
-/* clang-format off: one name a line reads better */
+/* one name a line reads better */
+/* clang-format off */
 static const char *const policy_names[HMD_POL__MAX] = {
 	[HMD_POL_OFFLINE] = "offline",
 	[HMD_POL_ONLINE] = "online",
@@ -19,8 +20,11 @@ static const char *const policy_names[HMD_POL__MAX] = {
 };
 
 static const char *const zone_names[HMD_ZONE__MAX] = {
-	[HMD_ZONE_DMA] = "DMA",		[HMD_ZONE_DMA32] = "DMA32",   [HMD_ZONE_NORMAL] = "Normal",
-	[HMD_ZONE_MOVABLE] = "Movable", [HMD_ZONE_DEVICE] = "Device",
+	[HMD_ZONE_DMA] = "DMA",
+	[HMD_ZONE_DMA32] = "DMA32",
+	[HMD_ZONE_NORMAL] = "Normal",
+	[HMD_ZONE_MOVABLE] = "Movable",
+	[HMD_ZONE_DEVICE] = "Device",
 };
 /* clang-format on */
 
