@@ -31,13 +31,15 @@ static const struct {
 };
 
 static const char *const tracing_dirs[] = {
-	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
 };
 
 const char *hmt_kmode_name(enum hmt_kmode m)
 {
 	static const char *const names[HMT_NR_KMODE] = {
-		[HMT_KMODE_FENTRY] = "fentry", [HMT_KMODE_KPROBE] = "kprobe",
+		[HMT_KMODE_FENTRY] = "fentry",
+		[HMT_KMODE_KPROBE] = "kprobe",
 		[HMT_KMODE_NONE] = "tracepoint",
 	};
 
@@ -107,8 +109,7 @@ static void read_filter_functions(struct hmt_tracer *t)
 	FILE *f = NULL;
 
 	for (size_t i = 0; !f && i < sizeof(tracing_dirs) / sizeof(tracing_dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/available_filter_functions",
-			 tracing_dirs[i]);
+		snprintf(path, sizeof(path), "%s/available_filter_functions", tracing_dirs[i]);
 		f = fopen(path, "r");
 	}
 	if (!f) {
@@ -137,8 +138,7 @@ static void fill_fn_flags(struct hmt_tracer *t, __u8 *flags)
 		proto = btf__type_by_id(t->btf, btf__type_by_id(t->btf, id)->type);
 		if (!proto)
 			continue;
-		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) |
-			    (proto->type ? 0 : HMT_FN_VOID);
+		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) | (proto->type ? 0 : HMT_FN_VOID);
 	}
 }
 
@@ -150,8 +150,7 @@ static bool in_btf(const struct hmt_tracer *t, unsigned int fn)
 
 /* ---- programs ------------------------------------------------------- */
 
-static struct bpf_program *prog(struct hmt_tracer *t, const char *prefix,
-				unsigned int fn)
+static struct bpf_program *prog(struct hmt_tracer *t, const char *prefix, unsigned int fn)
 {
 	char name[64];
 
@@ -168,11 +167,9 @@ static const char *const mode_prefix[HMT_NR_KMODE][2] = {
  * How to trace @fn in run mode @m: fentry where the kernel allows (in BTF
  * and ftrace-able), else a kprobe; in kprobe mode always a kprobe.
  */
-static enum hmt_kmode fn_mode(const struct hmt_tracer *t, unsigned int fn,
-			      enum hmt_kmode m)
+static enum hmt_kmode fn_mode(const struct hmt_tracer *t, unsigned int fn, enum hmt_kmode m)
 {
-	if (!t->want_kernel || !hmt_is_kernel_fn(fn) || !t->ksym[fn] ||
-	    m == HMT_KMODE_NONE)
+	if (!t->want_kernel || !hmt_is_kernel_fn(fn) || !t->ksym[fn] || m == HMT_KMODE_NONE)
 		return HMT_KMODE_NONE;
 	if (m == HMT_KMODE_FENTRY && in_btf(t, fn) && t->ftraceable[fn])
 		return HMT_KMODE_FENTRY;
@@ -182,8 +179,7 @@ static enum hmt_kmode fn_mode(const struct hmt_tracer *t, unsigned int fn,
 /* the tracepoint's record type is in the kernel's BTF (or no BTF to ask) */
 static bool tracepoint_exists(const struct hmt_tracer *t, int i)
 {
-	return !t->btf || btf__find_by_name_kind(t->btf, tracepoints[i].raw,
-						 BTF_KIND_STRUCT) >= 0;
+	return !t->btf || btf__find_by_name_kind(t->btf, tracepoints[i].raw, BTF_KIND_STRUCT) >= 0;
 }
 
 static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
@@ -191,8 +187,7 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 	struct bpf_program *p;
 	int err;
 
-	bpf_object__for_each_program(p, t->skel->obj)
-		bpf_program__set_autoload(p, false);
+	bpf_object__for_each_program(p, t->skel->obj) bpf_program__set_autoload(p, false);
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
 		t->fn_mode[fn] = fn_mode(t, fn, m);
 		if (t->fn_mode[fn] == HMT_KMODE_NONE)
@@ -210,8 +205,9 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 		}
 	}
 	for (int i = 0; i < HMT_NR_TP && t->want_kernel; i++)
-		bpf_program__set_autoload(bpf_object__find_program_by_name(
-				t->skel->obj, tracepoints[i].prog), tracepoint_exists(t, i));
+		bpf_program__set_autoload(bpf_object__find_program_by_name(t->skel->obj,
+									   tracepoints[i].prog),
+					  tracepoint_exists(t, i));
 	bpf_program__set_autoload(t->skel->progs.usdt_enter, t->want_emulator);
 	bpf_program__set_autoload(t->skel->progs.usdt_exit, t->want_emulator);
 	return 0;
@@ -233,8 +229,8 @@ static int add_link(struct hmt_tracer *t, struct bpf_link *l)
 	return 0;
 }
 
-static struct bpf_link *attach_one(struct hmt_tracer *t, struct bpf_program *p,
-				   unsigned int fn, bool ret)
+static struct bpf_link *attach_one(struct hmt_tracer *t, struct bpf_program *p, unsigned int fn,
+				   bool ret)
 {
 	if (t->fn_mode[fn] == HMT_KMODE_KPROBE)
 		return bpf_program__attach_kprobe(p, ret, t->ksym[fn]);
@@ -247,8 +243,8 @@ static int attach_kernel_fn(struct hmt_tracer *t, unsigned int fn)
 	int err, n = t->nlinks;
 
 	for (int x = 0; x < 2; x++) {
-		err = add_link(t, attach_one(t, prog(t, mode_prefix[t->fn_mode[fn]][x], fn),
-					     fn, x));
+		err = add_link(t,
+			       attach_one(t, prog(t, mode_prefix[t->fn_mode[fn]][x], fn), fn, x));
 		if (err)
 			goto undo;
 	}
@@ -276,9 +272,9 @@ static int attach_kernel(struct hmt_tracer *t)
 	}
 	for (int i = 0; i < HMT_NR_TP; i++)
 		if (tracepoint_exists(t, i))
-			t->tp_err[i] = add_link(t, bpf_program__attach(
-				bpf_object__find_program_by_name(t->skel->obj,
-								 tracepoints[i].prog)));
+			t->tp_err[i] =
+				add_link(t, bpf_program__attach(bpf_object__find_program_by_name(
+						    t->skel->obj, tracepoints[i].prog)));
 	if (t->kmode != HMT_KMODE_NONE && !nok)
 		return ntry ? first_err : -ENOENT;
 	return 0;
@@ -291,8 +287,8 @@ static void note_missing(struct hmt_tracer *t, const char *name)
 	size_t l = strlen(t->usdt_missing);
 
 	if (l + strlen(name) + 2 < sizeof(t->usdt_missing))
-		snprintf(t->usdt_missing + l, sizeof(t->usdt_missing) - l, "%s%s",
-			 l ? " " : "", name);
+		snprintf(t->usdt_missing + l, sizeof(t->usdt_missing) - l, "%s%s", l ? " " : "",
+			 name);
 }
 
 static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
@@ -304,8 +300,8 @@ static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
 
 	snprintf(name, sizeof(name), "%s%s", hmt_fn_name(fn), ret ? "__ret" : "");
 	t->usdt_total++;
-	err = add_link(t, bpf_program__attach_usdt(p, t->emu_pid, t->emu_path,
-						   "hotmem", name, &opts));
+	err = add_link(t,
+		       bpf_program__attach_usdt(p, t->emu_pid, t->emu_path, "hotmem", name, &opts));
 	if (!err) {
 		t->usdt_found++;
 		return 0;
@@ -406,8 +402,7 @@ int hmt_tracer_open(struct hmt_tracer *t)
 
 /* ---- report ----------------------------------------------------------- */
 
-static void report_attached(const struct hmt_tracer *t, FILE *f,
-			    enum hmt_kmode m)
+static void report_attached(const struct hmt_tracer *t, FILE *f, enum hmt_kmode m)
 {
 	bool any = false;
 
@@ -415,8 +410,8 @@ static void report_attached(const struct hmt_tracer *t, FILE *f,
 		if (!hmt_is_kernel_fn(fn) || t->kerr[fn] || t->fn_mode[fn] != m)
 			continue;
 		if (!any)
-			fprintf(f, "hotmem-trace: kernel: %s attached:", m == HMT_KMODE_FENTRY ?
-				"fentry/fexit" : "kprobe/kretprobe");
+			fprintf(f, "hotmem-trace: kernel: %s attached:",
+				m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
 		fprintf(f, " %s", t->ksym[fn]);
 		any = true;
 	}
@@ -424,14 +419,12 @@ static void report_attached(const struct hmt_tracer *t, FILE *f,
 		fputc('\n', f);
 }
 
-static const char *why_not(const struct hmt_tracer *t, unsigned int fn,
-			   char *buf, size_t len)
+static const char *why_not(const struct hmt_tracer *t, unsigned int fn, char *buf, size_t len)
 {
 	if (!t->ksym[fn])
 		return "not in /proc/kallsyms (inlined or absent)";
 	if (t->fn_mode[fn] == HMT_KMODE_KPROBE && t->kmode == HMT_KMODE_FENTRY) {
-		snprintf(buf, len, "not ftrace-able, and kprobe: %s",
-			 strerror(-t->kerr[fn]));
+		snprintf(buf, len, "not ftrace-able, and kprobe: %s", strerror(-t->kerr[fn]));
 		return buf;
 	}
 	return strerror(-t->kerr[fn]);
@@ -445,8 +438,8 @@ static void report_kernel_fns(const struct hmt_tracer *t, FILE *f)
 	report_attached(t, f, HMT_KMODE_KPROBE);
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
 		if (hmt_is_kernel_fn(fn) && t->kerr[fn])
-			fprintf(f, "hotmem-trace: kernel: NOT attached: %s: %s\n",
-				hmt_fn_name(fn), why_not(t, fn, buf, sizeof(buf)));
+			fprintf(f, "hotmem-trace: kernel: NOT attached: %s: %s\n", hmt_fn_name(fn),
+				why_not(t, fn, buf, sizeof(buf)));
 }
 
 static void report_modes(const struct hmt_tracer *t, FILE *f)
@@ -477,10 +470,10 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 		if (t->kmode != HMT_KMODE_NONE)
 			report_kernel_fns(t, f);
 		for (int i = 0; i < HMT_NR_TP; i++)
-			fprintf(f, "hotmem-trace: kernel: tracepoint %s: %s\n",
-				tracepoints[i].name, !tracepoint_exists(t, i) ?
-				"NOT attached: not in this kernel" : t->tp_err[i] ?
-				strerror(-t->tp_err[i]) : "attached");
+			fprintf(f, "hotmem-trace: kernel: tracepoint %s: %s\n", tracepoints[i].name,
+				!tracepoint_exists(t, i) ? "NOT attached: not in this kernel" :
+				t->tp_err[i]		 ? strerror(-t->tp_err[i]) :
+							   "attached");
 	}
 	if (t->want_emulator) {
 		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (%s",

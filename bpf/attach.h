@@ -30,20 +30,20 @@ struct btf;
 struct hmt_tracer {
 	/* set by the caller */
 	bool want_kernel, want_emulator;
-	enum hmt_kmode first_mode;	/* the best mode to try */
-	char emu_path[PATH_MAX];	/* binary with the USDT probes */
-	pid_t emu_pid;			/* -1: every process */
-	pid_t filter_tgid;		/* 0, or only it and its descendants */
+	enum hmt_kmode first_mode; /* the best mode to try */
+	char emu_path[PATH_MAX]; /* binary with the USDT probes */
+	pid_t emu_pid; /* -1: every process */
+	pid_t filter_tgid; /* 0, or only it and its descendants */
 	__u64 block_pages;
 	/* results */
 	struct hotmem_trace_bpf *skel;
 	enum hmt_kmode kmode;
 	struct btf *btf;
-	const char *ksym[HMT_NR_FN];	/* kernel symbol, NULL: not in kernel */
+	const char *ksym[HMT_NR_FN]; /* kernel symbol, NULL: not in kernel */
 	bool ftraceable[HMT_NR_FN];
-	enum hmt_kmode fn_mode[HMT_NR_FN];	/* how each function is traced */
-	int kerr[HMT_NR_FN];		/* 0: attached */
-	int mode_err[HMT_NR_KMODE];	/* why a mode was given up */
+	enum hmt_kmode fn_mode[HMT_NR_FN]; /* how each function is traced */
+	int kerr[HMT_NR_FN]; /* 0: attached */
+	int mode_err[HMT_NR_KMODE]; /* why a mode was given up */
 	int tp_err[HMT_NR_TP];
 	int usdt_found, usdt_total, usdt_err;
 	char usdt_missing[512];

@@ -9,10 +9,9 @@
 #include "compare.h"
 #include "jsonl.h"
 
-#define LCS_MAX 4096		/* events a side for the O(n*m) alignment */
+#define LCS_MAX 4096 /* events a side for the O(n*m) alignment */
 
-static int push(struct hmt_rec **v, size_t *n, size_t *cap,
-		const struct hmt_rec *r)
+static int push(struct hmt_rec **v, size_t *n, size_t *cap, const struct hmt_rec *r)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 256;
@@ -153,9 +152,8 @@ static size_t filter_common(const struct hmt_trace *t, const struct hmt_trace *o
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = same_key(&t->ev[j], r);
 		if (!seen)
-			fprintf(f, "compare: not compared, only in %s: %s/%s%s\n",
-				t->name, r->ev, r->phase,
-				key_suffix(r, buf, sizeof(buf)));
+			fprintf(f, "compare: not compared, only in %s: %s/%s%s\n", t->name, r->ev,
+				r->phase, key_suffix(r, buf, sizeof(buf)));
 	}
 	return n;
 }
@@ -165,7 +163,9 @@ static size_t filter_common(const struct hmt_trace *t, const struct hmt_trace *o
 static bool extra_compared(const struct hmt_rec *r, bool strict)
 {
 	static const char *const evs[] = {
-		"memory_notify", "mhp_init_memmap_on_memory", "vmemmap_populate",
+		"memory_notify",
+		"mhp_init_memmap_on_memory",
+		"vmemmap_populate",
 		"test_pages_isolated",
 	};
 
@@ -182,9 +182,8 @@ static long long rel_extra(const struct hmt_rec *r, unsigned long long base)
 	return !strcmp(r->ev, "test_pages_isolated") ? r->extra - (long long)base : r->extra;
 }
 
-static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x,
-		     const struct hmt_trace *b, const struct hmt_rec *y,
-		     const struct hmt_cmp_opts *o, char *buf, size_t len)
+static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x, const struct hmt_trace *b,
+		     const struct hmt_rec *y, const struct hmt_cmp_opts *o, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -202,8 +201,7 @@ static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x,
 		DIFF(" zone %s != %s;", x->zone, y->zone);
 	if (x->has_ret && y->has_ret && x->ret != y->ret)
 		DIFF(" ret %lld != %lld;", x->ret, y->ret);
-	if (extra_compared(x, o->strict) &&
-	    rel_extra(x, a->base) != rel_extra(y, b->base))
+	if (extra_compared(x, o->strict) && rel_extra(x, a->base) != rel_extra(y, b->base))
 		DIFF(" extra %lld != %lld;", rel_extra(x, a->base), rel_extra(y, b->base));
 #undef DIFF
 	return n > 0;
@@ -215,7 +213,7 @@ struct align {
 	const struct hmt_rec **x, **y;
 	const struct hmt_trace *a, *b;
 	size_t nx, ny;
-	uint16_t *lcs;		/* (nx + 1) * (ny + 1), from the end */
+	uint16_t *lcs; /* (nx + 1) * (ny + 1), from the end */
 };
 
 /*
@@ -260,9 +258,8 @@ static void print_only(FILE *f, const struct hmt_trace *t, const struct hmt_rec 
 
 	if (r->has_ret)
 		snprintf(ret, sizeof(ret), " ret=%lld", r->ret);
-	fprintf(f, "%s:%d only in %s: %s/%s%s +%#llx nr_pages=%llu zone=%s%s\n",
-		t->name, r->line, t->name, r->ev, r->phase,
-		key_suffix(r, key, sizeof(key)), r->start_pfn - t->base,
+	fprintf(f, "%s:%d only in %s: %s/%s%s +%#llx nr_pages=%llu zone=%s%s\n", t->name, r->line,
+		t->name, r->ev, r->phase, key_suffix(r, key, sizeof(key)), r->start_pfn - t->base,
 		r->nr_pages, r->zone[0] ? r->zone : "-", ret);
 }
 
@@ -271,8 +268,8 @@ static int report(int ndiff, const struct hmt_cmp_opts *o)
 	return !o->max_report || ndiff <= o->max_report;
 }
 
-static int walk(const struct align *al, const struct hmt_trace *a,
-		const struct hmt_trace *b, const struct hmt_cmp_opts *o)
+static int walk(const struct align *al, const struct hmt_trace *a, const struct hmt_trace *b,
+		const struct hmt_cmp_opts *o)
 {
 	size_t i = 0, j = 0, w = al->ny + 1;
 	int ndiff = 0;
@@ -281,16 +278,16 @@ static int walk(const struct align *al, const struct hmt_trace *a,
 	while (i < al->nx || j < al->ny) {
 		int wt = i < al->nx && j < al->ny ? weight(al, i, j) : 0;
 
-		if (wt && (!al->lcs ||
-			   al->lcs[i * w + j] == al->lcs[(i + 1) * w + j + 1] + wt)) {
+		if (wt && (!al->lcs || al->lcs[i * w + j] == al->lcs[(i + 1) * w + j + 1] + wt)) {
 			if (diff_pair(a, al->x[i], b, al->y[j], o, buf, sizeof(buf)) &&
 			    report(++ndiff, o))
-				fprintf(o->out, "%s:%d %s:%d %s/%s:%s\n", a->name,
-					al->x[i]->line, b->name, al->y[j]->line,
-					al->x[i]->ev, al->x[i]->phase, buf);
+				fprintf(o->out, "%s:%d %s:%d %s/%s:%s\n", a->name, al->x[i]->line,
+					b->name, al->y[j]->line, al->x[i]->ev, al->x[i]->phase,
+					buf);
 			i++, j++;
-		} else if (j >= al->ny || (i < al->nx && (!al->lcs ||
-			   al->lcs[(i + 1) * w + j] >= al->lcs[i * w + j + 1]))) {
+		} else if (j >= al->ny ||
+			   (i < al->nx &&
+			    (!al->lcs || al->lcs[(i + 1) * w + j] >= al->lcs[i * w + j + 1]))) {
 			if (report(++ndiff, o))
 				print_only(o->out, a, al->x[i]);
 			i++;
@@ -334,14 +331,14 @@ static int compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
 			fprintf(o->out, "meminfo %s: MemTotal change %+lld kB != %+lld kB\n",
 				x->phase, dta, dtb);
 		if (llabs(dfa - dfb) > o->memfree_tol_kb && report(++ndiff, o))
-			fprintf(o->out, "meminfo %s: MemFree change %+lld kB != %+lld kB (tolerance %lld kB)\n",
+			fprintf(o->out,
+				"meminfo %s: MemFree change %+lld kB != %+lld kB (tolerance %lld kB)\n",
 				x->phase, dfa, dfb, o->memfree_tol_kb);
 	}
 	return ndiff;
 }
 
-int hmt_compare(struct hmt_trace *a, struct hmt_trace *b,
-		const struct hmt_cmp_opts *o)
+int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *o)
 {
 	struct align al = { .a = a, .b = b };
 	int ndiff, err = -ENOMEM;
@@ -352,14 +349,13 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b,
 		goto out;
 	al.nx = filter_common(a, b, al.x, o->out, o->strict);
 	al.ny = filter_common(b, a, al.y, o->out, o->strict);
-	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n",
-		a->name, a->nev, al.nx, a->base);
-	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n",
-		b->name, b->nev, al.ny, b->base);
+	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", a->name, a->nev,
+		al.nx, a->base);
+	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", b->name, b->nev,
+		al.ny, b->base);
 	err = align_lcs(&al);
 	if (err == -E2BIG)
-		fprintf(o->out, "compare: more than %d events: aligned in lockstep\n",
-			LCS_MAX);
+		fprintf(o->out, "compare: more than %d events: aligned in lockstep\n", LCS_MAX);
 	else if (err)
 		goto out;
 	ndiff = walk(&al, a, b, o) + compare_meminfo(a, b, o);
@@ -388,13 +384,11 @@ static void compare_usage(FILE *f)
 
 int hmt_compare_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "memfree-tolerance", required_argument, NULL, 't' },
-		{ "max", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = { { "strict", no_argument, NULL, 's' },
+					      { "memfree-tolerance", required_argument, NULL, 't' },
+					      { "max", required_argument, NULL, 'm' },
+					      { "help", no_argument, NULL, 'h' },
+					      { 0 } };
 	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .out = stdout };
 	struct hmt_trace a, b;
 	int c, err;
@@ -402,11 +396,21 @@ int hmt_compare_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "st:m:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': o.strict = true; break;
-		case 't': o.memfree_tol_kb = atoll(optarg); break;
-		case 'm': o.max_report = atoi(optarg); break;
-		case 'h': compare_usage(stdout); return 0;
-		default: compare_usage(stderr); return 2;
+		case 's':
+			o.strict = true;
+			break;
+		case 't':
+			o.memfree_tol_kb = atoll(optarg);
+			break;
+		case 'm':
+			o.max_report = atoi(optarg);
+			break;
+		case 'h':
+			compare_usage(stdout);
+			return 0;
+		default:
+			compare_usage(stderr);
+			return 2;
 		}
 	}
 	if (argc - optind != 2) {

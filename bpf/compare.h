@@ -25,27 +25,27 @@ struct hmt_rec {
 	char ev[HMT_EV_LEN];
 	char phase[24];
 	unsigned long long start_pfn, nr_pages;
-	int nid;		/* -1: unknown */
-	char zone[16];		/* "": unknown */
+	int nid; /* -1: unknown */
+	char zone[16]; /* "": unknown */
 	bool has_ret;
 	long long ret, extra;
-	long long memtotal, memfree;	/* meminfo records, kB */
+	long long memtotal, memfree; /* meminfo records, kB */
 };
 
 struct hmt_trace {
 	const char *name;
-	struct hmt_rec *ev;	/* hotplug events */
+	struct hmt_rec *ev; /* hotplug events */
 	size_t nev, cap_ev;
-	struct hmt_rec *mi;	/* meminfo records */
+	struct hmt_rec *mi; /* meminfo records */
 	size_t nmi, cap_mi;
-	size_t skipped;		/* lines that were not JSON objects */
-	unsigned long long base;	/* lowest pfn */
+	size_t skipped; /* lines that were not JSON objects */
+	unsigned long long base; /* lowest pfn */
 };
 
 struct hmt_cmp_opts {
-	bool strict;		/* compare every event and every extra */
-	long long memfree_tol_kb;	/* allowed MemFree change difference */
-	int max_report;		/* differences printed, 0: all */
+	bool strict; /* compare every event and every extra */
+	long long memfree_tol_kb; /* allowed MemFree change difference */
+	int max_report; /* differences printed, 0: all */
 	FILE *out;
 };
 
@@ -53,8 +53,7 @@ int hmt_trace_read(struct hmt_trace *t, FILE *f, const char *name);
 int hmt_trace_load(struct hmt_trace *t, const char *path);
 void hmt_trace_free(struct hmt_trace *t);
 /* the number of differences (0: same), printed to opts->out */
-int hmt_compare(struct hmt_trace *a, struct hmt_trace *b,
-		const struct hmt_cmp_opts *opts);
+int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts);
 /* "hotmem-trace compare [--strict] [--memfree-tolerance KB] A B": 0, 1, 2 */
 int hmt_compare_main(int argc, char **argv);
 

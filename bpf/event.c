@@ -87,8 +87,7 @@ static void json_str(char *out, size_t len, const char *s, size_t max)
 	out[o] = '\0';
 }
 
-int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf,
-		    size_t len)
+int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
 	const char *zone = hmt_event_zone(e);
 	char comm[HMT_COMM_LEN * 6 + 1], zq[24];
@@ -103,34 +102,28 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf,
 		     "{\"ts\":%llu,\"src\":\"%s\",\"ev\":\"%s\",\"phase\":\"%s\","
 		     "\"start_pfn\":%llu,\"nr_pages\":%llu,\"nid\":%d,\"zone\":%s,"
 		     "\"zid\":%d,\"extra\":%lld",
-		     (unsigned long long)(e->ts >= t0 ? e->ts - t0 : 0),
-		     hmt_src_name(e->src), hmt_fn_name(e->fn),
-		     hmt_phase_name(e->phase),
-		     (unsigned long long)e->start_pfn,
-		     (unsigned long long)e->nr_pages, e->nid, zq, e->zid,
-		     (long long)e->extra);
+		     (unsigned long long)(e->ts >= t0 ? e->ts - t0 : 0), hmt_src_name(e->src),
+		     hmt_fn_name(e->fn), hmt_phase_name(e->phase), (unsigned long long)e->start_pfn,
+		     (unsigned long long)e->nr_pages, e->nid, zq, e->zid, (long long)e->extra);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
 	if (e->phase == HMT_EXIT)
-		n += snprintf(buf + n, len - n, ",\"ret\":%lld,\"dur_ns\":%llu",
-			      (long long)e->ret, (unsigned long long)e->dur_ns);
+		n += snprintf(buf + n, len - n, ",\"ret\":%lld,\"dur_ns\":%llu", (long long)e->ret,
+			      (unsigned long long)e->dur_ns);
 	if ((size_t)n >= len)
 		return -1;
-	n += snprintf(buf + n, len - n,
-		      ",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"via\":\"%s\"}",
+	n += snprintf(buf + n, len - n, ",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"via\":\"%s\"}",
 		      e->pid, e->tid, comm, hmt_via_name(e->via));
 	return (size_t)n >= len ? -1 : n;
 }
 
 void hmt_print_table_header(FILE *f)
 {
-	fprintf(f, "%-12s %-8s %-28s %-5s %12s %9s %4s %-8s %6s %s\n",
-		"TIME(s)", "SRC", "EVENT", "PHASE", "START_PFN", "NR_PAGES",
-		"NID", "ZONE", "RET", "EXTRA");
+	fprintf(f, "%-12s %-8s %-28s %-5s %12s %9s %4s %-8s %6s %s\n", "TIME(s)", "SRC", "EVENT",
+		"PHASE", "START_PFN", "NR_PAGES", "NID", "ZONE", "RET", "EXTRA");
 }
 
-int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf,
-		     size_t len)
+int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
 	const char *zone = hmt_event_zone(e);
 	char ret[24] = "";
@@ -139,14 +132,11 @@ int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf,
 
 	if (e->phase == HMT_EXIT)
 		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
-	n = snprintf(buf, len,
-		     "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %6s %lld",
+	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %6s %lld",
 		     (unsigned long long)(ts / 1000000000ULL),
-		     (unsigned long long)(ts % 1000000000ULL / 1000),
-		     hmt_src_name(e->src), hmt_fn_name(e->fn),
-		     e->phase == HMT_ENTER ? ">" : "<",
-		     (unsigned long long)e->start_pfn,
-		     (unsigned long long)e->nr_pages, e->nid, zone ? zone : "-",
-		     ret, (long long)e->extra);
+		     (unsigned long long)(ts % 1000000000ULL / 1000), hmt_src_name(e->src),
+		     hmt_fn_name(e->fn), e->phase == HMT_ENTER ? ">" : "<",
+		     (unsigned long long)e->start_pfn, (unsigned long long)e->nr_pages, e->nid,
+		     zone ? zone : "-", ret, (long long)e->extra);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }

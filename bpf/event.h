@@ -22,10 +22,8 @@ const char *hmt_zone_name(int zid);
 const char *hmt_event_zone(const struct hmt_event *e);
 
 /* one JSON object, no newline; @t0 is subtracted from ts. -1 if cut. */
-int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf,
-		    size_t len);
+int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 void hmt_print_table_header(FILE *f);
-int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf,
-		     size_t len);
+int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 
 #endif /* HMT_EVENT_H */

@@ -24,12 +24,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define PAGE_SHIFT_ 12
-#define PFN_SECTION_SHIFT_ 15	/* SECTION_SIZE_BITS 27 - PAGE_SHIFT */
+#define PFN_SECTION_SHIFT_ 15 /* SECTION_SIZE_BITS 27 - PAGE_SHIFT */
 #define NARGS 6
-#define MHP_NID_IS_MGID_ (1 << 2)	/* include/linux/memory_hotplug.h */
+#define MHP_NID_IS_MGID_ (1 << 2) /* include/linux/memory_hotplug.h */
 
-const volatile __u64 block_pages = 32768;	/* memory block, in pages */
-const volatile __u8 fn_flags[HMT_NR_FN];	/* HMT_FN_VOID | nargs */
+const volatile __u64 block_pages = 32768; /* memory block, in pages */
+const volatile __u8 fn_flags[HMT_NR_FN]; /* HMT_FN_VOID | nargs */
 /* USDT: only this process and its descendants (0: every process) */
 const volatile __u32 filter_tgid = 0;
 
@@ -70,8 +70,7 @@ struct {
 	__type(value, struct hmt_event);
 } scratch SEC(".maps");
 
-static __always_inline struct hmt_event *new_event(__u32 fn, __u8 src,
-						   __u8 phase, __u8 via)
+static __always_inline struct hmt_event *new_event(__u32 fn, __u8 src, __u8 phase, __u8 via)
 {
 	__u32 zero = 0;
 	__u64 id = bpf_get_current_pid_tgid();
@@ -161,8 +160,8 @@ static __always_inline void track_block(const struct hmt_event *e)
 
 static __always_inline __u64 wakeup_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ?
-	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP :
+									       BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void submit(struct hmt_event *e)
@@ -217,8 +216,7 @@ static __always_inline void set_range(struct hmt_event *e, __u64 pfn, __u64 nr)
 	e->nr_pages = nr;
 }
 
-static __always_inline void decode_block(struct hmt_event *e,
-					 struct memory_block *mem)
+static __always_inline void decode_block(struct hmt_event *e, struct memory_block *mem)
 {
 	__u64 sec = BPF_CORE_READ(mem, start_section_nr);
 
@@ -227,8 +225,7 @@ static __always_inline void decode_block(struct hmt_event *e,
 	decode_zone(e, BPF_CORE_READ(mem, zone));
 }
 
-static __always_inline void decode_add(struct hmt_event *e, __u32 fn,
-				       const __u64 *a)
+static __always_inline void decode_add(struct hmt_event *e, __u32 fn, const __u64 *a)
 {
 	struct resource *res;
 	struct hstate *h;
@@ -262,8 +259,7 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn,
 	}
 }
 
-static __always_inline void decode_online(struct hmt_event *e, __u32 fn,
-					  const __u64 *a)
+static __always_inline void decode_online(struct hmt_event *e, __u32 fn, const __u64 *a)
 {
 	struct memory_notify *mn;
 
@@ -297,8 +293,8 @@ static __always_inline void decode_online(struct hmt_event *e, __u32 fn,
 	}
 }
 
-static __always_inline void decode_remove(struct hmt_event *e, __u32 fn,
-					  const __u64 *a, __u32 nargs)
+static __always_inline void decode_remove(struct hmt_event *e, __u32 fn, const __u64 *a,
+					  __u32 nargs)
 {
 	switch (fn) {
 	case HMT_FN_try_remove_memory:
@@ -345,8 +341,8 @@ static __always_inline __s64 exit_ret(__u32 fn, __s64 ret)
 {
 	if (fn != HMT_FN_memory_notify)
 		return ret;
-	ret &= ~0x8000LL;	/* NOTIFY_STOP_MASK */
-	return ret > 1 ? 1 - ret : 0;	/* NOTIFY_OK */
+	ret &= ~0x8000LL; /* NOTIFY_STOP_MASK */
+	return ret > 1 ? 1 - ret : 0; /* NOTIFY_OK */
 }
 
 /* ---- fentry/fexit --------------------------------------------------- */
@@ -380,8 +376,7 @@ static __always_inline int on_fexit(void *ctx, __u32 fn)
 		return 0;
 	tracing_args(ctx, a);
 	decode(e, fn, a);
-	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID) &&
-	    !bpf_get_func_ret(ctx, &ret))
+	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID) && !bpf_get_func_ret(ctx, &ret))
 		e->ret = exit_ret(fn, (__s32)ret);
 	submit(e);
 	return 0;
@@ -429,6 +424,7 @@ static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
 	return 0;
 }
 
+/* clang-format off */
 #define KERNEL_FN(fn)							\
 SEC("fentry/" #fn) int fe_##fn(void *ctx)				\
 { return on_fentry(ctx, HMT_FN_##fn); }				\
@@ -458,14 +454,15 @@ KERNEL_FN(__remove_pages)
 KERNEL_FN(sparse_remove_section)
 KERNEL_FN(vmemmap_free)
 KERNEL_FN(hugetlb_vmemmap_optimize)
+/* clang-format on */
 
 /* ---- tracepoints ---------------------------------------------------- */
 
 SEC("tracepoint/page_isolation/test_pages_isolated")
 int tp_isolated(struct trace_event_raw_test_pages_isolated *ctx)
 {
-	struct hmt_event *e = new_event(HMT_FN_test_pages_isolated, HMT_SRC_KERNEL,
-					HMT_EXIT, HMT_VIA_TRACEPOINT);
+	struct hmt_event *e =
+		new_event(HMT_FN_test_pages_isolated, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_TRACEPOINT);
 	__u64 start, end, fin;
 
 	if (!e)
@@ -483,8 +480,7 @@ int tp_isolated(struct trace_event_raw_test_pages_isolated *ctx)
 SEC("tracepoint/kmem/mm_setup_per_zone_wmarks")
 int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 {
-	struct hmt_event *e = new_event(HMT_FN_mm_setup_per_zone_wmarks,
-					HMT_SRC_KERNEL, HMT_EXIT,
+	struct hmt_event *e = new_event(HMT_FN_mm_setup_per_zone_wmarks, HMT_SRC_KERNEL, HMT_EXIT,
 					HMT_VIA_TRACEPOINT);
 	__u32 loc;
 
@@ -493,8 +489,7 @@ int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 	e->nid = BPF_CORE_READ(ctx, node_id);
 	e->extra = BPF_CORE_READ(ctx, watermark_min);
 	loc = BPF_CORE_READ(ctx, __data_loc_name);
-	bpf_probe_read_kernel_str(e->zone, sizeof(e->zone),
-				  (void *)ctx + (loc & 0xffff));
+	bpf_probe_read_kernel_str(e->zone, sizeof(e->zone), (void *)ctx + (loc & 0xffff));
 	submit(e);
 	return 0;
 }

@@ -55,7 +55,7 @@ struct run {
 	bool pinned;
 	pid_t child;
 	int child_status;
-	int go_fd;		/* write end: lets the child exec */
+	int go_fd; /* write end: lets the child exec */
 };
 
 static volatile sig_atomic_t stop;
@@ -66,8 +66,7 @@ static void on_signal(int sig)
 	stop = sig;
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	/* the fallbacks make libbpf warn on purpose: our report says it better */
 	if (!verbose)
@@ -103,35 +102,51 @@ static void usage(FILE *f)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lopts[] = {
-		{ "kernel", no_argument, NULL, 'k' },
-		{ "emulator", required_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "no-pin", no_argument, NULL, 'P' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 }
-	};
+	static const struct option lopts[] = { { "kernel", no_argument, NULL, 'k' },
+					       { "emulator", required_argument, NULL, 'e' },
+					       { "json", no_argument, NULL, 'j' },
+					       { "output", required_argument, NULL, 'o' },
+					       { "pin", required_argument, NULL, 'p' },
+					       { "no-pin", no_argument, NULL, 'P' },
+					       { "duration", required_argument, NULL, 'd' },
+					       { "mode", required_argument, NULL, 'm' },
+					       { "quiet", no_argument, NULL, 'q' },
+					       { "verbose", no_argument, NULL, 'v' },
+					       { "help", no_argument, NULL, 'h' },
+					       { "version", no_argument, NULL, 'V' },
+					       { 0 } };
 	int c, m;
 
 	o->pin = DEFAULT_PIN;
 	while ((c = getopt_long(argc, argv, "+ke:jo:p:d:m:qvhV", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'k': o->kernel = true; break;
-		case 'e': o->emulator = optarg; break;
-		case 'j': o->json = true; break;
-		case 'o': o->output = optarg; break;
-		case 'p': o->pin = optarg; break;
-		case 'P': o->no_pin = true; break;
-		case 'd': o->duration = atof(optarg); break;
-		case 'q': o->quiet = true; break;
-		case 'v': o->verbose = true; break;
+		case 'k':
+			o->kernel = true;
+			break;
+		case 'e':
+			o->emulator = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'p':
+			o->pin = optarg;
+			break;
+		case 'P':
+			o->no_pin = true;
+			break;
+		case 'd':
+			o->duration = atof(optarg);
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
 		case 'm':
 			m = hmt_kmode_from_name(optarg);
 			if (m < 0) {
@@ -140,9 +155,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->mode = m;
 			break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("hotmem-trace " HMT_VERSION "\n"); exit(0);
-		default: usage(stderr); return 2;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("hotmem-trace " HMT_VERSION "\n");
+			exit(0);
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc)
@@ -161,13 +182,13 @@ static bool is_fs(const char *path, long magic)
 	return !statfs(path, &st) && st.f_type == magic;
 }
 
-static int ensure_fs(const char *path, const char *type, long magic,
-		     const char *why, bool quiet)
+static int ensure_fs(const char *path, const char *type, long magic, const char *why, bool quiet)
 {
 	if (is_fs(path, magic))
 		return 0;
 	if (mount(type, path, type, 0, NULL)) {
-		fprintf(stderr, "hotmem-trace: %s is not mounted on %s (%s) and mounting it "
+		fprintf(stderr,
+			"hotmem-trace: %s is not mounted on %s (%s) and mounting it "
 			"failed: %s\nhotmem-trace: mount it with: mount -t %s %s %s\n",
 			type, path, why, strerror(errno), type, type, path);
 		return -errno;
@@ -183,18 +204,16 @@ static int check_env(const struct opts *o)
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "hotmem-trace: must run as root: loading BPF programs needs "
-			"CAP_BPF and CAP_PERFMON (try: sudo hotmem-trace ...)\n");
+				"CAP_BPF and CAP_PERFMON (try: sudo hotmem-trace ...)\n");
 		return -EPERM;
 	}
 	if (o->kernel && !is_fs("/sys/kernel/debug/tracing", TRACEFS_MAGIC)) {
-		err = ensure_fs(TRACEFS, "tracefs", TRACEFS_MAGIC,
-				"for the tracepoints", o->quiet);
+		err = ensure_fs(TRACEFS, "tracefs", TRACEFS_MAGIC, "for the tracepoints", o->quiet);
 		if (err)
 			return err;
 	}
 	if (!o->no_pin && !strncmp(o->pin, BPFFS "/", strlen(BPFFS) + 1))
-		return ensure_fs(BPFFS, "bpf", BPF_FS_MAGIC, "for the pinned maps",
-				 o->quiet);
+		return ensure_fs(BPFFS, "bpf", BPF_FS_MAGIC, "for the pinned maps", o->quiet);
 	return 0;
 }
 
@@ -246,8 +265,10 @@ static int pin(struct run *r)
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		err = pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i]));
 		if (!err && !access(path, F_OK)) {
-			fprintf(stderr, "hotmem-trace: %s is pinned already: another hotmem-trace "
-				"running? (stale: rm %s, or use --pin DIR)\n", path, path);
+			fprintf(stderr,
+				"hotmem-trace: %s is pinned already: another hotmem-trace "
+				"running? (stale: rm %s, or use --pin DIR)\n",
+				path, path);
 			err = -EEXIST;
 		}
 		if (!err)
@@ -277,7 +298,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		n = hmt_format_table(data, r->t0, line, sizeof(line));
 	if (n > 0 && fprintf(r->out, "%s\n", line) < 0) {
 		fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
-		return -errno;	/* ends the poll loop: detach, unpin */
+		return -errno; /* ends the poll loop: detach, unpin */
 	}
 	r->nevents++;
 	return 0;
@@ -349,7 +370,7 @@ static void start_cmd(struct run *r)
 static void end_cmd(struct run *r)
 {
 	if (r->go_fd >= 0) {
-		close(r->go_fd);	/* the child exits without exec */
+		close(r->go_fd); /* the child exits without exec */
 		r->go_fd = -1;
 	}
 	if (r->child > 0) {
@@ -481,8 +502,8 @@ static void print_summary(struct run *r)
 	for (__u32 fn = 0; fn < HMT_NR_FN; fn++)
 		if (!bpf_map_lookup_elem(bpf_map__fd(r->t.skel->maps.counters), &fn, &c))
 			dropped += c.dropped;
-	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped%s%s\n", r->nevents,
-		dropped, stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
+	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped%s%s\n", r->nevents, dropped,
+		stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
 }
 
 static void install_signals(void)
@@ -531,7 +552,7 @@ static int trace_main(struct opts *o)
 		print_summary(&r);
 		if (r.t.usdt_found)
 			fprintf(stderr, "hotmem-trace: detaching (a few seconds: one RCU grace "
-				"period per uprobe)\n");
+					"period per uprobe)\n");
 	}
 out:
 	end_cmd(&r);

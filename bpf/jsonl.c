@@ -21,6 +21,26 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* the character of the escape at *pp (after the backslash), -1 if bad */
+static int unescape(const char **pp)
+{
+	static const char from[] = "ntrbf\"\\/", to[] = "\n\t\r\b\f\"\\/";
+	const char *p = *pp, *k;
+	int c;
+
+	if (*p == 'u') {
+		for (int i = 1; i <= 4; i++)
+			if (hexval(p[i]) < 0)
+				return -1;
+		/* beyond Latin-1 is beyond what we write: keep a marker */
+		c = hexval(p[1]) || hexval(p[2]) ? '?' : hexval(p[3]) << 4 | hexval(p[4]);
+		*pp = p + 4;
+		return c;
+	}
+	k = *p ? strchr(from, *p) : NULL;
+	return k ? to[k - from] : -1;
+}
+
 /* a "string" at @p into @out (cut to @len); returns the char after it */
 static const char *parse_string(const char *p, char *out, size_t len)
 {
@@ -33,24 +53,9 @@ static const char *parse_string(const char *p, char *out, size_t len)
 
 		if (c == '\\') {
 			p++;
-			switch (*p) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'u':
-				if (hexval(p[1]) < 0 || hexval(p[2]) < 0 ||
-				    hexval(p[3]) < 0 || hexval(p[4]) < 0)
-					return NULL;
-				c = hexval(p[3]) << 4 | hexval(p[4]);
-				if (hexval(p[1]) || hexval(p[2]))
-					c = '?';
-				p += 4;
-				break;
-			case '"': case '\\': case '/': c = *p; break;
-			default: return NULL;
-			}
+			c = unescape(&p);
+			if (c < 0)
+				return NULL;
 		}
 		if (o + 1 < len)
 			out[o++] = c;
@@ -63,7 +68,11 @@ static const char *parse_string(const char *p, char *out, size_t len)
 
 static const char *parse_word(const char *p, struct jsonl_kv *kv)
 {
-	static const struct { const char *w; enum jsonl_type t; int v; } words[] = {
+	static const struct {
+		const char *w;
+		enum jsonl_type t;
+		int v;
+	} words[] = {
 		{ "null", JSONL_NULL, 0 },
 		{ "true", JSONL_BOOL, 1 },
 		{ "false", JSONL_BOOL, 0 },
@@ -141,16 +150,14 @@ const struct jsonl_kv *jsonl_get(const struct jsonl_obj *obj, const char *key)
 	return NULL;
 }
 
-const char *jsonl_str(const struct jsonl_obj *obj, const char *key,
-		      const char *def)
+const char *jsonl_str(const struct jsonl_obj *obj, const char *key, const char *def)
 {
 	const struct jsonl_kv *kv = jsonl_get(obj, key);
 
 	return kv && kv->type == JSONL_STR ? kv->str : def;
 }
 
-long long jsonl_num(const struct jsonl_obj *obj, const char *key,
-		    long long def)
+long long jsonl_num(const struct jsonl_obj *obj, const char *key, long long def)
 {
 	const struct jsonl_kv *kv = jsonl_get(obj, key);
 

@@ -32,12 +32,12 @@ static const char *build_dir(void)
 	return b ? b : "build";
 }
 
-static void bench(const char *name, double value, const char *unit,
-		  const char *goal, bool met)
+static void bench(const char *name, double value, const char *unit, const char *goal, bool met)
 {
 	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal);
 	printf("BENCH {\"name\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"goal\":\"%s\","
-	       "\"met\":%s}\n", name, value, unit, goal, met ? "true" : "false");
+	       "\"met\":%s}\n",
+	       name, value, unit, goal, met ? "true" : "false");
 }
 
 /* run @cmd, find "@key %lf" in its output; -1 when absent */
@@ -69,8 +69,10 @@ static int usdt_storm(bool traced, double *probes, double *secs, double *events)
 	FILE *p;
 
 	if (traced)
-		snprintf(cmd, sizeof(cmd), "%s/hotmem-trace --json --no-pin -o /dev/null -- "
-			 "%s/tests/bpf/usdt_target storm %ld 2>&1", b, b, STORM);
+		snprintf(cmd, sizeof(cmd),
+			 "%s/hotmem-trace --json --no-pin -o /dev/null -- "
+			 "%s/tests/bpf/usdt_target storm %ld 2>&1",
+			 b, b, STORM);
 	else
 		snprintf(cmd, sizeof(cmd), "%s/tests/bpf/usdt_target storm %ld 2>&1", b, STORM);
 	p = popen(cmd, "r");
@@ -98,10 +100,11 @@ static void bench_usdt(void)
 		return;
 	}
 	/* the storm outruns the consumer: what it did not take was dropped */
-	bench("trace_ringbuf_events_per_s", e1 / s1, "events/s", ">= 100000",
-	      e1 / s1 >= 100000);
-	bench("trace_ringbuf_dropped", (n1 - e1) / n1 * 100, "%", "informational, storm of "
-	      "1.5M+ probes/s", true);
+	bench("trace_ringbuf_events_per_s", e1 / s1, "events/s", ">= 100000", e1 / s1 >= 100000);
+	bench("trace_ringbuf_dropped", (n1 - e1) / n1 * 100, "%",
+	      "informational, storm of "
+	      "1.5M+ probes/s",
+	      true);
 	bench("trace_usdt_probe_cost_ns", (s1 - s0) / n1 * 1e9, "ns", "<= 5000",
 	      (s1 - s0) / n1 * 1e9 <= 5000);
 }
@@ -210,9 +213,9 @@ static void bench_engine(void)
 		return;
 	}
 	printf("# engine storm, %d online_movable/offline cycles of 128 MiB: "
-	       "%.3f s untraced, %.3f s traced\n", STORM_CYCLES, t0, t1);
-	bench("trace_engine_storm_slowdown", (t1 / t0 - 1) * 100, "%", "<= 5",
-	      t1 / t0 - 1 <= 0.05);
+	       "%.3f s untraced, %.3f s traced\n",
+	       STORM_CYCLES, t0, t1);
+	bench("trace_engine_storm_slowdown", (t1 / t0 - 1) * 100, "%", "<= 5", t1 / t0 - 1 <= 0.05);
 }
 
 static void bench_engine_run(void)

@@ -11,34 +11,37 @@
 
 #include "compare.h"
 
-#define EV(ev, ph, pfn, nr, zone, rest) \
-	"{\"ev\":\"" ev "\",\"phase\":\"" ph "\",\"start_pfn\":" #pfn \
-	",\"nr_pages\":" #nr ",\"nid\":0,\"zone\":" zone rest "}\n"
+#define EV(ev, ph, pfn, nr, zone, rest)                                                    \
+	"{\"ev\":\"" ev "\",\"phase\":\"" ph "\",\"start_pfn\":" #pfn ",\"nr_pages\":" #nr \
+	",\"nid\":0,\"zone\":" zone rest "}\n"
 
 /* a kernel trace: DIMM at 4 GiB, noise lines from a console */
-static const char kernel[] =
-	"GUEST: booting\n"
-	EV("add_memory_resource", "enter", 1048576, 65536, "null", "")
-	EV("add_memory_resource", "exit", 1048576, 65536, "null", ",\"ret\":0")
-	EV("online_pages", "enter", 1048576, 32768, "\"Normal\"", "")
-	EV("memory_notify", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":8")
-	EV("online_pages", "exit", 1048576, 32768, "\"Normal\"", ",\"ret\":0")
-	EV("test_pages_isolated", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":1081344")
-	"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
-	"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":560000}\n";
+static const char kernel[] = "GUEST: booting\n" EV(
+	"add_memory_resource", "enter", 1048576, 65536, "null",
+	"") EV("add_memory_resource", "exit", 1048576, 65536, "null",
+	       ",\"ret\":0") EV("online_pages", "enter", 1048576, 32768, "\"Normal\"",
+				"") EV("memory_notify", "exit", 1048576, 32768, "null",
+				       ",\"ret\":0,\"extra\":8") EV("online_pages", "exit", 1048576,
+								    32768, "\"Normal\"",
+								    ",\"ret\":0")
+	EV("test_pages_isolated", "exit", 1048576, 32768, "null",
+	   ",\"ret\":0,\"extra\":1081344") "{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
+					   "{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":560000}\n";
 
 /* the same scenario in the engine: DIMM at 640 MiB */
-static const char engine[] =
-	EV("add_memory_resource", "enter", 163840, 65536, "null", "")
-	EV("arch_add_memory", "enter", 163840, 65536, "null", "")
-	EV("arch_add_memory", "exit", 163840, 65536, "null", ",\"ret\":0")
-	EV("add_memory_resource", "exit", 163840, 65536, "null", ",\"ret\":0")
-	EV("online_pages", "enter", 163840, 32768, "\"Normal\"", "")
-	EV("memory_notify", "exit", 163840, 32768, "null", ",\"ret\":0,\"extra\":8")
-	EV("online_pages", "exit", 163840, 32768, "\"Normal\"", ",\"ret\":0")
-	EV("test_pages_isolated", "exit", 163840, 32768, "null", ",\"ret\":0,\"extra\":196608")
-	"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-	"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":661000}\n";
+static const char engine[] = EV("add_memory_resource", "enter", 163840, 65536, "null", "") EV(
+	"arch_add_memory", "enter", 163840, 65536, "null",
+	"") EV("arch_add_memory", "exit", 163840, 65536, "null",
+	       ",\"ret\":0") EV("add_memory_resource", "exit", 163840, 65536, "null",
+				",\"ret\":0") EV("online_pages", "enter", 163840, 32768,
+						 "\"Normal\"", "") EV("memory_notify", "exit",
+								      163840, 32768, "null",
+								      ",\"ret\":0,\"extra\":8")
+	EV("online_pages", "exit", 163840, 32768, "\"Normal\"", ",\"ret\":0") EV(
+		"test_pages_isolated", "exit", 163840,
+		32768, "null",
+		",\"ret\":0,\"extra\":196608") "{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+					       "{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":661000}\n";
 
 static void load(struct hmt_trace *t, const char *text, const char *name)
 {
@@ -88,7 +91,7 @@ static void test_same_scenario_elsewhere_is_same(void **state)
 	assert_non_null(strstr(out, "0 differences"));
 	free(out);
 	out = NULL;
-	assert_int_equal(run(kernel, engine, true, &out), 2);	/* strict */
+	assert_int_equal(run(kernel, engine, true, &out), 2); /* strict */
 	free(out);
 }
 
@@ -97,7 +100,7 @@ static void test_ret_and_zone_differences(void **state)
 	char b[sizeof(engine) + 16], *p, *out = NULL;
 
 	strcpy(b, engine);
-	p = strstr(b, "\"Normal\",\"ret\":0");	/* online_pages exit */
+	p = strstr(b, "\"Normal\",\"ret\":0"); /* online_pages exit */
 	assert_non_null(p);
 	memcpy(p, "\"Movabl\",\"ret\":1", 16);
 	assert_int_equal(run(kernel, b, false, &out), 1);
@@ -112,7 +115,7 @@ static void test_block_relative_pfns(void **state)
 	strcpy(b, engine);
 	p = strstr(b, "\"online_pages\",\"phase\":\"exit\",\"start_pfn\":163840");
 	assert_non_null(p);
-	memcpy(strstr(p, "163840"), "196608", 6);	/* the next block */
+	memcpy(strstr(p, "163840"), "196608", 6); /* the next block */
 	assert_int_equal(run(kernel, b, false, &out), 1);
 	assert_non_null(strstr(out, "start_pfn +0 != +0x8000"));
 	free(out);
@@ -143,7 +146,7 @@ static void test_meminfo_changes(void **state)
 
 	strcpy(b, engine);
 	p = strstr(b, "762144");
-	memcpy(p, "758048", 6);	/* 4 MiB less: the memmap on the memory */
+	memcpy(p, "758048", 6); /* 4 MiB less: the memmap on the memory */
 	assert_int_equal(run(kernel, b, false, &out), 1);
 	assert_non_null(strstr(out, "MemTotal change +262144 kB != +258048 kB"));
 	free(out);

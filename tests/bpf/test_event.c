@@ -13,10 +13,20 @@
 static struct hmt_event sample(void)
 {
 	struct hmt_event e = {
-		.ts = 5000, .start_pfn = 0x100000, .nr_pages = 32768, .extra = 0,
-		.ret = -16, .dur_ns = 42, .nid = 0, .zid = 3, .pid = 7, .tid = 8,
-		.fn = HMT_FN_offline_pages, .src = HMT_SRC_EMULATOR,
-		.phase = HMT_EXIT, .via = HMT_VIA_USDT,
+		.ts = 5000,
+		.start_pfn = 0x100000,
+		.nr_pages = 32768,
+		.extra = 0,
+		.ret = -16,
+		.dur_ns = 42,
+		.nid = 0,
+		.zid = 3,
+		.pid = 7,
+		.tid = 8,
+		.fn = HMT_FN_offline_pages,
+		.src = HMT_SRC_EMULATOR,
+		.phase = HMT_EXIT,
+		.via = HMT_VIA_USDT,
 	};
 
 	strcpy(e.comm, "a\"b");
@@ -41,10 +51,10 @@ static void test_zone_from_kernel_or_zid(void **state)
 
 	assert_string_equal(hmt_event_zone(&e), "Movable");
 	e.src = HMT_SRC_KERNEL;
-	assert_null(hmt_event_zone(&e));	/* kernel: zid numbering not trusted */
+	assert_null(hmt_event_zone(&e)); /* kernel: zid numbering not trusted */
 	memcpy(e.zone, "Normal", 7);
 	assert_string_equal(hmt_event_zone(&e), "Normal");
-	memcpy(e.zone, "ABCDEFGH", 8);	/* not NUL-terminated */
+	memcpy(e.zone, "ABCDEFGH", 8); /* not NUL-terminated */
 	assert_string_equal(hmt_event_zone(&e), "ABCDEFGH");
 }
 

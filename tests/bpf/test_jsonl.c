@@ -15,7 +15,9 @@ static void test_flat_object(void **state)
 	struct jsonl_obj o;
 
 	assert_int_equal(jsonl_parse("{\"ts\":12,\"ev\":\"online_pages\",\"ret\":-16,"
-				     "\"zone\":null,\"ok\":true,\"f\":1.5}", &o), 0);
+				     "\"zone\":null,\"ok\":true,\"f\":1.5}",
+				     &o),
+			 0);
 	assert_int_equal(o.n, 6);
 	assert_int_equal(jsonl_num(&o, "ts", 0), 12);
 	assert_string_equal(jsonl_str(&o, "ev", ""), "online_pages");
@@ -31,7 +33,8 @@ static void test_escapes_and_space(void **state)
 {
 	struct jsonl_obj o;
 
-	assert_int_equal(jsonl_parse("  { \"comm\" : \"a\\\"b\\\\c\\u0041\" , \"n\" : 0 }\n", &o), 0);
+	assert_int_equal(jsonl_parse("  { \"comm\" : \"a\\\"b\\\\c\\u0041\" , \"n\" : 0 }\n", &o),
+			 0);
 	assert_string_equal(jsonl_str(&o, "comm", ""), "a\"b\\cA");
 	assert_int_equal(jsonl_parse("{}", &o), 0);
 	assert_int_equal(o.n, 0);
@@ -40,9 +43,18 @@ static void test_escapes_and_space(void **state)
 static void test_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"", "[1]", "{\"a\":1", "{\"a\" 1}", "{\"a\":{\"b\":1}}", "{\"a\":[1]}",
-		"{\"a\":1,}", "{\"a\":nope}", "{a:1}", "{\"a\":1} trailing",
-		"{\"a\":\"\\q\"}", "GUEST: hello",
+		"",
+		"[1]",
+		"{\"a\":1",
+		"{\"a\" 1}",
+		"{\"a\":{\"b\":1}}",
+		"{\"a\":[1]}",
+		"{\"a\":1,}",
+		"{\"a\":nope}",
+		"{a:1}",
+		"{\"a\":1} trailing",
+		"{\"a\":\"\\q\"}",
+		"GUEST: hello",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

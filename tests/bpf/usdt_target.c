@@ -20,9 +20,9 @@
 #include <sys/sdt.h>
 #include "hotmem_probes.h"
 
-#define PFN0	0x100000L	/* 4 GiB */
-#define BLOCK	32768L		/* 128 MiB */
-#define SECTION	32768L
+#define PFN0 0x100000L /* 4 GiB */
+#define BLOCK 32768L /* 128 MiB */
+#define SECTION 32768L
 #define ZONE_NORMAL 2
 #define ZONE_MOVABLE 3
 /* include/linux/memory.h */
@@ -33,6 +33,7 @@
 
 static long fired;
 
+/* clang-format off */
 #define ENTER(fn, pfn, nr, nid, zid, extra) do {				\
 	DTRACE_PROBE5(hotmem, fn, (long)(pfn), (long)(nr), (long)(nid),	\
 		      (long)(zid), (long)(extra));				\
@@ -47,6 +48,8 @@ static long fired;
 	ENTER(fn, pfn, nr, nid, zid, extra);					\
 	EXIT(fn, pfn, nr, nid, zid, extra, ret);				\
 } while (0)
+
+/* clang-format on */
 
 static void notify(long pfn, int action)
 {
