@@ -58,7 +58,7 @@ static void usage(FILE *f)
 "  -u, --uevent-socket PATH  also send each uevent to this AF_UNIX SOCK_DGRAM socket\n"
 "FUSE:\n"
 "  -o OPTIONS                extra mount options\n"
-"  -t, --threads N           at most N worker threads (default 16)\n"
+"  -t, --threads N           at most N worker threads (default: 2 per CPU, at least 4)\n"
 "      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
 "  -d, --debug               FUSE debug output\n"
 "  -h, --help                this text\n"
@@ -88,8 +88,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
+	/*
+	 * Few threads: libfuse hands requests round-robin to idle workers,
+	 * and on a small, busy machine a cold worker on the other CPU costs
+	 * more than it helps.  Engine operations serialise anyway.
+	 */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
 	*o = (struct opts){ .control = DEFAULT_CONTROL, .state = DEFAULT_STATE,
-			    .threads = 16, .attr_timeout = 3600 };
+			    .threads = cpus > 2 ? (unsigned)(2 * cpus) : 4,
+			    .attr_timeout = 3600 };
 	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->profile = optarg; break;
@@ -386,7 +394,8 @@ int main(int argc, char **argv)
 	sd_notify_ready();
 
 	lc = fuse_loop_cfg_create();
-	fuse_loop_cfg_set_max_threads(lc, o.threads ? o.threads : 16);
+	fuse_loop_cfg_set_max_threads(lc, o.threads ? o.threads : 4);
+	fuse_loop_cfg_set_idle_threads(lc, o.threads > 2 ? o.threads / 2 : 1);
 	fuse_loop_cfg_set_clone_fd(lc, 0);
 	ret = fuse_session_loop_mt(se, lc);
 	fuse_loop_cfg_destroy(lc);
