@@ -247,9 +247,9 @@ static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 	struct hm_block_info bi;
 	int ret;
 
-	ret = hotmem_block_info(ctx->hm, n->id, &bi);
-	if (ret)
-		return ret;
+	/* kernfs: an attribute of a removed device reads ENODEV */
+	if (hotmem_block_info(ctx->hm, n->id, &bi))
+		return -ENODEV;
 	switch (n->attr) {
 	case A_B_ONLINE:
 		emit(o, "%d\n", bi.state != HM_MEM_OFFLINE);
@@ -391,10 +391,14 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath,
 static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 			   const char *buf, size_t count)
 {
+	struct hm_block_info bi;
 	char devpath[64];
 	bool on;
 	int ret, type;
 
+	/* an open file of a removed block: kernfs says ENODEV */
+	if (hotmem_block_info(ctx->hm, n->id, &bi))
+		return -ENODEV;
 	switch (n->attr) {
 	case A_B_STATE:
 		type = hmfs_online_type_from_str(buf);

@@ -116,10 +116,26 @@ tap_ok $((! $?)) "set-size 100M (not a block multiple) refused"
 ctl device_del vm0
 tap_ok $? "device_del vm0"
 
-# device_del of an online DIMM offlines it first (guest cooperates)
+# device_del of an online DIMM offlines it first (guest cooperates); a
+# file held open across the removal reads and writes ENODEV, as kernfs
 echo online_movable >"$MNT/sys/devices/system/memory/memory33/state"
-ctl device_del d1
-tap_ok $? "device_del d1 with an online block"
+python3 - "$MNT/sys/devices/system/memory/memory34/state" "$HMCTL" "$CTL" >"$TMP/held.txt" <<'PY'
+import errno, os, subprocess, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+os.read(fd, 64)
+rc = subprocess.run([sys.argv[2], "-s", sys.argv[3], "device_del", "d1"]).returncode
+out = ["del=%d" % rc]
+for op in ("read", "write"):
+    try:
+        os.lseek(fd, 0, 0)
+        os.read(fd, 64) if op == "read" else os.write(fd, b"online")
+        out.append(op + "=ok")
+    except OSError as e:
+        out.append(op + "=" + errno.errorcode[e.errno])
+print(" ".join(out))
+PY
+is "$(cat "$TMP/held.txt")" "del=0 read=ENODEV write=ENODEV" \
+	"device_del d1 with an online block; held-open state file reads/writes ENODEV"
 [ ! -e "$MNT/sys/devices/system/memory/memory33" ]
 tap_ok $? "memory33 is gone from the tree"
 is "$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK)" "$before" "lsmem back to before"
