@@ -95,9 +95,11 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 }
 
 /*
- * kernfs_iop_setattr() lets root chmod/chown; we keep modes fixed (they
- * are computed) and say so.  Size changes (O_TRUNC, truncate) are
- * accepted and ignored, as on sysfs.
+ * kernfs_iop_setattr(): root may chmod/chown (udev rules do); the new
+ * mode governs permission checks (default_permissions), while what a
+ * file can do stays what the kernel gave it (open_check() looks at the
+ * original mode, as kernfs picks its ops at creation).  Size changes
+ * (O_TRUNC, truncate) are accepted and ignored, as on sysfs.
  */
 static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			 int to_set, struct fuse_file_info *fi)
@@ -107,15 +109,15 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat st;
 	int ret;
 
-	(void)attr;
 	(void)fi;
 	ret = hmfs_node_get(ctx, ino, &n);
+	if (!ret && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
+		/* every node belongs to root: only root may change it */
+		ret = fuse_req_ctx(req)->uid ? -EPERM :
+			hmfs_setattr_node(ctx, &n, attr, to_set);
+	}
 	if (ret) {
 		fuse_reply_err(req, -ret);
-		return;
-	}
-	if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		fuse_reply_err(req, EPERM);
 		return;
 	}
 	hmfs_stat(ctx, &n, &st);
@@ -530,6 +532,8 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id,
 	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);
 
 	snprintf(name, sizeof(name), "memory%lu", id);
+	if (action == HM_KOBJ_REMOVE)
+		hmfs_forget_block_attrs(ctx, id);
 	switch (action) {
 	case HM_KOBJ_ADD:
 	case HM_KOBJ_REMOVE:

@@ -158,6 +158,14 @@ struct hmfs_evnode {
 	struct hmfs_evnode *next;
 };
 
+struct hmfs_iattr {			/* chmod/chown by root, as kernfs keeps */
+	uint64_t ino;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	struct hmfs_iattr *next;
+};
+
 struct hmfs_sub {			/* a control client following events */
 	int fd;
 	bool trace;			/* also HM_EV_TRACE */
@@ -174,6 +182,10 @@ struct hmfs_ctx {
 	struct timespec mount_time;
 	double attr_timeout;
 	bool no_opendir;		/* kernel skips OPENDIR/RELEASEDIR */
+
+	pthread_mutex_t iattr_lock;
+	struct hmfs_iattr *iattr[HMFS_EVTAB_BUCKETS];
+	unsigned long nr_iattr;
 
 	struct hmfs_snode *snodes;
 	int nr_snodes;
@@ -232,6 +244,10 @@ typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino,
 long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
 		  hmfs_dirent_fn fn, void *arg);
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
+/* kernfs_iop_setattr(): root may chmod/chown; kept until the node goes */
+int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+		      const struct stat *attr, int to_set);
+void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id);
 /* Walk present blocks as runs of consecutive ids with equal state/zone. */
 #define HMFS_RUN_BY_NODE			(1u << 0)
 #define HMFS_RUN_BY_GROUP			(1u << 1)

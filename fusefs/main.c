@@ -219,6 +219,7 @@ static void ctx_init(struct hmfs_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	pthread_mutex_init(&ctx->poll_lock, NULL);
+	pthread_mutex_init(&ctx->iattr_lock, NULL);
 	pthread_mutex_init(&ctx->q_lock, NULL);
 	pthread_cond_init(&ctx->q_cond, NULL);
 	pthread_mutex_init(&ctx->dev_lock, NULL);

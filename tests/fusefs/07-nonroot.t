@@ -28,6 +28,18 @@ is "$($W o "$M/block_size_bytes" w)" "EACCES" "root opens a 0444 attribute O_WRO
 is "$($W o "$M/memory1/phys_index" rw)" "EACCES" "root opens a 0444 attribute O_RDWR: EACCES"
 is "$($W o "$M/memory1/state" trunc)" "ok" "root opens state O_WRONLY|O_TRUNC (shell >)"
 is "$(cat "$M/memory1/state")" "online" "... which changes nothing"
+# kernfs lets root chmod/chown; what a file can do does not change
+chown 65534:65534 "$M/memory2/state"
+tap_ok $? "root chowns memory2/state to nobody"
+is "$(stat -c '%a %U' "$M/memory2/state")" "644 nobody" "... stat shows it"
+is "$(nobody $W w "$M/memory2/state" offline)" "ret=7" "... and nobody may now offline memory2"
+is "$(nobody $W w "$M/memory2/state" online)" "ret=6" "... and online it again"
+nobody chmod 666 "$M/memory3/state" 2>/dev/null
+tap_ok $((! $?)) "nobody cannot chmod a root-owned attribute"
+chmod 666 "$M/block_size_bytes"
+is "$($W o "$M/block_size_bytes" w)" "EACCES" "chmod 666 block_size_bytes: still no store, O_WRONLY EACCES"
+chmod 444 "$M/memory1/state"
+is "$(nobody $W w "$M/memory1/state" offline)" "EACCES" "chmod 444 state: nobody EACCES (default_permissions)"
 is "$(stat -c '%a %U' "$CTL")" "600 root" "control socket is 0600 root"
 nobody "$HMCTL" -s "$CTL" status >/dev/null 2>&1
 tap_ok $((! $?)) "nobody cannot use the control socket"
