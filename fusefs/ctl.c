@@ -27,6 +27,7 @@
 struct conn {
 	struct hmfs_ctx *ctx;
 	int fd;
+	struct conn *next;		/* ctx->conns, under sub_lock */
 };
 
 struct cmd_result {
@@ -728,6 +729,35 @@ static void follow(struct hmfs_ctx *ctx, int fd, bool trace)
 	sub_del(ctx, fd);
 }
 
+/*
+ * Connections are tracked so that shutdown can cut them and wait: a
+ * command still running must not meet a destroyed engine.
+ */
+static void conn_add(struct hmfs_ctx *ctx, struct conn *c)
+{
+	pthread_mutex_lock(&ctx->sub_lock);
+	c->next = ctx->conns;
+	ctx->conns = c;
+	pthread_mutex_unlock(&ctx->sub_lock);
+}
+
+static void conn_del(struct conn *c)
+{
+	struct hmfs_ctx *ctx = c->ctx;
+
+	pthread_mutex_lock(&ctx->sub_lock);
+	for (struct conn **p = &ctx->conns; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	}
+	close(c->fd);
+	free(c);
+	pthread_cond_broadcast(&ctx->conns_cond);
+	pthread_mutex_unlock(&ctx->sub_lock);
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
@@ -770,8 +800,7 @@ static void *conn_main(void *arg)
 out:
 	if (tok)
 		json_tokener_free(tok);
-	close(c->fd);
-	free(c);
+	conn_del(c);
 	return NULL;
 }
 
@@ -810,9 +839,9 @@ static void *accept_main(void *arg)
 		}
 		c->ctx = ctx;
 		c->fd = fd;
+		conn_add(ctx, c);
 		if (pthread_create(&t, NULL, conn_main, c)) {
-			close(fd);
-			free(c);
+			conn_del(c);
 			continue;
 		}
 		pthread_detach(t);
@@ -862,7 +891,9 @@ void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 	unlink(ctx->ctl_path);
 	ctx->ctl_started = false;
 	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct hmfs_sub *s = ctx->subs; s; s = s->next)
-		shutdown(s->fd, SHUT_RDWR);
+	for (struct conn *c = ctx->conns; c; c = c->next)
+		shutdown(c->fd, SHUT_RDWR);
+	while (ctx->conns)
+		pthread_cond_wait(&ctx->conns_cond, &ctx->sub_lock);
 	pthread_mutex_unlock(&ctx->sub_lock);
 }

@@ -166,6 +166,8 @@ struct hmfs_iattr {			/* chmod/chown by root, as kernfs keeps */
 	struct hmfs_iattr *next;
 };
 
+struct conn;
+
 struct hmfs_sub {			/* a control client following events */
 	int fd;
 	bool trace;			/* also HM_EV_TRACE */
@@ -220,6 +222,8 @@ struct hmfs_ctx {
 	bool ctl_started;
 	pthread_mutex_t sub_lock;
 	struct hmfs_sub *subs;
+	struct conn *conns;		/* live connections (ctl.c) */
+	pthread_cond_t conns_cond;
 
 	/* state file */
 	char state_path[PATH_MAX];

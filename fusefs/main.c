@@ -224,6 +224,7 @@ static void ctx_init(struct hmfs_ctx *ctx)
 	pthread_cond_init(&ctx->q_cond, NULL);
 	pthread_mutex_init(&ctx->dev_lock, NULL);
 	pthread_mutex_init(&ctx->sub_lock, NULL);
+	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
 	pthread_cond_init(&ctx->save_cond, NULL);
 	ctx->ctl_fd = -1;
