@@ -154,7 +154,7 @@ static void print_status(json_object *r)
 	size_col(bs, s1, sizeof(s1));
 	printf("Machine:    %s%s%s\n", gs(m, "profile"), *gs(m, "cmdline") ? "  cmdline: " : "",
 	       gs(m, "cmdline"));
-	printf("Blocks:     %llu of %s   auto_online_blocks: %s\n",
+	printf("Blocks:     %llu x %s   auto_online_blocks: %s\n",
 	       (unsigned long long)gu(m, "blocks"), s1, gs(m, "auto-online"));
 	size_col(gu(m, "total-pages") << 12, s1, sizeof(s1));
 	size_col(gu(m, "free-pages") << 12, s2, sizeof(s2));

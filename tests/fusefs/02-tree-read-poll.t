@@ -81,4 +81,12 @@ is "$(python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" mkdir "$M/newdir")" "EPERM" "mk
 is "$(python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" o "$MNT/sys/bus/memory/drivers_probe" r)" "EACCES" \
 	"reading a write-only attribute: EACCES"
 is "$(stat -c %s "$M/memory104/state")" 4096 "st_size 4096 after all that"
+for name in memory0104 memory-1 memory104x memory24 memory18446744073709551616 memory; do
+	[ ! -e "$M/$name" ]
+	tap_ok $? "no $name (strict names, holes stay holes)"
+done
+[ ! -e "$MNT/sys/devices/system/node/node01" ] && [ ! -e "$MNT/sys/devices/system/node/node1" ]
+tap_ok $? "no node01, no node1 on a one-node machine"
+is "$(ls "$M/memory104" | tr '\n' ' ')" "node0 online phys_device phys_index power removable state subsystem uevent valid_zones " \
+	"memory104 has exactly the ten entries"
 done_testing

@@ -99,6 +99,18 @@ for bad in "device_add pc-dimm size=100M" "device_add pc-dimm size=1G id=d1" \
 	[ $rc -ne 0 ] && [ -n "$err" ]
 	tap_ok $? "refused: $bad -> ${err#hotmemctl: error: }"
 done
+for bad in '[]' '{"execute":"nosuch"}' '{"arguments":{}}' '{"execute":"device_add","arguments":[]}' \
+	'{"execute":"device_add","arguments":{"driver":"pc-dimm","size":-5}}'; do
+	err=$(ctl raw "$bad" 2>&1)
+	rc=$?
+	[ $rc -ne 0 ] && [ -n "$err" ]
+	tap_ok $? "protocol: refused $bad -> ${err#hotmemctl: error: }"
+done
+printf '{"execute": "status"\n' | timeout 2 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"{bad json}\n"); print(s.recv(4096).decode().strip())' "$CTL" | grep -q '"error"'
+tap_ok $? "protocol: malformed JSON gets an error reply"
 is "$(ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"], d["devices"])')" \
 	"$snap" "the machine is unchanged after the refused commands"
 
