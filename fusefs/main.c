@@ -133,10 +133,27 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* A profile file is remembered by its absolute path: restarts may cd. */
+static const char *canonical_profile(const char *name, char *buf, size_t len)
+{
+	struct hotmem_config tmp;
+	char *rp;
+
+	if (!name || (!strchr(name, '/') && !hotmem_config_builtin(&tmp, name)))
+		return name;
+	rp = realpath(name, NULL);
+	if (!rp)
+		return name;
+	snprintf(buf, len, "%s", rp);
+	free(rp);
+	return buf;
+}
+
 /* Settle which machine to boot: the state file's, unless told otherwise. */
 static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 {
-	char sprof[PATH_MAX] = "", scmd[1024] = "", err[512];
+	char sprof[PATH_MAX] = "", scmd[1024] = "", err[512], canon[PATH_MAX];
+	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
 	int ret;
 
 	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd,
@@ -148,7 +165,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 		return ret;
 	}
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
-		 o->profile ? o->profile : ret ? "default" : sprof);
+		 profile ? profile : ret ? "default" : sprof);
 	snprintf(ctx->cmdline, sizeof(ctx->cmdline), "%s",
 		 o->cmdline ? o->cmdline : ret ? "" : scmd);
 	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
@@ -166,10 +183,15 @@ static int boot(struct hmfs_ctx *ctx)
 	char err[512] = "";
 	int ret;
 
-	if (strchr(ctx->profile, '/'))
+	/* a built-in name, else a file ("qemu-512m" vs "./my.profile") */
+	if (!strchr(ctx->profile, '/') && !hotmem_config_builtin(&ctx->cfg, ctx->profile))
+		ret = 0;
+	else if (!access(ctx->profile, F_OK))
 		ret = hotmem_config_load(&ctx->cfg, ctx->profile, err, sizeof(err));
 	else
-		ret = hotmem_config_builtin(&ctx->cfg, ctx->profile);
+		ret = -ENOENT;
+	if (ret == -ENOENT && !err[0])
+		snprintf(err, sizeof(err), "no built-in profile or file of that name (try --help)");
 	if (ret) {
 		fprintf(stderr, "hotmemfs: profile '%s': %s\n", ctx->profile,
 			err[0] ? err : strerror(-ret));
