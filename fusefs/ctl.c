@@ -251,6 +251,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(ctx->sink.unix_dropped));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
+	json_object_object_add(o, "state-saves", json_object_new_uint64(ctx->saves));
+	json_object_object_add(o, "state-save-errors", json_object_new_uint64(ctx->save_errors));
 	return o;
 }
 

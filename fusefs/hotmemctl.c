@@ -160,6 +160,10 @@ static void print_status(json_object *r)
 	size_col(gu(m, "free-pages") << 12, s2, sizeof(s2));
 	printf("Memory:     total %s, free %s\n", s1, s2);
 	printf("uevents:    netlink %s\n", gs(get(r, "uevents"), "netlink"));
+	printf("State file: %s (%llu saves, %llu errors)\n",
+	       *gs(r, "state-file") ? gs(r, "state-file") : "none",
+	       (unsigned long long)gu(r, "state-saves"),
+	       (unsigned long long)gu(r, "state-save-errors"));
 
 	printf("\n%-4s %-8s %12s %10s %10s %10s %10s\n", "NODE", "ZONE", "START_PFN",
 	       "SPANNED", "PRESENT", "MANAGED", "FREE");
