@@ -1,7 +1,7 @@
 # fusefs/: hotmemfs (FUSE sysroot backed by the engine) and hotmemctl (its CLI).
 HMFS_PKGS        := fuse3 json-c
 CFLAGS_fusefs_   := $(shell pkg-config --cflags $(HMFS_PKGS))
-CFLAGS_tests_fusefs_ := $(shell pkg-config --cflags json-c) -Ifusefs
+CFLAGS_tests_fusefs_ := $(shell pkg-config --cflags fuse3 json-c) -Ifusefs
 HMFS_LIBS        := $(shell pkg-config --libs $(HMFS_PKGS))
 JSONC_LIBS       := $(shell pkg-config --libs json-c)
 
@@ -20,8 +20,11 @@ $(BUILD)/hotmemctl: $(HMCTL_OBJS)
 BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl
 INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl
 
-# cmocka unit tests of the engine-free pieces
+# cmocka unit tests: the engine-free pieces, and the tree/attributes
+# against a booted engine (test_tree: no FUSE, no root needed)
 HMFS_UNIT := $(patsubst tests/fusefs/%.c,$(BUILD)/tests/fusefs/%,$(sort $(wildcard tests/fusefs/test_*.c)))
+$(BUILD)/tests/fusefs/test_tree: $(BUILD)/tests/fusefs/test_tree.o $(filter-out %/main.o,$(HMFS_OBJS)) $(ENGINE_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(HMFS_LIBS) $(CMOCKA_LIBS) -o $@
 $(BUILD)/tests/fusefs/test_%: $(BUILD)/tests/fusefs/test_%.o $(HMFS_CORE_OBJS)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 UNIT_TESTS   += $(HMFS_UNIT)

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tree and the attributes without FUSE: names, inode numbers,
+ * directory order, show()/store() against a booted host-24g engine.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "hmfs.h"
+
+static int setup(void **state)
+{
+	struct hmfs_ctx *ctx = calloc(1, sizeof(*ctx));
+	char err[256];
+
+	if (!ctx)
+		return -1;
+	pthread_mutex_init(&ctx->poll_lock, NULL);
+	pthread_mutex_init(&ctx->iattr_lock, NULL);
+	pthread_mutex_init(&ctx->q_lock, NULL);
+	pthread_cond_init(&ctx->q_cond, NULL);
+	pthread_mutex_init(&ctx->dev_lock, NULL);
+	pthread_mutex_init(&ctx->sub_lock, NULL);
+	pthread_mutex_init(&ctx->save_lock, NULL);
+	pthread_cond_init(&ctx->save_cond, NULL);
+	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
+	ctx->ev_slot = -1;
+	if (hotmem_config_builtin(&ctx->cfg, "host-24g") ||
+	    hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)))
+		return -1;
+	ctx->block_size = hotmem_block_size(ctx->hm);
+	if (hmfs_tree_init(ctx))
+		return -1;
+	*state = ctx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+
+	hmfs_tree_free(ctx);
+	hotmem_destroy(ctx->hm);
+	free(ctx);
+	return 0;
+}
+
+static int path(struct hmfs_ctx *ctx, const char *p, struct hmfs_node *n)
+{
+	char buf[256], *save = NULL, *tok;
+	uint64_t ino = 1;
+	int ret = hmfs_node_get(ctx, 1, n);
+
+	snprintf(buf, sizeof(buf), "%s", p);
+	for (tok = strtok_r(buf, "/", &save); tok && !ret; tok = strtok_r(NULL, "/", &save)) {
+		ret = hmfs_lookup_child(ctx, ino, tok, n);
+		ino = n->ino;
+	}
+	return ret;
+}
+
+static const char *show(struct hmfs_ctx *ctx, const char *p)
+{
+	static char buf[HMFS_PAGE_SIZE + 1];
+	struct hmfs_node n;
+	int len;
+
+	if (path(ctx, p, &n))
+		return "<enoent>";
+	len = hmfs_show(ctx, &n, buf, sizeof(buf));
+	return len < 0 ? "<error>" : buf;
+}
+
+static ssize_t store(struct hmfs_ctx *ctx, const char *p, const char *val)
+{
+	char buf[HMFS_PAGE_SIZE + 1];
+	struct hmfs_node n;
+
+	if (path(ctx, p, &n))
+		return -ENOENT;
+	return hmfs_store(ctx, &n, buf, hmfs_write_buf(buf, val, strlen(val)));
+}
+
+#define MEM "sys/devices/system/memory/"
+
+static void test_lookup(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	struct hmfs_node n;
+
+	assert_int_equal(path(ctx, MEM "memory104/state", &n), 0);
+	assert_int_equal(n.mode, S_IFREG | 0644);
+	assert_int_equal(n.attr, A_B_STATE);
+	assert_int_equal(n.id, 104);
+	assert_int_equal(path(ctx, MEM "memory104/node0", &n), 0);
+	assert_string_equal(n.target, "../../node/node0");
+	assert_int_equal(path(ctx, MEM "memory104/subsystem", &n), 0);
+	assert_string_equal(n.target, "../../../../bus/memory");
+	assert_int_equal(path(ctx, MEM "memory104/power/control", &n), 0);
+	assert_int_equal(n.mode, S_IFREG | 0644);
+	assert_int_equal(path(ctx, MEM "memory24", &n), -ENOENT);	/* hole */
+	assert_int_equal(path(ctx, MEM "memory0104", &n), -ENOENT);
+	assert_int_equal(path(ctx, MEM "memory104/node1", &n), -ENOENT);
+	assert_int_equal(path(ctx, MEM "block_size_bytes/x", &n), -ENOTDIR);
+	assert_int_equal(path(ctx, MEM, &n), 0);
+	assert_int_equal(n.nlink, 2 + 192 + 1);
+	assert_int_equal(path(ctx, "sys/bus/memory/devices/memory199", &n), 0);
+	assert_string_equal(n.target, "../../../devices/system/memory/memory199");
+	assert_int_equal(path(ctx, "sys/devices/system/node/node0/memory32", &n), 0);
+	assert_string_equal(n.target, "../../memory/memory32");
+	assert_int_equal(path(ctx, "sys/devices/system/node/node0/memory24", &n), -ENOENT);
+}
+
+struct names {
+	char buf[8192];
+	size_t len;
+	long last;
+	int n, limit;
+};
+
+static bool collect(void *arg, const char *name, uint64_t ino, mode_t mode, long off)
+{
+	struct names *nm = arg;
+
+	(void)ino;
+	(void)mode;
+	if (nm->limit && nm->n == nm->limit)
+		return false;
+	nm->len += (size_t)snprintf(nm->buf + nm->len, sizeof(nm->buf) - nm->len, "%s ", name);
+	nm->last = off;
+	nm->n++;
+	return true;
+}
+
+static void test_readdir(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	struct names nm = { 0 };
+	struct hmfs_node n;
+
+	assert_int_equal(path(ctx, MEM "memory0", &n), 0);
+	hmfs_readdir(ctx, n.ino, 0, collect, &nm);
+	/* kernfs order of the reference */
+	assert_string_equal(nm.buf, ". .. uevent node0 power online phys_device phys_index "
+			    "valid_zones subsystem state removable ");
+
+	/* resume in the middle of the block list: nothing lost, nothing twice */
+	assert_int_equal(path(ctx, MEM, &n), 0);
+	memset(&nm, 0, sizeof(nm));
+	nm.limit = 30;
+	hmfs_readdir(ctx, n.ino, 0, collect, &nm);
+	{
+		struct names rest = { 0 };
+		int total;
+
+		hmfs_readdir(ctx, n.ino, nm.last + 1, collect, &rest);
+		total = nm.n + rest.n;
+		assert_int_equal(total, 2 + 4 + 192);
+		assert_null(strstr(rest.buf, "memory1 "));	/* was in the first part */
+		assert_non_null(strstr(rest.buf, "memory199 "));
+	}
+}
+
+static void test_show(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+
+	assert_string_equal(show(ctx, MEM "block_size_bytes"), "8000000\n");
+	assert_string_equal(show(ctx, MEM "auto_online_blocks"), "offline\n");
+	assert_string_equal(show(ctx, MEM "memory104/phys_index"), "00000068\n");
+	assert_string_equal(show(ctx, MEM "memory104/state"), "online\n");
+	assert_string_equal(show(ctx, MEM "memory0/valid_zones"), "none\n");
+	assert_string_equal(show(ctx, MEM "memory1/valid_zones"), "DMA32\n");
+	assert_string_equal(show(ctx, MEM "memory104/valid_zones"), "Normal\n");
+	assert_string_equal(show(ctx, MEM "memory104/power/runtime_status"), "unsupported\n");
+	assert_string_equal(show(ctx, MEM "memory104/power/autosuspend_delay_ms"), "<error>");
+	assert_string_equal(show(ctx, "sys/module/memory_hotplug/parameters/online_policy"),
+			    "contig-zones\n");
+	assert_string_equal(show(ctx, "sys/module/memory_hotplug/parameters/auto_movable_ratio"),
+			    "301\n");
+	assert_string_equal(show(ctx, "sys/devices/system/node/possible"), "0\n");
+	assert_non_null(strstr(show(ctx, "proc/meminfo"), "MemTotal: "));
+	assert_non_null(strstr(show(ctx, "sys/devices/system/node/node0/meminfo"),
+			       "Node 0 MemTotal: "));
+}
+
+static void test_store(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+
+	assert_int_equal(store(ctx, MEM "memory104/state", "online\n"), -EINVAL);
+	assert_int_equal(store(ctx, MEM "memory104/state", "bogus"), -EINVAL);
+	assert_int_equal(store(ctx, MEM "memory104/online", "1garbage"), 8);
+	assert_int_equal(store(ctx, MEM "memory150/state", "offline"), 7);
+	assert_string_equal(show(ctx, MEM "memory150/state"), "offline\n");
+	assert_string_equal(show(ctx, MEM "memory150/online"), "0\n");
+	assert_int_equal(store(ctx, MEM "memory150/online", "0"), 1);
+	assert_int_equal(store(ctx, MEM "memory150/state", "online_movable"), 14);
+	assert_string_equal(show(ctx, MEM "memory150/valid_zones"), "Movable\n");
+	assert_int_equal(store(ctx, MEM "memory150/online", "off"), 3);
+	assert_int_equal(store(ctx, MEM "memory150/state", "online_kernel"), 13);
+	assert_int_equal(store(ctx, MEM "auto_online_blocks", "online\n"), 7);
+	assert_string_equal(show(ctx, MEM "auto_online_blocks"), "online\n");
+	assert_int_equal(store(ctx, MEM "auto_online_blocks", "offline"), 7);
+	assert_int_equal(store(ctx, "sys/module/memory_hotplug/parameters/auto_movable_ratio",
+			       "4294967296"), -ERANGE);
+	assert_int_equal(store(ctx, MEM "memory104/power/control", "on\n"), 3);
+	assert_int_equal(store(ctx, MEM "memory104/power/control", "off"), -EINVAL);
+	assert_int_equal(store(ctx, "sys/bus/memory/drivers_probe", "memory104\n"), 10);
+	assert_int_equal(store(ctx, "sys/bus/memory/drivers_probe", "memory24"), -ENODEV);
+	assert_int_equal(store(ctx, "sys/kernel/debug/notifier-error-inject/memory/actions/"
+			       "MEM_GOING_OFFLINE/error", "-5000"), 5);
+	assert_string_equal(show(ctx, "sys/kernel/debug/notifier-error-inject/memory/actions/"
+				 "MEM_GOING_OFFLINE/error"), "-4095\n");
+	assert_int_equal(store(ctx, "sys/kernel/debug/notifier-error-inject/memory/actions/"
+			       "MEM_GOING_OFFLINE/error", "0"), 1);
+}
+
+static void count_run(void *arg, const struct hm_block_info *bi, unsigned long count)
+{
+	unsigned long *v = arg;
+
+	(void)bi;
+	v[0]++;
+	v[1] += count;
+}
+
+static void test_runs(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	unsigned long v[2] = { 0 };
+
+	hmfs_block_runs(ctx, HMFS_RUN_BY_NODE, count_run, v);
+	assert_int_equal(v[1], 192);
+	/* memory0 (none), 1-23 (DMA32), 32-149, 150 (kernel again), 151-199 */
+	assert_true(v[0] >= 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_readdir),
+		cmocka_unit_test(test_show),
+		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_runs),
+	};
+	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
+}
