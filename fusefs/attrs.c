@@ -22,8 +22,7 @@ struct out {
 	size_t len, off;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void emit(struct out *o, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void emit(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -40,8 +39,7 @@ static void emit(struct out *o, const char *fmt, ...)
 #define PG_KB(pages) ((pages) << (HM_PAGE_SHIFT - 10))
 
 /* fs/proc/meminfo.c show_val_kb(): head padded to 16, value to 8. */
-static void kb(struct out *o, const char *prefix, const char *name,
-	       unsigned long pages)
+static void kb(struct out *o, const char *prefix, const char *name, unsigned long pages)
 {
 	char head[32];
 
@@ -161,19 +159,19 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 static void show_zone(struct out *o, const struct hm_zone_info *zi)
 {
 	emit(o, "Node %d, zone %8s", zi->nid, hotmem_zone_name(zi->zid));
-	emit(o, "\n  pages free     %lu"
-		"\n        boost    0"
-		"\n        min      %lu"
-		"\n        low      %lu"
-		"\n        high     %lu"
-		"\n        promo    %lu"
-		"\n        spanned  %lu"
-		"\n        present  %lu"
-		"\n        managed  %lu"
-		"\n        cma      %lu",
-	     zi->nr_free, zi->wmark_min, zi->wmark_low, zi->wmark_high,
-	     zi->wmark_high, zi->spanned, zi->present, zi->managed,
-	     zi->cma_pages);
+	emit(o,
+	     "\n  pages free     %lu"
+	     "\n        boost    0"
+	     "\n        min      %lu"
+	     "\n        low      %lu"
+	     "\n        high     %lu"
+	     "\n        promo    %lu"
+	     "\n        spanned  %lu"
+	     "\n        present  %lu"
+	     "\n        managed  %lu"
+	     "\n        cma      %lu",
+	     zi->nr_free, zi->wmark_min, zi->wmark_low, zi->wmark_high, zi->wmark_high, zi->spanned,
+	     zi->present, zi->managed, zi->cma_pages);
 	emit(o, "\n        protection: (0, 0, 0, 0, 0)");
 	if (!zi->populated) {
 		emit(o, "\n");
@@ -183,10 +181,12 @@ static void show_zone(struct out *o, const struct hm_zone_info *zi)
 	emit(o, "\n      %-12s %lu", "nr_zone_active_anon", zi->nr_alloc_movable);
 	emit(o, "\n      %-12s %lu", "nr_zone_unevictable", 0UL);
 	emit(o, "\n      %-12s %lu", "nr_free_cma", 0UL);
-	emit(o, "\n  node_unreclaimable:  0"
-		"\n  start_pfn:           %lu"
-		"\n  reserved_highatomic: 0"
-		"\n  free_highatomic:     0\n", zi->zone_start_pfn);
+	emit(o,
+	     "\n  node_unreclaimable:  0"
+	     "\n  start_pfn:           %lu"
+	     "\n  reserved_highatomic: 0"
+	     "\n  free_highatomic:     0\n",
+	     zi->zone_start_pfn);
 }
 
 static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
@@ -227,13 +227,24 @@ static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 		if (hotmem_node_info(ctx->hm, nid, &ni))
 			continue;
 		switch (a) {
-		case A_NODE_POSSIBLE: set = true; break;
-		case A_NODE_ONLINE: set = ni.online; break;
-		case A_NODE_HAS_MEMORY: set = ni.has_memory; break;
-		case A_NODE_HAS_NORMAL: set = ni.has_normal_memory; break;
+		case A_NODE_POSSIBLE:
+			set = true;
+			break;
+		case A_NODE_ONLINE:
+			set = ni.online;
+			break;
+		case A_NODE_HAS_MEMORY:
+			set = ni.has_memory;
+			break;
+		case A_NODE_HAS_NORMAL:
+			set = ni.has_normal_memory;
+			break;
 		/* CPUs: every online node that had memory at boot has some */
-		case A_NODE_HAS_CPU: set = ni.online && ni.present; break;
-		default: break;
+		case A_NODE_HAS_CPU:
+			set = ni.online && ni.present;
+			break;
+		default:
+			break;
 		}
 		if (set)
 			mask[nid / 8] |= (unsigned char)(1u << (nid % 8));
@@ -241,8 +252,7 @@ static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 	o->off += (size_t)hmfs_nodelist(mask, nr, o->buf + o->off, o->len - o->off);
 }
 
-static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-		      struct out *o)
+static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
 {
 	struct hm_block_info bi;
 	int ret;
@@ -278,8 +288,7 @@ static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 	return 0;
 }
 
-int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
-	      size_t len)
+int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	int ret = 0, v;
@@ -293,7 +302,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
 		emit(&o, "%llx\n", (unsigned long long)ctx->block_size);
 		break;
 	case A_PWR_AUTOSUSPEND:
-		return -EIO;	/* use_autosuspend is off for memory blocks */
+		return -EIO; /* use_autosuspend is off for memory blocks */
 	case A_PWR_CONTROL:
 		emit(&o, "auto\n");
 		break;
@@ -307,8 +316,11 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
 	case A_NODE_HAS_GI:
 		emit(&o, "\n");
 		break;
-	case A_NODE_HAS_CPU: case A_NODE_HAS_MEMORY: case A_NODE_HAS_NORMAL:
-	case A_NODE_ONLINE: case A_NODE_POSSIBLE:
+	case A_NODE_HAS_CPU:
+	case A_NODE_HAS_MEMORY:
+	case A_NODE_HAS_NORMAL:
+	case A_NODE_ONLINE:
+	case A_NODE_POSSIBLE:
 		show_nodemask(ctx, n->attr, &o);
 		break;
 	case A_BUS_AUTOPROBE:
@@ -348,8 +360,12 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
 	case A_INJ_GOING_OFFLINE:
 		emit(&o, "%d\n", hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE));
 		break;
-	case A_B_ONLINE: case A_B_PHYS_DEVICE: case A_B_PHYS_INDEX:
-	case A_B_REMOVABLE: case A_B_STATE: case A_B_VALID_ZONES:
+	case A_B_ONLINE:
+	case A_B_PHYS_DEVICE:
+	case A_B_PHYS_INDEX:
+	case A_B_REMOVABLE:
+	case A_B_STATE:
+	case A_B_VALID_ZONES:
 		ret = show_block(ctx, n, &o);
 		break;
 	case A_N_MEMINFO:
@@ -359,7 +375,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
 		emit(&o, "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\n"
 			 "interleave_hit 0\nlocal_node 0\nother_node 0\n");
 		break;
-	default:	/* uevent files read empty; write-only files never get here */
+	default: /* uevent files read empty; write-only files never get here */
 		break;
 	}
 	return ret < 0 ? ret : (int)o.off;
@@ -368,8 +384,8 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
 /* ---- stores ---------------------------------------------------------- */
 
 /* kobject_synth_uevent(): "ACTION [UUID [KEY=VALUE ...]]" */
-static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath,
-			    const char *subsys, const char *buf, size_t count)
+static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *subsys,
+			    const char *buf, size_t count)
 {
 	size_t n = count, w;
 
@@ -388,8 +404,8 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath,
 	return (ssize_t)count;
 }
 
-static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-			   const char *buf, size_t count)
+static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			   size_t count)
 {
 	struct hm_block_info bi;
 	char devpath[64];
@@ -439,8 +455,7 @@ static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
 }
 
 /* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */
-static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf,
-			    size_t count)
+static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count)
 {
 	char tmp[24];
 	long long v;
@@ -462,8 +477,7 @@ static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf,
 	return (ssize_t)count;
 }
 
-static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a,
-			   const char *buf, size_t count)
+static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *buf, size_t count)
 {
 	static const char *const policies[] = { "contig-zones", "auto-movable", NULL };
 	unsigned int u;
@@ -495,16 +509,20 @@ static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a,
 bool hmfs_attr_mutates(enum hmfs_attr a)
 {
 	switch (a) {
-	case A_AUTO_ONLINE: case A_PROBE: case A_P_NUMA_AWARE: case A_P_RATIO:
-	case A_P_POLICY: case A_B_STATE: case A_B_ONLINE:
+	case A_AUTO_ONLINE:
+	case A_PROBE:
+	case A_P_NUMA_AWARE:
+	case A_P_RATIO:
+	case A_P_POLICY:
+	case A_B_STATE:
+	case A_B_ONLINE:
 		return true;
 	default:
 		return false;
 	}
 }
 
-ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-		   const char *buf, size_t count)
+ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	unsigned long id;
 	int type, ret;
@@ -530,7 +548,7 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 		return store_probe(ctx, buf, count);
 	case A_SOFT_OFFLINE:
 	case A_HARD_OFFLINE:
-		return -EOPNOTSUPP;	/* docs/engine-requests.md */
+		return -EOPNOTSUPP; /* docs/engine-requests.md */
 	case A_PWR_AUTOSUSPEND:
 		return -EIO;
 	case A_PWR_CONTROL:
@@ -547,18 +565,21 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 			struct hm_block_info bi;
 
 			snprintf(want, sizeof(want), "memory%lu", id);
-			if (hmfs_sysfs_streq(buf, want) &&
-			    !hotmem_block_info(ctx->hm, id, &bi))
+			if (hmfs_sysfs_streq(buf, want) && !hotmem_block_info(ctx->hm, id, &bi))
 				return (ssize_t)count;
 		}
 		return -ENODEV;
-	case A_P_NUMA_AWARE: case A_P_RATIO: case A_P_POLICY:
+	case A_P_NUMA_AWARE:
+	case A_P_RATIO:
+	case A_P_POLICY:
 		return store_param(ctx, n->attr, buf, count);
 	case A_INJ_GOING_ONLINE:
 		return store_inject(ctx, HM_MEM_GOING_ONLINE, buf, count);
 	case A_INJ_GOING_OFFLINE:
 		return store_inject(ctx, HM_MEM_GOING_OFFLINE, buf, count);
-	case A_B_STATE: case A_B_ONLINE: case A_B_UEVENT:
+	case A_B_STATE:
+	case A_B_ONLINE:
+	case A_B_UEVENT:
 		return store_block(ctx, n, buf, count);
 	default:
 		return -EIO;

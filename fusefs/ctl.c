@@ -27,11 +27,11 @@
 struct conn {
 	struct hmfs_ctx *ctx;
 	int fd;
-	struct conn *next;		/* ctx->conns, under sub_lock */
+	struct conn *next; /* ctx->conns, under sub_lock */
 };
 
 struct cmd_result {
-	json_object *ret;		/* owned; NULL on error */
+	json_object *ret; /* owned; NULL on error */
 	char err[ERRLEN];
 	bool mutated;
 };
@@ -51,13 +51,11 @@ static const char *arg_str(json_object *args, const char *key)
 {
 	json_object *v = arg(args, key);
 
-	return v && json_object_is_type(v, json_type_string) ?
-		json_object_get_string(v) : NULL;
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
 /* A size: a JSON number of bytes or a string "1G", "0x40000000". */
-static int arg_size(json_object *args, const char *key, uint64_t *out,
-		    bool *present, char *err)
+static int arg_size(json_object *args, const char *key, uint64_t *out, bool *present, char *err)
 {
 	json_object *v = arg(args, key);
 
@@ -80,8 +78,7 @@ bad:
 	return -EINVAL;
 }
 
-static int arg_int(json_object *args, const char *key, long long def,
-		   long long *out, char *err)
+static int arg_int(json_object *args, const char *key, long long def, long long *out, char *err)
 {
 	json_object *v = arg(args, key);
 	uint64_t u;
@@ -110,8 +107,7 @@ static int arg_int(json_object *args, const char *key, long long def,
 	return -EINVAL;
 }
 
-static int arg_bool(json_object *args, const char *key, int def, int *out,
-		    char *err)
+static int arg_bool(json_object *args, const char *key, int def, int *out, char *err)
 {
 	json_object *v = arg(args, key);
 	bool b;
@@ -139,8 +135,9 @@ static json_object *dev_json(const struct hmfs_dev *d)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_string(d->id));
-	json_object_object_add(o, "driver", json_object_new_string(
-		d->type == HMFS_PC_DIMM ? "pc-dimm" : "virtio-mem-pci"));
+	json_object_object_add(o, "driver",
+			       json_object_new_string(d->type == HMFS_PC_DIMM ? "pc-dimm" :
+										"virtio-mem-pci"));
 	json_object_object_add(o, "node", json_object_new_int(d->node));
 	json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
 	json_object_object_add(o, "size", json_object_new_uint64(d->size));
@@ -167,8 +164,7 @@ static json_object *devices_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
-static void add_run(void *arg, const struct hm_block_info *bi,
-		    unsigned long count)
+static void add_run(void *arg, const struct hm_block_info *bi, unsigned long count)
 {
 	json_object *run = json_object_new_object();
 
@@ -177,8 +173,9 @@ static void add_run(void *arg, const struct hm_block_info *bi,
 	json_object_object_add(run, "start", json_object_new_uint64(bi->start));
 	json_object_object_add(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
 	json_object_object_add(run, "node", json_object_new_int(bi->nid));
-	json_object_object_add(run, "zone", json_object_new_string(
-		bi->zone >= 0 ? hotmem_zone_name(bi->zone) : "none"));
+	json_object_object_add(run, "zone",
+			       json_object_new_string(bi->zone >= 0 ? hotmem_zone_name(bi->zone) :
+								      "none"));
 	json_object_object_add(run, "group", json_object_new_int(bi->group));
 	json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
 	json_object_array_add(arg, run);
@@ -206,8 +203,10 @@ static json_object *zones_json(struct hmfs_ctx *ctx)
 				continue;
 			z = json_object_new_object();
 			json_object_object_add(z, "node", json_object_new_int(nid));
-			json_object_object_add(z, "zone", json_object_new_string(hotmem_zone_name(zid)));
-			json_object_object_add(z, "start_pfn", json_object_new_uint64(zi.zone_start_pfn));
+			json_object_object_add(z, "zone",
+					       json_object_new_string(hotmem_zone_name(zid)));
+			json_object_object_add(z, "start_pfn",
+					       json_object_new_uint64(zi.zone_start_pfn));
 			json_object_object_add(z, "spanned", json_object_new_uint64(zi.spanned));
 			json_object_object_add(z, "present", json_object_new_uint64(zi.present));
 			json_object_object_add(z, "managed", json_object_new_uint64(zi.managed));
@@ -231,13 +230,15 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(m, "block-size", json_object_new_uint64(ctx->block_size));
 	json_object_object_add(m, "blocks", json_object_new_uint64(hotmem_nr_blocks(ctx->hm)));
 	json_object_object_add(m, "nodes", json_object_new_int(hotmem_nr_possible_nodes(ctx->hm)));
-	json_object_object_add(m, "auto-online", json_object_new_string(
-		hotmem_online_type_name(hotmem_get_auto_online(ctx->hm))));
+	json_object_object_add(
+		m, "auto-online",
+		json_object_new_string(hotmem_online_type_name(hotmem_get_auto_online(ctx->hm))));
 	json_object_object_add(m, "total-pages", json_object_new_uint64(mi.totalram_pages));
 	json_object_object_add(m, "free-pages", json_object_new_uint64(mi.free_pages));
 	json_object_object_add(m, "present-pages", json_object_new_uint64(mi.present_pages));
 	json_object_object_add(m, "memmap-pages", json_object_new_uint64(mi.memmap_pages));
-	json_object_object_add(m, "metadata-bytes", json_object_new_uint64(hotmem_metadata_bytes(ctx->hm)));
+	json_object_object_add(m, "metadata-bytes",
+			       json_object_new_uint64(hotmem_metadata_bytes(ctx->hm)));
 	if (hotmem_summary(ctx->hm, summary, sizeof(summary)) >= 0)
 		json_object_object_add(m, "summary", json_object_new_string(summary));
 	json_object_object_add(o, "machine", m);
@@ -258,11 +259,9 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 
 /* ---- commands ---------------------------------------------------------- */
 
-typedef int (*cmd_fn)(struct hmfs_ctx *ctx, json_object *args,
-		      struct cmd_result *r);
+typedef int (*cmd_fn)(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r);
 
-static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args,
-			  struct cmd_result *r)
+static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *driver = arg_str(args, "driver"), *id = arg_str(args, "id");
 	uint64_t size = 0, addr = 0, req = 0, bs = 0;
@@ -281,8 +280,8 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args,
 	    arg_int(args, "node", 0, &node, r->err) ||
 	    arg_bool(args, "memmap-on-memory", 1, &memmap, r->err))
 		return -EINVAL;
-	ret = hmfs_dev_add(ctx, driver, id, size, (int)node, addr, has_addr,
-			   req, bs, memmap, r->err, ERRLEN);
+	ret = hmfs_dev_add(ctx, driver, id, size, (int)node, addr, has_addr, req, bs, memmap,
+			   r->err, ERRLEN);
 	if (ret)
 		return ret;
 	r->mutated = true;
@@ -290,8 +289,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args,
-			  struct cmd_result *r)
+static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *id = arg_str(args, "id");
 	int ret;
@@ -308,8 +306,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args,
-		       struct cmd_result *r)
+static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *path = arg_str(args, "path"), *prop = arg_str(args, "property");
 	uint64_t v;
@@ -329,31 +326,28 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args,
 		return -EINVAL;
 	}
 	ret = hmfs_dev_set_requested(ctx, path, v, r->err, ERRLEN);
-	r->mutated = true;	/* partial progress is progress */
+	r->mutated = true; /* partial progress is progress */
 	if (ret)
 		return ret;
 	r->ret = json_object_new_object();
 	return 0;
 }
 
-static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args,
-			     struct cmd_result *r)
+static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	(void)args;
 	r->ret = devices_json(ctx);
 	return 0;
 }
 
-static int cmd_status(struct hmfs_ctx *ctx, json_object *args,
-		      struct cmd_result *r)
+static int cmd_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	(void)args;
 	r->ret = status_json(ctx);
 	return 0;
 }
 
-static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args,
-			       struct cmd_result *r)
+static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *state = arg_str(args, "state");
 	long long block;
@@ -363,7 +357,9 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args,
 		return -EINVAL;
 	type = state ? hmfs_online_type_from_str(state) : -EINVAL;
 	if (block < 0 || type < 0) {
-		snprintf(r->err, ERRLEN, "need 'block' and 'state' (offline, online, online_kernel, online_movable)");
+		snprintf(
+			r->err, ERRLEN,
+			"need 'block' and 'state' (offline, online, online_kernel, online_movable)");
 		return -EINVAL;
 	}
 	ret = hotmem_block_set_state(ctx->hm, (unsigned long)block, type);
@@ -377,19 +373,16 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args,
-		     struct cmd_result *r)
+static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *type = arg_str(args, "type");
 	long long pages, node;
 	long n;
 	int t;
 
-	if (arg_int(args, "pages", 0, &pages, r->err) ||
-	    arg_int(args, "node", -1, &node, r->err))
+	if (arg_int(args, "pages", 0, &pages, r->err) || arg_int(args, "node", -1, &node, r->err))
 		return -EINVAL;
-	if (!type || (strcmp(type, "movable") && strcmp(type, "unmovable")) ||
-	    pages <= 0) {
+	if (!type || (strcmp(type, "movable") && strcmp(type, "unmovable")) || pages <= 0) {
 		snprintf(r->err, ERRLEN, "need 'type' (movable|unmovable) and 'pages' > 0");
 		return -EINVAL;
 	}
@@ -404,24 +397,20 @@ static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args,
-			struct cmd_result *r)
+static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	(void)args;
 	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "freed",
-			       json_object_new_uint64(hotmem_free_all(ctx->hm)));
+	json_object_object_add(r->ret, "freed", json_object_new_uint64(hotmem_free_all(ctx->hm)));
 	return 0;
 }
 
-static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args,
-		       struct cmd_result *r)
+static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	long long pages, node;
 	long n;
 
-	if (arg_int(args, "pages", 0, &pages, r->err) ||
-	    arg_int(args, "node", -1, &node, r->err))
+	if (arg_int(args, "pages", 0, &pages, r->err) || arg_int(args, "node", -1, &node, r->err))
 		return -EINVAL;
 	if (pages >= 0)
 		n = hotmem_hugetlb_alloc(ctx->hm, (int)node, (unsigned long)pages);
@@ -436,8 +425,7 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_inject(struct hmfs_ctx *ctx, json_object *args,
-		      struct cmd_result *r)
+static int cmd_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *action = arg_str(args, "action");
 	long long err;
@@ -462,8 +450,7 @@ static int cmd_inject(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args,
-			struct cmd_result *r)
+static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	long long nth;
 
@@ -476,8 +463,7 @@ static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_check(struct hmfs_ctx *ctx, json_object *args,
-		     struct cmd_result *r)
+static int cmd_check(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	int ret;
 
@@ -490,8 +476,7 @@ static int cmd_check(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
-static int cmd_save(struct hmfs_ctx *ctx, json_object *args,
-		    struct cmd_result *r)
+static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	int ret;
 
@@ -550,8 +535,7 @@ static json_object *query_commands(void)
 }
 
 /* Returns the reply; *events set when the client asked to follow. */
-static json_object *dispatch(struct hmfs_ctx *ctx, json_object *req,
-			     bool *events, bool *trace)
+static json_object *dispatch(struct hmfs_ctx *ctx, json_object *req, bool *events, bool *trace)
 {
 	json_object *args = NULL, *reply, *id = NULL;
 	struct cmd_result r = { 0 };
@@ -684,7 +668,8 @@ static json_object *event_json(const struct hmfs_qev *q)
 	case HM_EV_TRACE:
 		name = "TRACE";
 		json_object_object_add(d, "ev", json_object_new_string(q->text));
-		json_object_object_add(d, "phase", json_object_new_string(q->exit ? "exit" : "enter"));
+		json_object_object_add(d, "phase",
+				       json_object_new_string(q->exit ? "exit" : "enter"));
 		json_object_object_add(d, "start_pfn", json_object_new_uint64(q->start_pfn));
 		json_object_object_add(d, "nr_pages", json_object_new_uint64(q->nr_pages));
 		json_object_object_add(d, "nid", json_object_new_int(q->nid));
@@ -780,7 +765,7 @@ static void *conn_main(void *arg)
 			}
 			req = json_tokener_parse_ex(tok, buf + off, (int)(n - (ssize_t)off));
 			if (json_tokener_get_error(tok) == json_tokener_continue)
-				break;	/* need more bytes */
+				break; /* need more bytes */
 			off += json_tokener_get_parse_end(tok);
 			if (!req) {
 				reply = error_json("GenericError", "JSON parse error");
@@ -828,7 +813,7 @@ static void *accept_main(void *arg)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			break;	/* socket shut down: we are stopping */
+			break; /* socket shut down: we are stopping */
 		}
 		if (!peer_allowed(fd)) {
 			close(fd);
@@ -864,7 +849,7 @@ int hmfs_ctl_start(struct hmfs_ctx *ctx)
 		return -errno;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctx->ctl_path);
 	unlink(ctx->ctl_path);
-	old = umask(0177);	/* 0600 from birth: no window */
+	old = umask(0177); /* 0600 from birth: no window */
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (ret || listen(fd, 16)) {

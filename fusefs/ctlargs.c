@@ -13,28 +13,28 @@
 
 /* Positional parameter names per command, in order. */
 static const struct {
-	const char *cmd;		/* what the user types */
-	const char *execute;		/* what the server runs */
+	const char *cmd; /* what the user types */
+	const char *execute; /* what the server runs */
 	const char *pos[3];
-	const char *fixed_key, *fixed_val;	/* an implied argument */
+	const char *fixed_key, *fixed_val; /* an implied argument */
 } table[] = {
-	{ "device_add", "device_add", { "driver" } , NULL, NULL },
-	{ "device_del", "device_del", { "id" } , NULL, NULL },
-	{ "qom-set", "qom-set", { "path", "property", "value" } , NULL, NULL },
+	{ "device_add", "device_add", { "driver" }, NULL, NULL },
+	{ "device_del", "device_del", { "id" }, NULL, NULL },
+	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL },
 	{ "set-size", "qom-set", { "path", "value" }, "property", "requested-size" },
 	{ "online", "block-set-state", { "block", "state" }, "state", "online" },
 	{ "offline", "block-set-state", { "block" }, "state", "offline" },
-	{ "block-set-state", "block-set-state", { "block", "state" } , NULL, NULL },
-	{ "alloc", "alloc", { "type", "pages" } , NULL, NULL },
-	{ "hugetlb", "hugetlb", { "pages" } , NULL, NULL },
-	{ "inject", "inject", { "action", "error" } , NULL, NULL },
-	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" } , NULL, NULL },
-	{ "check", "check-invariants", { NULL } , NULL, NULL },
-	{ "devices", "query-memory-devices", { NULL } , NULL, NULL },
+	{ "block-set-state", "block-set-state", { "block", "state" }, NULL, NULL },
+	{ "alloc", "alloc", { "type", "pages" }, NULL, NULL },
+	{ "hugetlb", "hugetlb", { "pages" }, NULL, NULL },
+	{ "inject", "inject", { "action", "error" }, NULL, NULL },
+	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL },
+	{ "check", "check-invariants", { NULL }, NULL, NULL },
+	{ "devices", "query-memory-devices", { NULL }, NULL, NULL },
 };
 
-static int add_kv(json_object *args, const char *tok, const char *const *pos,
-		  int *npos, char *err, size_t errlen)
+static int add_kv(json_object *args, const char *tok, const char *const *pos, int *npos, char *err,
+		  size_t errlen)
 {
 	const char *eq = strchr(tok, '=');
 	char key[64];
@@ -60,23 +60,21 @@ static int add_kv(json_object *args, const char *tok, const char *const *pos,
 }
 
 /* Each argv word may hold several comma-separated items, as in QEMU. */
-static int add_word(json_object *args, const char *word, const char *const *pos,
-		    int *npos, char *err, size_t errlen)
+static int add_word(json_object *args, const char *word, const char *const *pos, int *npos,
+		    char *err, size_t errlen)
 {
 	char *copy = strdup(word), *save = NULL, *tok;
 	int ret = 0;
 
 	if (!copy)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !ret;
-	     tok = strtok_r(NULL, ",", &save))
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save))
 		ret = add_kv(args, tok, pos, npos, err, errlen);
 	free(copy);
 	return ret;
 }
 
-int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err,
-			 size_t errlen)
+int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen)
 {
 	static const char *const none[3] = { NULL };
 	const char *execute = argv[0];

@@ -13,7 +13,6 @@
  * Build {"execute": ..., "arguments": {...}} from argv (argv[0] is the
  * command).  Returns 0, or -EINVAL with @err saying what is wrong.
  */
-int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err,
-			 size_t errlen);
+int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen);
 
 #endif /* HMFS_CTLARGS_H */

@@ -20,8 +20,7 @@
 
 #include "hmfs.h"
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,8 +64,7 @@ static void dev_free(struct hmfs_dev *d)
 }
 
 /* QEMU numbers devices it names itself: dimm0, vmem0 ... */
-static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id,
-		    size_t len)
+static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id, size_t len)
 {
 	for (int i = 0;; i++) {
 		snprintf(id, len, "%s%d", prefix, i);
@@ -75,8 +73,8 @@ static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id,
 	}
 }
 
-static int place(struct hmfs_ctx *ctx, uint64_t size, uint64_t *addr,
-		 bool have_addr, char *err, size_t errlen)
+static int place(struct hmfs_ctx *ctx, uint64_t size, uint64_t *addr, bool have_addr, char *err,
+		 size_t errlen)
 {
 	int ret;
 
@@ -90,8 +88,8 @@ static int place(struct hmfs_ctx *ctx, uint64_t size, uint64_t *addr,
 	return ret;
 }
 
-static int check_common(struct hmfs_ctx *ctx, const char *id, uint64_t size,
-			int node, char *err, size_t errlen)
+static int check_common(struct hmfs_ctx *ctx, const char *id, uint64_t size, int node, char *err,
+			size_t errlen)
 {
 	if (id && dev_find(ctx, id))
 		return fail(err, errlen, "Duplicate device ID '%s'", id);
@@ -102,16 +100,15 @@ static int check_common(struct hmfs_ctx *ctx, const char *id, uint64_t size,
 	if (size % ctx->block_size)
 		return fail(err, errlen,
 			    "size 0x%llx is not a multiple of the memory block size 0x%llx",
-			    (unsigned long long)size,
-			    (unsigned long long)ctx->block_size);
+			    (unsigned long long)size, (unsigned long long)ctx->block_size);
 	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm))
-		return fail(err, errlen, "node %d does not exist (possible: 0-%d)",
-			    node, hotmem_nr_possible_nodes(ctx->hm) - 1);
+		return fail(err, errlen, "node %d does not exist (possible: 0-%d)", node,
+			    hotmem_nr_possible_nodes(ctx->hm) - 1);
 	return 0;
 }
 
-static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
-		    char *err, size_t errlen)
+static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, char *err,
+		    size_t errlen)
 {
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	int ret;
@@ -119,8 +116,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	ret = place(ctx, d->size, &d->addr, have_addr, err, errlen);
 	if (ret)
 		return ret;
-	d->group = hotmem_register_static_memory_group(ctx->hm, d->node,
-						       d->size >> HM_PAGE_SHIFT);
+	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
 	if (d->group < 0) {
 		ret = d->group;
 		snprintf(err, errlen, "memory group: %s", strerror(-ret));
@@ -128,19 +124,18 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	}
 	ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
 	if (ret) {
-		snprintf(err, errlen, "add_memory(node %d, 0x%llx, 0x%llx) failed: %s",
-			 d->node, (unsigned long long)d->addr,
-			 (unsigned long long)d->size, strerror(-ret));
+		snprintf(err, errlen, "add_memory(node %d, 0x%llx, 0x%llx) failed: %s", d->node,
+			 (unsigned long long)d->addr, (unsigned long long)d->size, strerror(-ret));
 		hotmem_unregister_memory_group(ctx->hm, d->group);
 	}
 	return ret;
 }
 
-static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id,
-			      uint64_t req, char *err, size_t errlen);
+static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			      size_t errlen);
 
-static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
-		    uint64_t requested, char *err, size_t errlen)
+static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
+		    char *err, size_t errlen)
 {
 	uint64_t nblocks;
 	int ret;
@@ -148,13 +143,15 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	if (!d->block_size)
 		d->block_size = ctx->block_size;
 	if (d->block_size % ctx->block_size || d->size % d->block_size)
-		return fail(err, errlen,
-			    "block-size 0x%llx must be a multiple of the memory block size and divide size",
-			    (unsigned long long)d->block_size);
+		return fail(
+			err, errlen,
+			"block-size 0x%llx must be a multiple of the memory block size and divide size",
+			(unsigned long long)d->block_size);
 	if (requested > d->size || requested % d->block_size)
-		return fail(err, errlen,
-			    "requested-size must be a multiple of block-size 0x%llx and at most size",
-			    (unsigned long long)d->block_size);
+		return fail(
+			err, errlen,
+			"requested-size must be a multiple of block-size 0x%llx and at most size",
+			(unsigned long long)d->block_size);
 	ret = place(ctx, d->size, &d->addr, have_addr, err, errlen);
 	if (ret)
 		return ret;
@@ -174,9 +171,8 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	return ret;
 }
 
-int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id,
-		 uint64_t size, int node, uint64_t addr, bool have_addr,
-		 uint64_t requested, uint64_t block_size, int memmap,
+int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
+		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
@@ -233,8 +229,7 @@ out:
 	return ret;
 }
 
-static int vmem_plug_one(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t i,
-			 bool plug)
+static int vmem_plug_one(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t i, bool plug)
 {
 	uint64_t start = d->addr + i * d->block_size;
 	int ret;
@@ -265,8 +260,7 @@ static bool vmem_plugged(const struct hmfs_dev *d, uint64_t i)
  * blocks).  A failure stops there; what was done stays done, as with
  * the real driver, and the error says how far it got.
  */
-static int vmem_resize(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err,
-		       size_t errlen)
+static int vmem_resize(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
 {
 	uint64_t n = d->size / d->block_size;
 	int ret = 0;
@@ -278,15 +272,14 @@ static int vmem_resize(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err,
 		if (vmem_plugged(d, i))
 			ret = vmem_plug_one(ctx, d, i, false);
 	if (ret)
-		snprintf(err, errlen,
-			 "%s: stopped at plugged-size 0x%llx of requested 0x%llx: %s",
-			 d->id, (unsigned long long)d->plugged,
-			 (unsigned long long)d->requested, strerror(-ret));
+		snprintf(err, errlen, "%s: stopped at plugged-size 0x%llx of requested 0x%llx: %s",
+			 d->id, (unsigned long long)d->plugged, (unsigned long long)d->requested,
+			 strerror(-ret));
 	return ret;
 }
 
-static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id,
-			      uint64_t req, char *err, size_t errlen)
+static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			      size_t errlen)
 {
 	struct hmfs_dev *d = dev_find(ctx, id);
 
@@ -297,14 +290,13 @@ static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id,
 	if (req > d->size || req % d->block_size)
 		return fail(err, errlen,
 			    "requested-size must be a multiple of 0x%llx and at most 0x%llx",
-			    (unsigned long long)d->block_size,
-			    (unsigned long long)d->size);
+			    (unsigned long long)d->block_size, (unsigned long long)d->size);
 	d->requested = req;
 	return vmem_resize(ctx, d, err, errlen);
 }
 
-int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
-			   char *err, size_t errlen)
+int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			   size_t errlen)
 {
 	int ret;
 
@@ -328,9 +320,10 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 	if (d->type == HMFS_PC_DIMM) {
 		ret = hotmem_offline_and_remove_memory(ctx->hm, d->addr, d->size);
 		if (ret) {
-			snprintf(err, errlen,
-				 "%s: the guest refused the unplug (offline_and_remove_memory: %s); nothing changed",
-				 id, strerror(-ret));
+			snprintf(
+				err, errlen,
+				"%s: the guest refused the unplug (offline_and_remove_memory: %s); nothing changed",
+				id, strerror(-ret));
 			goto out;
 		}
 	} else {

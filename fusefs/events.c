@@ -83,7 +83,7 @@ out:
 
 /* ---- the queue --------------------------------------------------------- */
 
-#define HMFS_QMAX 65536		/* beyond this, trace/log lines are dropped */
+#define HMFS_QMAX 65536 /* beyond this, trace/log lines are dropped */
 
 static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
@@ -109,13 +109,11 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 static const char *action_name(enum hm_uevent_action a)
 {
 	static const char *const names[] = {
-		[HM_KOBJ_ADD] = "add", [HM_KOBJ_REMOVE] = "remove",
-		[HM_KOBJ_CHANGE] = "change", [HM_KOBJ_MOVE] = "move",
-		[HM_KOBJ_ONLINE] = "online", [HM_KOBJ_OFFLINE] = "offline",
+		[HM_KOBJ_ADD] = "add",	 [HM_KOBJ_REMOVE] = "remove", [HM_KOBJ_CHANGE] = "change",
+		[HM_KOBJ_MOVE] = "move", [HM_KOBJ_ONLINE] = "online", [HM_KOBJ_OFFLINE] = "offline",
 	};
 
-	return (unsigned)a < sizeof(names) / sizeof(*names) && names[a] ?
-		names[a] : "change";
+	return (unsigned)a < sizeof(names) / sizeof(*names) && names[a] ? names[a] : "change";
 }
 
 static void engine_event(const struct hm_event *ev, void *arg)
@@ -134,8 +132,7 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	q->level = ev->level;
 	switch (ev->type) {
 	case HM_EV_UEVENT:
-		snprintf(q->action_name, sizeof(q->action_name), "%s",
-			 action_name(ev->action));
+		snprintf(q->action_name, sizeof(q->action_name), "%s", action_name(ev->action));
 		snprintf(q->subsys, sizeof(q->subsys), "memory");
 		snprintf(q->text, sizeof(q->text), "%s", ev->devpath ? ev->devpath : "");
 		break;
@@ -156,8 +153,8 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	enqueue(ctx, q);
 }
 
-void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action,
-		      const char *devpath, const char *subsystem)
+void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
+		      const char *subsystem)
 {
 	struct hmfs_qev *q = calloc(1, sizeof(*q));
 
@@ -197,7 +194,7 @@ static void *notifier_main(void *arg)
 			pthread_cond_wait(&ctx->q_cond, &ctx->q_lock);
 		q = ctx->q_head;
 		if (!q)
-			break;		/* stopping and drained */
+			break; /* stopping and drained */
 		ctx->q_head = q->next;
 		if (!ctx->q_head)
 			ctx->q_tail = NULL;

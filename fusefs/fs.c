@@ -23,8 +23,7 @@ static struct hmfs_ctx *req_ctx(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
-static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-		       struct fuse_entry_param *e)
+static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct fuse_entry_param *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->ino = n->ino;
@@ -101,8 +100,8 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
  * original mode, as kernfs picks its ops at creation).  Size changes
  * (O_TRUNC, truncate) are accepted and ignored, as on sysfs.
  */
-static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-			 int to_set, struct fuse_file_info *fi)
+static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+			 struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_node n;
@@ -113,8 +112,7 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	ret = hmfs_node_get(ctx, ino, &n);
 	if (!ret && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
 		/* every node belongs to root: only root may change it */
-		ret = fuse_req_ctx(req)->uid ? -EPERM :
-			hmfs_setattr_node(ctx, &n, attr, to_set);
+		ret = fuse_req_ctx(req)->uid ? -EPERM : hmfs_setattr_node(ctx, &n, attr, to_set);
 	}
 	if (ret) {
 		fuse_reply_err(req, -ret);
@@ -176,8 +174,7 @@ struct dirbuf {
 	bool plus;
 };
 
-static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode,
-		    long off)
+static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode, long off)
 {
 	struct dirbuf *d = arg;
 	size_t need;
@@ -193,15 +190,15 @@ static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode,
 		} else if (hmfs_node_get(d->ctx, ino, &n) == 0) {
 			fill_entry(d->ctx, &n, &e);
 		} else {
-			return true;	/* vanished meanwhile */
+			return true; /* vanished meanwhile */
 		}
-		need = fuse_add_direntry_plus(d->req, d->buf + d->pos,
-					      d->size - d->pos, name, &e, off + 1);
+		need = fuse_add_direntry_plus(d->req, d->buf + d->pos, d->size - d->pos, name, &e,
+					      off + 1);
 	} else {
 		struct stat st = { .st_ino = ino, .st_mode = mode };
 
-		need = fuse_add_direntry(d->req, d->buf + d->pos, d->size - d->pos,
-					 name, &st, off + 1);
+		need = fuse_add_direntry(d->req, d->buf + d->pos, d->size - d->pos, name, &st,
+					 off + 1);
 	}
 	if (need > d->size - d->pos)
 		return false;
@@ -209,8 +206,7 @@ static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode,
 	return true;
 }
 
-static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		       bool plus)
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
 {
 	struct dirbuf d = { req_ctx(req), req, NULL, size, 0, plus };
 	long ret;
@@ -228,15 +224,15 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	free(d.buf);
 }
 
-static void hmfs_readdir_op(fuse_req_t req, fuse_ino_t ino, size_t size,
-			    off_t off, struct fuse_file_info *fi)
+static void hmfs_readdir_op(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			    struct fuse_file_info *fi)
 {
 	(void)fi;
 	do_readdir(req, ino, size, off, false);
 }
 
-static void hmfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
-			     off_t off, struct fuse_file_info *fi)
+static void hmfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			     struct fuse_file_info *fi)
 {
 	(void)fi;
 	do_readdir(req, ino, size, off, true);
@@ -253,14 +249,12 @@ static int open_check(const struct hmfs_node *n, int flags)
 
 	if (S_ISDIR(n->mode))
 		return -EISDIR;
-	if ((acc != O_RDONLY && !(n->mode & 0222)) ||
-	    (acc != O_WRONLY && !(n->mode & 0444)))
+	if ((acc != O_RDONLY && !(n->mode & 0222)) || (acc != O_WRONLY && !(n->mode & 0444)))
 		return -EACCES;
 	return 0;
 }
 
-static struct hmfs_open *open_file(const struct hmfs_node *n,
-				   struct fuse_file_info *fi)
+static struct hmfs_open *open_file(const struct hmfs_node *n, struct fuse_file_info *fi)
 {
 	struct hmfs_open *of = calloc(1, sizeof(*of));
 
@@ -294,7 +288,7 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		free(of);	/* interrupted: no release will come */
+		free(of); /* interrupted: no release will come */
 }
 
 static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -330,8 +324,8 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, out, n);
 }
 
-static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-		       size_t size, off_t off, struct fuse_file_info *fi)
+static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+		       struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
@@ -340,7 +334,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	ssize_t ret;
 
 	(void)ino;
-	(void)off;	/* sysfs_kf_write() ignores the position */
+	(void)off; /* sysfs_kf_write() ignores the position */
 	if (!size) {
 		fuse_reply_write(req, 0);
 		return;
@@ -416,8 +410,8 @@ static void hmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 }
 
 /* kernfs: creating files is EACCES, directories and the rest EPERM. */
-static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-			mode_t mode, struct fuse_file_info *fi)
+static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+			struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct fuse_entry_param e;
@@ -447,70 +441,79 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		free(of);
 }
 
-static void hmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-		       mode_t mode, dev_t rdev)
+static void hmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
-	(void)parent; (void)name; (void)mode; (void)rdev;
+	(void)parent;
+	(void)name;
+	(void)mode;
+	(void)rdev;
 	fuse_reply_err(req, EACCES);
 }
 
-static void hmfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
-		       mode_t mode)
+static void hmfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-	(void)parent; (void)name; (void)mode;
+	(void)parent;
+	(void)name;
+	(void)mode;
 	fuse_reply_err(req, EPERM);
 }
 
 static void hmfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	(void)parent; (void)name;
+	(void)parent;
+	(void)name;
 	fuse_reply_err(req, EPERM);
 }
 
-static void hmfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
-			 const char *name)
+static void hmfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
-	(void)link; (void)parent; (void)name;
+	(void)link;
+	(void)parent;
+	(void)name;
 	fuse_reply_err(req, EPERM);
 }
 
-static void hmfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-			fuse_ino_t newparent, const char *newname,
-			unsigned int flags)
+static void hmfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+			const char *newname, unsigned int flags)
 {
-	(void)parent; (void)name; (void)newparent; (void)newname; (void)flags;
+	(void)parent;
+	(void)name;
+	(void)newparent;
+	(void)newname;
+	(void)flags;
 	fuse_reply_err(req, EPERM);
 }
 
-static void hmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
-		      const char *newname)
+static void hmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
-	(void)ino; (void)newparent; (void)newname;
+	(void)ino;
+	(void)newparent;
+	(void)newname;
 	fuse_reply_err(req, EPERM);
 }
 
 const struct fuse_lowlevel_ops hmfs_ops = {
-	.init		= hmfs_init,
-	.lookup		= hmfs_lookup,
-	.getattr	= hmfs_getattr,
-	.setattr	= hmfs_setattr,
-	.readlink	= hmfs_readlink,
-	.opendir	= hmfs_opendir,
-	.readdir	= hmfs_readdir_op,
-	.readdirplus	= hmfs_readdirplus,
-	.open		= hmfs_open,
-	.read		= hmfs_read,
-	.write		= hmfs_write,
-	.poll		= hmfs_poll,
-	.release	= hmfs_release,
-	.create		= hmfs_create,
-	.mknod		= hmfs_mknod,
-	.mkdir		= hmfs_mkdir,
-	.unlink		= hmfs_unlink,
-	.rmdir		= hmfs_unlink,
-	.symlink	= hmfs_symlink,
-	.rename		= hmfs_rename,
-	.link		= hmfs_link,
+	.init = hmfs_init,
+	.lookup = hmfs_lookup,
+	.getattr = hmfs_getattr,
+	.setattr = hmfs_setattr,
+	.readlink = hmfs_readlink,
+	.opendir = hmfs_opendir,
+	.readdir = hmfs_readdir_op,
+	.readdirplus = hmfs_readdirplus,
+	.open = hmfs_open,
+	.read = hmfs_read,
+	.write = hmfs_write,
+	.poll = hmfs_poll,
+	.release = hmfs_release,
+	.create = hmfs_create,
+	.mknod = hmfs_mknod,
+	.mkdir = hmfs_mkdir,
+	.unlink = hmfs_unlink,
+	.rmdir = hmfs_unlink,
+	.symlink = hmfs_symlink,
+	.rename = hmfs_rename,
+	.link = hmfs_link,
 };
 
 /* ---- change notification --------------------------------------------- */
@@ -525,8 +528,7 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 	fuse_lowlevel_notify_inval_inode(ctx->se, dir, 0, 0);
 }
 
-void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id,
-		       enum hm_uevent_action action)
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
 {
 	char name[32];
 	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);

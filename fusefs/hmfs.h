@@ -27,67 +27,106 @@
  * has nothing to free.  Top byte = class.
  */
 enum hmfs_class {
-	HMFS_C_STATIC = 0,	/* fixed tree: ino = index + 1 (root = 1) */
-	HMFS_C_BLOCK = 1,	/* memoryN and below: id << 8 | sub */
-	HMFS_C_NODE = 2,	/* nodeN and below: nid << 8 | sub */
-	HMFS_C_NODELINK = 3,	/* nodeN/memoryM: nid << 48 | id */
-	HMFS_C_BUSLINK = 4,	/* bus/memory/devices/memoryM: id */
+	HMFS_C_STATIC = 0, /* fixed tree: ino = index + 1 (root = 1) */
+	HMFS_C_BLOCK = 1, /* memoryN and below: id << 8 | sub */
+	HMFS_C_NODE = 2, /* nodeN and below: nid << 8 | sub */
+	HMFS_C_NODELINK = 3, /* nodeN/memoryM: nid << 48 | id */
+	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: id */
 };
 
-#define HMFS_INO(c, v)		(((uint64_t)(c) << 56) | (v))
-#define HMFS_INO_CLASS(ino)	((int)((ino) >> 56))
-#define HMFS_INO_VAL(ino)	((ino) & ((1ULL << 56) - 1))
-#define HMFS_BLOCK_INO(id, sub)	HMFS_INO(HMFS_C_BLOCK, ((uint64_t)(id) << 8) | (sub))
-#define HMFS_NODE_INO(nid, sub)	HMFS_INO(HMFS_C_NODE, ((uint64_t)(nid) << 8) | (sub))
+#define HMFS_INO(c, v) (((uint64_t)(c) << 56) | (v))
+#define HMFS_INO_CLASS(ino) ((int)((ino) >> 56))
+#define HMFS_INO_VAL(ino) ((ino) & ((1ULL << 56) - 1))
+#define HMFS_BLOCK_INO(id, sub) HMFS_INO(HMFS_C_BLOCK, ((uint64_t)(id) << 8) | (sub))
+#define HMFS_NODE_INO(nid, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(nid) << 8) | (sub))
 
 /* Entries of a memoryN/ directory, in the reference's readdir order. */
 enum {
-	BSUB_DIR = 0, BSUB_UEVENT, BSUB_NODE, BSUB_POWER, BSUB_ONLINE,
-	BSUB_PHYS_DEVICE, BSUB_PHYS_INDEX, BSUB_VALID_ZONES, BSUB_SUBSYSTEM,
-	BSUB_STATE, BSUB_REMOVABLE, BSUB_END,
-	SUB_PWR = 16,			/* power/ files: SUB_PWR + k */
+	BSUB_DIR = 0,
+	BSUB_UEVENT,
+	BSUB_NODE,
+	BSUB_POWER,
+	BSUB_ONLINE,
+	BSUB_PHYS_DEVICE,
+	BSUB_PHYS_INDEX,
+	BSUB_VALID_ZONES,
+	BSUB_SUBSYSTEM,
+	BSUB_STATE,
+	BSUB_REMOVABLE,
+	BSUB_END,
+	SUB_PWR = 16, /* power/ files: SUB_PWR + k */
 };
 
 /* What a file shows and stores. */
 enum hmfs_attr {
 	A_NONE,
 	/* sys/devices/system/memory */
-	A_AUTO_ONLINE, A_BLOCK_SIZE, A_UEVENT_NOSUBSYS, A_PROBE,
-	A_SOFT_OFFLINE, A_HARD_OFFLINE,
+	A_AUTO_ONLINE,
+	A_BLOCK_SIZE,
+	A_UEVENT_NOSUBSYS,
+	A_PROBE,
+	A_SOFT_OFFLINE,
+	A_HARD_OFFLINE,
 	/* power/ of any device */
-	A_PWR_AUTOSUSPEND, A_PWR_CONTROL, A_PWR_ACTIVE_TIME, A_PWR_STATUS,
+	A_PWR_AUTOSUSPEND,
+	A_PWR_CONTROL,
+	A_PWR_ACTIVE_TIME,
+	A_PWR_STATUS,
 	A_PWR_SUSPENDED_TIME,
 	/* sys/devices/system/node */
-	A_NODE_HAS_CPU, A_NODE_HAS_GI, A_NODE_HAS_MEMORY, A_NODE_HAS_NORMAL,
-	A_NODE_ONLINE, A_NODE_POSSIBLE,
+	A_NODE_HAS_CPU,
+	A_NODE_HAS_GI,
+	A_NODE_HAS_MEMORY,
+	A_NODE_HAS_NORMAL,
+	A_NODE_ONLINE,
+	A_NODE_POSSIBLE,
 	/* sys/bus/memory */
-	A_BUS_AUTOPROBE, A_BUS_PROBE, A_BUS_UEVENT,
+	A_BUS_AUTOPROBE,
+	A_BUS_PROBE,
+	A_BUS_UEVENT,
 	/* sys/module/memory_hotplug/parameters */
-	A_P_NUMA_AWARE, A_P_RATIO, A_P_MEMMAP, A_P_POLICY,
+	A_P_NUMA_AWARE,
+	A_P_RATIO,
+	A_P_MEMMAP,
+	A_P_POLICY,
 	/* proc */
-	A_MEMINFO, A_ZONEINFO, A_BUDDYINFO, A_CMDLINE,
+	A_MEMINFO,
+	A_ZONEINFO,
+	A_BUDDYINFO,
+	A_CMDLINE,
 	/* debugfs notifier-error-inject */
-	A_INJ_GOING_ONLINE, A_INJ_GOING_OFFLINE,
+	A_INJ_GOING_ONLINE,
+	A_INJ_GOING_OFFLINE,
 	/* memoryN */
-	A_B_ONLINE, A_B_PHYS_DEVICE, A_B_PHYS_INDEX, A_B_REMOVABLE, A_B_STATE,
-	A_B_VALID_ZONES, A_B_UEVENT,
+	A_B_ONLINE,
+	A_B_PHYS_DEVICE,
+	A_B_PHYS_INDEX,
+	A_B_REMOVABLE,
+	A_B_STATE,
+	A_B_VALID_ZONES,
+	A_B_UEVENT,
 	/* nodeN */
-	A_N_MEMINFO, A_N_NUMASTAT, A_N_UEVENT,
+	A_N_MEMINFO,
+	A_N_NUMASTAT,
+	A_N_UEVENT,
 };
 
 /* Which dynamic children a static directory has. */
 enum hmfs_dyn {
-	DYN_NONE, DYN_BLOCKS, DYN_NODES, DYN_BUSLINKS,
+	DYN_NONE,
+	DYN_BLOCKS,
+	DYN_NODES,
+	DYN_BUSLINKS,
 };
 
 struct hmfs_snode {
 	const char *name;
 	int parent;
 	int first_child, next_sibling;
-	mode_t mode;			/* S_IFDIR|0755, S_IFREG|0644, S_IFLNK|0777 */
+	mode_t mode; /* S_IFDIR|0755, S_IFREG|0644, S_IFLNK|0777 */
 	enum hmfs_attr attr;
 	enum hmfs_dyn dyn;
-	const char *target;		/* symlinks */
+	const char *target; /* symlinks */
 };
 
 /* What a FUSE inode is, decoded. */
@@ -95,10 +134,10 @@ struct hmfs_node {
 	uint64_t ino;
 	mode_t mode;
 	enum hmfs_attr attr;
-	unsigned long id;		/* block id or nid (key of the attr) */
-	int snode;			/* static index, or -1 */
+	unsigned long id; /* block id or nid (key of the attr) */
+	int snode; /* static index, or -1 */
 	enum hmfs_dyn dyn;
-	char target[64];		/* symlinks */
+	char target[64]; /* symlinks */
 	int nlink;
 };
 
@@ -106,11 +145,11 @@ struct hmfs_node {
 struct hmfs_open {
 	uint64_t ino;
 	struct hmfs_node node;
-	int event;			/* of->event: 0 until the first read */
+	int event; /* of->event: 0 until the first read */
 	struct fuse_pollhandle *ph;
-	struct hmfs_open *next, *prev;	/* ctx->polled, when ph was given */
+	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
-	bool have;			/* buf holds the show() of offset 0 */
+	bool have; /* buf holds the show() of offset 0 */
 	size_t len;
 	char buf[HMFS_PAGE_SIZE + 1];
 };
@@ -122,26 +161,26 @@ struct hmfs_dev {
 	char id[64];
 	enum hmfs_dev_type type;
 	int node;
-	uint64_t addr, size;		/* pc-dimm: the range; virtio-mem: region */
+	uint64_t addr, size; /* pc-dimm: the range; virtio-mem: region */
 	bool memmap_on_memory;
-	int group;			/* engine memory group */
+	int group; /* engine memory group */
 	/* virtio-mem */
-	uint64_t block_size;		/* plug granularity */
+	uint64_t block_size; /* plug granularity */
 	uint64_t requested, plugged;
-	unsigned char *plugged_map;	/* one bit per device block */
+	unsigned char *plugged_map; /* one bit per device block */
 	struct hmfs_dev *next;
 };
 
 /* ---- the notifier queue (engine events -> uevents, invals, clients) -- */
 struct hmfs_qev {
 	enum hm_event_type type;
-	bool synth;			/* written to a uevent file: no block */
+	bool synth; /* written to a uevent file: no block */
 	enum hm_uevent_action action;
 	unsigned long block_id;
 	int level;
 	char action_name[16];
 	char subsys[16];
-	char text[224];			/* devpath, log line or trace fn */
+	char text[224]; /* devpath, log line or trace fn */
 	/* HM_EV_TRACE */
 	bool exit;
 	uint64_t start_pfn, nr_pages;
@@ -158,7 +197,7 @@ struct hmfs_evnode {
 	struct hmfs_evnode *next;
 };
 
-struct hmfs_iattr {			/* chmod/chown by root, as kernfs keeps */
+struct hmfs_iattr { /* chmod/chown by root, as kernfs keeps */
 	uint64_t ino;
 	mode_t mode;
 	uid_t uid;
@@ -168,22 +207,22 @@ struct hmfs_iattr {			/* chmod/chown by root, as kernfs keeps */
 
 struct conn;
 
-struct hmfs_sub {			/* a control client following events */
+struct hmfs_sub { /* a control client following events */
 	int fd;
-	bool trace;			/* also HM_EV_TRACE */
+	bool trace; /* also HM_EV_TRACE */
 	struct hmfs_sub *next;
 };
 
 struct hmfs_ctx {
 	struct hotmem *hm;
 	struct hotmem_config cfg;
-	char profile[PATH_MAX];		/* builtin name or file path */
+	char profile[PATH_MAX]; /* builtin name or file path */
 	char cmdline[1024];
 	uint64_t block_size;
 	struct fuse_session *se;
 	struct timespec mount_time;
 	double attr_timeout;
-	bool no_opendir;		/* kernel skips OPENDIR/RELEASEDIR */
+	bool no_opendir; /* kernel skips OPENDIR/RELEASEDIR */
 
 	pthread_mutex_t iattr_lock;
 	struct hmfs_iattr *iattr[HMFS_EVTAB_BUCKETS];
@@ -191,7 +230,7 @@ struct hmfs_ctx {
 
 	struct hmfs_snode *snodes;
 	int nr_snodes;
-	int sn_memory, sn_node, sn_busdev;	/* dynamic parents */
+	int sn_memory, sn_node, sn_busdev; /* dynamic parents */
 
 	/* poll: kernfs_open_node->event per inode, and who waits */
 	pthread_mutex_t poll_lock;
@@ -203,7 +242,7 @@ struct hmfs_ctx {
 	pthread_cond_t q_cond;
 	struct hmfs_qev *q_head, *q_tail;
 	bool q_stop;
-	bool want_trace;		/* a control client follows trace steps */
+	bool want_trace; /* a control client follows trace steps */
 	unsigned long q_len, q_dropped;
 	pthread_t notifier;
 	bool notifier_started;
@@ -222,14 +261,14 @@ struct hmfs_ctx {
 	bool ctl_started;
 	pthread_mutex_t sub_lock;
 	struct hmfs_sub *subs;
-	struct conn *conns;		/* live connections (ctl.c) */
+	struct conn *conns; /* live connections (ctl.c) */
 	pthread_cond_t conns_cond;
 
 	/* state file */
 	char state_path[PATH_MAX];
 	pthread_mutex_t save_lock;
 	pthread_cond_t save_cond;
-	unsigned long save_want, save_done;	/* group commit */
+	unsigned long save_want, save_done; /* group commit */
 	bool save_busy;
 	bool restoring;
 	unsigned long saves, save_errors;
@@ -239,58 +278,49 @@ struct hmfs_ctx {
 int hmfs_tree_init(struct hmfs_ctx *ctx);
 void hmfs_tree_free(struct hmfs_ctx *ctx);
 int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
-int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name,
-		      struct hmfs_node *n);
+int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name, struct hmfs_node *n);
 /* @off is the entry's own offset; resume with off + 1. */
-typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino,
-			       mode_t mode, long off);
+typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino, mode_t mode, long off);
 /* Calls @fn for entries at offsets >= @off until it returns false. */
-long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
-		  hmfs_dirent_fn fn, void *arg);
+long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg);
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
 /* kernfs_iop_setattr(): root may chmod/chown; kept until the node goes */
-int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-		      const struct stat *attr, int to_set);
+int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
+		      int to_set);
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id);
 /* Walk present blocks as runs of consecutive ids with equal state/zone. */
-#define HMFS_RUN_BY_NODE			(1u << 0)
-#define HMFS_RUN_BY_GROUP			(1u << 1)
-#define HMFS_RUN_GOING_OFFLINE_IS_OFFLINE	(1u << 2)
-typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first,
-			    unsigned long count);
-void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn,
-		     void *arg);
+#define HMFS_RUN_BY_NODE (1u << 0)
+#define HMFS_RUN_BY_GROUP (1u << 1)
+#define HMFS_RUN_GOING_OFFLINE_IS_OFFLINE (1u << 2)
+typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first, unsigned long count);
+void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg);
 uint64_t hmfs_block_dir_ino(unsigned long id);
 
 /* attrs.c */
-int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf,
-	      size_t len);
-ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-		   const char *buf, size_t count);
+int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);
+ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count);
 bool hmfs_attr_mutates(enum hmfs_attr a);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;
-void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id,
-		       enum hm_uevent_action action);
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
 
 /* events.c */
 int hmfs_events_start(struct hmfs_ctx *ctx);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
-void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action,
-		      const char *devpath, const char *subsystem);
+void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
+		      const char *subsystem);
 int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 
 /* dev.c */
-int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id,
-		 uint64_t size, int node, uint64_t addr, bool have_addr,
-		 uint64_t requested, uint64_t block_size, int memmap,
+int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
+		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 char *err, size_t errlen);
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
-int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
-			   char *err, size_t errlen);
+int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			   size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 
 /* ctl.c */
@@ -301,7 +331,7 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
 /* state.c */
 int hmfs_state_save(struct hmfs_ctx *ctx);
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen);
-int hmfs_state_peek_config(const char *path, char *profile, size_t plen,
-			   char *cmdline, size_t clen, char *err, size_t errlen);
+int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
+			   char *err, size_t errlen);
 
 #endif /* HMFS_H */

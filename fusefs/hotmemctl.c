@@ -32,28 +32,28 @@ struct cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: hotmemctl [-s SOCKET] [--json] COMMAND [ARGS...]\n"
-"\n"
-"Commands (named after QEMU's monitor; KEY=VALUE or KEY=VALUE,KEY=VALUE):\n"
-"  status                               machine, zones, blocks, devices\n"
-"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [id=ID] [memmap-on-memory=on|off]\n"
-"  device_add virtio-mem-pci size=SIZE [requested-size=SIZE] [block-size=SIZE] [node=N] [id=ID]\n"
-"  device_del ID                        unplug (offline + remove; refused if busy)\n"
-"  qom-set ID requested-size SIZE       resize a virtio-mem device (also: set-size ID SIZE)\n"
-"  devices                              list memory devices\n"
-"  online BLOCK [online|online_kernel|online_movable], offline BLOCK\n"
-"  alloc movable|unmovable PAGES [node=N], free-all, hugetlb PAGES [node=N]\n"
-"  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO   (0 clears)\n"
-"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
-"  check                                check the engine's invariants\n"
-"  save                                 write the state file now\n"
-"  events [--trace]                     follow uevents and kernel log lines\n"
-"  raw JSON                             send one request as is\n"
-"\n"
-"Options:\n"
-"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
-"  -j, --json          print JSON instead of tables\n"
-"  -h, --help          this text\n");
+		"Usage: hotmemctl [-s SOCKET] [--json] COMMAND [ARGS...]\n"
+		"\n"
+		"Commands (named after QEMU's monitor; KEY=VALUE or KEY=VALUE,KEY=VALUE):\n"
+		"  status                               machine, zones, blocks, devices\n"
+		"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [id=ID] [memmap-on-memory=on|off]\n"
+		"  device_add virtio-mem-pci size=SIZE [requested-size=SIZE] [block-size=SIZE] [node=N] [id=ID]\n"
+		"  device_del ID                        unplug (offline + remove; refused if busy)\n"
+		"  qom-set ID requested-size SIZE       resize a virtio-mem device (also: set-size ID SIZE)\n"
+		"  devices                              list memory devices\n"
+		"  online BLOCK [online|online_kernel|online_movable], offline BLOCK\n"
+		"  alloc movable|unmovable PAGES [node=N], free-all, hugetlb PAGES [node=N]\n"
+		"  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO   (0 clears)\n"
+		"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
+		"  check                                check the engine's invariants\n"
+		"  save                                 write the state file now\n"
+		"  events [--trace]                     follow uevents and kernel log lines\n"
+		"  raw JSON                             send one request as is\n"
+		"\n"
+		"Options:\n"
+		"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
+		"  -j, --json          print JSON instead of tables\n"
+		"  -h, --help          this text\n");
 }
 
 static int connect_sock(const char *path)
@@ -81,8 +81,7 @@ static int send_req(struct cli *c, json_object *req)
 {
 	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 
-	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 ||
-	    send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 || send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0) {
 		fprintf(stderr, "hotmemctl: send: %m\n");
 		return -1;
 	}
@@ -165,22 +164,20 @@ static void print_status(json_object *r)
 	       (unsigned long long)gu(r, "state-saves"),
 	       (unsigned long long)gu(r, "state-save-errors"));
 
-	printf("\n%-4s %-8s %12s %10s %10s %10s %10s\n", "NODE", "ZONE", "START_PFN",
-	       "SPANNED", "PRESENT", "MANAGED", "FREE");
+	printf("\n%-4s %-8s %12s %10s %10s %10s %10s\n", "NODE", "ZONE", "START_PFN", "SPANNED",
+	       "PRESENT", "MANAGED", "FREE");
 	for (size_t i = 0; i < json_object_array_length(zones); i++) {
 		json_object *z = json_object_array_get_idx(zones, i);
 
 		printf("%-4llu %-8s %12llu %10llu %10llu %10llu %10llu\n",
 		       (unsigned long long)gu(z, "node"), gs(z, "zone"),
-		       (unsigned long long)gu(z, "start_pfn"),
-		       (unsigned long long)gu(z, "spanned"),
-		       (unsigned long long)gu(z, "present"),
-		       (unsigned long long)gu(z, "managed"),
+		       (unsigned long long)gu(z, "start_pfn"), (unsigned long long)gu(z, "spanned"),
+		       (unsigned long long)gu(z, "present"), (unsigned long long)gu(z, "managed"),
 		       (unsigned long long)gu(z, "free"));
 	}
 
-	printf("\n%-39s %6s %-13s %4s %-7s %s\n", "RANGE", "SIZE", "STATE", "NODE",
-	       "ZONE", "BLOCK");
+	printf("\n%-39s %6s %-13s %4s %-7s %s\n", "RANGE", "SIZE", "STATE", "NODE", "ZONE",
+	       "BLOCK");
 	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
 		json_object *b = json_object_array_get_idx(blocks, i);
 		uint64_t first = gu(b, "first"), n = gu(b, "count"), start = gu(b, "start");
@@ -192,9 +189,9 @@ static void print_status(json_object *r)
 				 (unsigned long long)(first + n - 1));
 		else
 			snprintf(blk, sizeof(blk), "%llu", (unsigned long long)first);
-		printf("0x%016llx-0x%016llx %6s %-13s %4llu %-7s %s\n",
-		       (unsigned long long)start, (unsigned long long)(start + n * bs - 1),
-		       s1, gs(b, "state"), (unsigned long long)gu(b, "node"), gs(b, "zone"), blk);
+		printf("0x%016llx-0x%016llx %6s %-13s %4llu %-7s %s\n", (unsigned long long)start,
+		       (unsigned long long)(start + n * bs - 1), s1, gs(b, "state"),
+		       (unsigned long long)gu(b, "node"), gs(b, "zone"), blk);
 	}
 	if (!json_object_array_length(devs))
 		return;
@@ -205,8 +202,8 @@ static void print_devices(json_object *devs)
 {
 	char s1[32], s2[32], s3[32];
 
-	printf("%-12s %-15s %4s %-18s %7s %9s %8s\n", "ID", "DRIVER", "NODE", "ADDR",
-	       "SIZE", "REQUESTED", "PLUGGED");
+	printf("%-12s %-15s %4s %-18s %7s %9s %8s\n", "ID", "DRIVER", "NODE", "ADDR", "SIZE",
+	       "REQUESTED", "PLUGGED");
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		bool vmem = get(d, "requested-size") != NULL;
@@ -214,9 +211,9 @@ static void print_devices(json_object *devs)
 		size_col(gu(d, "size"), s1, sizeof(s1));
 		size_col(gu(d, vmem ? "requested-size" : "size"), s2, sizeof(s2));
 		size_col(gu(d, vmem ? "plugged-size" : "size"), s3, sizeof(s3));
-		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s\n", gs(d, "id"),
-		       gs(d, "driver"), (unsigned long long)gu(d, "node"),
-		       (unsigned long long)gu(d, "addr"), s1, s2, s3);
+		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s\n", gs(d, "id"), gs(d, "driver"),
+		       (unsigned long long)gu(d, "node"), (unsigned long long)gu(d, "addr"), s1, s2,
+		       s3);
 	}
 }
 
@@ -267,9 +264,8 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 		print_status(ret);
 	else if (!strcmp(cmd, "query-memory-devices"))
 		print_devices(ret);
-	else if (json_object_is_type(ret, json_type_object) &&
-		 json_object_object_length(ret) == 0)
-		;	/* success says nothing, like QEMU's monitor */
+	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
+		; /* success says nothing, like QEMU's monitor */
 	else
 		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_SPACED));
 	if (!strcmp(cmd, "status")) {
@@ -333,10 +329,20 @@ int main(int argc, char **argv)
 	c->sock = getenv("HOTMEM_CONTROL") ? getenv("HOTMEM_CONTROL") : DEFAULT_CONTROL;
 	while ((opt = getopt_long(argc, argv, "+s:jh", lo, NULL)) != -1) {
 		switch (opt) {
-		case 's': c->sock = optarg; break;
-		case 'j': c->json = true; break;
-		case 'h': usage(stdout); free(c); return 0;
-		default: usage(stderr); free(c); return 2;
+		case 's':
+			c->sock = optarg;
+			break;
+		case 'j':
+			c->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			free(c);
+			return 0;
+		default:
+			usage(stderr);
+			free(c);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -371,7 +377,8 @@ int main(int argc, char **argv)
 	err = get(reply, "error");
 	ret = get(reply, "return");
 	if (err || !ret) {
-		fprintf(stderr, "hotmemctl: error: %s\n", err ? gs(err, "desc") : "malformed reply");
+		fprintf(stderr, "hotmemctl: error: %s\n",
+			err ? gs(err, "desc") : "malformed reply");
 		goto out;
 	}
 	if (!strcmp(cmd, "events"))

@@ -39,31 +39,31 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: hotmemfs [options] MOUNTPOINT\n"
-"\n"
-"Mount an emulated machine's memory sysfs and procfs under MOUNTPOINT:\n"
-"MOUNTPOINT/sys/devices/system/memory, .../node, sys/bus/memory,\n"
-"sys/module/memory_hotplug/parameters, proc/meminfo, proc/zoneinfo, ...\n"
-"\n"
-"Machine:\n"
-"  -p, --profile NAME|FILE   built-in profile or profile file (default: default)\n"
-"  -c, --cmdline STRING      kernel command line (memhp_default_state=, movable_node, ...)\n"
-"Control and state:\n"
-"  -s, --control PATH        control socket, 0600 (default " DEFAULT_CONTROL ")\n"
-"  -S, --state PATH|none     state file (default " DEFAULT_STATE ")\n"
-"      --fresh               delete an existing state file and boot anew\n"
-"uevents:\n"
-"  -n, --netns NAME|PATH     inject uevents into this private network namespace\n"
-"                            (default: our own, if it is not the host's)\n"
-"  -u, --uevent-socket PATH  also send each uevent to this AF_UNIX SOCK_DGRAM socket\n"
-"FUSE:\n"
-"  -o OPTIONS                extra mount options\n"
-"  -t, --threads N           at most N worker threads (default: 2 per CPU, at least 4)\n"
-"      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
-"  -d, --debug               FUSE debug output\n"
-"  -h, --help                this text\n"
-"\n"
-"Built-in profiles:");
+		"Usage: hotmemfs [options] MOUNTPOINT\n"
+		"\n"
+		"Mount an emulated machine's memory sysfs and procfs under MOUNTPOINT:\n"
+		"MOUNTPOINT/sys/devices/system/memory, .../node, sys/bus/memory,\n"
+		"sys/module/memory_hotplug/parameters, proc/meminfo, proc/zoneinfo, ...\n"
+		"\n"
+		"Machine:\n"
+		"  -p, --profile NAME|FILE   built-in profile or profile file (default: default)\n"
+		"  -c, --cmdline STRING      kernel command line (memhp_default_state=, movable_node, ...)\n"
+		"Control and state:\n"
+		"  -s, --control PATH        control socket, 0600 (default " DEFAULT_CONTROL ")\n"
+		"  -S, --state PATH|none     state file (default " DEFAULT_STATE ")\n"
+		"      --fresh               delete an existing state file and boot anew\n"
+		"uevents:\n"
+		"  -n, --netns NAME|PATH     inject uevents into this private network namespace\n"
+		"                            (default: our own, if it is not the host's)\n"
+		"  -u, --uevent-socket PATH  also send each uevent to this AF_UNIX SOCK_DGRAM socket\n"
+		"FUSE:\n"
+		"  -o OPTIONS                extra mount options\n"
+		"  -t, --threads N           at most N worker threads (default: 2 per CPU, at least 4)\n"
+		"      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
+		"  -d, --debug               FUSE debug output\n"
+		"  -h, --help                this text\n"
+		"\n"
+		"Built-in profiles:");
 	for (const char *const *n = hotmem_config_builtin_names(); n && *n; n++)
 		fprintf(f, " %s", *n);
 	fprintf(f, "\n");
@@ -95,17 +95,30 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	 */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	*o = (struct opts){ .control = DEFAULT_CONTROL, .state = DEFAULT_STATE,
+	*o = (struct opts){ .control = DEFAULT_CONTROL,
+			    .state = DEFAULT_STATE,
 			    .threads = cpus > 2 ? (unsigned)(2 * cpus) : 4,
 			    .attr_timeout = 3600 };
 	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'p': o->profile = optarg; break;
-		case 'c': o->cmdline = optarg; break;
-		case 's': o->control = optarg; break;
-		case 'S': o->state = optarg; break;
-		case 'F': o->fresh = true; break;
-		case 'n': o->netns = optarg; break;
+		case 'p':
+			o->profile = optarg;
+			break;
+		case 'c':
+			o->cmdline = optarg;
+			break;
+		case 's':
+			o->control = optarg;
+			break;
+		case 'S':
+			o->state = optarg;
+			break;
+		case 'F':
+			o->fresh = true;
+			break;
+		case 'n':
+			o->netns = optarg;
+			break;
 		case 'u':
 			if (o->nr_uevent_socks == HMFS_MAX_UEVENT_SOCKETS) {
 				fprintf(stderr, "hotmemfs: at most %d --uevent-socket\n",
@@ -114,13 +127,26 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->uevent_socks[o->nr_uevent_socks++] = optarg;
 			break;
-		case 't': o->threads = (unsigned)atoi(optarg); break;
-		case 'A': o->attr_timeout = atof(optarg); break;
-		case 'o': o->fuse_opts = optarg; break;
-		case 'd': o->debug = true; break;
-		case 'f': break;	/* always in the foreground */
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		case 't':
+			o->threads = (unsigned)atoi(optarg);
+			break;
+		case 'A':
+			o->attr_timeout = atof(optarg);
+			break;
+		case 'o':
+			o->fuse_opts = optarg;
+			break;
+		case 'd':
+			o->debug = true;
+			break;
+		case 'f':
+			break; /* always in the foreground */
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (optind != argc - 1) {
@@ -156,18 +182,24 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
 	int ret;
 
-	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd,
-						sizeof(scmd), err, sizeof(err)) : -ENOENT;
+	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd, sizeof(scmd),
+						err, sizeof(err)) :
+			 -ENOENT;
 	if (ret && ret != -ENOENT) {
-		fprintf(stderr, "hotmemfs: %s\n"
+		fprintf(stderr,
+			"hotmemfs: %s\n"
 			"hotmemfs: refusing to start; move the file away or start with --fresh\n",
 			err);
 		return ret;
 	}
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
-		 profile ? profile : ret ? "default" : sprof);
+		 profile ? profile :
+		 ret	 ? "default" :
+			   sprof);
 	snprintf(ctx->cmdline, sizeof(ctx->cmdline), "%s",
-		 o->cmdline ? o->cmdline : ret ? "" : scmd);
+		 o->cmdline ? o->cmdline :
+		 ret	    ? "" :
+			      scmd);
 	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
 		fprintf(stderr,
 			"hotmemfs: state file %s belongs to --profile '%s' --cmdline '%s'\n"
@@ -223,8 +255,7 @@ static void sd_notify_ready(void)
 	socklen_t len;
 	int fd;
 
-	if (!path || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof(sa.sun_path))
+	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
 		return;
 	strcpy(sa.sun_path, path);
 	if (path[0] == '@')
@@ -301,7 +332,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 		return ret;
 	ret = hmfs_state_load(ctx, &found, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start; move the file away or start with --fresh\n",
+		fprintf(stderr,
+			"hotmemfs: %s\nhotmemfs: refusing to start; move the file away or start with --fresh\n",
 			err);
 		return ret;
 	}
@@ -333,10 +365,9 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	 * must get the kernel's EACCES on writes, not FUSE's blanket EACCES.
 	 * An unprivileged user may not have it (fuse.conf user_allow_other).
 	 */
-	snprintf(mopts, sizeof(mopts),
-		 "default_permissions%s,fsname=hotmemfs,subtype=hotmemfs%s%s",
-		 geteuid() == 0 ? ",allow_other" : "",
-		 o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "");
+	snprintf(mopts, sizeof(mopts), "default_permissions%s,fsname=hotmemfs,subtype=hotmemfs%s%s",
+		 geteuid() == 0 ? ",allow_other" : "", o->fuse_opts ? "," : "",
+		 o->fuse_opts ? o->fuse_opts : "");
 	argv[argc++] = "hotmemfs";
 	argv[argc++] = "-o";
 	argv[argc++] = mopts;
@@ -353,7 +384,7 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 		umount2(o->mountpoint, MNT_DETACH);
 	}
 	se = fuse_session_new(&args, &hmfs_ops, sizeof(hmfs_ops), ctx);
-	fuse_opt_free_args(&args);	/* the session may have copied them */
+	fuse_opt_free_args(&args); /* the session may have copied them */
 	if (!se)
 		return NULL;
 	if (fuse_set_signal_handlers(se) || fuse_session_mount(se, o->mountpoint)) {
@@ -407,8 +438,7 @@ int main(int argc, char **argv)
 	ctx.se = se;
 	ret = hmfs_ctl_start(&ctx);
 	if (ret) {
-		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path,
-			strerror(-ret));
+		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));
 		goto out;
 	}
 	hmfs_state_save(&ctx);

@@ -47,14 +47,17 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 {
 	json_object *p = json_object_new_object();
 
-	json_object_object_add(p, "auto-online", json_object_new_string(
-		hotmem_online_type_name(hotmem_get_auto_online(ctx->hm))));
-	json_object_object_add(p, "online-policy", json_object_new_string(
-		hotmem_online_policy_name(hotmem_get_online_policy(ctx->hm))));
+	json_object_object_add(
+		p, "auto-online",
+		json_object_new_string(hotmem_online_type_name(hotmem_get_auto_online(ctx->hm))));
+	json_object_object_add(p, "online-policy",
+			       json_object_new_string(hotmem_online_policy_name(
+				       hotmem_get_online_policy(ctx->hm))));
 	json_object_object_add(p, "auto-movable-ratio",
 			       json_object_new_int64(hotmem_get_auto_movable_ratio(ctx->hm)));
-	json_object_object_add(p, "auto-movable-numa-aware",
-			       json_object_new_boolean(hotmem_get_auto_movable_numa_aware(ctx->hm)));
+	json_object_object_add(
+		p, "auto-movable-numa-aware",
+		json_object_new_boolean(hotmem_get_auto_movable_numa_aware(ctx->hm)));
 	return p;
 }
 
@@ -67,8 +70,10 @@ static json_object *devs_json(struct hmfs_ctx *ctx)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "id", json_object_new_string(d->id));
-		json_object_object_add(o, "driver", json_object_new_string(
-			d->type == HMFS_PC_DIMM ? "pc-dimm" : "virtio-mem-pci"));
+		json_object_object_add(o, "driver",
+				       json_object_new_string(d->type == HMFS_PC_DIMM ?
+								      "pc-dimm" :
+								      "virtio-mem-pci"));
 		json_object_object_add(o, "node", json_object_new_int(d->node));
 		json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
 		json_object_object_add(o, "size", json_object_new_uint64(d->size));
@@ -82,17 +87,18 @@ static json_object *devs_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
-static void add_run(void *arg, const struct hm_block_info *bi,
-		    unsigned long count)
+static void add_run(void *arg, const struct hm_block_info *bi, unsigned long count)
 {
 	json_object *run = json_object_new_object();
 
 	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
 	json_object_object_add(run, "count", json_object_new_uint64(count));
-	json_object_object_add(run, "state", json_object_new_string(
-		bi->state == HM_MEM_OFFLINE ? "offline" : "online"));
-	json_object_object_add(run, "zone", json_object_new_string(
-		bi->zone >= 0 ? hotmem_zone_name(bi->zone) : "none"));
+	json_object_object_add(run, "state",
+			       json_object_new_string(bi->state == HM_MEM_OFFLINE ? "offline" :
+										    "online"));
+	json_object_object_add(run, "zone",
+			       json_object_new_string(bi->zone >= 0 ? hotmem_zone_name(bi->zone) :
+								      "none"));
 	json_object_array_add(arg, run);
 }
 
@@ -232,15 +238,15 @@ static json_object *get(json_object *o, const char *key, json_type t)
 }
 
 /* Parse and check the file; returns the "machine" object (owned by *root). */
-static int read_state(const char *path, json_object **root, json_object **machine,
-		      char *err, size_t errlen)
+static int read_state(const char *path, json_object **root, json_object **machine, char *err,
+		      size_t errlen)
 {
 	json_object *r, *m, *f, *v, *c;
 
 	r = json_object_from_file(path);
 	if (!r) {
-		snprintf(err, errlen, "state file %s is damaged (not valid JSON: %s)",
-			 path, json_util_get_last_err() ? json_util_get_last_err() : "?");
+		snprintf(err, errlen, "state file %s is damaged (not valid JSON: %s)", path,
+			 json_util_get_last_err() ? json_util_get_last_err() : "?");
 		return -EUCLEAN;
 	}
 	f = get(r, "format", json_type_string);
@@ -253,8 +259,8 @@ static int read_state(const char *path, json_object **root, json_object **machin
 		goto bad;
 	}
 	if (json_object_get_int(v) != STATE_VERSION) {
-		snprintf(err, errlen, "state file %s has version %d; this hotmemfs reads %d",
-			 path, json_object_get_int(v), STATE_VERSION);
+		snprintf(err, errlen, "state file %s has version %d; this hotmemfs reads %d", path,
+			 json_object_get_int(v), STATE_VERSION);
 		goto bad;
 	}
 	if ((uint32_t)json_object_get_int64(c) != machine_crc(m)) {
@@ -275,8 +281,8 @@ bad:
 	return -EUCLEAN;
 }
 
-int hmfs_state_peek_config(const char *path, char *profile, size_t plen,
-			   char *cmdline, size_t clen, char *err, size_t errlen)
+int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
+			   char *err, size_t errlen)
 {
 	json_object *root, *m;
 	int ret;
@@ -308,8 +314,7 @@ static const char *str(json_object *o, const char *key)
 	return v ? json_object_get_string(v) : "";
 }
 
-static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err,
-			   size_t errlen)
+static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i), *mm;
@@ -356,8 +361,10 @@ static void restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 				if (hotmem_block_info(ctx->hm, id, &bi) ||
 				    (bi.state != HM_MEM_OFFLINE) == want_on)
 					continue;
-				ret = hotmem_block_set_state(ctx->hm, id, want_on ?
-					online_type_for_zone(str(r, "zone")) : HM_MMOP_OFFLINE);
+				ret = hotmem_block_set_state(
+					ctx->hm, id,
+					want_on ? online_type_for_zone(str(r, "zone")) :
+						  HM_MMOP_OFFLINE);
 				if (ret)
 					fprintf(stderr, "hotmemfs: restore: memory%llu %s: %s\n",
 						(unsigned long long)id, str(r, "state"),
@@ -396,7 +403,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	if (u64(m, "block-size") != ctx->block_size) {
-		snprintf(err, errlen, "state file %s is for block size 0x%llx, the machine has 0x%llx",
+		snprintf(err, errlen,
+			 "state file %s is for block size 0x%llx, the machine has 0x%llx",
 			 ctx->state_path, (unsigned long long)u64(m, "block-size"),
 			 (unsigned long long)ctx->block_size);
 		ret = -EINVAL;

@@ -24,19 +24,30 @@ int hmfs_kstrtobool(const char *s, bool *res)
 		return -EINVAL;
 
 	switch (s[0]) {
-	case 'y': case 'Y': case 't': case 'T': case '1':
+	case 'y':
+	case 'Y':
+	case 't':
+	case 'T':
+	case '1':
 		*res = true;
 		return 0;
-	case 'n': case 'N': case 'f': case 'F': case '0':
+	case 'n':
+	case 'N':
+	case 'f':
+	case 'F':
+	case '0':
 		*res = false;
 		return 0;
-	case 'o': case 'O':
+	case 'o':
+	case 'O':
 		/* s[1] is readable: the buffer is NUL-terminated. */
 		switch (s[1]) {
-		case 'n': case 'N':
+		case 'n':
+		case 'N':
 			*res = true;
 			return 0;
-		case 'f': case 'F':
+		case 'f':
+		case 'F':
 			*res = false;
 			return 0;
 		}
@@ -94,8 +105,7 @@ static unsigned int fixup_radix(const char **s, unsigned int base)
 }
 
 /* lib/kstrtox.c _parse_integer(): digits consumed, or -ERANGE. */
-static int parse_integer(const char *s, unsigned int base,
-			 unsigned long long *res)
+static int parse_integer(const char *s, unsigned int base, unsigned long long *res)
 {
 	unsigned long long v = 0;
 	int n = 0;
@@ -168,12 +178,24 @@ int hmfs_memparse(const char *s, uint64_t *out)
 		return -EINVAL;
 	s += n;
 	switch (*s) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10;
+	case 'E':
+	case 'e':
+		shift += 10; /* fall through */
+	case 'P':
+	case 'p':
+		shift += 10; /* fall through */
+	case 'T':
+	case 't':
+		shift += 10; /* fall through */
+	case 'G':
+	case 'g':
+		shift += 10; /* fall through */
+	case 'M':
+	case 'm':
+		shift += 10; /* fall through */
+	case 'K':
+	case 'k':
+		shift += 10;
 		s++;
 		break;
 	}
@@ -234,18 +256,16 @@ int hmfs_nodelist(const unsigned char *mask, int nbits, char *buf, size_t len)
 		while (i + 1 < nbits && (mask[(i + 1) / 8] & (1u << ((i + 1) % 8))))
 			i++;
 		end = i++;
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%d",
-				off ? "," : "", start);
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%d", off ? "," : "",
+				start);
 		if (end > start)
-			off += snprintf(buf + off, off < len ? len - off : 0,
-					"-%d", end);
+			off += snprintf(buf + off, off < len ? len - off : 0, "-%d", end);
 	}
 	off += snprintf(buf + off, off < len ? len - off : 0, "\n");
 	return (int)off;
 }
 
-size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size,
-		  const char **out)
+size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, const char **out)
 {
 	if (off < 0 || (size_t)off >= clen) {
 		*out = content;

@@ -42,7 +42,6 @@ size_t hmfs_write_buf(char *dst, const char *src, size_t len);
 int hmfs_nodelist(const unsigned char *mask, int nbits, char *buf, size_t len);
 
 /* Slice a generated attribute for a read at @off of @size bytes. */
-size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size,
-		  const char **out);
+size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, const char **out);
 
 #endif /* HMFS_SYSFS_PARSE_H */

@@ -14,17 +14,20 @@
 
 #include "hmfs.h"
 
-#define DIR_MODE	(S_IFDIR | 0755)
-#define RW		(S_IFREG | 0644)
-#define RO		(S_IFREG | 0444)
-#define WO		(S_IFREG | 0200)
-#define RW_ROOT		(S_IFREG | 0600)
-#define LNK		(S_IFLNK | 0777)
-
+#define DIR_MODE (S_IFDIR | 0755)
+#define RW (S_IFREG | 0644)
+#define RO (S_IFREG | 0444)
+#define WO (S_IFREG | 0200)
+#define RW_ROOT (S_IFREG | 0600)
+#define LNK (S_IFLNK | 0777)
 
 /* nodeN/ entries */
 enum {
-	NSUB_DIR = 0, NSUB_MEMINFO, NSUB_NUMASTAT, NSUB_UEVENT, NSUB_POWER,
+	NSUB_DIR = 0,
+	NSUB_MEMINFO,
+	NSUB_NUMASTAT,
+	NSUB_UEVENT,
+	NSUB_POWER,
 	NSUB_END,
 };
 
@@ -35,23 +38,23 @@ struct sub_ent {
 };
 
 static const struct sub_ent block_ents[BSUB_END] = {
-	[BSUB_UEVENT]		= { "uevent", RW, A_B_UEVENT },
-	[BSUB_NODE]		= { NULL, LNK, A_NONE },	/* "nodeY" */
-	[BSUB_POWER]		= { "power", DIR_MODE, A_NONE },
-	[BSUB_ONLINE]		= { "online", RW, A_B_ONLINE },
-	[BSUB_PHYS_DEVICE]	= { "phys_device", RO, A_B_PHYS_DEVICE },
-	[BSUB_PHYS_INDEX]	= { "phys_index", RO, A_B_PHYS_INDEX },
-	[BSUB_VALID_ZONES]	= { "valid_zones", RO, A_B_VALID_ZONES },
-	[BSUB_SUBSYSTEM]	= { "subsystem", LNK, A_NONE },
-	[BSUB_STATE]		= { "state", RW, A_B_STATE },
-	[BSUB_REMOVABLE]	= { "removable", RO, A_B_REMOVABLE },
+	[BSUB_UEVENT] = { "uevent", RW, A_B_UEVENT },
+	[BSUB_NODE] = { NULL, LNK, A_NONE }, /* "nodeY" */
+	[BSUB_POWER] = { "power", DIR_MODE, A_NONE },
+	[BSUB_ONLINE] = { "online", RW, A_B_ONLINE },
+	[BSUB_PHYS_DEVICE] = { "phys_device", RO, A_B_PHYS_DEVICE },
+	[BSUB_PHYS_INDEX] = { "phys_index", RO, A_B_PHYS_INDEX },
+	[BSUB_VALID_ZONES] = { "valid_zones", RO, A_B_VALID_ZONES },
+	[BSUB_SUBSYSTEM] = { "subsystem", LNK, A_NONE },
+	[BSUB_STATE] = { "state", RW, A_B_STATE },
+	[BSUB_REMOVABLE] = { "removable", RO, A_B_REMOVABLE },
 };
 
 static const struct sub_ent node_ents[NSUB_END] = {
-	[NSUB_MEMINFO]		= { "meminfo", RO, A_N_MEMINFO },
-	[NSUB_NUMASTAT]		= { "numastat", RO, A_N_NUMASTAT },
-	[NSUB_UEVENT]		= { "uevent", RW, A_N_UEVENT },
-	[NSUB_POWER]		= { "power", DIR_MODE, A_NONE },
+	[NSUB_MEMINFO] = { "meminfo", RO, A_N_MEMINFO },
+	[NSUB_NUMASTAT] = { "numastat", RO, A_N_NUMASTAT },
+	[NSUB_UEVENT] = { "uevent", RW, A_N_UEVENT },
+	[NSUB_POWER] = { "power", DIR_MODE, A_NONE },
 };
 
 #define NR_PWR 5
@@ -70,15 +73,19 @@ uint64_t hmfs_block_dir_ino(unsigned long id)
 
 /* ---- the static tree ------------------------------------------------ */
 
-static int sn_add(struct hmfs_ctx *ctx, int parent, const char *name,
-		  mode_t mode, enum hmfs_attr attr)
+static int sn_add(struct hmfs_ctx *ctx, int parent, const char *name, mode_t mode,
+		  enum hmfs_attr attr)
 {
 	struct hmfs_snode *sn = &ctx->snodes[ctx->nr_snodes];
 	int idx = ctx->nr_snodes++;
 
 	*sn = (struct hmfs_snode){
-		.name = name, .parent = parent, .first_child = -1,
-		.next_sibling = -1, .mode = mode, .attr = attr,
+		.name = name,
+		.parent = parent,
+		.first_child = -1,
+		.next_sibling = -1,
+		.mode = mode,
+		.attr = attr,
 	};
 	if (parent >= 0) {
 		int *link = &ctx->snodes[parent].first_child;
@@ -95,8 +102,7 @@ static void sn_power(struct hmfs_ctx *ctx, int parent)
 	int p = sn_add(ctx, parent, "power", DIR_MODE, A_NONE);
 
 	for (int k = 0; k < NR_PWR; k++)
-		sn_add(ctx, p, power_ents[k].name, power_ents[k].mode,
-		       power_ents[k].attr);
+		sn_add(ctx, p, power_ents[k].name, power_ents[k].mode, power_ents[k].attr);
 }
 
 int hmfs_tree_init(struct hmfs_ctx *ctx)
@@ -194,8 +200,7 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 
 /* ---- decoding inode numbers ------------------------------------------ */
 
-static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub,
-			  struct hmfs_node *n)
+static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, struct hmfs_node *n)
 {
 	struct hm_block_info bi;
 
@@ -234,8 +239,7 @@ static bool node_exists(struct hmfs_ctx *ctx, unsigned long nid)
 	return !hotmem_node_info(ctx->hm, (int)nid, &ni) && ni.online;
 }
 
-static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub,
-			 struct hmfs_node *n)
+static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, struct hmfs_node *n)
 {
 	if (!node_exists(ctx, nid))
 		return -ENOENT;
@@ -263,8 +267,7 @@ static int static_nlink(struct hmfs_ctx *ctx, int idx)
 {
 	int nl = 2;
 
-	for (int c = ctx->snodes[idx].first_child; c >= 0;
-	     c = ctx->snodes[c].next_sibling)
+	for (int c = ctx->snodes[idx].first_child; c >= 0; c = ctx->snodes[c].next_sibling)
 		nl += S_ISDIR(ctx->snodes[c].mode);
 	if (ctx->snodes[idx].dyn == DYN_BLOCKS)
 		nl += (int)hotmem_nr_blocks(ctx->hm);
@@ -308,8 +311,7 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		return node_node_get(ctx, v >> 8, v & 0xff, n);
 	case HMFS_C_NODELINK:
 		n->id = v & ((1ULL << 48) - 1);
-		if (hotmem_block_info(ctx->hm, n->id, &bi) ||
-		    (uint64_t)bi.nid != (v >> 48))
+		if (hotmem_block_info(ctx->hm, n->id, &bi) || (uint64_t)bi.nid != (v >> 48))
 			return -ENOENT;
 		n->mode = LNK;
 		snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
@@ -319,8 +321,8 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		if (hotmem_block_info(ctx->hm, n->id, &bi))
 			return -ENOENT;
 		n->mode = LNK;
-		snprintf(n->target, sizeof(n->target),
-			 "../../../devices/system/memory/memory%lu", n->id);
+		snprintf(n->target, sizeof(n->target), "../../../devices/system/memory/memory%lu",
+			 n->id);
 		return 0;
 	}
 	return -ENOENT;
@@ -333,16 +335,15 @@ static bool parse_id(const char *name, const char *prefix, unsigned long *id)
 	const char *p = name + pl;
 	char *end;
 
-	if (strncmp(name, prefix, pl) || !*p || (*p == '0' && p[1]) ||
-	    *p < '0' || *p > '9')
+	if (strncmp(name, prefix, pl) || !*p || (*p == '0' && p[1]) || *p < '0' || *p > '9')
 		return false;
 	errno = 0;
 	*id = strtoul(p, &end, 10);
 	return !*end && !errno;
 }
 
-static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id,
-			      unsigned sub, const char *name, struct hmfs_node *n)
+static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id, unsigned sub,
+			      const char *name, struct hmfs_node *n)
 {
 	struct hm_block_info bi;
 	char nodename[32];
@@ -366,8 +367,8 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id,
 	return -ENOENT;
 }
 
-static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid,
-			     unsigned sub, const char *name, struct hmfs_node *n)
+static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub,
+			     const char *name, struct hmfs_node *n)
 {
 	unsigned long id;
 
@@ -380,16 +381,14 @@ static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid,
 	if (sub != NSUB_DIR)
 		return -ENOTDIR;
 	if (parse_id(name, "memory", &id))
-		return hmfs_node_get(ctx, HMFS_INO(HMFS_C_NODELINK,
-					((uint64_t)nid << 48) | id), n);
+		return hmfs_node_get(ctx, HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id), n);
 	for (unsigned s = 1; s < NSUB_END; s++)
 		if (!strcmp(name, node_ents[s].name))
 			return hmfs_node_get(ctx, HMFS_NODE_INO(nid, s), n);
 	return -ENOENT;
 }
 
-static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name,
-			       struct hmfs_node *n)
+static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, struct hmfs_node *n)
 {
 	const struct hmfs_snode *sn = &ctx->snodes[idx];
 	unsigned long id;
@@ -416,8 +415,7 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name,
 	return -ENOENT;
 }
 
-int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name,
-		      struct hmfs_node *n)
+int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name, struct hmfs_node *n)
 {
 	struct hmfs_node p;
 	uint64_t v = HMFS_INO_VAL(parent);
@@ -459,12 +457,11 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 	unsigned long id;
 	bool first;
 
-	for (int c = ctx->snodes[idx].first_child; c >= 0;
-	     c = ctx->snodes[c].next_sibling, pos++) {
+	for (int c = ctx->snodes[idx].first_child; c >= 0; c = ctx->snodes[c].next_sibling, pos++) {
 		if (pos < off)
 			continue;
-		if (!rd->fn(rd->arg, ctx->snodes[c].name,
-			    HMFS_INO(HMFS_C_STATIC, c + 1), ctx->snodes[c].mode, pos))
+		if (!rd->fn(rd->arg, ctx->snodes[c].name, HMFS_INO(HMFS_C_STATIC, c + 1),
+			    ctx->snodes[c].mode, pos))
 			return pos;
 	}
 	if (off < DYN_OFF)
@@ -486,13 +483,13 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 		}
 		break;
 	case DYN_NODES:
-		for (int nid = (int)(off - DYN_OFF);
-		     nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		for (int nid = (int)(off - DYN_OFF); nid < hotmem_nr_possible_nodes(ctx->hm);
+		     nid++) {
 			if (!node_exists(ctx, (unsigned long)nid))
 				continue;
 			snprintf(name, sizeof(name), "node%d", nid);
-			if (!rd->fn(rd->arg, name, HMFS_NODE_INO(nid, NSUB_DIR),
-				    DIR_MODE, DYN_OFF + nid))
+			if (!rd->fn(rd->arg, name, HMFS_NODE_INO(nid, NSUB_DIR), DIR_MODE,
+				    DYN_OFF + nid))
 				return DYN_OFF + nid;
 		}
 		break;
@@ -526,21 +523,20 @@ static uint64_t mk_node(unsigned long nid, unsigned sub)
 	return HMFS_NODE_INO(nid, sub);
 }
 
-static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key,
-		     long off, struct rd *rd)
+static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key, long off,
+		     struct rd *rd)
 {
 	for (int k = 0; k < NR_PWR; k++) {
 		if (k + 2 < off)
 			continue;
-		if (!rd->fn(rd->arg, power_ents[k].name, mk(key, SUB_PWR + k),
-			    power_ents[k].mode, k + 2))
+		if (!rd->fn(rd->arg, power_ents[k].name, mk(key, SUB_PWR + k), power_ents[k].mode,
+			    k + 2))
 			return k + 2;
 	}
 	return LONG_MAX;
 }
 
-static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, long off,
-			struct rd *rd)
+static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, long off, struct rd *rd)
 {
 	unsigned long id;
 	struct hm_block_info bi;
@@ -559,16 +555,14 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, long off,
 		    (unsigned long)bi.nid != nid)
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
-		if (!rd->fn(rd->arg, name,
-			    HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id), LNK,
-			    DYN_OFF + (long)id))
+		if (!rd->fn(rd->arg, name, HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id),
+			    LNK, DYN_OFF + (long)id))
 			return DYN_OFF + (long)id;
 	}
 	return LONG_MAX;
 }
 
-long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
-		  hmfs_dirent_fn fn, void *arg)
+long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg)
 {
 	struct rd rd = { fn, arg };
 	struct hmfs_node n;
@@ -603,8 +597,7 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off,
 		if (hotmem_block_info(ctx->hm, v >> 8, &bi))
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
-		return rd_subs(block_ents, BSUB_END, mk_block, v >> 8, off, &rd,
-			       nodename);
+		return rd_subs(block_ents, BSUB_END, mk_block, v >> 8, off, &rd, nodename);
 	}
 	case HMFS_C_NODE:
 		if ((v & 0xff) == NSUB_POWER)
@@ -622,8 +615,7 @@ static bool same_run(const struct hm_block_info *a, const struct hm_block_info *
 	       (!(flags & HMFS_RUN_BY_GROUP) || b->group == a->group);
 }
 
-void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn,
-		     void *arg)
+void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg)
 {
 	struct hm_block_info bi, head = { 0 }, prev = { 0 };
 	unsigned long id, count = 0;
@@ -632,8 +624,7 @@ void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn,
 	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
 		if (hotmem_block_info(ctx->hm, id, &bi))
 			continue;
-		if ((flags & HMFS_RUN_GOING_OFFLINE_IS_OFFLINE) &&
-		    bi.state == HM_MEM_GOING_OFFLINE)
+		if ((flags & HMFS_RUN_GOING_OFFLINE_IS_OFFLINE) && bi.state == HM_MEM_GOING_OFFLINE)
 			bi.state = HM_MEM_OFFLINE;
 		if (count && same_run(&prev, &bi, flags)) {
 			count++;
@@ -664,8 +655,8 @@ static struct hmfs_iattr *iattr_find(struct hmfs_ctx *ctx, uint64_t ino)
 	return NULL;
 }
 
-int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-		      const struct stat *attr, int to_set)
+int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
+		      int to_set)
 {
 	struct hmfs_iattr *a;
 

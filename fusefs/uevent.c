@@ -38,8 +38,7 @@ static const char *const kobject_actions[] = {
 bool hmfs_uevent_action_valid(const char *action, size_t len)
 {
 	for (size_t i = 0; i < sizeof(kobject_actions) / sizeof(*kobject_actions); i++) {
-		if (strlen(kobject_actions[i]) == len &&
-		    !strncmp(kobject_actions[i], action, len))
+		if (strlen(kobject_actions[i]) == len && !strncmp(kobject_actions[i], action, len))
 			return true;
 	}
 	return false;
@@ -50,11 +49,12 @@ int hmfs_uevent_format(const struct hmfs_uevent *ue, char *buf, size_t len)
 	size_t off = 0;
 	int n;
 
-#define PUT(...) do {							\
-		n = snprintf(buf + off, len - off, __VA_ARGS__);	\
-		if (n < 0 || (size_t)n + 1 > len - off)			\
-			return -ENOSPC;					\
-		off += (size_t)n + 1;	/* keep the NUL */		\
+#define PUT(...)                                                 \
+	do {                                                     \
+		n = snprintf(buf + off, len - off, __VA_ARGS__); \
+		if (n < 0 || (size_t)n + 1 > len - off)          \
+			return -ENOSPC;                          \
+		off += (size_t)n + 1; /* keep the NUL */         \
 	} while (0)
 
 	PUT("%s@%s", ue->action, ue->devpath);
@@ -101,8 +101,7 @@ int hmfs_uevent_parse(const char *buf, size_t len, struct hmfs_uevent *ue)
 		return -EINVAL;
 	/* The header must agree with the keys, as hotmemd checks too. */
 	if ((size_t)(at - buf) != strlen(ue->action) ||
-	    strncmp(buf, ue->action, (size_t)(at - buf)) ||
-	    strcmp(at + 1, ue->devpath))
+	    strncmp(buf, ue->action, (size_t)(at - buf)) || strcmp(at + 1, ue->devpath))
 		return -EINVAL;
 	return 0;
 }
@@ -225,7 +224,8 @@ static int nl_socket_in(int ns_fd, bool *lo_only)
 	*lo_only = only_loopback();
 	if (setns(self, CLONE_NEWNET) < 0) {
 		/* Cannot go home: the control socket is path-based, carry on. */
-		fprintf(stderr, "hotmemfs: warning: cannot return to the original network namespace: %m\n");
+		fprintf(stderr,
+			"hotmemfs: warning: cannot return to the original network namespace: %m\n");
 	}
 	err = fd;
 out:
@@ -246,8 +246,7 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	if (ns_fd < 0) {
 		err = -errno;
 		snprintf(s->nl_status, sizeof(s->nl_status),
-			 "off: cannot open network namespace %s: %s",
-			 netns, strerror(errno));
+			 "off: cannot open network namespace %s: %s", netns, strerror(errno));
 		return err;
 	}
 	/*
@@ -257,9 +256,10 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	 */
 	initial = hmfs_netns_is_initial(ns_fd);
 	if (initial == 1) {
-		snprintf(s->nl_status, sizeof(s->nl_status),
-			 "off: %s is the host's network namespace (use --netns NAME or start under unshare -n)",
-			 netns ? netns : "our network namespace");
+		snprintf(
+			s->nl_status, sizeof(s->nl_status),
+			"off: %s is the host's network namespace (use --netns NAME or start under unshare -n)",
+			netns ? netns : "our network namespace");
 		goto out;
 	}
 	if (netns) {
@@ -271,16 +271,17 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	if (s->nl_fd < 0) {
 		err = s->nl_fd;
 		s->nl_fd = -1;
-		snprintf(s->nl_status, sizeof(s->nl_status),
-			 "off: netlink socket: %s", strerror(-err));
+		snprintf(s->nl_status, sizeof(s->nl_status), "off: netlink socket: %s",
+			 strerror(-err));
 		goto out;
 	}
 	if (initial < 0 && !lo_only) {
 		close(s->nl_fd);
 		s->nl_fd = -1;
-		snprintf(s->nl_status, sizeof(s->nl_status),
-			 "off: cannot tell whether %s is the host's network namespace (/proc/1/ns/net: %s) and it has interfaces besides lo",
-			 netns ? netns : "our network namespace", strerror(-initial));
+		snprintf(
+			s->nl_status, sizeof(s->nl_status),
+			"off: cannot tell whether %s is the host's network namespace (/proc/1/ns/net: %s) and it has interfaces besides lo",
+			netns ? netns : "our network namespace", strerror(-initial));
 		goto out;
 	}
 	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s%s",
@@ -306,7 +307,7 @@ static int nl_inject(int fd, const char *payload, size_t len)
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct nlmsghdr hdr = {
 		.nlmsg_len = NLMSG_LENGTH(len),
-		.nlmsg_type = NLMSG_MIN_TYPE,	/* below it is control, skipped */
+		.nlmsg_type = NLMSG_MIN_TYPE, /* below it is control, skipped */
 		.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
 	};
 	struct iovec iov[2] = {
@@ -314,8 +315,10 @@ static int nl_inject(int fd, const char *payload, size_t len)
 		{ .iov_base = (void *)payload, .iov_len = len },
 	};
 	struct msghdr msg = {
-		.msg_name = &kernel, .msg_namelen = sizeof(kernel),
-		.msg_iov = iov, .msg_iovlen = 2,
+		.msg_name = &kernel,
+		.msg_namelen = sizeof(kernel),
+		.msg_iov = iov,
+		.msg_iovlen = 2,
 	};
 	char ack[256];
 	ssize_t n;
@@ -342,8 +345,8 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 
 		strcpy(sa.sun_path, s->paths[i]);
 		/* Contract (docs/hotmemd.md): drop when nobody listens. */
-		if (sendto(s->dgram_fd, buf, len, MSG_DONTWAIT,
-			   (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		if (sendto(s->dgram_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
+			   sizeof(sa)) < 0)
 			s->unix_dropped++;
 		else
 			s->unix_sent++;

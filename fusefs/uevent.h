@@ -11,14 +11,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HMFS_UEVENT_BUFFER_SIZE 8192	/* UEVENT_BUFFER_SIZE */
+#define HMFS_UEVENT_BUFFER_SIZE 8192 /* UEVENT_BUFFER_SIZE */
 #define HMFS_MAX_UEVENT_SOCKETS 8
 
 struct hmfs_uevent {
-	char action[16];		/* "add", "remove", "online", ... */
-	char devpath[128];		/* "/devices/system/memory/memory32" */
-	char subsystem[32];		/* "memory" */
-	unsigned long long seqnum;	/* 0: leave SEQNUM out */
+	char action[16]; /* "add", "remove", "online", ... */
+	char devpath[128]; /* "/devices/system/memory/memory32" */
+	char subsystem[32]; /* "memory" */
+	unsigned long long seqnum; /* 0: leave SEQNUM out */
 };
 
 /*
@@ -32,13 +32,13 @@ int hmfs_uevent_parse(const char *buf, size_t len, struct hmfs_uevent *ue);
 bool hmfs_uevent_action_valid(const char *action, size_t len);
 
 struct hmfs_uevent_sink {
-	int nl_fd;			/* NETLINK_KOBJECT_UEVENT or -1 */
-	int dgram_fd;			/* unbound AF_UNIX SOCK_DGRAM or -1 */
+	int nl_fd; /* NETLINK_KOBJECT_UEVENT or -1 */
+	int dgram_fd; /* unbound AF_UNIX SOCK_DGRAM or -1 */
 	int nr_paths;
 	char paths[HMFS_MAX_UEVENT_SOCKETS][108];
-	unsigned long long seqnum;	/* our own, for the Unix fallback */
+	unsigned long long seqnum; /* our own, for the Unix fallback */
 	unsigned long nl_sent, nl_errors, unix_sent, unix_dropped;
-	char nl_status[160];		/* why netlink is on or off, for status */
+	char nl_status[160]; /* why netlink is on or off, for status */
 };
 
 /* Is the network namespace behind @ns_fd the host's (pid 1's)? */

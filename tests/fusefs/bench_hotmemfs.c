@@ -95,8 +95,8 @@ static int fs_start(struct fs *f, const char *build, const char *profile)
 		int fd = open("/dev/null", O_WRONLY);
 
 		dup2(fd, 2);
-		execl(bin, bin, "--profile", profile, "--state", "none", "--control",
-		      f->ctl, f->mnt, (char *)NULL);
+		execl(bin, bin, "--profile", profile, "--state", "none", "--control", f->ctl,
+		      f->mnt, (char *)NULL);
 		_exit(127);
 	}
 	snprintf(probe, sizeof(probe), "%s/sys/devices/system/memory/block_size_bytes", f->mnt);
@@ -169,14 +169,13 @@ static double cmd_once(char *const argv[])
 }
 
 /* @n runs of both commands, interleaved; seconds */
-static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa,
-		    struct stat2 *sb)
+static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa, struct stat2 *sb)
 {
 	double va[NR_BATCH], vb[NR_BATCH];
 
 	if (n > NR_BATCH)
 		n = NR_BATCH;
-	run(a, true);	/* warm the caches on both sides */
+	run(a, true); /* warm the caches on both sides */
 	if (b)
 		run(b, true);
 	for (int k = 0; k < n; k++) {
@@ -194,8 +193,8 @@ static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa,
 	return 0;
 }
 
-static void report(const char *name, double value, const char *unit,
-		   const char *goal_text, bool met)
+static void report(const char *name, double value, const char *unit, const char *goal_text,
+		   bool met)
 {
 	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal_text);
 	printf("BENCH {\"name\":\"%s\",\"value\":%.4f,\"unit\":\"%s\",\"goal\":\"%s\",\"met\":%s}\n",
@@ -270,8 +269,8 @@ static void bench_huge(const char *build)
 	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
 	snprintf(size, sizeof(size), "size=%llu", (64ULL << 40) - (2ULL << 30));
 	{
-		char *argv[] = { ctlbin, "-s", f.ctl, "device_add", "pc-dimm",
-				 "addr=0x80000000", size, NULL };
+		char *argv[] = { ctlbin, "-s", f.ctl, "device_add", "pc-dimm", "addr=0x80000000",
+				 size,	 NULL };
 
 		t0 = now();
 		if (run(argv, false)) {

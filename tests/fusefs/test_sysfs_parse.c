@@ -13,15 +13,33 @@
 /* Rows of shared/reference/sysfs-memory-writes.txt for `online` */
 static void test_kstrtobool(void **state)
 {
-	static const struct { const char *s; int ret; bool val; } rows[] = {
-		{ "1", 0, true }, { "1\n", 0, true }, { "y", 0, true },
-		{ "Y\n", 0, true }, { "yes", 0, true }, { "true", 0, true },
-		{ "on", 0, true }, { "online", 0, true }, { "online_foo", 0, true },
-		{ "1garbage", 0, true }, { "0", 0, false }, { "n", 0, false },
-		{ "off", 0, false }, { "F", 0, false },
-		{ "garbage", -EINVAL, false }, { "garbage\n", -EINVAL, false }, { "\n", -EINVAL, false },
-		{ "2", -EINVAL, false }, { "-1", -EINVAL, false }, { " 1", -EINVAL, false },
-		{ "o", -EINVAL, false }, { "", -EINVAL, false },
+	static const struct {
+		const char *s;
+		int ret;
+		bool val;
+	} rows[] = {
+		{ "1", 0, true },
+		{ "1\n", 0, true },
+		{ "y", 0, true },
+		{ "Y\n", 0, true },
+		{ "yes", 0, true },
+		{ "true", 0, true },
+		{ "on", 0, true },
+		{ "online", 0, true },
+		{ "online_foo", 0, true },
+		{ "1garbage", 0, true },
+		{ "0", 0, false },
+		{ "n", 0, false },
+		{ "off", 0, false },
+		{ "F", 0, false },
+		{ "garbage", -EINVAL, false },
+		{ "garbage\n", -EINVAL, false },
+		{ "\n", -EINVAL, false },
+		{ "2", -EINVAL, false },
+		{ "-1", -EINVAL, false },
+		{ " 1", -EINVAL, false },
+		{ "o", -EINVAL, false },
+		{ "", -EINVAL, false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
@@ -36,14 +54,17 @@ static void test_kstrtobool(void **state)
 /* Rows for `state` and `auto_online_blocks` */
 static void test_online_type(void **state)
 {
-	static const struct { const char *s; int type; } rows[] = {
-		{ "online", 1 }, { "online\n", 1 }, { "offline", 0 },
-		{ "offline\n", 0 }, { "online_kernel", 2 }, { "online_movable\n", 3 },
-		{ "garbage", -EINVAL }, { "", -EINVAL }, { "\n", -EINVAL },
-		{ "online_foo", -EINVAL }, { "ONLINE", -EINVAL }, { "Online\n", -EINVAL },
-		{ "online ", -EINVAL }, { " online", -EINVAL }, { "online\n\n", -EINVAL },
-		{ "online\r\n", -EINVAL }, { "1", -EINVAL }, { "online_kernelx", -EINVAL },
-		{ "OFFLINE", -EINVAL }, { "offline ", -EINVAL }, { "0", -EINVAL },
+	static const struct {
+		const char *s;
+		int type;
+	} rows[] = {
+		{ "online", 1 },	   { "online\n", 1 },	    { "offline", 0 },
+		{ "offline\n", 0 },	   { "online_kernel", 2 },  { "online_movable\n", 3 },
+		{ "garbage", -EINVAL },	   { "", -EINVAL },	    { "\n", -EINVAL },
+		{ "online_foo", -EINVAL }, { "ONLINE", -EINVAL },   { "Online\n", -EINVAL },
+		{ "online ", -EINVAL },	   { " online", -EINVAL },  { "online\n\n", -EINVAL },
+		{ "online\r\n", -EINVAL }, { "1", -EINVAL },	    { "online_kernelx", -EINVAL },
+		{ "OFFLINE", -EINVAL },	   { "offline ", -EINVAL }, { "0", -EINVAL },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
@@ -129,7 +150,7 @@ static void test_nodelist_size(void **state)
 	(void)state;
 	hmfs_nodelist(m, 64, buf, sizeof(buf));
 	assert_string_equal(buf, "\n");
-	m[0] = 0x0b;	/* 0,1,3 */
+	m[0] = 0x0b; /* 0,1,3 */
 	hmfs_nodelist(m, 64, buf, sizeof(buf));
 	assert_string_equal(buf, "0-1,3\n");
 	m[0] = 0x01;
@@ -159,14 +180,10 @@ static void test_slice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kstrtobool),
-		cmocka_unit_test(test_online_type),
-		cmocka_unit_test(test_write_buf),
-		cmocka_unit_test(test_kstrtoull),
-		cmocka_unit_test(test_memparse),
-		cmocka_unit_test(test_streq_match),
-		cmocka_unit_test(test_nodelist_size),
-		cmocka_unit_test(test_slice),
+		cmocka_unit_test(test_kstrtobool),    cmocka_unit_test(test_online_type),
+		cmocka_unit_test(test_write_buf),     cmocka_unit_test(test_kstrtoull),
+		cmocka_unit_test(test_memparse),      cmocka_unit_test(test_streq_match),
+		cmocka_unit_test(test_nodelist_size), cmocka_unit_test(test_slice),
 	};
 	return cmocka_run_group_tests_name("fusefs_sysfs_parse", tests, NULL, NULL);
 }

@@ -106,7 +106,7 @@ static void test_lookup(void **state)
 	assert_string_equal(n.target, "../../../../bus/memory");
 	assert_int_equal(path(ctx, MEM "memory104/power/control", &n), 0);
 	assert_int_equal(n.mode, S_IFREG | 0644);
-	assert_int_equal(path(ctx, MEM "memory24", &n), -ENOENT);	/* hole */
+	assert_int_equal(path(ctx, MEM "memory24", &n), -ENOENT); /* hole */
 	assert_int_equal(path(ctx, MEM "memory0104", &n), -ENOENT);
 	assert_int_equal(path(ctx, MEM "memory104/node1", &n), -ENOENT);
 	assert_int_equal(path(ctx, MEM "block_size_bytes/x", &n), -ENOTDIR);
@@ -150,7 +150,7 @@ static void test_readdir(void **state)
 	hmfs_readdir(ctx, n.ino, 0, collect, &nm);
 	/* kernfs order of the reference */
 	assert_string_equal(nm.buf, ". .. uevent node0 power online phys_device phys_index "
-			    "valid_zones subsystem state removable ");
+				    "valid_zones subsystem state removable ");
 
 	/* resume in the middle of the block list: nothing lost, nothing twice */
 	assert_int_equal(path(ctx, MEM, &n), 0);
@@ -164,7 +164,7 @@ static void test_readdir(void **state)
 		hmfs_readdir(ctx, n.ino, nm.last + 1, collect, &rest);
 		total = nm.n + rest.n;
 		assert_int_equal(total, 2 + 4 + 192);
-		assert_null(strstr(rest.buf, "memory1 "));	/* was in the first part */
+		assert_null(strstr(rest.buf, "memory1 ")); /* was in the first part */
 		assert_non_null(strstr(rest.buf, "memory199 "));
 	}
 }
@@ -188,8 +188,8 @@ static void test_show(void **state)
 			    "301\n");
 	assert_string_equal(show(ctx, "sys/devices/system/node/possible"), "0\n");
 	assert_non_null(strstr(show(ctx, "proc/meminfo"), "MemTotal: "));
-	assert_non_null(strstr(show(ctx, "sys/devices/system/node/node0/meminfo"),
-			       "Node 0 MemTotal: "));
+	assert_non_null(
+		strstr(show(ctx, "sys/devices/system/node/node0/meminfo"), "Node 0 MemTotal: "));
 }
 
 static void test_store(void **state)
@@ -211,17 +211,25 @@ static void test_store(void **state)
 	assert_string_equal(show(ctx, MEM "auto_online_blocks"), "online\n");
 	assert_int_equal(store(ctx, MEM "auto_online_blocks", "offline"), 7);
 	assert_int_equal(store(ctx, "sys/module/memory_hotplug/parameters/auto_movable_ratio",
-			       "4294967296"), -ERANGE);
+			       "4294967296"),
+			 -ERANGE);
 	assert_int_equal(store(ctx, MEM "memory104/power/control", "on\n"), 3);
 	assert_int_equal(store(ctx, MEM "memory104/power/control", "off"), -EINVAL);
 	assert_int_equal(store(ctx, "sys/bus/memory/drivers_probe", "memory104\n"), 10);
 	assert_int_equal(store(ctx, "sys/bus/memory/drivers_probe", "memory24"), -ENODEV);
-	assert_int_equal(store(ctx, "sys/kernel/debug/notifier-error-inject/memory/actions/"
-			       "MEM_GOING_OFFLINE/error", "-5000"), 5);
+	assert_int_equal(store(ctx,
+			       "sys/kernel/debug/notifier-error-inject/memory/actions/"
+			       "MEM_GOING_OFFLINE/error",
+			       "-5000"),
+			 5);
 	assert_string_equal(show(ctx, "sys/kernel/debug/notifier-error-inject/memory/actions/"
-				 "MEM_GOING_OFFLINE/error"), "-4095\n");
-	assert_int_equal(store(ctx, "sys/kernel/debug/notifier-error-inject/memory/actions/"
-			       "MEM_GOING_OFFLINE/error", "0"), 1);
+				      "MEM_GOING_OFFLINE/error"),
+			    "-4095\n");
+	assert_int_equal(store(ctx,
+			       "sys/kernel/debug/notifier-error-inject/memory/actions/"
+			       "MEM_GOING_OFFLINE/error",
+			       "0"),
+			 1);
 }
 
 static void count_run(void *arg, const struct hm_block_info *bi, unsigned long count)
@@ -247,10 +255,8 @@ static void test_runs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_readdir),
-		cmocka_unit_test(test_show),
-		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
+		cmocka_unit_test(test_show),   cmocka_unit_test(test_store),
 		cmocka_unit_test(test_runs),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);

@@ -13,10 +13,9 @@
 
 static void test_format(void **state)
 {
-	static const char want[] =
-		"add@/devices/system/memory/memory32\0ACTION=add\0"
-		"DEVPATH=/devices/system/memory/memory32\0SUBSYSTEM=memory\0"
-		"SEQNUM=1234";	/* + final NUL from the literal */
+	static const char want[] = "add@/devices/system/memory/memory32\0ACTION=add\0"
+				   "DEVPATH=/devices/system/memory/memory32\0SUBSYSTEM=memory\0"
+				   "SEQNUM=1234"; /* + final NUL from the literal */
 	struct hmfs_uevent ue = { "add", "/devices/system/memory/memory32", "memory", 1234 };
 	struct hmfs_uevent back;
 	char buf[HMFS_UEVENT_BUFFER_SIZE];
@@ -42,7 +41,7 @@ static void test_format(void **state)
 static void test_parse_rejects(void **state)
 {
 	static const char mismatch[] = "add@/devices/system/memory/memory1\0ACTION=remove\0"
-		"DEVPATH=/devices/system/memory/memory1\0SUBSYSTEM=memory";
+				       "DEVPATH=/devices/system/memory/memory1\0SUBSYSTEM=memory";
 	static const char noterm[] = { 'a', 'd', 'd', '@', 'x' };
 	struct hmfs_uevent ue;
 
@@ -63,8 +62,7 @@ static const char *req_str(int argc, char **argv)
 
 	if (hmfs_ctlargs_request(argc, argv, &req, err, sizeof(err)))
 		return NULL;
-	strncpy(out, json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
-		sizeof(out) - 1);
+	strncpy(out, json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN), sizeof(out) - 1);
 	json_object_put(req);
 	return out;
 }
@@ -81,17 +79,22 @@ static void test_ctlargs(void **state)
 	char *a8[] = { "status" };
 
 	(void)state;
-	assert_string_equal(req_str(3, a1),
+	assert_string_equal(
+		req_str(3, a1),
 		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"id\":\"d1\",\"size\":\"1G\",\"node\":\"0\"}}");
-	assert_string_equal(req_str(3, a2),
+	assert_string_equal(
+		req_str(3, a2),
 		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"size\":\"1G\"}}");
 	assert_string_equal(req_str(2, a3),
-		"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}");
-	assert_string_equal(req_str(3, a4),
+			    "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}");
+	assert_string_equal(
+		req_str(3, a4),
 		"{\"execute\":\"qom-set\",\"arguments\":{\"property\":\"requested-size\",\"path\":\"vm0\",\"value\":\"512M\"}}");
-	assert_string_equal(req_str(3, a5),
+	assert_string_equal(
+		req_str(3, a5),
 		"{\"execute\":\"block-set-state\",\"arguments\":{\"state\":\"online_movable\",\"block\":\"40\"}}");
-	assert_string_equal(req_str(2, a6),
+	assert_string_equal(
+		req_str(2, a6),
 		"{\"execute\":\"block-set-state\",\"arguments\":{\"state\":\"offline\",\"block\":\"40\"}}");
 	assert_null(req_str(3, a7));
 	assert_string_equal(req_str(1, a8), "{\"execute\":\"status\",\"arguments\":{}}");
