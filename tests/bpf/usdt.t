@@ -26,7 +26,7 @@ count() { grep -c "$2" "$1"; }
 [ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
 mkdir -p "$OUT"
-echo "1..17"
+echo "1..18"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
 "$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
@@ -72,6 +72,19 @@ ok $? "SIGTERM: clean exit 0"
 ok $? "SIGTERM: maps unpinned, directory removed"
 grep -q "^TIME(s) *SRC *EVENT" "$OUT/usdt.table" && grep -q "emulator *online_pages" "$OUT/usdt.table"
 ok $? "table output: header and rows"
+
+# ---- --emulator PID: that process only ------------------------------------------
+"$T" wait 2 > "$OUT/pid.stdout" & tp=$!
+"$HT" --emulator $tp --json --no-pin -o "$OUT/pid.jsonl" 2> "$OUT/pid.err" & tr=$!
+for _ in $(seq 100); do grep -q "ready:" "$OUT/pid.err" && break; sleep 0.1; done
+"$T" all > /dev/null		# another process running the same binary
+wait $tp
+wait $tr			# stops by itself when its emulator is gone
+rc=$?
+fired=$(sed -n 's/^fired //p' "$OUT/pid.stdout")
+[ $rc = 0 ] && [ "$(grep -c '"pid":'$tp, "$OUT/pid.jsonl")" = "$fired" ] &&
+	[ "$(wc -l < "$OUT/pid.jsonl")" = "$fired" ]
+ok $? "--emulator PID: all $fired events of that process, none of another; stops when it exits"
 
 # ---- errors said plainly -------------------------------------------------------
 "$HT" --emulator /bin/true --no-pin -d 1 > /dev/null 2> "$OUT/noprobe.err"
