@@ -3,7 +3,7 @@
 # short pass over the corpora.
 FUZZ_DIR      := $(BUILD)/fuzz
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
-	-fno-omit-frame-pointer -D_GNU_SOURCE -Iengine -Itests/fuzz -pthread
+	-fno-omit-frame-pointer -D_GNU_SOURCE -Iengine -Itests/fuzz -pthread -MMD -MP
 FUZZ_ENGINE_OBJS := $(ENGINE_SRCS:engine/%.c=$(FUZZ_DIR)/engine/%.o)
 FUZZ_SRCS     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_PROGS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_DIR)/%)
