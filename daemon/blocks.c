@@ -703,8 +703,12 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		 * Only ADD makes us online a block: an admin's offline is
 		 * respected (it is how memory gets unplugged).
 		 */
-		if (!b->retry)
-			refresh_block(d, id, b);
+		if (b->retry)
+			return;
+		/* the ONLINE that follows our own write: nothing new to read */
+		if (!strcmp(action, "online") && b->online && b->zone != HMD_ZONE_NONE)
+			return;
+		refresh_block(d, id, b);
 	} else {
 		return;
 	}

@@ -121,14 +121,23 @@ int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, in
 	return 0;
 }
 
-/* The nodeN entry inside memoryM (a symlink on sysfs); 0 if none. */
+/*
+ * The nodeN entry inside memoryM (a symlink on sysfs); 0 if none.  The
+ * nodes we know are tried first: a lookup each, where a readdir of the
+ * block costs several FUSE round trips on hotmemfs.
+ */
 int hmd_block_read_node(struct hmd *d, unsigned long id)
 {
-	char path[48];
+	char path[64];
 	struct dirent *de;
-	int fd, nid = 0;
+	int fd, n, nid = 0;
 	DIR *dir;
 
+	for (n = 0; n < d->nr_nodes && n < 4; n++) {
+		snprintf(path, sizeof(path), "memory%lu/node%d", id, n);
+		if (!faccessat(d->memdir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW))
+			return n;
+	}
 	snprintf(path, sizeof(path), "memory%lu", id);
 	fd = openat(d->memdir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
