@@ -239,9 +239,8 @@ static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 		case A_NODE_HAS_NORMAL:
 			set = ni.has_normal_memory;
 			break;
-		/* CPUs: every online node that had memory at boot has some */
 		case A_NODE_HAS_CPU:
-			set = ni.online && ni.present;
+			set = ni.has_cpu;
 			break;
 		default:
 			break;
@@ -449,9 +448,26 @@ static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
 		return ret;
 	if (phys & (ctx->block_size - 1))
 		return -EINVAL;
-	/* memory_add_physaddr_to_nid(): node 0 without firmware tables */
-	ret = hotmem_add_memory(ctx->hm, 0, phys, ctx->block_size, HM_MHP_NONE, -1);
+	ret = hotmem_add_memory(ctx->hm, hotmem_phys_to_nid(ctx->hm, phys), phys,
+				ctx->block_size, HM_MHP_NONE, -1);
 	return ret < 0 ? ret : (ssize_t)count;
+}
+
+/* soft_offline_page_store() / hard_offline_page_store(): a physical address */
+static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *buf,
+				    size_t count)
+{
+	unsigned long long phys;
+	int ret;
+
+	if (hmfs_kstrtoull(buf, 0, &phys) < 0)
+		return -EINVAL;
+	if (a == A_SOFT_OFFLINE)
+		return (ret = hotmem_soft_offline_page(ctx->hm, phys >> 12)) ? ret : (ssize_t)count;
+	ret = hotmem_memory_failure(ctx->hm, phys >> 12);
+	if (ret == -EOPNOTSUPP)
+		ret = 0;
+	return ret ? ret : (ssize_t)count;
 }
 
 /* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */
@@ -548,7 +564,7 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 		return store_probe(ctx, buf, count);
 	case A_SOFT_OFFLINE:
 	case A_HARD_OFFLINE:
-		return -EOPNOTSUPP; /* docs/engine-requests.md */
+		return store_memory_failure(ctx, n->attr, buf, count);
 	case A_PWR_AUTOSUSPEND:
 		return -EIO;
 	case A_PWR_CONTROL:

@@ -34,6 +34,14 @@ is "$(W "$M/probe" '0x200001000')" "EINVAL" "probe of an unaligned address: EINV
 is "$(W "$M/probe" 'junk')" "EINVAL" "probe <- junk: EINVAL"
 lsmem --sysroot "$MNT" -o RANGE,STATE,BLOCK | grep -q "0x0000000200000000-0x0000000207ffffff online *64"
 tap_ok $? "lsmem shows the probed block"
+# memory failure: a free page of memory64 retired by address
+is "$(W "$M/soft_offline_page" '0x200005000')" "ret=11" "soft_offline_page <- a free page: retired"
+is "$(W "$M/hard_offline_page" '0x200005000')" "133" "hard_offline_page <- the same page: EHWPOISON (133)"
+is "$(W "$M/hard_offline_page" '0x200006000')" "ret=11" "hard_offline_page <- another free page"
+is "$(W "$M/soft_offline_page" 'junk')" "EINVAL" "soft_offline_page <- junk: EINVAL"
+is "$(W "$M/hard_offline_page" '0x7000000000')" "ENXIO" "hard_offline_page <- no memmap there: ENXIO"
+is "$(W "$M/memory64/state" 'offline')" "ret=7" "memory64 with retired pages still goes offline"
+is "$(W "$M/memory64/state" 'online')" "133" "... but will not come online again: EHWPOISON (133)"
 stop_fs
 
 start_fs --fresh
