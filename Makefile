@@ -88,7 +88,10 @@ bench: deps
 	@HOTMEM_BUILD=$(abspath $(BUILD)) scripts/bench.sh $(BENCH_PROGS)
 
 UNIT_FILES := $(wildcard unit-files/*.service unit-files/*.socket)
-CONF_FILES := $(wildcard unit-files/*.conf)
+# hotmemd.conf is the daemon's example configuration; *-emulation.conf are
+# systemd drop-ins, shipped as examples (they only make sense with hotmemfs)
+CONF_FILES := $(wildcard unit-files/hotmemd.conf)
+DROPINS    := $(wildcard unit-files/*-emulation.conf)
 MAN1 := $(wildcard man/*.1)
 MAN8 := $(wildcard man/*.8)
 
@@ -104,6 +107,8 @@ install: $(BINS)
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 	$(if $(CONF_FILES),install -m 0644 $(CONF_FILES) $(DESTDIR)/etc/hotmem/)
+	$(if $(DROPINS),install -d $(DESTDIR)$(PREFIX)/share/doc/hotmem/examples)
+	$(if $(DROPINS),install -m 0644 $(DROPINS) $(DESTDIR)$(PREFIX)/share/doc/hotmem/examples/)
 	install -m 0644 README.md CHANGELOG.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/hotmem/
 
 fmt:
@@ -111,5 +116,8 @@ fmt:
 
 clean:
 	rm -rf build $(CLEAN_FILES)
+
+# object files of programs are kept, not deleted as intermediates
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

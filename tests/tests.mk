@@ -15,3 +15,4 @@ BENCH_PROGS += $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(ENGINE_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) -o $@
+TEST_SCRIPTS += tests/selftest/mem-on-off.t
