@@ -344,9 +344,20 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 		struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
 		strcpy(sa.sun_path, s->paths[i]);
-		/* Contract (docs/hotmemd.md): drop when nobody listens. */
-		if (sendto(s->dgram_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
-			   sizeof(sa)) < 0)
+		/*
+		 * Contract (docs/hotmemd.md): drop when nobody listens.  A
+		 * listener that is merely slow (its queue is full: a burst of
+		 * a big DIMM's ADDs against net.unix.max_dgram_qlen) gets up to
+		 * 200 ms to catch up; we run on the notifier thread, so waiting
+		 * here holds up no filesystem request.
+		 */
+		ssize_t r;
+		int tries = 0;
+
+		while ((r = sendto(s->dgram_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
+				   sizeof(sa))) < 0 && errno == EAGAIN && tries++ < 200)
+			usleep(1000);
+		if (r < 0)
 			s->unix_dropped++;
 		else
 			s->unix_sent++;
