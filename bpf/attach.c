@@ -187,7 +187,9 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 	struct bpf_program *p;
 	int err;
 
-	bpf_object__for_each_program(p, t->skel->obj) bpf_program__set_autoload(p, false);
+	for (p = bpf_object__next_program(t->skel->obj, NULL); p;
+	     p = bpf_object__next_program(t->skel->obj, p))
+		bpf_program__set_autoload(p, false);
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
 		t->fn_mode[fn] = fn_mode(t, fn, m);
 		if (t->fn_mode[fn] == HMT_KMODE_NONE)
@@ -213,14 +215,11 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 	return 0;
 }
 
+/* keep @l, or say why libbpf gave none (it returns NULL and sets errno) */
 static int add_link(struct hmt_tracer *t, struct bpf_link *l)
 {
-	int err = libbpf_get_error(l);
-
 	if (!l)
-		return -errno ? -errno : -EINVAL;
-	if (err)
-		return err;
+		return errno ? -errno : -EINVAL;
 	if (t->nlinks == HMT_MAX_LINKS) {
 		bpf_link__destroy(l);
 		return -E2BIG;
