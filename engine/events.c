@@ -13,6 +13,14 @@
 #include "internal.h"
 #include "hotmem_probes.h"
 
+/*
+ * A 5-byte nop at each probe site instead of sdt.h's 1-byte one: kernels
+ * since 6.17 turn a uprobe on a nop5 into a call to a trampoline instead
+ * of a trap, which makes a traced probe several times cheaper.
+ */
+#undef _SDT_NOP
+#define _SDT_NOP .byte 0x0f;.byte 0x1f;.byte 0x44;.byte 0x00;.byte 0x00
+
 static void deliver(struct hotmem *hm, const struct hm_event *ev)
 {
 	for (int i = 0; i < HM_MAX_SUBSCRIBERS; i++) {
