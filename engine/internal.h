@@ -174,6 +174,16 @@ static inline void clear_page_flag(struct page *p, int nr)
 #define PageMovable(p)		test_page_flag(p, PG_movable)
 #define PageHuge(p)		test_page_flag(p, PG_hugetlb)
 
+/* pfn walkers step over a free buddy block or a huge page as a whole */
+static inline unsigned long page_span_to_skip(const struct page *p)
+{
+	if (PageBuddy(p))
+		return 1UL << p->private;
+	if (PageHuge(p) && test_page_flag(p, PG_head))
+		return HM_PAGEBLOCK_NR_PAGES;
+	return 0;
+}
+
 static inline int page_zonenum(const struct page *p)
 {
 	return (__atomic_load_n(&p->flags, __ATOMIC_RELAXED) >> ZONES_PGSHIFT) & ZONES_MASK;

@@ -615,12 +615,10 @@ static int scan_movable_pages(struct hotmem *hm, unsigned long start, unsigned l
 	for (unsigned long pfn = start; pfn < end;) {
 		struct page *page = pfn_to_page(hm, pfn);
 
-		if (PageBuddy(page)) {
-			pfn += 1UL << page->private;
-			continue;
-		}
-		if (PageHuge(page) && test_page_flag(page, PG_head)) {
-			pfn += pageblock_nr_pages;
+		unsigned long skip = page_span_to_skip(page);
+
+		if (skip) {
+			pfn += skip;
 			continue;
 		}
 		if (PageMovable(page) && page->_refcount) {

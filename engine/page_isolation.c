@@ -18,12 +18,10 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
 		struct page *page = pfn_to_page(hm, pfn);
 
-		if (PageBuddy(page)) {
-			pfn += 1UL << page->private;
-			continue;
-		}
-		if (PageHuge(page) && test_page_flag(page, PG_head)) {
-			pfn += pageblock_nr_pages;
+		unsigned long skip = page_span_to_skip(page);
+
+		if (skip) {
+			pfn += skip;
 			continue;
 		}
 		if ((PageOffline(page) && !page->_refcount) || test_page_flag(page, PG_hwpoison)) {
