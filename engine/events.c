@@ -11,7 +11,6 @@
 #include <sys/sdt.h>
 
 #include "internal.h"
-#include "hotmem_probes.h"
 
 /*
  * A 5-byte nop at each probe site instead of sdt.h's 1-byte one: kernels
@@ -40,6 +39,7 @@ int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg)
 		if (!hm->subs[i].cb) {
 			hm->subs[i].arg = arg;
 			hm->subs[i].cb = cb;
+			atomic_fetch_add(&hm->nr_subscribers, 1);
 			slot = i;
 			break;
 		}
@@ -53,6 +53,8 @@ void hotmem_unsubscribe(struct hotmem *hm, int slot)
 	if (slot < 0 || slot >= HM_MAX_SUBSCRIBERS)
 		return;
 	pthread_mutex_lock(&hm->event_lock);
+	if (hm->subs[slot].cb)
+		atomic_fetch_sub(&hm->nr_subscribers, 1);
 	hm->subs[slot].cb = NULL;
 	hm->subs[slot].arg = NULL;
 	pthread_mutex_unlock(&hm->event_lock);
@@ -130,45 +132,56 @@ void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long bl
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
-/*
- * One USDT site per probe name: sdt.h needs the name as a literal, so the
- * probe list is expanded into a switch over the names.
- */
-#define HM_USDT_ENTRY(name)                                                   \
-	if (!strcmp(fn, #name)) {                                             \
-		DTRACE_PROBE5(hotmem, name, a0, a1, a2, a3, a4);              \
-		return;                                                       \
-	}
-#define HM_USDT_EXIT(name)                                                    \
-	if (!strcmp(fn, #name)) {                                             \
-		DTRACE_PROBE6(hotmem, name##__ret, a0, a1, a2, a3, a4, a5);   \
-		return;                                                       \
-	}
+static const char *const probe_names[HMP_NR] = {
+#define HM_PROBE_NAME(name) [HMP_##name] = #name,
+	HOTMEM_PROBES(HM_PROBE_NAME)
+};
 
-static void usdt_entry(const char *fn, long a0, long a1, long a2, long a3, long a4)
+/* one USDT site per probe: sdt.h wants the name as a literal */
+#define HM_USDT_ENTRY(name)                                                   \
+	case HMP_##name:                                                      \
+		DTRACE_PROBE5(hotmem, name, a0, a1, a2, a3, a4);              \
+		break;
+#define HM_USDT_EXIT(name)                                                    \
+	case HMP_##name:                                                      \
+		DTRACE_PROBE6(hotmem, name##__ret, a0, a1, a2, a3, a4, a5);   \
+		break;
+
+static void usdt_entry(enum hm_probe probe, long a0, long a1, long a2, long a3, long a4)
 {
-	HOTMEM_PROBES(HM_USDT_ENTRY)
+	switch (probe) {
+		HOTMEM_PROBES(HM_USDT_ENTRY)
+	default:
+		break;
+	}
 }
 
-static void usdt_exit(const char *fn, long a0, long a1, long a2, long a3, long a4,
+static void usdt_exit(enum hm_probe probe, long a0, long a1, long a2, long a3, long a4,
 		      long a5)
 {
-	HOTMEM_PROBES(HM_USDT_EXIT)
+	switch (probe) {
+		HOTMEM_PROBES(HM_USDT_EXIT)
+	default:
+		break;
+	}
 }
 
-void hm_trace(struct hotmem *hm, const char *fn, bool exit, unsigned long start_pfn,
+void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
 	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
 {
 	struct hm_event ev = {
-		.type = HM_EV_TRACE, .fn = fn, .exit = exit,
+		.type = HM_EV_TRACE, .fn = probe_names[probe], .exit = exit,
 		.start_pfn = start_pfn, .nr_pages = nr_pages,
 		.nid = nid, .zid = zid, .extra = extra, .ret = ret,
 	};
 
 	if (exit)
-		usdt_exit(fn, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
+		usdt_exit(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
 	else
-		usdt_entry(fn, (long)start_pfn, (long)nr_pages, nid, zid, extra);
+		usdt_entry(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra);
+	/* nobody listening in-process: no lock to take */
+	if (!atomic_load(&hm->nr_subscribers))
+		return;
 	pthread_mutex_lock(&hm->event_lock);
 	deliver(hm, &ev);
 	pthread_mutex_unlock(&hm->event_lock);

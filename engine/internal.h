@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "hotmem.h"
+#include "hotmem_probes.h"
 
 #define PAGE_SHIFT		HM_PAGE_SHIFT
 #define PAGE_SIZE		HM_PAGE_SIZE
@@ -465,6 +466,7 @@ struct hotmem {
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
+	_Atomic int nr_subscribers;
 	char dmesg[HM_DMESG_SIZE];
 	size_t dmesg_head;
 	_Atomic unsigned long uevent_seqnum;
@@ -562,7 +564,10 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 #define pr_warn(hm, ...)	hm_log(hm, 4, __VA_ARGS__)
 #define pr_info(hm, ...)	hm_log(hm, 6, __VA_ARGS__)
 #define pr_debug(hm, ...)	hm_log(hm, 7, __VA_ARGS__)
-void hm_trace(struct hotmem *hm, const char *fn, bool exit, unsigned long start_pfn,
+/* the probe points of hotmem_probes.h, by number */
+#define HM_PROBE_ENUM(name) HMP_##name,
+enum hm_probe { HOTMEM_PROBES(HM_PROBE_ENUM) HMP_NR };
+void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
 	      unsigned long nr_pages, int nid, int zid, long extra, int ret);
 void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id);
 

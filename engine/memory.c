@@ -198,7 +198,7 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	struct zone *zone;
 	int ret;
 
-	hm_trace(hm, "memory_block_online", false, start_pfn, nr_pages, mem->nid, -1, 0, 0);
+	hm_trace(hm, HMP_memory_block_online, false, start_pfn, nr_pages, mem->nid, -1, 0, 0);
 	zone = NULL;
 	/* memblk_nr_poison(): retired pages stay retired */
 	if (mem->nr_hwpoison) {
@@ -237,7 +237,7 @@ out:
 		memory_notify(hm, HM_MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap_pages,
 			      nr_pages - nr_vmemmap_pages);
 out_notifier:
-	hm_trace(hm, "memory_block_online", true, start_pfn, nr_pages, mem->nid,
+	hm_trace(hm, HMP_memory_block_online, true, start_pfn, nr_pages, mem->nid,
 		 zone ? zone_idx(zone) : -1, 0, ret);
 	return ret;
 }
@@ -250,7 +250,7 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 	struct zone *zone = block_zone(mem);
 	int ret;
 
-	hm_trace(hm, "memory_block_offline", false, start_pfn, nr_pages, mem->nid,
+	hm_trace(hm, HMP_memory_block_offline, false, start_pfn, nr_pages, mem->nid,
 		 zone ? zone_idx(zone) : -1, 0, 0);
 	/* a block spanning zones (memory0) cannot go offline */
 	if (!zone) {
@@ -281,7 +281,7 @@ out:
 		memory_notify(hm, HM_MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap_pages,
 			      nr_pages - nr_vmemmap_pages);
 out_trace:
-	hm_trace(hm, "memory_block_offline", true, start_pfn, nr_pages, mem->nid,
+	hm_trace(hm, HMP_memory_block_offline, true, start_pfn, nr_pages, mem->nid,
 		 zone ? zone_idx(zone) : -1, 0, ret);
 	return ret;
 }

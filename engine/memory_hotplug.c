@@ -42,11 +42,11 @@ int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_p
 	int slot = notifier_inject_slot(action);
 	int ret = 0;
 
-	hm_trace(hm, "memory_notify", false, start_pfn, nr_pages, -1, -1, (long)action, 0);
+	hm_trace(hm, HMP_memory_notify, false, start_pfn, nr_pages, -1, -1, (long)action, 0);
 	/* lib/notifier-error-inject.c: the error is returned for the action */
 	if (slot >= 0)
 		ret = atomic_load(&hm->notifier_error[slot]);
-	hm_trace(hm, "memory_notify", true, start_pfn, nr_pages, -1, -1, (long)action, ret);
+	hm_trace(hm, HMP_memory_notify, true, start_pfn, nr_pages, -1, -1, (long)action, ret);
 	return ret;
 }
 
@@ -174,7 +174,7 @@ static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 {
 	int nid = zone_to_nid(zone);
 
-	hm_trace(hm, "move_pfn_range_to_zone", false, start_pfn, nr_pages, nid,
+	hm_trace(hm, HMP_move_pfn_range_to_zone, false, start_pfn, nr_pages, nid,
 		 zone_idx(zone), migratetype, 0);
 	pthread_rwlock_wrlock(&hm->span_lock);
 	resize_zone_range(zone, start_pfn, nr_pages);
@@ -188,7 +188,7 @@ static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 		set_pageblock_migratetype(hm, pfn, migratetype);
 		set_pageblock_isolate(hm, pfn, isolate);
 	}
-	hm_trace(hm, "move_pfn_range_to_zone", true, start_pfn, nr_pages, nid,
+	hm_trace(hm, HMP_move_pfn_range_to_zone, true, start_pfn, nr_pages, nid,
 		 zone_idx(zone), migratetype, 0);
 }
 
@@ -519,7 +519,7 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 	const int nid = zone_to_nid(zone);
 	int ret = 0;
 
-	hm_trace(hm, "online_pages", false, pfn, nr_pages, nid, zone_idx(zone), 0, 0);
+	hm_trace(hm, HMP_online_pages, false, pfn, nr_pages, nid, zone_idx(zone), 0, 0);
 	if (!nr_pages || !IS_ALIGNED(pfn, pageblock_nr_pages) ||
 	    !IS_ALIGNED(pfn + nr_pages, PAGES_PER_SECTION)) {
 		ret = -EINVAL;
@@ -552,7 +552,7 @@ failed_addition:
 	memory_notify(hm, HM_MEM_CANCEL_ONLINE, pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, pfn, nr_pages);
 out:
-	hm_trace(hm, "online_pages", true, pfn, nr_pages, nid, zone_idx(zone), 0, ret);
+	hm_trace(hm, HMP_online_pages, true, pfn, nr_pages, nid, zone_idx(zone), 0, ret);
 	return ret;
 }
 
@@ -566,13 +566,13 @@ int mhp_init_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
 {
 	const unsigned long end_pfn = pfn + nr_pages;
 
-	hm_trace(hm, "mhp_init_memmap_on_memory", false, pfn, nr_pages, zone_to_nid(zone),
+	hm_trace(hm, HMP_mhp_init_memmap_on_memory, false, pfn, nr_pages, zone_to_nid(zone),
 		 zone_idx(zone), (long)nr_pages, 0);
 	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_UNMOVABLE, false,
 			       1UL << PG_vmemmap_self_hosted, 1);
 	if (nr_pages >= PAGES_PER_SECTION)
 		online_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
-	hm_trace(hm, "mhp_init_memmap_on_memory", true, pfn, nr_pages, zone_to_nid(zone),
+	hm_trace(hm, HMP_mhp_init_memmap_on_memory, true, pfn, nr_pages, zone_to_nid(zone),
 		 zone_idx(zone), (long)nr_pages, 0);
 	return 0;
 }
@@ -583,12 +583,12 @@ void mhp_deinit_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
 	const unsigned long end_pfn = pfn + nr_pages;
 	struct zone *zone = page_zone(hm, pfn_to_page(hm, pfn));
 
-	hm_trace(hm, "mhp_deinit_memmap_on_memory", false, pfn, nr_pages,
+	hm_trace(hm, HMP_mhp_deinit_memmap_on_memory, false, pfn, nr_pages,
 		 zone_to_nid(zone), zone_idx(zone), (long)nr_pages, 0);
 	if (nr_pages >= PAGES_PER_SECTION)
 		offline_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
 	remove_pfn_range_from_zone(hm, zone, pfn, nr_pages);
-	hm_trace(hm, "mhp_deinit_memmap_on_memory", true, pfn, nr_pages,
+	hm_trace(hm, HMP_mhp_deinit_memmap_on_memory, true, pfn, nr_pages,
 		 zone_to_nid(zone), zone_idx(zone), (long)nr_pages, 0);
 }
 
@@ -709,7 +709,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	const char *reason = NULL;
 	int ret, pass = 0;
 
-	hm_trace(hm, "offline_pages", false, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
+	hm_trace(hm, HMP_offline_pages, false, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
 	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
 	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION)) {
 		ret = -EINVAL;
@@ -770,7 +770,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	init_per_zone_wmark_min(hm);
 	memory_notify(hm, HM_MEM_OFFLINE, start_pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
-	hm_trace(hm, "offline_pages", true, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
+	hm_trace(hm, HMP_offline_pages, true, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
 	return 0;
 
 failed_removal_isolated:
@@ -780,7 +780,7 @@ failed_removal:
 	pr_debug(hm, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
 		 (unsigned long long)PFN_PHYS(start_pfn),
 		 (unsigned long long)PFN_PHYS(end_pfn) - 1, reason);
-	hm_trace(hm, "offline_pages", true, start_pfn, nr_pages, nid, zone_idx(zone), 0, ret);
+	hm_trace(hm, HMP_offline_pages, true, start_pfn, nr_pages, nid, zone_idx(zone), 0, ret);
 	return ret;
 }
 
@@ -825,7 +825,7 @@ static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long n
 {
 	const unsigned long end_pfn = pfn + nr_pages;
 
-	hm_trace(hm, "__remove_pages", false, pfn, nr_pages, -1, -1, 0, 0);
+	hm_trace(hm, HMP___remove_pages, false, pfn, nr_pages, -1, -1, 0, 0);
 	for (unsigned long cur = pfn; cur < end_pfn;) {
 		unsigned long cur_nr = min(end_pfn - cur,
 					   ALIGN(cur + 1, PAGES_PER_SECTION) - cur);
@@ -833,7 +833,7 @@ static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long n
 		sparse_remove_section(hm, cur, cur_nr, altmap);
 		cur += cur_nr;
 	}
-	hm_trace(hm, "__remove_pages", true, pfn, nr_pages, -1, -1, 0, 0);
+	hm_trace(hm, HMP___remove_pages, true, pfn, nr_pages, -1, -1, 0, 0);
 }
 
 static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
@@ -843,7 +843,7 @@ static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 	unsigned long cur = pfn;
 	int err = 0;
 
-	hm_trace(hm, "__add_pages", false, pfn, nr_pages, nid, -1, !!altmap, 0);
+	hm_trace(hm, HMP___add_pages, false, pfn, nr_pages, nid, -1, !!altmap, 0);
 	if (altmap) {
 		/* the altmap must sit inside the range it describes */
 		if (altmap->base_pfn != pfn || altmap->reserve + altmap->free > nr_pages) {
@@ -865,7 +865,7 @@ static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 	if (err && cur > pfn)
 		__remove_pages(hm, pfn, cur - pfn, altmap);
 out:
-	hm_trace(hm, "__add_pages", true, pfn, nr_pages, nid, -1, !!altmap, err);
+	hm_trace(hm, HMP___add_pages, true, pfn, nr_pages, nid, -1, !!altmap, err);
 	return err;
 }
 
@@ -874,7 +874,7 @@ static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t 
 {
 	int ret;
 
-	hm_trace(hm, "arch_add_memory", false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+	hm_trace(hm, HMP_arch_add_memory, false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
 		 !!altmap, 0);
 	ret = physmem_map_direct(hm, start, size);	/* init_memory_mapping() */
 	if (!ret) {
@@ -882,7 +882,7 @@ static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t 
 		if (ret)
 			physmem_unmap_direct(hm, start, size);
 	}
-	hm_trace(hm, "arch_add_memory", true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+	hm_trace(hm, HMP_arch_add_memory, true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
 		 !!altmap, ret);
 	return ret;
 }
@@ -890,12 +890,12 @@ static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t 
 static void arch_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 			       struct vmem_altmap *altmap)
 {
-	hm_trace(hm, "arch_remove_memory", false, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
+	hm_trace(hm, HMP_arch_remove_memory, false, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
 		 !!altmap, 0);
 	__remove_pages(hm, PHYS_PFN(start), PHYS_PFN(size), altmap);
 	physmem_unmap_direct(hm, start, size);
 	physmem_discard(hm, start, size);
-	hm_trace(hm, "arch_remove_memory", true, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
+	hm_trace(hm, HMP_arch_remove_memory, true, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
 		 !!altmap, 0);
 }
 
@@ -1092,12 +1092,12 @@ int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 {
 	int ret;
 
-	hm_trace(hm, "add_memory_resource", false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+	hm_trace(hm, HMP_add_memory_resource, false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
 		 (long)mhp_flags, 0);
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	hm_trace(hm, "add_memory_resource", true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+	hm_trace(hm, HMP_add_memory_resource, true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
 		 (long)mhp_flags, ret);
 	return ret;
 }
@@ -1139,7 +1139,7 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 	struct hm_resource *res, **pp = NULL;
 	int ret = 0;
 
-	hm_trace(hm, "try_remove_memory", false, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, 0);
+	hm_trace(hm, HMP_try_remove_memory, false, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, 0);
 	res = find_resource(hm, start, size, &pp);
 	if (!res) {
 		ret = -EINVAL;
@@ -1167,7 +1167,7 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 	hm_free(hm, res, sizeof(*res));
 	mem_hotplug_done(hm);
 out:
-	hm_trace(hm, "try_remove_memory", true, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, ret);
+	hm_trace(hm, HMP_try_remove_memory, true, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, ret);
 	return ret;
 }
 

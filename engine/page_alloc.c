@@ -500,7 +500,7 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 			z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + tmp * 2;
 			pthread_mutex_unlock(&z->lock);
 			if (populated_zone(z))
-				hm_trace(hm, "mm_setup_per_zone_wmarks", true, z->zone_start_pfn,
+				hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, z->zone_start_pfn,
 					 z->spanned_pages, nid, zid,
 					 (long)z->_watermark[WMARK_MIN], 0);
 		}

@@ -151,7 +151,7 @@ int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn, unsigned lon
 		break;
 	}
 	pthread_mutex_unlock(&z->lock);
-	hm_trace(hm, "test_pages_isolated", true, start_pfn, end_pfn - start_pfn,
+	hm_trace(hm, HMP_test_pages_isolated, true, start_pfn, end_pfn - start_pfn,
 		 z->node, z->idx, (long)pfn, ret);
 	return ret;
 }

@@ -407,7 +407,7 @@ int sparse_add_section(struct hotmem *hm, int nid, unsigned long start_pfn,
 	struct mem_section *ms;
 	int ret;
 
-	hm_trace(hm, "sparse_add_section", false, start_pfn, nr_pages, nid, -1, 0, 0);
+	hm_trace(hm, HMP_sparse_add_section, false, start_pfn, nr_pages, nid, -1, 0, 0);
 	ret = sparse_index_init(hm, section_nr);
 	if (ret)
 		goto out;
@@ -422,7 +422,7 @@ int sparse_add_section(struct hotmem *hm, int nid, unsigned long start_pfn,
 	if (altmap)
 		ms->section_mem_map |= SECTION_CANNOT_OPTIMIZE_VMEMMAP;
 out:
-	hm_trace(hm, "sparse_add_section", true, start_pfn, nr_pages, nid, -1, 0, ret);
+	hm_trace(hm, HMP_sparse_add_section, true, start_pfn, nr_pages, nid, -1, 0, ret);
 	return ret;
 }
 
@@ -432,10 +432,10 @@ void sparse_remove_section(struct hotmem *hm, unsigned long pfn,
 	struct mem_section *ms = __pfn_to_section(hm, pfn);
 	int nid = ms ? ms->nid : -1;
 
-	hm_trace(hm, "sparse_remove_section", false, pfn, nr_pages, nid, -1, 0, 0);
+	hm_trace(hm, HMP_sparse_remove_section, false, pfn, nr_pages, nid, -1, 0, 0);
 	if (valid_section(ms))
 		section_deactivate(hm, pfn, nr_pages, altmap);
-	hm_trace(hm, "sparse_remove_section", true, pfn, nr_pages, nid, -1, 0, 0);
+	hm_trace(hm, HMP_sparse_remove_section, true, pfn, nr_pages, nid, -1, 0, 0);
 }
 
 void online_mem_sections(struct hotmem *hm, unsigned long start_pfn,

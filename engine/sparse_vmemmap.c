@@ -210,14 +210,14 @@ int vmemmap_populate(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 	unsigned long section_nr = pfn_to_section_nr(start_pfn), i0, i1;
 	int ret;
 
-	hm_trace(hm, "vmemmap_populate", false, start_pfn, nr_pages, nid, -1, !!altmap, 0);
+	hm_trace(hm, HMP_vmemmap_populate, false, start_pfn, nr_pages, nid, -1, !!altmap, 0);
 	if (nr_pages < PAGES_PER_SECTION) {
 		vmemmap_page_range(start_pfn, nr_pages, &i0, &i1);
 		ret = vmemmap_populate_basepages(hm, section_nr, i0, i1, nid, NULL);
 	} else {
 		ret = vmemmap_populate_hugepages(hm, section_nr, nid, altmap);
 	}
-	hm_trace(hm, "vmemmap_populate", true, start_pfn, nr_pages, nid, -1, !!altmap, ret);
+	hm_trace(hm, HMP_vmemmap_populate, true, start_pfn, nr_pages, nid, -1, !!altmap, ret);
 	return ret;
 }
 
@@ -246,7 +246,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	bool whole = !ms->usage || !ms->usage->subsection_map;
 
-	hm_trace(hm, "vmemmap_free", false, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
+	hm_trace(hm, HMP_vmemmap_free, false, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (whole) {
 		i0 = 0;
@@ -277,7 +277,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			vm->pte = NULL;
 		}
 	}
-	hm_trace(hm, "vmemmap_free", true, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
+	hm_trace(hm, HMP_vmemmap_free, true, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
 }
 
 unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src)
@@ -364,7 +364,7 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	unsigned long keep;
 	int ret = 0;
 
-	hm_trace(hm, "hugetlb_vmemmap_optimize", false, head_pfn, pageblock_nr_pages,
+	hm_trace(hm, HMP_hugetlb_vmemmap_optimize, false, head_pfn, pageblock_nr_pages,
 		 ms->nid, -1, 0, 0);
 	/* the tails change backing: let them be faulted in afresh */
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
@@ -391,7 +391,7 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 		vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
 	}
 out:
-	hm_trace(hm, "hugetlb_vmemmap_optimize", true, head_pfn, pageblock_nr_pages,
+	hm_trace(hm, HMP_hugetlb_vmemmap_optimize, true, head_pfn, pageblock_nr_pages,
 		 ms->nid, -1, 0, ret);
 	return ret;
 }
