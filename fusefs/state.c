@@ -351,10 +351,17 @@ static void restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 			json_object *r = json_object_array_get_idx(runs, i);
 			bool want_on = !strcmp(str(r, "state"), "online");
 			uint64_t first = u64(r, "first"), n = u64(r, "count");
+			unsigned long id = first ? (unsigned long)first - 1 : 0;
+			bool from_start = !first;
 
 			if (want_on != (pass == 1))
 				continue;
-			for (uint64_t id = first; id < first + n; id++) {
+			/*
+			 * Only the present blocks of the run: a count in the
+			 * file is not a loop bound (2^40 would hang the start).
+			 */
+			for (; !hotmem_block_next(ctx->hm, &id, from_start) && id - first < n;
+			     from_start = false) {
 				struct hm_block_info bi;
 				int ret;
 
