@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,21 @@ static int arg_int(json_object *args, const char *key, long long def, long long 
 	}
 	snprintf(err, ERRLEN, "Parameter '%s' expects an integer", key);
 	return -EINVAL;
+}
+
+/* A NUMA node: -1 (any) up to INT_MAX; never truncated into another node. */
+static int arg_node(json_object *args, long long def, int *out, char *err)
+{
+	long long v;
+
+	if (arg_int(args, "node", def, &v, err))
+		return -EINVAL;
+	if (v < -1 || v > INT_MAX) {
+		snprintf(err, ERRLEN, "Parameter 'node' is out of range");
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
 }
 
 static int arg_bool(json_object *args, const char *key, int def, int *out, char *err)
@@ -266,8 +282,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	const char *driver = arg_str(args, "driver"), *id = arg_str(args, "id");
 	uint64_t size = 0, addr = 0, req = 0, bs = 0;
 	bool has_size, has_addr, has_req, has_bs;
-	long long node;
-	int memmap, ret;
+	int node, memmap, ret;
 
 	if (!driver) {
 		snprintf(r->err, ERRLEN, "Parameter 'driver' is missing");
@@ -277,10 +292,10 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	    arg_size(args, "addr", &addr, &has_addr, r->err) ||
 	    arg_size(args, "requested-size", &req, &has_req, r->err) ||
 	    arg_size(args, "block-size", &bs, &has_bs, r->err) ||
-	    arg_int(args, "node", 0, &node, r->err) ||
+	    arg_node(args, 0, &node, r->err) ||
 	    arg_bool(args, "memmap-on-memory", 1, &memmap, r->err))
 		return -EINVAL;
-	ret = hmfs_dev_add(ctx, driver, id, size, (int)node, addr, has_addr, req, bs, memmap,
+	ret = hmfs_dev_add(ctx, driver, id, size, node, addr, has_addr, req, bs, memmap,
 			   r->err, ERRLEN);
 	if (ret)
 		return ret;
@@ -376,18 +391,18 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *type = arg_str(args, "type");
-	long long pages, node;
+	long long pages;
 	long n;
-	int t;
+	int t, node;
 
-	if (arg_int(args, "pages", 0, &pages, r->err) || arg_int(args, "node", -1, &node, r->err))
+	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
 		return -EINVAL;
 	if (!type || (strcmp(type, "movable") && strcmp(type, "unmovable")) || pages <= 0) {
 		snprintf(r->err, ERRLEN, "need 'type' (movable|unmovable) and 'pages' > 0");
 		return -EINVAL;
 	}
 	t = strcmp(type, "movable") ? HM_ALLOC_UNMOVABLE : HM_ALLOC_MOVABLE;
-	n = hotmem_alloc_pages(ctx->hm, (int)node, t, (unsigned long)pages, NULL);
+	n = hotmem_alloc_pages(ctx->hm, node, t, (unsigned long)pages, NULL);
 	if (n < 0) {
 		snprintf(r->err, ERRLEN, "allocation failed: %s", strerror((int)-n));
 		return (int)n;
@@ -407,15 +422,16 @@ static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 
 static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	long long pages, node;
+	long long pages;
 	long n;
+	int node;
 
-	if (arg_int(args, "pages", 0, &pages, r->err) || arg_int(args, "node", -1, &node, r->err))
+	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
 		return -EINVAL;
 	if (pages >= 0)
-		n = hotmem_hugetlb_alloc(ctx->hm, (int)node, (unsigned long)pages);
-	else
-		n = hotmem_hugetlb_free(ctx->hm, (unsigned long)-pages);
+		n = hotmem_hugetlb_alloc(ctx->hm, node, (unsigned long)pages);
+	else /* negated unsigned: LLONG_MIN too */
+		n = hotmem_hugetlb_free(ctx->hm, (unsigned long)(0ULL - (unsigned long long)pages));
 	if (n < 0) {
 		snprintf(r->err, ERRLEN, "hugetlb: %s", strerror((int)-n));
 		return (int)n;
