@@ -1,6 +1,13 @@
-# tests/fuzz/: libFuzzer harnesses of the engine (clang, ASan+UBSan).
+# tests/fuzz/: libFuzzer harnesses (clang, ASan+UBSan).
 # `make fuzz` runs each for FUZZ_SECONDS; `make check` runs smoke.t, a
-# short pass over the corpora.
+# short pass over the corpora.  `make stress` runs tests/reliability/ for
+# STRESS_SECONDS.
+#
+# Engine harnesses: fuzz_cmdline, fuzz_profile, fuzz_engine_ops (engine only).
+# hotmemfs harnesses (FUZZ_HMFS_NAMES): the sysfs parsers and the whole
+# store path, the control protocol and hotmemctl's argument translation,
+# the state-file loader; they link fusefs/ objects built with the same
+# clang flags into $(FUZZ_DIR)/fusefs/.
 FUZZ_DIR      := $(BUILD)/fuzz
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-omit-frame-pointer -D_GNU_SOURCE -Iengine -Itests/fuzz -pthread -MMD -MP
@@ -11,13 +18,43 @@ FUZZ_SECONDS  ?= 60
 HAVE_CLANG_FUZZER := $(shell echo 'int LLVMFuzzerTestOneInput(const char*d,long n){return 0;}' | \
 	$(CLANG) -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null && echo yes)
 
+FUZZ_HMFS_NAMES := sysfs_parse sysfs_store ctl ctlargs state
+FUZZ_HMFS_PROGS := $(FUZZ_HMFS_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_HMFS_CFLAGS := $(FUZZ_CFLAGS) -fno-sanitize-recover=undefined -D_FILE_OFFSET_BITS=64 \
+	-Ifusefs $(shell pkg-config --cflags fuse3 json-c 2>/dev/null)
+FUZZ_HMFS_LIBS := $(shell pkg-config --libs fuse3 json-c 2>/dev/null) -lm
+FUZZ_HMFS_CORE := $(addprefix $(FUZZ_DIR)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
+FUZZ_HMFS_REST := $(addprefix $(FUZZ_DIR)/fusefs/,tree.o attrs.o fs.o events.o dev.o state.o)
+FUZZ_HMFS_CTL  := $(FUZZ_DIR)/fusefs/ctl.o
+FUZZ_ENGINE_PROGS := $(filter-out $(FUZZ_HMFS_PROGS),$(FUZZ_PROGS))
+
 $(FUZZ_DIR)/engine/%.o: engine/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"; $(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_ENGINE_OBJS)
+$(FUZZ_DIR)/fusefs/%.o: fusefs/%.c
 	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"; $(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -lm -o $@
+	@echo "  CLANG   $<"; $(CLANG) $(FUZZ_HMFS_CFLAGS) -c $< -o $@
+
+$(FUZZ_ENGINE_PROGS): $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) -lm -o $@
+
+# engine-free
+$(FUZZ_DIR)/fuzz_sysfs_parse $(FUZZ_DIR)/fuzz_ctlargs: $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_HMFS_CORE)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) $(FUZZ_HMFS_LIBS) -o $@
+# a booted engine behind the tree, attributes, devices and state file
+$(FUZZ_DIR)/fuzz_sysfs_store $(FUZZ_DIR)/fuzz_state: $(FUZZ_DIR)/%: tests/fuzz/%.c \
+		$(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL) $(FUZZ_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) $(FUZZ_HMFS_LIBS) -o $@
+# includes ctl.c itself (for its static dispatch())
+$(FUZZ_DIR)/fuzz_ctl: tests/fuzz/fuzz_ctl.c fusefs/ctl.c $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) \
+		$(FUZZ_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter-out fusefs/ctl.c,$(filter %.c %.o,$^)) \
+		$(FUZZ_HMFS_LIBS) -o $@
 
 ifeq ($(HAVE_CLANG_FUZZER),yes)
 fuzz-build: $(FUZZ_PROGS)
@@ -30,9 +67,19 @@ fuzz: fuzz-build
 	@for f in $(FUZZ_PROGS); do n=$$(basename $$f); n=$${n#fuzz_}; \
 		mkdir -p $(FUZZ_DIR)/corpus/$$n; \
 		echo "== $$n ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=4096 \
 			$(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
 
 TEST_SCRIPTS += tests/fuzz/smoke.t
-.PHONY: fuzz fuzz-build
-.SECONDARY: $(FUZZ_ENGINE_OBJS)
+
+# tests/reliability/: stress, faults, crashes, security (short in make check)
+TEST_SCRIPTS += $(sort $(wildcard tests/reliability/*.t))
+STRESS_SECONDS ?= 60
+stress: all
+	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) SANITIZE=$(SANITIZE) \
+		STRESS_SECONDS=$(STRESS_SECONDS); \
+	$(PROVE) --exec '' --timer -v tests/reliability/stress.t
+
+.PHONY: fuzz fuzz-build stress
+.SECONDARY: $(FUZZ_ENGINE_OBJS) $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL)
+-include $(wildcard $(FUZZ_DIR)/fusefs/*.d)

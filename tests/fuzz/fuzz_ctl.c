@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control-socket protocol (fusefs/ctl.c) without the socket: each
+ * input line is one request as a client sends it, parsed with json-c and
+ * run through the same dispatch() the connection thread calls, against a
+ * fresh 512 MiB machine.  Every request gets a reply with "return" or
+ * "error"; the engine's invariants hold after each; no state file (the
+ * state harness covers that).  ctl.c is included so its static dispatch()
+ * is reachable; the socket half of it is simply not called.
+ */
+#include "../../fusefs/ctl.c"
+
+#include "fuzz_hmfs.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hmfs_ctx *ctx;
+	char *text, *line, *save = NULL;
+	int lines = 0;
+
+	if (size > 16384)
+		return 0;
+	text = malloc(size + 1);
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	ctx = fuzz_ctx_new("qemu-512m");
+	for (line = strtok_r(text, "\n", &save); line && lines < 64;
+	     line = strtok_r(NULL, "\n", &save), lines++) {
+		json_object *req = json_tokener_parse(line), *reply, *v;
+		bool events = false, trace = false;
+
+		if (!req)
+			continue;
+		reply = dispatch(ctx, req, &events, &trace);
+		if (!reply || !(json_object_object_get_ex(reply, "return", &v) ||
+				json_object_object_get_ex(reply, "error", &v))) {
+			fprintf(stderr, "no reply for %s\n", line);
+			abort();
+		}
+		/* what send_json() would write */
+		(void)json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+		json_object_put(reply);
+		json_object_put(req);
+		hotmem_fail_nth_alloc(ctx->hm, 0);
+		fuzz_ctx_check(ctx, line);
+	}
+	fuzz_ctx_free(ctx);
+	free(text);
+	return 0;
+}

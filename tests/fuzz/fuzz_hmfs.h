@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A hotmemfs context without FUSE, for the harnesses that drive the
+ * tree, the attributes, the control protocol and the state file (as
+ * tests/fusefs/test_tree.c does): a fresh small machine per input, torn
+ * down completely so that LeakSanitizer sees every leak.
+ */
+#ifndef FUZZ_HMFS_H
+#define FUZZ_HMFS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmfs.h"
+
+static inline struct hmfs_ctx *fuzz_ctx_new(const char *profile)
+{
+	struct hmfs_ctx *ctx = calloc(1, sizeof(*ctx));
+	char err[256];
+
+	if (!ctx)
+		abort();
+	pthread_mutex_init(&ctx->poll_lock, NULL);
+	pthread_mutex_init(&ctx->iattr_lock, NULL);
+	pthread_mutex_init(&ctx->q_lock, NULL);
+	pthread_cond_init(&ctx->q_cond, NULL);
+	pthread_mutex_init(&ctx->dev_lock, NULL);
+	pthread_mutex_init(&ctx->sub_lock, NULL);
+	pthread_cond_init(&ctx->conns_cond, NULL);
+	pthread_mutex_init(&ctx->save_lock, NULL);
+	pthread_cond_init(&ctx->save_cond, NULL);
+	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
+	ctx->ev_slot = -1;
+	ctx->ctl_fd = -1;
+	snprintf(ctx->profile, sizeof(ctx->profile), "%s", profile);
+	if (hotmem_config_builtin(&ctx->cfg, profile))
+		abort();
+	ctx->cfg.init_threads = 1;
+	if (hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err))) {
+		fprintf(stderr, "boot: %s\n", err);
+		abort();
+	}
+	ctx->block_size = hotmem_block_size(ctx->hm);
+	if (hmfs_tree_init(ctx))
+		abort();
+	return ctx;
+}
+
+static inline void fuzz_ctx_check(struct hmfs_ctx *ctx, const char *what)
+{
+	char err[512];
+
+	if (hotmem_check_invariants(ctx->hm, err, sizeof(err))) {
+		fprintf(stderr, "invariant broken after %s: %s\n", what, err);
+		abort();
+	}
+}
+
+static inline void fuzz_ctx_free(struct hmfs_ctx *ctx)
+{
+	/* no notifier thread: drain what the stores queued */
+	while (ctx->q_head) {
+		struct hmfs_qev *q = ctx->q_head;
+
+		ctx->q_head = q->next;
+		free(q);
+	}
+	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
+		while (ctx->evtab[i]) {
+			struct hmfs_evnode *e = ctx->evtab[i];
+
+			ctx->evtab[i] = e->next;
+			free(e);
+		}
+	}
+	hmfs_dev_free_all(ctx);
+	hmfs_tree_free(ctx);
+	hotmem_destroy(ctx->hm);
+	free(ctx);
+}
+
+#endif /* FUZZ_HMFS_H */

@@ -1,0 +1,129 @@
+#!/bin/bash
+# Fault injection through a real hotmemfs mount: every engine allocation
+# on the hot-add path (hotmemctl device_add, memmap-on-memory on and off)
+# and on the online path (a write to memoryN/state, online_movable and
+# online_kernel) fails in turn (`hotmemctl fail-nth-alloc N`, ENOMEM).
+# Each operation that fails must leave the machine exactly as it was
+# (`hotmemctl status --json` with free pages and the engine's metadata
+# bytes, before = after) with its invariants holding; an operation the
+# fault did not stop (N past its last allocation, or a site with a
+# fallback) must have fully happened.  N runs until 8 operations in a row
+# succeed.  Run by the ASan/LSan build when there is one
+# ($HOTMEM_BUILD/san-address-undefined, or make check SANITIZE=address,...):
+# hotmemfs must then exit without a leak report.
+. "$(dirname "$0")/lib.sh"
+require_env
+B=$HOTMEM_BUILD
+LSAN=no
+case ${SANITIZE:-} in *address*) LSAN=yes ;; esac
+if [ $LSAN = no ] && [ -x "$HOTMEM_BUILD/san-address-undefined/hotmemfs" ] &&
+	[ "$HOTMEM_BUILD/san-address-undefined/hotmemfs" -nt "$HOTMEM_SRC/fusefs/ctl.c" ]; then
+	B=$HOTMEM_BUILD/san-address-undefined
+	LSAN=yes
+fi
+HMFS=$B/hotmemfs
+HMCTL=$B/hotmemctl
+M=$MNT/sys/devices/system/memory
+diag "hotmemfs: $HMFS (LeakSanitizer: $LSAN)"
+
+# everything, free pages and engine metadata included
+full_snapshot() {
+	ctl --json status | python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+for k in ("uevents", "state-saves", "state-save-errors"):
+    d.pop(k, None)
+if os.environ.get("IGNORE_REQUESTED"):
+    for v in d.get("devices", []):
+        v.pop("requested-size", None)
+print(json.dumps(d, indent=1, sort_keys=True))'
+}
+
+start_fs_netns --profile qemu-512m --fresh
+tap_ok $? "hotmemfs mounts qemu-512m"
+
+TOTAL=0
+SITES=0
+# fault_loop NAME DO UNDO DONE: N = 1, 2, ... until 8 DOs in a row succeed.
+# DO fails: the machine must be as before.  DO succeeds: DONE must hold,
+# and UNDO puts the machine back for the next N.
+fault_loop() {
+	local name=$1 do=$2 undo=$3 done_=$4
+	local injected=0 failed=0 dirty=0 partial=0 run=0 n=0 before after
+	while [ $run -lt 8 ] && [ $n -lt 200 ]; do
+		n=$((n + 1))
+		before=$(full_snapshot)
+		ctl fail-nth-alloc $n >/dev/null
+		if eval "$do" >/dev/null 2>"$TMP/err"; then
+			ctl fail-nth-alloc 0 >/dev/null
+			run=$((run + 1))
+			eval "$done_" || partial=$((partial + 1))
+			eval "$undo" >/dev/null || partial=$((partial + 1))
+		else
+			ctl fail-nth-alloc 0 >/dev/null
+			run=0
+			injected=$((injected + 1))
+			grep -q "Cannot allocate memory" "$TMP/err" && failed=$((failed + 1))
+			after=$(full_snapshot)
+			if [ "$after" != "$before" ] || ! ctl check >/dev/null; then
+				dirty=$((dirty + 1))
+				[ $dirty -eq 1 ] && diff -u <(echo "$before") <(echo "$after") | head -20 | sed "s/^/# N=$n: /"
+			fi
+		fi
+	done
+	TOTAL=$((TOTAL + injected))
+	SITES=$((SITES + n - 8))
+	[ $failed -eq $injected ] && [ $dirty -eq 0 ] && [ $partial -eq 0 ]
+	tap_ok $? "$name: $injected of $((n - 8)) allocation sites failed it with ENOMEM, $dirty changed the machine, $partial half-done successes"
+	LAST_INJECTED=$injected
+}
+ndevs() { ctl --json devices | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+for mm in on off; do
+	fault_loop "device_add pc-dimm memmap-on-memory=$mm" \
+		"ctl device_add pc-dimm id=f size=256M memmap-on-memory=$mm" "ctl device_del f" \
+		'[ "$(ndevs)" = 1 ] && [ -d "$M/memory32" ] && [ -d "$M/memory33" ]'
+	[ "$LAST_INJECTED" -gt 0 ]
+	tap_ok $? "... the hot-add path has allocation sites to fail ($LAST_INJECTED)"
+done
+
+# hot-add with auto-online: add_memory + online_pages in one operation
+echo online_movable >"$M/auto_online_blocks"
+fault_loop "device_add with auto_online_blocks=online_movable" \
+	"ctl device_add pc-dimm id=f size=256M memmap-on-memory=off" "ctl device_del f" \
+	'[ "$(cat "$M/memory32/state" "$M/memory33/state")" = "$(printf "online\nonline")" ]'
+echo offline >"$M/auto_online_blocks"
+
+# virtio-mem: growing requested-size plugs device blocks
+ctl device_add virtio-mem-pci id=vm0 size=512M requested-size=0 >/dev/null
+tap_ok $? "a virtio-mem device with nothing plugged"
+# requested-size is the host's request (QEMU): it stays set when the
+# guest fails to plug; what is plugged must not change
+export IGNORE_REQUESTED=1
+fault_loop "virtio-mem set-size 0 -> 256M" "ctl set-size vm0 256M" "ctl set-size vm0 0" \
+	'ctl --json devices | grep -q "\"plugged-size\": *268435456"'
+unset IGNORE_REQUESTED
+ctl device_del vm0 >/dev/null
+tap_ok $? "virtio-mem device removed"
+
+# online: memoryN/state
+ctl device_add pc-dimm id=d1 size=256M memmap-on-memory=off >/dev/null
+tap_ok $? "a DIMM to online (memory32, memory33)"
+for t in online_movable online_kernel online; do
+	fault_loop "echo $t > memory32/state" "echo $t >$M/memory32/state" \
+		"echo offline >$M/memory32/state" '[ "$(cat "$M/memory32/state")" = online ]'
+done
+ctl device_del d1 >/dev/null
+tap_ok $? "device_del after the faults"
+ctl check >/dev/null
+tap_ok $? "invariants hold at the end"
+diag "$TOTAL faults injected over $SITES allocation sites, each failed its operation cleanly"
+
+stop_fs
+if [ $LSAN = yes ]; then
+	grep -q "LeakSanitizer" "$TMP/hotmemfs.log"
+	tap_ok $((! $?)) "hotmemfs exits without a LeakSanitizer report"
+else
+	ok "# SKIP no ASan/LSan build (make SANITIZE=address,undefined all)"
+fi
+done_testing

@@ -1,0 +1,59 @@
+# shellcheck shell=bash
+# Helpers for tests/reliability/*.t: tests/fusefs/lib.sh (TAP, a hotmemfs
+# per test in its own temp dir, cleanup on exit), plus hotmemfs started in
+# a private network namespace of its own (unshare -n: its uevents go
+# there, never to the host's) and status snapshots to compare.
+. "$(dirname "$0")/../fusefs/lib.sh"
+
+# start_fs_netns [hotmemfs options...]: like start_fs, in a new netns.
+# unshare execs hotmemfs, so $FS_PID is hotmemfs itself.
+start_fs_netns() {
+	unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>>"$TMP/hotmemfs.log" &
+	FS_PID=$!
+	if ! fs_wait_mounted; then
+		diag "hotmemfs did not mount; log:"
+		sed 's/^/#   /' "$TMP/hotmemfs.log"
+		return 1
+	fi
+}
+
+# snapshot: the machine as `hotmemctl status --json` shows it, without
+# what a restart legitimately changes (uevent counters, save counters, the
+# summary text with its free-page figures, free pages, memory group
+# numbers, the engine's metadata bytes: section tables sized by history).
+snapshot() {
+	ctl --json status | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+m = d["machine"]
+for k in ("summary", "free-pages", "metadata-bytes"):
+    m.pop(k, None)
+for k in ("state-saves", "state-save-errors"):
+    d.pop(k, None)
+for z in d.get("zones", []):
+    z.pop("free", None)
+d.pop("uevents", None)
+for b in d.get("blocks", []):
+    b.pop("group", None)
+for v in d.get("devices", []):
+    v.pop("memory-group", None)
+print(json.dumps(d, indent=1, sort_keys=True))'
+}
+
+# sysfs state of every block: "memoryN state zone" lines
+sysfs_blocks() {
+	local d
+	for d in "$MNT"/sys/devices/system/memory/memory*; do
+		echo "${d##*/} $(cat "$d/state") $(cat "$d/valid_zones" 2>/dev/null | head -c 40)"
+	done | sort -V
+}
+
+# same_text GOT WANT NAME: like is(), but shows a unified diff
+same_text() {
+	if [ "$1" == "$2" ]; then
+		tap_ok 0 "$3"
+	else
+		tap_ok 1 "$3"
+		diff -u <(echo "$2") <(echo "$1") | head -40 | sed 's/^/#   /'
+	fi
+}
