@@ -108,13 +108,16 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 		unsigned long next = min(start_pfn + nr_pages, ALIGN(pfn + 1, PAGES_PER_SECTION));
 		struct mem_section *ms = __pfn_to_section(hm, pfn);
 
-		if (!(ms->section_mem_map & SECTION_MEMMAP_RESIDENT)) {
+		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
+		      SECTION_MEMMAP_RESIDENT)) {
 			/* a huge mapping's backing is contiguous: allocate it in bulk */
 			if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
 				physmem_allocate(hm, ms->vmemmap.pmd_pfn, SECTION_MEMMAP_PAGES);
 			physmem_prefault(pfn_to_page(hm, pfn), (next - pfn) * sizeof(struct page));
+			/* the prefetcher sets this beside the onlining thread */
 			if (next - pfn == PAGES_PER_SECTION)
-				ms->section_mem_map |= SECTION_MEMMAP_RESIDENT;
+				__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_RESIDENT,
+						  __ATOMIC_RELAXED);
 		}
 		pfn = next;
 	}
