@@ -349,14 +349,17 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 		 * listener that is merely slow (its queue is full: a burst of
 		 * a big DIMM's ADDs against net.unix.max_dgram_qlen) gets up to
 		 * 200 ms to catch up; we run on the notifier thread, so waiting
-		 * here holds up no filesystem request.
+		 * here holds up no filesystem request.  One that let 200 ms pass
+		 * is deemed stalled and gets no more waiting until it reads.
 		 */
 		ssize_t r;
 		int tries = 0;
 
 		while ((r = sendto(s->dgram_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
-				   sizeof(sa))) < 0 && errno == EAGAIN && tries++ < 200)
+				   sizeof(sa))) < 0 && errno == EAGAIN && !s->stalled[i] &&
+		       tries++ < 200)
 			usleep(1000);
+		s->stalled[i] = r < 0 && errno == EAGAIN;
 		if (r < 0)
 			s->unix_dropped++;
 		else
