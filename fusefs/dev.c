@@ -73,19 +73,47 @@ static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id, size_t l
 	}
 }
 
-static int place(struct hmfs_ctx *ctx, uint64_t size, uint64_t *addr, bool have_addr, char *err,
-		 size_t errlen)
+/* Another device whose region (a virtio-mem device's whole size) meets [addr, addr + size). */
+static struct hmfs_dev *dev_overlapping(struct hmfs_ctx *ctx, const struct hmfs_dev *self,
+					uint64_t addr, uint64_t size)
 {
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		if (d != self && addr < d->addr + d->size && d->addr < addr + size)
+			return d;
+	return NULL;
+}
+
+/*
+ * A device owns its whole region, plugged or not (QEMU reserves a
+ * virtio-mem device's size in the device memory region): the engine only
+ * knows the plugged part, so regions of other devices are skipped here.
+ */
+static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
+		 char *err, size_t errlen)
+{
+	uint64_t min = 1ULL << 32; /* QEMU's device memory region starts above 4 GiB */
+	struct hmfs_dev *o;
 	int ret;
 
-	if (have_addr)
+	if (have_addr) {
+		o = dev_overlapping(ctx, self, *addr, self->size);
+		if (o)
+			return fail(err, errlen, "addr 0x%llx: the range overlaps device '%s'",
+				    (unsigned long long)*addr, o->id);
 		return 0;
-	/* QEMU's device memory region starts above 4 GiB */
-	ret = hotmem_find_free_range(ctx->hm, size, 1ULL << 32, addr);
-	if (ret)
-		snprintf(err, errlen, "no free physical range of %llu bytes: %s",
-			 (unsigned long long)size, strerror(-ret));
-	return ret;
+	}
+	for (;;) {
+		ret = hotmem_find_free_range(ctx->hm, self->size, min, addr);
+		if (ret) {
+			snprintf(err, errlen, "no free physical range of %llu bytes: %s",
+				 (unsigned long long)self->size, strerror(-ret));
+			return ret;
+		}
+		o = dev_overlapping(ctx, self, *addr, self->size);
+		if (!o)
+			return 0;
+		min = o->addr + o->size; /* strictly above: ends */
+	}
 }
 
 static int check_common(struct hmfs_ctx *ctx, const char *id, uint64_t size, int node, char *err,
@@ -113,7 +141,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	int ret;
 
-	ret = place(ctx, d->size, &d->addr, have_addr, err, errlen);
+	ret = place(ctx, d, &d->addr, have_addr, err, errlen);
 	if (ret)
 		return ret;
 	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
@@ -152,7 +180,7 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 			err, errlen,
 			"requested-size must be a multiple of block-size 0x%llx and at most size",
 			(unsigned long long)d->block_size);
-	ret = place(ctx, d->size, &d->addr, have_addr, err, errlen);
+	ret = place(ctx, d, &d->addr, have_addr, err, errlen);
 	if (ret)
 		return ret;
 	nblocks = d->size / d->block_size;

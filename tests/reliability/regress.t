@@ -1,0 +1,40 @@
+#!/bin/bash
+# Regressions of bugs found by the stress and fuzz runs, through a mount.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+addr_of() { ctl --json devices | python3 -c "import json,sys; print([d['addr'] for d in json.load(sys.stdin) if d['id']=='$1'][0])"; }
+
+start_fs_netns --profile qemu-512m --fresh
+tap_ok $? "hotmemfs mounts qemu-512m"
+
+# 1. a DIMM was placed inside a virtio-mem device's unplugged region; the
+#    device could then not grow, and the state file no longer restored
+#    ("restoring device ...: File exists")
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=128M >/dev/null &&
+	ctl device_add pc-dimm id=d1 size=256M >/dev/null
+tap_ok $? "virtio-mem 1G (128M plugged), then a 256M DIMM"
+v=$(addr_of vm0)
+d=$(addr_of d1)
+[ "$d" -ge $((v + (1 << 30))) ] || [ $((d + (256 << 20))) -le "$v" ]
+tap_ok $? "the DIMM is outside the virtio-mem region (vm0 at $(printf 0x%x "$v"), d1 at $(printf 0x%x "$d"))"
+ctl set-size vm0 1G >/dev/null
+tap_ok $? "virtio-mem grows to its full size"
+ctl device_add pc-dimm id=d2 size=256M addr=$((v + (512 << 20))) >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "a DIMM at an explicit address inside vm0 is refused: $(cat "$TMP/err")"
+ctl set-size vm0 128M >/dev/null && ctl save >/dev/null
+before=$(snapshot)
+stop_fs
+start_fs_netns --profile qemu-512m
+tap_ok $? "restart restores the state file"
+same_text "$(snapshot)" "$before" "... the same machine"
+
+# 2. control requests with integers out of range
+ctl device_add pc-dimm id=n1 size=128M node=4294967296 >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "device_add node=4294967296 is refused, not plugged on node 0: $(cat "$TMP/err")"
+ctl alloc movable 10 node=-2 >/dev/null 2>&1
+tap_ok $((! $?)) "alloc node=-2 is refused"
+ctl raw '{"execute":"hugetlb","arguments":{"pages":-9223372036854775808}}' >/dev/null 2>&1
+ctl check >/dev/null
+tap_ok $? "hugetlb pages=LLONG_MIN: still running, invariants hold"
+done_testing
