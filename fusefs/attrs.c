@@ -10,6 +10,7 @@
  * kernfs hands it to the kernel's store.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -473,23 +474,34 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 /* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */
 static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count)
 {
+	size_t n = count < 23 ? count : 23; /* simple_attr's set_buf[24] */
+	unsigned long long u;
 	char tmp[24];
 	long long v;
-	char *end;
+	int ret;
 
-	if (count >= sizeof(tmp))
-		count = sizeof(tmp) - 1;
-	memcpy(tmp, buf, count);
-	tmp[count] = '\0';
-	errno = 0;
-	v = strtoll(tmp, &end, 0);
-	if (end == tmp || errno || (*end && strcmp(end, "\n")))
-		return -EINVAL;
+	memcpy(tmp, buf, n);
+	tmp[n] = '\0';
+	/* kstrtoll(): no leading blanks (strtoll() skipped them) */
+	if (tmp[0] == '-') {
+		ret = tmp[1] == '+' ? -EINVAL : hmfs_kstrtoull(tmp + 1, 0, &u);
+		if (!ret && u > (unsigned long long)LLONG_MAX + 1)
+			ret = -ERANGE;
+		v = ret ? 0 : (long long)(0ULL - u);
+	} else {
+		ret = hmfs_kstrtoull(tmp, 0, &u);
+		if (!ret && u > LLONG_MAX)
+			ret = -ERANGE;
+		v = (long long)u;
+	}
+	if (ret)
+		return ret;
 	if (v < -4095)
 		v = -4095;
 	if (v > 0)
 		v = 0;
 	hotmem_set_notifier_error(ctx->hm, action, (int)v);
+	/* simple_attr_write(): "on success, claim we got the whole input" */
 	return (ssize_t)count;
 }
 

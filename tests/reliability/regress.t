@@ -37,4 +37,19 @@ tap_ok $((! $?)) "alloc node=-2 is refused"
 ctl raw '{"execute":"hugetlb","arguments":{"pages":-9223372036854775808}}' >/dev/null 2>&1
 ctl check >/dev/null
 tap_ok $? "hugetlb pages=LLONG_MIN: still running, invariants hold"
+
+# 3. notifier-error-inject: a write longer than simple_attr's 23 bytes
+#    returned a short count (the writer then wrote the rest as a second
+#    value); kstrtoll() takes no leading blanks
+E=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
+wr() { python3 -c 'import os,sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+try: print("ret=%d" % os.write(fd, sys.argv[2].encode()))
+except OSError as e: print("errno=%d" % e.errno)' "$@"; }
+v=-$(printf '%021d' 12)	# 22 bytes, and the newline: 23
+is "$(wr "$E" "$v
+$(printf '%040d' 0)")" "ret=63" "63-byte write to MEM_GOING_ONLINE/error: whole length claimed (found by fuzz_sysfs_store)"
+is "$(cat "$E")" "-10" "... the first 23 bytes set it (-012: octal, as kstrtoll base 0)"
+is "$(wr "$E" " -5")" "errno=22" "' -5': EINVAL (kstrtoll: no leading blank)"
+wr "$E" 0 >/dev/null
 done_testing
