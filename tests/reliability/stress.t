@@ -129,4 +129,11 @@ same_text "$after" "$before" "status --json after restart = before"
 same_text "$(sysfs_blocks)" "$sb" "every block's state and zones through the mount = before"
 ctl check >/dev/null
 tap_ok $? "invariants hold after the restore"
+stop_fs
+# lib.sh's stop_fs fails on sanitizer ERRORs; ThreadSanitizer says WARNING
+if nm -D "$HMFS" 2>/dev/null | grep -q __tsan_init || nm "$HMFS" 2>/dev/null | grep -q __tsan_init; then
+	n=$(grep -c "WARNING: ThreadSanitizer" "$TMP/hotmemfs.log")
+	is "$n" 0 "ThreadSanitizer: no report from hotmemfs"
+	[ "$n" -eq 0 ] || grep -m1 -A30 "WARNING: ThreadSanitizer" "$TMP/hotmemfs.log" | sed 's/^/#   /'
+fi
 done_testing
