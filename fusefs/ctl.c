@@ -237,6 +237,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
 	json_object *u = json_object_new_object();
+	unsigned long saves, save_errors;
 	struct hm_meminfo mi;
 	char summary[2048];
 
@@ -268,8 +269,13 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(ctx->sink.unix_dropped));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
-	json_object_object_add(o, "state-saves", json_object_new_uint64(ctx->saves));
-	json_object_object_add(o, "state-save-errors", json_object_new_uint64(ctx->save_errors));
+	/* counted under save_lock by whichever thread saves (TSan) */
+	pthread_mutex_lock(&ctx->save_lock);
+	saves = ctx->saves;
+	save_errors = ctx->save_errors;
+	pthread_mutex_unlock(&ctx->save_lock);
+	json_object_object_add(o, "state-saves", json_object_new_uint64(saves));
+	json_object_object_add(o, "state-save-errors", json_object_new_uint64(save_errors));
 	return o;
 }
 
