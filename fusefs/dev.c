@@ -334,6 +334,55 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 	return ret;
 }
 
+/*
+ * Restore a virtio-mem device as it was: plug exactly device blocks
+ * [first, first + count) (the state file's runs), whatever requested-size
+ * says (a refused unplug leaves more plugged than requested), then set
+ * requested-size without moving towards it.
+ */
+int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+			     char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	uint64_t n;
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (!d || d->type != HMFS_VIRTIO_MEM) {
+		ret = fail(err, errlen, "'%s' is not a virtio-mem device", id);
+		goto out;
+	}
+	n = d->size / d->block_size;
+	if (first >= n || count > n - first) {
+		ret = fail(err, errlen, "%s: plugged blocks %llu+%llu beyond its %llu blocks", id,
+			   (unsigned long long)first, (unsigned long long)count,
+			   (unsigned long long)n);
+		goto out;
+	}
+	for (uint64_t i = first; i < first + count && !ret; i++)
+		if (!vmem_plugged(d, i))
+			ret = vmem_plug_one(ctx, d, i, true);
+	if (ret)
+		snprintf(err, errlen, "%s: plugging device block %llu: %s", id,
+			 (unsigned long long)first, strerror(-ret));
+out:
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && req <= d->size && !(req % d->block_size))
+		d->requested = req;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return d ? 0 : -ENOENT;
+}
+
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 {
 	struct hmfs_dev *d;

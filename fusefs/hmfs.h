@@ -322,6 +322,10 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
+/* state restore of a virtio-mem device: exactly what was plugged */
+int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+			     char *err, size_t errlen);
+int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req);
 
 /* ctl.c */
 int hmfs_ctl_start(struct hmfs_ctx *ctx);

@@ -61,6 +61,35 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	return p;
 }
 
+/*
+ * A virtio-mem device's plugged device blocks as [first, count] runs: an
+ * unplug the guest refused leaves more plugged than requested, and that
+ * must come back too.
+ */
+static json_object *plugged_json(const struct hmfs_dev *d)
+{
+	json_object *a = json_object_new_array();
+	uint64_t n = d->block_size ? d->size / d->block_size : 0;
+
+	for (uint64_t i = 0; i < n;) {
+		uint64_t j = i;
+		json_object *run;
+
+		if (!(d->plugged_map[i / 8] & (1u << (i % 8)))) {
+			i++;
+			continue;
+		}
+		while (j < n && (d->plugged_map[j / 8] & (1u << (j % 8))))
+			j++;
+		run = json_object_new_array();
+		json_object_array_add(run, json_object_new_uint64(i));
+		json_object_array_add(run, json_object_new_uint64(j - i));
+		json_object_array_add(a, run);
+		i = j;
+	}
+	return a;
+}
+
 static json_object *devs_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
@@ -81,6 +110,8 @@ static json_object *devs_json(struct hmfs_ctx *ctx)
 				       json_object_new_boolean(d->memmap_on_memory));
 		json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
 		json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+		if (d->type == HMFS_VIRTIO_MEM)
+			json_object_object_add(o, "plugged-blocks", plugged_json(d));
 		json_object_array_add(a, o);
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -317,15 +348,34 @@ static const char *str(json_object *o, const char *key)
 static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *mm;
+		json_object *d = json_object_array_get_idx(devs, i), *mm, *pl;
 		char e[512];
 		int ret;
 
 		mm = get(d, "memmap-on-memory", json_type_boolean);
+		pl = get(d, "plugged-blocks", json_type_array);
+		/* with its plugged blocks saved, a virtio-mem device comes back as it was */
 		ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
 				   (int)u64(d, "node"), u64(d, "addr"), true,
-				   u64(d, "requested-size"), u64(d, "block-size"),
+				   pl ? 0 : u64(d, "requested-size"), u64(d, "block-size"),
 				   mm ? json_object_get_boolean(mm) : 1, e, sizeof(e));
+		for (size_t k = 0; !ret && pl && k < json_object_array_length(pl); k++) {
+			json_object *run = json_object_array_get_idx(pl, k);
+
+			if (!json_object_is_type(run, json_type_array) ||
+			    json_object_array_length(run) != 2) {
+				snprintf(e, sizeof(e), "plugged-blocks: [first, count] expected");
+				ret = -EINVAL;
+				break;
+			}
+			ret = hmfs_dev_restore_plugged(
+				ctx, str(d, "id"),
+				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0)),
+				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1)), e,
+				sizeof(e));
+		}
+		if (!ret && pl)
+			hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"));
 		if (ret) {
 			snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
 			return ret;
