@@ -82,4 +82,3 @@ stress: all
 
 .PHONY: fuzz fuzz-build stress
 .SECONDARY: $(FUZZ_ENGINE_OBJS) $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL)
--include $(wildcard $(FUZZ_DIR)/fusefs/*.d)

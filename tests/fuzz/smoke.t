@@ -1,6 +1,8 @@
 #!/bin/bash
-# A short libFuzzer pass over each engine harness and its corpus (make fuzz
-# runs them for longer).  Crashes found become files in the corpus.
+# A short libFuzzer pass over each harness and its corpus (make fuzz runs
+# them for longer): the engine (cmdline, profile, engine_ops) and hotmemfs
+# (sysfs_parse, sysfs_store, ctl, ctlargs, state).  New inputs go to a
+# scratch corpus; crashes found become regression files in the corpus.
 set -u
 B=${HOTMEM_BUILD:-build}
 SRC=${HOTMEM_SRC:-.}
