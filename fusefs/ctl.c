@@ -233,6 +233,9 @@ static json_object *zones_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
+/* the sink's counters are bumped by the notifier thread */
+#define COUNTER(c) __atomic_load_n(&(c), __ATOMIC_RELAXED)
+
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
@@ -263,10 +266,10 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "blocks", blocks_json(ctx));
 	json_object_object_add(o, "devices", devices_json(ctx));
 	json_object_object_add(u, "netlink", json_object_new_string(ctx->sink.nl_status));
-	json_object_object_add(u, "netlink-sent", json_object_new_uint64(ctx->sink.nl_sent));
-	json_object_object_add(u, "netlink-errors", json_object_new_uint64(ctx->sink.nl_errors));
-	json_object_object_add(u, "unix-sent", json_object_new_uint64(ctx->sink.unix_sent));
-	json_object_object_add(u, "unix-dropped", json_object_new_uint64(ctx->sink.unix_dropped));
+	json_object_object_add(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent)));
+	json_object_object_add(u, "netlink-errors", json_object_new_uint64(COUNTER(ctx->sink.nl_errors)));
+	json_object_object_add(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent)));
+	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
 	/* counted under save_lock by whichever thread saves (TSan) */

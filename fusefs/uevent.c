@@ -361,9 +361,9 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 			usleep(1000);
 		s->stalled[i] = r < 0 && errno == EAGAIN;
 		if (r < 0)
-			s->unix_dropped++;
+			__atomic_fetch_add(&s->unix_dropped, 1, __ATOMIC_RELAXED);
 		else
-			s->unix_sent++;
+			__atomic_fetch_add(&s->unix_sent, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -378,9 +378,9 @@ void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmfs_uevent *ue)
 		ue->seqnum = 0;
 		len = hmfs_uevent_format(ue, buf, sizeof(buf));
 		if (len > 0 && nl_inject(s->nl_fd, buf, (size_t)len) == 0)
-			s->nl_sent++;
+			__atomic_fetch_add(&s->nl_sent, 1, __ATOMIC_RELAXED);
 		else
-			s->nl_errors++;
+			__atomic_fetch_add(&s->nl_errors, 1, __ATOMIC_RELAXED);
 	}
 	if (s->nr_paths && s->dgram_fd >= 0) {
 		ue->seqnum = seq ? seq : ++s->seqnum;

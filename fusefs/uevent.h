@@ -38,6 +38,7 @@ struct hmfs_uevent_sink {
 	char paths[HMFS_MAX_UEVENT_SOCKETS][108];
 	bool stalled[HMFS_MAX_UEVENT_SOCKETS];	/* listener stopped reading */
 	unsigned long long seqnum; /* our own, for the Unix fallback */
+	/* written by the notifier thread, read by status: __atomic_* */
 	unsigned long nl_sent, nl_errors, unix_sent, unix_dropped;
 	char nl_status[160]; /* why netlink is on or off, for status */
 };
