@@ -16,8 +16,10 @@ require_env
 B=$HOTMEM_BUILD
 LSAN=no
 case ${SANITIZE:-} in *address*) LSAN=yes ;; esac
-if [ $LSAN = no ] && [ -x "$HOTMEM_BUILD/san-address-undefined/hotmemfs" ] &&
-	[ "$HOTMEM_BUILD/san-address-undefined/hotmemfs" -nt "$HOTMEM_SRC/fusefs/ctl.c" ]; then
+# ... if it is not older than any source it is built from
+asan=$HOTMEM_BUILD/san-address-undefined/hotmemfs
+if [ $LSAN = no ] && [ -x "$asan" ] &&
+	[ -z "$(find "$HOTMEM_SRC/fusefs" "$HOTMEM_SRC/engine" -name '*.[ch]' -newer "$asan" | head -1)" ]; then
 	B=$HOTMEM_BUILD/san-address-undefined
 	LSAN=yes
 fi
