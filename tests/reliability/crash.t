@@ -51,6 +51,8 @@ ln -sfn "$units/hotmemd.service" "$sysd/multi-user.target.wants/hotmemd.service"
 ln -sfn "$units/hotmemfs.service" "$sysd/multi-user.target.wants/hotmemfs.service"
 install -m 0644 "$HOTMEM_SRC/unit-files/hotmemd-emulation.conf" "$sysd/hotmemd.service.d/emulation.conf"
 rm -rf "$sysd/hotmemfs.service.d"
+mkdir -p "$sysd/hotmemfs.service.d"
+install -m 0644 "$HOTMEM_SRC/unit-files/hotmemfs-emulation.conf" "$sysd/hotmemfs.service.d/emulation.conf"
 if [ -n "${HOTMEM_CRASH_DROPIN:-}" ]; then	# try a fix: HOTMEM_CRASH_DROPIN=FILE
 	mkdir -p "$sysd/hotmemfs.service.d"
 	install -m 0644 "$HOTMEM_CRASH_DROPIN" "$sysd/hotmemfs.service.d/test.conf"

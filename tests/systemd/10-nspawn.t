@@ -55,6 +55,7 @@ units=/usr/local/lib/systemd/system
 mkdir -p "$sysd/multi-user.target.wants" "$sysd/hotmemd.service.d"
 ln -sfn "$units/hotmemd.service" "$sysd/multi-user.target.wants/hotmemd.service"
 rm -f "$sysd/multi-user.target.wants/hotmemfs.service" "$sysd/hotmemd.service.d/"*.conf
+rm -rf "$sysd/hotmemfs.service.d"
 rm -rf "$rootfs/var/log/journal"/* "$rootfs/var/lib/hotmem" 2>/dev/null
 
 # --- booting and looking inside ---------------------------------------------
@@ -168,6 +169,8 @@ if [ -n "$fs_skip" ]; then
 fi
 rm -f "$sysd/hotmemd.service.d/test.conf"
 install -m 0644 "$HOTMEM_SRC/unit-files/hotmemd-emulation.conf" "$sysd/hotmemd.service.d/emulation.conf"
+mkdir -p "$sysd/hotmemfs.service.d"
+install -m 0644 "$HOTMEM_SRC/unit-files/hotmemfs-emulation.conf" "$sysd/hotmemfs.service.d/emulation.conf"
 printf '[Service]\nWatchdogSec=3s\n' >"$sysd/hotmemd.service.d/zz-test.conf"
 ln -sfn "$units/hotmemfs.service" "$sysd/multi-user.target.wants/hotmemfs.service"
 
