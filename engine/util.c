@@ -112,7 +112,12 @@ void hm_xa_erase(struct hotmem *hm, struct hm_xa *xa, unsigned long idx)
 	if (leaf[idx & (XA_LEAF_SIZE - 1)])
 		xa->count--;
 	__atomic_store_n(&leaf[idx & (XA_LEAF_SIZE - 1)], NULL, __ATOMIC_RELEASE);
-	/* leaves are kept: readers may hold a pointer into them */
+	/* an empty leaf goes: callers hold the table's lock for writing */
+	for (unsigned long i = 0; i < XA_LEAF_SIZE; i++)
+		if (leaf[i])
+			return;
+	xa->roots[r] = NULL;
+	hm_free(hm, leaf, XA_LEAF_SIZE * sizeof(void *));
 }
 
 int hm_xa_find(const struct hm_xa *xa, unsigned long *idx)

@@ -190,6 +190,28 @@ void workload_forget_page(struct hotmem *hm, struct page *page)
 	workload_detach(hm, page);
 }
 
+/* free handles at the end of the table go, and the table shrinks with them */
+static void workload_trim(struct hotmem *hm)
+{
+	struct hm_workload_entry *n;
+	unsigned long ncap;
+
+	while (hm->workload_used && hm->workload[hm->workload_used - 1].pfn == ULONG_MAX)
+		hm->workload_used--;
+	if (hm->workload_free_hint > hm->workload_used)
+		hm->workload_free_hint = hm->workload_used;
+	if (hm->workload_cap <= 1024 || hm->workload_used > hm->workload_cap / 4)
+		return;
+	ncap = hm->workload_cap / 2;
+	n = hm_alloc_noinject(hm, ncap * sizeof(*n));
+	if (!n)
+		return;	/* keeping the big table is fine */
+	memcpy(n, hm->workload, hm->workload_used * sizeof(*n));
+	hm_free(hm, hm->workload, hm->workload_cap * sizeof(*n));
+	hm->workload = n;
+	hm->workload_cap = ncap;
+}
+
 int hotmem_free_page(struct hotmem *hm, unsigned long handle)
 {
 	unsigned long pfn = ULONG_MAX;
@@ -205,6 +227,7 @@ int hotmem_free_page(struct hotmem *hm, unsigned long handle)
 		hm->workload[handle].pfn = ULONG_MAX;
 		if (handle < hm->workload_free_hint)
 			hm->workload_free_hint = handle;
+		workload_trim(hm);
 	}
 	pthread_mutex_unlock(&hm->workload_lock);
 	if (!ret) {
