@@ -556,6 +556,8 @@ void *hm_alloc(struct hotmem *hm, size_t size);	/* zeroed */
 void hm_free(struct hotmem *hm, void *p, size_t size);
 void *hm_alloc_noinject(struct hotmem *hm, size_t size);
 bool hm_should_fail(struct hotmem *hm);
+int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
+		    size_t elem, unsigned long ncap);
 
 /* events.c */
 void hm_log(struct hotmem *hm, int level, const char *fmt, ...)

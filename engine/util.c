@@ -47,6 +47,26 @@ void hm_free(struct hotmem *hm, void *p, size_t size)
 	free(p);
 }
 
+/*
+ * Move an accounted array of @elem-sized entries to room for @ncap,
+ * keeping the first @used; the old one is freed.  A failure keeps the old.
+ */
+int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
+		    size_t elem, unsigned long ncap)
+{
+	void *n = hm_alloc(hm, ncap * elem);
+
+	if (!n)
+		return -ENOMEM;
+	if (*arr) {
+		memcpy(n, *arr, min(used, ncap) * elem);
+		hm_free(hm, *arr, *cap * elem);
+	}
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
 void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth)
 {
 	atomic_store(&hm->fail_at, nth ? atomic_load(&hm->alloc_calls) + nth : 0);

@@ -19,19 +19,10 @@ static long workload_slot(struct hotmem *hm)
 	for (i = hm->workload_free_hint; i < hm->workload_used; i++)
 		if (hm->workload[i].pfn == ULONG_MAX)
 			goto found;
-	if (hm->workload_used == hm->workload_cap) {
-		unsigned long ncap = hm->workload_cap ? hm->workload_cap * 2 : 1024;
-		struct hm_workload_entry *n = hm_alloc(hm, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		if (hm->workload) {
-			memcpy(n, hm->workload, hm->workload_used * sizeof(*n));
-			hm_free(hm, hm->workload, hm->workload_cap * sizeof(*n));
-		}
-		hm->workload = n;
-		hm->workload_cap = ncap;
-	}
+	if (hm->workload_used == hm->workload_cap &&
+	    hm_array_resize(hm, (void **)&hm->workload, &hm->workload_cap, hm->workload_used,
+			    sizeof(*hm->workload), hm->workload_cap ? hm->workload_cap * 2 : 1024))
+		return -ENOMEM;
 	i = hm->workload_used++;
 found:
 	hm->workload_free_hint = i + 1;
@@ -193,23 +184,14 @@ void workload_forget_page(struct hotmem *hm, struct page *page)
 /* free handles at the end of the table go, and the table shrinks with them */
 static void workload_trim(struct hotmem *hm)
 {
-	struct hm_workload_entry *n;
-	unsigned long ncap;
-
 	while (hm->workload_used && hm->workload[hm->workload_used - 1].pfn == ULONG_MAX)
 		hm->workload_used--;
 	if (hm->workload_free_hint > hm->workload_used)
 		hm->workload_free_hint = hm->workload_used;
-	if (hm->workload_cap <= 1024 || hm->workload_used > hm->workload_cap / 4)
-		return;
-	ncap = hm->workload_cap / 2;
-	n = hm_alloc_noinject(hm, ncap * sizeof(*n));
-	if (!n)
-		return;	/* keeping the big table is fine */
-	memcpy(n, hm->workload, hm->workload_used * sizeof(*n));
-	hm_free(hm, hm->workload, hm->workload_cap * sizeof(*n));
-	hm->workload = n;
-	hm->workload_cap = ncap;
+	/* a failure keeps the big table, which is fine */
+	if (hm->workload_cap > 1024 && hm->workload_used <= hm->workload_cap / 4)
+		hm_array_resize(hm, (void **)&hm->workload, &hm->workload_cap, hm->workload_used,
+				sizeof(*hm->workload), hm->workload_cap / 2);
 }
 
 int hotmem_free_page(struct hotmem *hm, unsigned long handle)
@@ -332,19 +314,10 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 
 static int hugetlb_pool_add(struct hotmem *hm, unsigned long pfn)
 {
-	if (hm->hugetlb_nr == hm->hugetlb_cap) {
-		unsigned long ncap = hm->hugetlb_cap ? hm->hugetlb_cap * 2 : 64;
-		unsigned long *n = hm_alloc(hm, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		if (hm->hugetlb_pool) {
-			memcpy(n, hm->hugetlb_pool, hm->hugetlb_nr * sizeof(*n));
-			hm_free(hm, hm->hugetlb_pool, hm->hugetlb_cap * sizeof(*n));
-		}
-		hm->hugetlb_pool = n;
-		hm->hugetlb_cap = ncap;
-	}
+	if (hm->hugetlb_nr == hm->hugetlb_cap &&
+	    hm_array_resize(hm, (void **)&hm->hugetlb_pool, &hm->hugetlb_cap, hm->hugetlb_nr,
+			    sizeof(*hm->hugetlb_pool), hm->hugetlb_cap ? hm->hugetlb_cap * 2 : 64))
+		return -ENOMEM;
 	hm->hugetlb_pool[hm->hugetlb_nr++] = pfn;
 	return 0;
 }
