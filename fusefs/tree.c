@@ -200,6 +200,22 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 
 /* ---- decoding inode numbers ------------------------------------------ */
 
+/* a device directory itself, or one of its power/ attributes */
+static bool dir_or_power_node(unsigned sub, unsigned dir_sub, struct hmfs_node *n)
+{
+	if (sub == dir_sub) {
+		n->mode = DIR_MODE;
+		n->nlink = 3;
+		return true;
+	}
+	if (sub >= SUB_PWR && sub < SUB_PWR + NR_PWR) {
+		n->mode = power_ents[sub - SUB_PWR].mode;
+		n->attr = power_ents[sub - SUB_PWR].attr;
+		return true;
+	}
+	return false;
+}
+
 static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, struct hmfs_node *n)
 {
 	struct hm_block_info bi;
@@ -207,17 +223,9 @@ static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, 
 	if (hotmem_block_info(ctx->hm, id, &bi))
 		return -ENOENT;
 	n->id = id;
-	if (sub == BSUB_DIR) {
-		n->mode = DIR_MODE;
-		n->nlink = 3;
+	if (dir_or_power_node(sub, BSUB_DIR, n))
 		return 0;
-	}
-	if (sub >= SUB_PWR && sub < SUB_PWR + NR_PWR) {
-		n->mode = power_ents[sub - SUB_PWR].mode;
-		n->attr = power_ents[sub - SUB_PWR].attr;
-		return 0;
-	}
-	if (sub >= BSUB_END || sub == BSUB_DIR)
+	if (sub >= BSUB_END)
 		return -ENOENT;
 	n->mode = block_ents[sub].mode;
 	n->attr = block_ents[sub].attr;
@@ -244,16 +252,8 @@ static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, 
 	if (!node_exists(ctx, nid))
 		return -ENOENT;
 	n->id = nid;
-	if (sub == NSUB_DIR) {
-		n->mode = DIR_MODE;
-		n->nlink = 3;
+	if (dir_or_power_node(sub, NSUB_DIR, n))
 		return 0;
-	}
-	if (sub >= SUB_PWR && sub < SUB_PWR + NR_PWR) {
-		n->mode = power_ents[sub - SUB_PWR].mode;
-		n->attr = power_ents[sub - SUB_PWR].attr;
-		return 0;
-	}
 	if (sub >= NSUB_END)
 		return -ENOENT;
 	n->mode = node_ents[sub].mode;
