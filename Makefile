@@ -58,6 +58,9 @@ include tests/tests.mk
 -include daemon/daemon.mk
 -include bpf/bpf.mk
 
+# after every component's tests: they build on what those set up
+TEST_SCRIPTS += $(RELIABILITY_SCRIPTS)
+
 all: $(BINS) $(UNIT_TESTS) $(BENCH_PROGS)
 
 $(BUILD)/%.o: %.c

@@ -72,8 +72,10 @@ fuzz: fuzz-build
 
 TEST_SCRIPTS += tests/fuzz/smoke.t
 
-# tests/reliability/: stress, faults, crashes, security (short in make check)
-TEST_SCRIPTS += $(sort $(wildcard tests/reliability/*.t))
+# tests/reliability/: stress, faults, crashes, security (short in make check);
+# the top Makefile runs them last: crash.t reuses the rootfs that
+# tests/systemd/10-nspawn.t builds
+RELIABILITY_SCRIPTS := $(sort $(wildcard tests/reliability/*.t))
 STRESS_SECONDS ?= 60
 stress: all
 	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) SANITIZE=$(SANITIZE) \
