@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "hmfs.h"
@@ -557,4 +558,24 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_STATE));
 	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_ONLINE));
 	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_VALID_ZONES));
+}
+
+/* a context with its locks and "nothing open" markers, before any engine */
+void hmfs_ctx_init(struct hmfs_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	pthread_mutex_init(&ctx->poll_lock, NULL);
+	pthread_mutex_init(&ctx->iattr_lock, NULL);
+	pthread_mutex_init(&ctx->q_lock, NULL);
+	pthread_cond_init(&ctx->q_cond, NULL);
+	pthread_mutex_init(&ctx->dev_lock, NULL);
+	pthread_mutex_init(&ctx->sub_lock, NULL);
+	pthread_cond_init(&ctx->conns_cond, NULL);
+	pthread_mutex_init(&ctx->save_lock, NULL);
+	pthread_cond_init(&ctx->save_cond, NULL);
+	ctx->ctl_fd = -1;
+	ctx->ev_slot = -1;
+	ctx->drivers_autoprobe = true;
+	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
+	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
 }

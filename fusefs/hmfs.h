@@ -338,4 +338,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen);
 
+void hmfs_ctx_init(struct hmfs_ctx *ctx);
+/* the state file's checksum (CRC-32, IEEE) */
+uint32_t hmfs_crc32(const char *s, size_t len);
+
 #endif /* HMFS_H */

@@ -268,25 +268,6 @@ static void sd_notify_ready(void)
 	close(fd);
 }
 
-static void ctx_init(struct hmfs_ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	pthread_mutex_init(&ctx->poll_lock, NULL);
-	pthread_mutex_init(&ctx->iattr_lock, NULL);
-	pthread_mutex_init(&ctx->q_lock, NULL);
-	pthread_cond_init(&ctx->q_cond, NULL);
-	pthread_mutex_init(&ctx->dev_lock, NULL);
-	pthread_mutex_init(&ctx->sub_lock, NULL);
-	pthread_cond_init(&ctx->conns_cond, NULL);
-	pthread_mutex_init(&ctx->save_lock, NULL);
-	pthread_cond_init(&ctx->save_cond, NULL);
-	ctx->ctl_fd = -1;
-	ctx->ev_slot = -1;
-	ctx->drivers_autoprobe = true;
-	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
-	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
-}
-
 /* mkdir -p of @path's directory: /run/hotmem may not exist yet */
 static void mkdir_parent(const char *path)
 {
@@ -425,7 +406,7 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o))
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
-	ctx_init(&ctx);
+	hmfs_ctx_init(&ctx);
 	ret = prepare(&ctx, &o);
 	if (ret)
 		goto out;

@@ -24,7 +24,7 @@
 #define STATE_FORMAT "hotmemfs-state"
 #define STATE_VERSION 1
 
-static uint32_t crc32_buf(const char *s, size_t len)
+uint32_t hmfs_crc32(const char *s, size_t len)
 {
 	uint32_t crc = 0xffffffffu;
 
@@ -40,7 +40,7 @@ static uint32_t machine_crc(json_object *m)
 {
 	const char *s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
 
-	return crc32_buf(s, strlen(s));
+	return hmfs_crc32(s, strlen(s));
 }
 
 static json_object *params_json(struct hmfs_ctx *ctx)

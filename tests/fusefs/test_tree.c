@@ -23,16 +23,7 @@ static int setup(void **state)
 
 	if (!ctx)
 		return -1;
-	pthread_mutex_init(&ctx->poll_lock, NULL);
-	pthread_mutex_init(&ctx->iattr_lock, NULL);
-	pthread_mutex_init(&ctx->q_lock, NULL);
-	pthread_cond_init(&ctx->q_cond, NULL);
-	pthread_mutex_init(&ctx->dev_lock, NULL);
-	pthread_mutex_init(&ctx->sub_lock, NULL);
-	pthread_mutex_init(&ctx->save_lock, NULL);
-	pthread_cond_init(&ctx->save_cond, NULL);
-	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
-	ctx->ev_slot = -1;
+	hmfs_ctx_init(ctx);
 	if (hotmem_config_builtin(&ctx->cfg, "host-24g") ||
 	    hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)))
 		return -1;

@@ -21,18 +21,7 @@ static inline struct hmfs_ctx *fuzz_ctx_new(const char *profile)
 
 	if (!ctx)
 		abort();
-	pthread_mutex_init(&ctx->poll_lock, NULL);
-	pthread_mutex_init(&ctx->iattr_lock, NULL);
-	pthread_mutex_init(&ctx->q_lock, NULL);
-	pthread_cond_init(&ctx->q_cond, NULL);
-	pthread_mutex_init(&ctx->dev_lock, NULL);
-	pthread_mutex_init(&ctx->sub_lock, NULL);
-	pthread_cond_init(&ctx->conns_cond, NULL);
-	pthread_mutex_init(&ctx->save_lock, NULL);
-	pthread_cond_init(&ctx->save_cond, NULL);
-	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
-	ctx->ev_slot = -1;
-	ctx->ctl_fd = -1;
+	hmfs_ctx_init(ctx);
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s", profile);
 	if (hotmem_config_builtin(&ctx->cfg, profile))
 		abort();

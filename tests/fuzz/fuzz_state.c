@@ -14,18 +14,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint32_t crc32_buf(const char *s, size_t len)
-{
-	uint32_t crc = 0xffffffffu;
-
-	for (size_t i = 0; i < len; i++) {
-		crc ^= (unsigned char)s[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
-	}
-	return ~crc;
-}
-
 static void write_file(const char *path, const void *p, size_t n)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -59,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
 
 		json_object_object_add(root, "crc32",
-				       json_object_new_int64(crc32_buf(s, strlen(s))));
+				       json_object_new_int64(hmfs_crc32(s, strlen(s))));
 		s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
 		write_file(path, s, strlen(s));
 	} else {
