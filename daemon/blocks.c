@@ -721,6 +721,24 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
  * of net.unix.max_dgram_qlen datagrams is full).  Only new blocks: an
  * offline block we know of may be offline on purpose.
  */
+/*
+ * A directory can be seen before its attributes are all there (sysfs adds
+ * the files after the kobject's directory); such a block is left for its
+ * ADD or the next rescan rather than judged on half its files.
+ */
+static bool block_complete(struct hmd *d, unsigned long id)
+{
+	static const char *const attrs[] = { "state", "valid_zones" };
+	char path[48], buf[96];
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		snprintf(path, sizeof(path), "memory%lu/%s", id, attrs[i]);
+		if (hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf)) <= 0 || !buf[0])
+			return false;
+	}
+	return true;
+}
+
 void hmd_scan_new(struct hmd *d)
 {
 	struct dirent *de;
@@ -741,7 +759,8 @@ void hmd_scan_new(struct hmd *d)
 		if (strncmp(de->d_name, "memory", 6))
 			continue;
 		id = strtoul(de->d_name + 6, &end, 10);
-		if (end == de->d_name + 6 || *end || find_block(d, id))
+		if (end == de->d_name + 6 || *end || find_block(d, id) ||
+		    !block_complete(d, id))
 			continue;
 		found++;
 		block_added(d, id);

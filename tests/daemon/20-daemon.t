@@ -106,4 +106,22 @@ send add 43
 check "still online_kernel after the refused reload" wait_for 5 is_state 43 online_kernel
 check "daemon still running" kill -0 "$pid"
 
+# sysfs shows a block's directory before all its files: a rescan that
+# meets it half-created leaves it for later instead of judging it
+n=$(rescans)
+mkdir -p "$root/sys/devices/system/memory/memory60"
+echo offline >"$root/sys/devices/system/memory/memory60/state"
+mk_block "$root" 61 offline "Normal Movable"
+send add 61
+check "half-created memory60 beside a new memory61: memory61 onlined" \
+	wait_for 5 all_state 61 61 online_kernel
+settled "$n"
+is "$(state "$root" 60)" "offline" "... memory60 (no valid_zones yet) left for later"
+mk_block "$root" 60 offline "Normal Movable"
+mk_block "$root" 62 offline "Normal Movable"
+n=$(rescans)
+send add 62
+check "... and onlined by the next rescan once complete" wait_for 5 all_state 60 60 online_kernel
+settled "$n"
+
 done_testing
