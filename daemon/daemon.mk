@@ -4,7 +4,8 @@ CFLAGS_daemon_ := $(shell pkg-config --cflags libsystemd inih 2>/dev/null)
 CFLAGS_tests_daemon_ := $(CFLAGS_daemon_) -Idaemon
 
 HOTMEMD_SRCS := daemon/policy.c daemon/config.c daemon/log.c daemon/sysfs.c \
-	daemon/blocks.c daemon/uevent.c
+	daemon/blocks.c daemon/bootblocks.c daemon/online.c daemon/retry.c \
+	daemon/coldplug.c daemon/uevent.c
 HOTMEMD_OBJS := $(HOTMEMD_SRCS:%.c=$(BUILD)/%.o)
 HOTMEMD_BIN  := $(BUILD)/hotmemd
 

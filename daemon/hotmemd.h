@@ -62,7 +62,7 @@ struct hmd {
 	unsigned long block_size;
 	unsigned long block_pages;
 
-	/* the blocks and the zone accounting (see blocks.c) */
+	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;
 	unsigned long nblk;
 	int nr_nodes;
@@ -114,15 +114,32 @@ struct hmd_zoneinfo {
 int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi);
 int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len);
 
-/* blocks.c: the model, decisions, writes */
-int hmd_coldplug(struct hmd *d, bool online_offline);
+/* blocks.c: the block model, the zone accounting, STATUS= */
+struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id); /* grows the table */
+struct hmd_block *hmd_block_find(struct hmd *d, unsigned long id); /* present ones only */
+void hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);
 void hmd_blocks_free(struct hmd *d);
-void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
-void hmd_apply_config(struct hmd *d);
+void hmd_anchor_zoneinfo(struct hmd *d);
 void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);
+void hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g);
+void hmd_apply_config(struct hmd *d);
 void hmd_status_text(struct hmd *d, char *buf, size_t len);
 void hmd_status_changed(struct hmd *d);
 unsigned long hmd_count_pending(struct hmd *d);
+
+/* bootblocks.c: boot memory and state_dir/boot-blocks */
+void hmd_mark_boot_blocks(struct hmd *d);
+
+/* online.c: decide for an offline block, write the decision */
+void hmd_block_process(struct hmd *d, unsigned long id);
+
+/* retry.c: backoff after a busy write */
+int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);
+void hmd_retry_cancel(struct hmd_block *b);
+
+/* coldplug.c: coldplug, block uevents, the rescan after a burst */
+int hmd_coldplug(struct hmd *d, bool online_offline);
+void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
 void hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
 

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: the sysroot meets the model — coldplug, the block uevents, and
+ * the rescan after a burst of uevents for blocks whose ADD was lost.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "hotmemd.h"
+
+#define SETTLE_USEC 20000 /* quiet time after a uevent burst */
+
+/* Calls fn for every memoryN directory in the sysroot; 0 or -errno. */
+static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
+			      void *arg)
+{
+	struct dirent *de;
+	unsigned long id;
+	char *end;
+	DIR *dir;
+	int fd;
+
+	fd = openat(d->memdir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "memory", 6))
+			continue;
+		id = strtoul(de->d_name + 6, &end, 10);
+		if (end == de->d_name + 6 || *end)
+			continue;
+		fn(d, id, arg);
+	}
+	closedir(dir);
+	return 0;
+}
+
+static void block_seen(struct hmd *d, unsigned long id, void *arg)
+{
+	struct hmd_block *b = hmd_block_get(d, id);
+
+	if (!b)
+		return;
+	b->present = true;
+	b->nid = hmd_block_read_node(d, id);
+	if (b->nid + 1 > d->nr_nodes)
+		d->nr_nodes = b->nid + 1;
+	hmd_block_refresh(d, id, b);
+}
+
+/*
+ * Rebuild the model from the sysroot; online what is offline when asked
+ * (at start, after lost uevents) but not on SIGHUP, where an offline block
+ * is more likely one an admin offlined on purpose.
+ */
+int hmd_coldplug(struct hmd *d, bool online_offline)
+{
+	char auto_online[32] = "?";
+	unsigned long i, offline = 0;
+	int r;
+
+	for (i = 0; i < d->nblk; i++)
+		d->blk[i].present = false;
+	r = for_each_block_dir(d, block_seen, NULL);
+	if (r)
+		return r;
+	hmd_mark_boot_blocks(d);
+	hmd_apply_config(d);
+	hmd_read_attr(d->memdir_fd, "auto_online_blocks", auto_online, sizeof(auto_online));
+	for (i = 0; i < d->nblk; i++)
+		offline += d->blk[i].present && !d->blk[i].online;
+	hmd_node_stats(d, &d->pc);
+	hmd_log(d, LOG_INFO,
+		"coldplug: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
+		offline, d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
+		d->pc.numa_aware ? " numa-aware" : "");
+	for (i = 0; online_offline && i < d->nblk; i++)
+		if (d->blk[i].present && !d->blk[i].online && !d->blk[i].retry)
+			hmd_block_process(d, i);
+	hmd_status_changed(d);
+	return 0;
+}
+
+static void block_added(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = hmd_block_get(d, id);
+
+	if (!b) {
+		hmd_log(d, LOG_WARNING, "memory%lu: block id out of range", id);
+		return;
+	}
+	hmd_retry_cancel(b);
+	b->present = true;
+	b->boot = false; /* it arrived after boot */
+	b->failed = false;
+	b->attempts = 0;
+	b->nid = hmd_block_read_node(d, id);
+	if (b->nid + 1 > d->nr_nodes)
+		d->nr_nodes = b->nid + 1;
+	hmd_block_process(d, id);
+}
+
+void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
+{
+	struct hmd_block *b;
+
+	if (!strcmp(action, "add")) {
+		block_added(d, id);
+		return;
+	}
+	b = hmd_block_find(d, id);
+	if (!b)
+		return;
+	if (!strcmp(action, "remove")) {
+		hmd_retry_cancel(b);
+		b->present = false;
+		b->online = false;
+		b->failed = false;
+	} else if (!strcmp(action, "online") || !strcmp(action, "offline")) {
+		/*
+		 * Only ADD makes us online a block: an admin's offline is
+		 * respected (it is how memory gets unplugged).
+		 */
+		if (b->retry)
+			return;
+		/* the ONLINE that follows our own write: nothing new to read */
+		if (!strcmp(action, "online") && b->online && b->zone != HMD_ZONE_NONE)
+			return;
+		hmd_block_refresh(d, id, b);
+	} else {
+		return;
+	}
+	hmd_status_changed(d);
+}
+
+/*
+ * A directory can be seen before its attributes are all there (sysfs adds
+ * the files after the kobject's directory); such a block is left for its
+ * ADD or the next rescan rather than judged on half its files.
+ */
+static bool block_complete(struct hmd *d, unsigned long id)
+{
+	static const char *const attrs[] = { "state", "valid_zones" };
+	char path[48], buf[96];
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		snprintf(path, sizeof(path), "memory%lu/%s", id, attrs[i]);
+		if (hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf)) <= 0 || !buf[0])
+			return false;
+	}
+	return true;
+}
+
+static void block_if_new(struct hmd *d, unsigned long id, void *arg)
+{
+	unsigned long *found = arg;
+
+	if (hmd_block_find(d, id) || !block_complete(d, id))
+		return;
+	(*found)++;
+	block_added(d, id);
+}
+
+/*
+ * Blocks in the sysroot the model has never seen: their ADD was lost (a
+ * full netlink buffer, or a Unix-socket sender that drops when our queue
+ * of net.unix.max_dgram_qlen datagrams is full).  Only new blocks: an
+ * offline block we know of may be offline on purpose.
+ */
+void hmd_scan_new(struct hmd *d)
+{
+	unsigned long found = 0;
+
+	if (for_each_block_dir(d, block_if_new, &found))
+		return;
+	if (found)
+		hmd_log(d, LOG_NOTICE, "%lu new block(s) without an ADD uevent: handled", found);
+	else
+		hmd_log(d, LOG_DEBUG, "rescan after uevents: no new blocks");
+}
+
+static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	hmd_scan_new(userdata);
+	return 0;
+}
+
+/* Called for every memory uevent: rescan for new blocks once they stop. */
+void hmd_uevent_seen(struct hmd *d)
+{
+	if (!d->ev)
+		return;
+	if (!d->settle_src) {
+		if (sd_event_add_time_relative(d->ev, &d->settle_src, CLOCK_MONOTONIC, SETTLE_USEC,
+					       1000, on_settle, d) < 0)
+			d->settle_src = NULL;
+		return;
+	}
+	sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC);
+	sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: deciding for one offline block and writing the decision to its
+ * memoryN/state (policy.c decides, retry.c retries a busy write).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "hotmemd.h"
+
+static int block_policy(struct hmd *d, const struct hmd_block *b)
+{
+	int p = d->cfg.node_policy[b->nid];
+
+	return p == HMD_POL_INHERIT ? d->cfg.policy : p;
+}
+
+static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
+{
+	struct hmd_block *b = &d->blk[id];
+	struct hmd_block_req req = { .nid = b->nid, .nr_pages = d->block_pages };
+	struct hmd_group g;
+
+	hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
+	if (d->cfg.groups == HMD_GROUPS_CONTIGUOUS) {
+		hmd_block_group(d, id, &g);
+		req.group = &g;
+	}
+	hmd_node_stats(d, &d->pc);
+	hmd_decide(block_policy(d, b), &d->pc, &req, dec);
+}
+
+static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *dec, bool ours)
+{
+	struct hmd_block *b = &d->blk[id];
+	unsigned int mask;
+	int first;
+
+	b->online = true;
+	b->failed = false;
+	b->attempts = 0;
+	b->zone = dec->zone;
+	if (dec->action == HMD_ACT_ONLINE || dec->zone == HMD_ZONE_NONE) {
+		/* the kernel picked; an online block's valid_zones says which */
+		if (!hmd_block_read_zones(d, id, &mask, &first))
+			b->zone = first;
+	}
+	if (ours)
+		d->n_onlined++;
+	hmd_status_changed(d);
+}
+
+static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
+{
+	struct hmd_block *b = &d->blk[id];
+
+	b->failed = true;
+	b->attempts = 0;
+	d->n_failed++;
+	hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL, hmd_policy_name(block_policy(d, b)),
+		   err, "gave up onlining: %s: %s", what, strerror(err));
+	hmd_status_changed(d);
+}
+
+static void write_decision(struct hmd *d, unsigned long id, const struct hmd_decision *dec)
+{
+	struct hmd_block *b = &d->blk[id];
+	const char *state = hmd_action_state(dec->action);
+	char val[24];
+	bool online;
+	int r;
+
+	snprintf(val, sizeof(val), "%s\n", state);
+	r = d->write_state(d, id, val);
+	if (!r) {
+		onlined(d, id, dec, true);
+		hmd_log_ev(d, LOG_INFO, HMD_MSGID_ONLINED, id, hmd_zone_name(b->zone),
+			   hmd_policy_name(block_policy(d, b)), 0, "%s (%s)", state, dec->reason);
+		return;
+	}
+	r = -r;
+	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
+		/* raced with the kernel (auto_online_blocks) or an admin: fine */
+		hmd_block_refresh(d, id, b);
+		hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, r,
+			   "already online by someone else");
+		hmd_status_changed(d);
+		return;
+	}
+	if ((r == EBUSY || r == EAGAIN || r == EINTR) && b->attempts < d->cfg.retry_max) {
+		b->attempts++;
+		if (!hmd_retry_schedule(d, id, r))
+			return;
+	}
+	give_up(d, id, r, b->attempts ? "retries exhausted" : state);
+}
+
+void hmd_block_process(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = hmd_block_find(d, id);
+	struct hmd_decision dec;
+	bool online;
+	int r;
+
+	if (!b || b->retry)
+		return;
+	r = hmd_block_read_state(d, id, &online, NULL);
+	if (r) {
+		hmd_log_ev(d, LOG_WARNING, NULL, id, NULL, NULL, -r, "cannot read state");
+		return;
+	}
+	if (online) {
+		/* the kernel onlined it (auto_online_blocks), or someone did */
+		hmd_block_refresh(d, id, b);
+		hmd_log_ev(d, LOG_DEBUG, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, 0,
+			   "already online, left alone");
+		hmd_status_changed(d);
+		return;
+	}
+	b->online = false;
+	decide(d, id, &dec);
+	if (dec.action == HMD_ACT_NONE) {
+		/* policy offline observes; any other policy that cannot apply failed */
+		b->failed = block_policy(d, b) != HMD_POL_OFFLINE;
+		hmd_log_ev(d, b->failed ? LOG_WARNING : LOG_INFO, HMD_MSGID_SKIPPED, id, NULL,
+			   hmd_policy_name(block_policy(d, b)), 0, "left offline: %s", dec.reason);
+		hmd_status_changed(d);
+		return;
+	}
+	if (d->cfg.dry_run) {
+		hmd_log_ev(d, LOG_INFO, HMD_MSGID_DECISION, id, hmd_zone_name(dec.zone),
+			   hmd_policy_name(block_policy(d, b)), 0, "dry run: would write %s (%s)",
+			   hmd_action_state(dec.action), dec.reason);
+		printf("memory%lu %s %s %s\n", id, hmd_action_state(dec.action),
+		       hmd_zone_name(dec.zone), dec.reason);
+		fflush(stdout);
+		/* later decisions see this one, as they would for real */
+		onlined(d, id, &dec, false);
+		return;
+	}
+	write_decision(d, id, &dec);
+}
