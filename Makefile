@@ -115,7 +115,7 @@ install: $(BINS)
 	install -m 0644 README.md CHANGELOG.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/hotmem/
 
 fmt:
-	clang-format -i $(wildcard engine/*.[ch] fusefs/*.[ch] daemon/*.[ch] bpf/*.[ch] tests/unit/*.c)
+	clang-format -i $(wildcard engine/*.[ch] fusefs/*.[ch] daemon/*.[ch] bpf/*.[ch] tests/engine/*.c)
 
 clean:
 	rm -rf build $(CLEAN_FILES)

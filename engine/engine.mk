@@ -15,3 +15,19 @@ $(HOTMEM_BIN): $(BUILD)/engine/cli/hotmem.o $(ENGINE_LIB)
 
 BINS += $(ENGINE_LIB) $(HOTMEM_BIN)
 INSTALL_BINS += $(HOTMEM_BIN)
+
+# tests/engine/: cmocka unit tests (one program per area, sharing helpers.c),
+# the CLI end to end and the USDT probes (*.t), and the engine's benchmark.
+ENGINE_TEST_SRCS := $(sort $(wildcard tests/engine/test_*.c))
+ENGINE_TESTS     := $(ENGINE_TEST_SRCS:tests/engine/%.c=$(BUILD)/tests/engine/%)
+$(ENGINE_TESTS): $(BUILD)/tests/engine/%: $(BUILD)/tests/engine/%.o \
+		$(BUILD)/tests/engine/helpers.o $(ENGINE_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(CMOCKA_LIBS) -o $@
+
+ENGINE_BENCH := $(BUILD)/tests/engine/bench_engine
+$(ENGINE_BENCH): $(BUILD)/tests/engine/bench_engine.o $(ENGINE_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) -o $@
+
+UNIT_TESTS   += $(ENGINE_TESTS)
+TEST_SCRIPTS += $(sort $(wildcard tests/engine/*.t))
+BENCH_PROGS  += $(ENGINE_BENCH)
