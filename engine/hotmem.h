@@ -16,7 +16,7 @@
  * (hotmem_block_info() and friends) never wait for a running operation, so
  * a reader sees "going-offline" while an offline is in progress.
  *
- * Callbacks (hotmem_set_event_cb()) run synchronously in the thread that
+ * Callbacks (hotmem_subscribe()) run synchronously in the thread that
  * performs the operation, with engine locks held: they must not call back
  * into the engine.
  */
@@ -220,8 +220,8 @@ size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len);
  * add_memory(): hot-add [start, start + size) on node @nid.  @mhp_flags
  * HM_MHP_MEMMAP_ON_MEMORY asks for a self-hosted memmap where
  * mhp_supports_memmap_on_memory() allows.  @group is a memory group id
- * from hotmem_register_memory_group() or -1.  New blocks come up offline
- * or are onlined per memhp_default_state / auto_online_blocks.
+ * from hotmem_register_{static,dynamic}_memory_group() or -1.  New blocks
+ * come up offline or are onlined per memhp_default_state / auto_online_blocks.
  * Errors: -EINVAL (alignment, node), -EEXIST (overlap), -E2BIG (beyond
  * MAX_PHYSMEM_BITS/maxmem), -ENOMEM (no memory for the memmap).
  */
