@@ -186,3 +186,22 @@ void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long s
 	deliver(hm, &ev);
 	pthread_mutex_unlock(&hm->event_lock);
 }
+
+struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,
+					   const int *retp, unsigned long start_pfn,
+					   unsigned long nr_pages, int nid, int zid, long extra)
+{
+	struct hm_trace_scope scope = {
+		.hm = hm, .probe = probe, .start_pfn = start_pfn, .nr_pages = nr_pages,
+		.nid = nid, .zid = zid, .extra = extra, .retp = retp,
+	};
+
+	hm_trace(hm, probe, false, start_pfn, nr_pages, nid, zid, extra, 0);
+	return scope;
+}
+
+void hm_trace_scope_end(const struct hm_trace_scope *s)
+{
+	hm_trace(s->hm, s->probe, true, s->start_pfn, s->nr_pages, s->nid, s->zid, s->extra,
+		 s->retp ? *s->retp : 0);
+}

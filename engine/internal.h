@@ -571,6 +571,32 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 enum hm_probe { HOTMEM_PROBES(HM_PROBE_ENUM) HMP_NR };
 void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
 	      unsigned long nr_pages, int nid, int zid, long extra, int ret);
+
+/*
+ * One construct a traced function: HM_TRACE_FN() fires the entry probe
+ * where it stands and the __ret probe whenever the function returns —
+ * early returns included, as the kernel writes them — with the value of
+ * the int the function returns through (@retp; NULL for a void function:
+ * 0).  The USDT sites stay those of hm_trace().  An argument learnt later
+ * (the zone chosen) is set in the scope: hm_trace_scope.zid = ...
+ */
+struct hm_trace_scope {
+	struct hotmem *hm;
+	enum hm_probe probe;
+	unsigned long start_pfn, nr_pages;
+	int nid, zid;
+	long extra;
+	const int *retp;
+};
+struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,
+					   const int *retp, unsigned long start_pfn,
+					   unsigned long nr_pages, int nid, int zid, long extra);
+void hm_trace_scope_end(const struct hm_trace_scope *scope);
+#define HM_TRACE_FN(hm, name, retp, start_pfn, nr_pages, nid, zid, extra)		\
+	struct hm_trace_scope hm_trace_scope					\
+		__attribute__((cleanup(hm_trace_scope_end))) =			\
+		hm_trace_scope_begin(hm, HMP_##name, retp, start_pfn, nr_pages,	\
+				     nid, zid, extra)
 void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id);
 
 /* hm_xa: sparse table */

@@ -196,23 +196,21 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	unsigned long nr_pages = pages_per_block(hm), nr_vmemmap_pages = 0;
 	struct memory_group *group = memory_group_find_by_id(hm, mem->group);
 	struct zone *zone;
-	int ret;
+	int ret = 0;
+	HM_TRACE_FN(hm, memory_block_online, &ret, start_pfn, nr_pages, mem->nid, -1, 0);
 
-	hm_trace(hm, HMP_memory_block_online, false, start_pfn, nr_pages, mem->nid, -1, 0, 0);
-	zone = NULL;
 	/* memblk_nr_poison(): retired pages stay retired */
-	if (mem->nr_hwpoison) {
-		ret = -EHWPOISON;
-		goto out_notifier;
-	}
+	if (mem->nr_hwpoison)
+		return ret = -EHWPOISON;
 	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages);
+	hm_trace_scope.zid = zone_idx(zone);
 	if (mem->altmap)
 		nr_vmemmap_pages = mem->altmap->free;
 
 	ret = memory_notify(hm, HM_MEM_PREPARE_ONLINE, start_pfn + nr_vmemmap_pages,
 			    nr_pages - nr_vmemmap_pages);
 	if (ret)
-		goto out_notifier;
+		return ret;
 	mem_hotplug_begin(hm);
 	if (nr_vmemmap_pages) {
 		ret = mhp_init_memmap_on_memory(hm, start_pfn, nr_vmemmap_pages, zone);
@@ -236,9 +234,6 @@ out:
 	if (ret)
 		memory_notify(hm, HM_MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap_pages,
 			      nr_pages - nr_vmemmap_pages);
-out_notifier:
-	hm_trace(hm, HMP_memory_block_online, true, start_pfn, nr_pages, mem->nid,
-		 zone ? zone_idx(zone) : -1, 0, ret);
 	return ret;
 }
 
@@ -248,15 +243,13 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 	unsigned long nr_pages = pages_per_block(hm), nr_vmemmap_pages = 0;
 	struct memory_group *group = memory_group_find_by_id(hm, mem->group);
 	struct zone *zone = block_zone(mem);
-	int ret;
+	int ret = 0;
+	HM_TRACE_FN(hm, memory_block_offline, &ret, start_pfn, nr_pages, mem->nid,
+		    zone ? zone_idx(zone) : -1, 0);
 
-	hm_trace(hm, HMP_memory_block_offline, false, start_pfn, nr_pages, mem->nid,
-		 zone ? zone_idx(zone) : -1, 0, 0);
 	/* a block spanning zones (memory0) cannot go offline */
-	if (!zone) {
-		ret = -EINVAL;
-		goto out_trace;
-	}
+	if (!zone)
+		return ret = -EINVAL;
 	if (mem->altmap)
 		nr_vmemmap_pages = mem->altmap->free;
 
@@ -280,9 +273,6 @@ out:
 	if (!ret)
 		memory_notify(hm, HM_MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap_pages,
 			      nr_pages - nr_vmemmap_pages);
-out_trace:
-	hm_trace(hm, HMP_memory_block_offline, true, start_pfn, nr_pages, mem->nid,
-		 zone ? zone_idx(zone) : -1, 0, ret);
 	return ret;
 }
 

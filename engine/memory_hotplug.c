@@ -41,12 +41,11 @@ int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_p
 {
 	int slot = notifier_inject_slot(action);
 	int ret = 0;
+	HM_TRACE_FN(hm, memory_notify, &ret, start_pfn, nr_pages, -1, -1, (long)action);
 
-	hm_trace(hm, HMP_memory_notify, false, start_pfn, nr_pages, -1, -1, (long)action, 0);
 	/* lib/notifier-error-inject.c: the error is returned for the action */
 	if (slot >= 0)
 		ret = atomic_load(&hm->notifier_error[slot]);
-	hm_trace(hm, HMP_memory_notify, true, start_pfn, nr_pages, -1, -1, (long)action, ret);
 	return ret;
 }
 
@@ -173,9 +172,9 @@ static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 				   int refcount)
 {
 	int nid = zone_to_nid(zone);
+	HM_TRACE_FN(hm, move_pfn_range_to_zone, NULL, start_pfn, nr_pages, nid, zone_idx(zone),
+		    migratetype);
 
-	hm_trace(hm, HMP_move_pfn_range_to_zone, false, start_pfn, nr_pages, nid,
-		 zone_idx(zone), migratetype, 0);
 	pthread_rwlock_wrlock(&hm->span_lock);
 	resize_zone_range(zone, start_pfn, nr_pages);
 	resize_pgdat_range(zone->zone_pgdat, start_pfn, nr_pages);
@@ -188,8 +187,6 @@ static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 		set_pageblock_migratetype(hm, pfn, migratetype);
 		set_pageblock_isolate(hm, pfn, isolate);
 	}
-	hm_trace(hm, HMP_move_pfn_range_to_zone, true, start_pfn, nr_pages, nid,
-		 zone_idx(zone), migratetype, 0);
 }
 
 static unsigned long next_online_candidate(struct hotmem *hm, unsigned long pfn)
@@ -518,13 +515,11 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 {
 	const int nid = zone_to_nid(zone);
 	int ret = 0;
+	HM_TRACE_FN(hm, online_pages, &ret, pfn, nr_pages, nid, zone_idx(zone), 0);
 
-	hm_trace(hm, HMP_online_pages, false, pfn, nr_pages, nid, zone_idx(zone), 0, 0);
 	if (!nr_pages || !IS_ALIGNED(pfn, pageblock_nr_pages) ||
-	    !IS_ALIGNED(pfn + nr_pages, PAGES_PER_SECTION)) {
-		ret = -EINVAL;
-		goto out;
-	}
+	    !IS_ALIGNED(pfn + nr_pages, PAGES_PER_SECTION))
+		return ret = -EINVAL;
 	/* the range comes up isolated: nobody allocates from it half-done */
 	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_MOVABLE, true, 0, 0);
 
@@ -543,7 +538,7 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 	undo_isolate_page_range(hm, pfn, pfn + nr_pages);
 	init_per_zone_wmark_min(hm);
 	memory_notify(hm, HM_MEM_ONLINE, pfn, nr_pages);
-	goto out;
+	return 0;
 
 failed_addition:
 	pr_debug(hm, "online_pages [mem %#010llx-%#010llx] failed",
@@ -551,8 +546,6 @@ failed_addition:
 		 (unsigned long long)PFN_PHYS(pfn + nr_pages) - 1);
 	memory_notify(hm, HM_MEM_CANCEL_ONLINE, pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, pfn, nr_pages);
-out:
-	hm_trace(hm, HMP_online_pages, true, pfn, nr_pages, nid, zone_idx(zone), 0, ret);
 	return ret;
 }
 
@@ -565,16 +558,15 @@ int mhp_init_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
 			      unsigned long nr_pages, struct zone *zone)
 {
 	const unsigned long end_pfn = pfn + nr_pages;
+	int ret = 0;
+	HM_TRACE_FN(hm, mhp_init_memmap_on_memory, &ret, pfn, nr_pages, zone_to_nid(zone),
+		    zone_idx(zone), (long)nr_pages);
 
-	hm_trace(hm, HMP_mhp_init_memmap_on_memory, false, pfn, nr_pages, zone_to_nid(zone),
-		 zone_idx(zone), (long)nr_pages, 0);
 	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_UNMOVABLE, false,
 			       1UL << PG_vmemmap_self_hosted, 1);
 	if (nr_pages >= PAGES_PER_SECTION)
 		online_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
-	hm_trace(hm, HMP_mhp_init_memmap_on_memory, true, pfn, nr_pages, zone_to_nid(zone),
-		 zone_idx(zone), (long)nr_pages, 0);
-	return 0;
+	return ret;
 }
 
 void mhp_deinit_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
@@ -582,14 +574,12 @@ void mhp_deinit_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
 {
 	const unsigned long end_pfn = pfn + nr_pages;
 	struct zone *zone = page_zone(hm, pfn_to_page(hm, pfn));
+	HM_TRACE_FN(hm, mhp_deinit_memmap_on_memory, NULL, pfn, nr_pages, zone_to_nid(zone),
+		    zone_idx(zone), (long)nr_pages);
 
-	hm_trace(hm, HMP_mhp_deinit_memmap_on_memory, false, pfn, nr_pages,
-		 zone_to_nid(zone), zone_idx(zone), (long)nr_pages, 0);
 	if (nr_pages >= PAGES_PER_SECTION)
 		offline_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
 	remove_pfn_range_from_zone(hm, zone, pfn, nr_pages);
-	hm_trace(hm, HMP_mhp_deinit_memmap_on_memory, true, pfn, nr_pages,
-		 zone_to_nid(zone), zone_idx(zone), (long)nr_pages, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -707,9 +697,9 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	const int nid = zone_to_nid(zone);
 	unsigned long managed, pfn;
 	const char *reason = NULL;
-	int ret, pass = 0;
+	int ret = 0, pass = 0;
+	HM_TRACE_FN(hm, offline_pages, &ret, start_pfn, nr_pages, nid, zone_idx(zone), 0);
 
-	hm_trace(hm, HMP_offline_pages, false, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
 	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
 	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION)) {
 		ret = -EINVAL;
@@ -770,8 +760,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	init_per_zone_wmark_min(hm);
 	memory_notify(hm, HM_MEM_OFFLINE, start_pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
-	hm_trace(hm, HMP_offline_pages, true, start_pfn, nr_pages, nid, zone_idx(zone), 0, 0);
-	return 0;
+	return ret = 0;
 
 failed_removal_isolated:
 	undo_isolate_page_range(hm, start_pfn, end_pfn);
@@ -780,7 +769,6 @@ failed_removal:
 	pr_debug(hm, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
 		 (unsigned long long)PFN_PHYS(start_pfn),
 		 (unsigned long long)PFN_PHYS(end_pfn) - 1, reason);
-	hm_trace(hm, HMP_offline_pages, true, start_pfn, nr_pages, nid, zone_idx(zone), 0, ret);
 	return ret;
 }
 
@@ -824,8 +812,8 @@ static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long n
 			   struct vmem_altmap *altmap)
 {
 	const unsigned long end_pfn = pfn + nr_pages;
+	HM_TRACE_FN(hm, __remove_pages, NULL, pfn, nr_pages, -1, -1, 0);
 
-	hm_trace(hm, HMP___remove_pages, false, pfn, nr_pages, -1, -1, 0, 0);
 	for (unsigned long cur = pfn; cur < end_pfn;) {
 		unsigned long cur_nr = min(end_pfn - cur,
 					   ALIGN(cur + 1, PAGES_PER_SECTION) - cur);
@@ -833,7 +821,6 @@ static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long n
 		sparse_remove_section(hm, cur, cur_nr, altmap);
 		cur += cur_nr;
 	}
-	hm_trace(hm, HMP___remove_pages, true, pfn, nr_pages, -1, -1, 0, 0);
 }
 
 static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
@@ -842,14 +829,13 @@ static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 	const unsigned long end_pfn = pfn + nr_pages;
 	unsigned long cur = pfn;
 	int err = 0;
+	HM_TRACE_FN(hm, __add_pages, &err, pfn, nr_pages, nid, -1, !!altmap);
 
-	hm_trace(hm, HMP___add_pages, false, pfn, nr_pages, nid, -1, !!altmap, 0);
 	if (altmap) {
 		/* the altmap must sit inside the range it describes */
 		if (altmap->base_pfn != pfn || altmap->reserve + altmap->free > nr_pages) {
 			pr_warn(hm, "memory add fail, invalid altmap");
-			err = -EINVAL;
-			goto out;
+			return err = -EINVAL;
 		}
 		altmap->alloc = 0;
 	}
@@ -864,39 +850,34 @@ static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 	/* unlike the kernel, take back the sections already added */
 	if (err && cur > pfn)
 		__remove_pages(hm, pfn, cur - pfn, altmap);
-out:
-	hm_trace(hm, HMP___add_pages, true, pfn, nr_pages, nid, -1, !!altmap, err);
 	return err;
 }
 
 static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 			   struct vmem_altmap *altmap)
 {
-	int ret;
+	int ret = 0;
+	HM_TRACE_FN(hm, arch_add_memory, &ret, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+		    !!altmap);
 
-	hm_trace(hm, HMP_arch_add_memory, false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
-		 !!altmap, 0);
 	ret = physmem_map_direct(hm, start, size);	/* init_memory_mapping() */
 	if (!ret) {
 		ret = __add_pages(hm, nid, PHYS_PFN(start), PHYS_PFN(size), altmap);
 		if (ret)
 			physmem_unmap_direct(hm, start, size);
 	}
-	hm_trace(hm, HMP_arch_add_memory, true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
-		 !!altmap, ret);
 	return ret;
 }
 
 static void arch_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 			       struct vmem_altmap *altmap)
 {
-	hm_trace(hm, HMP_arch_remove_memory, false, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
-		 !!altmap, 0);
+	HM_TRACE_FN(hm, arch_remove_memory, NULL, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
+		    !!altmap);
+
 	__remove_pages(hm, PHYS_PFN(start), PHYS_PFN(size), altmap);
 	physmem_unmap_direct(hm, start, size);
 	physmem_discard(hm, start, size);
-	hm_trace(hm, HMP_arch_remove_memory, true, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
-		 !!altmap, 0);
 }
 
 static void remove_memory_blocks_and_altmaps(struct hotmem *hm, uint64_t start,
@@ -1090,15 +1071,13 @@ error:
 int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 		      unsigned int mhp_flags, int group)
 {
-	int ret;
+	int ret = 0;
+	HM_TRACE_FN(hm, add_memory_resource, &ret, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
+		    (long)mhp_flags);
 
-	hm_trace(hm, HMP_add_memory_resource, false, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
-		 (long)mhp_flags, 0);
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	hm_trace(hm, HMP_add_memory_resource, true, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
-		 (long)mhp_flags, ret);
 	return ret;
 }
 
@@ -1138,21 +1117,18 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	struct hm_resource *res, **pp = NULL;
 	int ret = 0;
+	HM_TRACE_FN(hm, try_remove_memory, &ret, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0);
 
-	hm_trace(hm, HMP_try_remove_memory, false, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, 0);
 	res = find_resource(hm, start, size, &pp);
-	if (!res) {
-		ret = -EINVAL;
-		goto out;
-	}
+	if (!res)
+		return ret = -EINVAL;
 	for (uint64_t cur = start; cur < start + size; cur += hm->cfg.block_size) {
 		unsigned long id = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur)));
 		struct memory_block *mem = find_memory_block_by_id(hm, id);
 
 		if (mem && atomic_load(&mem->state) != HM_MEM_OFFLINE) {
 			pr_warn(hm, "memory block memory%lu not offlined", id);
-			ret = -EBUSY;
-			goto out;
+			return ret = -EBUSY;
 		}
 	}
 	mem_hotplug_begin(hm);
@@ -1166,8 +1142,6 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 	try_offline_node(hm, res->nid);
 	hm_free(hm, res, sizeof(*res));
 	mem_hotplug_done(hm);
-out:
-	hm_trace(hm, HMP_try_remove_memory, true, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0, ret);
 	return ret;
 }
 

@@ -405,15 +405,15 @@ int sparse_add_section(struct hotmem *hm, int nid, unsigned long start_pfn,
 {
 	unsigned long section_nr = pfn_to_section_nr(start_pfn);
 	struct mem_section *ms;
-	int ret;
+	int ret = 0;
+	HM_TRACE_FN(hm, sparse_add_section, &ret, start_pfn, nr_pages, nid, -1, 0);
 
-	hm_trace(hm, HMP_sparse_add_section, false, start_pfn, nr_pages, nid, -1, 0, 0);
 	ret = sparse_index_init(hm, section_nr);
 	if (ret)
-		goto out;
+		return ret;
 	ret = section_activate(hm, nid, start_pfn, nr_pages, altmap);
 	if (ret)
-		goto out;
+		return ret;
 	ms = __nr_to_section(hm, section_nr);
 	if (!present_section(ms))
 		hm->nr_present_sections++;
@@ -421,8 +421,6 @@ int sparse_add_section(struct hotmem *hm, int nid, unsigned long start_pfn,
 	ms->section_mem_map |= SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
 	if (altmap)
 		ms->section_mem_map |= SECTION_CANNOT_OPTIMIZE_VMEMMAP;
-out:
-	hm_trace(hm, HMP_sparse_add_section, true, start_pfn, nr_pages, nid, -1, 0, ret);
 	return ret;
 }
 
@@ -432,10 +430,10 @@ void sparse_remove_section(struct hotmem *hm, unsigned long pfn,
 	struct mem_section *ms = __pfn_to_section(hm, pfn);
 	int nid = ms ? ms->nid : -1;
 
-	hm_trace(hm, HMP_sparse_remove_section, false, pfn, nr_pages, nid, -1, 0, 0);
+	HM_TRACE_FN(hm, sparse_remove_section, NULL, pfn, nr_pages, nid, -1, 0);
+
 	if (valid_section(ms))
 		section_deactivate(hm, pfn, nr_pages, altmap);
-	hm_trace(hm, HMP_sparse_remove_section, true, pfn, nr_pages, nid, -1, 0, 0);
 }
 
 void online_mem_sections(struct hotmem *hm, unsigned long start_pfn,

@@ -208,16 +208,15 @@ int vmemmap_populate(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 		     int nid, struct vmem_altmap *altmap)
 {
 	unsigned long section_nr = pfn_to_section_nr(start_pfn), i0, i1;
-	int ret;
+	int ret = 0;
+	HM_TRACE_FN(hm, vmemmap_populate, &ret, start_pfn, nr_pages, nid, -1, !!altmap);
 
-	hm_trace(hm, HMP_vmemmap_populate, false, start_pfn, nr_pages, nid, -1, !!altmap, 0);
 	if (nr_pages < PAGES_PER_SECTION) {
 		vmemmap_page_range(start_pfn, nr_pages, &i0, &i1);
 		ret = vmemmap_populate_basepages(hm, section_nr, i0, i1, nid, NULL);
 	} else {
 		ret = vmemmap_populate_hugepages(hm, section_nr, nid, altmap);
 	}
-	hm_trace(hm, HMP_vmemmap_populate, true, start_pfn, nr_pages, nid, -1, !!altmap, ret);
 	return ret;
 }
 
@@ -246,7 +245,8 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	bool whole = !ms->usage || !ms->usage->subsection_map;
 
-	hm_trace(hm, HMP_vmemmap_free, false, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
+	HM_TRACE_FN(hm, vmemmap_free, NULL, start_pfn, nr_pages, ms->nid, -1, !!altmap);
+
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (whole) {
 		i0 = 0;
@@ -277,7 +277,6 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			vm->pte = NULL;
 		}
 	}
-	hm_trace(hm, HMP_vmemmap_free, true, start_pfn, nr_pages, ms->nid, -1, !!altmap, 0);
 }
 
 unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src)
@@ -363,18 +362,16 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
 	unsigned long keep;
 	int ret = 0;
+	HM_TRACE_FN(hm, hugetlb_vmemmap_optimize, &ret, head_pfn, pageblock_nr_pages,
+		    ms->nid, -1, 0);
 
-	hm_trace(hm, HMP_hugetlb_vmemmap_optimize, false, head_pfn, pageblock_nr_pages,
-		 ms->nid, -1, 0, 0);
 	/* the tails change backing: let them be faulted in afresh */
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
-	if (!vmemmap_should_optimize(hm, head_pfn)) {
-		ret = -EOPNOTSUPP;
-		goto out;
-	}
+	if (!vmemmap_should_optimize(hm, head_pfn))
+		return ret = -EOPNOTSUPP;
 	ret = vmemmap_split_pmd(hm, vm);
 	if (ret)
-		goto out;
+		return ret;
 	keep = VMEMMAP_PTE_PFN(vm->pte[i0]);
 	/* remap the tails read-only onto the head's vmemmap page, free them */
 	for (unsigned long i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++) {
@@ -390,9 +387,6 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 		atomic_fetch_add(&hm->hvo_saved_pages, 1);
 		vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
 	}
-out:
-	hm_trace(hm, HMP_hugetlb_vmemmap_optimize, true, head_pfn, pageblock_nr_pages,
-		 ms->nid, -1, 0, ret);
 	return ret;
 }
 

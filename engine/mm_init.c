@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/mm_init.c for the emulated machine: boot (hotmem_create()) and
+ * teardown.
+ *
+ * Boot follows start_kernel()'s memory part: memblock from the profile,
+ * sparse_init(), free_area_init() (zone spans), memmap_init() (in
+ * parallel, section-aligned: the deferred init of seed 004),
+ * memblock_free_all(), then memory_dev_init() creating the boot blocks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const unsigned long zone_limit[MAX_NR_ZONES] = {
+	[ZONE_DMA] = MAX_DMA_PFN,
+	[ZONE_DMA32] = MAX_DMA32_PFN,
+	[ZONE_NORMAL] = ULONG_MAX,
+};
+
+/* the boot zone of a pfn (ZONE_MOVABLE is empty at boot: no kernelcore=) */
+static int boot_zone_of(unsigned long pfn)
+{
+	if (pfn < MAX_DMA_PFN)
+		return ZONE_DMA;
+	if (pfn < MAX_DMA32_PFN)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+static int alloc_node_data(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = hm_alloc_noinject(hm, sizeof(*pgdat));
+
+		if (!pgdat)
+			return -ENOMEM;
+		pgdat->node_id = nid;
+		hm->node_data[nid] = pgdat;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			zone_init(hm, &pgdat->node_zones[zid], nid, zid);
+	}
+	return 0;
+}
+
+/* free_area_init(): zone spans and present pages from the boot ranges */
+static void free_area_init(struct hotmem *hm)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &cfg->boot[i];
+		unsigned long spfn = PHYS_PFN(r->start), epfn = PHYS_PFN(r->end);
+		struct pglist_data *pgdat = NODE_DATA(hm, r->nid);
+
+		for (int zid = ZONE_DMA; zid <= ZONE_NORMAL; zid++) {
+			unsigned long lo = zid ? zone_limit[zid - 1] : 0;
+			unsigned long zs = max(spfn, lo), ze = min(epfn, zone_limit[zid]);
+			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long present = 0;
+
+			if (zs >= ze)
+				continue;
+			/* pages whose section memmap failed are not present */
+			for (unsigned long pfn = zs; pfn < ze;) {
+				unsigned long next = min(ze, ALIGN(pfn + 1, PAGES_PER_SECTION));
+
+				if (valid_section(__pfn_to_section(hm, pfn)))
+					present += next - pfn;
+				pfn = next;
+			}
+			if (!present)
+				continue;
+			if (zone_is_empty(z))
+				z->zone_start_pfn = zs;
+			z->spanned_pages = max(zone_end_pfn(z), ze) - min(z->zone_start_pfn, zs);
+			z->zone_start_pfn = min(z->zone_start_pfn, zs);
+			z->present_pages += present;
+			z->present_early_pages += present;
+			pgdat->node_present_pages += present;
+			pgdat->online = true;
+			pgdat->has_cpu = true;
+		}
+	}
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long s = ULONG_MAX, e = 0;
+
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+
+			if (zone_is_empty(z))
+				continue;
+			s = min(s, z->zone_start_pfn);
+			e = max(e, zone_end_pfn(z));
+		}
+		if (e) {
+			pgdat->node_start_pfn = s;
+			pgdat->node_spanned_pages = e - s;
+		}
+	}
+}
+
+/* memmap_init(): every early section, reserved until memblock frees it */
+static void memmap_init(struct hotmem *hm)
+{
+	unsigned long nr = 0;
+
+	while (nr < nr_mem_sections(hm)) {
+		struct mem_section *ms = __nr_to_section(hm, nr);
+		unsigned long run, spfn;
+		int nid;
+
+		if (!valid_section(ms)) {
+			nr++;
+			continue;
+		}
+		/* a run of valid sections on one node, split at zone limits */
+		nid = ms->nid;
+		for (run = nr + 1; run < nr_mem_sections(hm); run++) {
+			struct mem_section *n = __nr_to_section(hm, run);
+
+			if (!valid_section(n) || n->nid != nid)
+				break;
+		}
+		spfn = section_nr_to_pfn(nr);
+		while (spfn < section_nr_to_pfn(run)) {
+			int zid = boot_zone_of(spfn);
+			unsigned long epfn = min(section_nr_to_pfn(run), zone_limit[zid]);
+
+			parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid,
+					     1UL << PG_reserved, 1);
+			for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
+				set_pageblock_migratetype(hm, pb, MIGRATE_MOVABLE);
+			spfn = epfn;
+		}
+		online_mem_sections(hm, section_nr_to_pfn(nr), section_nr_to_pfn(run));
+		nr = run;
+	}
+}
+
+static bool chunk_is_free_ram(struct hotmem *hm, unsigned long pfn, unsigned int order)
+{
+	uint64_t base = PFN_PHYS(pfn), size = PFN_PHYS(1UL << order);
+
+	if (!valid_section(__pfn_to_section(hm, pfn)))
+		return false;
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		const struct memblock_region *r = &hm->memblock.reserved[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return false;
+	}
+	return true;
+}
+
+/* memblock_free_all(): boot RAM that nobody reserved goes to the buddy */
+static void memblock_free_all(struct hotmem *hm)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		unsigned long pfn = PHYS_PFN(cfg->boot[i].start);
+		unsigned long end = PHYS_PFN(cfg->boot[i].end);
+
+		while (pfn < end) {
+			unsigned int order = pfn ? (unsigned int)__builtin_ctzl(pfn) : MAX_PAGE_ORDER;
+			unsigned long lim = min(end, zone_limit[boot_zone_of(pfn)]);
+
+			order = min(order, (unsigned int)MAX_PAGE_ORDER);
+			while (pfn + (1UL << order) > lim)
+				order--;
+			/* a chunk touching a reservation is freed page by page */
+			while (order && !chunk_is_free_ram(hm, pfn, order))
+				order--;
+			if (chunk_is_free_ram(hm, pfn, order))
+				__free_pages_core(hm, pfn_to_page(hm, pfn), order, false);
+			pfn += 1UL << order;
+		}
+	}
+}
+
+static void init_locks(struct hotmem *hm)
+{
+	pthread_mutex_init(&hm->device_hotplug_lock, NULL);
+	pthread_rwlock_init(&hm->mem_hotplug_lock, NULL);
+	pthread_rwlock_init(&hm->blocks_lock, NULL);
+	pthread_rwlock_init(&hm->span_lock, NULL);
+	pthread_mutex_init(&hm->event_lock, NULL);
+	pthread_mutex_init(&hm->workload_lock, NULL);
+}
+
+static int map_boot_ram(struct hotmem *hm)
+{
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &hm->cfg.boot[i];
+		uint64_t bs = hm->cfg.block_size;
+		int ret = physmem_map_direct(hm, r->start, r->end - r->start);
+
+		if (ret)
+			return ret;
+		hm->boot_res[i].start = ALIGN_DOWN(r->start, bs);
+		hm->boot_res[i].size = ALIGN(r->end, bs) - hm->boot_res[i].start;
+		hm->boot_res[i].nid = r->nid;
+		hm->boot_res[i].group = -1;
+	}
+	return 0;
+}
+
+int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *err,
+		  size_t errlen)
+{
+	struct hotmem *hm;
+	int ret;
+
+	ret = hotmem_config_validate(cfg, err, errlen);
+	if (ret)
+		return ret;
+	hm = calloc(1, sizeof(*hm));
+	if (!hm)
+		return -ENOMEM;
+	hm->cfg = *cfg;
+	hm->memfd = -1;
+	atomic_store(&hm->metadata_bytes, (long)sizeof(*hm));
+	atomic_store(&hm->metadata_peak, (long)sizeof(*hm));
+	init_locks(hm);
+	hm->nr_possible_nodes = cfg->nr_possible_nodes;
+	hm->sections_per_block = (unsigned long)(cfg->block_size >> SECTION_SIZE_BITS);
+	atomic_store(&hm->auto_online_type, cfg->memhp_default_online_type);
+	atomic_store(&hm->online_policy, cfg->online_policy);
+	atomic_store(&hm->auto_movable_ratio, cfg->auto_movable_ratio);
+	atomic_store(&hm->auto_movable_numa_aware, cfg->auto_movable_numa_aware);
+
+	ret = physmem_init(hm);
+	if (ret) {
+		snprintf(err, errlen, "cannot reserve %llu bytes of address space for physical memory",
+			 (unsigned long long)cfg->maxmem);
+		goto err_free;
+	}
+	hm->nr_section_roots = DIV_ROUND_UP(nr_mem_sections(hm), SECTIONS_PER_ROOT);
+	hm->mem_section = hm_alloc_noinject(hm, hm->nr_section_roots * sizeof(*hm->mem_section));
+	ret = -ENOMEM;
+	if (!hm->mem_section || alloc_node_data(hm) || map_boot_ram(hm)) {
+		snprintf(err, errlen, "out of memory setting up the machine");
+		goto err_physmem;
+	}
+	ret = sparse_init(hm, err, errlen);
+	if (ret)
+		goto err_sparse;
+	free_area_init(hm);
+	memmap_init(hm);
+	memblock_free_all(hm);
+	ret = memory_dev_init(hm);
+	if (ret) {
+		snprintf(err, errlen, "out of memory creating memory blocks");
+		goto err_blocks;
+	}
+	init_per_zone_wmark_min(hm);
+	*out = hm;
+	return 0;
+
+err_blocks:
+	memory_dev_exit(hm);
+err_sparse:
+	sparse_destroy(hm);
+err_physmem:
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		free(hm->node_data[nid]);
+	physmem_exit(hm);
+err_free:
+	free(hm->mem_section);
+	free(hm);
+	return ret;
+}
+
+void hotmem_destroy(struct hotmem *hm)
+{
+	struct hm_resource *r, *next;
+
+	if (!hm)
+		return;
+	workload_destroy(hm);
+	memory_dev_exit(hm);
+	for (r = hm->resources; r; r = next) {
+		next = r->next;
+		hm_free(hm, r, sizeof(*r));
+	}
+	sparse_destroy(hm);
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		hm_free(hm, hm->node_data[nid], sizeof(struct pglist_data));
+	physmem_exit(hm);
+	free(hm);
+}
