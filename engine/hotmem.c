@@ -132,6 +132,7 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 	zi->wmark_high = z->_watermark[WMARK_HIGH];
 	zi->nr_alloc_movable = z->nr_alloc[HM_ALLOC_MOVABLE];
 	zi->nr_alloc_unmovable = z->nr_alloc[HM_ALLOC_UNMOVABLE];
+	zi->nr_alloc_pinned = z->nr_alloc[HM_ALLOC_PINNED];
 	zi->cma_pages = z->cma_pages;
 	pthread_mutex_unlock(&z->lock);
 	return 0;

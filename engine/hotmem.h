@@ -282,6 +282,22 @@ int hotmem_block_valid_zones(struct hotmem *hm, unsigned long id, char *buf,
 int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type);
 /* online_store(): device_online()/device_offline(); same state is 0. */
 int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online);
+/*
+ * The task an operation runs for: the kernel's `current`.  Offlining keeps
+ * migrating until its range is free and only a pending signal ends it
+ * (offline_pages(): -EINTR, "signal backoff"); @signal_pending is asked
+ * between passes — hotmemfs answers it from the FUSE request's interrupt.
+ * A NULL task is never signalled: such an offline may run forever, as a
+ * kernel's would.
+ */
+struct hotmem_task {
+	bool (*signal_pending)(void *arg);
+	void *arg;
+};
+int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
+				const struct hotmem_task *task);
+int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool online,
+				 const struct hotmem_task *task);
 /* Online/offline several blocks; stops at the first failure, -errno. */
 int hotmem_online_blocks(struct hotmem *hm, unsigned long first,
 			 unsigned long nr, int online_type);
@@ -326,7 +342,7 @@ struct hm_zone_info {
 	unsigned long free_area[HM_MAX_PAGE_ORDER + 1];	/* blocks per order */
 	unsigned long nr_isolate_pageblock;
 	unsigned long wmark_min, wmark_low, wmark_high;
-	unsigned long nr_alloc_movable, nr_alloc_unmovable;
+	unsigned long nr_alloc_movable, nr_alloc_unmovable, nr_alloc_pinned;
 	unsigned long cma_pages;
 };
 
@@ -372,6 +388,15 @@ size_t hotmem_ram_resident_bytes(struct hotmem *hm);
 enum hm_alloc_type {
 	HM_ALLOC_MOVABLE,	/* user pages: migratable */
 	HM_ALLOC_UNMOVABLE,	/* kernel pages: pin their pageblock */
+	/*
+	 * User pages held pinned (get_user_pages() without FOLL_LONGTERM, held
+	 * for long, e.g. by a driver): movable by type, so they may sit in
+	 * ZONE_MOVABLE, but migration fails while the pin is held — offlining
+	 * their block loops until a signal ends it.  (A FOLL_LONGTERM pin would
+	 * have moved the page out of ZONE_MOVABLE first, mm/gup.c.)
+	 */
+	HM_ALLOC_PINNED,
+	HM_ALLOC_NR
 };
 
 /*

@@ -143,6 +143,7 @@ enum pageflags {
 	PG_vmemmap = 8,		/* backs a vmemmap (allocated memmap page) */
 	PG_workload = 9,	/* allocated by the workload API */
 	PG_hwpoison = HM_PG_hwpoison,
+	PG_kernel = 11,		/* the kernel's own allocation (kmem.c): index = site */
 };
 
 #define ZONES_PGSHIFT	53
@@ -237,7 +238,7 @@ struct zone {
 	unsigned long nr_free_pages;	/* under lock */
 	unsigned long nr_isolate_pageblock;
 	unsigned long _watermark[3];	/* WMARK_MIN, LOW, HIGH */
-	unsigned long nr_alloc[2];	/* workload movable, unmovable */
+	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
 	unsigned long cma_pages;
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
@@ -464,6 +465,9 @@ struct hotmem {
 	pthread_mutex_t event_lock;
 	pthread_mutex_t workload_lock;
 
+	/* the task of the running hotplug operation (device_hotplug_lock) */
+	const struct hotmem_task *current_task;
+
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
 	_Atomic int nr_subscribers;
@@ -678,8 +682,19 @@ void free_one_page(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 			  unsigned int order, bool to_tail);
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
+/* what __alloc_pages() derives from a gfp mask, nodemask and node */
+struct alloc_context {
+	int nid;		/* preferred node: its zonelist */
+	uint64_t nodemask;	/* allowed nodes; 0: all */
+	int highest_zoneidx;	/* gfp_zone() */
+	int migratetype;	/* gfp_migratetype() */
+	bool ignore_wmark;	/* ALLOC_NO_WATERMARKS */
+};
+struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
+			   const struct alloc_context *ac);
 struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 			      bool movable, bool ignore_wmark);
+struct page *alloc_migration_target(struct hotmem *hm, struct page *src);
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
 			      int migratetype, bool ignore_wmark);
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);

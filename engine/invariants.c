@@ -123,8 +123,8 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 				return fail(err, errlen, "pfn %#lx: workload page with refcount 0", pfn);
 			workload++;
 		}
-		/* a high-order memmap block holds its reference on the head only */
-		if (p->_refcount || test_page_flag(p, PG_vmemmap))
+		/* a high-order memmap or kernel block holds its reference on the head only */
+		if (p->_refcount || test_page_flag(p, PG_vmemmap) || test_page_flag(p, PG_kernel))
 			used++;
 		pfn++;
 	}
@@ -134,9 +134,10 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 	if (free + used != zone_managed_pages(z))
 		return fail(err, errlen, "zone %s node %d: managed %lu != free %lu + used %lu",
 			    z->name, z->node, zone_managed_pages(z), free, used);
-	if (workload != z->nr_alloc[0] + z->nr_alloc[1])
+	if (workload != z->nr_alloc[0] + z->nr_alloc[1] + z->nr_alloc[2])
 		return fail(err, errlen, "zone %s node %d: %lu workload pages, counters say %lu",
-			    z->name, z->node, workload, z->nr_alloc[0] + z->nr_alloc[1]);
+			    z->name, z->node, workload,
+			    z->nr_alloc[0] + z->nr_alloc[1] + z->nr_alloc[2]);
 	if (z->present_pages > z->spanned_pages)
 		return fail(err, errlen, "zone %s node %d: present %lu > spanned %lu", z->name,
 			    z->node, z->present_pages, z->spanned_pages);

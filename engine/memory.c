@@ -411,32 +411,48 @@ static int block_set_state_locked(struct hotmem *hm, unsigned long id, int onlin
 	return ret > 0 ? -EINVAL : ret;
 }
 
-int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
+int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
+				const struct hotmem_task *task)
 {
 	int ret;
 
 	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
 		return -EINVAL;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
 	ret = block_set_state_locked(hm, id, online_type);
+	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
 }
 
-int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online)
+int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
+{
+	return hotmem_block_set_state_task(hm, id, online_type, NULL);
+}
+
+int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool online,
+				 const struct hotmem_task *task)
 {
 	struct memory_block *mem;
 	int ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
 	mem = find_memory_block_by_id(hm, id);
 	if (!mem)
 		ret = -ENODEV;
 	else
 		ret = online ? device_online(hm, mem) : device_offline(hm, mem);
+	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	/* online_store(): same state is success */
 	return ret < 0 ? ret : 0;
+}
+
+int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online)
+{
+	return hotmem_block_set_online_task(hm, id, online, NULL);
 }
 
 /*

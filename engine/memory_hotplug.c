@@ -8,6 +8,7 @@
  * unwinds completely, including a half-done __add_pages(), which the kernel
  * leaves to its callers.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -598,13 +599,18 @@ static unsigned long count_system_ram_pages(struct hotmem *hm, unsigned long sta
 	return n;
 }
 
-/* scan_movable_pages(): 0 with *movable_pfn set, -ENOENT when none left */
+/*
+ * scan_movable_pages() (6.12): 0 with *movable_pfn at the first page in use
+ * that migration may move (LRU or movable: a workload page, pinned or not),
+ * -EBUSY for a logically offline page still referenced, -ENOENT when none
+ * is left.  Kernel pages are skipped here: isolation refused them already
+ * outside ZONE_MOVABLE, and inside it test_pages_isolated() finds them.
+ */
 static int scan_movable_pages(struct hotmem *hm, unsigned long start, unsigned long end,
 			      unsigned long *movable_pfn)
 {
 	for (unsigned long pfn = start; pfn < end;) {
 		struct page *page = pfn_to_page(hm, pfn);
-
 		unsigned long skip = page_span_to_skip(page);
 
 		if (skip) {
@@ -615,15 +621,21 @@ static int scan_movable_pages(struct hotmem *hm, unsigned long start, unsigned l
 			*movable_pfn = pfn;
 			return 0;
 		}
+		if (PageOffline(page) && page->_refcount &&
+		    !PageVmemmapSelfHosted(page))
+			return -EBUSY;
 		pfn++;
 	}
 	return -ENOENT;
 }
 
-static int do_migrate_range(struct hotmem *hm, unsigned long start, unsigned long end)
+/*
+ * do_migrate_range(): try every movable page of the range; a page that
+ * fails (pinned, or no target memory) stays, and the caller's loop comes
+ * back to it — the kernel ignores migration failures here too.
+ */
+static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned long end)
 {
-	int ret = 0;
-
 	for (unsigned long pfn = start; pfn < end; pfn++) {
 		struct page *page = pfn_to_page(hm, pfn);
 
@@ -633,11 +645,16 @@ static int do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lon
 		}
 		if (!PageMovable(page) || !page->_refcount)
 			continue;
-		ret = workload_migrate_page(hm, pfn);
-		if (ret)
-			break;
+		workload_migrate_page(hm, pfn);
 	}
-	return ret;
+}
+
+/* signal_pending(current) */
+static bool signal_pending(struct hotmem *hm)
+{
+	const struct hotmem_task *task = hm->current_task;
+
+	return task && task->signal_pending && task->signal_pending(task->arg);
 }
 
 static int dissolve_free_hugetlb_folios(struct hotmem *hm, unsigned long start,
@@ -688,8 +705,12 @@ static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zo
 	return managed;
 }
 
-#define OFFLINE_MIGRATE_PASSES 3
-
+/*
+ * offline_pages() as in mainline 6.12: unmovable pages found while
+ * isolating fail at once (-EBUSY, before MEM_GOING_OFFLINE); otherwise it
+ * migrates until the range is free, however long that takes, and only a
+ * pending signal ends it (-EINTR, "signal backoff").
+ */
 int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
 		  struct zone *zone, struct memory_group *group)
 {
@@ -697,15 +718,12 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	const int nid = zone_to_nid(zone);
 	unsigned long managed, pfn;
 	const char *reason = NULL;
-	int ret = 0, pass = 0;
+	int ret = 0;
 	HM_TRACE_FN(hm, offline_pages, &ret, start_pfn, nr_pages, nid, zone_idx(zone), 0);
 
 	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
-	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION)) {
-		ret = -EINVAL;
-		reason = "unaligned range";
-		goto failed_removal;
-	}
+	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION))
+		return ret = -EINVAL;
 	/* blocks with holes can never be offlined (nor onlined again) */
 	if (count_system_ram_pages(hm, start_pfn, nr_pages) != nr_pages) {
 		ret = -EINVAL;
@@ -731,20 +749,22 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	}
 
 	do {
-		/*
-		 * The kernel retries until a signal arrives; an emulator that
-		 * cannot migrate has nowhere better to be, so a bounded number
-		 * of passes ends in -EBUSY.
-		 */
-		if (pass++ == OFFLINE_MIGRATE_PASSES) {
-			ret = -EBUSY;
-			reason = "nowhere to migrate";
-			goto failed_removal_isolated;
-		}
 		pfn = start_pfn;
-		while (!scan_movable_pages(hm, pfn, end_pfn, &pfn)) {
-			if (do_migrate_range(hm, pfn, end_pfn))
-				break;
+		do {
+			/* any signal, not only fatal ones: user space relies on it */
+			if (signal_pending(hm)) {
+				ret = -EINTR;
+				reason = "signal backoff";
+				goto failed_removal_isolated;
+			}
+			sched_yield();	/* cond_resched() */
+			ret = scan_movable_pages(hm, pfn, end_pfn, &pfn);
+			if (!ret)
+				do_migrate_range(hm, pfn, end_pfn);
+		} while (!ret);
+		if (ret != -ENOENT) {
+			reason = "unmovable page";
+			goto failed_removal_isolated;
 		}
 		ret = dissolve_free_hugetlb_folios(hm, start_pfn, end_pfn);
 		if (ret) {

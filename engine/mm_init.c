@@ -156,7 +156,11 @@ static bool chunk_is_free_ram(struct hotmem *hm, unsigned long pfn, unsigned int
 	return true;
 }
 
-/* memblock_free_all(): boot RAM that nobody reserved goes to the buddy */
+/*
+ * memblock_free_all(): boot RAM that nobody reserved goes to the buddy, at
+ * the tail of the free lists (__free_pages_core() frees with FPI_TO_TAIL
+ * since 5.10): allocations start at the lowest pfns.
+ */
 static void memblock_free_all(struct hotmem *hm)
 {
 	const struct hotmem_config *cfg = &hm->cfg;
@@ -176,7 +180,7 @@ static void memblock_free_all(struct hotmem *hm)
 			while (order && !chunk_is_free_ram(hm, pfn, order))
 				order--;
 			if (chunk_is_free_ram(hm, pfn, order))
-				__free_pages_core(hm, pfn_to_page(hm, pfn), order, false);
+				__free_pages_core(hm, pfn_to_page(hm, pfn), order, true);
 			pfn += 1UL << order;
 		}
 	}

@@ -425,12 +425,16 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 	return page;
 }
 
-/* the zonelist: this node first, then the others; the highest zone first */
-struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
-			      bool movable, bool ignore_wmark)
+/*
+ * __alloc_pages() over the zonelist of @ac->nid (build_zonelists(): this
+ * node first, then the others; in each, the highest zone the gfp mask
+ * allows first — Movable, Normal, DMA32, DMA), skipping nodes outside
+ * @ac->nodemask.
+ */
+struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
+			   const struct alloc_context *ac)
 {
-	int highest = movable ? ZONE_MOVABLE : ZONE_NORMAL;
-	int mt = movable ? MIGRATE_MOVABLE : MIGRATE_UNMOVABLE;
+	int nid = ac->nid;
 
 	if (nid < 0 || nid >= hm->nr_possible_nodes)
 		nid = 0;
@@ -438,20 +442,59 @@ struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 		int node = (nid + n) % hm->nr_possible_nodes;
 		struct pglist_data *pgdat = NODE_DATA(hm, node);
 
-		if (!pgdat)
+		if (!pgdat || (ac->nodemask && !(ac->nodemask & (1ULL << node))))
 			continue;
-		for (int zid = highest; zid >= 0; zid--) {
+		for (int zid = ac->highest_zoneidx; zid >= 0; zid--) {
 			struct zone *z = &pgdat->node_zones[zid];
 			struct page *page;
 
 			if (!populated_zone(z))
 				continue;
-			page = alloc_pages_zone(hm, z, order, mt, ignore_wmark);
+			page = alloc_pages_zone(hm, z, order, ac->migratetype, ac->ignore_wmark);
 			if (page)
 				return page;
 		}
 	}
 	return NULL;
+}
+
+/* GFP_KERNEL (unmovable) or GFP_HIGHUSER_MOVABLE on the zonelist of @nid */
+struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
+			      bool movable, bool ignore_wmark)
+{
+	const struct alloc_context ac = {
+		.nid = nid,
+		.highest_zoneidx = movable ? ZONE_MOVABLE : ZONE_NORMAL,
+		.migratetype = movable ? MIGRATE_MOVABLE : MIGRATE_UNMOVABLE,
+		.ignore_wmark = ignore_wmark,
+	};
+
+	return __alloc_pages(hm, order, &ac);
+}
+
+/*
+ * alloc_migration_target() as do_migrate_range() calls it (6.12): another
+ * node with memory first — this one only when no other has any — and
+ * ZONE_MOVABLE (__GFP_HIGHMEM) only for a page that came from ZONE_MOVABLE.
+ */
+struct page *alloc_migration_target(struct hotmem *hm, struct page *src)
+{
+	const int src_nid = page_to_nid(src);
+	struct alloc_context ac = {
+		.nid = src_nid,
+		.highest_zoneidx = page_zonenum(src) == ZONE_MOVABLE ? ZONE_MOVABLE : ZONE_NORMAL,
+		.migratetype = MIGRATE_MOVABLE,
+	};
+
+	for (int n = 0; n < hm->nr_possible_nodes; n++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, n);
+
+		if (n != src_nid && pgdat && pgdat->node_present_pages)
+			ac.nodemask |= 1ULL << n;
+	}
+	if (!ac.nodemask)
+		ac.nodemask = 1ULL << src_nid;
+	return __alloc_pages(hm, 0, &ac);
 }
 
 /* split_page(): a non-compound high-order page becomes order-0 pages */

@@ -55,7 +55,7 @@ static int workload_attach(struct hotmem *hm, struct page *page, int type,
 	page->index = (unsigned long)h;
 	page->mapping = (unsigned long)type + 1;
 	set_page_flag(page, PG_workload);
-	if (type == HM_ALLOC_MOVABLE)
+	if (type != HM_ALLOC_UNMOVABLE)
 		set_page_flag(page, PG_movable);
 	workload_account(hm, page, type, 1);
 	if (handle)
@@ -68,7 +68,7 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 {
 	unsigned long i;
 
-	if (type != HM_ALLOC_MOVABLE && type != HM_ALLOC_UNMOVABLE)
+	if (type < 0 || type >= HM_ALLOC_NR)
 		return -EINVAL;
 	if (nid >= hm->nr_possible_nodes)
 		return -EINVAL;
@@ -76,7 +76,7 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, 0,
-						     type == HM_ALLOC_MOVABLE, false);
+						     type != HM_ALLOC_UNMOVABLE, false);
 
 		if (!page)
 			break;
@@ -131,7 +131,7 @@ int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type, unsigned lon
 	struct page *page;
 	int ret = -EBUSY;
 
-	if (type != HM_ALLOC_MOVABLE && type != HM_ALLOC_UNMOVABLE)
+	if (type < 0 || type >= HM_ALLOC_NR)
 		return -EINVAL;
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	if (!pfn_to_online_page(hm, (unsigned long)pfn)) {
@@ -281,9 +281,11 @@ int hotmem_page_read(struct hotmem *hm, unsigned long handle, void *buf, size_t 
 }
 
 /*
- * migrate_pages() for one movable page: a new page anywhere movable
- * memory may go (the isolated range is not allocatable), the content
- * copied, the handle moved, the old page freed into its isolated block.
+ * migrate_pages() for one movable page: a new page from
+ * alloc_migration_target() (the isolated range is not allocatable), the
+ * content copied, the handle moved, the old page freed into its isolated
+ * block.  A pinned page holds a reference migration cannot account for:
+ * folio_migrate_mapping() finds the refcount unexpected, -EAGAIN.
  */
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 {
@@ -291,7 +293,9 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 	unsigned long handle = old->index;
 	int type = (int)old->mapping - 1;
 
-	new = alloc_pages_node(hm, page_to_nid(old), 0, true, false);
+	if (type == HM_ALLOC_PINNED)
+		return -EAGAIN;
+	new = alloc_migration_target(hm, old);
 	if (!new)
 		return -ENOMEM;
 	memcpy(__va(hm, PFN_PHYS(page_to_pfn(hm, new))), __va(hm, PFN_PHYS(pfn)), PAGE_SIZE);

@@ -12,6 +12,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +31,45 @@ static void usage(FILE *f)
 	      "  add START SIZE [node=N] [memmap_on_memory] [group=G]   add_memory()\n"
 	      "  remove START SIZE                                        remove_memory()\n"
 	      "  online BLOCK [online|online_kernel|online_movable]       echo > memoryN/state\n"
-	      "  offline BLOCK\n"
-	      "  alloc movable|unmovable COUNT [node=N]                   workload pages\n"
+	      "  offline BLOCK [timeout=MS]     loops while pages cannot move; SIGINT or\n"
+	      "                                 the timeout is its signal (-EINTR)\n"
+	      "  alloc movable|unmovable|pinned COUNT [node=N]            workload pages\n"
 	      "  freeall                                                  free the workload\n"
 	      "  hugetlb COUNT [node=N]                                   grow the HugeTLB pool\n"
 	      "  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO           notifier error\n"
 	      "  blocks | meminfo | status | check                        show / verify\n"
 	      "  sleep MS\n", f);
+}
+
+/* the signal an offline waits for: SIGINT, or the timeout of the command */
+static volatile sig_atomic_t interrupted, in_offline;
+
+/* outside an offline, SIGINT ends the program as usual */
+static void on_sigint(int sig)
+{
+	if (!in_offline) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	interrupted = 1;
+}
+
+struct deadline {
+	struct timespec at;	/* tv_sec 0: none */
+};
+
+static bool cli_signal_pending(void *arg)
+{
+	const struct deadline *d = arg;
+	struct timespec now;
+
+	if (interrupted)
+		return true;
+	if (!d->at.tv_sec)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > d->at.tv_sec ||
+	       (now.tv_sec == d->at.tv_sec && now.tv_nsec >= d->at.tv_nsec);
 }
 
 static void on_event(const struct hm_event *ev, void *arg)
@@ -119,11 +153,28 @@ static int run_line(struct hotmem *hm, char *line)
 				      HM_MMOP_ONLINE;
 
 		ret = type < 0 ? type : hotmem_block_set_state(hm, strtoul(argv[1], NULL, 0), type);
-	} else if (!strcmp(argv[0], "offline") && argc == 2) {
-		ret = hotmem_block_set_state(hm, strtoul(argv[1], NULL, 0), HM_MMOP_OFFLINE);
+	} else if (!strcmp(argv[0], "offline") && (argc == 2 || argc == 3)) {
+		struct deadline d = { { 0, 0 } };
+		const struct hotmem_task task = { cli_signal_pending, &d };
+		long ms = 0;
+
+		if (argc == 3 && !parse_kv_int(argv[2], "timeout", &ms))
+			return -EINVAL;
+		if (ms > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &d.at);
+			d.at.tv_sec += ms / 1000 + (d.at.tv_nsec + (ms % 1000) * 1000000) / 1000000000;
+			d.at.tv_nsec = (d.at.tv_nsec + (ms % 1000) * 1000000) % 1000000000;
+		}
+		interrupted = 0;
+		in_offline = 1;
+		ret = hotmem_block_set_state_task(hm, strtoul(argv[1], NULL, 0), HM_MMOP_OFFLINE,
+						  &task);
+		in_offline = 0;
 	} else if (!strcmp(argv[0], "alloc") && argc >= 3) {
 		long nid = -1, n;
-		int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE : HM_ALLOC_UNMOVABLE;
+		int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE :
+			   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
+			   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
 
 		if (argc > 3)
 			parse_kv_int(argv[3], "node", &nid);
@@ -245,6 +296,7 @@ int main(int argc, char **argv)
 	}
 	if (events)
 		hotmem_subscribe(hm, on_event, NULL);
+	signal(SIGINT, on_sigint);
 	if (optind < argc && !strcmp(argv[optind], "run") && optind + 1 < argc) {
 		ret = run_script(hm, argv[optind + 1]);
 	} else if (optind >= argc || !strcmp(argv[optind], "status")) {

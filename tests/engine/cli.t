@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..12"
+echo "1..15"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 12); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 15); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -54,3 +54,11 @@ expect "same-state write is EINVAL" "> online 32 = -22 Invalid argument" "$out"
 expect "overlapping add is EEXIST" "> add 0x100000000 128M = -17 File exists" "$out"
 expect "remove of online memory is EBUSY" "> remove 0x100000000 256M = -16 Device or resource busy" "$out"
 expect "invariants hold at the end" "invariants: ok" "$out"
+
+# 6.12 offline_pages(): a pinned page in a Movable block is retried until a
+# signal (here the command's timeout) ends the offline with EINTR
+out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" "alloc pinned 3" \
+	"offline 32 timeout=200" "blocks" "freeall" "offline 32" | "$HM" run - 2>&1)
+expect "pinned Movable block: offline ends in EINTR at the signal" "> offline 32 timeout=200 = -4 Interrupted" "$out"
+expect "pinned Movable block: still online in Movable after EINTR" "memory32 .*online +node0 Movable" "$out"
+expect "pinned Movable block: goes offline once unpinned" "^> offline 32 = 0" "$out"

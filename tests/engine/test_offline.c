@@ -75,10 +75,25 @@ static void test_unmovable_pages_never_come_from_movable(void **state)
 	hotmem_destroy(hm);
 }
 
-static void test_nowhere_to_migrate_is_ebusy_and_rolls_back(void **state)
+/* a signal after @after checks: what `timeout` does to `echo offline` */
+struct countdown {
+	int after, asked;
+};
+
+static bool countdown_signal(void *arg)
+{
+	struct countdown *c = arg;
+
+	return ++c->asked > c->after;
+}
+
+/* 6.12 offline_pages(): no fixed number of passes; a signal ends it, -EINTR */
+static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
 	struct hm_snapshot before, after;
+	struct countdown cd = { .after = 200 };
+	const struct hotmem_task task = { countdown_signal, &cd };
 	char buf[16];
 	unsigned long h;
 
@@ -91,11 +106,65 @@ static void test_nowhere_to_migrate_is_ebusy_and_rolls_back(void **state)
 	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
 		;
 	snapshot(hm, &before);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
+	assert_true(cd.asked > cd.after);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
 	assert_int_equal(hotmem_page_read(hm, h, buf, 9), 0);
 	assert_string_equal(buf, "precious");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a pinned page in a Movable block: offline loops until interrupted */
+static void test_pinned_movable_block_loops_until_signal_then_eintr_unchanged(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_snapshot before, after;
+	struct countdown cd = { .after = 1000 };
+	const struct hotmem_task task = { countdown_signal, &cd };
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	/* alone in its block: pages migrated before the signal would stay moved */
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 5, HM_ALLOC_PINNED, &h), 0);
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	assert_int_equal(block_zone(hm, 32), HM_ZONE_MOVABLE);
+	check(hm);
+	/* the pin released, the same offline succeeds */
+	assert_int_equal(hotmem_free_page(hm, h), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* do_migrate_range(): another node first, ZONE_MOVABLE only from ZONE_MOVABLE */
+static void test_migration_targets_other_node_and_movable_only_from_movable(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	unsigned long h[2];
+	uint64_t pfn;
+
+	(void)state;
+	/* node 0: a Normal and a Movable DIMM; node 1 has boot memory */
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 32768 + 9, HM_ALLOC_MOVABLE, &h[0]), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 32768 + 10, HM_ALLOC_MOVABLE, &h[1]), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	/* node 1 (1-2 GiB) first, not node 0's Normal DIMM */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(hotmem_handle_pfn(hm, h[i], &pfn), 0);
+		assert_true(pfn >= (1 * GiB >> 12) && pfn < (2 * GiB >> 12));
+	}
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -195,7 +264,9 @@ int main(void)
 		cmocka_unit_test(test_movable_pages_migrate_with_their_content),
 		cmocka_unit_test(test_unmovable_page_makes_kernel_block_busy),
 		cmocka_unit_test(test_unmovable_pages_never_come_from_movable),
-		cmocka_unit_test(test_nowhere_to_migrate_is_ebusy_and_rolls_back),
+		cmocka_unit_test(test_nowhere_to_migrate_loops_until_a_signal_then_eintr),
+		cmocka_unit_test(test_pinned_movable_block_loops_until_signal_then_eintr_unchanged),
+		cmocka_unit_test(test_migration_targets_other_node_and_movable_only_from_movable),
 		cmocka_unit_test(test_going_offline_notifier_error_rolls_back),
 		cmocka_unit_test(test_going_offline_is_visible_while_offlining),
 		cmocka_unit_test(test_boot_blocks_offline_unless_pinned),
