@@ -1,11 +1,32 @@
 # engine/: the sparse engine, libhotmem.a.  Knows nothing of FUSE, systemd, BPF.
+#
+# Two archives of the same objects:
+#  libhotmem.a  installed; hotmem and hotmemfs link it.  The engine is one
+#      relocatable object (ld -r) in which only the API of hotmem.h, the
+#      hotmem_ prefix, stays global: online_pages(), pfn_valid() and the
+#      other kernel names become local, so they never clash with a program's
+#      own.  sdt.h's _.stapsdt.base (weak, hidden) stays as sdt.h made it.
+#  engine/libhotmem-internal.a  every object as compiled, for the engine's
+#      unit tests, which call the kernel functions directly.
 ENGINE_SRCS := $(sort $(wildcard engine/*.c))
 ENGINE_OBJS := $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
 ENGINE_LIB  := $(BUILD)/libhotmem.a
+ENGINE_INTERNAL_LIB := $(BUILD)/engine/libhotmem-internal.a
 ENGINE_LIBS := -lm
+NM      ?= nm
+OBJCOPY ?= objcopy
 
-$(ENGINE_LIB): $(ENGINE_OBJS)
-	@mkdir -p $(dir $@)
+# the API's symbols, listed by prefix so a new hotmem_ function needs no edit
+$(BUILD)/engine/libhotmem.o: $(ENGINE_OBJS)
+	@echo "  LD -r   $@"; $(LD) -r -o $@.all $^ && \
+	$(NM) -g --defined-only $@.all | \
+		awk '$$3 ~ /^hotmem_/ || $$3 == "_.stapsdt.base" { print $$3 }' > $@.syms && \
+	$(OBJCOPY) --keep-global-symbols=$@.syms $@.all $@ && rm -f $@.all
+
+$(ENGINE_LIB): $(BUILD)/engine/libhotmem.o
+	@echo "  AR      $@"; rm -f $@; ar rcs $@ $^
+
+$(ENGINE_INTERNAL_LIB): $(ENGINE_OBJS)
 	@echo "  AR      $@"; rm -f $@; ar rcs $@ $^
 
 # hotmem: the engine's own command-line front end (status of a machine).
@@ -21,7 +42,7 @@ INSTALL_BINS += $(HOTMEM_BIN)
 ENGINE_TEST_SRCS := $(sort $(wildcard tests/engine/test_*.c))
 ENGINE_TESTS     := $(ENGINE_TEST_SRCS:tests/engine/%.c=$(BUILD)/tests/engine/%)
 $(ENGINE_TESTS): $(BUILD)/tests/engine/%: $(BUILD)/tests/engine/%.o \
-		$(BUILD)/tests/engine/helpers.o $(ENGINE_LIB)
+		$(BUILD)/tests/engine/helpers.o $(ENGINE_INTERNAL_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(CMOCKA_LIBS) -o $@
 
 ENGINE_BENCH := $(BUILD)/tests/engine/bench_engine
