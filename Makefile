@@ -52,14 +52,16 @@ CLEAN_FILES  :=
 .PHONY: all check run bench install clean deps deps-run distclean fmt
 all:
 
+# cmocka unit tests print TAP (make check exports CMOCKA_MESSAGE_OUTPUT=TAP)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# each part builds itself and registers its own tests (tests/<part>/);
+# tests/tests.mk adds the tests of the parts together, which run last
 include engine/engine.mk
-include tests/tests.mk
 -include fusefs/fusefs.mk
 -include daemon/daemon.mk
 -include bpf/bpf.mk
-
-# after every component's tests: they build on what those set up
-TEST_SCRIPTS += $(RELIABILITY_SCRIPTS)
+include tests/tests.mk
 
 all: $(BINS) $(UNIT_TESTS) $(BENCH_PROGS)
 

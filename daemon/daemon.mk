@@ -29,7 +29,7 @@ $(BUILD)/tests/daemon/bench_hotmemd: $(BUILD)/tests/daemon/bench_hotmemd.o
 BINS         += $(HOTMEMD_BIN) $(DAEMON_HELPERS)
 INSTALL_BINS += $(HOTMEMD_BIN)
 UNIT_TESTS   += $(DAEMON_TESTS)
-TEST_SCRIPTS += $(sort $(wildcard tests/daemon/*.t tests/systemd/*.t))
+TEST_SCRIPTS += $(sort $(wildcard tests/daemon/*.t))
 BENCH_PROGS  += $(BUILD)/tests/daemon/bench_hotmemd
 
 # keep test objects between runs (they are intermediates of pattern rules)

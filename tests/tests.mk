@@ -1,6 +1,13 @@
-# tests/: cmocka unit tests (TAP via CMOCKA_MESSAGE_OUTPUT=TAP) and shell
-# integration tests (*.t) — all run by prove in `make check`.
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# tests/: what tests the parts together, after every part's own tests
+# (each part's fragment registers those: engine/engine.mk tests/engine/,
+# fusefs/fusefs.mk tests/fusefs/, daemon/daemon.mk tests/daemon/,
+# bpf/bpf.mk tests/bpf/ and tests/kernel/).  tests/README.md lists them all.
 
+# the libFuzzer harnesses (engine and hotmemfs): smoke.t here, `make fuzz`
 -include tests/fuzz/fuzz.mk
+# the kernel's own memory-hotplug selftest on hotmemfs
 TEST_SCRIPTS += tests/selftest/mem-on-off.t
+# hotmemfs.service + hotmemd.service under systemd in an nspawn container
+TEST_SCRIPTS += $(sort $(wildcard tests/systemd/*.t))
+# last: stress, faults, crashes, security
+-include tests/reliability/reliability.mk

@@ -1,7 +1,6 @@
 # tests/fuzz/: libFuzzer harnesses (clang, ASan+UBSan).
 # `make fuzz` runs each for FUZZ_SECONDS; `make check` runs smoke.t, a
-# short pass over the corpora.  `make stress` runs tests/reliability/ for
-# STRESS_SECONDS.
+# short pass over the corpora.
 #
 # Engine harnesses: fuzz_cmdline, fuzz_profile, fuzz_engine_ops (engine only).
 # hotmemfs harnesses (FUZZ_HMFS_NAMES): the sysfs parsers and the whole
@@ -72,15 +71,5 @@ fuzz: fuzz-build
 
 TEST_SCRIPTS += tests/fuzz/smoke.t
 
-# tests/reliability/: stress, faults, crashes, security (short in make check);
-# the top Makefile runs them last: crash.t reuses the rootfs that
-# tests/systemd/10-nspawn.t builds
-RELIABILITY_SCRIPTS := $(sort $(wildcard tests/reliability/*.t))
-STRESS_SECONDS ?= 60
-stress: all
-	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) SANITIZE=$(SANITIZE) \
-		STRESS_SECONDS=$(STRESS_SECONDS); \
-	$(PROVE) --exec '' --timer -v tests/reliability/stress.t
-
-.PHONY: fuzz fuzz-build stress
+.PHONY: fuzz fuzz-build
 .SECONDARY: $(FUZZ_ENGINE_OBJS) $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL)

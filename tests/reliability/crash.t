@@ -1,7 +1,7 @@
 #!/bin/bash
 # Crashes under systemd: hotmemfs.service + hotmemd.service (emulation
-# drop-in) in the Debian container of tests/systemd/10-nspawn.t (its
-# cached rootfs, reused, never built here), booted with systemd-nspawn -b.
+# drop-in) in the Debian container tests/systemd/rootfs.sh builds and
+# caches (shared with tests/systemd/10-nspawn.t), booted with systemd-nspawn -b.
 # A plug storm (hotmemctl device_add, 128 MiB DIMMs, one after another,
 # until 24 are acknowledged) runs while hotmemfs is killed with SIGKILL
 # twice, after the 8th and the 16th.  Then:
@@ -28,13 +28,10 @@ command -v nsenter >/dev/null || skip_all "nsenter missing"
 [ -z "${SANITIZE:-}" ] || skip_all "runs on the plain build only (the container has no libasan)"
 [ -x "$HOTMEM_BUILD/hotmemfs" ] && [ -x "$HOTMEMD" ] || skip_all "hotmemfs/hotmemd not built"
 
-cache=$HOTMEM_SRC/tests/systemd/cache
-rootfs=$cache/rootfs
-[ -d "$rootfs" ] || skip_all "no cached rootfs: tests/systemd/10-nspawn.t builds it"
-# the cache is shared with 10-nspawn.t: one user at a time
-exec 9>"$cache/.lock"
-flock 9
-[ -f "$rootfs/.hotmem-include" ] || skip_all "cached rootfs incomplete"
+# the rootfs is shared with tests/systemd/10-nspawn.t (built by whichever
+# runs first, one user at a time)
+. "$(dirname "$0")/../systemd/rootfs.sh"
+rootfs_get
 
 if make -C "$HOTMEM_SRC" --no-print-directory -s install DESTDIR="$rootfs" >"$TMP/install.log" 2>&1; then
 	ok "make install DESTDIR=<rootfs>"

@@ -1,7 +1,7 @@
 #!/bin/bash
-# hotmemd under real systemd: a debootstrapped Debian (built once, cached in
-# tests/systemd/cache/) booted with systemd-nspawn -b, units installed with
-# `make install DESTDIR=`.
+# hotmemd under real systemd: a debootstrapped Debian (built once by
+# rootfs.sh, cached in tests/systemd/cache/) booted with systemd-nspawn -b,
+# units installed with `make install DESTDIR=`.
 #  1. a fake sysroot of plain files bound in: is-active, STATUS= reaches
 #     systemd, structured journal fields, kill -9 -> Restart= brings it back
 #     and blocks plugged meanwhile go online, reload, watchdog, poweroff;
@@ -12,33 +12,12 @@
 need_hotmemd
 [ "$(id -u)" = 0 ] || skip_all "needs root for systemd-nspawn"
 command -v systemd-nspawn >/dev/null || skip_all "systemd-nspawn missing (apt-get install systemd-container)"
-command -v debootstrap >/dev/null || skip_all "debootstrap missing"
 command -v nsenter >/dev/null || skip_all "nsenter missing"
 [ -z "${SANITIZE:-}" ] || skip_all "runs on the plain build only (the container has no libasan)"
 
-cache=$HOTMEM_SRC/tests/systemd/cache
-rootfs=$cache/rootfs
-mkdir -p "$cache"
 # --- the cached Debian -------------------------------------------------------
-include=systemd,dbus,systemd-sysv,libinih1,fuse3,libjson-c5
-build_rootfs() {
-	local mirror
-	mirror=$(sed -n 's/^URIs: *\([^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
-	[ -n "$mirror" ] || mirror=$(awk '/^deb / && $2 ~ /debian$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
-	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-	rm -rf "$rootfs.tmp"
-	debootstrap --variant=minbase --include="$include" \
-		bookworm "$rootfs.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 || return 1
-	echo "$include" >"$rootfs.tmp/.hotmem-include"
-	rm -rf "$rootfs"
-	mv "$rootfs.tmp" "$rootfs"
-}
-exec 9>"$cache/.lock"
-flock 9
-if [ "$(cat "$rootfs/.hotmem-include" 2>/dev/null)" != "$include" ]; then
-	echo "# building the cached Debian rootfs (once; about 40 s)"
-	build_rootfs || { tail -5 "$cache/debootstrap.log" | sed 's/^/# /'; skip_all "debootstrap failed (no Debian mirror?)"; }
-fi
+. "$(dirname "$0")/rootfs.sh"
+rootfs_get
 
 # --- install into it ---------------------------------------------------------
 if make -C "$HOTMEM_SRC" --no-print-directory -s install DESTDIR="$rootfs" >"$TMP/install.log" 2>&1; then
