@@ -25,7 +25,7 @@ static const struct {
 } tracepoints[HMT_NR_TP] = {
 	{ HMT_FN_test_pages_isolated, "tp_isolated", "page_isolation:test_pages_isolated",
 	  "trace_event_raw_test_pages_isolated" },
-	/* since 6.3 */
+	/* newer than 6.12: neither Debian 12 guest kernel (6.1, 6.12) has it */
 	{ HMT_FN_mm_setup_per_zone_wmarks, "tp_wmarks", "kmem:mm_setup_per_zone_wmarks",
 	  "trace_event_raw_mm_setup_per_zone_wmarks" },
 };
@@ -75,31 +75,59 @@ static const char *ksym_candidate(unsigned int fn, int i)
 static void match_symbol(struct hmt_tracer *t, const char *name, bool ftrace)
 {
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		if (ftrace) {
+			if (t->ksym[fn] && !strcmp(t->ksym[fn], name))
+				t->ftraceable[fn] = true;
+			continue;
+		}
 		for (int i = 0; i < 2; i++) {
 			const char *c = ksym_candidate(fn, i);
 
-			if (!c || strcmp(c, name))
-				continue;
-			if (ftrace && t->ksym[fn] == c)
-				t->ftraceable[fn] = true;
-			else if (!ftrace && !t->ksym[fn])
+			if (c && !strcmp(c, name) && !t->ksym[fn])
 				t->ksym[fn] = c;
 		}
 	}
 }
 
+static const char notifier_call_chain[] = "blocking_notifier_call_chain";
+
+/*
+ * memory_notify() is one line, blocking_notifier_call_chain(&memory_chain,
+ * ...), and 6.12 inlines it into memory_block_online/offline() (where the
+ * MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE calls are): with the chain's
+ * address (data symbols: CONFIG_KALLSYMS_ALL) every call is seen there.
+ */
+static void choose_notify_symbol(struct hmt_tracer *t, bool have_chain_fn)
+{
+	if (!t->memory_chain || !have_chain_fn)
+		return;
+	t->ksym[HMT_FN_memory_notify] = notifier_call_chain;
+	t->notify_via_chain = true;
+}
+
 static void read_kallsyms(struct hmt_tracer *t)
 {
 	FILE *f = fopen("/proc/kallsyms", "r");
-	char name[256], type;
+	char name[256], type, mod[64];
 	unsigned long long addr;
+	bool have_chain_fn = false;
+	int n;
 
 	if (!f)
 		return;
-	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3)
-		if (type == 't' || type == 'T')
+	/* "addr type name [module]": vmlinux's symbols have no module */
+	while ((n = fscanf(f, "%llx %c %255s%63[^\n]", &addr, &type, name, mod)) >= 3) {
+		if (n == 4)
+			continue;
+		if (type == 't' || type == 'T') {
 			match_symbol(t, name, false);
+			have_chain_fn |= !strcmp(name, notifier_call_chain);
+		} else if (!t->memory_chain && !strcmp(name, "memory_chain") && addr) {
+			t->memory_chain = addr;
+		}
+	}
 	fclose(f);
+	choose_notify_symbol(t, have_chain_fn);
 }
 
 /* ftrace-able functions: what fentry can attach to (when tracefs says) */
@@ -122,23 +150,97 @@ static void read_filter_functions(struct hmt_tracer *t)
 	fclose(f);
 }
 
-/* argument count and void return of each function, from kernel BTF */
+/* the prototype of @fn's kernel function in BTF, or NULL */
+static const struct btf_type *fn_proto(const struct hmt_tracer *t, unsigned int fn)
+{
+	int id;
+
+	if (!t->btf || !t->ksym[fn])
+		return NULL;
+	id = btf__find_by_name_kind(t->btf, t->ksym[fn], BTF_KIND_FUNC);
+	if (id < 0)
+		return NULL;
+	return btf__type_by_id(t->btf, btf__type_by_id(t->btf, id)->type);
+}
+
+static bool param_is_ptr(const struct btf *btf, const struct btf_type *proto, unsigned int i)
+{
+	const struct btf_type *p;
+
+	if (i >= btf_vlen(proto))
+		return false;
+	p = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(proto)[i].type));
+	return p && btf_is_ptr(p);
+}
+
+/* argument count, void return, pointer third argument: from kernel BTF */
 static void fill_fn_flags(struct hmt_tracer *t, __u8 *flags)
 {
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
-		const struct btf_type *proto;
-		int id;
+		const struct btf_type *proto = fn_proto(t, fn);
 
 		flags[fn] = 0;
-		if (!t->btf || !t->ksym[fn])
-			continue;
-		id = btf__find_by_name_kind(t->btf, t->ksym[fn], BTF_KIND_FUNC);
-		if (id < 0)
-			continue;
-		proto = btf__type_by_id(t->btf, btf__type_by_id(t->btf, id)->type);
 		if (!proto)
 			continue;
-		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) | (proto->type ? 0 : HMT_FN_VOID);
+		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) | (proto->type ? 0 : HMT_FN_VOID) |
+			    (param_is_ptr(t->btf, proto, 2) ? HMT_FN_ARG2_PTR : 0);
+	}
+}
+
+/*
+ * The memory notifier's actions, in the schema's values (engine/hotmem.h
+ * HM_MEM_*: 6.1's bits, MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE next).
+ * 6.1 #defines them as those bits (nothing in BTF: kept as they are);
+ * 6.12 has enum memory_block_state, 0..7, read by name from BTF.
+ */
+static const char *const notify_names[] = {
+	"MEM_ONLINE",	     "MEM_GOING_OFFLINE",  "MEM_OFFLINE",	 "MEM_GOING_ONLINE",
+	"MEM_CANCEL_ONLINE", "MEM_CANCEL_OFFLINE", "MEM_PREPARE_ONLINE", "MEM_FINISH_OFFLINE",
+};
+
+static int notify_schema_value(const char *name)
+{
+	for (size_t i = 0; i < sizeof(notify_names) / sizeof(notify_names[0]); i++)
+		if (!strcmp(name, notify_names[i]))
+			return 1 << i;
+	return 0;
+}
+
+/* the enum with MEM_GOING_ONLINE in it, or NULL */
+static const struct btf_type *notify_enum_type(const struct btf *btf)
+{
+	int id = btf__find_by_name_kind(btf, "memory_block_state", BTF_KIND_ENUM);
+	__u32 n = btf__type_cnt(btf);
+
+	if (id > 0)
+		return btf__type_by_id(btf, id);
+	for (__u32 i = 1; i < n; i++) {
+		const struct btf_type *ty = btf__type_by_id(btf, i);
+
+		if (!btf_is_enum(ty))
+			continue;
+		for (int k = 0; k < btf_vlen(ty); k++)
+			if (!strcmp(btf__name_by_offset(btf, btf_enum(ty)[k].name_off),
+				    "MEM_GOING_ONLINE"))
+				return ty;
+	}
+	return NULL;
+}
+
+static void fill_notify_actions(struct hmt_tracer *t, __s64 *action)
+{
+	const struct btf_type *ty = t->btf ? notify_enum_type(t->btf) : NULL;
+
+	memset(action, 0, HMT_NR_NOTIFY * sizeof(*action));
+	t->notify_enum = 0;
+	for (int k = 0; ty && k < btf_vlen(ty); k++) {
+		const struct btf_enum *en = &btf_enum(ty)[k];
+		int v = notify_schema_value(btf__name_by_offset(t->btf, en->name_off));
+
+		if (v && en->val >= 0 && en->val < HMT_NR_NOTIFY) {
+			action[en->val] = v;
+			t->notify_enum++;
+		}
 	}
 }
 
@@ -154,7 +256,9 @@ static struct bpf_program *prog(struct hmt_tracer *t, const char *prefix, unsign
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "%s%s", prefix, hmt_fn_name(fn));
+	snprintf(name, sizeof(name), "%s%s", prefix,
+		 fn == HMT_FN_memory_notify && t->notify_via_chain ? "memory_chain" :
+								     hmt_fn_name(fn));
 	return bpf_object__find_program_by_name(t->skel->obj, name);
 }
 
@@ -313,7 +417,7 @@ static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
 
 static int attach_emulator(struct hmt_tracer *t)
 {
-	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+	for (unsigned int fn = 0; fn < HMT_NR_ENGINE_FN; fn++) {
 		attach_usdt_probe(t, fn, false);
 		attach_usdt_probe(t, fn, true);
 	}
@@ -349,6 +453,8 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	t->skel->rodata->block_pages = t->block_pages;
 	t->skel->rodata->filter_tgid = t->filter_tgid;
 	fill_fn_flags(t, (__u8 *)t->skel->rodata->fn_flags);
+	fill_notify_actions(t, (__s64 *)t->skel->rodata->notify_action);
+	t->skel->rodata->memory_chain = t->notify_via_chain ? t->memory_chain : 0;
 	err = select_programs(t, m);
 	if (err)
 		goto fail;
@@ -411,7 +517,8 @@ static void report_attached(const struct hmt_tracer *t, FILE *f, enum hmt_kmode 
 		if (!any)
 			fprintf(f, "hotmem-trace: kernel: %s attached:",
 				m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
-		fprintf(f, " %s", t->ksym[fn]);
+		fprintf(f, " %s%s", t->ksym[fn],
+			fn == HMT_FN_memory_notify && t->notify_via_chain ? "(memory_chain)" : "");
 		any = true;
 	}
 	if (any)
@@ -429,12 +536,46 @@ static const char *why_not(const struct hmt_tracer *t, unsigned int fn, char *bu
 	return strerror(-t->kerr[fn]);
 }
 
+/* the prototypes the decoding follows, as this kernel's BTF has them */
+static void report_signatures(const struct hmt_tracer *t, FILE *f)
+{
+	bool any = false;
+
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		const struct btf_type *proto = fn_proto(t, fn);
+
+		if (!proto || t->fn_mode[fn] == HMT_KMODE_NONE)
+			continue;
+		fprintf(f, "%s %s(", any ? "" : "hotmem-trace: kernel: signatures (BTF):",
+			t->ksym[fn]);
+		for (int i = 0; i < btf_vlen(proto); i++)
+			fprintf(f, "%s%s", i ? ", " : "",
+				btf__name_by_offset(t->btf, btf_params(proto)[i].name_off));
+		fputc(')', f);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+	if (t->notify_enum)
+		fprintf(f, "hotmem-trace: kernel: memory notifier actions: %d from BTF's enum "
+			   "(MEM_ONLINE = 0 ...), reported as the MEM_* bits\n",
+			t->notify_enum);
+	else
+		fprintf(f, "hotmem-trace: kernel: memory notifier actions: MEM_* bits "
+			   "(no enum in BTF: 6.1's #defines)\n");
+	if (t->notify_via_chain)
+		fprintf(f, "hotmem-trace: kernel: memory_notify traced as %s on memory_chain "
+			   "(%#llx): inlined callers included\n",
+			notifier_call_chain, t->memory_chain);
+}
+
 static void report_kernel_fns(const struct hmt_tracer *t, FILE *f)
 {
 	char buf[128];
 
 	report_attached(t, f, HMT_KMODE_FENTRY);
 	report_attached(t, f, HMT_KMODE_KPROBE);
+	report_signatures(t, f);
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
 		if (hmt_is_kernel_fn(fn) && t->kerr[fn])
 			fprintf(f, "hotmem-trace: kernel: NOT attached: %s: %s\n", hmt_fn_name(fn),

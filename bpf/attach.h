@@ -40,6 +40,9 @@ struct hmt_tracer {
 	enum hmt_kmode kmode;
 	struct btf *btf;
 	const char *ksym[HMT_NR_FN]; /* kernel symbol, NULL: not in kernel */
+	unsigned long long memory_chain; /* &memory_chain, 0: not in kallsyms */
+	bool notify_via_chain; /* memory_notify traced on the memory chain */
+	int notify_enum; /* notifier actions from BTF: number of them, 0: 6.1 bits */
 	bool ftraceable[HMT_NR_FN];
 	enum hmt_kmode fn_mode[HMT_NR_FN]; /* how each function is traced */
 	int kerr[HMT_NR_FN]; /* 0: attached */

@@ -338,6 +338,38 @@ static int compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
 	return ndiff;
 }
 
+/* ---- required steps: both traces must have them ------------------ */
+
+static bool trace_has_ev(const struct hmt_trace *t, const char *ev, size_t len)
+{
+	for (size_t i = 0; i < t->nev; i++)
+		if (strlen(t->ev[i].ev) == len && !strncmp(t->ev[i].ev, ev, len))
+			return true;
+	return false;
+}
+
+/*
+ * A step listed in o->require that one trace lacks is a difference, not
+ * a "not compared" note: the comparison is then step for step on them.
+ */
+static int check_required(const struct hmt_trace *a, const struct hmt_trace *b,
+			  const struct hmt_cmp_opts *o)
+{
+	const char *p = o->require;
+	int ndiff = 0;
+
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		bool in_a = trace_has_ev(a, p, len), in_b = trace_has_ev(b, p, len);
+
+		if (len && !(in_a && in_b) && report(++ndiff, o))
+			fprintf(o->out, "compare: required step %.*s missing from %s\n", (int)len,
+				p, in_a ? b->name : in_b ? a->name : "both traces");
+		p += len + (p[len] == ',');
+	}
+	return ndiff;
+}
+
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *o)
 {
 	struct align al = { .a = a, .b = b };
@@ -358,7 +390,7 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_o
 		fprintf(o->out, "compare: more than %d events: aligned in lockstep\n", LCS_MAX);
 	else if (err)
 		goto out;
-	ndiff = walk(&al, a, b, o) + compare_meminfo(a, b, o);
+	ndiff = walk(&al, a, b, o) + compare_meminfo(a, b, o) + check_required(a, b, o);
 	if (!al.nx && !al.ny && (a->nev || b->nev)) {
 		fprintf(o->out, "compare: no event in common%s\n",
 			a->nev && b->nev ? "" : ": one trace is empty");
@@ -377,8 +409,8 @@ out:
 
 static void compare_usage(FILE *f)
 {
-	fprintf(f, "usage: hotmem-trace compare [--strict] [--memfree-tolerance KB]\n"
-		   "                            [--max N] TRACE_A TRACE_B\n"
+	fprintf(f, "usage: hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
+		   "                            [--memfree-tolerance KB] [--max N] TRACE_A TRACE_B\n"
 		   "exit status: 0 same, 1 different, 2 error\n");
 }
 
@@ -387,6 +419,7 @@ int hmt_compare_main(int argc, char **argv)
 	static const struct option opts[] = { { "strict", no_argument, NULL, 's' },
 					      { "memfree-tolerance", required_argument, NULL, 't' },
 					      { "max", required_argument, NULL, 'm' },
+					      { "require", required_argument, NULL, 'r' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
 	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .out = stdout };
@@ -394,7 +427,7 @@ int hmt_compare_main(int argc, char **argv)
 	int c, err;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "st:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "st:m:r:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.strict = true;
@@ -404,6 +437,9 @@ int hmt_compare_main(int argc, char **argv)
 			break;
 		case 'm':
 			o.max_report = atoi(optarg);
+			break;
+		case 'r':
+			o.require = optarg;
 			break;
 		case 'h':
 			compare_usage(stdout);

@@ -9,7 +9,8 @@
  * one at 640 MiB in the engine line up block by block.
  * Aligning: by (ev, phase), as a longest common subsequence; events whose
  * (ev, phase) occurs in only one trace are listed, not counted as
- * differences, unless strict.  "meminfo" records (MemTotal/MemFree in kB,
+ * differences, unless strict or required (--require: a step missing from
+ * either trace is a difference).  "meminfo" records (MemTotal/MemFree in kB,
  * "phase" naming the step) compare their changes from the first one.
  */
 #ifndef HMT_COMPARE_H
@@ -46,6 +47,7 @@ struct hmt_cmp_opts {
 	bool strict; /* compare every event and every extra */
 	long long memfree_tol_kb; /* allowed MemFree change difference */
 	int max_report; /* differences printed, 0: all */
+	const char *require; /* "ev,ev,...": steps both traces must have */
 	FILE *out;
 };
 
@@ -54,7 +56,7 @@ int hmt_trace_load(struct hmt_trace *t, const char *path);
 void hmt_trace_free(struct hmt_trace *t);
 /* the number of differences (0: same), printed to opts->out */
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts);
-/* "hotmem-trace compare [--strict] [--memfree-tolerance KB] A B": 0, 1, 2 */
+/* "hotmem-trace compare [--strict] [--require EV,..] [--memfree-tolerance KB] A B": 0, 1, 2 */
 int hmt_compare_main(int argc, char **argv);
 
 #endif /* HMT_COMPARE_H */

@@ -8,6 +8,7 @@
 static const char *const fn_names[HMT_NR_FN] = {
 #define HMT_X_NAME(fn) [HMT_FN_##fn] = #fn,
 	HOTMEM_PROBES(HMT_X_NAME)
+	HMT_KERNEL_STEPS(HMT_X_NAME)
 #undef HMT_X_NAME
 };
 

@@ -9,9 +9,17 @@
  *   tp_wmarks         tracepoint kmem:mm_setup_per_zone_wmarks
  *   usdt_enter/exit   the engine's USDT probes hotmem:<fn>[__ret]
  *
+ *   fe_/fx_/kp_/kr_memory_chain  blocking_notifier_call_chain() on the
+ *                     memory chain only: memory_notify() for every caller,
+ *                     also where it is inlined (6.12: memory_block_online()
+ *                     and memory_block_offline(), MEM_PREPARE_ONLINE and
+ *                     MEM_FINISH_OFFLINE)
+ *
  * The loader picks one of fentry or kprobe per run, sets the attach
  * targets, and fills fn_flags[] from the running kernel's BTF (number of
- * arguments, void return) so that one object serves 6.1 .. 6.18.
+ * arguments, void return, pointer or not) and notify_action[] (6.1's
+ * MEM_* bits or 6.12's enum, to the schema's bits) so that one object
+ * serves 6.1 .. 6.18.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -30,6 +38,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u64 block_pages = 32768; /* memory block, in pages */
 const volatile __u8 fn_flags[HMT_NR_FN]; /* HMT_FN_VOID | nargs */
+/* the kernel's memory notifier action -> the schema's (0: keep the value) */
+const volatile __s64 notify_action[HMT_NR_NOTIFY];
+/* &memory_chain (drivers/base/memory.c), from /proc/kallsyms */
+const volatile __u64 memory_chain = 0;
 /* USDT: only this process and its descendants (0: every process) */
 const volatile __u32 filter_tgid = 0;
 
@@ -248,6 +260,8 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn, const __u6
 		set_range(e, a[1], a[2]);
 		break;
 	case HMT_FN_vmemmap_populate:
+	case HMT_FN_vmemmap_populate_hugepages:
+	case HMT_FN_vmemmap_populate_basepages:
 		set_range(e, vmemmap_pfn(a[0]), vmemmap_pfn(a[1]) - vmemmap_pfn(a[0]));
 		e->nid = a[2];
 		e->extra = a[3] != 0;
@@ -257,6 +271,49 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn, const __u6
 		set_range(e, vmemmap_pfn(a[1]), 1ULL << BPF_CORE_READ(h, order));
 		break;
 	}
+}
+
+/* steps only the kernel shows; create_memory_block_devices' extra: the
+ * vmemmap pages of each block (memmap_on_memory) */
+static __always_inline void decode_blocks(struct hmt_event *e, __u32 fn, const __u64 *a,
+					  __u8 flags)
+{
+	struct vmem_altmap *altmap;
+
+	switch (fn) {
+	case HMT_FN_create_altmaps_and_memory_blocks:
+		/* 6.9+: (nid, group, start, size, mhp_flags) */
+		e->nid = a[0];
+		set_range(e, a[2] >> PAGE_SHIFT_, a[3] >> PAGE_SHIFT_);
+		break;
+	case HMT_FN_remove_memory_blocks_and_altmaps:
+		set_range(e, a[0] >> PAGE_SHIFT_, a[1] >> PAGE_SHIFT_);
+		break;
+	case HMT_FN_create_memory_block_devices:
+		set_range(e, a[0] >> PAGE_SHIFT_, a[1] >> PAGE_SHIFT_);
+		/* 6.1: (start, size, vmemmap_pages, group); 6.12: an altmap */
+		if (!(flags & HMT_FN_ARG2_PTR)) {
+			e->extra = a[2];
+			break;
+		}
+		altmap = (struct vmem_altmap *)a[2];
+		if (altmap)
+			e->extra = BPF_CORE_READ(altmap, free);
+		break;
+	case HMT_FN_mhp_supports_memmap_on_memory:
+		/* 6.1: (size), in pages in extra (no start: not a range); 6.12: () */
+		if (flags & HMT_FN_NARGS)
+			e->extra = a[0] >> PAGE_SHIFT_;
+		break;
+	}
+}
+
+/* the schema's action for the kernel's (engine/hotmem.h HM_MEM_*) */
+static __always_inline __s64 notify_extra(__u64 action)
+{
+	__s64 v = action < HMT_NR_NOTIFY ? notify_action[action & (HMT_NR_NOTIFY - 1)] : 0;
+
+	return v ? v : (__s64)action;
 }
 
 static __always_inline void decode_online(struct hmt_event *e, __u32 fn, const __u64 *a)
@@ -288,7 +345,7 @@ static __always_inline void decode_online(struct hmt_event *e, __u32 fn, const _
 	case HMT_FN_memory_notify:
 		mn = (struct memory_notify *)a[1];
 		set_range(e, BPF_CORE_READ(mn, start_pfn), BPF_CORE_READ(mn, nr_pages));
-		e->extra = a[0];
+		e->extra = notify_extra(a[0]);
 		break;
 	}
 }
@@ -326,11 +383,12 @@ static __always_inline void decode_remove(struct hmt_event *e, __u32 fn, const _
 
 static __always_inline void decode(struct hmt_event *e, __u32 fn, const __u64 *a)
 {
-	__u32 nargs = fn < HMT_NR_FN ? fn_flags[fn] & HMT_FN_NARGS : 0;
+	__u8 flags = fn < HMT_NR_FN ? fn_flags[fn] : 0;
 
 	decode_add(e, fn, a);
 	decode_online(e, fn, a);
-	decode_remove(e, fn, a, nargs);
+	decode_remove(e, fn, a, flags & HMT_FN_NARGS);
+	decode_blocks(e, fn, a, flags);
 }
 
 /*
@@ -339,6 +397,9 @@ static __always_inline void decode(struct hmt_event *e, __u32 fn, const __u64 *a
  */
 static __always_inline __s64 exit_ret(__u32 fn, __s64 ret)
 {
+	/* a bool is in the low byte only */
+	if (fn == HMT_FN_mhp_supports_memmap_on_memory)
+		return (ret & 0xff) != 0;
 	if (fn != HMT_FN_memory_notify)
 		return ret;
 	ret &= ~0x8000LL; /* NOTIFY_STOP_MASK */
@@ -347,34 +408,40 @@ static __always_inline __s64 exit_ret(__u32 fn, __s64 ret)
 
 /* ---- fentry/fexit --------------------------------------------------- */
 
-static __always_inline void tracing_args(void *ctx, __u64 *a)
+/* the arguments from the @skip'th on */
+static __always_inline void tracing_args(void *ctx, __u64 *a, int skip)
 {
 	for (int i = 0; i < NARGS; i++)
-		if (bpf_get_func_arg(ctx, i, &a[i]))
+		if (bpf_get_func_arg(ctx, i + skip, &a[i]))
 			a[i] = 0;
 }
 
-static __always_inline int on_fentry(void *ctx, __u32 fn)
+static __always_inline int on_fentry_skip(void *ctx, __u32 fn, int skip)
 {
 	__u64 a[NARGS];
 	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_FENTRY);
 
 	if (!e)
 		return 0;
-	tracing_args(ctx, a);
+	tracing_args(ctx, a, skip);
 	decode(e, fn, a);
 	submit(e);
 	return 0;
 }
 
-static __always_inline int on_fexit(void *ctx, __u32 fn)
+static __always_inline int on_fentry(void *ctx, __u32 fn)
+{
+	return on_fentry_skip(ctx, fn, 0);
+}
+
+static __always_inline int on_fexit_skip(void *ctx, __u32 fn, int skip)
 {
 	__u64 a[NARGS], ret = 0;
 	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_FENTRY);
 
 	if (!e)
 		return 0;
-	tracing_args(ctx, a);
+	tracing_args(ctx, a, skip);
 	decode(e, fn, a);
 	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID) && !bpf_get_func_ret(ctx, &ret))
 		e->ret = exit_ret(fn, (__s32)ret);
@@ -382,14 +449,15 @@ static __always_inline int on_fexit(void *ctx, __u32 fn)
 	return 0;
 }
 
+static __always_inline int on_fexit(void *ctx, __u32 fn)
+{
+	return on_fexit_skip(ctx, fn, 0);
+}
+
 /* ---- kprobe/kretprobe ---------------------------------------------- */
 
-static __always_inline int on_kprobe(struct pt_regs *ctx, __u32 fn)
+static __always_inline int on_kprobe_args(__u32 fn, const __u64 *a)
 {
-	__u64 a[NARGS] = {
-		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
-		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), 0,
-	};
 	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_KPROBE);
 
 	if (!e)
@@ -399,8 +467,21 @@ static __always_inline int on_kprobe(struct pt_regs *ctx, __u32 fn)
 	return 0;
 }
 
-/* the arguments are gone at return: take them from the enter event */
-static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
+static __always_inline int on_kprobe(struct pt_regs *ctx, __u32 fn)
+{
+	__u64 a[NARGS] = {
+		PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+		PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), 0,
+	};
+
+	return on_kprobe_args(fn, a);
+}
+
+/*
+ * The arguments are gone at return: take them from the enter event.
+ * @need_enter: only when there is one (a filtered function's other calls).
+ */
+static __always_inline int on_kretprobe_of(struct pt_regs *ctx, __u32 fn, bool need_enter)
 {
 	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_KPROBE);
 	__u64 key;
@@ -410,6 +491,8 @@ static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
 		return 0;
 	key = inflight_key(e);
 	in = bpf_map_lookup_elem(&inflight, &key);
+	if (!in && need_enter)
+		return 0;
 	if (in) {
 		e->start_pfn = in->start_pfn;
 		e->nr_pages = in->nr_pages;
@@ -422,6 +505,11 @@ static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
 		e->ret = exit_ret(fn, (__s32)PT_REGS_RC(ctx));
 	submit(e);
 	return 0;
+}
+
+static __always_inline int on_kretprobe(struct pt_regs *ctx, __u32 fn)
+{
+	return on_kretprobe_of(ctx, fn, false);
 }
 
 /* clang-format off */
@@ -454,7 +542,57 @@ KERNEL_FN(__remove_pages)
 KERNEL_FN(sparse_remove_section)
 KERNEL_FN(vmemmap_free)
 KERNEL_FN(hugetlb_vmemmap_optimize)
+KERNEL_FN(vmemmap_populate_hugepages)
+KERNEL_FN(vmemmap_populate_basepages)
+KERNEL_FN(create_altmaps_and_memory_blocks)
+KERNEL_FN(remove_memory_blocks_and_altmaps)
+KERNEL_FN(create_memory_block_devices)
+KERNEL_FN(mhp_supports_memmap_on_memory)
 /* clang-format on */
+
+/*
+ * memory_notify(val, v) is blocking_notifier_call_chain(&memory_chain,
+ * val, v): traced there, the memory chain's calls only, as memory_notify.
+ * A kretprobe cannot see the chain: it takes the exit whose enter was
+ * a memory-chain call (a chain called from a memory notifier callback
+ * would be mistaken for it; none does in 6.1 .. 6.12).
+ */
+static __always_inline bool is_memory_chain(__u64 nh)
+{
+	return memory_chain && nh == memory_chain;
+}
+
+SEC("fentry/blocking_notifier_call_chain")
+int fe_memory_chain(void *ctx)
+{
+	__u64 nh = 0;
+
+	bpf_get_func_arg(ctx, 0, &nh);
+	return is_memory_chain(nh) ? on_fentry_skip(ctx, HMT_FN_memory_notify, 1) : 0;
+}
+
+SEC("fexit/blocking_notifier_call_chain")
+int fx_memory_chain(void *ctx)
+{
+	__u64 nh = 0;
+
+	bpf_get_func_arg(ctx, 0, &nh);
+	return is_memory_chain(nh) ? on_fexit_skip(ctx, HMT_FN_memory_notify, 1) : 0;
+}
+
+SEC("kprobe/blocking_notifier_call_chain")
+int kp_memory_chain(struct pt_regs *ctx)
+{
+	__u64 a[NARGS] = { PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx), 0, 0, 0, 0 };
+
+	return is_memory_chain(PT_REGS_PARM1(ctx)) ? on_kprobe_args(HMT_FN_memory_notify, a) : 0;
+}
+
+SEC("kretprobe/blocking_notifier_call_chain")
+int kr_memory_chain(struct pt_regs *ctx)
+{
+	return on_kretprobe_of(ctx, HMT_FN_memory_notify, true);
+}
 
 /* ---- tracepoints ---------------------------------------------------- */
 

@@ -15,10 +15,32 @@
 
 #include "hotmem_probes.h"
 
+/*
+ * Steps only the real kernel shows (the engine has no USDT probe for
+ * them): numbered after the engine's, so HMT_NR_ENGINE_FN bounds the USDT
+ * probes.  Kernel version where they first appear:
+ *   vmemmap_populate_hugepages   6.3 (x86: vmemmap_populate's PMD path)
+ *   vmemmap_populate_basepages   (both)
+ *   create_altmaps_and_memory_blocks / remove_memory_blocks_and_altmaps
+ *                                6.9 (memmap_on_memory per memory block)
+ *   create_memory_block_devices  (both: 6.1 takes vmemmap_pages, 6.12 an altmap)
+ *   mhp_supports_memmap_on_memory (both: 6.1 takes a size, 6.12 nothing)
+ */
+#define HMT_KERNEL_STEPS(X)			\
+	X(vmemmap_populate_hugepages)		\
+	X(vmemmap_populate_basepages)		\
+	X(create_altmaps_and_memory_blocks)	\
+	X(remove_memory_blocks_and_altmaps)	\
+	X(create_memory_block_devices)		\
+	X(mhp_supports_memmap_on_memory)
+
 /* clang-format off */
 enum hmt_fn {
 #define HMT_X_ENUM(fn) HMT_FN_##fn,
 	HOTMEM_PROBES(HMT_X_ENUM)
+	HMT_NR_ENGINE_FN,
+	HMT_FN_kernel_steps_ = HMT_NR_ENGINE_FN - 1,
+	HMT_KERNEL_STEPS(HMT_X_ENUM)
 #undef HMT_X_ENUM
 	HMT_NR_FN
 };
@@ -85,5 +107,10 @@ struct hmt_block_state {
 /* per-function flags the loader fills from the running kernel's BTF */
 #define HMT_FN_VOID 0x80 /* returns void: ret is 0 */
 #define HMT_FN_NARGS 0x0f /* number of arguments */
+#define HMT_FN_ARG2_PTR 0x40 /* the third argument is a pointer (6.12's altmap) */
+
+/* memory notifier actions: the kernel's value (6.1: MEM_* bits; 6.12:
+ * enum memory_block_state 0..7) to the schema's, the loader fills it */
+#define HMT_NR_NOTIFY 16
 
 #endif /* HOTMEM_TRACE_H */

@@ -164,6 +164,32 @@ static void test_empty_trace_differs(void **state)
 	free(out);
 }
 
+/* --require: a step one trace lacks is a difference, not a note */
+static void test_required_step_missing(void **state)
+{
+	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .require = "online_pages,arch_add_memory" };
+	struct hmt_trace a, b;
+	char *out = NULL;
+	size_t len;
+
+	(void)state;
+	load(&a, kernel, "kernel");
+	load(&b, engine, "engine");
+	o.out = open_memstream(&out, &len);
+	assert_non_null(o.out);
+	assert_int_equal(hmt_compare(&a, &b, &o), 1);
+	fclose(o.out);
+	assert_non_null(strstr(out, "required step arch_add_memory missing from kernel"));
+	assert_null(strstr(out, "required step online_pages"));
+	free(out);
+	o.require = "online_pages";
+	o.out = fopen("/dev/null", "w");
+	assert_int_equal(hmt_compare(&a, &b, &o), 0);
+	fclose(o.out);
+	hmt_trace_free(&a);
+	hmt_trace_free(&b);
+}
+
 static void test_main_exit_codes(void **state)
 {
 	char *argv[] = { "compare", "/nonexistent/a", "/nonexistent/b", NULL };
@@ -183,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_missing_event_aligned),
 		cmocka_unit_test(test_meminfo_changes),
 		cmocka_unit_test(test_empty_trace_differs),
+		cmocka_unit_test(test_required_step_missing),
 		cmocka_unit_test(test_main_exit_codes),
 	};
 
