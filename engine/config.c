@@ -120,6 +120,19 @@ static void config_common(struct hotmem_config *cfg, const char *name)
 	cfg->auto_movable_ratio = 301;
 	cfg->auto_movable_numa_aware = true;
 	cfg->hugetlb_free_vmemmap = false;
+	/* a machine is a running kernel unless told otherwise */
+	cfg->kernel_alloc = HM_KERNEL_ALLOC_DEFAULT;
+	cfg->kernel_alloc_seed = 1;
+}
+
+static int parse_kernel_alloc(const char *v)
+{
+	static const char *const names[] = { "off", "default", "heavy" };
+
+	for (size_t i = 0; v && i < ARRAY_SIZE(names); i++)
+		if (!strcmp(v, names[i]))
+			return (int)i;
+	return -EINVAL;
 }
 
 /* x86 low memory as firmware reports it: page 0 and 640K-1M are not RAM */
@@ -302,6 +315,20 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "hugetlb_free_vmemmap=%s: expected on or off",
 				      val ? val : "");
 		cfg->hugetlb_free_vmemmap = b;
+	} else if (!strcmp(key, "hotmem.kernel_alloc")) {
+		t = parse_kernel_alloc(val);
+		if (t < 0)
+			return seterr(err, errlen, "hotmem.kernel_alloc=%s: expected off, default or heavy",
+				      val ? val : "");
+		cfg->kernel_alloc = t;
+	} else if (!strcmp(key, "hotmem.kernel_alloc_seed")) {
+		unsigned int seed;
+
+		if (!val || parse_uint(val, &seed))
+			return seterr(err, errlen,
+				      "hotmem.kernel_alloc_seed=%s: expected an unsigned integer",
+				      val ? val : "");
+		cfg->kernel_alloc_seed = seed;
 	} else if (!strncmp(key, "memory_hotplug.", 15)) {
 		return seterr(err, errlen, "%s: unknown memory_hotplug parameter", key);
 	}
@@ -468,6 +495,18 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 				      line);
 		cfg->debug_fail_memmap = true;
 		cfg->debug_fail_memmap_section = (unsigned long)v64;
+	} else if (!strcmp(key, "kernel_alloc")) {
+		int t = parse_kernel_alloc(val);
+
+		if (t < 0)
+			return seterr(err, errlen, "line %d: kernel_alloc: expected off, default or heavy",
+				      line);
+		cfg->kernel_alloc = t;
+	} else if (!strcmp(key, "kernel_alloc_seed")) {
+		if (parse_uint(val, &u))
+			return seterr(err, errlen, "line %d: kernel_alloc_seed: bad number '%s'", line,
+				      val);
+		cfg->kernel_alloc_seed = u;
 	} else if (!strcmp(key, "cmdline")) {
 		return hotmem_config_parse_cmdline(cfg, val, err, errlen);
 	} else {

@@ -133,6 +133,11 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 	zi->nr_alloc_movable = z->nr_alloc[HM_ALLOC_MOVABLE];
 	zi->nr_alloc_unmovable = z->nr_alloc[HM_ALLOC_UNMOVABLE];
 	zi->nr_alloc_pinned = z->nr_alloc[HM_ALLOC_PINNED];
+	zi->nr_slab_reclaimable = z->nr_kmem[KMEM_SRECLAIMABLE];
+	zi->nr_slab_unreclaimable = z->nr_kmem[KMEM_SUNRECLAIM];
+	zi->nr_page_table_pages = z->nr_kmem[KMEM_PAGETABLES];
+	zi->nr_kernel_stack = z->nr_kmem[KMEM_KERNEL_STACK];
+	zi->nr_percpu = z->nr_kmem[KMEM_PERCPU];
 	zi->cma_pages = z->cma_pages;
 	pthread_mutex_unlock(&z->lock);
 	return 0;
@@ -195,6 +200,11 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi)
 			mi->present_pages += zi.present;
 			mi->nr_alloc_movable += zi.nr_alloc_movable;
 			mi->nr_alloc_unmovable += zi.nr_alloc_unmovable;
+			mi->slab_reclaimable += zi.nr_slab_reclaimable;
+			mi->slab_unreclaimable += zi.nr_slab_unreclaimable;
+			mi->pagetables += zi.nr_page_table_pages;
+			mi->kernel_stack += zi.nr_kernel_stack;
+			mi->percpu += zi.nr_percpu;
 		}
 		mi->hugetlb_pages += pgdat->nr_hugepages;
 		mi->hugetlb_free += pgdat->free_hugepages;

@@ -89,6 +89,19 @@ enum hm_memmap_on_memory {
 	HM_MEMMAP_ON_MEMORY_FORCE,
 };
 
+/*
+ * The kernel's own allocations (engine/kmem.c): slab, page tables, kernel
+ * stacks, per-cpu pagesets, at boot, when a zone or node gets its first
+ * memory and a little between operations.  "off" is an idle kernel that
+ * never allocates; "default" is calibrated to a Debian 6.1 QEMU guest
+ * with -m 512M; "heavy" allocates several times as much.
+ */
+enum hm_kernel_alloc {
+	HM_KERNEL_ALLOC_OFF,
+	HM_KERNEL_ALLOC_DEFAULT,
+	HM_KERNEL_ALLOC_HEAVY,
+};
+
 /* add_memory() flags, include/linux/memory_hotplug.h */
 #define HM_MHP_NONE		0
 #define HM_MHP_MERGE_RESOURCE	(1U << 0)
@@ -129,6 +142,8 @@ struct hotmem_config {
 	unsigned int auto_movable_ratio;	/* memory_hotplug.auto_movable_ratio= */
 	bool auto_movable_numa_aware;	/* memory_hotplug.auto_movable_numa_aware= */
 	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
+	int kernel_alloc;		/* enum hm_kernel_alloc: hotmem.kernel_alloc= */
+	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
 	char cmdline[1024];		/* as given, for /proc/cmdline */
 };
 
@@ -344,6 +359,9 @@ struct hm_zone_info {
 	unsigned long wmark_min, wmark_low, wmark_high;
 	unsigned long nr_alloc_movable, nr_alloc_unmovable, nr_alloc_pinned;
 	unsigned long cma_pages;
+	/* the kernel's own pages in this zone (zoneinfo's node stats sum them) */
+	unsigned long nr_slab_reclaimable, nr_slab_unreclaimable;
+	unsigned long nr_page_table_pages, nr_kernel_stack, nr_percpu;
 };
 
 struct hm_node_info {
@@ -367,6 +385,12 @@ struct hm_meminfo {
 	unsigned long hvo_saved_pages;	/* vmemmap pages freed by HVO */
 	unsigned long nr_alloc_movable, nr_alloc_unmovable;	/* workload */
 	unsigned long offline_pages;	/* present but offline (hot-added) */
+	/* the kernel's own allocations, pages (meminfo's kB / 4) */
+	unsigned long slab_reclaimable;	/* SReclaimable */
+	unsigned long slab_unreclaimable;	/* SUnreclaim */
+	unsigned long pagetables;	/* PageTables */
+	unsigned long kernel_stack;	/* KernelStack */
+	unsigned long percpu;		/* Percpu */
 };
 
 int hotmem_nr_possible_nodes(const struct hotmem *hm);

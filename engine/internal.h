@@ -240,6 +240,7 @@ struct zone {
 	unsigned long _watermark[3];	/* WMARK_MIN, LOW, HIGH */
 	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
 	unsigned long cma_pages;
+	unsigned long nr_kmem[5];	/* the kernel's own pages: enum kmem_counter */
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
@@ -408,6 +409,27 @@ struct hm_subscriber {
 	void *arg;
 };
 
+/* kmem.c: the kernel's own allocations, by site */
+enum kmem_site {
+	KMEM_PTE,		/* a process's page table */
+	KMEM_SLAB,		/* kmalloc and other unreclaimable caches */
+	KMEM_SLAB_RECLAIMABLE,	/* dentry, inode: __GFP_RECLAIMABLE */
+	KMEM_STACK,		/* a thread's stack */
+	KMEM_PAGESET,		/* a zone's per-cpu pagesets */
+	KMEM_KSWAPD,		/* a node's kswapd stack */
+	KMEM_KCOMPACTD,		/* a node's kcompactd stack */
+	KMEM_NR_SITES
+};
+enum kmem_counter {
+	KMEM_SRECLAIMABLE, KMEM_SUNRECLAIM, KMEM_PAGETABLES, KMEM_KERNEL_STACK, KMEM_PERCPU,
+};
+struct kmem_alloc {
+	unsigned long pfn;
+	unsigned char order, site;
+	bool background;	/* freed again by a later tick */
+	int owner;		/* pageset: nid * MAX_NR_ZONES + zid; kthreads: nid */
+};
+
 struct hm_workload_entry {
 	unsigned long pfn;	/* ULONG_MAX: free slot */
 	int type;
@@ -482,6 +504,13 @@ struct hotmem {
 	/* workload */
 	struct hm_workload_entry *workload;
 	unsigned long workload_cap, workload_used, workload_free_hint;
+
+	/* the kernel's own allocations (kmem.c), under device_hotplug_lock */
+	struct {
+		struct kmem_alloc *allocs;
+		unsigned long cap, used, nr_background;
+		uint64_t rng;
+	} kmem;
 
 	/* fault injection */
 	atomic_ulong alloc_calls;
@@ -695,6 +724,7 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 			      bool movable, bool ignore_wmark);
 struct page *alloc_migration_target(struct hotmem *hm, struct page *src);
+void build_all_zonelists(struct hotmem *hm);
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
 			      int migratetype, bool ignore_wmark);
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
@@ -756,6 +786,16 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem);
 int memory_block_offline(struct hotmem *hm, struct memory_block *mem);
 int device_online(struct hotmem *hm, struct memory_block *mem);
 int device_offline(struct hotmem *hm, struct memory_block *mem);
+
+/* kmem.c */
+void kmem_boot(struct hotmem *hm);
+void kmem_tick(struct hotmem *hm);
+void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
+		 bool node_was_empty);
+void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
+		  bool node_now_empty);
+void kmem_destroy(struct hotmem *hm);
+const char *kmem_site_name(int site);
 
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);

@@ -420,6 +420,7 @@ int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_
 		return -EINVAL;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->current_task = task;
+	kmem_tick(hm);
 	ret = block_set_state_locked(hm, id, online_type);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
@@ -439,6 +440,7 @@ int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool onlin
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->current_task = task;
+	kmem_tick(hm);
 	mem = find_memory_block_by_id(hm, id);
 	if (!mem)
 		ret = -ENODEV;

@@ -515,6 +515,8 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 		 struct zone *zone, struct memory_group *group)
 {
 	const int nid = zone_to_nid(zone);
+	const bool need_zonelists_rebuild = !populated_zone(zone);
+	const bool node_was_empty = !zone->zone_pgdat->node_present_pages;
 	int ret = 0;
 	HM_TRACE_FN(hm, online_pages, &ret, pfn, nr_pages, nid, zone_idx(zone), 0);
 
@@ -534,11 +536,15 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 
 	online_pages_range(hm, zone, pfn, nr_pages);
 	adjust_present_page_count(hm, pfn_to_page(hm, pfn), group, (long)nr_pages);
+	if (need_zonelists_rebuild)
+		build_all_zonelists(hm);
 
 	/* basic onlining is complete: allow allocation from it */
 	undo_isolate_page_range(hm, pfn, pfn + nr_pages);
 	init_per_zone_wmark_min(hm);
 	memory_notify(hm, HM_MEM_ONLINE, pfn, nr_pages);
+	/* pagesets, kswapd/kcompactd, and the kernel allocating right away */
+	kmem_online(hm, zone, need_zonelists_rebuild, node_was_empty);
 	return 0;
 
 failed_addition:
@@ -778,6 +784,10 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	adjust_managed_page_count(hm, pfn_to_page(hm, start_pfn), -(long)managed);
 	adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group, -(long)nr_pages);
 	init_per_zone_wmark_min(hm);
+	if (!populated_zone(zone))
+		build_all_zonelists(hm);
+	/* zone_pcp_reset(), kcompactd_stop() and kswapd_stop() */
+	kmem_offline(hm, zone, !populated_zone(zone), !zone->zone_pgdat->node_present_pages);
 	memory_notify(hm, HM_MEM_OFFLINE, start_pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
 	return ret = 0;
@@ -1096,6 +1106,7 @@ int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 		    (long)mhp_flags);
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	kmem_tick(hm);
 	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
@@ -1170,6 +1181,7 @@ int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 	int ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	kmem_tick(hm);
 	ret = try_remove_memory(hm, start, size);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;

@@ -262,6 +262,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		goto err_blocks;
 	}
 	init_per_zone_wmark_min(hm);
+	kmem_boot(hm);
 	*out = hm;
 	return 0;
 
@@ -286,6 +287,7 @@ void hotmem_destroy(struct hotmem *hm)
 	if (!hm)
 		return;
 	workload_destroy(hm);
+	kmem_destroy(hm);
 	memory_dev_exit(hm);
 	for (r = hm->resources; r; r = next) {
 		next = r->next;

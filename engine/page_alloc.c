@@ -8,6 +8,7 @@
  * remembered in page->index so that it can be moved without guessing.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -495,6 +496,44 @@ struct page *alloc_migration_target(struct hotmem *hm, struct page *src)
 	if (!ac.nodemask)
 		ac.nodemask = 1ULL << src_nid;
 	return __alloc_pages(hm, 0, &ac);
+}
+
+/*
+ * build_all_zonelists() when a zone gains its first or loses its last
+ * memory: the kernel's three lines (mm/mm_init.c, mm/page_alloc.c 6.12).
+ * Total pages is nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE)).
+ */
+void build_all_zonelists(struct hotmem *hm)
+{
+	unsigned long total = 0;
+	int nr_online = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		char order[HM_MAX_NUMNODES * 4 + 1] = "";
+		size_t n = 0;
+
+		if (!pgdat || !pgdat->online)
+			continue;
+		nr_online++;
+		for (int i = 0; i < hm->nr_possible_nodes; i++) {
+			int node = (nid + i) % hm->nr_possible_nodes;
+
+			if (NODE_DATA(hm, node)->node_present_pages)
+				n += (size_t)snprintf(order + n, sizeof(order) - n, "%d ", node);
+		}
+		pr_info(hm, "Fallback order for Node %d: %s", nid, order);
+		for (int zid = 0; zid <= ZONE_MOVABLE; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long managed = zone_managed_pages(z);
+
+			if (managed > z->_watermark[WMARK_HIGH])
+				total += managed - z->_watermark[WMARK_HIGH];
+		}
+	}
+	pr_info(hm, "Built %d zonelists, mobility grouping on.  Total pages: %lu", nr_online,
+		total);
+	pr_info(hm, "Policy zone: Normal");
 }
 
 /* split_page(): a non-compound high-order page becomes order-0 pages */

@@ -5,7 +5,9 @@
  *    memory (both fault their pages in) and warm (both already resident);
  *  - onlining 64 blocks with 2 init threads vs 1;
  *  - metadata per present section, per offline block, and the 52-bit
- *    kdump machine's boot metadata (seed 000).
+ *    kdump machine's boot metadata (seed 000);
+ *  - an online/offline storm with the kernel's own allocations on
+ *    (hotmem.kernel_alloc=default) vs off, same run.
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -169,8 +171,47 @@ static void bench_metadata(void)
 	hotmem_destroy(kd);
 }
 
+/* 8 blocks onlined and offlined 8 times each, Movable and Normal above the first */
+static double storm_us(const char *cmdline)
+{
+	struct hotmem *hm = boot("qemu-512m", cmdline, 1);
+	double t0, t;
+
+	if (hotmem_add_memory(hm, 0, DIMM, 9 * (128ULL << 20), 0, -1) ||
+	    hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE))	/* takes the kernel's pages */
+		exit(1);
+	t0 = now_us();
+	for (int round = 0; round < 8; round++) {
+		for (unsigned long id = 33; id < 41; id++)
+			if (hotmem_block_set_state(hm, id, id % 2 ? HM_MMOP_ONLINE_MOVABLE :
+								    HM_MMOP_ONLINE))
+				exit(1);
+		for (unsigned long id = 33; id < 41; id++)
+			if (hotmem_block_set_state(hm, id, HM_MMOP_OFFLINE))
+				exit(1);
+	}
+	t = now_us() - t0;
+	hotmem_destroy(hm);
+	return t;
+}
+
+static void bench_kmem_storm(void)
+{
+	double off[5], on[5], r;
+
+	for (int i = 0; i < 5; i++) {
+		off[i] = storm_us("hotmem.kernel_alloc=off");
+		on[i] = storm_us("hotmem.kernel_alloc=default");
+	}
+	r = median(on, 5) / median(off, 5);
+	printf("# online/offline storm, 128 operations: kernel allocations off %.1f ms, default %.1f ms\n",
+	       median(off, 5) / 1000, median(on, 5) / 1000);
+	figure("storm_kernel_alloc_default_vs_off", r, "x", "<= 1.10", r <= 1.10);
+}
+
 int main(void)
 {
+	bench_kmem_storm();
 	bench_online_vs_memset();
 	bench_parallel_online();
 	bench_metadata();

@@ -17,6 +17,12 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
+/*
+ * The command line of a test that needs an idle kernel: one that never
+ * allocates for itself (exact accounting, "left as it was" snapshots).
+ */
+#define IDLE_KERNEL "hotmem.kernel_alloc=off"
+
 /* boot a built-in profile with an optional command line; fails the test */
 struct hotmem *boot(const char *profile, const char *cmdline);
 /* assert hotmem_check_invariants() with its message */

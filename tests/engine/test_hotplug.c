@@ -25,7 +25,7 @@ static void test_add_creates_offline_blocks_with_add_uevents(void **state)
 
 static void test_add_refuses_bad_ranges_with_kernel_errnos(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 
 	(void)state;
@@ -61,7 +61,7 @@ static void test_memhp_default_state_onlines_new_blocks(void **state)
 
 static void test_remove_needs_every_block_offline(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	unsigned long free_before = memfree_kb(hm);
 
 	(void)state;
@@ -96,7 +96,8 @@ static void test_removed_dimm_gives_host_memory_back(void **state)
 	hotmem_destroy(hm);
 }
 
-static void test_cpuless_node_goes_offline_when_its_memory_goes(void **state)
+/* its memory Movable: kswapd's and kcompactd's stacks go to node 0 */
+static void test_cpuless_node_goes_offline_when_its_movable_memory_goes(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
 	struct hm_node_info ni;
@@ -108,10 +109,10 @@ static void test_cpuless_node_goes_offline_when_its_memory_goes(void **state)
 	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
 	assert_true(ni.online);
 	assert_false(ni.has_memory);	/* nothing onlined yet */
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
 	assert_true(ni.has_memory);
-	assert_true(ni.has_normal_memory);
+	assert_false(ni.has_normal_memory);
 	assert_int_equal(hotmem_offline_and_remove_memory(hm, DIMM, 128 * MiB), 0);
 	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
 	assert_false(ni.online);
@@ -174,8 +175,9 @@ static void test_self_hosted_memmap_describes_itself(void **state)
 
 static void test_memmap_on_memory_changes_memtotal_by_126m(void **state)
 {
-	struct hotmem *on = boot("default", "memory_hotplug.memmap_on_memory=1");
-	struct hotmem *off = boot("default", NULL);
+	/* exact MemFree: an idle kernel */
+	struct hotmem *on = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	struct hotmem *off = boot("default", IDLE_KERNEL);
 	unsigned long t_on = memtotal_kb(on), t_off = memtotal_kb(off);
 	unsigned long f_off = memfree_kb(off);
 
@@ -237,7 +239,7 @@ static void test_fragmented_memory_falls_back_to_base_pages(void **state)
 /* every allocation on the hot-add path fails in turn: nothing changes */
 static void test_every_hot_add_allocation_failure_rolls_back(void **state)
 {
-	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
 	unsigned int flags[2] = { 0, HM_MHP_MEMMAP_ON_MEMORY };
 
 	(void)state;
@@ -294,7 +296,7 @@ int main(void)
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
 		cmocka_unit_test(test_remove_needs_every_block_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
-		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_memory_goes),
+		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
 		cmocka_unit_test(test_memmap_on_memory_changes_memtotal_by_126m),

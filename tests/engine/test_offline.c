@@ -38,7 +38,7 @@ static void test_movable_pages_migrate_with_their_content(void **state)
 
 static void test_unmovable_page_makes_kernel_block_busy(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	unsigned long h;
 
@@ -90,7 +90,7 @@ static bool countdown_signal(void *arg)
 /* 6.12 offline_pages(): no fixed number of passes; a signal ends it, -EINTR */
 static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	struct countdown cd = { .after = 200 };
 	const struct hotmem_task task = { countdown_signal, &cd };
@@ -120,7 +120,7 @@ static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state
 /* a pinned page in a Movable block: offline loops until interrupted */
 static void test_pinned_movable_block_loops_until_signal_then_eintr_unchanged(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	struct countdown cd = { .after = 1000 };
 	const struct hotmem_task task = { countdown_signal, &cd };
@@ -171,7 +171,7 @@ static void test_migration_targets_other_node_and_movable_only_from_movable(void
 
 static void test_going_offline_notifier_error_rolls_back(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 
 	(void)state;
@@ -209,7 +209,7 @@ static void test_going_offline_is_visible_while_offlining(void **state)
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	hotmem_subscribe(hm, probe_state, &p);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
 	assert_int_equal(p.seen, HM_MEM_GOING_OFFLINE);

@@ -153,7 +153,7 @@ static void test_dynamic_group_unit_follows_its_online_parts(void **state)
 
 static void test_going_online_notifier_error_leaves_block_offline(void **state)
 {
-	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	struct ev_log log;
 
@@ -204,7 +204,7 @@ static void test_online_frees_max_order_chunks_to_the_tail(void **state)
 
 static void test_state_and_online_file_semantics(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct ev_log log;
 
 	(void)state;

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's own allocations: what a running kernel allocates for itself
+ * through the page allocator, so that hot-plugged memory meets them as on
+ * a real machine.
+ *
+ * Every allocation is GFP_KERNEL (unmovable) or a reclaimable slab
+ * (__GFP_RECLAIMABLE), so it walks the zonelist Normal, DMA32, DMA, the
+ * local node first, and never lands in ZONE_MOVABLE.  Because onlined
+ * memory is freed to the tail of the free lists (FPI_TO_TAIL), the first
+ * memory onlined into an empty ZONE_NORMAL receives them at once and that
+ * block can never go offline again — the measured behaviour of a Debian
+ * 6.1 guest (QEMU, -m 512M) that the "default" sizes reproduce:
+ *
+ *   boot          slab, page tables and kernel stacks of a booted system
+ *   zone gets its first memory   per-cpu pagesets (setup_zone_pageset())
+ *   node gets its first memory   kswapd and kcompactd stacks (kswapd_run())
+ *   between operations           page tables and slab growth, and frees
+ *   memmap from system RAM       sparse_vmemmap.c (PG_vmemmap)
+ *
+ * Each page records its allocation site (page->index) so that explain can
+ * name it.  Which background allocation is freed comes from a seeded
+ * xorshift generator: a scenario replays exactly.  All of it runs under
+ * device_hotplug_lock (or at boot, before anybody else can look).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define KMEM_OWNER_BOOT	(-2)	/* never freed, not recorded */
+#define KMEM_OWNER_NONE	(-1)
+
+#define PGTY_table	0xf2
+#define PGTY_slab	0xf5
+
+static const struct kmem_site_desc {
+	const char *name;	/* the kernel function that allocates */
+	int migratetype;
+	int page_type;		/* PGTY_* or 0 */
+	int counter;		/* enum kmem_counter */
+} kmem_sites[KMEM_NR_SITES] = {
+	[KMEM_PTE] = { "pte_alloc_one", MIGRATE_UNMOVABLE, PGTY_table, KMEM_PAGETABLES },
+	[KMEM_SLAB] = { "allocate_slab", MIGRATE_UNMOVABLE, PGTY_slab, KMEM_SUNRECLAIM },
+	[KMEM_SLAB_RECLAIMABLE] = { "allocate_slab(SLAB_RECLAIM_ACCOUNT)", MIGRATE_RECLAIMABLE,
+				    PGTY_slab, KMEM_SRECLAIMABLE },
+	[KMEM_STACK] = { "alloc_thread_stack_node", MIGRATE_UNMOVABLE, 0, KMEM_KERNEL_STACK },
+	[KMEM_PAGESET] = { "setup_zone_pageset", MIGRATE_UNMOVABLE, 0, KMEM_PERCPU },
+	[KMEM_KSWAPD] = { "kswapd_run", MIGRATE_UNMOVABLE, 0, KMEM_KERNEL_STACK },
+	[KMEM_KCOMPACTD] = { "kcompactd_run", MIGRATE_UNMOVABLE, 0, KMEM_KERNEL_STACK },
+};
+
+/* sizes per profile setting: index HM_KERNEL_ALLOC_DEFAULT - 1 / HEAVY - 1 */
+static const struct kmem_sizes {
+	unsigned long boot_slab_pages;		/* each of reclaimable, unreclaimable */
+	unsigned long boot_pte_pages;
+	unsigned long boot_stacks;		/* 16 KiB each */
+	unsigned int tick_allocs;		/* background allocations an operation */
+	unsigned long background_cap;		/* live background allocations at most */
+} kmem_sizes[2] = {
+	/* a Debian 6.1 guest after boot: ~24 MiB slab, 1 MiB page tables, 96 threads */
+	{ 3072, 256, 96, 4, 48 },
+	{ 12288, 1024, 384, 32, 768 },
+};
+
+const char *kmem_site_name(int site)
+{
+	if (site < 0 || site >= KMEM_NR_SITES)
+		return "unknown";
+	return kmem_sites[site].name;
+}
+
+static const struct kmem_sizes *sizes(struct hotmem *hm)
+{
+	if (hm->cfg.kernel_alloc == HM_KERNEL_ALLOC_OFF)
+		return NULL;
+	return &kmem_sizes[hm->cfg.kernel_alloc == HM_KERNEL_ALLOC_HEAVY];
+}
+
+/* xorshift64*: deterministic from the profile's seed */
+static unsigned long kmem_random(struct hotmem *hm)
+{
+	uint64_t x = hm->kmem.rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	hm->kmem.rng = x;
+	return (unsigned long)((x * 0x2545F4914F6CDD1DULL) >> 11);
+}
+
+static void kmem_account(struct hotmem *hm, struct page *page, int counter, long nr)
+{
+	struct zone *z = page_zone(hm, page);
+
+	pthread_mutex_lock(&z->lock);
+	z->nr_kmem[counter] += (unsigned long)nr;
+	pthread_mutex_unlock(&z->lock);
+}
+
+static int kmem_record(struct hotmem *hm, unsigned long pfn, unsigned int order, int site,
+		       int owner, bool background)
+{
+	struct kmem_alloc *a;
+
+	if (hm->kmem.used == hm->kmem.cap &&
+	    hm_array_resize(hm, (void **)&hm->kmem.allocs, &hm->kmem.cap, hm->kmem.used,
+			    sizeof(*hm->kmem.allocs), hm->kmem.cap ? hm->kmem.cap * 2 : 1024))
+		return -ENOMEM;
+	a = &hm->kmem.allocs[hm->kmem.used++];
+	a->pfn = pfn;
+	a->order = (unsigned char)order;
+	a->site = (unsigned char)site;
+	a->background = background;
+	a->owner = owner;
+	if (background)
+		hm->kmem.nr_background++;
+	return 0;
+}
+
+/*
+ * One allocation of @site on @nid's zonelist: 0 or -ENOMEM.  @owner < -1
+ * is never freed (boot): its pages name their site, no record is kept.
+ */
+static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, int owner,
+		      bool background)
+{
+	const struct kmem_site_desc *d = &kmem_sites[site];
+	const struct alloc_context ac = {
+		.nid = nid,
+		.highest_zoneidx = ZONE_NORMAL,
+		.migratetype = d->migratetype,
+	};
+	struct page *page = __alloc_pages(hm, order, &ac);
+	unsigned long pfn;
+
+	if (!page)
+		return -ENOMEM;
+	pfn = page_to_pfn(hm, page);
+	if (owner >= KMEM_OWNER_NONE && kmem_record(hm, pfn, order, site, owner, background)) {
+		__free_pages(hm, page, order);
+		return -ENOMEM;
+	}
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *p = page + i;
+
+		set_page_flag(p, PG_kernel);
+		p->index = (unsigned long)site;
+		p->private = order;
+		p->mapping = pfn;		/* compound_head() */
+		p->page_type = d->page_type ? (int)((unsigned int)d->page_type << 24) : -1;
+	}
+	if (order)
+		set_page_flag(page, PG_head);
+	kmem_account(hm, page, d->counter, 1L << order);
+	return 0;
+}
+
+static void kmem_free_at(struct hotmem *hm, unsigned long idx)
+{
+	struct kmem_alloc a = hm->kmem.allocs[idx];
+	struct page *page = pfn_to_page(hm, a.pfn);
+
+	kmem_account(hm, page, kmem_sites[a.site].counter, -(1L << a.order));
+	for (unsigned long i = 0; i < (1UL << a.order); i++) {
+		struct page *p = page + i;
+
+		clear_page_flag(p, PG_kernel);
+		p->index = 0;
+		p->private = 0;
+		p->mapping = 0;
+		p->page_type = -1;
+	}
+	if (a.background)
+		hm->kmem.nr_background--;
+	hm->kmem.allocs[idx] = hm->kmem.allocs[--hm->kmem.used];
+	__free_pages(hm, page, a.order);
+}
+
+/* a kernel stack: THREAD_SIZE (16 KiB) of vmalloc'd order-0 pages */
+static void kmem_alloc_stack(struct hotmem *hm, int nid, int site, int owner)
+{
+	for (int i = 0; i < 4; i++)
+		if (kmem_alloc(hm, nid, site, 0, owner, false))
+			return;
+}
+
+/* a booted system's slab, page tables and thread stacks (never freed) */
+void kmem_boot(struct hotmem *hm)
+{
+	const struct kmem_sizes *sz = sizes(hm);
+	static const unsigned int slab_orders[] = { 0, 1, 3 };
+
+	if (!sz)
+		return;
+	hm->kmem.rng = hm->cfg.kernel_alloc_seed * 0x9E3779B97F4A7C15ULL | 1;
+	for (unsigned long done = 0; done < sz->boot_slab_pages;) {
+		unsigned int order = slab_orders[kmem_random(hm) % ARRAY_SIZE(slab_orders)];
+
+		if (kmem_alloc(hm, 0, KMEM_SLAB, order, KMEM_OWNER_BOOT, false))
+			return;
+		done += 1UL << order;
+	}
+	/* dentries and inodes: order-1 slabs */
+	for (unsigned long done = 0; done < sz->boot_slab_pages; done += 2)
+		if (kmem_alloc(hm, 0, KMEM_SLAB_RECLAIMABLE, 1, KMEM_OWNER_BOOT, false))
+			return;
+	for (unsigned long i = 0; i < sz->boot_pte_pages; i++)
+		if (kmem_alloc(hm, 0, KMEM_PTE, 0, KMEM_OWNER_BOOT, false))
+			return;
+	for (unsigned long i = 0; i < sz->boot_stacks; i++)
+		kmem_alloc_stack(hm, 0, KMEM_STACK, KMEM_OWNER_BOOT);
+}
+
+/*
+ * Between operations: processes come and go — page tables and slab grow,
+ * older background allocations are freed to keep a steady state.  The
+ * local node is node 0, where the CPUs are.
+ */
+void kmem_tick(struct hotmem *hm)
+{
+	const struct kmem_sizes *sz = sizes(hm);
+	static const struct { int site; unsigned int order; } step[] = {
+		{ KMEM_PTE, 0 }, { KMEM_SLAB, 1 }, { KMEM_SLAB, 3 }, { KMEM_SLAB_RECLAIMABLE, 0 },
+	};
+
+	if (!sz)
+		return;
+	for (unsigned int i = 0; i < sz->tick_allocs; i++)
+		kmem_alloc(hm, 0, step[i % ARRAY_SIZE(step)].site,
+			   step[i % ARRAY_SIZE(step)].order, KMEM_OWNER_NONE, true);
+	while (hm->kmem.nr_background > sz->background_cap) {
+		unsigned long idx = kmem_random(hm) % hm->kmem.used;
+
+		/* the next background allocation from a random place */
+		while (!hm->kmem.allocs[idx].background)
+			idx = (idx + 1) % hm->kmem.used;
+		kmem_free_at(hm, idx);
+	}
+}
+
+static int zone_owner(const struct zone *z)
+{
+	return zone_to_nid(z) * MAX_NR_ZONES + zone_idx(z);
+}
+
+/*
+ * online_pages() after the range went to the buddy: a zone's first memory
+ * gets its per-cpu pagesets, a node's first memory its kswapd and
+ * kcompactd threads (whose stacks come from that node when it can hold
+ * kernel memory).
+ */
+void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
+		 bool node_was_empty)
+{
+	const int nid = zone_to_nid(zone);
+
+	if (!sizes(hm))
+		return;
+	if (zone_was_empty)
+		kmem_alloc(hm, nid, KMEM_PAGESET, 0, zone_owner(zone), false);
+	if (node_was_empty) {
+		kmem_alloc_stack(hm, nid, KMEM_KSWAPD, nid);
+		kmem_alloc_stack(hm, nid, KMEM_KCOMPACTD, nid);
+	}
+	kmem_tick(hm);
+}
+
+/*
+ * offline_pages() after the range left: an empty zone's pagesets go
+ * (zone_pcp_reset()), a node without memory stops kswapd and kcompactd.
+ */
+void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
+		  bool node_now_empty)
+{
+	const int nid = zone_to_nid(zone);
+
+	for (unsigned long i = 0; i < hm->kmem.used;) {
+		const struct kmem_alloc *a = &hm->kmem.allocs[i];
+		bool go = (zone_now_empty && a->site == KMEM_PAGESET &&
+			   a->owner == zone_owner(zone)) ||
+			  (node_now_empty && (a->site == KMEM_KSWAPD || a->site == KMEM_KCOMPACTD) &&
+			   a->owner == nid);
+
+		if (go)
+			kmem_free_at(hm, i);	/* the last one moved here: look again */
+		else
+			i++;
+	}
+}
+
+void kmem_destroy(struct hotmem *hm)
+{
+	hm_free(hm, hm->kmem.allocs, hm->kmem.cap * sizeof(*hm->kmem.allocs));
+	hm->kmem.allocs = NULL;
+	hm->kmem.cap = hm->kmem.used = 0;
+}
