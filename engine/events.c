@@ -83,7 +83,8 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	va_end(ap);
 	ev.msg = buf;
 	pthread_mutex_lock(&hm->event_lock);
-	if (level <= 6)
+	/* pr_debug too: as with dyndbg on for the hotplug code */
+	if (level <= 7)
 		dmesg_append(hm, level, buf);
 	deliver(hm, &ev);
 	pthread_mutex_unlock(&hm->event_lock);

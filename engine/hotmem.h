@@ -325,6 +325,39 @@ const char *hotmem_state_name(int state);	/* "online", "going-offline"... */
 const char *hotmem_zone_name(int zid);		/* "DMA", "Normal", "Movable"... */
 int hotmem_zone_from_name(const char *name);
 
+/*
+ * Why a block's offline fails, beyond what the kernel says: every page in
+ * use that stops it (pfn, order, page type and flags, who allocated it —
+ * a kernel allocation site, the workload, a pin, memory failure, the
+ * memmap, a boot reservation) and which zone rule put the block in its
+ * zone.  Read without waiting for a running operation (a racy snapshot,
+ * like the kernel's page_owner), so it answers while an offline loops.
+ */
+#define HM_EXPLAIN_MAX 64
+struct hm_page_owner {
+	uint64_t pfn;		/* the allocation's first (head) pfn */
+	unsigned int order;
+	unsigned long flags;	/* the struct page flags word (HM_PG_*) */
+	const char *kind;	/* kernel, workload, pinned, movable, memmap, memblock,
+				 * hwpoison, unknown */
+	char type[16];		/* page_type: "table", "slab" or "" */
+	char owner[128];	/* allocation site or owner */
+	bool blocks;		/* stops this block's offline */
+};
+struct hm_explain {
+	unsigned long id;
+	int state, nid, zone;		/* zone: -1 when offline or spanning zones */
+	char zone_rule[192];
+	const char *verdict;		/* offline, ok, ebusy, eintr-loop, einval */
+	char reason[192];
+	unsigned long nr_blocking_pages, nr_movable_pages, nr_hwpoison;
+	unsigned long nr_entries;	/* entries found; pages[] holds the first ones */
+	struct hm_page_owner pages[HM_EXPLAIN_MAX];
+};
+int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex);
+/* Text for a person, or one JSON object (@json); returns the length. */
+int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* Parameters (/sys/module/memory_hotplug/parameters, auto_online_blocks) */
 /* ------------------------------------------------------------------ */

@@ -371,6 +371,7 @@ struct memory_block {
 	int group;
 	bool early;
 	unsigned long nr_hwpoison;	/* memblk_nr_poison() */
+	const char *zone_rule;		/* why its zone (explain); NULL: offline */
 };
 
 /* an iomem "System RAM" resource added by add_memory() */
@@ -401,7 +402,7 @@ struct memblock_region {
 };
 
 #define HM_MAX_SUBSCRIBERS	8
-#define HM_DMESG_SIZE		(16 * 1024)
+#define HM_DMESG_SIZE		(64 * 1024)
 #define HM_MAX_GROUPS		64
 
 struct hm_subscriber {
@@ -489,6 +490,7 @@ struct hotmem {
 
 	/* the task of the running hotplug operation (device_hotplug_lock) */
 	const struct hotmem_task *current_task;
+	const char *zone_rule;		/* the last zone_for_pfn_range()'s reason */
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
@@ -796,6 +798,13 @@ void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 		  bool node_now_empty);
 void kmem_destroy(struct hotmem *hm);
 const char *kmem_site_name(int site);
+
+/* debug.c */
+struct hm_page_owner;
+unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn);
+const char *page_type_name(const struct page *page);
+void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
+unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o);
 
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);

@@ -204,6 +204,7 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 		return ret = -EHWPOISON;
 	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages);
 	hm_trace_scope.zid = zone_idx(zone);
+	mem->zone_rule = hm->zone_rule;
 	if (mem->altmap)
 		nr_vmemmap_pages = mem->altmap->free;
 
@@ -259,6 +260,9 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 					  -(long)nr_vmemmap_pages);
 	ret = offline_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
 			    zone, group);
+	if (ret == -EBUSY || ret == -EINTR)
+		pr_debug(hm, "hotmem: memory%lu: offline failed (%s): `hotmemctl explain %lu` names every page in the way",
+			 mem->id, ret == -EBUSY ? "EBUSY" : "EINTR", mem->id);
 	if (ret) {
 		if (nr_vmemmap_pages)
 			adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,

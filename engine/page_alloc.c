@@ -347,9 +347,10 @@ unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 			continue;
 		}
 		order = buddy_order(page);
+		/* move_to_free_list(): to the tail, as since 5.10 */
 		if ((int)page->index != new_list) {
 			del_page_from_free_list(z, page, order);
-			add_to_free_list(z, page, order, new_list, false);
+			add_to_free_list(z, page, order, new_list, true);
 		}
 		moved += 1UL << order;
 		pfn += 1UL << order;

@@ -50,7 +50,8 @@ static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
 	bad = has_unmovable_pages(hm, z, pfn);
 	if (bad >= 0) {
 		pthread_mutex_unlock(&z->lock);
-		pr_debug(hm, "page_isolation: unmovable page at pfn %#lx", (unsigned long)bad);
+		/* REPORT_FAILURE: outside the zone lock, as the kernel defers it */
+		dump_page(hm, (unsigned long)bad, "unmovable page");
 		return -EBUSY;
 	}
 	set_pageblock_isolate(hm, pfn, true);
@@ -77,9 +78,10 @@ static void remerge_pageblock(struct hotmem *hm, struct zone *z, unsigned long s
 			continue;
 		}
 		order = (unsigned int)page->private;
+		/* __putback_isolated_page(): FPI_TO_TAIL */
 		if (order >= pageblock_order && order < MAX_PAGE_ORDER) {
 			del_page_from_free_list(z, page, order);
-			free_one_page_locked(hm, z, pfn, order, false);
+			free_one_page_locked(hm, z, pfn, order, true);
 		}
 		pfn += 1UL << order;
 	}

@@ -38,6 +38,8 @@ static void usage(FILE *f)
 	      "  hugetlb COUNT [node=N]                                   grow the HugeTLB pool\n"
 	      "  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO           notifier error\n"
 	      "  blocks | meminfo | status | check                        show / verify\n"
+	      "  dmesg                                                    the kernel log ring\n"
+	      "  explain BLOCK [--json]         the pages that stop its offline, its zone rule\n"
 	      "  sleep MS\n", f);
 }
 
@@ -114,6 +116,10 @@ static void show_meminfo(struct hotmem *hm)
 	hotmem_meminfo(hm, &mi);
 	printf("MemTotal: %lu kB\nMemFree: %lu kB\nmemmap: %lu kB\nHugePages_Total: %lu\n",
 	       mi.totalram_pages * 4, mi.free_pages * 4, mi.memmap_pages * 4, mi.hugetlb_pages);
+	printf("Slab: %lu kB\nSReclaimable: %lu kB\nSUnreclaim: %lu kB\nKernelStack: %lu kB\n"
+	       "PageTables: %lu kB\nPercpu: %lu kB\n",
+	       (mi.slab_reclaimable + mi.slab_unreclaimable) * 4, mi.slab_reclaimable * 4,
+	       mi.slab_unreclaimable * 4, mi.kernel_stack * 4, mi.pagetables * 4, mi.percpu * 4);
 }
 
 static int run_line(struct hotmem *hm, char *line)
@@ -210,6 +216,21 @@ static int run_line(struct hotmem *hm, char *line)
 
 		ret = hotmem_check_invariants(hm, err, sizeof(err));
 		printf("invariants: %s\n", ret ? err : "ok");
+	} else if (!strcmp(argv[0], "dmesg")) {
+		static char log[64 * 1024];
+
+		hotmem_dmesg(hm, log, sizeof(log));
+		fputs(log, stdout);
+	} else if (!strcmp(argv[0], "explain") && argc >= 2) {
+		static struct hm_explain ex;
+		static char out[32 * 1024];
+
+		ret = hotmem_explain(hm, strtoul(argv[1], NULL, 0), &ex);
+		if (!ret) {
+			hotmem_explain_format(&ex, argc > 2 && !strcmp(argv[2], "--json"), out,
+					      sizeof(out));
+			fputs(out, stdout);
+		}
 	} else if (!strcmp(argv[0], "sleep") && argc == 2) {
 		usleep((useconds_t)strtoul(argv[1], NULL, 0) * 1000);
 	} else {

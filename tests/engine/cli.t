@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..15"
+echo "1..19"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 15); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 19); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -62,3 +62,11 @@ out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" "alloc pin
 expect "pinned Movable block: offline ends in EINTR at the signal" "> offline 32 timeout=200 = -4 Interrupted" "$out"
 expect "pinned Movable block: still online in Movable after EINTR" "memory32 .*online +node0 Movable" "$out"
 expect "pinned Movable block: goes offline once unpinned" "^> offline 32 = 0" "$out"
+
+# a living kernel: the first Normal block fails, explain and dmesg say why
+out=$(printf '%s\n' "add 0x100000000 256M" "online 32" "online 33 online_movable" "offline 33" \
+	"offline 32" "explain 32" "explain 32 --json" "dmesg" "meminfo" | "$HM" --profile qemu-512m run - 2>&1)
+expect "qemu-512m: the first Normal block is EBUSY with no explicit alloc" "^> offline 32 = -16" "$out"
+expect "explain names the kernel's page at the block's first pfn" "^  0x100000 +0 .* kernel +" "$out"
+expect "explain --json gives the verdict" '"verdict":"ebusy"' "$out"
+expect "dmesg keeps the kernel's dump_page after the fact" "^<4>page dumped because: unmovable page" "$out"

@@ -221,6 +221,94 @@ static void test_same_seed_replays_exactly(void **state)
 	hotmem_destroy(b);
 }
 
+/* explain names the pages in the way, their owners, and the zone rule */
+static void test_explain_names_kernel_pages_and_zone_rule(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static struct hm_explain ex;
+	static char json[32768];
+	unsigned long flags;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_equal(ex.verdict, "ebusy");
+	assert_int_equal(ex.zone, HM_ZONE_NORMAL);
+	assert_non_null(strstr(ex.zone_rule, "contig-zones"));
+	assert_true(ex.nr_entries > 0 && ex.nr_blocking_pages > 0);
+	/* the block's first page: the kernel's, as the real kernel's dump shows */
+	assert_int_equal(ex.pages[0].pfn, DIMM >> 12);
+	for (unsigned long i = 0; i < ex.nr_entries && i < HM_EXPLAIN_MAX; i++) {
+		assert_string_equal(ex.pages[i].kind, "kernel");
+		assert_true(ex.pages[i].owner[0]);
+		assert_int_equal(hotmem_page_flags(hm, ex.pages[i].pfn, &flags), 0);
+		assert_true(flags & (1UL << 11));	/* PG_kernel */
+	}
+	assert_int_equal(hotmem_explain(hm, 33, &ex), 0);
+	assert_string_equal(ex.verdict, "ok");
+	assert_non_null(strstr(ex.zone_rule, "online_movable"));
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	hotmem_explain_format(&ex, true, json, sizeof(json));
+	assert_non_null(strstr(json, "\"verdict\":\"ebusy\""));
+	assert_non_null(strstr(json, "\"pfn\":\"0x100000\""));
+	assert_int_equal(hotmem_explain(hm, 99, &ex), -ENODEV);
+	hotmem_destroy(hm);
+}
+
+/* explain names workload owners: an unmovable page, a pin, with their handles */
+static void test_explain_names_workload_and_pins(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	static struct hm_explain ex;
+	unsigned long u, p, m;
+	char want[64];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (DIMM >> 12) + 100, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (DIMM >> 12) + 32768 + 5, HM_ALLOC_PINNED, &p), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (DIMM >> 12) + 32768 + 6, HM_ALLOC_MOVABLE, &m), 0);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_equal(ex.verdict, "ebusy");
+	assert_int_equal(ex.nr_entries, 1);
+	assert_int_equal(ex.pages[0].pfn, (DIMM >> 12) + 100);
+	assert_string_equal(ex.pages[0].kind, "workload");
+	snprintf(want, sizeof(want), "workload handle %lu", u);
+	assert_non_null(strstr(ex.pages[0].owner, want));
+	assert_int_equal(hotmem_explain(hm, 33, &ex), 0);
+	assert_string_equal(ex.verdict, "eintr-loop");
+	assert_int_equal(ex.nr_entries, 1);
+	assert_string_equal(ex.pages[0].kind, "pinned");
+	assert_int_equal(ex.pages[0].pfn, (DIMM >> 12) + 32768 + 5);
+	assert_int_equal(ex.nr_movable_pages, 1);
+	hotmem_destroy(hm);
+}
+
+/* the kernel log ring holds the kernel's messages after the fact */
+static void test_log_ring_keeps_the_offline_failure(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static char log[65536];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	/* more happens afterwards */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>Built 1 zonelists, mobility grouping on.  Total pages:"));
+	assert_non_null(strstr(log, "<4>page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x100000\n"));
+	assert_non_null(strstr(log, "<4>page dumped because: unmovable page\n"));
+	assert_non_null(strstr(log, "<7>memory offlining [mem 0x100000000-0x107ffffff] failed due to failure to isolate range\n"));
+	assert_non_null(strstr(log, "hotmemctl explain 32"));
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +321,9 @@ int main(void)
 		cmocka_unit_test(test_meminfo_counts_kernel_memory_by_setting),
 		cmocka_unit_test(test_new_node_gets_kswapd_stacks_and_a_zone_its_pagesets),
 		cmocka_unit_test(test_same_seed_replays_exactly),
+		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
+		cmocka_unit_test(test_explain_names_workload_and_pins),
+		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

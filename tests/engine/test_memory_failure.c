@@ -49,16 +49,17 @@ static void test_memory_failure_drops_the_content(void **state)
 	uint64_t pfn;
 
 	(void)state;
+	/* the block's first pages hold the kernel's own allocations: stay clear */
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 7, HM_ALLOC_MOVABLE, &h), 0);
-	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 7), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20007, HM_ALLOC_MOVABLE, &h), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20007), 0);
 	assert_int_equal(hotmem_handle_pfn(hm, h, &pfn), -ENOENT);
-	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 7), -EHWPOISON);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20007), -EHWPOISON);
 	/* a kernel page cannot be handled */
-	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 9, HM_ALLOC_UNMOVABLE, &u), 0);
-	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 9), -EBUSY);
-	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 9), -EBUSY);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20009), -EBUSY);
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 20009), -EBUSY);
 	/* no memmap, or not online */
 	assert_int_equal(hotmem_memory_failure(hm, 0x4000000), -ENXIO);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);

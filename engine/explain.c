@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explain: why a memory block would not go offline, page by page, and why
+ * it is in its zone.  Not a kernel interface: the kernel only says
+ * "unmovable page" for the first page it trips over (dump_page()); this
+ * walks the whole block the way has_unmovable_pages() and
+ * scan_movable_pages() would and names every page's owner.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void explain_add(struct hm_explain *ex, const struct hm_page_owner *o)
+{
+	if (ex->nr_entries < HM_EXPLAIN_MAX)
+		ex->pages[ex->nr_entries] = *o;
+	ex->nr_entries++;
+}
+
+/* the pages of an online block: what stops it, what would migrate */
+static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex,
+			  bool *unmovable, bool *holes)
+{
+	const unsigned long start = section_nr_to_pfn(mem->start_section_nr);
+	const unsigned long end = start + pages_per_block(hm);
+
+	for (unsigned long pfn = start; pfn < end;) {
+		struct hm_page_owner o;
+		struct page *page;
+		unsigned long skip;
+
+		if (!pfn_valid(hm, pfn) || (mem->early && !memblock_is_memory(hm, pfn))) {
+			*holes = true;
+			pfn++;
+			continue;
+		}
+		page = pfn_to_page(hm, pfn);
+		skip = page_span_to_skip(page);
+		if (skip) {
+			pfn += skip;
+			continue;
+		}
+		if (PageVmemmapSelfHosted(page) || (PageOffline(page) && !page->_refcount) ||
+		    (!page->_refcount && !test_page_flag(page, PG_kernel) &&
+		     !test_page_flag(page, PG_vmemmap) && !PageReserved(page) &&
+		     !test_page_flag(page, PG_hwpoison))) {
+			pfn++;
+			continue;
+		}
+		pfn += page_owner(hm, pfn, &o);
+		if (!strcmp(o.kind, "movable")) {
+			ex->nr_movable_pages++;
+			continue;
+		}
+		if (!strcmp(o.kind, "hwpoison"))
+			ex->nr_hwpoison++;
+		if (o.blocks) {
+			ex->nr_blocking_pages += 1UL << o.order;
+			if (strcmp(o.kind, "pinned"))
+				*unmovable = true;
+		}
+		explain_add(ex, &o);
+	}
+}
+
+static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
+{
+	bool unmovable = false, holes = false;
+	struct zone *zone = __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);
+
+	ex->zone = zone ? zone_idx(zone) : -1;
+	if (mem->early && !mem->zone_rule)
+		snprintf(ex->zone_rule, sizeof(ex->zone_rule),
+			 "boot memory: its zone by address at boot (free_area_init: DMA below 16M, DMA32 below 4G, Normal above)");
+	else if (mem->zone_rule)
+		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", mem->zone_rule);
+	explain_pages(hm, mem, ex, &unmovable, &holes);
+	if (!zone) {
+		ex->verdict = "einval";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "spans several zones: offlining refuses it (EINVAL)");
+	} else if (holes) {
+		ex->verdict = "einval";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "has memory holes: offline_pages() fails (EINVAL, \"memory holes\")");
+	} else if (unmovable && !is_zone_movable(zone)) {
+		ex->verdict = "ebusy";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "fails at once with EBUSY: start_isolate_page_range() finds unmovable pages (%lu pages below)",
+			 ex->nr_blocking_pages);
+	} else if (ex->nr_blocking_pages) {
+		ex->verdict = "eintr-loop";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "migrates until a signal ends it (EINTR, \"signal backoff\"): %lu pages never migrate",
+			 ex->nr_blocking_pages);
+	} else {
+		ex->verdict = "ok";
+		snprintf(ex->reason, sizeof(ex->reason), "should go offline: %lu movable pages migrate",
+			 ex->nr_movable_pages);
+	}
+}
+
+int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
+{
+	struct memory_block *mem;
+	int ret = 0;
+
+	memset(ex, 0, sizeof(*ex));
+	ex->id = id;
+	/* holding the table: the block's memmap cannot be removed under us */
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	mem = hm_xa_load(&hm->memory_blocks, id);
+	if (!mem) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ex->state = atomic_load(&mem->state);
+	ex->nid = mem->nid;
+	ex->zone = -1;
+	if (ex->state == HM_MEM_OFFLINE) {
+		ex->verdict = "offline";
+		snprintf(ex->reason, sizeof(ex->reason), "offline: nothing to explain");
+		goto out;
+	}
+	explain_verdict(hm, mem, ex);
+out:
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return ret;
+}
+
+static int json_str(char *buf, size_t len, const char *s)
+{
+	int n = snprintf(buf, len, "\"");
+
+	for (; *s && n >= 0 && (size_t)n < len; s++)
+		n += snprintf(buf + n, len - (size_t)n, *s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "\"");
+	return n;
+}
+
+#define APPEND(...)                                                             \
+	do {                                                                    \
+		if ((size_t)n < len)                                            \
+			n += snprintf(buf + n, len - (size_t)n, __VA_ARGS__);   \
+	} while (0)
+#define APPEND_STR(s)                                                           \
+	do {                                                                    \
+		if ((size_t)n < len)                                            \
+			n += json_str(buf + n, len - (size_t)n, s);             \
+	} while (0)
+
+static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
+{
+	unsigned long shown = min(ex->nr_entries, (unsigned long)HM_EXPLAIN_MAX);
+	int n = 0;
+
+	APPEND("{\"block\":%lu,\"state\":\"%s\",\"node\":%d,\"zone\":\"%s\",\"zone_rule\":",
+	       ex->id, hotmem_state_name(ex->state), ex->nid,
+	       ex->zone >= 0 ? hotmem_zone_name(ex->zone) : "");
+	APPEND_STR(ex->zone_rule);
+	APPEND(",\"verdict\":\"%s\",\"reason\":", ex->verdict);
+	APPEND_STR(ex->reason);
+	APPEND(",\"blocking_pages\":%lu,\"movable_pages\":%lu,\"hwpoison_pages\":%lu,"
+	       "\"truncated\":%s,\"pages\":[", ex->nr_blocking_pages, ex->nr_movable_pages,
+	       ex->nr_hwpoison, ex->nr_entries > shown ? "true" : "false");
+	for (unsigned long i = 0; i < shown; i++) {
+		const struct hm_page_owner *o = &ex->pages[i];
+
+		APPEND("%s{\"pfn\":\"%#llx\",\"order\":%u,\"flags\":\"%#lx\",\"type\":\"%s\","
+		       "\"kind\":\"%s\",\"blocks\":%s,\"owner\":", i ? "," : "",
+		       (unsigned long long)o->pfn, o->order, o->flags, o->type, o->kind,
+		       o->blocks ? "true" : "false");
+		APPEND_STR(o->owner);
+		APPEND("}");
+	}
+	APPEND("]}\n");
+	return n;
+}
+
+static int explain_text(const struct hm_explain *ex, char *buf, size_t len)
+{
+	unsigned long shown = min(ex->nr_entries, (unsigned long)HM_EXPLAIN_MAX);
+	int n = 0;
+
+	APPEND("memory%lu: %s, node %d", ex->id, hotmem_state_name(ex->state), ex->nid);
+	if (ex->zone >= 0)
+		APPEND(", zone %s", hotmem_zone_name(ex->zone));
+	APPEND("\n");
+	if (ex->zone_rule[0])
+		APPEND("zone: %s\n", ex->zone_rule);
+	APPEND("offline: %s\n", ex->reason);
+	if (shown)
+		APPEND("  %-12s %-5s %-6s %-9s %s\n", "pfn", "order", "type", "kind", "owner");
+	for (unsigned long i = 0; i < shown; i++) {
+		const struct hm_page_owner *o = &ex->pages[i];
+
+		APPEND("  %#-12llx %-5u %-6s %-9s %s%s\n", (unsigned long long)o->pfn, o->order,
+		       o->type[0] ? o->type : "-", o->kind, o->owner,
+		       o->blocks ? "" : " (does not stop offlining)");
+	}
+	if (ex->nr_entries > shown)
+		APPEND("  ... %lu more\n", ex->nr_entries - shown);
+	return n;
+}
+
+int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, size_t len)
+{
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	return json ? explain_json(ex, buf, len) : explain_text(ex, buf, len);
+}
