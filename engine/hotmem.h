@@ -243,13 +243,36 @@ size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len);
 int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 		      unsigned int mhp_flags, int group);
 /*
- * remove_memory(): -EBUSY unless every block of the range is offline,
- * -EINVAL when the range is not exactly what was added.
+ * remove_memory(): any block-aligned part of added memory whose blocks are
+ * all offline; -EBUSY when one is online, -EINVAL when the range is not
+ * block-aligned inside one added range.
  */
 int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size);
-/* offline_and_remove_memory(): offline every block then remove, or undo. */
+/*
+ * offline_and_remove_memory(): offline every block then remove, or put
+ * the blocks offlined here back online in their old zone.  With a task,
+ * its signal ends an offline that loops (-EINTR).
+ */
+struct hotmem_task;
 int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start,
 				     uint64_t size);
+int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uint64_t size,
+					  const struct hotmem_task *task);
+/*
+ * The ACPI eject of a DIMM (device_del): each block offlined, a second
+ * try when one refuses; if one still refuses, "Offline failed.", what
+ * was offlined is onlined again with the default online type and nothing
+ * is removed: -EBUSY.  hotmem_acpi_ost_status() is the _OST status the
+ * guest reports for a result (QEMU's ACPI_DEVICE_OST event).
+ */
+int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
+			     const struct hotmem_task *task);
+#define HM_ACPI_OST_EC_OSPM_EJECT		0x103
+#define HM_ACPI_OST_SC_SUCCESS			0x0
+#define HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE	0x1
+#define HM_ACPI_OST_SC_EJECT_NOT_SUPPORTED	0x80
+#define HM_ACPI_OST_SC_DEVICE_BUSY		0x82
+int hotmem_acpi_ost_status(int err);
 /*
  * Find a free, block-aligned physical range of @size at or above @min
  * for a new DIMM (what firmware would assign). -ENOSPC if none.

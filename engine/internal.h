@@ -491,6 +491,7 @@ struct hotmem {
 	/* the task of the running hotplug operation (device_hotplug_lock) */
 	const struct hotmem_task *current_task;
 	const char *zone_rule;		/* the last zone_for_pfn_range()'s reason */
+	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];

@@ -1034,10 +1034,11 @@ static void online_new_blocks(struct hotmem *hm, uint64_t start, uint64_t size)
 		struct memory_block *mem = find_memory_block_by_id(
 			hm, memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur))));
 
-		/* online_memory_block(): failures leave the block offline */
+		/* walk_memory_blocks(online_memory_block) stops at the first failure */
 		if (mem) {
 			mem->online_type = online_type;
-			device_online(hm, mem);
+			if (device_online(hm, mem) < 0)
+				return;
 		}
 	}
 }
@@ -1133,13 +1134,14 @@ int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 /* remove                                                              */
 /* ------------------------------------------------------------------ */
 
+/* the "System RAM" resource holding all of [start, start + size) */
 static struct hm_resource *find_resource(struct hotmem *hm, uint64_t start, uint64_t size,
 					 struct hm_resource ***prevp)
 {
 	struct hm_resource **pp = &hm->resources;
 
 	for (; *pp; pp = &(*pp)->next) {
-		if ((*pp)->start == start && (*pp)->size == size) {
+		if ((*pp)->start <= start && start + size <= (*pp)->start + (*pp)->size) {
 			if (prevp)
 				*prevp = pp;
 			return *pp;
@@ -1161,12 +1163,50 @@ static void try_offline_node(struct hotmem *hm, int nid)
 	pgdat->online = false;
 }
 
+/*
+ * release_mem_region_adjustable(): the resource loses [start, start + size)
+ * — all of it, an end, or a middle that splits it in two (@tail, allocated
+ * beforehand, is the upper part).  Returns true when @res itself is gone.
+ */
+static bool release_mem_region_adjustable(struct hm_resource **pp, struct hm_resource *res,
+					  uint64_t start, uint64_t size,
+					  struct hm_resource **tail)
+{
+	uint64_t end = start + size, res_end = res->start + res->size;
+
+	if (start == res->start && end == res_end) {
+		*pp = res->next;
+		return true;
+	}
+	if (start == res->start) {
+		res->start = end;
+		res->size = res_end - end;
+	} else if (end == res_end) {
+		res->size = start - res->start;
+	} else {
+		**tail = *res;
+		(*tail)->start = end;
+		(*tail)->size = res_end - end;
+		res->size = start - res->start;
+		res->next = *tail;
+		*tail = NULL;
+	}
+	return false;
+}
+
+/*
+ * try_remove_memory(): any block-aligned range of added memory whose
+ * blocks are all offline goes, as the kernel allows (6.12), not only
+ * whole devices.
+ */
 static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 {
-	struct hm_resource *res, **pp = NULL;
+	struct hm_resource *res, **pp = NULL, *tail = NULL;
 	int ret = 0;
 	HM_TRACE_FN(hm, try_remove_memory, &ret, PHYS_PFN(start), PHYS_PFN(size), -1, -1, 0);
 
+	if (!size || start % hm->cfg.block_size || size % hm->cfg.block_size)
+		return ret = -EINVAL;
 	res = find_resource(hm, start, size, &pp);
 	if (!res)
 		return ret = -EINVAL;
@@ -1174,10 +1214,19 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 		unsigned long id = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur)));
 		struct memory_block *mem = find_memory_block_by_id(hm, id);
 
+		/* check_memblock_offlined_cb() */
 		if (mem && atomic_load(&mem->state) != HM_MEM_OFFLINE) {
-			pr_warn(hm, "memory block memory%lu not offlined", id);
+			pr_warn(hm, "removing memory fails, because memory [0x%016llx-0x%016llx] is onlined",
+				(unsigned long long)cur,
+				(unsigned long long)(cur + hm->cfg.block_size - 1));
 			return ret = -EBUSY;
 		}
+	}
+	/* a middle part splits the resource: the upper part needs a new one */
+	if (start > res->start && start + size < res->start + res->size) {
+		tail = hm_alloc(hm, sizeof(*tail));
+		if (!tail)
+			return ret = -ENOMEM;
 	}
 	mem_hotplug_begin(hm);
 	if (res->memmap_on_memory) {
@@ -1186,9 +1235,10 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 		remove_memory_block_devices(hm, start, size);
 		arch_remove_memory(hm, start, size, NULL);
 	}
-	*pp = res->next;
-	try_offline_node(hm, res->nid);
-	hm_free(hm, res, sizeof(*res));
+	if (release_mem_region_adjustable(pp, res, start, size, &tail)) {
+		try_offline_node(hm, res->nid);
+		hm_free(hm, res, sizeof(*res));
+	}
 	mem_hotplug_done(hm);
 	return ret;
 }
@@ -1208,7 +1258,8 @@ int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
  * offline_and_remove_memory(): offline every block, then remove; on any
  * failure the blocks offlined here come back online in their old zone.
  */
-int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uint64_t size,
+					  const struct hotmem_task *task)
 {
 	const uint64_t bs = hm->cfg.block_size;
 	unsigned long nr = size / bs, i;
@@ -1221,6 +1272,8 @@ int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t
 	if (!online_types)
 		return -ENOMEM;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
+	kmem_tick(hm);
 	if (!find_resource(hm, start, size, NULL)) {
 		ret = -EINVAL;
 		goto out;
@@ -1258,9 +1311,116 @@ int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t
 		}
 	}
 out:
+	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	hm_free(hm, online_types, nr * sizeof(int));
 	return ret;
+}
+
+int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	return hotmem_offline_and_remove_memory_task(hm, start, size, NULL);
+}
+
+/*
+ * acpi_bus_offline() over the device's blocks: offline what is online,
+ * remember it (put_online), note the last block that refused (errdev).
+ */
+static struct memory_block *acpi_bus_offline(struct hotmem *hm, uint64_t start, uint64_t size,
+					     bool *put_online)
+{
+	const uint64_t bs = hm->cfg.block_size;
+	struct memory_block *errdev = NULL;
+
+	for (unsigned long i = 0; i < size / bs; i++) {
+		struct memory_block *mem = find_memory_block_by_id(hm,
+			memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + i * bs))));
+		int ret;
+
+		if (!mem)
+			continue;
+		ret = device_offline(hm, mem);
+		if (ret >= 0)
+			put_online[i] |= !ret;
+		else
+			errdev = mem;
+	}
+	return errdev;
+}
+
+/* acpi_bus_online(): back online what the eject offlined, with MMOP_ONLINE */
+static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
+			    const bool *put_online)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	for (unsigned long i = 0; i < size / bs; i++) {
+		struct memory_block *mem = find_memory_block_by_id(hm,
+			memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + i * bs))));
+
+		if (mem && put_online[i] && device_online(hm, mem) < 0)
+			pr_warn(hm, "memory memory%lu: could not be onlined again", mem->id);
+	}
+}
+
+/*
+ * The ACPI eject of a pc-dimm (drivers/acpi/scan.c acpi_scan_hot_remove(),
+ * 6.12): acpi_scan_try_to_offline() offlines every block, and when one
+ * refuses tries all of them a second time; a block that still refuses
+ * gets "Offline failed.", what was offlined goes back online with the
+ * default online type (device_online(): MMOP_ONLINE, so the zone policy
+ * decides afresh) and nothing is removed (-EBUSY: _OST device busy).
+ * Otherwise acpi_memory_remove_memory() removes the device's memory.
+ */
+int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
+			     const struct hotmem_task *task)
+{
+	const uint64_t bs = hm->cfg.block_size;
+	struct memory_block *errdev;
+	bool *put_online;
+	int ret = 0;
+
+	if (!size || size % bs || start % bs)
+		return -EINVAL;
+	put_online = hm_alloc(hm, size / bs * sizeof(bool));
+	if (!put_online)
+		return -ENOMEM;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
+	kmem_tick(hm);
+	if (!find_resource(hm, start, size, NULL)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	errdev = acpi_bus_offline(hm, start, size, put_online);
+	if (errdev)	/* the second pass */
+		errdev = acpi_bus_offline(hm, start, size, put_online);
+	if (errdev) {
+		pr_warn(hm, "memory memory%lu: Offline failed.", errdev->id);
+		acpi_bus_online(hm, start, size, put_online);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = try_remove_memory(hm, start, size);
+out:
+	hm->current_task = NULL;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hm_free(hm, put_online, size / bs * sizeof(bool));
+	return ret;
+}
+
+int hotmem_acpi_ost_status(int err)
+{
+	switch (err) {
+	case 0:
+		return HM_ACPI_OST_SC_SUCCESS;
+	case -EPERM:
+		return HM_ACPI_OST_SC_EJECT_NOT_SUPPORTED;
+	case -EBUSY:
+		return HM_ACPI_OST_SC_DEVICE_BUSY;
+	default:
+		return HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE;
+	}
 }
 
 int hotmem_find_free_range(struct hotmem *hm, uint64_t size, uint64_t min_addr,

@@ -55,8 +55,15 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	if (hm_should_fail(hm))
 		return 0;
 	page = alloc_pages_node(hm, nid, order, false, false);
-	if (!page)
+	if (!page) {
+		/* vmemmap_alloc_block(): warn_alloc() once per boot */
+		if (!hm->vmemmap_warned) {
+			hm->vmemmap_warned = true;
+			pr_warn(hm, "kworker/u4:1: vmemmap alloc failure: order:%u, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL), nodemask=(null),cpuset=/,mems_allowed=0",
+				order);
+		}
 		return 0;
+	}
 	for (unsigned long i = 0; i < (1UL << order); i++)
 		set_page_flag(page + i, PG_vmemmap);
 	return page_to_pfn(hm, page);

@@ -59,7 +59,8 @@ static void test_memhp_default_state_onlines_new_blocks(void **state)
 	hotmem_destroy(hm);
 }
 
-static void test_remove_needs_every_block_offline(void **state)
+/* any offline block-aligned part of a device goes; an online block refuses */
+static void test_remove_needs_every_block_of_the_range_offline(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	unsigned long free_before = memfree_kb(hm);
@@ -70,11 +71,17 @@ static void test_remove_needs_every_block_offline(void **state)
 	assert_int_equal(free_before - memfree_kb(hm), 4096);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE), 0);
 	assert_int_equal(hotmem_remove_memory(hm, DIMM, 256 * MiB), -EBUSY);
-	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), -EINVAL);
-	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
-	assert_int_equal(hotmem_remove_memory(hm, DIMM, 256 * MiB), 0);
-	assert_int_equal(memfree_kb(hm), free_before);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM + 128 * MiB, 128 * MiB), -EBUSY);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM + 64 * MiB, 128 * MiB), -EINVAL);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM + 256 * MiB, 128 * MiB), -EINVAL);
+	/* the offline lower block alone */
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
 	assert_int_equal(block_state(hm, 32), -1);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM + 128 * MiB, 128 * MiB), 0);
+	assert_int_equal(memfree_kb(hm), free_before);
+	assert_int_equal(block_state(hm, 33), -1);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -294,7 +301,7 @@ int main(void)
 		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
 		cmocka_unit_test(test_add_refuses_bad_ranges_with_kernel_errnos),
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
-		cmocka_unit_test(test_remove_needs_every_block_offline),
+		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),

@@ -309,6 +309,97 @@ static void test_log_ring_keeps_the_offline_failure(void **state)
 	hotmem_destroy(hm);
 }
 
+/* device_del: two tries, "Offline failed.", re-online what it offlined, remove nothing */
+static void test_acpi_eject_refused_reonlines_and_removes_nothing(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static char log[65536];
+	char *first, *second;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_acpi_eject_memory(hm, DIMM, 256 * MiB, NULL), -EBUSY);
+	assert_int_equal(hotmem_acpi_ost_status(-EBUSY), HM_ACPI_OST_SC_DEVICE_BUSY);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	/* offlined by the eject, back online with MMOP_ONLINE: Movable is empty now */
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	assert_int_equal(block_zone(hm, 33), HM_ZONE_NORMAL);
+	hotmem_dmesg(hm, log, sizeof(log));
+	first = strstr(log, "page dumped because: unmovable page");
+	assert_non_null(first);
+	second = strstr(first + 1, "page dumped because: unmovable page");
+	assert_non_null(second);	/* the second try */
+	assert_non_null(strstr(second, "<4>memory memory32: Offline failed.\n"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a Movable DIMM beside a busy Normal one: its eject offlines and removes it */
+static void test_acpi_eject_of_movable_dimm_removes_it(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 256 * MiB, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_acpi_eject_memory(hm, DIMM + 256 * MiB, 256 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 34), -1);
+	assert_int_equal(block_state(hm, 35), -1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void count_going_online(const struct hm_event *ev, void *arg)
+{
+	int *n = arg;
+
+	if (ev->type == HM_EV_TRACE && !strcmp(ev->fn, "memory_notify") && !ev->exit &&
+	    ev->extra == HM_MEM_GOING_ONLINE)
+		(*n)++;
+}
+
+/* auto-online during add stops at the first block that fails (walk_memory_blocks) */
+static void test_auto_online_stops_at_first_failure(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "memhp_default_state=online");
+	int tries = 0;
+
+	(void)state;
+	hotmem_subscribe(hm, count_going_online, &tries);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_ONLINE, -ENOMEM), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 512 * MiB, 0, -1), 0);
+	assert_int_equal(tries, 1);
+	for (unsigned long id = 32; id < 36; id++)
+		assert_int_equal(block_state(hm, id), HM_MEM_OFFLINE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* removal refused in the kernel's words; a vmemmap failure warns once */
+static void test_kernel_messages_for_removal_and_vmemmap_failure(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static char log[65536];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), -EBUSY);
+	/* fill the kernel zones: the next memmap cannot be allocated */
+	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 65536, NULL) > 0)
+		;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 1 * GiB, 128 * MiB, 0, -1), -ENOMEM);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<4>removing memory fails, because memory [0x0000000100000000-0x0000000107ffffff] is onlined\n"));
+	assert_non_null(strstr(log, "vmemmap alloc failure: order:9, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL)"));
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +415,10 @@ int main(void)
 		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
 		cmocka_unit_test(test_explain_names_workload_and_pins),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
+		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
+		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
+		cmocka_unit_test(test_auto_online_stops_at_first_failure),
+		cmocka_unit_test(test_kernel_messages_for_removal_and_vmemmap_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
