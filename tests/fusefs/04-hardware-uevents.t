@@ -32,7 +32,8 @@ tap_ok $? "... and ip netns lists it"
 stop_fs
 ip netns del "$NS-new"
 
-start_fs --fresh --netns "$NS" --uevent-socket "$USOCK"
+# an idle kernel: memory32 (the first Normal block) must offline below
+start_fs --fresh --netns "$NS" --uevent-socket "$USOCK" --cmdline hotmem.kernel_alloc=off
 tap_ok $? "hotmemfs mounts with --netns $NS --uevent-socket"
 grep -q "on: private network namespace $NS" "$TMP/hotmemfs.log"
 tap_ok $? "netlink injection on, in $NS"

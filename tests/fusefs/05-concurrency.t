@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-start_fs --fresh
+# an idle kernel: every raced block, Normal ones too, must offline at the end
+start_fs --fresh --cmdline hotmem.kernel_alloc=off
 tap_ok $? "hotmemfs mounts"
 ctl device_add pc-dimm id=d1 size=2G
 tap_ok $? "device_add 2G (16 offline blocks)"
