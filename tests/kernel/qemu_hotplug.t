@@ -1,17 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# hotmem-trace against a real kernel: Debian's linux-image-amd64 under QEMU
-# (TCG only, never KVM), busybox initramfs with the static hotmem-trace.
-# Run 1: a 256 MiB pc-dimm hot-added over QMP; online (kernel zone),
-# online_movable, offline both, online_movable both; traced in the guest.
-# Run 2: the same with memory_hotplug.memmap_on_memory=1 (two 128 MiB
-# DIMMs: 6.1 only self-hosts the memmap of a DIMM of exactly one block).
-# Run 3: run 1 with --mode kprobe (kprobe/kretprobe instead of fentry/fexit).
-# Then the engine side of the same scenario on hotmemfs, when it can run,
-# and "hotmem-trace compare" of the two.
+# hotmem-trace against real kernels: Debian 12's 6.12 (the kernel the
+# engine models: the primary) and 6.1, unpacked into tests/kernel/cache/ by
+# scripts/deps.sh (apt-get download + dpkg -x; never installed, the host's
+# /boot is not used), under QEMU (TCG only, never KVM), busybox initramfs
+# with the static hotmem-trace.  One boot per scenario:
+#   6.12  a 256 MiB pc-dimm hot-added over QMP; online (kernel zone),
+#         online_movable, offline both, online_movable both; traced
+#   6.12  the same with memory_hotplug.memmap_on_memory=1: the 256 MiB
+#         DIMM (two blocks) self-hosts its memmap per 128 MiB block
+#   6.12  the first with --mode kprobe (kprobe/kretprobe, not fentry)
+#   6.1   the first (reduced set: signatures, notifier bits, what attaches)
+# Every scenario sets memhp_default_state=offline (run_hotplug.py): 6.12
+# auto-onlines by default (CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO).
+# Then the engine side of the 6.12 scenarios (hotmem run, hotmemfs) and
+# "hotmem-trace compare --require" of the two, step for step.
 #
-# Artifacts (traces, console logs): $HOTMEM_BUILD/tests/kernel/.
+# Artifacts (traces, console logs, compare output): $HOTMEM_BUILD/tests/kernel/.
 set -u
 SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=${HOTMEM_BUILD:-$SRC/build}
@@ -26,18 +32,30 @@ ok() {	# cond description
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
+skipn() { local k=$1; shift; for _ in $(seq "$k"); do skip "$@"; done; }
 diag() { sed 's/^/# /'; }
 fact() { grep "^$2=" "$1.facts" | head -1 | cut -d= -f2-; }
 is() {	# got expected description
 	[ "$1" = "$2" ]; ok $? "$3"
 	[ "$1" = "$2" ] || echo "# got '$1', expected '$2'"
 }
+has() {	# file description pattern...: every fixed string in the file
+	local f=$1 d=$2 p miss=
+	shift 2
+	for p in "$@"; do grep -qF -- "$p" "$f" || miss="$miss '$p'"; done
+	[ -z "$miss" ]; ok $? "$d"
+	[ -z "$miss" ] || echo "# missing from $f:$miss"
+}
+guest_kernel() {	# cache-name: the newest vmlinuz unpacked there
+	ls "$HERE/cache/$1/boot"/vmlinuz-* 2>/dev/null | sort -V | tail -1
+}
 
 command -v qemu-system-x86_64 >/dev/null ||
 	skip_all "qemu-system-x86_64 missing (scripts/deps/bpf-test.list: apt-get install qemu-system-x86)"
-KERNEL=${HOTMEM_GUEST_KERNEL:-$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -1)}
-[ -n "$KERNEL" ] && [ -r "$KERNEL" ] ||
-	skip_all "no Debian kernel in /boot (scripts/deps/bpf-test.list: apt-get install linux-image-amd64)"
+K612=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
+K61=${HOTMEM_GUEST_KERNEL_61:-$(guest_kernel linux-6.1)}
+[ -r "$K612" ] || [ -r "$K61" ] ||
+	skip_all "no guest kernel in $HERE/cache (scripts/deps.sh check fetches Debian's 6.12 and 6.1 there: apt-get download + dpkg -x)"
 command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q statically ||
 	skip_all "no static busybox (apt-get install busybox-static)"
 command -v cpio >/dev/null || skip_all "cpio missing"
@@ -45,95 +63,200 @@ command -v python3 >/dev/null || skip_all "python3 missing"
 [ -x "$B/hotmem-trace-static" ] && [ -x "$B/hotmem-trace" ] ||
 	skip_all "hotmem-trace not built ($B/hotmem-trace-static): run make"
 
-echo "1..28"
+echo "1..46"
 mkdir -p "$OUT"
 INITRD=$HERE/cache/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD"
 ok $? "initramfs with busybox and the static hotmem-trace ($INITRD)"
-echo "# guest kernel: $KERNEL"
 
-guest() {	# name extra-cmdline dimms
-	python3 "$HERE/run_hotplug.py" "$KERNEL" "$INITRD" "$OUT/$1.jsonl" \
-		--append "$2" --dimms "$3" --timeout 150 --log "$OUT/$1.log" 2>&1 | diag
+guest() {	# name kernel extra-cmdline dimms
+	python3 "$HERE/run_hotplug.py" "$2" "$INITRD" "$OUT/$1.jsonl" \
+		--append "$3" --dimms "$4" --timeout 150 --log "$OUT/$1.log" 2>&1 |
+		grep -v "GUEST tracer: \(libbpf:\|hotmem-trace: mounted\|.*signatures (BTF)\|.*attached: \)" | diag
 	local rc=${PIPESTATUS[0]}
 	python3 "$HERE/trace_facts.py" "$OUT/$1.jsonl" > "$OUT/$1.jsonl.facts"
 	return $rc
 }
+# The guest kernel's BTF, on the host: the vmlinux out of the bzImage
+# (6.12: zstd, 6.1: xz), "bpftool btf dump", the prototypes of FUNCS.
+btf_protos() {	# name kernel funcs-and---enum-names...
+	local name=$1 k=$2
+	shift 2
+	command -v bpftool >/dev/null || return 2
+	"$HERE/extract-vmlinux.sh" "$k" "$OUT/vmlinux-$name" &&
+		bpftool btf dump file "$OUT/vmlinux-$name" > "$OUT/btf-$name.dump" &&
+		python3 "$HERE/btf_protos.py" "$OUT/btf-$name.dump" "$@" > "$OUT/btf-$name.txt"
+	local rc=$?
+	rm -f "$OUT/vmlinux-$name" "$OUT/btf-$name.dump"
+	return $rc
+}
+BTF_FUNCS="create_memory_block_devices mhp_init_memmap_on_memory mhp_supports_memmap_on_memory
+	__remove_pages sparse_remove_section create_altmaps_and_memory_blocks --enum memory_block_state"
 
-# ---- run 1: 256 MiB, default memmap ----------------------------------------
-K=$OUT/kernel
-guest kernel "" 256
-ok $? "guest ran the scenario to the end (TCG)"
-grep -q "GUEST tracer: hotmem-trace: kernel .*: mode \(fentry\|kprobe\)" "$OUT/kernel.log"
-ok $? "hotmem-trace attached to kernel functions in the guest (fentry or kprobe)"
-grep -q "GUEST: tracer exit 0" "$OUT/kernel.log" && grep -q "GUEST: pins removed" "$OUT/kernel.log"
-ok $? "tracer stopped on SIGTERM with status 0 and unpinned its maps"
-grep -q "GUEST: pinned: blocks counters" "$OUT/kernel.log"
-ok $? "maps pinned under /sys/fs/bpf/hotmem while tracing"
-is "$(fact $K.jsonl add)" "65536/0" "add_memory_resource: 65536 pages (256 MiB), ret 0"
+# memory_notify exits: the schema's bits (64 PREPARE_ONLINE, 8 GOING_ONLINE,
+# 1 ONLINE, 2 GOING_OFFLINE, 4 OFFLINE, 128 FINISH_OFFLINE)
+count_word() { tr ' ' '\n' | grep -cx "$1"; }
+
+# ---- 6.12: 256 MiB, memmap from boot memory ----------------------------------
+K=$OUT/k612
+M=$OUT/k612-memmap
+P=$OUT/k612-kprobe
+if [ ! -r "$K612" ]; then
+	skipn 30 "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check)"
+else
+echo "# guest kernel 6.12: $K612"
+# shellcheck disable=SC2086
+if btf_protos 6.12 "$K612" $BTF_FUNCS; then
+	has "$OUT/btf-6.12.txt" "6.12 BTF (from the zstd vmlinuz, on the host): the prototypes and notifier enum the tracer follows" \
+		"int create_memory_block_devices(long unsigned int start, long unsigned int size, struct vmem_altmap* altmap, struct memory_group* group)" \
+		"int mhp_init_memmap_on_memory(long unsigned int pfn, long unsigned int nr_pages, struct zone* zone, bool mhp_off_inaccessible)" \
+		"bool mhp_supports_memmap_on_memory()" \
+		"void __remove_pages(long unsigned int pfn, long unsigned int nr_pages, struct vmem_altmap* altmap, struct dev_pagemap* pgmap)" \
+		"int create_altmaps_and_memory_blocks(int nid, struct memory_group* group, u64 start, u64 size, mhp_t mhp_flags)" \
+		"enum memory_block_state { MEM_ONLINE = 0, MEM_GOING_OFFLINE = 1, MEM_OFFLINE = 2, MEM_GOING_ONLINE = 3, MEM_CANCEL_ONLINE = 4, MEM_CANCEL_OFFLINE = 5, MEM_PREPARE_ONLINE = 6, MEM_FINISH_OFFLINE = 7 }"
+else
+	skip "6.12 BTF on the host: no bpftool, or the vmlinux could not be extracted (zstd: scripts/deps/bpf-test.list)"
+fi
+guest k612 "$K612" "" 256
+ok $? "6.12: guest ran the scenario to the end (TCG)"
+grep -q "GUEST: block_size=0x8000000 auto_online_blocks=offline" "$K.log"
+ok $? "6.12: memhp_default_state=offline honoured (Debian's 6.12 would auto-online)"
+has "$K.log" "6.12: every hotplug step attaches with fentry/fexit, 6.12-only steps included" \
+	"mode fentry" "fentry/fexit attached: add_memory_resource arch_add_memory __add_pages sparse_add_section vmemmap_populate " \
+	" vmemmap_populate_hugepages vmemmap_populate_basepages create_altmaps_and_memory_blocks remove_memory_blocks_and_altmaps create_memory_block_devices"
+grep "NOT attached" "$K.log" | sed 's/.*hotmem-trace: //' | diag
+has "$K.log" "6.12: says which signatures it found (BTF)" \
+	"mhp_init_memmap_on_memory(pfn, nr_pages, zone, mhp_off_inaccessible)" \
+	"create_memory_block_devices(start, size, altmap, group)" \
+	"__remove_pages(pfn, nr_pages, altmap, pgmap)" "arch_remove_memory(start, size, altmap, pgmap)" \
+	"sparse_remove_section(pfn, nr_pages, altmap, pgmap)" "mhp_supports_memmap_on_memory()"
+has "$K.log" "6.12: notifier actions from BTF's enum; memory_notify on the memory chain" \
+	"memory notifier actions: 8 from BTF's enum" "memory_notify traced as blocking_notifier_call_chain on memory_chain"
+grep -q "GUEST: tracer exit 0" "$K.log" && grep -q "GUEST: pins removed" "$K.log" &&
+	grep -q "GUEST: pinned: blocks counters" "$K.log"
+ok $? "6.12: maps pinned while tracing; SIGTERM: exit 0, unpinned"
+is "$(fact $K.jsonl add)" "65536/0" "6.12: add_memory_resource: 65536 pages (256 MiB), ret 0"
+is "$(fact $K.jsonl sections)" "0:32768:0 1:32768:0" "6.12: sparse_add_section per 128 MiB section"
+is "$(fact $K.jsonl vmemmap) $(fact $K.jsonl vmemmap_hugepages)" "0:32768:0 1:32768:0 2" \
+	"6.12: vmemmap_populate per section, no altmap, through vmemmap_populate_hugepages"
+is "$(fact $K.jsonl block_devices) $(fact $K.jsonl supports)" "65536:0 0" \
+	"6.12: create_memory_block_devices (altmap NULL), mhp_supports_memmap_on_memory() false"
 is "$(fact $K.jsonl online | cut -d' ' -f1-2)" "0:Normal:0 1:Movable:0" \
-	"online_pages: first block to Normal, second to Movable"
+	"6.12: online_pages: first block to Normal, second to Movable"
 off=$(fact $K.jsonl offline)
 echo "$off" | grep -q "^0:Normal:\(0\|-16\) 1:Movable:0$"
-ok $? "offline_pages: Movable block offline ret 0; Normal block ret 0 or -EBUSY ($off)"
+ok $? "6.12: offline_pages: Movable block ret 0; Normal block ret 0 or -EBUSY ($off)"
 # a kernel-zone block often fails offline with EBUSY (unmovable kernel
 # allocations landed in it); what follows depends on how many went offline
 nok=$(fact $K.jsonl offline_ok)
-again=$(fact $K.jsonl online | cut -d' ' -f3-)
 [ "$nok" = 2 ] && exp="0:Movable:0 1:Movable:0" || exp="1:Movable:0"
-is "$again" "$exp" "online_pages again: the $nok offlined block(s) to Movable"
-echo "$(fact $K.jsonl notify)" | grep -q "^8:0 1:0 8:0 1:0 2:0 4:0 "
-ok $? "memory_notify: GOING_ONLINE, ONLINE per block, GOING_OFFLINE, OFFLINE"
+is "$(fact $K.jsonl online | cut -d' ' -f3-)" "$exp" "6.12: online_pages again: the $nok offlined block(s) to Movable"
+fact $K.jsonl notify | grep -q "^64:0 8:0 1:0 64:0 8:0 1:0 2:0 4:0 "
+ok $? "6.12: memory_notify per block: PREPARE_ONLINE (inlined caller), GOING_ONLINE, ONLINE; GOING_OFFLINE, OFFLINE"
+is "$(fact $K.jsonl notify | count_word 128:0)" "$nok" "6.12: MEM_FINISH_OFFLINE once per block offlined"
 [ "$(fact $K.jsonl isolated)" -ge 1 ]
-ok $? "page_isolation:test_pages_isolated traced"
-is "$(fact $K.jsonl memtotal_online)" 262144 "MemTotal +256 MiB after online (memmap from boot memory)"
-is "$(fact $K.jsonl memtotal_offline)" $((262144 - nok * 131072)) "MemTotal down by 128 MiB per offlined block"
-grep "NOT attached" "$OUT/kernel.log" | sed 's/.*hotmem-trace: //' | diag
+ok $? "6.12: page_isolation:test_pages_isolated traced"
+is "$(fact $K.jsonl memtotal_online) $(fact $K.jsonl memtotal_offline)" "262144 $((262144 - nok * 131072))" \
+	"6.12: MemTotal +256 MiB online, -128 MiB per offlined block"
 
-# ---- run 2: memmap_on_memory ---------------------------------------------------
-M=$OUT/kernel-memmap
-guest kernel-memmap "memory_hotplug.memmap_on_memory=1" 128,128
-ok $? "guest with memory_hotplug.memmap_on_memory=1 ran the scenario"
+# ---- 6.12: memmap_on_memory, one DIMM of two blocks ---------------------------
+guest k612-memmap "$K612" "memory_hotplug.memmap_on_memory=1" 256
+ok $? "6.12 memmap_on_memory: guest ran the scenario (one 256 MiB DIMM)"
+is "$(fact $M.jsonl supports) $(fact $M.jsonl altmaps_blocks) $(fact $M.jsonl arch_add)" "1 65536/0 32768 32768" \
+	"6.12 memmap_on_memory: mhp_supports_memmap_on_memory() true; create_altmaps_and_memory_blocks adds block by block"
+is "$(fact $M.jsonl vmemmap)" "0:32768:1 1:32768:1" "6.12 memmap_on_memory: vmemmap_populate per section from the altmap"
+is "$(fact $M.jsonl block_devices)" "32768:512 32768:512" \
+	"6.12 memmap_on_memory: create_memory_block_devices per block, altmap of 512 pages"
 mok=$(fact $M.jsonl offline_ok)
 exp=$(for i in $(seq $((2 + mok))); do echo -n "512 "; done | sed 's/ $//')
-is "$(fact $M.jsonl memmap)" "$exp" "mhp_init_memmap_on_memory: 512 vmemmap pages per 128 MiB block, per online"
-is "$(fact $M.jsonl online_offset)" "$exp" "online_pages starts after the self-hosted memmap"
-is "$(fact $M.jsonl memtotal_online)" 258048 "MemTotal +252 MiB after online (2 x 2 MiB memmap on the memory itself)"
+is "$(fact $M.jsonl memmap)" "$exp" "6.12 memmap_on_memory: mhp_init_memmap_on_memory: 512 vmemmap pages per block, per online"
+is "$(fact $M.jsonl online_offset)" "$exp" "6.12 memmap_on_memory: online_pages starts after the self-hosted memmap"
+is "$(fact $M.jsonl memtotal_online)" 258048 \
+	"6.12 memmap_on_memory: MemTotal +2 x 129024 kB after online (memmap on the memory itself)"
+fact $M.jsonl notify | grep -q "^64:0 8:0 1:0 64:0 8:0 1:0 "
+ok $? "6.12 memmap_on_memory: PREPARE_ONLINE, GOING_ONLINE, ONLINE per block"
 
-# ---- run 3: kprobes instead of fentry ----------------------------------------------
-P=$OUT/kernel-kprobe
-guest kernel-kprobe "hmt.mode=kprobe" 256
-grep -q "GUEST tracer: hotmem-trace: kernel .*: mode kprobe" "$OUT/kernel-kprobe.log" &&
-	grep -q "kprobe/kretprobe attached: add_memory_resource" "$OUT/kernel-kprobe.log"
-ok $? "--mode kprobe: kprobe/kretprobe attached in the guest"
+# ---- 6.12: kprobes instead of fentry -------------------------------------------
+guest k612-kprobe "$K612" "hmt.mode=kprobe" 256
+has "$P.log" "6.12 --mode kprobe: kprobe/kretprobe attached, the memory chain too" \
+	"mode kprobe" "kprobe/kretprobe attached: add_memory_resource" "blocking_notifier_call_chain(memory_chain)"
 if [ "$(fact $P.jsonl offline)" = "$(fact $K.jsonl offline)" ]; then
 	"$B/hotmem-trace" compare "$K.jsonl" "$P.jsonl" > "$OUT/compare-kprobe.txt"
-	ok $? "kprobe trace equals the fentry trace (arguments, zones, ret via kretprobe)"
+	ok $? "6.12: kprobe trace equals the fentry trace (arguments, zones, ret via kretprobe)"
+	grep -v "^compare: " "$OUT/compare-kprobe.txt" | head -10 | diag
 else
 	# the kernel-zone offline went differently (EBUSY or not): compare the facts
-	is "$(fact $P.jsonl add) $(fact $P.jsonl online | cut -d' ' -f1-2)" \
-		"65536/0 0:Normal:0 1:Movable:0" "kprobe trace: add and online as with fentry"
+	is "$(fact $P.jsonl add) $(fact $P.jsonl online | cut -d' ' -f1-2) $(fact $P.jsonl sections)" \
+		"65536/0 0:Normal:0 1:Movable:0 0:32768:0 1:32768:0" "6.12 kprobe trace: add, sections and online as with fentry"
 fi
-
-# ---- compare ----------------------------------------------------------------------
 "$B/hotmem-trace" compare "$K.jsonl" "$K.jsonl" > "$OUT/compare-self.txt"
 ok $? "compare: a trace equals itself (exit 0)"
 "$B/hotmem-trace" compare "$K.jsonl" "$M.jsonl" > "$OUT/compare-memmap.txt"
 rc=$?
 grep -q "only in\|start_pfn\|nr_pages" "$OUT/compare-memmap.txt"
 [ $rc = 1 ] && [ $? = 0 ]
-ok $? "compare: memmap_on_memory trace differs (exit 1, differences listed)"
-head -5 "$OUT/compare-memmap.txt" | diag
+ok $? "compare: the memmap_on_memory trace differs (exit 1, differences listed)"
+fi
 
-# ---- the engine side of the same scenario -------------------------------------------
-# The real kernel's kernel-zone block often fails offline with EBUSY:
-# unmovable allocations landed in it (it is the guest's only ZONE_NORMAL
-# memory).  When it did, the engine run does the same to its machine: a
-# few unmovable pages, which the engine places in ZONE_NORMAL too.
+# ---- 6.1: the reduced set ---------------------------------------------------------
+L=$OUT/k61
+if [ ! -r "$K61" ]; then
+	skipn 7 "no 6.1 guest kernel in $HERE/cache/linux-6.1 (scripts/deps.sh check)"
+else
+echo "# guest kernel 6.1: $K61"
+# shellcheck disable=SC2086
+if btf_protos 6.1 "$K61" $BTF_FUNCS; then
+	has "$OUT/btf-6.1.txt" "6.1 BTF (from the xz vmlinuz, on the host): the prototypes the tracer follows, no notifier enum" \
+		"int create_memory_block_devices(long unsigned int start, long unsigned int size, long unsigned int vmemmap_pages, struct memory_group* group)" \
+		"int mhp_init_memmap_on_memory(long unsigned int pfn, long unsigned int nr_pages, struct zone* zone)" \
+		"bool mhp_supports_memmap_on_memory(long unsigned int size)" \
+		"void sparse_remove_section(struct mem_section* ms, long unsigned int pfn," \
+		"NONE create_altmaps_and_memory_blocks" "NONE enum memory_block_state"
+else
+	skip "6.1 BTF on the host: no bpftool, or the vmlinux could not be extracted (xz-utils: scripts/deps/bpf-test.list)"
+fi
+guest k61 "$K61" "" 256
+ok $? "6.1: guest ran the scenario to the end (TCG)"
+has "$L.log" "6.1: attaches, says its signatures and that the notifier actions are 6.1's bits" \
+	"kernel 6.1." "attached: add_memory_resource arch_add_memory __add_pages" \
+	"mhp_init_memmap_on_memory(pfn, nr_pages, zone)" "create_memory_block_devices(start, size, vmemmap_pages, group)" \
+	"__remove_pages(pfn, nr_pages, altmap)" "mhp_supports_memmap_on_memory(size)" \
+	"memory notifier actions: MEM_* bits (no enum in BTF"
+has "$L.log" "6.1: says what it cannot trace (sparse_add_section, vmemmap_populate; no 6.12-only steps)" \
+	"NOT attached: sparse_add_section" "NOT attached: vmemmap_populate:" \
+	"NOT attached: create_altmaps_and_memory_blocks: not in /proc/kallsyms"
+is "$(fact $L.jsonl add) $(fact $L.jsonl online | cut -d' ' -f1-2)" "65536/0 0:Normal:0 1:Movable:0" \
+	"6.1: add_memory_resource 65536 pages; online Normal, Movable"
+fact $L.jsonl notify | grep -q "^8:0 1:0 8:0 1:0 2:0 4:0 "
+ok $? "6.1: memory_notify GOING_ONLINE, ONLINE per block (no PREPARE_ONLINE before 6.12's memory_block_online)"
+if [ -r "$K612" ]; then
+	"$B/hotmem-trace" compare "$K.jsonl" "$L.jsonl" > "$OUT/compare-6.1-6.12.txt"
+	grep -q "not compared, only in $K.jsonl: sparse_add_section/enter" "$OUT/compare-6.1-6.12.txt" &&
+		grep -q "not compared, only in $K.jsonl: memory_notify/exit(64)" "$OUT/compare-6.1-6.12.txt"
+	ok $? "compare 6.12 vs 6.1: the steps only 6.12 shows are listed ($OUT/compare-6.1-6.12.txt)"
+	grep "only in" "$OUT/compare-6.1-6.12.txt" | head -12 | diag
+else
+	skip "compare 6.12 vs 6.1: no 6.12 trace"
+fi
+fi
+
+# ---- the engine side of the 6.12 scenarios -------------------------------------------
+# compare --require: these steps must be in both traces and agree one by
+# one (vmemmap population included); the steps only one side can show are
+# listed "not compared", each of them in docs/hotmem-trace.md with its reason.
+REQUIRE=add_memory_resource,arch_add_memory,__add_pages,sparse_add_section,vmemmap_populate
+REQUIRE=$REQUIRE,move_pfn_range_to_zone,online_pages,offline_pages,memory_notify,test_pages_isolated
+REQUIRE_MEMMAP=$REQUIRE,mhp_init_memmap_on_memory
+engine_compare() {	# kernel-trace engine-trace out require
+	"$B/hotmem-trace" compare --require "$4" "$1" "$2" > "$3"
+}
+# The real kernel's kernel-zone block fails offline with EBUSY: unmovable
+# kernel allocations landed in it (it is the guest's only ZONE_NORMAL
+# memory).  The engine is a running kernel too (issue #10) and must get
+# there by itself: it is never told what the guest did.
 engine_run() {	# name cmdline kernel-trace dimm-args...
-	local name=$1 cmdline=$2 ktrace=$3 mnt sock tr fs pin=
+	local name=$1 cmdline=$2 mnt sock tr fs
 	shift 3
-	python3 "$HERE/trace_facts.py" "$ktrace" | grep -q "^offline=0:Normal:-16" && pin=1
 	mnt=$(mktemp -d) sock=$(mktemp -u)
 	"$B/hotmemfs" -p qemu-512m -c "memhp_default_state=offline $cmdline" \
 		-s "$sock" -S none "$mnt" 2> "$OUT/$name.fs.err" & fs=$!
@@ -145,7 +268,6 @@ engine_run() {	# name cmdline kernel-trace dimm-args...
 	(
 		M=$mnt/sys/devices/system/memory P=$mnt/proc SAY="# ENGINE:"
 		MEMINFO_OUT=$OUT/$name.meminfo SRC=emulator
-		[ -n "$pin" ] && HM_BEFORE_OFFLINE="$B/hotmemctl -s $sock alloc unmovable 64"
 		: > "$MEMINFO_OUT"
 		. "$HERE/scenario.sh"
 		hm_meminfo boot
@@ -162,7 +284,6 @@ engine_run() {	# name cmdline kernel-trace dimm-args...
 
 # The same scenario on the engine itself: "hotmem run SCRIPT" (no FUSE).
 # The DIMM goes where QEMU puts it (4 GiB: blocks 32 and 33 of 128 MiB).
-kernel_failed_offline() { python3 "$HERE/trace_facts.py" "$1" | grep -q "^offline=0:Normal:-16"; }
 engine_script() {	# kernel-trace add-args...
 	local k=$1
 	shift
@@ -170,7 +291,6 @@ engine_script() {	# kernel-trace add-args...
 	for a in "$@"; do echo "add $a"; done
 	echo "meminfo"
 	echo "online 32 online_kernel"; echo "online 33 online_movable"; echo "meminfo"
-	kernel_failed_offline "$k" && echo "alloc unmovable 64"
 	echo "offline 32"; echo "offline 33"; echo "meminfo"
 	echo "online 32 online_movable"; echo "online 33 online_movable"; echo "meminfo"
 }
@@ -190,8 +310,13 @@ engine_cli_run() {	# name cmdline kernel-trace add-args...
 	sed 's/^/ENGINE: /' "$OUT/$name.out" | grep "^ENGINE: >" | diag
 }
 
-if ! "$B/hotmem" --help 2>&1 | grep -q "run SCRIPT"; then
+why=
+if [ ! -r "$K612" ]; then
+	why="no 6.12 trace (no 6.12 guest kernel)"
+elif ! "$B/hotmem" --help 2>&1 | grep -q "run SCRIPT"; then
 	why="$B/hotmem has no \"run SCRIPT\" mode"
+fi
+if [ -n "$why" ]; then
 	echo "# ENGINE (hotmem run) NOT RUN: $why"
 	skip "engine (hotmem run) scenario traced: $why"
 	skip "compare kernel vs engine (hotmem run): $why"
@@ -200,19 +325,22 @@ else
 	engine_cli_run engine-cli "" "$K.jsonl" "0x100000000 256M"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine-cli.trace")" -gt 0 ]
 	ok $? "engine (hotmem run) scenario traced through USDT"
-	"$B/hotmem-trace" compare "$K.jsonl" "$OUT/engine-cli.jsonl" > "$OUT/compare-engine-cli.txt"
-	ok $? "compare kernel vs engine (hotmem run): no differences ($OUT/compare-engine-cli.txt)"
+	engine_compare "$K.jsonl" "$OUT/engine-cli.jsonl" "$OUT/compare-engine-cli.txt" "$REQUIRE"
+	ok $? "compare 6.12 vs engine (hotmem run): step for step, no differences ($OUT/compare-engine-cli.txt)"
 	grep -v "not compared" "$OUT/compare-engine-cli.txt" | diag
+	# 6.12's ACPI driver always asks for memmap_on_memory (MHP_MEMMAP_ON_MEMORY)
 	engine_cli_run engine-cli-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" \
-		"0x100000000 128M memmap_on_memory" "0x108000000 128M memmap_on_memory"
-	"$B/hotmem-trace" compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" > "$OUT/compare-engine-cli-memmap.txt"
-	ok $? "compare kernel vs engine (hotmem run), memmap_on_memory: no differences, MemTotal/MemFree changes agree"
+		"0x100000000 256M memmap_on_memory"
+	engine_compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" "$OUT/compare-engine-cli-memmap.txt" "$REQUIRE_MEMMAP"
+	ok $? "compare 6.12 vs engine (hotmem run), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
 	grep -v "not compared" "$OUT/compare-engine-cli-memmap.txt" | diag
 fi
 
 # The same on hotmemfs, through its sysfs files, as the guest does it.
 why=
-if [ ! -x "$B/hotmemfs" ] || [ ! -x "$B/hotmemctl" ]; then
+if [ ! -r "$K612" ]; then
+	why="no 6.12 trace (no 6.12 guest kernel)"
+elif [ ! -x "$B/hotmemfs" ] || [ ! -x "$B/hotmemctl" ]; then
 	why="hotmemfs/hotmemctl not built yet ($B/hotmemfs)"
 elif [ ! -e /dev/fuse ]; then
 	why="no /dev/fuse"
@@ -229,15 +357,27 @@ else
 	engine_run engine "" "$K.jsonl" "size=256M id=d1"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine.trace")" -gt 0 ]
 	ok $? "engine scenario traced through USDT (hotmemfs, profile qemu-512m)"
-	"$B/hotmem-trace" compare "$K.jsonl" "$OUT/engine.jsonl" > "$OUT/compare-engine.txt"
-	ok $? "compare kernel vs engine: no differences ($OUT/compare-engine.txt)"
+	engine_compare "$K.jsonl" "$OUT/engine.jsonl" "$OUT/compare-engine.txt" "$REQUIRE"
+	ok $? "compare 6.12 vs engine (hotmemfs): step for step, no differences ($OUT/compare-engine.txt)"
 	diag < "$OUT/compare-engine.txt" | head -30
-	engine_run engine-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" \
-		"size=128M id=d1" "size=128M id=d2"
+	engine_run engine-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" "size=256M id=d1"
 	[ -s "$OUT/engine-memmap.trace" ]
 	ok $? "engine memmap_on_memory scenario traced"
-	"$B/hotmem-trace" compare "$M.jsonl" "$OUT/engine-memmap.jsonl" > "$OUT/compare-engine-memmap.txt"
-	ok $? "compare kernel vs engine, memmap_on_memory: no differences, MemTotal/MemFree changes agree"
+	engine_compare "$M.jsonl" "$OUT/engine-memmap.jsonl" "$OUT/compare-engine-memmap.txt" "$REQUIRE_MEMMAP"
+	ok $? "compare 6.12 vs engine (hotmemfs), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
 	diag < "$OUT/compare-engine-memmap.txt" | head -30
+fi
+
+# Every step only one side shows is in the documented list of differences.
+docs=$SRC/docs/hotmem-trace.md
+only=$(cat "$OUT"/compare-engine*.txt 2>/dev/null | sed -n 's/^compare: not compared, only in [^:]*: \([^/]*\)\/.*/\1/p' | sort -u)
+if [ -z "$only" ]; then
+	skip "the differences left are documented: no kernel-vs-engine comparison ran"
+else
+	undoc=$(for ev in $only; do
+		sed -n '/^## Differences from 6.12/,/^## [^D]/p' "$docs" | grep -qF "\`$ev\`" || echo "$ev"
+	done)
+	[ -z "$undoc" ]; ok $? "every step only one side shows is listed with its reason in docs/hotmem-trace.md"
+	[ -z "$undoc" ] || echo "# not in docs/hotmem-trace.md's \"Differences from 6.12\": $undoc"
 fi
 exit $((fails > 0))
