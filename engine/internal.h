@@ -780,6 +780,7 @@ unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm);
 int memory_dev_init(struct hotmem *hm);
 void memory_dev_exit(struct hotmem *hm);
 struct memory_block *find_memory_block_by_id(struct hotmem *hm, unsigned long id);
+struct memory_block *phys_to_memory_block(struct hotmem *hm, uint64_t phys);
 int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 				unsigned long size, int nid,
 				struct vmem_altmap *altmap, int group);

@@ -21,6 +21,12 @@ struct memory_block *find_memory_block_by_id(struct hotmem *hm, unsigned long id
 	return mem;
 }
 
+/* the memory block holding physical address @phys, or NULL */
+struct memory_block *phys_to_memory_block(struct hotmem *hm, uint64_t phys)
+{
+	return find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(phys))));
+}
+
 static struct zone *block_zone(struct memory_block *mem)
 {
 	return __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);

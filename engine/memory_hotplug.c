@@ -933,8 +933,7 @@ static void remove_memory_blocks_and_altmaps(struct hotmem *hm, uint64_t start,
 	const uint64_t bs = hm->cfg.block_size;
 
 	for (uint64_t cur = start; cur < start + size; cur += bs) {
-		struct memory_block *mem =
-			find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur))));
+		struct memory_block *mem = phys_to_memory_block(hm, cur);
 		struct vmem_altmap *altmap = mem ? mem->altmap : NULL;
 
 		if (mem)
@@ -1031,8 +1030,7 @@ static void online_new_blocks(struct hotmem *hm, uint64_t start, uint64_t size)
 	if (online_type == HM_MMOP_OFFLINE)
 		return;
 	for (uint64_t cur = start; cur < start + size; cur += hm->cfg.block_size) {
-		struct memory_block *mem = find_memory_block_by_id(
-			hm, memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(cur))));
+		struct memory_block *mem = phys_to_memory_block(hm, cur);
 
 		/* walk_memory_blocks(online_memory_block) stops at the first failure */
 		if (mem) {
@@ -1255,6 +1253,36 @@ int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 }
 
 /*
+ * lock_device_hotplug() for an operation on the added memory [start,
+ * start + size) on behalf of @task: 0 with the lock held, or -EINVAL.
+ */
+static int lock_device_range(struct hotmem *hm, uint64_t start, uint64_t size,
+			     const struct hotmem_task *task)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
+	kmem_tick(hm);
+	if (find_resource(hm, start, size, NULL))
+		return 0;
+	hm->current_task = NULL;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return -EINVAL;
+}
+
+static void unlock_device_range(struct hotmem *hm)
+{
+	hm->current_task = NULL;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+static bool block_aligned_range(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	return size && !(size % bs) && !(start % bs);
+}
+
+/*
  * offline_and_remove_memory(): offline every block, then remove; on any
  * failure the blocks offlined here come back online in their old zone.
  */
@@ -1264,23 +1292,18 @@ int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uin
 	const uint64_t bs = hm->cfg.block_size;
 	unsigned long nr = size / bs, i;
 	int *online_types;
-	int ret = 0;
+	int ret;
 
-	if (!size || size % bs || start % bs)
+	if (!block_aligned_range(hm, start, size))
 		return -EINVAL;
 	online_types = hm_alloc(hm, nr * sizeof(int));
 	if (!online_types)
 		return -ENOMEM;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	hm->current_task = task;
-	kmem_tick(hm);
-	if (!find_resource(hm, start, size, NULL)) {
-		ret = -EINVAL;
-		goto out;
-	}
+	ret = lock_device_range(hm, start, size, task);
+	if (ret)
+		goto out_free;
 	for (i = 0; i < nr; i++) {
-		unsigned long id = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + i * bs)));
-		struct memory_block *mem = find_memory_block_by_id(hm, id);
+		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
 		struct zone *zone = mem ? mem->zone : NULL;
 
 		online_types[i] = HM_MMOP_OFFLINE;
@@ -1297,22 +1320,17 @@ int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uin
 	}
 	if (!ret)
 		ret = try_remove_memory(hm, start, size);
-	if (ret) {
-		for (i = 0; i < nr; i++) {
-			unsigned long id = memory_block_id(hm,
-				pfn_to_section_nr(PHYS_PFN(start + i * bs)));
-			struct memory_block *mem = find_memory_block_by_id(hm, id);
+	for (i = 0; ret && i < nr; i++) {
+		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
 
-			if (!mem || online_types[i] == HM_MMOP_OFFLINE)
-				continue;
-			mem->online_type = online_types[i];
-			if (device_online(hm, mem) < 0)
-				pr_warn(hm, "memory block memory%lu could not be re-onlined", id);
-		}
+		if (!mem || online_types[i] == HM_MMOP_OFFLINE)
+			continue;
+		mem->online_type = online_types[i];
+		if (device_online(hm, mem) < 0)
+			pr_warn(hm, "memory block memory%lu could not be re-onlined", mem->id);
 	}
-out:
-	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_range(hm);
+out_free:
 	hm_free(hm, online_types, nr * sizeof(int));
 	return ret;
 }
@@ -1333,8 +1351,7 @@ static struct memory_block *acpi_bus_offline(struct hotmem *hm, uint64_t start, 
 	struct memory_block *errdev = NULL;
 
 	for (unsigned long i = 0; i < size / bs; i++) {
-		struct memory_block *mem = find_memory_block_by_id(hm,
-			memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + i * bs))));
+		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
 		int ret;
 
 		if (!mem)
@@ -1355,8 +1372,7 @@ static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
 	const uint64_t bs = hm->cfg.block_size;
 
 	for (unsigned long i = 0; i < size / bs; i++) {
-		struct memory_block *mem = find_memory_block_by_id(hm,
-			memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + i * bs))));
+		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
 
 		if (mem && put_online[i] && device_online(hm, mem) < 0)
 			pr_warn(hm, "memory memory%lu: could not be onlined again", mem->id);
@@ -1375,23 +1391,19 @@ static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
 int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 			     const struct hotmem_task *task)
 {
-	const uint64_t bs = hm->cfg.block_size;
+	const unsigned long nr = size / hm->cfg.block_size;
 	struct memory_block *errdev;
 	bool *put_online;
-	int ret = 0;
+	int ret;
 
-	if (!size || size % bs || start % bs)
+	if (!block_aligned_range(hm, start, size))
 		return -EINVAL;
-	put_online = hm_alloc(hm, size / bs * sizeof(bool));
+	put_online = hm_alloc(hm, nr * sizeof(bool));
 	if (!put_online)
 		return -ENOMEM;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	hm->current_task = task;
-	kmem_tick(hm);
-	if (!find_resource(hm, start, size, NULL)) {
-		ret = -EINVAL;
-		goto out;
-	}
+	ret = lock_device_range(hm, start, size, task);
+	if (ret)
+		goto out_free;
 	errdev = acpi_bus_offline(hm, start, size, put_online);
 	if (errdev)	/* the second pass */
 		errdev = acpi_bus_offline(hm, start, size, put_online);
@@ -1399,13 +1411,12 @@ int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 		pr_warn(hm, "memory memory%lu: Offline failed.", errdev->id);
 		acpi_bus_online(hm, start, size, put_online);
 		ret = -EBUSY;
-		goto out;
+	} else {
+		ret = try_remove_memory(hm, start, size);
 	}
-	ret = try_remove_memory(hm, start, size);
-out:
-	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	hm_free(hm, put_online, size / bs * sizeof(bool));
+	unlock_device_range(hm);
+out_free:
+	hm_free(hm, put_online, nr * sizeof(bool));
 	return ret;
 }
 
