@@ -11,7 +11,8 @@
  * (ev, phase) occurs in only one trace are listed, not counted as
  * differences, unless strict or required (--require: a step missing from
  * either trace is a difference).  "meminfo" records (MemTotal/MemFree in kB,
- * "phase" naming the step) compare their changes from the first one.
+ * "phase" naming the step, optional PcpFree: kB on the per-cpu lists,
+ * added to MemFree) compare their changes from the first one.
  */
 #ifndef HMT_COMPARE_H
 #define HMT_COMPARE_H
@@ -30,7 +31,7 @@ struct hmt_rec {
 	char zone[16]; /* "": unknown */
 	bool has_ret;
 	long long ret, extra;
-	long long memtotal, memfree; /* meminfo records, kB */
+	long long memtotal, memfree; /* meminfo records, kB; memfree + PcpFree */
 };
 
 struct hmt_trace {

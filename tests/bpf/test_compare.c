@@ -164,6 +164,28 @@ static void test_empty_trace_differs(void **state)
 	free(out);
 }
 
+/* PcpFree (per-cpu lists drained by offlining) counts as free */
+static void test_pcp_free_counts_as_free(void **state)
+{
+	static const char k[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000,\"PcpFree\":12000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":400000,\"MemFree\":306000,\"PcpFree\":6000}\n";
+	static const char e[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":500000,\"MemFree\":400000}\n";
+	static const char e2[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":500000,\"MemFree\":406000}\n";
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run(k, e, false, &out), 0);
+	free(out);
+	assert_int_equal(run(k, e2, false, &out), 1);
+	assert_non_null(strstr(out, "MemFree(+PcpFree) change +0 kB != +6000 kB"));
+	free(out);
+}
+
 /* --require: a step one trace lacks is a difference, not a note */
 static void test_required_step_missing(void **state)
 {
@@ -209,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_missing_event_aligned),
 		cmocka_unit_test(test_meminfo_changes),
 		cmocka_unit_test(test_empty_trace_differs),
+		cmocka_unit_test(test_pcp_free_counts_as_free),
 		cmocka_unit_test(test_required_step_missing),
 		cmocka_unit_test(test_main_exit_codes),
 	};

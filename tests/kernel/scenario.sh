@@ -15,10 +15,13 @@
 
 hm_say() { echo "$SAY $*"; }
 
+# PcpFree: kB on the per-cpu page lists (/proc/zoneinfo "count:"), free
+# pages MemFree does not count until they are drained (offline_pages does)
 hm_meminfo() {
 	_t=$(awk '/^MemTotal:/ {print $2}' "$P/meminfo")
 	_f=$(awk '/^MemFree:/ {print $2}' "$P/meminfo")
-	echo "{\"src\":\"$SRC\",\"ev\":\"meminfo\",\"phase\":\"$1\",\"MemTotal\":$_t,\"MemFree\":$_f}" >> "$MEMINFO_OUT"
+	_p=$(awk '/^ *count:/ {s += $2} END {print s * 4}' "$P/zoneinfo" 2>/dev/null)
+	echo "{\"src\":\"$SRC\",\"ev\":\"meminfo\",\"phase\":\"$1\",\"MemTotal\":$_t,\"MemFree\":$_f,\"PcpFree\":${_p:-0}}" >> "$MEMINFO_OUT"
 }
 
 hm_blocks() { ls -d "$M"/memory[0-9]* | sort; }

@@ -9,10 +9,19 @@ the TAP tests to check with grep:
   offline=BLOCK:ZONE:RET ...    offline_pages exits
   offline_ok=N                  offline_pages exits with ret 0
   notify=ACTION:RET ...         memory_notify exits (8 GOING_ONLINE, 1 ONLINE,
-                                2 GOING_OFFLINE, 4 OFFLINE, 16/32 CANCEL)
+                                2 GOING_OFFLINE, 4 OFFLINE, 16/32 CANCEL,
+                                64 PREPARE_ONLINE, 128 FINISH_OFFLINE: the
+                                schema's bits on 6.1 and 6.12 alike)
   isolated=N                    test_pages_isolated events
   memmap=NR ...                 mhp_init_memmap_on_memory exits: vmemmap pages
   online_offset=PAGES ...       online_pages start - block start
+  sections=BLOCK:NR:RET ...      sparse_add_section exits (6.12: one per section)
+  vmemmap=BLOCK:NR:ALTMAP ...   vmemmap_populate exits, ALTMAP 1: memmap_on_memory
+  vmemmap_hugepages=N           vmemmap_populate_hugepages exits (6.12, x86 PMD path)
+  arch_add=NR ...               arch_add_memory exits: pages per call
+  altmaps_blocks=NR/RET ...     create_altmaps_and_memory_blocks exits (6.12)
+  block_devices=NR:VMEMMAP ...  create_memory_block_devices exits
+  supports=RET ...              mhp_supports_memmap_on_memory exits
   memtotal_STEP=KB              MemTotal change from "boot"
   memfree_STEP=KB               MemFree change from "boot"
 """
@@ -54,6 +63,20 @@ def main(path):
     print("notify=" + " ".join("%d:%d" % (e["extra"], e["ret"])
                                for e in ex if e["ev"] == "memory_notify"))
     print("isolated=%d" % sum(1 for e in evs if e["ev"] == "test_pages_isolated"))
+    def exits(name):
+        return [e for e in ex if e["ev"] == name]
+
+    print("sections=" + " ".join("%d:%d:%d" % (blk(e), e["nr_pages"], e["ret"])
+                                 for e in exits("sparse_add_section")))
+    print("vmemmap=" + " ".join("%d:%d:%d" % (blk(e), e["nr_pages"], e["extra"])
+                                for e in exits("vmemmap_populate")))
+    print("vmemmap_hugepages=%d" % len(exits("vmemmap_populate_hugepages")))
+    print("arch_add=" + " ".join(str(e["nr_pages"]) for e in exits("arch_add_memory")))
+    print("altmaps_blocks=" + " ".join("%d/%d" % (e["nr_pages"], e["ret"])
+                                       for e in exits("create_altmaps_and_memory_blocks")))
+    print("block_devices=" + " ".join("%d:%d" % (e["nr_pages"], e["extra"])
+                                      for e in exits("create_memory_block_devices")))
+    print("supports=" + " ".join(str(e["ret"]) for e in exits("mhp_supports_memmap_on_memory")))
     print("memmap=" + " ".join(str(e["nr_pages"]) for e in ex
                                if e["ev"] == "mhp_init_memmap_on_memory"))
     print("online_offset=" + " ".join(
