@@ -294,6 +294,14 @@ int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
 		     hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_FORCE ? "force" :
 		     hm->cfg.memmap_on_memory ? "Y" : "N",
 		     hotmem_get_auto_movable_ratio(hm));
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n,
+			      "kernel_alloc %s (seed %lu): Slab %lu kB, PageTables %lu kB, KernelStack %lu kB\n",
+			      hm->cfg.kernel_alloc == HM_KERNEL_ALLOC_OFF ? "off" :
+			      hm->cfg.kernel_alloc == HM_KERNEL_ALLOC_HEAVY ? "heavy" : "default",
+			      hm->cfg.kernel_alloc_seed,
+			      (mi.slab_reclaimable + mi.slab_unreclaimable) * 4, mi.pagetables * 4,
+			      mi.kernel_stack * 4);
 	for (int nid = 0; nid < hm->nr_possible_nodes && n >= 0 && (size_t)n < len; nid++) {
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			struct hm_zone_info zi;
