@@ -75,7 +75,8 @@ start_fs --profile qemu-512m --fresh --netns /proc/$$/ns/net
 tap_ok $? "hotmemfs --netns /proc/$$/ns/net (the host's) mounts"
 grep -q "uevents over netlink off: " "$TMP/hotmemfs.log"
 tap_ok $? "... with netlink injection off: $(grep -o 'uevents over netlink off: .*' "$TMP/hotmemfs.log" | head -1)"
-ctl device_add pc-dimm id=h1 size=256M >/dev/null && echo online >"$M/memory32/state" &&
+# online_movable: a Normal block would keep the kernel's allocations (EBUSY)
+ctl device_add pc-dimm id=h1 size=256M >/dev/null && echo online_movable >"$M/memory32/state" &&
 	echo offline >"$M/memory32/state" && ctl device_del h1 >/dev/null
 tap_ok $? "a plug cycle runs"
 sleep 0.3
