@@ -90,7 +90,7 @@ static int check_free_lists(struct hotmem *hm, struct zone *z, char *err, size_t
 /* walk a zone's online pages: what is allocated from the managed pages */
 static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t errlen)
 {
-	unsigned long used = 0, free = 0, workload = 0;
+	unsigned long used = 0, free = 0, workload = 0, kmem = 0, kmem_counted = 0;
 
 	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);) {
 		struct page *p;
@@ -123,6 +123,7 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 				return fail(err, errlen, "pfn %#lx: workload page with refcount 0", pfn);
 			workload++;
 		}
+		kmem += test_page_flag(p, PG_kernel);
 		/* a high-order memmap or kernel block holds its reference on the head only */
 		if (p->_refcount || test_page_flag(p, PG_vmemmap) || test_page_flag(p, PG_kernel))
 			used++;
@@ -138,6 +139,11 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 		return fail(err, errlen, "zone %s node %d: %lu workload pages, counters say %lu",
 			    z->name, z->node, workload,
 			    z->nr_alloc[0] + z->nr_alloc[1] + z->nr_alloc[2]);
+	for (size_t i = 0; i < ARRAY_SIZE(z->nr_kmem); i++)
+		kmem_counted += z->nr_kmem[i];
+	if (kmem != kmem_counted)
+		return fail(err, errlen, "zone %s node %d: %lu kernel pages, counters say %lu",
+			    z->name, z->node, kmem, kmem_counted);
 	if (z->present_pages > z->spanned_pages)
 		return fail(err, errlen, "zone %s node %d: present %lu > spanned %lu", z->name,
 			    z->node, z->present_pages, z->spanned_pages);
