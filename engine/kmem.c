@@ -190,10 +190,23 @@ void kmem_boot(struct hotmem *hm)
 	const struct kmem_sizes *sz = sizes(hm);
 	static const unsigned int slab_orders[] = { 0, 1, 3 };
 
+	unsigned long slab_pages, pte_pages, stacks, want, limit;
+
 	if (!sz)
 		return;
 	hm->kmem.rng = hm->cfg.kernel_alloc_seed * 0x9E3779B97F4A7C15ULL | 1;
-	for (unsigned long done = 0; done < sz->boot_slab_pages;) {
+	/* a small machine's kernel is smaller: at most 1/16 of its memory */
+	slab_pages = sz->boot_slab_pages;
+	pte_pages = sz->boot_pte_pages;
+	stacks = sz->boot_stacks;
+	want = 2 * slab_pages + pte_pages + 4 * stacks;
+	limit = totalram_pages(hm) / 16;
+	if (want > limit) {
+		slab_pages = slab_pages * limit / want;
+		pte_pages = pte_pages * limit / want;
+		stacks = stacks * limit / want;
+	}
+	for (unsigned long done = 0; done < slab_pages;) {
 		unsigned int order = slab_orders[kmem_random(hm) % ARRAY_SIZE(slab_orders)];
 
 		if (kmem_alloc(hm, 0, KMEM_SLAB, order, KMEM_OWNER_BOOT, false))
@@ -201,13 +214,13 @@ void kmem_boot(struct hotmem *hm)
 		done += 1UL << order;
 	}
 	/* dentries and inodes: order-1 slabs */
-	for (unsigned long done = 0; done < sz->boot_slab_pages; done += 2)
+	for (unsigned long done = 0; done < slab_pages; done += 2)
 		if (kmem_alloc(hm, 0, KMEM_SLAB_RECLAIMABLE, 1, KMEM_OWNER_BOOT, false))
 			return;
-	for (unsigned long i = 0; i < sz->boot_pte_pages; i++)
+	for (unsigned long i = 0; i < pte_pages; i++)
 		if (kmem_alloc(hm, 0, KMEM_PTE, 0, KMEM_OWNER_BOOT, false))
 			return;
-	for (unsigned long i = 0; i < sz->boot_stacks; i++)
+	for (unsigned long i = 0; i < stacks; i++)
 		kmem_alloc_stack(hm, 0, KMEM_STACK, KMEM_OWNER_BOOT);
 }
 
