@@ -116,7 +116,7 @@ static void read_kallsyms(struct hmt_tracer *t)
 	if (!f)
 		return;
 	/* "addr type name [module]": vmlinux's symbols have no module */
-	while ((n = fscanf(f, "%llx %c %255s%63[^\n]", &addr, &type, name, mod)) >= 3) {
+	while ((n = fscanf(f, "%llx %c %255s%63[^\n]%*[^\n]", &addr, &type, name, mod)) >= 3) {
 		if (n == 4)
 			continue;
 		if (type == 't' || type == 'T') {
