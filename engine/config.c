@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "uapi/hmuapi.h"
 
 static int seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -63,36 +64,6 @@ int hotmem_memparse(const char *s, uint64_t *out)
 		return -ERANGE;
 	*out = (uint64_t)v << shift;
 	return 0;
-}
-
-/* lib/kstrtox.c kstrtobool(): only the first character(s) matter */
-static int kstrtobool(const char *s, bool *res)
-{
-	if (!s)
-		return -EINVAL;
-	switch (s[0]) {
-	case 'y': case 'Y': case 't': case 'T': case '1':
-		*res = true;
-		return 0;
-	case 'n': case 'N': case 'f': case 'F': case '0':
-		*res = false;
-		return 0;
-	case 'o': case 'O':
-		switch (s[1]) {
-		case 'n': case 'N':
-			*res = true;
-			return 0;
-		case 'f': case 'F':
-			*res = false;
-			return 0;
-		default:
-			break;
-		}
-		break;
-	default:
-		break;
-	}
-	return -EINVAL;
 }
 
 static void add_range(struct hotmem_config *cfg, uint64_t start, uint64_t end,
@@ -235,17 +206,6 @@ int hotmem_config_builtin(struct hotmem_config *cfg, const char *name)
 /* kernel command line                                                 */
 /* ------------------------------------------------------------------ */
 
-static int parse_online_type(const char *v)
-{
-	static const char *const names[] = { "offline", "online",
-					     "online_kernel", "online_movable" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(v, names[i]))
-			return (int)i;
-	return -EINVAL;
-}
-
 static int parse_uint(const char *v, unsigned int *out)
 {
 	char *end;
@@ -268,7 +228,7 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 	int t;
 
 	if (!strcmp(key, "memhp_default_state")) {
-		t = val ? parse_online_type(val) : -EINVAL;
+		t = val ? hmu_online_type_from_str(val) : -EINVAL;
 		if (t < 0)
 			return seterr(err, errlen,
 				      "memhp_default_state=%s: expected offline, online, online_kernel or online_movable",
@@ -281,7 +241,7 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 	} else if (!strcmp(key, "memory_hotplug.memmap_on_memory")) {
 		if (val && !strcmp(val, "force"))
 			cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
-		else if (val && !kstrtobool(val, &b))
+		else if (val && !hmu_kstrtobool(val, &b))
 			cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE :
 						    HM_MEMMAP_ON_MEMORY_DISABLE;
 		else
@@ -304,13 +264,13 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      val ? val : "");
 		cfg->auto_movable_ratio = r;
 	} else if (!strcmp(key, "memory_hotplug.auto_movable_numa_aware")) {
-		if (!val || kstrtobool(val, &b))
+		if (!val || hmu_kstrtobool(val, &b))
 			return seterr(err, errlen,
 				      "memory_hotplug.auto_movable_numa_aware=%s: expected a boolean",
 				      val ? val : "");
 		cfg->auto_movable_numa_aware = b;
 	} else if (!strcmp(key, "hugetlb_free_vmemmap")) {
-		if (!val || kstrtobool(val, &b))
+		if (!val || hmu_kstrtobool(val, &b))
 			return seterr(err, errlen,
 				      "hugetlb_free_vmemmap=%s: expected on or off",
 				      val ? val : "");

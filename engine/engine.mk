@@ -8,7 +8,8 @@
 #      own.  sdt.h's _.stapsdt.base (weak, hidden) stays as sdt.h made it.
 #  engine/libhotmem-internal.a  every object as compiled, for the engine's
 #      unit tests, which call the kernel functions directly.
-ENGINE_SRCS := $(sort $(wildcard engine/*.c))
+include engine/uapi/uapi.mk
+ENGINE_SRCS := $(sort $(wildcard engine/*.c)) $(HMUAPI_SRCS)
 ENGINE_OBJS := $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
 ENGINE_LIB  := $(BUILD)/libhotmem.a
 ENGINE_INTERNAL_LIB := $(BUILD)/engine/libhotmem-internal.a

@@ -11,6 +11,7 @@
 #include <sys/sdt.h>
 
 #include "internal.h"
+#include "uapi/hmuapi.h"
 
 /*
  * A 5-byte nop at each probe site instead of sdt.h's 1-byte one: kernels
@@ -106,17 +107,15 @@ size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len)
 	return n;
 }
 
-static const char *const uevent_names[] = {
-	[HM_KOBJ_ADD] = "add",	   [HM_KOBJ_REMOVE] = "remove",
-	[HM_KOBJ_CHANGE] = "change", [HM_KOBJ_MOVE] = "move",
-	[HM_KOBJ_ONLINE] = "online", [HM_KOBJ_OFFLINE] = "offline",
-};
+_Static_assert((int)HM_KOBJ_ADD == (int)HMU_KOBJ_ADD && (int)HM_KOBJ_OFFLINE == (int)HMU_KOBJ_OFFLINE,
+	       "enum kobject_action order (engine/uapi)");
 
 const char *hotmem_uevent_action_name(enum hm_uevent_action a)
 {
-	if ((unsigned int)a >= ARRAY_SIZE(uevent_names))
+	/* the engine raises no bind/unbind */
+	if ((unsigned int)a > HM_KOBJ_OFFLINE)
 		return "unknown";
-	return uevent_names[a];
+	return hmu_kobject_action_name((int)a);
 }
 
 void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id)

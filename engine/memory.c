@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "uapi/hmuapi.h"
 
 struct memory_block *find_memory_block_by_id(struct hotmem *hm, unsigned long id)
 {
@@ -351,43 +352,26 @@ int device_offline(struct hotmem *hm, struct memory_block *mem)
 /* the sysfs semantics, as public API                                  */
 /* ------------------------------------------------------------------ */
 
-static const char *const online_type_to_str[] = {
-	[HM_MMOP_OFFLINE] = "offline",
-	[HM_MMOP_ONLINE] = "online",
-	[HM_MMOP_ONLINE_KERNEL] = "online_kernel",
-	[HM_MMOP_ONLINE_MOVABLE] = "online_movable",
-};
+/* the names and their parser are the user ABI's (engine/uapi) */
+_Static_assert((int)HM_MMOP_OFFLINE == (int)HMU_MMOP_OFFLINE &&
+		       (int)HM_MMOP_ONLINE_MOVABLE == (int)HMU_MMOP_ONLINE_MOVABLE,
+	       "MMOP_* as include/linux/memory_hotplug.h");
 
 const char *hotmem_online_type_name(int online_type)
 {
-	if (online_type < 0 || online_type >= (int)ARRAY_SIZE(online_type_to_str))
-		return "unknown";
-	return online_type_to_str[online_type];
-}
-
-/* lib/string.c sysfs_streq(): equal, a single trailing newline aside */
-static bool sysfs_streq(const char *s1, size_t n1, const char *s2)
-{
-	size_t i = 0;
-
-	while (i < n1 && s1[i] && s2[i] && s1[i] == s2[i])
-		i++;
-	if (i == n1 || !s1[i]) {
-		if (!s2[i])
-			return true;
-		return s2[i] == '\n' && !s2[i + 1];
-	}
-	if (!s2[i])
-		return s1[i] == '\n' && (i + 1 == n1 || !s1[i + 1]);
-	return false;
+	return hmu_online_type_name(online_type);
 }
 
 int hotmem_online_type_from_str(const char *buf, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(online_type_to_str); i++)
-		if (sysfs_streq(buf, len, online_type_to_str[i]))
-			return (int)i;
-	return -EINVAL;
+	/* one byte more than the longest name and its '\n': that matches none */
+	char s[sizeof("online_movable\n") + 1];
+
+	if (len > sizeof(s) - 1)
+		len = sizeof(s) - 1;
+	memcpy(s, buf, len);
+	s[len] = '\0';
+	return hmu_online_type_from_str(s);
 }
 
 const char *hotmem_state_name(int state)

@@ -12,24 +12,19 @@
 #include <string.h>
 
 #include "internal.h"
+#include "uapi/hmuapi.h"
 
-static const char *const zone_names[MAX_NR_ZONES] = {
-	"DMA", "DMA32", "Normal", "Movable", "Device",
-};
+_Static_assert((int)MAX_NR_ZONES == (int)HMU_MAX_NR_ZONES && (int)ZONE_MOVABLE == (int)HMU_ZONE_MOVABLE,
+	       "zones as mm/page_alloc.c zone_names[] (engine/uapi)");
 
 const char *hotmem_zone_name(int zid)
 {
-	if (zid < 0 || zid >= MAX_NR_ZONES)
-		return "none";
-	return zone_names[zid];
+	return hmu_zone_name(zid);
 }
 
 int hotmem_zone_from_name(const char *name)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (!strcmp(zone_names[i], name))
-			return i;
-	return -EINVAL;
+	return hmu_zone_from_name(name, strlen(name));
 }
 
 void zone_init(struct hotmem *hm, struct zone *z, int nid, int zid)
@@ -38,7 +33,7 @@ void zone_init(struct hotmem *hm, struct zone *z, int nid, int zid)
 	z->zone_pgdat = hm->node_data[nid];
 	z->node = nid;
 	z->idx = zid;
-	z->name = zone_names[zid];
+	z->name = hmu_zone_names[zid];
 	for (int o = 0; o < NR_PAGE_ORDERS; o++)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			INIT_LIST_HEAD(&z->free_area[o].free_list[t]);

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libhmuapi: the kernel's user ABI for memory hotplug, in one place.
+ *
+ * The strings user space reads and writes (online types, uevent actions,
+ * zone names), the kernel's parsers behind sysfs stores (sysfs_streq,
+ * kstrtobool, kstrto*, memparse) and the uevent wire format.  The engine,
+ * hotmemfs, hotmemctl and hotmemd all use this; it includes nothing of
+ * the engine, so hotmemd links it without linking the engine.
+ *
+ * Kernel references are Linux 6.12: drivers/base/memory.c,
+ * lib/kobject_uevent.c, mm/page_alloc.c, lib/string.c, lib/kstrtox.c,
+ * lib/cmdline.c.
+ */
+#ifndef HMUAPI_H
+#define HMUAPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- online types: include/linux/memory_hotplug.h MMOP_* ------------- */
+enum hmu_mmop {
+	HMU_MMOP_OFFLINE,
+	HMU_MMOP_ONLINE,
+	HMU_MMOP_ONLINE_KERNEL,
+	HMU_MMOP_ONLINE_MOVABLE,
+	HMU_NR_MMOP,
+};
+/* drivers/base/memory.c online_type_to_str[], NULL-terminated */
+extern const char *const hmu_online_type_names[];
+/* "unknown" for anything that is not an MMOP_* */
+const char *hmu_online_type_name(int online_type);
+/* mhp_online_type_from_str(): sysfs_streq() against each name; -EINVAL */
+int hmu_online_type_from_str(const char *buf);
+
+/* ---- uevent actions: lib/kobject_uevent.c kobject_actions[] ---------- */
+enum hmu_kobject_action {
+	HMU_KOBJ_ADD,
+	HMU_KOBJ_REMOVE,
+	HMU_KOBJ_CHANGE,
+	HMU_KOBJ_MOVE,
+	HMU_KOBJ_ONLINE,
+	HMU_KOBJ_OFFLINE,
+	HMU_KOBJ_BIND,
+	HMU_KOBJ_UNBIND,
+	HMU_NR_KOBJ_ACTIONS,
+};
+extern const char *const hmu_kobject_actions[];
+/* NULL for anything that is not a kobject_action */
+const char *hmu_kobject_action_name(int action);
+/*
+ * kobject_action_type()'s match of the first word: exactly @len bytes of
+ * @buf name an action.  Returns the action or -EINVAL.
+ */
+int hmu_kobject_action_type(const char *buf, size_t len);
+
+/* ---- zones: mm/page_alloc.c zone_names[] ----------------------------- */
+enum hmu_zone {
+	HMU_ZONE_DMA,
+	HMU_ZONE_DMA32,
+	HMU_ZONE_NORMAL,
+	HMU_ZONE_MOVABLE,
+	HMU_ZONE_DEVICE,
+	HMU_MAX_NR_ZONES,
+};
+extern const char *const hmu_zone_names[];
+/* "none" for anything that is not a zone (a block spanning several) */
+const char *hmu_zone_name(int zid);
+/* exactly @len bytes of @s name a zone: its index, or -EINVAL */
+int hmu_zone_from_name(const char *s, size_t len);
+
+/* ---- lib/string.c ----------------------------------------------------- */
+/* sysfs_streq(): equal, allowing one trailing '\n' on either side */
+bool hmu_sysfs_streq(const char *s1, const char *s2);
+/* __sysfs_match_string() over a NULL-terminated array: index or -EINVAL */
+int hmu_sysfs_match_string(const char *const *array, const char *s);
+
+/* ---- lib/kstrtox.c, lib/cmdline.c ------------------------------------ */
+/* kstrtobool(): looks at s[0] (and s[1] after 'o'); s is NUL-terminated */
+int hmu_kstrtobool(const char *s, bool *res);
+/* kstrtoull/kstrtouint(s, base): one trailing '\n' allowed */
+int hmu_kstrtoull(const char *s, unsigned int base, unsigned long long *res);
+int hmu_kstrtouint(const char *s, unsigned int base, unsigned int *res);
+/* memparse(): "128M", "2G", "0x8000000", "1GiB"; -EINVAL/-ERANGE */
+int hmu_memparse(const char *s, uint64_t *out);
+
+/* ---- the uevent wire format: lib/kobject_uevent.c -------------------- */
+#define HMU_UEVENT_BUFFER_SIZE 8192 /* UEVENT_BUFFER_SIZE */
+
+struct hmu_uevent {
+	char action[16]; /* "add", "remove", "online", ... */
+	char devpath[128]; /* "/devices/system/memory/memory32" */
+	char subsystem[32]; /* "memory" */
+	unsigned long long seqnum; /* 0: leave SEQNUM out */
+};
+
+/*
+ * "ACTION@DEVPATH\0ACTION=..\0DEVPATH=..\0SUBSYSTEM=..\0[SEQNUM=..\0]".
+ * Returns the length including the last NUL, or -ENOSPC.
+ */
+int hmu_uevent_format(const struct hmu_uevent *ue, char *buf, size_t len);
+/*
+ * Parse one datagram: NUL-terminated, at most UEVENT_BUFFER_SIZE, with
+ * ACTION and DEVPATH, the header agreeing with them.  -EINVAL otherwise
+ * (also for udev's "libudev" messages and values too long for @ue).
+ */
+int hmu_uevent_parse(const char *buf, size_t len, struct hmu_uevent *ue);
+
+#endif /* HMUAPI_H */

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The names the kernel shows user space: online types
+ * (drivers/base/memory.c), uevent actions (lib/kobject_uevent.c) and
+ * zones (mm/page_alloc.c), Linux 6.12.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hmuapi.h"
+
+const char *const hmu_online_type_names[] = {
+	[HMU_MMOP_OFFLINE] = "offline",
+	[HMU_MMOP_ONLINE] = "online",
+	[HMU_MMOP_ONLINE_KERNEL] = "online_kernel",
+	[HMU_MMOP_ONLINE_MOVABLE] = "online_movable",
+	[HMU_NR_MMOP] = NULL,
+};
+
+const char *hmu_online_type_name(int online_type)
+{
+	if (online_type < 0 || online_type >= HMU_NR_MMOP)
+		return "unknown";
+	return hmu_online_type_names[online_type];
+}
+
+int hmu_online_type_from_str(const char *buf)
+{
+	return hmu_sysfs_match_string(hmu_online_type_names, buf);
+}
+
+const char *const hmu_kobject_actions[] = {
+	[HMU_KOBJ_ADD] = "add",		[HMU_KOBJ_REMOVE] = "remove",
+	[HMU_KOBJ_CHANGE] = "change",	[HMU_KOBJ_MOVE] = "move",
+	[HMU_KOBJ_ONLINE] = "online",	[HMU_KOBJ_OFFLINE] = "offline",
+	[HMU_KOBJ_BIND] = "bind",	[HMU_KOBJ_UNBIND] = "unbind",
+	[HMU_NR_KOBJ_ACTIONS] = NULL,
+};
+
+const char *hmu_kobject_action_name(int action)
+{
+	if (action < 0 || action >= HMU_NR_KOBJ_ACTIONS)
+		return NULL;
+	return hmu_kobject_actions[action];
+}
+
+int hmu_kobject_action_type(const char *buf, size_t len)
+{
+	for (int i = 0; i < HMU_NR_KOBJ_ACTIONS; i++) {
+		const char *a = hmu_kobject_actions[i];
+
+		if (strlen(a) == len && !strncmp(a, buf, len))
+			return i;
+	}
+	return -EINVAL;
+}
+
+const char *const hmu_zone_names[] = {
+	[HMU_ZONE_DMA] = "DMA",	      [HMU_ZONE_DMA32] = "DMA32",
+	[HMU_ZONE_NORMAL] = "Normal", [HMU_ZONE_MOVABLE] = "Movable",
+	[HMU_ZONE_DEVICE] = "Device", [HMU_MAX_NR_ZONES] = NULL,
+};
+
+const char *hmu_zone_name(int zid)
+{
+	if (zid < 0 || zid >= HMU_MAX_NR_ZONES)
+		return "none";
+	return hmu_zone_names[zid];
+}
+
+int hmu_zone_from_name(const char *s, size_t len)
+{
+	for (int i = 0; i < HMU_MAX_NR_ZONES; i++) {
+		const char *z = hmu_zone_names[i];
+
+		if (strlen(z) == len && !strncmp(z, s, len))
+			return i;
+	}
+	return -EINVAL;
+}
