@@ -7,7 +7,9 @@
  * show() returns the length written to @buf (or -errno, like the EIO of
  * power/autosuspend_delay_ms); store() returns the count consumed or
  * -errno.  @buf of a store is NUL-terminated and at most one page, as
- * kernfs hands it to the kernel's store.
+ * kernfs hands it to the kernel's store.  A store that changes the
+ * machine parses @buf and hands the change to hmfs_change() (machine.c),
+ * the path the control commands take too.
  */
 #include <errno.h>
 #include <limits.h>
@@ -159,7 +161,7 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 /* mm/vmstat.c zoneinfo_show_print(), the lines tools read. */
 static void show_zone(struct out *o, const struct hm_zone_info *zi)
 {
-	emit(o, "Node %d, zone %8s", zi->nid, hotmem_zone_name(zi->zid));
+	emit(o, "Node %d, zone %8s", zi->nid, hmu_zone_name(zi->zid));
 	emit(o,
 	     "\n  pages free     %lu"
 	     "\n        boost    0"
@@ -208,7 +210,7 @@ static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
 			}
 			if (!zi.populated)
 				continue;
-			emit(o, "Node %d, zone %8s ", nid, hotmem_zone_name(zid));
+			emit(o, "Node %d, zone %8s ", nid, hmu_zone_name(zid));
 			for (int k = 0; k <= HM_MAX_PAGE_ORDER; k++)
 				emit(o, "%6lu ", zi.free_area[k]);
 			emit(o, "\n");
@@ -296,7 +298,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	buf[0] = '\0';
 	switch (n->attr) {
 	case A_AUTO_ONLINE:
-		emit(&o, "%s\n", hotmem_online_type_name(hotmem_get_auto_online(ctx->hm)));
+		emit(&o, "%s\n", hmu_online_type_name(hotmem_get_auto_online(ctx->hm)));
 		break;
 	case A_BLOCK_SIZE:
 		emit(&o, "%llx\n", (unsigned long long)ctx->block_size);
@@ -383,6 +385,14 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 
 /* ---- stores ---------------------------------------------------------- */
 
+/* a store's change: the count consumed, or the errno */
+static ssize_t store_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, size_t count)
+{
+	int ret = hmfs_change(ctx, ch, NULL, 0);
+
+	return ret < 0 ? ret : (ssize_t)count;
+}
+
 /* kobject_synth_uevent(): "ACTION [UUID [KEY=VALUE ...]]" */
 static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *subsys,
 			    const char *buf, size_t count)
@@ -393,7 +403,7 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
 		n--;
 	for (w = 0; w < n && buf[w] != ' '; w++)
 		;
-	if (!hmfs_uevent_action_valid(buf, w))
+	if (hmu_kobject_action_type(buf, w) < 0)
 		return -EINVAL;
 	if (devpath) {
 		char action[16];
@@ -407,30 +417,29 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
 static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
 			   size_t count)
 {
+	struct hmfs_change ch = { .id = n->id };
 	struct hm_block_info bi;
 	char devpath[64];
 	bool on;
-	int ret, type;
+	int ret;
 
 	/* an open file of a removed block: kernfs says ENODEV */
 	if (hotmem_block_info(ctx->hm, n->id, &bi))
 		return -ENODEV;
 	switch (n->attr) {
-	case A_B_STATE:
-		type = hmfs_online_type_from_str(buf);
-		if (type < 0)
+	case A_B_STATE: /* state_store() */
+		ch.op = HMFS_CH_BLOCK_STATE;
+		ch.value = hmu_online_type_from_str(buf);
+		if (ch.value < 0)
 			return -EINVAL;
-		ret = hotmem_block_set_state(ctx->hm, n->id, type);
-		/* device_online()/offline() return 1 for "already": EINVAL */
-		if (ret > 0)
-			return -EINVAL;
-		return ret < 0 ? ret : (ssize_t)count;
-	case A_B_ONLINE:
-		ret = hmfs_kstrtobool(buf, &on);
+		return store_change(ctx, &ch, count);
+	case A_B_ONLINE: /* online_store() */
+		ret = hmu_kstrtobool(buf, &on);
 		if (ret)
 			return ret;
-		ret = hotmem_block_set_online(ctx->hm, n->id, on);
-		return ret < 0 ? ret : (ssize_t)count;
+		ch.op = HMFS_CH_BLOCK_ONLINE;
+		ch.value = on;
+		return store_change(ctx, &ch, count);
 	case A_B_UEVENT:
 		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%lu", n->id);
 		return store_uevent(ctx, devpath, "memory", buf, count);
@@ -441,17 +450,17 @@ static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, cons
 
 static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
 {
+	struct hmfs_change ch = { .op = HMFS_CH_PROBE };
 	unsigned long long phys;
 	int ret;
 
-	ret = hmfs_kstrtoull(buf, 0, &phys);
+	ret = hmu_kstrtoull(buf, 0, &phys);
 	if (ret)
 		return ret;
 	if (phys & (ctx->block_size - 1))
 		return -EINVAL;
-	ret = hotmem_add_memory(ctx->hm, hotmem_phys_to_nid(ctx->hm, phys), phys,
-				ctx->block_size, HM_MHP_NONE, -1);
-	return ret < 0 ? ret : (ssize_t)count;
+	ch.dev.addr = phys;
+	return store_change(ctx, &ch, count);
 }
 
 /* soft_offline_page_store() / hard_offline_page_store(): a physical address */
@@ -461,7 +470,7 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 	unsigned long long phys;
 	int ret;
 
-	if (hmfs_kstrtoull(buf, 0, &phys) < 0)
+	if (hmu_kstrtoull(buf, 0, &phys) < 0)
 		return -EINVAL;
 	if (a == A_SOFT_OFFLINE)
 		return (ret = hotmem_soft_offline_page(ctx->hm, phys >> 12)) ? ret : (ssize_t)count;
@@ -475,25 +484,13 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count)
 {
 	size_t n = count < 23 ? count : 23; /* simple_attr's set_buf[24] */
-	unsigned long long u;
 	char tmp[24];
 	long long v;
 	int ret;
 
 	memcpy(tmp, buf, n);
 	tmp[n] = '\0';
-	/* kstrtoll(): no leading blanks (strtoll() skipped them) */
-	if (tmp[0] == '-') {
-		ret = tmp[1] == '+' ? -EINVAL : hmfs_kstrtoull(tmp + 1, 0, &u);
-		if (!ret && u > (unsigned long long)LLONG_MAX + 1)
-			ret = -ERANGE;
-		v = ret ? 0 : (long long)(0ULL - u);
-	} else {
-		ret = hmfs_kstrtoull(tmp, 0, &u);
-		if (!ret && u > LLONG_MAX)
-			ret = -ERANGE;
-		v = (long long)u;
-	}
+	ret = hmu_kstrtoll(tmp, 0, &v);
 	if (ret)
 		return ret;
 	if (v < -4095)
@@ -508,60 +505,44 @@ static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, s
 static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *buf, size_t count)
 {
 	static const char *const policies[] = { "contig-zones", "auto-movable", NULL };
-	unsigned int u;
-	bool b;
+	struct hmfs_change ch = { 0 };
+	unsigned int u = 0;
+	bool b = false;
 	int ret;
 
 	switch (a) {
 	case A_P_NUMA_AWARE:
-		ret = hmfs_kstrtobool(buf, &b);
-		if (!ret)
-			ret = hotmem_set_auto_movable_numa_aware(ctx->hm, b);
+		ret = hmu_kstrtobool(buf, &b);
+		ch.op = HMFS_CH_NUMA_AWARE;
+		ch.value = b;
 		break;
 	case A_P_RATIO:
-		ret = hmfs_kstrtouint(buf, 0, &u);
-		if (!ret)
-			ret = hotmem_set_auto_movable_ratio(ctx->hm, u);
+		ret = hmu_kstrtouint(buf, 0, &u);
+		ch.op = HMFS_CH_RATIO;
+		ch.value = u;
 		break;
 	case A_P_POLICY:
-		ret = hmfs_sysfs_match_string(policies, buf);
-		if (ret >= 0)
-			ret = hotmem_set_online_policy(ctx->hm, ret);
+		ret = hmu_sysfs_match_string(policies, buf);
+		ch.op = HMFS_CH_POLICY;
+		ch.value = ret;
 		break;
 	default:
-		ret = -EPERM;
+		return -EPERM;
 	}
-	return ret < 0 ? ret : (ssize_t)count;
-}
-
-bool hmfs_attr_mutates(enum hmfs_attr a)
-{
-	switch (a) {
-	case A_AUTO_ONLINE:
-	case A_PROBE:
-	case A_P_NUMA_AWARE:
-	case A_P_RATIO:
-	case A_P_POLICY:
-	case A_B_STATE:
-	case A_B_ONLINE:
-		return true;
-	default:
-		return false;
-	}
+	return ret < 0 ? ret : store_change(ctx, &ch, count);
 }
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
+	struct hmfs_change ch = { .op = HMFS_CH_AUTO_ONLINE };
 	unsigned long id;
-	int type, ret;
 
 	switch (n->attr) {
 	case A_AUTO_ONLINE:
-		type = hmfs_online_type_from_str(buf);
-		if (type < 0)
+		ch.value = hmu_online_type_from_str(buf);
+		if (ch.value < 0)
 			return -EINVAL;
-		ret = hotmem_set_auto_online(ctx->hm, type);
-		return ret < 0 ? ret : (ssize_t)count;
+		return store_change(ctx, &ch, count);
 	case A_UEVENT_NOSUBSYS:
 	case A_BUS_UEVENT:
 		/* A device without a bus or class: the kernel drops the event. */
@@ -580,7 +561,7 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 	case A_PWR_AUTOSUSPEND:
 		return -EIO;
 	case A_PWR_CONTROL:
-		if (hmfs_sysfs_streq(buf, "auto") || hmfs_sysfs_streq(buf, "on"))
+		if (hmu_sysfs_streq(buf, "auto") || hmu_sysfs_streq(buf, "on"))
 			return (ssize_t)count;
 		return -EINVAL;
 	case A_BUS_AUTOPROBE:
@@ -593,7 +574,7 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 			struct hm_block_info bi;
 
 			snprintf(want, sizeof(want), "memory%lu", id);
-			if (hmfs_sysfs_streq(buf, want) && !hotmem_block_info(ctx->hm, id, &bi))
+			if (hmu_sysfs_streq(buf, want) && !hotmem_block_info(ctx->hm, id, &bi))
 				return (ssize_t)count;
 		}
 		return -ENODEV;

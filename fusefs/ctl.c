@@ -1,40 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control socket: the machine's hardware, spoken in JSON.
+ * The control commands: the machine's hardware, spoken in JSON.
  *
- * QMP-shaped, one JSON object a line each way:
+ * QMP-shaped, one request in, one reply out (ctlsock.c carries them):
  *   -> {"execute": "device_add", "arguments": {"driver": "pc-dimm", ...}}
  *   <- {"return": {...}}  or  {"error": {"class": "GenericError", "desc": "..."}}
- * `events` turns the connection into a stream of
- *   {"event": "UEVENT"|"LOG"|"TRACE", "data": {...}, "timestamp": {...}}
- * Parsing and printing is json-c's; nothing is formatted by hand.
+ * No sockets and no threads here: the fuzzer and the tests call
+ * hmfs_ctl_execute() directly.  A command that changes the machine goes
+ * through hmfs_change() (machine.c), as a sysfs store does.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "hmfs.h"
 
 #define ERRLEN 512
 
-struct conn {
-	struct hmfs_ctx *ctx;
-	int fd;
-	struct conn *next; /* ctx->conns, under sub_lock */
-};
-
 struct cmd_result {
 	json_object *ret; /* owned; NULL on error */
 	char err[ERRLEN];
-	bool mutated;
 };
 
 /* ---- argument helpers -------------------------------------------------- */
@@ -72,7 +60,7 @@ static int arg_size(json_object *args, const char *key, uint64_t *out, bool *pre
 		return 0;
 	}
 	if (json_object_is_type(v, json_type_string) &&
-	    !hmfs_memparse(json_object_get_string(v), out))
+	    !hmu_memparse(json_object_get_string(v), out))
 		return 0;
 bad:
 	snprintf(err, ERRLEN, "Parameter '%s' expects a size (bytes, or with K/M/G/T suffix)", key);
@@ -99,7 +87,7 @@ static int arg_int(json_object *args, const char *key, long long def, long long 
 		*out = strtoll(s, &end, 0);
 		if (*s && !*end && !errno)
 			return 0;
-		if (!hmfs_memparse(s, &u)) {
+		if (!hmu_memparse(s, &u)) {
 			*out = (long long)u;
 			return 0;
 		}
@@ -136,7 +124,7 @@ static int arg_bool(json_object *args, const char *key, int def, int *out, char 
 		return 0;
 	}
 	if (json_object_is_type(v, json_type_string) &&
-	    !hmfs_kstrtobool(json_object_get_string(v), &b)) {
+	    !hmu_kstrtobool(json_object_get_string(v), &b)) {
 		*out = b;
 		return 0;
 	}
@@ -145,66 +133,6 @@ static int arg_bool(json_object *args, const char *key, int def, int *out, char 
 }
 
 /* ---- status ------------------------------------------------------------ */
-
-static json_object *dev_json(const struct hmfs_dev *d)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "id", json_object_new_string(d->id));
-	json_object_object_add(o, "driver",
-			       json_object_new_string(d->type == HMFS_PC_DIMM ? "pc-dimm" :
-										"virtio-mem-pci"));
-	json_object_object_add(o, "node", json_object_new_int(d->node));
-	json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
-	json_object_object_add(o, "size", json_object_new_uint64(d->size));
-	json_object_object_add(o, "memory-group", json_object_new_int(d->group));
-	if (d->type == HMFS_PC_DIMM) {
-		json_object_object_add(o, "memmap-on-memory",
-				       json_object_new_boolean(d->memmap_on_memory));
-	} else {
-		json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
-		json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
-		json_object_object_add(o, "plugged-size", json_object_new_uint64(d->plugged));
-	}
-	return o;
-}
-
-static json_object *devices_json(struct hmfs_ctx *ctx)
-{
-	json_object *a = json_object_new_array();
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
-		json_object_array_add(a, dev_json(d));
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return a;
-}
-
-static void add_run(void *arg, const struct hm_block_info *bi, unsigned long count)
-{
-	json_object *run = json_object_new_object();
-
-	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
-	json_object_object_add(run, "count", json_object_new_uint64(count));
-	json_object_object_add(run, "start", json_object_new_uint64(bi->start));
-	json_object_object_add(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
-	json_object_object_add(run, "node", json_object_new_int(bi->nid));
-	json_object_object_add(run, "zone",
-			       json_object_new_string(bi->zone >= 0 ? hotmem_zone_name(bi->zone) :
-								      "none"));
-	json_object_object_add(run, "group", json_object_new_int(bi->group));
-	json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
-	json_object_array_add(arg, run);
-}
-
-/* Blocks as lsmem shows them: runs of same state, node, zone and group. */
-static json_object *blocks_json(struct hmfs_ctx *ctx)
-{
-	json_object *a = json_object_new_array();
-
-	hmfs_block_runs(ctx, HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP, add_run, a);
-	return a;
-}
 
 static json_object *zones_json(struct hmfs_ctx *ctx)
 {
@@ -219,8 +147,7 @@ static json_object *zones_json(struct hmfs_ctx *ctx)
 				continue;
 			z = json_object_new_object();
 			json_object_object_add(z, "node", json_object_new_int(nid));
-			json_object_object_add(z, "zone",
-					       json_object_new_string(hotmem_zone_name(zid)));
+			json_object_object_add(z, "zone", json_object_new_string(hmu_zone_name(zid)));
 			json_object_object_add(z, "start_pfn",
 					       json_object_new_uint64(zi.zone_start_pfn));
 			json_object_object_add(z, "spanned", json_object_new_uint64(zi.spanned));
@@ -252,7 +179,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(m, "nodes", json_object_new_int(hotmem_nr_possible_nodes(ctx->hm)));
 	json_object_object_add(
 		m, "auto-online",
-		json_object_new_string(hotmem_online_type_name(hotmem_get_auto_online(ctx->hm))));
+		json_object_new_string(hmu_online_type_name(hotmem_get_auto_online(ctx->hm))));
 	json_object_object_add(m, "total-pages", json_object_new_uint64(mi.totalram_pages));
 	json_object_object_add(m, "free-pages", json_object_new_uint64(mi.free_pages));
 	json_object_object_add(m, "present-pages", json_object_new_uint64(mi.present_pages));
@@ -263,8 +190,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 		json_object_object_add(m, "summary", json_object_new_string(summary));
 	json_object_object_add(o, "machine", m);
 	json_object_object_add(o, "zones", zones_json(ctx));
-	json_object_object_add(o, "blocks", blocks_json(ctx));
-	json_object_object_add(o, "devices", devices_json(ctx));
+	json_object_object_add(o, "blocks", hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS));
+	json_object_object_add(o, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATUS));
 	json_object_object_add(u, "netlink", json_object_new_string(ctx->sink.nl_status));
 	json_object_object_add(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent)));
 	json_object_object_add(u, "netlink-errors", json_object_new_uint64(COUNTER(ctx->sink.nl_errors)));
@@ -288,44 +215,43 @@ typedef int (*cmd_fn)(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 
 static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	const char *driver = arg_str(args, "driver"), *id = arg_str(args, "id");
-	uint64_t size = 0, addr = 0, req = 0, bs = 0;
-	bool has_size, has_addr, has_req, has_bs;
-	int node, memmap, ret;
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD };
+	bool has_size, has_req, has_bs;
+	int ret;
 
-	if (!driver) {
+	ch.dev.driver = arg_str(args, "driver");
+	ch.dev.id = arg_str(args, "id");
+	if (!ch.dev.driver) {
 		snprintf(r->err, ERRLEN, "Parameter 'driver' is missing");
 		return -EINVAL;
 	}
-	if (arg_size(args, "size", &size, &has_size, r->err) ||
-	    arg_size(args, "addr", &addr, &has_addr, r->err) ||
-	    arg_size(args, "requested-size", &req, &has_req, r->err) ||
-	    arg_size(args, "block-size", &bs, &has_bs, r->err) ||
-	    arg_node(args, 0, &node, r->err) ||
-	    arg_bool(args, "memmap-on-memory", 1, &memmap, r->err))
+	if (arg_size(args, "size", &ch.dev.size, &has_size, r->err) ||
+	    arg_size(args, "addr", &ch.dev.addr, &ch.dev.have_addr, r->err) ||
+	    arg_size(args, "requested-size", &ch.dev.requested, &has_req, r->err) ||
+	    arg_size(args, "block-size", &ch.dev.block_size, &has_bs, r->err) ||
+	    arg_node(args, 0, &ch.dev.node, r->err) ||
+	    arg_bool(args, "memmap-on-memory", 1, &ch.dev.memmap, r->err))
 		return -EINVAL;
-	ret = hmfs_dev_add(ctx, driver, id, size, node, addr, has_addr, req, bs, memmap,
-			   r->err, ERRLEN);
+	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->mutated = true;
 	r->ret = json_object_new_object();
 	return 0;
 }
 
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	const char *id = arg_str(args, "id");
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
 	int ret;
 
-	if (!id) {
+	ch.dev.id = arg_str(args, "id");
+	if (!ch.dev.id) {
 		snprintf(r->err, ERRLEN, "Parameter 'id' is missing");
 		return -EINVAL;
 	}
-	ret = hmfs_dev_del(ctx, id, r->err, ERRLEN);
+	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->mutated = true;
 	r->ret = json_object_new_object();
 	return 0;
 }
@@ -333,7 +259,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *path = arg_str(args, "path"), *prop = arg_str(args, "property");
-	uint64_t v;
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE };
 	bool has;
 	int ret;
 
@@ -345,12 +271,12 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Property '%s' not found or not settable", prop);
 		return -EINVAL;
 	}
-	if (arg_size(args, "value", &v, &has, r->err) || !has) {
+	if (arg_size(args, "value", &ch.dev.requested, &has, r->err) || !has) {
 		snprintf(r->err, ERRLEN, "Parameter 'value' expects a size");
 		return -EINVAL;
 	}
-	ret = hmfs_dev_set_requested(ctx, path, v, r->err, ERRLEN);
-	r->mutated = true; /* partial progress is progress */
+	ch.dev.id = path;
+	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
 	r->ret = json_object_new_object();
@@ -360,7 +286,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	(void)args;
-	r->ret = devices_json(ctx);
+	r->ret = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
 	return 0;
 }
 
@@ -373,26 +299,26 @@ static int cmd_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
+	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
 	const char *state = arg_str(args, "state");
 	long long block;
-	int type, ret;
+	int ret;
 
 	if (arg_int(args, "block", -1, &block, r->err))
 		return -EINVAL;
-	type = state ? hmfs_online_type_from_str(state) : -EINVAL;
-	if (block < 0 || type < 0) {
+	ch.value = state ? hmu_online_type_from_str(state) : -EINVAL;
+	if (block < 0 || ch.value < 0) {
 		snprintf(
 			r->err, ERRLEN,
 			"need 'block' and 'state' (offline, online, online_kernel, online_movable)");
 		return -EINVAL;
 	}
-	ret = hotmem_block_set_state(ctx->hm, (unsigned long)block, type);
+	ch.id = (unsigned long)block;
+	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret) {
-		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s", block, state,
-			 strerror(ret > 0 ? EINVAL : -ret));
-		return ret > 0 ? -EINVAL : ret;
+		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s", block, state, strerror(-ret));
+		return ret;
 	}
-	r->mutated = true;
 	r->ret = json_object_new_object();
 	return 0;
 }
@@ -535,7 +461,7 @@ static const struct {
 	{ "save", cmd_save, "write the state file now" },
 };
 
-static json_object *error_json(const char *cls, const char *desc)
+json_object *hmfs_ctl_error(const char *cls, const char *desc)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
 
@@ -559,31 +485,32 @@ static json_object *query_commands(void)
 	return a;
 }
 
-/* Returns the reply; *events set when the client asked to follow. */
-static json_object *dispatch(struct hmfs_ctx *ctx, json_object *req, bool *events, bool *trace)
+/* Returns the reply; @follow says whether the client asked for events. */
+json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, json_object *req, struct hmfs_ctl_follow *follow)
 {
 	json_object *args = NULL, *reply, *id = NULL;
 	struct cmd_result r = { 0 };
 	const char *name;
 	int ret;
 
-	*events = false;
+	follow->events = false;
+	follow->trace = false;
 	if (!json_object_is_type(req, json_type_object))
-		return error_json("GenericError", "Expected a JSON object");
+		return hmfs_ctl_error("GenericError", "Expected a JSON object");
 	name = arg_str(req, "execute");
 	args = arg(req, "arguments");
 	id = arg(req, "id");
 	if (!name)
-		return error_json("GenericError", "Missing 'execute'");
+		return hmfs_ctl_error("GenericError", "Missing 'execute'");
 	if (args && !json_object_is_type(args, json_type_object))
-		return error_json("GenericError", "'arguments' must be an object");
+		return hmfs_ctl_error("GenericError", "'arguments' must be an object");
 	if (!strcmp(name, "events")) {
 		int t;
 
 		if (arg_bool(args, "trace", 0, &t, r.err))
-			return error_json("GenericError", r.err);
-		*events = true;
-		*trace = t;
+			return hmfs_ctl_error("GenericError", r.err);
+		follow->events = true;
+		follow->trace = t;
 		reply = json_object_new_object();
 		json_object_object_add(reply, "return", json_object_new_object());
 		goto out;
@@ -597,13 +524,11 @@ static json_object *dispatch(struct hmfs_ctx *ctx, json_object *req, bool *event
 		if (strcmp(commands[i].name, name))
 			continue;
 		ret = commands[i].fn(ctx, args, &r);
-		if (r.mutated)
-			hmfs_state_save(ctx);
 		if (ret) {
 			if (!r.err[0])
 				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));
 			json_object_put(r.ret);
-			reply = error_json("GenericError", r.err);
+			reply = hmfs_ctl_error("GenericError", r.err);
 		} else {
 			reply = json_object_new_object();
 			json_object_object_add(reply, "return", r.ret);
@@ -611,301 +536,9 @@ static json_object *dispatch(struct hmfs_ctx *ctx, json_object *req, bool *event
 		goto out;
 	}
 	snprintf(r.err, ERRLEN, "The command %s has not been found", name);
-	reply = error_json("CommandNotFound", r.err);
+	reply = hmfs_ctl_error("CommandNotFound", r.err);
 out:
 	if (id)
 		json_object_object_add(reply, "id", json_object_get(id));
 	return reply;
-}
-
-/* ---- the socket -------------------------------------------------------- */
-
-static int send_json(int fd, json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	size_t len = strlen(s), off = 0;
-
-	while (off < len) {
-		ssize_t n = send(fd, s + off, len - off, MSG_NOSIGNAL);
-
-		if (n < 0)
-			return -errno;
-		off += (size_t)n;
-	}
-	return send(fd, "\n", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
-}
-
-static void sub_add(struct hmfs_ctx *ctx, int fd, bool trace)
-{
-	struct hmfs_sub *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return;
-	s->fd = fd;
-	s->trace = trace;
-	pthread_mutex_lock(&ctx->sub_lock);
-	s->next = ctx->subs;
-	ctx->subs = s;
-	if (trace)
-		ctx->want_trace = true;
-	pthread_mutex_unlock(&ctx->sub_lock);
-}
-
-static void sub_del(struct hmfs_ctx *ctx, int fd)
-{
-	bool trace = false;
-
-	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct hmfs_sub **p = &ctx->subs; *p;) {
-		if ((*p)->fd == fd) {
-			struct hmfs_sub *s = *p;
-
-			*p = s->next;
-			free(s);
-			continue;
-		}
-		trace |= (*p)->trace;
-		p = &(*p)->next;
-	}
-	ctx->want_trace = trace;
-	pthread_mutex_unlock(&ctx->sub_lock);
-}
-
-static json_object *event_json(const struct hmfs_qev *q)
-{
-	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	json_object *ts = json_object_new_object();
-	const char *name = "LOG";
-
-	switch (q->type) {
-	case HM_EV_UEVENT:
-		name = "UEVENT";
-		json_object_object_add(d, "action", json_object_new_string(q->action_name));
-		json_object_object_add(d, "devpath", json_object_new_string(q->text));
-		json_object_object_add(d, "subsystem", json_object_new_string(q->subsys));
-		if (!q->synth)
-			json_object_object_add(d, "block", json_object_new_uint64(q->block_id));
-		break;
-	case HM_EV_LOG:
-		json_object_object_add(d, "level", json_object_new_int(q->level));
-		json_object_object_add(d, "message", json_object_new_string(q->text));
-		break;
-	case HM_EV_TRACE:
-		name = "TRACE";
-		json_object_object_add(d, "ev", json_object_new_string(q->text));
-		json_object_object_add(d, "phase",
-				       json_object_new_string(q->exit ? "exit" : "enter"));
-		json_object_object_add(d, "start_pfn", json_object_new_uint64(q->start_pfn));
-		json_object_object_add(d, "nr_pages", json_object_new_uint64(q->nr_pages));
-		json_object_object_add(d, "nid", json_object_new_int(q->nid));
-		json_object_object_add(d, "zid", json_object_new_int(q->zid));
-		json_object_object_add(d, "extra", json_object_new_int64(q->extra));
-		if (q->exit)
-			json_object_object_add(d, "ret", json_object_new_int(q->ret));
-		break;
-	}
-	json_object_object_add(o, "event", json_object_new_string(name));
-	json_object_object_add(o, "data", d);
-	json_object_object_add(ts, "seconds", json_object_new_int64(q->ts.tv_sec));
-	json_object_object_add(ts, "microseconds", json_object_new_int64(q->ts.tv_nsec / 1000));
-	json_object_object_add(o, "timestamp", ts);
-	return o;
-}
-
-void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
-{
-	json_object *o;
-
-	if (!ctx->subs)
-		return;
-	o = event_json(q);
-	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct hmfs_sub *s = ctx->subs; s; s = s->next) {
-		if (q->type == HM_EV_TRACE && !s->trace)
-			continue;
-		/* a dead client is noticed by its reader thread */
-		send_json(s->fd, o);
-	}
-	pthread_mutex_unlock(&ctx->sub_lock);
-	json_object_put(o);
-}
-
-static void follow(struct hmfs_ctx *ctx, int fd, bool trace)
-{
-	char buf[256];
-
-	sub_add(ctx, fd, trace);
-	/* wait for the client to go away */
-	while (recv(fd, buf, sizeof(buf), 0) > 0)
-		;
-	sub_del(ctx, fd);
-}
-
-/*
- * Connections are tracked so that shutdown can cut them and wait: a
- * command still running must not meet a destroyed engine.
- */
-static void conn_add(struct hmfs_ctx *ctx, struct conn *c)
-{
-	pthread_mutex_lock(&ctx->sub_lock);
-	c->next = ctx->conns;
-	ctx->conns = c;
-	pthread_mutex_unlock(&ctx->sub_lock);
-}
-
-static void conn_del(struct conn *c)
-{
-	struct hmfs_ctx *ctx = c->ctx;
-
-	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct conn **p = &ctx->conns; *p; p = &(*p)->next) {
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
-	}
-	close(c->fd);
-	free(c);
-	pthread_cond_broadcast(&ctx->conns_cond);
-	pthread_mutex_unlock(&ctx->sub_lock);
-}
-
-static void *conn_main(void *arg)
-{
-	struct conn *c = arg;
-	struct json_tokener *tok = json_tokener_new();
-	char buf[4096];
-	ssize_t n;
-
-	while (tok && (n = recv(c->fd, buf, sizeof(buf), 0)) > 0) {
-		size_t off = 0;
-
-		while (off < (size_t)n) {
-			json_object *req, *reply;
-			bool events = false, trace = false;
-
-			if (buf[off] == '\n' || buf[off] == ' ' || buf[off] == '\r') {
-				off++;
-				continue;
-			}
-			req = json_tokener_parse_ex(tok, buf + off, (int)(n - (ssize_t)off));
-			if (json_tokener_get_error(tok) == json_tokener_continue)
-				break; /* need more bytes */
-			off += json_tokener_get_parse_end(tok);
-			if (!req) {
-				reply = error_json("GenericError", "JSON parse error");
-				json_tokener_reset(tok);
-				send_json(c->fd, reply);
-				json_object_put(reply);
-				goto out;
-			}
-			reply = dispatch(c->ctx, req, &events, &trace);
-			json_object_put(req);
-			send_json(c->fd, reply);
-			json_object_put(reply);
-			if (events) {
-				follow(c->ctx, c->fd, trace);
-				goto out;
-			}
-		}
-	}
-out:
-	if (tok)
-		json_tokener_free(tok);
-	conn_del(c);
-	return NULL;
-}
-
-static bool peer_allowed(int fd)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
-		return false;
-	return cred.uid == 0 || cred.uid == geteuid();
-}
-
-static void *accept_main(void *arg)
-{
-	struct hmfs_ctx *ctx = arg;
-
-	for (;;) {
-		pthread_t t;
-		struct conn *c;
-		int fd = accept4(ctx->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			break; /* socket shut down: we are stopping */
-		}
-		if (!peer_allowed(fd)) {
-			close(fd);
-			continue;
-		}
-		c = malloc(sizeof(*c));
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		c->ctx = ctx;
-		c->fd = fd;
-		conn_add(ctx, c);
-		if (pthread_create(&t, NULL, conn_main, c)) {
-			conn_del(c);
-			continue;
-		}
-		pthread_detach(t);
-	}
-	return NULL;
-}
-
-int hmfs_ctl_start(struct hmfs_ctx *ctx)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	mode_t old;
-	int fd, ret;
-
-	if (!ctx->ctl_path[0])
-		return 0;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctx->ctl_path);
-	unlink(ctx->ctl_path);
-	old = umask(0177); /* 0600 from birth: no window */
-	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (ret || listen(fd, 16)) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	ctx->ctl_fd = fd;
-	ret = pthread_create(&ctx->ctl_thread, NULL, accept_main, ctx);
-	if (ret) {
-		close(fd);
-		ctx->ctl_fd = -1;
-		return -ret;
-	}
-	ctx->ctl_started = true;
-	return 0;
-}
-
-void hmfs_ctl_stop(struct hmfs_ctx *ctx)
-{
-	if (!ctx->ctl_started)
-		return;
-	shutdown(ctx->ctl_fd, SHUT_RDWR);
-	pthread_join(ctx->ctl_thread, NULL);
-	close(ctx->ctl_fd);
-	unlink(ctx->ctl_path);
-	ctx->ctl_started = false;
-	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct conn *c = ctx->conns; c; c = c->next)
-		shutdown(c->fd, SHUT_RDWR);
-	while (ctx->conns)
-		pthread_cond_wait(&ctx->conns_cond, &ctx->sub_lock);
-	pthread_mutex_unlock(&ctx->sub_lock);
 }

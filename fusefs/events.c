@@ -105,15 +105,12 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	pthread_mutex_unlock(&ctx->q_lock);
 }
 
-/* Our own table: the callback must not call into the engine. */
+/* The user ABI's names, not the engine's: the callback must not call into it. */
 static const char *action_name(enum hm_uevent_action a)
 {
-	static const char *const names[] = {
-		[HM_KOBJ_ADD] = "add",	 [HM_KOBJ_REMOVE] = "remove", [HM_KOBJ_CHANGE] = "change",
-		[HM_KOBJ_MOVE] = "move", [HM_KOBJ_ONLINE] = "online", [HM_KOBJ_OFFLINE] = "offline",
-	};
+	const char *name = hmu_kobject_action_name((int)a);
 
-	return (unsigned)a < sizeof(names) / sizeof(*names) && names[a] ? names[a] : "change";
+	return name ? name : "change";
 }
 
 static void engine_event(const struct hm_event *ev, void *arg)
@@ -168,10 +165,53 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 	enqueue(ctx, q);
 }
 
+/* ---- change notification: the kernel forgets cached entries ---------- */
+
+static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
+{
+	if (!ctx->se)
+		return;
+	if (name)
+		fuse_lowlevel_notify_inval_entry(ctx->se, dir, name, strlen(name));
+	/* drop the cached listing and nlink */
+	fuse_lowlevel_notify_inval_inode(ctx->se, dir, 0, 0);
+}
+
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
+{
+	char name[32];
+	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);
+
+	snprintf(name, sizeof(name), "memory%lu", id);
+	if (action == HM_KOBJ_REMOVE)
+		hmfs_forget_block_attrs(ctx, id);
+	switch (action) {
+	case HM_KOBJ_ADD:
+	case HM_KOBJ_REMOVE:
+		inval_dir(ctx, memdir, action == HM_KOBJ_REMOVE ? name : NULL);
+		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1),
+			  action == HM_KOBJ_REMOVE ? name : NULL);
+		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
+		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
+			inval_dir(ctx, HMFS_NODE_INO(nid, 0),
+				  action == HM_KOBJ_REMOVE ? name : NULL);
+		break;
+	case HM_KOBJ_ONLINE:
+	case HM_KOBJ_OFFLINE:
+	case HM_KOBJ_CHANGE:
+	case HM_KOBJ_MOVE:
+		break;
+	}
+	/* Our bonus over the kernel: state/online pollers wake on a change. */
+	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_STATE));
+	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_ONLINE));
+	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_VALID_ZONES));
+}
+
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
 	if (q->type == HM_EV_UEVENT) {
-		struct hmfs_uevent ue = { 0 };
+		struct hmu_uevent ue = { 0 };
 
 		snprintf(ue.action, sizeof(ue.action), "%s", q->action_name);
 		snprintf(ue.devpath, sizeof(ue.devpath), "%.127s", q->text);

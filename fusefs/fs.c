@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * FUSE low-level operations: kernfs semantics on top of tree.c/attrs.c.
+ * FUSE low-level operations, and only those: kernfs semantics on top of
+ * tree.c (inodes, directories) and attrs.c (show/store).
  *
  * Caching: lookups and attributes are cached by the kernel for a long
  * time (ctx->attr_timeout) because we invalidate them explicitly when
@@ -341,13 +342,12 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		return;
 	}
 	count = hmfs_write_buf(tmp, buf, size);
+	/* a store that changes the machine has saved it (hmfs_change()) */
 	ret = hmfs_store(ctx, &of->node, tmp, count);
 	if (ret < 0) {
 		fuse_reply_err(req, (int)-ret);
 		return;
 	}
-	if (hmfs_attr_mutates(of->node.attr))
-		hmfs_state_save(ctx);
 	fuse_reply_write(req, (size_t)ret);
 }
 
@@ -516,66 +516,3 @@ const struct fuse_lowlevel_ops hmfs_ops = {
 	.rename = hmfs_rename,
 	.link = hmfs_link,
 };
-
-/* ---- change notification --------------------------------------------- */
-
-static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
-{
-	if (!ctx->se)
-		return;
-	if (name)
-		fuse_lowlevel_notify_inval_entry(ctx->se, dir, name, strlen(name));
-	/* drop the cached listing and nlink */
-	fuse_lowlevel_notify_inval_inode(ctx->se, dir, 0, 0);
-}
-
-void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
-{
-	char name[32];
-	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);
-
-	snprintf(name, sizeof(name), "memory%lu", id);
-	if (action == HM_KOBJ_REMOVE)
-		hmfs_forget_block_attrs(ctx, id);
-	switch (action) {
-	case HM_KOBJ_ADD:
-	case HM_KOBJ_REMOVE:
-		inval_dir(ctx, memdir, action == HM_KOBJ_REMOVE ? name : NULL);
-		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1),
-			  action == HM_KOBJ_REMOVE ? name : NULL);
-		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
-		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
-			inval_dir(ctx, HMFS_NODE_INO(nid, 0),
-				  action == HM_KOBJ_REMOVE ? name : NULL);
-		break;
-	case HM_KOBJ_ONLINE:
-	case HM_KOBJ_OFFLINE:
-	case HM_KOBJ_CHANGE:
-	case HM_KOBJ_MOVE:
-		break;
-	}
-	/* Our bonus over the kernel: state/online pollers wake on a change. */
-	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_STATE));
-	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_ONLINE));
-	hmfs_poll_bump(ctx, HMFS_BLOCK_INO(id, BSUB_VALID_ZONES));
-}
-
-/* a context with its locks and "nothing open" markers, before any engine */
-void hmfs_ctx_init(struct hmfs_ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	pthread_mutex_init(&ctx->poll_lock, NULL);
-	pthread_mutex_init(&ctx->iattr_lock, NULL);
-	pthread_mutex_init(&ctx->q_lock, NULL);
-	pthread_cond_init(&ctx->q_cond, NULL);
-	pthread_mutex_init(&ctx->dev_lock, NULL);
-	pthread_mutex_init(&ctx->sub_lock, NULL);
-	pthread_cond_init(&ctx->conns_cond, NULL);
-	pthread_mutex_init(&ctx->save_lock, NULL);
-	pthread_cond_init(&ctx->save_cond, NULL);
-	ctx->ctl_fd = -1;
-	ctx->ev_slot = -1;
-	ctx->drivers_autoprobe = true;
-	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
-	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
-}

@@ -5,16 +5,18 @@ CFLAGS_tests_fusefs_ := $(shell pkg-config --cflags fuse3 json-c) -Ifusefs
 HMFS_LIBS        := $(shell pkg-config --libs $(HMFS_PKGS))
 JSONC_LIBS       := $(shell pkg-config --libs json-c)
 
-# Engine-free pieces: unit-tested on their own, shared by both binaries.
+# Engine-free pieces: unit-tested on their own, shared by both binaries;
+# the kernel's strings and parsers come from engine/uapi (libhmuapi.a).
 HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
 HMFS_OBJS := $(HMFS_CORE_OBJS) \
-	$(addprefix $(BUILD)/fusefs/,tree.o attrs.o fs.o events.o dev.o ctl.o state.o main.o)
+	$(addprefix $(BUILD)/fusefs/,tree.o attrs.o machine.o json.o fs.o events.o dev.o ctl.o \
+		ctlsock.o state.o main.o)
 HMCTL_OBJS := $(addprefix $(BUILD)/fusefs/,hotmemctl.o sysfs_parse.o ctlargs.o)
 
-$(BUILD)/hotmemfs: $(HMFS_OBJS) $(ENGINE_LIB)
-	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $(HMFS_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS) $(HMFS_LIBS) -o $@
+$(BUILD)/hotmemfs: $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB) $(ENGINE_LIBS) $(HMFS_LIBS) -o $@
 
-$(BUILD)/hotmemctl: $(HMCTL_OBJS)
+$(BUILD)/hotmemctl: $(HMCTL_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) -o $@
 
 BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl
@@ -23,9 +25,9 @@ INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl
 # cmocka unit tests: the engine-free pieces, and the tree/attributes
 # against a booted engine (test_tree: no FUSE, no root needed)
 HMFS_UNIT := $(patsubst tests/fusefs/%.c,$(BUILD)/tests/fusefs/%,$(sort $(wildcard tests/fusefs/test_*.c)))
-$(BUILD)/tests/fusefs/test_tree: $(BUILD)/tests/fusefs/test_tree.o $(filter-out %/main.o,$(HMFS_OBJS)) $(ENGINE_LIB)
+$(BUILD)/tests/fusefs/test_tree: $(BUILD)/tests/fusefs/test_tree.o $(filter-out %/main.o,$(HMFS_OBJS)) $(ENGINE_LIB) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(HMFS_LIBS) $(CMOCKA_LIBS) -o $@
-$(BUILD)/tests/fusefs/test_%: $(BUILD)/tests/fusefs/test_%.o $(HMFS_CORE_OBJS)
+$(BUILD)/tests/fusefs/test_%: $(BUILD)/tests/fusefs/test_%.o $(HMFS_CORE_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 UNIT_TESTS   += $(HMFS_UNIT)
 

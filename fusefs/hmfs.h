@@ -2,9 +2,18 @@
 /*
  * hotmemfs: the kernel's memory sysfs, on FUSE, backed by the engine.
  *
- * All mutable state of the program lives in one struct hmfs_ctx (as in
- * lxcfs): the FUSE handlers, the control socket, the notifier thread and
- * the state file all get it passed in.
+ * All mutable state of the program lives in one struct hmfs_ctx, and
+ * there are no globals: the FUSE handlers, the control socket, the
+ * notifier thread and the state file all get it passed in.
+ *
+ * Files: fs.c the FUSE operations; tree.c the inodes and directories;
+ * attrs.c show()/store() of each attribute; machine.c the context and
+ * hmfs_change(), the one path by which a client changes the machine;
+ * ctl.c the control commands (request in, reply out); ctlsock.c the
+ * control socket (connections, event streams); json.c devices and block
+ * runs in JSON (control replies and state file); state.c the state file;
+ * events.c engine events to uevents, invalidations and clients; dev.c
+ * DIMMs and virtio-mem; uevent.c the uevent sinks; main.c startup.
  */
 #ifndef HMFS_H
 #define HMFS_H
@@ -299,13 +308,52 @@ uint64_t hmfs_block_dir_ino(unsigned long id);
 /* attrs.c */
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count);
-bool hmfs_attr_mutates(enum hmfs_attr a);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;
-void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
+
+/* machine.c: a change a client makes, parsed from a store or a command */
+enum hmfs_change_op {
+	HMFS_CH_BLOCK_STATE, /* memoryN/state, block-set-state: value = MMOP_* */
+	HMFS_CH_BLOCK_ONLINE, /* memoryN/online: value = 0/1 */
+	HMFS_CH_AUTO_ONLINE, /* auto_online_blocks: value = MMOP_* */
+	HMFS_CH_PROBE, /* probe: dev.addr */
+	HMFS_CH_NUMA_AWARE, /* memory_hotplug parameters: value */
+	HMFS_CH_RATIO,
+	HMFS_CH_POLICY,
+	HMFS_CH_DEVICE_ADD, /* device_add: dev */
+	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
+	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
+};
+
+struct hmfs_change {
+	enum hmfs_change_op op;
+	unsigned long id; /* block */
+	long long value; /* wide enough for a ratio's unsigned int */
+	struct {
+		const char *driver, *id;
+		uint64_t size, addr, requested, block_size;
+		bool have_addr;
+		int node, memmap;
+	} dev;
+};
+
+/*
+ * The one mutation path: calls the engine (or dev.c), records the change
+ * in the state file, and returns 0 or the -errno the client's reply
+ * carries (with @err saying why, where dev.c knows).
+ */
+int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen);
+void hmfs_ctx_init(struct hmfs_ctx *ctx);
+
+/* json.c: devices and block runs, as status shows them or the state file keeps them */
+enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
+struct json_object;
+struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
+struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);
 
 /* events.c */
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
 int hmfs_events_start(struct hmfs_ctx *ctx);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
@@ -327,7 +375,15 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 			     char *err, size_t errlen);
 int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req);
 
-/* ctl.c */
+/* ctl.c: the control commands, pure: one request in, one reply out */
+struct hmfs_ctl_follow { /* the request asked to turn into an event stream */
+	bool events, trace;
+};
+struct json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, struct json_object *req,
+				     struct hmfs_ctl_follow *follow);
+struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
+
+/* ctlsock.c: the control socket */
 int hmfs_ctl_start(struct hmfs_ctx *ctx);
 void hmfs_ctl_stop(struct hmfs_ctx *ctx);
 void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
@@ -338,7 +394,6 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen);
 
-void hmfs_ctx_init(struct hmfs_ctx *ctx);
 /* the state file's checksum (CRC-32, IEEE) */
 uint32_t hmfs_crc32(const char *s, size_t len);
 

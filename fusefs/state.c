@@ -49,7 +49,7 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 
 	json_object_object_add(
 		p, "auto-online",
-		json_object_new_string(hotmem_online_type_name(hotmem_get_auto_online(ctx->hm))));
+		json_object_new_string(hmu_online_type_name(hotmem_get_auto_online(ctx->hm))));
 	json_object_object_add(p, "online-policy",
 			       json_object_new_string(hotmem_online_policy_name(
 				       hotmem_get_online_policy(ctx->hm))));
@@ -59,88 +59,6 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 		p, "auto-movable-numa-aware",
 		json_object_new_boolean(hotmem_get_auto_movable_numa_aware(ctx->hm)));
 	return p;
-}
-
-/*
- * A virtio-mem device's plugged device blocks as [first, count] runs: an
- * unplug the guest refused leaves more plugged than requested, and that
- * must come back too.
- */
-static json_object *plugged_json(const struct hmfs_dev *d)
-{
-	json_object *a = json_object_new_array();
-	uint64_t n = d->block_size ? d->size / d->block_size : 0;
-
-	for (uint64_t i = 0; i < n;) {
-		uint64_t j = i;
-		json_object *run;
-
-		if (!(d->plugged_map[i / 8] & (1u << (i % 8)))) {
-			i++;
-			continue;
-		}
-		while (j < n && (d->plugged_map[j / 8] & (1u << (j % 8))))
-			j++;
-		run = json_object_new_array();
-		json_object_array_add(run, json_object_new_uint64(i));
-		json_object_array_add(run, json_object_new_uint64(j - i));
-		json_object_array_add(a, run);
-		i = j;
-	}
-	return a;
-}
-
-static json_object *devs_json(struct hmfs_ctx *ctx)
-{
-	json_object *a = json_object_new_array();
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "id", json_object_new_string(d->id));
-		json_object_object_add(o, "driver",
-				       json_object_new_string(d->type == HMFS_PC_DIMM ?
-								      "pc-dimm" :
-								      "virtio-mem-pci"));
-		json_object_object_add(o, "node", json_object_new_int(d->node));
-		json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
-		json_object_object_add(o, "size", json_object_new_uint64(d->size));
-		json_object_object_add(o, "memmap-on-memory",
-				       json_object_new_boolean(d->memmap_on_memory));
-		json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
-		json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
-		if (d->type == HMFS_VIRTIO_MEM)
-			json_object_object_add(o, "plugged-blocks", plugged_json(d));
-		json_object_array_add(a, o);
-	}
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return a;
-}
-
-static void add_run(void *arg, const struct hm_block_info *bi, unsigned long count)
-{
-	json_object *run = json_object_new_object();
-
-	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
-	json_object_object_add(run, "count", json_object_new_uint64(count));
-	json_object_object_add(run, "state",
-			       json_object_new_string(bi->state == HM_MEM_OFFLINE ? "offline" :
-										    "online"));
-	json_object_object_add(run, "zone",
-			       json_object_new_string(bi->zone >= 0 ? hotmem_zone_name(bi->zone) :
-								      "none"));
-	json_object_array_add(arg, run);
-}
-
-/* Runs of blocks with the same state and zone: 32768 blocks stay small. */
-static json_object *runs_json(struct hmfs_ctx *ctx)
-{
-	json_object *a = json_object_new_array();
-
-	/* a block caught mid-offline is saved as it will most likely end */
-	hmfs_block_runs(ctx, HMFS_RUN_GOING_OFFLINE_IS_OFFLINE, add_run, a);
-	return a;
 }
 
 static int write_all(int fd, const char *s, size_t len)
@@ -199,8 +117,8 @@ static int save_now(struct hmfs_ctx *ctx)
 	json_object_object_add(m, "cmdline", json_object_new_string(ctx->cmdline));
 	json_object_object_add(m, "block-size", json_object_new_uint64(ctx->block_size));
 	json_object_object_add(m, "params", params_json(ctx));
-	json_object_object_add(m, "devices", devs_json(ctx));
-	json_object_object_add(m, "blocks", runs_json(ctx));
+	json_object_object_add(m, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATE));
+	json_object_object_add(m, "blocks", hmfs_block_runs_json(ctx, HMFS_VIEW_STATE));
 	root = json_object_new_object();
 	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
@@ -386,7 +304,7 @@ static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, s
 
 static int online_type_for_zone(const char *zone)
 {
-	if (!strcmp(zone, "Movable"))
+	if (hmu_zone_from_name(zone, strlen(zone)) == HMU_ZONE_MOVABLE)
 		return HM_MMOP_ONLINE_MOVABLE;
 	if (!strcmp(zone, "none"))
 		return HM_MMOP_ONLINE;
@@ -425,7 +343,7 @@ static void restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 				if (ret)
 					fprintf(stderr, "hotmemfs: restore: memory%llu %s: %s\n",
 						(unsigned long long)id, str(r, "state"),
-						strerror(ret < 0 ? -ret : EINVAL));
+						strerror(-ret));
 			}
 		}
 	}
@@ -436,7 +354,7 @@ static void restore_params(struct hmfs_ctx *ctx, json_object *p)
 	json_object *v;
 	int t;
 
-	t = hmfs_online_type_from_str(str(p, "auto-online"));
+	t = hmu_online_type_from_str(str(p, "auto-online"));
 	if (t >= 0)
 		hotmem_set_auto_online(ctx->hm, t);
 	t = hotmem_online_policy_from_str(str(p, "online-policy"));

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel's little parsers and formatters that sysfs attributes use,
- * reproduced so that hotmemfs accepts and rejects exactly what a real
- * kernel does.  No engine, no FUSE: unit-tested on their own.
+ * kernfs's and the bitmap library's formatters for sysfs files.  The
+ * kernel's parsers (kstrto*, sysfs_streq, memparse, online types) are in
+ * engine/uapi/hmuapi.h, included here for every user of these helpers.
+ * No engine, no FUSE: unit-tested on their own.
  */
 #ifndef HMFS_SYSFS_PARSE_H
 #define HMFS_SYSFS_PARSE_H
@@ -12,23 +13,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "uapi/hmuapi.h"
+
 /* kernfs cuts a write to one page and NUL-terminates it. */
 #define HMFS_PAGE_SIZE 4096
 
-/* lib/kstrtox.c kstrtobool(): looks at s[0] (and s[1] after 'o'). */
-int hmfs_kstrtobool(const char *s, bool *res);
-/* lib/string.c sysfs_streq(): equal, allowing one trailing '\n'. */
-bool hmfs_sysfs_streq(const char *s1, const char *s2);
-/* lib/string.c __sysfs_match_string() over a NULL-terminated array. */
-int hmfs_sysfs_match_string(const char *const *array, const char *s);
-/* mhp_online_type_from_str(): MMOP_* or -EINVAL. */
-int hmfs_online_type_from_str(const char *buf);
-extern const char *const hmfs_online_type_names[];
-/* kstrtouint/kstrtoull(s, base): one trailing '\n' allowed. */
-int hmfs_kstrtoull(const char *s, unsigned int base, unsigned long long *res);
-int hmfs_kstrtouint(const char *s, unsigned int base, unsigned int *res);
-/* memparse(): "128M", "2G", "0x8000000"; -EINVAL on junk or overflow. */
-int hmfs_memparse(const char *s, uint64_t *out);
 /* Human size for tables: "128M", "2G", "1.5G". */
 void hmfs_size_str(uint64_t bytes, char *buf, size_t len);
 

@@ -30,82 +30,6 @@
 
 #include "uevent.h"
 
-/* lib/kobject_uevent.c kobject_actions[] */
-static const char *const kobject_actions[] = {
-	"add", "remove", "change", "move", "online", "offline", "bind", "unbind",
-};
-
-bool hmfs_uevent_action_valid(const char *action, size_t len)
-{
-	for (size_t i = 0; i < sizeof(kobject_actions) / sizeof(*kobject_actions); i++) {
-		if (strlen(kobject_actions[i]) == len && !strncmp(kobject_actions[i], action, len))
-			return true;
-	}
-	return false;
-}
-
-int hmfs_uevent_format(const struct hmfs_uevent *ue, char *buf, size_t len)
-{
-	size_t off = 0;
-	int n;
-
-#define PUT(...)                                                 \
-	do {                                                     \
-		n = snprintf(buf + off, len - off, __VA_ARGS__); \
-		if (n < 0 || (size_t)n + 1 > len - off)          \
-			return -ENOSPC;                          \
-		off += (size_t)n + 1; /* keep the NUL */         \
-	} while (0)
-
-	PUT("%s@%s", ue->action, ue->devpath);
-	PUT("ACTION=%s", ue->action);
-	PUT("DEVPATH=%s", ue->devpath);
-	PUT("SUBSYSTEM=%s", ue->subsystem);
-	if (ue->seqnum)
-		PUT("SEQNUM=%llu", ue->seqnum);
-#undef PUT
-	return (int)off;
-}
-
-static int copy_val(char *dst, size_t dlen, const char *src)
-{
-	if (strlen(src) >= dlen)
-		return -EINVAL;
-	strcpy(dst, src);
-	return 0;
-}
-
-int hmfs_uevent_parse(const char *buf, size_t len, struct hmfs_uevent *ue)
-{
-	const char *p = buf, *end = buf + len;
-	const char *at;
-	int ret = 0;
-
-	memset(ue, 0, sizeof(*ue));
-	if (!len || buf[len - 1] != '\0')
-		return -EINVAL;
-	at = strchr(p, '@');
-	if (!at)
-		return -EINVAL;
-	for (p += strlen(p) + 1; p < end && !ret; p += strlen(p) + 1) {
-		if (!strncmp(p, "ACTION=", 7))
-			ret = copy_val(ue->action, sizeof(ue->action), p + 7);
-		else if (!strncmp(p, "DEVPATH=", 8))
-			ret = copy_val(ue->devpath, sizeof(ue->devpath), p + 8);
-		else if (!strncmp(p, "SUBSYSTEM=", 10))
-			ret = copy_val(ue->subsystem, sizeof(ue->subsystem), p + 10);
-		else if (!strncmp(p, "SEQNUM=", 7))
-			ue->seqnum = strtoull(p + 7, NULL, 10);
-	}
-	if (ret || !ue->action[0] || !ue->devpath[0])
-		return -EINVAL;
-	/* The header must agree with the keys, as hotmemd checks too. */
-	if ((size_t)(at - buf) != strlen(ue->action) ||
-	    strncmp(buf, ue->action, (size_t)(at - buf)) || strcmp(at + 1, ue->devpath))
-		return -EINVAL;
-	return 0;
-}
-
 int hmfs_netns_is_initial(int ns_fd)
 {
 	struct stat a, b;
@@ -367,16 +291,16 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 	}
 }
 
-void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmfs_uevent *ue)
+void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue)
 {
-	char buf[HMFS_UEVENT_BUFFER_SIZE];
+	char buf[HMU_UEVENT_BUFFER_SIZE];
 	unsigned long long seq = ue->seqnum;
 	int len;
 
 	if (s->nl_fd >= 0) {
 		/* The kernel appends its own SEQNUM. */
 		ue->seqnum = 0;
-		len = hmfs_uevent_format(ue, buf, sizeof(buf));
+		len = hmu_uevent_format(ue, buf, sizeof(buf));
 		if (len > 0 && nl_inject(s->nl_fd, buf, (size_t)len) == 0)
 			__atomic_fetch_add(&s->nl_sent, 1, __ATOMIC_RELAXED);
 		else
@@ -384,7 +308,7 @@ void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmfs_uevent *ue)
 	}
 	if (s->nr_paths && s->dgram_fd >= 0) {
 		ue->seqnum = seq ? seq : ++s->seqnum;
-		len = hmfs_uevent_format(ue, buf, sizeof(buf));
+		len = hmu_uevent_format(ue, buf, sizeof(buf));
 		if (len > 0)
 			unix_send(s, buf, (size_t)len);
 	}

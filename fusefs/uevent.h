@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel uevents for emulated memory blocks: the wire format of
- * lib/kobject_uevent.c, injection into a private network namespace's
+ * Kernel uevents for emulated memory blocks: injection (in the wire
+ * format of engine/uapi/hmuapi.h) into a private network namespace's
  * NETLINK_KOBJECT_UEVENT socket, and the Unix SOCK_DGRAM fallback whose
  * contract docs/hotmemd.md defines.
  */
@@ -11,25 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HMFS_UEVENT_BUFFER_SIZE 8192 /* UEVENT_BUFFER_SIZE */
+#include "uapi/hmuapi.h"
+
 #define HMFS_MAX_UEVENT_SOCKETS 8
-
-struct hmfs_uevent {
-	char action[16]; /* "add", "remove", "online", ... */
-	char devpath[128]; /* "/devices/system/memory/memory32" */
-	char subsystem[32]; /* "memory" */
-	unsigned long long seqnum; /* 0: leave SEQNUM out */
-};
-
-/*
- * "ACTION@DEVPATH\0ACTION=..\0DEVPATH=..\0SUBSYSTEM=..\0[SEQNUM=..\0]".
- * Returns the length including the last NUL, or -ENOSPC.
- */
-int hmfs_uevent_format(const struct hmfs_uevent *ue, char *buf, size_t len);
-/* Parse one datagram back (tests, hotmemctl); -EINVAL if malformed. */
-int hmfs_uevent_parse(const char *buf, size_t len, struct hmfs_uevent *ue);
-/* Is @action one kobject_action_type() accepts (uevent file writes)? */
-bool hmfs_uevent_action_valid(const char *action, size_t len);
 
 struct hmfs_uevent_sink {
 	int nl_fd; /* NETLINK_KOBJECT_UEVENT or -1 */
@@ -54,7 +38,7 @@ int hmfs_netns_is_initial(int ns_fd);
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns);
 int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path);
 /* Send one uevent everywhere it should go; never blocks for long. */
-void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmfs_uevent *ue);
+void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue);
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s);
 
 #endif /* HMFS_UEVENT_H */

@@ -82,6 +82,8 @@ int hmu_kstrtobool(const char *s, bool *res);
 /* kstrtoull/kstrtouint(s, base): one trailing '\n' allowed */
 int hmu_kstrtoull(const char *s, unsigned int base, unsigned long long *res);
 int hmu_kstrtouint(const char *s, unsigned int base, unsigned int *res);
+/* kstrtoll(): an optional '-', then as kstrtoull() without its '+' */
+int hmu_kstrtoll(const char *s, unsigned int base, long long *res);
 /* memparse(): "128M", "2G", "0x8000000", "1GiB"; -EINVAL/-ERANGE */
 int hmu_memparse(const char *s, uint64_t *out);
 

@@ -129,6 +129,30 @@ int hmu_kstrtouint(const char *s, unsigned int base, unsigned int *res)
 	return 0;
 }
 
+int hmu_kstrtoll(const char *s, unsigned int base, long long *res)
+{
+	unsigned long long u;
+	int ret;
+
+	if (s[0] == '-') {
+		/* _kstrtoull(): no second sign */
+		ret = s[1] == '+' ? -EINVAL : hmu_kstrtoull(s + 1, base, &u);
+		if (ret)
+			return ret;
+		if (u > (unsigned long long)LLONG_MAX + 1)
+			return -ERANGE;
+		*res = (long long)(0ULL - u);
+		return 0;
+	}
+	ret = hmu_kstrtoull(s, base, &u);
+	if (ret)
+		return ret;
+	if (u > LLONG_MAX)
+		return -ERANGE;
+	*res = (long long)u;
+	return 0;
+}
+
 int hmu_memparse(const char *s, uint64_t *out)
 {
 	unsigned long long v;

@@ -9,6 +9,15 @@
 
 #include "hmuapi.h"
 
+/* the index of the name in @table that is exactly @len bytes of @s */
+static int match_exact(const char *const *table, const char *s, size_t len)
+{
+	for (int i = 0; table[i]; i++)
+		if (strlen(table[i]) == len && !strncmp(table[i], s, len))
+			return i;
+	return -EINVAL;
+}
+
 const char *const hmu_online_type_names[] = {
 	[HMU_MMOP_OFFLINE] = "offline",
 	[HMU_MMOP_ONLINE] = "online",
@@ -46,13 +55,7 @@ const char *hmu_kobject_action_name(int action)
 
 int hmu_kobject_action_type(const char *buf, size_t len)
 {
-	for (int i = 0; i < HMU_NR_KOBJ_ACTIONS; i++) {
-		const char *a = hmu_kobject_actions[i];
-
-		if (strlen(a) == len && !strncmp(a, buf, len))
-			return i;
-	}
-	return -EINVAL;
+	return match_exact(hmu_kobject_actions, buf, len);
 }
 
 const char *const hmu_zone_names[] = {
@@ -70,11 +73,5 @@ const char *hmu_zone_name(int zid)
 
 int hmu_zone_from_name(const char *s, size_t len)
 {
-	for (int i = 0; i < HMU_MAX_NR_ZONES; i++) {
-		const char *z = hmu_zone_names[i];
-
-		if (strlen(z) == len && !strncmp(z, s, len))
-			return i;
-	}
-	return -EINVAL;
+	return match_exact(hmu_zone_names, s, len);
 }

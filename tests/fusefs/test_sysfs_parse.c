@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The kernel's sysfs parsers as hotmemfs reproduces them. */
+/* The kernel's sysfs parsers (engine/uapi) and hotmemfs's kernfs helpers. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +46,7 @@ static void test_kstrtobool(void **state)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
 		bool v = !rows[i].val;
 
-		assert_int_equal(hmfs_kstrtobool(rows[i].s, &v), rows[i].ret);
+		assert_int_equal(hmu_kstrtobool(rows[i].s, &v), rows[i].ret);
 		if (!rows[i].ret)
 			assert_int_equal(v, rows[i].val);
 	}
@@ -68,7 +69,7 @@ static void test_online_type(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
-		assert_int_equal(hmfs_online_type_from_str(rows[i].s), rows[i].type);
+		assert_int_equal(hmu_online_type_from_str(rows[i].s), rows[i].type);
 }
 
 /* kernfs: one page, NUL-terminated; an embedded NUL ends the string */
@@ -81,12 +82,12 @@ static void test_write_buf(void **state)
 	assert_int_equal(hmfs_write_buf(dst, big, sizeof(big)), 4096);
 	assert_int_equal(strlen(dst), 4096);
 	assert_int_equal(hmfs_write_buf(dst, "online\0garbage", 14), 14);
-	assert_int_equal(hmfs_online_type_from_str(dst), 1);
+	assert_int_equal(hmu_online_type_from_str(dst), 1);
 	big[0] = '1';
 	memset(big + 1, '\n', sizeof(big) - 1);
 	assert_int_equal(hmfs_write_buf(dst, big, sizeof(big)), 4096);
 	bool v;
-	assert_int_equal(hmfs_kstrtobool(dst, &v), 0);
+	assert_int_equal(hmu_kstrtobool(dst, &v), 0);
 	assert_true(v);
 }
 
@@ -96,18 +97,30 @@ static void test_kstrtoull(void **state)
 	unsigned int u;
 
 	(void)state;
-	assert_int_equal(hmfs_kstrtoull("0x8000000\n", 0, &v), 0);
+	assert_int_equal(hmu_kstrtoull("0x8000000\n", 0, &v), 0);
 	assert_int_equal(v, 0x8000000);
-	assert_int_equal(hmfs_kstrtoull("010", 0, &v), 0);
+	assert_int_equal(hmu_kstrtoull("010", 0, &v), 0);
 	assert_int_equal(v, 8);
-	assert_int_equal(hmfs_kstrtoull("+5", 10, &v), 0);
-	assert_int_equal(hmfs_kstrtoull("5x", 10, &v), -EINVAL);
-	assert_int_equal(hmfs_kstrtoull("", 10, &v), -EINVAL);
-	assert_int_equal(hmfs_kstrtoull("\n", 10, &v), -EINVAL);
-	assert_int_equal(hmfs_kstrtoull("99999999999999999999", 10, &v), -ERANGE);
-	assert_int_equal(hmfs_kstrtouint("301\n", 0, &u), 0);
+	assert_int_equal(hmu_kstrtoull("+5", 10, &v), 0);
+	assert_int_equal(hmu_kstrtoull("5x", 10, &v), -EINVAL);
+	assert_int_equal(hmu_kstrtoull("", 10, &v), -EINVAL);
+	assert_int_equal(hmu_kstrtoull("\n", 10, &v), -EINVAL);
+	assert_int_equal(hmu_kstrtoull("99999999999999999999", 10, &v), -ERANGE);
+	assert_int_equal(hmu_kstrtouint("301\n", 0, &u), 0);
 	assert_int_equal(u, 301);
-	assert_int_equal(hmfs_kstrtouint("4294967296", 0, &u), -ERANGE);
+	assert_int_equal(hmu_kstrtouint("4294967296", 0, &u), -ERANGE);
+	{
+		long long ll;
+
+		assert_int_equal(hmu_kstrtoll("-5\n", 0, &ll), 0);
+		assert_int_equal(ll, -5);
+		assert_int_equal(hmu_kstrtoll("-9223372036854775808", 10, &ll), 0);
+		assert_true(ll == LLONG_MIN);
+		assert_int_equal(hmu_kstrtoll("-9223372036854775809", 10, &ll), -ERANGE);
+		assert_int_equal(hmu_kstrtoll("9223372036854775808", 10, &ll), -ERANGE);
+		assert_int_equal(hmu_kstrtoll("-+5", 10, &ll), -EINVAL);
+		assert_int_equal(hmu_kstrtoll("+5", 10, &ll), 0);
+	}
 }
 
 static void test_memparse(void **state)
@@ -115,19 +128,19 @@ static void test_memparse(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(hmfs_memparse("128M", &v), 0);
+	assert_int_equal(hmu_memparse("128M", &v), 0);
 	assert_int_equal(v, 128ULL << 20);
-	assert_int_equal(hmfs_memparse("2G", &v), 0);
+	assert_int_equal(hmu_memparse("2G", &v), 0);
 	assert_int_equal(v, 2ULL << 30);
-	assert_int_equal(hmfs_memparse("1GiB", &v), 0);
+	assert_int_equal(hmu_memparse("1GiB", &v), 0);
 	assert_int_equal(v, 1ULL << 30);
-	assert_int_equal(hmfs_memparse("0x8000000", &v), 0);
+	assert_int_equal(hmu_memparse("0x8000000", &v), 0);
 	assert_int_equal(v, 0x8000000);
-	assert_int_equal(hmfs_memparse("4096", &v), 0);
+	assert_int_equal(hmu_memparse("4096", &v), 0);
 	assert_int_equal(v, 4096);
-	assert_int_equal(hmfs_memparse("1X", &v), -EINVAL);
-	assert_int_equal(hmfs_memparse("", &v), -EINVAL);
-	assert_int_equal(hmfs_memparse("G", &v), -EINVAL);
+	assert_int_equal(hmu_memparse("1X", &v), -EINVAL);
+	assert_int_equal(hmu_memparse("", &v), -EINVAL);
+	assert_int_equal(hmu_memparse("G", &v), -EINVAL);
 }
 
 static void test_streq_match(void **state)
@@ -135,11 +148,29 @@ static void test_streq_match(void **state)
 	static const char *const pol[] = { "contig-zones", "auto-movable", NULL };
 
 	(void)state;
-	assert_true(hmfs_sysfs_streq("auto", "auto\n"));
-	assert_true(hmfs_sysfs_streq("auto\n", "auto"));
-	assert_false(hmfs_sysfs_streq("auto\n\n", "auto"));
-	assert_int_equal(hmfs_sysfs_match_string(pol, "auto-movable\n"), 1);
-	assert_int_equal(hmfs_sysfs_match_string(pol, "auto"), -EINVAL);
+	assert_true(hmu_sysfs_streq("auto", "auto\n"));
+	assert_true(hmu_sysfs_streq("auto\n", "auto"));
+	assert_false(hmu_sysfs_streq("auto\n\n", "auto"));
+	assert_int_equal(hmu_sysfs_match_string(pol, "auto-movable\n"), 1);
+	assert_int_equal(hmu_sysfs_match_string(pol, "auto"), -EINVAL);
+}
+
+/* engine/uapi's names are the kernel's, in the kernel's enum order */
+static void test_uapi_names(void **state)
+{
+	(void)state;
+	assert_string_equal(hmu_online_type_name(HMU_MMOP_ONLINE_MOVABLE), "online_movable");
+	assert_string_equal(hmu_online_type_name(HMU_NR_MMOP), "unknown");
+	assert_string_equal(hmu_kobject_action_name(HMU_KOBJ_OFFLINE), "offline");
+	assert_null(hmu_kobject_action_name(HMU_NR_KOBJ_ACTIONS));
+	assert_int_equal(hmu_kobject_action_type("unbind", 6), HMU_KOBJ_UNBIND);
+	assert_int_equal(hmu_kobject_action_type("onlinex", 6), HMU_KOBJ_ONLINE);
+	assert_int_equal(hmu_kobject_action_type("online", 5), -EINVAL);
+	assert_string_equal(hmu_zone_name(HMU_ZONE_MOVABLE), "Movable");
+	assert_string_equal(hmu_zone_name(-1), "none");
+	assert_int_equal(hmu_zone_from_name("DMA32", 5), HMU_ZONE_DMA32);
+	assert_int_equal(hmu_zone_from_name("DMA32", 3), HMU_ZONE_DMA);
+	assert_int_equal(hmu_zone_from_name("Norma", 5), -EINVAL);
 }
 
 static void test_nodelist_size(void **state)
@@ -184,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_write_buf),     cmocka_unit_test(test_kstrtoull),
 		cmocka_unit_test(test_memparse),      cmocka_unit_test(test_streq_match),
 		cmocka_unit_test(test_nodelist_size), cmocka_unit_test(test_slice),
+		cmocka_unit_test(test_uapi_names),
 	};
 	return cmocka_run_group_tests_name("fusefs_sysfs_parse", tests, NULL, NULL);
 }

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "hmfs.h"
 
@@ -223,6 +225,56 @@ static void test_store(void **state)
 			 1);
 }
 
+static const char *execute(struct hmfs_ctx *ctx, const char *line)
+{
+	static char out[512];
+	struct hmfs_ctl_follow f;
+	json_object *req = json_tokener_parse(line), *reply;
+
+	assert_non_null(req);
+	reply = hmfs_ctl_execute(ctx, req, &f);
+	snprintf(out, sizeof(out), "%s", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN));
+	json_object_put(reply);
+	json_object_put(req);
+	return out;
+}
+
+/*
+ * A store and a command that change the machine take one path
+ * (hmfs_change()): both save the state file, a refused change saves
+ * nothing, and "already in that state" is the engine's EINVAL for both.
+ */
+static void test_change_path(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	char tmpl[] = "/tmp/test_tree.XXXXXX";
+	unsigned long saves;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(ctx->state_path, sizeof(ctx->state_path), "%s/state", tmpl);
+	saves = ctx->saves;
+	assert_int_equal(store(ctx, MEM "memory151/state", "offline"), 7);
+	assert_int_equal(ctx->saves, saves + 1);
+	assert_int_equal(store(ctx, MEM "memory151/state", "offline"), -EINVAL);
+	assert_int_equal(ctx->saves, saves + 1);
+	assert_string_equal(execute(ctx, "{\"execute\": \"block-set-state\", \"arguments\": "
+					 "{\"block\": 151, \"state\": \"offline\"}}"),
+			    "{\"error\":{\"class\":\"GenericError\","
+			    "\"desc\":\"memory151: offline failed: Invalid argument\"}}");
+	assert_int_equal(ctx->saves, saves + 1);
+	assert_string_equal(execute(ctx, "{\"execute\": \"block-set-state\", \"arguments\": "
+					 "{\"block\": 151, \"state\": \"online\"}}"),
+			    "{\"return\":{}}");
+	assert_int_equal(ctx->saves, saves + 2);
+	/* online_store(): the same state is success, and saved like any change */
+	assert_int_equal(store(ctx, MEM "memory151/online", "1"), 1);
+	assert_int_equal(ctx->saves, saves + 3);
+	assert_int_equal(access(ctx->state_path, F_OK), 0);
+	unlink(ctx->state_path);
+	rmdir(tmpl);
+	ctx->state_path[0] = '\0';
+}
+
 static void count_run(void *arg, const struct hm_block_info *bi, unsigned long count)
 {
 	unsigned long *v = arg;
@@ -248,7 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
 		cmocka_unit_test(test_show),   cmocka_unit_test(test_store),
-		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }

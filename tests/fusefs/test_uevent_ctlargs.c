@@ -16,16 +16,16 @@ static void test_format(void **state)
 	static const char want[] = "add@/devices/system/memory/memory32\0ACTION=add\0"
 				   "DEVPATH=/devices/system/memory/memory32\0SUBSYSTEM=memory\0"
 				   "SEQNUM=1234"; /* + final NUL from the literal */
-	struct hmfs_uevent ue = { "add", "/devices/system/memory/memory32", "memory", 1234 };
-	struct hmfs_uevent back;
-	char buf[HMFS_UEVENT_BUFFER_SIZE];
+	struct hmu_uevent ue = { "add", "/devices/system/memory/memory32", "memory", 1234 };
+	struct hmu_uevent back;
+	char buf[HMU_UEVENT_BUFFER_SIZE];
 	int len;
 
 	(void)state;
-	len = hmfs_uevent_format(&ue, buf, sizeof(buf));
+	len = hmu_uevent_format(&ue, buf, sizeof(buf));
 	assert_int_equal(len, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(hmfs_uevent_parse(buf, (size_t)len, &back), 0);
+	assert_int_equal(hmu_uevent_parse(buf, (size_t)len, &back), 0);
 	assert_string_equal(back.action, "add");
 	assert_string_equal(back.devpath, "/devices/system/memory/memory32");
 	assert_string_equal(back.subsystem, "memory");
@@ -33,9 +33,9 @@ static void test_format(void **state)
 
 	/* without SEQNUM: what the kernel's injection path wants */
 	ue.seqnum = 0;
-	len = hmfs_uevent_format(&ue, buf, sizeof(buf));
+	len = hmu_uevent_format(&ue, buf, sizeof(buf));
 	assert_int_equal(len, sizeof(want) - sizeof("SEQNUM=1234"));
-	assert_int_equal(hmfs_uevent_format(&ue, buf, 20), -ENOSPC);
+	assert_int_equal(hmu_uevent_format(&ue, buf, 20), -ENOSPC);
 }
 
 static void test_parse_rejects(void **state)
@@ -43,15 +43,24 @@ static void test_parse_rejects(void **state)
 	static const char mismatch[] = "add@/devices/system/memory/memory1\0ACTION=remove\0"
 				       "DEVPATH=/devices/system/memory/memory1\0SUBSYSTEM=memory";
 	static const char noterm[] = { 'a', 'd', 'd', '@', 'x' };
-	struct hmfs_uevent ue;
+	struct hmu_uevent ue;
 
 	(void)state;
-	assert_int_equal(hmfs_uevent_parse(mismatch, sizeof(mismatch), &ue), -EINVAL);
-	assert_int_equal(hmfs_uevent_parse(noterm, sizeof(noterm), &ue), -EINVAL);
-	assert_true(hmfs_uevent_action_valid("change", 6));
-	assert_true(hmfs_uevent_action_valid("online", 6));
-	assert_false(hmfs_uevent_action_valid("chang", 5));
-	assert_false(hmfs_uevent_action_valid("garbage", 7));
+	assert_int_equal(hmu_uevent_parse(mismatch, sizeof(mismatch), &ue), -EINVAL);
+	assert_int_equal(hmu_uevent_parse(noterm, sizeof(noterm), &ue), -EINVAL);
+	{ /* longer than UEVENT_BUFFER_SIZE: the kernel never sends that */
+		static char big[HMU_UEVENT_BUFFER_SIZE + 64];
+		struct hmu_uevent ok = { "add", "/devices/system/memory/memory1", "memory", 0 };
+		int len = hmu_uevent_format(&ok, big, sizeof(big));
+
+		assert_true(len > 0);
+		assert_int_equal(hmu_uevent_parse(big, (size_t)len, &ue), 0);
+		assert_int_equal(hmu_uevent_parse(big, sizeof(big), &ue), -EINVAL);
+	}
+	assert_true(hmu_kobject_action_type("change", 6) >= 0);
+	assert_true(hmu_kobject_action_type("online", 6) >= 0);
+	assert_int_equal(hmu_kobject_action_type("chang", 5), -EINVAL);
+	assert_int_equal(hmu_kobject_action_type("garbage", 7), -EINVAL);
 }
 
 static const char *req_str(int argc, char **argv)

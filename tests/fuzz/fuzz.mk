@@ -23,8 +23,11 @@ FUZZ_HMFS_CFLAGS := $(FUZZ_CFLAGS) -fno-sanitize-recover=undefined -D_FILE_OFFSE
 	-Ifusefs $(shell pkg-config --cflags fuse3 json-c 2>/dev/null)
 FUZZ_HMFS_LIBS := $(shell pkg-config --libs fuse3 json-c 2>/dev/null) -lm
 FUZZ_HMFS_CORE := $(addprefix $(FUZZ_DIR)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
-FUZZ_HMFS_REST := $(addprefix $(FUZZ_DIR)/fusefs/,tree.o attrs.o fs.o events.o dev.o state.o)
-FUZZ_HMFS_CTL  := $(FUZZ_DIR)/fusefs/ctl.o
+# engine/uapi: inside FUZZ_ENGINE_OBJS already; the engine-free harnesses add it
+FUZZ_UAPI_OBJS := $(HMUAPI_SRCS:engine/%.c=$(FUZZ_DIR)/engine/%.o)
+FUZZ_HMFS_REST := $(addprefix $(FUZZ_DIR)/fusefs/,tree.o attrs.o machine.o json.o fs.o events.o \
+	dev.o state.o)
+FUZZ_HMFS_CTL  := $(addprefix $(FUZZ_DIR)/fusefs/,ctl.o ctlsock.o)
 FUZZ_ENGINE_PROGS := $(filter-out $(FUZZ_HMFS_PROGS),$(FUZZ_PROGS))
 
 $(FUZZ_DIR)/engine/%.o: engine/%.c
@@ -40,7 +43,8 @@ $(FUZZ_ENGINE_PROGS): $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_ENGINE_OBJS)
 	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) -lm -o $@
 
 # engine-free
-$(FUZZ_DIR)/fuzz_sysfs_parse $(FUZZ_DIR)/fuzz_ctlargs: $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_HMFS_CORE)
+$(FUZZ_DIR)/fuzz_sysfs_parse $(FUZZ_DIR)/fuzz_ctlargs: $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_HMFS_CORE) \
+		$(FUZZ_UAPI_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) $(FUZZ_HMFS_LIBS) -o $@
 # a booted engine behind the tree, attributes, devices and state file
@@ -48,11 +52,11 @@ $(FUZZ_DIR)/fuzz_sysfs_store $(FUZZ_DIR)/fuzz_state: $(FUZZ_DIR)/%: tests/fuzz/%
 		$(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL) $(FUZZ_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) $(FUZZ_HMFS_LIBS) -o $@
-# includes ctl.c itself (for its static dispatch())
-$(FUZZ_DIR)/fuzz_ctl: tests/fuzz/fuzz_ctl.c fusefs/ctl.c $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) \
+# the command layer through hmfs_ctl_execute(); the socket is linked, never started
+$(FUZZ_DIR)/fuzz_ctl: tests/fuzz/fuzz_ctl.c $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL) \
 		$(FUZZ_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter-out fusefs/ctl.c,$(filter %.c %.o,$^)) \
+	@echo "  FUZZ    $@"; $(CLANG) $(filter-out -MMD -MP,$(FUZZ_HMFS_CFLAGS)) -fsanitize=fuzzer $(filter %.c %.o,$^) \
 		$(FUZZ_HMFS_LIBS) -o $@
 
 ifeq ($(HAVE_CLANG_FUZZER),yes)

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control-socket protocol (fusefs/ctl.c) without the socket: each
- * input line is one request as a client sends it, parsed with json-c and
- * run through the same dispatch() the connection thread calls, against a
- * fresh 512 MiB machine.  Every request gets a reply with "return" or
- * "error"; the engine's invariants hold after each; no state file (the
- * state harness covers that).  ctl.c is included so its static dispatch()
- * is reachable; the socket half of it is simply not called.
+ * The control commands (fusefs/ctl.c) without the socket (ctlsock.c):
+ * each input line is one request as a client sends it, parsed with json-c
+ * and run through hmfs_ctl_execute(), which the connection thread calls,
+ * against a fresh 512 MiB machine.  Every request gets a reply with
+ * "return" or "error"; the engine's invariants hold after each; no state
+ * file (the state harness covers that).
  */
-#include "../../fusefs/ctl.c"
+#include <json-c/json.h>
 
 #include "fuzz_hmfs.h"
 
@@ -31,11 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (line = strtok_r(text, "\n", &save); line && lines < 64;
 	     line = strtok_r(NULL, "\n", &save), lines++) {
 		json_object *req = json_tokener_parse(line), *reply, *v;
-		bool events = false, trace = false;
+		struct hmfs_ctl_follow follow;
 
 		if (!req)
 			continue;
-		reply = dispatch(ctx, req, &events, &trace);
+		reply = hmfs_ctl_execute(ctx, req, &follow);
 		if (!reply || !(json_object_object_get_ex(reply, "return", &v) ||
 				json_object_object_get_ex(reply, "error", &v))) {
 			fprintf(stderr, "no reply for %s\n", line);

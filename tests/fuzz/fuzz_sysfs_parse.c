@@ -42,30 +42,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(n <= HMFS_PAGE_SIZE && n == (size - 1 < HMFS_PAGE_SIZE ? size - 1 : HMFS_PAGE_SIZE));
 	CHECK(buf[n] == '\0');
 
-	ret = hmfs_kstrtobool(buf, &b);
+	ret = hmu_kstrtobool(buf, &b);
 	CHECK(ret == 0 || ret == -EINVAL);
 
-	ret = hmfs_online_type_from_str(buf);
-	CHECK(ret == -EINVAL || (ret >= 0 && hmfs_online_type_names[ret]));
+	ret = hmu_online_type_from_str(buf);
+	CHECK(ret == -EINVAL || (ret >= 0 && hmu_online_type_names[ret]));
 	if (ret >= 0)
-		CHECK(hmfs_sysfs_streq(buf, hmfs_online_type_names[ret]));
+		CHECK(hmu_sysfs_streq(buf, hmu_online_type_names[ret]));
 
-	ret = hmfs_sysfs_match_string(arr, buf);
+	ret = hmu_sysfs_match_string(arr, buf);
 	CHECK(ret == -EINVAL || ret == 0 || ret == 1);
 
-	ret = hmfs_kstrtoull(buf, base, &ull);
+	ret = hmu_kstrtoull(buf, base, &ull);
 	CHECK(ret == 0 || ret == -EINVAL || ret == -ERANGE);
 	if (!ret && base == 10) {
 		/* a decimal that parsed prints back as itself (modulo '+' and zeros) */
 		char back[32];
 
 		snprintf(back, sizeof(back), "%llu", ull);
-		CHECK(!hmfs_kstrtoull(back, 10, &ull));
+		CHECK(!hmu_kstrtoull(back, 10, &ull));
 	}
-	ret = hmfs_kstrtouint(buf, base, &ui);
+	ret = hmu_kstrtouint(buf, base, &ui);
 	CHECK(ret == 0 || ret == -EINVAL || ret == -ERANGE);
 
-	ret = hmfs_memparse(buf, &u64);
+	ret = hmu_memparse(buf, &u64);
 	CHECK(ret == 0 || ret == -EINVAL || ret == -ERANGE);
 	if (!ret) {
 		hmfs_size_str(u64, small, sizeof(small));

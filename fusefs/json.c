@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine in JSON: devices and block runs, one serialiser for the
+ * control socket's replies (status, query-memory-devices) and the state
+ * file.  The two views differ only in which fields they carry: status
+ * shows what a user asks about, the state file what rebuilds the machine.
+ */
+#include <json-c/json.h>
+
+#include "hmfs.h"
+
+static const char *dev_driver(const struct hmfs_dev *d)
+{
+	return d->type == HMFS_PC_DIMM ? "pc-dimm" : "virtio-mem-pci";
+}
+
+/*
+ * A virtio-mem device's plugged device blocks as [first, count] runs: an
+ * unplug the guest refused leaves more plugged than requested, and that
+ * must come back too.
+ */
+static json_object *plugged_json(const struct hmfs_dev *d)
+{
+	json_object *a = json_object_new_array();
+	uint64_t n = d->block_size ? d->size / d->block_size : 0;
+
+	for (uint64_t i = 0; i < n;) {
+		uint64_t j = i;
+		json_object *run;
+
+		if (!(d->plugged_map[i / 8] & (1u << (i % 8)))) {
+			i++;
+			continue;
+		}
+		while (j < n && (d->plugged_map[j / 8] & (1u << (j % 8))))
+			j++;
+		run = json_object_new_array();
+		json_object_array_add(run, json_object_new_uint64(i));
+		json_object_array_add(run, json_object_new_uint64(j - i));
+		json_object_array_add(a, run);
+		i = j;
+	}
+	return a;
+}
+
+static void add_dev_status(json_object *o, const struct hmfs_dev *d)
+{
+	json_object_object_add(o, "memory-group", json_object_new_int(d->group));
+	if (d->type == HMFS_PC_DIMM) {
+		json_object_object_add(o, "memmap-on-memory",
+				       json_object_new_boolean(d->memmap_on_memory));
+		return;
+	}
+	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
+	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+	json_object_object_add(o, "plugged-size", json_object_new_uint64(d->plugged));
+}
+
+static void add_dev_state(json_object *o, const struct hmfs_dev *d)
+{
+	json_object_object_add(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
+	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
+	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+	if (d->type == HMFS_VIRTIO_MEM)
+		json_object_object_add(o, "plugged-blocks", plugged_json(d));
+}
+
+static json_object *dev_json(const struct hmfs_dev *d, enum hmfs_view view)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(d->id));
+	json_object_object_add(o, "driver", json_object_new_string(dev_driver(d)));
+	json_object_object_add(o, "node", json_object_new_int(d->node));
+	json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
+	json_object_object_add(o, "size", json_object_new_uint64(d->size));
+	if (view == HMFS_VIEW_STATE)
+		add_dev_state(o, d);
+	else
+		add_dev_status(o, d);
+	return o;
+}
+
+json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
+{
+	json_object *a = json_object_new_array();
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		json_object_array_add(a, dev_json(d, view));
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return a;
+}
+
+struct runs {
+	json_object *a;
+	enum hmfs_view view;
+};
+
+static void add_run(void *arg, const struct hm_block_info *bi, unsigned long count)
+{
+	struct runs *r = arg;
+	json_object *run = json_object_new_object();
+	bool status = r->view == HMFS_VIEW_STATUS;
+
+	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
+	json_object_object_add(run, "count", json_object_new_uint64(count));
+	if (status)
+		json_object_object_add(run, "start", json_object_new_uint64(bi->start));
+	/* the state file's runs never hold going-offline: see below */
+	json_object_object_add(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
+	if (status)
+		json_object_object_add(run, "node", json_object_new_int(bi->nid));
+	json_object_object_add(run, "zone", json_object_new_string(hmu_zone_name(bi->zone)));
+	if (status) {
+		json_object_object_add(run, "group", json_object_new_int(bi->group));
+		json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
+	}
+	json_object_array_add(r->a, run);
+}
+
+/*
+ * Status: blocks as lsmem shows them, runs of same state, node, zone and
+ * group.  State file: runs of same state and zone (32768 blocks stay
+ * small), a block caught mid-offline saved as it will most likely end.
+ */
+json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
+{
+	struct runs r = { json_object_new_array(), view };
+
+	hmfs_block_runs(ctx,
+			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_OFFLINE :
+						  HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP,
+			add_run, &r);
+	return r.a;
+}
