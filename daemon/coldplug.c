@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hotmemd.h"
+#include "uapi/hmuapi.h"
 
 #define SETTLE_USEC 20000 /* quiet time after a uevent burst */
 
@@ -112,21 +113,22 @@ static void block_added(struct hmd *d, unsigned long id)
 
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 {
+	int type = hmu_kobject_action_type(action, strlen(action));
 	struct hmd_block *b;
 
-	if (!strcmp(action, "add")) {
+	if (type == HMU_KOBJ_ADD) {
 		block_added(d, id);
 		return;
 	}
 	b = hmd_block_find(d, id);
 	if (!b)
 		return;
-	if (!strcmp(action, "remove")) {
+	if (type == HMU_KOBJ_REMOVE) {
 		hmd_retry_cancel(b);
 		b->present = false;
 		b->online = false;
 		b->failed = false;
-	} else if (!strcmp(action, "online") || !strcmp(action, "offline")) {
+	} else if (type == HMU_KOBJ_ONLINE || type == HMU_KOBJ_OFFLINE) {
 		/*
 		 * Only ADD makes us online a block: an admin's offline is
 		 * respected (it is how memory gets unplugged).
@@ -134,7 +136,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		if (b->retry)
 			return;
 		/* the ONLINE that follows our own write: nothing new to read */
-		if (!strcmp(action, "online") && b->online && b->zone != HMD_ZONE_NONE)
+		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE)
 			return;
 		hmd_block_refresh(d, id, b);
 	} else {

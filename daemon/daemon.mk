@@ -9,13 +9,14 @@ HOTMEMD_SRCS := daemon/policy.c daemon/config.c daemon/log.c daemon/sysfs.c \
 HOTMEMD_OBJS := $(HOTMEMD_SRCS:%.c=$(BUILD)/%.o)
 HOTMEMD_BIN  := $(BUILD)/hotmemd
 
-$(HOTMEMD_BIN): $(BUILD)/daemon/main.o $(HOTMEMD_OBJS)
+# engine/uapi (the kernel's strings and wire format), never the engine itself
+$(HOTMEMD_BIN): $(BUILD)/daemon/main.o $(HOTMEMD_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(HOTMEMD_LIBS) -o $@
 
 # cmocka unit tests: each links the daemon objects it tests (not main.o).
 DAEMON_TEST_SRCS := $(sort $(wildcard tests/daemon/test_*.c))
 DAEMON_TESTS     := $(DAEMON_TEST_SRCS:tests/daemon/%.c=$(BUILD)/tests/daemon/%)
-$(BUILD)/tests/daemon/test_%: $(BUILD)/tests/daemon/test_%.o $(HOTMEMD_OBJS)
+$(BUILD)/tests/daemon/test_%: $(BUILD)/tests/daemon/test_%.o $(HOTMEMD_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(HOTMEMD_LIBS) $(CMOCKA_LIBS) -o $@
 
 # helpers the .t scripts and the benchmark use

@@ -8,74 +8,60 @@
 #include <strings.h>
 
 #include "policy.h"
+#include "uapi/hmuapi.h"
 
-/* one name a line reads better */
-/* clang-format off */
-static const char *const policy_names[HMD_POL__MAX] = {
-	[HMD_POL_OFFLINE] = "offline",
-	[HMD_POL_ONLINE] = "online",
-	[HMD_POL_ONLINE_KERNEL] = "online_kernel",
-	[HMD_POL_ONLINE_MOVABLE] = "online_movable",
-	[HMD_POL_AUTO_MOVABLE] = "auto-movable",
-};
-
-static const char *const zone_names[HMD_ZONE__MAX] = {
-	[HMD_ZONE_DMA] = "DMA",
-	[HMD_ZONE_DMA32] = "DMA32",
-	[HMD_ZONE_NORMAL] = "Normal",
-	[HMD_ZONE_MOVABLE] = "Movable",
-	[HMD_ZONE_DEVICE] = "Device",
-};
-/* clang-format on */
+/* the kernel's online types and zones, by the kernel's names (engine/uapi) */
+_Static_assert((int)HMD_POL_OFFLINE == (int)HMU_MMOP_OFFLINE &&
+		       (int)HMD_POL_ONLINE_MOVABLE == (int)HMU_MMOP_ONLINE_MOVABLE &&
+		       (int)HMD_POL_AUTO_MOVABLE == (int)HMU_NR_MMOP,
+	       "a policy is an online type, or auto-movable after them");
+_Static_assert((int)HMD_ZONE__MAX == (int)HMU_MAX_NR_ZONES &&
+		       (int)HMD_ZONE_MOVABLE == (int)HMU_ZONE_MOVABLE,
+	       "zones in include/linux/mmzone.h order");
 
 const char *hmd_policy_name(int policy)
 {
 	if (policy == HMD_POL_INHERIT)
 		return "inherit";
+	if (policy == HMD_POL_AUTO_MOVABLE)
+		return "auto-movable";
 	if (policy < 0 || policy >= HMD_POL__MAX)
 		return "?";
-	return policy_names[policy];
+	return hmu_online_type_name(policy);
 }
 
 int hmd_policy_from_str(const char *s)
 {
-	int i;
-
-	for (i = 0; i < HMD_POL__MAX; i++)
-		if (!strcmp(s, policy_names[i]))
+	for (int i = 0; i < HMU_NR_MMOP; i++)
+		if (!strcmp(s, hmu_online_type_names[i]))
 			return i;
 	/* the kernel spells it "auto-movable"; accept the C spelling too */
-	if (!strcmp(s, "auto_movable"))
+	if (!strcmp(s, "auto-movable") || !strcmp(s, "auto_movable"))
 		return HMD_POL_AUTO_MOVABLE;
 	return -1;
 }
 
 const char *hmd_zone_name(int zone)
 {
-	if (zone < 0 || zone >= HMD_ZONE__MAX)
-		return "none";
-	return zone_names[zone];
+	return hmu_zone_name(zone);
 }
 
 int hmd_zone_from_name(const char *s, size_t len)
 {
-	int i;
+	int zone = hmu_zone_from_name(s, len);
 
-	for (i = 0; i < HMD_ZONE__MAX; i++)
-		if (strlen(zone_names[i]) == len && !strncmp(s, zone_names[i], len))
-			return i;
-	return HMD_ZONE_NONE;
+	return zone < 0 ? HMD_ZONE_NONE : zone;
 }
 
 const char *hmd_action_state(enum hmd_action act)
 {
 	switch (act) {
 	case HMD_ACT_ONLINE:
-		return "online";
+		return hmu_online_type_name(HMU_MMOP_ONLINE);
 	case HMD_ACT_ONLINE_KERNEL:
-		return "online_kernel";
+		return hmu_online_type_name(HMU_MMOP_ONLINE_KERNEL);
 	case HMD_ACT_ONLINE_MOVABLE:
-		return "online_movable";
+		return hmu_online_type_name(HMU_MMOP_ONLINE_MOVABLE);
 	case HMD_ACT_NONE:
 		break;
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hotmemd.h"
+#include "uapi/hmuapi.h"
 
 static void join(char *dst, size_t len, const char *root, const char *rel)
 {
@@ -90,6 +91,7 @@ int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len)
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint)
 {
 	char path[48], buf[32];
+	int type;
 
 	snprintf(path, sizeof(path), "memory%lu/state", id);
 	if (hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf)) < 0)
@@ -100,10 +102,11 @@ int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hin
 	 * the only record of the zone: valid_zones there never changes.
 	 */
 	*online = !strncmp(buf, "online", 6);
+	type = hmu_online_type_from_str(buf);
 	if (hint)
-		*hint = !strcmp(buf, "online_movable") ? HMD_ZONE_MOVABLE :
-			!strcmp(buf, "online_kernel")  ? HMD_ZONE_NORMAL :
-							 HMD_ZONE_NONE;
+		*hint = type == HMU_MMOP_ONLINE_MOVABLE ? HMD_ZONE_MOVABLE :
+			type == HMU_MMOP_ONLINE_KERNEL	? HMD_ZONE_NORMAL :
+							  HMD_ZONE_NONE;
 	return 0;
 }
 

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "hotmemd.h"
+#include "uapi/hmuapi.h"
 
-#define UEVENT_BUFFER_SIZE 8192
 #define DEVPATH_PREFIX "/devices/system/memory/memory"
 
 /* "/devices/system/memory/memory32" -> 32 */
@@ -40,36 +40,16 @@ static int parse_devpath(const char *p, unsigned long *block)
  */
 int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
 {
-	const char *p = buf, *end = buf + len, *action = NULL, *devpath = NULL;
-	const char *subsystem = NULL, *at;
-	size_t hlen;
+	struct hmu_uevent ue;
 
+	_Static_assert(sizeof(ev->action) == sizeof(ue.action), "ACTION fits as it is");
 	memset(ev, 0, sizeof(*ev));
-	if (!len || len > UEVENT_BUFFER_SIZE || buf[len - 1] != '\0')
+	/* the wire format, the header agreeing with ACTION and DEVPATH (engine/uapi) */
+	if (hmu_uevent_parse(buf, len, &ue) || strcmp(ue.subsystem, "memory") ||
+	    parse_devpath(ue.devpath, &ev->block))
 		return -EINVAL;
-	hlen = strlen(buf);
-	at = memchr(buf, '@', hlen);
-	if (!at)
-		return -EINVAL; /* also udev's "libudev\0" header */
-	for (p = buf + hlen + 1; p < end; p += strlen(p) + 1) {
-		if (!strncmp(p, "ACTION=", 7))
-			action = p + 7;
-		else if (!strncmp(p, "DEVPATH=", 8))
-			devpath = p + 8;
-		else if (!strncmp(p, "SUBSYSTEM=", 10))
-			subsystem = p + 10;
-		else if (!strncmp(p, "SEQNUM=", 7))
-			ev->seqnum = strtoull(p + 7, NULL, 10);
-	}
-	if (!action || !devpath || !subsystem || strcmp(subsystem, "memory"))
-		return -EINVAL;
-	/* the header must agree with the keys: ACTION@DEVPATH */
-	if ((size_t)(at - buf) != strlen(action) || strncmp(buf, action, at - buf) ||
-	    strcmp(at + 1, devpath))
-		return -EINVAL;
-	if (strlen(action) >= sizeof(ev->action) || parse_devpath(devpath, &ev->block))
-		return -EINVAL;
-	strcpy(ev->action, action);
+	strcpy(ev->action, ue.action);
+	ev->seqnum = ue.seqnum;
 	return 0;
 }
 
@@ -96,10 +76,10 @@ static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
 
 static void receive(struct hmd *d, int fd, bool is_netlink)
 {
-	char buf[UEVENT_BUFFER_SIZE + 1];
+	char buf[HMU_UEVENT_BUFFER_SIZE + 1];
 	char control[CMSG_SPACE(sizeof(struct ucred))];
 	struct sockaddr_nl snl;
-	struct iovec iov = { buf, UEVENT_BUFFER_SIZE };
+	struct iovec iov = { buf, HMU_UEVENT_BUFFER_SIZE };
 	struct msghdr mh = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
