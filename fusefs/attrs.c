@@ -57,10 +57,11 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 
 	hotmem_meminfo(ctx->hm, &mi);
 	anon = mi.nr_alloc_movable;
-	slab = mi.nr_alloc_unmovable;
+	/* the kernel's own slab, and the workload's unmovable pages as kmalloc */
+	slab = mi.nr_alloc_unmovable + mi.slab_unreclaimable + mi.slab_reclaimable;
 	kb(o, "", "MemTotal", mi.totalram_pages);
 	kb(o, "", "MemFree", mi.free_pages);
-	kb(o, "", "MemAvailable", mi.free_pages);
+	kb(o, "", "MemAvailable", mi.free_pages + mi.slab_reclaimable / 2);
 	kb(o, "", "Buffers", 0);
 	kb(o, "", "Cached", 0);
 	kb(o, "", "SwapCached", 0);
@@ -79,12 +80,12 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 	kb(o, "", "AnonPages", anon);
 	kb(o, "", "Mapped", 0);
 	kb(o, "", "Shmem", 0);
-	kb(o, "", "KReclaimable", 0);
+	kb(o, "", "KReclaimable", mi.slab_reclaimable);
 	kb(o, "", "Slab", slab);
-	kb(o, "", "SReclaimable", 0);
-	kb(o, "", "SUnreclaim", slab);
-	kb(o, "", "KernelStack", 0);
-	kb(o, "", "PageTables", 0);
+	kb(o, "", "SReclaimable", mi.slab_reclaimable);
+	kb(o, "", "SUnreclaim", slab - mi.slab_reclaimable);
+	kb(o, "", "KernelStack", mi.kernel_stack);
+	kb(o, "", "PageTables", mi.pagetables);
 	kb(o, "", "SecPageTables", 0);
 	kb(o, "", "NFS_Unstable", 0);
 	kb(o, "", "Bounce", 0);
@@ -94,7 +95,7 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 	emit(o, "VmallocTotal:   34359738367 kB\n");
 	kb(o, "", "VmallocUsed", 0);
 	kb(o, "", "VmallocChunk", 0);
-	kb(o, "", "Percpu", 0);
+	kb(o, "", "Percpu", mi.percpu);
 	kb(o, "", "HardwareCorrupted", 0);
 	kb(o, "", "AnonHugePages", 0);
 	kb(o, "", "ShmemHugePages", 0);
@@ -115,10 +116,21 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 {
 	struct hm_node_info ni;
+	struct hm_zone_info zi;
+	unsigned long sr = 0, su = 0, stack = 0, pt = 0;
 	char p[16];
 
 	if (hotmem_node_info(ctx->hm, nid, &ni))
 		return;
+	/* the kernel's own memory on this node, summed over its zones */
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
+			continue;
+		sr += zi.nr_slab_reclaimable;
+		su += zi.nr_slab_unreclaimable + zi.nr_alloc_unmovable;
+		stack += zi.nr_kernel_stack;
+		pt += zi.nr_page_table_pages;
+	}
 	snprintf(p, sizeof(p), "Node %d ", nid);
 	kb(o, p, "MemTotal", ni.managed);
 	kb(o, p, "MemFree", ni.free);
@@ -138,16 +150,16 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 	kb(o, p, "Mapped", 0);
 	kb(o, p, "AnonPages", 0);
 	kb(o, p, "Shmem", 0);
-	kb(o, p, "KernelStack", 0);
-	kb(o, p, "PageTables", 0);
+	kb(o, p, "KernelStack", stack);
+	kb(o, p, "PageTables", pt);
 	kb(o, p, "SecPageTables", 0);
 	kb(o, p, "NFS_Unstable", 0);
 	kb(o, p, "Bounce", 0);
 	kb(o, p, "WritebackTmp", 0);
-	kb(o, p, "KReclaimable", 0);
-	kb(o, p, "Slab", 0);
-	kb(o, p, "SReclaimable", 0);
-	kb(o, p, "SUnreclaim", 0);
+	kb(o, p, "KReclaimable", sr);
+	kb(o, p, "Slab", sr + su);
+	kb(o, p, "SReclaimable", sr);
+	kb(o, p, "SUnreclaim", su);
 	kb(o, p, "AnonHugePages", 0);
 	kb(o, p, "ShmemHugePages", 0);
 	kb(o, p, "ShmemPmdMapped", 0);
@@ -183,6 +195,10 @@ static void show_zone(struct out *o, const struct hm_zone_info *zi)
 	emit(o, "\n      %-12s %lu", "nr_free_pages", zi->nr_free);
 	emit(o, "\n      %-12s %lu", "nr_zone_active_anon", zi->nr_alloc_movable);
 	emit(o, "\n      %-12s %lu", "nr_zone_unevictable", 0UL);
+	emit(o, "\n      %-12s %lu", "nr_kernel_stack", PG_KB(zi->nr_kernel_stack));
+	emit(o, "\n      %-12s %lu", "nr_page_table_pages", zi->nr_page_table_pages);
+	emit(o, "\n      %-12s %lu", "nr_slab_reclaimable", zi->nr_slab_reclaimable);
+	emit(o, "\n      %-12s %lu", "nr_slab_unreclaimable", zi->nr_slab_unreclaimable);
 	emit(o, "\n      %-12s %lu", "nr_free_cma", 0UL);
 	emit(o,
 	     "\n  node_unreclaimable:  0"
@@ -414,10 +430,26 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
 	return (ssize_t)count;
 }
 
-static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
-			   size_t count)
+/*
+ * An offline that failed: the write only says EBUSY or EINTR, so the log
+ * says where the reason is (the engine's explain, the kernel's dmesg).
+ */
+static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, ssize_t ret)
 {
-	struct hmfs_change ch = { .id = n->id };
+	struct hm_block_info bi;
+
+	if ((ret == -EBUSY || ret == -EINTR) && !hotmem_block_info(ctx->hm, ch->id, &bi) &&
+	    bi.state == HM_MEM_ONLINE)
+		fprintf(stderr,
+			"hotmemfs: memory%lu: offline failed (%s): `hotmemctl explain %lu` names every page in the way, `hotmemctl dmesg` has the kernel's messages\n",
+			ch->id, ret == -EBUSY ? "EBUSY" : "EINTR", ch->id);
+	return ret;
+}
+
+static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			   size_t count, const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .id = n->id, .task = task };
 	struct hm_block_info bi;
 	char devpath[64];
 	bool on;
@@ -432,14 +464,14 @@ static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, cons
 		ch.value = hmu_online_type_from_str(buf);
 		if (ch.value < 0)
 			return -EINVAL;
-		return store_change(ctx, &ch, count);
+		return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
 	case A_B_ONLINE: /* online_store() */
 		ret = hmu_kstrtobool(buf, &on);
 		if (ret)
 			return ret;
 		ch.op = HMFS_CH_BLOCK_ONLINE;
 		ch.value = on;
-		return store_change(ctx, &ch, count);
+		return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
 	case A_B_UEVENT:
 		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%lu", n->id);
 		return store_uevent(ctx, devpath, "memory", buf, count);
@@ -534,6 +566,12 @@ static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *b
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
+	return hmfs_store_task(ctx, n, buf, count, NULL);
+}
+
+ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			size_t count, const struct hotmem_task *task)
+{
 	struct hmfs_change ch = { .op = HMFS_CH_AUTO_ONLINE };
 	unsigned long id;
 
@@ -589,7 +627,7 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 	case A_B_STATE:
 	case A_B_ONLINE:
 	case A_B_UEVENT:
-		return store_block(ctx, n, buf, count);
+		return store_block(ctx, n, buf, count, task);
 	default:
 		return -EIO;
 	}

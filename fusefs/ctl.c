@@ -332,11 +332,13 @@ static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 
 	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
 		return -EINVAL;
-	if (!type || (strcmp(type, "movable") && strcmp(type, "unmovable")) || pages <= 0) {
-		snprintf(r->err, ERRLEN, "need 'type' (movable|unmovable) and 'pages' > 0");
+	t = !type ? -1 : !strcmp(type, "movable") ? HM_ALLOC_MOVABLE :
+	    !strcmp(type, "unmovable") ? HM_ALLOC_UNMOVABLE :
+	    !strcmp(type, "pinned") ? HM_ALLOC_PINNED : -1;
+	if (t < 0 || pages <= 0) {
+		snprintf(r->err, ERRLEN, "need 'type' (movable|unmovable|pinned) and 'pages' > 0");
 		return -EINVAL;
 	}
-	t = strcmp(type, "movable") ? HM_ALLOC_UNMOVABLE : HM_ALLOC_MOVABLE;
 	n = hotmem_alloc_pages(ctx->hm, node, t, (unsigned long)pages, NULL);
 	if (n < 0) {
 		snprintf(r->err, ERRLEN, "allocation failed: %s", strerror((int)-n));
@@ -427,6 +429,60 @@ static int cmd_check(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	return 0;
 }
 
+/* the emulated kernel's log ring, as dmesg -r prints it */
+static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	static const size_t len = 64 * 1024;
+	char *log = malloc(len);
+
+	(void)args;
+	if (!log)
+		return -ENOMEM;
+	hotmem_dmesg(ctx->hm, log, len);
+	r->ret = json_object_new_object();
+	json_object_object_add(r->ret, "log", json_object_new_string(log));
+	free(log);
+	return 0;
+}
+
+/* why a block would not go offline: every page in the way, the zone rule */
+static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	static const size_t len = 32 * 1024;
+	struct hm_explain *ex = malloc(sizeof(*ex));
+	char *out = malloc(len);
+	long long block;
+	int ret = -ENOMEM;
+
+	if (!ex || !out)
+		goto out;
+	ret = -EINVAL;
+	if (arg_int(args, "block", -1, &block, r->err))
+		goto out;
+	if (block < 0) {
+		snprintf(r->err, ERRLEN, "need 'block'");
+		goto out;
+	}
+	ret = hotmem_explain(ctx->hm, (unsigned long)block, ex);
+	if (ret) {
+		snprintf(r->err, ERRLEN, "memory%lld: %s", block, strerror(-ret));
+		goto out;
+	}
+	hotmem_explain_format(ex, true, out, len);
+	r->ret = json_tokener_parse(out);
+	if (!r->ret) {
+		snprintf(r->err, ERRLEN, "memory%lld: explanation too long", block);
+		ret = -E2BIG;
+		goto out;
+	}
+	hotmem_explain_format(ex, false, out, len);
+	json_object_object_add(r->ret, "text", json_object_new_string(out));
+out:
+	free(ex);
+	free(out);
+	return ret;
+}
+
 static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	int ret;
@@ -452,12 +508,14 @@ static const struct {
 	{ "query-memory-devices", cmd_query_devices, "list memory devices" },
 	{ "status", cmd_status, "machine, zones, blocks, devices, uevents" },
 	{ "block-set-state", cmd_block_set_state, "online/offline a block" },
-	{ "alloc", cmd_alloc, "workload: allocate movable/unmovable pages" },
+	{ "alloc", cmd_alloc, "workload: allocate movable/unmovable/pinned pages" },
 	{ "free-all", cmd_free_all, "workload: free every allocated page" },
 	{ "hugetlb", cmd_hugetlb, "grow (pages>0) or shrink (pages<0) the HugeTLB pool" },
 	{ "inject", cmd_inject, "notifier error injection" },
 	{ "fail-nth-alloc", cmd_fail_nth, "fail the nth engine allocation" },
 	{ "check-invariants", cmd_check, "hotmem_check_invariants()" },
+	{ "dmesg", cmd_dmesg, "the emulated kernel's log ring" },
+	{ "explain", cmd_explain, "why a block would not go offline (pages, owners, zone rule)" },
 	{ "save", cmd_save, "write the state file now" },
 };
 

@@ -30,6 +30,8 @@ static const struct {
 	{ "inject", "inject", { "action", "error" }, NULL, NULL },
 	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL },
 	{ "check", "check-invariants", { NULL }, NULL, NULL },
+	{ "dmesg", "dmesg", { NULL }, NULL, NULL },
+	{ "explain", "explain", { "block" }, NULL, NULL },
 	{ "devices", "query-memory-devices", { NULL }, NULL, NULL },
 };
 

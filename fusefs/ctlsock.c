@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -132,6 +133,31 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 		/* a dead client is noticed by its reader thread */
 		send_json(s->fd, o);
 	}
+	pthread_mutex_unlock(&ctx->sub_lock);
+	json_object_put(o);
+}
+
+/* {"event": "ACPI_DEVICE_OST", "data": {"info": {...}}}, as QEMU sends it */
+void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
+{
+	json_object *o = json_object_new_object(), *d = json_object_new_object();
+	json_object *info = json_object_new_object(), *ts = json_object_new_object();
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_object_object_add(info, "device", json_object_new_string(id));
+	json_object_object_add(info, "slot-type", json_object_new_string("DIMM"));
+	json_object_object_add(info, "source", json_object_new_int(source));
+	json_object_object_add(info, "status", json_object_new_int(status));
+	json_object_object_add(d, "info", info);
+	json_object_object_add(o, "event", json_object_new_string("ACPI_DEVICE_OST"));
+	json_object_object_add(o, "data", d);
+	json_object_object_add(ts, "seconds", json_object_new_int64(now.tv_sec));
+	json_object_object_add(ts, "microseconds", json_object_new_int64(now.tv_nsec / 1000));
+	json_object_object_add(o, "timestamp", ts);
+	pthread_mutex_lock(&ctx->sub_lock);
+	for (struct hmfs_sub *s = ctx->subs; s; s = s->next)
+		send_json(s->fd, o);
 	pthread_mutex_unlock(&ctx->sub_lock);
 	json_object_put(o);
 }

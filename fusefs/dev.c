@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hmfs.h"
 
@@ -383,7 +384,45 @@ int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t re
 	return d ? 0 : -ENOENT;
 }
 
-int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+/*
+ * The guest's ACPI hotplug worker has no signals: with a page that never
+ * migrates it would retry for ever.  hotmemfs answers the eject after
+ * HMFS_EJECT_SECONDS (reported busy, like a refused eject) rather than
+ * hold its device lock for ever.
+ */
+#define HMFS_EJECT_SECONDS 10
+
+static bool eject_deadline(void *arg)
+{
+	const struct timespec *end = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > end->tv_sec ||
+	       (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
+}
+
+/*
+ * device_del of a pc-dimm: the guest's ACPI eject (offline each block,
+ * twice; on failure back online and nothing removed), answered with an
+ * ACPI_DEVICE_OST event as QEMU sends it.
+ */
+static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task)
+{
+	struct timespec end;
+	struct hotmem_task deadline = { eject_deadline, &end };
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += HMFS_EJECT_SECONDS;
+	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline);
+	/* ACPI_NOTIFY_EJECT_REQUEST (3), the _OST status of the result */
+	hmfs_ctl_broadcast_ost(ctx, d->id, 3, hotmem_acpi_ost_status(ret));
+	return ret;
+}
+
+int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
+		 char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
 	int ret;
@@ -395,12 +434,12 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 		goto out;
 	}
 	if (d->type == HMFS_PC_DIMM) {
-		ret = hotmem_offline_and_remove_memory(ctx->hm, d->addr, d->size);
+		ret = dimm_eject(ctx, d, task);
 		if (ret) {
 			snprintf(
 				err, errlen,
-				"%s: the guest refused the unplug (offline_and_remove_memory: %s); nothing changed",
-				id, strerror(-ret));
+				"%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why",
+				id, strerror(-ret), hotmem_acpi_ost_status(ret));
 			goto out;
 		}
 	} else {

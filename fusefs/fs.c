@@ -326,9 +326,16 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, out, n);
 }
 
+/* signal_pending(current) for the writer: the kernel sent FUSE_INTERRUPT */
+static bool req_interrupted(void *req)
+{
+	return fuse_req_interrupted(req);
+}
+
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
+	const struct hotmem_task task = { req_interrupted, req };
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];
@@ -343,7 +350,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	}
 	count = hmfs_write_buf(tmp, buf, size);
 	/* a store that changes the machine has saved it (hmfs_change()) */
-	ret = hmfs_store(ctx, &of->node, tmp, count);
+	ret = hmfs_store_task(ctx, &of->node, tmp, count, &task);
 	if (ret < 0) {
 		fuse_reply_err(req, (int)-ret);
 		return;

@@ -308,6 +308,9 @@ uint64_t hmfs_block_dir_ino(unsigned long id);
 /* attrs.c */
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count);
+/* the same for a client whose signal @task reports (a FUSE request) */
+ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			size_t count, const struct hotmem_task *task);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;
@@ -336,6 +339,8 @@ struct hmfs_change {
 		bool have_addr;
 		int node, memmap;
 	} dev;
+	/* the client's signal (a FUSE interrupt): ends an offline that loops */
+	const struct hotmem_task *task;
 };
 
 /*
@@ -366,7 +371,8 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 char *err, size_t errlen);
-int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
+		 char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
@@ -387,6 +393,8 @@ struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
 int hmfs_ctl_start(struct hmfs_ctx *ctx);
 void hmfs_ctl_stop(struct hmfs_ctx *ctx);
 void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
+/* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject */
+void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
 
 /* state.c */
 int hmfs_state_save(struct hmfs_ctx *ctx);

@@ -38,11 +38,13 @@ static void usage(FILE *f)
 		"  status                               machine, zones, blocks, devices\n"
 		"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [id=ID] [memmap-on-memory=on|off]\n"
 		"  device_add virtio-mem-pci size=SIZE [requested-size=SIZE] [block-size=SIZE] [node=N] [id=ID]\n"
-		"  device_del ID                        unplug (offline + remove; refused if busy)\n"
+		"  device_del ID                        unplug: the guest's ACPI eject (refused if busy)\n"
 		"  qom-set ID requested-size SIZE       resize a virtio-mem device (also: set-size ID SIZE)\n"
 		"  devices                              list memory devices\n"
 		"  online BLOCK [online|online_kernel|online_movable], offline BLOCK\n"
-		"  alloc movable|unmovable PAGES [node=N], free-all, hugetlb PAGES [node=N]\n"
+		"  alloc movable|unmovable|pinned PAGES [node=N], free-all, hugetlb PAGES [node=N]\n"
+		"  explain BLOCK                        every page that stops its offline, its zone rule\n"
+		"  dmesg                                the emulated kernel's log ring\n"
 		"  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO   (0 clears)\n"
 		"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
 		"  check                                check the engine's invariants\n"
@@ -232,6 +234,9 @@ static void print_event(json_object *e)
 		printf("%s %s (%s)\n", gs(d, "action"), gs(d, "devpath"), gs(d, "subsystem"));
 	else if (!strcmp(ev, "LOG"))
 		printf("<%s> %s\n", gs(d, "level"), gs(d, "message"));
+	else if (!strcmp(ev, "ACPI_DEVICE_OST"))
+		printf("%s source=%s status=%s\n", gs(get(d, "info"), "device"),
+		       gs(get(d, "info"), "source"), gs(get(d, "info"), "status"));
 	else
 		printf("%s %s pfn=%s nr=%s nid=%s zid=%s%s%s\n", gs(d, "ev"), gs(d, "phase"),
 		       gs(d, "start_pfn"), gs(d, "nr_pages"), gs(d, "nid"), gs(d, "zid"),
@@ -262,6 +267,10 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 	}
 	if (!strcmp(cmd, "status"))
 		print_status(ret);
+	else if (!strcmp(cmd, "dmesg"))
+		fputs(json_object_get_string(get(ret, "log")), stdout);
+	else if (!strcmp(cmd, "explain"))
+		fputs(json_object_get_string(get(ret, "text")), stdout);
 	else if (!strcmp(cmd, "query-memory-devices"))
 		print_devices(ret);
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)

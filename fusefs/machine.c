@@ -22,9 +22,9 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, 
 {
 	switch (ch->op) {
 	case HMFS_CH_BLOCK_STATE:
-		return hotmem_block_set_state(ctx->hm, ch->id, (int)ch->value);
+		return hotmem_block_set_state_task(ctx->hm, ch->id, (int)ch->value, ch->task);
 	case HMFS_CH_BLOCK_ONLINE:
-		return hotmem_block_set_online(ctx->hm, ch->id, ch->value != 0);
+		return hotmem_block_set_online_task(ctx->hm, ch->id, ch->value != 0, ch->task);
 	case HMFS_CH_AUTO_ONLINE:
 		return hotmem_set_auto_online(ctx->hm, (int)ch->value);
 	case HMFS_CH_PROBE:
@@ -41,7 +41,7 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, 
 				    ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
 				    ch->dev.block_size, ch->dev.memmap, err, errlen);
 	case HMFS_CH_DEVICE_DEL:
-		return hmfs_dev_del(ctx, ch->dev.id, err, errlen);
+		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
 	}

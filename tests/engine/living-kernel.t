@@ -9,7 +9,9 @@
 #    spanned stays 262144 until memory39 goes (then 32768);
 #  - memhp_default_state=online_movable, offline both, online both into
 #    Normal: the lower one is EBUSY, the upper one goes;
-#  - every Movable block goes (20 of 20).
+#  - every Movable block goes (20 of 20);
+# and why: hotmemfs's log hint, hotmemctl explain and dmesg, the ACPI eject's
+# _OST event; a pinned Movable block's offline ends in EINTR at a signal.
 . "$(dirname "$0")/../fusefs/lib.sh"
 require_env
 
@@ -86,4 +88,69 @@ for i in $(seq 20); do
 	echo online_movable >"$M/memory33/state" && offline 33 && moved=$((moved + 1))
 done
 is "$moved" 20 "a Movable block goes offline 20 times of 20"
+stop_fs
+
+# why it failed: the hint in hotmemfs's log, dmesg and explain after the fact
+start_fs --profile qemu-512m --fresh
+ctl -j events >"$TMP/ev.json" &
+evpid=$!
+ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null
+echo online >"$M/memory32/state" && echo online_movable >"$M/memory33/state"
+busy 32
+tap_ok $? "memory32 EBUSY (for the record)"
+grep -q "memory32: offline failed (EBUSY): .hotmemctl explain 32." "$TMP/hotmemfs.log"
+tap_ok $? "hotmemfs's log line says where to look: hotmemctl explain 32"
+out=$(ctl explain 32)
+grep -q "^offline: fails at once with EBUSY" <<<"$out" && grep -qE "^  0x100000 +0 .*kernel" <<<"$out"
+tap_ok $? "hotmemctl explain 32 names the kernel's page at the block's first pfn"
+grep -q "^zone: contig-zones" <<<"$out"
+tap_ok $? "... and the zone rule that put it in Normal"
+is "$(ctl -j explain 32 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["verdict"], d["pages"][0]["kind"], d["pages"][0]["pfn"])')" \
+	"ebusy kernel 0x100000" "hotmemctl -j explain 32: verdict, owner kind and pfn as JSON"
+ctl dmesg | grep -q "^<4>page dumped because: unmovable page"
+tap_ok $? "hotmemctl dmesg keeps dump_page's unmovable page after the fact"
+ctl dmesg | grep -q "^<7>memory offlining \[mem 0x100000000-0x107ffffff\] failed due to failure to isolate range"
+tap_ok $? "hotmemctl dmesg keeps the offline failure's reason"
+awk '/^(Slab|SReclaimable|SUnreclaim|KernelStack|PageTables):/ && $2 > 0 { n++ } END { exit n != 5 }' "$MNT/proc/meminfo"
+tap_ok $? "meminfo shows the kernel's Slab, SReclaimable, SUnreclaim, KernelStack, PageTables"
+grep -q "nr_kernel_stack" "$MNT/proc/zoneinfo"
+tap_ok $? "zoneinfo shows the kernel's stacks and page tables per zone"
+# device_del: the ACPI eject refused (memory32), memory33 back online, _OST busy
+ctl device_del d1 >/dev/null 2>&1
+tap_ok $((! $?)) "device_del d1 is refused"
+is "$(state 32) $(state 33)" "online online" "both blocks online again after the refused eject"
+ctl dmesg | grep -q "^<4>memory memory32: Offline failed.$"
+tap_ok $? "dmesg: memory memory32: Offline failed."
+sleep 0.3
+kill $evpid 2>/dev/null
+wait $evpid 2>/dev/null
+grep -q '"ACPI_DEVICE_OST".*"device": *"d1".*"status": *130' "$TMP/ev.json" ||
+	python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["event"] == "ACPI_DEVICE_OST" and e["data"]["info"]["device"] == "d1" and e["data"]["info"]["status"] == 0x82:
+        sys.exit(0)
+sys.exit(1)' "$TMP/ev.json"
+tap_ok $? "control clients get ACPI_DEVICE_OST for d1 with status 0x82 (device busy)"
+stop_fs
+
+# a pinned page in a Movable block: offline loops until a signal, EINTR,
+# and the machine is as it was
+start_fs --profile qemu-512m --fresh
+ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null
+echo online_movable >"$M/memory32/state"
+is "$(ctl alloc pinned 5)" '{ "allocated": 5 }' "5 pinned pages in the Movable block"
+is "$(ctl -j explain 32 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["verdict"], len(d["pages"]), d["pages"][0]["kind"])')" \
+	"eintr-loop 5 pinned" "explain: the 5 pinned pages, a loop until a signal"
+snap() { ctl -j status | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"])'; }
+before=$(snap)
+timeout 2 bash -c "trap 'echo TERM' TERM; echo offline >$M/memory32/state; echo rc=\$?" >"$TMP/int.out" 2>&1
+grep -q "write error: Interrupted system call" "$TMP/int.out"
+tap_ok $? "a signal (timeout's SIGTERM) ends the offline: the write fails with EINTR"
+timeout 2 sh -c "echo offline >$M/memory32/state" 2>/dev/null
+is "$?" 124 "timeout 2 sh -c 'echo offline > state' returns when its signal comes"
+is "$(state 32)" online "memory32 is still online"
+is "$(snap)" "$before" "the blocks are as they were"
+ctl free-all >/dev/null && offline 32
+tap_ok $? "the pins released, memory32 goes offline"
 done_testing
