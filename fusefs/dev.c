@@ -258,16 +258,44 @@ out:
 	return ret;
 }
 
+/*
+ * The guest's hotplug workers (ACPI eject, virtio-mem) have no signals:
+ * with a page that never migrates they would retry for ever.  hotmemfs
+ * gives such an offline up after HMFS_EJECT_SECONDS (reported busy, like
+ * a refused unplug) rather than hold its device lock for ever.
+ */
+#define HMFS_EJECT_SECONDS 10
+
+static bool eject_deadline(void *arg)
+{
+	const struct timespec *end = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > end->tv_sec ||
+	       (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
+}
+
+/* a task whose "signal" is the unplug deadline, from now */
+static struct hotmem_task deadline_task(struct timespec *end)
+{
+	clock_gettime(CLOCK_MONOTONIC, end);
+	end->tv_sec += HMFS_EJECT_SECONDS;
+	return (struct hotmem_task){ eject_deadline, end };
+}
+
 static int vmem_plug_one(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t i, bool plug)
 {
 	uint64_t start = d->addr + i * d->block_size;
+	struct timespec end;
+	const struct hotmem_task task = deadline_task(&end);
 	int ret;
 
 	if (plug)
 		ret = hotmem_add_memory(ctx->hm, d->node, start, d->block_size,
 					HM_MHP_MEMMAP_ON_MEMORY, d->group);
 	else
-		ret = hotmem_offline_and_remove_memory(ctx->hm, start, d->block_size);
+		ret = hotmem_offline_and_remove_memory_task(ctx->hm, start, d->block_size, &task);
 	if (ret)
 		return ret;
 	if (plug)
@@ -385,24 +413,6 @@ int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t re
 }
 
 /*
- * The guest's ACPI hotplug worker has no signals: with a page that never
- * migrates it would retry for ever.  hotmemfs answers the eject after
- * HMFS_EJECT_SECONDS (reported busy, like a refused eject) rather than
- * hold its device lock for ever.
- */
-#define HMFS_EJECT_SECONDS 10
-
-static bool eject_deadline(void *arg)
-{
-	const struct timespec *end = arg;
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > end->tv_sec ||
-	       (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
-}
-
-/*
  * device_del of a pc-dimm: the guest's ACPI eject (offline each block,
  * twice; on failure back online and nothing removed), answered with an
  * ACPI_DEVICE_OST event as QEMU sends it.
@@ -410,11 +420,9 @@ static bool eject_deadline(void *arg)
 static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task)
 {
 	struct timespec end;
-	struct hotmem_task deadline = { eject_deadline, &end };
+	const struct hotmem_task deadline = deadline_task(&end);
 	int ret;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += HMFS_EJECT_SECONDS;
 	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline);
 	/* ACPI_NOTIFY_EJECT_REQUEST (3), the _OST status of the result */
 	hmfs_ctl_broadcast_ost(ctx, d->id, 3, hotmem_acpi_ost_status(ret));
