@@ -328,7 +328,16 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 	return -ENOENT;
 }
 
-/* "memory123" -> 123; strict: no sign, no leading zeros, no junk. */
+/*
+ * The largest id an inode number can carry: a block's id sits above 8 bits
+ * of sub-entry in a 56-bit value, a node's id beside a 48-bit block id in a
+ * node's memoryN link.  A larger id names nothing (the kernel: ENOENT); it
+ * must not wrap onto a small one.
+ */
+#define HMFS_BLOCK_ID_MAX	((1UL << 48) - 1)
+#define HMFS_NODE_ID_MAX	((1UL << 8) - 1)
+
+/* "memory123" -> 123; strict: no sign, no leading zeros, no junk, in range. */
 static bool parse_id(const char *name, const char *prefix, unsigned long *id)
 {
 	size_t pl = strlen(prefix);
@@ -339,7 +348,9 @@ static bool parse_id(const char *name, const char *prefix, unsigned long *id)
 		return false;
 	errno = 0;
 	*id = strtoul(p, &end, 10);
-	return !*end && !errno;
+	if (*end || errno)
+		return false;
+	return *id <= (strcmp(prefix, "node") ? HMFS_BLOCK_ID_MAX : HMFS_NODE_ID_MAX);
 }
 
 static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id, unsigned sub,

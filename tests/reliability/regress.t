@@ -72,4 +72,19 @@ $(printf '%040d' 0)")" "ret=63" "63-byte write to MEM_GOING_ONLINE/error: whole 
 is "$(cat "$E")" "-10" "... the first 23 bytes set it (-012: octal, as kstrtoll base 0)"
 is "$(wr "$E" " -5")" "errno=22" "' -5': EINVAL (kstrtoll: no leading blank)"
 wr "$E" 0 >/dev/null
+
+# 4. a name whose number does not fit the inode encoding wrapped onto a
+#    small one: memory72057594037927937 (2^56 + 1) read memory1's files and
+#    its state offlined memory1; node72057594037927936 listed node0
+#    (issue #16.6).  The kernel: no such device, ENOENT.
+N=$MNT/sys/devices/system/node
+for p in "$M/memory72057594037927937" "$M/memory72057594037927937/phys_index" \
+	 "$M/memory281474976710657/state" "$N/node72057594037927936" "$N/node256" \
+	 "$N/node0/memory72057594037927937" "$MNT/sys/bus/memory/devices/memory72057594037927937"; do
+	is "$(python3 -c 'import os,sys
+try: os.stat(sys.argv[1]); print("exists")
+except OSError as e: print(os.strerror(e.errno))' "$p")" "No such file or directory" "${p#$MNT} is ENOENT"
+done
+[ -e "$M/memory1/phys_index" ] || [ -e "$M/memory0/phys_index" ]
+tap_ok $? "small block ids still resolve"
 done_testing
