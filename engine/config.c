@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "uapi/hmuapi.h"
@@ -560,6 +561,20 @@ int hotmem_config_load(struct hotmem_config *cfg, const char *path, char *err,
 	}
 	free(buf);
 	return ret;
+}
+
+int hotmem_config_profile(struct hotmem_config *cfg, const char *name, char *err,
+			  size_t errlen)
+{
+	err[0] = '\0';
+	if (!strchr(name, '/') && !hotmem_config_builtin(cfg, name))
+		return 0;
+	if (access(name, F_OK)) {
+		snprintf(err, errlen, "profile '%s': no built-in profile or file of that name "
+			 "(--list-profiles names the built-in ones)", name);
+		return -ENOENT;
+	}
+	return hotmem_config_load(cfg, name, err, errlen);
 }
 
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err,

@@ -162,6 +162,13 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 /* Load a profile file ("key = value" lines, see docs/profile.md). */
 int hotmem_config_load(struct hotmem_config *cfg, const char *path,
 		       char *err, size_t errlen);
+/*
+ * A profile as the front ends take it: a built-in name ("qemu-512m"),
+ * else a file ("./my.profile"); -ENOENT when it is neither, with one
+ * message for every front end in @err.
+ */
+int hotmem_config_profile(struct hotmem_config *cfg, const char *name,
+			  char *err, size_t errlen);
 int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			     char *err, size_t errlen);
 /* Check consistency (sizes, alignment, ranges); -EINVAL with a message. */

@@ -215,18 +215,9 @@ static int boot(struct hmfs_ctx *ctx)
 	char err[512] = "";
 	int ret;
 
-	/* a built-in name, else a file ("qemu-512m" vs "./my.profile") */
-	if (!strchr(ctx->profile, '/') && !hotmem_config_builtin(&ctx->cfg, ctx->profile))
-		ret = 0;
-	else if (!access(ctx->profile, F_OK))
-		ret = hotmem_config_load(&ctx->cfg, ctx->profile, err, sizeof(err));
-	else
-		ret = -ENOENT;
-	if (ret == -ENOENT && !err[0])
-		snprintf(err, sizeof(err), "no built-in profile or file of that name (try --help)");
+	ret = hotmem_config_profile(&ctx->cfg, ctx->profile, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "hotmemfs: profile '%s': %s\n", ctx->profile,
-			err[0] ? err : strerror(-ret));
+		fprintf(stderr, "hotmemfs: %s\n", err[0] ? err : strerror(-ret));
 		return ret;
 	}
 	if (ctx->cmdline[0]) {

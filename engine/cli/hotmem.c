@@ -301,8 +301,7 @@ int main(int argc, char **argv)
 		}
 	}
 	hotmem_config_default(&cfg);
-	if (profile && hotmem_config_builtin(&cfg, profile) &&
-	    hotmem_config_load(&cfg, profile, err, sizeof(err))) {
+	if (profile && hotmem_config_profile(&cfg, profile, err, sizeof(err))) {
 		fprintf(stderr, "hotmem: %s\n", err);
 		return 1;
 	}
