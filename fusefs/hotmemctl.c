@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,11 +19,14 @@
 #include "sysfs_parse.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
+/* Long enough for a looping offline to reach its deadline, short enough not to hang a script. */
+#define DEFAULT_TIMEOUT 120
 
 struct cli {
 	const char *sock;
 	bool json;
 	bool trace;
+	unsigned timeout; /* seconds a connect/send/reply may take; 0: none */
 	int fd;
 	struct json_tokener *tok;
 	char buf[65536];
@@ -55,10 +59,19 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
 		"  -j, --json          print JSON instead of tables\n"
+		"  -t, --timeout SECS  give up on an unresponsive hotmemfs (default 120, 0: never)\n"
 		"  -h, --help          this text\n");
 }
 
-static int connect_sock(const char *path)
+static void set_timeout(int fd, unsigned secs)
+{
+	struct timeval tv = { .tv_sec = secs };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int connect_sock(const char *path, unsigned timeout)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
@@ -69,6 +82,8 @@ static int connect_sock(const char *path)
 	}
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		set_timeout(fd, timeout); /* a full backlog blocks connect() too */
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		fprintf(stderr, "hotmemctl: cannot connect to %s: %m (is hotmemfs running?)\n",
 			path);
@@ -112,6 +127,10 @@ static json_object *recv_obj(struct cli *c)
 		}
 		ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), 0);
 
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			fprintf(stderr,
+				"hotmemctl: no reply from %s within %u s (hotmemfs busy or hung? -t raises the limit)\n",
+				c->sock, c->timeout);
 		if (n <= 0)
 			return NULL;
 		c->len = (size_t)n;
@@ -326,6 +345,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ 0 },
 	};
 	struct cli *c = calloc(1, sizeof(*c));
@@ -336,7 +356,8 @@ int main(int argc, char **argv)
 	if (!c)
 		return 1;
 	c->sock = getenv("HOTMEM_CONTROL") ? getenv("HOTMEM_CONTROL") : DEFAULT_CONTROL;
-	while ((opt = getopt_long(argc, argv, "+s:jh", lo, NULL)) != -1) {
+	c->timeout = DEFAULT_TIMEOUT;
+	while ((opt = getopt_long(argc, argv, "+s:jht:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			c->sock = optarg;
@@ -344,6 +365,20 @@ int main(int argc, char **argv)
 		case 'j':
 			c->json = true;
 			break;
+		case 't': {
+			unsigned long t;
+			char *end;
+
+			errno = 0;
+			t = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || t > 86400) {
+				fprintf(stderr, "hotmemctl: bad timeout '%s' (seconds, 0..86400)\n", optarg);
+				free(c);
+				return 2;
+			}
+			c->timeout = (unsigned)t;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			free(c);
@@ -374,7 +409,7 @@ int main(int argc, char **argv)
 	if (build_request(c, argc - optind, argv + optind, &req))
 		goto out;
 	cmd = gs(req, "execute");
-	c->fd = connect_sock(c->sock);
+	c->fd = connect_sock(c->sock, c->timeout);
 	c->tok = json_tokener_new();
 	if (c->fd < 0 || !c->tok || send_req(c, req))
 		goto out;
@@ -390,8 +425,10 @@ int main(int argc, char **argv)
 			err ? gs(err, "desc") : "malformed reply");
 		goto out;
 	}
-	if (!strcmp(cmd, "events"))
+	if (!strcmp(cmd, "events")) {
+		set_timeout(c->fd, 0); /* events may be quiet for hours */
 		rc = follow_events(c);
+	}
 	else {
 		print_return(c, cmd, ret);
 		rc = 0;
