@@ -268,9 +268,16 @@ static void *accept_main(void *arg)
 		int fd = accept4(ctx->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			break; /* socket shut down: we are stopping */
+			if (errno == EINVAL || errno == EBADF || errno == ENOTSOCK)
+				break; /* socket shut down: we are stopping */
+			/*
+			 * EMFILE, ENFILE, ENOBUFS, ENOMEM: a client must close
+			 * first.  Back off and keep accepting; leaving the loop
+			 * would end the control socket for good (#16.3).
+			 */
+			if (errno != EINTR && errno != ECONNABORTED)
+				nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+			continue;
 		}
 		if (!peer_allowed(fd)) {
 			close(fd);

@@ -1,0 +1,35 @@
+#!/bin/bash
+# The control socket survives EMFILE (#16.3): with hotmemfs's descriptor
+# limit lowered (prlimit) and more idle clients than it can hold, the
+# accept loop used to end for good; now it backs off and serves again
+# once clients leave.
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v prlimit >/dev/null || skip_all "prlimit (util-linux) missing"
+
+start_fs_netns --profile qemu-512m --fresh
+tap_ok $? "hotmemfs mounts qemu-512m"
+prlimit --pid "$FS_PID" --nofile=64:64
+tap_ok $? "hotmemfs's descriptor limit lowered to 64"
+
+python3 -c '
+import socket, sys, time
+held = []
+for i in range(150):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(2)
+    try:
+        s.connect(sys.argv[1])
+    except OSError:
+        break
+    held.append(s)
+print(len(held), flush=True)
+time.sleep(3)   # hotmemfs meets EMFILE on accept meanwhile
+' "$CTL" >"$TMP/held"
+tap_ok $? "$(cat "$TMP/held") idle clients connected and left"
+
+ctl -t 20 status >/dev/null 2>"$TMP/err"
+tap_ok $? "hotmemctl status is answered afterwards $(head -1 "$TMP/err")"
+kill -0 "$FS_PID"
+tap_ok $? "hotmemfs still runs"
+done_testing
