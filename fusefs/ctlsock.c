@@ -202,11 +202,19 @@ static void conn_del(struct conn *c)
 	pthread_mutex_unlock(&ctx->sub_lock);
 }
 
+/*
+ * The largest request a client may send: the biggest real one (a raw
+ * device_add) is a few hundred bytes.  Without it one unterminated request
+ * grew hotmemfs by its whole size (#16.11).
+ */
+#define HMFS_CTL_REQ_MAX (64 * 1024)
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
 	struct json_tokener *tok = json_tokener_new();
 	char buf[4096];
+	size_t pending = 0; /* bytes of the request being parsed */
 	ssize_t n;
 
 	while (tok && (n = recv(c->fd, buf, sizeof(buf), 0)) > 0) {
@@ -221,8 +229,17 @@ static void *conn_main(void *arg)
 				continue;
 			}
 			req = json_tokener_parse_ex(tok, buf + off, (int)(n - (ssize_t)off));
-			if (json_tokener_get_error(tok) == json_tokener_continue)
+			if (json_tokener_get_error(tok) == json_tokener_continue) {
+				pending += (size_t)n - off;
+				if (pending > HMFS_CTL_REQ_MAX) {
+					reply = hmfs_ctl_error("GenericError", "request too large");
+					send_json(c->fd, reply);
+					json_object_put(reply);
+					goto out;
+				}
 				break; /* need more bytes */
+			}
+			pending = 0;
 			off += json_tokener_get_parse_end(tok);
 			if (!req) {
 				reply = hmfs_ctl_error("GenericError", "JSON parse error");
