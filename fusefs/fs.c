@@ -264,6 +264,7 @@ static struct hmfs_open *open_file(const struct hmfs_node *n, struct fuse_file_i
 		return NULL;
 	of->ino = n->ino;
 	of->node = *n;
+	pthread_mutex_init(&of->lock, NULL);
 	fi->fh = (uint64_t)(uintptr_t)of;
 	fi->direct_io = 1;
 	fi->noflush = 1;
@@ -303,12 +304,14 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	size_t n;
 
 	(void)ino;
+	pthread_mutex_lock(&of->lock); /* seq_read(): mutex_lock(&m->lock) */
 	/* seq_file: show() runs for a read at 0; later reads continue it */
 	if (off == 0 || !of->have) {
 		int len = hmfs_show(ctx, &of->node, of->buf, sizeof(of->buf));
 
 		if (len < 0) {
 			of->have = false;
+			pthread_mutex_unlock(&of->lock);
 			fuse_reply_err(req, -len);
 			return;
 		}
@@ -323,6 +326,7 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	 * still returning here.
 	 */
 	memcpy(out, p, n);
+	pthread_mutex_unlock(&of->lock);
 	fuse_reply_buf(req, out, n);
 }
 

@@ -159,6 +159,12 @@ struct hmfs_open {
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
 	bool have; /* buf holds the show() of offset 0 */
+	/*
+	 * seq_file's m->lock: reads sharing this open file are serialised,
+	 * so one read's show() never overwrites buf under another's copy
+	 * (torn preads, #16.10).  A default mutex: nothing to destroy.
+	 */
+	pthread_mutex_t lock;
 	size_t len;
 	char buf[HMFS_PAGE_SIZE + 1];
 };
