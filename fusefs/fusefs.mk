@@ -31,11 +31,11 @@ $(BUILD)/tests/fusefs/test_%: $(BUILD)/tests/fusefs/test_%.o $(HMFS_CORE_OBJS) $
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 UNIT_TESTS   += $(HMFS_UNIT)
 
-# integration tests: mount hotmemfs and hold it against shared/reference
+# integration tests: mount hotmemfs and hold it against tests/fixtures/reference
 TEST_SCRIPTS += $(sort $(wildcard tests/fusefs/*.t))
 
 # helpers the .t scripts run (no engine)
-# readprobe.c is shared/reference/scripts/readprobe.c verbatim, so that its
+# readprobe.c is tests/fixtures/reference/scripts/readprobe.c verbatim, so that its
 # output compares line for line with the reference: not held to -Werror.
 $(BUILD)/tests/fusefs/readprobe: tests/fusefs/readprobe.c
 	@mkdir -p $(dir $@)

@@ -3,7 +3,7 @@
  * The sysroot tree: names, modes, inode numbers and directory order.
  *
  * Names, modes and the order of entries inside memoryN/ and power/ follow
- * shared/reference/sysfs-memory-host.txt (kernfs returns hash order; tools
+ * tests/fixtures/reference/sysfs-memory-host.txt (kernfs returns hash order; tools
  * sort, but a stable, kernel-like order costs nothing).
  */
 #include <errno.h>

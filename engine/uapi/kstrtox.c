@@ -2,7 +2,7 @@
 /*
  * The kernel's number and boolean parsers, transcribed from lib/kstrtox.c
  * and lib/cmdline.c so that every accept/reject decision matches a real
- * kernel (reference: shared/reference/sysfs-memory-writes.txt).
+ * kernel (reference: tests/fixtures/reference/sysfs-memory-writes.txt).
  */
 #include <ctype.h>
 #include <errno.h>

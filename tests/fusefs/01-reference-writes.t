@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every row of shared/reference/sysfs-memory-writes.txt, by running the
+# Every row of tests/fixtures/reference/sysfs-memory-writes.txt, by running the
 # very script that captured it against hotmemfs (host-24g = the reference
 # machine), then the state-changing writes the reference could not try.
 . "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # util-linux against hotmemfs: lsmem --sysroot output equal to the real
-# host's (shared/reference/lsmem-host.txt), chmem through a bind mount in
+# host's (tests/fixtures/reference/lsmem-host.txt), chmem through a bind mount in
 # a private mount namespace, lsmem/chmem after a hot-plug.
 . "$(dirname "$0")/lib.sh"
 require_env

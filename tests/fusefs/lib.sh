@@ -6,7 +6,7 @@ set -u
 
 HOTMEM_BUILD=${HOTMEM_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 HOTMEM_SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-REF=${HOTMEM_REFERENCE:-$HOTMEM_SRC/../shared/reference}
+REF=${HOTMEM_REFERENCE:-$HOTMEM_SRC/tests/fixtures/reference}
 HMFS=$HOTMEM_BUILD/hotmemfs
 HMCTL=$HOTMEM_BUILD/hotmemctl
 T_N=0

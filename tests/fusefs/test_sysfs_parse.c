@@ -11,7 +11,7 @@
 
 #include "sysfs_parse.h"
 
-/* Rows of shared/reference/sysfs-memory-writes.txt for `online` */
+/* Rows of tests/fixtures/reference/sysfs-memory-writes.txt for `online` */
 static void test_kstrtobool(void **state)
 {
 	static const struct {
