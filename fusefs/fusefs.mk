@@ -19,8 +19,12 @@ $(BUILD)/hotmemfs: $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB)
 $(BUILD)/hotmemctl: $(HMCTL_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) -o $@
 
-BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl
-INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl
+# hotmem-enter: namespaces only, no engine, no FUSE library (it runs hotmemfs)
+$(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
+
+BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter
+INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter
 
 # cmocka unit tests: the engine-free pieces, and the tree/attributes
 # against a booted engine (test_tree: no FUSE, no root needed)

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-enter: run a shell or a command inside the emulated machine.
+ *
+ * Private mount, network and PID namespaces in which hotmemfs's tree is
+ * bound over the real paths (/sys/devices/system/memory, .../node,
+ * /sys/bus/memory, /sys/module/memory_hotplug/parameters, the debugfs
+ * notifier-error-inject files, /proc/meminfo, zoneinfo, buddyinfo,
+ * cmdline), hotmemfs sends its uevents to this network namespace's
+ * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
+ * directory are private tmpfs: a systemd-udevd started inside never talks
+ * to the host's udev nor reads the host's rules.  Real tools need no
+ * --sysroot there.
+ *
+ * Nothing is left behind: every mount lives in the private mount
+ * namespace, hotmemfs keeps no state file unless told to (-S), and the
+ * PID namespace's init (this program's child) ending kills whatever the
+ * command left running (a background udevd, say).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ENTER_ROOT "/run/hotmem"
+#define ENTER_MNT ENTER_ROOT "/machine"
+#define MOUNT_WAIT_MS 20000
+#define STOP_WAIT_MS 5000
+
+struct enter_opts {
+	const char *rules;	/* bound over /etc/udev/rules.d, or NULL: empty */
+	char **fs_argv;		/* hotmemfs argv, NULL-terminated */
+	char **cmd;		/* command, NULL: $SHELL */
+	bool want_state;	/* the user gave -S/--state: keep it */
+};
+
+/* hotmemfs's tree -> the real path it stands for */
+static const struct {
+	const char *src, *dst;
+	bool required;
+} enter_binds[] = {
+	{ "sys/devices/system/memory", "/sys/devices/system/memory", true },
+	{ "sys/devices/system/node", "/sys/devices/system/node", true },
+	{ "sys/bus/memory", "/sys/bus/memory", true },
+	{ "sys/module/memory_hotplug/parameters", "/sys/module/memory_hotplug/parameters", false },
+	{ "sys/kernel/debug", "/sys/kernel/debug", false },
+	{ "proc/meminfo", "/proc/meminfo", true },
+	{ "proc/zoneinfo", "/proc/zoneinfo", true },
+	{ "proc/buddyinfo", "/proc/buddyinfo", false },
+	{ "proc/cmdline", "/proc/cmdline", false },
+};
+
+/* udev reads rules from these (systemd 252: UDEV_RULES_DIRS, split-usr and merged) */
+static const char *const udev_rules_dirs[] = {
+	"/etc/udev/rules.d",
+	"/usr/local/lib/udev/rules.d",
+	"/usr/lib/udev/rules.d",
+	"/lib/udev/rules.d",
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hotmem-enter [--rules DIR] [hotmemfs options...] [-- COMMAND [ARG...]]\n"
+		"\n"
+		"Run COMMAND (default: $SHELL) in private mount, network and PID namespaces\n"
+		"where hotmemfs's emulated machine is the system: its memory sysfs and\n"
+		"procfs bound over /sys and /proc, its uevents on this namespace's netlink,\n"
+		"a private /run (hotmemctl's default socket is there) and empty udev rules\n"
+		"directories, so lsmem, chmem, systemd-udevd, udevadm and hotmemd need no\n"
+		"--sysroot.  Nothing of it outlives COMMAND.\n"
+		"\n"
+		"  --rules DIR   udev rules for a udevd started inside (bound over /etc/udev/rules.d)\n"
+		"  -h, --help    this text\n"
+		"Every other option goes to hotmemfs (see hotmemfs --help): --profile, --cmdline, ...\n"
+		"Exit status: COMMAND's; 125 when the machine cannot be entered.\n");
+}
+
+static int parse_opts(int argc, char **argv, struct enter_opts *o)
+{
+	int i, n = 0;
+
+	*o = (struct enter_opts){ 0 };
+	/* hotmemfs argv: argv[0], ours, -S none, the mountpoint, NULL */
+	o->fs_argv = calloc((size_t)argc + 6, sizeof(char *));
+	if (!o->fs_argv)
+		return -1;
+	o->fs_argv[n++] = "hotmemfs";
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!strcmp(a, "--rules")) {
+			if (++i == argc) {
+				fprintf(stderr, "hotmem-enter: --rules needs a directory\n");
+				return -1;
+			}
+			o->rules = argv[i];
+			continue;
+		}
+		if (!strncmp(a, "--rules=", 8)) {
+			o->rules = a + 8;
+			continue;
+		}
+		if (!strncmp(a, "-S", 2) || !strncmp(a, "--state", 7))
+			o->want_state = true;
+		o->fs_argv[n++] = argv[i];
+	}
+	if (!o->want_state) {
+		o->fs_argv[n++] = "--state";
+		o->fs_argv[n++] = "none";
+	}
+	o->fs_argv[n++] = ENTER_MNT;
+	o->fs_argv[n] = NULL;
+	o->cmd = i < argc ? &argv[i] : NULL;
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* hotmemfs next to us (build tree, same bindir), else $HOTMEMFS, else PATH */
+static void find_hotmemfs(char *buf, size_t len)
+{
+	const char *env = getenv("HOTMEMFS");
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash && (size_t)(slash - self) + sizeof("/hotmemfs") <= len) {
+			memcpy(buf, self, (size_t)(slash - self));
+			strcpy(buf + (slash - self), "/hotmemfs");
+			if (access(buf, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(buf, len, "hotmemfs");
+}
+
+static int mount_tmpfs(const char *dir, const char *mode)
+{
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, mode) < 0) {
+		fprintf(stderr, "hotmem-enter: tmpfs on %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int bind_ro(const char *src, const char *dst)
+{
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+		fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", src, dst, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The host's /run (its udev control socket and database, /run/udev/rules.d,
+ * /run/netns) and every udev rules directory are replaced by private ones.
+ */
+static int private_run_and_rules(const struct enter_opts *o)
+{
+	struct stat st;
+	size_t i;
+
+	if (mount_tmpfs("/run", "mode=0755") < 0)
+		return -1;
+	if (mkdir(ENTER_ROOT, 0755) < 0 || mkdir(ENTER_MNT, 0755) < 0 ||
+	    mkdir("/run/udev", 0755) < 0 || mkdir("/run/udev/rules.d", 0755) < 0) {
+		fprintf(stderr, "hotmem-enter: private /run: %s\n", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(udev_rules_dirs) / sizeof(udev_rules_dirs[0]); i++) {
+		const char *d = udev_rules_dirs[i];
+
+		/* /lib/udev/rules.d is /usr/lib/udev/rules.d on merged /usr */
+		if (stat(d, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (o->rules && !strcmp(d, "/etc/udev/rules.d")) {
+			if (bind_ro(o->rules, d) < 0)
+				return -1;
+			continue;
+		}
+		if (mount_tmpfs(d, "mode=0755") < 0)
+			return -1;
+	}
+	if (o->rules && stat("/etc/udev/rules.d", &st) < 0) {
+		fprintf(stderr, "hotmem-enter: --rules: no /etc/udev/rules.d to bind it on\n");
+		return -1;
+	}
+	return 0;
+}
+
+static pid_t start_hotmemfs(const struct enter_opts *o, const sigset_t *oldmask)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+
+	find_hotmemfs(path, sizeof(path));
+	pid = fork();
+	if (pid < 0) {
+		perror("hotmem-enter: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		/* its own process group: the terminal's ^C is for the command */
+		setpgid(0, 0);
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		execvp(path, o->fs_argv);
+		fprintf(stderr, "hotmem-enter: %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_mounted(pid_t fs)
+{
+	long end = now_ms() + MOUNT_WAIT_MS;
+	int status;
+
+	while (now_ms() < end) {
+		if (access(ENTER_MNT "/sys/devices/system/memory/block_size_bytes", F_OK) == 0)
+			return 0;
+		if (waitpid(fs, &status, WNOHANG) == fs) {
+			fprintf(stderr, "hotmem-enter: hotmemfs exited (status %d) before mounting\n",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			return -1;
+		}
+		sleep_ms(20);
+	}
+	fprintf(stderr, "hotmem-enter: hotmemfs did not mount within %d s\n", MOUNT_WAIT_MS / 1000);
+	return -1;
+}
+
+static int bind_machine(void)
+{
+	char src[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(enter_binds) / sizeof(enter_binds[0]); i++) {
+		snprintf(src, sizeof(src), ENTER_MNT "/%s", enter_binds[i].src);
+		if (access(src, F_OK) < 0 || access(enter_binds[i].dst, F_OK) < 0) {
+			if (enter_binds[i].required) {
+				fprintf(stderr, "hotmem-enter: cannot bind %s: %s missing\n",
+					enter_binds[i].dst,
+					access(src, F_OK) < 0 ? src : enter_binds[i].dst);
+				return -1;
+			}
+			continue;
+		}
+		if (mount(src, enter_binds[i].dst, NULL, MS_BIND, NULL) < 0) {
+			fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", src,
+				enter_binds[i].dst, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* hotmemctl, hotmemd and friends from the directory we were run from */
+static void path_prepend_self(void)
+{
+	char self[PATH_MAX], *slash, *path;
+	const char *old = getenv("PATH");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if (asprintf(&path, "%s:%s", self, old ? old : "/usr/sbin:/usr/bin:/sbin:/bin") < 0)
+		return;
+	setenv("PATH", path, 1);
+	free(path);
+}
+
+static pid_t start_command(const struct enter_opts *o, const sigset_t *oldmask)
+{
+	const char *shell = getenv("SHELL");
+	char *sh_argv[] = { (char *)(shell && *shell ? shell : "/bin/sh"), NULL };
+	char **argv = o->cmd ? o->cmd : sh_argv;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("hotmem-enter: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "hotmem-enter: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* TERM (hotmemfs unmounts and exits), else KILL. */
+static void stop_hotmemfs(pid_t fs)
+{
+	long end;
+	int status;
+
+	kill(fs, SIGTERM);
+	for (end = now_ms() + STOP_WAIT_MS; now_ms() < end; sleep_ms(20))
+		if (waitpid(fs, &status, WNOHANG) == fs)
+			return;
+	kill(fs, SIGKILL);
+	waitpid(fs, &status, 0);
+	umount2(ENTER_MNT, MNT_DETACH);
+}
+
+/*
+ * PID 1 of the new namespaces: reaps orphans, passes SIGTERM/SIGHUP to the
+ * command, returns the command's exit status.
+ */
+static int init_loop(pid_t cmd, pid_t fs)
+{
+	sigset_t set;
+	siginfo_t si;
+	int status;
+	pid_t p;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		/* SIGINT from the terminal reached the command already */
+		if (si.si_signo == SIGTERM || si.si_signo == SIGHUP)
+			kill(cmd, si.si_signo);
+		if (si.si_signo != SIGCHLD)
+			continue;
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (p == fs) {
+				fprintf(stderr, "hotmem-enter: hotmemfs exited (status %d): the machine is gone\n",
+					exit_code(status));
+				fs = 0;
+			}
+			if (p == cmd)
+				return fs ? (stop_hotmemfs(fs), exit_code(status)) : exit_code(status);
+		}
+	}
+}
+
+static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
+{
+	pid_t fs, cmd;
+
+	/* our own view: nothing we mount propagates back to the host */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		perror("hotmem-enter: making / private");
+		return 125;
+	}
+	if (private_run_and_rules(o) < 0)
+		return 125;
+	/*
+	 * hotmemfs starts while /proc is still the host's: it refuses to send
+	 * uevents when its network namespace is /proc/1's, and in the new
+	 * /proc, PID 1 is us, in the private namespace.
+	 */
+	fs = start_hotmemfs(o, oldmask);
+	if (fs < 0)
+		return 125;
+	if (wait_mounted(fs) < 0)
+		goto fail;
+	/* /proc of the new PID namespace, so that ps and kill see only ours */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		perror("hotmem-enter: mounting /proc");
+		goto fail;
+	}
+	if (bind_machine() < 0)
+		goto fail;
+	path_prepend_self();
+	/*
+	 * systemd's own switch for testing (sd-device, systemd >= 250): the
+	 * emulated devices live on FUSE, not sysfs, and udevadm info/test/
+	 * trigger would refuse them as "outside of sysfs".
+	 */
+	setenv("SYSTEMD_DEVICE_VERIFY_SYSFS", "0", 1);
+	setenv("HOTMEM_ENTERED", ENTER_MNT, 1);
+	cmd = start_command(o, oldmask);
+	if (cmd < 0)
+		goto fail;
+	return init_loop(cmd, fs);
+fail:
+	stop_hotmemfs(fs);
+	return 125;
+}
+
+static int refuse_privileges(const char *what)
+{
+	fprintf(stderr,
+		"hotmem-enter: %s: %s\n"
+		"hotmem-enter: entering the machine needs root (CAP_SYS_ADMIN for private mount,\n"
+		"hotmem-enter: network and PID namespaces and FUSE): run it with sudo\n",
+		what, strerror(errno));
+	return 125;
+}
+
+int main(int argc, char **argv)
+{
+	struct enter_opts o;
+	sigset_t set, oldmask;
+	siginfo_t si;
+	pid_t init;
+	int status;
+
+	if (parse_opts(argc, argv, &o) < 0) {
+		usage(stderr);
+		return 125;
+	}
+	if (geteuid() != 0) {
+		errno = EPERM;
+		return refuse_privileges("not root");
+	}
+	if (access("/dev/fuse", R_OK | W_OK) < 0) {
+		fprintf(stderr, "hotmem-enter: /dev/fuse: %s (modprobe fuse?)\n", strerror(errno));
+		return 125;
+	}
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID) < 0)
+		return refuse_privileges("unshare(mount, network, PID namespaces)");
+
+	/* signals wait in sigwaitinfo(), in both processes: no handlers, no globals */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, &oldmask);
+
+	init = fork();
+	if (init < 0) {
+		perror("hotmem-enter: fork");
+		return 125;
+	}
+	if (init == 0)
+		_exit(enter_init(&o, &oldmask));
+
+	free(o.fs_argv);
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGTERM || si.si_signo == SIGHUP) {
+			kill(init, si.si_signo);
+			continue;
+		}
+		/* SIGINT/SIGQUIT from the terminal already reached the command */
+		if (si.si_signo == SIGCHLD && waitpid(init, &status, WNOHANG) == init)
+			return exit_code(status);
+	}
+}
