@@ -413,20 +413,15 @@ static ssize_t store_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, 
 static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *subsys,
 			    const char *buf, size_t count)
 {
-	size_t n = count, w;
+	char env[HMFS_SYNTH_ENV_SIZE];
+	size_t env_len;
+	int action = hmfs_synth_uevent_parse(buf, count, env, sizeof(env), &env_len);
 
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
-		n--;
-	for (w = 0; w < n && buf[w] != ' '; w++)
-		;
-	if (hmu_kobject_action_type(buf, w) < 0)
-		return -EINVAL;
-	if (devpath) {
-		char action[16];
-
-		snprintf(action, sizeof(action), "%.*s", (int)w, buf);
-		hmfs_emit_uevent(ctx, action, devpath, subsys);
-	}
+	if (action < 0)
+		return action;
+	if (devpath)
+		hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
+				 env_len);
 	return (ssize_t)count;
 }
 

@@ -151,12 +151,21 @@ static void engine_event(const struct hm_event *ev, void *arg)
 }
 
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
-		      const char *subsystem)
+		      const char *subsystem, const char *env, size_t env_len)
 {
 	struct hmfs_qev *q = calloc(1, sizeof(*q));
 
 	if (!q)
 		return;
+	if (env_len) {
+		q->env = malloc(env_len);
+		if (!q->env) {
+			free(q);
+			return;
+		}
+		memcpy(q->env, env, env_len);
+		q->env_len = env_len;
+	}
 	q->type = HM_EV_UEVENT;
 	q->synth = true;
 	snprintf(q->action_name, sizeof(q->action_name), "%s", action);
@@ -212,7 +221,16 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
 	if (q->type == HM_EV_UEVENT) {
 		struct hmu_uevent ue = { 0 };
+		const char *envp[HMFS_SYNTH_ENV_MAX + 1];
+		size_t off = 0, n = 0;
 
+		/* kobject_uevent_env(): the synthetic variables after SUBSYSTEM */
+		while (off < q->env_len && n < HMFS_SYNTH_ENV_MAX) {
+			envp[n++] = q->env + off;
+			off += strlen(q->env + off) + 1;
+		}
+		envp[n] = NULL;
+		ue.envp_ext = n ? envp : NULL;
 		snprintf(ue.action, sizeof(ue.action), "%s", q->action_name);
 		snprintf(ue.devpath, sizeof(ue.devpath), "%.127s", q->text);
 		snprintf(ue.subsystem, sizeof(ue.subsystem), "%s", q->subsys);
@@ -241,6 +259,7 @@ static void *notifier_main(void *arg)
 		ctx->q_len--;
 		pthread_mutex_unlock(&ctx->q_lock);
 		deliver(ctx, q);
+		free(q->env);
 		free(q);
 		pthread_mutex_lock(&ctx->q_lock);
 	}

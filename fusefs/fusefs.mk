@@ -37,6 +37,8 @@ UNIT_TESTS   += $(HMFS_UNIT)
 
 # integration tests: mount hotmemfs and hold it against tests/fixtures/reference
 TEST_SCRIPTS += $(sort $(wildcard tests/fusefs/*.t))
+# hotmem-enter: real udevd/udevadm inside the entered machine (#11)
+TEST_SCRIPTS += $(sort $(wildcard tests/agents/*.t))
 
 # helpers the .t scripts run (no engine)
 # readprobe.c is tests/fixtures/reference/scripts/readprobe.c verbatim, so that its

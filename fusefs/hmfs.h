@@ -187,9 +187,14 @@ struct hmfs_dev {
 };
 
 /* ---- the notifier queue (engine events -> uevents, invals, clients) -- */
+/* a synthetic uevent's own variables: the kernel's UEVENT_BUFFER_SIZE */
+#define HMFS_SYNTH_ENV_SIZE 2048
+#define HMFS_SYNTH_ENV_MAX 64 /* UEVENT_NUM_ENVP */
 struct hmfs_qev {
 	enum hm_event_type type;
 	bool synth; /* written to a uevent file: no block */
+	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
+	size_t env_len;
 	enum hm_uevent_action action;
 	unsigned long block_id;
 	int level;
@@ -367,8 +372,9 @@ struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view vi
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
 int hmfs_events_start(struct hmfs_ctx *ctx);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
+/* a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len bytes */
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
-		      const char *subsystem);
+		      const char *subsystem, const char *env, size_t env_len);
 int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);

@@ -4,6 +4,8 @@
  * write buffer, node lists, read slices.  The kernel's parsers behind the
  * stores (kstrto*, sysfs_streq, online types) are engine/uapi's.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,4 +76,108 @@ size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, cons
 	if (size > clen - (size_t)off)
 		size = clen - (size_t)off;
 	return size;
+}
+
+/* uuid_is_valid(): 8-4-4-4-12 hex digits */
+#define UUID_STRING_LEN 36
+static bool synth_uuid_is_valid(const char *s)
+{
+	for (int i = 0; i < UUID_STRING_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int synth_env_add(char *env, size_t size, size_t *len, const char *fmt, int n1,
+			 const char *s1, int n2, const char *s2)
+{
+	int n = snprintf(env + *len, size - *len, fmt, n1, s1, n2, s2);
+
+	if (n < 0 || (size_t)n + 1 > size - *len)
+		return -ENOMEM; /* add_uevent_var(): "too many keys"/"buffer size too small" */
+	*len += (size_t)n + 1;
+	return 0;
+}
+
+/* action_arg_word_end(): alphanumerics up to @delim, at least one */
+static const char *synth_word_end(const char *buf, const char *buf_end, char delim)
+{
+	const char *next = buf;
+
+	while (next <= buf_end && *next != delim)
+		if (!isalnum((unsigned char)*next++))
+			return NULL;
+	return next == buf ? NULL : next;
+}
+
+/* kobject_action_args() */
+static int synth_action_args(const char *buf, size_t count, char *env, size_t size, size_t *len)
+{
+	const char *next, *buf_end, *key;
+	int key_len;
+
+	if (count && (buf[count - 1] == '\n' || buf[count - 1] == '\0'))
+		count--;
+	if (!count)
+		return -EINVAL;
+	if (count < UUID_STRING_LEN || !synth_uuid_is_valid(buf) ||
+	    synth_env_add(env, size, len, "SYNTH_UUID=%.*s%.*s", UUID_STRING_LEN, buf, 0, ""))
+		return -EINVAL;
+	next = buf + UUID_STRING_LEN;
+	buf_end = buf + count - 1;
+	while (next <= buf_end) {
+		if (*next != ' ')
+			return -EINVAL;
+		key = ++next;
+		if (key > buf_end)
+			return -EINVAL;
+		buf = next;
+		next = synth_word_end(buf, buf_end, '=');
+		if (!next || next > buf_end || *next != '=')
+			return -EINVAL;
+		key_len = (int)(next - buf);
+		if (++next > buf_end)
+			return -EINVAL;
+		buf = next;
+		next = synth_word_end(buf, buf_end, ' ');
+		if (!next)
+			return -EINVAL;
+		if (synth_env_add(env, size, len, "SYNTH_ARG_%.*s=%.*s", key_len, key,
+				  (int)(next - buf), buf))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int hmfs_synth_uevent_parse(const char *buf, size_t count, char *env, size_t env_size,
+			    size_t *env_len)
+{
+	size_t n = count, first;
+	const char *args;
+	int action, ret;
+
+	*env_len = 0;
+	/* kobject_action_type(): one trailing newline or NUL only */
+	if (n && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+		n--;
+	if (!n)
+		return -EINVAL;
+	args = memchr(buf, ' ', n);
+	first = args ? (size_t)(args - buf) : n;
+	action = hmu_kobject_action_type(buf, first);
+	if (action < 0)
+		return -EINVAL;
+	if (!args) {
+		ret = synth_env_add(env, env_size, env_len, "SYNTH_UUID=0%.*s%.*s", 0, "", 0, "");
+		return ret ? ret : action;
+	}
+	args++;
+	/* the arguments keep the write's own trailing newline: count, not n */
+	ret = synth_action_args(args, count - (size_t)(args - buf), env, env_size, env_len);
+	return ret ? ret : action;
 }

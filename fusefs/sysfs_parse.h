@@ -33,4 +33,16 @@ int hmfs_nodelist(const unsigned char *mask, int nbits, char *buf, size_t len);
 /* Slice a generated attribute for a read at @off of @size bytes. */
 size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, const char **out);
 
+/*
+ * A write to a device's uevent file, as kobject_synth_uevent() reads it
+ * (lib/kobject_uevent.c, 6.12): "ACTION [UUID [KEY=VALUE ...]]", one
+ * trailing newline or NUL dropped.  Returns the action (enum
+ * hmu_kobject_action) and fills @env with the NUL-separated variables the
+ * kernel adds ("SYNTH_UUID=0" without arguments, else "SYNTH_UUID=<uuid>"
+ * and "SYNTH_ARG_KEY=VALUE"...), *@env_len their total length; -EINVAL
+ * where the kernel says EINVAL ("add\n\n", "add ", "add garbage").
+ */
+int hmfs_synth_uevent_parse(const char *buf, size_t count, char *env, size_t env_size,
+			    size_t *env_len);
+
 #endif /* HMFS_SYSFS_PARSE_H */

@@ -95,10 +95,12 @@ struct hmu_uevent {
 	char devpath[128]; /* "/devices/system/memory/memory32" */
 	char subsystem[32]; /* "memory" */
 	unsigned long long seqnum; /* 0: leave SEQNUM out */
+	/* kobject_uevent_env()'s envp_ext, after SUBSYSTEM: NULL or NULL-terminated */
+	const char *const *envp_ext;
 };
 
 /*
- * "ACTION@DEVPATH\0ACTION=..\0DEVPATH=..\0SUBSYSTEM=..\0[SEQNUM=..\0]".
+ * "ACTION@DEVPATH\0ACTION=..\0DEVPATH=..\0SUBSYSTEM=..\0[envp_ext\0...][SEQNUM=..\0]".
  * Returns the length including the last NUL, or -ENOSPC.
  */
 int hmu_uevent_format(const struct hmu_uevent *ue, char *buf, size_t len);

@@ -27,6 +27,8 @@ int hmu_uevent_format(const struct hmu_uevent *ue, char *buf, size_t len)
 	PUT("ACTION=%s", ue->action);
 	PUT("DEVPATH=%s", ue->devpath);
 	PUT("SUBSYSTEM=%s", ue->subsystem);
+	for (const char *const *e = ue->envp_ext; e && *e; e++)
+		PUT("%s", *e);
 	if (ue->seqnum)
 		PUT("SEQNUM=%llu", ue->seqnum);
 #undef PUT

@@ -16,7 +16,7 @@ static void test_format(void **state)
 	static const char want[] = "add@/devices/system/memory/memory32\0ACTION=add\0"
 				   "DEVPATH=/devices/system/memory/memory32\0SUBSYSTEM=memory\0"
 				   "SEQNUM=1234"; /* + final NUL from the literal */
-	struct hmu_uevent ue = { "add", "/devices/system/memory/memory32", "memory", 1234 };
+	struct hmu_uevent ue = { "add", "/devices/system/memory/memory32", "memory", 1234, NULL };
 	struct hmu_uevent back;
 	char buf[HMU_UEVENT_BUFFER_SIZE];
 	int len;
@@ -50,7 +50,7 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(hmu_uevent_parse(noterm, sizeof(noterm), &ue), -EINVAL);
 	{ /* longer than UEVENT_BUFFER_SIZE: the kernel never sends that */
 		static char big[HMU_UEVENT_BUFFER_SIZE + 64];
-		struct hmu_uevent ok = { "add", "/devices/system/memory/memory1", "memory", 0 };
+		struct hmu_uevent ok = { "add", "/devices/system/memory/memory1", "memory", 0, NULL };
 		int len = hmu_uevent_format(&ok, big, sizeof(big));
 
 		assert_true(len > 0);

@@ -1,0 +1,108 @@
+#!/bin/bash
+# hotmem-enter: a real systemd-udevd with a rule onlines a DIMM inside the
+# entered machine; udevadm info/test/trigger --settle accept the devices;
+# synthetic uevents (uevent file writes) have the kernel's wire format and
+# refusals; nothing of the host's udev, /run or network namespace changes.
+. "$(dirname "$0")/../fusefs/lib.sh"
+ENTER=$HOTMEM_BUILD/hotmem-enter
+UDEVD=/lib/systemd/systemd-udevd
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
+[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
+[ -x "$UDEVD" ] && command -v udevadm >/dev/null || skip_all "systemd-udevd/udevadm missing (udev package)"
+
+rules=$TMP/rules
+mkdir -p "$rules"
+echo 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"' >"$rules/80-hotmem-test.rules"
+
+# the host, before: its netns, its /run listing, its udev control socket and database
+host_state() {
+	readlink /proc/self/ns/net
+	ls -A /run
+	stat -c '%i %Y' /run/udev/control 2>/dev/null
+	ls /run/udev/data 2>/dev/null | wc -l
+	ls /run/hotmem 2>/dev/null
+	grep -c hotmem /proc/self/mounts
+}
+before=$(host_state)
+
+mem=/sys/devices/system/memory
+"$ENTER" --rules "$rules" --profile qemu-512m --cmdline hotmem.kernel_alloc=off -- bash -c '
+	mem='$mem'
+	say() { echo "$1=$2"; }
+	'$UDEVD' --daemon 2>/dev/null
+	udevadm control --ping; say ping $?
+	[ -e /run/udev/control ]; say private_control $?
+	udevadm monitor --kernel --property --subsystem-match=memory >/tmp/mon.$$ 2>&1 &
+	sleep 0.5
+	hotmemctl device_add pc-dimm size=256M id=d1 >/dev/null; say plug $?
+	udevadm settle; say settle $?
+	say state32 "$(cat $mem/memory32/state)"
+	say state33 "$(cat $mem/memory33/state)"
+	udevadm info $mem/memory32 >/dev/null 2>&1; say info $?
+	udevadm info -q property $mem/memory32 | grep -qx SUBSYSTEM=memory; say info_subsys $?
+	udevadm test $mem/memory32 >/dev/null 2>&1; say test $?
+	echo offline >$mem/memory33/state; say offline33 $?
+	timeout 20 udevadm trigger --subsystem-match=memory --action=add --settle; say trigger $?
+	say state33_after "$(cat $mem/memory33/state)"
+	echo change >$mem/memory32/uevent; say synth_plain $?
+	echo "add 0a1b2c3d-0000-4000-8000-000000000001 A=1 bb=x2" >$mem/memory32/uevent; say synth_args $?
+	i=0
+	for w in "add\n\n" "add garbage" "add " "add 0a1b2c3d-0000-4000-8000-000000000001 A"; do
+		i=$((i + 1)); printf "$w" >$mem/memory32/uevent 2>/dev/null; say "refuse$i" $?
+	done
+	lsmem | grep -q "Total online memory: *768M"; say lsmem $?
+	sleep 0.5; kill %1
+	# the synthetic ones, as udevadm monitor --property shows them
+	awk "/^KERNEL.*change|^KERNEL.*add/ {p=1} p && /^\$/ {p=0; print \"--\"} p" /tmp/mon.$$ | grep -v ^KERNEL | sed "s/^SEQNUM=.*/SEQNUM=N/;s/^/mon:/"
+	rm -f /tmp/mon.$$
+' >"$TMP/out" 2>"$TMP/err"
+rc=$?
+is "$rc" 0 "hotmem-enter ran the command and returned its status"
+val() { sed -n "s/^$1=//p" "$TMP/out" | head -1; }
+is "$(val ping)" 0 "a private systemd-udevd answers on /run/udev/control"
+is "$(val plug)" 0 "hotmemctl with its default socket plugs a DIMM"
+is "$(val state32)" online "the udev rule onlined memory32 (uevent over the namespace's netlink)"
+is "$(val state33)" online "and memory33"
+is "$(val info)" 0 "udevadm info /sys/devices/system/memory/memory32"
+is "$(val info_subsys)" 0 "udevadm info shows SUBSYSTEM=memory"
+is "$(val test)" 0 "udevadm test /sys/devices/system/memory/memory32"
+is "$(val offline33)" 0 "memory33 offlined by hand"
+is "$(val trigger)" 0 "udevadm trigger --action=add --settle returns (synthetic uevents carry SYNTH_UUID)"
+is "$(val state33_after)" online "the triggered add onlined memory33 again"
+is "$(val synth_plain)" 0 "echo change > uevent accepted"
+is "$(val synth_args)" 0 "echo 'add UUID A=1 bb=x2' > uevent accepted"
+i=0
+for w in 'add\n\n' 'add garbage' 'add ' 'add 0a1b2c3d-0000-4000-8000-000000000001 A'; do
+	i=$((i + 1))
+	is "$(val "refuse$i")" 1 "uevent refuses '$w' (EINVAL, kobject_action_type/args)"
+done
+is "$(val lsmem)" 0 "lsmem without --sysroot sees 768M online"
+want='mon:ACTION=change
+mon:DEVPATH=/devices/system/memory/memory32
+mon:SUBSYSTEM=memory
+mon:SYNTH_UUID=0
+mon:SEQNUM=N
+mon:ACTION=add
+mon:DEVPATH=/devices/system/memory/memory32
+mon:SUBSYSTEM=memory
+mon:SYNTH_UUID=0a1b2c3d-0000-4000-8000-000000000001
+mon:SYNTH_ARG_A=1
+mon:SYNTH_ARG_bb=x2
+mon:SEQNUM=N'
+got=$(grep '^mon:' "$TMP/out" | grep -v '^mon:--' | awk '/ACTION=change/ {p=1} p' | head -12)
+is "$got" "$want" "udevadm monitor --property: synthetic uevents in the kernel's fields and order"
+if [ "$T_FAIL" -gt 0 ]; then
+	sed 's/^/# out: /' "$TMP/out"
+	sed 's/^/# err: /' "$TMP/err" | tail -20
+fi
+
+is "$(host_state)" "$before" "the host's netns, /run, udev control socket and database are untouched"
+nudevd=$(pgrep -fc "^$UDEVD --daemon")
+is "${nudevd:-0}" 0 "no udevd of ours outlives hotmem-enter"
+
+setpriv --reuid=65534 --regid=65534 --clear-groups "$ENTER" -- true 2>"$TMP/nonroot"
+is "$?" 125 "non-root: refused with 125"
+grep -q "needs root" "$TMP/nonroot"
+tap_ok $? "non-root: the message says it needs root"
+done_testing
