@@ -187,9 +187,6 @@ struct hmfs_dev {
 };
 
 /* ---- the notifier queue (engine events -> uevents, invals, clients) -- */
-/* a synthetic uevent's own variables: the kernel's UEVENT_BUFFER_SIZE */
-#define HMFS_SYNTH_ENV_SIZE 2048
-#define HMFS_SYNTH_ENV_MAX 64 /* UEVENT_NUM_ENVP */
 struct hmfs_qev {
 	enum hm_event_type type;
 	bool synth; /* written to a uevent file: no block */

@@ -42,6 +42,8 @@ size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, cons
  * and "SYNTH_ARG_KEY=VALUE"...), *@env_len their total length; -EINVAL
  * where the kernel says EINVAL ("add\n\n", "add ", "add garbage").
  */
+#define HMFS_SYNTH_ENV_SIZE 2048 /* the kernel's UEVENT_BUFFER_SIZE */
+#define HMFS_SYNTH_ENV_MAX 64 /* UEVENT_NUM_ENVP */
 int hmfs_synth_uevent_parse(const char *buf, size_t count, char *env, size_t env_size,
 			    size_t *env_len);
 

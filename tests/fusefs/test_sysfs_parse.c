@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -208,6 +209,32 @@ static void test_slice(void **state)
 	assert_int_equal(hmfs_slice("online\n", 7, 0, 1, &p), 1);
 }
 
+/* kobject_synth_uevent(): lib/kobject_uevent.c, 6.12 */
+static void test_synth_uevent(void **state)
+{
+	static const char uuid[] = "0a1b2c3d-0000-4000-8000-000000000001";
+	static const char *const bad[] = { "add\n\n", "add ", "add garbage", "", "\n", "ad",
+					   "add 0a1b2c3d-0000-4000-8000-000000000001 A",
+					   "add 0a1b2c3d-0000-4000-8000-000000000001 A=",
+					   "add 0a1b2c3d-0000-4000-8000-000000000001 a-b=1",
+					   "add 0a1b2c3d-0000-4000-8000-00000000000g", NULL };
+	char env[HMFS_SYNTH_ENV_SIZE], w[128];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(hmfs_synth_uevent_parse("change\n", 7, env, sizeof(env), &len),
+			 hmu_kobject_action_type("change", 6));
+	assert_int_equal(len, sizeof("SYNTH_UUID=0"));
+	assert_string_equal(env, "SYNTH_UUID=0");
+	snprintf(w, sizeof(w), "add %s A=1 bb=x2\n", uuid);
+	assert_int_equal(hmfs_synth_uevent_parse(w, strlen(w), env, sizeof(env), &len), 0);
+	assert_memory_equal(env, "SYNTH_UUID=0a1b2c3d-0000-4000-8000-000000000001\0SYNTH_ARG_A=1\0SYNTH_ARG_bb=x2",
+			    len);
+	for (const char *const *b = bad; *b; b++)
+		assert_int_equal(hmfs_synth_uevent_parse(*b, strlen(*b), env, sizeof(env), &len),
+				 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,7 +242,7 @@ int main(void)
 		cmocka_unit_test(test_write_buf),     cmocka_unit_test(test_kstrtoull),
 		cmocka_unit_test(test_memparse),      cmocka_unit_test(test_streq_match),
 		cmocka_unit_test(test_nodelist_size), cmocka_unit_test(test_slice),
-		cmocka_unit_test(test_uapi_names),
+		cmocka_unit_test(test_uapi_names),    cmocka_unit_test(test_synth_uevent),
 	};
 	return cmocka_run_group_tests_name("fusefs_sysfs_parse", tests, NULL, NULL);
 }
