@@ -88,6 +88,12 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh $(abspath $(BUILD))
 
+# the full agents x settings x machines x events matrix (docs/agents.md)
+.PHONY: conform
+conform: deps
+	@$(MAKE) --no-print-directory all
+	@$(BUILD)/hotmem-conform --full --json $(BUILD)/conform.json
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@HOTMEM_BUILD=$(abspath $(BUILD)) scripts/bench.sh $(BENCH_PROGS)

@@ -427,6 +427,11 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	 * trigger would refuse them as "outside of sysfs".
 	 */
 	setenv("SYSTEMD_DEVICE_VERIFY_SYSFS", "0", 1);
+	/*
+	 * The host's journal socket is hidden by the private /run; without
+	 * this, systemd tools (udevd) would fall back to the host's /dev/kmsg.
+	 */
+	setenv("SYSTEMD_LOG_TARGET", "console", 0);
 	setenv("HOTMEM_ENTERED", ENTER_MNT, 1);
 	cmd = start_command(o, oldmask);
 	if (cmd < 0)

@@ -23,8 +23,13 @@ $(BUILD)/hotmemctl: $(HMCTL_OBJS) $(HMUAPI_LIB)
 $(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
-BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter
-INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter
+# hotmem-conform: the onlining-agent conformance matrix (a shell script)
+$(BUILD)/hotmem-conform: fusefs/hotmem-conform.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"; install -m 0755 $< $@
+
+BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUILD)/hotmem-conform
+INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUILD)/hotmem-conform
 
 # cmocka unit tests: the engine-free pieces, and the tree/attributes
 # against a booted engine (test_tree: no FUSE, no root needed)

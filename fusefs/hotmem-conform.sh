@@ -1,0 +1,201 @@
+#!/bin/bash
+# hotmem-conform: run onlining agents (udev rules, hotmemd, your command)
+# for real inside entered machines (hotmem-enter) across kernel settings,
+# machines and plug events, and say per cell whether the agent did right.
+#
+#   hotmem-conform [--reduced|--full] [--rules FILE] [--agent CMD] [--json FILE]
+#
+# Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ENTER=${HOTMEM_ENTER:-$HERE/hotmem-enter}
+[ -x "$ENTER" ] || ENTER=hotmem-enter
+UDEVD=${UDEVD:-/lib/systemd/systemd-udevd}
+WAIT_S=${HOTMEM_CONFORM_WAIT:-15}
+
+# ---- inside one entered machine: run one cell, print one JSON object ----
+cell_main() { # AGENT EVENT
+	local agent=$1 event=$2 log=/run/hotmem/agent.log mem=/sys/devices/system/memory
+	local before after new b t0 tlast=0 online=0 zones="" failed=0 offl=0 n=0 now
+	before=$(ls -d $mem/memory* | sed 's/.*memory//' | sort -n)
+	case $agent in
+	rule:*)
+		# --debug: udevd logs each ATTR write (its failures are hidden: a
+		# write that fails but reads back the value counts as done)
+		"$UDEVD" --debug 2>"$log" &
+		for _ in $(seq 100); do udevadm control --ping 2>/dev/null && break; sleep 0.05; done ;;
+	hotmemd:*)
+		hotmemd --config /dev/null --policy "${agent#hotmemd:}" 2>"$log" &
+		for _ in $(seq 100); do grep -q "ready" "$log" 2>/dev/null && break; sleep 0.05; done ;;
+	cmd:*)
+		sh -c "${agent#cmd:}" 2>"$log" &
+		sleep 0.5 ;;
+	esac
+	t0=$(date +%s%N)
+	case $event in
+	dimm1) hotmemctl device_add pc-dimm size=1G id=d1 >/dev/null ;;
+	dimm64)
+		for i in $(seq 64); do hotmemctl device_add pc-dimm size=128M id=d$i >/dev/null; done ;;
+	burst1024) hotmemctl device_add pc-dimm size=128G id=big >/dev/null ;;
+	esac
+	after=$(ls -d $mem/memory* | sed 's/.*memory//' | sort -n)
+	new=$(comm -13 <(echo "$before" | sort) <(echo "$after" | sort) | sort -n)
+	n=$(echo "$new" | grep -c .)
+	# until every new block is online (or the wait is over)
+	for _ in $(seq $((WAIT_S * 20))); do
+		online=0
+		for b in $new; do [ "$(cat $mem/memory$b/state)" = online ] && online=$((online + 1)); done
+		now=$(date +%s%N)
+		[ "$online" -eq "$n" ] && { tlast=$(((now - t0) / 1000000)); break; }
+		sleep 0.05
+	done
+	case $agent in rule:*) udevadm settle -t 10 ;; *) sleep 0.3 ;; esac
+	online=0
+	declare -A zc=()
+	for b in $new; do
+		if [ "$(cat $mem/memory$b/state)" = online ]; then
+			online=$((online + 1))
+			z=$(cat $mem/memory$b/valid_zones)
+			zc[$z]=$((${zc[$z]:-0} + 1))
+		fi
+	done
+	for z in "${!zc[@]}"; do zones="$zones\"$z\":${zc[$z]},"; done
+	# failed writes: udevd's "Failed to write ATTR{...}", hotmemd's give-ups;
+	# redundant: state writes beyond the blocks the kernel left offline
+	# (memhp_default_state=online*: none), each an EINVAL on a real kernel
+	local writes needed=0
+	failed=$(grep -cE "Failed to write ATTR|give up|gave up" "$log" 2>/dev/null)
+	writes=$(grep -cE "ATTR '[^']*/state' writing" "$log" 2>/dev/null)
+	grep -qE '(^| )memhp_default_state=online' /proc/cmdline || needed=$n
+	[ "${writes:-0}" -gt "$needed" ] && failed=$((failed + writes - needed))
+	# Movable : kernel (present pages) against auto_movable_ratio
+	local ratio mratio
+	ratio=$(awk '/^Node/ {z=$4} /^ +present/ {if (z=="Movable") m+=$2; else if (z!="Device") k+=$2}
+		END {printf "%d", k ? m * 100 / k : 0}' /proc/zoneinfo)
+	mratio=$(cat /sys/module/memory_hotplug/parameters/auto_movable_ratio 2>/dev/null || echo 301)
+	# stop the agent before offlining, so that it does not online them again
+	kill %1 2>/dev/null
+	wait 2>/dev/null
+	for b in $new; do
+		[ "$(cat $mem/memory$b/state)" = online ] || continue
+		echo offline >$mem/memory$b/state 2>/dev/null && offl=$((offl + 1))
+	done
+	printf '{"new":%d,"online":%d,"zones":{%s},"failed_writes":%d,"movable_pct_of_kernel":%d,"auto_movable_ratio":%d,"ms_to_last_online":%d,"offlinable":%d,"uevents_lost":null}\n' \
+		"$n" "$online" "${zones%,}" "${failed:-0}" "$ratio" "$mratio" "$tlast" "$offl"
+}
+
+if [ "${1:-}" = --cell ]; then
+	shift
+	cell_main "$@"
+	exit
+fi
+
+# ---- outside: the matrix ----------------------------------------------
+usage() {
+	cat <<EOF
+Usage: hotmem-conform [--reduced|--full] [--rules FILE]... [--agent CMD]... [--json FILE]
+
+Runs each onlining agent inside a fresh entered machine (hotmem-enter) for
+each kernel setting, machine and plug event, and prints one row per cell:
+blocks online/expected, zones, Movable:kernel against auto_movable_ratio,
+failed or redundant writes, ms until the last block is online, how many new
+blocks offline again.  --rules/--agent test yours (the built-in agents are
+then left out unless --builtin is given).  Exit 1 if a cell fails.
+EOF
+}
+mode=full json="" builtin=1 user_agents=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--reduced) mode=reduced ;;
+	--full) mode=full ;;
+	--rules) user_agents+=("rule:$(realpath "$2")"); builtin=0; shift ;;
+	--agent) user_agents+=("cmd:$2"); builtin=0; shift ;;
+	--builtin) builtin=2 ;;
+	--json) json=$2; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+[ "$(id -u)" -eq 0 ] || { echo "hotmem-conform: needs root (hotmem-enter)" >&2; exit 2; }
+WORK=$(mktemp -d /tmp/hotmem-conform.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+# the built-in agents' rules
+mkrule() { mkdir -p "$WORK/$1"; cat >"$WORK/$1/80-online.rules"; echo "rule:$WORK/$1"; }
+classic=$(mkrule classic <<<'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"')
+blind=$(mkrule blind <<<'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="online"')
+virt=$(mkrule virt <<'EOF'
+SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", PROGRAM="/usr/bin/systemd-detect-virt", RESULT=="none", ATTR{state}="online_movable"
+SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"
+EOF
+)
+agent_name() {
+	case $1 in
+	"$classic") echo classic-rule ;; "$blind") echo blind-rule ;; "$virt") echo virt-rule ;;
+	rule:*) echo "rules:${1#rule:}" ;; cmd:*) echo "agent:${1#cmd:}" ;; *) echo "$1" ;;
+	esac
+}
+
+agents=() settings=() machines=() events=()
+if [ $mode = reduced ]; then
+	[ $builtin -ge 1 ] && agents=("$classic" "$blind" hotmemd:auto-movable)
+	settings=("memhp_default_state=offline" "memhp_default_state=online")
+	machines=(qemu-512m)
+	events=(dimm1)
+else
+	[ $builtin -ge 1 ] && agents=(hotmemd:auto-movable hotmemd:online_movable hotmemd:online
+		hotmemd:online_kernel "$classic" "$blind" "$virt")
+	settings=("memhp_default_state=offline" "memhp_default_state=online"
+		"memhp_default_state=online_movable"
+		"memhp_default_state=offline memory_hotplug.online_policy=auto-movable"
+		"memhp_default_state=offline memory_hotplug.memmap_on_memory=1")
+	machines=(qemu-512m numa2 host-24g huge-64t)
+	events=(dimm1 dimm64 burst1024)
+fi
+agents+=("${user_agents[@]}")
+
+: >"$WORK/cells.jsonl"
+bad=0
+printf '%-22s %-58s %-10s %-9s %-7s %-28s %-6s %-8s %s\n' agent setting machine event online zones failed ms verdict
+for a in "${agents[@]}"; do
+	for s in "${settings[@]}"; do
+		for m in "${machines[@]}"; do
+			for e in "${events[@]}"; do
+				rules=()
+				[[ $a == rule:* ]] && rules=(--rules "${a#rule:}")
+				out=$(timeout 300 "$ENTER" "${rules[@]}" --profile "$m" \
+					--cmdline "$s hotmem.kernel_alloc=off" -- "$0" --cell "$a" "$e" 2>"$WORK/err")
+				r=$(echo "$out" | tail -1)
+				verdict="✓" why=""
+				if ! echo "$r" | grep -q '^{'; then
+					verdict="✗" why="did not run: $(tail -1 "$WORK/err")"
+					r='{}'
+				else
+					read -r new onl fw ms <<<"$(echo "$r" | sed -E 's/.*"new":([0-9]+),"online":([0-9]+).*"failed_writes":([0-9]+).*"ms_to_last_online":([0-9]+).*/\1 \2 \3 \4/')"
+					if [ "$onl" -ne "$new" ]; then
+						verdict="✗" why="$((new - onl)) of $new blocks left offline"
+					elif [ "$fw" -gt 0 ]; then
+						verdict="✗"
+						if [[ $s == *"memhp_default_state=online"* ]]; then
+							why="$fw redundant writes: EINVAL race with the kernel's auto-online"
+						else
+							why="$fw failed writes"
+						fi
+					fi
+				fi
+				[ "$verdict" = "✓" ] || bad=$((bad + 1))
+				zones=$(echo "$r" | sed -nE 's/.*"zones":\{([^}]*)\}.*/\1/p' | tr -d '"')
+				printf '%-22s %-58s %-10s %-9s %-7s %-28s %-6s %-8s %s %s\n' "$(agent_name "$a")" "$s" "$m" "$e" \
+					"${onl:-?}/${new:-?}" "${zones:--}" "${fw:-?}" "${ms:-?}" "$verdict" "$why"
+				printf '{"agent":"%s","setting":"%s","machine":"%s","event":"%s","ok":%s,"reason":"%s","outcome":%s}\n' \
+					"$(agent_name "$a")" "$s" "$m" "$e" "$([ "$verdict" = "✓" ] && echo true || echo false)" \
+					"$why" "$r" >>"$WORK/cells.jsonl"
+				unset onl new fw ms
+			done
+		done
+	done
+done
+[ -n "$json" ] && { echo "["; sed '$!s/$/,/' "$WORK/cells.jsonl"; echo "]"; } >"$json"
+echo "$bad cell(s) failed"
+[ "$bad" -eq 0 ]
