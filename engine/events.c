@@ -132,6 +132,26 @@ void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long bl
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
+/*
+ * A node device's uevent (drivers/base/node.c, 6.12): KOBJ_ADD from
+ * __register_one_node() when add_memory_resource() brings a node online,
+ * KOBJ_REMOVE from unregister_one_node() in try_offline_node().
+ * block_id is HM_NO_BLOCK, nid the node.
+ */
+void hm_node_uevent(struct hotmem *hm, enum hm_uevent_action action, int nid)
+{
+	struct hm_event ev = { .type = HM_EV_UEVENT, .action = action,
+			       .block_id = HM_NO_BLOCK, .nid = nid, .zid = -1 };
+	char path[64];
+
+	snprintf(path, sizeof(path), "/devices/system/node/node%d", nid);
+	ev.devpath = path;
+	atomic_fetch_add(&hm->uevent_seqnum, 1);
+	pthread_mutex_lock(&hm->event_lock);
+	deliver(hm, &ev);
+	pthread_mutex_unlock(&hm->event_lock);
+}
+
 static const char *const probe_names[HMP_NR] = {
 #define HM_PROBE_NAME(name) [HMP_##name] = #name,
 	HOTMEM_PROBES(HM_PROBE_NAME)

@@ -212,8 +212,8 @@ struct hm_event {
 	enum hm_event_type type;
 	/* HM_EV_UEVENT */
 	enum hm_uevent_action action;
-	unsigned long block_id;		/* memoryN */
-	const char *devpath;		/* "/devices/system/memory/memoryN" */
+	unsigned long block_id;		/* memoryN; HM_NO_BLOCK for a node's */
+	const char *devpath;		/* "/devices/system/memory/memoryN", ".../node/nodeN" */
 	/* HM_EV_LOG */
 	int level;			/* syslog level: 3 err, 4 warn, 6 info */
 	const char *msg;
@@ -225,6 +225,9 @@ struct hm_event {
 	long extra;			/* e.g. memory_notify action */
 	int ret;			/* on exit */
 };
+
+/* a node device's uevent (nid >= 0) is about no memory block */
+#define HM_NO_BLOCK (~0UL)
 
 typedef void (*hotmem_event_cb)(const struct hm_event *ev, void *arg);
 /* One subscriber slot per kind of consumer; returns a slot id >= 0. */

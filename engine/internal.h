@@ -634,6 +634,7 @@ void hm_trace_scope_end(const struct hm_trace_scope *scope);
 		hm_trace_scope_begin(hm, HMP_##name, retp, start_pfn, nr_pages,	\
 				     nid, zid, extra)
 void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id);
+void hm_node_uevent(struct hotmem *hm, enum hm_uevent_action action, int nid);
 
 /* hm_xa: sparse table */
 void *hm_xa_load(const struct hm_xa *xa, unsigned long idx);

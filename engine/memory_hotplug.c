@@ -1100,8 +1100,10 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 			goto error;
 		}
 	}
-	if (new_node)
+	if (new_node) {
 		pgdat->online = true;	/* node_set_online() */
+		hm_node_uevent(hm, HM_KOBJ_ADD, nid);	/* __register_one_node() */
+	}
 	res->next = hm->resources;
 	hm->resources = res;
 	mem_hotplug_done(hm);
@@ -1159,6 +1161,7 @@ static void try_offline_node(struct hotmem *hm, int nid)
 		if (r->nid == nid)
 			return;
 	pgdat->online = false;
+	hm_node_uevent(hm, HM_KOBJ_REMOVE, nid);	/* unregister_one_node() */
 }
 
 /*

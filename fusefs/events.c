@@ -130,7 +130,9 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	switch (ev->type) {
 	case HM_EV_UEVENT:
 		snprintf(q->action_name, sizeof(q->action_name), "%s", action_name(ev->action));
-		snprintf(q->subsys, sizeof(q->subsys), "memory");
+		/* a node device's (nid >= 0) is subsystem "node" */
+		q->synth = ev->block_id == HM_NO_BLOCK;
+		snprintf(q->subsys, sizeof(q->subsys), "%s", q->synth ? "node" : "memory");
 		snprintf(q->text, sizeof(q->text), "%s", ev->devpath ? ev->devpath : "");
 		break;
 	case HM_EV_LOG:
@@ -236,6 +238,8 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		snprintf(ue.subsystem, sizeof(ue.subsystem), "%s", q->subsys);
 		if (!q->synth)
 			hmfs_notify_block(ctx, q->block_id, q->action);
+		else if (!strcmp(q->subsys, "node"))
+			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
 		hmfs_uevent_sink_send(&ctx->sink, &ue);
 	}
 	hmfs_ctl_broadcast(ctx, q);

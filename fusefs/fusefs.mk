@@ -44,6 +44,7 @@ UNIT_TESTS   += $(HMFS_UNIT)
 TEST_SCRIPTS += $(sort $(wildcard tests/fusefs/*.t))
 # hotmem-enter: real udevd/udevadm inside the entered machine (#11)
 TEST_SCRIPTS += $(sort $(wildcard tests/agents/*.t))
+BENCH_PROGS  += tests/agents/bench_burst.sh
 
 # helpers the .t scripts run (no engine)
 # readprobe.c is tests/fixtures/reference/scripts/readprobe.c verbatim, so that its

@@ -189,7 +189,7 @@ struct hmfs_dev {
 /* ---- the notifier queue (engine events -> uevents, invals, clients) -- */
 struct hmfs_qev {
 	enum hm_event_type type;
-	bool synth; /* written to a uevent file: no block */
+	bool synth; /* about no memory block: a uevent file write, a node device */
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
 	size_t env_len;
 	enum hm_uevent_action action;
