@@ -152,7 +152,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--reduced) mode=reduced ;;
 	--full) mode=full ;;
-	--rules) user_agents+=("rule:$(realpath "$2")"); builtin=0; shift ;;
+	--rules) user_agents+=("rules:$(realpath "$2")"); builtin=0; shift ;;
 	--agent) user_agents+=("cmd:$2"); builtin=0; shift ;;
 	--builtin) builtin=2 ;;
 	--json) json=$2; shift ;;
@@ -188,6 +188,7 @@ EOF
 agent_name() {
 	case $1 in
 	"$classic") echo classic-rule ;; "$blind") echo blind-rule ;; "$virt") echo virt-rule ;;
+	rule:"$WORK"/user-*) echo "rules:${1#rule:"$WORK"/user-}" ;;
 	rule:*) echo "rules:${1#rule:}" ;; cmd:*) echo "agent:${1#cmd:}" ;; *) echo "$1" ;;
 	esac
 }
@@ -208,7 +209,20 @@ else
 	machines=(qemu-512m numa2 host-24g "$WORK/big-640g")
 	events=(dimm1 dimm64 burst1024 virtio-grow-shrink)
 fi
-agents+=("${user_agents[@]}")
+# a rule file goes into a directory of its own (hotmem-enter binds a directory)
+for u in "${user_agents[@]}"; do
+	if [[ $u == rules:* ]]; then
+		f=${u#rules:}
+		if [ -d "$f" ]; then
+			u="rule:$f"
+		else
+			mkdir -p "$WORK/user-$(basename "$f")"
+			cp "$f" "$WORK/user-$(basename "$f")/" || exit 2
+			u="rule:$WORK/user-$(basename "$f")"
+		fi
+	fi
+	agents+=("$u")
+done
 
 : >"$WORK/cells.jsonl"
 bad=0
