@@ -15,14 +15,15 @@ rules=$TMP/rules
 mkdir -p "$rules"
 echo 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"' >"$rules/80-hotmem-test.rules"
 
-# the host, before: its netns, its /run listing, its udev control socket and database
+# the host, before: its netns, its udev control socket, its udev database
+# for memory devices, hotmem-enter's /run dir and mounts (other helpers'
+# tests may come and go in /run meanwhile: only ours is looked at)
 host_state() {
 	readlink /proc/self/ns/net
-	ls -A /run
 	stat -c '%i %Y' /run/udev/control 2>/dev/null
-	ls /run/udev/data 2>/dev/null | wc -l
-	ls /run/hotmem 2>/dev/null
-	grep -c hotmem /proc/self/mounts
+	ls /run/udev/data 2>/dev/null | grep -c '^+memory:'
+	ls -d /run/hotmem/machine 2>/dev/null
+	grep -cE ' (/run/hotmem/machine|/sys/devices/system/memory|/proc/meminfo|/etc/udev/rules.d) ' /proc/self/mounts
 }
 before=$(host_state)
 
