@@ -53,6 +53,7 @@ static inline void fuzz_ctx_free(struct hmfs_ctx *ctx)
 		struct hmfs_qev *q = ctx->q_head;
 
 		ctx->q_head = q->next;
+		free(q->env);	/* a synthetic uevent's SYNTH_* variables */
 		free(q);
 	}
 	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
