@@ -152,6 +152,12 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	enqueue(ctx, q);
 }
 
+void hmfs_qev_free(struct hmfs_qev *q)
+{
+	free(q->env);
+	free(q);
+}
+
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		      const char *subsystem, const char *env, size_t env_len)
 {
@@ -263,8 +269,7 @@ static void *notifier_main(void *arg)
 		ctx->q_len--;
 		pthread_mutex_unlock(&ctx->q_lock);
 		deliver(ctx, q);
-		free(q->env);
-		free(q);
+		hmfs_qev_free(q);
 		pthread_mutex_lock(&ctx->q_lock);
 	}
 	pthread_mutex_unlock(&ctx->q_lock);

@@ -369,6 +369,8 @@ struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view vi
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
 int hmfs_events_start(struct hmfs_ctx *ctx);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
+/* a queued event and what it owns (a synthetic uevent's variables) */
+void hmfs_qev_free(struct hmfs_qev *q);
 /* a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len bytes */
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		      const char *subsystem, const char *env, size_t env_len);
