@@ -96,7 +96,8 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 	kb(o, "", "VmallocUsed", 0);
 	kb(o, "", "VmallocChunk", 0);
 	kb(o, "", "Percpu", mi.percpu);
-	kb(o, "", "HardwareCorrupted", 0);
+	/* fs/proc/meminfo.c (6.12) prints this one with its own width */
+	emit(o, "HardwareCorrupted: %5lu kB\n", PG_KB(hotmem_nr_poisoned_pages(ctx->hm)));
 	kb(o, "", "AnonHugePages", 0);
 	kb(o, "", "ShmemHugePages", 0);
 	kb(o, "", "ShmemPmdMapped", 0);
@@ -322,7 +323,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_PWR_AUTOSUSPEND:
 		return -EIO; /* use_autosuspend is off for memory blocks */
 	case A_PWR_CONTROL:
-		emit(&o, "auto\n");
+		emit(&o, "%s\n", hmfs_pm_runtime_forbidden(ctx, n) ? "on" : "auto");
 		break;
 	case A_PWR_ACTIVE_TIME:
 	case A_PWR_SUSPENDED_TIME:
@@ -513,20 +514,33 @@ static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, s
 	size_t n = count < 23 ? count : 23; /* simple_attr's set_buf[24] */
 	char tmp[24];
 	long long v;
-	int ret;
+	int ret, iv;
 
 	memcpy(tmp, buf, n);
 	tmp[n] = '\0';
 	ret = hmu_kstrtoll(tmp, 0, &v);
 	if (ret)
 		return ret;
-	if (v < -4095)
-		v = -4095;
-	if (v > 0)
-		v = 0;
-	hotmem_set_notifier_error(ctx->hm, action, (int)v);
-	/* simple_attr_write(): "on success, claim we got the whole input" */
+	/* clamp_t(int, val, -MAX_ERRNO, 0): the cast to int comes first */
+	iv = (int)v;
+	if (iv < -4095)
+		iv = -4095;
+	if (iv > 0)
+		iv = 0;
+	hotmem_set_notifier_error(ctx->hm, action, iv);
 	return (ssize_t)count;
+}
+
+size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored)
+{
+	switch (n->attr) {
+	case A_INJ_GOING_ONLINE:
+	case A_INJ_GOING_OFFLINE:
+		/* simple_attr_write(): "on success, claim we got the whole input" */
+		return size;
+	default:
+		return stored;
+	}
 }
 
 static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *buf, size_t count)
@@ -593,10 +607,14 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_memory_failure(ctx, n->attr, buf, count);
 	case A_PWR_AUTOSUSPEND:
 		return -EIO;
-	case A_PWR_CONTROL:
+	case A_PWR_CONTROL: {
+		/* control_store() */
+		int ret = -EINVAL;
+
 		if (hmu_sysfs_streq(buf, "auto") || hmu_sysfs_streq(buf, "on"))
-			return (ssize_t)count;
-		return -EINVAL;
+			ret = hmfs_pm_runtime_set(ctx, n, hmu_sysfs_streq(buf, "on"));
+		return ret ? ret : (ssize_t)count;
+	}
 	case A_BUS_AUTOPROBE:
 		ctx->drivers_autoprobe = buf[0] != '0';
 		return (ssize_t)count;

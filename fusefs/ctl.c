@@ -43,6 +43,22 @@ static const char *arg_str(json_object *args, const char *key)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+/* A string argument, NULL when absent; any other type is QEMU's error. */
+static int arg_string(json_object *args, const char *key, const char **out, char *err)
+{
+	json_object *v = arg(args, key);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (!json_object_is_type(v, json_type_string)) {
+		snprintf(err, ERRLEN, "Invalid parameter type for '%s', expected: string", key);
+		return -EINVAL;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
 /* A size: a JSON number of bytes or a string "1G", "0x40000000". */
 static int arg_size(json_object *args, const char *key, uint64_t *out, bool *present, char *err)
 {
@@ -219,8 +235,9 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	bool has_size, has_req, has_bs;
 	int ret;
 
-	ch.dev.driver = arg_str(args, "driver");
-	ch.dev.id = arg_str(args, "id");
+	if (arg_string(args, "driver", &ch.dev.driver, r->err) ||
+	    arg_string(args, "id", &ch.dev.id, r->err))
+		return -EINVAL;
 	if (!ch.dev.driver) {
 		snprintf(r->err, ERRLEN, "Parameter 'driver' is missing");
 		return -EINVAL;
@@ -244,7 +261,8 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
 	int ret;
 
-	ch.dev.id = arg_str(args, "id");
+	if (arg_string(args, "id", &ch.dev.id, r->err))
+		return -EINVAL;
 	if (!ch.dev.id) {
 		snprintf(r->err, ERRLEN, "Parameter 'id' is missing");
 		return -EINVAL;

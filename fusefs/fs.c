@@ -18,6 +18,8 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include <sys/xattr.h>
+
 #include "hmfs.h"
 
 static struct hmfs_ctx *req_ctx(fuse_req_t req)
@@ -359,7 +361,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		fuse_reply_err(req, (int)-ret);
 		return;
 	}
-	fuse_reply_write(req, (size_t)ret);
+	fuse_reply_write(req, hmfs_store_claims(&of->node, size, (size_t)ret));
 }
 
 static void poll_unlist(struct hmfs_ctx *ctx, struct hmfs_open *of)
@@ -453,13 +455,14 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		free(of);
 }
 
+/* vfs_mknod(): kernfs directories have no ->mknod (mkfifo, bind(AF_UNIX)) */
 static void hmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
 	(void)parent;
 	(void)name;
 	(void)mode;
 	(void)rdev;
-	fuse_reply_err(req, EACCES);
+	fuse_reply_err(req, EPERM);
 }
 
 static void hmfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
@@ -504,6 +507,67 @@ static void hmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, cons
 	fuse_reply_err(req, EPERM);
 }
 
+/* ---- extended attributes: kernfs_iop_listxattr() and kernfs_xattr_handlers */
+
+static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
+			  size_t size, int flags)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	int ret = hmfs_node_get(ctx, ino, &n);
+
+	if (!ret)
+		ret = hmfs_xattr_set(ctx, &n, name, value, size, flags);
+	fuse_reply_err(req, -ret);
+}
+
+static void hmfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	ssize_t ret = hmfs_node_get(ctx, ino, &n);
+	char *buf = NULL;
+
+	if (!ret && size && !(buf = malloc(size)))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = hmfs_xattr_get(ctx, &n, name, buf, size);
+	if (ret < 0)
+		fuse_reply_err(req, (int)-ret);
+	else if (!size)
+		fuse_reply_xattr(req, (size_t)ret);
+	else
+		fuse_reply_buf(req, buf, (size_t)ret);
+	free(buf);
+}
+
+static void hmfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	ssize_t ret = hmfs_node_get(ctx, ino, &n);
+	char *buf = NULL;
+
+	if (!ret && size && !(buf = malloc(size)))
+		ret = -ENOMEM;
+	/* simple_xattr_list(): trusted.* names only for CAP_SYS_ADMIN */
+	if (!ret)
+		ret = hmfs_xattr_list(ctx, &n, fuse_req_ctx(req)->uid == 0, buf, size);
+	if (ret < 0)
+		fuse_reply_err(req, (int)-ret);
+	else if (!size)
+		fuse_reply_xattr(req, (size_t)ret);
+	else
+		fuse_reply_buf(req, buf, (size_t)ret);
+	free(buf);
+}
+
+/* __vfs_removexattr(): the handler's set with no value and XATTR_REPLACE */
+static void hmfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	hmfs_setxattr(req, ino, name, NULL, 0, XATTR_REPLACE);
+}
+
 const struct fuse_lowlevel_ops hmfs_ops = {
 	.init = hmfs_init,
 	.lookup = hmfs_lookup,
@@ -526,4 +590,8 @@ const struct fuse_lowlevel_ops hmfs_ops = {
 	.symlink = hmfs_symlink,
 	.rename = hmfs_rename,
 	.link = hmfs_link,
+	.setxattr = hmfs_setxattr,
+	.getxattr = hmfs_getxattr,
+	.listxattr = hmfs_listxattr,
+	.removexattr = hmfs_removexattr,
 };

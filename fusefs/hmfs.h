@@ -214,13 +214,7 @@ struct hmfs_evnode {
 	struct hmfs_evnode *next;
 };
 
-struct hmfs_iattr { /* chmod/chown by root, as kernfs keeps */
-	uint64_t ino;
-	mode_t mode;
-	uid_t uid;
-	gid_t gid;
-	struct hmfs_iattr *next;
-};
+struct hmfs_iattr; /* iattr.c */
 
 struct conn;
 
@@ -301,10 +295,23 @@ typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino, mode_t
 /* Calls @fn for entries at offsets >= @off until it returns false. */
 long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg);
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
-/* kernfs_iop_setattr(): root may chmod/chown; kept until the node goes */
+
+/* iattr.c: struct kernfs_iattrs, kept until the node goes */
+/* kernfs_iop_setattr(): root may chmod/chown */
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set);
+void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id);
+void hmfs_iattr_free_all(struct hmfs_ctx *ctx);
+int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid);
+bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n);
+int hmfs_xattr_namespace(const char *name);
+int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
+		   const void *value, size_t size, int flags);
+ssize_t hmfs_xattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
+		       void *buf, size_t size);
+ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool trusted, char *buf,
+			size_t size);
 /* Walk present blocks as runs of consecutive ids with equal state/zone. */
 #define HMFS_RUN_BY_NODE (1u << 0)
 #define HMFS_RUN_BY_GROUP (1u << 1)
@@ -319,6 +326,12 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 /* the same for a client whose signal @task reports (a FUSE request) */
 ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
 			size_t count, const struct hotmem_task *task);
+/*
+ * How many of @size written bytes a successful store claims: sysfs
+ * (kernfs_fop_write_iter()) takes at most a page, debugfs's simple_attr_write()
+ * "claims we got the whole input".
+ */
+size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;

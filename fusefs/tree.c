@@ -187,15 +187,7 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 {
 	free(ctx->snodes);
 	ctx->snodes = NULL;
-	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
-		while (ctx->iattr[i]) {
-			struct hmfs_iattr *a = ctx->iattr[i];
-
-			ctx->iattr[i] = a->next;
-			free(a);
-		}
-	}
-	ctx->nr_iattr = 0;
+	hmfs_iattr_free_all(ctx);
 }
 
 /* ---- decoding inode numbers ------------------------------------------ */
@@ -651,78 +643,6 @@ void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, v
 		fn(arg, &head, count);
 }
 
-/* ---- chmod/chown ------------------------------------------------------ */
-
-static unsigned iattr_hash(uint64_t ino)
-{
-	return (unsigned)((ino * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_EVTAB_BUCKETS;
-}
-
-static struct hmfs_iattr *iattr_find(struct hmfs_ctx *ctx, uint64_t ino)
-{
-	for (struct hmfs_iattr *a = ctx->iattr[iattr_hash(ino)]; a; a = a->next)
-		if (a->ino == ino)
-			return a;
-	return NULL;
-}
-
-int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
-		      int to_set)
-{
-	struct hmfs_iattr *a;
-
-	pthread_mutex_lock(&ctx->iattr_lock);
-	a = iattr_find(ctx, n->ino);
-	if (!a) {
-		a = calloc(1, sizeof(*a));
-		if (!a) {
-			pthread_mutex_unlock(&ctx->iattr_lock);
-			return -ENOMEM;
-		}
-		a->ino = n->ino;
-		a->mode = n->mode;
-		a->next = ctx->iattr[iattr_hash(n->ino)];
-		ctx->iattr[iattr_hash(n->ino)] = a;
-		ctx->nr_iattr++;
-	}
-	if (to_set & FUSE_SET_ATTR_MODE)
-		a->mode = (n->mode & S_IFMT) | (attr->st_mode & 07777);
-	if (to_set & FUSE_SET_ATTR_UID)
-		a->uid = attr->st_uid;
-	if (to_set & FUSE_SET_ATTR_GID)
-		a->gid = attr->st_gid;
-	pthread_mutex_unlock(&ctx->iattr_lock);
-	return 0;
-}
-
-/* A re-added block starts with the kernel's modes again. */
-void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id)
-{
-	if (!ctx->nr_iattr)
-		return;
-	pthread_mutex_lock(&ctx->iattr_lock);
-	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
-		for (struct hmfs_iattr **p = &ctx->iattr[i]; *p;) {
-			uint64_t ino = (*p)->ino, v = HMFS_INO_VAL(ino);
-			bool mine = (HMFS_INO_CLASS(ino) == HMFS_C_BLOCK && (v >> 8) == id) ||
-				    (HMFS_INO_CLASS(ino) == HMFS_C_BUSLINK && v == id) ||
-				    (HMFS_INO_CLASS(ino) == HMFS_C_NODELINK &&
-				     (v & ((1ULL << 48) - 1)) == id);
-
-			if (mine) {
-				struct hmfs_iattr *a = *p;
-
-				*p = a->next;
-				free(a);
-				ctx->nr_iattr--;
-			} else {
-				p = &(*p)->next;
-			}
-		}
-	}
-	pthread_mutex_unlock(&ctx->iattr_lock);
-}
-
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -733,16 +653,5 @@ void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 	/* kernfs: attributes claim a page, directories and links 0 */
 	st->st_size = S_ISREG(n->mode) ? HMFS_PAGE_SIZE : 0;
 	st->st_atim = st->st_mtim = st->st_ctim = ctx->mount_time;
-	if (ctx->nr_iattr) {
-		struct hmfs_iattr *a;
-
-		pthread_mutex_lock(&ctx->iattr_lock);
-		a = iattr_find(ctx, n->ino);
-		if (a) {
-			st->st_mode = a->mode;
-			st->st_uid = a->uid;
-			st->st_gid = a->gid;
-		}
-		pthread_mutex_unlock(&ctx->iattr_lock);
-	}
+	hmfs_iattr_stat(ctx, n, st);
 }
