@@ -34,37 +34,10 @@ static int seterr(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* lib/cmdline.c memparse(): number with optional K/M/G/T/P/E suffix */
+/* lib/cmdline.c memparse(): libhmuapi's, the one the control socket uses */
 int hotmem_memparse(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-	int shift = 0;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end)
-		return -EINVAL;
-	if (shift && v > (~0ULL >> shift))
-		return -ERANGE;
-	*out = (uint64_t)v << shift;
-	return 0;
+	return hmu_memparse(s, out);
 }
 
 static void add_range(struct hotmem_config *cfg, uint64_t start, uint64_t end,
