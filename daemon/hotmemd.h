@@ -48,6 +48,10 @@ struct hmd;
  */
 typedef int (*hmd_write_fn)(struct hmd *d, unsigned long block, const char *val);
 
+/* Sends one journal entry; NULL is sd_journal_sendv().  Tests capture it. */
+struct iovec;
+typedef void (*hmd_journal_fn)(struct hmd *d, const struct iovec *iov, int n);
+
 struct hmd {
 	struct hmd_config cfg;
 	struct hmd_cli cli;
@@ -85,6 +89,7 @@ struct hmd {
 	bool journal;
 
 	hmd_write_fn write_state;
+	hmd_journal_fn journal_send;
 	void *test_data;
 };
 

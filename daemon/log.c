@@ -71,32 +71,14 @@ static void field(struct iovec *iov, int *n, char *buf, size_t len, const char *
 	(*n)++;
 }
 
-static void to_journal(int prio, const char *msgid, long block, const char *zone,
-		       const char *policy, int err, const char *msg)
-{
-	char f[8][320];
-	struct iovec iov[8];
-	int n = 0;
-
-	field(iov, &n, f[n], sizeof(f[0]), "MESSAGE=%s", msg);
-	field(iov, &n, f[n], sizeof(f[0]), "PRIORITY=%d", prio);
-	field(iov, &n, f[n], sizeof(f[0]), "SYSLOG_IDENTIFIER=hotmemd");
-	if (msgid)
-		field(iov, &n, f[n], sizeof(f[0]), "MESSAGE_ID=%s", msgid);
-	if (block >= 0)
-		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_BLOCK=memory%ld", block);
-	if (zone)
-		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_ZONE=%s", zone);
-	if (policy)
-		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_POLICY=%s", policy);
-	if (err)
-		field(iov, &n, f[n], sizeof(f[0]), "ERRNO=%d", err);
-	sd_journal_sendv(iov, n);
-}
-
-/* One line: "hotmemd: info: memory32: ... [zone=Movable policy=... errno=EBUSY]" */
-static void to_stderr(int prio, long block, const char *zone, const char *policy, int err,
-		      const char *msg)
+/*
+ * The one line both targets print: "memory32: gave up onlining: ...
+ * [policy=auto-movable errno=EBUSY(16)]".  The journal gets it as MESSAGE
+ * too, so that `journalctl -u hotmemd` shows block and errno without -o
+ * verbose; the fields stay for programs.
+ */
+static void format_text(char *buf, size_t len, long block, const char *zone, const char *policy,
+			int err, const char *msg)
 {
 	char extra[160] = "";
 	size_t n = 0;
@@ -109,26 +91,53 @@ static void to_stderr(int prio, long block, const char *zone, const char *policy
 		snprintf(extra + n, sizeof(extra) - n, " errno=%s(%d)", strerrorname_np(err) ?: "?",
 			 err);
 	if (block >= 0)
-		fprintf(stderr, "hotmemd: %s: memory%ld: %s%s%s%s\n", prio_name(prio), block, msg,
-			*extra ? " [" : "", *extra ? extra + 1 : "", *extra ? "]" : "");
+		snprintf(buf, len, "memory%ld: %s%s%s%s", block, msg, *extra ? " [" : "",
+			 *extra ? extra + 1 : "", *extra ? "]" : "");
 	else
-		fprintf(stderr, "hotmemd: %s: %s%s%s%s\n", prio_name(prio), msg, *extra ? " [" : "",
-			*extra ? extra + 1 : "", *extra ? "]" : "");
+		snprintf(buf, len, "%s%s%s%s", msg, *extra ? " [" : "", *extra ? extra + 1 : "",
+			 *extra ? "]" : "");
+}
+
+static void to_journal(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
+		       const char *policy, int err, const char *text)
+{
+	char f[8][720];
+	struct iovec iov[8];
+	int n = 0;
+
+	field(iov, &n, f[n], sizeof(f[0]), "MESSAGE=%s", text);
+	field(iov, &n, f[n], sizeof(f[0]), "PRIORITY=%d", prio);
+	field(iov, &n, f[n], sizeof(f[0]), "SYSLOG_IDENTIFIER=hotmemd");
+	if (msgid)
+		field(iov, &n, f[n], sizeof(f[0]), "MESSAGE_ID=%s", msgid);
+	if (block >= 0)
+		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_BLOCK=memory%ld", block);
+	if (zone)
+		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_ZONE=%s", zone);
+	if (policy)
+		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_POLICY=%s", policy);
+	if (err)
+		field(iov, &n, f[n], sizeof(f[0]), "ERRNO=%d", err);
+	if (d->journal_send)
+		d->journal_send(d, iov, n);
+	else
+		sd_journal_sendv(iov, n);
 }
 
 static void vlog_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
 		    const char *policy, int err, const char *fmt, va_list ap)
 {
-	char msg[512];
+	char msg[512], text[700];
 	int saved = errno;
 
 	if (prio > d->cfg.log_level)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	format_text(text, sizeof(text), block, zone, policy, err, msg);
 	if (d->journal)
-		to_journal(prio, msgid, block, zone, policy, err, msg);
+		to_journal(d, prio, msgid, block, zone, policy, err, text);
 	else
-		to_stderr(prio, block, zone, policy, err, msg);
+		fprintf(stderr, "hotmemd: %s: %s\n", prio_name(prio), text);
 	errno = saved;
 }
 

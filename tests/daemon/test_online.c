@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ struct mock {
 	int nscript[NBLOCKS];
 	int writes[NBLOCKS];
 	bool race_online[NBLOCKS]; /* someone onlines it at EINVAL */
+	char journal[4096]; /* the entries sent, "FIELD=value" a line, "--" between */
 };
 
 struct fixture {
@@ -401,6 +403,40 @@ static void test_boot_blocks_remembered(void **state)
 	assert_int_equal(f->d.pc.node[0].movable_pages, 8 * 32768);
 }
 
+static void capture_journal(struct hmd *d, const struct iovec *iov, int n)
+{
+	struct mock *m = d->test_data;
+	size_t len = strlen(m->journal);
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += snprintf(m->journal + len, sizeof(m->journal) - len, "%.*s\n",
+				(int)iov[i].iov_len, (const char *)iov[i].iov_base);
+	snprintf(m->journal + len, sizeof(m->journal) - len, "--\n");
+}
+
+/* The journal's MESSAGE names the block and the errno (#13.5); fields stay. */
+static void test_journal_message_block_errno(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.cfg.retry_max = 1;
+	f->d.cfg.log_level = LOG_NOTICE; /* the retry too */
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	script(f, 10, 1, EBUSY);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	run_until_idle(f);
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory10: write busy, retry 1/1 in 1 ms "
+					     "[errno=EBUSY(16)]\n"));
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory10: gave up onlining: retries exhausted: Device or "
+			       "resource busy [policy=auto-movable errno=EBUSY(16)]\n"));
+	assert_non_null(strstr(f->m.journal, "MESSAGE_ID=" HMD_MSGID_GAVE_UP "\n"));
+	assert_non_null(strstr(f->m.journal, "HOTMEM_BLOCK=memory10\nHOTMEM_POLICY=auto-movable\n"
+					     "ERRNO=16\n"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -409,6 +445,7 @@ int main(void)
 		T(test_ratio_boundary),
 		T(test_ebusy_then_success),
 		T(test_ebusy_gives_up_bounded),
+		T(test_journal_message_block_errno),
 		T(test_einval_not_retried),
 		T(test_einval_raced_online),
 		T(test_other_errno_gives_up),
