@@ -105,6 +105,11 @@ CONF_FILES := $(wildcard unit-files/hotmemd.conf)
 DROPINS    := $(wildcard unit-files/*-emulation.conf)
 MAN1 := $(wildcard man/*.1)
 MAN8 := $(wildcard man/*.8)
+# units and drop-ins are written for PREFIX=/usr/local; install generates
+# them for the PREFIX given, so that ExecStart= names the installed binary
+UNIT_SED := s|/usr/local/bin/|$(PREFIX)/bin/|g
+# install_units FILES DIR
+install_units = $(foreach f,$(1),sed '$(UNIT_SED)' $(f) >$(2)/$(notdir $(f)) && chmod 0644 $(2)/$(notdir $(f)) &&) true
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
@@ -114,12 +119,12 @@ install: $(BINS)
 	install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(ENGINE_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0644 engine/hotmem.h engine/hotmem_probes.h $(DESTDIR)$(PREFIX)/include/hotmem/
-	$(if $(UNIT_FILES),install -m 0644 $(UNIT_FILES) $(DESTDIR)$(PREFIX)/lib/systemd/system/)
+	$(call install_units,$(UNIT_FILES),$(DESTDIR)$(PREFIX)/lib/systemd/system)
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 	$(if $(CONF_FILES),install -m 0644 $(CONF_FILES) $(DESTDIR)/etc/hotmem/)
 	$(if $(DROPINS),install -d $(DESTDIR)$(PREFIX)/share/doc/hotmem/examples)
-	$(if $(DROPINS),install -m 0644 $(DROPINS) $(DESTDIR)$(PREFIX)/share/doc/hotmem/examples/)
+	$(call install_units,$(DROPINS),$(DESTDIR)$(PREFIX)/share/doc/hotmem/examples)
 	install -m 0644 README.md CHANGELOG.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/hotmem/
 
 fmt:

@@ -1,0 +1,31 @@
+#!/bin/bash
+# make install PREFIX=/usr: the installed units and the example drop-ins
+# name $PREFIX/bin in ExecStart= (not /usr/local/bin: 203/EXEC), and keep
+# every other line of unit-files/ (#13.5).
+. "$(dirname "$0")/lib.sh"
+command -v make >/dev/null || skip_all "make missing"
+need_hotmemd
+root=$TMP/root
+if make -C "$HOTMEM_SRC" --no-print-directory -s install DESTDIR="$root" PREFIX=/usr \
+	BUILD="$HOTMEM_BUILD" >"$TMP/install.log" 2>&1; then
+	ok "make install DESTDIR=<tmp> PREFIX=/usr"
+else
+	nok "make install DESTDIR=<tmp> PREFIX=/usr"
+	sed 's/^/# /' "$TMP/install.log" | tail -5
+fi
+units=$root/usr/lib/systemd/system
+examples=$root/usr/share/doc/hotmem/examples
+for u in hotmemfs.service hotmemd.service hotmem-trace.service; do
+	f=$units/$u
+	exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$f" 2>/dev/null | head -1)
+	is "$exe" "/usr/bin/${u%.service}" "$u: ExecStart= names /usr/bin/${u%.service}"
+	check "$u: no line names /usr/local" bash -c "! grep -n /usr/local '$f'"
+	check "$u: the rest as in unit-files/" bash -c \
+		"diff <(grep -v /usr/ '$HOTMEM_SRC/unit-files/$u') <(grep -v /usr/ '$f')"
+	[ -x "$root/usr/bin/${u%.service}" ] && ok "$u: /usr/bin/${u%.service} installed" ||
+		nok "$u: /usr/bin/${u%.service} installed"
+done
+exe=$(sed -n 's/^ExecStart=\([^ ]\+\).*/\1/p' "$examples/hotmemd-emulation.conf" 2>/dev/null)
+is "$exe" /usr/bin/hotmemd "example drop-in hotmemd-emulation.conf: ExecStart= names /usr/bin/hotmemd"
+check "hotmemfs-emulation.conf installed" test -s "$examples/hotmemfs-emulation.conf"
+done_testing
