@@ -1,0 +1,56 @@
+#!/bin/bash
+# hotmemd as the shipped emulation drop-in starts it (unit-files/
+# hotmemd-emulation.conf's ExecStart=, paths moved under TMP), next to
+# hotmemfs as hotmemfs.service starts it (-u /run/hotmemd/uevent.sock, in
+# the private network namespace hotmemd joins): every uevent reaches
+# hotmemd once, not once per transport, and a decision is logged once
+# (#13.5).
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+FS=$HOTMEM_BUILD/hotmemfs
+CTL=$HOTMEM_BUILD/hotmemctl
+[ -x "$FS" ] && [ -x "$CTL" ] || skip_all "hotmemfs not built yet"
+[ -e /dev/fuse ] || skip_all "no /dev/fuse"
+command -v fusermount3 >/dev/null || skip_all "fusermount3 missing"
+[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null || skip_all "needs root and unshare -n"
+if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
+	# the private network namespace both units share (JoinsNamespaceOf=)
+	HOTMEMD_IN_NETNS=1 exec unshare -n "$0" "$@"
+fi
+mnt=$TMP/mnt
+sock=$TMP/uevent.sock
+mkdir -p "$mnt"
+grep -q -- '--uevent-socket /run/hotmemd/uevent.sock' "$HOTMEM_SRC/unit-files/hotmemfs.service" ||
+	echo "# hotmemfs.service no longer passes --uevent-socket /run/hotmemd/uevent.sock"
+"$FS" -s "$TMP/ctl.sock" -S none -u "$sock" "$mnt" 2>"$TMP/fs.log" &
+_pids+=($!)
+if ! wait_for 10 test -e "$mnt/sys/devices/system/memory/block_size_bytes"; then
+	sed 's/^/# /' "$TMP/fs.log"
+	skip_all "hotmemfs did not mount"
+fi
+trap 'cleanup_fs' EXIT
+cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
+grep -q "uevents over netlink on" "$TMP/fs.log" ||
+	echo "# hotmemfs cannot inject over netlink here: $(grep -m1 netlink "$TMP/fs.log")"
+
+# the drop-in's command line, word for word, its paths moved under TMP
+args=$(sed -n 's|^ExecStart=/usr/local/bin/hotmemd||p' "$HOTMEM_SRC/unit-files/hotmemd-emulation.conf")
+args=${args//\/run\/hotmemfs/$mnt}
+args=${args//\/run\/hotmemd\/uevent.sock/$sock}
+echo "# hotmemd$args"
+# shellcheck disable=SC2086  # the unit's words
+"$HOTMEMD" --config /dev/null --state-dir "$TMP/state" --log-level debug $args 2>"$TMP/log" &
+_pids+=($!)
+check "hotmemd starts as the drop-in says" wait_for 10 grep -q "ready: sysroot" "$TMP/log"
+check "plug a DIMM of 256 MiB" "$CTL" -s "$TMP/ctl.sock" device_add pc-dimm size=256M id=d1
+online() { [ "$(cat "$mnt/sys/devices/system/memory/memory$1/state")" = online ]; }
+check "memory32 and memory33 online" wait_for 10 bash -c "$(declare -f online); online 32 && online 33"
+sleep 0.5 # a second copy would come right behind the first
+for b in 32 33; do
+	is "$(grep -c "memory$b: uevent add" "$TMP/log")" 1 "memory$b: its add uevent arrives once"
+	is "$(grep -c "memory$b: online_movable\|memory$b: online_kernel\|memory$b: online " "$TMP/log")" 1 \
+		"memory$b: one decision logged"
+	is "$(grep -c "memory$b: already online" "$TMP/log")" 0 "memory$b: no second look at it"
+done
+grep "memory3[23]:" "$TMP/log" | sed 's/^/# /'
+done_testing
