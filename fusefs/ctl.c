@@ -364,6 +364,9 @@ static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	}
 	r->ret = json_object_new_object();
 	json_object_object_add(r->ret, "allocated", json_object_new_int64(n));
+	/* what was asked, so that a reader can tell "all" from "some" */
+	json_object_object_add(r->ret, "requested", json_object_new_int64(pages));
+	json_object_object_add(r->ret, "type", json_object_new_string(type));
 	return 0;
 }
 
@@ -377,6 +380,7 @@ static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 
 static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
+	struct hm_meminfo mi;
 	long long pages;
 	long n;
 	int node;
@@ -391,8 +395,14 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "hugetlb: %s", strerror((int)-n));
 		return (int)n;
 	}
+	hotmem_meminfo(ctx->hm, &mi);
 	r->ret = json_object_new_object();
+	/* "pages" is how many were added (pages >= 0) or freed (pages < 0) */
 	json_object_object_add(r->ret, "pages", json_object_new_int64(n));
+	json_object_object_add(r->ret, "requested", json_object_new_int64(pages));
+	json_object_object_add(r->ret, pages >= 0 ? "added" : "freed", json_object_new_int64(n));
+	json_object_object_add(r->ret, "pool-pages", json_object_new_uint64(mi.hugetlb_pages));
+	json_object_object_add(r->ret, "pool-free", json_object_new_uint64(mi.hugetlb_free));
 	return 0;
 }
 

@@ -278,6 +278,59 @@ static int follow_events(struct cli *c)
 	return 0;
 }
 
+/*
+ * "allocated 100 movable pages (400K)", "freed 0 of 16 huge pages asked
+ * for (...)": what changed, in words, and what was asked when it differs.
+ */
+/* |requested|: hugetlb -16 asks for 16; negated unsigned, LLONG_MIN too */
+static unsigned long long asked_count(json_object *asked)
+{
+	long long want = asked ? (long long)json_object_get_int64(asked) : 0;
+
+	return want < 0 ? 0ULL - (unsigned long long)want : (unsigned long long)want;
+}
+
+static void print_count(const char *verb, uint64_t done, json_object *asked, const char *what,
+			uint64_t page_size)
+{
+	unsigned long long n = asked_count(asked);
+	char sz[32];
+
+	size_col(done * page_size, sz, sizeof(sz));
+	if (asked && done != n)
+		printf("%s %llu of %llu %s asked for (%s)", verb, (unsigned long long)done, n, what,
+		       sz);
+	else
+		printf("%s %llu %s (%s)", verb, (unsigned long long)done, what, sz);
+}
+
+static void print_alloc(json_object *r)
+{
+	char what[48];
+
+	snprintf(what, sizeof(what), "%s pages", gs(r, "type"));
+	print_count("allocated", gu(r, "allocated"), get(r, "requested"), what, 4096);
+	printf("\n");
+}
+
+/* What changed and the pool after it: "-16" never reads as a pool size. */
+static void print_hugetlb(json_object *r)
+{
+	bool shrink = get(r, "freed") != NULL;
+	uint64_t n = gu(r, "pages");
+	json_object *asked = get(r, "requested");
+
+	printf("HugeTLB pool: ");
+	print_count(shrink ? "freed" : "added", n, asked, "huge pages of 2 MiB", 2ULL << 20);
+	if (asked && n != asked_count(asked))
+		printf(", %s", shrink ? "only free huge pages can go" :
+					"no more free 2 MiB ranges");
+	if (get(r, "pool-pages"))
+		printf("; it now holds %llu, %llu free", (unsigned long long)gu(r, "pool-pages"),
+		       (unsigned long long)gu(r, "pool-free"));
+	printf("\n");
+}
+
 static void print_return(struct cli *c, const char *cmd, json_object *ret)
 {
 	if (c->json) {
@@ -292,6 +345,16 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 		fputs(json_object_get_string(get(ret, "text")), stdout);
 	else if (!strcmp(cmd, "query-memory-devices"))
 		print_devices(ret);
+	else if (!strcmp(cmd, "alloc"))
+		print_alloc(ret);
+	else if (!strcmp(cmd, "free-all")) {
+		print_count("freed", gu(ret, "freed"), NULL, "pages", 4096);
+		printf("\n");
+	}
+	else if (!strcmp(cmd, "hugetlb"))
+		print_hugetlb(ret);
+	else if (!strcmp(cmd, "check-invariants"))
+		printf("invariants hold\n");
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
 		; /* success says nothing, like QEMU's monitor */
 	else

@@ -139,7 +139,7 @@ stop_fs
 start_fs --profile qemu-512m --fresh
 ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null
 echo online_movable >"$M/memory32/state"
-is "$(ctl alloc pinned 5)" '{ "allocated": 5 }' "5 pinned pages in the Movable block"
+is "$(ctl alloc pinned 5)" "allocated 5 pinned pages (20K)" "5 pinned pages in the Movable block"
 is "$(ctl -j explain 32 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["verdict"], len(d["pages"]), d["pages"][0]["kind"])')" \
 	"eintr-loop 5 pinned" "explain: the 5 pinned pages, a loop until a signal"
 snap() { ctl -j status | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"])'; }
