@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -539,13 +540,26 @@ int hotmem_config_load(struct hotmem_config *cfg, const char *path, char *err,
 int hotmem_config_profile(struct hotmem_config *cfg, const char *name, char *err,
 			  size_t errlen)
 {
+	struct stat st;
+
 	err[0] = '\0';
 	if (!strchr(name, '/') && !hotmem_config_builtin(cfg, name))
 		return 0;
-	if (access(name, F_OK)) {
-		snprintf(err, errlen, "profile '%s': no built-in profile or file of that name "
-			 "(--list-profiles names the built-in ones)", name);
-		return -ENOENT;
+	if (stat(name, &st)) {
+		int e = errno;
+
+		if (e == ENOENT)
+			snprintf(err, errlen,
+				 "profile '%s': no built-in profile or file of that name "
+				 "(--list-profiles names the built-in ones)", name);
+		else
+			snprintf(err, errlen, "profile '%s': %s", name, strerror(e));
+		return -e;
+	}
+	/* before fopen(): a directory opens and reads as "too large" */
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "profile '%s': is a directory, not a profile file", name);
+		return -EISDIR;
 	}
 	return hotmem_config_load(cfg, name, err, errlen);
 }

@@ -1,0 +1,32 @@
+#!/bin/bash
+# `hotmem --profile X` and `hotmemfs --profile X` answer a profile they
+# cannot take with one and the same message (#13.5): neither built in nor
+# a file, a directory, a bad key in a file.
+set -u
+B=${HOTMEM_BUILD:-build}
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+[ -x "$B/hotmem" ] && [ -x "$B/hotmemfs" ] || { echo "1..0 # SKIP hotmem, hotmemfs not built"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/mnt" "$tmp/adir"
+printf 'bogus_key = 1\n' >"$tmp/bad.conf"
+# check NAME PROFILE WANT: both refuse (exit != 0) with WANT after "PROG: "
+check() {
+	local hm fs rc1 rc2
+	hm=$("$B/hotmem" --profile "$2" status 2>&1 >/dev/null); rc1=$?
+	fs=$("$B/hotmemfs" --profile "$2" "$tmp/mnt" 2>&1 >/dev/null); rc2=$?
+	if [ $rc1 -ne 0 ] && [ $rc2 -ne 0 ] && [ "$hm" = "hotmem: $3" ] && [ "$fs" = "hotmemfs: $3" ]; then
+		ok "$1: both say '$3'"
+	else
+		notok "$1: both say '$3'" "hotmem (rc $rc1): $hm" "hotmemfs (rc $rc2): $fs"
+	fi
+}
+check "unknown name" nope \
+	"profile 'nope': no built-in profile or file of that name (--list-profiles names the built-in ones)"
+check "missing file" "$tmp/none.conf" \
+	"profile '$tmp/none.conf': no built-in profile or file of that name (--list-profiles names the built-in ones)"
+check "a directory" "$tmp/adir" "profile '$tmp/adir': is a directory, not a profile file"
+check "a bad key" "$tmp/bad.conf" "$tmp/bad.conf: line 1: unknown key 'bogus_key'"
+echo "1..$n"
