@@ -78,7 +78,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hotmem-trace [OPTIONS] [-- COMMAND [ARGS...]]\n"
-		"       hotmem-trace compare [--strict] [--memfree-tolerance KB] A B\n"
+		"       hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
+		"                            [--memfree-tolerance KB] [--max N] A B\n"
 		"\n"
 		"Trace memory hotplug in the running kernel (fentry/fexit, else\n"
 		"kprobes, plus tracepoints) and in the hotmem engine (USDT probes).\n"
@@ -95,6 +96,9 @@ static void usage(FILE *f)
 		"  -v, --verbose            libbpf's messages too\n"
 		"  -- COMMAND ARGS          run COMMAND once attached (its binary is the\n"
 		"                           emulator unless --emulator says), stop when it exits\n"
+		"\n"
+		"compare: 0 same, 1 different, 2 error; --max N reports at most N\n"
+		"differences (hotmem-trace compare --help, hotmem-trace(8)).\n"
 		"\n"
 		"Needs root (CAP_BPF, CAP_PERFMON), bpffs on " BPFFS " and tracefs.\n"
 		"Stops on SIGINT/SIGTERM, detaching and unpinning everything.\n");

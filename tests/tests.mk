@@ -5,6 +5,8 @@
 
 # the libFuzzer harnesses (engine and hotmemfs): smoke.t here, `make fuzz`
 -include tests/fuzz/fuzz.mk
+# man pages and --help agree with the programs
+TEST_SCRIPTS += $(sort $(wildcard tests/docs/*.t))
 # the kernel's own memory-hotplug selftest on hotmemfs
 TEST_SCRIPTS += tests/selftest/mem-on-off.t
 # hotmemfs.service + hotmemd.service under systemd in an nspawn container

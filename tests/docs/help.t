@@ -1,0 +1,26 @@
+#!/bin/bash
+# Every option `hotmem-trace compare` takes is named in `hotmem-trace
+# --help`, in `compare --help` and in hotmem-trace(8) (#13.5: --max was
+# missing from --help).
+set -u
+B=${HOTMEM_BUILD:-build}
+src=${HOTMEM_SRC:-.}
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+[ -x "$B/hotmem-trace" ] || { echo "1..0 # SKIP $B/hotmem-trace not built"; exit 0; }
+help=$("$B/hotmem-trace" --help 2>&1)
+chelp=$("$B/hotmem-trace" compare --help 2>&1)
+# the options compare's getopt table knows
+opts=$(sed -n '/hmt_compare_main/,/^}/p' "$src/bpf/compare.c" | grep -o '{ "[a-z-]*", [a-z_]*_argument' |
+	sed 's/{ "\([a-z-]*\)".*/\1/' | grep -vx help)
+[ -n "$opts" ] && ok "compare's options found in bpf/compare.c: $(echo $opts)" || notok "compare's options found"
+for o in $opts; do
+	grep -q -- "--$o" <<<"$help" && ok "hotmem-trace --help names compare --$o" ||
+		notok "hotmem-trace --help names compare --$o"
+	grep -q -- "--$o" <<<"$chelp" && ok "hotmem-trace compare --help names --$o" ||
+		notok "hotmem-trace compare --help names --$o"
+	grep -qF -- "\\-\\-${o//-/\\-}" "$src/man/hotmem-trace.8" && ok "hotmem-trace(8) names compare --$o" ||
+		notok "hotmem-trace(8) names compare --$o"
+done
+echo "1..$n"
