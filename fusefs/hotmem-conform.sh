@@ -36,7 +36,46 @@ while True:
         adds += 1
 '
 
+# The agent most hand-written onlining daemons are: a NETLINK_KOBJECT_UEVENT
+# socket with the default receive buffer, each add handled to the end
+# (the block onlined) before the next recv.  A kernel emits a burst's
+# uevents far faster than blocks online, so the buffer fills and the
+# kernel drops the rest (ENOBUFS): the field report of an agent that saw a
+# quarter of a large plug.  It says ENOBUFS on stderr each time.
+NETLINK_AGENT='
+import socket, errno, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+s.bind((0, 1))
+while True:
+    try:
+        m = s.recv(8192)
+    except OSError as e:
+        if e.errno == errno.ENOBUFS:
+            print("ENOBUFS", file=sys.stderr, flush=True)
+            continue
+        raise
+    if not m.startswith(b"add@/devices/system/memory/memory"):
+        continue
+    blk = "/sys" + m.split(b"\0")[0][4:].decode() + "/state"
+    try:
+        with open(blk) as f:
+            if f.read().strip() != "offline":
+                continue
+        with open(blk, "w") as f:
+            f.write("online")
+    except OSError as e:
+        print("failed to write %s: %s" % (blk, e), file=sys.stderr, flush=True)
+'
+
 # ---- inside one entered machine: run one cell, print one JSON object ----
+count_online() { # BLOCK...: how many are online (builtins only: 1024 blocks)
+	local b st c=0
+	for b; do
+		read -r st </sys/devices/system/memory/memory$b/state && [ "$st" = online ] && c=$((c + 1))
+	done
+	echo $c
+}
+
 cell_main() { # AGENT EVENT
 	local agent=$1 event=$2 log=/run/hotmem/agent.log mem=/sys/devices/system/memory
 	local before after new b t0 tlast=0 online=0 zones="" failed=0 offl=0 n=0 now
@@ -53,6 +92,9 @@ cell_main() { # AGENT EVENT
 	cmd:*)
 		sh -c "${agent#cmd:}" 2>"$log" &
 		sleep 0.5 ;;
+	netlink-agent)
+		python3 -c "$NETLINK_AGENT" 2>"$log" &
+		sleep 0.3 ;;
 	esac
 	# a listener as most agents open one: the default receive buffer
 	python3 -c "$LISTENER" >/run/hotmem/listener.out 2>&1 &
@@ -74,12 +116,19 @@ cell_main() { # AGENT EVENT
 	after=$(ls -d $mem/memory* | sed 's/.*memory//' | sort -n)
 	new=$(comm -13 <(echo "$before" | sort) <(echo "$after" | sort) | sort -n)
 	n=$(echo "$new" | grep -c .)
-	# until every new block is online (or the wait is over)
+	# until every new block is online, the wait is over, or nothing has
+	# come online for 5 s (an agent that lost uevents never will)
+	local last=-1 stalled=0
 	for _ in $(seq $((WAIT_S * 20))); do
-		online=0
-		for b in $new; do [ "$(cat $mem/memory$b/state)" = online ] && online=$((online + 1)); done
+		online=$(count_online $new)
 		now=$(date +%s%N)
 		[ "$online" -eq "$n" ] && { tlast=$(((now - t0) / 1000000)); break; }
+		if [ "$online" -eq "$last" ]; then
+			stalled=$((stalled + 1))
+			[ $stalled -ge 100 ] && break
+		else
+			last=$online stalled=0
+		fi
 		sleep 0.05
 	done
 	case $agent in rule:*) udevadm settle -t 10 ;; *) sleep 0.3 ;; esac
@@ -93,10 +142,12 @@ cell_main() { # AGENT EVENT
 	[ "$lost" -lt 0 ] && lost=0
 	online=0
 	declare -A zc=()
+	local st z
 	for b in $new; do
-		if [ "$(cat $mem/memory$b/state)" = online ]; then
+		read -r st <$mem/memory$b/state
+		if [ "$st" = online ]; then
 			online=$((online + 1))
-			z=$(cat $mem/memory$b/valid_zones)
+			read -r z <$mem/memory$b/valid_zones
 			zc[$z]=$((${zc[$z]:-0} + 1))
 		fi
 	done
@@ -105,7 +156,7 @@ cell_main() { # AGENT EVENT
 	# redundant: state writes beyond the blocks the kernel left offline
 	# (memhp_default_state=online*: none), each an EINVAL on a real kernel
 	local writes needed=0
-	failed=$(grep -cE "Failed to write ATTR|give up|gave up" "$log" 2>/dev/null)
+	failed=$(grep -cE "Failed to write ATTR|give up|gave up|failed to write" "$log" 2>/dev/null)
 	writes=$(grep -cE "ATTR '[^']*/state' writing" "$log" 2>/dev/null)
 	# blocks added over the event (virtio-mem: the grown ones, since removed, too)
 	grep -qE '(^| )memhp_default_state=online' /proc/cmdline ||
@@ -120,12 +171,16 @@ cell_main() { # AGENT EVENT
 	kill %1 2>/dev/null
 	wait 2>/dev/null
 	for b in $new; do
-		[ "$(cat $mem/memory$b/state)" = online ] || continue
+		read -r st <$mem/memory$b/state
+		[ "$st" = online ] || continue
 		echo offline >$mem/memory$b/state 2>/dev/null && offl=$((offl + 1))
 	done
-	printf '{"new":%d,"online":%d,"zones":{%s},"failed_writes":%d,"movable_pct_of_kernel":%d,"auto_movable_ratio":%d,"ms_to_last_online":%d,"offlinable":%d,"uevents_lost":%d,"listener_enobufs":%d}\n' \
+	# ENOBUFS the agent itself reported (the netlink agent does)
+	local agent_enobufs
+	agent_enobufs=$(grep -c "^ENOBUFS" "$log" 2>/dev/null)
+	printf '{"new":%d,"online":%d,"zones":{%s},"failed_writes":%d,"movable_pct_of_kernel":%d,"auto_movable_ratio":%d,"ms_to_last_online":%d,"offlinable":%d,"uevents_lost":%d,"listener_enobufs":%d,"agent_enobufs":%d}\n' \
 		"$n" "$online" "${zones%,}" "${failed:-0}" "$ratio" "$mratio" "$tlast" "$offl" \
-		"$lost" "${enobufs:-0}"
+		"$lost" "${enobufs:-0}" "${agent_enobufs:-0}"
 }
 
 if [ "${1:-}" = --cell ]; then
@@ -201,7 +256,7 @@ if [ $mode = reduced ]; then
 	events=(dimm1)
 else
 	[ $builtin -ge 1 ] && agents=(hotmemd:auto-movable hotmemd:online_movable hotmemd:online
-		hotmemd:online_kernel "$classic" "$blind" "$virt")
+		hotmemd:online_kernel "$classic" "$blind" "$virt" netlink-agent)
 	settings=("memhp_default_state=offline" "memhp_default_state=online"
 		"memhp_default_state=online_movable"
 		"memhp_default_state=offline memory_hotplug.online_policy=auto-movable"
@@ -245,6 +300,8 @@ for a in "${agents[@]}"; do
 					read -r new onl fw pct amr ms <<<"$(echo "$r" | sed -E 's/.*"new":([0-9]+),"online":([0-9]+).*"failed_writes":([0-9]+),"movable_pct_of_kernel":([0-9]+),"auto_movable_ratio":([0-9]+),"ms_to_last_online":([0-9]+).*/\1 \2 \3 \4 \5 \6/')"
 					if [ "$onl" -ne "$new" ]; then
 						verdict="✗" why="$((new - onl)) of $new blocks left offline"
+						echo "$r" | grep -q '"agent_enobufs":0' ||
+							why="$why: the agent lost uevents (ENOBUFS)"
 					elif [ "$fw" -gt 0 ]; then
 						verdict="✗"
 						if [[ $s == *"memhp_default_state=online"* ]]; then

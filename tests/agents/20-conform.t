@@ -33,5 +33,20 @@ for x in c:
     assert o["new"] == 8 and o["online"] == 8 and o["offlinable"] == 8, x
 ' "$TMP/cells.json"
 tap_ok $? "JSON: six cells, outcomes and reasons"
+
+# the hand-written agent with the default receive buffer loses most of a
+# 1024-block burst (ENOBUFS), as such agents do on a real kernel
+printf 'profile = host-24g\nname = big-640g\nmaxmem = 640G\n' >"$TMP/big"
+r=$(HOTMEM_CONFORM_WAIT=60 "$HOTMEM_BUILD/hotmem-enter" --profile "$TMP/big" \
+	--cmdline "memhp_default_state=offline hotmem.kernel_alloc=off" \
+	-- "$CONFORM" --cell netlink-agent burst1024 2>>"$TMP/err" | tail -1)
+diag "netlink-agent burst1024: $r"
+python3 -c '
+import json, sys
+o = json.loads(sys.argv[1])
+assert o["new"] == 1024 and 0 < o["online"] < 1024 and o["agent_enobufs"] > 0, o
+assert o["online"] == o["offlinable"], o
+' "$r"
+tap_ok $? "netlink-agent in a 1024-block burst: ENOBUFS, blocks left offline, what it onlined offlines"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
 done_testing
