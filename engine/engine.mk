@@ -46,8 +46,9 @@ $(ENGINE_TESTS): $(BUILD)/tests/engine/%: $(BUILD)/tests/engine/%.o \
 		$(BUILD)/tests/engine/helpers.o $(ENGINE_INTERNAL_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(CMOCKA_LIBS) -o $@
 
+# the internal archive: the benchmark times hm_trace(), a probe site, too
 ENGINE_BENCH := $(BUILD)/tests/engine/bench_engine
-$(ENGINE_BENCH): $(BUILD)/tests/engine/bench_engine.o $(ENGINE_LIB)
+$(ENGINE_BENCH): $(BUILD)/tests/engine/bench_engine.o $(ENGINE_INTERNAL_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) -o $@
 
 UNIT_TESTS   += $(ENGINE_TESTS)

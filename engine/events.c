@@ -8,6 +8,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/*
+ * Every probe has a semaphore (sdt.h's form: a counter in section
+ * .probes whose address the probe's note carries).  The kernel counts in
+ * it the tracers attached to the probe -- the uprobe's ref_ctr_offset,
+ * which libbpf's and bpftrace's USDT attach set -- so an untraced probe
+ * costs a load and a branch and its arguments are never marshalled.
+ */
+#define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 
 #include "internal.h"
@@ -157,6 +166,25 @@ static const char *const probe_names[HMP_NR] = {
 	HOTMEM_PROBES(HM_PROBE_NAME)
 };
 
+/*
+ * The semaphores: written by the kernel (not by us) when a tracer attaches
+ * or detaches, hence volatile.  Static: they are found through the notes,
+ * not by symbol, and libhotmem.a exports only hotmem_ functions.
+ */
+#define HM_USDT_SEMAPHORE(name)                                               \
+	static volatile unsigned short hotmem_##name##_semaphore              \
+		__attribute__((section(".probes"), used));                   \
+	static volatile unsigned short hotmem_##name##__ret_semaphore         \
+		__attribute__((section(".probes"), used));
+HOTMEM_PROBES(HM_USDT_SEMAPHORE)
+
+/* [probe][exit]: the semaphore of hotmem:<probe> and of hotmem:<probe>__ret */
+static volatile unsigned short *const usdt_semaphores[HMP_NR][2] = {
+#define HM_USDT_SEMAPHORE_REF(name)                                           \
+	[HMP_##name] = { &hotmem_##name##_semaphore, &hotmem_##name##__ret_semaphore },
+	HOTMEM_PROBES(HM_USDT_SEMAPHORE_REF)
+};
+
 /* one USDT site per probe: sdt.h wants the name as a literal */
 #define HM_USDT_ENTRY(name)                                                   \
 	case HMP_##name:                                                      \
@@ -167,7 +195,9 @@ static const char *const probe_names[HMP_NR] = {
 		DTRACE_PROBE6(hotmem, name##__ret, a0, a1, a2, a3, a4, a5);   \
 		break;
 
-static void usdt_entry(enum hm_probe probe, long a0, long a1, long a2, long a3, long a4)
+/* noinline: the sites stay out of hm_trace()'s fast path */
+static __attribute__((noinline)) void usdt_entry(enum hm_probe probe, long a0, long a1, long a2,
+						 long a3, long a4)
 {
 	switch (probe) {
 		HOTMEM_PROBES(HM_USDT_ENTRY)
@@ -176,8 +206,8 @@ static void usdt_entry(enum hm_probe probe, long a0, long a1, long a2, long a3, 
 	}
 }
 
-static void usdt_exit(enum hm_probe probe, long a0, long a1, long a2, long a3, long a4,
-		      long a5)
+static __attribute__((noinline)) void usdt_exit(enum hm_probe probe, long a0, long a1, long a2,
+						long a3, long a4, long a5)
 {
 	switch (probe) {
 		HOTMEM_PROBES(HM_USDT_EXIT)
@@ -186,8 +216,9 @@ static void usdt_exit(enum hm_probe probe, long a0, long a1, long a2, long a3, l
 	}
 }
 
-void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
-	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
+static void deliver_trace(struct hotmem *hm, enum hm_probe probe, bool exit,
+			  unsigned long start_pfn, unsigned long nr_pages, int nid, int zid,
+			  long extra, int ret)
 {
 	struct hm_event ev = {
 		.type = HM_EV_TRACE, .fn = probe_names[probe], .exit = exit,
@@ -195,16 +226,23 @@ void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long s
 		.nid = nid, .zid = zid, .extra = extra, .ret = ret,
 	};
 
-	if (exit)
-		usdt_exit(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
-	else
-		usdt_entry(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra);
-	/* nobody listening in-process: no lock to take */
-	if (!atomic_load(&hm->nr_subscribers))
-		return;
 	pthread_mutex_lock(&hm->event_lock);
 	deliver(hm, &ev);
 	pthread_mutex_unlock(&hm->event_lock);
+}
+
+void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
+	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
+{
+	if (__builtin_expect(*usdt_semaphores[probe][exit] != 0, 0)) {
+		if (exit)
+			usdt_exit(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
+		else
+			usdt_entry(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra);
+	}
+	/* nobody listening in-process: no lock to take */
+	if (atomic_load_explicit(&hm->nr_subscribers, memory_order_relaxed))
+		deliver_trace(hm, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
 }
 
 struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,

@@ -7,7 +7,9 @@
  *  - metadata per present section, per offline block, and the 52-bit
  *    kdump machine's boot metadata (seed 000);
  *  - an online/offline storm with the kernel's own allocations on
- *    (hotmem.kernel_alloc=default) vs off, same run.
+ *    (hotmem.kernel_alloc=default) vs off, same run;
+ *  - what an untraced USDT probe costs (its semaphore is 0): per hit, and
+ *    as a share of an online/offline cycle, which hits ~28 of them.
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +17,7 @@
 
 #include "bench.h"
 #include "hotmem.h"
+#include "internal.h"	/* hm_trace(): the probe sites themselves */
 
 #define RUNS 15
 #define DIMM 0x100000000ULL
@@ -209,8 +212,76 @@ static void bench_kmem_storm(void)
 	figure("storm_kernel_alloc_default_vs_off", r, "x", "<= 1.10", r <= 1.10);
 }
 
+static void count_trace(const struct hm_event *ev, void *arg)
+{
+	if (ev->type == HM_EV_TRACE)
+		++*(long *)arg;
+}
+
+/* one online_movable/offline cycle of a 128 MiB block: its time and its probe hits */
+static double cycle_us(long *hits)
+{
+	struct hotmem *hm = boot("qemu-512m", "memhp_default_state=offline", 1);
+	double t[RUNS];
+	int slot;
+
+	if (hotmem_add_memory(hm, 0, DIMM, 128ULL << 20, 0, -1))
+		exit(1);
+	for (int i = 0; i < RUNS; i++) {
+		double t0 = now_us();
+
+		if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE) ||
+		    hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE))
+			exit(1);
+		t[i] = now_us() - t0;
+	}
+	*hits = 0;
+	slot = hotmem_subscribe(hm, count_trace, hits);
+	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE) ||
+	    hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE))
+		exit(1);
+	hotmem_unsubscribe(hm, slot);
+	hotmem_destroy(hm);
+	return median(t, RUNS);
+}
+
+/* hm_trace() with nobody tracing: the semaphore test and the subscriber check */
+static double untraced_probe_ns(void)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL, 1);
+	const long n = 20 * 1000 * 1000;
+	double t[5];
+
+	for (int r = 0; r < 5; r++) {
+		unsigned int p = 0;
+		double t0 = now_us();
+
+		for (long i = 0; i < n; i++) {
+			hm_trace(hm, (enum hm_probe)p, i & 1, (unsigned long)i, 32768, 0, 3, 0, 0);
+			if (++p == HMP_NR)
+				p = 0;
+		}
+		t[r] = (now_us() - t0) * 1000 / (double)n;
+	}
+	hotmem_destroy(hm);
+	return median(t, 5);
+}
+
+static void bench_untraced_probes(void)
+{
+	long hits;
+	double cyc = cycle_us(&hits), ns = untraced_probe_ns();
+	double share = ns * (double)hits / (cyc * 1000) * 100;
+
+	printf("# untraced probe %.2f ns; an online_movable/offline cycle %.1f us, %ld probe hits\n",
+	       ns, cyc, hits);
+	figure("trace_untraced_probe_ns", ns, "ns", "informational", true);
+	figure("trace_untraced_cycle_share", share, "%", "<= 0.5", share <= 0.5);
+}
+
 int main(void)
 {
+	bench_untraced_probes();
 	bench_kmem_storm();
 	bench_online_vs_memset();
 	bench_parallel_online();

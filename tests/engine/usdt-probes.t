@@ -7,9 +7,9 @@ B=${HOTMEM_BUILD:-build}
 SRC=${HOTMEM_SRC:-.}
 probes=$(sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\)).*/\1/p' "$SRC/engine/hotmem_probes.h")
 count=$(wc -w <<<"$probes")
-echo "1..$((count * 2 + 1))"
+echo "1..$((count * 2 + 2))"
 if ! command -v readelf >/dev/null || [ ! -x "$B/hotmem" ]; then
-	for i in $(seq $((count * 2 + 1))); do echo "ok $i # SKIP readelf or $B/hotmem missing"; done
+	for i in $(seq $((count * 2 + 2))); do echo "ok $i # SKIP readelf or $B/hotmem missing"; done
 	exit 0
 fi
 notes=$(readelf -n "$B/hotmem")
@@ -30,3 +30,20 @@ for p in $probes; do
 		fi
 	done
 done
+
+# every probe has its semaphore (sdt.h's is-enabled form) in section .probes,
+# so that an untraced probe costs a load and a branch
+probes_sec=$(readelf -SW "$B/hotmem" | awk '$2 == ".probes" { print $4, $6 }')
+read -r paddr psize <<<"${probes_sec:-0 0}"
+bad=0 nsem=0
+while read -r sem; do
+	nsem=$((nsem + 1))
+	((sem >= 16#$paddr && sem < 16#$paddr + 16#$psize)) || bad=$((bad + 1))
+done < <(awk '/Provider: hotmem/ { p = 1; next } p && /Semaphore:/ { print $NF; p = 0 }' <<<"$notes")
+[ "$nsem" -ge $((count * 2)) ] || bad=all
+if [ "$psize" != 0 ] && [ "$bad" = 0 ]; then
+	echo "ok $((++n)) - every hotmem probe has a semaphore in .probes"
+else
+	echo "not ok $((++n)) - every hotmem probe has a semaphore in .probes"
+	echo "# .probes: '${probes_sec:-none}'; probes without one: ${bad:-0}"
+fi
