@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * hotmem-trace events in user space: names, and the two output formats
- * (JSON lines, the schema of DESIGN.md, and a readable table).
+ * (JSON lines, the one schema of docs/hotmem-trace.md, and a readable table).
  */
 #ifndef HMT_EVENT_H
 #define HMT_EVENT_H

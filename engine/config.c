@@ -95,7 +95,7 @@ static void profile_default(struct hotmem_config *cfg)
 	cfg->nr_possible_nodes = 2;
 }
 
-/* the QEMU guest of shared/recipes/qemu: -m 512M,slots=4,maxmem=4G */
+/* the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G */
 static void profile_qemu_512m(struct hotmem_config *cfg)
 {
 	config_common(cfg, "qemu-512m");

@@ -7,6 +7,9 @@
  * drivers/base/memory.c).  It knows nothing of FUSE, systemd or BPF: the
  * filesystem, the daemon and the tracer sit on top of this header.
  *
+ * "seed 00N" in comments names the kernel mailing-list thread a behaviour
+ * follows; docs/design-notes.md summarises each.
+ *
  * Conventions: functions return 0 or a negative errno, exactly as the
  * kernel function they model would; a failed operation leaves the machine
  * as it was.  Sizes are bytes, pfns are 4 KiB page frame numbers.
@@ -31,7 +34,7 @@
 extern "C" {
 #endif
 
-/* x86_64 numbers (DESIGN.md) */
+/* x86_64 numbers (docs/design-notes.md) */
 #define HM_PAGE_SHIFT		12
 #define HM_PAGE_SIZE		(1UL << HM_PAGE_SHIFT)
 #define HM_SECTION_SIZE_BITS	27

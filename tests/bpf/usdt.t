@@ -39,7 +39,7 @@ got=$(wc -l < "$OUT/usdt.jsonl")
 [ -n "$fired" ] && [ "$got" = "$fired" ]
 ok $? "one JSON line per probe fired ($got of $fired)"
 head -1 "$OUT/usdt.jsonl" | grep -q '^{"ts":[0-9]*,"src":"emulator","ev":"add_memory_resource","phase":"enter","start_pfn":1048576,"nr_pages":65536,"nid":0,"zone":null,'
-ok $? "first event: add_memory_resource enter, 256 MiB at 4 GiB, in the DESIGN.md schema"
+ok $? "first event: add_memory_resource enter, 256 MiB at 4 GiB, in the hotmem event schema"
 grep '"ev":"online_pages","phase":"exit"' "$OUT/usdt.jsonl" | head -2 | grep -c '"zone":"\(Normal\|Movable\)","zid":[23],"extra":0,"ret":0,"dur_ns":[0-9]*' | grep -q 2
 ok $? "online_pages exit: zone named from zid, ret and dur_ns"
 [ "$(count "$OUT/usdt.jsonl" '"ev":"memory_notify","phase":"exit"')" = 12 ]
