@@ -243,46 +243,81 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* the maps pinned, in order; unpin_first() undoes the first @n */
+#define PIN_MAPS(r) { (r)->t.skel->maps.counters, (r)->t.skel->maps.blocks }
+
+static void unpin_first(struct run *r, size_t n)
+{
+	struct bpf_map *maps[] = PIN_MAPS(r);
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < n && i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (!pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
+			bpf_map__unpin(maps[i], path);
+}
+
 static void unpin(struct run *r)
 {
-	struct bpf_map *maps[] = { r->t.skel->maps.counters, r->t.skel->maps.blocks };
-	char path[PATH_MAX];
+	struct bpf_map *maps[] = PIN_MAPS(r);
 
 	if (!r->pinned)
 		return;
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
-		if (!pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
-			bpf_map__unpin(maps[i], path);
+	unpin_first(r, sizeof(maps) / sizeof(maps[0]));
 	rmdir(r->o->pin);
 	r->pinned = false;
 }
 
+/*
+ * Pins found in the way belong to another hotmem-trace, or to one that was
+ * killed: never ours to remove.  Name every one of them, so that a single
+ * `rm` clears them all.
+ */
+static int pins_in_the_way(struct run *r)
+{
+	struct bpf_map *maps[] = PIN_MAPS(r);
+	char path[PATH_MAX], found[2 * PATH_MAX + 64] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		if (pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])) ||
+		    access(path, F_OK))
+			continue;
+		len += snprintf(found + len, sizeof(found) - len, "%s%s", len ? " " : "", path);
+		if (len >= sizeof(found))
+			break;
+	}
+	if (!len)
+		return 0;
+	fprintf(stderr,
+		"hotmem-trace: pinned already: %s: another hotmem-trace running? "
+		"(if not, they are stale: rm %s; or use --pin DIR)\n",
+		found, found);
+	return -EEXIST;
+}
+
 static int pin(struct run *r)
 {
-	struct bpf_map *maps[] = { r->t.skel->maps.counters, r->t.skel->maps.blocks };
+	struct bpf_map *maps[] = PIN_MAPS(r);
 	char path[PATH_MAX];
 	int err;
 
 	if (mkdir(r->o->pin, 0700) && errno != EEXIST)
 		return -errno;
-	r->pinned = true;
+	err = pins_in_the_way(r);
+	if (err)
+		return err;
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		err = pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i]));
-		if (!err && !access(path, F_OK)) {
-			fprintf(stderr,
-				"hotmem-trace: %s is pinned already: another hotmem-trace "
-				"running? (stale: rm %s, or use --pin DIR)\n",
-				path, path);
-			err = -EEXIST;
-		}
 		if (!err)
 			err = bpf_map__pin(maps[i], path);
 		if (err) {
 			fprintf(stderr, "hotmem-trace: pinning %s: %s\n", path, strerror(-err));
-			unpin(r);
+			unpin_first(r, i);
+			rmdir(r->o->pin); /* only if it is empty: ours */
 			return err;
 		}
 	}
+	r->pinned = true;
 	return 0;
 }
 
