@@ -264,6 +264,15 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "hotmem.kernel_alloc_seed=%s: expected an unsigned integer",
 				      val ? val : "");
 		cfg->kernel_alloc_seed = seed;
+	} else if (!strcmp(key, "hotmem.max_map_count")) {
+		unsigned int n;
+
+		/* a lower cap on host mappings than vm.max_map_count, to test it */
+		if (!val || parse_uint(val, &n) || !n)
+			return seterr(err, errlen,
+				      "hotmem.max_map_count=%s: expected a positive integer",
+				      val ? val : "");
+		cfg->host_max_map_count = n;
 	} else if (!strncmp(key, "memory_hotplug.", 15)) {
 		return seterr(err, errlen, "%s: unknown memory_hotplug parameter", key);
 	}

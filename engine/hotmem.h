@@ -147,6 +147,7 @@ struct hotmem_config {
 	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
 	int kernel_alloc;		/* enum hm_kernel_alloc: hotmem.kernel_alloc= */
 	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
+	unsigned long host_max_map_count;	/* hotmem.max_map_count=: below the host's */
 	char cmdline[1024];		/* as given, for /proc/cmdline */
 };
 

@@ -654,6 +654,8 @@ void physmem_discard(struct hotmem *hm, uint64_t start, uint64_t size);
 int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 			size_t size, bool readonly);
 void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
+/* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
+int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
 void physmem_prefault(void *addr, size_t size);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 

@@ -1047,7 +1047,7 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 	struct memory_group *group = NULL;
 	struct pglist_data *pgdat;
 	struct hm_resource *res;
-	bool new_node;
+	bool new_node, memmap_on_memory;
 	int ret;
 
 	if (group_id >= 0) {
@@ -1073,6 +1073,12 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 			 (unsigned long long)start, (unsigned long long)(start + size - 1));
 		return -EEXIST;
 	}
+	memmap_on_memory = (mhp_flags & HM_MHP_MEMMAP_ON_MEMORY) && mhp_supports_memmap_on_memory(hm);
+	/* a self-hosted memmap is one host mapping a block, else one a section */
+	ret = physmem_check_mappings(hm, 1 + (memmap_on_memory ? size / hm->cfg.block_size
+							       : PHYS_PFN(size) >> PFN_SECTION_SHIFT));
+	if (ret)
+		return ret;
 	res = hm_alloc(hm, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
@@ -1085,7 +1091,7 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 	pgdat = NODE_DATA(hm, nid);
 	new_node = !pgdat->online;
 
-	if ((mhp_flags & HM_MHP_MEMMAP_ON_MEMORY) && mhp_supports_memmap_on_memory(hm)) {
+	if (memmap_on_memory) {
 		res->memmap_on_memory = true;
 		ret = create_altmaps_and_memory_blocks(hm, nid, group_id, start, size);
 		if (ret)

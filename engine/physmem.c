@@ -9,8 +9,10 @@
  * memmap means mapping memfd pages into the window — which is what lets a
  * self-hosted memmap really live in the memory it describes.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -114,6 +116,65 @@ void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
 {
 	mmap(vaddr, size, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+}
+
+/*
+ * Host mappings.  Each section's memmap is a mapping of its own (a
+ * self-hosted memmap sits at its block's file offset, one from system RAM
+ * wherever its pages are), and the host caps a process's mappings at
+ * vm.max_map_count (65530 unless raised).  Crossing it half way through an
+ * add would fail there and leave the undo without room (replacing a
+ * mapping is an mmap() too, refused at the cap), so an add that would
+ * cross it fails up front with -ENOMEM, as the kernel's does when
+ * vmemmap_populate() finds no memory.  HOST_MAP_HEADROOM stays free for
+ * undo, threads and malloc.
+ */
+#define HOST_MAP_HEADROOM 4096UL
+
+static unsigned long host_max_map_count(struct hotmem *hm)
+{
+	unsigned long v = 65530;
+	FILE *f = fopen("/proc/sys/vm/max_map_count", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 65530;
+		fclose(f);
+	}
+	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < v)
+		v = hm->cfg.host_max_map_count;
+	return v;
+}
+
+/* the process's mappings now: lines of /proc/self/maps */
+static unsigned long host_map_count(void)
+{
+	unsigned long n = 0;
+	char buf[65536];
+	ssize_t len;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	while ((len = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < len; i++)
+			n += buf[i] == '\n';
+	close(fd);
+	return n;
+}
+
+int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
+{
+	unsigned long max = host_max_map_count(hm), now = host_map_count();
+	unsigned long room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
+
+	if (nr_new <= room)
+		return 0;
+	pr_err(hm, "add_memory: the memmap needs %lu more host mappings, %lu are left under "
+		   "vm.max_map_count=%lu (%lu in use): raise it (sysctl vm.max_map_count) or use "
+		   "larger memory blocks",
+	       nr_new, room, max, now);
+	return -ENOMEM;
 }
 
 /* back a range of physical memory with host pages in one go */

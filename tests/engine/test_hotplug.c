@@ -295,6 +295,47 @@ static void test_subsections_are_tracked(void **state)
 	hotmem_destroy(hm);
 }
 
+static unsigned long host_maps_now(void)
+{
+	unsigned long n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+	int c;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * Every section's memmap is a host mapping: an add that would cross the
+ * host's vm.max_map_count fails before it starts (-ENOMEM, the reason in
+ * the log), not half way with no room left to undo it.
+ */
+static void test_add_beyond_host_mappings_fails_up_front(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " hotmem.max_map_count=1000000");
+	struct hm_snapshot before, after;
+	static char log[65536];
+
+	(void)state;
+	snapshot(hm, &before);
+	/* room for 4 more mappings beyond the headroom: a 1 GiB DIMM needs 9 */
+	hm->cfg.host_max_map_count = host_maps_now() + 4096 + 4;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 8 * 128 * MiB, 0, -1), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "vm.max_map_count"));
+	/* 2 blocks (3 mappings) fit */
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * 128 * MiB, 0, -1), 0);
+	hm->cfg.host_max_map_count = 0;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 256 * MiB, 8 * 128 * MiB, 0, -1), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_fragmented_memory_falls_back_to_base_pages),
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back),
 		cmocka_unit_test(test_subsections_are_tracked),
+		cmocka_unit_test(test_add_beyond_host_mappings_fails_up_front),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
