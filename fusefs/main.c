@@ -54,7 +54,7 @@ static void usage(FILE *f)
 		"      --fresh               delete an existing state file and boot anew\n"
 		"uevents:\n"
 		"  -n, --netns NAME|PATH     inject uevents into this private network namespace\n"
-		"                            (default: our own, if it is not the host's)\n"
+		"                            (default: our own, if it is not the host's; none: off)\n"
 		"  -u, --uevent-socket PATH  also send each uevent to this AF_UNIX SOCK_DGRAM socket\n"
 		"FUSE:\n"
 		"  -o OPTIONS                extra mount options\n"

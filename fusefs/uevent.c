@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <sched.h>
@@ -24,6 +25,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,27 +77,67 @@ out_unlink:
 	return err;
 }
 
-static int open_netns(const char *netns, bool *created)
+/* Is @fd a namespace file (nsfs), not the empty file a bind mount covers? */
+static bool is_nsfs(int fd)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) && sfs.f_type == NSFS_MAGIC;
+}
+
+/*
+ * /run/netns/NAME without its bind mount: the mount lived in a mount
+ * namespace that is gone (hotmemfs or `ip netns add` under unshare -m), and
+ * the empty file stayed.  `ip netns exec NAME` fails on it with EINVAL.
+ */
+static bool is_orphan(int fd)
+{
+	struct stat st;
+
+	return !is_nsfs(fd) && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+static int open_netns(struct hmfs_uevent_sink *s, const char *netns, const char **note)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int fd, err;
 
-	*created = false;
+	*note = "";
 	if (!netns)
 		return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (strchr(netns, '/'))
 		return open(netns, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	if (snprintf(path, sizeof(path), "/run/netns/%s", netns) >= (int)sizeof(path) ||
+	    strlen(path) >= sizeof(s->created)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 || errno != ENOENT)
+	if (fd >= 0 && !is_orphan(fd))
 		return fd;
+	if (fd >= 0) {
+		/* what `ip netns delete` would leave: the name, free again */
+		close(fd);
+		if (unlink(path))
+			return -1;
+		*note = " (created: the old entry was an orphan of a mount namespace that is gone)";
+	} else if (errno != ENOENT) {
+		return -1;
+	} else {
+		*note = " (created)";
+	}
 	err = create_netns(path);
 	if (err) {
 		errno = -err;
 		return -1;
 	}
-	*created = true;
-	return open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st)) {
+		strcpy(s->created, path);
+		s->created_ino = st.st_ino;
+	}
+	return fd;
 }
 
 static int nl_socket(void)
@@ -160,13 +202,19 @@ out:
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 {
 	int ns_fd, initial, err = 0;
-	bool lo_only = false, created;
+	bool lo_only = false;
+	const char *note;
 
 	memset(s, 0, sizeof(*s));
 	s->nl_fd = -1;
 	s->dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
-	ns_fd = open_netns(netns, &created);
+	/* "none", as for --state: no netlink uevents (a namespace of that name: a path) */
+	if (netns && !strcmp(netns, "none")) {
+		snprintf(s->nl_status, sizeof(s->nl_status), "off: --netns none");
+		return 0;
+	}
+	ns_fd = open_netns(s, netns, &note);
 	if (ns_fd < 0) {
 		err = -errno;
 		snprintf(s->nl_status, sizeof(s->nl_status),
@@ -209,7 +257,7 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 		goto out;
 	}
 	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s%s",
-		 netns ? netns : "(inherited)", created ? " (created)" : "");
+		 netns ? netns : "(inherited)", note);
 out:
 	close(ns_fd);
 	return err;
@@ -314,8 +362,52 @@ void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue)
 	}
 }
 
+/* 1: @other's mount namespace is ours, 0: it is not, <0: cannot tell */
+static int same_mnt_ns(const char *other)
+{
+	struct stat a, b;
+
+	if (stat("/proc/self/ns/mnt", &a) || stat(other, &b))
+		return -errno;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * Does our mount namespace die with us: not pid 1's, or, where pid 1's
+ * cannot be looked at (containers), not the one we were started from?
+ * If unsure: no.
+ */
+static bool private_mount_ns(void)
+{
+	char parent[64];
+	int r = same_mnt_ns("/proc/1/ns/mnt");
+
+	if (r >= 0)
+		return !r;
+	snprintf(parent, sizeof(parent), "/proc/%d/ns/mnt", (int)getppid());
+	return same_mnt_ns(parent) == 0;
+}
+
+/*
+ * A /run/netns entry we created outlives us in pid 1's mount namespace, as
+ * `ip netns add` does.  In a private one its bind mount goes with the
+ * namespace and only the empty file would stay: remove it while it is ours.
+ */
+static void forget_created_netns(struct hmfs_uevent_sink *s)
+{
+	struct stat st;
+
+	if (!s->created[0] || !private_mount_ns())
+		return;
+	if (!stat(s->created, &st) && st.st_ino == s->created_ino &&
+	    !umount2(s->created, MNT_DETACH))
+		unlink(s->created);
+	s->created[0] = '\0';
+}
+
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 {
+	forget_created_netns(s);
 	if (s->nl_fd >= 0)
 		close(s->nl_fd);
 	if (s->dgram_fd >= 0)

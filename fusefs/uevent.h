@@ -25,13 +25,16 @@ struct hmfs_uevent_sink {
 	/* written by the notifier thread, read by status: __atomic_* */
 	unsigned long nl_sent, nl_errors, unix_sent, unix_dropped;
 	char nl_status[160]; /* why netlink is on or off, for status */
+	char created[280]; /* the /run/netns entry we made, "" if none */
+	unsigned long created_ino; /* ... its namespace, to remove only that */
 };
 
 /* Is the network namespace behind @ns_fd the host's (pid 1's)? */
 int hmfs_netns_is_initial(int ns_fd);
 /*
- * Open the netlink socket inside @netns (a /run/netns name, a path, or
- * NULL for our own namespace).  Refuses the host's namespace: then
+ * Open the netlink socket inside @netns (a /run/netns name, created like
+ * `ip netns add` when missing or an orphan; a path; NULL for our own
+ * namespace; "none" for no netlink at all).  Refuses the host's namespace: then
  * nl_fd stays -1 and nl_status says why.  Returns 0 or -errno for a
  * namespace that cannot be entered.
  */
