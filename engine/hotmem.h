@@ -302,6 +302,62 @@ int hotmem_register_dynamic_memory_group(struct hotmem *hm, int nid,
 int hotmem_unregister_memory_group(struct hotmem *hm, int group);
 
 /* ------------------------------------------------------------------ */
+/* virtio-mem: the guest's driver (drivers/virtio/virtio_mem.c)         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One virtio-mem device as the guest's driver sees it: a region
+ * [addr, addr + region_size) on node @nid, plugged and unplugged in
+ * device blocks of @device_block_size toward a requested size.  The
+ * driver works in Sub Block Mode (sub-blocks of max(device block,
+ * pageblock) inside memory blocks) when that is below the memory block
+ * size, else in Big Block Mode; it registers a dynamic memory group and
+ * adds memory driver-managed ("System RAM (virtio_mem)", memmap from
+ * system RAM).  Errors: -EINVAL (alignment, sizes, node), -ENOSPC (no
+ * whole memory block in the region), -ENOMEM.
+ */
+struct hotmem_virtio_mem;
+int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
+			    uint64_t device_block_size, struct hotmem_virtio_mem **out);
+/*
+ * virtio_mem_remove(): -EBUSY while memory is plugged (QEMU refuses the
+ * unplug of such a device too); else the device is gone.
+ */
+int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *vm);
+/*
+ * The host changed requested-size: the driver's work runs once
+ * (virtio_mem_run_wq()) with @task's signal as the unplug's deadline.
+ * Returns the work's result: 0 (plugged-size reached requested-size),
+ * -ENOSPC (no room to add: offline_threshold or the region), -EBUSY (the
+ * memory left cannot be unplugged now), -ENOMEM, -ETXTBSY.  The reason is
+ * in the log (hotmem_dmesg()).
+ */
+int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t size,
+					 const struct hotmem_task *task);
+/* the driver's retry timer fired: run the work again */
+int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
+
+struct hm_virtio_mem_info {
+	uint64_t addr, region_size, device_block_size;
+	uint64_t plugged_size, requested_size;
+	int nid, group;
+	bool sbm;			/* Sub Block Mode, else Big Block Mode */
+	uint64_t sb_size;		/* SBM: sub-block; BBM: big block */
+	uint64_t offline_threshold, offline_size;
+	unsigned long first_mb_id, last_usable_mb_id;	/* SBM: memory blocks it may use */
+};
+int hotmem_virtio_mem_info(struct hotmem_virtio_mem *vm, struct hm_virtio_mem_info *info);
+/* Is device block @idx (from addr) plugged? */
+bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *vm, uint64_t idx);
+/*
+ * Restore plugged device blocks [first, first + count) exactly (a saved
+ * machine): they must cover whole sub-blocks (big blocks), inside the
+ * usable memory blocks.  The memory is added as the driver adds it.
+ */
+int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t first,
+				      uint64_t count);
+
+/* ------------------------------------------------------------------ */
 /* Memory blocks: what drivers/base/memory.c shows in sysfs            */
 /* ------------------------------------------------------------------ */
 

@@ -144,6 +144,12 @@ enum pageflags {
 	PG_workload = 9,	/* allocated by the workload API */
 	PG_hwpoison = HM_PG_hwpoison,
 	PG_kernel = 11,		/* the kernel's own allocation (kmem.c): index = site */
+	/*
+	 * PG_dirty: virtio-mem's mark on a fake-offline page that was never
+	 * onlined (kept back by its online_page_callback): it goes through
+	 * generic_online_page() when plugged, not through the buddy.
+	 */
+	PG_dirty = 12,
 };
 
 #define ZONES_PGSHIFT	53
@@ -380,8 +386,36 @@ struct hm_resource {
 	int nid;
 	int group;
 	bool memmap_on_memory;
+	/*
+	 * add_memory_driver_managed(): the name ("System RAM (virtio_mem)")
+	 * and MHP_MERGE_RESOURCE, which merges it with a neighbour of the
+	 * same name in /proc/iomem; NULL: "System RAM", never merged.
+	 */
+	const char *name;
+	bool merge;
 	struct hm_resource *next;
 };
+
+/* include/linux/memory.h: what a memory notifier is told */
+struct memory_notify {
+	unsigned long start_pfn;
+	unsigned long nr_pages;
+};
+/*
+ * A memory notifier: 0 (NOTIFY_OK/NOTIFY_DONE) or a negative errno
+ * (notifier_from_errno(); NOTIFY_BAD is -EPERM once notifier_to_errno()
+ * converted it), which stops the chain.
+ */
+struct notifier_block {
+	int (*notifier_call)(struct hotmem *hm, unsigned long action,
+			     const struct memory_notify *arg, void *data);
+	void *data;
+	struct notifier_block *next;
+};
+/* mm/memory_hotplug.c: online_page_callback_t */
+typedef void (*online_page_callback_t)(struct hotmem *hm, struct page *page,
+				       unsigned int order, void *data);
+struct virtio_mem;
 
 /* sparse two-level table keyed by unsigned long (sections, blocks) */
 #define XA_LEAF_SHIFT	8
@@ -470,6 +504,13 @@ struct hotmem {
 	_Atomic unsigned int auto_movable_ratio;
 	_Atomic bool auto_movable_numa_aware;
 	_Atomic int notifier_error[2];	/* MEM_GOING_ONLINE, MEM_GOING_OFFLINE */
+	/* memory_chain (register_memory_notifier), under device_hotplug_lock */
+	struct notifier_block *memory_chain;
+	/* set_online_page_callback(); NULL: generic_online_page() */
+	online_page_callback_t online_page_callback;
+	void *online_page_callback_data;
+	/* drivers/virtio/virtio_mem.c: virtio_mem_devices */
+	struct virtio_mem *virtio_mem_devices;
 
 	/* accounting */
 	atomic_long totalram_pages;
@@ -738,6 +779,8 @@ void del_page_from_free_list(struct zone *z, struct page *page, unsigned int ord
 unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 				   unsigned long pfn, int new_list);
 void init_per_zone_wmark_min(struct hotmem *hm);
+int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end);
+void free_contig_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 void adjust_managed_page_count(struct hotmem *hm, struct page *page, long count);
 unsigned long totalram_pages(struct hotmem *hm);
 void for_each_zone_lock_all(struct hotmem *hm);
@@ -750,8 +793,10 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long extra_flags, int refcount);
 
 /* page_isolation.c */
+/* include/linux/page-isolation.h: isolation flags */
+#define MEMORY_OFFLINE	0x1	/* offline_pages(): PageOffline pages count as movable */
 int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
-			     unsigned long end_pfn);
+			     unsigned long end_pfn, int flags);
 void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 			     unsigned long end_pfn);
 int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn,
@@ -766,6 +811,15 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 int offline_pages(struct hotmem *hm, unsigned long start_pfn,
 		  unsigned long nr_pages, struct zone *zone,
 		  struct memory_group *group);
+void register_memory_notifier(struct hotmem *hm, struct notifier_block *nb);
+void unregister_memory_notifier(struct hotmem *hm, struct notifier_block *nb);
+int set_online_page_callback(struct hotmem *hm, online_page_callback_t cb, void *data);
+int restore_online_page_callback(struct hotmem *hm, online_page_callback_t cb);
+void generic_online_page(struct hotmem *hm, struct page *page, unsigned int order);
+int add_memory_driver_managed(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			      const char *resource_name, unsigned int mhp_flags);
+int remove_memory(struct hotmem *hm, uint64_t start, uint64_t size);
+int offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size);
 int mhp_init_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
 			      unsigned long nr_pages, struct zone *zone);
 void mhp_deinit_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
@@ -810,6 +864,9 @@ unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn);
 const char *page_type_name(const struct page *page);
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
 unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o);
+
+/* virtio_mem.c */
+void virtio_mem_destroy_all(struct hotmem *hm);
 
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);

@@ -114,7 +114,8 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 			pfn += pageblock_nr_pages;
 			continue;
 		}
-		if (PageReserved(p) || PageVmemmapSelfHosted(p)) {
+		/* logically offline (virtio-mem's fake-offline pages): not managed */
+		if (PageReserved(p) || PageVmemmapSelfHosted(p) || PageOffline(p)) {
 			pfn++;
 			continue;
 		}

@@ -47,7 +47,62 @@ int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_p
 	/* lib/notifier-error-inject.c: the error is returned for the action */
 	if (slot >= 0)
 		ret = atomic_load(&hm->notifier_error[slot]);
+	if (ret)
+		return ret;
+	/* blocking_notifier_call_chain(): an error stops the chain */
+	for (struct notifier_block *nb = hm->memory_chain; nb && !ret; nb = nb->next)
+		ret = nb->notifier_call(hm, action,
+					&(struct memory_notify){ start_pfn, nr_pages }, nb->data);
 	return ret;
+}
+
+/* register_memory_notifier(): at the end of the chain, under device_hotplug_lock */
+void register_memory_notifier(struct hotmem *hm, struct notifier_block *nb)
+{
+	struct notifier_block **pp = &hm->memory_chain;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	nb->next = NULL;
+	*pp = nb;
+}
+
+void unregister_memory_notifier(struct hotmem *hm, struct notifier_block *nb)
+{
+	for (struct notifier_block **pp = &hm->memory_chain; *pp; pp = &(*pp)->next) {
+		if (*pp == nb) {
+			*pp = nb->next;
+			return;
+		}
+	}
+}
+
+/* set_online_page_callback(): one driver at a time may take it (-EINVAL) */
+int set_online_page_callback(struct hotmem *hm, online_page_callback_t cb, void *data)
+{
+	if (hm->online_page_callback)
+		return -EINVAL;
+	hm->online_page_callback = cb;
+	hm->online_page_callback_data = data;
+	return 0;
+}
+
+int restore_online_page_callback(struct hotmem *hm, online_page_callback_t cb)
+{
+	if (hm->online_page_callback != cb)
+		return -EINVAL;
+	hm->online_page_callback = NULL;
+	hm->online_page_callback_data = NULL;
+	return 0;
+}
+
+/*
+ * generic_online_page(): __free_pages_core(MEMINIT_HOTPLUG) — the pages
+ * lose PageOffline, count as managed and go to the tail of the buddy.
+ */
+void generic_online_page(struct hotmem *hm, struct page *page, unsigned int order)
+{
+	__free_pages_core(hm, page, order, true);
 }
 
 int hotmem_set_notifier_error(struct hotmem *hm, int action, int err)
@@ -521,8 +576,14 @@ static void online_pages_range(struct hotmem *hm, struct zone *zone,
 		order = min(order, (unsigned int)MAX_PAGE_ORDER);
 		while (pfn + (1UL << order) > end_pfn)
 			order--;
-		adjust_managed_page_count(hm, pfn_to_page(hm, pfn), 1L << order);
-		free_one_page(hm, zone, pfn, order, true);
+		if (hm->online_page_callback) {
+			/* (*online_page_callback)(page, order): e.g. virtio-mem's */
+			hm->online_page_callback(hm, pfn_to_page(hm, pfn), order,
+						 hm->online_page_callback_data);
+		} else {
+			adjust_managed_page_count(hm, pfn_to_page(hm, pfn), 1L << order);
+			free_one_page(hm, zone, pfn, order, true);
+		}
 		pfn += 1UL << order;
 	}
 	online_mem_sections(hm, start_pfn, end_pfn);
@@ -760,7 +821,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		goto failed_removal;
 	}
 
-	ret = start_isolate_page_range(hm, start_pfn, end_pfn);
+	ret = start_isolate_page_range(hm, start_pfn, end_pfn, MEMORY_OFFLINE);
 	if (ret) {
 		reason = "failure to isolate range";
 		goto failed_removal;
@@ -1042,7 +1103,7 @@ static void online_new_blocks(struct hotmem *hm, uint64_t start, uint64_t size)
 }
 
 static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
-			       unsigned int mhp_flags, int group_id)
+			       unsigned int mhp_flags, int group_id, const char *name)
 {
 	struct memory_group *group = NULL;
 	struct pglist_data *pgdat;
@@ -1086,6 +1147,8 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 	res->size = size;
 	res->nid = nid;
 	res->group = group_id;
+	res->name = name;
+	res->merge = mhp_flags & HM_MHP_MERGE_RESOURCE;
 
 	mem_hotplug_begin(hm);
 	pgdat = NODE_DATA(hm, nid);
@@ -1131,9 +1194,30 @@ int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	kmem_tick(hm);
-	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group);
+	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group, NULL);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+/*
+ * add_memory_driver_managed(): memory a driver manages (virtio-mem, dax
+ * kmem), under its own resource name, never in the firmware memmap.  With
+ * MHP_NID_IS_MGID @nid is a memory group id.  Caller holds
+ * device_hotplug_lock.
+ */
+int add_memory_driver_managed(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			      const char *resource_name, unsigned int mhp_flags)
+{
+	int group = -1;
+
+	if (!resource_name || strncmp(resource_name, "System RAM (", 12) ||
+	    resource_name[strlen(resource_name) - 1] != ')')
+		return -EINVAL;
+	if (mhp_flags & HM_MHP_NID_IS_MGID) {
+		group = nid;
+		nid = -1;
+	}
+	return add_memory_resource(hm, nid, start, size, mhp_flags, group, resource_name);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1250,6 +1334,12 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 	return ret;
 }
 
+/* remove_memory(): caller holds device_hotplug_lock */
+int remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	return try_remove_memory(hm, start, size);
+}
+
 int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	int ret;
@@ -1295,22 +1385,13 @@ static bool block_aligned_range(struct hotmem *hm, uint64_t start, uint64_t size
  * offline_and_remove_memory(): offline every block, then remove; on any
  * failure the blocks offlined here come back online in their old zone.
  */
-int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uint64_t size,
-					  const struct hotmem_task *task)
+static int __offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size,
+				       int *online_types)
 {
 	const uint64_t bs = hm->cfg.block_size;
 	unsigned long nr = size / bs, i;
-	int *online_types;
-	int ret;
+	int ret = 0;
 
-	if (!block_aligned_range(hm, start, size))
-		return -EINVAL;
-	online_types = hm_alloc(hm, nr * sizeof(int));
-	if (!online_types)
-		return -ENOMEM;
-	ret = lock_device_range(hm, start, size, task);
-	if (ret)
-		goto out_free;
 	for (i = 0; i < nr; i++) {
 		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
 		struct zone *zone = mem ? mem->zone : NULL;
@@ -1338,8 +1419,43 @@ int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uin
 		if (device_online(hm, mem) < 0)
 			pr_warn(hm, "memory block memory%lu could not be re-onlined", mem->id);
 	}
-	unlock_device_range(hm);
-out_free:
+	return ret;
+}
+
+/* offline_and_remove_memory(): caller holds device_hotplug_lock */
+int offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	unsigned long nr = size / hm->cfg.block_size;
+	int *online_types;
+	int ret;
+
+	if (!block_aligned_range(hm, start, size) || !find_resource(hm, start, size, NULL))
+		return -EINVAL;
+	online_types = hm_alloc(hm, nr * sizeof(int));
+	if (!online_types)
+		return -ENOMEM;
+	ret = __offline_and_remove_memory(hm, start, size, online_types);
+	hm_free(hm, online_types, nr * sizeof(int));
+	return ret;
+}
+
+int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uint64_t size,
+					  const struct hotmem_task *task)
+{
+	unsigned long nr = size / hm->cfg.block_size;
+	int *online_types;
+	int ret;
+
+	if (!block_aligned_range(hm, start, size))
+		return -EINVAL;
+	online_types = hm_alloc(hm, nr * sizeof(int));
+	if (!online_types)
+		return -ENOMEM;
+	ret = lock_device_range(hm, start, size, task);
+	if (!ret) {
+		ret = __offline_and_remove_memory(hm, start, size, online_types);
+		unlock_device_range(hm);
+	}
 	hm_free(hm, online_types, nr * sizeof(int));
 	return ret;
 }

@@ -286,6 +286,7 @@ void hotmem_destroy(struct hotmem *hm)
 
 	if (!hm)
 		return;
+	virtio_mem_destroy_all(hm);
 	workload_destroy(hm);
 	kmem_destroy(hm);
 	memory_dev_exit(hm);

@@ -587,3 +587,122 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 		}
 	}
 }
+
+/* the free block holding @pfn (its head may lie before it), or NULL */
+static struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
+{
+	for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
+		struct page *head = pfn_to_page(hm, pfn & ~((1UL << order) - 1));
+
+		if (PageBuddy(head) && head->private >= order &&
+		    pfn < page_to_pfn(hm, head) + (1UL << head->private))
+			return head;
+	}
+	return NULL;
+}
+
+/*
+ * Is all of [start, end) free?  test_pages_isolated() with the free
+ * blocks alloc_contig_range() meets at its ends, which the kernel splits
+ * when isolating (isolate_single_pageblock()) and which we split when
+ * taking them.
+ */
+static int contig_range_free(struct hotmem *hm, struct zone *z, unsigned long start,
+			     unsigned long end)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&z->lock);
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *head = free_block_holding(hm, pfn);
+
+		if (!head) {
+			ret = -EBUSY;
+			break;
+		}
+		pfn = page_to_pfn(hm, head) + (1UL << head->private);
+	}
+	pthread_mutex_unlock(&z->lock);
+	return ret;
+}
+
+/*
+ * isolate_freepages_range(): every free page of the isolated [start, end)
+ * leaves the buddy as an order-0 page with one reference; a free block
+ * reaching beyond the range is split and the rest goes back.
+ */
+static void isolate_freepages_range(struct hotmem *hm, struct zone *z, unsigned long start,
+				    unsigned long end)
+{
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned long nr;
+
+		if (!PageBuddy(page) || pfn + (1UL << page->private) > end) {
+			/* inside a larger free block, or it reaches beyond the range */
+			pthread_mutex_unlock(&z->lock);
+			page = take_page_off_buddy(hm, pfn);
+			pthread_mutex_lock(&z->lock);
+			pfn++;
+			continue;
+		}
+		nr = 1UL << page->private;
+		del_page_from_free_list(z, page, (unsigned int)page->private);
+		for (unsigned long i = 0; i < nr; i++) {
+			page[i]._refcount = 1;
+			page[i].index = 0;
+		}
+		pfn += nr;
+	}
+}
+
+/*
+ * alloc_contig_range() (mm/page_alloc.c, 6.12, ACR_FLAGS_NONE): isolate the
+ * pageblocks (without MEMORY_OFFLINE: a PageOffline page is unmovable
+ * here), migrate what is movable, then take every page out of the buddy.
+ * -EBUSY when a page stays in use; the range is left as it was.  Caller
+ * holds mem_hotplug_lock for writing (no workload allocation meanwhile).
+ */
+int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end)
+{
+	struct zone *z = page_zone(hm, pfn_to_page(hm, start));
+	int ret;
+
+	if (!IS_ALIGNED(start, pageblock_nr_pages) || !IS_ALIGNED(end, pageblock_nr_pages))
+		return -EINVAL;
+	ret = start_isolate_page_range(hm, start, end, 0);
+	if (ret)
+		return ret;
+	/* __alloc_contig_migrate_range(): a few passes, as the kernel's retries */
+	for (int pass = 0; pass < 5; pass++) {
+		bool left = false;
+
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			struct page *page = pfn_to_page(hm, pfn);
+
+			if (PageBuddy(page)) {
+				pfn += (1UL << page->private) - 1;
+				continue;
+			}
+			if (PageMovable(page) && page->_refcount)
+				left |= workload_migrate_page(hm, pfn) != 0;
+		}
+		if (!left)
+			break;
+	}
+	ret = contig_range_free(hm, z, start, end);
+	if (!ret) {
+		pthread_mutex_lock(&z->lock);
+		isolate_freepages_range(hm, z, start, end);
+		pthread_mutex_unlock(&z->lock);
+	}
+	undo_isolate_page_range(hm, start, end);
+	return ret;
+}
+
+/* free_contig_range(): the pages of alloc_contig_range() back to the buddy */
+void free_contig_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages)
+{
+	for (unsigned long i = 0; i < nr_pages; i++)
+		__free_pages(hm, pfn_to_page(hm, pfn + i), 0);
+}

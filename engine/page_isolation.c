@@ -11,7 +11,8 @@
  * has_unmovable_pages(): ZONE_MOVABLE is trusted; elsewhere a reserved
  * page, a memmap page or a kernel allocation pins its pageblock.
  */
-static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long start)
+static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long start,
+				int flags)
 {
 	if (is_zone_movable(z))
 		return -1;
@@ -28,6 +29,16 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 			pfn++;
 			continue;
 		}
+		/*
+		 * When offlining, every PageOffline page counts as movable: its
+		 * driver (virtio-mem) drops its reference in MEM_GOING_OFFLINE;
+		 * one still referenced after that fails later, in
+		 * scan_movable_pages().
+		 */
+		if ((flags & MEMORY_OFFLINE) && PageOffline(page)) {
+			pfn++;
+			continue;
+		}
 		if (PageReserved(page) || test_page_flag(page, PG_vmemmap))
 			return (long)pfn;
 		if (page->_refcount && !PageMovable(page))
@@ -37,7 +48,7 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 	return -1;
 }
 
-static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
+static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn, int flags)
 {
 	struct zone *z = page_zone(hm, pfn_to_page(hm, pfn));
 	long bad;
@@ -47,7 +58,7 @@ static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
 		pthread_mutex_unlock(&z->lock);
 		return -EBUSY;
 	}
-	bad = has_unmovable_pages(hm, z, pfn);
+	bad = has_unmovable_pages(hm, z, pfn, flags);
 	if (bad >= 0) {
 		pthread_mutex_unlock(&z->lock);
 		/* REPORT_FAILURE: outside the zone lock, as the kernel defers it */
@@ -102,13 +113,13 @@ static void unset_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
 }
 
 int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
-			     unsigned long end_pfn)
+			     unsigned long end_pfn, int flags)
 {
 	unsigned long pfn;
 	int ret = 0;
 
 	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
-		ret = set_migratetype_isolate(hm, pfn);
+		ret = set_migratetype_isolate(hm, pfn, flags);
 		if (ret)
 			break;
 	}

@@ -1,0 +1,1658 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drivers/virtio/virtio_mem.c: the guest's virtio-mem driver, with the
+ * device (QEMU's hw/virtio/virtio-mem.c) answering its requests.
+ *
+ * Follows mainline 6.12+: Sub Block Mode (SBM) when a sub-block —
+ * max(device block size, pageblock) — is below the memory block size,
+ * Big Block Mode (BBM) otherwise; a dynamic memory group per device
+ * (memory_group_register_dynamic()), memory added with
+ * add_memory_driver_managed(mgid, ..., "System RAM (virtio_mem)",
+ * MHP_MERGE_RESOURCE | MHP_NID_IS_MGID): no memmap_on_memory, the memmap
+ * comes from system RAM.  Unplugged parts of added memory are
+ * fake-offline: PageOffline pages the driver holds, kept out of the buddy
+ * by its online_page callback, given up in MEM_GOING_OFFLINE.
+ *
+ * Where the model differs: the driver's work queue runs synchronously
+ * when requested-size changes (and when its retry "timer" is fired by
+ * the caller); its state is protected by the engine's
+ * device_hotplug_lock instead of hotplug_mutex; the device is in-process.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* the memory the driver keeps offline at most before it stops adding */
+#define VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD	(1024ULL * 1024 * 1024)
+
+/* QEMU's responses (include/uapi/linux/virtio_mem.h) */
+enum { VIRTIO_MEM_RESP_ACK, VIRTIO_MEM_RESP_NACK, VIRTIO_MEM_RESP_BUSY, VIRTIO_MEM_RESP_ERROR };
+
+enum virtio_mem_sbm_mb_state {
+	VIRTIO_MEM_SBM_MB_UNUSED = 0,		/* unplugged, not added */
+	VIRTIO_MEM_SBM_MB_PLUGGED,		/* (partially) plugged, not added: error on add */
+	VIRTIO_MEM_SBM_MB_OFFLINE,		/* fully plugged, added, offline */
+	VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL,	/* partially plugged, added, offline */
+	VIRTIO_MEM_SBM_MB_KERNEL,		/* fully plugged, online, not ZONE_MOVABLE */
+	VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL,
+	VIRTIO_MEM_SBM_MB_MOVABLE,		/* fully plugged, online, ZONE_MOVABLE */
+	VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL,
+	VIRTIO_MEM_SBM_MB_COUNT
+};
+
+enum virtio_mem_bbm_bb_state {
+	VIRTIO_MEM_BBM_BB_UNUSED = 0,		/* unplugged, not added */
+	VIRTIO_MEM_BBM_BB_PLUGGED,		/* plugged, not added: error on add */
+	VIRTIO_MEM_BBM_BB_ADDED,		/* plugged and added */
+	VIRTIO_MEM_BBM_BB_FAKE_OFFLINE,		/* all online memory of it is held by us */
+	VIRTIO_MEM_BBM_BB_COUNT
+};
+
+struct virtio_mem {
+	struct hotmem *hm;
+	int index;			/* virtioN in messages */
+
+	uint64_t plugged_size;
+	uint64_t requested_size;
+	uint64_t device_block_size;
+	int nid;
+	uint64_t addr;
+	uint64_t region_size;
+	int mgid;
+	const char *resource_name;
+
+	uint64_t offline_threshold;
+	int64_t offline_size;
+
+	bool in_sbm;
+	struct {
+		unsigned long first_mb_id, last_usable_mb_id, next_mb_id;
+		uint64_t sb_size;
+		uint32_t sbs_per_mb;
+		unsigned long mb_count[VIRTIO_MEM_SBM_MB_COUNT];
+		uint8_t *mb_states;	/* one per memory block from first_mb_id */
+		unsigned long mb_cap;
+		uint8_t *sb_states;	/* one per sub-block: plugged or not */
+		unsigned long sb_cap;
+		bool have_unplugged_mb;
+	} sbm;
+	struct {
+		unsigned long first_bb_id, last_usable_bb_id, next_bb_id;
+		uint64_t bb_size;
+		unsigned long bb_count[VIRTIO_MEM_BBM_BB_COUNT];
+		uint8_t *bb_states;
+		unsigned long bb_cap;
+	} bbm;
+
+	/* MEM_GOING_* seen, its MEM_* or MEM_CANCEL_* still to come */
+	bool hotplug_active;
+	bool removing;
+	struct notifier_block memory_notifier;
+	/* why the last request stopped short, for the log */
+	unsigned long busy_pfn;
+	struct virtio_mem *next;
+};
+
+/* ------------------------------------------------------------------ */
+/* ids and states                                                      */
+/* ------------------------------------------------------------------ */
+
+static uint64_t memory_block_size_bytes(struct virtio_mem *vm)
+{
+	return vm->hm->cfg.block_size;
+}
+
+static unsigned long virtio_mem_phys_to_mb_id(struct virtio_mem *vm, uint64_t addr)
+{
+	return addr / memory_block_size_bytes(vm);
+}
+
+static uint64_t virtio_mem_mb_id_to_phys(struct virtio_mem *vm, unsigned long mb_id)
+{
+	return mb_id * memory_block_size_bytes(vm);
+}
+
+static unsigned long virtio_mem_phys_to_sb_id(struct virtio_mem *vm, uint64_t addr)
+{
+	const uint64_t mb_addr = virtio_mem_mb_id_to_phys(vm, virtio_mem_phys_to_mb_id(vm, addr));
+
+	return (addr - mb_addr) / vm->sbm.sb_size;
+}
+
+static unsigned long virtio_mem_phys_to_bb_id(struct virtio_mem *vm, uint64_t addr)
+{
+	return addr / vm->bbm.bb_size;
+}
+
+static uint64_t virtio_mem_bb_id_to_phys(struct virtio_mem *vm, unsigned long bb_id)
+{
+	return bb_id * vm->bbm.bb_size;
+}
+
+static void virtio_mem_sbm_set_mb_state(struct virtio_mem *vm, unsigned long mb_id, uint8_t state)
+{
+	const unsigned long idx = mb_id - vm->sbm.first_mb_id;
+	const uint8_t old_state = vm->sbm.mb_states[idx];
+
+	vm->sbm.mb_states[idx] = state;
+	vm->sbm.mb_count[old_state]--;
+	vm->sbm.mb_count[state]++;
+}
+
+static uint8_t virtio_mem_sbm_get_mb_state(struct virtio_mem *vm, unsigned long mb_id)
+{
+	return vm->sbm.mb_states[mb_id - vm->sbm.first_mb_id];
+}
+
+static void virtio_mem_bbm_set_bb_state(struct virtio_mem *vm, unsigned long bb_id, uint8_t state)
+{
+	const unsigned long idx = bb_id - vm->bbm.first_bb_id;
+	const uint8_t old_state = vm->bbm.bb_states[idx];
+
+	vm->bbm.bb_states[idx] = state;
+	vm->bbm.bb_count[old_state]--;
+	vm->bbm.bb_count[state]++;
+}
+
+static uint8_t virtio_mem_bbm_get_bb_state(struct virtio_mem *vm, unsigned long bb_id)
+{
+	return vm->bbm.bb_states[bb_id - vm->bbm.first_bb_id];
+}
+
+static unsigned long virtio_mem_sbm_sb_state_bit_nr(struct virtio_mem *vm, unsigned long mb_id,
+						    int sb_id)
+{
+	return (mb_id - vm->sbm.first_mb_id) * vm->sbm.sbs_per_mb + (unsigned long)sb_id;
+}
+
+static void virtio_mem_sbm_set_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+				  int count, bool plugged)
+{
+	const unsigned long bit = virtio_mem_sbm_sb_state_bit_nr(vm, mb_id, sb_id);
+
+	memset(vm->sbm.sb_states + bit, plugged, (size_t)count);
+}
+
+static bool virtio_mem_sbm_test_sb_plugged(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+					   int count)
+{
+	const unsigned long bit = virtio_mem_sbm_sb_state_bit_nr(vm, mb_id, sb_id);
+
+	for (int i = 0; i < count; i++)
+		if (!vm->sbm.sb_states[bit + (unsigned long)i])
+			return false;
+	return true;
+}
+
+static bool virtio_mem_sbm_test_sb_unplugged(struct virtio_mem *vm, unsigned long mb_id,
+					     int sb_id, int count)
+{
+	const unsigned long bit = virtio_mem_sbm_sb_state_bit_nr(vm, mb_id, sb_id);
+
+	for (int i = 0; i < count; i++)
+		if (vm->sbm.sb_states[bit + (unsigned long)i])
+			return false;
+	return true;
+}
+
+static int virtio_mem_sbm_first_unplugged_sb(struct virtio_mem *vm, unsigned long mb_id)
+{
+	int sb_id = 0;
+
+	while (sb_id < (int)vm->sbm.sbs_per_mb && virtio_mem_sbm_test_sb_plugged(vm, mb_id, sb_id, 1))
+		sb_id++;
+	return sb_id;
+}
+
+#define virtio_mem_sbm_for_each_mb(_vm, _mb_id, _state)					\
+	for (_mb_id = _vm->sbm.first_mb_id;						\
+	     _mb_id < _vm->sbm.next_mb_id && _vm->sbm.mb_count[_state]; _mb_id++)	\
+		if (virtio_mem_sbm_get_mb_state(_vm, _mb_id) == _state)
+
+#define virtio_mem_sbm_for_each_mb_rev(_vm, _mb_id, _state)				\
+	for (_mb_id = _vm->sbm.next_mb_id - 1;						\
+	     _mb_id + 1 > _vm->sbm.first_mb_id && _vm->sbm.mb_count[_state]; _mb_id--)	\
+		if (virtio_mem_sbm_get_mb_state(_vm, _mb_id) == _state)
+
+#define virtio_mem_bbm_for_each_bb(_vm, _bb_id, _state)					\
+	for (_bb_id = _vm->bbm.first_bb_id;						\
+	     _bb_id < _vm->bbm.next_bb_id && _vm->bbm.bb_count[_state]; _bb_id++)	\
+		if (virtio_mem_bbm_get_bb_state(_vm, _bb_id) == _state)
+
+#define virtio_mem_bbm_for_each_bb_rev(_vm, _bb_id, _state)				\
+	for (_bb_id = _vm->bbm.next_bb_id - 1;						\
+	     _bb_id + 1 > _vm->bbm.first_bb_id && _vm->bbm.bb_count[_state]; _bb_id--)	\
+		if (virtio_mem_bbm_get_bb_state(_vm, _bb_id) == _state)
+
+/* grow a state array to hold @need entries (the driver's vzalloc+copy) */
+static int virtio_mem_grow(struct virtio_mem *vm, uint8_t **arr, unsigned long *cap,
+			   unsigned long used, unsigned long need)
+{
+	unsigned long ncap = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	return hm_array_resize(vm->hm, (void **)arr, cap, used, 1, ncap);
+}
+
+/* virtio_mem_sbm_prepare_next_mb() */
+static int virtio_mem_sbm_prepare_next_mb(struct virtio_mem *vm, unsigned long *mb_id)
+{
+	const unsigned long nb_mb = vm->sbm.next_mb_id - vm->sbm.first_mb_id;
+	int rc;
+
+	if (vm->sbm.next_mb_id > vm->sbm.last_usable_mb_id)
+		return -ENOSPC;
+	rc = virtio_mem_grow(vm, &vm->sbm.mb_states, &vm->sbm.mb_cap, nb_mb, nb_mb + 1);
+	if (rc)
+		return rc;
+	rc = virtio_mem_grow(vm, &vm->sbm.sb_states, &vm->sbm.sb_cap, nb_mb * vm->sbm.sbs_per_mb,
+			     (nb_mb + 1) * vm->sbm.sbs_per_mb);
+	if (rc)
+		return rc;
+	vm->sbm.mb_count[VIRTIO_MEM_SBM_MB_UNUSED]++;
+	*mb_id = vm->sbm.next_mb_id++;
+	return 0;
+}
+
+/* virtio_mem_bbm_prepare_next_bb() */
+static int virtio_mem_bbm_prepare_next_bb(struct virtio_mem *vm, unsigned long *bb_id)
+{
+	const unsigned long nb_bb = vm->bbm.next_bb_id - vm->bbm.first_bb_id;
+	int rc;
+
+	if (vm->bbm.next_bb_id > vm->bbm.last_usable_bb_id)
+		return -ENOSPC;
+	rc = virtio_mem_grow(vm, &vm->bbm.bb_states, &vm->bbm.bb_cap, nb_bb, nb_bb + 1);
+	if (rc)
+		return rc;
+	vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED]++;
+	*bb_id = vm->bbm.next_bb_id++;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* adding and removing memory                                          */
+/* ------------------------------------------------------------------ */
+
+static bool virtio_mem_could_add_memory(struct virtio_mem *vm, uint64_t size)
+{
+	if (size > vm->offline_threshold)
+		return false;
+	return vm->offline_size + (int64_t)size <= (int64_t)vm->offline_threshold;
+}
+
+static int virtio_mem_add_memory(struct virtio_mem *vm, uint64_t addr, uint64_t size)
+{
+	int rc;
+
+	/* memory might get onlined immediately */
+	vm->offline_size += (int64_t)size;
+	rc = add_memory_driver_managed(vm->hm, vm->mgid, addr, size, vm->resource_name,
+				       HM_MHP_MERGE_RESOURCE | HM_MHP_NID_IS_MGID);
+	if (rc) {
+		vm->offline_size -= (int64_t)size;
+		pr_warn(vm->hm, "virtio_mem virtio%d: adding memory failed: %d", vm->index, rc);
+	}
+	return rc;
+}
+
+static int virtio_mem_sbm_add_mb(struct virtio_mem *vm, unsigned long mb_id)
+{
+	return virtio_mem_add_memory(vm, virtio_mem_mb_id_to_phys(vm, mb_id),
+				     memory_block_size_bytes(vm));
+}
+
+static int virtio_mem_bbm_add_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	return virtio_mem_add_memory(vm, virtio_mem_bb_id_to_phys(vm, bb_id), vm->bbm.bb_size);
+}
+
+static int virtio_mem_remove_memory(struct virtio_mem *vm, uint64_t addr, uint64_t size)
+{
+	int rc = remove_memory(vm->hm, addr, size);
+
+	if (!rc)
+		vm->offline_size -= (int64_t)size;
+	return rc;
+}
+
+static int virtio_mem_sbm_remove_mb(struct virtio_mem *vm, unsigned long mb_id)
+{
+	return virtio_mem_remove_memory(vm, virtio_mem_mb_id_to_phys(vm, mb_id),
+					memory_block_size_bytes(vm));
+}
+
+static int virtio_mem_offline_and_remove_memory(struct virtio_mem *vm, uint64_t addr,
+						uint64_t size)
+{
+	int rc = offline_and_remove_memory(vm->hm, addr, size);
+
+	if (!rc) {
+		vm->offline_size -= (int64_t)size;
+		return 0;
+	}
+	pr_info(vm->hm, "virtio_mem virtio%d: offlining and removing memory [%#llx-%#llx] failed: %d",
+		vm->index, (unsigned long long)addr, (unsigned long long)(addr + size - 1), rc);
+	/* we fake-offlined all memory already; it could fail in corner cases */
+	return rc == -ENOMEM ? -ENOMEM : -EBUSY;
+}
+
+static int virtio_mem_sbm_offline_and_remove_mb(struct virtio_mem *vm, unsigned long mb_id)
+{
+	return virtio_mem_offline_and_remove_memory(vm, virtio_mem_mb_id_to_phys(vm, mb_id),
+						    memory_block_size_bytes(vm));
+}
+
+/* once all sub-blocks of a memory block are unplugged, offline and remove it */
+static int virtio_mem_sbm_try_remove_unplugged_mb(struct virtio_mem *vm, unsigned long mb_id)
+{
+	int rc;
+
+	if (!virtio_mem_sbm_test_sb_unplugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
+		return 0;
+	rc = virtio_mem_sbm_offline_and_remove_mb(vm, mb_id);
+	if (!rc)
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
+	return rc;
+}
+
+static int virtio_mem_bbm_offline_and_remove_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	return virtio_mem_offline_and_remove_memory(vm, virtio_mem_bb_id_to_phys(vm, bb_id),
+						    vm->bbm.bb_size);
+}
+
+/* ------------------------------------------------------------------ */
+/* fake-offline pages                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * virtio_mem_set_fake_offline(): PageOffline; pages never onlined (kept
+ * back by the online_page callback) are remembered with PageDirty and
+ * hold the reference the memmap init gave them.
+ */
+static void virtio_mem_set_fake_offline(struct hotmem *hm, unsigned long pfn,
+					unsigned long nr_pages, bool onlined)
+{
+	for (; nr_pages--; pfn++) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (!onlined) {
+			set_page_flag(page, PG_dirty);
+			page->_refcount = 1;
+		}
+		set_page_flag(page, PG_offline);
+	}
+}
+
+static void virtio_mem_clear_fake_offline(struct hotmem *hm, unsigned long pfn,
+					  unsigned long nr_pages, bool onlined)
+{
+	for (; nr_pages--; pfn++) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (!onlined)
+			clear_page_flag(page, PG_dirty);	/* generic_online_page() clears PageOffline */
+		else
+			clear_page_flag(page, PG_offline);
+	}
+}
+
+/* virtio_mem_fake_online(): fake-offline pages back to the buddy */
+static void virtio_mem_fake_online(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages)
+{
+	unsigned int order = MAX_PAGE_ORDER;
+
+	while (!IS_ALIGNED(pfn | nr_pages, 1UL << order))
+		order--;
+	for (unsigned long i = 0; i < nr_pages; i += 1UL << order) {
+		struct page *page = pfn_to_page(hm, pfn + i);
+
+		/* all pages of a sub-block are alike */
+		if (test_page_flag(page, PG_dirty)) {
+			virtio_mem_clear_fake_offline(hm, pfn + i, 1UL << order, false);
+			generic_online_page(hm, page, order);
+		} else {
+			virtio_mem_clear_fake_offline(hm, pfn + i, 1UL << order, true);
+			free_contig_range(hm, pfn + i, 1UL << order);
+			adjust_managed_page_count(hm, page, 1L << order);
+		}
+	}
+}
+
+/*
+ * virtio_mem_fake_offline(): allocate a range of online memory with
+ * alloc_contig_range() and keep it fake-offline.  ZONE_MOVABLE is
+ * supposed to give guarantees: tried a few times there.
+ */
+static int virtio_mem_fake_offline(struct virtio_mem *vm, unsigned long pfn,
+				   unsigned long nr_pages)
+{
+	struct hotmem *hm = vm->hm;
+	const bool is_movable = page_zonenum(pfn_to_page(hm, pfn)) == ZONE_MOVABLE;
+	int rc = -EBUSY;
+
+	for (int retry_count = 0; retry_count < 5; retry_count++) {
+		mem_hotplug_begin(hm);
+		rc = alloc_contig_range(hm, pfn, pfn + nr_pages);
+		mem_hotplug_done(hm);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc && !is_movable)
+			break;
+		if (rc)
+			continue;
+		virtio_mem_set_fake_offline(hm, pfn, nr_pages, true);
+		adjust_managed_page_count(hm, pfn_to_page(hm, pfn), -(long)nr_pages);
+		return 0;
+	}
+	vm->busy_pfn = pfn;
+	return -EBUSY;
+}
+
+/* MEM_GOING_OFFLINE: drop our references so the memory can go offline */
+static void virtio_mem_fake_offline_going_offline(struct virtio_mem *vm, unsigned long pfn,
+						  unsigned long nr_pages)
+{
+	for (unsigned long i = 0; i < nr_pages; i++) {
+		struct page *page = pfn_to_page(vm->hm, pfn + i);
+
+		if (--page->_refcount)
+			dump_page(vm->hm, pfn + i, "fake-offline page referenced");
+	}
+}
+
+/* MEM_CANCEL_OFFLINE: take the references again */
+static void virtio_mem_fake_offline_cancel_offline(struct virtio_mem *vm, unsigned long pfn,
+						   unsigned long nr_pages)
+{
+	for (unsigned long i = 0; i < nr_pages; i++)
+		pfn_to_page(vm->hm, pfn + i)->_refcount = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* the memory notifier and the online_page callback                     */
+/* ------------------------------------------------------------------ */
+
+static bool virtio_mem_overlaps_range(struct virtio_mem *vm, uint64_t start, uint64_t size)
+{
+	return start < vm->addr + vm->region_size && vm->addr < start + size;
+}
+
+static bool virtio_mem_contains_range(struct virtio_mem *vm, uint64_t start, uint64_t size)
+{
+	return start >= vm->addr && start + size <= vm->addr + vm->region_size;
+}
+
+static int virtio_mem_sbm_notify_going_online(struct virtio_mem *vm, unsigned long mb_id)
+{
+	switch (virtio_mem_sbm_get_mb_state(vm, mb_id)) {
+	case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
+	case VIRTIO_MEM_SBM_MB_OFFLINE:
+		return 0;
+	default:
+		break;
+	}
+	pr_warn(vm->hm, "virtio_mem virtio%d: memory block onlining denied", vm->index);
+	return -EPERM;	/* NOTIFY_BAD */
+}
+
+static void virtio_mem_sbm_notify_offline(struct virtio_mem *vm, unsigned long mb_id)
+{
+	switch (virtio_mem_sbm_get_mb_state(vm, mb_id)) {
+	case VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL:
+	case VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL:
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+		break;
+	case VIRTIO_MEM_SBM_MB_KERNEL:
+	case VIRTIO_MEM_SBM_MB_MOVABLE:
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE);
+		break;
+	default:
+		break;
+	}
+}
+
+static void virtio_mem_sbm_notify_online(struct virtio_mem *vm, unsigned long mb_id,
+					 unsigned long start_pfn)
+{
+	const bool is_movable = page_zonenum(pfn_to_page(vm->hm, start_pfn)) == ZONE_MOVABLE;
+
+	switch (virtio_mem_sbm_get_mb_state(vm, mb_id)) {
+	case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
+		virtio_mem_sbm_set_mb_state(vm, mb_id, is_movable ?
+					    VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL :
+					    VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL);
+		break;
+	case VIRTIO_MEM_SBM_MB_OFFLINE:
+		virtio_mem_sbm_set_mb_state(vm, mb_id, is_movable ? VIRTIO_MEM_SBM_MB_MOVABLE :
+								    VIRTIO_MEM_SBM_MB_KERNEL);
+		break;
+	default:
+		break;
+	}
+}
+
+/* for each unplugged sub-block of @mb_id: going offline (true) or cancel */
+static void virtio_mem_sbm_notify_unplugged(struct virtio_mem *vm, unsigned long mb_id,
+					    bool going_offline)
+{
+	const unsigned long nr_pages = PHYS_PFN(vm->sbm.sb_size);
+
+	for (int sb_id = 0; sb_id < (int)vm->sbm.sbs_per_mb; sb_id++) {
+		unsigned long pfn;
+
+		if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, sb_id, 1))
+			continue;
+		pfn = PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
+			       (uint64_t)sb_id * vm->sbm.sb_size);
+		if (going_offline)
+			virtio_mem_fake_offline_going_offline(vm, pfn, nr_pages);
+		else
+			virtio_mem_fake_offline_cancel_offline(vm, pfn, nr_pages);
+	}
+}
+
+static void virtio_mem_bbm_notify_unplugged(struct virtio_mem *vm, unsigned long bb_id,
+					    unsigned long pfn, unsigned long nr_pages,
+					    bool going_offline)
+{
+	/* fake-offline: all online memory of this big block is ours */
+	if (virtio_mem_bbm_get_bb_state(vm, bb_id) != VIRTIO_MEM_BBM_BB_FAKE_OFFLINE)
+		return;
+	if (going_offline)
+		virtio_mem_fake_offline_going_offline(vm, pfn, nr_pages);
+	else
+		virtio_mem_fake_offline_cancel_offline(vm, pfn, nr_pages);
+}
+
+static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action,
+					 const struct memory_notify *mhp, void *data)
+{
+	struct virtio_mem *vm = data;
+	const uint64_t start = PFN_PHYS(mhp->start_pfn);
+	const uint64_t size = PFN_PHYS(mhp->nr_pages);
+	unsigned long id;
+	int rc = 0;
+
+	(void)hm;
+	if (!virtio_mem_overlaps_range(vm, start, size))
+		return 0;	/* NOTIFY_DONE */
+	if (vm->in_sbm) {
+		id = virtio_mem_phys_to_mb_id(vm, start);
+		/* SBM onlines and offlines whole memory blocks */
+		if (size != memory_block_size_bytes(vm) ||
+		    !IS_ALIGNED(start, memory_block_size_bytes(vm)))
+			return -EPERM;
+	} else {
+		id = virtio_mem_phys_to_bb_id(vm, start);
+		if (id != virtio_mem_phys_to_bb_id(vm, start + size - 1))
+			return -EPERM;
+	}
+
+	switch (action) {
+	case HM_MEM_GOING_OFFLINE:
+		if (vm->removing)
+			return -EBUSY;
+		vm->hotplug_active = true;
+		if (vm->in_sbm)
+			virtio_mem_sbm_notify_unplugged(vm, id, true);
+		else
+			virtio_mem_bbm_notify_unplugged(vm, id, mhp->start_pfn, mhp->nr_pages,
+							true);
+		break;
+	case HM_MEM_GOING_ONLINE:
+		if (vm->removing)
+			return -EBUSY;
+		vm->hotplug_active = true;
+		if (vm->in_sbm)
+			rc = virtio_mem_sbm_notify_going_online(vm, id);
+		break;
+	case HM_MEM_OFFLINE:
+		if (vm->in_sbm)
+			virtio_mem_sbm_notify_offline(vm, id);
+		vm->offline_size += (int64_t)size;
+		vm->hotplug_active = false;
+		break;
+	case HM_MEM_ONLINE:
+		if (vm->in_sbm)
+			virtio_mem_sbm_notify_online(vm, id, mhp->start_pfn);
+		vm->offline_size -= (int64_t)size;
+		vm->hotplug_active = false;
+		break;
+	case HM_MEM_CANCEL_OFFLINE:
+		if (!vm->hotplug_active)
+			break;
+		if (vm->in_sbm)
+			virtio_mem_sbm_notify_unplugged(vm, id, false);
+		else
+			virtio_mem_bbm_notify_unplugged(vm, id, mhp->start_pfn, mhp->nr_pages,
+							false);
+		vm->hotplug_active = false;
+		break;
+	case HM_MEM_CANCEL_ONLINE:
+		vm->hotplug_active = false;
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+/* virtio_mem_online_page(): online plugged parts, keep the rest fake-offline */
+static void virtio_mem_online_page(struct virtio_mem *vm, struct page *page, unsigned int order)
+{
+	struct hotmem *hm = vm->hm;
+	const uint64_t start = PFN_PHYS(page_to_pfn(hm, page));
+	const uint64_t end = start + PFN_PHYS(1UL << order);
+	uint64_t addr, next;
+	bool do_online;
+
+	for (addr = start; addr < end;) {
+		next = addr + PFN_PHYS(1UL << order);
+		if (vm->in_sbm) {
+			const unsigned long id = virtio_mem_phys_to_mb_id(vm, addr);
+			const int sb_id = (int)virtio_mem_phys_to_sb_id(vm, addr);
+			const int count = (int)virtio_mem_phys_to_sb_id(vm, next - 1) - sb_id + 1;
+
+			if (virtio_mem_sbm_test_sb_plugged(vm, id, sb_id, count)) {
+				do_online = true;
+			} else if (count == 1 ||
+				   virtio_mem_sbm_test_sb_unplugged(vm, id, sb_id, count)) {
+				do_online = false;
+			} else {
+				/* a mixture: go on in sub-blocks (at least a pageblock) */
+				order = (unsigned int)__builtin_ctzll(vm->sbm.sb_size) - PAGE_SHIFT;
+				continue;
+			}
+		} else {
+			const unsigned long id = virtio_mem_phys_to_bb_id(vm, addr);
+
+			do_online = virtio_mem_bbm_get_bb_state(vm, id) !=
+				    VIRTIO_MEM_BBM_BB_FAKE_OFFLINE;
+		}
+		if (do_online)
+			generic_online_page(hm, pfn_to_page(hm, PHYS_PFN(addr)), order);
+		else
+			virtio_mem_set_fake_offline(hm, PHYS_PFN(addr), 1UL << order, false);
+		addr = next;
+	}
+}
+
+static void virtio_mem_online_page_cb(struct hotmem *hm, struct page *page, unsigned int order,
+				      void *data)
+{
+	const uint64_t addr = PFN_PHYS(page_to_pfn(hm, page));
+
+	(void)data;
+	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next) {
+		/* pages never cross memory blocks, so never devices */
+		if (virtio_mem_contains_range(vm, addr, PFN_PHYS(1UL << order))) {
+			virtio_mem_online_page(vm, page, order);
+			return;
+		}
+	}
+	/* not virtio-mem memory (a DIMM): online it */
+	generic_online_page(hm, page, order);
+}
+
+/* ------------------------------------------------------------------ */
+/* the device: QEMU's answers                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * virtio_mem_state_change_request() in QEMU: a valid range inside the
+ * usable region is acknowledged; a plug beyond requested-size is NACKed.
+ */
+static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint64_t size,
+				     bool plug)
+{
+	if (!size || addr < vm->addr || addr + size > vm->addr + vm->region_size ||
+	    (addr - vm->addr) % vm->device_block_size || size % vm->device_block_size)
+		return VIRTIO_MEM_RESP_ERROR;
+	if (plug && vm->plugged_size + size > vm->requested_size)
+		return VIRTIO_MEM_RESP_NACK;
+	return VIRTIO_MEM_RESP_ACK;
+}
+
+static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
+{
+	switch (virtio_mem_device_request(vm, addr, size, true)) {
+	case VIRTIO_MEM_RESP_ACK:
+		vm->plugged_size += size;
+		return 0;
+	case VIRTIO_MEM_RESP_NACK:
+		return -EAGAIN;
+	case VIRTIO_MEM_RESP_BUSY:
+		return -ETXTBSY;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int virtio_mem_send_unplug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
+{
+	switch (virtio_mem_device_request(vm, addr, size, false)) {
+	case VIRTIO_MEM_RESP_ACK:
+		vm->plugged_size -= size;
+		return 0;
+	case VIRTIO_MEM_RESP_BUSY:
+		return -ETXTBSY;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int virtio_mem_sbm_plug_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+				  int count)
+{
+	const uint64_t addr = virtio_mem_mb_id_to_phys(vm, mb_id) + (uint64_t)sb_id * vm->sbm.sb_size;
+	int rc = virtio_mem_send_plug_request(vm, addr, (uint64_t)count * vm->sbm.sb_size);
+
+	if (!rc)
+		virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, true);
+	return rc;
+}
+
+static int virtio_mem_sbm_unplug_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+				    int count)
+{
+	const uint64_t addr = virtio_mem_mb_id_to_phys(vm, mb_id) + (uint64_t)sb_id * vm->sbm.sb_size;
+	int rc = virtio_mem_send_unplug_request(vm, addr, (uint64_t)count * vm->sbm.sb_size);
+
+	if (!rc)
+		virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, false);
+	return rc;
+}
+
+static int virtio_mem_bbm_plug_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	return virtio_mem_send_plug_request(vm, virtio_mem_bb_id_to_phys(vm, bb_id),
+					    vm->bbm.bb_size);
+}
+
+static int virtio_mem_bbm_unplug_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	return virtio_mem_send_unplug_request(vm, virtio_mem_bb_id_to_phys(vm, bb_id),
+					      vm->bbm.bb_size);
+}
+
+/* ------------------------------------------------------------------ */
+/* plug                                                                */
+/* ------------------------------------------------------------------ */
+
+/* plug the first sub-blocks of an unused memory block, then add it */
+static int virtio_mem_sbm_plug_and_add_mb(struct virtio_mem *vm, unsigned long mb_id,
+					  uint64_t *nb_sb)
+{
+	const int count = (int)min(*nb_sb, (uint64_t)vm->sbm.sbs_per_mb);
+	int rc;
+
+	if (!count)
+		return -EINVAL;
+	/* plugged before adding, so onlining onlines them directly */
+	rc = virtio_mem_sbm_plug_sb(vm, mb_id, 0, count);
+	if (rc)
+		return rc;
+	/* the notifiers find the block in its right state */
+	virtio_mem_sbm_set_mb_state(vm, mb_id, count == (int)vm->sbm.sbs_per_mb ?
+					       VIRTIO_MEM_SBM_MB_OFFLINE :
+					       VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+	rc = virtio_mem_sbm_add_mb(vm, mb_id);
+	if (rc) {
+		int new_state = VIRTIO_MEM_SBM_MB_UNUSED;
+
+		if (virtio_mem_sbm_unplug_sb(vm, mb_id, 0, count))
+			new_state = VIRTIO_MEM_SBM_MB_PLUGGED;
+		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)new_state);
+		return rc;
+	}
+	*nb_sb -= (uint64_t)count;
+	return 0;
+}
+
+/* plug unplugged sub-blocks of an added memory block; fake-online them if online */
+static int virtio_mem_sbm_plug_any_sb(struct virtio_mem *vm, unsigned long mb_id,
+				      uint64_t *nb_sb)
+{
+	const int old_state = virtio_mem_sbm_get_mb_state(vm, mb_id);
+	int sb_id, count, rc;
+
+	while (*nb_sb) {
+		sb_id = virtio_mem_sbm_first_unplugged_sb(vm, mb_id);
+		if (sb_id >= (int)vm->sbm.sbs_per_mb)
+			break;
+		count = 1;
+		while ((uint64_t)count < *nb_sb && sb_id + count < (int)vm->sbm.sbs_per_mb &&
+		       !virtio_mem_sbm_test_sb_plugged(vm, mb_id, sb_id + count, 1))
+			count++;
+		rc = virtio_mem_sbm_plug_sb(vm, mb_id, sb_id, count);
+		if (rc)
+			return rc;
+		*nb_sb -= (uint64_t)count;
+		if (old_state == VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL)
+			continue;
+		virtio_mem_fake_online(vm->hm,
+				       PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
+						(uint64_t)sb_id * vm->sbm.sb_size),
+				       PHYS_PFN((uint64_t)count * vm->sbm.sb_size));
+	}
+	/* X_PARTIAL - 1 is X */
+	if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
+		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)(old_state - 1));
+	return 0;
+}
+
+static int virtio_mem_sbm_plug_request(struct virtio_mem *vm, uint64_t diff)
+{
+	static const int mb_states[] = {
+		VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL,
+		VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL,
+		VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL,
+	};
+	uint64_t nb_sb = diff / vm->sbm.sb_size;
+	unsigned long mb_id;
+	int rc;
+
+	if (!nb_sb)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(mb_states); i++) {
+		virtio_mem_sbm_for_each_mb(vm, mb_id, mb_states[i]) {
+			rc = virtio_mem_sbm_plug_any_sb(vm, mb_id, &nb_sb);
+			if (rc || !nb_sb)
+				return rc;
+		}
+	}
+	/* unused blocks, then new ones */
+	virtio_mem_sbm_for_each_mb(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED) {
+		if (!virtio_mem_could_add_memory(vm, memory_block_size_bytes(vm)))
+			return -ENOSPC;
+		rc = virtio_mem_sbm_plug_and_add_mb(vm, mb_id, &nb_sb);
+		if (rc || !nb_sb)
+			return rc;
+	}
+	while (nb_sb) {
+		if (!virtio_mem_could_add_memory(vm, memory_block_size_bytes(vm)))
+			return -ENOSPC;
+		rc = virtio_mem_sbm_prepare_next_mb(vm, &mb_id);
+		if (rc)
+			return rc;
+		rc = virtio_mem_sbm_plug_and_add_mb(vm, mb_id, &nb_sb);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int virtio_mem_bbm_plug_and_add_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	int rc;
+
+	if (virtio_mem_bbm_get_bb_state(vm, bb_id) != VIRTIO_MEM_BBM_BB_UNUSED)
+		return -EINVAL;
+	rc = virtio_mem_bbm_plug_bb(vm, bb_id);
+	if (rc)
+		return rc;
+	virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_ADDED);
+	rc = virtio_mem_bbm_add_bb(vm, bb_id);
+	if (rc) {
+		if (!virtio_mem_bbm_unplug_bb(vm, bb_id))
+			virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_UNUSED);
+		else	/* retried from the main loop */
+			virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_PLUGGED);
+		return rc;
+	}
+	return 0;
+}
+
+static int virtio_mem_bbm_plug_request(struct virtio_mem *vm, uint64_t diff)
+{
+	uint64_t nb_bb = diff / vm->bbm.bb_size;
+	unsigned long bb_id;
+	int rc;
+
+	if (!nb_bb)
+		return 0;
+	virtio_mem_bbm_for_each_bb(vm, bb_id, VIRTIO_MEM_BBM_BB_UNUSED) {
+		if (!virtio_mem_could_add_memory(vm, vm->bbm.bb_size))
+			return -ENOSPC;
+		rc = virtio_mem_bbm_plug_and_add_bb(vm, bb_id);
+		if (!rc)
+			nb_bb--;
+		if (rc || !nb_bb)
+			return rc;
+	}
+	while (nb_bb) {
+		if (!virtio_mem_could_add_memory(vm, vm->bbm.bb_size))
+			return -ENOSPC;
+		rc = virtio_mem_bbm_prepare_next_bb(vm, &bb_id);
+		if (rc)
+			return rc;
+		rc = virtio_mem_bbm_plug_and_add_bb(vm, bb_id);
+		if (rc)
+			return rc;
+		nb_bb--;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* unplug                                                              */
+/* ------------------------------------------------------------------ */
+
+/* unplug plugged sub-blocks of an offline or not added block, highest first */
+static int virtio_mem_sbm_unplug_any_sb_raw(struct virtio_mem *vm, unsigned long mb_id,
+					    uint64_t *nb_sb)
+{
+	int sb_id = (int)vm->sbm.sbs_per_mb - 1, count, rc;
+
+	while (*nb_sb) {
+		while (sb_id >= 0 && virtio_mem_sbm_test_sb_unplugged(vm, mb_id, sb_id, 1))
+			sb_id--;
+		if (sb_id < 0)
+			break;
+		count = 1;
+		while ((uint64_t)count < *nb_sb && sb_id > 0 &&
+		       virtio_mem_sbm_test_sb_plugged(vm, mb_id, sb_id - 1, 1)) {
+			count++;
+			sb_id--;
+		}
+		rc = virtio_mem_sbm_unplug_sb(vm, mb_id, sb_id, count);
+		if (rc)
+			return rc;
+		*nb_sb -= (uint64_t)count;
+		sb_id--;
+	}
+	return 0;
+}
+
+static int virtio_mem_sbm_unplug_any_sb_offline(struct virtio_mem *vm, unsigned long mb_id,
+						uint64_t *nb_sb)
+{
+	int rc = virtio_mem_sbm_unplug_any_sb_raw(vm, mb_id, nb_sb);
+
+	/* some sub-blocks might have been unplugged even on failure */
+	if (!virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+	if (rc)
+		return rc;
+	if (virtio_mem_sbm_test_sb_unplugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb)) {
+		/* an offline block's removal never fails */
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
+		rc = virtio_mem_sbm_remove_mb(vm, mb_id);
+		if (rc)
+			pr_err(vm->hm, "virtio_mem virtio%d: removing offline memory block memory%lu failed: %d",
+			       vm->index, mb_id, rc);
+	}
+	return 0;
+}
+
+/* fake-offline plugged sub-blocks of an online block, then unplug them */
+static int virtio_mem_sbm_unplug_sb_online(struct virtio_mem *vm, unsigned long mb_id,
+					   int sb_id, int count)
+{
+	const unsigned long nr_pages = PHYS_PFN(vm->sbm.sb_size) * (unsigned long)count;
+	const int old_state = virtio_mem_sbm_get_mb_state(vm, mb_id);
+	const unsigned long start_pfn =
+		PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) + (uint64_t)sb_id * vm->sbm.sb_size);
+	int rc;
+
+	rc = virtio_mem_fake_offline(vm, start_pfn, nr_pages);
+	if (rc)
+		return rc;
+	rc = virtio_mem_sbm_unplug_sb(vm, mb_id, sb_id, count);
+	if (rc) {
+		virtio_mem_fake_online(vm->hm, start_pfn, nr_pages);
+		return rc;
+	}
+	if (old_state == VIRTIO_MEM_SBM_MB_KERNEL)
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL);
+	else if (old_state == VIRTIO_MEM_SBM_MB_MOVABLE)
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL);
+	return 0;
+}
+
+static int virtio_mem_sbm_unplug_any_sb_online(struct virtio_mem *vm, unsigned long mb_id,
+					       uint64_t *nb_sb)
+{
+	const int sbs = (int)vm->sbm.sbs_per_mb;
+	int rc, sb_id;
+
+	/* the whole block in one shot, if possible */
+	if (*nb_sb >= (uint64_t)sbs && virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, sbs)) {
+		rc = virtio_mem_sbm_unplug_sb_online(vm, mb_id, 0, sbs);
+		if (!rc) {
+			*nb_sb -= (uint64_t)sbs;
+			goto unplugged;
+		} else if (rc != -EBUSY) {
+			return rc;
+		}
+	}
+	/* else single sub-blocks, skipping busy ones */
+	for (sb_id = sbs - 1; sb_id >= 0 && *nb_sb; sb_id--) {
+		while (sb_id >= 0 && !virtio_mem_sbm_test_sb_plugged(vm, mb_id, sb_id, 1))
+			sb_id--;
+		if (sb_id < 0)
+			break;
+		rc = virtio_mem_sbm_unplug_sb_online(vm, mb_id, sb_id, 1);
+		if (rc == -EBUSY)
+			continue;
+		if (rc)
+			return rc;
+		*nb_sb -= 1;
+	}
+unplugged:
+	rc = virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id);
+	if (rc)
+		vm->sbm.have_unplugged_mb = true;
+	/* not critical: retried later */
+	return 0;
+}
+
+static int virtio_mem_sbm_unplug_any_sb(struct virtio_mem *vm, unsigned long mb_id,
+					uint64_t *nb_sb)
+{
+	switch (virtio_mem_sbm_get_mb_state(vm, mb_id)) {
+	case VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL:
+	case VIRTIO_MEM_SBM_MB_KERNEL:
+	case VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL:
+	case VIRTIO_MEM_SBM_MB_MOVABLE:
+		return virtio_mem_sbm_unplug_any_sb_online(vm, mb_id, nb_sb);
+	case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
+	case VIRTIO_MEM_SBM_MB_OFFLINE:
+		return virtio_mem_sbm_unplug_any_sb_offline(vm, mb_id, nb_sb);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Partially plugged blocks first, to remove whole blocks with their
+ * metadata; ZONE_MOVABLE before kernel memory, which is less likely to
+ * unplug and whose loss unbalances zones.
+ */
+static int virtio_mem_sbm_unplug_request(struct virtio_mem *vm, uint64_t diff)
+{
+	static const int mb_states[] = {
+		VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL,
+		VIRTIO_MEM_SBM_MB_OFFLINE,
+		VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL,
+		VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL,
+		VIRTIO_MEM_SBM_MB_MOVABLE,
+		VIRTIO_MEM_SBM_MB_KERNEL,
+	};
+	uint64_t nb_sb = diff / vm->sbm.sb_size;
+	unsigned long mb_id;
+	int rc;
+
+	if (!nb_sb)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(mb_states); i++) {
+		virtio_mem_sbm_for_each_mb_rev(vm, mb_id, mb_states[i]) {
+			rc = virtio_mem_sbm_unplug_any_sb(vm, mb_id, &nb_sb);
+			if (rc || !nb_sb)
+				return rc;
+		}
+	}
+	return nb_sb ? -EBUSY : 0;
+}
+
+static bool virtio_mem_bbm_bb_is_offline(struct virtio_mem *vm, unsigned long bb_id)
+{
+	const unsigned long start_pfn = PHYS_PFN(virtio_mem_bb_id_to_phys(vm, bb_id));
+	const unsigned long nr_pages = PHYS_PFN(vm->bbm.bb_size);
+
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += PAGES_PER_SECTION)
+		if (pfn_to_online_page(vm->hm, pfn))
+			return false;
+	return true;
+}
+
+static bool virtio_mem_bbm_bb_is_movable(struct virtio_mem *vm, unsigned long bb_id)
+{
+	const unsigned long start_pfn = PHYS_PFN(virtio_mem_bb_id_to_phys(vm, bb_id));
+	const unsigned long nr_pages = PHYS_PFN(vm->bbm.bb_size);
+
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += PAGES_PER_SECTION) {
+		struct page *page = pfn_to_online_page(vm->hm, pfn);
+
+		if (page && page_zonenum(page) != ZONE_MOVABLE)
+			return false;
+	}
+	return true;
+}
+
+static int virtio_mem_bbm_offline_remove_and_unplug_bb(struct virtio_mem *vm,
+						       unsigned long bb_id)
+{
+	const unsigned long start_pfn = PHYS_PFN(virtio_mem_bb_id_to_phys(vm, bb_id));
+	const unsigned long nr_pages = PHYS_PFN(vm->bbm.bb_size);
+	unsigned long end_pfn = start_pfn + nr_pages, pfn;
+	int rc;
+
+	if (virtio_mem_bbm_get_bb_state(vm, bb_id) != VIRTIO_MEM_BBM_BB_ADDED)
+		return -EINVAL;
+	/* fake-offline all online memory first; new onlining keeps it so */
+	virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_FAKE_OFFLINE);
+	for (pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SECTION) {
+		if (!pfn_to_online_page(vm->hm, pfn))
+			continue;
+		rc = virtio_mem_fake_offline(vm, pfn, PAGES_PER_SECTION);
+		if (rc) {
+			end_pfn = pfn;
+			goto rollback;
+		}
+	}
+	rc = virtio_mem_bbm_offline_and_remove_bb(vm, bb_id);
+	if (rc)
+		goto rollback;
+	rc = virtio_mem_bbm_unplug_bb(vm, bb_id);
+	virtio_mem_bbm_set_bb_state(vm, bb_id, rc ? VIRTIO_MEM_BBM_BB_PLUGGED :
+						    VIRTIO_MEM_BBM_BB_UNUSED);
+	return rc;
+rollback:
+	for (pfn = start_pfn; pfn < end_pfn; pfn += PAGES_PER_SECTION)
+		if (pfn_to_online_page(vm->hm, pfn))
+			virtio_mem_fake_online(vm->hm, pfn, PAGES_PER_SECTION);
+	virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_ADDED);
+	return rc;
+}
+
+/* offline big blocks first, then ZONE_MOVABLE ones, then any */
+static int virtio_mem_bbm_unplug_request(struct virtio_mem *vm, uint64_t diff)
+{
+	uint64_t nb_bb = diff / vm->bbm.bb_size;
+	unsigned long bb_id;
+	int rc;
+
+	if (!nb_bb)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		virtio_mem_bbm_for_each_bb_rev(vm, bb_id, VIRTIO_MEM_BBM_BB_ADDED) {
+			if (i == 0 && !virtio_mem_bbm_bb_is_offline(vm, bb_id))
+				continue;
+			if (i == 1 && !virtio_mem_bbm_bb_is_movable(vm, bb_id))
+				continue;
+			rc = virtio_mem_bbm_offline_remove_and_unplug_bb(vm, bb_id);
+			if (rc == -EBUSY)
+				continue;
+			if (!rc)
+				nb_bb--;
+			if (rc || !nb_bb)
+				return rc;
+		}
+	}
+	return nb_bb ? -EBUSY : 0;
+}
+
+/* virtio_mem_cleanup_pending_mb(): memory blocks left fully unplugged before */
+static void virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
+{
+	unsigned long mb_id;
+
+	if (!vm->in_sbm || !vm->sbm.have_unplugged_mb)
+		return;
+	vm->sbm.have_unplugged_mb = false;
+	for (mb_id = vm->sbm.first_mb_id; mb_id < vm->sbm.next_mb_id; mb_id++) {
+		int state = virtio_mem_sbm_get_mb_state(vm, mb_id);
+
+		if (state == VIRTIO_MEM_SBM_MB_UNUSED || state == VIRTIO_MEM_SBM_MB_PLUGGED)
+			continue;
+		if (virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id))
+			vm->sbm.have_unplugged_mb = true;
+	}
+}
+
+/* virtio_mem_run_wq(): one pass toward requested-size */
+static int virtio_mem_run_wq(struct virtio_mem *vm)
+{
+	uint64_t diff;
+	int rc;
+
+	virtio_mem_cleanup_pending_mb(vm);
+	vm->busy_pfn = ~0UL;
+	if (vm->requested_size > vm->plugged_size) {
+		diff = vm->requested_size - vm->plugged_size;
+		rc = vm->in_sbm ? virtio_mem_sbm_plug_request(vm, diff) :
+				  virtio_mem_bbm_plug_request(vm, diff);
+	} else {
+		diff = vm->plugged_size - vm->requested_size;
+		rc = vm->in_sbm ? virtio_mem_sbm_unplug_request(vm, diff) :
+				  virtio_mem_bbm_unplug_request(vm, diff);
+	}
+	if (rc == -EAGAIN)	/* the device NACKed: requested-size reached */
+		rc = 0;
+	switch (rc) {
+	case 0:
+		break;
+	case -ENOSPC:
+		pr_info(vm->hm, "virtio_mem virtio%d: cannot add more memory: %s (plugged 0x%llx, requested 0x%llx, offline 0x%llx of threshold 0x%llx)",
+			vm->index,
+			virtio_mem_could_add_memory(vm, vm->in_sbm ? memory_block_size_bytes(vm) :
+								     vm->bbm.bb_size) ?
+				"the usable region is full" : "too much added memory is offline",
+			(unsigned long long)vm->plugged_size, (unsigned long long)vm->requested_size,
+			(unsigned long long)vm->offline_size,
+			(unsigned long long)vm->offline_threshold);
+		break;
+	case -EBUSY:
+		if (vm->busy_pfn != ~0UL)
+			pr_info(vm->hm, "virtio_mem virtio%d: cannot unplug more memory: plugged 0x%llx, requested 0x%llx; the rest is busy (alloc_contig_range() failed, first at pfn %#lx: unmovable or unmigratable pages)",
+				vm->index, (unsigned long long)vm->plugged_size,
+				(unsigned long long)vm->requested_size, vm->busy_pfn);
+		else
+			pr_info(vm->hm, "virtio_mem virtio%d: cannot unplug more memory: plugged 0x%llx, requested 0x%llx; the rest is busy",
+				vm->index, (unsigned long long)vm->plugged_size,
+				(unsigned long long)vm->requested_size);
+		break;
+	default:
+		pr_err(vm->hm, "virtio_mem virtio%d: request failed: %d (plugged 0x%llx, requested 0x%llx)",
+		       vm->index, rc, (unsigned long long)vm->plugged_size,
+		       (unsigned long long)vm->requested_size);
+		break;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* probe, remove and the API                                           */
+/* ------------------------------------------------------------------ */
+
+static void virtio_mem_free(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+
+	if (vm->sbm.mb_states)
+		hm_free(hm, vm->sbm.mb_states, vm->sbm.mb_cap);
+	if (vm->sbm.sb_states)
+		hm_free(hm, vm->sbm.sb_states, vm->sbm.sb_cap);
+	if (vm->bbm.bb_states)
+		hm_free(hm, vm->bbm.bb_states, vm->bbm.bb_cap);
+	hm_free(hm, vm, sizeof(*vm));
+}
+
+/* virtio_mem_init_hotplug(): the mode, the usable blocks, the group */
+static int virtio_mem_init_hotplug(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+	const uint64_t mb_size = memory_block_size_bytes(vm);
+	const uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
+	uint64_t sb_size, end_addr = min(vm->addr + vm->region_size, max_addr);
+	unsigned long unit_pages;
+	int rc;
+
+	/* sub-blocks span at least a pageblock (alloc_contig_range() granularity) */
+	sb_size = max((uint64_t)PAGE_SIZE * pageblock_nr_pages, vm->device_block_size);
+	if (sb_size < mb_size) {
+		vm->in_sbm = true;
+		vm->sbm.sb_size = sb_size;
+		vm->sbm.sbs_per_mb = (uint32_t)(mb_size / sb_size);
+		vm->sbm.first_mb_id = virtio_mem_phys_to_mb_id(vm, vm->addr - 1 + mb_size);
+		vm->sbm.next_mb_id = vm->sbm.first_mb_id;
+		if (end_addr / mb_size <= vm->sbm.first_mb_id)
+			return -ENOSPC;
+		vm->sbm.last_usable_mb_id = virtio_mem_phys_to_mb_id(vm, end_addr) - 1;
+		unit_pages = PHYS_PFN(mb_size);
+	} else {
+		vm->bbm.bb_size = max(vm->device_block_size, mb_size);
+		vm->bbm.first_bb_id = virtio_mem_phys_to_bb_id(vm, vm->addr - 1 + vm->bbm.bb_size);
+		vm->bbm.next_bb_id = vm->bbm.first_bb_id;
+		if (end_addr / vm->bbm.bb_size <= vm->bbm.first_bb_id)
+			return -ENOSPC;
+		vm->bbm.last_usable_bb_id = virtio_mem_phys_to_bb_id(vm, end_addr) - 1;
+		unit_pages = PHYS_PFN(vm->bbm.bb_size);
+	}
+	/* room to add two blocks, at least */
+	vm->offline_threshold = max(2 * mb_size, VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD);
+	vm->offline_threshold = max(2 * vm->bbm.bb_size, vm->offline_threshold);
+
+	/* memory_group_register_dynamic(): auto-movable sees the device as one */
+	rc = hotmem_register_dynamic_memory_group(hm, vm->nid, unit_pages);
+	if (rc < 0)
+		return rc;
+	vm->mgid = rc;
+	return 0;
+}
+
+static int virtio_mem_next_index(struct hotmem *hm)
+{
+	int index = 0;
+
+	for (bool used = true; used; index += used) {
+		used = false;
+		for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+			used |= vm->index == index;
+	}
+	return index;
+}
+
+int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
+			    uint64_t device_block_size, struct hotmem_virtio_mem **out)
+{
+	struct virtio_mem *vm, **pp;
+	int rc;
+
+	/* virtio_mem_init(): a power-of-two block of at least a page, aligned region */
+	if (!device_block_size || (device_block_size & (device_block_size - 1)) ||
+	    device_block_size < PAGE_SIZE || !region_size || addr % device_block_size ||
+	    region_size % device_block_size || addr + region_size < addr ||
+	    nid < 0 || nid >= hm->nr_possible_nodes)
+		return -EINVAL;
+	vm = hm_alloc(hm, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->hm = hm;
+	vm->nid = nid;
+	vm->addr = addr;
+	vm->region_size = region_size;
+	vm->device_block_size = device_block_size;
+	vm->resource_name = "System RAM (virtio_mem)";
+	vm->memory_notifier = (struct notifier_block){ virtio_mem_memory_notifier_cb, vm, NULL };
+
+	rc = virtio_mem_init_hotplug(vm);
+	if (rc)
+		goto out_free;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	vm->index = virtio_mem_next_index(hm);
+	/* register_virtio_mem_device(): the first device takes the callback */
+	if (!hm->virtio_mem_devices) {
+		rc = set_online_page_callback(hm, virtio_mem_online_page_cb, NULL);
+		if (rc)
+			goto out_group;
+	}
+	for (pp = &hm->virtio_mem_devices; *pp; pp = &(*pp)->next)
+		;
+	*pp = vm;
+	register_memory_notifier(hm, &vm->memory_notifier);
+	pr_info(hm, "virtio_mem virtio%d: start address: %#llx", vm->index,
+		(unsigned long long)addr);
+	pr_info(hm, "virtio_mem virtio%d: region size: %#llx", vm->index,
+		(unsigned long long)region_size);
+	pr_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
+		(unsigned long long)device_block_size);
+	pr_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, nid);
+	if (vm->in_sbm)
+		pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
+			(unsigned long long)memory_block_size_bytes(vm));
+	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
+		vm->in_sbm ? "subblock" : "big block",
+		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	*out = (struct hotmem_virtio_mem *)vm;
+	return 0;
+
+out_group:
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hotmem_unregister_memory_group(hm, vm->mgid);
+out_free:
+	virtio_mem_free(vm);
+	return rc;
+}
+
+static void virtio_mem_unlink(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+
+	unregister_memory_notifier(hm, &vm->memory_notifier);
+	for (struct virtio_mem **pp = &hm->virtio_mem_devices; *pp; pp = &(*pp)->next) {
+		if (*pp == vm) {
+			*pp = vm->next;
+			break;
+		}
+	}
+	if (!hm->virtio_mem_devices)
+		restore_online_page_callback(hm, virtio_mem_online_page_cb);
+}
+
+/* memory of the device still added to Linux (a block left to remove) */
+static bool virtio_mem_has_memory_added(struct virtio_mem *vm)
+{
+	if (vm->in_sbm)
+		return vm->sbm.next_mb_id - vm->sbm.first_mb_id !=
+		       vm->sbm.mb_count[VIRTIO_MEM_SBM_MB_UNUSED];
+	return vm->bbm.next_bb_id - vm->bbm.first_bb_id != vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED];
+}
+
+int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	struct hotmem *hm = vm->hm;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	virtio_mem_cleanup_pending_mb(vm);
+	if (vm->plugged_size || virtio_mem_has_memory_added(vm)) {
+		pthread_mutex_unlock(&hm->device_hotplug_lock);
+		return -EBUSY;
+	}
+	vm->removing = true;
+	virtio_mem_unlink(vm);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hotmem_unregister_memory_group(hm, vm->mgid);
+	virtio_mem_free(vm);
+	return 0;
+}
+
+/* hotmem_destroy(): the machine goes with its memory; only the driver's state is freed */
+void virtio_mem_destroy_all(struct hotmem *hm)
+{
+	while (hm->virtio_mem_devices) {
+		struct virtio_mem *vm = hm->virtio_mem_devices;
+
+		virtio_mem_unlink(vm);
+		virtio_mem_free(vm);
+	}
+}
+
+static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
+{
+	struct hotmem *hm = vm->hm;
+	int rc;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
+	kmem_tick(hm);
+	rc = virtio_mem_run_wq(vm);
+	hm->current_task = NULL;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return rc;
+}
+
+int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t size,
+					 const struct hotmem_task *task)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+
+	if (size > vm->region_size || size % vm->device_block_size)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	vm->requested_size = size;	/* virtio_mem_config_changed() */
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return virtio_mem_run_locked(vm, task);
+}
+
+int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_task *task)
+{
+	return virtio_mem_run_locked((struct virtio_mem *)dev, task);
+}
+
+int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_info *info)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	*info = (struct hm_virtio_mem_info){
+		.addr = vm->addr,
+		.region_size = vm->region_size,
+		.device_block_size = vm->device_block_size,
+		.plugged_size = vm->plugged_size,
+		.requested_size = vm->requested_size,
+		.nid = vm->nid,
+		.group = vm->mgid,
+		.sbm = vm->in_sbm,
+		.sb_size = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size,
+		.offline_threshold = vm->offline_threshold,
+		.offline_size = vm->offline_size > 0 ? (uint64_t)vm->offline_size : 0,
+		.first_mb_id = vm->sbm.first_mb_id,
+		.last_usable_mb_id = vm->sbm.last_usable_mb_id,
+	};
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return 0;
+}
+
+static bool virtio_mem_addr_plugged(struct virtio_mem *vm, uint64_t addr)
+{
+	unsigned long id;
+
+	if (vm->in_sbm) {
+		id = virtio_mem_phys_to_mb_id(vm, addr);
+		if (id < vm->sbm.first_mb_id || id >= vm->sbm.next_mb_id)
+			return false;
+		return virtio_mem_sbm_test_sb_plugged(vm, id,
+						      (int)virtio_mem_phys_to_sb_id(vm, addr), 1);
+	}
+	id = virtio_mem_phys_to_bb_id(vm, addr);
+	if (id < vm->bbm.first_bb_id || id >= vm->bbm.next_bb_id)
+		return false;
+	return virtio_mem_bbm_get_bb_state(vm, id) != VIRTIO_MEM_BBM_BB_UNUSED;
+}
+
+bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *dev, uint64_t idx)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	bool plugged;
+
+	if (idx >= vm->region_size / vm->device_block_size)
+		return false;
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	plugged = virtio_mem_addr_plugged(vm, vm->addr + idx * vm->device_block_size);
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return plugged;
+}
+
+/* make memory block @mb_id known to the driver (prepare_next_mb up to it) */
+static int virtio_mem_sbm_prepare_upto(struct virtio_mem *vm, unsigned long mb_id)
+{
+	unsigned long next;
+	int rc;
+
+	if (mb_id < vm->sbm.first_mb_id || mb_id > vm->sbm.last_usable_mb_id)
+		return -EINVAL;
+	while (vm->sbm.next_mb_id <= mb_id) {
+		rc = virtio_mem_sbm_prepare_next_mb(vm, &next);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* restore sub-blocks [sb_id, sb_id + count) of one memory block as plugged */
+static int virtio_mem_sbm_restore_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+				     int count)
+{
+	int state, rc;
+
+	rc = virtio_mem_sbm_prepare_upto(vm, mb_id);
+	if (rc)
+		return rc;
+	state = virtio_mem_sbm_get_mb_state(vm, mb_id);
+	if (!virtio_mem_sbm_test_sb_unplugged(vm, mb_id, sb_id, count))
+		return -EEXIST;
+	if (state == VIRTIO_MEM_SBM_MB_UNUSED) {
+		uint64_t nb_sb = (uint64_t)count;
+
+		/* plug_and_add plugs from sub-block 0: mark exactly these instead */
+		vm->plugged_size += (uint64_t)count * vm->sbm.sb_size;
+		virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, true);
+		virtio_mem_sbm_set_mb_state(vm, mb_id, count == (int)vm->sbm.sbs_per_mb ?
+						       VIRTIO_MEM_SBM_MB_OFFLINE :
+						       VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+		rc = virtio_mem_sbm_add_mb(vm, mb_id);
+		if (rc) {
+			virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, false);
+			vm->plugged_size -= nb_sb * vm->sbm.sb_size;
+			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
+		}
+		return rc;
+	}
+	if (state == VIRTIO_MEM_SBM_MB_PLUGGED)
+		return -EINVAL;
+	/* an added block: plug these sub-blocks as plug_any_sb would */
+	vm->plugged_size += (uint64_t)count * vm->sbm.sb_size;
+	virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, true);
+	if (state != VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL)
+		virtio_mem_fake_online(vm->hm,
+				       PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
+						(uint64_t)sb_id * vm->sbm.sb_size),
+				       PHYS_PFN((uint64_t)count * vm->sbm.sb_size));
+	if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
+		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)(state - 1));
+	return 0;
+}
+
+static int virtio_mem_bbm_restore_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	unsigned long next;
+	int rc;
+
+	if (bb_id < vm->bbm.first_bb_id || bb_id > vm->bbm.last_usable_bb_id)
+		return -EINVAL;
+	while (vm->bbm.next_bb_id <= bb_id) {
+		rc = virtio_mem_bbm_prepare_next_bb(vm, &next);
+		if (rc)
+			return rc;
+	}
+	if (virtio_mem_bbm_get_bb_state(vm, bb_id) != VIRTIO_MEM_BBM_BB_UNUSED)
+		return -EEXIST;
+	vm->plugged_size += vm->bbm.bb_size;
+	virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_ADDED);
+	rc = virtio_mem_bbm_add_bb(vm, bb_id);
+	if (rc) {
+		vm->plugged_size -= vm->bbm.bb_size;
+		virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_UNUSED);
+	}
+	return rc;
+}
+
+static int virtio_mem_restore_locked(struct virtio_mem *vm, uint64_t start, uint64_t end)
+{
+	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
+	int rc = 0;
+
+	if (start % unit || end % unit)
+		return -EINVAL;
+	for (uint64_t addr = start; addr < end && !rc;) {
+		if (vm->in_sbm) {
+			const unsigned long mb_id = virtio_mem_phys_to_mb_id(vm, addr);
+			const uint64_t mb_end = min(end, virtio_mem_mb_id_to_phys(vm, mb_id + 1));
+			const int sb_id = (int)virtio_mem_phys_to_sb_id(vm, addr);
+
+			rc = virtio_mem_sbm_restore_sb(vm, mb_id, sb_id,
+						       (int)((mb_end - addr) / unit));
+			addr = mb_end;
+		} else {
+			rc = virtio_mem_bbm_restore_bb(vm, virtio_mem_phys_to_bb_id(vm, addr));
+			addr += unit;
+		}
+	}
+	return rc;
+}
+
+int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t first,
+				      uint64_t count)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	const uint64_t nblocks = vm->region_size / vm->device_block_size;
+	int rc;
+
+	if (!count || first >= nblocks || count > nblocks - first)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	kmem_tick(vm->hm);
+	rc = virtio_mem_restore_locked(vm, vm->addr + first * vm->device_block_size,
+				       vm->addr + (first + count) * vm->device_block_size);
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return rc;
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The virtio-mem driver (drivers/virtio/virtio_mem.c, 6.12+) on the engine. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+#define VMEM 0x100000000ULL	/* the device region: 4 GiB, where QEMU puts it */
+
+static struct hotmem_virtio_mem *probe(struct hotmem *hm, uint64_t region, uint64_t block)
+{
+	struct hotmem_virtio_mem *vm = NULL;
+
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM, region, block, &vm), 0);
+	return vm;
+}
+
+static unsigned long pflags(struct hotmem *hm, uint64_t phys)
+{
+	unsigned long flags = 0;
+
+	assert_int_equal(hotmem_page_flags(hm, phys >> HM_PAGE_SHIFT, &flags), 0);
+	return flags;
+}
+
+static struct hm_virtio_mem_info info(struct hotmem_virtio_mem *vm)
+{
+	struct hm_virtio_mem_info i;
+
+	assert_int_equal(hotmem_virtio_mem_info(vm, &i), 0);
+	return i;
+}
+
+/* 1 GiB in 2 MiB device blocks: Sub Block Mode, 8 whole blocks, memmap from system RAM */
+static void test_sbm_plug_1g(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	unsigned long total = memtotal_kb(hm), free = memfree_kb(hm);
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	struct hm_block_info bi;
+
+	(void)state;
+	assert_true(info(vm).sbm);
+	assert_int_equal(info(vm).sb_size, 2 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 1 * GiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 1 * GiB);
+	/* MemTotal grows by exactly 1 GiB; the 16 MiB memmap came out of boot RAM */
+	assert_int_equal(memtotal_kb(hm) - total, 1048576);
+	assert_int_equal(free + 1048576 - memfree_kb(hm), 16384);
+	for (unsigned long id = 32; id < 40; id++) {
+		assert_int_equal(hotmem_block_info(hm, id, &bi), 0);
+		assert_int_equal(bi.state, HM_MEM_ONLINE);
+		assert_int_equal(bi.zone, HM_ZONE_MOVABLE);
+		assert_int_equal(bi.group, info(vm).group);
+		assert_int_equal(bi.nr_vmemmap_pages, 0);
+	}
+	assert_int_equal(hotmem_block_info(hm, 40, &bi), -ENOENT);
+	assert_true(hotmem_virtio_mem_block_plugged(vm, 511));
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 512));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* 300 MiB: 2 whole blocks and 44 MiB of a third, whose rest is fake-offline */
+static void test_sbm_partial_block_is_fake_offline(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	unsigned long total = memtotal_kb(hm);
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	const uint64_t edge = VMEM + 300 * MiB;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 300 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 300 * MiB);
+	assert_int_equal(block_state(hm, 34), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 35), -1);
+	/* the unplugged 84 MiB are present but neither managed nor free */
+	assert_int_equal(memtotal_kb(hm) - total, 300 * 1024);
+	assert_false(pflags(hm, edge - HM_PAGE_SIZE) & (1UL << HM_PG_offline));
+	assert_true(pflags(hm, edge) & (1UL << HM_PG_offline));
+	assert_true(pflags(hm, VMEM + 384 * MiB - HM_PAGE_SIZE) & (1UL << HM_PG_offline));
+	check(hm);
+
+	/* the partial block goes offline (the driver gives its pages up) and back */
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(memtotal_kb(hm) - total, 256 * 1024);
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(memtotal_kb(hm) - total, 300 * 1024);
+	assert_true(pflags(hm, edge) & (1UL << HM_PG_offline));
+	check(hm);
+
+	/* growing fills the partial block first: its sub-blocks go to the buddy */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 320 * MiB, NULL), 0);
+	assert_int_equal(memtotal_kb(hm) - total, 320 * 1024);
+	assert_false(pflags(hm, edge) & (1UL << HM_PG_offline));
+	assert_int_equal(block_state(hm, 35), -1);
+	check(hm);
+
+	/* shrinking an online Movable block: alloc_contig_range() then unplug */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 200 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 200 * MiB);
+	assert_int_equal(memtotal_kb(hm) - total, 200 * 1024);
+	assert_int_equal(block_state(hm, 34), -1);	/* fully unplugged: removed */
+	check(hm);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_int_equal(memtotal_kb(hm), total);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a partial block onlined later: the online_page callback keeps the unplugged part back */
+static void test_sbm_offline_block_onlines_plugged_part_only(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long total = memtotal_kb(hm);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 100 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_int_equal(memtotal_kb(hm), total);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(memtotal_kb(hm) - total, 100 * 1024);
+	assert_true(pflags(hm, VMEM + 100 * MiB) & (1UL << HM_PG_offline));
+	check(hm);
+	/* an offline partial block shrinks without alloc_contig_range() */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_int_equal(block_state(hm, 32), -1);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* unmovable pages in kernel memory: the shrink stops above requested-size and says why */
+static void test_shrink_stops_at_unmovable_pages(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_kernel");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	unsigned long h1, h2, total;
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+	total = memtotal_kb(hm);
+	/* one unmovable page in each of the two highest blocks */
+	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 300 * MiB) >> HM_PAGE_SHIFT,
+					      HM_ALLOC_UNMOVABLE, &h1), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 500 * MiB) >> HM_PAGE_SHIFT,
+					      HM_ALLOC_UNMOVABLE, &h2), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), -EBUSY);
+	/*
+	 * The sub-blocks holding them stay plugged, and so do the two of
+	 * memory32 that hold the memmap of memory34 and memory35: added while
+	 * memory32 was online in ZONE_NORMAL, their memmap came from it.
+	 */
+	for (uint64_t i = 0; i < 256; i++)
+		assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i),
+				 i == 1 || i == 2 || i == 150 || i == 250);
+	assert_int_equal(info(vm).plugged_size, 8 * MiB);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 33), -1);
+	assert_int_equal(block_state(hm, 34), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
+	assert_int_equal(total - memtotal_kb(hm), 504 * 1024);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "cannot unplug more memory: plugged 0x800000, requested 0x0"));
+	check(hm);
+	/* once freed, the retry unplugs the rest and removes the blocks */
+	assert_int_equal(hotmem_free_page(hm, h1), 0);
+	assert_int_equal(hotmem_free_page(hm, h2), 0);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 0);
+	assert_int_equal(block_state(hm, 34), -1);
+	assert_int_equal(block_state(hm, 35), -1);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * Documentation/admin-guide/mm/memory-hotplug.rst: with the default
+ * auto_movable_ratio of 301%, memory of 3x the boot memory goes to
+ * ZONE_MOVABLE ("hotplugging 24 GiB to a 8 GiB VM"), here 1.5 GiB to a
+ * 512 MiB one; more goes to a kernel zone, and kernel memory inside a
+ * dynamic memory group allows more MOVABLE memory in that group.
+ */
+static void test_auto_movable_with_dynamic_group(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL " memhp_default_state=online "
+				 "memory_hotplug.online_policy=auto-movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 1536 * MiB, NULL), 0);
+	for (unsigned long id = 32; id < 44; id++)
+		assert_int_equal(block_zone(hm, id), HM_ZONE_MOVABLE);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 1664 * MiB, NULL), 0);
+	assert_int_equal(block_zone(hm, 44), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 2048 * MiB, NULL), 0);
+	for (unsigned long id = 45; id < 48; id++)
+		assert_int_equal(block_zone(hm, id), HM_ZONE_MOVABLE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* the driver stops adding while 1 GiB (offline_threshold) of added memory is offline */
+static void test_offline_threshold_stops_adding(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	assert_int_equal(info(vm).offline_threshold, 1 * GiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 2 * GiB, NULL), -ENOSPC);
+	assert_int_equal(info(vm).plugged_size, 1 * GiB);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "too much added memory is offline"));
+	assert_int_equal(hotmem_online_blocks(hm, 32, 8, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 2 * GiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* device blocks of a memory block or more: Big Block Mode */
+static void test_bbm_plugs_whole_big_blocks(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 2 * GiB, 256 * MiB);
+	unsigned long total = memtotal_kb(hm);
+
+	(void)state;
+	assert_false(info(vm).sbm);
+	assert_int_equal(info(vm).sb_size, 256 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 100 * MiB, NULL), -EINVAL);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+	assert_int_equal(memtotal_kb(hm) - total, 512 * 1024);
+	assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 34), -1);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	assert_int_equal(memtotal_kb(hm) - total, 256 * 1024);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* restoring a saved device plugs exactly the same sub-blocks */
+static void test_restore_plugged_exactly(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	unsigned long total = memtotal_kb(hm);
+
+	(void)state;
+	/* device blocks 0-63 (memory32) and 70-74 (part of memory33) */
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 64), 0);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 70, 5), 0);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 72, 1), -EEXIST);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 500, 100), -EINVAL);
+	assert_int_equal(info(vm).plugged_size, 138 * MiB);
+	assert_int_equal(memtotal_kb(hm) - total, 138 * 1024);
+	for (uint64_t i = 0; i < 512; i++)
+		assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i), i < 64 || (i >= 70 && i < 75));
+	assert_true(pflags(hm, VMEM + 128 * MiB) & (1UL << HM_PG_offline));
+	assert_false(pflags(hm, VMEM + 140 * MiB) & (1UL << HM_PG_offline));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_probe_refuses_bad_devices(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM, 1 * GiB, 3 * MiB, &vm), -EINVAL);
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 4096, 1 * GiB, 2 * MiB, &vm), -EINVAL);
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 9, VMEM, 1 * GiB, 2 * MiB, &vm), -EINVAL);
+	/* no whole memory block inside the region */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 2 * MiB, 128 * MiB, 2 * MiB, &vm),
+			 -ENOSPC);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sbm_plug_1g),
+		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
+		cmocka_unit_test(test_sbm_offline_block_onlines_plugged_part_only),
+		cmocka_unit_test(test_shrink_stops_at_unmovable_pages),
+		cmocka_unit_test(test_auto_movable_with_dynamic_group),
+		cmocka_unit_test(test_offline_threshold_stops_adding),
+		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),
+		cmocka_unit_test(test_restore_plugged_exactly),
+		cmocka_unit_test(test_probe_refuses_bad_devices),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
