@@ -2,7 +2,7 @@
 #
 #   make            build every binary into build/
 #   make check      install test deps (root: apt-get), build, run all tests under prove
-#   make run        the main job on the embedded default machine
+#   make run        a running machine: hotmemfs, hotmemd, hotmem-trace, a DIMM
 #   make bench      figures as ratios against references measured in the same run
 #   make install    DESTDIR= PREFIX= (binaries, unit files, man pages)
 #   make check SANITIZE=address,undefined   the same suite under ASan/UBSan
@@ -84,8 +84,14 @@ check: deps
 		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE); \
 	$(PROVE) --exec '' --timer $(PROVE_FLAGS) $(UNIT_TESTS) $(TEST_SCRIPTS)
 
+# make run builds what it runs, no test programs: the installed binaries
+# but hotmem-conform.  On a terminal it runs until Ctrl-C; without one it
+# walks through the scripted commands and exits (HOTMEM_RUN=walk|wait).
+RUN_BINS = $(filter-out %/hotmem-conform,$(INSTALL_BINS))
+.PHONY: run-bins
+run-bins: $(RUN_BINS)
 run: deps-run
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-bins
 	@scripts/run.sh $(abspath $(BUILD))
 
 # the full agents x settings x machines x events matrix (docs/agents.md)

@@ -1,13 +1,22 @@
 #!/bin/bash
-# make run: the main job on the embedded default machine.
+# make run: a running machine.
 #
-# Mounts hotmemfs (the default machine's sysfs on FUSE), shows lsmem,
-# plugs a 1 GiB DIMM through hotmemctl, onlines a block through sysfs like
-# a person would, and shows lsmem and the machine again.  Without root or
-# /dev/fuse it shows the same scenario through the engine's own CLI.
+# Mounts hotmemfs on the embedded default machine, starts hotmemd
+# (auto-movable) on it and hotmem-trace on its engine with the maps pinned,
+# plugs a 1 GiB DIMM, and prints the commands to copy: online an offline
+# block, watch hotmemd's decisions, dump the pinned maps, lsmem, enter the
+# machine.  On a terminal it keeps running until Ctrl-C, then cleans up.
+# Without one (CI, a pipe) it walks through those commands itself and exits
+# 0.  HOTMEM_RUN=walk|wait forces either.  Without root or /dev/fuse it
+# shows the same scenario through the engine's own CLI.
 set -uo pipefail
 B=${1:-build}
+B=$(cd "$B" && pwd)
 cols=RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES
+mode=${HOTMEM_RUN:-}
+if [ -z "$mode" ]; then
+	if [ -t 0 ] && [ -t 1 ]; then mode=wait; else mode=walk; fi
+fi
 
 engine_demo() {
 	echo "== hotmem: the embedded default machine (engine only: $1)"
@@ -32,80 +41,147 @@ if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/fuse ] || [ ! -x "$B/hotmemfs" ]; then
 	exit 0
 fi
 
-MNT=$(mktemp -d /tmp/hotmem-run.XXXXXX)
-SOCK=$MNT.sock
-UEV=$MNT.uevent
-pids=()
+RUN=$(mktemp -d /tmp/hotmem-run.XXXXXX)
+MNT=$RUN/mnt
+SOCK=$RUN/hotmemfs.sock
+UEV=$RUN/uevent.sock
+MEM=$MNT/sys/devices/system/memory
+mkdir -p "$MNT"
+fspid= dpid= tpid= PIN=
 cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	umount "$MNT" 2>/dev/null || fusermount3 -u "$MNT" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$MNT" "$MNT".*
+	trap - EXIT INT TERM
+	# hotmem-trace first: it detaches and unpins on SIGINT
+	[ -n "$tpid" ] && kill -INT "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
+	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+	if [ -n "$fspid" ]; then
+		umount "$MNT" 2>/dev/null || fusermount3 -u "$MNT" 2>/dev/null
+		kill "$fspid" 2>/dev/null
+		wait "$fspid" 2>/dev/null
+	fi
+	[ -n "$PIN" ] && rmdir "$PIN" 2>/dev/null
+	rm -rf "$RUN"
+	[ "$mode" = wait ] && echo "hotmem: stopped; machine, daemon and trace gone, $RUN removed"
 }
 trap cleanup EXIT
+trap 'exit 0' INT TERM
 
-"$B/hotmemfs" --state none --control "$SOCK" -u "$UEV" "$MNT" 2>"$MNT.fs.log" &
+# uevents to hotmemd's socket; no network namespace to leave behind
+"$B/hotmemfs" --state none --control "$SOCK" -u "$UEV" --netns none "$MNT" 2>"$RUN/hotmemfs.log" &
 fspid=$!
-pids+=($fspid)
 for _ in $(seq 200); do
-	[ -e "$MNT/sys/devices/system/memory/block_size_bytes" ] && break
+	[ -e "$MEM/block_size_bytes" ] && break
+	kill -0 "$fspid" 2>/dev/null || break
 	sleep 0.05
 done
-if [ ! -e "$MNT/sys/devices/system/memory/block_size_bytes" ]; then
-	cat "$MNT.fs.log" >&2
+if [ ! -e "$MEM/block_size_bytes" ]; then
+	cat "$RUN/hotmemfs.log" >&2
+	fspid=
 	engine_demo "hotmemfs did not mount"
 	exit 0
 fi
 
-echo "== hotmemfs mounted at $MNT: the default machine"
-"$B/hotmemctl" -s "$SOCK" status
-echo
-echo "== lsmem --sysroot $MNT"
-lsmem --sysroot "$MNT" -o $cols
+# hotmemd, the policy daemon, on the emulation: auto-movable, its uevents
+# from hotmemfs's socket only (as the emulation drop-in runs it)
+"$B/hotmemd" --config /dev/null --policy auto-movable --sysroot "$MNT" --uevent-socket "$UEV" \
+	--netlink=no --state-dir "$RUN/hotmemd" 2>"$RUN/hotmemd.log" &
+dpid=$!
 
-# hotmemd, the policy daemon, on the emulation: auto-movable
-"$B/hotmemd" --sysroot "$MNT" --uevent-socket "$UEV" --netlink=no \
-	--state-dir "$MNT.state" 2>"$MNT.hotmemd.log" &
-pids+=($!)
-# hotmem-trace on hotmemfs's engine, when BPF is usable here
-tracing=no
+# hotmem-trace on hotmemfs's engine, maps pinned (where BPF is usable)
+trace_why="not built"
 if [ -x "$B/hotmem-trace" ]; then
-	"$B/hotmem-trace" --emulator "$fspid" --json --no-pin -o "$MNT.trace" 2>"$MNT.trace.log" &
+	PIN=/sys/fs/bpf/hotmem
+	# another hotmem-trace (the service?) has the default: use our own
+	[ -e "$PIN/counters" ] || [ -e "$PIN/blocks" ] && PIN=/sys/fs/bpf/hotmem-run-$$
+	"$B/hotmem-trace" --emulator "$fspid" --pin "$PIN" -o "$RUN/trace.txt" 2>"$RUN/trace.log" &
 	tpid=$!
-	for _ in $(seq 100); do
-		grep -q "attached\|tracing" "$MNT.trace.log" 2>/dev/null && break
-		kill -0 $tpid 2>/dev/null || break
+	for _ in $(seq 300); do
+		grep -q "ready: tracing" "$RUN/trace.log" 2>/dev/null && break
+		kill -0 "$tpid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -0 $tpid 2>/dev/null && tracing=yes && pids+=($tpid)
+	if ! grep -q "ready: tracing" "$RUN/trace.log" 2>/dev/null; then
+		trace_why=$(grep -v "^hotmem-trace: emulator: NOT attached" "$RUN/trace.log" | tail -1)
+		kill -INT "$tpid" 2>/dev/null
+		wait "$tpid" 2>/dev/null
+		tpid= PIN=
+	fi
 fi
-sleep 0.5
+for _ in $(seq 100); do
+	grep -q "ready: sysroot" "$RUN/hotmemd.log" && break
+	sleep 0.05
+done
 
+echo "== hotmemfs: the default machine, mounted at $MNT"
+"$B/hotmemctl" -s "$SOCK" status
 echo
 echo "== hotmemctl device_add pc-dimm id=dimm1 size=1G   (hotmemd onlines it by policy)"
 "$B/hotmemctl" -s "$SOCK" device_add pc-dimm id=dimm1 size=1G
-for _ in $(seq 100); do
-	! grep -q offline "$MNT"/sys/devices/system/memory/memory3[2-9]/state 2>/dev/null && break
-	sleep 0.05
-done
+all_online() { ! grep -q offline "$MEM"/memory3[2-9]/state 2>/dev/null; }
+for _ in $(seq 200); do all_online && break; sleep 0.05; done
+# one block handed back, so that there is an offline block to online
+echo offline >"$MEM/memory39/state"
+echo "   (and memory39 offlined again, for you to online)"
+echo
+echo "== lsmem --sysroot $MNT"
 lsmem --sysroot "$MNT" -o $cols
 echo
-echo "== hotmemd said"
-sed 's/^/   /' "$MNT.hotmemd.log" | tail -12
+echo "== hotmemd's decisions"
+grep -E "memory[0-9]+: " "$RUN/hotmemd.log" | sed 's/^/   /'
+
+bt=$(command -v bpftool || echo "bpftool")
+ctl="$B/hotmemctl -s $SOCK"
 echo
-echo "== echo offline > .../memory39/state; echo offline again (the kernel says EINVAL)"
-echo offline > "$MNT/sys/devices/system/memory/memory39/state"
-echo offline > "$MNT/sys/devices/system/memory/memory39/state"
-grep -E "MemTotal|MemFree" "$MNT/proc/meminfo"
-"$B/hotmemctl" -s "$SOCK" check
-if [ "$tracing" = yes ]; then
-	echo
-	echo "== hotmem-trace --emulator $fspid: the engine's hotplug path, as BPF saw it"
-	kill -INT "$tpid" 2>/dev/null
-	wait "$tpid" 2>/dev/null
-	echo "   $(wc -l <"$MNT.trace") events; the first online of the DIMM:"
-	grep -m 14 -E '"ev":"(memory_block_online|online_pages|move_pfn_range_to_zone|memory_notify|mm_setup_per_zone_wmarks)"' \
-		"$MNT.trace" | sed 's/^/   /'
+echo "== the machine is running; copy these (as root)"
+echo "   # online the offline block (hotmemd leaves a block you offlined alone)"
+echo "   echo online > $MEM/memory39/state"
+echo "   # watch hotmemd's decisions"
+echo "   tail -f $RUN/hotmemd.log"
+if [ -n "$tpid" ]; then
+	echo "   # what BPF counted: per block (state, zone, onlines), per step"
+	echo "   $bt map dump pinned $PIN/blocks"
+	echo "   $bt map dump pinned $PIN/counters"
+	echo "   # the engine's hotplug path, step by step, as hotmem-trace sees it"
+	echo "   tail -f $RUN/trace.txt"
 else
-	echo "(hotmem-trace not run: $(tail -1 "$MNT.trace.log" 2>/dev/null))"
+	echo "   # (hotmem-trace is not running here: $trace_why)"
 fi
+echo "   # the machine as util-linux sees it; plug more"
+echo "   lsmem --sysroot $MNT"
+echo "   $ctl device_add pc-dimm id=dimm2 size=512M"
+echo "   $ctl status"
+echo "   # a shell where this machine is /sys/devices/system/memory (lsmem, chmem as they are)"
+echo "   unshare -m sh -c 'mount --bind $MEM /sys/devices/system/memory && exec \${SHELL:-sh}'"
+if [ -x "$B/hotmem-enter" ]; then
+	echo "   # a machine of your own, entered: /sys, /proc, uevents, udevd as on a host"
+	echo "   $B/hotmem-enter"
+fi
+
+if [ "$mode" = wait ]; then
+	echo
+	echo "Ctrl-C stops it and cleans up."
+	while kill -0 "$fspid" 2>/dev/null; do sleep 1; done
+	echo "hotmem: hotmemfs exited" >&2
+	exit 1
+fi
+
+# no terminal: the walk-through, the same commands run for you
+echo
+echo "== (no terminal: walking through them)"
+echo "\$ echo online > $MEM/memory39/state"
+echo online >"$MEM/memory39/state" && echo "   memory39: $(cat "$MEM/memory39/state")"
+echo "\$ lsmem --sysroot $MNT"
+lsmem --sysroot "$MNT" -o $cols | sed 's/^/   /'
+if [ -n "$tpid" ]; then
+	if command -v bpftool >/dev/null; then
+		echo "\$ bpftool map dump pinned $PIN/blocks   (its first entries)"
+		bpftool map dump pinned "$PIN/blocks" 2>&1 | head -24 | sed 's/^/   /'
+	else
+		echo "(bpftool missing: apt-get install bpftool)"
+	fi
+	echo "\$ the trace, memory32's first online"
+	grep -m 12 -E "memory_block_online|online_pages|move_pfn_range_to_zone|memory_notify" \
+		"$RUN/trace.txt" | sed 's/^/   /'
+fi
+echo "\$ $ctl check"
+"$B/hotmemctl" -s "$SOCK" check | sed 's/^/   /'
+exit 0

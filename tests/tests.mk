@@ -5,6 +5,8 @@
 
 # the libFuzzer harnesses (engine and hotmemfs): smoke.t here, `make fuzz`
 -include tests/fuzz/fuzz.mk
+# make run's walk-through (no terminal)
+TEST_SCRIPTS += $(sort $(wildcard tests/run/*.t))
 # man pages and --help agree with the programs
 TEST_SCRIPTS += $(sort $(wildcard tests/docs/*.t))
 # the kernel's own memory-hotplug selftest on hotmemfs
