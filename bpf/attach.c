@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <bpf/libbpf.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 
 #include "attach.h"
@@ -188,23 +189,11 @@ static void fill_fn_flags(struct hmt_tracer *t, __u8 *flags)
 }
 
 /*
- * The memory notifier's actions, in the schema's values (engine/hotmem.h
- * HM_MEM_*: 6.1's bits, MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE next).
- * 6.1 #defines them as those bits (nothing in BTF: kept as they are);
- * 6.12 has enum memory_block_state, 0..7, read by name from BTF.
+ * The memory notifier's actions, in the schema's values (enum
+ * hmt_mem_action: 6.1's bits, MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE
+ * next).  6.1 #defines them as those bits (nothing in BTF: kept as they
+ * are); 6.12 has enum memory_block_state, 0..7, read by name from BTF.
  */
-static const char *const notify_names[] = {
-	"MEM_ONLINE",	     "MEM_GOING_OFFLINE",  "MEM_OFFLINE",	 "MEM_GOING_ONLINE",
-	"MEM_CANCEL_ONLINE", "MEM_CANCEL_OFFLINE", "MEM_PREPARE_ONLINE", "MEM_FINISH_OFFLINE",
-};
-
-static int notify_schema_value(const char *name)
-{
-	for (size_t i = 0; i < sizeof(notify_names) / sizeof(notify_names[0]); i++)
-		if (!strcmp(name, notify_names[i]))
-			return 1 << i;
-	return 0;
-}
 
 /* the enum with MEM_GOING_ONLINE in it, or NULL */
 static const struct btf_type *notify_enum_type(const struct btf *btf)
@@ -235,7 +224,7 @@ static void fill_notify_actions(struct hmt_tracer *t, __s64 *action)
 	t->notify_enum = 0;
 	for (int k = 0; ty && k < btf_vlen(ty); k++) {
 		const struct btf_enum *en = &btf_enum(ty)[k];
-		int v = notify_schema_value(btf__name_by_offset(t->btf, en->name_off));
+		int v = hmt_action_from_name(btf__name_by_offset(t->btf, en->name_off));
 
 		if (v && en->val >= 0 && en->val < HMT_NR_NOTIFY) {
 			action[en->val] = v;
@@ -428,6 +417,20 @@ static int attach_emulator(struct hmt_tracer *t)
 
 /* ---- one attempt per mode --------------------------------------------- */
 
+/* each counter names its function (bpftool prints it), before anything counts */
+static int name_counters(struct hmt_tracer *t)
+{
+	int fd = bpf_map__fd(t->skel->maps.counters);
+
+	for (__u32 fn = 0; fn < HMT_NR_FN; fn++) {
+		struct hmt_counter c = { .fn = fn };
+
+		if (bpf_map_update_elem(fd, &fn, &c, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 static void close_attempt(struct hmt_tracer *t)
 {
 	while (t->nlinks > 0)
@@ -459,6 +462,9 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	if (err)
 		goto fail;
 	err = hotmem_trace_bpf__load(t->skel);
+	if (err)
+		goto fail;
+	err = name_counters(t);
 	if (err)
 		goto fail;
 	if (t->want_kernel) {

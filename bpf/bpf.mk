@@ -18,7 +18,8 @@ HMT_SKEL     := $(BUILD)/bpf/hotmem_trace.skel.h
 HMT_BIN      := $(BUILD)/hotmem-trace
 HMT_STATIC   := $(BUILD)/hotmem-trace-static
 
-# user-space sources: the loader needs libbpf, the rest is plain C
+# user-space sources: the loader needs libbpf, the rest is plain C; the
+# kernel's names (zones) come from engine/uapi (libhmuapi.a)
 HMT_LIB_SRCS := bpf/event.c bpf/jsonl.c bpf/compare.c
 HMT_LIB_OBJS := $(HMT_LIB_SRCS:%.c=$(BUILD)/%.o)
 HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c $(HMT_LIB_SRCS)
@@ -42,7 +43,7 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 
 $(BUILD)/bpf/hotmem_trace.o $(BUILD)/bpf/attach.o: $(HMT_SKEL)
 
-$(HMT_BIN): $(HMT_OBJS)
+$(HMT_BIN): $(HMT_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(HMT_LIBBPF) -o $@
 
 # The guest has no libraries: same sources, no sanitizer, -static.
@@ -50,13 +51,17 @@ HMT_STATIC_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(ALL_CFLA
 $(BUILD)/bpf/static/%.o: bpf/%.c $(HMT_SKEL)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"; $(CC) $(HMT_STATIC_CFLAGS) -MMD -MP -c $< -o $@
-$(HMT_STATIC): $(HMT_SRCS:bpf/%.c=$(BUILD)/bpf/static/%.o)
+$(BUILD)/bpf/static/uapi/%.o: engine/uapi/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"; $(CC) $(HMT_STATIC_CFLAGS) -MMD -MP -c $< -o $@
+$(HMT_STATIC): $(HMT_SRCS:bpf/%.c=$(BUILD)/bpf/static/%.o) \
+		$(HMUAPI_SRCS:engine/uapi/%.c=$(BUILD)/bpf/static/uapi/%.o)
 	@echo "  LD      $@"; $(CC) -static -pthread $^ $(HMT_LIBBPF_STATIC) -o $@
 
 # tests/bpf: cmocka unit tests of the plain-C parts, the USDT fixture, bench
 HMT_UNIT_SRCS := $(sort $(wildcard tests/bpf/test_*.c))
 HMT_UNIT      := $(HMT_UNIT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
-$(BUILD)/tests/bpf/test_%: $(BUILD)/tests/bpf/test_%.o $(HMT_LIB_OBJS)
+$(BUILD)/tests/bpf/test_%: $(BUILD)/tests/bpf/test_%.o $(HMT_LIB_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(CMOCKA_LIBS) -o $@
 
 HMT_TARGET := $(BUILD)/tests/bpf/usdt_target

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "event.h"
+#include "uapi/hmuapi.h"
+
+_Static_assert(HMU_MAX_NR_ZONES == 5, "hmt_zone_name() knows five zones");
 
 static const char *const fn_names[HMT_NR_FN] = {
 #define HMT_X_NAME(fn) [HMT_FN_##fn] = #fn,
@@ -12,9 +15,12 @@ static const char *const fn_names[HMT_NR_FN] = {
 #undef HMT_X_NAME
 };
 
-static const char *const zone_names[] = {
-	"DMA", "DMA32", "Normal", "Movable", "Device",
+/* enum hmt_mem_action: bit i is action_names[i] */
+static const char *const action_names[] = {
+	"MEM_ONLINE",	     "MEM_GOING_OFFLINE",  "MEM_OFFLINE",	 "MEM_GOING_ONLINE",
+	"MEM_CANCEL_ONLINE", "MEM_CANCEL_OFFLINE", "MEM_PREPARE_ONLINE", "MEM_FINISH_OFFLINE",
 };
+#define NR_ACTIONS (int)(sizeof(action_names) / sizeof(action_names[0]))
 
 const char *hmt_fn_name(unsigned int fn)
 {
@@ -53,9 +59,28 @@ const char *hmt_via_name(unsigned int via)
 
 const char *hmt_zone_name(int zid)
 {
-	if (zid < 0 || zid >= (int)(sizeof(zone_names) / sizeof(zone_names[0])))
-		return NULL;
-	return zone_names[zid];
+	return zid >= 0 && zid < HMU_MAX_NR_ZONES ? hmu_zone_names[zid] : NULL;
+}
+
+const char *hmt_action_name(long long action)
+{
+	for (int i = 0; i < NR_ACTIONS; i++)
+		if (action == 1LL << i)
+			return action_names[i];
+	return NULL;
+}
+
+int hmt_action_from_name(const char *name)
+{
+	for (int i = 0; i < NR_ACTIONS; i++)
+		if (!strcmp(name, action_names[i]))
+			return 1 << i;
+	return 0;
+}
+
+const char *hmt_event_action(const struct hmt_event *e)
+{
+	return e->fn == HMT_FN_memory_notify ? hmt_action_name(e->extra) : NULL;
 }
 
 const char *hmt_event_zone(const struct hmt_event *e)
@@ -90,7 +115,7 @@ static void json_str(char *out, size_t len, const char *s, size_t max)
 
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
-	const char *zone = hmt_event_zone(e);
+	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
 	char comm[HMT_COMM_LEN * 6 + 1], zq[24];
 	int n;
 
@@ -108,13 +133,19 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 		     (unsigned long long)e->nr_pages, e->nid, zq, e->zid, (long long)e->extra);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
+	if (action)
+		n += snprintf(buf + n, len - n, ",\"action\":\"%s\"", action);
+	if ((size_t)n >= len)
+		return -1;
 	if (e->phase == HMT_EXIT)
 		n += snprintf(buf + n, len - n, ",\"ret\":%lld,\"dur_ns\":%llu", (long long)e->ret,
 			      (unsigned long long)e->dur_ns);
 	if ((size_t)n >= len)
 		return -1;
-	n += snprintf(buf + n, len - n, ",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"via\":\"%s\"}",
-		      e->pid, e->tid, comm, hmt_via_name(e->via));
+	/* the function's number last: the fields before it are DESIGN.md's */
+	n += snprintf(buf + n, len - n,
+		      ",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"via\":\"%s\",\"fn\":%u}", e->pid,
+		      e->tid, comm, hmt_via_name(e->via), e->fn);
 	return (size_t)n >= len ? -1 : n;
 }
 
@@ -126,18 +157,22 @@ void hmt_print_table_header(FILE *f)
 
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
-	const char *zone = hmt_event_zone(e);
-	char ret[24] = "";
+	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
+	char ret[24] = "", extra[24];
 	__u64 ts = e->ts >= t0 ? e->ts - t0 : 0;
 	int n;
 
 	if (e->phase == HMT_EXIT)
 		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
-	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %6s %lld",
+	if (action)
+		snprintf(extra, sizeof(extra), "%s", action);
+	else
+		snprintf(extra, sizeof(extra), "%lld", (long long)e->extra);
+	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %6s %s",
 		     (unsigned long long)(ts / 1000000000ULL),
 		     (unsigned long long)(ts % 1000000000ULL / 1000), hmt_src_name(e->src),
 		     hmt_fn_name(e->fn), e->phase == HMT_ENTER ? ">" : "<",
 		     (unsigned long long)e->start_pfn, (unsigned long long)e->nr_pages, e->nid,
-		     zone ? zone : "-", ret, (long long)e->extra);
+		     zone ? zone : "-", ret, extra);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }

@@ -18,6 +18,12 @@ const char *hmt_phase_name(unsigned int phase);
 const char *hmt_via_name(unsigned int via);
 /* the engine's zone numbering (enum hm_zone_type): "DMA".."Device" */
 const char *hmt_zone_name(int zid);
+/* enum hmt_mem_action: "MEM_GOING_ONLINE" for 8, NULL for no action */
+const char *hmt_action_name(long long action);
+/* its value, 0 for a name that is not an action */
+int hmt_action_from_name(const char *name);
+/* a memory_notify event's action by name, else NULL */
+const char *hmt_event_action(const struct hmt_event *e);
 /* the event's zone: its name if the kernel gave one, else from zid */
 const char *hmt_event_zone(const struct hmt_event *e);
 

@@ -21,7 +21,29 @@
  * MEM_* bits or 6.12's enum, to the schema's bits) so that one object
  * serves 6.1 .. 6.18.
  */
+/*
+ * 6.9+'s enum memory_block_state names its values MEM_ONLINE ..
+ * MEM_FINISH_OFFLINE, as hotmem_trace.h's enum hmt_mem_action (the
+ * schema's bits) does: hide the kernel's, which only the loader reads
+ * (from BTF, attach.c fill_notify_actions()).
+ */
+#define MEM_ONLINE vmlinux_MEM_ONLINE
+#define MEM_GOING_OFFLINE vmlinux_MEM_GOING_OFFLINE
+#define MEM_OFFLINE vmlinux_MEM_OFFLINE
+#define MEM_GOING_ONLINE vmlinux_MEM_GOING_ONLINE
+#define MEM_CANCEL_ONLINE vmlinux_MEM_CANCEL_ONLINE
+#define MEM_CANCEL_OFFLINE vmlinux_MEM_CANCEL_OFFLINE
+#define MEM_PREPARE_ONLINE vmlinux_MEM_PREPARE_ONLINE
+#define MEM_FINISH_OFFLINE vmlinux_MEM_FINISH_OFFLINE
 #include "vmlinux.h"
+#undef MEM_ONLINE
+#undef MEM_GOING_OFFLINE
+#undef MEM_OFFLINE
+#undef MEM_GOING_ONLINE
+#undef MEM_CANCEL_ONLINE
+#undef MEM_CANCEL_OFFLINE
+#undef MEM_PREPARE_ONLINE
+#undef MEM_FINISH_OFFLINE
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
@@ -109,10 +131,14 @@ static __always_inline __u64 inflight_key(const struct hmt_event *e)
 	return (__u64)e->tid << 32 | (__u64)e->src << 16 | e->fn;
 }
 
+static __always_inline void count_one(struct hmt_count *c, __u32 src)
+{
+	__sync_fetch_and_add(src == HMT_SRC_EMULATOR ? &c->emulator : &c->kernel, 1);
+}
+
 static __always_inline void count(const struct hmt_event *e, bool dropped)
 {
 	__u32 fn = e->fn;
-	__u32 s = e->src & 1;
 	struct hmt_counter *c = bpf_map_lookup_elem(&counters, &fn);
 
 	if (!c)
@@ -120,35 +146,71 @@ static __always_inline void count(const struct hmt_event *e, bool dropped)
 	if (dropped)
 		__sync_fetch_and_add(&c->dropped, 1);
 	if (e->phase == HMT_ENTER) {
-		__sync_fetch_and_add(&c->enter[s], 1);
+		count_one(&c->enter, e->src);
 		return;
 	}
-	__sync_fetch_and_add(&c->exit[s], 1);
+	count_one(&c->exit, e->src);
 	if (e->ret < 0)
-		__sync_fetch_and_add(&c->errors[s], 1);
+		count_one(&c->errors, e->src);
+}
+
+/* the block an event is about, or -1 (not a block's own step) */
+static __always_inline __s64 own_block(const struct hmt_event *e)
+{
+	__u64 first, last;
+
+	if (!block_pages || !e->nr_pages || e->phase != HMT_EXIT || !hmt_block_step(e->fn))
+		return -1;
+	first = e->start_pfn / block_pages;
+	last = (e->start_pfn + e->nr_pages - 1) / block_pages;
+	return first == last ? (__s64)first : -1;
+}
+
+static __always_inline struct hmt_block_state *block_of(const struct hmt_block_key *key)
+{
+	struct hmt_block_state *b = bpf_map_lookup_elem(&blocks, key), init = {};
+
+	if (b)
+		return b;
+	init.start_pfn = key->block * block_pages;
+	init.nid = -1;
+	init.zid = -1;
+	bpf_map_update_elem(&blocks, key, &init, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&blocks, key);
 }
 
 static __always_inline void track_block(const struct hmt_event *e)
 {
 	struct hmt_block_key key = { .src = e->src };
-	struct hmt_block_state *b, init = {};
+	struct hmt_block_state *b;
+	__s64 block = own_block(e);
 
-	if (!e->nr_pages || !block_pages || e->phase != HMT_EXIT)
+	if (block < 0)
 		return;
-	key.block = e->start_pfn / block_pages;
-	b = bpf_map_lookup_elem(&blocks, &key);
-	if (!b) {
-		init.start_pfn = key.block * block_pages;
-		init.nid = -1;
-		init.zid = -1;
-		bpf_map_update_elem(&blocks, &key, &init, BPF_NOEXIST);
-		b = bpf_map_lookup_elem(&blocks, &key);
-		if (!b)
-			return;
+	key.block = block;
+	b = block_of(&key);
+	if (!b)
+		return;
+	/*
+	 * The first step that failed, not its callers failing after it: an
+	 * operation ends when memory_block_online/offline returns.
+	 */
+	if (e->ret < 0 && !b->in_failure) {
+		b->error_fn = e->fn;
+		b->error = e->ret;
+		b->error_ts = e->ts;
+		b->in_failure = 1;
+	}
+	if (e->fn == HMT_FN_memory_block_online || e->fn == HMT_FN_memory_block_offline) {
+		b->in_failure = 0;
+		if (e->ret < 0)
+			b->failed++;
 	}
 	b->last_ts = e->ts;
 	b->last_fn = e->fn;
 	b->last_ret = e->ret;
+	if (e->fn == HMT_FN_memory_notify)
+		b->last_action = e->extra;
 	if (e->ret)
 		return;
 	if (e->fn == HMT_FN_online_pages) {

@@ -14,6 +14,7 @@
 #define HOTMEM_TRACE_H
 
 #include "hotmem_probes.h"
+#include "uapi/hmu_zone.h"
 
 /*
  * Steps only the real kernel shows (the engine has no USDT probe for
@@ -47,6 +48,24 @@ enum hmt_fn {
 /* clang-format on */
 
 enum hmt_src { HMT_SRC_KERNEL, HMT_SRC_EMULATOR };
+
+/*
+ * memory_notify()'s actions in the schema's values: 6.1's MEM_* bits
+ * (engine/hotmem.h HM_MEM_*), then 6.9's MEM_PREPARE_ONLINE and
+ * MEM_FINISH_OFFLINE.  Named as the kernel names them so that the maps'
+ * BTF reads as the kernel does (hotmem_trace.bpf.c hides vmlinux.h's
+ * enum memory_block_state, which uses the same names for 0..7).
+ */
+enum hmt_mem_action {
+	MEM_ONLINE = 1 << 0,
+	MEM_GOING_OFFLINE = 1 << 1,
+	MEM_OFFLINE = 1 << 2,
+	MEM_GOING_ONLINE = 1 << 3,
+	MEM_CANCEL_ONLINE = 1 << 4,
+	MEM_CANCEL_OFFLINE = 1 << 5,
+	MEM_PREPARE_ONLINE = 1 << 6,
+	MEM_FINISH_OFFLINE = 1 << 7,
+};
 enum hmt_phase { HMT_ENTER, HMT_EXIT };
 
 /* how an event was caught */
@@ -76,17 +95,33 @@ struct hmt_event {
 	char comm[HMT_COMM_LEN];
 };
 
-/* pinned map "counters": key = fn, one slot per source */
+/*
+ * The pinned maps.  Every field is named and typed (enum hmt_fn, enum
+ * hmu_zone, enum hmt_mem_action) so that `bpftool map dump pinned` prints
+ * names, not numbers.
+ */
+
+/* one count per source */
+struct hmt_count {
+	__u64 kernel;
+	__u64 emulator;
+};
+
+/* pinned map "counters": key = fn (an array's key must be a plain __u32),
+ * the value names its function */
 struct hmt_counter {
-	__u64 enter[2]; /* [enum hmt_src] */
-	__u64 exit[2];
-	__u64 errors[2]; /* exits with ret < 0 */
+	enum hmt_fn fn;
+	__u32 pad;
+	struct hmt_count enter;
+	struct hmt_count exit;
+	struct hmt_count errors; /* exits with ret < 0 */
 	__u64 dropped; /* ring buffer full */
 };
 
-/* pinned map "blocks": the last thing seen per memory block */
+/* pinned map "blocks": per memory block, only the steps done to that
+ * block (hmt_block_step()), never a zone's or a range's */
 struct hmt_block_key {
-	__u32 src; /* enum hmt_src */
+	enum hmt_src src;
 	__u32 pad;
 	__u64 block; /* start_pfn / block_pages */
 };
@@ -96,13 +131,44 @@ struct hmt_block_state {
 	__u64 last_ts;
 	__u64 onlined; /* successful online_pages */
 	__u64 offlined; /* successful offline_pages */
+	__u64 failed; /* memory_block_online/offline that failed */
 	__s64 last_ret;
-	__u32 last_fn;
+	enum hmt_fn last_fn;
+	enum hmt_mem_action last_action; /* the last memory_notify's; 0: none */
+	/* the latest failure's first failing step (test_pages_isolated, not
+	 * offline_pages after it): kept whatever the block sees next */
+	enum hmt_fn error_fn;
+	__s32 error; /* its return value; 0: never failed */
+	__u64 error_ts;
+	__u32 in_failure; /* a step failed, memory_block_on/offline not back yet */
 	__u32 online; /* 1 after online_pages, 0 after offline_pages */
 	__s32 nid;
-	__s32 zid;
+	enum hmu_zone zid; /* -1: none */
 	char zone[HMT_ZONE_LEN];
 };
+
+/*
+ * The steps that belong to one memory block: the blocks map records these
+ * only, and only when their range lies inside one block.  Not the zone's
+ * watermarks (a zone's range: block 0 for ZONE_DMA), not add/remove (a
+ * device's range), not the vmemmap (struct pages, not the block's pfns).
+ */
+static inline int hmt_block_step(unsigned int fn)
+{
+	switch (fn) {
+	case HMT_FN_memory_block_online:
+	case HMT_FN_memory_block_offline:
+	case HMT_FN_mhp_init_memmap_on_memory:
+	case HMT_FN_mhp_deinit_memmap_on_memory:
+	case HMT_FN_move_pfn_range_to_zone:
+	case HMT_FN_online_pages:
+	case HMT_FN_offline_pages:
+	case HMT_FN_memory_notify:
+	case HMT_FN_test_pages_isolated:
+		return 1;
+	}
+	return 0;
+}
 
 /* per-function flags the loader fills from the running kernel's BTF */
 #define HMT_FN_VOID 0x80 /* returns void: ret is 0 */

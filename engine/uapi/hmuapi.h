@@ -56,14 +56,7 @@ const char *hmu_kobject_action_name(int action);
 int hmu_kobject_action_type(const char *buf, size_t len);
 
 /* ---- zones: mm/page_alloc.c zone_names[] ----------------------------- */
-enum hmu_zone {
-	HMU_ZONE_DMA,
-	HMU_ZONE_DMA32,
-	HMU_ZONE_NORMAL,
-	HMU_ZONE_MOVABLE,
-	HMU_ZONE_DEVICE,
-	HMU_MAX_NR_ZONES,
-};
+#include "hmu_zone.h" /* enum hmu_zone */
 extern const char *const hmu_zone_names[];
 /* "none" for anything that is not a zone (a block spanning several) */
 const char *hmu_zone_name(int zid);

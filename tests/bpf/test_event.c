@@ -114,6 +114,47 @@ static void test_table(void **state)
 	assert_non_null(strstr(buf, "-16"));
 }
 
+/* memory_notify's action by name: table column and JSON beside the number */
+static void test_notify_action_named(void **state)
+{
+	struct hmt_event e = sample();
+	struct jsonl_obj o;
+	char buf[1024];
+
+	assert_string_equal(hmt_action_name(MEM_GOING_ONLINE), "MEM_GOING_ONLINE");
+	assert_string_equal(hmt_action_name(1 << 7), "MEM_FINISH_OFFLINE");
+	assert_null(hmt_action_name(3));
+	assert_int_equal(hmt_action_from_name("MEM_CANCEL_OFFLINE"), MEM_CANCEL_OFFLINE);
+	assert_int_equal(hmt_action_from_name("MEM_NOPE"), 0);
+
+	e.fn = HMT_FN_memory_notify;
+	e.extra = MEM_GOING_ONLINE;
+	e.ret = 0;
+	assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, " MEM_GOING_ONLINE"));
+	assert_true(hmt_format_json(&e, 0, buf, sizeof(buf)) > 0);
+	assert_int_equal(jsonl_parse(buf, &o), 0);
+	assert_int_equal(jsonl_num(&o, "extra", 0), 8);
+	assert_string_equal(jsonl_str(&o, "action", ""), "MEM_GOING_ONLINE");
+	assert_int_equal(jsonl_num(&o, "fn", -1), HMT_FN_memory_notify);
+
+	e.fn = HMT_FN_online_pages; /* extra is no action there */
+	assert_true(hmt_format_json(&e, 0, buf, sizeof(buf)) > 0);
+	assert_int_equal(jsonl_parse(buf, &o), 0);
+	assert_null(jsonl_get(&o, "action"));
+}
+
+/* the blocks map: a block's own steps only */
+static void test_block_steps(void **state)
+{
+	assert_true(hmt_block_step(HMT_FN_offline_pages));
+	assert_true(hmt_block_step(HMT_FN_memory_notify));
+	assert_true(hmt_block_step(HMT_FN_test_pages_isolated));
+	assert_false(hmt_block_step(HMT_FN_mm_setup_per_zone_wmarks));
+	assert_false(hmt_block_step(HMT_FN_add_memory_resource));
+	assert_false(hmt_block_step(HMT_FN_vmemmap_populate));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +164,8 @@ int main(void)
 		cmocka_unit_test(test_json_enter_has_no_ret),
 		cmocka_unit_test(test_too_small_buffers),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_notify_action_named),
+		cmocka_unit_test(test_block_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,11 @@
  *   usdt_target scenario     add 256 MiB at 4 GiB (2 blocks of 128 MiB);
  *                            online Normal, online_movable, offline both,
  *                            online_movable both; prints "fired N"
+ *   usdt_target ebusy        add 256 MiB at 4 GiB, online the first block
+ *                            movable, fail to offline it (EBUSY), then
+ *                            watermarks as the engine fires them (a
+ *                            zone's range: ZONE_DMA's from pfn 1, ZONE_MOVABLE's
+ *                            from the block); prints "fired N"
  *   usdt_target all          every probe of HOTMEM_PROBES once
  *   usdt_target storm N      N online_pages enter/exit pairs, prints rate
  *   usdt_target wait N       sleep N seconds, then "scenario"
@@ -30,6 +35,8 @@
 #define MEM_GOING_OFFLINE 2
 #define MEM_OFFLINE 4
 #define MEM_GOING_ONLINE 8
+#define MEM_CANCEL_OFFLINE 32
+#define EBUSY 16
 
 static long fired;
 
@@ -105,6 +112,33 @@ static void offline(long pfn, int zid)
 	EXIT(memory_block_offline, pfn, BLOCK, 0, zid, 0, 0);
 }
 
+/* offline_pages() failing at isolation, as engine/memory_hotplug.c does */
+static void offline_ebusy(long pfn, int zid)
+{
+	ENTER(memory_block_offline, pfn, BLOCK, 0, zid, 0);
+	ENTER(offline_pages, pfn, BLOCK, 0, zid, 0);
+	notify(pfn, MEM_GOING_OFFLINE);
+	STEP(test_pages_isolated, pfn, BLOCK, -1, -1, pfn + 8, -EBUSY);
+	notify(pfn, MEM_CANCEL_OFFLINE);
+	EXIT(offline_pages, pfn, BLOCK, 0, zid, 0, -EBUSY);
+	EXIT(memory_block_offline, pfn, BLOCK, 0, zid, 0, -EBUSY);
+}
+
+/* engine/page_alloc.c: (zone_start_pfn, spanned_pages, nid, zid, wmark_min) */
+static void zone_wmarks(void)
+{
+	STEP(mm_setup_per_zone_wmarks, 1, 4095, 0, 0, 8, 0);
+	STEP(mm_setup_per_zone_wmarks, PFN0, 2 * BLOCK, 0, ZONE_MOVABLE, 128, 0);
+}
+
+static void ebusy(void)
+{
+	add_memory();
+	online(PFN0, ZONE_MOVABLE);
+	offline_ebusy(PFN0, ZONE_MOVABLE);
+	zone_wmarks();
+}
+
 static void scenario(void)
 {
 	add_memory();
@@ -153,6 +187,8 @@ int main(int argc, char **argv)
 		sleep(argc > 2 ? atoi(argv[2]) : 1);
 	if (!strcmp(what, "all"))
 		all();
+	else if (!strcmp(what, "ebusy"))
+		ebusy();
 	else
 		scenario();
 	printf("fired %ld\n", fired);
