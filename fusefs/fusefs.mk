@@ -11,7 +11,7 @@ HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
 HMFS_OBJS := $(HMFS_CORE_OBJS) \
 	$(addprefix $(BUILD)/fusefs/,tree.o iattr.o attrs.o machine.o json.o fs.o events.o dev.o ctl.o \
 		ctlsock.o state.o main.o)
-HMCTL_OBJS := $(addprefix $(BUILD)/fusefs/,hotmemctl.o sysfs_parse.o ctlargs.o)
+HMCTL_OBJS := $(addprefix $(BUILD)/fusefs/,hotmemctl.o map.o sysfs_parse.o ctlargs.o)
 
 $(BUILD)/hotmemfs: $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB) $(ENGINE_LIBS) $(HMFS_LIBS) -o $@
@@ -36,6 +36,8 @@ INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUI
 HMFS_UNIT := $(patsubst tests/fusefs/%.c,$(BUILD)/tests/fusefs/%,$(sort $(wildcard tests/fusefs/test_*.c)))
 $(BUILD)/tests/fusefs/test_tree: $(BUILD)/tests/fusefs/test_tree.o $(filter-out %/main.o,$(HMFS_OBJS)) $(ENGINE_LIB) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(HMFS_LIBS) $(CMOCKA_LIBS) -o $@
+$(BUILD)/tests/fusefs/test_map: $(BUILD)/tests/fusefs/test_map.o $(BUILD)/fusefs/map.o $(HMFS_CORE_OBJS) $(HMUAPI_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 $(BUILD)/tests/fusefs/test_%: $(BUILD)/tests/fusefs/test_%.o $(HMFS_CORE_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 UNIT_TESTS   += $(HMFS_UNIT)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctlargs.h"
+#include "map.h"
 #include "sysfs_parse.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
@@ -26,6 +27,9 @@ struct cli {
 	const char *sock;
 	bool json;
 	bool trace;
+	bool map; /* `map`: a status request drawn */
+	int map_color; /* -1: when stdout is a terminal and NO_COLOR is unset */
+	const char *map_svg;
 	unsigned timeout; /* seconds a connect/send/reply may take; 0: none */
 	int fd;
 	struct json_tokener *tok;
@@ -40,6 +44,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands (named after QEMU's monitor; KEY=VALUE or KEY=VALUE,KEY=VALUE):\n"
 		"  status                               machine, zones, blocks, devices\n"
+		"  map [--svg FILE] [--color|--no-color]  the physical address space, a cell a block\n"
 		"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [id=ID] [memmap-on-memory=on|off]\n"
 		"  device_add virtio-mem-pci size=SIZE [requested-size=SIZE] [block-size=SIZE] [node=N] [id=ID]\n"
 		"  device_del ID                        unplug: the guest's ACPI eject (refused if busy)\n"
@@ -367,9 +372,61 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 	}
 }
 
+/* hotmemctl map: the status drawn, in the terminal or as SVG (map.c) */
+static int map_request(struct cli *c, int argc, char **argv, json_object **req)
+{
+	c->map = true;
+	c->map_color = -1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--svg") && i + 1 < argc)
+			c->map_svg = argv[++i];
+		else if (!strcmp(argv[i], "--color"))
+			c->map_color = 1;
+		else if (!strcmp(argv[i], "--no-color"))
+			c->map_color = 0;
+		else {
+			fprintf(stderr, "hotmemctl: map: unknown argument '%s' "
+					"(map [--svg FILE] [--color|--no-color])\n", argv[i]);
+			return -1;
+		}
+	}
+	*req = json_object_new_object();
+	json_object_object_add(*req, "execute", json_object_new_string("status"));
+	return 0;
+}
+
+static int print_map(struct cli *c, json_object *status)
+{
+	bool color = c->map_color < 0 ? isatty(STDOUT_FILENO) && !getenv("NO_COLOR") : c->map_color;
+	struct hmfs_map m;
+	char err[128];
+	FILE *f;
+	int rc = 0;
+
+	if (hmfs_map_from_status(status, &m, err, sizeof(err))) {
+		fprintf(stderr, "hotmemctl: map: %s\n", err);
+		return 1;
+	}
+	if (!c->map_svg) {
+		hmfs_map_print(&m, stdout, color);
+		goto out;
+	}
+	f = strcmp(c->map_svg, "-") ? fopen(c->map_svg, "w") : stdout;
+	if (!f || hmfs_map_svg(&m, f) || (f != stdout && fclose(f))) {
+		fprintf(stderr, "hotmemctl: map: writing %s: %m\n", c->map_svg);
+		rc = 1;
+	}
+out:
+	hmfs_map_free(&m);
+	return rc;
+}
+
 static int build_request(struct cli *c, int argc, char **argv, json_object **req)
 {
 	char err[256];
+
+	if (!strcmp(argv[0], "map"))
+		return map_request(c, argc, argv, req);
 
 	if (!strcmp(argv[0], "raw")) {
 		if (argc != 2) {
@@ -492,6 +549,8 @@ int main(int argc, char **argv)
 		set_timeout(c->fd, 0); /* events may be quiet for hours */
 		rc = follow_events(c);
 	}
+	else if (c->map && !c->json)
+		rc = print_map(c, ret);
 	else {
 		print_return(c, cmd, ret);
 		rc = 0;

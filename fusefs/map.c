@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmemctl map: the physical address space, one cell per memory block.
+ * Blocks come from `status` (runs of blocks with state, zone and node),
+ * devices from its device list; everything else is a hole.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+#include "sysfs_parse.h"
+#include "uapi/svg.h"
+
+/* the most blocks a map takes (64 TiB of 4 MiB blocks): a bad reply is refused */
+#define MAX_BLOCKS (1ULL << 24)
+
+static const struct {
+	char glyph;
+	const char *name;
+	int ansi_bg; /* 256-colour background, -1: none */
+	const char *fill; /* SVG */
+} classes[HMFS_MAP_NR_CLASS] = {
+	[HMFS_MAP_HOLE] = { '.', "hole (no memory)", -1, "#f4f4f4" },
+	[HMFS_MAP_UNPLUGGED] = { '-', "device range, not plugged", -1, "#ffffff" },
+	[HMFS_MAP_OFFLINE] = { 'o', "offline", 250, "#b0b0b0" },
+	[HMFS_MAP_DMA] = { 'D', "online DMA", 33, "#1f77b4" },
+	[HMFS_MAP_DMA32] = { 'd', "online DMA32", 75, "#6baed6" },
+	[HMFS_MAP_NORMAL] = { 'N', "online Normal", 70, "#2ca02c" },
+	[HMFS_MAP_MOVABLE] = { 'M', "online Movable", 214, "#ff9f1c" },
+	[HMFS_MAP_DEVICE] = { 'V', "online Device", 135, "#9467bd" },
+	[HMFS_MAP_MIXED] = { '*', "online, several zones", 44, "#17becf" },
+};
+
+/* devices by index: the letter and colour that mark their cells */
+static const char *const dev_fill[] = { "#d62728", "#3949ab", "#00897b", "#8c564b",
+					"#e377c2", "#7f7f7f" };
+#define NR_DEV_FILL (sizeof(dev_fill) / sizeof(dev_fill[0]))
+
+static char dev_letter(int i)
+{
+	return i < 26 ? 'a' + i : i < 52 ? 'A' + i - 26 : '#';
+}
+
+const char *hmfs_map_class_name(enum hmfs_map_class c)
+{
+	return c < HMFS_MAP_NR_CLASS ? classes[c].name : "?";
+}
+
+static json_object *jget(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+static uint64_t ju(json_object *o, const char *k)
+{
+	json_object *v = jget(o, k);
+
+	return v ? (uint64_t)json_object_get_int64(v) : 0;
+}
+
+static const char *js(json_object *o, const char *k)
+{
+	json_object *v = jget(o, k);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+}
+
+static enum hmfs_map_class block_class(const char *state, const char *zone)
+{
+	int zid;
+
+	if (strcmp(state, "online"))
+		return HMFS_MAP_OFFLINE;
+	zid = hmu_zone_from_name(zone, strlen(zone));
+	return zid < 0 ? HMFS_MAP_MIXED : (enum hmfs_map_class)(HMFS_MAP_DMA + zid);
+}
+
+/* blocks drawn: up to the last block or device end */
+static uint64_t space_end(json_object *blocks, json_object *devs, uint64_t bs)
+{
+	uint64_t end = 0;
+
+	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
+		json_object *b = json_object_array_get_idx(blocks, i);
+		uint64_t e = ju(b, "first") + ju(b, "count");
+
+		end = e > end ? e : end;
+	}
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		uint64_t e = (ju(d, "addr") + ju(d, "size") + bs - 1) / bs;
+
+		end = e > end ? e : end;
+	}
+	return end;
+}
+
+static int alloc_map(struct hmfs_map *m, size_t nr_devs)
+{
+	m->cls = calloc(m->nr_blocks, sizeof(*m->cls));
+	m->dev = malloc(m->nr_blocks * sizeof(*m->dev));
+	m->node = malloc(m->nr_blocks * sizeof(*m->node));
+	m->devs = calloc(nr_devs ? nr_devs : 1, sizeof(*m->devs));
+	if (!m->cls || !m->dev || !m->node || !m->devs)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < m->nr_blocks; i++) {
+		m->dev[i] = -1;
+		m->node[i] = -1;
+	}
+	return 0;
+}
+
+static void add_devices(struct hmfs_map *m, json_object *devs)
+{
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		struct hmfs_map_dev *md = &m->devs[m->nr_devs++];
+		uint64_t first, end;
+
+		snprintf(md->id, sizeof(md->id), "%s", js(d, "id"));
+		snprintf(md->driver, sizeof(md->driver), "%s", js(d, "driver"));
+		md->addr = ju(d, "addr");
+		md->size = ju(d, "size");
+		md->plugged = jget(d, "plugged-size") ? ju(d, "plugged-size") : md->size;
+		md->node = (int)ju(d, "node");
+		first = md->addr / m->block_size;
+		end = (md->addr + md->size + m->block_size - 1) / m->block_size;
+		for (uint64_t b = first; b < end && b < m->nr_blocks; b++) {
+			m->dev[b] = (short)(m->nr_devs - 1);
+			m->cls[b] = HMFS_MAP_UNPLUGGED; /* until a block says more */
+		}
+	}
+}
+
+static void add_blocks(struct hmfs_map *m, json_object *blocks)
+{
+	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
+		json_object *b = json_object_array_get_idx(blocks, i);
+		enum hmfs_map_class c = block_class(js(b, "state"), js(b, "zone"));
+		uint64_t first = ju(b, "first"), n = ju(b, "count");
+
+		for (uint64_t k = first; k < first + n && k < m->nr_blocks; k++) {
+			m->cls[k] = c;
+			m->node[k] = (short)ju(b, "node");
+		}
+	}
+}
+
+/* cells of one block each, unless that makes more than HMFS_MAP_MAX_CELLS */
+static void layout(struct hmfs_map *m)
+{
+	m->group = 1;
+	while ((m->nr_blocks + m->group - 1) / m->group > HMFS_MAP_MAX_CELLS)
+		m->group *= 2;
+	m->nr_cells = (m->nr_blocks + m->group - 1) / m->group;
+	m->cols = HMFS_MAP_COLS;
+	for (uint64_t i = 0; i < m->nr_blocks; i++)
+		m->count[m->cls[i]]++;
+}
+
+int hmfs_map_from_status(json_object *status, struct hmfs_map *m, char *err, size_t len)
+{
+	json_object *mach = jget(status, "machine"), *blocks = jget(status, "blocks");
+	json_object *devs = jget(status, "devices");
+
+	memset(m, 0, sizeof(*m));
+	m->block_size = ju(mach, "block-size");
+	if (!m->block_size || !json_object_is_type(blocks, json_type_array) ||
+	    (devs && !json_object_is_type(devs, json_type_array))) {
+		snprintf(err, len, "not a status reply (no block-size, blocks or devices)");
+		return -EINVAL;
+	}
+	m->nr_blocks = space_end(blocks, devs, m->block_size);
+	if (!m->nr_blocks || m->nr_blocks > MAX_BLOCKS) {
+		snprintf(err, len, "%" PRIu64 " blocks: nothing to draw, or too many", m->nr_blocks);
+		return -EINVAL;
+	}
+	if (alloc_map(m, json_object_array_length(devs))) {
+		hmfs_map_free(m);
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
+	add_devices(m, devs);
+	add_blocks(m, blocks);
+	layout(m);
+	return 0;
+}
+
+void hmfs_map_free(struct hmfs_map *m)
+{
+	free(m->cls);
+	free(m->dev);
+	free(m->node);
+	free(m->devs);
+	memset(m, 0, sizeof(*m));
+}
+
+static void cell_range(const struct hmfs_map *m, uint64_t cell, uint64_t *first, uint64_t *end)
+{
+	*first = cell * m->group;
+	*end = *first + m->group < m->nr_blocks ? *first + m->group : m->nr_blocks;
+}
+
+enum hmfs_map_class hmfs_map_cell(const struct hmfs_map *m, uint64_t cell)
+{
+	uint64_t n[HMFS_MAP_NR_CLASS] = { 0 }, first, end;
+	int best = HMFS_MAP_HOLE;
+
+	cell_range(m, cell, &first, &end);
+	for (uint64_t b = first; b < end; b++)
+		n[m->cls[b]]++;
+	/* memory wins over holes: a group with one block shows that block */
+	for (int c = HMFS_MAP_HOLE + 1; c < HMFS_MAP_NR_CLASS; c++)
+		if (n[c] && (best == HMFS_MAP_HOLE || n[c] > n[best]))
+			best = c;
+	return best;
+}
+
+int hmfs_map_cell_dev(const struct hmfs_map *m, uint64_t cell)
+{
+	uint64_t first, end;
+
+	cell_range(m, cell, &first, &end);
+	for (uint64_t b = first; b < end; b++)
+		if (m->dev[b] >= 0)
+			return m->dev[b];
+	return -1;
+}
+
+/* ---- the terminal ------------------------------------------------------- */
+
+static void put_cell(FILE *f, enum hmfs_map_class c, bool color)
+{
+	if (color && classes[c].ansi_bg >= 0)
+		fprintf(f, "\033[30;48;5;%dm%c\033[0m", classes[c].ansi_bg, classes[c].glyph);
+	else if (color)
+		fprintf(f, "\033[90m%c\033[0m", classes[c].glyph);
+	else
+		fputc(classes[c].glyph, f);
+}
+
+static bool row_has_dev(const struct hmfs_map *m, uint64_t first, uint64_t end)
+{
+	for (uint64_t c = first; c < end; c++)
+		if (hmfs_map_cell_dev(m, c) >= 0)
+			return true;
+	return false;
+}
+
+static void print_header(const struct hmfs_map *m, FILE *f)
+{
+	char bs[32], all[32], cell[32];
+
+	hmfs_size_str(m->block_size, bs, sizeof(bs));
+	hmfs_size_str(m->block_size * m->nr_blocks, all, sizeof(all));
+	hmfs_size_str(m->block_size * m->group, cell, sizeof(cell));
+	fprintf(f, "Physical memory 0x0-0x%" PRIx64 " (%s): %" PRIu64 " blocks of %s, ",
+		m->block_size * m->nr_blocks - 1, all, m->nr_blocks, bs);
+	if (m->group == 1)
+		fprintf(f, "one cell a block\n\n");
+	else
+		fprintf(f, "one cell %" PRIu64 " blocks (%s)\n\n", m->group, cell);
+}
+
+static void print_legend(const struct hmfs_map *m, FILE *f, bool color)
+{
+	char sz[32], pl[32];
+
+	fprintf(f, "\n");
+	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
+		if (!m->count[c])
+			continue;
+		fprintf(f, "  ");
+		put_cell(f, c, color);
+		fprintf(f, " %-26s %6" PRIu64 " block%s\n", classes[c].name, m->count[c],
+			m->count[c] == 1 ? "" : "s");
+	}
+	for (size_t i = 0; i < m->nr_devs; i++) {
+		const struct hmfs_map_dev *d = &m->devs[i];
+
+		hmfs_size_str(d->size, sz, sizeof(sz));
+		hmfs_size_str(d->plugged, pl, sizeof(pl));
+		fprintf(f, "  %c device %s: %s, %s at 0x%" PRIx64 ", node %d", dev_letter(i), d->id,
+			d->driver, sz, d->addr, d->node);
+		if (d->plugged != d->size)
+			fprintf(f, ", %s plugged", pl);
+		fprintf(f, "\n");
+	}
+}
+
+/* the block offset in a row, every 8 cells: "+0      +8      +16 ..." */
+static void print_ticks(const struct hmfs_map *m, FILE *f, int aw)
+{
+	unsigned int used = 0;
+
+	fprintf(f, "%*s  ", aw + 2, "");
+	for (unsigned int c = 0; c < m->cols && c < m->nr_cells; c += 8) {
+		if (used > c) /* the last label ran into this one's place */
+			continue;
+		fprintf(f, "%*s", (int)(c - used), "");
+		used = c + fprintf(f, "+%" PRIu64, (uint64_t)c * m->group);
+	}
+	fprintf(f, "\n");
+}
+
+void hmfs_map_print(const struct hmfs_map *m, FILE *f, bool color)
+{
+	int aw = snprintf(NULL, 0, "%" PRIx64, m->block_size * m->nr_blocks);
+
+	print_header(m, f);
+	print_ticks(m, f, aw);
+	for (uint64_t row = 0; row * m->cols < m->nr_cells; row++) {
+		uint64_t first = row * m->cols;
+		uint64_t end = first + m->cols < m->nr_cells ? first + m->cols : m->nr_cells;
+
+		fprintf(f, "0x%0*" PRIx64 "  ", aw, first * m->group * m->block_size);
+		for (uint64_t c = first; c < end; c++)
+			put_cell(f, hmfs_map_cell(m, c), color);
+		fprintf(f, "\n");
+		if (!row_has_dev(m, first, end))
+			continue;
+		fprintf(f, "%*s  ", aw + 2, "devices");
+		for (uint64_t c = first; c < end; c++) {
+			int d = hmfs_map_cell_dev(m, c);
+
+			fputc(d < 0 ? ' ' : dev_letter(d), f);
+		}
+		fprintf(f, "\n");
+	}
+	print_legend(m, f, color);
+}
+
+/* ---- SVG ------------------------------------------------------------------ */
+
+#define CELL 14
+#define GAP 2
+#define LEFT 130
+#define TOP 50
+#define ROW_H (CELL + 24) /* cells, then the device bar and its label */
+
+static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, double y)
+{
+	enum hmfs_map_class cls = hmfs_map_cell(m, c);
+	int d = hmfs_map_cell_dev(m, c);
+	uint64_t first = c * m->group;
+	char tip[256];
+	int n;
+
+	n = snprintf(tip, sizeof(tip), "block%s %" PRIu64, m->group > 1 ? "s from" : "", first);
+	snprintf(tip + n, sizeof(tip) - n, " at 0x%" PRIx64 ": %s%s%s", first * m->block_size,
+		 classes[cls].name, d >= 0 ? ", device " : "", d >= 0 ? m->devs[d].id : "");
+	hmu_svg_rect(f, x, y, CELL, CELL, classes[cls].fill,
+		     cls == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, tip);
+	if (d < 0)
+		return;
+	hmu_svg_rect(f, x, y + CELL + 2, CELL + GAP, 4, dev_fill[d % NR_DEV_FILL], NULL, NULL);
+	/* the device's name under its first cell (of this row) */
+	if ((c % m->cols == 0 || hmfs_map_cell_dev(m, c - 1) != d))
+		hmu_svg_text(f, x, y + CELL + 17, 11, "start", dev_fill[d % NR_DEV_FILL],
+			     m->devs[d].id);
+}
+
+/* the cell's offset in its row, every 8 cells, above the first row */
+static void svg_ticks(const struct hmfs_map *m, FILE *f)
+{
+	char t[24];
+
+	for (unsigned int c = 0; c < m->cols && c < m->nr_cells; c += 8) {
+		snprintf(t, sizeof(t), "+%" PRIu64, (uint64_t)c * m->group);
+		hmu_svg_text(f, LEFT + c * (CELL + GAP), TOP - 6, 10, "start", "#666666", t);
+	}
+}
+
+static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
+{
+	char line[192], sz[32], pl[32];
+
+	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
+		if (!m->count[c])
+			continue;
+		hmu_svg_rect(f, LEFT, y - CELL + 3, CELL, CELL, classes[c].fill,
+			     c == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, NULL);
+		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", classes[c].name);
+		snprintf(line, sizeof(line), "%" PRIu64 " block%s", m->count[c],
+			 m->count[c] == 1 ? "" : "s");
+		hmu_svg_text(f, LEFT + CELL + 330, y, 13, "end", "#000000", line);
+		y += 20;
+	}
+	for (size_t i = 0; i < m->nr_devs; i++) {
+		const struct hmfs_map_dev *d = &m->devs[i];
+		int n;
+
+		hmfs_size_str(d->size, sz, sizeof(sz));
+		hmfs_size_str(d->plugged, pl, sizeof(pl));
+		hmu_svg_rect(f, LEFT, y - 6, CELL, 4, dev_fill[i % NR_DEV_FILL], NULL, NULL);
+		n = snprintf(line, sizeof(line), "device %s: %s, %s at 0x%" PRIx64 ", node %d",
+			     d->id, d->driver, sz, d->addr, d->node);
+		if (d->plugged != d->size)
+			snprintf(line + n, sizeof(line) - n, ", %s plugged", pl);
+		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", line);
+		y += 20;
+	}
+	return y;
+}
+
+static size_t legend_lines(const struct hmfs_map *m)
+{
+	size_t n = m->nr_devs;
+
+	for (int c = 0; c < HMFS_MAP_NR_CLASS; c++)
+		n += m->count[c] != 0;
+	return n;
+}
+
+int hmfs_map_svg(const struct hmfs_map *m, FILE *f)
+{
+	uint64_t rows = (m->nr_cells + m->cols - 1) / m->cols;
+	int width = LEFT + m->cols * (CELL + GAP) + 20;
+	int height = TOP + rows * ROW_H + 30 + legend_lines(m) * 20 + 10;
+	char title[192], bs[32], cell[32], all[32];
+	double y;
+
+	hmfs_size_str(m->block_size, bs, sizeof(bs));
+	hmfs_size_str(m->block_size * m->group, cell, sizeof(cell));
+	hmfs_size_str(m->block_size * m->nr_blocks, all, sizeof(all));
+	snprintf(title, sizeof(title),
+		 "Physical memory 0x0-0x%" PRIx64 " (%s): %" PRIu64
+		 " blocks of %s, one cell %s (%" PRIu64 " block%s)",
+		 m->block_size * m->nr_blocks - 1, all, m->nr_blocks, bs, cell, m->group,
+		 m->group == 1 ? "" : "s");
+	hmu_svg_begin(f, width, height, title);
+	hmu_svg_text(f, 10, 24, 15, "start", "#000000", title);
+	svg_ticks(m, f);
+	for (uint64_t row = 0; row < rows; row++) {
+		char addr[32];
+
+		y = TOP + row * ROW_H;
+		snprintf(addr, sizeof(addr), "0x%" PRIx64,
+			 row * m->cols * m->group * m->block_size);
+		hmu_svg_text(f, LEFT - 10, y + CELL - 2, 12, "end", "#333333", addr);
+		for (uint64_t c = row * m->cols; c < (row + 1) * m->cols && c < m->nr_cells; c++)
+			svg_cell(m, f, c, LEFT + (c - row * m->cols) * (CELL + GAP), y);
+	}
+	svg_legend(m, f, TOP + rows * ROW_H + 30);
+	hmu_svg_end(f);
+	return fflush(f) || ferror(f) ? -EIO : 0;
+}

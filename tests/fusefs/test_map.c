@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmemctl map (fusefs/map.c) on known machines, from a status reply:
+ * cells per zone and state, holes, devices, grouping, the text and SVG.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "map.h"
+
+/*
+ * The default machine (1 GiB of RAM at 0, 128 MiB blocks) with a 1 GiB
+ * pc-dimm at 4 GiB (block 35 online_movable) and a 1 GiB virtio-mem
+ * device at 5 GiB of which 256 MiB are plugged: hotmemfs's status reply.
+ */
+static const char *status_json =
+	"{\"machine\":{\"block-size\":134217728},"
+	"\"blocks\":["
+	"{\"first\":0,\"count\":1,\"start\":0,\"state\":\"online\",\"node\":0,\"zone\":\"none\"},"
+	"{\"first\":1,\"count\":7,\"start\":134217728,\"state\":\"online\",\"node\":0,\"zone\":\"DMA32\"},"
+	"{\"first\":32,\"count\":3,\"state\":\"offline\",\"node\":0,\"zone\":\"none\"},"
+	"{\"first\":35,\"count\":1,\"state\":\"online\",\"node\":0,\"zone\":\"Movable\"},"
+	"{\"first\":36,\"count\":4,\"state\":\"offline\",\"node\":0,\"zone\":\"none\"},"
+	"{\"first\":40,\"count\":2,\"state\":\"offline\",\"node\":1,\"zone\":\"none\"}],"
+	"\"devices\":["
+	"{\"id\":\"d1\",\"driver\":\"pc-dimm\",\"node\":0,\"addr\":4294967296,\"size\":1073741824},"
+	"{\"id\":\"v1\",\"driver\":\"virtio-mem-pci\",\"node\":1,\"addr\":5368709120,"
+	"\"size\":1073741824,\"requested-size\":268435456,\"plugged-size\":268435456}]}";
+
+static json_object *status;
+static struct hmfs_map map;
+
+static int setup(void **state)
+{
+	char err[128];
+
+	status = json_tokener_parse(status_json);
+	assert_non_null(status);
+	return hmfs_map_from_status(status, &map, err, sizeof(err));
+}
+
+static int teardown(void **state)
+{
+	hmfs_map_free(&map);
+	json_object_put(status);
+	return 0;
+}
+
+static void test_blocks_per_class(void **state)
+{
+	assert_int_equal(map.nr_blocks, 48); /* up to the virtio-mem device's end */
+	assert_int_equal(map.group, 1);
+	assert_int_equal(map.nr_cells, 48);
+	assert_int_equal(map.count[HMFS_MAP_MIXED], 1); /* block 0: DMA and DMA32 */
+	assert_int_equal(map.count[HMFS_MAP_DMA32], 7);
+	assert_int_equal(map.count[HMFS_MAP_MOVABLE], 1);
+	assert_int_equal(map.count[HMFS_MAP_NORMAL], 0);
+	assert_int_equal(map.count[HMFS_MAP_OFFLINE], 9);
+	assert_int_equal(map.count[HMFS_MAP_UNPLUGGED], 6);
+	assert_int_equal(map.count[HMFS_MAP_HOLE], 24); /* 1 GiB .. 4 GiB */
+	assert_int_equal(hmfs_map_cell(&map, 35), HMFS_MAP_MOVABLE);
+	assert_int_equal(hmfs_map_cell_dev(&map, 35), 0);
+	assert_int_equal(hmfs_map_cell_dev(&map, 47), 1);
+	assert_int_equal(hmfs_map_cell_dev(&map, 7), -1);
+}
+
+static char *render(bool svg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	if (svg)
+		assert_int_equal(hmfs_map_svg(&map, f), 0);
+	else
+		hmfs_map_print(&map, f, false);
+	fclose(f);
+	return buf;
+}
+
+static void test_text(void **state)
+{
+	char *t = render(false);
+
+	assert_non_null(strstr(t, "0x000000000  *ddddddd........................oooMoooooo------\n"));
+	assert_non_null(strstr(t, "    devices                                  aaaaaaaabbbbbbbb\n"));
+	assert_non_null(strstr(t, "  M online Movable                  1 block\n"));
+	assert_non_null(strstr(t, "  . hole (no memory)               24 blocks\n"));
+	assert_non_null(strstr(t, "  b device v1: virtio-mem-pci, 1G at 0x140000000, node 1, 256M plugged\n"));
+	assert_null(strstr(t, "online Normal")); /* no such blocks: not in the legend */
+	assert_null(strstr(t, "\033[")); /* no colour asked */
+	free(t);
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_svg(void **state)
+{
+	char *t = render(true);
+
+	assert_non_null(strstr(t, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	/* one rect per cell with a tooltip naming its class */
+	assert_int_equal(count(t, ": online Movable"), 1);
+	assert_int_equal(count(t, ": online DMA32</title>"), 7);
+	assert_int_equal(count(t, ": offline"), 9);
+	assert_int_equal(count(t, ": hole (no memory)</title>"), 24);
+	assert_int_equal(count(t, ": device range, not plugged, device v1</title>"), 6);
+	assert_int_equal(count(t, "<title>block"), 48);
+	assert_non_null(strstr(t, "device v1: virtio-mem-pci, 1G at 0x140000000, node 1, 256M plugged"));
+	assert_non_null(strstr(t, "</svg>\n"));
+	free(t);
+}
+
+/* 32768 blocks (4 TiB of 128 MiB blocks): cells of 16 blocks */
+static void test_big_machine_groups(void **state)
+{
+	json_object *s = json_tokener_parse(
+		"{\"machine\":{\"block-size\":134217728},\"blocks\":["
+		"{\"first\":0,\"count\":16384,\"state\":\"online\",\"zone\":\"Normal\"},"
+		"{\"first\":16384,\"count\":16370,\"state\":\"offline\",\"zone\":\"none\"},"
+		"{\"first\":32767,\"count\":1,\"state\":\"online\",\"zone\":\"Movable\"}],"
+		"\"devices\":[]}");
+	struct hmfs_map m;
+	char err[128];
+
+	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.group, 16);
+	assert_int_equal(m.nr_cells, 2048);
+	assert_int_equal(m.count[HMFS_MAP_NORMAL], 16384);
+	assert_int_equal(m.count[HMFS_MAP_HOLE], 13);
+	assert_int_equal(hmfs_map_cell(&m, 0), HMFS_MAP_NORMAL);
+	assert_int_equal(hmfs_map_cell(&m, 1024), HMFS_MAP_OFFLINE);
+	/* the last cell: 2 offline, 13 holes, 1 Movable: memory wins, the most of it */
+	assert_int_equal(hmfs_map_cell(&m, 2047), HMFS_MAP_OFFLINE);
+	hmfs_map_free(&m);
+	json_object_put(s);
+}
+
+static void test_not_a_status(void **state)
+{
+	json_object *s = json_tokener_parse("{\"machine\":{},\"blocks\":[]}");
+	struct hmfs_map m;
+	char err[128];
+
+	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a status reply"));
+	json_object_put(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blocks_per_class),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_big_machine_groups),
+		cmocka_unit_test(test_not_a_status),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
