@@ -332,21 +332,122 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, out, n);
 }
 
-/* signal_pending(current) for the writer: the kernel sent FUSE_INTERRUPT */
-static bool req_interrupted(void *req)
+/*
+ * The session loop.  One thread reads /dev/fuse and answers every request
+ * itself -- lookups, attributes, opens, reads, listings, polls: none waits
+ * for a running hotplug operation (hotmem.h: readers never do) -- because
+ * a request that finds its thread already running on the CPU costs half
+ * of one that wakes one of several idle workers (libfuse's mt loop).
+ * Stores may run for long (an offline migrates until it is done or
+ * interrupted): they go to @nr_workers store threads, and the reader
+ * stays free to take the FUSE_INTERRUPT that ends them.
+ */
+struct hmfs_wjob {
+	struct hmfs_wjob *next;
+	fuse_req_t req;
+	struct hmfs_open *of;
+	size_t count;
+	char buf[HMFS_PAGE_SIZE + 1];
+};
+
+struct hmfs_loop {
+	struct hmfs_ctx *ctx;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct hmfs_wjob *head, **tail;
+	bool stop;
+	unsigned int nr_workers;
+	pthread_t *workers;
+};
+
+struct write_task {
+	fuse_req_t req;
+	const struct hmfs_loop *loop;
+};
+
+/*
+ * signal_pending(current) for the writer: the kernel sent FUSE_INTERRUPT;
+ * or hotmemfs is stopping, which must not wait for a migration to end
+ */
+static bool req_interrupted(void *arg)
 {
-	return fuse_req_interrupted(req);
+	const struct write_task *w = arg;
+
+	if (w->loop && __atomic_load_n(&w->loop->stop, __ATOMIC_RELAXED))
+		return true;
+	return fuse_req_interrupted(w->req);
+}
+
+/* a store: the engine's answer is the write's */
+static void do_store(struct hmfs_ctx *ctx, const struct hmfs_loop *loop, fuse_req_t req,
+		     const struct hmfs_node *n, const char *buf, size_t count)
+{
+	struct write_task w = { req, loop };
+	const struct hotmem_task task = { req_interrupted, &w };
+	/* a store that changes the machine has saved it (hmfs_change()) */
+	ssize_t ret = hmfs_store_task(ctx, n, buf, count, &task);
+
+	if (ret < 0)
+		fuse_reply_err(req, (int)-ret);
+	else
+		fuse_reply_write(req, (size_t)ret);
+}
+
+static void *store_worker(void *arg)
+{
+	struct hmfs_loop *loop = arg;
+	struct hmfs_wjob *job;
+
+	pthread_mutex_lock(&loop->lock);
+	for (;;) {
+		while (!loop->head && !loop->stop)
+			pthread_cond_wait(&loop->cond, &loop->lock);
+		job = loop->head;
+		if (!job)
+			break; /* stopping, queue drained */
+		loop->head = job->next;
+		if (!loop->head)
+			loop->tail = &loop->head;
+		pthread_mutex_unlock(&loop->lock);
+		/* the kernel sends no RELEASE while the write is unanswered */
+		do_store(loop->ctx, loop, job->req, &job->of->node, job->buf, job->count);
+		free(job);
+		pthread_mutex_lock(&loop->lock);
+	}
+	pthread_mutex_unlock(&loop->lock);
+	return NULL;
+}
+
+/* hand a store to the workers; false: do it here (no loop, or no memory) */
+static bool queue_store(struct hmfs_loop *loop, fuse_req_t req, struct hmfs_open *of,
+			const char *buf, size_t size)
+{
+	struct hmfs_wjob *job;
+
+	if (!loop)
+		return false;
+	job = malloc(sizeof(*job));
+	if (!job)
+		return false;
+	job->next = NULL;
+	job->req = req;
+	job->of = of;
+	/* @buf is the loop's receive buffer, reused for the next request */
+	job->count = hmfs_write_buf(job->buf, buf, size);
+	pthread_mutex_lock(&loop->lock);
+	*loop->tail = job;
+	loop->tail = &job->next;
+	pthread_cond_signal(&loop->cond);
+	pthread_mutex_unlock(&loop->lock);
+	return true;
 }
 
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	const struct hotmem_task task = { req_interrupted, req };
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];
-	size_t count;
-	ssize_t ret;
 
 	(void)ino;
 	(void)off; /* sysfs_kf_write() ignores the position */
@@ -354,14 +455,64 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		fuse_reply_write(req, 0);
 		return;
 	}
-	count = hmfs_write_buf(tmp, buf, size);
-	/* a store that changes the machine has saved it (hmfs_change()) */
-	ret = hmfs_store_task(ctx, &of->node, tmp, count, &task);
-	if (ret < 0) {
-		fuse_reply_err(req, (int)-ret);
+	if (queue_store(ctx->loop, req, of, buf, size))
 		return;
+	do_store(ctx, NULL, req, &of->node, tmp, hmfs_write_buf(tmp, buf, size));
+}
+
+static void loop_stop_workers(struct hmfs_loop *loop, unsigned int started)
+{
+	pthread_mutex_lock(&loop->lock);
+	__atomic_store_n(&loop->stop, true, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&loop->cond);
+	pthread_mutex_unlock(&loop->lock);
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(loop->workers[i], NULL);
+}
+
+int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
+{
+	struct hmfs_loop loop = { .ctx = ctx, .nr_workers = nr_workers ? nr_workers : 1 };
+	struct fuse_session *se = ctx->se;
+	struct fuse_buf fbuf = { .mem = NULL };
+	unsigned int started = 0;
+	int res = 0;
+
+	loop.tail = &loop.head;
+	pthread_mutex_init(&loop.lock, NULL);
+	pthread_cond_init(&loop.cond, NULL);
+	loop.workers = calloc(loop.nr_workers, sizeof(*loop.workers));
+	if (!loop.workers) {
+		res = -ENOMEM;
+		goto out;
 	}
-	fuse_reply_write(req, hmfs_store_claims(&of->node, size, (size_t)ret));
+	for (; started < loop.nr_workers; started++) {
+		res = -pthread_create(&loop.workers[started], NULL, store_worker, &loop);
+		if (res)
+			goto out_stop;
+	}
+	ctx->loop = &loop;
+	/* fuse_session_loop(), with our store workers beside it */
+	while (!fuse_session_exited(se)) {
+		res = fuse_session_receive_buf(se, &fbuf);
+		if (res == -EINTR)
+			continue;
+		if (res <= 0)
+			break;
+		fuse_session_process_buf(se, &fbuf);
+	}
+	free(fbuf.mem);
+	fuse_session_reset(se);
+	if (res > 0)
+		res = 0;
+out_stop:
+	loop_stop_workers(&loop, started);
+	ctx->loop = NULL;
+out:
+	free(loop.workers);
+	pthread_cond_destroy(&loop.cond);
+	pthread_mutex_destroy(&loop.lock);
+	return res;
 }
 
 static void poll_unlist(struct hmfs_ctx *ctx, struct hmfs_open *of)

@@ -56,5 +56,8 @@ $(BUILD)/tests/fusefs/readprobe: tests/fusefs/readprobe.c
 	@echo "  CC      $@"; $(CC) -O2 -w $< -o $@
 $(BUILD)/tests/fusefs/bench_hotmemfs: $(BUILD)/tests/fusefs/bench_hotmemfs.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -lm -o $@
-BINS         += $(BUILD)/tests/fusefs/readprobe
+# the floor bench_hotmemfs holds hotmemfs against: a minimal libfuse file server
+$(BUILD)/tests/fusefs/fuse_floor: $(BUILD)/tests/fusefs/fuse_floor.o
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(shell pkg-config --libs fuse3) -o $@
+BINS         += $(BUILD)/tests/fusefs/readprobe $(BUILD)/tests/fusefs/fuse_floor
 BENCH_PROGS  += $(BUILD)/tests/fusefs/bench_hotmemfs

@@ -224,6 +224,8 @@ struct hmfs_sub { /* a control client following events */
 	struct hmfs_sub *next;
 };
 
+struct hmfs_loop;
+
 struct hmfs_ctx {
 	struct hotmem *hm;
 	struct hotmem_config cfg;
@@ -234,6 +236,7 @@ struct hmfs_ctx {
 	struct timespec mount_time;
 	double attr_timeout;
 	bool no_opendir; /* kernel skips OPENDIR/RELEASEDIR */
+	struct hmfs_loop *loop; /* fs.c: store workers while the session runs */
 
 	pthread_mutex_t iattr_lock;
 	struct hmfs_iattr *iattr[HMFS_EVTAB_BUCKETS];
@@ -335,6 +338,8 @@ size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;
+/* fs.c: run the session: requests in this thread, stores on @nr_workers threads */
+int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers);
 
 /* machine.c: a change a client makes, parsed from a store or a command */
 enum hmfs_change_op {

@@ -58,7 +58,8 @@ static void usage(FILE *f)
 		"  -u, --uevent-socket PATH  also send each uevent to this AF_UNIX SOCK_DGRAM socket\n"
 		"FUSE:\n"
 		"  -o OPTIONS                extra mount options\n"
-		"  -t, --threads N           at most N worker threads (default: 2 per CPU, at least 4)\n"
+		"  -t, --threads N           N threads for stores (writes); one thread answers the rest\n"
+		"                            (default: 2 per CPU, at least 4)\n"
 		"      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
 		"  -d, --debug               FUSE debug output\n"
 		"  -h, --help                this text\n"
@@ -89,9 +90,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	/*
-	 * Few threads: libfuse hands requests round-robin to idle workers,
-	 * and on a small, busy machine a cold worker on the other CPU costs
-	 * more than it helps.  Engine operations serialise anyway.
+	 * Store threads (fs.c, hmfs_session_loop()): a store may wait for the
+	 * engine; reads never do and stay on the session's thread.
 	 */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -388,7 +388,6 @@ static void teardown(struct hmfs_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	struct fuse_loop_config *lc;
 	struct fuse_session *se;
 	struct hmfs_ctx ctx;
 	struct opts o;
@@ -419,13 +418,7 @@ int main(int argc, char **argv)
 		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off");
 	sd_notify_ready();
 
-	lc = fuse_loop_cfg_create();
-	fuse_loop_cfg_set_max_threads(lc, o.threads ? o.threads : 4);
-	fuse_loop_cfg_set_idle_threads(lc, o.threads > 2 ? o.threads / 2 : 1);
-	fuse_loop_cfg_set_clone_fd(lc, 0);
-	ret = fuse_session_loop_mt(se, lc);
-	fuse_loop_cfg_destroy(lc);
-	ret = ret < 0 ? ret : 0;
+	ret = hmfs_session_loop(&ctx, o.threads ? o.threads : 4);
 out:
 	teardown(&ctx);
 	return ret ? 1 : 0;

@@ -43,10 +43,12 @@ for i in "${!want[@]}"; do
 done
 
 # Bonus over the kernel: a poller on state wakes when the state changes.
-python3 - "$M/memory100/state" >"$TMP/poll.txt" <<'PY' &
+rm -f "$TMP/poll.ready"
+python3 - "$M/memory100/state" "$TMP/poll.ready" >"$TMP/poll.txt" <<'PY' &
 import os, select, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)
 os.read(fd, 64)
+open(sys.argv[2], "w").close()
 p = select.poll()
 p.register(fd, select.POLLPRI | select.POLLERR)
 t = time.time()
@@ -55,7 +57,9 @@ os.lseek(fd, 0, 0)
 print(ev and ev[0][1], round(time.time() - t, 1) < 5, os.read(fd, 64).decode().strip())
 PY
 poller=$!
-sleep 0.5
+# python starts slowly on a loaded machine: change the state after its read
+for _ in $(seq 100); do [ -e "$TMP/poll.ready" ] && break; sleep 0.1; done
+sleep 0.2
 echo offline >"$M/memory100/state"
 wait $poller
 is "$(cat "$TMP/poll.txt")" "10 True offline" "poll(POLLPRI) wakes with PRI|ERR when state changes"

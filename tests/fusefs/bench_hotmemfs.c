@@ -3,6 +3,9 @@
  * bench_hotmemfs: hotmemfs against the real /sys of this machine, in one
  * run (so both sides see the same load):
  *   attr_read_ratio   open+read+close of one attribute  (goal <= 3x)
+ *   fuse_floor_attr_read_us  the same on fuse_floor, the cheapest FUSE
+ *                     server with sysfs's freshness (tests/fusefs/fuse_floor.c)
+ *   attr_read_vs_fuse_floor  hotmemfs against that floor (goal <= 1.2x)
  *   lsmem_ratio       lsmem over the same number of blocks (goal <= 2x)
  *   huge_list_s       readdir of 32768 blocks (2 GiB each, 64 TiB)
  *   huge_lsmem_s      lsmem over those 32768 blocks
@@ -108,6 +111,35 @@ static int fs_start(struct fs *f, const char *build, const char *profile)
 	return -1;
 }
 
+/* fuse_floor [-m] on a fresh directory: its file is @f->mnt/attr */
+static int floor_start(struct fs *f, const char *build, bool mt)
+{
+	char bin[512], probe[160];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/hotmemfs-floor.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->mnt, sizeof(f->mnt), "%s/mnt", f->dir);
+	f->ctl[0] = '\0';
+	mkdir(f->mnt, 0755);
+	snprintf(bin, sizeof(bin), "%s/tests/fusefs/fuse_floor", build);
+	f->pid = fork();
+	if (f->pid == 0) {
+		if (mt)
+			execl(bin, bin, "-m", f->mnt, (char *)NULL);
+		else
+			execl(bin, bin, f->mnt, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(probe, sizeof(probe), "%s/attr", f->mnt);
+	for (int i = 0; i < 400; i++) {
+		if (!access(probe, F_OK))
+			return 0;
+		usleep(25000);
+	}
+	return -1;
+}
+
 static void fs_stop(struct fs *f)
 {
 	char path[128];
@@ -119,7 +151,8 @@ static void fs_stop(struct fs *f)
 	}
 	rmdir(f->mnt);
 	snprintf(path, sizeof(path), "%s", f->ctl);
-	unlink(path);
+	if (path[0])
+		unlink(path);
 	rmdir(f->dir);
 }
 
@@ -215,6 +248,41 @@ static int count_blocks(const char *dir)
 	return n;
 }
 
+/*
+ * hotmemfs's memoryN/state (@emu) against fuse_floor's file, both loops
+ * (single- and multi-threaded, hotmemfs runs the latter): the floor is
+ * the cheaper.
+ */
+static void bench_floor(const char *build, const char *emu)
+{
+	struct stat2 fl[2], e[2];
+	char path[160];
+	struct fs f;
+	int best;
+
+	for (int mt = 0; mt < 2; mt++) {
+		if (floor_start(&f, build, mt)) {
+			printf("# fuse_floor did not mount; floor skipped\n");
+			fs_stop(&f);
+			return;
+		}
+		snprintf(path, sizeof(path), "%s/attr", f.mnt);
+		if (attr_cost(path, emu, &fl[mt], &e[mt])) {
+			printf("# fuse_floor: reading %s failed; floor skipped\n", path);
+			fs_stop(&f);
+			return;
+		}
+		fs_stop(&f);
+	}
+	best = fl[1].best < fl[0].best;
+	printf("# open+read+close: fuse_floor %.2f us (single-threaded loop), %.2f us (mt loop); "
+	       "hotmemfs %.2f us / %.2f us beside them (best of %d x 1000)\n",
+	       fl[0].best, fl[1].best, e[0].best, e[1].best, NR_BATCH);
+	report("fuse_floor_attr_read_us", fl[best].best, "us", "informational", true);
+	report("attr_read_vs_fuse_floor", e[best].best / fl[best].best, "x", "<= 1.2",
+	       e[best].best / fl[best].best <= 1.2);
+}
+
 static void bench_small(const char *build)
 {
 	const char *real = "/sys/devices/system/memory/memory1/state";
@@ -235,6 +303,8 @@ static void bench_small(const char *build)
 		       r.best, e.best, NR_BATCH, r.median, e.median);
 		report("attr_read_ratio", e.best / r.best, "x", "<= 3", e.best / r.best <= 3);
 	}
+
+	bench_floor(build, emu);
 
 	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory", f.mnt);
 	printf("# blocks: real %d, hotmemfs (host-24g) %d\n",
