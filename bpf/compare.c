@@ -32,6 +32,9 @@ static void rec_from_obj(struct hmt_rec *r, const struct jsonl_obj *o, int line)
 
 	memset(r, 0, sizeof(*r));
 	r->line = line;
+	r->ts = jsonl_num(o, "ts", 0);
+	snprintf(r->src, sizeof(r->src), "%s", jsonl_str(o, "src", ""));
+	r->zid = jsonl_num(o, "zid", -1);
 	snprintf(r->ev, sizeof(r->ev), "%s", jsonl_str(o, "ev", ""));
 	snprintf(r->phase, sizeof(r->phase), "%s", jsonl_str(o, "phase", ""));
 	snprintf(r->zone, sizeof(r->zone), "%s", zone);

@@ -24,6 +24,9 @@
 
 struct hmt_rec {
 	int line;
+	unsigned long long ts; /* not compared: the timeline draws with it */
+	char src[12]; /* "kernel", "emulator" */
+	int zid; /* -1: unknown */
 	char ev[HMT_EV_LEN];
 	char phase[24];
 	unsigned long long start_pfn, nr_pages;

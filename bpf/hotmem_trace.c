@@ -28,6 +28,7 @@
 #include "attach.h"
 #include "compare.h"
 #include "event.h"
+#include "timeline.h"
 #include "hotmem_trace.skel.h"
 
 #define HMT_VERSION "0.1"
@@ -80,6 +81,7 @@ static void usage(FILE *f)
 		"usage: hotmem-trace [OPTIONS] [-- COMMAND [ARGS...]]\n"
 		"       hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
 		"                            [--memfree-tolerance KB] [--max N] A B\n"
+		"       hotmem-trace timeline [-o FILE.svg] [--block-pages N] A [B]\n"
 		"\n"
 		"Trace memory hotplug in the running kernel (fentry/fexit, else\n"
 		"kprobes, plus tracepoints) and in the hotmem engine (USDT probes).\n"
@@ -615,6 +617,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "compare"))
 		return hmt_compare_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "timeline"))
+		return hmt_timeline_main(argc - 1, argv + 1);
 	err = parse_opts(argc, argv, &o);
 	if (err)
 		return err;

@@ -20,18 +20,23 @@ static const struct {
 	char glyph;
 	const char *name;
 	int ansi_bg; /* 256-colour background, -1: none */
-	const char *fill; /* SVG */
+	const char *fill; /* SVG; the zones' are svg.c's, shared with hotmem-trace */
 } classes[HMFS_MAP_NR_CLASS] = {
 	[HMFS_MAP_HOLE] = { '.', "hole (no memory)", -1, "#f4f4f4" },
 	[HMFS_MAP_UNPLUGGED] = { '-', "device range, not plugged", -1, "#ffffff" },
-	[HMFS_MAP_OFFLINE] = { 'o', "offline", 250, "#b0b0b0" },
-	[HMFS_MAP_DMA] = { 'D', "online DMA", 33, "#1f77b4" },
-	[HMFS_MAP_DMA32] = { 'd', "online DMA32", 75, "#6baed6" },
-	[HMFS_MAP_NORMAL] = { 'N', "online Normal", 70, "#2ca02c" },
-	[HMFS_MAP_MOVABLE] = { 'M', "online Movable", 214, "#ff9f1c" },
-	[HMFS_MAP_DEVICE] = { 'V', "online Device", 135, "#9467bd" },
-	[HMFS_MAP_MIXED] = { '*', "online, several zones", 44, "#17becf" },
+	[HMFS_MAP_OFFLINE] = { 'o', "offline", 250, HMU_SVG_OFFLINE_FILL },
+	[HMFS_MAP_DMA] = { 'D', "online DMA", 33, NULL },
+	[HMFS_MAP_DMA32] = { 'd', "online DMA32", 75, NULL },
+	[HMFS_MAP_NORMAL] = { 'N', "online Normal", 70, NULL },
+	[HMFS_MAP_MOVABLE] = { 'M', "online Movable", 214, NULL },
+	[HMFS_MAP_DEVICE] = { 'V', "online Device", 135, NULL },
+	[HMFS_MAP_MIXED] = { '*', "online, several zones", 44, HMU_SVG_MIXED_FILL },
 };
+
+static const char *class_fill(enum hmfs_map_class c)
+{
+	return classes[c].fill ? classes[c].fill : hmu_svg_zone_fill(c - HMFS_MAP_DMA);
+}
 
 /* devices by index: the letter and colour that mark their cells */
 static const char *const dev_fill[] = { "#d62728", "#3949ab", "#00897b", "#8c564b",
@@ -353,7 +358,7 @@ static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, do
 	n = snprintf(tip, sizeof(tip), "block%s %" PRIu64, m->group > 1 ? "s from" : "", first);
 	snprintf(tip + n, sizeof(tip) - n, " at 0x%" PRIx64 ": %s%s%s", first * m->block_size,
 		 classes[cls].name, d >= 0 ? ", device " : "", d >= 0 ? m->devs[d].id : "");
-	hmu_svg_rect(f, x, y, CELL, CELL, classes[cls].fill,
+	hmu_svg_rect(f, x, y, CELL, CELL, class_fill(cls),
 		     cls == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, tip);
 	if (d < 0)
 		return;
@@ -382,7 +387,7 @@ static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
 		if (!m->count[c])
 			continue;
-		hmu_svg_rect(f, LEFT, y - CELL + 3, CELL, CELL, classes[c].fill,
+		hmu_svg_rect(f, LEFT, y - CELL + 3, CELL, CELL, class_fill(c),
 			     c == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, NULL);
 		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", classes[c].name);
 		snprintf(line, sizeof(line), "%" PRIu64 " block%s", m->count[c],

@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The one SVG writer (svg.h). */
+#include "hmuapi.h"
 #include "svg.h"
+
+const char *hmu_svg_zone_fill(int zid)
+{
+	static const char *const fill[HMU_MAX_NR_ZONES] = {
+		[HMU_ZONE_DMA] = "#1f77b4",	[HMU_ZONE_DMA32] = "#6baed6",
+		[HMU_ZONE_NORMAL] = "#2ca02c",	[HMU_ZONE_MOVABLE] = "#ff9f1c",
+		[HMU_ZONE_DEVICE] = "#9467bd",
+	};
+
+	return zid >= 0 && zid < HMU_MAX_NR_ZONES ? fill[zid] : HMU_SVG_MIXED_FILL;
+}
 
 void hmu_svg_escape(FILE *f, const char *s)
 {

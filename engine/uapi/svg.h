@@ -22,6 +22,15 @@ void hmu_svg_text(FILE *f, double x, double y, int size, const char *anchor, con
 		  const char *text);
 void hmu_svg_line(FILE *f, double x1, double y1, double x2, double y2, const char *stroke,
 		  double width);
+/* the colour of memory online in zone @zid (enum hmu_zone), for every picture */
+const char *hmu_svg_zone_fill(int zid);
+/* online in several zones, or in a zone not known */
+#define HMU_SVG_MIXED_FILL "#17becf"
+/* present, offline */
+#define HMU_SVG_OFFLINE_FILL "#b0b0b0"
+/* a failed operation */
+#define HMU_SVG_ERROR_FILL "#d62728"
+
 /* @s with &, <, >, " escaped, as SVG text and attributes need */
 void hmu_svg_escape(FILE *f, const char *s);
 

@@ -26,7 +26,7 @@ count() { grep -c "$2" "$1"; }
 [ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
 mkdir -p "$OUT"
-echo "1..22"
+echo "1..23"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
 "$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
@@ -123,4 +123,12 @@ rc=$?
 [ $rc = 1 ] && grep -q "offline_pages/exit: ret 0 != -16" "$OUT/compare.txt"
 ok $? "compare: an offline that failed with EBUSY is a difference (exit 1)"
 diag < "$OUT/compare.txt"
+
+# ---- the timeline: both traces side by side, as SVG ------------------------------
+"$HT" timeline -o "$OUT/usdt-timeline.svg" "$OUT/usdt.jsonl" "$OUT/usdt-ebusy.jsonl" &&
+	python3 -c 'import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])' "$OUT/usdt-timeline.svg" &&
+	[ "$(grep -c '>memory32</text>' "$OUT/usdt-timeline.svg")" = 2 ] &&
+	[ "$(grep -c 'offline_pages failed: -16' "$OUT/usdt-timeline.svg")" = 1 ] &&
+	{ ! command -v rsvg-convert > /dev/null || rsvg-convert -o "$OUT/usdt-timeline.png" "$OUT/usdt-timeline.svg"; }
+ok $? "timeline: two traces side by side as SVG, the EBUSY offline marked once, renders to PNG"
 exit $((fails > 0))

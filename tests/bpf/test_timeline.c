@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-trace timeline on known traces: which block is in which state
+ * when, failures marked, two traces side by side, the SVG's bars.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "timeline.h"
+
+/*
+ * Two 128 MiB blocks at 4 GiB added at 100 ns; block 32 onlined Normal at
+ * 200, block 33 Movable at 300; offlining 32 fails with EBUSY at 400; 33
+ * goes offline at 500; both removed at 600; block 8 (boot memory, online
+ * before the trace) offlined at 700; the last event at 800.
+ */
+static const char *trace_text =
+	"{\"ts\":0,\"src\":\"emulator\",\"ev\":\"add_memory_resource\",\"phase\":\"enter\",\"start_pfn\":1048576,\"nr_pages\":65536}\n"
+	"{\"ts\":100,\"src\":\"emulator\",\"ev\":\"add_memory_resource\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":65536,\"ret\":0}\n"
+	"{\"ts\":150,\"src\":\"emulator\",\"ev\":\"memory_block_online\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"ret\":0}\n"
+	"{\"ts\":200,\"src\":\"emulator\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Normal\",\"zid\":2,\"ret\":0}\n"
+	"{\"ts\":250,\"src\":\"emulator\",\"ev\":\"mm_setup_per_zone_wmarks\",\"phase\":\"exit\",\"start_pfn\":1,\"nr_pages\":4095,\"ret\":0}\n"
+	"{\"ts\":300,\"src\":\"emulator\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1081344,\"nr_pages\":32768,\"zone\":null,\"zid\":3,\"ret\":0}\n"
+	"{\"ts\":400,\"src\":\"emulator\",\"ev\":\"offline_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Normal\",\"ret\":-16}\n"
+	"{\"ts\":500,\"src\":\"emulator\",\"ev\":\"offline_pages\",\"phase\":\"exit\",\"start_pfn\":1081344,\"nr_pages\":32768,\"zone\":\"Movable\",\"ret\":0}\n"
+	"{\"ts\":600,\"src\":\"emulator\",\"ev\":\"try_remove_memory\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":65536,\"ret\":0}\n"
+	"{\"ts\":700,\"src\":\"emulator\",\"ev\":\"offline_pages\",\"phase\":\"exit\",\"start_pfn\":262144,\"nr_pages\":32768,\"zone\":\"DMA32\",\"ret\":0}\n"
+	"{\"ts\":800,\"src\":\"emulator\",\"ev\":\"memory_notify\",\"phase\":\"exit\",\"start_pfn\":262144,\"nr_pages\":32768,\"extra\":4,\"ret\":0}\n";
+
+static struct hmt_trace trace;
+static struct hmt_timeline tl;
+
+static int setup(void **state)
+{
+	FILE *f = fmemopen((void *)trace_text, strlen(trace_text), "r");
+
+	if (!f || hmt_trace_read(&trace, f, "known.jsonl"))
+		return -1;
+	fclose(f);
+	return hmt_timeline_build(&tl, &trace, 0);
+}
+
+static int teardown(void **state)
+{
+	hmt_timeline_free(&tl);
+	hmt_trace_free(&trace);
+	return 0;
+}
+
+static const struct hmt_tl_seg *seg_at(unsigned long long block, unsigned long long t)
+{
+	for (size_t i = 0; i < tl.nseg; i++)
+		if (tl.seg[i].block == block && tl.seg[i].t0 <= t && t < tl.seg[i].t1)
+			return &tl.seg[i];
+	return NULL;
+}
+
+static void test_rows(void **state)
+{
+	assert_int_equal(tl.block_pages, 32768); /* from memory_block_online */
+	assert_int_equal(tl.nr_blocks, 3); /* 8, 32, 33: not the watermarks' block 0 */
+	assert_int_equal(tl.blocks[0], 8);
+	assert_int_equal(tl.blocks[1], 32);
+	assert_int_equal(tl.blocks[2], 33);
+	assert_int_equal(tl.t1 - tl.t0, 800);
+}
+
+static void test_states(void **state)
+{
+	assert_null(seg_at(32, 50)); /* not there before its add */
+	assert_int_equal(seg_at(32, 150)->state, HMT_TL_OFFLINE);
+	assert_int_equal(seg_at(32, 250)->state, HMT_TL_ONLINE);
+	assert_int_equal(seg_at(32, 250)->zid, 2);
+	/* the failed offline changes nothing: online until removed */
+	assert_int_equal(seg_at(32, 450)->state, HMT_TL_ONLINE);
+	assert_int_equal(seg_at(32, 450)->t1, 600);
+	assert_int_equal(seg_at(33, 350)->zid, 3); /* the zone from zid */
+	assert_int_equal(seg_at(33, 550)->state, HMT_TL_OFFLINE);
+	assert_null(seg_at(33, 650)); /* removed */
+	/* boot memory: online (DMA32) from the start until its offline */
+	assert_int_equal(seg_at(8, 0)->state, HMT_TL_ONLINE);
+	assert_int_equal(seg_at(8, 0)->zid, 1);
+	assert_int_equal(seg_at(8, 750)->state, HMT_TL_OFFLINE);
+	assert_int_equal(tl.nmark, 1);
+	assert_int_equal(tl.mark[0].block, 32);
+	assert_int_equal(tl.mark[0].t, 400);
+	assert_int_equal(tl.mark[0].ret, -EBUSY);
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_svg_side_by_side(void **state)
+{
+	struct hmt_timeline two[2] = { tl, tl };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(hmt_timeline_svg(two, 2, f), 0);
+	fclose(f);
+	assert_int_equal(count(buf, "emulator: known.jsonl"), 2); /* two panels */
+	assert_int_equal(count(buf, ">memory32</text>"), 2);
+	/* per panel: 32 offline/Normal, 33 offline/Movable/offline, 8 DMA32/offline */
+	assert_int_equal(count(buf, "<title>memory32: online Normal from 0.000200 to 0.000600 ms</title>"), 2);
+	assert_int_equal(count(buf, "<title>memory33: online Movable"), 2);
+	assert_int_equal(count(buf, "<title>memory8: online DMA32"), 2);
+	assert_int_equal(count(buf, ": offline from"), 8);
+	assert_int_equal(count(buf, "fill=\"#ff9f1c\"><title>memory33"), 2); /* Movable's colour */
+	assert_int_equal(count(buf, "offline_pages failed: -16 (Device or resource busy) at 0.000400 ms"), 2);
+	free(buf);
+}
+
+static void test_too_many_blocks(void **state)
+{
+	const char *big = "{\"ts\":1,\"ev\":\"add_memory_resource\",\"phase\":\"exit\","
+			  "\"start_pfn\":0,\"nr_pages\":1099511627776,\"ret\":0}\n";
+	FILE *f = fmemopen((void *)big, strlen(big), "r");
+	struct hmt_trace t;
+	struct hmt_timeline x;
+
+	assert_int_equal(hmt_trace_read(&t, f, "big"), 0);
+	fclose(f);
+	assert_int_equal(hmt_timeline_build(&x, &t, 0), -E2BIG);
+	hmt_trace_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_svg_side_by_side),
+		cmocka_unit_test(test_too_many_blocks),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
