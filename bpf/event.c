@@ -142,7 +142,7 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 			      (unsigned long long)e->dur_ns);
 	if ((size_t)n >= len)
 		return -1;
-	/* the function's number last: the fields before it are DESIGN.md's */
+	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
 	n += snprintf(buf + n, len - n,
 		      ",\"pid\":%u,\"tid\":%u,\"comm\":\"%s\",\"via\":\"%s\",\"fn\":%u}", e->pid,
 		      e->tid, comm, hmt_via_name(e->via), e->fn);
