@@ -60,6 +60,22 @@ static int cmp_ull(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* room for one more element of @size in *@v, which holds @n of *@cap */
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap = *cap ? 2 * *cap : 64;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	nv = realloc(*v, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 static void range_blocks(const struct hmt_timeline *tl, const struct hmt_rec *r,
 			 unsigned long long *first, unsigned long long *end)
 {
@@ -82,15 +98,8 @@ static int collect_blocks(struct hmt_timeline *tl)
 		if (end - first > MAX_RANGE_BLOCKS)
 			return -E2BIG;
 		for (unsigned long long b = first; b < end; b++) {
-			if (n == cap) {
-				size_t ncap = cap ? 2 * cap : 64;
-				unsigned long long *nb = realloc(tl->blocks, ncap * sizeof(*nb));
-
-				if (!nb)
-					return -ENOMEM;
-				tl->blocks = nb;
-				cap = ncap;
-			}
+			if (grow((void **)&tl->blocks, &cap, n, sizeof(*tl->blocks)))
+				return -ENOMEM;
 			tl->blocks[n++] = b;
 		}
 	}
@@ -120,30 +129,16 @@ struct row_state {
 
 static int push_seg(struct hmt_timeline *tl, const struct hmt_tl_seg *s)
 {
-	if (tl->nseg == tl->cap_seg) {
-		size_t ncap = tl->cap_seg ? 2 * tl->cap_seg : 64;
-		struct hmt_tl_seg *n = realloc(tl->seg, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		tl->seg = n;
-		tl->cap_seg = ncap;
-	}
+	if (grow((void **)&tl->seg, &tl->cap_seg, tl->nseg, sizeof(*s)))
+		return -ENOMEM;
 	tl->seg[tl->nseg++] = *s;
 	return 0;
 }
 
 static int push_mark(struct hmt_timeline *tl, const struct hmt_tl_mark *m)
 {
-	if (tl->nmark == tl->cap_mark) {
-		size_t ncap = tl->cap_mark ? 2 * tl->cap_mark : 16;
-		struct hmt_tl_mark *n = realloc(tl->mark, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		tl->mark = n;
-		tl->cap_mark = ncap;
-	}
+	if (grow((void **)&tl->mark, &tl->cap_mark, tl->nmark, sizeof(*m)))
+		return -ENOMEM;
 	tl->mark[tl->nmark++] = *m;
 	return 0;
 }

@@ -8,7 +8,15 @@
 #include <cmocka.h>
 
 #include "event.h"
+#include "hotmem.h" /* HM_MEM_*: the engine's actions, the schema's */
 #include "jsonl.h"
+
+/* bpf/ cannot include the engine: its enum hmt_mem_action is held to it here */
+#define SAME(a) ((int)(a) == (int)(HM_##a))
+_Static_assert(SAME(MEM_ONLINE) && SAME(MEM_GOING_OFFLINE) && SAME(MEM_OFFLINE) &&
+		       SAME(MEM_GOING_ONLINE) && SAME(MEM_CANCEL_ONLINE) && SAME(MEM_CANCEL_OFFLINE) &&
+		       SAME(MEM_PREPARE_ONLINE) && SAME(MEM_FINISH_OFFLINE),
+	       "enum hmt_mem_action is the engine's HM_MEM_*");
 
 static struct hmt_event sample(void)
 {
