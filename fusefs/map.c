@@ -163,8 +163,11 @@ static void layout(struct hmfs_map *m)
 		m->group *= 2;
 	m->nr_cells = (m->nr_blocks + m->group - 1) / m->group;
 	m->cols = HMFS_MAP_COLS;
-	for (uint64_t i = 0; i < m->nr_blocks; i++)
+	for (uint64_t i = 0; i < m->nr_blocks; i++) {
 		m->count[m->cls[i]]++;
+		if (m->node[i] >= 0 && m->node[i] + 1 > m->nr_nodes)
+			m->nr_nodes = m->node[i] + 1;
+	}
 }
 
 int hmfs_map_from_status(json_object *status, struct hmfs_map *m, char *err, size_t len)
@@ -218,11 +221,29 @@ enum hmfs_map_class hmfs_map_cell(const struct hmfs_map *m, uint64_t cell)
 	cell_range(m, cell, &first, &end);
 	for (uint64_t b = first; b < end; b++)
 		n[m->cls[b]]++;
-	/* memory wins over holes: a group with one block shows that block */
-	for (int c = HMFS_MAP_HOLE + 1; c < HMFS_MAP_NR_CLASS; c++)
-		if (n[c] && (best == HMFS_MAP_HOLE || n[c] > n[best]))
+	/*
+	 * Online memory is what a reader looks for: a cell with any online
+	 * block shows the most common online zone; else offline, else a
+	 * device's unplugged range, else a hole.
+	 */
+	for (int c = HMFS_MAP_DMA; c < HMFS_MAP_NR_CLASS; c++)
+		if (n[c] && (best < HMFS_MAP_DMA || n[c] > n[best]))
+			best = c;
+	for (int c = HMFS_MAP_OFFLINE; best == HMFS_MAP_HOLE && c > HMFS_MAP_HOLE; c--)
+		if (n[c])
 			best = c;
 	return best;
+}
+
+int hmfs_map_cell_node(const struct hmfs_map *m, uint64_t cell)
+{
+	uint64_t first, end;
+
+	cell_range(m, cell, &first, &end);
+	for (uint64_t b = first; b < end; b++)
+		if (m->node[b] >= 0)
+			return m->node[b];
+	return -1;
 }
 
 int hmfs_map_cell_dev(const struct hmfs_map *m, uint64_t cell)
@@ -248,14 +269,6 @@ static void put_cell(FILE *f, enum hmfs_map_class c, bool color)
 		fputc(classes[c].glyph, f);
 }
 
-static bool row_has_dev(const struct hmfs_map *m, uint64_t first, uint64_t end)
-{
-	for (uint64_t c = first; c < end; c++)
-		if (hmfs_map_cell_dev(m, c) >= 0)
-			return true;
-	return false;
-}
-
 static void print_header(const struct hmfs_map *m, FILE *f)
 {
 	char bs[32], all[32], cell[32];
@@ -263,8 +276,9 @@ static void print_header(const struct hmfs_map *m, FILE *f)
 	hmfs_size_str(m->block_size, bs, sizeof(bs));
 	hmfs_size_str(m->block_size * m->nr_blocks, all, sizeof(all));
 	hmfs_size_str(m->block_size * m->group, cell, sizeof(cell));
-	fprintf(f, "Physical memory 0x0-0x%" PRIx64 " (%s): %" PRIu64 " blocks of %s, ",
-		m->block_size * m->nr_blocks - 1, all, m->nr_blocks, bs);
+	fprintf(f, "Physical memory 0x0-0x%" PRIx64 " (%s): %" PRIu64 " block%s of %s, ",
+		m->block_size * m->nr_blocks - 1, all, m->nr_blocks, m->nr_blocks == 1 ? "" : "s",
+		bs);
 	if (m->group == 1)
 		fprintf(f, "one cell a block\n\n");
 	else
@@ -312,6 +326,37 @@ static void print_ticks(const struct hmfs_map *m, FILE *f, int aw)
 	fprintf(f, "\n");
 }
 
+/* a line under a row: a character per cell from @mark, or none if all are ' ' */
+static void print_marks(const struct hmfs_map *m, FILE *f, int aw, const char *label,
+			uint64_t first, uint64_t end, char (*mark)(const struct hmfs_map *, uint64_t))
+{
+	uint64_t last = end; /* the last cell marked, + 1 */
+
+	while (last > first && mark(m, last - 1) == ' ')
+		last--;
+	if (last == first)
+		return;
+	fprintf(f, "%*s  ", aw + 2, label);
+	for (uint64_t c = first; c < last; c++)
+		fputc(mark(m, c), f);
+	fprintf(f, "\n");
+}
+
+static char dev_mark(const struct hmfs_map *m, uint64_t cell)
+{
+	int d = hmfs_map_cell_dev(m, cell);
+
+	return d < 0 ? ' ' : dev_letter(d);
+}
+
+/* the node digit, on machines of several nodes only */
+static char node_mark(const struct hmfs_map *m, uint64_t cell)
+{
+	int n = hmfs_map_cell_node(m, cell);
+
+	return m->nr_nodes < 2 || n < 0 ? ' ' : n < 10 ? '0' + n : '+';
+}
+
 void hmfs_map_print(const struct hmfs_map *m, FILE *f, bool color)
 {
 	int aw = snprintf(NULL, 0, "%" PRIx64, m->block_size * m->nr_blocks);
@@ -326,15 +371,8 @@ void hmfs_map_print(const struct hmfs_map *m, FILE *f, bool color)
 		for (uint64_t c = first; c < end; c++)
 			put_cell(f, hmfs_map_cell(m, c), color);
 		fprintf(f, "\n");
-		if (!row_has_dev(m, first, end))
-			continue;
-		fprintf(f, "%*s  ", aw + 2, "devices");
-		for (uint64_t c = first; c < end; c++) {
-			int d = hmfs_map_cell_dev(m, c);
-
-			fputc(d < 0 ? ' ' : dev_letter(d), f);
-		}
-		fprintf(f, "\n");
+		print_marks(m, f, aw, "nodes", first, end, node_mark);
+		print_marks(m, f, aw, "devices", first, end, dev_mark);
 	}
 	print_legend(m, f, color);
 }
@@ -345,7 +383,11 @@ void hmfs_map_print(const struct hmfs_map *m, FILE *f, bool color)
 #define GAP 2
 #define LEFT 130
 #define TOP 50
-#define ROW_H (CELL + 24) /* cells, then the device bar and its label */
+/* cells, the device bar and its label, on several nodes the node's label */
+static int row_h(const struct hmfs_map *m)
+{
+	return CELL + (m->nr_nodes > 1 ? 36 : 24);
+}
 
 static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, double y)
 {
@@ -356,10 +398,18 @@ static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, do
 	int n;
 
 	n = snprintf(tip, sizeof(tip), "block%s %" PRIu64, m->group > 1 ? "s from" : "", first);
-	snprintf(tip + n, sizeof(tip) - n, " at 0x%" PRIx64 ": %s%s%s", first * m->block_size,
-		 classes[cls].name, d >= 0 ? ", device " : "", d >= 0 ? m->devs[d].id : "");
+	n += snprintf(tip + n, sizeof(tip) - n, " at 0x%" PRIx64 ": %s%s%s", first * m->block_size,
+		      classes[cls].name, d >= 0 ? "; device " : "", d >= 0 ? m->devs[d].id : "");
+	if (m->nr_nodes > 1 && hmfs_map_cell_node(m, c) >= 0)
+		snprintf(tip + n, sizeof(tip) - n, "; node %d", hmfs_map_cell_node(m, c));
 	hmu_svg_rect(f, x, y, CELL, CELL, class_fill(cls),
 		     cls == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, tip);
+	if (m->nr_nodes > 1 && hmfs_map_cell_node(m, c) >= 0 &&
+	    (c % m->cols == 0 || hmfs_map_cell_node(m, c - 1) != hmfs_map_cell_node(m, c))) {
+		snprintf(tip, sizeof(tip), "node %d", hmfs_map_cell_node(m, c));
+		hmu_svg_line(f, x, y + CELL + 20, x, y + CELL + 32, "#333333", 1.5);
+		hmu_svg_text(f, x + 3, y + CELL + 31, 11, "start", "#333333", tip);
+	}
 	if (d < 0)
 		return;
 	hmu_svg_rect(f, x, y + CELL + 2, CELL + GAP, 4, dev_fill[d % NR_DEV_FILL], NULL, NULL);
@@ -425,7 +475,7 @@ int hmfs_map_svg(const struct hmfs_map *m, FILE *f)
 {
 	uint64_t rows = (m->nr_cells + m->cols - 1) / m->cols;
 	int width = LEFT + m->cols * (CELL + GAP) + 20;
-	int height = TOP + rows * ROW_H + 30 + legend_lines(m) * 20 + 10;
+	int height = TOP + rows * row_h(m) + 30 + legend_lines(m) * 20 + 10;
 	char title[192], bs[32], cell[32], all[32];
 	double y;
 
@@ -434,23 +484,23 @@ int hmfs_map_svg(const struct hmfs_map *m, FILE *f)
 	hmfs_size_str(m->block_size * m->nr_blocks, all, sizeof(all));
 	snprintf(title, sizeof(title),
 		 "Physical memory 0x0-0x%" PRIx64 " (%s): %" PRIu64
-		 " blocks of %s, one cell %s (%" PRIu64 " block%s)",
-		 m->block_size * m->nr_blocks - 1, all, m->nr_blocks, bs, cell, m->group,
-		 m->group == 1 ? "" : "s");
+		 " block%s of %s, one cell %s (%" PRIu64 " block%s)",
+		 m->block_size * m->nr_blocks - 1, all, m->nr_blocks, m->nr_blocks == 1 ? "" : "s",
+		 bs, cell, m->group, m->group == 1 ? "" : "s");
 	hmu_svg_begin(f, width, height, title);
 	hmu_svg_text(f, 10, 24, 15, "start", "#000000", title);
 	svg_ticks(m, f);
 	for (uint64_t row = 0; row < rows; row++) {
 		char addr[32];
 
-		y = TOP + row * ROW_H;
+		y = TOP + row * row_h(m);
 		snprintf(addr, sizeof(addr), "0x%" PRIx64,
 			 row * m->cols * m->group * m->block_size);
 		hmu_svg_text(f, LEFT - 10, y + CELL - 2, 12, "end", "#333333", addr);
 		for (uint64_t c = row * m->cols; c < (row + 1) * m->cols && c < m->nr_cells; c++)
 			svg_cell(m, f, c, LEFT + (c - row * m->cols) * (CELL + GAP), y);
 	}
-	svg_legend(m, f, TOP + rows * ROW_H + 30);
+	svg_legend(m, f, TOP + rows * row_h(m) + 30);
 	hmu_svg_end(f);
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }

@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* what a block is; a cell of several blocks shows the most common */
+/* what a block is; a cell of several blocks shows its most common online
+ * zone if any block is online, else offline, unplugged, hole (map.c) */
 enum hmfs_map_class {
 	HMFS_MAP_HOLE, /* no memory block: no RAM, no device */
 	HMFS_MAP_UNPLUGGED, /* a device's range without a block (virtio-mem) */
@@ -43,13 +44,14 @@ struct hmfs_map {
 	struct hmfs_map_dev *devs;
 	size_t nr_devs;
 	uint64_t count[HMFS_MAP_NR_CLASS]; /* blocks per class */
+	int nr_nodes; /* 1 + the highest node of any block */
 	uint64_t group; /* blocks per cell, a power of two */
 	uint64_t nr_cells;
 	unsigned int cols; /* cells per row */
 };
 
 /* most cells drawn: more blocks are grouped */
-#define HMFS_MAP_MAX_CELLS 2048
+#define HMFS_MAP_MAX_CELLS 1024
 #define HMFS_MAP_COLS 64
 
 /* from a `status` reply; -EINVAL with @err when it is not one */
@@ -57,6 +59,8 @@ int hmfs_map_from_status(json_object *status, struct hmfs_map *m, char *err, siz
 void hmfs_map_free(struct hmfs_map *m);
 /* the class a cell shows (cell = blocks [i*group, (i+1)*group)) */
 enum hmfs_map_class hmfs_map_cell(const struct hmfs_map *m, uint64_t cell);
+/* the node of a cell's first block that has one, -1: none */
+int hmfs_map_cell_node(const struct hmfs_map *m, uint64_t cell);
 /* the device a cell belongs to, -1: none */
 int hmfs_map_cell_dev(const struct hmfs_map *m, uint64_t cell);
 const char *hmfs_map_class_name(enum hmfs_map_class c);

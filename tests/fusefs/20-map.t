@@ -43,6 +43,8 @@ grep -qxF "0x000000000  $row" "$TMP/map.txt"
 tap_ok $? "map: one cell per block, each as the machine says"
 grep -qxF "    devices  $devrow" "$TMP/map.txt"
 tap_ok $? "map: the devices' blocks marked under them"
+grep -qxF "      nodes  00000000                        0000000011" "$TMP/map.txt"
+tap_ok $? "map: two nodes, so each block's node under it (the virtio-mem device's on node 1)"
 legend=$(sed -n 's/^  \(.\) .* \([0-9]*\) blocks\?$/\1 \2/p' "$TMP/map.txt" | sort | tr '\n' ' ')
 counts=$(echo "$row" | fold -w1 | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }')
 is "$legend" "$counts" "legend: blocks per zone and state match the machine ($counts)"
@@ -66,7 +68,7 @@ for r in root.iter(ns + "rect"):
     t = r.find(ns + "title")
     if t is None or not t.text.startswith("block "):
         continue
-    what = t.text.split(": ", 1)[1].split(", device ")[0]
+    what = t.text.split(": ", 1)[1].split("; ")[0]
     cells.append((int(t.text.split()[1]), letters[what], r.get("fill")))
 cells.sort()
 print("".join(c for _, c, _ in cells))

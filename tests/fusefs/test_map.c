@@ -91,6 +91,8 @@ static void test_text(void **state)
 
 	assert_non_null(strstr(t, "0x000000000  *ddddddd........................oooMoooooo------\n"));
 	assert_non_null(strstr(t, "    devices                                  aaaaaaaabbbbbbbb\n"));
+	/* two nodes: the node of every block under it */
+	assert_non_null(strstr(t, "      nodes  00000000                        0000000011\n"));
 	assert_non_null(strstr(t, "  M online Movable                  1 block\n"));
 	assert_non_null(strstr(t, "  . hole (no memory)               24 blocks\n"));
 	assert_non_null(strstr(t, "  b device v1: virtio-mem-pci, 1G at 0x140000000, node 1, 256M plugged\n"));
@@ -115,17 +117,18 @@ static void test_svg(void **state)
 	assert_non_null(strstr(t, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
 	/* one rect per cell with a tooltip naming its class */
 	assert_int_equal(count(t, ": online Movable"), 1);
-	assert_int_equal(count(t, ": online DMA32</title>"), 7);
+	assert_int_equal(count(t, ": online DMA32; node 0</title>"), 7);
 	assert_int_equal(count(t, ": offline"), 9);
 	assert_int_equal(count(t, ": hole (no memory)</title>"), 24);
-	assert_int_equal(count(t, ": device range, not plugged, device v1</title>"), 6);
+	assert_int_equal(count(t, ": device range, not plugged; device v1</title>"), 6);
+	assert_int_equal(count(t, ": offline; device v1; node 1</title>"), 2);
 	assert_int_equal(count(t, "<title>block"), 48);
 	assert_non_null(strstr(t, "device v1: virtio-mem-pci, 1G at 0x140000000, node 1, 256M plugged"));
 	assert_non_null(strstr(t, "</svg>\n"));
 	free(t);
 }
 
-/* 32768 blocks (4 TiB of 128 MiB blocks): cells of 16 blocks */
+/* 32768 blocks (4 TiB of 128 MiB blocks): cells of 32 blocks */
 static void test_big_machine_groups(void **state)
 {
 	json_object *s = json_tokener_parse(
@@ -138,14 +141,16 @@ static void test_big_machine_groups(void **state)
 	char err[128];
 
 	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
-	assert_int_equal(m.group, 16);
-	assert_int_equal(m.nr_cells, 2048);
+	assert_int_equal(m.group, 32);
+	assert_int_equal(m.nr_cells, 1024);
 	assert_int_equal(m.count[HMFS_MAP_NORMAL], 16384);
 	assert_int_equal(m.count[HMFS_MAP_HOLE], 13);
 	assert_int_equal(hmfs_map_cell(&m, 0), HMFS_MAP_NORMAL);
-	assert_int_equal(hmfs_map_cell(&m, 1024), HMFS_MAP_OFFLINE);
-	/* the last cell: 2 offline, 13 holes, 1 Movable: memory wins, the most of it */
-	assert_int_equal(hmfs_map_cell(&m, 2047), HMFS_MAP_OFFLINE);
+	assert_int_equal(hmfs_map_cell(&m, 512), HMFS_MAP_OFFLINE);
+	/* the last cell: 18 offline, 13 holes, 1 Movable: the online block shows */
+	assert_int_equal(hmfs_map_cell(&m, 1023), HMFS_MAP_MOVABLE);
+	/* the one before: offline only */
+	assert_int_equal(hmfs_map_cell(&m, 1022), HMFS_MAP_OFFLINE);
 	hmfs_map_free(&m);
 	json_object_put(s);
 }
