@@ -18,23 +18,54 @@
 
 /* ---- kernfs_open_node->event per inode -------------------------------- */
 
-static unsigned evtab_hash(uint64_t ino)
+/*
+ * One node per inode that ever changed: every block's state, online and
+ * valid_zones once the block has come or gone, so the table grows with the
+ * machine (a 131072-block machine has ~400000) and keeps ~1 node a chain.
+ */
+#define EVTAB_MIN_BUCKETS 1024UL
+
+static unsigned long evtab_hash(uint64_t ino, unsigned long buckets)
 {
-	return (unsigned)((ino * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_EVTAB_BUCKETS;
+	return (unsigned long)((ino * 0x9E3779B97F4A7C15ULL) >> 24) & (buckets - 1);
 }
 
-/* Caller holds poll_lock or accepts a racy read (read path). */
+/* Caller holds poll_lock. */
 static struct hmfs_evnode *evtab_find(struct hmfs_ctx *ctx, uint64_t ino)
 {
 	struct hmfs_evnode *e;
 
-	for (e = ctx->evtab[evtab_hash(ino)]; e; e = e->next)
+	if (!ctx->evtab)
+		return NULL;
+	for (e = ctx->evtab[evtab_hash(ino, ctx->evtab_buckets)]; e; e = e->next)
 		if (e->ino == ino)
 			return e;
 	return NULL;
 }
 
-/* Every attribute starts at event 1, so a fresh open (0) polls PRI|ERR. */
+/* twice the buckets, or the first ones; false: no memory (chains grow instead) */
+static bool evtab_grow(struct hmfs_ctx *ctx)
+{
+	unsigned long n = ctx->evtab ? ctx->evtab_buckets * 2 : EVTAB_MIN_BUCKETS;
+	struct hmfs_evnode **t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return false;
+	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
+		while (ctx->evtab[i]) {
+			struct hmfs_evnode *e = ctx->evtab[i];
+
+			ctx->evtab[i] = e->next;
+			e->next = t[evtab_hash(e->ino, n)];
+			t[evtab_hash(e->ino, n)] = e;
+		}
+	}
+	free(ctx->evtab);
+	ctx->evtab = t;
+	ctx->evtab_buckets = n;
+	return true;
+}
+
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino)
 {
 	struct hmfs_evnode *e = evtab_find(ctx, ino);
@@ -64,10 +95,16 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino)
 		e = calloc(1, sizeof(*e));
 		if (!e)
 			goto out;
+		if ((!ctx->evtab || ctx->nr_evnodes >= 2 * ctx->evtab_buckets) &&
+		    !evtab_grow(ctx) && !ctx->evtab) {
+			free(e);
+			goto out;
+		}
 		e->ino = ino;
 		e->event = 1;
-		e->next = ctx->evtab[evtab_hash(ino)];
-		ctx->evtab[evtab_hash(ino)] = e;
+		e->next = ctx->evtab[evtab_hash(ino, ctx->evtab_buckets)];
+		ctx->evtab[evtab_hash(ino, ctx->evtab_buckets)] = e;
+		ctx->nr_evnodes++;
 	}
 	e->event++;
 	for (of = ctx->polled; of; of = of->next) {
@@ -306,7 +343,7 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 	pthread_mutex_unlock(&ctx->q_lock);
 	pthread_join(ctx->notifier, NULL);
 	ctx->notifier_started = false;
-	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
+	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
 		while (ctx->evtab[i]) {
 			struct hmfs_evnode *e = ctx->evtab[i];
 
@@ -314,4 +351,7 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 			free(e);
 		}
 	}
+	free(ctx->evtab);
+	ctx->evtab = NULL;
+	ctx->evtab_buckets = ctx->nr_evnodes = 0;
 }

@@ -248,7 +248,8 @@ struct hmfs_ctx {
 
 	/* poll: kernfs_open_node->event per inode, and who waits */
 	pthread_mutex_t poll_lock;
-	struct hmfs_evnode *evtab[HMFS_EVTAB_BUCKETS];
+	struct hmfs_evnode **evtab; /* evtab_buckets chains, grown with the nodes */
+	unsigned long evtab_buckets, nr_evnodes;
 	struct hmfs_open *polled;
 
 	/* engine events, delivered outside the engine's locks */
