@@ -378,7 +378,10 @@ static int map_request(struct cli *c, int argc, char **argv, json_object **req)
 	c->map = true;
 	c->map_color = -1;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--svg") && i + 1 < argc)
+		if (!strcmp(argv[i], "--svg") && i + 1 == argc) {
+			fprintf(stderr, "hotmemctl: map: --svg needs a FILE (- for stdout)\n");
+			return -1;
+		} else if (!strcmp(argv[i], "--svg"))
 			c->map_svg = argv[++i];
 		else if (!strcmp(argv[i], "--color"))
 			c->map_color = 1;

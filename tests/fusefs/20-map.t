@@ -91,4 +91,7 @@ fi
 ctl map --nope 2> "$TMP/err"; rc=$?
 [ $rc != 0 ] && grep -q "map: unknown argument '--nope'" "$TMP/err"
 tap_ok $? "map: an unknown argument is refused"
+ctl map --svg 2> "$TMP/err"; rc=$?
+[ $rc != 0 ] && grep -q "map: --svg needs a FILE" "$TMP/err"
+tap_ok $? "map: --svg without a FILE is refused"
 done_testing
