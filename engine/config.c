@@ -357,30 +357,91 @@ static int parse_bool_word(const char *v, bool *out)
 }
 
 /* "0x100000-0x3fffffff node=0": inclusive end, like /proc/iomem */
-static int parse_ram(struct hotmem_config *cfg, char *v, char *err, size_t errlen,
-		     int line)
+/* "START-END [node=N]", END inclusive: a ram or hotplug line */
+static int parse_range(const char *key, char *v, struct hm_boot_range *r, char *err,
+		       size_t errlen, int line)
 {
 	char *dash = strchr(v, '-'), *sp;
 	uint64_t start, last;
 	unsigned int nid = 0;
 
 	if (!dash)
-		return seterr(err, errlen, "line %d: ram: expected START-END [node=N]", line);
+		return seterr(err, errlen, "line %d: %s: expected START-END [node=N]", line, key);
 	*dash = '\0';
 	sp = strpbrk(dash + 1, " \t");
 	if (sp) {
 		*sp++ = '\0';
 		sp = trim(sp);
 		if (strncmp(sp, "node=", 5) || parse_uint(sp + 5, &nid))
-			return seterr(err, errlen, "line %d: ram: bad node '%s'", line, sp);
+			return seterr(err, errlen, "line %d: %s: bad node '%s'", line, key, sp);
 	}
 	if (hotmem_memparse(trim(v), &start) || hotmem_memparse(trim(dash + 1), &last) ||
 	    last < start)
-		return seterr(err, errlen, "line %d: ram: bad range '%s-%s'", line, v, dash + 1);
+		return seterr(err, errlen, "line %d: %s: bad range '%s-%s'", line, key, v,
+			      dash + 1);
+	r->start = start;
+	r->end = last + 1;
+	r->nid = (int)nid;
+	return 0;
+}
+
+static int parse_ram(struct hotmem_config *cfg, char *v, char *err, size_t errlen,
+		     int line)
+{
+	struct hm_boot_range r;
+	int ret;
+
 	if (cfg->nr_boot_ranges >= HM_MAX_BOOT_RANGES)
 		return seterr(err, errlen, "line %d: ram: more than %d ranges", line,
 			      HM_MAX_BOOT_RANGES);
-	add_range(cfg, start, last + 1, (int)nid);
+	ret = parse_range("ram", v, &r, err, errlen, line);
+	if (!ret)
+		add_range(cfg, r.start, r.end, r.nid);
+	return ret;
+}
+
+static int parse_hotplug(struct hotmem_config *cfg, char *v, char *err, size_t errlen,
+			 int line)
+{
+	if (cfg->nr_hotplug >= HM_MAX_BOOT_RANGES)
+		return seterr(err, errlen, "line %d: hotplug: more than %d ranges", line,
+			      HM_MAX_BOOT_RANGES);
+	if (parse_range("hotplug", v, &cfg->hotplug[cfg->nr_hotplug], err, errlen, line))
+		return -EINVAL;
+	cfg->nr_hotplug++;
+	return 0;
+}
+
+/* "FIRST[-LAST] online|online_kernel|online_movable", or for offline "FIRST[-LAST]" */
+static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v, char *err,
+			     size_t errlen, int line)
+{
+	struct hm_block_run *b = &cfg->block_state[cfg->nr_block_states];
+	char *type = strpbrk(v, " \t"), *dash, *end;
+
+	if (cfg->nr_block_states >= HM_MAX_PROFILE_STATES)
+		return seterr(err, errlen, "line %d: %s: more than %d online/offline lines", line,
+			      key, HM_MAX_PROFILE_STATES);
+	if (type)
+		*type++ = '\0';
+	b->online_type = HM_MMOP_OFFLINE;
+	if (!strcmp(key, "online")) {
+		b->online_type = type ? hotmem_online_type_from_str(trim(type), strlen(trim(type)))
+				      : HM_MMOP_ONLINE;
+		if (b->online_type <= HM_MMOP_OFFLINE)
+			return seterr(err, errlen,
+				      "line %d: online: expected BLOCKS [online|online_kernel|online_movable]",
+				      line);
+	} else if (type && *trim(type)) {
+		return seterr(err, errlen, "line %d: offline: expected BLOCKS", line);
+	}
+	errno = 0;
+	b->first = strtoul(v, &end, 10);
+	dash = end;
+	b->last = *dash == '-' ? strtoul(dash + 1, &end, 10) : b->first;
+	if (errno || end == v || *end || b->last < b->first || !isdigit((unsigned char)*v))
+		return seterr(err, errlen, "line %d: %s: bad block range '%s'", line, key, v);
+	cfg->nr_block_states++;
 	return 0;
 }
 
@@ -422,6 +483,10 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 			*have_ram = true;
 		}
 		return parse_ram(cfg, val, err, errlen, line);
+	} else if (!strcmp(key, "hotplug")) {
+		return parse_hotplug(cfg, val, err, errlen, line);
+	} else if (!strcmp(key, "online") || !strcmp(key, "offline")) {
+		return parse_block_state(cfg, key, val, err, errlen, line);
 	} else if (!strcmp(key, "probe") || !strcmp(key, "memory_failure")) {
 		if (parse_bool_word(val, &b))
 			return seterr(err, errlen, "line %d: %s: expected yes or no", line, key);

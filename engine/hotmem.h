@@ -122,6 +122,17 @@ struct hm_boot_range {
 	int nid;
 };
 
+/*
+ * A machine as found, not only as booted (hotmem profile --from-sysfs):
+ * memory hot-added after boot (add_memory(), offline), then block states
+ * set in order, as writes to memoryN/state would.
+ */
+#define HM_MAX_PROFILE_STATES 64
+struct hm_block_run {
+	unsigned long first, last;	/* memory block ids, inclusive */
+	int online_type;		/* an MMOP_*: MMOP_OFFLINE offlines */
+};
+
 struct hotmem_config {
 	char name[64];			/* profile name, for status output */
 	uint64_t block_size;		/* memory_block_size_bytes() */
@@ -130,6 +141,10 @@ struct hotmem_config {
 	int nr_possible_nodes;
 	int nr_boot_ranges;
 	struct hm_boot_range boot[HM_MAX_BOOT_RANGES];
+	int nr_hotplug;			/* profile "hotplug =": added after boot */
+	struct hm_boot_range hotplug[HM_MAX_BOOT_RANGES];
+	int nr_block_states;		/* profile "online =", "offline =" */
+	struct hm_block_run block_state[HM_MAX_PROFILE_STATES];
 	bool arch_memory_probe;		/* CONFIG_ARCH_MEMORY_PROBE: sysfs probe */
 	bool memory_failure;		/* CONFIG_MEMORY_FAILURE: soft/hard_offline_page */
 	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */

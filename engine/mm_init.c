@@ -213,6 +213,48 @@ static int map_boot_ram(struct hotmem *hm)
 	return 0;
 }
 
+/*
+ * The machine as a profile found it (hotmem profile --from-sysfs): memory
+ * hot-added after boot, offline (auto-online held off: the states come
+ * next, so that a zone is the one the profile names, not the default's),
+ * then the block states in order, as state_store() writes them.
+ */
+static int apply_found_state(struct hotmem *hm, char *err, size_t errlen)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+	int auto_online = hotmem_get_auto_online(hm);
+	int ret = 0;
+
+	hotmem_set_auto_online(hm, HM_MMOP_OFFLINE);
+	for (int i = 0; i < cfg->nr_hotplug && !ret; i++) {
+		const struct hm_boot_range *r = &cfg->hotplug[i];
+		/* one DIMM, one static group, as ACPI adds it (acpi_memhotplug.c) */
+		int group = hotmem_register_static_memory_group(hm, r->nid,
+								(r->end - r->start) >> HM_PAGE_SHIFT);
+
+		ret = group < 0 ? group :
+				  hotmem_add_memory(hm, r->nid, r->start, r->end - r->start,
+						    HM_MHP_NONE, group);
+		if (ret)
+			snprintf(err, errlen, "hotplug %#llx-%#llx node=%d: %s",
+				 (unsigned long long)r->start, (unsigned long long)r->end - 1,
+				 r->nid, strerror(-ret));
+	}
+	for (int i = 0; i < cfg->nr_block_states && !ret; i++) {
+		const struct hm_block_run *b = &cfg->block_state[i];
+
+		for (unsigned long id = b->first; id <= b->last && !ret; id++) {
+			ret = hotmem_block_set_state(hm, id, b->online_type);
+			if (ret)
+				snprintf(err, errlen, "%s memory%lu %s: %s",
+					 b->online_type == HM_MMOP_OFFLINE ? "offline" : "online", id,
+					 hotmem_online_type_name(b->online_type), strerror(-ret));
+		}
+	}
+	hotmem_set_auto_online(hm, auto_online);
+	return ret;
+}
+
 int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *err,
 		  size_t errlen)
 {
@@ -262,6 +304,12 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		goto err_blocks;
 	}
 	init_per_zone_wmark_min(hm);
+	/* before the kernel's own allocations: a block found offline is one they never used */
+	ret = apply_found_state(hm, err, errlen);
+	if (ret) {
+		hotmem_destroy(hm);
+		return ret;
+	}
 	kmem_boot(hm);
 	*out = hm;
 	return 0;

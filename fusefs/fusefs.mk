@@ -11,7 +11,7 @@ HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
 HMFS_OBJS := $(HMFS_CORE_OBJS) \
 	$(addprefix $(BUILD)/fusefs/,tree.o iattr.o attrs.o machine.o json.o fs.o events.o dev.o ctl.o \
 		ctlsock.o state.o main.o)
-HMCTL_OBJS := $(addprefix $(BUILD)/fusefs/,hotmemctl.o map.o sysfs_parse.o ctlargs.o)
+HMCTL_OBJS := $(addprefix $(BUILD)/fusefs/,hotmemctl.o map.o sysfs_parse.o ctlargs.o export.o)
 
 $(BUILD)/hotmemfs: $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB) $(ENGINE_LIBS) $(HMFS_LIBS) -o $@

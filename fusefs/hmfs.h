@@ -230,6 +230,7 @@ struct hmfs_ctx {
 	struct hotmem *hm;
 	struct hotmem_config cfg;
 	char profile[PATH_MAX]; /* builtin name or file path */
+	char mountpoint[PATH_MAX]; /* absolute, for hotmemctl export */
 	char cmdline[1024];
 	uint64_t block_size;
 	struct fuse_session *se;

@@ -17,6 +17,7 @@
 
 #include "ctlargs.h"
 #include "map.h"
+#include "export.h"
 #include "sysfs_parse.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
@@ -32,6 +33,7 @@ struct cli {
 	const char *map_svg;
 	unsigned timeout; /* seconds a connect/send/reply may take; 0: none */
 	int fd;
+	const char *export_dir; /* export DIR: a status request, then the copy */
 	struct json_tokener *tok;
 	char buf[65536];
 	size_t len, off;
@@ -58,6 +60,8 @@ static void usage(FILE *f)
 		"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
 		"  check                                check the engine's invariants\n"
 		"  save                                 write the state file now\n"
+		"  export DIR                           the machine as a sysfs dump: DIR/sys/devices/system/memory\n"
+		"                                       (util-linux's lsmem test layout; hotmem profile --from-sysfs DIR)\n"
 		"  events [--trace]                     follow uevents and kernel log lines\n"
 		"  raw JSON                             send one request as is\n"
 		"\n"
@@ -424,6 +428,33 @@ out:
 	return rc;
 }
 
+/* export DIR: the mount's memory sysfs, copied as util-linux's mk-input.sh does */
+static int export_machine(struct cli *c, json_object *status)
+{
+	const char *mnt = gs(status, "mountpoint");
+	struct hmfs_export ex;
+	int ret;
+
+	if (!*mnt) {
+		fprintf(stderr, "hotmemctl: export: this hotmemfs does not say where it is mounted\n");
+		return 1;
+	}
+	ret = hmfs_export(mnt, c->export_dir, &ex);
+	if (ret == -EEXIST) {
+		fprintf(stderr, "hotmemctl: export: %s/sys/devices/system/memory exists already\n",
+			c->export_dir);
+		return 1;
+	}
+	if (ret) {
+		fprintf(stderr, "hotmemctl: export to %s: %s\n", c->export_dir, strerror(-ret));
+		return 1;
+	}
+	printf("exported %s to %s/sys: %lu files (%lu unreadable, left out as by cp -r); "
+	       "lsmem --sysroot %s, hotmem profile --from-sysfs %s\n",
+	       mnt, c->export_dir, ex.files, ex.unreadable, c->export_dir, c->export_dir);
+	return 0;
+}
+
 static int build_request(struct cli *c, int argc, char **argv, json_object **req)
 {
 	char err[256];
@@ -441,6 +472,16 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 			fprintf(stderr, "hotmemctl: raw: not valid JSON\n");
 			return -1;
 		}
+		return 0;
+	}
+	if (!strcmp(argv[0], "export")) {
+		if (argc != 2) {
+			fprintf(stderr, "hotmemctl: export takes one directory\n");
+			return -1;
+		}
+		c->export_dir = argv[1];
+		*req = json_object_new_object();
+		json_object_object_add(*req, "execute", json_object_new_string("status"));
 		return 0;
 	}
 	if (!strcmp(argv[0], "events")) {
@@ -548,11 +589,12 @@ int main(int argc, char **argv)
 			err ? gs(err, "desc") : "malformed reply");
 		goto out;
 	}
-	if (!strcmp(cmd, "events")) {
+	if (c->export_dir) {
+		rc = export_machine(c, ret);
+	} else if (!strcmp(cmd, "events")) {
 		set_timeout(c->fd, 0); /* events may be quiet for hours */
 		rc = follow_events(c);
-	}
-	else if (c->map && !c->json)
+	} else if (c->map && !c->json)
 		rc = print_map(c, ret);
 	else {
 		print_return(c, cmd, ret);

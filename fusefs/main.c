@@ -407,6 +407,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ctx.se = se;
+	if (!realpath(o.mountpoint, ctx.mountpoint))
+		ctx.mountpoint[0] = '\0';
 	ret = hmfs_ctl_start(&ctx);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));

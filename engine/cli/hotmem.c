@@ -5,6 +5,7 @@
  *   hotmem [--profile NAME|FILE] [--cmdline "..."] [--events] status
  *   hotmem [...] run SCRIPT|-        one command a line (see --help)
  *   hotmem --list-profiles
+ *   hotmem profile --from-sysfs DIR [-o FILE]
  *
  * It is the engine's own front end: `make run` shows its status, tests
  * and hotmem-trace drive scripted scenarios through it (the engine's USDT
@@ -20,12 +21,15 @@
 #include <unistd.h>
 
 #include "hotmem.h"
+#include "from_sysfs.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: hotmem [--profile NAME|FILE] [--cmdline \"...\"] [--events] status\n"
 	      "       hotmem [options] run SCRIPT|-\n"
 	      "       hotmem --list-profiles\n"
+	      "       hotmem profile --from-sysfs DIR [-o FILE]   a profile of the machine under DIR\n"
+	      "                                 (/ or a dump of DIR/sys/devices/system/memory)\n"
 	      "\n"
 	      "script commands (one a line, # comments):\n"
 	      "  add START SIZE [node=N] [memmap_on_memory] [group=G]   add_memory()\n"
@@ -270,6 +274,45 @@ static int run_script(struct hotmem *hm, const char *path)
 	return failed ? 2 : 0;
 }
 
+/* hotmem profile --from-sysfs DIR [-o FILE] */
+static int profile_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from-sysfs", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *output = NULL;
+	FILE *out = stdout;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': dir = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!dir || optind != argc) {
+		fprintf(stderr, "hotmem: profile: --from-sysfs DIR is needed (DIR: / or a dump)\n");
+		return 2;
+	}
+	if (output && !(out = fopen(output, "we"))) {
+		fprintf(stderr, "hotmem: %s: %s\n", output, strerror(errno));
+		return 1;
+	}
+	ret = hotmem_profile_from_sysfs(dir, out, stderr);
+	if (output && fclose(out) && !ret) {
+		fprintf(stderr, "hotmem: %s: %s\n", output, strerror(errno));
+		ret = -EIO;
+	}
+	if (ret && output)
+		unlink(output);
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -287,6 +330,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, ret;
 
+	if (argc > 1 && !strcmp(argv[1], "profile"))
+		return profile_main(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "p:c:eh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile = optarg; break;
@@ -311,7 +356,7 @@ int main(int argc, char **argv)
 	}
 	ret = hotmem_create(&cfg, &hm, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "hotmem: cannot boot machine: %s\n", err);
+		fprintf(stderr, "hotmem: cannot boot the machine: %s\n", err);
 		return 1;
 	}
 	if (events)

@@ -29,4 +29,8 @@ check "missing file" "$tmp/none.conf" \
 	"profile '$tmp/none.conf': no built-in profile or file of that name (--list-profiles names the built-in ones)"
 check "a directory" "$tmp/adir" "profile '$tmp/adir': is a directory, not a profile file"
 check "a bad key" "$tmp/bad.conf" "$tmp/bad.conf: line 1: unknown key 'bogus_key'"
+printf 'profile = default\nonline = 4x online_movable\n' >"$tmp/online.conf"
+check "a bad online line" "$tmp/online.conf" "$tmp/online.conf: line 2: online: bad block range '4x'"
+printf 'profile = default\nhotplug = 0x100000000-0x107ffffff\nonline = 32 online_movable\nonline = 32\n' >"$tmp/twice.conf"
+check "a block onlined twice" "$tmp/twice.conf" "cannot boot the machine: online memory32 online: Invalid argument"
 echo "1..$n"

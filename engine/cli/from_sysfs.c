@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem profile --from-sysfs DIR: a profile reproducing the machine whose
+ * memory sysfs is under DIR (a live "/", or a dump in util-linux's
+ * tests/ts/lsmem/mk-input.sh layout: DIR/sys/devices/system/memory/...,
+ * optionally .../node and sys/module/memory_hotplug/parameters), and what
+ * it could not infer.
+ *
+ * sysfs shows blocks, not how they came: which memory was there at boot
+ * and which was hot-added is inferred (x86: boot RAM runs from 0 up to the
+ * 32-bit PCI hole and continues at 4 GiB; a block found offline or online
+ * Movable was hot-added), and said so.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hotmem.h"
+#include "from_sysfs.h"
+
+#define GiB (1ULL << 30)
+
+struct found_block {
+	bool present, online;
+	int nid;
+	char zone[16];	/* valid_zones of an online block: its zone */
+};
+
+struct found {
+	const char *dir;
+	uint64_t block_size;
+	unsigned long nr;	/* highest block id + 1 */
+	struct found_block *blk;
+	int nr_nodes;		/* node/possible, else highest nid + 1 */
+	bool boot_classified_by_rule;
+	FILE *notes;		/* "could not infer" lines, also in the profile */
+	char *notes_buf;
+	size_t notes_len;
+};
+
+/* DIR/REL into @buf, the first line, newline cut; -errno */
+static int read_line(const struct found *f, const char *rel, char *buf, size_t len)
+{
+	char path[4096];
+	FILE *fp;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
+	fp = fopen(path, "re");
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, (int)len, fp))
+		ret = ferror(fp) ? -EIO : -ENODATA;
+	fclose(fp);
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+static bool exists(const struct found *f, const char *rel)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
+	return !access(path, F_OK);
+}
+
+/* memoryN/nodeM (a symlink in sysfs and in a cp -r dump): M, or -1 */
+static int block_node(const struct found *f, unsigned long id)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+	int nid = -1;
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%lu", f->dir, id);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "node", 4) && isdigit((unsigned char)de->d_name[4])) {
+			nid = atoi(de->d_name + 4);
+			break;
+		}
+	closedir(d);
+	return nid;
+}
+
+static int scan_blocks(struct found *f)
+{
+	char path[4096], buf[128];
+	struct dirent *de;
+	unsigned long id, max = 0;
+	bool any = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory", f->dir);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "memory%lu", &id) == 1 && id >= max) {
+			max = id;
+			any = true;
+		}
+	closedir(d);
+	if (!any)
+		return -ENOENT;
+	f->nr = max + 1;
+	f->blk = calloc(f->nr, sizeof(*f->blk));
+	if (!f->blk)
+		return -ENOMEM;
+	for (id = 0; id < f->nr; id++) {
+		struct found_block *b = &f->blk[id];
+
+		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%lu/state", id);
+		if (read_line(f, path, buf, sizeof(buf)))
+			continue;
+		b->present = true;
+		b->online = !strcmp(buf, "online");
+		b->nid = block_node(f, id);
+		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%lu/valid_zones", id);
+		if (b->online && !read_line(f, path, buf, sizeof(buf)))
+			snprintf(b->zone, sizeof(b->zone), "%.15s", buf);
+	}
+	return 0;
+}
+
+static void note(struct found *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct found *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(f->notes, fmt, ap);
+	va_end(ap);
+	fputc('\n', f->notes);
+}
+
+static uint64_t blk_start(const struct found *f, unsigned long id)
+{
+	return (uint64_t)id * f->block_size;
+}
+
+/*
+ * Boot memory: every present block below 4 GiB, and the blocks from 4 GiB
+ * on without a gap, when the memory below 4 GiB reaches 2 GiB (firmware
+ * puts what does not fit under the PCI hole there) and none of them is
+ * offline or Movable (boot memory is neither, without movable_node).
+ */
+static void classify_boot(struct found *f, bool *boot)
+{
+	unsigned long four = (unsigned long)(4 * GiB / f->block_size), id, end;
+	unsigned long low_end = 0;
+	bool high_boot = true;
+
+	for (id = 0; id < f->nr && id < four; id++) {
+		boot[id] = f->blk[id].present;
+		if (f->blk[id].present)
+			low_end = id + 1;
+	}
+	for (end = four; end < f->nr && f->blk[end].present; end++)
+		if (!f->blk[end].online || !strcmp(f->blk[end].zone, "Movable"))
+			high_boot = false;
+	if (blk_start(f, low_end) < 2 * GiB || end == four)
+		high_boot = false;
+	for (id = four; id < end; id++)
+		boot[id] = high_boot;
+}
+
+/* Runs of blocks [a, b) with the same node and the same @boot class */
+static unsigned long run_end(const struct found *f, const bool *boot, unsigned long a)
+{
+	unsigned long b = a + 1;
+
+	while (b < f->nr && f->blk[b].present && boot[b] == boot[a] && f->blk[b].nid == f->blk[a].nid)
+		b++;
+	return b;
+}
+
+static void print_ram(const struct found *f, FILE *out, const char *key, unsigned long a,
+		      unsigned long b)
+{
+	uint64_t start = blk_start(f, a), end = blk_start(f, b);
+	int nid = f->blk[a].nid < 0 ? 0 : f->blk[a].nid;
+
+	/* x86's low memory: the BIOS page and the VGA/ROM hole (e820) */
+	if (start == 0 && !strcmp(key, "ram")) {
+		fprintf(out, "ram = 0x1000-0x9efff node=%d\n", nid);
+		start = 0x100000;
+	}
+	fprintf(out, "%s = %#llx-%#llx node=%d\n", key, (unsigned long long)start,
+		(unsigned long long)end - 1, nid);
+}
+
+static void print_ranges(struct found *f, FILE *out, const bool *boot)
+{
+	unsigned long a, b;
+
+	for (a = 0; a < f->nr; a = b) {
+		if (!f->blk[a].present) {
+			b = a + 1;
+			continue;
+		}
+		b = run_end(f, boot, a);
+		if (boot[a])
+			print_ram(f, out, "ram", a, b);
+	}
+	for (a = 0; a < f->nr; a = b) {
+		if (!f->blk[a].present || boot[a]) {
+			b = a + 1;
+			continue;
+		}
+		b = run_end(f, boot, a);
+		print_ram(f, out, "hotplug", a, b);
+	}
+}
+
+/* online_movable for Movable, online_kernel for the kernel zones */
+static const char *online_type_of(const struct found_block *b)
+{
+	return !strcmp(b->zone, "Movable") ? "online_movable" : "online_kernel";
+}
+
+static void print_run(FILE *out, const char *key, unsigned long a, unsigned long b,
+		      const char *type)
+{
+	if (b - a > 1)
+		fprintf(out, "%s = %lu-%lu%s%s\n", key, a, b - 1, type ? " " : "", type ? type : "");
+	else
+		fprintf(out, "%s = %lu%s%s\n", key, a, type ? " " : "", type ? type : "");
+}
+
+static void print_states(struct found *f, FILE *out, const bool *boot)
+{
+	unsigned long a, b;
+
+	/* boot blocks someone offlined */
+	for (a = 0; a < f->nr; a = b) {
+		b = a + 1;
+		if (!f->blk[a].present || !boot[a] || f->blk[a].online)
+			continue;
+		while (b < f->nr && f->blk[b].present && boot[b] && !f->blk[b].online)
+			b++;
+		print_run(out, "offline", a, b, NULL);
+	}
+	/* hot-added blocks that are online, in the zone found */
+	for (a = 0; a < f->nr; a = b) {
+		const char *type;
+
+		b = a + 1;
+		if (!f->blk[a].present || boot[a] || !f->blk[a].online)
+			continue;
+		type = online_type_of(&f->blk[a]);
+		while (b < f->nr && f->blk[b].present && !boot[b] && f->blk[b].online &&
+		       !strcmp(online_type_of(&f->blk[b]), type))
+			b++;
+		print_run(out, "online", a, b, type);
+	}
+}
+
+/* "0-1", "0,2-3": the highest node + 1 */
+static int parse_nodelist(const char *s)
+{
+	const char *p = s;
+	int max = -1;
+
+	while (*p) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			return -1;
+		if (v > max)
+			max = (int)v;
+		p = end;
+		if (*p == '-' || *p == ',')
+			p++;
+	}
+	return max + 1;
+}
+
+static void nodes(struct found *f)
+{
+	char buf[256];
+	int max = -1;
+
+	for (unsigned long id = 0; id < f->nr; id++) {
+		if (!f->blk[id].present)
+			continue;
+		if (f->blk[id].nid < 0) {
+			note(f, "memory%lu names no node (no nodeN link): taken as node 0", id);
+			f->blk[id].nid = 0;
+		}
+		if (f->blk[id].nid > max)
+			max = f->blk[id].nid;
+	}
+	if (!read_line(f, "sys/devices/system/node/possible", buf, sizeof(buf)) &&
+	    parse_nodelist(buf) > max) {
+		f->nr_nodes = parse_nodelist(buf);
+		return;
+	}
+	f->nr_nodes = max + 1;
+	note(f, "possible nodes: no sys/devices/system/node/possible, took the nodes with memory (%d)",
+	     f->nr_nodes);
+}
+
+/* the kernel command line that reproduces auto_online_blocks and the parameters */
+static void print_cmdline(struct found *f, FILE *out)
+{
+	static const char *const params[] = { "memmap_on_memory", "online_policy",
+					      "auto_movable_ratio", "auto_movable_numa_aware" };
+	char buf[128], rel[160], cmdline[1024];
+	size_t n = 0;
+	int missing = 0;
+
+	cmdline[0] = '\0';
+	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
+		n += snprintf(cmdline + n, sizeof(cmdline) - n, "memhp_default_state=%s", buf);
+	else
+		note(f, "auto_online_blocks: not found, the kernel's default (offline)");
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		snprintf(rel, sizeof(rel), "sys/module/memory_hotplug/parameters/%s", params[i]);
+		if (read_line(f, rel, buf, sizeof(buf))) {
+			missing++;
+			continue;
+		}
+		n += snprintf(cmdline + n, sizeof(cmdline) - n, "%smemory_hotplug.%s=%s",
+			      n ? " " : "", params[i], buf);
+		if (n >= sizeof(cmdline))
+			break;
+	}
+	if (missing)
+		note(f, "memory_hotplug module parameters: %d of 4 not under "
+		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing);
+	if (*cmdline)
+		fprintf(out, "cmdline = \"%s\"\n", cmdline);
+}
+
+static void check_boot_zones(struct found *f, const bool *boot)
+{
+	for (unsigned long id = 0; id < f->nr; id++)
+		if (boot[id] && f->blk[id].online && !strcmp(f->blk[id].zone, "Movable")) {
+			note(f, "memory%lu: boot memory in ZONE_MOVABLE (kernelcore=, movablecore=, "
+				"movable_node): not reproduced, it boots in a kernel zone", id);
+			return;
+		}
+}
+
+static int write_profile(struct found *f, FILE *out)
+{
+	bool *boot = calloc(f->nr, sizeof(*boot));
+	uint64_t end = blk_start(f, f->nr), maxmem = 64 * GiB;
+	unsigned long first_hot = f->nr;
+
+	if (!boot)
+		return -ENOMEM;
+	classify_boot(f, boot);
+	for (unsigned long id = 0; id < f->nr; id++)
+		if (f->blk[id].present && !boot[id] && id < first_hot)
+			first_hot = id;
+	note(f, "boot or hot-added: not in sysfs; took %s as boot memory%s",
+	     first_hot < f->nr ? "the blocks below the first hot-added one's run" : "every block",
+	     first_hot < f->nr ? " and the rest as hot-added (x86: RAM below the PCI hole, "
+				 "then from 4 GiB; offline or Movable blocks are hot-added)" : "");
+	check_boot_zones(f, boot);
+	if (end > maxmem)
+		maxmem = (end + 64 * GiB - 1) & ~(64 * GiB - 1);
+	note(f, "maxmem: not in sysfs; %llu GiB", (unsigned long long)(maxmem / GiB));
+	note(f, "the DIMMs behind hot-added memory: not in sysfs; each hot-added range is one "
+		"DIMM (a static memory group, as ACPI adds it)");
+	note(f, "which hot-added memory self-hosts its memmap (memmap_on_memory), the kernel's "
+		"own allocations, hugetlb_free_vmemmap: not in sysfs, hotmem's defaults");
+
+	fprintf(out, "# hotmem profile --from-sysfs %s\n", f->dir);
+	fprintf(out, "profile = default\n");
+	fprintf(out, "name = from-sysfs\n");
+	fprintf(out, "block_size = %#llx\n", (unsigned long long)f->block_size);
+	fprintf(out, "max_physmem_bits = %d\n", maxmem > (1ULL << 46) ? 52 : 46);
+	fprintf(out, "maxmem = %#llx\n", (unsigned long long)maxmem);
+	fprintf(out, "nodes = %d\n", f->nr_nodes);
+	if (exists(f, "sys/devices/system/memory/probe"))
+		fprintf(out, "probe = yes\n");
+	if (exists(f, "sys/devices/system/memory/soft_offline_page"))
+		fprintf(out, "memory_failure = yes\n");
+	print_ranges(f, out, boot);
+	print_states(f, out, boot);
+	print_cmdline(f, out);
+	free(boot);
+	return 0;
+}
+
+int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
+{
+	struct found f = { .dir = dir };
+	char buf[64];
+	int ret;
+
+	f.notes = open_memstream(&f.notes_buf, &f.notes_len);
+	if (!f.notes)
+		return -ENOMEM;
+	ret = read_line(&f, "sys/devices/system/memory/block_size_bytes", buf, sizeof(buf));
+	if (ret) {
+		fprintf(stderr, "hotmem: %s/sys/devices/system/memory/block_size_bytes: %s\n", dir,
+			strerror(-ret));
+		goto out;
+	}
+	f.block_size = strtoull(buf, NULL, 16);
+	if (!f.block_size || (f.block_size & (f.block_size - 1))) {
+		fprintf(stderr, "hotmem: %s: block_size_bytes '%s' is not a power of two\n", dir, buf);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = scan_blocks(&f);
+	if (ret) {
+		fprintf(stderr, "hotmem: %s/sys/devices/system/memory: %s\n", dir,
+			ret == -ENOENT ? "no memoryN blocks" : strerror(-ret));
+		goto out;
+	}
+	nodes(&f);
+	ret = write_profile(&f, out);
+	fflush(f.notes);
+	/* the notes: as comments in the profile, and to the person */
+	for (char *l = f.notes_buf; l && *l;) {
+		char *nl = strchr(l, '\n');
+		int len = nl ? (int)(nl - l) : (int)strlen(l);
+
+		fprintf(out, "# could not infer: %.*s\n", len, l);
+		if (notes_out)
+			fprintf(notes_out, "hotmem: could not infer: %.*s\n", len, l);
+		l = nl ? nl + 1 : l + len;
+	}
+out:
+	fclose(f.notes);
+	free(f.notes_buf);
+	free(f.blk);
+	return ret;
+}

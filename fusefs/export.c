@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmemctl export DIR: the emulated machine written in the layout of
+ * util-linux's tests/ts/lsmem/mk-input.sh (`cp -r --parent
+ * /sys/devices/system/memory DIR`), so that lsmem --sysroot DIR and
+ * `hotmem profile --from-sysfs DIR` read it as a real machine's dump.
+ *
+ * Copied from the mount, file by file, as cp -r does: directories,
+ * symlinks as symlinks, regular files with what a read returns (a file
+ * whose read fails, like power/autosuspend_delay_ms's EIO, is left out).
+ * Beside memory/: node/ (topology: what changes while the machine runs,
+ * nodeN's meminfo and numastat, is left out) and
+ * sys/module/memory_hotplug/parameters.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "export.h"
+
+static const char *const trees[] = {
+	"sys/devices/system/memory",
+	"sys/devices/system/node",
+	"sys/module/memory_hotplug/parameters",
+};
+
+/* what a node shows that changes while the machine runs */
+static bool left_out(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+
+	base = base ? base + 1 : rel;
+	return !strncmp(rel, "sys/devices/system/node/node", 28) &&
+	       (!strcmp(base, "meminfo") || !strcmp(base, "numastat") || !strcmp(base, "vmstat"));
+}
+
+static int mkdir_p(char *path, mode_t mode)
+{
+	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST) {
+			*p = '/';
+			return -errno;
+		}
+		*p = '/';
+	}
+	return mkdir(path, mode) && errno != EEXIST ? -errno : 0;
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode, struct hmfs_export *ex)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, out, ret = 0;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		ex->unreadable++;
+		return 0;
+	}
+	/* sysfs: one read gives the whole attribute (at most a page) */
+	n = read(in, buf, sizeof(buf));
+	close(in);
+	if (n < 0) {
+		ex->unreadable++;
+		return 0;
+	}
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+	if (out < 0)
+		return -errno;
+	if (write(out, buf, (size_t)n) != n)
+		ret = errno ? -errno : -EIO;
+	if (close(out) && !ret)
+		ret = -errno;
+	ex->files++;
+	return ret;
+}
+
+static int copy_tree(const char *src_root, const char *dst_root, const char *rel,
+		     struct hmfs_export *ex)
+{
+	char from[PATH_MAX], to[PATH_MAX], child[PATH_MAX], target[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	ssize_t n;
+	DIR *d;
+	int ret = 0;
+
+	snprintf(from, sizeof(from), "%s/%s", src_root, rel);
+	snprintf(to, sizeof(to), "%s/%s", dst_root, rel);
+	if (lstat(from, &st))
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(from, target, sizeof(target) - 1);
+		if (n < 0)
+			return -errno;
+		target[n] = '\0';
+		return symlink(target, to) ? -errno : 0;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return left_out(rel) ? 0 : copy_file(from, to, st.st_mode, ex);
+	ret = mkdir_p(to, st.st_mode & 07777);
+	if (ret)
+		return ret;
+	d = opendir(from);
+	if (!d)
+		return -errno;
+	while (!ret && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(child, sizeof(child), "%s/%s", rel, de->d_name) >= sizeof(child))
+			ret = -ENAMETOOLONG;
+		else
+			ret = copy_tree(src_root, dst_root, child, ex);
+	}
+	closedir(d);
+	return ret;
+}
+
+int hmfs_export(const char *mountpoint, const char *dir, struct hmfs_export *ex)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	memset(ex, 0, sizeof(*ex));
+	/* never mix two machines: the memory directory must be new */
+	snprintf(path, sizeof(path), "%s/%s", dir, trees[0]);
+	if (!access(path, F_OK))
+		return -EEXIST;
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", mountpoint, trees[i]);
+		if (access(path, F_OK))
+			continue; /* older hotmemfs: no node/ or parameters */
+		ret = copy_tree(mountpoint, dir, trees[i], ex);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Real machines in and out (#13.4): hotmemctl export DIR writes the
+# machine in util-linux's lsmem dump layout (tests/ts/lsmem/mk-input.sh:
+# DIR/sys/devices/system/memory, with node/ and the memory_hotplug
+# parameters), hotmem profile --from-sysfs DIR writes a profile that
+# reproduces it and says what it could not infer; export -> import ->
+# mount -> export gives the same tree, file for file.  And the real
+# kernel's capture (tests/fixtures/reference) imported and mounted shows
+# what lsmem showed on that machine.
+. "$(dirname "$0")/lib.sh"
+require_env
+HM=$HOTMEM_BUILD/hotmem
+[ -x "$HM" ] || skip_all "no $HM"
+command -v lsmem >/dev/null || skip_all "no lsmem (util-linux)"
+M=$MNT/sys/devices/system/memory
+
+# machine A: two nodes, auto-movable, a DIMM per node, blocks in both zones and offline
+start_fs --fresh --profile numa2 --cmdline "memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_ratio=200"
+tap_ok $? "machine A mounts (numa2, auto-movable, ratio 200)"
+ctl device_add pc-dimm id=d1 size=512M node=0 >/dev/null &&
+	ctl device_add pc-dimm id=d2 size=256M node=1 >/dev/null
+tap_ok $? "a 512 MiB DIMM on node 0, 256 MiB on node 1"
+echo online_movable >"$M/memory32/state" && echo online_kernel >"$M/memory33/state" &&
+	echo online_movable >"$M/memory36/state" && echo online_movable >"$M/auto_online_blocks"
+tap_ok $? "memory32 Movable, memory33 Normal, memory36 Movable, the rest offline; auto_online_blocks online_movable"
+lsmem_a=$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)
+out=$(ctl export "$TMP/a" 2>&1)
+tap_ok $? "hotmemctl export DIR"
+diag "$out"
+[ -f "$TMP/a/sys/devices/system/memory/block_size_bytes" ] && [ -L "$TMP/a/sys/devices/system/memory/memory32/node0" ] &&
+	[ -f "$TMP/a/sys/devices/system/node/possible" ] && [ -f "$TMP/a/sys/module/memory_hotplug/parameters/online_policy" ]
+tap_ok $? "... in the mk-input.sh layout: memory/ (node links kept as links), node/, the parameters"
+is "$(lsmem --sysroot "$TMP/a" -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)" "$lsmem_a" "lsmem --sysroot DIR reads the export as the mount"
+ctl export "$TMP/a" >/dev/null 2>&1
+tap_ok $((! $?)) "export refuses a DIR that holds a machine already"
+stop_fs
+
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/notes"
+tap_ok $? "hotmem profile --from-sysfs DIR -o FILE"
+sed 's/^/# /' "$TMP/a.profile"
+grep -q "^hotmem: could not infer: maxmem" "$TMP/notes" && grep -q "^# could not infer: boot or hot-added" "$TMP/a.profile"
+tap_ok $? "... says what it could not infer (stderr and the profile's comments)"
+grep -q '^cmdline = ".*memhp_default_state=online_movable.*memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_ratio=200' "$TMP/a.profile"
+tap_ok $? "... auto_online_blocks and the module parameters on its kernel command line"
+
+start_fs --fresh --profile "$TMP/a.profile"
+tap_ok $? "machine B mounts from that profile"
+ctl export "$TMP/b" >/dev/null
+tap_ok $? "machine B exported"
+stop_fs
+d=$(diff -r --no-dereference "$TMP/a" "$TMP/b" 2>&1)
+is "$d" "" "export -> import -> mount -> export: the same tree, file for file"
+is "$(cd "$TMP/a" && find . | sort | md5sum)" "$(cd "$TMP/b" && find . | sort | md5sum)" "... the same names"
+
+# the real kernel's capture, as a dump: imported, mounted, lsmem as on that host
+python3 - "$REF/sysfs-memory-host.txt" "$TMP/ref" <<'PY' || nok "a dump of the reference host built from its capture"
+import os, re, sys
+cap, root = open(sys.argv[1]).read(), sys.argv[2]
+mem = os.path.join(root, "sys/devices/system/memory")
+os.makedirs(mem)
+bs = re.search(r"block_size_bytes\s+file\s+= b'([0-9a-f]+)\\n'", cap).group(1)
+open(os.path.join(mem, "block_size_bytes"), "w").write(bs + "\n")
+aob = re.search(r"auto_online_blocks\s+file\s+= b'(\w+)\\n'", cap).group(1)
+open(os.path.join(mem, "auto_online_blocks"), "w").write(aob + "\n")
+def ids(spec):
+    for part in spec.split(","):
+        a, _, b = part.strip().partition("-")
+        yield from range(int(a), int(b or a) + 1)
+attr = {}
+for name, val, spec in re.findall(r"^  (\w+)\s+b'([^']*)\\n'\s+count=\d+\s+blocks=(\S+)", cap, re.M):
+    for i in ids(spec):
+        attr.setdefault(i, {})[name] = val
+node = re.search(r"node symlink per block: node(\d+)", cap).group(1)
+for i, a in attr.items():
+    d = os.path.join(mem, "memory%d" % i)
+    os.makedirs(d)
+    for k, v in a.items():
+        open(os.path.join(d, k), "w").write(v + "\n")
+    open(os.path.join(d, "phys_index"), "w").write("%08x\n" % i)
+    os.symlink("../../node/node" + node, os.path.join(d, "node" + node))
+PY
+"$HM" profile --from-sysfs "$TMP/ref" -o "$TMP/ref.profile" 2>/dev/null
+tap_ok $? "hotmem profile --from-sysfs of the reference host's capture"
+grep -E '^(ram|hotplug|online|offline) ' "$TMP/ref.profile" | sed 's/^/# /'
+is "$(grep -cE '^(hotplug|online|offline) ' "$TMP/ref.profile")" 0 "... all boot memory, nothing hot-added or offline"
+start_fs --fresh --profile "$TMP/ref.profile"
+tap_ok $? "the imported reference host mounts"
+ref_out() { awk -v cmd="\$ $1" '$0 == cmd { on = 1; next } on && /^\[exit/ { exit } on' "$REF/lsmem-host.txt"; }
+is "$(lsmem --sysroot "$MNT" 2>&1)" "$(ref_out lsmem)" "lsmem --sysroot == lsmem on the real host"
+is "$(lsmem --sysroot "$MNT" -a 2>&1)" "$(ref_out 'lsmem -a')" "lsmem -a --sysroot == lsmem -a on the real host"
+done_testing
