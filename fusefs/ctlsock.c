@@ -6,6 +6,10 @@
  * hmfs_ctl_execute() and its reply is written back.  `events` turns the
  * connection into a stream of
  *   {"event": "UEVENT"|"LOG"|"TRACE", "data": {...}, "timestamp": {...}}
+ * The notifier thread only appends each event to every follower's own
+ * bounded queue; the follower's connection thread writes it out.  A
+ * client that stops reading loses events (and is told how many), never
+ * holds back the notifier, the accept loop or the other clients (#16.1).
  * Parsing and printing is json-c's; nothing is formatted by hand.
  */
 #include <errno.h>
@@ -14,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -42,46 +48,178 @@ static int send_json(int fd, json_object *o)
 	return send(fd, "\n", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
-static void sub_add(struct hmfs_ctx *ctx, int fd, bool trace)
+/* ---- event clients: a bounded queue each, fed without blocking ------- */
+
+/* One line of a client's stream, "\n" included. */
+struct hmfs_subline {
+	struct hmfs_subline *next;
+	size_t len;
+	char buf[];
+};
+
+static struct hmfs_subline *subline_new(json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	size_t len = strlen(s);
+	struct hmfs_subline *l = malloc(sizeof(*l) + len + 1);
+
+	if (!l)
+		return NULL;
+	l->next = NULL;
+	l->len = len + 1;
+	memcpy(l->buf, s, len);
+	l->buf[len] = '\n';
+	return l;
+}
+
+static json_object *timestamp_json(const struct timespec *t)
+{
+	json_object *ts = json_object_new_object();
+
+	json_object_object_add(ts, "seconds", json_object_new_int64(t->tv_sec));
+	json_object_object_add(ts, "microseconds", json_object_new_int64(t->tv_nsec / 1000));
+	return ts;
+}
+
+/*
+ * {"event": "EVENTS_LOST", "data": {"lost": N, "total": T}}: this client's
+ * queue was full for N events, just before the ones that follow (perf's
+ * PERF_RECORD_LOST, in a stream).
+ */
+static struct hmfs_subline *lost_line(const struct hmfs_sub *s)
+{
+	json_object *o = json_object_new_object(), *d = json_object_new_object();
+	struct hmfs_subline *l;
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_object_object_add(d, "lost", json_object_new_uint64(s->lost));
+	json_object_object_add(d, "total", json_object_new_uint64(s->lost_total));
+	json_object_object_add(o, "event", json_object_new_string("EVENTS_LOST"));
+	json_object_object_add(o, "data", d);
+	json_object_object_add(o, "timestamp", timestamp_json(&now));
+	l = subline_new(o);
+	json_object_put(o);
+	return l;
+}
+
+static void sub_push(struct hmfs_sub *s, struct hmfs_subline *l)
+{
+	if (s->tail)
+		s->tail->next = l;
+	else
+		s->head = l;
+	s->tail = l;
+	s->q_bytes += l->len;
+}
+
+/* Room the lost count's line needs (it is about 120 bytes). */
+#define LOST_LINE_MAX 256
+
+/* Caller holds sub_lock and has left LOST_LINE_MAX of room. */
+static void sub_flush_lost(struct hmfs_sub *s)
+{
+	struct hmfs_subline *l;
+
+	if (!s->lost || !(l = lost_line(s)))
+		return;
+	sub_push(s, l);
+	s->lost = 0;
+}
+
+/*
+ * Caller holds sub_lock.  Never blocks: a client that does not read
+ * loses what does not fit and is told so, where the gap is, once there
+ * is room again; the notifier goes on.
+ */
+static void sub_queue(struct hmfs_sub *s, const struct hmfs_subline *line)
+{
+	struct hmfs_subline *l;
+
+	if (s->q_bytes + line->len + (s->lost ? LOST_LINE_MAX : 0) > HMFS_SUB_QBYTES ||
+	    !(l = malloc(sizeof(*l) + line->len))) {
+		s->lost++;
+		s->lost_total++;
+		s->ctx->events_lost++;
+		return;
+	}
+	sub_flush_lost(s);
+	l->next = NULL;
+	l->len = line->len;
+	memcpy(l->buf, line->buf, line->len);
+	sub_push(s, l);
+	/* an eventfd's counter: never blocks short of 2^64 - 1 wake-ups */
+	eventfd_write(s->wake_fd, 1);
+}
+
+static struct hmfs_sub *sub_add(struct hmfs_ctx *ctx, int fd, bool trace)
 {
 	struct hmfs_sub *s = calloc(1, sizeof(*s));
 
 	if (!s)
-		return;
+		return NULL;
+	s->ctx = ctx;
 	s->fd = fd;
 	s->trace = trace;
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->wake_fd < 0) {
+		free(s);
+		return NULL;
+	}
 	pthread_mutex_lock(&ctx->sub_lock);
 	s->next = ctx->subs;
 	ctx->subs = s;
+	__atomic_add_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
 	if (trace)
 		ctx->want_trace = true;
 	pthread_mutex_unlock(&ctx->sub_lock);
+	return s;
 }
 
-static void sub_del(struct hmfs_ctx *ctx, int fd)
+static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 {
 	bool trace = false;
 
 	pthread_mutex_lock(&ctx->sub_lock);
 	for (struct hmfs_sub **p = &ctx->subs; *p;) {
-		if ((*p)->fd == fd) {
-			struct hmfs_sub *s = *p;
-
-			*p = s->next;
-			free(s);
+		if (*p == sub) {
+			*p = sub->next;
 			continue;
 		}
 		trace |= (*p)->trace;
 		p = &(*p)->next;
 	}
+	__atomic_sub_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
 	ctx->want_trace = trace;
 	pthread_mutex_unlock(&ctx->sub_lock);
+	while (sub->head) {
+		struct hmfs_subline *l = sub->head;
+
+		sub->head = l->next;
+		free(l);
+	}
+	close(sub->wake_fd);
+	free(sub);
+}
+
+/* Hand @o to every client that wants it; returns at once whatever they do. */
+static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, bool trace)
+{
+	struct hmfs_subline *line = subline_new(o);
+
+	if (!line)
+		return;
+	pthread_mutex_lock(&ctx->sub_lock);
+	for (struct hmfs_sub *s = ctx->subs; s; s = s->next)
+		if (!trace || s->trace)
+			sub_queue(s, line);
+	pthread_mutex_unlock(&ctx->sub_lock);
+	free(line);
 }
 
 static json_object *event_json(const struct hmfs_qev *q)
 {
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	json_object *ts = json_object_new_object();
 	const char *name = "LOG";
 
 	switch (q->type) {
@@ -113,9 +251,7 @@ static json_object *event_json(const struct hmfs_qev *q)
 	}
 	json_object_object_add(o, "event", json_object_new_string(name));
 	json_object_object_add(o, "data", d);
-	json_object_object_add(ts, "seconds", json_object_new_int64(q->ts.tv_sec));
-	json_object_object_add(ts, "microseconds", json_object_new_int64(q->ts.tv_nsec / 1000));
-	json_object_object_add(o, "timestamp", ts);
+	json_object_object_add(o, "timestamp", timestamp_json(&q->ts));
 	return o;
 }
 
@@ -123,17 +259,10 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 {
 	json_object *o;
 
-	if (!ctx->subs)
+	if (!__atomic_load_n(&ctx->nr_subs, __ATOMIC_RELAXED))
 		return;
 	o = event_json(q);
-	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct hmfs_sub *s = ctx->subs; s; s = s->next) {
-		if (q->type == HM_EV_TRACE && !s->trace)
-			continue;
-		/* a dead client is noticed by its reader thread */
-		send_json(s->fd, o);
-	}
-	pthread_mutex_unlock(&ctx->sub_lock);
+	sub_broadcast(ctx, o, q->type == HM_EV_TRACE);
 	json_object_put(o);
 }
 
@@ -141,7 +270,7 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
 {
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	json_object *info = json_object_new_object(), *ts = json_object_new_object();
+	json_object *info = json_object_new_object();
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -152,37 +281,107 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, in
 	json_object_object_add(d, "info", info);
 	json_object_object_add(o, "event", json_object_new_string("ACPI_DEVICE_OST"));
 	json_object_object_add(o, "data", d);
-	json_object_object_add(ts, "seconds", json_object_new_int64(now.tv_sec));
-	json_object_object_add(ts, "microseconds", json_object_new_int64(now.tv_nsec / 1000));
-	json_object_object_add(o, "timestamp", ts);
-	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct hmfs_sub *s = ctx->subs; s; s = s->next)
-		send_json(s->fd, o);
-	pthread_mutex_unlock(&ctx->sub_lock);
+	json_object_object_add(o, "timestamp", timestamp_json(&now));
+	sub_broadcast(ctx, o, false);
 	json_object_put(o);
 }
 
+/*
+ * Send what is queued, without blocking: 0 when the queue is empty,
+ * -EAGAIN when the socket is full, another -errno when the client is gone.
+ * Only this client's thread takes lines off its queue, so the head it
+ * sends from stays put while the lock is dropped.
+ */
+static int sub_send(struct hmfs_sub *s, size_t *off)
+{
+	struct hmfs_ctx *ctx = s->ctx;
+
+	for (;;) {
+		struct hmfs_subline *l;
+		ssize_t n;
+
+		pthread_mutex_lock(&ctx->sub_lock);
+		if (!s->head)
+			sub_flush_lost(s); /* told now, not at the next event */
+		l = s->head;
+		pthread_mutex_unlock(&ctx->sub_lock);
+		if (!l)
+			return 0;
+		n = send(s->fd, l->buf + *off, l->len - *off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EINTR ? 0 : -errno;
+		*off += (size_t)n;
+		if (*off < l->len)
+			continue;
+		*off = 0;
+		pthread_mutex_lock(&ctx->sub_lock);
+		s->head = l->next;
+		if (!s->head)
+			s->tail = NULL;
+		s->q_bytes -= l->len;
+		pthread_mutex_unlock(&ctx->sub_lock);
+		free(l);
+	}
+}
+
+/*
+ * The connection's own thread writes its stream: it alone may wait for
+ * the client.  It wakes for queued lines (wake_fd), for room in the
+ * socket, and for the client going away (EOF, or hmfs_ctl_stop()'s
+ * shutdown).  Bytes the client sends meanwhile are read and ignored.
+ */
 static void follow(struct hmfs_ctx *ctx, int fd, bool trace)
 {
-	char buf[256];
+	struct hmfs_sub *s = sub_add(ctx, fd, trace);
+	size_t off = 0;
+	int ret = 0;
 
-	sub_add(ctx, fd, trace);
-	/* wait for the client to go away */
-	while (recv(fd, buf, sizeof(buf), 0) > 0)
-		;
-	sub_del(ctx, fd);
+	while (s) {
+		struct pollfd p[2] = {
+			{ .fd = fd, .events = POLLIN | (ret == -EAGAIN ? POLLOUT : 0) },
+			{ .fd = s->wake_fd, .events = POLLIN },
+		};
+		char buf[256];
+		eventfd_t v;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				break;
+		}
+		if (p[1].revents & POLLIN)
+			eventfd_read(s->wake_fd, &v);
+		ret = sub_send(s, &off);
+		if (ret < 0 && ret != -EAGAIN)
+			break;
+	}
+	if (s)
+		sub_del(ctx, s);
 }
 
 /*
  * Connections are tracked so that shutdown can cut them and wait: a
- * command still running must not meet a destroyed engine.
+ * command still running must not meet a destroyed engine.  Their number
+ * is capped: each holds a thread and a descriptor (and, following events,
+ * up to HMFS_SUB_QBYTES), and idle clients must not starve the rest
+ * (#16.3).  False: the cap is reached, @c is not added.
  */
-static void conn_add(struct hmfs_ctx *ctx, struct conn *c)
+static bool conn_add(struct hmfs_ctx *ctx, struct conn *c)
 {
+	bool added = false;
+
 	pthread_mutex_lock(&ctx->sub_lock);
-	c->next = ctx->conns;
-	ctx->conns = c;
+	if (ctx->nr_conns < HMFS_CTL_MAX_CLIENTS) {
+		c->next = ctx->conns;
+		ctx->conns = c;
+		ctx->nr_conns++;
+		added = true;
+	}
 	pthread_mutex_unlock(&ctx->sub_lock);
+	return added;
 }
 
 static void conn_del(struct conn *c)
@@ -193,6 +392,7 @@ static void conn_del(struct conn *c)
 	for (struct conn **p = &ctx->conns; *p; p = &(*p)->next) {
 		if (*p == c) {
 			*p = c->next;
+			ctx->nr_conns--;
 			break;
 		}
 	}
@@ -275,6 +475,47 @@ static bool peer_allowed(int fd)
 	return cred.uid == 0 || cred.uid == geteuid();
 }
 
+/*
+ * One client too many: it hears why before we hang up (hotmemctl prints
+ * the reply it finds even when its request could not be sent).  A fresh
+ * socket's buffer always holds this line; DONTWAIT all the same, this is
+ * the accept thread.
+ */
+static void refuse_busy(int fd)
+{
+	char desc[128];
+	json_object *reply;
+	const char *s;
+
+	snprintf(desc, sizeof(desc),
+		 "too many control clients (%d connected): close one and retry",
+		 HMFS_CTL_MAX_CLIENTS);
+	reply = hmfs_ctl_error("GenericError", desc);
+	s = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+	if (send(fd, s, strlen(s), MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
+		send(fd, "\n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	json_object_put(reply);
+	close(fd);
+}
+
+/* status's "control": who is connected, who follows, what they lost */
+json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object();
+	unsigned long conns, subs, lost;
+
+	pthread_mutex_lock(&ctx->sub_lock);
+	conns = ctx->nr_conns;
+	subs = ctx->nr_subs;
+	lost = ctx->events_lost;
+	pthread_mutex_unlock(&ctx->sub_lock);
+	json_object_object_add(o, "clients", json_object_new_uint64(conns));
+	json_object_object_add(o, "max-clients", json_object_new_int(HMFS_CTL_MAX_CLIENTS));
+	json_object_object_add(o, "followers", json_object_new_uint64(subs));
+	json_object_object_add(o, "events-lost", json_object_new_uint64(lost));
+	return o;
+}
+
 static void *accept_main(void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
@@ -307,7 +548,11 @@ static void *accept_main(void *arg)
 		}
 		c->ctx = ctx;
 		c->fd = fd;
-		conn_add(ctx, c);
+		if (!conn_add(ctx, c)) {
+			refuse_busy(fd);
+			free(c);
+			continue;
+		}
 		if (pthread_create(&t, NULL, conn_main, c)) {
 			conn_del(c);
 			continue;

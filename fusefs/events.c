@@ -5,8 +5,9 @@
  * The engine calls us synchronously with its locks held (hotmem.h), so
  * the callback only copies the event into a queue; one notifier thread
  * then injects the uevent, invalidates the kernel's caches, wakes
- * pollers and feeds `hotmemctl events` clients.  One thread keeps the
- * uevents in the order the engine produced them, as the kernel's are.
+ * pollers and queues the event for `hotmemctl events` clients (never
+ * waiting for them: ctlsock.c).  One thread keeps the uevents in the
+ * order the engine produced them, as the kernel's are.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -218,9 +218,27 @@ struct hmfs_iattr; /* iattr.c */
 
 struct conn;
 
-struct hmfs_sub { /* a control client following events */
+/*
+ * What an event client may have queued and unsent (its socket's own
+ * buffer comes on top): beyond it, events are lost for that client alone
+ * and counted (#16.1).  A few thousand events' worth.
+ */
+#define HMFS_SUB_QBYTES (1024 * 1024)
+/* Control connections served at once; one more is told so and closed. */
+#define HMFS_CTL_MAX_CLIENTS 64
+
+struct hmfs_subline;
+
+struct hmfs_sub { /* a control client following events (ctlsock.c) */
+	struct hmfs_ctx *ctx;
 	int fd;
+	int wake_fd; /* eventfd: lines were queued */
 	bool trace; /* also HM_EV_TRACE */
+	/* under ctx->sub_lock; only the client's own thread takes from head */
+	struct hmfs_subline *head, *tail;
+	size_t q_bytes;
+	unsigned long lost; /* since the client was last told */
+	unsigned long lost_total;
 	struct hmfs_sub *next;
 };
 
@@ -275,9 +293,13 @@ struct hmfs_ctx {
 	int ctl_fd;
 	pthread_t ctl_thread;
 	bool ctl_started;
+	/* never held across a blocking call: the notifier takes it */
 	pthread_mutex_t sub_lock;
 	struct hmfs_sub *subs;
-	struct conn *conns; /* live connections (ctl.c) */
+	unsigned long nr_subs; /* __atomic_*: the notifier peeks without the lock */
+	unsigned long events_lost; /* by all event clients, ever */
+	struct conn *conns; /* live connections (ctlsock.c) */
+	int nr_conns; /* at most HMFS_CTL_MAX_CLIENTS */
 	pthread_cond_t conns_cond;
 
 	/* state file */
@@ -424,6 +446,8 @@ struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
 int hmfs_ctl_start(struct hmfs_ctx *ctx);
 void hmfs_ctl_stop(struct hmfs_ctx *ctx);
 void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
+/* status's "control": clients, followers, events they lost */
+struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject */
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
 

@@ -107,10 +107,8 @@ static int send_req(struct cli *c, json_object *req)
 {
 	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 
-	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 || send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0) {
-		fprintf(stderr, "hotmemctl: send: %m\n");
-		return -1;
-	}
+	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 || send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -262,6 +260,9 @@ static void print_event(json_object *e)
 		printf("%s %s (%s)\n", gs(d, "action"), gs(d, "devpath"), gs(d, "subsystem"));
 	else if (!strcmp(ev, "LOG"))
 		printf("<%s> %s\n", gs(d, "level"), gs(d, "message"));
+	else if (!strcmp(ev, "EVENTS_LOST"))
+		printf("%s events lost here: this client did not read them in time (%s in all)\n",
+		       gs(d, "lost"), gs(d, "total"));
 	else if (!strcmp(ev, "ACPI_DEVICE_OST"))
 		printf("%s source=%s status=%s\n", gs(get(d, "info"), "device"),
 		       gs(get(d, "info"), "source"), gs(get(d, "info"), "status"));
@@ -515,7 +516,7 @@ int main(int argc, char **argv)
 	struct cli *c = calloc(1, sizeof(*c));
 	json_object *req = NULL, *reply = NULL, *ret, *err;
 	const char *cmd;
-	int opt, rc = 1;
+	int opt, sent, rc = 1;
 
 	if (!c)
 		return 1;
@@ -575,9 +576,16 @@ int main(int argc, char **argv)
 	cmd = gs(req, "execute");
 	c->fd = connect_sock(c->sock, c->timeout);
 	c->tok = json_tokener_new();
-	if (c->fd < 0 || !c->tok || send_req(c, req))
+	if (c->fd < 0 || !c->tok)
 		goto out;
-	reply = recv_obj(c);
+	/* a refusing server (too many clients) may hang up before reading: its reason waits */
+	sent = send_req(c, req);
+	if (sent && !(reply = recv_obj(c))) {
+		fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
+		goto out;
+	}
+	if (!reply)
+		reply = recv_obj(c);
 	if (!reply) {
 		fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
 		goto out;

@@ -33,6 +33,7 @@ for k in ("state-saves", "state-save-errors"):
 for z in d.get("zones", []):
     z.pop("free", None)
 d.pop("uevents", None)
+d.pop("control", None)
 for b in d.get("blocks", []):
     b.pop("group", None)
 for v in d.get("devices", []):
