@@ -349,6 +349,8 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *vm);
  */
 int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t size,
 					 const struct hotmem_task *task);
+/* the device's config changed (requested-size) without the work running yet */
+int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size);
 /* the driver's retry timer fired: run the work again */
 int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
 
@@ -362,6 +364,13 @@ struct hm_virtio_mem_info {
 	unsigned long first_mb_id, last_usable_mb_id;	/* SBM: memory blocks it may use */
 };
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *vm, struct hm_virtio_mem_info *info);
+/*
+ * The next run of plugged device blocks at or after *@first: 0 with
+ * [*first, *first + *count), or -ENOENT.  Walks only the memory blocks
+ * the driver has prepared, however large the region.
+ */
+int hotmem_virtio_mem_next_plugged(struct hotmem_virtio_mem *vm, uint64_t *first,
+				   uint64_t *count);
 /* Is device block @idx (from addr) plugged? */
 bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *vm, uint64_t idx);
 /*

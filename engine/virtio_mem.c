@@ -238,6 +238,27 @@ static int virtio_mem_grow(struct virtio_mem *vm, uint8_t **arr, unsigned long *
 	return hm_array_resize(vm->hm, (void **)arr, cap, used, 1, ncap);
 }
 
+/* with no block prepared, the state arrays go (a failed first plug leaves none) */
+static void virtio_mem_release_states(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+
+	if (vm->sbm.next_mb_id == vm->sbm.first_mb_id) {
+		if (vm->sbm.mb_states)
+			hm_free(hm, vm->sbm.mb_states, vm->sbm.mb_cap);
+		if (vm->sbm.sb_states)
+			hm_free(hm, vm->sbm.sb_states, vm->sbm.sb_cap);
+		vm->sbm.mb_states = vm->sbm.sb_states = NULL;
+		vm->sbm.mb_cap = vm->sbm.sb_cap = 0;
+	}
+	if (vm->bbm.next_bb_id == vm->bbm.first_bb_id) {
+		if (vm->bbm.bb_states)
+			hm_free(hm, vm->bbm.bb_states, vm->bbm.bb_cap);
+		vm->bbm.bb_states = NULL;
+		vm->bbm.bb_cap = 0;
+	}
+}
+
 /* virtio_mem_sbm_prepare_next_mb() */
 static int virtio_mem_sbm_prepare_next_mb(struct virtio_mem *vm, unsigned long *mb_id)
 {
@@ -251,11 +272,28 @@ static int virtio_mem_sbm_prepare_next_mb(struct virtio_mem *vm, unsigned long *
 		return rc;
 	rc = virtio_mem_grow(vm, &vm->sbm.sb_states, &vm->sbm.sb_cap, nb_mb * vm->sbm.sbs_per_mb,
 			     (nb_mb + 1) * vm->sbm.sbs_per_mb);
-	if (rc)
+	if (rc) {
+		virtio_mem_release_states(vm);
 		return rc;
+	}
 	vm->sbm.mb_count[VIRTIO_MEM_SBM_MB_UNUSED]++;
 	*mb_id = vm->sbm.next_mb_id++;
 	return 0;
+}
+
+/*
+ * Undo virtio_mem_sbm_prepare_next_mb() for a block a failed plug left
+ * unused.  The kernel keeps it for later; we leave no trace of a failed
+ * request (a failed operation leaves the machine as it was).
+ */
+static void virtio_mem_sbm_unprepare_mb(struct virtio_mem *vm, unsigned long mb_id)
+{
+	if (mb_id + 1 != vm->sbm.next_mb_id ||
+	    virtio_mem_sbm_get_mb_state(vm, mb_id) != VIRTIO_MEM_SBM_MB_UNUSED)
+		return;
+	vm->sbm.mb_count[VIRTIO_MEM_SBM_MB_UNUSED]--;
+	vm->sbm.next_mb_id--;
+	virtio_mem_release_states(vm);
 }
 
 /* virtio_mem_bbm_prepare_next_bb() */
@@ -272,6 +310,17 @@ static int virtio_mem_bbm_prepare_next_bb(struct virtio_mem *vm, unsigned long *
 	vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED]++;
 	*bb_id = vm->bbm.next_bb_id++;
 	return 0;
+}
+
+/* as virtio_mem_sbm_unprepare_mb() */
+static void virtio_mem_bbm_unprepare_bb(struct virtio_mem *vm, unsigned long bb_id)
+{
+	if (bb_id + 1 != vm->bbm.next_bb_id ||
+	    virtio_mem_bbm_get_bb_state(vm, bb_id) != VIRTIO_MEM_BBM_BB_UNUSED)
+		return;
+	vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED]--;
+	vm->bbm.next_bb_id--;
+	virtio_mem_release_states(vm);
 }
 
 /* ------------------------------------------------------------------ */
@@ -882,8 +931,10 @@ static int virtio_mem_sbm_plug_request(struct virtio_mem *vm, uint64_t diff)
 		if (rc)
 			return rc;
 		rc = virtio_mem_sbm_plug_and_add_mb(vm, mb_id, &nb_sb);
-		if (rc)
+		if (rc) {
+			virtio_mem_sbm_unprepare_mb(vm, mb_id);
 			return rc;
+		}
 	}
 	return 0;
 }
@@ -933,8 +984,10 @@ static int virtio_mem_bbm_plug_request(struct virtio_mem *vm, uint64_t diff)
 		if (rc)
 			return rc;
 		rc = virtio_mem_bbm_plug_and_add_bb(vm, bb_id);
-		if (rc)
+		if (rc) {
+			virtio_mem_bbm_unprepare_bb(vm, bb_id);
 			return rc;
+		}
 		nb_bb--;
 	}
 	return 0;
@@ -1263,15 +1316,10 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 
 static void virtio_mem_free(struct virtio_mem *vm)
 {
-	struct hotmem *hm = vm->hm;
-
-	if (vm->sbm.mb_states)
-		hm_free(hm, vm->sbm.mb_states, vm->sbm.mb_cap);
-	if (vm->sbm.sb_states)
-		hm_free(hm, vm->sbm.sb_states, vm->sbm.sb_cap);
-	if (vm->bbm.bb_states)
-		hm_free(hm, vm->bbm.bb_states, vm->bbm.bb_cap);
-	hm_free(hm, vm, sizeof(*vm));
+	vm->sbm.next_mb_id = vm->sbm.first_mb_id;
+	vm->bbm.next_bb_id = vm->bbm.first_bb_id;
+	virtio_mem_release_states(vm);
+	hm_free(vm->hm, vm, sizeof(*vm));
 }
 
 /* virtio_mem_init_hotplug(): the mode, the usable blocks, the group */
@@ -1460,17 +1508,25 @@ static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task
 	return rc;
 }
 
-int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t size,
-					 const struct hotmem_task *task)
+/* virtio_mem_config_changed(): the host's new requested-size */
+int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 
 	if (size > vm->region_size || size % vm->device_block_size)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
-	vm->requested_size = size;	/* virtio_mem_config_changed() */
+	vm->requested_size = size;
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
-	return virtio_mem_run_locked(vm, task);
+	return 0;
+}
+
+int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t size,
+					 const struct hotmem_task *task)
+{
+	int rc = hotmem_virtio_mem_update_config(dev, size);
+
+	return rc ? rc : virtio_mem_run_locked((struct virtio_mem *)dev, task);
 }
 
 int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_task *task)
@@ -1530,6 +1586,66 @@ bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *dev, uint64_t idx
 	plugged = virtio_mem_addr_plugged(vm, vm->addr + idx * vm->device_block_size);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return plugged;
+}
+
+/* where the driver's prepared blocks end: nothing is plugged beyond */
+static uint64_t virtio_mem_prepared_end(struct virtio_mem *vm)
+{
+	if (vm->in_sbm)
+		return virtio_mem_mb_id_to_phys(vm, vm->sbm.next_mb_id);
+	return virtio_mem_bb_id_to_phys(vm, vm->bbm.next_bb_id);
+}
+
+/* the next plugged unit (sub-block, big block) at or after @addr, or @end */
+static uint64_t virtio_mem_next_plugged_addr(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+{
+	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
+
+	for (addr = ALIGN_DOWN(addr, unit); addr < end;) {
+		if (addr >= vm->addr && virtio_mem_addr_plugged(vm, addr))
+			return addr;
+		if (vm->in_sbm) {
+			unsigned long mb_id = virtio_mem_phys_to_mb_id(vm, addr);
+
+			/* an unused memory block has nothing plugged: skip it whole */
+			if (mb_id < vm->sbm.first_mb_id) {
+				addr = virtio_mem_mb_id_to_phys(vm, vm->sbm.first_mb_id);
+				continue;
+			}
+			if (virtio_mem_sbm_get_mb_state(vm, mb_id) == VIRTIO_MEM_SBM_MB_UNUSED) {
+				addr = virtio_mem_mb_id_to_phys(vm, mb_id + 1);
+				continue;
+			}
+		}
+		addr += unit;
+	}
+	return end;
+}
+
+int hotmem_virtio_mem_next_plugged(struct hotmem_virtio_mem *dev, uint64_t *first,
+				   uint64_t *count)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	const uint64_t unit_blocks = (vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size) /
+				     vm->device_block_size;
+	uint64_t addr, end, run;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	end = virtio_mem_prepared_end(vm);
+	if (*first < vm->region_size / vm->device_block_size) {
+		addr = virtio_mem_next_plugged_addr(vm, vm->addr + *first * vm->device_block_size,
+						    end);
+		for (run = addr; run < end && virtio_mem_addr_plugged(vm, run);)
+			run += unit_blocks * vm->device_block_size;
+		if (addr < end) {
+			*first = (addr - vm->addr) / vm->device_block_size;
+			*count = (run - addr) / vm->device_block_size;
+			ret = 0;
+		}
+	}
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return ret;
 }
 
 /* make memory block @mb_id known to the driver (prepare_next_mb up to it) */

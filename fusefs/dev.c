@@ -7,10 +7,13 @@
  * MHP_MEMMAP_ON_MEMORY where supported; unplug (device_del) offlines and
  * removes it, or fails and leaves it as it was.
  *
- * virtio-mem: a device region that is plugged and unplugged in device
- * blocks (at least one memory block) as `requested-size` changes;
- * the driver registers a dynamic memory group and, like virtio-mem's
- * Big Block Mode, adds/removes whole memory blocks.
+ * virtio-mem: a device region plugged and unplugged in device blocks as
+ * `requested-size` changes; the guest's driver is the engine's
+ * (engine/virtio_mem.c, drivers/virtio/virtio_mem.c): Sub Block Mode,
+ * driver-managed memory, fake-offline sub-blocks.
+ *
+ * Both live in QEMU's device memory region, above boot RAM and below
+ * maxmem, and are refused there with QEMU's errors.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -60,7 +63,6 @@ static void dev_unlink(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 
 static void dev_free(struct hmfs_dev *d)
 {
-	free(d->plugged_map);
 	free(d);
 }
 
@@ -85,32 +87,74 @@ static struct hmfs_dev *dev_overlapping(struct hmfs_ctx *ctx, const struct hmfs_
 }
 
 /*
+ * QEMU's device memory region: above boot RAM (on a QEMU x86 machine at
+ * 4 GiB, past RAM above 4 GiB), up to maxmem and the physical address
+ * limit.  Returns [*base, *end).
+ */
+static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t *end)
+{
+	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
+	uint64_t top = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		if (cfg->boot[i].end > top)
+			top = cfg->boot[i].end;
+	*base = (top + ctx->block_size - 1) & ~(ctx->block_size - 1);
+	*end = cfg->maxmem;
+	if (cfg->max_physmem_bits < 64 && *end > 1ULL << cfg->max_physmem_bits)
+		*end = 1ULL << cfg->max_physmem_bits;
+}
+
+/*
  * A device owns its whole region, plugged or not (QEMU reserves a
  * virtio-mem device's size in the device memory region): the engine only
- * knows the plugged part, so regions of other devices are skipped here.
+ * knows the plugged part, so regions of other devices are skipped here,
+ * and the region itself is checked as QEMU's memory_device_get_free_addr()
+ * checks it.
  */
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
 		 char *err, size_t errlen)
 {
-	uint64_t min = 1ULL << 32; /* QEMU's device memory region starts above 4 GiB */
+	uint64_t base, end, used = 0, min;
+	uint64_t size = (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
 	struct hmfs_dev *o;
 	int ret;
 
+	device_memory_region(ctx, &base, &end);
+	for (o = ctx->devs; o; o = o->next)
+		if (o != self)
+			used += o->size;
+	/* memory_device_check_addable() */
+	if (end <= base || used > end - base || size > end - base - used) {
+		snprintf(err, errlen,
+			 "not enough space, currently 0x%llx in use of total space for memory devices 0x%llx",
+			 (unsigned long long)used,
+			 (unsigned long long)(end > base ? end - base : 0));
+		return -ENOSPC;
+	}
 	if (have_addr) {
+		if (*addr < base || *addr > end || size > end - *addr)
+			return fail(err, errlen,
+				    "can't add memory device [0x%llx:0x%llx], usable range for memory devices [0x%llx:0x%llx]",
+				    (unsigned long long)*addr, (unsigned long long)self->size,
+				    (unsigned long long)base, (unsigned long long)(end - base));
 		o = dev_overlapping(ctx, self, *addr, self->size);
 		if (o)
-			return fail(err, errlen, "addr 0x%llx: the range overlaps device '%s'",
-				    (unsigned long long)*addr, o->id);
+			return fail(err, errlen, "address range conflicts with memory device id='%s'",
+				    o->id);
 		return 0;
 	}
+	min = base > 1ULL << 32 ? base : 1ULL << 32; /* QEMU's region starts above 4 GiB */
 	for (;;) {
-		ret = hotmem_find_free_range(ctx->hm, self->size, min, addr);
+		ret = hotmem_find_free_range(ctx->hm, size, min, addr);
+		if (!ret && *addr + size > end)
+			ret = -ENOSPC;
 		if (ret) {
-			snprintf(err, errlen, "no free physical range of %llu bytes: %s",
-				 (unsigned long long)self->size, strerror(-ret));
+			snprintf(err, errlen,
+				 "could not find position in guest address space for memory device - memory fragmented due to alignments");
 			return ret;
 		}
-		o = dev_overlapping(ctx, self, *addr, self->size);
+		o = dev_overlapping(ctx, self, *addr, size);
 		if (!o)
 			return 0;
 		min = o->addr + o->size; /* strictly above: ends */
@@ -163,41 +207,63 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			      size_t errlen);
 
+/* QEMU's default block-size on x86: the THP size */
+#define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
+
+/* virtio_mem_device_realize()'s checks, then the guest's driver probes */
 static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
 		    char *err, size_t errlen)
 {
-	uint64_t nblocks;
 	int ret;
 
 	if (!d->block_size)
-		d->block_size = ctx->block_size;
-	if (d->block_size % ctx->block_size || d->size % d->block_size)
-		return fail(
-			err, errlen,
-			"block-size 0x%llx must be a multiple of the memory block size and divide size",
-			(unsigned long long)d->block_size);
-	if (requested > d->size || requested % d->block_size)
-		return fail(
-			err, errlen,
-			"requested-size must be a multiple of block-size 0x%llx and at most size",
-			(unsigned long long)d->block_size);
+		d->block_size = VIRTIO_MEM_DEFAULT_BLOCK_SIZE;
+	if (d->block_size & (d->block_size - 1))
+		return fail(err, errlen, "'block-size' property has to be a power of two");
+	if (d->block_size < HM_PAGE_SIZE)
+		return fail(err, errlen, "'block-size' property has to be at least 0x%lx",
+			    HM_PAGE_SIZE);
+	if (d->size % d->block_size)
+		return fail(err, errlen,
+			    "'size' has to be multiples of 'block-size' (0x%llx)",
+			    (unsigned long long)d->block_size);
+	if (have_addr && d->addr % d->block_size)
+		return fail(err, errlen, "address must be aligned to 0x%llx bytes",
+			    (unsigned long long)d->block_size);
+	if (requested % d->block_size)
+		return fail(err, errlen,
+			    "'requested-size' property has to be multiples of 'block-size' (0x%llx)",
+			    (unsigned long long)d->block_size);
+	if (requested > d->size)
+		return fail(err, errlen, "'requested-size' property exceeds the size (0x%llx)",
+			    (unsigned long long)d->size);
 	ret = place(ctx, d, &d->addr, have_addr, err, errlen);
 	if (ret)
 		return ret;
-	nblocks = d->size / d->block_size;
-	d->plugged_map = calloc((nblocks + 7) / 8, 1);
-	if (!d->plugged_map)
-		return -ENOMEM;
-	d->group = hotmem_register_dynamic_memory_group(ctx->hm, d->node,
-							d->block_size >> HM_PAGE_SHIFT);
-	if (d->group < 0) {
-		snprintf(err, errlen, "memory group: %s", strerror(-d->group));
-		return d->group;
+	ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size, &d->vm);
+	if (ret) {
+		snprintf(err, errlen, "virtio_mem: probe of [0x%llx-0x%llx] failed: %s%s",
+			 (unsigned long long)d->addr, (unsigned long long)(d->addr + d->size - 1),
+			 strerror(-ret),
+			 ret == -ENOSPC ? " (no whole memory block in the region)" : "");
+		d->vm = NULL;
+		return ret;
 	}
-	ret = vmem_set_requested(ctx, d->id, requested, err, errlen);
-	if (ret)
-		hotmem_unregister_memory_group(ctx->hm, d->group);
-	return ret;
+	{
+		struct hm_virtio_mem_info vi;
+
+		hotmem_virtio_mem_info(d->vm, &vi);
+		d->group = vi.group;
+	}
+	/*
+	 * The device is there; the guest plugs what it can (QEMU's device_add
+	 * does not wait for the guest): a plug that stops short is in the log
+	 * and in plugged-size.
+	 */
+	if (requested)
+		vmem_set_requested(ctx, d->id, requested, err, errlen);
+	err[0] = '\0';
+	return 0;
 }
 
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
@@ -211,9 +277,9 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	ret = check_common(ctx, id, size, node, err, errlen);
 	if (ret)
 		goto out;
-	if (have_addr && addr % ctx->block_size) {
-		ret = fail(err, errlen, "addr 0x%llx is not memory-block aligned",
-			   (unsigned long long)addr);
+	if (have_addr && addr % ctx->block_size && strncmp(driver, "virtio-mem", 10)) {
+		ret = fail(err, errlen, "address must be aligned to 0x%llx bytes",
+			   (unsigned long long)ctx->block_size);
 		goto out;
 	}
 	d = calloc(1, sizeof(*d));
@@ -284,61 +350,20 @@ static struct hotmem_task deadline_task(struct timespec *end)
 	return (struct hotmem_task){ eject_deadline, end };
 }
 
-static int vmem_plug_one(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t i, bool plug)
-{
-	uint64_t start = d->addr + i * d->block_size;
-	struct timespec end;
-	const struct hotmem_task task = deadline_task(&end);
-	int ret;
-
-	if (plug)
-		ret = hotmem_add_memory(ctx->hm, d->node, start, d->block_size,
-					HM_MHP_MEMMAP_ON_MEMORY, d->group);
-	else
-		ret = hotmem_offline_and_remove_memory_task(ctx->hm, start, d->block_size, &task);
-	if (ret)
-		return ret;
-	if (plug)
-		d->plugged_map[i / 8] |= (unsigned char)(1u << (i % 8));
-	else
-		d->plugged_map[i / 8] &= (unsigned char)~(1u << (i % 8));
-	d->plugged += plug ? d->block_size : -d->block_size;
-	return 0;
-}
-
-static bool vmem_plugged(const struct hmfs_dev *d, uint64_t i)
-{
-	return d->plugged_map[i / 8] & (1u << (i % 8));
-}
-
 /*
- * Move plugged towards requested one device block at a time: plug from
- * the bottom, unplug from the top (virtio-mem prefers the highest
- * blocks).  A failure stops there; what was done stays done, as with
- * the real driver, and the error says how far it got.
+ * The host changed requested-size; the guest's driver works toward it at
+ * once.  When it stops short (offline memory over its threshold, busy
+ * memory it cannot unplug), requested-size stays what the host asked, as
+ * with QEMU, and the error says how far it got; the log says why.
  */
-static int vmem_resize(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
-{
-	uint64_t n = d->size / d->block_size;
-	int ret = 0;
-
-	for (uint64_t i = 0; i < n && d->plugged < d->requested && !ret; i++)
-		if (!vmem_plugged(d, i))
-			ret = vmem_plug_one(ctx, d, i, true);
-	for (uint64_t i = n; i-- > 0 && d->plugged > d->requested && !ret;)
-		if (vmem_plugged(d, i))
-			ret = vmem_plug_one(ctx, d, i, false);
-	if (ret)
-		snprintf(err, errlen, "%s: stopped at plugged-size 0x%llx of requested 0x%llx: %s",
-			 d->id, (unsigned long long)d->plugged, (unsigned long long)d->requested,
-			 strerror(-ret));
-	return ret;
-}
-
 static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			      size_t errlen)
 {
 	struct hmfs_dev *d = dev_find(ctx, id);
+	struct hm_virtio_mem_info vi;
+	struct timespec end;
+	const struct hotmem_task task = deadline_task(&end);
+	int ret;
 
 	if (!d)
 		return fail(err, errlen, "Device '%s' not found", id);
@@ -349,7 +374,17 @@ static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req
 			    "requested-size must be a multiple of 0x%llx and at most 0x%llx",
 			    (unsigned long long)d->block_size, (unsigned long long)d->size);
 	d->requested = req;
-	return vmem_resize(ctx, d, err, errlen);
+	ret = hotmem_virtio_mem_set_requested_size(d->vm, req, &task);
+	if (ret) {
+		hotmem_virtio_mem_info(d->vm, &vi);
+		snprintf(err, errlen,
+			 "%s: the guest stopped at plugged-size 0x%llx of requested 0x%llx: %s (%s); `hotmemctl dmesg` says why",
+			 d->id, (unsigned long long)vi.plugged_size, (unsigned long long)req,
+			 strerror(-ret),
+			 ret == -ENOSPC ? "no room to add memory: too much of it offline, or the region is full" :
+			 ret == -EBUSY ? "the rest of its memory is busy" : "driver error");
+	}
+	return ret;
 }
 
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
@@ -364,6 +399,26 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 }
 
 /*
+ * The driver's work queue runs again when memory of a device comes
+ * online (its MEM_ONLINE notifier re-arms it below offline_threshold):
+ * devices still short of requested-size try once more.
+ */
+void hmfs_dev_retry(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		struct hm_virtio_mem_info vi;
+
+		if (d->type != HMFS_VIRTIO_MEM || !d->vm)
+			continue;
+		hotmem_virtio_mem_info(d->vm, &vi);
+		if (vi.plugged_size < vi.requested_size)
+			hotmem_virtio_mem_retry(d->vm, NULL);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
  * Restore a virtio-mem device as it was: plug exactly device blocks
  * [first, first + count) (the state file's runs), whatever requested-size
  * says (a refused unplug leaves more plugged than requested), then set
@@ -373,8 +428,7 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 			     char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
-	uint64_t n;
-	int ret = 0;
+	int ret;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
@@ -382,19 +436,10 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 		ret = fail(err, errlen, "'%s' is not a virtio-mem device", id);
 		goto out;
 	}
-	n = d->size / d->block_size;
-	if (first >= n || count > n - first) {
-		ret = fail(err, errlen, "%s: plugged blocks %llu+%llu beyond its %llu blocks", id,
-			   (unsigned long long)first, (unsigned long long)count,
-			   (unsigned long long)n);
-		goto out;
-	}
-	for (uint64_t i = first; i < first + count && !ret; i++)
-		if (!vmem_plugged(d, i))
-			ret = vmem_plug_one(ctx, d, i, true);
+	ret = hotmem_virtio_mem_restore_plugged(d->vm, first, count);
 	if (ret)
-		snprintf(err, errlen, "%s: plugging device block %llu: %s", id,
-			 (unsigned long long)first, strerror(-ret));
+		snprintf(err, errlen, "%s: plugging device blocks %llu+%llu: %s", id,
+			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
@@ -406,7 +451,7 @@ int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t re
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && req <= d->size && !(req % d->block_size))
+	if (d && d->type == HMFS_VIRTIO_MEM && !hotmem_virtio_mem_update_config(d->vm, req))
 		d->requested = req;
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return d ? 0 : -ENOENT;
@@ -450,17 +495,24 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 				id, strerror(-ret), hotmem_acpi_ost_status(ret));
 			goto out;
 		}
+		hotmem_unregister_memory_group(ctx->hm, d->group);
 	} else {
 		uint64_t old = d->requested;
 
-		d->requested = 0;
-		ret = vmem_resize(ctx, d, err, errlen);
+		/* the guest unplugs all first; QEMU refuses while memory is plugged */
+		ret = vmem_set_requested(ctx, d->id, 0, err, errlen);
+		if (!ret)
+			ret = hotmem_virtio_mem_remove(d->vm);
 		if (ret) {
+			/* what was unplugged stays so; the host's request is back */
 			d->requested = old;
+			hotmem_virtio_mem_update_config(d->vm, old);
+			snprintf(err, errlen,
+				 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: %s); `hotmemctl dmesg` says why",
+				 d->id, strerror(-ret));
 			goto out;
 		}
 	}
-	hotmem_unregister_memory_group(ctx->hm, d->group);
 	dev_unlink(ctx, d);
 	dev_free(d);
 out:

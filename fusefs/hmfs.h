@@ -179,10 +179,10 @@ struct hmfs_dev {
 	uint64_t addr, size; /* pc-dimm: the range; virtio-mem: region */
 	bool memmap_on_memory;
 	int group; /* engine memory group */
-	/* virtio-mem */
+	/* virtio-mem: QEMU's properties; the guest's driver is the engine's */
 	uint64_t block_size; /* plug granularity */
-	uint64_t requested, plugged;
-	unsigned char *plugged_map; /* one bit per device block */
+	uint64_t requested;
+	struct hotmem_virtio_mem *vm;
 	struct hmfs_dev *next;
 };
 
@@ -429,6 +429,8 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
+/* the virtio-mem drivers' work again, after memory came online */
+void hmfs_dev_retry(struct hmfs_ctx *ctx);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			     char *err, size_t errlen);

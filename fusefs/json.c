@@ -17,28 +17,21 @@ static const char *dev_driver(const struct hmfs_dev *d)
 /*
  * A virtio-mem device's plugged device blocks as [first, count] runs: an
  * unplug the guest refused leaves more plugged than requested, and that
- * must come back too.
+ * must come back too.  Only the memory blocks the driver prepared are
+ * walked, however large the region.
  */
 static json_object *plugged_json(const struct hmfs_dev *d)
 {
 	json_object *a = json_object_new_array();
-	uint64_t n = d->block_size ? d->size / d->block_size : 0;
+	uint64_t first = 0, count;
 
-	for (uint64_t i = 0; i < n;) {
-		uint64_t j = i;
-		json_object *run;
+	while (d->vm && !hotmem_virtio_mem_next_plugged(d->vm, &first, &count)) {
+		json_object *run = json_object_new_array();
 
-		if (!(d->plugged_map[i / 8] & (1u << (i % 8)))) {
-			i++;
-			continue;
-		}
-		while (j < n && (d->plugged_map[j / 8] & (1u << (j % 8))))
-			j++;
-		run = json_object_new_array();
-		json_object_array_add(run, json_object_new_uint64(i));
-		json_object_array_add(run, json_object_new_uint64(j - i));
+		json_object_array_add(run, json_object_new_uint64(first));
+		json_object_array_add(run, json_object_new_uint64(count));
 		json_object_array_add(a, run);
-		i = j;
+		first += count;
 	}
 	return a;
 }
@@ -51,9 +44,21 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 				       json_object_new_boolean(d->memmap_on_memory));
 		return;
 	}
+	struct hm_virtio_mem_info vi = { 0 };
+
+	if (d->vm)
+		hotmem_virtio_mem_info(d->vm, &vi);
+	/* QEMU's `info memory-devices` for a virtio-mem device */
 	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
 	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
-	json_object_object_add(o, "plugged-size", json_object_new_uint64(d->plugged));
+	json_object_object_add(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
+	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
+	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
+	/* the guest's driver, as its dmesg says */
+	json_object_object_add(o, "mode", json_object_new_string(vi.sbm ? "sbm" : "bbm"));
+	json_object_object_add(o, vi.sbm ? "subblock-size" : "big-block-size",
+			       json_object_new_uint64(vi.sb_size));
+	json_object_object_add(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
 }
 
 static void add_dev_state(json_object *o, const struct hmfs_dev *d)

@@ -55,6 +55,10 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	if (err && errlen)
 		err[0] = '\0';
 	ret = apply(ctx, ch, err, errlen);
+	/* memory came online: a virtio-mem driver below its threshold adds more */
+	if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
+	    ch->value != HM_MMOP_OFFLINE)
+		hmfs_dev_retry(ctx);
 	/* a resize that stopped half-way plugged or unplugged some: progress */
 	if (ret >= 0 || ch->op == HMFS_CH_DEVICE_RESIZE)
 		hmfs_state_save(ctx);

@@ -127,8 +127,8 @@ ctl qom-set vm0 requested-size 1G
 is "$(plugged)" 1024 "qom-set requested-size 1G -> plugged 1024M"
 ctl set-size vm0 384M
 is "$(plugged)" 384 "set-size 384M -> plugged 384M"
-ctl set-size vm0 100M >/dev/null 2>&1
-tap_ok $((! $?)) "set-size 100M (not a block multiple) refused"
+ctl set-size vm0 101M >/dev/null 2>&1
+tap_ok $((! $?)) "set-size 101M (not a multiple of the 2M default block-size) refused"
 ctl device_del vm0
 tap_ok $? "device_del vm0"
 

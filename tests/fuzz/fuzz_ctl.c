@@ -13,6 +13,35 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The region case (#16.7): whatever device_add was asked, every device
+ * lies in QEMU's device memory region — above boot RAM, below maxmem —
+ * and no two overlap; a virtio-mem device with nothing plugged included.
+ */
+static void check_regions(struct hmfs_ctx *ctx, const char *what)
+{
+	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
+	uint64_t top = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		if (cfg->boot[i].end > top)
+			top = cfg->boot[i].end;
+	for (const struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		if (d->addr < top || d->addr > cfg->maxmem || d->size > cfg->maxmem - d->addr) {
+			fprintf(stderr, "after %s: %s [%#llx+%#llx] outside [%#llx, %#llx)\n", what,
+				d->id, (unsigned long long)d->addr, (unsigned long long)d->size,
+				(unsigned long long)top, (unsigned long long)cfg->maxmem);
+			abort();
+		}
+		for (const struct hmfs_dev *o = d->next; o; o = o->next) {
+			if (d->addr < o->addr + o->size && o->addr < d->addr + d->size) {
+				fprintf(stderr, "after %s: %s and %s overlap\n", what, d->id, o->id);
+				abort();
+			}
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hmfs_ctx *ctx;
@@ -46,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(req);
 		hotmem_fail_nth_alloc(ctx->hm, 0);
 		fuzz_ctx_check(ctx, line);
+		check_regions(ctx, line);
 	}
 	fuzz_ctx_free(ctx);
 	free(text);
