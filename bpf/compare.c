@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "event.h"
 #include "jsonl.h"
 
 #define LCS_MAX 4096 /* events a side for the O(n*m) alignment */
@@ -130,9 +131,14 @@ static bool same_key(const struct hmt_rec *x, const struct hmt_rec *y)
 
 static const char *key_suffix(const struct hmt_rec *r, char *buf, size_t len)
 {
+	const char *action = hmt_action_name(r->extra);
+
 	if (!keyed_by_extra(r))
 		return "";
-	snprintf(buf, len, "(%lld)", r->extra);
+	if (action)
+		snprintf(buf, len, "(%s)", action);
+	else
+		snprintf(buf, len, "(%lld)", r->extra);
 	return buf;
 }
 

@@ -134,7 +134,7 @@ static void test_missing_event_aligned(void **state)
 	memmove(p + strlen(extra), p, strlen(p) + 1);
 	memcpy(p, extra, strlen(extra));
 	assert_int_equal(run(a, engine, false, &out), 1);
-	assert_non_null(strstr(out, "only in A: memory_notify/exit(8)"));
+	assert_non_null(strstr(out, "only in A: memory_notify/exit(MEM_GOING_ONLINE)"));
 	assert_non_null(strstr(out, "1 difference\n"));
 	assert_null(strstr(out, "online_pages"));
 	free(out);

@@ -232,7 +232,7 @@ ok $? "6.1: memory_notify GOING_ONLINE, ONLINE per block (no PREPARE_ONLINE befo
 if [ -r "$K612" ]; then
 	"$B/hotmem-trace" compare "$K.jsonl" "$L.jsonl" > "$OUT/compare-6.1-6.12.txt"
 	grep -q "not compared, only in $K.jsonl: sparse_add_section/enter" "$OUT/compare-6.1-6.12.txt" &&
-		grep -q "not compared, only in $K.jsonl: memory_notify/exit(64)" "$OUT/compare-6.1-6.12.txt"
+		grep -q "not compared, only in $K.jsonl: memory_notify/exit(MEM_PREPARE_ONLINE)" "$OUT/compare-6.1-6.12.txt"
 	ok $? "compare 6.12 vs 6.1: the steps only 6.12 shows are listed ($OUT/compare-6.1-6.12.txt)"
 	grep "only in" "$OUT/compare-6.1-6.12.txt" | head -12 | diag
 else
