@@ -375,8 +375,9 @@ static int write_profile(struct found *f, FILE *out)
 	if (end > maxmem)
 		maxmem = (end + 64 * GiB - 1) & ~(64 * GiB - 1);
 	note(f, "maxmem: not in sysfs; %llu GiB", (unsigned long long)(maxmem / GiB));
-	note(f, "the DIMMs behind hot-added memory: not in sysfs; each hot-added range is one "
-		"DIMM (a static memory group, as ACPI adds it)");
+	if (first_hot < f->nr)
+		note(f, "the DIMMs behind hot-added memory: not in sysfs; each hot-added range is "
+			"one DIMM (a static memory group, as ACPI adds it)");
 	note(f, "which hot-added memory self-hosts its memmap (memmap_on_memory), the kernel's "
 		"own allocations, hugetlb_free_vmemmap: not in sysfs, hotmem's defaults");
 

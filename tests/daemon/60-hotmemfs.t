@@ -5,17 +5,7 @@
 # can inject there, else its Unix-socket fallback.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-FS=$HOTMEM_BUILD/hotmemfs
-CTL=$HOTMEM_BUILD/hotmemctl
-[ -x "$FS" ] && [ -x "$CTL" ] || skip_all "hotmemfs not built yet"
-[ -e /dev/fuse ] || skip_all "no /dev/fuse"
-command -v fusermount3 >/dev/null || skip_all "fusermount3 missing"
-[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null || skip_all "needs root and unshare -n"
-
-if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
-	# re-run ourselves in a private network namespace: uevents never reach the host
-	HOTMEMD_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
+need_hotmemfs_in_netns "$@"
 mnt=$TMP/mnt
 ctl=$TMP/ctl.sock
 sock=$TMP/uevent.sock

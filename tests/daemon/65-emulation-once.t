@@ -7,16 +7,8 @@
 # (#13.5).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-FS=$HOTMEM_BUILD/hotmemfs
-CTL=$HOTMEM_BUILD/hotmemctl
-[ -x "$FS" ] && [ -x "$CTL" ] || skip_all "hotmemfs not built yet"
-[ -e /dev/fuse ] || skip_all "no /dev/fuse"
-command -v fusermount3 >/dev/null || skip_all "fusermount3 missing"
-[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null || skip_all "needs root and unshare -n"
-if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
-	# the private network namespace both units share (JoinsNamespaceOf=)
-	HOTMEMD_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
+# the private network namespace both units share (JoinsNamespaceOf=)
+need_hotmemfs_in_netns "$@"
 mnt=$TMP/mnt
 sock=$TMP/uevent.sock
 mkdir -p "$mnt"

@@ -32,6 +32,21 @@ is() { # is GOT WANT DESC
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; exit $?; }
 need_hotmemd() { [ -x "$HOTMEMD" ] || skip_all "hotmemd not built ($HOTMEMD)"; }
+# need_hotmemfs_in_netns "$@": hotmemfs and hotmemctl (FS, CTL), FUSE and
+# root, then the script again in a private network namespace, where
+# hotmemfs's netlink uevents never reach the host
+need_hotmemfs_in_netns() {
+	FS=$HOTMEM_BUILD/hotmemfs
+	CTL=$HOTMEM_BUILD/hotmemctl
+	[ -x "$FS" ] && [ -x "$CTL" ] || skip_all "hotmemfs not built yet"
+	[ -e /dev/fuse ] || skip_all "no /dev/fuse"
+	command -v fusermount3 >/dev/null || skip_all "fusermount3 missing"
+	[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null || skip_all "needs root and unshare -n"
+	if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
+		rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
+		HOTMEMD_IN_NETNS=1 exec unshare -n "$0" "$@"
+	fi
+}
 
 # mk_sysroot DIR: an empty machine, 128 MiB blocks
 mk_sysroot() {
