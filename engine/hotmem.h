@@ -316,6 +316,20 @@ int hotmem_register_dynamic_memory_group(struct hotmem *hm, int nid,
 					 unsigned long unit_pages);
 int hotmem_unregister_memory_group(struct hotmem *hm, int group);
 
+/*
+ * /proc/iomem's RAM view: the boot map (firmware's "Reserved" below 1 MiB,
+ * "System RAM"), each hot-added range ("System RAM"; a virtio-mem
+ * device's region "virtioN" with its "System RAM (virtio_mem)" children,
+ * merged as MHP_MERGE_RESOURCE merges them), in address order.  Fills up
+ * to @max entries and returns how many there are.
+ */
+struct hm_iomem_entry {
+	uint64_t start, end;	/* inclusive, as /proc/iomem prints */
+	int depth;		/* 0: top level; 1: a child */
+	char name[32];
+};
+size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max);
+
 /* ------------------------------------------------------------------ */
 /* virtio-mem: the guest's driver (drivers/virtio/virtio_mem.c)         */
 /* ------------------------------------------------------------------ */

@@ -1772,3 +1772,105 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return rc;
 }
+
+/* ------------------------------------------------------------------ */
+/* /proc/iomem                                                         */
+/* ------------------------------------------------------------------ */
+
+struct iomem_out {
+	struct hm_iomem_entry *ents;
+	size_t max, n;
+};
+
+static void iomem_add(struct iomem_out *o, uint64_t start, uint64_t end, int depth,
+		      const char *name)
+{
+	/* MHP_MERGE_RESOURCE: a driver-managed range joins its neighbour of the same name */
+	if (o->n && o->n <= o->max && depth) {
+		struct hm_iomem_entry *prev = &o->ents[o->n - 1];
+
+		if (prev->depth == depth && prev->end + 1 == start && !strcmp(prev->name, name)) {
+			prev->end = end;
+			return;
+		}
+	}
+	if (o->n < o->max) {
+		o->ents[o->n] = (struct hm_iomem_entry){ .start = start, .end = end, .depth = depth };
+		snprintf(o->ents[o->n].name, sizeof(o->ents[o->n].name), "%s", name);
+	}
+	o->n++;
+}
+
+/* the lowest resource starting at or above @from, or NULL */
+static const struct hm_resource *iomem_next_res(struct hotmem *hm, uint64_t from)
+{
+	const struct hm_resource *best = NULL;
+
+	for (const struct hm_resource *r = hm->resources; r; r = r->next)
+		if (r->start >= from && (!best || r->start < best->start))
+			best = r;
+	return best;
+}
+
+static const struct virtio_mem *iomem_next_vm(struct hotmem *hm, uint64_t from)
+{
+	const struct virtio_mem *best = NULL;
+
+	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		if (vm->addr >= from && (!best || vm->addr < best->addr))
+			best = vm;
+	return best;
+}
+
+static void iomem_boot(struct hotmem *hm, struct iomem_out *o)
+{
+	uint64_t prev_end = 0;
+
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
+		const struct hm_boot_range *b = &hm->cfg.boot[i];
+
+		/* below 1 MiB, what firmware keeps (e820 reserved, the VGA hole) */
+		if (b->start > prev_end && b->start <= 0x100000)
+			iomem_add(o, prev_end, b->start - 1, 0, "Reserved");
+		/* e820 ranges that touch are one entry */
+		if (o->n && o->n <= o->max && o->ents[o->n - 1].end + 1 == b->start &&
+		    !strcmp(o->ents[o->n - 1].name, "System RAM"))
+			o->ents[o->n - 1].end = b->end - 1;
+		else
+			iomem_add(o, b->start, b->end - 1, 0, "System RAM");
+		prev_end = b->end;
+	}
+}
+
+size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
+{
+	struct iomem_out o = { ents, max, 0 };
+	uint64_t at = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	iomem_boot(hm, &o);
+	for (;;) {
+		const struct hm_resource *r = iomem_next_res(hm, at);
+		const struct virtio_mem *vm = iomem_next_vm(hm, at);
+		char name[32];
+
+		if (vm && (!r || vm->addr <= r->start)) {
+			/* virtio_mem_create_resource(): the device's region, busy */
+			snprintf(name, sizeof(name), "virtio%d", vm->index);
+			iomem_add(&o, vm->addr, vm->addr + vm->region_size - 1, 0, name);
+			for (r = iomem_next_res(hm, vm->addr); r && r->start < vm->addr + vm->region_size;
+			     r = iomem_next_res(hm, r->start + 1))
+				iomem_add(&o, r->start, r->start + r->size - 1, 1,
+					  r->name ? r->name : "System RAM");
+			at = vm->addr + vm->region_size;
+		} else if (r) {
+			iomem_add(&o, r->start, r->start + r->size - 1, 0,
+				  r->name ? r->name : "System RAM");
+			at = r->start + 1;
+		} else {
+			break;
+		}
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return o.n;
+}

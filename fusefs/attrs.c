@@ -235,6 +235,23 @@ static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
 	}
 }
 
+/*
+ * /proc/iomem (kernel/resource.c r_show()): "%08llx-%08llx : name", two
+ * spaces a level; the RAM part of the tree (no PCI windows or ROMs).
+ */
+static void show_iomem(struct hmfs_ctx *ctx, struct out *o)
+{
+	struct hm_iomem_entry ents[256];
+	size_t n = hotmem_iomem(ctx->hm, ents, sizeof(ents) / sizeof(ents[0]));
+
+	if (n > sizeof(ents) / sizeof(ents[0]))
+		n = sizeof(ents) / sizeof(ents[0]);
+	for (size_t i = 0; i < n; i++)
+		emit(o, "%*s%08llx-%08llx : %s\n", ents[i].depth * 2, "",
+		     (unsigned long long)ents[i].start, (unsigned long long)ents[i].end,
+		     ents[i].name);
+}
+
 static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 {
 	unsigned char mask[HM_MAX_NUMNODES / 8] = { 0 };
@@ -372,6 +389,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		break;
 	case A_CMDLINE:
 		emit(&o, "%s\n", ctx->cfg.cmdline);
+		break;
+	case A_IOMEM:
+		show_iomem(ctx, &o);
 		break;
 	case A_INJ_GOING_ONLINE:
 		emit(&o, "%d\n", hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE));

@@ -103,6 +103,7 @@ enum hmfs_attr {
 	A_ZONEINFO,
 	A_BUDDYINFO,
 	A_CMDLINE,
+	A_IOMEM,
 	/* debugfs notifier-error-inject */
 	A_INJ_GOING_ONLINE,
 	A_INJ_GOING_OFFLINE,

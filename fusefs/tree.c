@@ -180,6 +180,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "zoneinfo", S_IFREG | 0400, A_ZONEINFO);
 	sn_add(ctx, proc, "buddyinfo", RO, A_BUDDYINFO);
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
+	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
 	return 0;
 }
 

@@ -1,0 +1,109 @@
+#!/bin/bash
+# virtio-mem as a guest's driver has it (#12): 2 MiB sub-blocks in memory
+# blocks, memory added driver-managed (memmap from system RAM, "System RAM
+# (virtio_mem)" in /proc/iomem), the unplugged part of a block
+# fake-offline, a shrink that stops at unmovable pages and says why, the
+# auto-movable policy with the device's dynamic memory group, and kill -9
+# keeping the plugged sub-blocks exactly.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+kb() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/proc/meminfo"; }
+dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
+zones() { for b in "$@"; do cat "$M/memory$b/valid_zones" 2>/dev/null | cut -d' ' -f1 || echo gone; done | tr '\n' ' '; }
+
+# an idle kernel: exact accounting
+start_fs --profile default --cmdline "hotmem.kernel_alloc=off memhp_default_state=online_movable" --fresh
+tap_ok $? "hotmemfs mounts the default machine, new blocks online_movable"
+total0=$(kb MemTotal)
+free0=$(kb MemFree)
+
+# 1. plug 1 GiB in 2 MiB device blocks
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G >/dev/null
+tap_ok $? "device_add virtio-mem-pci size=4G requested-size=1G"
+is "$(dev vm0 plugged-size) $(dev vm0 block-size) $(dev vm0 mode) $(dev vm0 subblock-size)" \
+	"1073741824 2097152 sbm 2097152" "plugged 1G; block-size 2M (QEMU's default); Sub Block Mode, 2M sub-blocks"
+is "$(($(kb MemTotal) - total0))" 1048576 "MemTotal grows by exactly 1 GiB"
+is "$((free0 + 1048576 - $(kb MemFree)))" 16384 "MemFree: the 16 MiB memmap came out of system RAM (no memmap_on_memory)"
+is "$(cat $M/memory3{2..9}/state | sort -u) $(zones 32 39)" "online Movable Movable " "memory32-39 online in ZONE_MOVABLE"
+[ ! -e "$M/memory40" ]
+tap_ok $? "nothing beyond 1 GiB is added"
+grep -q "^100000000-1ffffffff : virtio0$" "$MNT/proc/iomem" &&
+	grep -q "^  100000000-13fffffff : System RAM (virtio_mem)$" "$MNT/proc/iomem"
+tap_ok $? "proc/iomem: the device's region virtio0, one merged 'System RAM (virtio_mem)' child"
+grep -q "^00100000-3fffffff : System RAM$" "$MNT/proc/iomem"
+tap_ok $? "proc/iomem: boot RAM"
+
+# 2. 300 MiB: the partial block's unplugged 84 MiB are fake-offline, not counted
+ctl set-size vm0 300M >/dev/null
+tap_ok $? "set-size 300M"
+is "$(dev vm0 plugged-size)" $((300 << 20)) "plugged-size 300M"
+is "$(($(kb MemTotal) - total0))" $((300 * 1024)) "MemTotal grows by 300 MiB: the unplugged part of memory34 is not counted"
+[ -d "$M/memory34" ] && [ ! -e "$M/memory35" ]
+tap_ok $? "memory32-34 stay, the rest are removed"
+grep -q "^  100000000-117ffffff : System RAM (virtio_mem)$" "$MNT/proc/iomem"
+tap_ok $? "proc/iomem: three blocks, merged"
+echo offline >"$M/memory34/state" && echo online_movable >"$M/memory34/state"
+tap_ok $? "the partial memory34 goes offline (the driver gives its fake-offline pages up) and online again"
+is "$(($(kb MemTotal) - total0))" $((300 * 1024)) "... and still counts 300 MiB"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+
+# 3. a shrink stops at unmovable pages, above requested-size, and says why
+echo offline >"$M/auto_online_blocks"
+ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=256M >/dev/null
+for b in $(ls -d "$M"/memory* | sed 's/.*memory//'); do
+	[ "$(cat "$M/memory$b/state")" = offline ] && echo online_kernel >"$M/memory$b/state"
+done
+is "$(dev vm1 plugged-size)" $((256 << 20)) "vm1: 256M plugged, onlined to ZONE_NORMAL"
+# boot RAM is all DMA32 here: unmovable pages fill ZONE_NORMAL, vm1's memory
+ctl alloc unmovable 40000 >/dev/null
+ctl set-size vm1 0 >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "set-size vm1 0 fails: $(sed 's/^hotmemctl: error: //' "$TMP/err")"
+p=$(dev vm1 plugged-size)
+[ "$p" -gt 0 ] && [ "$(dev vm1 requested-size)" = 0 ]
+tap_ok $? "plugged-size stays above requested-size ($((p >> 20))M > 0)"
+ctl dmesg | grep -q "virtio_mem virtio1: cannot unplug more memory: plugged 0x$(printf %x "$p"), requested 0x0; the rest is busy"
+tap_ok $? "the log says why"
+ctl check >/dev/null
+tap_ok $? "nothing lost or leaked: invariants hold"
+
+# 4. kill -9 and restore: exactly the plugged sub-blocks
+runs() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print([(d["id"], d.get("plugged-blocks")) for d in s["machine"]["devices"]])' "$STATE"; }
+snap() {
+	lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK,ZONES
+	kb MemTotal
+	ctl devices
+	grep -v "^0" "$MNT/proc/iomem"
+}
+ctl save >/dev/null
+before=$(snap)
+runs_before=$(runs)
+kill -9 "$FS_PID"
+wait "$FS_PID" 2>/dev/null
+FS_PID=
+start_fs --profile default --cmdline "hotmem.kernel_alloc=off memhp_default_state=online_movable"
+tap_ok $? "kill -9, restart on the same state file"
+is "$(runs)" "$runs_before" "the plugged device-block runs are the same"
+is "$(snap)" "$before" "lsmem, MemTotal, devices and proc/iomem are as before the kill"
+ctl check >/dev/null
+tap_ok $? "invariants hold after restore"
+ctl set-size vm1 0 >/dev/null && ctl device_del vm1 >/dev/null
+tap_ok $? "without the unmovable pages (gone with the crash) vm1 unplugs and goes"
+stop_fs
+
+# 5. Documentation/admin-guide/mm/memory-hotplug.rst: auto_movable_ratio
+#    301% lets 3x the boot memory go to ZONE_MOVABLE ("24 GiB to a 8 GiB
+#    VM"); beyond, a kernel zone; kernel memory in the device's dynamic
+#    memory group then allows more MOVABLE memory in that group.
+start_fs --profile qemu-512m --fresh \
+	--cmdline "hotmem.kernel_alloc=off memhp_default_state=online memory_hotplug.online_policy=auto-movable"
+tap_ok $? "qemu-512m (512 MiB boot), auto-movable, memhp_default_state=online"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+is "$(zones $(seq 32 43) | tr ' ' '\n' | sort | uniq -c | xargs)" "12 Movable" "1.5 GiB (3x boot): 12 blocks in ZONE_MOVABLE"
+ctl set-size vm0 1664M >/dev/null
+is "$(zones 44)" "Normal " "the 13th goes to ZONE_NORMAL"
+ctl set-size vm0 2G >/dev/null
+is "$(zones 45 46 47)" "Movable Movable Movable " "then the group's kernel memory allows 3 more to ZONE_MOVABLE"
+stop_fs
+done_testing
