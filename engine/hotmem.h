@@ -404,7 +404,7 @@ struct hm_block_info {
 	uint64_t start;			/* physical start */
 	int state;			/* HM_MEM_ONLINE / GOING_OFFLINE / OFFLINE */
 	int nid;
-	int zone;			/* zone when online, -1 if none/offline */
+	int zone;			/* zone when online or going offline, else -1 */
 	int group;			/* memory group or -1 */
 	unsigned long nr_vmemmap_pages;	/* self-hosted memmap pages */
 	bool removable;

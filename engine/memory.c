@@ -559,7 +559,8 @@ int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info 
 		info->start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
 		info->state = atomic_load(&mem->state);
 		info->nid = mem->nid;
-		info->zone = info->state == HM_MEM_ONLINE && zone ? zone_idx(zone) : -1;
+		/* going-offline keeps its zone until the offline succeeds */
+		info->zone = info->state != HM_MEM_OFFLINE && zone ? zone_idx(zone) : -1;
 		info->group = mem->group;
 		info->nr_vmemmap_pages = mem->altmap ? mem->altmap->free : 0;
 		info->removable = true;

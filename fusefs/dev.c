@@ -520,6 +520,23 @@ out:
 	return ret;
 }
 
+/* put device @id back at place @pos of the list (an undone device_del: lists stay as they were) */
+void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos)
+{
+	struct hmfs_dev *d, **p = &ctx->devs;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d) {
+		dev_unlink(ctx, d);
+		while (*p && pos--)
+			p = &(*p)->next;
+		d->next = *p;
+		*p = d;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
 void hmfs_dev_free_all(struct hmfs_ctx *ctx)
 {
 	while (ctx->devs) {

@@ -305,11 +305,17 @@ struct hmfs_ctx {
 
 	/* state file */
 	char state_path[PATH_MAX];
-	pthread_mutex_t save_lock;
-	pthread_cond_t save_cond;
-	unsigned long save_want, save_done; /* group commit */
-	bool save_busy;
+	int state_dirfd; /* its directory: temp file, rename, fsync by it */
+	int state_lockfd; /* PATH.lock, write-locked while we live */
+	/*
+	 * change_lock: one change at a time, from before it is applied until
+	 * it is saved or undone (hmfs_change()); every save happens under it.
+	 */
+	pthread_mutex_t change_lock;
+	pthread_mutex_t save_lock; /* the counters below, for status */
 	bool restoring;
+	bool frozen; /* an undo failed: no more changes (frozen_why says) */
+	char frozen_why[512];
 	unsigned long saves, save_errors;
 };
 
@@ -343,7 +349,7 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 /* Walk present blocks as runs of consecutive ids with equal state/zone. */
 #define HMFS_RUN_BY_NODE (1u << 0)
 #define HMFS_RUN_BY_GROUP (1u << 1)
-#define HMFS_RUN_GOING_OFFLINE_IS_OFFLINE (1u << 2)
+#define HMFS_RUN_GOING_OFFLINE_IS_ONLINE (1u << 2) /* as acknowledged: an offline may fail */
 typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first, unsigned long count);
 void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg);
 uint64_t hmfs_block_dir_ino(unsigned long id);
@@ -432,6 +438,7 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 /* the virtio-mem drivers' work again, after memory came online */
 void hmfs_dev_retry(struct hmfs_ctx *ctx);
+void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			     char *err, size_t errlen);
@@ -455,7 +462,37 @@ struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
 
 /* state.c */
+/*
+ * Before anything reads the state file: lock PATH.lock (refused, with the
+ * holder's pid, while another hotmemfs has it), open its directory, clear
+ * our own temporary file left by a crash (refused if it is not ours).
+ */
+int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen);
+void hmfs_state_close(struct hmfs_ctx *ctx);
+/* --fresh: remove the state file (we hold the lock) */
+int hmfs_state_remove(struct hmfs_ctx *ctx);
+/* save now (the control socket's `save`, startup); takes change_lock */
 int hmfs_state_save(struct hmfs_ctx *ctx);
+/*
+ * A save in two steps around a change (hmfs_change(), under change_lock):
+ * begin opens the temporary file before anything changes (so EMFILE,
+ * a planted file ... refuse the change untouched), commit writes the
+ * machine as it is now and renames it into place, abort discards it.
+ */
+struct hmfs_save {
+	int fd; /* -1: no state file (or restoring): nothing to do */
+	bool renamed; /* commit failed after the rename: the file may be new */
+};
+int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+void hmfs_state_abort(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* the "machine" object of the state file, as the machine is now */
+struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
+/* undo: bring back a device / block states / parameters from a machine object */
+int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, char *err,
+			      size_t errlen);
+void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);
+void hmfs_state_restore_params(struct hmfs_ctx *ctx, struct json_object *params);
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen);
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen);

@@ -127,14 +127,16 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
 /*
  * Status: blocks as lsmem shows them, runs of same state, node, zone and
  * group.  State file: runs of same state and zone (32768 blocks stay
- * small), a block caught mid-offline saved as it will most likely end.
+ * small), a block caught mid-offline saved online, in its zone: what the
+ * client was last told; the offline may still fail (EBUSY, EINTR), and
+ * when it succeeds its own save records offline (#16.5).
  */
 json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 {
 	struct runs r = { json_object_new_array(), view };
 
 	hmfs_block_runs(ctx,
-			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_OFFLINE :
+			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_ONLINE :
 						  HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP,
 			add_run, &r);
 	return r.a;

@@ -13,6 +13,8 @@
  * online_store() success, as drivers/base/memory.c does.
  */
 #include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -48,20 +50,239 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, 
 	return -EINVAL;
 }
 
+/* ---- undo: a change that could not be saved ------------------------------ */
+
+/* a change that can fail half-way and still have changed the machine */
+static bool may_progress(const struct hmfs_change *ch)
+{
+	/* a resize stops part-way; a refused DIMM eject onlines what it offlined again */
+	return ch->op == HMFS_CH_DEVICE_RESIZE || ch->op == HMFS_CH_DEVICE_DEL;
+}
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* the device @id in a machine object's "devices", and its place there */
+static json_object *pre_device(json_object *pre, const char *id, size_t *pos)
+{
+	json_object *devs = member(pre, "devices");
+
+	for (size_t i = 0; id && i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (!strcmp(json_object_get_string(member(d, "id")), id)) {
+			*pos = i;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* the id of the device a device_add appended (dev.c links new devices last) */
+static void last_device_id(struct hmfs_ctx *ctx, char *id, size_t len)
+{
+	id[0] = '\0';
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		if (!d->next)
+			snprintf(id, len, "%s", d->id);
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
+ * The inverse of each kind of change, back to @pre (the machine object
+ * as it was before): first what the change added goes (a device_add's
+ * device: its eject; probed memory: offline and remove), then what it
+ * removed comes back (a device_del's device, at its old address and
+ * place in the list, offline), then every block's state and zone and the
+ * parameters as @pre says (what a restart does).  New memory comes up
+ * offline meanwhile, as on a restart.
+ */
+static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object *pre,
+		 const char *added, char *err, size_t errlen)
+{
+	size_t pos = 0;
+	json_object *d;
+
+	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
+	switch (ch->op) {
+	case HMFS_CH_DEVICE_ADD:
+		if (added[0])
+			hmfs_dev_del(ctx, added, NULL, err, errlen);
+		break;
+	case HMFS_CH_PROBE:
+		hotmem_offline_and_remove_memory(ctx->hm, ch->dev.addr, ctx->block_size);
+		break;
+	case HMFS_CH_DEVICE_RESIZE:
+		d = pre_device(pre, ch->dev.id, &pos);
+		if (d)
+			hmfs_dev_set_requested(ctx, ch->dev.id,
+					       (uint64_t)json_object_get_uint64(
+						       member(d, "requested-size")),
+					       err, errlen);
+		break;
+	case HMFS_CH_DEVICE_DEL:
+		d = pre_device(pre, ch->dev.id, &pos);
+		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
+			hmfs_dev_move(ctx, ch->dev.id, pos);
+		break;
+	default:
+		break;
+	}
+	hmfs_state_restore_blocks(ctx, member(pre, "blocks"));
+	hmfs_state_restore_params(ctx, member(pre, "params"));
+}
+
+static bool same_machine(json_object *a, json_object *b)
+{
+	return !strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
+		       json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+}
+
+static const char *op_name(enum hmfs_change_op op)
+{
+	static const char *const names[] = {
+		[HMFS_CH_BLOCK_STATE] = "memoryN/state",
+		[HMFS_CH_BLOCK_ONLINE] = "memoryN/online",
+		[HMFS_CH_AUTO_ONLINE] = "auto_online_blocks",
+		[HMFS_CH_PROBE] = "probe",
+		[HMFS_CH_NUMA_AWARE] = "auto_movable_numa_aware",
+		[HMFS_CH_RATIO] = "auto_movable_ratio",
+		[HMFS_CH_POLICY] = "online_policy",
+		[HMFS_CH_DEVICE_ADD] = "device_add",
+		[HMFS_CH_DEVICE_DEL] = "device_del",
+		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
+	};
+
+	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";
+}
+
+/*
+ * The save of @ch failed with @sret: put the machine back as @pre, and
+ * save that if the failed save may have reached the file.  When the
+ * machine cannot be put back (an offline the undo needs is refused),
+ * it differs from the file for good: stop taking changes (frozen).
+ */
+static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object *pre,
+		   const char *added, int sret, bool renamed, char *err, size_t errlen)
+{
+	char e[512] = "";
+	json_object *now;
+	struct hmfs_save sv;
+	bool back;
+
+	undo(ctx, ch, pre, added, e, sizeof(e));
+	now = hmfs_state_machine(ctx);
+	back = same_machine(now, pre);
+	json_object_put(now);
+	/* the file is the one from before, unless the save failed after its rename */
+	if (back && renamed)
+		back = !hmfs_state_begin(ctx, &sv) && !hmfs_state_commit(ctx, &sv);
+	if (back) {
+		snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone",
+			 ctx->state_path, strerror(-sret), op_name(ch->op));
+		fprintf(stderr, "hotmemfs: %s\n", err);
+		return sret;
+	}
+	ctx->frozen = true;
+	snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
+		 "hotmemfs takes no more changes: saving the state file %.200s failed (%s) and the %s could not be undone%s%.120s; the machine differs from the file: restart hotmemfs to go back to the file's machine",
+		 ctx->state_path, strerror(-sret), op_name(ch->op), e[0] ? ": " : "", e);
+	fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+	snprintf(err, errlen, "%s", ctx->frozen_why);
+	return sret;
+}
+
+/*
+ * Memory came online: a virtio-mem driver below its threshold adds more.
+ * That is the driver's work, not the client's change (already saved and
+ * acknowledged): saved on its own; if that save fails, a restart has the
+ * driver plug again towards requested-size.
+ */
+static uint64_t plugged_total(struct hmfs_ctx *ctx)
+{
+	uint64_t sum = 0;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		struct hm_virtio_mem_info vi;
+
+		if (d->type != HMFS_VIRTIO_MEM || !d->vm)
+			continue;
+		hotmem_virtio_mem_info(d->vm, &vi);
+		sum += vi.plugged_size;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return sum;
+}
+
+static void driver_retry(struct hmfs_ctx *ctx)
+{
+	uint64_t before = plugged_total(ctx);
+	struct hmfs_save sv;
+
+	hmfs_dev_retry(ctx);
+	/* only plugging: the driver's retry never unplugs */
+	if (plugged_total(ctx) != before && !hmfs_state_begin(ctx, &sv))
+		hmfs_state_commit(ctx, &sv);
+}
+
+/*
+ * One change at a time (change_lock), from the temporary file's open to
+ * the rename: an undo puts back exactly the machine before its change,
+ * which a concurrent change would spoil; and no save ever sees another
+ * change half-done (#16.5).  The engine serialises hotplug operations
+ * under its device_hotplug_lock anyway.
+ */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
-	int ret;
+	char e[512], added[64] = "";
+	json_object *pre = NULL;
+	struct hmfs_save sv;
+	int ret, sret;
 
-	if (err && errlen)
-		err[0] = '\0';
+	if (!err || !errlen) {
+		err = e;
+		errlen = sizeof(e);
+	}
+	err[0] = '\0';
+	pthread_mutex_lock(&ctx->change_lock);
+	if (ctx->frozen) {
+		snprintf(err, errlen, "%s", ctx->frozen_why);
+		ret = -EROFS;
+		goto out;
+	}
+	/* descriptors, a planted temporary file: refused before anything changes */
+	ret = hmfs_state_begin(ctx, &sv);
+	if (ret) {
+		snprintf(err, errlen, "saving the state file %.300s: %s; nothing changed",
+			 ctx->state_path, strerror(-ret));
+		fprintf(stderr, "hotmemfs: %s\n", err);
+		goto out;
+	}
+	if (sv.fd >= 0)
+		pre = hmfs_state_machine(ctx);
 	ret = apply(ctx, ch, err, errlen);
-	/* memory came online: a virtio-mem driver below its threshold adds more */
-	if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
-	    ch->value != HM_MMOP_OFFLINE)
-		hmfs_dev_retry(ctx);
-	/* a resize that stopped half-way plugged or unplugged some: progress */
-	if (ret >= 0 || ch->op == HMFS_CH_DEVICE_RESIZE)
-		hmfs_state_save(ctx);
+	if (ret < 0 && !may_progress(ch)) {
+		hmfs_state_abort(ctx, &sv);
+		goto out;
+	}
+	if (ch->op == HMFS_CH_DEVICE_ADD)
+		last_device_id(ctx, added, sizeof(added));
+	sret = hmfs_state_commit(ctx, &sv);
+	if (sret)
+		ret = unsaved(ctx, ch, pre, added, sret, sv.renamed, err, errlen);
+	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
+		 ch->value != HM_MMOP_OFFLINE)
+		driver_retry(ctx);
+out:
+	pthread_mutex_unlock(&ctx->change_lock);
+	json_object_put(pre);
 	return ret < 0 ? ret : 0;
 }
 
@@ -76,8 +297,9 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->dev_lock, NULL);
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
+	pthread_mutex_init(&ctx->change_lock, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
-	pthread_cond_init(&ctx->save_cond, NULL);
+	ctx->state_dirfd = ctx->state_lockfd = -1;
 	ctx->ctl_fd = -1;
 	ctx->ev_slot = -1;
 	ctx->drivers_autoprobe = true;

@@ -274,27 +274,66 @@ static void mkdir_parent(const char *path)
 	}
 }
 
+/*
+ * A control socket somebody answers on belongs to a running hotmemfs:
+ * taking its path over would leave that one unreachable (#16.9).  A
+ * socket nobody answers on is a dead one's, and is replaced.
+ */
+static int refuse_live_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd, ret = 0;
+
+	if (!path[0])
+		return 0;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+			cred.pid = 0;
+		fprintf(stderr,
+			"hotmemfs: control socket %s is served by a running hotmemfs (pid %ld)\n"
+			"hotmemfs: refusing to start; stop it or choose another --control\n",
+			path, (long)cred.pid);
+		ret = -EADDRINUSE;
+	}
+	close(fd);
+	return ret;
+}
+
 static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 {
 	char err[512] = "";
 	bool found;
 	int ret;
 
-	if (o->state && strlen(o->state) < sizeof(ctx->state_path))
-		snprintf(ctx->state_path, sizeof(ctx->state_path), "%s", o->state);
 	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
 		fprintf(stderr, "hotmemfs: --control path too long\n");
 		return -ENAMETOOLONG;
 	}
 	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
 	ctx->attr_timeout = o->attr_timeout;
-	if (ctx->state_path[0])
-		mkdir_parent(ctx->state_path);
+	if (o->state)
+		mkdir_parent(o->state);
 	if (ctx->ctl_path[0])
 		mkdir_parent(ctx->ctl_path);
-
-	if (o->fresh && ctx->state_path[0])
-		unlink(ctx->state_path);
+	/* before --fresh removes anything: it may be another hotmemfs's file */
+	if (o->state) {
+		ret = hmfs_state_open(ctx, o->state, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
+			return ret;
+		}
+	}
+	ret = refuse_live_socket(ctx->ctl_path);
+	if (ret)
+		return ret;
+	if (o->fresh)
+		hmfs_state_remove(ctx);
 	ret = choose_machine(ctx, o);
 	if (!ret)
 		ret = boot(ctx);
@@ -384,6 +423,7 @@ static void teardown(struct hmfs_ctx *ctx)
 	hmfs_tree_free(ctx);
 	if (ctx->hm)
 		hotmem_destroy(ctx->hm);
+	hmfs_state_close(ctx);
 }
 
 int main(int argc, char **argv)

@@ -17,12 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hmfs.h"
 
 #define STATE_FORMAT "hotmemfs-state"
 #define STATE_VERSION 1
+/* far above any machine's file (32768 blocks are a few KiB of runs) */
+#define HMFS_STATE_MAX (64 << 20)
 
 uint32_t hmfs_crc32(const char *s, size_t len)
 {
@@ -61,6 +64,44 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	return p;
 }
 
+static json_object *run_json(unsigned long first, unsigned long count)
+{
+	json_object *run = json_object_new_array();
+
+	json_object_array_add(run, json_object_new_uint64(first));
+	json_object_array_add(run, json_object_new_uint64(count));
+	return run;
+}
+
+/*
+ * Memory added through `probe` belongs to no device (no memory group, not
+ * boot memory): kept as runs of block ids, added again on restore (#16.4).
+ */
+static json_object *probed_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+	unsigned long id, first = 0, count = 0;
+	bool start;
+
+	for (start = true; !hotmem_block_next(ctx->hm, &id, start); start = false) {
+		struct hm_block_info bi;
+
+		if (hotmem_block_info(ctx->hm, id, &bi) || bi.boot || bi.group >= 0)
+			continue;
+		if (count && id == first + count) {
+			count++;
+			continue;
+		}
+		if (count)
+			json_object_array_add(a, run_json(first, count));
+		first = id;
+		count = 1;
+	}
+	if (count)
+		json_object_array_add(a, run_json(first, count));
+	return a;
+}
+
 static int write_all(int fd, const char *s, size_t len)
 {
 	while (len) {
@@ -77,101 +118,281 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-static int write_atomic(const char *path, const char *text)
-{
-	char tmp[PATH_MAX + 8], dir[PATH_MAX];
-	int fd, dfd, ret;
+/* ---- the file's place: lock, directory, temporary file ------------------ */
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, text, strlen(text));
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* PATH + suffix, relative to the state file's directory (ctx->state_dirfd) */
+static void sibling(const struct hmfs_ctx *ctx, const char *suffix, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", base_name(ctx->state_path), suffix);
+}
+
+/*
+ * Trust only what we own: a file another user can plant or change must
+ * not steer what root writes or restores (#16.8).
+ */
+static int check_ours(const struct stat *st, const char *path, const char *what, char *err,
+		      size_t errlen)
+{
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s %s is not a regular file (%s)", what, path,
+			 S_ISLNK(st->st_mode)  ? "a symbolic link" :
+			 S_ISFIFO(st->st_mode) ? "a FIFO" :
+			 S_ISDIR(st->st_mode)  ? "a directory" :
+						 "a special file");
+		return -EINVAL;
 	}
-	/* the rename itself must reach the disk */
-	snprintf(dir, sizeof(dir), "%s", path);
-	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
+	if (st->st_uid != geteuid()) {
+		snprintf(err, errlen, "%s %s belongs to uid %u, not to us (uid %u): refusing to trust it",
+			 what, path, (unsigned)st->st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s %s is writable by others (mode %04o): refusing to trust it",
+			 what, path, (unsigned)(st->st_mode & 07777));
+		return -EPERM;
 	}
 	return 0;
 }
 
-static int save_now(struct hmfs_ctx *ctx)
+/*
+ * One hotmemfs per state file: a POSIX write lock on PATH.lock (F_GETLK
+ * names the holder's pid), held until we exit; the kernel drops it when
+ * we die, kill -9 included.  Never opened anywhere else in the process:
+ * closing any descriptor of it would drop the lock.
+ */
+static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
-	json_object *root, *m;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char name[PATH_MAX + 16], path[PATH_MAX + 16], pid[32];
+	struct stat st;
+	int fd, ret;
+
+	sibling(ctx, ".lock", name, sizeof(name));
+	fd = openat(ctx->state_dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "lock file %s.lock: %s", ctx->state_path, strerror(-ret));
+		return ret;
+	}
+	snprintf(path, sizeof(path), "%s.lock", ctx->state_path);
+	ret = fstat(fd, &st) ? -errno : check_ours(&st, path, "lock file", err, errlen);
+	if (ret)
+		goto fail;
+	if (fcntl(fd, F_SETLK, &fl)) {
+		ret = -errno;
+		fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		if ((ret == -EAGAIN || ret == -EACCES) && !fcntl(fd, F_GETLK, &fl) &&
+		    fl.l_type != F_UNLCK)
+			snprintf(err, errlen,
+				 "state file %s is in use by another hotmemfs (pid %ld holds %s.lock)",
+				 ctx->state_path, (long)fl.l_pid, ctx->state_path);
+		else
+			snprintf(err, errlen, "locking %s.lock: %s", ctx->state_path,
+				 strerror(-ret));
+		ret = ret == -EACCES ? -EAGAIN : ret;
+		goto fail;
+	}
+	/* for people: who holds it */
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (!ftruncate(fd, 0))
+		write_all(fd, pid, strlen(pid));
+	ctx->state_lockfd = fd;
+	return 0;
+fail:
+	close(fd);
+	return ret;
+}
+
+/* our temporary file, left by a crash, goes; anything else there is refused */
+static int clear_tmp(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	char name[PATH_MAX + 16], path[PATH_MAX + 8];
+	struct stat st;
 	int ret;
 
-	m = json_object_new_object();
+	sibling(ctx, ".tmp", name, sizeof(name));
+	if (fstatat(ctx->state_dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : -errno;
+	snprintf(path, sizeof(path), "%s.tmp", ctx->state_path);
+	ret = check_ours(&st, path, "temporary file", err, errlen);
+	if (ret) {
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 "; someone else can write to its directory? remove it yourself");
+		return ret;
+	}
+	return unlinkat(ctx->state_dirfd, name, 0) ? -errno : 0;
+}
+
+int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	if (strlen(path) >= sizeof(ctx->state_path) - 8) {
+		snprintf(err, errlen, "state file path too long");
+		return -ENAMETOOLONG;
+	}
+	snprintf(ctx->state_path, sizeof(ctx->state_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	ctx->state_dirfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->state_dirfd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "state file directory %s: %s", dir, strerror(-ret));
+		goto fail;
+	}
+	ret = take_lock(ctx, err, errlen);
+	if (!ret)
+		ret = clear_tmp(ctx, err, errlen);
+	if (!ret)
+		return 0;
+fail:
+	hmfs_state_close(ctx);
+	ctx->state_path[0] = '\0';
+	return ret;
+}
+
+void hmfs_state_close(struct hmfs_ctx *ctx)
+{
+	if (ctx->state_lockfd >= 0)
+		close(ctx->state_lockfd); /* drops the lock; the file stays */
+	if (ctx->state_dirfd >= 0)
+		close(ctx->state_dirfd);
+	ctx->state_lockfd = ctx->state_dirfd = -1;
+}
+
+int hmfs_state_remove(struct hmfs_ctx *ctx)
+{
+	if (!ctx->state_path[0] || !unlinkat(ctx->state_dirfd, base_name(ctx->state_path), 0))
+		return 0;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/* ---- saving ------------------------------------------------------------- */
+
+json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
+{
+	json_object *m = json_object_new_object();
+
 	json_object_object_add(m, "profile", json_object_new_string(ctx->profile));
 	json_object_object_add(m, "cmdline", json_object_new_string(ctx->cmdline));
 	json_object_object_add(m, "block-size", json_object_new_uint64(ctx->block_size));
 	json_object_object_add(m, "params", params_json(ctx));
 	json_object_object_add(m, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATE));
+	json_object_object_add(m, "probed", probed_json(ctx));
 	json_object_object_add(m, "blocks", hmfs_block_runs_json(ctx, HMFS_VIEW_STATE));
+	return m;
+}
+
+/*
+ * The temporary file is created, never reused: O_EXCL|O_NOFOLLOW, so a
+ * name planted there (a symlink to /etc/shadow) fails the save instead
+ * of redirecting root's write (#16.8).
+ */
+int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	char name[PATH_MAX + 16];
+
+	sv->fd = -1;
+	sv->renamed = false;
+	if (!ctx->state_path[0] || ctx->restoring)
+		return 0;
+	sibling(ctx, ".tmp", name, sizeof(name));
+	sv->fd = openat(ctx->state_dirfd, name,
+			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return sv->fd < 0 ? -errno : 0;
+}
+
+void hmfs_state_abort(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	char name[PATH_MAX + 16];
+
+	if (sv->fd < 0)
+		return;
+	close(sv->fd);
+	sv->fd = -1;
+	sibling(ctx, ".tmp", name, sizeof(name));
+	unlinkat(ctx->state_dirfd, name, 0);
+}
+
+static void count_save(struct hmfs_ctx *ctx, int ret)
+{
+	pthread_mutex_lock(&ctx->save_lock);
+	if (ret)
+		ctx->save_errors++;
+	else
+		ctx->saves++;
+	pthread_mutex_unlock(&ctx->save_lock);
+}
+
+/*
+ * write, fsync, rename, fsync of the directory: a crash at any instant
+ * leaves the old or the new file.  Only the directory's fsync comes
+ * after the rename; if it fails the new file may or may not survive a
+ * crash, so the caller treats it as failed (and undoes).
+ */
+static int write_save(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *text)
+{
+	char name[PATH_MAX + 16];
+	int ret;
+
+	ret = write_all(sv->fd, text, strlen(text));
+	if (!ret && fsync(sv->fd))
+		ret = -errno;
+	if (close(sv->fd) && !ret)
+		ret = -errno;
+	sv->fd = -1;
+	sibling(ctx, ".tmp", name, sizeof(name));
+	if (!ret && renameat(ctx->state_dirfd, name, ctx->state_dirfd, base_name(ctx->state_path)))
+		ret = -errno;
+	if (ret) {
+		unlinkat(ctx->state_dirfd, name, 0);
+		return ret;
+	}
+	sv->renamed = true;
+	return fsync(ctx->state_dirfd) ? -errno : 0;
+}
+
+int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	json_object *root, *m;
+	int ret;
+
+	if (sv->fd < 0)
+		return 0;
+	m = hmfs_state_machine(ctx);
 	root = json_object_new_object();
 	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
 	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(m)));
 	json_object_object_add(root, "machine", m);
-	ret = write_atomic(ctx->state_path,
-			   json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	ret = write_save(ctx, sv, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 	json_object_put(root);
+	count_save(ctx, ret);
 	if (ret)
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
 	return ret;
 }
 
-/*
- * Group commit: the caller's change is on disk when this returns, but
- * concurrent callers share one save (fsync costs a millisecond; four
- * racing writers should not queue four of them each).  A save that
- * started before our change does not count: it may not contain it.
- */
 int hmfs_state_save(struct hmfs_ctx *ctx)
 {
-	unsigned long mine;
-	int ret = 0;
+	struct hmfs_save sv;
+	int ret;
 
-	if (!ctx->state_path[0] || ctx->restoring)
-		return 0;
-	pthread_mutex_lock(&ctx->save_lock);
-	mine = ++ctx->save_want;
-	while (ctx->save_done < mine) {
-		unsigned long upto;
-
-		if (ctx->save_busy) {
-			pthread_cond_wait(&ctx->save_cond, &ctx->save_lock);
-			continue;
-		}
-		ctx->save_busy = true;
-		upto = ctx->save_want;
-		pthread_mutex_unlock(&ctx->save_lock);
-		ret = save_now(ctx);
-		pthread_mutex_lock(&ctx->save_lock);
-		ctx->save_busy = false;
-		if (ret) {
-			ctx->save_errors++;
-		} else {
-			ctx->saves++;
-			ctx->save_done = upto;
-		}
-		pthread_cond_broadcast(&ctx->save_cond);
-		if (ret)
-			break;
-	}
-	pthread_mutex_unlock(&ctx->save_lock);
+	pthread_mutex_lock(&ctx->change_lock);
+	ret = hmfs_state_begin(ctx, &sv);
+	if (!ret)
+		ret = hmfs_state_commit(ctx, &sv);
+	else
+		count_save(ctx, ret);
+	pthread_mutex_unlock(&ctx->change_lock);
 	return ret;
 }
 
@@ -186,16 +407,100 @@ static json_object *get(json_object *o, const char *key, json_type t)
 	return v;
 }
 
+/*
+ * The whole file, opened without following a symlink and without
+ * blocking on a FIFO (a FIFO there hung the start), checked to be ours.
+ */
+static int slurp(const char *path, char **text, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t len = 0;
+	char *buf;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP && !lstat(path, &st))
+		return check_ours(&st, path, "state file", err, errlen);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "state file %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = fstat(fd, &st) ? -errno : check_ours(&st, path, "state file", err, errlen);
+	if (ret)
+		goto out;
+	if (st.st_size > HMFS_STATE_MAX) {
+		snprintf(err, errlen, "state file %s is damaged (%lld bytes, at most %d expected)",
+			 path, (long long)st.st_size, HMFS_STATE_MAX);
+		ret = -EFBIG;
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*text = buf;
+out:
+	close(fd);
+	return ret;
+}
+
+/* exactly one JSON value: trailing garbage means a damaged file */
+static json_object *parse_one(const char *text, char *why, size_t whylen)
+{
+	json_tokener *tok = json_tokener_new();
+	size_t len = strlen(text), end;
+	json_object *r;
+
+	if (!tok)
+		return NULL;
+	r = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (!r) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+
+		snprintf(why, whylen, "not valid JSON: %s",
+			 e == json_tokener_continue ? "it ends too early" :
+						      json_tokener_error_desc(e));
+	} else {
+		while (end < len && strchr(" \t\r\n", text[end]))
+			end++;
+		if (end < len) {
+			snprintf(why, whylen, "garbage after the JSON at byte %zu", end);
+			json_object_put(r);
+			r = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	return r;
+}
+
 /* Parse and check the file; returns the "machine" object (owned by *root). */
 static int read_state(const char *path, json_object **root, json_object **machine, char *err,
 		      size_t errlen)
 {
 	json_object *r, *m, *f, *v, *c;
+	char *text = NULL, why[256];
+	int ret;
 
-	r = json_object_from_file(path);
+	ret = slurp(path, &text, err, errlen);
+	if (ret)
+		return ret;
+	r = parse_one(text, why, sizeof(why));
+	free(text);
 	if (!r) {
-		snprintf(err, errlen, "state file %s is damaged (not valid JSON: %s)", path,
-			 json_util_get_last_err() ? json_util_get_last_err() : "?");
+		snprintf(err, errlen, "state file %s is damaged (%s)", path, why);
 		return -EUCLEAN;
 	}
 	f = get(r, "format", json_type_string);
@@ -218,7 +523,7 @@ static int read_state(const char *path, json_object **root, json_object **machin
 	}
 	if (!get(m, "profile", json_type_string) || !get(m, "cmdline", json_type_string) ||
 	    !get(m, "params", json_type_object) || !get(m, "devices", json_type_array) ||
-	    !get(m, "blocks", json_type_array)) {
+	    !get(m, "blocks", json_type_array) || !get(m, "block-size", json_type_int)) {
 		snprintf(err, errlen, "state file %s is damaged (fields missing)", path);
 		goto bad;
 	}
@@ -236,7 +541,7 @@ int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *c
 	json_object *root, *m;
 	int ret;
 
-	if (access(path, F_OK))
+	if (faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW))
 		return -ENOENT;
 	ret = read_state(path, &root, &m, err, errlen);
 	if (ret)
@@ -263,40 +568,77 @@ static const char *str(json_object *o, const char *key)
 	return v ? json_object_get_string(v) : "";
 }
 
+int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
+{
+	json_object *mm = get(d, "memmap-on-memory", json_type_boolean);
+	json_object *pl = get(d, "plugged-blocks", json_type_array);
+	char e[512];
+	int ret;
+
+	/* with its plugged blocks saved, a virtio-mem device comes back as it was */
+	ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"), (int)u64(d, "node"),
+			   u64(d, "addr"), true, pl ? 0 : u64(d, "requested-size"),
+			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1, e, sizeof(e));
+	for (size_t k = 0; !ret && pl && k < json_object_array_length(pl); k++) {
+		json_object *run = json_object_array_get_idx(pl, k);
+
+		if (!json_object_is_type(run, json_type_array) ||
+		    json_object_array_length(run) != 2) {
+			snprintf(e, sizeof(e), "plugged-blocks: [first, count] expected");
+			ret = -EINVAL;
+			break;
+		}
+		ret = hmfs_dev_restore_plugged(
+			ctx, str(d, "id"),
+			(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0)),
+			(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1)), e,
+			sizeof(e));
+	}
+	if (!ret && pl)
+		hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"));
+	if (ret)
+		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
+	return ret;
+}
+
 static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *mm, *pl;
-		char e[512];
-		int ret;
+		int ret = hmfs_state_restore_device(ctx, json_object_array_get_idx(devs, i), err,
+						    errlen);
 
-		mm = get(d, "memmap-on-memory", json_type_boolean);
-		pl = get(d, "plugged-blocks", json_type_array);
-		/* with its plugged blocks saved, a virtio-mem device comes back as it was */
-		ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
-				   (int)u64(d, "node"), u64(d, "addr"), true,
-				   pl ? 0 : u64(d, "requested-size"), u64(d, "block-size"),
-				   mm ? json_object_get_boolean(mm) : 1, e, sizeof(e));
-		for (size_t k = 0; !ret && pl && k < json_object_array_length(pl); k++) {
-			json_object *run = json_object_array_get_idx(pl, k);
-
-			if (!json_object_is_type(run, json_type_array) ||
-			    json_object_array_length(run) != 2) {
-				snprintf(e, sizeof(e), "plugged-blocks: [first, count] expected");
-				ret = -EINVAL;
-				break;
-			}
-			ret = hmfs_dev_restore_plugged(
-				ctx, str(d, "id"),
-				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0)),
-				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1)), e,
-				sizeof(e));
-		}
-		if (!ret && pl)
-			hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"));
-		if (ret) {
-			snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
+		if (ret)
 			return ret;
+	}
+	return 0;
+}
+
+/* memory that came through `probe`: one memory block at a time, as probe_store() adds it */
+static int restore_probed(struct hmfs_ctx *ctx, json_object *runs, char *err, size_t errlen)
+{
+	for (size_t i = 0; runs && i < json_object_array_length(runs); i++) {
+		json_object *run = json_object_array_get_idx(runs, i);
+		uint64_t first, count;
+
+		if (!json_object_is_type(run, json_type_array) ||
+		    json_object_array_length(run) != 2) {
+			snprintf(err, errlen, "state file %s is damaged (probed: [first, count] expected)",
+				 ctx->state_path);
+			return -EUCLEAN;
+		}
+		first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0));
+		count = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1));
+		/* a count is not a loop bound until the engine has said yes to each block */
+		for (uint64_t id = first; id - first < count; id++) {
+			uint64_t addr = id * ctx->block_size;
+			int ret = hotmem_add_memory(ctx->hm, hotmem_phys_to_nid(ctx->hm, addr), addr,
+						    ctx->block_size, HM_MHP_NONE, -1);
+
+			if (ret) {
+				snprintf(err, errlen, "restoring probed memory%llu: %s",
+					 (unsigned long long)id, strerror(-ret));
+				return ret;
+			}
 		}
 	}
 	return 0;
@@ -311,19 +653,34 @@ static int online_type_for_zone(const char *zone)
 	return HM_MMOP_ONLINE_KERNEL;
 }
 
-/* Offline first (frees zone spans), then online into the saved zones. */
-static void restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
+/*
+ * A block to change in pass 0 (offline: it should be offline, or is
+ * online in another zone than saved) or pass 1 (online into its zone).
+ */
+static bool restore_needed(const struct hm_block_info *bi, json_object *r, int pass)
+{
+	bool want_on = !strcmp(str(r, "state"), "online");
+	bool on = bi->state != HM_MEM_OFFLINE;
+
+	if (pass == 1)
+		return want_on && !on;
+	return on && (!want_on || strcmp(hmu_zone_name(bi->zone), str(r, "zone")));
+}
+
+/*
+ * Offline first (frees zone spans), then online into the saved zones.
+ * The same for a restart and for an undo (machine.c): blocks already as
+ * saved are left alone.
+ */
+void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < json_object_array_length(runs); i++) {
 			json_object *r = json_object_array_get_idx(runs, i);
-			bool want_on = !strcmp(str(r, "state"), "online");
 			uint64_t first = u64(r, "first"), n = u64(r, "count");
 			unsigned long id = first ? (unsigned long)first - 1 : 0;
 			bool from_start = !first;
 
-			if (want_on != (pass == 1))
-				continue;
 			/*
 			 * Only the present blocks of the run: a count in the
 			 * file is not a loop bound (2^40 would hang the start).
@@ -334,22 +691,45 @@ static void restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 				int ret;
 
 				if (hotmem_block_info(ctx->hm, id, &bi) ||
-				    (bi.state != HM_MEM_OFFLINE) == want_on)
+				    !restore_needed(&bi, r, pass))
 					continue;
-				ret = hotmem_block_set_state(
-					ctx->hm, id,
-					want_on ? online_type_for_zone(str(r, "zone")) :
-						  HM_MMOP_OFFLINE);
+				ret = hotmem_block_set_state(ctx->hm, id,
+							     pass ? online_type_for_zone(str(r, "zone")) :
+								    HM_MMOP_OFFLINE);
 				if (ret)
 					fprintf(stderr, "hotmemfs: restore: memory%llu %s: %s\n",
-						(unsigned long long)id, str(r, "state"),
+						(unsigned long long)id, pass ? "online" : "offline",
 						strerror(-ret));
 			}
 		}
 	}
 }
 
-static void restore_params(struct hmfs_ctx *ctx, json_object *p)
+/* say so when the file lists blocks that nothing brought back */
+static void warn_missing(struct hmfs_ctx *ctx, json_object *runs)
+{
+	uint64_t missing = 0, example = 0;
+
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		json_object *r = json_object_array_get_idx(runs, i);
+		uint64_t first = u64(r, "first"), n = u64(r, "count"), present = 0;
+		unsigned long id = first ? (unsigned long)first - 1 : 0;
+		bool from_start = !first;
+
+		for (; !hotmem_block_next(ctx->hm, &id, from_start) && id - first < n;
+		     from_start = false)
+			present++;
+		if (present < n && !missing)
+			example = first;
+		missing += n - present;
+	}
+	if (missing)
+		fprintf(stderr,
+			"hotmemfs: restore: %llu block(s) in %s are not present (in the run from memory%llu): no device or probe in the file brings them back\n",
+			(unsigned long long)missing, ctx->state_path, (unsigned long long)example);
+}
+
+void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 {
 	json_object *v;
 	int t;
@@ -368,11 +748,12 @@ static void restore_params(struct hmfs_ctx *ctx, json_object *p)
 
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 {
-	json_object *root, *m;
+	json_object *root, *m, *blocks;
 	int ret;
 
 	*found = false;
-	if (!ctx->state_path[0] || access(ctx->state_path, F_OK))
+	if (!ctx->state_path[0] ||
+	    faccessat(AT_FDCWD, ctx->state_path, F_OK, AT_SYMLINK_NOFOLLOW))
 		return 0;
 	ret = read_state(ctx->state_path, &root, &m, err, errlen);
 	if (ret)
@@ -388,10 +769,14 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
+	blocks = get(m, "blocks", json_type_array);
 	ret = restore_devices(ctx, get(m, "devices", json_type_array), err, errlen);
+	if (!ret)
+		ret = restore_probed(ctx, get(m, "probed", json_type_array), err, errlen);
 	if (!ret) {
-		restore_blocks(ctx, get(m, "blocks", json_type_array));
-		restore_params(ctx, get(m, "params", json_type_object));
+		warn_missing(ctx, blocks);
+		hmfs_state_restore_blocks(ctx, blocks);
+		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
 		*found = true;
 	}
 	ctx->restoring = false;

@@ -628,8 +628,8 @@ void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, v
 	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
 		if (hotmem_block_info(ctx->hm, id, &bi))
 			continue;
-		if ((flags & HMFS_RUN_GOING_OFFLINE_IS_OFFLINE) && bi.state == HM_MEM_GOING_OFFLINE)
-			bi.state = HM_MEM_OFFLINE;
+		if ((flags & HMFS_RUN_GOING_OFFLINE_IS_ONLINE) && bi.state == HM_MEM_GOING_OFFLINE)
+			bi.state = HM_MEM_ONLINE;
 		if (count && same_run(&prev, &bi, flags)) {
 			count++;
 		} else {
