@@ -1,0 +1,100 @@
+#!/bin/bash
+# The state file is trusted only when it is ours (#16.8) and whole (#16
+# Low): a symlink planted at its temporary file by another user must not
+# make root write through it, at start or later; a state file owned by
+# another user, a FIFO at its path (it hung the start), trailing garbage
+# after its JSON and a block size of 0 are refused with a clear message.
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v setpriv >/dev/null || skip_all "setpriv (util-linux) missing"
+id nobody >/dev/null 2>&1 || skip_all "no user nobody"
+D=$TMP/shared
+mkdir -p "$D"
+chmod 0711 "$TMP" # nobody may pass through to $D
+chmod 0777 "$D" # another user may create files here (no sticky bit)
+STATE=$D/hotmemfs.state
+VICTIM=$TMP/victim
+echo precious >"$VICTIM"
+chmod 0644 "$VICTIM"
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+# refused WHY NAME [hotmemfs options]: hotmemfs exits, saying WHY, within 10 s
+refused() {
+	local why=$1 name=$2
+	shift 2
+	timeout 10 unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>"$TMP/err.txt"
+	local rc=$?
+	[ $rc -ne 0 ] && [ $rc -ne 124 ] && ! mountpoint -q "$MNT"
+	tap_ok $? "$name: refused to start (exit $rc)"
+	grep -q -- "$why" "$TMP/err.txt"
+	tap_ok $? "... saying '$why': $(head -1 "$TMP/err.txt")"
+	mountpoint -q "$MNT" && umount -l "$MNT"
+}
+# rewrite PYTHON-EXPR: change the state file's machine m, checksum recomputed
+rewrite() {
+	python3 - "$STATE" "$1" <<'PY'
+import json, sys, zlib
+path, expr = sys.argv[1], sys.argv[2]
+d = json.load(open(path))
+m = d["machine"]
+exec(expr)
+d["crc32"] = zlib.crc32(json.dumps(m, separators=(",", ":")).encode())
+open(path, "w").write(json.dumps(d, indent=1))
+PY
+}
+
+# ---- a symlink planted at the temporary file --------------------------
+as_nobody ln -s "$VICTIM" "$STATE.tmp"
+tap_ok $? "user nobody plants $STATE.tmp -> $VICTIM"
+refused "temporary file .* is not a regular file (a symbolic link)" "a planted temporary file" --fresh
+is "$(cat "$VICTIM")" "precious" "... and the file it points to is untouched"
+rm -f "$STATE.tmp"
+
+start_fs_netns --fresh
+tap_ok $? "hotmemfs starts once the symlink is gone"
+ctl device_add pc-dimm id=d1 size=128M >/dev/null
+tap_ok $? "a change is saved"
+as_nobody ln -s "$VICTIM" "$STATE.tmp"
+tap_ok $? "nobody plants the symlink again while hotmemfs runs"
+before=$(ctl --json devices)
+ctl device_add pc-dimm id=d2 size=128M >/dev/null 2>"$TMP/err.txt"
+tap_ok $((! $?)) "the next change is refused"
+grep -q "File exists" "$TMP/err.txt"
+tap_ok $? "... saying why: $(head -c 150 "$TMP/err.txt")"
+is "$(ctl --json devices)" "$before" "... and nothing changed"
+is "$(cat "$VICTIM")" "precious" "... and the file the symlink points to is untouched"
+rm -f "$STATE.tmp"
+stop_fs
+
+# ---- a state file that is not ours, or not a file ----------------------
+cp "$STATE" "$TMP/good.state"
+chown nobody "$STATE"
+refused "belongs to uid $(id -u nobody), not to us" "a state file owned by nobody"
+rm -f "$STATE"
+cp "$TMP/good.state" "$STATE"
+chmod 0666 "$STATE"
+refused "is writable by others" "a state file anybody may write"
+rm -f "$STATE"
+ln -s "$TMP/good.state" "$STATE"
+refused "is not a regular file (a symbolic link)" "a state file that is a symlink"
+rm -f "$STATE"
+mkfifo "$STATE"
+refused "is not a regular file (a FIFO)" "a FIFO at the state path"
+rm -f "$STATE"
+
+# ---- damage that still parses -------------------------------------------
+rm -f "$STATE"
+cp "$TMP/good.state" "$STATE"
+echo '{"more": 1}' >>"$STATE"
+refused "garbage after the JSON" "a state file with trailing garbage"
+cp "$TMP/good.state" "$STATE"
+rewrite 'm["block-size"] = 0'
+refused "block size 0x0" "a state file with block-size 0"
+cp "$TMP/good.state" "$STATE"
+rewrite 'del m["block-size"]'
+refused "fields missing" "a state file without block-size"
+
+cp "$TMP/good.state" "$STATE"
+start_fs_netns
+tap_ok $? "the good file is still restored"
+is "$(ctl --json devices | grep -c '"d1"')" 1 "... with its device"
+done_testing
