@@ -329,14 +329,14 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 			return ret;
 		}
 	}
-	ret = refuse_live_socket(ctx->ctl_path);
-	if (ret)
-		return ret;
 	if (o->fresh)
 		hmfs_state_remove(ctx);
 	ret = choose_machine(ctx, o);
 	if (!ret)
 		ret = boot(ctx);
+	/* after the options' own errors, before anything is restored or mounted */
+	if (!ret)
+		ret = refuse_live_socket(ctx->ctl_path);
 	if (!ret)
 		ret = hmfs_tree_init(ctx);
 	if (ret)
