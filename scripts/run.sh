@@ -179,6 +179,8 @@ if [ -n "$tpid" ]; then
 		echo "(bpftool missing: apt-get install bpftool)"
 	fi
 	echo "\$ the trace, memory32's first online"
+	# hotmem-trace's table: its header, then the steps
+	grep -m 1 "^TIME" "$RUN/trace.txt" | sed 's/^/   /'
 	grep -m 12 -E "memory_block_online|online_pages|move_pfn_range_to_zone|memory_notify" \
 		"$RUN/trace.txt" | sed 's/^/   /'
 fi

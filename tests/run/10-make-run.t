@@ -42,7 +42,8 @@ check "... entering a machine" has "hotmem-enter$|unshare -m sh -c 'mount --bind
 if has "map dump pinned"; then
 	check "... bpftool map dump pinned" has "^   [^ ]*bpftool map dump pinned /sys/fs/bpf/hotmem[^ ]*/blocks$"
 	check "walk-through: the pinned blocks map dumped" has '"onlined": [0-9]+'
-	check "walk-through: the trace as a table" has "emulator memory_block_online"
+	check "walk-through: the trace as hotmem-trace's table, header and steps" \
+		bash -c "grep -qE '^   TIME\(s\) +SRC +EVENT' '$out' && grep -q 'emulator memory_block_online' '$out'"
 else
 	ok "... bpftool map dump pinned # SKIP hotmem-trace could not run here: $(grep -m1 'not running here' "$out")"
 	ok "walk-through: the pinned blocks map dumped # SKIP no trace"
