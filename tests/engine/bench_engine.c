@@ -9,7 +9,10 @@
  *  - an online/offline storm with the kernel's own allocations on
  *    (hotmem.kernel_alloc=default) vs off, same run;
  *  - what an untraced USDT probe costs (its semaphore is 0): per hit, and
- *    as a share of an online/offline cycle, which hits ~28 of them.
+ *    as a share of an online/offline cycle, which hits ~28 of them;
+ *  - host memory per emulated TiB online (the memmap is real host memory,
+ *    1/64 of what is online), and how many of those memmap pages hold the
+ *    same bytes (what sharing them copy-on-write could save).
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -279,8 +282,68 @@ static void bench_untraced_probes(void)
 	figure("trace_untraced_cycle_share", share, "%", "<= 0.5", share <= 0.5);
 }
 
+static int cmp_page(const void *a, const void *b)
+{
+	return memcmp(*(void *const *)a, *(void *const *)b, 4096);
+}
+
+/* the largest number of 4 KiB memmap pages holding the same bytes */
+static size_t most_common_page(char *memmap, size_t nr)
+{
+	void **v = malloc(nr * sizeof(*v));
+	size_t best = 0, run = 1;
+
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < nr; i++)
+		v[i] = memmap + i * 4096;
+	qsort(v, nr, sizeof(*v), cmp_page);
+	for (size_t i = 1; i <= nr; i++, run++) {
+		if (i == nr || memcmp(v[i - 1], v[i], 4096)) {
+			if (run > best)
+				best = run;
+			run = 0;
+		}
+	}
+	free(v);
+	return best;
+}
+
+/* 64 blocks of 128 MiB (8 GiB) onlined, self-hosted memmaps, all free */
+static void bench_host_memory(void)
+{
+	const unsigned long nr = 64, first = DIMM >> 27;
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	size_t before, after, same;
+	double per_tib;
+	char err[256];
+
+	hotmem_config_default(&cfg);
+	cfg.memmap_on_memory = HM_MEMMAP_ON_MEMORY_ENABLE;
+	if (hotmem_create(&cfg, &hm, err, sizeof(err)) ||
+	    hotmem_add_memory(hm, 0, DIMM, nr << 27, HM_MHP_MEMMAP_ON_MEMORY, -1)) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	before = hotmem_ram_resident_bytes(hm);
+	if (hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE))
+		exit(1);
+	after = hotmem_ram_resident_bytes(hm);
+	per_tib = (double)(after - before) * (double)(1024 / 8) / (1 << 30);
+	/* the vmemmap of the DIMM is contiguous: pfn_to_page(first pfn) on */
+	same = most_common_page(hotmem_pfn_to_page(hm, DIMM >> 12), (nr << 27) / 4096 * 64 / 4096);
+	printf("# 8 GiB online: host memory +%.1f MiB; %zu of %lu memmap pages are one same page\n",
+	       (double)(after - before) / (1 << 20), same, (nr << 27) / 4096 * 64 / 4096);
+	figure("host_rss_per_tib_online", per_tib, "GiB", "<= 2", per_tib <= 2);
+	figure("memmap_identical_page_share", (double)same * 100 / (double)((nr << 27) / 4096 * 64 / 4096),
+	       "%", "informational: what copy-on-write sharing could save", true);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
+	bench_host_memory();
 	bench_untraced_probes();
 	bench_kmem_storm();
 	bench_online_vs_memset();
