@@ -41,6 +41,7 @@ struct opts {
 	const char *emulator;
 	const char *pin;
 	const char *output;
+	const char *json_output; /* JSON lines here too, the table on output */
 	double duration;
 	enum hmt_kmode mode;
 	char **cmd;
@@ -51,6 +52,7 @@ struct run {
 	struct hmt_tracer t;
 	struct ring_buffer *rb;
 	FILE *out;
+	FILE *jout; /* --json-output */
 	__u64 t0;
 	unsigned long long nevents;
 	bool pinned;
@@ -90,6 +92,8 @@ static void usage(FILE *f)
 		"  -e, --emulator PID|PATH  trace the engine's USDT probes in a process or binary\n"
 		"  -j, --json               JSON lines (the hotmem event schema), else a table\n"
 		"  -o, --output FILE        write events to FILE instead of stdout\n"
+		"  -J, --json-output FILE   JSON lines to FILE as well (the table stays on\n"
+		"                           stdout or --output: people and programs at once)\n"
 		"  -p, --pin DIR            pin the counters and blocks maps in DIR\n"
 		"                           (default " DEFAULT_PIN "); --no-pin: do not pin\n"
 		"  -d, --duration SEC       stop after SEC seconds\n"
@@ -112,6 +116,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					       { "emulator", required_argument, NULL, 'e' },
 					       { "json", no_argument, NULL, 'j' },
 					       { "output", required_argument, NULL, 'o' },
+					       { "json-output", required_argument, NULL, 'J' },
 					       { "pin", required_argument, NULL, 'p' },
 					       { "no-pin", no_argument, NULL, 'P' },
 					       { "duration", required_argument, NULL, 'd' },
@@ -124,7 +129,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c, m;
 
 	o->pin = DEFAULT_PIN;
-	while ((c = getopt_long(argc, argv, "+ke:jo:p:d:m:qvhV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ke:jo:J:p:d:m:qvhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o->kernel = true;
@@ -137,6 +142,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'J':
+			o->json_output = optarg;
 			break;
 		case 'p':
 			o->pin = optarg;
@@ -337,12 +345,16 @@ static int on_event(void *ctx, void *data, size_t size)
 		n = hmt_format_json(data, r->t0, line, sizeof(line));
 	else
 		n = hmt_format_table(data, r->t0, line, sizeof(line));
-	if (n > 0 && fprintf(r->out, "%s\n", line) < 0) {
-		fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
-		return -errno; /* ends the poll loop: detach, unpin */
-	}
+	if (n > 0 && fprintf(r->out, "%s\n", line) < 0)
+		goto fail;
+	if (r->jout && hmt_format_json(data, r->t0, line, sizeof(line)) > 0 &&
+	    fprintf(r->jout, "%s\n", line) < 0)
+		goto fail;
 	r->nevents++;
 	return 0;
+fail:
+	fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
+	return -errno; /* ends the poll loop: detach, unpin */
 }
 
 static __u64 now_ns(void)
@@ -497,17 +509,37 @@ static int setup(struct run *r)
 	return 0;
 }
 
+static FILE *open_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fprintf(stderr, "hotmem-trace: %s: %s\n", path, strerror(errno));
+	else
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+static void close_output(struct run *r)
+{
+	if (r->out && r->out != stdout)
+		fclose(r->out);
+	if (r->jout)
+		fclose(r->jout);
+	r->out = r->jout = NULL;
+}
+
 static int open_output(struct run *r)
 {
 	r->out = stdout;
-	if (r->o->output) {
-		r->out = fopen(r->o->output, "w");
-		if (!r->out) {
-			fprintf(stderr, "hotmem-trace: %s: %s\n", r->o->output, strerror(errno));
-			return -errno;
-		}
+	if (!r->o->output)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else if (!(r->out = open_file(r->o->output)))
+		return -EIO;
+	if (r->o->json_output && !(r->jout = open_file(r->o->json_output))) {
+		close_output(r);
+		return -EIO;
 	}
-	setvbuf(r->out, NULL, _IOLBF, 0);
 	return 0;
 }
 
@@ -601,8 +633,7 @@ out:
 	if (r.t.skel)
 		unpin(&r);
 	hmt_tracer_close(&r.t);
-	if (r.out && r.out != stdout)
-		fclose(r.out);
+	close_output(&r);
 	if (err)
 		return 1;
 	if (o->cmd && WIFEXITED(r.child_status))

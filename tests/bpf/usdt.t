@@ -26,7 +26,7 @@ count() { grep -c "$2" "$1"; }
 [ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
 mkdir -p "$OUT"
-echo "1..23"
+echo "1..24"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
 "$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
@@ -50,7 +50,7 @@ ok $? "JSON: the function's number beside its name, the action's name beside its
 ok $? "pin directory $PIN removed after the run"
 
 # ---- pinned maps while running; SIGTERM ---------------------------------------
-"$HT" --emulator "$T" --pin "$PIN" -o "$OUT/usdt.table" 2> "$OUT/bg.err" & tr=$!
+"$HT" --emulator "$T" --pin "$PIN" -o "$OUT/usdt.table" --json-output "$OUT/bg.jsonl" 2> "$OUT/bg.err" & tr=$!
 for _ in $(seq 100); do grep -q "ready:" "$OUT/bg.err" && break; sleep 0.1; done
 [ -e "$PIN/counters" ] && [ -e "$PIN/blocks" ]
 ok $? "maps pinned at $PIN/counters and $PIN/blocks"
@@ -85,6 +85,9 @@ ok $? "table output: header and rows"
 grep -q "emulator *memory_notify .* MEM_CANCEL_OFFLINE$" "$OUT/usdt.table" &&
 	grep -q "emulator *online_pages .* Movable " "$OUT/usdt.table"
 ok $? "table output: actions and zones by name"
+[ "$(wc -l < "$OUT/bg.jsonl")" = "$(($(wc -l < "$OUT/usdt.table") - 1))" ] &&
+	grep -q '"ev":"memory_notify",.*"action":"MEM_CANCEL_OFFLINE"' "$OUT/bg.jsonl"
+ok $? "--json-output FILE: the same events as JSON lines beside the table"
 
 # ---- --emulator PID: that process only ------------------------------------------
 "$T" wait 2 > "$OUT/pid.stdout" & tp=$!
