@@ -155,6 +155,8 @@ static uint64_t blk_start(const struct found *f, unsigned long id)
  * on without a gap, when the memory below 4 GiB reaches 2 GiB (firmware
  * puts what does not fit under the PCI hole there) and none of them is
  * offline or Movable (boot memory is neither, without movable_node).
+ * Without memory below 4 GiB (arm64 puts RAM high): every block that is
+ * online in a kernel zone.
  */
 static void classify_boot(struct found *f, bool *boot)
 {
@@ -162,6 +164,16 @@ static void classify_boot(struct found *f, bool *boot)
 	unsigned long low_end = 0;
 	bool high_boot = true;
 
+	for (id = 0; id < f->nr && id < four && !f->blk[id].present; id++)
+		;
+	if (id >= f->nr || id >= four) {
+		note(f, "no memory below 4 GiB: not an x86 layout; took the blocks online in a "
+			"kernel zone as boot memory (hotmem models x86_64's zones)");
+		for (id = 0; id < f->nr; id++)
+			boot[id] = f->blk[id].present && f->blk[id].online &&
+				   strcmp(f->blk[id].zone, "Movable");
+		return;
+	}
 	for (id = 0; id < f->nr && id < four; id++) {
 		boot[id] = f->blk[id].present;
 		if (f->blk[id].present)
@@ -192,7 +204,7 @@ static void print_ram(const struct found *f, FILE *out, const char *key, unsigne
 	uint64_t start = blk_start(f, a), end = blk_start(f, b);
 	int nid = f->blk[a].nid < 0 ? 0 : f->blk[a].nid;
 
-	/* x86's low memory: the BIOS page and the VGA/ROM hole (e820) */
+	/* x86's low memory: the BIOS page and the VGA/ROM hole (e820); noted */
 	if (start == 0 && !strcmp(key, "ram")) {
 		fprintf(out, "ram = 0x1000-0x9efff node=%d\n", nid);
 		start = 0x100000;
@@ -372,6 +384,9 @@ static int write_profile(struct found *f, FILE *out)
 	     first_hot < f->nr ? " and the rest as hot-added (x86: RAM below the PCI hole, "
 				 "then from 4 GiB; offline or Movable blocks are hot-added)" : "");
 	check_boot_zones(f, boot);
+	if (f->blk[0].present && boot[0])
+		note(f, "holes inside a block: not in sysfs; memory0 has x86's (the first 4 KiB, "
+			"0x9f000-0xfffff)");
 	if (end > maxmem)
 		maxmem = (end + 64 * GiB - 1) & ~(64 * GiB - 1);
 	note(f, "maxmem: not in sysfs; %llu GiB", (unsigned long long)(maxmem / GiB));

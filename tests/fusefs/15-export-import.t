@@ -88,4 +88,28 @@ tap_ok $? "the imported reference host mounts"
 ref_out() { awk -v cmd="\$ $1" '$0 == cmd { on = 1; next } on && /^\[exit/ { exit } on' "$REF/lsmem-host.txt"; }
 is "$(lsmem --sysroot "$MNT" 2>&1)" "$(ref_out lsmem)" "lsmem --sysroot == lsmem on the real host"
 is "$(lsmem --sysroot "$MNT" -a 2>&1)" "$(ref_out 'lsmem -a')" "lsmem -a --sysroot == lsmem -a on the real host"
+stop_fs
+
+# no memory below 4 GiB (arm64 puts RAM at 1 TiB): what is online in a kernel zone booted
+arm=$TMP/arm/sys/devices/system/memory
+mkdir -p "$arm"
+echo 8000000 >"$arm/block_size_bytes"
+echo online >"$arm/auto_online_blocks"
+for i in 8192 8193 8194 8195 8197; do
+	mkdir "$arm/memory$i"
+	echo online >"$arm/memory$i/state"
+	echo Normal >"$arm/memory$i/valid_zones"
+	printf '%08x\n' $i >"$arm/memory$i/phys_index"
+	echo 1 >"$arm/memory$i/removable"
+	ln -s ../../node/node0 "$arm/memory$i/node0"
+done
+"$HM" profile --from-sysfs "$TMP/arm" -o "$TMP/arm.profile" 2>"$TMP/arm.notes"
+is "$(grep -E '^(ram|hotplug) ' "$TMP/arm.profile")" "ram = 0x10000000000-0x1001fffffff node=0
+ram = 0x10028000000-0x1002fffffff node=0" "RAM only above 4 GiB: its blocks are the boot memory, the hole kept"
+grep -q "not an x86 layout" "$TMP/arm.notes"
+tap_ok $? "... and it says it is not an x86 layout"
+start_fs --fresh --profile "$TMP/arm.profile"
+tap_ok $? "that machine mounts"
+is "$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK 2>&1)" "$(lsmem --sysroot "$TMP/arm" -o RANGE,SIZE,STATE,BLOCK 2>&1)" \
+	"lsmem shows it as it shows the dump"
 done_testing
