@@ -1,0 +1,63 @@
+#!/bin/bash
+# A block in the middle of an offline is saved as the client last saw
+# it, online (#16.5).  The offline of a Movable block with pinned pages
+# loops; meanwhile another client asks for a save; then the offline is
+# interrupted (a signal: EINTR, the block stays online), nothing changes after,
+# and hotmemfs is killed with -9: the block must come back online.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m"
+ctl device_add pc-dimm id=d1 size=128M >/dev/null && echo online_movable >"$M/memory32/state"
+tap_ok $? "memory32 online_movable"
+ctl alloc pinned 3 >/dev/null
+tap_ok $? "three pinned pages (in ZONE_MOVABLE: the offline keeps retrying)"
+
+python3 - "$M/memory32/state" >"$TMP/offline.txt" 2>&1 <<'PY' &
+import os, signal, sys
+# a background job of a script ignores SIGINT: USR1 it is
+def stop(sig, frame):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGUSR1, stop)
+try:
+    fd = os.open(sys.argv[1], os.O_WRONLY)
+    os.write(fd, b"offline")
+    print("written")
+except (InterruptedError, KeyboardInterrupt):
+    # the signal interrupts the FUSE request, the write ends in EINTR,
+    # and the handler's exception stops Python retrying it
+    print("EINTR")
+except OSError as e:
+    print(os.strerror(e.errno))
+PY
+writer=$!
+for _ in $(seq 100); do
+	[ "$(cat "$M/memory32/state")" = going-offline ] && break
+	sleep 0.05
+done
+is "$(cat "$M/memory32/state")" "going-offline" "memory32 is going offline"
+ctl save >/dev/null 2>&1 &
+saver=$!
+sleep 0.5
+kill -USR1 "$writer"
+wait "$writer"
+is "$(cat "$TMP/offline.txt")" "EINTR" "the interrupted offline says EINTR"
+is "$(cat "$M/memory32/state")" "online" "... and memory32 is online"
+wait "$saver"
+tap_ok $? "the save asked for meanwhile is done"
+saved=$(python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["machine"]["blocks"]:
+    if r["first"] <= 32 < r["first"] + r["count"]:
+        print(r["state"], r["zone"])' "$STATE")
+is "$saved" "online Movable" "the state file says memory32 is online in Movable"
+
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "hotmemfs restarts after kill -9"
+is "$(cat "$M/memory32/state") $(cat "$M/memory32/valid_zones")" "online Movable" \
+	"memory32 is back online in ZONE_MOVABLE"
+done_testing
