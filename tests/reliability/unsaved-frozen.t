@@ -1,0 +1,55 @@
+#!/bin/bash
+# When a change cannot be saved and cannot be undone either, hotmemfs
+# stops taking changes with a clear message (#16.2), rather than go on
+# with a machine its state file does not describe.  The undo of an
+# online is an offline; notifier-error-inject makes every offline fail
+# (MEM_GOING_OFFLINE -> EBUSY), then the disk fills and a block is
+# onlined: the save fails, the undo is refused.  Every later change is
+# refused (EROFS); after kill -9 the machine of the file comes back.
+. "$(dirname "$0")/lib.sh"
+require_env
+SD=$TMP/statedir
+mkdir -p "$SD"
+mount -t tmpfs -o size=256k,mode=0700 hotmem-frozen "$SD" || skip_all "cannot mount a tmpfs"
+trap 'stop_fs; umount -l "$SD" 2>/dev/null; cleanup' EXIT
+STATE=$SD/hotmemfs.state
+M=$MNT/sys/devices/system/memory
+INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
+OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m, its state file on a 256k tmpfs"
+ctl device_add pc-dimm id=d1 size=256M >/dev/null
+tap_ok $? "a DIMM (memory32, memory33 offline)"
+EXPECT=$(snapshot)
+echo -16 >"$INJ"
+tap_ok $? "every offline now fails with EBUSY"
+dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
+dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
+
+echo online_movable >"$M/memory32/state" 2>"$TMP/err"
+tap_ok $((! $?)) "onlining memory32 is refused"
+grep -q "No space left on device" "$TMP/err"
+tap_ok $? "... with the save's errno: $(cat "$TMP/err")"
+grep -q "takes no more changes: saving the state file .* failed (No space left on device) and the memoryN/state could not be undone" "$TMP/hotmemfs.log"
+tap_ok $? "... the log says hotmemfs takes no more changes, and why"
+
+rm -f "$SD/fill" "$SD/fill2"
+echo 0 >"$INJ"
+ctl device_add pc-dimm id=d2 size=128M >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "with room again, a device_add is still refused"
+grep -q "takes no more changes" "$TMP/err"
+tap_ok $? "... hotmemctl says why: $(head -c 160 "$TMP/err")"
+echo offline >"$M/memory32/state" 2>"$TMP/err"
+grep -q "Read-only file system" "$TMP/err"
+tap_ok $? "... a sysfs write gets EROFS: $(cat "$TMP/err")"
+ctl --json devices | grep -q '"d2"'
+tap_ok $((! $?)) "... and nothing was added"
+
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "hotmemfs restarts after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... with the machine of the state file (memory32 offline)"
+echo online_movable >"$M/memory32/state"
+tap_ok $? "... and takes changes again"
+done_testing
