@@ -27,6 +27,8 @@ for i in 1 2 3 4 5 6; do ctl device_add pc-dimm id=p$i size=128M >/dev/null || b
 tap_ok $? "six DIMMs to delete later"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "memory32 online_movable"
+ctl device_add virtio-mem-pci id=vm0 size=512M requested-size=128M >/dev/null
+tap_ok $? "a virtio-mem device, 128M of 512M plugged"
 EXPECT=$(snapshot)
 
 # attempt CMD...: one change.  Acknowledged: it becomes what a restart
@@ -56,7 +58,7 @@ auto_write() { echo "$1" >"$M/auto_online_blocks"; }
 # the disk is full, so the first save should fail)
 each_kind() {
 	local why=$1 n i
-	for kind in device_add state device_del auto_online; do
+	for kind in device_add state device_del auto_online resize virtio_add; do
 		REFUSED=0 DIRTY=0
 		for ((n = 0; n < 10 && REFUSED == 0; n++)); do
 			case $kind in
@@ -72,6 +74,10 @@ each_kind() {
 					break
 				done ;;
 			auto_online) attempt auto_write online && attempt auto_write offline ;;
+			resize) attempt ctl set-size vm0 384M && attempt ctl set-size vm0 128M ;;
+			virtio_add)
+				attempt ctl device_add virtio-mem-pci id=v$n size=256M requested-size=128M &&
+					attempt ctl set-size v$n 0 && attempt ctl device_del v$n ;;
 			esac
 		done
 		[ $REFUSED -gt 0 ] && grep -q "$why" "$TMP/err"
