@@ -151,8 +151,19 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 
 void hmt_print_table_header(FILE *f)
 {
-	fprintf(f, "%-12s %-8s %-28s %-5s %12s %9s %4s %-8s %6s %s\n", "TIME(s)", "SRC", "EVENT",
+	fprintf(f, "%-12s %-8s %-28s %-5s %12s %9s %4s %-8s %7s %s\n", "TIME(s)", "SRC", "EVENT",
 		"PHASE", "START_PFN", "NR_PAGES", "NID", "ZONE", "RET", "EXTRA");
+}
+
+/* an errno by name, as the kernel's source spells it ("-EBUSY"), else the number */
+static void table_ret(long long ret, char *buf, size_t len)
+{
+	const char *name = ret < 0 && ret > -4096 ? strerrorname_np((int)-ret) : NULL;
+
+	if (name)
+		snprintf(buf, len, "-%s", name);
+	else
+		snprintf(buf, len, "%lld", ret);
 }
 
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
@@ -163,12 +174,12 @@ int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 	int n;
 
 	if (e->phase == HMT_EXIT)
-		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
+		table_ret(e->ret, ret, sizeof(ret));
 	if (action)
 		snprintf(extra, sizeof(extra), "%s", action);
 	else
 		snprintf(extra, sizeof(extra), "%lld", (long long)e->extra);
-	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %6s %s",
+	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %7s %s",
 		     (unsigned long long)(ts / 1000000000ULL),
 		     (unsigned long long)(ts % 1000000000ULL / 1000), hmt_src_name(e->src),
 		     hmt_fn_name(e->fn), e->phase == HMT_ENTER ? ">" : "<",

@@ -119,7 +119,10 @@ static void test_table(void **state)
 	assert_non_null(strstr(buf, "offline_pages"));
 	assert_non_null(strstr(buf, "0x100000"));
 	assert_non_null(strstr(buf, "Movable"));
-	assert_non_null(strstr(buf, "-16"));
+	assert_non_null(strstr(buf, " -EBUSY ")); /* an errno by name, not -16 */
+	e.ret = -100000; /* no errno: the number */
+	assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, " -100000 "));
 }
 
 /* memory_notify's action by name: table column and JSON beside the number */
