@@ -402,65 +402,94 @@ static void conn_del(struct conn *c)
 	pthread_mutex_unlock(&ctx->sub_lock);
 }
 
-/*
- * The largest request a client may send: the biggest real one (a raw
- * device_add) is a few hundred bytes.  Without it one unterminated request
- * grew hotmemfs by its whole size (#16.11).
- */
-#define HMFS_CTL_REQ_MAX (64 * 1024)
+int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r)
+{
+	r->pending = 0;
+	r->tok = json_tokener_new();
+	return r->tok ? 0 : -ENOMEM;
+}
+
+void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r)
+{
+	if (r->tok)
+		json_tokener_free(r->tok);
+	r->tok = NULL;
+}
+
+enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
+				 size_t *off, json_object **req)
+{
+	*req = NULL;
+	/* between requests only: inside one, a blank may be in a string */
+	while (!r->pending && *off < len &&
+	       (buf[*off] == '\n' || buf[*off] == ' ' || buf[*off] == '\r'))
+		(*off)++;
+	if (*off >= len)
+		return HMFS_CTL_MORE;
+	*req = json_tokener_parse_ex(r->tok, buf + *off, (int)(len - *off));
+	if (json_tokener_get_error(r->tok) == json_tokener_continue) {
+		r->pending += len - *off;
+		*off = len;
+		return r->pending > HMFS_CTL_REQ_MAX ? HMFS_CTL_TOO_LARGE : HMFS_CTL_MORE;
+	}
+	r->pending = 0;
+	*off += json_tokener_get_parse_end(r->tok);
+	if (!*req) {
+		json_tokener_reset(r->tok);
+		return HMFS_CTL_BAD_JSON;
+	}
+	return HMFS_CTL_REQUEST;
+}
+
+static void send_error(int fd, const char *desc)
+{
+	json_object *reply = hmfs_ctl_error("GenericError", desc);
+
+	send_json(fd, reply);
+	json_object_put(reply);
+}
 
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
-	struct json_tokener *tok = json_tokener_new();
+	struct hmfs_ctl_reader r;
 	char buf[4096];
-	size_t pending = 0; /* bytes of the request being parsed */
 	ssize_t n;
 
-	while (tok && (n = recv(c->fd, buf, sizeof(buf), 0)) > 0) {
+	if (hmfs_ctl_reader_init(&r))
+		goto out;
+	while ((n = recv(c->fd, buf, sizeof(buf), 0)) > 0) {
 		size_t off = 0;
 
-		while (off < (size_t)n) {
+		for (;;) {
 			struct hmfs_ctl_follow f = { false, false };
 			json_object *req, *reply;
 
-			if (buf[off] == '\n' || buf[off] == ' ' || buf[off] == '\r') {
-				off++;
-				continue;
-			}
-			req = json_tokener_parse_ex(tok, buf + off, (int)(n - (ssize_t)off));
-			if (json_tokener_get_error(tok) == json_tokener_continue) {
-				pending += (size_t)n - off;
-				if (pending > HMFS_CTL_REQ_MAX) {
-					reply = hmfs_ctl_error("GenericError", "request too large");
-					send_json(c->fd, reply);
-					json_object_put(reply);
-					goto out;
-				}
-				break; /* need more bytes */
-			}
-			pending = 0;
-			off += json_tokener_get_parse_end(tok);
-			if (!req) {
-				reply = hmfs_ctl_error("GenericError", "JSON parse error");
-				json_tokener_reset(tok);
+			switch (hmfs_ctl_read(&r, buf, (size_t)n, &off, &req)) {
+			case HMFS_CTL_MORE:
+				break;
+			case HMFS_CTL_TOO_LARGE:
+				send_error(c->fd, "request too large");
+				goto out;
+			case HMFS_CTL_BAD_JSON:
+				send_error(c->fd, "JSON parse error");
+				goto out;
+			case HMFS_CTL_REQUEST:
+				reply = hmfs_ctl_execute(c->ctx, req, &f);
+				json_object_put(req);
 				send_json(c->fd, reply);
 				json_object_put(reply);
-				goto out;
+				if (f.events) {
+					follow(c->ctx, c->fd, f.trace);
+					goto out;
+				}
+				continue;
 			}
-			reply = hmfs_ctl_execute(c->ctx, req, &f);
-			json_object_put(req);
-			send_json(c->fd, reply);
-			json_object_put(reply);
-			if (f.events) {
-				follow(c->ctx, c->fd, f.trace);
-				goto out;
-			}
+			break; /* need more bytes */
 		}
 	}
 out:
-	if (tok)
-		json_tokener_free(tok);
+	hmfs_ctl_reader_free(&r);
 	conn_del(c);
 	return NULL;
 }

@@ -331,19 +331,8 @@ int hmfs_events_start(struct hmfs_ctx *ctx)
 	return 0;
 }
 
-void hmfs_events_stop(struct hmfs_ctx *ctx)
+void hmfs_evtab_free(struct hmfs_ctx *ctx)
 {
-	if (ctx->ev_slot >= 0)
-		hotmem_unsubscribe(ctx->hm, ctx->ev_slot);
-	ctx->ev_slot = -1;
-	if (!ctx->notifier_started)
-		return;
-	pthread_mutex_lock(&ctx->q_lock);
-	ctx->q_stop = true;
-	pthread_cond_signal(&ctx->q_cond);
-	pthread_mutex_unlock(&ctx->q_lock);
-	pthread_join(ctx->notifier, NULL);
-	ctx->notifier_started = false;
 	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
 		while (ctx->evtab[i]) {
 			struct hmfs_evnode *e = ctx->evtab[i];
@@ -355,4 +344,20 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 	free(ctx->evtab);
 	ctx->evtab = NULL;
 	ctx->evtab_buckets = ctx->nr_evnodes = 0;
+}
+
+void hmfs_events_stop(struct hmfs_ctx *ctx)
+{
+	if (ctx->ev_slot >= 0)
+		hotmem_unsubscribe(ctx->hm, ctx->ev_slot);
+	ctx->ev_slot = -1;
+	if (ctx->notifier_started) {
+		pthread_mutex_lock(&ctx->q_lock);
+		ctx->q_stop = true;
+		pthread_cond_signal(&ctx->q_cond);
+		pthread_mutex_unlock(&ctx->q_lock);
+		pthread_join(ctx->notifier, NULL);
+		ctx->notifier_started = false;
+	}
+	hmfs_evtab_free(ctx);
 }

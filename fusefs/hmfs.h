@@ -424,6 +424,8 @@ void hmfs_qev_free(struct hmfs_qev *q);
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		      const char *subsystem, const char *env, size_t env_len);
 int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino);
+/* the poll events table, when no thread can bump it any more */
+void hmfs_evtab_free(struct hmfs_ctx *ctx);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 
@@ -456,6 +458,29 @@ struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
 int hmfs_ctl_start(struct hmfs_ctx *ctx);
 void hmfs_ctl_stop(struct hmfs_ctx *ctx);
 void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
+/*
+ * A connection's requests, framed without the socket (fuzz_ctl drives it
+ * too).  The largest request a client may send: the biggest real one (a
+ * raw device_add) is a few hundred bytes.  Without it one unterminated
+ * request grew hotmemfs by its whole size (#16.11).
+ */
+#define HMFS_CTL_REQ_MAX (64 * 1024)
+struct json_tokener;
+struct hmfs_ctl_reader {
+	struct json_tokener *tok;
+	size_t pending; /* bytes of the request being parsed */
+};
+enum hmfs_ctl_read {
+	HMFS_CTL_MORE, /* all of buf taken: receive more */
+	HMFS_CTL_REQUEST, /* *req is the next request: run it, read on */
+	HMFS_CTL_TOO_LARGE, /* beyond HMFS_CTL_REQ_MAX: drop the client */
+	HMFS_CTL_BAD_JSON, /* not JSON: drop the client */
+};
+int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r);
+void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r);
+/* The next request from buf[*off, len), *off advanced past what was read. */
+enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
+				 size_t *off, struct json_object **req);
 /* status's "control": clients, followers, events they lost */
 struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject */

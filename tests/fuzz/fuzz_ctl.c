@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control commands (fusefs/ctl.c) without the socket (ctlsock.c):
- * each input line is one request as a client sends it, parsed with json-c
- * and run through hmfs_ctl_execute(), which the connection thread calls,
- * against a fresh 512 MiB machine.  Every request gets a reply with
- * "return" or "error"; the engine's invariants hold after each; no state
- * file (the state harness covers that).
+ * The control protocol without the socket: the input is what a client
+ * sends, framed by ctlsock.c's hmfs_ctl_read() as a connection's thread
+ * frames it (in recv()-sized chunks) and run through hmfs_ctl_execute()
+ * against a fresh 512 MiB machine.  A client dropped for a bad or too
+ * large request reconnects with the rest, from the next line.
+ *
+ * An input starting with a NUL byte has a header: its second byte is the
+ * chunk size (1..255; 0: 4096), its third bit 0 "inflate": the rest's
+ * first line once, then its other lines repeated past HMFS_CTL_REQ_MAX,
+ * so that a small input reaches the request-size cap (#16.11).
+ *
+ * Checked: every request gets a reply with "return" or "error"; the
+ * engine's invariants hold after each, and every device lies in the device
+ * memory region (#16.7); the bytes buffered for one request
+ * never exceed the cap by more than a chunk, and no request longer than
+ * that is run; framing does not depend on chunking (the same input in one
+ * piece gives the same requests).  No state file (the state harness
+ * covers that).
  */
 #include <json-c/json.h>
 
@@ -42,41 +54,150 @@ static void check_regions(struct hmfs_ctx *ctx, const char *what)
 	}
 }
 
+#define MAX_REQUESTS 64
+
+struct framed {
+	char *req[MAX_REQUESTS]; /* requests as parsed, printed */
+	int nr;
+	bool dropped; /* a client was dropped: chunking may matter */
+};
+
+static void framed_free(struct framed *f)
+{
+	for (int i = 0; i < f->nr; i++)
+		free(f->req[i]);
+}
+
+/* Frame @text in @chunk-byte pieces; run each request on @ctx if given. */
+static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chunk,
+		  struct framed *out)
+{
+	struct hmfs_ctl_reader r;
+	size_t pos = 0, begin = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (hmfs_ctl_reader_init(&r))
+		abort();
+	while (pos < len && out->nr < MAX_REQUESTS) {
+		size_t n = len - pos < chunk ? len - pos : chunk, off = 0;
+		enum hmfs_ctl_read st = HMFS_CTL_MORE;
+
+		while (out->nr < MAX_REQUESTS) {
+			struct hmfs_ctl_follow follow;
+			json_object *req, *reply, *v;
+
+			if (!r.pending)
+				begin = pos + off;
+			st = hmfs_ctl_read(&r, text + pos, n, &off, &req);
+			if (r.pending > HMFS_CTL_REQ_MAX + chunk) {
+				fprintf(stderr, "%zu bytes buffered for one request\n", r.pending);
+				abort();
+			}
+			if (st != HMFS_CTL_REQUEST)
+				break;
+			if (pos + off - begin > HMFS_CTL_REQ_MAX + 2 * chunk) {
+				fprintf(stderr, "a request of %zu bytes was run\n", pos + off - begin);
+				abort();
+			}
+			out->req[out->nr++] =
+				strdup(json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
+			if (ctx) {
+				reply = hmfs_ctl_execute(ctx, req, &follow);
+				if (!reply || !(json_object_object_get_ex(reply, "return", &v) ||
+						json_object_object_get_ex(reply, "error", &v))) {
+					fprintf(stderr, "no reply for %s\n", out->req[out->nr - 1]);
+					abort();
+				}
+				/* what send_json() would write */
+				(void)json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+				json_object_put(reply);
+				hotmem_fail_nth_alloc(ctx->hm, 0);
+				fuzz_ctx_check(ctx, out->req[out->nr - 1]);
+				check_regions(ctx, out->req[out->nr - 1]);
+			}
+			json_object_put(req);
+		}
+		pos += off;
+		if (st == HMFS_CTL_TOO_LARGE || st == HMFS_CTL_BAD_JSON) {
+			/* dropped; the client reconnects with its next line */
+			const char *nl = memchr(text + pos, '\n', len - pos);
+
+			out->dropped = true;
+			pos = nl ? (size_t)(nl - text) + 1 : len;
+			hmfs_ctl_reader_free(&r);
+			if (hmfs_ctl_reader_init(&r))
+				abort();
+		}
+	}
+	hmfs_ctl_reader_free(&r);
+}
+
+/*
+ * @body's first line once (without its newline), then the rest repeated
+ * until the whole passes the request cap by a little: an unterminated
+ * string or a run of blanks inside a request, or many requests.
+ */
+static char *inflate(const uint8_t *body, size_t size, size_t *len)
+{
+	const uint8_t *nl = memchr(body, '\n', size);
+	size_t head = nl ? (size_t)(nl - body) : 0, want = HMFS_CTL_REQ_MAX + 8192;
+	const uint8_t *fill = nl ? nl + 1 : body;
+	size_t nfill = size - (size_t)(fill - body);
+	char *text = malloc(want);
+
+	if (!text)
+		abort();
+	memcpy(text, body, head);
+	*len = head;
+	if (!nfill) {
+		fill = (const uint8_t *)" ";
+		nfill = 1;
+	}
+	for (; *len < want; *len += nfill)
+		memcpy(text + *len, fill, nfill < want - *len ? nfill : want - *len);
+	*len = want;
+	return text;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct framed chunked, whole;
 	struct hmfs_ctx *ctx;
-	char *text, *line, *save = NULL;
-	int lines = 0;
+	size_t chunk = 4096, len;
+	char *text;
 
 	if (size > 16384)
 		return 0;
+	if (size >= 3 && data[0] == 0) {
+		chunk = data[1] ? data[1] : 4096;
+		if ((data[2] & 1) && size > 3) {
+			text = inflate(data + 3, size - 3, &len);
+			goto run;
+		}
+		data += 3;
+		size -= 3;
+	}
 	text = malloc(size + 1);
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
-	text[size] = '\0';
+	len = size;
+run:
 	ctx = fuzz_ctx_new("qemu-512m");
-	for (line = strtok_r(text, "\n", &save); line && lines < 64;
-	     line = strtok_r(NULL, "\n", &save), lines++) {
-		json_object *req = json_tokener_parse(line), *reply, *v;
-		struct hmfs_ctl_follow follow;
-
-		if (!req)
-			continue;
-		reply = hmfs_ctl_execute(ctx, req, &follow);
-		if (!reply || !(json_object_object_get_ex(reply, "return", &v) ||
-				json_object_object_get_ex(reply, "error", &v))) {
-			fprintf(stderr, "no reply for %s\n", line);
-			abort();
+	frame(ctx, text, len, chunk, &chunked);
+	/* the same bytes in one piece: the same requests */
+	frame(NULL, text, len, len ? len : 1, &whole);
+	if (!chunked.dropped && !whole.dropped) {
+		for (int i = 0; i < chunked.nr || i < whole.nr; i++) {
+			if (i >= chunked.nr || i >= whole.nr || strcmp(chunked.req[i], whole.req[i])) {
+				fprintf(stderr, "request %d framed differently in %zu-byte chunks\n", i,
+					chunk);
+				abort();
+			}
 		}
-		/* what send_json() would write */
-		(void)json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
-		json_object_put(reply);
-		json_object_put(req);
-		hotmem_fail_nth_alloc(ctx->hm, 0);
-		fuzz_ctx_check(ctx, line);
-		check_regions(ctx, line);
 	}
+	framed_free(&chunked);
+	framed_free(&whole);
 	fuzz_ctx_free(ctx);
 	free(text);
 	return 0;

@@ -56,14 +56,7 @@ static inline void fuzz_ctx_free(struct hmfs_ctx *ctx)
 		free(q->env);	/* a synthetic uevent's SYNTH_* variables */
 		free(q);
 	}
-	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
-		while (ctx->evtab[i]) {
-			struct hmfs_evnode *e = ctx->evtab[i];
-
-			ctx->evtab[i] = e->next;
-			free(e);
-		}
-	}
+	hmfs_evtab_free(ctx);
 	hmfs_dev_free_all(ctx);
 	hmfs_tree_free(ctx);
 	hotmem_destroy(ctx->hm);
