@@ -165,9 +165,24 @@ fi
 check "emulation: hotmemfs.service active" wait_for 30 active hotmemfs.service
 check "emulation: hotmemd.service active" wait_for 30 active hotmemd.service
 in_ct systemctl --no-pager status hotmemfs.service hotmemd.service 2>&1 | grep -E "Active:|Status:|Drop-In|\.conf" | sed 's/^/# /'
+# hardened without a mount namespace (#16.12): the booted unit's own score,
+# its process confined, and its mount seen by the rest of the system
+exposure=$(in_ct systemd-analyze security --no-pager hotmemfs.service 2>&1 |
+	grep -o 'exposure level for hotmemfs.service: [0-9.]*' | grep -o '[0-9.]*$')
+check "hotmemfs.service exposure ${exposure:-?} <= 4 (systemd-analyze security, as booted)" \
+	awk -v x="${exposure:-99}" 'BEGIN { exit !(x <= 4) }'
+fspid=$(in_ct systemctl show -p MainPID --value hotmemfs.service)
+in_ct cat "/proc/$fspid/status" >"$TMP/fs.status" 2>/dev/null
+is "$(awk '/^CapBnd:/ { print $2 }' "$TMP/fs.status")" 0000000000200000 "hotmemfs runs with CAP_SYS_ADMIN alone in its bounding set"
+is "$(awk '/^Seccomp:/ { print $2 }' "$TMP/fs.status")" 2 "... under a seccomp filter"
+check "... and its mount is in the system's mount namespace (pid 1's)" \
+	bash -c "nsenter -t $leader -a grep -q ' /run/hotmemfs ' /proc/1/mountinfo"
 check "hotmemctl device_add: 8 DIMMs" fs_plug 1 8
 check "... all online" wait_for 10 fs_all_online
 fs_blocks | head -3 | sed 's/^/# /'
+nl=$(ctl --json status | python3 -c 'import json, sys; u = json.load(sys.stdin)["uevents"]; print(u["netlink-sent"], u["netlink-errors"])')
+check "uevents injected into the unit's network namespace under its filter (sent, errors: $nl)" \
+	bash -c "[ '${nl#* }' = 0 ] && [ '${nl% *}' -gt 0 ]"
 check "... in ZONE_MOVABLE (1 GiB boot memory, ratio 301)" bash -c "! nsenter -t $leader -a /bin/sh -c 'cat /run/hotmemfs/sys/devices/system/memory/memory3[2-9]/valid_zones' | grep -v Movable"
 pid1=$(in_ct systemctl show -p MainPID --value hotmemd.service)
 in_ct /bin/sh -c "kill -9 $pid1"
