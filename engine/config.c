@@ -487,13 +487,16 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 		return parse_hotplug(cfg, val, err, errlen, line);
 	} else if (!strcmp(key, "online") || !strcmp(key, "offline")) {
 		return parse_block_state(cfg, key, val, err, errlen, line);
-	} else if (!strcmp(key, "probe") || !strcmp(key, "memory_failure")) {
+	} else if (!strcmp(key, "probe") || !strcmp(key, "memory_failure") ||
+		   !strcmp(key, "crash_hotplug")) {
 		if (parse_bool_word(val, &b))
 			return seterr(err, errlen, "line %d: %s: expected yes or no", line, key);
 		if (!strcmp(key, "probe"))
 			cfg->arch_memory_probe = b;
-		else
+		else if (!strcmp(key, "memory_failure"))
 			cfg->memory_failure = b;
+		else
+			cfg->crash_hotplug = b;
 	} else if (!strcmp(key, "init_threads")) {
 		if (parse_uint(val, &u) || u < 1 || u > 64)
 			return seterr(err, errlen, "line %d: init_threads: expected 1..64", line);

@@ -147,6 +147,7 @@ struct hotmem_config {
 	struct hm_block_run block_state[HM_MAX_PROFILE_STATES];
 	bool arch_memory_probe;		/* CONFIG_ARCH_MEMORY_PROBE: sysfs probe */
 	bool memory_failure;		/* CONFIG_MEMORY_FAILURE: soft/hard_offline_page */
+	bool crash_hotplug;		/* CONFIG_CRASH_HOTPLUG: memory/crash_hotplug */
 	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */
 	/* test knob: the memmap of this section fails to populate at boot */
 	bool debug_fail_memmap;

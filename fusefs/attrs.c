@@ -393,6 +393,10 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_IOMEM:
 		show_iomem(ctx, &o);
 		break;
+	case A_CRASH_HOTPLUG:
+		/* crash_check_hotplug_support(): no kdump kernel is loaded here */
+		emit(&o, "0\n");
+		break;
 	case A_INJ_GOING_ONLINE:
 		emit(&o, "%d\n", hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE));
 		break;

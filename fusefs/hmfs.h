@@ -104,6 +104,7 @@ enum hmfs_attr {
 	A_BUDDYINFO,
 	A_CMDLINE,
 	A_IOMEM,
+	A_CRASH_HOTPLUG,
 	/* debugfs notifier-error-inject */
 	A_INJ_GOING_ONLINE,
 	A_INJ_GOING_OFFLINE,

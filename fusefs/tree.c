@@ -129,6 +129,9 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, mem, "block_size_bytes", RO, A_BLOCK_SIZE);
 	if (cfg->arch_memory_probe)
 		sn_add(ctx, mem, "probe", WO, A_PROBE);
+	/* drivers/base/memory.c: crash_hotplug_show(), CONFIG_CRASH_HOTPLUG */
+	if (cfg->crash_hotplug)
+		sn_add(ctx, mem, "crash_hotplug", RO, A_CRASH_HOTPLUG);
 	if (cfg->memory_failure) {
 		sn_add(ctx, mem, "soft_offline_page", WO, A_SOFT_OFFLINE);
 		sn_add(ctx, mem, "hard_offline_page", WO, A_HARD_OFFLINE);

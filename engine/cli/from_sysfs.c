@@ -407,6 +407,8 @@ static int write_profile(struct found *f, FILE *out)
 		fprintf(out, "probe = yes\n");
 	if (exists(f, "sys/devices/system/memory/soft_offline_page"))
 		fprintf(out, "memory_failure = yes\n");
+	if (exists(f, "sys/devices/system/memory/crash_hotplug"))
+		fprintf(out, "crash_hotplug = yes\n");
 	print_ranges(f, out, boot);
 	print_states(f, out, boot);
 	print_cmdline(f, out);

@@ -13,6 +13,7 @@ profile = default
 name = probe-test
 probe = yes
 memory_failure = yes
+crash_hotplug = yes
 PROF
 start_fs --profile "$TMP/probe.profile" --fresh \
 	--cmdline "memhp_default_state=online_movable memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_ratio=150"
@@ -20,6 +21,8 @@ tap_ok $? "hotmemfs mounts a profile file with a command line"
 is "$(stat -c %a "$M/probe")" 200 "probe exists, 0200"
 is "$(stat -c %a "$M/soft_offline_page") $(stat -c %a "$M/hard_offline_page")" "200 200" \
 	"soft/hard_offline_page exist, 0200"
+is "$(stat -c %a "$M/crash_hotplug") $(cat "$M/crash_hotplug")" "444 0" \
+	"crash_hotplug (CONFIG_CRASH_HOTPLUG) exists, 0444, 0 with no kdump kernel loaded"
 is "$(cat "$M/auto_online_blocks")" "online_movable" "memhp_default_state= reaches auto_online_blocks"
 is "$(cat "$P/online_policy")" "auto-movable" "memory_hotplug.online_policy= reaches the parameter"
 is "$(cat "$P/auto_movable_ratio")" "150" "memory_hotplug.auto_movable_ratio= reaches the parameter"
