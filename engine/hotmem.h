@@ -331,6 +331,19 @@ struct hm_iomem_entry {
 };
 size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max);
 
+/*
+ * /sys/firmware/memmap/N: the firmware's map as booted, then each
+ * hot-added "System RAM" (firmware_map_add_hotplug(): DIMMs, probe; never
+ * driver-managed memory), numbered as they came.  Fills up to @max entries
+ * in order and returns how many there are.
+ */
+struct hm_fwmap_entry {
+	unsigned int index;	/* N */
+	uint64_t start, end;	/* inclusive, as the files show */
+	char type[32];
+};
+size_t hotmem_firmware_map(struct hotmem *hm, struct hm_fwmap_entry *ents, size_t max);
+
 /* ------------------------------------------------------------------ */
 /* virtio-mem: the guest's driver (drivers/virtio/virtio_mem.c)         */
 /* ------------------------------------------------------------------ */

@@ -511,6 +511,10 @@ struct hotmem {
 	void *online_page_callback_data;
 	/* drivers/virtio/virtio_mem.c: virtio_mem_devices */
 	struct virtio_mem *virtio_mem_devices;
+	/* drivers/firmware/memmap.c: the entries, in order, and map_entries_nr */
+	struct firmware_map_entry *fw_map;
+	unsigned long fw_map_cap, fw_map_used, fw_map_boot_nr;
+	unsigned int fw_map_entries_nr;
 
 	/* accounting */
 	atomic_long totalram_pages;
@@ -864,6 +868,17 @@ unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn);
 const char *page_type_name(const struct page *page);
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
 unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o);
+
+/* firmware_memmap.c */
+struct firmware_map_entry {
+	unsigned int index;
+	uint64_t start, end;	/* inclusive */
+	const char *type;
+};
+int firmware_map_init(struct hotmem *hm);
+void firmware_map_add_hotplug(struct hotmem *hm, uint64_t start, uint64_t end);
+void firmware_map_remove(struct hotmem *hm, uint64_t start, uint64_t end);
+void firmware_map_destroy(struct hotmem *hm);
 
 /* virtio_mem.c */
 void virtio_mem_destroy_all(struct hotmem *hm);

@@ -1175,6 +1175,9 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 	}
 	res->next = hm->resources;
 	hm->resources = res;
+	/* create new memmap entry: "System RAM" only, not driver-managed memory */
+	if (!name)
+		firmware_map_add_hotplug(hm, start, start + size);
 	mem_hotplug_done(hm);
 
 	online_new_blocks(hm, start, size);
@@ -1326,6 +1329,8 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 		remove_memory_block_devices(hm, start, size);
 		arch_remove_memory(hm, start, size, NULL);
 	}
+	if (!res->name)
+		firmware_map_remove(hm, start, start + size);
 	if (release_mem_region_adjustable(pp, res, start, size, &tail)) {
 		try_offline_node(hm, res->nid);
 		hm_free(hm, res, sizeof(*res));

@@ -304,6 +304,12 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		goto err_blocks;
 	}
 	init_per_zone_wmark_min(hm);
+	ret = firmware_map_init(hm);
+	if (ret) {
+		snprintf(err, errlen, "out of memory for the firmware memory map");
+		hotmem_destroy(hm);
+		return ret;
+	}
 	/* before the kernel's own allocations: a block found offline is one they never used */
 	ret = apply_found_state(hm, err, errlen);
 	if (ret) {
@@ -335,6 +341,7 @@ void hotmem_destroy(struct hotmem *hm)
 	if (!hm)
 		return;
 	virtio_mem_destroy_all(hm);
+	firmware_map_destroy(hm);
 	workload_destroy(hm);
 	kmem_destroy(hm);
 	memory_dev_exit(hm);

@@ -1822,24 +1822,11 @@ static const struct virtio_mem *iomem_next_vm(struct hotmem *hm, uint64_t from)
 	return best;
 }
 
+/* the boot part: the firmware's map as booted (firmware_map_init()) */
 static void iomem_boot(struct hotmem *hm, struct iomem_out *o)
 {
-	uint64_t prev_end = 0;
-
-	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
-		const struct hm_boot_range *b = &hm->cfg.boot[i];
-
-		/* below 1 MiB, what firmware keeps (e820 reserved, the VGA hole) */
-		if (b->start > prev_end && b->start <= 0x100000)
-			iomem_add(o, prev_end, b->start - 1, 0, "Reserved");
-		/* e820 ranges that touch are one entry */
-		if (o->n && o->n <= o->max && o->ents[o->n - 1].end + 1 == b->start &&
-		    !strcmp(o->ents[o->n - 1].name, "System RAM"))
-			o->ents[o->n - 1].end = b->end - 1;
-		else
-			iomem_add(o, b->start, b->end - 1, 0, "System RAM");
-		prev_end = b->end;
-	}
+	for (unsigned long i = 0; i < hm->fw_map_boot_nr; i++)
+		iomem_add(o, hm->fw_map[i].start, hm->fw_map[i].end, 0, hm->fw_map[i].type);
 }
 
 size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)

@@ -393,6 +393,21 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_IOMEM:
 		show_iomem(ctx, &o);
 		break;
+	case A_FW_START:
+	case A_FW_END:
+	case A_FW_TYPE: {
+		struct hm_fwmap_entry fe;
+
+		/* drivers/firmware/memmap.c: start_show(), end_show(), type_show() */
+		if (!hmfs_fwmap_entry(ctx, n->id, &fe))
+			return -ENODEV;
+		if (n->attr == A_FW_TYPE)
+			emit(&o, "%s\n", fe.type);
+		else
+			emit(&o, "0x%llx\n",
+			     (unsigned long long)(n->attr == A_FW_START ? fe.start : fe.end));
+		break;
+	}
 	case A_CRASH_HOTPLUG:
 		/* crash_check_hotplug_support(): no kdump kernel is loaded here */
 		emit(&o, "0\n");

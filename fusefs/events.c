@@ -247,6 +247,8 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1),
 			  action == HM_KOBJ_REMOVE ? name : NULL);
 		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
+		/* memory came or went: a DIMM's firmware memmap entry with it */
+		inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_fwmap + 1), NULL);
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
 			inval_dir(ctx, HMFS_NODE_INO(nid, 0),
 				  action == HM_KOBJ_REMOVE ? name : NULL);

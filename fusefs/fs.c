@@ -34,6 +34,9 @@ static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct f
 	e->generation = 1;
 	e->attr_timeout = ctx->attr_timeout;
 	e->entry_timeout = ctx->attr_timeout;
+	/* firmware/memmap/N: numbers are never reused, but no event names the one that went */
+	if (HMFS_INO_CLASS(n->ino) == HMFS_C_FWMAP)
+		e->entry_timeout = 0;
 	hmfs_stat(ctx, n, &e->attr);
 }
 

@@ -41,6 +41,7 @@ enum hmfs_class {
 	HMFS_C_NODE = 2, /* nodeN and below: nid << 8 | sub */
 	HMFS_C_NODELINK = 3, /* nodeN/memoryM: nid << 48 | id */
 	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: id */
+	HMFS_C_FWMAP = 5, /* firmware/memmap/N and its files: N << 8 | sub */
 };
 
 #define HMFS_INO(c, v) (((uint64_t)(c) << 56) | (v))
@@ -105,6 +106,10 @@ enum hmfs_attr {
 	A_CMDLINE,
 	A_IOMEM,
 	A_CRASH_HOTPLUG,
+	/* sys/firmware/memmap/N */
+	A_FW_START,
+	A_FW_END,
+	A_FW_TYPE,
 	/* debugfs notifier-error-inject */
 	A_INJ_GOING_ONLINE,
 	A_INJ_GOING_OFFLINE,
@@ -128,6 +133,7 @@ enum hmfs_dyn {
 	DYN_BLOCKS,
 	DYN_NODES,
 	DYN_BUSLINKS,
+	DYN_FWMAP,
 };
 
 struct hmfs_snode {
@@ -265,7 +271,7 @@ struct hmfs_ctx {
 
 	struct hmfs_snode *snodes;
 	int nr_snodes;
-	int sn_memory, sn_node, sn_busdev; /* dynamic parents */
+	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
 
 	/* poll: kernfs_open_node->event per inode, and who waits */
 	pthread_mutex_t poll_lock;
@@ -429,6 +435,10 @@ int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
+
+/* tree.c: sys/firmware/memmap/N, at most this many entries shown */
+#define HMFS_FWMAP_MAX 512
+bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap_entry *out);
 
 /* dev.c */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,

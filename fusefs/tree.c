@@ -50,6 +50,14 @@ static const struct sub_ent block_ents[BSUB_END] = {
 	[BSUB_REMOVABLE] = { "removable", RO, A_B_REMOVABLE },
 };
 
+/* firmware/memmap/N/ entries (drivers/firmware/memmap.c: __ATTR_RO) */
+enum { FSUB_DIR = 0, FSUB_END_ = 4 };
+static const struct sub_ent fwmap_ents[FSUB_END_] = {
+	[1] = { "start", RO, A_FW_START },
+	[2] = { "end", RO, A_FW_END },
+	[3] = { "type", RO, A_FW_TYPE },
+};
+
 static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_MEMINFO] = { "meminfo", RO, A_N_MEMINFO },
 	[NSUB_NUMASTAT] = { "numastat", RO, A_N_NUMASTAT },
@@ -159,6 +167,12 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, busmem, "drivers_probe", WO, A_BUS_PROBE);
 	sn_add(ctx, busmem, "uevent", WO, A_BUS_UEVENT);
 
+	/* drivers/firmware/memmap.c */
+	a = sn_add(ctx, sys, "firmware", DIR_MODE, A_NONE);
+	a = sn_add(ctx, a, "memmap", DIR_MODE, A_NONE);
+	ctx->snodes[a].dyn = DYN_FWMAP;
+	ctx->sn_fwmap = a;
+
 	mod = sn_add(ctx, sys, "module", DIR_MODE, A_NONE);
 	mod = sn_add(ctx, mod, "memory_hotplug", DIR_MODE, A_NONE);
 	par = sn_add(ctx, mod, "parameters", DIR_MODE, A_NONE);
@@ -259,6 +273,38 @@ static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, 
 	return 0;
 }
 
+/* the firmware map entry numbered @index, or false */
+bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap_entry *out)
+{
+	struct hm_fwmap_entry ents[HMFS_FWMAP_MAX];
+	size_t n = hotmem_firmware_map(ctx->hm, ents, HMFS_FWMAP_MAX);
+
+	for (size_t i = 0; i < n && i < HMFS_FWMAP_MAX; i++) {
+		if (ents[i].index == index) {
+			if (out)
+				*out = ents[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static int fwmap_node_get(struct hmfs_ctx *ctx, unsigned long index, unsigned sub,
+			  struct hmfs_node *n)
+{
+	if (!hmfs_fwmap_entry(ctx, index, NULL) || sub >= FSUB_END_)
+		return -ENOENT;
+	n->id = index;
+	if (sub == FSUB_DIR) {
+		n->mode = DIR_MODE;
+		n->nlink = 2;
+		return 0;
+	}
+	n->mode = fwmap_ents[sub].mode;
+	n->attr = fwmap_ents[sub].attr;
+	return 0;
+}
+
 static int static_nlink(struct hmfs_ctx *ctx, int idx)
 {
 	int nl = 2;
@@ -267,6 +313,8 @@ static int static_nlink(struct hmfs_ctx *ctx, int idx)
 		nl += S_ISDIR(ctx->snodes[c].mode);
 	if (ctx->snodes[idx].dyn == DYN_BLOCKS)
 		nl += (int)hotmem_nr_blocks(ctx->hm);
+	if (ctx->snodes[idx].dyn == DYN_FWMAP)
+		nl += (int)hotmem_firmware_map(ctx->hm, NULL, 0);
 	if (ctx->snodes[idx].dyn == DYN_NODES) {
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
 			nl += node_exists(ctx, (unsigned long)nid);
@@ -312,6 +360,8 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		n->mode = LNK;
 		snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
 		return 0;
+	case HMFS_C_FWMAP:
+		return fwmap_node_get(ctx, v >> 8, v & 0xff, n);
 	case HMFS_C_BUSLINK:
 		n->id = v;
 		if (hotmem_block_info(ctx->hm, n->id, &bi))
@@ -416,6 +466,10 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, 
 		if (parse_id(name, "memory", &id))
 			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_BUSLINK, id), n);
 		break;
+	case DYN_FWMAP:
+		if (parse_id(name, "", &id) && id <= UINT32_MAX)
+			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_FWMAP, (uint64_t)id << 8), n);
+		break;
 	case DYN_NONE:
 		break;
 	}
@@ -440,6 +494,11 @@ int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name, s
 		return lookup_block_child(ctx, v >> 8, v & 0xff, name, n);
 	case HMFS_C_NODE:
 		return lookup_node_child(ctx, v >> 8, v & 0xff, name, n);
+	case HMFS_C_FWMAP:
+		for (unsigned s = 1; s < FSUB_END_; s++)
+			if (!strcmp(name, fwmap_ents[s].name))
+				return hmfs_node_get(ctx, HMFS_INO(HMFS_C_FWMAP, (v & ~0xffULL) | s), n);
+		return -ENOENT;
 	}
 	return -ENOENT;
 }
@@ -489,6 +548,22 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 				return DYN_OFF + (long)id;
 		}
 		break;
+	case DYN_FWMAP: {
+		struct hm_fwmap_entry ents[HMFS_FWMAP_MAX];
+		size_t nr = hotmem_firmware_map(ctx->hm, ents, HMFS_FWMAP_MAX);
+
+		for (size_t i = 0; i < nr && i < HMFS_FWMAP_MAX; i++) {
+			long o = DYN_OFF + (long)ents[i].index;
+
+			if (o < off)
+				continue;
+			snprintf(name, sizeof(name), "%u", ents[i].index);
+			if (!rd->fn(rd->arg, name, HMFS_INO(HMFS_C_FWMAP, (uint64_t)ents[i].index << 8),
+				    DIR_MODE, o))
+				return o;
+		}
+		break;
+	}
 	case DYN_NODES:
 		for (int nid = (int)(off - DYN_OFF); nid < hotmem_nr_possible_nodes(ctx->hm);
 		     nid++) {
@@ -528,6 +603,11 @@ static uint64_t mk_block(unsigned long id, unsigned sub)
 static uint64_t mk_node(unsigned long nid, unsigned sub)
 {
 	return HMFS_NODE_INO(nid, sub);
+}
+
+static uint64_t mk_fwmap(unsigned long index, unsigned sub)
+{
+	return HMFS_INO(HMFS_C_FWMAP, ((uint64_t)index << 8) | sub);
 }
 
 static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key, long off,
@@ -610,6 +690,8 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 		if ((v & 0xff) == NSUB_POWER)
 			return rd_power(mk_node, v >> 8, off, &rd);
 		return rd_node_dir(ctx, v >> 8, off, &rd);
+	case HMFS_C_FWMAP:
+		return rd_subs(fwmap_ents, FSUB_END_, mk_fwmap, v >> 8, off, &rd, NULL);
 	}
 	return -ENOTDIR;
 }

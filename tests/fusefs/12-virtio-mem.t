@@ -33,6 +33,19 @@ grep -q "^100000000-1ffffffff : virtio0$" "$MNT/proc/iomem" &&
 tap_ok $? "proc/iomem: the device's region virtio0, one merged 'System RAM (virtio_mem)' child"
 grep -q "^00100000-3fffffff : System RAM$" "$MNT/proc/iomem"
 tap_ok $? "proc/iomem: boot RAM"
+F=$MNT/sys/firmware/memmap
+fw() { for e in $(ls "$F" | sort -n); do echo "$e $(cat "$F/$e/start") $(cat "$F/$e/end") $(cat "$F/$e/type")"; done; }
+is "$(fw)" "0 0x0 0xfff Reserved
+1 0x1000 0x9efff System RAM
+2 0x9f000 0xfffff Reserved
+3 0x100000 0x3fffffff System RAM" "sys/firmware/memmap: the boot map only, no entry for driver-managed memory"
+ctl device_add pc-dimm id=d0 size=256M addr=0x800000000 >/dev/null
+is "$(fw | tail -1) $(stat -c %a "$F/4/start")" "4 0x800000000 0x80fffffff System RAM 444" \
+	"a DIMM gets its entry (firmware_map_add_hotplug)"
+grep -q "^800000000-80fffffff : System RAM$" "$MNT/proc/iomem"
+tap_ok $? "... and its own 'System RAM' in proc/iomem"
+ctl device_del d0 >/dev/null
+is "$(fw | wc -l) $(ls "$F" | tr '\n' ' ')" "4 0 1 2 3 " "device_del removes it (firmware_map_remove)"
 
 # 2. 300 MiB: the partial block's unplugged 84 MiB are fake-offline, not counted
 ctl set-size vm0 300M >/dev/null
