@@ -53,8 +53,7 @@ static inline void fuzz_ctx_free(struct hmfs_ctx *ctx)
 		struct hmfs_qev *q = ctx->q_head;
 
 		ctx->q_head = q->next;
-		free(q->env);	/* a synthetic uevent's SYNTH_* variables */
-		free(q);
+		hmfs_qev_free(q);
 	}
 	hmfs_evtab_free(ctx);
 	hmfs_dev_free_all(ctx);
