@@ -349,7 +349,7 @@ struct hmfs_wjob {
 	struct hmfs_wjob *next;
 	fuse_req_t req;
 	struct hmfs_open *of;
-	size_t count;
+	size_t count, size; /* stored (at most a page), written */
 	char buf[HMFS_PAGE_SIZE + 1];
 };
 
@@ -381,9 +381,9 @@ static bool req_interrupted(void *arg)
 	return fuse_req_interrupted(w->req);
 }
 
-/* a store: the engine's answer is the write's */
+/* a store: the engine's answer is the write's; @size bytes were written */
 static void do_store(struct hmfs_ctx *ctx, const struct hmfs_loop *loop, fuse_req_t req,
-		     const struct hmfs_node *n, const char *buf, size_t count)
+		     const struct hmfs_node *n, const char *buf, size_t count, size_t size)
 {
 	struct write_task w = { req, loop };
 	const struct hotmem_task task = { req_interrupted, &w };
@@ -393,7 +393,7 @@ static void do_store(struct hmfs_ctx *ctx, const struct hmfs_loop *loop, fuse_re
 	if (ret < 0)
 		fuse_reply_err(req, (int)-ret);
 	else
-		fuse_reply_write(req, (size_t)ret);
+		fuse_reply_write(req, hmfs_store_claims(n, size, (size_t)ret));
 }
 
 static void *store_worker(void *arg)
@@ -413,7 +413,8 @@ static void *store_worker(void *arg)
 			loop->tail = &loop->head;
 		pthread_mutex_unlock(&loop->lock);
 		/* the kernel sends no RELEASE while the write is unanswered */
-		do_store(loop->ctx, loop, job->req, &job->of->node, job->buf, job->count);
+		do_store(loop->ctx, loop, job->req, &job->of->node, job->buf, job->count,
+			 job->size);
 		free(job);
 		pthread_mutex_lock(&loop->lock);
 	}
@@ -437,6 +438,7 @@ static bool queue_store(struct hmfs_loop *loop, fuse_req_t req, struct hmfs_open
 	job->of = of;
 	/* @buf is the loop's receive buffer, reused for the next request */
 	job->count = hmfs_write_buf(job->buf, buf, size);
+	job->size = size;
 	pthread_mutex_lock(&loop->lock);
 	*loop->tail = job;
 	loop->tail = &job->next;
@@ -460,7 +462,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	}
 	if (queue_store(ctx->loop, req, of, buf, size))
 		return;
-	do_store(ctx, NULL, req, &of->node, tmp, hmfs_write_buf(tmp, buf, size));
+	do_store(ctx, NULL, req, &of->node, tmp, hmfs_write_buf(tmp, buf, size), size);
 }
 
 static void loop_stop_workers(struct hmfs_loop *loop, unsigned int started)
