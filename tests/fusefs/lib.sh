@@ -91,9 +91,9 @@ stop_fs() {
 	wait "$FS_PID" 2>/dev/null
 	FS_PID=
 	# under make check SANITIZE=...: any report fails the test
-	if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log" 2>/dev/null; then
+	if grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log" 2>/dev/null; then
 		nok "hotmemfs exited without sanitizer reports"
-		grep -m1 -A12 -E 'ERROR: |runtime error:' "$TMP/hotmemfs.log" | sed 's/^/#   /'
+		grep -m1 -A12 -E '(ERROR|WARNING): [A-Za-z]+Sanitizer|ERROR: |runtime error:' "$TMP/hotmemfs.log" | sed 's/^/#   /'
 		: >"$TMP/hotmemfs.log"
 	fi
 }
