@@ -117,10 +117,16 @@ echo
 echo "== hotmemctl device_add pc-dimm id=dimm1 size=1G   (hotmemd onlines it by policy)"
 "$B/hotmemctl" -s "$SOCK" device_add pc-dimm id=dimm1 size=1G
 all_online() { ! grep -q offline "$MEM"/memory3[2-9]/state 2>/dev/null; }
-for _ in $(seq 200); do all_online && break; sleep 0.05; done
+# hotmemd onlines block by block; on a busy machine that takes a while,
+# and offlining memory39 before hotmemd got to it would leave it to be
+# onlined under the walk-through's feet
+for _ in $(seq 1200); do all_online && break; sleep 0.05; done
 # one block handed back, so that there is an offline block to online
-echo offline >"$MEM/memory39/state"
-echo "   (and memory39 offlined again, for you to online)"
+if echo offline >"$MEM/memory39/state"; then
+	echo "   (and memory39 offlined again, for you to online)"
+else
+	echo "   (memory39 could not be offlined: $(cat "$MEM/memory39/state"))"
+fi
 echo
 echo "== lsmem --sysroot $MNT"
 lsmem --sysroot "$MNT" -o $cols
