@@ -12,7 +12,9 @@
  *   huge128m_*        a 16 TiB machine of 128 MiB blocks (131072 blocks,
  *                     memmap_on_memory): its DIMM plugged (or, when the
  *                     host refuses the mappings, the largest that fits),
- *                     the memory directory listed, lsmem
+ *                     the memory directory listed, lsmem, and a state
+ *                     change there against the same on a 17-block machine
+ *                     of the same profile (O(change), not O(machine))
  * The real side is read-only.  Needs root and /dev/fuse; otherwise it
  * says so and exits 0.
  *
@@ -394,6 +396,61 @@ static int plug(const char *ctlbin, const struct fs *f, unsigned long long size)
 	return run(argv, true);
 }
 
+/* @n online_movable/offline pairs written to @state; us per change */
+static double state_changes_us(const char *state, int n)
+{
+	static const char *const words[2] = { "online_movable", "offline" };
+	double t0 = now();
+
+	for (int i = 0; i < 2 * n; i++) {
+		int fd = open(state, O_WRONLY);
+		ssize_t w = fd < 0 ? -1 : write(fd, words[i % 2], strlen(words[i % 2]));
+
+		if (fd >= 0)
+			close(fd);
+		if (w < 0)
+			return -1;
+	}
+	return (now() - t0) * 1e6 / (2 * n);
+}
+
+/*
+ * The last block of @big's DIMM against the only DIMM block of a 17-block
+ * machine of the same profile, batches interleaved: best of each.
+ */
+static void bench_change_cost(const char *build, const char *profile, const struct fs *big,
+			      unsigned long big_block)
+{
+	char a[256], b[256], ctlbin[512];
+	double va[NR_BATCH], vb[NR_BATCH];
+	struct fs small;
+
+	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
+	if (fs_start(&small, build, profile) || plug(ctlbin, &small, 128ULL << 20)) {
+		printf("# huge128m: the 17-block reference did not start; change cost skipped\n");
+		fs_stop(&small);
+		return;
+	}
+	snprintf(a, sizeof(a), "%s/sys/devices/system/memory/memory%lu/state", big->mnt, big_block);
+	snprintf(b, sizeof(b), "%s/sys/devices/system/memory/memory16/state", small.mnt);
+	for (int k = 0; k < NR_BATCH; k++) {
+		va[k] = state_changes_us(a, 20);
+		vb[k] = state_changes_us(b, 20);
+		if (va[k] < 0 || vb[k] < 0) {
+			printf("# huge128m: writing %s or %s failed; change cost skipped\n", a, b);
+			fs_stop(&small);
+			return;
+		}
+	}
+	median(va, NR_BATCH);
+	median(vb, NR_BATCH);
+	printf("# huge128m: a state change %.0f us on memory%lu, %.0f us on a 17-block machine "
+	       "(best of %d x 40)\n", va[0], big_block, vb[0], NR_BATCH);
+	report("huge128m_state_change_vs_17_blocks", va[0] / vb[0], "x", "<= 1.5 (O(change))",
+	       va[0] / vb[0] <= 1.5);
+	fs_stop(&small);
+}
+
 static void bench_huge128m(const char *build)
 {
 	const unsigned long long full = (16ULL << 40) - (2ULL << 30);
@@ -442,6 +499,7 @@ static void bench_huge128m(const char *build)
 	       ls.best * 1e6 / n);
 	report("huge128m_lsmem_s", ls.best, "s", "<= 20 for 131072 blocks",
 	       n == 131072 && ls.best > 0 && ls.best <= 20);
+	bench_change_cost(build, profile, &f, (unsigned long)(size >> 27) + 15);
 	fs_stop(&f);
 	unlink(profile);
 }
