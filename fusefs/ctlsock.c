@@ -308,8 +308,10 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
 		if (!l)
 			return 0;
 		n = send(s->fd, l->buf + *off, l->len - *off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
-			return errno == EINTR ? 0 : -errno;
+			return -errno;
 		*off += (size_t)n;
 		if (*off < l->len)
 			continue;
