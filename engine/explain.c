@@ -41,6 +41,12 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 			pfn += skip;
 			continue;
 		}
+		/* fake-offline (virtio-mem): given up in MEM_GOING_OFFLINE, never a blocker */
+		if (PageOffline(page) && page->_refcount) {
+			ex->nr_fake_offline_pages++;
+			pfn++;
+			continue;
+		}
 		if (PageVmemmapSelfHosted(page) || (PageOffline(page) && !page->_refcount) ||
 		    (!page->_refcount && !test_page_flag(page, PG_kernel) &&
 		     !test_page_flag(page, PG_vmemmap) && !PageReserved(page) &&
@@ -163,8 +169,9 @@ static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 	APPEND(",\"verdict\":\"%s\",\"reason\":", ex->verdict);
 	APPEND_STR(ex->reason);
 	APPEND(",\"blocking_pages\":%lu,\"movable_pages\":%lu,\"hwpoison_pages\":%lu,"
-	       "\"truncated\":%s,\"pages\":[", ex->nr_blocking_pages, ex->nr_movable_pages,
-	       ex->nr_hwpoison, ex->nr_entries > shown ? "true" : "false");
+	       "\"fake_offline_pages\":%lu,\"truncated\":%s,\"pages\":[", ex->nr_blocking_pages,
+	       ex->nr_movable_pages, ex->nr_hwpoison, ex->nr_fake_offline_pages,
+	       ex->nr_entries > shown ? "true" : "false");
 	for (unsigned long i = 0; i < shown; i++) {
 		const struct hm_page_owner *o = &ex->pages[i];
 
@@ -191,6 +198,9 @@ static int explain_text(const struct hm_explain *ex, char *buf, size_t len)
 	if (ex->zone_rule[0])
 		APPEND("zone: %s\n", ex->zone_rule);
 	APPEND("offline: %s\n", ex->reason);
+	if (ex->nr_fake_offline_pages)
+		APPEND("fake-offline: %lu pages unplugged by virtio-mem (PageOffline, not in MemTotal; its driver gives them up in MEM_GOING_OFFLINE)\n",
+		       ex->nr_fake_offline_pages);
 	if (shown)
 		APPEND("  %-12s %-5s %-6s %-9s %s\n", "pfn", "order", "type", "kind", "owner");
 	for (unsigned long i = 0; i < shown; i++) {

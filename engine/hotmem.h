@@ -496,6 +496,8 @@ struct hm_explain {
 	const char *verdict;		/* offline, ok, ebusy, eintr-loop, einval */
 	char reason[192];
 	unsigned long nr_blocking_pages, nr_movable_pages, nr_hwpoison;
+	/* virtio-mem's unplugged pages: its driver gives them up on offline */
+	unsigned long nr_fake_offline_pages;
 	unsigned long nr_entries;	/* entries found; pages[] holds the first ones */
 	struct hm_page_owner pages[HM_EXPLAIN_MAX];
 };

@@ -81,6 +81,15 @@ static void test_sbm_partial_block_is_fake_offline(void **state)
 	assert_true(pflags(hm, edge) & (1UL << HM_PG_offline));
 	assert_true(pflags(hm, VMEM + 384 * MiB - HM_PAGE_SIZE) & (1UL << HM_PG_offline));
 	check(hm);
+	/* explain: the fake-offline pages do not stop the block's offline */
+	{
+		static struct hm_explain ex;
+
+		assert_int_equal(hotmem_explain(hm, 34, &ex), 0);
+		assert_string_equal(ex.verdict, "ok");
+		assert_int_equal(ex.nr_fake_offline_pages, (84 * MiB) >> HM_PAGE_SHIFT);
+		assert_int_equal(ex.nr_blocking_pages, 0);
+	}
 
 	/* the partial block goes offline (the driver gives its pages up) and back */
 	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_OFFLINE), 0);
