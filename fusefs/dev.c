@@ -401,21 +401,28 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 /*
  * The driver's work queue runs again when memory of a device comes
  * online (its MEM_ONLINE notifier re-arms it below offline_threshold):
- * devices still short of requested-size try once more.
+ * devices still short of requested-size try once more.  True when one
+ * plugged more (only plugging: this retry never unplugs).
  */
-void hmfs_dev_retry(struct hmfs_ctx *ctx)
+bool hmfs_dev_retry(struct hmfs_ctx *ctx)
 {
+	bool more = false;
+
 	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
-		struct hm_virtio_mem_info vi;
+		struct hm_virtio_mem_info before, after;
 
 		if (d->type != HMFS_VIRTIO_MEM || !d->vm)
 			continue;
-		hotmem_virtio_mem_info(d->vm, &vi);
-		if (vi.plugged_size < vi.requested_size)
-			hotmem_virtio_mem_retry(d->vm, NULL);
+		hotmem_virtio_mem_info(d->vm, &before);
+		if (before.plugged_size >= before.requested_size)
+			continue;
+		hotmem_virtio_mem_retry(d->vm, NULL);
+		hotmem_virtio_mem_info(d->vm, &after);
+		more |= after.plugged_size != before.plugged_size;
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
+	return more;
 }
 
 /*

@@ -449,8 +449,8 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
-/* the virtio-mem drivers' work again, after memory came online */
-void hmfs_dev_retry(struct hmfs_ctx *ctx);
+/* the virtio-mem drivers' work again, after memory came online: true if one plugged more */
+bool hmfs_dev_retry(struct hmfs_ctx *ctx);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,

@@ -204,31 +204,11 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_obje
  * acknowledged): saved on its own; if that save fails, a restart has the
  * driver plug again towards requested-size.
  */
-static uint64_t plugged_total(struct hmfs_ctx *ctx)
-{
-	uint64_t sum = 0;
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
-		struct hm_virtio_mem_info vi;
-
-		if (d->type != HMFS_VIRTIO_MEM || !d->vm)
-			continue;
-		hotmem_virtio_mem_info(d->vm, &vi);
-		sum += vi.plugged_size;
-	}
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return sum;
-}
-
 static void driver_retry(struct hmfs_ctx *ctx)
 {
-	uint64_t before = plugged_total(ctx);
 	struct hmfs_save sv;
 
-	hmfs_dev_retry(ctx);
-	/* only plugging: the driver's retry never unplugs */
-	if (plugged_total(ctx) != before && !hmfs_state_begin(ctx, &sv))
+	if (hmfs_dev_retry(ctx) && !hmfs_state_begin(ctx, &sv))
 		hmfs_state_commit(ctx, &sv);
 }
 

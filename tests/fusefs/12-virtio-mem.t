@@ -119,4 +119,17 @@ is "$(zones 44)" "Normal " "the 13th goes to ZONE_NORMAL"
 ctl set-size vm0 2G >/dev/null
 is "$(zones 45 46 47)" "Movable Movable Movable " "then the group's kernel memory allows 3 more to ZONE_MOVABLE"
 stop_fs
+
+# 6. offline_threshold: the driver stops adding while 1 GiB of its memory
+#    is offline, and adds again as blocks come online
+start_fs --profile default --cmdline hotmem.kernel_alloc=off --fresh
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+is "$(dev vm0 plugged-size)" $((1 << 30)) "requested 1.5G with blocks left offline: plugged stops at 1G"
+ctl dmesg | grep -q "cannot add more memory: too much added memory is offline"
+tap_ok $? "... and the log says why"
+echo online_movable >"$M/memory32/state"
+is "$(dev vm0 plugged-size)" $((1152 << 20)) "a block onlined: the driver adds one more (1152M)"
+for b in 33 34 35; do echo online_movable >"$M/memory$b/state"; done
+is "$(dev vm0 plugged-size)" $((1536 << 20)) "more onlined: requested-size reached"
+stop_fs
 done_testing
