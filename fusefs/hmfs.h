@@ -315,6 +315,15 @@ struct hmfs_ctx {
 	int state_dirfd; /* its directory: temp file, rename, fsync by it */
 	int state_lockfd; /* PATH.lock, write-locked while we live */
 	/*
+	 * PATH.journal: records of what changed since the state file was
+	 * written whole (compaction), each fdatasync()ed before the change
+	 * is acknowledged; saved is the machine object they add up to.
+	 */
+	int journal_fd;
+	uint64_t journal_seq;
+	size_t journal_len;
+	struct json_object *saved;
+	/*
 	 * change_lock: one change at a time, from before it is applied until
 	 * it is saved or undone (hmfs_change()); every save happens under it.
 	 */
@@ -509,15 +518,16 @@ void hmfs_state_close(struct hmfs_ctx *ctx);
 int hmfs_state_remove(struct hmfs_ctx *ctx);
 /* save now (the control socket's `save`, startup); takes change_lock */
 int hmfs_state_save(struct hmfs_ctx *ctx);
+/* the same, the caller holding change_lock */
+int hmfs_state_save_locked(struct hmfs_ctx *ctx);
 /*
  * A save in two steps around a change (hmfs_change(), under change_lock):
- * begin opens the temporary file before anything changes (so EMFILE,
- * a planted file ... refuse the change untouched), commit writes the
- * machine as it is now and renames it into place, abort discards it.
+ * begin before anything changes, commit appends what changed to the
+ * journal (PATH.journal, fdatasync), abort when nothing changed.
  */
 struct hmfs_save {
-	int fd; /* -1: no state file (or restoring): nothing to do */
-	bool renamed; /* commit failed after the rename: the file may be new */
+	bool active; /* false: no state file (or restoring): nothing to do */
+	bool renamed; /* commit failed, and its record may still be in the file */
 };
 int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv);

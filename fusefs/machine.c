@@ -119,12 +119,15 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		hotmem_offline_and_remove_memory(ctx->hm, ch->dev.addr, ctx->block_size);
 		break;
 	case HMFS_CH_DEVICE_RESIZE:
+		/*
+		 * Resizing back would plug and unplug other device blocks than
+		 * this resize did (the driver picks them): the device goes and
+		 * comes back with exactly its old plugged blocks, as on a restart.
+		 */
 		d = pre_device(pre, ch->dev.id, &pos);
-		if (d)
-			hmfs_dev_set_requested(ctx, ch->dev.id,
-					       (uint64_t)json_object_get_uint64(
-						       member(d, "requested-size")),
-					       err, errlen);
+		if (d && !hmfs_dev_del(ctx, ch->dev.id, NULL, err, errlen) &&
+		    !hmfs_state_restore_device(ctx, d, err, errlen))
+			hmfs_dev_move(ctx, ch->dev.id, pos);
 		break;
 	case HMFS_CH_DEVICE_DEL:
 		d = pre_device(pre, ch->dev.id, &pos);
@@ -173,7 +176,6 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_obje
 {
 	char e[512] = "";
 	json_object *now;
-	struct hmfs_save sv;
 	bool back;
 
 	undo(ctx, ch, pre, added, e, sizeof(e));
@@ -182,7 +184,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_obje
 	json_object_put(now);
 	/* the file is the one from before, unless the save failed after its rename */
 	if (back && renamed)
-		back = !hmfs_state_begin(ctx, &sv) && !hmfs_state_commit(ctx, &sv);
+		back = !hmfs_state_save_locked(ctx);
 	if (back) {
 		snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone",
 			 ctx->state_path, strerror(-sret), op_name(ch->op));
@@ -245,7 +247,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		fprintf(stderr, "hotmemfs: %s\n", err);
 		goto out;
 	}
-	if (sv.fd >= 0)
+	if (sv.active)
 		pre = hmfs_state_machine(ctx);
 	ret = apply(ctx, ch, err, errlen);
 	if (ret < 0 && !may_progress(ch)) {
@@ -279,7 +281,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
-	ctx->state_dirfd = ctx->state_lockfd = -1;
+	ctx->state_dirfd = ctx->state_lockfd = ctx->journal_fd = -1;
 	ctx->ctl_fd = -1;
 	ctx->ev_slot = -1;
 	ctx->drivers_autoprobe = true;

@@ -461,6 +461,8 @@ int main(int argc, char **argv)
 	sd_notify_ready();
 
 	ret = hmfs_session_loop(&ctx, o.threads ? o.threads : 4);
+	/* a clean exit leaves the whole machine in the state file, the journal empty */
+	hmfs_state_save(&ctx);
 out:
 	teardown(&ctx);
 	return ret ? 1 : 0;

@@ -26,6 +26,8 @@
 #define STATE_VERSION 1
 /* far above any machine's file (32768 blocks are a few KiB of runs) */
 #define HMFS_STATE_MAX (64 << 20)
+/* the journal is folded into the state file past this many bytes */
+#define HMFS_JOURNAL_MAX (256 << 10)
 
 uint32_t hmfs_crc32(const char *s, size_t len)
 {
@@ -230,6 +232,27 @@ static int clear_tmp(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	return unlinkat(ctx->state_dirfd, name, 0) ? -errno : 0;
 }
 
+/* PATH.journal, ours, kept open: a save needs no new descriptor (EMFILE) */
+static int open_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	char name[PATH_MAX + 16], path[PATH_MAX + 16];
+	struct stat st;
+	int ret;
+
+	sibling(ctx, ".journal", name, sizeof(name));
+	snprintf(path, sizeof(path), "%s.journal", ctx->state_path);
+	ctx->journal_fd = openat(ctx->state_dirfd, name,
+				 O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (ctx->journal_fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "journal %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = fstat(ctx->journal_fd, &st) ? -errno :
+					     check_ours(&st, path, "journal", err, errlen);
+	return ret;
+}
+
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
@@ -251,6 +274,8 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 	if (!ret)
 		ret = clear_tmp(ctx, err, errlen);
 	if (!ret)
+		ret = open_journal(ctx, err, errlen);
+	if (!ret)
 		return 0;
 fail:
 	hmfs_state_close(ctx);
@@ -260,6 +285,11 @@ fail:
 
 void hmfs_state_close(struct hmfs_ctx *ctx)
 {
+	if (ctx->journal_fd >= 0)
+		close(ctx->journal_fd);
+	json_object_put(ctx->saved);
+	ctx->saved = NULL;
+	ctx->journal_fd = -1;
 	if (ctx->state_lockfd >= 0)
 		close(ctx->state_lockfd); /* drops the lock; the file stays */
 	if (ctx->state_dirfd >= 0)
@@ -269,7 +299,11 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 
 int hmfs_state_remove(struct hmfs_ctx *ctx)
 {
-	if (!ctx->state_path[0] || !unlinkat(ctx->state_dirfd, base_name(ctx->state_path), 0))
+	if (!ctx->state_path[0])
+		return 0;
+	if (ctx->journal_fd >= 0 && ftruncate(ctx->journal_fd, 0))
+		return -errno;
+	if (!unlinkat(ctx->state_dirfd, base_name(ctx->state_path), 0))
 		return 0;
 	return errno == ENOENT ? 0 : -errno;
 }
@@ -291,34 +325,34 @@ json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
 }
 
 /*
- * The temporary file is created, never reused: O_EXCL|O_NOFOLLOW, so a
- * name planted there (a symlink to /etc/shadow) fails the save instead
- * of redirecting root's write (#16.8).
+ * A save between two changes: the temporary file, written in full
+ * (write, fsync, rename, fsync of the directory: a crash at any instant
+ * leaves the old or the new file).  It is created, never reused:
+ * O_EXCL|O_NOFOLLOW, so a name planted there (a symlink to /etc/shadow)
+ * fails the save instead of redirecting root's write (#16.8).
  */
-int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+static int write_base(struct hmfs_ctx *ctx, const char *text)
 {
 	char name[PATH_MAX + 16];
+	int fd, ret;
 
-	sv->fd = -1;
-	sv->renamed = false;
-	if (!ctx->state_path[0] || ctx->restoring)
-		return 0;
 	sibling(ctx, ".tmp", name, sizeof(name));
-	sv->fd = openat(ctx->state_dirfd, name,
-			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	return sv->fd < 0 ? -errno : 0;
-}
-
-void hmfs_state_abort(struct hmfs_ctx *ctx, struct hmfs_save *sv)
-{
-	char name[PATH_MAX + 16];
-
-	if (sv->fd < 0)
-		return;
-	close(sv->fd);
-	sv->fd = -1;
-	sibling(ctx, ".tmp", name, sizeof(name));
-	unlinkat(ctx->state_dirfd, name, 0);
+	fd = openat(ctx->state_dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, text, strlen(text));
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && renameat(ctx->state_dirfd, name, ctx->state_dirfd, base_name(ctx->state_path)))
+		ret = -errno;
+	if (ret) {
+		unlinkat(ctx->state_dirfd, name, 0);
+		return ret;
+	}
+	return fsync(ctx->state_dirfd) ? -errno : 0;
 }
 
 static void count_save(struct hmfs_ctx *ctx, int ret)
@@ -331,68 +365,165 @@ static void count_save(struct hmfs_ctx *ctx, int ret)
 	pthread_mutex_unlock(&ctx->save_lock);
 }
 
-/*
- * write, fsync, rename, fsync of the directory: a crash at any instant
- * leaves the old or the new file.  Only the directory's fsync comes
- * after the rename; if it fails the new file may or may not survive a
- * crash, so the caller treats it as failed (and undoes).
- */
-static int write_save(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *text)
+static void keep_saved(struct hmfs_ctx *ctx, json_object *m)
 {
-	char name[PATH_MAX + 16];
+	json_object_put(ctx->saved);
+	ctx->saved = m;
+}
+
+/*
+ * Compaction: the whole machine into the state file, with the journal's
+ * sequence number, then the journal emptied.  A crash between the two
+ * leaves records the file already holds: their seq is not above its own,
+ * and a restore skips them.  Under change_lock.
+ */
+static int compact(struct hmfs_ctx *ctx)
+{
+	json_object *root, *m = hmfs_state_machine(ctx);
 	int ret;
 
-	ret = write_all(sv->fd, text, strlen(text));
-	if (!ret && fsync(sv->fd))
-		ret = -errno;
-	if (close(sv->fd) && !ret)
-		ret = -errno;
-	sv->fd = -1;
-	sibling(ctx, ".tmp", name, sizeof(name));
-	if (!ret && renameat(ctx->state_dirfd, name, ctx->state_dirfd, base_name(ctx->state_path)))
+	root = json_object_new_object();
+	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
+	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
+	json_object_object_add(root, "seq", json_object_new_uint64(ctx->journal_seq));
+	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(m)));
+	json_object_object_add(root, "machine", json_object_get(m));
+	ret = write_base(ctx, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	json_object_put(root);
+	if (!ret && ctx->journal_fd >= 0 && (ftruncate(ctx->journal_fd, 0) || fsync(ctx->journal_fd)))
 		ret = -errno;
 	if (ret) {
-		unlinkat(ctx->state_dirfd, name, 0);
+		json_object_put(m);
+		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
+			strerror(-ret));
 		return ret;
 	}
-	sv->renamed = true;
-	return fsync(ctx->state_dirfd) ? -errno : 0;
+	ctx->journal_len = 0;
+	keep_saved(ctx, m);
+	return 0;
+}
+
+int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	sv->active = ctx->state_path[0] && !ctx->restoring;
+	sv->renamed = false;
+	/* no journal (a failed compaction lost it): every save is a whole file */
+	return 0;
+}
+
+void hmfs_state_abort(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	sv->active = false;
+}
+
+/* the record: what changed since the last one, top-level keys of "machine" */
+static json_object *delta(json_object *saved, json_object *m)
+{
+	json_object *set = json_object_new_object();
+
+	json_object_object_foreach(m, key, val) {
+		json_object *old = NULL;
+
+		if (saved && json_object_object_get_ex(saved, key, &old) &&
+		    !strcmp(json_object_to_json_string_ext(old, JSON_C_TO_STRING_PLAIN),
+			    json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN)))
+			continue;
+		json_object_object_add(set, key, json_object_get(val));
+	}
+	return set;
+}
+
+/*
+ * One journal line, "CRC32 JSON\n", appended and fdatasync()ed: the
+ * change is durable when this returns 0.  A failed append is cut off
+ * again (ftruncate to where it began); if even that fails, the record
+ * may survive: sv->renamed tells the caller the file may hold it.
+ */
+static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, json_object *set)
+{
+	json_object *rec = json_object_new_object();
+	const char *text;
+	char *line;
+	size_t len;
+	int ret;
+
+	json_object_object_add(rec, "seq", json_object_new_uint64(ctx->journal_seq + 1));
+	json_object_object_add(rec, "set", json_object_get(set));
+	text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
+	len = strlen(text) + 10; /* "%08x " and "\n" */
+	line = malloc(len + 1);
+	if (!line) {
+		json_object_put(rec);
+		return -ENOMEM;
+	}
+	snprintf(line, len + 1, "%08x %s\n", hmfs_crc32(text, strlen(text)), text);
+	json_object_put(rec);
+	ret = write_all(ctx->journal_fd, line, len);
+	free(line);
+	if (!ret && fdatasync(ctx->journal_fd))
+		ret = -errno;
+	if (!ret) {
+		ctx->journal_seq++;
+		ctx->journal_len += len;
+		return 0;
+	}
+	if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len) || fdatasync(ctx->journal_fd))
+		sv->renamed = true;
+	return ret;
 }
 
 int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *root, *m;
-	int ret;
+	json_object *m, *set;
+	int ret = 0;
 
-	if (sv->fd < 0)
+	if (!sv->active)
 		return 0;
+	sv->active = false;
+	if (ctx->journal_fd < 0 || !ctx->saved) {
+		ret = compact(ctx);
+		count_save(ctx, ret);
+		return ret;
+	}
 	m = hmfs_state_machine(ctx);
-	root = json_object_new_object();
-	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
-	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
-	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(m)));
-	json_object_object_add(root, "machine", m);
-	ret = write_save(ctx, sv, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
-	json_object_put(root);
-	count_save(ctx, ret);
-	if (ret)
-		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
+	set = delta(ctx->saved, m);
+	/* nothing changed (a write of what already was): the file holds it */
+	if (json_object_object_length(set))
+		ret = append_record(ctx, sv, set);
+	json_object_put(set);
+	if (ret) {
+		json_object_put(m);
+		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
 			strerror(-ret));
+	} else {
+		keep_saved(ctx, m);
+		/* amortised: one whole-file save per HMFS_JOURNAL_MAX bytes of records */
+		if (ctx->journal_len > HMFS_JOURNAL_MAX)
+			compact(ctx);
+	}
+	count_save(ctx, ret);
 	return ret;
 }
 
+/* a whole-file save now: at start, `hotmemctl save`, after a doubtful undo */
 int hmfs_state_save(struct hmfs_ctx *ctx)
 {
-	struct hmfs_save sv;
-	int ret;
+	int ret = 0;
 
 	pthread_mutex_lock(&ctx->change_lock);
-	ret = hmfs_state_begin(ctx, &sv);
-	if (!ret)
-		ret = hmfs_state_commit(ctx, &sv);
-	else
+	if (ctx->state_path[0] && !ctx->restoring) {
+		ret = compact(ctx);
 		count_save(ctx, ret);
+	}
 	pthread_mutex_unlock(&ctx->change_lock);
+	return ret;
+}
+
+int hmfs_state_save_locked(struct hmfs_ctx *ctx)
+{
+	int ret = compact(ctx);
+
+	count_save(ctx, ret);
 	return ret;
 }
 
@@ -746,6 +877,80 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_set_auto_movable_numa_aware(ctx->hm, json_object_get_boolean(v));
 }
 
+/*
+ * The journal's records after the state file's seq, in order, each
+ * replacing the keys of the machine it names.  A last line cut short or
+ * failing its checksum is a record a crash interrupted: its change was
+ * never acknowledged, and it is dropped.  Damage before the last line
+ * refuses the start, like a damaged state file.
+ */
+static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *m, char *err,
+			  size_t errlen)
+{
+	uint64_t seq = u64(root, "seq"), n = 0;
+	char path[PATH_MAX + 16], *text = NULL, *line, *next;
+	size_t good = 0;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s.journal", ctx->state_path);
+	if (faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW))
+		goto done;
+	ret = slurp(path, &text, err, errlen);
+	if (ret)
+		return ret;
+	for (line = text; *line; line = next) {
+		json_object *rec, *set;
+		char *sp, *nl = strchr(line, '\n');
+		unsigned long crc;
+
+		next = nl ? nl + 1 : line + strlen(line);
+		n++;
+		if (nl)
+			*nl = '\0';
+		crc = strtoul(line, &sp, 16);
+		rec = nl && sp == line + 8 && *sp == ' ' &&
+				      crc == hmfs_crc32(sp + 1, strlen(sp + 1)) ?
+			      json_tokener_parse(sp + 1) :
+			      NULL;
+		set = get(rec, "set", json_type_object);
+		if (!set || u64(rec, "seq") <= seq || u64(rec, "seq") != seq + 1) {
+			bool last = !*next, stale = set && u64(rec, "seq") <= seq;
+
+			json_object_put(rec);
+			if (stale) { /* compaction was cut short: the file has it */
+				good = (size_t)(next - text);
+				continue;
+			}
+			if (last) {
+				fprintf(stderr,
+					"hotmemfs: %s: record %llu was cut short by a crash (never acknowledged): dropped\n",
+					path, (unsigned long long)n);
+				break;
+			}
+			snprintf(err, errlen, "journal %s is damaged (record %llu)", path,
+				 (unsigned long long)n);
+			free(text);
+			return -EUCLEAN;
+		}
+		json_object_object_foreach(set, key, val)
+			json_object_object_add(m, key, json_object_get(val));
+		seq++;
+		good = (size_t)(next - text);
+		json_object_put(rec);
+	}
+	free(text);
+done:
+	/* appends go after the last good record, not after a torn one */
+	if (ctx->journal_fd >= 0 && ftruncate(ctx->journal_fd, (off_t)good)) {
+		ret = -errno;
+		snprintf(err, errlen, "journal %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ctx->journal_seq = seq;
+	ctx->journal_len = good;
+	return 0;
+}
+
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 {
 	json_object *root, *m, *blocks;
@@ -766,6 +971,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = replay_journal(ctx, root, m, err, errlen);
+	if (ret)
+		goto out;
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
@@ -774,6 +982,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (!ret)
 		ret = restore_probed(ctx, get(m, "probed", json_type_array), err, errlen);
 	if (!ret) {
+		/* what the file says: the next record is what differs from it */
+		keep_saved(ctx, json_object_get(m));
 		warn_missing(ctx, blocks);
 		hmfs_state_restore_blocks(ctx, blocks);
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));

@@ -70,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	hotmem_fail_nth_alloc(ctx->hm, 0);
 	fuzz_ctx_check(ctx, "state load");
+	hmfs_state_close(ctx); /* the machine object the restore kept (ctx->saved) */
 	ctx->state_path[0] = '\0';
 	fuzz_ctx_free(ctx);
 	return 0;

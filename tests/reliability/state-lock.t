@@ -24,7 +24,7 @@ start_fs_netns --fresh
 tap_ok $? "the first hotmemfs runs (pid $FS_PID)"
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "... and saved a device"
-sum=$(md5sum <"$STATE")
+sum=$(cat "$STATE" "$STATE.journal" | md5sum)
 
 second --control "$TMP/other.sock" --state "$STATE"
 rc=$?
@@ -34,7 +34,7 @@ tap_ok $? "... naming the pid: $(head -1 "$TMP/err2.txt")"
 second --control "$TMP/other.sock" --state "$STATE" --fresh
 rc=$?
 tap_ok $((rc == 0 || rc == 124)) "... also with --fresh (exit $rc)"
-is "$(md5sum <"$STATE")" "$sum" "... which left the state file as it was"
+is "$(cat "$STATE" "$STATE.journal" | md5sum)" "$sum" "... which left the state file and journal as they were"
 
 second --control "$CTL" --state "$TMP/other.state"
 rc=$?
@@ -43,7 +43,7 @@ grep -q "control socket $CTL is served by a running hotmemfs (pid $FS_PID)" "$TM
 tap_ok $? "... naming the pid: $(head -1 "$TMP/err2.txt")"
 ctl --json devices | grep -q '"d1"'
 tap_ok $? "the first one still answers on its socket"
-ctl device_add pc-dimm id=d2 size=128M >/dev/null && grep -q '"d2"' "$STATE"
+ctl device_add pc-dimm id=d2 size=128M >/dev/null && grep -q '"d2"' "$STATE" "$STATE.journal"
 tap_ok $? "... and saves its changes"
 
 kill9_fs

@@ -55,18 +55,22 @@ ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a change is saved"
 as_nobody ln -s "$VICTIM" "$STATE.tmp"
 tap_ok $? "nobody plants the symlink again while hotmemfs runs"
-before=$(ctl --json devices)
-ctl device_add pc-dimm id=d2 size=128M >/dev/null 2>"$TMP/err.txt"
-tap_ok $((! $?)) "the next change is refused"
+sum=$(md5sum <"$STATE")
+ctl save >/dev/null 2>"$TMP/err.txt"
+tap_ok $((! $?)) "the next whole-file save (hotmemctl save) is refused"
 grep -q "File exists" "$TMP/err.txt"
 tap_ok $? "... saying why: $(head -c 150 "$TMP/err.txt")"
-is "$(ctl --json devices)" "$before" "... and nothing changed"
+is "$(md5sum <"$STATE")" "$sum" "... the state file is as it was"
 is "$(cat "$VICTIM")" "precious" "... and the file the symlink points to is untouched"
+ctl device_add pc-dimm id=d2 size=128M >/dev/null
+tap_ok $? "changes go on into the journal meanwhile"
+is "$(cat "$VICTIM")" "precious" "... still without touching the symlink's target"
 rm -f "$STATE.tmp"
-stop_fs
+kill9_fs # the journal keeps d2
 
 # ---- a state file that is not ours, or not a file ----------------------
 cp "$STATE" "$TMP/good.state"
+cp "$STATE.journal" "$TMP/good.journal"
 chown nobody "$STATE"
 refused "belongs to uid $(id -u nobody), not to us" "a state file owned by nobody"
 rm -f "$STATE"
@@ -92,9 +96,18 @@ refused "block size 0x0" "a state file with block-size 0"
 cp "$TMP/good.state" "$STATE"
 rewrite 'del m["block-size"]'
 refused "fields missing" "a state file without block-size"
+cp "$TMP/good.state" "$STATE"
+cp "$TMP/good.journal" "$STATE.journal"
+sed -i '1s/^........ /00000000 /' "$STATE.journal"
+echo "00000000 {}" >>"$STATE.journal"
+refused "journal $STATE.journal is damaged (record 1)" "a journal with a damaged record"
+cp "$TMP/good.journal" "$STATE.journal"
+printf '12345678 {"seq":' >>"$STATE.journal"
 
 cp "$TMP/good.state" "$STATE"
 start_fs_netns
 tap_ok $? "the good file is still restored"
-is "$(ctl --json devices | grep -c '"d1"')" 1 "... with its device"
+is "$(ctl --json devices | grep -c '"d[12]"')" 2 "... with its devices (d2 from the journal)"
+grep -q "record [0-9]* was cut short by a crash (never acknowledged): dropped" "$TMP/hotmemfs.log"
+tap_ok $? "... a record cut short by a crash after it is dropped, and said so"
 done_testing
