@@ -248,10 +248,13 @@ static void test_change_path(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
 	char tmpl[] = "/tmp/test_tree.XXXXXX";
+	char file[64], err[256];
 	unsigned long saves;
 
 	assert_non_null(mkdtemp(tmpl));
-	snprintf(ctx->state_path, sizeof(ctx->state_path), "%s/state", tmpl);
+	snprintf(file, sizeof(file), "%s/state", tmpl);
+	/* as hotmemfs opens it: its directory, its lock, its journal */
+	assert_int_equal(hmfs_state_open(ctx, file, err, sizeof(err)), 0);
 	saves = ctx->saves;
 	assert_int_equal(store(ctx, MEM "memory151/state", "offline"), 7);
 	assert_int_equal(ctx->saves, saves + 1);
@@ -270,7 +273,12 @@ static void test_change_path(void **state)
 	assert_int_equal(store(ctx, MEM "memory151/online", "1"), 1);
 	assert_int_equal(ctx->saves, saves + 3);
 	assert_int_equal(access(ctx->state_path, F_OK), 0);
-	unlink(ctx->state_path);
+	hmfs_state_remove(ctx);
+	hmfs_state_close(ctx);
+	for (const char *const *f = (const char *const[]){ "journal", "lock", NULL }; *f; f++) {
+		snprintf(file, sizeof(file), "%s/state.%s", tmpl, *f);
+		unlink(file);
+	}
 	rmdir(tmpl);
 	ctx->state_path[0] = '\0';
 }
