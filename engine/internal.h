@@ -535,7 +535,6 @@ struct hotmem {
 
 	/* the task of the running hotplug operation (device_hotplug_lock) */
 	const struct hotmem_task *current_task;
-	const char *zone_rule;		/* the last zone_for_pfn_range()'s reason */
 	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
 
 	/* events */
@@ -809,7 +808,7 @@ int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn,
 /* memory_hotplug.c */
 struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,
 				struct memory_group *group, unsigned long start_pfn,
-				unsigned long nr_pages);
+				unsigned long nr_pages, const char **rule);
 int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 		 struct zone *zone, struct memory_group *group);
 int offline_pages(struct hotmem *hm, unsigned long start_pfn,

@@ -209,9 +209,9 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	/* memblk_nr_poison(): retired pages stay retired */
 	if (mem->nr_hwpoison)
 		return ret = -EHWPOISON;
-	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages);
+	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages,
+				  &mem->zone_rule);
 	hm_trace_scope.zid = zone_idx(zone);
-	mem->zone_rule = hm->zone_rule;
 	if (mem->altmap)
 		nr_vmemmap_pages = mem->altmap->free;
 
@@ -640,12 +640,12 @@ int hotmem_block_valid_zones(struct hotmem *hm, unsigned long id, char *buf, siz
 	}
 	group = memory_group_find_by_id(hm, mem->group);
 	pthread_rwlock_rdlock(&hm->span_lock);
-	def = zone_for_pfn_range(hm, HM_MMOP_ONLINE, mem->nid, group, start_pfn, nr_pages);
+	def = zone_for_pfn_range(hm, HM_MMOP_ONLINE, mem->nid, group, start_pfn, nr_pages, NULL);
 	n = snprintf(buf, len, "%s", def->name);
-	z = zone_for_pfn_range(hm, HM_MMOP_ONLINE_KERNEL, mem->nid, group, start_pfn, nr_pages);
+	z = zone_for_pfn_range(hm, HM_MMOP_ONLINE_KERNEL, mem->nid, group, start_pfn, nr_pages, NULL);
 	if (z != def)
 		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " %s", z->name);
-	z = zone_for_pfn_range(hm, HM_MMOP_ONLINE_MOVABLE, mem->nid, group, start_pfn, nr_pages);
+	z = zone_for_pfn_range(hm, HM_MMOP_ONLINE_MOVABLE, mem->nid, group, start_pfn, nr_pages, NULL);
 	if (z != def)
 		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " %s", z->name);
 	n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, "\n");

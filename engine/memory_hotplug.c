@@ -388,7 +388,8 @@ static struct zone *default_kernel_zone_for_pfn(struct hotmem *hm, int nid,
 }
 
 static struct zone *default_zone_for_pfn(struct hotmem *hm, int nid,
-					 unsigned long start_pfn, unsigned long nr_pages)
+					 unsigned long start_pfn, unsigned long nr_pages,
+					 const char **rule)
 {
 	struct zone *kernel_zone = default_kernel_zone_for_pfn(hm, nid, start_pfn, nr_pages);
 	struct zone *movable_zone = &NODE_DATA(hm, nid)->node_zones[ZONE_MOVABLE];
@@ -397,13 +398,13 @@ static struct zone *default_zone_for_pfn(struct hotmem *hm, int nid,
 
 	/* inherit the zone where the range does not straddle two */
 	if (in_kernel ^ in_movable) {
-		hm->zone_rule = in_kernel ?
+		*rule = in_kernel ?
 			"contig-zones: the range lies in the span of the kernel zone only, so it joins it (default_zone_for_pfn)" :
 			"contig-zones: the range lies in the span of ZONE_MOVABLE only, so it joins it (default_zone_for_pfn)";
 		return in_kernel ? kernel_zone : movable_zone;
 	}
 	/* otherwise kernel memory, unless movable_node asks for movable */
-	hm->zone_rule = hm->cfg.movable_node ?
+	*rule = hm->cfg.movable_node ?
 		"contig-zones: no zone to inherit; movable_node puts it in ZONE_MOVABLE" :
 		"contig-zones: no zone to inherit; kernel memory by default (default_zone_for_pfn)";
 	return hm->cfg.movable_node ? movable_zone : kernel_zone;
@@ -486,12 +487,13 @@ static bool auto_movable_can_online_movable(struct hotmem *hm, int nid,
 
 static struct zone *auto_movable_zone_for_pfn(struct hotmem *hm, int nid,
 					      struct memory_group *group,
-					      unsigned long pfn, unsigned long nr_pages)
+					      unsigned long pfn, unsigned long nr_pages,
+					      const char **rule)
 {
 	unsigned long online_pages = 0, max_pages;
 	unsigned long orig_pfn = pfn, orig_nr = nr_pages;
 
-	hm->zone_rule = "auto-movable: auto_movable_ratio is 0";
+	*rule = "auto-movable: auto_movable_ratio is 0";
 	if (!atomic_load(&hm->auto_movable_ratio))
 		goto kernel_zone;
 
@@ -499,7 +501,7 @@ static struct zone *auto_movable_zone_for_pfn(struct hotmem *hm, int nid,
 		max_pages = group->max_pages;
 		online_pages = group->present_movable_pages;
 		/* if anything is !MOVABLE, online the rest !MOVABLE */
-		hm->zone_rule = "auto-movable: its static memory group already has kernel memory";
+		*rule = "auto-movable: its static memory group already has kernel memory";
 		if (group->present_kernel_pages)
 			goto kernel_zone;
 	} else if (!group || group->unit_pages == nr_pages) {
@@ -515,7 +517,7 @@ static struct zone *auto_movable_zone_for_pfn(struct hotmem *hm, int nid,
 
 			if (!page)
 				continue;
-			hm->zone_rule = "auto-movable: another block of its dynamic group's unit is not Movable";
+			*rule = "auto-movable: another block of its dynamic group's unit is not Movable";
 			if (page_zonenum(page) != ZONE_MOVABLE)
 				goto kernel_zone;
 			online_pages += PAGES_PER_SECTION;
@@ -524,34 +526,40 @@ static struct zone *auto_movable_zone_for_pfn(struct hotmem *hm, int nid,
 
 	/* online MOVABLE if all remaining parts could go MOVABLE now */
 	nr_pages = max_pages - online_pages;
-	hm->zone_rule = "auto-movable: ZONE_MOVABLE would exceed auto_movable_ratio of the kernel memory";
+	*rule = "auto-movable: ZONE_MOVABLE would exceed auto_movable_ratio of the kernel memory";
 	if (!auto_movable_can_online_movable(hm, NUMA_NO_NODE, group, nr_pages))
 		goto kernel_zone;
-	hm->zone_rule = "auto-movable: ZONE_MOVABLE would exceed auto_movable_ratio on its node (auto_movable_numa_aware)";
+	*rule = "auto-movable: ZONE_MOVABLE would exceed auto_movable_ratio on its node (auto_movable_numa_aware)";
 	if (atomic_load(&hm->auto_movable_numa_aware) &&
 	    !auto_movable_can_online_movable(hm, nid, group, nr_pages))
 		goto kernel_zone;
-	hm->zone_rule = "auto-movable: within auto_movable_ratio, so ZONE_MOVABLE";
+	*rule = "auto-movable: within auto_movable_ratio, so ZONE_MOVABLE";
 	return &NODE_DATA(hm, nid)->node_zones[ZONE_MOVABLE];
 kernel_zone:
 	return default_kernel_zone_for_pfn(hm, nid, orig_pfn, orig_nr);
 }
 
+/*
+ * @rule: why this zone, for explain (NULL: not wanted).  Said per call, not
+ * kept in struct hotmem: valid_zones readers ask while an online runs.
+ */
 struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,
 				struct memory_group *group, unsigned long start_pfn,
-				unsigned long nr_pages)
+				unsigned long nr_pages, const char **rulep)
 {
+	const char *dummy, **rule = rulep ? rulep : &dummy;
+
 	if (online_type == HM_MMOP_ONLINE_KERNEL) {
-		hm->zone_rule = "online_kernel: the kernel zone the range lies in, else ZONE_NORMAL (default_kernel_zone_for_pfn)";
+		*rule = "online_kernel: the kernel zone the range lies in, else ZONE_NORMAL (default_kernel_zone_for_pfn)";
 		return default_kernel_zone_for_pfn(hm, nid, start_pfn, nr_pages);
 	}
 	if (online_type == HM_MMOP_ONLINE_MOVABLE) {
-		hm->zone_rule = "online_movable: ZONE_MOVABLE as asked";
+		*rule = "online_movable: ZONE_MOVABLE as asked";
 		return &NODE_DATA(hm, nid)->node_zones[ZONE_MOVABLE];
 	}
 	if (atomic_load(&hm->online_policy) == HM_ONLINE_POLICY_AUTO_MOVABLE)
-		return auto_movable_zone_for_pfn(hm, nid, group, start_pfn, nr_pages);
-	return default_zone_for_pfn(hm, nid, start_pfn, nr_pages);
+		return auto_movable_zone_for_pfn(hm, nid, group, start_pfn, nr_pages, rule);
+	return default_zone_for_pfn(hm, nid, start_pfn, nr_pages, rule);
 }
 
 /* ------------------------------------------------------------------ */
