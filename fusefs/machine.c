@@ -215,10 +215,10 @@ static void driver_retry(struct hmfs_ctx *ctx)
 }
 
 /*
- * One change at a time (change_lock), from the temporary file's open to
- * the rename: an undo puts back exactly the machine before its change,
- * which a concurrent change would spoil; and no save ever sees another
- * change half-done (#16.5).  The engine serialises hotplug operations
+ * One change at a time (change_lock), from before it is applied until
+ * its journal record is on disk: an undo puts back exactly the machine
+ * before its change, which a concurrent change would spoil; and no save
+ * ever sees another change half-done (#16.5).  The engine serialises hotplug operations
  * under its device_hotplug_lock anyway.
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
@@ -239,7 +239,6 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		ret = -EROFS;
 		goto out;
 	}
-	/* descriptors, a planted temporary file: refused before anything changes */
 	ret = hmfs_state_begin(ctx, &sv);
 	if (ret) {
 		snprintf(err, errlen, "saving the state file %.300s: %s; nothing changed",

@@ -407,7 +407,7 @@ int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
 	sv->active = ctx->state_path[0] && !ctx->restoring;
 	sv->renamed = false;
-	/* no journal (a failed compaction lost it): every save is a whole file */
+	/* the journal is open for our lifetime: nothing to reserve before the change */
 	return 0;
 }
 

@@ -1,0 +1,95 @@
+#!/bin/bash
+# The state file's journal (#15.1): every acknowledged change survives
+# kill -9, across compactions (the journal is folded into the state file
+# past 256 KiB) and in the middle of a burst of writes.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m"
+ctl device_add pc-dimm id=d1 size=1G >/dev/null
+tap_ok $? "a 1G DIMM: memory32-39"
+seq0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE")
+
+# a burst of state writes, each logged once acknowledged; kill -9 during it
+python3 - "$M" "$TMP/acked" <<'PY' &
+import os, sys
+m, log = sys.argv[1], open(sys.argv[2], "w", buffering=1)
+for i in range(100000):
+    b = 32 + i % 8
+    want = "online_movable" if (i // 8) % 2 == 0 else "offline"
+    log.write(f"try {b} {want}\n")
+    try:
+        fd = os.open(f"{m}/memory{b}/state", os.O_WRONLY)
+        os.write(fd, want.encode())
+        os.close(fd)
+    except OSError:
+        break
+    log.write(f"ack {b} {want}\n")
+PY
+writer=$!
+for _ in $(seq 600); do
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE" 2>/dev/null)" != "$seq0" ] && break
+	sleep 0.05
+done
+sleep 0.3
+n=$(grep -c '^ack' "$TMP/acked")
+seq1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE")
+[ "$seq1" -gt "$seq0" ]
+tap_ok $? "the journal was compacted into the state file during the burst (seq $seq0 -> $seq1, $n writes)"
+kill9_fs
+wait "$writer" 2>/dev/null
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "hotmemfs restarts after kill -9 in the middle of the burst"
+# each block: as its last acknowledged write left it, or as the one in
+# flight at the kill (done but not yet acknowledged) would
+bad=$(python3 - "$M" "$TMP/acked" <<'PY'
+import sys
+m, acked, tried = sys.argv[1], {}, {}
+for line in open(sys.argv[2]):
+    w = line.split()
+    if len(w) != 3:
+        continue
+    (acked if w[0] == "ack" else tried)[w[1]] = w[2]
+def state(b):
+    s = open(f"{m}/memory{b}/state").read().strip()
+    if s == "offline":
+        return "offline"
+    return "online_movable" if open(f"{m}/memory{b}/valid_zones").read().strip() == "Movable" else "online?"
+bad = []
+for b in map(str, range(32, 40)):
+    ok = {acked.get(b, "offline"), tried.get(b, "offline")}
+    if state(b) not in ok:
+        bad.append(f"memory{b}: {state(b)}, acknowledged {acked.get(b)}, in flight {tried.get(b)}")
+print("; ".join(bad))
+PY
+)
+is "$bad" "" "every block is as its last acknowledged write (or the one in flight) left it"
+
+# quiet now: the journal alone carries what follows
+flip() { # flip N: online_movable if offline, else offline
+	if [ "$(cat "$M/memory$1/state")" = offline ]; then
+		echo online_movable >"$M/memory$1/state"
+	else
+		echo offline >"$M/memory$1/state"
+	fi
+}
+flip 32 && flip 33 && echo online >"$M/auto_online_blocks"
+tap_ok $? "three more changes"
+EXPECT=$(snapshot)
+[ -s "$STATE.journal" ]
+tap_ok $? "... recorded in the journal"
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... the same machine"
+stop_fs
+[ ! -s "$STATE.journal" ]
+tap_ok $? "a clean exit folds the journal into the state file"
+start_fs_netns "${OPTS[@]}"
+same_text "$(snapshot)" "$EXPECT" "... and the state file alone brings the machine back"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+done_testing
