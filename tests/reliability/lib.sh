@@ -58,3 +58,17 @@ same_text() {
 		diff -u <(echo "$2") <(echo "$1") | head -40 | sed 's/^/#   /'
 	fi
 }
+
+# state_on_small_tmpfs NAME: $STATE on a 256k tmpfs of its own at $SD
+# (unmounted at exit), to be filled with fill_sd: ENOSPC on demand
+state_on_small_tmpfs() {
+	SD=$TMP/statedir
+	mkdir -p "$SD"
+	mount -t tmpfs -o size=256k,mode=0700 "$1" "$SD" || skip_all "cannot mount a tmpfs"
+	trap 'stop_fs; umount -l "$SD" 2>/dev/null; cleanup' EXIT
+	STATE=$SD/hotmemfs.state
+}
+fill_sd() {
+	dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
+	dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
+}

@@ -8,11 +8,7 @@
 # refused (EROFS); after kill -9 the machine of the file comes back.
 . "$(dirname "$0")/lib.sh"
 require_env
-SD=$TMP/statedir
-mkdir -p "$SD"
-mount -t tmpfs -o size=256k,mode=0700 hotmem-frozen "$SD" || skip_all "cannot mount a tmpfs"
-trap 'stop_fs; umount -l "$SD" 2>/dev/null; cleanup' EXIT
-STATE=$SD/hotmemfs.state
+state_on_small_tmpfs hotmem-frozen
 M=$MNT/sys/devices/system/memory
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
@@ -24,8 +20,7 @@ tap_ok $? "a DIMM (memory32, memory33 offline)"
 EXPECT=$(snapshot)
 echo -16 >"$INJ"
 tap_ok $? "every offline now fails with EBUSY"
-dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
-dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
+fill_sd
 
 # the journal's last page may still have room: parameter writes (their
 # undo needs no offline) until one is refused

@@ -12,11 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 command -v prlimit >/dev/null || skip_all "prlimit (util-linux) missing"
-SD=$TMP/statedir
-mkdir -p "$SD"
-mount -t tmpfs -o size=256k,mode=0700 hotmem-unsaved "$SD" || skip_all "cannot mount a tmpfs"
-trap 'stop_fs; umount -l "$SD" 2>/dev/null; cleanup' EXIT
-STATE=$SD/hotmemfs.state
+state_on_small_tmpfs hotmem-unsaved
 M=$MNT/sys/devices/system/memory
 # an idle kernel: nothing allocates into the blocks, so every undo can offline
 OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
@@ -95,8 +91,7 @@ restart_same() {
 }
 
 # ---- the disk is full ---------------------------------------------------
-dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
-dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
+fill_sd
 each_kind "No space left on device"
 diag "disk full: $ACKED changes acknowledged in all"
 restart_same "disk full"
