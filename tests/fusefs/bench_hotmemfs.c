@@ -88,9 +88,10 @@ static int run(char *const argv[], bool quiet)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int fs_start(struct fs *f, const char *build, const char *profile)
+/* hotmemfs on a fresh directory; with @state its state file is there too */
+static int fs_start_state(struct fs *f, const char *build, const char *profile, bool state)
 {
-	char bin[512], probe[256];
+	char bin[512], probe[256], statefile[300];
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/hotmemfs-bench.XXXXXX");
 	if (!mkdtemp(f->dir))
@@ -98,14 +99,15 @@ static int fs_start(struct fs *f, const char *build, const char *profile)
 	snprintf(f->mnt, sizeof(f->mnt), "%s/mnt", f->dir);
 	snprintf(f->ctl, sizeof(f->ctl), "%s/ctl.sock", f->dir);
 	mkdir(f->mnt, 0755);
+	snprintf(statefile, sizeof(statefile), "%s/state.json", f->dir);
 	snprintf(bin, sizeof(bin), "%s/hotmemfs", build);
 	f->pid = fork();
 	if (f->pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 
 		dup2(fd, 2);
-		execl(bin, bin, "--profile", profile, "--state", "none", "--control", f->ctl,
-		      f->mnt, (char *)NULL);
+		execl(bin, bin, "--profile", profile, "--state", state ? statefile : "none",
+		      "--control", f->ctl, f->mnt, (char *)NULL);
 		_exit(127);
 	}
 	snprintf(probe, sizeof(probe), "%s/sys/devices/system/memory/block_size_bytes", f->mnt);
@@ -115,6 +117,11 @@ static int fs_start(struct fs *f, const char *build, const char *profile)
 		usleep(25000);
 	}
 	return -1;
+}
+
+static int fs_start(struct fs *f, const char *build, const char *profile)
+{
+	return fs_start_state(f, build, profile, false);
 }
 
 /* fuse_floor [-m] on a fresh directory: its file is @f->mnt/attr */
@@ -504,6 +511,55 @@ static void bench_huge128m(const char *build)
 	unlink(profile);
 }
 
+/*
+ * What saving costs a client (#15.1): memory32's state written on a
+ * machine with a state file (journal: one appended record and an
+ * fdatasync per change, in a directory below /tmp) against the same
+ * machine with --state none, batches interleaved, best of each.
+ */
+static void bench_state_save(const char *build)
+{
+	char a[256], b[256], ctlbin[512];
+	double va[NR_BATCH], vb[NR_BATCH];
+	struct fs fa = { .pid = -1 }, fb = { .pid = -1 };
+	char *add_a[] = { ctlbin, "-s", fa.ctl, "device_add", "pc-dimm", "size=128M", NULL };
+	char *add_b[] = { ctlbin, "-s", fb.ctl, "device_add", "pc-dimm", "size=128M", NULL };
+
+	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
+	if (fs_start_state(&fa, build, "qemu-512m", true) ||
+	    fs_start_state(&fb, build, "qemu-512m", false) || run(add_a, true) ||
+	    run(add_b, true)) {
+		printf("# state save: hotmemfs did not start or plug; skipped\n");
+		goto out;
+	}
+	snprintf(a, sizeof(a), "%s/sys/devices/system/memory/memory32/state", fa.mnt);
+	snprintf(b, sizeof(b), "%s/sys/devices/system/memory/memory32/state", fb.mnt);
+	for (int k = 0; k < NR_BATCH; k++) {
+		va[k] = state_changes_us(a, 20);
+		vb[k] = state_changes_us(b, 20);
+		if (va[k] < 0 || vb[k] < 0) {
+			printf("# state save: writing %s or %s failed; skipped\n", a, b);
+			goto out;
+		}
+	}
+	median(va, NR_BATCH);
+	median(vb, NR_BATCH);
+	printf("# state save: a state change %.0f us with a state file, %.0f us without "
+	       "(best of %d x 40)\n", va[0], vb[0], NR_BATCH);
+	report("state_change_with_state_file_us", va[0], "us", "<= 1000 (#15.1)", va[0] <= 1000);
+	report("state_change_state_file_vs_none", va[0] / vb[0], "x", "informational", true);
+out:
+	fs_stop(&fa);
+	fs_stop(&fb);
+	/* fs_stop leaves the state file, its lock and journal, and so the directory */
+	for (const char *const *n = (const char *const[]){ "", ".lock", ".journal", NULL }; *n;
+	     n++) {
+		snprintf(a, sizeof(a), "%s/state.json%s", fa.dir, *n);
+		unlink(a);
+	}
+	rmdir(fa.dir);
+}
+
 int main(void)
 {
 	const char *build = getenv("HOTMEM_BUILD");
@@ -517,6 +573,7 @@ int main(void)
 		return 0;
 	}
 	bench_small(build);
+	bench_state_save(build);
 	bench_huge(build);
 	bench_huge128m(build);
 	return 0;
