@@ -20,6 +20,7 @@ LISTENER='
 import socket, errno, signal, sys
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
 s.bind((0, 1))
+open(sys.argv[1], "w").close()  # bound: ready
 adds = nobufs = 0
 def done(*a):
     print(adds, nobufs); sys.exit(0)
@@ -46,6 +47,7 @@ NETLINK_AGENT='
 import socket, errno, sys
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
 s.bind((0, 1))
+open(sys.argv[1], "w").close()  # bound: ready
 while True:
     try:
         m = s.recv(8192)
@@ -68,6 +70,16 @@ while True:
 '
 
 # ---- inside one entered machine: run one cell, print one JSON object ----
+# where a cell is: the last line of its stderr when it never finishes
+step() { echo "hotmem-conform: cell: $*" >&2; }
+
+wait_ready() { # FILE: until a listener says it is bound (python starts slowly on a busy host)
+	local _
+	for _ in $(seq 600); do [ -e "$1" ] && return 0; sleep 0.05; done
+	echo "hotmem-conform: ${1##*/}: not ready after 30 s" >&2
+	return 1
+}
+
 count_online() { # BLOCK...: how many are online (builtins only: 1024 blocks)
 	local b st c=0
 	for b; do
@@ -85,21 +97,23 @@ cell_main() { # AGENT EVENT
 		# --debug: udevd logs each ATTR write (its failures are hidden: a
 		# write that fails but reads back the value counts as done)
 		"$UDEVD" --debug 2>"$log" &
-		for _ in $(seq 100); do udevadm control --ping 2>/dev/null && break; sleep 0.05; done ;;
+		for _ in $(seq 600); do udevadm control --ping 2>/dev/null && break; sleep 0.05; done ;;
 	hotmemd:*)
 		hotmemd --config /dev/null --policy "${agent#hotmemd:}" 2>"$log" &
-		for _ in $(seq 100); do grep -q "ready" "$log" 2>/dev/null && break; sleep 0.05; done ;;
+		for _ in $(seq 600); do grep -q "ready" "$log" 2>/dev/null && break; sleep 0.05; done ;;
 	cmd:*)
 		sh -c "${agent#cmd:}" 2>"$log" &
 		sleep 0.5 ;;
 	netlink-agent)
-		python3 -c "$NETLINK_AGENT" 2>"$log" &
-		sleep 0.3 ;;
+		python3 -c "$NETLINK_AGENT" /run/hotmem/agent.ready 2>"$log" &
+		wait_ready /run/hotmem/agent.ready ;;
 	esac
+	step "agent $agent started"
 	# a listener as most agents open one: the default receive buffer
-	python3 -c "$LISTENER" >/run/hotmem/listener.out 2>&1 &
+	python3 -c "$LISTENER" /run/hotmem/listener.ready >/run/hotmem/listener.out 2>&1 &
 	local lpid=$!
-	sleep 0.3
+	wait_ready /run/hotmem/listener.ready
+	step "listener ready; plugging $event"
 	t0=$(date +%s%N)
 	case $event in
 	dimm1) hotmemctl device_add pc-dimm size=1G id=d1 >/dev/null ;;
@@ -131,6 +145,7 @@ cell_main() { # AGENT EVENT
 		fi
 		sleep 0.05
 	done
+	step "$online of $n online; settling"
 	case $agent in rule:*) udevadm settle -t 10 ;; *) sleep 0.3 ;; esac
 	sleep 0.2
 	kill -INT $lpid 2>/dev/null
@@ -167,6 +182,7 @@ cell_main() { # AGENT EVENT
 	ratio=$(awk '/^Node/ {z=$4} /^ +present/ {if (z=="Movable") m+=$2; else if (z!="Device") k+=$2}
 		END {printf "%d", k ? m * 100 / k : 0}' /proc/zoneinfo)
 	mratio=$(cat /sys/module/memory_hotplug/parameters/auto_movable_ratio 2>/dev/null || echo 301)
+	step "counted; stopping the agent"
 	# stop the agent before offlining, so that it does not online them again
 	kill %1 2>/dev/null
 	wait 2>/dev/null
@@ -290,11 +306,12 @@ for a in "${agents[@]}"; do
 				rules=()
 				[[ $a == rule:* ]] && rules=(--rules "${a#rule:}")
 				out=$(timeout 300 "$ENTER" "${rules[@]}" --profile "$m" \
-					--cmdline "$s hotmem.kernel_alloc=off" -- "$0" --cell "$a" "$e" 2>"$WORK/err")
+					--cmdline "$s hotmem.kernel_alloc=off" -- "$0" --cell "$a" "$e" 2>"$WORK/err");
 				r=$(echo "$out" | tail -1)
 				verdict="✓" why=""
 				if ! echo "$r" | grep -q '^{'; then
 					verdict="✗" why="did not run: $(tail -1 "$WORK/err")"
+					[ "$rc" -eq 124 ] && why="timed out after 300 s: $(tail -1 "$WORK/err")"
 					r='{}'
 				else
 					read -r new onl fw pct amr ms <<<"$(echo "$r" | sed -E 's/.*"new":([0-9]+),"online":([0-9]+).*"failed_writes":([0-9]+),"movable_pct_of_kernel":([0-9]+),"auto_movable_ratio":([0-9]+),"ms_to_last_online":([0-9]+).*/\1 \2 \3 \4 \5 \6/')"
