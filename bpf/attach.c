@@ -406,7 +406,7 @@ static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
 
 static int attach_emulator(struct hmt_tracer *t)
 {
-	for (unsigned int fn = 0; fn < HMT_NR_ENGINE_FN; fn++) {
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
 		attach_usdt_probe(t, fn, false);
 		attach_usdt_probe(t, fn, true);
 	}

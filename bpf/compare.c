@@ -182,6 +182,9 @@ static bool extra_compared(const struct hmt_rec *r, bool strict)
 		"memory_notify",
 		"mhp_init_memmap_on_memory",
 		"vmemmap_populate",
+		"vmemmap_populate_hugepages",
+		"vmemmap_populate_basepages",
+		"create_memory_block_devices",
 		"test_pages_isolated",
 	};
 

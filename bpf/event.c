@@ -11,7 +11,6 @@ _Static_assert(HMU_MAX_NR_ZONES == 5, "hmt_zone_name() knows five zones");
 static const char *const fn_names[HMT_NR_FN] = {
 #define HMT_X_NAME(fn) [HMT_FN_##fn] = #fn,
 	HOTMEM_PROBES(HMT_X_NAME)
-	HMT_KERNEL_STEPS(HMT_X_NAME)
 #undef HMT_X_NAME
 };
 

@@ -335,8 +335,8 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn, const __u6
 	}
 }
 
-/* steps only the kernel shows; create_memory_block_devices' extra: the
- * vmemmap pages of each block (memmap_on_memory) */
+/* the memory block devices and memmap_on_memory's decision;
+ * create_memory_block_devices' extra: the vmemmap pages of each block */
 static __always_inline void decode_blocks(struct hmt_event *e, __u32 fn, const __u64 *a,
 					  __u8 flags)
 {

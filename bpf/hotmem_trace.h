@@ -16,32 +16,10 @@
 #include "hotmem_probes.h"
 #include "uapi/hmu_zone.h"
 
-/*
- * Steps only the real kernel shows (the engine has no USDT probe for
- * them): numbered after the engine's, so HMT_NR_ENGINE_FN bounds the USDT
- * probes.  Kernel version where they first appear:
- *   vmemmap_populate_hugepages   6.3 (x86: vmemmap_populate's PMD path)
- *   vmemmap_populate_basepages   (both)
- *   create_altmaps_and_memory_blocks / remove_memory_blocks_and_altmaps
- *                                6.9 (memmap_on_memory per memory block)
- *   create_memory_block_devices  (both: 6.1 takes vmemmap_pages, 6.12 an altmap)
- *   mhp_supports_memmap_on_memory (both: 6.1 takes a size, 6.12 nothing)
- */
-#define HMT_KERNEL_STEPS(X)			\
-	X(vmemmap_populate_hugepages)		\
-	X(vmemmap_populate_basepages)		\
-	X(create_altmaps_and_memory_blocks)	\
-	X(remove_memory_blocks_and_altmaps)	\
-	X(create_memory_block_devices)		\
-	X(mhp_supports_memmap_on_memory)
-
 /* clang-format off */
 enum hmt_fn {
 #define HMT_X_ENUM(fn) HMT_FN_##fn,
 	HOTMEM_PROBES(HMT_X_ENUM)
-	HMT_NR_ENGINE_FN,
-	HMT_FN_kernel_steps_ = HMT_NR_ENGINE_FN - 1,
-	HMT_KERNEL_STEPS(HMT_X_ENUM)
 #undef HMT_X_ENUM
 	HMT_NR_FN
 };

@@ -11,13 +11,28 @@
  * All arguments are 64-bit signed integers; nid/zid are -1 when the step
  * has none.  "extra" per probe:
  *   memory_notify            the action (HM_MEM_GOING_ONLINE, ...)
- *   vmemmap_populate         1 if an altmap (memmap_on_memory) is used
+ *   vmemmap_populate, vmemmap_populate_hugepages, vmemmap_populate_basepages
+ *                            1 if an altmap (memmap_on_memory) is used
  *   mhp_init_memmap_on_memory  number of vmemmap pages
+ *   create_memory_block_devices  each block's vmemmap pages (the altmap's
+ *                            free; 6.1: vmemmap_pages), 0 without
  *   test_pages_isolated      fin_pfn (first pfn that is not isolated)
  *   mm_setup_per_zone_wmarks wmark_min of the zone
  *   everything else          0
  *
- * HOTMEM_PROBES(X) lists them so that bpf/ attaches to exactly this set.
+ * mhp_supports_memmap_on_memory has no range (start_pfn and nr_pages 0);
+ * its ret is the bool.  vmemmap_populate_basepages' range is the pfns
+ * whose struct pages it maps, as the kernel's vmemmap addresses read.
+ *
+ * HOTMEM_PROBES(X) lists them so that bpf/ attaches to exactly this set;
+ * the order numbers hotmem-trace's steps (enum hmt_fn, the events' "fn"):
+ * new ones go at the end.  Kernel version where the last six first appear:
+ *   vmemmap_populate_hugepages   6.3 (x86: vmemmap_populate's PMD path)
+ *   vmemmap_populate_basepages   (both)
+ *   create_altmaps_and_memory_blocks / remove_memory_blocks_and_altmaps
+ *                                6.9 (memmap_on_memory per memory block)
+ *   create_memory_block_devices  (both: 6.1 takes vmemmap_pages, 6.12 an altmap)
+ *   mhp_supports_memmap_on_memory (both: 6.1 takes a size, 6.12 nothing)
  */
 #ifndef HOTMEM_PROBES_H
 #define HOTMEM_PROBES_H
@@ -43,6 +58,12 @@
 	X(__remove_pages)			\
 	X(sparse_remove_section)		\
 	X(vmemmap_free)				\
-	X(hugetlb_vmemmap_optimize)
+	X(hugetlb_vmemmap_optimize)		\
+	X(vmemmap_populate_hugepages)		\
+	X(vmemmap_populate_basepages)		\
+	X(create_altmaps_and_memory_blocks)	\
+	X(remove_memory_blocks_and_altmaps)	\
+	X(create_memory_block_devices)		\
+	X(mhp_supports_memmap_on_memory)
 
 #endif /* HOTMEM_PROBES_H */

@@ -169,6 +169,9 @@ int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 	const unsigned long end = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + size)));
 	unsigned long id;
 	int ret = 0;
+	/* 6.12 has no node argument here: nid -1; extra the block's vmemmap pages */
+	HM_TRACE_FN(hm, create_memory_block_devices, &ret, PHYS_PFN(start), PHYS_PFN(size), -1, -1,
+		    altmap ? (long)altmap->free : 0);
 
 	for (id = first; id < end; id++) {
 		ret = init_memory_block(hm, id, nid, HM_MEM_OFFLINE, altmap, group, false, NULL);

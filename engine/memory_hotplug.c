@@ -907,10 +907,13 @@ unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm)
 	return nr_pages;
 }
 
+/* 6.12: no arguments (6.1 took the size); the __ret probe's ret is the bool */
 static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
 {
 	unsigned long vmemmap_size = memory_block_memmap_size(hm);
 	unsigned long memmap_pages = memory_block_memmap_on_memory_pages(hm);
+	int supported = 0;
+	HM_TRACE_FN(hm, mhp_supports_memmap_on_memory, &supported, 0, 0, -1, -1, 0);
 
 	if (hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_DISABLE)
 		return false;
@@ -921,7 +924,8 @@ static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
 	if (memmap_pages == PHYS_PFN(hm->cfg.block_size))
 		return false;
 	/* x86: arch_supports_memmap_on_memory() wants whole PMDs */
-	return IS_ALIGNED(vmemmap_size, PMD_SIZE);
+	supported = IS_ALIGNED(vmemmap_size, PMD_SIZE);
+	return supported;
 }
 
 static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
@@ -1000,6 +1004,8 @@ static void remove_memory_blocks_and_altmaps(struct hotmem *hm, uint64_t start,
 					     uint64_t size)
 {
 	const uint64_t bs = hm->cfg.block_size;
+	HM_TRACE_FN(hm, remove_memory_blocks_and_altmaps, NULL, PHYS_PFN(start), PHYS_PFN(size),
+		    -1, -1, 0);
 
 	for (uint64_t cur = start; cur < start + size; cur += bs) {
 		struct memory_block *mem = phys_to_memory_block(hm, cur);
@@ -1019,6 +1025,8 @@ static int create_altmaps_and_memory_blocks(struct hotmem *hm, int nid, int grou
 	const uint64_t bs = hm->cfg.block_size;
 	uint64_t cur;
 	int ret = 0;
+	HM_TRACE_FN(hm, create_altmaps_and_memory_blocks, &ret, PHYS_PFN(start), PHYS_PFN(size),
+		    nid, -1, 0);
 
 	for (cur = start; cur < start + size; cur += bs) {
 		struct vmem_altmap *altmap = hm_alloc(hm, sizeof(*altmap));

@@ -117,19 +117,30 @@ int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
 	return 0;
 }
 
-/* vmemmap_populate_basepages() for vmemmap pages [i0, i1) of a section */
+/* the pfns whose struct pages one vmemmap page holds */
+#define PFNS_PER_VMEMMAP_PAGE	(PAGE_SIZE / sizeof(struct page))
+
+/*
+ * vmemmap_populate_basepages() for vmemmap pages [i0, i1) of a section.
+ * Traced as the kernel's (start, end) vmemmap addresses read: the pfns
+ * whose struct pages they hold.
+ */
 static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_nr,
 				      unsigned long i0, unsigned long i1, int nid,
 				      struct vmem_altmap *altmap)
 {
 	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	int ret = 0;
+	HM_TRACE_FN(hm, vmemmap_populate_basepages, &ret,
+		    section_nr_to_pfn(section_nr) + i0 * PFNS_PER_VMEMMAP_PAGE,
+		    (i1 - i0) * PFNS_PER_VMEMMAP_PAGE, nid, -1, !!altmap);
 
 	if (vm->pmd_src != VMEMMAP_NONE)
 		return 0;	/* vmemmap_check_pmd(): a huge mapping covers it */
 	if (!vm->pte) {
 		vm->pte = hm_alloc(hm, PTRS_PER_PTE * sizeof(unsigned long));
 		if (!vm->pte)
-			return -ENOMEM;
+			return ret = -ENOMEM;
 	}
 	for (unsigned long i = i0; i < i1; i++) {
 		unsigned long pfn;
@@ -145,14 +156,14 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 			src = VMEMMAP_BUDDY;
 		}
 		if (!pfn)
-			return -ENOMEM;
+			return ret = -ENOMEM;
 		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), pfn,
 					PAGE_SIZE, false)) {
 			if (altmap)
 				vmem_altmap_free(altmap, 1);
 			else
 				free_vmemmap_pages(hm, pfn, 0, src);
-			return -ENOMEM;
+			return ret = -ENOMEM;
 		}
 		vm->pte[i] = VMEMMAP_PTE(pfn, src);
 		account_memmap(hm, 1, src);
@@ -160,13 +171,20 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 	return 0;
 }
 
-/* vmemmap_populate_hugepages() for the one PMD of a full section */
+/*
+ * vmemmap_populate_hugepages() for the one PMD of a full section: the
+ * kernel's loops over the PMDs of [start, end), and a section's memmap is
+ * one PMD (128 MiB sections, 64-byte struct pages), so one call a section
+ * either way, as x86's vmemmap_populate() makes it.
+ */
 static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_nr,
 				      int nid, struct vmem_altmap *altmap)
 {
 	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
 	unsigned long pfn;
-	int src;
+	int src, ret = 0;
+	HM_TRACE_FN(hm, vmemmap_populate_hugepages, &ret, section_nr_to_pfn(section_nr),
+		    PAGES_PER_SECTION, nid, -1, !!altmap);
 
 	if (vm->pmd_src != VMEMMAP_NONE)
 		return 0;
@@ -175,7 +193,7 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 			pfn = altmap_alloc_block_buf(altmap, SECTION_MEMMAP_PAGES);
 			/* no fallback: a short altmap is a configuration bug */
 			if (!pfn)
-				return -ENOMEM;
+				return ret = -ENOMEM;
 			src = VMEMMAP_ALTMAP;
 		} else {
 			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order);
@@ -188,7 +206,7 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 					vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
 				else
 					free_vmemmap_pages(hm, pfn, pageblock_order, src);
-				return -ENOMEM;
+				return ret = -ENOMEM;
 			}
 			vm->pmd_pfn = pfn;
 			vm->pmd_src = src;
@@ -198,8 +216,8 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 		pr_debug(hm, "vmemmap: PMD allocation failed for section %lu, falling back to base pages",
 			 section_nr);
 	}
-	return vmemmap_populate_basepages(hm, section_nr, 0, SECTION_MEMMAP_PAGES, nid,
-					  altmap);
+	ret = vmemmap_populate_basepages(hm, section_nr, 0, SECTION_MEMMAP_PAGES, nid, altmap);
+	return ret;
 }
 
 static void vmemmap_page_range(unsigned long start_pfn, unsigned long nr_pages,

@@ -212,6 +212,37 @@ static void test_required_step_missing(void **state)
 	hmt_trace_free(&b);
 }
 
+/*
+ * extra is compared where both sides define it: a block's vmemmap pages
+ * (create_memory_block_devices), the altmap flag of the vmemmap steps; not
+ * where only the engine puts something (arch_add_memory's altmap flag).
+ */
+static void test_extra_compared_where_defined(void **state)
+{
+	static const char k[] =
+		EV("arch_add_memory", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":0")
+		EV("vmemmap_populate_hugepages", "exit", 1048576, 32768, "null",
+		   ",\"ret\":0,\"extra\":1")
+		EV("create_memory_block_devices", "exit", 1048576, 32768, "null",
+		   ",\"ret\":0,\"extra\":512");
+	static const char e[] =
+		EV("arch_add_memory", "exit", 163840, 32768, "null", ",\"ret\":0,\"extra\":1")
+		EV("vmemmap_populate_hugepages", "exit", 163840, 32768, "null",
+		   ",\"ret\":0,\"extra\":0")
+		EV("create_memory_block_devices", "exit", 163840, 32768, "null",
+		   ",\"ret\":0,\"extra\":0");
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run(k, k, false, &out), 0);
+	free(out);
+	assert_int_equal(run(k, e, false, &out), 2);
+	assert_non_null(strstr(out, "vmemmap_populate_hugepages/exit: extra 1 != 0;"));
+	assert_non_null(strstr(out, "create_memory_block_devices/exit: extra 512 != 0;"));
+	assert_null(strstr(out, "arch_add_memory/exit:"));
+	free(out);
+}
+
 static void test_main_exit_codes(void **state)
 {
 	char *argv[] = { "compare", "/nonexistent/a", "/nonexistent/b", NULL };
@@ -233,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_empty_trace_differs),
 		cmocka_unit_test(test_pcp_free_counts_as_free),
 		cmocka_unit_test(test_required_step_missing),
+		cmocka_unit_test(test_extra_compared_where_defined),
 		cmocka_unit_test(test_main_exit_codes),
 	};
 

@@ -88,6 +88,27 @@ void ev_log_attach(struct hotmem *hm, struct ev_log *log)
 	assert_true(hotmem_subscribe(hm, ev_cb, log) >= 0);
 }
 
+/* the trace steps are the USDT probes' calls, delivered in-process too */
+static void trace_cb(const struct hm_event *ev, void *arg)
+{
+	struct ev_log *log = arg;
+
+	if (ev->type != HM_EV_TRACE || !ev->exit || strcmp(ev->fn, log->fn) ||
+	    log->len > sizeof(log->buf) - 96)
+		return;
+	log->len += (size_t)snprintf(log->buf + log->len, sizeof(log->buf) - log->len,
+				     "%s%llu:%llu:%d:%ld:%d", log->len ? " " : "",
+				     (unsigned long long)ev->start_pfn,
+				     (unsigned long long)ev->nr_pages, ev->nid, ev->extra, ev->ret);
+}
+
+void trace_log_attach(struct hotmem *hm, struct ev_log *log, const char *fn)
+{
+	memset(log, 0, sizeof(*log));
+	log->fn = fn;
+	assert_true(hotmem_subscribe(hm, trace_cb, log) >= 0);
+}
+
 int block_state(struct hotmem *hm, unsigned long id)
 {
 	struct hm_block_info bi;

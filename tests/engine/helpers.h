@@ -43,8 +43,11 @@ void assert_same(const struct hm_snapshot *a, const struct hm_snapshot *b);
 struct ev_log {
 	char buf[8192];
 	size_t len;
+	const char *fn;	/* trace_log_attach(): the probe whose returns are logged */
 };
 void ev_log_attach(struct hotmem *hm, struct ev_log *log);
+/* collect the returns of probe @fn: "start_pfn:nr_pages:nid:extra:ret ..." */
+void trace_log_attach(struct hotmem *hm, struct ev_log *log, const char *fn);
 
 int block_state(struct hotmem *hm, unsigned long id);
 int block_zone(struct hotmem *hm, unsigned long id);

@@ -207,10 +207,13 @@ static void test_fragmented_memory_falls_back_to_base_pages(void **state)
 	struct hotmem *hm = boot("default", NULL);
 	const unsigned long max = 300000;
 	unsigned long *h = malloc(max * sizeof(*h)), nh = 0;
+	struct ev_log huge_log, base_log;
 	bool huge, present;
 	long n;
 
 	(void)state;
+	trace_log_attach(hm, &huge_log, "vmemmap_populate_hugepages");
+	trace_log_attach(hm, &base_log, "vmemmap_populate_basepages");
 	n = hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, max, h);
 	assert_true(n > 100000);
 	nh = (unsigned long)n;
@@ -231,6 +234,9 @@ static void test_fragmented_memory_falls_back_to_base_pages(void **state)
 	assert_int_equal(hotmem_section_state(hm, DIMM >> 27, &present, NULL, &huge, NULL), 0);
 	assert_true(present);
 	assert_false(huge);
+	/* the probes: the PMD's vmemmap_populate_hugepages() went on in base pages */
+	assert_string_equal(huge_log.buf, "1048576:32768:0:0:0");
+	assert_string_equal(base_log.buf, "1048576:32768:0:0:0");
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	check(hm);
 	/* with memory back, the next DIMM gets a huge mapping again */
@@ -238,6 +244,8 @@ static void test_fragmented_memory_falls_back_to_base_pages(void **state)
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_section_state(hm, (DIMM >> 27) + 1, NULL, NULL, &huge, NULL), 0);
 	assert_true(huge);
+	assert_string_equal(huge_log.buf, "1048576:32768:0:0:0 1081344:32768:0:0:0");
+	assert_string_equal(base_log.buf, "1048576:32768:0:0:0");
 	check(hm);
 	free(h);
 	hotmem_destroy(hm);
@@ -280,11 +288,15 @@ static void test_subsections_are_tracked(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
 	const unsigned long pfn = (DIMM >> 12) + 3 * 512;
+	struct ev_log base_log;
 
 	(void)state;
+	trace_log_attach(hm, &base_log, "vmemmap_populate_basepages");
 	/* ZONE_DEVICE-style 2 MiB add: the memmap of one subsection only */
 	assert_int_equal(sparse_index_init(hm, pfn_to_section_nr(pfn)), 0);
 	assert_int_equal(sparse_add_section(hm, 0, pfn, 512, NULL), 0);
+	/* x86's vmemmap_populate(): less than a section goes to base pages */
+	assert_string_equal(base_log.buf, "1050112:512:0:0:0");
 	assert_true(pfn_valid(hm, pfn));
 	assert_false(pfn_valid(hm, pfn - 1));
 	assert_int_equal(sparse_add_section(hm, 0, pfn, 512, NULL), -EEXIST);

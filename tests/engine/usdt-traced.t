@@ -18,26 +18,29 @@ ok() {
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
 
-echo "1..5"
+echo "1..6"
 if [ "$(id -u)" != 0 ] || [ ! -e /sys/bus/event_source/devices/uprobe/type ] ||
 	[ ! -x "$HM" ] || [ ! -x "$HT" ]; then
-	for _ in 1 2 3 4 5; do skip "needs root, uprobes, $HM and $HT"; done
+	for _ in 1 2 3 4 5 6; do skip "needs root, uprobes, $HM and $HT"; done
 	exit 0
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# one hot-add, one online and one offline of a 128 MiB block
-printf 'add 0x100000000 256M\nonline 32 online_movable\noffline 32\n' > "$tmp/script"
-run_engine() { "$HM" --profile qemu-512m --cmdline memhp_default_state=offline run "$tmp/script"; }
+# a hot-add with memmap_on_memory, one online and one offline of a 128 MiB
+# block, the removal of the DIMM
+printf 'add 0x100000000 256M memmap_on_memory\nonline 32 online_movable\noffline 32\nremove 0x100000000 256M\n' > "$tmp/script"
+CMDLINE="memhp_default_state=offline memory_hotplug.memmap_on_memory=1"
+run_engine() { "$HM" --profile qemu-512m --cmdline "$CMDLINE" run "$tmp/script"; }
+probes=$(grep -c '^[[:space:]]*X(' "$SRC/engine/hotmem_probes.h")
 
 # ---- hotmem-trace (libbpf's USDT attach sets the semaphores) ------------------
 "$HT" --emulator "$HM" --no-pin --json -o "$tmp/t.jsonl" -- \
-	"$HM" --profile qemu-512m --cmdline memhp_default_state=offline run "$tmp/script" \
+	"$HM" --profile qemu-512m --cmdline "$CMDLINE" run "$tmp/script" \
 	> /dev/null 2> "$tmp/t.err"
 ok $? "hotmem-trace --emulator hotmem -- hotmem run: exit 0"
 sed 's/^/# /' "$tmp/t.err"
-grep -q "42 of 42 USDT probes attached" "$tmp/t.err"
-ok $? "all 42 probes attached in the engine binary"
+grep -q "$((probes * 2)) of $((probes * 2)) USDT probes attached" "$tmp/t.err"
+ok $? "all $((probes * 2)) probes of engine/hotmem_probes.h attached in the engine binary"
 on=$(grep -c '"ev":"online_pages","phase":"exit".*"ret":0' "$tmp/t.jsonl")
 off=$(grep -c '"ev":"offline_pages","phase":"exit".*"ret":0' "$tmp/t.jsonl")
 adds=$(grep -c '"ev":"add_memory_resource","phase":"enter"' "$tmp/t.jsonl")
@@ -45,6 +48,23 @@ enter=$(grep -c '"ev":"memory_notify","phase":"enter"' "$tmp/t.jsonl")
 exits=$(grep -c '"ev":"memory_notify","phase":"exit"' "$tmp/t.jsonl")
 [ "$on" = 1 ] && [ "$off" = 1 ] && [ "$adds" = 1 ] && [ "$enter" -ge 4 ] && [ "$enter" = "$exits" ]
 ok $? "the probes fired while traced: 1 add, 1 online, 1 offline, memory_notify $enter/$exits"
+# the memory block devices and the per-block altmaps, as 6.12 has them:
+# "ev nr_pages nid extra ret" of each exit
+steps=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["phase"] == "exit" and e["ev"] in ("mhp_supports_memmap_on_memory",
+            "create_altmaps_and_memory_blocks", "vmemmap_populate_hugepages",
+            "create_memory_block_devices", "remove_memory_blocks_and_altmaps"):
+        print(e["ev"], e["nr_pages"], e["nid"], e["extra"], e["ret"])' "$tmp/t.jsonl" | sort | uniq -c |
+	awk '{ $1 = $1 "x"; print }' | tr '\n' ';')
+exp="1x create_altmaps_and_memory_blocks 65536 0 0 0;2x create_memory_block_devices 32768 -1 512 0;"
+exp="${exp}1x mhp_supports_memmap_on_memory 0 -1 0 1;1x remove_memory_blocks_and_altmaps 65536 -1 0 0;"
+exp="${exp}2x vmemmap_populate_hugepages 32768 0 1 0;"
+[ "$steps" = "$exp" ]
+ok $? "memmap_on_memory: mhp_supports_memmap_on_memory, create_altmaps_and_memory_blocks, create_memory_block_devices per block (512 vmemmap pages), vmemmap_populate_hugepages from the altmap, remove_memory_blocks_and_altmaps"
+[ "$steps" = "$exp" ] || echo "# got '$steps'"
 
 # ---- bpftrace, attached system-wide before the process starts -----------------
 if ! command -v bpftrace > /dev/null; then

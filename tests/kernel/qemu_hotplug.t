@@ -244,9 +244,10 @@ fi
 # compare --require: these steps must be in both traces and agree one by
 # one (vmemmap population included); the steps only one side can show are
 # listed "not compared", each of them in docs/hotmem-trace.md with its reason.
-REQUIRE=add_memory_resource,arch_add_memory,__add_pages,sparse_add_section,vmemmap_populate
+REQUIRE=add_memory_resource,mhp_supports_memmap_on_memory,arch_add_memory,__add_pages
+REQUIRE=$REQUIRE,sparse_add_section,vmemmap_populate,vmemmap_populate_hugepages,create_memory_block_devices
 REQUIRE=$REQUIRE,move_pfn_range_to_zone,online_pages,offline_pages,memory_notify,test_pages_isolated
-REQUIRE_MEMMAP=$REQUIRE,mhp_init_memmap_on_memory
+REQUIRE_MEMMAP=$REQUIRE,create_altmaps_and_memory_blocks,mhp_init_memmap_on_memory
 engine_compare() {	# kernel-trace engine-trace out require
 	"$B/hotmem-trace" compare --require "$4" "$1" "$2" > "$3"
 }
@@ -322,13 +323,14 @@ if [ -n "$why" ]; then
 	skip "compare kernel vs engine (hotmem run): $why"
 	skip "engine (hotmem run) memmap_on_memory: $why"
 else
-	engine_cli_run engine-cli "" "$K.jsonl" "0x100000000 256M"
+	# 6.12's ACPI driver always asks for memmap_on_memory (MHP_MEMMAP_ON_MEMORY):
+	# mhp_supports_memmap_on_memory() says no while memory_hotplug.memmap_on_memory=0
+	engine_cli_run engine-cli "" "$K.jsonl" "0x100000000 256M memmap_on_memory"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine-cli.trace")" -gt 0 ]
 	ok $? "engine (hotmem run) scenario traced through USDT"
 	engine_compare "$K.jsonl" "$OUT/engine-cli.jsonl" "$OUT/compare-engine-cli.txt" "$REQUIRE"
 	ok $? "compare 6.12 vs engine (hotmem run): step for step, no differences ($OUT/compare-engine-cli.txt)"
 	grep -v "not compared" "$OUT/compare-engine-cli.txt" | diag
-	# 6.12's ACPI driver always asks for memmap_on_memory (MHP_MEMMAP_ON_MEMORY)
 	engine_cli_run engine-cli-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" \
 		"0x100000000 256M memmap_on_memory"
 	engine_compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" "$OUT/compare-engine-cli-memmap.txt" "$REQUIRE_MEMMAP"
