@@ -246,6 +246,9 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	}
 	if (arg_size(args, "size", &ch.dev.size, &has_size, r->err) ||
 	    arg_size(args, "addr", &ch.dev.addr, &ch.dev.have_addr, r->err) ||
+	    /* QEMU's name of a virtio-mem device's address */
+	    (!ch.dev.have_addr &&
+	     arg_size(args, "memaddr", &ch.dev.addr, &ch.dev.have_addr, r->err)) ||
 	    arg_size(args, "requested-size", &ch.dev.requested, &has_req, r->err) ||
 	    arg_size(args, "block-size", &ch.dev.block_size, &has_bs, r->err) ||
 	    arg_node(args, 0, &ch.dev.node, r->err) ||

@@ -19,8 +19,8 @@ total0=$(kb MemTotal)
 free0=$(kb MemFree)
 
 # 1. plug 1 GiB in 2 MiB device blocks
-ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G >/dev/null
-tap_ok $? "device_add virtio-mem-pci size=4G requested-size=1G"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G memaddr=0x100000000 >/dev/null
+tap_ok $? "device_add virtio-mem-pci size=4G requested-size=1G memaddr=0x100000000 (QEMU's property name)"
 is "$(dev vm0 plugged-size) $(dev vm0 block-size) $(dev vm0 mode) $(dev vm0 subblock-size)" \
 	"1073741824 2097152 sbm 2097152" "plugged 1G; block-size 2M (QEMU's default); Sub Block Mode, 2M sub-blocks"
 is "$(($(kb MemTotal) - total0))" 1048576 "MemTotal grows by exactly 1 GiB"
