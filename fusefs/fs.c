@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <linux/fuse.h>
 
 #include <sys/xattr.h>
 
@@ -336,21 +337,20 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 }
 
 /*
- * The session loop.  One thread reads /dev/fuse and answers every request
- * itself -- lookups, attributes, opens, reads, listings, polls: none waits
- * for a running hotplug operation (hotmem.h: readers never do) -- because
- * a request that finds its thread already running on the CPU costs half
- * of one that wakes one of several idle workers (libfuse's mt loop).
- * Stores may run for long (an offline migrates until it is done or
- * interrupted): they go to @nr_workers store threads, and the reader
- * stays free to take the FUSE_INTERRUPT that ends them.
+ * The session loop.  One thread reads /dev/fuse and answers the requests
+ * that never wait -- lookups, attributes, opens, reads, listings, polls of
+ * what hotmem.h's readers serve without waiting for a running hotplug
+ * operation -- because a request that finds its thread already on the
+ * CPU costs half of one that wakes one of several idle workers (libfuse's
+ * mt loop).  Requests that may wait go whole to @nr_workers threads, so
+ * that the reader stays free to take the FUSE_INTERRUPT that ends them:
+ * stores (an offline migrates until done or interrupted), and whatever
+ * touches /proc/iomem or /sys/firmware/memmap, which the engine reads
+ * under its device_hotplug_lock.
  */
 struct hmfs_wjob {
 	struct hmfs_wjob *next;
-	fuse_req_t req;
-	struct hmfs_open *of;
-	size_t count, size; /* stored (at most a page), written */
-	char buf[HMFS_PAGE_SIZE + 1];
+	struct fuse_buf buf; /* the request, copied out of the receive buffer */
 };
 
 struct hmfs_loop {
@@ -363,40 +363,78 @@ struct hmfs_loop {
 	pthread_t *workers;
 };
 
-struct write_task {
-	fuse_req_t req;
-	const struct hmfs_loop *loop;
-};
-
 /*
  * signal_pending(current) for the writer: the kernel sent FUSE_INTERRUPT;
  * or hotmemfs is stopping, which must not wait for a migration to end
  */
-static bool req_interrupted(void *arg)
+static bool req_interrupted(void *req)
 {
-	const struct write_task *w = arg;
+	const struct hmfs_loop *loop = req_ctx(req)->loop;
 
-	if (w->loop && __atomic_load_n(&w->loop->stop, __ATOMIC_RELAXED))
+	if (loop && __atomic_load_n(&loop->stop, __ATOMIC_RELAXED))
 		return true;
-	return fuse_req_interrupted(w->req);
+	return fuse_req_interrupted(req);
 }
 
-/* a store: the engine's answer is the write's; @size bytes were written */
-static void do_store(struct hmfs_ctx *ctx, const struct hmfs_loop *loop, fuse_req_t req,
-		     const struct hmfs_node *n, const char *buf, size_t count, size_t size)
+static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+		       struct fuse_file_info *fi)
 {
-	struct write_task w = { req, loop };
-	const struct hotmem_task task = { req_interrupted, &w };
-	/* a store that changes the machine has saved it (hmfs_change()) */
-	ssize_t ret = hmfs_store_task(ctx, n, buf, count, &task);
+	const struct hotmem_task task = { req_interrupted, req };
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
+	char tmp[HMFS_PAGE_SIZE + 1];
+	size_t count;
+	ssize_t ret;
 
-	if (ret < 0)
+	(void)ino;
+	(void)off; /* sysfs_kf_write() ignores the position */
+	if (!size) {
+		fuse_reply_write(req, 0);
+		return;
+	}
+	count = hmfs_write_buf(tmp, buf, size);
+	/* a store that changes the machine has saved it (hmfs_change()) */
+	ret = hmfs_store_task(ctx, &of->node, tmp, count, &task);
+	if (ret < 0) {
 		fuse_reply_err(req, (int)-ret);
-	else
-		fuse_reply_write(req, hmfs_store_claims(n, size, (size_t)ret));
+		return;
+	}
+	fuse_reply_write(req, (size_t)ret);
 }
 
-static void *store_worker(void *arg)
+/* a static node that reads the engine under device_hotplug_lock, or holds one */
+static bool static_may_wait(const struct hmfs_ctx *ctx, uint64_t v)
+{
+	const struct hmfs_snode *sn;
+
+	if (v < 1 || v > (uint64_t)ctx->nr_snodes)
+		return false;
+	sn = &ctx->snodes[v - 1];
+	if (sn->dyn == DYN_FWMAP || sn->attr == A_IOMEM)
+		return true;
+	for (int c = sn->first_child; c >= 0; c = ctx->snodes[c].next_sibling)
+		if (ctx->snodes[c].dyn == DYN_FWMAP)
+			return true; /* a lookup or listing of firmware/ stats memmap/ */
+	return false;
+}
+
+/* does this request go to a worker? */
+static bool may_wait(const struct hmfs_ctx *ctx, const struct fuse_buf *fbuf, ssize_t len)
+{
+	const struct fuse_in_header *in = fbuf->mem;
+	uint64_t ino;
+
+	if ((fbuf->flags & FUSE_BUF_IS_FD) || len < (ssize_t)sizeof(*in))
+		return false;
+	if (in->opcode == FUSE_WRITE)
+		return true;
+	ino = in->nodeid == FUSE_ROOT_ID ? HMFS_INO(HMFS_C_STATIC, 1) : in->nodeid;
+	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
+		return true;
+	return HMFS_INO_CLASS(ino) == HMFS_C_STATIC && static_may_wait(ctx, HMFS_INO_VAL(ino));
+}
+
+static void *request_worker(void *arg)
 {
 	struct hmfs_loop *loop = arg;
 	struct hmfs_wjob *job;
@@ -412,9 +450,7 @@ static void *store_worker(void *arg)
 		if (!loop->head)
 			loop->tail = &loop->head;
 		pthread_mutex_unlock(&loop->lock);
-		/* the kernel sends no RELEASE while the write is unanswered */
-		do_store(loop->ctx, loop, job->req, &job->of->node, job->buf, job->count,
-			 job->size);
+		fuse_session_process_buf(loop->ctx->se, &job->buf);
 		free(job);
 		pthread_mutex_lock(&loop->lock);
 	}
@@ -422,47 +458,22 @@ static void *store_worker(void *arg)
 	return NULL;
 }
 
-/* hand a store to the workers; false: do it here (no loop, or no memory) */
-static bool queue_store(struct hmfs_loop *loop, fuse_req_t req, struct hmfs_open *of,
-			const char *buf, size_t size)
+/* hand the request in @fbuf to the workers; false: answer it here */
+static bool queue_request(struct hmfs_loop *loop, const struct fuse_buf *fbuf, size_t len)
 {
-	struct hmfs_wjob *job;
+	struct hmfs_wjob *job = malloc(sizeof(*job) + len);
 
-	if (!loop)
-		return false;
-	job = malloc(sizeof(*job));
 	if (!job)
 		return false;
 	job->next = NULL;
-	job->req = req;
-	job->of = of;
-	/* @buf is the loop's receive buffer, reused for the next request */
-	job->count = hmfs_write_buf(job->buf, buf, size);
-	job->size = size;
+	job->buf = (struct fuse_buf){ .size = len, .mem = job + 1 };
+	memcpy(job + 1, fbuf->mem, len);
 	pthread_mutex_lock(&loop->lock);
 	*loop->tail = job;
 	loop->tail = &job->next;
 	pthread_cond_signal(&loop->cond);
 	pthread_mutex_unlock(&loop->lock);
 	return true;
-}
-
-static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-		       struct fuse_file_info *fi)
-{
-	struct hmfs_ctx *ctx = req_ctx(req);
-	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
-	char tmp[HMFS_PAGE_SIZE + 1];
-
-	(void)ino;
-	(void)off; /* sysfs_kf_write() ignores the position */
-	if (!size) {
-		fuse_reply_write(req, 0);
-		return;
-	}
-	if (queue_store(ctx->loop, req, of, buf, size))
-		return;
-	do_store(ctx, NULL, req, &of->node, tmp, hmfs_write_buf(tmp, buf, size), size);
 }
 
 static void loop_stop_workers(struct hmfs_loop *loop, unsigned int started)
@@ -492,26 +503,27 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 		goto out;
 	}
 	for (; started < loop.nr_workers; started++) {
-		res = -pthread_create(&loop.workers[started], NULL, store_worker, &loop);
+		res = -pthread_create(&loop.workers[started], NULL, request_worker, &loop);
 		if (res)
 			goto out_stop;
 	}
 	ctx->loop = &loop;
-	/* fuse_session_loop(), with our store workers beside it */
+	/* fuse_session_loop(), with the workers beside it */
 	while (!fuse_session_exited(se)) {
 		res = fuse_session_receive_buf(se, &fbuf);
 		if (res == -EINTR)
 			continue;
 		if (res <= 0)
 			break;
-		fuse_session_process_buf(se, &fbuf);
+		if (!may_wait(ctx, &fbuf, res) || !queue_request(&loop, &fbuf, (size_t)res))
+			fuse_session_process_buf(se, &fbuf);
 	}
 	free(fbuf.mem);
-	fuse_session_reset(se);
 	if (res > 0)
 		res = 0;
 out_stop:
 	loop_stop_workers(&loop, started);
+	fuse_session_reset(se);
 	ctx->loop = NULL;
 out:
 	free(loop.workers);

@@ -1,0 +1,55 @@
+#!/bin/bash
+# hotmemfs answers reads on one thread and hands whatever may wait for a
+# running hotplug operation to worker threads: stores, and /proc/iomem and
+# /sys/firmware/memmap, which the engine reads under device_hotplug_lock.
+# While an offline loops (nothing to migrate to, 6.12: until a signal),
+# other files still read, those two wait their turn, and the writer's
+# signal still ends the offline with EINTR (FUSE_INTERRUPT reaches us).
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+
+start_fs --fresh --cmdline "hotmem.kernel_alloc=off"
+tap_ok $? "hotmemfs mounts"
+ctl device_add pc-dimm id=d1 size=128M >/dev/null
+echo online_movable >"$M/memory32/state"
+is "$(cat "$M/memory32/state")" "online" "memory32 online movable"
+# every free page taken: an offline of memory32 has nowhere to migrate to
+ctl alloc movable 100000000 >/dev/null
+tap_ok $? "all free memory allocated (movable)"
+
+timeout -s INT 4 sh -c "echo offline > $M/memory32/state" &
+writer=$!
+sleep 1
+# the offline is looping now: these must not wait for it
+t0=$(date +%s%N)
+st=$(timeout 2 cat "$M/memory32/state")
+rc=$?
+t1=$(date +%s%N)
+[ $rc = 0 ] && [ "$st" = going-offline ]
+tap_ok $? "memory32/state reads during the offline: '$st' in $(((t1 - t0) / 1000000)) ms"
+timeout 2 cat "$M/block_size_bytes" >/dev/null
+tap_ok $? "another attribute reads during the offline"
+# these wait for the operation (the engine's lock), on a worker thread
+timeout 10 cat "$MNT/proc/iomem" >"$TMP/iomem.txt" &
+iomem=$!
+timeout 10 ls "$MNT/sys/firmware/memmap" >"$TMP/fwmap.txt" &
+fwmap=$!
+sleep 0.5
+timeout 2 cat "$M/memory32/online" >/dev/null
+tap_ok $? "reads go on while /proc/iomem and firmware/memmap wait for the offline"
+wait $writer
+rc=$?
+[ $rc = 124 ] && grep -q "memory32: offline failed (EINTR)" "$TMP/hotmemfs.log"
+tap_ok $? "the writer's signal ends the offline: EINTR (writer rc $rc)"
+wait $iomem
+tap_ok $? "/proc/iomem read once the offline gave up"
+grep -q "System RAM" "$TMP/iomem.txt"
+tap_ok $? "/proc/iomem has System RAM"
+wait $fwmap
+tap_ok $? "firmware/memmap listed once the offline gave up ($(wc -w <"$TMP/fwmap.txt") entries)"
+is "$(cat "$M/memory32/state")" "online" "memory32 is online again (a failed offline changes nothing)"
+ctl free-all >/dev/null
+echo offline >"$M/memory32/state"
+tap_ok $? "with its pages freed memory32 goes offline"
+done_testing
