@@ -396,6 +396,10 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 {
 	pid_t fs, cmd;
 
+	if (unshare(CLONE_NEWNS) < 0) {
+		perror("hotmem-enter: unshare(mount namespace)");
+		return 125;
+	}
 	/* our own view: nothing we mount propagates back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		perror("hotmem-enter: making / private");
@@ -466,14 +470,23 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0) {
 		errno = EPERM;
+		free(o.fs_argv);
 		return refuse_privileges("not root");
 	}
 	if (access("/dev/fuse", R_OK | W_OK) < 0) {
 		fprintf(stderr, "hotmem-enter: /dev/fuse: %s (modprobe fuse?)\n", strerror(errno));
+		free(o.fs_argv);
 		return 125;
 	}
-	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID) < 0)
-		return refuse_privileges("unshare(mount, network, PID namespaces)");
+	/*
+	 * The mount namespace is init's own (enter_init()): it mounts the new
+	 * PID namespace's /proc, and this process, outside that namespace,
+	 * keeps a /proc where /proc/self is itself.
+	 */
+	if (unshare(CLONE_NEWNET | CLONE_NEWPID) < 0) {
+		free(o.fs_argv);
+		return refuse_privileges("unshare(network, PID namespaces)");
+	}
 
 	/* signals wait in sigwaitinfo(), in both processes: no handlers, no globals */
 	sigemptyset(&set);
@@ -487,6 +500,7 @@ int main(int argc, char **argv)
 	init = fork();
 	if (init < 0) {
 		perror("hotmem-enter: fork");
+		free(o.fs_argv);
 		return 125;
 	}
 	if (init == 0)
@@ -501,7 +515,16 @@ int main(int argc, char **argv)
 			continue;
 		}
 		/* SIGINT/SIGQUIT from the terminal already reached the command */
-		if (si.si_signo == SIGCHLD && waitpid(init, &status, WNOHANG) == init)
-			return exit_code(status);
+		if (si.si_signo == SIGCHLD && waitpid(init, &status, WNOHANG) == init) {
+			/*
+			 * _exit: after unshare(CLONE_NEWPID) every process this one
+			 * creates is born in the new namespace, where this one does
+			 * not exist -- LeakSanitizer's exit-time tracer among them,
+			 * which then cannot attach (a sanitizer build's "fatal
+			 * error").  Nothing is left to flush or free here.
+			 */
+			fflush(NULL);
+			_exit(exit_code(status));
+		}
 	}
 }
