@@ -689,6 +689,18 @@ static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, cons
 	fuse_reply_err(req, -ret);
 }
 
+/* getxattr/listxattr: the size needed when asked with @size 0, else the bytes */
+static void reply_xattr(fuse_req_t req, ssize_t ret, size_t size, char *buf)
+{
+	if (ret < 0)
+		fuse_reply_err(req, (int)-ret);
+	else if (!size)
+		fuse_reply_xattr(req, (size_t)ret);
+	else
+		fuse_reply_buf(req, buf, (size_t)ret);
+	free(buf);
+}
+
 static void hmfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
@@ -700,13 +712,7 @@ static void hmfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size
 		ret = -ENOMEM;
 	if (!ret)
 		ret = hmfs_xattr_get(ctx, &n, name, buf, size);
-	if (ret < 0)
-		fuse_reply_err(req, (int)-ret);
-	else if (!size)
-		fuse_reply_xattr(req, (size_t)ret);
-	else
-		fuse_reply_buf(req, buf, (size_t)ret);
-	free(buf);
+	reply_xattr(req, ret, size, buf);
 }
 
 static void hmfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
@@ -721,13 +727,7 @@ static void hmfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	/* simple_xattr_list(): trusted.* names only for CAP_SYS_ADMIN */
 	if (!ret)
 		ret = hmfs_xattr_list(ctx, &n, fuse_req_ctx(req)->uid == 0, buf, size);
-	if (ret < 0)
-		fuse_reply_err(req, (int)-ret);
-	else if (!size)
-		fuse_reply_xattr(req, (size_t)ret);
-	else
-		fuse_reply_buf(req, buf, (size_t)ret);
-	free(buf);
+	reply_xattr(req, ret, size, buf);
 }
 
 /* __vfs_removexattr(): the handler's set with no value and XATTR_REPLACE */
