@@ -399,7 +399,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		fuse_reply_err(req, (int)-ret);
 		return;
 	}
-	fuse_reply_write(req, (size_t)ret);
+	fuse_reply_write(req, hmfs_store_claims(&of->node, size, (size_t)ret));
 }
 
 /* a static node that reads the engine under device_hotplug_lock, or holds one */
