@@ -49,9 +49,9 @@ TEST_SCRIPTS += $(sort $(wildcard tests/agents/*.t))
 BENCH_PROGS  += tests/agents/bench_burst.sh
 
 # helpers the .t scripts run (no engine)
-# readprobe.c is tests/fixtures/reference/scripts/readprobe.c verbatim, so that its
-# output compares line for line with the reference: not held to -Werror.
-$(BUILD)/tests/fusefs/readprobe: tests/fusefs/readprobe.c
+# the reference's own probe, built from the fixture itself so that its output
+# compares line for line with the reference: not held to -Werror.
+$(BUILD)/tests/fusefs/readprobe: tests/fixtures/reference/scripts/readprobe.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"; $(CC) -O2 -w $< -o $@
 $(BUILD)/tests/fusefs/bench_hotmemfs: $(BUILD)/tests/fusefs/bench_hotmemfs.o
