@@ -689,9 +689,23 @@ static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, cons
 	fuse_reply_err(req, -ret);
 }
 
-/* getxattr/listxattr: the size needed when asked with @size 0, else the bytes */
-static void reply_xattr(fuse_req_t req, ssize_t ret, size_t size, char *buf)
+/*
+ * getxattr (@name) and listxattr (@name NULL): the size needed when asked
+ * with @size 0, else the bytes.  simple_xattr_list() lists trusted.* names
+ * only for CAP_SYS_ADMIN.
+ */
+static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+	ssize_t ret = hmfs_node_get(ctx, ino, &n);
+	char *buf = NULL;
+
+	if (!ret && size && !(buf = malloc(size)))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = name ? hmfs_xattr_get(ctx, &n, name, buf, size)
+			   : hmfs_xattr_list(ctx, &n, fuse_req_ctx(req)->uid == 0, buf, size);
 	if (ret < 0)
 		fuse_reply_err(req, (int)-ret);
 	else if (!size)
@@ -703,31 +717,12 @@ static void reply_xattr(fuse_req_t req, ssize_t ret, size_t size, char *buf)
 
 static void hmfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
-	struct hmfs_ctx *ctx = req_ctx(req);
-	struct hmfs_node n;
-	ssize_t ret = hmfs_node_get(ctx, ino, &n);
-	char *buf = NULL;
-
-	if (!ret && size && !(buf = malloc(size)))
-		ret = -ENOMEM;
-	if (!ret)
-		ret = hmfs_xattr_get(ctx, &n, name, buf, size);
-	reply_xattr(req, ret, size, buf);
+	xattr_read(req, ino, name, size);
 }
 
 static void hmfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct hmfs_ctx *ctx = req_ctx(req);
-	struct hmfs_node n;
-	ssize_t ret = hmfs_node_get(ctx, ino, &n);
-	char *buf = NULL;
-
-	if (!ret && size && !(buf = malloc(size)))
-		ret = -ENOMEM;
-	/* simple_xattr_list(): trusted.* names only for CAP_SYS_ADMIN */
-	if (!ret)
-		ret = hmfs_xattr_list(ctx, &n, fuse_req_ctx(req)->uid == 0, buf, size);
-	reply_xattr(req, ret, size, buf);
+	xattr_read(req, ino, NULL, size);
 }
 
 /* __vfs_removexattr(): the handler's set with no value and XATTR_REPLACE */
