@@ -483,6 +483,9 @@ struct hotmem {
 	void *vmemmap_reserved;		/* what we mmap'd (aligned inside) */
 	size_t vmemmap_reserved_size;
 	unsigned long max_pfn;
+	unsigned long host_maps_max;	/* vm.max_map_count, read at boot */
+	/* the process's mappings, at most: last counted + every mmap since */
+	unsigned long host_maps_bound;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */

@@ -24,6 +24,10 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
+static unsigned long read_max_map_count(void);
+static unsigned long host_map_count(void);
+static void host_maps_made(struct hotmem *hm);
+
 static void *reserve(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_NONE,
@@ -45,6 +49,8 @@ int physmem_init(struct hotmem *hm)
 	if (ftruncate(hm->memfd, (off_t)hm->maxmem) < 0)
 		goto err_fd;
 
+	hm->host_maps_max = read_max_map_count();
+	hm->host_maps_bound = host_map_count();
 	hm->direct_map_size = hm->maxmem;
 	hm->direct_map = reserve(hm->direct_map_size);
 	if (!hm->direct_map)
@@ -86,6 +92,7 @@ int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size)
 	void *p = mmap(hm->direct_map + start, size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_FIXED, hm->memfd, (off_t)start);
 
+	host_maps_made(hm);
 	return p == MAP_FAILED ? -ENOMEM : 0;
 }
 
@@ -109,6 +116,7 @@ int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 	void *p = mmap(vaddr, size, prot, MAP_SHARED | MAP_FIXED, hm->memfd,
 		       (off_t)PFN_PHYS(pfn));
 
+	host_maps_made(hm);
 	return p == MAP_FAILED ? -ENOMEM : 0;
 }
 
@@ -131,7 +139,7 @@ void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
  */
 #define HOST_MAP_HEADROOM 4096UL
 
-static unsigned long host_max_map_count(struct hotmem *hm)
+static unsigned long read_max_map_count(void)
 {
 	unsigned long v = 65530;
 	FILE *f = fopen("/proc/sys/vm/max_map_count", "re");
@@ -141,8 +149,6 @@ static unsigned long host_max_map_count(struct hotmem *hm)
 			v = 65530;
 		fclose(f);
 	}
-	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < v)
-		v = hm->cfg.host_max_map_count;
 	return v;
 }
 
@@ -163,11 +169,24 @@ static unsigned long host_map_count(void)
 	return n;
 }
 
+/*
+ * Counting /proc/self/maps costs a line a mapping, too much for every add
+ * of a virtio-mem block on a big machine: count only when the bound (last
+ * count plus every mapping made since, merges and unmaps ignored) comes
+ * within two headrooms of the cap.
+ */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 {
-	unsigned long max = host_max_map_count(hm), now = host_map_count();
-	unsigned long room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
+	unsigned long max = hm->host_maps_max, now, room;
 
+	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < max)
+		max = hm->cfg.host_max_map_count;
+	if (__atomic_load_n(&hm->host_maps_bound, __ATOMIC_RELAXED) + nr_new +
+		    2 * HOST_MAP_HEADROOM <= max)
+		return 0;
+	now = host_map_count();
+	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
+	room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
 	if (nr_new <= room)
 		return 0;
 	pr_err(hm, "add_memory: the memmap needs %lu more host mappings, %lu are left under "
@@ -175,6 +194,11 @@ int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 		   "larger memory blocks",
 	       nr_new, room, max, now);
 	return -ENOMEM;
+}
+
+static void host_maps_made(struct hotmem *hm)
+{
+	__atomic_fetch_add(&hm->host_maps_bound, 1, __ATOMIC_RELAXED);
 }
 
 /* back a range of physical memory with host pages in one go */
