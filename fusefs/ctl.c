@@ -36,13 +36,6 @@ static json_object *arg(json_object *args, const char *key)
 	return NULL;
 }
 
-static const char *arg_str(json_object *args, const char *key)
-{
-	json_object *v = arg(args, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* A string argument, NULL when absent; any other type is QEMU's error. */
 static int arg_string(json_object *args, const char *key, const char **out, char *err)
 {
@@ -281,11 +274,13 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 
 static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	const char *path = arg_str(args, "path"), *prop = arg_str(args, "property");
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE };
+	const char *path, *prop;
 	bool has;
 	int ret;
 
+	if (arg_string(args, "path", &path, r->err) || arg_string(args, "property", &prop, r->err))
+		return -EINVAL;
 	if (!path || !prop) {
 		snprintf(r->err, ERRLEN, "Parameters 'path' and 'property' are required");
 		return -EINVAL;
@@ -323,10 +318,12 @@ static int cmd_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
-	const char *state = arg_str(args, "state");
+	const char *state;
 	long long block;
 	int ret;
 
+	if (arg_string(args, "state", &state, r->err))
+		return -EINVAL;
 	if (arg_int(args, "block", -1, &block, r->err))
 		return -EINVAL;
 	ch.value = state ? hmu_online_type_from_str(state) : -EINVAL;
@@ -348,11 +345,13 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 
 static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	const char *type = arg_str(args, "type");
+	const char *type;
 	long long pages;
 	long n;
 	int t, node;
 
+	if (arg_string(args, "type", &type, r->err))
+		return -EINVAL;
 	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
 		return -EINVAL;
 	t = !type ? -1 : !strcmp(type, "movable") ? HM_ALLOC_MOVABLE :
@@ -413,10 +412,12 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 
 static int cmd_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	const char *action = arg_str(args, "action");
+	const char *action;
 	long long err;
 	int a;
 
+	if (arg_string(args, "action", &action, r->err))
+		return -EINVAL;
 	if (arg_int(args, "error", 0, &err, r->err))
 		return -EINVAL;
 	if (action && !strcmp(action, "MEM_GOING_ONLINE"))
@@ -588,7 +589,8 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, json_object *req, struct hmf
 	follow->trace = false;
 	if (!json_object_is_type(req, json_type_object))
 		return hmfs_ctl_error("GenericError", "Expected a JSON object");
-	name = arg_str(req, "execute");
+	if (arg_string(req, "execute", &name, r.err))
+		return hmfs_ctl_error("GenericError", r.err);
 	args = arg(req, "arguments");
 	id = arg(req, "id");
 	if (!name)

@@ -44,6 +44,15 @@ struct hmfs_iattr {
 	struct hmfs_iattr *next;
 };
 
+/*
+ * The unlocked "nothing kept at all" test of the hot paths (stat, reads of
+ * power/control); entries change under iattr_lock.
+ */
+static bool iattr_any(struct hmfs_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->nr_iattr, __ATOMIC_RELAXED) != 0;
+}
+
 static unsigned iattr_hash(uint64_t ino)
 {
 	return (unsigned)((ino * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_EVTAB_BUCKETS;
@@ -70,7 +79,7 @@ static struct hmfs_iattr *iattr_get(struct hmfs_ctx *ctx, uint64_t ino)
 	a->ino = ino;
 	a->next = ctx->iattr[iattr_hash(ino)];
 	ctx->iattr[iattr_hash(ino)] = a;
-	ctx->nr_iattr++;
+	__atomic_add_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	return a;
 }
 
@@ -96,7 +105,7 @@ void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
 			iattr_free(a);
 		}
 	}
-	ctx->nr_iattr = 0;
+	__atomic_store_n(&ctx->nr_iattr, 0, __ATOMIC_RELAXED);
 }
 
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
@@ -127,7 +136,7 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 /* A re-added block starts with the kernel's modes, no xattrs, "auto" again. */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id)
 {
-	if (!ctx->nr_iattr)
+	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
 	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
@@ -143,7 +152,7 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id)
 
 				*p = a->next;
 				iattr_free(a);
-				ctx->nr_iattr--;
+				__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 			} else {
 				p = &(*p)->next;
 			}
@@ -156,7 +165,7 @@ void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct sta
 {
 	struct hmfs_iattr *a;
 
-	if (!ctx->nr_iattr)
+	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
 	a = iattr_find(ctx, n->ino);
@@ -191,7 +200,7 @@ bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 	struct hmfs_iattr *a;
 	bool forbidden = false;
 
-	if (!ctx->nr_iattr)
+	if (!iattr_any(ctx))
 		return false;
 	pthread_mutex_lock(&ctx->iattr_lock);
 	a = iattr_find(ctx, n->ino);
@@ -360,7 +369,7 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 	size_t need = 0;
 	ssize_t ret = 0;
 
-	if (!ctx->nr_iattr)
+	if (!iattr_any(ctx))
 		return 0;
 	pthread_mutex_lock(&ctx->iattr_lock);
 	a = iattr_find(ctx, n->ino);

@@ -112,4 +112,7 @@ ctl --json devices | grep -q '"id": *"d1"' && ! ctl --json devices | grep -q '"i
 tap_ok $? "... and nothing was plugged under a made-up id"
 ctl raw '{"execute":"device_del","arguments":{"id":["d1"]}}' >/dev/null 2>&1
 tap_ok $((! $?)) "device_del with a list for id is refused"
+ctl raw '{"execute":"block-set-state","arguments":{"block":0,"state":5}}' >/dev/null 2>"$TMP/err"
+grep -q "Invalid parameter type for 'state', expected: string" "$TMP/err"
+tap_ok $? "block-set-state with a number for state: QEMU's type error ($(cat "$TMP/err"))"
 done_testing
