@@ -414,7 +414,7 @@ static int print_map(struct cli *c, json_object *status)
 	struct hmfs_map m;
 	char err[128];
 	FILE *f;
-	int rc = 0;
+	int rc = 0, werr;
 
 	if (hmfs_map_from_status(status, &m, err, sizeof(err))) {
 		fprintf(stderr, "hotmemctl: map: %s\n", err);
@@ -425,8 +425,17 @@ static int print_map(struct cli *c, json_object *status)
 		goto out;
 	}
 	f = strcmp(c->map_svg, "-") ? fopen(c->map_svg, "w") : stdout;
-	if (!f || hmfs_map_svg(&m, f) || (f != stdout && fclose(f))) {
+	if (!f) {
 		fprintf(stderr, "hotmemctl: map: writing %s: %m\n", c->map_svg);
+		rc = 1;
+		goto out;
+	}
+	/* the file is closed whatever happened; the first error is the one told */
+	werr = -hmfs_map_svg(&m, f);
+	if (f != stdout && fclose(f) && !werr)
+		werr = errno;
+	if (werr) {
+		fprintf(stderr, "hotmemctl: map: writing %s: %s\n", c->map_svg, strerror(werr));
 		rc = 1;
 	}
 out:
