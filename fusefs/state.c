@@ -505,25 +505,23 @@ int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	return ret;
 }
 
+int hmfs_state_save_locked(struct hmfs_ctx *ctx)
+{
+	int ret = compact(ctx);
+
+	count_save(ctx, ret);
+	return ret;
+}
+
 /* a whole-file save now: at start, `hotmemctl save`, after a doubtful undo */
 int hmfs_state_save(struct hmfs_ctx *ctx)
 {
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->change_lock);
-	if (ctx->state_path[0] && !ctx->restoring) {
-		ret = compact(ctx);
-		count_save(ctx, ret);
-	}
+	if (ctx->state_path[0] && !ctx->restoring)
+		ret = hmfs_state_save_locked(ctx);
 	pthread_mutex_unlock(&ctx->change_lock);
-	return ret;
-}
-
-int hmfs_state_save_locked(struct hmfs_ctx *ctx)
-{
-	int ret = compact(ctx);
-
-	count_save(ctx, ret);
 	return ret;
 }
 
