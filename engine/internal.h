@@ -486,6 +486,7 @@ struct hotmem {
 	unsigned long host_maps_max;	/* vm.max_map_count, read at boot */
 	/* the process's mappings, at most: last counted + every mmap since */
 	unsigned long host_maps_bound;
+	unsigned long host_maps_counted;	/* the bound when last counted */
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */

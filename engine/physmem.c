@@ -50,7 +50,7 @@ int physmem_init(struct hotmem *hm)
 		goto err_fd;
 
 	hm->host_maps_max = read_max_map_count();
-	hm->host_maps_bound = host_map_count();
+	hm->host_maps_bound = hm->host_maps_counted = host_map_count();
 	hm->direct_map_size = hm->maxmem;
 	hm->direct_map = reserve(hm->direct_map_size);
 	if (!hm->direct_map)
@@ -173,19 +173,25 @@ static unsigned long host_map_count(void)
  * Counting /proc/self/maps costs a line a mapping, too much for every add
  * of a virtio-mem block on a big machine: count only when the bound (last
  * count plus every mapping made since, merges and unmaps ignored) comes
- * within two headrooms of the cap.
+ * within two headrooms of the cap and the last count is half a headroom
+ * old, and before refusing (unmaps since may have made room).
  */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 {
-	unsigned long max = hm->host_maps_max, now, room;
+	unsigned long max = hm->host_maps_max, bound, now, room;
 
 	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < max)
 		max = hm->cfg.host_max_map_count;
-	if (__atomic_load_n(&hm->host_maps_bound, __ATOMIC_RELAXED) + nr_new +
-		    2 * HOST_MAP_HEADROOM <= max)
+	bound = __atomic_load_n(&hm->host_maps_bound, __ATOMIC_RELAXED);
+	if (bound + nr_new + 2 * HOST_MAP_HEADROOM <= max)
+		return 0;
+	/* near the cap, a recent count still holds for half a headroom */
+	if (bound - hm->host_maps_counted < HOST_MAP_HEADROOM / 2 &&
+	    bound + nr_new + HOST_MAP_HEADROOM <= max)
 		return 0;
 	now = host_map_count();
 	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
+	hm->host_maps_counted = now;
 	room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
 	if (nr_new <= room)
 		return 0;
