@@ -252,6 +252,9 @@ struct hmfs_sub { /* a control client following events (ctlsock.c) */
 
 struct hmfs_loop;
 
+/* the state file's "machine" keys (state.c: machine_keys[]) */
+#define HMFS_STATE_KEYS 7
+
 struct hmfs_ctx {
 	struct hotmem *hm;
 	struct hotmem_config cfg;
@@ -323,6 +326,9 @@ struct hmfs_ctx {
 	uint64_t journal_seq;
 	size_t journal_len;
 	struct json_object *saved;
+	/* saved's top-level values as JSON text (NULL: unknown), compared per key */
+	char *saved_text[HMFS_STATE_KEYS];
+	bool saved_blocks_stale; /* one-block records since saved's "blocks" */
 	/*
 	 * change_lock: one change at a time, from before it is applied until
 	 * it is saved or undone (hmfs_change()); every save happens under it.
@@ -429,6 +435,8 @@ enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 struct json_object;
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);
+/* one block's run as the state file has it (a one-block change's record); NULL: no such block */
+struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);
 
 /* events.c */
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
@@ -521,17 +529,28 @@ int hmfs_state_save(struct hmfs_ctx *ctx);
 /* the same, the caller holding change_lock */
 int hmfs_state_save_locked(struct hmfs_ctx *ctx);
 /*
- * A save in two steps around a change (hmfs_change(), under change_lock):
- * begin before anything changes, commit appends what changed to the
- * journal (PATH.journal, fdatasync), abort when nothing changed.
+ * A change's save, around the change (hmfs_change(), under change_lock):
+ * prepare before anything changes keeps what an undo needs (@pre);
+ * append writes what changed as one journal record (PATH.journal) and
+ * waits until it is durable (fdatasync).  A memoryN/state or online
+ * write outside a virtio-mem device changes one block only: its record
+ * and @pre are that block's run, O(1) however large the machine.
  */
 struct hmfs_save {
 	bool active; /* false: no state file (or restoring): nothing to do */
-	bool renamed; /* commit failed, and its record may still be in the file */
+	bool one_block; /* the change touches @block's state and zone only */
+	unsigned long block;
+	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
+	struct json_object *pre;
+	bool maybe_kept; /* append failed, and its record may still be in the journal */
 };
-int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv);
-int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv);
-void hmfs_state_abort(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* @ch NULL: a change nobody undoes (a driver's own, after a client's) */
+void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv);
+int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* drop what prepare kept */
+void hmfs_state_done(struct hmfs_save *sv);
+/* the "blocks" runs of @pre as the machine has them now (did an undo bring them back?) */
+bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
 /* the "machine" object of the state file, as the machine is now */
 struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
 /* undo: bring back a device / block states / parameters from a machine object */

@@ -141,3 +141,20 @@ json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 			add_run, &r);
 	return r.a;
 }
+
+json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id)
+{
+	struct runs r = { json_object_new_array(), HMFS_VIEW_STATE };
+	struct hm_block_info bi;
+	json_object *run = NULL;
+
+	if (!hotmem_block_info(ctx->hm, id, &bi)) {
+		/* as hmfs_block_runs() with HMFS_RUN_GOING_OFFLINE_IS_ONLINE */
+		if (bi.state == HM_MEM_GOING_OFFLINE)
+			bi.state = HM_MEM_ONLINE;
+		add_run(&r, &bi, 1);
+		run = json_object_get(json_object_array_get_idx(r.a, 0));
+	}
+	json_object_put(r.a);
+	return run;
+}

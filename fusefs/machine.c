@@ -141,12 +141,6 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	hmfs_state_restore_params(ctx, member(pre, "params"));
 }
 
-static bool same_machine(json_object *a, json_object *b)
-{
-	return !strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
-		       json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
-}
-
 static const char *op_name(enum hmfs_change_op op)
 {
 	static const char *const names[] = {
@@ -166,24 +160,21 @@ static const char *op_name(enum hmfs_change_op op)
 }
 
 /*
- * The save of @ch failed with @sret: put the machine back as @pre, and
+ * The save of @ch failed with @sret: put the machine back as sv->pre, and
  * save that if the failed save may have reached the file.  When the
  * machine cannot be put back (an offline the undo needs is refused),
  * it differs from the file for good: stop taking changes (frozen).
  */
-static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object *pre,
-		   const char *added, int sret, bool renamed, char *err, size_t errlen)
+static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+		   const struct hmfs_save *sv, const char *added, int sret, char *err, size_t errlen)
 {
 	char e[512] = "";
-	json_object *now;
 	bool back;
 
-	undo(ctx, ch, pre, added, e, sizeof(e));
-	now = hmfs_state_machine(ctx);
-	back = same_machine(now, pre);
-	json_object_put(now);
-	/* the file is the one from before, unless the save failed after its rename */
-	if (back && renamed)
+	undo(ctx, ch, sv->pre, added, e, sizeof(e));
+	back = hmfs_state_pre_matches(ctx, sv);
+	/* the file is the one from before, unless the failed record may be in it */
+	if (back && sv->maybe_kept)
 		back = !hmfs_state_save_locked(ctx);
 	if (back) {
 		snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone",
@@ -210,8 +201,10 @@ static void driver_retry(struct hmfs_ctx *ctx)
 {
 	struct hmfs_save sv;
 
-	if (hmfs_dev_retry(ctx) && !hmfs_state_begin(ctx, &sv))
-		hmfs_state_commit(ctx, &sv);
+	if (!hmfs_dev_retry(ctx))
+		return;
+	hmfs_state_prepare(ctx, NULL, &sv);
+	hmfs_state_append(ctx, &sv);
 }
 
 /*
@@ -224,8 +217,7 @@ static void driver_retry(struct hmfs_ctx *ctx)
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
 	char e[512], added[64] = "";
-	json_object *pre = NULL;
-	struct hmfs_save sv;
+	struct hmfs_save sv = { 0 };
 	int ret, sret;
 
 	if (!err || !errlen) {
@@ -239,31 +231,21 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		ret = -EROFS;
 		goto out;
 	}
-	ret = hmfs_state_begin(ctx, &sv);
-	if (ret) {
-		snprintf(err, errlen, "saving the state file %.300s: %s; nothing changed",
-			 ctx->state_path, strerror(-ret));
-		fprintf(stderr, "hotmemfs: %s\n", err);
-		goto out;
-	}
-	if (sv.active)
-		pre = hmfs_state_machine(ctx);
+	hmfs_state_prepare(ctx, ch, &sv);
 	ret = apply(ctx, ch, err, errlen);
-	if (ret < 0 && !may_progress(ch)) {
-		hmfs_state_abort(ctx, &sv);
+	if (ret < 0 && !may_progress(ch))
 		goto out;
-	}
 	if (ch->op == HMFS_CH_DEVICE_ADD)
 		last_device_id(ctx, added, sizeof(added));
-	sret = hmfs_state_commit(ctx, &sv);
+	sret = hmfs_state_append(ctx, &sv);
 	if (sret)
-		ret = unsaved(ctx, ch, pre, added, sret, sv.renamed, err, errlen);
+		ret = unsaved(ctx, ch, &sv, added, sret, err, errlen);
 	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
 		 ch->value != HM_MMOP_OFFLINE)
 		driver_retry(ctx);
 out:
 	pthread_mutex_unlock(&ctx->change_lock);
-	json_object_put(pre);
+	hmfs_state_done(&sv);
 	return ret < 0 ? ret : 0;
 }
 

@@ -289,6 +289,10 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 		close(ctx->journal_fd);
 	json_object_put(ctx->saved);
 	ctx->saved = NULL;
+	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
+		free(ctx->saved_text[k]);
+		ctx->saved_text[k] = NULL;
+	}
 	ctx->journal_fd = -1;
 	if (ctx->state_lockfd >= 0)
 		close(ctx->state_lockfd); /* drops the lock; the file stays */
@@ -310,17 +314,27 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 
 /* ---- saving ------------------------------------------------------------- */
 
+/* the order of the file's "machine" object */
+static const char *const machine_keys[HMFS_STATE_KEYS] = {
+	"profile", "cmdline", "block-size", "params", "devices", "probed", "blocks",
+};
+#define KEY_BLOCKS 6
+
 json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
 {
 	json_object *m = json_object_new_object();
+	json_object *v[HMFS_STATE_KEYS] = {
+		json_object_new_string(ctx->profile),
+		json_object_new_string(ctx->cmdline),
+		json_object_new_uint64(ctx->block_size),
+		params_json(ctx),
+		hmfs_devices_json(ctx, HMFS_VIEW_STATE),
+		probed_json(ctx),
+		hmfs_block_runs_json(ctx, HMFS_VIEW_STATE),
+	};
 
-	json_object_object_add(m, "profile", json_object_new_string(ctx->profile));
-	json_object_object_add(m, "cmdline", json_object_new_string(ctx->cmdline));
-	json_object_object_add(m, "block-size", json_object_new_uint64(ctx->block_size));
-	json_object_object_add(m, "params", params_json(ctx));
-	json_object_object_add(m, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATE));
-	json_object_object_add(m, "probed", probed_json(ctx));
-	json_object_object_add(m, "blocks", hmfs_block_runs_json(ctx, HMFS_VIEW_STATE));
+	for (int k = 0; k < HMFS_STATE_KEYS; k++)
+		json_object_object_add(m, machine_keys[k], v[k]);
 	return m;
 }
 
@@ -365,10 +379,38 @@ static void count_save(struct hmfs_ctx *ctx, int ret)
 	pthread_mutex_unlock(&ctx->save_lock);
 }
 
-static void keep_saved(struct hmfs_ctx *ctx, json_object *m)
+static void forget_text(struct hmfs_ctx *ctx, int key)
+{
+	free(ctx->saved_text[key]);
+	ctx->saved_text[key] = NULL;
+}
+
+/* @m: what the journal adds up to now; @text: its values' text if known (taken over) */
+static void keep_saved(struct hmfs_ctx *ctx, json_object *m, char **text)
 {
 	json_object_put(ctx->saved);
 	ctx->saved = m;
+	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
+		forget_text(ctx, k);
+		ctx->saved_text[k] = text ? text[k] : NULL;
+	}
+	ctx->saved_blocks_stale = false;
+}
+
+static char *value_text(json_object *m, int key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(m, machine_keys[key], &v);
+	return strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
+/* saved's value text of @key, serialised once per saved machine */
+static const char *saved_text(struct hmfs_ctx *ctx, int key)
+{
+	if (!ctx->saved_text[key])
+		ctx->saved_text[key] = value_text(ctx->saved, key);
+	return ctx->saved_text[key];
 }
 
 /*
@@ -399,47 +441,128 @@ static int compact(struct hmfs_ctx *ctx)
 		return ret;
 	}
 	ctx->journal_len = 0;
-	keep_saved(ctx, m);
+	keep_saved(ctx, m, NULL);
 	return 0;
 }
 
-int hmfs_state_begin(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+/*
+ * A memoryN/state or online write changes that block's state and zone
+ * and nothing else of the state file, unless the block is a virtio-mem
+ * device's: its driver may plug or unplug on its own around an online
+ * or offline (the device's "plugged-blocks").
+ */
+static bool one_block_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
-	sv->active = ctx->state_path[0] && !ctx->restoring;
-	sv->renamed = false;
-	/* the journal is open for our lifetime: nothing to reserve before the change */
-	return 0;
+	uint64_t addr = (uint64_t)ch->id * ctx->block_size;
+	bool vmem = false;
+
+	if (ch->op != HMFS_CH_BLOCK_STATE && ch->op != HMFS_CH_BLOCK_ONLINE)
+		return false;
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d && !vmem; d = d->next)
+		vmem = d->type == HMFS_VIRTIO_MEM && addr - d->addr < d->size;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return !vmem;
 }
 
-void hmfs_state_abort(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+/* saved with "blocks" as the machine has them now: after one-block records */
+static void refresh_blocks(struct hmfs_ctx *ctx)
 {
-	sv->active = false;
+	json_object *m = json_object_new_object();
+
+	json_object_object_foreach(ctx->saved, key, val)
+		json_object_object_add(m, key,
+				       strcmp(key, "blocks") ?
+					       json_object_get(val) :
+					       hmfs_block_runs_json(ctx, HMFS_VIEW_STATE));
+	json_object_put(ctx->saved);
+	ctx->saved = m;
+	forget_text(ctx, KEY_BLOCKS);
+	ctx->saved_blocks_stale = false;
 }
 
-/* the record: what changed since the last one, top-level keys of "machine" */
-static json_object *delta(json_object *saved, json_object *m)
+void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
 {
-	json_object *set = json_object_new_object();
+	json_object *run;
 
-	json_object_object_foreach(m, key, val) {
-		json_object *old = NULL;
+	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
+	if (!sv->active || !ch)
+		return;
+	if (one_block_change(ctx, ch) && (run = hmfs_block_run_json(ctx, ch->id))) {
+		json_object *blocks = json_object_new_array();
 
-		if (saved && json_object_object_get_ex(saved, key, &old) &&
-		    !strcmp(json_object_to_json_string_ext(old, JSON_C_TO_STRING_PLAIN),
-			    json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN)))
-			continue;
-		json_object_object_add(set, key, json_object_get(val));
+		json_object_array_add(blocks, run);
+		sv->one_block = true;
+		sv->block = ch->id;
+		sv->pre = json_object_new_object();
+		json_object_object_add(sv->pre, "params", params_json(ctx));
+		json_object_object_add(sv->pre, "blocks", blocks);
+		return;
 	}
-	return set;
+	if (!ctx->saved) {
+		sv->pre = hmfs_state_machine(ctx);
+		return;
+	}
+	/* every change is recorded: the machine now is the one the journal adds up to */
+	if (ctx->saved_blocks_stale)
+		refresh_blocks(ctx);
+	sv->pre = json_object_get(ctx->saved);
+}
+
+void hmfs_state_done(struct hmfs_save *sv)
+{
+	json_object_put(sv->pre);
+	sv->pre = NULL;
+}
+
+static json_object *pre_run(const struct hmfs_save *sv)
+{
+	json_object *blocks = NULL;
+
+	json_object_object_get_ex(sv->pre, "blocks", &blocks);
+	return json_object_array_get_idx(blocks, 0);
+}
+
+static bool same_json(json_object *a, json_object *b)
+{
+	char *t = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	bool same = t && !strcmp(t, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+
+	free(t);
+	return same;
+}
+
+bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
+{
+	json_object *now;
+	bool same = true;
+
+	if (sv->one_block) {
+		now = hmfs_block_run_json(ctx, sv->block);
+		same = now && same_json(now, pre_run(sv));
+		json_object_put(now);
+		return same;
+	}
+	now = hmfs_state_machine(ctx);
+	for (int k = 0; k < HMFS_STATE_KEYS && same; k++) {
+		json_object *a = NULL, *b = NULL;
+
+		json_object_object_get_ex(now, machine_keys[k], &a);
+		json_object_object_get_ex(sv->pre, machine_keys[k], &b);
+		same = same_json(a, b);
+	}
+	json_object_put(now);
+	return same;
 }
 
 /*
  * One journal line, "CRC32 JSON\n", appended and fdatasync()ed: the
  * change is durable when this returns 0.  A failed append is cut off
  * again (ftruncate to where it began); if even that fails, the record
- * may survive: sv->renamed tells the caller the file may hold it.
+ * may survive: sv->maybe_kept tells the caller.
  */
-static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, json_object *set)
+static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
+			 json_object *val)
 {
 	json_object *rec = json_object_new_object();
 	const char *text;
@@ -448,7 +571,7 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, json_object
 	int ret;
 
 	json_object_object_add(rec, "seq", json_object_new_uint64(ctx->journal_seq + 1));
-	json_object_object_add(rec, "set", json_object_get(set));
+	json_object_object_add(rec, key, json_object_get(val));
 	text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
 	len = strlen(text) + 10; /* "%08x " and "\n" */
 	line = malloc(len + 1);
@@ -468,41 +591,84 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, json_object
 		return 0;
 	}
 	if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len) || fdatasync(ctx->journal_fd))
-		sv->renamed = true;
+		sv->maybe_kept = true;
 	return ret;
 }
 
-int hmfs_state_commit(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+/* a one-block change: its run, or nothing when the block is as it was */
+static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *m, *set;
+	json_object *run = hmfs_block_run_json(ctx, sv->block);
 	int ret = 0;
+
+	if (!run)
+		return -ENOENT; /* cannot be: the change holds the block */
+	if (!same_json(run, pre_run(sv))) {
+		ret = append_record(ctx, sv, "run", run);
+		if (!ret)
+			ctx->saved_blocks_stale = true;
+	}
+	json_object_put(run);
+	return ret;
+}
+
+/* any other change: the keys of the machine whose text differs from saved's */
+static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	json_object *m = hmfs_state_machine(ctx), *set = json_object_new_object();
+	char *text[HMFS_STATE_KEYS];
+	int ret = 0;
+
+	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
+		/* after one-block records, saved's "blocks" is not the journal's */
+		bool stale = k == KEY_BLOCKS && ctx->saved_blocks_stale;
+		const char *old = stale ? NULL : saved_text(ctx, k);
+
+		text[k] = value_text(m, k);
+		if (!text[k] || !old || strcmp(text[k], old))
+			json_object_object_add(set, machine_keys[k],
+					       json_object_get(json_object_object_get(m, machine_keys[k])));
+	}
+	/* nothing changed (a write of what already was): the file holds it */
+	if (json_object_object_length(set))
+		ret = append_record(ctx, sv, "set", set);
+	json_object_put(set);
+	if (ret) {
+		for (int k = 0; k < HMFS_STATE_KEYS; k++)
+			free(text[k]);
+		json_object_put(m);
+		return ret;
+	}
+	keep_saved(ctx, m, text);
+	return 0;
+}
+
+int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	int ret;
 
 	if (!sv->active)
 		return 0;
-	sv->active = false;
 	if (ctx->journal_fd < 0 || !ctx->saved) {
 		ret = compact(ctx);
 		count_save(ctx, ret);
 		return ret;
 	}
-	m = hmfs_state_machine(ctx);
-	set = delta(ctx->saved, m);
-	/* nothing changed (a write of what already was): the file holds it */
-	if (json_object_object_length(set))
-		ret = append_record(ctx, sv, set);
-	json_object_put(set);
+	ret = sv->one_block ? append_run(ctx, sv) : append_set(ctx, sv);
+	count_save(ctx, ret);
 	if (ret) {
-		json_object_put(m);
 		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
 			strerror(-ret));
-	} else {
-		keep_saved(ctx, m);
-		/* amortised: one whole-file save per HMFS_JOURNAL_MAX bytes of records */
-		if (ctx->journal_len > HMFS_JOURNAL_MAX)
-			compact(ctx);
+		return ret;
 	}
-	count_save(ctx, ret);
-	return ret;
+	/*
+	 * Amortised: one whole-file save per HMFS_JOURNAL_MAX bytes of
+	 * records.  The change is durable already; a failed compaction is
+	 * counted and the journal goes on growing until one succeeds.
+	 */
+	if (ctx->journal_len > HMFS_JOURNAL_MAX)
+		count_save(ctx, compact(ctx));
+	return 0;
 }
 
 int hmfs_state_save_locked(struct hmfs_ctx *ctx)
@@ -876,30 +1042,193 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 }
 
 /*
- * The journal's records after the state file's seq, in order, each
- * replacing the keys of the machine it names.  A last line cut short or
- * failing its checksum is a record a crash interrupted: its change was
- * never acknowledged, and it is dropped.  Damage before the last line
- * refuses the start, like a damaged state file.
+ * One-block records ("run") of the journal, in order, waiting to be
+ * merged into the machine's "blocks" runs; a "set" of "blocks" replaces
+ * them all.
+ */
+struct patch {
+	uint64_t id;
+	size_t order;
+	json_object *run;
+};
+
+struct patches {
+	struct patch *p;
+	size_t n, cap;
+};
+
+static int patch_add(struct patches *ps, json_object *run)
+{
+	if (!get(run, "state", json_type_string) || !get(run, "zone", json_type_string) ||
+	    !get(run, "first", json_type_int) || u64(run, "count") != 1)
+		return -EUCLEAN;
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 64;
+		struct patch *p = realloc(ps->p, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		ps->p = p;
+		ps->cap = cap;
+	}
+	ps->p[ps->n] = (struct patch){ u64(run, "first"), ps->n, json_object_get(run) };
+	ps->n++;
+	return 0;
+}
+
+static void patches_clear(struct patches *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		json_object_put(ps->p[i].run);
+	ps->n = 0;
+}
+
+static int patch_cmp(const void *a, const void *b)
+{
+	const struct patch *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* @run's fields, with first and count replaced */
+static json_object *run_piece(json_object *run, uint64_t first, uint64_t count)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_foreach(run, key, val)
+		json_object_object_add(r, key,
+				       !strcmp(key, "first") ? json_object_new_uint64(first) :
+				       !strcmp(key, "count") ? json_object_new_uint64(count) :
+							       json_object_get(val));
+	return r;
+}
+
+/* the last record of the block at p[*k], past all of its records */
+static json_object *patch_take(const struct patches *ps, size_t *k)
+{
+	while (*k + 1 < ps->n && ps->p[*k + 1].id == ps->p[*k].id)
+		(*k)++;
+	return json_object_get(ps->p[(*k)++].run);
+}
+
+/*
+ * The runs of @m's "blocks" (ascending, disjoint: hmfs_block_runs()) with
+ * each patched block cut out of its run and put in as its own run.
+ */
+static int patches_merge(json_object *m, struct patches *ps)
+{
+	json_object *runs = get(m, "blocks", json_type_array), *out;
+	uint64_t end = 0;
+	size_t k = 0;
+
+	if (!ps->n)
+		return 0;
+	if (!runs)
+		return -EUCLEAN;
+	qsort(ps->p, ps->n, sizeof(ps->p[0]), patch_cmp);
+	out = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		json_object *r = json_object_array_get_idx(runs, i);
+		uint64_t first = u64(r, "first"), count = u64(r, "count"), cur = first;
+
+		if (first < end || first + count < first) {
+			json_object_put(out);
+			return -EUCLEAN;
+		}
+		end = first + count;
+		while (k < ps->n && ps->p[k].id < first)
+			json_object_array_add(out, patch_take(ps, &k));
+		while (k < ps->n && ps->p[k].id < end) {
+			if (ps->p[k].id > cur)
+				json_object_array_add(out, run_piece(r, cur, ps->p[k].id - cur));
+			cur = ps->p[k].id + 1;
+			json_object_array_add(out, patch_take(ps, &k));
+		}
+		if (cur < end)
+			json_object_array_add(out, run_piece(r, cur, end - cur));
+	}
+	while (k < ps->n)
+		json_object_array_add(out, patch_take(ps, &k));
+	json_object_object_add(m, "blocks", out);
+	return 0;
+}
+
+/* the journal, read through the descriptor we hold (checked ours at open) */
+static int read_journal(struct hmfs_ctx *ctx, char **text, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t len = 0;
+	char *buf;
+
+	if (fstat(ctx->journal_fd, &st))
+		return -errno;
+	if (st.st_size > HMFS_STATE_MAX) {
+		snprintf(err, errlen, "journal %s.journal is damaged (%lld bytes, at most %d expected)",
+			 ctx->state_path, (long long)st.st_size, HMFS_STATE_MAX);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (len < (size_t)st.st_size) {
+		ssize_t n = pread(ctx->journal_fd, buf + len, (size_t)st.st_size - len, (off_t)len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
+}
+
+/* one good record: "set" replaces keys of the machine, "run" patches a block */
+static int replay_record(json_object *m, json_object *rec, struct patches *ps)
+{
+	json_object *set = get(rec, "set", json_type_object);
+
+	if (!set)
+		return patch_add(ps, get(rec, "run", json_type_object));
+	json_object_object_foreach(set, key, val) {
+		json_object_object_add(m, key, json_object_get(val));
+		if (!strcmp(key, "blocks"))
+			patches_clear(ps);
+	}
+	return 0;
+}
+
+/*
+ * The journal's records after the state file's seq, in order.  A last
+ * line cut short or failing its checksum is a record a crash
+ * interrupted: its change was never acknowledged, and it is dropped.
+ * Damage before the last line refuses the start, like a damaged state
+ * file.
  */
 static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *m, char *err,
 			  size_t errlen)
 {
 	uint64_t seq = u64(root, "seq"), n = 0;
-	char path[PATH_MAX + 16], *text = NULL, *line, *next;
+	struct patches ps = { 0 };
+	char *text = NULL, *line, *next;
 	size_t good = 0;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s.journal", ctx->state_path);
-	if (faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW))
-		goto done;
-	ret = slurp(path, &text, err, errlen);
-	if (ret)
+	ret = read_journal(ctx, &text, err, errlen);
+	if (ret) {
+		if (!err[0])
+			snprintf(err, errlen, "journal %s.journal: %s", ctx->state_path,
+				 strerror(-ret));
 		return ret;
+	}
 	for (line = text; *line; line = next) {
-		json_object *rec, *set;
+		json_object *rec;
 		char *sp, *nl = strchr(line, '\n');
 		unsigned long crc;
+		bool known;
 
 		next = nl ? nl + 1 : line + strlen(line);
 		n++;
@@ -910,43 +1239,49 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 				      crc == hmfs_crc32(sp + 1, strlen(sp + 1)) ?
 			      json_tokener_parse(sp + 1) :
 			      NULL;
-		set = get(rec, "set", json_type_object);
-		if (!set || u64(rec, "seq") <= seq || u64(rec, "seq") != seq + 1) {
-			bool last = !*next, stale = set && u64(rec, "seq") <= seq;
-
+		known = get(rec, "set", json_type_object) || get(rec, "run", json_type_object);
+		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			json_object_put(rec);
-			if (stale) { /* compaction was cut short: the file has it */
-				good = (size_t)(next - text);
-				continue;
-			}
-			if (last) {
-				fprintf(stderr,
-					"hotmemfs: %s: record %llu was cut short by a crash (never acknowledged): dropped\n",
-					path, (unsigned long long)n);
-				break;
-			}
-			snprintf(err, errlen, "journal %s is damaged (record %llu)", path,
-				 (unsigned long long)n);
-			free(text);
-			return -EUCLEAN;
+			good = (size_t)(next - text);
+			continue;
 		}
-		json_object_object_foreach(set, key, val)
-			json_object_object_add(m, key, json_object_get(val));
+		ret = known && u64(rec, "seq") == seq + 1 ? replay_record(m, rec, &ps) : -EUCLEAN;
+		json_object_put(rec);
+		if (ret == -EUCLEAN && !*next) {
+			fprintf(stderr,
+				"hotmemfs: %s.journal: record %llu was cut short by a crash (never acknowledged): dropped\n",
+				ctx->state_path, (unsigned long long)n);
+			ret = 0;
+			break;
+		}
+		if (ret)
+			goto fail;
 		seq++;
 		good = (size_t)(next - text);
-		json_object_put(rec);
 	}
-	free(text);
-done:
+	ret = patches_merge(m, &ps);
+	if (ret)
+		goto fail;
 	/* appends go after the last good record, not after a torn one */
-	if (ctx->journal_fd >= 0 && ftruncate(ctx->journal_fd, (off_t)good)) {
+	if (ftruncate(ctx->journal_fd, (off_t)good)) {
 		ret = -errno;
-		snprintf(err, errlen, "journal %s: %s", path, strerror(-ret));
-		return ret;
+		snprintf(err, errlen, "journal %s.journal: %s", ctx->state_path, strerror(-ret));
+		goto out;
 	}
 	ctx->journal_seq = seq;
 	ctx->journal_len = good;
-	return 0;
+	goto out;
+fail:
+	if (ret == -EUCLEAN)
+		snprintf(err, errlen, "journal %s.journal is damaged (record %llu)", ctx->state_path,
+			 (unsigned long long)n);
+	else
+		snprintf(err, errlen, "journal %s.journal: %s", ctx->state_path, strerror(-ret));
+out:
+	patches_clear(&ps);
+	free(ps.p);
+	free(text);
+	return ret;
 }
 
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
@@ -981,7 +1316,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		ret = restore_probed(ctx, get(m, "probed", json_type_array), err, errlen);
 	if (!ret) {
 		/* what the file says: the next record is what differs from it */
-		keep_saved(ctx, json_object_get(m));
+		keep_saved(ctx, json_object_get(m), NULL);
 		warn_missing(ctx, blocks);
 		hmfs_state_restore_blocks(ctx, blocks);
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
