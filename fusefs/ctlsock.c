@@ -50,26 +50,44 @@ static int send_json(int fd, json_object *o)
 
 /* ---- event clients: a bounded queue each, fed without blocking ------- */
 
-/* One line of a client's stream, "\n" included. */
-struct hmfs_subline {
-	struct hmfs_subline *next;
+/* One line of the stream, "\n" included, shared by every client it goes to. */
+struct hmfs_line {
+	unsigned long refs;
 	size_t len;
 	char buf[];
 };
 
-static struct hmfs_subline *subline_new(json_object *o)
+/* A client's queue entry: one a line queued, the line is not copied. */
+struct hmfs_subline {
+	struct hmfs_subline *next;
+	struct hmfs_line *line;
+};
+
+static struct hmfs_line *line_new(json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	size_t len = strlen(s);
-	struct hmfs_subline *l = malloc(sizeof(*l) + len + 1);
+	struct hmfs_line *l = malloc(sizeof(*l) + len + 1);
 
 	if (!l)
 		return NULL;
-	l->next = NULL;
+	l->refs = 1;
 	l->len = len + 1;
 	memcpy(l->buf, s, len);
 	l->buf[len] = '\n';
 	return l;
+}
+
+static void line_put(struct hmfs_line *l)
+{
+	if (!__atomic_sub_fetch(&l->refs, 1, __ATOMIC_ACQ_REL))
+		free(l);
+}
+
+static void subline_free(struct hmfs_subline *e)
+{
+	line_put(e->line);
+	free(e);
 }
 
 static json_object *timestamp_json(const struct timespec *t)
@@ -86,10 +104,10 @@ static json_object *timestamp_json(const struct timespec *t)
  * queue was full for N events, just before the ones that follow (perf's
  * PERF_RECORD_LOST, in a stream).
  */
-static struct hmfs_subline *lost_line(const struct hmfs_sub *s)
+static struct hmfs_line *lost_line(const struct hmfs_sub *s)
 {
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	struct hmfs_subline *l;
+	struct hmfs_line *l;
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -98,19 +116,28 @@ static struct hmfs_subline *lost_line(const struct hmfs_sub *s)
 	json_object_object_add(o, "event", json_object_new_string("EVENTS_LOST"));
 	json_object_object_add(o, "data", d);
 	json_object_object_add(o, "timestamp", timestamp_json(&now));
-	l = subline_new(o);
+	l = line_new(o);
 	json_object_put(o);
 	return l;
 }
 
-static void sub_push(struct hmfs_sub *s, struct hmfs_subline *l)
+/* Queue @line (a reference taken) behind what @s has; false: no memory. */
+static bool sub_push(struct hmfs_sub *s, struct hmfs_line *line)
 {
+	struct hmfs_subline *e = malloc(sizeof(*e));
+
+	if (!e)
+		return false;
+	e->next = NULL;
+	e->line = line;
+	__atomic_add_fetch(&line->refs, 1, __ATOMIC_RELAXED);
 	if (s->tail)
-		s->tail->next = l;
+		s->tail->next = e;
 	else
-		s->head = l;
-	s->tail = l;
-	s->q_bytes += l->len;
+		s->head = e;
+	s->tail = e;
+	s->q_bytes += line->len;
+	return true;
 }
 
 /* Room the lost count's line needs (it is about 120 bytes). */
@@ -119,12 +146,15 @@ static void sub_push(struct hmfs_sub *s, struct hmfs_subline *l)
 /* Caller holds sub_lock and has left LOST_LINE_MAX of room. */
 static void sub_flush_lost(struct hmfs_sub *s)
 {
-	struct hmfs_subline *l;
+	struct hmfs_line *l;
+	bool queued;
 
 	if (!s->lost || !(l = lost_line(s)))
 		return;
-	sub_push(s, l);
-	s->lost = 0;
+	queued = sub_push(s, l);
+	line_put(l);
+	if (queued)
+		s->lost = 0;
 }
 
 /*
@@ -132,24 +162,20 @@ static void sub_flush_lost(struct hmfs_sub *s)
  * loses what does not fit and is told so, where the gap is, once there
  * is room again; the notifier goes on.
  */
-static void sub_queue(struct hmfs_sub *s, const struct hmfs_subline *line)
+static void sub_queue(struct hmfs_sub *s, struct hmfs_line *line)
 {
-	struct hmfs_subline *l;
-
-	if (s->q_bytes + line->len + (s->lost ? LOST_LINE_MAX : 0) > HMFS_SUB_QBYTES ||
-	    !(l = malloc(sizeof(*l) + line->len))) {
-		s->lost++;
-		s->lost_total++;
-		s->ctx->events_lost++;
-		return;
-	}
+	if (s->q_bytes + line->len + (s->lost ? LOST_LINE_MAX : 0) > HMFS_SUB_QBYTES)
+		goto lose;
 	sub_flush_lost(s);
-	l->next = NULL;
-	l->len = line->len;
-	memcpy(l->buf, line->buf, line->len);
-	sub_push(s, l);
+	if (!sub_push(s, line))
+		goto lose;
 	/* an eventfd's counter: never blocks short of 2^64 - 1 wake-ups */
 	eventfd_write(s->wake_fd, 1);
+	return;
+lose:
+	s->lost++;
+	s->lost_total++;
+	s->ctx->events_lost++;
 }
 
 static struct hmfs_sub *sub_add(struct hmfs_ctx *ctx, int fd, bool trace)
@@ -193,19 +219,22 @@ static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 	ctx->want_trace = trace;
 	pthread_mutex_unlock(&ctx->sub_lock);
 	while (sub->head) {
-		struct hmfs_subline *l = sub->head;
+		struct hmfs_subline *e = sub->head;
 
-		sub->head = l->next;
-		free(l);
+		sub->head = e->next;
+		subline_free(e);
 	}
 	close(sub->wake_fd);
 	free(sub);
 }
 
-/* Hand @o to every client that wants it; returns at once whatever they do. */
+/*
+ * Hand @o to every client that wants it; returns at once whatever they do.
+ * The line is formatted once, outside sub_lock, and shared.
+ */
 static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, bool trace)
 {
-	struct hmfs_subline *line = subline_new(o);
+	struct hmfs_line *line = line_new(o);
 
 	if (!line)
 		return;
@@ -214,7 +243,7 @@ static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, bool trace)
 		if (!trace || s->trace)
 			sub_queue(s, line);
 	pthread_mutex_unlock(&ctx->sub_lock);
-	free(line);
+	line_put(line);
 }
 
 static json_object *event_json(const struct hmfs_qev *q)
@@ -297,16 +326,18 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
 	struct hmfs_ctx *ctx = s->ctx;
 
 	for (;;) {
-		struct hmfs_subline *l;
+		struct hmfs_subline *e;
+		struct hmfs_line *l;
 		ssize_t n;
 
 		pthread_mutex_lock(&ctx->sub_lock);
 		if (!s->head)
 			sub_flush_lost(s); /* told now, not at the next event */
-		l = s->head;
+		e = s->head;
 		pthread_mutex_unlock(&ctx->sub_lock);
-		if (!l)
+		if (!e)
 			return 0;
+		l = e->line;
 		n = send(s->fd, l->buf + *off, l->len - *off, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -317,12 +348,12 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
 			continue;
 		*off = 0;
 		pthread_mutex_lock(&ctx->sub_lock);
-		s->head = l->next;
+		s->head = e->next;
 		if (!s->head)
 			s->tail = NULL;
 		s->q_bytes -= l->len;
 		pthread_mutex_unlock(&ctx->sub_lock);
-		free(l);
+		subline_free(e);
 	}
 }
 
@@ -332,13 +363,13 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
  * socket, and for the client going away (EOF, or hmfs_ctl_stop()'s
  * shutdown).  Bytes the client sends meanwhile are read and ignored.
  */
-static void follow(struct hmfs_ctx *ctx, int fd, bool trace)
+static void follow(struct hmfs_ctx *ctx, struct hmfs_sub *s)
 {
-	struct hmfs_sub *s = sub_add(ctx, fd, trace);
+	int fd = s->fd;
 	size_t off = 0;
 	int ret = 0;
 
-	while (s) {
+	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = fd, .events = POLLIN | (ret == -EAGAIN ? POLLOUT : 0) },
 			{ .fd = s->wake_fd, .events = POLLIN },
@@ -360,8 +391,7 @@ static void follow(struct hmfs_ctx *ctx, int fd, bool trace)
 		if (ret < 0 && ret != -EAGAIN)
 			break;
 	}
-	if (s)
-		sub_del(ctx, s);
+	sub_del(ctx, s);
 }
 
 /*
@@ -465,6 +495,7 @@ static void *conn_main(void *arg)
 
 		for (;;) {
 			struct hmfs_ctl_follow f = { false, false };
+			struct hmfs_sub *sub = NULL;
 			json_object *req, *reply;
 
 			switch (hmfs_ctl_read(&r, buf, (size_t)n, &off, &req)) {
@@ -479,10 +510,16 @@ static void *conn_main(void *arg)
 			case HMFS_CTL_REQUEST:
 				reply = hmfs_ctl_execute(c->ctx, req, &f);
 				json_object_put(req);
+				/* a follower before the success: no event between is lost */
+				if (f.events && !(sub = sub_add(c->ctx, c->fd, f.trace))) {
+					json_object_put(reply);
+					reply = hmfs_ctl_error("GenericError",
+							       "cannot follow events: out of memory");
+				}
 				send_json(c->fd, reply);
 				json_object_put(reply);
-				if (f.events) {
-					follow(c->ctx, c->fd, f.trace);
+				if (sub) {
+					follow(c->ctx, sub);
 					goto out;
 				}
 				continue;

@@ -74,14 +74,15 @@ int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino)
 	return e ? e->event : 1;
 }
 
-int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino)
+/*
+ * kernfs_seq_show(): a read's show() takes the event it answers to.  Under
+ * poll_lock, where hmfs_poll() compares it.
+ */
+void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of)
 {
-	int ev;
-
 	pthread_mutex_lock(&ctx->poll_lock);
-	ev = hmfs_evtab_get_locked(ctx, ino);
+	of->event = hmfs_evtab_get_locked(ctx, of->ino);
 	pthread_mutex_unlock(&ctx->poll_lock);
-	return ev;
 }
 
 /* sysfs_notify(): bump the event and wake whoever polls this inode. */

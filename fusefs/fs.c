@@ -323,7 +323,7 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		}
 		of->len = (size_t)len;
 		of->have = true;
-		of->event = hmfs_evtab_get(ctx, of->ino);
+		hmfs_poll_seen(ctx, of);
 	}
 	n = hmfs_slice(of->buf, of->len, off, size, &p);
 	/*
@@ -361,6 +361,7 @@ struct hmfs_loop {
 	bool stop;
 	unsigned int nr_workers;
 	pthread_t *workers;
+	bool *static_waits; /* by static inode number: static_may_wait() */
 };
 
 /*
@@ -403,13 +404,10 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 }
 
 /* a static node that reads the engine under device_hotplug_lock, or holds one */
-static bool static_may_wait(const struct hmfs_ctx *ctx, uint64_t v)
+static bool static_may_wait(const struct hmfs_ctx *ctx, int i)
 {
-	const struct hmfs_snode *sn;
+	const struct hmfs_snode *sn = &ctx->snodes[i];
 
-	if (v < 1 || v > (uint64_t)ctx->nr_snodes)
-		return false;
-	sn = &ctx->snodes[v - 1];
 	if (sn->dyn == DYN_FWMAP || sn->attr == A_IOMEM)
 		return true;
 	for (int c = sn->first_child; c >= 0; c = ctx->snodes[c].next_sibling)
@@ -418,11 +416,21 @@ static bool static_may_wait(const struct hmfs_ctx *ctx, uint64_t v)
 	return false;
 }
 
+/* static_may_wait() of every static node, once: the tree's shape is fixed */
+static bool *static_waits(const struct hmfs_ctx *ctx)
+{
+	bool *w = calloc((size_t)ctx->nr_snodes + 1, sizeof(*w));
+
+	for (int i = 0; w && i < ctx->nr_snodes; i++)
+		w[i + 1] = static_may_wait(ctx, i);
+	return w;
+}
+
 /* does this request go to a worker? */
-static bool may_wait(const struct hmfs_ctx *ctx, const struct fuse_buf *fbuf, ssize_t len)
+static bool may_wait(const struct hmfs_loop *loop, const struct fuse_buf *fbuf, ssize_t len)
 {
 	const struct fuse_in_header *in = fbuf->mem;
-	uint64_t ino;
+	uint64_t ino, v;
 
 	if ((fbuf->flags & FUSE_BUF_IS_FD) || len < (ssize_t)sizeof(*in))
 		return false;
@@ -431,7 +439,9 @@ static bool may_wait(const struct hmfs_ctx *ctx, const struct fuse_buf *fbuf, ss
 	ino = in->nodeid == FUSE_ROOT_ID ? HMFS_INO(HMFS_C_STATIC, 1) : in->nodeid;
 	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
 		return true;
-	return HMFS_INO_CLASS(ino) == HMFS_C_STATIC && static_may_wait(ctx, HMFS_INO_VAL(ino));
+	v = HMFS_INO_VAL(ino);
+	return HMFS_INO_CLASS(ino) == HMFS_C_STATIC && v >= 1 &&
+	       v <= (uint64_t)loop->ctx->nr_snodes && loop->static_waits[v];
 }
 
 static void *request_worker(void *arg)
@@ -498,7 +508,8 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 	pthread_mutex_init(&loop.lock, NULL);
 	pthread_cond_init(&loop.cond, NULL);
 	loop.workers = calloc(loop.nr_workers, sizeof(*loop.workers));
-	if (!loop.workers) {
+	loop.static_waits = static_waits(ctx);
+	if (!loop.workers || !loop.static_waits) {
 		res = -ENOMEM;
 		goto out;
 	}
@@ -515,7 +526,7 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 			continue;
 		if (res <= 0)
 			break;
-		if (!may_wait(ctx, &fbuf, res) || !queue_request(&loop, &fbuf, (size_t)res))
+		if (!may_wait(&loop, &fbuf, res) || !queue_request(&loop, &fbuf, (size_t)res))
 			fuse_session_process_buf(se, &fbuf);
 	}
 	free(fbuf.mem);
@@ -526,6 +537,7 @@ out_stop:
 	fuse_session_reset(se);
 	ctx->loop = NULL;
 out:
+	free(loop.static_waits);
 	free(loop.workers);
 	pthread_cond_destroy(&loop.cond);
 	pthread_mutex_destroy(&loop.lock);

@@ -162,7 +162,7 @@ struct hmfs_node {
 struct hmfs_open {
 	uint64_t ino;
 	struct hmfs_node node;
-	int event; /* of->event: 0 until the first read */
+	int event; /* of->event: 0 until the first read; under ctx->poll_lock */
 	struct fuse_pollhandle *ph;
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
@@ -215,7 +215,6 @@ struct hmfs_qev {
 	struct hmfs_qev *next;
 };
 
-#define HMFS_EVTAB_BUCKETS 1024
 struct hmfs_evnode {
 	uint64_t ino;
 	int event;
@@ -269,7 +268,9 @@ struct hmfs_ctx {
 	struct hmfs_loop *loop; /* fs.c: store workers while the session runs */
 
 	pthread_mutex_t iattr_lock;
-	struct hmfs_iattr *iattr[HMFS_EVTAB_BUCKETS];
+	/* chained by owner (iattr.c): a memory block's entries share a chain */
+#define HMFS_IATTR_BUCKETS 1024
+	struct hmfs_iattr *iattr[HMFS_IATTR_BUCKETS];
 	unsigned long nr_iattr;
 
 	struct hmfs_snode *snodes;
@@ -447,7 +448,7 @@ void hmfs_qev_free(struct hmfs_qev *q);
 /* a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len bytes */
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		      const char *subsystem, const char *env, size_t env_len);
-int hmfs_evtab_get(struct hmfs_ctx *ctx, uint64_t ino);
+void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);

@@ -53,9 +53,40 @@ static bool iattr_any(struct hmfs_ctx *ctx)
 	return __atomic_load_n(&ctx->nr_iattr, __ATOMIC_RELAXED) != 0;
 }
 
+/*
+ * The memory block an inode belongs to (memoryN and below, and the links
+ * to it), or -1: what goes when the block goes.
+ */
+static long iattr_block(uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_BLOCK:
+		return (long)(v >> 8);
+	case HMFS_C_BUSLINK:
+		return (long)v;
+	case HMFS_C_NODELINK:
+		return (long)(v & ((1ULL << 48) - 1));
+	default:
+		return -1;
+	}
+}
+
+static unsigned iattr_hash_key(uint64_t key)
+{
+	return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_IATTR_BUCKETS;
+}
+
+/*
+ * A block's entries hash by the block, so that its removal walks one
+ * chain (hmfs_forget_block_attrs()), not the table.
+ */
 static unsigned iattr_hash(uint64_t ino)
 {
-	return (unsigned)((ino * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_EVTAB_BUCKETS;
+	long id = iattr_block(ino);
+
+	return iattr_hash_key(id >= 0 ? (uint64_t)id : ino);
 }
 
 static struct hmfs_iattr *iattr_find(struct hmfs_ctx *ctx, uint64_t ino)
@@ -97,7 +128,7 @@ static void iattr_free(struct hmfs_iattr *a)
 
 void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
 {
-	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
+	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
 		while (ctx->iattr[i]) {
 			struct hmfs_iattr *a = ctx->iattr[i];
 
@@ -139,24 +170,16 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id)
 	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	for (int i = 0; i < HMFS_EVTAB_BUCKETS; i++) {
-		for (struct hmfs_iattr **p = &ctx->iattr[i]; *p;) {
-			uint64_t ino = (*p)->ino, v = HMFS_INO_VAL(ino);
-			bool mine = (HMFS_INO_CLASS(ino) == HMFS_C_BLOCK && (v >> 8) == id) ||
-				    (HMFS_INO_CLASS(ino) == HMFS_C_BUSLINK && v == id) ||
-				    (HMFS_INO_CLASS(ino) == HMFS_C_NODELINK &&
-				     (v & ((1ULL << 48) - 1)) == id);
+	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(id)]; *p;) {
+		struct hmfs_iattr *a = *p;
 
-			if (mine) {
-				struct hmfs_iattr *a = *p;
-
-				*p = a->next;
-				iattr_free(a);
-				__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
-			} else {
-				p = &(*p)->next;
-			}
+		if (iattr_block(a->ino) != (long)id) {
+			p = &a->next;
+			continue;
 		}
+		*p = a->next;
+		iattr_free(a);
+		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
