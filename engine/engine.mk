@@ -54,3 +54,9 @@ $(ENGINE_BENCH): $(BUILD)/tests/engine/bench_engine.o $(ENGINE_INTERNAL_LIB)
 UNIT_TESTS   += $(ENGINE_TESTS)
 TEST_SCRIPTS += $(sort $(wildcard tests/engine/*.t))
 BENCH_PROGS  += $(ENGINE_BENCH)
+
+# the engine's share of the agents' 1024-block burst
+ENGINE_BENCH_BURST := $(BUILD)/tests/engine/bench_burst
+$(ENGINE_BENCH_BURST): $(BUILD)/tests/engine/bench_burst.o $(ENGINE_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) -o $@
+BENCH_PROGS  += $(ENGINE_BENCH_BURST)
