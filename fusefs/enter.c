@@ -44,6 +44,16 @@ struct enter_opts {
 	bool want_state;	/* the user gave -S/--state: keep it */
 };
 
+/*
+ * hotmemfs as init sees it: once waitpid() has returned its status the pid
+ * is free for reuse and must never be signalled again.
+ */
+struct fs_child {
+	pid_t pid;
+	bool reaped;
+	int status;
+};
+
 /* hotmemfs's tree -> the real path it stands for */
 static const struct {
 	const char *src, *dst;
@@ -183,11 +193,34 @@ static int mount_tmpfs(const char *dir, const char *mode)
 	return 0;
 }
 
-static int bind_ro(const char *src, const char *dst)
+/*
+ * --rules DIR, held open (O_PATH) from before the private /run hides it: a
+ * directory under /run (mktemp -p /run, /run/user/UID/...) would otherwise
+ * be gone by the time it is bound.  Opened in the new mount namespace (a
+ * bind source must be a mount of the caller's namespace, do_loopback()),
+ * through the host's /proc/self/fd, which is still mounted.
+ */
+static int open_rules(const struct enter_opts *o)
 {
+	int fd;
+
+	if (!o->rules)
+		return -1;
+	fd = open(o->rules, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "hotmem-enter: --rules %s: %s\n", o->rules, strerror(errno));
+	return fd;
+}
+
+static int bind_rules(const struct enter_opts *o, int fd, const char *dst)
+{
+	char src[64];
+
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
 	    mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
-		fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", src, dst, strerror(errno));
+		fprintf(stderr, "hotmem-enter: bind --rules %s on %s: %s\n", o->rules, dst,
+			strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -196,18 +229,27 @@ static int bind_ro(const char *src, const char *dst)
 /*
  * The host's /run (its udev control socket and database, /run/udev/rules.d,
  * /run/netns) and every udev rules directory are replaced by private ones.
+ * On failure the caller's mount namespace, private, goes with it.
  */
 static int private_run_and_rules(const struct enter_opts *o)
 {
 	struct stat st;
+	int rules_fd, ret = -1;
 	size_t i;
 
-	if (mount_tmpfs("/run", "mode=0755") < 0)
+	rules_fd = open_rules(o);
+	if (o->rules && rules_fd < 0)
 		return -1;
+	if (o->rules && stat("/etc/udev/rules.d", &st) < 0) {
+		fprintf(stderr, "hotmem-enter: --rules: no /etc/udev/rules.d to bind it on\n");
+		goto out;
+	}
+	if (mount_tmpfs("/run", "mode=0755") < 0)
+		goto out;
 	if (mkdir(ENTER_ROOT, 0755) < 0 || mkdir(ENTER_MNT, 0755) < 0 ||
 	    mkdir("/run/udev", 0755) < 0 || mkdir("/run/udev/rules.d", 0755) < 0) {
 		fprintf(stderr, "hotmem-enter: private /run: %s\n", strerror(errno));
-		return -1;
+		goto out;
 	}
 	for (i = 0; i < sizeof(udev_rules_dirs) / sizeof(udev_rules_dirs[0]); i++) {
 		const char *d = udev_rules_dirs[i];
@@ -216,18 +258,18 @@ static int private_run_and_rules(const struct enter_opts *o)
 		if (stat(d, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		if (o->rules && !strcmp(d, "/etc/udev/rules.d")) {
-			if (bind_ro(o->rules, d) < 0)
-				return -1;
+			if (bind_rules(o, rules_fd, d) < 0)
+				goto out;
 			continue;
 		}
 		if (mount_tmpfs(d, "mode=0755") < 0)
-			return -1;
+			goto out;
 	}
-	if (o->rules && stat("/etc/udev/rules.d", &st) < 0) {
-		fprintf(stderr, "hotmem-enter: --rules: no /etc/udev/rules.d to bind it on\n");
-		return -1;
-	}
-	return 0;
+	ret = 0;
+out:
+	if (rules_fd >= 0)
+		close(rules_fd);
+	return ret;
 }
 
 static pid_t start_hotmemfs(const struct enter_opts *o, const sigset_t *oldmask)
@@ -252,17 +294,29 @@ static pid_t start_hotmemfs(const struct enter_opts *o, const sigset_t *oldmask)
 	return pid;
 }
 
-static int wait_mounted(pid_t fs)
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* waitpid(WNOHANG) on hotmemfs, remembering that it was reaped */
+static bool fs_reap(struct fs_child *fs)
+{
+	if (!fs->reaped && waitpid(fs->pid, &fs->status, WNOHANG) == fs->pid)
+		fs->reaped = true;
+	return fs->reaped;
+}
+
+static int wait_mounted(struct fs_child *fs)
 {
 	long end = now_ms() + MOUNT_WAIT_MS;
-	int status;
 
 	while (now_ms() < end) {
 		if (access(ENTER_MNT "/sys/devices/system/memory/block_size_bytes", F_OK) == 0)
 			return 0;
-		if (waitpid(fs, &status, WNOHANG) == fs) {
+		if (fs_reap(fs)) {
 			fprintf(stderr, "hotmem-enter: hotmemfs exited (status %d) before mounting\n",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+				exit_code(fs->status));
 			return -1;
 		}
 		sleep_ms(20);
@@ -336,23 +390,23 @@ static pid_t start_command(const struct enter_opts *o, const sigset_t *oldmask)
 	return pid;
 }
 
-static int exit_code(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* TERM (hotmemfs unmounts and exits), else KILL. */
-static void stop_hotmemfs(pid_t fs)
+/*
+ * TERM (hotmemfs unmounts and exits), else KILL.  One already reaped is
+ * left alone: its pid may be another process's by now.
+ */
+static void stop_hotmemfs(struct fs_child *fs)
 {
 	long end;
-	int status;
 
-	kill(fs, SIGTERM);
+	if (fs->reaped)
+		return;
+	kill(fs->pid, SIGTERM);
 	for (end = now_ms() + STOP_WAIT_MS; now_ms() < end; sleep_ms(20))
-		if (waitpid(fs, &status, WNOHANG) == fs)
+		if (fs_reap(fs))
 			return;
-	kill(fs, SIGKILL);
-	waitpid(fs, &status, 0);
+	kill(fs->pid, SIGKILL);
+	if (waitpid(fs->pid, &fs->status, 0) == fs->pid)
+		fs->reaped = true;
 	umount2(ENTER_MNT, MNT_DETACH);
 }
 
@@ -360,7 +414,7 @@ static void stop_hotmemfs(pid_t fs)
  * PID 1 of the new namespaces: reaps orphans, passes SIGTERM/SIGHUP to the
  * command, returns the command's exit status.
  */
-static int init_loop(pid_t cmd, pid_t fs)
+static int init_loop(pid_t cmd, struct fs_child *fs)
 {
 	sigset_t set;
 	siginfo_t si;
@@ -381,20 +435,24 @@ static int init_loop(pid_t cmd, pid_t fs)
 		if (si.si_signo != SIGCHLD)
 			continue;
 		while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (p == fs) {
+			if (p == fs->pid && !fs->reaped) {
+				fs->reaped = true;
+				fs->status = status;
 				fprintf(stderr, "hotmem-enter: hotmemfs exited (status %d): the machine is gone\n",
 					exit_code(status));
-				fs = 0;
 			}
-			if (p == cmd)
-				return fs ? (stop_hotmemfs(fs), exit_code(status)) : exit_code(status);
+			if (p == cmd) {
+				stop_hotmemfs(fs);
+				return exit_code(status);
+			}
 		}
 	}
 }
 
 static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 {
-	pid_t fs, cmd;
+	struct fs_child fs = { 0 };
+	pid_t cmd;
 
 	if (unshare(CLONE_NEWNS) < 0) {
 		perror("hotmem-enter: unshare(mount namespace)");
@@ -412,10 +470,10 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	 * uevents when its network namespace is /proc/1's, and in the new
 	 * /proc, PID 1 is us, in the private namespace.
 	 */
-	fs = start_hotmemfs(o, oldmask);
-	if (fs < 0)
+	fs.pid = start_hotmemfs(o, oldmask);
+	if (fs.pid < 0)
 		return 125;
-	if (wait_mounted(fs) < 0)
+	if (wait_mounted(&fs) < 0)
 		goto fail;
 	/* /proc of the new PID namespace, so that ps and kill see only ours */
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
@@ -440,9 +498,9 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	cmd = start_command(o, oldmask);
 	if (cmd < 0)
 		goto fail;
-	return init_loop(cmd, fs);
+	return init_loop(cmd, &fs);
 fail:
-	stop_hotmemfs(fs);
+	stop_hotmemfs(&fs);
 	return 125;
 }
 
@@ -466,6 +524,7 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0) {
 		usage(stderr);
+		free(o.fs_argv);
 		return 125;
 	}
 	if (geteuid() != 0) {

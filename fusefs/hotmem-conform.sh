@@ -306,7 +306,8 @@ for a in "${agents[@]}"; do
 				rules=()
 				[[ $a == rule:* ]] && rules=(--rules "${a#rule:}")
 				out=$(timeout 300 "$ENTER" "${rules[@]}" --profile "$m" \
-					--cmdline "$s hotmem.kernel_alloc=off" -- "$0" --cell "$a" "$e" 2>"$WORK/err");
+					--cmdline "$s hotmem.kernel_alloc=off" -- "$0" --cell "$a" "$e" 2>"$WORK/err")
+				rc=$?
 				r=$(echo "$out" | tail -1)
 				verdict="✓" why=""
 				if ! echo "$r" | grep -q '^{'; then
