@@ -176,7 +176,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
 	json_object *u = json_object_new_object();
-	unsigned long saves, save_errors;
+	unsigned long saves, save_errors, records, syncs;
 	struct hm_meminfo mi;
 	char summary[2048];
 
@@ -214,9 +214,14 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->save_lock);
 	saves = ctx->saves;
 	save_errors = ctx->save_errors;
+	records = ctx->journal_records;
+	syncs = ctx->journal_syncs;
 	pthread_mutex_unlock(&ctx->save_lock);
 	json_object_object_add(o, "state-saves", json_object_new_uint64(saves));
 	json_object_object_add(o, "state-save-errors", json_object_new_uint64(save_errors));
+	/* group commit: fewer syncs than records when writers come together */
+	json_object_object_add(o, "state-journal-records", json_object_new_uint64(records));
+	json_object_object_add(o, "state-journal-syncs", json_object_new_uint64(syncs));
 	return o;
 }
 

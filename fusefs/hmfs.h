@@ -324,8 +324,21 @@ struct hmfs_ctx {
 	 * is acknowledged; saved is the machine object they add up to.
 	 */
 	int journal_fd;
+	/*
+	 * journal_lock: the journal's length and records, appended under
+	 * change_lock and journal_lock, made durable under journal_lock
+	 * alone (the fdatasync itself without it: group commit).
+	 */
+	pthread_mutex_t journal_lock;
+	pthread_cond_t journal_cond;
 	uint64_t journal_seq;
 	size_t journal_len;
+	uint64_t journal_durable; /* the last record on disk ... */
+	size_t journal_durable_len; /* ... and where it ends */
+	bool journal_syncing; /* a thread is in fdatasync() for the group */
+	bool journal_failing; /* an fdatasync failed: the changes after durable are being undone */
+	struct hmfs_save *journal_pending; /* records not yet durable, newest first */
+	unsigned long journal_records, journal_syncs; /* for status, under save_lock */
 	struct json_object *saved;
 	/* saved's top-level values as JSON text (NULL: unknown), compared per key */
 	char *saved_text[HMFS_STATE_KEYS];
@@ -530,12 +543,17 @@ int hmfs_state_save(struct hmfs_ctx *ctx);
 /* the same, the caller holding change_lock */
 int hmfs_state_save_locked(struct hmfs_ctx *ctx);
 /*
- * A change's save, around the change (hmfs_change(), under change_lock):
- * prepare before anything changes keeps what an undo needs (@pre);
- * append writes what changed as one journal record (PATH.journal) and
- * waits until it is durable (fdatasync).  A memoryN/state or online
- * write outside a virtio-mem device changes one block only: its record
- * and @pre are that block's run, O(1) however large the machine.
+ * A change's save, around the change (hmfs_change()): under change_lock,
+ * prepare before anything changes keeps what an undo needs (@pre), and
+ * append writes what changed as one journal record (PATH.journal); then,
+ * without change_lock, sync waits until the record is durable.  Syncs
+ * are grouped: the records of every change that arrives while one
+ * fdatasync() runs are made durable by the next single one (group
+ * commit).  When an fdatasync fails, every change not yet durable is
+ * undone, newest first (@undo, under change_lock), and sync returns the
+ * error.  A memoryN/state or online write outside a virtio-mem device
+ * changes one block only: its record and @pre are that block's run,
+ * O(1) however large the machine.
  */
 struct hmfs_save {
 	bool active; /* false: no state file (or restoring): nothing to do */
@@ -544,10 +562,19 @@ struct hmfs_save {
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
 	struct json_object *pre;
 	bool maybe_kept; /* append failed, and its record may still be in the journal */
+	/* put the machine back as @pre after a failed sync (change_lock held); NULL: never */
+	int (*undo)(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret);
+	/* under journal_lock: its record, waiting to be durable */
+	uint64_t seq, sync_to;
+	struct hmfs_save *next;
+	bool pending, done;
+	int ret;
 };
 /* @ch NULL: a change nobody undoes (a driver's own, after a client's) */
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv);
 int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* without change_lock: wait until sv's record (and all before it) is durable */
+int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* drop what prepare kept */
 void hmfs_state_done(struct hmfs_save *sv);
 /* the "blocks" runs of @pre as the machine has them now (did an undo bring them back?) */

@@ -13,6 +13,7 @@
  * online_store() success, as drivers/base/memory.c does.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -193,59 +194,87 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 
 /*
  * Memory came online: a virtio-mem driver below its threshold adds more.
- * That is the driver's work, not the client's change (already saved and
- * acknowledged): saved on its own; if that save fails, a restart has the
- * driver plug again towards requested-size.
+ * That is the driver's work, not the client's change: its own record
+ * (@dsv), never undone; if it is lost, a restart has the driver plug
+ * again towards requested-size.
  */
-static void driver_retry(struct hmfs_ctx *ctx)
+static void driver_retry(struct hmfs_ctx *ctx, struct hmfs_save *dsv)
 {
-	struct hmfs_save sv;
-
 	if (!hmfs_dev_retry(ctx))
 		return;
-	hmfs_state_prepare(ctx, NULL, &sv);
-	hmfs_state_append(ctx, &sv);
+	hmfs_state_prepare(ctx, NULL, dsv);
+	hmfs_state_append(ctx, dsv);
+}
+
+/* a change under way: what its undo needs after a failed sync */
+struct change_run {
+	struct hmfs_save sv;
+	const struct hmfs_change *ch;
+	char added[64];
+	char *err;
+	size_t errlen;
+};
+
+static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
+{
+	struct change_run *run = (struct change_run *)((char *)sv - offsetof(struct change_run, sv));
+
+	return unsaved(ctx, run->ch, sv, run->added, sret, run->err, run->errlen);
 }
 
 /*
  * One change at a time (change_lock), from before it is applied until
- * its journal record is on disk: an undo puts back exactly the machine
+ * its journal record is appended: an undo puts back exactly the machine
  * before its change, which a concurrent change would spoil; and no save
- * ever sees another change half-done (#16.5).  The engine serialises hotplug operations
- * under its device_hotplug_lock anyway.
+ * ever sees another change half-done (#16.5).  The engine serialises
+ * hotplug operations under its device_hotplug_lock anyway.  The wait for
+ * the record to be durable is outside the lock, so that the records of
+ * concurrent writers share one fdatasync (hmfs_state_sync()); the client
+ * hears of its change only after it.
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
-	char e[512], added[64] = "";
-	struct hmfs_save sv = { 0 };
+	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
+	struct hmfs_save dsv = { 0 };
+	char e[512];
 	int ret, sret;
 
 	if (!err || !errlen) {
-		err = e;
-		errlen = sizeof(e);
+		run.err = e;
+		run.errlen = sizeof(e);
 	}
-	err[0] = '\0';
+	run.err[0] = '\0';
 	pthread_mutex_lock(&ctx->change_lock);
 	if (ctx->frozen) {
-		snprintf(err, errlen, "%s", ctx->frozen_why);
-		ret = -EROFS;
+		snprintf(run.err, run.errlen, "%s", ctx->frozen_why);
+		pthread_mutex_unlock(&ctx->change_lock);
+		return -EROFS;
+	}
+	hmfs_state_prepare(ctx, ch, &run.sv);
+	run.sv.undo = undo_unsynced;
+	ret = apply(ctx, ch, run.err, run.errlen);
+	if (ret < 0 && !may_progress(ch)) {
+		pthread_mutex_unlock(&ctx->change_lock);
 		goto out;
 	}
-	hmfs_state_prepare(ctx, ch, &sv);
-	ret = apply(ctx, ch, err, errlen);
-	if (ret < 0 && !may_progress(ch))
-		goto out;
 	if (ch->op == HMFS_CH_DEVICE_ADD)
-		last_device_id(ctx, added, sizeof(added));
-	sret = hmfs_state_append(ctx, &sv);
+		last_device_id(ctx, run.added, sizeof(run.added));
+	sret = hmfs_state_append(ctx, &run.sv);
 	if (sret)
-		ret = unsaved(ctx, ch, &sv, added, sret, err, errlen);
+		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
 	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
 		 ch->value != HM_MMOP_OFFLINE)
-		driver_retry(ctx);
-out:
+		driver_retry(ctx, &dsv);
 	pthread_mutex_unlock(&ctx->change_lock);
-	hmfs_state_done(&sv);
+	if (!sret) {
+		sret = hmfs_state_sync(ctx, &run.sv);
+		if (sret)
+			ret = sret; /* undone, run.err says so */
+		hmfs_state_sync(ctx, &dsv);
+	}
+out:
+	hmfs_state_done(&run.sv);
+	hmfs_state_done(&dsv);
 	return ret < 0 ? ret : 0;
 }
 
@@ -262,6 +291,8 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
+	pthread_mutex_init(&ctx->journal_lock, NULL);
+	pthread_cond_init(&ctx->journal_cond, NULL);
 	ctx->state_dirfd = ctx->state_lockfd = ctx->journal_fd = -1;
 	ctx->ctl_fd = -1;
 	ctx->ev_slot = -1;

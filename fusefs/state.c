@@ -413,6 +413,29 @@ static const char *saved_text(struct hmfs_ctx *ctx, int key)
 	return ctx->saved_text[key];
 }
 
+/* records up to @seq are durable (ending at @len): their changes are acknowledged */
+static void complete(struct hmfs_ctx *ctx, uint64_t seq, size_t len)
+{
+	struct hmfs_save **p = &ctx->journal_pending;
+
+	if (seq > ctx->journal_durable) {
+		ctx->journal_durable = seq;
+		ctx->journal_durable_len = len;
+	}
+	while (*p) {
+		struct hmfs_save *sv = *p;
+
+		if (sv->seq > ctx->journal_durable) {
+			p = &sv->next;
+			continue;
+		}
+		*p = sv->next;
+		sv->pending = false;
+		sv->done = true;
+	}
+	pthread_cond_broadcast(&ctx->journal_cond);
+}
+
 /*
  * Compaction: the whole machine into the state file, with the journal's
  * sequence number, then the journal emptied.  A crash between the two
@@ -440,8 +463,13 @@ static int compact(struct hmfs_ctx *ctx)
 			strerror(-ret));
 		return ret;
 	}
-	ctx->journal_len = 0;
 	keep_saved(ctx, m, NULL);
+	/* the file holds every record: all of them are durable */
+	pthread_mutex_lock(&ctx->journal_lock);
+	ctx->journal_len = ctx->journal_durable_len = 0;
+	ctx->journal_durable = ctx->journal_seq;
+	complete(ctx, ctx->journal_seq, 0);
+	pthread_mutex_unlock(&ctx->journal_lock);
 	return 0;
 }
 
@@ -556,10 +584,10 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 }
 
 /*
- * One journal line, "CRC32 JSON\n", appended and fdatasync()ed: the
- * change is durable when this returns 0.  A failed append is cut off
- * again (ftruncate to where it began); if even that fails, the record
- * may survive: sv->maybe_kept tells the caller.
+ * One journal line, "CRC32 JSON\n", appended (under change_lock, in
+ * the order of the changes); hmfs_state_sync() makes it durable.  A
+ * failed append is cut off again (ftruncate to where it began); if even
+ * that fails, the record may survive: sv->maybe_kept tells the caller.
  */
 static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			 json_object *val)
@@ -581,18 +609,118 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 	}
 	snprintf(line, len + 1, "%08x %s\n", hmfs_crc32(text, strlen(text)), text);
 	json_object_put(rec);
+	pthread_mutex_lock(&ctx->journal_lock);
 	ret = write_all(ctx->journal_fd, line, len);
-	free(line);
-	if (!ret && fdatasync(ctx->journal_fd))
-		ret = -errno;
 	if (!ret) {
-		ctx->journal_seq++;
+		sv->seq = ++ctx->journal_seq;
 		ctx->journal_len += len;
-		return 0;
-	}
-	if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len) || fdatasync(ctx->journal_fd))
+		sv->pending = true;
+		sv->next = ctx->journal_pending;
+		ctx->journal_pending = sv;
+	} else if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len) ||
+		   fdatasync(ctx->journal_fd)) {
 		sv->maybe_kept = true;
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	free(line);
+	if (!ret) {
+		pthread_mutex_lock(&ctx->save_lock);
+		ctx->journal_records++;
+		pthread_mutex_unlock(&ctx->save_lock);
+	}
 	return ret;
+}
+
+/*
+ * An fdatasync failed: what it should have written may be lost (and a
+ * later fdatasync would not say so again), so no record after the last
+ * durable one counts.  Their changes are undone newest first, then the
+ * machine as it is now goes whole into the state file with the durable
+ * seq.  New changes wait on change_lock meanwhile.  When an undo or that
+ * save fails, hotmemfs is frozen (the undo says why).
+ */
+static void rollback(struct hmfs_ctx *ctx, int sret)
+{
+	struct hmfs_save *list, *sv;
+	int ret;
+
+	pthread_mutex_lock(&ctx->change_lock);
+	pthread_mutex_lock(&ctx->journal_lock);
+	list = ctx->journal_pending;
+	ctx->journal_pending = NULL;
+	ctx->journal_seq = ctx->journal_durable;
+	ctx->journal_len = ctx->journal_durable_len;
+	/* best effort: the state file written whole below makes them stale anyway */
+	if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len))
+		fprintf(stderr, "hotmemfs: %s.journal: %s\n", ctx->state_path, strerror(errno));
+	pthread_mutex_unlock(&ctx->journal_lock);
+	fprintf(stderr, "hotmemfs: saving state to %s.journal: %s; undoing the changes not yet saved\n",
+		ctx->state_path, strerror(-sret));
+	for (sv = list; sv; sv = sv->next) {
+		sv->ret = sret;
+		if (sv->undo && !ctx->frozen)
+			sv->undo(ctx, sv, sret);
+		count_save(ctx, sret);
+	}
+	ret = compact(ctx);
+	if (ret && !ctx->frozen) {
+		ctx->frozen = true;
+		snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
+			 "hotmemfs takes no more changes: saving the state file %.200s failed (%s), and so did writing it whole after the undo (%s): restart hotmemfs to go back to the file's machine",
+			 ctx->state_path, strerror(-sret), strerror(-ret));
+		fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+	}
+	pthread_mutex_lock(&ctx->journal_lock);
+	for (sv = list; sv; sv = sv->next) {
+		sv->pending = false;
+		sv->done = true;
+	}
+	ctx->journal_failing = false;
+	pthread_cond_broadcast(&ctx->journal_cond);
+	pthread_mutex_unlock(&ctx->journal_lock);
+	pthread_mutex_unlock(&ctx->change_lock);
+}
+
+/*
+ * Group commit: the first waiter finding no fdatasync running starts one
+ * for every record appended so far; those who come meanwhile wait for
+ * it, and the first of them to wake starts the next for all that
+ * arrived.  One fdatasync per group, however many writers.
+ */
+int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	int ret;
+
+	if (!sv->active)
+		return 0;
+	pthread_mutex_lock(&ctx->journal_lock);
+	while (sv->pending) {
+		uint64_t seq = ctx->journal_seq;
+		size_t len = ctx->journal_len;
+
+		if (ctx->journal_syncing || ctx->journal_failing) {
+			pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
+			continue;
+		}
+		ctx->journal_syncing = true;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		ret = fdatasync(ctx->journal_fd) ? -errno : 0;
+		pthread_mutex_lock(&ctx->save_lock);
+		ctx->journal_syncs++;
+		pthread_mutex_unlock(&ctx->save_lock);
+		pthread_mutex_lock(&ctx->journal_lock);
+		ctx->journal_syncing = false;
+		if (!ret) {
+			complete(ctx, seq, len);
+			continue;
+		}
+		ctx->journal_failing = true;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		rollback(ctx, ret);
+		pthread_mutex_lock(&ctx->journal_lock);
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	return sv->ret;
 }
 
 /* a one-block change: its run, or nothing when the block is as it was */
@@ -1268,8 +1396,8 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 		snprintf(err, errlen, "journal %s.journal: %s", ctx->state_path, strerror(-ret));
 		goto out;
 	}
-	ctx->journal_seq = seq;
-	ctx->journal_len = good;
+	ctx->journal_seq = ctx->journal_durable = seq;
+	ctx->journal_len = ctx->journal_durable_len = good;
 	goto out;
 fail:
 	if (ret == -EUCLEAN)

@@ -33,7 +33,8 @@ full_snapshot() {
 	ctl --json status | python3 -c '
 import json, os, sys
 d = json.load(sys.stdin)
-for k in ("uevents", "state-saves", "state-save-errors"):
+for k in ("uevents", "state-saves", "state-save-errors", "state-journal-records",
+          "state-journal-syncs"):
     d.pop(k, None)
 if os.environ.get("IGNORE_REQUESTED"):
     for v in d.get("devices", []):

@@ -28,7 +28,8 @@ d = json.load(sys.stdin)
 m = d["machine"]
 for k in ("summary", "free-pages", "metadata-bytes"):
     m.pop(k, None)
-for k in ("state-saves", "state-save-errors"):
+for k in ("state-saves", "state-save-errors", "state-journal-records",
+          "state-journal-syncs"):
     d.pop(k, None)
 for z in d.get("zones", []):
     z.pop("free", None)

@@ -11,3 +11,11 @@ stress: all
 	$(PROVE) --exec '' --timer -v tests/reliability/stress.t
 
 .PHONY: stress
+
+# state-group-commit.t's LD_PRELOAD shim: fdatasync() slowed or failed on
+# demand.  Never sanitized: it is preloaded into any hotmemfs build.
+$(BUILD)/tests/reliability/sync_shim.so: tests/reliability/sync_shim.c
+	@mkdir -p $(dir $@)
+	$(if $(filter 1,$(V)),,@echo "  CC      $<";)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror \
+		-D_GNU_SOURCE -fPIC -shared $< -o $@ -ldl
+all: $(BUILD)/tests/reliability/sync_shim.so
