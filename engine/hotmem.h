@@ -356,31 +356,35 @@ size_t hotmem_firmware_map(struct hotmem *hm, struct hm_fwmap_entry *ents, size_
  * pageblock) inside memory blocks) when that is below the memory block
  * size, else in Big Block Mode; it registers a dynamic memory group and
  * adds memory driver-managed ("System RAM (virtio_mem)", memmap from
- * system RAM).  Errors: -EINVAL (alignment, sizes, node), -ENOSPC (no
- * whole memory block in the region), -ENOMEM.
+ * system RAM).  Errors: -EINVAL (alignment, sizes, node), -EBUSY (the
+ * region meets memory or another device: virtio_mem_create_resource()),
+ * -ENOSPC (no whole memory block in the region), -ENOMEM.
  */
 struct hotmem_virtio_mem;
 int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
 			    uint64_t device_block_size, struct hotmem_virtio_mem **out);
 /*
- * virtio_mem_remove(): -EBUSY while memory is plugged (QEMU refuses the
- * unplug of such a device too); else the device is gone.
+ * Remove the device: -EBUSY, nothing changed, while memory is plugged
+ * (QEMU refuses the unplug of such a device too) or still added to Linux
+ * (fully unplugged blocks the driver's next run removes); else it is gone.
  */
 int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *vm);
 /*
- * The host changed requested-size: the driver's work runs once
- * (virtio_mem_run_wq()) with @task's signal as the unplug's deadline.
- * Returns the work's result: 0 (plugged-size reached requested-size),
- * -ENOSPC (no room to add: offline_threshold or the region), -EBUSY (the
- * memory left cannot be unplugged now), -ENOMEM, -ETXTBSY.  The reason is
- * in the log (hotmem_dmesg()).
+ * The host changed requested-size (QEMU's qom-set): -EINVAL, nothing
+ * changed, unless @size is a multiple of the device block size within the
+ * region.  Accepted, the driver's work runs once (virtio_mem_run_wq())
+ * with @task's signal as the unplug's deadline and gets as far as it can,
+ * as the guest works toward the request on its own: plugged-size
+ * (hotmem_virtio_mem_info()) is what it reached; why it stopped short
+ * (offline_threshold, a full region, busy memory) is in the log
+ * (hotmem_dmesg()).
  */
 int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t size,
 					 const struct hotmem_task *task);
 /* the device's config changed (requested-size) without the work running yet */
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size);
-/* the driver's retry timer fired: run the work again */
-int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
+/* the driver's retry timer fired: run the work again (as far as it gets, as above) */
+void hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
 
 struct hm_virtio_mem_info {
 	uint64_t addr, region_size, device_block_size;

@@ -26,8 +26,8 @@
 /* the memory the driver keeps offline at most before it stops adding */
 #define VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD	(1024ULL * 1024 * 1024)
 
-/* QEMU's responses (include/uapi/linux/virtio_mem.h) */
-enum { VIRTIO_MEM_RESP_ACK, VIRTIO_MEM_RESP_NACK, VIRTIO_MEM_RESP_BUSY, VIRTIO_MEM_RESP_ERROR };
+/* QEMU's responses (include/uapi/linux/virtio_mem.h; BUSY, 2, is never sent here) */
+enum { VIRTIO_MEM_RESP_ACK, VIRTIO_MEM_RESP_NACK, VIRTIO_MEM_RESP_ERROR = 3 };
 
 enum virtio_mem_sbm_mb_state {
 	VIRTIO_MEM_SBM_MB_UNUSED = 0,		/* unplugged, not added */
@@ -87,7 +87,6 @@ struct virtio_mem {
 
 	/* MEM_GOING_* seen, its MEM_* or MEM_CANCEL_* still to come */
 	bool hotplug_active;
-	bool removing;
 	struct notifier_block memory_notifier;
 	/* why the last request stopped short, for the log */
 	unsigned long busy_pfn;
@@ -645,8 +644,6 @@ static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action
 
 	switch (action) {
 	case HM_MEM_GOING_OFFLINE:
-		if (vm->removing)
-			return -EBUSY;
 		vm->hotplug_active = true;
 		if (vm->in_sbm)
 			virtio_mem_sbm_notify_unplugged(vm, id, true);
@@ -655,8 +652,6 @@ static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action
 							true);
 		break;
 	case HM_MEM_GOING_ONLINE:
-		if (vm->removing)
-			return -EBUSY;
 		vm->hotplug_active = true;
 		if (vm->in_sbm)
 			rc = virtio_mem_sbm_notify_going_online(vm, id);
@@ -768,6 +763,11 @@ static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint6
 	return VIRTIO_MEM_RESP_ACK;
 }
 
+/*
+ * The kernel also maps VIRTIO_MEM_RESP_BUSY to -ETXTBSY; QEMU answers BUSY
+ * only while migrating or with a memory backend it cannot discard, which
+ * this device never has: no such answer here.
+ */
 static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
 	switch (virtio_mem_device_request(vm, addr, size, true)) {
@@ -776,8 +776,6 @@ static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, ui
 		return 0;
 	case VIRTIO_MEM_RESP_NACK:
 		return -EAGAIN;
-	case VIRTIO_MEM_RESP_BUSY:
-		return -ETXTBSY;
 	default:
 		return -EINVAL;
 	}
@@ -785,15 +783,10 @@ static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, ui
 
 static int virtio_mem_send_unplug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
-	switch (virtio_mem_device_request(vm, addr, size, false)) {
-	case VIRTIO_MEM_RESP_ACK:
-		vm->plugged_size -= size;
-		return 0;
-	case VIRTIO_MEM_RESP_BUSY:
-		return -ETXTBSY;
-	default:
+	if (virtio_mem_device_request(vm, addr, size, false) != VIRTIO_MEM_RESP_ACK)
 		return -EINVAL;
-	}
+	vm->plugged_size -= size;
+	return 0;
 }
 
 static int virtio_mem_sbm_plug_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
@@ -834,17 +827,15 @@ static int virtio_mem_bbm_unplug_bb(struct virtio_mem *vm, unsigned long bb_id)
 /* plug                                                                */
 /* ------------------------------------------------------------------ */
 
-/* plug the first sub-blocks of an unused memory block, then add it */
-static int virtio_mem_sbm_plug_and_add_mb(struct virtio_mem *vm, unsigned long mb_id,
-					  uint64_t *nb_sb)
+/*
+ * Plug sub-blocks [sb_id, sb_id + count) of an unused memory block, then
+ * add it: plugged before adding, so that onlining onlines them directly.
+ */
+static int virtio_mem_sbm_plug_and_add_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+					  int count)
 {
-	const int count = (int)min(*nb_sb, (uint64_t)vm->sbm.sbs_per_mb);
-	int rc;
+	int rc = virtio_mem_sbm_plug_sb(vm, mb_id, sb_id, count);
 
-	if (!count)
-		return -EINVAL;
-	/* plugged before adding, so onlining onlines them directly */
-	rc = virtio_mem_sbm_plug_sb(vm, mb_id, 0, count);
 	if (rc)
 		return rc;
 	/* the notifiers find the block in its right state */
@@ -855,20 +846,52 @@ static int virtio_mem_sbm_plug_and_add_mb(struct virtio_mem *vm, unsigned long m
 	if (rc) {
 		int new_state = VIRTIO_MEM_SBM_MB_UNUSED;
 
-		if (virtio_mem_sbm_unplug_sb(vm, mb_id, 0, count))
+		if (virtio_mem_sbm_unplug_sb(vm, mb_id, sb_id, count))
 			new_state = VIRTIO_MEM_SBM_MB_PLUGGED;
 		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)new_state);
-		return rc;
 	}
-	*nb_sb -= (uint64_t)count;
+	return rc;
+}
+
+/* virtio_mem_sbm_plug_and_add_mb(): the first sub-blocks of an unused memory block */
+static int virtio_mem_sbm_plug_and_add_mb(struct virtio_mem *vm, unsigned long mb_id,
+					  uint64_t *nb_sb)
+{
+	const int count = (int)min(*nb_sb, (uint64_t)vm->sbm.sbs_per_mb);
+	int rc;
+
+	if (!count)
+		return -EINVAL;
+	rc = virtio_mem_sbm_plug_and_add_sb(vm, mb_id, 0, count);
+	if (!rc)
+		*nb_sb -= (uint64_t)count;
+	return rc;
+}
+
+/* plug sub-blocks [sb_id, sb_id + count) of an added memory block; fake-online them if online */
+static int virtio_mem_sbm_plug_added_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
+					int count)
+{
+	const int old_state = virtio_mem_sbm_get_mb_state(vm, mb_id);
+	int rc = virtio_mem_sbm_plug_sb(vm, mb_id, sb_id, count);
+
+	if (rc)
+		return rc;
+	if (old_state != VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL)
+		virtio_mem_fake_online(vm->hm,
+				       PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
+						(uint64_t)sb_id * vm->sbm.sb_size),
+				       PHYS_PFN((uint64_t)count * vm->sbm.sb_size));
+	/* X_PARTIAL - 1 is X */
+	if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
+		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)(old_state - 1));
 	return 0;
 }
 
-/* plug unplugged sub-blocks of an added memory block; fake-online them if online */
+/* virtio_mem_sbm_plug_any_sb(): unplugged sub-blocks of an added memory block, lowest first */
 static int virtio_mem_sbm_plug_any_sb(struct virtio_mem *vm, unsigned long mb_id,
 				      uint64_t *nb_sb)
 {
-	const int old_state = virtio_mem_sbm_get_mb_state(vm, mb_id);
 	int sb_id, count, rc;
 
 	while (*nb_sb) {
@@ -879,20 +902,11 @@ static int virtio_mem_sbm_plug_any_sb(struct virtio_mem *vm, unsigned long mb_id
 		while ((uint64_t)count < *nb_sb && sb_id + count < (int)vm->sbm.sbs_per_mb &&
 		       !virtio_mem_sbm_test_sb_plugged(vm, mb_id, sb_id + count, 1))
 			count++;
-		rc = virtio_mem_sbm_plug_sb(vm, mb_id, sb_id, count);
+		rc = virtio_mem_sbm_plug_added_sb(vm, mb_id, sb_id, count);
 		if (rc)
 			return rc;
 		*nb_sb -= (uint64_t)count;
-		if (old_state == VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL)
-			continue;
-		virtio_mem_fake_online(vm->hm,
-				       PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
-						(uint64_t)sb_id * vm->sbm.sb_size),
-				       PHYS_PFN((uint64_t)count * vm->sbm.sb_size));
 	}
-	/* X_PARTIAL - 1 is X */
-	if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
-		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)(old_state - 1));
 	return 0;
 }
 
@@ -1259,8 +1273,12 @@ static void virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
 	}
 }
 
-/* virtio_mem_run_wq(): one pass toward requested-size */
-static int virtio_mem_run_wq(struct virtio_mem *vm)
+/*
+ * virtio_mem_run_wq(): one pass toward requested-size.  What stops it
+ * short goes to the log, as the kernel's driver logs and retries later;
+ * the host's request stays accepted whatever the guest achieved.
+ */
+static void virtio_mem_run_wq(struct virtio_mem *vm)
 {
 	uint64_t diff;
 	int rc;
@@ -1307,7 +1325,6 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 		       (unsigned long long)vm->requested_size);
 		break;
 	}
-	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1377,6 +1394,37 @@ static int virtio_mem_next_index(struct hotmem *hm)
 	return index;
 }
 
+/* does [start, end] (inclusive) meet [vm->addr, vm->addr + region_size)? */
+static bool virtio_mem_region_meets(const struct virtio_mem *vm, uint64_t start, uint64_t end)
+{
+	return start < vm->addr + vm->region_size && vm->addr <= end;
+}
+
+/*
+ * virtio_mem_create_resource(): __request_mem_region() of the device's
+ * region fails when any resource of /proc/iomem meets it: the boot map
+ * (System RAM and reserved ranges), memory hot-added before (a DIMM,
+ * probed memory), another virtio-mem device's region.  -EBUSY, as the
+ * kernel's probe fails.
+ */
+static int virtio_mem_create_resource(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+	bool busy = false;
+
+	for (unsigned long i = 0; i < hm->fw_map_boot_nr; i++)
+		busy |= virtio_mem_region_meets(vm, hm->fw_map[i].start, hm->fw_map[i].end);
+	for (const struct hm_resource *r = hm->resources; r; r = r->next)
+		busy |= virtio_mem_region_meets(vm, r->start, r->start + r->size - 1);
+	for (const struct virtio_mem *o = hm->virtio_mem_devices; o; o = o->next)
+		busy |= virtio_mem_region_meets(vm, o->addr, o->addr + o->region_size - 1);
+	if (!busy)
+		return 0;
+	pr_warn(hm, "virtio_mem virtio%d: could not reserve device region", vm->index);
+	pr_info(hm, "virtio_mem virtio%d: reloading the driver is not supported", vm->index);
+	return -EBUSY;
+}
+
 int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
 			    uint64_t device_block_size, struct hotmem_virtio_mem **out)
 {
@@ -1405,6 +1453,9 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 		goto out_free;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	vm->index = virtio_mem_next_index(hm);
+	rc = virtio_mem_create_resource(vm);
+	if (rc)
+		goto out_group;
 	/* register_virtio_mem_device(): the first device takes the callback */
 	if (!hm->virtio_mem_devices) {
 		rc = set_online_page_callback(hm, virtio_mem_online_page_cb, NULL);
@@ -1464,18 +1515,25 @@ static bool virtio_mem_has_memory_added(struct virtio_mem *vm)
 	return vm->bbm.next_bb_id - vm->bbm.first_bb_id != vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED];
 }
 
+/*
+ * virtio_mem_remove(): the kernel's never fails; it warns and leaves
+ * memory still added behind.  Here the device stays, untouched, while
+ * memory is plugged (QEMU refuses that device_del) or still added (fully
+ * unplugged blocks whose offline failed: the driver's next run removes
+ * them), so that nothing is left without its driver.
+ */
 int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 	struct hotmem *hm = vm->hm;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	virtio_mem_cleanup_pending_mb(vm);
 	if (vm->plugged_size || virtio_mem_has_memory_added(vm)) {
+		pr_warn(hm, "virtio_mem virtio%d: device still has system memory added%s",
+			vm->index, vm->plugged_size ? "" : " (unplugged blocks not yet removed)");
 		pthread_mutex_unlock(&hm->device_hotplug_lock);
 		return -EBUSY;
 	}
-	vm->removing = true;
 	virtio_mem_unlink(vm);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	hotmem_unregister_memory_group(hm, vm->mgid);
@@ -1494,18 +1552,16 @@ void virtio_mem_destroy_all(struct hotmem *hm)
 	}
 }
 
-static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
+static void virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
 {
 	struct hotmem *hm = vm->hm;
-	int rc;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->current_task = task;
 	kmem_tick(hm);
-	rc = virtio_mem_run_wq(vm);
+	virtio_mem_run_wq(vm);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	return rc;
 }
 
 /* virtio_mem_config_changed(): the host's new requested-size */
@@ -1526,12 +1582,14 @@ int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t
 {
 	int rc = hotmem_virtio_mem_update_config(dev, size);
 
-	return rc ? rc : virtio_mem_run_locked((struct virtio_mem *)dev, task);
+	if (!rc)
+		virtio_mem_run_locked((struct virtio_mem *)dev, task);
+	return rc;
 }
 
-int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_task *task)
+void hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_task *task)
 {
-	return virtio_mem_run_locked((struct virtio_mem *)dev, task);
+	virtio_mem_run_locked((struct virtio_mem *)dev, task);
 }
 
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_info *info)
@@ -1648,111 +1706,165 @@ int hotmem_virtio_mem_next_plugged(struct hotmem_virtio_mem *dev, uint64_t *firs
 	return ret;
 }
 
-/* make memory block @mb_id known to the driver (prepare_next_mb up to it) */
-static int virtio_mem_sbm_prepare_upto(struct virtio_mem *vm, unsigned long mb_id)
-{
-	unsigned long next;
-	int rc;
+/*
+ * Restoring a saved device replays the plug path: the device still has
+ * the blocks plugged (its bitmap survived, as across a migration), so it
+ * ACKs each request whatever requested-size says, and the driver plugs
+ * and adds them as virtio_mem_run_wq() would have.  Checked first, so
+ * that a refused restore changes nothing; undone through the unplug path
+ * when adding memory fails half-way.
+ */
 
-	if (mb_id < vm->sbm.first_mb_id || mb_id > vm->sbm.last_usable_mb_id)
-		return -EINVAL;
-	while (vm->sbm.next_mb_id <= mb_id) {
-		rc = virtio_mem_sbm_prepare_next_mb(vm, &next);
-		if (rc)
-			return rc;
+/* the unit (sub-block, big block) at @addr: usable, and not plugged? */
+static int virtio_mem_restore_check_unit(struct virtio_mem *vm, uint64_t addr)
+{
+	unsigned long id;
+
+	if (vm->in_sbm) {
+		id = virtio_mem_phys_to_mb_id(vm, addr);
+		if (id < vm->sbm.first_mb_id || id > vm->sbm.last_usable_mb_id)
+			return -EINVAL;
+		if (id >= vm->sbm.next_mb_id)
+			return 0;
+		/* plugged but never added: the driver's own retry owns it */
+		if (virtio_mem_sbm_get_mb_state(vm, id) == VIRTIO_MEM_SBM_MB_PLUGGED)
+			return -EINVAL;
+		return virtio_mem_addr_plugged(vm, addr) ? -EEXIST : 0;
 	}
-	return 0;
+	id = virtio_mem_phys_to_bb_id(vm, addr);
+	if (id < vm->bbm.first_bb_id || id > vm->bbm.last_usable_bb_id)
+		return -EINVAL;
+	if (id >= vm->bbm.next_bb_id)
+		return 0;
+	return virtio_mem_bbm_get_bb_state(vm, id) == VIRTIO_MEM_BBM_BB_UNUSED ? 0 : -EEXIST;
 }
 
-/* restore sub-blocks [sb_id, sb_id + count) of one memory block as plugged */
-static int virtio_mem_sbm_restore_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
-				     int count)
+/* prepare the blocks up to the one holding @last (the state arrays grow first) */
+static int virtio_mem_restore_prepare(struct virtio_mem *vm, uint64_t last)
 {
-	int state, rc;
+	unsigned long id;
+	int rc = 0;
 
-	rc = virtio_mem_sbm_prepare_upto(vm, mb_id);
-	if (rc)
-		return rc;
-	state = virtio_mem_sbm_get_mb_state(vm, mb_id);
-	if (!virtio_mem_sbm_test_sb_unplugged(vm, mb_id, sb_id, count))
-		return -EEXIST;
-	if (state == VIRTIO_MEM_SBM_MB_UNUSED) {
-		uint64_t nb_sb = (uint64_t)count;
-
-		/* plug_and_add plugs from sub-block 0: mark exactly these instead */
-		vm->plugged_size += (uint64_t)count * vm->sbm.sb_size;
-		virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, true);
-		virtio_mem_sbm_set_mb_state(vm, mb_id, count == (int)vm->sbm.sbs_per_mb ?
-						       VIRTIO_MEM_SBM_MB_OFFLINE :
-						       VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
-		rc = virtio_mem_sbm_add_mb(vm, mb_id);
-		if (rc) {
-			virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, false);
-			vm->plugged_size -= nb_sb * vm->sbm.sb_size;
-			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
-		}
-		return rc;
-	}
-	if (state == VIRTIO_MEM_SBM_MB_PLUGGED)
-		return -EINVAL;
-	/* an added block: plug these sub-blocks as plug_any_sb would */
-	vm->plugged_size += (uint64_t)count * vm->sbm.sb_size;
-	virtio_mem_sbm_set_sb(vm, mb_id, sb_id, count, true);
-	if (state != VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL)
-		virtio_mem_fake_online(vm->hm,
-				       PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
-						(uint64_t)sb_id * vm->sbm.sb_size),
-				       PHYS_PFN((uint64_t)count * vm->sbm.sb_size));
-	if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
-		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)(state - 1));
-	return 0;
-}
-
-static int virtio_mem_bbm_restore_bb(struct virtio_mem *vm, unsigned long bb_id)
-{
-	unsigned long next;
-	int rc;
-
-	if (bb_id < vm->bbm.first_bb_id || bb_id > vm->bbm.last_usable_bb_id)
-		return -EINVAL;
-	while (vm->bbm.next_bb_id <= bb_id) {
-		rc = virtio_mem_bbm_prepare_next_bb(vm, &next);
-		if (rc)
-			return rc;
-	}
-	if (virtio_mem_bbm_get_bb_state(vm, bb_id) != VIRTIO_MEM_BBM_BB_UNUSED)
-		return -EEXIST;
-	vm->plugged_size += vm->bbm.bb_size;
-	virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_ADDED);
-	rc = virtio_mem_bbm_add_bb(vm, bb_id);
-	if (rc) {
-		vm->plugged_size -= vm->bbm.bb_size;
-		virtio_mem_bbm_set_bb_state(vm, bb_id, VIRTIO_MEM_BBM_BB_UNUSED);
+	if (vm->in_sbm) {
+		while (!rc && vm->sbm.next_mb_id <= virtio_mem_phys_to_mb_id(vm, last))
+			rc = virtio_mem_sbm_prepare_next_mb(vm, &id);
+	} else {
+		while (!rc && vm->bbm.next_bb_id <= virtio_mem_phys_to_bb_id(vm, last))
+			rc = virtio_mem_bbm_prepare_next_bb(vm, &id);
 	}
 	return rc;
+}
+
+/* unprepare what is left unused above @mb_id / @bb_id (the ids before the restore) */
+static void virtio_mem_restore_unprepare(struct virtio_mem *vm, unsigned long next_id)
+{
+	if (vm->in_sbm) {
+		while (vm->sbm.next_mb_id > next_id &&
+		       virtio_mem_sbm_get_mb_state(vm, vm->sbm.next_mb_id - 1) ==
+			       VIRTIO_MEM_SBM_MB_UNUSED)
+			virtio_mem_sbm_unprepare_mb(vm, vm->sbm.next_mb_id - 1);
+	} else {
+		while (vm->bbm.next_bb_id > next_id &&
+		       virtio_mem_bbm_get_bb_state(vm, vm->bbm.next_bb_id - 1) ==
+			       VIRTIO_MEM_BBM_BB_UNUSED)
+			virtio_mem_bbm_unprepare_bb(vm, vm->bbm.next_bb_id - 1);
+	}
+}
+
+/* plug [addr, end) within one memory block (SBM) or one big block: the plug path */
+static int virtio_mem_restore_plug(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+{
+	unsigned long mb_id;
+	int sb_id, count;
+
+	if (!vm->in_sbm)
+		return virtio_mem_bbm_plug_and_add_bb(vm, virtio_mem_phys_to_bb_id(vm, addr));
+	mb_id = virtio_mem_phys_to_mb_id(vm, addr);
+	sb_id = (int)virtio_mem_phys_to_sb_id(vm, addr);
+	count = (int)((end - addr) / vm->sbm.sb_size);
+	if (virtio_mem_sbm_get_mb_state(vm, mb_id) == VIRTIO_MEM_SBM_MB_UNUSED)
+		return virtio_mem_sbm_plug_and_add_sb(vm, mb_id, sb_id, count);
+	return virtio_mem_sbm_plug_added_sb(vm, mb_id, sb_id, count);
+}
+
+/* unplug [addr, end), plugged by virtio_mem_restore_plug(): the unplug path */
+static void virtio_mem_restore_unplug(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+{
+	unsigned long mb_id;
+	int sb_id, count, rc;
+
+	if (!vm->in_sbm) {
+		rc = virtio_mem_bbm_offline_remove_and_unplug_bb(vm,
+								 virtio_mem_phys_to_bb_id(vm, addr));
+		goto out;
+	}
+	mb_id = virtio_mem_phys_to_mb_id(vm, addr);
+	sb_id = (int)virtio_mem_phys_to_sb_id(vm, addr);
+	count = (int)((end - addr) / vm->sbm.sb_size);
+	switch (virtio_mem_sbm_get_mb_state(vm, mb_id)) {
+	case VIRTIO_MEM_SBM_MB_OFFLINE:
+	case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
+		rc = virtio_mem_sbm_unplug_sb(vm, mb_id, sb_id, count);
+		if (!rc && virtio_mem_sbm_test_sb_unplugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb)) {
+			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
+			rc = virtio_mem_sbm_remove_mb(vm, mb_id);
+		} else if (!rc) {
+			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+		}
+		break;
+	default:
+		rc = virtio_mem_sbm_unplug_sb_online(vm, mb_id, sb_id, count);
+		if (!rc)
+			rc = virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id);
+		break;
+	}
+out:
+	if (rc)
+		pr_err(vm->hm, "virtio_mem virtio%d: undoing the restore of [%#llx-%#llx] failed: %d",
+		       vm->index, (unsigned long long)addr, (unsigned long long)(end - 1), rc);
+}
+
+/* the end of the piece of [addr, end) one restore step plugs: to its memory block's end (SBM) */
+static uint64_t virtio_mem_restore_step_end(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+{
+	if (!vm->in_sbm)
+		return addr + vm->bbm.bb_size;
+	return min(end, virtio_mem_mb_id_to_phys(vm, virtio_mem_phys_to_mb_id(vm, addr) + 1));
 }
 
 static int virtio_mem_restore_locked(struct virtio_mem *vm, uint64_t start, uint64_t end)
 {
 	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
+	const unsigned long next_id = vm->in_sbm ? vm->sbm.next_mb_id : vm->bbm.next_bb_id;
+	const uint64_t requested = vm->requested_size;
+	uint64_t addr, step_end;
 	int rc = 0;
 
 	if (start % unit || end % unit)
 		return -EINVAL;
-	for (uint64_t addr = start; addr < end && !rc;) {
-		if (vm->in_sbm) {
-			const unsigned long mb_id = virtio_mem_phys_to_mb_id(vm, addr);
-			const uint64_t mb_end = min(end, virtio_mem_mb_id_to_phys(vm, mb_id + 1));
-			const int sb_id = (int)virtio_mem_phys_to_sb_id(vm, addr);
-
-			rc = virtio_mem_sbm_restore_sb(vm, mb_id, sb_id,
-						       (int)((mb_end - addr) / unit));
-			addr = mb_end;
-		} else {
-			rc = virtio_mem_bbm_restore_bb(vm, virtio_mem_phys_to_bb_id(vm, addr));
-			addr += unit;
+	for (addr = start; addr < end && !rc; addr += unit)
+		rc = virtio_mem_restore_check_unit(vm, addr);
+	if (!rc)
+		rc = virtio_mem_restore_prepare(vm, end - 1);
+	if (rc)
+		goto out;
+	/* the device ACKs what it has plugged already */
+	vm->requested_size = vm->region_size;
+	for (addr = start; addr < end; addr = step_end) {
+		step_end = virtio_mem_restore_step_end(vm, addr, end);
+		rc = virtio_mem_restore_plug(vm, addr, step_end);
+		if (rc)
+			break;
+	}
+	vm->requested_size = requested;
+	if (rc) {
+		for (uint64_t undo = start; undo < addr; undo = step_end) {
+			step_end = virtio_mem_restore_step_end(vm, undo, addr);
+			virtio_mem_restore_unplug(vm, undo, step_end);
 		}
 	}
+out:
+	virtio_mem_restore_unprepare(vm, next_id);
 	return rc;
 }
 

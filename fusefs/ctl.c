@@ -229,9 +229,28 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 
 typedef int (*cmd_fn)(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r);
 
+/*
+ * What device_add and qom-set of a virtio-mem device return: {} as QEMU's
+ * when the guest reached requested-size, else how far it got (its reason
+ * is in the log).
+ */
+static json_object *vmem_return(struct hmfs_ctx *ctx, const char *id)
+{
+	json_object *o = json_object_new_object();
+	uint64_t plugged, requested;
+
+	if (!hmfs_dev_sizes(ctx, id, &plugged, &requested) && plugged != requested) {
+		json_object_object_add(o, "plugged-size", json_object_new_uint64(plugged));
+		json_object_object_add(o, "requested-size", json_object_new_uint64(requested));
+	}
+	return o;
+}
+
 static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD };
+	char new_id[64] = "";
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD,
+				  .dev = { .new_id = new_id, .new_id_len = sizeof(new_id) } };
 	bool has_size, has_req, has_bs;
 	int ret;
 
@@ -255,7 +274,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->ret = json_object_new_object();
+	r->ret = vmem_return(ctx, new_id);
 	return 0;
 }
 
@@ -302,7 +321,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->ret = json_object_new_object();
+	r->ret = vmem_return(ctx, path);
 	return 0;
 }
 

@@ -66,7 +66,7 @@ static void dev_free(struct hmfs_dev *d)
 	free(d);
 }
 
-/* QEMU numbers devices it names itself: dimm0, vmem0 ... */
+/* the first free <prefix>N */
 static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id, size_t len)
 {
 	for (int i = 0;; i++) {
@@ -113,7 +113,7 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
  * checks it.
  */
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
-		 char *err, size_t errlen)
+		 uint64_t align, char *err, size_t errlen)
 {
 	uint64_t base, end, used = 0, min;
 	uint64_t size = (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
@@ -146,7 +146,13 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 	}
 	min = base > 1ULL << 32 ? base : 1ULL << 32; /* QEMU's region starts above 4 GiB */
 	for (;;) {
+		/* memory_device_get_free_addr(): aligned to the device's alignment */
+		min = (min + align - 1) & ~(align - 1);
 		ret = hotmem_find_free_range(ctx->hm, size, min, addr);
+		if (!ret && *addr % align) {
+			min = *addr;
+			continue;
+		}
 		if (!ret && *addr + size > end)
 			ret = -ENOSPC;
 		if (ret) {
@@ -161,7 +167,36 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 	}
 }
 
-static int check_common(struct hmfs_ctx *ctx, const char *id, uint64_t size, int node, char *err,
+/* what differs between the device models hotmemfs knows */
+struct dev_model {
+	const char *driver, *alias;
+	enum hmfs_dev_type type;
+	const char *id_prefix;	/* QEMU numbers devices it names itself: dimm0, vmem0 ... */
+	/*
+	 * Linux adds a DIMM whole (add_memory() of whole memory blocks): its
+	 * size and address are in memory blocks.  A virtio-mem device's
+	 * region needs only its own block-size (QEMU's memory device
+	 * alignment); its driver adds the memory blocks inside.
+	 */
+	bool memory_block_aligned;
+};
+
+static const struct dev_model dev_models[] = {
+	{ "pc-dimm", NULL, HMFS_PC_DIMM, "dimm", true },
+	{ "virtio-mem-pci", "virtio-mem", HMFS_VIRTIO_MEM, "vmem", false },
+};
+
+static const struct dev_model *dev_model_find(const char *driver)
+{
+	for (size_t i = 0; i < sizeof(dev_models) / sizeof(dev_models[0]); i++)
+		if (!strcmp(driver, dev_models[i].driver) ||
+		    (dev_models[i].alias && !strcmp(driver, dev_models[i].alias)))
+			return &dev_models[i];
+	return NULL;
+}
+
+static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const char *id,
+			uint64_t size, int node, uint64_t addr, bool have_addr, char *err,
 			size_t errlen)
 {
 	if (id && dev_find(ctx, id))
@@ -170,10 +205,13 @@ static int check_common(struct hmfs_ctx *ctx, const char *id, uint64_t size, int
 		return fail(err, errlen, "invalid device ID '%s'", id);
 	if (!size)
 		return fail(err, errlen, "'size' is required and must be > 0");
-	if (size % ctx->block_size)
+	if (m->memory_block_aligned && size % ctx->block_size)
 		return fail(err, errlen,
 			    "size 0x%llx is not a multiple of the memory block size 0x%llx",
 			    (unsigned long long)size, (unsigned long long)ctx->block_size);
+	if (m->memory_block_aligned && have_addr && addr % ctx->block_size)
+		return fail(err, errlen, "address must be aligned to 0x%llx bytes",
+			    (unsigned long long)ctx->block_size);
 	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm))
 		return fail(err, errlen, "node %d does not exist (possible: 0-%d)", node,
 			    hotmem_nr_possible_nodes(ctx->hm) - 1);
@@ -186,7 +224,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	int ret;
 
-	ret = place(ctx, d, &d->addr, have_addr, err, errlen);
+	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, err, errlen);
 	if (ret)
 		return ret;
 	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
@@ -204,31 +242,31 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	return ret;
 }
 
-static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
-			      size_t errlen);
-
 /* QEMU's default block-size on x86: the THP size */
 #define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
+/* VIRTIO_MEM_MIN_BLOCK_SIZE: QEMU's block-size setter refuses less */
+#define VIRTIO_MEM_MIN_BLOCK_SIZE (1ULL << 20)
 
-/* virtio_mem_device_realize()'s checks, then the guest's driver probes */
-static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
-		    char *err, size_t errlen)
+/*
+ * QEMU's checks of a virtio-mem device, in its order: the block-size
+ * setter, memory_device_pre_plug() (the device's alignment is its
+ * block-size: virtio_mem_pci_get_min_alignment()), then realize.
+ */
+static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, char *err,
+		      size_t errlen)
 {
-	int ret;
-
 	if (!d->block_size)
 		d->block_size = VIRTIO_MEM_DEFAULT_BLOCK_SIZE;
+	if (d->block_size < VIRTIO_MEM_MIN_BLOCK_SIZE)
+		return fail(err, errlen, "'block-size' property has to be at least 0x%llx",
+			    VIRTIO_MEM_MIN_BLOCK_SIZE);
 	if (d->block_size & (d->block_size - 1))
 		return fail(err, errlen, "'block-size' property has to be a power of two");
-	if (d->block_size < HM_PAGE_SIZE)
-		return fail(err, errlen, "'block-size' property has to be at least 0x%lx",
-			    HM_PAGE_SIZE);
-	if (d->size % d->block_size)
-		return fail(err, errlen,
-			    "'size' has to be multiples of 'block-size' (0x%llx)",
-			    (unsigned long long)d->block_size);
 	if (have_addr && d->addr % d->block_size)
 		return fail(err, errlen, "address must be aligned to 0x%llx bytes",
+			    (unsigned long long)d->block_size);
+	if (d->size % d->block_size)
+		return fail(err, errlen, "backend memory size must be multiple of 0x%llx",
 			    (unsigned long long)d->block_size);
 	if (requested % d->block_size)
 		return fail(err, errlen,
@@ -237,7 +275,27 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 	if (requested > d->size)
 		return fail(err, errlen, "'requested-size' property exceeds the size (0x%llx)",
 			    (unsigned long long)d->size);
-	ret = place(ctx, d, &d->addr, have_addr, err, errlen);
+	return 0;
+}
+
+/*
+ * virtio_mem_device_realize()'s checks, the place in the device memory
+ * region, then the guest's driver probes (it refuses a region meeting
+ * memory: virtio_mem_create_resource()).  Nothing is plugged yet.
+ */
+static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
+		    char *err, size_t errlen)
+{
+	struct hm_virtio_mem_info vi;
+	uint64_t align;
+	int ret;
+
+	ret = vmem_check(d, have_addr, requested, err, errlen);
+	if (ret)
+		return ret;
+	/* placed in whole memory blocks too: the driver adds only those */
+	align = d->block_size > ctx->block_size ? d->block_size : ctx->block_size;
+	ret = place(ctx, d, &d->addr, have_addr, align, err, errlen);
 	if (ret)
 		return ret;
 	ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size, &d->vm);
@@ -245,83 +303,15 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 		snprintf(err, errlen, "virtio_mem: probe of [0x%llx-0x%llx] failed: %s%s",
 			 (unsigned long long)d->addr, (unsigned long long)(d->addr + d->size - 1),
 			 strerror(-ret),
-			 ret == -ENOSPC ? " (no whole memory block in the region)" : "");
+			 ret == -ENOSPC ? " (no whole memory block in the region)" :
+			 ret == -EBUSY ? " (the region meets memory already there: could not reserve device region)" : "");
 		d->vm = NULL;
 		return ret;
 	}
-	{
-		struct hm_virtio_mem_info vi;
-
-		hotmem_virtio_mem_info(d->vm, &vi);
-		d->group = vi.group;
-	}
-	/*
-	 * The device is there; the guest plugs what it can (QEMU's device_add
-	 * does not wait for the guest): a plug that stops short is in the log
-	 * and in plugged-size.
-	 */
-	if (requested)
-		vmem_set_requested(ctx, d->id, requested, err, errlen);
-	err[0] = '\0';
-	return 0;
-}
-
-int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
-		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
-		 char *err, size_t errlen)
-{
-	struct hmfs_dev *d;
-	int ret;
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	ret = check_common(ctx, id, size, node, err, errlen);
-	if (ret)
-		goto out;
-	if (have_addr && addr % ctx->block_size && strncmp(driver, "virtio-mem", 10)) {
-		ret = fail(err, errlen, "address must be aligned to 0x%llx bytes",
-			   (unsigned long long)ctx->block_size);
-		goto out;
-	}
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	d->node = node;
-	d->size = size;
-	d->addr = addr;
-	d->block_size = block_size;
-	d->memmap_on_memory = memmap != 0;
-	if (!strcmp(driver, "pc-dimm")) {
-		d->type = HMFS_PC_DIMM;
-		if (id)
-			snprintf(d->id, sizeof(d->id), "%s", id);
-		else
-			auto_id(ctx, "dimm", d->id, sizeof(d->id));
-		dev_link(ctx, d);
-		ret = dimm_add(ctx, d, have_addr, err, errlen);
-	} else if (!strcmp(driver, "virtio-mem-pci") || !strcmp(driver, "virtio-mem")) {
-		d->type = HMFS_VIRTIO_MEM;
-		if (id)
-			snprintf(d->id, sizeof(d->id), "%s", id);
-		else
-			auto_id(ctx, "vmem", d->id, sizeof(d->id));
-		dev_link(ctx, d);
-		ret = vmem_add(ctx, d, have_addr, requested, err, errlen);
-	} else {
-		free(d);
-		ret = fail(err, errlen,
-			   "'%s' is not a valid device model name (pc-dimm, virtio-mem-pci)",
-			   driver);
-		goto out;
-	}
-	if (ret) {
-		dev_unlink(ctx, d);
-		dev_free(d);
-	}
-out:
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return ret;
+	hotmem_virtio_mem_info(d->vm, &vi);
+	d->group = vi.group;
+	d->requested = requested;
+	return hotmem_virtio_mem_update_config(d->vm, requested);
 }
 
 /*
@@ -351,58 +341,157 @@ static struct hotmem_task deadline_task(struct timespec *end)
 }
 
 /*
- * The host changed requested-size; the guest's driver works toward it at
- * once.  When it stops short (offline memory over its threshold, busy
- * memory it cannot unplug), requested-size stays what the host asked, as
- * with QEMU, and the error says how far it got; the log says why.
+ * The guest's driver works toward the requested-size the device has
+ * (virtio_mem_config_changed() queues its work).  Not under dev_lock: a
+ * shrink may take HMFS_EJECT_SECONDS, and the device cannot go meanwhile
+ * (every change of the device list runs under change_lock, as this does:
+ * hmfs_change()); the engine serialises it with other hotplug work.
+ * Where it stops short is in plugged-size, why in the log.
  */
-static int vmem_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
-			      size_t errlen)
+static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 {
-	struct hmfs_dev *d = dev_find(ctx, id);
-	struct hm_virtio_mem_info vi;
 	struct timespec end;
 	const struct hotmem_task task = deadline_task(&end);
+
+	hotmem_virtio_mem_retry(vm, &task);
+}
+
+int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
+		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
+		 char *new_id, size_t new_id_len, char *err, size_t errlen)
+{
+	const struct dev_model *m = dev_model_find(driver);
+	struct hotmem_virtio_mem *vm = NULL;
+	struct hmfs_dev *d;
 	int ret;
 
-	if (!d)
-		return fail(err, errlen, "Device '%s' not found", id);
-	if (d->type != HMFS_VIRTIO_MEM)
-		return fail(err, errlen, "'%s' is not a virtio-mem device", id);
-	if (req > d->size || req % d->block_size)
+	if (!m)
 		return fail(err, errlen,
-			    "requested-size must be a multiple of 0x%llx and at most 0x%llx",
-			    (unsigned long long)d->block_size, (unsigned long long)d->size);
-	d->requested = req;
-	ret = hotmem_virtio_mem_set_requested_size(d->vm, req, &task);
-	if (ret) {
-		hotmem_virtio_mem_info(d->vm, &vi);
-		snprintf(err, errlen,
-			 "%s: the guest stopped at plugged-size 0x%llx of requested 0x%llx: %s (%s); `hotmemctl dmesg` says why",
-			 d->id, (unsigned long long)vi.plugged_size, (unsigned long long)req,
-			 strerror(-ret),
-			 ret == -ENOSPC ? "no room to add memory: too much of it offline, or the region is full" :
-			 ret == -EBUSY ? "the rest of its memory is busy" : "driver error");
+			    "'%s' is not a valid device model name (pc-dimm, virtio-mem-pci)", driver);
+	pthread_mutex_lock(&ctx->dev_lock);
+	ret = check_common(ctx, m, id, size, node, addr, have_addr, err, errlen);
+	if (ret)
+		goto out;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		ret = -ENOMEM;
+		goto out;
 	}
+	d->type = m->type;
+	d->node = node;
+	d->size = size;
+	d->addr = addr;
+	d->block_size = block_size;
+	d->memmap_on_memory = memmap != 0;
+	if (id)
+		snprintf(d->id, sizeof(d->id), "%s", id);
+	else
+		auto_id(ctx, m->id_prefix, d->id, sizeof(d->id));
+	dev_link(ctx, d);
+	if (d->type == HMFS_PC_DIMM)
+		ret = dimm_add(ctx, d, have_addr, err, errlen);
+	else
+		ret = vmem_add(ctx, d, have_addr, requested, err, errlen);
+	if (ret) {
+		dev_unlink(ctx, d);
+		dev_free(d);
+		goto out;
+	}
+	if (new_id)
+		snprintf(new_id, new_id_len, "%s", d->id);
+	vm = d->vm;
+out:
+	pthread_mutex_unlock(&ctx->dev_lock);
+	/*
+	 * The device is there; the guest plugs what it can (QEMU's device_add
+	 * does not wait for the guest): plugged-size says how far it got
+	 * (hmfs_dev_sizes()).
+	 */
+	if (vm && requested)
+		vmem_run_driver(vm);
 	return ret;
 }
 
-int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
-			   size_t errlen)
+/* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
+int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint64_t *requested)
 {
-	int ret;
+	struct hm_virtio_mem_info vi;
+	struct hmfs_dev *d;
+	int ret = -ENOENT;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	ret = vmem_set_requested(ctx, id, req, err, errlen);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm) {
+		hotmem_virtio_mem_info(d->vm, &vi);
+		*plugged = vi.plugged_size;
+		*requested = vi.requested_size;
+		ret = 0;
+	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
 }
 
+/* the virtio-mem device @id, or an error as QEMU's qom-set words it */
+static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	struct hmfs_dev *d = dev_find(ctx, id);
+
+	if (!d)
+		fail(err, errlen, "Device '%s' not found", id);
+	else if (d->type != HMFS_VIRTIO_MEM)
+		fail(err, errlen, "Property '%s.requested-size' not found", id);
+	return d && d->type == HMFS_VIRTIO_MEM ? d : NULL;
+}
+
+/* virtio_mem_set_requested_size() of a realized device: QEMU's checks and words */
+static int vmem_check_requested(const struct hmfs_dev *d, uint64_t req, char *err, size_t errlen)
+{
+	if (req % d->block_size)
+		return fail(err, errlen, "'requested-size' has to be multiples of 'block-size' (0x%llx)",
+			    (unsigned long long)d->block_size);
+	if (req > d->size)
+		return fail(err, errlen,
+			    "'requested-size' cannot exceed the memory backend size(0x%llx)",
+			    (unsigned long long)d->size);
+	return 0;
+}
+
 /*
- * The driver's work queue runs again when memory of a device comes
+ * The host changes requested-size (QEMU's qom-set): accepted whatever the
+ * guest then achieves, as with QEMU; the guest's driver works toward it
+ * at once and may stop short (offline memory over its threshold, busy
+ * memory it cannot unplug): plugged-size says how far it got, the log
+ * why.  Refused only for a bad value, and then nothing changed.
+ */
+int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			   size_t errlen)
+{
+	struct hotmem_virtio_mem *vm = NULL;
+	struct hmfs_dev *d;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = vmem_find(ctx, id, err, errlen);
+	if (d)
+		ret = vmem_check_requested(d, req, err, errlen);
+	if (d && !ret)
+		ret = hotmem_virtio_mem_update_config(d->vm, req);
+	if (d && !ret) {
+		d->requested = req;
+		vm = d->vm;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (vm)
+		vmem_run_driver(vm);
+	return ret;
+}
+
+/*
+ * The virtio-mem drivers' work runs again when memory of a device comes
  * online (its MEM_ONLINE notifier re-arms it below offline_threshold):
  * devices still short of requested-size try once more.  True when one
- * plugged more (only plugging: this retry never unplugs).
+ * plugged more (only plugging: this retry never unplugs).  Under
+ * dev_lock: plugging fake-onlines or adds memory, no long wait.
  */
 bool hmfs_dev_retry(struct hmfs_ctx *ctx)
 {
@@ -435,33 +524,35 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 			     char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
-	int ret;
+	int ret = -EINVAL;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	d = dev_find(ctx, id);
-	if (!d || d->type != HMFS_VIRTIO_MEM) {
-		ret = fail(err, errlen, "'%s' is not a virtio-mem device", id);
-		goto out;
-	}
-	ret = hotmem_virtio_mem_restore_plugged(d->vm, first, count);
-	if (ret)
+	d = vmem_find(ctx, id, err, errlen);
+	if (d)
+		ret = hotmem_virtio_mem_restore_plugged(d->vm, first, count);
+	if (d && ret)
 		snprintf(err, errlen, "%s: plugging device blocks %llu+%llu: %s", id,
 			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
-out:
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
 }
 
-int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req)
+int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			       size_t errlen)
 {
 	struct hmfs_dev *d;
+	int ret = -EINVAL;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && !hotmem_virtio_mem_update_config(d->vm, req))
+	d = vmem_find(ctx, id, err, errlen);
+	if (d)
+		ret = vmem_check_requested(d, req, err, errlen);
+	if (d && !ret)
+		ret = hotmem_virtio_mem_update_config(d->vm, req);
+	if (d && !ret)
 		d->requested = req;
 	pthread_mutex_unlock(&ctx->dev_lock);
-	return d ? 0 : -ENOENT;
+	return ret;
 }
 
 /*
@@ -481,6 +572,53 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 	return ret;
 }
 
+static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
+		    char *err, size_t errlen)
+{
+	int ret = dimm_eject(ctx, d, task);
+
+	if (ret) {
+		snprintf(err, errlen,
+			 "%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why",
+			 d->id, strerror(-ret), hotmem_acpi_ost_status(ret));
+		return ret;
+	}
+	hotmem_unregister_memory_group(ctx->hm, d->group);
+	return 0;
+}
+
+/*
+ * device_del of a virtio-mem device: QEMU refuses it while memory is
+ * plugged or requested (virtio_mem_unplug_request_check()): the host
+ * first sets requested-size 0 and waits for plugged-size 0.  Refused,
+ * nothing changed.
+ */
+static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
+{
+	struct hm_virtio_mem_info vi;
+	int ret;
+
+	hotmem_virtio_mem_info(d->vm, &vi);
+	if (vi.plugged_size) {
+		snprintf(err, errlen,
+			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx)",
+			 d->id, (unsigned long long)vi.plugged_size,
+			 (unsigned long long)vi.requested_size);
+		return -EBUSY;
+	}
+	if (vi.requested_size) {
+		snprintf(err, errlen,
+			 "virtio-mem device cannot get unplugged while 'requested-size' != '0'");
+		return -EBUSY;
+	}
+	ret = hotmem_virtio_mem_remove(d->vm);
+	if (ret)
+		snprintf(err, errlen,
+			 "%s: the guest's driver still has memory of the device added (blocks it could not offline yet; qom-set requested-size 0 retries): %s; `hotmemctl dmesg` says why",
+			 d->id, strerror(-ret));
+	return ret;
+}
+
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 char *err, size_t errlen)
 {
@@ -493,38 +631,29 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		ret = fail(err, errlen, "Device '%s' not found", id);
 		goto out;
 	}
-	if (d->type == HMFS_PC_DIMM) {
-		ret = dimm_eject(ctx, d, task);
-		if (ret) {
-			snprintf(
-				err, errlen,
-				"%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why",
-				id, strerror(-ret), hotmem_acpi_ost_status(ret));
-			goto out;
-		}
-		hotmem_unregister_memory_group(ctx->hm, d->group);
-	} else {
-		uint64_t old = d->requested;
-
-		/* the guest unplugs all first; QEMU refuses while memory is plugged */
-		ret = vmem_set_requested(ctx, d->id, 0, err, errlen);
-		if (!ret)
-			ret = hotmem_virtio_mem_remove(d->vm);
-		if (ret) {
-			/* what was unplugged stays so; the host's request is back */
-			d->requested = old;
-			hotmem_virtio_mem_update_config(d->vm, old);
-			snprintf(err, errlen,
-				 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: %s); `hotmemctl dmesg` says why",
-				 d->id, strerror(-ret));
-			goto out;
-		}
+	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, err, errlen) :
+					vmem_del(d, err, errlen);
+	if (!ret) {
+		dev_unlink(ctx, d);
+		dev_free(d);
 	}
-	dev_unlink(ctx, d);
-	dev_free(d);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
+}
+
+/*
+ * An undo removes a device it added (machine.c): a virtio-mem device's
+ * host first asks for all of its memory back, as a user does before
+ * device_del.
+ */
+int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (!hmfs_dev_sizes(ctx, id, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+		ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
+	return ret ? ret : hmfs_dev_del(ctx, id, NULL, err, errlen);
 }
 
 /* put device @id back at place @pos of the list (an undone device_del: lists stay as they were) */

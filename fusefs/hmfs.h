@@ -431,6 +431,8 @@ struct hmfs_change {
 		uint64_t size, addr, requested, block_size;
 		bool have_addr;
 		int node, memmap;
+		char *new_id;	/* device_add: where its new device's id goes, if wanted */
+		size_t new_id_len;
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
@@ -472,13 +474,18 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap_entry *out);
 
 /* dev.c */
+/* the new device's id (QEMU's, or the one it was given) goes to @new_id */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
-		 char *err, size_t errlen);
+		 char *new_id, size_t new_id_len, char *err, size_t errlen);
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
+/* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
+int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint64_t *requested);
+/* an undo's removal: a virtio-mem device's memory is asked back first */
+int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 /* the virtio-mem drivers' work again, after memory came online: true if one plugged more */
 bool hmfs_dev_retry(struct hmfs_ctx *ctx);
@@ -486,7 +493,8 @@ void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			     char *err, size_t errlen);
-int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req);
+int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			       size_t errlen);
 
 /* ctl.c: the control commands, pure: one request in, one reply out */
 struct hmfs_ctl_follow { /* the request asked to turn into an event stream */

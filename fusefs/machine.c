@@ -21,7 +21,9 @@
 
 #include "hmfs.h"
 
-static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
+/* @added: a device_add's new device id */
+static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added, size_t addedlen,
+		 char *err, size_t errlen)
 {
 	switch (ch->op) {
 	case HMFS_CH_BLOCK_STATE:
@@ -42,7 +44,7 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, 
 	case HMFS_CH_DEVICE_ADD:
 		return hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				    ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
-				    ch->dev.block_size, ch->dev.memmap, err, errlen);
+				    ch->dev.block_size, ch->dev.memmap, added, addedlen, err, errlen);
 	case HMFS_CH_DEVICE_DEL:
 		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:
@@ -56,8 +58,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, 
 /* a change that can fail half-way and still have changed the machine */
 static bool may_progress(const struct hmfs_change *ch)
 {
-	/* a resize stops part-way; a refused DIMM eject onlines what it offlined again */
-	return ch->op == HMFS_CH_DEVICE_RESIZE || ch->op == HMFS_CH_DEVICE_DEL;
+	/* a refused DIMM eject onlines what it offlined again (a resize fails only unchanged) */
+	return ch->op == HMFS_CH_DEVICE_DEL;
 }
 
 static json_object *member(json_object *o, const char *key)
@@ -84,17 +86,6 @@ static json_object *pre_device(json_object *pre, const char *id, size_t *pos)
 	return NULL;
 }
 
-/* the id of the device a device_add appended (dev.c links new devices last) */
-static void last_device_id(struct hmfs_ctx *ctx, char *id, size_t len)
-{
-	id[0] = '\0';
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
-		if (!d->next)
-			snprintf(id, len, "%s", d->id);
-	pthread_mutex_unlock(&ctx->dev_lock);
-}
-
 /*
  * The inverse of each kind of change, back to @pre (the machine object
  * as it was before): first what the change added goes (a device_add's
@@ -114,7 +105,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	switch (ch->op) {
 	case HMFS_CH_DEVICE_ADD:
 		if (added[0])
-			hmfs_dev_del(ctx, added, NULL, err, errlen);
+			hmfs_dev_unplug_and_del(ctx, added, err, errlen);
 		break;
 	case HMFS_CH_PROBE:
 		hotmem_offline_and_remove_memory(ctx->hm, ch->dev.addr, ctx->block_size);
@@ -126,7 +117,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		 * comes back with exactly its old plugged blocks, as on a restart.
 		 */
 		d = pre_device(pre, ch->dev.id, &pos);
-		if (d && !hmfs_dev_del(ctx, ch->dev.id, NULL, err, errlen) &&
+		if (d && !hmfs_dev_unplug_and_del(ctx, ch->dev.id, err, errlen) &&
 		    !hmfs_state_restore_device(ctx, d, err, errlen))
 			hmfs_dev_move(ctx, ch->dev.id, pos);
 		break;
@@ -252,13 +243,13 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
-	ret = apply(ctx, ch, run.err, run.errlen);
+	ret = apply(ctx, ch, run.added, sizeof(run.added), run.err, run.errlen);
 	if (ret < 0 && !may_progress(ch)) {
 		pthread_mutex_unlock(&ctx->change_lock);
 		goto out;
 	}
-	if (ch->op == HMFS_CH_DEVICE_ADD)
-		last_device_id(ctx, run.added, sizeof(run.added));
+	if (ch->dev.new_id)
+		snprintf(ch->dev.new_id, ch->dev.new_id_len, "%s", run.added);
 	sret = hmfs_state_append(ctx, &run.sv);
 	if (sret)
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);

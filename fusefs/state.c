@@ -1001,7 +1001,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	/* with its plugged blocks saved, a virtio-mem device comes back as it was */
 	ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"), (int)u64(d, "node"),
 			   u64(d, "addr"), true, pl ? 0 : u64(d, "requested-size"),
-			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1, e, sizeof(e));
+			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1, NULL, 0, e,
+			   sizeof(e));
 	for (size_t k = 0; !ret && pl && k < json_object_array_length(pl); k++) {
 		json_object *run = json_object_array_get_idx(pl, k);
 
@@ -1018,7 +1019,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 			sizeof(e));
 	}
 	if (!ret && pl)
-		hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"));
+		ret = hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"), e,
+						 sizeof(e));
 	if (ret)
 		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
 	return ret;

@@ -160,7 +160,9 @@ static void test_shrink_stops_at_unmovable_pages(void **state)
 					      HM_ALLOC_UNMOVABLE, &h1), 0);
 	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 500 * MiB) >> HM_PAGE_SHIFT,
 					      HM_ALLOC_UNMOVABLE, &h2), 0);
-	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), -EBUSY);
+	/* QEMU accepted the request: not an error, plugged-size tells how far it got */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_int_equal(info(vm).requested_size, 0);
 	/*
 	 * The sub-blocks holding them stay plugged, and so do the two of
 	 * memory32 that hold the memmap of memory34 and memory35: added while
@@ -181,7 +183,7 @@ static void test_shrink_stops_at_unmovable_pages(void **state)
 	/* once freed, the retry unplugs the rest and removes the blocks */
 	assert_int_equal(hotmem_free_page(hm, h1), 0);
 	assert_int_equal(hotmem_free_page(hm, h2), 0);
-	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	hotmem_virtio_mem_retry(vm, NULL);
 	assert_int_equal(info(vm).plugged_size, 0);
 	assert_int_equal(block_state(hm, 34), -1);
 	assert_int_equal(block_state(hm, 35), -1);
@@ -225,12 +227,13 @@ static void test_offline_threshold_stops_adding(void **state)
 
 	(void)state;
 	assert_int_equal(info(vm).offline_threshold, 1 * GiB);
-	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 2 * GiB, NULL), -ENOSPC);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 2 * GiB, NULL), 0);
 	assert_int_equal(info(vm).plugged_size, 1 * GiB);
+	assert_int_equal(info(vm).requested_size, 2 * GiB);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "too much added memory is offline"));
 	assert_int_equal(hotmem_online_blocks(hm, 32, 8, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	hotmem_virtio_mem_retry(vm, NULL);
 	assert_int_equal(info(vm).plugged_size, 2 * GiB);
 	check(hm);
 	hotmem_destroy(hm);
@@ -297,6 +300,99 @@ static void test_probe_refuses_bad_devices(void **state)
 	hotmem_destroy(hm);
 }
 
+/* a refused restore changes nothing, even when the run's first blocks could be plugged */
+static void test_restore_refused_changes_nothing(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	/* 1 GiB + 64 MiB: the last 64 MiB make no whole memory block, unusable */
+	struct hotmem_virtio_mem *vm = probe(hm, 1088 * MiB, 2 * MiB);
+	unsigned long total = memtotal_kb(hm);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 100, 5), 0);
+	/* memory32 could be plugged, then 100-101 in memory33 are plugged already */
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 102), -EEXIST);
+	/* memory39 could be plugged, then the unusable tail */
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 480, 64), -EINVAL);
+	assert_int_equal(info(vm).plugged_size, 10 * MiB);
+	assert_int_equal(memtotal_kb(hm) - total, 10 * 1024);
+	assert_int_equal(block_state(hm, 32), -1);
+	assert_int_equal(block_state(hm, 39), -1);
+	for (uint64_t i = 0; i < 544; i++)
+		assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i), i >= 100 && i < 105);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static bool signal_always(void *arg)
+{
+	(void)arg;
+	return true;
+}
+
+/*
+ * A refused remove changes nothing: a fully unplugged block whose offline
+ * was interrupted stays for the driver's next run, not for the remove.
+ */
+static void test_remove_refused_changes_nothing(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	const struct hotmem_task interrupted = { signal_always, NULL };
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	/* memory33 is unplugged whole, its offline is interrupted: it stays added */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, &interrupted), 0);
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "virtio_mem virtio0: device still has system memory added"));
+	check(hm);
+	/* unplugged all, memory33 still waits for the driver's retry */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, &interrupted), 0);
+	assert_int_equal(info(vm).plugged_size, 0);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_int_equal(block_state(hm, 32), -1);
+	assert_int_equal(block_state(hm, 33), -1);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* virtio_mem_create_resource(): a region meeting any resource is refused, -EBUSY */
+static void test_probe_refuses_overlap(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB), *other = NULL;
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	/* boot RAM */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, 0, 2 * GiB, 2 * MiB, &other), -EBUSY);
+	/* the first device's region, plugged or not */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 512 * MiB, 1 * GiB, 2 * MiB, &other),
+			 -EBUSY);
+	/* memory added before (a DIMM) */
+	assert_int_equal(hotmem_add_memory(hm, 0, 8 * GiB, 256 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, 8 * GiB - 128 * MiB, 256 * MiB, 2 * MiB,
+						 &other), -EBUSY);
+	assert_null(other);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "virtio_mem virtio1: could not reserve device region"));
+	/* right after the first device: fine, and it is virtio1 */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 1 * GiB, 1 * GiB, 2 * MiB, &other), 0);
+	assert_int_equal(hotmem_virtio_mem_remove(other), 0);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +405,9 @@ int main(void)
 		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),
 		cmocka_unit_test(test_restore_plugged_exactly),
 		cmocka_unit_test(test_probe_refuses_bad_devices),
+		cmocka_unit_test(test_restore_refused_changes_nothing),
+		cmocka_unit_test(test_remove_refused_changes_nothing),
+		cmocka_unit_test(test_probe_refuses_overlap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,10 @@ tap_ok $? "the partial memory34 goes offline (the driver gives its fake-offline 
 is "$(($(kb MemTotal) - total0))" $((300 * 1024)) "... and still counts 300 MiB"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+ctl device_del vm0 >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "device_del vm0 with 300M plugged is refused (QEMU's virtio_mem_unplug_request_check())"
+is "$(dev vm0 plugged-size) $(dev vm0 requested-size) $(($(kb MemTotal) - total0))" \
+	"$((300 << 20)) $((300 << 20)) $((300 * 1024))" "... nothing unplugged: the guest was never asked"
 
 # 3. a shrink stops at unmovable pages, above requested-size, and says why
 echo offline >"$M/auto_online_blocks"
@@ -71,15 +75,23 @@ done
 is "$(dev vm1 plugged-size)" $((256 << 20)) "vm1: 256M plugged, onlined to ZONE_NORMAL"
 # boot RAM is all DMA32 here: unmovable pages fill ZONE_NORMAL, vm1's memory
 ctl alloc unmovable 40000 >/dev/null
-ctl set-size vm1 0 >/dev/null 2>"$TMP/err"
-tap_ok $((! $?)) "set-size vm1 0 fails: $(sed 's/^hotmemctl: error: //' "$TMP/err")"
+out=$(ctl set-size vm1 0 2>"$TMP/err")
+tap_ok $? "set-size vm1 0 is accepted, as QEMU's qom-set: the guest works toward it $(cat "$TMP/err")"
 p=$(dev vm1 plugged-size)
 [ "$p" -gt 0 ] && [ "$(dev vm1 requested-size)" = 0 ]
 tap_ok $? "plugged-size stays above requested-size ($((p >> 20))M > 0)"
+is "$out" "{ \"plugged-size\": $p, \"requested-size\": 0 }" "the reply says how far the guest got"
 ctl dmesg | grep -q "virtio_mem virtio1: cannot unplug more memory: plugged 0x$(printf %x "$p"), requested 0x0; the rest is busy"
 tap_ok $? "the log says why"
 ctl check >/dev/null
 tap_ok $? "nothing lost or leaked: invariants hold"
+machine() { lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK,ZONES; kb MemTotal; ctl devices; }
+before=$(machine)
+ctl device_del vm1 >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "device_del vm1 is refused while memory is plugged: $(sed 's/^hotmemctl: error: //' "$TMP/err")"
+grep -q "virtio-mem device cannot get unplugged while some of its memory is still plugged" "$TMP/err"
+tap_ok $? "... with QEMU's words"
+is "$(machine)" "$before" "... and nothing changed (no memory unplugged, requested-size kept)"
 
 # 4. kill -9 and restore: exactly the plugged sub-blocks
 runs() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print([(d["id"], d.get("plugged-blocks")) for d in s["machine"]["devices"]])' "$STATE"; }
@@ -123,7 +135,9 @@ stop_fs
 # 6. offline_threshold: the driver stops adding while 1 GiB of its memory
 #    is offline, and adds again as blocks come online
 start_fs --profile default --cmdline hotmem.kernel_alloc=off --fresh
-ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+out=$(ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M)
+tap_ok $? "device_add requested-size=1536M succeeds (QEMU does not wait for the guest)"
+is "$out" '{ "plugged-size": 1073741824, "requested-size": 1610612736 }' "... and says the guest plugged less"
 is "$(dev vm0 plugged-size)" $((1 << 30)) "requested 1.5G with blocks left offline: plugged stops at 1G"
 ctl dmesg | grep -q "cannot add more memory: too much added memory is offline"
 tap_ok $? "... and the log says why"
@@ -131,5 +145,51 @@ echo online_movable >"$M/memory32/state"
 is "$(dev vm0 plugged-size)" $((1152 << 20)) "a block onlined: the driver adds one more (1152M)"
 for b in 33 34 35; do echo online_movable >"$M/memory$b/state"; done
 is "$(dev vm0 plugged-size)" $((1536 << 20)) "more onlined: requested-size reached"
+ctl set-size vm0 0 >/dev/null
+ctl device_del vm0 >/dev/null
+tap_ok $? "set-size 0, then device_del: the device goes"
+
+stop_fs
+
+# 7. QEMU's checks of a device_add, and the driver's own: refused with
+#    their words, nothing changed
+printf 'profile = default\nname = probe-test\nprobe = yes\n' >"$TMP/probe.profile"
+start_fs --profile "$TMP/probe.profile" --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "the default machine with the probe interface"
+refused() { # expected-words command...
+	local want=$1
+	shift
+	before=$(ctl devices; lsmem --sysroot "$MNT" -o RANGE,STATE,BLOCK)
+	"$@" >/dev/null 2>"$TMP/err"
+	local rc=$?
+	[ $rc -ne 0 ] && grep -qF -- "$want" "$TMP/err" && [ "$(ctl devices; lsmem --sysroot "$MNT" -o RANGE,STATE,BLOCK)" = "$before" ]
+	tap_ok $? "refused, nothing changed: $* -> $(sed 's/^hotmemctl: error: //' "$TMP/err")"
+}
+refused "address must be aligned to 0x200000 bytes" \
+	ctl device_add virtio-mem-pci id=a1 size=1G memaddr=0x100100000
+refused "backend memory size must be multiple of 0x400000" \
+	ctl device_add virtio-mem-pci id=a2 size=6M block-size=4M
+refused "'block-size' property has to be at least 0x100000" \
+	ctl device_add virtio-mem-pci id=a3 size=1G block-size=512K
+refused "'requested-size' property has to be multiples of 'block-size' (0x200000)" \
+	ctl device_add virtio-mem-pci id=a4 size=1G requested-size=3M
+ctl device_add virtio-mem-pci id=vm5 size=130M requested-size=128M memaddr=0x200000000 >/dev/null
+tap_ok $? "a size of device blocks, not memory blocks (130M), is QEMU's to accept"
+is "$(dev vm5 plugged-size)" $((128 << 20)) "... and its one whole memory block is plugged"
+refused "address range conflicts with memory device id='vm5'" \
+	ctl device_add virtio-mem-pci id=a5 size=1G memaddr=0x1f0000000
+refused "'requested-size' has to be multiples of 'block-size' (0x200000)" ctl set-size vm5 1M
+refused "'requested-size' cannot exceed the memory backend size(0x8200000)" ctl set-size vm5 132M
+ctl device_add virtio-mem-pci id=bb size=1G block-size=256M >/dev/null
+tap_ok $? "block-size 256M (Big Block Mode)"
+is "$(($(dev bb memaddr) % (256 << 20)))" 0 "... placed at a 256M-aligned address"
+echo 0x300000000 >"$M/probe"
+tap_ok $? "memory probed at 0x300000000, outside any device"
+refused "could not reserve device region" \
+	ctl device_add virtio-mem-pci id=a6 size=1G memaddr=0x2e0000000
+ctl dmesg | grep -q "virtio_mem virtio[0-9]*: could not reserve device region"
+tap_ok $? "the driver's probe says why in the log"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
 stop_fs
 done_testing

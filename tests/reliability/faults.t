@@ -101,14 +101,22 @@ echo offline >"$M/auto_online_blocks"
 # virtio-mem: growing requested-size plugs device blocks
 ctl device_add virtio-mem-pci id=vm0 size=512M requested-size=0 >/dev/null
 tap_ok $? "a virtio-mem device with nothing plugged"
-# requested-size is the host's request (QEMU): it stays set when the
-# guest fails to plug; what is plugged must not change.  One device block
-# (128M): several would stop part way, and what was done stays done, as
-# with the real driver.
+# requested-size is the host's request (QEMU): qom-set succeeds and stays
+# set when the guest fails to plug, which the driver logs ("request
+# failed: -12"); what is plugged must not change.  Such a set-size counts
+# as failed here.  One memory block (128M): several would stop part way,
+# and what was done stays done, as with the real driver.
+vmem_plug() {
+	ctl set-size vm0 128M >/dev/null || return
+	ctl --json devices | grep -q '"plugged-size": *134217728' && return
+	ctl dmesg | tail -1 | grep -q "request failed: -12" && echo "Cannot allocate memory" >&2
+	return 1
+}
 export IGNORE_REQUESTED=1
-fault_loop "virtio-mem set-size 0 -> 128M" "ctl set-size vm0 128M" "ctl set-size vm0 0" \
+fault_loop "virtio-mem set-size 0 -> 128M" vmem_plug "ctl set-size vm0 0" \
 	'ctl --json devices | grep -q "\"plugged-size\": *134217728"'
 unset IGNORE_REQUESTED
+ctl set-size vm0 0 >/dev/null
 ctl device_del vm0 >/dev/null
 tap_ok $? "virtio-mem device removed"
 
