@@ -233,6 +233,23 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 	fuse_lowlevel_notify_inval_inode(ctx->se, dir, 0, 0);
 }
 
+/*
+ * A removed block's inodes: the kernel may keep them (an open file holds
+ * them, or just its inode cache) with their listing, link target and
+ * attributes, and meet them again under the same numbers when a block
+ * with this id comes back -- maybe on another node, without the chmod.
+ */
+static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id)
+{
+	if (!ctx->se)
+		return;
+	for (unsigned int sub = BSUB_DIR; sub < BSUB_END; sub++)
+		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(id, sub), 0, 0);
+	for (unsigned int k = 0; k < NR_PWR; k++)
+		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(id, SUB_PWR + k), 0, 0);
+	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
+}
+
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
 {
 	char name[32];
@@ -253,6 +270,8 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
 			inval_dir(ctx, HMFS_NODE_INO(nid, 0),
 				  action == HM_KOBJ_REMOVE ? name : NULL);
+		if (action == HM_KOBJ_REMOVE)
+			inval_block_inodes(ctx, id);
 		break;
 	case HM_KOBJ_ONLINE:
 	case HM_KOBJ_OFFLINE:

@@ -66,6 +66,7 @@ enum {
 	BSUB_END,
 	SUB_PWR = 16, /* power/ files: SUB_PWR + k */
 };
+#define NR_PWR 5 /* power/ files of a device directory */
 
 /* What a file shows and stores. */
 enum hmfs_attr {
@@ -266,6 +267,9 @@ struct hmfs_ctx {
 	double attr_timeout;
 	bool no_opendir; /* kernel skips OPENDIR/RELEASEDIR */
 	struct hmfs_loop *loop; /* fs.c: store workers while the session runs */
+	/* FUSE requests received, by opcode (0: any opcode beyond the table) */
+#define HMFS_FUSE_OPS 64
+	unsigned long fuse_requests[HMFS_FUSE_OPS];
 
 	pthread_mutex_t iattr_lock;
 	/* chained by owner (iattr.c): a memory block's entries share a chain */
@@ -407,6 +411,8 @@ size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 extern const struct fuse_lowlevel_ops hmfs_ops;
 /* fs.c: run the session: requests in this thread, stores on @nr_workers threads */
 int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers);
+/* status's "fuse": requests received so far, in all and by opcode */
+struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx);
 
 /* machine.c: a change a client makes, parsed from a store or a command */
 enum hmfs_change_op {

@@ -65,7 +65,6 @@ static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_POWER] = { "power", DIR_MODE, A_NONE },
 };
 
-#define NR_PWR 5
 static const struct sub_ent power_ents[NR_PWR] = {
 	{ "runtime_active_time", RO, A_PWR_ACTIVE_TIME },
 	{ "runtime_status", RO, A_PWR_STATUS },
