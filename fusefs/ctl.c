@@ -208,6 +208,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
+	json_object_object_add(o, "fuse", hmfs_fuse_requests_json(ctx));
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
 	json_object_object_add(o, "mountpoint", json_object_new_string(ctx->mountpoint));
 	/* counted under save_lock by whichever thread saves (TSan) */

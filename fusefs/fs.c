@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,6 +445,65 @@ static bool may_wait(const struct hmfs_loop *loop, const struct fuse_buf *fbuf, 
 	       v <= (uint64_t)loop->ctx->nr_snodes && loop->static_waits[v];
 }
 
+/* include/uapi/linux/fuse.h's opcodes, for status */
+static const char *const fuse_opcode_names[HMFS_FUSE_OPS] = {
+	[FUSE_LOOKUP] = "LOOKUP",	    [FUSE_FORGET] = "FORGET",
+	[FUSE_GETATTR] = "GETATTR",	    [FUSE_SETATTR] = "SETATTR",
+	[FUSE_READLINK] = "READLINK",	    [FUSE_SYMLINK] = "SYMLINK",
+	[FUSE_MKNOD] = "MKNOD",		    [FUSE_MKDIR] = "MKDIR",
+	[FUSE_UNLINK] = "UNLINK",	    [FUSE_RMDIR] = "RMDIR",
+	[FUSE_RENAME] = "RENAME",	    [FUSE_LINK] = "LINK",
+	[FUSE_OPEN] = "OPEN",		    [FUSE_READ] = "READ",
+	[FUSE_WRITE] = "WRITE",		    [FUSE_STATFS] = "STATFS",
+	[FUSE_RELEASE] = "RELEASE",	    [FUSE_FSYNC] = "FSYNC",
+	[FUSE_SETXATTR] = "SETXATTR",	    [FUSE_GETXATTR] = "GETXATTR",
+	[FUSE_LISTXATTR] = "LISTXATTR",	    [FUSE_REMOVEXATTR] = "REMOVEXATTR",
+	[FUSE_FLUSH] = "FLUSH",		    [FUSE_INIT] = "INIT",
+	[FUSE_OPENDIR] = "OPENDIR",	    [FUSE_READDIR] = "READDIR",
+	[FUSE_RELEASEDIR] = "RELEASEDIR",   [FUSE_FSYNCDIR] = "FSYNCDIR",
+	[FUSE_GETLK] = "GETLK",		    [FUSE_SETLK] = "SETLK",
+	[FUSE_SETLKW] = "SETLKW",	    [FUSE_ACCESS] = "ACCESS",
+	[FUSE_CREATE] = "CREATE",	    [FUSE_INTERRUPT] = "INTERRUPT",
+	[FUSE_BMAP] = "BMAP",		    [FUSE_DESTROY] = "DESTROY",
+	[FUSE_IOCTL] = "IOCTL",		    [FUSE_POLL] = "POLL",
+	[FUSE_NOTIFY_REPLY] = "NOTIFY_REPLY", [FUSE_BATCH_FORGET] = "BATCH_FORGET",
+	[FUSE_FALLOCATE] = "FALLOCATE",	    [FUSE_READDIRPLUS] = "READDIRPLUS",
+	[FUSE_RENAME2] = "RENAME2",	    [FUSE_LSEEK] = "LSEEK",
+};
+
+/* one more request of its opcode; only the session loop counts */
+static void count_request(struct hmfs_ctx *ctx, const struct fuse_buf *fbuf, ssize_t len)
+{
+	const struct fuse_in_header *in = fbuf->mem;
+	unsigned int op = 0;
+
+	if (!(fbuf->flags & FUSE_BUF_IS_FD) && len >= (ssize_t)sizeof(*in) &&
+	    in->opcode < HMFS_FUSE_OPS)
+		op = in->opcode;
+	__atomic_add_fetch(&ctx->fuse_requests[op], 1, __ATOMIC_RELAXED);
+}
+
+struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object(), *by = json_object_new_object();
+	unsigned long all = 0;
+
+	for (unsigned int op = 0; op < HMFS_FUSE_OPS; op++) {
+		unsigned long n = __atomic_load_n(&ctx->fuse_requests[op], __ATOMIC_RELAXED);
+		char other[16];
+
+		if (!n)
+			continue;
+		all += n;
+		snprintf(other, sizeof(other), op ? "%u" : "other", op);
+		json_object_object_add(by, op && fuse_opcode_names[op] ? fuse_opcode_names[op] : other,
+				       json_object_new_uint64(n));
+	}
+	json_object_object_add(o, "requests", json_object_new_uint64(all));
+	json_object_object_add(o, "by-opcode", by);
+	return o;
+}
+
 static void *request_worker(void *arg)
 {
 	struct hmfs_loop *loop = arg;
@@ -526,6 +586,7 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 			continue;
 		if (res <= 0)
 			break;
+		count_request(ctx, &fbuf, res);
 		if (!may_wait(&loop, &fbuf, res) || !queue_request(&loop, &fbuf, (size_t)res))
 			fuse_session_process_buf(se, &fbuf);
 	}

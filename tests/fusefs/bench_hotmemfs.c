@@ -7,6 +7,11 @@
  *                     server with sysfs's freshness (tests/fusefs/fuse_floor.c)
  *   attr_read_vs_fuse_floor  hotmemfs against that floor (goal <= 1.2x)
  *   lsmem_ratio       lsmem over the same number of blocks (goal <= 2x)
+ *   lsmem_fuse_requests_per_block  what one lsmem asks hotmemfs, per block
+ *                     (its status's "fuse" counters): the round trips
+ *   *_one_cpu         attr_read_ratio and lsmem_ratio again with the reader
+ *                     and hotmemfs on one CPU: how much of the ratio is the
+ *                     wake-ups across CPUs each round trip costs
  *   huge_list_s       readdir of 32768 blocks (2 GiB each, 64 TiB)
  *   huge_lsmem_s      lsmem over those 32768 blocks
  *   huge128m_*        a 16 TiB machine of 128 MiB blocks (131072 blocks,
@@ -25,6 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -296,10 +302,97 @@ static void bench_floor(const char *build, const char *emu)
 	       e[best].best / fl[best].best <= 1.2);
 }
 
+/* hotmemfs's FUSE requests so far (status's "fuse"), or -1 */
+static long fuse_requests(const char *build, const struct fs *f)
+{
+	char cmd[512], buf[8192];
+	const char *p;
+	size_t n;
+	FILE *st;
+	long v = -1;
+
+	snprintf(cmd, sizeof(cmd), "%s/hotmemctl -s %s status --json", build, f->ctl);
+	st = popen(cmd, "r");
+	if (!st)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, st);
+	buf[n] = '\0';
+	pclose(st);
+	p = strstr(buf, "\"fuse\"");
+	if (p && (p = strstr(p, "\"requests\"")))
+		sscanf(p, "\"requests\": %ld", &v);
+	return v;
+}
+
+/* every thread of @pid, and this process (the reader), on CPU @cpu; or back on @all */
+static int pin(pid_t pid, const cpu_set_t *set)
+{
+	char dir[64];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			sched_setaffinity(atoi(e->d_name), sizeof(*set), set);
+	closedir(d);
+	return sched_setaffinity(0, sizeof(*set), set);
+}
+
+/*
+ * The same comparisons with the reader and hotmemfs on one CPU: a FUSE
+ * round trip wakes the other side, across CPUs an IPI and an idle exit
+ * each way on this VM, where sysfs wakes nobody.
+ */
+static void bench_one_cpu(const struct fs *f, const char *real, const char *emu)
+{
+	char *real_argv[] = { "lsmem", NULL };
+	char *emu_argv[] = { "lsmem", "--sysroot", (char *)f->mnt, NULL };
+	cpu_set_t all, one;
+	struct stat2 r, e;
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	if (pin(f->pid, &one)) {
+		printf("# could not pin hotmemfs: one-CPU figures skipped\n");
+		return;
+	}
+	if (!access(real, R_OK) && !attr_cost(real, emu, &r, &e)) {
+		printf("# one CPU: open+read+close real %.2f us, hotmemfs %.2f us\n", r.best, e.best);
+		report("attr_read_ratio_one_cpu", e.best / r.best, "x", "informational", true);
+	}
+	if (!cmd_cost(real_argv, emu_argv, NR_BATCH, &r, &e)) {
+		printf("# one CPU: lsmem real %.2f ms, hotmemfs %.2f ms\n", r.best * 1e3,
+		       e.best * 1e3);
+		report("lsmem_ratio_one_cpu", e.best / r.best, "x", "informational", true);
+	}
+	pin(f->pid, &all);
+}
+
+/* one lsmem, counted in hotmemfs: its round trips per memory block */
+static void requests_per_block(const char *build, const struct fs *f, char *const argv[],
+			       int blocks)
+{
+	long before = fuse_requests(build, f), after;
+
+	if (before < 0 || blocks <= 0 || run(argv, true))
+		return;
+	after = fuse_requests(build, f);
+	if (after < before)
+		return;
+	report("lsmem_fuse_requests_per_block", (double)(after - before) / blocks, "requests",
+	       "informational", true);
+}
+
 static void bench_small(const char *build)
 {
 	const char *real = "/sys/devices/system/memory/memory1/state";
-	char emu[256];
+	char emu[256], emu_state[256];
 	struct stat2 r, e;
 	struct fs f;
 
@@ -309,6 +402,7 @@ static void bench_small(const char *build)
 		return;
 	}
 	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory/memory1/state", f.mnt);
+	snprintf(emu_state, sizeof(emu_state), "%s", emu);
 	if (access(real, R_OK)) {
 		printf("# no %s on this machine: attribute comparison skipped\n", real);
 	} else if (!attr_cost(real, emu, &r, &e)) {
@@ -332,7 +426,9 @@ static void bench_small(const char *build)
 			       e.median * 1e3);
 			report("lsmem_ratio", e.best / r.best, "x", "<= 2", e.best / r.best <= 2);
 		}
+		requests_per_block(build, &f, emu_argv, count_blocks(emu));
 	}
+	bench_one_cpu(&f, real, emu_state);
 	fs_stop(&f);
 }
 
