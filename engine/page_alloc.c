@@ -588,7 +588,7 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 	}
 }
 
-/* the free block holding @pfn (its head may lie before it), or NULL */
+/* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
 static struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
 {
 	for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
@@ -601,71 +601,79 @@ static struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
 	return NULL;
 }
 
-/*
- * Is all of [start, end) free?  test_pages_isolated() with the free
- * blocks alloc_contig_range() meets at its ends, which the kernel splits
- * when isolating (isolate_single_pageblock()) and which we split when
- * taking them.
- */
-static int contig_range_free(struct hotmem *hm, struct zone *z, unsigned long start,
-			     unsigned long end)
+/* find_large_buddy(): the head of the free block holding @start, else @start */
+static unsigned long find_large_buddy(struct hotmem *hm, unsigned long start)
 {
-	int ret = 0;
+	struct page *head = free_block_holding(hm, start);
 
-	pthread_mutex_lock(&z->lock);
-	for (unsigned long pfn = start; pfn < end;) {
-		struct page *head = free_block_holding(hm, pfn);
-
-		if (!head) {
-			ret = -EBUSY;
-			break;
-		}
-		pfn = page_to_pfn(hm, head) + (1UL << head->private);
-	}
-	pthread_mutex_unlock(&z->lock);
-	return ret;
+	return head ? page_to_pfn(hm, head) : start;
 }
 
 /*
- * isolate_freepages_range(): every free page of the isolated [start, end)
- * leaves the buddy as an order-0 page with one reference; a free block
- * reaching beyond the range is split and the rest goes back.
+ * Give [start, end), taken off the free lists whole, back to them: in
+ * aligned pieces of at most a pageblock, so that none mixes an isolated
+ * pageblock with one that is not; __free_one_page() merges them again.
+ * zone->lock held.
  */
-static void isolate_freepages_range(struct hotmem *hm, struct zone *z, unsigned long start,
-				    unsigned long end)
+static void free_range_locked(struct hotmem *hm, struct zone *z, unsigned long start,
+			      unsigned long end)
 {
-	for (unsigned long pfn = start; pfn < end;) {
-		struct page *page = pfn_to_page(hm, pfn);
-		unsigned long nr;
+	while (start < end) {
+		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : pageblock_order;
 
-		if (!PageBuddy(page) || pfn + (1UL << page->private) > end) {
-			/* inside a larger free block, or it reaches beyond the range */
-			pthread_mutex_unlock(&z->lock);
-			page = take_page_off_buddy(hm, pfn);
-			pthread_mutex_lock(&z->lock);
-			pfn++;
-			continue;
-		}
-		nr = 1UL << page->private;
-		del_page_from_free_list(z, page, (unsigned int)page->private);
-		for (unsigned long i = 0; i < nr; i++) {
-			page[i]._refcount = 1;
-			page[i].index = 0;
-		}
-		pfn += nr;
+		if (order > pageblock_order)
+			order = pageblock_order;
+		while (start + (1UL << order) > end)
+			order--;
+		free_one_page_locked(hm, z, start, order, false);
+		start += 1UL << order;
 	}
+}
+
+/*
+ * isolate_freepages_range() (mm/compaction.c, strict, as
+ * alloc_contig_range() calls it): take every free block of [start, end)
+ * off the free lists, the last one possibly reaching beyond @end.
+ * Returns the pfn after the last block taken (>= @end), or 0 at the first
+ * page that is not the head of a free block, with everything taken given
+ * back: test_pages_isolated() and the isolation in one walk.  zone->lock
+ * is held throughout, so no page of the range changes hands meanwhile.
+ */
+static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
+					     unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start;
+
+	while (pfn < end) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned int order;
+
+		if (!PageBuddy(page)) {
+			free_range_locked(hm, z, start, pfn);
+			return 0;
+		}
+		order = (unsigned int)page->private;
+		del_page_from_free_list(z, page, order);
+		pfn += 1UL << order;
+	}
+	return pfn;
 }
 
 /*
  * alloc_contig_range() (mm/page_alloc.c, 6.12, ACR_FLAGS_NONE): isolate the
  * pageblocks (without MEMORY_OFFLINE: a PageOffline page is unmovable
- * here), migrate what is movable, then take every page out of the buddy.
- * -EBUSY when a page stays in use; the range is left as it was.  Caller
- * holds mem_hotplug_lock for writing (no workload allocation meanwhile).
+ * here), migrate what is movable, then take every page out of the buddy
+ * as an order-0 page with one reference.  Free blocks reaching over
+ * @start or @end are taken whole from their head (outer_start) to their
+ * end (outer_end), and the head and tail outside the range go back, as
+ * the kernel does.  -EBUSY when a page stays in use; the range is left as
+ * it was.  Caller holds mem_hotplug_lock for writing (no workload
+ * allocation meanwhile).
  */
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end)
 {
 	struct zone *z = page_zone(hm, pfn_to_page(hm, start));
+	unsigned long outer_start, outer_end;
 	int ret;
 
 	if (!IS_ALIGNED(start, pageblock_nr_pages) || !IS_ALIGNED(end, pageblock_nr_pages))
@@ -690,14 +698,23 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 		if (!left)
 			break;
 	}
-	ret = contig_range_free(hm, z, start, end);
-	if (!ret) {
-		pthread_mutex_lock(&z->lock);
-		isolate_freepages_range(hm, z, start, end);
-		pthread_mutex_unlock(&z->lock);
+	pthread_mutex_lock(&z->lock);
+	outer_start = find_large_buddy(hm, start);
+	outer_end = isolate_freepages_range(hm, z, outer_start, end);
+	if (outer_end) {
+		/* free head and tail (if any) */
+		free_range_locked(hm, z, outer_start, start);
+		free_range_locked(hm, z, end, outer_end);
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			struct page *page = pfn_to_page(hm, pfn);
+
+			page->_refcount = 1;
+			page->index = 0;
+		}
 	}
+	pthread_mutex_unlock(&z->lock);
 	undo_isolate_page_range(hm, start, end);
-	return ret;
+	return outer_end ? 0 : -EBUSY;
 }
 
 /* free_contig_range(): the pages of alloc_contig_range() back to the buddy */

@@ -393,6 +393,64 @@ static void test_probe_refuses_overlap(void **state)
 	hotmem_destroy(hm);
 }
 
+static struct hm_zone_info movable_zone(struct hotmem *hm)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &zi), 0);
+	return zi;
+}
+
+static void assert_same_free_lists(const struct hm_zone_info *a, const struct hm_zone_info *b)
+{
+	assert_int_equal(a->nr_free, b->nr_free);
+	assert_memory_equal(a->free_area, b->free_area, sizeof(a->free_area));
+}
+
+/*
+ * alloc_contig_range() (mm/page_alloc.c, 6.12), which the driver's unplug
+ * of online memory uses: a free block reaching over the range's start is
+ * taken whole from its head and the head goes back; a page that stays in
+ * use fails it with EBUSY and the free lists are as they were.
+ */
+static void test_alloc_contig_range(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	const unsigned long base = VMEM >> HM_PAGE_SHIFT, pb = pageblock_nr_pages;
+	struct hm_zone_info before, after;
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	before = movable_zone(hm);
+	/* the upper pageblock of the MAX_PAGE_ORDER block at base */
+	mem_hotplug_begin(hm);
+	assert_int_equal(alloc_contig_range(hm, base + pb, base + 2 * pb), 0);
+	mem_hotplug_done(hm);
+	after = movable_zone(hm);
+	assert_int_equal(before.nr_free - after.nr_free, pb);
+	assert_int_equal(after.free_area[HM_MAX_PAGE_ORDER], before.free_area[HM_MAX_PAGE_ORDER] - 1);
+	assert_int_equal(after.free_area[9], before.free_area[9] + 1);	/* the head, back */
+	free_contig_range(hm, base + pb, pb);
+	after = movable_zone(hm);
+	assert_same_free_lists(&before, &after);
+	check(hm);
+
+	/* a pinned page (never migrates) at the range's last pfn */
+	assert_int_equal(hotmem_alloc_page_at(hm, base + 4 * pb - 1, HM_ALLOC_PINNED, &h), 0);
+	before = movable_zone(hm);
+	mem_hotplug_begin(hm);
+	assert_int_equal(alloc_contig_range(hm, base + pb, base + 4 * pb), -EBUSY);
+	mem_hotplug_done(hm);
+	after = movable_zone(hm);
+	assert_same_free_lists(&before, &after);
+	assert_int_equal(after.nr_isolate_pageblock, 0);
+	assert_int_equal(hotmem_free_page(hm, h), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_restore_refused_changes_nothing),
 		cmocka_unit_test(test_remove_refused_changes_nothing),
 		cmocka_unit_test(test_probe_refuses_overlap),
+		cmocka_unit_test(test_alloc_contig_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
