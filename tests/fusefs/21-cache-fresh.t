@@ -37,14 +37,16 @@ tap_ok "$([ ! -e "$M/memory$b/node0" ]; echo $?)" "memory$b/node0 is gone"
 is "$(stat -c %a "$M/memory$b/state")" 644 "the re-added state has the kernel's mode again"
 exec 3<&-
 
-# reads after a change: a new open, and the same open file read again at 0
-out=$(python3 - "$M/memory$b/state" <<'EOF'
+# reads after a change (made through another file, so that no write or
+# O_TRUNC on this one drops what the kernel holds of it): a new open, and
+# the same open file read again at 0
+out=$(python3 - "$M/memory$b/state" "$M/memory$b/online" <<'EOF'
 import os, sys
 p = sys.argv[1]
 fd = os.open(p, os.O_RDONLY)
 before = os.pread(fd, 4096, 0).decode().strip()
-with open(p, "w") as f:
-    f.write("online")
+with open(sys.argv[2], "w") as f:
+    f.write("1")
 same = os.pread(fd, 4096, 0).decode().strip()
 with open(p) as f:
     fresh = f.read().strip()
