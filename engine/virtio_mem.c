@@ -1394,6 +1394,23 @@ static int virtio_mem_next_index(struct hotmem *hm)
 	return index;
 }
 
+/* virtio_mem_init_hotplug(): a bad device setup is only warned about */
+static void virtio_mem_warn_alignment(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+	const uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
+
+	if (!IS_ALIGNED(vm->addr, memory_block_size_bytes(vm)))
+		pr_warn(hm, "virtio_mem virtio%d: The alignment of the physical start address can make some memory unusable.",
+			vm->index);
+	if (!IS_ALIGNED(vm->addr + vm->region_size, memory_block_size_bytes(vm)))
+		pr_warn(hm, "virtio_mem virtio%d: The alignment of the physical end address can make some memory unusable.",
+			vm->index);
+	if (vm->addr + vm->region_size > max_addr)
+		pr_warn(hm, "virtio_mem virtio%d: Some device memory is not addressable/pluggable. This can make some memory unusable.",
+			vm->index);
+}
+
 /* does [start, end] (inclusive) meet [vm->addr, vm->addr + region_size)? */
 static bool virtio_mem_region_meets(const struct virtio_mem *vm, uint64_t start, uint64_t end)
 {
@@ -1453,6 +1470,7 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 		goto out_free;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	vm->index = virtio_mem_next_index(hm);
+	virtio_mem_warn_alignment(vm);
 	rc = virtio_mem_create_resource(vm);
 	if (rc)
 		goto out_group;

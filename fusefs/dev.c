@@ -311,7 +311,15 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 	hotmem_virtio_mem_info(d->vm, &vi);
 	d->group = vi.group;
 	d->requested = requested;
-	return hotmem_virtio_mem_update_config(d->vm, requested);
+	ret = hotmem_virtio_mem_update_config(d->vm, requested);
+	if (ret) {
+		/* nothing plugged yet: the device goes as it came */
+		hotmem_virtio_mem_remove(d->vm);
+		d->vm = NULL;
+		snprintf(err, errlen, "'requested-size' 0x%llx refused by the device: %s",
+			 (unsigned long long)requested, strerror(-ret));
+	}
+	return ret;
 }
 
 /*

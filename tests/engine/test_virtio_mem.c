@@ -307,8 +307,11 @@ static void test_restore_refused_changes_nothing(void **state)
 	/* 1 GiB + 64 MiB: the last 64 MiB make no whole memory block, unusable */
 	struct hotmem_virtio_mem *vm = probe(hm, 1088 * MiB, 2 * MiB);
 	unsigned long total = memtotal_kb(hm);
+	static char log[HM_DMESG_SIZE];
 
 	(void)state;
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "virtio_mem virtio0: The alignment of the physical end address can make some memory unusable."));
 	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 100, 5), 0);
 	/* memory32 could be plugged, then 100-101 in memory33 are plugged already */
 	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 102), -EEXIST);
