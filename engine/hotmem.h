@@ -586,7 +586,10 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
 size_t hotmem_metadata_bytes(struct hotmem *hm);
 /* The most metadata ever held at once (boot's temporary arrays included). */
 size_t hotmem_metadata_peak_bytes(struct hotmem *hm);
-/* Host bytes of emulated RAM actually resident (memfd pages touched). */
+/*
+ * Host bytes of emulated RAM actually resident: memfd pages touched, plus
+ * the memmap templates and the pages copied from them.
+ */
 size_t hotmem_ram_resident_bytes(struct hotmem *hm);
 
 /* ------------------------------------------------------------------ */

@@ -50,6 +50,8 @@
 /* size of the memmap of one section: exactly one PMD on x86_64 */
 #define SECTION_MEMMAP_SIZE	(PAGES_PER_SECTION * sizeof(struct page))
 #define SECTION_MEMMAP_PAGES	(SECTION_MEMMAP_SIZE >> PAGE_SHIFT)
+/* distinct initial memmaps shared copy-on-write: node x zone x kind, then written */
+#define HM_MEMMAP_TEMPLATES	32
 
 #define ALIGN(x, a)		(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a)	((x) & ~((__typeof__(x))(a) - 1))
@@ -299,6 +301,7 @@ struct pglist_data {
 #define SECTION_IS_EARLY		(1UL << 3)
 #define SECTION_CANNOT_OPTIMIZE_VMEMMAP	(1UL << 4)	/* seed 003 */
 #define SECTION_MEMMAP_RESIDENT		(1UL << 5)	/* emulator: memmap faulted in */
+#define SECTION_MEMMAP_SHARED		(1UL << 6)	/* emulator: memmap copy-on-write of a template */
 
 #define PAGEBLOCKS_PER_SECTION	(PAGES_PER_SECTION / pageblock_nr_pages)
 
@@ -487,6 +490,15 @@ struct hotmem {
 	/* the process's mappings, at most: last counted + every mmap since */
 	unsigned long host_maps_bound;
 	unsigned long host_maps_counted;	/* the bound when last counted */
+	/*
+	 * Memmap templates (physmem.c): PMD_SIZE each in memmap_tmpl_fd, one
+	 * initial struct page repeated, mapped copy-on-write as the memmap
+	 * of a whole section from system RAM; created on first use.
+	 */
+	int memmap_tmpl_fd;
+	int nr_memmap_tmpl;
+	struct page memmap_tmpl[HM_MEMMAP_TEMPLATES];
+	pthread_mutex_t memmap_tmpl_lock;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */
@@ -705,6 +717,11 @@ void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
 /* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
 void physmem_prefault(void *addr, size_t size);
+int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl);
+int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot);
+int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
+size_t physmem_memfd_resident_bytes(struct hotmem *hm);
+size_t physmem_private_bytes(void *addr, size_t size);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 
 /* memblock.c */
@@ -752,9 +769,12 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn);
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn);
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
+bool vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
+size_t vmemmap_private_bytes(struct hotmem *hm);
 
 /* page_alloc.c */
 void zone_init(struct hotmem *hm, struct zone *z, int nid, int zid);
+void memmap_fill(struct page *dst, unsigned long nr_pages, const struct page *tmpl);
 void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
 		       unsigned long nr_pages, int nid, int zid, unsigned long extra_flags,
 		       int refcount);

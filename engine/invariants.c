@@ -226,7 +226,7 @@ static int check_vmemmap(struct hotmem *hm, char *err, size_t errlen)
 
 static int check_resident(struct hotmem *hm, char *err, size_t errlen)
 {
-	size_t resident = hotmem_ram_resident_bytes(hm);
+	size_t resident = physmem_memfd_resident_bytes(hm);
 	uint64_t limit = 0;
 
 	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)

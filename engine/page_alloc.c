@@ -66,20 +66,24 @@ unsigned long zone_free_pages(struct zone *z)
  * __free_pages_core() to drop the reference; writing the final state once
  * is what keeps onlining within a memset of the memmap (make bench).
  */
-void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
-		       unsigned long nr_pages, int nid, int zid,
-		       unsigned long extra_flags, int refcount)
+static struct page memmap_template(int nid, int zid, unsigned long extra_flags, int refcount)
+{
+	struct page tmpl;
+
+	memset(&tmpl, 0, sizeof(tmpl));	/* templates are told apart by memcmp() */
+	tmpl.flags = page_zone_node_bits(zid, nid) | extra_flags;
+	tmpl.page_type = -1;
+	tmpl._refcount = refcount;
+	return tmpl;
+}
+
+void memmap_fill(struct page *dst, unsigned long nr_pages, const struct page *tmpl)
 {
 	typedef unsigned long v2 __attribute__((vector_size(16), aligned(16)));
-	const struct page tmpl = {
-		.flags = page_zone_node_bits(zid, nid) | extra_flags,
-		.page_type = -1,
-		._refcount = refcount,
-	};
-	v2 t[4], *p = (v2 *)pfn_to_page(hm, start_pfn);
+	v2 t[4], *p = (v2 *)dst;
 
 	/* four 16-byte stores a struct page: the memmap is always aligned */
-	memcpy(t, &tmpl, sizeof(t));
+	memcpy(t, tmpl, sizeof(t));
 	for (unsigned long i = 0; i < nr_pages; i++, p += 4) {
 		p[0] = t[0];
 		p[1] = t[1];
@@ -88,14 +92,43 @@ void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
 	}
 }
 
+void memmap_init_range(struct hotmem *hm, unsigned long start_pfn,
+		       unsigned long nr_pages, int nid, int zid,
+		       unsigned long extra_flags, int refcount)
+{
+	const struct page tmpl = memmap_template(nid, zid, extra_flags, refcount);
+
+	memmap_fill(pfn_to_page(hm, start_pfn), nr_pages, &tmpl);
+}
+
 struct memmap_chunk {
 	struct hotmem *hm;
 	unsigned long start_pfn, nr_pages;
-	int nid, zid, refcount;
-	unsigned long extra_flags;
+	const struct page *tmpl;
+	int slot;	/* its memmap template, or -1 */
 	pthread_t thread;
 	bool started;
 };
+
+/* a section's memmap that vmemmap_share_template() would take: not worth faulting in */
+static bool memmap_shareable(const struct mem_section *ms)
+{
+	return ms->vmemmap.pmd_src == VMEMMAP_BUDDY;
+}
+
+static void prefault_section(struct hotmem *hm, struct mem_section *ms, unsigned long pfn,
+			     unsigned long nr_pages)
+{
+	if (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_RESIDENT)
+		return;
+	/* a huge mapping's backing is contiguous: allocate it in bulk */
+	if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
+		physmem_allocate(hm, ms->vmemmap.pmd_pfn, SECTION_MEMMAP_PAGES);
+	physmem_prefault(pfn_to_page(hm, pfn), nr_pages * sizeof(struct page));
+	/* the prefetcher sets this beside the onlining thread */
+	if (nr_pages == PAGES_PER_SECTION)
+		__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_RESIDENT, __ATOMIC_RELAXED);
+}
 
 /* fault a section's memmap in once, in one call, not a fault a page */
 void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
@@ -104,28 +137,28 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 		unsigned long next = min(start_pfn + nr_pages, ALIGN(pfn + 1, PAGES_PER_SECTION));
 		struct mem_section *ms = __pfn_to_section(hm, pfn);
 
-		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
-		      SECTION_MEMMAP_RESIDENT)) {
-			/* a huge mapping's backing is contiguous: allocate it in bulk */
-			if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
-				physmem_allocate(hm, ms->vmemmap.pmd_pfn, SECTION_MEMMAP_PAGES);
-			physmem_prefault(pfn_to_page(hm, pfn), (next - pfn) * sizeof(struct page));
-			/* the prefetcher sets this beside the onlining thread */
-			if (next - pfn == PAGES_PER_SECTION)
-				__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_RESIDENT,
-						  __ATOMIC_RELAXED);
-		}
+		if (!(next - pfn == PAGES_PER_SECTION && memmap_shareable(ms)))
+			prefault_section(hm, ms, pfn, next - pfn);
 		pfn = next;
 	}
 }
 
+/* section by section: a whole one from system RAM shares a template, the rest is written */
 static void *memmap_init_worker(void *arg)
 {
 	struct memmap_chunk *c = arg;
+	const unsigned long end_pfn = c->start_pfn + c->nr_pages;
 
-	prefault_memmap(c->hm, c->start_pfn, c->nr_pages);
-	memmap_init_range(c->hm, c->start_pfn, c->nr_pages, c->nid, c->zid,
-			  c->extra_flags, c->refcount);
+	for (unsigned long pfn = c->start_pfn; pfn < end_pfn;) {
+		unsigned long next = min(end_pfn, ALIGN(pfn + 1, PAGES_PER_SECTION));
+
+		if (next - pfn != PAGES_PER_SECTION || c->slot < 0 ||
+		    !vmemmap_share_template(c->hm, pfn_to_section_nr(pfn), c->slot)) {
+			prefault_section(c->hm, __pfn_to_section(c->hm, pfn), pfn, next - pfn);
+			memmap_fill(pfn_to_page(c->hm, pfn), next - pfn, c->tmpl);
+		}
+		pfn = next;
+	}
 	return NULL;
 }
 
@@ -138,17 +171,26 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,
 			 unsigned long extra_flags, int refcount)
 {
+	const struct page tmpl = memmap_template(nid, zid, extra_flags, refcount);
 	unsigned int nthreads = hm->cfg.init_threads;
 	unsigned long end_pfn = start_pfn + nr_pages;
 	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
 	struct memmap_chunk chunks[64];
 	unsigned long per, pfn = start_pfn;
+	int slot = -1;
 
+	/* a template only where some whole section's memmap may share it */
+	for (unsigned long p = ALIGN(start_pfn, PAGES_PER_SECTION);
+	     p + PAGES_PER_SECTION <= end_pfn && slot < 0; p += PAGES_PER_SECTION) {
+		if (!memmap_shareable(__pfn_to_section(hm, p)))
+			continue;
+		slot = physmem_memmap_template(hm, &tmpl);
+		break;
+	}
 	if (nthreads > nr_sections)
 		nthreads = (unsigned int)nr_sections;
 	if (nthreads <= 1) {
-		struct memmap_chunk c = { hm, start_pfn, nr_pages, nid, zid, refcount,
-					  extra_flags, 0, false };
+		struct memmap_chunk c = { hm, start_pfn, nr_pages, &tmpl, slot, 0, false };
 
 		memmap_init_worker(&c);
 		return 0;
@@ -157,8 +199,7 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 	for (unsigned int t = 0; t < nthreads && pfn < end_pfn; t++) {
 		unsigned long next = min(ALIGN_DOWN(pfn, PAGES_PER_SECTION) + per, end_pfn);
 
-		chunks[t] = (struct memmap_chunk){ hm, pfn, next - pfn, nid, zid, refcount,
-						   extra_flags, 0, false };
+		chunks[t] = (struct memmap_chunk){ hm, pfn, next - pfn, &tmpl, slot, 0, false };
 		/* the calling thread does the last chunk itself */
 		if (next < end_pfn && t + 1 < nthreads &&
 		    !pthread_create(&chunks[t].thread, NULL, memmap_init_worker, &chunks[t]))

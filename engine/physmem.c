@@ -43,6 +43,8 @@ int physmem_init(struct hotmem *hm)
 
 	hm->maxmem = hm->cfg.maxmem;
 	hm->max_pfn = PHYS_PFN(hm->maxmem);
+	hm->memmap_tmpl_fd = -1;
+	pthread_mutex_init(&hm->memmap_tmpl_lock, NULL);
 	hm->memfd = memfd_create("hotmem-ram", MFD_CLOEXEC);
 	if (hm->memfd < 0)
 		return -errno;
@@ -84,6 +86,9 @@ void physmem_exit(struct hotmem *hm)
 		munmap(hm->direct_map, hm->direct_map_size);
 	if (hm->memfd >= 0)
 		close(hm->memfd);
+	if (hm->memmap_tmpl_fd >= 0)
+		close(hm->memmap_tmpl_fd);
+	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
 }
 
 /* init_memory_mapping() for a RAM range */
@@ -220,13 +225,122 @@ void physmem_prefault(void *addr, size_t size)
 	madvise(addr, size, MADV_POPULATE_WRITE);
 }
 
-size_t hotmem_ram_resident_bytes(struct hotmem *hm)
+/*
+ * Memmap templates.  A section's memmap right after memmap_init is one
+ * struct page repeated 32768 times, and of a free block only the buddy
+ * heads (one in 16 vmemmap pages) are ever written again until the pages
+ * are used.  So a whole section's memmap from system RAM may be a private
+ * mapping of a template, PMD_SIZE of that struct page in memmap_tmpl_fd:
+ * reads share the template's host pages, the first write to a vmemmap
+ * page makes the host copy that page (MAP_PRIVATE copy-on-write), and the
+ * emulated machine pays the full memmap exactly as before.  What it does
+ * not see: the memfd pages backing such a memmap (__va of its buddy
+ * pages) stay holes, so whatever needs the memmap in the memfd first
+ * writes it there (vmemmap_unshare()).  A template never changes once
+ * made: a private mapping shows later writes to the file.
+ *
+ * Returns the template's slot, or -1 when none can be had (the caller
+ * writes the memmap instead).
+ */
+int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl)
+{
+	int slot = -1;
+	void *p;
+
+	pthread_mutex_lock(&hm->memmap_tmpl_lock);
+	for (int i = 0; i < hm->nr_memmap_tmpl; i++)
+		if (!memcmp(&hm->memmap_tmpl[i], tmpl, sizeof(*tmpl))) {
+			slot = i;
+			goto out;
+		}
+	if (hm->nr_memmap_tmpl == HM_MEMMAP_TEMPLATES)
+		goto out;
+	if (hm->memmap_tmpl_fd < 0)
+		hm->memmap_tmpl_fd = memfd_create("hotmem-memmap", MFD_CLOEXEC);
+	if (hm->memmap_tmpl_fd < 0 ||
+	    ftruncate(hm->memmap_tmpl_fd, (off_t)((hm->nr_memmap_tmpl + 1) * PMD_SIZE)))
+		goto out;
+	p = mmap(NULL, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, hm->memmap_tmpl_fd,
+		 (off_t)(hm->nr_memmap_tmpl * PMD_SIZE));
+	if (p == MAP_FAILED)
+		goto out;
+	memmap_fill(p, PAGES_PER_SECTION, tmpl);
+	munmap(p, PMD_SIZE);
+	slot = hm->nr_memmap_tmpl++;
+	hm->memmap_tmpl[slot] = *tmpl;
+out:
+	pthread_mutex_unlock(&hm->memmap_tmpl_lock);
+	return slot;
+}
+
+int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
+{
+	void *p = mmap(vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+		       hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
+
+	host_maps_made(hm);
+	return p == MAP_FAILED ? -ENOMEM : 0;
+}
+
+/* write @buf to physical memory at @pfn (not through the direct map: it may be unmapped) */
+int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size)
+{
+	for (size_t done = 0; done < size;) {
+		ssize_t n = pwrite(hm->memfd, (const char *)buf + done, size - done,
+				   (off_t)(PFN_PHYS(pfn) + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -ENOMEM;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* the pages of a private mapping the host has copied (/proc/self/pagemap) */
+size_t physmem_private_bytes(void *addr, size_t size)
+{
+	uint64_t ent[PTRS_PER_PTE];
+	size_t nr = size / PAGE_SIZE, bytes = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	for (size_t i = 0; i < nr; i += PTRS_PER_PTE) {
+		size_t n = min(nr - i, (size_t)PTRS_PER_PTE);
+		off_t off = (off_t)(((uintptr_t)addr / PAGE_SIZE + i) * sizeof(uint64_t));
+
+		if (pread(fd, ent, n * sizeof(uint64_t), off) != (ssize_t)(n * sizeof(uint64_t)))
+			break;
+		/* bit 63 present, bit 61 a file page (the template itself) */
+		for (size_t j = 0; j < n; j++)
+			if ((ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1))
+				bytes += PAGE_SIZE;
+	}
+	close(fd);
+	return bytes;
+}
+
+/* the memfd's pages: no more than the present RAM (invariant 6) */
+size_t physmem_memfd_resident_bytes(struct hotmem *hm)
 {
 	struct stat st;
 
 	if (fstat(hm->memfd, &st))
 		return 0;
 	return (size_t)st.st_blocks * 512;
+}
+
+/* the memfd, the templates, and the copies made of them */
+size_t hotmem_ram_resident_bytes(struct hotmem *hm)
+{
+	struct stat st;
+	size_t tmpl = 0;
+
+	if (hm->memmap_tmpl_fd >= 0 && !fstat(hm->memmap_tmpl_fd, &st))
+		tmpl = (size_t)st.st_blocks * 512;
+	return physmem_memfd_resident_bytes(hm) + tmpl + vmemmap_private_bytes(hm);
 }
 
 void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)

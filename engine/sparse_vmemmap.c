@@ -274,6 +274,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (whole) {
+		ms->section_mem_map &= ~SECTION_MEMMAP_SHARED;
 		i0 = 0;
 		i1 = SECTION_MEMMAP_PAGES;
 	} else {
@@ -321,6 +322,68 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 		return VMEMMAP_PTE_PFN(ms->vmemmap.pte[idx]);
 	}
 	return 0;
+}
+
+/*
+ * The memmap of a whole section from system RAM in its initial state is a
+ * template (physmem_memmap_template()): map it copy-on-write instead of
+ * writing 2 MiB.  The host copies a vmemmap page on its first write (the
+ * buddy heads, then whatever gets allocated); the emulated machine still
+ * pays the 512 backing pages it allocated.  Whatever the section's memmap
+ * held before is gone, as memmap_init would have overwritten it.  A
+ * self-hosted memmap stays in its block (seed 001/003), a boot memmap in
+ * its memblock pages.
+ */
+bool vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	unsigned long old;
+
+	if (vm->pmd_src != VMEMMAP_BUDDY)
+		return false;
+	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot)) {
+		/* a failed MAP_FIXED may have unmapped it: the memfd's pages, which the caller writes */
+		physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), vm->pmd_pfn, PMD_SIZE,
+				    false);
+		__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+		return false;
+	}
+	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+	/* its memfd pages, if ever faulted in, now hold nothing anyone reads */
+	if ((old & (SECTION_MEMMAP_RESIDENT | SECTION_MEMMAP_SHARED)) == SECTION_MEMMAP_RESIDENT)
+		physmem_discard(hm, PFN_PHYS(vm->pmd_pfn), PMD_SIZE);
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_RESIDENT, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* a shared memmap written to the memfd pages backing it, and mapped from there again */
+static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	void *vaddr = vmemmap_vaddr(hm, section_nr, 0);
+
+	if (!(ms->section_mem_map & SECTION_MEMMAP_SHARED))
+		return 0;
+	if (physmem_write(hm, ms->vmemmap.pmd_pfn, vaddr, PMD_SIZE) ||
+	    physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false))
+		return -ENOMEM;
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* host memory the shared memmaps' copied pages take */
+size_t vmemmap_private_bytes(struct hotmem *hm)
+{
+	size_t bytes = 0;
+
+	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
+		struct mem_section *ms = __nr_to_section(hm, nr);
+
+		if (ms && (ms->section_mem_map & SECTION_MEMMAP_SHARED))
+			bytes += physmem_private_bytes(vmemmap_vaddr(hm, nr, 0), PMD_SIZE);
+	}
+	return bytes;
 }
 
 /* ------------------------------------------------------------------ */
@@ -394,6 +457,10 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (!vmemmap_should_optimize(hm, head_pfn))
 		return ret = -EOPNOTSUPP;
+	/* the tails are remapped onto the memfd page backing the head's */
+	ret = vmemmap_unshare(hm, section_nr);
+	if (ret)
+		return ret;
 	ret = vmemmap_split_pmd(hm, vm);
 	if (ret)
 		return ret;

@@ -103,6 +103,44 @@ static void test_removed_dimm_gives_host_memory_back(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A free block's memmap from system RAM is its template shared
+ * copy-on-write: the host backs the buddy heads' vmemmap pages (one in 16)
+ * and one template, not 2 MiB a section; every struct page still reads
+ * as written, online again after offline too.
+ */
+static void test_free_memmap_from_ram_costs_the_host_its_heads(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 16;
+	size_t before, online;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	before = hotmem_ram_resident_bytes(hm);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		online = hotmem_ram_resident_bytes(hm);
+		/* written, it would be nr * 2 MiB */
+		assert_true(online - before <= 2 * MiB + nr * 2 * MiB / 8);
+		for (unsigned long pfn = DIMM >> 12; pfn < (DIMM + nr * 128 * MiB) >> 12; pfn += 4099) {
+			struct page *page = pfn_to_page(hm, pfn);
+
+			assert_int_equal(page_zonenum(page), ZONE_MOVABLE);
+			assert_int_equal(page_to_nid(page), 0);
+			assert_int_equal(page->_refcount, 0);
+		}
+		check(hm);
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+		check(hm);
+	}
+	/* the shared memmaps go with the DIMM */
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, nr * 128 * MiB), 0);
+	assert_true(hotmem_ram_resident_bytes(hm) <= before + 2 * MiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* its memory Movable: kswapd's and kcompactd's stacks go to node 0 */
 static void test_cpuless_node_goes_offline_when_its_movable_memory_goes(void **state)
 {
@@ -358,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
 		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
+		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),

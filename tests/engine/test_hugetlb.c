@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 #define DIMM 0x100000000ULL
 
@@ -83,6 +84,36 @@ static void test_hvo_splits_a_buddy_allocated_memmap(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * HVO maps a huge page's tail vmemmap pages onto its first one: tail 511
+ * reads as tail 63.  The hot-added memmap was a shared template until
+ * then, so it is written to its own pages first (else the tails read the
+ * memfd's zeros).
+ */
+static void test_hvo_tails_read_the_first_vmemmap_page(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	int heads = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 8), 8);
+	for (unsigned long pfn = DIMM >> 12; pfn < (DIMM + 128 * MiB) >> 12; pfn += 512) {
+		struct page *head = pfn_to_page(hm, pfn);
+
+		if (!PageHuge(head) || !test_page_flag(head, PG_head))
+			continue;
+		heads++;
+		assert_true(vmemmap_is_optimized(hm, pfn));
+		assert_memory_equal(head + 511, head + 63, sizeof(struct page));
+		assert_int_equal(page_zonenum(head + 511), ZONE_MOVABLE);
+	}
+	assert_int_equal(heads, 8);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +121,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
+		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
