@@ -408,7 +408,9 @@ bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *vm, uint64_t idx)
 /*
  * Restore plugged device blocks [first, first + count) exactly (a saved
  * machine): they must cover whole sub-blocks (big blocks), inside the
- * usable memory blocks.  The memory is added as the driver adds it.
+ * usable memory blocks.  The memory is added as the driver's plug path
+ * adds it.  -EINVAL (not whole units, outside the usable blocks), -EEXIST
+ * (some already plugged), -ENOMEM: nothing changed.
  */
 int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t first,
 				      uint64_t count);

@@ -327,6 +327,61 @@ static void test_restore_refused_changes_nothing(void **state)
 	hotmem_destroy(hm);
 }
 
+/* restore device blocks 60-69 (the end of memory32, the start of memory33), the @nth allocation failing */
+static int restore_failing(unsigned long nth, unsigned long *calls)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	const unsigned long total = memtotal_kb(hm), free = memfree_kb(hm);
+	const unsigned long calls0 = hotmem_alloc_calls(hm);
+	int rc;
+
+	hotmem_fail_nth_alloc(hm, nth);
+	rc = hotmem_virtio_mem_restore_plugged(vm, 60, 10);
+	hotmem_fail_nth_alloc(hm, 0);
+	*calls = hotmem_alloc_calls(hm) - calls0;
+	if (rc) {
+		/* as it was */
+		assert_int_equal(rc, -ENOMEM);
+		assert_int_equal(info(vm).plugged_size, 0);
+		assert_int_equal(block_state(hm, 32), -1);
+		assert_int_equal(block_state(hm, 33), -1);
+		assert_int_equal(memtotal_kb(hm), total);
+		assert_int_equal(memfree_kb(hm), free);
+	} else {
+		assert_int_equal(info(vm).plugged_size, 20 * MiB);
+		assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	}
+	check(hm);
+	hotmem_destroy(hm);
+	return rc;
+}
+
+/*
+ * A restore across two memory blocks, each engine allocation of it
+ * failing in turn: a failure in the second block's add undoes the first
+ * block through the unplug path; a failed restore leaves the machine as
+ * it was.
+ */
+static void test_restore_faults_change_nothing(void **state)
+{
+	unsigned long calls, n, failed = 0, last_failed = 0;
+
+	(void)state;
+	assert_int_equal(restore_failing(0, &calls), 0);
+	for (n = 1; n <= calls; n++) {
+		unsigned long c;
+
+		if (restore_failing(n, &c)) {
+			failed++;
+			last_failed = n;
+		}
+	}
+	/* failures past the first block's add: the second block's */
+	assert_true(failed > 1);
+	assert_true(last_failed > calls / 2);
+}
+
 static bool signal_always(void *arg)
 {
 	(void)arg;
@@ -467,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_restore_plugged_exactly),
 		cmocka_unit_test(test_probe_refuses_bad_devices),
 		cmocka_unit_test(test_restore_refused_changes_nothing),
+		cmocka_unit_test(test_restore_faults_change_nothing),
 		cmocka_unit_test(test_remove_refused_changes_nothing),
 		cmocka_unit_test(test_probe_refuses_overlap),
 		cmocka_unit_test(test_alloc_contig_range),
