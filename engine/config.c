@@ -60,6 +60,8 @@ static void config_common(struct hotmem_config *cfg, const char *name)
 	cfg->maxmem = 64ULL << 30;
 	cfg->nr_possible_nodes = 1;
 	cfg->init_threads = 2;
+	/* a profile that does not say: as many DIMM slots as QEMU allows */
+	cfg->ram_slots = HM_ACPI_MAX_RAM_SLOTS;
 	cfg->memhp_default_online_type = HM_MMOP_OFFLINE;
 	cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_DISABLE;
 	cfg->online_policy = HM_ONLINE_POLICY_CONTIG_ZONES;
@@ -101,6 +103,7 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 	config_common(cfg, "qemu-512m");
 	add_low_ram(cfg, 512ULL << 20, 0);
 	cfg->maxmem = (4ULL << 30) + (4ULL << 30);
+	cfg->ram_slots = 4;
 }
 
 /* the reference host: 24 GiB, no RAM at blocks 24-31 (32-bit PCI hole) */
@@ -473,6 +476,10 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 		if (hotmem_memparse(val, &v64))
 			return seterr(err, errlen, "line %d: maxmem: bad size '%s'", line, val);
 		cfg->maxmem = v64;
+	} else if (!strcmp(key, "slots")) {
+		if (parse_uint(val, &u))
+			return seterr(err, errlen, "line %d: slots: bad number '%s'", line, val);
+		cfg->ram_slots = u;
 	} else if (!strcmp(key, "nodes")) {
 		if (parse_uint(val, &u))
 			return seterr(err, errlen, "line %d: nodes: bad number '%s'", line, val);
@@ -668,6 +675,13 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 			      HM_MAX_NUMNODES);
 	if (cfg->nr_boot_ranges < 1)
 		return seterr(err, errlen, "no boot RAM (ram = START-END)");
+	/* QEMU: "unsupported number of slots: N, max 256" */
+	if (cfg->ram_slots > HM_ACPI_MAX_RAM_SLOTS)
+		return seterr(err, errlen, "slots %u: unsupported number of slots, max %d",
+			      cfg->ram_slots, HM_ACPI_MAX_RAM_SLOTS);
+	if ((unsigned int)cfg->nr_hotplug > cfg->ram_slots)
+		return seterr(err, errlen, "%d hotplug ranges: each a DIMM, but only %u slots",
+			      cfg->nr_hotplug, cfg->ram_slots);
 	if (cfg->init_threads < 1 || cfg->init_threads > 64)
 		return seterr(err, errlen, "init_threads %u: must be 1..64", cfg->init_threads);
 	for (int i = 0; i < cfg->nr_boot_ranges; i++) {

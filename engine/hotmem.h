@@ -133,6 +133,9 @@ struct hm_block_run {
 	int online_type;		/* an MMOP_*: MMOP_OFFLINE offlines */
 };
 
+/* QEMU's ACPI_MAX_RAM_SLOTS: the most DIMM slots its ACPI tables describe */
+#define HM_ACPI_MAX_RAM_SLOTS 256
+
 struct hotmem_config {
 	char name[64];			/* profile name, for status output */
 	uint64_t block_size;		/* memory_block_size_bytes() */
@@ -148,6 +151,12 @@ struct hotmem_config {
 	bool arch_memory_probe;		/* CONFIG_ARCH_MEMORY_PROBE: sysfs probe */
 	bool memory_failure;		/* CONFIG_MEMORY_FAILURE: soft/hard_offline_page */
 	bool crash_hotplug;		/* CONFIG_CRASH_HOTPLUG: memory/crash_hotplug */
+	/*
+	 * QEMU's -m slots=N (MachineState.ram_slots): the DIMM slots, each an
+	 * ACPI memory device (PNP0C80) in the firmware's tables whether a DIMM
+	 * sits in it or not; "hotplug" ranges take the first ones.
+	 */
+	unsigned int ram_slots;
 	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */
 	/* test knob: the memmap of this section fails to populate at boot */
 	bool debug_fail_memmap;

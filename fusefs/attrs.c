@@ -2,6 +2,7 @@
 /*
  * show() and store() of every attribute, after drivers/base/memory.c,
  * drivers/base/node.c, drivers/base/bus.c, drivers/base/power/sysfs.c,
+ * drivers/acpi/device_sysfs.c,
  * mm/memory_hotplug.c, lib/notifier-error-inject.c and fs/proc/meminfo.c.
  *
  * show() returns the length written to @buf (or -errno, like the EIO of
@@ -324,6 +325,43 @@ static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct ou
 	return 0;
 }
 
+/*
+ * A DIMM slot's PNP0C80:xx (drivers/acpi/device_sysfs.c, 6.12; QEMU's
+ * MPxx: _UID "0xNN", _STA 0xF with a DIMM, 0 without).  modalias is empty
+ * until the kernel once saw the slot present (create_pnp_modalias()).
+ */
+static void show_acpi_slot(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+{
+	struct hmfs_acpi_slot s = { 0 };
+	const char *modalias;
+
+	hmfs_acpi_slot_get(ctx, (int)n->id, &s);
+	modalias = s.enumerated ? "acpi:PNP0C80:" : "";
+	switch (n->attr) {
+	case A_ACPI_HID:
+		emit(o, "PNP0C80\n");
+		break;
+	case A_ACPI_MODALIAS:
+		if (*modalias)
+			emit(o, "%s\n", modalias);
+		break;
+	case A_ACPI_PATH:
+		emit(o, "\\_SB_.MHPC.MP%02lX\n", n->id);
+		break;
+	case A_ACPI_STATUS:
+		emit(o, "%d\n", s.present ? 15 : 0);
+		break;
+	case A_ACPI_SLOT_UEVENT:
+		emit(o, "MODALIAS=%s\n", modalias);
+		break;
+	case A_ACPI_UID:
+		emit(o, "0x%02lX\n", n->id);
+		break;
+	default:
+		break;
+	}
+}
+
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -433,6 +471,18 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		emit(&o, "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\n"
 			 "interleave_hit 0\nlocal_node 0\nother_node 0\n");
 		break;
+	case A_TEXT:
+	case A_ACPI_UEVENT:
+		emit(&o, "%s", ctx->snodes[n->snode].text);
+		break;
+	case A_ACPI_HID:
+	case A_ACPI_MODALIAS:
+	case A_ACPI_PATH:
+	case A_ACPI_STATUS:
+	case A_ACPI_SLOT_UEVENT:
+	case A_ACPI_UID:
+		show_acpi_slot(ctx, n, &o);
+		break;
 	default: /* uevent files read empty; write-only files never get here */
 		break;
 	}
@@ -463,6 +513,70 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
 		hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
 				 env_len);
 	return (ssize_t)count;
+}
+
+/*
+ * An ACPI device's uevent file: kobject_synth_uevent(), the SYNTH_
+ * variables, then what acpi_device_uevent() adds (@modalias: its
+ * "MODALIAS=..." line as the file shows it).
+ */
+static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *modalias,
+				 const char *buf, size_t count)
+{
+	char env[HMFS_SYNTH_ENV_SIZE + 64];
+	size_t env_len, mlen = strcspn(modalias, "\n");
+	int action = hmfs_synth_uevent_parse(buf, count, env, HMFS_SYNTH_ENV_SIZE, &env_len);
+
+	if (action < 0)
+		return action;
+	if (env_len + mlen + 1 > sizeof(env))
+		return -ENOMEM;
+	memcpy(env + env_len, modalias, mlen);
+	env[env_len + mlen] = '\0';
+	env_len += mlen + 1;
+	hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, "acpi", env, env_len);
+	return (ssize_t)count;
+}
+
+/*
+ * eject_store(): "1" ejects the slot's DIMM as QEMU's device_del would have
+ * the guest do (acpi_scan_hot_remove(): offline, remove, _EJ0, and QEMU
+ * takes the DIMM away).  The kernel queues the eject and returns at once;
+ * here the write waits for it.  Either way the write succeeds: a refused
+ * eject shows in the _OST status and dmesg.  An empty slot has no scan
+ * handler attached: ENODEV.  A profile's "hotplug" range has no QEMU
+ * device here to take away: ENODEV too.
+ */
+static ssize_t store_acpi_eject(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+				size_t count, const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL, .task = task };
+	struct hmfs_acpi_slot s = { 0 };
+	char id[64];
+
+	if (!count || buf[0] != '1')
+		return -EINVAL;
+	if (!hmfs_acpi_slot_get(ctx, (int)n->id, &s) || !s.present ||
+	    hmfs_dev_dimm_in_slot(ctx, (int)n->id, id, sizeof(id)))
+		return -ENODEV;
+	ch.dev.id = id;
+	hmfs_change(ctx, &ch, NULL, 0);
+	return (ssize_t)count;
+}
+
+static ssize_t store_acpi(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			  size_t count)
+{
+	char devpath[128], line[64];
+
+	if (n->attr == A_ACPI_UEVENT) {
+		hmfs_snode_devpath(ctx, ctx->snodes[n->snode].parent, devpath, sizeof(devpath));
+		return store_acpi_uevent(ctx, devpath, ctx->snodes[n->snode].text, buf, count);
+	}
+	/* A_ACPI_SLOT_UEVENT */
+	snprintf(devpath, sizeof(devpath), "/devices/%s/PNP0C80:%02lx", HMFS_ACPI_MHPC, n->id);
+	show_acpi_slot(ctx, n, &(struct out){ line, sizeof(line), 0 });
+	return store_acpi_uevent(ctx, devpath, line, buf, count);
 }
 
 /*
@@ -680,6 +794,11 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_B_ONLINE:
 	case A_B_UEVENT:
 		return store_block(ctx, n, buf, count, task);
+	case A_ACPI_UEVENT:
+	case A_ACPI_SLOT_UEVENT:
+		return store_acpi(ctx, n, buf, count);
+	case A_ACPI_EJECT:
+		return store_acpi_eject(ctx, n, buf, count, task);
 	default:
 		return -EIO;
 	}

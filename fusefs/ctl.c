@@ -253,6 +253,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD,
 				  .dev = { .new_id = new_id, .new_id_len = sizeof(new_id) } };
 	bool has_size, has_req, has_bs;
+	long long slot;
 	int ret;
 
 	if (arg_string(args, "driver", &ch.dev.driver, r->err) ||
@@ -270,8 +271,15 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	    arg_size(args, "requested-size", &ch.dev.requested, &has_req, r->err) ||
 	    arg_size(args, "block-size", &ch.dev.block_size, &has_bs, r->err) ||
 	    arg_node(args, 0, &ch.dev.node, r->err) ||
-	    arg_bool(args, "memmap-on-memory", 1, &ch.dev.memmap, r->err))
+	    arg_bool(args, "memmap-on-memory", 1, &ch.dev.memmap, r->err) ||
+	    /* pc-dimm's "slot", PC_DIMM_UNASSIGNED_SLOT (-1) unless given */
+	    arg_int(args, "slot", -1, &slot, r->err))
 		return -EINVAL;
+	if (slot < -1 || slot > INT_MAX) {
+		snprintf(r->err, ERRLEN, "Parameter 'slot' is out of range");
+		return -EINVAL;
+	}
+	ch.dev.slot = (int)slot;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;

@@ -227,18 +227,27 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, err, errlen);
 	if (ret)
 		return ret;
+	/* QEMU's slot, the guest's ACPI memory device (acpi.c) */
+	ret = hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size, err, errlen);
+	if (ret < 0)
+		return ret;
+	d->slot = ret;
 	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
 	if (d->group < 0) {
 		ret = d->group;
 		snprintf(err, errlen, "memory group: %s", strerror(-ret));
-		return ret;
+		goto out_slot;
 	}
 	ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
 	if (ret) {
 		snprintf(err, errlen, "add_memory(node %d, 0x%llx, 0x%llx) failed: %s", d->node,
 			 (unsigned long long)d->addr, (unsigned long long)d->size, strerror(-ret));
 		hotmem_unregister_memory_group(ctx->hm, d->group);
+		goto out_slot;
 	}
+	return 0;
+out_slot:
+	hmfs_acpi_slot_unplug(ctx, d->slot);
 	return ret;
 }
 
@@ -366,7 +375,7 @@ static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
-		 char *new_id, size_t new_id_len, char *err, size_t errlen)
+		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen)
 {
 	const struct dev_model *m = dev_model_find(driver);
 	struct hotmem_virtio_mem *vm = NULL;
@@ -391,6 +400,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	d->addr = addr;
 	d->block_size = block_size;
 	d->memmap_on_memory = memmap != 0;
+	d->slot = d->type == HMFS_PC_DIMM ? slot : -1;
 	if (id)
 		snprintf(d->id, sizeof(d->id), "%s", id);
 	else
@@ -592,6 +602,7 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 		return ret;
 	}
 	hotmem_unregister_memory_group(ctx->hm, d->group);
+	hmfs_acpi_slot_unplug(ctx, d->slot);
 	return 0;
 }
 
@@ -662,6 +673,23 @@ int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, siz
 	if (!hmfs_dev_sizes(ctx, id, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
 		ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
 	return ret ? ret : hmfs_dev_del(ctx, id, NULL, err, errlen);
+}
+
+/* the id of the pc-dimm in ACPI slot @slot (the guest's eject names a slot), or -ENODEV */
+int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len)
+{
+	int ret = -ENODEV;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		if (d->type == HMFS_PC_DIMM && d->slot == slot) {
+			snprintf(id, len, "%s", d->id);
+			ret = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
 }
 
 /* put device @id back at place @pos of the list (an undone device_del: lists stay as they were) */

@@ -250,6 +250,27 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id)
 	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
 }
 
+/* a DIMM's block came or went: its slot's physical_nodeK with it (acpi_bind_one()) */
+static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
+{
+	unsigned long k;
+	int slot = hmfs_acpi_block_slot(ctx, id, &k, true);
+	char name[40];
+
+	if (slot < 0)
+		return;
+	if (k)
+		snprintf(name, sizeof(name), "physical_node%lu", k);
+	else
+		snprintf(name, sizeof(name), "physical_node");
+	inval_dir(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | ASUB_DIR),
+		  action == HM_KOBJ_REMOVE ? name : NULL);
+	/* the next DIMM in the slot has other blocks behind the same link */
+	if (action == HM_KOBJ_REMOVE && ctx->se)
+		fuse_lowlevel_notify_inval_inode(
+			ctx->se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
+}
+
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
 {
 	char name[32];
@@ -272,6 +293,7 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 				  action == HM_KOBJ_REMOVE ? name : NULL);
 		if (action == HM_KOBJ_REMOVE)
 			inval_block_inodes(ctx, id);
+		inval_acpi_slot(ctx, id, action);
 		break;
 	case HM_KOBJ_ONLINE:
 	case HM_KOBJ_OFFLINE:

@@ -42,6 +42,8 @@ enum hmfs_class {
 	HMFS_C_NODELINK = 3, /* nodeN/memoryM: nid << 48 | id */
 	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: id */
 	HMFS_C_FWMAP = 5, /* firmware/memmap/N and its files: N << 8 | sub */
+	HMFS_C_ACPI = 6, /* a DIMM slot's PNP0C80:xx and its files: slot << 8 | sub */
+	HMFS_C_ACPI_PHYS = 7, /* PNP0C80:xx/physical_nodeK: slot << 40 | K */
 };
 
 #define HMFS_INO(c, v) (((uint64_t)(c) << 56) | (v))
@@ -63,10 +65,31 @@ enum {
 	BSUB_SUBSYSTEM,
 	BSUB_STATE,
 	BSUB_REMOVABLE,
+	BSUB_FIRMWARE_NODE, /* a DIMM's block only (acpi.c) */
 	BSUB_END,
 	SUB_PWR = 16, /* power/ files: SUB_PWR + k */
 };
 #define NR_PWR 5 /* power/ files of a device directory */
+
+/*
+ * Entries of a slot's PNP0C80:xx/ (drivers/acpi/device_sysfs.c), sorted as
+ * ls shows them; physical_node, physical_node1 ... come between path and
+ * power.  ASUB_BUSLINK: the slot's link in bus/acpi/devices.
+ */
+enum {
+	ASUB_DIR = 0,
+	ASUB_EJECT,
+	ASUB_HID,
+	ASUB_MODALIAS,
+	ASUB_PATH,
+	ASUB_POWER,
+	ASUB_STATUS,
+	ASUB_SUBSYSTEM,
+	ASUB_UEVENT,
+	ASUB_UID,
+	ASUB_END,
+	ASUB_BUSLINK = 0xff,
+};
 
 /* What a file shows and stores. */
 enum hmfs_attr {
@@ -126,6 +149,18 @@ enum hmfs_attr {
 	A_N_MEMINFO,
 	A_N_NUMASTAT,
 	A_N_UEVENT,
+	/* a static file whose show is its snode's text */
+	A_TEXT,
+	/* an ACPI device's uevent: the text; a write sends it (SUBSYSTEM=acpi) */
+	A_ACPI_UEVENT,
+	/* a DIMM slot's PNP0C80:xx */
+	A_ACPI_EJECT,
+	A_ACPI_HID,
+	A_ACPI_MODALIAS,
+	A_ACPI_PATH,
+	A_ACPI_STATUS,
+	A_ACPI_SLOT_UEVENT,
+	A_ACPI_UID,
 };
 
 /* Which dynamic children a static directory has. */
@@ -135,7 +170,12 @@ enum hmfs_dyn {
 	DYN_NODES,
 	DYN_BUSLINKS,
 	DYN_FWMAP,
+	DYN_ACPI_SLOTS, /* PNP0A06:04/PNP0C80:xx */
+	DYN_ACPI_BUSLINKS, /* bus/acpi/devices/PNP0C80:xx */
 };
+
+/* the static tree's size: sn_add() never grows it (tree.c) */
+#define HMFS_MAX_SNODES 256
 
 struct hmfs_snode {
 	const char *name;
@@ -145,6 +185,7 @@ struct hmfs_snode {
 	enum hmfs_attr attr;
 	enum hmfs_dyn dyn;
 	const char *target; /* symlinks */
+	const char *text; /* A_TEXT, A_ACPI_UEVENT: what a read shows */
 };
 
 /* What a FUSE inode is, decoded. */
@@ -155,7 +196,7 @@ struct hmfs_node {
 	unsigned long id; /* block id or nid (key of the attr) */
 	int snode; /* static index, or -1 */
 	enum hmfs_dyn dyn;
-	char target[64]; /* symlinks */
+	char target[96]; /* symlinks */
 	int nlink;
 };
 
@@ -179,6 +220,12 @@ struct hmfs_open {
 };
 
 /* ---- hardware: DIMMs and virtio-mem --------------------------------- */
+/* a DIMM slot, \_SB.MHPC.MPxx: the guest's PNP0C80:xx (acpi.c) */
+struct hmfs_acpi_slot {
+	uint64_t start, size; /* the DIMM's range while present */
+	bool present; /* _STA: a DIMM is in the slot and its memory added */
+	bool enumerated; /* the kernel saw it present once: modalias shows */
+};
 enum hmfs_dev_type { HMFS_PC_DIMM, HMFS_VIRTIO_MEM };
 
 struct hmfs_dev {
@@ -186,6 +233,7 @@ struct hmfs_dev {
 	enum hmfs_dev_type type;
 	int node;
 	uint64_t addr, size; /* pc-dimm: the range; virtio-mem: region */
+	int slot; /* pc-dimm: QEMU's slot property (acpi.c); virtio-mem: -1 */
 	bool memmap_on_memory;
 	int group; /* engine memory group */
 	/* virtio-mem: QEMU's properties; the guest's driver is the engine's */
@@ -280,6 +328,7 @@ struct hmfs_ctx {
 	struct hmfs_snode *snodes;
 	int nr_snodes;
 	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
+	int sn_acpi_mhpc, sn_acpi_busdev; /* the slots' parents, or -1 without slots */
 
 	/* poll: kernfs_open_node->event per inode, and who waits */
 	pthread_mutex_t poll_lock;
@@ -301,6 +350,10 @@ struct hmfs_ctx {
 
 	/* hardware */
 	pthread_mutex_t dev_lock;
+	/* the DIMM slots' ACPI memory devices (acpi.c), under acpi_lock */
+	pthread_mutex_t acpi_lock;
+	struct hmfs_acpi_slot *acpi_slots;
+	int nr_acpi_slots;
 	struct hmfs_dev *devs;
 	bool drivers_autoprobe;
 
@@ -393,6 +446,8 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first, unsigned long count);
 void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg);
 uint64_t hmfs_block_dir_ino(unsigned long id);
+/* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
+void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
 
 /* attrs.c */
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);
@@ -439,6 +494,7 @@ struct hmfs_change {
 		int node, memmap;
 		char *new_id;	/* device_add: where its new device's id goes, if wanted */
 		size_t new_id_len;
+		int slot; /* pc-dimm "slot": -1 for the lowest free one */
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
@@ -451,6 +507,23 @@ struct hmfs_change {
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen);
 void hmfs_ctx_init(struct hmfs_ctx *ctx);
+
+/* acpi.c: the DIMM slots' ACPI memory devices */
+/* under /sys/devices: QEMU's \_SB.MHPC (a pc machine's fifth PNP0A06), the slots' parent */
+#define HMFS_ACPI_MHPC "LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04"
+int hmfs_acpi_init(struct hmfs_ctx *ctx);
+void hmfs_acpi_free(struct hmfs_ctx *ctx);
+/* a DIMM at [start, start + size) into slot @want (-1: the lowest free): the slot or -EINVAL, @err says why as QEMU does */
+int hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int want, uint64_t start, uint64_t size, char *err,
+			size_t errlen);
+void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
+bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *out);
+/*
+ * The slot of the DIMM block @id belongs to, or -1; *node_id: its
+ * physical_node number.  @gone: also a slot the DIMM has left (the block's
+ * remove event comes after the unplug).
+ */
+int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id, bool gone);
 
 /* json.c: devices and block runs, as status shows them or the state file keeps them */
 enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
@@ -483,7 +556,8 @@ bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap
 /* the new device's id (QEMU's, or the one it was given) goes to @new_id */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
-		 char *new_id, size_t new_id_len, char *err, size_t errlen);
+		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen);
+int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,

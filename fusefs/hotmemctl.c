@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"Commands (named after QEMU's monitor; KEY=VALUE or KEY=VALUE,KEY=VALUE):\n"
 		"  status                               machine, zones, blocks, devices\n"
 		"  map [--svg FILE] [--color|--no-color]  the physical address space, a cell a block\n"
-		"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [id=ID] [memmap-on-memory=on|off]\n"
+		"  device_add pc-dimm size=SIZE [node=N] [addr=ADDR] [slot=N] [id=ID] [memmap-on-memory=on|off]\n"
 		"  device_add virtio-mem-pci size=SIZE [requested-size=SIZE] [block-size=SIZE] [node=N] [memaddr=ADDR] [id=ID]\n"
 		"  device_del ID                        unplug: the guest's ACPI eject (refused if busy)\n"
 		"  qom-set ID requested-size SIZE       resize a virtio-mem device (also: set-size ID SIZE)\n"

@@ -79,6 +79,9 @@ static json_object *dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 	json_object_object_add(o, "node", json_object_new_int(d->node));
 	json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
 	json_object_object_add(o, "size", json_object_new_uint64(d->size));
+	/* QEMU's query-memory-devices; the state file puts the DIMM back in it */
+	if (d->type == HMFS_PC_DIMM)
+		json_object_object_add(o, "slot", json_object_new_int(d->slot));
 	if (view == HMFS_VIEW_STATE)
 		add_dev_state(o, d);
 	else

@@ -995,14 +995,15 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 {
 	json_object *mm = get(d, "memmap-on-memory", json_type_boolean);
 	json_object *pl = get(d, "plugged-blocks", json_type_array);
+	json_object *slot = get(d, "slot", json_type_int);
 	char e[512];
 	int ret;
 
 	/* with its plugged blocks saved, a virtio-mem device comes back as it was */
 	ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"), (int)u64(d, "node"),
 			   u64(d, "addr"), true, pl ? 0 : u64(d, "requested-size"),
-			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1, NULL, 0, e,
-			   sizeof(e));
+			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1,
+			   slot ? json_object_get_int(slot) : -1, NULL, 0, e, sizeof(e));
 	for (size_t k = 0; !ret && pl && k < json_object_array_length(pl); k++) {
 		json_object *run = json_object_array_get_idx(pl, k);
 

@@ -48,7 +48,23 @@ static const struct sub_ent block_ents[BSUB_END] = {
 	[BSUB_SUBSYSTEM] = { "subsystem", LNK, A_NONE },
 	[BSUB_STATE] = { "state", RW, A_B_STATE },
 	[BSUB_REMOVABLE] = { "removable", RO, A_B_REMOVABLE },
+	[BSUB_FIRMWARE_NODE] = { "firmware_node", LNK, A_NONE },
 };
+
+/* a slot's PNP0C80:xx/ (drivers/acpi/device_sysfs.c acpi_device_setup_files()) */
+static const struct sub_ent acpi_ents[ASUB_END] = {
+	[ASUB_EJECT] = { "eject", WO, A_ACPI_EJECT }, /* QEMU's MPxx has _EJ0 */
+	[ASUB_HID] = { "hid", RO, A_ACPI_HID },
+	[ASUB_MODALIAS] = { "modalias", RO, A_ACPI_MODALIAS },
+	[ASUB_PATH] = { "path", RO, A_ACPI_PATH },
+	[ASUB_POWER] = { "power", DIR_MODE, A_NONE },
+	[ASUB_STATUS] = { "status", RO, A_ACPI_STATUS }, /* it has _STA */
+	[ASUB_SUBSYSTEM] = { "subsystem", LNK, A_NONE },
+	[ASUB_UEVENT] = { "uevent", RW, A_ACPI_SLOT_UEVENT },
+	[ASUB_UID] = { "uid", RO, A_ACPI_UID },
+};
+
+
 
 /* firmware/memmap/N/ entries (drivers/firmware/memmap.c: __ATTR_RO) */
 enum { FSUB_DIR = 0, FSUB_END_ = 4 };
@@ -76,6 +92,18 @@ static const struct sub_ent power_ents[NR_PWR] = {
 uint64_t hmfs_block_dir_ino(unsigned long id)
 {
 	return HMFS_BLOCK_INO(id, BSUB_DIR);
+}
+
+void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len)
+{
+	char tmp[256] = "";
+
+	buf[0] = '\0';
+	/* up to sys/, whose parent is the root */
+	for (; idx >= 0 && ctx->snodes[idx].parent > 0; idx = ctx->snodes[idx].parent) {
+		snprintf(buf, len, "/%s%s", ctx->snodes[idx].name, tmp);
+		snprintf(tmp, sizeof(tmp), "%s", buf);
+	}
 }
 
 /* ---- the static tree ------------------------------------------------ */
@@ -112,15 +140,100 @@ static void sn_power(struct hmfs_ctx *ctx, int parent)
 		sn_add(ctx, p, power_ents[k].name, power_ents[k].mode, power_ents[k].attr);
 }
 
+static int sn_link(struct hmfs_ctx *ctx, int parent, const char *name, const char *target)
+{
+	int idx = sn_add(ctx, parent, name, LNK, A_NONE);
+
+	ctx->snodes[idx].target = target;
+	return idx;
+}
+
+static int sn_text(struct hmfs_ctx *ctx, int parent, const char *name, mode_t mode,
+		   enum hmfs_attr attr, const char *text)
+{
+	int idx = sn_add(ctx, parent, name, mode, attr);
+
+	ctx->snodes[idx].text = text;
+	return idx;
+}
+
+/*
+ * An ACPI device's directory as a 6.12 guest shows it (tests/fixtures/
+ * acpi-memory): hid, modalias, path, power/, subsystem, uevent, in ls order.
+ * @subsystem: the link to bus/acpi from where the directory is.
+ */
+static int sn_acpi_dev(struct hmfs_ctx *ctx, int parent, const char *name, const char *hid,
+		       const char *modalias, const char *path, const char *subsystem,
+		       const char *uevent)
+{
+	int d = sn_add(ctx, parent, name, DIR_MODE, A_NONE);
+
+	sn_text(ctx, d, "hid", RO, A_TEXT, hid);
+	sn_text(ctx, d, "modalias", RO, A_TEXT, modalias);
+	sn_text(ctx, d, "path", RO, A_TEXT, path);
+	sn_power(ctx, d);
+	sn_link(ctx, d, "subsystem", subsystem);
+	sn_text(ctx, d, "uevent", RW, A_ACPI_UEVENT, uevent);
+	return d;
+}
+
+/*
+ * The ACPI devices on the way to the DIMM slots: LNXSYSTM:00 (the
+ * namespace root), LNXSYBUS:00 (\_SB_), and QEMU's memory hotplug
+ * container PNP0A06:04 (\_SB.MHPC, built only with slots) whose children
+ * are the slots; their links in bus/acpi/devices.  Other ACPI devices of
+ * a guest (CPUs, PCI, buttons) are not modelled.
+ */
+static void sn_acpi(struct hmfs_ctx *ctx, int devices, int bus)
+{
+	int root, sb, mhpc, acpi, links;
+
+	root = sn_acpi_dev(ctx, devices, "LNXSYSTM:00", "LNXSYSTM\n", "acpi:LNXSYSTM:\n", "\\\n",
+			   "../../bus/acpi", "MODALIAS=acpi:LNXSYSTM:\n");
+	sb = sn_acpi_dev(ctx, root, "LNXSYBUS:00", "LNXSYBUS\n", "acpi:LNXSYBUS:\n", "\\_SB_\n",
+			 "../../../bus/acpi", "MODALIAS=acpi:LNXSYBUS:\n");
+	acpi = sn_add(ctx, bus, "acpi", DIR_MODE, A_NONE);
+	links = sn_add(ctx, acpi, "devices", DIR_MODE, A_NONE);
+	sn_link(ctx, links, "LNXSYBUS:00", "../../../devices/LNXSYSTM:00/LNXSYBUS:00");
+	sn_link(ctx, links, "LNXSYSTM:00", "../../../devices/LNXSYSTM:00");
+	sn_add(ctx, acpi, "drivers", DIR_MODE, A_NONE);
+	sn_add(ctx, acpi, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
+	sn_add(ctx, acpi, "drivers_probe", WO, A_BUS_PROBE);
+	sn_add(ctx, acpi, "uevent", WO, A_BUS_UEVENT);
+	if (!ctx->nr_acpi_slots)
+		return; /* QEMU builds no MHPC without slots */
+	mhpc = sn_add(ctx, sb, "PNP0A06:04", DIR_MODE, A_NONE);
+	ctx->snodes[mhpc].dyn = DYN_ACPI_SLOTS;
+	ctx->sn_acpi_mhpc = mhpc;
+	sn_text(ctx, mhpc, "hid", RO, A_TEXT, "PNP0A06\n");
+	sn_text(ctx, mhpc, "modalias", RO, A_TEXT, "acpi:PNP0A06:\n");
+	sn_text(ctx, mhpc, "path", RO, A_TEXT, "\\_SB_.MHPC\n");
+	sn_link(ctx, mhpc, "physical_node", "../../../system/container/PNP0A06:04");
+	sn_power(ctx, mhpc);
+	sn_text(ctx, mhpc, "status", RO, A_TEXT, "11\n");
+	sn_link(ctx, mhpc, "subsystem", "../../../../bus/acpi");
+	sn_text(ctx, mhpc, "uevent", RW, A_ACPI_UEVENT, "MODALIAS=acpi:PNP0A06:\n");
+	sn_text(ctx, mhpc, "uid", RO, A_TEXT, "DIMM devices\n");
+	sn_link(ctx, links, "PNP0A06:04", "../../../devices/" HMFS_ACPI_MHPC);
+	ctx->snodes[links].dyn = DYN_ACPI_BUSLINKS;
+	ctx->sn_acpi_busdev = links;
+}
+
 int hmfs_tree_init(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = &ctx->cfg;
 	int root, sys, dev, system, mem, node, bus, busmem, mod, par, proc;
 	int kern, dbg, nei, nmem, act, a;
 
-	ctx->snodes = calloc(128, sizeof(*ctx->snodes));
+	ctx->snodes = calloc(HMFS_MAX_SNODES, sizeof(*ctx->snodes));
 	if (!ctx->snodes)
 		return -ENOMEM;
+	if (hmfs_acpi_init(ctx)) {
+		free(ctx->snodes);
+		ctx->snodes = NULL;
+		return -ENOMEM;
+	}
+	ctx->sn_acpi_mhpc = ctx->sn_acpi_busdev = -1;
 	ctx->nr_snodes = 0;
 
 	root = sn_add(ctx, -1, "", DIR_MODE, A_NONE);
@@ -165,6 +278,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, busmem, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
 	sn_add(ctx, busmem, "drivers_probe", WO, A_BUS_PROBE);
 	sn_add(ctx, busmem, "uevent", WO, A_BUS_UEVENT);
+	sn_acpi(ctx, dev, bus);
 
 	/* drivers/firmware/memmap.c */
 	a = sn_add(ctx, sys, "firmware", DIR_MODE, A_NONE);
@@ -204,6 +318,7 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 {
 	free(ctx->snodes);
 	ctx->snodes = NULL;
+	hmfs_acpi_free(ctx);
 	hmfs_iattr_free_all(ctx);
 }
 
@@ -244,6 +359,68 @@ static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, 
 		snprintf(n->target, sizeof(n->target), "../../node/node%d", bi.nid);
 	if (sub == BSUB_SUBSYSTEM)
 		snprintf(n->target, sizeof(n->target), "../../../../bus/memory");
+	if (sub == BSUB_FIRMWARE_NODE) {
+		/* acpi_bind_one(): a DIMM's blocks only */
+		int slot = hmfs_acpi_block_slot(ctx, id, NULL, false);
+
+		if (slot < 0)
+			return -ENOENT;
+		snprintf(n->target, sizeof(n->target), "../../../" HMFS_ACPI_MHPC "/PNP0C80:%02x", slot);
+	}
+	return 0;
+}
+
+/* a slot's PNP0C80:xx/ and its files; ASUB_BUSLINK its bus/acpi/devices link */
+static int acpi_node_get(struct hmfs_ctx *ctx, unsigned long slot, unsigned sub,
+			 struct hmfs_node *n)
+{
+	if (slot >= (unsigned long)ctx->nr_acpi_slots)
+		return -ENOENT;
+	n->id = slot;
+	if (dir_or_power_node(sub, ASUB_DIR, n))
+		return 0;
+	if (sub == ASUB_BUSLINK) {
+		n->mode = LNK;
+		snprintf(n->target, sizeof(n->target), "../../../devices/" HMFS_ACPI_MHPC "/PNP0C80:%02lx",
+			 slot);
+		return 0;
+	}
+	if (sub >= ASUB_END)
+		return -ENOENT;
+	n->mode = acpi_ents[sub].mode;
+	n->attr = acpi_ents[sub].attr;
+	if (sub == ASUB_POWER)
+		n->nlink = 2;
+	if (sub == ASUB_SUBSYSTEM)
+		snprintf(n->target, sizeof(n->target), "../../../../../bus/acpi");
+	return 0;
+}
+
+#define ACPI_PHYS_MASK ((1ULL << 40) - 1)
+
+/* the memory block behind PNP0C80:xx/physical_nodeK while the DIMM is there, or -ENOENT */
+static int acpi_phys_block(struct hmfs_ctx *ctx, unsigned long slot, uint64_t k,
+			   unsigned long *id)
+{
+	struct hmfs_acpi_slot s;
+	struct hm_block_info bi;
+
+	if (!hmfs_acpi_slot_get(ctx, (int)slot, &s) || !s.present ||
+	    k >= s.size / ctx->block_size)
+		return -ENOENT;
+	*id = (unsigned long)(s.start / ctx->block_size + k);
+	return hotmem_block_info(ctx->hm, *id, &bi) ? -ENOENT : 0;
+}
+
+static int acpi_phys_node_get(struct hmfs_ctx *ctx, uint64_t v, struct hmfs_node *n)
+{
+	unsigned long id;
+
+	if (acpi_phys_block(ctx, (unsigned long)(v >> 40), v & ACPI_PHYS_MASK, &id))
+		return -ENOENT;
+	n->id = v >> 40;
+	n->mode = LNK;
+	snprintf(n->target, sizeof(n->target), "../../../../system/memory/memory%lu", id);
 	return 0;
 }
 
@@ -314,6 +491,8 @@ static int static_nlink(struct hmfs_ctx *ctx, int idx)
 		nl += (int)hotmem_nr_blocks(ctx->hm);
 	if (ctx->snodes[idx].dyn == DYN_FWMAP)
 		nl += (int)hotmem_firmware_map(ctx->hm, NULL, 0);
+	if (ctx->snodes[idx].dyn == DYN_ACPI_SLOTS)
+		nl += ctx->nr_acpi_slots;
 	if (ctx->snodes[idx].dyn == DYN_NODES) {
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
 			nl += node_exists(ctx, (unsigned long)nid);
@@ -361,6 +540,10 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		return 0;
 	case HMFS_C_FWMAP:
 		return fwmap_node_get(ctx, v >> 8, v & 0xff, n);
+	case HMFS_C_ACPI:
+		return acpi_node_get(ctx, v >> 8, v & 0xff, n);
+	case HMFS_C_ACPI_PHYS:
+		return acpi_phys_node_get(ctx, v, n);
 	case HMFS_C_BUSLINK:
 		n->id = v;
 		if (hotmem_block_info(ctx->hm, n->id, &bi))
@@ -396,6 +579,22 @@ static bool parse_id(const char *name, const char *prefix, unsigned long *id)
 	if (*end || errno)
 		return false;
 	return *id <= (strcmp(prefix, "node") ? HMFS_BLOCK_ID_MAX : HMFS_NODE_ID_MAX);
+}
+
+/* "PNP0C80:0a" -> 10: acpi_device_set_name()'s "%s:%02x" of a slot (at most 256) */
+static bool parse_slot(const char *name, unsigned long *slot)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *hi, *lo;
+
+	if (strncmp(name, "PNP0C80:", 8) || !name[8] || !name[9] || name[10])
+		return false;
+	hi = strchr(hex, name[8]);
+	lo = strchr(hex, name[9]);
+	if (!hi || !lo)
+		return false;
+	*slot = (unsigned long)((hi - hex) << 4 | (lo - hex));
+	return true;
 }
 
 static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id, unsigned sub,
@@ -469,9 +668,55 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, 
 		if (parse_id(name, "", &id) && id <= UINT32_MAX)
 			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_FWMAP, (uint64_t)id << 8), n);
 		break;
+	case DYN_ACPI_SLOTS:
+	case DYN_ACPI_BUSLINKS:
+		if (parse_slot(name, &id))
+			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_ACPI, id << 8 |
+							   (sn->dyn == DYN_ACPI_SLOTS ?
+								    ASUB_DIR : ASUB_BUSLINK)),
+					     n);
+		break;
 	case DYN_NONE:
 		break;
 	}
+	return -ENOENT;
+}
+
+/* "physical_node" -> 0, "physical_node7" -> 7 (acpi_physnode_link_name()) */
+static bool parse_physnode(const char *name, uint64_t *k)
+{
+	unsigned long id;
+
+	if (!strcmp(name, "physical_node")) {
+		*k = 0;
+		return true;
+	}
+	if (!parse_id(name, "physical_node", &id) || !id || id > ACPI_PHYS_MASK)
+		return false;
+	*k = id;
+	return true;
+}
+
+static int lookup_acpi_child(struct hmfs_ctx *ctx, unsigned long slot, unsigned sub,
+			     const char *name, struct hmfs_node *n)
+{
+	uint64_t k;
+
+	if (sub == ASUB_POWER) {
+		for (int i = 0; i < NR_PWR; i++)
+			if (!strcmp(name, power_ents[i].name))
+				return hmfs_node_get(
+					ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | (SUB_PWR + i)),
+					n);
+		return -ENOENT;
+	}
+	if (sub != ASUB_DIR)
+		return -ENOTDIR;
+	if (parse_physnode(name, &k))
+		return hmfs_node_get(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), n);
+	for (unsigned s = 1; s < ASUB_END; s++)
+		if (!strcmp(name, acpi_ents[s].name))
+			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | s), n);
 	return -ENOENT;
 }
 
@@ -493,6 +738,8 @@ int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name, s
 		return lookup_block_child(ctx, v >> 8, v & 0xff, name, n);
 	case HMFS_C_NODE:
 		return lookup_node_child(ctx, v >> 8, v & 0xff, name, n);
+	case HMFS_C_ACPI:
+		return lookup_acpi_child(ctx, v >> 8, v & 0xff, name, n);
 	case HMFS_C_FWMAP:
 		for (unsigned s = 1; s < FSUB_END_; s++)
 			if (!strcmp(name, fwmap_ents[s].name))
@@ -563,6 +810,19 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 		}
 		break;
 	}
+	case DYN_ACPI_SLOTS:
+	case DYN_ACPI_BUSLINKS:
+		for (long slot = off - DYN_OFF; slot < ctx->nr_acpi_slots; slot++) {
+			bool dir = ctx->snodes[idx].dyn == DYN_ACPI_SLOTS;
+
+			snprintf(name, sizeof(name), "PNP0C80:%02lx", slot);
+			if (!rd->fn(rd->arg, name,
+				    HMFS_INO(HMFS_C_ACPI,
+					     (uint64_t)slot << 8 | (dir ? ASUB_DIR : ASUB_BUSLINK)),
+				    dir ? DIR_MODE : LNK, DYN_OFF + slot))
+				return DYN_OFF + slot;
+		}
+		break;
 	case DYN_NODES:
 		for (int nid = (int)(off - DYN_OFF); nid < hotmem_nr_possible_nodes(ctx->hm);
 		     nid++) {
@@ -618,6 +878,50 @@ static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key,
 		if (!rd->fn(rd->arg, power_ents[k].name, mk(key, SUB_PWR + k), power_ents[k].mode,
 			    k + 2))
 			return k + 2;
+	}
+	return LONG_MAX;
+}
+
+static uint64_t mk_acpi(unsigned long slot, unsigned sub)
+{
+	return HMFS_INO(HMFS_C_ACPI, ((uint64_t)slot << 8) | sub);
+}
+
+/*
+ * PNP0C80:xx/ in ls order: eject ... path at offsets 2..5, then
+ * physical_nodeK at ACPI_PHYS_OFF + K while the DIMM is there, then
+ * power ... uid at ACPI_TAIL_OFF + sub.
+ */
+#define ACPI_PHYS_OFF 16L
+#define ACPI_TAIL_OFF (1L << 44)
+
+static long rd_acpi_dir(struct hmfs_ctx *ctx, unsigned long slot, long off, struct rd *rd)
+{
+	char name[40];
+	unsigned long id;
+
+	for (unsigned s = 1; s <= ASUB_PATH; s++) {
+		if ((long)s + 1 < off)
+			continue;
+		if (!rd->fn(rd->arg, acpi_ents[s].name, mk_acpi(slot, s), acpi_ents[s].mode, s + 1))
+			return s + 1;
+	}
+	for (uint64_t k = off > ACPI_PHYS_OFF ? (uint64_t)(off - ACPI_PHYS_OFF) : 0;
+	     off < ACPI_TAIL_OFF && !acpi_phys_block(ctx, slot, k, &id); k++) {
+		if (k)
+			snprintf(name, sizeof(name), "physical_node%llu", (unsigned long long)k);
+		else
+			snprintf(name, sizeof(name), "physical_node");
+		if (!rd->fn(rd->arg, name, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), LNK,
+			    ACPI_PHYS_OFF + (long)k))
+			return ACPI_PHYS_OFF + (long)k;
+	}
+	for (unsigned s = ASUB_POWER; s < ASUB_END; s++) {
+		if (ACPI_TAIL_OFF + (long)s < off)
+			continue;
+		if (!rd->fn(rd->arg, acpi_ents[s].name, mk_acpi(slot, s), acpi_ents[s].mode,
+			    ACPI_TAIL_OFF + s))
+			return ACPI_TAIL_OFF + s;
 	}
 	return LONG_MAX;
 }
@@ -683,8 +987,16 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 		if (hotmem_block_info(ctx->hm, v >> 8, &bi))
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
-		return rd_subs(block_ents, BSUB_END, mk_block, v >> 8, off, &rd, nodename);
+		/* firmware_node, the last entry, for a DIMM's blocks only */
+		return rd_subs(block_ents,
+			       hmfs_acpi_block_slot(ctx, v >> 8, NULL, false) >= 0 ? BSUB_END :
+									    BSUB_FIRMWARE_NODE,
+			       mk_block, v >> 8, off, &rd, nodename);
 	}
+	case HMFS_C_ACPI:
+		if ((v & 0xff) == ASUB_POWER)
+			return rd_power(mk_acpi, v >> 8, off, &rd);
+		return rd_acpi_dir(ctx, v >> 8, off, &rd);
 	case HMFS_C_NODE:
 		if ((v & 0xff) == NSUB_POWER)
 			return rd_power(mk_node, v >> 8, off, &rd);

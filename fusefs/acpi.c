@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DIMM slots as the guest's ACPI sees them (tree.c shows them).
+ *
+ * QEMU describes every slot of `-m slots=N` in its ACPI tables, empty or
+ * not: \_SB.MHPC.MPxx (hw/acpi/memory_hotplug.c), a PNP0C80 device that
+ * Linux enumerates at boot as /sys/devices/LNXSYSTM:00/LNXSYBUS:00/
+ * PNP0A06:04/PNP0C80:xx (slot xx).  A DIMM in a slot is an ACPI memory
+ * device: drivers/acpi/acpi_memhotplug.c adds its range and binds every
+ * memory block of it to the slot's device (acpi_bind_memory_blocks() ->
+ * acpi_bind_one(), drivers/acpi/glue.c, 6.12): memoryN/firmware_node and
+ * the device's physical_node, physical_node1 ... in block order.  An
+ * eject unbinds them; the slot's device stays.
+ *
+ * The profile's "hotplug" ranges are the DIMMs found at boot and take the
+ * first slots, as cold-plugged DIMMs do in QEMU; pc-dimm devices (dev.c)
+ * take the lowest free slot or the one asked for.
+ *
+ * acpi_lock guards the table and is never held across anything that
+ * waits, so that a reader never waits for an eject (which holds
+ * dev_lock for as long as the offline takes).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmfs.h"
+
+int hmfs_acpi_init(struct hmfs_ctx *ctx)
+{
+	const struct hotmem_config *cfg = &ctx->cfg;
+
+	ctx->nr_acpi_slots = (int)cfg->ram_slots;
+	ctx->acpi_slots = calloc(cfg->ram_slots ? cfg->ram_slots : 1, sizeof(*ctx->acpi_slots));
+	if (!ctx->acpi_slots)
+		return -ENOMEM;
+	pthread_mutex_init(&ctx->acpi_lock, NULL);
+	/* hotmem_config_validate(): no more hotplug ranges than slots */
+	for (int i = 0; i < cfg->nr_hotplug && i < ctx->nr_acpi_slots; i++) {
+		struct hmfs_acpi_slot *s = &ctx->acpi_slots[i];
+
+		s->start = cfg->hotplug[i].start;
+		s->size = cfg->hotplug[i].end - cfg->hotplug[i].start;
+		s->present = s->enumerated = true;
+	}
+	return 0;
+}
+
+void hmfs_acpi_free(struct hmfs_ctx *ctx)
+{
+	if (!ctx->acpi_slots)
+		return;
+	pthread_mutex_destroy(&ctx->acpi_lock);
+	free(ctx->acpi_slots);
+	ctx->acpi_slots = NULL;
+	ctx->nr_acpi_slots = 0;
+}
+
+__attribute__((format(printf, 3, 4))) static int qemu_error(char *err, size_t len, const char *fmt,
+							     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* pc_dimm_pre_plug() and pc_dimm_get_free_slot() (QEMU 7.2), under acpi_lock */
+static int free_slot(struct hmfs_ctx *ctx, int want, char *err, size_t errlen)
+{
+	int nr = ctx->nr_acpi_slots;
+
+	if (nr <= 0)
+		return qemu_error(err, errlen,
+				  "no slots where allocated, please specify the 'slots' option");
+	if (want >= 0) {
+		if (want >= nr)
+			return qemu_error(err, errlen, "invalid slot number, valid range is [0-%d]",
+					  nr - 1);
+		if (ctx->acpi_slots[want].present)
+			return qemu_error(err, errlen, "slot %d is busy", want);
+		return want;
+	}
+	for (int i = 0; i < nr; i++)
+		if (!ctx->acpi_slots[i].present)
+			return i;
+	return qemu_error(err, errlen, "no free slots available");
+}
+
+int hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int want, uint64_t start, uint64_t size, char *err,
+			size_t errlen)
+{
+	int slot;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	slot = free_slot(ctx, want, err, errlen);
+	if (slot >= 0) {
+		struct hmfs_acpi_slot *s = &ctx->acpi_slots[slot];
+
+		s->start = start;
+		s->size = size;
+		/*
+		 * _STA now says present; the kernel's cached status.present
+		 * stays set after an eject, so modalias keeps its value
+		 * (drivers/acpi/device_sysfs.c create_pnp_modalias()).
+		 */
+		s->present = s->enumerated = true;
+	}
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return slot;
+}
+
+void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot)
+{
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	ctx->acpi_slots[slot].present = false;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+}
+
+bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *out)
+{
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return false;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	*out = ctx->acpi_slots[slot];
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return true;
+}
+
+int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id, bool gone)
+{
+	uint64_t addr = (uint64_t)id * ctx->block_size;
+	int slot = -1;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	for (int i = 0; i < ctx->nr_acpi_slots; i++) {
+		const struct hmfs_acpi_slot *s = &ctx->acpi_slots[i];
+
+		if ((s->present || gone) && addr >= s->start && addr - s->start < s->size) {
+			slot = i;
+			/* blocks are bound in address order: the lowest free id each */
+			if (node_id)
+				*node_id = (unsigned long)((addr - s->start) / ctx->block_size);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return slot;
+}

@@ -1,0 +1,119 @@
+#!/bin/bash
+# The DIMM slots' ACPI memory devices against a real 6.12 guest
+# (tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt, QEMU -m 512M,slots=4):
+# every slot's PNP0C80:xx from boot, a DIMM's blocks' firmware_node and
+# the slot's physical_node* links, boot RAM and virtio-mem without
+# firmware_node, and after device_del the links gone and the slot's
+# device left as the guest leaves it.  power/ is not compared: its files
+# follow the reference kernel's config (tests/fixtures/reference).
+. "$(dirname "$0")/lib.sh"
+require_env
+FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
+[ -f "$FIX" ] || skip_all "no capture at $FIX"
+command -v python3 >/dev/null || skip_all "no python3"
+DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
+
+start_fs --profile qemu-512m --fresh --cmdline memhp_default_state=offline
+tap_ok $? "hotmemfs mounts the qemu-512m machine (slots=4)"
+MHPC=/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04
+ACPI_DEV=hid,modalias,path,power,subsystem,uevent
+
+# same PHASE PATH [--only NAMES]: the mount's PATH dumped as the guest's was
+same() {
+	local phase=$1 path=$2
+	shift 2
+	is "$($DUMP tree "$MNT" "$path" "$@")" "$($DUMP fixture "$FIX" "$phase" "$path" "$@")" \
+		"${phase%% *}: $path${1:+ ($2)} as the guest shows it"
+}
+
+# bus/acpi/devices: the guest's links of the devices hotmemfs models
+acpi_links() {
+	if [ "$1" = fixture ]; then
+		awk -v p="$2" '/^======== / { on = index($0, "======== " p) == 1; sect = 0; next }
+			on && /^# ls -l \/sys\/bus\/acpi\/devices/ { sect = 1; next }
+			on && sect && /^[#]/ { exit }
+			on && sect' "$FIX" | grep -E '^  (LNXSYBUS:00|LNXSYSTM:00|PNP0A06:04|PNP0C80:[0-9a-f]+) '
+	else
+		for l in "$MNT"/sys/bus/acpi/devices/*; do
+			echo "  ${l##*/} -> $(readlink "$l")"
+		done
+	fi
+}
+
+# boot: the empty slots; the guest's slot 0 held d0, added below
+for s in 01 02 03; do
+	same boot "$MHPC/PNP0C80:$s"
+done
+same boot /sys/devices/LNXSYSTM:00 --only LNXSYBUS:00,$ACPI_DEV
+same boot /sys/devices/LNXSYSTM:00/LNXSYBUS:00 --only PNP0A06:04,$ACPI_DEV
+same boot "$MHPC"
+is "$(acpi_links tree)" "$(acpi_links fixture boot)" "boot: bus/acpi/devices links as the guest's"
+for b in 0 1 2 3; do
+	[ ! -e "$MNT/sys/devices/system/memory/memory$b/firmware_node" ] && [ ! -L "$MNT/sys/devices/system/memory/memory$b/firmware_node" ]
+	tap_ok $? "boot RAM memory$b has no firmware_node"
+done
+
+# the guest's devices where QEMU put them (query-memory-devices in the capture)
+ctl device_add pc-dimm size=256M addr=0x100000000 id=d0 >/dev/null
+tap_ok $? "device_add d0 (the guest's cold-plugged DIMM, slot 0)"
+ctl device_add virtio-mem-pci size=1G requested-size=256M memaddr=0x110000000 id=vm0 >/dev/null
+tap_ok $? "device_add vm0 (virtio-mem)"
+ctl device_add pc-dimm size=256M addr=0x150000000 id=d1 >/dev/null
+tap_ok $? "device_add d1 (slot 1)"
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
+	"d0:0 vm0:None d1:1" "query-memory-devices: the DIMMs' slots as QEMU's"
+
+for b in 32 33 42 43; do
+	same "after QMP device_add" "/sys/devices/system/memory/memory$b"
+done
+for b in 34 35; do
+	same "after QMP device_add" "/sys/devices/system/memory/memory$b" --only firmware_node,node0,subsystem
+done
+for s in 00 01 02 03; do
+	same "after QMP device_add" "$MHPC/PNP0C80:$s"
+done
+is "$(readlink -f "$MNT/sys/devices/system/memory/memory43/firmware_node")" "$MNT$MHPC/PNP0C80:01" \
+	"memory43/firmware_node resolves to the slot's device"
+is "$(acpi_links tree)" "$(acpi_links fixture "after QMP device_add")" "after device_add: bus/acpi/devices links"
+
+ctl device_del d1 >/dev/null
+tap_ok $? "device_del d1 (the guest's ACPI eject)"
+same "after QMP device_del" "$MHPC/PNP0C80:01"
+same "after QMP device_del" "$MHPC/PNP0C80:00"
+[ ! -e "$MNT/sys/devices/system/memory/memory42" ]
+tap_ok $? "after device_del: memory42 is gone"
+[ -z "$(find "$MNT$MHPC/PNP0C80:01" -maxdepth 1 -name 'physical_node*')" ]
+tap_ok $? "after device_del: no physical_node link left in PNP0C80:01"
+
+# a slot is QEMU's: the fifth DIMM of slots=4 is refused, a busy slot too
+is "$(ctl device_add pc-dimm size=128M slot=0 2>&1)" "hotmemctl: error: slot 0 is busy" "device_add slot=0: busy"
+is "$(ctl device_add pc-dimm size=128M slot=4 2>&1)" "hotmemctl: error: invalid slot number, valid range is [0-3]" \
+	"device_add slot=4: beyond slots=4"
+ctl device_add pc-dimm size=128M id=d2 >/dev/null && ctl device_add pc-dimm size=128M id=d3 >/dev/null &&
+	ctl device_add pc-dimm size=128M id=d4 >/dev/null
+tap_ok $? "three more DIMMs fill slots 1-3"
+is "$(ctl device_add pc-dimm size=128M 2>&1)" "hotmemctl: error: no free slots available" "a fifth DIMM: no free slot"
+
+# eject_store(): "1" only; an empty slot has no handler; a DIMM's slot ejects it
+SYSW="python3 $HOTMEM_SRC/tests/fusefs/sysw.py"
+is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '0\n')" EINVAL "eject: 0 is EINVAL"
+ctl device_del d3 >/dev/null
+is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '1\n')" ENODEV "eject of an empty slot: ENODEV"
+ctl device_add pc-dimm size=128M id=d3 >/dev/null
+is "$($SYSW w "$MNT$MHPC/PNP0C80:03/eject" '1\n')" ret=2 "echo 1 > PNP0C80:03/eject"
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)))')" \
+	"d0 vm0 d2 d3" "... the guest ejected d4, QEMU took it away"
+is "$(cat "$MNT$MHPC/PNP0C80:03/status")" 0 "... its slot's _STA is 0"
+# slots out of list order: d3 in slot 2 before d5 in slot 1
+ctl device_del d2 >/dev/null && ctl device_add pc-dimm size=128M id=d5 >/dev/null
+tap_ok $? "d2 goes, d5 takes its slot 1"
+
+# a restart puts each DIMM back in its slot
+stop_fs
+start_fs --profile qemu-512m --cmdline memhp_default_state=offline
+tap_ok $? "hotmemfs restarts from its state file"
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
+	"d0:0 vm0:None d3:2 d5:1" "restored DIMMs keep their slots"
+is "$(readlink "$MNT/sys/devices/system/memory/memory$(( $(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin) if d["id"] == "d5"][0])') / 0x8000000 ))/firmware_node")" \
+	"../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01" "... d5's blocks point at slot 1"
+done_testing
