@@ -134,6 +134,26 @@ static void test_bad_profiles_name_line_and_setting(void **state)
 			       "overlaps");
 	assert_profile_refused("nodes = 0\n", "nodes");
 	assert_profile_refused("just words\n", "key = value");
+	/* QEMU: at most ACPI_MAX_RAM_SLOTS; a "hotplug" range is a DIMM in a slot */
+	assert_profile_refused("slots = 257\n", "slots 257");
+	assert_profile_refused("slots = many\n", "slots");
+	assert_profile_refused("slots = 1\nhotplug = 0x100000000-0x10fffffff\n"
+			       "hotplug = 0x110000000-0x11fffffff\n", "only 1 slots");
+}
+
+/* QEMU's -m slots=N: 256 unless the profile says; qemu-512m is -m 512M,slots=4 */
+static void test_slots(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(cfg.ram_slots, HM_ACPI_MAX_RAM_SLOTS);
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(cfg.ram_slots, 4);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "slots = 0\n", err, sizeof(err)), 0);
+	assert_int_equal(cfg.ram_slots, 0);
 }
 
 static void test_memparse_like_the_kernel(void **state)
@@ -164,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_profile_text),
 		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
 		cmocka_unit_test(test_memparse_like_the_kernel),
+		cmocka_unit_test(test_slots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
