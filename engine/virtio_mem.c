@@ -1773,7 +1773,7 @@ static int virtio_mem_restore_prepare(struct virtio_mem *vm, uint64_t last)
 	return rc;
 }
 
-/* unprepare what is left unused above @mb_id / @bb_id (the ids before the restore) */
+/* unprepare the blocks left unused from @next_id (the next id before the restore) on */
 static void virtio_mem_restore_unprepare(struct virtio_mem *vm, unsigned long next_id)
 {
 	if (vm->in_sbm) {

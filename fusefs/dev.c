@@ -334,8 +334,10 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 /*
  * The guest's hotplug workers (ACPI eject, virtio-mem) have no signals:
  * with a page that never migrates they would retry for ever.  hotmemfs
- * gives such an offline up after HMFS_EJECT_SECONDS (reported busy, like
- * a refused unplug) rather than hold its device lock for ever.
+ * gives such an offline up after HMFS_EJECT_SECONDS (a DIMM's eject
+ * reported busy, like a refused unplug; a virtio-mem shrink stopped short,
+ * in the log) rather than hold its locks (dev_lock for a DIMM, the
+ * engine's device_hotplug_lock, change_lock) for ever.
  */
 #define HMFS_EJECT_SECONDS 10
 
