@@ -4,7 +4,11 @@
 # (virtio_mem)" in /proc/iomem), the unplugged part of a block
 # fake-offline, a shrink that stops at unmovable pages and says why, the
 # auto-movable policy with the device's dynamic memory group, and kill -9
-# keeping the plugged sub-blocks exactly.
+# keeping the plugged sub-blocks exactly.  QEMU's rules: a resize or
+# device_add succeeds whatever the guest achieves and says how far it got;
+# device_del, a bad size, block-size or memaddr are refused with QEMU's
+# words and change nothing; the driver's probe refuses a region meeting
+# memory (#12).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -183,6 +187,14 @@ refused "'requested-size' cannot exceed the memory backend size(0x8200000)" ctl 
 ctl device_add virtio-mem-pci id=bb size=1G block-size=256M >/dev/null
 tap_ok $? "block-size 256M (Big Block Mode)"
 is "$(($(dev bb memaddr) % (256 << 20)))" 0 "... placed at a 256M-aligned address"
+# memory probed into vm5's unplugged region (the kernel nests it under
+# virtioN): the driver cannot add that block, plugged-size stays 0
+ctl set-size vm5 0 >/dev/null && echo 0x200000000 >"$M/probe" && ctl set-size vm5 128M >/dev/null
+is "$(dev vm5 plugged-size) $(dev vm5 requested-size)" "0 $((128 << 20))" \
+	"a block probed inside vm5: its driver cannot add it, requested-size 128M stays unmet"
+refused "virtio-mem device cannot get unplugged while 'requested-size' != '0'" ctl device_del vm5
+ctl set-size vm5 0 >/dev/null && ctl device_del vm5 >/dev/null
+tap_ok $? "set-size 0: device_del vm5 then succeeds"
 echo 0x300000000 >"$M/probe"
 tap_ok $? "memory probed at 0x300000000, outside any device"
 refused "could not reserve device region" \
