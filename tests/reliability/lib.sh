@@ -18,8 +18,8 @@ start_fs_netns() {
 }
 
 # snapshot: the machine as `hotmemctl status --json` shows it, without
-# what a restart legitimately changes (uevent counters, save counters, the
-# summary text with its free-page figures, free pages, memory group
+# what a restart legitimately changes (uevent counters, save counters, FUSE
+# request counters, the summary text with its free-page figures, free pages, memory group
 # numbers, the engine's metadata bytes: section tables sized by history).
 snapshot() {
 	ctl --json status | python3 -c '
@@ -35,6 +35,7 @@ for z in d.get("zones", []):
     z.pop("free", None)
 d.pop("uevents", None)
 d.pop("control", None)
+d.pop("fuse", None)
 for b in d.get("blocks", []):
     b.pop("group", None)
 for v in d.get("devices", []):
