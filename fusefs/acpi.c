@@ -133,6 +133,64 @@ bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *o
 	return true;
 }
 
+/*
+ * A DIMM came: acpi_scan_device_check() rescans the slot's parent, whose
+ * container handler then says KOBJ_ONLINE (container_device_online()),
+ * after the blocks' add events: the guest's uevents of a device_add.
+ */
+void hmfs_acpi_notify_online(struct hmfs_ctx *ctx)
+{
+	hmfs_emit_uevent(ctx, "online", "/devices/system/container/PNP0A06:04", "container", NULL,
+			 0);
+}
+
+/*
+ * The container's online attribute (drivers/base/core.c online_store(),
+ * container_subsys: trivial_online(), container_offline()): it goes offline
+ * only while every memory block of its DIMMs is offline
+ * (acpi_scan_is_offline() over the slots' physical nodes), else EBUSY.
+ * 1: the state changed; 0: it was already so.
+ */
+int hmfs_acpi_container_set(struct hmfs_ctx *ctx, bool online)
+{
+	struct hmfs_acpi_slot s;
+	int ret = 1;
+
+	if (online == hmfs_acpi_container_online(ctx))
+		return 0;
+	/* the blocks are read without acpi_lock: it never waits for the engine */
+	for (int i = 0; !online && i < ctx->nr_acpi_slots; i++) {
+		if (!hmfs_acpi_slot_get(ctx, i, &s) || !s.present)
+			continue;
+		for (uint64_t a = s.start; a < s.start + s.size; a += ctx->block_size) {
+			struct hm_block_info bi;
+
+			if (!hotmem_block_info(ctx->hm, (unsigned long)(a / ctx->block_size), &bi) &&
+			    bi.state != HM_MEM_OFFLINE)
+				return -EBUSY;
+		}
+	}
+	pthread_mutex_lock(&ctx->acpi_lock);
+	if (ctx->acpi_container_offline == !online)
+		ret = 0;
+	ctx->acpi_container_offline = !online;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	if (ret)
+		hmfs_emit_uevent(ctx, online ? "online" : "offline",
+				 "/devices/system/container/PNP0A06:04", "container", NULL, 0);
+	return ret;
+}
+
+bool hmfs_acpi_container_online(struct hmfs_ctx *ctx)
+{
+	bool online;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	online = !ctx->acpi_container_offline;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return online;
+}
+
 int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id, bool gone)
 {
 	uint64_t addr = (uint64_t)id * ctx->block_size;

@@ -398,7 +398,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		show_nodemask(ctx, n->attr, &o);
 		break;
 	case A_BUS_AUTOPROBE:
-		emit(&o, "%d\n", ctx->drivers_autoprobe);
+		emit(&o, "%d\n", !ctx->snodes[n->snode].autoprobe_off);
 		break;
 	case A_P_NUMA_AWARE:
 		emit(&o, "%c\n", hotmem_get_auto_movable_numa_aware(ctx->hm) ? 'Y' : 'N');
@@ -475,6 +475,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_ACPI_UEVENT:
 		emit(&o, "%s", ctx->snodes[n->snode].text);
 		break;
+	case A_CONTAINER_ONLINE:
+		emit(&o, "%d\n", hmfs_acpi_container_online(ctx));
+		break;
 	case A_ACPI_HID:
 	case A_ACPI_MODALIAS:
 	case A_ACPI_PATH:
@@ -520,8 +523,8 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
  * variables, then what acpi_device_uevent() adds (@modalias: its
  * "MODALIAS=..." line as the file shows it).
  */
-static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *modalias,
-				 const char *buf, size_t count)
+static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *subsys,
+				 const char *modalias, const char *buf, size_t count)
 {
 	char env[HMFS_SYNTH_ENV_SIZE + 64];
 	size_t env_len, mlen = strcspn(modalias, "\n");
@@ -531,11 +534,22 @@ static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, cons
 		return action;
 	if (env_len + mlen + 1 > sizeof(env))
 		return -ENOMEM;
-	memcpy(env + env_len, modalias, mlen);
-	env[env_len + mlen] = '\0';
-	env_len += mlen + 1;
-	hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, "acpi", env, env_len);
+	if (mlen) {
+		memcpy(env + env_len, modalias, mlen);
+		env[env_len + mlen] = '\0';
+		env_len += mlen + 1;
+	}
+	hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env, env_len);
 	return (ssize_t)count;
+}
+
+/* a static device's bus or class: its "subsystem" link's last name (acpi, container) */
+static const char *snode_subsystem(struct hmfs_ctx *ctx, int dir)
+{
+	for (int c = ctx->snodes[dir].first_child; c >= 0; c = ctx->snodes[c].next_sibling)
+		if (!strcmp(ctx->snodes[c].name, "subsystem"))
+			return strrchr(ctx->snodes[c].target, '/') + 1;
+	return NULL;
 }
 
 /*
@@ -570,13 +584,16 @@ static ssize_t store_acpi(struct hmfs_ctx *ctx, const struct hmfs_node *n, const
 	char devpath[128], line[64];
 
 	if (n->attr == A_ACPI_UEVENT) {
-		hmfs_snode_devpath(ctx, ctx->snodes[n->snode].parent, devpath, sizeof(devpath));
-		return store_acpi_uevent(ctx, devpath, ctx->snodes[n->snode].text, buf, count);
+		int dir = ctx->snodes[n->snode].parent;
+
+		hmfs_snode_devpath(ctx, dir, devpath, sizeof(devpath));
+		return store_acpi_uevent(ctx, devpath, snode_subsystem(ctx, dir),
+					 ctx->snodes[n->snode].text, buf, count);
 	}
 	/* A_ACPI_SLOT_UEVENT */
 	snprintf(devpath, sizeof(devpath), "/devices/%s/PNP0C80:%02lx", HMFS_ACPI_MHPC, n->id);
 	show_acpi_slot(ctx, n, &(struct out){ line, sizeof(line), 0 });
-	return store_acpi_uevent(ctx, devpath, line, buf, count);
+	return store_acpi_uevent(ctx, devpath, "acpi", line, buf, count);
 }
 
 /*
@@ -726,6 +743,31 @@ static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *b
 	return ret < 0 ? ret : store_change(ctx, &ch, count);
 }
 
+/*
+ * drivers_probe_store(): bus_find_device_by_name() compares names as
+ * sysfs_streq() does; the bus's devices/ lists exactly its devices.
+ */
+static ssize_t store_bus_probe(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			       size_t count)
+{
+	char name[64];
+	struct hmfs_node dev;
+	int devices = ctx->snodes[ctx->snodes[n->snode].parent].first_child;
+	size_t len = strlen(buf);
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(name))
+		return -ENODEV;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	while (devices >= 0 && strcmp(ctx->snodes[devices].name, "devices"))
+		devices = ctx->snodes[devices].next_sibling;
+	if (devices < 0 || hmfs_lookup_child(ctx, HMFS_INO(HMFS_C_STATIC, devices + 1), name, &dev))
+		return -ENODEV;
+	return (ssize_t)count;
+}
+
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	return hmfs_store_task(ctx, n, buf, count, NULL);
@@ -735,7 +777,6 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 			size_t count, const struct hotmem_task *task)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_AUTO_ONLINE };
-	unsigned long id;
 
 	switch (n->attr) {
 	case A_AUTO_ONLINE:
@@ -769,19 +810,11 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return ret ? ret : (ssize_t)count;
 	}
 	case A_BUS_AUTOPROBE:
-		ctx->drivers_autoprobe = buf[0] != '0';
+		/* each bus its own (bus_type's drivers_autoprobe) */
+		ctx->snodes[n->snode].autoprobe_off = buf[0] == '0';
 		return (ssize_t)count;
 	case A_BUS_PROBE:
-		/* bus_find_device_by_name(): exact device name */
-		if (sscanf(buf, "memory%lu", &id) == 1) {
-			char want[32];
-			struct hm_block_info bi;
-
-			snprintf(want, sizeof(want), "memory%lu", id);
-			if (hmu_sysfs_streq(buf, want) && !hotmem_block_info(ctx->hm, id, &bi))
-				return (ssize_t)count;
-		}
-		return -ENODEV;
+		return store_bus_probe(ctx, n, buf, count);
 	case A_P_NUMA_AWARE:
 	case A_P_RATIO:
 	case A_P_POLICY:
@@ -799,6 +832,14 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_acpi(ctx, n, buf, count);
 	case A_ACPI_EJECT:
 		return store_acpi_eject(ctx, n, buf, count, task);
+	case A_CONTAINER_ONLINE: {
+		bool on;
+		int ret = hmu_kstrtobool(buf, &on);
+
+		if (!ret)
+			ret = hmfs_acpi_container_set(ctx, on);
+		return ret < 0 ? ret : (ssize_t)count;
+	}
 	default:
 		return -EIO;
 	}

@@ -245,6 +245,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 		hotmem_unregister_memory_group(ctx->hm, d->group);
 		goto out_slot;
 	}
+	hmfs_acpi_notify_online(ctx);
 	return 0;
 out_slot:
 	hmfs_acpi_slot_unplug(ctx, d->slot);

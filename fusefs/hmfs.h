@@ -153,6 +153,8 @@ enum hmfs_attr {
 	A_TEXT,
 	/* an ACPI device's uevent: the text; a write sends it (SUBSYSTEM=acpi) */
 	A_ACPI_UEVENT,
+	/* system/container/PNP0A06:04/online */
+	A_CONTAINER_ONLINE,
 	/* a DIMM slot's PNP0C80:xx */
 	A_ACPI_EJECT,
 	A_ACPI_HID,
@@ -186,6 +188,7 @@ struct hmfs_snode {
 	enum hmfs_dyn dyn;
 	const char *target; /* symlinks */
 	const char *text; /* A_TEXT, A_ACPI_UEVENT: what a read shows */
+	bool autoprobe_off; /* A_BUS_AUTOPROBE: its bus's drivers_autoprobe is 0 */
 };
 
 /* What a FUSE inode is, decoded. */
@@ -354,8 +357,8 @@ struct hmfs_ctx {
 	pthread_mutex_t acpi_lock;
 	struct hmfs_acpi_slot *acpi_slots;
 	int nr_acpi_slots;
+	bool acpi_container_offline; /* system/container/PNP0A06:04/online is 0 */
 	struct hmfs_dev *devs;
-	bool drivers_autoprobe;
 
 	/* control socket */
 	char ctl_path[108];
@@ -517,6 +520,11 @@ void hmfs_acpi_free(struct hmfs_ctx *ctx);
 int hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int want, uint64_t start, uint64_t size, char *err,
 			size_t errlen);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
+/* a DIMM's memory is added: the container's KOBJ_ONLINE the guest sends */
+void hmfs_acpi_notify_online(struct hmfs_ctx *ctx);
+/* container PNP0A06:04's online: 1 changed, 0 already so, -EBUSY a DIMM block is online */
+int hmfs_acpi_container_set(struct hmfs_ctx *ctx, bool online);
+bool hmfs_acpi_container_online(struct hmfs_ctx *ctx);
 bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *out);
 /*
  * The slot of the DIMM block @id belongs to, or -1; *node_id: its

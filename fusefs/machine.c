@@ -288,7 +288,6 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	ctx->state_dirfd = ctx->state_lockfd = ctx->journal_fd = -1;
 	ctx->ctl_fd = -1;
 	ctx->ev_slot = -1;
-	ctx->drivers_autoprobe = true;
 	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
 	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
 }

@@ -184,24 +184,56 @@ static int sn_acpi_dev(struct hmfs_ctx *ctx, int parent, const char *name, const
  * are the slots; their links in bus/acpi/devices.  Other ACPI devices of
  * a guest (CPUs, PCI, buttons) are not modelled.
  */
-static void sn_acpi(struct hmfs_ctx *ctx, int devices, int bus)
+/* a bus's directory: devices/ (returned), drivers/, drivers_autoprobe, drivers_probe, uevent */
+static int sn_bus(struct hmfs_ctx *ctx, int bus, const char *name)
 {
-	int root, sb, mhpc, acpi, links;
+	int b = sn_add(ctx, bus, name, DIR_MODE, A_NONE);
+	int devs = sn_add(ctx, b, "devices", DIR_MODE, A_NONE);
+
+	sn_add(ctx, b, "drivers", DIR_MODE, A_NONE);
+	sn_add(ctx, b, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
+	sn_add(ctx, b, "drivers_probe", WO, A_BUS_PROBE);
+	sn_add(ctx, b, "uevent", WO, A_BUS_UEVENT);
+	return devs;
+}
+
+/*
+ * The memory hotplug container's physical device, /sys/devices/system/
+ * container/PNP0A06:04 (drivers/acpi/container.c): a hot-add ends with
+ * its KOBJ_ONLINE (notify_online() after the rescan).  The other
+ * containers of a QEMU guest (CPU, PCI hotplug) are not modelled.
+ */
+static void sn_container(struct hmfs_ctx *ctx, int system, int bus)
+{
+	int cont = sn_add(ctx, system, "container", DIR_MODE, A_NONE);
+	int pc = sn_add(ctx, cont, "PNP0A06:04", DIR_MODE, A_NONE);
+
+	sn_link(ctx, pc, "firmware_node", "../../../" HMFS_ACPI_MHPC);
+	sn_add(ctx, pc, "online", RW, A_CONTAINER_ONLINE);
+	sn_power(ctx, pc);
+	sn_link(ctx, pc, "subsystem", "../../../../bus/container");
+	sn_text(ctx, pc, "uevent", RW, A_ACPI_UEVENT, "");
+	sn_text(ctx, pc, "waiting_for_supplier", RO, A_TEXT, "0\n");
+	sn_power(ctx, cont);
+	sn_add(ctx, cont, "uevent", RW, A_UEVENT_NOSUBSYS);
+	sn_link(ctx, sn_bus(ctx, bus, "container"), "PNP0A06:04",
+		"../../../devices/system/container/PNP0A06:04");
+}
+
+static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
+{
+	int root, sb, mhpc, links;
 
 	root = sn_acpi_dev(ctx, devices, "LNXSYSTM:00", "LNXSYSTM\n", "acpi:LNXSYSTM:\n", "\\\n",
 			   "../../bus/acpi", "MODALIAS=acpi:LNXSYSTM:\n");
 	sb = sn_acpi_dev(ctx, root, "LNXSYBUS:00", "LNXSYBUS\n", "acpi:LNXSYBUS:\n", "\\_SB_\n",
 			 "../../../bus/acpi", "MODALIAS=acpi:LNXSYBUS:\n");
-	acpi = sn_add(ctx, bus, "acpi", DIR_MODE, A_NONE);
-	links = sn_add(ctx, acpi, "devices", DIR_MODE, A_NONE);
+	links = sn_bus(ctx, bus, "acpi");
 	sn_link(ctx, links, "LNXSYBUS:00", "../../../devices/LNXSYSTM:00/LNXSYBUS:00");
 	sn_link(ctx, links, "LNXSYSTM:00", "../../../devices/LNXSYSTM:00");
-	sn_add(ctx, acpi, "drivers", DIR_MODE, A_NONE);
-	sn_add(ctx, acpi, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
-	sn_add(ctx, acpi, "drivers_probe", WO, A_BUS_PROBE);
-	sn_add(ctx, acpi, "uevent", WO, A_BUS_UEVENT);
 	if (!ctx->nr_acpi_slots)
 		return; /* QEMU builds no MHPC without slots */
+	sn_container(ctx, system, bus);
 	mhpc = sn_add(ctx, sb, "PNP0A06:04", DIR_MODE, A_NONE);
 	ctx->snodes[mhpc].dyn = DYN_ACPI_SLOTS;
 	ctx->sn_acpi_mhpc = mhpc;
@@ -278,7 +310,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, busmem, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
 	sn_add(ctx, busmem, "drivers_probe", WO, A_BUS_PROBE);
 	sn_add(ctx, busmem, "uevent", WO, A_BUS_UEVENT);
-	sn_acpi(ctx, dev, bus);
+	sn_acpi(ctx, dev, system, bus);
 
 	/* drivers/firmware/memmap.c */
 	a = sn_add(ctx, sys, "firmware", DIR_MODE, A_NONE);

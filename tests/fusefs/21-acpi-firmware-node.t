@@ -13,7 +13,8 @@ FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
 command -v python3 >/dev/null || skip_all "no python3"
 DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
 
-start_fs --profile qemu-512m --fresh --cmdline memhp_default_state=offline
+USOCK=$TMP/uevent.sock
+start_fs --profile qemu-512m --fresh --cmdline memhp_default_state=offline --uevent-socket "$USOCK"
 tap_ok $? "hotmemfs mounts the qemu-512m machine (slots=4)"
 MHPC=/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04
 ACPI_DEV=hid,modalias,path,power,subsystem,uevent
@@ -58,8 +59,17 @@ ctl device_add pc-dimm size=256M addr=0x100000000 id=d0 >/dev/null
 tap_ok $? "device_add d0 (the guest's cold-plugged DIMM, slot 0)"
 ctl device_add virtio-mem-pci size=1G requested-size=256M memaddr=0x110000000 id=vm0 >/dev/null
 tap_ok $? "device_add vm0 (virtio-mem)"
+python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
+ue=$!
+for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
 ctl device_add pc-dimm size=256M addr=0x150000000 id=d1 >/dev/null
 tap_ok $? "device_add d1 (slot 1)"
+wait $ue
+# the guest's: the blocks' add, then the container's online (no ACPI add: the slot's device was there)
+is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
+	"$(awk '/^======== uevents of device_add/ { on = 1; next } /^========/ { on = 0 }
+		on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" \
+	"device_add d1: the uevents the guest sent, in its order"
 is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
 	"d0:0 vm0:None d1:1" "query-memory-devices: the DIMMs' slots as QEMU's"
 
@@ -75,9 +85,31 @@ done
 is "$(readlink -f "$MNT/sys/devices/system/memory/memory43/firmware_node")" "$MNT$MHPC/PNP0C80:01" \
 	"memory43/firmware_node resolves to the slot's device"
 is "$(acpi_links tree)" "$(acpi_links fixture "after QMP device_add")" "after device_add: bus/acpi/devices links"
+same "after QMP device_add" /sys/devices/system/container/PNP0A06:04
+is "$(readlink "$MNT/sys/bus/container/devices/PNP0A06:04")" ../../../devices/system/container/PNP0A06:04 \
+	"bus/container/devices/PNP0A06:04"
 
+# the container goes offline only with every DIMM block offline (container_offline())
+SYSW="python3 $HOTMEM_SRC/tests/fusefs/sysw.py"
+C=$MNT/sys/devices/system/container/PNP0A06:04/online
+echo online_movable >"$MNT/sys/devices/system/memory/memory43/state"
+is "$($SYSW w "$C" '0\n')" EBUSY "container offline with memory43 online: EBUSY"
+echo offline >"$MNT/sys/devices/system/memory/memory43/state"
+is "$($SYSW w "$C" '0\n')" ret=2 "container offline with every DIMM block offline"
+is "$(cat "$C")" 0 "... online reads 0"
+is "$($SYSW w "$C" '1\n')" ret=2 "container online again"
+is "$(cat "$C")" 1 "... online reads 1"
+
+python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
+ue=$!
+for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
 ctl device_del d1 >/dev/null
 tap_ok $? "device_del d1 (the guest's ACPI eject)"
+wait $ue
+is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
+	"$(awk '/^======== uevents of device_del/ { on = 1; next } /^========/ { on = 0 }
+		on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" \
+	"device_del d1: the blocks' remove only, as the guest sent"
 same "after QMP device_del" "$MHPC/PNP0C80:01"
 same "after QMP device_del" "$MHPC/PNP0C80:00"
 [ ! -e "$MNT/sys/devices/system/memory/memory42" ]
@@ -95,7 +127,6 @@ tap_ok $? "three more DIMMs fill slots 1-3"
 is "$(ctl device_add pc-dimm size=128M 2>&1)" "hotmemctl: error: no free slots available" "a fifth DIMM: no free slot"
 
 # eject_store(): "1" only; an empty slot has no handler; a DIMM's slot ejects it
-SYSW="python3 $HOTMEM_SRC/tests/fusefs/sysw.py"
 is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '0\n')" EINVAL "eject: 0 is EINVAL"
 ctl device_del d3 >/dev/null
 is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '1\n')" ENODEV "eject of an empty slot: ENODEV"
