@@ -103,14 +103,49 @@ static void free_area_init(struct hotmem *hm)
 	}
 }
 
-/* memmap_init(): every early section, reserved until memblock frees it */
+/*
+ * Whether @pfn is RAM that memblock_free_all() gives to the buddy, and
+ * where that answer may change: the next boundary of a boot range or a
+ * reservation above @pfn, at most @end.
+ */
+static bool free_ram_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
+			    unsigned long *next)
+{
+	bool ram = false, reserved = false;
+
+	*next = end;
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
+		unsigned long s = PHYS_PFN(hm->cfg.boot[i].start), e = PHYS_PFN(hm->cfg.boot[i].end);
+
+		if (pfn >= s && pfn < e)
+			ram = true;
+		*next = min(*next, pfn < s ? s : pfn < e ? e : *next);
+	}
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		const struct memblock_region *r = &hm->memblock.reserved[i];
+		unsigned long s = PHYS_PFN(r->base), e = PHYS_PFN(r->base + r->size - 1) + 1;
+
+		if (pfn >= s && pfn < e)
+			reserved = true;
+		*next = min(*next, pfn < s ? s : pfn < e ? e : *next);
+	}
+	return ram && !reserved;
+}
+
+/*
+ * memmap_init(): every early section, reserved until memblock frees it.
+ * Written as the state memblock_free_all() leaves — free pages as a free
+ * memmap, which a whole section shares with its template (sparse_vmemmap.c),
+ * then the pages it will not free reserved — so that freeing writes the
+ * buddy heads only; the end state is the kernel's.
+ */
 static void memmap_init(struct hotmem *hm)
 {
 	unsigned long nr = 0;
 
 	while (nr < nr_mem_sections(hm)) {
 		struct mem_section *ms = __nr_to_section(hm, nr);
-		unsigned long run, spfn;
+		unsigned long run, spfn, next;
 		int nid;
 
 		if (!valid_section(ms)) {
@@ -130,11 +165,18 @@ static void memmap_init(struct hotmem *hm)
 			int zid = boot_zone_of(spfn);
 			unsigned long epfn = min(section_nr_to_pfn(run), zone_limit[zid]);
 
-			parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid,
-					     1UL << PG_reserved, 1);
+			parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
 			for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
 				set_pageblock_migratetype(hm, pb, MIGRATE_MOVABLE);
 			spfn = epfn;
+		}
+		for (spfn = section_nr_to_pfn(nr); spfn < section_nr_to_pfn(run); spfn = next) {
+			if (free_ram_extent(hm, spfn, section_nr_to_pfn(run), &next))
+				continue;
+			for (struct page *p = pfn_to_page(hm, spfn); p < pfn_to_page(hm, next); p++) {
+				set_page_flag(p, PG_reserved);
+				p->_refcount = 1;
+			}
 		}
 		online_mem_sections(hm, section_nr_to_pfn(nr), section_nr_to_pfn(run));
 		nr = run;

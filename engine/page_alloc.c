@@ -113,7 +113,7 @@ struct memmap_chunk {
 /* a section's memmap that vmemmap_share_template() would take: not worth faulting in */
 static bool memmap_shareable(const struct mem_section *ms)
 {
-	return ms->vmemmap.pmd_src == VMEMMAP_BUDDY;
+	return ms->vmemmap.pmd_src == VMEMMAP_BUDDY || ms->vmemmap.pmd_src == VMEMMAP_BOOT;
 }
 
 static void prefault_section(struct hotmem *hm, struct mem_section *ms, unsigned long pfn,

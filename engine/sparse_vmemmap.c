@@ -325,14 +325,14 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 }
 
 /*
- * The memmap of a whole section from system RAM in its initial state is a
- * template (physmem_memmap_template()): map it copy-on-write instead of
- * writing 2 MiB.  The host copies a vmemmap page on its first write (the
- * buddy heads, then whatever gets allocated); the emulated machine still
- * pays the 512 backing pages it allocated.  Whatever the section's memmap
- * held before is gone, as memmap_init would have overwritten it.  A
- * self-hosted memmap stays in its block (seed 001/003), a boot memmap in
- * its memblock pages.
+ * The memmap of a whole section from system RAM (hot-added) or memblock
+ * (boot) in its initial state is a template (physmem_memmap_template()):
+ * map it copy-on-write instead of writing 2 MiB.  The host copies a
+ * vmemmap page on its first write (the buddy heads, then whatever gets
+ * allocated); the emulated machine still pays the 512 backing pages.
+ * Whatever the section's memmap held before is gone, as memmap_init would
+ * have overwritten it.  A self-hosted memmap is always written into its
+ * block: the direct map shows it there (seed 001/003).
  */
 bool vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot)
 {
@@ -340,7 +340,7 @@ bool vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slo
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long old;
 
-	if (vm->pmd_src != VMEMMAP_BUDDY)
+	if (vm->pmd_src != VMEMMAP_BUDDY && vm->pmd_src != VMEMMAP_BOOT)
 		return false;
 	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot)) {
 		/* a failed MAP_FIXED may have unmapped it: the memfd's pages, which the caller writes */

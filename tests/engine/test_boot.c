@@ -132,6 +132,60 @@ static void test_parallel_memmap_init_equals_serial(void **state)
 	hotmem_destroy(b);
 }
 
+static bool in_boot_ram(struct hotmem *hm, unsigned long pfn)
+{
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
+		if (pfn >= PHYS_PFN(hm->cfg.boot[i].start) && pfn < PHYS_PFN(hm->cfg.boot[i].end))
+			return true;
+	return false;
+}
+
+/*
+ * memmap_init() writes the free state and reserves what memblock_free_all()
+ * will not free: memblock's reservations (the boot memmap) and the holes
+ * between boot ranges stay reserved with a reference, as in the kernel;
+ * the rest of the boot memmap is its template shared, not host memory.
+ */
+static void test_boot_pages_not_freed_stay_reserved(void **state)
+{
+	struct hotmem *hm = boot("host-24g", IDLE_KERNEL);
+	unsigned long reserved = 0, holes = 0;
+
+	(void)state;
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		const struct memblock_region *r = &hm->memblock.reserved[i];
+
+		for (unsigned long pfn = PHYS_PFN(r->base); pfn < PHYS_PFN(r->base + r->size); pfn++) {
+			assert_true(PageReserved(pfn_to_page(hm, pfn)));
+			assert_int_equal(pfn_to_page(hm, pfn)->_refcount, 1);
+			reserved++;
+		}
+	}
+	assert_true(reserved >= 24 * 4096);	/* 24 GiB's memmap at least */
+	for (unsigned long pfn = 0; pfn < PAGES_PER_SECTION; pfn++) {
+		if (in_boot_ram(hm, pfn))
+			continue;
+		assert_true(PageReserved(pfn_to_page(hm, pfn)));
+		assert_int_equal(pfn_to_page(hm, pfn)->_refcount, 1);
+		holes++;
+	}
+	assert_true(holes > 0);
+	/* and what is free is in the buddy: no page lost between the two */
+	for (unsigned long pfn = PHYS_PFN(4 * GiB); pfn < PHYS_PFN(0x640000000ULL);) {	/* host-24g: RAM 4-25 GiB */
+		struct page *p = pfn_to_page(hm, pfn);
+
+		if (PageBuddy(p)) {
+			pfn += 1UL << p->private;
+			continue;
+		}
+		assert_true(PageReserved(p));
+		pfn++;
+	}
+	assert_true(hotmem_ram_resident_bytes(hm) < 96 * MiB);	/* written: 384 MiB */
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_section_whose_memmap_fails_is_dropped_and_rest_boots),
 		cmocka_unit_test(test_each_node_memmap_is_contiguous_on_its_node),
 		cmocka_unit_test(test_parallel_memmap_init_equals_serial),
+		cmocka_unit_test(test_boot_pages_not_freed_stay_reserved),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
