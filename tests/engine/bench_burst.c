@@ -11,8 +11,8 @@
  * (memmap_on_memory) is written so, into its block: near 1 means nothing
  * but the memmap costs.  A memmap from system RAM is shared copy-on-write
  * with a template (engine/physmem.c), so the host backs only the buddy
- * heads' vmemmap pages: well under the memset, and host memory per TiB
- * online well under the kernel's 16 GiB.
+ * heads' vmemmap pages: well under the memset (host memory per TiB:
+ * host_rss_per_tib_online, bench_engine).
  *
  * HOTMEM_BENCH_BURST_ONLY=sysram|mom runs one burst and prints its time
  * (for perf record).
@@ -127,7 +127,6 @@ int main(void)
 	figure("engine_online_1024x128m_mom_vs_memset", m / r, "x", "<= 1.5", m / r <= 1.5);
 	figure("engine_boot_host24g_640g_s", median(bt, RUNS), "s",
 	       "report only: hotmem_create() of the machine", true);
-	figure("engine_host_rss_per_tib_online_ram", median(rss, RUNS), "GiB",
-	       "<= 2 (memmap from system RAM)", median(rss, RUNS) <= 2);
+	printf("# host memory per TiB online, memmap from RAM: %.2f GiB\n", median(rss, RUNS));
 	return 0;
 }
