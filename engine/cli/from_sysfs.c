@@ -236,6 +236,45 @@ static void print_ranges(struct found *f, FILE *out, const bool *boot)
 	}
 }
 
+/*
+ * QEMU's -m slots=N: every slot is an ACPI memory device from boot,
+ * sys/bus/acpi/devices/PNP0C80:xx, a DIMM in it or not.  -1: no ACPI
+ * memory devices in the tree (not an ACPI guest, or no slots).
+ */
+static int count_dimm_slots(const struct found *f)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/sys/bus/acpi/devices", f->dir);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += !strncmp(de->d_name, "PNP0C80:", 8);
+	closedir(d);
+	return n ? n : -1;
+}
+
+/* the hotplug lines print_ranges() writes: each a DIMM in a slot */
+static int count_hot_runs(struct found *f, const bool *boot)
+{
+	unsigned long a, b;
+	int n = 0;
+
+	for (a = 0; a < f->nr; a = b) {
+		if (!f->blk[a].present || boot[a]) {
+			b = a + 1;
+			continue;
+		}
+		b = run_end(f, boot, a);
+		n++;
+	}
+	return n;
+}
+
 /* online_movable for Movable, online_kernel for the kernel zones */
 static const char *online_type_of(const struct found_block *b)
 {
@@ -372,6 +411,7 @@ static int write_profile(struct found *f, FILE *out)
 	bool *boot = calloc(f->nr, sizeof(*boot));
 	uint64_t end = blk_start(f, f->nr), maxmem = 64 * GiB;
 	unsigned long first_hot = f->nr;
+	int slots;
 
 	if (!boot)
 		return -ENOMEM;
@@ -393,6 +433,15 @@ static int write_profile(struct found *f, FILE *out)
 	if (first_hot < f->nr)
 		note(f, "the DIMMs behind hot-added memory: not in sysfs; each hot-added range is "
 			"one DIMM (a static memory group, as ACPI adds it)");
+	slots = count_dimm_slots(f);
+	if (slots > 0 && slots < count_hot_runs(f, boot)) {
+		note(f, "slots: %d ACPI memory devices (PNP0C80) but more hot-added ranges: took "
+			"one slot per range", slots);
+		slots = count_hot_runs(f, boot);
+	} else if (slots > 0) {
+		note(f, "slots: %d, the ACPI memory devices (PNP0C80) in sys/bus/acpi/devices",
+		     slots);
+	}
 	note(f, "which hot-added memory self-hosts its memmap (memmap_on_memory), the kernel's "
 		"own allocations, hugetlb_free_vmemmap: not in sysfs, hotmem's defaults");
 
@@ -409,6 +458,8 @@ static int write_profile(struct found *f, FILE *out)
 		fprintf(out, "memory_failure = yes\n");
 	if (exists(f, "sys/devices/system/memory/crash_hotplug"))
 		fprintf(out, "crash_hotplug = yes\n");
+	if (slots > 0)
+		fprintf(out, "slots = %d\n", slots);
 	print_ranges(f, out, boot);
 	print_states(f, out, boot);
 	print_cmdline(f, out);

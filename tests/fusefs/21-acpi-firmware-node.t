@@ -139,6 +139,10 @@ is "$(cat "$MNT$MHPC/PNP0C80:03/status")" 0 "... its slot's _STA is 0"
 ctl device_del d2 >/dev/null && ctl device_add pc-dimm size=128M id=d5 >/dev/null
 tap_ok $? "d2 goes, d5 takes its slot 1"
 
+# hotmem profile --from-sysfs counts the slots' ACPI devices
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$MNT" 2>/dev/null | grep -qx "slots = 4"
+tap_ok $? "hotmem profile --from-sysfs: slots = 4"
+
 # a restart puts each DIMM back in its slot
 stop_fs
 start_fs --profile qemu-512m --cmdline memhp_default_state=offline
