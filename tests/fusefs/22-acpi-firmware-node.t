@@ -100,6 +100,15 @@ is "$(cat "$C")" 0 "... online reads 0"
 is "$($SYSW w "$C" '1\n')" ret=2 "container online again"
 is "$(cat "$C")" 1 "... online reads 1"
 
+# names are the kernel's exactly: "%s:%02x", "physical_node", "physical_node%u"
+for name in PNP0C80:04 PNP0C80:1 PNP0C80:001 PNP0C80:0A PNP0C80:-1 PNP0C80:ff; do
+	[ ! -e "$MNT$MHPC/$name" ] && [ ! -e "$MNT/sys/bus/acpi/devices/$name" ]
+	tap_ok $? "no $name with slots=4"
+done
+for name in physical_node0 physical_node01 physical_node2 physical_node+1; do
+	[ ! -e "$MNT$MHPC/PNP0C80:01/$name" ] && [ ! -L "$MNT$MHPC/PNP0C80:01/$name" ]
+	tap_ok $? "PNP0C80:01 (two blocks) has no $name"
+done
 python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
 ue=$!
 for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
