@@ -64,7 +64,9 @@ unsigned long zone_free_pages(struct zone *z)
  * bytes (zone, node, flags, refcount), written as one template copy.  The
  * kernel initialises each page and later walks them again in
  * __free_pages_core() to drop the reference; writing the final state once
- * is what keeps onlining within a memset of the memmap (make bench).
+ * is what keeps onlining within a memset of the memmap (make bench).  A
+ * whole section whose memmap may share the template is not written at all
+ * (parallel_memmap_init()).
  */
 static struct page memmap_template(int nid, int zid, unsigned long extra_flags, int refcount)
 {
@@ -130,7 +132,10 @@ static void prefault_section(struct hotmem *hm, struct mem_section *ms, unsigned
 		__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_RESIDENT, __ATOMIC_RELAXED);
 }
 
-/* fault a section's memmap in once, in one call, not a fault a page */
+/*
+ * Fault a section's memmap in once, in one call, not a fault a page; not
+ * one that will share its template (its memfd pages are never used).
+ */
 void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
 {
 	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages;) {
@@ -143,7 +148,7 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 	}
 }
 
-/* section by section: a whole one from system RAM shares a template, the rest is written */
+/* section by section: a whole one from system RAM or memblock shares its template, the rest is written */
 static void *memmap_init_worker(void *arg)
 {
 	struct memmap_chunk *c = arg;
@@ -162,6 +167,17 @@ static void *memmap_init_worker(void *arg)
 	return NULL;
 }
 
+/* a template is made only where some whole section's memmap may share it */
+static bool range_has_shareable_section(struct hotmem *hm, unsigned long start_pfn,
+					unsigned long end_pfn)
+{
+	for (unsigned long pfn = ALIGN(start_pfn, PAGES_PER_SECTION);
+	     pfn + PAGES_PER_SECTION <= end_pfn; pfn += PAGES_PER_SECTION)
+		if (memmap_shareable(__pfn_to_section(hm, pfn)))
+			return true;
+	return false;
+}
+
 /*
  * Large ranges are initialised by init_threads workers in section-aligned
  * chunks (seed 004): a section's pageblock flags live in its own usemap, so
@@ -177,16 +193,9 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
 	struct memmap_chunk chunks[64];
 	unsigned long per, pfn = start_pfn;
-	int slot = -1;
+	const int slot = range_has_shareable_section(hm, start_pfn, end_pfn) ?
+			 physmem_memmap_template(hm, &tmpl) : -1;
 
-	/* a template only where some whole section's memmap may share it */
-	for (unsigned long p = ALIGN(start_pfn, PAGES_PER_SECTION);
-	     p + PAGES_PER_SECTION <= end_pfn && slot < 0; p += PAGES_PER_SECTION) {
-		if (!memmap_shareable(__pfn_to_section(hm, p)))
-			continue;
-		slot = physmem_memmap_template(hm, &tmpl);
-		break;
-	}
 	if (nthreads > nr_sections)
 		nthreads = (unsigned int)nr_sections;
 	if (nthreads <= 1) {
