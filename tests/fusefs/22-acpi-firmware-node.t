@@ -160,4 +160,23 @@ is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".j
 	"d0:0 vm0:None d3:2 d5:1" "restored DIMMs keep their slots"
 is "$(readlink "$MNT/sys/devices/system/memory/memory$(( $(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin) if d["id"] == "d5"][0])') / 0x8000000 ))/firmware_node")" \
 	"../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01" "... d5's blocks point at slot 1"
+stop_fs
+
+# the guest's boot: d0 cold-plugged is a profile's "hotplug" range, in slot 0
+cat >"$TMP/cold.profile" <<'PROFILE'
+profile = qemu-512m
+hotplug = 0x100000000-0x10fffffff
+PROFILE
+start_fs --profile "$TMP/cold.profile" --fresh --cmdline memhp_default_state=offline
+tap_ok $? "hotmemfs boots qemu-512m with the DIMM found at boot"
+for b in 32 33; do
+	same boot "/sys/devices/system/memory/memory$b"
+done
+for s in 00 01; do
+	same boot "$MHPC/PNP0C80:$s"
+done
+is "$($SYSW w "$MNT$MHPC/PNP0C80:00/eject" '1\n')" ENODEV "eject of the boot DIMM: no QEMU device here to take away"
+ctl device_add pc-dimm size=256M id=d1 >/dev/null
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
+	"d1:1" "a device_add takes the next slot"
 done_testing
