@@ -613,6 +613,34 @@ static bool parse_id(const char *name, const char *prefix, unsigned long *id)
 	return *id <= (strcmp(prefix, "node") ? HMFS_BLOCK_ID_MAX : HMFS_NODE_ID_MAX);
 }
 
+/* inode numbers of a device's files: its directory's class and key, and the sub-entry */
+typedef uint64_t (*mk_ino_fn)(unsigned long key, unsigned sub);
+
+static uint64_t mk_block(unsigned long id, unsigned sub)
+{
+	return HMFS_BLOCK_INO(id, sub);
+}
+
+static uint64_t mk_node(unsigned long nid, unsigned sub)
+{
+	return HMFS_NODE_INO(nid, sub);
+}
+
+static uint64_t mk_acpi(unsigned long slot, unsigned sub)
+{
+	return HMFS_INO(HMFS_C_ACPI, ((uint64_t)slot << 8) | sub);
+}
+
+/* a device's power/ file @name */
+static int lookup_power(struct hmfs_ctx *ctx, mk_ino_fn mk, unsigned long key, const char *name,
+			struct hmfs_node *n)
+{
+	for (int k = 0; k < NR_PWR; k++)
+		if (!strcmp(name, power_ents[k].name))
+			return hmfs_node_get(ctx, mk(key, SUB_PWR + k), n);
+	return -ENOENT;
+}
+
 /* "PNP0C80:0a" -> 10: acpi_device_set_name()'s "%s:%02x" of a slot (at most 256) */
 static bool parse_slot(const char *name, unsigned long *slot)
 {
@@ -635,12 +663,8 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id, unsigned s
 	struct hm_block_info bi;
 	char nodename[32];
 
-	if (sub == BSUB_POWER) {
-		for (int k = 0; k < NR_PWR; k++)
-			if (!strcmp(name, power_ents[k].name))
-				return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, SUB_PWR + k), n);
-		return -ENOENT;
-	}
+	if (sub == BSUB_POWER)
+		return lookup_power(ctx, mk_block, id, name, n);
 	if (sub != BSUB_DIR)
 		return -ENOTDIR;
 	if (hotmem_block_info(ctx->hm, id, &bi))
@@ -659,12 +683,8 @@ static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid, unsigned s
 {
 	unsigned long id;
 
-	if (sub == NSUB_POWER) {
-		for (int k = 0; k < NR_PWR; k++)
-			if (!strcmp(name, power_ents[k].name))
-				return hmfs_node_get(ctx, HMFS_NODE_INO(nid, SUB_PWR + k), n);
-		return -ENOENT;
-	}
+	if (sub == NSUB_POWER)
+		return lookup_power(ctx, mk_node, nid, name, n);
 	if (sub != NSUB_DIR)
 		return -ENOTDIR;
 	if (parse_id(name, "memory", &id))
@@ -734,14 +754,8 @@ static int lookup_acpi_child(struct hmfs_ctx *ctx, unsigned long slot, unsigned 
 {
 	uint64_t k;
 
-	if (sub == ASUB_POWER) {
-		for (int i = 0; i < NR_PWR; i++)
-			if (!strcmp(name, power_ents[i].name))
-				return hmfs_node_get(
-					ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | (SUB_PWR + i)),
-					n);
-		return -ENOENT;
-	}
+	if (sub == ASUB_POWER)
+		return lookup_power(ctx, mk_acpi, slot, name, n);
 	if (sub != ASUB_DIR)
 		return -ENOTDIR;
 	if (parse_physnode(name, &k))
@@ -872,8 +886,8 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 	return LONG_MAX;
 }
 
-static long rd_subs(const struct sub_ent *ents, int nr, uint64_t (*mk)(unsigned long, unsigned),
-		    unsigned long key, long off, struct rd *rd, const char *special)
+static long rd_subs(const struct sub_ent *ents, int nr, mk_ino_fn mk, unsigned long key, long off,
+		    struct rd *rd, const char *special)
 {
 	for (int s = 1; s < nr; s++) {
 		const char *name = ents[s].name ? ents[s].name : special;
@@ -886,23 +900,12 @@ static long rd_subs(const struct sub_ent *ents, int nr, uint64_t (*mk)(unsigned 
 	return LONG_MAX;
 }
 
-static uint64_t mk_block(unsigned long id, unsigned sub)
-{
-	return HMFS_BLOCK_INO(id, sub);
-}
-
-static uint64_t mk_node(unsigned long nid, unsigned sub)
-{
-	return HMFS_NODE_INO(nid, sub);
-}
-
 static uint64_t mk_fwmap(unsigned long index, unsigned sub)
 {
 	return HMFS_INO(HMFS_C_FWMAP, ((uint64_t)index << 8) | sub);
 }
 
-static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key, long off,
-		     struct rd *rd)
+static long rd_power(mk_ino_fn mk, unsigned long key, long off, struct rd *rd)
 {
 	for (int k = 0; k < NR_PWR; k++) {
 		if (k + 2 < off)
@@ -912,11 +915,6 @@ static long rd_power(uint64_t (*mk)(unsigned long, unsigned), unsigned long key,
 			return k + 2;
 	}
 	return LONG_MAX;
-}
-
-static uint64_t mk_acpi(unsigned long slot, unsigned sub)
-{
-	return HMFS_INO(HMFS_C_ACPI, ((uint64_t)slot << 8) | sub);
 }
 
 /*

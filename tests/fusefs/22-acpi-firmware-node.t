@@ -27,6 +27,20 @@ same() {
 		"${phase%% *}: $path${1:+ ($2)} as the guest shows it"
 }
 
+# listen_start; CMD; listen_is PHASE NAME: the uevents CMD sent against the guest's
+# between "uevents of PHASE" and the next section
+listen_start() {
+	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
+	UE=$!
+	for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+}
+listen_is() {
+	wait $UE
+	is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
+		"$(awk -v p="======== uevents of $1" 'index($0, p) == 1 { on = 1; next } /^========/ { on = 0 }
+			on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" "$2"
+}
+
 # bus/acpi/devices: the guest's links of the devices hotmemfs models
 acpi_links() {
 	if [ "$1" = fixture ]; then
@@ -59,17 +73,11 @@ ctl device_add pc-dimm size=256M addr=0x100000000 id=d0 >/dev/null
 tap_ok $? "device_add d0 (the guest's cold-plugged DIMM, slot 0)"
 ctl device_add virtio-mem-pci size=1G requested-size=256M memaddr=0x110000000 id=vm0 >/dev/null
 tap_ok $? "device_add vm0 (virtio-mem)"
-python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
-ue=$!
-for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+listen_start
 ctl device_add pc-dimm size=256M addr=0x150000000 id=d1 >/dev/null
 tap_ok $? "device_add d1 (slot 1)"
-wait $ue
 # the guest's: the blocks' add, then the container's online (no ACPI add: the slot's device was there)
-is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
-	"$(awk '/^======== uevents of device_add/ { on = 1; next } /^========/ { on = 0 }
-		on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" \
-	"device_add d1: the uevents the guest sent, in its order"
+listen_is "device_add d1" "device_add d1: the uevents the guest sent, in its order"
 is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
 	"d0:0 vm0:None d1:1" "query-memory-devices: the DIMMs' slots as QEMU's"
 
@@ -109,16 +117,10 @@ for name in physical_node0 physical_node01 physical_node2 physical_node+1; do
 	[ ! -e "$MNT$MHPC/PNP0C80:01/$name" ] && [ ! -L "$MNT$MHPC/PNP0C80:01/$name" ]
 	tap_ok $? "PNP0C80:01 (two blocks) has no $name"
 done
-python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
-ue=$!
-for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+listen_start
 ctl device_del d1 >/dev/null
 tap_ok $? "device_del d1 (the guest's ACPI eject)"
-wait $ue
-is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
-	"$(awk '/^======== uevents of device_del/ { on = 1; next } /^========/ { on = 0 }
-		on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" \
-	"device_del d1: the blocks' remove only, as the guest sent"
+listen_is "device_del d1" "device_del d1: the blocks' remove only, as the guest sent"
 same "after QMP device_del" "$MHPC/PNP0C80:01"
 same "after QMP device_del" "$MHPC/PNP0C80:00"
 [ ! -e "$MNT/sys/devices/system/memory/memory42" ]
