@@ -372,6 +372,19 @@ static bool dir_or_power_node(unsigned sub, unsigned dir_sub, struct hmfs_node *
 	return false;
 }
 
+/* entry @sub of a device directory's table @ents: its mode and attribute; power/ has no subdirectory */
+static int sub_node(const struct sub_ent *ents, unsigned end, unsigned power, unsigned sub,
+		    struct hmfs_node *n)
+{
+	if (sub >= end)
+		return -ENOENT;
+	n->mode = ents[sub].mode;
+	n->attr = ents[sub].attr;
+	if (sub == power)
+		n->nlink = 2;
+	return 0;
+}
+
 static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, struct hmfs_node *n)
 {
 	struct hm_block_info bi;
@@ -381,12 +394,8 @@ static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, 
 	n->id = id;
 	if (dir_or_power_node(sub, BSUB_DIR, n))
 		return 0;
-	if (sub >= BSUB_END)
+	if (sub_node(block_ents, BSUB_END, BSUB_POWER, sub, n))
 		return -ENOENT;
-	n->mode = block_ents[sub].mode;
-	n->attr = block_ents[sub].attr;
-	if (sub == BSUB_POWER)
-		n->nlink = 2;
 	if (sub == BSUB_NODE)
 		snprintf(n->target, sizeof(n->target), "../../node/node%d", bi.nid);
 	if (sub == BSUB_SUBSYSTEM)
@@ -417,12 +426,8 @@ static int acpi_node_get(struct hmfs_ctx *ctx, unsigned long slot, unsigned sub,
 			 slot);
 		return 0;
 	}
-	if (sub >= ASUB_END)
+	if (sub_node(acpi_ents, ASUB_END, ASUB_POWER, sub, n))
 		return -ENOENT;
-	n->mode = acpi_ents[sub].mode;
-	n->attr = acpi_ents[sub].attr;
-	if (sub == ASUB_POWER)
-		n->nlink = 2;
 	if (sub == ASUB_SUBSYSTEM)
 		snprintf(n->target, sizeof(n->target), "../../../../../bus/acpi");
 	return 0;
@@ -472,13 +477,7 @@ static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, 
 	n->id = nid;
 	if (dir_or_power_node(sub, NSUB_DIR, n))
 		return 0;
-	if (sub >= NSUB_END)
-		return -ENOENT;
-	n->mode = node_ents[sub].mode;
-	n->attr = node_ents[sub].attr;
-	if (sub == NSUB_POWER)
-		n->nlink = 2;
-	return 0;
+	return sub_node(node_ents, NSUB_END, NSUB_POWER, sub, n);
 }
 
 /* the firmware map entry numbered @index, or false */
