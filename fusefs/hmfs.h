@@ -397,8 +397,20 @@ struct hmfs_ctx {
 	size_t journal_durable_len; /* ... and where it ends */
 	bool journal_syncing; /* a thread is in fdatasync() for the group */
 	bool journal_failing; /* an fdatasync failed: the changes after durable are being undone */
+	bool journal_dir_dirty; /* a new journal's name is not yet synced (rotate_journal()) */
 	struct hmfs_save *journal_pending; /* records not yet durable, newest first */
 	unsigned long journal_records, journal_syncs; /* for status, under save_lock */
+	/*
+	 * Compaction in the background (state.c: compactor()), asked for
+	 * under journal_lock past compact_at bytes of journal; compact_lock:
+	 * one whole-file save at a time (after change_lock, before
+	 * journal_lock).
+	 */
+	pthread_mutex_t compact_lock;
+	pthread_cond_t compact_cond;
+	pthread_t compactor;
+	bool compactor_started, compact_wanted, compact_stop;
+	size_t compact_at; /* 0: HMFS_JOURNAL_MAX */
 	struct json_object *saved;
 	/* saved's top-level values as JSON text (NULL: unknown), compared per key */
 	char *saved_text[HMFS_STATE_KEYS];

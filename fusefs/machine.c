@@ -285,6 +285,8 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->save_lock, NULL);
 	pthread_mutex_init(&ctx->journal_lock, NULL);
 	pthread_cond_init(&ctx->journal_cond, NULL);
+	pthread_mutex_init(&ctx->compact_lock, NULL);
+	pthread_cond_init(&ctx->compact_cond, NULL);
 	ctx->state_dirfd = ctx->state_lockfd = ctx->journal_fd = -1;
 	ctx->ctl_fd = -1;
 	ctx->ev_slot = -1;

@@ -212,17 +212,17 @@ fail:
 	return ret;
 }
 
-/* our temporary file, left by a crash, goes; anything else there is refused */
-static int clear_tmp(struct hmfs_ctx *ctx, char *err, size_t errlen)
+/* our temporary file PATH@suffix, left by a crash, goes; anything else there is refused */
+static int clear_tmp(struct hmfs_ctx *ctx, const char *suffix, char *err, size_t errlen)
 {
-	char name[PATH_MAX + 16], path[PATH_MAX + 8];
+	char name[PATH_MAX + 16], path[PATH_MAX + 16];
 	struct stat st;
 	int ret;
 
-	sibling(ctx, ".tmp", name, sizeof(name));
+	sibling(ctx, suffix, name, sizeof(name));
 	if (fstatat(ctx->state_dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? 0 : -errno;
-	snprintf(path, sizeof(path), "%s.tmp", ctx->state_path);
+	snprintf(path, sizeof(path), "%s%s", ctx->state_path, suffix);
 	ret = check_ours(&st, path, "temporary file", err, errlen);
 	if (ret) {
 		snprintf(err + strlen(err), errlen - strlen(err),
@@ -272,7 +272,9 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 	}
 	ret = take_lock(ctx, err, errlen);
 	if (!ret)
-		ret = clear_tmp(ctx, err, errlen);
+		ret = clear_tmp(ctx, ".tmp", err, errlen);
+	if (!ret)
+		ret = clear_tmp(ctx, ".journal.tmp", err, errlen);
 	if (!ret)
 		ret = open_journal(ctx, err, errlen);
 	if (!ret)
@@ -283,8 +285,21 @@ fail:
 	return ret;
 }
 
+static void stop_compactor(struct hmfs_ctx *ctx)
+{
+	if (!ctx->compactor_started)
+		return;
+	pthread_mutex_lock(&ctx->journal_lock);
+	ctx->compact_stop = true;
+	pthread_cond_signal(&ctx->compact_cond);
+	pthread_mutex_unlock(&ctx->journal_lock);
+	pthread_join(ctx->compactor, NULL);
+	ctx->compactor_started = false;
+}
+
 void hmfs_state_close(struct hmfs_ctx *ctx)
 {
+	stop_compactor(ctx);
 	if (ctx->journal_fd >= 0)
 		close(ctx->journal_fd);
 	json_object_put(ctx->saved);
@@ -437,40 +452,238 @@ static void complete(struct hmfs_ctx *ctx, uint64_t seq, size_t len)
 }
 
 /*
- * Compaction: the whole machine into the state file, with the journal's
- * sequence number, then the journal emptied.  A crash between the two
- * leaves records the file already holds: their seq is not above its own,
- * and a restore skips them.  Under change_lock.
+ * Compaction: the whole machine into the state file with the journal's
+ * sequence number, then the journal emptied of the records the file now
+ * holds.  A crash between the two leaves records the file already holds:
+ * their seq is not above its own, and a restore skips them.
  */
-static int compact(struct hmfs_ctx *ctx)
+struct snapshot {
+	json_object *m;
+	uint64_t seq; /* the journal's last record in it */
+	size_t len; /* and where that record ends */
+};
+
+/* under change_lock: no change half-done, the journal's records all in */
+static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 {
-	json_object *root, *m = hmfs_state_machine(ctx);
+	s->m = hmfs_state_machine(ctx);
+	s->seq = ctx->journal_seq;
+	s->len = ctx->journal_len;
+}
+
+static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s)
+{
+	json_object *root = json_object_new_object();
 	int ret;
 
-	root = json_object_new_object();
 	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
-	json_object_object_add(root, "seq", json_object_new_uint64(ctx->journal_seq));
-	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(m)));
-	json_object_object_add(root, "machine", json_object_get(m));
+	json_object_object_add(root, "seq", json_object_new_uint64(s->seq));
+	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(s->m)));
+	json_object_object_add(root, "machine", json_object_get(s->m));
 	ret = write_base(ctx, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 	json_object_put(root);
-	if (!ret && ctx->journal_fd >= 0 && (ftruncate(ctx->journal_fd, 0) || fsync(ctx->journal_fd)))
+	return ret;
+}
+
+static int read_at(int fd, char *buf, size_t len, off_t off)
+{
+	while (len) {
+		ssize_t n = pread(fd, buf, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+/*
+ * Records were appended while a background compaction wrote the state
+ * file: they, the journal's bytes from @from on, go into a new journal
+ * (PATH.journal.tmp written, fsync()ed, renamed over PATH.journal, the
+ * directory fsync()ed).  A crash at any instant leaves the old journal or
+ * the new one; with the new state file either adds up to the same
+ * machine.  Under journal_lock, no fdatasync() on the old descriptor.
+ */
+static int rotate_journal(struct hmfs_ctx *ctx, size_t from)
+{
+	size_t len = ctx->journal_len - from;
+	char name[PATH_MAX + 16], journal[PATH_MAX + 16], *buf = malloc(len);
+	int fd = -1, ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = read_at(ctx->journal_fd, buf, len, (off_t)from);
+	sibling(ctx, ".journal.tmp", name, sizeof(name));
+	sibling(ctx, ".journal", journal, sizeof(journal));
+	if (!ret) {
+		fd = openat(ctx->state_dirfd, name,
+			    O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+		ret = fd < 0 ? -errno : write_all(fd, buf, len);
+	}
+	free(buf);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (!ret && renameat(ctx->state_dirfd, name, ctx->state_dirfd, journal))
 		ret = -errno;
 	if (ret) {
-		json_object_put(m);
+		if (fd >= 0) {
+			close(fd);
+			unlinkat(ctx->state_dirfd, name, 0);
+		}
+		return ret;
+	}
+	/*
+	 * The new journal is the one now.  Until the directory is synced,
+	 * its name may be lost, and with it a record appended later: each
+	 * group commit syncs the directory too until one succeeds.
+	 */
+	close(ctx->journal_fd);
+	ctx->journal_fd = fd;
+	ctx->journal_len = len;
+	ctx->journal_dir_dirty = fsync(ctx->state_dirfd) != 0;
+	return 0;
+}
+
+/*
+ * The state file holds the records up to s->seq: the journal keeps only
+ * those after (usually none: emptied).  Under compact_lock; takes
+ * journal_lock.  Every record is durable after it.
+ */
+static int settle_journal(struct hmfs_ctx *ctx, const struct snapshot *s)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	while (ctx->journal_syncing)
+		pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
+	if (ctx->journal_seq == s->seq) {
+		if (ftruncate(ctx->journal_fd, 0) || fsync(ctx->journal_fd))
+			ret = -errno;
+		else
+			ctx->journal_len = 0;
+	} else {
+		ret = rotate_journal(ctx, s->len);
+	}
+	if (!ret && !ctx->journal_dir_dirty) {
+		ctx->journal_durable = ctx->journal_seq;
+		ctx->journal_durable_len = ctx->journal_len;
+		complete(ctx, ctx->journal_seq, ctx->journal_len);
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	return ret;
+}
+
+/* a whole-file save now, under change_lock and compact_lock */
+static int compact_held(struct hmfs_ctx *ctx)
+{
+	struct snapshot s;
+	int ret;
+
+	take_snapshot(ctx, &s);
+	ret = write_snapshot(ctx, &s);
+	if (!ret)
+		ret = settle_journal(ctx, &s);
+	if (ret) {
+		json_object_put(s.m);
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
 		return ret;
 	}
-	keep_saved(ctx, m, NULL);
-	/* the file holds every record: all of them are durable */
-	pthread_mutex_lock(&ctx->journal_lock);
-	ctx->journal_len = ctx->journal_durable_len = 0;
-	ctx->journal_durable = ctx->journal_seq;
-	complete(ctx, ctx->journal_seq, 0);
-	pthread_mutex_unlock(&ctx->journal_lock);
+	keep_saved(ctx, s.m, NULL);
 	return 0;
+}
+
+/* the same, under change_lock */
+static int compact(struct hmfs_ctx *ctx)
+{
+	int ret;
+
+	pthread_mutex_lock(&ctx->compact_lock);
+	ret = compact_held(ctx);
+	pthread_mutex_unlock(&ctx->compact_lock);
+	return ret;
+}
+
+/*
+ * In the background: change_lock only while the machine is read, so
+ * that writers go on while the file is written and synced; the records
+ * they append meanwhile stay in the journal (rotate_journal()).  A
+ * failed one is counted and tried again a quarter of HMFS_JOURNAL_MAX
+ * of records later; the records are safe in the journal meanwhile.
+ */
+static void compact_background(struct hmfs_ctx *ctx)
+{
+	struct snapshot s;
+	int ret;
+
+	pthread_mutex_lock(&ctx->change_lock);
+	if (ctx->frozen) { /* the machine differs from the file: never written over it */
+		pthread_mutex_unlock(&ctx->change_lock);
+		return;
+	}
+	take_snapshot(ctx, &s);
+	pthread_mutex_lock(&ctx->compact_lock);
+	pthread_mutex_unlock(&ctx->change_lock);
+	ret = write_snapshot(ctx, &s);
+	if (!ret)
+		ret = settle_journal(ctx, &s);
+	pthread_mutex_unlock(&ctx->compact_lock);
+	json_object_put(s.m);
+	count_save(ctx, ret);
+	pthread_mutex_lock(&ctx->journal_lock);
+	ctx->compact_at = ret ? ctx->journal_len + HMFS_JOURNAL_MAX / 4 : 0;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	if (ret)
+		fprintf(stderr, "hotmemfs: compacting %s.journal into %s: %s (the journal keeps every record; tried again later)\n",
+			ctx->state_path, ctx->state_path, strerror(-ret));
+}
+
+static void *compactor(void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	for (;;) {
+		while (!ctx->compact_wanted && !ctx->compact_stop)
+			pthread_cond_wait(&ctx->compact_cond, &ctx->journal_lock);
+		if (ctx->compact_stop)
+			break;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		compact_background(ctx);
+		pthread_mutex_lock(&ctx->journal_lock);
+		ctx->compact_wanted = false;
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	return NULL;
+}
+
+/*
+ * Amortised: one whole-file save per HMFS_JOURNAL_MAX bytes of records,
+ * in the compactor thread (started the first time; without it, here).
+ * Under change_lock.
+ */
+static void maybe_compact(struct hmfs_ctx *ctx)
+{
+	bool ask;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	ask = ctx->journal_len > (ctx->compact_at ? ctx->compact_at : HMFS_JOURNAL_MAX) &&
+	      !ctx->compact_wanted;
+	if (ask && !ctx->compactor_started)
+		ctx->compactor_started = !pthread_create(&ctx->compactor, NULL, compactor, ctx);
+	if (ask && ctx->compactor_started) {
+		ctx->compact_wanted = true;
+		pthread_cond_signal(&ctx->compact_cond);
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	if (ask && !ctx->compactor_started)
+		count_save(ctx, compact(ctx));
 }
 
 /*
@@ -645,6 +858,8 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	int ret;
 
 	pthread_mutex_lock(&ctx->change_lock);
+	/* a background compaction under way settles first: it may make records durable */
+	pthread_mutex_lock(&ctx->compact_lock);
 	pthread_mutex_lock(&ctx->journal_lock);
 	list = ctx->journal_pending;
 	ctx->journal_pending = NULL;
@@ -654,6 +869,7 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len))
 		fprintf(stderr, "hotmemfs: %s.journal: %s\n", ctx->state_path, strerror(errno));
 	pthread_mutex_unlock(&ctx->journal_lock);
+	pthread_mutex_unlock(&ctx->compact_lock);
 	fprintf(stderr, "hotmemfs: saving state to %s.journal: %s; undoing the changes not yet saved\n",
 		ctx->state_path, strerror(-sret));
 	for (sv = list; sv; sv = sv->next) {
@@ -697,20 +913,29 @@ int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	while (sv->pending) {
 		uint64_t seq = ctx->journal_seq;
 		size_t len = ctx->journal_len;
+		bool dir;
+		int fd;
 
 		if (ctx->journal_syncing || ctx->journal_failing) {
 			pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
 			continue;
 		}
+		fd = ctx->journal_fd; /* rotate_journal() waits for us */
+		dir = ctx->journal_dir_dirty;
 		ctx->journal_syncing = true;
 		pthread_mutex_unlock(&ctx->journal_lock);
-		ret = fdatasync(ctx->journal_fd) ? -errno : 0;
+		ret = fdatasync(fd) ? -errno : 0;
+		if (!ret && dir && fsync(ctx->state_dirfd))
+			ret = -errno;
 		pthread_mutex_lock(&ctx->save_lock);
 		ctx->journal_syncs++;
 		pthread_mutex_unlock(&ctx->save_lock);
 		pthread_mutex_lock(&ctx->journal_lock);
 		ctx->journal_syncing = false;
+		pthread_cond_broadcast(&ctx->journal_cond);
 		if (!ret) {
+			if (dir)
+				ctx->journal_dir_dirty = false;
 			complete(ctx, seq, len);
 			continue;
 		}
@@ -789,13 +1014,7 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 			strerror(-ret));
 		return ret;
 	}
-	/*
-	 * Amortised: one whole-file save per HMFS_JOURNAL_MAX bytes of
-	 * records.  The change is durable already; a failed compaction is
-	 * counted and the journal goes on growing until one succeeds.
-	 */
-	if (ctx->journal_len > HMFS_JOURNAL_MAX)
-		count_save(ctx, compact(ctx));
+	maybe_compact(ctx);
 	return 0;
 }
 
