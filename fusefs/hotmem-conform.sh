@@ -264,12 +264,15 @@ cell_main() { # AGENT EVENT
 		[ "$st" = online ] || continue
 		echo offline >$mem/memory$b/state 2>/dev/null && offl=$((offl + 1))
 	done
+	# uevents hotmemfs could not hand to the kernel: hotmem's fault
+	local unsent
+	unsent=$(hotmemctl status --json 2>/dev/null | jq '.uevents."netlink-errors" // -1')
 	# ENOBUFS the agent itself reported (the netlink agent does)
 	local agent_enobufs
 	agent_enobufs=$(grep -c "^ENOBUFS" "$log" 2>/dev/null)
-	printf '{"new":%d,"online":%d,"zones":{%s},"zone_runs":"%s","failed_writes":%d,"redundant_writes":%d,"agent_chose_zones":%s,"movable_pct_of_kernel":%d,"auto_movable_ratio":%d,"ms_to_last_online":%s,"offlinable":%d,"uevents_lost":%d,"agent_enobufs":%d,"listener_lost":%d,"listener_enobufs":%d,"listener_drops":%d}\n' \
+	printf '{"new":%d,"online":%d,"zones":{%s},"zone_runs":"%s","failed_writes":%d,"redundant_writes":%d,"agent_chose_zones":%s,"movable_pct_of_kernel":%d,"auto_movable_ratio":%d,"ms_to_last_online":%s,"offlinable":%d,"uevents_lost":%d,"agent_enobufs":%d,"listener_lost":%d,"listener_enobufs":%d,"listener_drops":%d,"uevents_unsent":%d}\n' \
 		"$n" "$online" "${zones%,}" "${runs%,}" "${failed:-0}" "$redundant" "$agent_chose" "$ratio" "$mratio" \
-		"$tlast" "$offl" "$lost" "${agent_enobufs:-0}" "$llost" "${enobufs:-0}" "${ldrops:--1}"
+		"$tlast" "$offl" "$lost" "${agent_enobufs:-0}" "$llost" "${enobufs:-0}" "${ldrops:--1}" "${unsent:--1}"
 }
 
 if [ "${1:-}" = --cell ]; then
@@ -402,6 +405,8 @@ reasons() { # OUTCOME-JSON SETTING
 	chose=false
 	grep -q '"agent_chose_zones":true' <<<"$r" && chose=true
 	[ "$new" -eq 0 ] && echo "no new blocks appeared"
+	[ "$(num0 uevents_unsent "$r")" -gt 0 ] &&
+		echo "hotmemfs did not send $(num uevents_unsent "$r") uevents (netlink-errors)"
 	if [ "$onl" -lt "$new" ]; then
 		if [ "$lost" -gt 0 ]; then
 			echo "$((new - onl)) of $new blocks left offline: the agent lost $lost uevents (ENOBUFS)"

@@ -44,6 +44,7 @@ for x in c:
     assert o["offlinable"] == (8 if o["zones"] == {"Movable": 8} else 7), x
     assert o["zone_runs"] == "32-39:" + list(o["zones"])[0], x
     assert o["uevents_lost"] == 0 and o["listener_lost"] == 0 and o["ms_to_last_online"] >= 0, x
+    assert o["uevents_unsent"] == 0, x
     assert o["agent_chose_zones"] == x["setting"].endswith("=offline"), x
 ' "$TMP/cells.json"
 tap_ok $? "JSON: six cells, outcomes, reasons and expectations"
