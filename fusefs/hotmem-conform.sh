@@ -132,16 +132,16 @@ blocks() { # the memory blocks listed, or failure (said on stderr)
 }
 
 # the blocks once the event has shown: the listing differs from BEFORE
-# (10 s at most).  A real kernel's blocks come when the firmware's
+# (HOTMEM_CONFORM_WAIT at most).  A real kernel's blocks come when the firmware's
 # hotplug is handled, not when device_add returns; and a cell once
 # counted no new block at all on a busy host.
 listed_blocks() { # BEFORE
 	local cur
-	for _ in $(seq 100); do
+	for _ in $(seq $((WAIT_S * 10))); do
 		cur=$(blocks) && [ -n "$cur" ] && [ "$cur" != "$1" ] && break
 		sleep 0.1
 	done
-	[ "$cur" != "$1" ] || step "no new block in the listing after 10 s"
+	[ "$cur" != "$1" ] || step "no new block in the listing after $WAIT_S s"
 	echo "$cur"
 }
 

@@ -68,6 +68,20 @@ tail -1 "$TMP/none" | grep -q "^6 cells in [0-9]* s: 0 ✓, 0 ✗ as expected, 6
 tap_ok $? "and the matrix ends with its summary"
 is "$(jq length "$TMP/none.json" 2>/dev/null)" 6 "the JSON has the six cells"
 
+# an event that adds no block (device_add does nothing) is a violation,
+# never a 0/0 ✓, whatever the agent is allowed
+mkdir -p "$TMP/fake"
+printf '#!/bin/sh\n[ "$1" = device_add ] && exit 0\nexec %s "$@"\n' "$HOTMEM_BUILD/hotmemctl" >"$TMP/fake/hotmemctl"
+printf '#!/bin/bash\na=(); while [ "$1" != -- ]; do a+=("$1"); shift; done; shift\nexec %s "${a[@]}" -- env PATH=%s:%s:"$PATH" "$@"\n' \
+	"$HOTMEM_BUILD/hotmem-enter" "$TMP/fake" "$HOTMEM_BUILD" >"$TMP/enter"
+chmod +x "$TMP/fake/hotmemctl" "$TMP/enter"
+HOTMEM_CONFORM_WAIT=1 HOTMEM_ENTER=$TMP/enter "$CONFORM" --reduced --only '^classic-rule memhp_default_state=offline ' \
+	>"$TMP/nonew" 2>>"$TMP/err"
+is "$?" 1 "no new block: exit status 1"
+grep -qE "^classic-rule +offline .* 0/0 .*✗ no new blocks appeared \[VIOLATION: unexpected: no new blocks appeared\]" "$TMP/nonew"
+tap_ok $? "the row says no new blocks appeared, a violation"
+[ "$T_FAIL" -gt 0 ] && sed 's/^/# nonew: /' "$TMP/nonew"
+
 # the hand-written agent with the default receive buffer loses most of a
 # 1024-block burst (ENOBUFS), as such agents do on a real kernel: every
 # block it left offline is an ADD the kernel dropped for its socket; a
