@@ -15,10 +15,17 @@ command -v prlimit >/dev/null || skip_all "prlimit (util-linux) missing"
 state_on_small_tmpfs hotmem-unsaved
 M=$MNT/sys/devices/system/memory
 # an idle kernel: nothing allocates into the blocks, so every undo can offline
-OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+# QEMU's maximum of DIMM slots: the phases below add DIMMs again and again,
+# more than qemu-512m's four slots (-m 512M,slots=4) would take
+cat >"$TMP/slots.profile" <<'PROF'
+profile = qemu-512m
+name = qemu-512m-slots
+slots = 256
+PROF
+OPTS=(--profile "$TMP/slots.profile" --cmdline hotmem.kernel_alloc=off)
 
 start_fs_netns "${OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts qemu-512m, its state file on a 256k tmpfs"
+tap_ok $? "hotmemfs mounts qemu-512m with 256 DIMM slots, its state file on a 256k tmpfs"
 for i in 1 2 3 4 5 6; do ctl device_add pc-dimm id=p$i size=128M >/dev/null || break; done
 tap_ok $? "six DIMMs to delete later"
 echo online_movable >"$M/memory32/state"
