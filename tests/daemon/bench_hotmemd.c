@@ -12,7 +12,9 @@
  * That is hotmemd's own cost.  When hotmemfs is built (and we are root with
  * /dev/fuse), the same figures on a hotmemfs mount follow, suffix _hotmemfs:
  * hotmemctl plugs DIMMs, hotmemfs's ADD uevents reach us on a relay socket,
- * and the clock starts when we pass them on to hotmemd.
+ * and the clock starts when we pass them on to hotmemd.  Once with
+ * --state none, once with a state file (suffix _statefile): hotmemfs
+ * replies to each write only once it is durable.
  * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
  */
 #include <dirent.h>
@@ -269,6 +271,8 @@ struct fsbench {
 	char ctl[128];
 	pid_t fs_pid;
 	int relay; /* hotmemfs sends its uevents here */
+	bool state; /* hotmemfs keeps its state file (each change durable before its reply) */
+	const char *suffix; /* of the figures' names: "" or "_statefile" */
 };
 
 static int ctl(struct fsbench *f, const char *args)
@@ -313,7 +317,7 @@ static int fs_watch(struct fsbench *f, int id)
 static int fs_single(struct fsbench *f, int runs)
 {
 	static double lat[SINGLE_RUNS];
-	char buf[1024], args[96];
+	char buf[1024], args[96], name[80];
 	ssize_t n;
 	int i, id;
 
@@ -336,10 +340,11 @@ static int fs_single(struct fsbench *f, int runs)
 	if (i < 10)
 		return -1;
 	qsort(lat, i, sizeof(lat[0]), cmp);
-	report("hotmemd_add_to_online_median_hotmemfs", lat[i / 2], "ms", "<= 1 ms, hotmemfs",
+	snprintf(name, sizeof(name), "hotmemd_add_to_online_median_hotmemfs%s", f->suffix);
+	report(name, lat[i / 2], "ms", f->state ? "<= 1 ms, hotmemfs, state file" : "<= 1 ms, hotmemfs",
 	       lat[i / 2] <= 1.0);
-	report("hotmemd_add_to_online_p99_hotmemfs", lat[i * 99 / 100], "ms", "none, hotmemfs",
-	       true);
+	snprintf(name, sizeof(name), "hotmemd_add_to_online_p99_hotmemfs%s", f->suffix);
+	report(name, lat[i * 99 / 100], "ms", "none, hotmemfs", true);
 	return 0;
 }
 
@@ -416,8 +421,9 @@ static int fs_burst(struct fsbench *f)
 		fprintf(stderr, "bench_hotmemd: blocks left offline after the coldplug\n");
 		return -1;
 	}
-	snprintf(name, sizeof(name), "hotmemd_coldplug_%d_hotmemfs", n);
-	snprintf(goal, sizeof(goal), "<= %.0f ms (2 s per 1024), hotmemfs", 2000.0 * n / 1024);
+	snprintf(name, sizeof(name), "hotmemd_coldplug_%d_hotmemfs%s", n, f->suffix);
+	snprintf(goal, sizeof(goal), "<= %.0f ms (2 s per 1024), hotmemfs%s", 2000.0 * n / 1024,
+		 f->state ? ", state file" : "");
 	report(name, dt, "ms", goal, dt <= 2000.0 * n / 1024);
 	return 0;
 }
@@ -425,7 +431,7 @@ static int fs_burst(struct fsbench *f)
 static int fs_setup(struct fsbench *f, const char *fs_exe)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char path[PATH_MAX], relay[128];
+	char path[PATH_MAX], relay[128], statefile[128];
 	struct stat st;
 	int i;
 
@@ -435,6 +441,7 @@ static int fs_setup(struct fsbench *f, const char *fs_exe)
 	snprintf(f->mnt, sizeof(f->mnt), "%s/mnt", f->b.root);
 	snprintf(f->ctl, sizeof(f->ctl), "%s/ctl.sock", f->b.root);
 	snprintf(relay, sizeof(relay), "%s/relay.sock", f->b.root);
+	snprintf(statefile, sizeof(statefile), "%s/hotmemfs.state", f->b.root);
 	snprintf(f->b.mem, sizeof(f->b.mem), "%s/sys/devices/system/memory", f->mnt);
 	snprintf(f->b.sock, sizeof(f->b.sock), "%s/uevent.sock", f->b.root);
 	mkdir(f->mnt, 0755);
@@ -457,8 +464,8 @@ static int fs_setup(struct fsbench *f, const char *fs_exe)
 
 		dup2(devnull, 2);
 		/* it stays in the foreground: we stop it by pid */
-		execl(fs_exe, fs_exe, "-s", f->ctl, "-S", "none", "-u", relay, f->mnt,
-		      (char *)NULL);
+		execl(fs_exe, fs_exe, "-s", f->ctl, "-S", f->state ? statefile : "none", "-u", relay,
+		      f->mnt, (char *)NULL);
 		_exit(127);
 	}
 	snprintf(path, sizeof(path), "%s/block_size_bytes", f->b.mem);
@@ -486,12 +493,37 @@ static void fs_teardown(struct fsbench *f)
 		fprintf(stderr, "bench_hotmemd: cannot remove %s\n", f->b.root);
 }
 
+/* the hotmemfs figures without a state file (suffix "") and with one (_statefile) */
+static int hotmemfs_bench_one(const char *fs_exe, bool state)
+{
+	struct fsbench f = { .b = { .pid = -1, .fd = -1, .ino = -1 },
+			     .fs_pid = -1,
+			     .relay = -1,
+			     .state = state,
+			     .suffix = state ? "_statefile" : "" };
+	int r = -1;
+
+	printf("# hotmemd on a hotmemfs mount (FUSE), uevents relayed from hotmemfs, %s\n",
+	       state ? "a state file below /tmp (each change durable before its reply)" :
+		       "--state none");
+	const char *failed = fs_setup(&f, fs_exe)	  ? "mounting hotmemfs" :
+			     fs_burst(&f)		  ? "the coldplug" :
+			     start_daemon_on(&f.b, f.mnt) ? "starting hotmemd" :
+			     fs_single(&f, 100)		  ? "one block at a time" :
+							    NULL;
+
+	if (failed)
+		fprintf(stderr, "bench_hotmemd: hotmemfs run failed: %s\n", failed);
+	else
+		r = 0;
+	fs_teardown(&f);
+	return r;
+}
+
 static int hotmemfs_bench(void)
 {
 	const char *build = getenv("HOTMEM_BUILD") ?: "build";
-	struct fsbench f = { .b = { .pid = -1, .fd = -1, .ino = -1 }, .fs_pid = -1, .relay = -1 };
 	char fs_exe[PATH_MAX], ctl_exe[PATH_MAX];
-	int r = -1;
 
 	snprintf(fs_exe, sizeof(fs_exe), "%s/hotmemfs", build);
 	snprintf(ctl_exe, sizeof(ctl_exe), "%s/hotmemctl", build);
@@ -500,14 +532,7 @@ static int hotmemfs_bench(void)
 		printf("# hotmemfs not built (or no root, /dev/fuse): figures above are the fake sysroot only\n");
 		return 0;
 	}
-	printf("# hotmemd on a hotmemfs mount (FUSE), uevents relayed from hotmemfs\n");
-	if (fs_setup(&f, fs_exe) || fs_burst(&f) || start_daemon_on(&f.b, f.mnt) ||
-	    fs_single(&f, 100))
-		fprintf(stderr, "bench_hotmemd: hotmemfs run failed\n");
-	else
-		r = 0;
-	fs_teardown(&f);
-	return r;
+	return hotmemfs_bench_one(fs_exe, false) | hotmemfs_bench_one(fs_exe, true);
 }
 
 int main(void)

@@ -302,26 +302,44 @@ static void bench_floor(const char *build, const char *emu)
 	       e[best].best / fl[best].best <= 1.2);
 }
 
-/* hotmemfs's FUSE requests so far (status's "fuse"), or -1 */
-static long fuse_requests(const char *build, const struct fs *f)
+/* `hotmemctl status --json` of @f into @buf; 0 or -1 */
+static int status_text(const char *build, const struct fs *f, char *buf, size_t len)
 {
-	char cmd[512], buf[8192];
-	const char *p;
+	char cmd[512];
 	size_t n;
 	FILE *st;
-	long v = -1;
 
 	snprintf(cmd, sizeof(cmd), "%s/hotmemctl -s %s status --json", build, f->ctl);
 	st = popen(cmd, "r");
 	if (!st)
 		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, st);
+	n = fread(buf, 1, len - 1, st);
 	buf[n] = '\0';
-	pclose(st);
-	p = strstr(buf, "\"fuse\"");
-	if (p && (p = strstr(p, "\"requests\"")))
-		sscanf(p, "\"requests\": %ld", &v);
+	return pclose(st) ? -1 : 0;
+}
+
+/* the number after "@key": in @from, or -1 */
+static long json_number(const char *from, const char *key)
+{
+	char k[64];
+	const char *p;
+	long v = -1;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	p = from ? strstr(from, k) : NULL;
+	if (p)
+		sscanf(p + strlen(k), " %ld", &v); /* "key":N or "key": N */
 	return v;
+}
+
+/* hotmemfs's FUSE requests so far (status's "fuse"), or -1 */
+static long fuse_requests(const char *build, const struct fs *f)
+{
+	char buf[8192];
+
+	if (status_text(build, f, buf, sizeof(buf)))
+		return -1;
+	return json_number(strstr(buf, "\"fuse\""), "requests");
 }
 
 /* every thread of @pid, and this process (the reader), on CPU @cpu; or back on @all */
@@ -608,6 +626,65 @@ static void bench_huge128m(const char *build)
 }
 
 /*
+ * Group commit (#15.1): eight writers at once, each flipping its own
+ * block of @f's 1 GiB DIMM (blocks @first...), 40 changes each: the
+ * journal's fdatasyncs per change (status's state-journal-syncs and
+ * -records), and the time per change against one writer alone (@alone).
+ */
+static void bench_group_commit(const char *build, const struct fs *f, int first, double alone)
+{
+	enum { WRITERS = 8, CHANGES = 40 };
+	long r0, s0, r1, s1;
+	char buf[16384];
+	double t0, us;
+	pid_t pid[WRITERS];
+
+	if (status_text(build, f, buf, sizeof(buf)))
+		return;
+	r0 = json_number(buf, "state-journal-records");
+	s0 = json_number(buf, "state-journal-syncs");
+	t0 = now();
+	for (int k = 0; k < WRITERS; k++) {
+		pid[k] = fork();
+		if (pid[k] == 0) {
+			char path[256];
+
+			snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%d/state",
+				 f->mnt, first + k);
+			_exit(state_changes_us(path, CHANGES / 2) < 0);
+		}
+	}
+	for (int k = 0; k < WRITERS; k++) {
+		int st;
+
+		if (pid[k] < 0 || waitpid(pid[k], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			printf("# group commit: a writer failed; skipped\n");
+			return;
+		}
+	}
+	us = (now() - t0) * 1e6 / (WRITERS * CHANGES);
+	if (status_text(build, f, buf, sizeof(buf)))
+		return;
+	r1 = json_number(buf, "state-journal-records") - r0;
+	s1 = json_number(buf, "state-journal-syncs") - s0;
+	if (r0 < 0 || r1 <= 0 || s1 < 0) {
+		printf("# group commit: no journal counters in status; skipped\n");
+		return;
+	}
+	printf("# group commit: %d writers, %ld records, %ld fdatasyncs; %.0f us a change "
+	       "(one writer alone: %.0f us)\n", WRITERS, r1, s1, us, alone);
+	/*
+	 * At most --threads writes wait in hotmemfs at once (4 on 2 CPUs):
+	 * while one group syncs, the next one gathers, so about two groups
+	 * a round: 0.5 for 4 store threads, 1 without group commit.
+	 */
+	report("state_journal_syncs_per_change_8_writers", (double)s1 / (double)r1, "x",
+	       "< 1 (group commit; ~2 / store threads)", (double)s1 / (double)r1 < 1);
+	report("state_change_8_writers_vs_one", us / alone, "x", "informational (< 1: overlap)",
+	       true);
+}
+
+/*
  * What saving costs a client (#15.1): memory32's state written on a
  * machine with a state file (journal: one appended record and an
  * fdatasync per change, in a directory below /tmp) against the same
@@ -620,6 +697,7 @@ static void bench_state_save(const char *build)
 	struct fs fa = { .pid = -1 }, fb = { .pid = -1 };
 	char *add_a[] = { ctlbin, "-s", fa.ctl, "device_add", "pc-dimm", "size=128M", NULL };
 	char *add_b[] = { ctlbin, "-s", fb.ctl, "device_add", "pc-dimm", "size=128M", NULL };
+	char *add_g[] = { ctlbin, "-s", fa.ctl, "device_add", "pc-dimm", "size=1G", NULL };
 
 	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
 	if (fs_start_state(&fa, build, "qemu-512m", true) ||
@@ -644,6 +722,10 @@ static void bench_state_save(const char *build)
 	       "(best of %d x 40)\n", va[0], vb[0], NR_BATCH);
 	report("state_change_with_state_file_us", va[0], "us", "<= 1000 (#15.1)", va[0] <= 1000);
 	report("state_change_state_file_vs_none", va[0] / vb[0], "x", "informational", true);
+	if (run(add_g, true))
+		printf("# group commit: no room for a 1G DIMM; skipped\n");
+	else
+		bench_group_commit(build, &fa, 33, va[NR_BATCH / 2]);
 out:
 	fs_stop(&fa);
 	fs_stop(&fb);
