@@ -1049,6 +1049,28 @@ static json_object *get(json_object *o, const char *key, json_type t)
 	return v;
 }
 
+/* @size bytes from the start of @fd (fewer if it is shorter now), NUL-terminated */
+static int read_text(int fd, size_t size, char **text)
+{
+	char *buf = malloc(size + 1);
+	size_t len = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (len < size) {
+		ssize_t n = pread(fd, buf + len, size - len, (off_t)len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
+}
+
 /*
  * The whole file, opened without following a symlink and without
  * blocking on a FIFO (a FIFO there hung the start), checked to be ours.
@@ -1056,8 +1078,6 @@ static json_object *get(json_object *o, const char *key, json_type t)
 static int slurp(const char *path, char **text, char *err, size_t errlen)
 {
 	struct stat st;
-	size_t len = 0;
-	char *buf;
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -1077,22 +1097,7 @@ static int slurp(const char *path, char **text, char *err, size_t errlen)
 		ret = -EFBIG;
 		goto out;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*text = buf;
+	ret = read_text(fd, (size_t)st.st_size, text);
 out:
 	close(fd);
 	return ret;
@@ -1509,8 +1514,6 @@ static int patches_merge(json_object *m, struct patches *ps)
 static int read_journal(struct hmfs_ctx *ctx, char **text, char *err, size_t errlen)
 {
 	struct stat st;
-	size_t len = 0;
-	char *buf;
 
 	if (fstat(ctx->journal_fd, &st))
 		return -errno;
@@ -1519,21 +1522,7 @@ static int read_journal(struct hmfs_ctx *ctx, char **text, char *err, size_t err
 			 ctx->state_path, (long long)st.st_size, HMFS_STATE_MAX);
 		return -EFBIG;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len < (size_t)st.st_size) {
-		ssize_t n = pread(ctx->journal_fd, buf + len, (size_t)st.st_size - len, (off_t)len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*text = buf;
-	return 0;
+	return read_text(ctx->journal_fd, (size_t)st.st_size, text);
 }
 
 /* one good record: "set" replaces keys of the machine, "run" patches a block */
