@@ -189,8 +189,10 @@ cell_main() { # AGENT EVENT
 		# each step once the agent has onlined the one before (a
 		# virtio-mem driver unplugs only what it plugged and is online)
 		hotmemctl device_add virtio-mem-pci size=4G requested-size=1G id=vm0 >/dev/null
+		# shellcheck disable=SC2046 # a block an argument
 		all_online $(comm -13 <(echo "$before" | sort) <(blocks | sort) | sort -n)
 		hotmemctl qom-set vm0 requested-size 2G >/dev/null
+		# shellcheck disable=SC2046 # a block an argument
 		all_online $(comm -13 <(echo "$before" | sort) <(blocks | sort) | sort -n)
 		hotmemctl qom-set vm0 requested-size 1G >/dev/null ;;
 	esac
@@ -396,8 +398,8 @@ num() { sed -nE "s/.*\"$1\":(-?[0-9]+).*/\1/p" <<<"$2"; }
 num0() { local v; v=$(num "$@"); echo "${v:-0}"; } # a cell that did not run: 0
 numd() { local v; v=$(num "$@"); echo "${v:--}"; } # a cell that did not run: -
 
-# verdict REASONS-FILE <<<JSON: one line per way the agent did wrong
-reasons() { # OUTCOME-JSON SETTING
+# a cell's ✗ reasons, one a line: each way the agent (or hotmem) did wrong
+reasons() { # OUTCOME-JSON
 	local r=$1 new onl fw rw pct amr offl lost chose
 	new=$(num new "$r") onl=$(num online "$r") fw=$(num failed_writes "$r")
 	rw=$(num redundant_writes "$r") pct=$(num movable_pct_of_kernel "$r")
@@ -494,7 +496,7 @@ for a in "${agents[@]}"; do
 					[ "$rc" -eq 124 ] && why="timed out after 300 s: $(tail -1 "$WORK/err")"
 					r='{}'
 				else
-					why=$(reasons "$r" "$s")
+					why=$(reasons "$r")
 				fi
 				read -r kind re expwhy <<<"$(expectation "$name" "$s" "${m##*/}" "$e")"
 				[ "$r" = '{}' ] && kind=ok re="" expwhy="every cell runs"
