@@ -147,7 +147,7 @@ listed_blocks() { # BEFORE
 
 cell_main() { # AGENT EVENT
 	local agent=$1 event=$2 log=/run/hotmem/agent.log mem=/sys/devices/system/memory
-	local before after new b t0 tlast=null online=0 zones="" offl=0 n=0 apid
+	local before after new b t0 tlast=null online=0 zones="" offl=0 n=0 apid=""
 	before=$(listed_blocks "")
 	# a listener as most agents open one: the default receive buffer;
 	# started first, python comes up while the agent does
@@ -173,6 +173,8 @@ cell_main() { # AGENT EVENT
 		python3 -c "$NETLINK_AGENT" /run/hotmem/agent.ready 2>"$log" &
 		apid=$!
 		wait_ready /run/hotmem/agent.ready ;;
+	none) # no agent: the kernel's own auto-online alone (make bench's floor)
+		: >"$log" ;;
 	esac
 	step "agent $agent started"
 	wait_ready /run/hotmem/listener.ready
@@ -259,8 +261,10 @@ cell_main() { # AGENT EVENT
 	mratio=$(cat /sys/module/memory_hotplug/parameters/auto_movable_ratio 2>/dev/null || echo 301)
 	step "counted; stopping the agent"
 	# stop the agent before offlining, so that it does not online them again
-	kill "$apid" 2>/dev/null
-	wait "$apid" 2>/dev/null
+	if [ -n "$apid" ]; then
+		kill "$apid" 2>/dev/null
+		wait "$apid" 2>/dev/null
+	fi
 	for b in $new; do
 		read -r st <$mem/memory$b/state
 		[ "$st" = online ] || continue
