@@ -33,8 +33,11 @@ for b in range(32, 40):
     out = open(f"{log}.{b}", "w", buffering=1)
     i = 0
     while (rounds and i < rounds) or (not rounds and not os.path.exists(stop)):
-        with open(f"{m}/memory{b}/state") as f:
-            want = "online_movable" if f.read().strip() == "offline" else "offline"
+        try:
+            with open(f"{m}/memory{b}/state") as f:
+                want = "online_movable" if f.read().strip() == "offline" else "offline"
+        except OSError:
+            break  # hotmemfs was killed
         out.write(f"try {b} {want}\n")
         try:
             fd = os.open(f"{m}/memory{b}/state", os.O_WRONLY)
