@@ -30,6 +30,9 @@ report() { # NAME VALUE UNIT GOAL MET
 udev_ms=$(cell "rule:$tmp/rules" --rules "$tmp/rules")
 hmd_ms=$(cell hotmemd:auto-movable)
 floor_ms=$(cell none)
+# the same with a state file: each write answered once its record is durable (#15.1)
+udev_st_ms=$(cell "rule:$tmp/rules" --rules "$tmp/rules" -S "$tmp/state.udev")
+hmd_st_ms=$(cell hotmemd:auto-movable -S "$tmp/state.hotmemd")
 if [ -z "$udev_ms" ] || [ -z "$hmd_ms" ]; then
 	echo "agents_burst: a burst did not online all 1024 blocks (udevd: ${udev_ms:-failed}, hotmemd: ${hmd_ms:-failed})"
 	exit 1
@@ -38,6 +41,12 @@ s=$(awk -v m="$udev_ms" 'BEGIN {printf "%.3f", m / 1000}')
 report udevd_classic_rule_burst1024 "$s" s "<= 2" "$(awk -v m="$udev_ms" 'BEGIN {print (m <= 2000) ? "true" : "false"}')"
 report hotmemd_burst1024 "$(awk -v m="$hmd_ms" 'BEGIN {printf "%.3f", m / 1000}')" s "<= 2" \
 	"$(awk -v m="$hmd_ms" 'BEGIN {print (m <= 2000) ? "true" : "false"}')"
+for f in "udevd_classic_rule_burst1024_statefile $udev_st_ms" "hotmemd_burst1024_statefile $hmd_st_ms"; do
+	set -- $f
+	[ -n "${2:-}" ] || { echo "agents_burst: $1: a burst did not online all 1024 blocks"; continue; }
+	report "$1" "$(awk -v m="$2" 'BEGIN {printf "%.3f", m / 1000}')" s "<= 2, state file" \
+		"$(awk -v m="$2" 'BEGIN {print (m <= 2000) ? "true" : "false"}')"
+done
 report kernel_autoonline_burst1024 "$(awk -v m="${floor_ms:-0}" 'BEGIN {printf "%.3f", m / 1000}')" s \
 	"report only: the engine's own onlining, the floor" true
 report udevd_classic_rule_vs_autoonline_burst1024 \
