@@ -305,6 +305,7 @@ static int select_programs(struct hmt_tracer *t, enum hmt_kmode m)
 					  tracepoint_exists(t, i));
 	bpf_program__set_autoload(t->skel->progs.usdt_enter, t->want_emulator);
 	bpf_program__set_autoload(t->skel->progs.usdt_exit, t->want_emulator);
+	bpf_program__set_autoload(t->skel->progs.usdt_batch, t->want_emulator && !t->per_probe);
 	return 0;
 }
 
@@ -404,8 +405,30 @@ static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
 	return err;
 }
 
+/*
+ * hotmem:batch carries every step's record, one probe hit per operation
+ * (engine/hotmem_probes.h): attach there unless each probe was asked
+ * for, or the binary has none (an older engine, usdt_target).
+ */
+static int attach_batch(struct hmt_tracer *t)
+{
+	int err;
+
+	if (t->per_probe)
+		return -ENOENT;
+	err = add_link(t, bpf_program__attach_usdt(t->skel->progs.usdt_batch, t->emu_pid,
+						     t->emu_path, "hotmem", "batch", NULL));
+	if (err)
+		return err;
+	t->usdt_batch = true;
+	t->usdt_found = t->usdt_total = HMT_NR_FN * 2;
+	return 0;
+}
+
 static int attach_emulator(struct hmt_tracer *t)
 {
+	if (!attach_batch(t))
+		return 0;
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
 		attach_usdt_probe(t, fn, false);
 		attach_usdt_probe(t, fn, true);
@@ -449,6 +472,7 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	for (int i = 0; i < HMT_NR_TP; i++)
 		t->tp_err[i] = -ENOENT;
 	t->usdt_found = t->usdt_total = t->usdt_err = 0;
+	t->usdt_batch = false;
 	t->usdt_missing[0] = '\0';
 	t->skel = hotmem_trace_bpf__open();
 	if (!t->skel)
@@ -627,7 +651,8 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 			t->filter_tgid ? "process " : "every process");
 		if (t->filter_tgid)
 			fprintf(f, "%d and its descendants", t->filter_tgid);
-		fprintf(f, ")\n");
+		fprintf(f, ")%s\n",
+			t->usdt_batch ? " through hotmem:batch, one probe hit per operation" : "");
 		if (t->usdt_missing[0])
 			fprintf(f, "hotmem-trace: emulator: NOT attached: %s%s%s\n",
 				t->usdt_missing, t->usdt_err ? ": " : "",

@@ -6,7 +6,9 @@
  * direct calls), else kprobe/kretprobe (CONFIG_KPROBES), else none; the
  * two tracepoints in every mode.  A function the kernel inlined or lacks
  * is reported, not fatal.  Emulator side: the engine's USDT probes in one
- * binary, all processes or one pid.
+ * binary, all processes or one pid: hotmem:batch where the binary has it
+ * (every step, one probe hit per operation), else (or per_probe) each
+ * hotmem:<fn> and hotmem:<fn>__ret.
  */
 #ifndef HMT_ATTACH_H
 #define HMT_ATTACH_H
@@ -34,6 +36,7 @@ struct hmt_tracer {
 	char emu_path[PATH_MAX]; /* binary with the USDT probes */
 	pid_t emu_pid; /* -1: every process */
 	pid_t filter_tgid; /* 0, or only it and its descendants */
+	bool per_probe; /* each hotmem:<fn>[__ret] probe, not hotmem:batch */
 	__u64 block_pages;
 	/* results */
 	struct hotmem_trace_bpf *skel;
@@ -49,6 +52,7 @@ struct hmt_tracer {
 	int mode_err[HMT_NR_KMODE]; /* why a mode was given up */
 	int tp_err[HMT_NR_TP];
 	int usdt_found, usdt_total, usdt_err;
+	bool usdt_batch; /* the steps came through hotmem:batch */
 	char usdt_missing[512];
 	struct bpf_link *links[HMT_MAX_LINKS];
 	int nlinks;

@@ -8,6 +8,8 @@
  *   tp_isolated       tracepoint page_isolation:test_pages_isolated
  *   tp_wmarks         tracepoint kmem:mm_setup_per_zone_wmarks
  *   usdt_enter/exit   the engine's USDT probes hotmem:<fn>[__ret]
+ *   usdt_batch        hotmem:batch: the same steps coalesced, one probe
+ *                     hit per operation (engine/hotmem_probes.h)
  *
  *   fe_/fx_/kp_/kr_memory_chain  blocking_notifier_call_chain() on the
  *                     memory chain only: memory_notify() for every caller,
@@ -66,6 +68,8 @@ const volatile __s64 notify_action[HMT_NR_NOTIFY];
 const volatile __u64 memory_chain = 0;
 /* USDT: only this process and its descendants (0: every process) */
 const volatile __u32 filter_tgid = 0;
+/* USDT probe hits (uprobe runs), for the summary: hits per event */
+__u64 usdt_hits = 0;
 
 extern const void vmemmap_base __ksym __weak;
 
@@ -721,6 +725,7 @@ static __always_inline int on_usdt(struct pt_regs *ctx, __u8 phase)
 
 	if (!wanted_process())
 		return 0;
+	__sync_fetch_and_add(&usdt_hits, 1);
 	e = new_event(fn, HMT_SRC_EMULATOR, phase, HMT_VIA_USDT);
 	if (!e)
 		return 0;
@@ -747,4 +752,56 @@ SEC("usdt")
 int usdt_exit(struct pt_regs *ctx)
 {
 	return on_usdt(ctx, HMT_EXIT);
+}
+
+/*
+ * hotmem:batch (records, nr): each record is the event its step's own
+ * probe would have made, the same fields, its own timestamp.
+ */
+struct batch_ctx {
+	__u64 records;
+	__u32 nr;
+};
+
+static long batch_one(__u64 i, struct batch_ctx *b)
+{
+	struct hotmem_probe_rec r;
+	struct hmt_event *e;
+
+	if (i >= b->nr || i >= HOTMEM_PROBE_BATCH_MAX)
+		return 1;
+	if (bpf_probe_read_user(&r, sizeof(r), (void *)(b->records + i * sizeof(r))) ||
+	    r.probe >= HMT_NR_FN)
+		return 1;
+	e = new_event(r.probe, HMT_SRC_EMULATOR, r.exit ? HMT_EXIT : HMT_ENTER, HMT_VIA_USDT);
+	if (!e)
+		return 1;
+	e->ts = r.ts;
+	set_range(e, r.start_pfn, r.nr_pages);
+	e->nid = r.nid;
+	e->zid = r.zid;
+	e->extra = r.extra;
+	if (r.exit)
+		e->ret = r.ret;
+	submit(e);
+	return 0;
+}
+
+SEC("usdt")
+int usdt_batch(struct pt_regs *ctx)
+{
+	struct batch_ctx b = {};
+	long v = 0;
+
+	if (!wanted_process())
+		return 0;
+	__sync_fetch_and_add(&usdt_hits, 1);
+	if (bpf_usdt_arg(ctx, 0, &v))
+		return 0;
+	b.records = v;
+	if (bpf_usdt_arg(ctx, 1, &v) || v <= 0)
+		return 0;
+	b.nr = v < HOTMEM_PROBE_BATCH_MAX ? v : HOTMEM_PROBE_BATCH_MAX;
+	bpf_loop(b.nr, batch_one, &b, 0);
+	return 0;
 }

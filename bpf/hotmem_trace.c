@@ -37,7 +37,7 @@
 #define TRACEFS "/sys/kernel/tracing"
 
 struct opts {
-	bool kernel, json, quiet, verbose, no_pin;
+	bool kernel, json, quiet, verbose, no_pin, per_probe;
 	const char *emulator;
 	const char *pin;
 	const char *output;
@@ -90,6 +90,9 @@ static void usage(FILE *f)
 		"\n"
 		"  -k, --kernel             trace the kernel (default without --emulator)\n"
 		"  -e, --emulator PID|PATH  trace the engine's USDT probes in a process or binary\n"
+		"      --per-probe          attach to each step's probe, hotmem:<fn> and\n"
+		"                           hotmem:<fn>__ret, not to hotmem:batch (the same\n"
+		"                           events, one probe hit each instead of one per operation)\n"
 		"  -j, --json               JSON lines (the hotmem event schema), else a table\n"
 		"  -o, --output FILE        write events to FILE instead of stdout\n"
 		"  -J, --json-output FILE   JSON lines to FILE as well (the table stays on\n"
@@ -119,6 +122,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					       { "json-output", required_argument, NULL, 'J' },
 					       { "pin", required_argument, NULL, 'p' },
 					       { "no-pin", no_argument, NULL, 'P' },
+					       { "per-probe", no_argument, NULL, 'B' },
 					       { "duration", required_argument, NULL, 'd' },
 					       { "mode", required_argument, NULL, 'm' },
 					       { "quiet", no_argument, NULL, 'q' },
@@ -151,6 +155,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'P':
 			o->no_pin = true;
+			break;
+		case 'B':
+			o->per_probe = true;
 			break;
 		case 'd':
 			o->duration = atof(optarg);
@@ -464,6 +471,7 @@ static int set_emulator(struct run *r)
 	if (!e && !o->cmd)
 		return 0;
 	r->t.want_emulator = true;
+	r->t.per_probe = o->per_probe;
 	if (!e)
 		return resolve_cmd(o->cmd[0], r->t.emu_path);
 	pid = strtol(e, &end, 10);
@@ -575,8 +583,10 @@ static void print_summary(struct run *r)
 	for (__u32 fn = 0; fn < HMT_NR_FN; fn++)
 		if (!bpf_map_lookup_elem(bpf_map__fd(r->t.skel->maps.counters), &fn, &c))
 			dropped += c.dropped;
-	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped%s%s\n", r->nevents, dropped,
-		stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
+	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped", r->nevents, dropped);
+	if (r->t.usdt_found)
+		fprintf(stderr, ", %llu USDT probe hits", (unsigned long long)r->t.skel->bss->usdt_hits);
+	fprintf(stderr, "%s%s\n", stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
 }
 
 static void install_signals(void)

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * Every probe has a semaphore (sdt.h's form: a counter in section
@@ -231,9 +232,60 @@ static void deliver_trace(struct hotmem *hm, enum hm_probe probe, bool exit,
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
+/*
+ * hotmem:batch (engine/hotmem_probes.h): one thread's steps, handed over
+ * in one probe hit.  Per thread, as the kernel's per-cpu trace buffers
+ * are: a thread's records stay in the order it fired them while other
+ * threads (init workers, FUSE workers) trace at the same time, and it
+ * holds nothing between operations.
+ */
+struct probe_batch {
+	unsigned int depth; /* traced steps entered, not yet returned */
+	unsigned int nr;
+	struct hotmem_probe_rec rec[HOTMEM_PROBE_BATCH_MAX];
+};
+static _Thread_local struct probe_batch probe_batch;
+static volatile unsigned short hotmem_batch_semaphore __attribute__((section(".probes"), used));
+
+static __attribute__((noinline)) void usdt_batch(const struct hotmem_probe_rec *rec, long nr)
+{
+	DTRACE_PROBE2(hotmem, batch, rec, nr);
+}
+
+/* hand the records over, or drop them when the tracer left meanwhile */
+static void batch_flush(struct probe_batch *b)
+{
+	if (hotmem_batch_semaphore)
+		usdt_batch(b->rec, b->nr);
+	b->nr = 0;
+}
+
+static void batch_add(struct probe_batch *b, enum hm_probe probe, bool exit,
+		      unsigned long start_pfn, unsigned long nr_pages, int nid, int zid,
+		      long extra, int ret)
+{
+	struct timespec now;
+
+	/* CLOCK_MONOTONIC: bpf_ktime_get_ns()'s clock, as the kernel's events */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	b->rec[b->nr++] = (struct hotmem_probe_rec){
+		.ts = (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec,
+		.start_pfn = (long long)start_pfn, .nr_pages = (long long)nr_pages,
+		.nid = nid, .zid = zid, .extra = extra, .ret = ret,
+		.probe = probe, .exit = exit,
+	};
+}
+
 void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
 	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
 {
+	struct probe_batch *b = &probe_batch;
+
+	if (__builtin_expect(hotmem_batch_semaphore != 0, 0))
+		batch_add(b, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
+	/* the outermost step returned (or a step outside any): hand over */
+	if (__builtin_expect(b->nr != 0, 0) && (!b->depth || b->nr == HOTMEM_PROBE_BATCH_MAX))
+		batch_flush(b);
 	if (__builtin_expect(*usdt_semaphores[probe][exit] != 0, 0)) {
 		if (exit)
 			usdt_exit(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
@@ -254,12 +306,14 @@ struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe prob
 		.nid = nid, .zid = zid, .extra = extra, .retp = retp,
 	};
 
+	probe_batch.depth++;
 	hm_trace(hm, probe, false, start_pfn, nr_pages, nid, zid, extra, 0);
 	return scope;
 }
 
 void hm_trace_scope_end(const struct hm_trace_scope *s)
 {
+	probe_batch.depth--;
 	hm_trace(s->hm, s->probe, true, s->start_pfn, s->nr_pages, s->nid, s->zid, s->extra,
 		 s->retp ? *s->retp : 0);
 }

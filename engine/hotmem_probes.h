@@ -66,4 +66,27 @@
 	X(create_memory_block_devices)		\
 	X(mhp_supports_memmap_on_memory)
 
+/*
+ * hotmem:batch (records, nr): the same steps, coalesced.  While a tracer
+ * holds its semaphore, every entry and return of the probes above (each
+ * still fires its own probe too, when traced) is also written as one
+ * record into a per-thread buffer; the buffer is handed over in ONE probe
+ * hit when the outermost traced step returns (memory_block_online(), say)
+ * or when it is full.  A uprobe hit costs microseconds (a trap on kernels
+ * before 6.17), an online/offline cycle ~28 steps: hotmem-trace attaches
+ * here, so a cycle costs it 2 hits, and reads the records with
+ * bpf_probe_read_user().  @records is a struct hotmem_probe_rec array,
+ * @nr its length (at most HOTMEM_PROBE_BATCH_MAX).  ts is
+ * CLOCK_MONOTONIC in ns, the clock of bpf_ktime_get_ns(): taken when the
+ * step fired, not when the batch is handed over.
+ */
+#define HOTMEM_PROBE_BATCH_MAX 64
+
+struct hotmem_probe_rec {
+	unsigned long long ts;
+	long long start_pfn, nr_pages, nid, zid, extra, ret; /* as the step's probe */
+	unsigned int probe; /* the step: its place in HOTMEM_PROBES */
+	unsigned int exit; /* 0: hotmem:<fn>, 1: hotmem:<fn>__ret */
+};
+
 #endif /* HOTMEM_PROBES_H */

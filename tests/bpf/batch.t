@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotmem-trace on the engine binary through hotmem:batch (one probe hit per
+# operation, engine/hotmem_probes.h) and through each step's probe
+# (--per-probe): the same events, field for field (compare --strict), and
+# the batch costs a couple of probe hits per online/offline cycle where
+# each step's probe costs one per event.  Counts, not times.
+# Needs root (BPF) and uprobes.
+set -u
+SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=${HOTMEM_BUILD:-$SRC/build}
+HM=$(cd "$B" && pwd)/hotmem
+HT=$B/hotmem-trace
+n=0
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+hits() { sed -n 's/^hotmem-trace: .*, \([0-9]*\) USDT probe hits.*/\1/p' "$1"; }
+events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }
+
+[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
+[ -x "$HT" ] && [ -x "$HM" ] || skip_all "not built: $HT, $HM (run make)"
+[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
+echo "1..6"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cycles=20
+{
+	echo 'add 0x100000000 256M memmap_on_memory'
+	for _ in $(seq $cycles); do echo 'online 32 online_movable'; echo 'offline 32'; done
+	echo 'remove 0x100000000 256M'
+} > "$tmp/script"
+CMDLINE="memhp_default_state=offline memory_hotplug.memmap_on_memory=1"
+for how in batch per-probe; do
+	opt=; [ $how = per-probe ] && opt=--per-probe
+	"$HT" $opt --emulator "$HM" --no-pin --json -o "$tmp/$how.jsonl" -- \
+		"$HM" --profile qemu-512m --cmdline "$CMDLINE" run "$tmp/script" \
+		> /dev/null 2> "$tmp/$how.err"
+	ok $? "hotmem-trace $opt -- hotmem run: exit 0"
+	sed 's/^/# /' "$tmp/$how.err"
+done
+grep -q "USDT probes attached .* through hotmem:batch" "$tmp/batch.err" &&
+	! grep -q "hotmem:batch" "$tmp/per-probe.err"
+ok $? "attached through hotmem:batch by default, each step's probe with --per-probe"
+"$HT" compare --strict "$tmp/per-probe.jsonl" "$tmp/batch.jsonl" > "$tmp/cmp.out" 2>&1
+rc=$?
+ok $rc "the same events, every field (compare --strict): $(tail -1 "$tmp/cmp.out")"
+[ $rc = 0 ] || sed 's/^/# /' "$tmp/cmp.out" | head -20
+eb=$(events "$tmp/batch.err") ep=$(events "$tmp/per-probe.err")
+hb=$(hits "$tmp/batch.err") hp=$(hits "$tmp/per-probe.err")
+[ -n "$hp" ] && [ "$hp" = "$ep" ] && [ "$ep" -gt $((cycles * 20)) ]
+ok $? "--per-probe: one probe hit per event ($hp hits, $ep events)"
+# an operation's steps in one hit: online, offline, add and remove, and the
+# boot's steps outside any operation (the zones' watermarks)
+[ -n "$hb" ] && [ "$eb" = "$ep" ] && [ "$hb" -le $((cycles * 2 + 8)) ]
+ok $? "hotmem:batch: at most 2 probe hits per online/offline cycle ($hb hits for $cycles cycles, $eb events)"
