@@ -9,13 +9,21 @@
  *                                traced process (uprobe trap + BPF program)
  *   trace_engine_storm_slowdown  a traced online/offline storm on the engine
  *                                (hotmemfs, through its state files) vs
- *                                untraced, goal <= 5 % slower
+ *                                untraced, goal <= 5 % slower; hotmem-trace
+ *                                as by default (hotmem:batch)
+ *   trace_engine_storm_slowdown_per_probe  the same, --per-probe (each
+ *                                step's probe: the way before hotmem:batch)
  *   trace_engine_run_storm_slowdown  the same on the engine alone
- *                                ("hotmem run"), where a cycle costs tens
- *                                of microseconds: informational
- *   trace_engine_probe_hit_ns    what one traced probe hit adds to the
- *                                engine (that storm's difference over the
- *                                hits hotmem-trace counted)
+ *                                ("hotmem run"), where a cycle costs a few
+ *                                hundred microseconds: informational
+ *   trace_engine_run_storm_slowdown_per_probe  ... --per-probe
+ *   trace_probe_hits_per_cycle   USDT probe hits an online/offline cycle
+ *                                (hotmem-trace's count over the engine-alone
+ *                                storm's cycles); _per_probe: --per-probe
+ *   trace_cost_per_hit_us        what one probe hit adds to the engine
+ *                                alone (the storm's difference over the
+ *                                hits); _per_probe: --per-probe, where a
+ *                                hit carries one event, not an operation's
  *
  * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
  */
@@ -27,6 +35,12 @@
 
 #define STORM 200000L
 #define STORM_CYCLES 2000
+#define ROUNDS 5
+
+/* how hotmem-trace attaches to the engine */
+enum how { UNTRACED, BATCH, PER_PROBE, NR_HOW };
+
+static const char *const how_arg[NR_HOW] = { "plain", "traced", "traced --per-probe" };
 
 static const char *build_dir(void)
 {
@@ -137,7 +151,7 @@ static const char storm_sh[] =
 	"M=$mnt/sys/devices/system/memory\n"
 	"for i in $(seq 100); do [ -d $M ] && break; sleep 0.1; done\n"
 	"if [ \"$2\" = traced ]; then\n"
-	"  $B/hotmem-trace --emulator $fs --no-pin --json -o /dev/null 2> $log & tr=$!\n"
+	"  $B/hotmem-trace $3 --emulator $fs --no-pin --json -o /dev/null 2> $log & tr=$!\n"
 	"  for i in $(seq 100); do grep -q ready: $log && break; sleep 0.1; done\n"
 	"fi\n"
 	"before=$(ls $M | grep '^memory[0-9]' | sort)\n"
@@ -149,7 +163,7 @@ static const char storm_sh[] =
 	"t1=$(date +%s.%N)\n"
 	"echo \"storm $(awk \"BEGIN { print $t1 - $t0 }\") s\"\n";
 
-static double engine_storm(int n, bool traced)
+static double engine_storm(int n, enum how how)
 {
 	char cmd[4096];
 	double t = -1;
@@ -160,7 +174,7 @@ static double engine_storm(int n, bool traced)
 	fputs(storm_sh, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %s 2>&1",
-		 build_dir(), n, traced ? "traced" : "plain");
+		 build_dir(), n, how_arg[how]);
 	t = run_find(cmd, "storm", NULL, NULL);
 	unlink("/tmp/hotmem-bench-storm.sh");
 	return t;
@@ -178,11 +192,11 @@ static const char run_sh[] =
 	"cmd=\"t0=\\$(date +%s.%N); $B/hotmem --profile qemu-512m --cmdline memhp_default_state=offline"
 	" run $s > /dev/null; t1=\\$(date +%s.%N); echo storm \\$(awk \\\"BEGIN { print \\$t1 - \\$t0 }\\\") s\"\n"
 	"if [ \"$2\" = traced ]; then\n"
-	"  $B/hotmem-trace --emulator $B/hotmem --no-pin --json -o /dev/null -- sh -c \"$cmd\"\n"
+	"  $B/hotmem-trace $3 --emulator $B/hotmem --no-pin --json -o /dev/null -- sh -c \"$cmd\"\n"
 	"else sh -c \"$cmd\"; fi\n";
 
-/* @hits: the probe hits hotmem-trace saw (traced) */
-static double engine_run_storm(int n, bool traced, double *hits)
+/* @hits: the USDT probe hits hotmem-trace counted (traced) */
+static double engine_run_storm(int n, enum how how, double *hits)
 {
 	char cmd[4096];
 	double t;
@@ -193,8 +207,9 @@ static double engine_run_storm(int n, bool traced, double *hits)
 	fputs(run_sh, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-run.sh %d %s 2>&1",
-		 build_dir(), n, traced ? "traced" : "plain");
-	t = run_find(cmd, "storm", "hotmem-trace:", hits);
+		 build_dir(), n, how_arg[how]);
+	/* "hotmem-trace: N events, D dropped, H USDT probe hits" */
+	t = run_find(cmd, "storm", "dropped,", hits);
 	unlink("/tmp/hotmem-bench-run.sh");
 	return t;
 }
@@ -206,10 +221,12 @@ static double min_pos(double a, double b)
 	return b > 0 && b < a ? b : a;
 }
 
+static const char *const how_suffix[NR_HOW] = { "", "", "_per_probe" };
+
 static void bench_engine(void)
 {
-	char path[4096];
-	double t0 = -1, t1 = -1;
+	char path[4096], name[96];
+	double t[NR_HOW] = { -1, -1, -1 };
 
 	snprintf(path, sizeof(path), "%s/hotmemfs", build_dir());
 	if (access(path, X_OK) || access("/dev/fuse", F_OK)) {
@@ -217,41 +234,58 @@ static void bench_engine(void)
 		return;
 	}
 	/* alternate, keep the best of each: the machine's noise is larger than 5 % */
-	for (int i = 0; i < 3; i++) {
-		t0 = min_pos(t0, engine_storm(STORM_CYCLES, false));
-		t1 = min_pos(t1, engine_storm(STORM_CYCLES, true));
-	}
-	if (t0 <= 0 || t1 <= 0) {
+	for (int i = 0; i < ROUNDS; i++)
+		for (int h = 0; h < NR_HOW; h++)
+			t[h] = min_pos(t[h], engine_storm(STORM_CYCLES, h));
+	if (t[UNTRACED] <= 0 || t[BATCH] <= 0 || t[PER_PROBE] <= 0) {
 		printf("# trace_engine_storm_slowdown: the storm did not run (hotmemfs, hotmemctl)\n");
 		return;
 	}
-	printf("# engine storm, %d online_movable/offline cycles of 128 MiB: "
-	       "%.3f s untraced, %.3f s traced\n",
-	       STORM_CYCLES, t0, t1);
-	bench("trace_engine_storm_slowdown", (t1 / t0 - 1) * 100, "%", "<= 5", t1 / t0 - 1 <= 0.05);
+	printf("# engine storm (hotmemfs), %d online_movable/offline cycles of 128 MiB: "
+	       "%.3f s untraced, %.3f s traced (hotmem:batch), %.3f s traced --per-probe\n",
+	       STORM_CYCLES, t[UNTRACED], t[BATCH], t[PER_PROBE]);
+	bench("trace_engine_storm_slowdown", (t[BATCH] / t[UNTRACED] - 1) * 100, "%", "<= 5",
+	      t[BATCH] / t[UNTRACED] - 1 <= 0.05);
+	snprintf(name, sizeof(name), "trace_engine_storm_slowdown%s", how_suffix[PER_PROBE]);
+	bench(name, (t[PER_PROBE] / t[UNTRACED] - 1) * 100, "%",
+	      "informational: each step's probe, as before hotmem:batch", true);
 }
 
 static void bench_engine_run(void)
 {
-	double t0 = -1, t1 = -1, hits = -1;
+	double t[NR_HOW] = { -1, -1, -1 }, hits[NR_HOW] = { -1, -1, -1 }, h1;
+	char name[96];
 
-	for (int i = 0; i < 3; i++) {
-		t0 = min_pos(t0, engine_run_storm(STORM_CYCLES, false, NULL));
-		t1 = min_pos(t1, engine_run_storm(STORM_CYCLES, true, &hits));
-	}
-	if (t0 <= 0 || t1 <= 0) {
+	for (int i = 0; i < ROUNDS; i++)
+		for (int h = 0; h < NR_HOW; h++) {
+			t[h] = min_pos(t[h], engine_run_storm(STORM_CYCLES, h, &h1));
+			hits[h] = h1 > 0 ? h1 : hits[h];
+		}
+	if (t[UNTRACED] <= 0 || t[BATCH] <= 0 || t[PER_PROBE] <= 0) {
 		printf("# trace_engine_run_storm_slowdown: the storm did not run (%s/hotmem run)\n",
 		       build_dir());
 		return;
 	}
-	printf("# engine alone (hotmem run), %d online_movable/offline cycles: "
-	       "%.3f s untraced, %.3f s traced, %.0f probe hits\n",
-	       STORM_CYCLES, t0, t1, hits);
-	bench("trace_engine_run_storm_slowdown", (t1 / t0 - 1) * 100, "%", "informational (was 83)",
-	      true);
-	if (hits > 0)
-		bench("trace_engine_probe_hit_ns", (t1 - t0) / hits * 1e9, "ns",
-		      "informational: uprobe + hotmem-trace's program", true);
+	printf("# engine alone (hotmem run), %d online_movable/offline cycles: %.3f s untraced, "
+	       "%.3f s traced (hotmem:batch, %.0f probe hits), %.3f s traced --per-probe "
+	       "(%.0f probe hits)\n",
+	       STORM_CYCLES, t[UNTRACED], t[BATCH], hits[BATCH], t[PER_PROBE], hits[PER_PROBE]);
+	for (int h = BATCH; h < NR_HOW; h++) {
+		snprintf(name, sizeof(name), "trace_engine_run_storm_slowdown%s", how_suffix[h]);
+		bench(name, (t[h] / t[UNTRACED] - 1) * 100, "%",
+		      h == BATCH ? "informational (was 83)" : "informational: each step's probe",
+		      true);
+		if (hits[h] <= 0)
+			continue;
+		snprintf(name, sizeof(name), "trace_probe_hits_per_cycle%s", how_suffix[h]);
+		bench(name, hits[h] / STORM_CYCLES, "hits",
+		      h == BATCH ? "informational (was 28)" : "informational: one per step", true);
+		snprintf(name, sizeof(name), "trace_cost_per_hit_us%s", how_suffix[h]);
+		bench(name, (t[h] - t[UNTRACED]) / hits[h] * 1e6, "us",
+		      h == BATCH ? "informational: uprobe + an operation's events"
+				 : "informational: uprobe + one event",
+		      true);
+	}
 }
 
 int main(void)
