@@ -612,32 +612,54 @@ static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, 
 	return ret;
 }
 
-static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
-			   size_t count, const struct hotmem_task *task)
+/* a memoryN/state or /online write's result, counted (hmfs_state_writes_json()) */
+static ssize_t count_state_write(struct hmfs_ctx *ctx, ssize_t ret)
+{
+	size_t slot = ret >= 0 ? 0 : (size_t)-ret;
+
+	if (slot >= HMFS_STATE_WRITE_ERRNOS)
+		slot = HMFS_STATE_WRITE_ERRNOS - 1;
+
+	__atomic_add_fetch(&ctx->state_writes[slot], 1, __ATOMIC_RELAXED);
+	return ret;
+}
+
+static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+				 const char *buf, size_t count, const struct hotmem_task *task)
 {
 	struct hmfs_change ch = { .id = n->id, .task = task };
-	struct hm_block_info bi;
-	char devpath[64];
 	bool on;
 	int ret;
 
-	/* an open file of a removed block: kernfs says ENODEV */
-	if (hotmem_block_info(ctx->hm, n->id, &bi))
-		return -ENODEV;
-	switch (n->attr) {
-	case A_B_STATE: /* state_store() */
+	if (n->attr == A_B_STATE) { /* state_store() */
 		ch.op = HMFS_CH_BLOCK_STATE;
 		ch.value = hmu_online_type_from_str(buf);
 		if (ch.value < 0)
 			return -EINVAL;
-		return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
-	case A_B_ONLINE: /* online_store() */
+	} else { /* online_store() */
 		ret = hmu_kstrtobool(buf, &on);
 		if (ret)
 			return ret;
 		ch.op = HMFS_CH_BLOCK_ONLINE;
 		ch.value = on;
-		return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
+	}
+	return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
+}
+
+static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
+			   size_t count, const struct hotmem_task *task)
+{
+	struct hm_block_info bi;
+	char devpath[64];
+
+	/* an open file of a removed block: kernfs says ENODEV */
+	if (hotmem_block_info(ctx->hm, n->id, &bi))
+		return (n->attr == A_B_STATE || n->attr == A_B_ONLINE) ?
+			count_state_write(ctx, -ENODEV) : -ENODEV;
+	switch (n->attr) {
+	case A_B_STATE:
+	case A_B_ONLINE:
+		return count_state_write(ctx, store_block_state(ctx, n, buf, count, task));
 	case A_B_UEVENT:
 		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%lu", n->id);
 		return store_uevent(ctx, devpath, "memory", buf, count);

@@ -172,6 +172,26 @@ static json_object *zones_json(struct hmfs_ctx *ctx)
 /* the sink's counters are bumped by the notifier thread */
 #define COUNTER(c) __atomic_load_n(&(c), __ATOMIC_RELAXED)
 
+/* "state-writes": {"done": N, "refused": {"EINVAL": N, ...}} (attrs.c counts) */
+static json_object *state_writes_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object(), *refused = json_object_new_object();
+
+	json_object_object_add(o, "done", json_object_new_uint64(COUNTER(ctx->state_writes[0])));
+	for (int e = 1; e < HMFS_STATE_WRITE_ERRNOS; e++) {
+		unsigned long n = COUNTER(ctx->state_writes[e]);
+		const char *name = strerrorname_np(e);
+		char other[16];
+
+		if (!n)
+			continue;
+		snprintf(other, sizeof(other), "%d", e);
+		json_object_object_add(refused, name ? name : other, json_object_new_uint64(n));
+	}
+	json_object_object_add(o, "refused", refused);
+	return o;
+}
+
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
@@ -209,6 +229,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
 	json_object_object_add(o, "fuse", hmfs_fuse_requests_json(ctx));
+	json_object_object_add(o, "state-writes", state_writes_json(ctx));
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
 	json_object_object_add(o, "mountpoint", json_object_new_string(ctx->mountpoint));
 	/* counted under save_lock by whichever thread saves (TSan) */

@@ -321,6 +321,14 @@ struct hmfs_ctx {
 	/* FUSE requests received, by opcode (0: any opcode beyond the table) */
 #define HMFS_FUSE_OPS 64
 	unsigned long fuse_requests[HMFS_FUSE_OPS];
+	/*
+	 * memoryN/state and /online writes by their result: [0] done, [e]
+	 * refused with errno e (the last slot: any larger errno).  An agent's
+	 * EINVAL races with the kernel's auto-online show here whether or not
+	 * the agent logs them (hotmem-conform).
+	 */
+#define HMFS_STATE_WRITE_ERRNOS 134
+	unsigned long state_writes[HMFS_STATE_WRITE_ERRNOS];
 
 	pthread_mutex_t iattr_lock;
 	/* chained by owner (iattr.c): a memory block's entries share a chain */

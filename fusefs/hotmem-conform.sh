@@ -145,6 +145,18 @@ listed_blocks() { # BEFORE
 	echo "$cur"
 }
 
+# "DONE EINVAL OTHER": memoryN/state writes so far (hotmemctl status)
+state_writes() {
+	hotmemctl status --json 2>/dev/null |
+		jq -r '."state-writes" // {} | [.done // 0, (.refused.EINVAL // 0),
+			([.refused // {} | to_entries[] | select(.key != "EINVAL") | .value] | add // 0)] | @tsv'
+}
+sw_field() { # "DONE EINVAL OTHER" N: the Nth (0-based), 0 when absent
+	local a
+	read -r -a a <<<"$1"
+	echo "${a[$2]:-0}"
+}
+
 cell_main() { # AGENT EVENT
 	local agent=$1 event=$2 log=/run/hotmem/agent.log mem=/sys/devices/system/memory
 	local before after new b t0 tlast=null online=0 zones="" offl=0 n=0 apid=""
@@ -181,6 +193,10 @@ cell_main() { # AGENT EVENT
 	local linode
 	read -r linode </run/hotmem/listener.ready
 	step "listener ready; plugging $event"
+	# memoryN/state writes hotmemfs refused, by errno: what any agent got
+	# back from the kernel, logged or not
+	local sw0
+	sw0=$(state_writes)
 	t0=$(date +%s%N)
 	case $event in
 	dimm1) hotmemctl device_add pc-dimm size=1G id=d1 >/dev/null ;;
@@ -254,6 +270,14 @@ cell_main() { # AGENT EVENT
 		needed=$((${heard:-0} > n ? ${heard:-0} : n))
 	fi
 	[ "${writes:-0}" -gt "$needed" ] && redundant=$((writes - needed))
+	# ... and what hotmemfs counted: EINVAL (the block was already in that
+	# state, or the zone is not allowed) redundant, any other errno failed
+	local sw1 einval other
+	sw1=$(state_writes)
+	einval=$(($(sw_field "$sw1" 1) - $(sw_field "$sw0" 1)))
+	other=$(($(sw_field "$sw1" 2) - $(sw_field "$sw0" 2)))
+	[ "$einval" -gt "$redundant" ] && redundant=$einval
+	[ "$other" -gt "${failed:-0}" ] && failed=$other
 	# Movable : kernel (present pages) against auto_movable_ratio
 	local ratio mratio
 	ratio=$(awk '/^Node/ {z=$4} /^ +present/ {if (z=="Movable") m+=$2; else if (z!="Device") k+=$2}
@@ -448,6 +472,10 @@ netlink-agent *state=offline* big-640g burst1024 fail left.offline.*lost|cannot.
 netlink-agent *state=online* * * may redundant|failed -- checks the state, but races the auto-online
 netlink-agent * * * may cannot.be.offlined -- online takes the kernel'"'"'s zone, Normal under contig-zones
 hotmemd:online_movable *state=offline* big-640g burst1024 fail over.auto_movable_ratio -- all of 128 GiB Movable on 24 GiB of kernel memory: the policy asked for it
+hotmemd:online_movable *state=online* * * may redundant|over.auto_movable_ratio -- reads offline on the ADD, before the kernel'"'"'s own auto-online: the write'"'"'s EINVAL it takes as done (already online by someone else)
+hotmemd:online_kernel *state=online* * * may redundant|cannot.be.offlined -- reads offline on the ADD, before the kernel'"'"'s own auto-online: the write'"'"'s EINVAL it takes as done (already online by someone else)
+hotmemd:online *state=online* * * may redundant|cannot.be.offlined -- reads offline on the ADD, before the kernel'"'"'s own auto-online: the write'"'"'s EINVAL it takes as done (already online by someone else)
+hotmemd:auto-movable *state=online* * * may redundant|cannot.be.offlined -- reads offline on the ADD, before the kernel'"'"'s own auto-online: the write'"'"'s EINVAL it takes as done (already online by someone else)
 hotmemd:online_movable * * * may over.auto_movable_ratio -- all of it Movable by policy, whatever the kernel has
 hotmemd:online_kernel * * * may cannot.be.offlined -- kernel memory by policy
 hotmemd:online * * * may cannot.be.offlined -- online is the default zone: Normal under contig-zones

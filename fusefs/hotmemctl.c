@@ -166,6 +166,23 @@ static uint64_t gu(json_object *o, const char *k)
 	return v ? (uint64_t)json_object_get_uint64(v) : 0;
 }
 
+/* "Writes:     memoryN/state 130 done, refused: EINVAL 12, EBUSY 1" */
+static void print_state_writes(json_object *w)
+{
+	json_object *refused = get(w, "refused");
+
+	printf("Writes:     memoryN/state %llu done", (unsigned long long)gu(w, "done"));
+	if (refused && json_object_object_length(refused)) {
+		const char *sep = ", refused:";
+
+		json_object_object_foreach(refused, name, n) {
+			printf("%s %s %llu", sep, name, (unsigned long long)json_object_get_uint64(n));
+			sep = ",";
+		}
+	}
+	putchar('\n');
+}
+
 static void size_col(uint64_t bytes, char *buf, size_t len)
 {
 	hmfs_size_str(bytes, buf, len);
@@ -187,6 +204,7 @@ static void print_status(json_object *r)
 	size_col(gu(m, "free-pages") << 12, s2, sizeof(s2));
 	printf("Memory:     total %s, free %s\n", s1, s2);
 	printf("uevents:    netlink %s\n", gs(get(r, "uevents"), "netlink"));
+	print_state_writes(get(r, "state-writes"));
 	printf("State file: %s (%llu saves, %llu errors)\n",
 	       *gs(r, "state-file") ? gs(r, "state-file") : "none",
 	       (unsigned long long)gu(r, "state-saves"),

@@ -34,7 +34,7 @@ full_snapshot() {
 import json, os, sys
 d = json.load(sys.stdin)
 for k in ("uevents", "state-saves", "state-save-errors", "state-journal-records",
-          "state-journal-syncs", "fuse"):
+          "state-journal-syncs", "fuse", "state-writes"):
     d.pop(k, None)
 if os.environ.get("IGNORE_REQUESTED"):
     for v in d.get("devices", []):

@@ -36,6 +36,7 @@ for z in d.get("zones", []):
 d.pop("uevents", None)
 d.pop("control", None)
 d.pop("fuse", None)
+d.pop("state-writes", None)
 for b in d.get("blocks", []):
     b.pop("group", None)
 for v in d.get("devices", []):
