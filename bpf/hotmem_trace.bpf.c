@@ -767,22 +767,26 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 {
 	struct hotmem_probe_rec r;
 	struct hmt_event *e;
+	__u32 zero = 0;
 
 	if (i >= b->nr || i >= HOTMEM_PROBE_BATCH_MAX)
 		return 1;
 	if (bpf_probe_read_user(&r, sizeof(r), (void *)(b->records + i * sizeof(r))) ||
 	    r.probe >= HMT_NR_FN)
 		return 1;
-	e = new_event(r.probe, HMT_SRC_EMULATOR, r.exit ? HMT_EXIT : HMT_ENTER, HMT_VIA_USDT);
+	/* the batch's first new_event() set what its records share: pid, tid, comm, src, via */
+	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
 		return 1;
 	e->ts = r.ts;
+	e->fn = r.probe;
+	e->phase = r.exit ? HMT_EXIT : HMT_ENTER;
 	set_range(e, r.start_pfn, r.nr_pages);
 	e->nid = r.nid;
 	e->zid = r.zid;
 	e->extra = r.extra;
-	if (r.exit)
-		e->ret = r.ret;
+	e->ret = r.exit ? r.ret : 0;
+	e->dur_ns = 0;
 	submit(e);
 	return 0;
 }
@@ -802,6 +806,8 @@ int usdt_batch(struct pt_regs *ctx)
 	if (bpf_usdt_arg(ctx, 1, &v) || v <= 0)
 		return 0;
 	b.nr = v < HOTMEM_PROBE_BATCH_MAX ? v : HOTMEM_PROBE_BATCH_MAX;
+	if (!new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT))
+		return 0;
 	bpf_loop(b.nr, batch_one, &b, 0);
 	return 0;
 }

@@ -352,10 +352,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		n = hmt_format_json(data, r->t0, line, sizeof(line));
 	else
 		n = hmt_format_table(data, r->t0, line, sizeof(line));
-	if (n > 0 && fprintf(r->out, "%s\n", line) < 0)
+	if (n > 0 && (fwrite(line, 1, n, r->out) != (size_t)n || putc('\n', r->out) == EOF))
 		goto fail;
-	if (r->jout && hmt_format_json(data, r->t0, line, sizeof(line)) > 0 &&
-	    fprintf(r->jout, "%s\n", line) < 0)
+	if (r->jout && (n = hmt_format_json(data, r->t0, line, sizeof(line))) > 0 &&
+	    (fwrite(line, 1, n, r->jout) != (size_t)n || putc('\n', r->jout) == EOF))
 		goto fail;
 	r->nevents++;
 	return 0;
@@ -517,6 +517,13 @@ static int setup(struct run *r)
 	return 0;
 }
 
+/*
+ * Fully buffered, flushed after each drain of the ring buffer (every 50 ms
+ * at most, poll_loop()): a write(2) per event cost the reader more than
+ * the rest of its work, and the events came in 50 ms batches anyway.
+ */
+#define OUT_BUF (64 * 1024)
+
 static FILE *open_file(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -524,8 +531,18 @@ static FILE *open_file(const char *path)
 	if (!f)
 		fprintf(stderr, "hotmem-trace: %s: %s\n", path, strerror(errno));
 	else
-		setvbuf(f, NULL, _IOLBF, 0);
+		setvbuf(f, NULL, _IOFBF, OUT_BUF);
 	return f;
+}
+
+/* what the drain wrote, out now: 0, or -errno */
+static int flush_output(struct run *r)
+{
+	if (fflush(r->out) == EOF || (r->jout && fflush(r->jout) == EOF)) {
+		fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 static void close_output(struct run *r)
@@ -541,7 +558,7 @@ static int open_output(struct run *r)
 {
 	r->out = stdout;
 	if (!r->o->output)
-		setvbuf(stdout, NULL, _IOLBF, 0);
+		setvbuf(stdout, NULL, _IOFBF, OUT_BUF);
 	else if (!(r->out = open_file(r->o->output)))
 		return -EIO;
 	if (r->o->json_output && !(r->jout = open_file(r->o->json_output))) {
@@ -567,12 +584,14 @@ static int poll_loop(struct run *r)
 		}
 		if (err < 0)
 			break;
-		err = 0;
+		err = flush_output(r);
+		if (err)
+			break;
 		if ((end && now_ns() >= end) || cmd_done(r) || emulator_gone(r))
 			break;
 	}
 	ring_buffer__consume(r->rb);
-	return err;
+	return err ? err : flush_output(r);
 }
 
 static void print_summary(struct run *r)
@@ -626,6 +645,7 @@ static int trace_main(struct opts *o)
 	r.t0 = now_ns();
 	if (!o->json)
 		hmt_print_table_header(r.out);
+	fflush(r.out);
 	if (!o->quiet)
 		fprintf(stderr, "hotmem-trace: ready: tracing%s; Ctrl-C to stop\n",
 			o->cmd ? ", command started" : "");
