@@ -242,22 +242,33 @@ static __always_inline __u64 wakeup_flags(void)
 									       BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void submit(struct hmt_event *e)
+/* an enter waits in inflight for its exit; an exit takes its duration from there */
+static __always_inline void pair_inflight(struct hmt_event *e)
 {
 	__u64 key = inflight_key(e);
 	struct hmt_event *in;
 
 	if (e->phase == HMT_ENTER) {
 		bpf_map_update_elem(&inflight, &key, e, BPF_ANY);
-	} else {
-		in = bpf_map_lookup_elem(&inflight, &key);
-		if (in) {
-			e->dur_ns = e->ts - in->ts;
-			bpf_map_delete_elem(&inflight, &key);
-		}
+		return;
 	}
+	in = bpf_map_lookup_elem(&inflight, &key);
+	if (in) {
+		e->dur_ns = e->ts - in->ts;
+		bpf_map_delete_elem(&inflight, &key);
+	}
+}
+
+static __always_inline void emit(struct hmt_event *e)
+{
 	track_block(e);
 	count(e, bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) != 0);
+}
+
+static __always_inline void submit(struct hmt_event *e)
+{
+	pair_inflight(e);
+	emit(e);
 }
 
 /* ---- decoding kernel arguments ------------------------------------ */
@@ -756,12 +767,63 @@ int usdt_exit(struct pt_regs *ctx)
 
 /*
  * hotmem:batch (records, nr): each record is the event its step's own
- * probe would have made, the same fields, its own timestamp.
+ * probe would have made, the same fields, its own timestamp.  The steps
+ * of one thread nest: an exit's enter is on top of the batch's own stack
+ * of open steps, and only what a batch leaves open (a batch split at
+ * HOTMEM_PROBE_BATCH_MAX) goes through the inflight map, as each probe's
+ * events do.  Exit-only steps (test_pages_isolated,
+ * mm_setup_per_zone_wmarks) find no enter: dur_ns 0, as through each probe.
  */
+#define BATCH_DEPTH 16
+
 struct batch_ctx {
 	__u64 records;
-	__u32 nr;
+	__u32 nr, depth;
+	__u64 open_ts[BATCH_DEPTH];
+	__u32 open_fn[BATCH_DEPTH];
 };
+
+static __always_inline void pair_batch(struct batch_ctx *b, struct hmt_event *e)
+{
+	__u32 top = b->depth - 1;
+
+	if (e->phase == HMT_ENTER) {
+		if (b->depth >= BATCH_DEPTH) {
+			pair_inflight(e);
+			return;
+		}
+		b->open_ts[b->depth & (BATCH_DEPTH - 1)] = e->ts;
+		b->open_fn[b->depth & (BATCH_DEPTH - 1)] = e->fn;
+		b->depth++;
+		return;
+	}
+	if (!b->depth) {
+		pair_inflight(e);
+		return;
+	}
+	if (b->open_fn[top & (BATCH_DEPTH - 1)] != e->fn)
+		return;
+	e->dur_ns = e->ts - b->open_ts[top & (BATCH_DEPTH - 1)];
+	b->depth--;
+}
+
+/* what the batch leaves open waits in inflight for the next batch */
+static long batch_leave_open(__u64 i, struct batch_ctx *b)
+{
+	struct hmt_event *e;
+	__u32 zero = 0;
+
+	if (i >= b->depth || i >= BATCH_DEPTH)
+		return 1;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 1;
+	e->ts = b->open_ts[i];
+	e->fn = b->open_fn[i];
+	e->phase = HMT_ENTER;
+	pair_inflight(e);
+	return 0;
+}
 
 static long batch_one(__u64 i, struct batch_ctx *b)
 {
@@ -787,7 +849,8 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 	e->extra = r.extra;
 	e->ret = r.exit ? r.ret : 0;
 	e->dur_ns = 0;
-	submit(e);
+	pair_batch(b, e);
+	emit(e);
 	return 0;
 }
 
@@ -809,5 +872,7 @@ int usdt_batch(struct pt_regs *ctx)
 	if (!new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT))
 		return 0;
 	bpf_loop(b.nr, batch_one, &b, 0);
+	if (b.depth)
+		bpf_loop(b.depth, batch_leave_open, &b, 0);
 	return 0;
 }

@@ -25,14 +25,14 @@ events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }
 [ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
 [ -x "$HT" ] && [ -x "$HM" ] || skip_all "not built: $HT, $HM (run make)"
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
-echo "1..6"
+echo "1..7"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cycles=20
 {
-	echo 'add 0x100000000 256M memmap_on_memory'
+	echo 'add 0x100000000 2G memmap_on_memory'
 	for _ in $(seq $cycles); do echo 'online 32 online_movable'; echo 'offline 32'; done
-	echo 'remove 0x100000000 256M'
+	echo 'remove 0x100000000 2G'
 } > "$tmp/script"
 CMDLINE="memhp_default_state=offline memory_hotplug.memmap_on_memory=1"
 for how in batch per-probe; do
@@ -55,6 +55,12 @@ hb=$(hits "$tmp/batch.err") hp=$(hits "$tmp/per-probe.err")
 [ -n "$hp" ] && [ "$hp" = "$ep" ] && [ "$ep" -gt $((cycles * 20)) ]
 ok $? "--per-probe: one probe hit per event ($hp hits, $ep events)"
 # an operation's steps in one hit: online, offline, add and remove, and the
-# boot's steps outside any operation (the zones' watermarks)
-[ -n "$hb" ] && [ "$eb" = "$ep" ] && [ "$hb" -le $((cycles * 2 + 8)) ]
+# boot's steps outside any operation (the zones' watermarks); the 2 GiB
+# add and remove are more than one batch (64 records) each
+[ -n "$hb" ] && [ "$eb" = "$ep" ] && [ "$hb" -le $((cycles * 2 + 16)) ]
 ok $? "hotmem:batch: at most 2 probe hits per online/offline cycle ($hb hits for $cycles cycles, $eb events)"
+# durations pair an exit with its enter, also across a split batch
+z() { grep '"phase":"exit"' "$1" | grep -c '"dur_ns":0,'; }
+zb=$(z "$tmp/batch.jsonl") zp=$(z "$tmp/per-probe.jsonl")
+[ "$zb" = "$zp" ] && [ "$(grep -c '"phase":"exit"' "$tmp/batch.jsonl")" -gt "$zb" ]
+ok $? "the same exits without a duration (the exit-only steps): $zb and $zp"
