@@ -30,6 +30,12 @@ for line in open(sys.argv[1]):
     figures[f.pop("name")] = f
 json.dump(figures, open(sys.argv[2], "w"), indent=2, sort_keys=True)
 met = sum(1 for f in figures.values() if f.get("met"))
+unmet = sorted(n for n, f in figures.items() if not f.get("met"))
+if unmet:
+    print("\nNOT MET:")
+    for n in unmet:
+        f = figures[n]
+        print(f"  {n} {f.get('value')} {f.get('unit')} (goal {f.get('goal')})")
 print(f"\n{len(figures)} figures, {met} goals met -> {sys.argv[2]}")
 PY
 exit $status
