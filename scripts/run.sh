@@ -185,6 +185,12 @@ if [ -n "$tpid" ]; then
 		echo "(bpftool missing: apt-get install bpftool)"
 	fi
 	echo "\$ the trace, memory32's first online"
+	# hotmem-trace writes what it drained every 50 ms; on a loaded machine
+	# its reader may not have run yet: give it a few seconds
+	for _ in $(seq 50); do
+		grep -q "memory_block_online" "$RUN/trace.txt" 2>/dev/null && break
+		sleep 0.1
+	done
 	# hotmem-trace's table: its header, then the steps
 	grep -m 1 "^TIME" "$RUN/trace.txt" | sed 's/^/   /'
 	grep -m 12 -E "memory_block_online|online_pages|move_pfn_range_to_zone|memory_notify" \
