@@ -117,5 +117,12 @@ is "$?" 1 "a quiet agent writing over the kernel's auto-online: exit status 1"
 sed 's/^/# /' "$TMP/quiet"
 jq -e '.[0].outcome.redundant_writes >= 8' "$TMP/quiet.json" >/dev/null
 tap_ok $? "its EINVALs are counted from hotmemfs, not from its log: $(jq -c '.[0].outcome.redundant_writes' "$TMP/quiet.json" 2>/dev/null) redundant writes"
+# no agent at all (make bench's floor): the kernel's own auto-online
+"$HOTMEM_BUILD/hotmem-enter" --profile qemu-512m --cmdline "memhp_default_state=online" \
+	-- "$CONFORM" --cell none dimm1 >"$TMP/none-cell" 2>>"$TMP/err"
+is "$?" 0 "--cell none runs"
+jq -e '.new == 8 and .online == 8 and .failed_writes == 0 and .redundant_writes == 0' \
+	"$TMP/none-cell" >/dev/null
+tap_ok $? "--cell none: the kernel onlines 8/8 by itself, no writes"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
 done_testing
