@@ -58,60 +58,55 @@ void hmfs_acpi_free(struct hmfs_ctx *ctx)
 	ctx->nr_acpi_slots = 0;
 }
 
-__attribute__((format(printf, 3, 4))) static int qemu_error(char *err, size_t len, const char *fmt,
-							     ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* pc_dimm_pre_plug() and pc_dimm_get_free_slot() (QEMU 7.2), under acpi_lock */
 static int free_slot(struct hmfs_ctx *ctx, int want, char *err, size_t errlen)
 {
 	int nr = ctx->nr_acpi_slots;
 
 	if (nr <= 0)
-		return qemu_error(err, errlen,
+		return hmfs_qemu_error(err, errlen,
 				  "no slots where allocated, please specify the 'slots' option");
 	if (want >= 0) {
 		if (want >= nr)
-			return qemu_error(err, errlen, "invalid slot number, valid range is [0-%d]",
+			return hmfs_qemu_error(err, errlen, "invalid slot number, valid range is [0-%d]",
 					  nr - 1);
 		if (ctx->acpi_slots[want].present)
-			return qemu_error(err, errlen, "slot %d is busy", want);
+			return hmfs_qemu_error(err, errlen, "slot %d is busy", want);
 		return want;
 	}
 	for (int i = 0; i < nr; i++)
 		if (!ctx->acpi_slots[i].present)
 			return i;
-	return qemu_error(err, errlen, "no free slots available");
+	return hmfs_qemu_error(err, errlen, "no free slots available");
 }
 
-int hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int want, uint64_t start, uint64_t size, char *err,
-			size_t errlen)
+int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen)
 {
 	int slot;
 
 	pthread_mutex_lock(&ctx->acpi_lock);
 	slot = free_slot(ctx, want, err, errlen);
-	if (slot >= 0) {
-		struct hmfs_acpi_slot *s = &ctx->acpi_slots[slot];
-
-		s->start = start;
-		s->size = size;
-		/*
-		 * _STA now says present; the kernel's cached status.present
-		 * stays set after an eject, so modalias keeps its value
-		 * (drivers/acpi/device_sysfs.c create_pnp_modalias()).
-		 */
-		s->present = s->enumerated = true;
-	}
 	pthread_mutex_unlock(&ctx->acpi_lock);
 	return slot;
+}
+
+void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size)
+{
+	struct hmfs_acpi_slot *s;
+
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	s = &ctx->acpi_slots[slot];
+	s->start = start;
+	s->size = size;
+	/*
+	 * _STA now says present; the kernel's cached status.present stays
+	 * set after an eject, so modalias keeps its value
+	 * (drivers/acpi/device_sysfs.c create_pnp_modalias()).
+	 */
+	s->present = s->enumerated = true;
+	pthread_mutex_unlock(&ctx->acpi_lock);
 }
 
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot)

@@ -284,6 +284,11 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		snprintf(r->err, ERRLEN, "Parameter 'driver' is missing");
 		return -EINVAL;
 	}
+	json_object_object_foreach(args, key, val) {
+		(void)val;
+		if (hmfs_dev_check_prop(ch.dev.driver, key, r->err, ERRLEN))
+			return -EINVAL;
+	}
 	if (arg_size(args, "size", &ch.dev.size, &has_size, r->err) ||
 	    arg_size(args, "addr", &ch.dev.addr, &ch.dev.have_addr, r->err) ||
 	    /* QEMU's name of a virtio-mem device's address */

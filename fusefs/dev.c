@@ -24,7 +24,8 @@
 
 #include "hmfs.h"
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
+/* QEMU refuses a command: its words in @err, -EINVAL */
+int hmfs_qemu_error(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -134,13 +135,13 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 	}
 	if (have_addr) {
 		if (*addr < base || *addr > end || size > end - *addr)
-			return fail(err, errlen,
+			return hmfs_qemu_error(err, errlen,
 				    "can't add memory device [0x%llx:0x%llx], usable range for memory devices [0x%llx:0x%llx]",
 				    (unsigned long long)*addr, (unsigned long long)self->size,
 				    (unsigned long long)base, (unsigned long long)(end - base));
 		o = dev_overlapping(ctx, self, *addr, self->size);
 		if (o)
-			return fail(err, errlen, "address range conflicts with memory device id='%s'",
+			return hmfs_qemu_error(err, errlen, "address range conflicts with memory device id='%s'",
 				    o->id);
 		return 0;
 	}
@@ -179,11 +180,23 @@ struct dev_model {
 	 * alignment); its driver adds the memory blocks inside.
 	 */
 	bool memory_block_aligned;
+	/*
+	 * device_add's properties: QEMU's (pc-dimm's slot, virtio-mem's
+	 * requested-size ...) and hotmem's own size (for QEMU's memdev),
+	 * node, addr and memmap-on-memory (the guest's per-device choice);
+	 * QEMU refuses any other.
+	 */
+	const char *const *props;
 };
 
+static const char *const dimm_props[] = { "driver", "id", "size", "node", "addr", "slot",
+					  "memmap-on-memory", NULL };
+static const char *const vmem_props[] = { "driver", "id", "size", "node", "addr", "memaddr",
+					  "requested-size", "block-size", "memmap-on-memory", NULL };
+
 static const struct dev_model dev_models[] = {
-	{ "pc-dimm", NULL, HMFS_PC_DIMM, "dimm", true },
-	{ "virtio-mem-pci", "virtio-mem", HMFS_VIRTIO_MEM, "vmem", false },
+	{ "pc-dimm", NULL, HMFS_PC_DIMM, "dimm", true, dimm_props },
+	{ "virtio-mem-pci", "virtio-mem", HMFS_VIRTIO_MEM, "vmem", false, vmem_props },
 };
 
 static const struct dev_model *dev_model_find(const char *driver)
@@ -195,25 +208,38 @@ static const struct dev_model *dev_model_find(const char *driver)
 	return NULL;
 }
 
+int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t errlen)
+{
+	const struct dev_model *m = dev_model_find(driver);
+
+	if (!m)
+		return 0;
+	for (const char *const *p = m->props; *p; p++)
+		if (!strcmp(*p, prop))
+			return 0;
+	/* object_property_find_err(), on the device's type */
+	return hmfs_qemu_error(err, errlen, "Property '%s.%s' not found", m->driver, prop);
+}
+
 static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const char *id,
 			uint64_t size, int node, uint64_t addr, bool have_addr, char *err,
 			size_t errlen)
 {
 	if (id && dev_find(ctx, id))
-		return fail(err, errlen, "Duplicate device ID '%s'", id);
+		return hmfs_qemu_error(err, errlen, "Duplicate device ID '%s'", id);
 	if (id && (!*id || strlen(id) >= sizeof(((struct hmfs_dev *)0)->id)))
-		return fail(err, errlen, "invalid device ID '%s'", id);
+		return hmfs_qemu_error(err, errlen, "invalid device ID '%s'", id);
 	if (!size)
-		return fail(err, errlen, "'size' is required and must be > 0");
+		return hmfs_qemu_error(err, errlen, "'size' is required and must be > 0");
 	if (m->memory_block_aligned && size % ctx->block_size)
-		return fail(err, errlen,
+		return hmfs_qemu_error(err, errlen,
 			    "size 0x%llx is not a multiple of the memory block size 0x%llx",
 			    (unsigned long long)size, (unsigned long long)ctx->block_size);
 	if (m->memory_block_aligned && have_addr && addr % ctx->block_size)
-		return fail(err, errlen, "address must be aligned to 0x%llx bytes",
+		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
 			    (unsigned long long)ctx->block_size);
 	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm))
-		return fail(err, errlen, "node %d does not exist (possible: 0-%d)", node,
+		return hmfs_qemu_error(err, errlen, "node %d does not exist (possible: 0-%d)", node,
 			    hotmem_nr_possible_nodes(ctx->hm) - 1);
 	return 0;
 }
@@ -224,14 +250,18 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	int ret;
 
-	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, err, errlen);
-	if (ret)
-		return ret;
-	/* QEMU's slot, the guest's ACPI memory device (acpi.c) */
-	ret = hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size, err, errlen);
+	/*
+	 * QEMU's slot, the guest's ACPI memory device (acpi.c): chosen before
+	 * the address, as pc_dimm_pre_plug() does before memory_device_pre_plug().
+	 */
+	ret = hmfs_acpi_slot_find(ctx, d->slot, err, errlen);
 	if (ret < 0)
 		return ret;
 	d->slot = ret;
+	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, err, errlen);
+	if (ret)
+		return ret;
+	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
 	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
 	if (d->group < 0) {
 		ret = d->group;
@@ -268,22 +298,22 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, ch
 	if (!d->block_size)
 		d->block_size = VIRTIO_MEM_DEFAULT_BLOCK_SIZE;
 	if (d->block_size < VIRTIO_MEM_MIN_BLOCK_SIZE)
-		return fail(err, errlen, "'block-size' property has to be at least 0x%llx",
+		return hmfs_qemu_error(err, errlen, "'block-size' property has to be at least 0x%llx",
 			    VIRTIO_MEM_MIN_BLOCK_SIZE);
 	if (d->block_size & (d->block_size - 1))
-		return fail(err, errlen, "'block-size' property has to be a power of two");
+		return hmfs_qemu_error(err, errlen, "'block-size' property has to be a power of two");
 	if (have_addr && d->addr % d->block_size)
-		return fail(err, errlen, "address must be aligned to 0x%llx bytes",
+		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
 			    (unsigned long long)d->block_size);
 	if (d->size % d->block_size)
-		return fail(err, errlen, "backend memory size must be multiple of 0x%llx",
+		return hmfs_qemu_error(err, errlen, "backend memory size must be multiple of 0x%llx",
 			    (unsigned long long)d->block_size);
 	if (requested % d->block_size)
-		return fail(err, errlen,
+		return hmfs_qemu_error(err, errlen,
 			    "'requested-size' property has to be multiples of 'block-size' (0x%llx)",
 			    (unsigned long long)d->block_size);
 	if (requested > d->size)
-		return fail(err, errlen, "'requested-size' property exceeds the size (0x%llx)",
+		return hmfs_qemu_error(err, errlen, "'requested-size' property exceeds the size (0x%llx)",
 			    (unsigned long long)d->size);
 	return 0;
 }
@@ -386,7 +416,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	int ret;
 
 	if (!m)
-		return fail(err, errlen,
+		return hmfs_qemu_error(err, errlen,
 			    "'%s' is not a valid device model name (pc-dimm, virtio-mem-pci)", driver);
 	pthread_mutex_lock(&ctx->dev_lock);
 	ret = check_common(ctx, m, id, size, node, addr, have_addr, err, errlen);
@@ -458,9 +488,9 @@ static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *er
 	struct hmfs_dev *d = dev_find(ctx, id);
 
 	if (!d)
-		fail(err, errlen, "Device '%s' not found", id);
+		hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
 	else if (d->type != HMFS_VIRTIO_MEM)
-		fail(err, errlen, "Property '%s.requested-size' not found", id);
+		hmfs_qemu_error(err, errlen, "Property '%s.requested-size' not found", id);
 	return d && d->type == HMFS_VIRTIO_MEM ? d : NULL;
 }
 
@@ -468,10 +498,10 @@ static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *er
 static int vmem_check_requested(const struct hmfs_dev *d, uint64_t req, char *err, size_t errlen)
 {
 	if (req % d->block_size)
-		return fail(err, errlen, "'requested-size' has to be multiples of 'block-size' (0x%llx)",
+		return hmfs_qemu_error(err, errlen, "'requested-size' has to be multiples of 'block-size' (0x%llx)",
 			    (unsigned long long)d->block_size);
 	if (req > d->size)
-		return fail(err, errlen,
+		return hmfs_qemu_error(err, errlen,
 			    "'requested-size' cannot exceed the memory backend size(0x%llx)",
 			    (unsigned long long)d->size);
 	return 0;
@@ -650,7 +680,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (!d) {
-		ret = fail(err, errlen, "Device '%s' not found", id);
+		ret = hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
 		goto out;
 	}
 	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, err, errlen) :

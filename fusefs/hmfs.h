@@ -536,9 +536,13 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx);
 #define HMFS_ACPI_MHPC "LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04"
 int hmfs_acpi_init(struct hmfs_ctx *ctx);
 void hmfs_acpi_free(struct hmfs_ctx *ctx);
-/* a DIMM at [start, start + size) into slot @want (-1: the lowest free): the slot or -EINVAL, @err says why as QEMU does */
-int hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int want, uint64_t start, uint64_t size, char *err,
-			size_t errlen);
+/*
+ * The slot a new DIMM takes: @want, or the lowest free if -1; -EINVAL with
+ * QEMU's words in @err if there is none.  Plugging it cannot fail then
+ * (both under dev_lock): the DIMM at [start, start + size) into @slot.
+ */
+int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen);
+void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
 /* a DIMM's memory is added: the container's KOBJ_ONLINE the guest sends */
 void hmfs_acpi_notify_online(struct hmfs_ctx *ctx);
@@ -581,6 +585,15 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap_entry *out);
 
 /* dev.c */
+/* QEMU refuses a command: its words, printf-style, in @err; -EINVAL */
+__attribute__((format(printf, 3, 4))) int hmfs_qemu_error(char *err, size_t len, const char *fmt,
+							   ...);
+/*
+ * device_add's property @prop for @driver: 0 if the device model has it
+ * (or @driver is no model: device_add says so), else -EINVAL with QEMU's
+ * "Property 'MODEL.PROP' not found".
+ */
+int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t errlen);
 /* the new device's id (QEMU's, or the one it was given) goes to @new_id */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,

@@ -132,6 +132,17 @@ tap_ok $? "after device_del: no physical_node link left in PNP0C80:01"
 is "$(ctl device_add pc-dimm size=128M slot=0 2>&1)" "hotmemctl: error: slot 0 is busy" "device_add slot=0: busy"
 is "$(ctl device_add pc-dimm size=128M slot=4 2>&1)" "hotmemctl: error: invalid slot number, valid range is [0-3]" \
 	"device_add slot=4: beyond slots=4"
+# pc_dimm_pre_plug() takes the slot before memory_device_pre_plug() the address
+ADDR0=$(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin) if d["id"] == "d0"][0])')
+is "$(ctl device_add pc-dimm size=128M slot=0 addr=$ADDR0 2>&1)" "hotmemctl: error: slot 0 is busy" \
+	"device_add slot=0 at d0's address: the busy slot is refused first, as QEMU does"
+# a property the device model does not have is QEMU's error, not ignored
+is "$(ctl device_add virtio-mem-pci size=1G slot=1 2>&1)" "hotmemctl: error: Property 'virtio-mem-pci.slot' not found" \
+	"device_add virtio-mem-pci slot=1: no such property"
+is "$(ctl device_add pc-dimm size=128M requested-size=128M 2>&1)" \
+	"hotmemctl: error: Property 'pc-dimm.requested-size' not found" "device_add pc-dimm requested-size: no such property"
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2 \
+	"... and the refused device_adds added nothing"
 ctl device_add pc-dimm size=128M id=d2 >/dev/null && ctl device_add pc-dimm size=128M id=d3 >/dev/null &&
 	ctl device_add pc-dimm size=128M id=d4 >/dev/null
 tap_ok $? "three more DIMMs fill slots 1-3"
