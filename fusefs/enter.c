@@ -392,21 +392,26 @@ static pid_t start_command(const struct enter_opts *o, const sigset_t *oldmask)
 
 /*
  * TERM (hotmemfs unmounts and exits), else KILL.  One already reaped is
- * left alone: its pid may be another process's by now.
+ * not signalled: its pid may be another process's by now.
  */
 static void stop_hotmemfs(struct fs_child *fs)
 {
 	long end;
 
-	if (fs->reaped)
-		return;
-	kill(fs->pid, SIGTERM);
-	for (end = now_ms() + STOP_WAIT_MS; now_ms() < end; sleep_ms(20))
-		if (fs_reap(fs))
-			return;
-	kill(fs->pid, SIGKILL);
-	if (waitpid(fs->pid, &fs->status, 0) == fs->pid)
-		fs->reaped = true;
+	if (!fs->reaped) {
+		kill(fs->pid, SIGTERM);
+		for (end = now_ms() + STOP_WAIT_MS; now_ms() < end && !fs_reap(fs); sleep_ms(20))
+			;
+	}
+	if (!fs->reaped) {
+		kill(fs->pid, SIGKILL);
+		if (waitpid(fs->pid, &fs->status, 0) == fs->pid)
+			fs->reaped = true;
+	}
+	/*
+	 * A hotmemfs killed, or dead on its own, leaves its mount behind
+	 * (EINVAL if it unmounted): detach it, whichever way it ended.
+	 */
 	umount2(ENTER_MNT, MNT_DETACH);
 }
 
@@ -514,60 +519,17 @@ static int refuse_privileges(const char *what)
 	return 125;
 }
 
-int main(int argc, char **argv)
+/*
+ * Waits as the parent of the new PID namespace's init for init to end,
+ * passing SIGTERM/SIGHUP on; never returns.
+ */
+static __attribute__((noreturn)) void wait_init(pid_t init, const sigset_t *set)
 {
-	struct enter_opts o;
-	sigset_t set, oldmask;
 	siginfo_t si;
-	pid_t init;
 	int status;
 
-	if (parse_opts(argc, argv, &o) < 0) {
-		usage(stderr);
-		free(o.fs_argv);
-		return 125;
-	}
-	if (geteuid() != 0) {
-		errno = EPERM;
-		free(o.fs_argv);
-		return refuse_privileges("not root");
-	}
-	if (access("/dev/fuse", R_OK | W_OK) < 0) {
-		fprintf(stderr, "hotmem-enter: /dev/fuse: %s (modprobe fuse?)\n", strerror(errno));
-		free(o.fs_argv);
-		return 125;
-	}
-	/*
-	 * The mount namespace is init's own (enter_init()): it mounts the new
-	 * PID namespace's /proc, and this process, outside that namespace,
-	 * keeps a /proc where /proc/self is itself.
-	 */
-	if (unshare(CLONE_NEWNET | CLONE_NEWPID) < 0) {
-		free(o.fs_argv);
-		return refuse_privileges("unshare(network, PID namespaces)");
-	}
-
-	/* signals wait in sigwaitinfo(), in both processes: no handlers, no globals */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &set, &oldmask);
-
-	init = fork();
-	if (init < 0) {
-		perror("hotmem-enter: fork");
-		free(o.fs_argv);
-		return 125;
-	}
-	if (init == 0)
-		_exit(enter_init(&o, &oldmask));
-
-	free(o.fs_argv);
 	for (;;) {
-		if (sigwaitinfo(&set, &si) < 0)
+		if (sigwaitinfo(set, &si) < 0)
 			continue;
 		if (si.si_signo == SIGTERM || si.si_signo == SIGHUP) {
 			kill(init, si.si_signo);
@@ -586,4 +548,66 @@ int main(int argc, char **argv)
 			_exit(exit_code(status));
 		}
 	}
+}
+
+/* what entering needs of this host: 0, or hotmem-enter's exit status */
+static int check_host(void)
+{
+	if (geteuid() != 0) {
+		errno = EPERM;
+		return refuse_privileges("not root");
+	}
+	if (access("/dev/fuse", R_OK | W_OK) < 0) {
+		fprintf(stderr, "hotmem-enter: /dev/fuse: %s (modprobe fuse?)\n", strerror(errno));
+		return 125;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct enter_opts o;
+	sigset_t set, oldmask;
+	pid_t init;
+	int ret = 125;
+
+	if (parse_opts(argc, argv, &o) < 0) {
+		usage(stderr);
+		goto out;
+	}
+	ret = check_host();
+	if (ret)
+		goto out;
+	/*
+	 * The mount namespace is init's own (enter_init()): it mounts the new
+	 * PID namespace's /proc, and this process, outside that namespace,
+	 * keeps a /proc where /proc/self is itself.
+	 */
+	if (unshare(CLONE_NEWNET | CLONE_NEWPID) < 0) {
+		ret = refuse_privileges("unshare(network, PID namespaces)");
+		goto out;
+	}
+
+	/* signals wait in sigwaitinfo(), in both processes: no handlers, no globals */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, &oldmask);
+
+	init = fork();
+	if (init < 0) {
+		perror("hotmem-enter: fork");
+		ret = 125;
+		goto out;
+	}
+	if (init == 0)
+		_exit(enter_init(&o, &oldmask));
+	free(o.fs_argv);
+	wait_init(init, &set);
+out:
+	free(o.fs_argv);
+	return ret;
 }
