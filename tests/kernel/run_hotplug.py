@@ -10,33 +10,21 @@ OUT gets the guest's "HMT " lines (meminfo + hotmem-trace JSON lines);
 --log gets the whole console.  Exit 0 when the guest said GUEST-DONE.
 """
 import argparse
-import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmp import Qmp  # noqa: E402
+
 
 def qmp(path, cmds, log):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(30)
-    s.connect(path)
-    f = s.makefile("rw")
-    f.readline()  # greeting
-    for c in [{"execute": "qmp_capabilities"}] + cmds:
-        f.write(json.dumps(c) + "\n")
-        f.flush()
-        while True:
-            r = json.loads(f.readline())
-            if "event" in r:
-                continue
-            log.write("QMP %s -> %s\n" % (c["execute"], json.dumps(r)))
-            if "error" in r:
-                raise RuntimeError("QMP %s: %s" % (c["execute"], r["error"]))
-            break
-    s.close()
+    q = Qmp(path, timeout=30, log=log)
+    for c in cmds:
+        q.cmd(c["execute"], **c.get("arguments", {}))
+    q.close()
 
 
 def hotplug(path, sizes_mib, log):
