@@ -602,6 +602,12 @@ size_t hotmem_metadata_peak_bytes(struct hotmem *hm);
  * the memmap templates and the pages copied from them.
  */
 size_t hotmem_ram_resident_bytes(struct hotmem *hm);
+/*
+ * The vm.max_map_count that plugging every block maxmem leaves for
+ * hot-add, each with a self-hosted memmap (one host mapping a block),
+ * needs now; 0 when the cap allows it or memmaps come from system RAM.
+ */
+unsigned long hotmem_host_maps_needed(struct hotmem *hm);
 
 /* ------------------------------------------------------------------ */
 /* Workload: allocations that make offline fail as on a real machine   */

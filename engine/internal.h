@@ -302,6 +302,7 @@ struct pglist_data {
 #define SECTION_CANNOT_OPTIMIZE_VMEMMAP	(1UL << 4)	/* seed 003 */
 #define SECTION_MEMMAP_RESIDENT		(1UL << 5)	/* emulator: memmap faulted in */
 #define SECTION_MEMMAP_SHARED		(1UL << 6)	/* emulator: memmap copy-on-write of a template */
+#define SECTION_MEMMAP_UNMAPPED		(1UL << 7)	/* emulator: the host left the memmap unmapped */
 
 #define PAGEBLOCKS_PER_SECTION	(PAGES_PER_SECTION / pageblock_nr_pages)
 
@@ -578,6 +579,7 @@ struct hotmem {
 	/* fault injection */
 	atomic_ulong alloc_calls;
 	atomic_ulong fail_at;	/* absolute alloc_calls value to fail, 0 off */
+	atomic_ulong fail_more;	/* and this many after it (tests: a host refusing twice) */
 
 	/* boot-time memblock allocator */
 	struct {
@@ -714,14 +716,18 @@ void physmem_discard(struct hotmem *hm, uint64_t start, uint64_t size);
 int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 			size_t size, bool readonly);
 void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
+bool physmem_is_mapped(void *vaddr, size_t size);
 /* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
+unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new);
+void mhp_check_host_maps(struct hotmem *hm);
 void physmem_prefault(void *addr, size_t size);
 int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl);
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot);
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
 size_t physmem_memfd_resident_bytes(struct hotmem *hm);
-size_t physmem_private_bytes(void *addr, size_t size);
+int physmem_open_pagemap(void);
+size_t physmem_private_bytes(int pagemap_fd, void *addr, size_t size);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 
 /* memblock.c */
@@ -769,7 +775,8 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn);
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn);
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
-bool vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
+int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
+int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 size_t vmemmap_private_bytes(struct hotmem *hm);
 
 /* page_alloc.c */

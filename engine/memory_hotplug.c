@@ -217,17 +217,23 @@ static void resize_pgdat_range(struct pglist_data *pgdat, unsigned long start_pf
 	pgdat->node_spanned_pages = max(start_pfn + nr_pages, old_end) - pgdat->node_start_pfn;
 }
 
+static void remove_pfn_range_from_zone(struct hotmem *hm, struct zone *zone,
+				       unsigned long start_pfn, unsigned long nr_pages);
+
 /*
  * move_pfn_range_to_zone(): the range joins the zone and its memmap is
  * initialised — in the state __free_pages_core() would leave it when
- * @refcount is 0, so online_pages() need not walk it again.
+ * @refcount is 0, so online_pages() need not walk it again.  The kernel's
+ * cannot fail; ours fails when the host leaves a memmap unmapped
+ * (vmemmap_share_template()), and then undoes itself.
  */
-static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
+static int move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 				   unsigned long start_pfn, unsigned long nr_pages,
 				   int migratetype, bool isolate, unsigned long extra_flags,
 				   int refcount)
 {
 	int nid = zone_to_nid(zone);
+	int ret = 0;
 	HM_TRACE_FN(hm, move_pfn_range_to_zone, NULL, start_pfn, nr_pages, nid, zone_idx(zone),
 		    migratetype);
 
@@ -236,13 +242,21 @@ static void move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 	resize_pgdat_range(zone->zone_pgdat, start_pfn, nr_pages);
 	pthread_rwlock_unlock(&hm->span_lock);
 
-	parallel_memmap_init(hm, start_pfn, nr_pages, nid, zone_idx(zone), extra_flags,
-			     refcount);
+	ret = parallel_memmap_init(hm, start_pfn, nr_pages, nid, zone_idx(zone), extra_flags,
+				   refcount);
+	if (ret)
+		goto err_memmap;
 	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages;
 	     pfn += pageblock_nr_pages) {
 		set_pageblock_migratetype(hm, pfn, migratetype);
 		set_pageblock_isolate(hm, pfn, isolate);
 	}
+	return 0;
+
+err_memmap:
+	vmemmap_remap_lost(hm, start_pfn, nr_pages);
+	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
+	return ret;
 }
 
 static unsigned long next_online_candidate(struct hotmem *hm, unsigned long pfn)
@@ -610,7 +624,9 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 	    !IS_ALIGNED(pfn + nr_pages, PAGES_PER_SECTION))
 		return ret = -EINVAL;
 	/* the range comes up isolated: nobody allocates from it half-done */
-	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_MOVABLE, true, 0, 0);
+	ret = move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_MOVABLE, true, 0, 0);
+	if (ret)
+		return ret;
 
 	ret = memory_notify(hm, HM_MEM_GOING_ONLINE, pfn, nr_pages);
 	if (ret)
@@ -655,8 +671,10 @@ int mhp_init_memmap_on_memory(struct hotmem *hm, unsigned long pfn,
 	HM_TRACE_FN(hm, mhp_init_memmap_on_memory, &ret, pfn, nr_pages, zone_to_nid(zone),
 		    zone_idx(zone), (long)nr_pages);
 
-	move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_UNMOVABLE, false,
-			       1UL << PG_vmemmap_self_hosted, 1);
+	ret = move_pfn_range_to_zone(hm, zone, pfn, nr_pages, MIGRATE_UNMOVABLE, false,
+				     1UL << PG_vmemmap_self_hosted, 1);
+	if (ret)
+		return ret;
 	if (nr_pages >= PAGES_PER_SECTION)
 		online_mem_sections(hm, pfn, ALIGN_DOWN(end_pfn, PAGES_PER_SECTION));
 	return ret;
@@ -928,6 +946,53 @@ static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
 	return supported;
 }
 
+/*
+ * The host mappings an add makes, at most: a self-hosted memmap is one a
+ * block, one from system RAM one a section (physmem.c).  They are mapped
+ * in ascending order into the contiguous vmemmap window, so each but the
+ * first only trims the reservation it lands in (+1); the first and the
+ * direct map may each split one in three (+2).  The base-page fallback of
+ * a memmap from RAM checks for itself (vmemmap_populate_basepages()).
+ */
+static unsigned long add_memory_host_maps(struct hotmem *hm, uint64_t size,
+					  bool memmap_on_memory)
+{
+	unsigned long nr = memmap_on_memory ? size / hm->cfg.block_size
+					    : PHYS_PFN(size) >> PFN_SECTION_SHIFT;
+
+	return nr + 1 + 2;
+}
+
+/*
+ * Whether every block maxmem leaves for hot-add can be plugged with a
+ * self-hosted memmap under the host's cap: the vm.max_map_count that would
+ * let it, 0 when it can (or memmaps come from system RAM, which the host
+ * maps as a few large mappings).  hotmem_create() says it in the log.
+ */
+unsigned long hotmem_host_maps_needed(struct hotmem *hm)
+{
+	uint64_t boot = 0, hotplug;
+
+	if (hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_DISABLE ||
+	    !mhp_supports_memmap_on_memory(hm))
+		return 0;
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
+		boot += ALIGN(hm->cfg.boot[i].end, hm->cfg.block_size) -
+			ALIGN_DOWN(hm->cfg.boot[i].start, hm->cfg.block_size);
+	hotplug = hm->maxmem > boot ? hm->maxmem - boot : 0;
+	return physmem_maps_cap_needed(hm, add_memory_host_maps(hm, hotplug, true));
+}
+
+void mhp_check_host_maps(struct hotmem *hm)
+{
+	unsigned long need = hotmem_host_maps_needed(hm);
+
+	if (need)
+		pr_warn(hm, "memory_hotplug: with memmap_on_memory every hot-added block is a "
+			    "host mapping; plugging all of maxmem needs sysctl vm.max_map_count=%lu "
+			    "(it is %lu)", need, hm->host_maps_max);
+}
+
 static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 			   struct vmem_altmap *altmap)
 {
@@ -1151,9 +1216,7 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 		return -EEXIST;
 	}
 	memmap_on_memory = (mhp_flags & HM_MHP_MEMMAP_ON_MEMORY) && mhp_supports_memmap_on_memory(hm);
-	/* a self-hosted memmap is one host mapping a block, else one a section */
-	ret = physmem_check_mappings(hm, 1 + (memmap_on_memory ? size / hm->cfg.block_size
-							       : PHYS_PFN(size) >> PFN_SECTION_SHIFT));
+	ret = physmem_check_mappings(hm, add_memory_host_maps(hm, size, memmap_on_memory));
 	if (ret)
 		return ret;
 	res = hm_alloc(hm, sizeof(*res));

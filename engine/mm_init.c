@@ -104,6 +104,27 @@ static void free_area_init(struct hotmem *hm)
 }
 
 /*
+ * Whether pfns [@pfn, @end_pfn) touch a memblock reservation; @next, when
+ * given, is lowered to the next boundary of a reservation above @pfn.
+ */
+static bool memblock_reserved_overlap(struct hotmem *hm, unsigned long pfn,
+				      unsigned long end_pfn, unsigned long *next)
+{
+	bool reserved = false;
+
+	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
+		const struct memblock_region *r = &hm->memblock.reserved[i];
+		unsigned long s = PHYS_PFN(r->base), e = PHYS_PFN(r->base + r->size - 1) + 1;
+
+		if (s < end_pfn && pfn < e)
+			reserved = true;
+		if (next)
+			*next = min(*next, pfn < s ? s : pfn < e ? e : *next);
+	}
+	return reserved;
+}
+
+/*
  * Whether @pfn is RAM that memblock_free_all() gives to the buddy, and
  * where that answer may change: the next boundary of a boot range or a
  * reservation above @pfn, at most @end.
@@ -111,7 +132,7 @@ static void free_area_init(struct hotmem *hm)
 static bool free_ram_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
 			    unsigned long *next)
 {
-	bool ram = false, reserved = false;
+	bool ram = false;
 
 	*next = end;
 	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
@@ -121,15 +142,7 @@ static bool free_ram_extent(struct hotmem *hm, unsigned long pfn, unsigned long 
 			ram = true;
 		*next = min(*next, pfn < s ? s : pfn < e ? e : *next);
 	}
-	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
-		const struct memblock_region *r = &hm->memblock.reserved[i];
-		unsigned long s = PHYS_PFN(r->base), e = PHYS_PFN(r->base + r->size - 1) + 1;
-
-		if (pfn >= s && pfn < e)
-			reserved = true;
-		*next = min(*next, pfn < s ? s : pfn < e ? e : *next);
-	}
-	return ram && !reserved;
+	return !memblock_reserved_overlap(hm, pfn, pfn + 1, next) && ram;
 }
 
 /*
@@ -139,9 +152,10 @@ static bool free_ram_extent(struct hotmem *hm, unsigned long pfn, unsigned long 
  * then the pages it will not free reserved — so that freeing writes the
  * buddy heads only; the end state is the kernel's.
  */
-static void memmap_init(struct hotmem *hm)
+static int memmap_init(struct hotmem *hm)
 {
 	unsigned long nr = 0;
+	int ret;
 
 	while (nr < nr_mem_sections(hm)) {
 		struct mem_section *ms = __nr_to_section(hm, nr);
@@ -165,7 +179,9 @@ static void memmap_init(struct hotmem *hm)
 			int zid = boot_zone_of(spfn);
 			unsigned long epfn = min(section_nr_to_pfn(run), zone_limit[zid]);
 
-			parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
+			ret = parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
+			if (ret)
+				return ret;
 			for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
 				set_pageblock_migratetype(hm, pb, MIGRATE_MOVABLE);
 			spfn = epfn;
@@ -181,21 +197,13 @@ static void memmap_init(struct hotmem *hm)
 		online_mem_sections(hm, section_nr_to_pfn(nr), section_nr_to_pfn(run));
 		nr = run;
 	}
+	return 0;
 }
 
 static bool chunk_is_free_ram(struct hotmem *hm, unsigned long pfn, unsigned int order)
 {
-	uint64_t base = PFN_PHYS(pfn), size = PFN_PHYS(1UL << order);
-
-	if (!valid_section(__pfn_to_section(hm, pfn)))
-		return false;
-	for (int i = 0; i < hm->memblock.nr_reserved; i++) {
-		const struct memblock_region *r = &hm->memblock.reserved[i];
-
-		if (base < r->base + r->size && r->base < base + size)
-			return false;
-	}
-	return true;
+	return valid_section(__pfn_to_section(hm, pfn)) &&
+	       !memblock_reserved_overlap(hm, pfn, pfn + (1UL << order), NULL);
 }
 
 /*
@@ -338,7 +346,11 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	if (ret)
 		goto err_sparse;
 	free_area_init(hm);
-	memmap_init(hm);
+	ret = memmap_init(hm);
+	if (ret) {
+		snprintf(err, errlen, "the host refused to map the boot memmap (vm.max_map_count or host memory)");
+		goto err_sparse;
+	}
 	memblock_free_all(hm);
 	ret = memory_dev_init(hm);
 	if (ret) {
@@ -359,6 +371,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		return ret;
 	}
 	kmem_boot(hm);
+	mhp_check_host_maps(hm);
 	*out = hm;
 	return 0;
 

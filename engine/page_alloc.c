@@ -110,6 +110,7 @@ struct memmap_chunk {
 	int slot;	/* its memmap template, or -1 */
 	pthread_t thread;
 	bool started;
+	int ret;	/* -ENOMEM: a memmap the host left unmapped */
 };
 
 /* a section's memmap that vmemmap_share_template() would take: not worth faulting in */
@@ -148,7 +149,11 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 	}
 }
 
-/* section by section: a whole one from system RAM or memblock shares its template, the rest is written */
+/*
+ * Section by section: a whole one from system RAM or memblock shares its
+ * template, the rest is written.  A memmap the host left unmapped stops
+ * the chunk: nothing may touch it (the caller fails and maps it again).
+ */
 static void *memmap_init_worker(void *arg)
 {
 	struct memmap_chunk *c = arg;
@@ -156,9 +161,15 @@ static void *memmap_init_worker(void *arg)
 
 	for (unsigned long pfn = c->start_pfn; pfn < end_pfn;) {
 		unsigned long next = min(end_pfn, ALIGN(pfn + 1, PAGES_PER_SECTION));
+		int shared = 0;
 
-		if (next - pfn != PAGES_PER_SECTION || c->slot < 0 ||
-		    !vmemmap_share_template(c->hm, pfn_to_section_nr(pfn), c->slot)) {
+		if (next - pfn == PAGES_PER_SECTION && c->slot >= 0)
+			shared = vmemmap_share_template(c->hm, pfn_to_section_nr(pfn), c->slot);
+		if (shared < 0) {
+			c->ret = shared;
+			break;
+		}
+		if (!shared) {
 			prefault_section(c->hm, __pfn_to_section(c->hm, pfn), pfn, next - pfn);
 			memmap_fill(pfn_to_page(c->hm, pfn), next - pfn, c->tmpl);
 		}
@@ -191,24 +202,25 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 	unsigned int nthreads = hm->cfg.init_threads;
 	unsigned long end_pfn = start_pfn + nr_pages;
 	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
-	struct memmap_chunk chunks[64];
+	struct memmap_chunk chunks[64] = { 0 };	/* fewer chunks than threads may do */
 	unsigned long per, pfn = start_pfn;
+	int ret = 0;
 	const int slot = range_has_shareable_section(hm, start_pfn, end_pfn) ?
 			 physmem_memmap_template(hm, &tmpl) : -1;
 
 	if (nthreads > nr_sections)
 		nthreads = (unsigned int)nr_sections;
 	if (nthreads <= 1) {
-		struct memmap_chunk c = { hm, start_pfn, nr_pages, &tmpl, slot, 0, false };
+		struct memmap_chunk c = { hm, start_pfn, nr_pages, &tmpl, slot, 0, false, 0 };
 
 		memmap_init_worker(&c);
-		return 0;
+		return c.ret;
 	}
 	per = DIV_ROUND_UP(nr_sections, nthreads) * PAGES_PER_SECTION;
 	for (unsigned int t = 0; t < nthreads && pfn < end_pfn; t++) {
 		unsigned long next = min(ALIGN_DOWN(pfn, PAGES_PER_SECTION) + per, end_pfn);
 
-		chunks[t] = (struct memmap_chunk){ hm, pfn, next - pfn, &tmpl, slot, 0, false };
+		chunks[t] = (struct memmap_chunk){ hm, pfn, next - pfn, &tmpl, slot, 0, false, 0 };
 		/* the calling thread does the last chunk itself */
 		if (next < end_pfn && t + 1 < nthreads &&
 		    !pthread_create(&chunks[t].thread, NULL, memmap_init_worker, &chunks[t]))
@@ -217,10 +229,12 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			memmap_init_worker(&chunks[t]);
 		pfn = next;
 	}
-	for (unsigned int t = 0; t < nthreads; t++)
+	for (unsigned int t = 0; t < nthreads; t++) {
 		if (chunks[t].started)
 			pthread_join(chunks[t].thread, NULL);
-	return 0;
+		ret = ret ?: chunks[t].ret;
+	}
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */

@@ -28,6 +28,9 @@ static unsigned long read_max_map_count(void);
 static unsigned long host_map_count(void);
 static void host_maps_made(struct hotmem *hm);
 
+/* a MAP_FIXED inside one mapping splits it in three: two entries more, at most */
+#define HOST_MAPS_PER_FIXED 2UL
+
 static void *reserve(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_NONE,
@@ -101,10 +104,19 @@ int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size)
 	return p == MAP_FAILED ? -ENOMEM : 0;
 }
 
+/* back to the reservation: a MAP_FIXED too, which splits as any other */
+static int reserve_again(struct hotmem *hm, void *vaddr, size_t size)
+{
+	void *p = mmap(vaddr, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	host_maps_made(hm);
+	return p == MAP_FAILED ? -ENOMEM : 0;
+}
+
 void physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size)
 {
-	mmap(hm->direct_map + start, size, PROT_NONE,
-	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	reserve_again(hm, hm->direct_map + start, size);
 }
 
 /* the DIMM is gone: give its pages back to the host */
@@ -127,8 +139,13 @@ int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 
 void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
 {
-	mmap(vaddr, size, PROT_NONE,
-	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	reserve_again(hm, vaddr, size);
+}
+
+/* whether every page of the range is mapped (msync() says ENOMEM of a hole) */
+bool physmem_is_mapped(void *vaddr, size_t size)
+{
+	return !msync(vaddr, size, MS_ASYNC);
 }
 
 /*
@@ -181,12 +198,33 @@ static unsigned long host_map_count(void)
  * within two headrooms of the cap and the last count is half a headroom
  * old, and before refusing (unmaps since may have made room).
  */
+/* the cap in force: vm.max_map_count, or hotmem.max_map_count= when lower */
+static unsigned long host_maps_cap(struct hotmem *hm, const char **name)
+{
+	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < hm->host_maps_max) {
+		*name = "hotmem.max_map_count";
+		return hm->cfg.host_max_map_count;
+	}
+	*name = "vm.max_map_count";
+	return hm->host_maps_max;
+}
+
+/* the cap that would leave room for @nr_new more mappings now; 0 when this one does */
+unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new)
+{
+	const char *name;
+	unsigned long max = host_maps_cap(hm, &name), now = host_map_count();
+
+	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
+	hm->host_maps_counted = now;
+	return now + nr_new + HOST_MAP_HEADROOM <= max ? 0 : now + nr_new + HOST_MAP_HEADROOM;
+}
+
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 {
-	unsigned long max = hm->host_maps_max, bound, now, room;
+	const char *name;
+	unsigned long max = host_maps_cap(hm, &name), bound, now, room;
 
-	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < max)
-		max = hm->cfg.host_max_map_count;
 	bound = __atomic_load_n(&hm->host_maps_bound, __ATOMIC_RELAXED);
 	if (bound + nr_new + 2 * HOST_MAP_HEADROOM <= max)
 		return 0;
@@ -200,16 +238,22 @@ int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 	room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
 	if (nr_new <= room)
 		return 0;
-	pr_err(hm, "add_memory: the memmap needs %lu more host mappings, %lu are left under "
-		   "vm.max_map_count=%lu (%lu in use): raise it (sysctl vm.max_map_count) or use "
-		   "larger memory blocks",
-	       nr_new, room, max, now);
+	pr_err(hm, "vmemmap: the memmap needs up to %lu more host mappings, %lu are left under "
+		   "%s=%lu (%lu in use, %lu kept for undo): run sysctl vm.max_map_count=%lu, "
+		   "or use larger memory blocks",
+	       nr_new, room, name, max, now, HOST_MAP_HEADROOM, now + nr_new + HOST_MAP_HEADROOM);
 	return -ENOMEM;
 }
 
+/*
+ * Every mapping call is a MAP_FIXED into a reservation or over another
+ * mapping, the PROT_NONE ones that unmap included: each may split one
+ * mapping in three.  Merges with neighbours only lower the real count, so
+ * the bound stays an upper bound; a count brings it back down.
+ */
 static void host_maps_made(struct hotmem *hm)
 {
-	__atomic_fetch_add(&hm->host_maps_bound, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&hm->host_maps_bound, HOST_MAPS_PER_FIXED, __ATOMIC_RELAXED);
 }
 
 /* back a range of physical memory with host pages in one go */
@@ -275,9 +319,15 @@ out:
 
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
 {
-	void *p = mmap(vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
-		       hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
+	void *p;
 
+	if (hm_should_fail(hm)) {
+		/* as a host that unmaps before it fails (before 6.12) leaves it */
+		munmap(vaddr, PMD_SIZE);
+		return -ENOMEM;
+	}
+	p = mmap(vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+		 hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
 	host_maps_made(hm);
 	return p == MAP_FAILED ? -ENOMEM : 0;
 }
@@ -298,27 +348,29 @@ int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t 
 	return 0;
 }
 
-/* the pages of a private mapping the host has copied (/proc/self/pagemap) */
-size_t physmem_private_bytes(void *addr, size_t size)
+int physmem_open_pagemap(void)
+{
+	return open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+}
+
+/* the pages of a private mapping the host has copied (@pagemap_fd: physmem_open_pagemap()) */
+size_t physmem_private_bytes(int pagemap_fd, void *addr, size_t size)
 {
 	uint64_t ent[PTRS_PER_PTE];
 	size_t nr = size / PAGE_SIZE, bytes = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return 0;
 	for (size_t i = 0; i < nr; i += PTRS_PER_PTE) {
 		size_t n = min(nr - i, (size_t)PTRS_PER_PTE);
 		off_t off = (off_t)(((uintptr_t)addr / PAGE_SIZE + i) * sizeof(uint64_t));
 
-		if (pread(fd, ent, n * sizeof(uint64_t), off) != (ssize_t)(n * sizeof(uint64_t)))
+		if (pread(pagemap_fd, ent, n * sizeof(uint64_t), off) !=
+		    (ssize_t)(n * sizeof(uint64_t)))
 			break;
 		/* bit 63 present, bit 61 a file page (the template itself) */
 		for (size_t j = 0; j < n; j++)
 			if ((ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1))
 				bytes += PAGE_SIZE;
 	}
-	close(fd);
 	return bytes;
 }
 
@@ -332,15 +384,22 @@ size_t physmem_memfd_resident_bytes(struct hotmem *hm)
 	return (size_t)st.st_blocks * 512;
 }
 
-/* the memfd, the templates, and the copies made of them */
+/*
+ * The memfd, the templates, and the copies made of them.  Which memmaps
+ * are shared changes under device_hotplug_lock (onlining, removal, HugeTLB
+ * vmemmap optimisation): hold it, as lock_device_hotplug() does.
+ */
 size_t hotmem_ram_resident_bytes(struct hotmem *hm)
 {
 	struct stat st;
-	size_t tmpl = 0;
+	size_t bytes = 0;
 
+	pthread_mutex_lock(&hm->device_hotplug_lock);
 	if (hm->memmap_tmpl_fd >= 0 && !fstat(hm->memmap_tmpl_fd, &st))
-		tmpl = (size_t)st.st_blocks * 512;
-	return physmem_memfd_resident_bytes(hm) + tmpl + vmemmap_private_bytes(hm);
+		bytes += (size_t)st.st_blocks * 512;
+	bytes += physmem_memfd_resident_bytes(hm) + vmemmap_private_bytes(hm);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return bytes;
 }
 
 void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)

@@ -15,6 +15,7 @@
  * struct pages are exactly where the page table says they are.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -137,6 +138,10 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 
 	if (vm->pmd_src != VMEMMAP_NONE)
 		return 0;	/* vmemmap_check_pmd(): a huge mapping covers it */
+	/* a mapping a page: more than add_memory's up-front check counted */
+	ret = physmem_check_mappings(hm, i1 - i0);
+	if (ret)
+		return ret;
 	if (!vm->pte) {
 		vm->pte = hm_alloc(hm, PTRS_PER_PTE * sizeof(unsigned long));
 		if (!vm->pte)
@@ -274,7 +279,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (whole) {
-		ms->section_mem_map &= ~SECTION_MEMMAP_SHARED;
+		ms->section_mem_map &= ~(SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED);
 		i0 = 0;
 		i1 = SECTION_MEMMAP_PAGES;
 	} else {
@@ -305,6 +310,13 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	}
 }
 
+/*
+ * The page backing @pfn's struct page in the emulated machine.  Of a
+ * shared memmap (vmemmap_share_template()) the host holds the content in
+ * the template's mapping, not in that page: whatever remaps or reads
+ * vmemmap pages through their backing splits the PMD first
+ * (vmemmap_split_pmd() unshares).
+ */
 unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src)
 {
 	struct mem_section *ms = __pfn_to_section(hm, pfn);
@@ -325,6 +337,35 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 }
 
 /*
+ * A failed MAP_FIXED may leave the range unmapped (hosts before 6.12
+ * unmap first; 6.12 puts the old mapping back unless it was torn down):
+ * the memfd's pages go back where they were.  The reservation's PROT_NONE
+ * is the last resort, so that no other mapping lands in the window.
+ */
+static int vmemmap_remap_memfd(struct hotmem *hm, unsigned long section_nr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	void *vaddr = vmemmap_vaddr(hm, section_nr, 0);
+
+	if (physmem_is_mapped(vaddr, PMD_SIZE)) {
+		ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
+		return 0;
+	}
+	/* the shared memmap's copies are gone with the mapping */
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+	if (hm_should_fail(hm) ||
+	    physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false)) {
+		physmem_unmap_vmemmap(hm, vaddr, PMD_SIZE);
+		ms->section_mem_map |= SECTION_MEMMAP_UNMAPPED;
+		pr_err(hm, "vmemmap: the host refused to map section %lu's memmap back "
+			   "(vm.max_map_count or host memory)", section_nr);
+		return -ENOMEM;
+	}
+	ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
+	return 0;
+}
+
+/*
  * The memmap of a whole section from system RAM (hot-added) or memblock
  * (boot) in its initial state is a template (physmem_memmap_template()):
  * map it copy-on-write instead of writing 2 MiB.  The host copies a
@@ -333,28 +374,45 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
  * Whatever the section's memmap held before is gone, as memmap_init would
  * have overwritten it.  A self-hosted memmap is always written into its
  * block: the direct map shows it there (seed 001/003).
+ *
+ * Returns 1 when the memmap shares the template, 0 when it stays mapped
+ * as it was (the caller writes it), -ENOMEM when the host left it
+ * unmapped (SECTION_MEMMAP_UNMAPPED; vmemmap_remap_lost() retries).
  */
-bool vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot)
+int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long old;
 
 	if (vm->pmd_src != VMEMMAP_BUDDY && vm->pmd_src != VMEMMAP_BOOT)
-		return false;
-	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot)) {
-		/* a failed MAP_FIXED may have unmapped it: the memfd's pages, which the caller writes */
-		physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), vm->pmd_pfn, PMD_SIZE,
-				    false);
-		__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
-		return false;
-	}
+		return 0;
+	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot))
+		goto err_remap;
 	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
 	/* its memfd pages, if ever faulted in, now hold nothing anyone reads */
 	if ((old & (SECTION_MEMMAP_RESIDENT | SECTION_MEMMAP_SHARED)) == SECTION_MEMMAP_RESIDENT)
 		physmem_discard(hm, PFN_PHYS(vm->pmd_pfn), PMD_SIZE);
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_RESIDENT, __ATOMIC_RELAXED);
-	return true;
+	return 1;
+
+err_remap:
+	return vmemmap_remap_memfd(hm, section_nr);
+}
+
+/* move_pfn_range_to_zone() failed: the memmaps the host left unmapped, mapped again */
+int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
+{
+	int ret = 0;
+
+	for (unsigned long pfn = ALIGN_DOWN(start_pfn, PAGES_PER_SECTION);
+	     pfn < start_pfn + nr_pages; pfn += PAGES_PER_SECTION) {
+		unsigned long nr = pfn_to_section_nr(pfn);
+
+		if (__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED)
+			ret = vmemmap_remap_memfd(hm, nr) ?: ret;
+	}
+	return ret;
 }
 
 /* a shared memmap written to the memfd pages backing it, and mapped from there again */
@@ -365,24 +423,34 @@ static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
 
 	if (!(ms->section_mem_map & SECTION_MEMMAP_SHARED))
 		return 0;
-	if (physmem_write(hm, ms->vmemmap.pmd_pfn, vaddr, PMD_SIZE) ||
-	    physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false))
+	if (physmem_write(hm, ms->vmemmap.pmd_pfn, vaddr, PMD_SIZE))
 		return -ENOMEM;
+	if (physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false))
+		goto err_remap;
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
 	return 0;
+
+err_remap:
+	/* still the template's mapping, or the memfd's pages just written */
+	vmemmap_remap_memfd(hm, section_nr);
+	return -ENOMEM;
 }
 
-/* host memory the shared memmaps' copied pages take */
+/* host memory the shared memmaps' copied pages take; under device_hotplug_lock */
 size_t vmemmap_private_bytes(struct hotmem *hm)
 {
 	size_t bytes = 0;
+	int fd = physmem_open_pagemap();
 
+	if (fd < 0)
+		return 0;
 	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
 		struct mem_section *ms = __nr_to_section(hm, nr);
 
 		if (ms && (ms->section_mem_map & SECTION_MEMMAP_SHARED))
-			bytes += physmem_private_bytes(vmemmap_vaddr(hm, nr, 0), PMD_SIZE);
+			bytes += physmem_private_bytes(fd, vmemmap_vaddr(hm, nr, 0), PMD_SIZE);
 	}
+	close(fd);
 	return bytes;
 }
 
@@ -392,16 +460,28 @@ size_t vmemmap_private_bytes(struct hotmem *hm)
 
 #define HVO_VMEMMAP_PAGES	(pageblock_nr_pages * sizeof(struct page) / PAGE_SIZE)
 
-/* vmemmap_split_pmd(): PMD -> PTEs, the 2 MiB allocation becomes 512 pages */
-static int vmemmap_split_pmd(struct hotmem *hm, struct vmemmap_pmd *vm)
+/*
+ * vmemmap_split_pmd(): PMD -> PTEs, the 2 MiB allocation becomes 512
+ * pages.  From here on single vmemmap pages change backing (remapped onto
+ * their memfd pages), so a shared memmap is unshared first: this is the
+ * one place where the backing of a huge mapping changes.
+ */
+static int vmemmap_split_pmd(struct hotmem *hm, unsigned long section_nr)
 {
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
 	unsigned long *pte;
+	int ret;
 
 	if (vm->pmd_src == VMEMMAP_NONE)
 		return 0;
 	pte = hm_alloc(hm, PTRS_PER_PTE * sizeof(unsigned long));
 	if (!pte)
 		return -ENOMEM;
+	ret = vmemmap_unshare(hm, section_nr);
+	if (ret) {
+		hm_free(hm, pte, PTRS_PER_PTE * sizeof(unsigned long));
+		return ret;
+	}
 	for (unsigned long i = 0; i < PTRS_PER_PTE; i++)
 		pte[i] = VMEMMAP_PTE(vm->pmd_pfn + i, vm->pmd_src);
 	if (vm->pmd_src == VMEMMAP_BUDDY)
@@ -457,11 +537,12 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (!vmemmap_should_optimize(hm, head_pfn))
 		return ret = -EOPNOTSUPP;
-	/* the tails are remapped onto the memfd page backing the head's */
-	ret = vmemmap_unshare(hm, section_nr);
+	/* a mapping a tail, each splitting the one around it */
+	ret = physmem_check_mappings(hm, HVO_VMEMMAP_PAGES + 2);
 	if (ret)
 		return ret;
-	ret = vmemmap_split_pmd(hm, vm);
+	/* the tails are remapped onto the memfd page backing the head's */
+	ret = vmemmap_split_pmd(hm, section_nr);
 	if (ret)
 		return ret;
 	keep = VMEMMAP_PTE_PFN(vm->pte[i0]);

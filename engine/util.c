@@ -14,7 +14,7 @@ bool hm_should_fail(struct hotmem *hm)
 	unsigned long n = atomic_fetch_add(&hm->alloc_calls, 1) + 1;
 	unsigned long at = atomic_load(&hm->fail_at);
 
-	return at && n == at;
+	return at && n >= at && n - at <= atomic_load(&hm->fail_more);
 }
 
 void *hm_alloc_noinject(struct hotmem *hm, size_t size)

@@ -211,6 +211,18 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 	return 0;
 }
 
+/* once at start: a machine the host's vm.max_map_count cannot plug in full */
+static void warn_host_maps(struct hotmem *hm)
+{
+	unsigned long need = hotmem_host_maps_needed(hm);
+
+	if (need)
+		fprintf(stderr, "hotmemfs: with memmap_on_memory every hot-added block is a host "
+				"mapping: plugging all of maxmem needs vm.max_map_count >= %lu "
+				"(sysctl vm.max_map_count=%lu); until then an add beyond the cap "
+				"fails with ENOMEM\n", need, need);
+}
+
 static int boot(struct hmfs_ctx *ctx)
 {
 	char err[512] = "";
@@ -236,6 +248,7 @@ static int boot(struct hmfs_ctx *ctx)
 		return ret;
 	}
 	ctx->block_size = hotmem_block_size(ctx->hm);
+	warn_host_maps(ctx->hm);
 	return 0;
 }
 

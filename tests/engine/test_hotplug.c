@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hot-add and remove: add_memory_resource() ... remove_memory() (seeds 001, 002). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -371,16 +372,23 @@ static void test_add_beyond_host_mappings_fails_up_front(void **state)
 
 	(void)state;
 	snapshot(hm, &before);
-	/* room for 4 more mappings beyond the headroom: a 1 GiB DIMM needs 9 */
-	hm->cfg.host_max_map_count = host_maps_now() + 4096 + 4;
+	/*
+	 * Room for 6 more mappings beyond the headroom: a 1 GiB DIMM needs
+	 * up to 11 (8 memmaps, each after the first trimming the vmemmap
+	 * reservation; the first and the direct map splitting one in three).
+	 */
+	hm->cfg.host_max_map_count = host_maps_now() + 4096 + 6;
 	/* the engine counts again only near the cap: make "near" now */
 	hm->host_maps_bound = host_maps_now();
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 8 * 128 * MiB, 0, -1), -ENOMEM);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
+	/* what it needs, what is left, and the sysctl that would do */
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "vm.max_map_count"));
-	/* 2 blocks (3 mappings) fit */
+	assert_non_null(strstr(log, "needs up to 11 more host mappings, 6 are left under "
+				    "hotmem.max_map_count="));
+	assert_non_null(strstr(log, "run sysctl vm.max_map_count="));
+	/* 2 blocks (5 mappings) fit */
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * 128 * MiB, 0, -1), 0);
 	hm->cfg.host_max_map_count = 0;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 256 * MiB, 8 * 128 * MiB, 0, -1), 0);
@@ -388,10 +396,130 @@ static void test_add_beyond_host_mappings_fails_up_front(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the engine's bound on its mappings set to a count now */
+static void host_maps_recount(struct hotmem *hm)
+{
+	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+}
+
+/*
+ * Every MAP_FIXED may split the mapping it lands in: the bound the engine
+ * keeps between counts of /proc/self/maps stays at or above the real
+ * count through each step: adds, templates mapped over merged memmaps,
+ * offlines and removals (the PROT_NONE unmaps are mappings too).
+ */
+static void test_host_map_bound_is_an_upper_bound(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
+	const unsigned long first = DIMM >> 27, nr = 8;
+
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		unsigned int flags = round ? HM_MHP_MEMMAP_ON_MEMORY : 0;
+
+		host_maps_recount(hm);
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, flags, -1), 0);
+		assert_true(hm->host_maps_bound >= host_maps_now());
+		/* every other block: a template in the middle of merged memmaps */
+		host_maps_recount(hm);
+		for (unsigned long b = first; b < first + nr; b += 2)
+			assert_int_equal(hotmem_block_set_state(hm, b, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_true(hm->host_maps_bound >= host_maps_now());
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+		/* every other block removed: holes punched in the middle of the memmaps */
+		host_maps_recount(hm);
+		for (unsigned long b = first + 1; b < first + nr; b += 2)
+			assert_int_equal(hotmem_remove_memory(hm, b << 27, 128 * MiB), 0);
+		assert_true(hm->host_maps_bound >= host_maps_now());
+		for (unsigned long b = first; b < first + nr; b += 2)
+			assert_int_equal(hotmem_remove_memory(hm, b << 27, 128 * MiB), 0);
+		check(hm);
+	}
+	hotmem_destroy(hm);
+}
+
+/*
+ * The host refuses a memmap template's MAP_FIXED after unmapping the range
+ * (as before 6.12), and then the memfd's pages too: the online fails with
+ * ENOMEM instead of writing the memmap into a hole, and leaves the machine
+ * as it was, the memmap mapped again.  Every failure point of an online
+ * in turn, the one after it failing too.
+ */
+static void test_online_survives_a_host_refusing_the_memmap_twice(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 2;
+	unsigned long refused = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	for (unsigned long nth = 1;; nth++) {
+		struct hm_snapshot before, after;
+		unsigned long calls = hotmem_alloc_calls(hm);
+		int ret;
+
+		snapshot(hm, &before);
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = 1;
+		ret = hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		for (unsigned long s = first; s < first + nr; s++)
+			assert_true(physmem_is_mapped(pfn_to_page(hm, s << (27 - 12)), 2 * MiB));
+		check(hm);
+		if (ret) {
+			assert_int_equal(ret, -ENOMEM);
+			refused++;
+		}
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+		if (ret) {
+			snapshot(hm, &after);
+			assert_same(&before, &after);
+		}
+		if (hotmem_alloc_calls(hm) - calls < nth)
+			break;	/* the injected failure was never reached */
+	}
+	assert_true(refused > 0);
+	/* it onlines as ever afterwards */
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(pfn_to_page(hm, DIMM >> 12)->_refcount, 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* at boot, and once in hotmemfs: what plugging maxmem with self-hosted memmaps needs */
+static void test_boot_says_the_map_count_maxmem_needs(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1 "
+					    "hotmem.max_map_count=4100");
+	unsigned long need = hotmem_host_maps_needed(hm);
+	struct hotmem *fits = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
+	struct hotmem *ram = boot("default", IDLE_KERNEL " hotmem.max_map_count=4100");
+	static char log[65536];
+	const char *say;
+
+	(void)state;
+	assert_true(need > 4100);
+	hotmem_dmesg(hm, log, sizeof(log));
+	/* the same as now, give or take the mappings the count itself moved */
+	say = strstr(log, "needs sysctl vm.max_map_count=");
+	assert_non_null(say);
+	assert_true(labs(strtol(strchr(say, '=') + 1, NULL, 10) - (long)need) < 64);
+	/* the default cap holds the default profile; memmaps from RAM are not counted */
+	assert_int_equal(hotmem_host_maps_needed(fits), 0);
+	assert_int_equal(hotmem_host_maps_needed(ram), 0);
+	hotmem_destroy(hm);
+	hotmem_destroy(fits);
+	hotmem_destroy(ram);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
+		cmocka_unit_test(test_host_map_bound_is_an_upper_bound),
+		cmocka_unit_test(test_online_survives_a_host_refusing_the_memmap_twice),
+		cmocka_unit_test(test_boot_says_the_map_count_maxmem_needs),
 		cmocka_unit_test(test_add_refuses_bad_ranges_with_kernel_errnos),
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
 		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
