@@ -102,37 +102,95 @@ void hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 
 /* ---- accounting -------------------------------------------------------- */
 
-static void block_sums(struct hmd *d, unsigned long *kern, unsigned long *kern_boot,
-		       unsigned long *mov)
+/* a member of the group block @a is in: memory_groups decides what that means */
+static bool same_group(const struct hmd *d, unsigned long a, unsigned long b)
+{
+	const struct hmd_block *x = &d->blk[a], *y = &d->blk[b];
+
+	if (!y->present)
+		return false;
+	if (d->cfg.groups == HMD_GROUPS_FIRMWARE)
+		return x->fwnode && x->fwnode == y->fwnode;
+	return !y->boot && y->nid == x->nid;
+}
+
+static bool in_cached_group(const struct hmd *d, unsigned long id)
+{
+	return d->group.valid && id >= d->group.lo && id <= d->group.hi;
+}
+
+static void add_pages(unsigned long *v, unsigned long pages, int sign)
+{
+	*v = sign > 0 ? *v + pages : *v - pages;
+}
+
+void hmd_block_account(struct hmd *d, unsigned long id, int sign)
+{
+	const struct hmd_block *b = &d->blk[id];
+	bool group = in_cached_group(d, id);
+
+	if (!b->present || !b->online)
+		return;
+	if (is_movable(b)) {
+		add_pages(&d->sum_mov[b->nid], d->block_pages, sign);
+		if (group)
+			add_pages(&d->group.g.present_movable_pages, d->block_pages, sign);
+		return;
+	}
+	add_pages(&d->sum_kern[b->nid], d->block_pages, sign);
+	if (b->boot)
+		add_pages(&d->sum_kern_boot[b->nid], d->block_pages, sign);
+	if (group)
+		add_pages(&d->group.g.present_kernel_pages, d->block_pages, sign);
+}
+
+/*
+ * A block came (ADD): next to the cached group and one of it, it makes
+ * the group one block bigger -- a DIMM's ADDs arrive in order, so a burst
+ * keeps its group instead of walking it again for every block.
+ */
+void hmd_block_joined(struct hmd *d, unsigned long id)
+{
+	if (!d->group.valid || id + 1 < d->group.lo || id > d->group.hi + 1)
+		return;
+	if (in_cached_group(d, id) && same_group(d, d->group.lo, id))
+		return; /* seen in the sysroot before its ADD: counted */
+	if (id == d->group.hi + 1 && same_group(d, d->group.hi, id)) {
+		d->group.hi = id;
+		d->group.g.max_pages += d->block_pages;
+	} else if (id + 1 == d->group.lo && same_group(d, d->group.lo, id)) {
+		d->group.lo = id;
+		d->group.g.max_pages += d->block_pages;
+	} else if (in_cached_group(d, id)) {
+		d->group.valid = false;
+	}
+}
+
+void hmd_block_left(struct hmd *d, unsigned long id)
+{
+	if (in_cached_group(d, id))
+		d->group.valid = false;
+}
+
+void hmd_blocks_recount(struct hmd *d)
 {
 	unsigned long i;
 
-	memset(kern, 0, HMD_MAX_NODES * sizeof(*kern));
-	memset(kern_boot, 0, HMD_MAX_NODES * sizeof(*kern_boot));
-	memset(mov, 0, HMD_MAX_NODES * sizeof(*mov));
-	for (i = 0; i < d->nblk; i++) {
-		const struct hmd_block *b = &d->blk[i];
-
-		if (!b->present || !b->online)
-			continue;
-		if (is_movable(b)) {
-			mov[b->nid] += d->block_pages;
-		} else {
-			kern[b->nid] += d->block_pages;
-			if (b->boot)
-				kern_boot[b->nid] += d->block_pages;
-		}
-	}
+	memset(d->sum_kern, 0, sizeof(d->sum_kern));
+	memset(d->sum_kern_boot, 0, sizeof(d->sum_kern_boot));
+	memset(d->sum_mov, 0, sizeof(d->sum_mov));
+	d->group.valid = false;
+	for (i = 0; i < d->nblk; i++)
+		hmd_block_account(d, i, 1);
 }
 
 void hmd_anchor_zoneinfo(struct hmd *d)
 {
-	unsigned long kern[HMD_MAX_NODES], boot[HMD_MAX_NODES], mov[HMD_MAX_NODES];
+	const unsigned long *kern = d->sum_kern, *mov = d->sum_mov;
 	struct hmd_zoneinfo zi;
 	int n, r = -ENOENT;
 	FILE *f;
 
-	block_sums(d, kern, boot, mov);
 	f = fopen(d->zoneinfo_path, "re");
 	if (f) {
 		r = hmd_parse_zoneinfo(f, &zi);
@@ -160,39 +218,59 @@ static unsigned long clamp0(long v)
 
 void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc)
 {
-	unsigned long kern[HMD_MAX_NODES], boot[HMD_MAX_NODES], mov[HMD_MAX_NODES];
 	int n;
 
-	block_sums(d, kern, boot, mov);
 	pc->nr_nodes = d->nr_nodes;
 	for (n = 0; n < HMD_MAX_NODES; n++) {
-		pc->node[n].kernel_early_pages = clamp0(d->kernel_offset[n] + (long)boot[n]);
-		pc->node[n].movable_pages = clamp0(d->movable_offset[n] + (long)mov[n]);
+		pc->node[n].kernel_early_pages = clamp0(d->kernel_offset[n] + (long)d->sum_kern_boot[n]);
+		pc->node[n].movable_pages = clamp0(d->movable_offset[n] + (long)d->sum_mov[n]);
 	}
 }
 
-/* memory_groups = contiguous: a run of hot-added blocks on one node. */
-void hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
+/*
+ * memory_groups = contiguous: a run of hot-added blocks on one node;
+ * firmware: the blocks of one memoryN/firmware_node, an ACPI memory device
+ * (a DIMM), which acpi_memhotplug registers as one static memory group.
+ * Walked once, then kept by hmd_block_account() and hmd_block_joined().
+ */
+bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
 {
-	const struct hmd_block *b = &d->blk[id];
 	unsigned long lo = id, hi = id, i;
 
-	while (lo > 0 && d->blk[lo - 1].present && !d->blk[lo - 1].boot &&
-	       d->blk[lo - 1].nid == b->nid)
+	if (d->cfg.groups == HMD_GROUPS_NONE ||
+	    (d->cfg.groups == HMD_GROUPS_FIRMWARE && !d->blk[id].fwnode))
+		return false;
+	if (in_cached_group(d, id)) {
+		*g = d->group.g;
+		return true;
+	}
+	while (lo > 0 && same_group(d, id, lo - 1))
 		lo--;
-	while (hi + 1 < d->nblk && d->blk[hi + 1].present && !d->blk[hi + 1].boot &&
-	       d->blk[hi + 1].nid == b->nid)
+	while (hi + 1 < d->nblk && same_group(d, id, hi + 1))
 		hi++;
-	memset(g, 0, sizeof(*g));
-	g->max_pages = (hi - lo + 1) * d->block_pages;
-	for (i = lo; i <= hi; i++) {
-		if (!d->blk[i].online)
+	/*
+	 * A DIMM's blocks whose ADD has not come yet: the kernel's static
+	 * group is the whole device from its registration, so they count.
+	 */
+	while (d->cfg.groups == HMD_GROUPS_FIRMWARE && hi + 1 < MAX_BLOCK_ID &&
+	       !(hi + 1 < d->nblk && d->blk[hi + 1].present) &&
+	       hmd_block_read_fwnode(d, hi + 1) == d->blk[id].fwnode)
+		hi++;
+	memset(&d->group, 0, sizeof(d->group));
+	d->group.lo = lo;
+	d->group.hi = hi;
+	d->group.g.max_pages = (hi - lo + 1) * d->block_pages;
+	d->group.valid = true;
+	for (i = lo; i <= hi && i < d->nblk; i++) {
+		if (!d->blk[i].present || !d->blk[i].online)
 			continue;
 		if (is_movable(&d->blk[i]))
-			g->present_movable_pages += d->block_pages;
+			d->group.g.present_movable_pages += d->block_pages;
 		else
-			g->present_kernel_pages += d->block_pages;
+			d->group.g.present_kernel_pages += d->block_pages;
 	}
+	*g = d->group.g;
+	return true;
 }
 
 /* ---- configuration that depends on the kernel -------------------------- */

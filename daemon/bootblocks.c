@@ -139,6 +139,7 @@ void hmd_mark_boot_blocks(struct hmd *d)
 		else
 			b->boot = b->online; /* first run since boot */
 	}
+	hmd_blocks_recount(d);
 	if (have)
 		return;
 	hmd_anchor_zoneinfo(d);

@@ -52,8 +52,10 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 
 	if (!b)
 		return;
+	/* the sums are recounted when the rescan is done (hmd_mark_boot_blocks()) */
 	b->present = true;
 	b->nid = hmd_block_read_node(d, id);
+	b->fwnode = d->cfg.groups == HMD_GROUPS_FIRMWARE ? hmd_block_read_fwnode(d, id) : 0;
 	if (b->nid + 1 > d->nr_nodes)
 		d->nr_nodes = b->nid + 1;
 	hmd_block_refresh(d, id, b);
@@ -101,13 +103,17 @@ static void block_added(struct hmd *d, unsigned long id)
 		return;
 	}
 	hmd_retry_cancel(b);
+	hmd_block_account(d, id, -1);
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->failed = false;
 	b->attempts = 0;
 	b->nid = hmd_block_read_node(d, id);
+	b->fwnode = d->cfg.groups == HMD_GROUPS_FIRMWARE ? hmd_block_read_fwnode(d, id) : 0;
 	if (b->nid + 1 > d->nr_nodes)
 		d->nr_nodes = b->nid + 1;
+	hmd_block_joined(d, id);
+	hmd_block_account(d, id, 1);
 	hmd_block_process(d, id);
 }
 
@@ -125,6 +131,8 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		return;
 	if (type == HMU_KOBJ_REMOVE) {
 		hmd_retry_cancel(b);
+		hmd_block_account(d, id, -1);
+		hmd_block_left(d, id);
 		b->present = false;
 		b->online = false;
 		b->failed = false;
@@ -138,7 +146,9 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		/* the ONLINE that follows our own write: nothing new to read */
 		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE)
 			return;
+		hmd_block_account(d, id, -1);
 		hmd_block_refresh(d, id, b);
+		hmd_block_account(d, id, 1);
 	} else {
 		return;
 	}

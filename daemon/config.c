@@ -28,7 +28,7 @@ const struct hmd_config_key hmd_config_keys[] = {
 	{ "auto_movable_numa_aware", "auto-movable-numa-aware", false,
 	  "yes|no|kernel (default yes)" },
 	{ "memory_groups", "memory-groups", false,
-	  "none|contiguous: guess static memory groups (default none)" },
+	  "firmware|contiguous|none: static memory groups (default firmware)" },
 	{ "retry_max", "retry-max", false, "retries on EBUSY/EAGAIN (default 5)" },
 	{ "retry_initial_ms", "retry-initial-ms", false, "first backoff (default 10)" },
 	{ "retry_max_ms", "retry-max-ms", false, "backoff cap (default 1000)" },
@@ -56,7 +56,7 @@ void hmd_config_defaults(struct hmd_config *cfg)
 		cfg->node_policy[i] = HMD_POL_INHERIT;
 	cfg->ratio = 301;
 	cfg->numa_aware = HMD_YES;
-	cfg->groups = HMD_GROUPS_NONE;
+	cfg->groups = HMD_GROUPS_FIRMWARE;
 	cfg->retry_max = 5;
 	cfg->retry_initial_ms = 10;
 	cfg->retry_max_ms = 1000;
@@ -233,7 +233,7 @@ static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t
 static int set_main_key(struct hmd_config *cfg, const char *key, const char *value, char *err,
 			size_t errlen)
 {
-	static const char *const groups[] = { "none", "contiguous" };
+	static const char *const groups[] = { "none", "contiguous", "firmware" };
 	static const char *const sources[] = { "auto", "kernel", "any" };
 	static const char *const targets[] = { "auto", "journal", "stderr" };
 	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
@@ -246,7 +246,7 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 	if (!strcmp(key, "auto_movable_numa_aware"))
 		return set_numa(cfg, value, err, errlen);
 	if (!strcmp(key, "memory_groups"))
-		return set_enum(&cfg->groups, value, groups, 2, err, errlen);
+		return set_enum(&cfg->groups, value, groups, 3, err, errlen);
 	if (!strcmp(key, "retry_max"))
 		return set_uint(&cfg->retry_max, value, 100, err, errlen);
 	if (!strcmp(key, "retry_initial_ms"))
@@ -469,7 +469,7 @@ int hmd_config_load(struct hmd_config *cfg, const char *path, bool must_exist,
 
 void hmd_config_dump(const struct hmd_config *cfg, FILE *f)
 {
-	static const char *const groups[] = { "none", "contiguous" };
+	static const char *const groups[] = { "none", "contiguous", "firmware" };
 	static const char *const sources[] = { "auto", "kernel", "any" };
 	static const char *const targets[] = { "auto", "journal", "stderr" };
 	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",

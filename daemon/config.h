@@ -18,7 +18,7 @@
 #define HMD_ERR_MAX 2048
 
 enum hmd_tristate { HMD_NO = 0, HMD_YES = 1, HMD_FROM_KERNEL = 2 };
-enum hmd_groups { HMD_GROUPS_NONE, HMD_GROUPS_CONTIGUOUS };
+enum hmd_groups { HMD_GROUPS_NONE, HMD_GROUPS_CONTIGUOUS, HMD_GROUPS_FIRMWARE };
 enum hmd_source { HMD_SRC_AUTO, HMD_SRC_KERNEL, HMD_SRC_ANY };
 enum hmd_log_target { HMD_LOG_AUTO, HMD_LOG_JOURNAL, HMD_LOG_STDERR };
 

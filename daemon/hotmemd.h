@@ -37,6 +37,8 @@ struct hmd_block {
 	signed char zone; /* enum hmd_zone when online */
 	short nid;
 	unsigned short attempts;
+	/* memoryN/firmware_node's name hashed, 0: none (memory_groups = firmware) */
+	unsigned int fwnode;
 	sd_event_source *retry; /* pending backoff timer */
 };
 
@@ -73,6 +75,17 @@ struct hmd {
 	long kernel_offset[HMD_MAX_NODES];
 	long movable_offset[HMD_MAX_NODES];
 	struct hmd_policy_ctx pc;
+	/*
+	 * Online blocks' pages per node, kept as blocks change
+	 * (hmd_block_account()) so a decision costs O(1), not O(blocks).
+	 */
+	unsigned long sum_kern[HMD_MAX_NODES], sum_kern_boot[HMD_MAX_NODES], sum_mov[HMD_MAX_NODES];
+	/* the memory group last asked for (hmd_block_group()), kept the same way */
+	struct {
+		bool valid;
+		unsigned long lo, hi;
+		struct hmd_group g;
+	} group;
 
 	/* counters for STATUS= */
 	unsigned long n_onlined; /* by us, since start */
@@ -108,6 +121,7 @@ int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
 int hmd_block_read_node(struct hmd *d, unsigned long id);
+unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id);
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val);
 
 struct hmd_zoneinfo {
@@ -126,7 +140,19 @@ void hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);
 void hmd_blocks_free(struct hmd *d);
 void hmd_anchor_zoneinfo(struct hmd *d);
 void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);
-void hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g);
+/*
+ * A block's change of present/online/zone/boot is bracketed by
+ * hmd_block_account(d, id, -1) before and (d, id, +1) after; one that
+ * joins or leaves the blocks (ADD, remove) calls hmd_block_joined() or
+ * hmd_block_left() between the two.  What changes many blocks at once
+ * (a rescan, the boot list) calls hmd_blocks_recount() instead.
+ */
+void hmd_block_account(struct hmd *d, unsigned long id, int sign);
+void hmd_block_joined(struct hmd *d, unsigned long id);
+void hmd_block_left(struct hmd *d, unsigned long id);
+void hmd_blocks_recount(struct hmd *d);
+/* the static memory group of block @id (memory_groups), false: none */
+bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g);
 void hmd_apply_config(struct hmd *d);
 void hmd_status_text(struct hmd *d, char *buf, size_t len);
 void hmd_status_changed(struct hmd *d);

@@ -24,10 +24,8 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	struct hmd_group g;
 
 	hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
-	if (d->cfg.groups == HMD_GROUPS_CONTIGUOUS) {
-		hmd_block_group(d, id, &g);
+	if (hmd_block_group(d, id, &g))
 		req.group = &g;
-	}
 	hmd_node_stats(d, &d->pc);
 	hmd_decide(block_policy(d, b), &d->pc, &req, dec);
 }
@@ -38,6 +36,7 @@ static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *
 	unsigned int mask;
 	int first;
 
+	hmd_block_account(d, id, -1);
 	b->online = true;
 	b->failed = false;
 	b->attempts = 0;
@@ -47,6 +46,7 @@ static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *
 		if (!hmd_block_read_zones(d, id, &mask, &first))
 			b->zone = first;
 	}
+	hmd_block_account(d, id, 1);
 	if (ours)
 		d->n_onlined++;
 	hmd_status_changed(d);
@@ -83,7 +83,9 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	r = -r;
 	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
 		/* raced with the kernel (auto_online_blocks) or an admin: fine */
+		hmd_block_account(d, id, -1);
 		hmd_block_refresh(d, id, b);
+		hmd_block_account(d, id, 1);
 		hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, r,
 			   "already online by someone else");
 		hmd_status_changed(d);
@@ -113,13 +115,17 @@ void hmd_block_process(struct hmd *d, unsigned long id)
 	}
 	if (online) {
 		/* the kernel onlined it (auto_online_blocks), or someone did */
+		hmd_block_account(d, id, -1);
 		hmd_block_refresh(d, id, b);
+		hmd_block_account(d, id, 1);
 		hmd_log_ev(d, LOG_DEBUG, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, 0,
 			   "already online, left alone");
 		hmd_status_changed(d);
 		return;
 	}
+	hmd_block_account(d, id, -1);
 	b->online = false;
+	hmd_block_account(d, id, 1);
 	decide(d, id, &dec);
 	if (dec.action == HMD_ACT_NONE) {
 		/* policy offline observes; any other policy that cannot apply failed */

@@ -129,6 +129,29 @@ int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, in
  * nodes we know are tried first: a lookup each, where a readdir of the
  * block costs several FUSE round trips on hotmemfs.
  */
+/*
+ * memoryN/firmware_node -> .../PNP0C80:xx: the ACPI memory device the
+ * block belongs to (acpi_bind_memory_blocks()), hashed (FNV-1a) to a
+ * non-zero number; 0 when the block has none (boot memory, virtio-mem).
+ */
+unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id)
+{
+	char path[48], target[256];
+	const char *name;
+	unsigned int h = 2166136261u;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "memory%lu/firmware_node", id);
+	n = readlinkat(d->memdir_fd, path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	name = strrchr(target, '/');
+	for (name = name ? name + 1 : target; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h ? h : 1;
+}
+
 int hmd_block_read_node(struct hmd *d, unsigned long id)
 {
 	char path[64];

@@ -403,6 +403,93 @@ static void test_boot_blocks_remembered(void **state)
 	assert_int_equal(f->d.pc.node[0].movable_pages, 8 * 32768);
 }
 
+/* memory@first..@last in ACPI memory device PNP0C80:@slot, as a real guest links them */
+static void mk_dimm_links(struct fixture *f, int first, int last, int slot)
+{
+	char path[256], target[96];
+
+	snprintf(target, sizeof(target),
+		 "../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:%02x", slot);
+	for (int i = first; i <= last; i++) {
+		snprintf(path, sizeof(path),
+			 "%s/sys/devices/system/memory/memory%d/firmware_node", f->root, i);
+		assert_int_equal(symlink(target, path), 0);
+	}
+}
+
+/* the sums hotmemd keeps as blocks change are what a recount finds */
+static void assert_sums_recount(struct hmd *d)
+{
+	unsigned long kern[HMD_MAX_NODES], boot[HMD_MAX_NODES], mov[HMD_MAX_NODES];
+
+	memcpy(kern, d->sum_kern, sizeof(kern));
+	memcpy(boot, d->sum_kern_boot, sizeof(boot));
+	memcpy(mov, d->sum_mov, sizeof(mov));
+	hmd_blocks_recount(d);
+	assert_memory_equal(kern, d->sum_kern, sizeof(kern));
+	assert_memory_equal(boot, d->sum_kern_boot, sizeof(boot));
+	assert_memory_equal(mov, d->sum_mov, sizeof(mov));
+}
+
+static void assert_states(struct fixture *f, int first, int last, const char *want)
+{
+	char buf[32];
+
+	for (int i = first; i <= last; i++)
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), want);
+}
+
+/*
+ * A DIMM is one static memory group (acpi_memhotplug): 5 GiB cannot all
+ * be Movable within 301% of 1 GiB, so auto_movable_zone_for_pfn() puts
+ * the first block in Normal and the rest follow -- not 24 Movable blocks
+ * and 16 Normal, as block by block (test_ratio_boundary).
+ */
+static void test_firmware_group_whole_dimm(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_links(f, 8, 47, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_states(f, 8, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * Two DIMMs: the first (1 GiB) fits Movable; the second's ADDs come one by
+ * one, and its first block is decided for the whole 4 GiB device (the
+ * sysroot shows blocks whose ADD has not come yet), which does not fit the
+ * 2.01 GiB left: all Normal.  memory_groups = none splits it 16/16.
+ */
+static void test_firmware_group_add_burst(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_states(f, 8, 15, "online_movable");
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_links(f, 16, 47, 1);
+	for (int i = 16; i < 48; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_states(f, 16, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+	/* the same burst, block by block */
+	for (int i = 16; i < 48; i++)
+		hmd_block_event(&f->d, "remove", i);
+	for (int i = 16; i < 48; i++)
+		hmd_write_state_sysfs(&f->d, i, "offline\n");
+	f->d.cfg.groups = HMD_GROUPS_NONE;
+	for (int i = 16; i < 48; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_states(f, 16, 31, "online_movable");
+	assert_states(f, 32, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
 static void capture_journal(struct hmd *d, const struct iovec *iov, int n)
 {
 	struct mock *m = d->test_data;
@@ -455,6 +542,8 @@ int main(void)
 		T(test_dry_run_and_offline_write_nothing),
 		T(test_node_policy),
 		T(test_boot_blocks_remembered),
+		T(test_firmware_group_whole_dimm),
+		T(test_firmware_group_add_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
