@@ -198,7 +198,11 @@ static unsigned long host_map_count(void)
  * within two headrooms of the cap and the last count is half a headroom
  * old, and before refusing (unmaps since may have made room).
  */
-/* the cap in force: vm.max_map_count, or hotmem.max_map_count= when lower */
+/*
+ * The cap in force: vm.max_map_count, or hotmem.max_map_count= when lower.
+ * Read again each time the bound is counted: a refusal tells the user to
+ * raise the sysctl, and the next add must see it raised.
+ */
 static unsigned long host_maps_cap(struct hotmem *hm, const char **name)
 {
 	if (hm->cfg.host_max_map_count && hm->cfg.host_max_map_count < hm->host_maps_max) {
@@ -213,8 +217,10 @@ static unsigned long host_maps_cap(struct hotmem *hm, const char **name)
 unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new)
 {
 	const char *name;
-	unsigned long max = host_maps_cap(hm, &name), now = host_map_count();
+	unsigned long max, now = host_map_count();
 
+	hm->host_maps_max = read_max_map_count();
+	max = host_maps_cap(hm, &name);
 	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
 	hm->host_maps_counted = now;
 	return now + nr_new + HOST_MAP_HEADROOM <= max ? 0 : now + nr_new + HOST_MAP_HEADROOM;
@@ -235,6 +241,8 @@ int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 	now = host_map_count();
 	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
 	hm->host_maps_counted = now;
+	hm->host_maps_max = read_max_map_count();
+	max = host_maps_cap(hm, &name);
 	room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
 	if (nr_new <= room)
 		return 0;
