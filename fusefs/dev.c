@@ -565,6 +565,21 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx)
 	return more;
 }
 
+bool hmfs_dev_short(struct hmfs_ctx *ctx)
+{
+	bool short_ = false;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d && !short_; d = d->next) {
+		struct hm_virtio_mem_info vi;
+
+		if (d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi))
+			short_ = vi.plugged_size < vi.requested_size;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return short_;
+}
+
 /*
  * Restore a virtio-mem device as it was: plug exactly device blocks
  * [first, first + count) (the state file's runs), whatever requested-size

@@ -402,7 +402,7 @@ struct hmfs_ctx {
 	uint64_t journal_seq;
 	size_t journal_len;
 	uint64_t journal_durable; /* the last record on disk ... */
-	size_t journal_durable_len; /* ... and where it ends */
+	size_t journal_durable_len; /* ... and where it ends in the journal held now */
 	bool journal_syncing; /* a thread is in fdatasync() for the group */
 	bool journal_failing; /* an fdatasync failed: the changes after durable are being undone */
 	bool journal_dir_dirty; /* a new journal's name is not yet synced (rotate_journal()) */
@@ -504,6 +504,8 @@ enum hmfs_change_op {
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
+	/* no client's: the virtio-mem drivers plug more after an online (recorded, undone) */
+	HMFS_CH_DRIVER_RETRY,
 };
 
 struct hmfs_change {
@@ -610,6 +612,8 @@ int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, siz
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 /* the virtio-mem drivers' work again, after memory came online: true if one plugged more */
 bool hmfs_dev_retry(struct hmfs_ctx *ctx);
+/* a virtio-mem device is below its requested-size: hmfs_dev_retry() may plug */
+bool hmfs_dev_short(struct hmfs_ctx *ctx);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
@@ -690,7 +694,7 @@ struct hmfs_save {
 	unsigned long block;
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
 	struct json_object *pre;
-	bool maybe_kept; /* append failed, and its record may still be in the journal */
+	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
 	/* put the machine back as @pre after a failed sync (change_lock held); NULL: never */
 	int (*undo)(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret);
 	/* under journal_lock: its record, waiting to be durable */
@@ -699,7 +703,6 @@ struct hmfs_save {
 	bool pending, done;
 	int ret;
 };
-/* @ch NULL: a change nobody undoes (a driver's own, after a client's) */
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv);
 int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* without change_lock: wait until sv's record (and all before it) is durable */

@@ -50,6 +50,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
+	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing more plugged, nothing to record */
+		return hmfs_dev_retry(ctx) ? 0 : -EAGAIN;
 	}
 	return -EINVAL;
 }
@@ -71,11 +73,9 @@ static json_object *member(json_object *o, const char *key)
 	return v;
 }
 
-/* the device @id in a machine object's "devices", and its place there */
-static json_object *pre_device(json_object *pre, const char *id, size_t *pos)
+/* the device @id in a "devices" array, and its place there */
+static json_object *device_in(json_object *devs, const char *id, size_t *pos)
 {
-	json_object *devs = member(pre, "devices");
-
 	for (size_t i = 0; id && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
@@ -85,6 +85,39 @@ static json_object *pre_device(json_object *pre, const char *id, size_t *pos)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Device @id back as @pre has it: resizing back would plug and unplug
+ * other device blocks than the change did (the driver picks them): the
+ * device goes and comes back with exactly its old plugged blocks, at its
+ * old place, as on a restart.
+ */
+static void device_back(struct hmfs_ctx *ctx, json_object *pre, const char *id, char *err,
+			size_t errlen)
+{
+	size_t pos = 0;
+	json_object *d = device_in(member(pre, "devices"), id, &pos);
+
+	if (d && !hmfs_dev_unplug_and_del(ctx, id, err, errlen) &&
+	    !hmfs_state_restore_device(ctx, d, err, errlen))
+		hmfs_dev_move(ctx, id, pos);
+}
+
+/* every device the drivers' retry plugged more of (it adds or removes none) */
+static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size_t errlen)
+{
+	json_object *devs = member(pre, "devices"), *now = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
+	size_t pos;
+
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		const char *id = json_object_get_string(member(d, "id"));
+
+		if (!json_object_equal(d, device_in(now, id, &pos)))
+			device_back(ctx, pre, id, err, errlen);
+	}
+	json_object_put(now);
 }
 
 /*
@@ -112,18 +145,13 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		hotmem_offline_and_remove_memory(ctx->hm, ch->dev.addr, ctx->block_size);
 		break;
 	case HMFS_CH_DEVICE_RESIZE:
-		/*
-		 * Resizing back would plug and unplug other device blocks than
-		 * this resize did (the driver picks them): the device goes and
-		 * comes back with exactly its old plugged blocks, as on a restart.
-		 */
-		d = pre_device(pre, ch->dev.id, &pos);
-		if (d && !hmfs_dev_unplug_and_del(ctx, ch->dev.id, err, errlen) &&
-		    !hmfs_state_restore_device(ctx, d, err, errlen))
-			hmfs_dev_move(ctx, ch->dev.id, pos);
+		device_back(ctx, pre, ch->dev.id, err, errlen);
+		break;
+	case HMFS_CH_DRIVER_RETRY:
+		devices_back(ctx, pre, err, errlen);
 		break;
 	case HMFS_CH_DEVICE_DEL:
-		d = pre_device(pre, ch->dev.id, &pos);
+		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
 			hmfs_dev_move(ctx, ch->dev.id, pos);
 		break;
@@ -147,6 +175,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
+		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's plugging after it",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";
@@ -184,20 +213,6 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 	return sret;
 }
 
-/*
- * Memory came online: a virtio-mem driver below its threshold adds more.
- * That is the driver's work, not the client's change: its own record
- * (@dsv), never undone; if it is lost, a restart has the driver plug
- * again towards requested-size.
- */
-static void driver_retry(struct hmfs_ctx *ctx, struct hmfs_save *dsv)
-{
-	if (!hmfs_dev_retry(ctx))
-		return;
-	hmfs_state_prepare(ctx, NULL, dsv);
-	hmfs_state_append(ctx, dsv);
-}
-
 /* a change under way: what its undo needs after a failed sync */
 struct change_run {
 	struct hmfs_save sv;
@@ -215,6 +230,30 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 }
 
 /*
+ * Memory came online: a virtio-mem driver below its threshold adds more.
+ * That is the driver's work, not the client's change, but it is saved
+ * and undone like one (@drun, its own record after the client's): an
+ * online whose record is lost to a failed fdatasync leaves no plugging
+ * behind, and its undo finds the devices as before.  The machine before
+ * it is kept only when a device is short of its requested-size: the
+ * one-block records of an online stay O(change) otherwise.
+ */
+static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
+{
+	int sret;
+
+	if (!hmfs_dev_short(ctx))
+		return;
+	hmfs_state_prepare(ctx, drun->ch, &drun->sv);
+	drun->sv.undo = undo_unsynced;
+	if (apply(ctx, drun->ch, NULL, 0, drun->err, drun->errlen))
+		return;
+	sret = hmfs_state_append(ctx, &drun->sv);
+	if (sret)
+		unsaved(ctx, drun->ch, &drun->sv, "", sret, drun->err, drun->errlen);
+}
+
+/*
  * One change at a time (change_lock), from before it is applied until
  * its journal record is appended: an undo puts back exactly the machine
  * before its change, which a concurrent change would spoil; and no save
@@ -226,9 +265,10 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
+	static const struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY };
 	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
-	struct hmfs_save dsv = { 0 };
-	char e[512];
+	char e[512], de[512];
+	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
 	int ret, sret;
 
 	if (!err || !errlen) {
@@ -256,17 +296,17 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
 	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
 		 ch->value != HM_MMOP_OFFLINE)
-		driver_retry(ctx, &dsv);
+		driver_retry(ctx, &drun);
 	pthread_mutex_unlock(&ctx->change_lock);
 	if (!sret) {
 		sret = hmfs_state_sync(ctx, &run.sv);
 		if (sret)
 			ret = sret; /* undone, run.err says so */
-		hmfs_state_sync(ctx, &dsv);
+		hmfs_state_sync(ctx, &drun.sv);
 	}
 out:
 	hmfs_state_done(&run.sv);
-	hmfs_state_done(&dsv);
+	hmfs_state_done(&drun.sv);
 	return ret < 0 ? ret : 0;
 }
 

@@ -358,9 +358,11 @@ json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
  * (write, fsync, rename, fsync of the directory: a crash at any instant
  * leaves the old or the new file).  It is created, never reused:
  * O_EXCL|O_NOFOLLOW, so a name planted there (a symlink to /etc/shadow)
- * fails the save instead of redirecting root's write (#16.8).
+ * fails the save instead of redirecting root's write (#16.8).  *@renamed
+ * (may be NULL): it failed after the rename, so the file may hold the
+ * new text after all (the next start reads it; a crash may lose it).
  */
-static int write_base(struct hmfs_ctx *ctx, const char *text)
+static int write_base(struct hmfs_ctx *ctx, const char *text, bool *renamed)
 {
 	char name[PATH_MAX + 16];
 	int fd, ret;
@@ -381,7 +383,12 @@ static int write_base(struct hmfs_ctx *ctx, const char *text)
 		unlinkat(ctx->state_dirfd, name, 0);
 		return ret;
 	}
-	return fsync(ctx->state_dirfd) ? -errno : 0;
+	if (!fsync(ctx->state_dirfd))
+		return 0;
+	ret = -errno;
+	if (renamed)
+		*renamed = true;
+	return ret;
 }
 
 static void count_save(struct hmfs_ctx *ctx, int ret)
@@ -391,6 +398,15 @@ static void count_save(struct hmfs_ctx *ctx, int ret)
 		ctx->save_errors++;
 	else
 		ctx->saves++;
+	pthread_mutex_unlock(&ctx->save_lock);
+}
+
+/* a save counted when its record was appended was rolled back: an error after all */
+static void recount_undone(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->save_lock);
+	ctx->saves--;
+	ctx->save_errors++;
 	pthread_mutex_unlock(&ctx->save_lock);
 }
 
@@ -471,7 +487,7 @@ static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 	s->len = ctx->journal_len;
 }
 
-static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s)
+static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s, bool *renamed)
 {
 	json_object *root = json_object_new_object();
 	int ret;
@@ -481,7 +497,8 @@ static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s)
 	json_object_object_add(root, "seq", json_object_new_uint64(s->seq));
 	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(s->m)));
 	json_object_object_add(root, "machine", json_object_get(s->m));
-	ret = write_base(ctx, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	ret = write_base(ctx, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY),
+			 renamed);
 	json_object_put(root);
 	return ret;
 }
@@ -539,21 +556,43 @@ static int rotate_journal(struct hmfs_ctx *ctx, size_t from)
 		return ret;
 	}
 	/*
-	 * The new journal is the one now.  Until the directory is synced,
-	 * its name may be lost, and with it a record appended later: each
-	 * group commit syncs the directory too until one succeeds.
+	 * The new journal is the one now, its offsets @from less than the
+	 * old one's (settle_journal() made every record up to @from durable
+	 * first: journal_durable_len is at least @from).  Until the directory
+	 * is synced, its name may be lost, and with it a record appended
+	 * later: each group commit syncs the directory too until one
+	 * succeeds.  The records up to journal_durable stay durable either
+	 * way: the old journal, under the name a crash may leave, has them
+	 * synced; the others wait for the directory.
 	 */
 	close(ctx->journal_fd);
 	ctx->journal_fd = fd;
 	ctx->journal_len = len;
+	ctx->journal_durable_len -= from;
 	ctx->journal_dir_dirty = fsync(ctx->state_dirfd) != 0;
 	return 0;
 }
 
+/* every record is in the state file: the journal emptied */
+static int empty_journal(struct hmfs_ctx *ctx)
+{
+	if (ftruncate(ctx->journal_fd, 0))
+		return -errno;
+	/* unsynced, the old records may come back after a crash: skipped, the file has them */
+	ctx->journal_len = ctx->journal_durable_len = 0;
+	return fsync(ctx->journal_fd) ? -errno : 0;
+}
+
 /*
- * The state file holds the records up to s->seq: the journal keeps only
- * those after (usually none: emptied).  Under compact_lock; takes
- * journal_lock.  Every record is durable after it.
+ * The state file was written with s: the records up to s->seq are
+ * durable in it, whatever becomes of the journal, and their changes
+ * are acknowledged.  The journal then keeps only the records after
+ * (usually none: emptied), and journal_durable_len moves with its
+ * offsets: a rollback truncates the journal we hold there, never at an
+ * offset of the one before.  Every record is durable after it unless a
+ * new journal's name is not (journal_dir_dirty).  A failure leaves the
+ * journal as it was: longer than needed (a restore skips the records
+ * the file holds), never short.  Under compact_lock; takes journal_lock.
  */
 static int settle_journal(struct hmfs_ctx *ctx, const struct snapshot *s)
 {
@@ -562,50 +601,49 @@ static int settle_journal(struct hmfs_ctx *ctx, const struct snapshot *s)
 	pthread_mutex_lock(&ctx->journal_lock);
 	while (ctx->journal_syncing)
 		pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
-	if (ctx->journal_seq == s->seq) {
-		if (ftruncate(ctx->journal_fd, 0) || fsync(ctx->journal_fd))
-			ret = -errno;
-		else
-			ctx->journal_len = 0;
-	} else {
-		ret = rotate_journal(ctx, s->len);
-	}
-	if (!ret && !ctx->journal_dir_dirty) {
-		ctx->journal_durable = ctx->journal_seq;
-		ctx->journal_durable_len = ctx->journal_len;
+	complete(ctx, s->seq, s->len);
+	if (ctx->journal_fd >= 0) /* none held (tests/fuzz/fuzz_state.c): the file is all */
+		ret = ctx->journal_seq == s->seq ? empty_journal(ctx) : rotate_journal(ctx, s->len);
+	if (!ret && !ctx->journal_dir_dirty)
 		complete(ctx, ctx->journal_seq, ctx->journal_len);
-	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	return ret;
 }
 
-/* a whole-file save now, under change_lock and compact_lock */
-static int compact_held(struct hmfs_ctx *ctx)
+/*
+ * A whole-file save now, under change_lock and compact_lock.  Once the
+ * file is written the save stands (settle_journal() failing only leaves
+ * records the file holds in the journal).  *@kept (may be NULL): it
+ * failed after the new file was renamed into place.
+ */
+static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 {
 	struct snapshot s;
 	int ret;
 
 	take_snapshot(ctx, &s);
-	ret = write_snapshot(ctx, &s);
-	if (!ret)
-		ret = settle_journal(ctx, &s);
+	ret = write_snapshot(ctx, &s, kept);
 	if (ret) {
 		json_object_put(s.m);
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
 		return ret;
 	}
+	ret = settle_journal(ctx, &s);
+	if (ret)
+		fprintf(stderr, "hotmemfs: %s.journal: %s (it keeps records %s holds)\n",
+			ctx->state_path, strerror(-ret), ctx->state_path);
 	keep_saved(ctx, s.m, NULL);
 	return 0;
 }
 
 /* the same, under change_lock */
-static int compact(struct hmfs_ctx *ctx)
+static int compact(struct hmfs_ctx *ctx, bool *kept)
 {
 	int ret;
 
 	pthread_mutex_lock(&ctx->compact_lock);
-	ret = compact_held(ctx);
+	ret = compact_held(ctx, kept);
 	pthread_mutex_unlock(&ctx->compact_lock);
 	return ret;
 }
@@ -630,7 +668,7 @@ static void compact_background(struct hmfs_ctx *ctx)
 	take_snapshot(ctx, &s);
 	pthread_mutex_lock(&ctx->compact_lock);
 	pthread_mutex_unlock(&ctx->change_lock);
-	ret = write_snapshot(ctx, &s);
+	ret = write_snapshot(ctx, &s, NULL);
 	if (!ret)
 		ret = settle_journal(ctx, &s);
 	pthread_mutex_unlock(&ctx->compact_lock);
@@ -683,7 +721,7 @@ static void maybe_compact(struct hmfs_ctx *ctx)
 	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	if (ask && !ctx->compactor_started)
-		count_save(ctx, compact(ctx));
+		count_save(ctx, compact(ctx, NULL));
 }
 
 /*
@@ -727,7 +765,7 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	json_object *run;
 
 	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
-	if (!sv->active || !ch)
+	if (!sv->active)
 		return;
 	if (one_block_change(ctx, ch) && (run = hmfs_block_run_json(ctx, ch->id))) {
 		json_object *blocks = json_object_new_array();
@@ -876,9 +914,9 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 		sv->ret = sret;
 		if (sv->undo && !ctx->frozen)
 			sv->undo(ctx, sv, sret);
-		count_save(ctx, sret);
+		recount_undone(ctx);
 	}
-	ret = compact(ctx);
+	ret = compact(ctx, NULL);
 	if (ret && !ctx->frozen) {
 		ctx->frozen = true;
 		snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
@@ -1014,7 +1052,8 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	if (!sv->active)
 		return 0;
 	if (!has_journal(ctx) || !ctx->saved) {
-		ret = compact(ctx);
+		/* failed after the rename: the file may hold the change (unsaved() saves its undo) */
+		ret = compact(ctx, &sv->maybe_kept);
 		count_save(ctx, ret);
 		return ret;
 	}
@@ -1031,7 +1070,7 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 
 int hmfs_state_save_locked(struct hmfs_ctx *ctx)
 {
-	int ret = compact(ctx);
+	int ret = compact(ctx, NULL);
 
 	count_save(ctx, ret);
 	return ret;

@@ -283,6 +283,40 @@ static void test_change_path(void **state)
 	ctx->state_path[0] = '\0';
 }
 
+/*
+ * Without a journal held (tests/fuzz/fuzz_state.c's way), a change is
+ * saved whole: the save does not touch a journal that is not there.
+ */
+static void test_change_no_journal(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	char tmpl[] = "/tmp/test_tree.XXXXXX";
+	char file[64], err[256];
+	unsigned long saves, errors;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(file, sizeof(file), "%s/state", tmpl);
+	assert_int_equal(hmfs_state_open(ctx, file, err, sizeof(err)), 0);
+	close(ctx->journal_fd);
+	ctx->journal_fd = -1;
+	saves = ctx->saves;
+	errors = ctx->save_errors;
+	assert_int_equal(store(ctx, MEM "memory152/state", "offline"), 7);
+	assert_int_equal(ctx->saves, saves + 1);
+	assert_int_equal(ctx->save_errors, errors);
+	assert_int_equal(access(ctx->state_path, F_OK), 0);
+	assert_int_equal(store(ctx, MEM "memory152/state", "online"), 6);
+	assert_int_equal(ctx->saves, saves + 2);
+	hmfs_state_remove(ctx);
+	hmfs_state_close(ctx);
+	for (const char *const *f = (const char *const[]){ "journal", "lock", NULL }; *f; f++) {
+		snprintf(file, sizeof(file), "%s/state.%s", tmpl, *f);
+		unlink(file);
+	}
+	rmdir(tmpl);
+	ctx->state_path[0] = '\0';
+}
+
 static void count_run(void *arg, const struct hm_block_info *bi, unsigned long count)
 {
 	unsigned long *v = arg;
@@ -309,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
 		cmocka_unit_test(test_show),   cmocka_unit_test(test_store),
 		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
+		cmocka_unit_test(test_change_no_journal),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }

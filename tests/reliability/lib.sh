@@ -75,3 +75,42 @@ fill_sd() {
 	dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
 	dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
 }
+
+# ---- the state file's tests (state-*.t) ----
+M=$MNT/sys/devices/system/memory
+# qemu-512m without kernel allocations: every hot-added block can go offline again
+STATE_OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+SHIM=$HOTMEM_BUILD/tests/reliability/sync_shim.so
+# a sanitized hotmemfs wants its runtime first; the shim has no sanitizer
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+
+# start_state_fs SIZE [hotmemfs options...]: STATE_OPTS, a fresh state
+# file and a SIZE pc-dimm d1 from memory32 on (two TAP lines)
+start_state_fs() {
+	local size=$1
+	shift
+	start_fs_netns "${STATE_OPTS[@]}" "$@" --fresh
+	tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+	ctl device_add pc-dimm id=d1 size="$size" >/dev/null
+	tap_ok $? "a $size DIMM from memory32 on"
+}
+# require_shim: sync_shim.so built, or skip
+require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
+
+# status_field KEY: one field of `hotmemctl --json status`
+status_field() { ctl --json status | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+# state_seq: the journal's seq the state file holds
+state_seq() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE"; }
+# flips N [BLOCK]: BLOCK (32) online_movable/offline, N changes; its last state on stdout
+flips() {
+	python3 - "$M/memory${2:-32}/state" "$1" <<'PY'
+import os, sys
+p, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    want = "online_movable" if open(p).read().strip() == "offline" else "offline"
+    fd = os.open(p, os.O_WRONLY)
+    os.write(fd, want.encode())
+    os.close(fd)
+print(want)
+PY
+}

@@ -6,28 +6,8 @@
 # free again a later compaction folds the journal into the state file.
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
-OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
-status_field() { ctl --json status | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
-state_seq() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE"; }
-# flips N: memory32 online_movable/offline, N changes; its last state on stdout
-flips() {
-	python3 - "$M/memory32/state" "$1" <<'PY'
-import os, sys
-p, n = sys.argv[1], int(sys.argv[2])
-for i in range(n):
-    want = "online_movable" if open(p).read().strip() == "offline" else "offline"
-    fd = os.open(p, os.O_WRONLY)
-    os.write(fd, want.encode())
-    os.close(fd)
-print(want)
-PY
-}
 
-start_fs_netns "${OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts qemu-512m"
-ctl device_add pc-dimm id=d1 size=128M >/dev/null
-tap_ok $? "a DIMM: memory32"
+start_state_fs 128M
 seq0=$(state_seq)
 : >"$STATE.tmp"
 last=$(flips 4000)
@@ -40,7 +20,7 @@ is "$(state_seq)" "$seq0" "... the state file was not written over"
 tap_ok $? "the failed compactions are counted in state-save-errors ($(status_field state-save-errors))"
 kill9_fs
 rm -f "$STATE.tmp"
-start_fs_netns "${OPTS[@]}"
+start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "restart after kill -9"
 want=$([ "$last" = offline ] && echo offline || echo online)
 is "$(cat "$M/memory32/state")" "$want" "memory32 as the last acknowledged change left it ($last)"

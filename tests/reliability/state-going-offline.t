@@ -6,12 +6,9 @@
 # and hotmemfs is killed with -9: the block must come back online.
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
-OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 
-start_fs_netns "${OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts qemu-512m"
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && echo online_movable >"$M/memory32/state"
+start_state_fs 128M
+echo online_movable >"$M/memory32/state"
 tap_ok $? "memory32 online_movable"
 ctl alloc pinned 3 >/dev/null
 tap_ok $? "three pinned pages (in ZONE_MOVABLE: the offline keeps retrying)"
@@ -56,7 +53,7 @@ for r in json.load(open(sys.argv[1]))["machine"]["blocks"]:
 is "$saved" "online Movable" "the state file says memory32 is online in Movable"
 
 kill9_fs
-start_fs_netns "${OPTS[@]}"
+start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "hotmemfs restarts after kill -9"
 is "$(cat "$M/memory32/state") $(cat "$M/memory32/valid_zones")" "online Movable" \
 	"memory32 is back online in ZONE_MOVABLE"

@@ -4,14 +4,9 @@
 # past 256 KiB) and in the middle of a burst of writes.
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
-OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 
-start_fs_netns "${OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts qemu-512m"
-ctl device_add pc-dimm id=d1 size=1G >/dev/null
-tap_ok $? "a 1G DIMM: memory32-39"
-seq0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE")
+start_state_fs 1G
+seq0=$(state_seq)
 
 # a burst of state writes, each logged once acknowledged; kill -9 during it
 python3 - "$M" "$TMP/acked" <<'PY' &
@@ -31,17 +26,17 @@ for i in range(100000):
 PY
 writer=$!
 for _ in $(seq 600); do
-	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE" 2>/dev/null)" != "$seq0" ] && break
+	[ "$(state_seq 2>/dev/null)" != "$seq0" ] && break
 	sleep 0.05
 done
 sleep 0.3
 n=$(grep -c '^ack' "$TMP/acked")
-seq1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE")
+seq1=$(state_seq)
 [ "$seq1" -gt "$seq0" ]
 tap_ok $? "the journal was compacted into the state file during the burst (seq $seq0 -> $seq1, $n writes)"
 kill9_fs
 wait "$writer" 2>/dev/null
-start_fs_netns "${OPTS[@]}"
+start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "hotmemfs restarts after kill -9 in the middle of the burst"
 # each block: as its last acknowledged write left it, or as the one in
 # flight at the kill (done but not yet acknowledged) would
@@ -82,13 +77,13 @@ EXPECT=$(snapshot)
 [ -s "$STATE.journal" ]
 tap_ok $? "... recorded in the journal"
 kill9_fs
-start_fs_netns "${OPTS[@]}"
+start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "restart after kill -9"
 same_text "$(snapshot)" "$EXPECT" "... the same machine"
 stop_fs
 [ ! -s "$STATE.journal" ]
 tap_ok $? "a clean exit folds the journal into the state file"
-start_fs_netns "${OPTS[@]}"
+start_fs_netns "${STATE_OPTS[@]}"
 same_text "$(snapshot)" "$EXPECT" "... and the state file alone brings the machine back"
 ctl check >/dev/null
 tap_ok $? "invariants hold"

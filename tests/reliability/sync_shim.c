@@ -1,31 +1,108 @@
 // SPDX-License-Identifier: MIT
 /*
- * LD_PRELOAD shim for state-group-commit.t: the journal's fdatasync()
- * made slow or failing on demand, so that what group commit does is
- * certain instead of a race with the disk.  Only fdatasync(): the state
- * file's whole saves use fsync() and are not touched.
+ * LD_PRELOAD shim for the state file's tests: the syncs of hotmemfs's
+ * journal and state file made slow, failing or held on demand, so that
+ * what group commit, compaction and the undo of an unsaved change do is
+ * certain instead of a race with the disk.
  *
- *   HOTMEM_TEST_SYNC_DELAY_US=N   sleep N us in each fdatasync()
+ *   HOTMEM_TEST_SYNC_DELAY_US=N   sleep N us in each fdatasync() (the journal's group commit)
  *   HOTMEM_TEST_SYNC_FAIL=PATH    fail each fdatasync() with EIO while PATH exists
+ *   HOTMEM_TEST_SYNC_HOLD=PATH    fdatasync() waits while PATH exists, PATH.held meanwhile
+ *   HOTMEM_TEST_FSYNC_HOLD=PATH   fsync() of a regular file (the state file's and a new
+ *                                 journal's) waits while PATH exists, PATH.held meanwhile
+ *   HOTMEM_TEST_DIRSYNC=PATH      fsync() of a directory takes the first character of
+ *                                 PATH's text away: 'x' fails it with EIO, anything else
+ *                                 (or PATH absent or empty) lets it through
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *real(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
+/* the next character of @path's text, taken away (0: none) */
+static char take_char(const char *path)
+{
+	char buf[256], c = 0;
+	ssize_t n;
+	int fd;
+
+	pthread_mutex_lock(&lock);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		n = pread(fd, buf, sizeof(buf), 0);
+		if (n > 0) {
+			c = buf[0];
+			(void)!pwrite(fd, buf + 1, (size_t)n - 1, 0);
+			(void)!ftruncate(fd, n - 1);
+		}
+		close(fd);
+	}
+	pthread_mutex_unlock(&lock);
+	return c;
+}
+
+static void hold(const char *path)
+{
+	char held[4096];
+	int fd;
+
+	snprintf(held, sizeof(held), "%s.held", path);
+	fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	while (!access(path, F_OK))
+		usleep(10000);
+	unlink(held);
+}
 
 int fdatasync(int fd)
 {
-	static int (*real)(int);
+	static int (*next)(int);
 	const char *delay = getenv("HOTMEM_TEST_SYNC_DELAY_US");
 	const char *fail = getenv("HOTMEM_TEST_SYNC_FAIL");
+	const char *held = getenv("HOTMEM_TEST_SYNC_HOLD");
 
-	if (!real)
-		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	if (!next)
+		next = (int (*)(int))real("fdatasync");
+	if (held)
+		hold(held);
 	if (delay)
 		usleep((useconds_t)strtoul(delay, NULL, 10));
 	if (fail && !access(fail, F_OK)) {
 		errno = EIO;
 		return -1;
 	}
-	return real(fd);
+	return next(fd);
+}
+
+int fsync(int fd)
+{
+	static int (*next)(int);
+	const char *dirsync = getenv("HOTMEM_TEST_DIRSYNC");
+	const char *held = getenv("HOTMEM_TEST_FSYNC_HOLD");
+	struct stat st;
+
+	if (!next)
+		next = (int (*)(int))real("fsync");
+	if (fstat(fd, &st))
+		return next(fd);
+	if (S_ISDIR(st.st_mode) && dirsync && take_char(dirsync) == 'x') {
+		errno = EIO;
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && held)
+		hold(held);
+	return next(fd);
 }

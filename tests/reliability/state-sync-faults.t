@@ -1,0 +1,115 @@
+#!/bin/bash
+# The state file's own syncs failing at the worst moments (sync_shim.so:
+# a directory's fsync() failed on demand, a whole-file save held in its
+# fsync(), the journal's fdatasync() failed): a change the client is told
+# failed is gone after a restart too, and an undo does not freeze
+# hotmemfs where it can put the machine back.
+#   1. a whole-file save fails after its rename (the directory's fsync):
+#      the undo of the change is saved, the file does not keep the change;
+#   2. a journal rotated by a background compaction whose directory
+#      fsync() failed, then an fdatasync() failing: the rollback cuts the
+#      new journal at its own last durable record (not at an offset of
+#      the old journal, padding it with NULs and keeping the undone one);
+#   3. an online after which the virtio-mem driver plugs more, its
+#      fdatasync() failing: the driver's plugging is undone too, and
+#      hotmemfs takes the next change.
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+# the shim's controls, files in $TMP made and removed below
+export HOTMEM_TEST_DIRSYNC=$TMP/dirsync HOTMEM_TEST_FSYNC_HOLD=$TMP/hold HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
+has_dimm() { python3 -c 'import json,sys; print(any(d["id"] == "d1" for d in json.load(open(sys.argv[1]))["machine"]["devices"]))' "$STATE"; }
+
+# 1. the startup save and the device_add's save fail after their rename
+printf xx >"$TMP/dirsync"
+start "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m, the state file's directory fsync() failing twice"
+EXPECT=$(snapshot)
+out=$(ctl device_add pc-dimm id=d1 size=128M 2>&1)
+tap_ok $((! $?)) "device_add is refused: ${out#hotmemctl: error: }"
+same_text "$(snapshot)" "$EXPECT" "... and undone"
+is "$(has_dimm)" False "the state file does not hold the DIMM (its undo was saved over it)"
+kill9_fs
+start "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... no DIMM: the refused device_add stays undone"
+ctl device_add pc-dimm id=d1 size=128M >/dev/null
+tap_ok $? "device_add is taken once the syncs work"
+stop_fs
+
+# 2. a rotated journal's name not synced, then a rollback
+: >"$TMP/dirsync"
+start "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m afresh"
+ctl device_add pc-dimm id=d1 size=1G >/dev/null
+tap_ok $? "a 1G DIMM: memory32-39"
+: >"$TMP/hold"
+python3 - "$M/memory32/state" "$TMP/hold.held" <<'PY'
+import os, sys
+p, held = sys.argv[1], sys.argv[2]
+for i in range(20000):
+    if os.path.exists(held):
+        break
+    want = "online_movable" if open(p).read().strip() == "offline" else "offline"
+    fd = os.open(p, os.O_WRONLY)
+    os.write(fd, want.encode())
+    os.close(fd)
+PY
+[ -e "$TMP/hold.held" ]
+tap_ok $? "past 256 KiB of journal, a background compaction is held in the state file's fsync()"
+seq0=$(state_seq)
+flips 1 33 >/dev/null && flips 1 34 >/dev/null
+tap_ok $? "two changes acknowledged meanwhile (durable in the journal, after the snapshot)"
+# the state file's directory sync passes, the new journal's fails
+printf .x >"$TMP/dirsync"
+rm "$TMP/hold"
+for _ in $(seq 200); do
+	[ ! -s "$TMP/dirsync" ] && [ ! -e "$TMP/hold.held" ] && [ "$(state_seq)" != "$seq0" ] && break
+	sleep 0.05
+done
+is "$(wc -c <"$TMP/dirsync")" 0 "the compaction rotated the journal, its directory fsync() failing"
+jlen=$(stat -c %s "$STATE.journal")
+[ "$jlen" -lt 4096 ]
+tap_ok $? "... the new journal holds the two changes ($jlen bytes)"
+EXPECT=$(snapshot)
+# the rollback's whole-file save fails too (PATH.tmp taken): only the journal says what counts
+: >"$TMP/fail"
+: >"$STATE.tmp"
+echo online_movable >"$M/memory35/state" 2>/dev/null
+tap_ok $((! $?)) "a change whose fdatasync() fails is refused"
+python3 -c 'import sys; sys.exit(b"\0" in open(sys.argv[1], "rb").read())' "$STATE.journal"
+tap_ok $? "... the rollback cut the journal short, without NUL padding ($(stat -c %s "$STATE.journal") bytes)"
+kill9_fs
+rm -f "$TMP/fail" "$STATE.tmp"
+start "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... every acknowledged change, not the refused one"
+stop_fs
+
+# 3. the virtio-mem driver's plugging after an online that is not saved
+start --profile default --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "hotmemfs mounts the default profile"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
+is "$(plugged)" $((1 << 30)) "virtio-mem vm0 requested 1.5G: 1G plugged, the driver waits for an online"
+EXPECT=$(snapshot)
+saves0=$(status_field state-saves) errors0=$(status_field state-save-errors)
+: >"$TMP/fail"
+echo online_movable >"$M/memory32/state" 2>/dev/null
+tap_ok $((! $?)) "memory32's online is refused, its fdatasync() failing"
+same_text "$(snapshot)" "$EXPECT" "... memory32 offline, vm0 plugged as before: the driver's plugging undone too"
+is "$(( $(status_field state-saves) - saves0 )) $(( $(status_field state-save-errors) - errors0 ))" \
+	"0 2" "... the online's and the driver's records counted as save errors, not saves"
+rm "$TMP/fail"
+echo online_movable >"$M/memory32/state"
+tap_ok $? "the next online is taken (hotmemfs is not frozen)"
+is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
+EXPECT=$(snapshot)
+kill9_fs
+start --profile default --cmdline hotmem.kernel_alloc=off
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... the same machine"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+done_testing
