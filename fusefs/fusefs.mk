@@ -57,7 +57,7 @@ $(BUILD)/tests/fusefs/readprobe: tests/fixtures/reference/scripts/readprobe.c
 $(BUILD)/tests/fusefs/bench_hotmemfs: $(BUILD)/tests/fusefs/bench_hotmemfs.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -lm -o $@
 # the floor bench_hotmemfs holds hotmemfs against: a minimal libfuse file server
-$(BUILD)/tests/fusefs/fuse_floor: $(BUILD)/tests/fusefs/fuse_floor.o
-	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(shell pkg-config --libs fuse3) -o $@
+$(BUILD)/tests/fusefs/fuse_floor: $(BUILD)/tests/fusefs/fuse_floor.o $(BUILD)/tests/fusefs/uring.o
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(shell pkg-config --libs fuse3 liburing) -o $@
 BINS         += $(BUILD)/tests/fusefs/readprobe $(BUILD)/tests/fusefs/fuse_floor
 BENCH_PROGS  += $(BUILD)/tests/fusefs/bench_hotmemfs

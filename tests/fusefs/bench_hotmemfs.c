@@ -12,6 +12,11 @@
  *   *_one_cpu         attr_read_ratio and lsmem_ratio again with the reader
  *                     and hotmemfs on one CPU: how much of the ratio is the
  *                     wake-ups across CPUs each round trip costs
+ *   fuse_floor_uring_attr_read_us  fuse_floor over io_uring (-u: a queue
+ *                     per CPU, the request served on the reader's CPU)
+ *   fuse_floor_uring_vs_devfuse  that against fuse_floor on /dev/fuse,
+ *                     interleaved (io_uring's gain per request, same run);
+ *                     `bench_hotmemfs uring` runs these two alone
  *   huge_list_s       readdir of 32768 blocks (2 GiB each, 64 TiB)
  *   huge_lsmem_s      lsmem over those 32768 blocks
  *   huge128m_*        a 16 TiB machine of 128 MiB blocks (131072 blocks,
@@ -136,8 +141,8 @@ static int fs_start(struct fs *f, const char *build, const char *profile)
 	return fs_start_state(f, build, profile, false);
 }
 
-/* fuse_floor [-m] on a fresh directory: its file is @f->mnt/attr */
-static int floor_start(struct fs *f, const char *build, bool mt)
+/* fuse_floor [@flag: -m, -u] on a fresh directory: its file is @f->mnt/attr */
+static int floor_start(struct fs *f, const char *build, const char *flag)
 {
 	char bin[512], probe[160];
 
@@ -150,8 +155,8 @@ static int floor_start(struct fs *f, const char *build, bool mt)
 	snprintf(bin, sizeof(bin), "%s/tests/fusefs/fuse_floor", build);
 	f->pid = fork();
 	if (f->pid == 0) {
-		if (mt)
-			execl(bin, bin, "-m", f->mnt, (char *)NULL);
+		if (flag)
+			execl(bin, bin, flag, f->mnt, (char *)NULL);
 		else
 			execl(bin, bin, f->mnt, (char *)NULL);
 		_exit(127);
@@ -286,7 +291,7 @@ static void bench_floor(const char *build, const char *emu)
 	int best;
 
 	for (int mt = 0; mt < 2; mt++) {
-		if (floor_start(&f, build, mt)) {
+		if (floor_start(&f, build, mt ? "-m" : NULL)) {
 			printf("# fuse_floor did not mount; floor skipped\n");
 			fs_stop(&f);
 			return;
@@ -306,6 +311,146 @@ static void bench_floor(const char *build, const char *emu)
 	report("fuse_floor_attr_read_us", fl[best].best, "us", "informational", true);
 	report("attr_read_vs_fuse_floor", e[best].best / fl[best].best, "x", "<= 1.2",
 	       e[best].best / fl[best].best <= 1.2);
+}
+
+/*
+ * Host settings a part changes for its run (vm.max_map_count for
+ * huge128m, fuse's enable_uring for the io_uring floor), put back however
+ * the bench ends: the old values live where an atexit() handler and a
+ * signal handler find them.
+ */
+struct knob {
+	const char *path;
+	char old[32];		/* "" when not changed */
+};
+static struct knob knob_map_count = { "/proc/sys/vm/max_map_count", "" };
+static struct knob knob_enable_uring = { "/sys/module/fuse/parameters/enable_uring", "" };
+
+/* async-signal-safe: open, write, close */
+static void knob_restore(struct knob *k)
+{
+	int fd;
+
+	if (!k->old[0])
+		return;
+	fd = open(k->path, O_WRONLY);
+	if (fd >= 0) {
+		ssize_t w = write(fd, k->old, strlen(k->old));
+
+		(void)w;	/* nothing more to try, in a handler least of all */
+		close(fd);
+	}
+	k->old[0] = '\0';
+}
+
+static void knobs_restore(void)
+{
+	knob_restore(&knob_map_count);
+	knob_restore(&knob_enable_uring);
+}
+
+static void knobs_signal(int sig)
+{
+	knobs_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* @k's value into @cur, without its newline; 0, or -1 (no such setting) */
+static int knob_read(const struct knob *k, char *cur, size_t len)
+{
+	FILE *f = fopen(k->path, "re");
+	int ret = f && fgets(cur, (int)len, f) ? 0 : -1;
+
+	if (f)
+		fclose(f);
+	cur[strcspn(cur, "\n")] = '\0';
+	return ret;
+}
+
+/* @k to @val, its old value kept to be put back; 0 or -1 */
+static int knob_set(struct knob *k, const char *val)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT };
+	static bool guarded;
+	char cur[32] = "";
+	FILE *f;
+	int ret;
+
+	if (knob_read(k, cur, sizeof(cur)))
+		return -1;
+	if (!guarded) {
+		atexit(knobs_restore);
+		for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			signal(sigs[i], knobs_signal);
+		guarded = true;
+	}
+	snprintf(k->old, sizeof(k->old), "%s", cur);
+	f = fopen(k->path, "we");
+	if (!f) {
+		k->old[0] = '\0';
+		return -1;
+	}
+	ret = fprintf(f, "%s\n", val) < 0;
+	if (fclose(f) || ret) {
+		knob_restore(k);
+		return -1;
+	}
+	return 0;
+}
+
+/* both floors' files, interleaved: @u over io_uring, @d on /dev/fuse */
+static int floor_uring_pair(const char *build, struct fs *u, struct fs *d)
+{
+	if (floor_start(u, build, "-u")) {
+		printf("# fuse_floor -u did not mount (the kernel refused io_uring?); skipped\n");
+		fs_stop(u);
+		return -1;
+	}
+	if (floor_start(d, build, NULL)) {
+		printf("# fuse_floor did not mount; io_uring floor skipped\n");
+		fs_stop(d);
+		fs_stop(u);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * fuse_floor over io_uring against fuse_floor on /dev/fuse (its single-
+ * threaded loop, the cheaper of its two on this machine), one run,
+ * interleaved: what FUSE over io_uring saves per request.  Sets fuse's
+ * enable_uring (it lets servers that ask use io_uring, nothing else) and
+ * puts it back (on a signal too: knob_set()).
+ */
+static void bench_floor_uring(const char *build)
+{
+	char pu[160], pd[160];
+	struct stat2 su, sd;
+	struct fs u, d;
+
+	if (knob_set(&knob_enable_uring, "Y")) {
+		printf("# cannot set %s (a kernel before 6.14 or without CONFIG_FUSE_IO_URING, "
+		       "or not root): io_uring floor skipped\n", knob_enable_uring.path);
+		return;
+	}
+	if (floor_uring_pair(build, &u, &d))
+		goto out;
+	snprintf(pu, sizeof(pu), "%s/attr", u.mnt);
+	snprintf(pd, sizeof(pd), "%s/attr", d.mnt);
+	if (attr_cost(pu, pd, &su, &sd)) {
+		printf("# fuse_floor: reading over io_uring failed; skipped\n");
+	} else {
+		printf("# open+read+close: fuse_floor over io_uring %.2f us, on /dev/fuse %.2f us "
+		       "(best of %d x 1000; medians %.2f, %.2f)\n",
+		       su.best, sd.best, NR_BATCH, su.median, sd.median);
+		report("fuse_floor_uring_attr_read_us", su.best, "us", "informational", true);
+		report("fuse_floor_uring_vs_devfuse", su.best / sd.best, "x", "informational", true);
+	}
+	fs_stop(&d);
+	fs_stop(&u);
+out:
+	knob_restore(&knob_enable_uring);
 }
 
 /* `hotmemctl status --json` of @f into @buf; 0 or -1 */
@@ -499,66 +644,23 @@ static void bench_huge(const char *build)
 	fs_stop(&f);
 }
 
-/*
- * vm.max_map_count, raised for the 16 TiB machine (a self-hosted memmap
- * is a host mapping a block) and put back however the bench ends: the
- * old value lives where an atexit() handler and a signal handler find it.
- */
-#define MAP_COUNT_SYSCTL "/proc/sys/vm/max_map_count"
+/* vm.max_map_count, raised for the 16 TiB machine (a self-hosted memmap is a host mapping a block) */
 #define MAP_COUNT_DISTRO 1048576UL
-static char map_count_old[32];
-
-/* async-signal-safe: open, write, close */
-static void map_count_restore(void)
-{
-	int fd;
-
-	if (!map_count_old[0])
-		return;
-	fd = open(MAP_COUNT_SYSCTL, O_WRONLY);
-	if (fd >= 0) {
-		ssize_t w = write(fd, map_count_old, strlen(map_count_old));
-
-		(void)w;	/* nothing more to try, in a handler least of all */
-		close(fd);
-	}
-	map_count_old[0] = '\0';
-}
-
-static void map_count_signal(int sig)
-{
-	map_count_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 /* 0 when raised (or high enough already), -1 when it cannot be */
 static int map_count_raise(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT };
-	char buf[32] = "";
+	char buf[32] = "", val[32];
 	unsigned long cur;
-	FILE *f = fopen(MAP_COUNT_SYSCTL, "re");
 
-	if (!f || !fgets(buf, sizeof(buf), f)) {
-		if (f)
-			fclose(f);
+	if (knob_read(&knob_map_count, buf, sizeof(buf)))
 		return -1;
-	}
-	fclose(f);
 	cur = strtoul(buf, NULL, 10);
 	if (cur >= MAP_COUNT_DISTRO)
 		return 0;
-	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(map_count_old, sizeof(map_count_old), "%s", buf);
-	atexit(map_count_restore);
-	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], map_count_signal);
-	f = fopen(MAP_COUNT_SYSCTL, "we");
-	if (!f || fprintf(f, "%lu\n", MAP_COUNT_DISTRO) < 0 || fclose(f)) {
-		map_count_old[0] = '\0';
+	snprintf(val, sizeof(val), "%lu", MAP_COUNT_DISTRO);
+	if (knob_set(&knob_map_count, val))
 		return -1;
-	}
 	printf("# huge128m: raised vm.max_map_count from %lu to %lu for this part (what Ubuntu "
 	       "24.04 and Fedora 39+ ship); the old value goes back when it ends\n", cur,
 	       MAP_COUNT_DISTRO);
@@ -569,10 +671,10 @@ static void map_count_put_back(void)
 {
 	char was[32];
 
-	if (!map_count_old[0])
+	if (!knob_map_count.old[0])
 		return;
-	snprintf(was, sizeof(was), "%s", map_count_old);
-	map_count_restore();
+	snprintf(was, sizeof(was), "%s", knob_map_count.old);
+	knob_restore(&knob_map_count);
 	printf("# huge128m: vm.max_map_count back to %s\n", was);
 }
 
@@ -1023,10 +1125,16 @@ out:
 	rmdir(fa.dir);
 }
 
+/* FUSE over io_uring's figures */
+static void bench_uring(const char *build)
+{
+	bench_floor_uring(build);
+}
+
 int main(int argc, char **argv)
 {
 	const char *build = getenv("HOTMEM_BUILD");
-	/* one part alone: bench_hotmemfs huge128m */
+	/* one part alone: bench_hotmemfs huge128m | uring */
 	const char *only = argc > 1 ? argv[1] : NULL;
 	char bin[512];
 
@@ -1037,8 +1145,9 @@ int main(int argc, char **argv)
 		printf("# bench_hotmemfs: needs root, /dev/fuse and %s; skipped\n", bin);
 		return 0;
 	}
-	if (only && strcmp(only, "huge128m")) {
-		fprintf(stderr, "bench_hotmemfs: no part '%s' (huge128m, or none for all)\n", only);
+	if (only && strcmp(only, "huge128m") && strcmp(only, "uring")) {
+		fprintf(stderr, "bench_hotmemfs: no part '%s' (huge128m, uring, or none for all)\n",
+			only);
 		return 2;
 	}
 	if (!only) {
@@ -1046,6 +1155,9 @@ int main(int argc, char **argv)
 		bench_state_save(build);
 		bench_huge(build);
 	}
-	bench_huge128m(build);
+	if (!only || !strcmp(only, "uring"))
+		bench_uring(build);
+	if (!only || !strcmp(only, "huge128m"))
+		bench_huge128m(build);
 	return 0;
 }

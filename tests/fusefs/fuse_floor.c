@@ -5,14 +5,17 @@
  * bench_hotmemfs can hold hotmemfs against the floor of FUSE itself on
  * this kernel, measured in the same run.
  *
- *   fuse_floor [-m] MOUNTPOINT
+ *   fuse_floor [-m|-u] MOUNTPOINT
  *
  * One directory, one file "attr" whose content is "online\n".  Lookups
  * and attributes are cached for an hour (as hotmemfs caches them); the
  * file is opened direct_io and noflush, as hotmemfs opens an attribute,
  * so open+read+close costs OPEN and READ round trips (RELEASE goes in the
  * background) and no work beyond them.  -m: libfuse's multi-threaded loop
- * (what hotmemfs runs) instead of the single-threaded one.
+ * (what hotmemfs runs) instead of the single-threaded one.  -u: FUSE over
+ * io_uring (fusefs/uring.c: one queue per CPU, each served by a thread
+ * pinned to it; FORGET and INIT still come through /dev/fuse, read by the
+ * single-threaded loop); it exits 1 when the kernel does not offer it.
  *
  * Mount options as hotmemfs's (default_permissions, allow_other).
  */
@@ -26,7 +29,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "uring.h"
+
 #define ATTR_INO 2
+/* entries per io_uring queue: one reader per CPU at a time, RELEASE beside it */
+#define URING_DEPTH 4
 static const char content[] = "online\n";
 
 static void floor_stat(fuse_ino_t ino, struct stat *st)
@@ -104,26 +111,55 @@ static const struct fuse_lowlevel_ops floor_ops = {
 	.release = floor_release,
 };
 
+/* libfuse passes the session's userdata (ours: where the transport is) to its custom io */
+static ssize_t floor_io_read(int fd, void *buf, size_t len, void *ud)
+{
+	return hmfs_uring_read(*(struct hmfs_uring **)ud, fd, buf, len);
+}
+
+static ssize_t floor_io_writev(int fd, struct iovec *iov, int count, void *ud)
+{
+	return hmfs_uring_writev(*(struct hmfs_uring **)ud, fd, iov, count);
+}
+
+static const struct fuse_custom_io floor_io = {
+	.read = floor_io_read,
+	.writev = floor_io_writev,
+};
+
 int main(int argc, char **argv)
 {
 	char *fargv[] = { argv[0], "-o", "default_permissions,allow_other,fsname=fuse_floor", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, fargv);
 	const char *mnt = argc > 1 ? argv[argc - 1] : NULL;
 	bool mt = argc > 2 && !strcmp(argv[1], "-m");
+	bool uring = argc > 2 && !strcmp(argv[1], "-u");
+	struct hmfs_uring *ur = NULL;
 	struct fuse_session *se;
+	char why[160];
 	int ret = 1;
 
-	if (!mnt || (argc > 2 && !mt)) {
-		fprintf(stderr, "usage: fuse_floor [-m] MOUNTPOINT\n");
+	if (!mnt || (argc > 2 && !mt && !uring)) {
+		fprintf(stderr, "usage: fuse_floor [-m|-u] MOUNTPOINT\n");
 		return 2;
 	}
-	se = fuse_session_new(&args, &floor_ops, sizeof(floor_ops), NULL);
-	if (!se)
+	if (uring && hmfs_uring_check(why, sizeof(why))) {
+		fprintf(stderr, "fuse_floor: -u: %s\n", why);
 		return 1;
+	}
+	/* the transport is made after the mount, so it is the userdata by reference */
+	se = fuse_session_new(&args, &floor_ops, sizeof(floor_ops), &ur);
+	if (!se)
+		goto out_args;
 	if (fuse_set_signal_handlers(se))
 		goto out_destroy;
 	if (fuse_session_mount(se, mnt))
 		goto out_signals;
+	if (uring) {
+		ur = hmfs_uring_new(se, true, URING_DEPTH, NULL, NULL);
+		if (!ur || fuse_session_custom_io(se, &floor_io, fuse_session_fd(se)))
+			goto out_unmount;
+	}
 	if (mt) {
 		struct fuse_loop_config *lc = fuse_loop_cfg_create();
 
@@ -135,10 +171,23 @@ int main(int argc, char **argv)
 	} else {
 		ret = fuse_session_loop(se) ? 1 : 0;
 	}
+	if (ur) {
+		char desc[200];
+
+		fprintf(stderr, "fuse_floor: %s, %llu requests through it\n",
+			hmfs_uring_describe(ur, desc, sizeof(desc)), hmfs_uring_requests(ur));
+		if (!hmfs_uring_active(ur))
+			ret = 1;
+	}
+out_unmount:
 	fuse_session_unmount(se);
+	/* after the unmount: the kernel ends the queues' entries */
+	hmfs_uring_destroy(ur);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out_destroy:
 	fuse_session_destroy(se);
+out_args:
+	fuse_opt_free_args(&args);
 	return ret;
 }
