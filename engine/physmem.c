@@ -142,7 +142,11 @@ void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
 	reserve_again(hm, vaddr, size);
 }
 
-/* whether every page of the range is mapped (msync() says ENOMEM of a hole) */
+/*
+ * Whether every page of the range is mapped (msync() says ENOMEM of a
+ * hole).  PROT_NONE counts as mapped: asked right after a failed
+ * MAP_FIXED, where the range holds the old mapping or a hole.
+ */
 bool physmem_is_mapped(void *vaddr, size_t size)
 {
 	return !msync(vaddr, size, MS_ASYNC);

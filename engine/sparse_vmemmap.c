@@ -337,20 +337,18 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 }
 
 /*
- * A failed MAP_FIXED may leave the range unmapped (hosts before 6.12
- * unmap first; 6.12 puts the old mapping back unless it was torn down):
- * the memfd's pages go back where they were.  The reservation's PROT_NONE
- * is the last resort, so that no other mapping lands in the window.
+ * A section's memmap mapped from its memfd pages again, after a failed
+ * MAP_FIXED left the range unmapped (hosts before 6.12 unmap first; 6.12
+ * puts the old mapping back unless it was torn down).  When the host
+ * refuses that too, the reservation's PROT_NONE goes back so that no
+ * other mapping lands in the window, and SECTION_MEMMAP_UNMAPPED says
+ * that nothing may touch the memmap (vmemmap_remap_lost() retries).
  */
-static int vmemmap_remap_memfd(struct hotmem *hm, unsigned long section_nr)
+static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	void *vaddr = vmemmap_vaddr(hm, section_nr, 0);
 
-	if (physmem_is_mapped(vaddr, PMD_SIZE)) {
-		ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
-		return 0;
-	}
 	/* the shared memmap's copies are gone with the mapping */
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
 	if (hm_should_fail(hm) ||
@@ -397,7 +395,10 @@ int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot
 	return 1;
 
 err_remap:
-	return vmemmap_remap_memfd(hm, section_nr);
+	/* the failed MAP_FIXED left the old mapping: the caller writes into it */
+	if (physmem_is_mapped(vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE))
+		return 0;
+	return vmemmap_map_memfd(hm, section_nr);
 }
 
 /* move_pfn_range_to_zone() failed: the memmaps the host left unmapped, mapped again */
@@ -410,7 +411,7 @@ int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long
 		unsigned long nr = pfn_to_section_nr(pfn);
 
 		if (__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED)
-			ret = vmemmap_remap_memfd(hm, nr) ?: ret;
+			ret = vmemmap_map_memfd(hm, nr) ?: ret;
 	}
 	return ret;
 }
@@ -431,8 +432,9 @@ static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
 	return 0;
 
 err_remap:
-	/* still the template's mapping, or the memfd's pages just written */
-	vmemmap_remap_memfd(hm, section_nr);
+	/* still the template's mapping; or the memfd's pages, just written, again */
+	if (!physmem_is_mapped(vaddr, PMD_SIZE))
+		vmemmap_map_memfd(hm, section_nr);
 	return -ENOMEM;
 }
 
