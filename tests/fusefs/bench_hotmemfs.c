@@ -41,6 +41,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -929,28 +931,136 @@ static void bench_huge128m_coldplug(const char *build, const char *profile)
 	       per * 131072 <= 60);
 }
 
+/* hotmemctl events on @f: its pid, its output on *@fd; -1 */
+static pid_t events_follow(const char *ctlbin, const struct fs *f, int *fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		execl(ctlbin, ctlbin, "-s", f->ctl, "events", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	*fd = fds[0];
+	return pid;
+}
+
 /*
- * The whole DIMM removed: the reply comes once the engine is done, the
- * FUSE invalidations follow from hotmemfs's notifier thread (a listing
- * of the directory waits for nothing but the engine's blocks lock).
+ * Seconds from @t0 until the last of @blocks memory REMOVE uevents reached
+ * a follower (lines on @fd): hotmemfs's notifier thread invalidates each
+ * block's cached entries and inodes before it passes the uevent on.
+ * Stops at a lost event (*@why "lost") or 30 s of quiet ("quiet");
+ * *@seen says how many arrived.
+ */
+static double removes_drained(int fd, double t0, unsigned long long blocks,
+			      unsigned long long *seen, const char **why)
+{
+	static const char want[] = "UEVENT remove /devices/system/memory/memory";
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[65536], line[256];
+	size_t len = 0;
+	double last = -1;
+
+	*seen = 0;
+	*why = "quiet";
+	while (*seen < blocks && poll(&pfd, 1, 30000) > 0) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r <= 0)
+			break;
+		for (ssize_t i = 0; i < r; i++) {
+			if (buf[i] != '\n') {
+				if (len < sizeof(line) - 1)
+					line[len++] = buf[i];
+				continue;
+			}
+			line[len] = '\0';
+			len = 0;
+			if (strstr(line, "events lost here")) {
+				*why = "lost";
+				return last;
+			}
+			if (strstr(line, want)) {
+				(*seen)++;
+				last = now() - t0;
+			}
+		}
+	}
+	return last;
+}
+
+/* device_del in a thread of its own, while the follower's events are read */
+struct device_del {
+	char *const *argv;
+	double t0, dt;
+	int ret;
+	pthread_t thread;
+};
+
+static void *device_del_thread(void *arg)
+{
+	struct device_del *d = arg;
+
+	d->ret = run(d->argv, true);
+	d->dt = now() - d->t0;
+	return NULL;
+}
+
+/*
+ * The whole DIMM removed (after lsmem, so the kernel caches every block's
+ * entries): the reply comes once the engine is done, the FUSE
+ * invalidations and the REMOVE uevents follow from hotmemfs's notifier.
  */
 static void bench_huge128m_remove(const char *ctlbin, const struct fs *f, unsigned long long blocks)
 {
 	char *del[] = { (char *)ctlbin, "-s", (char *)f->ctl, "device_del", "dimm0", NULL };
+	struct device_del d = { .argv = del };
+	unsigned long long seen = 0;
+	const char *why = "";
+	double drained = -1;
+	int ev = -1, n;
+	pid_t follower;
 	char dir[256];
-	double t0 = now(), dt;
-	int n;
 
-	if (run(del, true)) {
-		printf("# huge128m: device_del dimm0 failed\n");
-		return;
+	follower = events_follow(ctlbin, f, &ev);
+	usleep(200000);	/* its subscription before the first event */
+	d.t0 = now();
+	if (pthread_create(&d.thread, NULL, device_del_thread, &d)) {
+		printf("# huge128m: no thread for device_del\n");
+		blocks = 0;
 	}
-	dt = now() - t0;
+	/* read while it runs: a follower not read loses events */
+	if (follower > 0 && blocks)
+		drained = removes_drained(ev, d.t0, blocks, &seen, &why);
+	if (blocks)
+		pthread_join(d.thread, NULL);
+	if (blocks && d.ret) {
+		printf("# huge128m: device_del dimm0 failed\n");
+		blocks = 0;
+	}
+	if (follower > 0) {
+		kill(follower, SIGTERM);
+		waitpid(follower, NULL, 0);
+	}
+	if (ev >= 0)
+		close(ev);
+	if (!blocks)
+		return;
+	printf("# huge128m: the last of %llu REMOVE uevents reached a follower after %.2f s%s%s\n",
+	       seen, drained, seen == blocks ? "" : ": the follower stopped, events ",
+	       seen == blocks ? "" : why);
+	report("huge128m_remove_uevents_drained_s", drained, "s",
+	       "informational: invalidations before each REMOVE", seen == blocks);
 	snprintf(dir, sizeof(dir), "%s/sys/devices/system/memory", f->mnt);
 	n = count_blocks(dir);
 	printf("# huge128m: device_del of %llu blocks %.2f s (%.1f us a block), %d blocks left\n",
-	       blocks, dt, dt * 1e6 / (double)blocks, n);
-	report("huge128m_remove_s", dt, "s", "informational", true);
+	       blocks, d.dt, d.dt * 1e6 / (double)blocks, n);
+	report("huge128m_remove_s", d.dt, "s", "informational", true);
 }
 
 static void bench_huge128m(const char *build)
