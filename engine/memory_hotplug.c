@@ -925,13 +925,11 @@ unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm)
 	return nr_pages;
 }
 
-/* 6.12: no arguments (6.1 took the size); the __ret probe's ret is the bool */
-static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
+/* the test of mhp_supports_memmap_on_memory(), untraced: hotmem's own host checks ask it too */
+static bool memmap_on_memory_supported(struct hotmem *hm)
 {
 	unsigned long vmemmap_size = memory_block_memmap_size(hm);
 	unsigned long memmap_pages = memory_block_memmap_on_memory_pages(hm);
-	int supported = 0;
-	HM_TRACE_FN(hm, mhp_supports_memmap_on_memory, &supported, 0, 0, -1, -1, 0);
 
 	if (hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_DISABLE)
 		return false;
@@ -942,7 +940,16 @@ static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
 	if (memmap_pages == PHYS_PFN(hm->cfg.block_size))
 		return false;
 	/* x86: arch_supports_memmap_on_memory() wants whole PMDs */
-	supported = IS_ALIGNED(vmemmap_size, PMD_SIZE);
+	return IS_ALIGNED(vmemmap_size, PMD_SIZE);
+}
+
+/* 6.12: no arguments (6.1 took the size); the __ret probe's ret is the bool */
+static bool mhp_supports_memmap_on_memory(struct hotmem *hm)
+{
+	int supported = 0;
+	HM_TRACE_FN(hm, mhp_supports_memmap_on_memory, &supported, 0, 0, -1, -1, 0);
+
+	supported = memmap_on_memory_supported(hm);
 	return supported;
 }
 
@@ -973,8 +980,7 @@ unsigned long hotmem_host_maps_needed(struct hotmem *hm)
 {
 	uint64_t boot = 0, hotplug;
 
-	if (hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_DISABLE ||
-	    !mhp_supports_memmap_on_memory(hm))
+	if (!memmap_on_memory_supported(hm))
 		return 0;
 	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
 		boot += ALIGN(hm->cfg.boot[i].end, hm->cfg.block_size) -
