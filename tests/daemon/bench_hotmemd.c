@@ -78,11 +78,10 @@ static int put(const char *dir, const char *name, const char *text)
 	return close(fd);
 }
 
-static int mk_block(struct bench *b, int id, const char *state)
+static int mk_block_at(const char *dir, const char *state)
 {
-	char dir[256], node[300];
+	char node[300];
 
-	snprintf(dir, sizeof(dir), "%s/memory%d", b->mem, id);
 	snprintf(node, sizeof(node), "%s/node0", dir);
 	if ((mkdir(dir, 0755) && errno != EEXIST) || (mkdir(node, 0755) && errno != EEXIST))
 		return -1;
@@ -91,12 +90,79 @@ static int mk_block(struct bench *b, int id, const char *state)
 	return put(dir, "state", state);
 }
 
+static int mk_block(struct bench *b, int id, const char *state)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/memory%d", b->mem, id);
+	return mk_block_at(dir, state);
+}
+
+/*
+ * An offline block @id made as ".memoryN" with its state watched; then
+ * block_show() renames it into place.  hotmemd rescans for blocks
+ * without an ADD 20 ms after the last uevent (daemon/coldplug.c,
+ * SETTLE_USEC), and under load that can fall between the bench's steps:
+ * a block it could see before its watch was set would be onlined with no
+ * write left to see (the run then timed out).  The watch follows the
+ * inode through the rename, so every write to the block is seen.
+ */
+static int block_staged(struct bench *b, int id)
+{
+	char dir[256], path[300];
+
+	snprintf(dir, sizeof(dir), "%s/.memory%d", b->mem, id);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	if (mk_block_at(dir, "offline\n"))
+		return -1;
+	return inotify_add_watch(b->ino, path, IN_CLOSE_WRITE) < 0 ? -1 : 0;
+}
+
+static int block_show(struct bench *b, int id)
+{
+	char from[256], to[256];
+
+	snprintf(from, sizeof(from), "%s/.memory%d", b->mem, id);
+	snprintf(to, sizeof(to), "%s/memory%d", b->mem, id);
+	return rename(from, to);
+}
+
 static int watch(struct bench *b, int id)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/memory%d/state", b->mem, id);
 	return inotify_add_watch(b->ino, path, IN_CLOSE_WRITE);
+}
+
+static bool block_offline(struct bench *b, int id)
+{
+	char path[PATH_MAX], st[16] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/memory%d/state", b->mem, id);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0 && read(fd, st, sizeof(st) - 1) < 0)
+		st[0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	return !strncmp(st, "offline", 7);
+}
+
+/*
+ * Block @id, watched, is still offline: its ADD can be timed.  On
+ * hotmemfs a block cannot be staged (block_staged()): hotmemd's rescan
+ * may online it first, before or after the watch was set.  Such a block
+ * has no write left to see and is not a sample, and the write its watch
+ * may have seen is dropped, or the next sample would end on it at once.
+ */
+static bool ready_for_add(struct bench *b, int id)
+{
+	char buf[4096] __attribute__((aligned(8)));
+
+	while (read(b->ino, buf, sizeof(buf)) > 0)
+		;
+	return block_offline(b, id);
 }
 
 static int send_add(struct bench *b, int id)
@@ -228,7 +294,7 @@ static int single(struct bench *b)
 
 	for (i = 0; i < SINGLE_RUNS; i++) {
 		id = 1000 + i;
-		if (mk_block(b, id, "offline\n") || watch(b, id) < 0)
+		if (block_staged(b, id) || block_show(b, id))
 			return -1;
 		double t0 = now_ms();
 
@@ -250,7 +316,10 @@ static int burst(struct bench *b)
 	int i;
 
 	for (i = 0; i < BURST; i++)
-		if (mk_block(b, 2000 + i, "offline\n") || watch(b, 2000 + i) < 0)
+		if (block_staged(b, 2000 + i))
+			return -1;
+	for (i = 0; i < BURST; i++)
+		if (block_show(b, 2000 + i))
 			return -1;
 	t0 = now_ms();
 	for (i = 0; i < BURST; i++)
@@ -271,6 +340,7 @@ struct fsbench {
 	char ctl[128];
 	pid_t fs_pid;
 	int relay; /* hotmemfs sends its uevents here */
+	unsigned long long block_size;
 	bool state; /* hotmemfs keeps its state file (each change durable before its reply) */
 	const char *suffix; /* of the figures' names: "" or "_statefile" */
 };
@@ -285,11 +355,40 @@ static int ctl(struct fsbench *f, const char *args)
 	return system(cmd) ? -1 : 0;
 }
 
-/* next ADD from hotmemfs on the relay; its block id, -1 on timeout */
-static int relay_add(struct fsbench *f, char *buf, size_t len, ssize_t *n)
+/*
+ * The first block of DIMM @id, from its address (hotmemctl
+ * query-memory-devices: "ID DRIVER NODE MEMADDR ..."); -1 if none.
+ */
+static long dimm_block(struct fsbench *f, const char *id)
+{
+	const char *build = getenv("HOTMEM_BUILD") ?: "build";
+	char cmd[512], line[256], name[64];
+	unsigned long long addr;
+	long block = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s/hotmemctl' -s '%s' query-memory-devices 2>/dev/null", build,
+		 f->ctl);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p))
+		if (sscanf(line, "%63s %*s %*s 0x%llx", name, &addr) == 2 && !strcmp(name, id))
+			block = (long)(addr / f->block_size);
+	pclose(p);
+	return block;
+}
+
+/*
+ * The ADD of block @id from hotmemfs on the relay, -1 on timeout.  Not
+ * just the next ADD: one left from the burst would be taken for it (a
+ * block long online: the sample "swept", every time, see relay_drain()).
+ */
+static int relay_add(struct fsbench *f, long id, char *buf, size_t len, ssize_t *n)
 {
 	struct pollfd pfd = { .fd = f->relay, .events = POLLIN };
 	const char *dev = "add@/devices/system/memory/memory";
+	char *end;
 
 	for (;;) {
 		if (poll(&pfd, 1, 5000) <= 0)
@@ -298,8 +397,9 @@ static int relay_add(struct fsbench *f, char *buf, size_t len, ssize_t *n)
 		if (*n <= 0)
 			return -1;
 		buf[*n] = '\0';
-		if (!strncmp(buf, dev, strlen(dev)))
-			return atoi(buf + strlen(dev));
+		if (!strncmp(buf, dev, strlen(dev)) && strtol(buf + strlen(dev), &end, 10) == id &&
+		    !*end)
+			return (int)id;
 	}
 }
 
@@ -309,35 +409,37 @@ static int forward(struct fsbench *f, const char *buf, ssize_t n)
 											       -1;
 }
 
+/*
+ * What the burst left: hotmemfs sent its uevents to a relay nobody read
+ * during the burst and the coldplug; its sender waits up to 200 ms for
+ * room in our queue (net.unix.max_dgram_qlen datagrams, 10 here) before
+ * it drops, so hundreds of them keep coming long after.  Read them until
+ * none has come for longer than that wait: then the ADD of a block
+ * plugged next is neither queued behind them nor dropped.
+ */
+static void relay_drain(struct fsbench *f)
+{
+	struct pollfd pfd = { .fd = f->relay, .events = POLLIN };
+	char buf[1024];
+	int left = 100000;
+
+	while (poll(&pfd, 1, 300) > 0 && recv(f->relay, buf, sizeof(buf), 0) > 0 && --left)
+		;
+}
+
 static int fs_watch(struct fsbench *f, int id)
 {
 	return watch(&f->b, id);
 }
 
-static bool block_offline(struct fsbench *f, int id)
-{
-	char path[PATH_MAX], st[16] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/memory%d/state", f->b.mem, id);
-	fd = open(path, O_RDONLY);
-	if (fd >= 0 && read(fd, st, sizeof(st) - 1) < 0)
-		st[0] = '\0';
-	if (fd >= 0)
-		close(fd);
-	return !strncmp(st, "offline", 7);
-}
-
 static int fs_single(struct fsbench *f, int runs)
 {
 	static double lat[SINGLE_RUNS];
-	char buf[1024], args[96], name[80];
+	char buf[1024], args[96], name[80], dimm[16];
 	int i, k, id, swept = 0;
 	ssize_t n;
 
-	/* drop what the burst left in the relay queue */
-	while (recv(f->relay, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
+	relay_drain(f);
 	for (i = 0, k = 0; i < runs; k++) {
 		/*
 		 * hotmemd rescans for new blocks 20 ms after the last uevent
@@ -345,17 +447,18 @@ static int fs_single(struct fsbench *f, int runs)
 		 * finds the next block before its ADD is passed on
 		 */
 		usleep(30000);
-		snprintf(args, sizeof(args), "device_add pc-dimm size=128M id=s%d", k);
+		snprintf(dimm, sizeof(dimm), "s%d", k);
+		snprintf(args, sizeof(args), "device_add pc-dimm size=128M id=%s", dimm);
 		if (ctl(f, args))
 			break; /* the emulated machine is full */
-		id = relay_add(f, buf, sizeof(buf), &n);
-		if (id < 0 || fs_watch(f, id) < 0)
+		id = relay_add(f, dimm_block(f, dimm), buf, sizeof(buf), &n);
+		if (id < 0) {
+			fprintf(stderr, "bench_hotmemd: no ADD uevent for DIMM %s's block\n", dimm);
 			return -1;
-		/*
-		 * hotmemd's sweep for blocks without an ADD may have onlined it
-		 * before the watch: no write left to see, no sample
-		 */
-		if (!block_offline(f, id)) {
+		}
+		if (fs_watch(f, id) < 0)
+			return -1;
+		if (!ready_for_add(&f->b, id)) {
 			swept++;
 			continue;
 		}
@@ -461,6 +564,18 @@ static int fs_burst(struct fsbench *f)
 	return 0;
 }
 
+static int read_block_size(struct fsbench *f, const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	f->block_size = r > 0 ? strtoull(buf, NULL, 16) : 0;
+	return f->block_size ? 0 : -1;
+}
+
 static int fs_setup(struct fsbench *f, const char *fs_exe)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -504,7 +619,7 @@ static int fs_setup(struct fsbench *f, const char *fs_exe)
 	snprintf(path, sizeof(path), "%s/block_size_bytes", f->b.mem);
 	for (i = 0; i < 500 && stat(path, &st); i++)
 		usleep(10000);
-	return i == 500 ? -1 : 0;
+	return i == 500 || read_block_size(f, path) ? -1 : 0;
 }
 
 static void fs_teardown(struct fsbench *f)
