@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/utsname.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -405,6 +409,73 @@ static int attach_usdt_probe(struct hmt_tracer *t, unsigned int fn, bool ret)
 	return err;
 }
 
+/* sdt.h's note: pc, base, semaphore, then "provider\0name\0args\0" */
+#define STAPSDT_NOTE_TYPE 3
+
+/* one hotmem probe's note: a step's probe into @steps (enter, __ret), or a batch site */
+static void count_note(struct hmt_tracer *t, __u64 steps[2], const char *desc, size_t len,
+		       size_t addr_len)
+{
+	const char *prov = desc + 3 * addr_len, *name, *end = desc + len;
+
+	if (len <= 3 * addr_len || !memchr(prov, '\0', end - prov))
+		return;
+	name = prov + strlen(prov) + 1;
+	if (name >= end || !memchr(name, '\0', end - name) || strcmp(prov, "hotmem"))
+		return;
+	if (!strcmp(name, "batch")) {
+		t->usdt_batch_sites++;
+		return;
+	}
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		size_t l = strlen(hmt_fn_name(fn));
+
+		if (!strncmp(name, hmt_fn_name(fn), l) && (!name[l] || !strcmp(name + l, "__ret"))) {
+			steps[!!name[l]] |= 1ULL << fn;
+			return;
+		}
+	}
+}
+
+/*
+ * What hotmem:batch can carry: the steps whose probes the binary has
+ * (the engine writes a record wherever a step's probe is), and how many
+ * sites hotmem:batch has (libbpf attaches to every one or fails).  Read
+ * from the binary's .note.stapsdt; nothing counted if it cannot be read.
+ */
+static void count_usdt_notes(struct hmt_tracer *t)
+{
+	int fd = open(t->emu_path, O_RDONLY | O_CLOEXEC);
+	__u64 steps[2] = { 0, 0 };
+	Elf_Scn *scn = NULL;
+	Elf *elf = NULL;
+
+	_Static_assert(HMT_NR_FN <= 64, "a step is a bit of steps[]");
+	t->usdt_steps = t->usdt_batch_sites = 0;
+	if (fd < 0)
+		return;
+	if (elf_version(EV_CURRENT) == EV_NONE || !(elf = elf_begin(fd, ELF_C_READ, NULL)))
+		goto out;
+	while ((scn = elf_nextscn(elf, scn))) {
+		size_t addr_len = gelf_getclass(elf) == ELFCLASS32 ? 4 : 8, off = 0, name, desc;
+		Elf_Data *data;
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(data = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(data, off, &nh, &name, &desc)) > 0)
+			if (nh.n_type == STAPSDT_NOTE_TYPE && nh.n_namesz == sizeof("stapsdt") &&
+			    !memcmp((char *)data->d_buf + name, "stapsdt", sizeof("stapsdt")))
+				count_note(t, steps, (char *)data->d_buf + desc, nh.n_descsz,
+					   addr_len);
+	}
+	t->usdt_steps = __builtin_popcountll(steps[0]) + __builtin_popcountll(steps[1]);
+out:
+	elf_end(elf);
+	close(fd);
+}
+
 /*
  * hotmem:batch carries every step's record, one probe hit per operation
  * (engine/hotmem_probes.h): attach there unless each probe was asked
@@ -421,7 +492,9 @@ static int attach_batch(struct hmt_tracer *t)
 	if (err)
 		return err;
 	t->usdt_batch = true;
-	t->usdt_found = t->usdt_total = HMT_NR_FN * 2;
+	count_usdt_notes(t);
+	/* attached to every site, or the link failed; at least the one found */
+	t->usdt_found = t->usdt_total = t->usdt_batch_sites ? t->usdt_batch_sites : 1;
 	return 0;
 }
 
@@ -651,8 +724,12 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 			t->filter_tgid ? "process " : "every process");
 		if (t->filter_tgid)
 			fprintf(f, "%d and its descendants", t->filter_tgid);
-		fprintf(f, ")%s\n",
-			t->usdt_batch ? " through hotmem:batch, one probe hit per operation" : "");
+		if (t->usdt_batch)
+			fprintf(f, ") through hotmem:batch, carrying %d of %d steps' probes, "
+				   "one probe hit per operation\n",
+				t->usdt_steps, HMT_NR_FN * 2);
+		else
+			fprintf(f, ")\n");
 		if (t->usdt_missing[0])
 			fprintf(f, "hotmem-trace: emulator: NOT attached: %s%s%s\n",
 				t->usdt_missing, t->usdt_err ? ": " : "",

@@ -53,6 +53,8 @@ struct hmt_tracer {
 	int tp_err[HMT_NR_TP];
 	int usdt_found, usdt_total, usdt_err;
 	bool usdt_batch; /* the steps came through hotmem:batch */
+	int usdt_batch_sites; /* hotmem:batch's sites in the binary */
+	int usdt_steps; /* the steps' probes in the binary: what hotmem:batch carries */
 	char usdt_missing[512];
 	struct bpf_link *links[HMT_MAX_LINKS];
 	int nlinks;

@@ -24,7 +24,7 @@ HMT_LIB_SRCS := bpf/event.c bpf/jsonl.c bpf/compare.c bpf/timeline.c
 HMT_LIB_OBJS := $(HMT_LIB_SRCS:%.c=$(BUILD)/%.o)
 HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c $(HMT_LIB_SRCS)
 HMT_OBJS     := $(HMT_SRCS:%.c=$(BUILD)/%.o)
-HMT_LIBBPF   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+HMT_LIBBPF   := $(shell pkg-config --libs libbpf libelf 2>/dev/null || echo -lbpf -lelf -lz)
 HMT_LIBBPF_STATIC := $(shell pkg-config --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
 CFLAGS_bpf_       := -I$(BUILD)/bpf -Ibpf
@@ -68,14 +68,18 @@ HMT_TARGET := $(BUILD)/tests/bpf/usdt_target
 $(HMT_TARGET): $(BUILD)/tests/bpf/usdt_target.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
+HMT_BATCH_TARGET := $(BUILD)/tests/bpf/batch_target
+$(HMT_BATCH_TARGET): $(BUILD)/tests/bpf/batch_target.o
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
+
 HMT_BENCH := $(BUILD)/tests/bpf/bench_trace
 $(HMT_BENCH): $(BUILD)/tests/bpf/bench_trace.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
-BINS         += $(HMT_BIN) $(HMT_STATIC) $(HMT_TARGET)
+BINS         += $(HMT_BIN) $(HMT_STATIC) $(HMT_TARGET) $(HMT_BATCH_TARGET)
 INSTALL_BINS += $(HMT_BIN)
 UNIT_TESTS   += $(HMT_UNIT)
 TEST_SCRIPTS += $(sort $(wildcard tests/bpf/*.t tests/kernel/*.t))
 BENCH_PROGS  += $(HMT_BENCH)
-.SECONDARY: $(HMT_BPF_OBJ) $(HMT_UNIT:%=%.o) $(BUILD)/tests/bpf/usdt_target.o \
+.SECONDARY: $(HMT_BPF_OBJ) $(HMT_UNIT:%=%.o) $(BUILD)/tests/bpf/usdt_target.o $(BUILD)/tests/bpf/batch_target.o \
 	$(BUILD)/tests/bpf/bench_trace.o

@@ -70,6 +70,9 @@ const volatile __u64 memory_chain = 0;
 const volatile __u32 filter_tgid = 0;
 /* USDT probe hits (uprobe runs), for the summary: hits per event */
 __u64 usdt_hits = 0;
+/* hotmem:batch records never made events: past HOTMEM_PROBE_BATCH_MAX,
+ * unreadable, or not a step; the summary counts them as dropped */
+__u64 usdt_lost = 0;
 
 extern const void vmemmap_base __ksym __weak;
 
@@ -242,21 +245,25 @@ static __always_inline __u64 wakeup_flags(void)
 									       BPF_RB_NO_WAKEUP;
 }
 
-/* an enter waits in inflight for its exit; an exit takes its duration from there */
-static __always_inline void pair_inflight(struct hmt_event *e)
+/*
+ * An enter waits in inflight for its exit; an exit takes its duration
+ * from there.  Whether an exit found its enter.
+ */
+static __always_inline bool pair_inflight(struct hmt_event *e)
 {
 	__u64 key = inflight_key(e);
 	struct hmt_event *in;
 
 	if (e->phase == HMT_ENTER) {
 		bpf_map_update_elem(&inflight, &key, e, BPF_ANY);
-		return;
+		return false;
 	}
 	in = bpf_map_lookup_elem(&inflight, &key);
-	if (in) {
-		e->dur_ns = e->ts - in->ts;
-		bpf_map_delete_elem(&inflight, &key);
-	}
+	if (!in)
+		return false;
+	e->dur_ns = e->ts - in->ts;
+	bpf_map_delete_elem(&inflight, &key);
+	return true;
 }
 
 static __always_inline void emit(struct hmt_event *e)
@@ -769,9 +776,10 @@ int usdt_exit(struct pt_regs *ctx)
  * hotmem:batch (records, nr): each record is the event its step's own
  * probe would have made, the same fields, its own timestamp.  The steps
  * of one thread nest: an exit's enter is on top of the batch's own stack
- * of open steps, and only what a batch leaves open (a batch split at
- * HOTMEM_PROBE_BATCH_MAX) goes through the inflight map, as each probe's
- * events do.  Exit-only steps (test_pages_isolated,
+ * of open steps.  Only what the stack cannot hold goes through the
+ * inflight map, as each probe's events do: what a batch leaves open (a
+ * batch split at HOTMEM_PROBE_BATCH_MAX), enters nested deeper than
+ * BATCH_DEPTH.  Exit-only steps (test_pages_isolated,
  * mm_setup_per_zone_wmarks) find no enter: dur_ns 0, as through each probe.
  */
 #define BATCH_DEPTH 16
@@ -779,17 +787,37 @@ int usdt_exit(struct pt_regs *ctx)
 struct batch_ctx {
 	__u64 records;
 	__u32 nr, depth;
+	__u32 deeper; /* enters past BATCH_DEPTH, waiting in inflight */
 	__u64 open_ts[BATCH_DEPTH];
 	__u32 open_fn[BATCH_DEPTH];
 };
 
+/*
+ * An exit whose enter is not on top: an inner step's exit was lost (a
+ * process killed between the records, a foreign writer).  Its enter,
+ * if it is on the stack, closes with it and takes the inner steps along:
+ * they can no longer be paired.  Whether it was there.
+ */
+static __always_inline bool unwind_to(struct batch_ctx *b, struct hmt_event *e)
+{
+	for (int i = BATCH_DEPTH - 1; i >= 0; i--) {
+		if (i >= b->depth || b->open_fn[i] != e->fn)
+			continue;
+		e->dur_ns = e->ts - b->open_ts[i];
+		b->depth = i;
+		return true;
+	}
+	return false;
+}
+
 static __always_inline void pair_batch(struct batch_ctx *b, struct hmt_event *e)
 {
-	__u32 top = b->depth - 1;
+	__u32 top = (b->depth - 1) & (BATCH_DEPTH - 1);
 
 	if (e->phase == HMT_ENTER) {
 		if (b->depth >= BATCH_DEPTH) {
 			pair_inflight(e);
+			b->deeper++;
 			return;
 		}
 		b->open_ts[b->depth & (BATCH_DEPTH - 1)] = e->ts;
@@ -797,14 +825,19 @@ static __always_inline void pair_batch(struct batch_ctx *b, struct hmt_event *e)
 		b->depth++;
 		return;
 	}
-	if (!b->depth) {
-		pair_inflight(e);
+	/* the innermost open step is past the stack: its exit comes first */
+	if (b->deeper && pair_inflight(e)) {
+		b->deeper--;
 		return;
 	}
-	if (b->open_fn[top & (BATCH_DEPTH - 1)] != e->fn)
+	if (b->depth && b->open_fn[top] == e->fn) {
+		e->dur_ns = e->ts - b->open_ts[top];
+		b->depth--;
 		return;
-	e->dur_ns = e->ts - b->open_ts[top & (BATCH_DEPTH - 1)];
-	b->depth--;
+	}
+	/* opened by an earlier batch, else lost its inner steps' exits */
+	if (!pair_inflight(e))
+		unwind_to(b, e);
 }
 
 /* what the batch leaves open waits in inflight for the next batch */
@@ -834,8 +867,11 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 	if (i >= b->nr || i >= HOTMEM_PROBE_BATCH_MAX)
 		return 1;
 	if (bpf_probe_read_user(&r, sizeof(r), (void *)(b->records + i * sizeof(r))) ||
-	    r.probe >= HMT_NR_FN)
+	    r.probe >= HMT_NR_FN) {
+		/* the rest of the batch, this record on */
+		__sync_fetch_and_add(&usdt_lost, b->nr - i);
 		return 1;
+	}
 	/* the batch's first new_event() set what its records share: pid, tid, comm, src, via */
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
@@ -869,6 +905,8 @@ int usdt_batch(struct pt_regs *ctx)
 	if (bpf_usdt_arg(ctx, 1, &v) || v <= 0)
 		return 0;
 	b.nr = v < HOTMEM_PROBE_BATCH_MAX ? v : HOTMEM_PROBE_BATCH_MAX;
+	if (v > b.nr)
+		__sync_fetch_and_add(&usdt_lost, v - b.nr);
 	if (!new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT))
 		return 0;
 	bpf_loop(b.nr, batch_one, &b, 0);

@@ -602,6 +602,8 @@ static void print_summary(struct run *r)
 	for (__u32 fn = 0; fn < HMT_NR_FN; fn++)
 		if (!bpf_map_lookup_elem(bpf_map__fd(r->t.skel->maps.counters), &fn, &c))
 			dropped += c.dropped;
+	/* hotmem:batch records that never became events */
+	dropped += r->t.skel->bss->usdt_lost;
 	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped", r->nevents, dropped);
 	if (r->t.usdt_found)
 		fprintf(stderr, ", %llu USDT probe hits", (unsigned long long)r->t.skel->bss->usdt_hits);

@@ -39,8 +39,8 @@ probes=$(grep -c '^[[:space:]]*X(' "$SRC/engine/hotmem_probes.h")
 	> /dev/null 2> "$tmp/t.err"
 ok $? "hotmem-trace --emulator hotmem -- hotmem run: exit 0"
 sed 's/^/# /' "$tmp/t.err"
-grep -q "$((probes * 2)) of $((probes * 2)) USDT probes attached" "$tmp/t.err"
-ok $? "all $((probes * 2)) probes of engine/hotmem_probes.h attached in the engine binary"
+grep -q "USDT probes attached .* through hotmem:batch, carrying $((probes * 2)) of $((probes * 2)) steps' probes" "$tmp/t.err"
+ok $? "all $((probes * 2)) probes of engine/hotmem_probes.h carried through hotmem:batch in the engine binary"
 on=$(grep -c '"ev":"online_pages","phase":"exit".*"ret":0' "$tmp/t.jsonl")
 off=$(grep -c '"ev":"offline_pages","phase":"exit".*"ret":0' "$tmp/t.jsonl")
 adds=$(grep -c '"ev":"add_memory_resource","phase":"enter"' "$tmp/t.jsonl")

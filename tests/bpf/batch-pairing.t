@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotmem-trace's side of hotmem:batch against batches the engine does not
+# make (tests/bpf/batch_target): an exit whose inner step's exit was lost
+# still pairs with its enter, steps nested deeper than the BPF side's
+# stack pair too, and records past the 64 a batch holds or at an address
+# that cannot be read count as dropped.  What the loader reports it
+# attached is counted from the binary, not assumed.
+# Needs root (BPF) and uprobes.
+set -u
+SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=${HOTMEM_BUILD:-$SRC/build}
+T=$(cd "$B" && pwd)/tests/bpf/batch_target
+HT=$B/hotmem-trace
+n=0
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+# "ev/phase dur_ns" of each exit, in order
+exits() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["phase"] == "exit":
+        print(e["fn"], e["dur_ns"])' "$1" | tr '\n' ' '
+}
+
+[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
+[ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
+[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
+echo "1..6"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+run() {
+	"$HT" --no-pin --json -o "$tmp/$1.jsonl" -- "$T" "$1" > "$tmp/$1.out" 2> "$tmp/$1.err"
+	local rc=$?
+	sed 's/^/# /' "$tmp/$1.err" "$tmp/$1.out"
+	return $rc
+}
+
+run mismatch
+# memory_block_offline is step 8 (engine/hotmem_probes.h order)
+got=$(exits "$tmp/mismatch.jsonl")
+[ "$got" = "8 500 " ]
+ok $? "an exit whose inner step's exit was lost pairs with its own enter: '$got'"
+
+run deep
+exp=
+for i in $(seq 17 -1 0); do exp="$exp$i $((1000 + 10 * i)) "; done
+got=$(exits "$tmp/deep.jsonl")
+[ "$got" = "$exp" ]
+ok $? "18 nested steps (the stack holds 16): every exit paired with its enter"
+[ "$got" = "$exp" ] || echo "# got '$got'"
+
+run all
+read -r handed lost < <(sed -n 's/^records \([0-9]*\) lost \([0-9]*\)$/\1 \2/p' "$tmp/all.out")
+dropped=$(sed -n 's/^hotmem-trace: [0-9]* events, \([0-9]*\) dropped.*/\1/p' "$tmp/all.err")
+events=$(sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$tmp/all.err")
+[ -n "$lost" ] && [ "$lost" = 11 ] && [ "$dropped" = "$lost" ]
+ok $? "records cut at 64 or unreadable count as dropped: $dropped dropped, $lost lost"
+[ -n "$handed" ] && [ "$events" = $((handed - lost)) ] && [ "$(wc -l < "$tmp/all.jsonl")" = "$events" ]
+ok $? "every other record is an event: $events of $handed"
+
+# attached: hotmem:batch's one site, none of the steps' own probes
+grep -q "emulator: 1 of 1 USDT probes attached in .* through hotmem:batch, carrying 0 of 54 steps' probes" "$tmp/all.err"
+ok $? "the loader counts what it attached: 1 probe, carrying no step's probe in this binary"
+probes=$(($(grep -c '^[[:space:]]*X(' "$SRC/engine/hotmem_probes.h") * 2))
+if [ -x "$B/hotmem" ]; then
+	"$HT" --no-pin --json -o /dev/null -- "$B/hotmem" --profile qemu-512m run /dev/null \
+		> /dev/null 2> "$tmp/engine.err"
+	grep -q "emulator: 1 of 1 USDT probes attached in .* through hotmem:batch, carrying $probes of $probes steps' probes" "$tmp/engine.err"
+	ok $? "the engine: hotmem:batch carrying all $probes probes of engine/hotmem_probes.h"
+	sed 's/^/# /' "$tmp/engine.err"
+else
+	n=$((n + 1)); echo "ok $n # SKIP $B/hotmem not built"
+fi
