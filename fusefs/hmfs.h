@@ -401,6 +401,7 @@ struct hmfs_ctx {
 	pthread_cond_t journal_cond;
 	uint64_t journal_seq;
 	size_t journal_len;
+	size_t journal_size; /* the file's: written zeros from journal_len on (state.c) */
 	uint64_t journal_durable; /* the last record on disk ... */
 	size_t journal_durable_len; /* ... and where it ends in the journal held now */
 	bool journal_syncing; /* a thread is in fdatasync() for the group */

@@ -99,6 +99,8 @@ require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
 
 # status_field KEY: one field of `hotmemctl --json status`
 status_field() { ctl --json status | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+# journal_text: the journal's records, without the zeros they are written over
+journal_text() { python3 -c 'import sys; sys.stdout.write(open(sys.argv[1], "rb").read().split(b"\0")[0].decode())' "$STATE.journal"; }
 # state_seq: the journal's seq the state file holds
 state_seq() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE"; }
 # flips N [BLOCK]: BLOCK (32) online_movable/offline, N changes; its last state on stdout
