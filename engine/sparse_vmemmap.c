@@ -530,7 +530,7 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
-	unsigned long keep;
+	unsigned long keep, i;
 	int ret = 0;
 	HM_TRACE_FN(hm, hugetlb_vmemmap_optimize, &ret, head_pfn, pageblock_nr_pages,
 		    ms->nid, -1, 0);
@@ -548,21 +548,32 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	if (ret)
 		return ret;
 	keep = VMEMMAP_PTE_PFN(vm->pte[i0]);
-	/* remap the tails read-only onto the head's vmemmap page, free them */
-	for (unsigned long i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++) {
+	/*
+	 * Remap every tail read-only onto the head's vmemmap page before any
+	 * is freed (vmemmap_remap_free() too remaps the range, then frees):
+	 * a host refusal half way puts the remapped ones back on their own
+	 * pages, so a huge page is optimised whole or not at all.
+	 */
+	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++)
+		if (hm_should_fail(hm) ||
+		    physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), keep, PAGE_SIZE,
+					true))
+			goto err_remap;
+	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++) {
 		unsigned long old = vm->pte[i];
 
-		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), keep,
-					PAGE_SIZE, true)) {
-			ret = -ENOMEM;
-			break;
-		}
 		free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old));
 		account_memmap(hm, -1, VMEMMAP_PTE_SRC(old));
 		atomic_fetch_add(&hm->hvo_saved_pages, 1);
 		vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
 	}
-	return ret;
+	return 0;
+
+err_remap:
+	while (--i > i0)
+		physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i),
+				    VMEMMAP_PTE_PFN(vm->pte[i]), PAGE_SIZE, false);
+	return ret = -ENOMEM;
 }
 
 /* hugetlb_vmemmap_restore_folio(): needs fresh pages; -ENOMEM without */

@@ -114,6 +114,65 @@ static void test_hvo_tails_read_the_first_vmemmap_page(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The host refuses a tail's remap half way through HVO: the huge page is
+ * left unoptimised whole (every tail on its own vmemmap page, none
+ * freed, nothing counted saved), never with some tails shared and the
+ * rest not.  Every failure point of an allocation in turn.
+ */
+static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
+	unsigned long refused = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (unsigned long nth = 1;; nth++) {
+		unsigned long calls = hotmem_alloc_calls(hm), saved = 0, heads = 0;
+		long got;
+
+		hotmem_fail_nth_alloc(hm, nth);
+		got = hotmem_hugetlb_alloc(hm, 0, 1);
+		hotmem_fail_nth_alloc(hm, 0);
+		/* the pool's own allocation may be the one that fails */
+		assert_true(got == 1 || got == -ENOMEM);
+		for (unsigned long pfn = first; pfn < last; pfn += 512) {
+			struct page *head = pfn_to_page(hm, pfn);
+
+			if (!PageHuge(head) || !test_page_flag(head, PG_head))
+				continue;
+			heads++;
+			/* all seven tails shared, or none */
+			for (unsigned long t = 1; t < 8; t++) {
+				struct mem_section *ms = __pfn_to_section(hm, pfn);
+				unsigned long i0 = (pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) /
+						   4096;
+				bool shared = ms->vmemmap.pte &&
+					      VMEMMAP_PTE_SRC(ms->vmemmap.pte[i0 + t]) ==
+						      VMEMMAP_SHARED;
+
+				assert_int_equal(shared, vmemmap_is_optimized(hm, pfn));
+			}
+			saved += vmemmap_is_optimized(hm, pfn) ? 7 : 0;
+			/* a tail's struct page is there to read, and says it is a tail */
+			assert_int_equal(page_zonenum(head + 511), ZONE_MOVABLE);
+		}
+		assert_int_equal(heads, got > 0);
+		refused += got > 0 && !saved;
+		assert_int_equal(hvo_saved(hm), saved);
+		check(hm);
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), got > 0);
+		assert_int_equal(hvo_saved(hm), 0);
+		check(hm);
+		if (hotmem_alloc_calls(hm) - calls < nth)
+			break;	/* the injected failure was never reached */
+	}
+	assert_true(refused > 0);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),
+		cmocka_unit_test(test_hvo_refused_half_way_leaves_the_huge_page_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
