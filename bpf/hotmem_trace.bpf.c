@@ -784,9 +784,28 @@ int usdt_exit(struct pt_regs *ctx)
  */
 #define BATCH_DEPTH 16
 
+/*
+ * A batch's records, read from the process in one copy, and its events,
+ * handed to the ring buffer as one record: per record, a copy and a
+ * ring-buffer reservation were most of the program's time.
+ */
+struct batch_buf {
+	struct hotmem_probe_rec rec[HOTMEM_PROBE_BATCH_MAX];
+	struct hmt_event ev[HOTMEM_PROBE_BATCH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct batch_buf);
+} batch_bufs SEC(".maps");
+
 struct batch_ctx {
-	__u64 records;
-	__u32 nr, depth;
+	struct batch_buf *buf;
+	const struct hmt_event *common; /* pid, tid, comm, src, via */
+	__u32 nr, made; /* records; events made of them */
+	__u32 depth;
 	__u32 deeper; /* enters past BATCH_DEPTH, waiting in inflight */
 	__u64 open_ts[BATCH_DEPTH];
 	__u32 open_fn[BATCH_DEPTH];
@@ -860,33 +879,46 @@ static long batch_leave_open(__u64 i, struct batch_ctx *b)
 
 static long batch_one(__u64 i, struct batch_ctx *b)
 {
-	struct hotmem_probe_rec r;
+	const struct hotmem_probe_rec *r;
 	struct hmt_event *e;
-	__u32 zero = 0;
 
 	if (i >= b->nr || i >= HOTMEM_PROBE_BATCH_MAX)
 		return 1;
-	if (bpf_probe_read_user(&r, sizeof(r), (void *)(b->records + i * sizeof(r))) ||
-	    r.probe >= HMT_NR_FN) {
-		/* the rest of the batch, this record on */
+	r = &b->buf->rec[i];
+	if (r->probe >= HMT_NR_FN) {
+		/* not a step: the rest of the batch, this record on, is not either */
 		__sync_fetch_and_add(&usdt_lost, b->nr - i);
 		return 1;
 	}
-	/* the batch's first new_event() set what its records share: pid, tid, comm, src, via */
-	e = bpf_map_lookup_elem(&scratch, &zero);
-	if (!e)
-		return 1;
-	e->ts = r.ts;
-	e->fn = r.probe;
-	e->phase = r.exit ? HMT_EXIT : HMT_ENTER;
-	set_range(e, r.start_pfn, r.nr_pages);
-	e->nid = r.nid;
-	e->zid = r.zid;
-	e->extra = r.extra;
-	e->ret = r.exit ? r.ret : 0;
-	e->dur_ns = 0;
+	e = &b->buf->ev[i];
+	*e = *b->common;
+	e->ts = r->ts;
+	e->fn = r->probe;
+	e->phase = r->exit ? HMT_EXIT : HMT_ENTER;
+	set_range(e, r->start_pfn, r->nr_pages);
+	e->nid = r->nid;
+	e->zid = r->zid;
+	e->extra = r->extra;
+	e->ret = r->exit ? r->ret : 0;
 	pair_batch(b, e);
-	emit(e);
+	track_block(e);
+	count(e, false);
+	b->made = i + 1;
+	return 0;
+}
+
+/* the ring buffer was full: each event of the batch counts as dropped */
+static long batch_dropped(__u64 i, struct batch_ctx *b)
+{
+	struct hmt_counter *c;
+	__u32 fn;
+
+	if (i >= b->made || i >= HOTMEM_PROBE_BATCH_MAX)
+		return 1;
+	fn = b->buf->ev[i].fn;
+	c = bpf_map_lookup_elem(&counters, &fn);
+	if (c)
+		__sync_fetch_and_add(&c->dropped, 1);
 	return 0;
 }
 
@@ -894,22 +926,33 @@ SEC("usdt")
 int usdt_batch(struct pt_regs *ctx)
 {
 	struct batch_ctx b = {};
+	__u32 zero = 0;
+	__u64 size;
 	long v = 0;
 
 	if (!wanted_process())
 		return 0;
 	__sync_fetch_and_add(&usdt_hits, 1);
-	if (bpf_usdt_arg(ctx, 0, &v))
-		return 0;
-	b.records = v;
 	if (bpf_usdt_arg(ctx, 1, &v) || v <= 0)
 		return 0;
 	b.nr = v < HOTMEM_PROBE_BATCH_MAX ? v : HOTMEM_PROBE_BATCH_MAX;
 	if (v > b.nr)
 		__sync_fetch_and_add(&usdt_lost, v - b.nr);
-	if (!new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT))
+	b.common = new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT);
+	b.buf = bpf_map_lookup_elem(&batch_bufs, &zero);
+	if (!b.common || !b.buf || bpf_usdt_arg(ctx, 0, &v))
 		return 0;
+	size = (__u64)b.nr * sizeof(b.buf->rec[0]);
+	if (size > sizeof(b.buf->rec) ||
+	    bpf_probe_read_user(b.buf->rec, size, (const void *)v)) {
+		__sync_fetch_and_add(&usdt_lost, b.nr);
+		return 0;
+	}
 	bpf_loop(b.nr, batch_one, &b, 0);
+	size = (__u64)b.made * sizeof(b.buf->ev[0]);
+	if (size && size <= sizeof(b.buf->ev) &&
+	    bpf_ringbuf_output(&events, b.buf->ev, size, wakeup_flags()))
+		bpf_loop(b.made, batch_dropped, &b, 0);
 	if (b.depth)
 		bpf_loop(b.depth, batch_leave_open, &b, 0);
 	return 0;

@@ -340,21 +340,18 @@ static int pin(struct run *r)
 
 /* ---- events -------------------------------------------------------------- */
 
-static int on_event(void *ctx, void *data, size_t size)
+static int write_event(struct run *r, const struct hmt_event *e)
 {
-	struct run *r = ctx;
 	char line[1024];
 	int n;
 
-	if (size < sizeof(struct hmt_event))
-		return 0;
 	if (r->o->json)
-		n = hmt_format_json(data, r->t0, line, sizeof(line));
+		n = hmt_format_json(e, r->t0, line, sizeof(line));
 	else
-		n = hmt_format_table(data, r->t0, line, sizeof(line));
+		n = hmt_format_table(e, r->t0, line, sizeof(line));
 	if (n > 0 && (fwrite(line, 1, n, r->out) != (size_t)n || putc('\n', r->out) == EOF))
 		goto fail;
-	if (r->jout && (n = hmt_format_json(data, r->t0, line, sizeof(line))) > 0 &&
+	if (r->jout && (n = hmt_format_json(e, r->t0, line, sizeof(line))) > 0 &&
 	    (fwrite(line, 1, n, r->jout) != (size_t)n || putc('\n', r->jout) == EOF))
 		goto fail;
 	r->nevents++;
@@ -362,6 +359,17 @@ static int on_event(void *ctx, void *data, size_t size)
 fail:
 	fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
 	return -errno; /* ends the poll loop: detach, unpin */
+}
+
+/* one event, or a hotmem:batch's events in one record */
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct hmt_event *e = data;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < size / sizeof(*e); i++)
+		err = write_event(ctx, &e[i]);
+	return err;
 }
 
 static __u64 now_ns(void)

@@ -155,6 +155,65 @@ static void test_notify_action_named(void **state)
 	assert_null(jsonl_get(&o, "action"));
 }
 
+/*
+ * The JSON line byte for byte (the schema docs/hotmem-trace.md shows), and
+ * cut at every length short of it: -1, never a partial line.
+ */
+static void check_exact(const struct hmt_event *e, __u64 t0, const char *want)
+{
+	size_t n = strlen(want);
+	char buf[1024];
+
+	assert_int_equal(hmt_format_json(e, t0, buf, sizeof(buf)), n);
+	assert_string_equal(buf, want);
+	for (size_t len = 0; len <= n; len++)
+		assert_int_equal(hmt_format_json(e, t0, buf, len), -1);
+	assert_int_equal(hmt_format_json(e, t0, buf, n + 1), n);
+	assert_string_equal(buf, want);
+}
+
+static void test_json_exact(void **state)
+{
+	struct hmt_event e = sample();
+
+	check_exact(&e, 1000,
+		    "{\"ts\":4000,\"src\":\"emulator\",\"ev\":\"offline_pages\",\"phase\":\"exit\","
+		    "\"start_pfn\":1048576,\"nr_pages\":32768,\"nid\":0,\"zone\":\"Movable\","
+		    "\"zid\":3,\"extra\":0,\"ret\":-16,\"dur_ns\":42,\"pid\":7,\"tid\":8,"
+		    "\"comm\":\"a\\\"b\",\"via\":\"usdt\",\"fn\":11}");
+	/* a kernel enter: no zone, an action, extremes, a comm to escape */
+	e.src = HMT_SRC_KERNEL;
+	e.phase = HMT_ENTER;
+	e.via = HMT_VIA_FENTRY;
+	e.fn = HMT_FN_memory_notify;
+	e.extra = MEM_CANCEL_OFFLINE;
+	e.ts = 999; /* before t0: 0 */
+	e.start_pfn = ~0ULL;
+	e.nr_pages = 0;
+	e.nid = -1;
+	e.zid = -2147483647 - 1;
+	e.pid = 4294967295u;
+	e.tid = 0;
+	memcpy(e.comm, "\\x\t\x7f\xff" "0123456789abc", HMT_COMM_LEN); /* not NUL-terminated */
+	check_exact(&e, 1000,
+		    "{\"ts\":0,\"src\":\"kernel\",\"ev\":\"memory_notify\",\"phase\":\"enter\","
+		    "\"start_pfn\":18446744073709551615,\"nr_pages\":0,\"nid\":-1,\"zone\":null,"
+		    "\"zid\":-2147483648,\"extra\":32,\"action\":\"MEM_CANCEL_OFFLINE\","
+		    "\"pid\":4294967295,\"tid\":0,"
+		    "\"comm\":\"\\\\x\\u0009\\u007f\\u00ff0123456789a\",\"via\":\"fentry\",\"fn\":12}");
+	e.phase = HMT_EXIT;
+	e.extra = -9223372036854775807LL - 1;
+	e.ret = -9223372036854775807LL - 1;
+	e.dur_ns = ~0ULL;
+	strcpy(e.comm, "");
+	check_exact(&e, 0,
+		    "{\"ts\":999,\"src\":\"kernel\",\"ev\":\"memory_notify\",\"phase\":\"exit\","
+		    "\"start_pfn\":18446744073709551615,\"nr_pages\":0,\"nid\":-1,\"zone\":null,"
+		    "\"zid\":-2147483648,\"extra\":-9223372036854775808,"
+		    "\"ret\":-9223372036854775808,\"dur_ns\":18446744073709551615,"
+		    "\"pid\":4294967295,\"tid\":0,\"comm\":\"\",\"via\":\"fentry\",\"fn\":12}");
+}
+
 /* the blocks map: a block's own steps only */
 static void test_block_steps(void **state)
 {
@@ -173,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_zone_from_kernel_or_zid),
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_enter_has_no_ret),
+		cmocka_unit_test(test_json_exact),
 		cmocka_unit_test(test_too_small_buffers),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_notify_action_named),
