@@ -131,7 +131,7 @@ static json_object *probed_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
-/* @len bytes of @s at @off, whatever the file's offset */
+/* @len bytes of @s at @off (no descriptor here is O_APPEND) */
 static int write_at(int fd, const char *s, size_t len, off_t off)
 {
 	while (len) {
@@ -145,22 +145,6 @@ static int write_at(int fd, const char *s, size_t len, off_t off)
 		s += n;
 		len -= (size_t)n;
 		off += n;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += n;
-		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -249,7 +233,7 @@ static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	/* for people: who holds it */
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (!ftruncate(fd, 0))
-		write_all(fd, pid, strlen(pid));
+		write_at(fd, pid, strlen(pid), 0);
 	ctx->state_lockfd = fd;
 	return 0;
 fail:
@@ -419,7 +403,7 @@ static int write_base(struct hmfs_ctx *ctx, const char *text, bool *renamed)
 		    0600);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, text, strlen(text));
+	ret = write_at(fd, text, strlen(text), 0);
 	if (!ret && fsync(fd))
 		ret = -errno;
 	if (close(fd) && !ret)
@@ -588,7 +572,7 @@ static int rotate_journal(struct hmfs_ctx *ctx, size_t from)
 	if (!ret) {
 		fd = openat(ctx->state_dirfd, name,
 			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		ret = fd < 0 ? -errno : write_all(fd, buf, len);
+		ret = fd < 0 ? -errno : write_at(fd, buf, len, 0);
 	}
 	free(buf);
 	if (!ret && fsync(fd))

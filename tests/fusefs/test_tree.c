@@ -239,6 +239,30 @@ static const char *execute(struct hmfs_ctx *ctx, const char *line)
 	return out;
 }
 
+/* the state file in a new directory @tmpl, as hotmemfs opens it: its directory, lock, journal */
+static void state_dir_open(struct hmfs_ctx *ctx, char *tmpl)
+{
+	char file[64], err[256];
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(file, sizeof(file), "%s/state", tmpl);
+	assert_int_equal(hmfs_state_open(ctx, file, err, sizeof(err)), 0);
+}
+
+static void state_dir_close(struct hmfs_ctx *ctx, const char *tmpl)
+{
+	char file[64];
+
+	hmfs_state_remove(ctx);
+	hmfs_state_close(ctx);
+	for (const char *const *f = (const char *const[]){ "journal", "lock", NULL }; *f; f++) {
+		snprintf(file, sizeof(file), "%s/state.%s", tmpl, *f);
+		unlink(file);
+	}
+	rmdir(tmpl);
+	ctx->state_path[0] = '\0';
+}
+
 /*
  * A store and a command that change the machine take one path
  * (hmfs_change()): both save the state file, a refused change saves
@@ -248,13 +272,9 @@ static void test_change_path(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
 	char tmpl[] = "/tmp/test_tree.XXXXXX";
-	char file[64], err[256];
 	unsigned long saves;
 
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(file, sizeof(file), "%s/state", tmpl);
-	/* as hotmemfs opens it: its directory, its lock, its journal */
-	assert_int_equal(hmfs_state_open(ctx, file, err, sizeof(err)), 0);
+	state_dir_open(ctx, tmpl);
 	saves = ctx->saves;
 	assert_int_equal(store(ctx, MEM "memory151/state", "offline"), 7);
 	assert_int_equal(ctx->saves, saves + 1);
@@ -273,14 +293,7 @@ static void test_change_path(void **state)
 	assert_int_equal(store(ctx, MEM "memory151/online", "1"), 1);
 	assert_int_equal(ctx->saves, saves + 3);
 	assert_int_equal(access(ctx->state_path, F_OK), 0);
-	hmfs_state_remove(ctx);
-	hmfs_state_close(ctx);
-	for (const char *const *f = (const char *const[]){ "journal", "lock", NULL }; *f; f++) {
-		snprintf(file, sizeof(file), "%s/state.%s", tmpl, *f);
-		unlink(file);
-	}
-	rmdir(tmpl);
-	ctx->state_path[0] = '\0';
+	state_dir_close(ctx, tmpl);
 }
 
 /*
@@ -291,12 +304,9 @@ static void test_change_no_journal(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
 	char tmpl[] = "/tmp/test_tree.XXXXXX";
-	char file[64], err[256];
 	unsigned long saves, errors;
 
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(file, sizeof(file), "%s/state", tmpl);
-	assert_int_equal(hmfs_state_open(ctx, file, err, sizeof(err)), 0);
+	state_dir_open(ctx, tmpl);
 	close(ctx->journal_fd);
 	ctx->journal_fd = -1;
 	saves = ctx->saves;
@@ -307,14 +317,7 @@ static void test_change_no_journal(void **state)
 	assert_int_equal(access(ctx->state_path, F_OK), 0);
 	assert_int_equal(store(ctx, MEM "memory152/state", "online"), 6);
 	assert_int_equal(ctx->saves, saves + 2);
-	hmfs_state_remove(ctx);
-	hmfs_state_close(ctx);
-	for (const char *const *f = (const char *const[]){ "journal", "lock", NULL }; *f; f++) {
-		snprintf(file, sizeof(file), "%s/state.%s", tmpl, *f);
-		unlink(file);
-	}
-	rmdir(tmpl);
-	ctx->state_path[0] = '\0';
+	state_dir_close(ctx, tmpl);
 }
 
 static void count_run(void *arg, const struct hm_block_info *bi, unsigned long count)
