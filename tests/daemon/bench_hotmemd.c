@@ -14,7 +14,10 @@
  * hotmemctl plugs DIMMs, hotmemfs's ADD uevents reach us on a relay socket,
  * and the clock starts when we pass them on to hotmemd.  Once with
  * --state none, once with a state file (suffix _statefile): hotmemfs
- * replies to each write only once it is durable.
+ * replies to each write only once it is durable.  Then what that costs at
+ * the bottom, on the state file's filesystem (/tmp): a journal record's
+ * fdatasync() written in place over zeros, as hotmemfs does, against
+ * appended (journal_fdatasync_in_place_us, _vs_append).
  * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
  */
 #include <dirent.h>
@@ -641,6 +644,68 @@ static void fs_teardown(struct fsbench *f)
 		fprintf(stderr, "bench_hotmemd: cannot remove %s\n", f->b.root);
 }
 
+#define SYNC_RUNS 200
+
+/* one 100-byte record and its fdatasync(): at @off, or appended (@off < 0) */
+static double record_sync(int fd, off_t off)
+{
+	char rec[100];
+	double t0 = now_ms();
+
+	memset(rec, 'x', sizeof(rec) - 1);
+	rec[sizeof(rec) - 1] = '\n';
+	if ((off < 0 ? write(fd, rec, sizeof(rec)) : pwrite(fd, rec, sizeof(rec), off)) !=
+		    (ssize_t)sizeof(rec) ||
+	    fdatasync(fd))
+		return -1;
+	return now_ms() - t0;
+}
+
+/*
+ * fusefs/state.c writes its journal's records over zeros the file already
+ * has, so that their fdatasync() commits no size: the two ways in turn,
+ * SYNC_RUNS records each, in two files of the state file's directory.
+ */
+static int journal_sync_bench(void)
+{
+	static double in_place[SYNC_RUNS], appended[SYNC_RUNS];
+	char dir[] = "/tmp/hotmemd-benchsync.XXXXXX", a[64], b[64], zeros[SYNC_RUNS * 100] = { 0 };
+	int fa = -1, fb = -1, r = -1;
+
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(a, sizeof(a), "%s/appended", dir);
+	snprintf(b, sizeof(b), "%s/in-place", dir);
+	fa = open(a, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fb = open(b, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fa < 0 || fb < 0 || write(fb, zeros, sizeof(zeros)) != (ssize_t)sizeof(zeros) ||
+	    fsync(fb))
+		goto out;
+	for (int i = 0; i < SYNC_RUNS; i++) {
+		appended[i] = record_sync(fa, -1);
+		in_place[i] = record_sync(fb, (off_t)i * 100);
+		if (appended[i] < 0 || in_place[i] < 0)
+			goto out;
+	}
+	qsort(in_place, SYNC_RUNS, sizeof(double), cmp);
+	qsort(appended, SYNC_RUNS, sizeof(double), cmp);
+	report("journal_fdatasync_in_place_us", in_place[SYNC_RUNS / 2] * 1000, "us",
+	       "none, /tmp", true);
+	report("journal_fdatasync_in_place_vs_append",
+	       in_place[SYNC_RUNS / 2] / appended[SYNC_RUNS / 2], "x", "< 1, /tmp",
+	       in_place[SYNC_RUNS / 2] < appended[SYNC_RUNS / 2]);
+	r = 0;
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+	return r;
+}
+
 /* the hotmemfs figures without a state file (suffix "") and with one (_statefile) */
 static int hotmemfs_bench_one(const char *fs_exe, bool state)
 {
@@ -709,5 +774,9 @@ out:
 		r = 1;
 	if (!r && hotmemfs_bench())
 		r = 1;
+	if (journal_sync_bench()) {
+		fprintf(stderr, "bench_hotmemd: journal sync: %s\n", strerror(errno));
+		r = 1;
+	}
 	return r;
 }
