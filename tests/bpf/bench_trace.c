@@ -11,6 +11,8 @@
  *                                (hotmemfs, through its state files) vs
  *                                untraced, goal <= 5 % slower; hotmem-trace
  *                                as by default (hotmem:batch)
+ *   trace_engine_storm_cpu_overhead  the same rounds in CPU time: hotmemfs's
+ *                                and the reader's, traced vs untraced
  *   trace_engine_storm_slowdown_per_probe  the same, --per-probe (each
  *                                step's probe: the way before hotmem:batch)
  *   trace_engine_run_storm_slowdown  the same on the engine alone
@@ -35,7 +37,7 @@
 
 #define STORM 200000L
 #define STORM_CYCLES 2000
-#define ROUNDS 5
+#define ROUNDS 7
 
 /* how hotmem-trace attaches to the engine */
 enum how { UNTRACED, BATCH, PER_PROBE, NR_HOW };
@@ -158,12 +160,16 @@ static const char storm_sh[] =
 	"$B/hotmemctl -s $sock device_add pc-dimm size=256M id=d1 > /dev/null\n"
 	"for i in $(seq 100); do b=$(ls $M | grep '^memory[0-9]' | sort | grep -vxF \"$before\" | head -1);"
 	" [ -n \"$b\" ] && break; sleep 0.1; done\n"
+	"cpu() { [ -n \"$1\" ] && awk '{ print $14 + $15 }' /proc/$1/stat || echo 0; }\n"
+	"c0=$(cpu $fs); r0=$(cpu \"${tr:-}\")\n"
 	"t0=$(date +%s.%N)\n"
 	"for i in $(seq $n); do echo online_movable > $M/$b/state; echo offline > $M/$b/state; done\n"
 	"t1=$(date +%s.%N)\n"
+	"echo \"cpu $(($(cpu $fs) - c0 + $(cpu \"${tr:-}\") - r0))\"\n"
 	"echo \"storm $(awk \"BEGIN { print $t1 - $t0 }\") s\"\n";
 
-static double engine_storm(int n, enum how how)
+/* @cpu: the CPU time hotmemfs and hotmem-trace's reader took in the loop, in ticks */
+static double engine_storm(int n, enum how how, double *cpu)
 {
 	char cmd[4096];
 	double t = -1;
@@ -175,7 +181,7 @@ static double engine_storm(int n, enum how how)
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %s 2>&1",
 		 build_dir(), n, how_arg[how]);
-	t = run_find(cmd, "storm", NULL, NULL);
+	t = run_find(cmd, "storm", "cpu", cpu);
 	unlink("/tmp/hotmem-bench-storm.sh");
 	return t;
 }
@@ -240,6 +246,21 @@ static double median_ratio(const double (*t)[NR_HOW], int rounds, enum how how)
 	return n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
 }
 
+/* the machine's load, beside figures it moves: the other builds and tests on the 2 CPUs */
+static void print_load(const char *when)
+{
+	char line[128] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			strcpy(line, "?");
+		fclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	printf("# load average %s: %s\n", when, line);
+}
+
 static double min_pos(double a, double b)
 {
 	if (a <= 0)
@@ -252,7 +273,7 @@ static const char *const how_suffix[NR_HOW] = { "", "", "_per_probe" };
 static void bench_engine(void)
 {
 	char path[4096], name[96];
-	double t[NR_HOW] = { -1, -1, -1 }, round[ROUNDS][NR_HOW], ratio;
+	double t[NR_HOW] = { -1, -1, -1 }, round[ROUNDS][NR_HOW], cpu[ROUNDS][NR_HOW], ratio;
 
 	snprintf(path, sizeof(path), "%s/hotmemfs", build_dir());
 	if (access(path, X_OK) || access("/dev/fuse", F_OK)) {
@@ -260,9 +281,12 @@ static void bench_engine(void)
 		return;
 	}
 	/* alternate: the machine's noise is larger than 5 % (median_ratio()) */
+	print_load("before the engine storm");
 	for (int i = 0; i < ROUNDS; i++)
 		for (int h = 0; h < NR_HOW; h++)
-			t[h] = min_pos(t[h], round[i][h] = engine_storm(STORM_CYCLES, h));
+			t[h] = min_pos(t[h],
+				       round[i][h] = engine_storm(STORM_CYCLES, h, &cpu[i][h]));
+	print_load("after it");
 	if (t[UNTRACED] <= 0 || t[BATCH] <= 0 || t[PER_PROBE] <= 0) {
 		printf("# trace_engine_storm_slowdown: the storm did not run (hotmemfs, hotmemctl)\n");
 		return;
@@ -270,8 +294,16 @@ static void bench_engine(void)
 	printf("# engine storm (hotmemfs), %d online_movable/offline cycles of 128 MiB: "
 	       "%.3f s untraced, %.3f s traced (hotmem:batch), %.3f s traced --per-probe\n",
 	       STORM_CYCLES, t[UNTRACED], t[BATCH], t[PER_PROBE]);
+	printf("# traced/untraced per round (wall, cpu):");
+	for (int i = 0; i < ROUNDS; i++)
+		printf(" %.3f,%.3f", round[i][BATCH] / round[i][UNTRACED],
+		       cpu[i][UNTRACED] > 0 ? cpu[i][BATCH] / cpu[i][UNTRACED] : -1);
+	printf("\n");
 	ratio = median_ratio(round, ROUNDS, BATCH);
 	bench("trace_engine_storm_slowdown", (ratio - 1) * 100, "%", "<= 5", ratio - 1 <= 0.05);
+	/* the same rounds in CPU time, which the other processes' load moves less */
+	bench("trace_engine_storm_cpu_overhead", (median_ratio(cpu, ROUNDS, BATCH) - 1) * 100, "%",
+	      "informational: CPU of hotmemfs and the reader, traced vs untraced", true);
 	snprintf(name, sizeof(name), "trace_engine_storm_slowdown%s", how_suffix[PER_PROBE]);
 	bench(name, (median_ratio(round, ROUNDS, PER_PROBE) - 1) * 100, "%",
 	      "informational: each step's probe, as before hotmem:batch", true);
@@ -282,11 +314,13 @@ static void bench_engine_run(void)
 	double t[NR_HOW] = { -1, -1, -1 }, hits[NR_HOW] = { -1, -1, -1 }, h1, round[ROUNDS][NR_HOW];
 	char name[96];
 
+	print_load("before the engine-alone storm");
 	for (int i = 0; i < ROUNDS; i++)
 		for (int h = 0; h < NR_HOW; h++) {
 			t[h] = min_pos(t[h], round[i][h] = engine_run_storm(STORM_CYCLES, h, &h1));
 			hits[h] = h1 > 0 ? h1 : hits[h];
 		}
+	print_load("after it");
 	if (t[UNTRACED] <= 0 || t[BATCH] <= 0 || t[PER_PROBE] <= 0) {
 		printf("# trace_engine_run_storm_slowdown: the storm did not run (%s/hotmem run)\n",
 		       build_dir());
