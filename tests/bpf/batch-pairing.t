@@ -8,19 +8,10 @@
 # that cannot be read count as dropped.  What the loader reports it
 # attached is counted from the binary, not assumed.
 # Needs root (BPF) and uprobes.
-set -u
-SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-B=${HOTMEM_BUILD:-$SRC/build}
+. "$(dirname "$0")/lib.sh"
 T=$(cd "$B" && pwd)/tests/bpf/batch_target
-HT=$B/hotmem-trace
-n=0
 
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-# "ev/phase dur_ns" of each exit, in order
+# "fn dur_ns" of each exit, in order
 exits() {
 	python3 -c '
 import json, sys
@@ -30,9 +21,7 @@ for l in open(sys.argv[1]):
         print(e["fn"], e["dur_ns"])' "$1" | tr '\n' ' '
 }
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
-[ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
-[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
+need_usdt "$T"
 echo "1..6"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -59,8 +48,8 @@ ok $? "18 nested steps (the stack holds 16): every exit paired with its enter"
 
 run all
 read -r handed lost < <(sed -n 's/^records \([0-9]*\) lost \([0-9]*\)$/\1 \2/p' "$tmp/all.out")
-dropped=$(sed -n 's/^hotmem-trace: [0-9]* events, \([0-9]*\) dropped.*/\1/p' "$tmp/all.err")
-events=$(sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$tmp/all.err")
+dropped=$(dropped "$tmp/all.err")
+events=$(events "$tmp/all.err")
 [ -n "$lost" ] && [ "$lost" = 11 ] && [ "$dropped" = "$lost" ]
 ok $? "records cut at 64 or unreadable count as dropped: $dropped dropped, $lost lost"
 [ -n "$handed" ] && [ "$events" = $((handed - lost)) ] && [ "$(wc -l < "$tmp/all.jsonl")" = "$events" ]

@@ -7,24 +7,10 @@
 # the batch costs a couple of probe hits per online/offline cycle where
 # each step's probe costs one per event.  Counts, not times.
 # Needs root (BPF) and uprobes.
-set -u
-SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-B=${HOTMEM_BUILD:-$SRC/build}
+. "$(dirname "$0")/lib.sh"
 HM=$(cd "$B" && pwd)/hotmem
-HT=$B/hotmem-trace
-n=0
 
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-hits() { sed -n 's/^hotmem-trace: .*, \([0-9]*\) USDT probe hits.*/\1/p' "$1"; }
-events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }
-
-[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
-[ -x "$HT" ] && [ -x "$HM" ] || skip_all "not built: $HT, $HM (run make)"
-[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
+need_usdt "$HM"
 echo "1..8"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
