@@ -79,17 +79,21 @@ static bool is_movable(const struct hmd_block *b)
 	return b->zone == HMD_ZONE_MOVABLE;
 }
 
-/* zone of an online block from valid_zones ("none": spans zones = kernel) */
-void hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
+/*
+ * zone of an online block from valid_zones ("none": spans zones = kernel);
+ * -errno when its state could not be read (then taken as offline)
+ */
+int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
 	unsigned int mask;
-	int first, hint;
+	int first, hint, r;
 
-	if (hmd_block_read_state(d, id, &b->online, &hint))
+	r = hmd_block_read_state(d, id, &b->online, &hint);
+	if (r)
 		b->online = false;
 	b->zone = HMD_ZONE_NONE;
 	if (!b->online)
-		return;
+		return r;
 	if (hmd_block_read_zones(d, id, &mask, &first))
 		first = HMD_ZONE_NONE;
 	if (hint == HMD_ZONE_MOVABLE)
@@ -98,19 +102,30 @@ void hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 		b->zone = (first != HMD_ZONE_NONE && hmd_zone_is_kernel(first)) ? first : hint;
 	else
 		b->zone = first;
+	return 0;
 }
 
 /* ---- accounting -------------------------------------------------------- */
 
+/* block @id's firmware node, read the first time it is asked for */
+static unsigned int block_fwnode(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = &d->blk[id];
+
+	if (b->fwnode == HMD_FWNODE_UNREAD)
+		b->fwnode = hmd_block_read_fwnode(d, id);
+	return b->fwnode;
+}
+
 /* a member of the group block @a is in: memory_groups decides what that means */
-static bool same_group(const struct hmd *d, unsigned long a, unsigned long b)
+static bool same_group(struct hmd *d, unsigned long a, unsigned long b)
 {
 	const struct hmd_block *x = &d->blk[a], *y = &d->blk[b];
 
 	if (!y->present)
 		return false;
 	if (d->cfg.groups == HMD_GROUPS_FIRMWARE)
-		return x->fwnode && x->fwnode == y->fwnode;
+		return block_fwnode(d, a) && block_fwnode(d, a) == block_fwnode(d, b);
 	return !y->boot && y->nid == x->nid;
 }
 
@@ -238,7 +253,7 @@ bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
 	unsigned long lo = id, hi = id, i;
 
 	if (d->cfg.groups == HMD_GROUPS_NONE ||
-	    (d->cfg.groups == HMD_GROUPS_FIRMWARE && !d->blk[id].fwnode))
+	    (d->cfg.groups == HMD_GROUPS_FIRMWARE && !block_fwnode(d, id)))
 		return false;
 	if (in_cached_group(d, id)) {
 		*g = d->group.g;
@@ -254,7 +269,7 @@ bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
 	 */
 	while (d->cfg.groups == HMD_GROUPS_FIRMWARE && hi + 1 < MAX_BLOCK_ID &&
 	       !(hi + 1 < d->nblk && d->blk[hi + 1].present) &&
-	       hmd_block_read_fwnode(d, hi + 1) == d->blk[id].fwnode)
+	       hmd_block_read_fwnode(d, hi + 1) == block_fwnode(d, id))
 		hi++;
 	memset(&d->group, 0, sizeof(d->group));
 	d->group.lo = lo;

@@ -55,10 +55,10 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	/* the sums are recounted when the rescan is done (hmd_mark_boot_blocks()) */
 	b->present = true;
 	b->nid = hmd_block_read_node(d, id);
-	b->fwnode = d->cfg.groups == HMD_GROUPS_FIRMWARE ? hmd_block_read_fwnode(d, id) : 0;
+	b->fwnode = HMD_FWNODE_UNREAD;
 	if (b->nid + 1 > d->nr_nodes)
 		d->nr_nodes = b->nid + 1;
-	hmd_block_refresh(d, id, b);
+	b->unread = hmd_block_refresh(d, id, b) != 0;
 }
 
 /*
@@ -87,9 +87,15 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 		"coldplug: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
 		offline, d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
 		d->pc.numa_aware ? " numa-aware" : "");
-	for (i = 0; online_offline && i < d->nblk; i++)
-		if (d->blk[i].present && !d->blk[i].online && !d->blk[i].retry)
+	for (i = 0; online_offline && i < d->nblk; i++) {
+		if (!d->blk[i].present || d->blk[i].online || d->blk[i].retry)
+			continue;
+		/* the scan just read its state: read it again only where it could not */
+		if (d->blk[i].unread)
 			hmd_block_process(d, i);
+		else
+			hmd_block_decide(d, i);
+	}
 	hmd_status_changed(d);
 	return 0;
 }
@@ -109,7 +115,7 @@ static void block_added(struct hmd *d, unsigned long id)
 	b->failed = false;
 	b->attempts = 0;
 	b->nid = hmd_block_read_node(d, id);
-	b->fwnode = d->cfg.groups == HMD_GROUPS_FIRMWARE ? hmd_block_read_fwnode(d, id) : 0;
+	b->fwnode = HMD_FWNODE_UNREAD;
 	if (b->nid + 1 > d->nr_nodes)
 		d->nr_nodes = b->nid + 1;
 	hmd_block_joined(d, id);

@@ -29,6 +29,9 @@
 #define HMD_MSGID_SKIPPED "fd17d5268fcf483182c4dbbaa1a64324"
 
 /* What the daemon knows of one memory block; indexed by block id. */
+/* hmd_block.fwnode not read yet */
+#define HMD_FWNODE_UNREAD 0xffffffffu
+
 struct hmd_block {
 	bool present;
 	bool online;
@@ -37,7 +40,11 @@ struct hmd_block {
 	signed char zone; /* enum hmd_zone when online */
 	short nid;
 	unsigned short attempts;
-	/* memoryN/firmware_node's name hashed, 0: none (memory_groups = firmware) */
+	bool unread; /* the coldplug scan could not read its state */
+	/*
+	 * memoryN/firmware_node's name hashed, 0: none (memory_groups =
+	 * firmware); read when a group is first asked for (hmd_block_group())
+	 */
 	unsigned int fwnode;
 	sd_event_source *retry; /* pending backoff timer */
 };
@@ -67,6 +74,7 @@ struct hmd {
 	char params_path[HMD_PATH_MAX + 64];
 	unsigned long block_size;
 	unsigned long block_pages;
+	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
 
 	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;
@@ -136,7 +144,7 @@ int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len
 /* blocks.c: the block model, the zone accounting, STATUS= */
 struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id); /* grows the table */
 struct hmd_block *hmd_block_find(struct hmd *d, unsigned long id); /* present ones only */
-void hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);
+int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);
 void hmd_blocks_free(struct hmd *d);
 void hmd_anchor_zoneinfo(struct hmd *d);
 void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);
@@ -163,6 +171,8 @@ void hmd_mark_boot_blocks(struct hmd *d);
 
 /* online.c: decide for an offline block, write the decision */
 void hmd_block_process(struct hmd *d, unsigned long id);
+/* the same for a block whose state was just read offline (a coldplug's scan) */
+void hmd_block_decide(struct hmd *d, unsigned long id);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

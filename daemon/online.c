@@ -24,7 +24,8 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	struct hmd_group g;
 
 	hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
-	if (hmd_block_group(d, id, &g))
+	/* only auto-movable asks a block's group (its firmware_node is a read) */
+	if (block_policy(d, b) == HMD_POL_AUTO_MOVABLE && hmd_block_group(d, id, &g))
 		req.group = &g;
 	hmd_node_stats(d, &d->pc);
 	hmd_decide(block_policy(d, b), &d->pc, &req, dec);
@@ -102,7 +103,6 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 void hmd_block_process(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = hmd_block_find(d, id);
-	struct hmd_decision dec;
 	bool online;
 	int r;
 
@@ -126,6 +126,14 @@ void hmd_block_process(struct hmd *d, unsigned long id)
 	hmd_block_account(d, id, -1);
 	b->online = false;
 	hmd_block_account(d, id, 1);
+	hmd_block_decide(d, id);
+}
+
+void hmd_block_decide(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = &d->blk[id];
+	struct hmd_decision dec;
+
 	decide(d, id, &dec);
 	if (dec.action == HMD_ACT_NONE) {
 		/* policy offline observes; any other policy that cannot apply failed */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hotmemd.h"
@@ -25,6 +26,21 @@ static void join(char *dst, size_t len, const char *root, const char *rel)
 	if (n == 1 && root[0] == '/')
 		n = 0;
 	snprintf(dst, len, "%.*s/%s", (int)n, root, rel);
+}
+
+/*
+ * Attributes the way sysfs has them: st_size 4096 whatever they hold
+ * (kernfs; hotmemfs copies it), where a plain-file sysroot's file is its
+ * content.  A write to one needs no O_TRUNC -- and O_TRUNC is not free
+ * there: the open's truncate asks for security.capability
+ * (dentry_needs_remove_privs()), one more round trip on a FUSE sysroot.
+ */
+static bool sysfs_like(struct hmd *d)
+{
+	struct stat st;
+
+	return !fstatat(d->memdir_fd, "block_size_bytes", &st, 0) && S_ISREG(st.st_mode) &&
+	       st.st_size == 4096;
 }
 
 int hmd_sysfs_open(struct hmd *d)
@@ -52,6 +68,7 @@ int hmd_sysfs_open(struct hmd *d)
 		return -EINVAL;
 	}
 	d->block_pages = d->block_size / 4096;
+	d->trunc_writes = !sysfs_like(d);
 	return 0;
 }
 
@@ -149,21 +166,21 @@ unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id)
 	name = strrchr(target, '/');
 	for (name = name ? name + 1 : target; *name; name++)
 		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h ? h : 1;
+	return h && h != HMD_FWNODE_UNREAD ? h : 1;
 }
 
 int hmd_block_read_node(struct hmd *d, unsigned long id)
 {
 	char path[64];
 	struct dirent *de;
-	int fd, n, nid = 0;
+	int fd, nid = 0;
 	DIR *dir;
 
-	for (n = 0; n < d->nr_nodes && n < 4; n++) {
-		snprintf(path, sizeof(path), "memory%lu/node%d", id, n);
-		if (!faccessat(d->memdir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW))
-			return n;
-	}
+	/*
+	 * One listing, not a lookup of node0, node1 ...: on a FUSE sysroot
+	 * its READDIRPLUS also brings the names of state, valid_zones and
+	 * firmware_node, which are read next (two round trips instead of four).
+	 */
 	snprintf(path, sizeof(path), "memory%lu", id);
 	fd = openat(d->memdir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -192,8 +209,8 @@ int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
 	int fd, e;
 
 	snprintf(path, sizeof(path), "memory%lu/state", id);
-	/* O_TRUNC as echo does; harmless on sysfs, needed on plain files */
-	fd = openat(d->memdir_fd, path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	/* O_TRUNC as echo does, where it matters: plain files (sysfs_like()) */
+	fd = openat(d->memdir_fd, path, O_WRONLY | O_CLOEXEC | (d->trunc_writes ? O_TRUNC : 0));
 	if (fd < 0)
 		return -errno;
 	n = write(fd, val, len);
