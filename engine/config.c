@@ -635,7 +635,7 @@ int hotmem_config_profile(struct hotmem_config *cfg, const char *name, char *err
 		if (e == ENOENT)
 			snprintf(err, errlen,
 				 "profile '%s': no built-in profile or file of that name "
-				 "(--list-profiles names the built-in ones)", name);
+				 "(hotmem --list-profiles names the built-in ones)", name);
 		else
 			snprintf(err, errlen, "profile '%s': %s", name, strerror(e));
 		return -e;

@@ -24,9 +24,9 @@ check() {
 	fi
 }
 check "unknown name" nope \
-	"profile 'nope': no built-in profile or file of that name (--list-profiles names the built-in ones)"
+	"profile 'nope': no built-in profile or file of that name (hotmem --list-profiles names the built-in ones)"
 check "missing file" "$tmp/none.conf" \
-	"profile '$tmp/none.conf': no built-in profile or file of that name (--list-profiles names the built-in ones)"
+	"profile '$tmp/none.conf': no built-in profile or file of that name (hotmem --list-profiles names the built-in ones)"
 check "a directory" "$tmp/adir" "profile '$tmp/adir': is a directory, not a profile file"
 check "a bad key" "$tmp/bad.conf" "$tmp/bad.conf: line 1: unknown key 'bogus_key'"
 printf 'profile = default\nonline = 4x online_movable\n' >"$tmp/online.conf"
