@@ -922,8 +922,14 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 		sv->pending = true;
 		sv->next = ctx->journal_pending;
 		ctx->journal_pending = sv;
-	} else if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len) ||
-		   fdatasync(ctx->journal_fd)) {
+	} else if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len)) {
+		/*
+		 * No fdatasync here: a writeback error of the records a group
+		 * commit is syncing right now would be reported to this call
+		 * only (once per open file), and the commit would acknowledge
+		 * them.  What this write left is cut, and a crash before the
+		 * next sync leaves at most a torn line, dropped on replay.
+		 */
 		sv->maybe_kept = true;
 	} else {
 		ctx->journal_size = ctx->journal_len;
