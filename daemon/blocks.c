@@ -173,9 +173,14 @@ void hmd_block_joined(struct hmd *d, unsigned long id)
 	if (id == d->group.hi + 1 && same_group(d, d->group.hi, id)) {
 		d->group.hi = id;
 		d->group.g.max_pages += d->block_pages;
+		/* it filled a hole: the run beyond belongs too, walk again */
+		if (id + 1 < d->nblk && same_group(d, id, id + 1))
+			d->group.valid = false;
 	} else if (id + 1 == d->group.lo && same_group(d, d->group.lo, id)) {
 		d->group.lo = id;
 		d->group.g.max_pages += d->block_pages;
+		if (id > 0 && same_group(d, id, id - 1))
+			d->group.valid = false;
 	} else if (in_cached_group(d, id)) {
 		d->group.valid = false;
 	}

@@ -75,8 +75,11 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	for (i = 0; i < d->nblk; i++)
 		d->blk[i].present = false;
 	r = for_each_block_dir(d, block_seen, NULL);
-	if (r)
+	if (r) {
+		/* the sums and the group followed the blocks just marked absent */
+		hmd_blocks_recount(d);
 		return r;
+	}
 	hmd_mark_boot_blocks(d);
 	hmd_apply_config(d);
 	hmd_read_attr(d->memdir_fd, "auto_online_blocks", auto_online, sizeof(auto_online));

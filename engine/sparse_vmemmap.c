@@ -395,8 +395,14 @@ int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot
 	return 1;
 
 err_remap:
-	/* the failed MAP_FIXED left the old mapping: the caller writes into it */
-	if (physmem_is_mapped(vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE))
+	/*
+	 * The failed MAP_FIXED left the old mapping: the caller writes into
+	 * it -- unless the old one is the reservation's PROT_NONE of a
+	 * memmap an earlier refusal left unmapped (physmem_is_mapped()
+	 * counts that as mapped too).
+	 */
+	if (!(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED) &&
+	    physmem_is_mapped(vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE))
 		return 0;
 	return vmemmap_map_memfd(hm, section_nr);
 }

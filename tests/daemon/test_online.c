@@ -417,10 +417,21 @@ static void mk_dimm_links(struct fixture *f, int first, int last, int slot)
 	}
 }
 
-/* the sums hotmemd keeps as blocks change are what a recount finds */
+/* the sums and the cached group hotmemd keeps as blocks change are what a recount finds */
 static void assert_sums_recount(struct hmd *d)
 {
 	unsigned long kern[HMD_MAX_NODES], boot[HMD_MAX_NODES], mov[HMD_MAX_NODES];
+
+	if (d->group.valid) {
+		struct hmd_group kept = d->group.g, walked;
+		unsigned long lo = d->group.lo, hi = d->group.hi;
+
+		d->group.valid = false;
+		assert_true(hmd_block_group(d, lo, &walked));
+		assert_int_equal(d->group.lo, lo);
+		assert_int_equal(d->group.hi, hi);
+		assert_memory_equal(&kept, &walked, sizeof(kept));
+	}
 
 	memcpy(kern, d->sum_kern, sizeof(kern));
 	memcpy(boot, d->sum_kern_boot, sizeof(boot));
