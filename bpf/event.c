@@ -176,6 +176,18 @@ static void put_key_str(struct jline *j, const char *key, const char *v)
 	put(j, "\"", 1);
 }
 
+static void put_key_u64(struct jline *j, const char *key, __u64 v)
+{
+	put_key(j, key);
+	put_u64(j, v);
+}
+
+static void put_key_s64(struct jline *j, const char *key, __s64 v)
+{
+	put_key(j, key);
+	put_s64(j, v);
+}
+
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
 	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
@@ -186,38 +198,28 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 	put_key_str(&j, "src", hmt_src_name(e->src));
 	put_key_str(&j, "ev", hmt_fn_name(e->fn));
 	put_key_str(&j, "phase", hmt_phase_name(e->phase));
-	put_key(&j, "start_pfn");
-	put_u64(&j, e->start_pfn);
-	put_key(&j, "nr_pages");
-	put_u64(&j, e->nr_pages);
-	put_key(&j, "nid");
-	put_s64(&j, e->nid);
+	put_key_u64(&j, "start_pfn", e->start_pfn);
+	put_key_u64(&j, "nr_pages", e->nr_pages);
+	put_key_s64(&j, "nid", e->nid);
 	if (zone)
 		put_key_str(&j, "zone", zone);
 	else
 		put_str(&j, ",\"zone\":null");
-	put_key(&j, "zid");
-	put_s64(&j, e->zid);
-	put_key(&j, "extra");
-	put_s64(&j, e->extra);
+	put_key_s64(&j, "zid", e->zid);
+	put_key_s64(&j, "extra", e->extra);
 	if (action)
 		put_key_str(&j, "action", action);
 	if (e->phase == HMT_EXIT) {
-		put_key(&j, "ret");
-		put_s64(&j, e->ret);
-		put_key(&j, "dur_ns");
-		put_u64(&j, e->dur_ns);
+		put_key_s64(&j, "ret", e->ret);
+		put_key_u64(&j, "dur_ns", e->dur_ns);
 	}
-	put_key(&j, "pid");
-	put_u64(&j, e->pid);
-	put_key(&j, "tid");
-	put_u64(&j, e->tid);
+	put_key_u64(&j, "pid", e->pid);
+	put_key_u64(&j, "tid", e->tid);
 	put_key(&j, "comm");
 	put_json_str(&j, e->comm, HMT_COMM_LEN);
 	put_key_str(&j, "via", hmt_via_name(e->via));
 	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
-	put_key(&j, "fn");
-	put_u64(&j, e->fn);
+	put_key_u64(&j, "fn", e->fn);
 	put(&j, "}", 1);
 	if (!j.p)
 		return -1;
