@@ -501,6 +501,30 @@ static void test_firmware_group_add_burst(void **state)
 	assert_sums_recount(&f->d);
 }
 
+/*
+ * A plain-file sysroot's state file is its content (st_size is not
+ * sysfs's 4096): a shorter write truncates it, as echo does; sysfs-like
+ * files are opened without O_TRUNC (10-hotmemd.t counts no GETXATTR).
+ */
+static void test_plain_sysroot_write_truncates(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], buf[64] = "";
+	FILE *fp;
+	size_t n;
+
+	assert_true(f->d.trunc_writes);
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 8, "online_movable\n"), 0);
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 8, "offline\n"), 0);
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory8/state", f->root);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	assert_string_equal(buf, "offline\n");
+}
+
 static void capture_journal(struct hmd *d, const struct iovec *iov, int n)
 {
 	struct mock *m = d->test_data;
@@ -555,6 +579,7 @@ int main(void)
 		T(test_boot_blocks_remembered),
 		T(test_firmware_group_whole_dimm),
 		T(test_firmware_group_add_burst),
+		T(test_plain_sysroot_write_truncates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
