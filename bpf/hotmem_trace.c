@@ -351,7 +351,10 @@ static int write_event(struct run *r, const struct hmt_event *e)
 		n = hmt_format_table(e, r->t0, line, sizeof(line));
 	if (n > 0 && (fwrite(line, 1, n, r->out) != (size_t)n || putc('\n', r->out) == EOF))
 		goto fail;
-	if (r->jout && (n = hmt_format_json(e, r->t0, line, sizeof(line))) > 0 &&
+	/* the JSON line for -J: the one just written, when that was JSON */
+	if (r->jout && !r->o->json)
+		n = hmt_format_json(e, r->t0, line, sizeof(line));
+	if (r->jout && n > 0 &&
 	    (fwrite(line, 1, n, r->jout) != (size_t)n || putc('\n', r->jout) == EOF))
 		goto fail;
 	r->nevents++;
