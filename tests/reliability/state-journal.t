@@ -64,14 +64,7 @@ PY
 is "$bad" "" "every block is as its last acknowledged write (or the one in flight) left it"
 
 # quiet now: the journal alone carries what follows
-flip() { # flip N: online_movable if offline, else offline
-	if [ "$(cat "$M/memory$1/state")" = offline ]; then
-		echo online_movable >"$M/memory$1/state"
-	else
-		echo offline >"$M/memory$1/state"
-	fi
-}
-flip 32 && flip 33 && echo online >"$M/auto_online_blocks"
+flips 1 32 >/dev/null && flips 1 33 >/dev/null && echo online >"$M/auto_online_blocks"
 tap_ok $? "three more changes"
 EXPECT=$(snapshot)
 [ -n "$(journal_text)" ]
@@ -90,7 +83,7 @@ same_text "$(snapshot)" "$EXPECT" "... and the state file alone brings the machi
 # HMFS_JOURNAL_CHUNK): a power loss in the middle of one leaves some of its
 # sectors written and the others zeros.  Made by hand here: the journal's
 # records, then the head of one more, zeros, its tail past them.
-flip 34
+flips 1 34 >/dev/null
 tap_ok $? "one more change"
 EXPECT=$(snapshot)
 kill9_fs
@@ -115,7 +108,7 @@ tap_ok $? "restart"
 same_text "$(snapshot)" "$EXPECT" "... every acknowledged change, not the torn record"
 grep -q "was cut short by a crash (never acknowledged): dropped" "$TMP/hotmemfs.log"
 tap_ok $? "... which is dropped, and said so"
-flip 35
+flips 1 35 >/dev/null
 tap_ok $? "a change after it"
 EXPECT=$(snapshot)
 ! grep -aq -e deadbeef -e torn-tail "$STATE.journal"
