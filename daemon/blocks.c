@@ -105,6 +105,14 @@ int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 	return 0;
 }
 
+/* hmd_block_refresh() of a block the sums count: its pages moved with it */
+void hmd_block_reread(struct hmd *d, unsigned long id)
+{
+	hmd_block_account(d, id, -1);
+	hmd_block_refresh(d, id, &d->blk[id]);
+	hmd_block_account(d, id, 1);
+}
+
 /* ---- accounting -------------------------------------------------------- */
 
 /* block @id's firmware node, read the first time it is asked for */
@@ -121,11 +129,14 @@ static unsigned int block_fwnode(struct hmd *d, unsigned long id)
 static bool same_group(struct hmd *d, unsigned long a, unsigned long b)
 {
 	const struct hmd_block *x = &d->blk[a], *y = &d->blk[b];
+	unsigned int fw;
 
 	if (!y->present)
 		return false;
-	if (d->cfg.groups == HMD_GROUPS_FIRMWARE)
-		return block_fwnode(d, a) && block_fwnode(d, a) == block_fwnode(d, b);
+	if (d->cfg.groups == HMD_GROUPS_FIRMWARE) {
+		fw = block_fwnode(d, a);
+		return fw && fw == block_fwnode(d, b);
+	}
 	return !y->boot && y->nid == x->nid;
 }
 

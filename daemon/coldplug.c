@@ -155,9 +155,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		/* the ONLINE that follows our own write: nothing new to read */
 		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE)
 			return;
-		hmd_block_account(d, id, -1);
-		hmd_block_refresh(d, id, b);
-		hmd_block_account(d, id, 1);
+		hmd_block_reread(d, id);
 	} else {
 		return;
 	}

@@ -145,6 +145,8 @@ int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len
 struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id); /* grows the table */
 struct hmd_block *hmd_block_find(struct hmd *d, unsigned long id); /* present ones only */
 int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);
+/* the same for a block the zone sums count (hmd_block_account() around it) */
+void hmd_block_reread(struct hmd *d, unsigned long id);
 void hmd_blocks_free(struct hmd *d);
 void hmd_anchor_zoneinfo(struct hmd *d);
 void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);

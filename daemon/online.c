@@ -84,9 +84,7 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	r = -r;
 	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
 		/* raced with the kernel (auto_online_blocks) or an admin: fine */
-		hmd_block_account(d, id, -1);
-		hmd_block_refresh(d, id, b);
-		hmd_block_account(d, id, 1);
+		hmd_block_reread(d, id);
 		hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, r,
 			   "already online by someone else");
 		hmd_status_changed(d);
@@ -115,9 +113,7 @@ void hmd_block_process(struct hmd *d, unsigned long id)
 	}
 	if (online) {
 		/* the kernel onlined it (auto_online_blocks), or someone did */
-		hmd_block_account(d, id, -1);
-		hmd_block_refresh(d, id, b);
-		hmd_block_account(d, id, 1);
+		hmd_block_reread(d, id);
 		hmd_log_ev(d, LOG_DEBUG, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, 0,
 			   "already online, left alone");
 		hmd_status_changed(d);

@@ -142,11 +142,6 @@ int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, in
 }
 
 /*
- * The nodeN entry inside memoryM (a symlink on sysfs); 0 if none.  The
- * nodes we know are tried first: a lookup each, where a readdir of the
- * block costs several FUSE round trips on hotmemfs.
- */
-/*
  * memoryN/firmware_node -> .../PNP0C80:xx: the ACPI memory device the
  * block belongs to (acpi_bind_memory_blocks()), hashed (FNV-1a) to a
  * non-zero number; 0 when the block has none (boot memory, virtio-mem).
@@ -169,6 +164,7 @@ unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id)
 	return h && h != HMD_FWNODE_UNREAD ? h : 1;
 }
 
+/* the nodeN entry inside memoryM (a symlink on sysfs); 0 if none */
 int hmd_block_read_node(struct hmd *d, unsigned long id)
 {
 	char path[64];

@@ -196,13 +196,6 @@ static unsigned long host_map_count(void)
 }
 
 /*
- * Counting /proc/self/maps costs a line a mapping, too much for every add
- * of a virtio-mem block on a big machine: count only when the bound (last
- * count plus every mapping made since, merges and unmaps ignored) comes
- * within two headrooms of the cap and the last count is half a headroom
- * old, and before refusing (unmaps since may have made room).
- */
-/*
  * The cap in force: vm.max_map_count, or hotmem.max_map_count= when lower.
  * Read again each time the bound is counted: a refusal tells the user to
  * raise the sysctl, and the next add must see it raised.
@@ -230,6 +223,13 @@ unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new)
 	return now + nr_new + HOST_MAP_HEADROOM <= max ? 0 : now + nr_new + HOST_MAP_HEADROOM;
 }
 
+/*
+ * Counting /proc/self/maps costs a line a mapping, too much for every add
+ * of a virtio-mem block on a big machine: count only when the bound (last
+ * count plus every mapping made since, merges and unmaps ignored) comes
+ * within two headrooms of the cap and the last count is half a headroom
+ * old, and before refusing (unmaps since may have made room).
+ */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 {
 	const char *name;
