@@ -59,3 +59,4 @@ ok $? "every other record is an event: $events of $handed"
 grep -q "emulator: 1 of 1 USDT probes attached in .* through hotmem:batch, carrying 0 of 54 steps' probes" "$tmp/all.err"
 ok $? "the loader counts what it attached: 1 probe, carrying no step's probe in this binary"
 # the engine carrying all its steps: tests/engine/usdt-traced.t
+done_testing

@@ -58,3 +58,4 @@ z() { grep '"phase":"exit"' "$1" | grep -c '"dur_ns":0,'; }
 zb=$(z "$tmp/batch.jsonl") zp=$(z "$tmp/per-probe.jsonl")
 [ "$zb" = "$zp" ] && [ "$(grep -c '"phase":"exit"' "$tmp/batch.jsonl")" -gt "$zb" ]
 ok $? "the same exits without a duration (the exit-only steps): $zb and $zp"
+done_testing

@@ -7,24 +7,8 @@
 # could not, and that the mm_setup_per_zone_wmarks tracepoint (6.3+)
 # delivers events, triggered by rewriting vm.min_free_kbytes with its
 # current value (which recomputes the watermarks and changes nothing).
-set -u
-SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-B=${HOTMEM_BUILD:-$SRC/build}
-HT=$B/hotmem-trace
-OUT=$B/tests/bpf
-n=0
-fails=0
-
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-diag() { sed 's/^/# /'; }
-
-[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
-[ -x "$HT" ] || skip_all "not built: $HT (run make)"
-mkdir -p "$OUT"
+. "$(dirname "$0")/lib.sh"
+need_bpf
 echo "1..6"
 
 "$HT" --kernel --json --no-pin -o "$OUT/kernel.jsonl" 2> "$OUT/kernel.err" & tr=$!
@@ -60,4 +44,4 @@ fi
 "$HT" --kernel --mode nonsense > /dev/null 2>&1
 [ $? = 2 ]
 ok $? "a bad --mode is a usage error (exit 2)"
-exit $((fails > 0))
+done_testing

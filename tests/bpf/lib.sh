@@ -6,24 +6,35 @@ set -u
 SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=${HOTMEM_BUILD:-$SRC/build}
 HT=$B/hotmem-trace
+OUT=$B/tests/bpf
 n=0
+fails=0
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 ok() {
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
+diag() { sed 's/^/# /'; }
+# the script's exit status: 1 when any test failed
+done_testing() { exit $((fails > 0)); }
 # "hotmem-trace: N events, D dropped, H USDT probe hits" of a run's stderr
 hits() { sed -n 's/^hotmem-trace: .*, \([0-9]*\) USDT probe hits.*/\1/p' "$1"; }
 events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }
 dropped() { sed -n 's/^hotmem-trace: [0-9]* events, \([0-9]*\) dropped.*/\1/p' "$1"; }
 
-# need_usdt BINARY...: root, uprobes, hotmem-trace and the binaries, or skip
-need_usdt() {
+# need_bpf BINARY...: root, hotmem-trace and the binaries, or skip
+need_bpf() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
 	for bin in "$HT" "$@"; do
 		[ -x "$bin" ] || skip_all "not built: $bin (run make)"
 	done
+	mkdir -p "$OUT"
+}
+
+# need_usdt BINARY...: need_bpf's and uprobes, or skip
+need_usdt() {
+	need_bpf "$@"
 	[ -e /sys/bus/event_source/devices/uprobe/type ] ||
 		skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
 }

@@ -4,28 +4,12 @@
 # hotmem-trace on the engine side: the USDT probes of engine/hotmem_probes.h
 # fired by tests/bpf/usdt_target (a stand-in for the engine), traced,
 # pinned, stopped, compared.  Needs root (BPF), bpffs and uprobes.
-set -u
-SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-B=${HOTMEM_BUILD:-$SRC/build}
+. "$(dirname "$0")/lib.sh"
 T=$B/tests/bpf/usdt_target
-HT=$B/hotmem-trace
-OUT=$B/tests/bpf
 PIN=/sys/fs/bpf/hotmem-test-$$
-n=0
-fails=0
-
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-diag() { sed 's/^/# /'; }
 count() { grep -c "$2" "$1"; }
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
-[ -x "$HT" ] && [ -x "$T" ] || skip_all "not built: $HT, $T (run make)"
-[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
-mkdir -p "$OUT"
+need_usdt "$T"
 echo "1..24"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
@@ -135,4 +119,4 @@ diag < "$OUT/compare.txt"
 	[ "$(grep -c 'offline_pages failed: -16' "$OUT/usdt-timeline.svg")" = 1 ] &&
 	{ ! command -v rsvg-convert > /dev/null || rsvg-convert -o "$OUT/usdt-timeline.png" "$OUT/usdt-timeline.svg"; }
 ok $? "timeline: two traces side by side as SVG, the EBUSY offline marked once, renders to PNG"
-exit $((fails > 0))
+done_testing
