@@ -30,17 +30,20 @@ floor_start() {	# floor_start LOG: fuse_floor -u on $FM
 	return 1
 }
 
-# open+read+close N times on CPU C; prints what was read when it was not "online"
-reads() {	# reads N CPU
-	taskset -c "$2" python3 - "$FM/attr" "$1" <<'EOF'
+# open+read+close N times on CPU C; prints how many reads were not "online".
+# With MARK, creates that file after the first read: the reader is in its loop.
+reads() {	# reads N CPU [MARK]
+	taskset -c "$2" python3 - "$FM/attr" "$1" "${3:-}" <<'EOF'
 import os, sys
-p, n = sys.argv[1], int(sys.argv[2])
+p, n, mark = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 bad = 0
-for _ in range(n):
+for i in range(n):
     fd = os.open(p, os.O_RDONLY)
     if os.read(fd, 4096) != b"online\n":
         bad += 1
     os.close(fd)
+    if i == 0 and mark:
+        open(mark, "w").close()
 print(bad)
 EOF
 }
@@ -82,9 +85,12 @@ tap_ok $? "and it unmounted"
 
 floor_start "$TMP/floor3.log"
 tap_ok $? "mounts again"
-reads 100000 0 >/dev/null 2>&1 &
+reads 1000000 0 "$TMP/reading" >/dev/null 2>&1 &
 reader=$!
-sleep 0.3
+# the reader is in its loop of requests (no fixed sleep: a slow runner may
+# take longer than any to start python), then the server dies under it
+for _ in $(seq 400); do [ -e "$TMP/reading" ] && break; sleep 0.05; done
+tap_ok "$([ -e "$TMP/reading" ]; echo $?)" "a reader is reading in a loop"
 kill -9 "$FLOOR_PID"
 wait "$FLOOR_PID" 2>/dev/null
 for _ in $(seq 200); do kill -0 "$reader" 2>/dev/null || break; sleep 0.05; done
