@@ -23,8 +23,9 @@
  *                                (hotmem-trace's count over the engine-alone
  *                                storm's cycles); _per_probe: --per-probe
  *   trace_cost_per_hit_us        what one probe hit adds to the engine
- *                                alone (the storm's difference over the
- *                                hits); _per_probe: --per-probe, where a
+ *                                alone, in CPU time (the storm's CPU
+ *                                difference over the hits, round by
+ *                                round); _per_probe: --per-probe, where a
  *                                hit carries one event, not an operation's
  *
  * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
@@ -37,7 +38,7 @@
 
 #define STORM 200000L
 #define STORM_CYCLES 2000
-#define ROUNDS 7
+#define ROUNDS 9 /* odd: the median is one round's ratio */
 
 /* how hotmem-trace attaches to the engine */
 enum how { UNTRACED, BATCH, PER_PROBE, NR_HOW };
@@ -68,24 +69,20 @@ static void find_number(const char *line, const char *key, double *v)
 		sscanf(k + strlen(key), " %lf", v);
 }
 
-/* run @cmd, find "@key NUMBER" (and "@key2 NUMBER") in its output; -1 when absent */
-static double run_find(const char *cmd, const char *key, const char *key2, double *v2)
+/* run @cmd, find "@keys[i] NUMBER" in its output into @v[i] (-1 when absent) */
+static void run_find(const char *cmd, const char *const *keys, double *v, int n)
 {
 	char line[1024];
-	double v = -1;
 	FILE *p = popen(cmd, "r");
 
-	if (v2)
-		*v2 = -1;
+	for (int i = 0; i < n; i++)
+		v[i] = -1;
 	if (!p)
-		return -1;
-	while (fgets(line, sizeof(line), p)) {
-		find_number(line, key, &v);
-		if (v2)
-			find_number(line, key2, v2);
-	}
+		return;
+	while (fgets(line, sizeof(line), p))
+		for (int i = 0; i < n; i++)
+			find_number(line, keys[i], &v[i]);
 	pclose(p);
-	return v;
 }
 
 /* "storm N probes in S s" from usdt_target, traced or not */
@@ -172,7 +169,7 @@ static const char storm_sh[] =
 static double engine_storm(int n, enum how how, double *cpu)
 {
 	char cmd[4096];
-	double t = -1;
+	double v[2];
 	FILE *f = fopen("/tmp/hotmem-bench-storm.sh", "w");
 
 	if (!f)
@@ -181,14 +178,17 @@ static double engine_storm(int n, enum how how, double *cpu)
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %s 2>&1",
 		 build_dir(), n, how_arg[how]);
-	t = run_find(cmd, "storm", "cpu", cpu);
+	run_find(cmd, (const char *const[]){ "storm", "cpu" }, v, 2);
 	unlink("/tmp/hotmem-bench-storm.sh");
-	return t;
+	*cpu = v[1];
+	return v[0];
 }
 
 /*
  * The same storm on the engine alone: "hotmem run SCRIPT" in process (no
- * FUSE, no shell per step), timed inside the traced command.
+ * FUSE, no shell per step), timed inside the traced command; "cputicks"
+ * is the CPU time hotmem took (its shell's children's, /proc/PID/stat),
+ * where a probe hit's uprobe and BPF program are charged.
  */
 static const char run_sh[] =
 	"set -e; B=$HOTMEM_BUILD; n=$1; s=$(mktemp)\n"
@@ -196,18 +196,20 @@ static const char run_sh[] =
 	"{ echo 'add 0x100000000 256M'; i=0; while [ $i -lt $n ]; do\n"
 	"  echo 'online 32 online_movable'; echo 'offline 32'; i=$((i + 1)); done; } > $s\n"
 	"cmd=\"t0=\\$(date +%s.%N); $B/hotmem --profile qemu-512m --cmdline memhp_default_state=offline"
-	" run $s > /dev/null; t1=\\$(date +%s.%N); echo storm \\$(awk \\\"BEGIN { print \\$t1 - \\$t0 }\\\") s\"\n"
+	" run $s > /dev/null; t1=\\$(date +%s.%N); echo storm \\$(awk \\\"BEGIN { print \\$t1 - \\$t0 }\\\") s;"
+	" echo cputicks \\$(awk '{ print \\$16 + \\$17 }' /proc/\\$\\$/stat)\"\n"
 	"if [ \"$2\" = traced ]; then\n"
 	"  $B/hotmem-trace $3 --emulator $B/hotmem --no-pin --json -o /dev/null -- sh -c \"$cmd\"\n"
 	"else sh -c \"$cmd\"; fi\n";
 
-/* @hits: the USDT probe hits hotmem-trace counted (traced) */
-static double engine_run_storm(int n, enum how how, double *hits)
+/* @hits: the USDT probe hits hotmem-trace counted (traced); @cpu: hotmem's CPU, in ticks */
+static double engine_run_storm(int n, enum how how, double *hits, double *cpu)
 {
 	char cmd[4096];
-	double t;
+	double v[3];
 	FILE *f = fopen("/tmp/hotmem-bench-run.sh", "w");
 
+	*hits = *cpu = -1;
 	if (!f)
 		return -1;
 	fputs(run_sh, f);
@@ -215,9 +217,11 @@ static double engine_run_storm(int n, enum how how, double *hits)
 	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-run.sh %d %s 2>&1",
 		 build_dir(), n, how_arg[how]);
 	/* "hotmem-trace: N events, D dropped, H USDT probe hits" */
-	t = run_find(cmd, "storm", "dropped,", hits);
+	run_find(cmd, (const char *const[]){ "storm", "dropped,", "cputicks" }, v, 3);
 	unlink("/tmp/hotmem-bench-run.sh");
-	return t;
+	*hits = v[1];
+	*cpu = v[2];
+	return v[0];
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -270,6 +274,17 @@ static double min_pos(double a, double b)
 
 static const char *const how_suffix[NR_HOW] = { "", "", "_per_probe" };
 
+/*
+ * The @k-th run of round @i: every other round in the reverse order, so
+ * that whatever favours a place in the round (the page cache one run
+ * warmed, a neighbour's job starting or ending) favours each side alike
+ * and cancels in the median, where a fixed order had it always on one.
+ */
+static enum how round_order(int i, int k)
+{
+	return i % 2 ? NR_HOW - 1 - k : k;
+}
+
 static void bench_engine(void)
 {
 	char path[4096], name[96];
@@ -283,9 +298,12 @@ static void bench_engine(void)
 	/* alternate: the machine's noise is larger than 5 % (median_ratio()) */
 	print_load("before the engine storm");
 	for (int i = 0; i < ROUNDS; i++)
-		for (int h = 0; h < NR_HOW; h++)
+		for (int k = 0; k < NR_HOW; k++) {
+			enum how h = round_order(i, k);
+
 			t[h] = min_pos(t[h],
 				       round[i][h] = engine_storm(STORM_CYCLES, h, &cpu[i][h]));
+		}
 	print_load("after it");
 	if (t[UNTRACED] <= 0 || t[BATCH] <= 0 || t[PER_PROBE] <= 0) {
 		printf("# trace_engine_storm_slowdown: the storm did not run (hotmemfs, hotmemctl)\n");
@@ -309,15 +327,40 @@ static void bench_engine(void)
 	      "informational: each step's probe, as before hotmem:batch", true);
 }
 
+/*
+ * What a probe hit costs the traced process, in CPU: the median over the
+ * rounds of (traced - untraced CPU of the same round) / hits.  CPU time,
+ * not the wall clock, which the other jobs' load moved by more than the
+ * difference itself (0.9-20.6 us a hit between runs).
+ */
+static double cost_per_hit_us(const double (*cpu)[NR_HOW], enum how how, double hits)
+{
+	double d[ROUNDS];
+	int n = 0;
+
+	for (int i = 0; i < ROUNDS; i++)
+		if (cpu[i][UNTRACED] >= 0 && cpu[i][how] >= 0)
+			d[n++] = cpu[i][how] - cpu[i][UNTRACED];
+	if (!n || hits <= 0)
+		return -1;
+	qsort(d, n, sizeof(d[0]), cmp_double);
+	return (n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2) / sysconf(_SC_CLK_TCK) / hits *
+	       1e6;
+}
+
 static void bench_engine_run(void)
 {
-	double t[NR_HOW] = { -1, -1, -1 }, hits[NR_HOW] = { -1, -1, -1 }, h1, round[ROUNDS][NR_HOW];
+	double t[NR_HOW] = { -1, -1, -1 }, hits[NR_HOW] = { -1, -1, -1 }, h1;
+	double round[ROUNDS][NR_HOW], cpu[ROUNDS][NR_HOW];
 	char name[96];
 
 	print_load("before the engine-alone storm");
 	for (int i = 0; i < ROUNDS; i++)
-		for (int h = 0; h < NR_HOW; h++) {
-			t[h] = min_pos(t[h], round[i][h] = engine_run_storm(STORM_CYCLES, h, &h1));
+		for (int k = 0; k < NR_HOW; k++) {
+			enum how h = round_order(i, k);
+
+			round[i][h] = engine_run_storm(STORM_CYCLES, h, &h1, &cpu[i][h]);
+			t[h] = min_pos(t[h], round[i][h]);
 			hits[h] = h1 > 0 ? h1 : hits[h];
 		}
 	print_load("after it");
@@ -341,9 +384,9 @@ static void bench_engine_run(void)
 		bench(name, hits[h] / STORM_CYCLES, "hits",
 		      h == BATCH ? "informational (was 28)" : "informational: one per step", true);
 		snprintf(name, sizeof(name), "trace_cost_per_hit_us%s", how_suffix[h]);
-		bench(name, (median_ratio(round, ROUNDS, h) - 1) * t[UNTRACED] / hits[h] * 1e6, "us",
-		      h == BATCH ? "informational: uprobe + an operation's events"
-				 : "informational: uprobe + one event",
+		bench(name, cost_per_hit_us(cpu, h, hits[h]), "us",
+		      h == BATCH ? "informational: CPU, uprobe + an operation's events"
+				 : "informational: CPU, uprobe + one event",
 		      true);
 	}
 }
