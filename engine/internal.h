@@ -333,6 +333,7 @@ enum vmemmap_src {
 struct vmemmap_pmd {
 	unsigned long pmd_pfn;	/* huge: first backing pfn */
 	int pmd_src;		/* huge: enum vmemmap_src; NONE if split/empty */
+	int tmpl_slot;		/* SECTION_MEMMAP_SHARED: the template it maps */
 	unsigned long *pte;	/* split: PTRS_PER_PTE entries */
 };
 
@@ -500,6 +501,12 @@ struct hotmem {
 	int nr_memmap_tmpl;
 	struct page memmap_tmpl[HM_MEMMAP_TEMPLATES];
 	pthread_mutex_t memmap_tmpl_lock;
+	/*
+	 * /proc/self/pagemap, opened by pagemap_pid at boot (-1: none): which
+	 * vmemmap pages of a shared memmap the host has copied.
+	 */
+	int pagemap_fd;
+	pid_t pagemap_pid;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */
@@ -726,8 +733,8 @@ int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl);
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot);
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
 size_t physmem_memfd_resident_bytes(struct hotmem *hm);
-int physmem_open_pagemap(void);
-size_t physmem_private_bytes(int pagemap_fd, void *addr, size_t size);
+long physmem_private_pages(struct hotmem *hm, void *addr, size_t size,
+			   void (*fn)(void *page, void *arg), void *arg);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 
 /* memblock.c */

@@ -48,6 +48,9 @@ int physmem_init(struct hotmem *hm)
 	hm->max_pfn = PHYS_PFN(hm->maxmem);
 	hm->memmap_tmpl_fd = -1;
 	pthread_mutex_init(&hm->memmap_tmpl_lock, NULL);
+	/* none (no /proc): shared memmaps are re-shared by remapping them */
+	hm->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	hm->pagemap_pid = getpid();
 	hm->memfd = memfd_create("hotmem-ram", MFD_CLOEXEC);
 	if (hm->memfd < 0)
 		return -errno;
@@ -91,6 +94,8 @@ void physmem_exit(struct hotmem *hm)
 		close(hm->memfd);
 	if (hm->memmap_tmpl_fd >= 0)
 		close(hm->memmap_tmpl_fd);
+	if (hm->pagemap_fd >= 0)
+		close(hm->pagemap_fd);
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
 }
 
@@ -360,30 +365,40 @@ int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t 
 	return 0;
 }
 
-int physmem_open_pagemap(void)
-{
-	return open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-}
-
-/* the pages of a private mapping the host has copied (@pagemap_fd: physmem_open_pagemap()) */
-size_t physmem_private_bytes(int pagemap_fd, void *addr, size_t size)
+/*
+ * The pages of a private file mapping the host has copied, each passed to
+ * @fn (may be NULL): their number, or -1 when the page tables cannot be
+ * read (no /proc, or a process forked from the one that opened it).
+ */
+long physmem_private_pages(struct hotmem *hm, void *addr, size_t size,
+			   void (*fn)(void *page, void *arg), void *arg)
 {
 	uint64_t ent[PTRS_PER_PTE];
-	size_t nr = size / PAGE_SIZE, bytes = 0;
+	size_t nr = size / PAGE_SIZE;
+	long copied = 0;
 
+	if (hm->pagemap_fd < 0 || hm->pagemap_pid != getpid())
+		return -1;
 	for (size_t i = 0; i < nr; i += PTRS_PER_PTE) {
 		size_t n = min(nr - i, (size_t)PTRS_PER_PTE);
 		off_t off = (off_t)(((uintptr_t)addr / PAGE_SIZE + i) * sizeof(uint64_t));
 
-		if (pread(pagemap_fd, ent, n * sizeof(uint64_t), off) !=
+		if (pread(hm->pagemap_fd, ent, n * sizeof(uint64_t), off) !=
 		    (ssize_t)(n * sizeof(uint64_t)))
-			break;
-		/* bit 63 present, bit 61 a file page (the template itself) */
-		for (size_t j = 0; j < n; j++)
-			if ((ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1))
-				bytes += PAGE_SIZE;
+			return -1;
+		/*
+		 * bit 63 present, 62 swapped, 61 a file page (the mapped file
+		 * itself): a copy is present and not the file's, or swapped
+		 */
+		for (size_t j = 0; j < n; j++) {
+			if (!(ent[j] >> 62 & 1) && !((ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1)))
+				continue;
+			copied++;
+			if (fn)
+				fn((char *)addr + (i + j) * PAGE_SIZE, arg);
+		}
 	}
-	return bytes;
+	return copied;
 }
 
 /* the memfd's pages: no more than the present RAM (invariant 6) */

@@ -363,6 +363,29 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 	return 0;
 }
 
+static void vmemmap_page_fill(void *page, void *tmpl)
+{
+	memmap_fill(page, PAGE_SIZE / sizeof(struct page), tmpl);
+}
+
+/*
+ * A shared memmap made its template's again without a new mapping: the
+ * pages the host copied since (the buddy heads and whatever was used) get
+ * the template's content written back, the others still are the
+ * template's.  Remapping instead costs the unmap of all 512 PTEs, a TLB
+ * flush on every CPU hotmemfs's threads ran on, and the faults and copies
+ * back: most of an online/offline cycle's time (perf, make bench's
+ * trace_engine_storm).  -1 when the host's page tables cannot be read:
+ * the caller remaps.
+ */
+static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot)
+{
+	struct page tmpl = hm->memmap_tmpl[slot];
+
+	return physmem_private_pages(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE,
+				     vmemmap_page_fill, &tmpl) < 0 ? -1 : 0;
+}
+
 /*
  * The memmap of a whole section from system RAM (hot-added) or memblock
  * (boot) in its initial state is a template (physmem_memmap_template()):
@@ -372,6 +395,11 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
  * Whatever the section's memmap held before is gone, as memmap_init would
  * have overwritten it.  A self-hosted memmap is always written into its
  * block: the direct map shows it there (seed 001/003).
+ *
+ * A memmap that already maps this template (onlined again into the same
+ * zone) is not remapped: vmemmap_reshare() puts the template back into
+ * the pages the host copied, which leaves the same memmap at a fraction of
+ * the cost.
  *
  * Returns 1 when the memmap shares the template, 0 when it stays mapped
  * as it was (the caller writes it), -ENOMEM when the host left it
@@ -385,8 +413,12 @@ int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot
 
 	if (vm->pmd_src != VMEMMAP_BUDDY && vm->pmd_src != VMEMMAP_BOOT)
 		return 0;
+	if ((ms->section_mem_map & SECTION_MEMMAP_SHARED) && vm->tmpl_slot == slot &&
+	    !vmemmap_reshare(hm, section_nr, slot))
+		return 1;
 	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot))
 		goto err_remap;
+	vm->tmpl_slot = slot;
 	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
 	/* its memfd pages, if ever faulted in, now hold nothing anyone reads */
 	if ((old & (SECTION_MEMMAP_RESIDENT | SECTION_MEMMAP_SHARED)) == SECTION_MEMMAP_RESIDENT)
@@ -448,17 +480,18 @@ err_remap:
 size_t vmemmap_private_bytes(struct hotmem *hm)
 {
 	size_t bytes = 0;
-	int fd = physmem_open_pagemap();
 
-	if (fd < 0)
-		return 0;
 	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
 		struct mem_section *ms = __nr_to_section(hm, nr);
+		long copied;
 
-		if (ms && (ms->section_mem_map & SECTION_MEMMAP_SHARED))
-			bytes += physmem_private_bytes(fd, vmemmap_vaddr(hm, nr, 0), PMD_SIZE);
+		if (!ms || !(ms->section_mem_map & SECTION_MEMMAP_SHARED))
+			continue;
+		copied = physmem_private_pages(hm, vmemmap_vaddr(hm, nr, 0), PMD_SIZE, NULL, NULL);
+		if (copied < 0)
+			break;
+		bytes += (size_t)copied * PAGE_SIZE;
 	}
-	close(fd);
 	return bytes;
 }
 

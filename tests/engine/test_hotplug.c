@@ -142,6 +142,56 @@ static void test_free_memmap_from_ram_costs_the_host_its_heads(void **state)
 	hotmem_destroy(hm);
 }
 
+static unsigned long used_pages(struct hotmem *hm, unsigned long spfn, unsigned long epfn)
+{
+	unsigned long used = 0;
+
+	for (unsigned long pfn = spfn; pfn < epfn; pfn++)
+		used += pfn_to_page(hm, pfn)->_refcount != 0;
+	return used;
+}
+
+/*
+ * Onlined again into the same zone, a memmap from system RAM is made its
+ * template's again in place (vmemmap_reshare()), not remapped: no host
+ * mapping is asked for (an allocation site the fault injection counts),
+ * and every struct page but the buddy heads reads as a first online's,
+ * also those the workload used while the block was online.
+ */
+static void test_memmap_onlined_again_is_reshared_in_place(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 4;
+	const unsigned long spfn = DIMM >> 12, epfn = spfn + nr * (128 * MiB >> 12);
+	unsigned long calls[3];
+	struct page ref;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	for (int round = 0; round < 3; round++) {
+		unsigned long c0 = hotmem_alloc_calls(hm);
+
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		calls[round] = hotmem_alloc_calls(hm) - c0;
+		if (!round)
+			ref = *pfn_to_page(hm, spfn + 1);
+		for (unsigned long pfn = spfn; pfn < epfn; pfn++)
+			if (pfn % MAX_ORDER_NR_PAGES)
+				assert_memory_equal(pfn_to_page(hm, pfn), &ref, sizeof(ref));
+		check(hm);
+		/* the workload writes struct pages of the block */
+		assert_true(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, 40000, NULL) > 0);
+		assert_true(used_pages(hm, spfn, epfn) > 0);
+		hotmem_free_all(hm);
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+	}
+	/* the first online maps each section's template, the next ones do not */
+	assert_int_equal(calls[1], calls[0] - nr);
+	assert_int_equal(calls[2], calls[1]);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* its memory Movable: kswapd's and kcompactd's stacks go to node 0 */
 static void test_cpuless_node_goes_offline_when_its_movable_memory_goes(void **state)
 {
@@ -526,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
 		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
+		cmocka_unit_test(test_memmap_onlined_again_is_reshared_in_place),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
