@@ -488,7 +488,8 @@ struct hotmem {
 	void *vmemmap_reserved;		/* what we mmap'd (aligned inside) */
 	size_t vmemmap_reserved_size;
 	unsigned long max_pfn;
-	unsigned long host_maps_max;	/* vm.max_map_count, read at boot */
+	unsigned long host_maps_max;	/* vm.max_map_count, read at boot and again near the cap */
+	int max_map_count_fd;		/* /proc/sys/vm/max_map_count, to read it again */
 	/* the process's mappings, at most: last counted + every mmap since */
 	unsigned long host_maps_bound;
 	unsigned long host_maps_counted;	/* the bound when last counted */
@@ -587,6 +588,7 @@ struct hotmem {
 	atomic_ulong alloc_calls;
 	atomic_ulong fail_at;	/* absolute alloc_calls value to fail, 0 off */
 	atomic_ulong fail_more;	/* and this many after it (tests: a host refusing twice) */
+	atomic_bool fail_keeps_old;	/* a refused MAP_FIXED keeps the old mapping (6.12), not a hole */
 
 	/* boot-time memblock allocator */
 	struct {
@@ -718,14 +720,16 @@ int hm_xa_find(const struct hm_xa *xa, unsigned long *idx);
 int physmem_init(struct hotmem *hm);
 void physmem_exit(struct hotmem *hm);
 int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size);
-void physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size);
+int physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size);
 void physmem_discard(struct hotmem *hm, uint64_t start, uint64_t size);
 int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 			size_t size, bool readonly);
-void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
+int physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
 bool physmem_is_mapped(void *vaddr, size_t size);
 /* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
+/* the same before a removal: the sysctl read afresh, no headroom kept */
+int physmem_check_unmaps(struct hotmem *hm, unsigned long nr_new);
 unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new);
 void mhp_check_host_maps(struct hotmem *hm);
 void physmem_prefault(void *addr, size_t size);
@@ -784,6 +788,7 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn);
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
 int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
 int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
+bool vmemmap_populated(const struct mem_section *ms);
 size_t vmemmap_private_bytes(struct hotmem *hm);
 
 /* page_alloc.c */

@@ -254,7 +254,14 @@ static int move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 	return 0;
 
 err_memmap:
-	vmemmap_remap_lost(hm, start_pfn, nr_pages);
+	/*
+	 * Refused again, a memmap stays SECTION_MEMMAP_UNMAPPED (said in the
+	 * log): nothing reads it until an online maps it first.
+	 */
+	if (vmemmap_remap_lost(hm, start_pfn, nr_pages))
+		pr_err(hm, "memory_hotplug: pfns %#lx-%#lx stay offline with part of their memmap "
+			   "unmapped; the next online maps it first", start_pfn,
+		       start_pfn + nr_pages - 1);
 	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
 	return ret;
 }
@@ -1401,6 +1408,14 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 			return ret = -EBUSY;
 		}
 	}
+	/*
+	 * Its unmaps are host mappings too (the direct map's and the first
+	 * memmap's may each split one in three), refused above the cap: say
+	 * so now, not half way (physmem_check_unmaps()).
+	 */
+	ret = physmem_check_unmaps(hm, 2 * 2);
+	if (ret)
+		return ret;
 	/* a middle part splits the resource: the upper part needs a new one */
 	if (start > res->start && start + size < res->start + res->size) {
 		tail = hm_alloc(hm, sizeof(*tail));

@@ -151,8 +151,10 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 
 /*
  * Section by section: a whole one from system RAM or memblock shares its
- * template, the rest is written.  A memmap the host left unmapped stops
- * the chunk: nothing may touch it (the caller fails and maps it again).
+ * template, the rest is written -- after a memmap an earlier refusal left
+ * unmapped is mapped again (a partial section, or no template slot, would
+ * write into the reservation's PROT_NONE).  A memmap the host leaves
+ * unmapped stops the chunk: nothing may touch it (the caller fails).
  */
 static void *memmap_init_worker(void *arg)
 {
@@ -165,6 +167,9 @@ static void *memmap_init_worker(void *arg)
 
 		if (next - pfn == PAGES_PER_SECTION && c->slot >= 0)
 			shared = vmemmap_share_template(c->hm, pfn_to_section_nr(pfn), c->slot);
+		/* written without its template: a memmap the host left unmapped is mapped first */
+		if (!shared)
+			shared = vmemmap_remap_lost(c->hm, pfn, next - pfn);
 		if (shared < 0) {
 			c->ret = shared;
 			break;

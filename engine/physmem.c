@@ -24,7 +24,7 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-static unsigned long read_max_map_count(void);
+static unsigned long reread_max_map_count(struct hotmem *hm);
 static unsigned long host_map_count(void);
 static void host_maps_made(struct hotmem *hm);
 
@@ -47,6 +47,7 @@ int physmem_init(struct hotmem *hm)
 	hm->maxmem = hm->cfg.maxmem;
 	hm->max_pfn = PHYS_PFN(hm->maxmem);
 	hm->memmap_tmpl_fd = -1;
+	hm->max_map_count_fd = -1;
 	pthread_mutex_init(&hm->memmap_tmpl_lock, NULL);
 	/* none (no /proc): shared memmaps are re-shared by remapping them */
 	hm->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
@@ -57,7 +58,8 @@ int physmem_init(struct hotmem *hm)
 	if (ftruncate(hm->memfd, (off_t)hm->maxmem) < 0)
 		goto err_fd;
 
-	hm->host_maps_max = read_max_map_count();
+	hm->max_map_count_fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+	hm->host_maps_max = reread_max_map_count(hm);
 	hm->host_maps_bound = hm->host_maps_counted = host_map_count();
 	hm->direct_map_size = hm->maxmem;
 	hm->direct_map = reserve(hm->direct_map_size);
@@ -79,6 +81,9 @@ err_direct:
 	munmap(hm->direct_map, hm->direct_map_size);
 	hm->direct_map = NULL;
 err_fd:
+	if (hm->max_map_count_fd >= 0)
+		close(hm->max_map_count_fd);
+	hm->max_map_count_fd = -1;
 	close(hm->memfd);
 	hm->memfd = -1;
 	return -ENOMEM;
@@ -96,32 +101,64 @@ void physmem_exit(struct hotmem *hm)
 		close(hm->memmap_tmpl_fd);
 	if (hm->pagemap_fd >= 0)
 		close(hm->pagemap_fd);
+	if (hm->max_map_count_fd >= 0)
+		close(hm->max_map_count_fd);
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
+}
+
+/*
+ * Every MAP_FIXED of the engine: into a reservation, over another mapping,
+ * or PROT_NONE over one to unmap it.  The host may refuse any of them (a
+ * split needs a new mapping past vm.max_map_count; above the cap, when the
+ * sysctl was lowered below the process's count, every mmap() is refused).
+ * What a refusal leaves depends on the host: 6.12's mmap_region() puts the
+ * old mapping back (vms_abort_munmap_vmas()), older hosts unmapped the
+ * range first and leave a hole (as 6.12 still does when the old pages were
+ * already cleared).  Fault injection plays both, after the range was
+ * torn down unless hm->fail_keeps_old: a caller must handle either.
+ */
+static int host_mmap_fixed(struct hotmem *hm, void *vaddr, size_t size, int prot, int flags,
+			   int fd, off_t off)
+{
+	void *p;
+
+	if (hm_should_fail(hm)) {
+		if (!atomic_load(&hm->fail_keeps_old))
+			munmap(vaddr, size);
+		return -ENOMEM;
+	}
+	p = mmap(vaddr, size, prot, flags | MAP_FIXED, fd, off);
+	host_maps_made(hm);
+	return p == MAP_FAILED ? -ENOMEM : 0;
 }
 
 /* init_memory_mapping() for a RAM range */
 int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size)
 {
-	void *p = mmap(hm->direct_map + start, size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_FIXED, hm->memfd, (off_t)start);
-
-	host_maps_made(hm);
-	return p == MAP_FAILED ? -ENOMEM : 0;
+	return host_mmap_fixed(hm, hm->direct_map + start, size, PROT_READ | PROT_WRITE,
+			       MAP_SHARED, hm->memfd, (off_t)start);
 }
 
-/* back to the reservation: a MAP_FIXED too, which splits as any other */
+/*
+ * Back to the reservation: a MAP_FIXED too, which splits as any other.
+ * Refused, the range holds the old mapping still (or a hole, on older
+ * hosts): -ENOMEM says so, for the caller to say and to keep.
+ */
 static int reserve_again(struct hotmem *hm, void *vaddr, size_t size)
 {
-	void *p = mmap(vaddr, size, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-
-	host_maps_made(hm);
-	return p == MAP_FAILED ? -ENOMEM : 0;
+	return host_mmap_fixed(hm, vaddr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			       MAP_NORESERVE, -1, 0);
 }
 
-void physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size)
+int physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size)
 {
-	reserve_again(hm, hm->direct_map + start, size);
+	int ret = reserve_again(hm, hm->direct_map + start, size);
+
+	if (ret)
+		pr_err(hm, "physmem: the host refused to unmap the direct map of "
+			   "[mem %#018llx-%#018llx] (vm.max_map_count): it stays mapped",
+		       (unsigned long long)start, (unsigned long long)(start + size - 1));
+	return ret;
 }
 
 /* the DIMM is gone: give its pages back to the host */
@@ -135,16 +172,15 @@ int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 			size_t size, bool readonly)
 {
 	int prot = readonly ? PROT_READ : PROT_READ | PROT_WRITE;
-	void *p = mmap(vaddr, size, prot, MAP_SHARED | MAP_FIXED, hm->memfd,
-		       (off_t)PFN_PHYS(pfn));
 
-	host_maps_made(hm);
-	return p == MAP_FAILED ? -ENOMEM : 0;
+	return host_mmap_fixed(hm, vaddr, size, prot, MAP_SHARED, hm->memfd,
+			       (off_t)PFN_PHYS(pfn));
 }
 
-void physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
+/* -ENOMEM: the host kept the old mapping (or left a hole); the caller says which */
+int physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size)
 {
-	reserve_again(hm, vaddr, size);
+	return reserve_again(hm, vaddr, size);
 }
 
 /*
@@ -170,17 +206,38 @@ bool physmem_is_mapped(void *vaddr, size_t size)
  */
 #define HOST_MAP_HEADROOM 4096UL
 
+static unsigned long parse_max_map_count(const char *buf, ssize_t len)
+{
+	char *end;
+	unsigned long v;
+
+	if (len <= 0)
+		return 65530;
+	v = strtoul(buf, &end, 10);
+	return end == buf ? 65530 : v;
+}
+
 static unsigned long read_max_map_count(void)
 {
-	unsigned long v = 65530;
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "re");
+	char buf[32] = "";
+	ssize_t len = -1;
+	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
 
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 65530;
-		fclose(f);
+	if (fd >= 0) {
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
 	}
-	return v;
+	return parse_max_map_count(buf, len);
+}
+
+/* the sysctl now, through the fd kept open (a pread at 0 reads it afresh) */
+static unsigned long reread_max_map_count(struct hotmem *hm)
+{
+	char buf[32] = "";
+
+	if (hm->max_map_count_fd < 0)
+		return read_max_map_count();
+	return parse_max_map_count(buf, pread(hm->max_map_count_fd, buf, sizeof(buf) - 1, 0));
 }
 
 /* the process's mappings now: lines of /proc/self/maps */
@@ -221,11 +278,32 @@ unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new)
 	const char *name;
 	unsigned long max, now = host_map_count();
 
-	hm->host_maps_max = read_max_map_count();
+	hm->host_maps_max = reread_max_map_count(hm);
 	max = host_maps_cap(hm, &name);
 	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
 	hm->host_maps_counted = now;
 	return now + nr_new + HOST_MAP_HEADROOM <= max ? 0 : now + nr_new + HOST_MAP_HEADROOM;
+}
+
+/* count now: -ENOMEM, and what @what needs in the log, unless @nr_new fit with @keep to spare */
+static int host_maps_room(struct hotmem *hm, unsigned long nr_new, unsigned long keep,
+			  const char *what)
+{
+	const char *name;
+	unsigned long max, now = host_map_count(), room;
+
+	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
+	hm->host_maps_counted = now;
+	hm->host_maps_max = reread_max_map_count(hm);
+	max = host_maps_cap(hm, &name);
+	room = now + keep < max ? max - now - keep : 0;
+	if (nr_new <= room)
+		return 0;
+	pr_err(hm, "%s needs up to %lu more host mappings, %lu are left under "
+		   "%s=%lu (%lu in use, %lu kept for undo): run sysctl vm.max_map_count=%lu, "
+		   "or use larger memory blocks",
+	       what, nr_new, room, name, max, now, keep, now + nr_new + keep);
+	return -ENOMEM;
 }
 
 /*
@@ -238,7 +316,7 @@ unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new)
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 {
 	const char *name;
-	unsigned long max = host_maps_cap(hm, &name), bound, now, room;
+	unsigned long max = host_maps_cap(hm, &name), bound;
 
 	bound = __atomic_load_n(&hm->host_maps_bound, __ATOMIC_RELAXED);
 	if (bound + nr_new + 2 * HOST_MAP_HEADROOM <= max)
@@ -247,19 +325,28 @@ int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 	if (bound - hm->host_maps_counted < HOST_MAP_HEADROOM / 2 &&
 	    bound + nr_new + HOST_MAP_HEADROOM <= max)
 		return 0;
-	now = host_map_count();
-	__atomic_store_n(&hm->host_maps_bound, now, __ATOMIC_RELAXED);
-	hm->host_maps_counted = now;
-	hm->host_maps_max = read_max_map_count();
+	return host_maps_room(hm, nr_new, HOST_MAP_HEADROOM, "vmemmap: the memmap");
+}
+
+/*
+ * Before a removal, whose unmaps are MAP_FIXEDs too.  In ascending order
+ * onto the reservation each merges with the PROT_NONE before it, so a
+ * removal needs a split or two, no headroom; but above the cap (the
+ * sysctl lowered below the process's count) the host refuses every
+ * mmap(), and a removal half done could neither finish nor be undone.
+ * So the sysctl is read afresh each time (a pread, not the count), and
+ * the mappings counted only when the bound reaches it.
+ */
+int physmem_check_unmaps(struct hotmem *hm, unsigned long nr_new)
+{
+	const char *name;
+	unsigned long max;
+
+	hm->host_maps_max = reread_max_map_count(hm);
 	max = host_maps_cap(hm, &name);
-	room = now + HOST_MAP_HEADROOM < max ? max - now - HOST_MAP_HEADROOM : 0;
-	if (nr_new <= room)
+	if (__atomic_load_n(&hm->host_maps_bound, __ATOMIC_RELAXED) + nr_new <= max)
 		return 0;
-	pr_err(hm, "vmemmap: the memmap needs up to %lu more host mappings, %lu are left under "
-		   "%s=%lu (%lu in use, %lu kept for undo): run sysctl vm.max_map_count=%lu, "
-		   "or use larger memory blocks",
-	       nr_new, room, name, max, now, HOST_MAP_HEADROOM, now + nr_new + HOST_MAP_HEADROOM);
-	return -ENOMEM;
+	return host_maps_room(hm, nr_new, 0, "memory_hotplug: removing the memory");
 }
 
 /*
@@ -314,7 +401,8 @@ int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl)
 			slot = i;
 			goto out;
 		}
-	if (hm->nr_memmap_tmpl == HM_MEMMAP_TEMPLATES)
+	/* the host may refuse the template's mapping too: the memmap is written then */
+	if (hm->nr_memmap_tmpl == HM_MEMMAP_TEMPLATES || hm_should_fail(hm))
 		goto out;
 	if (hm->memmap_tmpl_fd < 0)
 		hm->memmap_tmpl_fd = memfd_create("hotmem-memmap", MFD_CLOEXEC);
@@ -336,17 +424,8 @@ out:
 
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
 {
-	void *p;
-
-	if (hm_should_fail(hm)) {
-		/* as a host that unmaps before it fails (before 6.12) leaves it */
-		munmap(vaddr, PMD_SIZE);
-		return -ENOMEM;
-	}
-	p = mmap(vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
-		 hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
-	host_maps_made(hm);
-	return p == MAP_FAILED ? -ENOMEM : 0;
+	return host_mmap_fixed(hm, vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			       hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
 }
 
 /* write @buf to physical memory at @pfn (not through the direct map: it may be unmapped) */

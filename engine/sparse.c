@@ -358,7 +358,9 @@ static void section_deactivate(struct hotmem *hm, unsigned long pfn,
 		ms->usage = NULL;
 		if (present_section(ms))
 			hm->nr_present_sections--;
-		ms->section_mem_map = 0;
+		/* a memmap the host kept mapped keeps what the flags say of it (vmemmap_free()) */
+		ms->section_mem_map &= vmemmap_populated(ms) ?
+				       SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED : 0;
 	}
 }
 

@@ -250,6 +250,28 @@ int vmemmap_populate(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 	return ret;
 }
 
+/*
+ * The host refused to unmap a memmap (vm.max_map_count lowered below the
+ * process's count; physmem_check_unmaps() refuses a removal up front, so
+ * only a race gets here).  One from system RAM or memblock stays mapped
+ * and populated, its pages still the memmap's: the engine never believes a
+ * range unmapped that is not, and the next add of the section takes it as
+ * it is (vmemmap_populate() finds it populated).  A self-hosted one lives
+ * in the block going away: it cannot stay, its mapping is left to the
+ * next add there.  Returns whether the memmap stays.
+ */
+static bool vmemmap_unmap_refused(struct hotmem *hm, unsigned long section_nr, unsigned long i,
+				  unsigned long nr, int src)
+{
+	bool keep = src != VMEMMAP_ALTMAP;
+
+	pr_err(hm, "vmemmap: the host refused to unmap vmemmap pages %lu-%lu of section %lu "
+		   "(vm.max_map_count): %s", i, i + nr - 1, section_nr,
+	       keep ? "they stay mapped and populated for the next add of the section"
+		    : "they stay mapped onto the removed block until the next add there");
+	return keep;
+}
+
 static void vmemmap_free_pte(struct hotmem *hm, unsigned long section_nr,
 			     struct vmemmap_pmd *vm, unsigned long i,
 			     struct vmem_altmap *altmap)
@@ -259,12 +281,28 @@ static void vmemmap_free_pte(struct hotmem *hm, unsigned long section_nr,
 
 	if (!pte)
 		return;
-	physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+	if (physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
+	    vmemmap_unmap_refused(hm, section_nr, i, 1, src))
+		return;
 	if (src == VMEMMAP_ALTMAP && altmap)
 		vmem_altmap_free(altmap, 1);
 	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(pte), 0, src);
 	account_memmap(hm, -1, src);
 	vm->pte[i] = 0;
+}
+
+static void vmemmap_free_pmd(struct hotmem *hm, unsigned long section_nr,
+			     struct vmemmap_pmd *vm, struct vmem_altmap *altmap)
+{
+	if (physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE) &&
+	    vmemmap_unmap_refused(hm, section_nr, 0, SECTION_MEMMAP_PAGES, vm->pmd_src))
+		return;
+	if (vm->pmd_src == VMEMMAP_ALTMAP && altmap)
+		vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
+	free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src);
+	account_memmap(hm, -(long)SECTION_MEMMAP_PAGES, vm->pmd_src);
+	vm->pmd_src = VMEMMAP_NONE;
+	vm->pmd_pfn = 0;
 }
 
 void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
@@ -279,7 +317,6 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (whole) {
-		ms->section_mem_map &= ~(SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED);
 		i0 = 0;
 		i1 = SECTION_MEMMAP_PAGES;
 	} else {
@@ -287,15 +324,8 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	}
 	if (vm->pmd_src != VMEMMAP_NONE) {
 		/* a huge mapping goes only when nothing in the section uses it */
-		if (whole) {
-			physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE);
-			if (vm->pmd_src == VMEMMAP_ALTMAP && altmap)
-				vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
-			free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src);
-			account_memmap(hm, -(long)SECTION_MEMMAP_PAGES, vm->pmd_src);
-			vm->pmd_src = VMEMMAP_NONE;
-			vm->pmd_pfn = 0;
-		}
+		if (whole)
+			vmemmap_free_pmd(hm, section_nr, vm, altmap);
 	} else if (vm->pte) {
 		bool empty = true;
 
@@ -308,6 +338,15 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			vm->pte = NULL;
 		}
 	}
+	/* what the flags say of the mapping goes with it (a kept one keeps them) */
+	if (!vmemmap_populated(ms))
+		ms->section_mem_map &= ~(SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED);
+}
+
+/* a memmap mapped, of a valid section or one the host kept (vmemmap_unmap_refused()) */
+bool vmemmap_populated(const struct mem_section *ms)
+{
+	return ms->vmemmap.pmd_src != VMEMMAP_NONE || ms->vmemmap.pte;
 }
 
 /*
@@ -337,27 +376,84 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 }
 
 /*
+ * How often a mapping that must be there is asked for again.  A refusal
+ * that tore the old mapping down (hosts before 6.12, or 6.12 when the old
+ * pages were already cleared) left a hole, and mapping into a hole needs
+ * no split: the next try may well get what the first could not.
+ */
+#define HOST_MAP_TRIES 3
+
+/* vmemmap page @i of a section onto @pfn, asked again after a refusal */
+static int vmemmap_map_page(struct hotmem *hm, unsigned long section_nr, unsigned long i,
+			    unsigned long pfn, bool readonly)
+{
+	int ret = -ENOMEM;
+
+	for (int t = 0; t < HOST_MAP_TRIES && ret; t++)
+		ret = physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), pfn, PAGE_SIZE,
+					  readonly);
+	return ret;
+}
+
+/* the host's refusal, said once where it leaves a memmap unmapped */
+static void vmemmap_lost(struct hotmem *hm, unsigned long section_nr, const char *what)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+
+	ms->section_mem_map |= SECTION_MEMMAP_UNMAPPED;
+	pr_err(hm, "vmemmap: the host refused to map %s of section %lu back "
+		   "(vm.max_map_count or host memory)%s", what, section_nr,
+	       online_section(ms) ? ": the section is online and its struct pages cannot be "
+				    "read until it does; raise vm.max_map_count"
+				  : "; the next online maps it again first");
+}
+
+/*
  * A section's memmap mapped from its memfd pages again, after a failed
  * MAP_FIXED left the range unmapped (hosts before 6.12 unmap first; 6.12
  * puts the old mapping back unless it was torn down).  When the host
  * refuses that too, the reservation's PROT_NONE goes back so that no
- * other mapping lands in the window, and SECTION_MEMMAP_UNMAPPED says
- * that nothing may touch the memmap (vmemmap_remap_lost() retries).
+ * other mapping lands in the window (refused as well, the old mapping or
+ * the hole stays), and SECTION_MEMMAP_UNMAPPED says that nothing may
+ * touch the memmap (vmemmap_remap_lost() retries).
  */
 static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	void *vaddr = vmemmap_vaddr(hm, section_nr, 0);
+	int ret = -ENOMEM;
 
 	/* the shared memmap's copies are gone with the mapping */
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
-	if (hm_should_fail(hm) ||
-	    physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false)) {
+	for (int t = 0; t < HOST_MAP_TRIES && ret; t++)
+		ret = physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false);
+	if (ret) {
 		physmem_unmap_vmemmap(hm, vaddr, PMD_SIZE);
-		ms->section_mem_map |= SECTION_MEMMAP_UNMAPPED;
-		pr_err(hm, "vmemmap: the host refused to map section %lu's memmap back "
-			   "(vm.max_map_count or host memory)", section_nr);
-		return -ENOMEM;
+		vmemmap_lost(hm, section_nr, "the memmap");
+		return ret;
+	}
+	ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
+	return 0;
+}
+
+/*
+ * The vmemmap pages of a split section the host left unmapped, each mapped
+ * onto what its pte says again (a HugeTLB tail read-only onto the page it
+ * shares).
+ */
+static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	unsigned long *pte = ms->vmemmap.pte;
+	int ret = 0;
+
+	for (unsigned long i = 0; i < PTRS_PER_PTE; i++)
+		if (pte[i] && !physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE))
+			ret = vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(pte[i]),
+					       VMEMMAP_PTE_SRC(pte[i]) == VMEMMAP_SHARED) ?: ret;
+	if (ret) {
+		vmemmap_lost(hm, section_nr, "vmemmap pages");
+		return ret;
 	}
 	ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
 	return 0;
@@ -420,6 +516,8 @@ int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot
 		goto err_remap;
 	vm->tmpl_slot = slot;
 	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+	/* whatever an earlier refusal left, the template is mapped now */
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);
 	/* its memfd pages, if ever faulted in, now hold nothing anyone reads */
 	if ((old & (SECTION_MEMMAP_RESIDENT | SECTION_MEMMAP_SHARED)) == SECTION_MEMMAP_RESIDENT)
 		physmem_discard(hm, PFN_PHYS(vm->pmd_pfn), PMD_SIZE);
@@ -439,7 +537,12 @@ err_remap:
 	return vmemmap_map_memfd(hm, section_nr);
 }
 
-/* move_pfn_range_to_zone() failed: the memmaps the host left unmapped, mapped again */
+/*
+ * The memmaps of a range the host left unmapped (SECTION_MEMMAP_UNMAPPED),
+ * mapped again: after a failed move_pfn_range_to_zone(), before a memmap
+ * is written without its template (memmap_init_worker()), before HugeTLB
+ * remaps a section's vmemmap.  -ENOMEM while one still is.
+ */
 int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
 {
 	int ret = 0;
@@ -447,14 +550,26 @@ int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long
 	for (unsigned long pfn = ALIGN_DOWN(start_pfn, PAGES_PER_SECTION);
 	     pfn < start_pfn + nr_pages; pfn += PAGES_PER_SECTION) {
 		unsigned long nr = pfn_to_section_nr(pfn);
+		struct mem_section *ms = __nr_to_section(hm, nr);
 
-		if (__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED)
+		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
+		      SECTION_MEMMAP_UNMAPPED))
+			continue;
+		if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
 			ret = vmemmap_map_memfd(hm, nr) ?: ret;
+		else if (ms->vmemmap.pte)
+			ret = vmemmap_map_ptes(hm, nr) ?: ret;
 	}
 	return ret;
 }
 
-/* a shared memmap written to the memfd pages backing it, and mapped from there again */
+/*
+ * A shared memmap written to the memfd pages backing it, and mapped from
+ * there again.  Refused, the template's mapping stays (6.12) and nothing
+ * changed; or it was torn down, and the memfd pages just written are
+ * mapped again (vmemmap_map_memfd() asks more than once: the section may
+ * be online, HugeTLB splits online memmaps).
+ */
 static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
@@ -470,10 +585,7 @@ static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
 	return 0;
 
 err_remap:
-	/* still the template's mapping; or the memfd's pages, just written, again */
-	if (!physmem_is_mapped(vaddr, PMD_SIZE))
-		vmemmap_map_memfd(hm, section_nr);
-	return -ENOMEM;
+	return physmem_is_mapped(vaddr, PMD_SIZE) ? -ENOMEM : vmemmap_map_memfd(hm, section_nr);
 }
 
 /* host memory the shared memmaps' copied pages take; under device_hotplug_lock */
@@ -499,7 +611,21 @@ size_t vmemmap_private_bytes(struct hotmem *hm)
 /* HugeTLB vmemmap optimisation (mm/hugetlb_vmemmap.c)                 */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Following 6.12: hugetlb_vmemmap_optimize_folio() -> vmemmap_remap_free()
+ * and hugetlb_vmemmap_restore_folio() -> vmemmap_remap_alloc(), with the
+ * reuse address still their argument (later kernels fold it into the
+ * walk).  The head's vmemmap page stays (HUGETLB_VMEMMAP_RESERVE_SIZE, one
+ * page); the tails after it are remapped read-only onto it.
+ */
 #define HVO_VMEMMAP_PAGES	(pageblock_nr_pages * sizeof(struct page) / PAGE_SIZE)
+#define HVO_TAILS		(HVO_VMEMMAP_PAGES - 1)
+/*
+ * The host mappings HVO may make: a MAP_FIXED a tail, each of which may
+ * split the mapping around it in three, and as many again for the undo
+ * to put every tail back when the host refuses one.
+ */
+#define HVO_HOST_MAPS		(2 * HVO_TAILS * 2)
 
 /*
  * vmemmap_split_pmd(): PMD -> PTEs, the 2 MiB allocation becomes 512
@@ -554,13 +680,79 @@ static bool vmemmap_should_optimize(struct hotmem *hm, unsigned long head_pfn)
 	return !PageVmemmapSelfHosted(pfn_to_page(hm, backing));
 }
 
+static unsigned long hvo_first_vmemmap_page(unsigned long head_pfn)
+{
+	return (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+}
+
+/* any tail sharing the head's vmemmap page (a refused undo may leave only some) */
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn)
 {
 	struct mem_section *ms = __pfn_to_section(hm, head_pfn);
-	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
 
-	return ms->vmemmap.pte &&
-	       VMEMMAP_PTE_SRC(ms->vmemmap.pte[i0 + 1]) == VMEMMAP_SHARED;
+	if (!ms->vmemmap.pte)
+		return false;
+	for (unsigned long n = 1; n < HVO_VMEMMAP_PAGES; n++)
+		if (VMEMMAP_PTE_SRC(ms->vmemmap.pte[i0 + n]) == VMEMMAP_SHARED)
+			return true;
+	return false;
+}
+
+/* a tail now on the head's vmemmap page: its own page goes (free_vmemmap_page_list()) */
+static void hvo_free_tail(struct hotmem *hm, struct vmemmap_pmd *vm, unsigned long i,
+			  unsigned long keep)
+{
+	unsigned long old = vm->pte[i];
+
+	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old));
+	account_memmap(hm, -1, VMEMMAP_PTE_SRC(old));
+	atomic_fetch_add(&hm->hvo_saved_pages, 1);
+	vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
+}
+
+/*
+ * vmemmap_remap_free()'s second walk (vmemmap_restore_pte()) over the
+ * tails up to @failed, the one the host refused.  The kernel's walk fails
+ * only at a PMD split, before any PTE changed, and its restore cannot
+ * fail.  Here every tail is a MAP_FIXED: the refused one may have been
+ * torn down (so it is restored too), and a restore may be refused.  A
+ * tail the host will not put back on its own page stays on, or goes back
+ * onto, the head's vmemmap page: the same struct pages, read-only, so it
+ * is optimised alone (its own page freed, counted saved; the huge page's
+ * restore brings it back).  Only a tail that neither can be mapped is
+ * lost (vmemmap_lost(); vmemmap_remap_lost() maps it later).
+ */
+static int vmemmap_remap_restore(struct hotmem *hm, unsigned long section_nr,
+				 unsigned long i0, unsigned long failed, unsigned long keep)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	unsigned long alone = 0;
+	int ret = 0;
+
+	for (unsigned long i = failed; i > i0; i--) {
+		void *va = vmemmap_vaddr(hm, section_nr, i);
+
+		/* refused with the old mapping kept: it is on its own page still */
+		if (i == failed && physmem_is_mapped(va, PAGE_SIZE))
+			continue;
+		if (!vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(vm->pte[i]), false))
+			continue;
+		/* mapped still: the old mapping, the head's page; else map it there */
+		if (physmem_is_mapped(va, PAGE_SIZE) ||
+		    !vmemmap_map_page(hm, section_nr, i, keep, true)) {
+			hvo_free_tail(hm, vm, i, keep);
+			alone++;
+			continue;
+		}
+		ret = -ENOMEM;
+	}
+	if (alone)
+		pr_warn(hm, "HugeTLB: the host refused to map %lu vmemmap pages of section %lu "
+			    "back (vm.max_map_count): they stay optimised", alone, section_nr);
+	if (ret)
+		vmemmap_lost(hm, section_nr, "HugeTLB tail vmemmap pages");
+	return ret;
 }
 
 int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
@@ -568,7 +760,7 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	unsigned long section_nr = pfn_to_section_nr(head_pfn);
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct vmemmap_pmd *vm = &ms->vmemmap;
-	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
 	unsigned long keep, i;
 	int ret = 0;
 	HM_TRACE_FN(hm, hugetlb_vmemmap_optimize, &ret, head_pfn, pageblock_nr_pages,
@@ -578,8 +770,11 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
 	if (!vmemmap_should_optimize(hm, head_pfn))
 		return ret = -EOPNOTSUPP;
-	/* a mapping a tail, each splitting the one around it */
-	ret = physmem_check_mappings(hm, HVO_VMEMMAP_PAGES + 2);
+	/* a memmap an earlier refusal left unmapped is mapped first, or nothing is done */
+	ret = vmemmap_remap_lost(hm, head_pfn, 1);
+	if (ret)
+		return ret;
+	ret = physmem_check_mappings(hm, HVO_HOST_MAPS);
 	if (ret)
 		return ret;
 	/* the tails are remapped onto the memfd page backing the head's */
@@ -589,62 +784,88 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	keep = VMEMMAP_PTE_PFN(vm->pte[i0]);
 	/*
 	 * Remap every tail read-only onto the head's vmemmap page before any
-	 * is freed (vmemmap_remap_free() too remaps the range, then frees):
-	 * a host refusal half way puts the remapped ones back on their own
-	 * pages, so a huge page is optimised whole or not at all.
+	 * is freed, as vmemmap_remap_free() does: a host refusal half way puts
+	 * the remapped ones back on their own pages, so a huge page is
+	 * optimised whole or not at all -- unless the host refuses that too.
 	 */
 	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++)
-		if (hm_should_fail(hm) ||
-		    physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), keep, PAGE_SIZE,
+		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), keep, PAGE_SIZE,
 					true))
 			goto err_remap;
-	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++) {
-		unsigned long old = vm->pte[i];
-
-		free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old));
-		account_memmap(hm, -1, VMEMMAP_PTE_SRC(old));
-		atomic_fetch_add(&hm->hvo_saved_pages, 1);
-		vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
-	}
+	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++)
+		hvo_free_tail(hm, vm, i, keep);
 	return 0;
 
 err_remap:
-	while (--i > i0)
-		physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i),
-				    VMEMMAP_PTE_PFN(vm->pte[i]), PAGE_SIZE, false);
+	vmemmap_remap_restore(hm, section_nr, i0, i, keep);
 	return ret = -ENOMEM;
 }
 
-/* hugetlb_vmemmap_restore_folio(): needs fresh pages; -ENOMEM without */
+/*
+ * hugetlb_vmemmap_restore_folio() -> vmemmap_remap_alloc(): fresh pages
+ * for the tails that share the head's vmemmap page (-ENOMEM without), then
+ * each remapped onto its own (vmemmap_restore_pte()).  A remap the host
+ * refuses leaves that tail, and those after it, on the head's page: the
+ * huge page stays optimised in part, and -ENOMEM says so.
+ */
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 {
 	unsigned long section_nr = pfn_to_section_nr(head_pfn);
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct vmemmap_pmd *vm = &ms->vmemmap;
-	unsigned long i0 = (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
-	unsigned long pfns[HVO_VMEMMAP_PAGES];
+	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
+	unsigned long pfns[HVO_VMEMMAP_PAGES] = { 0 };
 	unsigned long n;
+	int ret;
 
+	/* a tail an undo could not map back, its own page or not, is mapped first */
+	ret = vmemmap_remap_lost(hm, head_pfn, 1);
+	if (ret)
+		return ret;
 	if (!vmemmap_is_optimized(hm, head_pfn))
 		return 0;
+	/* alloc_vmemmap_page_list() */
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
+		if (VMEMMAP_PTE_SRC(vm->pte[i0 + n]) != VMEMMAP_SHARED)
+			continue;
 		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0);
 		if (!pfns[n])
-			goto err;
+			goto err_free;
 	}
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
-		void *va = vmemmap_vaddr(hm, section_nr, i0 + n);
+		unsigned long i = i0 + n;
 
-		/* the content every tail vmemmap page had: fresh tail pages */
-		memset(__va(hm, PFN_PHYS(pfns[n])), 0, PAGE_SIZE);
-		physmem_map_vmemmap(hm, va, pfns[n], PAGE_SIZE, false);
-		vm->pte[i0 + n] = VMEMMAP_PTE(pfns[n], VMEMMAP_BUDDY);
+		if (!pfns[n])
+			continue;
+		/*
+		 * vmemmap_restore_pte() copies the page it shared (a fake head
+		 * first, the tails after it), so a huge page left optimised in
+		 * part by a refusal below reads as before; on success
+		 * free_huge_page() initialises the tails.
+		 */
+		memcpy(__va(hm, PFN_PHYS(pfns[n])), pfn_to_page(hm, head_pfn), PAGE_SIZE);
+		if (vmemmap_map_page(hm, section_nr, i, pfns[n], false))
+			goto err_remap;
+		vm->pte[i] = VMEMMAP_PTE(pfns[n], VMEMMAP_BUDDY);
+		pfns[n] = 0;
 		account_memmap(hm, 1, VMEMMAP_BUDDY);
 		atomic_fetch_sub(&hm->hvo_saved_pages, 1);
 	}
 	return 0;
-err:
+
+err_remap:
+	/* refused: the tail is on the head's page still, or left a hole to map there again */
+	if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i0 + n), PAGE_SIZE) &&
+	    vmemmap_map_page(hm, section_nr, i0 + n, VMEMMAP_PTE_PFN(vm->pte[i0 + n]), true))
+		vmemmap_lost(hm, section_nr, "a HugeTLB tail vmemmap page");
+	else
+		pr_warn(hm, "HugeTLB: the host refused to restore vmemmap page %lu of section %lu "
+			    "(vm.max_map_count): the huge page at pfn %#lx stays optimised",
+			i0 + n, section_nr, head_pfn);
+	n = HVO_VMEMMAP_PAGES;
+err_free:
 	while (--n >= 1)
-		free_vmemmap_pages(hm, pfns[n], 0, VMEMMAP_BUDDY);
+		if (pfns[n])
+			free_vmemmap_pages(hm, pfns[n], 0, VMEMMAP_BUDDY);
 	return -ENOMEM;
 }

@@ -490,10 +490,11 @@ static void test_host_map_bound_is_an_upper_bound(void **state)
 
 /*
  * The host refuses a memmap template's MAP_FIXED after unmapping the range
- * (as before 6.12), and then the memfd's pages too: the online fails with
- * ENOMEM instead of writing the memmap into a hole, and leaves the machine
- * as it was, the memmap mapped again.  Every failure point of an online
- * in turn, the one after it failing too.
+ * (as before 6.12), and then the memfd's pages on every try too: the
+ * online fails with ENOMEM instead of writing the memmap into a hole, and
+ * leaves the machine as it was, the memmap mapped again.  Every failure
+ * point of an online in turn, the three after it failing too (the engine
+ * asks three times for a memmap that must be mapped).
  */
 static void test_online_survives_a_host_refusing_the_memmap_twice(void **state)
 {
@@ -510,7 +511,7 @@ static void test_online_survives_a_host_refusing_the_memmap_twice(void **state)
 
 		snapshot(hm, &before);
 		hotmem_fail_nth_alloc(hm, nth);
-		hm->fail_more = 1;
+		hm->fail_more = 3;
 		ret = hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE);
 		hotmem_fail_nth_alloc(hm, 0);
 		hm->fail_more = 0;

@@ -8,6 +8,19 @@
 
 #define DIMM 0x100000000ULL
 
+static unsigned long host_maps_now(void)
+{
+	unsigned long n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+	int c;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
 static unsigned long hvo_saved(struct hotmem *hm)
 {
 	struct hm_meminfo mi;
@@ -114,30 +127,45 @@ static void test_hvo_tails_read_the_first_vmemmap_page(void **state)
 	hotmem_destroy(hm);
 }
 
+/* read every struct page a vmemmap page of the range holds: a hole or PROT_NONE faults */
+static void read_memmap(struct hotmem *hm, unsigned long first, unsigned long last)
+{
+	for (unsigned long pfn = first; pfn < last; pfn += 64)
+		(void)*(volatile unsigned long *)&pfn_to_page(hm, pfn)->flags;
+}
+
 /*
- * The host refuses a tail's remap half way through HVO: the huge page is
- * left unoptimised whole (every tail on its own vmemmap page, none
+ * The host refuses a tail's remap half way through HVO, tearing the old
+ * mapping down first (hosts before 6.12) or keeping it (6.12), alone or
+ * with the next mapping refused too: the huge page is left unoptimised
+ * whole (every tail on its own vmemmap page, the refused one too, none
  * freed, nothing counted saved), never with some tails shared and the
- * rest not.  Every failure point of an allocation in turn.
+ * rest not, and every struct page is there to read.  The refusal of the
+ * shared memmap's remap (its unshare) is among the failure points: the
+ * online section's memmap is mapped again, not left PROT_NONE.  Every
+ * failure point of an allocation in turn.
  */
-static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
+static void hvo_refused(bool keeps_old, unsigned long more)
 {
 	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
 	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
 	unsigned long refused = 0;
 
-	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	hm->fail_keeps_old = keeps_old;
 	for (unsigned long nth = 1;; nth++) {
 		unsigned long calls = hotmem_alloc_calls(hm), saved = 0, heads = 0;
 		long got;
 
 		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = more;
 		got = hotmem_hugetlb_alloc(hm, 0, 1);
 		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
 		/* the pool's own allocation may be the one that fails */
 		assert_true(got == 1 || got == -ENOMEM);
+		read_memmap(hm, first, last);
 		for (unsigned long pfn = first; pfn < last; pfn += 512) {
 			struct page *head = pfn_to_page(hm, pfn);
 
@@ -154,10 +182,13 @@ static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
 						      VMEMMAP_SHARED;
 
 				assert_int_equal(shared, vmemmap_is_optimized(hm, pfn));
+				/* a tail's struct page is there to read, and says it is a tail */
+				assert_int_equal(page_zonenum(head + 64 * t), ZONE_MOVABLE);
+				if (shared)
+					assert_memory_equal(head + 64 * t + 63, head + 63,
+							    sizeof(struct page));
 			}
 			saved += vmemmap_is_optimized(hm, pfn) ? 7 : 0;
-			/* a tail's struct page is there to read, and says it is a tail */
-			assert_int_equal(page_zonenum(head + 511), ZONE_MOVABLE);
 		}
 		assert_int_equal(heads, got > 0);
 		refused += got > 0 && !saved;
@@ -165,11 +196,113 @@ static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
 		check(hm);
 		assert_int_equal(hotmem_hugetlb_free(hm, 1), got > 0);
 		assert_int_equal(hvo_saved(hm), 0);
+		read_memmap(hm, first, last);
 		check(hm);
 		if (hotmem_alloc_calls(hm) - calls < nth)
 			break;	/* the injected failure was never reached */
 	}
 	assert_true(refused > 0);
+	hotmem_destroy(hm);
+}
+
+static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
+{
+	(void)state;
+	for (int keeps_old = 0; keeps_old < 2; keeps_old++)
+		for (unsigned long more = 0; more < 2; more++)
+			hvo_refused(keeps_old, more);
+}
+
+/*
+ * The host refuses every try, its undo too: a tail it will not put back
+ * stays on the head's vmemmap page, optimised alone and counted; the
+ * memmap is there to read, and freeing the huge page restores it.  Torn
+ * down with nothing mapped back, the section is online with a hole in
+ * its memmap: the log and the invariants say so, and the next HugeTLB
+ * operation of the section maps it again.
+ */
+static void test_hvo_undo_refused_says_what_it_left(void **state)
+{
+	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
+	static char log[1 << 16];
+
+	(void)state;
+	for (int keeps_old = 1; keeps_old >= 0; keeps_old--) {
+		struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+		unsigned long tail_on_head = 0;
+		char err[256];
+
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+		/* split and unshared by a first huge page, so the next refusal is a tail's */
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+		hm->fail_keeps_old = keeps_old;
+		/* the first allocation is the pool's; the refusals start at the third tail */
+		for (unsigned long nth = 2;; nth++) {
+			unsigned long calls = hotmem_alloc_calls(hm);
+
+			hotmem_fail_nth_alloc(hm, nth);
+			hm->fail_more = 64;
+			assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+			hotmem_fail_nth_alloc(hm, 0);
+			hm->fail_more = 0;
+			if (hvo_saved(hm) && hvo_saved(hm) < 7)
+				break;
+			assert_true(hotmem_alloc_calls(hm) - calls >= nth);
+			if (!keeps_old && hotmem_check_invariants(hm, err, sizeof(err)))
+				break;
+			assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+		}
+		hotmem_dmesg(hm, log, sizeof(log));
+		if (keeps_old) {
+			/* every tail the host kept on the head's page is optimised alone */
+			tail_on_head = hvo_saved(hm);
+			assert_true(tail_on_head > 0 && tail_on_head < 7);
+			assert_non_null(strstr(log, "they stay optimised"));
+			read_memmap(hm, first, last);
+			check(hm);
+		} else {
+			assert_non_null(strstr(err, "host left part of its memmap unmapped"));
+			assert_non_null(strstr(log, "cannot be read until it does; raise vm.max_map_count"));
+		}
+		/* freed (restored) with the host willing again: whole, and mapped */
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+		assert_int_equal(hvo_saved(hm), 0);
+		read_memmap(hm, first, last);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
+/*
+ * The cap check of HVO counts the mappings its undo may make as well as
+ * its own: with room for the forward remaps only, it refuses up front.
+ */
+static void test_hvo_cap_counts_the_undo(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL
+					    " hotmem.max_map_count=1000000");
+	static char log[1 << 16];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	/* split by a first huge page: no more mappings than the tails' from here */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	/* room for 7 tails splitting a mapping in three, not for putting them back */
+	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+	hm->cfg.host_max_map_count = hm->host_maps_bound + 4096 + 14;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hvo_saved(hm), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "needs up to 28 more host mappings"));
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.host_max_map_count = 0;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hvo_saved(hm), 7);
+	check(hm);
 	hotmem_destroy(hm);
 }
 
@@ -182,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),
 		cmocka_unit_test(test_hvo_refused_half_way_leaves_the_huge_page_whole),
+		cmocka_unit_test(test_hvo_undo_refused_says_what_it_left),
+		cmocka_unit_test(test_hvo_cap_counts_the_undo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
