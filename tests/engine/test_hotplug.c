@@ -539,6 +539,142 @@ static void test_online_survives_a_host_refusing_the_memmap_twice(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * An online the host refused so often that the memmap stayed unmapped
+ * (PROT_NONE, or a hole): the next online that writes the memmap without
+ * a template (no slot left for its zone's) maps it first instead of
+ * writing into it.
+ */
+static void test_online_without_template_maps_a_lost_memmap_first(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct mem_section *ms = __nr_to_section(hm, DIMM >> 27);
+	int nr_tmpl;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	for (unsigned long nth = 1; !(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED); nth++) {
+		int ret;
+
+		assert_true(nth < 1000);
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = 64;
+		ret = hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		if (!ret)
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	}
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	check(hm);
+	/* no template slot for the Normal zone's memmap: it is written */
+	nr_tmpl = hm->nr_memmap_tmpl;
+	hm->nr_memmap_tmpl = HM_MEMMAP_TEMPLATES;
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	hm->nr_memmap_tmpl = nr_tmpl;
+	assert_false(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	for (unsigned long pfn = DIMM >> 12; pfn < (DIMM + 128 * MiB) >> 12; pfn += 64)
+		assert_int_equal(page_zonenum(pfn_to_page(hm, pfn)), ZONE_NORMAL);
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * vm.max_map_count lowered below the process's count (here
+ * hotmem.max_map_count=, in process): every MAP_FIXED is refused, the
+ * unmaps of a removal too.  The removal is refused up front with what it
+ * needs, the machine as it was; it goes once the cap is raised.
+ */
+static void test_remove_above_host_cap_fails_up_front(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " hotmem.max_map_count=1000000");
+	struct hm_snapshot before, after;
+	static char log[65536];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * 128 * MiB, 0, -1), 0);
+	snapshot(hm, &before);
+	hm->cfg.host_max_map_count = host_maps_now() - 1;
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 2 * 128 * MiB), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "removing the memory needs up to 4 more host mappings, "
+				    "0 are left under hotmem.max_map_count="));
+	hm->cfg.host_max_map_count = 0;
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 2 * 128 * MiB), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* whether the host maps @addr readable (not the reservation's PROT_NONE, not a hole) */
+static bool host_readable(const void *addr)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char perms[8];
+	bool r = false;
+
+	assert_non_null(f);
+	while (fscanf(f, "%lx-%lx %7s%*[^\n]", &lo, &hi, perms) == 3)
+		if ((uintptr_t)addr >= lo && (uintptr_t)addr < hi) {
+			r = perms[0] == 'r';
+			break;
+		}
+	fclose(f);
+	return r;
+}
+
+/*
+ * The host refuses an unmap of a removal and keeps the mapping (6.12):
+ * the engine believes no memmap unmapped that the host still maps (it
+ * stays populated, its pages still the memmap's, and the next add takes
+ * it), and the machine holds its invariants.  Every failure point of a
+ * removal in turn.
+ */
+static void test_remove_with_an_unmap_refused_keeps_what_the_host_keeps(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long nr = 2;
+	unsigned long kept = 0;
+
+	(void)state;
+	hm->fail_keeps_old = true;
+	for (unsigned long nth = 1;; nth++) {
+		unsigned long calls;
+		int ret;
+
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_OFFLINE), 0);
+		calls = hotmem_alloc_calls(hm);
+		hotmem_fail_nth_alloc(hm, nth);
+		ret = hotmem_remove_memory(hm, DIMM, nr * 128 * MiB);
+		hotmem_fail_nth_alloc(hm, 0);
+		assert_int_equal(ret, 0);
+		for (unsigned long s = DIMM >> 27; s < (DIMM >> 27) + nr; s++) {
+			struct mem_section *ms = __nr_to_section(hm, s);
+			void *memmap = pfn_to_page(hm, section_nr_to_pfn(s));
+
+			assert_false(valid_section(ms));
+			assert_int_equal(host_readable(memmap), vmemmap_populated(ms));
+			kept += vmemmap_populated(ms);
+		}
+		check(hm);
+		if (hotmem_alloc_calls(hm) - calls < nth)
+			break;	/* the injected failure was never reached */
+	}
+	assert_true(kept > 0);
+	/* a kept memmap is the next add's */
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* at boot, and once in hotmemfs: what plugging maxmem with self-hosted memmaps needs */
 static void test_boot_says_the_map_count_maxmem_needs(void **state)
 {
@@ -571,6 +707,9 @@ int main(void)
 		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
 		cmocka_unit_test(test_host_map_bound_is_an_upper_bound),
 		cmocka_unit_test(test_online_survives_a_host_refusing_the_memmap_twice),
+		cmocka_unit_test(test_online_without_template_maps_a_lost_memmap_first),
+		cmocka_unit_test(test_remove_above_host_cap_fails_up_front),
+		cmocka_unit_test(test_remove_with_an_unmap_refused_keeps_what_the_host_keeps),
 		cmocka_unit_test(test_boot_says_the_map_count_maxmem_needs),
 		cmocka_unit_test(test_add_refuses_bad_ranges_with_kernel_errnos),
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
