@@ -103,6 +103,68 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	return 0;
 }
 
+static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
+{
+	if (!b->fw_wait)
+		return;
+	b->fw_wait = false;
+	d->n_fw_wait--;
+}
+
+/*
+ * acpi_memory_enable_device() (drivers/acpi/acpi_memhotplug.c, 6.12) calls
+ * __add_memory(), whose ADDs go out one a block, and only then
+ * acpi_bind_memory_blocks() links the blocks' firmware_node: an ADD handled
+ * at once can find no link yet, and its block would be decided without its
+ * DIMM's group.  Under memory_groups = firmware such a block waits until
+ * the uevents settle (SETTLE_USEC after the last); one still without a
+ * link then (virtio-mem, a DIMM the firmware does not describe) is decided
+ * alone.  Without an event loop there is nothing to wait with.
+ */
+static bool fwnode_pending(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = &d->blk[id];
+	bool online;
+
+	if (!d->ev || d->cfg.groups != HMD_GROUPS_FIRMWARE || !hmd_block_wants_group(d, id))
+		return false;
+	if (b->fwnode == HMD_FWNODE_UNREAD)
+		b->fwnode = hmd_block_read_fwnode(d, id);
+	/* one the kernel onlined (auto_online_blocks) is only counted: no wait */
+	if (b->fwnode || hmd_block_read_state(d, id, &online, NULL) || online)
+		return false;
+	if (!b->fw_wait) {
+		b->fw_wait = true;
+		d->n_fw_wait++;
+	}
+	hmd_log(d, LOG_DEBUG, "memory%lu: no firmware_node yet, decided when the uevents settle",
+		id);
+	hmd_uevent_seen(d);
+	return true;
+}
+
+/*
+ * The blocks that waited for a firmware_node, in order: read their links
+ * again and walk the group again (it was found without them).
+ */
+static void decide_fw_waiting(struct hmd *d)
+{
+	unsigned long i;
+
+	if (!d->n_fw_wait)
+		return;
+	for (i = 0; i < d->nblk; i++)
+		if (d->blk[i].fw_wait)
+			d->blk[i].fwnode = HMD_FWNODE_UNREAD;
+	d->group.valid = false;
+	for (i = 0; d->n_fw_wait && i < d->nblk; i++) {
+		if (!d->blk[i].fw_wait)
+			continue;
+		fw_wait_clear(d, &d->blk[i]);
+		hmd_block_process(d, i);
+	}
+}
+
 static void block_added(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
@@ -112,6 +174,7 @@ static void block_added(struct hmd *d, unsigned long id)
 		return;
 	}
 	hmd_retry_cancel(b);
+	fw_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
@@ -123,7 +186,8 @@ static void block_added(struct hmd *d, unsigned long id)
 		d->nr_nodes = b->nid + 1;
 	hmd_block_joined(d, id);
 	hmd_block_account(d, id, 1);
-	hmd_block_process(d, id);
+	if (!fwnode_pending(d, id))
+		hmd_block_process(d, id);
 }
 
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
@@ -140,6 +204,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		return;
 	if (type == HMU_KOBJ_REMOVE) {
 		hmd_retry_cancel(b);
+		fw_wait_clear(d, b);
 		hmd_block_account(d, id, -1);
 		hmd_block_left(d, id);
 		b->present = false;
@@ -210,6 +275,7 @@ void hmd_scan_new(struct hmd *d)
 
 static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 {
+	decide_fw_waiting(userdata);
 	hmd_scan_new(userdata);
 	return 0;
 }

@@ -42,6 +42,11 @@ struct hmd_block {
 	unsigned short attempts;
 	bool unread; /* the coldplug scan could not read its state */
 	/*
+	 * ADDed without a firmware_node: decided when the uevents settle,
+	 * once acpi_bind_memory_blocks() has linked the DIMM's blocks
+	 */
+	bool fw_wait;
+	/*
 	 * memoryN/firmware_node's name hashed, 0: none (memory_groups =
 	 * firmware); read when a group is first asked for (hmd_block_group())
 	 */
@@ -94,6 +99,8 @@ struct hmd {
 		unsigned long lo, hi;
 		struct hmd_group g;
 	} group;
+
+	unsigned long n_fw_wait; /* blocks with fw_wait set */
 
 	/* counters for STATUS= */
 	unsigned long n_onlined; /* by us, since start */
@@ -175,6 +182,8 @@ void hmd_mark_boot_blocks(struct hmd *d);
 void hmd_block_process(struct hmd *d, unsigned long id);
 /* the same for a block whose state was just read offline (a coldplug's scan) */
 void hmd_block_decide(struct hmd *d, unsigned long id);
+/* whether block @id's decision asks for its memory group (memory_groups) */
+bool hmd_block_wants_group(struct hmd *d, unsigned long id);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

@@ -17,6 +17,13 @@ static int block_policy(struct hmd *d, const struct hmd_block *b)
 	return p == HMD_POL_INHERIT ? d->cfg.policy : p;
 }
 
+/* only auto-movable asks a block's group (its firmware_node is a read) */
+bool hmd_block_wants_group(struct hmd *d, unsigned long id)
+{
+	return d->cfg.groups != HMD_GROUPS_NONE &&
+	       block_policy(d, &d->blk[id]) == HMD_POL_AUTO_MOVABLE;
+}
+
 static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 {
 	struct hmd_block *b = &d->blk[id];
@@ -24,8 +31,7 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	struct hmd_group g;
 
 	hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
-	/* only auto-movable asks a block's group (its firmware_node is a read) */
-	if (block_policy(d, b) == HMD_POL_AUTO_MOVABLE && hmd_block_group(d, id, &g))
+	if (hmd_block_wants_group(d, id) && hmd_block_group(d, id, &g))
 		req.group = &g;
 	hmd_node_stats(d, &d->pc);
 	hmd_decide(block_policy(d, b), &d->pc, &req, dec);

@@ -182,6 +182,16 @@ static void run_until_idle(struct fixture *f)
 	assert_true(guard > 0);
 }
 
+/* runs the event loop until the blocks waiting for a firmware_node are decided */
+static void run_until_settled(struct fixture *f)
+{
+	int guard = 1000;
+
+	while (f->d.n_fw_wait && guard--)
+		assert_true(sd_event_run(f->d.ev, UINT64_MAX) >= 0);
+	assert_true(guard > 0);
+}
+
 static void test_coldplug_auto_movable(void **state)
 {
 	struct fixture *f = *state;
@@ -220,6 +230,7 @@ static void test_ratio_boundary(void **state)
 		assert_int_equal(f->m.writes[i], 0);
 	mk_block(f->root, 40, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 40);
+	run_until_settled(f);
 	assert_string_equal(read_state(f, 40, buf, sizeof(buf)), "online_kernel");
 }
 
@@ -502,6 +513,63 @@ static void test_firmware_group_add_burst(void **state)
 }
 
 /*
+ * A real kernel sends a DIMM's ADDs (__add_memory()) before it links their
+ * firmware_node (acpi_bind_memory_blocks()): blocks ADDed without a link
+ * wait for the uevents to settle and are then decided as the whole DIMM,
+ * as in test_firmware_group_add_burst; a block that never gets a link
+ * (virtio-mem) is still decided then, alone.
+ */
+static void test_firmware_link_after_adds(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_states(f, 8, 15, "online_movable");
+	for (int i = 16; i < 49; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	for (int i = 16; i < 48; i++)
+		hmd_block_event(&f->d, "add", i);
+	mk_dimm_links(f, 16, 47, 1);
+	hmd_block_event(&f->d, "add", 48);
+	assert_states(f, 16, 48, "offline");
+	run_until_settled(f);
+	assert_states(f, 16, 47, "online_kernel");
+	/* 1.125 GiB Movable is within 301% of 1 GiB boot */
+	assert_states(f, 48, 48, "online_movable");
+	assert_sums_recount(&f->d);
+	/* a REMOVE while waiting: nothing is decided for it */
+	mk_block(f->root, 49, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 49);
+	hmd_block_event(&f->d, "remove", 49);
+	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->m.writes[49], 0);
+}
+
+/*
+ * A block whose state the coldplug's scan cannot read is not decided on
+ * a guess (offline): it is read again, and left alone while it still
+ * cannot be -- never a write to a block that may be online.
+ */
+static void test_coldplug_state_unreadable(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory9/state", f->root);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("gone", path), 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->m.writes[9], 0);
+	assert_false(f->d.blk[9].online);
+	assert_false(f->d.blk[9].failed);
+	assert_states(f, 8, 8, "online_movable");
+	assert_states(f, 10, 15, "online_movable");
+	assert_int_equal(f->d.n_onlined, 7);
+	assert_sums_recount(&f->d);
+}
+
+/*
  * A plain-file sysroot's state file is its content (st_size is not
  * sysfs's 4096): a shorter write truncates it, as echo does; sysfs-like
  * files are opened without O_TRUNC (10-hotmemd.t counts no GETXATTR).
@@ -579,6 +647,8 @@ int main(void)
 		T(test_boot_blocks_remembered),
 		T(test_firmware_group_whole_dimm),
 		T(test_firmware_group_add_burst),
+		T(test_firmware_link_after_adds),
+		T(test_coldplug_state_unreadable),
 		T(test_plain_sysroot_write_truncates),
 	};
 
