@@ -651,20 +651,21 @@ static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, cons
 {
 	struct hm_block_info bi;
 	char devpath[64];
+	/* an open file of a removed block: kernfs says ENODEV (counted for state and online) */
+	bool removed = hotmem_block_info(ctx->hm, n->id, &bi) != 0;
 
-	/* an open file of a removed block: kernfs says ENODEV */
-	if (hotmem_block_info(ctx->hm, n->id, &bi))
-		return (n->attr == A_B_STATE || n->attr == A_B_ONLINE) ?
-			count_state_write(ctx, -ENODEV) : -ENODEV;
 	switch (n->attr) {
 	case A_B_STATE:
 	case A_B_ONLINE:
-		return count_state_write(ctx, store_block_state(ctx, n, buf, count, task));
+		return count_state_write(ctx, removed ? -ENODEV :
+					 store_block_state(ctx, n, buf, count, task));
 	case A_B_UEVENT:
+		if (removed)
+			return -ENODEV;
 		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%lu", n->id);
 		return store_uevent(ctx, devpath, "memory", buf, count);
 	default:
-		return -EIO;
+		return removed ? -ENODEV : -EIO;
 	}
 }
 

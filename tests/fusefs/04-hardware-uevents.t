@@ -155,6 +155,9 @@ print(" ".join(out))
 PY
 is "$(cat "$TMP/held.txt")" "del=0 read=ENODEV write=ENODEV" \
 	"device_del d1 with an online block; held-open state file reads/writes ENODEV"
+# that write is one refused state write in status, counted once (attrs.c store_block())
+is "$(ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["state-writes"]["refused"].get("ENODEV"))')" 1 \
+	"the held-open file's ENODEV write is counted once in status state-writes"
 [ ! -e "$MNT/sys/devices/system/memory/memory33" ]
 tap_ok $? "memory33 is gone from the tree"
 is "$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK)" "$before" "lsmem back to before"
