@@ -62,6 +62,59 @@ struct fs {
 	pid_t pid;
 };
 
+/*
+ * The file servers started and not yet stopped, where the signal handler
+ * (bench_signal()) finds them: a bench killed by SIGINT or SIGTERM
+ * unmounts, stops and removes them as fs_stop() would.  A slot is taken
+ * when its pid is set, last.
+ */
+#define NR_LIVE 8
+static struct live_fs {
+	struct fs f;
+	volatile pid_t pid; /* 0: free */
+} live[NR_LIVE];
+
+static void live_add(const struct fs *f)
+{
+	for (int i = 0; i < NR_LIVE; i++) {
+		if (live[i].pid)
+			continue;
+		live[i].f = *f;
+		live[i].pid = f->pid;
+		return;
+	}
+}
+
+static void live_del(const struct fs *f)
+{
+	for (int i = 0; f->pid > 0 && i < NR_LIVE; i++)
+		if (live[i].pid == f->pid)
+			live[i].pid = 0;
+}
+
+/* async-signal-safe (umount2, kill, waitpid, nanosleep, rmdir, unlink): every live server gone */
+static void live_stop_all(void)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < NR_LIVE; i++) {
+		pid_t pid = live[i].pid;
+
+		if (!pid)
+			continue;
+		umount2(live[i].f.mnt, MNT_DETACH);
+		kill(pid, SIGTERM);
+		/* up to 2 s: a server stuck in a request must not hang the bench's exit */
+		for (int t = 0; t < 200 && waitpid(pid, NULL, WNOHANG) == 0; t++)
+			nanosleep(&tick, NULL);
+		rmdir(live[i].f.mnt);
+		if (live[i].f.ctl[0])
+			unlink(live[i].f.ctl);
+		rmdir(live[i].f.dir);
+		live[i].pid = 0;
+	}
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -121,6 +174,8 @@ static int fs_start_state(struct fs *f, const char *build, const char *profile, 
 	snprintf(statefile, sizeof(statefile), "%s/state.json", f->dir);
 	snprintf(bin, sizeof(bin), "%s/hotmemfs", build);
 	f->pid = fork();
+	if (f->pid > 0)
+		live_add(f);
 	if (f->pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 
@@ -156,6 +211,8 @@ static int floor_start(struct fs *f, const char *build, const char *flag)
 	mkdir(f->mnt, 0755);
 	snprintf(bin, sizeof(bin), "%s/tests/fusefs/fuse_floor", build);
 	f->pid = fork();
+	if (f->pid > 0)
+		live_add(f);
 	if (f->pid == 0) {
 		if (flag)
 			execl(bin, bin, flag, f->mnt, (char *)NULL);
@@ -181,6 +238,7 @@ static void fs_stop(struct fs *f)
 		kill(f->pid, SIGTERM);
 		waitpid(f->pid, NULL, 0);
 	}
+	live_del(f);
 	rmdir(f->mnt);
 	snprintf(path, sizeof(path), "%s", f->ctl);
 	if (path[0])
@@ -351,11 +409,28 @@ static void knobs_restore(void)
 	knob_restore(&knob_enable_uring);
 }
 
-static void knobs_signal(int sig)
+/* however the bench ends: its servers unmounted and stopped, the host settings put back */
+static void bench_cleanup(void)
 {
+	live_stop_all();
 	knobs_restore();
+}
+
+static void bench_signal(int sig)
+{
+	bench_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* bench_cleanup() at exit and on the signals that end the bench */
+static void bench_guard(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT };
+
+	atexit(bench_cleanup);
+	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], bench_signal);
 }
 
 /* @k's value into @cur, without its newline; 0, or -1 (no such setting) */
@@ -373,20 +448,12 @@ static int knob_read(const struct knob *k, char *cur, size_t len)
 /* @k to @val, its old value kept to be put back; 0 or -1 */
 static int knob_set(struct knob *k, const char *val)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT };
-	static bool guarded;
 	char cur[32] = "";
 	FILE *f;
 	int ret;
 
 	if (knob_read(k, cur, sizeof(cur)))
 		return -1;
-	if (!guarded) {
-		atexit(knobs_restore);
-		for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			signal(sigs[i], knobs_signal);
-		guarded = true;
-	}
 	snprintf(k->old, sizeof(k->old), "%s", cur);
 	f = fopen(k->path, "we");
 	if (!f) {
@@ -423,7 +490,7 @@ static int floor_uring_pair(const char *build, struct fs *u, struct fs *d)
  * threaded loop, the cheaper of its two on this machine), one run,
  * interleaved: what FUSE over io_uring saves per request.  Sets fuse's
  * enable_uring (it lets servers that ask use io_uring, nothing else) and
- * puts it back (on a signal too: knob_set()).
+ * puts it back (on a signal too: bench_signal()).
  */
 static void bench_floor_uring(const char *build)
 {
@@ -1315,6 +1382,7 @@ int main(int argc, char **argv)
 			only);
 		return 2;
 	}
+	bench_guard();
 	if (!only) {
 		bench_small(build);
 		bench_state_save(build);
