@@ -1003,7 +1003,8 @@ void mhp_check_host_maps(struct hotmem *hm)
 	if (need)
 		pr_warn(hm, "memory_hotplug: with memmap_on_memory every hot-added block is a "
 			    "host mapping; plugging all of maxmem needs sysctl vm.max_map_count=%lu "
-			    "(it is %lu)", need, hm->host_maps_max);
+			    "(it is %lu); until then an add beyond the cap fails with ENOMEM",
+			need, hm->host_maps_max);
 }
 
 static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
