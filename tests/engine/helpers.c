@@ -151,3 +151,16 @@ unsigned long memfree_kb(struct hotmem *hm)
 	hotmem_meminfo(hm, &mi);
 	return mi.free_pages * 4;
 }
+
+unsigned long host_maps_now(void)
+{
+	unsigned long n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+	int c;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}

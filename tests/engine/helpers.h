@@ -54,5 +54,7 @@ int block_zone(struct hotmem *hm, unsigned long id);
 const char *valid_zones(struct hotmem *hm, unsigned long id);
 unsigned long memtotal_kb(struct hotmem *hm);
 unsigned long memfree_kb(struct hotmem *hm);
+/* the process's host mappings now: lines of /proc/self/maps */
+unsigned long host_maps_now(void);
 
 #endif

@@ -396,19 +396,6 @@ static void test_subsections_are_tracked(void **state)
 	hotmem_destroy(hm);
 }
 
-static unsigned long host_maps_now(void)
-{
-	unsigned long n = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
-	int c;
-
-	assert_non_null(f);
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
-}
-
 /*
  * Every section's memmap is a host mapping: an add that would cross the
  * host's vm.max_map_count fails before it starts (-ENOMEM, the reason in

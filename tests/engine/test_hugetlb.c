@@ -8,19 +8,6 @@
 
 #define DIMM 0x100000000ULL
 
-static unsigned long host_maps_now(void)
-{
-	unsigned long n = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
-	int c;
-
-	assert_non_null(f);
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
-}
-
 static unsigned long hvo_saved(struct hotmem *hm)
 {
 	struct hm_meminfo mi;
