@@ -841,6 +841,12 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
 	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION))
 		return ret = -EINVAL;
+	/* a memmap the host left unmapped while online (a HugeTLB undo): mapped first */
+	if (vmemmap_remap_lost(hm, start_pfn, nr_pages)) {
+		ret = -ENOMEM;
+		reason = "a memmap the host left unmapped";
+		goto failed_removal;
+	}
 	/* blocks with holes can never be offlined (nor onlined again) */
 	if (count_system_ram_pages(hm, start_pfn, nr_pages) != nr_pages) {
 		ret = -EINVAL;

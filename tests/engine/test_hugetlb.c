@@ -261,6 +261,20 @@ static void test_hvo_undo_refused_says_what_it_left(void **state)
 		} else {
 			assert_non_null(strstr(err, "host left part of its memmap unmapped"));
 			assert_non_null(strstr(log, "cannot be read until it does; raise vm.max_map_count"));
+			/* an offline the host still refuses it to fails before touching it */
+			hotmem_fail_nth_alloc(hm, 1);
+			hm->fail_more = 64;
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -ENOMEM);
+			hotmem_fail_nth_alloc(hm, 0);
+			hm->fail_more = 0;
+			hotmem_dmesg(hm, log, sizeof(log));
+			assert_non_null(strstr(log, "failed due to a memmap the host left unmapped"));
+			/* with the host willing, the offline maps it first (and dissolves the page) */
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+			read_memmap(hm, first, last);
+			check(hm);
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+			assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 		}
 		/* freed (restored) with the host willing again: whole, and mapped */
 		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
