@@ -215,6 +215,8 @@ static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode, long
 	return true;
 }
 
+static void blocks_atime_note(struct hmfs_ctx *ctx, fuse_ino_t ino, off_t off);
+
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
 {
 	struct dirbuf d = { req_ctx(req), req, NULL, size, 0, plus };
@@ -225,6 +227,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
+	blocks_atime_note(d.ctx, ino, off);
 	ret = hmfs_readdir(d.ctx, ino, off, dir_add, &d);
 	if (ret < 0)
 		fuse_reply_err(req, (int)-ret);
@@ -363,7 +366,46 @@ struct hmfs_loop {
 	unsigned int nr_workers;
 	pthread_t *workers;
 	bool *static_waits; /* by static inode number: static_may_wait() */
+	bool blocks_atime_stale; /* blocks_atime_note() */
 };
+
+/*
+ * Every uncached readdir invalidates the directory's atime
+ * (fuse_invalidate_atime() in fuse_readdir_uncached()), so the next stat
+ * of that memoryN/ -- glibc's opendir() fstat()s it -- is a GETATTR.
+ * lsmem reads each memoryN/ only up to its nodeY link, so those listings
+ * are never cached (the kernel completes a listing cache only on an empty
+ * reply, fuse_readdir_cache_end()): every lsmem pays one GETATTR a block.
+ * A listing of memory/ by READDIRPLUS refreshes all of its blocks'
+ * attributes in bulk (fuse_direntplus_link() -> fuse_change_attributes()
+ * clears the invalid mask), ~150 blocks a request; but that listing is
+ * cached too (CACHE_DIR), so nobody reads it again.  So: the first memoryN/
+ * listed after memory/ drops memory/'s cached listing, once, and the next
+ * scandir of memory/ (lsmem's first step) brings every block's attributes
+ * back.  A cache is only dropped, never kept longer: freshness is as before.
+ */
+static void blocks_atime_note(struct hmfs_ctx *ctx, fuse_ino_t ino, off_t off)
+{
+	struct hmfs_loop *loop = ctx->loop;
+	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);
+
+	if (!loop || off)
+		return;
+	if (ino == memdir) {
+		__atomic_store_n(&loop->blocks_atime_stale, false, __ATOMIC_RELAXED);
+		return;
+	}
+	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK || (HMFS_INO_VAL(ino) & 0xff) != BSUB_DIR ||
+	    __atomic_exchange_n(&loop->blocks_atime_stale, true, __ATOMIC_RELAXED))
+		return;
+	/*
+	 * Not a related operation of memory/ (libfuse: a readdir of the inode
+	 * itself, or a lookup in it): no reader of memory/ waits on us holding
+	 * what the invalidation takes (its listing pages are locked only while
+	 * copied, never across a request).
+	 */
+	fuse_lowlevel_notify_inval_inode(ctx->se, memdir, 0, 0);
+}
 
 /*
  * signal_pending(current) for the writer: the kernel sent FUSE_INTERRUPT;
