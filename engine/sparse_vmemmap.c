@@ -400,7 +400,8 @@ static void vmemmap_lost(struct hotmem *hm, unsigned long section_nr, const char
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 
-	ms->section_mem_map |= SECTION_MEMMAP_UNMAPPED;
+	/* atomic: the memmap prefetcher sets SECTION_MEMMAP_RESIDENT beside onlining threads */
+	__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);
 	pr_err(hm, "vmemmap: the host refused to map %s of section %lu back "
 		   "(vm.max_map_count or host memory)%s", what, section_nr,
 	       online_section(ms) ? ": the section is online and its struct pages cannot be "
@@ -432,7 +433,7 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 		vmemmap_lost(hm, section_nr, "the memmap");
 		return ret;
 	}
-	ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -455,7 +456,7 @@ static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
 		vmemmap_lost(hm, section_nr, "vmemmap pages");
 		return ret;
 	}
-	ms->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);
 	return 0;
 }
 
