@@ -15,6 +15,7 @@
 #include "uapi/hmuapi.h"
 
 #define SETTLE_USEC 20000 /* quiet time after a uevent burst */
+#define FW_WAIT_USEC 500000 /* the longest a block waits for its firmware_node */
 
 /* Calls fn for every memoryN directory in the sysroot; 0 or -errno. */
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
@@ -74,6 +75,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 
 	for (i = 0; i < d->nblk; i++)
 		d->blk[i].present = false;
+	d->acpi_state = HMD_ACPI_UNKNOWN;
 	r = for_each_block_dir(d, block_seen, NULL);
 	if (r) {
 		/* the sums and the group followed the blocks just marked absent */
@@ -117,9 +119,12 @@ static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
  * acpi_bind_memory_blocks() links the blocks' firmware_node: an ADD handled
  * at once can find no link yet, and its block would be decided without its
  * DIMM's group.  Under memory_groups = firmware such a block waits until
- * the uevents settle (SETTLE_USEC after the last); one still without a
- * link then (virtio-mem, a DIMM the firmware does not describe) is decided
- * alone.  Without an event loop there is nothing to wait with.
+ * the uevents settle (SETTLE_USEC after the last), and again while an ACPI
+ * memory device is still unbound, FW_WAIT_USEC at most; one still without
+ * a link then is decided alone.  Only while an ACPI memory device is
+ * present but unbound: a block none is about to bind (virtio-mem, probe,
+ * no ACPI) is decided at once.  Without an event loop there is nothing to
+ * wait with.
  */
 static bool fwnode_pending(struct hmd *d, unsigned long id)
 {
@@ -131,9 +136,15 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 	if (b->fwnode == HMD_FWNODE_UNREAD)
 		b->fwnode = hmd_block_read_fwnode(d, id);
 	/* one the kernel onlined (auto_online_blocks) is only counted: no wait */
-	if (b->fwnode || hmd_block_read_state(d, id, &online, NULL) || online)
+	if (b->fwnode || hmd_block_read_state(d, id, &online, NULL) || online ||
+	    !hmd_acpi_memory_binding(d))
 		return false;
 	if (!b->fw_wait) {
+		/* the first to wait sets when all are decided at the latest */
+		if (!d->n_fw_wait) {
+			sd_event_now(d->ev, CLOCK_MONOTONIC, &d->fw_wait_until);
+			d->fw_wait_until += FW_WAIT_USEC;
+		}
 		b->fw_wait = true;
 		d->n_fw_wait++;
 	}
@@ -145,24 +156,40 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 
 /*
  * The blocks that waited for a firmware_node, in order: read their links
- * again and walk the group again (it was found without them).
+ * again and walk the group again (it was found without them).  One still
+ * without a link waits on while an ACPI memory device is unbound, until
+ * fw_wait_until.
  */
 static void decide_fw_waiting(struct hmd *d)
 {
-	unsigned long i;
+	unsigned long i, waiting = 0;
+	bool binding;
+	uint64_t now;
 
 	if (!d->n_fw_wait)
 		return;
-	for (i = 0; i < d->nblk; i++)
-		if (d->blk[i].fw_wait)
-			d->blk[i].fwnode = HMD_FWNODE_UNREAD;
-	d->group.valid = false;
-	for (i = 0; d->n_fw_wait && i < d->nblk; i++) {
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	binding = now < d->fw_wait_until && hmd_acpi_memory_binding(d);
+	for (i = 0; i < d->nblk; i++) {
 		if (!d->blk[i].fw_wait)
 			continue;
+		d->blk[i].fwnode = hmd_block_read_fwnode(d, i);
+		if (binding && !d->blk[i].fwnode) {
+			d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
+			waiting++;
+		}
+	}
+	d->group.valid = false;
+	for (i = 0; d->n_fw_wait > waiting && i < d->nblk; i++) {
+		if (!d->blk[i].fw_wait || d->blk[i].fwnode == HMD_FWNODE_UNREAD)
+			continue;
+		if (!d->blk[i].fwnode)
+			hmd_log(d, LOG_NOTICE, "memory%lu: no firmware_node: decided alone", i);
 		fw_wait_clear(d, &d->blk[i]);
 		hmd_block_process(d, i);
 	}
+	if (waiting)
+		hmd_uevent_seen(d);
 }
 
 static void block_added(struct hmd *d, unsigned long id)
@@ -275,14 +302,24 @@ void hmd_scan_new(struct hmd *d)
 
 static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	decide_fw_waiting(userdata);
-	hmd_scan_new(userdata);
+	struct hmd *d = userdata;
+
+	/*
+	 * Whether an ACPI memory device binds holds for one burst: asked anew
+	 * for the waiting blocks now, and by the next burst's first block.
+	 */
+	d->acpi_state = HMD_ACPI_UNKNOWN;
+	decide_fw_waiting(d);
+	hmd_scan_new(d);
+	d->acpi_state = HMD_ACPI_UNKNOWN;
 	return 0;
 }
 
 /* Called for every memory uevent: rescan for new blocks once they stop. */
 void hmd_uevent_seen(struct hmd *d)
 {
+	uint64_t when;
+
 	if (!d->ev)
 		return;
 	if (!d->settle_src) {
@@ -292,5 +329,9 @@ void hmd_uevent_seen(struct hmd *d)
 		return;
 	}
 	sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC);
+	/* uevents that keep coming hold the blocks waiting for a link no longer */
+	if (d->n_fw_wait && !sd_event_source_get_time(d->settle_src, &when) &&
+	    when > d->fw_wait_until)
+		sd_event_source_set_time(d->settle_src, d->fw_wait_until);
 	sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT);
 }

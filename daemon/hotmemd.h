@@ -77,6 +77,12 @@ struct hmd {
 	int memdir_fd; /* DIR/sys/devices/system/memory */
 	char zoneinfo_path[HMD_PATH_MAX + 32];
 	char params_path[HMD_PATH_MAX + 64];
+	char acpi_path[HMD_PATH_MAX + 32]; /* DIR/sys/bus/acpi/devices */
+	/*
+	 * Whether an ACPI memory device is present but not bound to its
+	 * blocks yet (hmd_acpi_memory_binding()), asked once a uevent burst
+	 */
+	enum { HMD_ACPI_UNKNOWN, HMD_ACPI_NONE_BINDING, HMD_ACPI_BINDING } acpi_state;
 	unsigned long block_size;
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
@@ -101,6 +107,7 @@ struct hmd {
 	} group;
 
 	unsigned long n_fw_wait; /* blocks with fw_wait set */
+	uint64_t fw_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
 
 	/* counters for STATUS= */
 	unsigned long n_onlined; /* by us, since start */
@@ -137,6 +144,7 @@ int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hin
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
 int hmd_block_read_node(struct hmd *d, unsigned long id);
 unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id);
+bool hmd_acpi_memory_binding(struct hmd *d);
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val);
 
 struct hmd_zoneinfo {

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,8 @@ int hmd_sysfs_open(struct hmd *d)
 	join(d->zoneinfo_path, sizeof(d->zoneinfo_path), d->cfg.sysroot, "proc/zoneinfo");
 	join(d->params_path, sizeof(d->params_path), d->cfg.sysroot,
 	     "sys/module/memory_hotplug/parameters");
+	join(d->acpi_path, sizeof(d->acpi_path), d->cfg.sysroot, "sys/bus/acpi/devices");
+	d->acpi_state = HMD_ACPI_UNKNOWN;
 	d->memdir_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (d->memdir_fd < 0) {
 		hmd_log(d, 3, "cannot open %s: %m", path);
@@ -162,6 +165,54 @@ unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id)
 	for (name = name ? name + 1 : target; *name; name++)
 		h = (h ^ (unsigned char)*name) * 16777619u;
 	return h && h != HMD_FWNODE_UNREAD ? h : 1;
+}
+
+/*
+ * ACPI memory device @name (bus/acpi/devices/PNP0C80:xx) is there but has
+ * no block bound: its status (_STA) says present, enabled and functioning,
+ * as acpi_memory_check_device() wants, and it has no physical_node link
+ * yet (acpi_bind_one(), drivers/acpi/glue.c, 6.12).  No status file: a
+ * device without _STA, always present.
+ */
+static bool acpi_memory_unbound(int dirfd, const char *name)
+{
+	char path[NAME_MAX + 32], buf[16];
+	unsigned long sta = 0xf;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/status", name);
+	if (hmd_read_attr(dirfd, path, buf, sizeof(buf)) > 0)
+		sta = strtoul(buf, NULL, 0);
+	if ((sta & 0xb) != 0xb)
+		return false;
+	snprintf(path, sizeof(path), "%s/physical_node", name);
+	return fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) && errno == ENOENT;
+}
+
+/*
+ * Is an ACPI memory device about to bind its blocks?  A real kernel links
+ * memoryN/firmware_node only after the DIMM's ADDs: 6.12's
+ * acpi_memory_enable_device() calls __add_memory() (the blocks and their
+ * ADD uevents) and only then acpi_bind_memory_blocks().  Asked once until
+ * the uevent burst settles (coldplug.c): O(ACPI devices) a burst, not
+ * a block.  No ACPI in the sysroot: nothing binds.
+ */
+bool hmd_acpi_memory_binding(struct hmd *d)
+{
+	struct dirent *de;
+	bool binding = false;
+	DIR *dir;
+
+	if (d->acpi_state != HMD_ACPI_UNKNOWN)
+		return d->acpi_state == HMD_ACPI_BINDING;
+	dir = opendir(d->acpi_path);
+	while (dir && !binding && (de = readdir(dir)))
+		binding = !strncmp(de->d_name, "PNP0C80:", 8) &&
+			  acpi_memory_unbound(dirfd(dir), de->d_name);
+	if (dir)
+		closedir(dir);
+	d->acpi_state = binding ? HMD_ACPI_BINDING : HMD_ACPI_NONE_BINDING;
+	return binding;
 }
 
 /* the nodeN entry inside memoryM (a symlink on sysfs); 0 if none */

@@ -31,6 +31,9 @@ struct mock {
 	int nscript[NBLOCKS];
 	int writes[NBLOCKS];
 	bool race_online[NBLOCKS]; /* someone onlines it at EINVAL */
+	/* after the write of block then_after, block then_block's state becomes then_state */
+	int then_after, then_block;
+	const char *then_state;
 	char journal[4096]; /* the entries sent, "FIELD=value" a line, "--" between */
 };
 
@@ -89,12 +92,28 @@ static const char *read_state(struct fixture *f, int id, char *buf, size_t len)
 	return buf;
 }
 
+/* memoryN/state replaced by a file holding @text, whatever it was */
+static void replace_state(const char *root, unsigned long id, const char *text)
+{
+	char rel[96], path[HMD_PATH_MAX + 128];
+
+	snprintf(rel, sizeof(rel), "sys/devices/system/memory/memory%lu/state", id);
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(unlink(path), 0);
+	put(root, rel, text);
+}
+
 static int mock_write(struct hmd *d, unsigned long id, const char *val)
 {
 	struct mock *m = d->test_data;
 	int n = m->writes[id]++;
 	int e = n < m->nscript[id] ? m->script[id][n] :
 				     (m->nscript[id] ? m->script[id][m->nscript[id] - 1] : 0);
+
+	if (m->then_state && id == (unsigned long)m->then_after) {
+		replace_state(d->cfg.sysroot, m->then_block, m->then_state);
+		m->then_state = NULL;
+	}
 
 	if (e == EINVAL && m->race_online[id]) {
 		char rel[64];
@@ -166,6 +185,8 @@ static int teardown(void **state)
 
 	hmd_blocks_free(&f->d);
 	hmd_sysfs_close(&f->d);
+	/* the settle timer a wait for a firmware_node armed holds the loop */
+	sd_event_source_disable_unref(f->d.settle_src);
 	sd_event_unref(f->d.ev);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
 	assert_int_equal(system(cmd), 0);
@@ -513,6 +534,28 @@ static void test_firmware_group_add_burst(void **state)
 }
 
 /*
+ * ACPI memory device PNP0C80:@slot in bus/acpi/devices, present (_STA 15);
+ * bound (physical_node -> memory@first) when @first >= 0, also one made before
+ */
+static void mk_acpi_slot(struct fixture *f, int slot, int first)
+{
+	char rel[128], path[256], target[96];
+
+	mk(f->root, "sys/bus");
+	mk(f->root, "sys/bus/acpi");
+	mk(f->root, "sys/bus/acpi/devices");
+	snprintf(rel, sizeof(rel), "sys/bus/acpi/devices/PNP0C80:%02x", slot);
+	mk(f->root, rel);
+	snprintf(path, sizeof(path), "%s/status", rel);
+	put(f->root, path, "15\n");
+	if (first < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s/physical_node", f->root, rel);
+	snprintf(target, sizeof(target), "../../../../devices/system/memory/memory%d", first);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+/*
  * A real kernel sends a DIMM's ADDs (__add_memory()) before it links their
  * firmware_node (acpi_bind_memory_blocks()): blocks ADDed without a link
  * wait for the uevents to settle and are then decided as the whole DIMM,
@@ -524,26 +567,87 @@ static void test_firmware_link_after_adds(void **state)
 	struct fixture *f = *state;
 
 	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_states(f, 8, 15, "online_movable");
 	for (int i = 16; i < 49; i++)
 		mk_block(f->root, i, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1); /* the DIMM's device: present, not bound yet */
 	for (int i = 16; i < 48; i++)
 		hmd_block_event(&f->d, "add", i);
-	mk_dimm_links(f, 16, 47, 1);
 	hmd_block_event(&f->d, "add", 48);
 	assert_states(f, 16, 48, "offline");
+	/* the uevents settle before the links come: the blocks wait on */
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->d.n_fw_wait, 33);
+	assert_states(f, 16, 48, "offline");
+	mk_dimm_links(f, 16, 47, 1);
+	mk_acpi_slot(f, 1, 16); /* acpi_bind_memory_blocks() done */
 	run_until_settled(f);
 	assert_states(f, 16, 47, "online_kernel");
 	/* 1.125 GiB Movable is within 301% of 1 GiB boot */
 	assert_states(f, 48, 48, "online_movable");
 	assert_sums_recount(&f->d);
 	/* a REMOVE while waiting: nothing is decided for it */
+	mk_acpi_slot(f, 2, -1);
 	mk_block(f->root, 49, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 49);
 	hmd_block_event(&f->d, "remove", 49);
 	assert_int_equal(f->d.n_fw_wait, 0);
 	assert_int_equal(f->m.writes[49], 0);
+}
+
+/* An ACPI device that never binds: the wait is bounded, the blocks then decided alone. */
+static void test_firmware_link_wait_bounded(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+	for (int i = 16; i < 48; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_int_equal(f->d.n_fw_wait, 32);
+	run_until_settled(f);
+	/* block by block: 3.01 GiB Movable are 24 blocks in all */
+	assert_states(f, 16, 31, "online_movable");
+	assert_states(f, 32, 47, "online_kernel");
+	for (int i = 16; i < 48; i++)
+		assert_int_equal(f->d.blk[i].fwnode, 0);
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * A block no ACPI memory device is about to bind (virtio-mem; the slots
+ * are bound or empty): decided at its ADD, not when the uevents settle.
+ */
+static void test_no_firmware_link_not_delayed(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	mk_acpi_slot(f, 1, -1);
+	put(f->root, "sys/bus/acpi/devices/PNP0C80:01/status", "0\n"); /* an empty slot */
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 48, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 48);
+	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->m.writes[48], 1);
+	assert_states(f, 48, 48, "online_movable");
+}
+
+/* memory@id/state cannot be read (ENOENT): a dangling symlink */
+static void state_unreadable(struct fixture *f, int id)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%d/state", f->root, id);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("gone", path), 0);
 }
 
 /*
@@ -554,17 +658,37 @@ static void test_firmware_link_after_adds(void **state)
 static void test_coldplug_state_unreadable(void **state)
 {
 	struct fixture *f = *state;
-	char path[256];
 
-	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory9/state", f->root);
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(symlink("gone", path), 0);
+	state_unreadable(f, 9);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_int_equal(f->m.writes[9], 0);
 	assert_false(f->d.blk[9].online);
 	assert_false(f->d.blk[9].failed);
 	assert_states(f, 8, 8, "online_movable");
 	assert_states(f, 10, 15, "online_movable");
+	assert_int_equal(f->d.n_onlined, 7);
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * The same block onlined between the scan and its decision (the kernel's
+ * auto_online_blocks, an admin): read again, it is found online and left
+ * alone -- a decision on the scan's guess would write to it.
+ */
+static void test_coldplug_state_onlined_meanwhile(void **state)
+{
+	struct fixture *f = *state;
+
+	state_unreadable(f, 9);
+	/* decided in block order: memory8's write comes between the scan and memory9 */
+	f->m.then_after = 8;
+	f->m.then_block = 9;
+	f->m.then_state = "online\n";
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_null(f->m.then_state);
+	assert_int_equal(f->m.writes[9], 0);
+	assert_true(f->d.blk[9].online);
+	assert_int_equal(f->d.n_failed, 0);
 	assert_int_equal(f->d.n_onlined, 7);
 	assert_sums_recount(&f->d);
 }
@@ -648,6 +772,9 @@ int main(void)
 		T(test_firmware_group_whole_dimm),
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
+		T(test_firmware_link_wait_bounded),
+		T(test_no_firmware_link_not_delayed),
+		T(test_coldplug_state_onlined_meanwhile),
 		T(test_coldplug_state_unreadable),
 		T(test_plain_sysroot_write_truncates),
 	};
