@@ -601,6 +601,7 @@ static void test_firmware_link_after_adds(void **state)
 static void test_firmware_link_wait_bounded(void **state)
 {
 	struct fixture *f = *state;
+	uint64_t now, when;
 
 	mk_dimm_links(f, 8, 15, 0);
 	mk_acpi_slot(f, 0, 8);
@@ -611,6 +612,13 @@ static void test_firmware_link_wait_bounded(void **state)
 	for (int i = 16; i < 48; i++)
 		hmd_block_event(&f->d, "add", i);
 	assert_int_equal(f->d.n_fw_wait, 32);
+	/* uevents that keep coming do not hold them past the deadline (5 ms on here) */
+	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
+	f->d.fw_wait_until = now + 5000;
+	for (int i = 0; i < 3; i++)
+		hmd_uevent_seen(&f->d);
+	assert_int_equal(sd_event_source_get_time(f->d.settle_src, &when), 0);
+	assert_true(when == f->d.fw_wait_until);
 	run_until_settled(f);
 	/* block by block: 3.01 GiB Movable are 24 blocks in all */
 	assert_states(f, 16, 31, "online_movable");
