@@ -227,13 +227,15 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	blocks_atime_note(d.ctx, ino, off);
 	ret = hmfs_readdir(d.ctx, ino, off, dir_add, &d);
 	if (ret < 0)
 		fuse_reply_err(req, (int)-ret);
 	else
 		fuse_reply_buf(req, d.buf, d.pos);
 	free(d.buf);
+	/* after the reply: the reader need not wait for the notify's write */
+	if (ret >= 0)
+		blocks_atime_note(d.ctx, ino, off);
 }
 
 static void hmfs_readdir_op(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -399,10 +401,13 @@ static void blocks_atime_note(struct hmfs_ctx *ctx, fuse_ino_t ino, off_t off)
 	    __atomic_exchange_n(&loop->blocks_atime_stale, true, __ATOMIC_RELAXED))
 		return;
 	/*
-	 * Not a related operation of memory/ (libfuse: a readdir of the inode
-	 * itself, or a lookup in it): no reader of memory/ waits on us holding
-	 * what the invalidation takes (its listing pages are locked only while
-	 * copied, never across a request).
+	 * Safe from the session thread: the kernel's notify_inval_inode
+	 * (fuse_reverse_inval_inode(), 6.18) takes no i_rwsem of memory/,
+	 * only its listing's page-cache pages (invalidate_inode_pages2_range()),
+	 * and a reader of memory/ locks those only while it copies from or
+	 * into them, never across a request to us: nobody can wait on this
+	 * thread while holding them.  (libfuse's "related operation" warning
+	 * is about notify_inval_entry/delete, which take the parent's i_rwsem.)
 	 */
 	fuse_lowlevel_notify_inval_inode(ctx->se, memdir, 0, 0);
 }
