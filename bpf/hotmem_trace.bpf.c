@@ -182,8 +182,28 @@ static __always_inline struct hmt_block_state *block_of(const struct hmt_block_k
 	init.start_pfn = key->block * block_pages;
 	init.nid = -1;
 	init.zid = -1;
+	init.error_fn = HMT_FN_none;
 	bpf_map_update_elem(&blocks, key, &init, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&blocks, key);
+}
+
+/*
+ * The kernel's zone_names[] (mm/page_alloc.c, x86_64), by enum hmu_zone:
+ * the engine's events carry only the zone's number, the kernel's its name
+ * (decode_zone()); the blocks map names it for both.
+ */
+static const char zone_names[HMU_MAX_NR_ZONES][HMT_ZONE_LEN] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device",
+};
+
+static __always_inline void name_zone(char *zone, const struct hmt_event *e)
+{
+	__s32 zid = e->zid;
+
+	if (e->zone[0] || zid < 0 || zid >= HMU_MAX_NR_ZONES)
+		__builtin_memcpy(zone, e->zone, HMT_ZONE_LEN);
+	else
+		__builtin_memcpy(zone, zone_names[zid], HMT_ZONE_LEN);
 }
 
 static __always_inline void track_block(const struct hmt_event *e)
@@ -225,7 +245,7 @@ static __always_inline void track_block(const struct hmt_event *e)
 		b->onlined++;
 		b->nid = e->nid;
 		b->zid = e->zid;
-		__builtin_memcpy(b->zone, e->zone, sizeof(b->zone));
+		name_zone(b->zone, e);
 	} else if (e->fn == HMT_FN_offline_pages) {
 		b->online = 0;
 		b->offlined++;

@@ -16,14 +16,21 @@
 #include "hotmem_probes.h"
 #include "uapi/hmu_zone.h"
 
+/*
+ * HMT_FN_none, one past the last step, is also their count: it names "no
+ * step" in the blocks map (error_fn of a block that never failed), so
+ * that bpftool does not print the first step, add_memory_resource, for
+ * a zero.
+ */
 /* clang-format off */
 enum hmt_fn {
 #define HMT_X_ENUM(fn) HMT_FN_##fn,
 	HOTMEM_PROBES(HMT_X_ENUM)
 #undef HMT_X_ENUM
-	HMT_NR_FN
+	HMT_FN_none
 };
 /* clang-format on */
+#define HMT_NR_FN HMT_FN_none
 
 enum hmt_src { HMT_SRC_KERNEL, HMT_SRC_EMULATOR };
 
@@ -114,7 +121,8 @@ struct hmt_block_state {
 	enum hmt_fn last_fn;
 	enum hmt_mem_action last_action; /* the last memory_notify's; 0: none */
 	/* the latest failure's first failing step (test_pages_isolated, not
-	 * offline_pages after it): kept whatever the block sees next */
+	 * offline_pages after it): kept whatever the block sees next;
+	 * HMT_FN_none: never failed */
 	enum hmt_fn error_fn;
 	__s32 error; /* its return value; 0: never failed */
 	__u64 error_ts;
@@ -122,7 +130,7 @@ struct hmt_block_state {
 	__u32 online; /* 1 after online_pages, 0 after offline_pages */
 	__s32 nid;
 	enum hmu_zone zid; /* -1: none */
-	char zone[HMT_ZONE_LEN];
+	char zone[HMT_ZONE_LEN]; /* the kernel's name of zid, both sources */
 };
 
 /*

@@ -10,7 +10,7 @@ PIN=/sys/fs/bpf/hotmem-test-$$
 count() { grep -c "$2" "$1"; }
 
 need_usdt "$T"
-echo "1..24"
+echo "1..26"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
 "$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
@@ -45,6 +45,10 @@ if command -v bpftool > /dev/null; then
 	bpftool map dump pinned "$PIN/blocks" > "$OUT/blocks.dump" 2>&1
 	grep -q '"onlined": 2' "$OUT/blocks.dump"
 	ok $? "bpftool map dump pinned blocks: BTF-typed, each block onlined twice"
+	[ "$(tr -d ' \n' < "$OUT/blocks.dump" | grep -o '"error_fn":"[A-Za-z_]*"' | sort -u)" = '"error_fn":"HMT_FN_none"' ]
+	ok $? "blocks: a block that never failed names no failing step (HMT_FN_none, not step 0)"
+	[ "$(tr -d ' \n' < "$OUT/blocks.dump" | grep -o '"zid":"HMU_ZONE_[A-Z0-9]*","zone":"[A-Za-z0-9]*"' | sort -u)" = '"zid":"HMU_ZONE_MOVABLE","zone":"Movable"' ]
+	ok $? "blocks: the engine's zone named as the kernel names it"
 	bpftool map dump pinned "$PIN/counters" > "$OUT/counters.dump" 2>&1
 	grep -A6 '"fn": "HMT_FN_online_pages"' "$OUT/counters.dump" | tr -d ' \n' | grep -q '"enter":{"kernel":0,"emulator":4}'
 	ok $? "bpftool map dump pinned counters: named by function, per-source emulator counts"
@@ -58,7 +62,7 @@ if command -v bpftool > /dev/null; then
 	[ "$(grep -c '"block":' "$OUT/blocks-ebusy.dump")" = 2 ] && ! grep -q '"block": 0\b' "$OUT/blocks-ebusy.dump"
 	ok $? "blocks: only the two blocks that saw their own steps, no phantom block 0"
 else
-	for _ in 1 2 3 4; do n=$((n + 1)); echo "ok $n # SKIP bpftool not installed"; done
+	for _ in 1 2 3 4 5 6; do n=$((n + 1)); echo "ok $n # SKIP bpftool not installed"; done
 fi
 kill -TERM $tr
 wait $tr
