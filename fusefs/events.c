@@ -140,8 +140,9 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		ctx->q_head = q;
 	ctx->q_tail = q;
 	ctx->q_len++;
-	pthread_cond_signal(&ctx->q_cond);
 	pthread_mutex_unlock(&ctx->q_lock);
+	/* after the unlock, as queue_request() in fs.c does, for the same reason */
+	pthread_cond_signal(&ctx->q_cond);
 }
 
 /* The user ABI's names, not the engine's: the callback must not call into it. */

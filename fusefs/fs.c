@@ -588,8 +588,14 @@ static bool queue_request(struct hmfs_loop *loop, const struct fuse_buf *fbuf, s
 	pthread_mutex_lock(&loop->lock);
 	*loop->tail = job;
 	loop->tail = &job->next;
-	pthread_cond_signal(&loop->cond);
 	pthread_mutex_unlock(&loop->lock);
+	/*
+	 * After the unlock: a worker woken while we still hold the lock
+	 * blocks on it at once (glibc's condvar retakes the mutex in the
+	 * waiter), a second sleep and wake-up for every request.  The job is
+	 * queued under the lock, so no wake-up can be lost.
+	 */
+	pthread_cond_signal(&loop->cond);
 	return true;
 }
 
