@@ -119,14 +119,29 @@ static void put_str(struct jline *j, const char *s)
 	put(j, s, strlen(s));
 }
 
+/* two digits a step: the reader formats ~20 numbers an event */
 static void put_u64(struct jline *j, unsigned long long v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char d[20];
 	int i = sizeof(d);
 
-	do
-		d[--i] = '0' + v % 10;
-	while (v /= 10);
+	while (v >= 100) {
+		unsigned int r = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		d[--i] = pairs[r + 1];
+		d[--i] = pairs[r];
+	}
+	if (v >= 10) {
+		d[--i] = pairs[v * 2 + 1];
+		d[--i] = pairs[v * 2];
+	} else {
+		d[--i] = (char)('0' + v);
+	}
 	put(j, d + i, sizeof(d) - i);
 }
 
@@ -160,40 +175,29 @@ static void put_json_str(struct jline *j, const char *s, size_t max)
 	put(j, "\"", 1);
 }
 
-/* ,"key": */
-static void put_key(struct jline *j, const char *key)
-{
-	put(j, ",\"", 2);
-	put_str(j, key);
-	put(j, "\":", 2);
-}
+/*
+ * ,"key": -- a literal, so its length is known when compiled: copying the
+ * keys piece by piece with a strlen() each was a third of the reader.
+ */
+#define put_key(j, key) put(j, ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 
-static void put_key_str(struct jline *j, const char *key, const char *v)
+static void put_val_str(struct jline *j, const char *v)
 {
-	put_key(j, key);
 	put(j, "\"", 1);
 	put_str(j, v);
 	put(j, "\"", 1);
 }
 
-static void put_key_u64(struct jline *j, const char *key, __u64 v)
-{
-	put_key(j, key);
-	put_u64(j, v);
-}
-
-static void put_key_s64(struct jline *j, const char *key, __s64 v)
-{
-	put_key(j, key);
-	put_s64(j, v);
-}
+#define put_key_str(j, key, v) (put_key(j, key), put_val_str(j, v))
+#define put_key_u64(j, key, v) (put_key(j, key), put_u64(j, v))
+#define put_key_s64(j, key, v) (put_key(j, key), put_s64(j, v))
 
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
 	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
 	struct jline j = { buf, buf + len };
 
-	put_str(&j, "{\"ts\":");
+	put(&j, "{\"ts\":", 6);
 	put_u64(&j, e->ts >= t0 ? e->ts - t0 : 0);
 	put_key_str(&j, "src", hmt_src_name(e->src));
 	put_key_str(&j, "ev", hmt_fn_name(e->fn));
@@ -204,7 +208,7 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 	if (zone)
 		put_key_str(&j, "zone", zone);
 	else
-		put_str(&j, ",\"zone\":null");
+		put(&j, ",\"zone\":null", 12);
 	put_key_s64(&j, "zid", e->zid);
 	put_key_s64(&j, "extra", e->extra);
 	if (action)

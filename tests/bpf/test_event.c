@@ -214,6 +214,31 @@ static void test_json_exact(void **state)
 		    "\"pid\":4294967295,\"tid\":0,\"comm\":\"\",\"via\":\"fentry\",\"fn\":12}");
 }
 
+/* every number of digits, and each side of it, as printf writes it */
+static void test_json_numbers(void **state)
+{
+	struct hmt_event e = sample();
+	unsigned long long p = 1;
+
+	for (int digits = 1; digits <= 20; digits++, p *= 10) {
+		const unsigned long long v[] = { p - 1, p, p + 1, p * 5, p * 9 + (p - 1) };
+
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			char buf[1024], want[64];
+
+			if (digits == 20 && i > 2)
+				break; /* past 2^64 */
+			e.start_pfn = v[i];
+			e.nid = -(int)(v[i] % 1000000);
+			snprintf(want, sizeof(want), "\"start_pfn\":%llu,", v[i]);
+			assert_true(hmt_format_json(&e, 0, buf, sizeof(buf)) > 0);
+			assert_non_null(strstr(buf, want));
+			snprintf(want, sizeof(want), "\"nid\":%d,", e.nid);
+			assert_non_null(strstr(buf, want));
+		}
+	}
+}
+
 /* the blocks map: a block's own steps only */
 static void test_block_steps(void **state)
 {
@@ -233,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_enter_has_no_ret),
 		cmocka_unit_test(test_json_exact),
+		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_too_small_buffers),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_notify_action_named),
