@@ -1372,7 +1372,7 @@ static void bench_uring(const char *build)
 int main(int argc, char **argv)
 {
 	const char *build = getenv("HOTMEM_BUILD");
-	/* one part alone: bench_hotmemfs huge128m | uring */
+	/* one part alone: bench_hotmemfs small | huge128m | uring */
 	const char *only = argc > 1 ? argv[1] : NULL;
 	char bin[512];
 
@@ -1383,14 +1383,16 @@ int main(int argc, char **argv)
 		printf("# bench_hotmemfs: needs root, /dev/fuse and %s; skipped\n", bin);
 		return 0;
 	}
-	if (only && strcmp(only, "huge128m") && strcmp(only, "uring")) {
-		fprintf(stderr, "bench_hotmemfs: no part '%s' (huge128m, uring, or none for all)\n",
+	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring")) {
+		fprintf(stderr,
+			"bench_hotmemfs: no part '%s' (small, huge128m, uring, or none for all)\n",
 			only);
 		return 2;
 	}
 	bench_guard();
-	if (!only) {
+	if (!only || !strcmp(only, "small"))
 		bench_small(build);
+	if (!only) {
 		bench_state_save(build);
 		bench_huge(build);
 	}
