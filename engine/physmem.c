@@ -445,6 +445,28 @@ int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t 
 }
 
 /*
+ * /proc/self/pagemap, as 6.12's fs/proc/task_mmu.c fills it
+ * (pte_to_pagemap_entry(), pagemap_pmd_range()): bit 63 present, 62 a
+ * swap PTE, 61 the page is not anonymous.  A swap PTE is not only the
+ * swap: a migration entry (or a device-private one) has the page it
+ * stands for, and PM_FILE when that page is the file's.
+ */
+#define PM_FILE		(1ULL << 61)
+#define PM_SWAP		(1ULL << 62)
+#define PM_PRESENT	(1ULL << 63)
+
+/*
+ * Whether a pagemap entry of a private file mapping is the host's copy:
+ * an anonymous page, present or swapped out.  The file's own page is
+ * PM_FILE, present or under migration (PM_SWAP | PM_FILE): the template's
+ * content still, no copy.
+ */
+bool physmem_pagemap_copied(uint64_t ent)
+{
+	return (ent & (PM_PRESENT | PM_SWAP)) && !(ent & PM_FILE);
+}
+
+/*
  * The pages of a private file mapping the host has copied, each passed to
  * @fn (may be NULL): their number, or -1 when the page tables cannot be
  * read (no /proc, or a process forked from the one that opened it).
@@ -465,12 +487,8 @@ long physmem_private_pages(struct hotmem *hm, void *addr, size_t size,
 		if (pread(hm->pagemap_fd, ent, n * sizeof(uint64_t), off) !=
 		    (ssize_t)(n * sizeof(uint64_t)))
 			return -1;
-		/*
-		 * bit 63 present, 62 swapped, 61 a file page (the mapped file
-		 * itself): a copy is present and not the file's, or swapped
-		 */
 		for (size_t j = 0; j < n; j++) {
-			if (!(ent[j] >> 62 & 1) && !((ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1)))
+			if (!physmem_pagemap_copied(ent[j]))
 				continue;
 			copied++;
 			if (fn)

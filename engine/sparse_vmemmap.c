@@ -460,9 +460,34 @@ static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
 	return 0;
 }
 
-static void vmemmap_page_fill(void *page, void *tmpl)
+/*
+ * At most this many vmemmap pages the host copied are kept and written
+ * back by vmemmap_reshare(); more, and the memmap is remapped, which
+ * gives the copies back to the host.  Not a matter of time: writing back
+ * costs less than remapping at every count (8 blocks cycled on this VM:
+ * 33-43 us a cycle with the 32 buddy heads copied, 51-66 us with 128,
+ * 220-290 us with all 512, against 260-575 us remapped).  A matter of host
+ * memory: an online of a free block copies the buddy heads anyway (one
+ * vmemmap page in 16, 32), and the online/offline storms copy nothing
+ * more; a memmap the workload used while online is up to 2 MiB of copies,
+ * which a section cycled into the same zone would otherwise keep for good
+ * (hotmem_ram_resident_bytes() never going down).  An eighth of the
+ * memmap, twice the buddy heads, keeps the storms on the cheap path and
+ * gives back what use left.
+ */
+#define RESHARE_MAX_COPIED	(SECTION_MEMMAP_PAGES / 8)
+
+struct reshare_copies {
+	void *page[SECTION_MEMMAP_PAGES];
+	unsigned long nr;
+};
+
+static void reshare_note(void *page, void *arg)
 {
-	memmap_fill(page, PAGE_SIZE / sizeof(struct page), tmpl);
+	struct reshare_copies *c = arg;
+
+	if (c->nr < SECTION_MEMMAP_PAGES)
+		c->page[c->nr++] = page;
 }
 
 /*
@@ -472,15 +497,23 @@ static void vmemmap_page_fill(void *page, void *tmpl)
  * template's.  Remapping instead costs the unmap of all 512 PTEs, a TLB
  * flush on every CPU hotmemfs's threads ran on, and the faults and copies
  * back: most of an online/offline cycle's time (perf, make bench's
- * trace_engine_storm).  -1 when the host's page tables cannot be read:
- * the caller remaps.
+ * trace_engine_storm).  -1 when the host's page tables cannot be read, or
+ * when more than RESHARE_MAX_COPIED pages are copies: the caller remaps.
  */
 static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot)
 {
-	struct page tmpl = hm->memmap_tmpl[slot];
+	const struct page tmpl = hm->memmap_tmpl[slot];
+	struct reshare_copies c;
+	long copied;
 
-	return physmem_private_pages(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE,
-				     vmemmap_page_fill, &tmpl) < 0 ? -1 : 0;
+	c.nr = 0;
+	copied = physmem_private_pages(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE,
+				       reshare_note, &c);
+	if (copied < 0 || (unsigned long)copied > RESHARE_MAX_COPIED)
+		return -1;
+	for (unsigned long i = 0; i < c.nr; i++)
+		memmap_fill(c.page[i], PAGE_SIZE / sizeof(struct page), &tmpl);
+	return 0;
 }
 
 /*
@@ -496,7 +529,8 @@ static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot
  * A memmap that already maps this template (onlined again into the same
  * zone) is not remapped: vmemmap_reshare() puts the template back into
  * the pages the host copied, which leaves the same memmap at a fraction of
- * the cost.
+ * the cost -- unless the host copied more than RESHARE_MAX_COPIED, which
+ * the remap gives back.
  *
  * Returns 1 when the memmap shares the template, 0 when it stays mapped
  * as it was (the caller writes it), -ENOMEM when the host left it
@@ -510,8 +544,9 @@ int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot
 
 	if (vm->pmd_src != VMEMMAP_BUDDY && vm->pmd_src != VMEMMAP_BOOT)
 		return 0;
-	if ((ms->section_mem_map & SECTION_MEMMAP_SHARED) && vm->tmpl_slot == slot &&
-	    !vmemmap_reshare(hm, section_nr, slot))
+	/* atomic: the memmap prefetcher may set SECTION_MEMMAP_RESIDENT meanwhile */
+	if ((__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_SHARED) &&
+	    vm->tmpl_slot == slot && !vmemmap_reshare(hm, section_nr, slot))
 		return 1;
 	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot))
 		goto err_remap;

@@ -156,7 +156,9 @@ static unsigned long used_pages(struct hotmem *hm, unsigned long spfn, unsigned 
  * template's again in place (vmemmap_reshare()), not remapped: no host
  * mapping is asked for (an allocation site the fault injection counts),
  * and every struct page but the buddy heads reads as a first online's,
- * also those the workload used while the block was online.
+ * also those the workload used while the block was online (a few
+ * vmemmap pages of the 512: more, and it is remapped, as
+ * test_memmap_used_while_online_gives_its_copies_back shows).
  */
 static void test_memmap_onlined_again_is_reshared_in_place(void **state)
 {
@@ -179,8 +181,8 @@ static void test_memmap_onlined_again_is_reshared_in_place(void **state)
 			if (pfn % MAX_ORDER_NR_PAGES)
 				assert_memory_equal(pfn_to_page(hm, pfn), &ref, sizeof(ref));
 		check(hm);
-		/* the workload writes struct pages of the block */
-		assert_true(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, 40000, NULL) > 0);
+		/* the workload writes struct pages of the block: 2000, 32 vmemmap pages */
+		assert_true(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, 2000, NULL) > 0);
 		assert_true(used_pages(hm, spfn, epfn) > 0);
 		hotmem_free_all(hm);
 		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
@@ -190,6 +192,80 @@ static void test_memmap_onlined_again_is_reshared_in_place(void **state)
 	assert_int_equal(calls[2], calls[1]);
 	check(hm);
 	hotmem_destroy(hm);
+}
+
+static long section_copies(struct hotmem *hm, unsigned long section_nr)
+{
+	return physmem_private_pages(hm, pfn_to_page(hm, section_nr << (27 - 12)), 2 * MiB,
+				     NULL, NULL);
+}
+
+/*
+ * A memmap the workload used while online (up to all 512 vmemmap pages
+ * copied by the host) is not kept at every re-online into its zone: more
+ * than an eighth copied, and it is remapped onto its template, which
+ * gives the copies back; the host's memory goes down, and the memmap
+ * reads as a first online's.  A block whose memmap stays free keeps
+ * being re-shared in place (test_memmap_onlined_again_is_reshared_in_place).
+ */
+static void test_memmap_used_while_online_gives_its_copies_back(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 4;
+	const unsigned long spfn = DIMM >> 12, epfn = spfn + nr * (128 * MiB >> 12);
+	size_t used, again;
+	long most = 0;
+	struct page ref;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	ref = *pfn_to_page(hm, spfn + 1);
+	for (unsigned long s = first; s < first + nr; s++)
+		assert_in_range(section_copies(hm, s), 1, 512 / 8);
+	for (int round = 0; round < 3; round++) {
+		/* the workload takes every page it can: their struct pages are written */
+		assert_true(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, nr * 32768, NULL) > 0);
+		hotmem_free_all(hm);
+		for (unsigned long s = first; s < first + nr; s++)
+			most = section_copies(hm, s) > most ? section_copies(hm, s) : most;
+		assert_true(most > 512 / 2);
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+		used = hotmem_ram_resident_bytes(hm);
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		again = hotmem_ram_resident_bytes(hm);
+		/* the copies beyond the buddy heads went back to the host */
+		for (unsigned long s = first; s < first + nr; s++)
+			assert_in_range(section_copies(hm, s), 1, 512 / 8);
+		assert_true(again + (size_t)(most - 512 / 8) * 4096 <= used);
+		for (unsigned long pfn = spfn; pfn < epfn; pfn++)
+			if (pfn % MAX_ORDER_NR_PAGES)
+				assert_memory_equal(pfn_to_page(hm, pfn), &ref, sizeof(ref));
+		check(hm);
+	}
+	hotmem_destroy(hm);
+}
+
+/*
+ * What /proc/self/pagemap says of a private file mapping's page (6.12's
+ * pte_to_pagemap_entry()): a copy is anonymous, present or swapped out;
+ * the file's own page, present or under migration (a swap PTE with
+ * PM_FILE), is none.
+ */
+static void test_pagemap_copies_are_anonymous_pages_only(void **state)
+{
+	const uint64_t present = 1ULL << 63, swap = 1ULL << 62, file = 1ULL << 61;
+
+	(void)state;
+	assert_false(physmem_pagemap_copied(0));
+	assert_true(physmem_pagemap_copied(present | 0x1234));
+	assert_true(physmem_pagemap_copied(swap | 0x20));
+	assert_false(physmem_pagemap_copied(present | file | 0x1234));
+	/* the template's page being migrated: the file's still */
+	assert_false(physmem_pagemap_copied(swap | file | 0x20));
+	/* soft-dirty, exclusive, uffd-wp change nothing */
+	assert_true(physmem_pagemap_copied(present | 7ULL << 55));
+	assert_false(physmem_pagemap_copied(7ULL << 55));
 }
 
 /* its memory Movable: kswapd's and kcompactd's stacks go to node 0 */
@@ -704,6 +780,8 @@ int main(void)
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
 		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
 		cmocka_unit_test(test_memmap_onlined_again_is_reshared_in_place),
+		cmocka_unit_test(test_memmap_used_while_online_gives_its_copies_back),
+		cmocka_unit_test(test_pagemap_copies_are_anonymous_pages_only),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
