@@ -886,10 +886,36 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 }
 
 /*
+ * The journal's bytes from @from to @to undone: cut off, or, where the
+ * cut fails, overwritten with zeros, which a restore stops at (it reads
+ * up to the first NUL).  Either way a restore cannot replay them once
+ * the journal is synced, and the next record is written at @from over
+ * nothing but zeros.  Under journal_lock.
+ */
+static int journal_cut(struct hmfs_ctx *ctx, size_t from, size_t to)
+{
+	static const char zeros[4096];
+
+	if (!ftruncate(ctx->journal_fd, (off_t)from)) {
+		ctx->journal_size = from;
+		return 0;
+	}
+	for (size_t off = from; off < to; off += sizeof(zeros)) {
+		size_t n = to - off < sizeof(zeros) ? to - off : sizeof(zeros);
+		int ret = write_at(ctx->journal_fd, zeros, n, (off_t)off);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
  * One journal line, "CRC32 JSON\n", appended (under change_lock, in
  * the order of the changes); hmfs_state_sync() makes it durable.  A
- * failed append is cut off again (ftruncate to where it began); if even
- * that fails, the record may survive: sv->maybe_kept tells the caller.
+ * failed append is cut off again (journal_cut() from where it began); if
+ * even that fails, the record may survive: sv->maybe_kept tells the
+ * caller.
  */
 static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			 json_object *val)
@@ -922,17 +948,16 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 		sv->pending = true;
 		sv->next = ctx->journal_pending;
 		ctx->journal_pending = sv;
-	} else if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len)) {
+	} else if (journal_cut(ctx, ctx->journal_len, ctx->journal_len + len)) {
 		/*
 		 * No fdatasync here: a writeback error of the records a group
 		 * commit is syncing right now would be reported to this call
 		 * only (once per open file), and the commit would acknowledge
-		 * them.  What this write left is cut, and a crash before the
-		 * next sync leaves at most a torn line, dropped on replay.
+		 * them.  What this write left is cut or zeroed, and a crash
+		 * before the next sync leaves at most a torn line, dropped on
+		 * replay.
 		 */
 		sv->maybe_kept = true;
-	} else {
-		ctx->journal_size = ctx->journal_len;
 	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
@@ -947,14 +972,21 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 /*
  * An fdatasync failed: what it should have written may be lost (and a
  * later fdatasync would not say so again), so no record after the last
- * durable one counts.  Their changes are undone newest first, then the
- * machine as it is now goes whole into the state file with the durable
- * seq.  New changes wait on change_lock meanwhile.  When an undo or that
- * save fails, hotmemfs is frozen (the undo says why).
+ * durable one counts.  Their records are cut from the journal, and the
+ * cut synced before anything is undone: a crash after the undo must not
+ * bring them back.  Their changes are undone newest first, then the
+ * machine as it is now goes whole into the state file.  That file takes
+ * the seq of the last record ever appended, not the last durable one: a
+ * restore skips every journal record up to the file's seq, so an undone
+ * record that a failed cut left behind is never replayed once the file
+ * is written (and records go on after that seq).  New changes wait on
+ * change_lock meanwhile.  When an undo or that save fails, hotmemfs is
+ * frozen (the undo says why).
  */
 static void rollback(struct hmfs_ctx *ctx, int sret)
 {
 	struct hmfs_save *list, *sv;
+	size_t undone_end;
 	int ret;
 
 	pthread_mutex_lock(&ctx->change_lock);
@@ -963,13 +995,16 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	pthread_mutex_lock(&ctx->journal_lock);
 	list = ctx->journal_pending;
 	ctx->journal_pending = NULL;
-	ctx->journal_seq = ctx->journal_durable;
+	undone_end = ctx->journal_len;
 	ctx->journal_len = ctx->journal_durable_len;
-	/* best effort: the state file written whole below makes them stale anyway */
-	if (ftruncate(ctx->journal_fd, (off_t)ctx->journal_len))
-		fprintf(stderr, "hotmemfs: %s.journal: %s\n", ctx->state_path, strerror(errno));
-	else
-		ctx->journal_size = ctx->journal_len;
+	/* fsync(), not fdatasync(): the cut is the file's size */
+	ret = journal_cut(ctx, ctx->journal_len, undone_end);
+	if (!ret && fsync(ctx->journal_fd))
+		ret = -errno;
+	if (ret)
+		fprintf(stderr,
+			"hotmemfs: %s.journal: cutting the records not saved: %s (the state file written whole after the undo supersedes them)\n",
+			ctx->state_path, strerror(-ret));
 	pthread_mutex_unlock(&ctx->journal_lock);
 	pthread_mutex_unlock(&ctx->compact_lock);
 	fprintf(stderr, "hotmemfs: saving state to %s.journal: %s; undoing the changes not yet saved\n",

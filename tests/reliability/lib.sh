@@ -103,12 +103,16 @@ status_field() { ctl --json status | python3 -c "import json,sys; print(json.loa
 journal_text() { python3 -c 'import sys; sys.stdout.write(open(sys.argv[1], "rb").read().split(b"\0")[0].decode())' "$STATE.journal"; }
 # state_seq: the journal's seq the state file holds
 state_seq() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE"; }
-# flips N [BLOCK]: BLOCK (32) online_movable/offline, N changes; its last state on stdout
+# flips N [BLOCK] [UNTIL]: BLOCK (32) online_movable/offline, N changes, or fewer
+# once the file UNTIL exists; its last state on stdout
 flips() {
-	python3 - "$M/memory${2:-32}/state" "$1" <<'PY'
+	python3 - "$M/memory${2:-32}/state" "$1" "${3:-}" <<'PY'
 import os, sys
-p, n = sys.argv[1], int(sys.argv[2])
+p, n, until = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+want = open(p).read().strip()
 for i in range(n):
+    if until and os.path.exists(until):
+        break
     want = "online_movable" if open(p).read().strip() == "offline" else "offline"
     fd = os.open(p, os.O_WRONLY)
     os.write(fd, want.encode())

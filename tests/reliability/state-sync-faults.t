@@ -12,12 +12,17 @@
 #      the old journal, padding it with NULs and keeping the undone one);
 #   3. an online after which the virtio-mem driver plugs more, its
 #      fdatasync() failing: the driver's plugging is undone too, and
-#      hotmemfs takes the next change.
+#      hotmemfs takes the next change;
+#   4. a rollback whose cut of the journal fails too (ftruncate()
+#      refused): the undone record is zeroed instead, and the state file
+#      written after the undo holds its seq, so a restart never replays
+#      it, and the records after it go on from there.
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
 # the shim's controls, files in $TMP made and removed below
-export HOTMEM_TEST_DIRSYNC=$TMP/dirsync HOTMEM_TEST_FSYNC_HOLD=$TMP/hold HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+export HOTMEM_TEST_DIRSYNC=$TMP/dirsync HOTMEM_TEST_FSYNC_HOLD=$TMP/hold HOTMEM_TEST_SYNC_FAIL=$TMP/fail \
+	HOTMEM_TEST_TRUNC_FAIL=$TMP/trunc
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
 has_dimm() { python3 -c 'import json,sys; print(any(d["id"] == "d1" for d in json.load(open(sys.argv[1]))["machine"]["devices"]))' "$STATE"; }
 
@@ -45,17 +50,7 @@ tap_ok $? "hotmemfs mounts qemu-512m afresh"
 ctl device_add pc-dimm id=d1 size=1G >/dev/null
 tap_ok $? "a 1G DIMM: memory32-39"
 : >"$TMP/hold"
-python3 - "$M/memory32/state" "$TMP/hold.held" <<'PY'
-import os, sys
-p, held = sys.argv[1], sys.argv[2]
-for i in range(20000):
-    if os.path.exists(held):
-        break
-    want = "online_movable" if open(p).read().strip() == "offline" else "offline"
-    fd = os.open(p, os.O_WRONLY)
-    os.write(fd, want.encode())
-    os.close(fd)
-PY
+flips 20000 32 "$TMP/hold.held" >/dev/null
 [ -e "$TMP/hold.held" ]
 tap_ok $? "past 256 KiB of journal, a background compaction is held in the state file's fsync()"
 seq0=$(state_seq)
@@ -113,4 +108,30 @@ tap_ok $? "restart after kill -9"
 same_text "$(snapshot)" "$EXPECT" "... the same machine"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+stop_fs
+
+# 4. the rollback's cut refused
+start "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m afresh"
+ctl device_add pc-dimm id=d1 size=256M >/dev/null && flips 3 33 >/dev/null
+tap_ok $? "a 256M DIMM, memory33 flipped three times (acknowledged)"
+EXPECT=$(snapshot)
+: >"$TMP/fail"
+: >"$TMP/trunc"
+echo online_movable >"$M/memory32/state" 2>/dev/null
+tap_ok $((! $?)) "memory32's online is refused: its fdatasync() fails, and so does every ftruncate()"
+same_text "$(snapshot)" "$EXPECT" "... and undone"
+is "$(journal_text | grep -c '"run":{"first":32,')" 0 "... its record zeroed in the journal, the cut having failed"
+kill9_fs
+rm -f "$TMP/fail" "$TMP/trunc"
+start "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... memory32 offline: the refused online is not replayed"
+echo online_movable >"$M/memory32/state"
+tap_ok $? "memory32's online is taken once the syncs work"
+EXPECT=$(snapshot)
+kill9_fs
+start "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... memory32 online: the journal goes on after the seq the undo's save took"
 done_testing

@@ -13,11 +13,14 @@
  *   HOTMEM_TEST_DIRSYNC=PATH      fsync() of a directory takes the first character of
  *                                 PATH's text away: 'x' fails it with EIO, anything else
  *                                 (or PATH absent or empty) lets it through
+ *   HOTMEM_TEST_TRUNC_FAIL=PATH   fail each ftruncate() with EIO while PATH exists (the
+ *                                 journal's cuts)
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,35 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static void *real(const char *name)
 {
 	return dlsym(RTLD_NEXT, name);
+}
+
+static bool trunc_fails(void)
+{
+	const char *fail = getenv("HOTMEM_TEST_TRUNC_FAIL");
+
+	if (!fail || access(fail, F_OK))
+		return false;
+	errno = EIO;
+	return true;
+}
+
+/* hotmemfs is built with _FILE_OFFSET_BITS=64: it calls ftruncate64 */
+int ftruncate64(int fd, off_t length)
+{
+	static int (*next)(int, off_t);
+
+	if (!next)
+		next = (int (*)(int, off_t))real("ftruncate64");
+	return trunc_fails() ? -1 : next(fd, length);
+}
+
+int ftruncate(int fd, off_t length)
+{
+	static int (*next)(int, off_t);
+
+	if (!next)
+		next = (int (*)(int, off_t))real("ftruncate");
+	return trunc_fails() ? -1 : next(fd, length);
 }
 
 /* the next character of @path's text, taken away (0: none) */
@@ -45,7 +77,7 @@ static char take_char(const char *path)
 		if (n > 0) {
 			c = buf[0];
 			(void)!pwrite(fd, buf + 1, (size_t)n - 1, 0);
-			(void)!ftruncate(fd, n - 1);
+			(void)!((int (*)(int, off_t))real("ftruncate"))(fd, n - 1);
 		}
 		close(fd);
 	}
