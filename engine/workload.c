@@ -338,8 +338,15 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 {
 	unsigned long i;
 
+	/*
+	 * For writing, not get_online_mems(): the vmemmap optimisation may
+	 * unshare a section's memmap (vmemmap_unshare(): copied to the memfd,
+	 * then mapped from there), and a struct page the workload wrote on
+	 * another thread between the copy and the remap would be lost -- a
+	 * free list's link among them.  The kernel's HVO copies no memmap.
+	 */
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, pageblock_order,
 						     true, false);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* HugeTLB vmemmap optimisation, and its refusal on self-hosted memmaps (seed 003). */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -316,6 +317,50 @@ static void test_hvo_cap_counts_the_undo(void **state)
 	hotmem_destroy(hm);
 }
 
+struct hvo_excl {
+	struct hotmem *hm;
+	int seen, shared;
+};
+
+/* at HVO's entry: could the workload allocate (get_online_mems()) right now? */
+static void hvo_excl_cb(const struct hm_event *ev, void *arg)
+{
+	struct hvo_excl *x = arg;
+
+	if (ev->type != HM_EV_TRACE || ev->exit || strcmp(ev->fn, "hugetlb_vmemmap_optimize"))
+		return;
+	x->seen++;
+	if (!pthread_rwlock_tryrdlock(&x->hm->mem_hotplug_lock)) {
+		x->shared++;
+		pthread_rwlock_unlock(&x->hm->mem_hotplug_lock);
+	}
+}
+
+/*
+ * HVO unshares a section's memmap (copies it to the memfd, then maps it
+ * from there): the workload, which allocates under get_online_mems() from
+ * any thread (hotmemfs's ctl "alloc"), must not write struct pages
+ * meanwhile, or the write is lost with the template's copy (a free list's
+ * link: the next allocation crashed).  hotmem_hugetlb_alloc() holds
+ * mem_hotplug_lock for writing.
+ */
+static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct hvo_excl x = { hm, 0, 0 };
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_true(hotmem_subscribe(hm, hvo_excl_cb, &x) >= 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 2), 2);
+	assert_int_equal(x.seen, 2);
+	assert_int_equal(x.shared, 0);
+	assert_int_equal(hvo_saved(hm), 14);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_refused_half_way_leaves_the_huge_page_whole),
 		cmocka_unit_test(test_hvo_undo_refused_says_what_it_left),
 		cmocka_unit_test(test_hvo_cap_counts_the_undo),
+		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

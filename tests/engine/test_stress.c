@@ -120,6 +120,7 @@ struct racer {
 	struct hotmem *hm;
 	unsigned long seed;
 	unsigned long ops;
+	unsigned int nr_kinds;	/* of operation: 5 with HugeTLB */
 };
 
 static void *race(void *arg)
@@ -131,7 +132,7 @@ static void *race(void *arg)
 		unsigned long block = 32 + rnd(&s) % 16;
 		long n;
 
-		switch (rnd(&s) % 4) {
+		switch (rnd(&s) % r->nr_kinds) {
 		case 0:
 			hotmem_block_set_state(r->hm, block, 1 + (int)(rnd(&s) % 3));
 			break;
@@ -148,27 +149,35 @@ static void *race(void *arg)
 		case 3: {
 			char buf[64];
 			struct hm_block_info bi;
+			struct hm_explain ex;
 
 			hotmem_block_info(r->hm, block, &bi);
 			hotmem_block_valid_zones(r->hm, block, buf, sizeof(buf));
+			hotmem_explain(r->hm, block, &ex);
 			break;
 		}
+		case 4:
+			/* HVO splits and unshares memmaps from system RAM as it goes */
+			if (rnd(&s) & 1)
+				hotmem_hugetlb_alloc(r->hm, 0, 1 + rnd(&s) % 4);
+			else
+				hotmem_hugetlb_free(r->hm, 1 + rnd(&s) % 4);
+			break;
 		}
 		r->ops++;
 	}
 	return NULL;
 }
 
-static void test_four_threads_racing_keep_every_invariant(void **state)
+static void four_threads_racing(const char *cmdline, int flags, unsigned int nr_kinds)
 {
-	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
+	struct hotmem *hm = boot("default", cmdline);
 	struct racer r[4];
 	pthread_t t[4];
 
-	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, SLOT_BASE, 2 * GiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, SLOT_BASE, 2 * GiB, flags, -1), 0);
 	for (int i = 0; i < 4; i++) {
-		r[i] = (struct racer){ hm, seed_from_env() + (unsigned long)i * 7919, 0 };
+		r[i] = (struct racer){ hm, seed_from_env() + (unsigned long)i * 7919, 0, nr_kinds };
 		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
 	}
 	for (int i = 0; i < 4; i++) {
@@ -181,11 +190,30 @@ static void test_four_threads_racing_keep_every_invariant(void **state)
 	hotmem_destroy(hm);
 }
 
+static void test_four_threads_racing_keep_every_invariant(void **state)
+{
+	(void)state;
+	four_threads_racing("memory_hotplug.memmap_on_memory=1", HM_MHP_MEMMAP_ON_MEMORY, 4);
+}
+
+/*
+ * Memmaps from system RAM, shared with their templates, and HugeTLB
+ * vmemmap optimisation splitting and unsharing them while the workload
+ * allocates on other threads (it crashed in the buddy's free lists when
+ * HVO let it run beside an unshare).
+ */
+static void test_four_threads_racing_hvo_keep_every_invariant(void **state)
+{
+	(void)state;
+	four_threads_racing("hugetlb_free_vmemmap=on", 0, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_sequences_keep_every_invariant),
 		cmocka_unit_test(test_four_threads_racing_keep_every_invariant),
+		cmocka_unit_test(test_four_threads_racing_hvo_keep_every_invariant),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
