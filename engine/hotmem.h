@@ -423,6 +423,16 @@ bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *vm, uint64_t idx)
  */
 int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t first,
 				      uint64_t count);
+/*
+ * Unplug device blocks [first, first + count) exactly (an undo of what
+ * the driver plugged): all plugged, whole sub-blocks (big blocks).  The
+ * driver's unplug path does it: online memory is fake-offlined first, a
+ * memory block left with nothing plugged is offlined and removed.
+ * -EINVAL (not whole units), -ENOENT (some not plugged): nothing changed;
+ * -EBUSY and the like (online memory that will not go): what was
+ * unplugged before is plugged back.
+ */
+int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count);
 
 /* ------------------------------------------------------------------ */
 /* Memory blocks: what drivers/base/memory.c shows in sysfs            */

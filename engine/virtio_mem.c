@@ -1805,17 +1805,19 @@ static int virtio_mem_restore_plug(struct virtio_mem *vm, uint64_t addr, uint64_
 	return virtio_mem_sbm_plug_added_sb(vm, mb_id, sb_id, count);
 }
 
-/* unplug [addr, end), plugged by virtio_mem_restore_plug(): the unplug path */
-static void virtio_mem_restore_unplug(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+/*
+ * unplug [addr, end), within one memory block (SBM) or one big block, by
+ * the driver's unplug path: plugged memory that is online is
+ * fake-offlined first, a memory block left without plugged memory goes
+ */
+static int virtio_mem_unplug_range(struct virtio_mem *vm, uint64_t addr, uint64_t end)
 {
 	unsigned long mb_id;
 	int sb_id, count, rc;
 
-	if (!vm->in_sbm) {
-		rc = virtio_mem_bbm_offline_remove_and_unplug_bb(vm,
-								 virtio_mem_phys_to_bb_id(vm, addr));
-		goto out;
-	}
+	if (!vm->in_sbm)
+		return virtio_mem_bbm_offline_remove_and_unplug_bb(vm,
+								   virtio_mem_phys_to_bb_id(vm, addr));
 	mb_id = virtio_mem_phys_to_mb_id(vm, addr);
 	sb_id = (int)virtio_mem_phys_to_sb_id(vm, addr);
 	count = (int)((end - addr) / vm->sbm.sb_size);
@@ -1836,7 +1838,14 @@ static void virtio_mem_restore_unplug(struct virtio_mem *vm, uint64_t addr, uint
 			rc = virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id);
 		break;
 	}
-out:
+	return rc;
+}
+
+/* unplug [addr, end), plugged by virtio_mem_restore_plug(): the unplug path */
+static void virtio_mem_restore_unplug(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+{
+	int rc = virtio_mem_unplug_range(vm, addr, end);
+
 	if (rc)
 		pr_err(vm->hm, "virtio_mem virtio%d: undoing the restore of [%#llx-%#llx] failed: %d",
 		       vm->index, (unsigned long long)addr, (unsigned long long)(end - 1), rc);
@@ -1899,6 +1908,64 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
 	kmem_tick(vm->hm);
 	rc = virtio_mem_restore_locked(vm, vm->addr + first * vm->device_block_size,
 				       vm->addr + (first + count) * vm->device_block_size);
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return rc;
+}
+
+/*
+ * The inverse of hotmem_virtio_mem_restore_plugged(), for an undo: the
+ * device blocks [start, end) plugged, whole units, all of them; then
+ * unplugged one memory block (big block) at a time.  A step refused
+ * (online memory that will not go: -EBUSY) plugs the steps before it
+ * back, and the blocks prepared for nothing since are unprepared, as a
+ * restore leaves them.
+ */
+static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start, uint64_t end)
+{
+	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
+	const uint64_t requested = vm->requested_size;
+	uint64_t addr, step_end;
+	int rc = 0;
+
+	if (start % unit || end % unit)
+		return -EINVAL;
+	for (addr = start; addr < end; addr += unit)
+		if (!virtio_mem_addr_plugged(vm, addr))
+			return -ENOENT;
+	for (addr = start; addr < end; addr = step_end) {
+		step_end = virtio_mem_restore_step_end(vm, addr, end);
+		rc = virtio_mem_unplug_range(vm, addr, step_end);
+		if (rc)
+			break;
+	}
+	if (rc) {
+		/* the device ACKs the plug of what it had plugged */
+		vm->requested_size = vm->region_size;
+		for (uint64_t redo = start; redo < addr; redo = step_end) {
+			step_end = virtio_mem_restore_step_end(vm, redo, addr);
+			if (virtio_mem_restore_plug(vm, redo, step_end))
+				pr_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed",
+				       vm->index, (unsigned long long)redo,
+				       (unsigned long long)(step_end - 1));
+		}
+		vm->requested_size = requested;
+	}
+	virtio_mem_restore_unprepare(vm, vm->in_sbm ? vm->sbm.first_mb_id : vm->bbm.first_bb_id);
+	return rc;
+}
+
+int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *dev, uint64_t first, uint64_t count)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	const uint64_t nblocks = vm->region_size / vm->device_block_size;
+	int rc;
+
+	if (!count || first >= nblocks || count > nblocks - first)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	kmem_tick(vm->hm);
+	rc = virtio_mem_unplug_exact_locked(vm, vm->addr + first * vm->device_block_size,
+					    vm->addr + (first + count) * vm->device_block_size);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return rc;
 }

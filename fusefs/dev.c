@@ -603,6 +603,23 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 	return ret;
 }
 
+int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+			  char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = vmem_find(ctx, id, err, errlen);
+	if (d)
+		ret = hotmem_virtio_mem_unplug_exact(d->vm, first, count);
+	if (d && ret)
+		snprintf(err, errlen, "%s: unplugging device blocks %llu+%llu: %s", id,
+			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
 int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			       size_t errlen)
 {

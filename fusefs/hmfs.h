@@ -619,6 +619,9 @@ void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			     char *err, size_t errlen);
+/* device blocks [first, first + count) unplugged exactly (an undo of the driver's plugging) */
+int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+			  char *err, size_t errlen);
 int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			       size_t errlen);
 

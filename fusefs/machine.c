@@ -104,17 +104,93 @@ static void device_back(struct hmfs_ctx *ctx, json_object *pre, const char *id, 
 		hmfs_dev_move(ctx, id, pos);
 }
 
-/* every device the drivers' retry plugged more of (it adds or removes none) */
+/* run @i of a "plugged-blocks" array: [*first, *end) */
+static bool run_at(json_object *runs, size_t i, uint64_t *first, uint64_t *end)
+{
+	json_object *r = json_object_array_get_idx(runs, i);
+
+	if (!json_object_is_type(r, json_type_array) || json_object_array_length(r) != 2)
+		return false;
+	*first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 0));
+	*end = *first + (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 1));
+	return true;
+}
+
+typedef int plug_fn(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+		    char *err, size_t errlen);
+
+/*
+ * The device blocks in @a's runs and not in @b's (both sorted and
+ * disjoint, as plugged_json() makes them), each piece to @fn in order
+ */
+static int runs_minus(json_object *a, json_object *b, plug_fn *fn, struct hmfs_ctx *ctx,
+		      const char *id, char *err, size_t errlen)
+{
+	size_t j = 0, nb = json_object_array_length(b);
+	uint64_t s, e, bs = 0, be = 0;
+	int ret;
+
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		if (!run_at(a, i, &s, &e))
+			return -EINVAL;
+		while (s < e) {
+			while (j < nb && (!run_at(b, j, &bs, &be) || be <= s))
+				j++;
+			if (j < nb && bs <= s) { /* inside a run of @b: not ours */
+				s = be < e ? be : e;
+				continue;
+			}
+			bs = j < nb && bs < e ? bs : e;
+			ret = fn(ctx, id, s, bs - s, err, errlen);
+			if (ret)
+				return ret;
+			s = bs;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A virtio-mem device back to @d's plugged blocks exactly, without
+ * touching the others: what the driver's retry plugged unplugged again,
+ * what it unplugged plugged again.  Only for a device whose
+ * requested-size and region are as @d has them.
+ */
+static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, char *err,
+			size_t errlen)
+{
+	static const char *const same[] = { "driver", "addr", "size", "block-size",
+					    "requested-size", "node" };
+	json_object *was = member(d, "plugged-blocks"), *is = member(now, "plugged-blocks");
+	const char *id = json_object_get_string(member(d, "id"));
+	int ret;
+
+	if (!was || !is)
+		return -EINVAL;
+	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+		if (!json_object_equal(member(d, same[k]), member(now, same[k])))
+			return -EINVAL;
+	ret = runs_minus(is, was, hmfs_dev_unplug_exact, ctx, id, err, errlen);
+	return ret ? ret : runs_minus(was, is, hmfs_dev_restore_plugged, ctx, id, err, errlen);
+}
+
+/*
+ * Every device the drivers' retry plugged more of (it adds or removes
+ * none): its plugging taken back exactly, so that blocks of it online
+ * and in use stay as they are; a device that cannot be, taken out and
+ * brought back whole (device_back()).
+ */
 static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size_t errlen)
 {
 	json_object *devs = member(pre, "devices"), *now = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
 	size_t pos;
 
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i);
+		json_object *d = json_object_array_get_idx(devs, i), *n;
 		const char *id = json_object_get_string(member(d, "id"));
 
-		if (!json_object_equal(d, device_in(now, id, &pos)))
+		n = device_in(now, id, &pos);
+		if (!json_object_equal(d, n) && plugged_back(ctx, d, n, err, errlen))
 			device_back(ctx, pre, id, err, errlen);
 	}
 	json_object_put(now);

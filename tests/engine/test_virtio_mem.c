@@ -284,6 +284,42 @@ static void test_restore_plugged_exactly(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The inverse of a restore, for an undo: exactly the device blocks asked,
+ * online memory of them fake-offlined, a memory block left with nothing
+ * plugged removed; a refusal changes nothing
+ */
+static void test_unplug_exact(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	unsigned long total = memtotal_kb(hm);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 64), 0);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 64, 64), 0);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 130, 4), 0);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	/* refused, nothing changed: not all plugged, outside the region */
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 126, 5), -ENOENT);
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 500, 100), -EINVAL);
+	assert_int_equal(info(vm).plugged_size, 264 * MiB);
+	/* memory33 whole (online): offlined and removed; part of memory34 */
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 64, 64), 0);
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 131, 2), 0);
+	assert_int_equal(info(vm).plugged_size, 132 * MiB);
+	assert_int_equal(memtotal_kb(hm) - total, 132 * 1024);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 33), -1);
+	assert_int_equal(block_state(hm, 34), HM_MEM_ONLINE);
+	for (uint64_t i = 0; i < 512; i++)
+		assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i),
+				 i < 64 || i == 130 || i == 133);
+	assert_true(pflags(hm, VMEM + 262 * MiB) & (1UL << HM_PG_offline));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_probe_refuses_bad_devices(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -526,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_remove_refused_changes_nothing),
 		cmocka_unit_test(test_probe_refuses_overlap),
 		cmocka_unit_test(test_alloc_contig_range),
+		cmocka_unit_test(test_unplug_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

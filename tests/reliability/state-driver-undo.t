@@ -1,0 +1,41 @@
+#!/bin/bash
+# The virtio-mem driver's plugging after an online, undone when that
+# online's record cannot be made durable, on a device whose other blocks
+# are online and in use: the undo takes back what the driver plugged
+# after the online, and nothing else of the device (its online blocks
+# stay online, their pages in use stay where they are), and hotmemfs
+# takes the next change.
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
+plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
+
+start --profile default --fresh
+tap_ok $? "hotmemfs mounts the default profile, kernel allocations on"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+is "$(plugged)" $((1 << 30)) "virtio-mem vm0 requested 1.5G: 1G plugged, the driver waits for an online"
+echo online_kernel >"$M/memory32/state"
+tap_ok $? "memory32 onlined to Normal"
+is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
+ctl alloc unmovable 20000 >/dev/null
+tap_ok $? "20000 unmovable pages allocated"
+ctl explain 32 | grep -q "workload.*unmovable"
+tap_ok $? "... some of them in memory32: its offline would fail (hotmemctl explain 32)"
+EXPECT=$(snapshot)
+: >"$TMP/fail"
+echo online_movable >"$M/memory33/state" 2>/dev/null
+tap_ok $((! $?)) "memory33's online is refused, its fdatasync() failing"
+same_text "$(snapshot)" "$EXPECT" "... memory33 offline, vm0 plugged as before, memory32 online in Normal"
+rm "$TMP/fail"
+echo online_movable >"$M/memory33/state"
+tap_ok $? "the next online is taken (hotmemfs is not frozen)"
+EXPECT=$(snapshot)
+kill9_fs
+start --profile default
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... the same machine"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+done_testing
