@@ -20,16 +20,30 @@ static void explain_add(struct hm_explain *ex, const struct hm_page_owner *o)
 
 /* the pages of an online block: what stops it, what would migrate */
 static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex,
-			  bool *unmovable, bool *holes)
+			  bool *unmovable, bool *holes, bool *unmapped)
 {
 	const unsigned long start = section_nr_to_pfn(mem->start_section_nr);
 	const unsigned long end = start + pages_per_block(hm);
 
 	for (unsigned long pfn = start; pfn < end;) {
 		struct hm_page_owner o;
+		struct mem_section *ms;
 		struct page *page;
 		unsigned long skip;
 
+		/*
+		 * A memmap the host left unmapped (a HugeTLB undo) cannot be
+		 * read: its section is skipped.  Without device_hotplug_lock
+		 * (an offline may run for as long as a signal is not sent),
+		 * so only what an earlier refusal left is seen here.
+		 */
+		ms = __pfn_to_section(hm, pfn);
+		if (ms && (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
+			   SECTION_MEMMAP_UNMAPPED)) {
+			*unmapped = true;
+			pfn = ALIGN(pfn + 1, PAGES_PER_SECTION);
+			continue;
+		}
 		if (!pfn_valid(hm, pfn) || (mem->early && !memblock_is_memory(hm, pfn))) {
 			*holes = true;
 			pfn++;
@@ -72,7 +86,7 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 
 static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
 {
-	bool unmovable = false, holes = false;
+	bool unmovable = false, holes = false, unmapped = false;
 	struct zone *zone = __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);
 
 	ex->zone = zone ? zone_idx(zone) : -1;
@@ -81,8 +95,12 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 			 "boot memory: its zone by address at boot (free_area_init: DMA below 16M, DMA32 below 4G, Normal above)");
 	else if (mem->zone_rule)
 		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", mem->zone_rule);
-	explain_pages(hm, mem, ex, &unmovable, &holes);
-	if (!zone) {
+	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped);
+	if (unmapped) {
+		ex->verdict = "enomem";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "the host left part of its memmap unmapped (vm.max_map_count): offlining maps it first, or fails with ENOMEM");
+	} else if (!zone) {
 		ex->verdict = "einval";
 		snprintf(ex->reason, sizeof(ex->reason),
 			 "spans several zones: offlining refuses it (EINVAL)");

@@ -326,9 +326,15 @@ enum vmemmap_src {
 	VMEMMAP_SHARED,	/* HVO tail: remapped read-only onto another page */
 };
 
-#define VMEMMAP_PTE(pfn, src)	(((unsigned long)(pfn) << 3) | (src))
-#define VMEMMAP_PTE_PFN(pte)	((pte) >> 3)
+#define VMEMMAP_PTE(pfn, src)	(((unsigned long)(pfn) << 4) | (src))
+#define VMEMMAP_PTE_PFN(pte)	((pte) >> 4)
 #define VMEMMAP_PTE_SRC(pte)	((int)((pte) & 7))
+/*
+ * Emulator: the host refused to map this vmemmap page back (a HugeTLB
+ * undo); the reservation's PROT_NONE stands there, or a hole, until
+ * vmemmap_remap_lost() maps what the rest of the pte says.
+ */
+#define VMEMMAP_PTE_LOST	(1UL << 3)
 
 struct vmemmap_pmd {
 	unsigned long pmd_pfn;	/* huge: first backing pfn */

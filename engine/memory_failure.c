@@ -46,9 +46,13 @@ static struct page *retirable_page(struct hotmem *hm, uint64_t pfn, int *ret)
 		return NULL;
 	}
 	page = pfn_to_online_page(hm, (unsigned long)pfn);
-	if (!page)
+	if (!page) {
 		*ret = -EIO;
-	return page;
+		return NULL;
+	}
+	/* a memmap the host left unmapped (a HugeTLB undo) is mapped first, or not read */
+	*ret = vmemmap_remap_lost(hm, (unsigned long)pfn, 1);
+	return *ret ? NULL : page;
 }
 
 static bool page_is_free(struct hotmem *hm, unsigned long pfn)

@@ -395,6 +395,20 @@ static int vmemmap_map_page(struct hotmem *hm, unsigned long section_nr, unsigne
 	return ret;
 }
 
+/*
+ * Vmemmap page @i of a split section that neither mapping the host was
+ * asked for holds: marked for vmemmap_map_ptes(), and the reservation's
+ * PROT_NONE put back, so that no mapping of somebody else's lands in the
+ * vmemmap window (refused too, the hole stays, still marked).
+ */
+static void vmemmap_pte_lost(struct hotmem *hm, unsigned long section_nr, unsigned long i)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+
+	vm->pte[i] |= VMEMMAP_PTE_LOST;
+	physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+}
+
 /* the host's refusal, said once where it leaves a memmap unmapped */
 static void vmemmap_lost(struct hotmem *hm, unsigned long section_nr, const char *what)
 {
@@ -438,9 +452,11 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 }
 
 /*
- * The vmemmap pages of a split section the host left unmapped, each mapped
- * onto what its pte says again (a HugeTLB tail read-only onto the page it
- * shares).
+ * The vmemmap pages of a split section the host left unmapped
+ * (VMEMMAP_PTE_LOST), each mapped onto what its pte says again (a HugeTLB
+ * tail read-only onto the page it shares).  By the mark, not by what is
+ * mapped there: the reservation's PROT_NONE counts as mapped, and a hole
+ * may have been taken by a mapping of somebody else's.
  */
 static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
 {
@@ -448,10 +464,15 @@ static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
 	unsigned long *pte = ms->vmemmap.pte;
 	int ret = 0;
 
-	for (unsigned long i = 0; i < PTRS_PER_PTE; i++)
-		if (pte[i] && !physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE))
-			ret = vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(pte[i]),
-					       VMEMMAP_PTE_SRC(pte[i]) == VMEMMAP_SHARED) ?: ret;
+	for (unsigned long i = 0; i < PTRS_PER_PTE; i++) {
+		if (!(pte[i] & VMEMMAP_PTE_LOST))
+			continue;
+		if (vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(pte[i]),
+				     VMEMMAP_PTE_SRC(pte[i]) == VMEMMAP_SHARED))
+			ret = -ENOMEM;
+		else
+			pte[i] &= ~VMEMMAP_PTE_LOST;
+	}
 	if (ret) {
 		vmemmap_lost(hm, section_nr, "vmemmap pages");
 		return ret;
@@ -781,6 +802,7 @@ static int vmemmap_remap_restore(struct hotmem *hm, unsigned long section_nr,
 			alone++;
 			continue;
 		}
+		vmemmap_pte_lost(hm, section_nr, i);
 		ret = -ENOMEM;
 	}
 	if (alone)
@@ -892,9 +914,10 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 err_remap:
 	/* refused: the tail is on the head's page still, or left a hole to map there again */
 	if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i0 + n), PAGE_SIZE) &&
-	    vmemmap_map_page(hm, section_nr, i0 + n, VMEMMAP_PTE_PFN(vm->pte[i0 + n]), true))
+	    vmemmap_map_page(hm, section_nr, i0 + n, VMEMMAP_PTE_PFN(vm->pte[i0 + n]), true)) {
+		vmemmap_pte_lost(hm, section_nr, i0 + n);
 		vmemmap_lost(hm, section_nr, "a HugeTLB tail vmemmap page");
-	else
+	} else
 		pr_warn(hm, "HugeTLB: the host refused to restore vmemmap page %lu of section %lu "
 			    "(vm.max_map_count): the huge page at pfn %#lx stays optimised",
 			i0 + n, section_nr, head_pfn);

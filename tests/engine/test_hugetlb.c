@@ -317,6 +317,127 @@ static void test_hvo_cap_counts_the_undo(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The host refuses @more + 1 mappings in a row, tearing the range down
+ * each time, at every failure point of a huge page's allocation in turn,
+ * until the online section's memmap is left unmapped in part.  After a
+ * first huge page (@split) the section is split and unshared, and 6
+ * refusals lose a tail (its own page and the head's, three tries each)
+ * while its reservation's PROT_NONE goes back; before, 3 refusals lose the
+ * whole memmap to the unshare's remap (one, then three tries of the memfd).
+ */
+static struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct mem_section *ms;
+
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	ms = __nr_to_section(hm, 32);
+	/* the pool's array grown beforehand, without HVO (see hvo_refused()) */
+	hm->cfg.hugetlb_free_vmemmap = split;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.hugetlb_free_vmemmap = true;
+	hm->fail_keeps_old = false;
+	for (unsigned long nth = 1;; nth++) {
+		unsigned long calls = hotmem_alloc_calls(hm);
+
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = more;
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		if (ms->section_mem_map & SECTION_MEMMAP_UNMAPPED)
+			return hm;
+		assert_true(hotmem_alloc_calls(hm) - calls >= nth);
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	}
+}
+
+/*
+ * What the lost tail leaves: no hole in the vmemmap window (a mapping of
+ * somebody else's could land there, and be taken for the memmap), explain
+ * says that offlining would fail with ENOMEM (it said "ok"), memory
+ * failure fails with ENOMEM while the host refuses (it faulted on the
+ * tail's struct page) and maps the memmap first when it does not.
+ */
+static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
+{
+	struct hotmem *hm = hvo_lose_memmap(true, 6);
+	const unsigned long base = DIMM >> 12;
+	struct mem_section *ms = __nr_to_section(hm, 32);
+	unsigned long lost = 0, pfn = 0;
+	struct hm_explain ex;
+	char err[256];
+
+	(void)state;
+	for (unsigned long i = 0; i < 512; i++) {
+		char *va = (char *)pfn_to_page(hm, base) + i * 4096;
+
+		if (!ms->vmemmap.pte[i])
+			continue;
+		/* mapped, or the reservation's PROT_NONE: never a hole */
+		assert_true(physmem_is_mapped(va, 4096));
+		if (ms->vmemmap.pte[i] & VMEMMAP_PTE_LOST) {
+			lost++;
+			pfn = base + i * 64;
+		}
+	}
+	assert_int_equal(lost, 1);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_equal(ex.verdict, "enomem");
+	assert_non_null(strstr(ex.reason, "memmap unmapped"));
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 64;
+	assert_int_equal(hotmem_memory_failure(hm, pfn), -ENOMEM);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	assert_non_null(hotmem_check_invariants(hm, err, sizeof(err)) ? err : NULL);
+	/* the host willing: mapped back, and the tail of a huge page is no free page */
+	assert_int_equal(hotmem_soft_offline_page(hm, pfn), -EBUSY);
+	assert_int_equal(ms->vmemmap.pte[(pfn - base) / 64] & VMEMMAP_PTE_LOST, 0);
+	check(hm);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_not_equal(ex.verdict, "enomem");
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(hvo_saved(hm), 0);
+	read_memmap(hm, base, base + 32768);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The whole memmap of an online section lost to the unshare's remap:
+ * explain, which hotmemfs's threads call, does not read it (it faulted),
+ * memory failure neither, and both see it mapped once the host is willing.
+ */
+static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
+{
+	struct hotmem *hm = hvo_lose_memmap(false, 3);
+	struct mem_section *ms = __nr_to_section(hm, 32);
+	unsigned long head = hm->hugetlb_pool[0];
+	struct hm_explain ex;
+
+	(void)state;
+	assert_int_not_equal(ms->vmemmap.pmd_src, VMEMMAP_NONE);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_equal(ex.verdict, "enomem");
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 64;
+	assert_int_equal(hotmem_memory_failure(hm, head), -ENOMEM);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	assert_int_equal(hotmem_memory_failure(hm, head), -EBUSY);
+	check(hm);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_not_equal(ex.verdict, "enomem");
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	read_memmap(hm, DIMM >> 12, (DIMM >> 12) + 32768);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 struct hvo_excl {
 	struct hotmem *hm;
 	int seen, shared;
@@ -373,6 +494,8 @@ int main(void)
 		cmocka_unit_test(test_hvo_undo_refused_says_what_it_left),
 		cmocka_unit_test(test_hvo_cap_counts_the_undo),
 		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
+		cmocka_unit_test(test_hvo_lost_tail_is_reserved_and_never_read),
+		cmocka_unit_test(test_hvo_unshare_lost_memmap_is_never_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
