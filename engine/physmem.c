@@ -123,8 +123,11 @@ static int host_mmap_fixed(struct hotmem *hm, void *vaddr, size_t size, int prot
 	void *p;
 
 	if (hm_should_fail(hm)) {
-		if (!atomic_load(&hm->fail_keeps_old))
+		/* torn down, a range inside a mapping splits it as a MAP_FIXED would */
+		if (!atomic_load(&hm->fail_keeps_old)) {
 			munmap(vaddr, size);
+			host_maps_made(hm);
+		}
 		return -ENOMEM;
 	}
 	p = mmap(vaddr, size, prot, flags | MAP_FIXED, fd, off);

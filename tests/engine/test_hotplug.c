@@ -521,6 +521,30 @@ static void host_maps_recount(struct hotmem *hm)
  * count through each step: adds, templates mapped over merged memmaps,
  * offlines and removals (the PROT_NONE unmaps are mappings too).
  */
+/*
+ * A refusal the fault injection plays as hosts before 6.12 do tears the
+ * range down first: inside a mapping (here the vmemmap reservation, far
+ * above anything present) that splits it, and the bound counts it.
+ */
+static void test_host_map_bound_counts_refusals_that_tear_down(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	char *top = (char *)hm->vmemmap + hm->vmemmap_size;
+
+	(void)state;
+	hm->fail_keeps_old = false;
+	host_maps_recount(hm);
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 7;
+	for (unsigned long i = 1; i <= 8; i++)
+		assert_int_equal(physmem_map_vmemmap(hm, top - i * 2 * 4096, 0, 4096, false),
+				 -ENOMEM);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	assert_true(hm->host_maps_bound >= host_maps_now());
+	hotmem_destroy(hm);
+}
+
 static void test_host_map_bound_is_an_upper_bound(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
@@ -769,6 +793,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
 		cmocka_unit_test(test_host_map_bound_is_an_upper_bound),
+		cmocka_unit_test(test_host_map_bound_counts_refusals_that_tear_down),
 		cmocka_unit_test(test_online_survives_a_host_refusing_the_memmap_twice),
 		cmocka_unit_test(test_online_without_template_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_remove_above_host_cap_fails_up_front),
