@@ -123,6 +123,27 @@ static void read_memmap(struct hotmem *hm, unsigned long first, unsigned long la
 }
 
 /*
+ * One 128 MiB block online Movable, with a first huge page allocated and
+ * freed: the pool's array grown (else its growth shifts the failure
+ * points by one just where the shared memmap's remap would be refused,
+ * and that point is never met), and with @split the section's memmap
+ * split and unshared by that page's HVO, so that the next refusal is a
+ * tail's.
+ */
+static struct hotmem *hvo_block_online(bool split)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	hm->cfg.hugetlb_free_vmemmap = split;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.hugetlb_free_vmemmap = true;
+	return hm;
+}
+
+/*
  * The host refuses a tail's remap half way through HVO, tearing the old
  * mapping down first (hosts before 6.12) or keeping it (6.12), alone or
  * with the next mapping refused too: the huge page is left unoptimised
@@ -135,21 +156,10 @@ static void read_memmap(struct hotmem *hm, unsigned long first, unsigned long la
  */
 static void hvo_refused(bool keeps_old, unsigned long more)
 {
-	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct hotmem *hm = hvo_block_online(false);
 	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
 	unsigned long refused = 0;
 
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	/*
-	 * The pool's array grown beforehand, without HVO: else its growth
-	 * shifts the failure points by one just where the shared memmap's
-	 * remap would be refused, and that point is never met.
-	 */
-	hm->cfg.hugetlb_free_vmemmap = false;
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
 	hm->fail_keeps_old = keeps_old;
 	for (unsigned long nth = 1;; nth++) {
 		unsigned long calls = hotmem_alloc_calls(hm), saved = 0, heads = 0;
@@ -225,15 +235,10 @@ static void test_hvo_undo_refused_says_what_it_left(void **state)
 
 	(void)state;
 	for (int keeps_old = 1; keeps_old >= 0; keeps_old--) {
-		struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+		struct hotmem *hm = hvo_block_online(true);
 		unsigned long tail_on_head = 0;
 		char err[256];
 
-		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-		/* split and unshared by a first huge page, so the next refusal is a tail's */
-		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
 		hm->fail_keeps_old = keeps_old;
 		/* the first allocation is the pool's; the refusals start at the third tail */
 		for (unsigned long nth = 2;; nth++) {
@@ -328,17 +333,9 @@ static void test_hvo_cap_counts_the_undo(void **state)
  */
 static struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
 {
-	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
-	struct mem_section *ms;
+	struct hotmem *hm = hvo_block_online(split);
+	struct mem_section *ms = __nr_to_section(hm, 32);
 
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	ms = __nr_to_section(hm, 32);
-	/* the pool's array grown beforehand, without HVO (see hvo_refused()) */
-	hm->cfg.hugetlb_free_vmemmap = split;
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
 	hm->fail_keeps_old = false;
 	for (unsigned long nth = 1;; nth++) {
 		unsigned long calls = hotmem_alloc_calls(hm);
