@@ -10,6 +10,8 @@
  *    (hotmem.kernel_alloc=default) vs off, same run;
  *  - what an untraced USDT probe costs (its semaphore is 0): per hit, and
  *    as a share of an online/offline cycle, which hits ~28 of them;
+ *  - an online/offline cycle re-shared in place (vmemmap_reshare()) at its
+ *    cap of copied vmemmap pages and with the buddy heads only, vs remapped;
  *  - host memory per emulated TiB online: a memmap from system RAM shared
  *    copy-on-write with its template, a self-hosted one written (1/64 of
  *    what is online), and how many of those memmap pages hold the same
@@ -363,11 +365,91 @@ static void bench_host_memory(void)
 	       "%", "informational: what copy-on-write sharing could save", true);
 }
 
+/*
+ * The host copies @k vmemmap pages of each section besides the buddy
+ * heads' (one in 16, copied by the online): a byte of a struct page in
+ * each, rewritten.
+ */
+static void copy_vmemmap_pages(struct hotmem *hm, unsigned long spfn, unsigned long nr, int k)
+{
+	for (unsigned long s = 0; s < nr; s++)
+		for (int j = 0, i = 1; j < k; i++) {
+			volatile unsigned char *p;
+
+			if (!(i % 16))
+				continue;
+			p = (unsigned char *)pfn_to_page(hm, spfn + s * 32768 +
+							 (unsigned long)i * 64 + 1);
+			*p = *p;
+			j++;
+		}
+}
+
+/* one online/offline cycle of @nr blocks after the host copied @k more vmemmap pages of each */
+static double reshare_cycle_us(struct hotmem *hm, unsigned long nr, int k, bool remap)
+{
+	const int pagemap_fd = hm->pagemap_fd;
+	double t0, t;
+
+	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_ONLINE_MOVABLE))
+		exit(1);
+	copy_vmemmap_pages(hm, DIMM >> 12, nr, k);
+	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_OFFLINE))
+		exit(1);
+	/* no pagemap: the memmap is remapped, as without /proc */
+	if (remap)
+		hm->pagemap_fd = -1;
+	t0 = now_us();
+	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_ONLINE_MOVABLE) ||
+	    hotmem_online_blocks(hm, 32, nr, HM_MMOP_OFFLINE))
+		exit(1);
+	t = now_us() - t0;
+	hm->pagemap_fd = pagemap_fd;
+	return t / (double)nr;
+}
+
+/*
+ * vmemmap_reshare() writes back up to 64 copied vmemmap pages of 512 (the
+ * 32 buddy heads and 32 more here) and remaps above that: at the cap it
+ * must still be cheaper than the remap (it is at every count; the cap is
+ * for host memory), and with the buddy heads only (what the storms copy)
+ * much cheaper.
+ */
+static void bench_reshare(void)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=off", 1);
+	const unsigned long nr = 8;
+	double heads[RUNS], cap[RUNS], remap[RUNS];
+
+	if (hotmem_add_memory(hm, 0, DIMM, nr * (128ULL << 20), 0, -1))
+		exit(1);
+	for (int i = 0; i < RUNS; i++) {
+		/* interleaved, the order alternating */
+		if (i % 2) {
+			remap[i] = reshare_cycle_us(hm, nr, 32, true);
+			cap[i] = reshare_cycle_us(hm, nr, 32, false);
+		} else {
+			cap[i] = reshare_cycle_us(hm, nr, 32, false);
+			remap[i] = reshare_cycle_us(hm, nr, 32, true);
+		}
+		heads[i] = reshare_cycle_us(hm, nr, 0, false);
+	}
+	hotmem_destroy(hm);
+	printf("# online/offline cycle of a 128 MiB block: %.1f us re-shared (buddy heads copied), "
+	       "%.1f us re-shared with 64 vmemmap pages copied, %.1f us remapped\n",
+	       median(heads, RUNS), median(cap, RUNS), median(remap, RUNS));
+	figure("engine_reshare_at_cap_vs_remap", median(cap, RUNS) / median(remap, RUNS), "x",
+	       "< 1", median(cap, RUNS) < median(remap, RUNS));
+	figure("engine_reshare_heads_vs_remap", median(heads, RUNS) / median(remap, RUNS), "x",
+	       "informational: what the storms pay against the old path", true);
+}
+
 int main(void)
 {
 	bench_host_memory();
 	bench_untraced_probes();
 	bench_kmem_storm();
+	bench_reshare();
 	bench_online_vs_memset();
 	bench_parallel_online();
 	bench_metadata();
