@@ -10,6 +10,16 @@
  * and which was hot-added is inferred (x86: boot RAM runs from 0 up to the
  * 32-bit PCI hole and continues at 4 GiB; a block found offline or online
  * Movable was hot-added), and said so.
+ *
+ * virtio-mem devices are found as the kernel shows them (6.12, unchanged
+ * through 6.18): virtio_mem_create_resource() requests the device's region
+ * in /proc/iomem under the device's name, dev_name() = "virtioN"
+ * (IORESOURCE_SYSTEM_RAM | IORESOURCE_EXCLUSIVE), and the driver adds
+ * memory below it with add_memory_driver_managed(), "System RAM
+ * (virtio_mem)" (IORESOURCE_SYSRAM_DRIVER_MANAGED, MHP_MERGE_RESOURCE);
+ * sys/bus/virtio/devices/virtioN has device 0x0018 (VIRTIO_ID_MEM) and
+ * driver -> .../virtio_mem.  Their blocks are in a dynamic memory group,
+ * which sysfs does not show; they are not DIMMs.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -27,11 +37,29 @@
 #include "from_sysfs.h"
 
 #define GiB (1ULL << 30)
+#define MiB (1ULL << 20)
+
+/* VIRTIO_ID_MEM, include/uapi/linux/virtio_ids.h */
+#define VIRTIO_ID_MEM 24
+/* QEMU's default virtio-mem block-size on x86 (the THP size) */
+#define VMEM_QEMU_BLOCK_SIZE (2 * MiB)
+/* virtio_mem.c: VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD */
+#define VMEM_OFFLINE_THRESHOLD GiB
+#define MAX_VMEM 16
 
 struct found_block {
 	bool present, online;
 	int nid;
+	int vmem;	/* 1 + the index of the virtio-mem device it is in, 0: none */
 	char zone[16];	/* valid_zones of an online block: its zone */
+};
+
+/* a virtio-mem device: its region in /proc/iomem and what is added below it */
+struct found_vmem {
+	char name[32];		/* "virtioN", the region's resource name */
+	uint64_t start, end;	/* the region, end exclusive */
+	uint64_t plugged;	/* "System RAM (virtio_mem)" below it */
+	int nid;
 };
 
 struct found {
@@ -41,6 +69,8 @@ struct found {
 	struct found_block *blk;
 	int nr_nodes;		/* node/possible, else highest nid + 1 */
 	bool boot_classified_by_rule;
+	int nr_vmem;
+	struct found_vmem vmem[MAX_VMEM];
 	FILE *notes;		/* "could not infer" lines, also in the profile */
 	char *notes_buf;
 	size_t notes_len;
@@ -151,6 +181,129 @@ static uint64_t blk_start(const struct found *f, unsigned long id)
 }
 
 /*
+ * sys/bus/virtio/devices/NAME: 1 when it is a virtio-mem device (device
+ * 0x0018, or bound to the virtio_mem driver), 0 when it is another
+ * virtio device, -1 when the tree does not hold it.
+ */
+static int virtio_is_mem(const struct found *f, const char *name)
+{
+	char rel[256], path[4096], link[4096], buf[32];
+	const char *base;
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/%s/device", name);
+	if (!read_line(f, rel, buf, sizeof(buf)))
+		return strtoul(buf, NULL, 0) == VIRTIO_ID_MEM;
+	snprintf(path, sizeof(path), "%s/sys/bus/virtio/devices/%s/driver", f->dir, name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	return !strcmp(base ? base + 1 : link, "virtio_mem");
+}
+
+/* "  START-END : NAME": the depth (two spaces a level) and the fields; false if not that */
+static bool iomem_line(const char *l, int *depth, uint64_t *start, uint64_t *end, char *name,
+		       size_t len)
+{
+	unsigned long long a, b;
+	int sp = (int)strspn(l, " "), at = 0;
+
+	if (sscanf(l + sp, "%llx-%llx : %n", &a, &b, &at) != 2 || !at || b < a)
+		return false;
+	*depth = sp / 2;
+	*start = a;
+	*end = b + 1;
+	snprintf(name, len, "%s", l + sp + at);
+	name[strcspn(name, "\n")] = '\0';
+	return true;
+}
+
+/*
+ * The virtio-mem devices in DIR/proc/iomem: a "virtioN" region that
+ * sys/bus/virtio says is virtio-mem, or, without sys/bus/virtio in the
+ * tree, that holds "System RAM (virtio_mem)"; what the driver added below
+ * it is its plugged memory.
+ */
+static void scan_iomem(struct found *f)
+{
+	char path[4096], line[512], name[256];
+	struct found_vmem *cur = NULL;
+	int depth, cur_depth = 0, bus;
+	bool any_addr = false, any = false;
+	uint64_t start, end;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/proc/iomem", f->dir);
+	fp = fopen(path, "re");
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned int n;
+		int at = 0;
+
+		if (!iomem_line(line, &depth, &start, &end, name, sizeof(name)))
+			continue;
+		any = true;
+		any_addr |= start != 0;
+		if (cur && depth > cur_depth) {
+			if (!strcmp(name, "System RAM (virtio_mem)"))
+				cur->plugged += end - start;
+			continue;
+		}
+		cur = NULL;
+		if (sscanf(name, "virtio%u%n", &n, &at) != 1 || name[at] || f->nr_vmem >= MAX_VMEM)
+			continue;
+		bus = virtio_is_mem(f, name);
+		if (!bus)
+			continue;
+		cur = &f->vmem[f->nr_vmem++];
+		snprintf(cur->name, sizeof(cur->name), "%.31s", name);
+		cur->start = start;
+		cur->end = end;
+		cur->nid = -1;
+		cur_depth = depth;
+	}
+	fclose(fp);
+	if (any && !any_addr) {
+		note(f, "proc/iomem shows no addresses (read without CAP_SYS_ADMIN): virtio-mem "
+			"devices not found, their memory taken as DIMMs");
+		f->nr_vmem = 0;
+		return;
+	}
+	/* without sys/bus/virtio: only a region the driver added memory to tells */
+	for (int i = 0; i < f->nr_vmem; i++)
+		if (virtio_is_mem(f, f->vmem[i].name) < 0 && !f->vmem[i].plugged) {
+			memmove(&f->vmem[i], &f->vmem[i + 1],
+				(size_t)(f->nr_vmem - i - 1) * sizeof(f->vmem[0]));
+			f->nr_vmem--;
+			i--;
+		}
+}
+
+/* Which blocks lie in a virtio-mem region, the device's node from them */
+static void claim_vmem_blocks(struct found *f)
+{
+	for (int i = 0; i < f->nr_vmem; i++) {
+		struct found_vmem *v = &f->vmem[i];
+
+		for (unsigned long id = 0; id < f->nr; id++) {
+			if (!f->blk[id].present || blk_start(f, id) < v->start ||
+			    blk_start(f, id) >= v->end)
+				continue;
+			f->blk[id].vmem = i + 1;
+			if (v->nid < 0)
+				v->nid = f->blk[id].nid;
+		}
+		if (v->nid < 0) {
+			note(f, "%s: no memory block plugged, its node not in sysfs: node 0", v->name);
+			v->nid = 0;
+		}
+	}
+}
+
+/*
  * Boot memory: every present block below 4 GiB, and the blocks from 4 GiB
  * on without a gap, when the memory below 4 GiB reaches 2 GiB (firmware
  * puts what does not fit under the PCI hole there) and none of them is
@@ -170,16 +323,16 @@ static void classify_boot(struct found *f, bool *boot)
 		note(f, "no memory below 4 GiB: not an x86 layout; took the blocks online in a "
 			"kernel zone as boot memory (hotmem models x86_64's zones)");
 		for (id = 0; id < f->nr; id++)
-			boot[id] = f->blk[id].present && f->blk[id].online &&
+			boot[id] = f->blk[id].present && !f->blk[id].vmem && f->blk[id].online &&
 				   strcmp(f->blk[id].zone, "Movable");
 		return;
 	}
 	for (id = 0; id < f->nr && id < four; id++) {
-		boot[id] = f->blk[id].present;
+		boot[id] = f->blk[id].present && !f->blk[id].vmem;
 		if (f->blk[id].present)
 			low_end = id + 1;
 	}
-	for (end = four; end < f->nr && f->blk[end].present; end++)
+	for (end = four; end < f->nr && f->blk[end].present && !f->blk[end].vmem; end++)
 		if (!f->blk[end].online || !strcmp(f->blk[end].zone, "Movable"))
 			high_boot = false;
 	if (blk_start(f, low_end) < 2 * GiB || end == four)
@@ -188,12 +341,13 @@ static void classify_boot(struct found *f, bool *boot)
 		boot[id] = high_boot;
 }
 
-/* Runs of blocks [a, b) with the same node and the same @boot class */
+/* Runs of blocks [a, b) with the same node, the same @boot class, in the same virtio-mem device or none */
 static unsigned long run_end(const struct found *f, const bool *boot, unsigned long a)
 {
 	unsigned long b = a + 1;
 
-	while (b < f->nr && f->blk[b].present && boot[b] == boot[a] && f->blk[b].nid == f->blk[a].nid)
+	while (b < f->nr && f->blk[b].present && boot[b] == boot[a] && f->blk[b].nid == f->blk[a].nid &&
+	       f->blk[b].vmem == f->blk[a].vmem)
 		b++;
 	return b;
 }
@@ -227,7 +381,7 @@ static void print_ranges(struct found *f, FILE *out, const bool *boot)
 			print_ram(f, out, "ram", a, b);
 	}
 	for (a = 0; a < f->nr; a = b) {
-		if (!f->blk[a].present || boot[a]) {
+		if (!f->blk[a].present || boot[a] || f->blk[a].vmem) {
 			b = a + 1;
 			continue;
 		}
@@ -265,7 +419,7 @@ static int count_hot_runs(struct found *f, const bool *boot)
 	int n = 0;
 
 	for (a = 0; a < f->nr; a = b) {
-		if (!f->blk[a].present || boot[a]) {
+		if (!f->blk[a].present || boot[a] || f->blk[a].vmem) {
 			b = a + 1;
 			continue;
 		}
@@ -303,15 +457,15 @@ static void print_states(struct found *f, FILE *out, const bool *boot)
 			b++;
 		print_run(out, "offline", a, b, NULL);
 	}
-	/* hot-added blocks that are online, in the zone found */
+	/* hot-added DIMM blocks that are online, in the zone found */
 	for (a = 0; a < f->nr; a = b) {
 		const char *type;
 
 		b = a + 1;
-		if (!f->blk[a].present || boot[a] || !f->blk[a].online)
+		if (!f->blk[a].present || boot[a] || f->blk[a].vmem || !f->blk[a].online)
 			continue;
 		type = online_type_of(&f->blk[a]);
-		while (b < f->nr && f->blk[b].present && !boot[b] && f->blk[b].online &&
+		while (b < f->nr && f->blk[b].present && !boot[b] && !f->blk[b].vmem && f->blk[b].online &&
 		       !strcmp(online_type_of(&f->blk[b]), type))
 			b++;
 		print_run(out, "online", a, b, type);
@@ -406,6 +560,81 @@ static void check_boot_zones(struct found *f, const bool *boot)
 		}
 }
 
+/* the plugged blocks of device @i: from the region's start, without a gap? */
+static bool vmem_plugged_from_start(const struct found *f, int i)
+{
+	const struct found_vmem *v = &f->vmem[i];
+	uint64_t addr = v->start;
+
+	for (unsigned long id = 0; id < f->nr; id++)
+		if (f->blk[id].vmem == i + 1) {
+			if (blk_start(f, id) != addr)
+				return false;
+			addr += f->block_size;
+		}
+	return true;
+}
+
+/*
+ * hotmem's profiles have no key for a virtio-mem device (a device is
+ * hotmemctl's, like QEMU's -device): the profile says, as comments, how
+ * to plug each into the machine booted from it, and then its blocks'
+ * states.  Its block-size and requested-size are not in sysfs: QEMU's
+ * default and the plugged size.
+ */
+static void print_vmem(struct found *f, FILE *out)
+{
+	char aob[32] = "offline";
+
+	if (!f->nr_vmem)
+		return;
+	read_line(f, "sys/devices/system/memory/auto_online_blocks", aob, sizeof(aob));
+	fprintf(out, "# virtio-mem devices: a profile has no key for them; booted from this "
+		     "profile, plug them as QEMU would (then the blocks as found):\n");
+	for (int i = 0; i < f->nr_vmem; i++) {
+		const struct found_vmem *v = &f->vmem[i];
+		uint64_t size = v->end - v->start, bs = VMEM_QEMU_BLOCK_SIZE;
+		uint64_t offline = 0;
+
+		/* QEMU: memaddr and the region aligned to block-size */
+		while (bs > MiB && ((v->start | size) & (bs - 1)))
+			bs >>= 1;
+		note(f, "%s: block-size (the device block size): not in sysfs; %llu MiB, QEMU's "
+			"default on x86 (Sub Block Mode then plugs sub-blocks of max(block-size, 2 MiB))",
+		     v->name, (unsigned long long)(bs / MiB));
+		note(f, "%s: requested-size: not in sysfs; its plugged size, %llu MiB (a device at rest "
+			"reached what was asked); sub-blocks unplugged inside an added block are not in "
+			"sysfs or /proc/iomem, each added block taken as fully plugged",
+		     v->name, (unsigned long long)(v->plugged / MiB));
+		if (!vmem_plugged_from_start(f, i))
+			note(f, "%s: its blocks are not all from the region's start on; the driver plugs "
+				"from the lowest address, so the emulation's blocks of it differ", v->name);
+		fprintf(out, "#   hotmemctl device_add virtio-mem-pci id=%s memaddr=%#llx size=%#llx "
+			     "requested-size=%#llx block-size=%#llx node=%d\n", v->name,
+			(unsigned long long)v->start, (unsigned long long)size,
+			(unsigned long long)v->plugged, (unsigned long long)bs, v->nid);
+		for (unsigned long id = 0; id < f->nr; id++) {
+			if (f->blk[id].vmem != i + 1)
+				continue;
+			if (strcmp(aob, "offline"))
+				fprintf(out, "#   hotmemctl offline %lu\n", id);
+			offline += f->blk[id].online ? 0 : f->block_size;
+		}
+		for (unsigned long id = 0; id < f->nr; id++)
+			if (f->blk[id].vmem == i + 1 && f->blk[id].online)
+				fprintf(out, "#   hotmemctl online %lu %s\n", id,
+					online_type_of(&f->blk[id]));
+		if (strcmp(aob, "offline"))
+			note(f, "%s: the order its blocks came online in: not in sysfs; they come up as "
+				"auto_online_blocks (%s) says, then go offline and online again in address "
+				"order", v->name, aob);
+		if (offline > VMEM_OFFLINE_THRESHOLD)
+			note(f, "%s: %llu MiB of it offline: the driver stops plugging at 1 GiB offline "
+				"(offline_threshold) until blocks come online", v->name,
+			     (unsigned long long)(offline / MiB));
+	}
+}
+
 static int write_profile(struct found *f, FILE *out)
 {
 	bool *boot = calloc(f->nr, sizeof(*boot));
@@ -417,8 +646,11 @@ static int write_profile(struct found *f, FILE *out)
 		return -ENOMEM;
 	classify_boot(f, boot);
 	for (unsigned long id = 0; id < f->nr; id++)
-		if (f->blk[id].present && !boot[id] && id < first_hot)
+		if (f->blk[id].present && !boot[id] && !f->blk[id].vmem && id < first_hot)
 			first_hot = id;
+	for (int i = 0; i < f->nr_vmem; i++)
+		if (f->vmem[i].end > end)
+			end = f->vmem[i].end;
 	note(f, "boot or hot-added: not in sysfs; took %s as boot memory%s",
 	     first_hot < f->nr ? "the blocks below the first hot-added one's run" : "every block",
 	     first_hot < f->nr ? " and the rest as hot-added (x86: RAM below the PCI hole, "
@@ -463,6 +695,7 @@ static int write_profile(struct found *f, FILE *out)
 	print_ranges(f, out, boot);
 	print_states(f, out, boot);
 	print_cmdline(f, out);
+	print_vmem(f, out);
 	free(boot);
 	return 0;
 }
@@ -495,6 +728,8 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 		goto out;
 	}
 	nodes(&f);
+	scan_iomem(&f);
+	claim_vmem_blocks(&f);
 	ret = write_profile(&f, out);
 	fflush(f.notes);
 	/* the notes: as comments in the profile, and to the person */
