@@ -54,7 +54,7 @@ int physmem_init(struct hotmem *hm)
 	hm->pagemap_pid = getpid();
 	hm->memfd = memfd_create("hotmem-ram", MFD_CLOEXEC);
 	if (hm->memfd < 0)
-		return -errno;
+		goto err_pagemap;
 	if (ftruncate(hm->memfd, (off_t)hm->maxmem) < 0)
 		goto err_fd;
 
@@ -86,6 +86,11 @@ err_fd:
 	hm->max_map_count_fd = -1;
 	close(hm->memfd);
 	hm->memfd = -1;
+err_pagemap:
+	if (hm->pagemap_fd >= 0)
+		close(hm->pagemap_fd);
+	hm->pagemap_fd = -1;
+	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
 	return -ENOMEM;
 }
 

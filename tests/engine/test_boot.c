@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Boot: sparse_init(), zones, boot memory blocks (seed 000). */
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -186,6 +189,44 @@ static void test_boot_pages_not_freed_stay_reserved(void **state)
 	hotmem_destroy(hm);
 }
 
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A boot that fails in physmem_init() (here the RAM memfd's ftruncate,
+ * beyond RLIMIT_FSIZE) leaves no file open: /proc/self/pagemap was.
+ */
+static void test_failed_boot_leaves_no_file_open(void **state)
+{
+	struct hotmem_config cfg;
+	struct rlimit old, small;
+	struct hotmem *hm = NULL;
+	char err[256];
+	int before;
+
+	(void)state;
+	hotmem_config_builtin(&cfg, "default");
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = (struct rlimit){ 1 << 20, old.rlim_max };
+	signal(SIGXFSZ, SIG_IGN);
+	before = open_fds();
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_not_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_non_null(strstr(err, "cannot reserve"));
+	assert_int_equal(open_fds(), before);
+	signal(SIGXFSZ, SIG_DFL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_each_node_memmap_is_contiguous_on_its_node),
 		cmocka_unit_test(test_parallel_memmap_init_equals_serial),
 		cmocka_unit_test(test_boot_pages_not_freed_stay_reserved),
+		cmocka_unit_test(test_failed_boot_leaves_no_file_open),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
