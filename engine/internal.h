@@ -732,6 +732,7 @@ int physmem_map_vmemmap(struct hotmem *hm, void *vaddr, unsigned long pfn,
 			size_t size, bool readonly);
 int physmem_unmap_vmemmap(struct hotmem *hm, void *vaddr, size_t size);
 bool physmem_is_mapped(void *vaddr, size_t size);
+void physmem_reserve_hole(struct hotmem *hm, void *vaddr, size_t size);
 /* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
 /* the same before a removal: the sysctl read afresh, no headroom kept */

@@ -140,13 +140,6 @@ static int host_mmap_fixed(struct hotmem *hm, void *vaddr, size_t size, int prot
 	return p == MAP_FAILED ? -ENOMEM : 0;
 }
 
-/* init_memory_mapping() for a RAM range */
-int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size)
-{
-	return host_mmap_fixed(hm, hm->direct_map + start, size, PROT_READ | PROT_WRITE,
-			       MAP_SHARED, hm->memfd, (off_t)start);
-}
-
 /*
  * Back to the reservation: a MAP_FIXED too, which splits as any other.
  * Refused, the range holds the old mapping still (or a hole, on older
@@ -156,6 +149,30 @@ static int reserve_again(struct hotmem *hm, void *vaddr, size_t size)
 {
 	return host_mmap_fixed(hm, vaddr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
 			       MAP_NORESERVE, -1, 0);
+}
+
+/*
+ * After a refused MAP_FIXED into a reservation (a first mapping, nothing
+ * of the engine's there before): a host that tore the range down left a
+ * hole, where any mapping of the process could land and later be mapped
+ * over.  The reservation's PROT_NONE goes back, as it was (refused too,
+ * the hole stays: nothing more to do).
+ */
+void physmem_reserve_hole(struct hotmem *hm, void *vaddr, size_t size)
+{
+	if (!physmem_is_mapped(vaddr, size))
+		reserve_again(hm, vaddr, size);
+}
+
+/* init_memory_mapping() for a RAM range; refused, the reservation stays */
+int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	int ret = host_mmap_fixed(hm, hm->direct_map + start, size, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, hm->memfd, (off_t)start);
+
+	if (ret)
+		physmem_reserve_hole(hm, hm->direct_map + start, size);
+	return ret;
 }
 
 int physmem_unmap_direct(struct hotmem *hm, uint64_t start, uint64_t size)

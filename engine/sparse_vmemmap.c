@@ -110,8 +110,10 @@ int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 
 	if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), backing_pfn,
-				PMD_SIZE, false))
+				PMD_SIZE, false)) {
+		physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE);
 		return -ENOMEM;
+	}
 	ms->vmemmap.pmd_pfn = backing_pfn;
 	ms->vmemmap.pmd_src = VMEMMAP_BOOT;
 	account_memmap(hm, SECTION_MEMMAP_PAGES, VMEMMAP_BOOT);
@@ -164,6 +166,7 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 			return ret = -ENOMEM;
 		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), pfn,
 					PAGE_SIZE, false)) {
+			physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
 			if (altmap)
 				vmem_altmap_free(altmap, 1);
 			else
@@ -207,6 +210,7 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 		if (pfn) {
 			if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), pfn,
 						PMD_SIZE, false)) {
+				physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE);
 				if (altmap)
 					vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
 				else

@@ -439,6 +439,11 @@ static void test_every_hot_add_allocation_failure_rolls_back(void **state)
 				assert_int_equal(ret, -ENOMEM);
 				snapshot(hm, &after);
 				assert_same(&before, &after);
+				/* the host's side too: the reservations, no hole a refusal tore */
+				assert_true(physmem_is_mapped((char *)hm->direct_map + DIMM,
+							      512 * MiB));
+				assert_true(physmem_is_mapped(pfn_to_page(hm, DIMM >> 12),
+							      4 * 2 * MiB));
 				continue;
 			}
 			assert_int_equal(hotmem_remove_memory(hm, DIMM, 512 * MiB), 0);
