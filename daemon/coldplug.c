@@ -62,49 +62,6 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	b->unread = hmd_block_refresh(d, id, b) != 0;
 }
 
-/*
- * Rebuild the model from the sysroot; online what is offline when asked
- * (at start, after lost uevents) but not on SIGHUP, where an offline block
- * is more likely one an admin offlined on purpose.
- */
-int hmd_coldplug(struct hmd *d, bool online_offline)
-{
-	char auto_online[32] = "?";
-	unsigned long i, offline = 0;
-	int r;
-
-	for (i = 0; i < d->nblk; i++)
-		d->blk[i].present = false;
-	d->acpi_state = HMD_ACPI_UNKNOWN;
-	r = for_each_block_dir(d, block_seen, NULL);
-	if (r) {
-		/* the sums and the group followed the blocks just marked absent */
-		hmd_blocks_recount(d);
-		return r;
-	}
-	hmd_mark_boot_blocks(d);
-	hmd_apply_config(d);
-	hmd_read_attr(d->memdir_fd, "auto_online_blocks", auto_online, sizeof(auto_online));
-	for (i = 0; i < d->nblk; i++)
-		offline += d->blk[i].present && !d->blk[i].online;
-	hmd_node_stats(d, &d->pc);
-	hmd_log(d, LOG_INFO,
-		"coldplug: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
-		offline, d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
-		d->pc.numa_aware ? " numa-aware" : "");
-	for (i = 0; online_offline && i < d->nblk; i++) {
-		if (!d->blk[i].present || d->blk[i].online || d->blk[i].retry)
-			continue;
-		/* the scan just read its state: read it again only where it could not */
-		if (d->blk[i].unread)
-			hmd_block_process(d, i);
-		else
-			hmd_block_decide(d, i);
-	}
-	hmd_status_changed(d);
-	return 0;
-}
-
 static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
 {
 	if (!b->fw_wait)
@@ -135,9 +92,16 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 		return false;
 	if (b->fwnode == HMD_FWNODE_UNREAD)
 		b->fwnode = hmd_block_read_fwnode(d, id);
-	/* one the kernel onlined (auto_online_blocks) is only counted: no wait */
-	if (b->fwnode || hmd_block_read_state(d, id, &online, NULL) || online ||
-	    !hmd_acpi_memory_binding(d))
+	/*
+	 * One the kernel onlined (auto_online_blocks) is only counted: no
+	 * wait.  The ACPI answer first: it is asked once a burst (or a scan),
+	 * the state is a read a block.
+	 */
+	if (b->fwnode || !hmd_acpi_memory_binding(d) ||
+	    hmd_block_read_state(d, id, &online, NULL) || online)
+		return false;
+	/* no settle timer, nothing would ever decide it: decided now */
+	if (!hmd_uevent_seen(d))
 		return false;
 	if (!b->fw_wait) {
 		/* the first to wait sets when all are decided at the latest */
@@ -150,8 +114,60 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 	}
 	hmd_log(d, LOG_DEBUG, "memory%lu: no firmware_node yet, decided when the uevents settle",
 		id);
-	hmd_uevent_seen(d);
 	return true;
+}
+
+/*
+ * Rebuild the model from the sysroot; online what is offline when asked
+ * (at start, after lost uevents) but not on SIGHUP, where an offline block
+ * is more likely one an admin offlined on purpose.
+ */
+int hmd_coldplug(struct hmd *d, bool online_offline)
+{
+	char auto_online[32] = "?";
+	unsigned long i, offline = 0;
+	int r;
+
+	for (i = 0; i < d->nblk; i++)
+		d->blk[i].present = false;
+	d->acpi_state = HMD_ACPI_UNKNOWN;
+	r = for_each_block_dir(d, block_seen, NULL);
+	if (r) {
+		/* the sums and the group followed the blocks just marked absent */
+		hmd_blocks_recount(d);
+		return r;
+	}
+	hmd_mark_boot_blocks(d);
+	hmd_apply_config(d);
+	hmd_read_attr(d->memdir_fd, "auto_online_blocks", auto_online, sizeof(auto_online));
+	for (i = 0; i < d->nblk; i++)
+		offline += d->blk[i].present && !d->blk[i].online;
+	hmd_node_stats(d, &d->pc);
+	hmd_log(d, LOG_INFO,
+		"coldplug: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
+		offline, d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
+		d->pc.numa_aware ? " numa-aware" : "");
+	for (i = 0; i < d->nblk; i++) {
+		struct hmd_block *b = &d->blk[i];
+
+		/* one waiting for its link that went or came online meanwhile: decided */
+		if (!b->present || b->online) {
+			fw_wait_clear(d, b);
+			continue;
+		}
+		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
+		if (!online_offline || b->retry || b->fw_wait || fwnode_pending(d, i))
+			continue;
+		/* the scan just read its state: read it again only where it could not */
+		if (b->unread)
+			hmd_block_process(d, i);
+		else
+			hmd_block_decide(d, i);
+	}
+	/* whether an ACPI memory device binds was asked for this scan only */
+	d->acpi_state = HMD_ACPI_UNKNOWN;
+	hmd_status_changed(d);
+	return 0;
 }
 
 /*
@@ -169,7 +185,8 @@ static void decide_fw_waiting(struct hmd *d)
 	if (!d->n_fw_wait)
 		return;
 	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
-	binding = now < d->fw_wait_until && hmd_acpi_memory_binding(d);
+	/* waiting on needs the settle timer again: without it all are decided now */
+	binding = now < d->fw_wait_until && hmd_acpi_memory_binding(d) && hmd_uevent_seen(d);
 	for (i = 0; i < d->nblk; i++) {
 		if (!d->blk[i].fw_wait)
 			continue;
@@ -188,8 +205,6 @@ static void decide_fw_waiting(struct hmd *d)
 		fw_wait_clear(d, &d->blk[i]);
 		hmd_block_process(d, i);
 	}
-	if (waiting)
-		hmd_uevent_seen(d);
 }
 
 static void block_added(struct hmd *d, unsigned long id)
@@ -244,6 +259,11 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		 */
 		if (b->retry)
 			return;
+		/*
+		 * A block waiting for its link that someone else onlined (and
+		 * maybe offlined again) is theirs: the settle decides nothing.
+		 */
+		fw_wait_clear(d, b);
 		/* the ONLINE that follows our own write: nothing new to read */
 		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE)
 			return;
@@ -315,23 +335,29 @@ static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-/* Called for every memory uevent: rescan for new blocks once they stop. */
-void hmd_uevent_seen(struct hmd *d)
+/*
+ * Called for every memory uevent: rescan for new blocks once they stop.
+ * Whether the settle timer is armed (a block may wait for it).
+ */
+bool hmd_uevent_seen(struct hmd *d)
 {
 	uint64_t when;
 
 	if (!d->ev)
-		return;
+		return false;
 	if (!d->settle_src) {
 		if (sd_event_add_time_relative(d->ev, &d->settle_src, CLOCK_MONOTONIC, SETTLE_USEC,
-					       1000, on_settle, d) < 0)
+					       1000, on_settle, d) < 0) {
 			d->settle_src = NULL;
-		return;
+			return false;
+		}
+		return true;
 	}
-	sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC);
+	if (sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC) < 0)
+		return false;
 	/* uevents that keep coming hold the blocks waiting for a link no longer */
 	if (d->n_fw_wait && !sd_event_source_get_time(d->settle_src, &when) &&
 	    when > d->fw_wait_until)
 		sd_event_source_set_time(d->settle_src, d->fw_wait_until);
-	sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT);
+	return sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT) >= 0;
 }

@@ -200,7 +200,7 @@ void hmd_retry_cancel(struct hmd_block *b);
 /* coldplug.c: coldplug, block uevents, the rescan after a burst */
 int hmd_coldplug(struct hmd *d, bool online_offline);
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
-void hmd_uevent_seen(struct hmd *d);
+bool hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
 
 /* uevent.c */

@@ -313,7 +313,8 @@ static int run_oneshot(struct hmd *d)
 	int r;
 
 	r = hmd_coldplug(d, true);
-	while (!r && hmd_count_pending(d))
+	/* busy writes retried, and blocks waiting for their DIMM's firmware_node */
+	while (!r && (hmd_count_pending(d) || d->n_fw_wait))
 		r = sd_event_run(d->ev, UINT64_MAX) < 0 ? -1 : 0;
 	return r ? 1 : (d->n_failed ? 2 : 0);
 }

@@ -648,6 +648,103 @@ static void test_no_firmware_link_not_delayed(void **state)
 	assert_states(f, 48, 48, "online_movable");
 }
 
+/* memory@id gone from the sysroot (its REMOVE lost) */
+static void rm_block(struct fixture *f, int id)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -r '%s/sys/devices/system/memory/memory%d'", f->root, id);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
+ * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
+ * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
+ * (their ADDs lost) and drops one that went meanwhile; all are decided with
+ * the DIMM when the links come, none early and block by block.
+ */
+static void test_firmware_wait_across_rescan(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (int i = 16; i < 49; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+	for (int i = 16; i < 32; i++)
+		hmd_block_event(&f->d, "add", i);
+	hmd_block_event(&f->d, "add", 48);
+	assert_int_equal(f->d.n_fw_wait, 17);
+	assert_int_equal(hmd_coldplug(&f->d, false), 0);
+	assert_int_equal(f->d.n_fw_wait, 17);
+	rm_block(f, 48);
+	/* memory32-47's ADDs lost with the queue's overflow */
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_fw_wait, 32);
+	assert_false(f->d.blk[48].fw_wait);
+	assert_states(f, 16, 47, "offline");
+	mk_dimm_links(f, 16, 47, 1);
+	mk_acpi_slot(f, 1, 16);
+	run_until_settled(f);
+	assert_states(f, 16, 47, "online_kernel");
+	assert_int_equal(f->m.writes[48], 0);
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * A block waiting for its link that someone else onlines, then offlines
+ * again, is theirs: the settle writes nothing (an admin's offline stands).
+ */
+static void test_firmware_wait_onlined_elsewhere(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 16, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+	hmd_block_event(&f->d, "add", 16);
+	assert_int_equal(f->d.n_fw_wait, 1);
+	replace_state(f->root, 16, "online\n");
+	hmd_block_event(&f->d, "online", 16);
+	replace_state(f->root, 16, "offline\n");
+	hmd_block_event(&f->d, "offline", 16);
+	assert_int_equal(f->d.n_fw_wait, 0);
+	/* the settle the ADD armed */
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->m.writes[16], 0);
+	assert_string_equal(read_state(f, 16, buf, sizeof(buf)), "offline");
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * Without a settle timer (here: the loop has finished, so sd-event refuses
+ * new timers with ESTALE; ENOMEM alike) nothing would decide a waiting
+ * block: it is decided at its ADD instead.
+ */
+static void test_firmware_wait_needs_timer(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(sd_event_exit(f->d.ev, 0), 0);
+	assert_int_equal(sd_event_loop(f->d.ev), 0);
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 16, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+	hmd_block_event(&f->d, "add", 16);
+	assert_null(f->d.settle_src);
+	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->m.writes[16], 1);
+	assert_states(f, 16, 16, "online_movable");
+}
+
 /* memory@id/state cannot be read (ENOENT): a dangling symlink */
 static void state_unreadable(struct fixture *f, int id)
 {
@@ -782,6 +879,9 @@ int main(void)
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_wait_bounded),
 		T(test_no_firmware_link_not_delayed),
+		T(test_firmware_wait_across_rescan),
+		T(test_firmware_wait_onlined_elsewhere),
+		T(test_firmware_wait_needs_timer),
 		T(test_coldplug_state_onlined_meanwhile),
 		T(test_coldplug_state_unreadable),
 		T(test_plain_sysroot_write_truncates),
