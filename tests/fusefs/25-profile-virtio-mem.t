@@ -1,14 +1,18 @@
 #!/bin/bash
-# hotmem profile --from-sysfs of a virtio-mem guest: a real 6.12 guest's
-# sysfs (tests/fixtures/virtio-mem/mkdump.py: a 256 MiB DIMM cold-plugged
-# and a 1 GiB virtio-mem device with 256 MiB plugged, from
-# tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt) becomes a profile whose
-# virtio-mem device has the region, node and plugged size QEMU reported,
-# its DIMM stays a DIMM; hotmemfs booted from it, with the device plugged
-# as the profile says, shows the same memory blocks as the guest (state,
-# online, phys_device, phys_index, removable, valid_zones, the node link,
-# firmware_node only on the DIMM's blocks).  Runs in a private mount
-# namespace.
+# hotmem profile --from-sysfs of virtio-mem guests, real 6.12 kernels in
+# QEMU (tests/fixtures/virtio-mem/mkdump.py makes their sysfs a dump):
+#  1. tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt: a 256 MiB DIMM
+#     cold-plugged and a 1 GiB virtio-mem device with 256 MiB plugged, all
+#     offline (memhp_default_state=offline);
+#  2. tests/fixtures/virtio-mem/qemu-6.12-virtio-mem.txt: two nodes, a
+#     1 GiB virtio-mem device on node 1 with 384 MiB plugged, auto-movable
+#     onlined it, then one block went offline and one to Normal by hand.
+# Each becomes a profile whose virtio-mem device has the region, node and
+# plugged size QEMU reported (query-memory-devices in the capture), DIMMs
+# stay DIMMs; hotmemfs booted from it, with the device plugged as the
+# profile says, shows the same memory blocks as the guest (state, online,
+# phys_device, phys_index, removable, valid_zones, node links both ways,
+# firmware_node only on a DIMM's blocks).  In a private mount namespace.
 if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
 	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
@@ -22,29 +26,11 @@ FIX=$HOTMEM_SRC/tests/fixtures
 CAP=$FIX/acpi-memory/qemu-6.12-pc-dimm.txt
 [ -f "$CAP" ] || skip_all "no $CAP"
 
-python3 "$FIX/virtio-mem/mkdump.py" "$CAP" "$TMP/guest"
-tap_ok $? "the 6.12 guest's sysfs after insmod virtio_mem, as a dump"
-
-"$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/guest.profile" 2>"$TMP/notes"
-tap_ok $? "hotmem profile --from-sysfs DIR -o FILE"
-sed 's/^/# /' "$TMP/guest.profile"
-# QEMU's own answer (query-memory-devices in the capture's header):
-# vm0 memaddr 4563402752 = 0x110000000, max-size 1 GiB, block-size 2 MiB,
-# node 0, size (plugged) 256 MiB; d0 at 4 GiB, 256 MiB, slot 0
-grep -qx '#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x110000000 size=0x40000000 requested-size=0x10000000 block-size=0x200000 node=0' "$TMP/guest.profile"
-tap_ok $? "the virtio-mem device: QEMU's memaddr, max-size, block-size, node and plugged size"
-is "$(grep -E '^(hotplug|slots) ' "$TMP/guest.profile")" "slots = 4
-hotplug = 0x100000000-0x10fffffff node=0" "the DIMM alone is a hotplug range (in one of the 4 slots); the virtio-mem blocks are not"
-is "$(grep -cE '^(online|offline) ' "$TMP/guest.profile")" 0 "nothing onlined or offlined after boot (memhp_default_state=offline)"
-grep -q '^hotmem: could not infer: virtio0: requested-size' "$TMP/notes" &&
-	grep -q '^# could not infer: virtio0: block-size' "$TMP/guest.profile"
-tap_ok $? "it says what it took for requested-size and block-size (stderr and the profile's comments)"
-
-# the same blocks, attribute by attribute: NAME ATTR VALUE lines
+# the same blocks, attribute by attribute: NAME ATTR VALUE lines, and each node's memoryN links
 blocks() {
-	python3 - "$1/sys/devices/system/memory" <<'PY'
+	python3 - "$1/sys/devices/system" <<'PY'
 import os, sys
-mem = sys.argv[1]
+mem = os.path.join(sys.argv[1], "memory")
 for b in sorted((d for d in os.listdir(mem) if d.startswith("memory") and d[6:].isdigit()),
                 key=lambda d: int(d[6:])):
     p = os.path.join(mem, b)
@@ -56,17 +42,18 @@ for b in sorted((d for d in os.listdir(mem) if d.startswith("memory") and d[6:].
             print(b, a, open(f).read().strip())
 PY
 }
-start_fs --fresh --profile "$TMP/guest.profile"
-tap_ok $? "hotmemfs mounts from that profile"
-ok=0
-while read -r cmd; do
-	diag "hotmemctl $cmd"
-	# shellcheck disable=SC2086
-	ctl $cmd >/dev/null || ok=1
-done < <(sed -n 's/^#   hotmemctl //p' "$TMP/guest.profile")
-tap_ok $ok "the profile's hotmemctl lines: the virtio-mem device plugged"
-ctl -j devices >"$TMP/devices.json"
-python3 - "$CAP" "$TMP/devices.json" <<'PY'
+node_links() {	# node_links MOUNT | node_links CAPTURE: "nodeN: memoryA memoryB ..."
+	if [ -d "$1/sys/devices/system/node" ]; then
+		for n in "$1"/sys/devices/system/node/node[0-9]*; do
+			echo "${n##*/}: $(ls "$n" | sed -n 's/^memory\([0-9]*\)$/\1/p' | sort -n | sed 's/^/memory/' | tr '\n' ' ')"
+		done
+	else
+		sed -n 's|^# ls /sys/devices/system/node/\(node[0-9]*\): |\1: |p' "$1"
+	fi
+}
+# QEMU's own answer, query-memory-devices in the capture's header, against hotmemctl's
+same_device() {
+	python3 - "$1" "$2" <<'PY'
 import json, re, sys
 qmp = [json.loads(m)["data"] for m in re.findall(r"^# qmp query-memory-devices: (.*)$", open(sys.argv[1]).read(), re.M)
        if json.loads(m)["type"] == "virtio-mem"][0]
@@ -77,12 +64,63 @@ print("# got  (memaddr, max-size, block-size, node, plugged, requested):", got)
 print("# QEMU (memaddr, max-size, block-size, node, size, requested-size):", want)
 sys.exit(got != want)
 PY
-tap_ok $? "... the device as QEMU's query-memory-devices showed the guest's: memaddr, max-size, block-size, node, plugged and requested size"
-got=$(blocks "$MNT")
-want=$(blocks "$TMP/guest")
-is "$got" "$want" "the memory blocks as the guest showed them (states, zones, phys_device, node links, firmware_node)"
-[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
-grep -q 'virtio0' "$MNT/proc/iomem" 2>/dev/null && grep -q 'System RAM (virtio_mem)' "$MNT/proc/iomem" 2>/dev/null
-tap_ok $? "... and its /proc/iomem has the device's region with System RAM (virtio_mem)" 
-stop_fs
+}
+# boot_compare NAME CAPTURE DUMP PROFILE: mount, the profile's hotmemctl lines, compare
+boot_compare() {
+	local name=$1 cap=$2 dump=$3 profile=$4 ok=0 got want
+	start_fs --fresh --profile "$profile"
+	tap_ok $? "$name: hotmemfs mounts from the profile"
+	while read -r cmd; do
+		diag "hotmemctl $cmd"
+		# shellcheck disable=SC2086
+		ctl $cmd >/dev/null || ok=1
+	done < <(sed -n 's/^#   hotmemctl //p' "$profile")
+	tap_ok $ok "$name: the profile's hotmemctl lines: the virtio-mem device plugged, its blocks as found"
+	ctl -j devices >"$TMP/devices.json"
+	same_device "$cap" "$TMP/devices.json"
+	tap_ok $? "$name: the device as QEMU's query-memory-devices showed the guest's: memaddr, max-size, block-size, node, plugged and requested size"
+	got=$(blocks "$MNT")
+	want=$(blocks "$dump")
+	is "$got" "$want" "$name: the memory blocks as the guest showed them (states, zones, phys_device, node links, firmware_node)"
+	[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
+	if grep -q '^# ls /sys/devices/system/node/node' "$cap"; then
+		is "$(node_links "$MNT")" "$(node_links "$cap")" "$name: each node's memoryN links as the guest's"
+	fi
+	grep -q '^[0-9a-f]*-[0-9a-f]* : virtio0$' "$MNT/proc/iomem" && grep -q '^  [0-9a-f]*-[0-9a-f]* : System RAM (virtio_mem)$' "$MNT/proc/iomem"
+	tap_ok $? "$name: its /proc/iomem has the device's region virtio0 with System RAM (virtio_mem) below it"
+	stop_fs
+}
+
+# 1. a DIMM and a virtio-mem device, all offline
+python3 "$FIX/virtio-mem/mkdump.py" "$CAP" "$TMP/guest"
+tap_ok $? "the 6.12 guest's sysfs after insmod virtio_mem, as a dump"
+
+"$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/guest.profile" 2>"$TMP/notes"
+tap_ok $? "hotmem profile --from-sysfs DIR -o FILE"
+sed 's/^/# /' "$TMP/guest.profile"
+# vm0: memaddr 4563402752 = 0x110000000, max-size 1 GiB, block-size 2 MiB, node 0, 256 MiB
+grep -qx '#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x110000000 size=0x40000000 requested-size=0x10000000 block-size=0x200000 node=0' "$TMP/guest.profile"
+tap_ok $? "the virtio-mem device: QEMU's memaddr, max-size, block-size, node and plugged size"
+is "$(grep -E '^(hotplug|slots) ' "$TMP/guest.profile")" "slots = 4
+hotplug = 0x100000000-0x10fffffff node=0" "the DIMM alone is a hotplug range (in one of the 4 slots); the virtio-mem blocks are not"
+is "$(grep -cE '^(online|offline) |^#   hotmemctl (on|off)line' "$TMP/guest.profile")" 0 "nothing onlined or offlined (memhp_default_state=offline)"
+grep -q '^hotmem: could not infer: virtio0: requested-size' "$TMP/notes" &&
+	grep -q '^# could not infer: virtio0: block-size' "$TMP/guest.profile"
+tap_ok $? "it says what it took for requested-size and block-size (stderr and the profile's comments)"
+boot_compare "DIMM + virtio-mem" "$CAP" "$TMP/guest" "$TMP/guest.profile"
+
+# 2. two nodes, virtio-mem on node 1, auto-movable, changed by hand
+CAP2=$FIX/virtio-mem/qemu-6.12-virtio-mem.txt
+python3 "$FIX/virtio-mem/mkdump.py" "$CAP2" "$TMP/guest2" "virtio-mem plugged, two blocks changed by hand"
+tap_ok $? "the two-node 6.12 guest's sysfs with virtio-mem plugged, as a dump"
+"$HM" profile --from-sysfs "$TMP/guest2" -o "$TMP/guest2.profile" 2>/dev/null
+tap_ok $? "hotmem profile --from-sysfs of it"
+sed 's/^/# /' "$TMP/guest2.profile"
+# vm0: memaddr 4294967296 = 0x100000000, max-size 1 GiB, block-size 2 MiB, node 1, 384 MiB
+grep -qx '#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x100000000 size=0x40000000 requested-size=0x18000000 block-size=0x200000 node=1' "$TMP/guest2.profile"
+tap_ok $? "the virtio-mem device on node 1: QEMU's memaddr, max-size, block-size, node and plugged size"
+is "$(grep -cE '^(hotplug|online|offline|slots) ' "$TMP/guest2.profile")" 0 "no DIMM, no slots, nothing of the device's in the profile's keys"
+is "$(sed -n 's/^#   hotmemctl \(on\)/\1/p' "$TMP/guest2.profile")" "online 32 online_kernel
+online 33 online_movable" "its blocks as found: memory32 Normal, memory33 Movable, memory34 offline"
+boot_compare "two nodes, virtio-mem on node 1" "$CAP2" "$TMP/guest2" "$TMP/guest2.profile"
 done_testing
