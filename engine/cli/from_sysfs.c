@@ -203,6 +203,25 @@ static int virtio_is_mem(const struct found *f, const char *name)
 	return !strcmp(base ? base + 1 : link, "virtio_mem");
 }
 
+/* a virtio-mem device in sys/bus/virtio, but no proc/iomem to find its region in: said */
+static void note_vmem_without_iomem(struct found *f)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/sys/bus/virtio/devices", f->dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "virtio", 6) && virtio_is_mem(f, de->d_name) > 0)
+			note(f, "%s is a virtio-mem device (sys/bus/virtio) but proc/iomem is not in "
+				"the tree: its region is not known, its memory taken as DIMMs (put "
+				"/proc/iomem, read as root, into the dump)", de->d_name);
+	closedir(d);
+}
+
 /* "  START-END : NAME": the depth (two spaces a level) and the fields; false if not that */
 static bool iomem_line(const char *l, int *depth, uint64_t *start, uint64_t *end, char *name,
 		       size_t len)
@@ -237,8 +256,10 @@ static void scan_iomem(struct found *f)
 
 	snprintf(path, sizeof(path), "%s/proc/iomem", f->dir);
 	fp = fopen(path, "re");
-	if (!fp)
+	if (!fp) {
+		note_vmem_without_iomem(f);
 		return;
+	}
 	while (fgets(line, sizeof(line), fp)) {
 		unsigned int n;
 		int at = 0;
