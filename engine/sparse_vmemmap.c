@@ -864,11 +864,47 @@ err_remap:
 }
 
 /*
+ * The tails hugetlb_vmemmap_restore() had put on their own pages (@restored,
+ * a bit each) before the host refused one, put back onto the head's
+ * vmemmap page (@keep) and their pages freed: the huge page optimised as it
+ * was.  A tail the host will not map there stays on its own page, a copy
+ * of the head's that reads the same (optimised in part: their number is
+ * returned); one it tore down and will not map back either is lost.
+ */
+static unsigned long hvo_unrestore(struct hotmem *hm, unsigned long section_nr,
+				   unsigned long i0, unsigned long restored, unsigned long keep,
+				   bool *lost)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	unsigned long alone = 0;
+
+	for (unsigned long n = HVO_VMEMMAP_PAGES - 1; n >= 1; n--) {
+		unsigned long i = i0 + n;
+
+		if (!(restored >> n & 1))
+			continue;
+		if (!vmemmap_map_page(hm, section_nr, i, keep, true)) {
+			hvo_free_tail(hm, vm, i, keep);
+			continue;
+		}
+		alone++;
+		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
+		    vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(vm->pte[i]), false)) {
+			vmemmap_pte_lost(hm, section_nr, i);
+			*lost = true;
+		}
+	}
+	return alone;
+}
+
+/*
  * hugetlb_vmemmap_restore_folio() -> vmemmap_remap_alloc(): fresh pages
  * for the tails that share the head's vmemmap page (-ENOMEM without), then
- * each remapped onto its own (vmemmap_restore_pte()).  A remap the host
- * refuses leaves that tail, and those after it, on the head's page: the
- * huge page stays optimised in part, and -ENOMEM says so.
+ * each remapped onto its own (vmemmap_restore_pte()).  The kernel's
+ * cannot fail past the allocation; here the host may refuse a remap, and
+ * the tails restored before it go back onto the head's page
+ * (hvo_unrestore()): -ENOMEM, and the huge page optimised as it was --
+ * unless the host refuses that too.
  */
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 {
@@ -877,7 +913,8 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
 	unsigned long pfns[HVO_VMEMMAP_PAGES] = { 0 };
-	unsigned long n;
+	unsigned long n, restored = 0, alone;
+	bool lost = false;
 	int ret;
 
 	/* a tail an undo could not map back, its own page or not, is mapped first */
@@ -901,15 +938,16 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 			continue;
 		/*
 		 * vmemmap_restore_pte() copies the page it shared (a fake head
-		 * first, the tails after it), so a huge page left optimised in
-		 * part by a refusal below reads as before; on success
-		 * free_huge_page() initialises the tails.
+		 * first, the tails after it), so a tail a refusal below leaves
+		 * on its own page reads as before; on success free_huge_page()
+		 * initialises the tails.
 		 */
 		memcpy(__va(hm, PFN_PHYS(pfns[n])), pfn_to_page(hm, head_pfn), PAGE_SIZE);
 		if (vmemmap_map_page(hm, section_nr, i, pfns[n], false))
 			goto err_remap;
 		vm->pte[i] = VMEMMAP_PTE(pfns[n], VMEMMAP_BUDDY);
 		pfns[n] = 0;
+		restored |= 1UL << n;
 		account_memmap(hm, 1, VMEMMAP_BUDDY);
 		atomic_fetch_sub(&hm->hvo_saved_pages, 1);
 	}
@@ -920,11 +958,14 @@ err_remap:
 	if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i0 + n), PAGE_SIZE) &&
 	    vmemmap_map_page(hm, section_nr, i0 + n, VMEMMAP_PTE_PFN(vm->pte[i0 + n]), true)) {
 		vmemmap_pte_lost(hm, section_nr, i0 + n);
-		vmemmap_lost(hm, section_nr, "a HugeTLB tail vmemmap page");
-	} else
-		pr_warn(hm, "HugeTLB: the host refused to restore vmemmap page %lu of section %lu "
-			    "(vm.max_map_count): the huge page at pfn %#lx stays optimised",
-			i0 + n, section_nr, head_pfn);
+		lost = true;
+	}
+	alone = hvo_unrestore(hm, section_nr, i0, restored, VMEMMAP_PTE_PFN(vm->pte[i0]), &lost);
+	if (lost)
+		vmemmap_lost(hm, section_nr, "HugeTLB tail vmemmap pages");
+	pr_warn(hm, "HugeTLB: the host refused to restore vmemmap page %lu of section %lu "
+		    "(vm.max_map_count): the huge page at pfn %#lx stays optimised%s",
+		i0 + n, section_nr, head_pfn, alone ? " in part" : "");
 	n = HVO_VMEMMAP_PAGES;
 err_free:
 	while (--n >= 1)

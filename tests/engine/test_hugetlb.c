@@ -435,6 +435,64 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * Freeing an optimised huge page with the host refusing one of its tails'
+ * remaps (torn down first or not, once or up to three times in a row), at
+ * every failure point in turn: the free fails with ENOMEM and leaves the
+ * machine as it was -- the huge page in the pool, optimised whole (the
+ * tails restored before the refusal back on the head's vmemmap page, their
+ * pages freed), MemFree as before -- and a free with the host willing
+ * restores it whole.
+ */
+static void test_hvo_restore_refused_leaves_the_huge_page_optimised(void **state)
+{
+	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
+	unsigned long refused = 0;
+
+	(void)state;
+	for (int keeps_old = 0; keeps_old < 2; keeps_old++) {
+		for (unsigned long more = 0; more < 3; more++) {
+			struct hotmem *hm = hvo_block_online(true);
+
+			hm->fail_keeps_old = keeps_old;
+			for (unsigned long nth = 1;; nth++) {
+				struct hm_snapshot before, after;
+				unsigned long calls;
+				long freed;
+
+				assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+				assert_int_equal(hvo_saved(hm), 7);
+				snapshot(hm, &before);
+				calls = hotmem_alloc_calls(hm);
+				hotmem_fail_nth_alloc(hm, nth);
+				hm->fail_more = more;
+				freed = hotmem_hugetlb_free(hm, 1);
+				hotmem_fail_nth_alloc(hm, 0);
+				hm->fail_more = 0;
+				read_memmap(hm, first, last);
+				check(hm);
+				if (freed == 1) {
+					assert_int_equal(hvo_saved(hm), 0);
+					if (hotmem_alloc_calls(hm) - calls < nth)
+						break;
+					continue;
+				}
+				refused++;
+				/* none freed (hotmem_hugetlb_free() counts, it does not say why) */
+				assert_int_equal(freed, 0);
+				assert_int_equal(hvo_saved(hm), 7);
+				snapshot(hm, &after);
+				assert_same(&before, &after);
+				assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+				assert_int_equal(hvo_saved(hm), 0);
+				check(hm);
+			}
+			hotmem_destroy(hm);
+		}
+	}
+	assert_true(refused > 0);
+}
+
 struct hvo_excl {
 	struct hotmem *hm;
 	int seen, shared;
@@ -489,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),
 		cmocka_unit_test(test_hvo_refused_half_way_leaves_the_huge_page_whole),
 		cmocka_unit_test(test_hvo_undo_refused_says_what_it_left),
+		cmocka_unit_test(test_hvo_restore_refused_leaves_the_huge_page_optimised),
 		cmocka_unit_test(test_hvo_cap_counts_the_undo),
 		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
 		cmocka_unit_test(test_hvo_lost_tail_is_reserved_and_never_read),
