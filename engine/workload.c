@@ -399,13 +399,15 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
-	for (i = 0; i < nr && hm->hugetlb_nr && !ret; i++)
+	for (i = 0; i < nr && hm->hugetlb_nr; i++) {
 		ret = free_huge_page(hm, hm->hugetlb_nr - 1);
+		if (ret)
+			break;
+	}
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	if (ret && !i)
-		return ret;
-	return (long)(ret ? i - 1 : i);
+	/* as hotmem_hugetlb_alloc(): how many, or why none */
+	return ret && !i ? ret : (long)i;
 }
 
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
