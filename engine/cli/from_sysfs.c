@@ -276,11 +276,16 @@ static void scan_iomem(struct found *f)
 			continue;
 		}
 		cur = NULL;
-		if (sscanf(name, "virtio%u%n", &n, &at) != 1 || name[at] || f->nr_vmem >= MAX_VMEM)
+		if (sscanf(name, "virtio%u%n", &n, &at) != 1 || name[at])
 			continue;
 		bus = virtio_is_mem(f, name);
 		if (!bus)
 			continue;
+		if (f->nr_vmem >= MAX_VMEM) {
+			note(f, "%s: more than %d virtio-mem devices; its memory taken as DIMMs", name,
+			     MAX_VMEM);
+			continue;
+		}
 		cur = &f->vmem[f->nr_vmem++];
 		snprintf(cur->name, sizeof(cur->name), "%.31s", name);
 		cur->start = start;
@@ -599,6 +604,30 @@ static bool vmem_plugged_from_start(const struct found *f, int i)
 }
 
 /*
+ * How a new block comes up under auto_online_blocks: "" offline, the
+ * online type when it names the zone, NULL when the kernel picks the zone
+ * ("online": the default zone, or auto-movable's choice).
+ */
+static const char *auto_online_type(const char *aob)
+{
+	if (!strcmp(aob, "offline"))
+		return "";
+	if (!strcmp(aob, "online_movable") || !strcmp(aob, "online_kernel"))
+		return aob;
+	return NULL;
+}
+
+/* the block came up other than found (@come as auto_online_type()): take it offline first */
+static bool vmem_block_redo(const struct found_block *b, const char *come)
+{
+	if (!come)
+		return true;
+	if (!*come)
+		return false;
+	return !b->online || strcmp(online_type_of(b), come);
+}
+
+/*
  * hotmem's profiles have no key for a virtio-mem device (a device is
  * hotmemctl's, like QEMU's -device): the profile says, as comments, how
  * to plug each into the machine booted from it, and then its blocks'
@@ -608,10 +637,12 @@ static bool vmem_plugged_from_start(const struct found *f, int i)
 static void print_vmem(struct found *f, FILE *out)
 {
 	char aob[32] = "offline";
+	const char *come;
 
 	if (!f->nr_vmem)
 		return;
 	read_line(f, "sys/devices/system/memory/auto_online_blocks", aob, sizeof(aob));
+	come = auto_online_type(aob);
 	fprintf(out, "# virtio-mem devices: a profile has no key for them; booted from this "
 		     "profile, plug them as QEMU would (then the blocks as found):\n");
 	for (int i = 0; i < f->nr_vmem; i++) {
@@ -639,18 +670,19 @@ static void print_vmem(struct found *f, FILE *out)
 		for (unsigned long id = 0; id < f->nr; id++) {
 			if (f->blk[id].vmem != i + 1)
 				continue;
-			if (strcmp(aob, "offline"))
+			if (vmem_block_redo(&f->blk[id], come))
 				fprintf(out, "#   hotmemctl offline %lu\n", id);
 			offline += f->blk[id].online ? 0 : f->block_size;
 		}
 		for (unsigned long id = 0; id < f->nr; id++)
-			if (f->blk[id].vmem == i + 1 && f->blk[id].online)
+			if (f->blk[id].vmem == i + 1 && f->blk[id].online &&
+			    (!come || strcmp(online_type_of(&f->blk[id]), come)))
 				fprintf(out, "#   hotmemctl online %lu %s\n", id,
 					online_type_of(&f->blk[id]));
-		if (strcmp(aob, "offline"))
+		if (!come)
 			note(f, "%s: the order its blocks came online in: not in sysfs; they come up as "
-				"auto_online_blocks (%s) says, then go offline and online again in address "
-				"order", v->name, aob);
+				"auto_online_blocks (%s) says, in a zone of the kernel's choosing, then go "
+				"offline and online again in address order", v->name, aob);
 		if (offline > VMEM_OFFLINE_THRESHOLD)
 			note(f, "%s: %llu MiB of it offline: the driver stops plugging at 1 GiB offline "
 				"(offline_threshold) until blocks come online", v->name,

@@ -133,6 +133,16 @@ is "$(grep -cE '^(hotplug|online|offline|slots) ' "$TMP/guest2.profile")" 0 "no 
 is "$(sed -n 's/^#   hotmemctl \(on\)/\1/p' "$TMP/guest2.profile")" "online 32 online_kernel
 online 33 online_movable" "its blocks as found: memory32 Normal, memory33 Movable, memory34 offline"
 boot_compare "two nodes, virtio-mem on node 1" "$CAP2" "$TMP/guest2" "$TMP/guest2.profile"
+# the same guest had its blocks come up otherwise (auto_online_blocks): only what differs is redone
+for aob in online_movable online_kernel offline; do
+	echo $aob >"$TMP/guest2/sys/devices/system/memory/auto_online_blocks"
+	"$HM" profile --from-sysfs "$TMP/guest2" -o "$TMP/guest2-$aob.profile" 2>/dev/null
+	diag "auto_online_blocks $aob: $(sed -n 's/^#   hotmemctl \(o.*\)/\1;/p' "$TMP/guest2-$aob.profile" | tr '\n' ' ')"
+	boot_compare "auto_online_blocks $aob" "$CAP2" "$TMP/guest2" "$TMP/guest2-$aob.profile"
+done
+is "$(sed -n 's/^#   hotmemctl \(o.*\)/\1/p' "$TMP/guest2-online_movable.profile")" "offline 32
+offline 34
+online 32 online_kernel" "auto_online_blocks online_movable: memory32 and memory34 redone, memory33 left as it comes"
 
 # a dump with sys/bus/virtio but without proc/iomem: the device is named, its memory stays a DIMM
 rm "$TMP/guest2/proc/iomem"
