@@ -295,8 +295,9 @@ static void scan_iomem(struct found *f)
 	}
 	fclose(fp);
 	if (any && !any_addr) {
-		note(f, "proc/iomem shows no addresses (read without CAP_SYS_ADMIN): virtio-mem "
-			"devices not found, their memory taken as DIMMs");
+		if (f->nr_vmem)
+			note(f, "proc/iomem shows no addresses (read without CAP_SYS_ADMIN): the "
+				"virtio-mem devices' regions not known, their memory taken as DIMMs");
 		f->nr_vmem = 0;
 		return;
 	}
