@@ -489,9 +489,10 @@ static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
  * At most this many vmemmap pages the host copied are kept and written
  * back by vmemmap_reshare(); more, and the memmap is remapped, which
  * gives the copies back to the host.  Not a matter of time: writing back
- * costs less than remapping at every count (8 blocks cycled on this VM:
- * 33-43 us a cycle with the 32 buddy heads copied, 51-66 us with 128,
- * 220-290 us with all 512, against 260-575 us remapped).  A matter of host
+ * costs less than remapping at every count (8 blocks cycled, 2026-11-28,
+ * load 1.1-1.6 on the 2-CPU VM: 33-43 us a cycle with the 32 buddy heads
+ * copied, 51-66 us with 128, 220-290 us with all 512, against 260-575 us
+ * remapped; bench_engine's engine_reshare_at_cap_vs_remap).  A matter of host
  * memory: an online of a free block copies the buddy heads anyway (one
  * vmemmap page in 16, 32), and the online/offline storms copy nothing
  * more; a memmap the workload used while online is up to 2 MiB of copies,
