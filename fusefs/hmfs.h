@@ -690,12 +690,18 @@ int hmfs_state_save_locked(struct hmfs_ctx *ctx);
  * undone, newest first (@undo, under change_lock), and sync returns the
  * error.  A memoryN/state or online write outside a virtio-mem device
  * changes one block only: its record and @pre are that block's run,
- * O(1) however large the machine.
+ * O(1) however large the machine; a virtio-mem driver's retry, the
+ * devices and the memory blocks of the devices it may plug, O(device).
  */
 struct hmfs_save {
 	bool active; /* false: no state file (or restoring): nothing to do */
 	bool one_block; /* the change touches @block's state and zone only */
 	unsigned long block;
+	/*
+	 * a virtio-mem driver's retry: the memory blocks of the devices it
+	 * may plug ([first, count] ranges); @pre's "blocks" are theirs only
+	 */
+	struct json_object *ranges;
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
 	struct json_object *pre;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
@@ -713,7 +719,7 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* drop what prepare kept */
 void hmfs_state_done(struct hmfs_save *sv);
-/* the "blocks" runs of @pre as the machine has them now (did an undo bring them back?) */
+/* @pre as the machine has it now (did an undo bring it back?) */
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
 /* the "machine" object of the state file, as the machine is now */
 struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);

@@ -102,6 +102,31 @@ static json_object *run_json(unsigned long first, unsigned long count)
 	return run;
 }
 
+static json_object *get(json_object *o, const char *key, json_type t)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+		return NULL;
+	return v;
+}
+
+static uint64_t u64(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	return (uint64_t)json_object_get_uint64(v);
+}
+
+static const char *str(json_object *o, const char *key)
+{
+	json_object *v = get(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : "";
+}
+
 /*
  * Memory added through `probe` belongs to no device (no memory group, not
  * boot memory): kept as runs of block ids, added again on restore (#16.4).
@@ -364,6 +389,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	"profile", "cmdline", "block-size", "params", "devices", "probed", "blocks",
 };
+#define KEY_DEVICES 4
 #define KEY_BLOCKS 6
 
 json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
@@ -811,6 +837,86 @@ static void refresh_blocks(struct hmfs_ctx *ctx)
 	ctx->saved_blocks_stale = false;
 }
 
+/*
+ * A virtio-mem driver's retry (hmfs_dev_retry()) plugs memory of the
+ * devices short of their requested-size and of no other: sub-blocks of
+ * their memory blocks (online ones too) or new memory blocks of theirs.
+ * It changes the devices' plugged blocks and those memory blocks alone,
+ * so its record ("plug") and @pre hold the devices and the runs of those
+ * devices' blocks: O(device), not O(machine).  The machine's other
+ * blocks are never walked (the devices' list walks each virtio-mem
+ * device's plugged runs, as any device change's record does).  Their
+ * block ranges, [first, count] each, in the devices' order:
+ */
+static json_object *short_ranges(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+	uint64_t bs = ctx->block_size;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		struct hm_virtio_mem_info vi;
+
+		/* hmfs_dev_retry()'s test */
+		if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi) ||
+		    vi.plugged_size >= vi.requested_size)
+			continue;
+		json_object_array_add(a, run_json(d->addr / bs,
+						  (d->addr + d->size + bs - 1) / bs - d->addr / bs));
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return a;
+}
+
+/* block @id's run @run goes on @last's (same state and zone, next id) */
+static bool run_extends(json_object *last, json_object *run, unsigned long id)
+{
+	return last && u64(last, "first") + u64(last, "count") == id &&
+	       !strcmp(str(last, "state"), str(run, "state")) &&
+	       !strcmp(str(last, "zone"), str(run, "zone"));
+}
+
+/* the runs of the blocks present in @ranges (disjoint), as the state file has them */
+static json_object *ranges_runs(struct hmfs_ctx *ctx, json_object *ranges)
+{
+	json_object *a = json_object_new_array(), *last = NULL;
+
+	for (size_t i = 0; i < json_object_array_length(ranges); i++) {
+		json_object *r = json_object_array_get_idx(ranges, i);
+		uint64_t first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 0));
+		uint64_t end = first + (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 1));
+		unsigned long id = first ? (unsigned long)first - 1 : 0;
+		bool start = !first;
+
+		for (; !hotmem_block_next(ctx->hm, &id, start) && id < end; start = false) {
+			json_object *run = hmfs_block_run_json(ctx, id);
+
+			if (!run)
+				continue;
+			if (run_extends(last, run, id)) {
+				json_object_object_add(last, "count",
+						       json_object_new_uint64(u64(last, "count") + 1));
+				json_object_put(run);
+				continue;
+			}
+			json_object_array_add(a, run);
+			last = run;
+		}
+	}
+	return a;
+}
+
+/* @pre of a driver's retry: the parameters (an undo sets auto-online), the devices, their blocks */
+static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
+{
+	json_object *pre = json_object_new_object();
+
+	json_object_object_add(pre, "params", params_json(ctx));
+	json_object_object_add(pre, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATE));
+	json_object_object_add(pre, "blocks", ranges_runs(ctx, ranges));
+	return pre;
+}
+
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
 {
 	json_object *run;
@@ -818,6 +924,11 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
 	if (!sv->active)
 		return;
+	if (ch->op == HMFS_CH_DRIVER_RETRY) {
+		sv->ranges = short_ranges(ctx);
+		sv->pre = ranges_pre(ctx, sv->ranges);
+		return;
+	}
 	if (one_block_change(ctx, ch) && (run = hmfs_block_run_json(ctx, ch->id))) {
 		json_object *blocks = json_object_new_array();
 
@@ -843,6 +954,8 @@ void hmfs_state_done(struct hmfs_save *sv)
 {
 	json_object_put(sv->pre);
 	sv->pre = NULL;
+	json_object_put(sv->ranges);
+	sv->ranges = NULL;
 }
 
 static json_object *pre_run(const struct hmfs_save *sv)
@@ -873,13 +986,13 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 		json_object_put(now);
 		return same;
 	}
-	now = hmfs_state_machine(ctx);
-	for (int k = 0; k < HMFS_STATE_KEYS && same; k++) {
-		json_object *a = NULL, *b = NULL;
+	now = sv->ranges ? ranges_pre(ctx, sv->ranges) : hmfs_state_machine(ctx);
+	json_object_object_foreach(sv->pre, key, b) {
+		json_object *a = NULL;
 
-		json_object_object_get_ex(now, machine_keys[k], &a);
-		json_object_object_get_ex(sv->pre, machine_keys[k], &b);
-		same = same_json(a, b);
+		json_object_object_get_ex(now, key, &a);
+		if (!(same = same_json(a, b)))
+			break;
 	}
 	json_object_put(now);
 	return same;
@@ -1133,6 +1246,45 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	return 0;
 }
 
+/*
+ * A driver's retry: the devices and their blocks' runs, as a "plug"
+ * record (a restore cuts @ranges out of the saved runs and puts these
+ * in); saved takes the devices, its blocks are stale as after a "run".
+ */
+static int append_plug(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	json_object *now = ranges_pre(ctx, sv->ranges), *plug, *devs, *m;
+	int ret = 0;
+
+	json_object_object_del(now, "params"); /* a retry changes none */
+	devs = json_object_object_get(now, "devices");
+	if (same_json(devs, json_object_object_get(sv->pre, "devices")) &&
+	    same_json(json_object_object_get(now, "blocks"),
+		      json_object_object_get(sv->pre, "blocks")))
+		goto out; /* nothing plugged: the file holds it */
+	plug = json_object_new_object();
+	json_object_object_add(plug, "ranges", json_object_get(sv->ranges));
+	json_object_object_add(plug, "devices", json_object_get(devs));
+	json_object_object_add(plug, "blocks", json_object_get(json_object_object_get(now, "blocks")));
+	ret = append_record(ctx, sv, "plug", plug);
+	json_object_put(plug);
+	if (ret)
+		goto out;
+	/* a new saved object: changes under way hold the old one as their @pre */
+	m = json_object_new_object();
+	json_object_object_foreach(ctx->saved, key, val)
+		json_object_object_add(m, key,
+				       strcmp(key, "devices") ? json_object_get(val) :
+								json_object_get(devs));
+	json_object_put(ctx->saved);
+	ctx->saved = m;
+	forget_text(ctx, KEY_DEVICES);
+	ctx->saved_blocks_stale = true;
+out:
+	json_object_put(now);
+	return ret;
+}
+
 /* journal_fd changes under journal_lock (rotate_journal()) */
 static bool has_journal(struct hmfs_ctx *ctx)
 {
@@ -1156,7 +1308,9 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		count_save(ctx, ret);
 		return ret;
 	}
-	ret = sv->one_block ? append_run(ctx, sv) : append_set(ctx, sv);
+	ret = sv->one_block ? append_run(ctx, sv) :
+	      sv->ranges   ? append_plug(ctx, sv) :
+			     append_set(ctx, sv);
 	count_save(ctx, ret);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
@@ -1188,15 +1342,6 @@ int hmfs_state_save(struct hmfs_ctx *ctx)
 }
 
 /* ---- loading ----------------------------------------------------------- */
-
-static json_object *get(json_object *o, const char *key, json_type t)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
-}
 
 /* @size bytes from the start of @fd (fewer if it is shorter now), NUL-terminated */
 static int read_text(int fd, size_t size, char **text)
@@ -1346,22 +1491,6 @@ int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *c
 	snprintf(cmdline, clen, "%s", json_object_get_string(get(m, "cmdline", json_type_string)));
 	json_object_put(root);
 	return 0;
-}
-
-static uint64_t u64(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return 0;
-	return (uint64_t)json_object_get_uint64(v);
-}
-
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v = get(o, key, json_type_string);
-
-	return v ? json_object_get_string(v) : "";
 }
 
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
@@ -1674,11 +1803,128 @@ static int read_journal(struct hmfs_ctx *ctx, char **text, char *err, size_t err
 	return read_text(ctx->journal_fd, (size_t)st.st_size, text);
 }
 
-/* one good record: "set" replaces keys of the machine, "run" patches a block */
+/* [*first, *end) of range @i of @ranges ([first, count] arrays) */
+static bool range_at(json_object *ranges, size_t i, uint64_t *first, uint64_t *end)
+{
+	json_object *r = json_object_array_get_idx(ranges, i);
+
+	if (!json_object_is_type(r, json_type_array) || json_object_array_length(r) != 2 ||
+	    !json_object_is_type(json_object_array_get_idx(r, 0), json_type_int) ||
+	    !json_object_is_type(json_object_array_get_idx(r, 1), json_type_int))
+		return false;
+	*first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 0));
+	*end = *first + (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 1));
+	return *end >= *first;
+}
+
+/* run @r (its ids [cur, end)) without the blocks of @ranges, in pieces onto @out */
+static int run_cut(json_object *r, uint64_t cur, uint64_t end, json_object *ranges,
+		   json_object *out)
+{
+	while (cur < end) {
+		uint64_t next = end, f, e;
+		bool inside = false;
+
+		for (size_t i = 0; i < json_object_array_length(ranges) && !inside; i++) {
+			if (!range_at(ranges, i, &f, &e))
+				return -EUCLEAN;
+			inside = f <= cur && cur < e;
+			if (inside)
+				next = e; /* cut: on past its end */
+			else if (cur < f && f < next)
+				next = f;
+		}
+		if (!inside)
+			json_object_array_add(out, run_piece(r, cur, next - cur));
+		cur = next;
+	}
+	return 0;
+}
+
+/* run @r of a "plug" record: well formed, and inside one of @ranges */
+static bool run_in_ranges(json_object *r, json_object *ranges)
+{
+	uint64_t first = u64(r, "first"), end = first + u64(r, "count"), f, e;
+
+	if (!get(r, "state", json_type_string) || !get(r, "zone", json_type_string) ||
+	    !get(r, "first", json_type_int) || end <= first)
+		return false;
+	for (size_t i = 0; i < json_object_array_length(ranges); i++)
+		if (range_at(ranges, i, &f, &e) && f <= first && end <= e)
+			return true;
+	return false;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	uint64_t x = u64(*(json_object *const *)a, "first");
+	uint64_t y = u64(*(json_object *const *)b, "first");
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A driver's retry: "devices" replaces the machine's, and the blocks of
+ * "ranges" are cut out of its runs (one-block records before it merged
+ * first) and "blocks" put in.  Its runs must lie in its ranges, and the
+ * machine's come out disjoint.
+ */
+static int replay_plug(json_object *m, json_object *plug, struct patches *ps)
+{
+	json_object *ranges = get(plug, "ranges", json_type_array);
+	json_object *devs = get(plug, "devices", json_type_array);
+	json_object *blocks = get(plug, "blocks", json_type_array), *runs, *out;
+	uint64_t end = 0;
+	int ret;
+
+	if (!ranges || !devs || !blocks)
+		return -EUCLEAN;
+	ret = patches_merge(m, ps);
+	patches_clear(ps);
+	runs = get(m, "blocks", json_type_array);
+	if (ret || !runs)
+		return ret ? ret : -EUCLEAN;
+	out = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(runs) && !ret; i++) {
+		json_object *r = json_object_array_get_idx(runs, i);
+		uint64_t first = u64(r, "first"), count = u64(r, "count");
+
+		ret = first + count < first ? -EUCLEAN : run_cut(r, first, first + count, ranges, out);
+	}
+	for (size_t i = 0; i < json_object_array_length(blocks) && !ret; i++) {
+		json_object *r = json_object_array_get_idx(blocks, i);
+
+		if (!run_in_ranges(r, ranges))
+			ret = -EUCLEAN;
+		json_object_array_add(out, json_object_get(r));
+	}
+	json_object_array_sort(out, run_cmp);
+	for (size_t i = 0; i < json_object_array_length(out) && !ret; i++) {
+		json_object *r = json_object_array_get_idx(out, i);
+
+		if (u64(r, "first") < end || u64(r, "first") + u64(r, "count") < u64(r, "first"))
+			ret = -EUCLEAN;
+		end = u64(r, "first") + u64(r, "count");
+	}
+	if (ret) {
+		json_object_put(out);
+		return ret;
+	}
+	json_object_object_add(m, "blocks", out);
+	json_object_object_add(m, "devices", json_object_get(devs));
+	return 0;
+}
+
+/*
+ * One good record: "set" replaces keys of the machine, "run" patches a
+ * block, "plug" a driver's retry (its devices and their blocks)
+ */
 static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = get(rec, "set", json_type_object);
 
+	if (get(rec, "plug", json_type_object))
+		return replay_plug(m, get(rec, "plug", json_type_object), ps);
 	if (!set)
 		return patch_add(ps, get(rec, "run", json_type_object));
 	json_object_object_foreach(set, key, val) {
@@ -1731,7 +1977,8 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 				      crc == hmfs_crc32(sp + 1, strlen(sp + 1)) ?
 			      json_tokener_parse(sp + 1) :
 			      NULL;
-		known = get(rec, "set", json_type_object) || get(rec, "run", json_type_object);
+		known = get(rec, "set", json_type_object) || get(rec, "run", json_type_object) ||
+			get(rec, "plug", json_type_object);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			json_object_put(rec);
 			good = (size_t)(next - text);

@@ -94,6 +94,18 @@ start_state_fs() {
 	ctl device_add pc-dimm id=d1 size="$size" >/dev/null
 	tap_ok $? "a $size DIMM from memory32 on"
 }
+# refused WHY NAME [hotmemfs options]: hotmemfs exits, saying WHY, within 10 s
+refused() {
+	local why=$1 name=$2
+	shift 2
+	timeout 10 unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>"$TMP/err.txt"
+	local rc=$?
+	[ $rc -ne 0 ] && [ $rc -ne 124 ] && ! mountpoint -q "$MNT"
+	tap_ok $? "$name: refused to start (exit $rc)"
+	grep -q -- "$why" "$TMP/err.txt"
+	tap_ok $? "... saying '$why': $(head -1 "$TMP/err.txt")"
+	mountpoint -q "$MNT" && umount -l "$MNT"
+}
 # require_shim: sync_shim.so built, or skip
 require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
 

@@ -17,18 +17,6 @@ VICTIM=$TMP/victim
 echo precious >"$VICTIM"
 chmod 0644 "$VICTIM"
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-# refused WHY NAME [hotmemfs options]: hotmemfs exits, saying WHY, within 10 s
-refused() {
-	local why=$1 name=$2
-	shift 2
-	timeout 10 unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>"$TMP/err.txt"
-	local rc=$?
-	[ $rc -ne 0 ] && [ $rc -ne 124 ] && ! mountpoint -q "$MNT"
-	tap_ok $? "$name: refused to start (exit $rc)"
-	grep -q -- "$why" "$TMP/err.txt"
-	tap_ok $? "... saying '$why': $(head -1 "$TMP/err.txt")"
-	mountpoint -q "$MNT" && umount -l "$MNT"
-}
 # rewrite PYTHON-EXPR: change the state file's machine m, checksum recomputed
 rewrite() {
 	python3 - "$STATE" "$1" <<'PY'

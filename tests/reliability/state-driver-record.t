@@ -1,0 +1,91 @@
+#!/bin/bash
+# The record of a virtio-mem driver's plugging after an online (its
+# retry while the device is short of requested-size) holds that device's
+# memory blocks only, O(device): not the machine's other blocks, however
+# many runs they make.  The journal with such records between one-block
+# records comes back whole after kill -9.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
+# last_record_blocks FIRST END: the last journal record's block runs, "ok"
+# when they name block FIRST..END-1 only and at least one of them
+last_record_blocks() {
+	journal_text | tail -n 1 | python3 -c '
+import json, sys
+first, end = int(sys.argv[1]), int(sys.argv[2])
+rec = json.loads(sys.stdin.read().split(" ", 1)[1])
+body = rec.get("set") or rec.get("plug") or {}
+runs = body.get("blocks", [])
+out = ["%d+%d" % (r["first"], r["count"]) for r in runs
+       if r["first"] < first or r["first"] + r["count"] > end]
+print("ok" if runs and not out else
+      "record %d names blocks %s" % (rec["seq"], " ".join(out) if out else "none"))' "$1" "$2"
+}
+
+start_fs_netns --profile default --fresh
+tap_ok $? "hotmemfs mounts the default profile with a fresh state file"
+ctl device_add pc-dimm id=d1 size=1G >/dev/null
+tap_ok $? "a 1G DIMM d1: memory32-39"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+tap_ok $? "virtio-mem vm0, 4G region from memory40, requested 1.5G"
+is "$(plugged)" $((1 << 30)) "... 1G plugged, the driver waits for an online"
+for b in 32 34 36 38; do echo online_movable >"$M/memory$b/state" || break; done
+tap_ok $? "every other block of d1 online: the machine's runs outside vm0 are many"
+echo online_movable >"$M/memory40/state"
+tap_ok $? "memory40 (vm0) online"
+is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
+is "$(last_record_blocks 40 72)" ok "the driver's record names vm0's blocks (memory40-71) only"
+echo online_movable >"$M/memory33/state"
+tap_ok $? "memory33 (d1) online after it: a one-block record"
+echo online_movable >"$M/memory41/state"
+tap_ok $? "memory41 (vm0) online"
+is "$(plugged)" $((1280 << 20)) "... and the driver plugs one block more"
+is "$(last_record_blocks 40 72)" ok "... recorded with vm0's blocks only"
+echo offline >"$M/memory36/state"
+tap_ok $? "memory36 (d1) offline: one-block records after the driver's"
+EXPECT=$(snapshot)
+kill9_fs
+start_fs_netns --profile default
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... the same machine: d1's blocks, vm0's plugged blocks and their states"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+echo online_movable >"$M/memory42/state"
+tap_ok $? "memory42 (vm0) online after the restart"
+is "$(plugged)" $((1408 << 20)) "... the driver plugs one block more"
+EXPECT=$(snapshot)
+kill9_fs
+start_fs_netns --profile default
+tap_ok $? "restart after a second kill -9"
+same_text "$(snapshot)" "$EXPECT" "... the same machine again"
+kill9_fs
+cp "$STATE.journal" "$TMP/journal"
+# a "plug" record naming a block outside its ranges (memory32, d1's),
+# its checksum right, and a good record after it: damage, not a torn end
+n=$(python3 - "$STATE.journal" "$(state_seq)" <<'PY'
+import json, sys, zlib
+path, seq = sys.argv[1], int(sys.argv[2])
+data = open(path, "rb").read()
+end = data.find(b"\0") if b"\0" in data else len(data)
+lines = data[:end].decode().splitlines()
+if lines:
+    seq = json.loads(lines[-1].split(" ", 1)[1])["seq"]
+def line(rec):
+    t = json.dumps(rec, separators=(",", ":")).encode()
+    return b"%08x %s\n" % (zlib.crc32(t), t)
+bad = {"seq": seq + 1, "plug": {"ranges": [[40, 32]], "devices": [],
+       "blocks": [{"first": 32, "count": 1, "state": "online", "zone": "Movable"}]}}
+good = {"seq": seq + 2, "set": {"probed": []}}
+with open(path, "r+b") as f:
+    f.seek(end)
+    f.write(line(bad) + line(good))
+print(len(lines) + 1)
+PY
+)
+refused "journal $STATE.journal is damaged (record $n)" "a driver's record naming a block outside its devices" --profile default
+cp "$TMP/journal" "$STATE.journal"
+start_fs_netns --profile default
+tap_ok $? "the journal as it was: hotmemfs starts"
+same_text "$(snapshot)" "$EXPECT" "... the same machine"
+done_testing
