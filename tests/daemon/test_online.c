@@ -35,6 +35,8 @@ struct mock {
 	int then_after, then_block;
 	const char *then_state;
 	char journal[4096]; /* the entries sent, "FIELD=value" a line, "--" between */
+	int order[4 * NBLOCKS]; /* the blocks written, in the order written */
+	int norder;
 };
 
 struct fixture {
@@ -109,6 +111,9 @@ static int mock_write(struct hmd *d, unsigned long id, const char *val)
 	int n = m->writes[id]++;
 	int e = n < m->nscript[id] ? m->script[id][n] :
 				     (m->nscript[id] ? m->script[id][m->nscript[id] - 1] : 0);
+
+	if (m->norder < 4 * NBLOCKS)
+		m->order[m->norder++] = (int)id;
 
 	if (m->then_state && id == (unsigned long)m->then_after) {
 		replace_state(d->cfg.sysroot, m->then_block, m->then_state);
@@ -253,6 +258,33 @@ static void test_ratio_boundary(void **state)
 	hmd_block_event(&f->d, "add", 40);
 	run_until_settled(f);
 	assert_string_equal(read_state(f, 40, buf, sizeof(buf)), "online_kernel");
+}
+
+/*
+ * The coldplug writes one block at a time, in block order, and decides a
+ * block only once the write before it answered (its writer thread): with
+ * memory31's write failing, memory32 finds the Movable room it left.
+ */
+static void test_coldplug_writes_in_order(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+	int i;
+
+	for (i = 16; i < 40; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	script(f, 31, 1, ENOMEM);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (i = 8; i < 31; i++)
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_movable");
+	assert_string_equal(read_state(f, 31, buf, sizeof(buf)), "offline");
+	assert_string_equal(read_state(f, 32, buf, sizeof(buf)), "online_movable");
+	for (i = 33; i < 40; i++)
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_kernel");
+	assert_int_equal(f->m.norder, 32);
+	for (i = 0; i < 32; i++)
+		assert_int_equal(f->m.order[i], 8 + i);
+	assert_int_equal(f->d.n_failed, 1);
 }
 
 static void test_ebusy_then_success(void **state)
@@ -862,6 +894,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_coldplug_auto_movable),
 		T(test_ratio_boundary),
+		T(test_coldplug_writes_in_order),
 		T(test_ebusy_then_success),
 		T(test_ebusy_gives_up_bounded),
 		T(test_journal_message_block_errno),
