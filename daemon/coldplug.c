@@ -126,7 +126,6 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 {
 	char auto_online[32] = "?";
 	unsigned long i, offline = 0;
-	struct hmd_writer *w = NULL;
 	int r;
 
 	for (i = 0; i < d->nblk; i++)
@@ -148,9 +147,6 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 		"coldplug: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
 		offline, d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
 		d->pc.numa_aware ? " numa-aware" : "");
-	/* a dry run writes nothing; one block has nothing to overlap */
-	if (online_offline && !d->cfg.dry_run && offline > 1)
-		w = hmd_writer_start(d);
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 
@@ -164,11 +160,10 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			continue;
 		/* the scan just read its state: read it again only where it could not */
 		if (b->unread)
-			hmd_block_process_next(d, i, w);
+			hmd_block_process(d, i);
 		else
-			hmd_block_decide_next(d, i, w);
+			hmd_block_decide(d, i);
 	}
-	hmd_writer_stop(w);
 	/* whether an ACPI memory device binds was asked for this scan only */
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	hmd_status_changed(d);

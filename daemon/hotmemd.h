@@ -190,17 +190,6 @@ void hmd_mark_boot_blocks(struct hmd *d);
 void hmd_block_process(struct hmd *d, unsigned long id);
 /* the same for a block whose state was just read offline (a coldplug's scan) */
 void hmd_block_decide(struct hmd *d, unsigned long id);
-/*
- * A coldplug's decisions in block order, each written on a thread while the
- * next block's valid_zones is read: start (NULL: write inline), then
- * hmd_block_decide_next() or hmd_block_process_next() a block, then stop
- * (waits for the last write).
- */
-struct hmd_writer;
-struct hmd_writer *hmd_writer_start(struct hmd *d);
-void hmd_block_decide_next(struct hmd *d, unsigned long id, struct hmd_writer *w);
-void hmd_block_process_next(struct hmd *d, unsigned long id, struct hmd_writer *w);
-void hmd_writer_stop(struct hmd_writer *w);
 /* whether block @id's decision asks for its memory group (memory_groups) */
 bool hmd_block_wants_group(struct hmd *d, unsigned long id);
 
