@@ -80,8 +80,10 @@ static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
  * memory device is still unbound, FW_WAIT_USEC at most; one still without
  * a link then is decided alone.  Only while an ACPI memory device is
  * present but unbound: a block none is about to bind (virtio-mem, probe,
- * no ACPI) is decided at once.  Without an event loop there is nothing to
- * wait with.
+ * no ACPI) is decided at once.  The coldplug holds back an offline block
+ * it finds the same way (a rescan after lost ADDs, a start while a DIMM is
+ * being added).  Without an event loop, or when its timer cannot be armed,
+ * there is nothing to wait with.
  */
 static bool fwnode_pending(struct hmd *d, unsigned long id)
 {
