@@ -30,6 +30,7 @@ args=$(sed -n 's|^ExecStart=/usr/local/bin/hotmemd||p' "$HOTMEM_SRC/unit-files/h
 args=${args//\/run\/hotmemfs/$mnt}
 args=${args//\/run\/hotmemd\/uevent.sock/$sock}
 echo "# hotmemd$args"
+: >"$TMP/log" # there before the first grep: the background shell opens it
 # shellcheck disable=SC2086  # the unit's words
 "$HOTMEMD" --config /dev/null --state-dir "$TMP/state" --log-level debug $args 2>"$TMP/log" &
 _pids+=($!)
