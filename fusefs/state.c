@@ -801,24 +801,9 @@ static void maybe_compact(struct hmfs_ctx *ctx)
 		count_save(ctx, compact(ctx, NULL));
 }
 
-/*
- * A memoryN/state or online write changes that block's state and zone
- * and nothing else of the state file, unless the block is a virtio-mem
- * device's: its driver may plug or unplug on its own around an online
- * or offline (the device's "plugged-blocks").
- */
-static bool one_block_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+static bool block_change(const struct hmfs_change *ch)
 {
-	uint64_t addr = (uint64_t)ch->id * ctx->block_size;
-	bool vmem = false;
-
-	if (ch->op != HMFS_CH_BLOCK_STATE && ch->op != HMFS_CH_BLOCK_ONLINE)
-		return false;
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d && !vmem; d = d->next)
-		vmem = d->type == HMFS_VIRTIO_MEM && addr - d->addr < d->size;
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return !vmem;
+	return ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE;
 }
 
 /* saved with "blocks" as the machine has them now: after one-block records */
@@ -838,33 +823,51 @@ static void refresh_blocks(struct hmfs_ctx *ctx)
 }
 
 /*
- * A virtio-mem driver's retry (hmfs_dev_retry()) plugs memory of the
- * devices short of their requested-size and of no other: sub-blocks of
- * their memory blocks (online ones too) or new memory blocks of theirs.
- * It changes the devices' plugged blocks and those memory blocks alone,
- * so its record ("plug") and @pre hold the devices and the runs of those
- * devices' blocks: O(device), not O(machine).  The machine's other
- * blocks are never walked (the devices' list walks each virtio-mem
- * device's plugged runs, as any device change's record does).  Their
- * block ranges, [first, count] each, in the devices' order:
+ * A memoryN/state or online write changes that block's state and zone
+ * and nothing else of the state file, unless the block is a virtio-mem
+ * device's: its driver may plug or unplug on its own around an online or
+ * offline (the device's "plugged-blocks").  A virtio-mem driver's retry
+ * after an online (hmfs_dev_retry()) plugs memory of the devices short of
+ * their requested-size and of no other: sub-blocks of their memory blocks
+ * (online ones too) or new memory blocks of theirs.  Either changes those
+ * devices and their memory blocks alone, so its record ("device") and
+ * @pre hold the devices and the runs of those devices' blocks: O(device),
+ * not O(machine).  The machine's other blocks are never walked (the
+ * devices' list walks each virtio-mem device's plugged runs, as any
+ * device change's record does).  The devices' block ranges, [first,
+ * count] each, in the devices' order; NULL: not such a change.
  */
-static json_object *short_ranges(struct hmfs_ctx *ctx)
+static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
-	json_object *a = json_object_new_array();
-	uint64_t bs = ctx->block_size;
+	uint64_t bs = ctx->block_size, addr = (uint64_t)ch->id * bs;
+	bool block = block_change(ch);
+	json_object *a;
 
+	if (!block && ch->op != HMFS_CH_DRIVER_RETRY)
+		return NULL;
+	a = json_object_new_array();
 	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		struct hm_virtio_mem_info vi;
+		bool ours;
 
-		/* hmfs_dev_retry()'s test */
-		if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi) ||
-		    vi.plugged_size >= vi.requested_size)
+		if (d->type != HMFS_VIRTIO_MEM)
+			continue;
+		if (block) /* the block's device */
+			ours = addr - d->addr < d->size;
+		else /* hmfs_dev_retry()'s test */
+			ours = d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+			       vi.plugged_size < vi.requested_size;
+		if (!ours)
 			continue;
 		json_object_array_add(a, run_json(d->addr / bs,
 						  (d->addr + d->size + bs - 1) / bs - d->addr / bs));
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
+	if (block && !json_object_array_length(a)) { /* no virtio-mem device's: one block */
+		json_object_put(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -906,7 +909,7 @@ static json_object *ranges_runs(struct hmfs_ctx *ctx, json_object *ranges)
 	return a;
 }
 
-/* @pre of a driver's retry: the parameters (an undo sets auto-online), the devices, their blocks */
+/* @pre of a change within devices: the parameters (an undo sets auto-online), the devices, their blocks */
 static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
 {
 	json_object *pre = json_object_new_object();
@@ -924,12 +927,12 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
 	if (!sv->active)
 		return;
-	if (ch->op == HMFS_CH_DRIVER_RETRY) {
-		sv->ranges = short_ranges(ctx);
+	sv->ranges = device_ranges(ctx, ch);
+	if (sv->ranges) {
 		sv->pre = ranges_pre(ctx, sv->ranges);
 		return;
 	}
-	if (one_block_change(ctx, ch) && (run = hmfs_block_run_json(ctx, ch->id))) {
+	if (block_change(ch) && (run = hmfs_block_run_json(ctx, ch->id))) {
 		json_object *blocks = json_object_new_array();
 
 		json_object_array_add(blocks, run);
@@ -1247,27 +1250,28 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 }
 
 /*
- * A driver's retry: the devices and their blocks' runs, as a "plug"
- * record (a restore cuts @ranges out of the saved runs and puts these
- * in); saved takes the devices, its blocks are stale as after a "run".
+ * A change within virtio-mem devices: the devices and their blocks' runs,
+ * as a "device" record (a restore cuts @ranges out of the saved runs and
+ * puts these in); saved takes the devices, its blocks are stale as after
+ * a "run".
  */
-static int append_plug(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *now = ranges_pre(ctx, sv->ranges), *plug, *devs, *m;
+	json_object *now = ranges_pre(ctx, sv->ranges), *rec, *devs, *m;
 	int ret = 0;
 
-	json_object_object_del(now, "params"); /* a retry changes none */
+	json_object_object_del(now, "params"); /* no such change changes them */
 	devs = json_object_object_get(now, "devices");
 	if (same_json(devs, json_object_object_get(sv->pre, "devices")) &&
 	    same_json(json_object_object_get(now, "blocks"),
 		      json_object_object_get(sv->pre, "blocks")))
-		goto out; /* nothing plugged: the file holds it */
-	plug = json_object_new_object();
-	json_object_object_add(plug, "ranges", json_object_get(sv->ranges));
-	json_object_object_add(plug, "devices", json_object_get(devs));
-	json_object_object_add(plug, "blocks", json_object_get(json_object_object_get(now, "blocks")));
-	ret = append_record(ctx, sv, "plug", plug);
-	json_object_put(plug);
+		goto out; /* nothing changed: the file holds it */
+	rec = json_object_new_object();
+	json_object_object_add(rec, "ranges", json_object_get(sv->ranges));
+	json_object_object_add(rec, "devices", json_object_get(devs));
+	json_object_object_add(rec, "blocks", json_object_get(json_object_object_get(now, "blocks")));
+	ret = append_record(ctx, sv, "device", rec);
+	json_object_put(rec);
 	if (ret)
 		goto out;
 	/* a new saved object: changes under way hold the old one as their @pre */
@@ -1309,7 +1313,7 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		return ret;
 	}
 	ret = sv->one_block ? append_run(ctx, sv) :
-	      sv->ranges   ? append_plug(ctx, sv) :
+	      sv->ranges   ? append_device(ctx, sv) :
 			     append_set(ctx, sv);
 	count_save(ctx, ret);
 	if (ret) {
@@ -1841,7 +1845,7 @@ static int run_cut(json_object *r, uint64_t cur, uint64_t end, json_object *rang
 	return 0;
 }
 
-/* run @r of a "plug" record: well formed, and inside one of @ranges */
+/* run @r of a "device" record: well formed, and inside one of @ranges */
 static bool run_in_ranges(json_object *r, json_object *ranges)
 {
 	uint64_t first = u64(r, "first"), end = first + u64(r, "count"), f, e;
@@ -1864,16 +1868,16 @@ static int run_cmp(const void *a, const void *b)
 }
 
 /*
- * A driver's retry: "devices" replaces the machine's, and the blocks of
- * "ranges" are cut out of its runs (one-block records before it merged
+ * A change within virtio-mem devices: "devices" replaces the machine's,
+ * and the blocks of "ranges" are cut out of its runs (one-block records before it merged
  * first) and "blocks" put in.  Its runs must lie in its ranges, and the
  * machine's come out disjoint.
  */
-static int replay_plug(json_object *m, json_object *plug, struct patches *ps)
+static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 {
-	json_object *ranges = get(plug, "ranges", json_type_array);
-	json_object *devs = get(plug, "devices", json_type_array);
-	json_object *blocks = get(plug, "blocks", json_type_array), *runs, *out;
+	json_object *ranges = get(rec, "ranges", json_type_array);
+	json_object *devs = get(rec, "devices", json_type_array);
+	json_object *blocks = get(rec, "blocks", json_type_array), *runs, *out;
 	uint64_t end = 0;
 	int ret;
 
@@ -1917,14 +1921,15 @@ static int replay_plug(json_object *m, json_object *plug, struct patches *ps)
 
 /*
  * One good record: "set" replaces keys of the machine, "run" patches a
- * block, "plug" a driver's retry (its devices and their blocks)
+ * block, "device" a change within virtio-mem devices (the devices and
+ * their blocks)
  */
 static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = get(rec, "set", json_type_object);
 
-	if (get(rec, "plug", json_type_object))
-		return replay_plug(m, get(rec, "plug", json_type_object), ps);
+	if (get(rec, "device", json_type_object))
+		return replay_device(m, get(rec, "device", json_type_object), ps);
 	if (!set)
 		return patch_add(ps, get(rec, "run", json_type_object));
 	json_object_object_foreach(set, key, val) {
@@ -1978,7 +1983,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 			      json_tokener_parse(sp + 1) :
 			      NULL;
 		known = get(rec, "set", json_type_object) || get(rec, "run", json_type_object) ||
-			get(rec, "plug", json_type_object);
+			get(rec, "device", json_type_object);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			json_object_put(rec);
 			good = (size_t)(next - text);

@@ -1,26 +1,27 @@
 #!/bin/bash
-# The record of a virtio-mem driver's plugging after an online (its
-# retry while the device is short of requested-size) holds that device's
-# memory blocks only, O(device): not the machine's other blocks, however
-# many runs they make.  The journal with such records between one-block
-# records comes back whole after kill -9.
+# The record of an online of a virtio-mem device's block, and that of
+# the driver's plugging after it (its retry while the device is short of
+# requested-size), hold that device's memory blocks only, O(device): not
+# the machine's other blocks, however many runs they make.  The journal
+# with such records between one-block records comes back whole after
+# kill -9; such a record naming a block outside its devices is damage.
 . "$(dirname "$0")/lib.sh"
 require_env
 
 plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
-# last_record_blocks FIRST END: the last journal record's block runs, "ok"
-# when they name block FIRST..END-1 only and at least one of them
-last_record_blocks() {
-	journal_text | tail -n 1 | python3 -c '
+# record_blocks N FIRST END: the Nth last journal record's block runs,
+# "ok" when they name block FIRST..END-1 only and at least one of them
+record_blocks() {
+	journal_text | tail -n "$1" | head -n 1 | python3 -c '
 import json, sys
 first, end = int(sys.argv[1]), int(sys.argv[2])
 rec = json.loads(sys.stdin.read().split(" ", 1)[1])
-body = rec.get("set") or rec.get("plug") or {}
+body = rec.get("set") or rec.get("device") or {}
 runs = body.get("blocks", [])
 out = ["%d+%d" % (r["first"], r["count"]) for r in runs
        if r["first"] < first or r["first"] + r["count"] > end]
 print("ok" if runs and not out else
-      "record %d names blocks %s" % (rec["seq"], " ".join(out) if out else "none"))' "$1" "$2"
+      "record %d names blocks %s" % (rec["seq"], " ".join(out) if out else "none"))' "$2" "$3"
 }
 
 start_fs_netns --profile default --fresh
@@ -35,13 +36,14 @@ tap_ok $? "every other block of d1 online: the machine's runs outside vm0 are ma
 echo online_movable >"$M/memory40/state"
 tap_ok $? "memory40 (vm0) online"
 is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
-is "$(last_record_blocks 40 72)" ok "the driver's record names vm0's blocks (memory40-71) only"
+is "$(record_blocks 2 40 72)" ok "memory40's record names vm0's blocks (memory40-71) only"
+is "$(record_blocks 1 40 72)" ok "... and so does the driver's after it"
 echo online_movable >"$M/memory33/state"
 tap_ok $? "memory33 (d1) online after it: a one-block record"
 echo online_movable >"$M/memory41/state"
 tap_ok $? "memory41 (vm0) online"
 is "$(plugged)" $((1280 << 20)) "... and the driver plugs one block more"
-is "$(last_record_blocks 40 72)" ok "... recorded with vm0's blocks only"
+is "$(record_blocks 2 40 72)$(record_blocks 1 40 72)" okok "... both recorded with vm0's blocks only"
 echo offline >"$M/memory36/state"
 tap_ok $? "memory36 (d1) offline: one-block records after the driver's"
 EXPECT=$(snapshot)
@@ -61,7 +63,7 @@ tap_ok $? "restart after a second kill -9"
 same_text "$(snapshot)" "$EXPECT" "... the same machine again"
 kill9_fs
 cp "$STATE.journal" "$TMP/journal"
-# a "plug" record naming a block outside its ranges (memory32, d1's),
+# a "device" record naming a block outside its ranges (memory32, d1's),
 # its checksum right, and a good record after it: damage, not a torn end
 n=$(python3 - "$STATE.journal" "$(state_seq)" <<'PY'
 import json, sys, zlib
@@ -74,7 +76,7 @@ if lines:
 def line(rec):
     t = json.dumps(rec, separators=(",", ":")).encode()
     return b"%08x %s\n" % (zlib.crc32(t), t)
-bad = {"seq": seq + 1, "plug": {"ranges": [[40, 32]], "devices": [],
+bad = {"seq": seq + 1, "device": {"ranges": [[40, 32]], "devices": [],
        "blocks": [{"first": 32, "count": 1, "state": "online", "zone": "Movable"}]}}
 good = {"seq": seq + 2, "set": {"probed": []}}
 with open(path, "r+b") as f:
