@@ -56,4 +56,22 @@ is "$(state "$root" 64)" offline "dry run wrote nothing"
 	--dry-run --auto-movable-ratio=kernel 2>"$TMP/err" | grep -c online_movable >"$TMP/n"
 is "$(cat "$TMP/n")" 192 "auto_movable_ratio = kernel reads the module parameter"
 
+# --oneshot while an ACPI memory device is present but unbound: the blocks it
+# finds without a firmware_node wait for the link (0.5 s at most, it never
+# comes here), then are decided alone before hotmemd exits
+root=$TMP/root2
+mk_sysroot "$root"
+mk_blocks "$root" 0 63 online Normal
+zone_add "$root" 0 Normal 2097152
+mk_blocks "$root" 64 71 offline "Normal Movable"
+mkdir -p "$root/sys/bus/acpi/devices/PNP0C80:00"
+echo 15 >"$root/sys/bus/acpi/devices/PNP0C80:00/status"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state2" --oneshot \
+	--log-level debug 2>"$TMP/err"
+is "$?" 0 "--oneshot with an unbound ACPI memory device exits 0"
+check "... its blocks waited for their firmware_node" \
+	grep -q "memory64: no firmware_node yet" "$TMP/err"
+is "$(for i in $(seq 64 71); do state "$root" "$i"; done | sort -u)" online_movable \
+	"... and were onlined before it exited"
+
 done_testing
