@@ -1681,7 +1681,10 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 /*
  * One-block records ("run") of the journal, in order, waiting to be
  * merged into the machine's "blocks" runs; a "set" of "blocks" replaces
- * them all.
+ * them all.  So do the ranges of "device" records, each with the runs of
+ * the last record over it, and the last such record's devices: merged
+ * once at the end, a journal of device records costs O(device) each,
+ * not O(machine).
  */
 struct patch {
 	uint64_t id;
@@ -1689,9 +1692,19 @@ struct patch {
 	json_object *run;
 };
 
+struct dev_range {
+	uint64_t first, end;
+	size_t order;
+	json_object *runs;
+};
+
 struct patches {
 	struct patch *p;
 	size_t n, cap;
+	struct dev_range *r;
+	size_t nr, rcap;
+	json_object *devices; /* unless a "set" of "devices" came after */
+	size_t order; /* of the next record */
 };
 
 static int patch_add(struct patches *ps, json_object *run)
@@ -1708,7 +1721,7 @@ static int patch_add(struct patches *ps, json_object *run)
 		ps->p = p;
 		ps->cap = cap;
 	}
-	ps->p[ps->n] = (struct patch){ u64(run, "first"), ps->n, json_object_get(run) };
+	ps->p[ps->n] = (struct patch){ u64(run, "first"), ps->order++, json_object_get(run) };
 	ps->n++;
 	return 0;
 }
@@ -1718,6 +1731,13 @@ static void patches_clear(struct patches *ps)
 	for (size_t i = 0; i < ps->n; i++)
 		json_object_put(ps->p[i].run);
 	ps->n = 0;
+}
+
+static void ranges_clear(struct patches *ps)
+{
+	for (size_t i = 0; i < ps->nr; i++)
+		json_object_put(ps->r[i].runs);
+	ps->nr = 0;
 }
 
 static int patch_cmp(const void *a, const void *b)
@@ -1821,28 +1841,27 @@ static bool range_at(json_object *ranges, size_t i, uint64_t *first, uint64_t *e
 	return *end >= *first;
 }
 
-/* run @r (its ids [cur, end)) without the blocks of @ranges, in pieces onto @out */
-static int run_cut(json_object *r, uint64_t cur, uint64_t end, json_object *ranges,
-		   json_object *out)
+/* run @r (its ids [cur, end)) without the blocks of the pending ranges, in pieces onto @out */
+static void run_cut(json_object *r, uint64_t cur, uint64_t end, const struct patches *ps,
+		    json_object *out)
 {
 	while (cur < end) {
-		uint64_t next = end, f, e;
+		uint64_t next = end;
 		bool inside = false;
 
-		for (size_t i = 0; i < json_object_array_length(ranges) && !inside; i++) {
-			if (!range_at(ranges, i, &f, &e))
-				return -EUCLEAN;
-			inside = f <= cur && cur < e;
+		for (size_t i = 0; i < ps->nr && !inside; i++) {
+			const struct dev_range *d = &ps->r[i];
+
+			inside = d->first <= cur && cur < d->end;
 			if (inside)
-				next = e; /* cut: on past its end */
-			else if (cur < f && f < next)
-				next = f;
+				next = d->end; /* cut: on past its end */
+			else if (cur < d->first && d->first < next)
+				next = d->first;
 		}
 		if (!inside)
 			json_object_array_add(out, run_piece(r, cur, next - cur));
 		cur = next;
 	}
-	return 0;
 }
 
 /* run @r of a "device" record: well formed, and inside one of @ranges */
@@ -1867,41 +1886,31 @@ static int run_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * A change within virtio-mem devices: "devices" replaces the machine's,
- * and the blocks of "ranges" are cut out of its runs (one-block records before it merged
- * first) and "blocks" put in.  Its runs must lie in its ranges, and the
- * machine's come out disjoint.
- */
-static int replay_device(json_object *m, json_object *rec, struct patches *ps)
+/* @m's "blocks" with the pending ranges cut out and their runs put in: disjoint, or damage */
+static int ranges_merge(json_object *m, const struct patches *ps)
 {
-	json_object *ranges = get(rec, "ranges", json_type_array);
-	json_object *devs = get(rec, "devices", json_type_array);
-	json_object *blocks = get(rec, "blocks", json_type_array), *runs, *out;
+	json_object *runs = get(m, "blocks", json_type_array), *out;
 	uint64_t end = 0;
-	int ret;
+	int ret = 0;
 
-	if (!ranges || !devs || !blocks)
+	if (!ps->nr)
+		return 0;
+	if (!runs)
 		return -EUCLEAN;
-	ret = patches_merge(m, ps);
-	patches_clear(ps);
-	runs = get(m, "blocks", json_type_array);
-	if (ret || !runs)
-		return ret ? ret : -EUCLEAN;
 	out = json_object_new_array();
 	for (size_t i = 0; i < json_object_array_length(runs) && !ret; i++) {
 		json_object *r = json_object_array_get_idx(runs, i);
 		uint64_t first = u64(r, "first"), count = u64(r, "count");
 
-		ret = first + count < first ? -EUCLEAN : run_cut(r, first, first + count, ranges, out);
-	}
-	for (size_t i = 0; i < json_object_array_length(blocks) && !ret; i++) {
-		json_object *r = json_object_array_get_idx(blocks, i);
-
-		if (!run_in_ranges(r, ranges))
+		if (first + count < first)
 			ret = -EUCLEAN;
-		json_object_array_add(out, json_object_get(r));
+		else
+			run_cut(r, first, first + count, ps, out);
 	}
+	for (size_t i = 0; i < ps->nr; i++)
+		for (size_t k = 0; k < json_object_array_length(ps->r[i].runs); k++)
+			json_object_array_add(out,
+					      json_object_get(json_object_array_get_idx(ps->r[i].runs, k)));
 	json_object_array_sort(out, run_cmp);
 	for (size_t i = 0; i < json_object_array_length(out) && !ret; i++) {
 		json_object *r = json_object_array_get_idx(out, i);
@@ -1915,7 +1924,123 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 		return ret;
 	}
 	json_object_object_add(m, "blocks", out);
-	json_object_object_add(m, "devices", json_object_get(devs));
+	return 0;
+}
+
+/* one-block records that a later device record's range over their block supersedes */
+static void patches_drop_superseded(struct patches *ps)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		bool old = false;
+
+		for (size_t j = 0; j < ps->nr && !old; j++)
+			old = ps->r[j].first <= ps->p[i].id && ps->p[i].id < ps->r[j].end &&
+			      ps->p[i].order < ps->r[j].order;
+		if (old)
+			json_object_put(ps->p[i].run);
+		else
+			ps->p[k++] = ps->p[i];
+	}
+	ps->n = k;
+}
+
+/*
+ * What the records since the last "set" of "blocks" add up to, into @m:
+ * the device ranges' last runs in place of what was there, then the
+ * one-block records that came after them, then the last devices.
+ */
+static int pending_merge(json_object *m, struct patches *ps)
+{
+	int ret;
+
+	patches_drop_superseded(ps);
+	ret = ranges_merge(m, ps);
+	if (!ret)
+		ret = patches_merge(m, ps);
+	if (!ret && ps->devices)
+		json_object_object_add(m, "devices", json_object_get(ps->devices));
+	patches_clear(ps);
+	ranges_clear(ps);
+	json_object_put(ps->devices);
+	ps->devices = NULL;
+	return ret;
+}
+
+/*
+ * Range [@f, @e) of a device record (@order), its runs those of @blocks
+ * in it: in place of the last record's over the same range.  A range
+ * over part of a pending one (a device replaced by another at its
+ * place): what is pending is merged into @m first.
+ */
+static int range_put(json_object *m, struct patches *ps, uint64_t f, uint64_t e, size_t order,
+		     json_object *blocks)
+{
+	struct dev_range *d = NULL;
+	json_object *runs;
+
+	for (size_t i = 0; i < ps->nr && !d; i++) {
+		if (ps->r[i].first == f && ps->r[i].end == e) {
+			d = &ps->r[i];
+		} else if (ps->r[i].first < e && f < ps->r[i].end) {
+			int ret = pending_merge(m, ps);
+
+			if (ret)
+				return ret;
+		}
+	}
+	if (!d && ps->nr == ps->rcap) {
+		size_t cap = ps->rcap ? 2 * ps->rcap : 8;
+		struct dev_range *r = realloc(ps->r, cap * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		ps->r = r;
+		ps->rcap = cap;
+	}
+	if (!d) {
+		d = &ps->r[ps->nr++];
+		*d = (struct dev_range){ .first = f, .end = e };
+	}
+	runs = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
+		json_object *r = json_object_array_get_idx(blocks, i);
+
+		if (u64(r, "first") >= f && u64(r, "first") < e)
+			json_object_array_add(runs, json_object_get(r));
+	}
+	json_object_put(d->runs);
+	d->runs = runs;
+	d->order = order;
+	return 0;
+}
+
+/*
+ * A change within virtio-mem devices: its "devices" are the machine's,
+ * and the blocks of its "ranges" are its "blocks" (each run inside one
+ * of them), merged with the other records at the end (pending_merge()).
+ */
+static int replay_device(json_object *m, json_object *rec, struct patches *ps)
+{
+	json_object *ranges = get(rec, "ranges", json_type_array);
+	json_object *devs = get(rec, "devices", json_type_array);
+	json_object *blocks = get(rec, "blocks", json_type_array);
+	size_t order = ps->order++;
+	uint64_t f, e;
+	int ret = 0;
+
+	if (!ranges || !devs || !blocks)
+		return -EUCLEAN;
+	for (size_t i = 0; i < json_object_array_length(blocks); i++)
+		if (!run_in_ranges(json_object_array_get_idx(blocks, i), ranges))
+			return -EUCLEAN;
+	for (size_t i = 0; i < json_object_array_length(ranges) && !ret; i++)
+		ret = range_at(ranges, i, &f, &e) ? range_put(m, ps, f, e, order, blocks) : -EUCLEAN;
+	if (ret)
+		return ret;
+	json_object_put(ps->devices);
+	ps->devices = json_object_get(devs);
 	return 0;
 }
 
@@ -1932,10 +2057,17 @@ static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 		return replay_device(m, get(rec, "device", json_type_object), ps);
 	if (!set)
 		return patch_add(ps, get(rec, "run", json_type_object));
+	ps->order++;
 	json_object_object_foreach(set, key, val) {
 		json_object_object_add(m, key, json_object_get(val));
-		if (!strcmp(key, "blocks"))
+		if (!strcmp(key, "blocks")) {
 			patches_clear(ps);
+			ranges_clear(ps);
+		}
+		if (!strcmp(key, "devices")) {
+			json_object_put(ps->devices);
+			ps->devices = NULL;
+		}
 	}
 	return 0;
 }
@@ -2003,7 +2135,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 		seq++;
 		good = (size_t)(next - text);
 	}
-	ret = patches_merge(m, &ps);
+	ret = pending_merge(m, &ps);
 	if (ret)
 		goto fail;
 	/*
@@ -2029,7 +2161,10 @@ fail:
 		snprintf(err, errlen, "journal %s.journal: %s", ctx->state_path, strerror(-ret));
 out:
 	patches_clear(&ps);
+	ranges_clear(&ps);
+	json_object_put(ps.devices);
 	free(ps.p);
+	free(ps.r);
 	free(text);
 	return ret;
 }

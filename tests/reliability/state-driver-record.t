@@ -24,6 +24,32 @@ print("ok" if runs and not out else
       "record %d names blocks %s" % (rec["seq"], " ".join(out) if out else "none"))' "$2" "$3"
 }
 
+# journal_append PYTHON-LIST: records appended to the journal (checksums
+# right), each given the next seq; `devices` is the last "device"
+# record's, or the state file's.  Says the line number of the first.
+journal_append() {
+	python3 - "$STATE" "$1" <<'PY'
+import json, sys, zlib
+state = json.load(open(sys.argv[1]))
+path, seq = sys.argv[1] + ".journal", state.get("seq", 0)
+data = open(path, "rb").read()
+end = data.find(b"\0") if b"\0" in data else len(data)
+lines = data[:end].decode().splitlines()
+recs = [json.loads(l.split(" ", 1)[1]) for l in lines]
+seq = recs[-1]["seq"] if recs else seq
+devices = ([state["machine"]["devices"]] + [r["device"]["devices"] for r in recs if "device" in r])[-1]
+out = b""
+for rec in eval(sys.argv[2]):
+    seq += 1
+    t = json.dumps(dict(seq=seq, **rec), separators=(",", ":")).encode()
+    out += b"%08x %s\n" % (zlib.crc32(t), t)
+with open(path, "r+b") as f:
+    f.seek(end)
+    f.write(out)
+print(len(lines) + 1)
+PY
+}
+
 start_fs_netns --profile default --fresh
 tap_ok $? "hotmemfs mounts the default profile with a fresh state file"
 ctl device_add pc-dimm id=d1 size=1G >/dev/null
@@ -65,29 +91,25 @@ kill9_fs
 cp "$STATE.journal" "$TMP/journal"
 # a "device" record naming a block outside its ranges (memory32, d1's),
 # its checksum right, and a good record after it: damage, not a torn end
-n=$(python3 - "$STATE.journal" "$(state_seq)" <<'PY'
-import json, sys, zlib
-path, seq = sys.argv[1], int(sys.argv[2])
-data = open(path, "rb").read()
-end = data.find(b"\0") if b"\0" in data else len(data)
-lines = data[:end].decode().splitlines()
-if lines:
-    seq = json.loads(lines[-1].split(" ", 1)[1])["seq"]
-def line(rec):
-    t = json.dumps(rec, separators=(",", ":")).encode()
-    return b"%08x %s\n" % (zlib.crc32(t), t)
-bad = {"seq": seq + 1, "device": {"ranges": [[40, 32]], "devices": [],
-       "blocks": [{"first": 32, "count": 1, "state": "online", "zone": "Movable"}]}}
-good = {"seq": seq + 2, "set": {"probed": []}}
-with open(path, "r+b") as f:
-    f.seek(end)
-    f.write(line(bad) + line(good))
-print(len(lines) + 1)
-PY
-)
+n=$(journal_append '[{"device": {"ranges": [[40, 32]], "devices": [],
+  "blocks": [{"first": 32, "count": 1, "state": "online", "zone": "Movable"}]}},
+ {"set": {"probed": []}}]')
 refused "journal $STATE.journal is damaged (record $n)" "a driver's record naming a block outside its devices" --profile default
 cp "$TMP/journal" "$STATE.journal"
 start_fs_netns --profile default
 tap_ok $? "the journal as it was: hotmemfs starts"
 same_text "$(snapshot)" "$EXPECT" "... the same machine"
+# records merged in their order: a device record over memory32-39 comes
+# after memory33's one-block record (it wins) and before memory34's (it loses)
+kill9_fs
+journal_append '[{"run": {"first": 33, "count": 1, "state": "online", "zone": "Movable"}},
+ {"device": {"ranges": [[32, 8]], "devices": devices,
+  "blocks": [{"first": 32, "count": 8, "state": "offline", "zone": "none"}]}},
+ {"run": {"first": 34, "count": 1, "state": "online", "zone": "Movable"}}]' >/dev/null
+start_fs_netns --profile default
+tap_ok $? "hotmemfs starts with them"
+is "$(for b in 32 33 34 35 36 37 38 39; do cat "$M/memory$b/state"; done | grep -c online)" 1 "... memory32-39 offline but one"
+is "$(cat "$M/memory34/state")" online "... memory34"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
 done_testing
