@@ -1895,8 +1895,9 @@ out:
 	return rc;
 }
 
-int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t first,
-				      uint64_t count)
+/* @fn on device blocks [first, first + count), as addresses, under device_hotplug_lock */
+static int virtio_mem_blocks_do(struct hotmem_virtio_mem *dev, uint64_t first, uint64_t count,
+				int (*fn)(struct virtio_mem *vm, uint64_t start, uint64_t end))
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 	const uint64_t nblocks = vm->region_size / vm->device_block_size;
@@ -1906,10 +1907,16 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	kmem_tick(vm->hm);
-	rc = virtio_mem_restore_locked(vm, vm->addr + first * vm->device_block_size,
-				       vm->addr + (first + count) * vm->device_block_size);
+	rc = fn(vm, vm->addr + first * vm->device_block_size,
+		vm->addr + (first + count) * vm->device_block_size);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return rc;
+}
+
+int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t first,
+				      uint64_t count)
+{
+	return virtio_mem_blocks_do(dev, first, count, virtio_mem_restore_locked);
 }
 
 /*
@@ -1956,18 +1963,7 @@ static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start,
 
 int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *dev, uint64_t first, uint64_t count)
 {
-	struct virtio_mem *vm = (struct virtio_mem *)dev;
-	const uint64_t nblocks = vm->region_size / vm->device_block_size;
-	int rc;
-
-	if (!count || first >= nblocks || count > nblocks - first)
-		return -EINVAL;
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
-	kmem_tick(vm->hm);
-	rc = virtio_mem_unplug_exact_locked(vm, vm->addr + first * vm->device_block_size,
-					    vm->addr + (first + count) * vm->device_block_size);
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
-	return rc;
+	return virtio_mem_blocks_do(dev, first, count, virtio_mem_unplug_exact_locked);
 }
 
 /* ------------------------------------------------------------------ */

@@ -580,6 +580,25 @@ bool hmfs_dev_short(struct hmfs_ctx *ctx)
 	return short_;
 }
 
+/* @fn on device @id's device blocks [first, first + count); @what for the error */
+static int vmem_blocks(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+		       int (*fn)(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count),
+		       const char *what, char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = vmem_find(ctx, id, err, errlen);
+	if (d)
+		ret = fn(d->vm, first, count);
+	if (d && ret)
+		snprintf(err, errlen, "%s: %s device blocks %llu+%llu: %s", id, what,
+			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
 /*
  * Restore a virtio-mem device as it was: plug exactly device blocks
  * [first, first + count) (the state file's runs), whatever requested-size
@@ -589,35 +608,15 @@ bool hmfs_dev_short(struct hmfs_ctx *ctx)
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			     char *err, size_t errlen)
 {
-	struct hmfs_dev *d;
-	int ret = -EINVAL;
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	d = vmem_find(ctx, id, err, errlen);
-	if (d)
-		ret = hotmem_virtio_mem_restore_plugged(d->vm, first, count);
-	if (d && ret)
-		snprintf(err, errlen, "%s: plugging device blocks %llu+%llu: %s", id,
-			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return ret;
+	return vmem_blocks(ctx, id, first, count, hotmem_virtio_mem_restore_plugged, "plugging",
+			   err, errlen);
 }
 
 int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			  char *err, size_t errlen)
 {
-	struct hmfs_dev *d;
-	int ret = -EINVAL;
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	d = vmem_find(ctx, id, err, errlen);
-	if (d)
-		ret = hotmem_virtio_mem_unplug_exact(d->vm, first, count);
-	if (d && ret)
-		snprintf(err, errlen, "%s: unplugging device blocks %llu+%llu: %s", id,
-			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return ret;
+	return vmem_blocks(ctx, id, first, count, hotmem_virtio_mem_unplug_exact, "unplugging",
+			   err, errlen);
 }
 
 int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,

@@ -1103,7 +1103,7 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 {
 	struct hmfs_save *list, *sv;
 	size_t undone_end;
-	int ret;
+	int ret, cut;
 
 	pthread_mutex_lock(&ctx->change_lock);
 	/* a background compaction under way settles first: it may make records durable */
@@ -1114,13 +1114,13 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	undone_end = ctx->journal_len;
 	ctx->journal_len = ctx->journal_durable_len;
 	/* fsync(), not fdatasync(): the cut is the file's size */
-	ret = journal_cut(ctx, ctx->journal_len, undone_end);
-	if (!ret && fsync(ctx->journal_fd))
-		ret = -errno;
-	if (ret)
+	cut = journal_cut(ctx, ctx->journal_len, undone_end);
+	if (!cut && fsync(ctx->journal_fd))
+		cut = -errno;
+	if (cut)
 		fprintf(stderr,
 			"hotmemfs: %s.journal: cutting the records not saved: %s (the state file written whole after the undo supersedes them)\n",
-			ctx->state_path, strerror(-ret));
+			ctx->state_path, strerror(-cut));
 	pthread_mutex_unlock(&ctx->journal_lock);
 	pthread_mutex_unlock(&ctx->compact_lock);
 	fprintf(stderr, "hotmemfs: saving state to %s.journal: %s; undoing the changes not yet saved\n",
@@ -1134,9 +1134,12 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	ret = compact(ctx, NULL);
 	if (ret && !ctx->frozen) {
 		ctx->frozen = true;
+		/* with the cut lost too, nothing says the undone records are undone */
 		snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
-			 "hotmemfs takes no more changes: saving the state file %.200s failed (%s), and so did writing it whole after the undo (%s): restart hotmemfs to go back to the file's machine",
-			 ctx->state_path, strerror(-sret), strerror(-ret));
+			 "hotmemfs takes no more changes: saving the state file %.200s failed (%s), and so did writing it whole after the undo (%s)%s",
+			 ctx->state_path, strerror(-sret), strerror(-ret),
+			 cut ? " and cutting the undone changes from its journal: a restart may bring them back; repair the disk, restart hotmemfs and check the machine" :
+			       ": restart hotmemfs to go back to the file's machine");
 		fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
 	}
 	pthread_mutex_lock(&ctx->journal_lock);
