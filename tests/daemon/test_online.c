@@ -262,7 +262,8 @@ static void test_ratio_boundary(void **state)
 
 /*
  * The coldplug writes one block at a time, in block order, and decides a
- * block only once the write before it answered (its writer thread): with
+ * block only once the write before it answered (a pipelined coldplug must
+ * keep that; one was tried and reverted, docs/hotmemd.md): with
  * memory31's write failing, memory32 finds the Movable room it left.
  */
 static void test_coldplug_writes_in_order(void **state)
