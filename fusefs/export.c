@@ -9,8 +9,10 @@
  * symlinks as symlinks, regular files with what a read returns (a file
  * whose read fails, like power/autosuspend_delay_ms's EIO, is left out).
  * Beside memory/: node/ (topology: what changes while the machine runs,
- * nodeN's meminfo and numastat, is left out) and
- * sys/module/memory_hotplug/parameters.
+ * nodeN's meminfo and numastat, is left out),
+ * sys/module/memory_hotplug/parameters and proc/iomem (where a virtio-mem
+ * device shows as one: its "virtioN" region and the "System RAM
+ * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +31,7 @@ static const char *const trees[] = {
 	"sys/devices/system/memory",
 	"sys/devices/system/node",
 	"sys/module/memory_hotplug/parameters",
+	"proc/iomem",
 };
 
 /* what a node shows that changes while the machine runs */
@@ -54,9 +57,41 @@ static int mkdir_p(char *path, mode_t mode)
 	return mkdir(path, mode) && errno != EEXIST ? -errno : 0;
 }
 
-static int copy_file(const char *from, const char *to, mode_t mode, struct hmfs_export *ex)
+/*
+ * sysfs: one read gives the whole attribute (at most a page); a /proc
+ * file is read to its end.  The content in *@buf (malloc()ed), its
+ * length, or -1 when it cannot be read.
+ */
+static ssize_t read_whole(int fd, bool to_eof, char **buf)
 {
-	char buf[65536];
+	size_t len = 0, cap = 65536;
+	ssize_t n;
+
+	*buf = malloc(cap);
+	while (*buf && (n = read(fd, *buf + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (!to_eof)
+			return (ssize_t)len;
+		if (len == cap) {
+			char *more = cap < (64UL << 20) ? realloc(*buf, cap * 2) : NULL;
+
+			if (!more)
+				break;
+			*buf = more;
+			cap *= 2;
+		}
+	}
+	if (*buf && n == 0)
+		return (ssize_t)len;
+	free(*buf);
+	*buf = NULL;
+	return -1;
+}
+
+static int copy_file(const char *rel, const char *from, const char *to, mode_t mode,
+		     struct hmfs_export *ex)
+{
+	char *buf;
 	ssize_t n;
 	int in, out, ret = 0;
 
@@ -65,18 +100,20 @@ static int copy_file(const char *from, const char *to, mode_t mode, struct hmfs_
 		ex->unreadable++;
 		return 0;
 	}
-	/* sysfs: one read gives the whole attribute (at most a page) */
-	n = read(in, buf, sizeof(buf));
+	n = read_whole(in, !strncmp(rel, "proc/", 5), &buf);
 	close(in);
 	if (n < 0) {
 		ex->unreadable++;
 		return 0;
 	}
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
-	if (out < 0)
+	if (out < 0) {
+		free(buf);
 		return -errno;
+	}
 	if (write(out, buf, (size_t)n) != n)
 		ret = errno ? -errno : -EIO;
+	free(buf);
 	if (close(out) && !ret)
 		ret = -errno;
 	ex->files++;
@@ -105,7 +142,7 @@ static int copy_tree(const char *src_root, const char *dst_root, const char *rel
 		return symlink(target, to) ? -errno : 0;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return left_out(rel) ? 0 : copy_file(from, to, st.st_mode, ex);
+		return left_out(rel) ? 0 : copy_file(rel, from, to, st.st_mode, ex);
 	ret = mkdir_p(to, st.st_mode & 07777);
 	if (ret)
 		return ret;
@@ -138,7 +175,12 @@ int hmfs_export(const char *mountpoint, const char *dir, struct hmfs_export *ex)
 		snprintf(path, sizeof(path), "%s/%s", mountpoint, trees[i]);
 		if (access(path, F_OK))
 			continue; /* older hotmemfs: no node/ or parameters */
-		ret = copy_tree(mountpoint, dir, trees[i], ex);
+		/* where the tree goes: a file (proc/iomem) needs its directory made */
+		snprintf(path, sizeof(path), "%s/%s", dir, trees[i]);
+		*strrchr(path, '/') = '\0';
+		ret = mkdir_p(path, 0755);
+		if (!ret)
+			ret = copy_tree(mountpoint, dir, trees[i], ex);
 		if (ret)
 			return ret;
 	}

@@ -28,8 +28,9 @@ out=$(ctl export "$TMP/a" 2>&1)
 tap_ok $? "hotmemctl export DIR"
 diag "$out"
 [ -f "$TMP/a/sys/devices/system/memory/block_size_bytes" ] && [ -L "$TMP/a/sys/devices/system/memory/memory32/node0" ] &&
-	[ -f "$TMP/a/sys/devices/system/node/possible" ] && [ -f "$TMP/a/sys/module/memory_hotplug/parameters/online_policy" ]
-tap_ok $? "... in the mk-input.sh layout: memory/ (node links kept as links), node/, the parameters"
+	[ -f "$TMP/a/sys/devices/system/node/possible" ] && [ -f "$TMP/a/sys/module/memory_hotplug/parameters/online_policy" ] &&
+	[ -s "$TMP/a/proc/iomem" ] && [ "$(cat "$TMP/a/proc/iomem")" = "$(cat "$MNT/proc/iomem")" ]
+tap_ok $? "... in the mk-input.sh layout: memory/ (node links kept as links), node/, the parameters; and proc/iomem"
 is "$(lsmem --sysroot "$TMP/a" -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)" "$lsmem_a" "lsmem --sysroot DIR reads the export as the mount"
 ctl export "$TMP/a" >/dev/null 2>&1
 tap_ok $((! $?)) "export refuses a DIR that holds a machine already"
@@ -112,4 +113,16 @@ start_fs --fresh --profile "$TMP/arm.profile"
 tap_ok $? "that machine mounts"
 is "$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK 2>&1)" "$(lsmem --sysroot "$TMP/arm" -o RANGE,SIZE,STATE,BLOCK 2>&1)" \
 	"lsmem shows it as it shows the dump"
+stop_fs
+
+# a virtio-mem device exported: proc/iomem tells it from a DIMM
+start_fs --fresh --profile default
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+tap_ok $? "a virtio-mem device of 1 GiB, 256 MiB requested"
+ctl export "$TMP/v" >/dev/null && "$HM" profile --from-sysfs "$TMP/v" -o "$TMP/v.profile" 2>/dev/null
+tap_ok $? "exported, and profiled from the export"
+sed 's/^/# /' "$TMP/v.profile"
+grep -q '^#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x[0-9a-f]* size=0x40000000 requested-size=0x10000000 ' "$TMP/v.profile" &&
+	! grep -q '^hotplug ' "$TMP/v.profile"
+tap_ok $? "... the profile has it as a virtio-mem device of that size, not a DIMM (its proc/iomem was exported)"
 done_testing
