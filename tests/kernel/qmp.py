@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """A QMP client for the QEMU guests the tests and fixture captures boot:
-commands in order, events remembered, an error raised as RuntimeError."""
+commands in order, events remembered, an error raised as RuntimeError;
+and Guest, one such QEMU run with its console read line by line."""
 import json
+import os
 import socket
+import subprocess
+import tempfile
+import time
 
 
 class Qmp:
@@ -43,3 +48,56 @@ class Qmp:
     def close(self):
         self.f.close()
         self.s.close()
+
+
+class Guest:
+    """QEMU run as @cmd plus a QMP socket in a directory of its own; its
+    console, each line stamped with the seconds since the start, goes to
+    the file object @log.  lines() yields the console's lines until QEMU
+    exits or @timeout seconds pass; leaving the with block kills QEMU
+    and removes the socket and its directory."""
+
+    def __init__(self, cmd, log, timeout, prefix="hotmem-qemu-"):
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        self.qmp_path = os.path.join(self.tmp, "qmp.sock")
+        self.cmd = cmd + ["-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
+        self.log, self.timeout = log, timeout
+        self.p, self._qmp = None, None
+        self.t0 = time.monotonic()
+
+    def __enter__(self):
+        self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return self
+
+    def lines(self):
+        for raw in self.p.stdout:
+            line = raw.decode(errors="replace").rstrip("\r\n")
+            self.log.write("[%6.2fs] %s\n" % (self.elapsed(), line))
+            self.log.flush()
+            yield line
+            if self.elapsed() > self.timeout:
+                self.log.write("TIMEOUT after %.0f s\n" % self.timeout)
+                return
+
+    def elapsed(self):
+        return time.monotonic() - self.t0
+
+    def qmp(self, **kw):
+        """the QMP connection, made the first time it is asked for"""
+        if self._qmp is None:
+            self._qmp = Qmp(self.qmp_path, **kw)
+        return self._qmp
+
+    def __exit__(self, *exc):
+        if self._qmp is not None:
+            self._qmp.close()
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait()
+        try:
+            os.unlink(self.qmp_path)
+        except OSError:
+            pass
+        os.rmdir(self.tmp)
+        return False

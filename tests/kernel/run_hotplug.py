@@ -11,33 +11,17 @@ OUT gets the guest's "HMT " lines (meminfo + hotmem-trace JSON lines);
 """
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Qmp  # noqa: E402
+from qmp import Guest  # noqa: E402
 
 
-def qmp(path, cmds, log):
-    q = Qmp(path, timeout=30, log=log)
-    for c in cmds:
-        q.cmd(c["execute"], **c.get("arguments", {}))
-    q.close()
-
-
-def hotplug(path, sizes_mib, log):
-    cmds = []
+def hotplug(q, sizes_mib):
     for i, mib in enumerate(sizes_mib, 1):
-        cmds += [
-            {"execute": "object-add", "arguments": {
-                "qom-type": "memory-backend-ram", "id": "m%d" % i,
-                "size": mib << 20}},
-            {"execute": "device_add", "arguments": {
-                "driver": "pc-dimm", "id": "d%d" % i, "memdev": "m%d" % i}},
-        ]
-    qmp(path, cmds, log)
+        q.cmd("object-add", **{"qom-type": "memory-backend-ram", "id": "m%d" % i,
+                               "size": mib << 20})
+        q.cmd("device_add", driver="pc-dimm", id="d%d" % i, memdev="m%d" % i)
 
 
 def main():
@@ -52,49 +36,26 @@ def main():
                     help="comma-separated DIMM sizes in MiB (default 256)")
     a = ap.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="hmt-qemu-")
-    qmp_path = os.path.join(tmp, "qmp.sock")
     cmdline = ("console=ttyS0 memhp_default_state=offline panic=-1 quiet "
                "loglevel=4 " + a.append).strip()
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
            "-m", "512M,slots=4,maxmem=4G", "-nographic", "-no-reboot",
-           "-kernel", a.kernel, "-initrd", a.initrd,
-           "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
-           "-append", cmdline]
-    t0 = time.monotonic()
+           "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
     done = False
-    with open(a.log, "w") as log, open(a.out, "w") as out:
-        log.write("# %s\n" % " ".join(cmd))
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:
-            for raw in p.stdout:
-                line = raw.decode(errors="replace").rstrip("\r\n")
-                log.write("[%6.2fs] %s\n" % (time.monotonic() - t0, line))
-                log.flush()
-                if line.startswith("HMT "):
-                    out.write(line[4:] + "\n")
-                elif line.startswith("GUEST") and not line.startswith("GUEST-DONE"):
-                    print("# " + line, file=sys.stderr)
-                if line.startswith("READY-FOR-HOTPLUG"):
-                    hotplug(qmp_path, [int(x) for x in a.dimms.split(",")], log)
-                if line.startswith("GUEST-DONE"):
-                    done = True
-                if time.monotonic() - t0 > a.timeout:
-                    log.write("TIMEOUT after %.0f s\n" % a.timeout)
-                    break
-        finally:
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-            try:
-                os.unlink(qmp_path)
-            except OSError:
-                pass
-            os.rmdir(tmp)
-    print("# guest run %.1f s, %s" % (time.monotonic() - t0,
-                                      "done" if done else "NOT done"),
-          file=sys.stderr)
+    with open(a.log, "w") as log, open(a.out, "w") as out, \
+            Guest(cmd, log, a.timeout, prefix="hmt-qemu-") as g:
+        log.write("# %s\n" % " ".join(g.cmd))
+        for line in g.lines():
+            if line.startswith("HMT "):
+                out.write(line[4:] + "\n")
+            elif line.startswith("GUEST") and not line.startswith("GUEST-DONE"):
+                print("# " + line, file=sys.stderr)
+            if line.startswith("READY-FOR-HOTPLUG"):
+                hotplug(g.qmp(timeout=30, log=log), [int(x) for x in a.dimms.split(",")])
+            if line.startswith("GUEST-DONE"):
+                done = True
+        print("# guest run %.1f s, %s" % (g.elapsed(), "done" if done else "NOT done"),
+              file=sys.stderr)
     return 0 if done else 1
 
 
