@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """A QMP client for the QEMU guests the tests and fixture captures boot:
 commands in order, events remembered, an error raised as RuntimeError;
-and Guest, one such QEMU run with its console read line by line."""
+Guest, one such QEMU run with its console read line by line; and
+capture(), the fixture captures' main."""
+import argparse
 import json
 import os
 import socket
@@ -101,3 +103,38 @@ class Guest:
             pass
         os.rmdir(self.tmp)
         return False
+
+
+def capture(qemu_args, append, prefix, on_line):
+    """A fixture capture's main (tests/fixtures/*/scripts/capture.py):
+    KERNEL INITRD [--log FILE] [--timeout SEC] from the command line, QEMU
+    (TCG: KVM on this nested host refuses the guest's MSRs) with
+    @qemu_args, the kernel's command line @append.  Prints QEMU's command
+    and version, then the guest's "CAP " lines; every other line goes to
+    @on_line(guest, line), true once the guest is done.  The exit status."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kernel")
+    ap.add_argument("initrd")
+    ap.add_argument("--log", default=os.devnull)
+    ap.add_argument("--timeout", type=float, default=300)
+    a = ap.parse_args()
+    cmd = (["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
+            "-nographic", "-no-reboot", "-nic", "none"] + qemu_args +
+           ["-kernel", a.kernel, "-initrd", a.initrd, "-append", append])
+    done = False
+    with open(a.log, "w") as log, Guest(cmd, log, a.timeout, prefix=prefix) as g:
+        print("CAP # qemu: %s" % " ".join(g.cmd[1:]))
+        print("CAP # %s" % subprocess.run(["qemu-system-x86_64", "--version"],
+              capture_output=True, text=True).stdout.splitlines()[0])
+        for line in g.lines():
+            if line.startswith("CAP "):
+                print(line)
+            elif on_line(g, line):
+                done = True
+    return 0 if done else 1
+
+
+def print_memory_devices(q):
+    """QMP's query-memory-devices as capture header lines"""
+    for d in q.cmd("query-memory-devices"):
+        print("CAP # qmp query-memory-devices: %s" % json.dumps(d, sort_keys=True))
