@@ -188,13 +188,11 @@ static __always_inline struct hmt_block_state *block_of(const struct hmt_block_k
 }
 
 /*
- * The kernel's zone_names[] (mm/page_alloc.c, x86_64), by enum hmu_zone:
- * the engine's events carry only the zone's number, the kernel's its name
- * (decode_zone()); the blocks map names it for both.
+ * The kernel's zone names by enum hmu_zone: the engine's events carry
+ * only the zone's number, the kernel's its name (decode_zone()); the
+ * blocks map names it for both.
  */
-static const char zone_names[HMU_MAX_NR_ZONES][HMT_ZONE_LEN] = {
-	"DMA", "DMA32", "Normal", "Movable", "Device",
-};
+static const char zone_names[HMU_MAX_NR_ZONES][HMT_ZONE_LEN] = { HMU_ZONE_NAMES };
 
 static __always_inline void name_zone(char *zone, const struct hmt_event *e)
 {

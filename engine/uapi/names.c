@@ -59,9 +59,7 @@ int hmu_kobject_action_type(const char *buf, size_t len)
 }
 
 const char *const hmu_zone_names[] = {
-	[HMU_ZONE_DMA] = "DMA",	      [HMU_ZONE_DMA32] = "DMA32",
-	[HMU_ZONE_NORMAL] = "Normal", [HMU_ZONE_MOVABLE] = "Movable",
-	[HMU_ZONE_DEVICE] = "Device", [HMU_MAX_NR_ZONES] = NULL,
+	HMU_ZONE_NAMES, [HMU_MAX_NR_ZONES] = NULL,
 };
 
 const char *hmu_zone_name(int zid)
