@@ -234,6 +234,22 @@ static void test_coldplug_auto_movable(void **state)
 	assert_int_equal(f->d.n_onlined, 8);
 }
 
+/* blocks first..last all read @want */
+static void assert_states(struct fixture *f, int first, int last, const char *want)
+{
+	char buf[32];
+
+	for (int i = first; i <= last; i++)
+		assert_string_equal(read_state(f, i, buf, sizeof(buf)), want);
+}
+
+/* memory16-39 offline, as a 3 GiB DIMM on the 1 GiB boot machine leaves them */
+static void mk_dimm_blocks(struct fixture *f)
+{
+	for (int i = 16; i < 40; i++)
+		mk_block(f->root, i, "offline\n", 0);
+}
+
 /* 1 GiB boot: 3.01 GiB Movable = 24 blocks, the rest goes to Normal */
 static void test_ratio_boundary(void **state)
 {
@@ -241,13 +257,10 @@ static void test_ratio_boundary(void **state)
 	char buf[32];
 	int i;
 
-	for (i = 16; i < 40; i++)
-		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_blocks(f);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	for (i = 8; i < 32; i++)
-		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_movable");
-	for (i = 32; i < 40; i++)
-		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_kernel");
+	assert_states(f, 8, 31, "online_movable");
+	assert_states(f, 32, 39, "online_kernel");
 	/* a restart sees the same model: nothing more to do */
 	hmd_blocks_free(&f->d);
 	memset(&f->m.writes, 0, sizeof(f->m.writes));
@@ -269,19 +282,15 @@ static void test_ratio_boundary(void **state)
 static void test_coldplug_writes_in_order(void **state)
 {
 	struct fixture *f = *state;
-	char buf[32];
 	int i;
 
-	for (i = 16; i < 40; i++)
-		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_blocks(f);
 	script(f, 31, 1, ENOMEM);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	for (i = 8; i < 31; i++)
-		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_movable");
-	assert_string_equal(read_state(f, 31, buf, sizeof(buf)), "offline");
-	assert_string_equal(read_state(f, 32, buf, sizeof(buf)), "online_movable");
-	for (i = 33; i < 40; i++)
-		assert_string_equal(read_state(f, i, buf, sizeof(buf)), "online_kernel");
+	assert_states(f, 8, 30, "online_movable");
+	assert_states(f, 31, 31, "offline");
+	assert_states(f, 32, 32, "online_movable");
+	assert_states(f, 33, 39, "online_kernel");
 	assert_int_equal(f->m.norder, 32);
 	for (i = 0; i < 32; i++)
 		assert_int_equal(f->m.order[i], 8 + i);
@@ -505,14 +514,6 @@ static void assert_sums_recount(struct hmd *d)
 	assert_memory_equal(kern, d->sum_kern, sizeof(kern));
 	assert_memory_equal(boot, d->sum_kern_boot, sizeof(boot));
 	assert_memory_equal(mov, d->sum_mov, sizeof(mov));
-}
-
-static void assert_states(struct fixture *f, int first, int last, const char *want)
-{
-	char buf[32];
-
-	for (int i = first; i <= last; i++)
-		assert_string_equal(read_state(f, i, buf, sizeof(buf)), want);
 }
 
 /*
