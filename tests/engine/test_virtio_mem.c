@@ -320,6 +320,36 @@ static void test_unplug_exact(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A step refused (an unmovable page in the second memory block, online in
+ * Normal): the first one (offline), unplugged already, is plugged back,
+ * and the machine is as it was
+ */
+static void test_unplug_exact_refused_plugs_back(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	unsigned long total, h;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
+					      HM_ALLOC_UNMOVABLE, &h), 0);
+	total = memtotal_kb(hm);
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 0, 128), -EBUSY);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_int_equal(info(vm).requested_size, 0);
+	assert_int_equal(memtotal_kb(hm), total);
+	for (uint64_t i = 0; i < 512; i++)
+		assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i), i < 128);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	check(hm);
+	assert_int_equal(hotmem_free_page(hm, h), 0);
+	hotmem_destroy(hm);
+}
+
 static void test_probe_refuses_bad_devices(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -563,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_probe_refuses_overlap),
 		cmocka_unit_test(test_alloc_contig_range),
 		cmocka_unit_test(test_unplug_exact),
+		cmocka_unit_test(test_unplug_exact_refused_plugs_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
