@@ -726,6 +726,8 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
 /* the "machine" object of the state file, as the machine is now */
 struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
 /* undo: bring back a device / block states / parameters from a machine object */
+/* [*first, *end) of the [first, count] array @i of @ranges: false if malformed */
+bool hmfs_json_range(struct json_object *ranges, size_t i, uint64_t *first, uint64_t *end);
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, char *err,
 			      size_t errlen);
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);

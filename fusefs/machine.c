@@ -104,18 +104,6 @@ static void device_back(struct hmfs_ctx *ctx, json_object *pre, const char *id, 
 		hmfs_dev_move(ctx, id, pos);
 }
 
-/* run @i of a "plugged-blocks" array: [*first, *end) */
-static bool run_at(json_object *runs, size_t i, uint64_t *first, uint64_t *end)
-{
-	json_object *r = json_object_array_get_idx(runs, i);
-
-	if (!json_object_is_type(r, json_type_array) || json_object_array_length(r) != 2)
-		return false;
-	*first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 0));
-	*end = *first + (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 1));
-	return true;
-}
-
 typedef int plug_fn(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 		    char *err, size_t errlen);
 
@@ -127,24 +115,31 @@ static int runs_minus(json_object *a, json_object *b, plug_fn *fn, struct hmfs_c
 		      const char *id, char *err, size_t errlen)
 {
 	size_t j = 0, nb = json_object_array_length(b);
-	uint64_t s, e, bs = 0, be = 0;
+	uint64_t s, e, cut, bs = 0, be = 0;
 	int ret;
 
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		if (!run_at(a, i, &s, &e))
+		if (!hmfs_json_range(a, i, &s, &e))
 			return -EINVAL;
 		while (s < e) {
-			while (j < nb && (!run_at(b, j, &bs, &be) || be <= s))
-				j++;
-			if (j < nb && bs <= s) { /* inside a run of @b: not ours */
+			/* [bs, be): the first run of @b that ends after s; none left: past all */
+			while (be <= s) {
+				if (j == nb) {
+					bs = be = UINT64_MAX;
+					break;
+				}
+				if (!hmfs_json_range(b, j++, &bs, &be))
+					return -EINVAL;
+			}
+			if (bs <= s) { /* inside a run of @b: not ours */
 				s = be < e ? be : e;
 				continue;
 			}
-			bs = j < nb && bs < e ? bs : e;
-			ret = fn(ctx, id, s, bs - s, err, errlen);
+			cut = bs < e ? bs : e;
+			ret = fn(ctx, id, s, cut - s, err, errlen);
 			if (ret)
 				return ret;
-			s = bs;
+			s = cut;
 		}
 	}
 	return 0;

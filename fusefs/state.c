@@ -1830,8 +1830,8 @@ static int read_journal(struct hmfs_ctx *ctx, char **text, char *err, size_t err
 	return read_text(ctx->journal_fd, (size_t)st.st_size, text);
 }
 
-/* [*first, *end) of range @i of @ranges ([first, count] arrays) */
-static bool range_at(json_object *ranges, size_t i, uint64_t *first, uint64_t *end)
+/* [*first, *end) of range @i of @ranges ([first, count] arrays): false if malformed */
+bool hmfs_json_range(json_object *ranges, size_t i, uint64_t *first, uint64_t *end)
 {
 	json_object *r = json_object_array_get_idx(ranges, i);
 
@@ -1876,7 +1876,7 @@ static bool run_in_ranges(json_object *r, json_object *ranges)
 	    !get(r, "first", json_type_int) || end <= first)
 		return false;
 	for (size_t i = 0; i < json_object_array_length(ranges); i++)
-		if (range_at(ranges, i, &f, &e) && f <= first && end <= e)
+		if (hmfs_json_range(ranges, i, &f, &e) && f <= first && end <= e)
 			return true;
 	return false;
 }
@@ -2039,7 +2039,7 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 		if (!run_in_ranges(json_object_array_get_idx(blocks, i), ranges))
 			return -EUCLEAN;
 	for (size_t i = 0; i < json_object_array_length(ranges) && !ret; i++)
-		ret = range_at(ranges, i, &f, &e) ? range_put(m, ps, f, e, order, blocks) : -EUCLEAN;
+		ret = hmfs_json_range(ranges, i, &f, &e) ? range_put(m, ps, f, e, order, blocks) : -EUCLEAN;
 	if (ret)
 		return ret;
 	json_object_put(ps->devices);
