@@ -415,6 +415,119 @@ static int parse_hotplug(struct hotmem_config *cfg, char *v, char *err, size_t e
 	return 0;
 }
 
+/* QEMU's virtio-mem limits (hw/virtio/virtio-mem.c): its default block-size on x86, the least */
+#define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
+#define VIRTIO_MEM_MIN_BLOCK_SIZE (1ULL << 20)
+
+/* one PROP=VALUE of a virtio_mem line into @v; "size" and "memaddr" are counted in @have */
+static int virtio_mem_prop(struct hm_virtio_mem_config *v, const char *prop, const char *val,
+			   unsigned int *have, char *err, size_t errlen, int line)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		unsigned int bit;
+	} sizes[] = {
+		{ "memaddr", offsetof(struct hm_virtio_mem_config, addr), 1 },
+		{ "addr", offsetof(struct hm_virtio_mem_config, addr), 1 },
+		{ "size", offsetof(struct hm_virtio_mem_config, size), 2 },
+		{ "requested-size", offsetof(struct hm_virtio_mem_config, requested_size), 0 },
+		{ "block-size", offsetof(struct hm_virtio_mem_config, block_size), 0 },
+	};
+	unsigned int nid;
+
+	if (!strcmp(prop, "id")) {
+		if (!*val || strlen(val) >= sizeof(v->id))
+			return seterr(err, errlen, "line %d: virtio_mem: bad id '%s'", line, val);
+		snprintf(v->id, sizeof(v->id), "%s", val);
+		return 0;
+	}
+	if (!strcmp(prop, "node")) {
+		if (parse_uint(val, &nid) || nid >= HM_MAX_NUMNODES)
+			return seterr(err, errlen, "line %d: virtio_mem: bad node '%s'", line, val);
+		v->nid = (int)nid;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		if (strcmp(prop, sizes[i].name))
+			continue;
+		if (hotmem_memparse(val, (uint64_t *)((char *)v + sizes[i].off)))
+			return seterr(err, errlen, "line %d: virtio_mem: %s: bad size '%s'", line,
+				      prop, val);
+		*have |= sizes[i].bit;
+		return 0;
+	}
+	return seterr(err, errlen,
+		      "line %d: virtio_mem: unknown property '%s' (id, memaddr, size, requested-size, block-size, node)",
+		      line, prop);
+}
+
+/* what QEMU's realize refuses of one device alone, in its words */
+static int virtio_mem_check(const struct hm_virtio_mem_config *v, char *err, size_t errlen,
+			    int line)
+{
+	uint64_t bs = v->block_size;
+
+	if (bs < VIRTIO_MEM_MIN_BLOCK_SIZE || (bs & (bs - 1)))
+		return seterr(err, errlen,
+			      "line %d: virtio_mem: block-size %#llx: must be a power of two of at least 1M",
+			      line, (unsigned long long)bs);
+	if (!v->size || v->size % bs)
+		return seterr(err, errlen,
+			      "line %d: virtio_mem: size %#llx: must be a multiple of block-size (%#llx)",
+			      line, (unsigned long long)v->size, (unsigned long long)bs);
+	if (v->addr % bs || v->addr + v->size < v->addr)
+		return seterr(err, errlen,
+			      "line %d: virtio_mem: memaddr %#llx: must be aligned to block-size (%#llx)",
+			      line, (unsigned long long)v->addr, (unsigned long long)bs);
+	if (v->requested_size % bs || v->requested_size > v->size)
+		return seterr(err, errlen,
+			      "line %d: virtio_mem: requested-size %#llx: must be a multiple of block-size (%#llx), at most size",
+			      line, (unsigned long long)v->requested_size, (unsigned long long)bs);
+	return 0;
+}
+
+/*
+ * "[virtio-mem-pci,]id=vm0,memaddr=0x140000000,size=1G,requested-size=256M,
+ * block-size=2M,node=0": QEMU's -device properties (size is its memory
+ * backend's), separated by commas or spaces, as hotmemctl device_add
+ * takes them.  memaddr and size are required; block-size is QEMU's
+ * default on x86 (2M), requested-size 0, node 0, id "vmemN" (hotmemfs's
+ * own naming) unless given.
+ */
+static int parse_virtio_mem(struct hotmem_config *cfg, char *val, char *err, size_t errlen,
+			    int line)
+{
+	struct hm_virtio_mem_config v = { .block_size = VIRTIO_MEM_DEFAULT_BLOCK_SIZE };
+	unsigned int have = 0;
+	char *save = NULL;
+	int ret;
+
+	if (cfg->nr_virtio_mem >= HM_MAX_PROFILE_VIRTIO_MEM)
+		return seterr(err, errlen, "line %d: virtio_mem: more than %d devices", line,
+			      HM_MAX_PROFILE_VIRTIO_MEM);
+	snprintf(v.id, sizeof(v.id), "vmem%d", cfg->nr_virtio_mem);
+	for (char *tok = strtok_r(val, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq && tok == val && (!strcmp(tok, "virtio-mem-pci") || !strcmp(tok, "virtio-mem")))
+			continue;
+		if (!eq)
+			return seterr(err, errlen, "line %d: virtio_mem: expected PROPERTY=VALUE, got '%s'",
+				      line, tok);
+		*eq = '\0';
+		ret = virtio_mem_prop(&v, tok, eq + 1, &have, err, errlen, line);
+		if (ret)
+			return ret;
+	}
+	if (!(have & 1) || !(have & 2))
+		return seterr(err, errlen, "line %d: virtio_mem: memaddr and size are required", line);
+	ret = virtio_mem_check(&v, err, errlen, line);
+	if (!ret)
+		cfg->virtio_mem[cfg->nr_virtio_mem++] = v;
+	return ret;
+}
+
 /* "FIRST[-LAST] online|online_kernel|online_movable", or for offline "FIRST[-LAST]" */
 static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v, char *err,
 			     size_t errlen, int line)
@@ -492,6 +605,8 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 		return parse_ram(cfg, val, err, errlen, line);
 	} else if (!strcmp(key, "hotplug")) {
 		return parse_hotplug(cfg, val, err, errlen, line);
+	} else if (!strcmp(key, "virtio_mem")) {
+		return parse_virtio_mem(cfg, val, err, errlen, line);
 	} else if (!strcmp(key, "online") || !strcmp(key, "offline")) {
 		return parse_block_state(cfg, key, val, err, errlen, line);
 	} else if (!strcmp(key, "probe") || !strcmp(key, "memory_failure") ||
@@ -648,6 +763,46 @@ int hotmem_config_profile(struct hotmem_config *cfg, const char *name, char *err
 	return hotmem_config_load(cfg, name, err, errlen);
 }
 
+static bool ranges_meet(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
+{
+	return s1 < e2 && s2 < e1;
+}
+
+/* a profile's virtio-mem device against the machine: node, maxmem, what its region meets */
+static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err, size_t errlen)
+{
+	const struct hm_virtio_mem_config *v = &cfg->virtio_mem[i];
+	uint64_t end = v->addr + v->size;
+
+	if (v->nid < 0 || v->nid >= cfg->nr_possible_nodes)
+		return seterr(err, errlen, "virtio_mem %s: node %d is not possible", v->id, v->nid);
+	if (end > cfg->maxmem)
+		return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx beyond maxmem", v->id,
+			      (unsigned long long)v->addr, (unsigned long long)end - 1);
+	for (int j = 0; j < cfg->nr_boot_ranges; j++)
+		if (ranges_meet(v->addr, end, cfg->boot[j].start, cfg->boot[j].end))
+			return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx meets ram %#llx-%#llx",
+				      v->id, (unsigned long long)v->addr, (unsigned long long)end - 1,
+				      (unsigned long long)cfg->boot[j].start,
+				      (unsigned long long)cfg->boot[j].end - 1);
+	for (int j = 0; j < cfg->nr_hotplug; j++)
+		if (ranges_meet(v->addr, end, cfg->hotplug[j].start, cfg->hotplug[j].end))
+			return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx meets hotplug %#llx-%#llx",
+				      v->id, (unsigned long long)v->addr, (unsigned long long)end - 1,
+				      (unsigned long long)cfg->hotplug[j].start,
+				      (unsigned long long)cfg->hotplug[j].end - 1);
+	for (int j = 0; j < i; j++) {
+		const struct hm_virtio_mem_config *o = &cfg->virtio_mem[j];
+
+		if (!strcmp(o->id, v->id))
+			return seterr(err, errlen, "virtio_mem %s: duplicate device ID", v->id);
+		if (ranges_meet(v->addr, end, o->addr, o->addr + o->size))
+			return seterr(err, errlen, "virtio_mem %s: region meets virtio_mem %s's", v->id,
+				      o->id);
+	}
+	return 0;
+}
+
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 			   size_t errlen)
 {
@@ -707,6 +862,14 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 					      (unsigned long long)r->start,
 					      (unsigned long long)r->end - 1);
 		}
+	}
+	if (cfg->nr_virtio_mem < 0 || cfg->nr_virtio_mem > HM_MAX_PROFILE_VIRTIO_MEM)
+		return seterr(err, errlen, "virtio_mem: at most %d devices", HM_MAX_PROFILE_VIRTIO_MEM);
+	for (int i = 0; i < cfg->nr_virtio_mem; i++) {
+		int ret = validate_virtio_mem(cfg, i, err, errlen);
+
+		if (ret)
+			return ret;
 	}
 	if (cfg->memhp_default_online_type < HM_MMOP_OFFLINE ||
 	    cfg->memhp_default_online_type > HM_MMOP_ONLINE_MOVABLE)

@@ -136,6 +136,22 @@ struct hm_block_run {
 /* QEMU's ACPI_MAX_RAM_SLOTS: the most DIMM slots its ACPI tables describe */
 #define HM_ACPI_MAX_RAM_SLOTS 256
 
+/*
+ * A virtio-mem device of the machine as found (profile key "virtio_mem"):
+ * QEMU's -device virtio-mem-pci,id=ID,memaddr=ADDR,node=N,requested-size=R,
+ * block-size=B with a memory backend of @size.  At boot its driver probes
+ * and plugs toward @requested_size, as the kernel's does at probe.
+ */
+#define HM_MAX_PROFILE_VIRTIO_MEM 16
+struct hm_virtio_mem_config {
+	char id[64];			/* QEMU's id: hotmemctl names the device so */
+	uint64_t addr;			/* memaddr: the region's start */
+	uint64_t size;			/* the region (the memory backend's size) */
+	uint64_t requested_size;
+	uint64_t block_size;		/* the device block size */
+	int nid;
+};
+
 struct hotmem_config {
 	char name[64];			/* profile name, for status output */
 	uint64_t block_size;		/* memory_block_size_bytes() */
@@ -174,6 +190,9 @@ struct hotmem_config {
 	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
 	unsigned long host_max_map_count;	/* hotmem.max_map_count=: below the host's */
 	char cmdline[1024];		/* as given, for /proc/cmdline */
+	/* profile "virtio_mem =": probed after the hotplug ranges are added */
+	int nr_virtio_mem;
+	struct hm_virtio_mem_config virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
 };
 
 /* The embedded default machine: no file needed. */
@@ -433,6 +452,11 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t fir
  * unplugged before is plugged back.
  */
 int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count);
+/*
+ * The device whose region starts at @addr (one a profile's "virtio_mem"
+ * line made at boot, say), or NULL.
+ */
+struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr);
 
 /* ------------------------------------------------------------------ */
 /* Memory blocks: what drivers/base/memory.c shows in sysfs            */

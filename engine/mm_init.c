@@ -263,11 +263,91 @@ static int map_boot_ram(struct hotmem *hm)
 	return 0;
 }
 
+/* a hotplug line: one DIMM, one static group, as ACPI adds it (acpi_memhotplug.c) */
+static int add_found_dimm(struct hotmem *hm, const struct hm_boot_range *r, char *err,
+			  size_t errlen)
+{
+	int group = hotmem_register_static_memory_group(hm, r->nid,
+							(r->end - r->start) >> HM_PAGE_SHIFT);
+	int ret = group < 0 ? group :
+			      hotmem_add_memory(hm, r->nid, r->start, r->end - r->start, HM_MHP_NONE,
+						group);
+
+	if (ret)
+		snprintf(err, errlen, "hotplug %#llx-%#llx node=%d: %s", (unsigned long long)r->start,
+			 (unsigned long long)r->end - 1, r->nid, strerror(-ret));
+	return ret;
+}
+
+/*
+ * A virtio_mem line: the driver probes the device and, as virtio_mem_probe()
+ * ends by queueing its work, plugs toward requested-size at once.  A
+ * failure leaves the device to hotmem_destroy().
+ */
+static int probe_found_virtio_mem(struct hotmem *hm, const struct hm_virtio_mem_config *v,
+				  char *err, size_t errlen)
+{
+	struct hotmem_virtio_mem *vm;
+	int ret = hotmem_virtio_mem_probe(hm, v->nid, v->addr, v->size, v->block_size, &vm);
+
+	if (!ret)
+		ret = hotmem_virtio_mem_set_requested_size(vm, v->requested_size, NULL);
+	if (ret)
+		snprintf(err, errlen, "virtio_mem %s memaddr=%#llx size=%#llx: %s", v->id,
+			 (unsigned long long)v->addr, (unsigned long long)v->size, strerror(-ret));
+	return ret;
+}
+
+/*
+ * Block @id came online: the driver of a device it belongs to goes on
+ * plugging once half its offline_threshold is free again (6.12's
+ * virtio_mem_memory_notifier_cb(), MEM_ONLINE: virtio_mem_retry()), so a
+ * device of more than 1 GiB reaches requested-size as the profile onlines
+ * its blocks in order.
+ */
+static void found_virtio_mem_online(struct hotmem *hm, unsigned long id)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+	uint64_t addr = id * cfg->block_size;
+
+	for (int i = 0; i < cfg->nr_virtio_mem; i++) {
+		const struct hm_virtio_mem_config *v = &cfg->virtio_mem[i];
+		struct hotmem_virtio_mem *vm;
+		struct hm_virtio_mem_info vi;
+
+		if (addr < v->addr || addr - v->addr >= v->size)
+			continue;
+		vm = hotmem_virtio_mem_at(hm, v->addr);
+		if (vm && !hotmem_virtio_mem_info(vm, &vi) && vi.plugged_size < vi.requested_size &&
+		    vi.offline_size <= vi.offline_threshold / 2)
+			hotmem_virtio_mem_retry(vm, NULL);
+	}
+}
+
+static int set_found_state(struct hotmem *hm, const struct hm_block_run *b, char *err,
+			   size_t errlen)
+{
+	for (unsigned long id = b->first; id <= b->last; id++) {
+		int ret = hotmem_block_set_state(hm, id, b->online_type);
+
+		if (ret) {
+			snprintf(err, errlen, "%s memory%lu %s: %s",
+				 b->online_type == HM_MMOP_OFFLINE ? "offline" : "online", id,
+				 hotmem_online_type_name(b->online_type), strerror(-ret));
+			return ret;
+		}
+		if (b->online_type != HM_MMOP_OFFLINE)
+			found_virtio_mem_online(hm, id);
+	}
+	return 0;
+}
+
 /*
  * The machine as a profile found it (hotmem profile --from-sysfs): memory
- * hot-added after boot, offline (auto-online held off: the states come
- * next, so that a zone is the one the profile names, not the default's),
- * then the block states in order, as state_store() writes them.
+ * hot-added after boot and the virtio-mem devices, offline (auto-online
+ * held off: the states come next, so that a zone is the one the profile
+ * names, not the default's), then the block states in order, as
+ * state_store() writes them.
  */
 static int apply_found_state(struct hotmem *hm, char *err, size_t errlen)
 {
@@ -276,31 +356,12 @@ static int apply_found_state(struct hotmem *hm, char *err, size_t errlen)
 	int ret = 0;
 
 	hotmem_set_auto_online(hm, HM_MMOP_OFFLINE);
-	for (int i = 0; i < cfg->nr_hotplug && !ret; i++) {
-		const struct hm_boot_range *r = &cfg->hotplug[i];
-		/* one DIMM, one static group, as ACPI adds it (acpi_memhotplug.c) */
-		int group = hotmem_register_static_memory_group(hm, r->nid,
-								(r->end - r->start) >> HM_PAGE_SHIFT);
-
-		ret = group < 0 ? group :
-				  hotmem_add_memory(hm, r->nid, r->start, r->end - r->start,
-						    HM_MHP_NONE, group);
-		if (ret)
-			snprintf(err, errlen, "hotplug %#llx-%#llx node=%d: %s",
-				 (unsigned long long)r->start, (unsigned long long)r->end - 1,
-				 r->nid, strerror(-ret));
-	}
-	for (int i = 0; i < cfg->nr_block_states && !ret; i++) {
-		const struct hm_block_run *b = &cfg->block_state[i];
-
-		for (unsigned long id = b->first; id <= b->last && !ret; id++) {
-			ret = hotmem_block_set_state(hm, id, b->online_type);
-			if (ret)
-				snprintf(err, errlen, "%s memory%lu %s: %s",
-					 b->online_type == HM_MMOP_OFFLINE ? "offline" : "online", id,
-					 hotmem_online_type_name(b->online_type), strerror(-ret));
-		}
-	}
+	for (int i = 0; i < cfg->nr_hotplug && !ret; i++)
+		ret = add_found_dimm(hm, &cfg->hotplug[i], err, errlen);
+	for (int i = 0; i < cfg->nr_virtio_mem && !ret; i++)
+		ret = probe_found_virtio_mem(hm, &cfg->virtio_mem[i], err, errlen);
+	for (int i = 0; i < cfg->nr_block_states && !ret; i++)
+		ret = set_found_state(hm, &cfg->block_state[i], err, errlen);
 	hotmem_set_auto_online(hm, auto_online);
 	return ret;
 }

@@ -2054,3 +2054,15 @@ size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return o.n;
 }
+
+struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr)
+{
+	struct virtio_mem *found = NULL;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm && !found; vm = vm->next)
+		if (vm->addr == addr)
+			found = vm;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return (struct hotmem_virtio_mem *)found;
+}
