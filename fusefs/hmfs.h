@@ -688,20 +688,20 @@ int hmfs_state_save_locked(struct hmfs_ctx *ctx);
  * fdatasync() runs are made durable by the next single one (group
  * commit).  When an fdatasync fails, every change not yet durable is
  * undone, newest first (@undo, under change_lock), and sync returns the
- * error.  A memoryN/state or online write outside a virtio-mem device
- * changes one block only: its record and @pre are that block's run,
- * O(1) however large the machine; on a virtio-mem device's block, or a
- * virtio-mem driver's retry after an online, the devices and the memory
- * blocks of the devices it may change, O(device).
+ * error.  A memoryN/state or online write changes one block only (a
+ * virtio-mem device's too: its driver's work after it is a change of its
+ * own): its record and @pre are that block's run, O(1) however large the
+ * machine; a virtio-mem driver's retry after an online, the devices and
+ * the memory blocks of the devices it may change, O(device).
  */
 struct hmfs_save {
 	bool active; /* false: no state file (or restoring): nothing to do */
 	bool one_block; /* the change touches @block's state and zone only */
 	unsigned long block;
 	/*
-	 * a change within virtio-mem devices (a block's online or offline,
-	 * a driver's retry): their memory blocks ([first, count] ranges);
-	 * @pre's "blocks" are theirs only
+	 * a change within virtio-mem devices (a driver's retry): their
+	 * memory blocks ([first, count] ranges); @pre's "blocks" are theirs
+	 * only
 	 */
 	struct json_object *ranges;
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */

@@ -801,6 +801,17 @@ static void maybe_compact(struct hmfs_ctx *ctx)
 		count_save(ctx, compact(ctx, NULL));
 }
 
+/*
+ * A memoryN/state or online write changes that block's state and zone
+ * and nothing else of the state file, on a virtio-mem device's block
+ * too: a virtio-mem driver never plugs or unplugs within a block's online
+ * or offline.  The kernel's memory notifier only queues the driver's work
+ * on MEM_ONLINE and MEM_OFFLINE (virtio_mem_memory_notifier_cb():
+ * virtio_mem_retry(), 6.12), and the engine's notifier changes no plugged
+ * block; that work runs after the change, as a change of its own
+ * (HMFS_CH_DRIVER_RETRY, machine.c).  So a block's record and @pre are
+ * its run alone, O(1), and its undo has no device to rewind.
+ */
 static bool block_change(const struct hmfs_change *ch)
 {
 	return ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE;
@@ -823,51 +834,37 @@ static void refresh_blocks(struct hmfs_ctx *ctx)
 }
 
 /*
- * A memoryN/state or online write changes that block's state and zone
- * and nothing else of the state file, unless the block is a virtio-mem
- * device's: its driver may plug or unplug on its own around an online or
- * offline (the device's "plugged-blocks").  A virtio-mem driver's retry
- * after an online (hmfs_dev_retry()) plugs memory of the devices short of
- * their requested-size and of no other: sub-blocks of their memory blocks
- * (online ones too) or new memory blocks of theirs.  Either changes those
- * devices and their memory blocks alone, so its record ("device") and
- * @pre hold the devices and the runs of those devices' blocks: O(device),
- * not O(machine).  The machine's other blocks are never walked (the
- * devices' list walks each virtio-mem device's plugged runs, as any
- * device change's record does).  The devices' block ranges, [first,
- * count] each, in the devices' order; NULL: not such a change.
+ * A virtio-mem driver's retry after an online (hmfs_dev_retry()) plugs
+ * memory of the devices short of their requested-size and of no other:
+ * sub-blocks of their memory blocks (online ones too) or new memory
+ * blocks of theirs.  It changes those devices and their memory blocks
+ * alone, so its record ("device") and @pre hold the devices and the runs
+ * of those devices' blocks: O(device), not O(machine).  The machine's
+ * other blocks are never walked (the devices' list walks each virtio-mem
+ * device's plugged runs, as any device change's record does).  The
+ * devices' block ranges, [first, count] each, in the devices' order;
+ * NULL: not such a change.
  */
 static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
-	uint64_t bs = ctx->block_size, addr = (uint64_t)ch->id * bs;
-	bool block = block_change(ch);
+	uint64_t bs = ctx->block_size;
 	json_object *a;
 
-	if (!block && ch->op != HMFS_CH_DRIVER_RETRY)
+	if (ch->op != HMFS_CH_DRIVER_RETRY)
 		return NULL;
 	a = json_object_new_array();
 	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		struct hm_virtio_mem_info vi;
-		bool ours;
 
-		if (d->type != HMFS_VIRTIO_MEM)
-			continue;
-		if (block) /* the block's device */
-			ours = addr - d->addr < d->size;
-		else /* hmfs_dev_retry()'s test */
-			ours = d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
-			       vi.plugged_size < vi.requested_size;
-		if (!ours)
+		/* hmfs_dev_retry()'s test */
+		if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi) ||
+		    vi.plugged_size >= vi.requested_size)
 			continue;
 		json_object_array_add(a, run_json(d->addr / bs,
 						  (d->addr + d->size + bs - 1) / bs - d->addr / bs));
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (block && !json_object_array_length(a)) { /* no virtio-mem device's: one block */
-		json_object_put(a);
-		return NULL;
-	}
 	return a;
 }
 

@@ -1,8 +1,9 @@
 #!/bin/bash
-# The record of an online of a virtio-mem device's block, and that of
-# the driver's plugging after it (its retry while the device is short of
-# requested-size), hold that device's memory blocks only, O(device): not
-# the machine's other blocks, however many runs they make.  The journal
+# The record of an online of a virtio-mem device's block is its run
+# alone, O(1), as any block's: the driver plugs nothing within it.  That
+# of the driver's plugging after it (its retry while the device is short
+# of requested-size) holds that device's memory blocks only, O(device):
+# not the machine's other blocks, however many runs they make.  The journal
 # with such records between one-block records comes back whole after
 # kill -9; such a record naming a block outside its devices is damage.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +23,15 @@ out = ["%d+%d" % (r["first"], r["count"]) for r in runs
        if r["first"] < first or r["first"] + r["count"] > end]
 print("ok" if runs and not out else
       "record %d names blocks %s" % (rec["seq"], " ".join(out) if out else "none"))' "$2" "$3"
+}
+
+# record_run N: the Nth last journal record's kind and block ("run ID")
+record_run() {
+	journal_text | tail -n "$1" | head -n 1 | python3 -c '
+import json, sys
+rec = json.loads(sys.stdin.read().split(" ", 1)[1])
+kind = [k for k in rec if k != "seq"][0]
+print(kind, rec[kind]["first"] if kind == "run" and rec[kind]["count"] == 1 else "")'
 }
 
 # journal_append PYTHON-LIST: records appended to the journal (checksums
@@ -62,14 +72,14 @@ tap_ok $? "every other block of d1 online: the machine's runs outside vm0 are ma
 echo online_movable >"$M/memory40/state"
 tap_ok $? "memory40 (vm0) online"
 is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
-is "$(record_blocks 2 40 72)" ok "memory40's record names vm0's blocks (memory40-71) only"
-is "$(record_blocks 1 40 72)" ok "... and so does the driver's after it"
+is "$(record_run 2)" "run 40" "memory40's record is its run alone, O(1)"
+is "$(record_blocks 1 40 72)" ok "... the driver's after it names vm0's blocks (memory40-71) only"
 echo online_movable >"$M/memory33/state"
 tap_ok $? "memory33 (d1) online after it: a one-block record"
 echo online_movable >"$M/memory41/state"
 tap_ok $? "memory41 (vm0) online"
 is "$(plugged)" $((1280 << 20)) "... and the driver plugs one block more"
-is "$(record_blocks 2 40 72)$(record_blocks 1 40 72)" okok "... both recorded with vm0's blocks only"
+is "$(record_run 2) $(record_blocks 1 40 72)" "run 41 ok" "... recorded as its run, the driver's plugging with vm0's blocks only"
 echo offline >"$M/memory36/state"
 tap_ok $? "memory36 (d1) offline: one-block records after the driver's"
 EXPECT=$(snapshot)
@@ -82,6 +92,9 @@ tap_ok $? "invariants hold"
 echo online_movable >"$M/memory42/state"
 tap_ok $? "memory42 (vm0) online after the restart"
 is "$(plugged)" $((1408 << 20)) "... the driver plugs one block more"
+echo offline >"$M/memory41/state"
+tap_ok $? "memory41 (vm0) offline"
+is "$(record_run 1)" "run 41" "... recorded as its run alone"
 EXPECT=$(snapshot)
 kill9_fs
 start_fs_netns --profile default

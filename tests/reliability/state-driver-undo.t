@@ -4,7 +4,8 @@
 # are online and in use: the undo takes back what the driver plugged
 # after the online, and nothing else of the device (its online blocks
 # stay online, their pages in use stay where they are), and hotmemfs
-# takes the next change.
+# takes the next change.  The offline of a device's block, undone, is
+# that block's alone (its record a one-block run).
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
@@ -31,6 +32,12 @@ same_text "$(snapshot)" "$EXPECT" "... memory33 offline, vm0 plugged as before, 
 rm "$TMP/fail"
 echo online_movable >"$M/memory33/state"
 tap_ok $? "the next online is taken (hotmemfs is not frozen)"
+EXPECT=$(snapshot)
+: >"$TMP/fail"
+echo offline >"$M/memory33/state" 2>/dev/null
+tap_ok $((! $?)) "memory33's offline is refused, its fdatasync() failing"
+same_text "$(snapshot)" "$EXPECT" "... memory33 back online, vm0 as before"
+rm "$TMP/fail"
 EXPECT=$(snapshot)
 kill9_fs
 start --profile default
