@@ -1008,11 +1008,13 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 static int journal_cut(struct hmfs_ctx *ctx, size_t from, size_t to)
 {
 	static const char zeros[4096];
+	int terr;
 
 	if (!ftruncate(ctx->journal_fd, (off_t)from)) {
 		ctx->journal_size = from;
 		return 0;
 	}
+	terr = errno;
 	for (size_t off = from; off < to; off += sizeof(zeros)) {
 		size_t n = to - off < sizeof(zeros) ? to - off : sizeof(zeros);
 		int ret = write_at(ctx->journal_fd, zeros, n, (off_t)off);
@@ -1020,6 +1022,10 @@ static int journal_cut(struct hmfs_ctx *ctx, size_t from, size_t to)
 		if (ret)
 			return ret;
 	}
+	/* the cut is done, another way: still, the disk or filesystem said no */
+	fprintf(stderr,
+		"hotmemfs: %s.journal: truncating it to %zu bytes failed: %s; its %zu bytes from there on overwritten with zeros instead\n",
+		ctx->state_path, from, strerror(terr), to - from);
 	return 0;
 }
 

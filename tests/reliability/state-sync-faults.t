@@ -14,7 +14,8 @@
 #      fdatasync() failing: the driver's plugging is undone too, and
 #      hotmemfs takes the next change;
 #   4. a rollback whose cut of the journal fails too (ftruncate()
-#      refused): the undone record is zeroed instead, and the state file
+#      refused): the undone record is zeroed instead (the log says
+#      ftruncate()'s error), and the state file
 #      written after the undo holds its seq, so a restart never replays
 #      it, and the records after it go on from there.
 . "$(dirname "$0")/lib.sh"
@@ -122,6 +123,8 @@ echo online_movable >"$M/memory32/state" 2>/dev/null
 tap_ok $((! $?)) "memory32's online is refused: its fdatasync() fails, and so does every ftruncate()"
 same_text "$(snapshot)" "$EXPECT" "... and undone"
 is "$(journal_text | grep -c '"run":{"first":32,')" 0 "... its record zeroed in the journal, the cut having failed"
+grep -q "journal: truncating it to [0-9]* bytes failed: Input/output error; its [0-9]* bytes from there on overwritten with zeros instead" "$TMP/hotmemfs.log"
+tap_ok $? "... the log says ftruncate()'s error: $(grep -o 'truncating it to.*' "$TMP/hotmemfs.log" | head -1)"
 kill9_fs
 rm -f "$TMP/fail" "$TMP/trunc"
 start "${STATE_OPTS[@]}"
