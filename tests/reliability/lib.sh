@@ -94,13 +94,22 @@ start_state_fs() {
 	ctl device_add pc-dimm id=d1 size="$size" >/dev/null
 	tap_ok $? "a $size DIMM from memory32 on"
 }
-# refused WHY NAME [hotmemfs options]: hotmemfs exits, saying WHY, within 10 s
+# refused WHY NAME [hotmemfs options]: hotmemfs exits, saying WHY; known
+# as soon as it exits or mounts (not refused: stopped at once), 10 s at most
 refused() {
-	local why=$1 name=$2
+	local why=$1 name=$2 rc
 	shift 2
-	timeout 10 unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>"$TMP/err.txt"
-	local rc=$?
-	[ $rc -ne 0 ] && [ $rc -ne 124 ] && ! mountpoint -q "$MNT"
+	unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>"$TMP/err.txt" &
+	FS_PID=$!
+	if fs_wait_mounted || kill -0 "$FS_PID" 2>/dev/null; then
+		rc="none: it mounted or hung"
+		stop_fs
+	else
+		wait "$FS_PID"
+		rc=$?
+		FS_PID=
+	fi
+	[[ $rc =~ ^[0-9]+$ ]] && [ "$rc" -ne 0 ] && ! mountpoint -q "$MNT"
 	tap_ok $? "$name: refused to start (exit $rc)"
 	grep -q -- "$why" "$TMP/err.txt"
 	tap_ok $? "... saying '$why': $(head -1 "$TMP/err.txt")"
