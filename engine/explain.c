@@ -27,7 +27,6 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 
 	for (unsigned long pfn = start; pfn < end;) {
 		struct hm_page_owner o;
-		struct mem_section *ms;
 		struct page *page;
 		unsigned long skip;
 
@@ -35,11 +34,10 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 		 * A memmap the host left unmapped (a HugeTLB undo) cannot be
 		 * read: its section is skipped.  Without device_hotplug_lock
 		 * (an offline may run for as long as a signal is not sent),
-		 * so only what an earlier refusal left is seen here.
+		 * so only what an earlier refusal left is seen here: the
+		 * caller holds vmemmap_remap_lock against one being handled.
 		 */
-		ms = __pfn_to_section(hm, pfn);
-		if (ms && (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
-			   SECTION_MEMMAP_UNMAPPED)) {
+		if (memmap_unmapped(hm, pfn)) {
 			*unmapped = true;
 			pfn = ALIGN(pfn + 1, PAGES_PER_SECTION);
 			continue;
@@ -95,7 +93,9 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 			 "boot memory: its zone by address at boot (free_area_init: DMA below 16M, DMA32 below 4G, Normal above)");
 	else if (mem->zone_rule)
 		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", mem->zone_rule);
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	if (unmapped) {
 		ex->verdict = "enomem";
 		snprintf(ex->reason, sizeof(ex->reason),

@@ -234,16 +234,32 @@ size_t hotmem_metadata_peak_bytes(struct hotmem *hm)
 
 int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags)
 {
+	int ret;
+
 	if (!pfn_valid(hm, (unsigned long)pfn))
 		return -EINVAL;
-	*flags = pfn_to_page(hm, (unsigned long)pfn)->flags;
-	return 0;
+	/* a HugeTLB remap the host refuses may leave a hole for a moment */
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+	ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_page_flags");
+	if (!ret)
+		*flags = pfn_to_page(hm, (unsigned long)pfn)->flags;
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
 }
 
 void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn)
 {
-	if (!pfn_valid(hm, (unsigned long)pfn))
+	int ret;
+
+	if (!pfn_valid(hm, (unsigned long)pfn)) {
+		errno = EINVAL;
 		return NULL;
+	}
+	ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_pfn_to_page");
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
 	return pfn_to_page(hm, (unsigned long)pfn);
 }
 

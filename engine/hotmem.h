@@ -723,7 +723,11 @@ unsigned long hotmem_alloc_calls(struct hotmem *hm);
 
 /* Check every invariant; 0 or -EUCLEAN with @err saying which broke. */
 int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
-/* Raw page access for tests: flags word of pfn's struct page. */
+/*
+ * Raw page access for tests: flags word of pfn's struct page.  -EINVAL
+ * without a memmap, -ENOMEM while the host leaves it unmapped (a refused
+ * HugeTLB undo; hotmem_alloc_page_at() refuses such a pfn the same way).
+ */
 int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 /* Bit numbers in the flags word (page-flags.h subset). */
 #define HM_PG_reserved		0
@@ -735,7 +739,7 @@ int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 #define HM_PG_hugetlb		6
 #define HM_PG_isolated		7
 #define HM_PG_hwpoison		10
-/* Pointer to the struct page of @pfn in the vmemmap window (tests). */
+/* Pointer to the struct page of @pfn in the vmemmap window (tests); NULL with errno as above. */
 void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn);
 /* Pointer to the direct map of physical address @phys (tests). */
 void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys);

@@ -509,6 +509,19 @@ struct hotmem {
 	struct page memmap_tmpl[HM_MEMMAP_TEMPLATES];
 	pthread_mutex_t memmap_tmpl_lock;
 	/*
+	 * Emulator: held for writing while HugeTLB vmemmap optimisation
+	 * remaps an online section's vmemmap pages (hugetlb_vmemmap.c's walk
+	 * holds init_mm's mmap lock; here it guards readers).  The kernel
+	 * changes a PTE at once, so its readers see one page or the other;
+	 * a MAP_FIXED the host refuses may tear the old mapping down first
+	 * and leave a hole until the undo maps it again, or marks it lost
+	 * (SECTION_MEMMAP_UNMAPPED).  Readers of struct pages that hold no
+	 * hotplug lock which excludes HVO (explain, hotmem_page_flags(),
+	 * hotmem_alloc_page_at()) hold it for reading and test
+	 * memmap_unmapped() under it.
+	 */
+	pthread_rwlock_t vmemmap_remap_lock;
+	/*
 	 * /proc/self/pagemap, opened by pagemap_pid at boot (-1: none): which
 	 * vmemmap pages of a shared memmap the host has copied.
 	 */
@@ -595,6 +608,9 @@ struct hotmem {
 	atomic_ulong fail_at;	/* absolute alloc_calls value to fail, 0 off */
 	atomic_ulong fail_more;	/* and this many after it (tests: a host refusing twice) */
 	atomic_bool fail_keeps_old;	/* a refused MAP_FIXED keeps the old mapping (6.12), not a hole */
+	/* tests: called at each refused MAP_FIXED, after any teardown, with fail_arg */
+	void (*fail_hook)(struct hotmem *hm, void *fail_arg);
+	void *fail_arg;
 
 	/* boot-time memblock allocator */
 	struct {
@@ -797,6 +813,8 @@ bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
 int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
 int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 bool vmemmap_populated(const struct mem_section *ms);
+bool memmap_unmapped(struct hotmem *hm, unsigned long pfn);
+int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who);
 size_t vmemmap_private_bytes(struct hotmem *hm);
 
 /* page_alloc.c */

@@ -39,6 +39,21 @@ static void *reserve(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/*
+ * Writers first: explain may be asked in a loop on several hotmemfs
+ * threads, whose read locks overlapping would otherwise keep HugeTLB out
+ * for good.  No reader takes it twice, so none waits on itself.
+ */
+static void vmemmap_remap_lock_init(struct hotmem *hm)
+{
+	pthread_rwlockattr_t attr;
+
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&hm->vmemmap_remap_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
 int physmem_init(struct hotmem *hm)
 {
 	size_t vsize;
@@ -49,6 +64,7 @@ int physmem_init(struct hotmem *hm)
 	hm->memmap_tmpl_fd = -1;
 	hm->max_map_count_fd = -1;
 	pthread_mutex_init(&hm->memmap_tmpl_lock, NULL);
+	vmemmap_remap_lock_init(hm);
 	/* none (no /proc): shared memmaps are re-shared by remapping them */
 	hm->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	hm->pagemap_pid = getpid();
@@ -91,6 +107,7 @@ err_pagemap:
 		close(hm->pagemap_fd);
 	hm->pagemap_fd = -1;
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
+	pthread_rwlock_destroy(&hm->vmemmap_remap_lock);
 	return -ENOMEM;
 }
 
@@ -109,6 +126,7 @@ void physmem_exit(struct hotmem *hm)
 	if (hm->max_map_count_fd >= 0)
 		close(hm->max_map_count_fd);
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
+	pthread_rwlock_destroy(&hm->vmemmap_remap_lock);
 }
 
 /*
@@ -133,6 +151,8 @@ static int host_mmap_fixed(struct hotmem *hm, void *vaddr, size_t size, int prot
 			munmap(vaddr, size);
 			host_maps_made(hm);
 		}
+		if (hm->fail_hook)
+			hm->fail_hook(hm, hm->fail_arg);
 		return -ENOMEM;
 	}
 	p = mmap(vaddr, size, prot, flags | MAP_FIXED, fd, off);

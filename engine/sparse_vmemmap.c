@@ -626,6 +626,35 @@ int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long
 }
 
 /*
+ * Is @pfn's struct page in a memmap the host left unmapped (vmemmap_lost())?
+ * Atomic: tested without device_hotplug_lock, where only what an earlier
+ * refusal left is seen (vmemmap_remap_lock for reading keeps a refusal
+ * being handled out).
+ */
+bool memmap_unmapped(struct hotmem *hm, unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(hm, pfn);
+
+	return ms && (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
+		      SECTION_MEMMAP_UNMAPPED);
+}
+
+/*
+ * A reader's refusal of such a struct page, instead of a fault: -ENOMEM,
+ * as the next HugeTLB operation, offline or memory failure of the section
+ * gives while the host still refuses to map it, and the log says why.
+ */
+int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who)
+{
+	if (!memmap_unmapped(hm, pfn))
+		return 0;
+	pr_warn(hm, "%s: the memmap of pfn %#lx is unmapped (the host refused to map it back: "
+		    "vm.max_map_count); a HugeTLB operation, offline or memory failure of "
+		    "section %lu maps it again", who, pfn, pfn_to_section_nr(pfn));
+	return -ENOMEM;
+}
+
+/*
  * A shared memmap written to the memfd pages backing it, and mapped from
  * there again.  Refused, the template's mapping stays (6.12) and nothing
  * changed; or it was torn down, and the memfd pages just written are
@@ -818,7 +847,7 @@ static int vmemmap_remap_restore(struct hotmem *hm, unsigned long section_nr,
 	return ret;
 }
 
-int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
+static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 {
 	unsigned long section_nr = pfn_to_section_nr(head_pfn);
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
@@ -865,6 +894,21 @@ err_remap:
 }
 
 /*
+ * Under vmemmap_remap_lock: a refused remap's hole, and a tail the undo
+ * marks lost before vmemmap_lost() says so for the section, are never
+ * seen by a reader without device_hotplug_lock (explain).
+ */
+int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
+{
+	int ret;
+
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	ret = __hugetlb_vmemmap_optimize(hm, head_pfn);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
+}
+
+/*
  * The tails hugetlb_vmemmap_restore() had put on their own pages (@restored,
  * a bit each) before the host refused one, put back onto the head's
  * vmemmap page (@keep) and their pages freed: the huge page optimised as it
@@ -907,7 +951,7 @@ static unsigned long hvo_unrestore(struct hotmem *hm, unsigned long section_nr,
  * (hvo_unrestore()): -ENOMEM, and the huge page optimised as it was --
  * unless the host refuses that too.
  */
-int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
+static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 {
 	unsigned long section_nr = pfn_to_section_nr(head_pfn);
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
@@ -973,4 +1017,15 @@ err_free:
 		if (pfns[n])
 			free_vmemmap_pages(hm, pfns[n], 0, VMEMMAP_BUDDY);
 	return -ENOMEM;
+}
+
+/* under vmemmap_remap_lock, as hugetlb_vmemmap_optimize() */
+int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
+{
+	int ret;
+
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	ret = __hugetlb_vmemmap_restore(hm, head_pfn);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
 }

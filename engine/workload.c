@@ -134,10 +134,16 @@ int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type, unsigned lon
 	if (type < 0 || type >= HM_ALLOC_NR)
 		return -EINVAL;
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	/* a HugeTLB free runs under get_online_mems() too, and may remap */
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	if (!pfn_to_online_page(hm, (unsigned long)pfn)) {
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_alloc_page_at");
+	if (ret)
+		goto out;
+	ret = -EBUSY;
 	page = pfn_to_page(hm, (unsigned long)pfn);
 	/* unmovable pages never live in ZONE_MOVABLE */
 	if (type == HM_ALLOC_UNMOVABLE && page_zonenum(page) == ZONE_MOVABLE) {
@@ -151,6 +157,7 @@ int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type, unsigned lon
 	if (ret)
 		__free_pages(hm, page, 0);
 out:
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	return ret;
 }

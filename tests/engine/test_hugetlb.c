@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* HugeTLB vmemmap optimisation, and its refusal on self-hosted memmaps (seed 003). */
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -353,6 +356,26 @@ static struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
 }
 
 /*
+ * A struct page the host left unmapped: every reader refuses it with
+ * ENOMEM and says why in the log, instead of faulting on it.
+ */
+static void assert_readers_refuse(struct hotmem *hm, unsigned long pfn)
+{
+	static char log[1 << 16];
+	unsigned long flags, handle;
+
+	assert_int_equal(hotmem_page_flags(hm, pfn, &flags), -ENOMEM);
+	errno = 0;
+	assert_null(hotmem_pfn_to_page(hm, pfn));
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, &handle), -ENOMEM);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "hotmem_alloc_page_at: the memmap of pfn"));
+	assert_non_null(strstr(log, "hotmem_page_flags: the memmap of pfn"));
+	assert_non_null(strstr(log, "hotmem_pfn_to_page: the memmap of pfn"));
+}
+
+/*
  * What the lost tail leaves: no hole in the vmemmap window (a mapping of
  * somebody else's could land there, and be taken for the memmap), explain
  * says that offlining would fail with ENOMEM (it said "ok"), memory
@@ -364,7 +387,7 @@ static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 	struct hotmem *hm = hvo_lose_memmap(true, 6);
 	const unsigned long base = DIMM >> 12;
 	struct mem_section *ms = __nr_to_section(hm, 32);
-	unsigned long lost = 0, pfn = 0;
+	unsigned long lost = 0, pfn = 0, flags;
 	struct hm_explain ex;
 	char err[256];
 
@@ -385,6 +408,7 @@ static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_equal(ex.verdict, "enomem");
 	assert_non_null(strstr(ex.reason, "memmap unmapped"));
+	assert_readers_refuse(hm, pfn);
 	hotmem_fail_nth_alloc(hm, 1);
 	hm->fail_more = 64;
 	assert_int_equal(hotmem_memory_failure(hm, pfn), -ENOMEM);
@@ -394,6 +418,8 @@ static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 	/* the host willing: mapped back, and the tail of a huge page is no free page */
 	assert_int_equal(hotmem_soft_offline_page(hm, pfn), -EBUSY);
 	assert_int_equal(ms->vmemmap.pte[(pfn - base) / 64] & VMEMMAP_PTE_LOST, 0);
+	assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+	assert_non_null(hotmem_pfn_to_page(hm, pfn));
 	check(hm);
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_not_equal(ex.verdict, "enomem");
@@ -420,6 +446,8 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	assert_int_not_equal(ms->vmemmap.pmd_src, VMEMMAP_NONE);
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_equal(ex.verdict, "enomem");
+	/* a free page of the section: an allocation at it read its struct page */
+	assert_readers_refuse(hm, (DIMM >> 12) + 32767);
 	hotmem_fail_nth_alloc(hm, 1);
 	hm->fail_more = 64;
 	assert_int_equal(hotmem_memory_failure(hm, head), -ENOMEM);
@@ -537,6 +565,98 @@ static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
 	hotmem_destroy(hm);
 }
 
+struct hvo_window {
+	struct hotmem *hm;
+	unsigned long refused, unguarded, explained;
+	atomic_bool stop;
+};
+
+/* at each refused MAP_FIXED, its hole made: could explain read the memmap now? */
+static void hvo_window_hook(struct hotmem *hm, void *arg)
+{
+	struct hvo_window *w = arg;
+
+	w->refused++;
+	if (!pthread_rwlock_tryrdlock(&hm->vmemmap_remap_lock)) {
+		w->unguarded++;
+		pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	}
+}
+
+/* hotmemfs's threads: explain without device_hotplug_lock, as often as asked */
+static void *hvo_window_explain(void *arg)
+{
+	struct hvo_window *w = arg;
+	struct hm_explain *ex = malloc(sizeof(*ex));
+
+	assert_non_null(ex);
+	while (!atomic_load(&w->stop)) {
+		assert_int_equal(hotmem_explain(w->hm, 32, ex), 0);
+		w->explained++;
+	}
+	free(ex);
+	return NULL;
+}
+
+/* failure point @nth of an allocation and of a free; false once both are past it */
+static bool hvo_window_refuse(struct hotmem *hm, unsigned long nth, unsigned long more)
+{
+	unsigned long calls = hotmem_alloc_calls(hm), alloc_calls;
+	long freed;
+
+	hotmem_fail_nth_alloc(hm, nth);
+	hm->fail_more = more;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	alloc_calls = hotmem_alloc_calls(hm) - calls;
+	hotmem_fail_nth_alloc(hm, 0);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	calls = hotmem_alloc_calls(hm);
+	hotmem_fail_nth_alloc(hm, nth);
+	freed = hotmem_hugetlb_free(hm, 1);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	if (freed != 1)
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	return alloc_calls >= nth || hotmem_alloc_calls(hm) - calls >= nth;
+}
+
+/*
+ * The brief handling of an HVO refusal: a refused remap that tore the
+ * old mapping down leaves a hole until the undo maps it again, and a tail
+ * the undo marks lost is PROT_NONE before its section is said unmapped.
+ * explain, which hotmemfs's threads run without device_hotplug_lock, took
+ * SIGSEGV when it read the memmap there.  At every refusal of HVO and its
+ * restore (split memmap or shared, refused once or until a tail or the
+ * memmap is lost), no reader may be in: vmemmap_remap_lock is held; and a
+ * thread explaining the block all along never faults.
+ */
+static void test_hvo_refusal_never_read_by_explain(void **state)
+{
+	(void)state;
+	for (int split = 0; split < 2; split++) {
+		for (unsigned long more = 0; more <= 6; more += 3) {
+			struct hotmem *hm = hvo_block_online(split);
+			struct hvo_window w = { .hm = hm };
+			pthread_t t;
+
+			hm->fail_keeps_old = false;
+			hm->fail_hook = hvo_window_hook;
+			hm->fail_arg = &w;
+			assert_int_equal(pthread_create(&t, NULL, hvo_window_explain, &w), 0);
+			for (unsigned long nth = 1; hvo_window_refuse(hm, nth, more); nth++)
+				;
+			atomic_store(&w.stop, true);
+			assert_int_equal(pthread_join(t, NULL), 0);
+			hm->fail_hook = NULL;
+			assert_true(w.refused > 0);
+			assert_int_equal(w.unguarded, 0);
+			check(hm);
+			hotmem_destroy(hm);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
 		cmocka_unit_test(test_hvo_lost_tail_is_reserved_and_never_read),
 		cmocka_unit_test(test_hvo_unshare_lost_memmap_is_never_read),
+		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
