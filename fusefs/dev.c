@@ -199,6 +199,14 @@ static const struct dev_model dev_models[] = {
 	{ "virtio-mem-pci", "virtio-mem", HMFS_VIRTIO_MEM, "vmem", false, vmem_props },
 };
 
+static const struct dev_model *dev_model_of(enum hmfs_dev_type type)
+{
+	for (size_t i = 0; i < sizeof(dev_models) / sizeof(dev_models[0]); i++)
+		if (dev_models[i].type == type)
+			return &dev_models[i];
+	return NULL;
+}
+
 static const struct dev_model *dev_model_find(const char *driver)
 {
 	for (size_t i = 0; i < sizeof(dev_models) / sizeof(dev_models[0]); i++)
@@ -406,6 +414,92 @@ static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 	hotmem_virtio_mem_retry(vm, &task);
 }
 
+/*
+ * The devices the profile made at boot (engine/mm_init.c: "virtio_mem"
+ * lines), listed as device_add makes them: resized and removed alike,
+ * saved in the state file alike.  Under dev_lock.
+ */
+static int boot_vmem_adopt(struct hmfs_ctx *ctx, const struct hm_virtio_mem_config *v)
+{
+	struct hotmem_virtio_mem *vm = hotmem_virtio_mem_at(ctx->hm, v->addr);
+	struct hm_virtio_mem_info vi;
+	struct hmfs_dev *d;
+
+	if (!vm)
+		return -ENODEV;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	hotmem_virtio_mem_info(vm, &vi);
+	*d = (struct hmfs_dev){ .type = HMFS_VIRTIO_MEM, .node = vi.nid, .addr = vi.addr,
+				.size = vi.region_size, .slot = -1, .group = vi.group,
+				.block_size = vi.device_block_size, .requested = vi.requested_size,
+				.vm = vm };
+	snprintf(d->id, sizeof(d->id), "%s", v->id);
+	dev_link(ctx, d);
+	return 0;
+}
+
+int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (int i = 0; i < cfg->nr_virtio_mem && !ret; i++) {
+		ret = boot_vmem_adopt(ctx, &cfg->virtio_mem[i]);
+		if (ret)
+			snprintf(err, errlen, "the profile's virtio_mem %s: %s", cfg->virtio_mem[i].id,
+				 strerror(-ret));
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+/* every plugged device block of @vm unplugged exactly, as an undo of the driver's plugging */
+static int vmem_unplug_all(struct hotmem_virtio_mem *vm)
+{
+	uint64_t first = 0, count;
+	int ret = 0;
+
+	while (!ret && !hotmem_virtio_mem_next_plugged(vm, &first, &count))
+		ret = hotmem_virtio_mem_unplug_exact(vm, first, count);
+	return ret;
+}
+
+/*
+ * A state file's device @d already is (restoring): the profile made it at
+ * boot.  The same device is taken as it is, a virtio-mem device's memory
+ * given back so that the file's plugged blocks (hmfs_dev_restore_plugged())
+ * or requested-size (the driver then runs) say what is plugged: 0, or
+ * an error.  1: another device of the same id (a file from before profile
+ * devices were listed): the profile's is renamed and the file's added.
+ */
+static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct dev_model *m,
+			  uint64_t size, int node, uint64_t addr, uint64_t requested,
+			  uint64_t block_size, char *err, size_t errlen)
+{
+	int ret;
+
+	if (d->type != m->type || d->size != size || d->node != node || d->addr != addr ||
+	    (d->type == HMFS_VIRTIO_MEM && d->block_size != block_size)) {
+		auto_id(ctx, dev_model_of(d->type)->id_prefix, d->id, sizeof(d->id));
+		return 1;
+	}
+	if (d->type != HMFS_VIRTIO_MEM)
+		return 0;
+	ret = vmem_unplug_all(d->vm);
+	if (!ret)
+		ret = hotmem_virtio_mem_update_config(d->vm, requested);
+	if (ret) {
+		snprintf(err, errlen, "%s: the profile's device, its memory as booted, cannot be given back to restore the saved: %s; `hotmemctl dmesg` says why",
+			 d->id, strerror(-ret));
+		return ret;
+	}
+	d->requested = requested;
+	return 0;
+}
+
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen)
@@ -419,6 +513,15 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 		return hmfs_qemu_error(err, errlen,
 			    "'%s' is not a valid device model name (pc-dimm, virtio-mem-pci)", driver);
 	pthread_mutex_lock(&ctx->dev_lock);
+	d = id && ctx->restoring ? dev_find(ctx, id) : NULL;
+	if (d) {
+		ret = boot_dev_claim(ctx, d, m, size, node, addr, requested, block_size, err,
+				     errlen);
+		if (ret <= 0) {
+			vm = ret ? NULL : d->vm;
+			goto out;
+		}
+	}
 	ret = check_common(ctx, m, id, size, node, addr, have_addr, err, errlen);
 	if (ret)
 		goto out;

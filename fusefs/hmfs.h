@@ -597,6 +597,8 @@ __attribute__((format(printf, 3, 4))) int hmfs_qemu_error(char *err, size_t len,
  * "Property 'MODEL.PROP' not found".
  */
 int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t errlen);
+/* the devices the profile made at boot, listed as device_add's (after hotmem_create()) */
+int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen);
 /* the new device's id (QEMU's, or the one it was given) goes to @new_id */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,

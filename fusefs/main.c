@@ -248,6 +248,11 @@ static int boot(struct hmfs_ctx *ctx)
 		return ret;
 	}
 	ctx->block_size = hotmem_block_size(ctx->hm);
+	ret = hmfs_dev_boot(ctx, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmemfs: %s\n", err);
+		return ret;
+	}
 	warn_host_maps(ctx->hm);
 	return 0;
 }

@@ -1,0 +1,76 @@
+#!/bin/bash
+# A profile's devices in hotmemfs: a "virtio_mem" line's device is listed,
+# resized and removed as one `hotmemctl device_add` made, keeps its place
+# in QEMU's device memory region, and comes back from the state file as
+# it was left (once, with its plugged size).  In a private mount namespace.
+if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
+	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
+	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v python3 >/dev/null || skip_all "no python3"
+
+cat >"$TMP/vmem.profile" <<'EOF'
+profile = default
+nodes = 2
+cmdline = "hotmem.kernel_alloc=off memhp_default_state=online_movable"
+virtio_mem = virtio-mem-pci,id=vm0,memaddr=0x140000000,size=1G,requested-size=256M,node=1
+online = 40 online_movable
+EOF
+SYS=$MNT/sys/devices/system/memory
+states() { for b in 40 41 42; do cat "$SYS/memory$b/state" 2>/dev/null || echo none; done | tr '\n' ' '; }
+# dev_field ID FIELD: a field of `hotmemctl -j devices`' device ID
+dev_field() {
+	ctl -j devices | python3 -c '
+import json, sys
+d = [d for d in json.load(sys.stdin) if d["id"] == sys.argv[1]]
+print(len(d) and d[0].get(sys.argv[2]) or "none", len(d))' "$1" "$2"
+}
+
+start_fs --fresh --profile "$TMP/vmem.profile"
+tap_ok $? "hotmemfs mounts a profile with a virtio_mem line"
+is "$(dev_field vm0 driver) $(dev_field vm0 memaddr) $(dev_field vm0 node) $(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" \
+	"virtio-mem-pci 1 5368709120 1 1 1 268435456 1 268435456 1" \
+	"hotmemctl devices lists the profile's device once: virtio-mem-pci at its memaddr, on node 1, 256M plugged and requested"
+is "$(states)" "online offline none " "its blocks: memory40 onlined by the profile, memory41 offline (auto-online held off at boot)"
+ctl device_add virtio-mem-pci id=x size=1G addr=0x140000000 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "1:hotmemctl: error: address range conflicts with memory device id='vm0'" \
+	"its region is taken: a device_add there is refused with QEMU's words"
+ctl qom-set vm0 requested-size 384M && [ "$(dev_field vm0 plugged-size)" = "402653184 1" ]
+tap_ok $? "qom-set vm0 requested-size 384M: the driver plugs a memory block more"
+is "$(states)" "online offline online " "the new block comes up as auto_online_blocks (online_movable) says, now that boot is over"
+ctl device_del vm0 2>"$TMP/err"
+grep -q "virtio-mem device cannot get unplugged while some of its memory is still plugged" "$TMP/err"
+tap_ok $? "device_del while memory is plugged: refused with QEMU's words"
+ctl qom-set vm0 requested-size 128M && [ "$(dev_field vm0 plugged-size)" = "134217728 1" ]
+tap_ok $? "qom-set vm0 requested-size 128M: the driver unplugs down to it"
+stop_fs
+
+# the state file: the device as it was left, not as the profile boots it
+start_fs --profile "$TMP/vmem.profile"
+tap_ok $? "hotmemfs restarts from its state file"
+grep -q "restored the machine from" "$TMP/hotmemfs.log"
+tap_ok $? "it restored the state file"
+is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "134217728 1 134217728 1" \
+	"the profile's device once, 128M plugged and requested, as left (the profile says 256M)"
+is "$(states)" "online none none " "its blocks as left"
+ctl qom-set vm0 requested-size 0 && ctl device_del vm0
+tap_ok $? "requested-size 0, then device_del of the profile's device"
+is "$(dev_field vm0 driver) $(states)" "none 0 none none none " "the device and its memory are gone"
+ctl device_add virtio-mem-pci id=vm1 size=512M addr=0x140000000 requested-size=128M
+tap_ok $? "its region is free again: a device_add there"
+stop_fs
+
+# a crash: the journal's records of the profile's device replayed onto the booted one
+start_fs --fresh --profile "$TMP/vmem.profile"
+ctl qom-set vm0 requested-size 512M && echo online_kernel >"$SYS/memory41/state"
+tap_ok $? "fresh again: vm0 to 512M, memory41 onlined in Normal"
+kill9_fs
+start_fs --profile "$TMP/vmem.profile"
+tap_ok $? "hotmemfs restarts after kill -9"
+is "$(dev_field vm0 plugged-size) $(states)" "536870912 1 online online online " \
+	"vm0 512M plugged, its blocks online as left"
+is "$(cat "$SYS/memory41/valid_zones")" "Normal" "memory41 in Normal, as left (the profile leaves it offline)"
+stop_fs
+done_testing
