@@ -231,6 +231,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "fuse", hmfs_fuse_requests_json(ctx));
 	json_object_object_add(o, "state-writes", state_writes_json(ctx));
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
+	json_object_object_add(o, "state-sync",
+			       json_object_new_string(ctx->sync_background ? "background" : "always"));
 	json_object_object_add(o, "mountpoint", json_object_new_string(ctx->mountpoint));
 	/* counted under save_lock by whichever thread saves (TSan) */
 	pthread_mutex_lock(&ctx->save_lock);

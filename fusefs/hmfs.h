@@ -389,7 +389,8 @@ struct hmfs_ctx {
 	/*
 	 * PATH.journal: records of what changed since the state file was
 	 * written whole (compaction), each fdatasync()ed before the change
-	 * is acknowledged; saved is the machine object they add up to.
+	 * is acknowledged (unless sync_background, below); saved is the
+	 * machine object they add up to.
 	 */
 	int journal_fd;
 	/*
@@ -420,6 +421,16 @@ struct hmfs_ctx {
 	pthread_t compactor;
 	bool compactor_started, compact_wanted, compact_stop;
 	size_t compact_at; /* 0: HMFS_JOURNAL_MAX */
+	/*
+	 * --state-sync background: a change is acknowledged once its record
+	 * is written into the journal (in the host kernel: it survives
+	 * hotmemfs's death, kill -9), not once it is durable; the syncer
+	 * thread (state.c: syncer()) makes the records durable behind the
+	 * writers, in groups.  syncer_* under journal_lock.
+	 */
+	bool sync_background;
+	pthread_t syncer;
+	bool syncer_started, syncer_stop, syncer_failed;
 	struct json_object *saved;
 	/* saved's top-level values as JSON text (NULL: unknown), compared per key */
 	char *saved_text[HMFS_STATE_KEYS];
@@ -674,6 +685,8 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, in
  * our own temporary file left by a crash (refused if it is not ours).
  */
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen);
+/* --state-sync background: the records still due synced, the syncer stopped (before the engine goes) */
+void hmfs_state_stop_syncer(struct hmfs_ctx *ctx);
 void hmfs_state_close(struct hmfs_ctx *ctx);
 /* --fresh: remove the state file (we hold the lock) */
 int hmfs_state_remove(struct hmfs_ctx *ctx);

@@ -33,7 +33,7 @@ struct opts {
 	int nr_uevent_socks;
 	unsigned int threads;
 	double attr_timeout;
-	bool fresh, debug;
+	bool fresh, debug, sync_background;
 };
 
 static void usage(FILE *f)
@@ -62,6 +62,10 @@ static void usage(FILE *f)
 		"                            answers the rest\n"
 		"                            (default: 2 per CPU, at least 4)\n"
 		"      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
+		"      --state-sync WHEN     always: each change is on disk before its write returns\n"
+		"                            (it survives a host crash); background: it is written,\n"
+		"                            and synced right after (it survives kill -9 of hotmemfs,\n"
+		"                            a host crash may lose the last ones) (default always)\n"
 		"  -d, --debug               FUSE debug output\n"
 		"  -h, --help                this text\n"
 		"\n"
@@ -83,6 +87,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "uevent-socket", required_argument, NULL, 'u' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "attr-timeout", required_argument, NULL, 'A' },
+		{ "state-sync", required_argument, NULL, 'Y' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -133,6 +138,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'A':
 			o->attr_timeout = atof(optarg);
+			break;
+		case 'Y':
+			if (strcmp(optarg, "always") && strcmp(optarg, "background")) {
+				fprintf(stderr, "hotmemfs: --state-sync: '%s': always or background\n",
+					optarg);
+				return -1;
+			}
+			o->sync_background = !strcmp(optarg, "background");
 			break;
 		case 'o':
 			o->fuse_opts = optarg;
@@ -336,6 +349,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 	}
 	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
 	ctx->attr_timeout = o->attr_timeout;
+	ctx->sync_background = o->sync_background;
 	if (o->state)
 		mkdir_parent(o->state);
 	if (ctx->ctl_path[0])
@@ -437,6 +451,8 @@ static void teardown(struct hmfs_ctx *ctx)
 		fuse_remove_signal_handlers(se);
 		fuse_session_destroy(se);
 	}
+	/* no writer left: what the syncer still has to sync needs the engine */
+	hmfs_state_stop_syncer(ctx);
 	hmfs_uevent_sink_close(&ctx->sink);
 	hmfs_dev_free_all(ctx);
 	hmfs_tree_free(ctx);

@@ -354,6 +354,7 @@ static void stop_compactor(struct hmfs_ctx *ctx)
 
 void hmfs_state_close(struct hmfs_ctx *ctx)
 {
+	hmfs_state_stop_syncer(ctx); /* the last records synced: before the compactor */
 	stop_compactor(ctx);
 	if (ctx->journal_fd >= 0)
 		close(ctx->journal_fd);
@@ -1029,6 +1030,29 @@ static int journal_cut(struct hmfs_ctx *ctx, size_t from, size_t to)
 	return 0;
 }
 
+static void *syncer(void *arg);
+
+/*
+ * --state-sync background: the record is acknowledged as written, and the
+ * syncer (started the first time) told.  Without a syncer thread the
+ * writers sync as always.  Under journal_lock.
+ */
+static bool background_sync(struct hmfs_ctx *ctx)
+{
+	if (!ctx->sync_background || ctx->syncer_failed)
+		return false;
+	if (!ctx->syncer_started)
+		ctx->syncer_started = !pthread_create(&ctx->syncer, NULL, syncer, ctx);
+	if (!ctx->syncer_started) {
+		/* for good: a syncer started later would find writers waiting too */
+		ctx->syncer_failed = true;
+		fprintf(stderr, "hotmemfs: no thread for --state-sync background: each change is synced before its reply\n");
+		return false;
+	}
+	pthread_cond_broadcast(&ctx->journal_cond);
+	return true;
+}
+
 /*
  * One journal line, "CRC32 JSON\n", appended (under change_lock, in
  * the order of the changes); hmfs_state_sync() makes it durable.  A
@@ -1064,9 +1088,11 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 		ctx->journal_len += len;
 		if (ctx->journal_size < ctx->journal_len)
 			ctx->journal_size = ctx->journal_len;
-		sv->pending = true;
-		sv->next = ctx->journal_pending;
-		ctx->journal_pending = sv;
+		sv->pending = !background_sync(ctx);
+		if (sv->pending) {
+			sv->next = ctx->journal_pending;
+			ctx->journal_pending = sv;
+		}
 	} else if (journal_cut(ctx, ctx->journal_len, ctx->journal_len + len)) {
 		/*
 		 * No fdatasync here: a writeback error of the records a group
@@ -1157,10 +1183,46 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 }
 
 /*
+ * One fdatasync for every record appended so far (and the directory's
+ * fsync when a new journal's name is not yet durable).  Under
+ * journal_lock, dropped meanwhile; no other sync running, none failing.
+ * A failure sets journal_failing: the caller deals with the records.
+ */
+static int group_commit(struct hmfs_ctx *ctx)
+{
+	uint64_t seq = ctx->journal_seq;
+	size_t len = ctx->journal_len;
+	bool dir = ctx->journal_dir_dirty;
+	int fd = ctx->journal_fd; /* rotate_journal() waits for us */
+	int ret;
+
+	ctx->journal_syncing = true;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	ret = fdatasync(fd) ? -errno : 0;
+	if (!ret && dir && fsync(ctx->state_dirfd))
+		ret = -errno;
+	pthread_mutex_lock(&ctx->save_lock);
+	ctx->journal_syncs++;
+	pthread_mutex_unlock(&ctx->save_lock);
+	pthread_mutex_lock(&ctx->journal_lock);
+	ctx->journal_syncing = false;
+	pthread_cond_broadcast(&ctx->journal_cond);
+	if (ret) {
+		ctx->journal_failing = true;
+		return ret;
+	}
+	if (dir)
+		ctx->journal_dir_dirty = false;
+	complete(ctx, seq, len);
+	return 0;
+}
+
+/*
  * Group commit: the first waiter finding no fdatasync running starts one
  * for every record appended so far; those who come meanwhile wait for
  * it, and the first of them to wake starts the next for all that
- * arrived.  One fdatasync per group, however many writers.
+ * arrived.  One fdatasync per group, however many writers.  With
+ * --state-sync background no record waits here (append_record()).
  */
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
@@ -1170,41 +1232,103 @@ int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		return 0;
 	pthread_mutex_lock(&ctx->journal_lock);
 	while (sv->pending) {
-		uint64_t seq = ctx->journal_seq;
-		size_t len = ctx->journal_len;
-		bool dir;
-		int fd;
-
 		if (ctx->journal_syncing || ctx->journal_failing) {
 			pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
 			continue;
 		}
-		fd = ctx->journal_fd; /* rotate_journal() waits for us */
-		dir = ctx->journal_dir_dirty;
-		ctx->journal_syncing = true;
-		pthread_mutex_unlock(&ctx->journal_lock);
-		ret = fdatasync(fd) ? -errno : 0;
-		if (!ret && dir && fsync(ctx->state_dirfd))
-			ret = -errno;
-		pthread_mutex_lock(&ctx->save_lock);
-		ctx->journal_syncs++;
-		pthread_mutex_unlock(&ctx->save_lock);
-		pthread_mutex_lock(&ctx->journal_lock);
-		ctx->journal_syncing = false;
-		pthread_cond_broadcast(&ctx->journal_cond);
-		if (!ret) {
-			if (dir)
-				ctx->journal_dir_dirty = false;
-			complete(ctx, seq, len);
+		ret = group_commit(ctx);
+		if (!ret)
 			continue;
-		}
-		ctx->journal_failing = true;
 		pthread_mutex_unlock(&ctx->journal_lock);
 		rollback(ctx, ret);
 		pthread_mutex_lock(&ctx->journal_lock);
 	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	return sv->ret;
+}
+
+/*
+ * --state-sync background: an fdatasync failed under records whose
+ * changes were acknowledged already, so they cannot be undone as
+ * rollback() does, and a later fdatasync would not say that their pages
+ * were lost.  The machine goes whole into the state file instead
+ * (written, fsync()ed, renamed: it holds every acknowledged change, and
+ * a restore skips the journal's records up to its seq).  When that fails
+ * too, hotmemfs takes no more changes: nothing more gets acknowledged
+ * that a host crash could lose, and the syncer stops (journal_failing
+ * stays set).
+ */
+static void background_failed(struct hmfs_ctx *ctx, int sret)
+{
+	int ret;
+
+	fprintf(stderr, "hotmemfs: syncing %s.journal: %s; writing the state file whole instead\n",
+		ctx->state_path, strerror(-sret));
+	pthread_mutex_lock(&ctx->change_lock);
+	ret = ctx->frozen ? -EROFS : compact(ctx, NULL);
+	count_save(ctx, ret);
+	if (ret && !ctx->frozen) {
+		ctx->frozen = true;
+		snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
+			 "hotmemfs takes no more changes: syncing the state file's journal %.200s.journal failed (%s), and so did writing the state file whole (%s): the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host; repair the disk and restart hotmemfs",
+			 ctx->state_path, strerror(-sret), strerror(-ret));
+		fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+	} else if (!ret) {
+		fprintf(stderr, "hotmemfs: %s holds every change acknowledged: nothing lost\n",
+			ctx->state_path);
+	}
+	pthread_mutex_lock(&ctx->journal_lock);
+	ctx->journal_failing = ret != 0;
+	pthread_cond_broadcast(&ctx->journal_cond);
+	pthread_mutex_unlock(&ctx->journal_lock);
+	pthread_mutex_unlock(&ctx->change_lock);
+}
+
+/* records appended and not yet durable, and nobody syncing them; under journal_lock */
+static bool sync_due(const struct hmfs_ctx *ctx)
+{
+	return ctx->journal_seq > ctx->journal_durable && !ctx->journal_syncing &&
+	       !ctx->journal_failing;
+}
+
+/*
+ * --state-sync background: makes the records durable behind the writers,
+ * each fdatasync for all records appended while the one before ran (a
+ * group commit nobody waits for).  At stop, the records still due are
+ * synced first.
+ */
+static void *syncer(void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	for (;;) {
+		while (!sync_due(ctx) && !ctx->syncer_stop)
+			pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
+		if (!sync_due(ctx))
+			break;
+		int ret = group_commit(ctx);
+
+		if (ret) {
+			pthread_mutex_unlock(&ctx->journal_lock);
+			background_failed(ctx, ret);
+			pthread_mutex_lock(&ctx->journal_lock);
+		}
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	return NULL;
+}
+
+void hmfs_state_stop_syncer(struct hmfs_ctx *ctx)
+{
+	if (!ctx->syncer_started)
+		return;
+	pthread_mutex_lock(&ctx->journal_lock);
+	ctx->syncer_stop = true;
+	pthread_cond_broadcast(&ctx->journal_cond);
+	pthread_mutex_unlock(&ctx->journal_lock);
+	pthread_join(ctx->syncer, NULL);
+	ctx->syncer_started = ctx->syncer_stop = false;
 }
 
 /* a one-block change: its run, or nothing when the block is as it was */
