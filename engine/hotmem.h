@@ -448,8 +448,9 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t fir
  * driver's unplug path does it: online memory is fake-offlined first, a
  * memory block left with nothing plugged is offlined and removed.
  * -EINVAL (not whole units), -ENOENT (some not plugged): nothing changed;
- * -EBUSY and the like (online memory that will not go): what was
- * unplugged before is plugged back.
+ * -EBUSY and the like (online memory that will not go), -ENOMEM (the
+ * host refuses a memory block's removal): what was unplugged is plugged
+ * back, that block's sub-blocks too.
  */
 int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count);
 /*

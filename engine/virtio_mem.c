@@ -1806,9 +1806,31 @@ static int virtio_mem_restore_plug(struct virtio_mem *vm, uint64_t addr, uint64_
 }
 
 /*
+ * plug [addr, end) back, within one memory block (SBM) or one big block,
+ * after its unplug or that of a later step was refused: the device ACKs
+ * the plug of what it had plugged, whatever requested-size says
+ */
+static void virtio_mem_plug_back(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+{
+	const uint64_t requested = vm->requested_size;
+
+	vm->requested_size = vm->region_size;
+	if (virtio_mem_restore_plug(vm, addr, end))
+		pr_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed", vm->index,
+		       (unsigned long long)addr, (unsigned long long)(end - 1));
+	vm->requested_size = requested;
+}
+
+/*
  * unplug [addr, end), within one memory block (SBM) or one big block, by
  * the driver's unplug path: plugged memory that is online is
- * fake-offlined first, a memory block left without plugged memory goes
+ * fake-offlined first, a memory block left without plugged memory goes.
+ * Its removal may fail after the sub-blocks were unplugged: the kernel
+ * BUGs on an offline block (virtio_mem_sbm_unplug_any_sb_offline()) and
+ * keeps an online one for a retry; here only the host refuses either (a
+ * mapping the removal needs), and the sub-blocks are plugged back, so
+ * that a refused step leaves the device as it was.  A big block is
+ * removed before it is unplugged, and put back as it was when refused.
  */
 static int virtio_mem_unplug_range(struct virtio_mem *vm, uint64_t addr, uint64_t end)
 {
@@ -1825,19 +1847,32 @@ static int virtio_mem_unplug_range(struct virtio_mem *vm, uint64_t addr, uint64_
 	case VIRTIO_MEM_SBM_MB_OFFLINE:
 	case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
 		rc = virtio_mem_sbm_unplug_sb(vm, mb_id, sb_id, count);
-		if (!rc && virtio_mem_sbm_test_sb_unplugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb)) {
-			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
-			rc = virtio_mem_sbm_remove_mb(vm, mb_id);
-		} else if (!rc) {
-			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
-		}
+		if (rc)
+			return rc;
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+		if (!virtio_mem_sbm_test_sb_unplugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
+			return 0;
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
+		rc = virtio_mem_sbm_remove_mb(vm, mb_id);
+		if (!rc)
+			return 0;
+		/* still added, offline, with nothing plugged */
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
 		break;
 	default:
 		rc = virtio_mem_sbm_unplug_sb_online(vm, mb_id, sb_id, count);
+		if (rc)
+			return rc;
+		/* the notifiers left its state as it is now: online again, or offline */
+		rc = virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id);
 		if (!rc)
-			rc = virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id);
+			return 0;
 		break;
 	}
+	pr_warn(vm->hm, "virtio_mem virtio%d: removing memory block memory%lu failed: %d; "
+		"its sub-blocks [%#llx-%#llx] are plugged back", vm->index, mb_id, rc,
+		(unsigned long long)addr, (unsigned long long)(end - 1));
+	virtio_mem_plug_back(vm, addr, end);
 	return rc;
 }
 
@@ -1923,14 +1958,14 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
  * The inverse of hotmem_virtio_mem_restore_plugged(), for an undo: the
  * device blocks [start, end) plugged, whole units, all of them; then
  * unplugged one memory block (big block) at a time.  A step refused
- * (online memory that will not go: -EBUSY) plugs the steps before it
- * back, and the blocks prepared for nothing since are unprepared, as a
- * restore leaves them.
+ * (online memory that will not go: -EBUSY; its memory block's removal
+ * the host refuses, put back by virtio_mem_unplug_range()) plugs the
+ * steps before it back, and the blocks prepared for nothing since are
+ * unprepared, as a restore leaves them.
  */
 static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start, uint64_t end)
 {
 	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
-	const uint64_t requested = vm->requested_size;
 	uint64_t addr, step_end;
 	int rc = 0;
 
@@ -1945,17 +1980,9 @@ static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start,
 		if (rc)
 			break;
 	}
-	if (rc) {
-		/* the device ACKs the plug of what it had plugged */
-		vm->requested_size = vm->region_size;
-		for (uint64_t redo = start; redo < addr; redo = step_end) {
-			step_end = virtio_mem_restore_step_end(vm, redo, addr);
-			if (virtio_mem_restore_plug(vm, redo, step_end))
-				pr_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed",
-				       vm->index, (unsigned long long)redo,
-				       (unsigned long long)(step_end - 1));
-		}
-		vm->requested_size = requested;
+	for (uint64_t redo = start; rc && redo < addr; redo = step_end) {
+		step_end = virtio_mem_restore_step_end(vm, redo, addr);
+		virtio_mem_plug_back(vm, redo, step_end);
 	}
 	virtio_mem_restore_unprepare(vm, vm->in_sbm ? vm->sbm.first_mb_id : vm->bbm.first_bb_id);
 	return rc;

@@ -350,6 +350,55 @@ static void test_unplug_exact_refused_plugs_back(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A memory block's removal refused by the host after the step's
+ * sub-blocks were unplugged (a removal's unmaps would cross
+ * vm.max_map_count: hotmem.max_map_count plays a host at its cap):
+ * refused with ENOMEM, the device and the machine are as they were -- that
+ * step's sub-blocks plugged back too, not only the steps before it -- and
+ * with room again the same unplug goes through.  Memory block 33 offline
+ * (the kernel BUGs when its removal fails), or online
+ * (offline_and_remove_memory(), which onlines it again).
+ */
+static void test_unplug_exact_removal_refused_plugs_back(void **state)
+{
+	static struct hm_snapshot before, after;
+	static char log[1 << 16];
+
+	(void)state;
+	for (int online = 0; online < 2; online++) {
+		struct hotmem *hm = boot("default", IDLE_KERNEL);
+		struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+
+		assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
+		assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 130, 4), 0);
+		if (online)
+			assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+		snapshot(hm, &before);
+		/* no room for the removal's 4 mappings */
+		hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+		hm->cfg.host_max_map_count = hm->host_maps_bound + 1;
+		assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 64, 64), -ENOMEM);
+		hm->cfg.host_max_map_count = 0;
+		hotmem_dmesg(hm, log, sizeof(log));
+		assert_non_null(strstr(log, "removing the memory needs up to"));
+		assert_non_null(strstr(log, "are plugged back"));
+		assert_int_equal(info(vm).plugged_size, 264 * MiB);
+		for (uint64_t i = 0; i < 512; i++)
+			assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i),
+					 i < 128 || (i >= 130 && i < 134));
+		snapshot(hm, &after);
+		assert_same(&before, &after);
+		assert_int_equal(block_state(hm, 33), online ? HM_MEM_ONLINE : HM_MEM_OFFLINE);
+		check(hm);
+		assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 64, 64), 0);
+		assert_int_equal(info(vm).plugged_size, 136 * MiB);
+		assert_int_equal(block_state(hm, 33), -1);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 static void test_probe_refuses_bad_devices(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -594,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_contig_range),
 		cmocka_unit_test(test_unplug_exact),
 		cmocka_unit_test(test_unplug_exact_refused_plugs_back),
+		cmocka_unit_test(test_unplug_exact_removal_refused_plugs_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
