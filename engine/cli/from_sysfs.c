@@ -486,15 +486,19 @@ static void print_states(struct found *f, FILE *out, const bool *boot)
 			b++;
 		print_run(out, "offline", a, b, NULL);
 	}
-	/* hot-added DIMM blocks that are online, in the zone found */
+	/*
+	 * hot-added blocks (a DIMM's, a virtio-mem device's: both come up
+	 * offline at boot) that are online, in the zone found, in address
+	 * order: a virtio-mem driver plugs on as its blocks come online
+	 */
 	for (a = 0; a < f->nr; a = b) {
 		const char *type;
 
 		b = a + 1;
-		if (!f->blk[a].present || boot[a] || f->blk[a].vmem || !f->blk[a].online)
+		if (!f->blk[a].present || boot[a] || !f->blk[a].online)
 			continue;
 		type = online_type_of(&f->blk[a]);
-		while (b < f->nr && f->blk[b].present && !boot[b] && !f->blk[b].vmem && f->blk[b].online &&
+		while (b < f->nr && f->blk[b].present && !boot[b] && f->blk[b].online &&
 		       !strcmp(online_type_of(&f->blk[b]), type))
 			b++;
 		print_run(out, "online", a, b, type);
@@ -605,47 +609,13 @@ static bool vmem_plugged_from_start(const struct found *f, int i)
 }
 
 /*
- * How a new block comes up under auto_online_blocks: "" offline, the
- * online type when it names the zone, NULL when the kernel picks the zone
- * ("online": the default zone, or auto-movable's choice).
- */
-static const char *auto_online_type(const char *aob)
-{
-	if (!strcmp(aob, "offline"))
-		return "";
-	if (!strcmp(aob, "online_movable") || !strcmp(aob, "online_kernel"))
-		return aob;
-	return NULL;
-}
-
-/* the block came up other than found (@come as auto_online_type()): take it offline first */
-static bool vmem_block_redo(const struct found_block *b, const char *come)
-{
-	if (!come)
-		return true;
-	if (!*come)
-		return false;
-	return !b->online || strcmp(online_type_of(b), come);
-}
-
-/*
- * hotmem's profiles have no key for a virtio-mem device (a device is
- * hotmemctl's, like QEMU's -device): the profile says, as comments, how
- * to plug each into the machine booted from it, and then its blocks'
- * states.  Its block-size and requested-size are not in sysfs: QEMU's
- * default and the plugged size.
+ * A virtio_mem line a device: its region, node, and what sysfs does not
+ * show, said: its block-size (QEMU's default) and requested-size (the
+ * plugged size).  Booted, its memory comes up offline and the profile's
+ * online lines bring the blocks found online back in their zones.
  */
 static void print_vmem(struct found *f, FILE *out)
 {
-	char aob[32] = "offline";
-	const char *come;
-
-	if (!f->nr_vmem)
-		return;
-	read_line(f, "sys/devices/system/memory/auto_online_blocks", aob, sizeof(aob));
-	come = auto_online_type(aob);
-	fprintf(out, "# virtio-mem devices: a profile has no key for them; booted from this "
-		     "profile, plug them as QEMU would (then the blocks as found):\n");
 	for (int i = 0; i < f->nr_vmem; i++) {
 		const struct found_vmem *v = &f->vmem[i];
 		uint64_t size = v->end - v->start, bs = VMEM_QEMU_BLOCK_SIZE;
@@ -664,26 +634,13 @@ static void print_vmem(struct found *f, FILE *out)
 		if (!vmem_plugged_from_start(f, i))
 			note(f, "%s: its blocks are not all from the region's start on; the driver plugs "
 				"from the lowest address, so the emulation's blocks of it differ", v->name);
-		fprintf(out, "#   hotmemctl device_add virtio-mem-pci id=%s memaddr=%#llx size=%#llx "
-			     "requested-size=%#llx block-size=%#llx node=%d\n", v->name,
-			(unsigned long long)v->start, (unsigned long long)size,
-			(unsigned long long)v->plugged, (unsigned long long)bs, v->nid);
-		for (unsigned long id = 0; id < f->nr; id++) {
-			if (f->blk[id].vmem != i + 1)
-				continue;
-			if (vmem_block_redo(&f->blk[id], come))
-				fprintf(out, "#   hotmemctl offline %lu\n", id);
-			offline += f->blk[id].online ? 0 : f->block_size;
-		}
+		fprintf(out, "virtio_mem = id=%s memaddr=%#llx size=%#llx requested-size=%#llx "
+			     "block-size=%#llx node=%d\n", v->name, (unsigned long long)v->start,
+			(unsigned long long)size, (unsigned long long)v->plugged,
+			(unsigned long long)bs, v->nid);
 		for (unsigned long id = 0; id < f->nr; id++)
-			if (f->blk[id].vmem == i + 1 && f->blk[id].online &&
-			    (!come || strcmp(online_type_of(&f->blk[id]), come)))
-				fprintf(out, "#   hotmemctl online %lu %s\n", id,
-					online_type_of(&f->blk[id]));
-		if (!come)
-			note(f, "%s: the order its blocks came online in: not in sysfs; they come up as "
-				"auto_online_blocks (%s) says, in a zone of the kernel's choosing, then go "
-				"offline and online again in address order", v->name, aob);
+			if (f->blk[id].vmem == i + 1 && !f->blk[id].online)
+				offline += f->block_size;
 		if (offline > VMEM_OFFLINE_THRESHOLD)
 			note(f, "%s: %llu MiB of it offline: the driver stops plugging at 1 GiB offline "
 				"(offline_threshold) until blocks come online", v->name,
@@ -750,9 +707,9 @@ static int write_profile(struct found *f, FILE *out)
 	if (slots > 0)
 		fprintf(out, "slots = %d\n", slots);
 	print_ranges(f, out, boot);
+	print_vmem(f, out);
 	print_states(f, out, boot);
 	print_cmdline(f, out);
-	print_vmem(f, out);
 	free(boot);
 	return 0;
 }

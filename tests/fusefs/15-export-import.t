@@ -122,7 +122,7 @@ tap_ok $? "a virtio-mem device of 1 GiB, 256 MiB requested"
 ctl export "$TMP/v" >/dev/null && "$HM" profile --from-sysfs "$TMP/v" -o "$TMP/v.profile" 2>/dev/null
 tap_ok $? "exported, and profiled from the export"
 sed 's/^/# /' "$TMP/v.profile"
-grep -q '^#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x[0-9a-f]* size=0x40000000 requested-size=0x10000000 ' "$TMP/v.profile" &&
+grep -q '^virtio_mem = id=virtio0 memaddr=0x[0-9a-f]* size=0x40000000 requested-size=0x10000000 ' "$TMP/v.profile" &&
 	! grep -q '^hotplug ' "$TMP/v.profile"
 tap_ok $? "... the profile has it as a virtio-mem device of that size, not a DIMM (its proc/iomem was exported)"
 done_testing

@@ -7,12 +7,13 @@
 #  2. tests/fixtures/virtio-mem/qemu-6.12-virtio-mem.txt: two nodes, a
 #     1 GiB virtio-mem device on node 1 with 384 MiB plugged, auto-movable
 #     onlined it, then one block went offline and one to Normal by hand.
-# Each becomes a profile whose virtio-mem device has the region, node and
+# Each becomes a profile whose virtio_mem line has the region, node and
 # plugged size QEMU reported (query-memory-devices in the capture), DIMMs
-# stay DIMMs; hotmemfs booted from it, with the device plugged as the
-# profile says, shows the same memory blocks as the guest (state, online,
-# phys_device, phys_index, removable, valid_zones, node links both ways,
-# firmware_node only on a DIMM's blocks).  In a private mount namespace.
+# stay DIMMs; hotmemfs booted from it lists the device as QEMU did and
+# shows the same memory blocks as the guest (state, online, phys_device,
+# phys_index, removable, valid_zones, node links both ways, firmware_node
+# only on a DIMM's blocks); its `hotmemctl export` profiled again gives
+# the same profile.  In a private mount namespace.
 if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
 	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
@@ -70,9 +71,44 @@ print("# QEMU (memaddr, max-size, block-size, node, size, requested-size):", wan
 sys.exit(got != want)
 PY
 }
-# boot_compare NAME CAPTURE DUMP PROFILE: mount, the profile's hotmemctl lines, compare
+# todo_ok STATUS NAME WHY: a check of what is known not to work yet (TAP's TODO: not a failure)
+todo_ok() {
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2 # TODO $3"; else echo "not ok $T_N - $2 # TODO $3"; fi
+}
+# the profile's settings: its lines but comments
+settings() { grep -v '^#' "$1"; }
+# same_profile BOOTED AGAIN [LOSSY-KEYS...]: AGAIN says what BOOTED says, but
+# for LOSSY-KEYS; its command line may add memory_hotplug parameters
+# BOOTED's dump did not have, at the kernel's defaults
+same_profile() {
+	python3 - "$@" <<'PY'
+import shlex, sys
+DEFAULTS = {"memory_hotplug.memmap_on_memory": "N", "memory_hotplug.online_policy": "contig-zones",
+            "memory_hotplug.auto_movable_ratio": "301", "memory_hotplug.auto_movable_numa_aware": "Y"}
+def read(path):
+    lines, cmd = [], {}
+    for l in open(path):
+        l = l.strip()
+        if not l or l.startswith("#") or l.split(" ")[0] in sys.argv[3:]:
+            continue
+        if l.startswith("cmdline = "):
+            cmd = dict(w.split("=", 1) for w in shlex.split(l[len("cmdline = "):].strip('"')))
+        else:
+            lines.append(l)
+    return lines, cmd
+(l1, c1), (l2, c2) = read(sys.argv[1]), read(sys.argv[2])
+extra = {k: v for k, v in c2.items() if k not in c1}
+bad = l1 != l2 or any(c2.get(k) != v for k, v in c1.items()) or any(DEFAULTS.get(k) != v for k, v in extra.items())
+if bad:
+    print("# booted:", l1, c1)
+    print("# again: ", l2, c2)
+sys.exit(bad)
+PY
+}
+# boot_compare NAME CAPTURE DUMP PROFILE: mount, compare, export and profile again
 boot_compare() {
-	local name=$1 cap=$2 dump=$3 profile=$4 ok=0 got want
+	local name=$1 cap=$2 dump=$3 profile=$4 got want
 	if [ -n "$no_mount" ]; then
 		T_N=$((T_N + 1))
 		echo "ok $T_N - $name: booted from the profile, the blocks as the guest's # SKIP $no_mount"
@@ -80,12 +116,6 @@ boot_compare() {
 	fi
 	start_fs --fresh --profile "$profile"
 	tap_ok $? "$name: hotmemfs mounts from the profile"
-	while read -r cmd; do
-		diag "hotmemctl $cmd"
-		# shellcheck disable=SC2086
-		ctl $cmd >/dev/null || ok=1
-	done < <(sed -n 's/^#   hotmemctl //p' "$profile")
-	tap_ok $ok "$name: the profile's hotmemctl lines: the virtio-mem device plugged, its blocks as found"
 	ctl -j devices >"$TMP/devices.json"
 	same_device "$cap" "$TMP/devices.json"
 	tap_ok $? "$name: the device as QEMU's query-memory-devices showed the guest's: memaddr, max-size, block-size, node, plugged and requested size"
@@ -98,6 +128,14 @@ boot_compare() {
 	fi
 	grep -q '^[0-9a-f]*-[0-9a-f]* : virtio0$' "$MNT/proc/iomem" && grep -q '^  [0-9a-f]*-[0-9a-f]* : System RAM (virtio_mem)$' "$MNT/proc/iomem"
 	tap_ok $? "$name: its /proc/iomem has the device's region virtio0 with System RAM (virtio_mem) below it"
+	rm -rf "$TMP/export"
+	ctl export "$TMP/export" >/dev/null && "$HM" profile --from-sysfs "$TMP/export" -o "$TMP/again.profile" 2>/dev/null
+	tap_ok $? "$name: hotmemctl export, then hotmem profile --from-sysfs of it"
+	same_profile "$profile" "$TMP/again.profile" slots memory_failure
+	tap_ok $? "$name: the export's profile is the profile booted (its command line with the parameters' defaults spelled out)"
+	same_profile "$profile" "$TMP/again.profile" >/dev/null
+	todo_ok $? "$name: the export's profile has the booted one's slots and memory_failure too" \
+		"hotmemctl export leaves out sys/bus/acpi (the slots) and the write-only soft_offline_page"
 	stop_fs
 }
 
@@ -109,11 +147,11 @@ tap_ok $? "the 6.12 guest's sysfs after insmod virtio_mem, as a dump"
 tap_ok $? "hotmem profile --from-sysfs DIR -o FILE"
 sed 's/^/# /' "$TMP/guest.profile"
 # vm0: memaddr 4563402752 = 0x110000000, max-size 1 GiB, block-size 2 MiB, node 0, 256 MiB
-grep -qx '#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x110000000 size=0x40000000 requested-size=0x10000000 block-size=0x200000 node=0' "$TMP/guest.profile"
+grep -qx 'virtio_mem = id=virtio0 memaddr=0x110000000 size=0x40000000 requested-size=0x10000000 block-size=0x200000 node=0' "$TMP/guest.profile"
 tap_ok $? "the virtio-mem device: QEMU's memaddr, max-size, block-size, node and plugged size"
 is "$(grep -E '^(hotplug|slots) ' "$TMP/guest.profile")" "slots = 4
 hotplug = 0x100000000-0x10fffffff node=0" "the DIMM alone is a hotplug range (in one of the 4 slots); the virtio-mem blocks are not"
-is "$(grep -cE '^(online|offline) |^#   hotmemctl (on|off)line' "$TMP/guest.profile")" 0 "nothing onlined or offlined (memhp_default_state=offline)"
+is "$(grep -cE '^(online|offline) ' "$TMP/guest.profile")" 0 "nothing onlined or offlined (memhp_default_state=offline)"
 grep -q '^hotmem: could not infer: virtio0: requested-size' "$TMP/notes" &&
 	grep -q '^# could not infer: virtio0: block-size' "$TMP/guest.profile"
 tap_ok $? "it says what it took for requested-size and block-size (stderr and the profile's comments)"
@@ -127,22 +165,19 @@ tap_ok $? "the two-node 6.12 guest's sysfs with virtio-mem plugged, as a dump"
 tap_ok $? "hotmem profile --from-sysfs of it"
 sed 's/^/# /' "$TMP/guest2.profile"
 # vm0: memaddr 4294967296 = 0x100000000, max-size 1 GiB, block-size 2 MiB, node 1, 384 MiB
-grep -qx '#   hotmemctl device_add virtio-mem-pci id=virtio0 memaddr=0x100000000 size=0x40000000 requested-size=0x18000000 block-size=0x200000 node=1' "$TMP/guest2.profile"
+grep -qx 'virtio_mem = id=virtio0 memaddr=0x100000000 size=0x40000000 requested-size=0x18000000 block-size=0x200000 node=1' "$TMP/guest2.profile"
 tap_ok $? "the virtio-mem device on node 1: QEMU's memaddr, max-size, block-size, node and plugged size"
-is "$(grep -cE '^(hotplug|online|offline|slots) ' "$TMP/guest2.profile")" 0 "no DIMM, no slots, nothing of the device's in the profile's keys"
-is "$(sed -n 's/^#   hotmemctl \(on\)/\1/p' "$TMP/guest2.profile")" "online 32 online_kernel
-online 33 online_movable" "its blocks as found: memory32 Normal, memory33 Movable, memory34 offline"
+is "$(grep -E '^(hotplug|online|offline|slots) ' "$TMP/guest2.profile")" "online = 32 online_kernel
+online = 33 online_movable" "no DIMM, no slots; the device's blocks as found (they come up offline at boot): memory32 Normal, memory33 Movable, memory34 offline"
 boot_compare "two nodes, virtio-mem on node 1" "$CAP2" "$TMP/guest2" "$TMP/guest2.profile"
-# the same guest had its blocks come up otherwise (auto_online_blocks): only what differs is redone
+# the same guest with another auto_online_blocks: the same device and block states
 for aob in online_movable online_kernel offline; do
 	echo $aob >"$TMP/guest2/sys/devices/system/memory/auto_online_blocks"
 	"$HM" profile --from-sysfs "$TMP/guest2" -o "$TMP/guest2-$aob.profile" 2>/dev/null
-	diag "auto_online_blocks $aob: $(sed -n 's/^#   hotmemctl \(o.*\)/\1;/p' "$TMP/guest2-$aob.profile" | tr '\n' ' ')"
+	is "$(settings "$TMP/guest2-$aob.profile" | grep -v ^cmdline)" "$(settings "$TMP/guest2.profile" | grep -v ^cmdline)" \
+		"auto_online_blocks $aob: the same profile but its command line"
 	boot_compare "auto_online_blocks $aob" "$CAP2" "$TMP/guest2" "$TMP/guest2-$aob.profile"
 done
-is "$(sed -n 's/^#   hotmemctl \(o.*\)/\1/p' "$TMP/guest2-online_movable.profile")" "offline 32
-offline 34
-online 32 online_kernel" "auto_online_blocks online_movable: memory32 and memory34 redone, memory33 left as it comes"
 
 # a dump with sys/bus/virtio but without proc/iomem: the device is named, its memory stays a DIMM
 rm "$TMP/guest2/proc/iomem"
@@ -151,6 +186,6 @@ tap_ok $? "without proc/iomem in the dump it says a virtio-mem device is there a
 # /proc/iomem as a user reads it: every address 0
 sed -i 's/[0-9a-f]*-[0-9a-f]* :/00000000-00000000 :/' "$TMP/guest/proc/iomem"
 "$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/zeros.profile" 2>"$TMP/zeros.notes"
-grep -q "^hotmem: could not infer: proc/iomem shows no addresses" "$TMP/zeros.notes" && ! grep -q "virtio-mem-pci" "$TMP/zeros.profile"
+grep -q "^hotmem: could not infer: proc/iomem shows no addresses" "$TMP/zeros.notes" && ! grep -q "^virtio_mem" "$TMP/zeros.profile"
 tap_ok $? "a /proc/iomem read without CAP_SYS_ADMIN (no addresses): no device made up, and it says why"
 done_testing
