@@ -760,7 +760,7 @@ int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl);
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot);
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
 size_t physmem_memfd_resident_bytes(struct hotmem *hm);
-long physmem_private_pages(struct hotmem *hm, void *addr, size_t size,
+long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
 			   void (*fn)(void *page, void *arg), void *arg);
 bool physmem_pagemap_copied(uint64_t ent);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);

@@ -503,8 +503,9 @@ static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
  */
 #define RESHARE_MAX_COPIED	(SECTION_MEMMAP_PAGES / 8)
 
+/* the copies to write back: the walk stops at the one past the cap */
 struct reshare_copies {
-	void *page[SECTION_MEMMAP_PAGES];
+	void *page[RESHARE_MAX_COPIED];
 	unsigned long nr;
 };
 
@@ -512,7 +513,7 @@ static void reshare_note(void *page, void *arg)
 {
 	struct reshare_copies *c = arg;
 
-	if (c->nr < SECTION_MEMMAP_PAGES)
+	if (c->nr < RESHARE_MAX_COPIED)
 		c->page[c->nr++] = page;
 }
 
@@ -534,7 +535,7 @@ static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot
 
 	c.nr = 0;
 	copied = physmem_private_pages(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE,
-				       reshare_note, &c);
+				       RESHARE_MAX_COPIED, reshare_note, &c);
 	if (copied < 0 || (unsigned long)copied > RESHARE_MAX_COPIED)
 		return -1;
 	for (unsigned long i = 0; i < c.nr; i++)
@@ -690,7 +691,8 @@ size_t vmemmap_private_bytes(struct hotmem *hm)
 
 		if (!ms || !(ms->section_mem_map & SECTION_MEMMAP_SHARED))
 			continue;
-		copied = physmem_private_pages(hm, vmemmap_vaddr(hm, nr, 0), PMD_SIZE, NULL, NULL);
+		copied = physmem_private_pages(hm, vmemmap_vaddr(hm, nr, 0), PMD_SIZE, ULONG_MAX,
+					       NULL, NULL);
 		if (copied < 0)
 			break;
 		bytes += (size_t)copied * PAGE_SIZE;
