@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 struct hotmem *boot(const char *profile, const char *cmdline)
 {
@@ -163,4 +164,57 @@ unsigned long host_maps_now(void)
 		n += c == '\n';
 	fclose(f);
 	return n;
+}
+
+/* HugeTLB vmemmap optimisation and the host refusing it (test_hugetlb, test_memory_failure) */
+
+/*
+ * One 128 MiB block at 4 GiB (memory32) online Movable, with a first huge page allocated and
+ * freed: the pool's array grown (else its growth shifts the failure
+ * points by one just where the shared memmap's remap would be refused,
+ * and that point is never met), and with @split the section's memmap
+ * split and unshared by that page's HVO, so that the next refusal is a
+ * tail's.
+ */
+struct hotmem *hvo_block_online(bool split)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	hm->cfg.hugetlb_free_vmemmap = split;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.hugetlb_free_vmemmap = true;
+	return hm;
+}
+
+/*
+ * The host refuses @more + 1 mappings in a row, tearing the range down
+ * each time, at every failure point of a huge page's allocation in turn,
+ * until the online section's memmap is left unmapped in part.  After a
+ * first huge page (@split) the section is split and unshared, and 6
+ * refusals lose a tail (its own page and the head's, three tries each)
+ * while its reservation's PROT_NONE goes back; before, 3 refusals lose the
+ * whole memmap to the unshare's remap (one, then three tries of the memfd).
+ */
+struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
+{
+	struct hotmem *hm = hvo_block_online(split);
+	struct mem_section *ms = __nr_to_section(hm, 32);
+
+	hm->fail_keeps_old = false;
+	for (unsigned long nth = 1;; nth++) {
+		unsigned long calls = hotmem_alloc_calls(hm);
+
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = more;
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		if (ms->section_mem_map & SECTION_MEMMAP_UNMAPPED)
+			return hm;
+		assert_true(hotmem_alloc_calls(hm) - calls >= nth);
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	}
 }

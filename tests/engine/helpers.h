@@ -57,4 +57,15 @@ unsigned long memfree_kb(struct hotmem *hm);
 /* the process's host mappings now: lines of /proc/self/maps */
 unsigned long host_maps_now(void);
 
+/*
+ * HugeTLB vmemmap optimisation on memory32 (HVO_DIMM, 128 MiB) online
+ * Movable: hvo_block_online() with its section's memmap @split by a first
+ * huge page or still shared; hvo_lose_memmap() then with the host refusing
+ * at each failure point of an allocation in turn until the online
+ * section's memmap is left unmapped in part (a tail, @split) or whole.
+ */
+#define HVO_DIMM 0x100000000ULL
+struct hotmem *hvo_block_online(bool split);
+struct hotmem *hvo_lose_memmap(bool split, unsigned long more);
+
 #endif

@@ -126,27 +126,6 @@ static void read_memmap(struct hotmem *hm, unsigned long first, unsigned long la
 }
 
 /*
- * One 128 MiB block online Movable, with a first huge page allocated and
- * freed: the pool's array grown (else its growth shifts the failure
- * points by one just where the shared memmap's remap would be refused,
- * and that point is never met), and with @split the section's memmap
- * split and unshared by that page's HVO, so that the next refusal is a
- * tail's.
- */
-static struct hotmem *hvo_block_online(bool split)
-{
-	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
-
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	hm->cfg.hugetlb_free_vmemmap = split;
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
-	return hm;
-}
-
-/*
  * The host refuses a tail's remap half way through HVO, tearing the old
  * mapping down first (hosts before 6.12) or keeping it (6.12), alone or
  * with the next mapping refused too: the huge page is left unoptimised
@@ -323,36 +302,6 @@ static void test_hvo_cap_counts_the_undo(void **state)
 	assert_int_equal(hvo_saved(hm), 7);
 	check(hm);
 	hotmem_destroy(hm);
-}
-
-/*
- * The host refuses @more + 1 mappings in a row, tearing the range down
- * each time, at every failure point of a huge page's allocation in turn,
- * until the online section's memmap is left unmapped in part.  After a
- * first huge page (@split) the section is split and unshared, and 6
- * refusals lose a tail (its own page and the head's, three tries each)
- * while its reservation's PROT_NONE goes back; before, 3 refusals lose the
- * whole memmap to the unshare's remap (one, then three tries of the memfd).
- */
-static struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
-{
-	struct hotmem *hm = hvo_block_online(split);
-	struct mem_section *ms = __nr_to_section(hm, 32);
-
-	hm->fail_keeps_old = false;
-	for (unsigned long nth = 1;; nth++) {
-		unsigned long calls = hotmem_alloc_calls(hm);
-
-		hotmem_fail_nth_alloc(hm, nth);
-		hm->fail_more = more;
-		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-		hotmem_fail_nth_alloc(hm, 0);
-		hm->fail_more = 0;
-		if (ms->section_mem_map & SECTION_MEMMAP_UNMAPPED)
-			return hm;
-		assert_true(hotmem_alloc_calls(hm) - calls >= nth);
-		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	}
 }
 
 /*

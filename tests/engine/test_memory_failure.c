@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 #define DIMM 0x100000000ULL
 #define DIMM_PFN (DIMM >> 12)
@@ -68,6 +69,43 @@ static void test_memory_failure_drops_the_content(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The memmap of an online section the host left unmapped (the unshare of
+ * a HugeTLB vmemmap optimisation it refused, three times): soft offline
+ * and memory failure of a free page there map the memmap again before
+ * they read its struct page, or fail with ENOMEM and retire nothing while
+ * the host still refuses.  Without the remap they took SIGSEGV.
+ */
+static void test_retire_maps_a_lost_memmap_first(void **state)
+{
+	const unsigned long pfn = DIMM_PFN + 32767;
+
+	(void)state;
+	for (int hard = 0; hard < 2; hard++) {
+		struct hotmem *hm = hvo_lose_memmap(false, 3);
+		struct mem_section *ms = __nr_to_section(hm, 32);
+		int (*retire)(struct hotmem *, uint64_t) =
+			hard ? hotmem_memory_failure : hotmem_soft_offline_page;
+		unsigned long flags;
+
+		hotmem_fail_nth_alloc(hm, 1);
+		hm->fail_more = 64;
+		assert_int_equal(retire(hm, pfn), -ENOMEM);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		assert_int_equal(hotmem_nr_poisoned_pages(hm), 0);
+		assert_true(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+		/* the host willing: mapped, then retired */
+		assert_int_equal(retire(hm, pfn), 0);
+		assert_false(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+		assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+		assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+		assert_true(flags & (1UL << HM_PG_hwpoison));
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 static void test_phys_to_nid_follows_boot_ranges(void **state)
 {
 	struct hotmem *hm = boot("numa2", NULL);
@@ -89,6 +127,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_soft_offline_migrates_then_retires),
 		cmocka_unit_test(test_memory_failure_drops_the_content),
+		cmocka_unit_test(test_retire_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_phys_to_nid_follows_boot_ranges),
 	};
 
