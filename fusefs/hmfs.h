@@ -434,7 +434,12 @@ struct hmfs_ctx {
 	struct json_object *saved;
 	/* saved's top-level values as JSON text (NULL: unknown), compared per key */
 	char *saved_text[HMFS_STATE_KEYS];
-	bool saved_blocks_stale; /* one-block records since saved's "blocks" */
+	/*
+	 * bit k: records since saved changed its k-th value (one-block records
+	 * "blocks", device records "devices" and "blocks"): rebuilt when a
+	 * change needs saved whole
+	 */
+	unsigned int saved_stale;
 	/*
 	 * change_lock: one change at a time, from before it is applied until
 	 * it is saved or undone (hmfs_change()); every save happens under it.
@@ -575,6 +580,8 @@ int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *
 enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 struct json_object;
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
+/* one device, as hmfs_devices_json() has it (dev_lock held) */
+struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);
 /* one block's run as the state file has it (a one-block change's record); NULL: no such block */
 struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);

@@ -70,7 +70,7 @@ static void add_dev_state(json_object *o, const struct hmfs_dev *d)
 		json_object_object_add(o, "plugged-blocks", plugged_json(d));
 }
 
-static json_object *dev_json(const struct hmfs_dev *d, enum hmfs_view view)
+json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 {
 	json_object *o = json_object_new_object();
 
@@ -95,7 +95,7 @@ json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
-		json_object_array_add(a, dev_json(d, view));
+		json_object_array_add(a, hmfs_dev_json(d, view));
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return a;
 }

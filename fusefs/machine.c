@@ -88,18 +88,17 @@ static json_object *device_in(json_object *devs, const char *id, size_t *pos)
 }
 
 /*
- * Device @id back as @pre has it: resizing back would plug and unplug
- * other device blocks than the change did (the driver picks them): the
- * device goes and comes back with exactly its old plugged blocks, at its
- * old place, as on a restart.
+ * A device back as @d (its state file object) has it: resizing back
+ * would plug and unplug other device blocks than the change did (the
+ * driver picks them): the device goes and comes back with exactly its
+ * old plugged blocks, at place @pos of the list, as on a restart.
  */
-static void device_back(struct hmfs_ctx *ctx, json_object *pre, const char *id, char *err,
+static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos, char *err,
 			size_t errlen)
 {
-	size_t pos = 0;
-	json_object *d = device_in(member(pre, "devices"), id, &pos);
+	const char *id = json_object_get_string(member(d, "id"));
 
-	if (d && !hmfs_dev_unplug_and_del(ctx, id, err, errlen) &&
+	if (!hmfs_dev_unplug_and_del(ctx, id, err, errlen) &&
 	    !hmfs_state_restore_device(ctx, d, err, errlen))
 		hmfs_dev_move(ctx, id, pos);
 }
@@ -171,9 +170,10 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 
 /*
  * Every device the drivers' retry plugged more of (it adds or removes
- * none): its plugging taken back exactly, so that blocks of it online
- * and in use stay as they are; a device that cannot be, taken out and
- * brought back whole (device_back()).
+ * none; @pre holds those it may have, hmfs_state_prepare()): its plugging
+ * taken back exactly, so that blocks of it online and in use stay as
+ * they are; a device that cannot be, taken out and brought back whole at
+ * its place (device_back()).
  */
 static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size_t errlen)
 {
@@ -185,8 +185,8 @@ static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size
 		const char *id = json_object_get_string(member(d, "id"));
 
 		n = device_in(now, id, &pos);
-		if (!json_object_equal(d, n) && plugged_back(ctx, d, n, err, errlen))
-			device_back(ctx, pre, id, err, errlen);
+		if (n && !json_object_equal(d, n) && plugged_back(ctx, d, n, err, errlen))
+			device_back(ctx, d, pos, err, errlen);
 	}
 	json_object_put(now);
 }
@@ -215,8 +215,10 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	case HMFS_CH_PROBE:
 		hotmem_offline_and_remove_memory(ctx->hm, ch->dev.addr, ctx->block_size);
 		break;
-	case HMFS_CH_DEVICE_RESIZE:
-		device_back(ctx, pre, ch->dev.id, err, errlen);
+	case HMFS_CH_DEVICE_RESIZE: /* @pre: the whole machine */
+		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
+		if (d)
+			device_back(ctx, d, pos, err, errlen);
 		break;
 	case HMFS_CH_DRIVER_RETRY:
 		devices_back(ctx, pre, err, errlen);

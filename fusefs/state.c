@@ -387,27 +387,40 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 /* ---- saving ------------------------------------------------------------- */
 
 /* the order of the file's "machine" object */
+enum { KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS };
 static const char *const machine_keys[HMFS_STATE_KEYS] = {
-	"profile", "cmdline", "block-size", "params", "devices", "probed", "blocks",
+	[KEY_PROFILE] = "profile", [KEY_CMDLINE] = "cmdline", [KEY_BLOCK_SIZE] = "block-size",
+	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
+	[KEY_BLOCKS] = "blocks",
 };
-#define KEY_DEVICES 4
-#define KEY_BLOCKS 6
+
+/* the machine's value of machine_keys[@key], as the state file has it */
+static json_object *machine_value(struct hmfs_ctx *ctx, int key)
+{
+	switch (key) {
+	case KEY_PROFILE:
+		return json_object_new_string(ctx->profile);
+	case KEY_CMDLINE:
+		return json_object_new_string(ctx->cmdline);
+	case KEY_BLOCK_SIZE:
+		return json_object_new_uint64(ctx->block_size);
+	case KEY_PARAMS:
+		return params_json(ctx);
+	case KEY_DEVICES:
+		return hmfs_devices_json(ctx, HMFS_VIEW_STATE);
+	case KEY_PROBED:
+		return probed_json(ctx);
+	default:
+		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
+	}
+}
 
 json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
 {
 	json_object *m = json_object_new_object();
-	json_object *v[HMFS_STATE_KEYS] = {
-		json_object_new_string(ctx->profile),
-		json_object_new_string(ctx->cmdline),
-		json_object_new_uint64(ctx->block_size),
-		params_json(ctx),
-		hmfs_devices_json(ctx, HMFS_VIEW_STATE),
-		probed_json(ctx),
-		hmfs_block_runs_json(ctx, HMFS_VIEW_STATE),
-	};
 
 	for (int k = 0; k < HMFS_STATE_KEYS; k++)
-		json_object_object_add(m, machine_keys[k], v[k]);
+		json_object_object_add(m, machine_keys[k], machine_value(ctx, k));
 	return m;
 }
 
@@ -483,7 +496,7 @@ static void keep_saved(struct hmfs_ctx *ctx, json_object *m, char **text)
 		forget_text(ctx, k);
 		ctx->saved_text[k] = text ? text[k] : NULL;
 	}
-	ctx->saved_blocks_stale = false;
+	ctx->saved_stale = 0;
 }
 
 static char *value_text(json_object *m, int key)
@@ -818,20 +831,25 @@ static bool block_change(const struct hmfs_change *ch)
 	return ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE;
 }
 
-/* saved with "blocks" as the machine has them now: after one-block records */
-static void refresh_blocks(struct hmfs_ctx *ctx)
+/* saved with the values records made stale as the machine has them now */
+static void refresh_stale(struct hmfs_ctx *ctx)
 {
 	json_object *m = json_object_new_object();
 
-	json_object_object_foreach(ctx->saved, key, val)
-		json_object_object_add(m, key,
-				       strcmp(key, "blocks") ?
-					       json_object_get(val) :
-					       hmfs_block_runs_json(ctx, HMFS_VIEW_STATE));
+	json_object_object_foreach(ctx->saved, key, val) {
+		int k = 0;
+		bool stale;
+
+		while (k < HMFS_STATE_KEYS && strcmp(key, machine_keys[k]))
+			k++;
+		stale = k < HMFS_STATE_KEYS && (ctx->saved_stale & (1u << k));
+		if (stale)
+			forget_text(ctx, k);
+		json_object_object_add(m, key, stale ? machine_value(ctx, k) : json_object_get(val));
+	}
 	json_object_put(ctx->saved);
 	ctx->saved = m;
-	forget_text(ctx, KEY_BLOCKS);
-	ctx->saved_blocks_stale = false;
+	ctx->saved_stale = 0;
 }
 
 /*
@@ -839,10 +857,9 @@ static void refresh_blocks(struct hmfs_ctx *ctx)
  * memory of the devices short of their requested-size and of no other:
  * sub-blocks of their memory blocks (online ones too) or new memory
  * blocks of theirs.  It changes those devices and their memory blocks
- * alone, so its record ("device") and @pre hold the devices and the runs
- * of those devices' blocks: O(device), not O(machine).  The machine's
- * other blocks are never walked (the devices' list walks each virtio-mem
- * device's plugged runs, as any device change's record does).  The
+ * alone, so its record ("device") and @pre hold those devices and the
+ * runs of their blocks: O(device), not O(machine).  The machine's other
+ * devices are never serialised, nor its other blocks walked.  The
  * devices' block ranges, [first, count] each, in the devices' order;
  * NULL: not such a change.
  */
@@ -907,13 +924,37 @@ static json_object *ranges_runs(struct hmfs_ctx *ctx, json_object *ranges)
 	return a;
 }
 
+/*
+ * The virtio-mem devices whose blocks @ranges are (device_ranges()), in
+ * the devices' order: only theirs are serialised, O(device), however
+ * many other devices the machine has (a walk of the list is no more
+ * than device_ranges() did).
+ */
+static json_object *ranges_devices(struct hmfs_ctx *ctx, json_object *ranges)
+{
+	json_object *a = json_object_new_array();
+	size_t i = 0, n = json_object_array_length(ranges);
+	uint64_t first, end;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d && i < n; d = d->next) {
+		if (d->type != HMFS_VIRTIO_MEM || !hmfs_json_range(ranges, i, &first, &end) ||
+		    first != d->addr / ctx->block_size)
+			continue;
+		json_object_array_add(a, hmfs_dev_json(d, HMFS_VIEW_STATE));
+		i++;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return a;
+}
+
 /* @pre of a change within devices: the parameters (an undo sets auto-online), the devices, their blocks */
 static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
 {
 	json_object *pre = json_object_new_object();
 
 	json_object_object_add(pre, "params", params_json(ctx));
-	json_object_object_add(pre, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATE));
+	json_object_object_add(pre, "devices", ranges_devices(ctx, ranges));
 	json_object_object_add(pre, "blocks", ranges_runs(ctx, ranges));
 	return pre;
 }
@@ -946,8 +987,8 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 		return;
 	}
 	/* every change is recorded: the machine now is the one the journal adds up to */
-	if (ctx->saved_blocks_stale)
-		refresh_blocks(ctx);
+	if (ctx->saved_stale)
+		refresh_stale(ctx);
 	sv->pre = json_object_get(ctx->saved);
 }
 
@@ -1342,7 +1383,7 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	if (!same_json(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
 		if (!ret)
-			ctx->saved_blocks_stale = true;
+			ctx->saved_stale |= 1u << KEY_BLOCKS;
 	}
 	json_object_put(run);
 	return ret;
@@ -1356,8 +1397,8 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	int ret = 0;
 
 	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
-		/* after one-block records, saved's "blocks" is not the journal's */
-		bool stale = k == KEY_BLOCKS && ctx->saved_blocks_stale;
+		/* after one-block or device records, saved's value is not the journal's */
+		bool stale = ctx->saved_stale & (1u << k);
 		const char *old = stale ? NULL : saved_text(ctx, k);
 
 		text[k] = value_text(m, k);
@@ -1380,17 +1421,17 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 }
 
 /*
- * A change within virtio-mem devices: the devices and their blocks' runs,
- * as a "device" record (a restore cuts @ranges out of the saved runs and
- * puts these in); saved takes the devices, its blocks are stale as after
- * a "run".
+ * A change within virtio-mem devices: those devices and their blocks'
+ * runs, as a "device" record (a restore puts the devices in place of
+ * those with their ids, cuts @ranges out of the saved runs and puts
+ * these in); saved's "devices" and "blocks" are stale after it, as its
+ * "blocks" after a "run".
  */
 static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *now = ranges_pre(ctx, sv->ranges), *rec, *devs, *m;
+	json_object *now = ranges_pre(ctx, sv->ranges), *rec, *devs;
 	int ret = 0;
 
-	json_object_object_del(now, "params"); /* no such change changes them */
 	devs = json_object_object_get(now, "devices");
 	if (same_json(devs, json_object_object_get(sv->pre, "devices")) &&
 	    same_json(json_object_object_get(now, "blocks"),
@@ -1402,18 +1443,8 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	json_object_object_add(rec, "blocks", json_object_get(json_object_object_get(now, "blocks")));
 	ret = append_record(ctx, sv, "device", rec);
 	json_object_put(rec);
-	if (ret)
-		goto out;
-	/* a new saved object: changes under way hold the old one as their @pre */
-	m = json_object_new_object();
-	json_object_object_foreach(ctx->saved, key, val)
-		json_object_object_add(m, key,
-				       strcmp(key, "devices") ? json_object_get(val) :
-								json_object_get(devs));
-	json_object_put(ctx->saved);
-	ctx->saved = m;
-	forget_text(ctx, KEY_DEVICES);
-	ctx->saved_blocks_stale = true;
+	if (!ret)
+		ctx->saved_stale |= 1u << KEY_DEVICES | 1u << KEY_BLOCKS;
 out:
 	json_object_put(now);
 	return ret;
@@ -1812,9 +1843,9 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
  * One-block records ("run") of the journal, in order, waiting to be
  * merged into the machine's "blocks" runs; a "set" of "blocks" replaces
  * them all.  So do the ranges of "device" records, each with the runs of
- * the last record over it, and the last such record's devices: merged
- * once at the end, a journal of device records costs O(device) each,
- * not O(machine).
+ * the last record over it, and the devices they hold, the last of each:
+ * merged once at the end, a journal of device records costs O(device)
+ * each, not O(machine).
  */
 struct patch {
 	uint64_t id;
@@ -1833,7 +1864,7 @@ struct patches {
 	size_t n, cap;
 	struct dev_range *r;
 	size_t nr, rcap;
-	json_object *devices; /* unless a "set" of "devices" came after */
+	json_object *devices; /* id -> device, in place of the machine's (a "set" of "devices" drops them) */
 	size_t order; /* of the next record */
 };
 
@@ -2076,10 +2107,28 @@ static void patches_drop_superseded(struct patches *ps)
 	ps->n = k;
 }
 
+/* @m's "devices" with those of @by (id -> device, each one of them: replay_device()) in place */
+static void devices_merge(json_object *m, json_object *by)
+{
+	json_object *devs = get(m, "devices", json_type_array), *out;
+
+	if (!devs)
+		return;
+	out = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *n;
+
+		if (!json_object_object_get_ex(by, str(d, "id"), &n))
+			n = d;
+		json_object_array_add(out, json_object_get(n));
+	}
+	json_object_object_add(m, "devices", out);
+}
+
 /*
  * What the records since the last "set" of "blocks" add up to, into @m:
  * the device ranges' last runs in place of what was there, then the
- * one-block records that came after them, then the last devices.
+ * one-block records that came after them, then the devices' last.
  */
 static int pending_merge(json_object *m, struct patches *ps)
 {
@@ -2090,7 +2139,7 @@ static int pending_merge(json_object *m, struct patches *ps)
 	if (!ret)
 		ret = patches_merge(m, ps);
 	if (!ret && ps->devices)
-		json_object_object_add(m, "devices", json_object_get(ps->devices));
+		devices_merge(m, ps->devices);
 	patches_clear(ps);
 	ranges_clear(ps);
 	json_object_put(ps->devices);
@@ -2147,9 +2196,24 @@ static int range_put(json_object *m, struct patches *ps, uint64_t f, uint64_t e,
 }
 
 /*
- * A change within virtio-mem devices: its "devices" are the machine's,
- * and the blocks of its "ranges" are its "blocks" (each run inside one
- * of them), merged with the other records at the end (pending_merge()).
+ * Device @id in @m's "devices": there since the last "set" of them, the
+ * only records that add or remove devices (ids compared, no JSON built)
+ */
+static bool has_device(json_object *m, const char *id)
+{
+	json_object *devs = get(m, "devices", json_type_array);
+
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++)
+		if (!strcmp(str(json_object_array_get_idx(devs, i), "id"), id))
+			return true;
+	return false;
+}
+
+/*
+ * A change within virtio-mem devices: its "devices" take the place of
+ * the machine's of the same ids, and the blocks of its "ranges" are its
+ * "blocks" (each run inside one of them), merged with the other records
+ * at the end (pending_merge()).
  */
 static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 {
@@ -2169,8 +2233,15 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 		ret = hmfs_json_range(ranges, i, &f, &e) ? range_put(m, ps, f, e, order, blocks) : -EUCLEAN;
 	if (ret)
 		return ret;
-	json_object_put(ps->devices);
-	ps->devices = json_object_get(devs);
+	if (!ps->devices)
+		ps->devices = json_object_new_object();
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (!get(d, "id", json_type_string) || !has_device(m, str(d, "id")))
+			return -EUCLEAN;
+		json_object_object_add(ps->devices, str(d, "id"), json_object_get(d));
+	}
 	return 0;
 }
 

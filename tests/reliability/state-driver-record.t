@@ -2,8 +2,9 @@
 # The record of an online of a virtio-mem device's block is its run
 # alone, O(1), as any block's: the driver plugs nothing within it.  That
 # of the driver's plugging after it (its retry while the device is short
-# of requested-size) holds that device's memory blocks only, O(device):
-# not the machine's other blocks, however many runs they make.  The journal
+# of requested-size) holds that device and its memory blocks only,
+# O(device): not the machine's other devices and blocks, however many
+# runs they make.  The journal
 # with such records between one-block records comes back whole after
 # kill -9; such a record naming a block outside its devices is damage.
 . "$(dirname "$0")/lib.sh"
@@ -34,9 +35,17 @@ kind = [k for k in rec if k != "seq"][0]
 print(kind, rec[kind]["first"] if kind == "run" and rec[kind]["count"] == 1 else "")'
 }
 
+# record_devices N: the ids of the devices the Nth last journal record holds
+record_devices() {
+	journal_text | tail -n "$1" | head -n 1 | python3 -c '
+import json, sys
+rec = json.loads(sys.stdin.read().split(" ", 1)[1])
+print(" ".join(d["id"] for d in rec["device"]["devices"]))'
+}
+
 # journal_append PYTHON-LIST: records appended to the journal (checksums
 # right), each given the next seq; `devices` is the last "device"
-# record's, or the state file's.  Says the line number of the first.
+# record's devices (those it changed), or the state file's.  Says the line number of the first.
 journal_append() {
 	python3 - "$STATE" "$1" <<'PY'
 import json, sys, zlib
@@ -67,6 +76,8 @@ tap_ok $? "a 1G DIMM d1: memory32-39"
 ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
 tap_ok $? "virtio-mem vm0, 4G region from memory40, requested 1.5G"
 is "$(plugged)" $((1 << 30)) "... 1G plugged, the driver waits for an online"
+ctl device_add virtio-mem-pci id=vm1 size=256M requested-size=256M >/dev/null
+tap_ok $? "virtio-mem vm1 beside it, all plugged (not short)"
 for b in 32 34 36 38; do echo online_movable >"$M/memory$b/state" || break; done
 tap_ok $? "every other block of d1 online: the machine's runs outside vm0 are many"
 echo online_movable >"$M/memory40/state"
@@ -74,6 +85,7 @@ tap_ok $? "memory40 (vm0) online"
 is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
 is "$(record_run 2)" "run 40" "memory40's record is its run alone, O(1)"
 is "$(record_blocks 1 40 72)" ok "... the driver's after it names vm0's blocks (memory40-71) only"
+is "$(record_devices 1)" vm0 "... and vm0 alone of the devices, O(device): not vm1 nor d1"
 echo online_movable >"$M/memory33/state"
 tap_ok $? "memory33 (d1) online after it: a one-block record"
 echo online_movable >"$M/memory41/state"
@@ -108,6 +120,12 @@ n=$(journal_append '[{"device": {"ranges": [[40, 32]], "devices": [],
   "blocks": [{"first": 32, "count": 1, "state": "online", "zone": "Movable"}]}},
  {"set": {"probed": []}}]')
 refused "journal $STATE.journal is damaged (record $n)" "a driver's record naming a block outside its devices" --profile default
+cp "$TMP/journal" "$STATE.journal"
+# a "device" record holding a device the machine does not have
+n=$(journal_append '[{"device": {"ranges": [[40, 32]], "devices": [{"id": "vm9", "driver": "virtio-mem-pci"}],
+  "blocks": []}},
+ {"set": {"probed": []}}]')
+refused "journal $STATE.journal is damaged (record $n)" "a driver's record holding a device the machine lacks" --profile default
 cp "$TMP/journal" "$STATE.journal"
 start_fs_netns --profile default
 tap_ok $? "the journal as it was: hotmemfs starts"
