@@ -813,6 +813,16 @@ bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
 int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
 int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 bool vmemmap_populated(const struct mem_section *ms);
+/*
+ * Emulator: the host left (part of) the section's memmap unmapped
+ * (vmemmap_lost()), and nothing may read it until vmemmap_remap_lost()
+ * maps it.  Atomic: the memmap prefetcher sets SECTION_MEMMAP_RESIDENT
+ * beside, and explain tests it without device_hotplug_lock.
+ */
+static inline bool section_memmap_unmapped(const struct mem_section *ms)
+{
+	return __atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_UNMAPPED;
+}
 bool memmap_unmapped(struct hotmem *hm, unsigned long pfn);
 int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who);
 size_t vmemmap_private_bytes(struct hotmem *hm);

@@ -204,7 +204,7 @@ static int check_vmemmap(struct hotmem *hm, char *err, size_t errlen)
 		if (!valid_section(ms))
 			continue;
 		/* offline, it waits for the next online to map it (vmemmap_remap_lost()) */
-		if (online_section(ms) && (ms->section_mem_map & SECTION_MEMMAP_UNMAPPED))
+		if (online_section(ms) && section_memmap_unmapped(ms))
 			return fail(err, errlen, "section %lu is online, and the host left part of its memmap unmapped",
 				    nr);
 		if (vm->pmd_src == VMEMMAP_NONE && !vm->pte)

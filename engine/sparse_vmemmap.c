@@ -594,7 +594,7 @@ err_remap:
 	 * memmap an earlier refusal left unmapped (physmem_is_mapped()
 	 * counts that as mapped too).
 	 */
-	if (!(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED) &&
+	if (!section_memmap_unmapped(ms) &&
 	    physmem_is_mapped(vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE))
 		return 0;
 	return vmemmap_map_memfd(hm, section_nr);
@@ -615,8 +615,7 @@ int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long
 		unsigned long nr = pfn_to_section_nr(pfn);
 		struct mem_section *ms = __nr_to_section(hm, nr);
 
-		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
-		      SECTION_MEMMAP_UNMAPPED))
+		if (!section_memmap_unmapped(ms))
 			continue;
 		if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
 			ret = vmemmap_map_memfd(hm, nr) ?: ret;
@@ -627,17 +626,15 @@ int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long
 }
 
 /*
- * Is @pfn's struct page in a memmap the host left unmapped (vmemmap_lost())?
- * Atomic: tested without device_hotplug_lock, where only what an earlier
- * refusal left is seen (vmemmap_remap_lock for reading keeps a refusal
- * being handled out).
+ * Is @pfn's struct page in a memmap the host left unmapped?  Without
+ * device_hotplug_lock only what an earlier refusal left is seen
+ * (vmemmap_remap_lock for reading keeps a refusal being handled out).
  */
 bool memmap_unmapped(struct hotmem *hm, unsigned long pfn)
 {
 	struct mem_section *ms = __pfn_to_section(hm, pfn);
 
-	return ms && (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
-		      SECTION_MEMMAP_UNMAPPED);
+	return ms && section_memmap_unmapped(ms);
 }
 
 /*
@@ -917,6 +914,15 @@ int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
  * was.  A tail the host will not map there stays on its own page, a copy
  * of the head's that reads the same (optimised in part: their number is
  * returned); one it tore down and will not map back either is lost.
+ *
+ * The accounting of a tail left alone is the restore's, kept: its pte
+ * names its own page (VMEMMAP_BUDDY), that page stays allocated and
+ * counted in memmap_pages, and hvo_saved_pages stays one lower, as for a
+ * tail restored -- only hvo_free_tail() undoes those, for the tails put
+ * back.  A lost one is the same with VMEMMAP_PTE_LOST set: its page is
+ * still its memmap, mapped again by vmemmap_remap_lost().  The huge page
+ * still counts as optimised (vmemmap_is_optimized(): a tail shares), and
+ * its next restore allocates only for the tails that share.
  */
 static unsigned long hvo_unrestore(struct hotmem *hm, unsigned long section_nr,
 				   unsigned long i0, unsigned long restored, unsigned long keep,
