@@ -893,18 +893,25 @@ err_remap:
 }
 
 /*
- * Under vmemmap_remap_lock: a refused remap's hole, and a tail the undo
- * marks lost before vmemmap_lost() says so for the section, are never
- * seen by a reader without device_hotplug_lock (explain).
+ * HVO's remaps of a huge page's vmemmap under vmemmap_remap_lock: a
+ * refused remap's hole, and a tail the undo marks lost before
+ * vmemmap_lost() says so for the section, are never seen by a reader
+ * without device_hotplug_lock (explain).
  */
-int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
+static int hvo_remap_locked(struct hotmem *hm, unsigned long head_pfn,
+			    int (*remap)(struct hotmem *hm, unsigned long head_pfn))
 {
 	int ret;
 
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
-	ret = __hugetlb_vmemmap_optimize(hm, head_pfn);
+	ret = remap(hm, head_pfn);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	return ret;
+}
+
+int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
+{
+	return hvo_remap_locked(hm, head_pfn, __hugetlb_vmemmap_optimize);
 }
 
 /*
@@ -1027,13 +1034,7 @@ err_free:
 	return -ENOMEM;
 }
 
-/* under vmemmap_remap_lock, as hugetlb_vmemmap_optimize() */
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 {
-	int ret;
-
-	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
-	ret = __hugetlb_vmemmap_restore(hm, head_pfn);
-	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
-	return ret;
+	return hvo_remap_locked(hm, head_pfn, __hugetlb_vmemmap_restore);
 }
