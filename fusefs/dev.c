@@ -415,10 +415,33 @@ static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 }
 
 /*
- * The devices the profile made at boot (engine/mm_init.c: "virtio_mem"
- * lines), listed as device_add makes them: resized and removed alike,
- * saved in the state file alike.  Under dev_lock.
+ * The devices the profile made at boot (engine/mm_init.c: "hotplug" and
+ * "virtio_mem" lines), listed as device_add makes them: removed (and a
+ * virtio-mem device resized) alike, saved in the state file alike.  Under
+ * dev_lock.
+ *
+ * A hotplug range is a cold-plugged pc-dimm in slot @slot (acpi.c gives
+ * the ranges the first slots), named as QEMU's device_add names one, its
+ * memory added whole without memmap_on_memory in a static group.
  */
+static int boot_dimm_adopt(struct hmfs_ctx *ctx, const struct hm_boot_range *r, int slot)
+{
+	struct hm_block_info bi;
+	struct hmfs_dev *d;
+
+	if (hotmem_block_info(ctx->hm, (unsigned long)(r->start / ctx->block_size), &bi))
+		return -ENODEV;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	*d = (struct hmfs_dev){ .type = HMFS_PC_DIMM, .node = r->nid, .addr = r->start,
+				.size = r->end - r->start, .slot = slot, .group = bi.group };
+	auto_id(ctx, dev_model_of(HMFS_PC_DIMM)->id_prefix, d->id, sizeof(d->id));
+	dev_link(ctx, d);
+	return 0;
+}
+
+/* a virtio_mem line's device, under the line's id (a DIMM named so before is renamed) */
 static int boot_vmem_adopt(struct hmfs_ctx *ctx, const struct hm_virtio_mem_config *v)
 {
 	struct hotmem_virtio_mem *vm = hotmem_virtio_mem_at(ctx->hm, v->addr);
@@ -427,6 +450,9 @@ static int boot_vmem_adopt(struct hmfs_ctx *ctx, const struct hm_virtio_mem_conf
 
 	if (!vm)
 		return -ENODEV;
+	d = dev_find(ctx, v->id);
+	if (d)
+		auto_id(ctx, dev_model_of(d->type)->id_prefix, d->id, sizeof(d->id));
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -446,6 +472,13 @@ int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->dev_lock);
+	for (int i = 0; i < cfg->nr_hotplug && !ret; i++) {
+		ret = boot_dimm_adopt(ctx, &cfg->hotplug[i], i);
+		if (ret)
+			snprintf(err, errlen, "the profile's hotplug %#llx-%#llx: %s",
+				 (unsigned long long)cfg->hotplug[i].start,
+				 (unsigned long long)cfg->hotplug[i].end - 1, strerror(-ret));
+	}
 	for (int i = 0; i < cfg->nr_virtio_mem && !ret; i++) {
 		ret = boot_vmem_adopt(ctx, &cfg->virtio_mem[i]);
 		if (ret)
@@ -500,6 +533,46 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 	return 0;
 }
 
+static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
+		    char *err, size_t errlen);
+
+/*
+ * A state file's device to restore meets a device the profile made at
+ * boot (its range, its slot): devices that were there together never
+ * met, so the profile's was removed at run time and another took its
+ * place.  It goes again: a DIMM ejected, a virtio-mem device's memory
+ * given back and the device removed.
+ */
+static int boot_dev_give_way(struct hmfs_ctx *ctx, const struct dev_model *m, uint64_t size,
+			     uint64_t addr, int slot, char *err, size_t errlen)
+{
+	struct hmfs_dev *o = ctx->devs, *next;
+	int ret = 0;
+
+	for (; o && !ret; o = next) {
+		next = o->next;
+		if (!(addr < o->addr + o->size && o->addr < addr + size) &&
+		    !(m->type == HMFS_PC_DIMM && o->type == HMFS_PC_DIMM && slot >= 0 &&
+		      o->slot == slot))
+			continue;
+		if (o->type == HMFS_PC_DIMM) {
+			ret = dimm_del(ctx, o, NULL, err, errlen);
+		} else {
+			ret = vmem_unplug_all(o->vm);
+			if (!ret)
+				ret = hotmem_virtio_mem_remove(o->vm);
+			if (ret)
+				snprintf(err, errlen, "%s, the profile's device where the saved one was, cannot be removed: %s",
+					 o->id, strerror(-ret));
+		}
+		if (!ret) {
+			dev_unlink(ctx, o);
+			dev_free(o);
+		}
+	}
+	return ret;
+}
+
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen)
@@ -521,6 +594,11 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 			vm = ret ? NULL : d->vm;
 			goto out;
 		}
+	}
+	if (ctx->restoring && have_addr) {
+		ret = boot_dev_give_way(ctx, m, size, addr, slot, err, errlen);
+		if (ret)
+			goto out;
 	}
 	ret = check_common(ctx, m, id, size, node, addr, have_addr, err, errlen);
 	if (ret)

@@ -188,8 +188,10 @@ done
 for s in 00 01; do
 	same boot "$MHPC/PNP0C80:$s"
 done
-is "$($SYSW w "$MNT$MHPC/PNP0C80:00/eject" '1\n')" ENODEV "eject of the boot DIMM: no QEMU device here to take away"
+slots() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))'; }
+is "$(slots)" "dimm0:0" "the boot DIMM is QEMU's cold-plugged pc-dimm dimm0, in slot 0"
 ctl device_add pc-dimm size=256M id=d1 >/dev/null
-is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
-	"d1:1" "a device_add takes the next slot"
+is "$(slots)" "dimm0:0 d1:1" "a device_add takes the next slot"
+is "$($SYSW w "$MNT$MHPC/PNP0C80:00/eject" '1\n')" ret=2 "echo 1 > PNP0C80:00/eject: the guest ejects the boot DIMM"
+is "$(slots)" "d1:1" "... and QEMU took dimm0 away"
 done_testing

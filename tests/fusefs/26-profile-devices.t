@@ -2,7 +2,9 @@
 # A profile's devices in hotmemfs: a "virtio_mem" line's device is listed,
 # resized and removed as one `hotmemctl device_add` made, keeps its place
 # in QEMU's device memory region, and comes back from the state file as
-# it was left (once, with its plugged size).  In a private mount namespace.
+# it was left (once, with its plugged size); a "hotplug" range is the
+# pc-dimm it is, in its slot, removed by device_del.  In a private mount
+# namespace.
 if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
 	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
@@ -17,6 +19,15 @@ nodes = 2
 cmdline = "hotmem.kernel_alloc=off memhp_default_state=online_movable"
 virtio_mem = virtio-mem-pci,id=vm0,memaddr=0x140000000,size=1G,requested-size=256M,node=1
 online = 40 online_movable
+EOF
+cat >"$TMP/dimm.profile" <<'EOF'
+profile = default
+cmdline = "hotmem.kernel_alloc=off"
+slots = 4
+hotplug = 0x100000000-0x10fffffff node=1
+hotplug = 0x180000000-0x187ffffff
+online = 32-33 online_movable
+online = 48 online_kernel
 EOF
 SYS=$MNT/sys/devices/system/memory
 states() { for b in 40 41 42; do cat "$SYS/memory$b/state" 2>/dev/null || echo none; done | tr '\n' ' '; }
@@ -72,5 +83,33 @@ tap_ok $? "hotmemfs restarts after kill -9"
 is "$(dev_field vm0 plugged-size) $(states)" "536870912 1 online online online " \
 	"vm0 512M plugged, its blocks online as left"
 is "$(cat "$SYS/memory41/valid_zones")" "Normal" "memory41 in Normal, as left (the profile leaves it offline)"
+stop_fs
+
+# hotplug ranges: cold-plugged pc-dimms in the first slots
+slots() { ctl -j devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d["slot"]) for d in json.load(sys.stdin)))'; }
+start_fs --fresh --profile "$TMP/dimm.profile"
+tap_ok $? "hotmemfs mounts a profile with two hotplug ranges"
+ctl -j devices | python3 -c '
+import json, sys
+for d in json.load(sys.stdin):
+    print(d["id"], d["driver"], d["slot"], hex(d["addr"]), d["size"] >> 20, d["node"], d["memmap-on-memory"])' >"$TMP/dimms"
+is "$(cat "$TMP/dimms")" "dimm0 pc-dimm 0 0x100000000 256 1 False
+dimm1 pc-dimm 1 0x180000000 128 0 False" \
+	"hotmemctl devices lists them as the pc-dimms they are: QEMU's names, slots 0 and 1, their ranges and nodes, memmap from system RAM"
+ctl devices | grep -q '^dimm1 '
+tap_ok $? "... in the table too"
+ctl device_add pc-dimm size=128M id=d2 addr=0x100000000 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "1:hotmemctl: error: address range conflicts with memory device id='dimm0'" \
+	"dimm0's range is taken: a device_add there is refused with QEMU's words"
+ctl device_del dimm0 && [ ! -e "$SYS/memory32" ] && [ ! -e "$SYS/memory33" ]
+tap_ok $? "device_del dimm0: the guest's ACPI eject offlines and removes its memory"
+ctl device_add pc-dimm size=128M id=d2 >/dev/null
+is "$(slots)" "dimm1:1 d2:0" "its slot and range are free again: the next DIMM takes slot 0, at 4 GiB"
+is "$(cat "$SYS/memory32/state" "$SYS/memory48/state" | tr '\n' ' ')" "offline online " "d2's block offline, dimm1's online as the profile said"
+stop_fs
+start_fs --profile "$TMP/dimm.profile"
+tap_ok $? "hotmemfs restarts from its state file (the profile boots dimm0 where d2 was)"
+is "$(slots)" "dimm1:1 d2:0" "the devices as left: the profile's dimm0 gave way to the saved d2"
+is "$(cat "$SYS/memory32/state" "$SYS/memory48/state" | tr '\n' ' ')" "offline online " "their blocks as left"
 stop_fs
 done_testing
