@@ -106,12 +106,21 @@ static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos, char *
 typedef int plug_fn(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 		    char *err, size_t errlen);
 
+/* @fn on device @id's blocks, the pieces below @stop; @at: where the piece @fn refused began */
+struct plug_walk {
+	struct hmfs_ctx *ctx;
+	const char *id;
+	plug_fn *fn;
+	uint64_t stop, at;
+	char *err;
+	size_t errlen;
+};
+
 /*
  * The device blocks in @a's runs and not in @b's (both sorted and
- * disjoint, as plugged_json() makes them), each piece to @fn in order
+ * disjoint, as plugged_json() makes them), each piece to @w's fn in order
  */
-static int runs_minus(json_object *a, json_object *b, plug_fn *fn, struct hmfs_ctx *ctx,
-		      const char *id, char *err, size_t errlen)
+static int runs_minus(json_object *a, json_object *b, struct plug_walk *w)
 {
 	size_t j = 0, nb = json_object_array_length(b);
 	uint64_t s, e, cut, bs = 0, be = 0;
@@ -120,6 +129,7 @@ static int runs_minus(json_object *a, json_object *b, plug_fn *fn, struct hmfs_c
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		if (!hmfs_json_range(a, i, &s, &e))
 			return -EINVAL;
+		e = e < w->stop ? e : w->stop;
 		while (s < e) {
 			/* [bs, be): the first run of @b that ends after s; none left: past all */
 			while (be <= s) {
@@ -135,20 +145,35 @@ static int runs_minus(json_object *a, json_object *b, plug_fn *fn, struct hmfs_c
 				continue;
 			}
 			cut = bs < e ? bs : e;
-			ret = fn(ctx, id, s, cut - s, err, errlen);
-			if (ret)
+			ret = w->fn(w->ctx, w->id, s, cut - s, w->err, w->errlen);
+			if (ret) {
+				w->at = s;
 				return ret;
+			}
 			s = cut;
 		}
 	}
 	return 0;
 }
 
+/* a walk that must find no piece */
+static int no_piece(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+		    char *err, size_t errlen)
+{
+	(void)ctx, (void)first, (void)count;
+	snprintf(err, errlen, "%s: the driver's retry unplugged device blocks, which it never does", id);
+	return -EINVAL;
+}
+
 /*
  * A virtio-mem device back to @d's plugged blocks exactly, without
- * touching the others: what the driver's retry plugged unplugged again,
- * what it unplugged plugged again.  Only for a device whose
- * requested-size and region are as @d has them.
+ * touching the others: what the driver's retry plugged unplugged again.
+ * Only for a device whose requested-size and region are as @d has them.
+ * A retry only plugs (hmfs_dev_retry()): a device missing blocks of @d
+ * is refused before anything is touched.  Each piece goes at once or not
+ * at all (hotmem_virtio_mem_unplug_exact() puts a refused one back);
+ * when one is refused, the pieces before it are plugged again, and the
+ * device is as it was (devices_back() then takes it out and back whole).
  */
 static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, char *err,
 			size_t errlen)
@@ -157,6 +182,8 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 					    "requested-size", "node" };
 	json_object *was = member(d, "plugged-blocks"), *is = member(now, "plugged-blocks");
 	const char *id = json_object_get_string(member(d, "id"));
+	struct plug_walk w = { ctx, id, no_piece, UINT64_MAX, 0, err, errlen };
+	char e[256];
 	int ret;
 
 	if (!was || !is)
@@ -164,8 +191,18 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
 		if (!json_object_equal(member(d, same[k]), member(now, same[k])))
 			return -EINVAL;
-	ret = runs_minus(is, was, hmfs_dev_unplug_exact, ctx, id, err, errlen);
-	return ret ? ret : runs_minus(was, is, hmfs_dev_restore_plugged, ctx, id, err, errlen);
+	ret = runs_minus(was, is, &w);
+	if (ret)
+		return ret;
+	w.fn = hmfs_dev_unplug_exact;
+	ret = runs_minus(is, was, &w);
+	if (ret) {
+		struct plug_walk back = { ctx, id, hmfs_dev_restore_plugged, w.at, 0, e, sizeof(e) };
+
+		if (runs_minus(is, was, &back))
+			fprintf(stderr, "hotmemfs: undo: %s (after: %s)\n", e, err);
+	}
+	return ret;
 }
 
 /*
