@@ -733,11 +733,9 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx)
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		struct hm_virtio_mem_info before, after;
 
-		if (d->type != HMFS_VIRTIO_MEM || !d->vm)
+		if (!hmfs_dev_is_short(d))
 			continue;
 		hotmem_virtio_mem_info(d->vm, &before);
-		if (before.plugged_size >= before.requested_size)
-			continue;
 		hotmem_virtio_mem_retry(d->vm, NULL);
 		hotmem_virtio_mem_info(d->vm, &after);
 		more |= after.plugged_size != before.plugged_size;
@@ -746,17 +744,21 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx)
 	return more;
 }
 
+bool hmfs_dev_is_short(const struct hmfs_dev *d)
+{
+	struct hm_virtio_mem_info vi;
+
+	return d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+	       vi.plugged_size < vi.requested_size;
+}
+
 bool hmfs_dev_short(struct hmfs_ctx *ctx)
 {
 	bool short_ = false;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d && !short_; d = d->next) {
-		struct hm_virtio_mem_info vi;
-
-		if (d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi))
-			short_ = vi.plugged_size < vi.requested_size;
-	}
+	for (struct hmfs_dev *d = ctx->devs; d && !short_; d = d->next)
+		short_ = hmfs_dev_is_short(d);
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return short_;
 }

@@ -485,6 +485,9 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 #define HMFS_RUN_GOING_OFFLINE_IS_ONLINE (1u << 2) /* as acknowledged: an offline may fail */
 typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first, unsigned long count);
 void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg);
+/* the same, of the blocks [from, end) only */
+void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long from,
+			unsigned long end, hmfs_run_fn fn, void *arg);
 uint64_t hmfs_block_dir_ino(unsigned long id);
 /* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
@@ -583,6 +586,9 @@ struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 /* one device, as hmfs_devices_json() has it (dev_lock held) */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);
+/* the state file's runs of the blocks [from, end), onto array @a */
+void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned long end,
+			     struct json_object *a);
 /* one block's run as the state file has it (a one-block change's record); NULL: no such block */
 struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);
 
@@ -635,6 +641,8 @@ void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 bool hmfs_dev_retry(struct hmfs_ctx *ctx);
 /* a virtio-mem device is below its requested-size: hmfs_dev_retry() may plug */
 bool hmfs_dev_short(struct hmfs_ctx *ctx);
+/* device @d is such a one (dev_lock held) */
+bool hmfs_dev_is_short(const struct hmfs_dev *d);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,

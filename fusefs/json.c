@@ -145,6 +145,14 @@ json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 	return r.a;
 }
 
+void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned long end,
+			     json_object *a)
+{
+	struct runs r = { a, HMFS_VIEW_STATE };
+
+	hmfs_block_runs_in(ctx, HMFS_RUN_GOING_OFFLINE_IS_ONLINE, from, end, add_run, &r);
+}
+
 json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id)
 {
 	struct runs r = { json_object_new_array(), HMFS_VIEW_STATE };

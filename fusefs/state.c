@@ -873,54 +873,28 @@ static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change
 	a = json_object_new_array();
 	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
-		struct hm_virtio_mem_info vi;
+		uint64_t first = d->addr / bs;
 
-		/* hmfs_dev_retry()'s test */
-		if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi) ||
-		    vi.plugged_size >= vi.requested_size)
-			continue;
-		json_object_array_add(a, run_json(d->addr / bs,
-						  (d->addr + d->size + bs - 1) / bs - d->addr / bs));
+		if (hmfs_dev_is_short(d)) /* hmfs_dev_retry()'s test */
+			json_object_array_add(a, run_json(first, (d->addr + d->size + bs - 1) / bs - first));
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return a;
 }
 
-/* block @id's run @run goes on @last's (same state and zone, next id) */
-static bool run_extends(json_object *last, json_object *run, unsigned long id)
-{
-	return last && u64(last, "first") + u64(last, "count") == id &&
-	       !strcmp(str(last, "state"), str(run, "state")) &&
-	       !strcmp(str(last, "zone"), str(run, "zone"));
-}
-
-/* the runs of the blocks present in @ranges (disjoint), as the state file has them */
+/*
+ * The runs of the blocks present in @ranges (disjoint), as the state file
+ * has them; a run never crosses from one range into the next (a device
+ * record's run lies inside one of its ranges: run_in_ranges()).
+ */
 static json_object *ranges_runs(struct hmfs_ctx *ctx, json_object *ranges)
 {
-	json_object *a = json_object_new_array(), *last = NULL;
+	json_object *a = json_object_new_array();
+	uint64_t first, end;
 
-	for (size_t i = 0; i < json_object_array_length(ranges); i++) {
-		json_object *r = json_object_array_get_idx(ranges, i);
-		uint64_t first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 0));
-		uint64_t end = first + (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 1));
-		unsigned long id = first ? (unsigned long)first - 1 : 0;
-		bool start = !first;
-
-		for (; !hotmem_block_next(ctx->hm, &id, start) && id < end; start = false) {
-			json_object *run = hmfs_block_run_json(ctx, id);
-
-			if (!run)
-				continue;
-			if (run_extends(last, run, id)) {
-				json_object_object_add(last, "count",
-						       json_object_new_uint64(u64(last, "count") + 1));
-				json_object_put(run);
-				continue;
-			}
-			json_object_array_add(a, run);
-			last = run;
-		}
-	}
+	for (size_t i = 0; i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &first, &end))
+			hmfs_block_runs_json_in(ctx, (unsigned long)first, (unsigned long)end, a);
 	return a;
 }
 

@@ -1044,13 +1044,14 @@ static bool same_run(const struct hm_block_info *a, const struct hm_block_info *
 	       (!(flags & HMFS_RUN_BY_GROUP) || b->group == a->group);
 }
 
-void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg)
+void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long from,
+			unsigned long end, hmfs_run_fn fn, void *arg)
 {
 	struct hm_block_info bi, head = { 0 }, prev = { 0 };
-	unsigned long id, count = 0;
+	unsigned long id = from ? from - 1 : 0, count = 0;
 	bool first;
 
-	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
+	for (first = !from; !hotmem_block_next(ctx->hm, &id, first) && id < end; first = false) {
 		if (hotmem_block_info(ctx->hm, id, &bi))
 			continue;
 		if ((flags & HMFS_RUN_GOING_OFFLINE_IS_ONLINE) && bi.state == HM_MEM_GOING_OFFLINE)
@@ -1067,6 +1068,11 @@ void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, v
 	}
 	if (count)
 		fn(arg, &head, count);
+}
+
+void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg)
+{
+	hmfs_block_runs_in(ctx, flags, 0, ULONG_MAX, fn, arg);
 }
 
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
