@@ -1894,16 +1894,36 @@ static uint64_t virtio_mem_restore_step_end(struct virtio_mem *vm, uint64_t addr
 	return min(end, virtio_mem_mb_id_to_phys(vm, virtio_mem_phys_to_mb_id(vm, addr) + 1));
 }
 
+/*
+ * [start, end) of @what (a restore, an exact unplug) in whole units, by
+ * absolute address as the driver's ids count them
+ * (virtio_mem_phys_to_sb_id(), virtio_mem_phys_to_bb_id()): -EINVAL, and
+ * why in the log, when not
+ */
+static int virtio_mem_check_units(struct virtio_mem *vm, uint64_t start, uint64_t end,
+				  const char *what)
+{
+	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
+
+	if (!(start % unit) && !(end % unit))
+		return 0;
+	pr_warn(vm->hm, "virtio_mem virtio%d: %s of [%#llx-%#llx] refused: not whole %s of %llu KiB",
+		vm->index, what, (unsigned long long)start, (unsigned long long)(end - 1),
+		vm->in_sbm ? "sub-blocks" : "big blocks", (unsigned long long)(unit >> 10));
+	return -EINVAL;
+}
+
 static int virtio_mem_restore_locked(struct virtio_mem *vm, uint64_t start, uint64_t end)
 {
 	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
 	const unsigned long next_id = vm->in_sbm ? vm->sbm.next_mb_id : vm->bbm.next_bb_id;
 	const uint64_t requested = vm->requested_size;
 	uint64_t addr, step_end;
-	int rc = 0;
+	int rc;
 
-	if (start % unit || end % unit)
-		return -EINVAL;
+	rc = virtio_mem_check_units(vm, start, end, "restore");
+	if (rc)
+		return rc;
 	for (addr = start; addr < end && !rc; addr += unit)
 		rc = virtio_mem_restore_check_unit(vm, addr);
 	if (!rc)
@@ -1967,10 +1987,11 @@ static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start,
 {
 	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
 	uint64_t addr, step_end;
-	int rc = 0;
+	int rc;
 
-	if (start % unit || end % unit)
-		return -EINVAL;
+	rc = virtio_mem_check_units(vm, start, end, "exact unplug");
+	if (rc)
+		return rc;
 	for (addr = start; addr < end; addr += unit)
 		if (!virtio_mem_addr_plugged(vm, addr))
 			return -ENOENT;

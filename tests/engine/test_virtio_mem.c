@@ -399,6 +399,32 @@ static void test_unplug_exact_removal_refused_plugs_back(void **state)
 	}
 }
 
+/*
+ * Device blocks of 1 MiB, sub-blocks of 2 MiB (a pageblock): a restore or
+ * exact unplug of half a sub-block is refused with EINVAL, changes
+ * nothing, and the log says why
+ */
+static void test_restore_and_unplug_want_whole_sub_blocks(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 1 * MiB);
+	static char log[1 << 16];
+
+	(void)state;
+	assert_int_equal(info(vm).sb_size, 2 * MiB);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 1, 2), -EINVAL);
+	assert_int_equal(info(vm).plugged_size, 0);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 4), 0);
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 0, 1), -EINVAL);
+	assert_int_equal(info(vm).plugged_size, 4 * MiB);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "restore of [0x100100000-0x1002fffff] refused: "
+				    "not whole sub-blocks of 2048 KiB"));
+	assert_non_null(strstr(log, "exact unplug of [0x100000000-0x1000fffff] refused"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_probe_refuses_bad_devices(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -644,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_unplug_exact),
 		cmocka_unit_test(test_unplug_exact_refused_plugs_back),
 		cmocka_unit_test(test_unplug_exact_removal_refused_plugs_back),
+		cmocka_unit_test(test_restore_and_unplug_want_whole_sub_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
