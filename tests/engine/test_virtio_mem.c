@@ -404,6 +404,34 @@ static void test_unplug_exact_removal_refused_plugs_back(void **state)
  * exact unplug of half a sub-block is refused with EINVAL, changes
  * nothing, and the log says why
  */
+/*
+ * Big Block Mode: a big block is removed before it is unplugged, so a
+ * removal the host refuses leaves it plugged and added as it was
+ */
+static void test_unplug_exact_bbm_removal_refused(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 2 * GiB, 256 * MiB);
+	static struct hm_snapshot before, after;
+
+	(void)state;
+	assert_false(info(vm).sbm);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 2), 0);
+	snapshot(hm, &before);
+	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+	hm->cfg.host_max_map_count = hm->host_maps_bound + 1;
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 1, 1), -ENOMEM);
+	hm->cfg.host_max_map_count = 0;
+	assert_int_equal(info(vm).plugged_size, 512 * MiB);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	check(hm);
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 1, 1), 0);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_restore_and_unplug_want_whole_sub_blocks(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -670,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_unplug_exact),
 		cmocka_unit_test(test_unplug_exact_refused_plugs_back),
 		cmocka_unit_test(test_unplug_exact_removal_refused_plugs_back),
+		cmocka_unit_test(test_unplug_exact_bbm_removal_refused),
 		cmocka_unit_test(test_restore_and_unplug_want_whole_sub_blocks),
 	};
 
