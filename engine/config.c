@@ -768,6 +768,22 @@ static bool ranges_meet(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 	return s1 < e2 && s2 < e1;
 }
 
+/* does @v's region meet one of the @key lines' @ranges?  Said in @err */
+static bool virtio_mem_meets(const struct hm_virtio_mem_config *v, const struct hm_boot_range *ranges,
+			     int n, const char *key, char *err, size_t errlen)
+{
+	for (int j = 0; j < n; j++)
+		if (ranges_meet(v->addr, v->addr + v->size, ranges[j].start, ranges[j].end)) {
+			seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx meets %s %#llx-%#llx",
+			       v->id, (unsigned long long)v->addr,
+			       (unsigned long long)(v->addr + v->size - 1), key,
+			       (unsigned long long)ranges[j].start,
+			       (unsigned long long)ranges[j].end - 1);
+			return true;
+		}
+	return false;
+}
+
 /* a profile's virtio-mem device against the machine: node, maxmem, what its region meets */
 static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err, size_t errlen)
 {
@@ -779,18 +795,9 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err
 	if (end > cfg->maxmem)
 		return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx beyond maxmem", v->id,
 			      (unsigned long long)v->addr, (unsigned long long)end - 1);
-	for (int j = 0; j < cfg->nr_boot_ranges; j++)
-		if (ranges_meet(v->addr, end, cfg->boot[j].start, cfg->boot[j].end))
-			return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx meets ram %#llx-%#llx",
-				      v->id, (unsigned long long)v->addr, (unsigned long long)end - 1,
-				      (unsigned long long)cfg->boot[j].start,
-				      (unsigned long long)cfg->boot[j].end - 1);
-	for (int j = 0; j < cfg->nr_hotplug; j++)
-		if (ranges_meet(v->addr, end, cfg->hotplug[j].start, cfg->hotplug[j].end))
-			return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx meets hotplug %#llx-%#llx",
-				      v->id, (unsigned long long)v->addr, (unsigned long long)end - 1,
-				      (unsigned long long)cfg->hotplug[j].start,
-				      (unsigned long long)cfg->hotplug[j].end - 1);
+	if (virtio_mem_meets(v, cfg->boot, cfg->nr_boot_ranges, "ram", err, errlen) ||
+	    virtio_mem_meets(v, cfg->hotplug, cfg->nr_hotplug, "hotplug", err, errlen))
+		return -EINVAL;
 	for (int j = 0; j < i; j++) {
 		const struct hm_virtio_mem_config *o = &cfg->virtio_mem[j];
 
