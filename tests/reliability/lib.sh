@@ -122,6 +122,32 @@ require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
 status_field() { ctl --json status | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 # journal_text: the journal's records, without the zeros they are written over
 journal_text() { python3 -c 'import sys; sys.stdout.write(open(sys.argv[1], "rb").read().split(b"\0")[0].decode())' "$STATE.journal"; }
+# journal_append PYTHON-LIST: records appended to the journal (checksums
+# right), each given the next seq; `devices` is the last "device"
+# record's devices (those it changed), or the state file's.  Says the
+# line number of the first.
+journal_append() {
+	python3 - "$STATE" "$1" <<'PY'
+import json, sys, zlib
+state = json.load(open(sys.argv[1]))
+path, seq = sys.argv[1] + ".journal", state.get("seq", 0)
+data = open(path, "rb").read()
+end = data.find(b"\0") if b"\0" in data else len(data)
+lines = data[:end].decode().splitlines()
+recs = [json.loads(l.split(" ", 1)[1]) for l in lines]
+seq = recs[-1]["seq"] if recs else seq
+devices = ([state["machine"]["devices"]] + [r["device"]["devices"] for r in recs if "device" in r])[-1]
+out = b""
+for rec in eval(sys.argv[2]):
+    seq += 1
+    t = json.dumps(dict(seq=seq, **rec), separators=(",", ":")).encode()
+    out += b"%08x %s\n" % (zlib.crc32(t), t)
+with open(path, "r+b") as f:
+    f.seek(end)
+    f.write(out)
+print(len(lines) + 1)
+PY
+}
 # state_seq: the journal's seq the state file holds
 state_seq() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("seq", 0))' "$STATE"; }
 # flips N [BLOCK] [UNTIL]: BLOCK (32) online_movable/offline, N changes, or fewer

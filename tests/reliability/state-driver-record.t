@@ -43,32 +43,6 @@ rec = json.loads(sys.stdin.read().split(" ", 1)[1])
 print(" ".join(d["id"] for d in rec["device"]["devices"]))'
 }
 
-# journal_append PYTHON-LIST: records appended to the journal (checksums
-# right), each given the next seq; `devices` is the last "device"
-# record's devices (those it changed), or the state file's.  Says the line number of the first.
-journal_append() {
-	python3 - "$STATE" "$1" <<'PY'
-import json, sys, zlib
-state = json.load(open(sys.argv[1]))
-path, seq = sys.argv[1] + ".journal", state.get("seq", 0)
-data = open(path, "rb").read()
-end = data.find(b"\0") if b"\0" in data else len(data)
-lines = data[:end].decode().splitlines()
-recs = [json.loads(l.split(" ", 1)[1]) for l in lines]
-seq = recs[-1]["seq"] if recs else seq
-devices = ([state["machine"]["devices"]] + [r["device"]["devices"] for r in recs if "device" in r])[-1]
-out = b""
-for rec in eval(sys.argv[2]):
-    seq += 1
-    t = json.dumps(dict(seq=seq, **rec), separators=(",", ":")).encode()
-    out += b"%08x %s\n" % (zlib.crc32(t), t)
-with open(path, "r+b") as f:
-    f.seek(end)
-    f.write(out)
-print(len(lines) + 1)
-PY
-}
-
 start_fs_netns --profile default --fresh
 tap_ok $? "hotmemfs mounts the default profile with a fresh state file"
 ctl device_add pc-dimm id=d1 size=1G >/dev/null
