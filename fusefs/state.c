@@ -393,6 +393,13 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
 	[KEY_BLOCKS] = "blocks",
 };
+/* and their values' types (a journal's "set" of another type is damage) */
+static const json_type machine_types[HMFS_STATE_KEYS] = {
+	[KEY_PROFILE] = json_type_string, [KEY_CMDLINE] = json_type_string,
+	[KEY_BLOCK_SIZE] = json_type_int, [KEY_PARAMS] = json_type_object,
+	[KEY_DEVICES] = json_type_array,  [KEY_PROBED] = json_type_array,
+	[KEY_BLOCKS] = json_type_array,
+};
 
 /* the machine's value of machine_keys[@key], as the state file has it */
 static json_object *machine_value(struct hmfs_ctx *ctx, int key)
@@ -2224,6 +2231,15 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
  * block, "device" a change within virtio-mem devices (the devices and
  * their blocks)
  */
+/* a "set" record's @key and @val: one of the machine's keys, with a value of its type */
+static bool set_value_ok(const char *key, json_object *val)
+{
+	for (int k = 0; k < HMFS_STATE_KEYS; k++)
+		if (!strcmp(key, machine_keys[k]))
+			return json_object_is_type(val, machine_types[k]);
+	return false;
+}
+
 static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = get(rec, "set", json_type_object);
@@ -2232,6 +2248,10 @@ static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 		return replay_device(m, get(rec, "device", json_type_object), ps);
 	if (!set)
 		return patch_add(ps, get(rec, "run", json_type_object));
+	/* checked whole before any of it goes in: a damaged last record is dropped whole */
+	json_object_object_foreach(set, k, v)
+		if (!set_value_ok(k, v))
+			return -EUCLEAN;
 	ps->order++;
 	json_object_object_foreach(set, key, val) {
 		json_object_object_add(m, key, json_object_get(val));
