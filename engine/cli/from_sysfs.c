@@ -53,6 +53,7 @@ struct found_block {
 	bool present, online;
 	int nid;
 	int vmem;	/* 1 + the index of the virtio-mem device it is in, 0: none */
+	unsigned long at;	/* the block's id in the profile (a virtio-mem block's: see vmem_at()) */
 	char zone[16];	/* valid_zones of an online block: its zone */
 };
 
@@ -157,6 +158,7 @@ static int scan_blocks(struct found *f)
 		if (read_line(f, path, buf, sizeof(buf)))
 			continue;
 		b->present = true;
+		b->at = id;
 		b->online = !strcmp(buf, "online");
 		b->nid = block_node(f, id);
 		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%lu/valid_zones", id);
@@ -499,9 +501,9 @@ static void print_states(struct found *f, FILE *out, const bool *boot)
 			continue;
 		type = online_type_of(&f->blk[a]);
 		while (b < f->nr && f->blk[b].present && !boot[b] && f->blk[b].online &&
-		       !strcmp(online_type_of(&f->blk[b]), type))
+		       !strcmp(online_type_of(&f->blk[b]), type) && f->blk[b].at == f->blk[b - 1].at + 1)
 			b++;
-		print_run(out, "online", a, b, type);
+		print_run(out, "online", f->blk[a].at, f->blk[a].at + (b - a), type);
 	}
 }
 
@@ -593,19 +595,24 @@ static void check_boot_zones(struct found *f, const bool *boot)
 		}
 }
 
-/* the plugged blocks of device @i: from the region's start, without a gap? */
-static bool vmem_plugged_from_start(const struct found *f, int i)
+/*
+ * The blocks of device @i in the profile: the driver plugs from the
+ * region's first memory block on, so its n-th block found is the
+ * region's n-th one booted (the same when nothing was unplugged below
+ * a plugged block).  False when some move.
+ */
+static bool vmem_at(struct found *f, int i)
 {
 	const struct found_vmem *v = &f->vmem[i];
-	uint64_t addr = v->start;
+	unsigned long at = (unsigned long)((v->start + f->block_size - 1) / f->block_size);
+	bool same = true;
 
 	for (unsigned long id = 0; id < f->nr; id++)
 		if (f->blk[id].vmem == i + 1) {
-			if (blk_start(f, id) != addr)
-				return false;
-			addr += f->block_size;
+			same &= id == at;
+			f->blk[id].at = at++;
 		}
-	return true;
+	return same;
 }
 
 /*
@@ -620,6 +627,7 @@ static void print_vmem(struct found *f, FILE *out)
 		const struct found_vmem *v = &f->vmem[i];
 		uint64_t size = v->end - v->start, bs = VMEM_QEMU_BLOCK_SIZE;
 		uint64_t offline = 0;
+		bool moved;
 
 		/* QEMU: memaddr and the region aligned to block-size */
 		while (bs > MiB && ((v->start | size) & (bs - 1)))
@@ -631,9 +639,11 @@ static void print_vmem(struct found *f, FILE *out)
 			"reached what was asked); sub-blocks unplugged inside an added block are not in "
 			"sysfs or /proc/iomem, each added block taken as fully plugged",
 		     v->name, (unsigned long long)(v->plugged / MiB));
-		if (!vmem_plugged_from_start(f, i))
+		moved = !vmem_at(f, i);
+		if (moved)
 			note(f, "%s: its blocks are not all from the region's start on; the driver plugs "
-				"from the lowest address, so the emulation's blocks of it differ", v->name);
+				"from the lowest address, so the profile's blocks of it are as many, in the "
+				"same order and states, from the region's start", v->name);
 		fprintf(out, "virtio_mem = id=%s memaddr=%#llx size=%#llx requested-size=%#llx "
 			     "block-size=%#llx node=%d\n", v->name, (unsigned long long)v->start,
 			(unsigned long long)size, (unsigned long long)v->plugged,

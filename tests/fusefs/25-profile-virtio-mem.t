@@ -179,6 +179,21 @@ for aob in online_movable online_kernel offline; do
 	boot_compare "auto_online_blocks $aob" "$CAP2" "$TMP/guest2" "$TMP/guest2-$aob.profile"
 done
 
+# the device's blocks with a gap below them (an unplug that stopped short): the
+# driver plugs from the region's start, so the profile's blocks are as many,
+# in order and state, from there, and it boots
+cp -a "$TMP/guest2" "$TMP/gap"
+mv "$TMP/gap/sys/devices/system/memory/memory32" "$TMP/gap/sys/devices/system/memory/memory35"
+sed -i 's/^  100000000-117ffffff : System RAM (virtio_mem)$/  108000000-11fffffff : System RAM (virtio_mem)/' "$TMP/gap/proc/iomem"
+"$HM" profile --from-sysfs "$TMP/gap" -o "$TMP/gap.profile" 2>"$TMP/gap.notes"
+is "$(grep -E '^(virtio_mem|online) ' "$TMP/gap.profile")" "virtio_mem = id=virtio0 memaddr=0x100000000 size=0x40000000 requested-size=0x18000000 block-size=0x200000 node=1
+online = 32 online_movable
+online = 34 online_kernel" "blocks 33-35 of the device (Movable, offline, Normal) are the profile's 32-34"
+grep -q "^hotmem: could not infer: virtio0: its blocks are not all from the region's start on" "$TMP/gap.notes"
+tap_ok $? "... and it says so"
+"$HM" --profile "$TMP/gap.profile" status >/dev/null
+tap_ok $? "... and the profile boots"
+
 # a dump with sys/bus/virtio but without proc/iomem: the device is named, its memory stays a DIMM
 rm "$TMP/guest2/proc/iomem"
 "$HM" profile --from-sysfs "$TMP/guest2" 2>&1 >/dev/null | grep -q "^hotmem: could not infer: virtio0 is a virtio-mem device (sys/bus/virtio) but proc/iomem is not in the tree"
