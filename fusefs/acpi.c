@@ -28,6 +28,12 @@
 
 #include "hmfs.h"
 
+/* an eject queued: its slot, looked at again when it runs */
+struct hmfs_acpi_work {
+	struct hmfs_acpi_work *next;
+	int slot;
+};
+
 int hmfs_acpi_init(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = &ctx->cfg;
@@ -37,6 +43,8 @@ int hmfs_acpi_init(struct hmfs_ctx *ctx)
 	if (!ctx->acpi_slots)
 		return -ENOMEM;
 	pthread_mutex_init(&ctx->acpi_lock, NULL);
+	pthread_cond_init(&ctx->acpi_wq_cond, NULL);
+	ctx->acpi_wq_tail = &ctx->acpi_wq_head;
 	/* hotmem_config_validate(): no more hotplug ranges than slots */
 	for (int i = 0; i < cfg->nr_hotplug && i < ctx->nr_acpi_slots; i++) {
 		struct hmfs_acpi_slot *s = &ctx->acpi_slots[i];
@@ -52,6 +60,8 @@ void hmfs_acpi_free(struct hmfs_ctx *ctx)
 {
 	if (!ctx->acpi_slots)
 		return;
+	hmfs_acpi_hotplug_stop(ctx);
+	pthread_cond_destroy(&ctx->acpi_wq_cond);
 	pthread_mutex_destroy(&ctx->acpi_lock);
 	free(ctx->acpi_slots);
 	ctx->acpi_slots = NULL;
@@ -205,4 +215,113 @@ int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *
 	}
 	pthread_mutex_unlock(&ctx->acpi_lock);
 	return slot;
+}
+
+/*
+ * The guest's eject of a slot (acpi_device_hotplug() from
+ * kacpi_hotplug_wq, drivers/acpi/scan.c, 6.12): the slot's DIMM, if it
+ * still has one, goes as device_del takes it (offline each block, remove,
+ * _EJ0; a refusal is the _OST status and dmesg, nobody waits for it).  No
+ * writer's signal reaches it: the unplug deadline ends an offline that
+ * never finishes (dev.c).
+ */
+static void acpi_eject(struct hmfs_ctx *ctx, int slot)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
+	char id[64], err[512] = "";
+
+	if (hmfs_dev_dimm_in_slot(ctx, slot, id, sizeof(id)))
+		return; /* ejected meanwhile (device_del, an earlier eject) */
+	ch.dev.id = id;
+	if (hmfs_change(ctx, &ch, err, sizeof(err)) && err[0])
+		fprintf(stderr, "hotmemfs: ACPI eject of PNP0C80:%02x: %s\n", slot, err);
+}
+
+static void *acpi_hotplug_worker(void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+	struct hmfs_acpi_work *w;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	for (;;) {
+		while (!ctx->acpi_wq_head && !ctx->acpi_wq_stop)
+			pthread_cond_wait(&ctx->acpi_wq_cond, &ctx->acpi_lock);
+		if (ctx->acpi_wq_stop)
+			break;
+		w = ctx->acpi_wq_head;
+		ctx->acpi_wq_head = w->next;
+		if (!ctx->acpi_wq_head)
+			ctx->acpi_wq_tail = &ctx->acpi_wq_head;
+		ctx->acpi_wq_busy = true;
+		/* acpi_lock is never held across what waits */
+		pthread_mutex_unlock(&ctx->acpi_lock);
+		acpi_eject(ctx, w->slot);
+		free(w);
+		pthread_mutex_lock(&ctx->acpi_lock);
+		ctx->acpi_wq_busy = false;
+		pthread_cond_broadcast(&ctx->acpi_wq_cond);
+	}
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return NULL;
+}
+
+/*
+ * acpi_eject_store() -> acpi_hotplug_schedule(): the eject is queued and
+ * the write returns; the work runs on one ordered queue (kacpi_hotplug_wq),
+ * its thread started the first time.
+ */
+int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot)
+{
+	struct hmfs_acpi_work *w = calloc(1, sizeof(*w));
+	int ret = 0;
+
+	if (!w)
+		return -ENOMEM;
+	w->slot = slot;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	if (!ctx->acpi_wq_started && !ctx->acpi_wq_stop)
+		ctx->acpi_wq_started = !pthread_create(&ctx->acpi_wq_thread, NULL,
+						       acpi_hotplug_worker, ctx);
+	if (!ctx->acpi_wq_started || ctx->acpi_wq_stop) {
+		ret = -ENOMEM; /* the kernel's AE_NO_MEMORY: the work was not queued */
+		free(w);
+	} else {
+		*ctx->acpi_wq_tail = w;
+		ctx->acpi_wq_tail = &w->next;
+		pthread_cond_broadcast(&ctx->acpi_wq_cond);
+	}
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return ret;
+}
+
+bool hmfs_acpi_hotplug_idle(struct hmfs_ctx *ctx)
+{
+	bool idle;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	idle = !ctx->acpi_wq_head && !ctx->acpi_wq_busy;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return idle;
+}
+
+void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx)
+{
+	struct hmfs_acpi_work *w;
+	bool started;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	ctx->acpi_wq_stop = true;
+	pthread_cond_broadcast(&ctx->acpi_wq_cond);
+	started = ctx->acpi_wq_started;
+	ctx->acpi_wq_started = false;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	if (started)
+		pthread_join(ctx->acpi_wq_thread, NULL);
+	while ((w = ctx->acpi_wq_head)) {
+		ctx->acpi_wq_head = w->next;
+		fprintf(stderr, "hotmemfs: stopping: the eject of PNP0C80:%02x queued was dropped\n",
+			w->slot);
+		free(w);
+	}
+	ctx->acpi_wq_tail = &ctx->acpi_wq_head;
 }

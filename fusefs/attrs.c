@@ -555,27 +555,25 @@ static const char *snode_subsystem(struct hmfs_ctx *ctx, int dir)
 /*
  * eject_store(): "1" ejects the slot's DIMM as QEMU's device_del would have
  * the guest do (acpi_scan_hot_remove(): offline, remove, _EJ0, and QEMU
- * takes the DIMM away).  The kernel queues the eject and returns at once;
- * here the write waits for it.  Either way the write succeeds: a refused
- * eject shows in the _OST status and dmesg.  An empty slot has no scan
- * handler attached: ENODEV.  A profile's "hotplug" range has no QEMU
- * device here to take away: ENODEV too.
+ * takes the DIMM away).  As the kernel (acpi_hotplug_schedule(), 6.12) the
+ * eject is queued and the write returns at once; it succeeds whatever
+ * becomes of the eject: a refused one shows in the _OST status and dmesg.
+ * An empty slot has no scan handler attached: ENODEV.
  */
 static ssize_t store_acpi_eject(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
-				size_t count, const struct hotmem_task *task)
+				size_t count)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL, .task = task };
 	struct hmfs_acpi_slot s = { 0 };
 	char id[64];
+	int ret;
 
 	if (!count || buf[0] != '1')
 		return -EINVAL;
 	if (!hmfs_acpi_slot_get(ctx, (int)n->id, &s) || !s.present ||
 	    hmfs_dev_dimm_in_slot(ctx, (int)n->id, id, sizeof(id)))
 		return -ENODEV;
-	ch.dev.id = id;
-	hmfs_change(ctx, &ch, NULL, 0);
-	return (ssize_t)count;
+	ret = hmfs_acpi_hotplug_schedule(ctx, (int)n->id);
+	return ret ? ret : (ssize_t)count;
 }
 
 static ssize_t store_acpi(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
@@ -854,7 +852,7 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_ACPI_SLOT_UEVENT:
 		return store_acpi(ctx, n, buf, count);
 	case A_ACPI_EJECT:
-		return store_acpi_eject(ctx, n, buf, count, task);
+		return store_acpi_eject(ctx, n, buf, count);
 	case A_CONTAINER_ONLINE: {
 		bool on;
 		int ret = hmu_kstrtobool(buf, &on);

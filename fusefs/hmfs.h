@@ -302,6 +302,7 @@ struct hmfs_sub { /* a control client following events (ctlsock.c) */
 };
 
 struct hmfs_loop;
+struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
 #define HMFS_STATE_KEYS 7
@@ -365,6 +366,15 @@ struct hmfs_ctx {
 	pthread_mutex_t acpi_lock;
 	struct hmfs_acpi_slot *acpi_slots;
 	int nr_acpi_slots;
+	/*
+	 * kacpi_hotplug_wq (acpi.c: hmfs_acpi_hotplug_schedule()): the
+	 * guest's ejects, one at a time, after their writes returned.  Under
+	 * acpi_lock.
+	 */
+	struct hmfs_acpi_work *acpi_wq_head, **acpi_wq_tail;
+	pthread_cond_t acpi_wq_cond;
+	pthread_t acpi_wq_thread;
+	bool acpi_wq_started, acpi_wq_stop, acpi_wq_busy;
 	bool acpi_container_offline; /* system/container/PNP0A06:04/online is 0 */
 	struct hmfs_dev *devs;
 
@@ -558,6 +568,12 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx);
 #define HMFS_ACPI_MHPC "LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04"
 int hmfs_acpi_init(struct hmfs_ctx *ctx);
 void hmfs_acpi_free(struct hmfs_ctx *ctx);
+/* queue the eject of ACPI slot @slot's DIMM, as acpi_hotplug_schedule(): 0 or -ENOMEM */
+int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot);
+/* the eject running ends, the queued ones are dropped (at stop, before the engine goes) */
+void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
+/* no eject queued or running (tests, hotmemctl) */
+bool hmfs_acpi_hotplug_idle(struct hmfs_ctx *ctx);
 /*
  * The slot a new DIMM takes: @want, or the lowest free if -1; -EINVAL with
  * QEMU's words in @err if there is none.  Plugging it cannot fail then

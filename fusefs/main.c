@@ -441,6 +441,9 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 
 static void teardown(struct hmfs_ctx *ctx)
 {
+	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
+	if (ctx->acpi_slots)
+		hmfs_acpi_hotplug_stop(ctx);
 	hmfs_ctl_stop(ctx);
 	hmfs_events_stop(ctx);
 	if (ctx->se) {

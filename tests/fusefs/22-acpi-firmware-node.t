@@ -153,9 +153,14 @@ is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '0\n')" EINVAL "eject: 0 is EINVAL"
 ctl device_del d3 >/dev/null
 is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '1\n')" ENODEV "eject of an empty slot: ENODEV"
 ctl device_add pc-dimm size=128M id=d3 >/dev/null
+# acpi_eject_store(): the eject is queued (kacpi_hotplug_wq), the write returns at once
+devices() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)))'; }
+# until_gone ID: the queued eject took ID away (5 s at most)
+until_gone() { for _ in $(seq 100); do devices | grep -qw "$1" || return 0; sleep 0.05; done; return 1; }
 is "$($SYSW w "$MNT$MHPC/PNP0C80:03/eject" '1\n')" ret=2 "echo 1 > PNP0C80:03/eject"
-is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)))')" \
-	"d0 vm0 d2 d3" "... the guest ejected d4, QEMU took it away"
+until_gone d4
+tap_ok $? "... the queued eject ran"
+is "$(devices)" "d0 vm0 d2 d3" "... the guest ejected d4, QEMU took it away"
 is "$(cat "$MNT$MHPC/PNP0C80:03/status")" 0 "... its slot's _STA is 0"
 # slots out of list order: d3 in slot 2 before d5 in slot 1
 ctl device_del d2 >/dev/null && ctl device_add pc-dimm size=128M id=d5 >/dev/null
@@ -193,5 +198,7 @@ is "$(slots)" "dimm0:0" "the boot DIMM is QEMU's cold-plugged pc-dimm dimm0, in 
 ctl device_add pc-dimm size=256M id=d1 >/dev/null
 is "$(slots)" "dimm0:0 d1:1" "a device_add takes the next slot"
 is "$($SYSW w "$MNT$MHPC/PNP0C80:00/eject" '1\n')" ret=2 "echo 1 > PNP0C80:00/eject: the guest ejects the boot DIMM"
+until_gone dimm0
+tap_ok $? "... the queued eject ran"
 is "$(slots)" "d1:1" "... and QEMU took dimm0 away"
 done_testing
