@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
+plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "'"${1:-vm0}"'"][0])'; }
 # record_blocks N FIRST END: the Nth last journal record's block runs,
 # "ok" when they name block FIRST..END-1 only and at least one of them
 record_blocks() {
@@ -117,4 +117,17 @@ is "$(for b in 32 33 34 35 36 37 38 39; do cat "$M/memory$b/state"; done | grep 
 is "$(cat "$M/memory34/state")" online "... memory34"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+# two devices short: the driver's record holds both, in the devices' order, and no other
+ctl device_add virtio-mem-pci id=vm2 size=4G requested-size=1536M >/dev/null
+tap_ok $? "virtio-mem vm2, requested 1.5G: 1G plugged, short as vm0 is"
+first=$(ctl --json status | python3 -c 'import json,sys; print([d["memaddr"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm2"][0] // (128 << 20))')
+echo online_movable >"$M/memory$first/state"
+tap_ok $? "memory$first (vm2) online"
+is "$(plugged vm2)" $((1152 << 20)) "... vm2's driver plugs one block more"
+is "$(record_devices 1)" "vm0 vm2" "... its record holds the two short devices, vm0 and vm2, not vm1 nor d1"
+EXPECT=$(snapshot)
+kill9_fs
+start_fs_netns --profile default
+tap_ok $? "restart after kill -9"
+same_text "$(snapshot)" "$EXPECT" "... the same machine"
 done_testing
