@@ -340,16 +340,24 @@ fail:
 	return ret;
 }
 
-static void stop_compactor(struct hmfs_ctx *ctx)
+/* one of the state file's threads told to stop (under journal_lock, as it waits) and joined */
+static void stop_thread(struct hmfs_ctx *ctx, pthread_t thread, bool *started, bool *stop,
+			pthread_cond_t *cond)
 {
-	if (!ctx->compactor_started)
+	if (!*started)
 		return;
 	pthread_mutex_lock(&ctx->journal_lock);
-	ctx->compact_stop = true;
-	pthread_cond_signal(&ctx->compact_cond);
+	*stop = true;
+	pthread_cond_broadcast(cond);
 	pthread_mutex_unlock(&ctx->journal_lock);
-	pthread_join(ctx->compactor, NULL);
-	ctx->compactor_started = false;
+	pthread_join(thread, NULL);
+	*started = false;
+}
+
+static void stop_compactor(struct hmfs_ctx *ctx)
+{
+	stop_thread(ctx, ctx->compactor, &ctx->compactor_started, &ctx->compact_stop,
+		    &ctx->compact_cond);
 }
 
 void hmfs_state_close(struct hmfs_ctx *ctx)
@@ -1343,14 +1351,8 @@ static void *syncer(void *arg)
 
 void hmfs_state_stop_syncer(struct hmfs_ctx *ctx)
 {
-	if (!ctx->syncer_started)
-		return;
-	pthread_mutex_lock(&ctx->journal_lock);
-	ctx->syncer_stop = true;
-	pthread_cond_broadcast(&ctx->journal_cond);
-	pthread_mutex_unlock(&ctx->journal_lock);
-	pthread_join(ctx->syncer, NULL);
-	ctx->syncer_started = ctx->syncer_stop = false;
+	stop_thread(ctx, ctx->syncer, &ctx->syncer_started, &ctx->syncer_stop, &ctx->journal_cond);
+	ctx->syncer_stop = false;
 }
 
 /* a one-block change: its run, or nothing when the block is as it was */
