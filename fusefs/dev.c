@@ -414,6 +414,15 @@ static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 	hotmem_virtio_mem_retry(vm, &task);
 }
 
+/* a listed device to another free name of its model's (its own is taken: by itself) */
+static void dev_rename(struct hmfs_ctx *ctx, struct hmfs_dev *d)
+{
+	char id[sizeof(d->id)];
+
+	auto_id(ctx, dev_model_of(d->type)->id_prefix, id, sizeof(id));
+	memcpy(d->id, id, sizeof(id));
+}
+
 /*
  * The devices the profile made at boot (engine/mm_init.c: "hotplug" and
  * "virtio_mem" lines), listed as device_add makes them: removed (and a
@@ -452,7 +461,7 @@ static int boot_vmem_adopt(struct hmfs_ctx *ctx, const struct hm_virtio_mem_conf
 		return -ENODEV;
 	d = dev_find(ctx, v->id);
 	if (d)
-		auto_id(ctx, dev_model_of(d->type)->id_prefix, d->id, sizeof(d->id));
+		dev_rename(ctx, d);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -516,7 +525,7 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 
 	if (d->type != m->type || d->size != size || d->node != node || d->addr != addr ||
 	    (d->type == HMFS_VIRTIO_MEM && d->block_size != block_size)) {
-		auto_id(ctx, dev_model_of(d->type)->id_prefix, d->id, sizeof(d->id));
+		dev_rename(ctx, d);
 		return 1;
 	}
 	if (d->type != HMFS_VIRTIO_MEM)

@@ -112,4 +112,31 @@ tap_ok $? "hotmemfs restarts from its state file (the profile boots dimm0 where 
 is "$(slots)" "dimm1:1 d2:0" "the devices as left: the profile's dimm0 gave way to the saved d2"
 is "$(cat "$SYS/memory32/state" "$SYS/memory48/state" | tr '\n' ' ')" "offline online " "their blocks as left"
 stop_fs
+
+# a state file from before a profile's devices were listed: its own dimm0
+# (device_add's name) is not the profile's, which takes another name
+cat >"$TMP/old.profile" <<'EOF'
+profile = default
+cmdline = "hotmem.kernel_alloc=off"
+slots = 4
+EOF
+start_fs --fresh --profile "$TMP/old.profile"
+ctl device_add pc-dimm id=dimm0 size=128M addr=0x110000000 slot=1 &&
+	echo online_movable >"$SYS/memory34/state"
+tap_ok $? "a machine with its own dimm0 in slot 1, onlined"
+stop_fs
+echo "hotplug = 0x100000000-0x10fffffff" >>"$TMP/old.profile"
+timeout 20 "$HMFS" --control "$CTL" --state "$STATE" --profile "$TMP/old.profile" "$MNT" 2>>"$TMP/hotmemfs.log" &
+FS_PID=$!
+fs_wait_mounted
+tap_ok $? "hotmemfs restarts from its state file after the profile got a hotplug range named dimm0 too"
+is "$(slots) $(cat "$SYS/memory34/state")" "dimm1:0 dimm0:1 online" "the saved dimm0 as left, the profile's DIMM renamed dimm1"
+stop_fs
+
+# a virtio_mem line named as a hotplug range's DIMM would be: the DIMM takes another name
+printf 'profile = default\ncmdline = "hotmem.kernel_alloc=off"\nhotplug = 0x100000000-0x107ffffff\nvirtio_mem = id=dimm0 memaddr=0x140000000 size=256M\n' >"$TMP/names.profile"
+start_fs --fresh --profile "$TMP/names.profile"
+is "$(ctl -j devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d["driver"]) for d in json.load(sys.stdin)))')" \
+	"dimm1:pc-dimm dimm0:virtio-mem-pci" "the virtio_mem line's id kept, the DIMM named dimm1"
+stop_fs
 done_testing
