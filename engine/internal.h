@@ -527,6 +527,17 @@ struct hotmem {
 	 */
 	int pagemap_fd;
 	pid_t pagemap_pid;
+	/*
+	 * Emulator: what the host offers beyond that, probed at boot and
+	 * used only by pagemap_pid (a forked child's calls would name its
+	 * parent): PAGEMAP_SCAN on pagemap_fd (6.7+), which returns only the
+	 * copied pages' ranges, and process_madvise() on this process's
+	 * pidfd with any advice (6.13+), which populates scattered pages in
+	 * one call.  Lacking them: pagemap is read, and pages fault in.
+	 */
+	bool pagemap_scan;
+	bool populate_vector;
+	int pidfd;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */
@@ -762,6 +773,7 @@ int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t 
 size_t physmem_memfd_resident_bytes(struct hotmem *hm);
 long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
 			   void (*fn)(void *page, void *arg), void *arg);
+void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int nr, bool write);
 bool physmem_pagemap_copied(uint64_t ent);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 

@@ -14,14 +14,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
+#include <linux/fs.h>
 
 #include "internal.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+/* 6.7's include/uapi/linux/fs.h, for headers older than the running kernel */
+#ifndef PAGEMAP_SCAN
+#define PAGE_IS_FILE		(1 << 2)
+#define PAGE_IS_PRESENT		(1 << 3)
+#define PAGE_IS_SWAPPED		(1 << 4)
+
+struct page_region {
+	__u64 start;
+	__u64 end;
+	__u64 categories;
+};
+
+struct pm_scan_arg {
+	__u64 size;
+	__u64 flags;
+	__u64 start;
+	__u64 end;
+	__u64 walk_end;
+	__u64 vec;
+	__u64 vec_len;
+	__u64 max_pages;
+	__u64 category_inverted;
+	__u64 category_mask;
+	__u64 category_anyof_mask;
+	__u64 return_mask;
+};
+
+#define PAGEMAP_SCAN	_IOWR('f', 16, struct pm_scan_arg)
 #endif
 
 static unsigned long reread_max_map_count(struct hotmem *hm);
@@ -54,6 +91,31 @@ static void vmemmap_remap_lock_init(struct hotmem *hm)
 	pthread_rwlockattr_destroy(&attr);
 }
 
+/* PAGEMAP_SCAN (6.7+): asked about one page of the stack */
+static bool pagemap_scan_works(int pagemap_fd)
+{
+	struct pm_scan_arg arg = { .size = sizeof(arg) };
+
+	arg.start = ALIGN_DOWN((uintptr_t)&arg, PAGE_SIZE);
+	arg.end = arg.start + PAGE_SIZE;
+	return pagemap_fd >= 0 && ioctl(pagemap_fd, PAGEMAP_SCAN, &arg) == 0;
+}
+
+/*
+ * process_madvise() takes any advice for the caller's own process from
+ * 6.13 (before, only the four a remote process may be given: EINVAL);
+ * MADV_POPULATE_WRITE is 5.14's.  Asked of a page of the stack, there
+ * already.
+ */
+static bool populate_vector_works(int pidfd)
+{
+	char page[1];
+	struct iovec iov = { (void *)ALIGN_DOWN((uintptr_t)page, PAGE_SIZE), PAGE_SIZE };
+
+	return pidfd >= 0 &&
+	       syscall(SYS_process_madvise, pidfd, &iov, 1, MADV_POPULATE_WRITE, 0) == PAGE_SIZE;
+}
+
 int physmem_init(struct hotmem *hm)
 {
 	size_t vsize;
@@ -68,6 +130,9 @@ int physmem_init(struct hotmem *hm)
 	/* none (no /proc): shared memmaps are re-shared by remapping them */
 	hm->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	hm->pagemap_pid = getpid();
+	hm->pagemap_scan = pagemap_scan_works(hm->pagemap_fd);
+	hm->pidfd = (int)syscall(SYS_pidfd_open, hm->pagemap_pid, 0);
+	hm->populate_vector = populate_vector_works(hm->pidfd);
 	hm->memfd = memfd_create("hotmem-ram", MFD_CLOEXEC);
 	if (hm->memfd < 0)
 		goto err_pagemap;
@@ -106,6 +171,9 @@ err_pagemap:
 	if (hm->pagemap_fd >= 0)
 		close(hm->pagemap_fd);
 	hm->pagemap_fd = -1;
+	if (hm->pidfd >= 0)
+		close(hm->pidfd);
+	hm->pidfd = -1;
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
 	pthread_rwlock_destroy(&hm->vmemmap_remap_lock);
 	return -ENOMEM;
@@ -123,6 +191,8 @@ void physmem_exit(struct hotmem *hm)
 		close(hm->memmap_tmpl_fd);
 	if (hm->pagemap_fd >= 0)
 		close(hm->pagemap_fd);
+	if (hm->pidfd >= 0)
+		close(hm->pidfd);
 	if (hm->max_map_count_fd >= 0)
 		close(hm->max_map_count_fd);
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
@@ -473,6 +543,24 @@ int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
 			       hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
 }
 
+/*
+ * Fault @nr pages, @stride bytes apart from @addr, in for reading or for
+ * writing in one call, where the host allows: the traps they would take,
+ * one a page (two for a write after a read), saved.  Best effort: a page
+ * the host does not populate faults on first use, as it would have.
+ */
+void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int nr, bool write)
+{
+	struct iovec iov[PTRS_PER_PTE];
+
+	if (!hm->populate_vector || hm->pagemap_pid != getpid() || nr > PTRS_PER_PTE)
+		return;
+	for (unsigned int i = 0; i < nr; i++)
+		iov[i] = (struct iovec){ (char *)addr + i * stride, PAGE_SIZE };
+	syscall(SYS_process_madvise, hm->pidfd, iov, nr,
+		write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ, 0);
+}
+
 /* write @buf to physical memory at @pfn (not through the direct map: it may be unmapped) */
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size)
 {
@@ -512,23 +600,18 @@ bool physmem_pagemap_copied(uint64_t ent)
 }
 
 /*
- * The pages of a private file mapping the host has copied, each passed to
- * @fn (may be NULL): their number, or -1 when the page tables cannot be
- * read (no /proc, or a process forked from the one that opened it).  The
- * walk stops at the copy after the first @max: @max + 1 says "more".
- * The entries are read a PMD at a time, one pread(): in chunks of 64
+ * physmem_private_pages() from pagemap's entries, a PMD at a time, one
+ * pread(): in chunks of 64
  * (512 bytes of stack, not 4 KiB) a section cost 15 us, not 5 (2026-11-29,
  * load 4), most of an online/offline cycle that re-shares its memmap.
  */
-long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
-			   void (*fn)(void *page, void *arg), void *arg)
+static long private_pages_read(struct hotmem *hm, void *addr, size_t size, unsigned long max,
+			       void (*fn)(void *page, void *arg), void *arg)
 {
 	uint64_t ent[PTRS_PER_PTE];
 	size_t nr = size / PAGE_SIZE;
 	long copied = 0;
 
-	if (hm->pagemap_fd < 0 || hm->pagemap_pid != getpid())
-		return -1;
 	for (size_t i = 0; i < nr; i += PTRS_PER_PTE) {
 		size_t n = min(nr - i, (size_t)PTRS_PER_PTE);
 		off_t off = (off_t)(((uintptr_t)addr / PAGE_SIZE + i) * sizeof(uint64_t));
@@ -546,6 +629,68 @@ long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned 
 		}
 	}
 	return copied;
+}
+
+/* ranges of pages at a time: a shared memmap's copies come in few of them */
+#define SCAN_REGIONS	16
+
+/*
+ * PAGEMAP_SCAN (6.7's fs/proc/task_mmu.c, pagemap_scan_pmd_entry()) walks
+ * the same PTEs but returns only the ranges asked for: pages not the
+ * file's (PAGE_IS_FILE inverted, the page_folio test pagemap's PM_FILE
+ * makes) that are present or swapped, in contiguous ranges, stopping at
+ * max_pages.  It spares the 8 bytes copied out for each of the 512 PTEs
+ * and the exclusivity test of each page (PM_MMAP_EXCLUSIVE).
+ */
+static long private_pages_scan(struct hotmem *hm, void *addr, size_t size, unsigned long max,
+			       void (*fn)(void *page, void *arg), void *arg)
+{
+	struct page_region vec[SCAN_REGIONS];
+	struct pm_scan_arg a = {
+		.size = sizeof(a),
+		.start = (uintptr_t)addr,
+		.end = (uintptr_t)addr + size,
+		.vec = (uintptr_t)vec,
+		.vec_len = SCAN_REGIONS,
+		.category_inverted = PAGE_IS_FILE,
+		.category_mask = PAGE_IS_FILE,
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+	};
+	const uint64_t end = a.end;
+	unsigned long copied = 0;
+
+	while (a.start < end) {
+		/* the walk stops at the copy after the first @max (0: no limit) */
+		a.max_pages = max == ULONG_MAX ? 0 : max + 1 - copied;
+		long n = ioctl(hm->pagemap_fd, PAGEMAP_SCAN, &a);
+
+		if (n < 0)
+			return -1;
+		for (long i = 0; i < n; i++)
+			for (uint64_t p = vec[i].start; p < vec[i].end; p += PAGE_SIZE, copied++)
+				if (fn)
+					fn((void *)(uintptr_t)p, arg);
+		if (copied > max || a.walk_end <= a.start)
+			break;
+		a.start = a.walk_end;
+	}
+	return (long)copied;
+}
+
+/*
+ * The pages of a private file mapping the host has copied, each passed to
+ * @fn (may be NULL): their number, or -1 when the page tables cannot be
+ * read (no /proc, or a process forked from the one that opened it).  The
+ * walk stops at the copy after the first @max: @max + 1 says "more".
+ */
+long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
+			   void (*fn)(void *page, void *arg), void *arg)
+{
+	if (hm->pagemap_fd < 0 || hm->pagemap_pid != getpid())
+		return -1;
+	if (hm->pagemap_scan)
+		return private_pages_scan(hm, addr, size, max, fn, arg);
+	return private_pages_read(hm, addr, size, max, fn, arg);
 }
 
 /* the memfd's pages: no more than the present RAM (invariant 6) */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -262,6 +263,139 @@ static void test_memmap_used_while_online_gives_its_copies_back(void **state)
 				assert_memory_equal(pfn_to_page(hm, pfn), &ref, sizeof(ref));
 		check(hm);
 	}
+	hotmem_destroy(hm);
+}
+
+/* the running kernel is at least @major.@minor */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	return !uname(&u) && sscanf(u.release, "%d.%d", &ma, &mi) == 2 &&
+	       (ma > major || (ma == major && mi >= minor));
+}
+
+struct copies {
+	void *page[512];
+	unsigned long nr;
+};
+
+static void note_copy(void *page, void *arg)
+{
+	struct copies *c = arg;
+
+	if (c->nr < 512)
+		c->page[c->nr] = page;
+	c->nr++;
+}
+
+/* physmem_private_pages() by PAGEMAP_SCAN and by reading pagemap: the same pages, the same cap */
+static void assert_scan_agrees(struct hotmem *hm, unsigned long section_nr, unsigned long max)
+{
+	static struct copies scan, read;
+	long n_scan, n_read;
+
+	scan.nr = read.nr = 0;
+	n_scan = section_copies_max(hm, section_nr, max, NULL);
+	assert_int_equal(physmem_private_pages(hm, pfn_to_page(hm, section_nr << (27 - 12)),
+					       2 * MiB, max, note_copy, &scan), n_scan);
+	hm->pagemap_scan = false;
+	n_read = physmem_private_pages(hm, pfn_to_page(hm, section_nr << (27 - 12)), 2 * MiB, max,
+				       note_copy, &read);
+	hm->pagemap_scan = true;
+	assert_int_equal(n_scan, n_read);
+	assert_int_equal(scan.nr, read.nr);
+	assert_int_equal((unsigned long)n_scan, scan.nr);
+	assert_memory_equal(scan.page, read.page, min(scan.nr, 512UL) * sizeof(void *));
+}
+
+/*
+ * PAGEMAP_SCAN (6.7+) answers which vmemmap pages of a shared memmap the
+ * host copied exactly as pagemap's entries do: none of a fresh mapping,
+ * the buddy heads after an online, more than the cap after the workload
+ * wrote the memmap (the walk stopping at the copy past @max as before),
+ * none after the remap; on a kernel that has it, it is the one used.
+ */
+static void test_copied_pages_scan_agrees_with_pagemap(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 2;
+
+	(void)state;
+	if (!hm->pagemap_scan) {
+		assert_false(kernel_at_least(6, 7));
+		hotmem_destroy(hm);
+		skip();
+	}
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (unsigned long s = first; s < first + nr; s++) {
+		assert_int_equal(section_copies(hm, s), 32);
+		assert_scan_agrees(hm, s, ULONG_MAX);
+		assert_scan_agrees(hm, s, 5);
+	}
+	/* the workload writes most of the memmap: copies past the cap of 64 */
+	assert_true(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, nr * 32768, NULL) > 0);
+	hotmem_free_all(hm);
+	for (unsigned long s = first; s < first + nr; s++) {
+		assert_true(section_copies(hm, s) > 512 / 8);
+		assert_scan_agrees(hm, s, ULONG_MAX);
+		assert_scan_agrees(hm, s, 512 / 8);
+		assert_int_equal(section_copies_max(hm, s, 512 / 8, NULL), 512 / 8 + 1);
+		assert_int_equal(section_copies_max(hm, s, 0, NULL), 1);
+	}
+	/* offline and onlined into Normal: remapped onto Normal's template, the heads only */
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_KERNEL), 0);
+	for (unsigned long s = first; s < first + nr; s++) {
+		assert_int_equal(section_copies(hm, s), 32);
+		assert_scan_agrees(hm, s, ULONG_MAX);
+	}
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A section's memmap freshly mapped onto its template has the vmemmap
+ * pages the online writes (one a max-order buddy head, one in 16) copied
+ * by the host in one call, not at their first write: exactly those, so
+ * the host pays no more than the online's own writes would make it
+ * (the copies the online leaves are the same 32).  6.13+, where
+ * process_madvise() may populate the caller's own pages.
+ */
+static void test_fresh_template_mapping_copies_the_buddy_heads_only(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27;
+	struct copies c = { .nr = 0 };
+	struct page tmpl;
+	int slot;
+
+	(void)state;
+	if (!hm->populate_vector) {
+		assert_false(kernel_at_least(6, 13));
+		hotmem_destroy(hm);
+		skip();
+	}
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, first, 1, HM_MMOP_ONLINE_MOVABLE), 0);
+	/* a free page's struct page of the online block: the Movable template */
+	tmpl = *pfn_to_page(hm, (DIMM >> 12) + 1);
+	slot = physmem_memmap_template(hm, &tmpl);
+	assert_true(slot >= 0);
+	/* the offline block's memmap mapped onto it, as its online will */
+	assert_int_equal(vmemmap_share_template(hm, first + 1, slot), 1);
+	assert_int_equal(physmem_private_pages(hm, pfn_to_page(hm, (first + 1) << (27 - 12)),
+					       2 * MiB, ULONG_MAX, note_copy, &c), 32);
+	for (unsigned long i = 0; i < 32; i++)
+		assert_ptr_equal(c.page[i], pfn_to_page(hm, ((first + 1) << (27 - 12)) + i * 1024));
+	for (unsigned long pfn = (first + 1) << (27 - 12); pfn < (first + 2) << (27 - 12); pfn += 511)
+		assert_memory_equal(pfn_to_page(hm, pfn), &tmpl, sizeof(tmpl));
+	/* its online re-shares it in place: the same 32 copies, the heads */
+	assert_int_equal(hotmem_online_blocks(hm, first + 1, 1, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(section_copies(hm, first + 1), 32);
+	check(hm);
 	hotmem_destroy(hm);
 }
 
@@ -831,6 +965,8 @@ int main(void)
 		cmocka_unit_test(test_memmap_onlined_again_is_reshared_in_place),
 		cmocka_unit_test(test_memmap_used_while_online_gives_its_copies_back),
 		cmocka_unit_test(test_pagemap_copies_are_anonymous_pages_only),
+		cmocka_unit_test(test_copied_pages_scan_agrees_with_pagemap),
+		cmocka_unit_test(test_fresh_template_mapping_copies_the_buddy_heads_only),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
