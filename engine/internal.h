@@ -533,11 +533,15 @@ struct hotmem {
 	 * parent): PAGEMAP_SCAN on pagemap_fd (6.7+), which returns only the
 	 * copied pages' ranges, and process_madvise() on this process's
 	 * pidfd with any advice (6.13+), which populates scattered pages in
-	 * one call.  Lacking them: pagemap is read, and pages fault in.
+	 * one call; and a userfaultfd (5.19+) whose registration keeps the
+	 * host from faulting around on template mappings
+	 * (physmem_map_vmemmap_template()).  Lacking them: pagemap is read,
+	 * pages fault in, 16 at a time.
 	 */
 	bool pagemap_scan;
 	bool populate_vector;
 	int pidfd;
+	int uffd;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */

@@ -21,6 +21,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <linux/fs.h>
+#include <linux/userfaultfd.h>
 
 #include "internal.h"
 
@@ -116,6 +117,24 @@ static bool populate_vector_works(int pidfd)
 	       syscall(SYS_process_madvise, pidfd, &iov, 1, MADV_POPULATE_WRITE, 0) == PAGE_SIZE;
 }
 
+/*
+ * A userfaultfd that only ever registers memmap template mappings for
+ * write protection and never protects a page (so nothing ever reaches
+ * it): UFFD_USER_MODE_ONLY needs no privilege (5.11+), shmem's WP mode
+ * UFFD_FEATURE_WP_HUGETLBFS_SHMEM (5.19+).  -1 when the host has none.
+ */
+static int uffd_open(void)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_WP_HUGETLBFS_SHMEM };
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+
+	if (fd >= 0 && ioctl(fd, UFFDIO_API, &api)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 int physmem_init(struct hotmem *hm)
 {
 	size_t vsize;
@@ -133,6 +152,7 @@ int physmem_init(struct hotmem *hm)
 	hm->pagemap_scan = pagemap_scan_works(hm->pagemap_fd);
 	hm->pidfd = (int)syscall(SYS_pidfd_open, hm->pagemap_pid, 0);
 	hm->populate_vector = populate_vector_works(hm->pidfd);
+	hm->uffd = uffd_open();
 	hm->memfd = memfd_create("hotmem-ram", MFD_CLOEXEC);
 	if (hm->memfd < 0)
 		goto err_pagemap;
@@ -174,6 +194,9 @@ err_pagemap:
 	if (hm->pidfd >= 0)
 		close(hm->pidfd);
 	hm->pidfd = -1;
+	if (hm->uffd >= 0)
+		close(hm->uffd);
+	hm->uffd = -1;
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
 	pthread_rwlock_destroy(&hm->vmemmap_remap_lock);
 	return -ENOMEM;
@@ -193,6 +216,8 @@ void physmem_exit(struct hotmem *hm)
 		close(hm->pagemap_fd);
 	if (hm->pidfd >= 0)
 		close(hm->pidfd);
+	if (hm->uffd >= 0)
+		close(hm->uffd);
 	if (hm->max_map_count_fd >= 0)
 		close(hm->max_map_count_fd);
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
@@ -537,10 +562,32 @@ out:
 	return slot;
 }
 
+/*
+ * The template's mapping, where the host does not fault around: a read
+ * fault maps its one page, not the 16 of fault_around_bytes around it
+ * (do_read_fault(), 6.12's should_fault_around()), which a mapping
+ * registered with a userfaultfd for write protection never does
+ * (uffd_disable_fault_around()).  No page is ever write-protected, so the
+ * registration changes nothing else: writes copy as before, and nothing
+ * reaches the userfaultfd.  Of a free section's 512 vmemmap pages an
+ * online/offline cycle maps 65 instead of all (the buddy heads, each
+ * pageblock's first struct page, one more), and the walks that follow
+ * (the copied-pages query, the remap's unmap) meet 65 present PTEs, not
+ * 512: most of a re-shared online/offline cycle's time (make bench).
+ * Best effort: without a userfaultfd, or refused, it faults around.
+ */
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
 {
-	return host_mmap_fixed(hm, vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-			       hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
+	struct uffdio_register reg = {
+		.range = { (uintptr_t)vaddr, PMD_SIZE },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	int ret = host_mmap_fixed(hm, vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+				  hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
+
+	if (!ret && hm->uffd >= 0 && hm->pagemap_pid == getpid())
+		ioctl(hm->uffd, UFFDIO_REGISTER, &reg);
+	return ret;
 }
 
 /*
@@ -632,7 +679,7 @@ static long private_pages_read(struct hotmem *hm, void *addr, size_t size, unsig
 }
 
 /* ranges of pages at a time: a shared memmap's copies come in few of them */
-#define SCAN_REGIONS	16
+#define SCAN_REGIONS	65
 
 /*
  * PAGEMAP_SCAN (6.7's fs/proc/task_mmu.c, pagemap_scan_pmd_entry()) walks

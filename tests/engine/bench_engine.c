@@ -15,10 +15,19 @@
  *  - host memory per emulated TiB online: a memmap from system RAM shared
  *    copy-on-write with its template, a self-hosted one written (1/64 of
  *    what is online), and how many of those memmap pages hold the same
- *    bytes.
+ *    bytes;
+ *  - a fresh online of such a memmap with the buddy heads populated in one
+ *    call (process_madvise(), 6.13+) vs left to fault, and its traps;
+ *  - the copied-pages query (PAGEMAP_SCAN, 6.7+) vs reading pagemap, alone
+ *    and as a share of the online/offline cycle that re-shares in place.
+ *
+ * Arguments name the parts to run (bench_engine populate storm); none: all.
  */
+#include <linux/perf_event.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -385,23 +394,24 @@ static void copy_vmemmap_pages(struct hotmem *hm, unsigned long spfn, unsigned l
 		}
 }
 
-/* one online/offline cycle of @nr blocks after the host copied @k more vmemmap pages of each */
-static double reshare_cycle_us(struct hotmem *hm, unsigned long nr, int k, bool remap)
+/* one online/offline cycle of @nr blocks from @first after the host copied @k more vmemmap pages of each */
+static double reshare_cycle_us(struct hotmem *hm, unsigned long first, unsigned long nr, int k,
+			       bool remap)
 {
 	const int pagemap_fd = hm->pagemap_fd;
 	double t0, t;
 
-	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_ONLINE_MOVABLE))
+	if (hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE))
 		exit(1);
-	copy_vmemmap_pages(hm, DIMM >> 12, nr, k);
-	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_OFFLINE))
+	copy_vmemmap_pages(hm, first << (27 - 12), nr, k);
+	if (hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE))
 		exit(1);
 	/* no pagemap: the memmap is remapped, as without /proc */
 	if (remap)
 		hm->pagemap_fd = -1;
 	t0 = now_us();
-	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_ONLINE_MOVABLE) ||
-	    hotmem_online_blocks(hm, 32, nr, HM_MMOP_OFFLINE))
+	if (hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE) ||
+	    hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE))
 		exit(1);
 	t = now_us() - t0;
 	hm->pagemap_fd = pagemap_fd;
@@ -426,13 +436,13 @@ static void bench_reshare(void)
 	for (int i = 0; i < RUNS; i++) {
 		/* interleaved, the order alternating */
 		if (i % 2) {
-			remap[i] = reshare_cycle_us(hm, nr, 32, true);
-			cap[i] = reshare_cycle_us(hm, nr, 32, false);
+			remap[i] = reshare_cycle_us(hm, 32, nr, 32, true);
+			cap[i] = reshare_cycle_us(hm, 32, nr, 32, false);
 		} else {
-			cap[i] = reshare_cycle_us(hm, nr, 32, false);
-			remap[i] = reshare_cycle_us(hm, nr, 32, true);
+			cap[i] = reshare_cycle_us(hm, 32, nr, 32, false);
+			remap[i] = reshare_cycle_us(hm, 32, nr, 32, true);
 		}
-		heads[i] = reshare_cycle_us(hm, nr, 0, false);
+		heads[i] = reshare_cycle_us(hm, 32, nr, 0, false);
 	}
 	hotmem_destroy(hm);
 	printf("# online/offline cycle of a 128 MiB block: %.1f us re-shared (buddy heads copied), "
@@ -444,14 +454,214 @@ static void bench_reshare(void)
 	       "informational: what the storms pay against the old path", true);
 }
 
-int main(void)
+/* the page faults this process traps from now on (a software counter), or -1 */
+static int traps_open(void)
 {
-	bench_host_memory();
-	bench_untraced_probes();
-	bench_kmem_storm();
-	bench_reshare();
-	bench_online_vs_memset();
-	bench_parallel_online();
-	bench_metadata();
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_PAGE_FAULTS,
+		.exclude_hv = 1,
+	};
+
+	return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static long long traps_read(int fd)
+{
+	long long n;
+
+	return fd >= 0 && read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+}
+
+/*
+ * The host's help for a memmap shared with its template, in the four
+ * ways it can be had: fault-around on or off (the userfaultfd
+ * registration, physmem_map_vmemmap_template()), the buddy heads and
+ * pageblocks populated in one call or faulted (vmemmap_populate_online()).
+ * The old code is "around, faulted".
+ */
+enum { AROUND_FAULTED, AROUND_POPULATED, SINGLE_FAULTED, SINGLE_POPULATED, NR_WAYS };
+static const char *const way_name[NR_WAYS] = {
+	"fault-around, faulted", "fault-around, populated",
+	"no fault-around, faulted", "no fault-around, populated",
+};
+
+static void set_way(struct hotmem *hm, int uffd, int way)
+{
+	hm->uffd = way >= SINGLE_FAULTED ? uffd : -1;
+	hm->populate_vector = way == AROUND_POPULATED || way == SINGLE_POPULATED;
+}
+
+/*
+ * The first online of 128 MiB blocks whose memmap from system RAM is
+ * mapped onto its template, each way in turn, block by block: its time,
+ * the traps it takes, the vmemmap pages it copies (host memory).
+ */
+static void bench_populate(void)
+{
+	enum { NR = 4 * 40 + 1 };
+	const unsigned long first = DIMM >> 27;
+	double t[NR_WAYS][NR / NR_WAYS];
+	long long traps[NR_WAYS] = { 0 };
+	long copies[NR_WAYS] = { 0 };
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+	int fd = traps_open(), uffd, k[NR_WAYS] = { 0 };
+	bool vector;
+
+	hotmem_config_default(&cfg);
+	cfg.maxmem = DIMM + NR * (128ULL << 20);
+	if (hotmem_create(&cfg, &hm, err, sizeof(err)) ||
+	    hotmem_add_memory(hm, 0, DIMM, NR * (128ULL << 20), 0, -1)) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	uffd = hm->uffd;
+	vector = hm->populate_vector;
+	if (uffd < 0 || !vector)
+		printf("# populate: this host has %s: its ways are the old code's\n",
+		       uffd < 0 ? "no userfaultfd (5.19+)" : "no process_madvise() of any advice (6.13+)");
+	/* the template is made by the first online: not a fresh online's cost */
+	if (hotmem_block_set_state(hm, first, HM_MMOP_ONLINE_MOVABLE))
+		exit(1);
+	for (int i = 0; i < NR - 1; i++) {
+		/* each way in turn, the order rotating every round */
+		const int way = (i + i / NR_WAYS) % NR_WAYS;
+		const unsigned long id = first + 1 + (unsigned long)i;
+		long long f0 = traps_read(fd);
+		double t0;
+
+		set_way(hm, uffd, way);
+		t0 = now_us();
+		if (hotmem_block_set_state(hm, id, HM_MMOP_ONLINE_MOVABLE))
+			exit(1);
+		t[way][k[way]++] = now_us() - t0;
+		traps[way] += traps_read(fd) - f0;
+		copies[way] += physmem_private_pages(hm, pfn_to_page(hm, id << (27 - 12)), 2UL << 20,
+						     ULONG_MAX, NULL, NULL);
+	}
+	hm->uffd = uffd;
+	hm->populate_vector = vector;
+	hotmem_destroy(hm);
+	if (fd >= 0)
+		close(fd);
+	double us[NR_WAYS];
+
+	for (int w = 0; w < NR_WAYS; w++) {
+		us[w] = median(t[w], k[w]);
+		printf("# fresh online of a 128 MiB block, memmap shared with its template, %s: "
+		       "%.1f us, %.1f traps, %.1f vmemmap pages copied\n", way_name[w], us[w],
+		       fd >= 0 ? (double)traps[w] / k[w] : -1.0, (double)copies[w] / k[w]);
+	}
+	figure("engine_online_fresh_vs_old", us[SINGLE_POPULATED] / us[AROUND_FAULTED], "x",
+	       "< 1", us[SINGLE_POPULATED] < us[AROUND_FAULTED]);
+	if (fd >= 0)
+		figure("engine_online_fresh_traps", (double)traps[SINGLE_POPULATED] / k[SINGLE_POPULATED],
+		       "traps a block", "informational: the old code's in the line above", true);
+	figure("engine_online_fresh_copies_vs_old",
+	       (double)copies[SINGLE_POPULATED] / k[SINGLE_POPULATED] /
+	       ((double)copies[AROUND_FAULTED] / k[AROUND_FAULTED]), "x", "<= 1: no more host memory",
+	       copies[SINGLE_POPULATED] * k[AROUND_FAULTED] <= copies[AROUND_FAULTED] * k[SINGLE_POPULATED]);
+}
+
+/* the copied pages of @nr shared sections from @spfn asked @rounds times: us a section */
+static double copied_query_us(struct hotmem *hm, unsigned long spfn, unsigned long nr, int rounds)
+{
+	double t0 = now_us();
+
+	for (int r = 0; r < rounds; r++)
+		for (unsigned long s = 0; s < nr; s++)
+			if (physmem_private_pages(hm, pfn_to_page(hm, spfn + s * 32768), 2UL << 20,
+						  64, NULL, NULL) < 0)
+				exit(1);
+	return (now_us() - t0) / (double)(rounds * nr);
+}
+
+/*
+ * The online/offline cycle that re-shares in place (vmemmap_reshare():
+ * what the engine's storms pay), of 8 blocks mapped the old way
+ * (fault-around, pagemap read) and of 8 mapped the new (no fault-around,
+ * populated, PAGEMAP_SCAN), in turn; and vmemmap_reshare()'s question
+ * alone, which vmemmap pages the host copied, by PAGEMAP_SCAN against
+ * reading pagemap, of each.
+ */
+static void bench_storm(void)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=off", 1);
+	const unsigned long nr = 8;
+	const int uffd = hm->uffd;
+	const bool scan = hm->pagemap_scan, vector = hm->populate_vector;
+	double c[2][RUNS], q[2][2][RUNS];
+
+	if (hotmem_add_memory(hm, 0, DIMM, 2 * nr * (128ULL << 20), 0, -1))
+		exit(1);
+	/* blocks 32-39 mapped the old way, 40-47 the new */
+	hm->uffd = -1;
+	hm->populate_vector = false;
+	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_ONLINE_MOVABLE))
+		exit(1);
+	hm->uffd = uffd;
+	hm->populate_vector = vector;
+	if (hotmem_online_blocks(hm, 32 + nr, nr, HM_MMOP_ONLINE_MOVABLE))
+		exit(1);
+	for (int i = 0; i < RUNS; i++)
+		for (int k = 0; k < 4; k++) {
+			const int way = (i + k) % 4, fresh = way / 2, by_scan = way % 2;
+
+			hm->pagemap_scan = scan && by_scan;
+			q[fresh][by_scan][i] = copied_query_us(hm, (DIMM >> 12) + fresh * nr * 32768, nr, 20);
+		}
+	if (hotmem_online_blocks(hm, 32, 2 * nr, HM_MMOP_OFFLINE))
+		exit(1);
+	for (int i = 0; i < RUNS; i++)
+		for (int k = 0; k < 2; k++) {
+			const int fresh = (i + k) % 2;
+
+			hm->pagemap_scan = scan && fresh;
+			c[fresh][i] = reshare_cycle_us(hm, 32 + fresh * nr, nr, 0, false);
+		}
+	hm->pagemap_scan = scan;
+	hotmem_destroy(hm);
+	const double old = median(c[0], RUNS), now = median(c[1], RUNS);
+
+	printf("# online/offline cycle of a 128 MiB block re-shared in place: %.1f us the old way, "
+	       "%.1f us the new%s\n", old, now, uffd < 0 ? " (no userfaultfd here: the same)" : "");
+	printf("# which vmemmap pages were copied, a section: %.2f us by PAGEMAP_SCAN, %.2f us reading "
+	       "pagemap (512 PTEs present, the old mapping); %.2f vs %.2f us (65 present, the new)\n",
+	       median(q[0][1], RUNS), median(q[0][0], RUNS), median(q[1][1], RUNS),
+	       median(q[1][0], RUNS));
+	figure("engine_reshare_cycle_vs_old", now / old, "x", "< 1", now < old);
+	if (scan)
+		figure("engine_copied_query_scan_vs_pagemap", median(q[1][1], RUNS) / median(q[1][0], RUNS),
+		       "x", "< 1", median(q[1][1], RUNS) < median(q[1][0], RUNS));
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} parts[] = {
+	{ "host_memory", bench_host_memory },
+	{ "populate", bench_populate },
+	{ "storm", bench_storm },
+	{ "untraced_probes", bench_untraced_probes },
+	{ "kmem_storm", bench_kmem_storm },
+	{ "reshare", bench_reshare },
+	{ "online_vs_memset", bench_online_vs_memset },
+	{ "parallel_online", bench_parallel_online },
+	{ "metadata", bench_metadata },
+};
+
+int main(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		bool run = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			run |= !strcmp(argv[a], parts[i].name);
+		if (run)
+			parts[i].fn();
+	}
 	return 0;
 }

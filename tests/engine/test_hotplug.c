@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -395,6 +396,60 @@ static void test_fresh_template_mapping_copies_the_buddy_heads_only(void **state
 	/* its online re-shares it in place: the same 32 copies, the heads */
 	assert_int_equal(hotmem_online_blocks(hm, first + 1, 1, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(section_copies(hm, first + 1), 32);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* the vmemmap pages of a section the host maps (present in pagemap), by pagemap */
+static unsigned long section_present(struct hotmem *hm, unsigned long section_nr)
+{
+	uint64_t ent[512];
+	unsigned long n = 0;
+	off_t off = (off_t)((uintptr_t)pfn_to_page(hm, section_nr << (27 - 12)) / 4096 * 8);
+
+	assert_int_equal(pread(hm->pagemap_fd, ent, sizeof(ent), off), sizeof(ent));
+	for (int i = 0; i < 512; i++)
+		n += ent[i] >> 63;
+	return n;
+}
+
+/*
+ * A memmap shared with its template is mapped where it is read, not 16
+ * vmemmap pages around each read (the host's fault-around): an online
+ * and offline of a free block map its buddy heads (copied), its
+ * pageblocks' first struct pages and one more, 65 of 512 -- what the
+ * copied-pages walk of every re-online and the remap's unmap then meet.
+ * Every struct page still reads as the template's.
+ */
+static void test_shared_memmap_is_mapped_where_read(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 2;
+	struct page ref;
+
+	(void)state;
+	if (hm->uffd < 0) {
+		hotmem_destroy(hm);
+		skip();		/* no userfaultfd here (5.19+, or a seccomp filter): faults around */
+	}
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		for (unsigned long s = first; s < first + nr; s++) {
+			assert_int_equal(section_copies(hm, s), 32);
+			assert_in_range(section_present(hm, s), 64, 65);
+		}
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+		for (unsigned long s = first; s < first + nr; s++)
+			assert_int_equal(section_present(hm, s), 65);
+	}
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	ref = *pfn_to_page(hm, (DIMM >> 12) + 1);
+	for (unsigned long pfn = DIMM >> 12; pfn < (DIMM + nr * 128 * MiB) >> 12; pfn++)
+		if (pfn % MAX_ORDER_NR_PAGES)
+			assert_memory_equal(pfn_to_page(hm, pfn), &ref, sizeof(ref));
+	for (unsigned long s = first; s < first + nr; s++)
+		assert_int_equal(section_present(hm, s), 512);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -967,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_pagemap_copies_are_anonymous_pages_only),
 		cmocka_unit_test(test_copied_pages_scan_agrees_with_pagemap),
 		cmocka_unit_test(test_fresh_template_mapping_copies_the_buddy_heads_only),
+		cmocka_unit_test(test_shared_memmap_is_mapped_where_read),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
