@@ -596,11 +596,13 @@ int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
  * one a page (two for a write after a read), saved.  Best effort: a page
  * the host does not populate faults on first use, as it would have.
  */
+#define POPULATE_MAX	64	/* a section's 32 buddy heads: 1 KiB of stack */
+
 void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int nr, bool write)
 {
-	struct iovec iov[PTRS_PER_PTE];
+	struct iovec iov[POPULATE_MAX];
 
-	if (!hm->populate_vector || hm->pagemap_pid != getpid() || nr > PTRS_PER_PTE)
+	if (!hm->populate_vector || hm->pagemap_pid != getpid() || nr > POPULATE_MAX)
 		return;
 	for (unsigned int i = 0; i < nr; i++)
 		iov[i] = (struct iovec){ (char *)addr + i * stride, PAGE_SIZE };
