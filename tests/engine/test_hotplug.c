@@ -455,6 +455,41 @@ static void test_shared_memmap_is_mapped_where_read(void **state)
 }
 
 /*
+ * A host without the help (a kernel before 5.19/6.7/6.13, or a seccomp
+ * filter refusing userfaultfd, process_madvise()): the memmap is shared
+ * all the same, faulted in 16 vmemmap pages at a time, its copies found
+ * by reading pagemap; re-shared in place, it reads as the template.
+ */
+static void test_shared_memmap_without_the_hosts_help(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 2;
+	struct page ref;
+
+	(void)state;
+	if (hm->uffd >= 0)
+		close(hm->uffd);
+	hm->uffd = -1;
+	hm->populate_vector = false;
+	hm->pagemap_scan = false;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		ref = *pfn_to_page(hm, (DIMM >> 12) + 1);
+		for (unsigned long s = first; s < first + nr; s++) {
+			assert_int_equal(section_copies(hm, s), 32);
+			assert_int_equal(section_present(hm, s), 512);
+		}
+		for (unsigned long pfn = DIMM >> 12; pfn < (DIMM + nr * 128 * MiB) >> 12; pfn++)
+			if (pfn % MAX_ORDER_NR_PAGES)
+				assert_memory_equal(pfn_to_page(hm, pfn), &ref, sizeof(ref));
+		check(hm);
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+	}
+	hotmem_destroy(hm);
+}
+
+/*
  * What /proc/self/pagemap says of a private file mapping's page (6.12's
  * pte_to_pagemap_entry()): a copy is anonymous, present or swapped out;
  * the file's own page, present or under migration (a swap PTE with
@@ -1023,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_copied_pages_scan_agrees_with_pagemap),
 		cmocka_unit_test(test_fresh_template_mapping_copies_the_buddy_heads_only),
 		cmocka_unit_test(test_shared_memmap_is_mapped_where_read),
+		cmocka_unit_test(test_shared_memmap_without_the_hosts_help),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
 		cmocka_unit_test(test_nearly_full_machine_needs_memmap_on_memory),
 		cmocka_unit_test(test_self_hosted_memmap_describes_itself),
