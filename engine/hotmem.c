@@ -255,7 +255,10 @@ void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn)
 		errno = EINVAL;
 		return NULL;
 	}
+	/* as hotmem_page_flags(): a refused remap's hole is never seen half handled */
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_pfn_to_page");
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	if (ret) {
 		errno = -ret;
 		return NULL;

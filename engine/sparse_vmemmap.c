@@ -570,38 +570,13 @@ static void vmemmap_populate_online(struct hotmem *hm, unsigned long section_nr)
 		physmem_populate(hm, memmap + off, HEADS_STRIDE, nr, false);
 }
 
-/*
- * The memmap of a whole section from system RAM (hot-added) or memblock
- * (boot) in its initial state is a template (physmem_memmap_template()):
- * map it copy-on-write instead of writing 2 MiB.  The host copies a
- * vmemmap page on its first write (the buddy heads, then whatever gets
- * allocated); the emulated machine still pays the 512 backing pages.
- * Whatever the section's memmap held before is gone, as memmap_init would
- * have overwritten it.  A self-hosted memmap is always written into its
- * block: the direct map shows it there (seed 001/003).
- *
- * A memmap that already maps this template (onlined again into the same
- * zone) is not remapped: vmemmap_reshare() puts the template back into
- * the pages the host copied, which leaves the same memmap at a fraction of
- * the cost -- unless the host copied more than RESHARE_MAX_COPIED, which
- * the remap gives back.
- *
- * Returns 1 when the memmap shares the template, 0 when it stays mapped
- * as it was (the caller writes it), -ENOMEM when the host left it
- * unmapped (SECTION_MEMMAP_UNMAPPED; vmemmap_remap_lost() retries).
- */
-int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot)
+/* vmemmap_share_template()'s remap onto template @slot, and its undo */
+static int vmemmap_remap_template(struct hotmem *hm, unsigned long section_nr, int slot)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long old;
 
-	if (vm->pmd_src != VMEMMAP_BUDDY && vm->pmd_src != VMEMMAP_BOOT)
-		return 0;
-	/* atomic: the memmap prefetcher may set SECTION_MEMMAP_RESIDENT meanwhile */
-	if ((__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_SHARED) &&
-	    vm->tmpl_slot == slot && !vmemmap_reshare(hm, section_nr, slot))
-		return 1;
 	if (physmem_map_vmemmap_template(hm, vmemmap_vaddr(hm, section_nr, 0), slot))
 		goto err_remap;
 	vmemmap_populate_online(hm, section_nr);
@@ -626,6 +601,50 @@ err_remap:
 	    physmem_is_mapped(vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE))
 		return 0;
 	return vmemmap_map_memfd(hm, section_nr);
+}
+
+/*
+ * The memmap of a whole section from system RAM (hot-added) or memblock
+ * (boot) in its initial state is a template (physmem_memmap_template()):
+ * map it copy-on-write instead of writing 2 MiB.  The host copies a
+ * vmemmap page on its first write (the buddy heads, then whatever gets
+ * allocated); the emulated machine still pays the 512 backing pages.
+ * Whatever the section's memmap held before is gone, as memmap_init would
+ * have overwritten it.  A self-hosted memmap is always written into its
+ * block: the direct map shows it there (seed 001/003).
+ *
+ * A memmap that already maps this template (onlined again into the same
+ * zone) is not remapped: vmemmap_reshare() puts the template back into
+ * the pages the host copied, which leaves the same memmap at a fraction of
+ * the cost -- unless the host copied more than RESHARE_MAX_COPIED, which
+ * the remap gives back.
+ *
+ * Returns 1 when the memmap shares the template, 0 when it stays mapped
+ * as it was (the caller writes it), -ENOMEM when the host left it
+ * unmapped (SECTION_MEMMAP_UNMAPPED; vmemmap_remap_lost() retries).
+ */
+int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	int ret;
+
+	if (vm->pmd_src != VMEMMAP_BUDDY && vm->pmd_src != VMEMMAP_BOOT)
+		return 0;
+	/* atomic: the memmap prefetcher may set SECTION_MEMMAP_RESIDENT meanwhile */
+	if ((__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_SHARED) &&
+	    vm->tmpl_slot == slot && !vmemmap_reshare(hm, section_nr, slot))
+		return 1;
+	/*
+	 * A refused remap's hole, until the undo maps it again or says it
+	 * unmapped, is never seen by a reader without device_hotplug_lock
+	 * (explain, which may have seen the block online before an offline
+	 * and this online): the write side of vmemmap_remap_lock, as HVO's.
+	 */
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	ret = vmemmap_remap_template(hm, section_nr, slot);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
 }
 
 /*

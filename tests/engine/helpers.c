@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -217,4 +218,60 @@ struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
 		assert_true(hotmem_alloc_calls(hm) - calls >= nth);
 		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
 	}
+}
+
+/* at each refused MAP_FIXED, its hole made: could explain read the memmap now? */
+static void remap_window_hook(struct hotmem *hm, void *arg)
+{
+	struct remap_window *w = arg;
+
+	w->refused++;
+	if (!pthread_rwlock_tryrdlock(&hm->vmemmap_remap_lock)) {
+		w->unguarded++;
+		pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	}
+}
+
+static void *remap_window_explain(void *arg)
+{
+	struct remap_window *w = arg;
+	struct hm_explain *ex = malloc(sizeof(*ex));
+
+	assert_non_null(ex);
+	while (!atomic_load(&w->stop)) {
+		assert_int_equal(hotmem_explain(w->hm, w->id, ex), 0);
+		atomic_fetch_add(&w->explained, 1);
+	}
+	free(ex);
+	return NULL;
+}
+
+/* until the explaining thread finished one more explain than @seen */
+static void remap_window_wait(struct remap_window *w, unsigned long seen)
+{
+	while (atomic_load(&w->explained) <= seen)
+		sched_yield();
+}
+
+void remap_window_start(struct hotmem *hm, struct remap_window *w, unsigned long id)
+{
+	*w = (struct remap_window){ .hm = hm, .id = id };
+	assert_int_equal(pthread_create(&w->thread, NULL, remap_window_explain, w), 0);
+	remap_window_wait(w, 0);
+	hm->fail_hook = remap_window_hook;
+	hm->fail_arg = w;
+}
+
+void remap_window_stop(struct remap_window *w)
+{
+	unsigned long seen = atomic_load(&w->explained);
+
+	w->hm->fail_hook = NULL;
+	/* what the last refusal left is explained too, before the thread stops */
+	remap_window_wait(w, seen);
+	atomic_store(&w->stop, true);
+	assert_int_equal(pthread_join(w->thread, NULL), 0);
+	assert_true(atomic_load(&w->explained) >= 2);
+	assert_true(w->refused > 0);
+	assert_int_equal(w->unguarded, 0);
 }

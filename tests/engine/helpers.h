@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -67,5 +69,23 @@ unsigned long host_maps_now(void);
 #define HVO_DIMM 0x100000000ULL
 struct hotmem *hvo_block_online(bool split);
 struct hotmem *hvo_lose_memmap(bool split, unsigned long more);
+
+/*
+ * A refused remap's window: a thread explains memory @id all along, as
+ * hotmemfs's threads do without device_hotplug_lock, and at each refused
+ * MAP_FIXED (after any teardown) the fail hook asks whether a reader
+ * could get in (vmemmap_remap_lock not held for writing: unguarded).
+ * remap_window_start() returns after a first explain; remap_window_stop()
+ * waits for one more past the last refusal, and asserts both.
+ */
+struct remap_window {
+	struct hotmem *hm;
+	unsigned long id, refused, unguarded;
+	atomic_ulong explained;
+	atomic_bool stop;
+	pthread_t thread;
+};
+void remap_window_start(struct hotmem *hm, struct remap_window *w, unsigned long id);
+void remap_window_stop(struct remap_window *w);
 
 #endif

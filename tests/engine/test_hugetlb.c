@@ -514,39 +514,6 @@ static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
 	hotmem_destroy(hm);
 }
 
-struct hvo_window {
-	struct hotmem *hm;
-	unsigned long refused, unguarded, explained;
-	atomic_bool stop;
-};
-
-/* at each refused MAP_FIXED, its hole made: could explain read the memmap now? */
-static void hvo_window_hook(struct hotmem *hm, void *arg)
-{
-	struct hvo_window *w = arg;
-
-	w->refused++;
-	if (!pthread_rwlock_tryrdlock(&hm->vmemmap_remap_lock)) {
-		w->unguarded++;
-		pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
-	}
-}
-
-/* hotmemfs's threads: explain without device_hotplug_lock, as often as asked */
-static void *hvo_window_explain(void *arg)
-{
-	struct hvo_window *w = arg;
-	struct hm_explain *ex = malloc(sizeof(*ex));
-
-	assert_non_null(ex);
-	while (!atomic_load(&w->stop)) {
-		assert_int_equal(hotmem_explain(w->hm, 32, ex), 0);
-		w->explained++;
-	}
-	free(ex);
-	return NULL;
-}
-
 /* failure point @nth of an allocation and of a free; false once both are past it */
 static bool hvo_window_refuse(struct hotmem *hm, unsigned long nth, unsigned long more)
 {
@@ -586,20 +553,13 @@ static void test_hvo_refusal_never_read_by_explain(void **state)
 	for (int split = 0; split < 2; split++) {
 		for (unsigned long more = 0; more <= 6; more += 3) {
 			struct hotmem *hm = hvo_block_online(split);
-			struct hvo_window w = { .hm = hm };
-			pthread_t t;
+			struct remap_window w;
 
 			hm->fail_keeps_old = false;
-			hm->fail_hook = hvo_window_hook;
-			hm->fail_arg = &w;
-			assert_int_equal(pthread_create(&t, NULL, hvo_window_explain, &w), 0);
+			remap_window_start(hm, &w, 32);
 			for (unsigned long nth = 1; hvo_window_refuse(hm, nth, more); nth++)
 				;
-			atomic_store(&w.stop, true);
-			assert_int_equal(pthread_join(t, NULL), 0);
-			hm->fail_hook = NULL;
-			assert_true(w.refused > 0);
-			assert_int_equal(w.unguarded, 0);
+			remap_window_stop(&w);
 			check(hm);
 			hotmem_destroy(hm);
 		}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 #define DIMM 0x100000000ULL
 
@@ -254,6 +255,44 @@ static void test_state_strings_parse_like_sysfs_streq(void **state)
 	assert_int_equal(hotmem_zone_from_name("DMA32"), HM_ZONE_DMA32);
 }
 
+/*
+ * An online maps the template over a section's memmap
+ * (vmemmap_share_template()); a host that refuses and tears the range
+ * down leaves a hole until vmemmap_map_memfd() maps it again or says it
+ * unmapped.  explain, which may have read the block online before an
+ * offline and this online, took SIGSEGV in that hole (explain_pages()).
+ * At each failure point of an online into the other zone (a remap, not
+ * a re-share), refused once or until the memmap is lost: no reader may
+ * be in, and a thread explaining the block all along never faults.
+ */
+static void test_online_refusal_never_read_by_explain(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct remap_window w;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	hm->fail_keeps_old = false;
+	remap_window_start(hm, &w, 32);
+	for (unsigned long i = 0; i < 120; i++) {
+		int ret;
+
+		if (block_state(hm, 32) == HM_MEM_ONLINE)
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+		hotmem_fail_nth_alloc(hm, 1 + i % 6);
+		hm->fail_more = i / 6 % 2 ? 3 : 0;
+		ret = hotmem_block_set_state(hm, 32, i % 2 ? HM_MMOP_ONLINE_KERNEL
+							    : HM_MMOP_ONLINE_MOVABLE);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		assert_true(ret == 0 || ret == -ENOMEM);
+	}
+	remap_window_stop(&w);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_online_frees_max_order_chunks_to_the_tail),
 		cmocka_unit_test(test_state_and_online_file_semantics),
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
+		cmocka_unit_test(test_online_refusal_never_read_by_explain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
