@@ -444,7 +444,8 @@ static int boot_dimm_adopt(struct hmfs_ctx *ctx, const struct hm_boot_range *r, 
 	if (!d)
 		return -ENOMEM;
 	*d = (struct hmfs_dev){ .type = HMFS_PC_DIMM, .node = r->nid, .addr = r->start,
-				.size = r->end - r->start, .slot = slot, .group = bi.group };
+				.size = r->end - r->start, .slot = slot, .group = bi.group,
+				.from_profile = true };
 	auto_id(ctx, dev_model_of(HMFS_PC_DIMM)->id_prefix, d->id, sizeof(d->id));
 	dev_link(ctx, d);
 	return 0;
@@ -469,7 +470,7 @@ static int boot_vmem_adopt(struct hmfs_ctx *ctx, const struct hm_virtio_mem_conf
 	*d = (struct hmfs_dev){ .type = HMFS_VIRTIO_MEM, .node = vi.nid, .addr = vi.addr,
 				.size = vi.region_size, .slot = -1, .group = vi.group,
 				.block_size = vi.device_block_size, .requested = vi.requested_size,
-				.vm = vm };
+				.vm = vm, .from_profile = true };
 	snprintf(d->id, sizeof(d->id), "%s", v->id);
 	dev_link(ctx, d);
 	return 0;
@@ -545,6 +546,29 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
 		    char *err, size_t errlen);
 
+/* a device the profile booted, taken away again (restoring): 0, or -errno with @err */
+static int boot_dev_remove(struct hmfs_ctx *ctx, struct hmfs_dev *o, const char *why, char *err,
+			   size_t errlen)
+{
+	int ret;
+
+	if (o->type == HMFS_PC_DIMM) {
+		ret = dimm_del(ctx, o, NULL, err, errlen);
+	} else {
+		ret = vmem_unplug_all(o->vm);
+		if (!ret)
+			ret = hotmem_virtio_mem_remove(o->vm);
+		if (ret)
+			snprintf(err, errlen, "%s, the profile's device %s, cannot be removed: %s",
+				 o->id, why, strerror(-ret));
+	}
+	if (!ret) {
+		dev_unlink(ctx, o);
+		dev_free(o);
+	}
+	return ret;
+}
+
 /*
  * A state file's device to restore meets a device the profile made at
  * boot (its range, its slot): devices that were there together never
@@ -564,21 +588,24 @@ static int boot_dev_give_way(struct hmfs_ctx *ctx, const struct dev_model *m, ui
 		    !(m->type == HMFS_PC_DIMM && o->type == HMFS_PC_DIMM && slot >= 0 &&
 		      o->slot == slot))
 			continue;
-		if (o->type == HMFS_PC_DIMM) {
-			ret = dimm_del(ctx, o, NULL, err, errlen);
-		} else {
-			ret = vmem_unplug_all(o->vm);
-			if (!ret)
-				ret = hotmem_virtio_mem_remove(o->vm);
-			if (ret)
-				snprintf(err, errlen, "%s, the profile's device where the saved one was, cannot be removed: %s",
-					 o->id, strerror(-ret));
-		}
-		if (!ret) {
-			dev_unlink(ctx, o);
-			dev_free(o);
-		}
+		ret = boot_dev_remove(ctx, o, "where the saved one was", err, errlen);
 	}
+	return ret;
+}
+
+int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, void *arg),
+			  void *arg, char *err, size_t errlen)
+{
+	struct hmfs_dev *o, *next;
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (o = ctx->devs; o && !ret; o = next) {
+		next = o->next;
+		if (o->from_profile && removed(o->addr, arg))
+			ret = boot_dev_remove(ctx, o, "removed before the restart", err, errlen);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
 }
 

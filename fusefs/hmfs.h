@@ -243,6 +243,7 @@ struct hmfs_dev {
 	uint64_t block_size; /* plug granularity */
 	uint64_t requested;
 	struct hotmem_virtio_mem *vm;
+	bool from_profile; /* booted from the profile's hotplug/virtio_mem lines (hmfs_dev_boot()) */
 	struct hmfs_dev *next;
 };
 
@@ -305,7 +306,7 @@ struct hmfs_loop;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 7
+#define HMFS_STATE_KEYS 8
 
 struct hmfs_ctx {
 	struct hotmem *hm;
@@ -639,6 +640,18 @@ __attribute__((format(printf, 3, 4))) int hmfs_qemu_error(char *err, size_t len,
 int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t errlen);
 /* the devices the profile made at boot, listed as device_add's (after hotmem_create()) */
 int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen);
+/*
+ * The profile's device lines (hotplug, virtio_mem), each with whether a
+ * device is at its address now: the state file's "profile-devices"
+ */
+struct json_object *hmfs_dev_profile_json(struct hmfs_ctx *ctx);
+/*
+ * Restoring: a device the profile booted again that @removed says was
+ * gone when the file was saved (nothing at its address) goes again.
+ * 0 or -errno, @err saying which.
+ */
+int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, void *arg),
+			  void *arg, char *err, size_t errlen);
 /* the new device's id (QEMU's, or the one it was given) goes to @new_id */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,

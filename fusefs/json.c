@@ -100,6 +100,38 @@ json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 	return a;
 }
 
+/* a device sits at @addr: the profile's there was not removed, or another took its place */
+static bool dev_at(struct hmfs_ctx *ctx, uint64_t addr)
+{
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		if (d->addr == addr)
+			return true;
+	return false;
+}
+
+static void profile_dev_add(json_object *a, struct hmfs_ctx *ctx, uint64_t addr)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "addr", json_object_new_uint64(addr));
+	json_object_object_add(o, "present", json_object_new_boolean(dev_at(ctx, addr)));
+	json_object_array_add(a, o);
+}
+
+json_object *hmfs_dev_profile_json(struct hmfs_ctx *ctx)
+{
+	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
+	json_object *a = json_object_new_array();
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (int i = 0; i < cfg->nr_hotplug; i++)
+		profile_dev_add(a, ctx, cfg->hotplug[i].start);
+	for (int i = 0; i < cfg->nr_virtio_mem; i++)
+		profile_dev_add(a, ctx, cfg->virtio_mem[i].addr);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return a;
+}
+
 struct runs {
 	json_object *a;
 	enum hmfs_view view;

@@ -395,18 +395,27 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 /* ---- saving ------------------------------------------------------------- */
 
 /* the order of the file's "machine" object */
-enum { KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS };
+enum {
+	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
+	KEY_PROFILE_DEVICES,
+};
+/*
+ * "profile-devices": the profile's device lines by address, each with
+ * whether a device was there, so that a restore takes away again the
+ * profile's devices removed before (a file without it, from before
+ * 2026-11-29, keeps them all; a line added to the profile since, too).
+ */
 static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PROFILE] = "profile", [KEY_CMDLINE] = "cmdline", [KEY_BLOCK_SIZE] = "block-size",
 	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
-	[KEY_BLOCKS] = "blocks",
+	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_PROFILE] = json_type_string, [KEY_CMDLINE] = json_type_string,
 	[KEY_BLOCK_SIZE] = json_type_int, [KEY_PARAMS] = json_type_object,
 	[KEY_DEVICES] = json_type_array,  [KEY_PROBED] = json_type_array,
-	[KEY_BLOCKS] = json_type_array,
+	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
 };
 
 /* the machine's value of machine_keys[@key], as the state file has it */
@@ -423,6 +432,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return params_json(ctx);
 	case KEY_DEVICES:
 		return hmfs_devices_json(ctx, HMFS_VIEW_STATE);
+	case KEY_PROFILE_DEVICES:
+		return hmfs_dev_profile_json(ctx);
 	case KEY_PROBED:
 		return probed_json(ctx);
 	default:
@@ -1677,6 +1688,22 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	return ret;
 }
 
+/* @arg, the file's "profile-devices", says the profile's device at @addr was gone */
+static bool profile_dev_removed(uint64_t addr, void *arg)
+{
+	json_object *devs = arg;
+
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *p;
+
+		if (u64(d, "addr") != addr)
+			continue;
+		p = get(d, "present", json_type_boolean);
+		return p && !json_object_get_boolean(p);
+	}
+	return false; /* a line the profile got since: its device stays */
+}
+
 static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
@@ -2394,6 +2421,10 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
 	blocks = get(m, "blocks", json_type_array);
 	ret = restore_devices(ctx, get(m, "devices", json_type_array), err, errlen);
+	/* the profile's devices removed before the restart go again (an older file keeps them) */
+	if (!ret && get(m, "profile-devices", json_type_array))
+		ret = hmfs_dev_drop_profile(ctx, profile_dev_removed,
+					    get(m, "profile-devices", json_type_array), err, errlen);
 	if (!ret)
 		ret = restore_probed(ctx, get(m, "probed", json_type_array), err, errlen);
 	if (!ret) {

@@ -113,6 +113,33 @@ is "$(slots)" "dimm1:1 d2:0" "the devices as left: the profile's dimm0 gave way 
 is "$(cat "$SYS/memory32/state" "$SYS/memory48/state" | tr '\n' ' ')" "offline online " "their blocks as left"
 stop_fs
 
+# a profile's device removed stays removed across restarts: the state
+# file's "profile-devices" says which of the profile's were gone
+start_fs --fresh --profile "$TMP/dimm.profile"
+ctl device_del dimm1 >/dev/null
+tap_ok $? "device_del dimm1, the profile's second DIMM"
+stop_fs
+start_fs --profile "$TMP/dimm.profile"
+tap_ok $? "hotmemfs restarts from its state file"
+is "$(slots)" "dimm0:0" "dimm1 stays removed: the profile boots it, the file takes it away again"
+[ ! -e "$SYS/memory48" ] && [ "$(cat "$SYS/memory32/state")" = online ]
+tap_ok $? "... its memory with it, dimm0's as left"
+ctl device_del dimm0 >/dev/null
+tap_ok $? "device_del dimm0 (a journal record)"
+kill9_fs
+start_fs --profile "$TMP/dimm.profile"
+tap_ok $? "hotmemfs restarts after kill -9"
+is "$(slots)" "" "neither of the profile's DIMMs comes back"
+stop_fs
+start_fs --fresh --profile "$TMP/vmem.profile"
+ctl qom-set vm0 requested-size 0 && ctl device_del vm0
+tap_ok $? "the profile's virtio-mem device emptied and removed"
+stop_fs
+start_fs --profile "$TMP/vmem.profile"
+tap_ok $? "hotmemfs restarts from its state file"
+is "$(dev_field vm0 driver) $(states)" "none 0 none none none " "vm0 stays removed, and its memory"
+stop_fs
+
 # a state file from before a profile's devices were listed: its own dimm0
 # (device_add's name) is not the profile's, which takes another name
 cat >"$TMP/old.profile" <<'EOF'
