@@ -32,6 +32,8 @@ static const char *const trees[] = {
 	"sys/devices/system/node",
 	"sys/module/memory_hotplug/parameters",
 	"proc/iomem",
+	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
+	"sys/bus/acpi/devices",
 };
 
 /* what a node shows that changes while the machine runs */
@@ -96,15 +98,20 @@ static int copy_file(const char *rel, const char *from, const char *to, mode_t m
 	int in, out, ret = 0;
 
 	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
+	if (in < 0 && errno == EACCES && !(mode & 0444)) {
+		/* write-only (soft_offline_page, probe): there, empty, its mode kept */
+		buf = NULL;
+		n = 0;
+	} else if (in < 0) {
 		ex->unreadable++;
 		return 0;
-	}
-	n = read_whole(in, !strncmp(rel, "proc/", 5), &buf);
-	close(in);
-	if (n < 0) {
-		ex->unreadable++;
-		return 0;
+	} else {
+		n = read_whole(in, !strncmp(rel, "proc/", 5), &buf);
+		close(in);
+		if (n < 0) {
+			ex->unreadable++;
+			return 0;
+		}
 	}
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
 	if (out < 0) {

@@ -714,7 +714,8 @@ static int write_profile(struct found *f, FILE *out)
 		fprintf(out, "memory_failure = yes\n");
 	if (exists(f, "sys/devices/system/memory/crash_hotplug"))
 		fprintf(out, "crash_hotplug = yes\n");
-	if (slots > 0)
+	/* 256 is profile = default's own (QEMU's most): said only when it differs */
+	if (slots > 0 && slots != HM_ACPI_MAX_RAM_SLOTS)
 		fprintf(out, "slots = %d\n", slots);
 	print_ranges(f, out, boot);
 	print_vmem(f, out);
