@@ -450,7 +450,15 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t fir
  * -EINVAL (not whole units), -ENOENT (some not plugged): nothing changed;
  * -EBUSY and the like (online memory that will not go), -ENOMEM (the
  * host refuses a memory block's removal): what was unplugged is plugged
- * back, that block's sub-blocks too.
+ * back, that block's sub-blocks too.  -ENOTRECOVERABLE: a step was
+ * refused and so was plugging some of what went before back (the host
+ * refused its memory block's add again, even with the host mappings kept
+ * for undo): those device blocks stay unplugged and their memory blocks
+ * removed, the device and the machine agreeing, and the log names them.
+ * The caller must take the device's plugged blocks as they now are
+ * (hotmem_virtio_mem_block_plugged()), not as they were: the kernel's
+ * driver, which never plugs back, would leave such a device below its
+ * requested size for its retry (hotmem_virtio_mem_retry()) to plug.
  */
 int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count);
 /*

@@ -500,6 +500,12 @@ struct hotmem {
 	unsigned long host_maps_bound;
 	unsigned long host_maps_counted;	/* the bound when last counted */
 	/*
+	 * Under device_hotplug_lock: an undo's add is under way
+	 * (virtio_mem_plug_back()), which may take the mappings kept for
+	 * undo (physmem_check_mappings()).
+	 */
+	bool host_maps_undo;
+	/*
 	 * Memmap templates (physmem.c): PMD_SIZE each in memmap_tmpl_fd, one
 	 * initial struct page repeated, mapped copy-on-write as the memmap
 	 * of a whole section from system RAM; created on first use.

@@ -465,7 +465,9 @@ int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new)
 	if (bound - hm->host_maps_counted < HOST_MAP_HEADROOM / 2 &&
 	    bound + nr_new + HOST_MAP_HEADROOM <= max)
 		return 0;
-	return host_maps_room(hm, nr_new, HOST_MAP_HEADROOM, "vmemmap: the memmap");
+	/* an undo's add takes what is kept for undo: the removal it undoes made room */
+	return host_maps_room(hm, nr_new, hm->host_maps_undo ? 0 : HOST_MAP_HEADROOM,
+			      "vmemmap: the memmap");
 }
 
 /*

@@ -1808,17 +1808,28 @@ static int virtio_mem_restore_plug(struct virtio_mem *vm, uint64_t addr, uint64_
 /*
  * plug [addr, end) back, within one memory block (SBM) or one big block,
  * after its unplug or that of a later step was refused: the device ACKs
- * the plug of what it had plugged, whatever requested-size says
+ * the plug of what it had plugged, whatever requested-size says.  An undo:
+ * its add may take the host mappings kept for undo (the removal it undoes
+ * gave some back).  Refused all the same (the add: the host), the range
+ * stays unplugged and its memory block removed (unused), as the plug path
+ * leaves a refused add: -ENOTRECOVERABLE, and the log says what.
  */
-static void virtio_mem_plug_back(struct virtio_mem *vm, uint64_t addr, uint64_t end)
+static int virtio_mem_plug_back(struct virtio_mem *vm, uint64_t addr, uint64_t end)
 {
 	const uint64_t requested = vm->requested_size;
+	int rc;
 
 	vm->requested_size = vm->region_size;
-	if (virtio_mem_restore_plug(vm, addr, end))
-		pr_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed", vm->index,
-		       (unsigned long long)addr, (unsigned long long)(end - 1));
+	vm->hm->host_maps_undo = true;
+	rc = virtio_mem_restore_plug(vm, addr, end);
+	vm->hm->host_maps_undo = false;
 	vm->requested_size = requested;
+	if (!rc)
+		return 0;
+	pr_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed: %d; "
+		       "it stays unplugged", vm->index, (unsigned long long)addr,
+	       (unsigned long long)(end - 1), rc);
+	return -ENOTRECOVERABLE;
 }
 
 /*
@@ -1829,8 +1840,9 @@ static void virtio_mem_plug_back(struct virtio_mem *vm, uint64_t addr, uint64_t 
  * BUGs on an offline block (virtio_mem_sbm_unplug_any_sb_offline()) and
  * keeps an online one for a retry; here only the host refuses either (a
  * mapping the removal needs), and the sub-blocks are plugged back, so
- * that a refused step leaves the device as it was.  A big block is
- * removed before it is unplugged, and put back as it was when refused.
+ * that a refused step leaves the device as it was (unless that is refused
+ * too: -ENOTRECOVERABLE).  A big block is removed before it is unplugged,
+ * and put back as it was when refused.
  */
 static int virtio_mem_unplug_range(struct virtio_mem *vm, uint64_t addr, uint64_t end)
 {
@@ -1872,8 +1884,7 @@ static int virtio_mem_unplug_range(struct virtio_mem *vm, uint64_t addr, uint64_
 	pr_warn(vm->hm, "virtio_mem virtio%d: removing memory block memory%lu failed: %d; "
 		"its sub-blocks [%#llx-%#llx] are plugged back", vm->index, mb_id, rc,
 		(unsigned long long)addr, (unsigned long long)(end - 1));
-	virtio_mem_plug_back(vm, addr, end);
-	return rc;
+	return virtio_mem_plug_back(vm, addr, end) ?: rc;
 }
 
 /* unplug [addr, end), plugged by virtio_mem_restore_plug(): the unplug path */
@@ -1981,13 +1992,15 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
  * (online memory that will not go: -EBUSY; its memory block's removal
  * the host refuses, put back by virtio_mem_unplug_range()) plugs the
  * steps before it back, and the blocks prepared for nothing since are
- * unprepared, as a restore leaves them.
+ * unprepared, as a restore leaves them.  A plug-back refused (the host
+ * will not add the memory block again) makes the whole -ENOTRECOVERABLE,
+ * whatever the step's error: the caller's "as it was" does not hold.
  */
 static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start, uint64_t end)
 {
 	const uint64_t unit = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size;
 	uint64_t addr, step_end;
-	int rc;
+	int rc, back = 0;
 
 	rc = virtio_mem_check_units(vm, start, end, "exact unplug");
 	if (rc)
@@ -2001,12 +2014,14 @@ static int virtio_mem_unplug_exact_locked(struct virtio_mem *vm, uint64_t start,
 		if (rc)
 			break;
 	}
+	/* every step plugged back that can be: a refused one is said, not the step's error */
 	for (uint64_t redo = start; rc && redo < addr; redo = step_end) {
 		step_end = virtio_mem_restore_step_end(vm, redo, addr);
-		virtio_mem_plug_back(vm, redo, step_end);
+		if (virtio_mem_plug_back(vm, redo, step_end))
+			back = -ENOTRECOVERABLE;
 	}
 	virtio_mem_restore_unprepare(vm, vm->in_sbm ? vm->sbm.first_mb_id : vm->bbm.first_bb_id);
-	return rc;
+	return back ?: rc;
 }
 
 int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *dev, uint64_t first, uint64_t count)

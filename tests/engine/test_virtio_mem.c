@@ -351,6 +351,94 @@ static void test_unplug_exact_refused_plugs_back(void **state)
 }
 
 /*
+ * memory32 unplugged and removed, then a step refused (EBUSY: an
+ * unmovable page in memory33, online in Normal), with the host at its
+ * cap (hotmem.max_map_count): the re-add that plugs memory32 back is an
+ * undo and takes the host mappings kept for undo, which the removal made
+ * room for -- it would be refused otherwise, as an add is.  The device
+ * and the machine are as they were (but for where memory32's memmap is).
+ */
+static void test_unplug_exact_plug_back_takes_the_undo_reserve(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	unsigned long h, total;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
+					      HM_ALLOC_UNMOVABLE, &h), 0);
+	total = memtotal_kb(hm);
+	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+	hm->cfg.host_max_map_count = hm->host_maps_bound + 4;
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 0, 128), -EBUSY);
+	hm->cfg.host_max_map_count = 0;
+	/* re-added, memory32's memmap comes from memory33 now: the free pages differ */
+	assert_int_equal(memtotal_kb(hm), total);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	for (uint64_t i = 0; i < 512; i++)
+		assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i), i < 128);
+	check(hm);
+	assert_int_equal(hotmem_free_page(hm, h), 0);
+	hotmem_destroy(hm);
+}
+
+/*
+ * As above, the host refusing every mapping from the nth allocation on,
+ * each n in turn: whenever the plug-back is refused too, the exact unplug
+ * says so (ENOTRECOVERABLE, "back failed" in the log), not with the
+ * step's error that promises the device as it was; the device and the
+ * machine agree (memory32 there exactly when its device blocks are
+ * plugged) and the invariants hold.  Otherwise the device is as it was.
+ */
+static void test_unplug_exact_plug_back_refused_is_said(void **state)
+{
+	static char log[1 << 16];
+	unsigned long said = 0;
+
+	(void)state;
+	for (unsigned long nth = 1;; nth++) {
+		struct hotmem *hm = boot("default", IDLE_KERNEL);
+		struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+		unsigned long h, calls;
+		bool back;
+		int rc;
+
+		assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+		assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
+						      HM_ALLOC_UNMOVABLE, &h), 0);
+		calls = hotmem_alloc_calls(hm);
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = ~0UL >> 1;
+		rc = hotmem_virtio_mem_unplug_exact(vm, 0, 128);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		hotmem_dmesg(hm, log, sizeof(log));
+		back = strstr(log, "back failed") != NULL;
+		assert_int_equal(rc == -ENOTRECOVERABLE, back);
+		if (back) {
+			said++;
+		} else {
+			assert_true(rc == -EBUSY || rc == -ENOMEM);
+			assert_int_equal(info(vm).plugged_size, 256 * MiB);
+		}
+		for (uint64_t i = 0; i < 128; i++)
+			assert_int_equal(hotmem_virtio_mem_block_plugged(vm, i),
+					 block_state(hm, 32 + i / 64) >= 0);
+		check(hm);
+		assert_int_equal(hotmem_free_page(hm, h), 0);
+		calls = hotmem_alloc_calls(hm) - calls;
+		hotmem_destroy(hm);
+		if (calls < nth)
+			break;
+	}
+	assert_true(said > 0);
+}
+
+/*
  * A memory block's removal refused by the host after the step's
  * sub-blocks were unplugged (a removal's unmaps would cross
  * vm.max_map_count: hotmem.max_map_count plays a host at its cap):
@@ -697,6 +785,8 @@ int main(void)
 		cmocka_unit_test(test_alloc_contig_range),
 		cmocka_unit_test(test_unplug_exact),
 		cmocka_unit_test(test_unplug_exact_refused_plugs_back),
+		cmocka_unit_test(test_unplug_exact_plug_back_takes_the_undo_reserve),
+		cmocka_unit_test(test_unplug_exact_plug_back_refused_is_said),
 		cmocka_unit_test(test_unplug_exact_removal_refused_plugs_back),
 		cmocka_unit_test(test_unplug_exact_bbm_removal_refused),
 		cmocka_unit_test(test_restore_and_unplug_want_whole_sub_blocks),
