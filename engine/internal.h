@@ -982,6 +982,8 @@ void firmware_map_destroy(struct hotmem *hm);
 
 /* virtio_mem.c */
 void virtio_mem_destroy_all(struct hotmem *hm);
+/* under device_hotplug_lock: the drivers' block states agree with the memory blocks */
+int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
 
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);

@@ -272,6 +272,8 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 		ret = check_vmemmap(hm, err, errlen);
 	if (!ret)
 		ret = check_resident(hm, err, errlen);
+	if (!ret)
+		ret = virtio_mem_check_invariants(hm, err, errlen);
 	pthread_mutex_unlock(&hm->workload_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);

@@ -1048,12 +1048,23 @@ static int virtio_mem_sbm_unplug_any_sb_offline(struct virtio_mem *vm, unsigned 
 	if (rc)
 		return rc;
 	if (virtio_mem_sbm_test_sb_unplugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb)) {
-		/* an offline block's removal never fails */
+		/* UNUSED first: the kernel keeps a racing online out so */
 		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
 		rc = virtio_mem_sbm_remove_mb(vm, mb_id);
-		if (rc)
-			pr_err(vm->hm, "virtio_mem virtio%d: removing offline memory block memory%lu failed: %d",
-			       vm->index, mb_id, rc);
+		/*
+		 * The kernel BUGs here (an offline block's removal never
+		 * fails there); the host may refuse it here (a mapping the
+		 * removal needs).  The block stays added, offline with nothing
+		 * plugged, as an online one whose removal failed is left
+		 * (virtio_mem_sbm_unplug_any_sb_online()): the cleanup of the
+		 * next run retries it, and UNUSED never names an added block.
+		 */
+		if (rc) {
+			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+			vm->sbm.have_unplugged_mb = true;
+			pr_err(vm->hm, "virtio_mem virtio%d: removing offline memory block memory%lu failed: %d; "
+				       "retried later", vm->index, mb_id, rc);
+		}
 	}
 	return 0;
 }
@@ -1560,6 +1571,50 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 }
 
 /* hotmem_destroy(): the machine goes with its memory; only the driver's state is freed */
+/*
+ * The driver's states against the machine: a memory block (big block)
+ * the driver says is not added (UNUSED, PLUGGED) has no memory block
+ * device, one it says is added has all of its.  Under device_hotplug_lock.
+ */
+static int virtio_mem_check_added(struct virtio_mem *vm, unsigned long first_id,
+				  unsigned long nr_ids, bool added, char *err, size_t errlen)
+{
+	struct hotmem *hm = vm->hm;
+
+	for (unsigned long id = first_id; id < first_id + nr_ids; id++) {
+		if (!hm_xa_load(&hm->memory_blocks, id) != added)
+			continue;
+		snprintf(err, errlen, "virtio_mem virtio%d: memory%lu is %s, the driver says it is %s",
+			 vm->index, id, added ? "not there" : "added", added ? "added" : "not");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
+{
+	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next) {
+		const unsigned long per_bb = vm->in_sbm ? 1 :
+					     (unsigned long)(vm->bbm.bb_size / memory_block_size_bytes(vm));
+		const unsigned long first = vm->in_sbm ? vm->sbm.first_mb_id : vm->bbm.first_bb_id;
+		const unsigned long next = vm->in_sbm ? vm->sbm.next_mb_id : vm->bbm.next_bb_id;
+
+		for (unsigned long id = first; id < next; id++) {
+			const int state = vm->in_sbm ? virtio_mem_sbm_get_mb_state(vm, id) :
+						       virtio_mem_bbm_get_bb_state(vm, id);
+			const bool added = vm->in_sbm ? state >= VIRTIO_MEM_SBM_MB_OFFLINE :
+						        state >= VIRTIO_MEM_BBM_BB_ADDED;
+			const unsigned long mb_id = vm->in_sbm ? id :
+				virtio_mem_phys_to_mb_id(vm, virtio_mem_bb_id_to_phys(vm, id));
+			int rc = virtio_mem_check_added(vm, mb_id, per_bb, added, err, errlen);
+
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 void virtio_mem_destroy_all(struct hotmem *hm)
 {
 	while (hm->virtio_mem_devices) {

@@ -193,6 +193,43 @@ static void test_shrink_stops_at_unmovable_pages(void **state)
 }
 
 /*
+ * The driver's own shrink of offline memory: memory33's sub-blocks all
+ * unplugged, its removal refused by the host (hotmem.max_map_count at
+ * its cap; the kernel BUGs there).  The block stays added, offline with
+ * nothing plugged -- not UNUSED, which the invariants refuse for an added
+ * block -- and the cleanup of a later run removes it, so that growing
+ * back adds it again instead of failing with EEXIST for good.
+ */
+static void test_shrink_removal_refused_is_retried(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	static char log[1 << 16];
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
+	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+	hm->cfg.host_max_map_count = hm->host_maps_bound + 1;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	hm->cfg.host_max_map_count = 0;
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "removing offline memory block memory33 failed"));
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
+	check(hm);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_int_equal(block_state(hm, 33), -1);
+	check(hm);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * Documentation/admin-guide/mm/memory-hotplug.rst: with the default
  * auto_movable_ratio of 301%, memory of 3x the boot memory goes to
  * ZONE_MOVABLE ("hotplugging 24 GiB to a 8 GiB VM"), here 1.5 GiB to a
@@ -773,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
 		cmocka_unit_test(test_sbm_offline_block_onlines_plugged_part_only),
 		cmocka_unit_test(test_shrink_stops_at_unmovable_pages),
+		cmocka_unit_test(test_shrink_removal_refused_is_retried),
 		cmocka_unit_test(test_auto_movable_with_dynamic_group),
 		cmocka_unit_test(test_offline_threshold_stops_adding),
 		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),
