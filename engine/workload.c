@@ -207,12 +207,16 @@ int hotmem_free_page(struct hotmem *hm, unsigned long handle)
 	int ret = 0;
 
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	/* as hotmem_alloc_page_at(): a HugeTLB free may remap meanwhile */
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	pthread_mutex_lock(&hm->workload_lock);
 	if (handle < hm->workload_used)
 		pfn = hm->workload[handle].pfn;
-	if (pfn == ULONG_MAX) {
+	if (pfn == ULONG_MAX)
 		ret = -ENOENT;
-	} else {
+	else	/* a memmap the host left unmapped: the handle stays, nothing is read */
+		ret = memmap_check_mapped(hm, pfn, "hotmem_free_page");
+	if (!ret) {
 		hm->workload[handle].pfn = ULONG_MAX;
 		if (handle < hm->workload_free_hint)
 			hm->workload_free_hint = handle;
@@ -225,6 +229,7 @@ int hotmem_free_page(struct hotmem *hm, unsigned long handle)
 		workload_detach(hm, page);
 		__free_pages(hm, page, 0);
 	}
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	return ret;
 }

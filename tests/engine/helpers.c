@@ -201,7 +201,11 @@ struct hotmem *hvo_block_online(bool split)
  */
 struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
 {
-	struct hotmem *hm = hvo_block_online(split);
+	return hvo_lose_memmap_of(hvo_block_online(split), more);
+}
+
+struct hotmem *hvo_lose_memmap_of(struct hotmem *hm, unsigned long more)
+{
 	struct mem_section *ms = __nr_to_section(hm, 32);
 
 	hm->fail_keeps_old = false;

@@ -69,6 +69,8 @@ unsigned long host_maps_now(void);
 #define HVO_DIMM 0x100000000ULL
 struct hotmem *hvo_block_online(bool split);
 struct hotmem *hvo_lose_memmap(bool split, unsigned long more);
+/* the same on @hm, from hvo_block_online() and then set up further */
+struct hotmem *hvo_lose_memmap_of(struct hotmem *hm, unsigned long more);
 
 /*
  * A refused remap's window: a thread explains memory @id all along, as

@@ -514,6 +514,33 @@ static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A workload page in a section whose whole memmap HVO's refused unshare
+ * lost: freeing it would read and write its struct page (the free lists
+ * run through the struct pages) and took SIGSEGV.  Refused with ENOMEM,
+ * the handle kept, until the memmap is mapped again; then it frees.
+ */
+static void test_free_page_in_lost_memmap_is_refused(void **state)
+{
+	struct hotmem *hm = hvo_block_online(false);
+	unsigned long head, h, pfn = (DIMM >> 12) + 32767;
+
+	(void)state;
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, &h), 0);
+	hvo_lose_memmap_of(hm, 3);
+	head = hm->hugetlb_pool[0];
+	assert_int_equal(hm->workload[h].pfn, pfn);
+	assert_int_equal(hotmem_free_page(hm, h), -ENOMEM);
+	assert_int_equal(hm->workload[h].pfn, pfn);
+	/* memory failure of the huge page maps the memmap again first */
+	assert_int_equal(hotmem_memory_failure(hm, head), -EBUSY);
+	assert_int_equal(hotmem_free_page(hm, h), 0);
+	assert_int_equal(hotmem_free_page(hm, h), -ENOENT);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hotmem_destroy(hm);
+}
+
 /* failure point @nth of an allocation and of a free; false once both are past it */
 static bool hvo_window_refuse(struct hotmem *hm, unsigned long nth, unsigned long more)
 {
@@ -581,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
 		cmocka_unit_test(test_hvo_lost_tail_is_reserved_and_never_read),
 		cmocka_unit_test(test_hvo_unshare_lost_memmap_is_never_read),
+		cmocka_unit_test(test_free_page_in_lost_memmap_is_refused),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
 
