@@ -525,11 +525,6 @@ static void test_unplug_exact_removal_refused_plugs_back(void **state)
 }
 
 /*
- * Device blocks of 1 MiB, sub-blocks of 2 MiB (a pageblock): a restore or
- * exact unplug of half a sub-block is refused with EINVAL, changes
- * nothing, and the log says why
- */
-/*
  * Big Block Mode: a big block is removed before it is unplugged, so a
  * removal the host refuses leaves it plugged and added as it was
  */
@@ -557,6 +552,11 @@ static void test_unplug_exact_bbm_removal_refused(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * Device blocks of 1 MiB, sub-blocks of 2 MiB (a pageblock): a restore or
+ * exact unplug of half a sub-block is refused with EINVAL, changes
+ * nothing, and the log says why
+ */
 static void test_restore_and_unplug_want_whole_sub_blocks(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
