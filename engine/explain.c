@@ -86,13 +86,15 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 {
 	bool unmovable = false, holes = false, unmapped = false;
 	struct zone *zone = __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);
+	/* once: an online may set it meanwhile */
+	const char *rule = __atomic_load_n(&mem->zone_rule, __ATOMIC_ACQUIRE);
 
 	ex->zone = zone ? zone_idx(zone) : -1;
-	if (mem->early && !mem->zone_rule)
+	if (mem->early && !rule)
 		snprintf(ex->zone_rule, sizeof(ex->zone_rule),
 			 "boot memory: its zone by address at boot (free_area_init: DMA below 16M, DMA32 below 4G, Normal above)");
-	else if (mem->zone_rule)
-		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", mem->zone_rule);
+	else if (rule)
+		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", rule);
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);

@@ -205,6 +205,7 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
 	unsigned long nr_pages = pages_per_block(hm), nr_vmemmap_pages = 0;
 	struct memory_group *group = memory_group_find_by_id(hm, mem->group);
+	const char *rule = NULL;
 	struct zone *zone;
 	int ret = 0;
 	HM_TRACE_FN(hm, memory_block_online, &ret, start_pfn, nr_pages, mem->nid, -1, 0);
@@ -213,7 +214,9 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	if (mem->nr_hwpoison)
 		return ret = -EHWPOISON;
 	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages,
-				  &mem->zone_rule);
+				  &rule);
+	/* explain reads it without device_hotplug_lock */
+	__atomic_store_n(&mem->zone_rule, rule, __ATOMIC_RELEASE);
 	hm_trace_scope.zid = zone_idx(zone);
 	if (mem->altmap)
 		nr_vmemmap_pages = mem->altmap->free;
