@@ -171,9 +171,11 @@ static int no_piece(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64
  * Only for a device whose requested-size and region are as @d has them.
  * A retry only plugs (hmfs_dev_retry()): a device missing blocks of @d
  * is refused before anything is touched.  Each piece goes at once or not
- * at all (hotmem_virtio_mem_unplug_exact() puts a refused one back);
- * when one is refused, the pieces before it are plugged again, and the
- * device is as it was (devices_back() then takes it out and back whole).
+ * at all (hotmem_virtio_mem_unplug_exact() puts a refused one back, or
+ * says -ENOTRECOVERABLE when even that is refused: part of the piece then
+ * stays unplugged); when one is refused, the pieces before it are plugged
+ * again.  On any error devices_back() takes the device out and brings it
+ * back whole at its place, which also mends a piece left half unplugged.
  */
 static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, char *err,
 			size_t errlen)
