@@ -81,7 +81,8 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@$(MAKE) --no-print-directory all
 	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) \
-		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE); \
+		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE) \
+		TSAN_OPTIONS="$(TSAN_OPTIONS) history_size=7 suppressions=$(CURDIR)/tests/tsan.supp"; \
 	$(PROVE) --exec '' --timer $(PROVE_FLAGS) $(UNIT_TESTS) $(TEST_SCRIPTS)
 
 # make run builds what it runs, no test programs: the installed binaries
