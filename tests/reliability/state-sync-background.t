@@ -13,6 +13,15 @@
 require_env
 require_shim
 
+# log_wait TEXT: hotmemfs's log has TEXT (the syncer writes it behind the writer), 5 s at most
+log_wait() {
+	for _ in $(seq 100); do
+		grep -q "$1" "$TMP/hotmemfs.log" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # 1. acknowledged while the fdatasync is held, and there after kill -9
 : >"$TMP/hold"
 HOTMEM_TEST_SYNC_HOLD=$TMP/hold LD_PRELOAD=$SHIM start_state_fs 512M --state-sync background
@@ -48,10 +57,7 @@ tap_ok $? "restart with the journal's fdatasync() failing (EIO)"
 seq0=$(state_seq)
 echo offline >"$M/memory32/state"
 tap_ok $? "offlining memory32 is acknowledged"
-for _ in $(seq 100); do
-	grep -q "holds every change acknowledged" "$TMP/hotmemfs.log" && break
-	sleep 0.05
-done
+log_wait "holds every change acknowledged"
 grep -q "syncing .*journal: Input/output error; writing the state file whole instead" "$TMP/hotmemfs.log"
 tap_ok $? "... the failed sync is logged"
 grep -q "holds every change acknowledged: nothing lost" "$TMP/hotmemfs.log"
@@ -77,10 +83,7 @@ fill_sd
 : >"$TMP/fail"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "onlining memory32 is acknowledged (the journal has room, the disk not)"
-for _ in $(seq 100); do
-	grep -q "takes no more changes" "$TMP/hotmemfs.log" && break
-	sleep 0.05
-done
+log_wait "takes no more changes"
 grep -q "hotmemfs takes no more changes: syncing the state file's journal .* failed (Input/output error), and so did writing the state file whole (No space left on device): the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host" "$TMP/hotmemfs.log"
 tap_ok $? "... then hotmemfs takes no more changes, and the log says why"
 echo offline >"$M/memory32/state" 2>"$TMP/err"
