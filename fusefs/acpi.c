@@ -294,16 +294,6 @@ int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot)
 	return ret;
 }
 
-bool hmfs_acpi_hotplug_idle(struct hmfs_ctx *ctx)
-{
-	bool idle;
-
-	pthread_mutex_lock(&ctx->acpi_lock);
-	idle = !ctx->acpi_wq_head && !ctx->acpi_wq_busy;
-	pthread_mutex_unlock(&ctx->acpi_lock);
-	return idle;
-}
-
 void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx)
 {
 	struct hmfs_acpi_work *w;

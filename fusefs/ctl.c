@@ -584,6 +584,10 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 
 	(void)args;
 	ret = hmfs_state_save(ctx);
+	if (ret == -EROFS) {
+		snprintf(r->err, ERRLEN, "%s", ctx->frozen_why);
+		return ret;
+	}
 	if (ret) {
 		snprintf(r->err, ERRLEN, "saving %.400s: %s", ctx->state_path, strerror(-ret));
 		return ret;

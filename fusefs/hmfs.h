@@ -573,8 +573,7 @@ void hmfs_acpi_free(struct hmfs_ctx *ctx);
 int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot);
 /* the eject running ends, the queued ones are dropped (at stop, before the engine goes) */
 void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
-/* no eject queued or running (tests, hotmemctl) */
-bool hmfs_acpi_hotplug_idle(struct hmfs_ctx *ctx);
+
 /*
  * The slot a new DIMM takes: @want, or the lowest free if -1; -EINVAL with
  * QEMU's words in @err if there is none.  Plugging it cannot fail then
@@ -729,8 +728,12 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, in
  * our own temporary file left by a crash (refused if it is not ours).
  */
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen);
-/* --state-sync background: the records still due synced, the syncer stopped (before the engine goes) */
-void hmfs_state_stop_syncer(struct hmfs_ctx *ctx);
+/*
+ * The state file's threads stopped, before the devices and the engine go:
+ * the syncer (--state-sync background: the records still due synced) and
+ * the compactor (a compaction under way ended: its snapshot reads them)
+ */
+void hmfs_state_stop_threads(struct hmfs_ctx *ctx);
 void hmfs_state_close(struct hmfs_ctx *ctx);
 /* --fresh: remove the state file (we hold the lock) */
 int hmfs_state_remove(struct hmfs_ctx *ctx);

@@ -454,8 +454,8 @@ static void teardown(struct hmfs_ctx *ctx)
 		fuse_remove_signal_handlers(se);
 		fuse_session_destroy(se);
 	}
-	/* no writer left: what the syncer still has to sync needs the engine */
-	hmfs_state_stop_syncer(ctx);
+	/* no writer left: what the syncer still has to sync, and a compaction, need the engine */
+	hmfs_state_stop_threads(ctx);
 	hmfs_uevent_sink_close(&ctx->sink);
 	hmfs_dev_free_all(ctx);
 	hmfs_tree_free(ctx);
@@ -499,8 +499,11 @@ int main(int argc, char **argv)
 	sd_notify_ready();
 
 	ret = hmfs_session_loop(&ctx, o.threads ? o.threads : 4);
+	/* the ejects queued dropped, the running one ended: none after the last save */
+	hmfs_acpi_hotplug_stop(&ctx);
 	/* a clean exit leaves the whole machine in the state file, the journal empty */
-	hmfs_state_save(&ctx);
+	if (hmfs_state_save(&ctx) == -EROFS)
+		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
 out:
 	teardown(&ctx);
 	return ret ? 1 : 0;

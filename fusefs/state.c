@@ -362,8 +362,7 @@ static void stop_compactor(struct hmfs_ctx *ctx)
 
 void hmfs_state_close(struct hmfs_ctx *ctx)
 {
-	hmfs_state_stop_syncer(ctx); /* the last records synced: before the compactor */
-	stop_compactor(ctx);
+	hmfs_state_stop_threads(ctx); /* the last records synced, the compaction ended */
 	if (ctx->journal_fd >= 0)
 		close(ctx->journal_fd);
 	json_object_put(ctx->saved);
@@ -1303,10 +1302,17 @@ static void background_failed(struct hmfs_ctx *ctx, int sret)
 {
 	int ret;
 
+	pthread_mutex_lock(&ctx->change_lock);
+	if (ctx->frozen) {
+		/* frozen already (an undo failed): the file is the way back, never written over */
+		fprintf(stderr, "hotmemfs: syncing %s.journal: %s; hotmemfs is frozen, so the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host\n",
+			ctx->state_path, strerror(-sret));
+		ret = -EROFS;
+		goto out;
+	}
 	fprintf(stderr, "hotmemfs: syncing %s.journal: %s; writing the state file whole instead\n",
 		ctx->state_path, strerror(-sret));
-	pthread_mutex_lock(&ctx->change_lock);
-	ret = ctx->frozen ? -EROFS : compact(ctx, NULL);
+	ret = compact(ctx, NULL);
 	count_save(ctx, ret);
 	if (ret && !ctx->frozen) {
 		ctx->frozen = true;
@@ -1318,6 +1324,7 @@ static void background_failed(struct hmfs_ctx *ctx, int sret)
 		fprintf(stderr, "hotmemfs: %s holds every change acknowledged: nothing lost\n",
 			ctx->state_path);
 	}
+out:
 	pthread_mutex_lock(&ctx->journal_lock);
 	ctx->journal_failing = ret != 0;
 	pthread_cond_broadcast(&ctx->journal_cond);
@@ -1360,10 +1367,12 @@ static void *syncer(void *arg)
 	return NULL;
 }
 
-void hmfs_state_stop_syncer(struct hmfs_ctx *ctx)
+void hmfs_state_stop_threads(struct hmfs_ctx *ctx)
 {
 	stop_thread(ctx, ctx->syncer, &ctx->syncer_started, &ctx->syncer_stop, &ctx->journal_cond);
 	ctx->syncer_stop = false;
+	/* after the syncer, whose failure may compact; its snapshot reads devices and engine */
+	stop_compactor(ctx);
 }
 
 /* a one-block change: its run, or nothing when the block is as it was */
@@ -1488,13 +1497,16 @@ int hmfs_state_save_locked(struct hmfs_ctx *ctx)
 	return ret;
 }
 
-/* a whole-file save now: at start, `hotmemctl save`, after a doubtful undo */
+/* a whole-file save now: at start, `hotmemctl save`, at a clean exit; never once frozen */
 int hmfs_state_save(struct hmfs_ctx *ctx)
 {
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->change_lock);
-	if (ctx->state_path[0] && !ctx->restoring)
+	/* frozen: the machine differs from the file for good; the file stays the way back */
+	if (ctx->frozen)
+		ret = -EROFS;
+	else if (ctx->state_path[0] && !ctx->restoring)
 		ret = hmfs_state_save_locked(ctx);
 	pthread_mutex_unlock(&ctx->change_lock);
 	return ret;
@@ -2239,8 +2251,19 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 	for (size_t i = 0; i < json_object_array_length(blocks); i++)
 		if (!run_in_ranges(json_object_array_get_idx(blocks, i), ranges))
 			return -EUCLEAN;
+	for (size_t i = 0; i < json_object_array_length(ranges); i++)
+		if (!hmfs_json_range(ranges, i, &f, &e))
+			return -EUCLEAN;
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (!get(d, "id", json_type_string) || !has_device(m, str(d, "id")))
+			return -EUCLEAN;
+	}
+	/* checked whole: only now does any of it go in (a damaged last record is dropped whole) */
 	for (size_t i = 0; i < json_object_array_length(ranges) && !ret; i++)
-		ret = hmfs_json_range(ranges, i, &f, &e) ? range_put(m, ps, f, e, order, blocks) : -EUCLEAN;
+		if (hmfs_json_range(ranges, i, &f, &e))
+			ret = range_put(m, ps, f, e, order, blocks);
 	if (ret)
 		return ret;
 	if (!ps->devices)
@@ -2248,8 +2271,6 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
-		if (!get(d, "id", json_type_string) || !has_device(m, str(d, "id")))
-			return -EUCLEAN;
 		json_object_object_add(ps->devices, str(d, "id"), json_object_get(d));
 	}
 	return 0;

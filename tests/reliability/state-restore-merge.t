@@ -12,7 +12,9 @@
 #   3. (records written by hand) a device record over part of the range
 #      of one before it, as a smaller device put at a replaced one's
 #      address leaves them: the records pending are merged first, the
-#      later record wins over its range.
+#      later record wins over its range;
+#   4. (by hand) a last device record naming a device the machine lacks
+#      is dropped whole, none of its runs applied.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -71,4 +73,18 @@ tap_ok $? "3. a device record over part of the range of one before it: hotmemfs 
 is "$(cat "$M/memory160/state")" offline "... memory160 as the later record has it"
 ctl check >/dev/null
 tap_ok $? "... invariants hold"
+
+# 4. a last device record naming a device the machine lacks: damage at the
+# end, taken for a record a crash cut, dropped whole (none of its runs in)
+echo online_movable >"$M/memory160/state"
+tap_ok $? "4. memory160 online again"
+kill9_fs
+journal_append '[{"device": {"ranges": [[160, 32]],
+  "devices": devices + [dict(devices[0], id="vm9")],
+  "blocks": [{"first": 160, "count": 1, "state": "offline", "zone": "none"}]}}]' >/dev/null
+start_fs_netns --profile default
+tap_ok $? "... a last record naming vm9, which the machine lacks: hotmemfs starts"
+grep -q "cut short by a crash" "$TMP/hotmemfs.log"
+tap_ok $? "... the record is dropped, the log says so"
+is "$(cat "$M/memory160/state")" online "... and none of it went in: memory160 online, as before it"
 done_testing

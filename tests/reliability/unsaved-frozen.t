@@ -51,9 +51,16 @@ tap_ok $? "... a sysfs write gets EROFS: $(cat "$TMP/err")"
 ctl --json devices | grep -q '"d2"'
 tap_ok $((! $?)) "... and nothing was added"
 
-kill9_fs
+ctl save 2>"$TMP/err"
+tap_ok $((! $?)) "hotmemctl save is refused: the file stays the way back"
+grep -q "takes no more changes" "$TMP/err"
+tap_ok $? "... saying why: $(head -c 120 "$TMP/err")"
+# a clean stop, which saves the machine whole when not frozen
+stop_fs
+grep -q "the machine is not saved at exit: hotmemfs takes no more changes" "$TMP/hotmemfs.log"
+tap_ok $? "a clean stop does not write the frozen machine over the file, and says so"
 start_fs_netns "${OPTS[@]}"
-tap_ok $? "hotmemfs restarts after kill -9"
+tap_ok $? "hotmemfs restarts"
 same_text "$(snapshot)" "$EXPECT" "... with the machine of the state file (memory32 offline)"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "... and takes changes again"
