@@ -1200,7 +1200,13 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 			sv->undo(ctx, sv, sret);
 		recount_undone(ctx);
 	}
-	ret = compact(ctx, NULL);
+	/*
+	 * Frozen by an undo that failed: the machine differs from the file for
+	 * good, and the file, its journal cut back to the last durable record,
+	 * is the way back: never written over.  With the cut lost, the file
+	 * is still written whole: it is what supersedes the undone records.
+	 */
+	ret = ctx->frozen && !cut ? 0 : compact(ctx, NULL);
 	if (ret && !ctx->frozen) {
 		ctx->frozen = true;
 		/* with the cut lost too, nothing says the undone records are undone */
