@@ -252,14 +252,11 @@ static void *acpi_hotplug_worker(void *arg)
 		ctx->acpi_wq_head = w->next;
 		if (!ctx->acpi_wq_head)
 			ctx->acpi_wq_tail = &ctx->acpi_wq_head;
-		ctx->acpi_wq_busy = true;
 		/* acpi_lock is never held across what waits */
 		pthread_mutex_unlock(&ctx->acpi_lock);
 		acpi_eject(ctx, w->slot);
 		free(w);
 		pthread_mutex_lock(&ctx->acpi_lock);
-		ctx->acpi_wq_busy = false;
-		pthread_cond_broadcast(&ctx->acpi_wq_cond);
 	}
 	pthread_mutex_unlock(&ctx->acpi_lock);
 	return NULL;

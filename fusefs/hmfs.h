@@ -375,7 +375,7 @@ struct hmfs_ctx {
 	struct hmfs_acpi_work *acpi_wq_head, **acpi_wq_tail;
 	pthread_cond_t acpi_wq_cond;
 	pthread_t acpi_wq_thread;
-	bool acpi_wq_started, acpi_wq_stop, acpi_wq_busy;
+	bool acpi_wq_started, acpi_wq_stop;
 	bool acpi_container_offline; /* system/container/PNP0A06:04/online is 0 */
 	struct hmfs_dev *devs;
 

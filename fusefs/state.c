@@ -1376,7 +1376,6 @@ static void *syncer(void *arg)
 void hmfs_state_stop_threads(struct hmfs_ctx *ctx)
 {
 	stop_thread(ctx, ctx->syncer, &ctx->syncer_started, &ctx->syncer_stop, &ctx->journal_cond);
-	ctx->syncer_stop = false;
 	/* after the syncer, whose failure may compact; its snapshot reads devices and engine */
 	stop_compactor(ctx);
 }

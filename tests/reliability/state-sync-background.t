@@ -13,6 +13,17 @@
 require_env
 require_shim
 
+# restart_same WHAT: kill -9, FILE removed (a shim's trigger), restart
+# with --state-sync background: the machine of every acknowledged change
+restart_same() {
+	local expect
+	expect=$(snapshot)
+	kill9_fs
+	rm -f "$2"
+	start_fs_netns "${STATE_OPTS[@]}" --state-sync background
+	tap_ok $? "restart after kill -9, $1"
+	same_text "$(snapshot)" "$expect" "... every acknowledged change is there"
+}
 # log_wait TEXT: hotmemfs's log has TEXT (the syncer writes it behind the writer), 5 s at most
 log_wait() {
 	for _ in $(seq 100); do
@@ -41,12 +52,7 @@ tap_ok $? "... the syncer's fdatasync() is held meanwhile"
 is "$(status_field state-journal-records)" $((r0 + 1)) "... its record is in the journal"
 flips 3 33 >/dev/null
 tap_ok $? "three more changes are acknowledged, the sync still held"
-EXPECT=$(snapshot)
-kill9_fs
-rm -f "$TMP/hold"
-start_fs_netns "${STATE_OPTS[@]}" --state-sync background
-tap_ok $? "restart after kill -9 (the held fdatasync never returned)"
-same_text "$(snapshot)" "$EXPECT" "... every acknowledged change is there"
+restart_same "the held fdatasync never returned" "$TMP/hold"
 
 # 2. a failing fdatasync: the machine goes whole into the state file
 kill9_fs
@@ -66,12 +72,7 @@ tap_ok $? "... and the state file was written whole instead"
 tap_ok $? "... it holds the change's record (seq $seq0 -> $(state_seq))"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "hotmemfs takes the next change"
-EXPECT=$(snapshot)
-kill9_fs
-rm -f "$TMP/fail"
-start_fs_netns "${STATE_OPTS[@]}" --state-sync background
-tap_ok $? "restart after kill -9, fdatasync() working"
-same_text "$(snapshot)" "$EXPECT" "... every acknowledged change is there"
+restart_same "fdatasync() working" "$TMP/fail"
 stop_fs
 
 # 3. fdatasync failing and no room for the whole file: no more changes
