@@ -644,6 +644,13 @@ static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n
 	return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
 }
 
+ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	if (n->attr == A_B_STATE || n->attr == A_B_ONLINE)
+		return count_state_write(ctx, -ENODEV);
+	return -ENODEV;
+}
+
 static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
 			   size_t count, const struct hotmem_task *task)
 {

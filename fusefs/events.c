@@ -85,22 +85,19 @@ void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of)
 	pthread_mutex_unlock(&ctx->poll_lock);
 }
 
-/* sysfs_notify(): bump the event and wake whoever polls this inode. */
-void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino)
+/* Caller holds poll_lock: @ino's event, one more; NULL without memory. */
+static struct hmfs_evnode *evtab_bump_locked(struct hmfs_ctx *ctx, uint64_t ino)
 {
-	struct hmfs_evnode *e;
-	struct hmfs_open *of;
+	struct hmfs_evnode *e = evtab_find(ctx, ino);
 
-	pthread_mutex_lock(&ctx->poll_lock);
-	e = evtab_find(ctx, ino);
 	if (!e) {
 		e = calloc(1, sizeof(*e));
 		if (!e)
-			goto out;
+			return NULL;
 		if ((!ctx->evtab || ctx->nr_evnodes >= 2 * ctx->evtab_buckets) &&
 		    !evtab_grow(ctx) && !ctx->evtab) {
 			free(e);
-			goto out;
+			return NULL;
 		}
 		e->ino = ino;
 		e->event = 1;
@@ -109,6 +106,17 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino)
 		ctx->nr_evnodes++;
 	}
 	e->event++;
+	return e;
+}
+
+/* sysfs_notify(): bump the event and wake whoever polls this inode. */
+void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_open *of;
+
+	pthread_mutex_lock(&ctx->poll_lock);
+	if (!evtab_bump_locked(ctx, ino))
+		goto out;
 	for (of = ctx->polled; of; of = of->next) {
 		if (of->ino != ino || !of->ph)
 			continue;
@@ -118,6 +126,40 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino)
 	}
 out:
 	pthread_mutex_unlock(&ctx->poll_lock);
+}
+
+/*
+ * A memory block's generation is the event of its directory's inode
+ * (nobody polls a directory), bumped when the block goes.  kernfs removes
+ * a device's nodes with it, and an open file of one stays tied to the
+ * node that went (kernfs_get_active() fails: ENODEV), while our inode
+ * numbers name a block by its id: without the generation, a file opened
+ * before device_del wrote into the block a later device_add brought back
+ * under the same number.  Bumped in the engine's callback, synchronously
+ * with the removal (remove_memory_block() has taken the block out of
+ * memory_blocks before its REMOVE uevent); poll_lock is a leaf lock.
+ */
+static void block_gone(struct hmfs_ctx *ctx, unsigned long id)
+{
+	pthread_mutex_lock(&ctx->poll_lock);
+	evtab_bump_locked(ctx, HMFS_BLOCK_INO(id, BSUB_DIR));
+	__atomic_store_n(&ctx->blocks_gone, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&ctx->poll_lock);
+}
+
+int hmfs_block_gen(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	int gen;
+
+	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK)
+		return 0;
+	/* no block ever went: every generation is evtab's default */
+	if (!__atomic_load_n(&ctx->blocks_gone, __ATOMIC_ACQUIRE))
+		return 1;
+	pthread_mutex_lock(&ctx->poll_lock);
+	gen = hmfs_evtab_get_locked(ctx, HMFS_BLOCK_INO(HMFS_INO_VAL(ino) >> 8, BSUB_DIR));
+	pthread_mutex_unlock(&ctx->poll_lock);
+	return gen;
 }
 
 /* ---- the queue --------------------------------------------------------- */
@@ -160,6 +202,8 @@ static void engine_event(const struct hm_event *ev, void *arg)
 
 	if (ev->type == HM_EV_TRACE && !ctx->want_trace)
 		return;
+	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK)
+		block_gone(ctx, ev->block_id);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return;

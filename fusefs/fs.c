@@ -268,13 +268,14 @@ static int open_check(const struct hmfs_node *n, int flags)
 	return 0;
 }
 
-static struct hmfs_open *open_file(const struct hmfs_node *n, struct fuse_file_info *fi)
+static struct hmfs_open *open_file(const struct hmfs_node *n, int gen, struct fuse_file_info *fi)
 {
 	struct hmfs_open *of = calloc(1, sizeof(*of));
 
 	if (!of)
 		return NULL;
 	of->ino = n->ino;
+	of->gen = gen;
 	of->node = *n;
 	pthread_mutex_init(&of->lock, NULL);
 	fi->fh = (uint64_t)(uintptr_t)of;
@@ -286,6 +287,11 @@ static struct hmfs_open *open_file(const struct hmfs_node *n, struct fuse_file_i
 static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
+	/*
+	 * The generation before the block: a block removed and added again
+	 * in between makes this open file ENODEV, never the old block's.
+	 */
+	int gen = hmfs_block_gen(ctx, ino);
 	struct hmfs_open *of;
 	struct hmfs_node n;
 	int ret;
@@ -297,7 +303,7 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	of = open_file(&n, fi);
+	of = open_file(&n, gen, fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -316,6 +322,10 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	size_t n;
 
 	(void)ino;
+	if (of->gen != hmfs_block_gen(ctx, of->ino)) {
+		fuse_reply_err(req, ENODEV); /* kernfs_seq_start(): the node went */
+		return;
+	}
 	pthread_mutex_lock(&of->lock); /* seq_read(): mutex_lock(&m->lock) */
 	/* seq_file: show() runs for a read at 0; later reads continue it */
 	if (off == 0 || !of->have) {
@@ -439,6 +449,15 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	(void)off; /* sysfs_kf_write() ignores the position */
 	if (!size) {
 		fuse_reply_write(req, 0);
+		return;
+	}
+	/*
+	 * kernfs_fop_write_iter(): the node went.  A removal racing this
+	 * check is the store's to meet (its block is gone: ENODEV), but
+	 * not a removal and a new block of that number both within it.
+	 */
+	if (of->gen != hmfs_block_gen(ctx, of->ino)) {
+		fuse_reply_err(req, (int)-hmfs_store_gone(ctx, &of->node));
 		return;
 	}
 	count = hmfs_write_buf(tmp, buf, size);
@@ -680,6 +699,9 @@ static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	unsigned revents = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
 	(void)ino;
+	/* kernfs_fop_poll(): a node that went is DEFAULT_POLLMASK|EPOLLERR|EPOLLPRI */
+	if (of->gen != hmfs_block_gen(ctx, of->ino))
+		revents |= POLLERR | POLLPRI;
 	pthread_mutex_lock(&ctx->poll_lock);
 	if (of->event != hmfs_evtab_get_locked(ctx, of->ino))
 		revents |= POLLERR | POLLPRI;
@@ -739,7 +761,8 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	of = open_file(&n, fi);
+	/* a block removed and back since the lookup: as if opened after it came */
+	of = open_file(&n, hmfs_block_gen(ctx, n.ino), fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);
 		return;

@@ -208,6 +208,7 @@ struct hmfs_open {
 	uint64_t ino;
 	struct hmfs_node node;
 	int event; /* of->event: 0 until the first read; under ctx->poll_lock */
+	int gen; /* hmfs_block_gen() at open: a file of a block that went is ENODEV */
 	struct fuse_pollhandle *ph;
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
@@ -348,6 +349,7 @@ struct hmfs_ctx {
 	struct hmfs_evnode **evtab; /* evtab_buckets chains, grown with the nodes */
 	unsigned long evtab_buckets, nr_evnodes;
 	struct hmfs_open *polled;
+	bool blocks_gone; /* a memory block was removed: hmfs_block_gen() asks evtab */
 
 	/* engine events, delivered outside the engine's locks */
 	pthread_mutex_t q_lock;
@@ -514,6 +516,8 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
  * (kernfs_fop_write_iter()) takes at most a page, debugfs's simple_attr_write()
  * "claims we got the whole input".
  */
+/* a store through an open file of a removed block: ENODEV (counted as store_block()'s) */
+ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 
 /* fs.c */
@@ -622,6 +626,12 @@ void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
+/*
+ * The generation of the memory block inode @ino belongs to (0 for other
+ * inodes): it changes when that block is removed, so an open file whose
+ * generation differs belongs to a block that went (kernfs: ENODEV).
+ */
+int hmfs_block_gen(struct hmfs_ctx *ctx, uint64_t ino);
 
 /* tree.c: sys/firmware/memmap/N, at most this many entries shown */
 #define HMFS_FWMAP_MAX 512
