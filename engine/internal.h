@@ -341,6 +341,13 @@ struct vmemmap_pmd {
 	int pmd_src;		/* huge: enum vmemmap_src; NONE if split/empty */
 	int tmpl_slot;		/* SECTION_MEMMAP_SHARED: the template it maps */
 	unsigned long *pte;	/* split: PTRS_PER_PTE entries */
+	/*
+	 * SECTION_MEMMAP_SHARED, emulator: the vmemmap pages the host had
+	 * copied when vmemmap_reshare() last asked, and physmem_faults()
+	 * just before it asked (-1: not asked since the template was mapped).
+	 */
+	long copies_faults;
+	unsigned long copies[PTRS_PER_PTE / (8 * sizeof(unsigned long))];
 };
 
 struct mem_section {
@@ -784,6 +791,7 @@ size_t physmem_memfd_resident_bytes(struct hotmem *hm);
 long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
 			   void (*fn)(void *page, void *arg), void *arg);
 void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int nr, bool write);
+long physmem_faults(struct hotmem *hm);
 bool physmem_pagemap_copied(uint64_t ent);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 

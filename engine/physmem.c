@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -742,6 +743,26 @@ long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned 
 	if (hm->pagemap_scan)
 		return private_pages_scan(hm, addr, size, max, fn, arg);
 	return private_pages_read(hm, addr, size, max, fn, arg);
+}
+
+/*
+ * The page faults this process's threads have taken, all of them (those
+ * that exited too): getrusage()'s minor and major faults, which the host
+ * counts for every fault a thread takes on a user address, from user mode
+ * or in a system call's copy to or from it (6.12's mm_account_fault();
+ * a copy of a swapped-out template page is a major one).  What it does
+ * not count is the host touching pages on the process's behalf without a
+ * fault (get_user_pages(): MADV_POPULATE_*, O_DIRECT, process_vm_writev()
+ * and ptrace from outside).  -1 where the page tables cannot be read
+ * either (physmem_private_pages()): a forked child's count starts again.
+ */
+long physmem_faults(struct hotmem *hm)
+{
+	struct rusage ru;
+
+	if (hm->pagemap_fd < 0 || hm->pagemap_pid != getpid() || getrusage(RUSAGE_SELF, &ru))
+		return -1;
+	return ru.ru_minflt + ru.ru_majflt;
 }
 
 /* the memfd's pages: no more than the present RAM (invariant 6) */

@@ -503,18 +503,32 @@ static int vmemmap_map_ptes(struct hotmem *hm, unsigned long section_nr)
  */
 #define RESHARE_MAX_COPIED	(SECTION_MEMMAP_PAGES / 8)
 
-/* the copies to write back: the walk stops at the one past the cap */
+#define COPIES_BITS	(8 * sizeof(unsigned long))
+
+/* the walk's copies, noted in the section's bitmap: it stops at the one past the cap */
 struct reshare_copies {
-	void *page[RESHARE_MAX_COPIED];
-	unsigned long nr;
+	char *memmap;
+	unsigned long *map;
 };
 
 static void reshare_note(void *page, void *arg)
 {
 	struct reshare_copies *c = arg;
+	unsigned long i = (unsigned long)((char *)page - c->memmap) / PAGE_SIZE;
 
-	if (c->nr < RESHARE_MAX_COPIED)
-		c->page[c->nr++] = page;
+	c->map[i / COPIES_BITS] |= 1UL << (i % COPIES_BITS);
+}
+
+/* which vmemmap pages of a shared memmap the host copied, asked of its page table */
+static int vmemmap_copies_read(struct hotmem *hm, unsigned long section_nr)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	struct reshare_copies c = { vmemmap_vaddr(hm, section_nr, 0), vm->copies };
+	long copied;
+
+	memset(vm->copies, 0, sizeof(vm->copies));
+	copied = physmem_private_pages(hm, c.memmap, PMD_SIZE, RESHARE_MAX_COPIED, reshare_note, &c);
+	return copied < 0 || (unsigned long)copied > RESHARE_MAX_COPIED ? -1 : 0;
 }
 
 /*
@@ -526,20 +540,42 @@ static void reshare_note(void *page, void *arg)
  * back: most of an online/offline cycle's time (perf, make bench's
  * trace_engine_storm).  -1 when the host's page tables cannot be read, or
  * when more than RESHARE_MAX_COPIED pages are copies: the caller remaps.
+ *
+ * The host is asked only when it may have copied a page since it was last
+ * asked: a copy is made by a write fault, which the host counts for the
+ * thread that took it (physmem_faults()), whatever wrote -- the online and
+ * offline, the kernel's own allocations, the workload's thread, memory
+ * failure, explain's reads.  While this process took no fault since, the
+ * copies are those of the last answer (written to since, maybe: a copy's
+ * writes take no fault, and all of them get the template back).  The
+ * copies made without a fault are the engine's own populate of a fresh
+ * mapping (vmemmap_populate_online()), after which the host is asked
+ * (copies_faults -1).  The count is read before the walk, so a fault whose
+ * copy the walk missed is counted after it: asked again next time.  In the
+ * storms nothing faults between two onlines of a section (the copies are
+ * the buddy heads, each pageblock's first struct page mapped), and the
+ * walk, a fifth of an engine storm's cycle, is one getrusage() (~1 us).
  */
 static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot)
 {
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
 	const struct page tmpl = hm->memmap_tmpl[slot];
-	struct reshare_copies c;
-	long copied;
+	char *memmap = vmemmap_vaddr(hm, section_nr, 0);
+	long faults = physmem_faults(hm);
 
-	c.nr = 0;
-	copied = physmem_private_pages(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE,
-				       RESHARE_MAX_COPIED, reshare_note, &c);
-	if (copied < 0 || (unsigned long)copied > RESHARE_MAX_COPIED)
-		return -1;
-	for (unsigned long i = 0; i < c.nr; i++)
-		memmap_fill(c.page[i], PAGE_SIZE / sizeof(struct page), &tmpl);
+	if (faults < 0 || faults != vm->copies_faults) {
+		vm->copies_faults = -1;
+		if (vmemmap_copies_read(hm, section_nr))
+			return -1;
+	}
+	vm->copies_faults = faults;
+	for (unsigned long w = 0; w < ARRAY_SIZE(vm->copies); w++)
+		for (unsigned long m = vm->copies[w]; m; m &= m - 1) {
+			unsigned long i = w * COPIES_BITS + (unsigned long)__builtin_ctzl(m);
+
+			memmap_fill((struct page *)(memmap + i * PAGE_SIZE),
+				    PAGE_SIZE / sizeof(struct page), &tmpl);
+		}
 	return 0;
 }
 
@@ -581,6 +617,8 @@ static int vmemmap_remap_template(struct hotmem *hm, unsigned long section_nr, i
 		goto err_remap;
 	vmemmap_populate_online(hm, section_nr);
 	vm->tmpl_slot = slot;
+	/* populated without faults: the host is asked at the next re-share */
+	vm->copies_faults = -1;
 	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
 	/* whatever an earlier refusal left, the template is mapped now */
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);

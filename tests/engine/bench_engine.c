@@ -19,7 +19,9 @@
  *  - a fresh online of such a memmap with the buddy heads populated in one
  *    call (process_madvise(), 6.13+) vs left to fault, and its traps;
  *  - the copied-pages query (PAGEMAP_SCAN, 6.7+) vs reading pagemap, alone
- *    and as a share of the online/offline cycle that re-shares in place.
+ *    and as a share of the online/offline cycle that re-shares in place;
+ *  - that cycle with the query asked only when the process faulted since
+ *    it was last asked vs asked every time.
  *
  * Arguments name the parts to run (bench_engine populate storm); none: all.
  */
@@ -638,6 +640,85 @@ static void bench_storm(void)
 		       "x", "< 1", median(q[1][1], RUNS) < median(q[1][0], RUNS));
 }
 
+/* @nr sections from @first: what vmemmap_reshare() saw last forgotten, or how many kept it */
+static unsigned long copies_known(struct hotmem *hm, unsigned long first, unsigned long nr,
+				  const long *faults)
+{
+	unsigned long same = 0;
+
+	for (unsigned long s = 0; s < nr; s++) {
+		struct vmemmap_pmd *vm = &__nr_to_section(hm, first + s)->vmemmap;
+
+		if (!faults)
+			vm->copies_faults = -1;
+		else
+			same += vm->copies_faults >= 0 && vm->copies_faults == faults[s];
+	}
+	return same;
+}
+
+/*
+ * One online/offline cycle of @nr blocks of one section from @first, with
+ * vmemmap_reshare() asking the host's page table for each section (@ask,
+ * the code before the hint) or only when the process faulted since it
+ * last asked: us a block; *@skipped counts the sections not asked.
+ */
+static double cycle_hinted_us(struct hotmem *hm, unsigned long first, unsigned long nr, bool ask,
+			      unsigned long *skipped)
+{
+	long faults[64];
+	double t0, t;
+
+	if (ask)
+		copies_known(hm, first, nr, NULL);
+	for (unsigned long s = 0; s < nr && s < 64; s++)
+		faults[s] = __nr_to_section(hm, first + s)->vmemmap.copies_faults;
+	t0 = now_us();
+	if (hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE))
+		exit(1);
+	t = now_us() - t0;
+	if (!ask)
+		*skipped += copies_known(hm, first, nr, faults);
+	t0 = now_us();
+	if (hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE))
+		exit(1);
+	return (t + now_us() - t0) / (double)nr;
+}
+
+/*
+ * The online/offline cycle that re-shares in place (the storms' case),
+ * vmemmap_reshare() asking the host which vmemmap pages it copied at
+ * every online (before) against asking only when this process took a
+ * page fault since it last asked (now), in turn; with the kernel's own
+ * allocations on (hotmem.kernel_alloc=default, as the storms run), which
+ * write struct pages of the Normal blocks.
+ */
+static void bench_reshare_skip(void)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=default", 1);
+	const unsigned long nr = 8, first = DIMM >> 27;
+	double c[2][RUNS * 4];
+	unsigned long skipped = 0;
+
+	if (hotmem_add_memory(hm, 0, DIMM, nr * (128ULL << 20), 0, -1) ||
+	    hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE) ||
+	    hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE))
+		exit(1);
+	for (int i = 0; i < RUNS * 4; i++)
+		for (int k = 0; k < 2; k++) {
+			const int ask = (i + k) % 2;
+
+			c[ask][i] = cycle_hinted_us(hm, first, nr, ask, &skipped);
+		}
+	hotmem_destroy(hm);
+	const double before = median(c[1], RUNS * 4), now = median(c[0], RUNS * 4);
+
+	printf("# online/offline cycle of a 128 MiB block re-shared in place: %.1f us asking the "
+	       "host every time, %.1f us asking when something faulted (%lu of %lu re-shares "
+	       "not asked)\n", before, now, skipped, nr * RUNS * 4);
+	figure("engine_reshare_cycle_hinted_vs_asked", now / before, "x", "< 1", now < before);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -648,6 +729,7 @@ static const struct {
 	{ "untraced_probes", bench_untraced_probes },
 	{ "kmem_storm", bench_kmem_storm },
 	{ "reshare", bench_reshare },
+	{ "reshare_skip", bench_reshare_skip },
 	{ "online_vs_memset", bench_online_vs_memset },
 	{ "parallel_online", bench_parallel_online },
 	{ "metadata", bench_metadata },

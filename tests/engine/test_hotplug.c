@@ -441,6 +441,74 @@ static void test_fresh_template_mapping_copies_the_buddy_heads_only(void **state
 	hotmem_destroy(hm);
 }
 
+static void *write_struct_page(void *page)
+{
+	((struct page *)page)->memcg_data++;
+	return NULL;
+}
+
+/* vmemmap_share_template() of an offline section mapping @slot already: was the host asked? */
+static bool reshare_asked(struct hotmem *hm, unsigned long section_nr, int slot)
+{
+	unsigned long w = walks.walks;
+
+	walks.on = true;
+	assert_int_equal(vmemmap_share_template(hm, section_nr, slot), 1);
+	walks.on = false;
+	return walks.walks != w;
+}
+
+/*
+ * vmemmap_reshare() asks the host which vmemmap pages it copied only
+ * when this process took a page fault since it last asked.  Re-shared
+ * back to back, it is not asked, and the copies it knew get the template
+ * back all the same (a buddy head's struct page, written in its copy
+ * without a fault).  A struct page written in a vmemmap page the host
+ * had not copied -- by another thread, which has exited since, or by
+ * this one -- made a copy by a fault: the next re-share asks, and the
+ * struct page reads as the template's again.
+ */
+static void test_reshare_asks_again_after_any_write_that_copied(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, sec = first + 1, spfn = sec << (27 - 12);
+	bool skipped = false;
+	struct page tmpl;
+	pthread_t t;
+	int slot;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, first, 1, HM_MMOP_ONLINE_MOVABLE), 0);
+	tmpl = *pfn_to_page(hm, (DIMM >> 12) + 1);
+	slot = physmem_memmap_template(hm, &tmpl);
+	assert_true(slot >= 0);
+	/* a fresh mapping, its heads populated without a fault: asked at the next re-share */
+	assert_int_equal(vmemmap_share_template(hm, sec, slot), 1);
+	assert_true(reshare_asked(hm, sec, slot));
+	/* a stray fault of the test's own asks again: one of five is enough */
+	for (int i = 0; i < 5 && !skipped; i++) {
+		pfn_to_page(hm, spfn)->index = 0x5a5a;
+		skipped = !reshare_asked(hm, sec, slot);
+		assert_memory_equal(pfn_to_page(hm, spfn), &tmpl, sizeof(tmpl));
+	}
+	assert_true(skipped);
+	/* vmemmap page 1 of 512 (no head's), written by another thread */
+	assert_int_equal(pthread_create(&t, NULL, write_struct_page, pfn_to_page(hm, spfn + 64)), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_memory_not_equal(pfn_to_page(hm, spfn + 64), &tmpl, sizeof(tmpl));
+	assert_true(reshare_asked(hm, sec, slot));
+	assert_memory_equal(pfn_to_page(hm, spfn + 64), &tmpl, sizeof(tmpl));
+	/* vmemmap page 2, by this thread */
+	write_struct_page(pfn_to_page(hm, spfn + 128));
+	assert_true(reshare_asked(hm, sec, slot));
+	for (unsigned long pfn = spfn; pfn < spfn + 32768; pfn += 64)
+		assert_memory_equal(pfn_to_page(hm, pfn), &tmpl, sizeof(tmpl));
+	assert_int_equal(hotmem_online_blocks(hm, sec, 1, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* the vmemmap pages of a section the host maps (present in pagemap), by pagemap */
 static unsigned long section_present(struct hotmem *hm, unsigned long section_nr)
 {
@@ -1098,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_pagemap_copies_are_anonymous_pages_only),
 		cmocka_unit_test(test_copied_pages_scan_agrees_with_pagemap),
 		cmocka_unit_test(test_fresh_template_mapping_copies_the_buddy_heads_only),
+		cmocka_unit_test(test_reshare_asks_again_after_any_write_that_copied),
 		cmocka_unit_test(test_shared_memmap_is_mapped_where_read),
 		cmocka_unit_test(test_shared_memmap_without_the_hosts_help),
 		cmocka_unit_test(test_cpuless_node_goes_offline_when_its_movable_memory_goes),
