@@ -67,6 +67,7 @@ static void config_common(struct hotmem_config *cfg, const char *name)
 	cfg->online_policy = HM_ONLINE_POLICY_CONTIG_ZONES;
 	cfg->auto_movable_ratio = 301;
 	cfg->auto_movable_numa_aware = true;
+	cfg->virtio_mem_unplug_online = true;
 	cfg->hugetlb_free_vmemmap = false;
 	/* a machine is a running kernel unless told otherwise */
 	cfg->kernel_alloc = HM_KERNEL_ALLOC_DEFAULT;
@@ -253,6 +254,12 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "hugetlb_free_vmemmap=%s: expected on or off",
 				      val ? val : "");
 		cfg->hugetlb_free_vmemmap = b;
+	} else if (!strcmp(key, "virtio_mem.unplug_online")) {
+		if (!val || hmu_kstrtobool(val, &b))
+			return seterr(err, errlen,
+				      "virtio_mem.unplug_online=%s: expected a boolean",
+				      val ? val : "");
+		cfg->virtio_mem_unplug_online = b;
 	} else if (!strcmp(key, "hotmem.kernel_alloc")) {
 		t = parse_kernel_alloc(val);
 		if (t < 0)

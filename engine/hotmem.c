@@ -90,6 +90,17 @@ int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on)
 	return 0;
 }
 
+bool hotmem_get_virtio_mem_unplug_online(struct hotmem *hm)
+{
+	return atomic_load(&hm->virtio_mem_unplug_online);
+}
+
+int hotmem_set_virtio_mem_unplug_online(struct hotmem *hm, bool on)
+{
+	atomic_store(&hm->virtio_mem_unplug_online, on);
+	return 0;
+}
+
 int hotmem_get_memmap_on_memory(struct hotmem *hm)
 {
 	return hm->cfg.memmap_on_memory;

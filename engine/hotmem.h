@@ -186,6 +186,7 @@ struct hotmem_config {
 	unsigned int auto_movable_ratio;	/* memory_hotplug.auto_movable_ratio= */
 	bool auto_movable_numa_aware;	/* memory_hotplug.auto_movable_numa_aware= */
 	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
+	bool virtio_mem_unplug_online;	/* virtio_mem.unplug_online= */
 	int kernel_alloc;		/* enum hm_kernel_alloc: hotmem.kernel_alloc= */
 	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
 	unsigned long host_max_map_count;	/* hotmem.max_map_count=: below the host's */
@@ -422,6 +423,14 @@ struct hm_virtio_mem_info {
 	uint64_t sb_size;		/* SBM: sub-block; BBM: big block */
 	uint64_t offline_threshold, offline_size;
 	unsigned long first_mb_id, last_usable_mb_id;	/* SBM: memory blocks it may use */
+	/*
+	 * The driver queued its work (virtio_mem_retry(): its memory notifier
+	 * on MEM_ONLINE below half its offline_threshold, on MEM_OFFLINE with
+	 * virtio_mem.unplug_online=0), which the kernel runs right after: the
+	 * caller runs it, hotmem_virtio_mem_retry(), once the hotplug
+	 * operation that queued it has returned.
+	 */
+	bool work_pending;
 };
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *vm, struct hm_virtio_mem_info *info);
 /*
@@ -578,6 +587,13 @@ int hotmem_set_auto_movable_ratio(struct hotmem *hm, unsigned int ratio);
 bool hotmem_get_auto_movable_numa_aware(struct hotmem *hm);
 int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on);
 int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
+/*
+ * /sys/module/virtio_mem/parameters/unplug_online (0644, default Y): off,
+ * the virtio-mem drivers unplug offline memory only, and retry when a
+ * memory block of theirs goes offline (hm_virtio_mem_info.work_pending).
+ */
+bool hotmem_get_virtio_mem_unplug_online(struct hotmem *hm);
+int hotmem_set_virtio_mem_unplug_online(struct hotmem *hm, bool on);
 
 /* notifier-error-inject/memory/actions/<ACTION>/error */
 int hotmem_set_notifier_error(struct hotmem *hm, int action, int err);

@@ -299,13 +299,14 @@ static int probe_found_virtio_mem(struct hotmem *hm, const struct hm_virtio_mem_
 }
 
 /*
- * Block @id came online: the driver of a device it belongs to goes on
- * plugging once half its offline_threshold is free again (6.12's
- * virtio_mem_memory_notifier_cb(), MEM_ONLINE: virtio_mem_retry()), so a
- * device of more than 1 GiB reaches requested-size as the profile onlines
- * its blocks in order.
+ * Block @id came online or went offline: the driver of a device it
+ * belongs to runs the work its memory notifier queued (6.12's
+ * virtio_mem_memory_notifier_cb(): MEM_ONLINE once half its
+ * offline_threshold is free again, MEM_OFFLINE with
+ * virtio_mem.unplug_online=0), so a device of more than 1 GiB reaches
+ * requested-size as the profile onlines its blocks in order.
  */
-static void found_virtio_mem_online(struct hotmem *hm, unsigned long id)
+static void found_virtio_mem_changed(struct hotmem *hm, unsigned long id)
 {
 	const struct hotmem_config *cfg = &hm->cfg;
 	uint64_t addr = id * cfg->block_size;
@@ -318,8 +319,7 @@ static void found_virtio_mem_online(struct hotmem *hm, unsigned long id)
 		if (addr < v->addr || addr - v->addr >= v->size)
 			continue;
 		vm = hotmem_virtio_mem_at(hm, v->addr);
-		if (vm && !hotmem_virtio_mem_info(vm, &vi) && vi.plugged_size < vi.requested_size &&
-		    vi.offline_size <= vi.offline_threshold / 2)
+		if (vm && !hotmem_virtio_mem_info(vm, &vi) && vi.work_pending)
 			hotmem_virtio_mem_retry(vm, NULL);
 	}
 }
@@ -336,8 +336,7 @@ static int set_found_state(struct hotmem *hm, const struct hm_block_run *b, char
 				 hotmem_online_type_name(b->online_type), strerror(-ret));
 			return ret;
 		}
-		if (b->online_type != HM_MMOP_OFFLINE)
-			found_virtio_mem_online(hm, id);
+		found_virtio_mem_changed(hm, id);
 	}
 	return 0;
 }
@@ -389,6 +388,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	atomic_store(&hm->online_policy, cfg->online_policy);
 	atomic_store(&hm->auto_movable_ratio, cfg->auto_movable_ratio);
 	atomic_store(&hm->auto_movable_numa_aware, cfg->auto_movable_numa_aware);
+	atomic_store(&hm->virtio_mem_unplug_online, cfg->virtio_mem_unplug_online);
 
 	ret = physmem_init(hm);
 	if (ret) {

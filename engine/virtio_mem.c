@@ -87,6 +87,9 @@ struct virtio_mem {
 
 	/* MEM_GOING_* seen, its MEM_* or MEM_CANCEL_* still to come */
 	bool hotplug_active;
+	/* virtio_mem_run_wq() running / queued by virtio_mem_retry(), not yet run */
+	bool wq_active;
+	bool work_pending;
 	struct notifier_block memory_notifier;
 	/* why the last request stopped short, for the log */
 	unsigned long busy_pfn;
@@ -618,6 +621,24 @@ static void virtio_mem_bbm_notify_unplugged(struct virtio_mem *vm, unsigned long
 		virtio_mem_fake_offline_cancel_offline(vm, pfn, nr_pages);
 }
 
+/*
+ * virtio_mem_retry(): the kernel queues the driver's work, which a
+ * worker runs right after.  Here the notifier runs inside the hotplug
+ * operation that notified (device_hotplug_lock held): the work is left
+ * pending for the caller, who runs it once that operation returned
+ * (hotmem_virtio_mem_retry(), as it fires the retry timer) -- hotmemfs
+ * as a change of its own, after the block change that queued it.
+ */
+static void virtio_mem_retry(struct virtio_mem *vm)
+{
+	vm->work_pending = true;
+}
+
+static bool unplug_online(struct virtio_mem *vm)
+{
+	return atomic_load(&vm->hm->virtio_mem_unplug_online);
+}
+
 static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action,
 					 const struct memory_notify *mhp, void *data)
 {
@@ -660,12 +681,18 @@ static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action
 		if (vm->in_sbm)
 			virtio_mem_sbm_notify_offline(vm, id);
 		vm->offline_size += (int64_t)size;
+		/* some offline memory now: maybe a pending unplug request can go on */
+		if (!unplug_online(vm))
+			virtio_mem_retry(vm);
 		vm->hotplug_active = false;
 		break;
 	case HM_MEM_ONLINE:
 		if (vm->in_sbm)
 			virtio_mem_sbm_notify_online(vm, id, mhp->start_pfn);
 		vm->offline_size -= (int64_t)size;
+		/* half the threshold onlined: add more, unless our own adding onlined it */
+		if (!vm->wq_active && virtio_mem_could_add_memory(vm, vm->offline_threshold / 2))
+			virtio_mem_retry(vm);
 		vm->hotplug_active = false;
 		break;
 	case HM_MEM_CANCEL_OFFLINE:
@@ -1150,7 +1177,8 @@ static int virtio_mem_sbm_unplug_any_sb(struct virtio_mem *vm, unsigned long mb_
 /*
  * Partially plugged blocks first, to remove whole blocks with their
  * metadata; ZONE_MOVABLE before kernel memory, which is less likely to
- * unplug and whose loss unbalances zones.
+ * unplug and whose loss unbalances zones.  With unplug_online off, the
+ * offline ones only, and no error: MEM_OFFLINE of one of them retries.
  */
 static int virtio_mem_sbm_unplug_request(struct virtio_mem *vm, uint64_t diff)
 {
@@ -1174,6 +1202,8 @@ static int virtio_mem_sbm_unplug_request(struct virtio_mem *vm, uint64_t diff)
 			if (rc || !nb_sb)
 				return rc;
 		}
+		if (!unplug_online(vm) && i == 1)
+			return 0;
 	}
 	return nb_sb ? -EBUSY : 0;
 }
@@ -1262,6 +1292,8 @@ static int virtio_mem_bbm_unplug_request(struct virtio_mem *vm, uint64_t diff)
 			if (rc || !nb_bb)
 				return rc;
 		}
+		if (i == 0 && !unplug_online(vm))
+			return 0;
 	}
 	return nb_bb ? -EBUSY : 0;
 }
@@ -1294,6 +1326,8 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 	uint64_t diff;
 	int rc;
 
+	vm->work_pending = false;
+	vm->wq_active = true;
 	virtio_mem_cleanup_pending_mb(vm);
 	vm->busy_pfn = ~0UL;
 	if (vm->requested_size > vm->plugged_size) {
@@ -1309,6 +1343,10 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 		rc = 0;
 	switch (rc) {
 	case 0:
+		if (vm->plugged_size > vm->requested_size && !unplug_online(vm))
+			pr_info(vm->hm, "virtio_mem virtio%d: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x%llx, requested 0x%llx; retried when a memory block of it goes offline",
+				vm->index, (unsigned long long)vm->plugged_size,
+				(unsigned long long)vm->requested_size);
 		break;
 	case -ENOSPC:
 		pr_info(vm->hm, "virtio_mem virtio%d: cannot add more memory: %s (plugged 0x%llx, requested 0x%llx, offline 0x%llx of threshold 0x%llx)",
@@ -1336,6 +1374,7 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 		       (unsigned long long)vm->requested_size);
 		break;
 	}
+	vm->wq_active = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1684,6 +1723,7 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.offline_size = vm->offline_size > 0 ? (uint64_t)vm->offline_size : 0,
 		.first_mb_id = vm->sbm.first_mb_id,
 		.last_usable_mb_id = vm->sbm.last_usable_mb_id,
+		.work_pending = vm->work_pending,
 	};
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;

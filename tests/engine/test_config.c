@@ -17,6 +17,7 @@ static void test_default_machine_needs_no_file(void **state)
 	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_OFFLINE);
 	assert_int_equal(cfg.auto_movable_ratio, 301);
 	assert_true(cfg.auto_movable_numa_aware);
+	assert_true(cfg.virtio_mem_unplug_online);
 	assert_int_equal(hotmem_config_validate(&cfg, err, sizeof(err)), 0);
 }
 
@@ -46,7 +47,7 @@ static void test_cmdline_sets_kernel_parameters(void **state)
 		"console=ttyS0 memhp_default_state=online_movable movable_node "
 		"memory_hotplug.memmap_on_memory=force memory_hotplug.online_policy=auto-movable "
 		"memory_hotplug.auto_movable_ratio=150 memory_hotplug.auto_movable_numa_aware=N "
-		"hugetlb_free_vmemmap=on quiet", err, sizeof(err)), 0);
+		"hugetlb_free_vmemmap=on virtio_mem.unplug_online=0 quiet", err, sizeof(err)), 0);
 	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE_MOVABLE);
 	assert_true(cfg.movable_node);
 	assert_int_equal(cfg.memmap_on_memory, HM_MEMMAP_ON_MEMORY_FORCE);
@@ -54,6 +55,7 @@ static void test_cmdline_sets_kernel_parameters(void **state)
 	assert_int_equal(cfg.auto_movable_ratio, 150);
 	assert_false(cfg.auto_movable_numa_aware);
 	assert_true(cfg.hugetlb_free_vmemmap);
+	assert_false(cfg.virtio_mem_unplug_online);
 	assert_non_null(strstr(cfg.cmdline, "console=ttyS0"));
 }
 
@@ -81,6 +83,7 @@ static void test_bad_settings_are_refused_by_name(void **state)
 	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=12x", "auto_movable_ratio");
 	assert_cmdline_refused("memory_hotplug.auto_movable_numa_aware=perhaps", "numa_aware");
 	assert_cmdline_refused("hugetlb_free_vmemmap=x", "hugetlb_free_vmemmap");
+	assert_cmdline_refused("virtio_mem.unplug_online=sometimes", "virtio_mem.unplug_online");
 	assert_cmdline_refused("memory_hotplug.bogus=1", "memory_hotplug.bogus");
 	assert_cmdline_refused("movable_node=1", "movable_node");
 }

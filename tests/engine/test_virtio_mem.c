@@ -269,9 +269,86 @@ static void test_offline_threshold_stops_adding(void **state)
 	assert_int_equal(info(vm).requested_size, 2 * GiB);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "too much added memory is offline"));
+	assert_false(info(vm).work_pending);
+	/* half the threshold online again: the memory notifier queued the driver's work */
 	assert_int_equal(hotmem_online_blocks(hm, 32, 8, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_true(info(vm).work_pending);
 	hotmem_virtio_mem_retry(vm, NULL);
+	assert_false(info(vm).work_pending);
 	assert_int_equal(info(vm).plugged_size, 2 * GiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * virtio_mem.unplug_online=0: a shrink unplugs offline memory only, with
+ * nothing busy to say, and a memory block of the device going offline
+ * queues the driver's work (its memory notifier's MEM_OFFLINE:
+ * virtio_mem_retry()), which unplugs and removes it.  The memory the
+ * driver's own work adds and onlines queues nothing (wq_active).  Set to
+ * 1 at run time (the parameter is 0644), an offline queues nothing and a
+ * retry unplugs what the request still wants.
+ */
+static void test_unplug_online_off_retries_on_offline(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable "
+				 "virtio_mem.unplug_online=0");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	assert_false(hotmem_get_virtio_mem_unplug_online(hm));
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
+	assert_false(info(vm).work_pending);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 512 * MiB);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "online memory is not unplugged (virtio_mem.unplug_online=0): "
+				    "plugged 0x20000000, requested 0x10000000"));
+	assert_null(strstr(log, "cannot unplug more memory"));
+	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_OFFLINE), 0);
+	assert_true(info(vm).work_pending);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_false(info(vm).work_pending);
+	assert_int_equal(info(vm).plugged_size, 384 * MiB);
+	assert_int_equal(block_state(hm, 35), -1);
+	assert_int_equal(block_state(hm, 34), HM_MEM_ONLINE);
+	check(hm);
+	assert_int_equal(hotmem_set_virtio_mem_unplug_online(hm, true), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_OFFLINE), 0);
+	assert_false(info(vm).work_pending);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_int_equal(block_state(hm, 34), -1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* the same in Big Block Mode: a big block goes once all of it is offline */
+static void test_bbm_unplug_online_off_retries_on_offline(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable "
+				 "virtio_mem.unplug_online=0");
+	struct hotmem_virtio_mem *vm = probe(hm, 2 * GiB, 256 * MiB);
+
+	(void)state;
+	assert_false(info(vm).sbm);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 512 * MiB);
+	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_OFFLINE), 0);
+	assert_true(info(vm).work_pending);
+	hotmem_virtio_mem_retry(vm, NULL);
+	/* memory34, of the same big block, is still online */
+	assert_int_equal(info(vm).plugged_size, 512 * MiB);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_OFFLINE), 0);
+	assert_true(info(vm).work_pending);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_int_equal(block_state(hm, 34), -1);
+	assert_int_equal(block_state(hm, 35), -1);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -813,6 +890,8 @@ int main(void)
 		cmocka_unit_test(test_shrink_removal_refused_is_retried),
 		cmocka_unit_test(test_auto_movable_with_dynamic_group),
 		cmocka_unit_test(test_offline_threshold_stops_adding),
+		cmocka_unit_test(test_unplug_online_off_retries_on_offline),
+		cmocka_unit_test(test_bbm_unplug_online_off_retries_on_offline),
 		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),
 		cmocka_unit_test(test_restore_plugged_exactly),
 		cmocka_unit_test(test_probe_refuses_bad_devices),
