@@ -200,6 +200,15 @@ static int parse_uint(const char *v, unsigned int *out)
 	return 0;
 }
 
+/* a boolean parameter, as kstrtobool() takes it: @what is said when it is not one */
+static int param_bool(const char *key, const char *val, bool *out, const char *what, char *err,
+		      size_t errlen)
+{
+	if (!val || hmu_kstrtobool(val, out))
+		return seterr(err, errlen, "%s=%s: expected %s", key, val ? val : "", what);
+	return 0;
+}
+
 static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
@@ -243,23 +252,11 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      val ? val : "");
 		cfg->auto_movable_ratio = r;
 	} else if (!strcmp(key, "memory_hotplug.auto_movable_numa_aware")) {
-		if (!val || hmu_kstrtobool(val, &b))
-			return seterr(err, errlen,
-				      "memory_hotplug.auto_movable_numa_aware=%s: expected a boolean",
-				      val ? val : "");
-		cfg->auto_movable_numa_aware = b;
+		return param_bool(key, val, &cfg->auto_movable_numa_aware, "a boolean", err, errlen);
 	} else if (!strcmp(key, "hugetlb_free_vmemmap")) {
-		if (!val || hmu_kstrtobool(val, &b))
-			return seterr(err, errlen,
-				      "hugetlb_free_vmemmap=%s: expected on or off",
-				      val ? val : "");
-		cfg->hugetlb_free_vmemmap = b;
+		return param_bool(key, val, &cfg->hugetlb_free_vmemmap, "on or off", err, errlen);
 	} else if (!strcmp(key, "virtio_mem.unplug_online")) {
-		if (!val || hmu_kstrtobool(val, &b))
-			return seterr(err, errlen,
-				      "virtio_mem.unplug_online=%s: expected a boolean",
-				      val ? val : "");
-		cfg->virtio_mem_unplug_online = b;
+		return param_bool(key, val, &cfg->virtio_mem_unplug_online, "a boolean", err, errlen);
 	} else if (!strcmp(key, "hotmem.kernel_alloc")) {
 		t = parse_kernel_alloc(val);
 		if (t < 0)

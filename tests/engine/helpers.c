@@ -167,6 +167,16 @@ unsigned long host_maps_now(void)
 	return n;
 }
 
+void host_cap(struct hotmem *hm, unsigned long room)
+{
+	if (!room) {
+		hm->cfg.host_max_map_count = 0;
+		return;
+	}
+	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
+	hm->cfg.host_max_map_count = hm->host_maps_bound + room;
+}
+
 /* HugeTLB vmemmap optimisation and the host refusing it (test_hugetlb, test_memory_failure) */
 
 /*

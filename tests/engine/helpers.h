@@ -58,6 +58,11 @@ unsigned long memtotal_kb(struct hotmem *hm);
 unsigned long memfree_kb(struct hotmem *hm);
 /* the process's host mappings now: lines of /proc/self/maps */
 unsigned long host_maps_now(void);
+/*
+ * A host at its cap: the engine's bound on its mappings counted afresh
+ * and hotmem.max_map_count set @room above it (0: the host's own cap).
+ */
+void host_cap(struct hotmem *hm, unsigned long room);
 
 /*
  * HugeTLB vmemmap optimisation on memory32 (HVO_DIMM, 128 MiB) online

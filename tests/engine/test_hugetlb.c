@@ -290,14 +290,13 @@ static void test_hvo_cap_counts_the_undo(void **state)
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
 	/* room for 7 tails splitting a mapping in three, not for putting them back */
-	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
-	hm->cfg.host_max_map_count = hm->host_maps_bound + 4096 + 14;
+	host_cap(hm, 4096 + 14);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hvo_saved(hm), 0);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "needs up to 28 more host mappings"));
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.host_max_map_count = 0;
+	host_cap(hm, 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hvo_saved(hm), 7);
 	check(hm);

@@ -210,10 +210,9 @@ static void test_shrink_removal_refused_is_retried(void **state)
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
 	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
 	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
-	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
-	hm->cfg.host_max_map_count = hm->host_maps_bound + 1;
+	host_cap(hm, 1);
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
-	hm->cfg.host_max_map_count = 0;
+	host_cap(hm, 0);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "removing offline memory block memory33 failed"));
 	assert_int_equal(info(vm).plugged_size, 128 * MiB);
@@ -435,21 +434,36 @@ static void test_unplug_exact(void **state)
 }
 
 /*
+ * The machine of the exact unplugs refused half way: a 1 GiB device of
+ * 2 MiB blocks with device blocks 0-127 plugged, memory32 offline and
+ * memory33 online in Normal with an unmovable page (*@h), which an
+ * unplug of memory33 cannot move.
+ */
+static struct hotmem_virtio_mem *plugged_with_unmovable(struct hotmem **hm, unsigned long *h)
+{
+	struct hotmem_virtio_mem *vm;
+
+	*hm = boot("default", IDLE_KERNEL);
+	vm = probe(*hm, 1 * GiB, 2 * MiB);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
+	assert_int_equal(hotmem_block_set_state(*hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(*hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
+					      HM_ALLOC_UNMOVABLE, h), 0);
+	return vm;
+}
+
+/*
  * A step refused (an unmovable page in the second memory block, online in
  * Normal): the first one (offline), unplugged already, is plugged back,
  * and the machine is as it was
  */
 static void test_unplug_exact_refused_plugs_back(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL);
-	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	struct hotmem *hm;
 	unsigned long total, h;
+	struct hotmem_virtio_mem *vm = plugged_with_unmovable(&hm, &h);
 
 	(void)state;
-	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
-					      HM_ALLOC_UNMOVABLE, &h), 0);
 	total = memtotal_kb(hm);
 	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 0, 128), -EBUSY);
 	assert_int_equal(info(vm).plugged_size, 256 * MiB);
@@ -474,20 +488,15 @@ static void test_unplug_exact_refused_plugs_back(void **state)
  */
 static void test_unplug_exact_plug_back_takes_the_undo_reserve(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL);
-	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	struct hotmem *hm;
 	unsigned long h, total;
+	struct hotmem_virtio_mem *vm = plugged_with_unmovable(&hm, &h);
 
 	(void)state;
-	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
-					      HM_ALLOC_UNMOVABLE, &h), 0);
 	total = memtotal_kb(hm);
-	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
-	hm->cfg.host_max_map_count = hm->host_maps_bound + 4;
+	host_cap(hm, 4);
 	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 0, 128), -EBUSY);
-	hm->cfg.host_max_map_count = 0;
+	host_cap(hm, 0);
 	/* re-added, memory32's memmap comes from memory33 now: the free pages differ */
 	assert_int_equal(memtotal_kb(hm), total);
 	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
@@ -514,16 +523,12 @@ static void test_unplug_exact_plug_back_refused_is_said(void **state)
 
 	(void)state;
 	for (unsigned long nth = 1;; nth++) {
-		struct hotmem *hm = boot("default", IDLE_KERNEL);
-		struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+		struct hotmem *hm;
 		unsigned long h, calls;
+		struct hotmem_virtio_mem *vm = plugged_with_unmovable(&hm, &h);
 		bool back;
 		int rc;
 
-		assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 128), 0);
-		assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
-		assert_int_equal(hotmem_alloc_page_at(hm, (VMEM + 200 * MiB) >> HM_PAGE_SHIFT,
-						      HM_ALLOC_UNMOVABLE, &h), 0);
 		calls = hotmem_alloc_calls(hm);
 		hotmem_fail_nth_alloc(hm, nth);
 		hm->fail_more = ~0UL >> 1;
@@ -578,10 +583,9 @@ static void test_unplug_exact_removal_refused_plugs_back(void **state)
 			assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
 		snapshot(hm, &before);
 		/* no room for the removal's 4 mappings */
-		hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
-		hm->cfg.host_max_map_count = hm->host_maps_bound + 1;
+		host_cap(hm, 1);
 		assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 64, 64), -ENOMEM);
-		hm->cfg.host_max_map_count = 0;
+		host_cap(hm, 0);
 		hotmem_dmesg(hm, log, sizeof(log));
 		assert_non_null(strstr(log, "removing the memory needs up to"));
 		assert_non_null(strstr(log, "are plugged back"));
@@ -615,10 +619,9 @@ static void test_unplug_exact_bbm_removal_refused(void **state)
 	assert_false(info(vm).sbm);
 	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 0, 2), 0);
 	snapshot(hm, &before);
-	hm->host_maps_bound = hm->host_maps_counted = host_maps_now();
-	hm->cfg.host_max_map_count = hm->host_maps_bound + 1;
+	host_cap(hm, 1);
 	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 1, 1), -ENOMEM);
-	hm->cfg.host_max_map_count = 0;
+	host_cap(hm, 0);
 	assert_int_equal(info(vm).plugged_size, 512 * MiB);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
