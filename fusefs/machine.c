@@ -175,7 +175,10 @@ static int no_piece(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64
  * says -ENOTRECOVERABLE when even that is refused: part of the piece then
  * stays unplugged); when one is refused, the pieces before it are plugged
  * again.  On any error devices_back() takes the device out and brings it
- * back whole at its place, which also mends a piece left half unplugged.
+ * back whole at its place, which also mends a piece left half unplugged;
+ * its blocks come back offline (undo() turned auto-online off) and
+ * undo()'s hmfs_state_restore_blocks() onlines them into their old zones
+ * (tests/reliability/state-driver-plugged-back.t).
  */
 static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, char *err,
 			size_t errlen)
