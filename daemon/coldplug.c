@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -17,7 +18,23 @@
 #define SETTLE_USEC 20000 /* quiet time after a uevent burst */
 #define FW_WAIT_USEC 500000 /* the longest a block waits for its firmware_node */
 
-/* Calls fn for every memoryN directory in the sysroot; 0 or -errno. */
+bool hmd_stop_requested(struct hmd *d)
+{
+	sigset_t set;
+
+	if (!d->stop_signal && !sigpending(&set)) {
+		if (sigismember(&set, SIGTERM) == 1)
+			d->stop_signal = SIGTERM;
+		else if (sigismember(&set, SIGINT) == 1)
+			d->stop_signal = SIGINT;
+	}
+	return d->stop_signal != 0;
+}
+
+/*
+ * Calls fn for every memoryN directory in the sysroot; 0 or -errno, -EINTR
+ * when a stop was asked for.
+ */
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
 			      void *arg)
 {
@@ -36,6 +53,10 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 		return -errno;
 	}
 	while ((de = readdir(dir))) {
+		if (hmd_stop_requested(d)) {
+			closedir(dir);
+			return -EINTR;
+		}
 		if (strncmp(de->d_name, "memory", 6))
 			continue;
 		id = strtoul(de->d_name + 6, &end, 10);
@@ -120,6 +141,19 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 }
 
 /*
+ * A scan that stopped for SIGTERM: on a big machine the coldplug takes
+ * minutes (hotmemfs: 1-6 ms a block), past systemd's stop timeout.  The
+ * blocks not decided yet stay as they are, for the next start's coldplug.
+ */
+static int coldplug_stopped(struct hmd *d, unsigned long decided)
+{
+	hmd_log(d, LOG_NOTICE,
+		"coldplug stopped by signal %d after %lu block(s): the others are left as they are, for the next start's coldplug",
+		d->stop_signal, decided);
+	return -EINTR;
+}
+
+/*
  * Rebuild the model from the sysroot; online what is offline when asked
  * (at start, after lost uevents) but not on SIGHUP, where an offline block
  * is more likely one an admin offlined on purpose.
@@ -127,7 +161,7 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 int hmd_coldplug(struct hmd *d, bool online_offline)
 {
 	char auto_online[32] = "?";
-	unsigned long i, offline = 0;
+	unsigned long i, offline = 0, decided = 0;
 	int r;
 
 	for (i = 0; i < d->nblk; i++)
@@ -137,7 +171,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	if (r) {
 		/* the sums and the group followed the blocks just marked absent */
 		hmd_blocks_recount(d);
-		return r;
+		return r == -EINTR ? coldplug_stopped(d, 0) : r;
 	}
 	hmd_mark_boot_blocks(d);
 	hmd_apply_config(d);
@@ -160,11 +194,16 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
 		if (!online_offline || b->retry || b->fw_wait || fwnode_pending(d, i))
 			continue;
+		if (hmd_stop_requested(d)) {
+			hmd_status_changed(d);
+			return coldplug_stopped(d, decided);
+		}
 		/* the scan just read its state: read it again only where it could not */
 		if (b->unread)
 			hmd_block_process(d, i);
 		else
 			hmd_block_decide(d, i);
+		decided++;
 	}
 	/* whether an ACPI memory device binds was asked for this scan only */
 	d->acpi_state = HMD_ACPI_UNKNOWN;

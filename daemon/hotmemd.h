@@ -119,6 +119,7 @@ struct hmd {
 	int nl_fd, unix_fd;
 	uint64_t watchdog_usec;
 	bool ready;
+	int stop_signal; /* hmd_stop_requested() saw SIGTERM or SIGINT pending */
 
 	/* logging */
 	bool journal;
@@ -198,6 +199,12 @@ int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);
 void hmd_retry_cancel(struct hmd_block *b);
 
 /* coldplug.c: coldplug, block uevents, the rescan after a burst */
+/*
+ * SIGTERM or SIGINT is pending (blocked for sd-event, which reads it only
+ * between events): a long scan or uevent drain stops at the next block.
+ */
+bool hmd_stop_requested(struct hmd *d);
+/* 0, -errno, or -EINTR: stopped by hmd_stop_requested(), blocks left undecided */
 int hmd_coldplug(struct hmd *d, bool online_offline);
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
 bool hmd_uevent_seen(struct hmd *d);

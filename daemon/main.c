@@ -327,6 +327,12 @@ static int run_daemon(struct hmd *d)
 	if (r < 0)
 		return 1;
 	r = hmd_coldplug(d, true);
+	if (r == -EINTR) {
+		/* what on_signal() does once the loop runs */
+		hmd_log(d, LOG_INFO, "signal %d: exiting", d->stop_signal);
+		sd_notify(0, "STOPPING=1");
+		return 0;
+	}
 	if (r < 0) {
 		hmd_log(d, LOG_ERR, "coldplug scan failed: %s", strerror(-r));
 		return 1;

@@ -93,8 +93,14 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		mh.msg_name = &snl;
 		mh.msg_namelen = sizeof(snl);
 	}
-	/* drain: a burst of 1024 uevents is one wakeup, not 1024 */
+	/*
+	 * drain: a burst of 1024 uevents is one wakeup, not 1024; a stop asked
+	 * for meanwhile is the loop's next event (its signal is pending from
+	 * an earlier iteration than this source's next wakeup)
+	 */
 	for (;;) {
+		if (hmd_stop_requested(d))
+			return;
 		mh.msg_controllen = sizeof(control);
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
