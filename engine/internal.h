@@ -303,6 +303,8 @@ struct pglist_data {
 #define SECTION_MEMMAP_RESIDENT		(1UL << 5)	/* emulator: memmap faulted in */
 #define SECTION_MEMMAP_SHARED		(1UL << 6)	/* emulator: memmap copy-on-write of a template */
 #define SECTION_MEMMAP_UNMAPPED		(1UL << 7)	/* emulator: the host left the memmap unmapped */
+/* emulator: meanwhile its free pages are off the buddy (take_lost_memmap_off_buddy()) */
+#define SECTION_MEMMAP_OFF_BUDDY	(1UL << 8)
 
 #define PAGEBLOCKS_PER_SECTION	(PAGES_PER_SECTION / pageblock_nr_pages)
 
@@ -788,6 +790,7 @@ void physmem_prefault(void *addr, size_t size);
 int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl);
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot);
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
+int physmem_read(struct hotmem *hm, unsigned long pfn, void *buf, size_t size);
 size_t physmem_memfd_resident_bytes(struct hotmem *hm);
 long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
 			   void (*fn)(void *page, void *arg), void *arg);
@@ -889,6 +892,9 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 			      int migratetype, bool ignore_wmark);
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
+unsigned long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
+					 struct page *copy);
+void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
 unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 				   unsigned long pfn, int new_list);
 void init_per_zone_wmark_min(struct hotmem *hm);

@@ -242,11 +242,21 @@ void kmem_tick(struct hotmem *hm)
 		kmem_alloc(hm, 0, step[i % ARRAY_SIZE(step)].site,
 			   step[i % ARRAY_SIZE(step)].order, KMEM_OWNER_NONE, true);
 	while (hm->kmem.nr_background > sz->background_cap) {
-		unsigned long idx = kmem_random(hm) % hm->kmem.used;
+		unsigned long idx = kmem_random(hm) % hm->kmem.used, left = hm->kmem.used;
 
-		/* the next background allocation from a random place */
-		while (!hm->kmem.allocs[idx].background)
+		/*
+		 * The next background allocation from a random place -- not one
+		 * whose memmap the host left unmapped (vmemmap_lost()): its struct
+		 * pages cannot be written, so it is kept until the memmap is
+		 * mapped again; with no other one, none is freed this time.
+		 */
+		while (left && (!hm->kmem.allocs[idx].background ||
+				memmap_unmapped(hm, hm->kmem.allocs[idx].pfn))) {
 			idx = (idx + 1) % hm->kmem.used;
+			left--;
+		}
+		if (!left)
+			break;
 		kmem_free_at(hm, idx);
 	}
 }

@@ -281,6 +281,81 @@ void del_page_from_free_list(struct zone *z, struct page *page, unsigned int ord
 	z->nr_free_pages -= 1UL << order;
 }
 
+/* a list link of a lost memmap's struct page: in @copy, where it can be written */
+static struct list_head *lost_link(struct list_head *p, const struct page *memmap,
+				   struct page *copy)
+{
+	const uintptr_t a = (uintptr_t)p, lo = (uintptr_t)memmap;
+
+	if (a >= lo && a < lo + SECTION_MEMMAP_SIZE)
+		return (struct list_head *)((char *)copy + (a - lo));
+	return p;
+}
+
+/*
+ * The memmap of an online section the host left unmapped (vmemmap_lost())
+ * still has its free pages on the zone's free lists, which run through
+ * the struct pages: any add to or removal from such a list next to one of
+ * them would fault, anywhere in the zone.  They are taken off the buddy,
+ * as take_page_off_buddy() takes off a poisoned page, through @copy: the
+ * section's struct pages as its memfd pages hold them (@memmap's content;
+ * the caller writes @copy back).  Each free block is unlinked from its
+ * neighbours -- list heads and struct pages mapped elsewhere written in
+ * place, the lost memmap's in @copy -- and keeps PG_buddy, its order and
+ * migratetype with lru NULL, which no list member has.  Neither free
+ * (MemFree) nor allocated meanwhile; put_lost_memmap_back() puts them on
+ * their lists again once the memmap is mapped.  Returns the pages taken.
+ */
+unsigned long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
+					 struct page *copy)
+{
+	unsigned long taken = 0;
+
+	for (unsigned long i = 0; i < PAGES_PER_SECTION;) {
+		struct page *p = &copy[i];
+		unsigned int order;
+		struct zone *z;
+
+		if (!PageBuddy(p) || !p->lru.next) {
+			i++;
+			continue;
+		}
+		order = buddy_order(p);
+		z = page_zone(hm, p);
+		pthread_mutex_lock(&z->lock);
+		lost_link(p->lru.prev, memmap, copy)->next = p->lru.next;
+		lost_link(p->lru.next, memmap, copy)->prev = p->lru.prev;
+		p->lru.next = p->lru.prev = NULL;
+		z->free_area[order].nr_free--;
+		z->nr_free_pages -= 1UL << order;
+		pthread_mutex_unlock(&z->lock);
+		taken += 1UL << order;
+		i += 1UL << order;
+	}
+	return taken;
+}
+
+/* the section's free blocks take_lost_memmap_off_buddy() took off, on their lists again */
+void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + PAGES_PER_SECTION;) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned int order;
+		struct zone *z;
+
+		if (!PageBuddy(page) || page->lru.next) {
+			pfn++;
+			continue;
+		}
+		order = buddy_order(page);
+		z = page_zone(hm, page);
+		pthread_mutex_lock(&z->lock);
+		add_to_free_list(z, page, order, (int)page->index, true);
+		pthread_mutex_unlock(&z->lock);
+		pfn += 1UL << order;
+	}
+}
+
 static int free_list_type(struct hotmem *hm, unsigned long pfn)
 {
 	if (get_pageblock_isolate(hm, pfn))
@@ -741,12 +816,16 @@ static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
  */
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end)
 {
-	struct zone *z = page_zone(hm, pfn_to_page(hm, start));
 	unsigned long outer_start, outer_end;
+	struct zone *z;
 	int ret;
 
 	if (!IS_ALIGNED(start, pageblock_nr_pages) || !IS_ALIGNED(end, pageblock_nr_pages))
 		return -EINVAL;
+	/* a memmap the host left unmapped is mapped first, or nothing is done (as offline) */
+	if (vmemmap_remap_lost(hm, start, end - start))
+		return -ENOMEM;
+	z = page_zone(hm, pfn_to_page(hm, start));
 	ret = start_isolate_page_range(hm, start, end, 0);
 	if (ret)
 		return ret;

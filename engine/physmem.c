@@ -613,6 +613,22 @@ void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int
 		write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ, 0);
 }
 
+/* read physical memory at @pfn into @buf (not through the direct map: it may be unmapped) */
+int physmem_read(struct hotmem *hm, unsigned long pfn, void *buf, size_t size)
+{
+	for (size_t done = 0; done < size;) {
+		ssize_t n = pread(hm->memfd, (char *)buf + done, size - done,
+				  (off_t)(PFN_PHYS(pfn) + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 /* write @buf to physical memory at @pfn (not through the direct map: it may be unmapped) */
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size)
 {

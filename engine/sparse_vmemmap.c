@@ -14,6 +14,7 @@
  * "Mapping" is a real mmap of memfd pages into the vmemmap window, so the
  * struct pages are exactly where the page table says they are.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -452,6 +453,9 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 		return ret;
 	}
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);
+	if (__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_OFF_BUDDY, __ATOMIC_RELAXED) &
+	    SECTION_MEMMAP_OFF_BUDDY)
+		put_lost_memmap_back(hm, section_nr_to_pfn(section_nr));
 	return 0;
 }
 
@@ -738,6 +742,36 @@ int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who)
 }
 
 /*
+ * The whole memmap of an online section lost (its unshare's remap refused,
+ * then mapping its memfd pages back): its free pages off the buddy
+ * (take_lost_memmap_off_buddy()), by the memmap's content in those memfd
+ * pages, which the unshare has just written -- so writing them back does
+ * not allocate.  Without the memory for the copy the zone stays at risk,
+ * and the log says so.
+ */
+static void vmemmap_lost_off_buddy(struct hotmem *hm, unsigned long section_nr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	const unsigned long pfn = ms->vmemmap.pmd_pfn;
+	struct page *copy = malloc(PMD_SIZE);
+	unsigned long taken;
+
+	if (!copy || physmem_read(hm, pfn, copy, PMD_SIZE)) {
+		pr_err(hm, "vmemmap: the free pages of section %lu stay on the free lists through "
+			   "its unmapped memmap: the zone's next free or allocation may fault",
+		       section_nr);
+		free(copy);
+		return;
+	}
+	taken = take_lost_memmap_off_buddy(hm, vmemmap_vaddr(hm, section_nr, 0), copy);
+	physmem_write(hm, pfn, copy, PMD_SIZE);
+	free(copy);
+	__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_OFF_BUDDY, __ATOMIC_RELAXED);
+	pr_warn(hm, "vmemmap: %lu free pages of section %lu taken off the buddy until its memmap "
+		    "is mapped again", taken, section_nr);
+}
+
+/*
  * A shared memmap written to the memfd pages backing it, and mapped from
  * there again.  Refused, the template's mapping stays (6.12) and nothing
  * changed; or it was torn down, and the memfd pages just written are
@@ -748,6 +782,7 @@ static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	void *vaddr = vmemmap_vaddr(hm, section_nr, 0);
+	int ret;
 
 	if (!(ms->section_mem_map & SECTION_MEMMAP_SHARED))
 		return 0;
@@ -759,7 +794,12 @@ static int vmemmap_unshare(struct hotmem *hm, unsigned long section_nr)
 	return 0;
 
 err_remap:
-	return physmem_is_mapped(vaddr, PMD_SIZE) ? -ENOMEM : vmemmap_map_memfd(hm, section_nr);
+	if (physmem_is_mapped(vaddr, PMD_SIZE))
+		return -ENOMEM;
+	ret = vmemmap_map_memfd(hm, section_nr);
+	if (ret && online_section(ms))
+		vmemmap_lost_off_buddy(hm, section_nr);
+	return ret;
 }
 
 /* host memory the shared memmaps' copied pages take; under device_hotplug_lock */

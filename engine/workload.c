@@ -387,14 +387,16 @@ static int free_huge_page(struct hotmem *hm, unsigned long idx)
 {
 	unsigned long pfn = hm->hugetlb_pool[idx];
 	struct page *page = pfn_to_page(hm, pfn);
-	int nid = page_to_nid(page), zid = page_zonenum(page);
 	const unsigned long kept = PAGE_SIZE / sizeof(struct page);
 	bool optimized = vmemmap_is_optimized(hm, pfn);
-	int ret;
+	int nid, zid, ret;
 
+	/* it maps a memmap the host left unmapped first: the head is read after it */
 	ret = hugetlb_vmemmap_restore(hm, pfn);
 	if (ret)
 		return ret;
+	nid = page_to_nid(page);
+	zid = page_zonenum(page);
 	if (optimized)
 		memmap_init_range(hm, pfn + kept, pageblock_nr_pages - kept, nid, zid, 0, 0);
 	hm->hugetlb_pool[idx] = hm->hugetlb_pool[--hm->hugetlb_nr];

@@ -411,6 +411,129 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	hotmem_destroy(hm);
 }
 
+static unsigned long movable_free(struct hotmem *hm)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &zi), 0);
+	return zi.nr_free;
+}
+
+/*
+ * The whole memmap of an online section lost to HVO's refused unshare:
+ * its free pages come off ZONE_MOVABLE's free lists, which run through
+ * the struct pages, so the zone's other memory is freed to them (the
+ * online of memory33) and allocated and freed again without reaching the
+ * unmapped memmap -- before, the first list operation next to one of
+ * them faulted.  They are not free meanwhile; once the memmap is mapped
+ * again (memory failure of the huge page maps it first) they are back on
+ * the lists as they were.
+ */
+static void test_lost_memmap_free_pages_leave_the_free_lists(void **state)
+{
+	struct hotmem *hm = hvo_lose_memmap(false, 3);
+	const unsigned long nr = 2000, before = 32768 - 512;
+	static unsigned long h[2000];
+	static char log[HM_DMESG_SIZE];
+	unsigned long head = hm->hugetlb_pool[0];
+
+	(void)state;
+	assert_int_not_equal(__nr_to_section(hm, 32)->vmemmap.pmd_src, VMEMMAP_NONE);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "32256 free pages of section 32 taken off the buddy"));
+	assert_int_equal(movable_free(hm), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(movable_free(hm), 32768);
+	assert_int_equal(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, nr, h), (long)nr);
+	for (unsigned long i = 0; i < nr; i++)
+		assert_int_equal(hm->workload[h[i]].pfn >> 15, 33);
+	hotmem_free_all(hm);
+	assert_int_equal(movable_free(hm), 32768);
+	assert_int_equal(hotmem_memory_failure(hm, head), -EBUSY);
+	assert_int_equal(movable_free(hm), 32768 + before);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(movable_free(hm), 2 * 32768);
+	read_memmap(hm, HVO_DIMM >> 12, (HVO_DIMM >> 12) + 2 * 32768);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The same in ZONE_NORMAL with the kernel's own allocations on: the
+ * memmap lost holds kernel pages, which the churn between operations
+ * frees at random -- writing their struct pages, which faulted.  They are
+ * kept until the memmap is mapped again, the churn frees others; then
+ * they may go as any.
+ */
+static void test_lost_memmap_keeps_the_kernels_pages(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on hotmem.kernel_alloc=default");
+	unsigned long held = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	/* as hvo_block_online(false): the pool's array grown first */
+	hm->cfg.hugetlb_free_vmemmap = false;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.hugetlb_free_vmemmap = true;
+	hvo_lose_memmap_of(hm, 3);
+	for (unsigned long i = 0; i < hm->kmem.used; i++)
+		held += hm->kmem.allocs[i].pfn >> 15 == 32;
+	assert_true(held > 0);
+	/* each change churns the kernel's allocations */
+	for (int round = 0; round < 50; round++) {
+		assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	}
+	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * alloc_contig_range() (virtio-mem's fake-offline) of a range whose
+ * memmap is lost maps it first, as offline does, or fails with ENOMEM
+ * while the host refuses (it read the struct pages and faulted)
+ */
+static void test_lost_memmap_contig_range_maps_it_first(void **state)
+{
+	struct hotmem *hm = hvo_lose_memmap(false, 3);
+	const unsigned long end = (HVO_DIMM >> 12) + 32768, start = end - 512;
+
+	(void)state;
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 64;
+	assert_int_equal(alloc_contig_range(hm, start, end), -ENOMEM);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	assert_int_equal(alloc_contig_range(hm, start, end), 0);
+	free_contig_range(hm, start, end - start);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The huge page whose HVO lost the memmap, freed first: its restore maps
+ * the memmap before the head's struct page is read (it faulted)
+ */
+static void test_lost_memmap_huge_page_freed_first(void **state)
+{
+	struct hotmem *hm = hvo_lose_memmap(false, 3);
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * Freeing an optimised huge page with the host refusing one of its tails'
  * remaps (torn down first or not, once or up to three times in a row), at
@@ -607,6 +730,10 @@ int main(void)
 		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
 		cmocka_unit_test(test_hvo_lost_tail_is_reserved_and_never_read),
 		cmocka_unit_test(test_hvo_unshare_lost_memmap_is_never_read),
+		cmocka_unit_test(test_lost_memmap_free_pages_leave_the_free_lists),
+		cmocka_unit_test(test_lost_memmap_keeps_the_kernels_pages),
+		cmocka_unit_test(test_lost_memmap_contig_range_maps_it_first),
+		cmocka_unit_test(test_lost_memmap_huge_page_freed_first),
 		cmocka_unit_test(test_free_page_in_lost_memmap_is_refused),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
