@@ -613,36 +613,36 @@ void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int
 		write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ, 0);
 }
 
-/* read physical memory at @pfn into @buf (not through the direct map: it may be unmapped) */
-int physmem_read(struct hotmem *hm, unsigned long pfn, void *buf, size_t size)
+/*
+ * Physical memory at @pfn read into @buf, or @wbuf written there: not
+ * through the direct map, which may be unmapped.  false when it stopped
+ * short.
+ */
+static bool physmem_io(struct hotmem *hm, unsigned long pfn, void *buf, const void *wbuf,
+		       size_t size)
 {
 	for (size_t done = 0; done < size;) {
-		ssize_t n = pread(hm->memfd, (char *)buf + done, size - done,
-				  (off_t)(PFN_PHYS(pfn) + done));
+		const off_t off = (off_t)(PFN_PHYS(pfn) + done);
+		ssize_t n = wbuf ? pwrite(hm->memfd, (const char *)wbuf + done, size - done, off) :
+				   pread(hm->memfd, (char *)buf + done, size - done, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return -EIO;
+			return false;
 		done += (size_t)n;
 	}
-	return 0;
+	return true;
 }
 
-/* write @buf to physical memory at @pfn (not through the direct map: it may be unmapped) */
+int physmem_read(struct hotmem *hm, unsigned long pfn, void *buf, size_t size)
+{
+	return physmem_io(hm, pfn, buf, NULL, size) ? 0 : -EIO;
+}
+
 int physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size)
 {
-	for (size_t done = 0; done < size;) {
-		ssize_t n = pwrite(hm->memfd, (const char *)buf + done, size - done,
-				   (off_t)(PFN_PHYS(pfn) + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -ENOMEM;
-		done += (size_t)n;
-	}
-	return 0;
+	return physmem_io(hm, pfn, NULL, buf, size) ? 0 : -ENOMEM;
 }
 
 /*

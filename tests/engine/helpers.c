@@ -189,10 +189,17 @@ void host_cap(struct hotmem *hm, unsigned long room)
  */
 struct hotmem *hvo_block_online(bool split)
 {
-	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	return hvo_block_online_as("hugetlb_free_vmemmap=on " IDLE_KERNEL, HM_MMOP_ONLINE_MOVABLE,
+				   split);
+}
+
+/* the same booted with @cmdline, memory32 onlined @online_type */
+struct hotmem *hvo_block_online_as(const char *cmdline, int online_type, bool split)
+{
+	struct hotmem *hm = boot("default", cmdline);
 
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, online_type), 0);
 	hm->cfg.hugetlb_free_vmemmap = split;
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);

@@ -73,6 +73,7 @@ void host_cap(struct hotmem *hm, unsigned long room);
  */
 #define HVO_DIMM 0x100000000ULL
 struct hotmem *hvo_block_online(bool split);
+struct hotmem *hvo_block_online_as(const char *cmdline, int online_type, bool split);
 struct hotmem *hvo_lose_memmap(bool split, unsigned long more);
 /* the same on @hm, from hvo_block_online() and then set up further */
 struct hotmem *hvo_lose_memmap_of(struct hotmem *hm, unsigned long more);

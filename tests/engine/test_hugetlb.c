@@ -469,17 +469,12 @@ static void test_lost_memmap_free_pages_leave_the_free_lists(void **state)
  */
 static void test_lost_memmap_keeps_the_kernels_pages(void **state)
 {
-	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on hotmem.kernel_alloc=default");
+	struct hotmem *hm = hvo_block_online_as("hugetlb_free_vmemmap=on hotmem.kernel_alloc=default",
+						HM_MMOP_ONLINE_KERNEL, false);
 	unsigned long held = 0;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 256 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
-	/* as hvo_block_online(false): the pool's array grown first */
-	hm->cfg.hugetlb_free_vmemmap = false;
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
 	hvo_lose_memmap_of(hm, 3);
 	for (unsigned long i = 0; i < hm->kmem.used; i++)
 		held += hm->kmem.allocs[i].pfn >> 15 == 32;
