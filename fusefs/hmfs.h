@@ -749,8 +749,15 @@ void hmfs_state_close(struct hmfs_ctx *ctx);
 int hmfs_state_remove(struct hmfs_ctx *ctx);
 /* save now (the control socket's `save`, startup); takes change_lock */
 int hmfs_state_save(struct hmfs_ctx *ctx);
-/* the same, the caller holding change_lock */
-int hmfs_state_save_locked(struct hmfs_ctx *ctx);
+/*
+ * After a failed save, under change_lock: frozen (no more changes, EROFS;
+ * @fmt's text after "hotmemfs takes no more changes: " in the log and
+ * hotmemctl's errors), or the machine first written whole into the state
+ * file, then frozen only when that fails ("@why (its errno)@then")
+ */
+void hmfs_state_freeze(struct hmfs_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *why, const char *then);
 /*
  * A change's save, around the change (hmfs_change()): under change_lock,
  * prepare before anything changes keeps what an undo needs (@pre), and

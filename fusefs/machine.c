@@ -305,25 +305,28 @@ static const char *op_name(enum hmfs_change_op op)
 static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 		   const struct hmfs_save *sv, const char *added, int sret, char *err, size_t errlen)
 {
-	char e[512] = "";
-	bool back;
+	char e[512] = "", why[400];
 
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
-	back = hmfs_state_pre_matches(ctx, sv);
-	/* the file is the one from before, unless the failed record may be in it */
-	if (back && sv->maybe_kept)
-		back = !hmfs_state_save_locked(ctx);
-	if (back) {
-		snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone",
-			 ctx->state_path, strerror(-sret), op_name(ch->op));
-		fprintf(stderr, "hotmemfs: %s\n", err);
-		return sret;
+	if (!hmfs_state_pre_matches(ctx, sv)) {
+		hmfs_state_freeze(ctx, "saving the state file %.200s failed (%s) and the %s could not be undone%s%.120s; the machine differs from the file: restart hotmemfs to go back to the file's machine",
+				  ctx->state_path, strerror(-sret), op_name(ch->op), e[0] ? ": " : "", e);
+		goto frozen;
 	}
-	ctx->frozen = true;
-	snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
-		 "hotmemfs takes no more changes: saving the state file %.200s failed (%s) and the %s could not be undone%s%.120s; the machine differs from the file: restart hotmemfs to go back to the file's machine",
-		 ctx->state_path, strerror(-sret), op_name(ch->op), e[0] ? ": " : "", e);
-	fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+	/* the file is the one from before, unless the failed record may be in it */
+	if (sv->maybe_kept) {
+		snprintf(why, sizeof(why),
+			 "saving the state file %.200s failed (%s) and may have reached it, and so did writing it whole after the undo",
+			 ctx->state_path, strerror(-sret));
+		if (hmfs_state_write_or_freeze(ctx, why,
+					       ": a restart may bring the change back; repair the disk, restart hotmemfs and check the machine"))
+			goto frozen;
+	}
+	snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone", ctx->state_path,
+		 strerror(-sret), op_name(ch->op));
+	fprintf(stderr, "hotmemfs: %s\n", err);
+	return sret;
+frozen:
 	snprintf(err, errlen, "%s", ctx->frozen_why);
 	return sret;
 }

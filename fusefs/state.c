@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1155,6 +1156,54 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 }
 
 /*
+ * Frozen: the machine differs from the state file for good (an undo was
+ * refused, or the file could not be written after one): hotmemfs takes
+ * no more changes (EROFS, hmfs_change()), and the log and hotmemctl say
+ * why, "hotmemfs takes no more changes: " and @fmt's text.  The first
+ * reason stays.  Under change_lock.
+ */
+void hmfs_state_freeze(struct hmfs_ctx *ctx, const char *fmt, ...)
+{
+	static const char head[] = "hotmemfs takes no more changes: ";
+	va_list ap;
+
+	if (ctx->frozen)
+		return;
+	ctx->frozen = true;
+	snprintf(ctx->frozen_why, sizeof(ctx->frozen_why), "%s", head);
+	va_start(ap, fmt);
+	vsnprintf(ctx->frozen_why + sizeof(head) - 1, sizeof(ctx->frozen_why) - sizeof(head) + 1,
+		  fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+}
+
+/*
+ * How a failed save ends (rollback(), background_failed(), machine.c's
+ * unsaved()): the machine written whole into the state file, which then
+ * supersedes every record of the journal, undone or acknowledged; when
+ * that fails too, frozen, saying "@why (the write's errno)@then".  Not
+ * counted in state-saves: hmfs_state_write_or_freeze() is.  Under
+ * change_lock.
+ */
+static int write_or_freeze(struct hmfs_ctx *ctx, const char *why, const char *then)
+{
+	int ret = compact(ctx, NULL);
+
+	if (ret)
+		hmfs_state_freeze(ctx, "%s (%s)%s", why, strerror(-ret), then);
+	return ret;
+}
+
+int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *why, const char *then)
+{
+	int ret = write_or_freeze(ctx, why, then);
+
+	count_save(ctx, ret);
+	return ret;
+}
+
+/*
  * An fdatasync failed: what it should have written may be lost (and a
  * later fdatasync would not say so again), so no record after the last
  * durable one counts.  Their records are cut from the journal, and the
@@ -1172,7 +1221,7 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 {
 	struct hmfs_save *list, *sv;
 	size_t undone_end;
-	int ret, cut;
+	int cut;
 
 	pthread_mutex_lock(&ctx->change_lock);
 	/* a background compaction under way settles first: it may make records durable */
@@ -1206,16 +1255,17 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	 * is the way back: never written over.  With the cut lost, the file
 	 * is still written whole: it is what supersedes the undone records.
 	 */
-	ret = ctx->frozen && !cut ? 0 : compact(ctx, NULL);
-	if (ret && !ctx->frozen) {
-		ctx->frozen = true;
+	if (!ctx->frozen || cut) {
+		char why[400];
+
+		/* not counted: recount_undone() made the records save errors */
+		snprintf(why, sizeof(why),
+			 "saving the state file %.200s failed (%s), and so did writing it whole after the undo",
+			 ctx->state_path, strerror(-sret));
 		/* with the cut lost too, nothing says the undone records are undone */
-		snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
-			 "hotmemfs takes no more changes: saving the state file %.200s failed (%s), and so did writing it whole after the undo (%s)%s",
-			 ctx->state_path, strerror(-sret), strerror(-ret),
-			 cut ? " and cutting the undone changes from its journal: a restart may bring them back; repair the disk, restart hotmemfs and check the machine" :
-			       ": restart hotmemfs to go back to the file's machine");
-		fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+		write_or_freeze(ctx, why,
+				cut ? " and cutting the undone changes from its journal: a restart may bring them back; repair the disk, restart hotmemfs and check the machine" :
+				      ": restart hotmemfs to go back to the file's machine");
 	}
 	pthread_mutex_lock(&ctx->journal_lock);
 	for (sv = list; sv; sv = sv->next) {
@@ -1306,6 +1356,7 @@ int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  */
 static void background_failed(struct hmfs_ctx *ctx, int sret)
 {
+	char why[400];
 	int ret;
 
 	pthread_mutex_lock(&ctx->change_lock);
@@ -1318,18 +1369,14 @@ static void background_failed(struct hmfs_ctx *ctx, int sret)
 	}
 	fprintf(stderr, "hotmemfs: syncing %s.journal: %s; writing the state file whole instead\n",
 		ctx->state_path, strerror(-sret));
-	ret = compact(ctx, NULL);
-	count_save(ctx, ret);
-	if (ret && !ctx->frozen) {
-		ctx->frozen = true;
-		snprintf(ctx->frozen_why, sizeof(ctx->frozen_why),
-			 "hotmemfs takes no more changes: syncing the state file's journal %.200s.journal failed (%s), and so did writing the state file whole (%s): the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host; repair the disk and restart hotmemfs",
-			 ctx->state_path, strerror(-sret), strerror(-ret));
-		fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
-	} else if (!ret) {
+	snprintf(why, sizeof(why),
+		 "syncing the state file's journal %.200s.journal failed (%s), and so did writing the state file whole",
+		 ctx->state_path, strerror(-sret));
+	ret = hmfs_state_write_or_freeze(ctx, why,
+					 ": the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host; repair the disk and restart hotmemfs");
+	if (!ret)
 		fprintf(stderr, "hotmemfs: %s holds every change acknowledged: nothing lost\n",
 			ctx->state_path);
-	}
 out:
 	pthread_mutex_lock(&ctx->journal_lock);
 	ctx->journal_failing = ret != 0;
@@ -1494,14 +1541,6 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	return 0;
 }
 
-int hmfs_state_save_locked(struct hmfs_ctx *ctx)
-{
-	int ret = compact(ctx, NULL);
-
-	count_save(ctx, ret);
-	return ret;
-}
-
 /* a whole-file save now: at start, `hotmemctl save`, at a clean exit; never once frozen */
 int hmfs_state_save(struct hmfs_ctx *ctx)
 {
@@ -1511,8 +1550,10 @@ int hmfs_state_save(struct hmfs_ctx *ctx)
 	/* frozen: the machine differs from the file for good; the file stays the way back */
 	if (ctx->frozen)
 		ret = -EROFS;
-	else if (ctx->state_path[0] && !ctx->restoring)
-		ret = hmfs_state_save_locked(ctx);
+	else if (ctx->state_path[0] && !ctx->restoring) {
+		ret = compact(ctx, NULL);
+		count_save(ctx, ret);
+	}
 	pthread_mutex_unlock(&ctx->change_lock);
 	return ret;
 }

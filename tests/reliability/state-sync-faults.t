@@ -6,6 +6,9 @@
 # hotmemfs where it can put the machine back.
 #   1. a whole-file save fails after its rename (the directory's fsync):
 #      the undo of the change is saved, the file does not keep the change;
+#      when that save fails too, hotmemfs takes no more changes, saying
+#      that the change may come back with a restart (not that it could
+#      not be undone: it was);
 #   2. a journal rotated by a background compaction whose directory
 #      fsync() failed, then an fdatasync() failing: the rollback cuts the
 #      new journal at its own last durable record (not at an offset of
@@ -43,6 +46,18 @@ same_text "$(snapshot)" "$EXPECT" "... no DIMM: the refused device_add stays und
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "device_add is taken once the syncs work"
 stop_fs
+printf xxx >"$TMP/dirsync"
+start "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts afresh, the directory fsync() failing three times"
+EXPECT=$(snapshot)
+out=$(ctl device_add pc-dimm id=d1 size=128M 2>&1)
+tap_ok $((! $?)) "device_add is refused: ${out#hotmemctl: error: }"
+same_text "$(snapshot)" "$EXPECT" "... and undone"
+grep -q "takes no more changes: saving the state file .* failed (Input/output error) and may have reached it, and so did writing it whole after the undo (Input/output error): a restart may bring the change back" "$TMP/hotmemfs.log"
+tap_ok $? "... its undo cannot be saved over the file: hotmemfs takes no more changes, and says why"
+ctl device_add pc-dimm id=d1 size=128M >/dev/null 2>&1
+tap_ok $((! $?)) "... the next device_add is refused"
+kill9_fs
 
 # 2. a rotated journal's name not synced, then a rollback
 : >"$TMP/dirsync"
