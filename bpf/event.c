@@ -95,140 +95,226 @@ const char *hmt_event_zone(const struct hmt_event *e)
 }
 
 /*
- * A JSON line, appended by hand: the reader formats every event, and
- * snprintf()'s format parsing was most of its time (perf), time taken
- * from the traced process on a small machine.  @p is NULL once cut; one
- * byte is always left for the NUL.
+ * A JSON line, written by hand into a buffer known to be large enough
+ * (JSON_MAX), checked once at the end: the reader formats every event of
+ * the traced process, and snprintf()'s format parsing, then a bounds
+ * check and a copy of unknown length per piece (~30 of them a line), were
+ * most of its time (perf), time taken from the traced process on a small
+ * machine.  Names are copied whole from padded tables (a fixed-size copy
+ * the compiler inlines) and the pointer moved by their length.
  */
-struct jline {
-	char *p, *end;
+
+/*
+ * The longest line: each of the 11 numbers at its widest (20 digits and
+ * a sign), every key, the longest names, a comm of HMT_COMM_LEN bytes each
+ * escaped as \u00XX -- well below this, which also leaves the padded
+ * copies their slack.
+ */
+#define JSON_MAX 768
+#define NAME_PAD 48
+
+struct jname {
+	char s[NAME_PAD]; /* NUL-padded: copied whole */
+	unsigned char len;
 };
 
-static void put(struct jline *j, const char *s, size_t n)
+#define JNAME(lit) { lit, sizeof(lit) - 1 }
+
+static const struct jname json_ev[HMT_NR_FN] = {
+#define HMT_X_EV(fn) [HMT_FN_##fn] = JNAME(",\"ev\":\"" #fn "\""),
+	HOTMEM_PROBES(HMT_X_EV)
+#undef HMT_X_EV
+};
+
+static const struct jname json_src[2] = {
+	[HMT_SRC_KERNEL] = JNAME(",\"src\":\"kernel\""),
+	[HMT_SRC_EMULATOR] = JNAME(",\"src\":\"emulator\""),
+};
+
+static const struct jname json_phase[2] = {
+	[HMT_ENTER] = JNAME(",\"phase\":\"enter\""),
+	[HMT_EXIT] = JNAME(",\"phase\":\"exit\""),
+};
+
+static const struct jname json_via[HMT_NR_VIA] = {
+	[HMT_VIA_FENTRY] = JNAME(",\"via\":\"fentry\""),
+	[HMT_VIA_KPROBE] = JNAME(",\"via\":\"kprobe\""),
+	[HMT_VIA_TRACEPOINT] = JNAME(",\"via\":\"tracepoint\""),
+	[HMT_VIA_USDT] = JNAME(",\"via\":\"usdt\""),
+};
+
+static const struct jname json_unknown_ev = JNAME(",\"ev\":\"?\"");
+static const struct jname json_unknown_via = JNAME(",\"via\":\"?\"");
+
+static char *put_name(char *p, const struct jname *n)
 {
-	if (!j->p || (size_t)(j->end - j->p) <= n) {
-		j->p = NULL;
-		return;
-	}
-	memcpy(j->p, s, n);
-	j->p += n;
+	memcpy(p, n->s, NAME_PAD);
+	return p + n->len;
 }
 
-static void put_str(struct jline *j, const char *s)
+/* a literal: its length is known when compiled */
+#define put_lit(p, lit) (memcpy(p, lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+static char *put_str(char *p, const char *s)
 {
-	put(j, s, strlen(s));
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
 }
 
-/* two digits a step: the reader formats ~20 numbers an event */
-static void put_u64(struct jline *j, unsigned long long v)
+/* without a loop: a mispredicted branch a number was most of put_u64() */
+static int nr_digits(unsigned long long v)
+{
+	static const unsigned long long pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	/* 0 has a digit; v | 1 has as many as v (10^k is even) */
+	unsigned long long w = v | 1;
+	/* log10(2) ~ 1233 / 4096: t digits or one less */
+	int t = ((64 - __builtin_clzll(w)) * 1233) >> 12;
+
+	return t + (w >= pow10[t]);
+}
+
+/* two digits a step, from the last, straight into place */
+static char *put_u64(char *p, unsigned long long v)
 {
 	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
 				    "25262728293031323334353637383940414243444546474849"
 				    "50515253545556575859606162636465666768697071727374"
 				    "75767778798081828384858687888990919293949596979899";
-	char d[20];
-	int i = sizeof(d);
+	char *end = p + nr_digits(v), *d = end;
 
 	while (v >= 100) {
 		unsigned int r = (unsigned int)(v % 100) * 2;
 
 		v /= 100;
-		d[--i] = pairs[r + 1];
-		d[--i] = pairs[r];
+		*--d = pairs[r + 1];
+		*--d = pairs[r];
 	}
 	if (v >= 10) {
-		d[--i] = pairs[v * 2 + 1];
-		d[--i] = pairs[v * 2];
+		*--d = pairs[v * 2 + 1];
+		*--d = pairs[v * 2];
 	} else {
-		d[--i] = (char)('0' + v);
+		*--d = (char)('0' + v);
 	}
-	put(j, d + i, sizeof(d) - i);
+	return end;
 }
 
-static void put_s64(struct jline *j, long long v)
+static char *put_s64(char *p, long long v)
 {
-	if (v < 0) {
-		put(j, "-", 1);
-		put_u64(j, -(unsigned long long)v);
-	} else {
-		put_u64(j, v);
-	}
+	if (v >= 0)
+		return put_u64(p, v);
+	*p++ = '-';
+	return put_u64(p, -(unsigned long long)v);
 }
 
-/* "s" as a JSON string: the comm may hold anything */
-static void put_json_str(struct jline *j, const char *s, size_t max)
+/* "s" as a JSON string: the comm may hold anything; mostly it is plain */
+static char *put_json_str(char *p, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t n = strnlen(s, max), i;
 
-	put(j, "\"", 1);
-	for (size_t i = 0; i < max && s[i]; i++) {
+	*p++ = '"';
+	for (i = 0; i < n; i++)
+		if (s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f)
+			break;
+	memcpy(p, s, i);
+	p += i;
+	for (; i < n; i++) {
 		unsigned char c = s[i];
-		char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-		if (c == '"' || c == '\\')
-			put(j, (char[]){ '\\', c }, 2);
-		else if (c < 0x20 || c >= 0x7f)
-			put(j, u, sizeof(u));
-		else
-			put(j, (char *)&c, 1);
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[c >> 4];
+			p[5] = hex[c & 15];
+			p += 6;
+		} else {
+			*p++ = (char)c;
+		}
 	}
-	put(j, "\"", 1);
+	*p++ = '"';
+	return p;
 }
 
-/*
- * ,"key": -- a literal, so its length is known when compiled: copying the
- * keys piece by piece with a strlen() each was a third of the reader.
- */
-#define put_key(j, key) put(j, ",\"" key "\":", sizeof(",\"" key "\":") - 1)
-
-static void put_val_str(struct jline *j, const char *v)
+/* the line into @line, which has JSON_MAX bytes; its end */
+static char *json_line(const struct hmt_event *e, __u64 t0, char *p)
 {
-	put(j, "\"", 1);
-	put_str(j, v);
-	put(j, "\"", 1);
-}
+	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
 
-#define put_key_str(j, key, v) (put_key(j, key), put_val_str(j, v))
-#define put_key_u64(j, key, v) (put_key(j, key), put_u64(j, v))
-#define put_key_s64(j, key, v) (put_key(j, key), put_s64(j, v))
+	p = put_lit(p, "{\"ts\":");
+	p = put_u64(p, e->ts >= t0 ? e->ts - t0 : 0);
+	p = put_name(p, &json_src[e->src == HMT_SRC_KERNEL ? HMT_SRC_KERNEL : HMT_SRC_EMULATOR]);
+	p = put_name(p, e->fn < HMT_NR_FN ? &json_ev[e->fn] : &json_unknown_ev);
+	p = put_name(p, &json_phase[e->phase == HMT_ENTER ? HMT_ENTER : HMT_EXIT]);
+	p = put_lit(p, ",\"start_pfn\":");
+	p = put_u64(p, e->start_pfn);
+	p = put_lit(p, ",\"nr_pages\":");
+	p = put_u64(p, e->nr_pages);
+	p = put_lit(p, ",\"nid\":");
+	p = put_s64(p, e->nid);
+	if (zone) {
+		p = put_lit(p, ",\"zone\":\"");
+		p = put_str(p, zone);
+		*p++ = '"';
+	} else {
+		p = put_lit(p, ",\"zone\":null");
+	}
+	p = put_lit(p, ",\"zid\":");
+	p = put_s64(p, e->zid);
+	p = put_lit(p, ",\"extra\":");
+	p = put_s64(p, e->extra);
+	if (action) {
+		p = put_lit(p, ",\"action\":\"");
+		p = put_str(p, action);
+		*p++ = '"';
+	}
+	if (e->phase == HMT_EXIT) {
+		p = put_lit(p, ",\"ret\":");
+		p = put_s64(p, e->ret);
+		p = put_lit(p, ",\"dur_ns\":");
+		p = put_u64(p, e->dur_ns);
+	}
+	p = put_lit(p, ",\"pid\":");
+	p = put_u64(p, e->pid);
+	p = put_lit(p, ",\"tid\":");
+	p = put_u64(p, e->tid);
+	p = put_lit(p, ",\"comm\":");
+	p = put_json_str(p, e->comm, HMT_COMM_LEN);
+	p = put_name(p, e->via < HMT_NR_VIA ? &json_via[e->via] : &json_unknown_via);
+	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
+	p = put_lit(p, ",\"fn\":");
+	p = put_u64(p, e->fn);
+	*p++ = '}';
+	return p;
+}
 
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
-	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
-	struct jline j = { buf, buf + len };
+	char line[JSON_MAX];
+	size_t n;
 
-	put(&j, "{\"ts\":", 6);
-	put_u64(&j, e->ts >= t0 ? e->ts - t0 : 0);
-	put_key_str(&j, "src", hmt_src_name(e->src));
-	put_key_str(&j, "ev", hmt_fn_name(e->fn));
-	put_key_str(&j, "phase", hmt_phase_name(e->phase));
-	put_key_u64(&j, "start_pfn", e->start_pfn);
-	put_key_u64(&j, "nr_pages", e->nr_pages);
-	put_key_s64(&j, "nid", e->nid);
-	if (zone)
-		put_key_str(&j, "zone", zone);
-	else
-		put(&j, ",\"zone\":null", 12);
-	put_key_s64(&j, "zid", e->zid);
-	put_key_s64(&j, "extra", e->extra);
-	if (action)
-		put_key_str(&j, "action", action);
-	if (e->phase == HMT_EXIT) {
-		put_key_s64(&j, "ret", e->ret);
-		put_key_u64(&j, "dur_ns", e->dur_ns);
+	/* room for the longest line: straight into @buf */
+	if (len >= JSON_MAX) {
+		n = json_line(e, t0, buf) - buf;
+		buf[n] = '\0';
+		return n;
 	}
-	put_key_u64(&j, "pid", e->pid);
-	put_key_u64(&j, "tid", e->tid);
-	put_key(&j, "comm");
-	put_json_str(&j, e->comm, HMT_COMM_LEN);
-	put_key_str(&j, "via", hmt_via_name(e->via));
-	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
-	put_key_u64(&j, "fn", e->fn);
-	put(&j, "}", 1);
-	if (!j.p)
+	n = json_line(e, t0, line) - line;
+	if (n >= len)
 		return -1;
-	*j.p = '\0';
-	return j.p - buf;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	return n;
 }
 
 void hmt_print_table_header(FILE *f)

@@ -340,6 +340,17 @@ static int pin(struct run *r)
 
 /* ---- events -------------------------------------------------------------- */
 
+/*
+ * One line, its newline written with it, through the stream without its
+ * lock: the reader is one thread, and fwrite()'s lock and a putc() per
+ * event were a tenth of its time.
+ */
+static int put_line(char *line, int n, FILE *f)
+{
+	line[n] = '\n'; /* over the NUL: n < the buffer's size */
+	return fwrite_unlocked(line, 1, n + 1, f) == (size_t)n + 1 ? 0 : -1;
+}
+
 static int write_event(struct run *r, const struct hmt_event *e)
 {
 	char line[1024];
@@ -349,13 +360,12 @@ static int write_event(struct run *r, const struct hmt_event *e)
 		n = hmt_format_json(e, r->t0, line, sizeof(line));
 	else
 		n = hmt_format_table(e, r->t0, line, sizeof(line));
-	if (n > 0 && (fwrite(line, 1, n, r->out) != (size_t)n || putc('\n', r->out) == EOF))
+	if (n > 0 && put_line(line, n, r->out))
 		goto fail;
 	/* the JSON line for -J: the one just written, when that was JSON */
 	if (r->jout && !r->o->json)
 		n = hmt_format_json(e, r->t0, line, sizeof(line));
-	if (r->jout && n > 0 &&
-	    (fwrite(line, 1, n, r->jout) != (size_t)n || putc('\n', r->jout) == EOF))
+	if (r->jout && n > 0 && put_line(line, n, r->jout))
 		goto fail;
 	r->nevents++;
 	return 0;
