@@ -9,6 +9,7 @@
  * hmfs_ctl_execute() directly.  A command that changes the machine goes
  * through hmfs_change() (machine.c), as a sysfs store does.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -270,6 +271,17 @@ static json_object *vmem_return(struct hmfs_ctx *ctx, const char *id)
 	return o;
 }
 
+/* QEMU's id_wellformed() (util/id.c): a letter, then letters, digits, '-', '.', '_' */
+static bool id_wellformed(const char *id)
+{
+	if (!isalpha((unsigned char)id[0]))
+		return false;
+	for (const char *p = id + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-._", *p))
+			return false;
+	return true;
+}
+
 static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	char new_id[64] = "";
@@ -284,6 +296,15 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return -EINVAL;
 	if (!ch.dev.driver) {
 		snprintf(r->err, ERRLEN, "Parameter 'driver' is missing");
+		return -EINVAL;
+	}
+	/*
+	 * qemu_opts_create(), before anything else of the device: an id like
+	 * "a/b" or one with a newline would read as a path in qom-set and
+	 * break the tables of devices, map and status
+	 */
+	if (ch.dev.id && !id_wellformed(ch.dev.id)) {
+		snprintf(r->err, ERRLEN, "Parameter 'id' expects an identifier");
 		return -EINVAL;
 	}
 	json_object_object_foreach(args, key, val) {

@@ -99,7 +99,9 @@ is "$(grep -c memory32 "$TMP/host.txt")" 0 "no fake uevent in the host's network
 snap=$(ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"], d["devices"])')
 for bad in "device_add pc-dimm size=100M" "device_add pc-dimm size=1G id=d1" \
 	"device_add pc-dimm size=1G node=7" "device_add pc-dimm size=1G addr=0x1000" \
-	"device_add nvdimm size=1G" "device_del nosuch" "set-size nosuch 1G" "device_add pc-dimm"; do
+	"device_add nvdimm size=1G" "device_del nosuch" "set-size nosuch 1G" "device_add pc-dimm" \
+	"device_add pc-dimm size=1G id=a/b" "device_add pc-dimm size=1G id=9lives" \
+	"device_add virtio-mem-pci size=1G id=/machine/peripheral/vm"; do
 	# shellcheck disable=SC2086
 	err=$(ctl $bad 2>&1)
 	rc=$?
@@ -107,12 +109,16 @@ for bad in "device_add pc-dimm size=100M" "device_add pc-dimm size=1G id=d1" \
 	tap_ok $? "refused: $bad -> ${err#hotmemctl: error: }"
 done
 for bad in '[]' '{"execute":"nosuch"}' '{"arguments":{}}' '{"execute":"device_add","arguments":[]}' \
-	'{"execute":"device_add","arguments":{"driver":"pc-dimm","size":-5}}'; do
+	'{"execute":"device_add","arguments":{"driver":"pc-dimm","size":-5}}' \
+	'{"execute":"device_add","arguments":{"driver":"pc-dimm","size":"1G","id":"a\nb c"}}'; do
 	err=$(ctl raw "$bad" 2>&1)
 	rc=$?
 	[ $rc -ne 0 ] && [ -n "$err" ]
 	tap_ok $? "protocol: refused $bad -> ${err#hotmemctl: error: }"
 done
+# qemu_opts_create(): an id is a letter, then letters, digits, '-', '.', '_'
+is "$(ctl device_add pc-dimm size=1G id=d-1.x_/ 2>&1)" \
+	"hotmemctl: error: Parameter 'id' expects an identifier" "a device ID as QEMU's id_wellformed() wants, in QEMU's words"
 printf '{"execute": "status"\n' | timeout 2 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
