@@ -512,11 +512,15 @@ static int vmem_unplug_all(struct hotmem_virtio_mem *vm)
 
 /*
  * A state file's device @d already is (restoring): the profile made it at
- * boot.  The same device is taken as it is, a virtio-mem device's memory
- * given back so that the file's plugged blocks (hmfs_dev_restore_plugged())
- * or requested-size (the driver then runs) say what is plugged: 0, or
- * an error.  1: another device of the same id (a file from before profile
- * devices were listed): the profile's is renamed and the file's added.
+ * boot.  The same device is taken as it is, with the memory it booted
+ * plugged: the file's plugged blocks (the state file's restore unplugs
+ * what they lack and plugs what they add, hmfs_dev_unplug_exact() and
+ * hmfs_dev_restore_plugged()) or its requested-size (the driver then
+ * runs from there) change only the difference, so that a block both have
+ * plugged stays, online and in use as it is (kernel allocations in an
+ * online Normal block of it would refuse its unplug): 0, or an error.
+ * 1: another device of the same id (a file from before profile devices
+ * were listed): the profile's is renamed and the file's added.
  */
 static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct dev_model *m,
 			  uint64_t size, int node, uint64_t addr, uint64_t requested,
@@ -531,12 +535,10 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 	}
 	if (d->type != HMFS_VIRTIO_MEM)
 		return 0;
-	ret = vmem_unplug_all(d->vm);
-	if (!ret)
-		ret = hotmem_virtio_mem_update_config(d->vm, requested);
+	ret = hotmem_virtio_mem_update_config(d->vm, requested);
 	if (ret) {
-		snprintf(err, errlen, "%s: the profile's device, its memory as booted, cannot be given back to restore the saved: %s; `hotmemctl dmesg` says why",
-			 d->id, strerror(-ret));
+		snprintf(err, errlen, "%s: the profile's device refuses the saved 'requested-size' 0x%llx: %s",
+			 d->id, (unsigned long long)requested, strerror(-ret));
 		return ret;
 	}
 	d->requested = requested;

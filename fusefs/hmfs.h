@@ -807,6 +807,24 @@ struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
 /* undo: bring back a device / block states / parameters from a machine object */
 /* [*first, *end) of the [first, count] array @i of @ranges: false if malformed */
 bool hmfs_json_range(struct json_object *ranges, size_t i, uint64_t *first, uint64_t *end);
+/* hmfs_dev_restore_plugged(), hmfs_dev_unplug_exact(): on device blocks [first, first + count) */
+typedef int hmfs_plug_fn(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
+			 char *err, size_t errlen);
+/* @fn on device @id's blocks, the pieces below @stop; @at: where the piece @fn refused began */
+struct hmfs_plug_walk {
+	struct hmfs_ctx *ctx;
+	const char *id;
+	hmfs_plug_fn *fn;
+	uint64_t stop, at;
+	char *err;
+	size_t errlen;
+};
+/*
+ * The device blocks in @a's [first, count] runs and not in @b's (both
+ * sorted and disjoint, as a device's "plugged-blocks"), each piece to
+ * @w's fn in order: 0, -EINVAL for a malformed run, or fn's error
+ */
+int hmfs_runs_minus(struct json_object *a, struct json_object *b, struct hmfs_plug_walk *w);
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, char *err,
 			      size_t errlen);
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);

@@ -103,59 +103,6 @@ static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos, char *
 		hmfs_dev_move(ctx, id, pos);
 }
 
-typedef int plug_fn(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
-		    char *err, size_t errlen);
-
-/* @fn on device @id's blocks, the pieces below @stop; @at: where the piece @fn refused began */
-struct plug_walk {
-	struct hmfs_ctx *ctx;
-	const char *id;
-	plug_fn *fn;
-	uint64_t stop, at;
-	char *err;
-	size_t errlen;
-};
-
-/*
- * The device blocks in @a's runs and not in @b's (both sorted and
- * disjoint, as plugged_json() makes them), each piece to @w's fn in order
- */
-static int runs_minus(json_object *a, json_object *b, struct plug_walk *w)
-{
-	size_t j = 0, nb = json_object_array_length(b);
-	uint64_t s, e, cut, bs = 0, be = 0;
-	int ret;
-
-	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		if (!hmfs_json_range(a, i, &s, &e))
-			return -EINVAL;
-		e = e < w->stop ? e : w->stop;
-		while (s < e) {
-			/* [bs, be): the first run of @b that ends after s; none left: past all */
-			while (be <= s) {
-				if (j == nb) {
-					bs = be = UINT64_MAX;
-					break;
-				}
-				if (!hmfs_json_range(b, j++, &bs, &be))
-					return -EINVAL;
-			}
-			if (bs <= s) { /* inside a run of @b: not ours */
-				s = be < e ? be : e;
-				continue;
-			}
-			cut = bs < e ? bs : e;
-			ret = w->fn(w->ctx, w->id, s, cut - s, w->err, w->errlen);
-			if (ret) {
-				w->at = s;
-				return ret;
-			}
-			s = cut;
-		}
-	}
-	return 0;
-}
-
 /* a walk that must find no piece */
 static int no_piece(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 		    char *err, size_t errlen)
@@ -187,7 +134,7 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 					    "requested-size", "node" };
 	json_object *was = member(d, "plugged-blocks"), *is = member(now, "plugged-blocks");
 	const char *id = json_object_get_string(member(d, "id"));
-	struct plug_walk w = { ctx, id, no_piece, UINT64_MAX, 0, err, errlen };
+	struct hmfs_plug_walk w = { ctx, id, no_piece, UINT64_MAX, 0, err, errlen };
 	char e[256];
 	int ret;
 
@@ -196,15 +143,16 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
 		if (!json_object_equal(member(d, same[k]), member(now, same[k])))
 			return -EINVAL;
-	ret = runs_minus(was, is, &w);
+	ret = hmfs_runs_minus(was, is, &w);
 	if (ret)
 		return ret;
 	w.fn = hmfs_dev_unplug_exact;
-	ret = runs_minus(is, was, &w);
+	ret = hmfs_runs_minus(is, was, &w);
 	if (ret) {
-		struct plug_walk back = { ctx, id, hmfs_dev_restore_plugged, w.at, 0, e, sizeof(e) };
+		struct hmfs_plug_walk back = { ctx, id, hmfs_dev_restore_plugged, w.at, 0, e,
+					       sizeof(e) };
 
-		if (runs_minus(is, was, &back))
+		if (hmfs_runs_minus(is, was, &back))
 			fprintf(stderr, "hotmemfs: undo: %s (after: %s)\n", e, err);
 	}
 	return ret;

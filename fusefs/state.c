@@ -1710,6 +1710,64 @@ int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *c
 	return 0;
 }
 
+/* a "plugged-blocks" array: non-empty [first, count] runs, sorted and disjoint */
+static bool plugged_runs_ok(json_object *pl)
+{
+	uint64_t first, end, prev = 0;
+
+	for (size_t i = 0; i < json_object_array_length(pl); i++) {
+		if (!hmfs_json_range(pl, i, &first, &end) || end == first || (i && first < prev))
+			return false;
+		prev = end;
+	}
+	return true;
+}
+
+/* device @id's plugged blocks now, as the state file has them (a new array if none) */
+static json_object *plugged_now(struct hmfs_ctx *ctx, const char *id)
+{
+	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATE), *pl = NULL;
+
+	for (size_t i = 0; !pl && i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (!strcmp(str(d, "id"), id))
+			pl = json_object_get(get(d, "plugged-blocks", json_type_array));
+	}
+	json_object_put(devs);
+	return pl ? pl : json_object_new_array();
+}
+
+/*
+ * A virtio-mem device to exactly @pl's plugged blocks, as the guest's
+ * driver reaches a requested size: only the difference changes, what
+ * @pl lacks unplugged, then what it has plugged.  A device just added
+ * has nothing plugged; one the profile booted (claimed by
+ * hmfs_dev_add()) keeps the blocks the file has too, so that an online
+ * block of it holding kernel allocations never has to go.
+ */
+static int plugged_as(struct hmfs_ctx *ctx, const char *id, json_object *pl, char *err,
+		      size_t errlen)
+{
+	json_object *now;
+	struct hmfs_plug_walk w = { ctx, id, hmfs_dev_unplug_exact, UINT64_MAX, 0, err, errlen };
+	int ret;
+
+	if (!plugged_runs_ok(pl)) {
+		snprintf(err, errlen,
+			 "plugged-blocks: sorted, disjoint [first, count] runs expected");
+		return -EINVAL;
+	}
+	now = plugged_now(ctx, id);
+	ret = hmfs_runs_minus(now, pl, &w);
+	if (!ret) {
+		w.fn = hmfs_dev_restore_plugged;
+		ret = hmfs_runs_minus(pl, now, &w);
+	}
+	json_object_put(now);
+	return ret;
+}
+
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
 {
 	json_object *mm = get(d, "memmap-on-memory", json_type_boolean);
@@ -1723,21 +1781,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 			   u64(d, "addr"), true, pl ? 0 : u64(d, "requested-size"),
 			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1,
 			   slot ? json_object_get_int(slot) : -1, NULL, 0, e, sizeof(e));
-	for (size_t k = 0; !ret && pl && k < json_object_array_length(pl); k++) {
-		json_object *run = json_object_array_get_idx(pl, k);
-
-		if (!json_object_is_type(run, json_type_array) ||
-		    json_object_array_length(run) != 2) {
-			snprintf(e, sizeof(e), "plugged-blocks: [first, count] expected");
-			ret = -EINVAL;
-			break;
-		}
-		ret = hmfs_dev_restore_plugged(
-			ctx, str(d, "id"),
-			(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0)),
-			(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1)), e,
-			sizeof(e));
-	}
+	if (!ret && pl)
+		ret = plugged_as(ctx, str(d, "id"), pl, e, sizeof(e));
 	if (!ret && pl)
 		ret = hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"), e,
 						 sizeof(e));
@@ -2068,6 +2113,42 @@ bool hmfs_json_range(json_object *ranges, size_t i, uint64_t *first, uint64_t *e
 	*first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 0));
 	*end = *first + (uint64_t)json_object_get_uint64(json_object_array_get_idx(r, 1));
 	return *end >= *first;
+}
+
+int hmfs_runs_minus(json_object *a, json_object *b, struct hmfs_plug_walk *w)
+{
+	size_t j = 0, nb = json_object_array_length(b);
+	uint64_t s, e, cut, bs = 0, be = 0;
+	int ret;
+
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		if (!hmfs_json_range(a, i, &s, &e))
+			return -EINVAL;
+		e = e < w->stop ? e : w->stop;
+		while (s < e) {
+			/* [bs, be): the first run of @b that ends after s; none left: past all */
+			while (be <= s) {
+				if (j == nb) {
+					bs = be = UINT64_MAX;
+					break;
+				}
+				if (!hmfs_json_range(b, j++, &bs, &be))
+					return -EINVAL;
+			}
+			if (bs <= s) { /* inside a run of @b: not ours */
+				s = be < e ? be : e;
+				continue;
+			}
+			cut = bs < e ? bs : e;
+			ret = w->fn(w->ctx, w->id, s, cut - s, w->err, w->errlen);
+			if (ret) {
+				w->at = s;
+				return ret;
+			}
+			s = cut;
+		}
+	}
+	return 0;
 }
 
 /* run @r (its ids [cur, end)) without the blocks of the pending ranges, in pieces onto @out */

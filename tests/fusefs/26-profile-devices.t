@@ -166,4 +166,55 @@ start_fs --fresh --profile "$TMP/names.profile"
 is "$(ctl -j devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d["driver"]) for d in json.load(sys.stdin)))')" \
 	"dimm1:pc-dimm dimm0:virtio-mem-pci" "the virtio_mem line's id kept, the DIMM named dimm1"
 stop_fs
+
+# kernel allocations in a block of the profile's device that the file
+# keeps plugged: memory40, node 1's first memory, onlined in Normal at
+# boot, gets node 1's per-cpu pagesets and kswapd/kcompactd stacks and
+# can never go offline.  A restore changes only the difference between
+# the booted device and the file's (as the driver reaches a requested
+# size), so memory40 stays as it is; giving back all the memory as
+# booted first was refused ("cannot be given back").
+sed 's/hotmem.kernel_alloc=off/hotmem.kernel_alloc=default/; s/^online = 40 online_movable$/online = 40 online_kernel/' \
+	"$TMP/vmem.profile" >"$TMP/kmem.profile"
+start_fs --fresh --profile "$TMP/kmem.profile"
+tap_ok $? "hotmemfs mounts the profile with kernel allocations, memory40 onlined in Normal"
+ctl explain 40 | grep -q "kswapd_run\|setup_zone_pageset\|kcompactd_run"
+tap_ok $? "... where node 1's first kernel allocations are (hotmemctl explain 40)"
+ctl qom-set vm0 requested-size 128M && [ "$(dev_field vm0 plugged-size)" = "134217728 1" ]
+tap_ok $? "qom-set vm0 requested-size 128M: memory41 unplugged, memory40 stays"
+stop_fs
+start_fs --profile "$TMP/kmem.profile"
+tap_ok $? "hotmemfs restarts from its state file (the profile boots 256M plugged)"
+is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size) $(states)" \
+	"134217728 1 134217728 1 online none none " "vm0 128M plugged and requested, as left: memory41 unplugged, memory40 online"
+is "$(cat "$SYS/memory40/valid_zones")" "Normal" "... memory40 in Normal, where it was"
+ctl qom-set vm0 requested-size 384M && [ "$(states)" = "online online online " ]
+tap_ok $? "qom-set vm0 requested-size 384M: memory41-42 plugged, onlined to Movable (auto_online_blocks)"
+echo offline >"$SYS/memory41/state" && echo online_kernel >"$SYS/memory41/state"
+tap_ok $? "memory41 offlined and onlined again, in Normal"
+stop_fs
+start_fs --profile "$TMP/kmem.profile"
+tap_ok $? "hotmemfs restarts from its state file"
+is "$(dev_field vm0 plugged-size) $(states)" "402653184 1 online online online " "vm0 384M plugged, its blocks online as left"
+is "$(cat "$SYS/memory40/valid_zones") $(cat "$SYS/memory41/valid_zones") $(cat "$SYS/memory42/valid_zones")" \
+	"Normal Normal Movable" "... memory40-41 in Normal, memory42 in Movable"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+stop_fs
+# plugged-blocks out of order: refused, nothing half restored
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+for d in s["machine"]["devices"]:
+    d["plugged-blocks"] = d["plugged-blocks"][::-1] + [[0, 1]]
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+: >"$TMP/hotmemfs.log"
+start_fs --profile "$TMP/kmem.profile" 2>/dev/null
+tap_ok $((! $?)) "vm0's plugged-blocks out of order in the state file: hotmemfs refuses to start"
+grep -q "restoring device vm0: plugged-blocks: sorted, disjoint \[first, count\] runs expected" "$TMP/hotmemfs.log"
+tap_ok $? "... and says why: $(grep -o "restoring device.*" "$TMP/hotmemfs.log" | head -1)"
 done_testing
