@@ -1723,11 +1723,19 @@ static bool plugged_runs_ok(json_object *pl)
 	return true;
 }
 
-/* device @id's plugged blocks now, as the state file has them (a new array if none) */
+/*
+ * device @id's plugged blocks now, as the state file has them (a new array
+ * if none).  Only a device the profile booted has any: one just added is
+ * not serialised with every other device.
+ */
 static json_object *plugged_now(struct hmfs_ctx *ctx, const char *id)
 {
-	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATE), *pl = NULL;
+	json_object *devs, *pl = NULL;
+	uint64_t plugged = 0, requested;
 
+	if (hmfs_dev_sizes(ctx, id, &plugged, &requested) || !plugged)
+		return json_object_new_array();
+	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
 	for (size_t i = 0; !pl && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 

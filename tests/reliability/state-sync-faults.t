@@ -30,14 +30,21 @@ export HOTMEM_TEST_DIRSYNC=$TMP/dirsync HOTMEM_TEST_FSYNC_HOLD=$TMP/hold HOTMEM_
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
 has_dimm() { python3 -c 'import json,sys; print(any(d["id"] == "d1" for d in json.load(open(sys.argv[1]))["machine"]["devices"]))' "$STATE"; }
 
+# refused_add N: a fresh start, the state file's directory fsync() failing
+# N times (the startup save's, the device_add's, ...): a device_add is
+# refused and undone
+refused_add() {
+	printf "%$1s" "" | tr ' ' x >"$TMP/dirsync"
+	start "${STATE_OPTS[@]}" --fresh
+	tap_ok $? "hotmemfs mounts qemu-512m afresh, the state file's directory fsync() failing $1 times"
+	EXPECT=$(snapshot)
+	out=$(ctl device_add pc-dimm id=d1 size=128M 2>&1)
+	tap_ok $((! $?)) "device_add is refused: ${out#hotmemctl: error: }"
+	same_text "$(snapshot)" "$EXPECT" "... and undone"
+}
+
 # 1. the startup save and the device_add's save fail after their rename
-printf xx >"$TMP/dirsync"
-start "${STATE_OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts qemu-512m, the state file's directory fsync() failing twice"
-EXPECT=$(snapshot)
-out=$(ctl device_add pc-dimm id=d1 size=128M 2>&1)
-tap_ok $((! $?)) "device_add is refused: ${out#hotmemctl: error: }"
-same_text "$(snapshot)" "$EXPECT" "... and undone"
+refused_add 2
 is "$(has_dimm)" False "the state file does not hold the DIMM (its undo was saved over it)"
 kill9_fs
 start "${STATE_OPTS[@]}"
@@ -46,13 +53,7 @@ same_text "$(snapshot)" "$EXPECT" "... no DIMM: the refused device_add stays und
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "device_add is taken once the syncs work"
 stop_fs
-printf xxx >"$TMP/dirsync"
-start "${STATE_OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts afresh, the directory fsync() failing three times"
-EXPECT=$(snapshot)
-out=$(ctl device_add pc-dimm id=d1 size=128M 2>&1)
-tap_ok $((! $?)) "device_add is refused: ${out#hotmemctl: error: }"
-same_text "$(snapshot)" "$EXPECT" "... and undone"
+refused_add 3
 grep -q "takes no more changes: saving the state file .* failed (Input/output error) and may have reached it, and so did writing it whole after the undo (Input/output error): a restart may bring the change back" "$TMP/hotmemfs.log"
 tap_ok $? "... its undo cannot be saved over the file: hotmemfs takes no more changes, and says why"
 ctl device_add pc-dimm id=d1 size=128M >/dev/null 2>&1
