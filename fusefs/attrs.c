@@ -416,6 +416,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_P_POLICY:
 		emit(&o, "%s\n", hotmem_online_policy_name(hotmem_get_online_policy(ctx->hm)));
 		break;
+	case A_P_VMEM_UNPLUG_ONLINE: /* param_get_bool() */
+		emit(&o, "%c\n", hotmem_get_virtio_mem_unplug_online(ctx->hm) ? 'Y' : 'N');
+		break;
 	case A_MEMINFO:
 		show_meminfo(ctx, &o);
 		break;
@@ -755,6 +758,11 @@ static ssize_t store_param(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *b
 		ch.op = HMFS_CH_NUMA_AWARE;
 		ch.value = b;
 		break;
+	case A_P_VMEM_UNPLUG_ONLINE: /* param_set_bool(): kstrtobool() */
+		ret = hmu_kstrtobool(buf, &b);
+		ch.op = HMFS_CH_VMEM_UNPLUG_ONLINE;
+		ch.value = b;
+		break;
 	case A_P_RATIO:
 		ret = hmu_kstrtouint(buf, 0, &u);
 		ch.op = HMFS_CH_RATIO;
@@ -846,6 +854,7 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_P_NUMA_AWARE:
 	case A_P_RATIO:
 	case A_P_POLICY:
+	case A_P_VMEM_UNPLUG_ONLINE:
 		return store_param(ctx, n->attr, buf, count);
 	case A_INJ_GOING_ONLINE:
 		return store_inject(ctx, HM_MEM_GOING_ONLINE, buf, count);

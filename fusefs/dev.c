@@ -757,48 +757,65 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 }
 
 /*
- * The virtio-mem drivers' work runs again when memory of a device comes
- * online (its MEM_ONLINE notifier re-arms it below offline_threshold):
- * devices still short of requested-size try once more.  True when one
- * plugged more (only plugging: this retry never unplugs).  Under
- * dev_lock: plugging fake-onlines or adds memory, no long wait.
+ * The virtio-mem drivers' work after memory came online or went offline
+ * (@online), on the devices hmfs_dev_retry_due() names, each bounded by
+ * HMFS_EJECT_SECONDS as vmem_run_driver() (an unplug may migrate).  True
+ * when one plugged or unplugged something.  Not under dev_lock, as
+ * vmem_run_driver(): the device list changes only under change_lock,
+ * which the caller holds (hmfs_change()).
  */
-bool hmfs_dev_retry(struct hmfs_ctx *ctx)
+bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online)
 {
-	bool more = false;
+	bool changed = false;
 
-	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		struct hm_virtio_mem_info before, after;
+		bool due;
 
-		if (!hmfs_dev_is_short(d))
+		pthread_mutex_lock(&ctx->dev_lock);
+		due = hmfs_dev_retry_due(d, online);
+		pthread_mutex_unlock(&ctx->dev_lock);
+		if (!due)
 			continue;
 		hotmem_virtio_mem_info(d->vm, &before);
-		hotmem_virtio_mem_retry(d->vm, NULL);
+		vmem_run_driver(d->vm);
 		hotmem_virtio_mem_info(d->vm, &after);
-		more |= after.plugged_size != before.plugged_size;
+		changed |= after.plugged_size != before.plugged_size;
 	}
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return more;
+	return changed;
 }
 
-bool hmfs_dev_is_short(const struct hmfs_dev *d)
+/*
+ * The driver's work runs for @d after a block change: when its memory
+ * notifier queued it (virtio_mem_retry(), hm_virtio_mem_info.work_pending:
+ * MEM_OFFLINE of one of its blocks with virtio_mem.unplug_online off,
+ * MEM_ONLINE below half its offline_threshold) and it is not at its
+ * requested-size, for the kernel's worker runs queued work right away;
+ * and after an online while it is short of requested-size, as the
+ * kernel's retry timer would in time.  With unplug_online on (the
+ * default) only that second case happens: MEM_OFFLINE queues nothing,
+ * and MEM_ONLINE's queueing finds a short device.
+ */
+bool hmfs_dev_retry_due(const struct hmfs_dev *d, bool online)
 {
 	struct hm_virtio_mem_info vi;
 
-	return d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
-	       vi.plugged_size < vi.requested_size;
+	if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi))
+		return false;
+	if (vi.plugged_size < vi.requested_size)
+		return online || vi.work_pending;
+	return vi.plugged_size > vi.requested_size && vi.work_pending;
 }
 
-bool hmfs_dev_short(struct hmfs_ctx *ctx)
+bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, bool online)
 {
-	bool short_ = false;
+	bool due = false;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d && !short_; d = d->next)
-		short_ = hmfs_dev_is_short(d);
+	for (struct hmfs_dev *d = ctx->devs; d && !due; d = d->next)
+		due = hmfs_dev_retry_due(d, online);
 	pthread_mutex_unlock(&ctx->dev_lock);
-	return short_;
+	return due;
 }
 
 /* @fn on device @id's device blocks [first, first + count); @what for the error */

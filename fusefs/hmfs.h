@@ -123,6 +123,8 @@ enum hmfs_attr {
 	A_P_RATIO,
 	A_P_MEMMAP,
 	A_P_POLICY,
+	/* sys/module/virtio_mem/parameters */
+	A_P_VMEM_UNPLUG_ONLINE,
 	/* proc */
 	A_MEMINFO,
 	A_ZONEINFO,
@@ -536,6 +538,7 @@ enum hmfs_change_op {
 	HMFS_CH_NUMA_AWARE, /* memory_hotplug parameters: value */
 	HMFS_CH_RATIO,
 	HMFS_CH_POLICY,
+	HMFS_CH_VMEM_UNPLUG_ONLINE, /* virtio_mem.unplug_online: value */
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
@@ -675,12 +678,15 @@ int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint
 /* an undo's removal: a virtio-mem device's memory is asked back first */
 int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
-/* the virtio-mem drivers' work again, after memory came online: true if one plugged more */
-bool hmfs_dev_retry(struct hmfs_ctx *ctx);
-/* a virtio-mem device is below its requested-size: hmfs_dev_retry() may plug */
-bool hmfs_dev_short(struct hmfs_ctx *ctx);
+/*
+ * the virtio-mem drivers' work again, after memory came online (@online)
+ * or went offline: true if one plugged or unplugged something
+ */
+bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online);
+/* hmfs_dev_retry() would run some device's work: one is short, or its work is queued */
+bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, bool online);
 /* device @d is such a one (dev_lock held) */
-bool hmfs_dev_is_short(const struct hmfs_dev *d);
+bool hmfs_dev_retry_due(const struct hmfs_dev *d, bool online);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,

@@ -41,6 +41,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hotmem_set_auto_movable_ratio(ctx->hm, (unsigned int)ch->value);
 	case HMFS_CH_POLICY:
 		return hotmem_set_online_policy(ctx->hm, (int)ch->value);
+	case HMFS_CH_VMEM_UNPLUG_ONLINE:
+		return hotmem_set_virtio_mem_unplug_online(ctx->hm, ch->value != 0);
 	case HMFS_CH_DEVICE_ADD:
 		return hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				    ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
@@ -50,8 +52,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
-	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing more plugged, nothing to record */
-		return hmfs_dev_retry(ctx) ? 0 : -EAGAIN;
+	case HMFS_CH_DRIVER_RETRY: /* value: after an online; -EAGAIN: nothing changed, nothing to record */
+		return hmfs_dev_retry(ctx, ch->value != 0) ? 0 : -EAGAIN;
 	}
 	return -EINVAL;
 }
@@ -103,28 +105,43 @@ static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos, char *
 		hmfs_dev_move(ctx, id, pos);
 }
 
-/* a walk that must find no piece */
-static int no_piece(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
-		    char *err, size_t errlen)
+/*
+ * @w's fn on the pieces of @a not in @b, all or none: when one is
+ * refused, @back on the pieces before it
+ */
+static int pieces_exactly(struct hmfs_plug_walk *w, json_object *a, json_object *b,
+			  hmfs_plug_fn *back)
 {
-	(void)ctx, (void)first, (void)count;
-	snprintf(err, errlen, "%s: the driver's retry unplugged device blocks, which it never does", id);
-	return -EINVAL;
+	char e[256];
+	struct hmfs_plug_walk bw = { w->ctx, w->id, back, UINT64_MAX, 0, e, sizeof(e) };
+	int ret = hmfs_runs_minus(a, b, w);
+
+	if (ret) {
+		bw.stop = w->at;
+		if (hmfs_runs_minus(a, b, &bw))
+			fprintf(stderr, "hotmemfs: undo: %s (after: %s)\n", e, w->err);
+	}
+	return ret;
 }
 
 /*
  * A virtio-mem device back to @d's plugged blocks exactly, without
- * touching the others: what the driver's retry plugged unplugged again.
- * Only for a device whose requested-size and region are as @d has them.
- * A retry only plugs (hmfs_dev_retry()): a device missing blocks of @d
- * is refused before anything is touched.  Each piece goes at once or not
- * at all (hotmem_virtio_mem_unplug_exact() puts a refused one back, or
- * says -ENOTRECOVERABLE when even that is refused: part of the piece then
- * stays unplugged); when one is refused, the pieces before it are plugged
- * again.  On any error devices_back() takes the device out and brings it
- * back whole at its place, which also mends a piece left half unplugged;
- * its blocks come back offline (undo() turned auto-online off) and
- * undo()'s hmfs_state_restore_blocks() onlines them into their old zones
+ * touching the others: what the driver's retry plugged unplugged again,
+ * what it unplugged (the work an offline queued with
+ * virtio_mem.unplug_online off: offline memory only) plugged back; a
+ * retry does one or the other, the leftovers of an earlier run's cleanup
+ * aside.  Only for a device whose requested-size and region are as @d
+ * has them.  Each piece goes at once or not at all
+ * (hotmem_virtio_mem_unplug_exact() puts a refused one back, or says
+ * -ENOTRECOVERABLE when even that is refused: part of the piece then
+ * stays unplugged; hotmem_virtio_mem_restore_plugged() changes nothing
+ * when it fails); when one is refused, the pieces before it are put as
+ * they were after the retry.  A memory block the retry removed comes back
+ * offline (undo() turned auto-online off), as it was: the offline before
+ * the retry is what queued it.  On any error devices_back() takes the
+ * device out and brings it back whole at its place, which also mends a
+ * piece left half unplugged; its blocks come back offline and undo()'s
+ * hmfs_state_restore_blocks() onlines them into their old zones
  * (tests/reliability/state-driver-plugged-back.t).
  */
 static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, char *err,
@@ -134,8 +151,7 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 					    "requested-size", "node" };
 	json_object *was = member(d, "plugged-blocks"), *is = member(now, "plugged-blocks");
 	const char *id = json_object_get_string(member(d, "id"));
-	struct hmfs_plug_walk w = { ctx, id, no_piece, UINT64_MAX, 0, err, errlen };
-	char e[256];
+	struct hmfs_plug_walk w = { ctx, id, hmfs_dev_unplug_exact, UINT64_MAX, 0, err, errlen };
 	int ret;
 
 	if (!was || !is)
@@ -143,27 +159,19 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
 		if (!json_object_equal(member(d, same[k]), member(now, same[k])))
 			return -EINVAL;
-	ret = hmfs_runs_minus(was, is, &w);
+	ret = pieces_exactly(&w, is, was, hmfs_dev_restore_plugged);
 	if (ret)
 		return ret;
-	w.fn = hmfs_dev_unplug_exact;
-	ret = hmfs_runs_minus(is, was, &w);
-	if (ret) {
-		struct hmfs_plug_walk back = { ctx, id, hmfs_dev_restore_plugged, w.at, 0, e,
-					       sizeof(e) };
-
-		if (hmfs_runs_minus(is, was, &back))
-			fprintf(stderr, "hotmemfs: undo: %s (after: %s)\n", e, err);
-	}
-	return ret;
+	w.fn = hmfs_dev_restore_plugged;
+	return pieces_exactly(&w, was, is, hmfs_dev_unplug_exact);
 }
 
 /*
- * Every device the drivers' retry plugged more of (it adds or removes
- * none; @pre holds those it may have, hmfs_state_prepare()): its plugging
- * taken back exactly, so that blocks of it online and in use stay as
- * they are; a device that cannot be, taken out and brought back whole at
- * its place (device_back()).
+ * Every device whose plugging the drivers' retry changed (it adds or
+ * removes no device; @pre holds those it may have changed,
+ * hmfs_state_prepare()): taken back exactly, so that blocks of it online
+ * and in use stay as they are; a device that cannot be, taken out and
+ * brought back whole at its place (device_back()).
  */
 static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size_t errlen)
 {
@@ -235,6 +243,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_NUMA_AWARE] = "auto_movable_numa_aware",
 		[HMFS_CH_RATIO] = "auto_movable_ratio",
 		[HMFS_CH_POLICY] = "online_policy",
+		[HMFS_CH_VMEM_UNPLUG_ONLINE] = "virtio_mem unplug_online",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
@@ -296,19 +305,21 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 }
 
 /*
- * Memory came online: a virtio-mem driver below its threshold adds more.
- * That is the driver's work, not the client's change, but it is saved
- * and undone like one (@drun, its own record after the client's): an
- * online whose record is lost to a failed fdatasync leaves no plugging
+ * Memory came online or went offline: a virtio-mem driver below its
+ * threshold adds more, one whose notifier queued its work on the offline
+ * of its block (virtio_mem.unplug_online off) unplugs it.  That is the
+ * driver's work, not the client's change, but it is saved and undone
+ * like one (@drun, its own record after the client's): a change whose
+ * record is lost to a failed fdatasync leaves no plugging or unplugging
  * behind, and its undo finds the devices as before.  The machine before
- * it is kept only when a device is short of its requested-size: the
- * one-block records of an online stay O(change) otherwise.
+ * it is kept only when a device's work is due (hmfs_dev_retry_due()):
+ * the one-block records stay O(change) otherwise.
  */
 static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
 {
 	int sret;
 
-	if (!hmfs_dev_short(ctx))
+	if (!hmfs_dev_retry_any(ctx, drun->ch->value != 0))
 		return;
 	hmfs_state_prepare(ctx, drun->ch, &drun->sv);
 	drun->sv.undo = undo_unsynced;
@@ -331,7 +342,9 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
-	static const struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY };
+	/* .value: the driver's work after an online (else an offline) */
+	const struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY,
+					   .value = ch->value != HM_MMOP_OFFLINE };
 	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
@@ -360,8 +373,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	sret = hmfs_state_append(ctx, &run.sv);
 	if (sret)
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
-	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE) &&
-		 ch->value != HM_MMOP_OFFLINE)
+	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE))
 		driver_retry(ctx, &drun);
 	pthread_mutex_unlock(&ctx->change_lock);
 	if (!sret) {

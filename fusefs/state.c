@@ -91,6 +91,9 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	json_object_object_add(
 		p, "auto-movable-numa-aware",
 		json_object_new_boolean(hotmem_get_auto_movable_numa_aware(ctx->hm)));
+	json_object_object_add(
+		p, "virtio-mem-unplug-online",
+		json_object_new_boolean(hotmem_get_virtio_mem_unplug_online(ctx->hm)));
 	return p;
 }
 
@@ -879,10 +882,12 @@ static void refresh_stale(struct hmfs_ctx *ctx)
 }
 
 /*
- * A virtio-mem driver's retry after an online (hmfs_dev_retry()) plugs
- * memory of the devices short of their requested-size and of no other:
- * sub-blocks of their memory blocks (online ones too) or new memory
- * blocks of theirs.  It changes those devices and their memory blocks
+ * A virtio-mem driver's retry after an online or offline
+ * (hmfs_dev_retry()) plugs or unplugs memory of the devices whose work
+ * is due (hmfs_dev_retry_due(): short of their requested-size, or above
+ * it with the work queued by an offline) and of no other: sub-blocks of
+ * their memory blocks (online ones too) or whole memory blocks of
+ * theirs, added or removed.  It changes those devices and their memory blocks
  * alone, so its record ("device") and @pre hold those devices and the
  * runs of their blocks: O(device), not O(machine).  The machine's other
  * devices are never serialised, nor its other blocks walked.  The
@@ -901,7 +906,7 @@ static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		uint64_t first = d->addr / bs;
 
-		if (hmfs_dev_is_short(d)) /* hmfs_dev_retry()'s test */
+		if (hmfs_dev_retry_due(d, ch->value != 0)) /* hmfs_dev_retry()'s test */
 			json_object_array_add(a, run_json(first, (d->addr + d->size + bs - 1) / bs - first));
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -1958,6 +1963,9 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_set_auto_movable_ratio(ctx->hm, (unsigned)json_object_get_int(v));
 	if ((v = get(p, "auto-movable-numa-aware", json_type_boolean)))
 		hotmem_set_auto_movable_numa_aware(ctx->hm, json_object_get_boolean(v));
+	/* a file from before it: the command line's (virtio_mem.unplug_online=) stays */
+	if ((v = get(p, "virtio-mem-unplug-online", json_type_boolean)))
+		hotmem_set_virtio_mem_unplug_online(ctx->hm, json_object_get_boolean(v));
 }
 
 /*

@@ -254,7 +254,7 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 int hmfs_tree_init(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = &ctx->cfg;
-	int root, sys, dev, system, mem, node, bus, busmem, mod, par, proc;
+	int root, sys, dev, system, mem, node, bus, busmem, module, mod, par, proc;
 	int kern, dbg, nei, nmem, act, a;
 
 	ctx->snodes = calloc(HMFS_MAX_SNODES, sizeof(*ctx->snodes));
@@ -318,13 +318,23 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	ctx->snodes[a].dyn = DYN_FWMAP;
 	ctx->sn_fwmap = a;
 
-	mod = sn_add(ctx, sys, "module", DIR_MODE, A_NONE);
-	mod = sn_add(ctx, mod, "memory_hotplug", DIR_MODE, A_NONE);
+	module = sn_add(ctx, sys, "module", DIR_MODE, A_NONE);
+	mod = sn_add(ctx, module, "memory_hotplug", DIR_MODE, A_NONE);
 	par = sn_add(ctx, mod, "parameters", DIR_MODE, A_NONE);
 	sn_add(ctx, par, "auto_movable_numa_aware", RW, A_P_NUMA_AWARE);
 	sn_add(ctx, par, "auto_movable_ratio", RW, A_P_RATIO);
 	sn_add(ctx, par, "memmap_on_memory", RO, A_P_MEMMAP);
 	sn_add(ctx, par, "online_policy", RW, A_P_POLICY);
+	/*
+	 * drivers/virtio/virtio_mem.c, built in (CONFIG_VIRTIO_MEM=y): a
+	 * virtio-mem device can come to any machine (device_add), and its
+	 * driver's parameters are there from boot, as a built-in module's
+	 * (only its writable one: force_bbm, bbm_block_size and
+	 * bbm_safe_unplug are not modelled).
+	 */
+	mod = sn_add(ctx, module, "virtio_mem", DIR_MODE, A_NONE);
+	par = sn_add(ctx, mod, "parameters", DIR_MODE, A_NONE);
+	sn_add(ctx, par, "unplug_online", RW, A_P_VMEM_UNPLUG_ONLINE);
 
 	/* debugfs: /sys/kernel/debug is 0700 on current kernels */
 	kern = sn_add(ctx, sys, "kernel", DIR_MODE, A_NONE);

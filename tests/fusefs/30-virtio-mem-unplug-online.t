@@ -1,0 +1,107 @@
+#!/bin/bash
+# /sys/module/virtio_mem/parameters/unplug_online (drivers/virtio/virtio_mem.c,
+# module_param(unplug_online, bool, 0644), 6.12): reads Y or N, takes
+# kstrtobool's words (param_set_bool()), EINVAL for anything else, saved
+# in the state file like memory_hotplug's parameters.  With it off, a
+# requested-size shrink unplugs offline memory only and leaves online
+# blocks plugged; the offline of one of the device's blocks then queues
+# the driver's work (virtio_mem_memory_notifier_cb(): MEM_OFFLINE ->
+# virtio_mem_retry()), which unplugs that block: it goes ("offline" then
+# "remove" uevents, as the guest sends them), plugged-size drops, and
+# that is saved (kill -9 and a restart bring it back).  With it on (the
+# default) a shrink unplugs online memory as before, and an offline
+# afterwards unplugs nothing.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+P=$MNT/sys/module/virtio_mem/parameters/unplug_online
+W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
+dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
+CMDLINE="hotmem.kernel_alloc=off memhp_default_state=online_movable"
+USOCK=$TMP/uevent.sock
+listen_start() {
+	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
+	UE=$!
+	for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+}
+listen_got() { wait "$UE"; cut -d' ' -f1-3 "$TMP/ue.txt"; }
+snap() {
+	lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK,ZONES
+	ctl devices
+	grep -v "^0" "$MNT/proc/iomem"
+	cat "$P"
+}
+
+# 1. the parameter file
+start_fs --profile default --cmdline "$CMDLINE" --fresh --uevent-socket "$USOCK"
+tap_ok $? "hotmemfs mounts the default machine"
+is "$(cat "$P") $(stat -c '%a %U' "$P")" "Y 644 root" "unplug_online reads Y (the default), mode 0644 as module_param(..., 0644)"
+is "$(W "$P" 'N\n') $(cat "$P")" "ret=2 N" "N\\n is taken: N"
+is "$(W "$P" '1') $(cat "$P")" "ret=1 Y" "1: Y"
+is "$(W "$P" 'off') $(cat "$P")" "ret=3 N" "off: N (kstrtobool)"
+is "$(W "$P" 'on\n') $(cat "$P")" "ret=3 Y" "on: Y"
+is "$(W "$P" 'false') $(cat "$P")" "ret=5 N" "false: N (its first letter)"
+is "$(W "$P" 'maybe') $(W "$P" 'o') $(W "$P" ' y') $(W "$P" '\n') $(cat "$P")" "EINVAL EINVAL EINVAL EINVAL N" \
+	"maybe, o, ' y', a newline: EINVAL (kstrtobool), the value kept"
+is "$(W "$P" '') $(cat "$P")" "ret=0 N" "an empty write changes nothing (kernfs)"
+stop_fs
+start_fs --profile default --cmdline "$CMDLINE" --uevent-socket "$USOCK"
+tap_ok $? "restart on the same state file"
+is "$(cat "$P")" N "... unplug_online is still N"
+echo Y >"$P" && kill9_fs
+start_fs --profile default --cmdline "$CMDLINE" --uevent-socket "$USOCK"
+is "$(cat "$P")" Y "Y written, kill -9, restart: Y"
+echo N >"$P"
+stop_fs
+start_fs --profile default --cmdline "$CMDLINE virtio_mem.unplug_online=0" --fresh --uevent-socket "$USOCK"
+is "$(cat "$P")" N "virtio_mem.unplug_online=0 on the command line: N from boot"
+
+# 2. off: a shrink leaves online memory plugged; an offline lets the driver unplug it
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G memaddr=0x100000000 >/dev/null
+is "$(dev vm0 plugged-size) $(cat "$M"/memory3{2..9}/state | sort -u)" "$((1 << 30)) online" \
+	"vm0: 1G plugged, memory32-39 online"
+ctl set-size vm0 640M >/dev/null
+tap_ok $? "set-size vm0 640M"
+is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((1 << 30)) 8" \
+	"... nothing unplugged: every block of vm0 is online"
+ctl dmesg | grep -q "virtio_mem virtio0: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x40000000, requested 0x28000000"
+tap_ok $? "... and the log says why"
+listen_start
+echo offline >"$M/memory35/state"
+tap_ok $? "echo offline > memory35/state"
+is "$(listen_got)" "offline /devices/system/memory/memory35 memory
+remove /devices/system/memory/memory35 memory" "uevents: memory35 offline, then its removal by the driver"
+[ ! -e "$M/memory35" ]
+tap_ok $? "memory35 is gone"
+is "$(dev vm0 plugged-size)" $((896 << 20)) "plugged-size 896M: the driver unplugged it"
+grep -q "^  100000000-117ffffff : System RAM (virtio_mem)$" "$MNT/proc/iomem" &&
+	grep -q "^  120000000-13fffffff : System RAM (virtio_mem)$" "$MNT/proc/iomem"
+tap_ok $? "proc/iomem: the hole where memory35 was"
+echo 0 >"$M/memory33/online" && echo offline >"$M/memory38/state"
+tap_ok $? "memory33 (online 0) and memory38 offlined"
+is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((640 << 20)) 5" \
+	"both unplugged: 640M, requested-size reached"
+echo offline >"$M/memory39/state"
+is "$(dev vm0 plugged-size) $(cat "$M/memory39/state")" "$((640 << 20)) offline" \
+	"an offline at requested-size unplugs nothing: memory39 stays, offline"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+before=$(snap)
+kill9_fs
+start_fs --profile default --cmdline "$CMDLINE virtio_mem.unplug_online=0" --uevent-socket "$USOCK"
+tap_ok $? "kill -9, restart on the same state file"
+is "$(snap)" "$before" "lsmem, devices, proc/iomem and the parameter as before the kill"
+ctl check >/dev/null
+tap_ok $? "invariants hold after the restore"
+stop_fs
+
+# 3. on (the default): as before, a shrink unplugs online memory; an offline unplugs nothing more
+start_fs --profile default --cmdline "$CMDLINE" --fresh --uevent-socket "$USOCK"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G memaddr=0x100000000 >/dev/null
+ctl set-size vm0 640M >/dev/null
+is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((640 << 20)) 5" \
+	"unplug_online Y: set-size 640M unplugs online blocks, 5 stay"
+echo offline >"$M/memory34/state"
+is "$(dev vm0 plugged-size) $(cat "$M/memory34/state")" "$((640 << 20)) offline" \
+	"... and an offline of one of them unplugs nothing"
+done_testing
