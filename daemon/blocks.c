@@ -26,7 +26,6 @@
 
 #include "hotmemd.h"
 
-#define MAX_BLOCK_ID (1ul << 22) /* 512 TiB of 128 MiB blocks */
 
 struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id)
 {
@@ -35,7 +34,7 @@ struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id)
 
 	if (id < d->nblk)
 		return &d->blk[id];
-	if (id >= MAX_BLOCK_ID)
+	if (id >= HMD_MAX_BLOCK_ID)
 		return NULL;
 	n = d->nblk ? d->nblk : 256;
 	while (n <= id)
@@ -283,7 +282,7 @@ bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
 	 * A DIMM's blocks whose ADD has not come yet: the kernel's static
 	 * group is the whole device from its registration, so they count.
 	 */
-	while (d->cfg.groups == HMD_GROUPS_FIRMWARE && hi + 1 < MAX_BLOCK_ID &&
+	while (d->cfg.groups == HMD_GROUPS_FIRMWARE && hi + 1 < HMD_MAX_BLOCK_ID &&
 	       !(hi + 1 < d->nblk && d->blk[hi + 1].present) &&
 	       hmd_block_read_fwnode(d, hi + 1) == block_fwnode(d, id))
 		hi++;

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,8 @@ bool hmd_stop_requested(struct hmd *d)
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
 			      void *arg)
 {
+	unsigned long id, beyond = 0, first = ULONG_MAX;
 	struct dirent *de;
-	unsigned long id;
 	char *end;
 	DIR *dir;
 	int fd;
@@ -62,9 +63,20 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 		id = strtoul(de->d_name + 6, &end, 10);
 		if (end == de->d_name + 6 || *end)
 			continue;
+		if (id >= HMD_MAX_BLOCK_ID) {
+			beyond++;
+			first = first < id ? first : id;
+			continue;
+		}
 		fn(d, id, arg);
 	}
 	closedir(dir);
+	/* said when it changes, not at every rescan after a burst */
+	if (beyond != d->beyond && beyond)
+		hmd_log(d, LOG_WARNING,
+			"%lu block(s) from memory%lu on are beyond the %lu hotmemd handles: left alone",
+			beyond, first, HMD_MAX_BLOCK_ID);
+	d->beyond = beyond;
 	return 0;
 }
 

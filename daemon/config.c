@@ -334,21 +334,33 @@ static void add_error(struct parse_state *ps, int line, const char *reason)
 	snprintf(ps->err + n, ps->errlen - n, "%s:%d: %s\n", ps->file, line, reason);
 }
 
+/*
+ * One line for libinih, by bytes: fgets() would hide a NUL byte (the line
+ * then looks cut short, and the rest read as a line of its own).  A line
+ * longer than @num, or holding a NUL, is reported here and handed on
+ * empty.
+ */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_state *ps = stream;
-	size_t len;
-	int c;
+	bool nul = false, cut = false;
+	int c = EOF, len = 0;
 
-	if (!fgets(str, num, ps->f))
+	while ((c = fgetc(ps->f)) != EOF) {
+		if (len < num - 1)
+			str[len++] = (char)c;
+		else
+			cut = true;
+		if (c == '\n')
+			break;
+		nul |= !c;
+	}
+	if (!len && c == EOF)
 		return NULL;
+	str[len] = '\0';
 	ps->line++;
-	len = strlen(str);
-	if (len && str[len - 1] != '\n' && !feof(ps->f)) {
-		/* libinih would read the rest as a line of its own */
-		while ((c = fgetc(ps->f)) != EOF && c != '\n')
-			;
-		add_error(ps, ps->line, "line too long");
+	if (nul || cut) {
+		add_error(ps, ps->line, nul ? "NUL byte in the line" : "line too long");
 		strcpy(str, "\n");
 	}
 	return str;

@@ -120,6 +120,7 @@ struct hmd {
 	uint64_t watchdog_usec;
 	bool ready;
 	int stop_signal; /* hmd_stop_requested() saw SIGTERM or SIGINT pending */
+	unsigned long beyond; /* blocks at or past HMD_MAX_BLOCK_ID the last scan found */
 
 	/* logging */
 	bool journal;
@@ -158,6 +159,7 @@ int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi);
 int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len);
 
 /* blocks.c: the block model, the zone accounting, STATUS= */
+#define HMD_MAX_BLOCK_ID (1ul << 22) /* 512 TiB of 128 MiB blocks */
 struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id); /* grows the table */
 struct hmd_block *hmd_block_find(struct hmd *d, unsigned long id); /* present ones only */
 int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);

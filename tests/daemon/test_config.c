@@ -149,6 +149,34 @@ static void test_long_line(void **state)
 	assert_non_null(strstr(err, want));
 }
 
+/*
+ * A NUL byte in a line is named as such, on its line, and the next line
+ * is read as its own: it was "line too long" (fgets() stops at the
+ * newline, strlen() at the NUL), the next line swallowed and every later
+ * line number one short.
+ */
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "[hotmemd]\npolicy = online\0junk\nretry_max = lots\n"
+				   "colour = blue\n";
+	struct fixture *f = *state;
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], want[256];
+	FILE *fp = fopen(f->conf, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp), sizeof(text) - 1);
+	fclose(fp);
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: NUL byte in the line", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: 'lots' is not a number", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: unknown key 'colour'", f->conf);
+	assert_non_null(strstr(err, want));
+	assert_null(strstr(err, "too long"));
+}
+
 static void test_cli_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -211,6 +239,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors_have_file_and_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_error_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_errors, setup, teardown),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
