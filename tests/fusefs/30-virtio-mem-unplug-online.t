@@ -10,7 +10,7 @@
 # "remove" uevents, as the guest sends them), plugged-size drops, and
 # that is saved (kill -9 and a restart bring it back).  With it on (the
 # default) a shrink unplugs online memory as before, and an offline
-# afterwards unplugs nothing.
+# afterwards unplugs nothing.  Sub Block Mode and Big Block Mode.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -95,7 +95,29 @@ ctl check >/dev/null
 tap_ok $? "invariants hold after the restore"
 stop_fs
 
-# 3. on (the default): as before, a shrink unplugs online memory; an offline unplugs nothing more
+# 3. Big Block Mode (256M device blocks, two memory blocks each): a big
+#    block goes once both its memory blocks are offline
+#    (virtio_mem_bbm_unplug_request(): offline big blocks only)
+start_fs --profile default --cmdline "$CMDLINE virtio_mem.unplug_online=0" --fresh --uevent-socket "$USOCK"
+ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G block-size=256M memaddr=0x100000000 >/dev/null
+ctl set-size vm0 512M >/dev/null
+is "$(dev vm0 mode) $(dev vm0 plugged-size)" "bbm $((1 << 30))" "BBM vm0 shrunk to 512M: 1G stays plugged, all online"
+echo offline >"$M/memory34/state"
+is "$(dev vm0 plugged-size) $(cat "$M/memory35/state")" "$((1 << 30)) online" \
+	"memory34 offline: its big block's memory35 is online, nothing unplugged"
+listen_start
+echo offline >"$M/memory35/state"
+is "$(listen_got)" "offline /devices/system/memory/memory35 memory
+remove /devices/system/memory/memory34 memory
+remove /devices/system/memory/memory35 memory" "memory35 offline: the big block memory34-35 is removed"
+is "$(dev vm0 plugged-size)" $((768 << 20)) "... and unplugged: 768M"
+before=$(snap)
+kill9_fs
+start_fs --profile default --cmdline "$CMDLINE virtio_mem.unplug_online=0" --uevent-socket "$USOCK"
+is "$(snap)" "$before" "kill -9, restart: the same machine"
+stop_fs
+
+# 4. on (the default): as before, a shrink unplugs online memory; an offline unplugs nothing more
 start_fs --profile default --cmdline "$CMDLINE" --fresh --uevent-socket "$USOCK"
 ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G memaddr=0x100000000 >/dev/null
 ctl set-size vm0 640M >/dev/null
