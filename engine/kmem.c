@@ -289,6 +289,22 @@ void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
 }
 
 /*
+ * An allocation's struct pages mapped, to be freed: a memmap the host
+ * left unmapped (vmemmap_lost(), another zone's memory may hold it) is
+ * mapped again first.  While the host refuses, the allocation is kept
+ * (the zone's or node's next emptying frees it) and the log says so.
+ */
+static bool kmem_mapped(struct hotmem *hm, const struct kmem_alloc *a)
+{
+	if (!memmap_unmapped(hm, a->pfn) || !vmemmap_remap_lost(hm, a->pfn, 1UL << a->order))
+		return true;
+	pr_warn(hm, "kmem: %s at pfn %#lx is kept until its memmap is mapped again "
+		    "(the host refused to map it back: vm.max_map_count)",
+		kmem_sites[a->site].name, a->pfn);
+	return false;
+}
+
+/*
  * offline_pages() after the range left: an empty zone's pagesets go
  * (zone_pcp_reset()), a node without memory stops kswapd and kcompactd.
  */
@@ -304,7 +320,7 @@ void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 			  (node_now_empty && (a->site == KMEM_KSWAPD || a->site == KMEM_KCOMPACTD) &&
 			   a->owner == nid);
 
-		if (go)
+		if (go && kmem_mapped(hm, a))
 			kmem_free_at(hm, i);	/* the last one moved here: look again */
 		else
 			i++;

@@ -276,12 +276,28 @@ static unsigned long next_online_candidate(struct hotmem *hm, unsigned long pfn)
 	return pfn + PAGES_PER_SUBSECTION;
 }
 
+/*
+ * The kernel reads the struct page.  One in a memmap the host left
+ * unmapped (vmemmap_lost()) cannot be read: its online memory block says
+ * the node and zone instead (a block is onlined into one zone; one
+ * spanning several, boot memory's, is taken as the zone's, which keeps
+ * the span as wide as it was).
+ */
 static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(hm, pfn);
+	const struct memory_block *mem;
+	const struct zone *mz;
 
-	return page && page_to_nid(page) == zone_to_nid(zone) &&
-	       page_zone(hm, page) == zone;
+	if (!page)
+		return false;
+	if (!memmap_unmapped(hm, pfn))
+		return page_to_nid(page) == zone_to_nid(zone) && page_zone(hm, page) == zone;
+	mem = find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
+	if (!mem)
+		return false;
+	mz = __atomic_load_n(&mem->zone, __ATOMIC_RELAXED);
+	return mem->nid == zone_to_nid(zone) && (!mz || mz == zone);
 }
 
 static unsigned long find_smallest_section_pfn(struct hotmem *hm, struct zone *zone,

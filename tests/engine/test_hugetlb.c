@@ -10,8 +10,6 @@
 #include "helpers.h"
 #include "internal.h"
 
-#define DIMM 0x100000000ULL
-
 static unsigned long hvo_saved(struct hotmem *hm)
 {
 	struct hm_meminfo mi;
@@ -54,7 +52,7 @@ static void test_hvo_refused_where_the_memmap_is_self_hosted(void **state)
 					    "memory_hotplug.memmap_on_memory=1");
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	/* movable huge pages come from ZONE_MOVABLE first: this block */
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 8), 8);
@@ -72,18 +70,18 @@ static void test_hvo_splits_a_buddy_allocated_memmap(void **state)
 	bool huge;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 8), 8);
 	assert_int_equal(hvo_saved(hm), 56);
-	assert_int_equal(hotmem_section_state(hm, DIMM >> 27, NULL, NULL, &huge, NULL), 0);
+	assert_int_equal(hotmem_section_state(hm, HVO_DIMM >> 27, NULL, NULL, &huge, NULL), 0);
 	assert_false(huge);
 	check(hm);
 	/* offline dissolves: the vmemmap is restored from fresh pages */
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
 	assert_int_equal(hvo_saved(hm), 0);
 	check(hm);
-	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	assert_int_equal(hotmem_remove_memory(hm, HVO_DIMM, 128 * MiB), 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -100,10 +98,10 @@ static void test_hvo_tails_read_the_first_vmemmap_page(void **state)
 	int heads = 0;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 8), 8);
-	for (unsigned long pfn = DIMM >> 12; pfn < (DIMM + 128 * MiB) >> 12; pfn += 512) {
+	for (unsigned long pfn = HVO_DIMM >> 12; pfn < (HVO_DIMM + 128 * MiB) >> 12; pfn += 512) {
 		struct page *head = pfn_to_page(hm, pfn);
 
 		if (!PageHuge(head) || !test_page_flag(head, PG_head))
@@ -139,7 +137,7 @@ static void read_memmap(struct hotmem *hm, unsigned long first, unsigned long la
 static void hvo_refused(bool keeps_old, unsigned long more)
 {
 	struct hotmem *hm = hvo_block_online(false);
-	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
+	const unsigned long first = HVO_DIMM >> 12, last = (HVO_DIMM + 128 * MiB) >> 12;
 	unsigned long refused = 0;
 
 	hm->fail_keeps_old = keeps_old;
@@ -212,7 +210,7 @@ static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
  */
 static void test_hvo_undo_refused_says_what_it_left(void **state)
 {
-	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
+	const unsigned long first = HVO_DIMM >> 12, last = (HVO_DIMM + 128 * MiB) >> 12;
 	static char log[1 << 16];
 
 	(void)state;
@@ -284,7 +282,7 @@ static void test_hvo_cap_counts_the_undo(void **state)
 	static char log[1 << 16];
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	/* split by a first huge page: no more mappings than the tails' from here */
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
@@ -333,7 +331,7 @@ static void assert_readers_refuse(struct hotmem *hm, unsigned long pfn)
 static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 {
 	struct hotmem *hm = hvo_lose_memmap(true, 6);
-	const unsigned long base = DIMM >> 12;
+	const unsigned long base = HVO_DIMM >> 12;
 	struct mem_section *ms = __nr_to_section(hm, 32);
 	unsigned long lost = 0, pfn = 0, flags;
 	struct hm_explain ex;
@@ -395,7 +393,7 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_equal(ex.verdict, "enomem");
 	/* a free page of the section: an allocation at it read its struct page */
-	assert_readers_refuse(hm, (DIMM >> 12) + 32767);
+	assert_readers_refuse(hm, (HVO_DIMM >> 12) + 32767);
 	hotmem_fail_nth_alloc(hm, 1);
 	hm->fail_more = 64;
 	assert_int_equal(hotmem_memory_failure(hm, head), -ENOMEM);
@@ -406,7 +404,7 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_not_equal(ex.verdict, "enomem");
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	read_memmap(hm, DIMM >> 12, (DIMM >> 12) + 32768);
+	read_memmap(hm, HVO_DIMM >> 12, (HVO_DIMM >> 12) + 32768);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -540,7 +538,7 @@ static void test_lost_memmap_huge_page_freed_first(void **state)
  */
 static void test_hvo_restore_refused_leaves_the_huge_page_optimised(void **state)
 {
-	const unsigned long first = DIMM >> 12, last = (DIMM + 128 * MiB) >> 12;
+	const unsigned long first = HVO_DIMM >> 12, last = (HVO_DIMM + 128 * MiB) >> 12;
 	unsigned long refused = 0;
 
 	(void)state;
@@ -620,7 +618,7 @@ static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
 	struct hvo_excl x = { hm, 0, 0 };
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_true(hotmem_subscribe(hm, hvo_excl_cb, &x) >= 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 2), 2);
@@ -640,7 +638,7 @@ static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
 static void test_free_page_in_lost_memmap_is_refused(void **state)
 {
 	struct hotmem *hm = hvo_block_online(false);
-	unsigned long head, h, pfn = (DIMM >> 12) + 32767;
+	unsigned long head, h, pfn = (HVO_DIMM >> 12) + 32767;
 
 	(void)state;
 	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, &h), 0);
@@ -655,6 +653,111 @@ static void test_free_page_in_lost_memmap_is_refused(void **state)
 	assert_int_equal(hotmem_free_page(hm, h), -ENOENT);
 	check(hm);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hotmem_destroy(hm);
+}
+
+/* the kmem allocation of node 0's ZONE_MOVABLE's pageset in section @nr, or -1 */
+static long pageset_in(struct hotmem *hm, unsigned long nr)
+{
+	for (unsigned long i = 0; i < hm->kmem.used; i++)
+		if (hm->kmem.allocs[i].site == KMEM_PAGESET &&
+		    hm->kmem.allocs[i].owner == ZONE_MOVABLE &&
+		    pfn_to_section_nr(hm->kmem.allocs[i].pfn) == nr)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * memory32 online Normal holds ZONE_MOVABLE's pageset (memory33's), then
+ * HVO's refused unshare loses memory32's whole memmap: ZONE_MOVABLE is
+ * filled meanwhile so that the huge page comes from memory32.
+ */
+static struct hotmem *lost_memmap_holding_a_pageset(void)
+{
+	struct hotmem *hm = hvo_block_online_as("hugetlb_free_vmemmap=on hotmem.kernel_alloc=default",
+						HM_MMOP_ONLINE_KERNEL, false);
+	static unsigned long h[32768];
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_true(pageset_in(hm, 32) >= 0);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &zi), 0);
+	assert_true(zi.nr_free <= ARRAY_SIZE(h));
+	assert_int_equal(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, zi.nr_free, h),
+			 (long)zi.nr_free);
+	hvo_lose_memmap_of(hm, 3);
+	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0]), 32);
+	hotmem_free_all(hm);
+	return hm;
+}
+
+/*
+ * Offlining ZONE_MOVABLE's last memory frees its pageset (kmem_offline(),
+ * as zone_pcp_reset()), which lies in memory32's lost memmap: it wrote
+ * the struct pages there and took SIGSEGV.  The memmap is mapped again
+ * first; while the host refuses, the pageset is kept, the log says so,
+ * and the zone's next emptying frees it.
+ */
+static void test_lost_memmap_pageset_freed_by_offline(void **state)
+{
+	struct hotmem *hm = lost_memmap_holding_a_pageset();
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 64;
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_true(pageset_in(hm, 32) >= 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "kept until its memmap is mapped again"));
+	/* mapped again, the zone's next emptying frees it */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_true(pageset_in(hm, 32) < 0);
+	check(hm);
+	hotmem_destroy(hm);
+
+	/* the host maps it at once: freed there and then */
+	hm = lost_memmap_holding_a_pageset();
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_true(pageset_in(hm, 32) < 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * An offline at the end of a zone shrinks its span (shrink_zone_span()):
+ * find_biggest_section_pfn() asks each online section below whether it is
+ * the zone's, and read memory32's lost memmap for that (SIGSEGV).  A
+ * section whose memmap is unmapped answers from its memory block.
+ */
+static void test_lost_memmap_read_by_shrink_zone_span(void **state)
+{
+	struct hotmem *hm = hvo_block_online_as("hugetlb_free_vmemmap=on " IDLE_KERNEL,
+						HM_MMOP_ONLINE_KERNEL, false);
+	struct hm_zone_info before, after;
+
+	(void)state;
+	hvo_lose_memmap_of(hm, 3);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_NORMAL, &before), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(block_zone(hm, 33), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	/* the zone ends at memory32's end again, which the span search found */
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_NORMAL, &after), 0);
+	assert_int_equal(after.zone_start_pfn, before.zone_start_pfn);
+	assert_int_equal(after.spanned, before.spanned);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	check(hm);
 	hotmem_destroy(hm);
 }
 
@@ -730,6 +833,8 @@ int main(void)
 		cmocka_unit_test(test_lost_memmap_contig_range_maps_it_first),
 		cmocka_unit_test(test_lost_memmap_huge_page_freed_first),
 		cmocka_unit_test(test_free_page_in_lost_memmap_is_refused),
+		cmocka_unit_test(test_lost_memmap_pageset_freed_by_offline),
+		cmocka_unit_test(test_lost_memmap_read_by_shrink_zone_span),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
 
