@@ -242,15 +242,28 @@ static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
  */
 static void show_iomem(struct hmfs_ctx *ctx, struct out *o)
 {
-	struct hm_iomem_entry ents[256];
-	size_t n = hotmem_iomem(ctx->hm, ents, sizeof(ents) / sizeof(ents[0]));
+	struct hm_iomem_entry few[256], *ents = few;
+	size_t max = sizeof(few) / sizeof(few[0]), n;
 
-	if (n > sizeof(ents) / sizeof(ents[0]))
-		n = sizeof(ents) / sizeof(ents[0]);
+	/* as many entries as the resource tree has: 256 slots' DIMMs and more */
+	while ((n = hotmem_iomem(ctx->hm, ents, max)) > max) {
+		if (ents != few)
+			free(ents);
+		max = n + 16;
+		ents = malloc(max * sizeof(*ents));
+		if (!ents) {
+			ents = few;
+			n = max = sizeof(few) / sizeof(few[0]);
+			hotmem_iomem(ctx->hm, ents, max);
+			break;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		emit(o, "%*s%08llx-%08llx : %s\n", ents[i].depth * 2, "",
 		     (unsigned long long)ents[i].start, (unsigned long long)ents[i].end,
 		     ents[i].name);
+	if (ents != few)
+		free(ents);
 }
 
 static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
@@ -493,6 +506,49 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		break;
 	}
 	return ret < 0 ? ret : (int)o.off;
+}
+
+bool hmfs_attr_is_seq(enum hmfs_attr a)
+{
+	switch (a) {
+	case A_MEMINFO:
+	case A_ZONEINFO:
+	case A_BUDDYINFO:
+	case A_IOMEM:
+	case A_CMDLINE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* seq_read() grows its buffer until a record fits; the text's cap is ours */
+#define HMFS_SEQ_MAX (16UL << 20)
+
+int hmfs_show_seq(struct hmfs_ctx *ctx, const struct hmfs_node *n, char **out, size_t *len)
+{
+	size_t size = 4 * HMFS_PAGE_SIZE;
+
+	for (;;) {
+		char *buf = malloc(size);
+		int ret;
+
+		if (!buf)
+			return -ENOMEM;
+		ret = hmfs_show(ctx, n, buf, size);
+		if (ret < 0) {
+			free(buf);
+			return ret;
+		}
+		/* emit() stops at size - 1: a text that reached it may be cut */
+		if ((size_t)ret + 1 < size || size >= HMFS_SEQ_MAX) {
+			*out = buf;
+			*len = (size_t)ret;
+			return 0;
+		}
+		free(buf);
+		size *= 2;
+	}
 }
 
 /* ---- stores ---------------------------------------------------------- */

@@ -312,14 +312,41 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		free(of); /* interrupted: no release will come */
 }
 
+/*
+ * show() for a read at 0, into the open file: a sysfs attribute's page, or
+ * a seq_file's whole text.  Under of->lock.
+ */
+static int of_render(struct hmfs_ctx *ctx, struct hmfs_open *of)
+{
+	char *seq = NULL;
+	size_t len;
+	int ret;
+
+	if (hmfs_attr_is_seq(of->node.attr)) {
+		ret = hmfs_show_seq(ctx, &of->node, &seq, &len);
+	} else {
+		ret = hmfs_show(ctx, &of->node, of->buf, sizeof(of->buf));
+		len = (size_t)ret;
+	}
+	free(of->seq);
+	of->seq = seq;
+	of->have = ret >= 0;
+	if (ret < 0)
+		return ret;
+	of->len = len;
+	hmfs_poll_seen(ctx, of);
+	return 0;
+}
+
 static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
-	char out[HMFS_PAGE_SIZE + 1];
+	char page[HMFS_PAGE_SIZE + 1], *out = page;
 	const char *p;
 	size_t n;
+	int ret;
 
 	(void)ino;
 	if (of->gen != hmfs_block_gen(ctx, of->ino)) {
@@ -329,27 +356,31 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	pthread_mutex_lock(&of->lock); /* seq_read(): mutex_lock(&m->lock) */
 	/* seq_file: show() runs for a read at 0; later reads continue it */
 	if (off == 0 || !of->have) {
-		int len = hmfs_show(ctx, &of->node, of->buf, sizeof(of->buf));
-
-		if (len < 0) {
-			of->have = false;
+		ret = of_render(ctx, of);
+		if (ret < 0) {
 			pthread_mutex_unlock(&of->lock);
-			fuse_reply_err(req, -len);
+			fuse_reply_err(req, -ret);
 			return;
 		}
-		of->len = (size_t)len;
-		of->have = true;
-		hmfs_poll_seen(ctx, of);
 	}
-	n = hmfs_slice(of->buf, of->len, off, size, &p);
+	n = hmfs_slice(of->seq ? of->seq : of->buf, of->len, off, size, &p);
 	/*
 	 * Reply from a copy: once the kernel has our bytes the reader may
 	 * close, and RELEASE (another thread) frees @of while writev() is
 	 * still returning here.
 	 */
+	if (n > sizeof(page))
+		out = malloc(n);
+	if (!out) {
+		pthread_mutex_unlock(&of->lock);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	memcpy(out, p, n);
 	pthread_mutex_unlock(&of->lock);
 	fuse_reply_buf(req, out, n);
+	if (out != page)
+		free(out);
 }
 
 /*
@@ -735,6 +766,7 @@ static void hmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 			fuse_pollhandle_destroy(of->ph);
 		pthread_mutex_unlock(&ctx->poll_lock);
 	}
+	free(of->seq);
 	free(of);
 	fuse_reply_err(req, 0);
 }

@@ -214,7 +214,8 @@ struct hmfs_open {
 	struct fuse_pollhandle *ph;
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
-	bool have; /* buf holds the show() of offset 0 */
+	bool have; /* buf (or seq) holds the show() of offset 0 */
+	char *seq; /* a seq_file's text (hmfs_show_seq()), else NULL: buf's */
 	/*
 	 * seq_file's m->lock: reads sharing this open file are serialised,
 	 * so one read's show() never overwrites buf under another's copy
@@ -509,6 +510,14 @@ void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
 
 /* attrs.c */
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);
+/*
+ * A procfs seq_file (proc/meminfo, zoneinfo, buddyinfo, iomem, cmdline):
+ * its text has no page limit, as sysfs's has, and its st_size is not
+ * kernfs's 4096.
+ */
+bool hmfs_attr_is_seq(enum hmfs_attr a);
+/* a seq_file's whole text, malloc()ed into *@out (its length in *@len); 0 or -errno */
+int hmfs_show_seq(struct hmfs_ctx *ctx, const struct hmfs_node *n, char **out, size_t *len);
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count);
 /* the same for a client whose signal @task reports (a FUSE request) */
 ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,

@@ -349,7 +349,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 
 	proc = sn_add(ctx, root, "proc", S_IFDIR | 0555, A_NONE);
 	sn_add(ctx, proc, "meminfo", RO, A_MEMINFO);
-	sn_add(ctx, proc, "zoneinfo", S_IFREG | 0400, A_ZONEINFO);
+	sn_add(ctx, proc, "zoneinfo", RO, A_ZONEINFO); /* 0444, mm/vmstat.c */
 	sn_add(ctx, proc, "buddyinfo", RO, A_BUDDYINFO);
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
@@ -1092,8 +1092,17 @@ void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 	st->st_mode = n->mode;
 	st->st_nlink = (nlink_t)n->nlink;
 	st->st_blksize = 4096;
-	/* kernfs: attributes claim a page, directories and links 0 */
-	st->st_size = S_ISREG(n->mode) ? HMFS_PAGE_SIZE : 0;
+	/*
+	 * kernfs: attributes claim a page, directories and links 0; procfs
+	 * and debugfs files 0, but 6.18's proc/cmdline its length
+	 * (proc_cmdline_init(): saved_command_line_len + 1, the newline)
+	 */
+	if (!S_ISREG(n->mode) || n->attr == A_INJ_GOING_ONLINE || n->attr == A_INJ_GOING_OFFLINE)
+		st->st_size = 0;
+	else if (n->attr == A_CMDLINE)
+		st->st_size = (off_t)strlen(ctx->cfg.cmdline) + 1;
+	else
+		st->st_size = hmfs_attr_is_seq(n->attr) ? 0 : HMFS_PAGE_SIZE;
 	st->st_atim = st->st_mtim = st->st_ctim = ctx->mount_time;
 	hmfs_iattr_stat(ctx, n, st);
 }

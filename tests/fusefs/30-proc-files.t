@@ -1,0 +1,48 @@
+#!/bin/bash
+# proc/{meminfo,zoneinfo,buddyinfo,iomem,cmdline} are procfs seq_files,
+# not sysfs attributes: their text has no page limit (a zoneinfo of eight
+# nodes is past 4096 bytes and was cut there, mid-line, which hotmemd's
+# zone accounting read), st_size is 0 (cmdline's its length, 6.18's
+# proc_cmdline_init()), so that tail and readers by st_size read to the
+# end, and zoneinfo is 0444 as mm/vmstat.c makes it (it was 0400: a
+# non-root reader got EACCES).
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v setpriv >/dev/null || skip_all "no setpriv"
+
+cat >"$TMP/eight.profile" <<'EOF'
+profile = default
+nodes = 8
+ram = 0x1000-0x9efff node=0
+ram = 0x100000-0x3fffffff node=0
+ram = 0x40000000-0x7fffffff node=1
+ram = 0x80000000-0xbfffffff node=2
+ram = 0x100000000-0x13fffffff node=3
+ram = 0x140000000-0x17fffffff node=4
+ram = 0x180000000-0x1bfffffff node=5
+ram = 0x1c0000000-0x1ffffffff node=6
+ram = 0x200000000-0x23fffffff node=7
+EOF
+start_fs --profile "$TMP/eight.profile" --fresh
+tap_ok $? "hotmemfs mounts a machine of eight nodes"
+P=$MNT/proc
+
+zi=$(cat "$P/zoneinfo")
+size=$(cat "$P/zoneinfo" | wc -c)
+diag "proc/zoneinfo: $size bytes"
+tap_ok "$([ "$size" -gt 4096 ]; echo $?)" "proc/zoneinfo of eight nodes is past one page ($size bytes)"
+is "$(printf '%s\n' "$zi" | grep -c '^Node 7, zone')" 5 "... and lists node 7's zones"
+is "$(tail -c 1 <(cat "$P/zoneinfo") | od -An -c | tr -d ' ')" '\n' "... and ends with a whole line"
+is "$(tail -n 3 "$P/zoneinfo")" "$(printf '%s\n' "$zi" | tail -n 3)" "tail -n 3 proc/zoneinfo reads its end"
+is "$(python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); print(len(os.read(fd,1<<20)))' "$P/zoneinfo")" \
+	"$size" "one read of 1 MiB returns all of it"
+for f in meminfo zoneinfo buddyinfo iomem; do
+	is "$(stat -c %s "$P/$f")" 0 "proc/$f: st_size 0, as procfs"
+done
+is "$(stat -c %s "$P/cmdline")" "$(wc -c <"$P/cmdline")" "proc/cmdline: st_size its length (6.18)"
+is "$(stat -c %a "$P/zoneinfo")" 444 "proc/zoneinfo is 0444 (mm/vmstat.c)"
+chmod 755 "$TMP"
+is "$(setpriv --reuid=65534 --regid=65534 --clear-groups head -c 5 "$P/zoneinfo" 2>&1)" "Node " \
+	"a non-root reader reads proc/zoneinfo"
+is "$(stat -c %s "$MNT/sys/devices/system/memory/memory0/state")" 4096 "sysfs attributes stay 4096"
+done_testing
