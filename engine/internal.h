@@ -846,6 +846,7 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn);
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
 int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
 int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
+int vmemmap_remap_lost_excl(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 bool vmemmap_populated(const struct mem_section *ms);
 /*
  * Emulator: the host left (part of) the section's memmap unmapped

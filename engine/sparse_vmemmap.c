@@ -715,6 +715,24 @@ int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long
 }
 
 /*
+ * vmemmap_remap_lost() by a caller that holds device_hotplug_lock but not
+ * mem_hotplug_lock for writing (memory failure, virtio-mem's fake-online
+ * and fake-offline): the write side of vmemmap_remap_lock, as HVO's,
+ * keeps the workload (hotmem_alloc_page_at(), hotmem_free_page()) and
+ * explain, which test memmap_unmapped() under its read side, out until
+ * the memmap is mapped and its free pages are on their lists again.
+ */
+int vmemmap_remap_lost_excl(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
+{
+	int ret;
+
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	ret = vmemmap_remap_lost(hm, start_pfn, nr_pages);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
+}
+
+/*
  * Is @pfn's struct page in a memmap the host left unmapped?  Without
  * device_hotplug_lock only what an earlier refusal left is seen
  * (vmemmap_remap_lock for reading keeps a refusal being handled out).

@@ -484,9 +484,13 @@ static int virtio_mem_fake_offline(struct virtio_mem *vm, unsigned long pfn,
 				   unsigned long nr_pages)
 {
 	struct hotmem *hm = vm->hm;
-	const bool is_movable = page_zonenum(pfn_to_page(hm, pfn)) == ZONE_MOVABLE;
+	bool is_movable;
 	int rc = -EBUSY;
 
+	/* a memmap the host left unmapped is mapped before its zone is read */
+	if (vmemmap_remap_lost_excl(hm, pfn, nr_pages))
+		return -ENOMEM;
+	is_movable = page_zonenum(pfn_to_page(hm, pfn)) == ZONE_MOVABLE;
 	for (int retry_count = 0; retry_count < 5; retry_count++) {
 		mem_hotplug_begin(hm);
 		rc = alloc_contig_range(hm, pfn, pfn + nr_pages);
@@ -900,15 +904,24 @@ static int virtio_mem_sbm_plug_added_sb(struct virtio_mem *vm, unsigned long mb_
 					int count)
 {
 	const int old_state = virtio_mem_sbm_get_mb_state(vm, mb_id);
-	int rc = virtio_mem_sbm_plug_sb(vm, mb_id, sb_id, count);
+	const unsigned long pfn = PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
+					   (uint64_t)sb_id * vm->sbm.sb_size);
+	const unsigned long nr_pages = PHYS_PFN((uint64_t)count * vm->sbm.sb_size);
+	const bool online = old_state != VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL;
+	int rc;
 
+	/*
+	 * Emulator: fake-onlining writes the struct pages, and a memmap the
+	 * host left unmapped (HVO's refused unshare) is mapped first; while
+	 * it refuses, nothing is plugged (-ENOMEM, the next run tries again).
+	 */
+	if (online && vmemmap_remap_lost_excl(vm->hm, pfn, nr_pages))
+		return -ENOMEM;
+	rc = virtio_mem_sbm_plug_sb(vm, mb_id, sb_id, count);
 	if (rc)
 		return rc;
-	if (old_state != VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL)
-		virtio_mem_fake_online(vm->hm,
-				       PHYS_PFN(virtio_mem_mb_id_to_phys(vm, mb_id) +
-						(uint64_t)sb_id * vm->sbm.sb_size),
-				       PHYS_PFN((uint64_t)count * vm->sbm.sb_size));
+	if (online)
+		virtio_mem_fake_online(vm->hm, pfn, nr_pages);
 	/* X_PARTIAL - 1 is X */
 	if (virtio_mem_sbm_test_sb_plugged(vm, mb_id, 0, (int)vm->sbm.sbs_per_mb))
 		virtio_mem_sbm_set_mb_state(vm, mb_id, (uint8_t)(old_state - 1));

@@ -883,6 +883,94 @@ static void test_alloc_contig_range(void **state)
 	hotmem_destroy(hm);
 }
 
+static uint64_t plugged_size(struct hotmem_virtio_mem *vm)
+{
+	struct hm_virtio_mem_info vi;
+
+	assert_int_equal(hotmem_virtio_mem_info(vm, &vi), 0);
+	return vi.plugged_size;
+}
+
+/*
+ * A device whose first memory block (memory32, online Movable) has
+ * @plugged bytes plugged, and then its whole memmap lost to HVO's
+ * refused unshare (hvo_lose_memmap_of()).
+ */
+static struct hotmem *lost_memmap_device(uint64_t plugged, struct hotmem_virtio_mem **vm)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL
+				 " memhp_default_state=online_movable");
+
+	*vm = probe(hm, 4 * GiB, 2 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(*vm, plugged, NULL), 0);
+	assert_int_equal(plugged_size(*vm), plugged);
+	hm->cfg.hugetlb_free_vmemmap = false;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.hugetlb_free_vmemmap = true;
+	hvo_lose_memmap_of(hm, 3);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	return hm;
+}
+
+/* the host refuses every mapping for a while, then not */
+static void host_refuses(struct hotmem *hm, bool refuse)
+{
+	hotmem_fail_nth_alloc(hm, refuse ? 1 : 0);
+	hm->fail_more = refuse ? 64 : 0;
+}
+
+/*
+ * Plugging the rest of an online block fake-onlines the new sub-blocks
+ * (virtio_mem_fake_online()), which wrote their struct pages in memmap
+ * HVO lost: SIGSEGV.  It is mapped again before anything is plugged;
+ * while the host refuses, nothing is (ENOMEM, said in the log) and the
+ * driver's next run plugs it.
+ */
+static void test_lost_memmap_virtio_mem_plug(void **state)
+{
+	struct hotmem_virtio_mem *vm;
+	struct hotmem *hm = lost_memmap_device(100 * MiB, &vm);
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	host_refuses(hm, true);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	host_refuses(hm, false);
+	assert_int_equal(plugged_size(vm), 100 * MiB);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "request failed: -12"));
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(plugged_size(vm), 128 * MiB);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * Unplugging a sub-block of an online block read its zone from its
+ * struct page before alloc_contig_range() maps a lost memmap (SIGSEGV).
+ * Mapped first; while the host refuses, nothing is unplugged (ENOMEM).
+ */
+static void test_lost_memmap_virtio_mem_unplug(void **state)
+{
+	struct hotmem_virtio_mem *vm;
+	struct hotmem *hm = lost_memmap_device(128 * MiB, &vm);
+
+	(void)state;
+	host_refuses(hm, true);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 126 * MiB, NULL), 0);
+	host_refuses(hm, false);
+	assert_int_equal(plugged_size(vm), 128 * MiB);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 126 * MiB, NULL), 0);
+	assert_int_equal(plugged_size(vm), 126 * MiB);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -910,6 +998,8 @@ int main(void)
 		cmocka_unit_test(test_unplug_exact_removal_refused_plugs_back),
 		cmocka_unit_test(test_unplug_exact_bbm_removal_refused),
 		cmocka_unit_test(test_restore_and_unplug_want_whole_sub_blocks),
+		cmocka_unit_test(test_lost_memmap_virtio_mem_plug),
+		cmocka_unit_test(test_lost_memmap_virtio_mem_unplug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
