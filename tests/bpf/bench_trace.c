@@ -15,6 +15,10 @@
  *                                and the reader's, traced vs untraced
  *   trace_engine_storm_slowdown_per_probe  the same, --per-probe (each
  *                                step's probe: the way before hotmem:batch)
+ *   trace_engine_storm_slowdown_niced  the same, hotmem-trace run as
+ *                                "nice -n 19 hotmem-trace" (docs/hotmem-trace.md:
+ *                                what a user who wants the traced process
+ *                                disturbed least does)
  *   trace_engine_run_storm_slowdown  the same on the engine alone
  *                                ("hotmem run"), where a cycle costs a few
  *                                hundred microseconds: informational
@@ -39,11 +43,17 @@
 #define STORM 200000L
 #define STORM_CYCLES 2000
 #define ROUNDS 9 /* odd: the median is one round's ratio */
+/* through hotmemfs: short storms, many rounds (engine_storms()) */
+#define FS_STORM_CYCLES 300
+#define FS_ROUNDS 31
 
 /* how hotmem-trace attaches to the engine */
-enum how { UNTRACED, BATCH, PER_PROBE, NR_HOW };
+enum how { UNTRACED, BATCH, PER_PROBE, NICED, NR_HOW };
 
-static const char *const how_arg[NR_HOW] = { "plain", "traced", "traced --per-probe" };
+/* the engine alone has no reader to nice: its storms stop before NICED */
+#define NR_HOW_RUN NICED
+
+static const char *const how_arg[NR_HOW] = { "plain", "traced", "traced --per-probe", "niced" };
 
 static const char *build_dir(void)
 {
@@ -135,53 +145,108 @@ static void bench_usdt(void)
 }
 
 /*
- * The engine storm: hotmemfs as the qemu-512m machine, a 256 MiB DIMM,
- * its first block onlined and offlined N times through the mount's
- * state file; prints "storm SECONDS s".  $1: N, $2: "traced" or not.
+ * The engine storm: one hotmemfs per way of tracing (qemu-512m, a 256 MiB
+ * DIMM), all alive at once, each traced by its own hotmem-trace from
+ * start to end (uprobes are per process: the untraced one has none); its
+ * first block onlined and offlined through the mount's state file, $1
+ * cycles a storm, the ways in turn, $2 rounds.  Prints "round R HOW
+ * WALL_NS CPU_NS" (CPU: the schedstat of hotmemfs's threads, in ns) and at
+ * the end "reader HOW CPU_NS" (the reader's whole run: it drains 50 ms
+ * late, into the next storm).  $3...: the ways, as how_name[].
+ *
+ * Short storms taken in turn, not a fresh hotmemfs and tracer a storm:
+ * neighbours in time share the machine's load (the other jobs on the 2
+ * CPUs), and a round of 300 cycles is ~0.1 s where setting up one was
+ * seconds, so 31 rounds take less time than 9 did.
  */
 static const char storm_sh[] =
-	"set -e; B=$HOTMEM_BUILD; n=$1\n"
-	"mnt=$(mktemp -d); sock=$(mktemp -u); log=$(mktemp)\n"
-	"cleanup() { [ -n \"${tr:-}\" ] && kill -TERM $tr 2>/dev/null && wait $tr 2>/dev/null;\n"
-	"  fusermount3 -u $mnt 2>/dev/null || umount $mnt 2>/dev/null; kill $fs 2>/dev/null;\n"
-	"  wait $fs 2>/dev/null; rmdir $mnt; rm -f $log; }\n"
+	"set -e; B=$HOTMEM_BUILD; n=$1; rounds=$2; shift 2; hows=\"$*\"; dir=$(mktemp -d)\n"
+	"cleanup() { set +e; for h in $hows; do eval \"t=\\${tr_$h:-}\";"
+	" [ -n \"$t\" ] && kill -TERM $t 2>/dev/null && wait $t 2>/dev/null; done\n"
+	"  for h in $hows; do eval \"f=\\${fs_$h:-}\";"
+	" fusermount3 -u $dir/$h 2>/dev/null || umount $dir/$h 2>/dev/null;"
+	" [ -n \"$f\" ] && kill $f 2>/dev/null && wait $f 2>/dev/null; rmdir $dir/$h; done\n"
+	"  rm -f $dir/*.log $dir/*.sock; rmdir $dir; }\n"
 	"trap cleanup EXIT\n"
-	"$B/hotmemfs -p qemu-512m -c memhp_default_state=offline -s $sock -S none $mnt 2>/dev/null & fs=$!\n"
-	"M=$mnt/sys/devices/system/memory\n"
-	"for i in $(seq 100); do [ -d $M ] && break; sleep 0.1; done\n"
-	"if [ \"$2\" = traced ]; then\n"
-	"  $B/hotmem-trace $3 --emulator $fs --no-pin --json -o /dev/null 2> $log & tr=$!\n"
-	"  for i in $(seq 100); do grep -q ready: $log && break; sleep 0.1; done\n"
-	"fi\n"
-	"before=$(ls $M | grep '^memory[0-9]' | sort)\n"
-	"$B/hotmemctl -s $sock device_add pc-dimm size=256M id=d1 > /dev/null\n"
-	"for i in $(seq 100); do b=$(ls $M | grep '^memory[0-9]' | sort | grep -vxF \"$before\" | head -1);"
-	" [ -n \"$b\" ] && break; sleep 0.1; done\n"
-	"cpu() { [ -n \"$1\" ] && awk '{ print $14 + $15 }' /proc/$1/stat || echo 0; }\n"
-	"c0=$(cpu $fs); r0=$(cpu \"${tr:-}\")\n"
-	"t0=$(date +%s.%N)\n"
-	"for i in $(seq $n); do echo online_movable > $M/$b/state; echo offline > $M/$b/state; done\n"
-	"t1=$(date +%s.%N)\n"
-	"echo \"cpu $(($(cpu $fs) - c0 + $(cpu \"${tr:-}\") - r0))\"\n"
-	"echo \"storm $(awk \"BEGIN { print $t1 - $t0 }\") s\"\n";
+	"for h in $hows; do mkdir $dir/$h\n"
+	"  $B/hotmemfs -p qemu-512m -c memhp_default_state=offline -s $dir/$h.sock -S none $dir/$h"
+	" 2>/dev/null & eval \"fs_$h=$!\"; done\n"
+	"for h in $hows; do M=$dir/$h/sys/devices/system/memory; eval \"f=\\$fs_$h\"\n"
+	"  for i in $(seq 100); do [ -d $M ] && break; sleep 0.1; done\n"
+	"  case $h in traced) a=;; per_probe) a=--per-probe;; niced) a=;; *) a=none;; esac\n"
+	"  if [ \"$a\" != none ]; then nice=; [ $h = niced ] && nice='nice -n 19'\n"
+	"    $nice $B/hotmem-trace $a --emulator $f --no-pin --json -o /dev/null 2> $dir/$h.log &"
+	" eval \"tr_$h=$!\"\n"
+	"    for i in $(seq 100); do grep -q ready: $dir/$h.log && break; sleep 0.1; done; fi\n"
+	"  before=$(ls $M | grep '^memory[0-9]' | sort)\n"
+	"  $B/hotmemctl -s $dir/$h.sock device_add pc-dimm size=256M id=d1 > /dev/null\n"
+	"  for i in $(seq 100); do b=$(ls $M | grep '^memory[0-9]' | sort | grep -vxF \"$before\""
+	" | head -1); [ -n \"$b\" ] && break; sleep 0.1; done\n"
+	"  eval \"st_$h=$M/$b/state\"; done\n"
+	"cpu() { [ -n \"$1\" ] && cat /proc/$1/task/*/schedstat | awk '{ c += $1 } END { print c }'"
+	" || echo 0; }\n"
+	"storm() { for i in $(seq $1); do echo online_movable > $2; echo offline > $2; done; }\n"
+	"for h in $hows; do eval \"storm 20 \\$st_$h\"; done\n"
+	"for h in $hows; do eval \"r0_$h=\\$(cpu \\${tr_$h:-})\"; done\n"
+	/* every round another first, every other one backwards (round_order()) */
+	"r=0; while [ $r -lt $rounds ]; do set -- $hows; k=0\n"
+	"  while [ $k -lt $((r % $#)) ]; do x=$1; shift; set -- \"$@\" $x; k=$((k + 1)); done\n"
+	"  order=$*; [ $((r % 2)) = 1 ] && order=$(echo $order | tr ' ' '\\n' | tac)\n"
+	"  for h in $order; do eval \"f=\\$fs_$h; st=\\$st_$h\"\n"
+	"    c0=$(cpu $f); t0=$(date +%s%N); storm $n $st; t1=$(date +%s%N); c1=$(cpu $f)\n"
+	"    echo \"round $r $h $((t1 - t0)) $((c1 - c0))\"; done; r=$((r + 1)); done\n"
+	"sleep 0.2; for h in $hows; do eval \"t=\\${tr_$h:-}; r0=\\$r0_$h\";"
+	" [ -n \"$t\" ] && echo \"reader $h $(($(cpu $t) - r0))\"; done; true\n";
 
-/* @cpu: the CPU time hotmemfs and hotmem-trace's reader took in the loop, in ticks */
-static double engine_storm(int n, enum how how, double *cpu)
+/* hows as the storm script names them */
+static const char *const how_name[NR_HOW] = { "plain", "traced", "per_probe", "niced" };
+
+static int how_of(const char *name)
 {
-	char cmd[4096];
-	double v[2];
-	FILE *f = fopen("/tmp/hotmem-bench-storm.sh", "w");
+	for (int h = 0; h < NR_HOW; h++)
+		if (!strcmp(name, how_name[h]))
+			return h;
+	return -1;
+}
+
+/*
+ * @wall, @cpu: [round][how], ns; @reader: the readers' CPU over the run.
+ * The number of rounds that ran.
+ */
+static int engine_storms(double (*wall)[NR_HOW], double (*cpu)[NR_HOW], double *reader)
+{
+	char cmd[4096], line[256], name[32];
+	int rounds = 0, r, h;
+	double w, c;
+	FILE *f = fopen("/tmp/hotmem-bench-storm.sh", "w"), *p;
 
 	if (!f)
-		return -1;
+		return 0;
 	fputs(storm_sh, f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %s 2>&1",
-		 build_dir(), n, how_arg[how]);
-	run_find(cmd, (const char *const[]){ "storm", "cpu" }, v, 2);
+	snprintf(cmd, sizeof(cmd),
+		 "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %d plain traced per_probe niced 2>&1",
+		 build_dir(), FS_STORM_CYCLES, FS_ROUNDS);
+	p = popen(cmd, "r");
+	for (int i = 0; i < FS_ROUNDS; i++)
+		for (h = 0; h < NR_HOW; h++)
+			wall[i][h] = cpu[i][h] = -1;
+	for (h = 0; h < NR_HOW; h++)
+		reader[h] = 0;
+	while (p && fgets(line, sizeof(line), p)) {
+		if (sscanf(line, "round %d %31s %lf %lf", &r, name, &w, &c) == 4 &&
+		    (h = how_of(name)) >= 0 && r >= 0 && r < FS_ROUNDS) {
+			wall[r][h] = w;
+			cpu[r][h] = c;
+			rounds = r + 1 > rounds ? r + 1 : rounds;
+		} else if (sscanf(line, "reader %31s %lf", name, &c) == 2 && (h = how_of(name)) >= 0) {
+			reader[h] = c;
+		}
+	}
+	if (p)
+		pclose(p);
 	unlink("/tmp/hotmem-bench-storm.sh");
-	*cpu = v[1];
-	return v[0];
+	return rounds;
 }
 
 /*
@@ -238,10 +303,10 @@ static int cmp_double(const void *a, const void *b)
  */
 static double median_ratio(const double (*t)[NR_HOW], int rounds, enum how how)
 {
-	double r[ROUNDS];
+	double r[FS_ROUNDS];
 	int n = 0;
 
-	for (int i = 0; i < rounds; i++)
+	for (int i = 0; i < rounds && i < FS_ROUNDS; i++)
 		if (t[i][UNTRACED] > 0 && t[i][how] > 0)
 			r[n++] = t[i][how] / t[i][UNTRACED];
 	if (!n)
@@ -272,7 +337,7 @@ static double min_pos(double a, double b)
 	return b > 0 && b < a ? b : a;
 }
 
-static const char *const how_suffix[NR_HOW] = { "", "", "_per_probe" };
+static const char *const how_suffix[NR_HOW] = { "", "", "_per_probe", "_niced" };
 
 /*
  * The @k-th run of round @i: every other round in the reverse order, so
@@ -280,15 +345,25 @@ static const char *const how_suffix[NR_HOW] = { "", "", "_per_probe" };
  * warmed, a neighbour's job starting or ending) favours each side alike
  * and cancels in the median, where a fixed order had it always on one.
  */
-static enum how round_order(int i, int k)
+static enum how round_order(int i, int k, int nr)
 {
-	return i % 2 ? NR_HOW - 1 - k : k;
+	return i % 2 ? nr - 1 - k : k;
+}
+
+static double sum_how(const double (*t)[NR_HOW], int rounds, enum how how)
+{
+	double sum = 0;
+
+	for (int i = 0; i < rounds; i++)
+		sum += t[i][how] > 0 ? t[i][how] : 0;
+	return sum;
 }
 
 static void bench_engine(void)
 {
 	char path[4096], name[96];
-	double t[NR_HOW] = { -1, -1, -1 }, round[ROUNDS][NR_HOW], cpu[ROUNDS][NR_HOW], ratio;
+	double wall[FS_ROUNDS][NR_HOW], cpu[FS_ROUNDS][NR_HOW], reader[NR_HOW], ratio, fs0;
+	int rounds;
 
 	snprintf(path, sizeof(path), "%s/hotmemfs", build_dir());
 	if (access(path, X_OK) || access("/dev/fuse", F_OK)) {
@@ -297,34 +372,41 @@ static void bench_engine(void)
 	}
 	/* alternate: the machine's noise is larger than 5 % (median_ratio()) */
 	print_load("before the engine storm");
-	for (int i = 0; i < ROUNDS; i++)
-		for (int k = 0; k < NR_HOW; k++) {
-			enum how h = round_order(i, k);
-
-			t[h] = min_pos(t[h],
-				       round[i][h] = engine_storm(STORM_CYCLES, h, &cpu[i][h]));
-		}
+	rounds = engine_storms(wall, cpu, reader);
 	print_load("after it");
-	if (t[UNTRACED] <= 0 || t[BATCH] <= 0 || t[PER_PROBE] <= 0) {
+	if (rounds < 3 || median_ratio(wall, rounds, BATCH) <= 0 ||
+	    median_ratio(wall, rounds, PER_PROBE) <= 0 || median_ratio(wall, rounds, NICED) <= 0) {
 		printf("# trace_engine_storm_slowdown: the storm did not run (hotmemfs, hotmemctl)\n");
 		return;
 	}
-	printf("# engine storm (hotmemfs), %d online_movable/offline cycles of 128 MiB: "
-	       "%.3f s untraced, %.3f s traced (hotmem:batch), %.3f s traced --per-probe\n",
-	       STORM_CYCLES, t[UNTRACED], t[BATCH], t[PER_PROBE]);
-	printf("# traced/untraced per round (wall, cpu):");
-	for (int i = 0; i < ROUNDS; i++)
-		printf(" %.3f,%.3f", round[i][BATCH] / round[i][UNTRACED],
-		       cpu[i][UNTRACED] > 0 ? cpu[i][BATCH] / cpu[i][UNTRACED] : -1);
+	fs0 = sum_how(cpu, rounds, UNTRACED);
+	printf("# engine storm (hotmemfs), %d rounds of %d online_movable/offline cycles of 128 MiB, "
+	       "per cycle: %.1f us untraced, %.1f us traced (hotmem:batch), %.1f us traced "
+	       "--per-probe, %.1f us traced by a niced hotmem-trace\n",
+	       rounds, FS_STORM_CYCLES, sum_how(wall, rounds, UNTRACED) / rounds / FS_STORM_CYCLES / 1e3,
+	       sum_how(wall, rounds, BATCH) / rounds / FS_STORM_CYCLES / 1e3,
+	       sum_how(wall, rounds, PER_PROBE) / rounds / FS_STORM_CYCLES / 1e3,
+	       sum_how(wall, rounds, NICED) / rounds / FS_STORM_CYCLES / 1e3);
+	printf("# CPU per cycle: hotmemfs %.1f us untraced, %.1f us traced, the reader %.1f us\n",
+	       fs0 / rounds / FS_STORM_CYCLES / 1e3,
+	       sum_how(cpu, rounds, BATCH) / rounds / FS_STORM_CYCLES / 1e3,
+	       reader[BATCH] / rounds / FS_STORM_CYCLES / 1e3);
+	printf("# traced/untraced per round (wall):");
+	for (int i = 0; i < rounds; i++)
+		printf(" %.3f", wall[i][BATCH] / wall[i][UNTRACED]);
 	printf("\n");
-	ratio = median_ratio(round, ROUNDS, BATCH);
+	ratio = median_ratio(wall, rounds, BATCH);
 	bench("trace_engine_storm_slowdown", (ratio - 1) * 100, "%", "<= 5", ratio - 1 <= 0.05);
-	/* the same rounds in CPU time, which the other processes' load moves less */
-	bench("trace_engine_storm_cpu_overhead", (median_ratio(cpu, ROUNDS, BATCH) - 1) * 100, "%",
+	/* CPU, which the other processes' load moves less: hotmemfs's and its reader's */
+	bench("trace_engine_storm_cpu_overhead",
+	      fs0 > 0 ? ((sum_how(cpu, rounds, BATCH) + reader[BATCH]) / fs0 - 1) * 100 : -1, "%",
 	      "informational: CPU of hotmemfs and the reader, traced vs untraced", true);
 	snprintf(name, sizeof(name), "trace_engine_storm_slowdown%s", how_suffix[PER_PROBE]);
-	bench(name, (median_ratio(round, ROUNDS, PER_PROBE) - 1) * 100, "%",
+	bench(name, (median_ratio(wall, rounds, PER_PROBE) - 1) * 100, "%",
 	      "informational: each step's probe, as before hotmem:batch", true);
+	snprintf(name, sizeof(name), "trace_engine_storm_slowdown%s", how_suffix[NICED]);
+	bench(name, (median_ratio(wall, rounds, NICED) - 1) * 100, "%",
+	      "informational: nice -n 19 hotmem-trace", true);
 }
 
 /*
@@ -350,14 +432,14 @@ static double cost_per_hit_us(const double (*cpu)[NR_HOW], enum how how, double 
 
 static void bench_engine_run(void)
 {
-	double t[NR_HOW] = { -1, -1, -1 }, hits[NR_HOW] = { -1, -1, -1 }, h1;
+	double t[NR_HOW] = { -1, -1, -1, -1 }, hits[NR_HOW] = { -1, -1, -1, -1 }, h1;
 	double round[ROUNDS][NR_HOW], cpu[ROUNDS][NR_HOW];
 	char name[96];
 
 	print_load("before the engine-alone storm");
 	for (int i = 0; i < ROUNDS; i++)
-		for (int k = 0; k < NR_HOW; k++) {
-			enum how h = round_order(i, k);
+		for (int k = 0; k < NR_HOW_RUN; k++) {
+			enum how h = round_order(i, k, NR_HOW_RUN);
 
 			round[i][h] = engine_run_storm(STORM_CYCLES, h, &h1, &cpu[i][h]);
 			t[h] = min_pos(t[h], round[i][h]);
@@ -373,7 +455,7 @@ static void bench_engine_run(void)
 	       "%.3f s traced (hotmem:batch, %.0f probe hits), %.3f s traced --per-probe "
 	       "(%.0f probe hits)\n",
 	       STORM_CYCLES, t[UNTRACED], t[BATCH], hits[BATCH], t[PER_PROBE], hits[PER_PROBE]);
-	for (int h = BATCH; h < NR_HOW; h++) {
+	for (int h = BATCH; h < NR_HOW_RUN; h++) {
 		snprintf(name, sizeof(name), "trace_engine_run_storm_slowdown%s", how_suffix[h]);
 		bench(name, (median_ratio(round, ROUNDS, h) - 1) * 100, "%",
 		      h == BATCH ? "informational (was 83)" : "informational: each step's probe",
