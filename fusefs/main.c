@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,41 @@ static void usage(FILE *f)
 	fprintf(f, "\n");
 }
 
+/* the store workers hmfs_session_loop() starts: each a thread */
+#define HMFS_MAX_THREADS 1024
+
+static int parse_threads(const char *arg, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || !v || v > HMFS_MAX_THREADS) {
+		fprintf(stderr, "hotmemfs: --threads: '%s': a number of threads, 1 to %d\n", arg,
+			HMFS_MAX_THREADS);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* a cache lifetime: seconds, 0 (no caching) to a year */
+static int parse_seconds(const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0 || v > 31536000) {
+		fprintf(stderr, "hotmemfs: --attr-timeout: '%s': seconds, 0 to 31536000\n", arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -134,10 +170,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->uevent_socks[o->nr_uevent_socks++] = optarg;
 			break;
 		case 't':
-			o->threads = (unsigned)atoi(optarg);
+			if (parse_threads(optarg, &o->threads))
+				return -1;
 			break;
 		case 'A':
-			o->attr_timeout = atof(optarg);
+			if (parse_seconds(optarg, &o->attr_timeout))
+				return -1;
 			break;
 		case 'Y':
 			if (strcmp(optarg, "always") && strcmp(optarg, "background")) {
@@ -498,7 +536,9 @@ int main(int argc, char **argv)
 		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off");
 	sd_notify_ready();
 
-	ret = hmfs_session_loop(&ctx, o.threads ? o.threads : 4);
+	ret = hmfs_session_loop(&ctx, o.threads);
+	if (ret < 0)
+		fprintf(stderr, "hotmemfs: serving %s: %s\n", o.mountpoint, strerror(-ret));
 	/* the ejects queued dropped, the running one ended: none after the last save */
 	hmfs_acpi_hotplug_stop(&ctx);
 	/* a clean exit leaves the whole machine in the state file, the journal empty */
