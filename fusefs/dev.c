@@ -793,8 +793,10 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online)
  * requested-size, for the kernel's worker runs queued work right away;
  * and after an online while it is short of requested-size, as the
  * kernel's retry timer would in time.  With unplug_online on (the
- * default) only that second case happens: MEM_OFFLINE queues nothing,
- * and MEM_ONLINE's queueing finds a short device.
+ * default) MEM_OFFLINE queues nothing, so an offline runs no work; an
+ * online of a block of a device left above requested-size by a busy
+ * shrink runs the unplug its MEM_ONLINE queued (online memory too, within
+ * HMFS_EJECT_SECONDS), as the kernel's worker would.
  */
 bool hmfs_dev_retry_due(const struct hmfs_dev *d, bool online)
 {
