@@ -48,6 +48,9 @@ $(ENGINE_TESTS): $(BUILD)/tests/engine/%: $(BUILD)/tests/engine/%.o \
 
 # test_hotplug sees vmemmap_reshare()'s walk of the host's page tables (cmocka's --wrap)
 $(BUILD)/tests/engine/test_hotplug: ALL_LDFLAGS += -Wl,--wrap=physmem_private_pages
+# test_hugetlb sees a lost memmap's put back, and refuses its copy's write back
+$(BUILD)/tests/engine/test_hugetlb: ALL_LDFLAGS += -Wl,--wrap=put_lost_memmap_back \
+	-Wl,--wrap=physmem_write
 
 # the internal archive: the benchmark times hm_trace(), a probe site, too
 ENGINE_BENCH := $(BUILD)/tests/engine/bench_engine

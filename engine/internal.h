@@ -856,7 +856,7 @@ bool vmemmap_populated(const struct mem_section *ms);
  */
 static inline bool section_memmap_unmapped(const struct mem_section *ms)
 {
-	return __atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_UNMAPPED;
+	return __atomic_load_n(&ms->section_mem_map, __ATOMIC_ACQUIRE) & SECTION_MEMMAP_UNMAPPED;
 }
 bool memmap_unmapped(struct hotmem *hm, unsigned long pfn);
 int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who);
@@ -893,8 +893,15 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 			      int migratetype, bool ignore_wmark);
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
-unsigned long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
-					 struct page *copy);
+/* a free block of a lost memmap taken off: its zone, order and links outside to write */
+struct lost_block {
+	struct zone *z;
+	unsigned int order;
+	struct list_head **field[2], *val[2];	/* field NULL: nothing outside */
+};
+long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
+				struct page *copy, struct lost_block **blocks);
+unsigned long lost_memmap_unlink(struct lost_block *blocks, unsigned long nr);
 void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
 unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 				   unsigned long pfn, int new_list);

@@ -50,8 +50,12 @@ static struct page *retirable_page(struct hotmem *hm, uint64_t pfn, int *ret)
 		*ret = -EIO;
 		return NULL;
 	}
-	/* a memmap the host left unmapped (a HugeTLB undo) is mapped first, or not read */
-	*ret = vmemmap_remap_lost(hm, (unsigned long)pfn, 1);
+	/*
+	 * A memmap the host left unmapped (a HugeTLB undo) is mapped first, or
+	 * not read; only get_online_mems() is held, so the workload is kept
+	 * out as HVO keeps it (vmemmap_remap_lock for writing).
+	 */
+	*ret = vmemmap_remap_lost_excl(hm, (unsigned long)pfn, 1);
 	return *ret ? NULL : page;
 }
 

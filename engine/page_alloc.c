@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -281,7 +282,7 @@ void del_page_from_free_list(struct zone *z, struct page *page, unsigned int ord
 	z->nr_free_pages -= 1UL << order;
 }
 
-/* a list link of a lost memmap's struct page: in @copy, where it can be written */
+/* a list link of a lost memmap's struct page: in @copy, where it can be written; else NULL */
 static struct list_head *lost_link(struct list_head *p, const struct page *memmap,
 				   struct page *copy)
 {
@@ -289,7 +290,22 @@ static struct list_head *lost_link(struct list_head *p, const struct page *memma
 
 	if (a >= lo && a < lo + SECTION_MEMMAP_SIZE)
 		return (struct list_head *)((char *)copy + (a - lo));
-	return p;
+	return NULL;
+}
+
+/* a free block's neighbour's link set to @val: in @copy now, or recorded for later */
+static void lost_unlink_one(struct list_head *nb, bool next, struct list_head *val,
+			    const struct page *memmap, struct page *copy,
+			    struct lost_block *b, int w)
+{
+	struct list_head *in = lost_link(nb, memmap, copy);
+
+	if (in) {
+		*(next ? &in->next : &in->prev) = val;
+		return;
+	}
+	b->field[w] = next ? &nb->next : &nb->prev;
+	b->val[w] = val;
 }
 
 /*
@@ -297,40 +313,67 @@ static struct list_head *lost_link(struct list_head *p, const struct page *memma
  * still has its free pages on the zone's free lists, which run through
  * the struct pages: any add to or removal from such a list next to one of
  * them would fault, anywhere in the zone.  They are taken off the buddy,
- * as take_page_off_buddy() takes off a poisoned page, through @copy: the
- * section's struct pages as its memfd pages hold them (@memmap's content;
- * the caller writes @copy back).  Each free block is unlinked from its
- * neighbours -- list heads and struct pages mapped elsewhere written in
- * place, the lost memmap's in @copy -- and keeps PG_buddy, its order and
- * migratetype with lru NULL, which no list member has.  Neither free
- * (MemFree) nor allocated meanwhile; put_lost_memmap_back() puts them on
- * their lists again once the memmap is mapped.  Returns the pages taken.
+ * as take_page_off_buddy() takes off a poisoned page, in two steps so
+ * that a refused write of @copy (the section's struct pages as its memfd
+ * pages hold them, @memmap's content) changes nothing outside it.  First
+ * (here) each free block is unlinked in @copy only: it keeps PG_buddy,
+ * its order and migratetype with lru NULL, which no list member has, its
+ * neighbours in @copy are linked past it, and the writes to neighbours
+ * outside (list heads, struct pages mapped elsewhere) are recorded in
+ * *@blocks.  Once the caller has written @copy back,
+ * lost_memmap_unlink() makes those writes and counts the pages off.
+ * Neither free (MemFree) nor allocated meanwhile; put_lost_memmap_back()
+ * puts them on their lists again once the memmap is mapped.  The caller
+ * holds mem_hotplug_lock for writing: no list changes in between.
+ * Returns the number of blocks, or -ENOMEM.
  */
-unsigned long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
-					 struct page *copy)
+long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
+				struct page *copy, struct lost_block **blocks)
 {
-	unsigned long taken = 0;
+	unsigned long nr = 0, i;
+	struct lost_block *b;
 
-	for (unsigned long i = 0; i < PAGES_PER_SECTION;) {
+	for (i = 0; i < PAGES_PER_SECTION;) {
+		const struct page *p = &copy[i];
+
+		nr += PageBuddy(p) && p->lru.next;
+		i += PageBuddy(p) && p->lru.next ? 1UL << buddy_order(p) : 1;
+	}
+	b = *blocks = calloc(nr ? nr : 1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < PAGES_PER_SECTION;) {
 		struct page *p = &copy[i];
-		unsigned int order;
-		struct zone *z;
 
 		if (!PageBuddy(p) || !p->lru.next) {
 			i++;
 			continue;
 		}
-		order = buddy_order(p);
-		z = page_zone(hm, p);
-		pthread_mutex_lock(&z->lock);
-		lost_link(p->lru.prev, memmap, copy)->next = p->lru.next;
-		lost_link(p->lru.next, memmap, copy)->prev = p->lru.prev;
+		b->z = page_zone(hm, p);
+		b->order = buddy_order(p);
+		lost_unlink_one(p->lru.prev, true, p->lru.next, memmap, copy, b, 0);
+		lost_unlink_one(p->lru.next, false, p->lru.prev, memmap, copy, b, 1);
 		p->lru.next = p->lru.prev = NULL;
-		z->free_area[order].nr_free--;
-		z->nr_free_pages -= 1UL << order;
-		pthread_mutex_unlock(&z->lock);
-		taken += 1UL << order;
-		i += 1UL << order;
+		i += 1UL << b->order;
+		b++;
+	}
+	return (long)nr;
+}
+
+/* take_lost_memmap_off_buddy()'s second step, after @copy went back: returns the pages taken */
+unsigned long lost_memmap_unlink(struct lost_block *blocks, unsigned long nr)
+{
+	unsigned long taken = 0;
+
+	for (struct lost_block *b = blocks; b < blocks + nr; b++) {
+		pthread_mutex_lock(&b->z->lock);
+		for (int w = 0; w < 2; w++)
+			if (b->field[w])
+				*b->field[w] = b->val[w];
+		b->z->free_area[b->order].nr_free--;
+		b->z->nr_free_pages -= 1UL << b->order;
+		pthread_mutex_unlock(&b->z->lock);
+		taken += 1UL << b->order;
 	}
 	return taken;
 }

@@ -452,10 +452,15 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 		vmemmap_lost(hm, section_nr, "the memmap");
 		return ret;
 	}
-	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELAXED);
+	/*
+	 * Its free pages on their lists before it is said mapped: a reader
+	 * that tests memmap_unmapped() (hotmem_alloc_page_at()) would find
+	 * one with PG_buddy and no list links.
+	 */
 	if (__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_OFF_BUDDY, __ATOMIC_RELAXED) &
 	    SECTION_MEMMAP_OFF_BUDDY)
 		put_lost_memmap_back(hm, section_nr_to_pfn(section_nr));
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_UNMAPPED, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -764,29 +769,35 @@ int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who)
  * then mapping its memfd pages back): its free pages off the buddy
  * (take_lost_memmap_off_buddy()), by the memmap's content in those memfd
  * pages, which the unshare has just written -- so writing them back does
- * not allocate.  Without the memory for the copy the zone stays at risk,
- * and the log says so.
+ * not allocate.  Their list neighbours outside and the zone's counts
+ * change only once the copy is back; without the memory for the copy, or
+ * its write refused, nothing changed, the zone stays at risk and the log
+ * says so.
  */
 static void vmemmap_lost_off_buddy(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	const unsigned long pfn = ms->vmemmap.pmd_pfn;
 	struct page *copy = malloc(PMD_SIZE);
+	struct lost_block *blocks = NULL;
 	unsigned long taken;
+	long nr = -ENOMEM;
 
-	if (!copy || physmem_read(hm, pfn, copy, PMD_SIZE)) {
+	if (copy && !physmem_read(hm, pfn, copy, PMD_SIZE))
+		nr = take_lost_memmap_off_buddy(hm, vmemmap_vaddr(hm, section_nr, 0), copy, &blocks);
+	if (nr < 0 || physmem_write(hm, pfn, copy, PMD_SIZE)) {
 		pr_err(hm, "vmemmap: the free pages of section %lu stay on the free lists through "
 			   "its unmapped memmap: the zone's next free or allocation may fault",
 		       section_nr);
-		free(copy);
-		return;
+		goto out;
 	}
-	taken = take_lost_memmap_off_buddy(hm, vmemmap_vaddr(hm, section_nr, 0), copy);
-	physmem_write(hm, pfn, copy, PMD_SIZE);
-	free(copy);
+	taken = lost_memmap_unlink(blocks, (unsigned long)nr);
 	__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_OFF_BUDDY, __ATOMIC_RELAXED);
 	pr_warn(hm, "vmemmap: %lu free pages of section %lu taken off the buddy until its memmap "
 		    "is mapped again", taken, section_nr);
+out:
+	free(blocks);
+	free(copy);
 }
 
 /*

@@ -2,6 +2,7 @@
 /* HugeTLB vmemmap optimisation, and its refusal on self-hosted memmaps (seed 003). */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -761,6 +762,143 @@ static void test_lost_memmap_read_by_shrink_zone_span(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * put_lost_memmap_back() seen (cmocka's --wrap, engine.mk): at each call,
+ * could a reader that tests memmap_unmapped() get in -- the memmap said
+ * mapped already, or vmemmap_remap_lock not held for writing?
+ */
+static struct {
+	bool on;
+	unsigned long calls, said_mapped, unguarded;
+	struct hotmem *hm;
+} put_back;
+
+void __real_put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
+void __wrap_put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
+void __wrap_put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn)
+{
+	if (put_back.on && hm == put_back.hm) {
+		put_back.calls++;
+		put_back.said_mapped += !memmap_unmapped(hm, start_pfn);
+		if (!pthread_rwlock_tryrdlock(&hm->vmemmap_remap_lock)) {
+			put_back.unguarded++;
+			pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+		}
+	}
+	__real_put_lost_memmap_back(hm, start_pfn);
+}
+
+/* physmem_write() of a lost memmap's copy (a buffer, not the vmemmap) refused (--wrap) */
+static bool refuse_copy_write;
+
+int __real_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
+int __wrap_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
+int __wrap_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size)
+{
+	if (refuse_copy_write && size == PMD_SIZE && buf != pfn_to_page(hm, 32UL << 15))
+		return -ENOMEM;
+	return __real_physmem_write(hm, pfn, buf, size);
+}
+
+/*
+ * Taking a lost memmap's free pages off the buddy writes their struct
+ * pages' copy back to the memfd: refused, it had already relinked their
+ * neighbours outside and counted them off (lists through pages still
+ * linked in the memmap, free pages lost for good).  Now nothing outside
+ * changes before the copy is back: refused, they stay on the lists as
+ * they were, the log says so, and the memmap mapped again holds them.
+ */
+static void test_lost_memmap_copy_write_refused(void **state)
+{
+	struct hotmem *hm = hvo_block_online(false);
+	static char log[HM_DMESG_SIZE];
+	struct hm_zone_info before, after;
+
+	(void)state;
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &before), 0);
+	refuse_copy_write = true;
+	hvo_lose_memmap_of(hm, 3);
+	refuse_copy_write = false;
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_OFF_BUDDY);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "the free pages of section 32 stay on the free lists"));
+	/* memory failure of the huge page maps the memmap again */
+	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &after), 0);
+	assert_int_equal(after.nr_free, before.nr_free);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* hotmem_alloc_page_at() of one pfn in a loop until it gets it or is stopped */
+struct alloc_at_racer {
+	struct hotmem *hm;
+	unsigned long pfn, handle;
+	atomic_ulong tries;
+	atomic_bool stop;
+	int ret;
+};
+
+static void *alloc_at_race(void *arg)
+{
+	struct alloc_at_racer *r = arg;
+
+	for (;;) {
+		/* once stopped, one more try: it began after the stop */
+		const bool last = atomic_load(&r->stop);
+
+		r->ret = hotmem_alloc_page_at(r->hm, r->pfn, HM_ALLOC_MOVABLE, &r->handle);
+		atomic_fetch_add(&r->tries, 1);
+		if (!r->ret || last)
+			return NULL;
+	}
+}
+
+/*
+ * Memory failure maps a lost memmap again (retirable_page()) holding
+ * mem_hotplug_lock only for reading, beside the workload.  The memmap
+ * was said mapped (SECTION_MEMMAP_UNMAPPED cleared) before its free pages
+ * were back on their lists: a hotmem_alloc_page_at() in between found
+ * PG_buddy without list links and took SIGSEGV in list_del.  Now they are
+ * back first, and the remap holds vmemmap_remap_lock for writing as HVO's
+ * does (seen at the put back, whatever the racer's timing); the racer
+ * gets its page once the memmap is mapped.
+ */
+static void test_lost_memmap_put_back_races_alloc_at(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		struct hotmem *hm = hvo_lose_memmap(false, 3);
+		struct alloc_at_racer r = { .hm = hm, .pfn = (HVO_DIMM >> 12) + 32767 };
+		pthread_t t;
+		int ret;
+
+		put_back = (typeof(put_back)){ .on = true, .hm = hm };
+		assert_int_equal(pthread_create(&t, NULL, alloc_at_race, &r), 0);
+		while (atomic_load(&r.tries) < 1000)
+			sched_yield();
+		ret = hotmem_memory_failure(hm, hm->hugetlb_pool[0]);
+		put_back.on = false;
+		/* mapped: the racer's next try, if not one before, gets the page */
+		atomic_store(&r.stop, true);
+		pthread_join(t, NULL);
+		assert_int_equal(ret, -EBUSY);
+		assert_int_equal(put_back.calls, 1);
+		assert_int_equal(put_back.said_mapped, 0);
+		assert_int_equal(put_back.unguarded, 0);
+		assert_int_equal(r.ret, 0);
+		assert_int_equal(hm->workload[r.handle].pfn, r.pfn);
+		check(hm);
+		assert_int_equal(hotmem_free_page(hm, r.handle), 0);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 /* failure point @nth of an allocation and of a free; false once both are past it */
 static bool hvo_window_refuse(struct hotmem *hm, unsigned long nth, unsigned long more)
 {
@@ -835,6 +973,8 @@ int main(void)
 		cmocka_unit_test(test_free_page_in_lost_memmap_is_refused),
 		cmocka_unit_test(test_lost_memmap_pageset_freed_by_offline),
 		cmocka_unit_test(test_lost_memmap_read_by_shrink_zone_span),
+		cmocka_unit_test(test_lost_memmap_put_back_races_alloc_at),
+		cmocka_unit_test(test_lost_memmap_copy_write_refused),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
 
