@@ -788,6 +788,12 @@ static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, s
 	return (ssize_t)count;
 }
 
+/* soft_offline_page_store(), hard_offline_page_store(): capable(CAP_SYS_ADMIN) first */
+bool hmfs_store_needs_admin(const struct hmfs_node *n)
+{
+	return n->attr == A_SOFT_OFFLINE || n->attr == A_HARD_OFFLINE;
+}
+
 size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored)
 {
 	switch (n->attr) {

@@ -491,6 +491,16 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		fuse_reply_err(req, (int)-hmfs_store_gone(ctx, &of->node));
 		return;
 	}
+	/*
+	 * capable(CAP_SYS_ADMIN) before the store parses anything; the mode
+	 * is root's to change.  The uid as FUSE maps it into our namespace:
+	 * root of a user namespace of its own is someone else here, as it
+	 * lacks the capability in the initial namespace.
+	 */
+	if (hmfs_store_needs_admin(&of->node) && fuse_req_ctx(req)->uid) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
 	count = hmfs_write_buf(tmp, buf, size);
 	/* a store that changes the machine has saved it (hmfs_change()) */
 	ret = hmfs_store_task(ctx, &of->node, tmp, count, &task);

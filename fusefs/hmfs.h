@@ -529,6 +529,8 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
  */
 /* a store through an open file of a removed block: ENODEV (counted as store_block()'s) */
 ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n);
+/* a store only root may run, whatever the mode says (capable(CAP_SYS_ADMIN)) */
+bool hmfs_store_needs_admin(const struct hmfs_node *n);
 size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 
 /* fs.c */
