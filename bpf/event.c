@@ -246,6 +246,20 @@ static char *put_json_str(char *p, const char *s, size_t max)
 	return p;
 }
 
+/* ,"key":value -- the key a literal, its length known when compiled */
+#define put_key_u64(p, key, v) put_u64(put_lit(p, ",\"" key "\":"), v)
+#define put_key_s64(p, key, v) put_s64(put_lit(p, ",\"" key "\":"), v)
+
+/* ,"key":"value" */
+static char *put_key_str_n(char *p, const char *key_lit, size_t key_len, const char *v)
+{
+	memcpy(p, key_lit, key_len);
+	p = put_str(p + key_len, v);
+	*p++ = '"';
+	return p;
+}
+#define put_key_str(p, key, v) put_key_str_n(p, ",\"" key "\":\"", sizeof(",\"" key "\":\"") - 1, v)
+
 /* the line into @line, which has JSON_MAX bytes; its end */
 static char *json_line(const struct hmt_event *e, __u64 t0, char *p)
 {
@@ -256,44 +270,24 @@ static char *json_line(const struct hmt_event *e, __u64 t0, char *p)
 	p = put_name(p, &json_src[e->src == HMT_SRC_KERNEL ? HMT_SRC_KERNEL : HMT_SRC_EMULATOR]);
 	p = put_name(p, e->fn < HMT_NR_FN ? &json_ev[e->fn] : &json_unknown_ev);
 	p = put_name(p, &json_phase[e->phase == HMT_ENTER ? HMT_ENTER : HMT_EXIT]);
-	p = put_lit(p, ",\"start_pfn\":");
-	p = put_u64(p, e->start_pfn);
-	p = put_lit(p, ",\"nr_pages\":");
-	p = put_u64(p, e->nr_pages);
-	p = put_lit(p, ",\"nid\":");
-	p = put_s64(p, e->nid);
-	if (zone) {
-		p = put_lit(p, ",\"zone\":\"");
-		p = put_str(p, zone);
-		*p++ = '"';
-	} else {
-		p = put_lit(p, ",\"zone\":null");
-	}
-	p = put_lit(p, ",\"zid\":");
-	p = put_s64(p, e->zid);
-	p = put_lit(p, ",\"extra\":");
-	p = put_s64(p, e->extra);
-	if (action) {
-		p = put_lit(p, ",\"action\":\"");
-		p = put_str(p, action);
-		*p++ = '"';
-	}
+	p = put_key_u64(p, "start_pfn", e->start_pfn);
+	p = put_key_u64(p, "nr_pages", e->nr_pages);
+	p = put_key_s64(p, "nid", e->nid);
+	p = zone ? put_key_str(p, "zone", zone) : put_lit(p, ",\"zone\":null");
+	p = put_key_s64(p, "zid", e->zid);
+	p = put_key_s64(p, "extra", e->extra);
+	if (action)
+		p = put_key_str(p, "action", action);
 	if (e->phase == HMT_EXIT) {
-		p = put_lit(p, ",\"ret\":");
-		p = put_s64(p, e->ret);
-		p = put_lit(p, ",\"dur_ns\":");
-		p = put_u64(p, e->dur_ns);
+		p = put_key_s64(p, "ret", e->ret);
+		p = put_key_u64(p, "dur_ns", e->dur_ns);
 	}
-	p = put_lit(p, ",\"pid\":");
-	p = put_u64(p, e->pid);
-	p = put_lit(p, ",\"tid\":");
-	p = put_u64(p, e->tid);
-	p = put_lit(p, ",\"comm\":");
-	p = put_json_str(p, e->comm, HMT_COMM_LEN);
+	p = put_key_u64(p, "pid", e->pid);
+	p = put_key_u64(p, "tid", e->tid);
+	p = put_json_str(put_lit(p, ",\"comm\":"), e->comm, HMT_COMM_LEN);
 	p = put_name(p, e->via < HMT_NR_VIA ? &json_via[e->via] : &json_unknown_via);
 	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
-	p = put_lit(p, ",\"fn\":");
-	p = put_u64(p, e->fn);
+	p = put_key_u64(p, "fn", e->fn);
 	*p++ = '}';
 	return p;
 }
