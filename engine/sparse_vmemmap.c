@@ -263,13 +263,26 @@ int vmemmap_populate(struct hotmem *hm, unsigned long start_pfn, unsigned long n
  * range unmapped that is not, and the next add of the section takes it as
  * it is (vmemmap_populate() finds it populated).  A self-hosted one lives
  * in the block going away: it cannot stay, its mapping is left to the
- * next add there.  Returns whether the memmap stays.
+ * next add there.  A host before 6.12 tears the range down before it
+ * refuses: nothing stays, the memmap goes as if unmapped and the
+ * reservation's PROT_NONE is asked back (kept, the next add would have
+ * written into the hole).  Returns whether the memmap stays.
  */
 static bool vmemmap_unmap_refused(struct hotmem *hm, unsigned long section_nr, unsigned long i,
 				  unsigned long nr, int src)
 {
+	void *vaddr = vmemmap_vaddr(hm, section_nr, i);
 	bool keep = src != VMEMMAP_ALTMAP;
 
+	if (!physmem_is_mapped(vaddr, nr * PAGE_SIZE)) {
+		physmem_reserve_hole(hm, vaddr, nr * PAGE_SIZE);
+		pr_err(hm, "vmemmap: the host refused to unmap vmemmap pages %lu-%lu of section %lu "
+			   "(vm.max_map_count) after tearing them down: they are freed%s",
+		       i, i + nr - 1, section_nr,
+		       physmem_is_mapped(vaddr, nr * PAGE_SIZE) ? ""
+			       : ", the hole stays (the next add maps it)");
+		return false;
+	}
 	pr_err(hm, "vmemmap: the host refused to unmap vmemmap pages %lu-%lu of section %lu "
 		   "(vm.max_map_count): %s", i, i + nr - 1, section_nr,
 	       keep ? "they stay mapped and populated for the next add of the section"

@@ -1119,6 +1119,62 @@ static void test_remove_with_an_unmap_refused_keeps_what_the_host_keeps(void **s
 	hotmem_destroy(hm);
 }
 
+/*
+ * The same refused after the host tore the mapping down (hosts before
+ * 6.12): a hole, which the engine took for a memmap kept (populated, its
+ * pages and SECTION_MEMMAP_SHARED kept, "they stay mapped"), and the next
+ * add and online wrote into the hole (SIGSEGV).  Now a memmap torn down
+ * is freed as an unmapped one and the reservation's PROT_NONE goes back;
+ * every failure point of a removal in turn.
+ */
+static void test_remove_unmap_refused_torn_down(void **state)
+{
+	(void)state;
+	/* whole memmaps (PMD), then split by a huge page's vmemmap optimisation (PTEs) */
+	for (int split = 0; split < 2; split++) {
+		struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+		const unsigned long nr = 2;
+		static char log[HM_DMESG_SIZE];
+
+		hm->fail_keeps_old = false;
+		for (unsigned long nth = 1;; nth++) {
+			unsigned long calls;
+			int ret;
+
+			assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+			assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr,
+							      HM_MMOP_ONLINE_MOVABLE), 0);
+			if (split) {
+				assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+				assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+				assert_non_null(__nr_to_section(hm, DIMM >> 27)->vmemmap.pte);
+			}
+			assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_OFFLINE), 0);
+			calls = hotmem_alloc_calls(hm);
+			hotmem_fail_nth_alloc(hm, nth);
+			ret = hotmem_remove_memory(hm, DIMM, nr * 128 * MiB);
+			hotmem_fail_nth_alloc(hm, 0);
+			assert_int_equal(ret, 0);
+			for (unsigned long s = DIMM >> 27; s < (DIMM >> 27) + nr; s++) {
+				struct mem_section *ms = __nr_to_section(hm, s);
+
+				assert_false(valid_section(ms));
+				assert_false(vmemmap_populated(ms));
+				assert_false(ms->section_mem_map & SECTION_MEMMAP_SHARED);
+			}
+			check(hm);
+			if (hotmem_alloc_calls(hm) - calls < nth)
+				break;	/* the injected failure was never reached */
+		}
+		hotmem_dmesg(hm, log, sizeof(log));
+		assert_non_null(strstr(log, "after tearing them down"));
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 /* at boot, and once in hotmemfs: what plugging maxmem with self-hosted memmaps needs */
 static void test_boot_says_the_map_count_maxmem_needs(void **state)
 {
@@ -1155,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(test_online_without_template_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_remove_above_host_cap_fails_up_front),
 		cmocka_unit_test(test_remove_with_an_unmap_refused_keeps_what_the_host_keeps),
+		cmocka_unit_test(test_remove_unmap_refused_torn_down),
 		cmocka_unit_test(test_boot_says_the_map_count_maxmem_needs),
 		cmocka_unit_test(test_add_refuses_bad_ranges_with_kernel_errnos),
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
