@@ -201,9 +201,19 @@ static int parse_uint(const char *v, unsigned int *out)
 }
 
 /* a boolean parameter, as kstrtobool() takes it: @what is said when it is not one */
-static int param_bool(const char *key, const char *val, bool *out, const char *what, char *err,
-		      size_t errlen)
+/*
+ * A bool parameter.  A module's (module_param(name, bool, ...):
+ * param_ops_bool, KERNEL_PARAM_OPS_FL_NOARG; 6.12's kernel/params.c
+ * parse_one() passes no value, param_set_bool() takes it as "1") is true
+ * bare (@noarg); an early_param's kstrtobool() refuses a missing value.
+ */
+static int param_bool(const char *key, const char *val, bool noarg, bool *out,
+		      const char *what, char *err, size_t errlen)
 {
+	if (!val && noarg) {
+		*out = true;
+		return 0;
+	}
 	if (!val || hmu_kstrtobool(val, out))
 		return seterr(err, errlen, "%s=%s: expected %s", key, val ? val : "", what);
 	return 0;
@@ -252,11 +262,14 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      val ? val : "");
 		cfg->auto_movable_ratio = r;
 	} else if (!strcmp(key, "memory_hotplug.auto_movable_numa_aware")) {
-		return param_bool(key, val, &cfg->auto_movable_numa_aware, "a boolean", err, errlen);
+		return param_bool(key, val, true, &cfg->auto_movable_numa_aware, "a boolean", err,
+				  errlen);
 	} else if (!strcmp(key, "hugetlb_free_vmemmap")) {
-		return param_bool(key, val, &cfg->hugetlb_free_vmemmap, "on or off", err, errlen);
+		return param_bool(key, val, false, &cfg->hugetlb_free_vmemmap, "on or off", err,
+				  errlen);
 	} else if (!strcmp(key, "virtio_mem.unplug_online")) {
-		return param_bool(key, val, &cfg->virtio_mem_unplug_online, "a boolean", err, errlen);
+		return param_bool(key, val, true, &cfg->virtio_mem_unplug_online, "a boolean", err,
+				  errlen);
 	} else if (!strcmp(key, "hotmem.kernel_alloc")) {
 		t = parse_kernel_alloc(val);
 		if (t < 0)

@@ -88,6 +88,33 @@ static void test_bad_settings_are_refused_by_name(void **state)
 	assert_cmdline_refused("movable_node=1", "movable_node");
 }
 
+/*
+ * A module's bool parameter given bare is true, as the kernel's
+ * (param_ops_bool is KERNEL_PARAM_OPS_FL_NOARG); it was refused.  An
+ * early_param's (hugetlb_free_vmemmap) and memmap_on_memory's (its own
+ * ops, no NOARG) still want a value.
+ */
+static void test_bare_module_bool_is_true(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"memory_hotplug.auto_movable_numa_aware=0 virtio_mem.unplug_online=n", err,
+		sizeof(err)), 0);
+	assert_false(cfg.auto_movable_numa_aware);
+	assert_false(cfg.virtio_mem_unplug_online);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"memory_hotplug.auto_movable_numa_aware virtio_mem.unplug_online", err,
+		sizeof(err)), 0);
+	assert_true(cfg.auto_movable_numa_aware);
+	assert_true(cfg.virtio_mem_unplug_online);
+	assert_cmdline_refused("hugetlb_free_vmemmap", "hugetlb_free_vmemmap");
+	assert_cmdline_refused("memory_hotplug.memmap_on_memory", "memmap_on_memory");
+}
+
 static void test_profile_text(void **state)
 {
 	struct hotmem_config cfg;
@@ -188,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_bare_module_bool_is_true),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
