@@ -766,11 +766,14 @@ long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned 
  * that exited too): getrusage()'s minor and major faults, which the host
  * counts for every fault a thread takes on a user address, from user mode
  * or in a system call's copy to or from it (6.12's mm_account_fault();
- * a copy of a swapped-out template page is a major one).  What it does
- * not count is the host touching pages on the process's behalf without a
- * fault (get_user_pages(): MADV_POPULATE_*, O_DIRECT, process_vm_writev()
- * and ptrace from outside).  -1 where the page tables cannot be read
- * either (physmem_private_pages()): a forked child's count starts again.
+ * a copy of a swapped-out template page is a major one).  The host's work
+ * on the process's behalf (get_user_pages(): MADV_POPULATE_*,
+ * process_madvise(), O_DIRECT) faults as well and is counted to the
+ * thread that asked (mm_account_fault() without regs, since 5.9); only a
+ * get_user_pages() of another process (process_vm_writev() or ptrace
+ * from outside) is counted to that one, not here.  -1 where the page
+ * tables cannot be read either (physmem_private_pages()): a forked
+ * child's count starts again.
  */
 long physmem_faults(struct hotmem *hm)
 {

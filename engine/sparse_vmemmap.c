@@ -570,13 +570,15 @@ static int vmemmap_copies_read(struct hotmem *hm, unsigned long section_nr)
  * failure, explain's reads.  While this process took no fault since, the
  * copies are those of the last answer (written to since, maybe: a copy's
  * writes take no fault, and all of them get the template back).  The
- * copies made without a fault are the engine's own populate of a fresh
- * mapping (vmemmap_populate_online()), after which the host is asked
- * (copies_faults -1).  The count is read before the walk, so a fault whose
- * copy the walk missed is counted after it: asked again next time.  In the
- * storms nothing faults between two onlines of a section (the copies are
- * the buddy heads, each pageblock's first struct page mapped), and the
- * walk, a fifth of an engine storm's cycle, is one getrusage() (~1 us).
+ * host's own copies for this process (get_user_pages(): the populate of
+ * a fresh mapping, vmemmap_populate_online()) fault and are counted too;
+ * after a fresh mapping the host is asked anyway (copies_faults -1): the
+ * last answer was the old mapping's.  The count is read before the walk,
+ * so a fault whose copy the walk missed is counted after it: asked again
+ * next time.  In the storms nothing faults between two onlines of a
+ * section (the copies are the buddy heads, each pageblock's first struct
+ * page mapped), and the walk, a fifth of an engine storm's cycle, is one
+ * getrusage() (~1 us).
  */
 static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot)
 {
@@ -639,7 +641,7 @@ static int vmemmap_remap_template(struct hotmem *hm, unsigned long section_nr, i
 		goto err_remap;
 	vmemmap_populate_online(hm, section_nr);
 	vm->tmpl_slot = slot;
-	/* populated without faults: the host is asked at the next re-share */
+	/* a fresh mapping: the last answer was the old one's, the host is asked next time */
 	vm->copies_faults = -1;
 	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
 	/* whatever an earlier refusal left, the template is mapped now */
