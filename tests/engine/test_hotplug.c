@@ -1072,6 +1072,43 @@ static bool host_readable(const void *addr)
 	return r;
 }
 
+#define REMOVE_NR 2	/* blocks at DIMM */
+
+/*
+ * REMOVE_NR blocks at DIMM added, onlined (the first one's memmap split
+ * by a huge page's vmemmap optimisation with @split), offlined, and
+ * removed with the host refusing at failure point @nth of the removal;
+ * false once that point was not reached.
+ */
+static bool remove_refused_at(struct hotmem *hm, unsigned long nth, bool split)
+{
+	unsigned long calls;
+	int ret;
+
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, REMOVE_NR * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, REMOVE_NR, HM_MMOP_ONLINE_MOVABLE), 0);
+	if (split) {
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+		assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+		assert_non_null(__nr_to_section(hm, DIMM >> 27)->vmemmap.pte);
+	}
+	assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, REMOVE_NR, HM_MMOP_OFFLINE), 0);
+	calls = hotmem_alloc_calls(hm);
+	hotmem_fail_nth_alloc(hm, nth);
+	ret = hotmem_remove_memory(hm, DIMM, REMOVE_NR * 128 * MiB);
+	hotmem_fail_nth_alloc(hm, 0);
+	assert_int_equal(ret, 0);
+	return hotmem_alloc_calls(hm) - calls >= nth;
+}
+
+/* after the removals, the next add and online of the same memory, and the invariants */
+static void add_online_again(struct hotmem *hm)
+{
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, REMOVE_NR * 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, REMOVE_NR, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+}
+
 /*
  * The host refuses an unmap of a removal and keeps the mapping (6.12):
  * the engine believes no memmap unmapped that the host still maps (it
@@ -1082,24 +1119,14 @@ static bool host_readable(const void *addr)
 static void test_remove_with_an_unmap_refused_keeps_what_the_host_keeps(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
-	const unsigned long nr = 2;
 	unsigned long kept = 0;
+	bool reached = true;
 
 	(void)state;
 	hm->fail_keeps_old = true;
-	for (unsigned long nth = 1;; nth++) {
-		unsigned long calls;
-		int ret;
-
-		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
-		assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_ONLINE_MOVABLE), 0);
-		assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_OFFLINE), 0);
-		calls = hotmem_alloc_calls(hm);
-		hotmem_fail_nth_alloc(hm, nth);
-		ret = hotmem_remove_memory(hm, DIMM, nr * 128 * MiB);
-		hotmem_fail_nth_alloc(hm, 0);
-		assert_int_equal(ret, 0);
-		for (unsigned long s = DIMM >> 27; s < (DIMM >> 27) + nr; s++) {
+	for (unsigned long nth = 1; reached; nth++) {
+		reached = remove_refused_at(hm, nth, false);
+		for (unsigned long s = DIMM >> 27; s < (DIMM >> 27) + REMOVE_NR; s++) {
 			struct mem_section *ms = __nr_to_section(hm, s);
 			void *memmap = pfn_to_page(hm, section_nr_to_pfn(s));
 
@@ -1108,14 +1135,10 @@ static void test_remove_with_an_unmap_refused_keeps_what_the_host_keeps(void **s
 			kept += vmemmap_populated(ms);
 		}
 		check(hm);
-		if (hotmem_alloc_calls(hm) - calls < nth)
-			break;	/* the injected failure was never reached */
 	}
 	assert_true(kept > 0);
 	/* a kept memmap is the next add's */
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_ONLINE_MOVABLE), 0);
-	check(hm);
+	add_online_again(hm);
 	hotmem_destroy(hm);
 }
 
@@ -1125,37 +1148,21 @@ static void test_remove_with_an_unmap_refused_keeps_what_the_host_keeps(void **s
  * pages and SECTION_MEMMAP_SHARED kept, "they stay mapped"), and the next
  * add and online wrote into the hole (SIGSEGV).  Now a memmap torn down
  * is freed as an unmapped one and the reservation's PROT_NONE goes back;
- * every failure point of a removal in turn.
+ * every failure point of a removal in turn, of whole memmaps (PMD) and
+ * of memmaps split by a huge page's vmemmap optimisation (PTEs).
  */
 static void test_remove_unmap_refused_torn_down(void **state)
 {
 	(void)state;
-	/* whole memmaps (PMD), then split by a huge page's vmemmap optimisation (PTEs) */
 	for (int split = 0; split < 2; split++) {
 		struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
-		const unsigned long nr = 2;
 		static char log[HM_DMESG_SIZE];
+		bool reached = true;
 
 		hm->fail_keeps_old = false;
-		for (unsigned long nth = 1;; nth++) {
-			unsigned long calls;
-			int ret;
-
-			assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
-			assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr,
-							      HM_MMOP_ONLINE_MOVABLE), 0);
-			if (split) {
-				assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
-				assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-				assert_non_null(__nr_to_section(hm, DIMM >> 27)->vmemmap.pte);
-			}
-			assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_OFFLINE), 0);
-			calls = hotmem_alloc_calls(hm);
-			hotmem_fail_nth_alloc(hm, nth);
-			ret = hotmem_remove_memory(hm, DIMM, nr * 128 * MiB);
-			hotmem_fail_nth_alloc(hm, 0);
-			assert_int_equal(ret, 0);
-			for (unsigned long s = DIMM >> 27; s < (DIMM >> 27) + nr; s++) {
+		for (unsigned long nth = 1; reached; nth++) {
+			reached = remove_refused_at(hm, nth, split);
+			for (unsigned long s = DIMM >> 27; s < (DIMM >> 27) + REMOVE_NR; s++) {
 				struct mem_section *ms = __nr_to_section(hm, s);
 
 				assert_false(valid_section(ms));
@@ -1163,14 +1170,10 @@ static void test_remove_unmap_refused_torn_down(void **state)
 				assert_false(ms->section_mem_map & SECTION_MEMMAP_SHARED);
 			}
 			check(hm);
-			if (hotmem_alloc_calls(hm) - calls < nth)
-				break;	/* the injected failure was never reached */
 		}
 		hotmem_dmesg(hm, log, sizeof(log));
 		assert_non_null(strstr(log, "after tearing them down"));
-		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
-		assert_int_equal(hotmem_online_blocks(hm, DIMM >> 27, nr, HM_MMOP_ONLINE_MOVABLE), 0);
-		check(hm);
+		add_online_again(hm);
 		hotmem_destroy(hm);
 	}
 }
