@@ -921,6 +921,29 @@ static void host_refuses(struct hotmem *hm, bool refuse)
 }
 
 /*
+ * requested-size from @from to @to while the host refuses: nothing
+ * changes (the memmap still lost, ENOMEM in the log); then once it maps
+ * again, the memmap is mapped first and the device reaches @to.
+ */
+static void resize_over_lost_memmap(struct hotmem *hm, struct hotmem_virtio_mem *vm,
+				    uint64_t from, uint64_t to)
+{
+	static char log[HM_DMESG_SIZE];
+
+	host_refuses(hm, true);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, to, NULL), 0);
+	host_refuses(hm, false);
+	assert_int_equal(plugged_size(vm), from);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "request failed: -12"));
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, to, NULL), 0);
+	assert_int_equal(plugged_size(vm), to);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	check(hm);
+}
+
+/*
  * Plugging the rest of an online block fake-onlines the new sub-blocks
  * (virtio_mem_fake_online()), which wrote their struct pages in memmap
  * HVO lost: SIGSEGV.  It is mapped again before anything is plugged;
@@ -931,20 +954,9 @@ static void test_lost_memmap_virtio_mem_plug(void **state)
 {
 	struct hotmem_virtio_mem *vm;
 	struct hotmem *hm = lost_memmap_device(100 * MiB, &vm);
-	static char log[HM_DMESG_SIZE];
 
 	(void)state;
-	host_refuses(hm, true);
-	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
-	host_refuses(hm, false);
-	assert_int_equal(plugged_size(vm), 100 * MiB);
-	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "request failed: -12"));
-	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
-	assert_int_equal(plugged_size(vm), 128 * MiB);
-	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	check(hm);
+	resize_over_lost_memmap(hm, vm, 100 * MiB, 128 * MiB);
 	hotmem_destroy(hm);
 }
 
@@ -959,15 +971,7 @@ static void test_lost_memmap_virtio_mem_unplug(void **state)
 	struct hotmem *hm = lost_memmap_device(128 * MiB, &vm);
 
 	(void)state;
-	host_refuses(hm, true);
-	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 126 * MiB, NULL), 0);
-	host_refuses(hm, false);
-	assert_int_equal(plugged_size(vm), 128 * MiB);
-	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 126 * MiB, NULL), 0);
-	assert_int_equal(plugged_size(vm), 126 * MiB);
-	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	check(hm);
+	resize_over_lost_memmap(hm, vm, 128 * MiB, 126 * MiB);
 	hotmem_destroy(hm);
 }
 
