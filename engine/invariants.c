@@ -203,10 +203,6 @@ static int check_vmemmap(struct hotmem *hm, char *err, size_t errlen)
 		}
 		if (!valid_section(ms))
 			continue;
-		/* offline, it waits for the next online to map it (vmemmap_remap_lost()) */
-		if (online_section(ms) && section_memmap_unmapped(ms))
-			return fail(err, errlen, "section %lu is online, and the host left part of its memmap unmapped",
-				    nr);
 		if (vm->pmd_src == VMEMMAP_NONE && !vm->pte)
 			return fail(err, errlen, "section %lu valid without a memmap", nr);
 		if (vm->pte) {
@@ -243,6 +239,28 @@ static int check_resident(struct hotmem *hm, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * An online section's memmap the host left unmapped (vmemmap_lost()) is
+ * said first: the zone walks below read every online struct page, and
+ * took SIGSEGV there.  Offline, it waits for the next online to map it
+ * (vmemmap_remap_lost()).
+ */
+static int check_memmaps_mapped(struct hotmem *hm, char *err, size_t errlen)
+{
+	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
+		const struct mem_section *ms = __nr_to_section(hm, nr);
+
+		if (!ms) {
+			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			continue;
+		}
+		if (online_section(ms) && section_memmap_unmapped(ms))
+			return fail(err, errlen, "section %lu is online, and the host left part of its memmap unmapped",
+				    nr);
+	}
+	return 0;
+}
+
 int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 {
 	long total = 0;
@@ -251,6 +269,7 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	pthread_mutex_lock(&hm->workload_lock);
+	ret = check_memmaps_mapped(hm, err, errlen);
 	for (int nid = 0; nid < hm->nr_possible_nodes && !ret; nid++) {
 		for (int zid = 0; zid < MAX_NR_ZONES && !ret; zid++) {
 			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];

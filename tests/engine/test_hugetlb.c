@@ -899,6 +899,24 @@ static void test_lost_memmap_put_back_races_alloc_at(void **state)
 	}
 }
 
+/*
+ * The invariants of a machine with a lost memmap (hotmemctl
+ * check-invariants through hotmemfs) say so; they walked the zone's
+ * struct pages first and took SIGSEGV there.
+ */
+static void test_lost_memmap_invariants_say_so(void **state)
+{
+	struct hotmem *hm = hvo_lose_memmap(false, 3);
+	char err[256] = "";
+
+	(void)state;
+	assert_int_not_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	assert_string_equal(err, "section 32 is online, and the host left part of its memmap unmapped");
+	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* failure point @nth of an allocation and of a free; false once both are past it */
 static bool hvo_window_refuse(struct hotmem *hm, unsigned long nth, unsigned long more)
 {
@@ -975,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_lost_memmap_read_by_shrink_zone_span),
 		cmocka_unit_test(test_lost_memmap_put_back_races_alloc_at),
 		cmocka_unit_test(test_lost_memmap_copy_write_refused),
+		cmocka_unit_test(test_lost_memmap_invariants_say_so),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
 
