@@ -757,14 +757,14 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 }
 
 /*
- * The virtio-mem drivers' work after memory came online or went offline
- * (@online), on the devices hmfs_dev_retry_due() names, each bounded by
- * HMFS_EJECT_SECONDS as vmem_run_driver() (an unplug may migrate).  True
- * when one plugged or unplugged something.  Not under dev_lock, as
- * vmem_run_driver(): the device list changes only under change_lock,
- * which the caller holds (hmfs_change()).
+ * The virtio-mem drivers' work after a block's online or offline (@retry:
+ * HMFS_CH_DRIVER_RETRY), on the devices hmfs_dev_retry_due() names, each
+ * bounded by HMFS_EJECT_SECONDS as vmem_run_driver() (an unplug may
+ * migrate).  True when one plugged or unplugged something.  Not under
+ * dev_lock, as vmem_run_driver(): the device list changes only under
+ * change_lock, which the caller holds (hmfs_change()).
  */
-bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online)
+bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
 {
 	bool changed = false;
 
@@ -773,7 +773,7 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online)
 		bool due;
 
 		pthread_mutex_lock(&ctx->dev_lock);
-		due = hmfs_dev_retry_due(d, online);
+		due = hmfs_dev_retry_due(ctx, d, retry);
 		pthread_mutex_unlock(&ctx->dev_lock);
 		if (!due)
 			continue;
@@ -786,36 +786,44 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online)
 }
 
 /*
- * The driver's work runs for @d after a block change: when its memory
- * notifier queued it (virtio_mem_retry(), hm_virtio_mem_info.work_pending:
- * MEM_OFFLINE of one of its blocks with virtio_mem.unplug_online off,
- * MEM_ONLINE below half its offline_threshold) and it is not at its
- * requested-size, for the kernel's worker runs queued work right away;
- * and after an online while it is short of requested-size, as the
- * kernel's retry timer would in time.  With unplug_online on (the
- * default) MEM_OFFLINE queues nothing, so an offline runs no work; an
- * online of a block of a device left above requested-size by a busy
- * shrink runs the unplug its MEM_ONLINE queued (online memory too, within
- * HMFS_EJECT_SECONDS), as the kernel's worker would.
+ * The driver's work runs for @d after the online (@retry->value) or
+ * offline of memory block @retry->id: when that block is @d's and its
+ * memory notifier queued the work (virtio_mem_retry(),
+ * hm_virtio_mem_info.work_pending: MEM_OFFLINE with
+ * virtio_mem.unplug_online off, MEM_ONLINE below half its
+ * offline_threshold) and @d is not at its requested-size, for the
+ * kernel's worker runs queued work right away; and after any online
+ * while @d is short of requested-size, as the kernel's retry timer would
+ * in time.  Only a block of its own: the notifier queues for those alone,
+ * and a flag left over (a restore's onlines queue too) never runs on
+ * another device's change.  With unplug_online on (the default)
+ * MEM_OFFLINE queues nothing, so an offline runs no work; an online of a
+ * block of a device left above requested-size by a busy shrink runs the
+ * unplug its MEM_ONLINE queued (online memory too), as the kernel's
+ * worker would.
  */
-bool hmfs_dev_retry_due(const struct hmfs_dev *d, bool online)
+bool hmfs_dev_retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
+			const struct hmfs_change *retry)
 {
+	uint64_t addr = (uint64_t)retry->id * ctx->block_size;
 	struct hm_virtio_mem_info vi;
+	bool queued;
 
 	if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi))
 		return false;
+	queued = vi.work_pending && addr >= d->addr && addr - d->addr < d->size;
 	if (vi.plugged_size < vi.requested_size)
-		return online || vi.work_pending;
-	return vi.plugged_size > vi.requested_size && vi.work_pending;
+		return retry->value || queued;
+	return vi.plugged_size > vi.requested_size && queued;
 }
 
-bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, bool online)
+bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
 {
 	bool due = false;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d && !due; d = d->next)
-		due = hmfs_dev_retry_due(d, online);
+		due = hmfs_dev_retry_due(ctx, d, retry);
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return due;
 }

@@ -553,7 +553,10 @@ enum hmfs_change_op {
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
-	/* no client's: the virtio-mem drivers plug more after an online (recorded, undone) */
+	/*
+	 * no client's: the virtio-mem drivers' work after block id's online
+	 * (value 1) or offline (0): plugging, unplugging (recorded, undone)
+	 */
 	HMFS_CH_DRIVER_RETRY,
 };
 
@@ -690,14 +693,16 @@ int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint
 int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 /*
- * the virtio-mem drivers' work again, after memory came online (@online)
- * or went offline: true if one plugged or unplugged something
+ * the virtio-mem drivers' work again, after a block came online or went
+ * offline (@retry: HMFS_CH_DRIVER_RETRY): true if one plugged or
+ * unplugged something
  */
-bool hmfs_dev_retry(struct hmfs_ctx *ctx, bool online);
+bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
 /* hmfs_dev_retry() would run some device's work: one is short, or its work is queued */
-bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, bool online);
+bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
 /* device @d is such a one (dev_lock held) */
-bool hmfs_dev_retry_due(const struct hmfs_dev *d, bool online);
+bool hmfs_dev_retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
+			const struct hmfs_change *retry);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,

@@ -52,8 +52,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
-	case HMFS_CH_DRIVER_RETRY: /* value: after an online; -EAGAIN: nothing changed, nothing to record */
-		return hmfs_dev_retry(ctx, ch->value != 0) ? 0 : -EAGAIN;
+	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing changed, nothing to record */
+		return hmfs_dev_retry(ctx, ch) ? 0 : -EAGAIN;
 	}
 	return -EINVAL;
 }
@@ -319,7 +319,7 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
 {
 	int sret;
 
-	if (!hmfs_dev_retry_any(ctx, drun->ch->value != 0))
+	if (!hmfs_dev_retry_any(ctx, drun->ch))
 		return;
 	hmfs_state_prepare(ctx, drun->ch, &drun->sv);
 	drun->sv.undo = undo_unsynced;
@@ -342,8 +342,8 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
-	/* .value: the driver's work after an online (else an offline) */
-	const struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY,
+	/* the driver's work after block ch->id's online (.value) or offline */
+	const struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY, .id = ch->id,
 					   .value = ch->value != HM_MMOP_OFFLINE };
 	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
 	char e[512], de[512];

@@ -906,7 +906,7 @@ static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		uint64_t first = d->addr / bs;
 
-		if (hmfs_dev_retry_due(d, ch->value != 0)) /* hmfs_dev_retry()'s test */
+		if (hmfs_dev_retry_due(ctx, d, ch)) /* hmfs_dev_retry()'s test */
 			json_object_array_add(a, run_json(first, (d->addr + d->size + bs - 1) / bs - first));
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);

@@ -126,4 +126,26 @@ is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((640 << 20)) 
 echo offline >"$M/memory34/state"
 is "$(dev vm0 plugged-size) $(cat "$M/memory34/state")" "$((640 << 20)) offline" \
 	"... and an offline of one of them unplugs nothing"
+stop_fs
+
+# 5. the work a device's notifier queued runs after a change of its own
+#    block only: after a restart (whose onlines queue work too) a busy
+#    shrink's device left above requested-size is not unplugged by
+#    another block's online
+C="hotmem.kernel_alloc=off memhp_default_state=offline"
+start_fs --profile default --cmdline "$C" --fresh --uevent-socket "$USOCK"
+ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=256M memaddr=0x100000000 >/dev/null
+echo online_kernel >"$M/memory32/state" && echo online_kernel >"$M/memory33/state"
+# boot RAM is all DMA32 here: unmovable pages fill ZONE_NORMAL, vm1's memory
+ctl alloc unmovable 40000 >/dev/null
+ctl set-size vm1 0 >/dev/null
+p=$(dev vm1 plugged-size)
+[ "$p" -gt 0 ]
+tap_ok $? "vm1 shrunk to 0 stops at unmovable pages: $((p >> 20))M plugged"
+kill9_fs
+start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK"
+ctl device_add pc-dimm id=d0 size=128M addr=0x800000000 >/dev/null
+echo online_movable >"$M/memory256/state"
+tap_ok $? "kill -9, restart (the unmovable pages gone), a DIMM's memory256 onlined"
+is "$(dev vm1 plugged-size)" "$p" "... vm1 is not unplugged: the online was not of its block"
 done_testing
