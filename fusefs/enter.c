@@ -63,6 +63,14 @@ static const struct {
 	{ "sys/devices/system/node", "/sys/devices/system/node", true },
 	{ "sys/bus/memory", "/sys/bus/memory", true },
 	{ "sys/module/memory_hotplug/parameters", "/sys/module/memory_hotplug/parameters", false },
+	/*
+	 * hotmemfs's driver parameter (unplug_online): an agent in the
+	 * machine writing it must change the emulation's driver, never the
+	 * host's (a guest with virtio_mem loaded has the real one here).  A
+	 * host without the module has no mount point: the agent then finds
+	 * no file, as on a kernel without the driver.
+	 */
+	{ "sys/module/virtio_mem/parameters", "/sys/module/virtio_mem/parameters", false },
 	{ "sys/kernel/debug", "/sys/kernel/debug", false },
 	{ "proc/meminfo", "/proc/meminfo", true },
 	{ "proc/zoneinfo", "/proc/zoneinfo", true },

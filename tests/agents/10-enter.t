@@ -26,6 +26,7 @@ host_state() {
 	grep -cE ' (/run/hotmem/machine|/sys/devices/system/memory|/proc/meminfo|/etc/udev/rules.d) ' /proc/self/mounts
 }
 before=$(host_state)
+host_unplug_online=$(cat /sys/module/virtio_mem/parameters/unplug_online 2>/dev/null)
 
 mem=/sys/devices/system/memory
 "$ENTER" --rules "$rules" --profile qemu-512m --cmdline hotmem.kernel_alloc=off -- bash -c '
@@ -53,6 +54,14 @@ mem=/sys/devices/system/memory
 		i=$((i + 1)); printf "$w" >$mem/memory32/uevent 2>/dev/null; say "refuse$i" $?
 	done
 	lsmem | grep -q "Total online memory: *768M"; say lsmem $?
+	# the virtio_mem driver parameter is the emulation'"'"'s, not the host'"'"'s
+	# (written only when hotmemfs is what is mounted there)
+	vp=/sys/module/virtio_mem/parameters
+	if [ -d $vp ]; then
+		fst=$(findmnt -n -o FSTYPE --mountpoint $vp)
+		say vmem_fstype "${fst:-none}"
+		case $fst in fuse*) echo N >$vp/unplug_online; say vmem_write $?; say vmem_inside "$(cat $vp/unplug_online)";; esac
+	fi
 	sleep 0.5; kill %1
 	# the synthetic ones, as udevadm monitor --property shows them
 	awk "/^KERNEL.*change|^KERNEL.*add/ {p=1} p && /^\$/ {p=0; print \"--\"} p" /tmp/mon.$$ | grep -v ^KERNEL | sed "s/^SEQNUM=.*/SEQNUM=N/;s/^/mon:/"
@@ -98,6 +107,18 @@ if [ "$T_FAIL" -gt 0 ]; then
 	sed 's/^/# err: /' "$TMP/err" | tail -20
 fi
 
+if [ -d /sys/module/virtio_mem/parameters ]; then
+	case $(val vmem_fstype) in
+	fuse*) tap_ok 0 "/sys/module/virtio_mem/parameters inside is hotmemfs's ($(val vmem_fstype))" ;;
+	*) tap_ok 1 "/sys/module/virtio_mem/parameters inside is hotmemfs's (found: $(val vmem_fstype))" ;;
+	esac
+	is "$(val vmem_write)/$(val vmem_inside)" "0/N" "echo N > unplug_online inside changes the emulation's driver"
+	is "$(cat /sys/module/virtio_mem/parameters/unplug_online)" "$host_unplug_online" "and not the host's"
+else
+	for i in 1 2 3; do
+		T_N=$((T_N + 1)); echo "ok $T_N # SKIP the host has no virtio_mem module: no parameter directory to bind over"
+	done
+fi
 is "$(host_state)" "$before" "the host's netns, /run, udev control socket and database are untouched"
 nudevd=$(pgrep -fc "^$UDEVD --daemon")
 is "${nudevd:-0}" 0 "no udevd of ours outlives hotmem-enter"
