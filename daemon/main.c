@@ -272,8 +272,22 @@ static int setup_loop(struct hmd *d)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/*
+	 * Signals first: sd-event reads the signalfd when it polls, so a
+	 * SIGTERM that arrives with a netlink burst is no longer pending for
+	 * hmd_stop_requested() once read; dispatched after the burst's drain
+	 * (same priority, either order), it would wait for a whole rescan.
+	 */
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		r = sd_event_add_signal(d->ev, NULL, sigs[i], on_signal, d);
+		sd_event_source *src;
+
+		r = sd_event_add_signal(d->ev, &src, sigs[i], on_signal, d);
+		if (r < 0)
+			return r;
+		r = sd_event_source_set_priority(src, SD_EVENT_PRIORITY_IMPORTANT);
+		if (r >= 0)
+			r = sd_event_source_set_floating(src, true);
+		sd_event_source_unref(src);
 		if (r < 0)
 			return r;
 	}

@@ -886,6 +886,31 @@ int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t re
 }
 
 /*
+ * A restored virtio-mem device @id whose state file has no plugged blocks
+ * (written before they were saved): the driver runs toward the file's
+ * requested-size from what the device has now.  hmfs_dev_add() runs it
+ * only toward a non-zero size, but a device the profile booted is taken
+ * with its booted memory plugged (boot_dev_claim()), which a
+ * requested-size of 0 must give back.  Nothing for any other device, nor
+ * when the device already has its requested size.
+ */
+void hmfs_dev_restore_driver(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hotmem_virtio_mem *vm = NULL;
+	struct hm_virtio_mem_info vi;
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+	    vi.plugged_size != vi.requested_size)
+		vm = d->vm;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (vm)
+		vmem_run_driver(vm);
+}
+
+/*
  * device_del of a pc-dimm: the guest's ACPI eject (offline each block,
  * twice; on failure back online and nothing removed), answered with an
  * ACPI_DEVICE_OST event as QEMU sends it.

@@ -791,6 +791,13 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 	struct hmfs_node n;
 	int ret;
 
+	/*
+	 * The generation before the lookup, as hmfs_open() reads it: the
+	 * parent is the block's directory (or one below it), whose block the
+	 * file is of; a block removed and back since makes this file ENODEV.
+	 */
+	int gen = hmfs_block_gen(ctx, parent);
+
 	(void)mode;
 	/* O_CREAT on an existing attribute is an ordinary open */
 	ret = hmfs_lookup_child(ctx, parent, name, &n);
@@ -803,8 +810,7 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	/* a block removed and back since the lookup: as if opened after it came */
-	of = open_file(&n, hmfs_block_gen(ctx, n.ino), fi);
+	of = open_file(&n, gen, fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);
 		return;

@@ -1799,6 +1799,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	if (!ret && pl)
 		ret = hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"), e,
 						 sizeof(e));
+	else if (!ret) /* a file from before plugged blocks were saved */
+		hmfs_dev_restore_driver(ctx, str(d, "id"));
 	if (ret)
 		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
 	return ret;

@@ -36,7 +36,7 @@ dev_field() {
 	ctl -j devices | python3 -c '
 import json, sys
 d = [d for d in json.load(sys.stdin) if d["id"] == sys.argv[1]]
-print(len(d) and d[0].get(sys.argv[2]) or "none", len(d))' "$1" "$2"
+print(d[0].get(sys.argv[2]) if d else "none", len(d))' "$1" "$2"
 }
 
 start_fs --fresh --profile "$TMP/vmem.profile"
@@ -217,4 +217,26 @@ start_fs --profile "$TMP/kmem.profile" 2>/dev/null
 tap_ok $((! $?)) "vm0's plugged-blocks out of order in the state file: hotmemfs refuses to start"
 grep -q "restoring device vm0: plugged-blocks: sorted, disjoint \[first, count\] runs expected" "$TMP/hotmemfs.log"
 tap_ok $? "... and says why: $(grep -o "restoring device.*" "$TMP/hotmemfs.log" | head -1)"
+
+# a state file from before plugged blocks were saved, its profile's vm0
+# at requested-size 0: the driver runs from what the profile booted (256M)
+# to the file's 0, so nothing stays plugged (the booted memory was kept)
+start_fs --fresh --profile "$TMP/vmem.profile"
+ctl qom-set vm0 requested-size 0
+is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "0 1 0 1" "vm0 at requested-size 0, nothing plugged"
+stop_fs
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+for d in s["machine"]["devices"]:
+    d.pop("plugged-blocks", None)
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+start_fs --profile "$TMP/vmem.profile"
+tap_ok $? "hotmemfs restarts from a file without plugged-blocks"
+is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "0 1 0 1" \
+	"vm0 as the file says: requested-size 0, the profile's booted 256M given back"
 done_testing
