@@ -744,7 +744,8 @@ static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	if (of->gen != hmfs_block_gen(ctx, of->ino))
 		revents |= POLLERR | POLLPRI;
 	pthread_mutex_lock(&ctx->poll_lock);
-	if (of->event != hmfs_evtab_get_locked(ctx, of->ino))
+	/* proc_reg_poll(): a procfs seq_file has no poll op, DEFAULT_POLLMASK */
+	if (!hmfs_attr_is_seq(of->node.attr) && of->event != hmfs_evtab_get_locked(ctx, of->ino))
 		revents |= POLLERR | POLLPRI;
 	if (ph) {
 		if (of->ph)

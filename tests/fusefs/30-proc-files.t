@@ -5,7 +5,8 @@
 # zone accounting read), st_size is 0 (cmdline's its length, 6.18's
 # proc_cmdline_init()), so that tail and readers by st_size read to the
 # end, and zoneinfo is 0444 as mm/vmstat.c makes it (it was 0400: a
-# non-root reader got EACCES).
+# non-root reader got EACCES), and poll says POLLIN, not kernfs's
+# POLLERR|POLLPRI before the first read.
 . "$(dirname "$0")/lib.sh"
 require_env
 command -v setpriv >/dev/null || skip_all "no setpriv"
@@ -45,4 +46,16 @@ chmod 755 "$TMP"
 is "$(setpriv --reuid=65534 --regid=65534 --clear-groups head -c 5 "$P/zoneinfo" 2>&1)" "Node " \
 	"a non-root reader reads proc/zoneinfo"
 is "$(stat -c %s "$MNT/sys/devices/system/memory/memory0/state")" 4096 "sysfs attributes stay 4096"
+# proc_reg_poll(): a seq_file without a poll op is DEFAULT_POLLMASK, never
+# kernfs's POLLERR|POLLPRI before the first read
+is "$(python3 -c '
+import os, select, sys
+out = []
+for f in sys.argv[1:]:
+    fd = os.open(f, os.O_RDONLY)
+    p = select.poll()
+    p.register(fd, select.POLLIN | select.POLLPRI)
+    out.append(hex(p.poll(0)[0][1]))
+print(*out)' "$P/meminfo" "$P/zoneinfo" "$MNT/sys/devices/system/memory/memory0/state")" \
+	"0x1 0x1 0xb" "poll before a read: POLLIN for proc/ files, POLLERR|POLLPRI for sysfs's"
 done_testing
