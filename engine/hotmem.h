@@ -414,6 +414,13 @@ int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t 
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size);
 /* the driver's retry timer fired: run the work again (as far as it gets, as above) */
 void hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
+/*
+ * The work its memory notifier queued (hm_virtio_mem_info.work_pending)
+ * dropped without running: for a caller that put the machine back as it
+ * was saved (a restore, an undo), whose onlines queued work the saved
+ * machine never had.
+ */
+void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *vm);
 
 struct hm_virtio_mem_info {
 	uint64_t addr, region_size, device_block_size;

@@ -1717,6 +1717,15 @@ void hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_
 	virtio_mem_run_locked((struct virtio_mem *)dev, task);
 }
 
+void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *dev)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	vm->work_pending = false;
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+}
+
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_info *info)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;

@@ -911,6 +911,22 @@ void hmfs_dev_restore_driver(struct hmfs_ctx *ctx, const char *id)
 }
 
 /*
+ * The work the drivers' notifiers queued while the machine was put back
+ * as saved (a restore's or an undo's onlines: MEM_ONLINE below half
+ * offline_threshold) dropped: the saved machine had none pending, and a
+ * flag left set would run a busy shrink's unplug at the next offline of
+ * the device's block even with unplug_online on (hmfs_dev_retry_due()).
+ */
+void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		if (d->type == HMFS_VIRTIO_MEM && d->vm)
+			hotmem_virtio_mem_forget_work(d->vm);
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
  * device_del of a pc-dimm: the guest's ACPI eject (offline each block,
  * twice; on failure back online and nothing removed), answered with an
  * ACPI_DEVICE_OST event as QEMU sends it.

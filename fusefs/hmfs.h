@@ -713,6 +713,7 @@ int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, 
 int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			       size_t errlen);
 void hmfs_dev_restore_driver(struct hmfs_ctx *ctx, const char *id);
+void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 
 /* ctl.c: the control commands, pure: one request in, one reply out */
 struct hmfs_ctl_follow { /* the request asked to turn into an event stream */

@@ -128,7 +128,9 @@ static int pieces_exactly(struct hmfs_plug_walk *w, json_object *a, json_object 
  * A virtio-mem device back to @d's plugged blocks exactly, without
  * touching the others: what the driver's retry plugged unplugged again,
  * what it unplugged (the work an offline queued with
- * virtio_mem.unplug_online off: offline memory only) plugged back; a
+ * virtio_mem.unplug_online off, or an online's MEM_ONLINE queued for a
+ * device a busy shrink left above requested-size: online memory too)
+ * plugged back; a
  * retry does one or the other, the leftovers of an earlier run's cleanup
  * aside.  Only for a device whose requested-size and region are as @d
  * has them.  Each piece goes at once or not at all
@@ -137,8 +139,8 @@ static int pieces_exactly(struct hmfs_plug_walk *w, json_object *a, json_object 
  * stays unplugged; hotmem_virtio_mem_restore_plugged() changes nothing
  * when it fails); when one is refused, the pieces before it are put as
  * they were after the retry.  A memory block the retry removed comes back
- * offline (undo() turned auto-online off), as it was: the offline before
- * the retry is what queued it.  On any error devices_back() takes the
+ * offline (undo() turned auto-online off), and undo()'s
+ * hmfs_state_restore_blocks() puts it in its state before the change.  On any error devices_back() takes the
  * device out and brings it back whole at its place, which also mends a
  * piece left half unplugged; its blocks come back offline and undo()'s
  * hmfs_state_restore_blocks() onlines them into their old zones
@@ -231,6 +233,8 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	}
 	hmfs_state_restore_blocks(ctx, member(pre, "blocks"));
 	hmfs_state_restore_params(ctx, member(pre, "params"));
+	/* nor does the undo leave driver work its onlines queued */
+	hmfs_dev_forget_work(ctx);
 }
 
 static const char *op_name(enum hmfs_change_op op)
@@ -247,7 +251,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
-		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's plugging after it",
+		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's work after it",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";

@@ -885,7 +885,7 @@ static void refresh_stale(struct hmfs_ctx *ctx)
  * A virtio-mem driver's retry after an online or offline
  * (hmfs_dev_retry()) plugs or unplugs memory of the devices whose work
  * is due (hmfs_dev_retry_due(): short of their requested-size, or above
- * it with the work queued by an offline) and of no other: sub-blocks of
+ * it with the work queued by an offline, or by an online's MEM_ONLINE) and of no other: sub-blocks of
  * their memory blocks (online ones too) or whole memory blocks of
  * theirs, added or removed.  It changes those devices and their memory blocks
  * alone, so its record ("device") and @pre hold those devices and the
@@ -2601,6 +2601,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
 		*found = true;
 	}
+	/* the saved machine had no driver work pending: what the restore's onlines queued goes */
+	hmfs_dev_forget_work(ctx);
 	ctx->restoring = false;
 out:
 	json_object_put(root);

@@ -148,4 +148,22 @@ ctl device_add pc-dimm id=d0 size=128M addr=0x800000000 >/dev/null
 echo online_movable >"$M/memory256/state"
 tap_ok $? "kill -9, restart (the unmovable pages gone), a DIMM's memory256 onlined"
 is "$(dev vm1 plugged-size)" "$p" "... vm1 is not unplugged: the online was not of its block"
+stop_fs
+
+# 6. nor by the offline of its own block: with unplug_online Y MEM_OFFLINE
+#    queues nothing, and the work the restart's onlines queued is dropped
+#    with the restore (the saved machine had none pending)
+start_fs --profile default --cmdline "$C" --fresh --uevent-socket "$USOCK"
+ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=256M memaddr=0x100000000 >/dev/null
+echo online_kernel >"$M/memory32/state" && echo online_kernel >"$M/memory33/state"
+ctl alloc unmovable 40000 >/dev/null
+ctl set-size vm1 0 >/dev/null
+p=$(dev vm1 plugged-size)
+kill9_fs
+start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK"
+b=$(ls -d "$M"/memory3[2-9] | sed 's,.*/memory,,' | tail -1)
+echo offline >"$M/memory$b/state"
+tap_ok $? "kill -9, restart, offline memory$b (vm1's)"
+is "$(cat "$MNT/sys/module/virtio_mem/parameters/unplug_online") $(dev vm1 plugged-size) $(cat "$M/memory$b/state")" \
+	"Y $p offline" "... unplug_online Y: nothing unplugged, memory$b left offline"
 done_testing
