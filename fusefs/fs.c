@@ -466,6 +466,48 @@ static bool req_interrupted(void *req)
 	return fuse_req_interrupted(req);
 }
 
+/*
+ * capable(CAP_SYS_ADMIN) of the writer: the capability in its effective
+ * set, and its user namespace ours -- hotmemfs stands for the kernel, so
+ * its namespace is the machine's initial one, where capable() asks: root
+ * without the capability (a container's, setpriv --bounding-set) is
+ * refused, root of a child user namespace too however it maps uid 0, and
+ * any uid holding it is let through, as the kernel does.  FUSE gives the
+ * writing thread's id in our PID namespace; 0 when it is outside ours,
+ * and then only the uid can say (0: let through).  /proc of a thread
+ * gone meanwhile: refused.  A namespace link we may not read (a hotmemfs
+ * that is not root, a writer of another user): the capability alone.
+ */
+static bool req_capable_sys_admin(const struct fuse_ctx *fc)
+{
+	char path[64], line[256];
+	struct stat self, them;
+	bool cap = false;
+	FILE *f;
+
+	if (!fc->pid)
+		return fc->uid == 0;
+	/* a hotmemfs not root may not look at another user's namespace: the capability says it */
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)fc->pid);
+	if (!stat(path, &them) && !stat("/proc/self/ns/user", &self) &&
+	    (them.st_ino != self.st_ino || them.st_dev != self.st_dev))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)fc->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long eff;
+
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			cap = eff & (1ULL << 21); /* CAP_SYS_ADMIN */
+			break;
+		}
+	}
+	fclose(f);
+	return cap;
+}
+
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
@@ -491,13 +533,8 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		fuse_reply_err(req, (int)-hmfs_store_gone(ctx, &of->node));
 		return;
 	}
-	/*
-	 * capable(CAP_SYS_ADMIN) before the store parses anything; the mode
-	 * is root's to change.  The uid as FUSE maps it into our namespace:
-	 * root of a user namespace of its own is someone else here, as it
-	 * lacks the capability in the initial namespace.
-	 */
-	if (hmfs_store_needs_admin(&of->node) && fuse_req_ctx(req)->uid) {
+	/* capable(CAP_SYS_ADMIN) before the store parses anything; the mode is root's to change */
+	if (hmfs_store_needs_admin(&of->node) && !req_capable_sys_admin(fuse_req_ctx(req))) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}

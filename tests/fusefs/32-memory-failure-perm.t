@@ -25,6 +25,21 @@ for f in soft_offline_page hard_offline_page; do
 	is "$(nobody $PY "$TMP/sysw.py" w "$M/$f" garbage)" EPERM "... before parsing, as the kernel"
 	is "$(corrupted)" 0 "... and no page is retired"
 done
-is "$($PY "$TMP/sysw.py" w "$M/soft_offline_page" 0x20000000)" ret=10 "root still retires a page"
+# capable() is the capability in the initial user namespace, not uid 0
+nocap() { setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$@"; }
+is "$(nocap $PY "$TMP/sysw.py" w "$M/soft_offline_page" 0x20000000)" EPERM \
+	"uid 0 without CAP_SYS_ADMIN (setpriv --bounding-set=-sys_admin): EPERM"
+is "$(corrupted)" 0 "... no page retired"
+if unshare -U --map-root-user true 2>/dev/null; then
+	is "$(unshare -U --map-root-user $PY "$TMP/sysw.py" w "$M/hard_offline_page" 0x20001000)" EPERM \
+		"root of a child user namespace (uid 0 mapped to 0): EPERM (capable() asks the initial one)"
+else
+	T_N=$((T_N + 1)); echo "ok $T_N # SKIP unshare -U refused here"
+fi
+is "$(corrupted)" 0 "... no page retired"
+is "$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+sys_admin --ambient-caps=+sys_admin $PY "$TMP/sysw.py" w "$M/soft_offline_page" 0x20002000)" ret=10 \
+	"uid 65534 holding CAP_SYS_ADMIN (ambient), mode 0666: let through, as capable() does"
 is "$(corrupted)" 4 "... HardwareCorrupted 4 kB"
+is "$($PY "$TMP/sysw.py" w "$M/soft_offline_page" 0x20000000)" ret=10 "root still retires a page"
+is "$(corrupted)" 8 "... HardwareCorrupted 8 kB"
 done_testing
