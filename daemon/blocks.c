@@ -26,7 +26,6 @@
 
 #include "hotmemd.h"
 
-
 struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *nb;

@@ -139,7 +139,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .control = DEFAULT_CONTROL,
 			    .state = DEFAULT_STATE,
-			    .threads = cpus > 2 ? (unsigned)(2 * cpus) : 4,
+			    /* two a CPU, within what --threads takes */
+			    .threads = cpus > 2 ? (unsigned)(cpus < HMFS_MAX_THREADS / 2 ? 2 * cpus :
+									 HMFS_MAX_THREADS) : 4,
 			    .attr_timeout = 3600 };
 	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
 		switch (c) {
