@@ -106,9 +106,9 @@ const char *hmt_event_zone(const struct hmt_event *e)
 
 /*
  * The longest line: each of the 11 numbers at its widest (20 digits and
- * a sign), every key, the longest names, a comm of HMT_COMM_LEN bytes each
- * escaped as \u00XX -- well below this, which also leaves the padded
- * copies their slack.
+ * a sign), every key, the longest names, a comm of HMT_COMM_LEN bytes and
+ * a zone of HMT_ZONE_LEN bytes each escaped as \u00XX -- well below this,
+ * which also leaves the padded copies their slack.
  */
 #define JSON_MAX 768
 #define NAME_PAD 48
@@ -273,7 +273,9 @@ static char *json_line(const struct hmt_event *e, __u64 t0, char *p)
 	p = put_key_u64(p, "start_pfn", e->start_pfn);
 	p = put_key_u64(p, "nr_pages", e->nr_pages);
 	p = put_key_s64(p, "nid", e->nid);
-	p = zone ? put_key_str(p, "zone", zone) : put_lit(p, ",\"zone\":null");
+	/* the kernel's zone name comes from the traced machine: escaped as the comm is */
+	p = zone ? put_json_str(put_lit(p, ",\"zone\":"), zone, HMT_ZONE_LEN)
+		 : put_lit(p, ",\"zone\":null");
 	p = put_key_s64(p, "zid", e->zid);
 	p = put_key_s64(p, "extra", e->extra);
 	if (action)

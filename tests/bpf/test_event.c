@@ -201,6 +201,16 @@ static void test_json_exact(void **state)
 		    "\"zid\":-2147483648,\"extra\":32,\"action\":\"MEM_CANCEL_OFFLINE\","
 		    "\"pid\":4294967295,\"tid\":0,"
 		    "\"comm\":\"\\\\x\\u0009\\u007f\\u00ff0123456789a\",\"via\":\"fentry\",\"fn\":12}");
+	/* a kernel zone name of 8 bytes, not NUL-terminated, to escape as the comm */
+	memcpy(e.zone, "N\"\\\n\x01\xe9" "ab", HMT_ZONE_LEN);
+	check_exact(&e, 1000,
+		    "{\"ts\":0,\"src\":\"kernel\",\"ev\":\"memory_notify\",\"phase\":\"enter\","
+		    "\"start_pfn\":18446744073709551615,\"nr_pages\":0,\"nid\":-1,"
+		    "\"zone\":\"N\\\"\\\\\\u000a\\u0001\\u00e9ab\","
+		    "\"zid\":-2147483648,\"extra\":32,\"action\":\"MEM_CANCEL_OFFLINE\","
+		    "\"pid\":4294967295,\"tid\":0,"
+		    "\"comm\":\"\\\\x\\u0009\\u007f\\u00ff0123456789a\",\"via\":\"fentry\",\"fn\":12}");
+	memset(e.zone, 0, HMT_ZONE_LEN);
 	e.phase = HMT_EXIT;
 	e.extra = -9223372036854775807LL - 1;
 	e.ret = -9223372036854775807LL - 1;

@@ -83,6 +83,12 @@ ok $? "--json-output FILE: the same events as JSON lines beside the table"
 # the PID is the shell's fork until it has exec'ed the target: its probes
 # are not there yet ("0 of 54 USDT probes attached", seen on a busy machine)
 for _ in $(seq 100); do [ "$(readlink /proc/$tp/exe)" = "$(readlink -f "$T")" ] && break; sleep 0.05; done
+if [ "$(readlink /proc/$tp/exe)" != "$(readlink -f "$T")" ]; then
+	# attaching now would test nothing: "0 of N probes" or a wrong process
+	kill $tp 2>/dev/null
+	echo "Bail out! --emulator PID: $T (pid $tp) had not exec'ed within 5 s"
+	exit 1
+fi
 "$HT" --emulator $tp --json --no-pin -o "$OUT/pid.jsonl" 2> "$OUT/pid.err" & tr=$!
 for _ in $(seq 100); do grep -q "ready:" "$OUT/pid.err" && break; sleep 0.1; done
 "$T" all > /dev/null		# another process running the same binary
