@@ -167,9 +167,9 @@ static void bench_usdt(void)
  * so that no storm absorbs the drain of the one before it.
  *
  * The order of a round: a row of a Williams square, the rows cycled, so
- * that every way runs at every place and after every other way equally
- * often (rotating and reversing the order had the untraced storm after a
- * traced one 30 rounds in 31).
+ * that every way runs at every place and, within a round, after every
+ * other way equally often (rotating and reversing the order had the
+ * untraced storm after a traced one 30 rounds in 31).
  *
  * Short storms taken in turn, not a fresh hotmemfs and tracer a storm:
  * neighbours in time share the machine's load (the other jobs on the 2
