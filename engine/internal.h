@@ -537,6 +537,15 @@ struct hotmem {
 	 */
 	pthread_rwlock_t vmemmap_remap_lock;
 	/*
+	 * Emulator: per section (nr_mem_sections()), a lost memmap whose
+	 * memfd pages a refused write left torn (vmemmap_lost_off_buddy()):
+	 * their content as it was, which vmemmap_map_memfd() writes back
+	 * before it maps them.  Allocated on first use under
+	 * vmemmap_remap_lock for writing; an entry is used only by whoever
+	 * maps its section (not one lock: memmap_init_worker()s in parallel).
+	 */
+	struct page **torn_memmaps;
+	/*
 	 * /proc/self/pagemap, opened by pagemap_pid at boot (-1: none): which
 	 * vmemmap pages of a shared memmap the host has copied.
 	 */
@@ -861,6 +870,7 @@ static inline bool section_memmap_unmapped(const struct mem_section *ms)
 bool memmap_unmapped(struct hotmem *hm, unsigned long pfn);
 int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who);
 size_t vmemmap_private_bytes(struct hotmem *hm);
+void vmemmap_free_torn(struct hotmem *hm);
 
 /* page_alloc.c */
 void zone_init(struct hotmem *hm, struct zone *z, int nid, int zid);

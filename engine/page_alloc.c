@@ -315,7 +315,9 @@ static void lost_unlink_one(struct list_head *nb, bool next, struct list_head *v
  * them would fault, anywhere in the zone.  They are taken off the buddy,
  * as take_page_off_buddy() takes off a poisoned page, in two steps so
  * that a refused write of @copy (the section's struct pages as its memfd
- * pages hold them, @memmap's content) changes nothing outside it.  First
+ * pages hold them, @memmap's content) changes nothing outside it.  (In
+ * the memfd, a refused write may have stored part of @copy: the caller
+ * writes the original back, vmemmap_lost_off_buddy().)  First
  * (here) each free block is unlinked in @copy only: it keeps PG_buddy,
  * its order and migratetype with lru NULL, which no list member has, its
  * neighbours in @copy are linked past it, and the writes to neighbours

@@ -464,6 +464,7 @@ void sparse_destroy(struct hotmem *hm)
 {
 	if (!hm->mem_section)
 		return;
+	vmemmap_free_torn(hm);
 	for (unsigned long r = 0; r < hm->nr_section_roots; r++) {
 		struct mem_section *sec = hm->mem_section[r];
 

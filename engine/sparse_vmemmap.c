@@ -427,6 +427,47 @@ static void vmemmap_pte_lost(struct hotmem *hm, unsigned long section_nr, unsign
 	physmem_unmap_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
 }
 
+/* the torn memfd pages' content kept for section @section_nr (hm->torn_memmaps) */
+static struct page **vmemmap_torn(struct hotmem *hm, unsigned long section_nr)
+{
+	struct page **torn = __atomic_load_n(&hm->torn_memmaps, __ATOMIC_ACQUIRE);
+
+	return torn ? &torn[section_nr] : NULL;
+}
+
+static void vmemmap_drop_torn(struct hotmem *hm, unsigned long section_nr)
+{
+	struct page **torn = vmemmap_torn(hm, section_nr);
+
+	if (torn) {
+		free(*torn);
+		*torn = NULL;
+	}
+}
+
+/* the torn memfd pages of @section_nr, if any, written as they were */
+static int vmemmap_write_torn(struct hotmem *hm, unsigned long section_nr)
+{
+	struct page **torn = vmemmap_torn(hm, section_nr);
+
+	if (!torn || !*torn)
+		return 0;
+	if (physmem_write(hm, __nr_to_section(hm, section_nr)->vmemmap.pmd_pfn, *torn, PMD_SIZE))
+		return -ENOMEM;
+	vmemmap_drop_torn(hm, section_nr);
+	return 0;
+}
+
+void vmemmap_free_torn(struct hotmem *hm)
+{
+	if (!hm->torn_memmaps)
+		return;
+	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++)
+		free(hm->torn_memmaps[nr]);
+	free(hm->torn_memmaps);
+	hm->torn_memmaps = NULL;
+}
+
 /* the host's refusal, said once where it leaves a memmap unmapped */
 static void vmemmap_lost(struct hotmem *hm, unsigned long section_nr, const char *what)
 {
@@ -458,6 +499,13 @@ static int vmemmap_map_memfd(struct hotmem *hm, unsigned long section_nr)
 
 	/* the shared memmap's copies are gone with the mapping */
 	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+	/* never mapped torn (vmemmap_lost_off_buddy()): its memfd pages as they were first */
+	if (vmemmap_write_torn(hm, section_nr)) {
+		pr_err(hm, "vmemmap: the memmap of section %lu stays unmapped: the host refused "
+			   "to write back its memfd pages, which hold part of a changed copy "
+			   "(host memory)", section_nr);
+		return -ENOMEM;
+	}
 	for (int t = 0; t < HOST_MAP_TRIES && ret; t++)
 		ret = physmem_map_vmemmap(hm, vaddr, ms->vmemmap.pmd_pfn, PMD_SIZE, false);
 	if (ret) {
@@ -641,6 +689,8 @@ static int vmemmap_remap_template(struct hotmem *hm, unsigned long section_nr, i
 		goto err_remap;
 	vmemmap_populate_online(hm, section_nr);
 	vm->tmpl_slot = slot;
+	/* what a torn memfd held before is no one's memmap now */
+	vmemmap_drop_torn(hm, section_nr);
 	/* a fresh mapping: the last answer was the old one's, the host is asked next time */
 	vm->copies_faults = -1;
 	old = __atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
@@ -787,20 +837,40 @@ int memmap_check_mapped(struct hotmem *hm, unsigned long pfn, const char *who)
  * not allocate.  Their list neighbours outside and the zone's counts
  * change only once the copy is back; without the memory for the copy, or
  * its write refused, nothing changed, the zone stays at risk and the log
- * says so.
+ * says so.  A refused write may have written part of the copy
+ * (physmem_io() loops on short writes), whose free blocks have no list
+ * links: the original goes back; refused too, the memfd pages are torn
+ * and the original is kept (hm->torn_memmaps) for vmemmap_map_memfd(), which
+ * never maps them before writing it.
  */
 static void vmemmap_lost_off_buddy(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	const unsigned long pfn = ms->vmemmap.pmd_pfn;
-	struct page *copy = malloc(PMD_SIZE);
+	struct page *copy = malloc(PMD_SIZE), *orig = malloc(PMD_SIZE);
 	struct lost_block *blocks = NULL;
 	unsigned long taken;
 	long nr = -ENOMEM;
 
-	if (copy && !physmem_read(hm, pfn, copy, PMD_SIZE))
+	/* where a torn write keeps the original, before anything changes */
+	if (!hm->torn_memmaps)
+		__atomic_store_n(&hm->torn_memmaps, calloc(nr_mem_sections(hm), sizeof(orig)),
+				 __ATOMIC_RELEASE);
+	if (copy && orig && hm->torn_memmaps && !physmem_read(hm, pfn, orig, PMD_SIZE)) {
+		memcpy(copy, orig, PMD_SIZE);
 		nr = take_lost_memmap_off_buddy(hm, vmemmap_vaddr(hm, section_nr, 0), copy, &blocks);
-	if (nr < 0 || physmem_write(hm, pfn, copy, PMD_SIZE)) {
+	}
+	if (nr >= 0 && physmem_write(hm, pfn, copy, PMD_SIZE)) {
+		nr = -ENOMEM;
+		if (physmem_write(hm, pfn, orig, PMD_SIZE)) {
+			pr_err(hm, "vmemmap: the memfd pages of section %lu's memmap are torn (a "
+				   "refused write, and its undo refused): they are written back "
+				   "before the memmap is mapped again", section_nr);
+			hm->torn_memmaps[section_nr] = orig;
+			orig = NULL;
+		}
+	}
+	if (nr < 0) {
 		pr_err(hm, "vmemmap: the free pages of section %lu stay on the free lists through "
 			   "its unmapped memmap: the zone's next free or allocation may fault",
 		       section_nr);
@@ -812,6 +882,7 @@ static void vmemmap_lost_off_buddy(struct hotmem *hm, unsigned long section_nr)
 		    "is mapped again", taken, section_nr);
 out:
 	free(blocks);
+	free(orig);
 	free(copy);
 }
 

@@ -788,8 +788,14 @@ void __wrap_put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn)
 	__real_put_lost_memmap_back(hm, start_pfn);
 }
 
-/* physmem_write() of a lost memmap's copy (a buffer, not the vmemmap) refused (--wrap) */
+/*
+ * physmem_write() of a lost memmap's copy (a buffer, not the vmemmap)
+ * refused (--wrap); or the next partial_copy_writes such writes store
+ * their first half, then are refused (a short pwrite(), then ENOSPC from
+ * the memfd: physmem_io())
+ */
 static bool refuse_copy_write;
+static int partial_copy_writes;
 
 int __real_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
 int __wrap_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, size_t size);
@@ -797,7 +803,33 @@ int __wrap_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, 
 {
 	if (refuse_copy_write && size == PMD_SIZE && buf != pfn_to_page(hm, 32UL << 15))
 		return -ENOMEM;
+	if (partial_copy_writes && size == PMD_SIZE && buf != pfn_to_page(hm, 32UL << 15)) {
+		partial_copy_writes--;
+		__real_physmem_write(hm, pfn, buf, PMD_SIZE / 2);
+		return -ENOMEM;
+	}
 	return __real_physmem_write(hm, pfn, buf, size);
+}
+
+/*
+ * Memory failure of the huge page maps section 32's lost memmap again:
+ * its free pages back on their lists, as many free as @before once the
+ * huge page is freed; @hm destroyed.
+ */
+static void lost_memmap_mapped_by_memory_failure(struct hotmem *hm,
+						 const struct hm_zone_info *before)
+{
+	struct hm_zone_info after;
+
+	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_true(!hm->torn_memmaps || !hm->torn_memmaps[32]);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &after), 0);
+	assert_int_equal(after.nr_free, before->nr_free);
+	check(hm);
+	hotmem_destroy(hm);
 }
 
 /*
@@ -812,7 +844,7 @@ static void test_lost_memmap_copy_write_refused(void **state)
 {
 	struct hotmem *hm = hvo_block_online(false);
 	static char log[HM_DMESG_SIZE];
-	struct hm_zone_info before, after;
+	struct hm_zone_info before;
 
 	(void)state;
 	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &before), 0);
@@ -823,15 +855,56 @@ static void test_lost_memmap_copy_write_refused(void **state)
 	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_OFF_BUDDY);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "the free pages of section 32 stay on the free lists"));
-	/* memory failure of the huge page maps the memmap again */
-	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
-	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	check(hm);
-	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &after), 0);
-	assert_int_equal(after.nr_free, before.nr_free);
-	check(hm);
-	hotmem_destroy(hm);
+	lost_memmap_mapped_by_memory_failure(hm, &before);
+}
+
+/*
+ * The copy's write refused part way (review): the memfd -- the memmap
+ * once mapped again -- held the first half of the copy, whose free
+ * blocks have no list links while their neighbours outside still link
+ * them (SIGSEGV in check_free_lists() after memory failure mapped it).
+ * Now the original goes back; @torn: that write refused part way too,
+ * and the memmap is never mapped before the original is written, which
+ * a refusal then keeps lost (-ENOMEM) until the host takes it.
+ */
+static void lost_memmap_copy_write_partial(bool torn)
+{
+	struct hotmem *hm = hvo_block_online(false);
+	static char log[HM_DMESG_SIZE];
+	struct hm_zone_info before;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &before), 0);
+	partial_copy_writes = torn ? 2 : 1;
+	hvo_lose_memmap_of(hm, 3);
+	assert_int_equal(partial_copy_writes, 0);
+	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_OFF_BUDDY);
+	assert_int_equal(hm->torn_memmaps[32] != NULL, torn);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "the free pages of section 32 stay on the free lists"));
+	assert_int_equal(strstr(log, "section 32's memmap are torn") != NULL, torn);
+	if (torn) {
+		partial_copy_writes = 1;
+		assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -ENOMEM);
+		assert_int_equal(partial_copy_writes, 0);
+		assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+		assert_non_null(hm->torn_memmaps[32]);
+		hotmem_dmesg(hm, log, sizeof(log));
+		assert_non_null(strstr(log, "the memmap of section 32 stays unmapped"));
+	}
+	lost_memmap_mapped_by_memory_failure(hm, &before);
+}
+
+static void test_lost_memmap_copy_write_partial(void **state)
+{
+	(void)state;
+	lost_memmap_copy_write_partial(false);
+}
+
+static void test_lost_memmap_copy_write_partial_undo_partial(void **state)
+{
+	(void)state;
+	lost_memmap_copy_write_partial(true);
 }
 
 /* hotmem_alloc_page_at() of one pfn in a loop until it gets it or is stopped */
@@ -993,6 +1066,8 @@ int main(void)
 		cmocka_unit_test(test_lost_memmap_read_by_shrink_zone_span),
 		cmocka_unit_test(test_lost_memmap_put_back_races_alloc_at),
 		cmocka_unit_test(test_lost_memmap_copy_write_refused),
+		cmocka_unit_test(test_lost_memmap_copy_write_partial),
+		cmocka_unit_test(test_lost_memmap_copy_write_partial_undo_partial),
 		cmocka_unit_test(test_lost_memmap_invariants_say_so),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 	};
