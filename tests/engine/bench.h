@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double now_us(void)
 {
@@ -27,6 +29,30 @@ static inline double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * @size bytes of a fresh memfd mapped shared, as the engine's memory is:
+ * the reference a memset() of fresh host memory is measured on.  The fd
+ * stays open while mapped (bench_memfd_unmap()).  Exits on failure.
+ */
+static inline char *bench_memfd_map(const char *name, size_t size, int *fd)
+{
+	char *p;
+
+	*fd = memfd_create(name, 0);
+	if (*fd < 0 || ftruncate(*fd, (off_t)size))
+		exit(1);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	if (p == MAP_FAILED)
+		exit(1);
+	return p;
+}
+
+static inline void bench_memfd_unmap(char *p, size_t size, int fd)
+{
+	munmap(p, size);
+	close(fd);
 }
 
 /* one figure: the human line, then the machine line */

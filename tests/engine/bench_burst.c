@@ -85,20 +85,14 @@ static double burst_s(bool mom, double *rss_per_tib, double *boot_s)
 static double memmap_memset_s(void)
 {
 	const size_t sz = DIMM_SIZE / 64;
-	int fd = memfd_create("bench_burst", 0);
+	int fd;
+	char *p = bench_memfd_map("bench_burst", sz, &fd);
 	double t0, t;
-	char *p;
 
-	if (fd < 0 || ftruncate(fd, (off_t)sz))
-		exit(1);
-	p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		exit(1);
 	t0 = now_us();
 	memset(p, 0, sz);
 	t = (now_us() - t0) / 1e6;
-	munmap(p, sz);
-	close(fd);
+	bench_memfd_unmap(p, sz, fd);
 	return t;
 }
 

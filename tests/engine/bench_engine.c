@@ -67,14 +67,9 @@ static double memset_us(bool fresh)
 {
 	const size_t sz = 2UL << 20;
 	double t[RUNS];
-	int fd = memfd_create("bench", 0);
-	char *p;
+	int fd;
+	char *p = bench_memfd_map("bench", sz * RUNS, &fd);
 
-	if (fd < 0 || ftruncate(fd, (off_t)sz * RUNS))
-		exit(1);
-	p = mmap(NULL, sz * RUNS, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		exit(1);
 	if (!fresh)
 		memset(p, 1, sz * RUNS);
 	for (int i = 0; i < RUNS; i++) {
@@ -83,8 +78,7 @@ static double memset_us(bool fresh)
 		memset(p + sz * (size_t)i, 0, sz);
 		t[i] = now_us() - t0;
 	}
-	munmap(p, sz * RUNS);
-	close(fd);
+	bench_memfd_unmap(p, sz * RUNS, fd);
 	return median(t, RUNS);
 }
 
@@ -176,17 +170,12 @@ static void *host_memset_worker(void *arg)
  */
 static double host_memset_us(size_t size, unsigned int threads)
 {
-	int fd = memfd_create("bench-par", 0);
+	int fd;
+	char *p = bench_memfd_map("bench-par", size, &fd);
 	struct host_memset m[2];
 	pthread_t t;
 	double t0, us;
-	char *p;
 
-	if (fd < 0 || ftruncate(fd, (off_t)size))
-		exit(1);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		exit(1);
 	m[0] = (struct host_memset){ p, threads > 1 ? size / 2 : size };
 	m[1] = (struct host_memset){ p + size / 2, size / 2 };
 	t0 = now_us();
@@ -196,8 +185,7 @@ static double host_memset_us(size_t size, unsigned int threads)
 	if (threads > 1)
 		pthread_join(t, NULL);
 	us = now_us() - t0;
-	munmap(p, size);
-	close(fd);
+	bench_memfd_unmap(p, size, fd);
 	return us;
 }
 

@@ -133,17 +133,22 @@ stop_fs
 #    shrink's device left above requested-size is not unplugged by
 #    another block's online
 C="hotmem.kernel_alloc=off memhp_default_state=offline"
-start_fs --profile default --cmdline "$C" --fresh --uevent-socket "$USOCK"
-ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=256M memaddr=0x100000000 >/dev/null
-echo online_kernel >"$M/memory32/state" && echo online_kernel >"$M/memory33/state"
-# boot RAM is all DMA32 here: unmovable pages fill ZONE_NORMAL, vm1's memory
-ctl alloc unmovable 40000 >/dev/null
-ctl set-size vm1 0 >/dev/null
-p=$(dev vm1 plugged-size)
+# vm1 shrunk to 0 stops at unmovable pages (p: what stays plugged); then
+# kill -9 and a restart, which takes the unmovable pages away
+busy_shrink_restart() {
+	start_fs --profile default --cmdline "$C" --fresh --uevent-socket "$USOCK"
+	ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=256M memaddr=0x100000000 >/dev/null
+	echo online_kernel >"$M/memory32/state" && echo online_kernel >"$M/memory33/state"
+	# boot RAM is all DMA32 here: unmovable pages fill ZONE_NORMAL, vm1's memory
+	ctl alloc unmovable 40000 >/dev/null
+	ctl set-size vm1 0 >/dev/null
+	p=$(dev vm1 plugged-size)
+	kill9_fs
+	start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK"
+}
+busy_shrink_restart
 [ "$p" -gt 0 ]
 tap_ok $? "vm1 shrunk to 0 stops at unmovable pages: $((p >> 20))M plugged"
-kill9_fs
-start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK"
 ctl device_add pc-dimm id=d0 size=128M addr=0x800000000 >/dev/null
 echo online_movable >"$M/memory256/state"
 tap_ok $? "kill -9, restart (the unmovable pages gone), a DIMM's memory256 onlined"
@@ -153,14 +158,7 @@ stop_fs
 # 6. nor by the offline of its own block: with unplug_online Y MEM_OFFLINE
 #    queues nothing, and the work the restart's onlines queued is dropped
 #    with the restore (the saved machine had none pending)
-start_fs --profile default --cmdline "$C" --fresh --uevent-socket "$USOCK"
-ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=256M memaddr=0x100000000 >/dev/null
-echo online_kernel >"$M/memory32/state" && echo online_kernel >"$M/memory33/state"
-ctl alloc unmovable 40000 >/dev/null
-ctl set-size vm1 0 >/dev/null
-p=$(dev vm1 plugged-size)
-kill9_fs
-start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK"
+busy_shrink_restart
 b=$(ls -d "$M"/memory3[2-9] | sed 's,.*/memory,,' | tail -1)
 echo offline >"$M/memory$b/state"
 tap_ok $? "kill -9, restart, offline memory$b (vm1's)"
