@@ -748,21 +748,20 @@ static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
 	return store_change(ctx, &ch, count);
 }
 
-/* soft_offline_page_store() / hard_offline_page_store(): a physical address */
+/*
+ * soft_offline_page_store() / hard_offline_page_store(): a physical
+ * address; the retirement is a change, kept in the state file
+ */
 static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *buf,
 				    size_t count)
 {
+	struct hmfs_change ch = { .op = HMFS_CH_MEMORY_FAILURE, .value = a == A_HARD_OFFLINE };
 	unsigned long long phys;
-	int ret;
 
 	if (hmu_kstrtoull(buf, 0, &phys) < 0)
 		return -EINVAL;
-	if (a == A_SOFT_OFFLINE)
-		return (ret = hotmem_soft_offline_page(ctx->hm, phys >> 12)) ? ret : (ssize_t)count;
-	ret = hotmem_memory_failure(ctx->hm, phys >> 12);
-	if (ret == -EOPNOTSUPP)
-		ret = 0;
-	return ret ? ret : (ssize_t)count;
+	ch.dev.addr = phys >> 12;
+	return store_change(ctx, &ch, count);
 }
 
 /* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */

@@ -310,7 +310,13 @@ struct hmfs_loop;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 8
+#define HMFS_STATE_KEYS 9
+
+/* a page soft_offline_page or hard_offline_page retired (kept for the state file) */
+struct hmfs_retired {
+	uint64_t pfn;
+	bool hard; /* memory_failure(), not soft_offline_page() */
+};
 
 struct hmfs_ctx {
 	struct hotmem *hm;
@@ -463,6 +469,14 @@ struct hmfs_ctx {
 	pthread_mutex_t change_lock;
 	pthread_mutex_t save_lock; /* the counters below, for status */
 	bool restoring;
+	/*
+	 * The pages retired, in order (the state file's "hwpoison"): the
+	 * engine keeps no hard/soft, and a restart retires them again.
+	 * retired_lock: a save reads them from any thread.
+	 */
+	pthread_mutex_t retired_lock;
+	struct hmfs_retired *retired;
+	size_t nr_retired, retired_cap;
 	bool frozen; /* an undo failed: no more changes (frozen_why says) */
 	char frozen_why[512];
 	unsigned long saves, save_errors;
@@ -550,6 +564,8 @@ enum hmfs_change_op {
 	HMFS_CH_RATIO,
 	HMFS_CH_POLICY,
 	HMFS_CH_VMEM_UNPLUG_ONLINE, /* virtio_mem.unplug_online: value */
+	/* soft_offline_page (value 0), hard_offline_page (1): dev.addr = pfn */
+	HMFS_CH_MEMORY_FAILURE,
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
@@ -584,6 +600,8 @@ struct hmfs_change {
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen);
 void hmfs_ctx_init(struct hmfs_ctx *ctx);
+/* retire page @pfn (@hard: memory_failure()), kept for the state file: 0 or -errno */
+int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard);
 
 /* acpi.c: the DIMM slots' ACPI memory devices */
 /* under /sys/devices: QEMU's \_SB.MHPC (a pc machine's fifth PNP0A06), the slots' parent */

@@ -16,10 +16,54 @@
 #include <stddef.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hmfs.h"
+
+/* pfn is among the retired pages (retired_lock held) */
+static bool retired_has(const struct hmfs_ctx *ctx, uint64_t pfn)
+{
+	for (size_t i = 0; i < ctx->nr_retired; i++)
+		if (ctx->retired[i].pfn == pfn)
+			return true;
+	return false;
+}
+
+/*
+ * soft_offline_page_store() / hard_offline_page_store() on @pfn, the page
+ * kept among the retired ones when it was retired now: room for it is
+ * made first, so that a page the engine retired is never left out.
+ */
+int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard)
+{
+	struct hmfs_retired *r;
+	int ret;
+
+	pthread_mutex_lock(&ctx->retired_lock);
+	if (ctx->nr_retired == ctx->retired_cap) {
+		size_t cap = ctx->retired_cap ? 2 * ctx->retired_cap : 16;
+
+		r = realloc(ctx->retired, cap * sizeof(*r));
+		if (!r) {
+			pthread_mutex_unlock(&ctx->retired_lock);
+			return -ENOMEM;
+		}
+		ctx->retired = r;
+		ctx->retired_cap = cap;
+	}
+	pthread_mutex_unlock(&ctx->retired_lock);
+	/* soft_offline_page() of a poisoned page: 0, and nothing retired now */
+	ret = hard ? hotmem_memory_failure(ctx->hm, pfn) : hotmem_soft_offline_page(ctx->hm, pfn);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&ctx->retired_lock);
+	if (!retired_has(ctx, pfn))
+		ctx->retired[ctx->nr_retired++] = (struct hmfs_retired){ pfn, hard };
+	pthread_mutex_unlock(&ctx->retired_lock);
+	return 0;
+}
 
 /* @added: a device_add's new device id */
 static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added, size_t addedlen,
@@ -43,6 +87,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hotmem_set_online_policy(ctx->hm, (int)ch->value);
 	case HMFS_CH_VMEM_UNPLUG_ONLINE:
 		return hotmem_set_virtio_mem_unplug_online(ctx->hm, ch->value != 0);
+	case HMFS_CH_MEMORY_FAILURE:
+		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0);
 	case HMFS_CH_DEVICE_ADD:
 		return hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				    ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
@@ -223,6 +269,15 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	case HMFS_CH_DRIVER_RETRY:
 		devices_back(ctx, pre, err, errlen);
 		break;
+	case HMFS_CH_MEMORY_FAILURE:
+		/*
+		 * The kernel takes no page back from poison but through
+		 * hwpoison-inject's debugfs unpoison-pfn (a test aid, not
+		 * modelled): the page stays retired, the machine differs from
+		 * @pre and unsaved() freezes.
+		 */
+		snprintf(err, errlen, "the kernel cannot unpoison a page (only hwpoison-inject's debugfs unpoison-pfn)");
+		break;
 	case HMFS_CH_DEVICE_DEL:
 		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
@@ -248,6 +303,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_RATIO] = "auto_movable_ratio",
 		[HMFS_CH_POLICY] = "online_policy",
 		[HMFS_CH_VMEM_UNPLUG_ONLINE] = "virtio_mem unplug_online",
+		[HMFS_CH_MEMORY_FAILURE] = "page's retirement (soft/hard_offline_page)",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
@@ -404,6 +460,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
+	pthread_mutex_init(&ctx->retired_lock, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
 	pthread_mutex_init(&ctx->journal_lock, NULL);
 	pthread_cond_init(&ctx->journal_cond, NULL);

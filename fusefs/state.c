@@ -376,6 +376,11 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 		ctx->saved_text[k] = NULL;
 	}
 	ctx->journal_fd = -1;
+	pthread_mutex_lock(&ctx->retired_lock);
+	free(ctx->retired);
+	ctx->retired = NULL;
+	ctx->nr_retired = ctx->retired_cap = 0;
+	pthread_mutex_unlock(&ctx->retired_lock);
 	if (ctx->state_lockfd >= 0)
 		close(ctx->state_lockfd); /* drops the lock; the file stays */
 	if (ctx->state_dirfd >= 0)
@@ -400,7 +405,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 /* the order of the file's "machine" object */
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
-	KEY_PROFILE_DEVICES,
+	KEY_PROFILE_DEVICES, KEY_HWPOISON,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -412,6 +417,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PROFILE] = "profile", [KEY_CMDLINE] = "cmdline", [KEY_BLOCK_SIZE] = "block-size",
 	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
 	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
+	[KEY_HWPOISON] = "hwpoison",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -419,7 +425,30 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_BLOCK_SIZE] = json_type_int, [KEY_PARAMS] = json_type_object,
 	[KEY_DEVICES] = json_type_array,  [KEY_PROBED] = json_type_array,
 	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
+	[KEY_HWPOISON] = json_type_array,
 };
+
+/*
+ * "hwpoison": the pages soft_offline_page and hard_offline_page retired,
+ * in order, {"pfn", "hard"} each (a file without it, from before
+ * 2026-11-29: none).  The kernel keeps them retired until a reboot; a
+ * restart of hotmemfs retires them again (restore_retired()).
+ */
+static json_object *retired_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+
+	pthread_mutex_lock(&ctx->retired_lock);
+	for (size_t i = 0; i < ctx->nr_retired; i++) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "pfn", json_object_new_uint64(ctx->retired[i].pfn));
+		json_object_object_add(r, "hard", json_object_new_boolean(ctx->retired[i].hard));
+		json_object_array_add(a, r);
+	}
+	pthread_mutex_unlock(&ctx->retired_lock);
+	return a;
+}
 
 /* the machine's value of machine_keys[@key], as the state file has it */
 static json_object *machine_value(struct hmfs_ctx *ctx, int key)
@@ -439,6 +468,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return hmfs_dev_profile_json(ctx);
 	case KEY_PROBED:
 		return probed_json(ctx);
+	case KEY_HWPOISON:
+		return retired_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -1971,6 +2002,76 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 }
 
 /*
+ * The block of @pfn, onlined for a moment when the file has it offline
+ * (its pages stayed poisoned through the offline, as the kernel's do, but
+ * only an online page can be retired again): @id, and whether it was
+ */
+static bool online_for_retire(struct hmfs_ctx *ctx, uint64_t pfn, unsigned long *id)
+{
+	struct hm_block_info bi;
+
+	*id = (unsigned long)((pfn << 12) / ctx->block_size);
+	if (hotmem_block_info(ctx->hm, *id, &bi) || bi.state != HM_MEM_OFFLINE)
+		return false;
+	return !hotmem_block_set_state(ctx->hm, *id, HM_MMOP_ONLINE_MOVABLE) ||
+	       !hotmem_block_set_state(ctx->hm, *id, HM_MMOP_ONLINE);
+}
+
+/* page @i of the file's "hwpoison" retired again, once (@done) */
+static void retire_again(struct hmfs_ctx *ctx, json_object *pages, size_t i, bool *done)
+{
+	json_object *r = json_object_array_get_idx(pages, i);
+	json_object *hard = get(r, "hard", json_type_boolean);
+	uint64_t pfn = u64(r, "pfn");
+	int ret;
+
+	if (done[i])
+		return;
+	done[i] = true;
+	ret = hmfs_retire(ctx, pfn, hard && json_object_get_boolean(hard));
+	if (ret)
+		fprintf(stderr, "hotmemfs: state file %s: retiring page %#llx again: %s\n",
+			ctx->state_path, (unsigned long long)pfn, strerror(-ret));
+}
+
+/*
+ * The pages the file says were retired, retired again once their blocks
+ * are as before.  A page that cannot be now (the profile changed since)
+ * is named and left: the next save drops it.
+ */
+static void restore_retired(struct hmfs_ctx *ctx, json_object *pages)
+{
+	size_t n = pages ? json_object_array_length(pages) : 0;
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	unsigned long id;
+	int ret;
+
+	if (!done) {
+		fprintf(stderr, "hotmemfs: state file %s: retiring pages again: %s\n",
+			ctx->state_path, strerror(ENOMEM));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		if (!online_for_retire(ctx, u64(json_object_array_get_idx(pages, i), "pfn"), &id)) {
+			retire_again(ctx, pages, i, done);
+			continue;
+		}
+		/* all the block's retired pages while it is online: it will not online again */
+		for (size_t j = i; j < n; j++)
+			if ((u64(json_object_array_get_idx(pages, j), "pfn") << 12) /
+				    ctx->block_size == id)
+				retire_again(ctx, pages, j, done);
+		ret = hotmem_block_set_state(ctx->hm, id, HM_MMOP_OFFLINE);
+		if (ret)
+			fprintf(stderr, "hotmemfs: restore: memory%lu offline: %s\n", id,
+				strerror(-ret));
+	}
+	free(done);
+}
+
+/*
  * One-block records ("run") of the journal, in order, waiting to be
  * merged into the machine's "blocks" runs; a "set" of "blocks" replaces
  * them all.  So do the ranges of "device" records, each with the runs of
@@ -2582,6 +2683,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	ret = replay_journal(ctx, root, m, err, errlen);
 	if (ret)
 		goto out;
+	/* a file from before "hwpoison": no page retired (pre_matches() compares it) */
+	if (!get(m, "hwpoison", json_type_array))
+		json_object_object_add(m, "hwpoison", json_object_new_array());
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
@@ -2599,6 +2703,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		warn_missing(ctx, blocks);
 		hmfs_state_restore_blocks(ctx, blocks);
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
+		restore_retired(ctx, get(m, "hwpoison", json_type_array));
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

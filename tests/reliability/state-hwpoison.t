@@ -1,0 +1,91 @@
+#!/bin/bash
+# Pages retired through soft_offline_page and hard_offline_page stay
+# retired in a running kernel until it reboots: the writes were
+# acknowledged, so they survive kill -9 of hotmemfs (the state file's
+# "hwpoison"), HardwareCorrupted and the pages' state as before.  A state
+# file from before "hwpoison" still loads: nothing retired.  A retirement
+# whose save fails cannot be undone (the kernel has no unpoison but
+# hwpoison-inject's debugfs): hotmemfs stops taking changes.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
+hwc() { awk '/^HardwareCorrupted:/ {print $2}' "$MNT/proc/meminfo"; }
+cat >"$TMP/mf.profile" <<'PROF'
+profile = default
+name = hwpoison-state
+probe = yes
+memory_failure = yes
+PROF
+OPTS=(--profile "$TMP/mf.profile")
+
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts a machine with probe and memory_failure"
+echo 0x200000000 >"$M/probe" && echo online_movable >"$M/memory64/state"
+tap_ok $? "memory64 probed and online_movable"
+is "$(W "$M/soft_offline_page" 0x200005000) $(W "$M/hard_offline_page" 0x200006000)" \
+	"ret=11 ret=11" "a page soft-offlined, another hard-offlined"
+is "$(hwc)" 8 "HardwareCorrupted: 8 kB"
+want=$(sysfs_blocks)
+
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(hwc)" 8 "... HardwareCorrupted is 8 kB again"
+is "$(W "$M/hard_offline_page" 0x200005000) $(W "$M/hard_offline_page" 0x200006000)" "133 133" \
+	"... both pages are poisoned: hard_offline_page of either is EHWPOISON (133)"
+same_text "$(sysfs_blocks)" "$want" "... the blocks as they were"
+is "$(W "$M/memory64/state" offline) $(W "$M/memory64/state" online)" "ret=7 133" \
+	"... memory64 goes offline but will not come online again (EHWPOISON)"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+
+# a clean restart, then a state file from before "hwpoison": none retired
+stop_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "clean restart"
+is "$(hwc) $(cat "$M/memory64/state")" "8 offline" \
+	"... HardwareCorrupted is 8 kB, memory64 offline as it was (its pages retired while onlined for a moment)"
+stop_fs
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+s["machine"].pop("hwpoison", None)
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "a state file without \"hwpoison\" loads"
+is "$(hwc)" 0 "... no page retired: HardwareCorrupted 0 kB"
+is "$(W "$M/memory64/state" online_movable)" "ret=14" "... memory64 onlines again"
+is "$(W "$M/hard_offline_page" 0x200007000)" "ret=11" "... and a retirement is kept from then on"
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(hwc)" 4 "... HardwareCorrupted is 4 kB"
+stop_fs
+
+# a retirement whose save fails cannot be undone: frozen, the file's machine after kill -9
+state_on_small_tmpfs hotmem-hwpoison
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts, its state file on a small tmpfs"
+echo 0x200000000 >"$M/probe" && echo online_movable >"$M/memory64/state"
+tap_ok $? "memory64 probed and online_movable"
+fill_sd
+# the journal's last page may still have room: retirements until one is refused
+for ((n = 0; n < 200; n++)); do
+	r=$(W "$M/soft_offline_page" "$(printf 0x%x $((0x200005000 + n * 4096)))")
+	[ "$r" = ret=11 ] || break
+done
+is "$r" "ENOSPC" "a soft_offline_page is refused with the save's errno (after $n acknowledged)"
+grep -q "takes no more changes: saving the state file .* failed (No space left on device) and the page's retirement (soft/hard_offline_page) could not be undone: the kernel cannot unpoison" "$TMP/hotmemfs.log"
+tap_ok $? "... the log says hotmemfs takes no more changes, and why"
+is "$(W "$M/hard_offline_page" 0x201000000)" "EROFS" "... a later retirement gets EROFS"
+kill9_fs
+rm -f "$SD/fill" "$SD/fill2"
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(hwc)" $((4 * n)) "... the file's machine: the $n acknowledged pages retired, not the refused one"
+done_testing
