@@ -767,6 +767,7 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 /* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */
 static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count)
 {
+	struct hmfs_change ch = { .op = HMFS_CH_NOTIFIER_ERROR };
 	size_t n = count < 23 ? count : 23; /* simple_attr's set_buf[24] */
 	char tmp[24];
 	long long v;
@@ -783,8 +784,10 @@ static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, s
 		iv = -4095;
 	if (iv > 0)
 		iv = 0;
-	hotmem_set_notifier_error(ctx->hm, action, iv);
-	return (ssize_t)count;
+	/* kept like a parameter: the debugfs file keeps its value in a running kernel */
+	ch.id = (unsigned long)action;
+	ch.value = iv;
+	return store_change(ctx, &ch, count);
 }
 
 /* soft_offline_page_store(), hard_offline_page_store(): capable(CAP_SYS_ADMIN) first */

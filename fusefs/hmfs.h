@@ -564,6 +564,8 @@ enum hmfs_change_op {
 	HMFS_CH_RATIO,
 	HMFS_CH_POLICY,
 	HMFS_CH_VMEM_UNPLUG_ONLINE, /* virtio_mem.unplug_online: value */
+	/* notifier-error-inject's actions/<id: HM_MEM_GOING_*>/error: value */
+	HMFS_CH_NOTIFIER_ERROR,
 	/* soft_offline_page (value 0), hard_offline_page (1): dev.addr = pfn */
 	HMFS_CH_MEMORY_FAILURE,
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */

@@ -87,6 +87,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hotmem_set_online_policy(ctx->hm, (int)ch->value);
 	case HMFS_CH_VMEM_UNPLUG_ONLINE:
 		return hotmem_set_virtio_mem_unplug_online(ctx->hm, ch->value != 0);
+	case HMFS_CH_NOTIFIER_ERROR:
+		return hotmem_set_notifier_error(ctx->hm, (int)ch->id, (int)ch->value);
 	case HMFS_CH_MEMORY_FAILURE:
 		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0);
 	case HMFS_CH_DEVICE_ADD:
@@ -303,6 +305,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_RATIO] = "auto_movable_ratio",
 		[HMFS_CH_POLICY] = "online_policy",
 		[HMFS_CH_VMEM_UNPLUG_ONLINE] = "virtio_mem unplug_online",
+		[HMFS_CH_NOTIFIER_ERROR] = "notifier-error-inject error",
 		[HMFS_CH_MEMORY_FAILURE] = "page's retirement (soft/hard_offline_page)",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",

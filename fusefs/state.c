@@ -94,6 +94,15 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	json_object_object_add(
 		p, "virtio-mem-unplug-online",
 		json_object_new_boolean(hotmem_get_virtio_mem_unplug_online(ctx->hm)));
+	/*
+	 * notifier-error-inject's memory/actions/<ACTION>/error (a file from
+	 * before them: 0, as booted); restored after the blocks, whose
+	 * offlines and onlines it would fail
+	 */
+	json_object_object_add(p, "notifier-error-going-online",
+			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE)));
+	json_object_object_add(p, "notifier-error-going-offline",
+			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE)));
 	return p;
 }
 
@@ -1999,6 +2008,10 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	/* a file from before it: the command line's (virtio_mem.unplug_online=) stays */
 	if ((v = get(p, "virtio-mem-unplug-online", json_type_boolean)))
 		hotmem_set_virtio_mem_unplug_online(ctx->hm, json_object_get_boolean(v));
+	if ((v = get(p, "notifier-error-going-online", json_type_int)))
+		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE, json_object_get_int(v));
+	if ((v = get(p, "notifier-error-going-offline", json_type_int)))
+		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE, json_object_get_int(v));
 }
 
 /*
@@ -2702,8 +2715,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		keep_saved(ctx, json_object_get(m), NULL);
 		warn_missing(ctx, blocks);
 		hmfs_state_restore_blocks(ctx, blocks);
-		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
+		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, get(m, "hwpoison", json_type_array));
+		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

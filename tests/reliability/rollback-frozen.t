@@ -17,7 +17,7 @@ kill9_fs
 : >"$TMP/fail"
 HOTMEM_TEST_SYNC_FAIL=$TMP/fail LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "restart with the journal's fdatasync() failing (EIO)"
-echo -16 >"$INJ"
+ctl inject MEM_GOING_OFFLINE -16 >/dev/null
 tap_ok $? "every offline now fails with EBUSY"
 echo online_movable >"$M/memory32/state" 2>"$TMP/err"
 tap_ok $((! $?)) "onlining memory32 is refused (its record cannot be made durable)"
@@ -25,7 +25,7 @@ grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $? "... its undo (an offline) is refused too: hotmemfs takes no more changes"
 is "$(cat "$M/memory32/state")" online "... memory32 stays online, the machine differs from the file"
 rm -f "$TMP/fail"
-echo 0 >"$INJ"
+ctl inject MEM_GOING_OFFLINE 0 >/dev/null 2>&1
 stop_fs
 grep -q "the machine is not saved at exit" "$TMP/hotmemfs.log"
 tap_ok $? "a clean stop leaves the file as it was, and says so"

@@ -17,19 +17,19 @@ start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m, its state file on a 256k tmpfs"
 ctl device_add pc-dimm id=d1 size=256M >/dev/null
 tap_ok $? "a DIMM (memory32, memory33 offline)"
-EXPECT=$(snapshot)
-echo -16 >"$INJ"
-tap_ok $? "every offline now fails with EBUSY"
 fill_sd
 
-# the journal's last page may still have room: parameter writes (their
-# undo needs no offline) until one is refused
+# the journal's last page may still have room: memory33's onlines and
+# offlines (records of one block, the size of memory32's) until one is
+# refused; then every offline fails (hotmemctl's inject: no record)
 for ((n = 0; n < 200; n++)); do
-	echo online >"$M/auto_online_blocks" 2>/dev/null || break
-	echo offline >"$M/auto_online_blocks" 2>/dev/null || break
+	echo online_movable >"$M/memory33/state" 2>/dev/null || break
+	echo offline >"$M/memory33/state" 2>/dev/null || break
 done
 [ "$n" -lt 200 ]
 tap_ok $? "the journal is full (a write refused after $n pairs acknowledged)"
+ctl inject MEM_GOING_OFFLINE -16 >/dev/null
+tap_ok $? "every offline now fails with EBUSY"
 EXPECT=$(snapshot)
 
 echo online_movable >"$M/memory32/state" 2>"$TMP/err"
@@ -40,7 +40,7 @@ grep -q "takes no more changes: saving the state file .* failed (No space left o
 tap_ok $? "... the log says hotmemfs takes no more changes, and why"
 
 rm -f "$SD/fill" "$SD/fill2"
-echo 0 >"$INJ"
+ctl inject MEM_GOING_OFFLINE 0 >/dev/null 2>&1
 ctl device_add pc-dimm id=d2 size=128M >/dev/null 2>"$TMP/err"
 tap_ok $((! $?)) "with room again, a device_add is still refused"
 grep -q "takes no more changes" "$TMP/err"
