@@ -79,7 +79,10 @@ ok $? "table output: actions and zones by name"
 ok $? "--json-output FILE: the same events as JSON lines beside the table"
 
 # ---- --emulator PID: that process only ------------------------------------------
-"$T" wait 2 > "$OUT/pid.stdout" & tp=$!
+# it fires once the tracer is ready (a fixed sleep was too short for
+# attaching 54 uprobes on a loaded machine: 1 of 26 failed in CI)
+rm -f "$OUT/pid.go"
+"$T" wait-for "$OUT/pid.go" > "$OUT/pid.stdout" & tp=$!
 # the PID is the shell's fork until it has exec'ed the target: its probes
 # are not there yet ("0 of 54 USDT probes attached", seen on a busy machine)
 for _ in $(seq 100); do [ "$(readlink /proc/$tp/exe)" = "$(readlink -f "$T")" ] && break; sleep 0.05; done
@@ -90,7 +93,8 @@ if [ "$(readlink /proc/$tp/exe)" != "$(readlink -f "$T")" ]; then
 	exit 1
 fi
 "$HT" --emulator $tp --json --no-pin -o "$OUT/pid.jsonl" 2> "$OUT/pid.err" & tr=$!
-for _ in $(seq 100); do grep -q "ready:" "$OUT/pid.err" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q "ready:" "$OUT/pid.err" && break; sleep 0.1; done
+touch "$OUT/pid.go"
 "$T" all > /dev/null		# another process running the same binary
 wait $tp
 wait $tr			# stops by itself when its emulator is gone

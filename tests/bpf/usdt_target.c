@@ -16,6 +16,9 @@
  *   usdt_target all          every probe of HOTMEM_PROBES once
  *   usdt_target storm N      N online_pages enter/exit pairs, prints rate
  *   usdt_target wait N       sleep N seconds, then "scenario"
+ *   usdt_target wait-for F   wait (60 s at most) until file F exists,
+ *                            then "scenario": fires once its tracer says
+ *                            it is ready, however long attaching takes
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +188,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(what, "wait"))
 		sleep(argc > 2 ? atoi(argv[2]) : 1);
+	if (!strcmp(what, "wait-for") && argc > 2)
+		for (int i = 0; i < 6000 && access(argv[2], F_OK); i++)
+			usleep(10000);
 	if (!strcmp(what, "all"))
 		all();
 	else if (!strcmp(what, "ebusy"))
