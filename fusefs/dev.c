@@ -499,7 +499,7 @@ int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	return ret;
 }
 
-/* every plugged device block of @vm unplugged exactly, as an undo of the driver's plugging */
+/* every plugged device block of @vm unplugged exactly: a profile device taken away again (boot_dev_remove()) */
 static int vmem_unplug_all(struct hotmem_virtio_mem *vm)
 {
 	uint64_t first = 0, count;
