@@ -29,13 +29,17 @@ run() {
 		--log-level debug 2>>"$log" &
 	pid=$!
 	_pids+=("$pid")
-	# the open for writing returns once hotmemd has opened the FIFO to read it
-	exec 3>"$fifo"
-	kill "-$1" "$pid"
-	echo online >&3
-	exec 3>&-
-	# and every later read of it (a reload reads it again)
-	(while echo online >"$fifo"; do :; done) 2>/dev/null &
+	# the open for writing returns once hotmemd has opened the FIFO to
+	# read it; bounded, should hotmemd never come to it
+	timeout 10 bash -c 'exec 3>"$1" && kill "-$2" "$3" && echo online >&3' _ "$fifo" "$1" "$pid" ||
+		echo "# memory20/state was not read within 10 s"
+	# and every later read of it (a reload reads it again).  SIGPIPE
+	# ignored: a write after hotmemd closed the FIFO (it reads one line)
+	# must not end the feeder, or the next read waits forever in open()
+	(
+		trap '' PIPE
+		while :; do echo online >"$fifo"; done
+	) 2>/dev/null &
 	feeder=$!
 }
 # stop_feeder: memory20/state a plain file again
@@ -48,7 +52,7 @@ stop_feeder() {
 
 run TERM
 check "hotmemd exits after SIGTERM in its coldplug" wait_for 10 bash -c "! kill -0 $pid 2>/dev/null"
-wait "$pid"
+wait_exit "$pid" 5
 is "$?" 0 "... with status 0"
 stop_feeder
 is "$(offline_count)" 32 "... and onlines no more blocks: 32 left offline for the next start"
@@ -58,7 +62,7 @@ run HUP
 check "SIGHUP during the coldplug: the coldplug goes on and the reload follows" \
 	wait_for 10 grep -q "configuration reloaded" "$log"
 kill "$pid"
-wait "$pid"
+wait_exit "$pid" 10
 is "$?" 0 "hotmemd stops with status 0"
 stop_feeder
 is "$(offline_count)" 0 "... every block is online"
