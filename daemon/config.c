@@ -230,6 +230,26 @@ static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t
 	return 0;
 }
 
+/*
+ * Key names compare like the kernel's parameq() (kernel/params.c, 6.12):
+ * '-' and '_' are one letter, as on the kernel command line, where
+ * memory_hotplug.auto-movable-ratio= is memory_hotplug.auto_movable_ratio=;
+ * so a file may spell a key like its option (--auto-movable-ratio).
+ * Values are not folded: the kernel's sysfs_streq() does not either.
+ */
+static char dash2underscore(char c)
+{
+	return c == '-' ? '_' : c;
+}
+
+static bool keyeq(const char *a, const char *b)
+{
+	for (; dash2underscore(*a) == dash2underscore(*b); a++, b++)
+		if (!*a)
+			return true;
+	return false;
+}
+
 static int set_main_key(struct hmd_config *cfg, const char *key, const char *value, char *err,
 			size_t errlen)
 {
@@ -239,39 +259,39 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
 					      "warning", "notice", "info", "debug" };
 
-	if (!strcmp(key, "policy"))
+	if (keyeq(key, "policy"))
 		return set_policy(&cfg->policy, value, err, errlen);
-	if (!strcmp(key, "auto_movable_ratio"))
+	if (keyeq(key, "auto_movable_ratio"))
 		return set_ratio(cfg, value, err, errlen);
-	if (!strcmp(key, "auto_movable_numa_aware"))
+	if (keyeq(key, "auto_movable_numa_aware"))
 		return set_numa(cfg, value, err, errlen);
-	if (!strcmp(key, "memory_groups"))
+	if (keyeq(key, "memory_groups"))
 		return set_enum(&cfg->groups, value, groups, 3, err, errlen);
-	if (!strcmp(key, "retry_max"))
+	if (keyeq(key, "retry_max"))
 		return set_uint(&cfg->retry_max, value, 100, err, errlen);
-	if (!strcmp(key, "retry_initial_ms"))
+	if (keyeq(key, "retry_initial_ms"))
 		return set_uint(&cfg->retry_initial_ms, value, 60000, err, errlen);
-	if (!strcmp(key, "retry_max_ms"))
+	if (keyeq(key, "retry_max_ms"))
 		return set_uint(&cfg->retry_max_ms, value, 600000, err, errlen);
-	if (!strcmp(key, "dry_run"))
+	if (keyeq(key, "dry_run"))
 		return set_bool(&cfg->dry_run, value, err, errlen);
-	if (!strcmp(key, "netlink"))
+	if (keyeq(key, "netlink"))
 		return set_bool(&cfg->netlink, value, err, errlen);
-	if (!strcmp(key, "uevent_source"))
+	if (keyeq(key, "uevent_source"))
 		return set_enum(&cfg->uevent_source, value, sources, 3, err, errlen);
-	if (!strcmp(key, "log_level"))
+	if (keyeq(key, "log_level"))
 		return set_enum(&cfg->log_level, value, levels, 8, err, errlen);
-	if (!strcmp(key, "log_target"))
+	if (keyeq(key, "log_target"))
 		return set_enum(&cfg->log_target, value, targets, 3, err, errlen);
-	if (!strcmp(key, "sysroot"))
+	if (keyeq(key, "sysroot"))
 		return set_path(cfg->sysroot, sizeof(cfg->sysroot), *value ? value : "/", true, err,
 				errlen);
-	if (!strcmp(key, "uevent_socket"))
+	if (keyeq(key, "uevent_socket"))
 		return set_path(cfg->uevent_socket, sizeof(cfg->uevent_socket), value, true, err,
 				errlen);
-	if (!strcmp(key, "state_dir"))
+	if (keyeq(key, "state_dir"))
 		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true, err, errlen);
-	if (!strcmp(key, "boot_blocks")) {
+	if (keyeq(key, "boot_blocks")) {
 		if (check_block_list(value))
 			return fail(err, errlen, "'%s' is not auto or a list like 0-23,32-199",
 				    value);
@@ -304,7 +324,7 @@ int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key,
 	if (nid < 0)
 		return fail(err, errlen, "unknown section [%s] (want [%s] or [node0]..[node%d])",
 			    section, CFG_SECTION, HMD_MAX_NODES - 1);
-	if (strcmp(key, "policy"))
+	if (!keyeq(key, "policy"))
 		return fail(err, errlen, "unknown key '%s' in [%s] (only policy)", key, section);
 	if (!strcmp(value, "inherit")) {
 		cfg->node_policy[nid] = HMD_POL_INHERIT;

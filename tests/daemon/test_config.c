@@ -212,6 +212,48 @@ static void test_values(void **state)
 	assert_int_equal(hmd_config_set(&cfg, "node3", "policy", "inherit", err, sizeof(err)), 0);
 }
 
+/*
+ * Key names compare like the kernel's parameq() (kernel/params.c, 6.12):
+ * '-' and '_' are the same letter, so auto-movable-ratio (the option's
+ * spelling, and the kernel command line's memory_hotplug.auto-movable-ratio)
+ * is auto_movable_ratio in a file too.  Values keep their exact spelling
+ * (the kernel's sysfs_streq() does not fold them either).
+ */
+static void test_dash_underscore_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_cli cli = { .n = 2,
+			       .key = { "retry-max", "node2.policy" },
+			       .value = { "7", "online_kernel" } };
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], want[256];
+
+	write_file(f->conf, "[hotmemd]\nauto-movable-ratio = 150\n"
+			    "auto-movable_numa-aware = no\nretry_initial-ms = 20\n"
+			    "log-level = debug\n[node1]\npolicy = offline\n");
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, &cli, err, sizeof(err)), 0);
+	assert_int_equal(cfg.ratio, 150);
+	assert_int_equal(cfg.numa_aware, HMD_NO);
+	assert_int_equal(cfg.retry_initial_ms, 20);
+	assert_int_equal(cfg.retry_max, 7);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_int_equal(cfg.node_policy[2], HMD_POL_ONLINE_KERNEL);
+
+	/* only '-' and '_' fold: other letters, and values, stay exact */
+	write_file(f->conf, "[hotmemd]\nauto.movable.ratio = 150\nAuto_movable_ratio = 1\n"
+			    "policy = online-movable\n");
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: unknown key 'auto.movable.ratio'", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:3: unknown key 'Auto_movable_ratio'", f->conf);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof(want), "%s:4: unknown policy 'online-movable'", f->conf);
+	assert_non_null(strstr(err, want));
+	/* a prefix is not the key (parameq compares the terminating NUL too) */
+	assert_int_equal(hmd_config_set(&cfg, NULL, "retry-max-", "1", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "retry", "1", err, sizeof(err)), -1);
+}
+
 static void test_dump_roundtrip(void **state)
 {
 	struct fixture *f = *state;
@@ -242,6 +284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_errors, setup, teardown),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test_setup_teardown(test_dash_underscore_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
 	};
 
