@@ -425,6 +425,13 @@ void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *vm);
 struct hm_virtio_mem_info {
 	uint64_t addr, region_size, device_block_size;
 	uint64_t plugged_size, requested_size;
+	/*
+	 * The memory the driver has added (its memory blocks, SBM; its big
+	 * blocks, BBM), partly unplugged or not: a run of its work that
+	 * removed a block left over fully unplugged
+	 * (virtio_mem_cleanup_pending_mb()) changed this alone.
+	 */
+	uint64_t added_size;
 	int nid, group;
 	bool sbm;			/* Sub Block Mode, else Big Block Mode */
 	uint64_t sb_size;		/* SBM: sub-block; BBM: big block */

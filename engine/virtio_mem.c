@@ -1726,6 +1726,19 @@ void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *dev)
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 }
 
+/* what the driver added: memory blocks in an added state (SBM), added big blocks (BBM) */
+static uint64_t virtio_mem_added_size(struct virtio_mem *vm)
+{
+	unsigned long n = 0;
+
+	if (!vm->in_sbm)
+		return (vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_ADDED] +
+			vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_FAKE_OFFLINE]) * vm->bbm.bb_size;
+	for (int state = VIRTIO_MEM_SBM_MB_OFFLINE; state < VIRTIO_MEM_SBM_MB_COUNT; state++)
+		n += vm->sbm.mb_count[state];
+	return n * memory_block_size_bytes(vm);
+}
+
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_info *info)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
@@ -1737,6 +1750,7 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.device_block_size = vm->device_block_size,
 		.plugged_size = vm->plugged_size,
 		.requested_size = vm->requested_size,
+		.added_size = virtio_mem_added_size(vm),
 		.nid = vm->nid,
 		.group = vm->mgid,
 		.sbm = vm->in_sbm,

@@ -760,7 +760,9 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
  * The virtio-mem drivers' work after a block's online or offline (@retry:
  * HMFS_CH_DRIVER_RETRY), on the devices hmfs_dev_retry_due() names, each
  * bounded by HMFS_EJECT_SECONDS as vmem_run_driver() (an unplug may
- * migrate).  True when one plugged or unplugged something.  Not under
+ * migrate).  True when one plugged, unplugged, or removed a memory block
+ * (a leftover of an earlier run, fully unplugged, whose removal was
+ * refused then: virtio_mem_cleanup_pending_mb()).  Not under
  * dev_lock, as vmem_run_driver(): the device list changes only under
  * change_lock, which the caller holds (hmfs_change()).
  */
@@ -780,7 +782,9 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
 		hotmem_virtio_mem_info(d->vm, &before);
 		vmem_run_driver(d->vm);
 		hotmem_virtio_mem_info(d->vm, &after);
-		changed |= after.plugged_size != before.plugged_size;
+		/* a leftover block removed alone changes only what is added */
+		changed |= after.plugged_size != before.plugged_size ||
+			   after.added_size != before.added_size;
 	}
 	return changed;
 }
