@@ -139,12 +139,16 @@ out:
  * with the removal (remove_memory_block() has taken the block out of
  * memory_blocks before its REMOVE uevent); poll_lock is a leaf lock.
  */
-static void block_gone(struct hmfs_ctx *ctx, unsigned long id)
+static int block_gone(struct hmfs_ctx *ctx, unsigned long id)
 {
+	int gen;
+
 	pthread_mutex_lock(&ctx->poll_lock);
+	gen = hmfs_evtab_get_locked(ctx, HMFS_BLOCK_INO(id, BSUB_DIR));
 	evtab_bump_locked(ctx, HMFS_BLOCK_INO(id, BSUB_DIR));
 	__atomic_store_n(&ctx->blocks_gone, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ctx->poll_lock);
+	return gen;
 }
 
 int hmfs_block_gen(struct hmfs_ctx *ctx, uint64_t ino)
@@ -157,7 +161,8 @@ int hmfs_block_gen(struct hmfs_ctx *ctx, uint64_t ino)
 	if (!__atomic_load_n(&ctx->blocks_gone, __ATOMIC_ACQUIRE))
 		return 1;
 	pthread_mutex_lock(&ctx->poll_lock);
-	gen = hmfs_evtab_get_locked(ctx, HMFS_BLOCK_INO(HMFS_INO_VAL(ino) >> 8, BSUB_DIR));
+	gen = hmfs_evtab_get_locked(ctx, HMFS_BLOCK_INO(HMFS_BLOCK_KEY_ID(HMFS_INO_VAL(ino) >> 8),
+							 BSUB_DIR));
 	pthread_mutex_unlock(&ctx->poll_lock);
 	return gen;
 }
@@ -199,14 +204,16 @@ static void engine_event(const struct hm_event *ev, void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
 	struct hmfs_qev *q;
+	int gen = 0;
 
 	if (ev->type == HM_EV_TRACE && !ctx->want_trace)
 		return;
 	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK)
-		block_gone(ctx, ev->block_id);
+		gen = block_gone(ctx, ev->block_id);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return;
+	q->gone_gen = gen;
 	q->type = ev->type;
 	q->action = ev->action;
 	q->block_id = ev->block_id;
@@ -279,19 +286,23 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 }
 
 /*
- * A removed block's inodes: the kernel may keep them (an open file holds
- * them, or just its inode cache) with their listing, link target and
- * attributes, and meet them again under the same numbers when a block
- * with this id comes back -- maybe on another node, without the chmod.
+ * A removed block's inodes, those of the incarnation that went (@gen, its
+ * hmfs_block_gen()): the kernel may keep them (an open file or directory
+ * holds them, or just its inode cache) with their listing and attributes;
+ * kernfs answers for a removed node from then on (tree.c:
+ * hmfs_node_get_removed()).  The bus link's number has no incarnation:
+ * it is met again when a block with this id comes back.
  */
-static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id)
+static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, int gen)
 {
+	unsigned long key = HMFS_BLOCK_KEY(id, gen - 1);
+
 	if (!ctx->se)
 		return;
 	for (unsigned int sub = BSUB_DIR; sub < BSUB_END; sub++)
-		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(id, sub), 0, 0);
+		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, sub), 0, 0);
 	for (unsigned int k = 0; k < NR_PWR; k++)
-		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(id, SUB_PWR + k), 0, 0);
+		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, SUB_PWR + k), 0, 0);
 	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
 }
 
@@ -316,7 +327,8 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 			ctx->se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
 }
 
-void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action,
+		       int gone_gen)
 {
 	char name[32];
 	uint64_t memdir = HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1);
@@ -337,7 +349,7 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 			inval_dir(ctx, HMFS_NODE_INO(nid, 0),
 				  action == HM_KOBJ_REMOVE ? name : NULL);
 		if (action == HM_KOBJ_REMOVE)
-			inval_block_inodes(ctx, id);
+			inval_block_inodes(ctx, id, gone_gen);
 		inval_acpi_slot(ctx, id, action);
 		break;
 	case HM_KOBJ_ONLINE:
@@ -370,7 +382,7 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		snprintf(ue.devpath, sizeof(ue.devpath), "%.127s", q->text);
 		snprintf(ue.subsystem, sizeof(ue.subsystem), "%s", q->subsys);
 		if (!q->synth)
-			hmfs_notify_block(ctx, q->block_id, q->action);
+			hmfs_notify_block(ctx, q->block_id, q->action, q->gone_gen);
 		else if (!strcmp(q->subsys, "node"))
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
 		hmfs_uevent_sink_send(&ctx->sink, &ue);

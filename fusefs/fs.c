@@ -33,7 +33,14 @@ static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct f
 {
 	memset(e, 0, sizeof(*e));
 	e->ino = n->ino;
-	e->generation = 1;
+	/*
+	 * a memory block's: how often one of that id went before (its
+	 * incarnation, in the number too, mod 2^20), so that a number and its
+	 * generation name one inode for the life of the mount
+	 */
+	e->generation = (uint64_t)hmfs_block_gen(ctx, n->ino);
+	if (!e->generation)
+		e->generation = 1;
 	e->attr_timeout = ctx->attr_timeout;
 	e->entry_timeout = ctx->attr_timeout;
 	/* firmware/memmap/N: numbers are never reused, but no event names the one that went */
@@ -94,6 +101,9 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 
 	(void)fi;
 	ret = hmfs_node_get(ctx, ino, &n);
+	/* kernfs_iop_getattr() of a removed node: it still answers (an open directory's fstat) */
+	if (ret && !hmfs_node_get_removed(ctx, ino, &n))
+		ret = 0;
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -274,7 +284,7 @@ static struct hmfs_open *open_file(const struct hmfs_node *n, int gen, struct fu
 
 	if (!of)
 		return NULL;
-	of->ino = n->ino;
+	of->ino = HMFS_EVENT_INO(n->ino); /* what pollers wait on: hmfs_poll_bump() */
 	of->gen = gen;
 	of->node = *n;
 	pthread_mutex_init(&of->lock, NULL);

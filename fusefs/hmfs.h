@@ -32,12 +32,12 @@
 /* ---- inode numbers -------------------------------------------------- */
 /*
  * Inode numbers are computed, not allocated: a block's files are a
- * function of its id, so 32768 blocks cost no inode table and FORGET
- * has nothing to free.  Top byte = class.
+ * function of its id (and incarnation, below), so 32768 blocks cost no
+ * inode table and FORGET has nothing to free.  Top byte = class.
  */
 enum hmfs_class {
 	HMFS_C_STATIC = 0, /* fixed tree: ino = index + 1 (root = 1) */
-	HMFS_C_BLOCK = 1, /* memoryN and below: id << 8 | sub */
+	HMFS_C_BLOCK = 1, /* memoryN and below: key << 8 | sub, key = incarnation << 28 | id */
 	HMFS_C_NODE = 2, /* nodeN and below: nid << 8 | sub */
 	HMFS_C_NODELINK = 3, /* nodeN/memoryM: nid << 48 | id */
 	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: id */
@@ -50,6 +50,30 @@ enum hmfs_class {
 #define HMFS_INO_CLASS(ino) ((int)((ino) >> 56))
 #define HMFS_INO_VAL(ino) ((ino) & ((1ULL << 56) - 1))
 #define HMFS_BLOCK_INO(id, sub) HMFS_INO(HMFS_C_BLOCK, ((uint64_t)(id) << 8) | (sub))
+/*
+ * A memory block's inodes carry its incarnation: how often a block of
+ * this id was removed before (mod 2^20; events.c hmfs_block_gen() - 1).
+ * kernfs makes new nodes for a block added again, and the FUSE client
+ * caches inodes by number, so the new block needs new numbers: else a
+ * directory held open across device_del and device_add reaches the new
+ * block's files.  A block never removed has incarnation 0, its numbers
+ * are HMFS_BLOCK_INO(id, sub), as always.  A block's "key" (the value
+ * above sub) is incarnation << HMFS_BLOCK_ID_BITS | id; 28 bits of id
+ * hold any block id (2^52 bytes / 128 MiB blocks is 2^25 ids).
+ */
+#define HMFS_BLOCK_ID_BITS 28
+#define HMFS_BLOCK_INC_MASK ((1UL << 20) - 1)
+#define HMFS_BLOCK_KEY_ID(key) ((unsigned long)(key) & ((1UL << HMFS_BLOCK_ID_BITS) - 1))
+#define HMFS_BLOCK_KEY(id, inc) \
+	((((unsigned long)(inc) & HMFS_BLOCK_INC_MASK) << HMFS_BLOCK_ID_BITS) | (unsigned long)(id))
+/*
+ * The number an inode's poll events and generation are kept under
+ * (events.c): a block's, that of its incarnation 0.
+ */
+#define HMFS_EVENT_INO(ino)                                                              \
+	(HMFS_INO_CLASS(ino) == HMFS_C_BLOCK ?                                           \
+		 HMFS_BLOCK_INO(HMFS_BLOCK_KEY_ID(HMFS_INO_VAL(ino) >> 8), (ino) & 0xff) : \
+		 (ino))
 #define HMFS_NODE_INO(nid, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(nid) << 8) | (sub))
 
 /* Entries of a memoryN/ directory, in the reference's readdir order. */
@@ -203,6 +227,7 @@ struct hmfs_node {
 	enum hmfs_dyn dyn;
 	char target[96]; /* symlinks */
 	int nlink;
+	bool removed; /* of a removed block's incarnation (tree.c: hmfs_node_get_removed()) */
 };
 
 /* ---- per-open state (kernfs_open_file) ----------------------------- */
@@ -259,6 +284,7 @@ struct hmfs_qev {
 	size_t env_len;
 	enum hm_uevent_action action;
 	unsigned long block_id;
+	int gone_gen; /* a block's REMOVE: its hmfs_block_gen() before (its inodes' incarnation) */
 	int level;
 	char action_name[16];
 	char subsys[16];
@@ -518,7 +544,10 @@ void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, v
 /* the same, of the blocks [from, end) only */
 void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long from,
 			unsigned long end, hmfs_run_fn fn, void *arg);
-uint64_t hmfs_block_dir_ino(unsigned long id);
+/* memoryN/'s inode number, its present incarnation's */
+uint64_t hmfs_block_dir_ino(struct hmfs_ctx *ctx, unsigned long id);
+/* a node of a removed memory block, as kernfs still stats it: 0, else -ENOENT */
+int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
 /* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
 
@@ -650,7 +679,9 @@ void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned 
 struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);
 
 /* events.c */
-void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action);
+/* @gone_gen: a REMOVE's block's generation before it went (hmfs_block_gen()) */
+void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action,
+		       int gone_gen);
 int hmfs_events_start(struct hmfs_ctx *ctx);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
 /* a queued event and what it owns (a synthetic uevent's variables) */

@@ -63,7 +63,7 @@ static long iattr_block(uint64_t ino)
 
 	switch (HMFS_INO_CLASS(ino)) {
 	case HMFS_C_BLOCK:
-		return (long)(v >> 8);
+		return (long)HMFS_BLOCK_KEY_ID(v >> 8);
 	case HMFS_C_BUSLINK:
 		return (long)v;
 	case HMFS_C_NODELINK:

@@ -89,9 +89,15 @@ static const struct sub_ent power_ents[NR_PWR] = {
 	{ "control", RW, A_PWR_CONTROL },
 };
 
-uint64_t hmfs_block_dir_ino(unsigned long id)
+/* block @id's key as its present incarnation has it (hmfs.h: HMFS_BLOCK_KEY) */
+static unsigned long block_key(struct hmfs_ctx *ctx, unsigned long id)
 {
-	return HMFS_BLOCK_INO(id, BSUB_DIR);
+	return HMFS_BLOCK_KEY(id, hmfs_block_gen(ctx, HMFS_BLOCK_INO(id, BSUB_DIR)) - 1);
+}
+
+uint64_t hmfs_block_dir_ino(struct hmfs_ctx *ctx, unsigned long id)
+{
+	return HMFS_BLOCK_INO(block_key(ctx, id), BSUB_DIR);
 }
 
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len)
@@ -395,16 +401,25 @@ static int sub_node(const struct sub_ent *ents, unsigned end, unsigned power, un
 	return 0;
 }
 
-static int block_node_get(struct hmfs_ctx *ctx, unsigned long id, unsigned sub, struct hmfs_node *n)
+/* entry @sub of a memoryN/, its mode and attribute: 0, or -ENOENT for no such entry */
+static int block_sub_node(unsigned sub, struct hmfs_node *n)
 {
-	struct hm_block_info bi;
-
-	if (hotmem_block_info(ctx->hm, id, &bi))
-		return -ENOENT;
-	n->id = id;
 	if (dir_or_power_node(sub, BSUB_DIR, n))
 		return 0;
-	if (sub_node(block_ents, BSUB_END, BSUB_POWER, sub, n))
+	return sub_node(block_ents, BSUB_END, BSUB_POWER, sub, n);
+}
+
+static int block_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
+			  struct hmfs_node *n)
+{
+	unsigned long id = HMFS_BLOCK_KEY_ID(key);
+	struct hm_block_info bi;
+
+	/* a removed block's, though one of that id may be back: hmfs_node_get_removed() */
+	if (hotmem_block_info(ctx->hm, id, &bi) || key != block_key(ctx, id))
+		return -ENOENT;
+	n->id = id;
+	if (block_sub_node(sub, n))
 		return -ENOENT;
 	if (sub == BSUB_NODE)
 		snprintf(n->target, sizeof(n->target), "../../node/node%d", bi.nid);
@@ -598,12 +613,39 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 }
 
 /*
- * The largest id an inode number can carry: a block's id sits above 8 bits
- * of sub-entry in a 56-bit value, a node's id beside a 48-bit block id in a
- * node's memoryN link.  A larger id names nothing (the kernel: ENOENT); it
- * must not wrap onto a small one.
+ * A node of a memory block's earlier incarnation: the kernel still holds
+ * it (an open directory), and kernfs still answers a stat of a removed
+ * kernfs_node (kernfs_iop_getattr() needs no active reference), with
+ * what kernfs_refresh_inode() finds: its mode, and a directory's nlink
+ * 2, its subdirectories unlinked with it.  Its kernfs_iattrs went with
+ * the block's (hmfs_forget_block_attrs()).  0, or -ENOENT for any other
+ * inode.
  */
-#define HMFS_BLOCK_ID_MAX	((1UL << 48) - 1)
+int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
+{
+	unsigned long key = (unsigned long)(HMFS_INO_VAL(ino) >> 8);
+
+	memset(n, 0, sizeof(*n));
+	n->ino = ino;
+	n->snode = -1;
+	n->nlink = 1;
+	n->id = HMFS_BLOCK_KEY_ID(key);
+	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK || key == block_key(ctx, n->id) ||
+	    block_sub_node(ino & 0xff, n))
+		return -ENOENT;
+	if (S_ISDIR(n->mode))
+		n->nlink = 2;
+	n->removed = true;
+	return 0;
+}
+
+/*
+ * The largest id an inode number can carry: a block's id sits below its
+ * incarnation (HMFS_BLOCK_ID_BITS), a node's id beside a 48-bit block id
+ * in a node's memoryN link.  A larger id names nothing (the kernel:
+ * ENOENT); it must not wrap onto a small one.
+ */
+#define HMFS_BLOCK_ID_MAX	((1UL << HMFS_BLOCK_ID_BITS) - 1)
 #define HMFS_NODE_ID_MAX	((1UL << 8) - 1)
 
 /* "memory123" -> 123; strict: no sign, no leading zeros, no junk, in range. */
@@ -666,24 +708,25 @@ static bool parse_slot(const char *name, unsigned long *slot)
 	return true;
 }
 
-static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long id, unsigned sub,
+/* @key: the directory's (hmfs.h: HMFS_BLOCK_KEY), which its files share */
+static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
 			      const char *name, struct hmfs_node *n)
 {
 	struct hm_block_info bi;
 	char nodename[32];
 
 	if (sub == BSUB_POWER)
-		return lookup_power(ctx, mk_block, id, name, n);
+		return lookup_power(ctx, mk_block, key, name, n);
 	if (sub != BSUB_DIR)
 		return -ENOTDIR;
-	if (hotmem_block_info(ctx->hm, id, &bi))
+	if (hotmem_block_info(ctx->hm, HMFS_BLOCK_KEY_ID(key), &bi))
 		return -ENOENT;
 	snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
 	if (!strcmp(name, nodename))
-		return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, BSUB_NODE), n);
+		return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, BSUB_NODE), n);
 	for (unsigned s = 1; s < BSUB_END; s++)
 		if (block_ents[s].name && !strcmp(name, block_ents[s].name))
-			return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, s), n);
+			return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, s), n);
 	return -ENOENT;
 }
 
@@ -715,7 +758,7 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, 
 	switch (sn->dyn) {
 	case DYN_BLOCKS:
 		if (parse_id(name, "memory", &id))
-			return hmfs_node_get(ctx, HMFS_BLOCK_INO(id, BSUB_DIR), n);
+			return hmfs_node_get(ctx, hmfs_block_dir_ino(ctx, id), n);
 		break;
 	case DYN_NODES:
 		if (parse_id(name, "node", &id))
@@ -843,7 +886,7 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 				continue;
 			snprintf(name, sizeof(name), "memory%lu", id);
 			if (!rd->fn(rd->arg, name,
-				    blk ? HMFS_BLOCK_INO(id, BSUB_DIR) :
+				    blk ? hmfs_block_dir_ino(ctx, id) :
 					  HMFS_INO(HMFS_C_BUSLINK, id),
 				    blk ? DIR_MODE : LNK, DYN_OFF + (long)id))
 				return DYN_OFF + (long)id;
@@ -1000,6 +1043,9 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 	int ret;
 
 	ret = hmfs_node_get(ctx, ino, &n);
+	/* a removed block's directory: its children were unlinked with it, "." and ".." stay */
+	if (ret && !hmfs_node_get_removed(ctx, ino, &n))
+		ret = 0;
 	if (ret)
 		return ret;
 	if (!S_ISDIR(n.mode))
@@ -1021,14 +1067,16 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 	case HMFS_C_BLOCK: {
 		struct hm_block_info bi;
 
+		if (n.removed)
+			return LONG_MAX;
 		if ((v & 0xff) == BSUB_POWER)
 			return rd_power(mk_block, v >> 8, off, &rd);
-		if (hotmem_block_info(ctx->hm, v >> 8, &bi))
+		if (hotmem_block_info(ctx->hm, n.id, &bi))
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
 		/* firmware_node, the last entry, for a DIMM's blocks only */
 		return rd_subs(block_ents,
-			       hmfs_acpi_block_slot(ctx, v >> 8, NULL, false) >= 0 ? BSUB_END :
+			       hmfs_acpi_block_slot(ctx, n.id, NULL, false) >= 0 ? BSUB_END :
 									    BSUB_FIRMWARE_NODE,
 			       mk_block, v >> 8, off, &rd, nodename);
 	}

@@ -1,0 +1,76 @@
+#!/bin/bash
+# A directory held open across its memory block's removal belongs to the
+# block that went (a removed kernfs_node), never to a new block of the
+# same number: a lookup under it is ENOENT (kernfs_iop_lookup() finds no
+# active child), its listing is "." and ".." (its children were unlinked),
+# fstat() of it still answers, with nlink 2 (kernfs_refresh_inode():
+# subdirs + 2, power/ gone), and the new memoryN is another inode.
+# Before, hotmemfs's inode numbers named a block by its id alone, the FUSE
+# client found the old directory's inode for the new block's number, and
+# openat(old fd, "state") onlined a DIMM nobody had opened.  Blocks that
+# stayed keep their inode numbers.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+
+start_fs --fresh
+tap_ok $? "hotmemfs mounts"
+b=$((0x100000000 / 0x$(cat "$M/block_size_bytes")))
+ctl device_add pc-dimm id=d1 size=128M addr=0x100000000 >/dev/null
+tap_ok $? "a DIMM at 4 GiB (memory$b)"
+ino0=$(stat -c %i "$M/memory0" "$M/memory0/state" "$M/memory0/power/control")
+
+out=$(HMCTL=$HMCTL CTL=$CTL python3 - "$M" "memory$b" <<'EOF'
+import errno, os, stat, subprocess, sys
+
+m, name = sys.argv[1], sys.argv[2]
+def ctl(*a):
+    subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"]] + list(a), check=True,
+                   stdout=subprocess.DEVNULL)
+def en(f):
+    try:
+        return "ok %s" % (f(),)
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+d = os.open(m + "/" + name, os.O_RDONLY | os.O_DIRECTORY)
+p = os.open(m + "/" + name + "/power", os.O_RDONLY | os.O_DIRECTORY)
+old = os.fstat(d).st_ino
+os.stat("state", dir_fd=d)          # the children's entries cached
+os.listdir(d)
+ctl("device_del", "d1")
+print("gone: openat state", en(lambda: os.open("state", os.O_RDWR, dir_fd=d)))
+ctl("device_add", "pc-dimm", "id=d2", "size=128M", "addr=0x100000000")
+print("back: openat state", en(lambda: os.open("state", os.O_RDWR, dir_fd=d)))
+print("back: openat O_CREAT state", en(lambda: os.open("state", os.O_RDWR | os.O_CREAT, dir_fd=d)))
+print("back: stat state", en(lambda: os.stat("state", dir_fd=d).st_ino))
+print("back: stat power-control", en(lambda: os.stat("power/control", dir_fd=d).st_ino))
+print("back: openat power control", en(lambda: os.open("control", os.O_RDWR, dir_fd=p)))
+print("back: listdir", en(lambda: sorted(os.listdir(d))))
+print("back: ls-power", en(lambda: sorted(os.listdir(p))))
+st = os.fstat(d)
+print("back: fstat", "dir" if stat.S_ISDIR(st.st_mode) else "not-dir", oct(st.st_mode & 0o7777),
+      "nlink", st.st_nlink, "same-ino" if st.st_ino == old else "other-ino")
+new = os.stat(m + "/" + name)
+print("new: ino", "same" if new.st_ino == old else "other", "nlink", new.st_nlink)
+print("new: state", open(m + "/" + name + "/state").read().strip())
+EOF
+)
+diag "$out"
+line() { echo "$out" | grep "^$1" | sed "s/^$1 //"; }
+is "$(line 'gone: openat state')" ENOENT "openat(old dir, state) after the removal: ENOENT"
+is "$(line 'back: openat state')" ENOENT "... and after a new block of that number came: ENOENT, not the new block's state"
+is "$(line 'back: openat O_CREAT state')" EACCES "O_CREAT under the old directory: EACCES (no ->create)"
+is "$(line 'back: stat state')" ENOENT "fstatat(old dir, state): ENOENT"
+is "$(line 'back: stat power-control')" ENOENT "fstatat(old dir, power/control): ENOENT"
+is "$(line 'back: openat power control')" ENOENT "openat(old power/, control): ENOENT"
+is "$(line 'back: listdir')" "ok []" "the old directory lists nothing but . and .."
+is "$(line 'back: ls-power')" "ok []" "the old power/ too"
+is "$(line 'back: fstat')" "dir 0o755 nlink 2 same-ino" "fstat of the old directory: still it, nlink 2"
+is "$(line 'new: ino')" "other nlink 3" "the new memory$b is another inode"
+is "$(line 'new: state')" offline "the new block is offline: nothing reached it"
+is "$(stat -c %i "$M/memory0" "$M/memory0/state" "$M/memory0/power/control")" "$ino0" \
+	"memory0's inode numbers did not move"
+echo online >"$M/memory$b/state"
+is "$(cat "$M/memory$b/state")" online "the new block onlines through a new path"
+done_testing
