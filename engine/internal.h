@@ -929,6 +929,10 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,
 			 unsigned long extra_flags, int refcount);
 
+/* mm_init.c */
+/* the zone memmap_init() puts a boot pfn in (no kernelcore=: ZONE_MOVABLE empty at boot) */
+int boot_zone_of(unsigned long pfn);
+
 /* page_isolation.c */
 /* include/linux/page-isolation.h: isolation flags */
 #define MEMORY_OFFLINE	0x1	/* offline_pages(): PageOffline pages count as movable */

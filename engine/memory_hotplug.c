@@ -277,17 +277,24 @@ static unsigned long next_online_candidate(struct hotmem *hm, unsigned long pfn)
 }
 
 /*
- * The kernel reads the struct page.  One in a memmap the host left
- * unmapped (vmemmap_lost()) cannot be read: its online memory block says
- * the node and zone instead (a block is onlined into one zone; one
- * spanning several, boot memory's, is taken as the zone's, which keeps
- * the span as wide as it was).
+ * The kernel reads the struct page (6.12 find_smallest_section_pfn():
+ * page_to_nid(), page_zone()).  One in a memmap the host left unmapped
+ * (vmemmap_lost()) cannot be read, so the page's node and zone are taken
+ * from where they were set: a block onlined after boot is in one zone
+ * (its memory_block's) of its sections' node; a boot block may span
+ * zones (memory0's DMA and DMA32) and nodes (a node boundary inside a
+ * block), cannot go offline (test_pages_in_a_zone()), and its pages are
+ * where memmap_init() put them: the section's node, the boot zone of the
+ * pfn.  (Asking the block alone counted a multi-zone block's pfn in every
+ * zone of the block's node, and a two-node block's pages of its second
+ * node in none: that zone's span shrank past them.)
  */
 static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(hm, pfn);
 	const struct memory_block *mem;
 	const struct zone *mz;
+	int nid;
 
 	if (!page)
 		return false;
@@ -296,8 +303,11 @@ static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned lo
 	mem = find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
 	if (!mem)
 		return false;
+	nid = __pfn_to_section(hm, pfn)->nid;
 	mz = __atomic_load_n(&mem->zone, __ATOMIC_RELAXED);
-	return mem->nid == zone_to_nid(zone) && (!mz || mz == zone);
+	if (!mz || zone_to_nid(mz) != nid)
+		mz = &NODE_DATA(hm, nid)->node_zones[boot_zone_of(pfn)];
+	return mz == zone;
 }
 
 static unsigned long find_smallest_section_pfn(struct hotmem *hm, struct zone *zone,

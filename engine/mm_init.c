@@ -21,7 +21,7 @@ static const unsigned long zone_limit[MAX_NR_ZONES] = {
 };
 
 /* the boot zone of a pfn (ZONE_MOVABLE is empty at boot: no kernelcore=) */
-static int boot_zone_of(unsigned long pfn)
+int boot_zone_of(unsigned long pfn)
 {
 	if (pfn < MAX_DMA_PFN)
 		return ZONE_DMA;

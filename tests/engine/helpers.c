@@ -223,7 +223,13 @@ struct hotmem *hvo_lose_memmap(bool split, unsigned long more)
 
 struct hotmem *hvo_lose_memmap_of(struct hotmem *hm, unsigned long more)
 {
-	struct mem_section *ms = __nr_to_section(hm, 32);
+	return hvo_lose_memmap_at(hm, 0, 32, more);
+}
+
+struct hotmem *hvo_lose_memmap_at(struct hotmem *hm, int nid, unsigned long section_nr,
+				  unsigned long more)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
 
 	hm->fail_keeps_old = false;
 	for (unsigned long nth = 1;; nth++) {
@@ -231,7 +237,7 @@ struct hotmem *hvo_lose_memmap_of(struct hotmem *hm, unsigned long more)
 
 		hotmem_fail_nth_alloc(hm, nth);
 		hm->fail_more = more;
-		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+		assert_int_equal(hotmem_hugetlb_alloc(hm, nid, 1), 1);
 		hotmem_fail_nth_alloc(hm, 0);
 		hm->fail_more = 0;
 		if (ms->section_mem_map & SECTION_MEMMAP_UNMAPPED)

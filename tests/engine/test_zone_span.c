@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Zone spans as mm/memory_hotplug.c (6.12) shrinks them: shrink_zone_span()'s
+ * find_smallest_section_pfn()/find_biggest_section_pfn() count a pfn in a
+ * zone when its struct page says so (page_to_nid(), page_zone()).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+/*
+ * memory16 (256 MiB blocks) holds node 0's section 32 and node 1's section
+ * 33: pages in two zones, node 0's Normal and node 1's.  Section 33 is
+ * all of node 1's boot memory.
+ */
+static const char two_node_block[] = "profile = default\n"
+				     "name = two-node-block\n"
+				     "nodes = 2\n"
+				     "block_size = 256M\n"
+				     "ram = 0x100000-0x7ffffff node=0\n"
+				     "ram = 0x100000000-0x107ffffff node=0\n"
+				     "ram = 0x108000000-0x10fffffff node=1\n";
+
+static struct hotmem *boot_text(const char *text, const char *cmdline)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, text, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, cmdline, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	return hm;
+}
+
+/*
+ * Section @nr's memmap (all of node @nid's boot memory) left unmapped by
+ * the host: HVO of a huge page there, refused (test_hugetlb's way), the
+ * pool's array grown first (see hvo_block_online()).
+ */
+static void lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
+{
+	hm->cfg.hugetlb_free_vmemmap = false;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, nid, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hm->cfg.hugetlb_free_vmemmap = true;
+	hvo_lose_memmap_at(hm, nid, nr, 3);
+	assert_true(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0]), nr);
+}
+
+/* memory failure of the huge page maps the memmap again first (test_hugetlb); @hm destroyed */
+static void map_back_and_check(struct hotmem *hm, unsigned long nr)
+{
+	assert_true(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	assert_false(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * Node 1's Normal zone grows over memory17 (hot-added, online_kernel) and
+ * shrinks back to section 33 when memory17 goes offline: the span search
+ * walks down into memory16 and finds node 1's pages there.  With section
+ * 33's memmap left unmapped by the host (HVO's refused remap) the search
+ * cannot read the struct pages; memory16's block said node 0, so node 1's
+ * pages were counted in no zone of node 1 and the zone emptied (start 0,
+ * spanned 0) under 32768 present pages.
+ */
+static void test_two_node_block_lost_memmap(void **state)
+{
+	struct hotmem *hm = boot_text(two_node_block, "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct hm_zone_info before, after;
+
+	(void)state;
+	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_NORMAL, &before), 0);
+	assert_int_equal(before.zone_start_pfn, 0x108000);
+	assert_int_equal(before.spanned, 32768);
+	lose_memmap(hm, 1, 33);
+	assert_int_equal(hotmem_add_memory(hm, 1, 0x110000000ULL, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 17, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(block_zone(hm, 17), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_set_state(hm, 17, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_NORMAL, &after), 0);
+	assert_int_equal(after.zone_start_pfn, before.zone_start_pfn);
+	assert_int_equal(after.spanned, before.spanned);
+	assert_int_equal(after.present, before.present);
+	/* node 0's zones kept what they had */
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_NORMAL, &after), 0);
+	assert_int_equal(after.zone_start_pfn, 0x100000);
+	assert_int_equal(after.spanned, 32768);
+	map_back_and_check(hm, 33);
+}
+
+/*
+ * memory0 (256 MiB blocks) holds node 0's DMA and DMA32 (section 0) and
+ * node 1's DMA32 (section 1, all of node 1); memory1 is node 0's DMA32
+ * again, node 0's Normal (and its memmap) at 4 GiB.
+ */
+static const char multi_zone_block0[] = "profile = default\n"
+					"nodes = 2\n"
+					"block_size = 256M\n"
+					"ram = 0x100000-0x7ffffff node=0\n"
+					"ram = 0x8000000-0xfffffff node=1\n"
+					"ram = 0x10000000-0x1fffffff node=0\n"
+					"ram = 0x100000000-0x10fffffff node=0\n";
+
+/*
+ * memory1 offline: node 0's DMA32 ends where its pages in memory0 end,
+ * section 0's end (the kernel's span search passes node 1's section 1).
+ * With section 1's memmap unmapped, memory0 said "node 0, zone none" and
+ * the search counted section 1 in every zone of node 0: DMA32 kept
+ * spanning it, to memory0's end.
+ */
+static void test_multi_zone_block_lost_memmap(void **state)
+{
+	struct hotmem *hm = boot_text(multi_zone_block0, "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct hm_zone_info zi;
+
+	(void)state;
+	assert_int_equal(block_zone(hm, 0), -1);
+	lose_memmap(hm, 1, 1);
+	assert_int_equal(hotmem_block_set_state(hm, 1, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 0x1000);
+	assert_int_equal(zi.spanned, 0x8000 - 0x1000);
+	assert_int_equal(zi.present, 0x8000 - 0x1000);
+	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 0x8000);
+	assert_int_equal(zi.spanned, 32768);
+	map_back_and_check(hm, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_node_block_lost_memmap),
+		cmocka_unit_test(test_multi_zone_block_lost_memmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
