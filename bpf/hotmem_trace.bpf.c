@@ -830,13 +830,6 @@ struct batch_ctx {
 	__u32 nr, made; /* records; events made of them */
 	__u32 depth;
 	__u32 deeper; /* enters past BATCH_DEPTH, waiting in inflight */
-	/*
-	 * The block the batch's last block step was about, and its state:
-	 * an operation's steps are about one block, and a hash lookup a step
-	 * (~190 ns, 5 a batch) was a fifth of the program's time.
-	 */
-	__s64 blk_nr;
-	struct hmt_block_state *blk;
 	__u64 open_ts[BATCH_DEPTH];
 	__u32 open_fn[BATCH_DEPTH];
 };
@@ -907,22 +900,6 @@ static long batch_leave_open(__u64 i, struct batch_ctx *b)
 	return 0;
 }
 
-static __always_inline void batch_track_block(struct batch_ctx *b, const struct hmt_event *e)
-{
-	struct hmt_block_key key = { .src = e->src };
-	__s64 block = own_block(e);
-
-	if (block < 0)
-		return;
-	if (!b->blk || b->blk_nr != block) {
-		key.block = block;
-		b->blk = block_of(&key);
-		b->blk_nr = block;
-	}
-	if (b->blk)
-		update_block(b->blk, e);
-}
-
 static long batch_one(__u64 i, struct batch_ctx *b)
 {
 	const struct hotmem_probe_rec *r;
@@ -947,7 +924,15 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 	e->extra = r->extra;
 	e->ret = r->exit ? r->ret : 0;
 	pair_batch(b, e);
-	batch_track_block(b, e);
+	/*
+	 * The block's state looked up afresh for each step, as each probe's
+	 * event does (track_block()): a pointer kept from an earlier record
+	 * outlived a delete of the entry made meanwhile (bpftool map delete
+	 * pinned .../blocks), and the rest of the batch updated an element no
+	 * longer in the map (in a preallocated hash, one on its free list,
+	 * which the next insert hands to another block).
+	 */
+	track_block(e);
 	count(e, false);
 	b->made = i + 1;
 	return 0;
