@@ -219,6 +219,25 @@ static int param_bool(const char *key, const char *val, bool noarg, bool *out,
 	return 0;
 }
 
+/*
+ * virtio_mem.bbm_block_size= (module_param(bbm_block_size, ulong, 0444):
+ * param_set_ulong(), kstrtoul(val, 0)).  The driver warns about a size
+ * that is not a power of 2 at each probe and takes its own; refused here,
+ * as it is no device's business.  One too small for a device is that
+ * device's: warned about at its probe, as the kernel does.
+ */
+static int param_bbm_block_size(struct hotmem_config *cfg, const char *key, const char *val,
+				char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	if (!val || hmu_kstrtoull(val, 0, &v) || (v & (v - 1)))
+		return seterr(err, errlen, "%s=%s: expected 0 (the driver's choice) or a power of 2 in bytes",
+			      key, val ? val : "");
+	cfg->virtio_mem_bbm_block_size = v;
+	return 0;
+}
+
 static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
@@ -270,6 +289,11 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 	} else if (!strcmp(key, "virtio_mem.unplug_online")) {
 		return param_bool(key, val, true, &cfg->virtio_mem_unplug_online, "a boolean", err,
 				  errlen);
+	} else if (!strcmp(key, "virtio_mem.force_bbm")) {
+		return param_bool(key, val, true, &cfg->virtio_mem_force_bbm, "a boolean", err,
+				  errlen);
+	} else if (!strcmp(key, "virtio_mem.bbm_block_size")) {
+		return param_bbm_block_size(cfg, key, val, err, errlen);
 	} else if (!strcmp(key, "hotmem.kernel_alloc")) {
 		t = parse_kernel_alloc(val);
 		if (t < 0)

@@ -187,6 +187,8 @@ struct hotmem_config {
 	bool auto_movable_numa_aware;	/* memory_hotplug.auto_movable_numa_aware= */
 	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
 	bool virtio_mem_unplug_online;	/* virtio_mem.unplug_online= */
+	bool virtio_mem_force_bbm;	/* virtio_mem.force_bbm=: Big Block Mode always */
+	uint64_t virtio_mem_bbm_block_size;	/* virtio_mem.bbm_block_size=: 0, or a power of 2 */
 	int kernel_alloc;		/* enum hm_kernel_alloc: hotmem.kernel_alloc= */
 	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
 	unsigned long host_max_map_count;	/* hotmem.max_map_count=: below the host's */

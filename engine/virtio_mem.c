@@ -1402,6 +1402,28 @@ static void virtio_mem_free(struct virtio_mem *vm)
 	hm_free(vm->hm, vm, sizeof(*vm));
 }
 
+/*
+ * virtio_mem_init_hotplug(): a big block spans at least a memory block
+ * and a device block (@min); virtio_mem.bbm_block_size makes it larger,
+ * one too small is ignored (virtio_mem_warn_bbm_block_size() says so).
+ * Config parsing refused a size that is not a power of 2.
+ */
+static uint64_t virtio_mem_bbm_bb_size(struct virtio_mem *vm, uint64_t min)
+{
+	const uint64_t want = vm->hm->cfg.virtio_mem_bbm_block_size;
+
+	return want < min ? min : want;
+}
+
+/* virtio_mem_init_hotplug()'s dev_warn(), once the device has its name */
+static void virtio_mem_warn_bbm_block_size(struct virtio_mem *vm)
+{
+	const uint64_t want = vm->hm->cfg.virtio_mem_bbm_block_size;
+
+	if (!vm->in_sbm && want && vm->bbm.bb_size != want)
+		pr_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is too small", vm->index);
+}
+
 /* virtio_mem_init_hotplug(): the mode, the usable blocks, the group */
 static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 {
@@ -1414,7 +1436,7 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 
 	/* sub-blocks span at least a pageblock (alloc_contig_range() granularity) */
 	sb_size = max((uint64_t)PAGE_SIZE * pageblock_nr_pages, vm->device_block_size);
-	if (sb_size < mb_size) {
+	if (sb_size < mb_size && !hm->cfg.virtio_mem_force_bbm) {
 		vm->in_sbm = true;
 		vm->sbm.sb_size = sb_size;
 		vm->sbm.sbs_per_mb = (uint32_t)(mb_size / sb_size);
@@ -1425,7 +1447,7 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 		vm->sbm.last_usable_mb_id = virtio_mem_phys_to_mb_id(vm, end_addr) - 1;
 		unit_pages = PHYS_PFN(mb_size);
 	} else {
-		vm->bbm.bb_size = max(vm->device_block_size, mb_size);
+		vm->bbm.bb_size = virtio_mem_bbm_bb_size(vm, max(vm->device_block_size, mb_size));
 		vm->bbm.first_bb_id = virtio_mem_phys_to_bb_id(vm, vm->addr - 1 + vm->bbm.bb_size);
 		vm->bbm.next_bb_id = vm->bbm.first_bb_id;
 		if (end_addr / vm->bbm.bb_size <= vm->bbm.first_bb_id)
@@ -1534,6 +1556,7 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	vm->index = virtio_mem_next_index(hm);
 	virtio_mem_warn_alignment(vm);
+	virtio_mem_warn_bbm_block_size(vm);
 	rc = virtio_mem_create_resource(vm);
 	if (rc)
 		goto out_group;

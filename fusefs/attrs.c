@@ -432,6 +432,13 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_P_VMEM_UNPLUG_ONLINE: /* param_get_bool() */
 		emit(&o, "%c\n", hotmem_get_virtio_mem_unplug_online(ctx->hm) ? 'Y' : 'N');
 		break;
+	case A_P_VMEM_FORCE_BBM: /* 0444: the command line's */
+		emit(&o, "%c\n", hotmem_get_config(ctx->hm)->virtio_mem_force_bbm ? 'Y' : 'N');
+		break;
+	case A_P_VMEM_BBM_BLOCK_SIZE: /* param_get_ulong() */
+		emit(&o, "%llu\n",
+		     (unsigned long long)hotmem_get_config(ctx->hm)->virtio_mem_bbm_block_size);
+		break;
 	case A_MEMINFO:
 		show_meminfo(ctx, &o);
 		break;

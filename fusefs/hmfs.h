@@ -149,6 +149,8 @@ enum hmfs_attr {
 	A_P_POLICY,
 	/* sys/module/virtio_mem/parameters */
 	A_P_VMEM_UNPLUG_ONLINE,
+	A_P_VMEM_FORCE_BBM,
+	A_P_VMEM_BBM_BLOCK_SIZE,
 	/* proc */
 	A_MEMINFO,
 	A_ZONEINFO,

@@ -334,12 +334,13 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	/*
 	 * drivers/virtio/virtio_mem.c, built in (CONFIG_VIRTIO_MEM=y): a
 	 * virtio-mem device can come to any machine (device_add), and its
-	 * driver's parameters are there from boot, as a built-in module's
-	 * (only its writable one: force_bbm, bbm_block_size and
-	 * bbm_safe_unplug are not modelled).
+	 * driver's parameters are there from boot, as a built-in module's:
+	 * 6.12's three (bbm_safe_unplug went in 6.5, f504e15b94eb).
 	 */
 	mod = sn_add(ctx, module, "virtio_mem", DIR_MODE, A_NONE);
 	par = sn_add(ctx, mod, "parameters", DIR_MODE, A_NONE);
+	sn_add(ctx, par, "bbm_block_size", RO, A_P_VMEM_BBM_BLOCK_SIZE);
+	sn_add(ctx, par, "force_bbm", RO, A_P_VMEM_FORCE_BBM);
 	sn_add(ctx, par, "unplug_online", RW, A_P_VMEM_UNPLUG_ONLINE);
 
 	/* debugfs: /sys/kernel/debug is 0700 on current kernels */

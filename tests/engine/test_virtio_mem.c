@@ -374,6 +374,57 @@ static void test_bbm_plugs_whole_big_blocks(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * virtio_mem.force_bbm: Big Block Mode for a device whose 2 MiB blocks
+ * would be sub-blocks, its big blocks a memory block, or
+ * virtio_mem.bbm_block_size's; one smaller than a memory block is
+ * warned about and ignored (virtio_mem_init_hotplug(), 6.12).  Without
+ * force_bbm such a device stays in Sub Block Mode.
+ */
+static void test_force_bbm_and_bbm_block_size(void **state)
+{
+	static const struct {
+		const char *cmdline;
+		bool sbm;
+		uint64_t unit;
+		bool warned;
+	} cases[] = {
+		{ "", true, 2 * MiB, false },
+		{ "virtio_mem.bbm_block_size=0x20000000", true, 2 * MiB, false },
+		{ "virtio_mem.force_bbm", false, 128 * MiB, false },
+		{ "virtio_mem.force_bbm=1 virtio_mem.bbm_block_size=0x20000000", false, 512 * MiB, false },
+		{ "virtio_mem.force_bbm=y virtio_mem.bbm_block_size=67108864", false, 128 * MiB, true },
+	};
+	static char log[1 << 16];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char cmdline[256];
+		struct hotmem *hm;
+		struct hotmem_virtio_mem *vm;
+
+		snprintf(cmdline, sizeof(cmdline), IDLE_KERNEL " memhp_default_state=online_movable %s",
+			 cases[i].cmdline);
+		hm = boot("default", cmdline);
+		vm = probe(hm, 2 * GiB, 2 * MiB);
+		assert_int_equal(info(vm).sbm, cases[i].sbm);
+		assert_int_equal(info(vm).sb_size, cases[i].unit);
+		hotmem_dmesg(hm, log, sizeof(log));
+		assert_int_equal(strstr(log, "virtio_mem virtio0: bbm_block_size is too small") != NULL,
+				 cases[i].warned);
+		assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+		assert_int_equal(info(vm).plugged_size, 512 * MiB);
+		assert_int_equal(info(vm).added_size, 512 * MiB);
+		assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
+		assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, cases[i].sbm ? 386 * MiB : 0,
+								  NULL), 0);
+		/* SBM: memory35 partly unplugged, still added; BBM: all of it gone */
+		assert_int_equal(info(vm).added_size, cases[i].sbm ? 512 * MiB : 0);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 /* restoring a saved device plugs exactly the same sub-blocks */
 static void test_restore_plugged_exactly(void **state)
 {
@@ -988,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(test_unplug_online_off_retries_on_offline),
 		cmocka_unit_test(test_bbm_unplug_online_off_retries_on_offline),
 		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),
+		cmocka_unit_test(test_force_bbm_and_bbm_block_size),
 		cmocka_unit_test(test_restore_plugged_exactly),
 		cmocka_unit_test(test_probe_refuses_bad_devices),
 		cmocka_unit_test(test_restore_refused_changes_nothing),

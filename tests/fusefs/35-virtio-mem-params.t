@@ -1,0 +1,65 @@
+#!/bin/bash
+# /sys/module/virtio_mem/parameters as a 6.12 kernel has it
+# (drivers/virtio/virtio_mem.c): unplug_online (0644, 30-virtio-mem-
+# unplug-online.t), force_bbm (bool, 0444) and bbm_block_size (ulong,
+# 0444), read as param_get_bool()/param_get_ulong() print them and set
+# only on the command line (virtio_mem.force_bbm=, virtio_mem.
+# bbm_block_size=), which the driver then follows: Big Block Mode for a
+# device of 2 MiB blocks, big blocks of bbm_block_size.  No
+# bbm_safe_unplug: it went in 6.5.  A 0444 parameter has no store
+# (kernel/params.c add_sysfs_param(): "Do not allow runtime DAC changes
+# to make param writable"): root's O_WRONLY is EACCES (kernfs_fop_open()).
+. "$(dirname "$0")/lib.sh"
+require_env
+P=$MNT/sys/module/virtio_mem/parameters
+SW() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" "$@"; }
+dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
+
+start_fs --profile default --cmdline "hotmem.kernel_alloc=off" --fresh
+tap_ok $? "hotmemfs mounts the default machine"
+is "$(ls "$P" | xargs)" "bbm_block_size force_bbm unplug_online" "the driver's three parameters, no bbm_safe_unplug"
+is "$(stat -c '%n %a %U' "$P"/* | sed "s|$P/||" | xargs)" \
+	"bbm_block_size 444 root force_bbm 444 root unplug_online 644 root" "modes as module_param()'s"
+is "$(cat "$P/force_bbm") $(cat "$P/bbm_block_size")" "N 0" "defaults: N, 0 (the driver chooses)"
+is "$(SW o "$P/force_bbm" w) $(SW o "$P/force_bbm" rw) $(SW o "$P/bbm_block_size" w)" "EACCES EACCES EACCES" \
+	"root's O_WRONLY and O_RDWR of a 0444 parameter: EACCES"
+is "$(SW o "$P/force_bbm" r) $(cat "$P/force_bbm")" "ok N" "... its read open is fine, the value unchanged"
+ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=256M >/dev/null
+tap_ok $? "a virtio-mem device of 2 MiB blocks"
+ctl dmesg | grep -q "virtio_mem virtio0: subblock size: 0x200000"
+tap_ok $? "... in Sub Block Mode"
+stop_fs
+
+start_fs --profile default --cmdline "hotmem.kernel_alloc=off memhp_default_state=online_movable virtio_mem.force_bbm virtio_mem.bbm_block_size=0x20000000" --fresh
+tap_ok $? "virtio_mem.force_bbm virtio_mem.bbm_block_size=0x20000000 on the command line"
+is "$(cat "$P/force_bbm") $(cat "$P/bbm_block_size") $(cat "$P/unplug_online")" "Y 536870912 Y" \
+	"force_bbm Y, bbm_block_size in decimal (param_get_ulong())"
+ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=512M >/dev/null
+tap_ok $? "the same device"
+ctl dmesg | grep -q "virtio_mem virtio0: big block size: 0x20000000"
+tap_ok $? "... in Big Block Mode, big blocks of 512M"
+is "$(dev vm0 plugged-size)" $((512 << 20)) "... 512M plugged: one big block"
+ctl set-size vm0 2M >/dev/null 2>&1
+is "$(dev vm0 plugged-size)" $((512 << 20)) "requested 2M: a big block is the unit, nothing unplugged"
+stop_fs
+start_fs --profile default --cmdline "hotmem.kernel_alloc=off memhp_default_state=online_movable virtio_mem.force_bbm virtio_mem.bbm_block_size=0x20000000"
+tap_ok $? "restart on the state file, the same command line"
+is "$(cat "$P/force_bbm") $(cat "$P/bbm_block_size") $(dev vm0 plugged-size)" "Y 536870912 $((512 << 20))" \
+	"... the parameters and vm0's big block as before"
+stop_fs
+
+start_fs --profile default --cmdline "virtio_mem.force_bbm=1 virtio_mem.bbm_block_size=67108864" --fresh
+ctl device_add virtio-mem-pci id=vm0 size=2G >/dev/null
+ctl dmesg | grep -q "virtio_mem virtio0: bbm_block_size is too small" &&
+	ctl dmesg | grep -q "virtio_mem virtio0: big block size: 0x8000000"
+tap_ok $? "bbm_block_size 64M, below a memory block: warned about, big blocks of 128M"
+stop_fs
+
+for bad in "virtio_mem.bbm_block_size=1G" "virtio_mem.bbm_block_size=0x30000000" "virtio_mem.force_bbm=maybe"; do
+	out=$("$HMFS" --control "$CTL" --state "$STATE" --fresh --profile default --cmdline "$bad" "$MNT" 2>&1)
+	rc=$?
+	key=${bad%%=*}
+	[ "$rc" -ne 0 ] && [[ "$out" == *"$key"* ]]
+	tap_ok $? "--cmdline $bad refused, naming $key (exit $rc)"
+done
+done_testing
