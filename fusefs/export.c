@@ -10,7 +10,8 @@
  * whose read fails, like power/autosuspend_delay_ms's EIO, is left out).
  * Beside memory/: node/ (topology: what changes while the machine runs,
  * nodeN's meminfo and numastat, is left out),
- * sys/module/memory_hotplug/parameters and proc/iomem (where a virtio-mem
+ * sys/module/memory_hotplug/parameters, sys/module/virtio_mem/parameters
+ * and proc/iomem (where a virtio-mem
  * device shows as one: its "virtioN" region and the "System RAM
  * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's).
  */
@@ -31,6 +32,8 @@ static const char *const trees[] = {
 	"sys/devices/system/memory",
 	"sys/devices/system/node",
 	"sys/module/memory_hotplug/parameters",
+	/* the virtio-mem driver's (unplug_online ...): a machine imported keeps them */
+	"sys/module/virtio_mem/parameters",
 	"proc/iomem",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",

@@ -553,6 +553,47 @@ static void nodes(struct found *f)
 	     f->nr_nodes);
 }
 
+/*
+ * The virtio_mem driver's parameters (drivers/virtio/virtio_mem.c, 6.12:
+ * module_param(unplug_online, bool, 0644), force_bbm bool and
+ * bbm_block_size ulong, 0444) as command-line words into @buf, @sep: a
+ * space before the first.  Where the driver is not loaded (no directory)
+ * none, and where virtio-mem devices were found, said.  A bbm_block_size
+ * that is no power of 2 was ignored by the driver (its dev_warn()) and is
+ * left out: the engine refuses it.  Returns the length written.
+ */
+static size_t print_vmem_params(struct found *f, char *buf, size_t len, bool sep)
+{
+	static const char *const params[] = { "unplug_online", "force_bbm", "bbm_block_size" };
+	char val[64], rel[160];
+	unsigned long long v;
+	size_t n = 0;
+
+	if (!exists(f, "sys/module/virtio_mem/parameters")) {
+		if (f->nr_vmem)
+			note(f, "virtio_mem module parameters: no sys/module/virtio_mem/parameters, the "
+				"kernel's defaults");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]) && n < len; i++) {
+		snprintf(rel, sizeof(rel), "sys/module/virtio_mem/parameters/%s", params[i]);
+		if (read_line(f, rel, val, sizeof(val))) {
+			note(f, "virtio_mem.%s: not under sys/module/virtio_mem/parameters, the kernel's "
+				"default", params[i]);
+			continue;
+		}
+		if (!strcmp(params[i], "bbm_block_size") &&
+		    (sscanf(val, "%llu", &v) != 1 || (v & (v - 1)))) {
+			note(f, "virtio_mem.bbm_block_size=%s: not a power of 2, which the driver ignores: "
+				"left out", val);
+			continue;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%svirtio_mem.%s=%s", sep || n ? " " : "",
+				      params[i], val);
+	}
+	return n < len ? n : len - 1;
+}
+
 /* the kernel command line that reproduces auto_online_blocks and the parameters */
 static void print_cmdline(struct found *f, FILE *out)
 {
@@ -581,6 +622,8 @@ static void print_cmdline(struct found *f, FILE *out)
 	if (missing)
 		note(f, "memory_hotplug module parameters: %d of 4 not under "
 		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing);
+	if (n < sizeof(cmdline))
+		n += print_vmem_params(f, cmdline + n, sizeof(cmdline) - n, n > 0);
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
 }

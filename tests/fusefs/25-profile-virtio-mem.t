@@ -74,13 +74,14 @@ PY
 # the profile's settings: its lines but comments
 settings() { grep -v '^#' "$1"; }
 # same_profile BOOTED AGAIN [LOSSY-KEYS...]: AGAIN says what BOOTED says, but
-# for LOSSY-KEYS; its command line may add memory_hotplug parameters
+# for LOSSY-KEYS; its command line may add memory_hotplug and virtio_mem parameters
 # BOOTED's dump did not have, at the kernel's defaults
 same_profile() {
 	python3 - "$@" <<'PY'
 import shlex, sys
 DEFAULTS = {"memory_hotplug.memmap_on_memory": "N", "memory_hotplug.online_policy": "contig-zones",
-            "memory_hotplug.auto_movable_ratio": "301", "memory_hotplug.auto_movable_numa_aware": "Y"}
+            "memory_hotplug.auto_movable_ratio": "301", "memory_hotplug.auto_movable_numa_aware": "Y",
+            "virtio_mem.unplug_online": "Y", "virtio_mem.force_bbm": "N", "virtio_mem.bbm_block_size": "0"}
 def read(path):
     lines, cmd = [], {}
     for l in open(path):

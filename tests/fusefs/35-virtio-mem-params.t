@@ -55,6 +55,34 @@ ctl dmesg | grep -q "virtio_mem virtio0: bbm_block_size is too small" &&
 tap_ok $? "bbm_block_size 64M, below a memory block: warned about, big blocks of 128M"
 stop_fs
 
+# hotmemctl export carries the parameters, hotmem profile --from-sysfs puts
+# them on the profile's command line: the machine imported has them
+HM=$HOTMEM_BUILD/hotmem
+start_fs --profile default --cmdline "hotmem.kernel_alloc=off virtio_mem.force_bbm virtio_mem.bbm_block_size=0x20000000" --fresh
+echo N >"$P/unplug_online" && ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=512M >/dev/null
+tap_ok $? "unplug_online N, force_bbm Y, bbm_block_size 512M, a virtio-mem device"
+ctl export "$TMP/dump" >/dev/null
+is "$(cat "$TMP/dump/sys/module/virtio_mem/parameters/"{unplug_online,force_bbm,bbm_block_size} | xargs)" "N Y 536870912" \
+	"hotmemctl export: sys/module/virtio_mem/parameters with them"
+stop_fs
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p.profile" 2>/dev/null
+grep -q '^cmdline = ".* virtio_mem.unplug_online=N virtio_mem.force_bbm=Y virtio_mem.bbm_block_size=536870912"$' "$TMP/p.profile"
+tap_ok $? "hotmem profile --from-sysfs: on the profile's command line"
+start_fs --profile "$TMP/p.profile" --fresh
+tap_ok $? "the profile boots"
+is "$(cat "$P/"{unplug_online,force_bbm,bbm_block_size} | xargs)" "N Y 536870912" "... with the exported machine's parameters"
+ctl dmesg | grep -q "virtio_mem virtio0: big block size: 0x20000000"
+tap_ok $? "... and its device in Big Block Mode, as exported"
+stop_fs
+echo 3000 >"$TMP/dump/sys/module/virtio_mem/parameters/bbm_block_size"
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p3.profile" 2>"$TMP/notes"
+grep -q "virtio_mem.bbm_block_size=3000: not a power of 2" "$TMP/notes" && ! grep "^cmdline" "$TMP/p3.profile" | grep -q bbm_block_size
+tap_ok $? "a dump's bbm_block_size that is no power of 2 (the driver ignored it): said, left out"
+rm -r "$TMP/dump/sys/module/virtio_mem"
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p4.profile" 2>"$TMP/notes"
+grep -q "virtio_mem module parameters: no sys/module/virtio_mem/parameters" "$TMP/notes" && ! grep "^cmdline" "$TMP/p4.profile" | grep -q "virtio_mem\."
+tap_ok $? "a dump without them but with a virtio-mem device: the kernel's defaults, said"
+
 for bad in "virtio_mem.bbm_block_size=1G" "virtio_mem.bbm_block_size=0x30000000" "virtio_mem.force_bbm=maybe"; do
 	out=$("$HMFS" --control "$CTL" --state "$STATE" --fresh --profile default --cmdline "$bad" "$MNT" 2>&1)
 	rc=$?
