@@ -515,6 +515,22 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	return ret < 0 ? ret : (int)o.off;
 }
 
+bool hmfs_attr_is_module_param(enum hmfs_attr a)
+{
+	switch (a) {
+	case A_P_NUMA_AWARE:
+	case A_P_RATIO:
+	case A_P_MEMMAP:
+	case A_P_POLICY:
+	case A_P_VMEM_UNPLUG_ONLINE:
+	case A_P_VMEM_FORCE_BBM:
+	case A_P_VMEM_BBM_BLOCK_SIZE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool hmfs_attr_is_seq(enum hmfs_attr a)
 {
 	switch (a) {

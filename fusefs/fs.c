@@ -115,8 +115,8 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 /*
  * kernfs_iop_setattr(): root may chmod/chown (udev rules do); the new
  * mode governs permission checks (default_permissions), while what a
- * file can do stays what the kernel gave it (open_check() looks at the
- * original mode, as kernfs picks its ops at creation).  Size changes
+ * file can do stays what the kernel gave it (open_check() wants the new
+ * mode's bits and the ops kernfs picked at creation from the original).  Size changes
  * (O_TRUNC, truncate) are accepted and ignored, as on sysfs.
  */
 static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
@@ -263,17 +263,26 @@ static void hmfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t 
 }
 
 /*
- * kernfs: O_WRONLY/O_RDWR on a file without a store is EACCES and a read
- * open of a file without a show is EACCES, for root too (no write op /
- * no read op).  default_permissions already refused non-root by mode.
+ * kernfs_fop_open() on sysfs (KERNFS_ROOT_EXTRA_OPEN_PERM_CHECK), for
+ * root too: O_WRONLY/O_RDWR needs a write bit in the inode's mode (as
+ * chmod left it) and a write op, a read open a read bit and a read op.
+ * The ops are those the kernel gave the file: a store where its mode had
+ * a write bit, and always for a module parameter (module_sysfs_ops; a
+ * 0444 parameter's store is NULL, its write EIO: add_sysfs_param()).
+ * default_permissions already refused non-root by mode.
  */
-static int open_check(const struct hmfs_node *n, int flags)
+static int open_check(struct hmfs_ctx *ctx, const struct hmfs_node *n, int flags)
 {
+	const bool param = hmfs_attr_is_module_param(n->attr);
+	struct stat st = { .st_mode = n->mode };
 	int acc = flags & O_ACCMODE;
 
 	if (S_ISDIR(n->mode))
 		return -EISDIR;
-	if ((acc != O_RDONLY && !(n->mode & 0222)) || (acc != O_WRONLY && !(n->mode & 0444)))
+	hmfs_iattr_stat(ctx, n, &st);
+	if (acc != O_RDONLY && (!(st.st_mode & 0222) || !(param || (n->mode & 0222))))
+		return -EACCES;
+	if (acc != O_WRONLY && (!(st.st_mode & 0444) || !(param || (n->mode & 0444))))
 		return -EACCES;
 	return 0;
 }
@@ -308,7 +317,7 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	ret = hmfs_node_get(ctx, ino, &n);
 	if (!ret)
-		ret = open_check(&n, fi->flags);
+		ret = open_check(ctx, &n, fi->flags);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -853,7 +862,7 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		fuse_reply_err(req, EACCES);
 		return;
 	}
-	ret = open_check(&n, fi->flags);
+	ret = open_check(ctx, &n, fi->flags);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;

@@ -561,6 +561,8 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
  * kernfs's 4096.
  */
 bool hmfs_attr_is_seq(enum hmfs_attr a);
+/* a module parameter (sys/module/NAME/parameters): module_sysfs_ops, show and store both */
+bool hmfs_attr_is_module_param(enum hmfs_attr a);
 /* a seq_file's whole text, malloc()ed into *@out (its length in *@len); 0 or -errno */
 int hmfs_show_seq(struct hmfs_ctx *ctx, const struct hmfs_node *n, char **out, size_t *len);
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count);

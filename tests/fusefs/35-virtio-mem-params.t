@@ -8,7 +8,9 @@
 # device of 2 MiB blocks, big blocks of bbm_block_size.  No
 # bbm_safe_unplug: it went in 6.5.  A 0444 parameter has no store
 # (kernel/params.c add_sysfs_param(): "Do not allow runtime DAC changes
-# to make param writable"): root's O_WRONLY is EACCES (kernfs_fop_open()).
+# to make param writable"): root's O_WRONLY is EACCES (kernfs_fop_open():
+# the inode's mode), and after chmod u+w the write is EIO
+# (module_attr_store()); the mode chmod gives governs root's opens.
 . "$(dirname "$0")/lib.sh"
 require_env
 P=$MNT/sys/module/virtio_mem/parameters
@@ -24,6 +26,18 @@ is "$(cat "$P/force_bbm") $(cat "$P/bbm_block_size")" "N 0" "defaults: N, 0 (the
 is "$(SW o "$P/force_bbm" w) $(SW o "$P/force_bbm" rw) $(SW o "$P/bbm_block_size" w)" "EACCES EACCES EACCES" \
 	"root's O_WRONLY and O_RDWR of a 0444 parameter: EACCES"
 is "$(SW o "$P/force_bbm" r) $(cat "$P/force_bbm")" "ok N" "... its read open is fine, the value unchanged"
+# kernfs checks the inode's mode (chmod's) and the ops, which a module
+# parameter always has both of: a 0444 one's store is NULL, EIO
+chmod 644 "$P/force_bbm" "$P/bbm_block_size"
+is "$(SW w "$P/force_bbm" 1) $(SW w "$P/bbm_block_size" 0) $(cat "$P/force_bbm")" "EIO EIO N" \
+	"chmod 644 of a 0444 parameter: the open succeeds, the write is EIO (no store), the value kept"
+chmod 444 "$P/unplug_online"
+is "$(SW w "$P/unplug_online" N) $(cat "$P/unplug_online")" "EACCES Y" "chmod 444 unplug_online: root's O_WRONLY EACCES"
+chmod 200 "$P/force_bbm"
+is "$(SW o "$P/force_bbm" r)" "EACCES" "chmod 200 force_bbm: root's read open EACCES"
+chmod 644 "$P/unplug_online" && chmod 444 "$P/force_bbm" "$P/bbm_block_size"
+is "$(SW w "$P/unplug_online" N) $(cat "$P/unplug_online")" "ret=1 N" "chmod 644 again: unplug_online takes N"
+echo Y >"$P/unplug_online"
 ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=256M >/dev/null
 tap_ok $? "a virtio-mem device of 2 MiB blocks"
 ctl dmesg | grep -q "virtio_mem virtio0: subblock size: 0x200000"
