@@ -23,10 +23,12 @@ $(BUILD)/hotmemctl: $(HMCTL_OBJS) $(HMUAPI_LIB)
 $(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
-# hotmem-conform: the onlining-agent conformance matrix (a shell script)
-$(BUILD)/hotmem-conform: fusefs/hotmem-conform.sh
-	@mkdir -p $(dir $@)
-	@echo "  GEN     $@"; install -m 0755 $< $@
+# hotmem-conform: the onlining-agent conformance matrix (fusefs/conform_*.c):
+# no engine, no FUSE library (it runs hotmem-enter, hotmemctl and the
+# agents); engine/uapi for the uevent wire format, json-c
+CONFORM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard fusefs/conform_*.c)))
+$(BUILD)/hotmem-conform: $(CONFORM_OBJS) $(HMUAPI_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) -o $@
 
 BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUILD)/hotmem-conform
 INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUILD)/hotmem-conform

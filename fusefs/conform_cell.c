@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-conform --cell AGENT EVENT: one cell, inside an entered machine
+ * (hotmem-enter runs it): a counting listener and the agent started, the
+ * event plugged, the new blocks waited for until online (or until none has
+ * come online for 5 s), then counted -- states, zones, failed and
+ * redundant writes, uevents lost, Movable against auto_movable_ratio --
+ * the agent stopped and the onlined blocks offlined again.  One JSON
+ * object on stdout (the last line), the steps on stderr (the last one
+ * says where a cell that never finishes stopped).
+ *
+ * AGENT: rule:DIR (a systemd-udevd; hotmem-enter bound DIR's rules),
+ * hotmemd:POLICY, cmd:COMMAND (sh -c), netlink-agent, none (the kernel's
+ * own auto-online alone).  EVENT: dimm1, dimm64, burst1024,
+ * virtio-grow-shrink.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conform.h"
+
+#define RUN_DIR "/run/hotmem"
+#define AGENT_LOG RUN_DIR "/agent.log"
+#define AGENT_READY RUN_DIR "/agent.ready"
+#define LISTENER_READY RUN_DIR "/listener.ready"
+#define LISTENER_OUT RUN_DIR "/listener.out"
+#define PING_TIMEOUT_MS 5000
+#define SETTLE_TIMEOUT_MS 15000
+
+struct cell {
+	const char *agent, *event;
+	const char *udevd;
+	long wait_ms;		/* HOTMEM_CONFORM_WAIT */
+	int rcvbuf;		/* HOTMEM_CONFORM_LISTENER_RCVBUF */
+	struct conform_child agent_c, listener_c;
+	unsigned long listener_ino;
+	struct conform_blocks before, after, added;
+	long ms_to_last_online; /* -1: never */
+};
+
+static void step(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hotmem-conform: cell: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static bool known_agent(const char *a)
+{
+	return (has_prefix(a, "rule:") && a[5]) || (has_prefix(a, "hotmemd:") && a[8]) ||
+	       has_prefix(a, "cmd:") || !strcmp(a, "netlink-agent") || !strcmp(a, "none");
+}
+
+static bool known_event(const char *e)
+{
+	return !strcmp(e, "dimm1") || !strcmp(e, "dimm64") || !strcmp(e, "burst1024") ||
+	       !strcmp(e, "virtio-grow-shrink");
+}
+
+/* an environment number, @dflt when unset; -1 for one that is not a number */
+static long env_long(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return dflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end || errno || n < 0) {
+		fprintf(stderr, "hotmem-conform: %s=%s: not a number\n", name, v);
+		return -1;
+	}
+	return n;
+}
+
+/* until @path exists (a child says it is bound) */
+static int wait_file(const char *path, long timeout_ms)
+{
+	long end = conform_now_ms() + timeout_ms;
+
+	while (access(path, F_OK)) {
+		if (conform_now_ms() >= end) {
+			fprintf(stderr, "hotmem-conform: %s: not ready after %ld s\n",
+				strrchr(path, '/') + 1, timeout_ms / 1000);
+			return -1;
+		}
+		conform_sleep_ms(50);
+	}
+	return 0;
+}
+
+/*
+ * The blocks once the event has shown: a listing that differs from
+ * @before (HOTMEM_CONFORM_WAIT at most).  A real kernel's blocks come when
+ * the firmware's hotplug is handled, not when device_add returns; and a
+ * cell once counted no new block at all on a busy host.
+ */
+static void listed_blocks(const struct cell *c, const struct conform_blocks *before,
+			  struct conform_blocks *cur)
+{
+	long end = conform_now_ms() + c->wait_ms;
+
+	for (;;) {
+		if (!conform_list_blocks(cur) && cur->count && !conform_blocks_equal(cur, before))
+			return;
+		if (conform_now_ms() >= end)
+			break;
+		conform_blocks_free(cur);
+		conform_sleep_ms(100);
+	}
+	step("no new block in the listing after %ld s", c->wait_ms / 1000);
+}
+
+/* until all of @b are online (true), the wait is over, or none came online for 5 s */
+static bool all_online(const struct cell *c, const struct conform_blocks *b)
+{
+	long now = conform_now_ms(), end = now + c->wait_ms, last_change = now;
+	size_t online, last = (size_t)-1;
+
+	for (;;) {
+		online = conform_count_online(b);
+		if (online == b->count)
+			return true;
+		now = conform_now_ms();
+		if (online != last) {
+			last = online;
+			last_change = now;
+		} else if (now - last_change >= CONFORM_STALL_MS) {
+			return false;
+		}
+		if (now >= end)
+			return false;
+		conform_sleep_ms(50);
+	}
+}
+
+/* the blocks listed now that @c->before has not */
+static void wait_grown_online(const struct cell *c)
+{
+	struct conform_blocks now = { 0 }, grown = { 0 };
+
+	if (!conform_list_blocks(&now))
+		conform_blocks_diff(&now, &c->before, &grown);
+	all_online(c, &grown);
+	conform_blocks_free(&grown);
+	conform_blocks_free(&now);
+}
+
+static int start_listener(struct cell *c)
+{
+	struct conform_listener_args a = { .ready = LISTENER_READY, .rcvbuf = c->rcvbuf };
+	struct conform_io io;
+	int fd, ret;
+
+	unlink(LISTENER_READY);
+	fd = conform_open_file(LISTENER_OUT, false);
+	if (fd < 0)
+		return -1;
+	io = (struct conform_io){ .out_fd = fd, .err_fd = fd };
+	ret = conform_fork(&c->listener_c, conform_listener_main, &a, &io);
+	close(fd);
+	return ret;
+}
+
+/* the listener's "ADDS ENOBUFS DROPS", printed when SIGINT stops it */
+static void stop_listener(struct cell *c, struct conform_listener_result *r)
+{
+	char line[128];
+
+	if (c->listener_c.pid > 0)
+		kill(c->listener_c.pid, SIGINT);
+	if (!conform_wait(&c->listener_c, CONFORM_STOP_GRACE_MS, NULL, NULL))
+		conform_stop(&c->listener_c, SIGKILL, 0);
+	conform_last_line(LISTENER_OUT, line, sizeof(line));
+	if (conform_listener_parse(line, r))
+		*r = (struct conform_listener_result){ 0, 0, -1 };
+}
+
+/* udevd answers its control socket */
+static void wait_udevd(const struct conform_child *udevd)
+{
+	char *ping[] = { "udevadm", "control", "--ping", NULL };
+	long end = conform_now_ms() + CONFORM_READY_MS;
+	struct conform_io io = { .out_fd = -1, .err_fd = conform_open_null() };
+
+	while (conform_now_ms() < end) {
+		if (!conform_run(ping, &io, PING_TIMEOUT_MS))
+			break;
+		conform_sleep_ms(50);
+	}
+	if (io.err_fd >= 0)
+		close(io.err_fd);
+}
+
+/* hotmemd has said "ready" in its log */
+static void wait_logged(const char *word)
+{
+	long end = conform_now_ms() + CONFORM_READY_MS;
+
+	while (conform_now_ms() < end && !conform_count_lines(AGENT_LOG, word))
+		conform_sleep_ms(50);
+}
+
+static int start_agent(struct cell *c)
+{
+	const char *a = c->agent;
+	struct conform_io io = { .out_fd = -1 };
+	int ret = 0;
+
+	unlink(AGENT_READY);
+	io.err_fd = conform_open_file(AGENT_LOG, false);
+	if (io.err_fd < 0)
+		return -1;
+	if (has_prefix(a, "rule:")) {
+		/* --debug: udevd logs each ATTR write (its failures are hidden: a
+		 * write that fails but reads back the value counts as done) */
+		char *argv[] = { (char *)c->udevd, "--debug", NULL };
+
+		ret = conform_spawn(&c->agent_c, argv, &io);
+		if (!ret)
+			wait_udevd(&c->agent_c);
+	} else if (has_prefix(a, "hotmemd:")) {
+		char *argv[] = { "hotmemd", "--config", "/dev/null", "--policy",
+				 (char *)a + strlen("hotmemd:"), NULL };
+
+		ret = conform_spawn(&c->agent_c, argv, &io);
+		if (!ret)
+			wait_logged("ready");
+	} else if (has_prefix(a, "cmd:")) {
+		char *argv[] = { "sh", "-c", (char *)a + strlen("cmd:"), NULL };
+
+		ret = conform_spawn(&c->agent_c, argv, &io);
+		conform_sleep_ms(500);
+	} else if (!strcmp(a, "netlink-agent")) {
+		ret = conform_fork(&c->agent_c, conform_netlink_agent_main, AGENT_READY, &io);
+		if (!ret)
+			wait_file(AGENT_READY, CONFORM_READY_MS);
+	}
+	/* none: no agent, the kernel's own auto-online alone (make bench's floor) */
+	close(io.err_fd);
+	return ret;
+}
+
+static void plug(struct cell *c)
+{
+	const char *e = c->event;
+
+	if (!strcmp(e, "dimm1")) {
+		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=1G", "id=d1", NULL });
+	} else if (!strcmp(e, "dimm64")) {
+		for (int i = 1; i <= 64; i++) {
+			char id[16];
+
+			snprintf(id, sizeof(id), "id=d%d", i);
+			conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128M", id, NULL });
+		}
+	} else if (!strcmp(e, "burst1024")) {
+		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128G", "id=big", NULL });
+	} else if (!strcmp(e, "virtio-grow-shrink")) {
+		/* each step once the agent has onlined the one before (a
+		 * virtio-mem driver unplugs only what it plugged and is online) */
+		conform_ctl((const char *[]){ "device_add", "virtio-mem-pci", "size=4G",
+					      "requested-size=1G", "id=vm0", NULL });
+		wait_grown_online(c);
+		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "2G", NULL });
+		wait_grown_online(c);
+		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "1G", NULL });
+	}
+}
+
+/* udevd's queue emptied (rule agents), else a moment for the agent's last write */
+static void settle(const struct cell *c)
+{
+	char *argv[] = { "udevadm", "settle", "-t", "10", NULL };
+
+	if (has_prefix(c->agent, "rule:"))
+		conform_run(argv, NULL, SETTLE_TIMEOUT_MS);
+	else
+		conform_sleep_ms(300);
+	conform_sleep_ms(200);
+}
+
+/* what the count of the new blocks found */
+struct census {
+	long online;
+	json_object *zones;	/* zone -> online blocks in it */
+	char *runs;		/* "FIRST-LAST:ZONE,..." of consecutive blocks */
+};
+
+static void zone_count(json_object *zones, const char *z)
+{
+	json_object *n;
+
+	if (json_object_object_get_ex(zones, z, &n))
+		json_object_set_int(n, json_object_get_int(n) + 1);
+	else
+		json_object_object_add(zones, z, json_object_new_int(1));
+}
+
+/* each new block's zone (valid_zones of an online block is its zone), or offline */
+static int take_census(const struct cell *c, struct census *cs)
+{
+	char z[64], rz[64] = "";
+	unsigned long first = 0, last = 0, b;
+	size_t i, len;
+	FILE *runs;
+
+	*cs = (struct census){ .zones = json_object_new_object() };
+	runs = open_memstream(&cs->runs, &len);
+	if (!cs->zones || !runs)
+		return -ENOMEM;
+	for (i = 0; i < c->added.count; i++) {
+		b = c->added.nr[i];
+		snprintf(z, sizeof(z), "offline");
+		if (conform_block_online(b)) {
+			cs->online++;
+			if (conform_read_attr(b, "valid_zones", z, sizeof(z)) < 0)
+				z[0] = '\0';
+			zone_count(cs->zones, z);
+		}
+		if (*rz && !strcmp(z, rz) && b == last + 1) {
+			last = b;
+			continue;
+		}
+		if (*rz)
+			fprintf(runs, "%s%lu-%lu:%s", ftell(runs) ? "," : "", first, last, rz);
+		snprintf(rz, sizeof(rz), "%s", z);
+		first = last = b;
+	}
+	if (*rz)
+		fprintf(runs, "%s%lu-%lu:%s", ftell(runs) ? "," : "", first, last, rz);
+	return fclose(runs) ? -errno : 0;
+}
+
+/* what the agent wrote wrong, from its log and from hotmemfs's counters */
+struct writes {
+	long failed, redundant;
+	bool agent_chose;
+};
+
+/*
+ * failed: udevd's "Failed to write ATTR{...}", hotmemd's give-ups, the
+ * netlink agent's; redundant: udevd's state writes beyond the blocks the
+ * kernel left offline (memhp_default_state=online*: none), each an EINVAL
+ * on a real kernel that udevd hides.  And at least what hotmemfs counted:
+ * EINVAL (the block was already in that state, or the zone is not allowed)
+ * redundant, any other errno failed.
+ */
+static void count_writes(const struct cell *c, long heard, const struct conform_state_writes *sw0,
+			 struct writes *w)
+{
+	struct conform_state_writes sw1;
+	long writes, needed = 0;
+
+	w->failed = conform_count_lines(AGENT_LOG,
+					"Failed to write ATTR|give up|gave up|failed to write");
+	writes = conform_count_lines(AGENT_LOG, "ATTR '[^']*/state' writing");
+	w->agent_chose = !conform_kernel_autoonlines();
+	/* blocks added over the event (virtio-mem: the grown ones, since removed, too) */
+	if (w->agent_chose)
+		needed = heard > (long)c->added.count ? heard : (long)c->added.count;
+	w->redundant = writes > needed ? writes - needed : 0;
+	conform_state_writes(&sw1);
+	if (sw1.einval - sw0->einval > w->redundant)
+		w->redundant = sw1.einval - sw0->einval;
+	if (sw1.other - sw0->other > w->failed)
+		w->failed = sw1.other - sw0->other;
+}
+
+/* the onlined new blocks offlined again, in block order: how many went */
+static long offline_again(const struct cell *c)
+{
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < c->added.count; i++)
+		if (conform_block_online(c->added.nr[i]) && !conform_offline_block(c->added.nr[i]))
+			n++;
+	return n;
+}
+
+static void add_int(json_object *o, const char *k, long v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static int run_cell(struct cell *c)
+{
+	struct conform_listener_result lr;
+	struct conform_state_writes sw0;
+	struct census cs;
+	struct writes w;
+	struct conform_blocks none = { 0 };
+	char ino[32] = "";
+	long t0, lost, llost, ratio, mratio, offl, unsent, enobufs;
+	json_object *o;
+
+	listed_blocks(c, &none, &c->before);
+	/* a listener as most agents open one, started first */
+	if (start_listener(c) < 0 || start_agent(c) < 0)
+		return 1;
+	step("agent %s started", c->agent);
+	wait_file(LISTENER_READY, CONFORM_READY_MS);
+	conform_last_line(LISTENER_READY, ino, sizeof(ino));
+	c->listener_ino = strtoul(ino, NULL, 10);
+	step("listener ready; plugging %s", c->event);
+	conform_state_writes(&sw0);
+	t0 = conform_now_ms();
+	plug(c);
+	listed_blocks(c, &c->before, &c->after);
+	conform_blocks_diff(&c->after, &c->before, &c->added);
+	step("%zu blocks before, %zu after, %zu new", c->before.count, c->after.count,
+	     c->added.count);
+	/* an agent that lost uevents never onlines them: the stall ends the wait */
+	c->ms_to_last_online = all_online(c, &c->added) ? conform_now_ms() - t0 : -1;
+	step("%zu of %zu online; settling", conform_count_online(&c->added), c->added.count);
+	settle(c);
+	/* the agent's own uevent sockets: what the kernel dropped for them */
+	lost = conform_uevent_drops(c->listener_ino);
+	stop_listener(c, &lr);
+	/* add events the listener never saw, of the blocks added (virtio: grown ones too) */
+	llost = (long)c->added.count - lr.adds;
+	if (llost < 0)
+		llost = 0;
+	if (take_census(c, &cs))
+		return 1;
+	count_writes(c, lr.adds, &sw0, &w);
+	ratio = conform_movable_pct();
+	mratio = conform_auto_movable_ratio();
+	step("counted; stopping the agent");
+	/* before offlining, so that it does not online them again */
+	conform_stop(&c->agent_c, SIGTERM, CONFORM_STOP_GRACE_MS);
+	offl = offline_again(c);
+	/* uevents hotmemfs could not hand to the kernel: hotmem's fault */
+	unsent = conform_uevents_unsent();
+	/* ENOBUFS the agent itself reported (the netlink agent does) */
+	enobufs = conform_count_lines(AGENT_LOG, "^ENOBUFS");
+
+	o = json_object_new_object();
+	add_int(o, "new", (long)c->added.count);
+	add_int(o, "online", cs.online);
+	json_object_object_add(o, "zones", cs.zones);
+	json_object_object_add(o, "zone_runs", json_object_new_string(cs.runs ? cs.runs : ""));
+	add_int(o, "failed_writes", w.failed);
+	add_int(o, "redundant_writes", w.redundant);
+	json_object_object_add(o, "agent_chose_zones", json_object_new_boolean(w.agent_chose));
+	add_int(o, "movable_pct_of_kernel", ratio);
+	add_int(o, "auto_movable_ratio", mratio);
+	json_object_object_add(o, "ms_to_last_online",
+			       c->ms_to_last_online < 0 ? NULL
+							: json_object_new_int64(c->ms_to_last_online));
+	add_int(o, "offlinable", offl);
+	add_int(o, "uevents_lost", lost);
+	add_int(o, "agent_enobufs", enobufs);
+	add_int(o, "listener_lost", llost);
+	add_int(o, "listener_enobufs", lr.enobufs);
+	add_int(o, "listener_drops", lr.drops);
+	add_int(o, "uevents_unsent", unsent);
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
+	free(cs.runs);
+	return 0;
+}
+
+int conform_cell_main(int argc, char **argv)
+{
+	struct cell c = { .ms_to_last_online = -1 };
+	long wait_s, rcvbuf;
+	int ret;
+
+	if (argc != 2 || !known_agent(argv[0]) || !known_event(argv[1])) {
+		fprintf(stderr, "hotmem-conform: --cell AGENT EVENT: AGENT rule:DIR, hotmemd:POLICY, "
+				"cmd:COMMAND, netlink-agent or none; EVENT dimm1, dimm64, burst1024 "
+				"or virtio-grow-shrink\n");
+		return 2;
+	}
+	/* never the host's memory, udev or uevents: only where hotmem-enter made them private */
+	if (!conform_machine_is_emulated()) {
+		fprintf(stderr, "hotmem-conform: --cell runs only inside hotmem-enter "
+				"(" CONFORM_MEM " is not hotmemfs here)\n");
+		return 2;
+	}
+	wait_s = env_long("HOTMEM_CONFORM_WAIT", 15);
+	rcvbuf = env_long("HOTMEM_CONFORM_LISTENER_RCVBUF", 0);
+	if (wait_s < 0 || rcvbuf < 0 || rcvbuf > (1L << 30))
+		return 2;
+	c.agent = argv[0];
+	c.event = argv[1];
+	c.wait_ms = wait_s * 1000;
+	c.rcvbuf = (int)rcvbuf;
+	c.udevd = getenv("UDEVD") && *getenv("UDEVD") ? getenv("UDEVD") : "/lib/systemd/systemd-udevd";
+	ret = run_cell(&c);
+	/* whatever is still running (an early return) */
+	conform_stop(&c.listener_c, SIGKILL, 0);
+	conform_stop(&c.agent_c, SIGTERM, CONFORM_STOP_GRACE_MS);
+	conform_blocks_free(&c.before);
+	conform_blocks_free(&c.after);
+	conform_blocks_free(&c.added);
+	return ret;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-conform: hotmemctl as a cell runs it -- the plug events (the
+ * hardware) and `status --json`'s counters: memoryN/state writes hotmemfs
+ * refused by errno (what any agent got back from the kernel, logged or
+ * not) and the uevents it could not hand to the kernel.  hotmemctl is
+ * found on PATH (hotmem-enter puts its own directory first), every run
+ * bounded.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conform.h"
+
+#define CTL_ARGS_MAX 16
+
+int conform_ctl(const char *const args[])
+{
+	char *argv[CTL_ARGS_MAX + 2] = { "hotmemctl" };
+	struct conform_io io = { .out_fd = conform_open_null(), .err_fd = -1 };
+	int i, rc;
+
+	for (i = 0; args[i] && i < CTL_ARGS_MAX; i++)
+		argv[i + 1] = (char *)args[i];
+	rc = conform_run(argv, &io, CONFORM_CTL_TIMEOUT_MS);
+	if (io.out_fd >= 0)
+		close(io.out_fd);
+	return rc;
+}
+
+/* hotmemctl status --json, parsed; NULL when it fails (stderr: /dev/null) */
+static json_object *status(void)
+{
+	char *argv[] = { "hotmemctl", "status", "--json", NULL };
+	int null = conform_open_null();
+	json_object *o = NULL;
+	char *out;
+	int rc;
+
+	rc = conform_run_capture(argv, null, CONFORM_CTL_TIMEOUT_MS, &out);
+	if (null >= 0)
+		close(null);
+	if (!rc && out)
+		o = json_tokener_parse(out);
+	free(out);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+static long get_long(json_object *o, const char *key, long dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return dflt;
+	return (long)json_object_get_int64(v);
+}
+
+void conform_state_writes(struct conform_state_writes *sw)
+{
+	json_object *st = status(), *w = NULL, *refused = NULL;
+
+	*sw = (struct conform_state_writes){ 0 };
+	if (st && json_object_object_get_ex(st, "state-writes", &w)) {
+		sw->done = get_long(w, "done", 0);
+		if (json_object_object_get_ex(w, "refused", &refused) &&
+		    json_object_is_type(refused, json_type_object)) {
+			json_object_object_foreach(refused, name, n) {
+				if (!strcmp(name, "EINVAL"))
+					sw->einval += (long)json_object_get_int64(n);
+				else
+					sw->other += (long)json_object_get_int64(n);
+			}
+		}
+	}
+	json_object_put(st);
+}
+
+long conform_uevents_unsent(void)
+{
+	json_object *st = status(), *u = NULL;
+	long n = -1;
+
+	if (st && json_object_object_get_ex(st, "uevents", &u))
+		n = get_long(u, "netlink-errors", -1);
+	json_object_put(st);
+	return n;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-conform: a cell's verdict.  Its reasons are each way the agent
+ * (or hotmem) did wrong by the outcome; the built-in agents include wrong
+ * ones on purpose, so each has its expectation written down here, and a
+ * cell violates it when its reasons are not what the expectation allows
+ * (docs/agents.md, "Expectations, and the exit status").
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conform.h"
+
+/*
+ * What each built-in agent is expected to do, and why.  The first line
+ * that matches a cell holds (the agent exactly, the rest as shell globs
+ * against the setting as on the command line, the machine and the event).
+ * KIND: ok (every cell ✓), fail (✗, and every reason matches REGEX), may
+ * (✓, or ✗ for those reasons).  A cell no line matches must be ✓ (your
+ * --rules and --agent: all).
+ */
+static const struct {
+	const char *agent, *setting, *machine, *event;
+	struct conform_expect e;
+} expectations[] = {
+	{ "blind-rule", "*state=online*", "*", "*",
+	  { "fail", "redundant", "writes online without looking: races the kernel's auto-online" } },
+	{ "blind-rule", "*", "*", "*",
+	  { "may", "cannot.be.offlined",
+	    "online takes the kernel's zone, Normal under contig-zones: kernel allocations and later memmap land there" } },
+	{ "classic-rule", "*state=online*", "*", "*",
+	  { "may", "redundant|cannot.be.offlined",
+	    "the ADD comes before the kernel's auto-online: the rule often still reads offline" } },
+	{ "classic-rule", "*", "*", "*",
+	  { "may", "cannot.be.offlined",
+	    "online takes the kernel's zone, Normal under contig-zones: kernel allocations and later memmap land there" } },
+	{ "virt-rule", "*state=online*", "*", "*",
+	  { "may", "redundant|cannot.be.offlined",
+	    "the classic rule's race; online, not online_movable, in a VM" } },
+	{ "virt-rule", "*", "*", "*",
+	  { "may", "cannot.be.offlined|over.auto_movable_ratio",
+	    "online (Normal) in a VM per systemd-detect-virt, all Movable on bare metal" } },
+	{ "netlink-agent", "*state=offline*", "big-640g", "burst1024",
+	  { "fail", "left.offline.*lost|cannot.be.offlined",
+	    "the default receive buffer overflows: the field report" } },
+	{ "netlink-agent", "*state=online*", "*", "*",
+	  { "may", "redundant|failed", "checks the state, but races the auto-online" } },
+	{ "netlink-agent", "*", "*", "*",
+	  { "may", "cannot.be.offlined",
+	    "online takes the kernel's zone, Normal under contig-zones" } },
+	{ "hotmemd:online_movable", "*state=offline*", "big-640g", "burst1024",
+	  { "fail", "over.auto_movable_ratio",
+	    "all of 128 GiB Movable on 24 GiB of kernel memory: the policy asked for it" } },
+	{ "hotmemd:online_movable", "*state=online*", "*", "*",
+	  { "may", "redundant|over.auto_movable_ratio",
+	    "reads offline on the ADD, before the kernel's own auto-online: the write's EINVAL it takes as done (already online by someone else)" } },
+	{ "hotmemd:online_kernel", "*state=online*", "*", "*",
+	  { "may", "redundant|cannot.be.offlined",
+	    "reads offline on the ADD, before the kernel's own auto-online: the write's EINVAL it takes as done (already online by someone else)" } },
+	{ "hotmemd:online", "*state=online*", "*", "*",
+	  { "may", "redundant|cannot.be.offlined",
+	    "reads offline on the ADD, before the kernel's own auto-online: the write's EINVAL it takes as done (already online by someone else)" } },
+	{ "hotmemd:auto-movable", "*state=online*", "*", "*",
+	  { "may", "redundant|cannot.be.offlined",
+	    "reads offline on the ADD, before the kernel's own auto-online: the write's EINVAL it takes as done (already online by someone else)" } },
+	{ "hotmemd:online_movable", "*", "*", "*",
+	  { "may", "over.auto_movable_ratio", "all of it Movable by policy, whatever the kernel has" } },
+	{ "hotmemd:online_kernel", "*", "*", "*",
+	  { "may", "cannot.be.offlined", "kernel memory by policy" } },
+	{ "hotmemd:online", "*", "*", "*",
+	  { "may", "cannot.be.offlined", "online is the default zone: Normal under contig-zones" } },
+	{ "hotmemd:auto-movable", "*", "*", "*",
+	  { "may", "cannot.be.offlined",
+	    "the ratio (per node too: auto_movable_numa_aware) puts part of it in Normal" } },
+};
+
+void conform_expectation(const char *agent, const char *setting, const char *machine,
+			 const char *event, struct conform_expect *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(expectations) / sizeof(expectations[0]); i++) {
+		if (strcmp(agent, expectations[i].agent) ||
+		    fnmatch(expectations[i].setting, setting, 0) ||
+		    fnmatch(expectations[i].machine, machine, 0) ||
+		    fnmatch(expectations[i].event, event, 0))
+			continue;
+		*e = expectations[i].e;
+		return;
+	}
+	*e = (struct conform_expect){ "ok", "-", "every cell must pass" };
+}
+
+/* @key of the outcome, @dflt when absent or not a number (null) */
+static long num(json_object *o, const char *key, long dflt)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return dflt;
+	return (long)json_object_get_int64(v);
+}
+
+static bool flag(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_boolean) &&
+	       json_object_get_boolean(v);
+}
+
+/* one more reason, "; "-separated */
+static void reason(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reason(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ftell(f))
+		fputs("; ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+}
+
+int conform_reasons(json_object *r, char **out)
+{
+	long new = num(r, "new", 0), onl = num(r, "online", 0), fw = num(r, "failed_writes", 0);
+	long rw = num(r, "redundant_writes", 0), pct = num(r, "movable_pct_of_kernel", 0);
+	long amr = num(r, "auto_movable_ratio", 0), offl = num(r, "offlinable", 0);
+	long lost = num(r, "uevents_lost", 0), unsent = num(r, "uevents_unsent", 0);
+	size_t len;
+	FILE *f = open_memstream(out, &len);
+
+	if (!f)
+		return -ENOMEM;
+	if (new == 0)
+		reason(f, "no new blocks appeared");
+	if (unsent > 0)
+		reason(f, "hotmemfs did not send %ld uevents (netlink-errors)", unsent);
+	if (onl < new) {
+		if (lost > 0)
+			reason(f, "%ld of %ld blocks left offline: the agent lost %ld uevents (ENOBUFS)",
+			       new - onl, new, lost);
+		else
+			reason(f, "%ld of %ld blocks left offline", new - onl, new);
+	}
+	if (rw > 0)
+		reason(f, "%ld redundant writes: EINVAL race with the kernel's auto-online", rw);
+	if (fw > 0)
+		reason(f, "%ld failed writes", fw);
+	/* zones are the agent's doing only where the kernel left blocks offline */
+	if (flag(r, "agent_chose_zones")) {
+		if (pct > amr)
+			reason(f, "Movable is %ld%% of kernel memory, over auto_movable_ratio %ld%%", pct,
+			       amr);
+		if (offl < onl)
+			reason(f, "%ld of %ld onlined blocks cannot be offlined again", onl - offl, onl);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+/* each "; "-separated reason matches @re (extended); the first that does not into @bad */
+static bool all_match(const char *re, const char *reasons, char *bad, size_t len)
+{
+	const char *p = reasons, *end;
+	char *one;
+	regex_t rx;
+	bool ok = true;
+
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB)) {
+		snprintf(bad, len, "%s", reasons);
+		return false;
+	}
+	while (ok && *p) {
+		end = strstr(p, "; ");
+		one = strndup(p, end ? (size_t)(end - p) : strlen(p));
+		if (one && regexec(&rx, one, 0, NULL, 0)) {
+			snprintf(bad, len, "%s", one);
+			ok = false;
+		}
+		free(one);
+		p = end ? end + 2 : p + strlen(p);
+	}
+	regfree(&rx);
+	return ok;
+}
+
+void conform_violation(const struct conform_expect *e, const char *reasons, char *buf, size_t len)
+{
+	char bad[1024];
+
+	buf[0] = '\0';
+	if (!strcmp(e->kind, "ok")) {
+		if (*reasons)
+			snprintf(buf, len, "should pass");
+		return;
+	}
+	if (!*reasons) {
+		if (!strcmp(e->kind, "fail"))
+			snprintf(buf, len, "should fail (%s)", e->re);
+		return;
+	}
+	if (!all_match(e->re, reasons, bad, sizeof(bad)))
+		snprintf(buf, len, "unexpected: %s", bad);
+}

@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-conform: run onlining agents (udev rules, hotmemd, your command)
+ * for real inside entered machines (hotmem-enter) across kernel settings,
+ * machines and plug events, and say per cell whether the agent did right.
+ *
+ *   hotmem-conform [--reduced|--full] [--rules FILE|DIR]... [--agent CMD]...
+ *                  [--builtin] [--only REGEX] [--json FILE]
+ *   hotmem-conform --cell AGENT EVENT      (inside hotmem-enter: one cell)
+ *
+ * Exit 0 when every cell meets its expectation (conform_expect.c: what
+ * each built-in agent does, wrong included), 1 otherwise, 2 on usage.
+ * Each cell is one hotmem-enter of this program's --cell, in a process
+ * group of its own, stopped after CONFORM_CELL_TIMEOUT_S.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conform.h"
+
+#define ENTER_STOP_GRACE_MS 15000 /* hotmem-enter stops hotmemfs within 5 s */
+
+struct agent {
+	char *spec;	/* what --cell takes: rule:DIR, hotmemd:POLICY, cmd:CMD, netlink-agent */
+	char *name;	/* as the table shows it */
+	char *rules;	/* rule agents: the directory hotmem-enter binds, else NULL */
+};
+
+struct matrix {
+	struct agent *agents;
+	size_t nr_agents;
+	const char *const *settings, *const *events;
+	char **machines;	/* profile names, or paths of profiles written in work */
+	size_t nr_machines;
+	bool reduced, only_set;
+	int builtin;		/* 1: default, 0: user agents only, 2: --builtin */
+	regex_t only;
+	const char *json;
+	char work[64];
+	char self[PATH_MAX], enter[PATH_MAX];
+	const char *kalloc;	/* HOTMEM_CONFORM_KERNEL_ALLOC */
+	sigset_t stop;
+	int passed, failed_ok, bad, signal;
+	json_object *cells;
+};
+
+static const char *const settings_reduced[] = {
+	"memhp_default_state=offline", "memhp_default_state=online", NULL
+};
+static const char *const settings_full[] = {
+	"memhp_default_state=offline",
+	"memhp_default_state=online",
+	"memhp_default_state=online_movable",
+	"memhp_default_state=offline memory_hotplug.online_policy=auto-movable",
+	"memhp_default_state=offline memory_hotplug.memmap_on_memory=1",
+	NULL
+};
+static const char *const events_reduced[] = { "dimm1", NULL };
+static const char *const events_full[] = { "dimm1", "dimm64", "burst1024", "virtio-grow-shrink",
+					   NULL };
+
+static const char *const rule_classic =
+	"SUBSYSTEM==\"memory\", ACTION==\"add\", ATTR{state}==\"offline\", ATTR{state}=\"online\"\n";
+static const char *const rule_blind =
+	"SUBSYSTEM==\"memory\", ACTION==\"add\", ATTR{state}=\"online\"\n";
+static const char *const rule_virt =
+	"SUBSYSTEM==\"memory\", ACTION==\"add\", ATTR{state}==\"offline\", "
+	"PROGRAM=\"/usr/bin/systemd-detect-virt\", RESULT==\"none\", ATTR{state}=\"online_movable\"\n"
+	"SUBSYSTEM==\"memory\", ACTION==\"add\", ATTR{state}==\"offline\", ATTR{state}=\"online\"\n";
+
+static void usage(FILE *f)
+{
+	fputs("Usage: hotmem-conform [--reduced|--full] [--rules FILE|DIR]... [--agent CMD]...\n"
+	      "                      [--builtin] [--only REGEX] [--json FILE]\n"
+	      "\n"
+	      "Runs each onlining agent inside a fresh entered machine (hotmem-enter) for\n"
+	      "each kernel setting, machine and plug event, and prints one row per cell:\n"
+	      "blocks online/new, zones, Movable as % of kernel memory against\n"
+	      "auto_movable_ratio, failed or redundant state writes, uevents the agent\n"
+	      "lost (the kernel's drop count), how many onlined blocks offline again, ms\n"
+	      "until the last block is online, and the verdict: ✓, or ✗ and why, held\n"
+	      "against what that agent is expected to do ([expected: ...] or\n"
+	      "[VIOLATION: ...]).  --rules/--agent test yours, which must pass every\n"
+	      "cell (the built-in agents are then left out unless --builtin is given).\n"
+	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX.\n"
+	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
+	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.\n",
+	      f);
+}
+
+static int add_agent(struct matrix *m, const char *spec, const char *name, const char *rules)
+{
+	struct agent *a = realloc(m->agents, (m->nr_agents + 1) * sizeof(*a));
+
+	if (!a)
+		return -1;
+	m->agents = a;
+	a += m->nr_agents;
+	a->spec = strdup(spec);
+	a->name = strdup(name);
+	a->rules = rules ? strdup(rules) : NULL;
+	if (!a->spec || !a->name || (rules && !a->rules))
+		return -1;
+	m->nr_agents++;
+	return 0;
+}
+
+static int write_file(const char *path, const char *content, size_t len)
+{
+	int fd = conform_open_file(path, false);
+	ssize_t n = fd < 0 ? -1 : write(fd, content, len);
+
+	if (fd >= 0 && close(fd) < 0)
+		n = -1;
+	if (n != (ssize_t)len) {
+		fprintf(stderr, "hotmem-conform: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* a built-in rule file in a directory of its own (hotmem-enter binds a directory) */
+static int add_rule_agent(struct matrix *m, const char *dirname, const char *rule, const char *name)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 32], spec[PATH_MAX + 8];
+
+	snprintf(dir, sizeof(dir), "%s/%s", m->work, dirname);
+	snprintf(file, sizeof(file), "%s/80-online.rules", dir);
+	snprintf(spec, sizeof(spec), "rule:%s", dir);
+	if (mkdir(dir, 0755) < 0 || write_file(file, rule, strlen(rule)) < 0)
+		return -1;
+	return add_agent(m, spec, name, dir);
+}
+
+/* a --rules FILE copied into a directory of its own; a DIR as it is */
+static int add_user_rules(struct matrix *m, const char *path)
+{
+	char dir[PATH_MAX], dst[PATH_MAX * 2], spec[PATH_MAX + 8], name[PATH_MAX + 8];
+	const char *base = strrchr(path, '/') + 1;
+	struct stat st;
+	char *content = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		snprintf(spec, sizeof(spec), "rule:%s", path);
+		snprintf(name, sizeof(name), "rules:%s", path);
+		return add_agent(m, spec, name, path);
+	}
+	snprintf(dir, sizeof(dir), "%s/user-%s", m->work, base);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, base);
+	f = fopen(path, "re");
+	if (!f || (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "hotmem-conform: --rules %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	content = malloc((size_t)st.st_size + 1);
+	if (content)
+		len = fread(content, 1, (size_t)st.st_size, f);
+	fclose(f);
+	ret = content ? write_file(dst, content, len) : -1;
+	free(content);
+	if (ret < 0)
+		return -1;
+	snprintf(spec, sizeof(spec), "rule:%s", dir);
+	snprintf(name, sizeof(name), "rules:%s", base);
+	return add_agent(m, spec, name, dir);
+}
+
+/* the built-in agents, in the table's order */
+static int add_builtin(struct matrix *m)
+{
+	static const char *const hotmemd_full[] = { "hotmemd:auto-movable", "hotmemd:online_movable",
+						    "hotmemd:online", "hotmemd:online_kernel" };
+	size_t i;
+
+	if (m->reduced)
+		return add_rule_agent(m, "classic", rule_classic, "classic-rule") ||
+		       add_rule_agent(m, "blind", rule_blind, "blind-rule") ||
+		       add_agent(m, "hotmemd:auto-movable", "hotmemd:auto-movable", NULL);
+	for (i = 0; i < sizeof(hotmemd_full) / sizeof(hotmemd_full[0]); i++)
+		if (add_agent(m, hotmemd_full[i], hotmemd_full[i], NULL))
+			return -1;
+	return add_rule_agent(m, "classic", rule_classic, "classic-rule") ||
+	       add_rule_agent(m, "blind", rule_blind, "blind-rule") ||
+	       add_rule_agent(m, "virt", rule_virt, "virt-rule") ||
+	       add_agent(m, "netlink-agent", "netlink-agent", NULL);
+}
+
+/* qemu-512m, numa2, host-24g and a machine with room for the burst (128 GiB of blocks) */
+static int add_machines(struct matrix *m)
+{
+	static const char big[] = "profile = host-24g\nname = big-640g\nmaxmem = 640G\n";
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/big-640g", m->work);
+	if (write_file(path, big, strlen(big)) < 0)
+		return -1;
+	m->machines = calloc(4, sizeof(char *));
+	if (!m->machines)
+		return -1;
+	m->machines[m->nr_machines++] = strdup("qemu-512m");
+	if (m->reduced)
+		return 0;
+	m->machines[m->nr_machines++] = strdup("numa2");
+	m->machines[m->nr_machines++] = strdup("host-24g");
+	m->machines[m->nr_machines++] = strdup(path);
+	return 0;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/*
+ * Events a machine has no room for (maxmem): qemu-512m plugs from 4 GiB up
+ * to 8 GiB; only big-640g takes 128 GiB at once.
+ */
+static bool fits(const char *machine, const char *event)
+{
+	bool big = strlen(machine) > 9 && !strcmp(machine + strlen(machine) - 9, "/big-640g");
+
+	if ((!strcmp(machine, "qemu-512m") && !strcmp(event, "dimm64")) ||
+	    !strcmp(event, "burst1024"))
+		return big;
+	return true;
+}
+
+static int parse_args(int argc, char **argv, struct matrix *m, const char ***user)
+{
+	size_t nr_user = 0;
+	int i, rc;
+
+	*user = calloc((size_t)argc + 1, sizeof(char *));
+	if (!*user)
+		return 2;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool takes = !strcmp(a, "--rules") || !strcmp(a, "--agent") || !strcmp(a, "--json") ||
+			     !strcmp(a, "--only");
+
+		if (takes && i + 1 == argc) {
+			fprintf(stderr, "hotmem-conform: %s needs an argument\n", a);
+			usage(stderr);
+			return 2;
+		}
+		if (!strcmp(a, "--reduced") || !strcmp(a, "--full")) {
+			m->reduced = !strcmp(a, "--reduced");
+		} else if (!strcmp(a, "--rules") || !strcmp(a, "--agent")) {
+			/* "r" a rules path, "a" a command: resolved once the work directory exists */
+			(*user)[nr_user++] = a;
+			(*user)[nr_user++] = argv[++i];
+			if (m->builtin == 1)
+				m->builtin = 0;
+		} else if (!strcmp(a, "--builtin")) {
+			m->builtin = 2;
+		} else if (!strcmp(a, "--json")) {
+			m->json = argv[++i];
+		} else if (!strcmp(a, "--only")) {
+			if (m->only_set)
+				regfree(&m->only);
+			rc = regcomp(&m->only, argv[++i], REG_EXTENDED | REG_NOSUB);
+			if (rc) {
+				char err[256];
+
+				regerror(rc, &m->only, err, sizeof(err));
+				fprintf(stderr, "hotmem-conform: --only %s: %s\n", argv[i], err);
+				return 2;
+			}
+			m->only_set = true;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "hotmem-conform: unknown option %s\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/* the user's agents after the built-in ones; a rules path resolved */
+static int add_user_agents(struct matrix *m, const char **user)
+{
+	char path[PATH_MAX], *spec, *name;
+	int ret = 0;
+
+	for (; !ret && user[0]; user += 2) {
+		if (!strcmp(user[0], "--rules")) {
+			if (!realpath(user[1], path)) {
+				fprintf(stderr, "hotmem-conform: --rules %s: %s\n", user[1], strerror(errno));
+				return -1;
+			}
+			ret = add_user_rules(m, path);
+			continue;
+		}
+		if (asprintf(&spec, "cmd:%s", user[1]) < 0)
+			return -1;
+		if (asprintf(&name, "agent:%s", user[1]) < 0) {
+			free(spec);
+			return -1;
+		}
+		ret = add_agent(m, spec, name, NULL);
+		free(spec);
+		free(name);
+	}
+	return ret;
+}
+
+/* hotmem-enter: $HOTMEM_ENTER, else the one beside us, else PATH's */
+static void find_enter(struct matrix *m)
+{
+	const char *env = getenv("HOTMEM_ENTER");
+	char *slash;
+
+	if (env && *env)
+		snprintf(m->enter, sizeof(m->enter), "%s", env);
+	else {
+		snprintf(m->enter, sizeof(m->enter), "%s", m->self);
+		slash = strrchr(m->enter, '/');
+		snprintf(slash ? slash + 1 : m->enter,
+			 sizeof(m->enter) - (size_t)(slash ? slash + 1 - m->enter : 0), "hotmem-enter");
+	}
+	if (access(m->enter, X_OK))
+		snprintf(m->enter, sizeof(m->enter), "hotmem-enter");
+}
+
+/*
+ * One cell: hotmem-enter of our own --cell, stdout and stderr to files in
+ * the work directory.  The outcome (a new object, {} when the cell did not
+ * run) and why it did not into @why.
+ */
+static json_object *run_one(struct matrix *m, const struct agent *a, const char *setting,
+			    const char *machine, const char *event, char *why, size_t len)
+{
+	char out[PATH_MAX], err[PATH_MAX], cmdline[1024], last[4096], errline[2048];
+	const char *argv[16];
+	struct conform_child c;
+	struct conform_io io;
+	json_object *r = NULL;
+	int n = 0, rc, sig = 0;
+
+	snprintf(out, sizeof(out), "%s/out", m->work);
+	snprintf(err, sizeof(err), "%s/err", m->work);
+	snprintf(cmdline, sizeof(cmdline), "%s%s%s", setting, m->kalloc ? " hotmem.kernel_alloc=" : "",
+		 m->kalloc ? m->kalloc : "");
+	argv[n++] = m->enter;
+	if (a->rules) {
+		argv[n++] = "--rules";
+		argv[n++] = a->rules;
+	}
+	argv[n++] = "--profile";
+	argv[n++] = machine;
+	argv[n++] = "--cmdline";
+	argv[n++] = cmdline;
+	argv[n++] = "--";
+	argv[n++] = m->self;
+	argv[n++] = "--cell";
+	argv[n++] = a->spec;
+	argv[n++] = event;
+	argv[n] = NULL;
+	io.out_fd = conform_open_file(out, false);
+	io.err_fd = conform_open_file(err, false);
+	rc = conform_spawn(&c, (char *const *)argv, &io);
+	if (io.out_fd >= 0)
+		close(io.out_fd);
+	if (io.err_fd >= 0)
+		close(io.err_fd);
+	if (rc < 0)
+		rc = 127;
+	else if (conform_wait(&c, CONFORM_CELL_TIMEOUT_S * 1000L, &m->stop, &sig))
+		rc = conform_exit_code(&c);
+	else {
+		conform_stop(&c, SIGTERM, ENTER_STOP_GRACE_MS);
+		rc = 124;
+		m->signal = sig;
+	}
+	conform_last_line(out, last, sizeof(last));
+	if (last[0] == '{')
+		r = json_tokener_parse(last);
+	if (r && json_object_is_type(r, json_type_object))
+		return r;
+	json_object_put(r);
+	conform_last_line(err, errline, sizeof(errline));
+	if (rc == 124)
+		snprintf(why, len, "timed out after %d s: %s", CONFORM_CELL_TIMEOUT_S, errline);
+	else
+		snprintf(why, len, "did not run (exit %d): %s", rc, errline);
+	return json_object_new_object();
+}
+
+static void judge(struct matrix *m, const struct agent *a, const char *setting,
+		  const char *machine, const char *event)
+{
+	char why_not_run[4096] = "", viol[1200];
+	struct conform_cell_report r = {
+		.agent = a->name, .setting = setting, .machine = basename_of(machine), .event = event,
+	};
+	char *reasons = NULL;
+
+	r.outcome = run_one(m, a, setting, machine, event, why_not_run, sizeof(why_not_run));
+	if (*why_not_run) {
+		r.reason = why_not_run;
+		r.expect = (struct conform_expect){ "ok", "", "every cell runs" };
+	} else {
+		if (conform_reasons(r.outcome, &reasons))
+			reasons = NULL;
+		r.reason = reasons ? reasons : "";
+		conform_expectation(a->name, setting, r.machine, event, &r.expect);
+	}
+	conform_violation(&r.expect, r.reason, viol, sizeof(viol));
+	r.violation = viol;
+	/* a ✓ that should have been ✗ counts as a violation, not as passed */
+	if (*viol)
+		m->bad++;
+	else if (*r.reason)
+		m->failed_ok++;
+	else
+		m->passed++;
+	conform_print_row(stdout, &r);
+	json_object_array_add(m->cells, conform_cell_json(&r));
+	json_object_put(r.outcome);
+	free(reasons);
+}
+
+static bool selected(struct matrix *m, const struct agent *a, const char *setting,
+		     const char *machine, const char *event)
+{
+	char *key;
+	bool yes;
+
+	if (!fits(machine, event))
+		return false;
+	if (!m->only_set)
+		return true;
+	if (asprintf(&key, "%s %s %s %s", a->name, setting, basename_of(machine), event) < 0)
+		return false;
+	yes = !regexec(&m->only, key, 0, NULL, 0);
+	free(key);
+	return yes;
+}
+
+static void run_matrix(struct matrix *m)
+{
+	size_t a, s, mc, e;
+
+	for (a = 0; a < m->nr_agents; a++)
+		for (s = 0; m->settings[s]; s++)
+			for (mc = 0; mc < m->nr_machines; mc++)
+				for (e = 0; m->events[e]; e++) {
+					if (m->signal)
+						return;
+					if (selected(m, &m->agents[a], m->settings[s], m->machines[mc],
+						     m->events[e]))
+						judge(m, &m->agents[a], m->settings[s], m->machines[mc],
+						      m->events[e]);
+				}
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+static void cleanup(struct matrix *m)
+{
+	size_t i;
+
+	if (m->work[0])
+		nftw(m->work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < m->nr_agents; i++) {
+		free(m->agents[i].spec);
+		free(m->agents[i].name);
+		free(m->agents[i].rules);
+	}
+	free(m->agents);
+	for (i = 0; i < m->nr_machines; i++)
+		free(m->machines[i]);
+	free(m->machines);
+	if (m->only_set)
+		regfree(&m->only);
+	json_object_put(m->cells);
+}
+
+static int setup(struct matrix *m, const char **user)
+{
+	ssize_t n = readlink("/proc/self/exe", m->self, sizeof(m->self) - 1);
+
+	if (n <= 0) {
+		fprintf(stderr, "hotmem-conform: /proc/self/exe: %s\n", strerror(errno));
+		return -1;
+	}
+	m->self[n] = '\0';
+	find_enter(m);
+	snprintf(m->work, sizeof(m->work), "/tmp/hotmem-conform.XXXXXX");
+	if (!mkdtemp(m->work)) {
+		fprintf(stderr, "hotmem-conform: %s: %s\n", m->work, strerror(errno));
+		m->work[0] = '\0';
+		return -1;
+	}
+	m->settings = m->reduced ? settings_reduced : settings_full;
+	m->events = m->reduced ? events_reduced : events_full;
+	/*
+	 * The kernel's own allocations as the profile has them (a booted
+	 * kernel's slab, page tables, per-cpu pagesets of a zone's first
+	 * memory): they land in ZONE_NORMAL, never in ZONE_MOVABLE, and are
+	 * what keeps a Normal block from going offline on a real machine.
+	 */
+	m->kalloc = getenv("HOTMEM_CONFORM_KERNEL_ALLOC");
+	if (m->kalloc && !*m->kalloc)
+		m->kalloc = NULL;
+	m->cells = json_object_new_array();
+	if (!m->cells || add_machines(m))
+		return -1;
+	if (m->builtin >= 1 && add_builtin(m))
+		return -1;
+	return add_user_agents(m, user);
+}
+
+int main(int argc, char **argv)
+{
+	struct matrix m = { .builtin = 1 };
+	const char **user = NULL;
+	long start;
+	int ret;
+
+	if (argc > 1 && !strcmp(argv[1], "--cell"))
+		return conform_cell_main(argc - 2, argv + 2);
+	ret = parse_args(argc, argv, &m, &user);
+	if (ret >= 0)
+		goto out;
+	ret = 2;
+	if (geteuid() != 0) {
+		fprintf(stderr, "hotmem-conform: needs root (hotmem-enter)\n");
+		goto out;
+	}
+	/* ^C or a stop ends the running cell (its whole group) and the matrix */
+	sigemptyset(&m.stop);
+	sigaddset(&m.stop, SIGINT);
+	sigaddset(&m.stop, SIGTERM);
+	sigaddset(&m.stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &m.stop, NULL);
+	if (setup(&m, user) < 0)
+		goto out;
+	start = conform_now_ms() / 1000;
+	conform_print_header(stdout);
+	fflush(stdout);
+	run_matrix(&m);
+	if (m.signal) {
+		fprintf(stderr, "hotmem-conform: stopped by signal %d\n", m.signal);
+		ret = 128 + m.signal;
+		goto out;
+	}
+	ret = m.bad ? 1 : 0;
+	if (m.json && conform_write_json(m.json, m.cells) < 0)
+		ret = 1;
+	printf("%d cells in %ld s: %d ✓, %d ✗ as expected, %d violating the expectation\n",
+	       m.passed + m.failed_ok + m.bad, conform_now_ms() / 1000 - start, m.passed, m.failed_ok,
+	       m.bad);
+out:
+	cleanup(&m);
+	free(user);
+	return ret;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-conform: what the matrix prints -- one table row a cell, and the
+ * JSON list of cells (--json) as `jq -s .` wrote it when hotmem-conform
+ * was a shell script (two-space indentation, "key": value), so that
+ * readers of either keep working.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conform.h"
+
+#define ROW_FMT "%-22s %-27s %-9s %-18s %-9s %-26s %-8s %-5s %-5s %-5s %-6s %s\n"
+
+void conform_print_header(FILE *f)
+{
+	fprintf(f, ROW_FMT, "agent", "setting", "machine", "event", "online", "zones", "mov%/max",
+		"writes", "lost", "offl", "ms", "verdict");
+}
+
+/* one pattern replaced everywhere in @s (in place, never longer) */
+static void replace_all(char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to);
+	char *p = s;
+
+	while ((p = strstr(p, from))) {
+		memmove(p + tl, p + fl, strlen(p + fl) + 1);
+		memcpy(p, to, tl);
+		p += tl;
+	}
+}
+
+void conform_short_setting(const char *setting, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%s", setting);
+	replace_all(buf, "memhp_default_state=", "");
+	replace_all(buf, "memory_hotplug.online_policy=", "policy=");
+	replace_all(buf, "memory_hotplug.", "");
+	for (p = buf; *p; p++)
+		if (*p == ' ')
+			*p = ',';
+}
+
+/* an outcome's number as the table shows it: "-" when the cell has none */
+static const char *numd(json_object *o, const char *key, char *buf, size_t len)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return "-";
+	snprintf(buf, len, "%lld", (long long)json_object_get_int64(v));
+	return buf;
+}
+
+static long num0(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return 0;
+	return (long)json_object_get_int64(v);
+}
+
+/* "Movable:8,Normal:3", "-" for none */
+static void zones_column(json_object *o, char *buf, size_t len)
+{
+	json_object *zones;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (json_object_object_get_ex(o, "zones", &zones) &&
+	    json_object_is_type(zones, json_type_object)) {
+		json_object_object_foreach(zones, z, count) {
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s:%s", n ? "," : "", z,
+					      json_object_get_string(count));
+			if (n >= len)
+				break;
+		}
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+/* "✓", or "✗ REASONS" and what the agent is expected to do or the violation */
+static char *verdict(const struct conform_cell_report *r)
+{
+	char *v = NULL;
+	int n;
+
+	if (!*r->reason)
+		n = asprintf(&v, "✓%s%s%s", *r->violation ? " [VIOLATION: " : "", r->violation,
+			     *r->violation ? "]" : "");
+	else if (*r->violation)
+		n = asprintf(&v, "✗ %s [VIOLATION: %s]", r->reason, r->violation);
+	else
+		n = asprintf(&v, "✗ %s [expected: %s]", r->reason, r->expect.why);
+	return n < 0 ? NULL : v;
+}
+
+void conform_print_row(FILE *f, const struct conform_cell_report *r)
+{
+	char setting[256], online[48], movratio[48], zones[256], writes[24], a[24], b[24], ms[24];
+	char *v = verdict(r);
+	json_object *o = r->outcome;
+
+	conform_short_setting(r->setting, setting, sizeof(setting));
+	snprintf(online, sizeof(online), "%s/%s", numd(o, "online", a, sizeof(a)),
+		 numd(o, "new", b, sizeof(b)));
+	snprintf(movratio, sizeof(movratio), "%s/%s", numd(o, "movable_pct_of_kernel", a, sizeof(a)),
+		 numd(o, "auto_movable_ratio", b, sizeof(b)));
+	zones_column(o, zones, sizeof(zones));
+	snprintf(writes, sizeof(writes), "%ld", num0(o, "failed_writes") + num0(o, "redundant_writes"));
+	fprintf(f, ROW_FMT, r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
+		numd(o, "uevents_lost", a, sizeof(a)), numd(o, "offlinable", b, sizeof(b)),
+		numd(o, "ms_to_last_online", ms, sizeof(ms)), v ? v : "?");
+	fflush(f);
+	free(v);
+}
+
+json_object *conform_cell_json(const struct conform_cell_report *r)
+{
+	json_object *o = json_object_new_object();
+	char expected[256];
+
+	snprintf(expected, sizeof(expected), "%s%s%s", r->expect.kind, *r->expect.re ? " " : "",
+		 r->expect.re);
+	json_object_object_add(o, "agent", json_object_new_string(r->agent));
+	json_object_object_add(o, "setting", json_object_new_string(r->setting));
+	json_object_object_add(o, "machine", json_object_new_string(r->machine));
+	json_object_object_add(o, "event", json_object_new_string(r->event));
+	json_object_object_add(o, "ok", json_object_new_boolean(!*r->reason));
+	json_object_object_add(o, "reason", json_object_new_string(r->reason));
+	json_object_object_add(o, "expected", json_object_new_string(expected));
+	json_object_object_add(o, "expected_why", json_object_new_string(r->expect.why));
+	json_object_object_add(o, "violation", json_object_new_boolean(*r->violation));
+	json_object_object_add(o, "violation_reason", json_object_new_string(r->violation));
+	json_object_object_add(o, "outcome", json_object_get(r->outcome));
+	return o;
+}
+
+/* a string as jq writes it: \uXXXX (lower case) for controls and DEL but the short ones */
+static void put_string(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	fputc('"', f);
+	for (; (c = (unsigned char)*s); s++) {
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void put_indent(FILE *f, int depth)
+{
+	fprintf(f, "\n%*s", depth * 2, "");
+}
+
+static void put_value(FILE *f, json_object *v, int depth)
+{
+	size_t i, n;
+	bool first = true;
+
+	switch (json_object_get_type(v)) {
+	case json_type_null: fputs("null", f); break;
+	case json_type_boolean: fputs(json_object_get_boolean(v) ? "true" : "false", f); break;
+	case json_type_int: fprintf(f, "%lld", (long long)json_object_get_int64(v)); break;
+	case json_type_double: fputs(json_object_to_json_string(v), f); break;
+	case json_type_string: put_string(f, json_object_get_string(v)); break;
+	case json_type_object:
+		if (!json_object_object_length(v)) {
+			fputs("{}", f);
+			break;
+		}
+		fputc('{', f);
+		json_object_object_foreach(v, key, val) {
+			fputs(first ? "" : ",", f);
+			first = false;
+			put_indent(f, depth + 1);
+			put_string(f, key);
+			fputs(": ", f);
+			put_value(f, val, depth + 1);
+		}
+		put_indent(f, depth);
+		fputc('}', f);
+		break;
+	case json_type_array:
+		n = json_object_array_length(v);
+		if (!n) {
+			fputs("[]", f);
+			break;
+		}
+		fputc('[', f);
+		for (i = 0; i < n; i++) {
+			fputs(i ? "," : "", f);
+			put_indent(f, depth + 1);
+			put_value(f, json_object_array_get_idx(v, i), depth + 1);
+		}
+		put_indent(f, depth);
+		fputc(']', f);
+		break;
+	}
+}
+
+int conform_write_json(const char *path, json_object *cells)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f) {
+		fprintf(stderr, "hotmem-conform: --json %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	put_value(f, cells, 0);
+	fputc('\n', f);
+	if (fclose(f)) {
+		fprintf(stderr, "hotmem-conform: --json %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# hotmem-conform's edges, untested while it was a shell script: a bad
+# command line is exit status 2 with a message (an --only that is no
+# regex ran no cell and passed; --rules without a file was bash's unbound
+# variable), --cell refuses to run outside hotmem-enter (it would plug and
+# offline the host's memory blocks), and an agent that ignores SIGTERM
+# and never onlines is stopped (its process group killed) after the
+# stall, its cell a row like any other -- the script waited for it until
+# the cell's 300 s timeout.
+. "$(dirname "$0")/../fusefs/lib.sh"
+CONFORM=$HOTMEM_BUILD/hotmem-conform
+[ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
+skip() { # REASON COUNT
+	local i
+	for i in $(seq "$2"); do
+		T_N=$((T_N + 1))
+		echo "ok $T_N # SKIP $1"
+	done
+}
+
+"$CONFORM" --bogus >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "an unknown option: exit status 2"
+grep -q "^hotmem-conform: unknown option --bogus$" "$TMP/err" && grep -q "^Usage: hotmem-conform" "$TMP/err" &&
+	[ ! -s "$TMP/out" ]
+tap_ok $? "it is named, the usage follows on stderr, nothing on stdout"
+for opt in --rules --agent --json --only; do
+	"$CONFORM" --reduced "$opt" >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -q "^hotmem-conform: $opt needs an argument$" "$TMP/err"
+	tap_ok $? "$opt without its argument: exit status 2 and a message (got $rc)"
+done
+"$CONFORM" --reduced --only '(' >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "an --only that is no regular expression: exit status 2"
+grep -q "^hotmem-conform: --only (: " "$TMP/err" && [ ! -s "$TMP/out" ]
+tap_ok $? "it says so before any cell runs"
+"$CONFORM" --help >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "--help: exit status 0"
+grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
+tap_ok $? "the usage on stdout"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "not root: the rest needs root (hotmem-enter)" 8
+	done_testing
+	exit
+fi
+"$CONFORM" --reduced --rules "$TMP/no-such.rules" >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "--rules naming no file: exit status 2"
+grep -q "^hotmem-conform: --rules $TMP/no-such.rules: No such file or directory$" "$TMP/err"
+tap_ok $? "it names the file"
+if command -v setpriv >/dev/null; then
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$CONFORM" --reduced >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -q "needs root" "$TMP/err"
+	tap_ok $? "not root: exit status 2, needs root (got $rc)"
+else
+	skip "setpriv missing (util-linux)" 1
+fi
+# on the host, the cell would plug through the host's hotmemctl socket,
+# start udevd on the host's rules and offline the host's new blocks
+"$CONFORM" --cell none dimm1 >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "--cell outside hotmem-enter: exit status 2"
+grep -q "^hotmem-conform: --cell runs only inside hotmem-enter" "$TMP/err" && [ ! -s "$TMP/out" ]
+tap_ok $? "it says why and prints no outcome"
+
+[ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
+	skip "no /dev/fuse or hotmem-enter" 3
+	done_testing
+	exit
+}
+# an agent that ignores SIGTERM (so does its sleep: an ignored signal is
+# inherited) and never onlines anything
+stubborn="trap '' TERM; while :; do sleep 1; done"
+HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent "$stubborn" --only ' memhp_default_state=offline ' \
+	--json "$TMP/stubborn.json" >"$TMP/stubborn" 2>"$TMP/err"
+is "$?" 1 "an agent that never onlines: exit status 1"
+sed 's/^/# /' "$TMP/stubborn"
+grep -qE "^agent:trap .* 0/8 .*✗ 8 of 8 blocks left offline \[VIOLATION: should pass\]$" "$TMP/stubborn"
+tap_ok $? "its row says the blocks were left offline: the cell ended, not timed out"
+jq -e '.[0].outcome.new == 8 and .[0].outcome.online == 0 and .[0].outcome.ms_to_last_online == null' \
+	"$TMP/stubborn.json" >/dev/null
+tap_ok $? "the JSON has its outcome"
+[ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
+done_testing
