@@ -101,6 +101,41 @@ static void run_find(const char *cmd, const char *const *keys, double *v, int n)
 	pclose(p);
 }
 
+/*
+ * A benchmark's shell script, written into a directory of its own
+ * (mkdtemp): two runs at once (two worktrees' make bench) each run their
+ * own, where a fixed /tmp path had one overwrite and remove the other's.
+ */
+struct script_file {
+	char dir[64];
+	char path[96];
+};
+
+static int script_write(struct script_file *sf, const char *name, const char *text)
+{
+	FILE *f;
+
+	strcpy(sf->dir, "/tmp/hotmem-bench.XXXXXX");
+	sf->path[0] = '\0';
+	if (!mkdtemp(sf->dir))
+		return -1;
+	snprintf(sf->path, sizeof(sf->path), "%s/%s", sf->dir, name);
+	f = fopen(sf->path, "w");
+	if (!f) {
+		rmdir(sf->dir);
+		return -1;
+	}
+	fputs(text, f);
+	fclose(f);
+	return 0;
+}
+
+static void script_remove(const struct script_file *sf)
+{
+	unlink(sf->path);
+	rmdir(sf->dir);
+}
+
 /* "storm N probes in S s" from usdt_target, traced or not */
 static int usdt_storm(bool traced, double *probes, double *secs, double *events)
 {
@@ -256,15 +291,14 @@ static int engine_storms(double (*wall)[NR_HOW], double (*cpu)[NR_HOW], double (
 	char cmd[4096], line[256], name[32];
 	int rounds = 0, r, h;
 	double w, c, s;
-	FILE *f = fopen("/tmp/hotmem-bench-storm.sh", "w"), *p;
+	struct script_file sf;
+	FILE *p;
 
-	if (!f)
+	if (script_write(&sf, "storm.sh", storm_sh))
 		return 0;
-	fputs(storm_sh, f);
-	fclose(f);
 	snprintf(cmd, sizeof(cmd),
-		 "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-storm.sh %d %d plain traced per_probe niced 2>&1",
-		 build_dir(), FS_STORM_CYCLES, FS_ROUNDS);
+		 "HOTMEM_BUILD=%s sh %s %d %d plain traced per_probe niced 2>&1",
+		 build_dir(), sf.path, FS_STORM_CYCLES, FS_ROUNDS);
 	p = popen(cmd, "r");
 	for (int i = 0; i < FS_ROUNDS; i++)
 		for (h = 0; h < NR_HOW; h++)
@@ -284,7 +318,7 @@ static int engine_storms(double (*wall)[NR_HOW], double (*cpu)[NR_HOW], double (
 	}
 	if (p)
 		pclose(p);
-	unlink("/tmp/hotmem-bench-storm.sh");
+	script_remove(&sf);
 	return rounds;
 }
 
@@ -311,18 +345,16 @@ static double engine_run_storm(int n, enum how how, double *hits, double *cpu)
 {
 	char cmd[4096];
 	double v[3];
-	FILE *f = fopen("/tmp/hotmem-bench-run.sh", "w");
+	struct script_file sf;
 
 	*hits = *cpu = -1;
-	if (!f)
+	if (script_write(&sf, "run.sh", run_sh))
 		return -1;
-	fputs(run_sh, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh /tmp/hotmem-bench-run.sh %d %s 2>&1",
-		 build_dir(), n, how_arg[how]);
+	snprintf(cmd, sizeof(cmd), "HOTMEM_BUILD=%s sh %s %d %s 2>&1", build_dir(), sf.path, n,
+		 how_arg[how]);
 	/* "hotmem-trace: N events, D dropped, H USDT probe hits" */
 	run_find(cmd, (const char *const[]){ "storm", "dropped,", "cputicks" }, v, 3);
-	unlink("/tmp/hotmem-bench-run.sh");
+	script_remove(&sf);
 	*hits = v[1];
 	*cpu = v[2];
 	return v[0];
