@@ -30,7 +30,10 @@ struct hotmem *boot(const char *profile, const char *cmdline);
 /* assert hotmem_check_invariants() with its message */
 void check(struct hotmem *hm);
 
-/* everything a user could observe, to prove "left as it was" */
+/*
+ * everything a user could observe, to prove "left as it was"; the metadata
+ * without the section table's roots, which the kernel never frees either
+ */
 struct hm_snapshot {
 	struct hm_meminfo mi;
 	unsigned long nr_blocks;

@@ -768,13 +768,12 @@ static void test_fragmented_memory_falls_back_to_base_pages(void **state)
 	hotmem_destroy(hm);
 }
 
-/* every allocation on the hot-add path fails in turn: nothing changes */
-static void test_every_hot_add_allocation_failure_rolls_back(void **state)
+/* every allocation on the hot-add path at @start fails in turn: nothing changes */
+static void every_hot_add_allocation_failure_rolls_back_at(uint64_t start)
 {
 	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
 	unsigned int flags[2] = { 0, HM_MHP_MEMMAP_ON_MEMORY };
 
-	(void)state;
 	for (int f = 0; f < 2; f++) {
 		for (unsigned long nth = 1;; nth++) {
 			struct hm_snapshot before, after;
@@ -784,7 +783,7 @@ static void test_every_hot_add_allocation_failure_rolls_back(void **state)
 			snapshot(hm, &before);
 			calls = hotmem_alloc_calls(hm);
 			hotmem_fail_nth_alloc(hm, nth);
-			ret = hotmem_add_memory(hm, 0, DIMM, 512 * MiB, flags[f], -1);
+			ret = hotmem_add_memory(hm, 0, start, 512 * MiB, flags[f], -1);
 			hotmem_fail_nth_alloc(hm, 0);
 			check(hm);
 			if (ret) {
@@ -792,18 +791,40 @@ static void test_every_hot_add_allocation_failure_rolls_back(void **state)
 				snapshot(hm, &after);
 				assert_same(&before, &after);
 				/* the host's side too: the reservations, no hole a refusal tore */
-				assert_true(physmem_is_mapped((char *)hm->direct_map + DIMM,
+				assert_true(physmem_is_mapped((char *)hm->direct_map + start,
 							      512 * MiB));
-				assert_true(physmem_is_mapped(pfn_to_page(hm, DIMM >> 12),
+				assert_true(physmem_is_mapped(pfn_to_page(hm, start >> 12),
 							      4 * 2 * MiB));
 				continue;
 			}
-			assert_int_equal(hotmem_remove_memory(hm, DIMM, 512 * MiB), 0);
+			assert_int_equal(hotmem_remove_memory(hm, start, 512 * MiB), 0);
 			if (hotmem_alloc_calls(hm) - calls < nth)
 				break;	/* the injected failure was never reached */
 		}
 	}
 	hotmem_destroy(hm);
+}
+
+static void test_every_hot_add_allocation_failure_rolls_back(void **state)
+{
+	(void)state;
+	every_hot_add_allocation_failure_rolls_back_at(DIMM);
+}
+
+/*
+ * The same where the add's sections need a root of the section table of
+ * their own (the first section of the root after DIMM's, by
+ * SECTIONS_PER_ROOT, not by a number): the root stays whatever fails after
+ * it (sparse_index_init(), as the kernel's), and the machine is as it was.
+ * At DIMM the default machine's boot root holds the sections, as long as
+ * sizeof(struct mem_section) leaves 33 or more a root.
+ */
+static void test_every_hot_add_allocation_failure_rolls_back_new_root(void **state)
+{
+	unsigned long nr = (pfn_to_section_nr(DIMM >> 12) / SECTIONS_PER_ROOT + 1) * SECTIONS_PER_ROOT;
+
+	(void)state;
+	every_hot_add_allocation_failure_rolls_back_at((uint64_t)section_nr_to_pfn(nr) << 12);
 }
 
 static void test_subsections_are_tracked(void **state)
@@ -992,11 +1013,13 @@ static void test_online_survives_a_host_refusing_the_memmap_twice(void **state)
 static void test_online_without_template_maps_a_lost_memmap_first(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
-	struct mem_section *ms = __nr_to_section(hm, DIMM >> 27);
+	struct mem_section *ms;
 	int nr_tmpl;
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	/* after the add: its section's root may be the add's (SECTIONS_PER_ROOT) */
+	ms = __nr_to_section(hm, DIMM >> 27);
 	for (unsigned long nth = 1; !(ms->section_mem_map & SECTION_MEMMAP_UNMAPPED); nth++) {
 		int ret;
 
@@ -1235,6 +1258,7 @@ int main(void)
 		cmocka_unit_test(test_memmap_on_memory_changes_memtotal_by_126m),
 		cmocka_unit_test(test_fragmented_memory_falls_back_to_base_pages),
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back),
+		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back_new_root),
 		cmocka_unit_test(test_subsections_are_tracked),
 		cmocka_unit_test(test_add_beyond_host_mappings_fails_up_front),
 	};
