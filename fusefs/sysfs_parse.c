@@ -6,6 +6,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +66,182 @@ int hmfs_nodelist(const unsigned char *mask, int nbits, char *buf, size_t len)
 	}
 	off += snprintf(buf + off, off < len ? len - off : 0, "\n");
 	return (int)off;
+}
+
+int hmfs_bitmap_hex(const unsigned char *mask, int nbits, char *buf, size_t len)
+{
+	int chunksz = nbits % 32 ? nbits % 32 : 32;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = (nbits + 31) / 32 * 32 - 32; i >= 0; i -= 32, chunksz = 32) {
+		uint32_t val = 0;
+
+		for (int b = 0; b < chunksz; b++)
+			if (mask[(i + b) / 8] & (1u << ((i + b) % 8)))
+				val |= 1u << b;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%0*x", i + 32 < nbits ? "," : "",
+				(chunksz + 3) / 4, val);
+	}
+	off += snprintf(buf + off, off < len ? len - off : 0, "\n");
+	return (int)off;
+}
+
+int hmfs_cpulist_parse(const char *s, unsigned char *mask, int nbits)
+{
+	int highest = -1;
+
+	memset(mask, 0, (size_t)(nbits + 7) / 8);
+	while (*s && *s != '\n') {
+		char *end;
+		unsigned long a, b;
+
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		a = b = strtoul(s, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return -EINVAL;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (a > b)
+			return -EINVAL;
+		if (b >= (unsigned long)nbits)
+			return -ERANGE;
+		for (unsigned long i = a; i <= b; i++)
+			mask[i / 8] |= (unsigned char)(1u << (i % 8));
+		highest = highest > (int)b ? highest : (int)b;
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s && *s != '\n')
+			return -EINVAL;
+	}
+	return highest;
+}
+
+/* lib/string.c strstrip(): leading and trailing whitespace */
+static char *strstrip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/*
+ * lib/vsprintf.c simple_strtoull(s, end, 0): the radix from the prefix,
+ * digits while they fit it, an overflow wrapping silently (the kernel's
+ * "FIXME": simple_strntoull() drops _parse_integer_limit()'s overflow flag)
+ */
+static unsigned long long simple_strtoull0(const char *s, const char **end)
+{
+	unsigned long long v = 0;
+	unsigned int base = 10;
+
+	if (s[0] == '0') {
+		base = 8;
+		if ((s[1] | 0x20) == 'x' && isxdigit((unsigned char)s[2])) {
+			base = 16;
+			s += 2;
+		}
+	}
+	for (;; s++) {
+		unsigned int c = (unsigned char)*s, d;
+
+		if (isdigit(c))
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		v = v * base + d;
+	}
+	*end = s;
+	return v;
+}
+
+/* lib/cmdline.c memparse(): a size and one K/M/G/T/P/E, where the number ends */
+static unsigned long long memparse(const char *s, const char **end)
+{
+	unsigned long long v = simple_strtoull0(s, end);
+	unsigned int shift = 0;
+
+	switch (**end) {
+	case 'E':
+	case 'e':
+		shift += 10; /* fall through */
+	case 'P':
+	case 'p':
+		shift += 10; /* fall through */
+	case 'T':
+	case 't':
+		shift += 10; /* fall through */
+	case 'G':
+	case 'g':
+		shift += 10; /* fall through */
+	case 'M':
+	case 'm':
+		shift += 10; /* fall through */
+	case 'K':
+	case 'k':
+		shift += 10;
+		(*end)++;
+		break;
+	default:
+		break;
+	}
+	return v << shift;
+}
+
+/*
+ * match_token(word, {"swappiness=%d", "swappiness=max"}) and match_int():
+ * %d is simple_strtol() and must end the word, then kstrtoll() must take
+ * it whole and it must fit an int
+ */
+static int swappiness_word(const char *w, int *swappiness)
+{
+	static const char pfx[] = "swappiness=";
+	const char *from = w + sizeof(pfx) - 1, *to;
+	long long v;
+
+	if (strncmp(w, pfx, sizeof(pfx) - 1))
+		return -EINVAL;
+	simple_strtoull0(from + (*from == '-'), &to);
+	if (to != from && !*to) {
+		if (hmu_kstrtoll(from, 0, &v) || v < INT_MIN || v > INT_MAX)
+			return -EINVAL;
+		*swappiness = (int)v;
+		return v < 0 || v > 200 ? -EINVAL : 0; /* MIN_SWAPPINESS, MAX_SWAPPINESS */
+	}
+	if (!strcmp(from, "max")) {
+		*swappiness = HMFS_SWAPPINESS_ANON_ONLY;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int hmfs_reclaim_parse(char *buf, uint64_t *bytes, int *swappiness)
+{
+	const char *end;
+	char *start;
+
+	*swappiness = -1;
+	buf = strstrip(buf);
+	*bytes = memparse(buf, &end);
+	if (end == buf)
+		return -EINVAL;
+	buf = strstrip(buf + (end - buf));
+	while ((start = strsep(&buf, " ")) != NULL) {
+		if (*start && swappiness_word(start, swappiness))
+			return -EINVAL;
+	}
+	return 0;
 }
 
 size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, const char **out)

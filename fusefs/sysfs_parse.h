@@ -30,6 +30,31 @@ size_t hmfs_write_buf(char *dst, const char *src, size_t len);
 /* Node masks as bitmap_print_to_pagebuf(list=true): "0-1,3\n". */
 int hmfs_nodelist(const unsigned char *mask, int nbits, char *buf, size_t len);
 
+/*
+ * A bitmap as bitmap_print_to_pagebuf(list=false) prints it ("%*pb\n",
+ * lib/vsprintf.c bitmap_string()): 32-bit hex words, most significant
+ * first, comma-separated, the first one as wide as @nbits needs ("3\n" for
+ * 2 bits, "00000000,00000003\n" for 64).  Returns the length.
+ */
+int hmfs_bitmap_hex(const unsigned char *mask, int nbits, char *buf, size_t len);
+
+/*
+ * bitmap_parselist() of a cpulist file ("0-3,8\n"): sets the bits in
+ * @mask (@nbits wide, cleared first).  The highest bit named, or -EINVAL
+ * (-ERANGE past @nbits).
+ */
+int hmfs_cpulist_parse(const char *s, unsigned char *mask, int nbits);
+
+/*
+ * A node's reclaim file, as user_proactive_reclaim() (mm/vmscan.c, 6.17+)
+ * parses it: memparse() of a size, then "swappiness=N" (0..200) or
+ * "swappiness=max" words separated by spaces.  @buf is changed (strstrip,
+ * strsep).  0 with the size in *@bytes (memparse() wraps as the kernel's
+ * simple_strtoull() does), or -EINVAL.
+ */
+int hmfs_reclaim_parse(char *buf, uint64_t *bytes, int *swappiness);
+#define HMFS_SWAPPINESS_ANON_ONLY 201 /* "swappiness=max": MAX_SWAPPINESS + 1 */
+
 /* Slice a generated attribute for a read at @off of @size bytes. */
 size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, const char **out);
 

@@ -235,6 +235,86 @@ static void test_synth_uevent(void **state)
 				 -EINVAL);
 }
 
+/* cpumap, cpulist and a node's reclaim file (drivers/base/node.c, mm/vmscan.c, 6.18) */
+static void test_bitmap_hex(void **state)
+{
+	unsigned char m[16] = { 0 };
+	char buf[64];
+
+	(void)state;
+	m[0] = 0x03;
+	hmfs_bitmap_hex(m, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "3\n"); /* a 2-CPU guest's node0/cpumap */
+	hmfs_bitmap_hex(m, 64, buf, sizeof(buf));
+	assert_string_equal(buf, "00000000,00000003\n");
+	m[4] = 0x01; /* bit 32 */
+	hmfs_bitmap_hex(m, 40, buf, sizeof(buf));
+	assert_string_equal(buf, "01,00000003\n");
+	memset(m, 0, sizeof(m));
+	hmfs_bitmap_hex(m, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "0\n"); /* a memory-only node */
+	hmfs_bitmap_hex(m, 8, buf, sizeof(buf));
+	assert_string_equal(buf, "00\n");
+}
+
+static void test_cpulist_parse(void **state)
+{
+	unsigned char m[2];
+
+	(void)state;
+	assert_int_equal(hmfs_cpulist_parse("0-1\n", m, 16), 1);
+	assert_int_equal(m[0], 0x03);
+	assert_int_equal(hmfs_cpulist_parse("0,2-3,9", m, 16), 9);
+	assert_int_equal(m[0], 0x0d);
+	assert_int_equal(m[1], 0x02);
+	assert_int_equal(hmfs_cpulist_parse("\n", m, 16), -1);
+	assert_int_equal(hmfs_cpulist_parse("3-1", m, 16), -EINVAL);
+	assert_int_equal(hmfs_cpulist_parse("0-", m, 16), -EINVAL);
+	assert_int_equal(hmfs_cpulist_parse("x", m, 16), -EINVAL);
+	assert_int_equal(hmfs_cpulist_parse("16", m, 16), -ERANGE);
+}
+
+static int reclaim(const char *in, uint64_t *bytes, int *sw)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s", in);
+	return hmfs_reclaim_parse(buf, bytes, sw);
+}
+
+static void test_reclaim_parse(void **state)
+{
+	static const char *const bad[] = {
+		"", "\n", "swappiness=10", "1M swappiness=201", "1M swappiness=-1",
+		"1M swappiness=", "1M swappiness=5x", "1M swappiness=max2", "1M swappiness=5\tswappiness=6",
+		"1M swappiness=5\n swappiness=7", "1M x", "-1", "+1", "1M swappiness=+5",
+		"1M swappiness=2147483648", NULL,
+	};
+	uint64_t b;
+	int sw;
+
+	(void)state;
+	assert_int_equal(reclaim("1M\n", &b, &sw), 0);
+	assert_int_equal(b, 1ULL << 20);
+	assert_int_equal(sw, -1);
+	assert_int_equal(reclaim("  0x1000  swappiness=0 ", &b, &sw), 0);
+	assert_int_equal(b, 4096);
+	assert_int_equal(sw, 0);
+	assert_int_equal(reclaim("2g  swappiness=max", &b, &sw), 0);
+	assert_int_equal(b, 2ULL << 30);
+	assert_int_equal(sw, HMFS_SWAPPINESS_ANON_ONLY);
+	assert_int_equal(reclaim("10Mswappiness=200", &b, &sw), 0); /* memparse() ends at "s" */
+	assert_int_equal(sw, 200);
+	assert_int_equal(reclaim("K", &b, &sw), 0); /* a suffix alone moves memparse()'s end */
+	assert_int_equal(b, 0);
+	assert_int_equal(reclaim("010", &b, &sw), 0); /* octal */
+	assert_int_equal(b, 8);
+	assert_int_equal(reclaim("18446744073709551617", &b, &sw), 0); /* wraps */
+	assert_int_equal(b, 1);
+	for (const char *const *p = bad; *p; p++)
+		assert_int_equal(reclaim(*p, &b, &sw), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +323,8 @@ int main(void)
 		cmocka_unit_test(test_memparse),      cmocka_unit_test(test_streq_match),
 		cmocka_unit_test(test_nodelist_size), cmocka_unit_test(test_slice),
 		cmocka_unit_test(test_uapi_names),    cmocka_unit_test(test_synth_uevent),
+		cmocka_unit_test(test_bitmap_hex),    cmocka_unit_test(test_cpulist_parse),
+		cmocka_unit_test(test_reclaim_parse),
 	};
 	return cmocka_run_group_tests_name("fusefs_sysfs_parse", tests, NULL, NULL);
 }
