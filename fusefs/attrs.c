@@ -172,6 +172,181 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 	emit(o, "Node %d HugePages_Surp:  %5lu\n", nid, 0UL);
 }
 
+/* a node's counters for its vmstat, summed over its zones as the kernel's are */
+enum node_vm_src {
+	VM_ZERO, /* what the engine does not model: no page cache, swap, LRU aging, NUMA events */
+	VM_FREE,
+	VM_FREE_BLOCKS,
+	VM_ANON,
+	VM_SLAB_R,
+	VM_SLAB_U,
+	VM_STACK_KB,
+	VM_PAGETABLE,
+	VM_HUGETLB,
+	VM_NR_SRC,
+};
+
+/*
+ * drivers/base/node.c node_read_vmstat(): zone items, NUMA events, node
+ * items, in mm/vmstat.c vmstat_text[]'s order, as a 6.18 guest prints them
+ * (CONFIG_ZSMALLOC, CMA, NUMA_BALANCING, SWAP, IOMMU_SUPPORT, HUGETLB_PAGE;
+ * no UNACCEPTED_MEMORY).  The values the engine keeps are the ones
+ * /proc/zoneinfo and nodeN/meminfo show: the workload's movable pages as
+ * active anon, its unmovable ones as unreclaimable slab.
+ */
+static const struct {
+	const char *name;
+	unsigned char src;
+} node_vmstat_items[] = {
+	{ "nr_free_pages", VM_FREE },
+	{ "nr_free_pages_blocks", VM_FREE_BLOCKS },
+	{ "nr_zone_inactive_anon", VM_ZERO },
+	{ "nr_zone_active_anon", VM_ANON },
+	{ "nr_zone_inactive_file", VM_ZERO },
+	{ "nr_zone_active_file", VM_ZERO },
+	{ "nr_zone_unevictable", VM_ZERO },
+	{ "nr_zone_write_pending", VM_ZERO },
+	{ "nr_mlock", VM_ZERO },
+	{ "nr_zspages", VM_ZERO },
+	{ "nr_free_cma", VM_ZERO },
+	{ "numa_hit", VM_ZERO },
+	{ "numa_miss", VM_ZERO },
+	{ "numa_foreign", VM_ZERO },
+	{ "numa_interleave", VM_ZERO },
+	{ "numa_local", VM_ZERO },
+	{ "numa_other", VM_ZERO },
+	{ "nr_inactive_anon", VM_ZERO },
+	{ "nr_active_anon", VM_ANON },
+	{ "nr_inactive_file", VM_ZERO },
+	{ "nr_active_file", VM_ZERO },
+	{ "nr_unevictable", VM_ZERO },
+	{ "nr_slab_reclaimable", VM_SLAB_R },
+	{ "nr_slab_unreclaimable", VM_SLAB_U },
+	{ "nr_isolated_anon", VM_ZERO },
+	{ "nr_isolated_file", VM_ZERO },
+	{ "workingset_nodes", VM_ZERO },
+	{ "workingset_refault_anon", VM_ZERO },
+	{ "workingset_refault_file", VM_ZERO },
+	{ "workingset_activate_anon", VM_ZERO },
+	{ "workingset_activate_file", VM_ZERO },
+	{ "workingset_restore_anon", VM_ZERO },
+	{ "workingset_restore_file", VM_ZERO },
+	{ "workingset_nodereclaim", VM_ZERO },
+	{ "nr_anon_pages", VM_ANON },
+	{ "nr_mapped", VM_ZERO },
+	{ "nr_file_pages", VM_ZERO },
+	{ "nr_dirty", VM_ZERO },
+	{ "nr_writeback", VM_ZERO },
+	{ "nr_shmem", VM_ZERO },
+	{ "nr_shmem_hugepages", VM_ZERO },
+	{ "nr_shmem_pmdmapped", VM_ZERO },
+	{ "nr_file_hugepages", VM_ZERO },
+	{ "nr_file_pmdmapped", VM_ZERO },
+	{ "nr_anon_transparent_hugepages", VM_ZERO },
+	{ "nr_vmscan_write", VM_ZERO },
+	{ "nr_vmscan_immediate_reclaim", VM_ZERO },
+	{ "nr_dirtied", VM_ZERO },
+	{ "nr_written", VM_ZERO },
+	{ "nr_throttled_written", VM_ZERO },
+	{ "nr_kernel_misc_reclaimable", VM_ZERO },
+	{ "nr_foll_pin_acquired", VM_ZERO },
+	{ "nr_foll_pin_released", VM_ZERO },
+	{ "nr_kernel_stack", VM_STACK_KB },
+	{ "nr_page_table_pages", VM_PAGETABLE },
+	{ "nr_sec_page_table_pages", VM_ZERO },
+	{ "nr_iommu_pages", VM_ZERO },
+	{ "nr_swapcached", VM_ZERO },
+	{ "pgpromote_success", VM_ZERO },
+	{ "pgpromote_candidate", VM_ZERO },
+	{ "pgpromote_candidate_nrl", VM_ZERO },
+	{ "pgdemote_kswapd", VM_ZERO },
+	{ "pgdemote_direct", VM_ZERO },
+	{ "pgdemote_khugepaged", VM_ZERO },
+	{ "pgdemote_proactive", VM_ZERO },
+	{ "nr_hugetlb", VM_HUGETLB },
+	{ "nr_balloon_pages", VM_ZERO },
+	{ "nr_kernel_file_pages", VM_ZERO },
+};
+
+static void node_vm_counters(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_NR_SRC])
+{
+	struct hm_node_info ni;
+	struct hm_zone_info zi;
+
+	memset(v, 0, sizeof(v[0]) * VM_NR_SRC);
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
+			continue;
+		v[VM_FREE] += zi.nr_free;
+		/* NR_FREE_PAGES_BLOCKS: free pages in chunks of a pageblock or more */
+		for (int k = HM_PAGEBLOCK_ORDER; k <= HM_MAX_PAGE_ORDER; k++)
+			v[VM_FREE_BLOCKS] += zi.free_area[k] << k;
+		v[VM_ANON] += zi.nr_alloc_movable;
+		v[VM_SLAB_R] += zi.nr_slab_reclaimable;
+		v[VM_SLAB_U] += zi.nr_slab_unreclaimable + zi.nr_alloc_unmovable;
+		v[VM_STACK_KB] += PG_KB(zi.nr_kernel_stack); /* NR_KERNEL_STACK_KB */
+		v[VM_PAGETABLE] += zi.nr_page_table_pages;
+	}
+	if (!hotmem_node_info(ctx->hm, nid, &ni))
+		v[VM_HUGETLB] = ni.hugepages_total * 512; /* NR_HUGETLB: base pages */
+}
+
+static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
+{
+	unsigned long v[VM_NR_SRC];
+
+	node_vm_counters(ctx, nid, v);
+	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
+		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
+}
+
+/* node_read_cpumap(): the node's online CPUs, "%*pb" or "%*pbl" over nr_cpu_ids */
+static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct out *o)
+{
+	size_t len = (size_t)ctx->cpus.nr_cpu_ids / 8 + 1;
+	unsigned char *mask = calloc(len, 1);
+
+	if (!mask)
+		return;
+	hmfs_node_cpumask(ctx, nid, mask, len);
+	if (list)
+		o->off += (size_t)hmfs_nodelist(mask, ctx->cpus.nr_cpu_ids, o->buf + o->off,
+						o->len - o->off);
+	else
+		o->off += (size_t)hmfs_bitmap_hex(mask, ctx->cpus.nr_cpu_ids, o->buf + o->off,
+						  o->len - o->off);
+	free(mask);
+}
+
+/*
+ * node_read_distance(): node_distance() to each online node.  The engine
+ * has no SLIT: x86's __node_distance() without one, LOCAL_DISTANCE 10 and
+ * REMOTE_DISTANCE 20.
+ */
+static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct out *o)
+{
+	for (int i = 0; i < hotmem_nr_possible_nodes(ctx->hm); i++) {
+		struct hm_node_info ni;
+
+		if (hotmem_node_info(ctx->hm, i, &ni) || !ni.online)
+			continue;
+		/* the kernel's "%s%d" with i ? " " : "": no space before node 0 only */
+		emit(o, "%s%d", i ? " " : "", i == nid ? 10 : 20);
+	}
+	emit(o, "\n");
+}
+
+/* mm/hugetlb_sysfs.c: a node's nr_hugepages, free_hugepages, surplus_hugepages */
+static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+{
+	struct hm_node_info ni;
+
+	if (hotmem_node_info(ctx->hm, (int)n->id, &ni))
+		return;
+	emit(o, "%lu\n", n->attr == A_N_HP_NR ? ni.hugepages_total :
+			  n->attr == A_N_HP_FREE ? ni.hugepages_free : 0UL);
+}
+
 /* mm/vmstat.c zoneinfo_show_print(), the lines tools read. */
 static void show_zone(struct out *o, const struct hm_zone_info *zi)
 {
@@ -268,7 +443,7 @@ static void show_iomem(struct hmfs_ctx *ctx, struct out *o)
 
 static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 {
-	unsigned char mask[HM_MAX_NUMNODES / 8] = { 0 };
+	unsigned char mask[HM_MAX_NUMNODES / 8] = { 0 }, cpus[8192 / 8];
 	int nr = hotmem_nr_possible_nodes(ctx->hm);
 
 	for (int nid = 0; nid < nr; nid++) {
@@ -290,8 +465,8 @@ static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 		case A_NODE_HAS_NORMAL:
 			set = ni.has_normal_memory;
 			break;
-		case A_NODE_HAS_CPU:
-			set = ni.has_cpu;
+		case A_NODE_HAS_CPU: /* N_CPU: an online CPU on it (nodecpu.c) */
+			set = hmfs_node_cpumask(ctx, nid, cpus, sizeof(cpus)) > 0;
 			break;
 		default:
 			break;
@@ -493,6 +668,21 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_N_NUMASTAT:
 		emit(&o, "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\n"
 			 "interleave_hit 0\nlocal_node 0\nother_node 0\n");
+		break;
+	case A_N_VMSTAT:
+		show_node_vmstat(ctx, (int)n->id, &o);
+		break;
+	case A_N_CPUMAP:
+	case A_N_CPULIST:
+		show_node_cpus(ctx, (int)n->id, n->attr == A_N_CPULIST, &o);
+		break;
+	case A_N_DISTANCE:
+		show_node_distance(ctx, (int)n->id, &o);
+		break;
+	case A_N_HP_NR:
+	case A_N_HP_FREE:
+	case A_N_HP_SURPLUS:
+		show_node_hugepages(ctx, n, &o);
 		break;
 	case A_TEXT:
 	case A_ACPI_UEVENT:
@@ -891,6 +1081,49 @@ static ssize_t store_bus_probe(struct hmfs_ctx *ctx, const struct hmfs_node *n, 
 	return (ssize_t)count;
 }
 
+/*
+ * A node's reclaim file: reclaim_store() -> user_proactive_reclaim()
+ * (mm/vmscan.c, 6.17+).  The engine's memory holds no page cache and
+ * there is no swap, so nothing on a node can be reclaimed: a request of a
+ * page or more ends, after MAX_RECLAIM_RETRIES rounds reclaiming nothing,
+ * with EAGAIN; less than a page (nr_to_reclaim 0) succeeds at once.
+ */
+static ssize_t store_node_reclaim(const char *buf, size_t count)
+{
+	char tmp[HMFS_PAGE_SIZE + 1];
+	uint64_t bytes;
+	int swappiness;
+
+	snprintf(tmp, sizeof(tmp), "%s", buf);
+	if (hmfs_reclaim_parse(tmp, &bytes, &swappiness))
+		return -EINVAL;
+	return bytes / HMFS_PAGE_SIZE ? -EAGAIN : (ssize_t)count;
+}
+
+/*
+ * nr_hugepages_store_common(): kstrtoul(buf, 10).  The count the node has
+ * is taken (set_max_huge_pages() has nothing to do); changing a node's
+ * pool is not modelled here -- the pool grows and shrinks through
+ * hotmemctl's hugetlb, which the state file does not keep, and a write
+ * acknowledged here would have to survive kill -9 -- so any other count is
+ * EOPNOTSUPP.
+ */
+static ssize_t store_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+				    const char *buf, size_t count)
+{
+	struct hm_node_info ni;
+	unsigned long long v;
+	int ret = hmu_kstrtoull(buf, 10, &v);
+
+	if (ret)
+		return ret;
+	if (v > ULONG_MAX)
+		return -ERANGE;
+	if (hotmem_node_info(ctx->hm, (int)n->id, &ni))
+		return -ENODEV;
+	return v == ni.hugepages_total ? (ssize_t)count : -EOPNOTSUPP;
+}
+
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	return hmfs_store_task(ctx, n, buf, count, NULL);
@@ -917,6 +1150,13 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		snprintf(devpath, sizeof(devpath), "/devices/system/node/node%lu", n->id);
 		return store_uevent(ctx, devpath, "node", buf, count);
 	}
+	case A_N_COMPACT:
+		/* compact_store(): compact_node() of an online node; the engine has no compaction */
+		return (ssize_t)count;
+	case A_N_RECLAIM:
+		return store_node_reclaim(buf, count);
+	case A_N_HP_NR:
+		return store_node_hugepages(ctx, n, buf, count);
 	case A_PROBE:
 		return store_probe(ctx, buf, count);
 	case A_SOFT_OFFLINE:

@@ -177,6 +177,16 @@ enum hmfs_attr {
 	A_N_MEMINFO,
 	A_N_NUMASTAT,
 	A_N_UEVENT,
+	A_N_COMPACT,
+	A_N_CPULIST,
+	A_N_CPUMAP,
+	A_N_DISTANCE,
+	A_N_RECLAIM,
+	A_N_VMSTAT,
+	/* nodeN/hugepages/hugepages-2048kB */
+	A_N_HP_FREE,
+	A_N_HP_NR,
+	A_N_HP_SURPLUS,
 	/* a static file whose show is its snode's text */
 	A_TEXT,
 	/* an ACPI device's uevent: the text; a write sends it (SUBSYSTEM=acpi) */
@@ -346,6 +356,13 @@ struct hmfs_retired {
 	bool hard; /* memory_failure(), not soft_offline_page() */
 };
 
+/* the machine's CPUs: the host's, placed on the nodes (nodecpu.c) */
+struct hmfs_cpus {
+	int nr_cpu_ids; /* the host's possible CPUs: cpumap's width */
+	int *nid; /* a possible CPU's node while present, else -1 */
+	unsigned char *online; /* cpu_online_mask */
+};
+
 struct hmfs_ctx {
 	struct hotmem *hm;
 	struct hotmem_config cfg;
@@ -379,6 +396,7 @@ struct hmfs_ctx {
 	struct hmfs_snode *snodes;
 	int nr_snodes;
 	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
+	struct hmfs_cpus cpus;
 	int sn_acpi_mhpc, sn_acpi_busdev; /* the slots' parents, or -1 without slots */
 
 	/* poll: kernfs_open_node->event per inode, and who waits */
@@ -509,6 +527,13 @@ struct hmfs_ctx {
 	char frozen_why[512];
 	unsigned long saves, save_errors;
 };
+
+/* nodecpu.c: the host's CPUs (@dir: its /sys/devices/system/cpu) on the engine's nodes */
+int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir);
+void hmfs_cpus_free(struct hmfs_ctx *ctx);
+bool hmfs_cpu_on_node(struct hmfs_ctx *ctx, unsigned long cpu, int nid);
+/* @nid's online CPUs into @mask (@len bytes, cpus.nr_cpu_ids bits): how many */
+int hmfs_node_cpumask(struct hmfs_ctx *ctx, int nid, unsigned char *mask, size_t len);
 
 /* tree.c */
 int hmfs_tree_init(struct hmfs_ctx *ctx);

@@ -21,13 +21,32 @@
 #define RW_ROOT (S_IFREG | 0600)
 #define LNK (S_IFLNK | 0777)
 
-/* nodeN/ entries */
+/*
+ * nodeN/ entries (drivers/base/node.c, mm/hugetlb_sysfs.c, 6.18).  The
+ * numbers are inode numbers (a state file keeps a file's chmod by it):
+ * new entries go at the end.  NSUB_CPU is nodeN/cpuM, M above the nid in
+ * the key; NSUB_HP_* are hugepages/hugepages-2048kB/ and its files, past
+ * the power/ files' SUB_PWR range.
+ */
 enum {
 	NSUB_DIR = 0,
 	NSUB_MEMINFO,
 	NSUB_NUMASTAT,
 	NSUB_UEVENT,
 	NSUB_POWER,
+	NSUB_COMPACT,
+	NSUB_CPULIST,
+	NSUB_CPUMAP,
+	NSUB_DISTANCE,
+	NSUB_HUGEPAGES,
+	NSUB_RECLAIM,
+	NSUB_SUBSYSTEM,
+	NSUB_VMSTAT,
+	NSUB_CPU,
+	NSUB_HP_DIR = 32,
+	NSUB_HP_FREE,
+	NSUB_HP_NR,
+	NSUB_HP_SURPLUS,
 	NSUB_END,
 };
 
@@ -79,7 +98,33 @@ static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_NUMASTAT] = { "numastat", RO, A_N_NUMASTAT },
 	[NSUB_UEVENT] = { "uevent", RW, A_N_UEVENT },
 	[NSUB_POWER] = { "power", DIR_MODE, A_NONE },
+	[NSUB_COMPACT] = { "compact", WO, A_N_COMPACT }, /* mm/compaction.c */
+	[NSUB_CPULIST] = { "cpulist", RO, A_N_CPULIST },
+	[NSUB_CPUMAP] = { "cpumap", RO, A_N_CPUMAP },
+	[NSUB_DISTANCE] = { "distance", RO, A_N_DISTANCE },
+	/* hugetlb_register_node(): nodes with memory (N_MEMORY) only */
+	[NSUB_HUGEPAGES] = { "hugepages", DIR_MODE, A_NONE },
+	[NSUB_RECLAIM] = { "reclaim", WO, A_N_RECLAIM }, /* mm/vmscan.c, 6.17 */
+	[NSUB_SUBSYSTEM] = { "subsystem", LNK, A_NONE },
+	[NSUB_VMSTAT] = { "vmstat", RO, A_N_VMSTAT },
+	[NSUB_CPU] = { NULL, LNK, A_NONE }, /* "cpuM" */
+	/*
+	 * The engine's HugeTLB pool is of 2 MiB pages only: no
+	 * hugepages-1048576kB, as on a CPU without pdpe1gb (QEMU's default)
+	 */
+	[NSUB_HP_DIR] = { "hugepages-2048kB", DIR_MODE, A_NONE },
+	[NSUB_HP_FREE] = { "free_hugepages", RO, A_N_HP_FREE },
+	[NSUB_HP_NR] = { "nr_hugepages", RW, A_N_HP_NR },
+	[NSUB_HP_SURPLUS] = { "surplus_hugepages", RO, A_N_HP_SURPLUS },
 };
+
+/* the listings of nodeN/ (cpuM and memoryM links follow), hugepages/ and hugepages-2048kB/ */
+static const unsigned char node_dir_subs[] = {
+	NSUB_COMPACT, NSUB_CPULIST, NSUB_CPUMAP, NSUB_DISTANCE, NSUB_HUGEPAGES, NSUB_MEMINFO,
+	NSUB_NUMASTAT, NSUB_POWER, NSUB_RECLAIM, NSUB_SUBSYSTEM, NSUB_UEVENT, NSUB_VMSTAT,
+};
+static const unsigned char node_hp_subs[] = { NSUB_HP_DIR };
+static const unsigned char node_hp_dir_subs[] = { NSUB_HP_FREE, NSUB_HP_NR, NSUB_HP_SURPLUS };
 
 static const struct sub_ent power_ents[NR_PWR] = {
 	{ "runtime_active_time", RO, A_PWR_ACTIVE_TIME },
@@ -271,6 +316,13 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 		ctx->snodes = NULL;
 		return -ENOMEM;
 	}
+	/* the machine's CPUs are the host's (nodecpu.c) */
+	if (hmfs_cpus_init(ctx, "/sys/devices/system/cpu")) {
+		hmfs_acpi_free(ctx);
+		free(ctx->snodes);
+		ctx->snodes = NULL;
+		return -ENOMEM;
+	}
 	ctx->sn_acpi_mhpc = ctx->sn_acpi_busdev = -1;
 	ctx->nr_snodes = 0;
 
@@ -368,6 +420,7 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 	free(ctx->snodes);
 	ctx->snodes = NULL;
 	hmfs_acpi_free(ctx);
+	hmfs_cpus_free(ctx);
 	hmfs_iattr_free_all(ctx);
 }
 
@@ -496,14 +549,56 @@ static bool node_exists(struct hmfs_ctx *ctx, unsigned long nid)
 	return !hotmem_node_info(ctx->hm, (int)nid, &ni) && ni.online;
 }
 
-static int node_node_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, struct hmfs_node *n)
+/* N_MEMORY: the node has memory online, and so hugepages/ */
+static bool node_has_memory(struct hmfs_ctx *ctx, unsigned long nid)
 {
+	struct hm_node_info ni;
+
+	return !hotmem_node_info(ctx->hm, (int)nid, &ni) && ni.has_memory;
+}
+
+/* nodeN/cpuM: register_cpu_under_node() links the node's present CPUs */
+static int node_cpu_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned long cpu,
+			struct hmfs_node *n)
+{
+	if (!hmfs_cpu_on_node(ctx, cpu, (int)nid))
+		return -ENOENT;
+	n->mode = LNK;
+	snprintf(n->target, sizeof(n->target), "../../cpu/cpu%lu", cpu);
+	return 0;
+}
+
+/* @key: the nid, and for a cpuM link M above its 8 bits */
+static int node_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub, struct hmfs_node *n)
+{
+	unsigned long nid = key & 0xff; /* HMFS_NODE_ID_MAX, below */
+
 	if (!node_exists(ctx, nid))
 		return -ENOENT;
 	n->id = nid;
-	if (dir_or_power_node(sub, NSUB_DIR, n))
+	if (sub == NSUB_CPU)
+		return node_cpu_get(ctx, nid, key >> 8, n);
+	if (key != nid)
+		return -ENOENT;
+	if (dir_or_power_node(sub, NSUB_DIR, n)) {
+		/* power/, and hugepages/ while the node has memory */
+		if (sub == NSUB_DIR)
+			n->nlink += node_has_memory(ctx, nid);
 		return 0;
-	return sub_node(node_ents, NSUB_END, NSUB_POWER, sub, n);
+	}
+	if (sub >= NSUB_END || !node_ents[sub].mode)
+		return -ENOENT;
+	if ((sub == NSUB_HUGEPAGES || sub >= NSUB_HP_DIR) && !node_has_memory(ctx, nid))
+		return -ENOENT;
+	n->mode = node_ents[sub].mode;
+	n->attr = node_ents[sub].attr;
+	if (sub == NSUB_POWER || sub == NSUB_HP_DIR)
+		n->nlink = 2;
+	if (sub == NSUB_HUGEPAGES)
+		n->nlink = 2 + (int)sizeof(node_hp_subs);
+	if (sub == NSUB_SUBSYSTEM)
+		snprintf(n->target, sizeof(n->target), "../../../../bus/node");
+	return 0;
 }
 
 /* the firmware map entry numbered @index, or false */
@@ -731,21 +826,41 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned 
 	return -ENOENT;
 }
 
+/* @name among a node directory's entries @subs */
+static int lookup_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned char *subs,
+			    size_t nr, const char *name, struct hmfs_node *n)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(name, node_ents[subs[i]].name))
+			return hmfs_node_get(ctx, HMFS_NODE_INO(nid, subs[i]), n);
+	return -ENOENT;
+}
+
 static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub,
 			     const char *name, struct hmfs_node *n)
 {
 	unsigned long id;
 
-	if (sub == NSUB_POWER)
+	switch (sub) {
+	case NSUB_POWER:
 		return lookup_power(ctx, mk_node, nid, name, n);
-	if (sub != NSUB_DIR)
+	case NSUB_HUGEPAGES:
+		return lookup_node_subs(ctx, nid, node_hp_subs, sizeof(node_hp_subs), name, n);
+	case NSUB_HP_DIR:
+		return lookup_node_subs(ctx, nid, node_hp_dir_subs, sizeof(node_hp_dir_subs), name,
+					n);
+	case NSUB_DIR:
+		break;
+	default:
 		return -ENOTDIR;
+	}
 	if (parse_id(name, "memory", &id))
 		return hmfs_node_get(ctx, HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id), n);
-	for (unsigned s = 1; s < NSUB_END; s++)
-		if (!strcmp(name, node_ents[s].name))
-			return hmfs_node_get(ctx, HMFS_NODE_INO(nid, s), n);
-	return -ENOENT;
+	if (parse_id(name, "cpu", &id))
+		return id < (unsigned long)ctx->cpus.nr_cpu_ids ?
+			       hmfs_node_get(ctx, HMFS_NODE_INO(id << 8 | nid, NSUB_CPU), n) :
+			       -ENOENT;
+	return lookup_node_subs(ctx, nid, node_dir_subs, sizeof(node_dir_subs), name, n);
 }
 
 static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, struct hmfs_node *n)
@@ -1009,7 +1124,43 @@ static long rd_acpi_dir(struct hmfs_ctx *ctx, unsigned long slot, long off, stru
 	return LONG_MAX;
 }
 
-static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, long off, struct rd *rd)
+/* a node directory's entries @subs at offsets 2, 3 ...; hugepages/ only while the node has memory */
+static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned char *subs,
+			 size_t nr, long off, struct rd *rd)
+{
+	for (size_t i = 0; i < nr; i++) {
+		long pos = (long)i + 2;
+		unsigned s = subs[i];
+
+		if (pos < off || (s == NSUB_HUGEPAGES && !node_has_memory(ctx, nid)))
+			continue;
+		if (!rd->fn(rd->arg, node_ents[s].name, HMFS_NODE_INO(nid, s), node_ents[s].mode, pos))
+			return pos;
+	}
+	return LONG_MAX;
+}
+
+/* nodeN/cpuM at NODE_CPU_OFF + M, between the files and the memoryM links */
+#define NODE_CPU_OFF (1L << 16)
+
+static long rd_node_cpus(struct hmfs_ctx *ctx, unsigned long nid, long off, struct rd *rd)
+{
+	char name[32];
+
+	for (long cpu = off > NODE_CPU_OFF ? off - NODE_CPU_OFF : 0; cpu < ctx->cpus.nr_cpu_ids;
+	     cpu++) {
+		if (!hmfs_cpu_on_node(ctx, (unsigned long)cpu, (int)nid))
+			continue;
+		snprintf(name, sizeof(name), "cpu%ld", cpu);
+		if (!rd->fn(rd->arg, name, HMFS_NODE_INO((unsigned long)cpu << 8 | nid, NSUB_CPU), LNK,
+			    NODE_CPU_OFF + cpu))
+			return NODE_CPU_OFF + cpu;
+	}
+	return LONG_MAX;
+}
+
+static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, long off,
+			struct rd *rd)
 {
 	unsigned long id;
 	struct hm_block_info bi;
@@ -1017,8 +1168,22 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, long off, struc
 	bool first;
 	long ret;
 
+	switch (sub) {
+	case NSUB_POWER:
+		return rd_power(mk_node, nid, off, rd);
+	case NSUB_HUGEPAGES:
+		return rd_node_subs(ctx, nid, node_hp_subs, sizeof(node_hp_subs), off, rd);
+	case NSUB_HP_DIR:
+		return rd_node_subs(ctx, nid, node_hp_dir_subs, sizeof(node_hp_dir_subs), off, rd);
+	}
+	if (off < NODE_CPU_OFF) {
+		ret = rd_node_subs(ctx, nid, node_dir_subs, sizeof(node_dir_subs), off, rd);
+		if (ret != LONG_MAX)
+			return ret;
+		off = NODE_CPU_OFF;
+	}
 	if (off < DYN_OFF) {
-		ret = rd_subs(node_ents, NSUB_END, mk_node, nid, off, rd, NULL);
+		ret = rd_node_cpus(ctx, nid, off, rd);
 		if (ret != LONG_MAX)
 			return ret;
 		off = DYN_OFF;
@@ -1086,9 +1251,7 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 			return rd_power(mk_acpi, v >> 8, off, &rd);
 		return rd_acpi_dir(ctx, v >> 8, off, &rd);
 	case HMFS_C_NODE:
-		if ((v & 0xff) == NSUB_POWER)
-			return rd_power(mk_node, v >> 8, off, &rd);
-		return rd_node_dir(ctx, v >> 8, off, &rd);
+		return rd_node_dir(ctx, v >> 8, v & 0xff, off, &rd);
 	case HMFS_C_FWMAP:
 		return rd_subs(fwmap_ents, FSUB_END_, mk_fwmap, v >> 8, off, &rd, NULL);
 	}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The emulated machine's CPUs and the nodes they sit on, for nodeN/cpuM,
+ * cpumap, cpulist and node/has_cpu (drivers/base/node.c, 6.18).
+ *
+ * The CPUs are the host's.  Inside hotmem-enter /sys/devices/system/cpu
+ * is the host's own directory (nodeN/cpuM links point into it) and the
+ * programs run on the host's CPUs (sched_getaffinity(), Cpus_allowed), so
+ * any other set would contradict what they see: lscpu and numactl read
+ * cpuM/ and nodeN/cpumap side by side.
+ *
+ * Which nodes have CPUs is the engine's machine: the nodes with memory
+ * at boot (hm_node_info.has_cpu); a node that came with hot-added memory
+ * only has none.  The host's present CPUs are spread over those nodes in
+ * runs, the lowest CPUs on the lowest node, as firmware (ACPI SRAT,
+ * QEMU's -numa cpus=) usually numbers them; with fewer CPUs than such
+ * nodes the last nodes get none (and are not in has_cpu, N_CPU being the
+ * nodes with an online CPU).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hmfs.h"
+
+#define HMFS_MAX_CPUS 8192 /* Debian's NR_CPUS */
+
+/* a cpumask file of the host (possible, present, online): its highest CPU, or -errno */
+static int read_cpumask(const char *dir, const char *name, unsigned char *mask)
+{
+	char path[256], buf[4096];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = fgets(buf, sizeof(buf), f) ? hmfs_cpulist_parse(buf, mask, HMFS_MAX_CPUS) : -EIO;
+	fclose(f);
+	return ret;
+}
+
+/* no readable cpu/ directory: the CPUs this process may count */
+static int cpus_fallback(unsigned char *present, unsigned char *online)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > HMFS_MAX_CPUS)
+		n = HMFS_MAX_CPUS;
+	memset(present, 0, HMFS_MAX_CPUS / 8);
+	for (long i = 0; i < n; i++)
+		present[i / 8] |= (unsigned char)(1u << (i % 8));
+	memcpy(online, present, HMFS_MAX_CPUS / 8);
+	return (int)n;
+}
+
+static bool bit(const unsigned char *mask, int i)
+{
+	return mask[i / 8] & (1u << (i % 8));
+}
+
+/* the present CPUs in runs over the nodes the engine gave CPUs */
+static void cpus_place(struct hmfs_ctx *ctx, const unsigned char *present)
+{
+	int nodes[HM_MAX_NUMNODES], k = 0, n = 0, j = 0;
+
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm) && nid < HM_MAX_NUMNODES; nid++) {
+		struct hm_node_info ni;
+
+		if (!hotmem_node_info(ctx->hm, nid, &ni) && ni.has_cpu)
+			nodes[k++] = nid;
+	}
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++)
+		n += bit(present, cpu);
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
+		ctx->cpus.nid[cpu] = -1;
+		if (bit(present, cpu) && k)
+			ctx->cpus.nid[cpu] = nodes[(long)j++ * k / n];
+	}
+}
+
+int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)
+{
+	unsigned char *possible = calloc(3, HMFS_MAX_CPUS / 8);
+	unsigned char *present = possible + HMFS_MAX_CPUS / 8, *online = present + HMFS_MAX_CPUS / 8;
+	int hi;
+
+	if (!possible)
+		return -ENOMEM;
+	hi = read_cpumask(dir, "possible", possible);
+	if (hi < 0 || read_cpumask(dir, "present", present) < 0 ||
+	    read_cpumask(dir, "online", online) < 0)
+		hi = cpus_fallback(present, online) - 1;
+	ctx->cpus.nr_cpu_ids = hi + 1;
+	ctx->cpus.nid = calloc((size_t)hi + 1, sizeof(*ctx->cpus.nid));
+	ctx->cpus.online = calloc((size_t)hi / 8 + 1, 1);
+	if (!ctx->cpus.nid || !ctx->cpus.online) {
+		hmfs_cpus_free(ctx);
+		free(possible);
+		return -ENOMEM;
+	}
+	memcpy(ctx->cpus.online, online, (size_t)hi / 8 + 1);
+	cpus_place(ctx, present);
+	free(possible);
+	return 0;
+}
+
+void hmfs_cpus_free(struct hmfs_ctx *ctx)
+{
+	free(ctx->cpus.nid);
+	free(ctx->cpus.online);
+	ctx->cpus.nid = NULL;
+	ctx->cpus.online = NULL;
+	ctx->cpus.nr_cpu_ids = 0;
+}
+
+bool hmfs_cpu_on_node(struct hmfs_ctx *ctx, unsigned long cpu, int nid)
+{
+	return cpu < (unsigned long)ctx->cpus.nr_cpu_ids && ctx->cpus.nid[cpu] == nid;
+}
+
+int hmfs_node_cpumask(struct hmfs_ctx *ctx, int nid, unsigned char *mask, size_t len)
+{
+	int nr = 0;
+
+	memset(mask, 0, len);
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids && (size_t)cpu / 8 < len; cpu++) {
+		if (ctx->cpus.nid[cpu] != nid || !bit(ctx->cpus.online, cpu))
+			continue;
+		mask[cpu / 8] |= (unsigned char)(1u << (cpu % 8));
+		nr++;
+	}
+	return nr;
+}

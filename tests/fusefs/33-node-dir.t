@@ -1,0 +1,232 @@
+#!/bin/bash
+# /sys/devices/system/node/nodeN as a 6.18 kernel shows it
+# (drivers/base/node.c, mm/hugetlb_sysfs.c, mm/compaction.c, mm/vmscan.c):
+# the names, modes and sizes of the reference's node0, cpuM links to the
+# host's CPUs (the machine's CPUs are the host's, on the nodes that had
+# memory at boot; a node hot-added with memory only has none), cpulist,
+# cpumap, distance, vmstat in vmstat_text[]'s order with the engine's
+# counters, hugepages/hugepages-2048kB/ while the node has memory, compact
+# and reclaim with the kernel's errnos; and numactl --hardware and lscpu
+# inside hotmem-enter (skipped, loudly, without numactl).
+. "$(dirname "$0")/lib.sh"
+require_env
+ENTER=$HOTMEM_BUILD/hotmem-enter
+
+cat >"$TMP/three.profile" <<'EOF'
+profile = default
+nodes = 3
+ram = 0x1000-0x9efff node=0
+ram = 0x100000-0x3fffffff node=0
+ram = 0x40000000-0x7fffffff node=1
+EOF
+start_fs --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1 of 3"
+N=$MNT/sys/devices/system/node
+
+# the reference's node0 entries (cpuM links aside: the host's CPUs) against ours
+ref_entries() {
+	sed -n '/^## \/sys\/devices\/system\/node\/node0 other entries/,/^$/p' \
+		"$REF/sysfs-memory-host.txt" | awk '$1 !~ /^#/ && NF >= 5 && $5 !~ /^cpu[0-9]/ {print $1, $4, $5}'
+}
+our_entries() {
+	python3 - "$1" <<'PY'
+import os, stat, sys
+d = sys.argv[1]
+for name in sorted(os.listdir(d)):
+    if name.startswith("memory") or (name.startswith("cpu") and name[3:].isdigit()):
+        continue
+    st = os.lstat(os.path.join(d, name))
+    print(stat.filemode(st.st_mode), "size=%d" % st.st_size, name)
+PY
+}
+is "$(our_entries "$N/node0")" "$(ref_entries)" "node0's entries: the reference's names, modes and sizes"
+is "$(readlink "$N/node0/subsystem")" "../../../../bus/node" "subsystem -> ../../../../bus/node"
+is "$(stat -c %h "$N/node0")" 4 "node0's nlink: power/ and hugepages/ (as the reference's host)"
+
+# CPUs: the host's present CPUs, in runs over nodes 0 and 1
+host_cpus=$(cat /sys/devices/system/cpu/present)
+nr_cpu_ids=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))
+ours=$(cd "$N" && for d in node*/cpu[0-9]*; do echo "${d#*/} $(readlink "$d")"; done | sort -V)
+want=$(python3 - "$host_cpus" <<'PY'
+import sys
+cpus = []
+for part in sys.argv[1].strip().split(","):
+    a, _, b = part.partition("-")
+    cpus += range(int(a), int(b or a) + 1)
+for c in cpus:
+    print("cpu%d ../../cpu/cpu%d" % (c, c))
+PY
+)
+is "$ours" "$want" "each of the host's present CPUs ($host_cpus) is linked under one node, -> ../../cpu/cpuM"
+ls -d "$N"/node0/cpu0 >/dev/null 2>&1
+tap_ok $? "cpu0 is on node 0"
+union=$(python3 - "$N" <<'PY'
+import sys
+s = set()
+for n in (0, 1):
+    for part in open("%s/node%d/cpulist" % (sys.argv[1], n)).read().strip().split(","):
+        if part:
+            a, _, b = part.partition("-")
+            s |= set(range(int(a), int(b or a) + 1))
+print(sorted(s))
+PY
+)
+online=$(python3 -c '
+import sys
+s = set()
+for part in open("/sys/devices/system/cpu/online").read().strip().split(","):
+    a, _, b = part.partition("-")
+    s |= set(range(int(a), int(b or a) + 1))
+print(sorted(s))')
+is "$union" "$online" "nodes 0 and 1's cpulists hold the host's online CPUs"
+# cpumap: nr_cpu_ids bits in 32-bit words, as wide as they need
+width=$(( (nr_cpu_ids % 32 ? (nr_cpu_ids % 32 + 3) / 4 : 8) + (nr_cpu_ids - 1) / 32 * 9 ))
+is "$(head -c -1 "$N/node0/cpumap" | wc -c)" "$width" "cpumap is $width characters for $nr_cpu_ids possible CPUs"
+is "$(python3 -c '
+import sys
+m = int(open(sys.argv[1]).read().replace(",", ""), 16)
+print(",".join(str(b) for b in range(4096) if m >> b & 1))' "$N/node0/cpumap")" \
+	"$(tr -d '\n' <"$N/node0/cpulist" | python3 -c '
+import sys
+out = []
+for part in sys.stdin.read().split(","):
+    if part:
+        a, _, b = part.partition("-")
+        out += range(int(a), int(b or a) + 1)
+print(",".join(map(str, out)))')" "cpumap and cpulist name the same CPUs"
+if [ "$(cat "$N/node1/cpulist")" ]; then cpu_nodes=0-1; else cpu_nodes=0; fi
+is "$(cat "$N/has_cpu")" "$cpu_nodes" "has_cpu: the nodes with an online CPU"
+
+is "$(cat "$N/node0/distance")" "10 20" "node0/distance: LOCAL_DISTANCE, REMOTE_DISTANCE to each online node"
+is "$(cat "$N/node1/distance")" "20 10" "node1/distance"
+
+# vmstat: vmstat_text[]'s zone, NUMA and node items, as a 6.18.44 guest prints them
+want_names="nr_free_pages nr_free_pages_blocks nr_zone_inactive_anon nr_zone_active_anon
+nr_zone_inactive_file nr_zone_active_file nr_zone_unevictable nr_zone_write_pending nr_mlock
+nr_zspages nr_free_cma numa_hit numa_miss numa_foreign numa_interleave numa_local numa_other
+nr_inactive_anon nr_active_anon nr_inactive_file nr_active_file nr_unevictable
+nr_slab_reclaimable nr_slab_unreclaimable nr_isolated_anon nr_isolated_file workingset_nodes
+workingset_refault_anon workingset_refault_file workingset_activate_anon
+workingset_activate_file workingset_restore_anon workingset_restore_file workingset_nodereclaim
+nr_anon_pages nr_mapped nr_file_pages nr_dirty nr_writeback nr_shmem nr_shmem_hugepages
+nr_shmem_pmdmapped nr_file_hugepages nr_file_pmdmapped nr_anon_transparent_hugepages
+nr_vmscan_write nr_vmscan_immediate_reclaim nr_dirtied nr_written nr_throttled_written
+nr_kernel_misc_reclaimable nr_foll_pin_acquired nr_foll_pin_released nr_kernel_stack
+nr_page_table_pages nr_sec_page_table_pages nr_iommu_pages nr_swapcached pgpromote_success
+pgpromote_candidate pgpromote_candidate_nrl pgdemote_kswapd pgdemote_direct pgdemote_khugepaged
+pgdemote_proactive nr_hugetlb nr_balloon_pages nr_kernel_file_pages"
+is "$(awk '{print $1}' "$N/node1/vmstat" | tr '\n' ' ')" "$(echo $want_names) " \
+	"node1/vmstat: 6.18's names in 6.18's order"
+ok=0
+awk 'NF != 2 || $2 !~ /^[0-9]+$/ {exit 1}' "$N/node1/vmstat" || ok=1
+tap_ok $ok "... each 'name value'"
+free_zoneinfo=$(awk '/^Node 1,/ {n = 1; next} /^Node / {n = 0} n && /pages free/ {s += $3} END {print s}' \
+	"$MNT/proc/zoneinfo")
+is "$(awk '$1 == "nr_free_pages" {print $2}' "$N/node1/vmstat")" "$free_zoneinfo" \
+	"nr_free_pages: the node's zones' free pages, as zoneinfo shows them"
+is "$(($(awk '$1 == "nr_free_pages" {print $2}' "$N/node1/vmstat") * 4))" \
+	"$(awk '$3 == "MemFree:" {print $4}' "$N/node1/meminfo")" "... and as node1/meminfo's MemFree"
+
+# hugepages/: the engine's 2 MiB pool only
+H=$N/node0/hugepages
+is "$(ls "$H")" "hugepages-2048kB" "hugepages/ has hugepages-2048kB/ (no 1 GiB pages in the engine)"
+is "$(cd "$H/hugepages-2048kB" && stat -c '%A %s %n' *)" "$(printf '%s\n' \
+	'-r--r--r-- 4096 free_hugepages' '-rw-r--r-- 4096 nr_hugepages' '-r--r--r-- 4096 surplus_hugepages')" \
+	"hugepages-2048kB/: free_hugepages, nr_hugepages, surplus_hugepages"
+is "$(cat "$H"/hugepages-2048kB/*)" "$(printf '0\n0\n0')" "... all 0 on a machine without a pool"
+ctl hugetlb 3 node=1 >/dev/null
+tap_ok $? "hotmemctl hugetlb 3 node=1"
+is "$(cat "$N/node1/hugepages/hugepages-2048kB/nr_hugepages")" 3 "node1's nr_hugepages: 3"
+is "$(cat "$N/node1/hugepages/hugepages-2048kB/free_hugepages")" 3 "... free_hugepages: 3"
+is "$(cat "$N/node1/hugepages/hugepages-2048kB/nr_hugepages")" \
+	"$(awk '/HugePages_Total/ {print $4}' "$N/node1/meminfo")" "nr_hugepages is meminfo's HugePages_Total"
+is "$(awk '$1 == "nr_hugetlb" {print $2}' "$N/node1/vmstat")" \
+	"$(($(cat "$N/node1/hugepages/hugepages-2048kB/nr_hugepages") * 512))" "vmstat's nr_hugetlb: its base pages"
+
+# writes, as the kernel answers them
+w() {	# w FILE VALUE: the write's result, "ok" or the errno's name
+	python3 - "$1" "$2" <<'PY'
+import errno, os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+try:
+    os.write(fd, sys.argv[2].encode())
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+PY
+}
+is "$(w "$N/node0/compact" 1)" ok "compact: any write compacts the node"
+is "$(w "$N/node0/reclaim" 0)" ok "reclaim '0': nothing to reclaim, done"
+is "$(w "$N/node0/reclaim" "4095 swappiness=max")" ok "reclaim under a page with swappiness=max: done"
+is "$(w "$N/node0/reclaim" 1M)" EAGAIN "reclaim 1M: no page cache, no swap: EAGAIN"
+is "$(w "$N/node0/reclaim" "1M swappiness=60")" EAGAIN "reclaim '1M swappiness=60': EAGAIN"
+for bad in bad "1M swappiness=201" "1M swappiness=-1" "1M swappiness=5x" "1M foo" "swappiness=10"; do
+	is "$(w "$N/node0/reclaim" "$bad")" EINVAL "reclaim '$bad': EINVAL"
+done
+is "$(python3 -c '
+import errno, os, sys
+try:
+    os.open(sys.argv[1], os.O_RDONLY)
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$N/node0/reclaim")" EACCES "reading reclaim (0200, no show): EACCES"
+is "$(w "$H/hugepages-2048kB/nr_hugepages" x)" EINVAL "nr_hugepages 'x': kstrtoul's EINVAL"
+is "$(w "$H/hugepages-2048kB/nr_hugepages" 0)" ok "nr_hugepages: the node's own count is taken"
+
+# a node hot-added with memory only: no CPUs, hugepages/ once its memory is online
+ctl device_add pc-dimm size=256M node=2 id=d2 >/dev/null
+tap_ok $? "device_add pc-dimm on node 2"
+is "$(cat "$N/online")" "0-2" "node2 is online"
+is "$(cat "$N/node2/cpulist")" "" "node2/cpulist: empty"
+is "$(tr -d '0,\n' <"$N/node2/cpumap")" "" "node2/cpumap: only zeros ..."
+is "$(head -c -1 "$N/node2/cpumap" | wc -c)" "$width" "... $width characters wide"
+is "$(ls "$N/node2" | grep -c '^cpu[0-9]')" 0 "node2 has no cpuM links"
+is "$(cat "$N/has_cpu")" "$cpu_nodes" "has_cpu does not change"
+is "$(cat "$N/node2/distance")" "20 20 10" "node2/distance"
+is "$(cat "$N/node0/distance")" "10 20 20" "node0/distance has node2's column"
+[ ! -e "$N/node2/hugepages" ]
+tap_ok $? "node2 has no hugepages/ while its memory is offline (no N_MEMORY)"
+is "$(stat -c %h "$N/node2")" 3 "node2's nlink: power/ only"
+blk=$(ls "$N/node2" | sed -n 's/^memory//p' | sort -n | head -1)
+echo online_movable >"$MNT/sys/devices/system/memory/memory$blk/state"
+tap_ok $? "memory$blk (node 2) onlined"
+is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" "node2/hugepages/ once it has memory"
+is "$(cat "$N/has_memory")" "0-2" "has_memory: 0-2"
+
+# numactl and lscpu inside hotmem-enter
+if ! command -v numactl >/dev/null; then
+	echo "# SKIP numactl not installed (Debian package numactl, scripts/deps/fusefs-test.list)"
+	ok "numactl --hardware # SKIP numactl missing"
+elif [ ! -x "$ENTER" ]; then
+	ok "numactl --hardware # SKIP no $ENTER"
+else
+	out=$("$ENTER" --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off -- \
+		sh -c 'numactl --hardware; echo "lscpu: $(lscpu | grep -c "^NUMA node[0-9] CPU")"; \
+		       for n in 0 1; do echo "list$n: $(cat /sys/devices/system/node/node$n/cpulist)"; \
+		       echo "total$n: $(awk "/MemTotal/ {print int(\$4 / 1024)}" /sys/devices/system/node/node$n/meminfo)"; done' \
+		2>"$TMP/enter.err")
+	tap_ok $? "numactl --hardware runs inside hotmem-enter"
+	echo "$out" | sed 's/^/#   /'
+	grep -v '^hotmemfs:' "$TMP/enter.err" | sed 's/^/# stderr: /'
+	is "$(grep -c . <(grep -v '^hotmemfs:' "$TMP/enter.err"))" 0 "... and libnuma warns of nothing"
+	is "$(echo "$out" | sed -n 1p)" "available: 2 nodes (0-1)" "available: 2 nodes (0-1)"
+	for n in 0 1; do
+		list=$(echo "$out" | sed -n "s/^list$n: //p")
+		cpus=$(python3 -c '
+import sys
+out = []
+for part in sys.argv[1].split(","):
+    if part:
+        a, _, b = part.partition("-")
+        out += range(int(a), int(b or a) + 1)
+print("".join(" %d" % c for c in out))' "$list")
+		is "$(echo "$out" | sed -n "s/^node $n cpus://p")" "$cpus" "node $n cpus:$cpus (its cpulist)"
+		is "$(echo "$out" | sed -n "s/^node $n size: //p")" \
+			"$(echo "$out" | sed -n "s/^total$n: //p") MB" "node $n size: its MemTotal"
+	done
+	is "$(echo "$out" | sed -n '/^node distances:/,/^  1:/p' | tr -s ' ')" \
+		"$(printf 'node distances:\nnode 0 1 \n 0: 10 20 \n 1: 20 10 ')" "node distances: 10 local, 20 remote"
+	is "$(echo "$out" | sed -n 's/^lscpu: //p')" 2 "lscpu lists NUMA node0 and node1 CPUs"
+fi
+
+done_testing
