@@ -757,39 +757,6 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 }
 
 /*
- * The virtio-mem drivers' work after a block's online or offline (@retry:
- * HMFS_CH_DRIVER_RETRY), on the devices hmfs_dev_retry_due() names, each
- * bounded by HMFS_EJECT_SECONDS as vmem_run_driver() (an unplug may
- * migrate).  True when one plugged, unplugged, or removed a memory block
- * (a leftover of an earlier run, fully unplugged, whose removal was
- * refused then: virtio_mem_cleanup_pending_mb()).  Not under
- * dev_lock, as vmem_run_driver(): the device list changes only under
- * change_lock, which the caller holds (hmfs_change()).
- */
-bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
-{
-	bool changed = false;
-
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
-		struct hm_virtio_mem_info before, after;
-		bool due;
-
-		pthread_mutex_lock(&ctx->dev_lock);
-		due = hmfs_dev_retry_due(ctx, d, retry);
-		pthread_mutex_unlock(&ctx->dev_lock);
-		if (!due)
-			continue;
-		hotmem_virtio_mem_info(d->vm, &before);
-		vmem_run_driver(d->vm);
-		hotmem_virtio_mem_info(d->vm, &after);
-		/* a leftover block removed alone changes only what is added */
-		changed |= after.plugged_size != before.plugged_size ||
-			   after.added_size != before.added_size;
-	}
-	return changed;
-}
-
-/*
  * The driver's work runs for @d after the online (@retry->value) or
  * offline of memory block @retry->id: when that block is @d's and its
  * memory notifier queued the work (virtio_mem_retry(),
@@ -806,8 +773,8 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
  * unplug its MEM_ONLINE queued (online memory too), as the kernel's
  * worker would.
  */
-bool hmfs_dev_retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
-			const struct hmfs_change *retry)
+static bool retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
+		      const struct hmfs_change *retry)
 {
 	uint64_t addr = (uint64_t)retry->id * ctx->block_size;
 	struct hm_virtio_mem_info vi;
@@ -821,15 +788,68 @@ bool hmfs_dev_retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
 	return vi.plugged_size > vi.requested_size && queued;
 }
 
-bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
+int hmfs_dev_due(struct hmfs_ctx *ctx, struct hmfs_change *retry)
 {
-	bool due = false;
+	size_t cap = 0;
+	int ret = 0;
 
+	retry->due = NULL;
+	retry->nr_due = 0;
 	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d && !due; d = d->next)
-		due = hmfs_dev_retry_due(ctx, d, retry);
+	for (struct hmfs_dev *d = ctx->devs; d && !ret; d = d->next) {
+		if (!retry_due(ctx, d, retry))
+			continue;
+		if (retry->nr_due == cap) {
+			struct hmfs_dev **more = realloc(retry->due, (cap ? 2 * cap : 4) * sizeof(*more));
+
+			if (!more) {
+				ret = -ENOMEM;
+				break;
+			}
+			retry->due = more;
+			cap = cap ? 2 * cap : 4;
+		}
+		retry->due[retry->nr_due++] = d;
+	}
 	pthread_mutex_unlock(&ctx->dev_lock);
-	return due;
+	if (ret)
+		hmfs_dev_due_free(retry);
+	return ret ? ret : (int)retry->nr_due;
+}
+
+void hmfs_dev_due_free(struct hmfs_change *retry)
+{
+	free(retry->due);
+	retry->due = NULL;
+	retry->nr_due = 0;
+}
+
+/*
+ * The virtio-mem drivers' work after a block's online or offline, on the
+ * devices hmfs_dev_due() found (@retry->due), each bounded by
+ * HMFS_EJECT_SECONDS as vmem_run_driver() (an unplug may migrate).  True
+ * when one plugged, unplugged, or removed a memory block (a leftover of
+ * an earlier run, fully unplugged, whose removal was refused then:
+ * virtio_mem_cleanup_pending_mb()).  Not under dev_lock, as
+ * vmem_run_driver(): the device list changes only under change_lock,
+ * which the caller holds (hmfs_change()).
+ */
+bool hmfs_dev_retry(const struct hmfs_change *retry)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < retry->nr_due; i++) {
+		struct hmfs_dev *d = retry->due[i];
+		struct hm_virtio_mem_info before, after;
+
+		hotmem_virtio_mem_info(d->vm, &before);
+		vmem_run_driver(d->vm);
+		hotmem_virtio_mem_info(d->vm, &after);
+		/* a leftover block removed alone changes only what is added */
+		changed |= after.plugged_size != before.plugged_size ||
+			   after.added_size != before.added_size;
+	}
+	return changed;
 }
 
 /* @fn on device @id's device blocks [first, first + count); @what for the error */
@@ -919,7 +939,7 @@ void hmfs_dev_restore_driver(struct hmfs_ctx *ctx, const char *id)
  * as saved (a restore's or an undo's onlines: MEM_ONLINE below half
  * offline_threshold) dropped: the saved machine had none pending, and a
  * flag left set would run a busy shrink's unplug at the next offline of
- * the device's block even with unplug_online on (hmfs_dev_retry_due()).
+ * the device's block even with unplug_online on (retry_due()).
  */
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
 {

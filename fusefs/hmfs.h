@@ -651,6 +651,12 @@ struct hmfs_change {
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
+	/*
+	 * HMFS_CH_DRIVER_RETRY: the virtio-mem devices whose work is due,
+	 * asked once (hmfs_dev_due()) for its record, its @pre and its run
+	 */
+	struct hmfs_dev **due;
+	size_t nr_due;
 };
 
 /*
@@ -773,16 +779,16 @@ int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint
 int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 /*
- * the virtio-mem drivers' work again, after a block came online or went
- * offline (@retry: HMFS_CH_DRIVER_RETRY): true if one plugged or
- * unplugged something
+ * The virtio-mem devices whose driver has work due after a block came
+ * online or went offline (@retry: HMFS_CH_DRIVER_RETRY): one short of its
+ * requested-size, or whose notifier queued work, into @retry->due (free
+ * with hmfs_dev_due_free()): how many, or -ENOMEM.  Under change_lock,
+ * which keeps the list as it is until the work has run.
  */
-bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
-/* hmfs_dev_retry() would run some device's work: one is short, or its work is queued */
-bool hmfs_dev_retry_any(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
-/* device @d is such a one (dev_lock held) */
-bool hmfs_dev_retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
-			const struct hmfs_change *retry);
+int hmfs_dev_due(struct hmfs_ctx *ctx, struct hmfs_change *retry);
+void hmfs_dev_due_free(struct hmfs_change *retry);
+/* the work of @retry->due's devices: true if one plugged, unplugged or removed something */
+bool hmfs_dev_retry(const struct hmfs_change *retry);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,

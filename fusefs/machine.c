@@ -101,7 +101,7 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
 	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing changed, nothing to record */
-		return hmfs_dev_retry(ctx, ch) ? 0 : -EAGAIN;
+		return hmfs_dev_retry(ch) ? 0 : -EAGAIN;
 	}
 	return -EINVAL;
 }
@@ -375,22 +375,28 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
  * like one (@drun, its own record after the client's): a change whose
  * record is lost to a failed fdatasync leaves no plugging or unplugging
  * behind, and its undo finds the devices as before.  The machine before
- * it is kept only when a device's work is due (hmfs_dev_retry_due()):
+ * it is kept only when a device's work is due (hmfs_dev_due()):
  * the one-block records stay O(change) otherwise.
  */
-static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
+static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
+			 struct hmfs_change *retry)
 {
-	int sret;
+	/* which devices: asked once, for the record's ranges, @pre and the run alike */
+	int due = hmfs_dev_due(ctx, retry), sret;
 
-	if (!hmfs_dev_retry_any(ctx, drun->ch))
+	if (due < 0)
+		fprintf(stderr, "hotmemfs: the virtio-mem drivers' work after memory%lu's %s not run: %s\n",
+			retry->id, retry->value ? "online" : "offline", strerror(-due));
+	if (due <= 0)
 		return;
-	hmfs_state_prepare(ctx, drun->ch, &drun->sv);
+	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	if (apply(ctx, drun->ch, NULL, 0, drun->err, drun->errlen))
-		return;
-	sret = hmfs_state_append(ctx, &drun->sv);
-	if (sret)
-		unsaved(ctx, drun->ch, &drun->sv, "", sret, drun->err, drun->errlen);
+	if (!apply(ctx, retry, NULL, 0, drun->err, drun->errlen)) {
+		sret = hmfs_state_append(ctx, &drun->sv);
+		if (sret)
+			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);
+	}
+	hmfs_dev_due_free(retry);
 }
 
 /*
@@ -406,8 +412,8 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun)
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
 	/* the driver's work after block ch->id's online (.value) or offline */
-	const struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY, .id = ch->id,
-					   .value = ch->value != HM_MMOP_OFFLINE };
+	struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY, .id = ch->id,
+				     .value = ch->value != HM_MMOP_OFFLINE };
 	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
@@ -437,7 +443,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	if (sret)
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
 	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE))
-		driver_retry(ctx, &drun);
+		driver_retry(ctx, &drun, &retry);
 	pthread_mutex_unlock(&ctx->change_lock);
 	if (!sret) {
 		sret = hmfs_state_sync(ctx, &run.sv);

@@ -924,7 +924,7 @@ static void refresh_stale(struct hmfs_ctx *ctx)
 /*
  * A virtio-mem driver's retry after an online or offline
  * (hmfs_dev_retry()) plugs or unplugs memory of the devices whose work
- * is due (hmfs_dev_retry_due(): short of their requested-size, or above
+ * is due (@ch->due, hmfs_dev_due(): short of their requested-size, or above
  * it with the work queued by an offline, or by an online's MEM_ONLINE) and of no other: sub-blocks of
  * their memory blocks (online ones too) or whole memory blocks of
  * theirs, added or removed.  It changes those devices and their memory blocks
@@ -942,14 +942,13 @@ static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change
 	if (ch->op != HMFS_CH_DRIVER_RETRY)
 		return NULL;
 	a = json_object_new_array();
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+	/* a device's region is fixed for its life, the list under change_lock */
+	for (size_t i = 0; i < ch->nr_due; i++) {
+		const struct hmfs_dev *d = ch->due[i];
 		uint64_t first = d->addr / bs;
 
-		if (hmfs_dev_retry_due(ctx, d, ch)) /* hmfs_dev_retry()'s test */
-			json_object_array_add(a, run_json(first, (d->addr + d->size + bs - 1) / bs - first));
+		json_object_array_add(a, run_json(first, (d->addr + d->size + bs - 1) / bs - first));
 	}
-	pthread_mutex_unlock(&ctx->dev_lock);
 	return a;
 }
 
