@@ -119,7 +119,7 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 {
 	struct hm_node_info ni;
 	struct hm_zone_info zi;
-	unsigned long sr = 0, su = 0, stack = 0, pt = 0;
+	unsigned long sr = 0, su = 0, stack = 0, pt = 0, anon = 0;
 	char p[16];
 
 	if (hotmem_node_info(ctx->hm, nid, &ni))
@@ -132,15 +132,17 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 		su += zi.nr_slab_unreclaimable + zi.nr_alloc_unmovable;
 		stack += zi.nr_kernel_stack;
 		pt += zi.nr_page_table_pages;
+		/* the workload's movable pages, as /proc/meminfo and zoneinfo count them */
+		anon += zi.nr_alloc_movable;
 	}
 	snprintf(p, sizeof(p), "Node %d ", nid);
 	kb(o, p, "MemTotal", ni.managed);
 	kb(o, p, "MemFree", ni.free);
 	kb(o, p, "MemUsed", ni.managed - ni.free);
 	kb(o, p, "SwapCached", 0);
-	kb(o, p, "Active", 0);
+	kb(o, p, "Active", anon);
 	kb(o, p, "Inactive", 0);
-	kb(o, p, "Active(anon)", 0);
+	kb(o, p, "Active(anon)", anon);
 	kb(o, p, "Inactive(anon)", 0);
 	kb(o, p, "Active(file)", 0);
 	kb(o, p, "Inactive(file)", 0);
@@ -150,7 +152,7 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 	kb(o, p, "Writeback", 0);
 	kb(o, p, "FilePages", 0);
 	kb(o, p, "Mapped", 0);
-	kb(o, p, "AnonPages", 0);
+	kb(o, p, "AnonPages", anon);
 	kb(o, p, "Shmem", 0);
 	kb(o, p, "KernelStack", stack);
 	kb(o, p, "PageTables", pt);

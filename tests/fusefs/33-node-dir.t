@@ -127,6 +127,21 @@ is "$(awk '$1 == "nr_free_pages" {print $2}' "$N/node1/vmstat")" "$free_zoneinfo
 is "$(($(awk '$1 == "nr_free_pages" {print $2}' "$N/node1/vmstat") * 4))" \
 	"$(awk '$3 == "MemFree:" {print $4}' "$N/node1/meminfo")" "... and as node1/meminfo's MemFree"
 
+# the workload's movable pages: active anon in vmstat, meminfo and /proc/meminfo alike
+ctl alloc movable 100 node=1 >/dev/null
+tap_ok $? "hotmemctl alloc movable 100 node=1"
+for k in nr_anon_pages nr_active_anon nr_zone_active_anon; do
+	is "$(awk -v k=$k '$1 == k {print $2}' "$N/node1/vmstat")" 100 "node1/vmstat $k: 100"
+done
+for k in Active Active\(anon\) AnonPages; do
+	is "$(awk -v k="$k:" '$3 == k {print $4}' "$N/node1/meminfo")" 400 "node1/meminfo ${k//\\/}: 400 kB"
+done
+is "$(awk '$1 == "Active(anon):" {print $2}' "$MNT/proc/meminfo")" \
+	"$(($(awk '$3 == "Active(anon):" {print $4}' "$N/node0/meminfo") + \
+	    $(awk '$3 == "Active(anon):" {print $4}' "$N/node1/meminfo")))" \
+	"/proc/meminfo's Active(anon) is the nodes' sum"
+ctl free-all >/dev/null
+
 # hugepages/: the engine's 2 MiB pool only
 H=$N/node0/hugepages
 is "$(ls "$H")" "hugepages-2048kB" "hugepages/ has hugepages-2048kB/ (no 1 GiB pages in the engine)"
