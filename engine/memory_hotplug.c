@@ -1199,6 +1199,21 @@ static int check_hotplug_memory_range(struct hotmem *hm, uint64_t start, uint64_
 	return 0;
 }
 
+/*
+ * register_memory_resource()'s mhp_range_allowed(start, size, true): E2BIG
+ * past mhp_get_pluggable_range(), whose end is DIRECT_MAP_PHYSMEM_END
+ * (6.13+; PHYSMEM_END in 6.12): MAX_PHYSMEM_BITS, or with KASLR
+ * (CONFIG_RANDOMIZE_MEMORY) the direct map's end, boot RAM rounded up to a
+ * TiB plus CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING.  The kernel does not
+ * look at the firmware's maxmem: a probe beyond it is added, memory that
+ * is not there.  The emulator cannot add that honestly: its physical
+ * memory (the memfd), direct map and vmemmap window are reserved for
+ * [0, maxmem) at boot and cannot grow in place, and reserving them for
+ * all of MAX_PHYSMEM_BITS is impossible at 52 bits (the user address
+ * space has 47) and costs every machine 64 TiB of address space at 46.
+ * So maxmem is this machine's direct map end, as KASLR's is a real one's:
+ * a range past it is E2BIG, the kernel's errno and message for it.
+ */
 static bool mhp_range_allowed(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
