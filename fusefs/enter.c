@@ -4,7 +4,7 @@
  *
  * Private mount, network and PID namespaces in which hotmemfs's tree is
  * bound over the real paths (/sys/devices/system/memory, .../node,
- * /sys/bus/memory, /sys/module/memory_hotplug/parameters, the debugfs
+ * /sys/bus/memory, /sys/bus/node, /sys/module/memory_hotplug/parameters, the debugfs
  * notifier-error-inject files, /proc/meminfo, zoneinfo, buddyinfo,
  * cmdline), hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
@@ -62,6 +62,8 @@ static const struct {
 	{ "sys/devices/system/memory", "/sys/devices/system/memory", true },
 	{ "sys/devices/system/node", "/sys/devices/system/node", true },
 	{ "sys/bus/memory", "/sys/bus/memory", true },
+	/* the nodes' subsystem link's target, listing the machine's nodes */
+	{ "sys/bus/node", "/sys/bus/node", false },
 	{ "sys/module/memory_hotplug/parameters", "/sys/module/memory_hotplug/parameters", false },
 	/*
 	 * hotmemfs's driver parameter (unplug_online): an agent in the

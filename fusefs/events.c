@@ -327,6 +327,18 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 			ctx->se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
 }
 
+/*
+ * A node's hugepages/ comes and goes with its memory (N_MEMORY,
+ * hugetlb_register_node()): the block's node's entry, listing and nlink
+ */
+static void inval_node_hugepages(struct hmfs_ctx *ctx, unsigned long id)
+{
+	struct hm_block_info bi;
+
+	if (!hotmem_block_info(ctx->hm, id, &bi))
+		inval_dir(ctx, HMFS_NODE_INO(bi.nid, 0), "hugepages");
+}
+
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action,
 		       int gone_gen)
 {
@@ -354,6 +366,8 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 		break;
 	case HM_KOBJ_ONLINE:
 	case HM_KOBJ_OFFLINE:
+		inval_node_hugepages(ctx, id);
+		break;
 	case HM_KOBJ_CHANGE:
 	case HM_KOBJ_MOVE:
 		break;
@@ -383,8 +397,10 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		snprintf(ue.subsystem, sizeof(ue.subsystem), "%s", q->subsys);
 		if (!q->synth)
 			hmfs_notify_block(ctx, q->block_id, q->action, q->gone_gen);
-		else if (!strcmp(q->subsys, "node"))
+		else if (!strcmp(q->subsys, "node")) {
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
+			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), NULL);
+		}
 		hmfs_uevent_sink_send(&ctx->sink, &ue);
 	}
 	hmfs_ctl_broadcast(ctx, q);

@@ -209,6 +209,7 @@ enum hmfs_dyn {
 	DYN_BLOCKS,
 	DYN_NODES,
 	DYN_BUSLINKS,
+	DYN_NODE_BUSLINKS, /* bus/node/devices/nodeN */
 	DYN_FWMAP,
 	DYN_ACPI_SLOTS, /* PNP0A06:04/PNP0C80:xx */
 	DYN_ACPI_BUSLINKS, /* bus/acpi/devices/PNP0C80:xx */
@@ -396,6 +397,7 @@ struct hmfs_ctx {
 	struct hmfs_snode *snodes;
 	int nr_snodes;
 	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
+	int sn_busnodedev; /* bus/node/devices */
 	struct hmfs_cpus cpus;
 	int sn_acpi_mhpc, sn_acpi_busdev; /* the slots' parents, or -1 without slots */
 

@@ -48,6 +48,7 @@ enum {
 	NSUB_HP_NR,
 	NSUB_HP_SURPLUS,
 	NSUB_END,
+	NSUB_BUSLINK = 0xff, /* bus/node/devices/nodeN */
 };
 
 struct sub_ent {
@@ -368,6 +369,14 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, busmem, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
 	sn_add(ctx, busmem, "drivers_probe", WO, A_BUS_PROBE);
 	sn_add(ctx, busmem, "uevent", WO, A_BUS_UEVENT);
+	/* drivers/base/node.c's node_subsys: the nodes' subsystem link's target */
+	a = sn_add(ctx, bus, "node", DIR_MODE, A_NONE);
+	ctx->sn_busnodedev = sn_add(ctx, a, "devices", DIR_MODE, A_NONE);
+	ctx->snodes[ctx->sn_busnodedev].dyn = DYN_NODE_BUSLINKS;
+	sn_add(ctx, a, "drivers", DIR_MODE, A_NONE);
+	sn_add(ctx, a, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
+	sn_add(ctx, a, "drivers_probe", WO, A_BUS_PROBE);
+	sn_add(ctx, a, "uevent", WO, A_BUS_UEVENT);
 	sn_acpi(ctx, dev, system, bus);
 
 	/* drivers/firmware/memmap.c */
@@ -580,6 +589,11 @@ static int node_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub, 
 		return node_cpu_get(ctx, nid, key >> 8, n);
 	if (key != nid)
 		return -ENOENT;
+	if (sub == NSUB_BUSLINK) {
+		n->mode = LNK;
+		snprintf(n->target, sizeof(n->target), "../../../devices/system/node/node%lu", nid);
+		return 0;
+	}
 	if (dir_or_power_node(sub, NSUB_DIR, n)) {
 		/* power/, and hugepages/ while the node has memory */
 		if (sub == NSUB_DIR)
@@ -877,8 +891,11 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, 
 			return hmfs_node_get(ctx, hmfs_block_dir_ino(ctx, id), n);
 		break;
 	case DYN_NODES:
+	case DYN_NODE_BUSLINKS:
 		if (parse_id(name, "node", &id))
-			return hmfs_node_get(ctx, HMFS_NODE_INO(id, NSUB_DIR), n);
+			return hmfs_node_get(ctx, HMFS_NODE_INO(id, sn->dyn == DYN_NODES ? NSUB_DIR :
+										  NSUB_BUSLINK),
+					     n);
 		break;
 	case DYN_BUSLINKS:
 		if (parse_id(name, "memory", &id))
@@ -1038,13 +1055,16 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 		}
 		break;
 	case DYN_NODES:
+	case DYN_NODE_BUSLINKS:
 		for (int nid = (int)(off - DYN_OFF); nid < hotmem_nr_possible_nodes(ctx->hm);
 		     nid++) {
+			bool dir = ctx->snodes[idx].dyn == DYN_NODES;
+
 			if (!node_exists(ctx, (unsigned long)nid))
 				continue;
 			snprintf(name, sizeof(name), "node%d", nid);
-			if (!rd->fn(rd->arg, name, HMFS_NODE_INO(nid, NSUB_DIR), DIR_MODE,
-				    DYN_OFF + nid))
+			if (!rd->fn(rd->arg, name, HMFS_NODE_INO(nid, dir ? NSUB_DIR : NSUB_BUSLINK),
+				    dir ? DIR_MODE : LNK, DYN_OFF + nid))
 				return DYN_OFF + nid;
 		}
 		break;

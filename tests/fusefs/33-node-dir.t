@@ -43,6 +43,16 @@ is "$(our_entries "$N/node0")" "$(ref_entries)" "node0's entries: the reference'
 is "$(readlink "$N/node0/subsystem")" "../../../../bus/node" "subsystem -> ../../../../bus/node"
 is "$(stat -c %h "$N/node0")" 4 "node0's nlink: power/ and hugepages/ (as the reference's host)"
 
+# bus/node: the subsystem link's target, the machine's nodes in devices/
+B=$MNT/sys/bus/node
+is "$(cd "$B" && stat -c '%A %n' *)" "$(printf '%s\n' 'drwxr-xr-x devices' 'drwxr-xr-x drivers' \
+	'-rw-r--r-- drivers_autoprobe' '--w------- drivers_probe' '--w------- uevent')" \
+	"bus/node: devices/, drivers/, drivers_autoprobe, drivers_probe, uevent (as the host's)"
+is "$(cd "$B/devices" && for l in *; do echo "$l $(readlink "$l")"; done)" \
+	"$(printf '%s\n' 'node0 ../../../devices/system/node/node0' 'node1 ../../../devices/system/node/node1')" \
+	"bus/node/devices: node0 and node1 -> ../../../devices/system/node/nodeN"
+is "$(cd "$N/node1" && realpath subsystem)" "$B" "node1/subsystem resolves to bus/node"
+
 # CPUs: the host's present CPUs, in runs over nodes 0 and 1
 host_cpus=$(cat /sys/devices/system/cpu/present)
 nr_cpu_ids=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))
@@ -202,11 +212,18 @@ is "$(cat "$N/node0/distance")" "10 20 20" "node0/distance has node2's column"
 [ ! -e "$N/node2/hugepages" ]
 tap_ok $? "node2 has no hugepages/ while its memory is offline (no N_MEMORY)"
 is "$(stat -c %h "$N/node2")" 3 "node2's nlink: power/ only"
+is "$(ls "$B/devices" | tr '\n' ' ')" "node0 node1 node2 " "bus/node/devices lists node2"
 blk=$(ls "$N/node2" | sed -n 's/^memory//p' | sort -n | head -1)
 echo online_movable >"$MNT/sys/devices/system/memory/memory$blk/state"
 tap_ok $? "memory$blk (node 2) onlined"
 is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" "node2/hugepages/ once it has memory"
 is "$(cat "$N/has_memory")" "0-2" "has_memory: 0-2"
+is "$(stat -c %h "$N/node2")" 4 "node2's nlink: power/ and hugepages/"
+echo offline >"$MNT/sys/devices/system/memory/memory$blk/state"
+tap_ok $? "memory$blk offlined again"
+[ ! -e "$N/node2/hugepages" ]
+tap_ok $? "node2/hugepages/ goes with the node's memory"
+is "$(stat -c %h "$N/node2")" 3 "... and node2's nlink says so at once"
 
 # numactl and lscpu inside hotmem-enter
 if ! command -v numactl >/dev/null; then
@@ -217,6 +234,7 @@ elif [ ! -x "$ENTER" ]; then
 else
 	out=$("$ENTER" --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off -- \
 		sh -c 'numactl --hardware; echo "lscpu: $(lscpu | grep -c "^NUMA node[0-9] CPU")"; \
+		       echo "bus: $(ls /sys/bus/node/devices | tr "\n" " ")"; \
 		       for n in 0 1; do echo "list$n: $(cat /sys/devices/system/node/node$n/cpulist)"; \
 		       echo "total$n: $(awk "/MemTotal/ {print int(\$4 / 1024)}" /sys/devices/system/node/node$n/meminfo)"; done' \
 		2>"$TMP/enter.err")
@@ -242,6 +260,7 @@ print("".join(" %d" % c for c in out))' "$list")
 	is "$(echo "$out" | sed -n '/^node distances:/,/^  1:/p' | tr -s ' ')" \
 		"$(printf 'node distances:\nnode 0 1 \n 0: 10 20 \n 1: 20 10 ')" "node distances: 10 local, 20 remote"
 	is "$(echo "$out" | sed -n 's/^lscpu: //p')" 2 "lscpu lists NUMA node0 and node1 CPUs"
+	is "$(echo "$out" | sed -n 's/^bus: //p')" "node0 node1 " "/sys/bus/node is the machine's inside hotmem-enter"
 fi
 
 done_testing
