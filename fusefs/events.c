@@ -347,7 +347,7 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 
 	snprintf(name, sizeof(name), "memory%lu", id);
 	if (action == HM_KOBJ_REMOVE)
-		hmfs_forget_block_attrs(ctx, id);
+		hmfs_forget_block_attrs(ctx, id, gone_gen);
 	switch (action) {
 	case HM_KOBJ_ADD:
 	case HM_KOBJ_REMOVE:

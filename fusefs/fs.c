@@ -116,9 +116,14 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
  * kernfs_iop_setattr(): root may chmod/chown (udev rules do); the new
  * mode governs permission checks (default_permissions), while what a
  * file can do stays what the kernel gave it (open_check() wants the new
- * mode's bits and the ops kernfs picked at creation from the original).  Size changes
- * (O_TRUNC, truncate) are accepted and ignored, as on sysfs.
+ * mode's bits and the ops kernfs picked at creation from the original).
+ * Times are kept (touch; the kernel checked who may set them).  Size
+ * changes (O_TRUNC, truncate) are accepted and ignored, as on sysfs.
+ * Each is a change of the machine, saved before the reply (iattr.c).
  */
+#define SETATTR_KEPT                                                                          \
+	(FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_ATIME |  \
+	 FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)
 static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 			 struct fuse_file_info *fi)
 {
@@ -129,10 +134,12 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 
 	(void)fi;
 	ret = hmfs_node_get(ctx, ino, &n);
-	if (!ret && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
-		/* every node belongs to root: only root may change it */
-		ret = fuse_req_ctx(req)->uid ? -EPERM : hmfs_setattr_node(ctx, &n, attr, to_set);
-	}
+	/* every node belongs to root: only root may change its mode or owner */
+	if (!ret && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    fuse_req_ctx(req)->uid)
+		ret = -EPERM;
+	else if (!ret && (to_set & SETATTR_KEPT))
+		ret = hmfs_setattr_node(ctx, &n, attr, to_set);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -410,7 +417,8 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
  * CPU costs half of one that wakes one of several idle workers (libfuse's
  * mt loop).  Requests that may wait go whole to @nr_workers threads, so
  * that the reader stays free to take the FUSE_INTERRUPT that ends them:
- * stores (an offline migrates until done or interrupted), and whatever
+ * stores (an offline migrates until done or interrupted), the other
+ * changes (setattr, xattrs: they wait for its change_lock), and whatever
  * touches /proc/iomem or /sys/firmware/memmap, which the engine reads
  * under its device_hotplug_lock.
  */
@@ -598,7 +606,9 @@ static bool may_wait(const struct hmfs_loop *loop, const struct fuse_buf *fbuf, 
 
 	if ((fbuf->flags & FUSE_BUF_IS_FD) || len < (ssize_t)sizeof(*in))
 		return false;
-	if (in->opcode == FUSE_WRITE)
+	/* a change of the machine waits for change_lock, which an offline holds */
+	if (in->opcode == FUSE_WRITE || in->opcode == FUSE_SETATTR || in->opcode == FUSE_SETXATTR ||
+	    in->opcode == FUSE_REMOVEXATTR)
 		return true;
 	ino = in->nodeid == FUSE_ROOT_ID ? HMFS_INO(HMFS_C_STATIC, 1) : in->nodeid;
 	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)

@@ -349,7 +349,7 @@ struct hmfs_loop;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 9
+#define HMFS_STATE_KEYS 10
 
 /* a page soft_offline_page or hard_offline_page retired (kept for the state file) */
 struct hmfs_retired {
@@ -542,6 +542,10 @@ int hmfs_tree_init(struct hmfs_ctx *ctx);
 void hmfs_tree_free(struct hmfs_ctx *ctx);
 int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
 int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name, struct hmfs_node *n);
+/* a live node's path below the mount point ("sys/devices/system/memory/memory32/state"), or -ENOENT */
+int hmfs_node_path(struct hmfs_ctx *ctx, uint64_t ino, char *buf, size_t len);
+/* the node at @path (as hmfs_node_path() gives it; links not followed): 0, else -ENOENT */
+int hmfs_path_node(struct hmfs_ctx *ctx, const char *path, struct hmfs_node *n);
 /* @off is the entry's own offset; resume with off + 1. */
 typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino, mode_t mode, long off);
 /* Calls @fn for entries at offsets >= @off until it returns false. */
@@ -553,11 +557,30 @@ void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set);
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
-void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id);
+/* block @id went, its incarnation of generation @gen (hmfs_block_gen()): its nodes' entries go */
+void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen);
 void hmfs_iattr_free_all(struct hmfs_ctx *ctx);
 int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid);
 bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 int hmfs_xattr_namespace(const char *name);
+/* a change of a node's kernfs_iattrs or power/control, made through hmfs_change() (HMFS_CH_IATTR) */
+enum hmfs_iattr_op { HMFS_IA_SETATTR, HMFS_IA_XATTR, HMFS_IA_RUNTIME_PM };
+struct hmfs_iattr_change {
+	enum hmfs_iattr_op op;
+	const struct hmfs_node *n;
+	const struct stat *attr; /* SETATTR: the values to_set names */
+	int to_set;
+	const char *name; /* XATTR: value NULL removes */
+	const void *value;
+	size_t size;
+	int flags;
+	bool forbid; /* RUNTIME_PM: power/control "on" */
+};
+int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c);
+/* the state file's "iattrs": every node's kept values, by path */
+struct json_object *hmfs_iattr_json(struct hmfs_ctx *ctx);
+/* the nodes' kept values as @entries (hmfs_iattr_json()'s) say, and no others */
+void hmfs_iattr_restore(struct hmfs_ctx *ctx, struct json_object *entries);
 int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
 		   const void *value, size_t size, int flags);
 ssize_t hmfs_xattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
@@ -628,6 +651,8 @@ enum hmfs_change_op {
 	HMFS_CH_NOTIFIER_ERROR,
 	/* soft_offline_page (value 0), hard_offline_page (1): dev.addr = pfn */
 	HMFS_CH_MEMORY_FAILURE,
+	/* chmod/chown/touch, an xattr, power/control (iattr.c): iattr */
+	HMFS_CH_IATTR,
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
@@ -659,6 +684,7 @@ struct hmfs_change {
 	 */
 	struct hmfs_dev **due;
 	size_t nr_due;
+	const struct hmfs_iattr_change *iattr;
 };
 
 /*

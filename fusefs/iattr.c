@@ -2,19 +2,26 @@
 /*
  * What kernfs keeps per node beyond what the tree gives it
  * (struct kernfs_iattrs, fs/kernfs/inode.c, 6.12): the mode and owner root
- * set with chmod/chown, and the extended attributes set through the
- * trusted.* and security.* handlers.  Plus one device setting that lives
- * as long as the device does: power/control's "on" (pm_runtime_forbid(),
- * dev->power.runtime_auto cleared), kept with the control file's inode so
- * that it goes when the memory block goes and a re-added block reads
- * "auto" again.
+ * set with chmod/chown, the times (touch), and the extended attributes
+ * set through the trusted.* and security.* handlers.  Plus one device
+ * setting that lives as long as the device does: power/control's "on"
+ * (pm_runtime_forbid(), dev->power.runtime_auto cleared), kept with the
+ * control file's inode so that it goes when the memory block goes and a
+ * re-added block reads "auto" again.
+ *
+ * Each of them is a change of the machine (hmfs_change(), HMFS_CH_IATTR):
+ * the state file keeps them by path ("iattrs", hmfs_iattr_json()), so
+ * that they survive kill -9 as every acknowledged change does.
  *
  * Entries are created on first change only; an untouched tree costs one
  * counter test per stat.
  */
 #include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
@@ -39,6 +46,9 @@ struct hmfs_iattr {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
+	/* kernfs_iattrs() made them (a setattr, an xattr): its times replace the mount's */
+	bool times;
+	struct timespec atime, mtime, ctime;
 	bool runtime_forbidden; /* power/control: "on" */
 	struct hmfs_xattr *xattrs;
 	struct hmfs_iattr *next;
@@ -139,18 +149,43 @@ void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
 	__atomic_store_n(&ctx->nr_iattr, 0, __ATOMIC_RELAXED);
 }
 
-int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
-		      int to_set)
+/* the same while the file system serves (a restore, an undo) */
+static void iattr_clear(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->iattr_lock);
+	hmfs_iattr_free_all(ctx);
+	pthread_mutex_unlock(&ctx->iattr_lock);
+}
+
+/* __kernfs_iattrs(): a new kernfs_iattrs has the time of its making as all three times */
+static void iattr_times_init(struct hmfs_iattr *a)
+{
+	if (a->times)
+		return;
+	clock_gettime(CLOCK_REALTIME, &a->atime);
+	a->mtime = a->ctime = a->atime;
+	a->times = true;
+}
+
+/*
+ * __kernfs_setattr(): mode, owner and times as given; ctime now, as
+ * notify_change() always asks (ATTR_CTIME).  FUSE's *_NOW: the time now.
+ */
+static int setattr_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
+			 int to_set)
 {
 	struct hmfs_iattr *a;
+	struct timespec now;
 
+	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&ctx->iattr_lock);
 	a = iattr_get(ctx, n->ino);
 	if (!a) {
 		pthread_mutex_unlock(&ctx->iattr_lock);
 		return -ENOMEM;
 	}
-	if (!a->chmod) {
+	iattr_times_init(a);
+	if (!a->chmod && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
 		a->chmod = true;
 		a->mode = n->mode;
 	}
@@ -160,12 +195,49 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 		a->uid = attr->st_uid;
 	if (to_set & FUSE_SET_ATTR_GID)
 		a->gid = attr->st_gid;
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		a->atime = now;
+	else if (to_set & FUSE_SET_ATTR_ATIME)
+		a->atime = attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		a->mtime = now;
+	else if (to_set & FUSE_SET_ATTR_MTIME)
+		a->mtime = attr->st_mtim;
+	a->ctime = now;
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	return 0;
 }
 
+/* @c as one change of the machine: applied, then saved (or undone) */
+static int iattr_change(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_IATTR, .iattr = c };
+
+	return hmfs_change(ctx, &ch, NULL, 0);
+}
+
+int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
+		      int to_set)
+{
+	struct hmfs_iattr_change c = { .op = HMFS_IA_SETATTR, .n = n, .attr = attr, .to_set = to_set };
+
+	return iattr_change(ctx, &c);
+}
+
+/*
+ * Entry @ino belongs to the incarnation of generation @gen of its block:
+ * a block added again before its removal's event came here has its own
+ * entries already, which stay.  The block's links carry no incarnation.
+ */
+static bool iattr_of_gen(uint64_t ino, int gen)
+{
+	return HMFS_INO_CLASS(ino) != HMFS_C_BLOCK ||
+	       HMFS_BLOCK_KEY(HMFS_BLOCK_KEY_ID(HMFS_INO_VAL(ino) >> 8), gen - 1) ==
+		       HMFS_INO_VAL(ino) >> 8;
+}
+
 /* A re-added block starts with the kernel's modes, no xattrs, "auto" again. */
-void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id)
+void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen)
 {
 	if (!iattr_any(ctx))
 		return;
@@ -173,7 +245,7 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id)
 	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(id)]; *p;) {
 		struct hmfs_iattr *a = *p;
 
-		if (iattr_block(a->ino) != (long)id) {
+		if (iattr_block(a->ino) != (long)id || !iattr_of_gen(a->ino, gen)) {
 			p = &a->next;
 			continue;
 		}
@@ -197,13 +269,19 @@ void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct sta
 		st->st_uid = a->uid;
 		st->st_gid = a->gid;
 	}
+	/* kernfs_refresh_inode(): the iattrs' times */
+	if (a && a->times) {
+		st->st_atim = a->atime;
+		st->st_mtim = a->mtime;
+		st->st_ctim = a->ctime;
+	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
 /* ---- power/control ---------------------------------------------------- */
 
 /* control_store(): "on" forbids runtime PM, "auto" allows it again */
-int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid)
+static int pm_runtime_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid)
 {
 	struct hmfs_iattr *a;
 	int ret = 0;
@@ -216,6 +294,13 @@ int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool fo
 		ret = -ENOMEM;
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	return ret;
+}
+
+int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid)
+{
+	struct hmfs_iattr_change c = { .op = HMFS_IA_RUNTIME_PM, .n = n, .forbid = forbid };
+
+	return iattr_change(ctx, &c);
 }
 
 bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n)
@@ -295,17 +380,13 @@ static struct hmfs_xattr *xattr_alloc(const char *name, const void *value, size_
  * goes through kernfs_vfs_user_xattr_set(), which sysfs's root (no
  * KERNFS_ROOT_SUPPORT_USER_XATTR) refuses.
  */
-int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
-		   const void *value, size_t size, int flags)
+static int xattr_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
+		       const void *value, size_t size, int flags)
 {
 	struct hmfs_xattr **slot, *x = NULL;
 	struct hmfs_iattr *a;
-	int ret = hmfs_xattr_namespace(name);
+	int ret = 0;
 
-	if (ret)
-		return ret;
-	if (has_prefix(name, XATTR_USER_PREFIX))
-		return -EOPNOTSUPP;
 	if (value) {
 		x = xattr_alloc(name, value, size);
 		if (!x)
@@ -345,6 +426,8 @@ int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 		}
 		ret = 0;
 	}
+	/* kernfs_xattr_set() made the node's kernfs_iattrs(); one refused leaves none here */
+	iattr_times_init(a);
 out:
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	if (x) {
@@ -352,6 +435,33 @@ out:
 		free(x);
 	}
 	return ret;
+}
+
+int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
+		   const void *value, size_t size, int flags)
+{
+	struct hmfs_iattr_change c = { .op = HMFS_IA_XATTR, .n = n, .name = name, .value = value,
+				       .size = size, .flags = flags };
+	int ret = hmfs_xattr_namespace(name);
+
+	if (ret)
+		return ret;
+	if (has_prefix(name, XATTR_USER_PREFIX))
+		return -EOPNOTSUPP;
+	return iattr_change(ctx, &c);
+}
+
+int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
+{
+	switch (c->op) {
+	case HMFS_IA_SETATTR:
+		return setattr_apply(ctx, c->n, c->attr, c->to_set);
+	case HMFS_IA_XATTR:
+		return xattr_apply(ctx, c->n, c->name, c->value, c->size, c->flags);
+	case HMFS_IA_RUNTIME_PM:
+		return pm_runtime_apply(ctx, c->n, c->forbid);
+	}
+	return -EINVAL;
 }
 
 /* simple_xattr_get(): the size with @size 0, -ERANGE when it does not fit */
@@ -412,4 +522,258 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	return ret ? ret : (ssize_t)need;
+}
+
+/* ---- the state file's "iattrs" ------------------------------------------ */
+/*
+ * [{"path": "sys/devices/system/memory/memory32/state", "mode": 384, "uid":
+ * 0, "gid": 0, "atime": [s, ns], "mtime": ..., "ctime": ...,
+ * "runtime-forbidden": true, "xattrs": {"security.x": "hex"}}, ...] by
+ * path: a node's path outlives its inode number (the static tree's numbers
+ * follow its build order, a block's its incarnation).  A node of a block
+ * removed since has no path (its incarnation went: tree.c), so an entry
+ * whose block went is never saved, even before hmfs_forget_block_attrs()
+ * has run.
+ */
+#define IATTR_XATTR_MAX 65536 /* XATTR_SIZE_MAX: no larger value can have been set */
+
+static json_object *timespec_json(const struct timespec *t)
+{
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_int64(t->tv_sec));
+	json_object_array_add(a, json_object_new_int64(t->tv_nsec));
+	return a;
+}
+
+static json_object *hex_json(const char *v, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = malloc(2 * size + 1);
+	json_object *o;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < size; i++) {
+		s[2 * i] = digits[(unsigned char)v[i] >> 4];
+		s[2 * i + 1] = digits[(unsigned char)v[i] & 15];
+	}
+	s[2 * size] = '\0';
+	o = json_object_new_string(s);
+	free(s);
+	return o;
+}
+
+/* entry @a's values (not its path); NULL: it keeps nothing */
+static json_object *iattr_entry_json(const struct hmfs_iattr *a)
+{
+	json_object *o, *x;
+
+	if (!a->chmod && !a->times && !a->runtime_forbidden && !a->xattrs)
+		return NULL;
+	o = json_object_new_object();
+	if (a->chmod) {
+		json_object_object_add(o, "mode", json_object_new_int((int)(a->mode & 07777)));
+		json_object_object_add(o, "uid", json_object_new_uint64(a->uid));
+		json_object_object_add(o, "gid", json_object_new_uint64(a->gid));
+	}
+	if (a->times) {
+		json_object_object_add(o, "atime", timespec_json(&a->atime));
+		json_object_object_add(o, "mtime", timespec_json(&a->mtime));
+		json_object_object_add(o, "ctime", timespec_json(&a->ctime));
+	}
+	if (a->runtime_forbidden)
+		json_object_object_add(o, "runtime-forbidden", json_object_new_boolean(true));
+	if (!a->xattrs)
+		return o;
+	x = json_object_new_object();
+	for (const struct hmfs_xattr *v = a->xattrs; v; v = v->next)
+		json_object_object_add(x, v->name, hex_json(v->value, v->size));
+	json_object_object_add(o, "xattrs", x);
+	return o;
+}
+
+struct iattr_snap {
+	uint64_t ino;
+	json_object *val;
+};
+
+static int by_path(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+
+	return strcmp(json_object_get_string(json_object_object_get(*x, "path")),
+		      json_object_get_string(json_object_object_get(*y, "path")));
+}
+
+/* the entries' values, by inode, copied under iattr_lock; *@nr of them */
+static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, size_t *nr)
+{
+	struct iattr_snap *s;
+	size_t n = 0;
+
+	pthread_mutex_lock(&ctx->iattr_lock);
+	s = calloc(ctx->nr_iattr + 1, sizeof(*s));
+	for (int i = 0; s && i < HMFS_IATTR_BUCKETS; i++) {
+		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next) {
+			json_object *v = iattr_entry_json(a);
+
+			if (v)
+				s[n++] = (struct iattr_snap){ a->ino, v };
+		}
+	}
+	pthread_mutex_unlock(&ctx->iattr_lock);
+	*nr = n;
+	return s;
+}
+
+json_object *hmfs_iattr_json(struct hmfs_ctx *ctx)
+{
+	json_object *arr = json_object_new_array();
+	struct iattr_snap *s;
+	char path[PATH_MAX];
+	size_t nr;
+
+	if (!iattr_any(ctx))
+		return arr;
+	/* paths outside iattr_lock: they ask the engine */
+	s = iattr_snapshot(ctx, &nr);
+	for (size_t i = 0; s && i < nr; i++) {
+		json_object *e;
+
+		if (hmfs_node_path(ctx, s[i].ino, path, sizeof(path))) {
+			json_object_put(s[i].val);
+			continue;
+		}
+		e = json_object_new_object();
+		json_object_object_add(e, "path", json_object_new_string(path));
+		json_object_object_foreach(s[i].val, key, val)
+			json_object_object_add(e, key, json_object_get(val));
+		json_object_put(s[i].val);
+		json_object_array_add(arr, e);
+	}
+	free(s);
+	json_object_array_sort(arr, by_path);
+	return arr;
+}
+
+static json_object *member(json_object *o, const char *key, json_type type)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, type) ? v : NULL;
+}
+
+/* [s, ns] into @t; false if it is not one */
+static bool timespec_from(json_object *a, struct timespec *t)
+{
+	json_object *s, *ns;
+
+	if (!a || json_object_array_length(a) != 2)
+		return false;
+	s = json_object_array_get_idx(a, 0);
+	ns = json_object_array_get_idx(a, 1);
+	if (!json_object_is_type(s, json_type_int) ||
+	    !json_object_is_type(ns, json_type_int) || json_object_get_int64(ns) < 0 ||
+	    json_object_get_int64(ns) >= 1000000000)
+		return false;
+	t->tv_sec = (time_t)json_object_get_int64(s);
+	t->tv_nsec = (long)json_object_get_int64(ns);
+	return true;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* one xattr of an entry, as xattr_apply() would have set it; false: not one it could have */
+static bool xattr_restore(struct hmfs_iattr *a, const char *name, json_object *hex)
+{
+	const char *h = json_object_get_string(hex);
+	size_t len = strlen(h), size = len / 2;
+	struct hmfs_xattr *x, **slot;
+	char *v;
+
+	if (!json_object_is_type(hex, json_type_string) || len % 2 || size > IATTR_XATTR_MAX ||
+	    hmfs_xattr_namespace(name) || has_prefix(name, XATTR_USER_PREFIX))
+		return false;
+	v = malloc(size + 1);
+	for (size_t i = 0; v && i < size; i++) {
+		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			free(v);
+			return false;
+		}
+		v[i] = (char)(hi << 4 | lo);
+	}
+	x = v ? xattr_alloc(name, v, size) : NULL;
+	free(v);
+	if (!x)
+		return false;
+	slot = xattr_slot(a, name);
+	if (xattr_is(*slot, name)) {
+		free(x->name);
+		free(x);
+		return false;
+	}
+	x->next = *slot;
+	*slot = x;
+	return true;
+}
+
+/* entry @e's values onto @a, node @n's (under iattr_lock); what is malformed is left out */
+static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n, json_object *e)
+{
+	json_object *mode = member(e, "mode", json_type_int), *x = member(e, "xattrs", json_type_object);
+	json_object *uid = member(e, "uid", json_type_int), *gid = member(e, "gid", json_type_int);
+	struct timespec t[3];
+
+	if (mode && json_object_get_int64(mode) >= 0 && json_object_get_int64(mode) <= 07777) {
+		a->chmod = true;
+		a->mode = (n->mode & S_IFMT) | (mode_t)json_object_get_int64(mode);
+		if (uid && json_object_get_int64(uid) >= 0 && json_object_get_int64(uid) <= UINT32_MAX)
+			a->uid = (uid_t)json_object_get_int64(uid);
+		if (gid && json_object_get_int64(gid) >= 0 && json_object_get_int64(gid) <= UINT32_MAX)
+			a->gid = (gid_t)json_object_get_int64(gid);
+	}
+	if (timespec_from(member(e, "atime", json_type_array), &t[0]) &&
+	    timespec_from(member(e, "mtime", json_type_array), &t[1]) &&
+	    timespec_from(member(e, "ctime", json_type_array), &t[2])) {
+		a->times = true;
+		a->atime = t[0];
+		a->mtime = t[1];
+		a->ctime = t[2];
+	}
+	/* control_store(): a power/control file's only */
+	a->runtime_forbidden = n->attr == A_PWR_CONTROL &&
+			       json_object_get_boolean(member(e, "runtime-forbidden", json_type_boolean));
+	if (x) {
+		json_object_object_foreach(x, name, hex)
+			xattr_restore(a, name, hex);
+	}
+}
+
+void hmfs_iattr_restore(struct hmfs_ctx *ctx, json_object *entries)
+{
+	iattr_clear(ctx);
+	for (size_t i = 0; json_object_is_type(entries, json_type_array) &&
+			   i < json_object_array_length(entries); i++) {
+		json_object *e = json_object_array_get_idx(entries, i);
+		json_object *path = member(e, "path", json_type_string);
+		struct hmfs_iattr *a;
+		struct hmfs_node n;
+
+		if (!path || hmfs_path_node(ctx, json_object_get_string(path), &n)) {
+			fprintf(stderr, "hotmemfs: state file: no node %s: its mode, owner, times and xattrs are not restored\n",
+				path ? json_object_get_string(path) : "(no path)");
+			continue;
+		}
+		pthread_mutex_lock(&ctx->iattr_lock);
+		a = iattr_get(ctx, n.ino);
+		if (a)
+			iattr_entry_restore(a, &n, e);
+		pthread_mutex_unlock(&ctx->iattr_lock);
+	}
 }

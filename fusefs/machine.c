@@ -91,6 +91,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hotmem_set_notifier_error(ctx->hm, (int)ch->id, (int)ch->value);
 	case HMFS_CH_MEMORY_FAILURE:
 		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0);
+	case HMFS_CH_IATTR:
+		return hmfs_iattr_apply(ctx, ch->iattr);
 	case HMFS_CH_DEVICE_ADD:
 		return hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				    ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
@@ -285,6 +287,9 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
 			hmfs_dev_move(ctx, ch->dev.id, pos);
 		break;
+	case HMFS_CH_IATTR: /* @pre: the whole machine */
+		hmfs_iattr_restore(ctx, member(pre, "iattrs"));
+		break;
 	default:
 		break;
 	}
@@ -307,6 +312,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_VMEM_UNPLUG_ONLINE] = "virtio_mem unplug_online",
 		[HMFS_CH_NOTIFIER_ERROR] = "notifier-error-inject error",
 		[HMFS_CH_MEMORY_FAILURE] = "page's retirement (soft/hard_offline_page)",
+		[HMFS_CH_IATTR] = "chmod, chown, touch, xattr or power/control write",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",

@@ -414,7 +414,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 /* the order of the file's "machine" object */
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
-	KEY_PROFILE_DEVICES, KEY_HWPOISON,
+	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -426,7 +426,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PROFILE] = "profile", [KEY_CMDLINE] = "cmdline", [KEY_BLOCK_SIZE] = "block-size",
 	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
 	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
-	[KEY_HWPOISON] = "hwpoison",
+	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -434,7 +434,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_BLOCK_SIZE] = json_type_int, [KEY_PARAMS] = json_type_object,
 	[KEY_DEVICES] = json_type_array,  [KEY_PROBED] = json_type_array,
 	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
-	[KEY_HWPOISON] = json_type_array,
+	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
 };
 
 /*
@@ -479,6 +479,9 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return probed_json(ctx);
 	case KEY_HWPOISON:
 		return retired_json(ctx);
+	case KEY_IATTRS:
+		/* chmod, chown, times, xattrs, power/control "on" (a file from before: none) */
+		return hmfs_iattr_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -2698,6 +2701,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	/* a file from before "hwpoison": no page retired (pre_matches() compares it) */
 	if (!get(m, "hwpoison", json_type_array))
 		json_object_object_add(m, "hwpoison", json_object_new_array());
+	/* nor "iattrs": every node as the kernel made it */
+	if (!get(m, "iattrs", json_type_array))
+		json_object_object_add(m, "iattrs", json_object_new_array());
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
@@ -2717,6 +2723,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, get(m, "hwpoison", json_type_array));
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
+		/* by path, once the blocks they are under are back */
+		hmfs_iattr_restore(ctx, get(m, "iattrs", json_type_array));
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

@@ -980,6 +980,135 @@ int hmfs_lookup_child(struct hmfs_ctx *ctx, uint64_t parent, const char *name, s
 	return -ENOENT;
 }
 
+/* ---- paths: the state file keeps nodes by them (iattr.c) ------------- */
+
+/* static node @idx's path below the root ("" for the root) */
+static int snode_path(struct hmfs_ctx *ctx, int idx, char *buf, size_t len)
+{
+	int chain[32], depth = 0;
+	size_t pos = 0;
+
+	for (; idx > 0 && depth < 32; idx = ctx->snodes[idx].parent)
+		chain[depth++] = idx;
+	buf[0] = '\0';
+	while (depth--) {
+		int w = snprintf(buf + pos, len - pos, "%s%s", pos ? "/" : "",
+				 ctx->snodes[chain[depth]].name);
+
+		if (w < 0 || (size_t)w >= len - pos)
+			return -ENAMETOOLONG;
+		pos += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * A dynamic node's place: the static directory @base holds device @dev,
+ * and @name is the entry in it (NULL: the device itself).
+ */
+static int dyn_path(struct hmfs_ctx *ctx, int base, const char *dev, const char *name, char *buf,
+		    size_t len)
+{
+	char dir[PATH_MAX];
+	int w;
+
+	if (base < 0 || snode_path(ctx, base, dir, sizeof(dir)))
+		return -ENOENT;
+	w = snprintf(buf, len, "%s/%s%s%s", dir, dev, name ? "/" : "", name ? name : "");
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+/* entry @sub of a device directory with table @ents: power/ files below power/ */
+static const char *sub_name(const struct sub_ent *ents, unsigned sub, char *buf, size_t len)
+{
+	if (!sub)
+		return NULL;
+	if (sub >= SUB_PWR && sub < SUB_PWR + NR_PWR) {
+		snprintf(buf, len, "power/%s", power_ents[sub - SUB_PWR].name);
+		return buf;
+	}
+	return ents[sub].name;
+}
+
+/* the path of @n, of inode @ino (found live), before the round trip hmfs_node_path() makes */
+static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node *n, char *buf,
+		     size_t len)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+	unsigned sub = v & 0xff;
+	char dev[64], nm[64];
+	const char *name;
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_STATIC:
+		return snode_path(ctx, n->snode, buf, len);
+	case HMFS_C_BLOCK:
+		snprintf(dev, sizeof(dev), "memory%lu", n->id);
+		/* nodeY: the link's own name, its target's last part */
+		name = sub == BSUB_NODE ? strrchr(n->target, '/') + 1 :
+					  sub_name(block_ents, sub, nm, sizeof(nm));
+		return dyn_path(ctx, ctx->sn_memory, dev, name, buf, len);
+	case HMFS_C_NODE:
+		snprintf(dev, sizeof(dev), "node%lu", n->id);
+		return dyn_path(ctx, ctx->sn_node, dev, sub_name(node_ents, sub, nm, sizeof(nm)), buf,
+				len);
+	case HMFS_C_NODELINK:
+		snprintf(dev, sizeof(dev), "node%llu", (unsigned long long)(v >> 48));
+		snprintf(nm, sizeof(nm), "memory%lu", n->id);
+		return dyn_path(ctx, ctx->sn_node, dev, nm, buf, len);
+	case HMFS_C_BUSLINK:
+		snprintf(dev, sizeof(dev), "memory%lu", n->id);
+		return dyn_path(ctx, ctx->sn_busdev, dev, NULL, buf, len);
+	case HMFS_C_FWMAP:
+		snprintf(dev, sizeof(dev), "%lu", n->id);
+		return dyn_path(ctx, ctx->sn_fwmap, dev, sub ? fwmap_ents[sub].name : NULL, buf, len);
+	case HMFS_C_ACPI:
+		snprintf(dev, sizeof(dev), "PNP0C80:%02lx", n->id);
+		if (sub == ASUB_BUSLINK)
+			return dyn_path(ctx, ctx->sn_acpi_busdev, dev, NULL, buf, len);
+		return dyn_path(ctx, ctx->sn_acpi_mhpc, dev, sub_name(acpi_ents, sub, nm, sizeof(nm)),
+				buf, len);
+	case HMFS_C_ACPI_PHYS:
+		snprintf(dev, sizeof(dev), "PNP0C80:%02lx", n->id);
+		if (v & ACPI_PHYS_MASK)
+			snprintf(nm, sizeof(nm), "physical_node%llu",
+				 (unsigned long long)(v & ACPI_PHYS_MASK));
+		else
+			snprintf(nm, sizeof(nm), "physical_node");
+		return dyn_path(ctx, ctx->sn_acpi_mhpc, dev, nm, buf, len);
+	}
+	return -ENOENT;
+}
+
+int hmfs_node_path(struct hmfs_ctx *ctx, uint64_t ino, char *buf, size_t len)
+{
+	struct hmfs_node n, back;
+
+	if (hmfs_node_get(ctx, ino, &n) || node_path(ctx, ino, &n, buf, len))
+		return -ENOENT;
+	/* the path must lead back to this very node */
+	if (hmfs_path_node(ctx, buf, &back) || back.ino != ino)
+		return -ENOENT;
+	return 0;
+}
+
+int hmfs_path_node(struct hmfs_ctx *ctx, const char *path, struct hmfs_node *n)
+{
+	uint64_t ino = HMFS_INO(HMFS_C_STATIC, 1);
+	char buf[PATH_MAX], *save = NULL;
+	int ret;
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENOENT;
+	snprintf(buf, sizeof(buf), "%s", path);
+	ret = hmfs_node_get(ctx, ino, n);
+	for (char *tok = strtok_r(buf, "/", &save); !ret && tok; tok = strtok_r(NULL, "/", &save)) {
+		ret = hmfs_lookup_child(ctx, ino, tok, n);
+		ino = n->ino;
+	}
+	return ret ? -ENOENT : 0;
+}
+
 /* ---- readdir --------------------------------------------------------- */
 /*
  * Offsets: 0 ".", 1 "..", then static children, then dynamic children
