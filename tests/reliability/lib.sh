@@ -77,6 +77,18 @@ fill_sd() {
 }
 
 # ---- the state file's tests (state-*.t) ----
+# state_drop_key KEY: $STATE as a file from before the machine had KEY (checksum redone)
+state_drop_key() {
+	python3 - "$STATE" "$1" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+s["machine"].pop(sys.argv[2], None)
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+}
 M=$MNT/sys/devices/system/memory
 # qemu-512m without kernel allocations: every hot-added block can go offline again
 STATE_OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
