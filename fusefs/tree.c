@@ -1050,8 +1050,15 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 		return dyn_path(ctx, ctx->sn_memory, dev, name, buf, len);
 	case HMFS_C_NODE:
 		snprintf(dev, sizeof(dev), "node%lu", n->id);
-		return dyn_path(ctx, ctx->sn_node, dev, sub_name(node_ents, sub, nm, sizeof(nm)), buf,
-				len);
+		name = sub_name(node_ents, sub, nm, sizeof(nm));
+		if (sub == NSUB_CPU)
+			snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v >> 16));
+		else if (sub >= NSUB_HP_DIR) /* hugepages/hugepages-2048kB/ and its files */
+			snprintf(nm, sizeof(nm), "%s/%s%s%s", node_ents[NSUB_HUGEPAGES].name,
+				 node_ents[NSUB_HP_DIR].name, sub > NSUB_HP_DIR ? "/" : "",
+				 sub > NSUB_HP_DIR ? node_ents[sub].name : "");
+		return dyn_path(ctx, ctx->sn_node, dev, sub == NSUB_CPU || sub >= NSUB_HP_DIR ? nm : name,
+				buf, len);
 	case HMFS_C_NODELINK:
 		snprintf(dev, sizeof(dev), "node%llu", (unsigned long long)(v >> 48));
 		snprintf(nm, sizeof(nm), "memory%lu", n->id);
