@@ -133,73 +133,6 @@ static char *strstrip(char *s)
 }
 
 /*
- * lib/vsprintf.c simple_strtoull(s, end, 0): the radix from the prefix,
- * digits while they fit it, an overflow wrapping silently (the kernel's
- * "FIXME": simple_strntoull() drops _parse_integer_limit()'s overflow flag)
- */
-static unsigned long long simple_strtoull0(const char *s, const char **end)
-{
-	unsigned long long v = 0;
-	unsigned int base = 10;
-
-	if (s[0] == '0') {
-		base = 8;
-		if ((s[1] | 0x20) == 'x' && isxdigit((unsigned char)s[2])) {
-			base = 16;
-			s += 2;
-		}
-	}
-	for (;; s++) {
-		unsigned int c = (unsigned char)*s, d;
-
-		if (isdigit(c))
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			break;
-		if (d >= base)
-			break;
-		v = v * base + d;
-	}
-	*end = s;
-	return v;
-}
-
-/* lib/cmdline.c memparse(): a size and one K/M/G/T/P/E, where the number ends */
-static unsigned long long memparse(const char *s, const char **end)
-{
-	unsigned long long v = simple_strtoull0(s, end);
-	unsigned int shift = 0;
-
-	switch (**end) {
-	case 'E':
-	case 'e':
-		shift += 10; /* fall through */
-	case 'P':
-	case 'p':
-		shift += 10; /* fall through */
-	case 'T':
-	case 't':
-		shift += 10; /* fall through */
-	case 'G':
-	case 'g':
-		shift += 10; /* fall through */
-	case 'M':
-	case 'm':
-		shift += 10; /* fall through */
-	case 'K':
-	case 'k':
-		shift += 10;
-		(*end)++;
-		break;
-	default:
-		break;
-	}
-	return v << shift;
-}
-
-/*
  * match_token(word, {"swappiness=%d", "swappiness=max"}) and match_int():
  * %d is simple_strtol() and must end the word, then kstrtoll() must take
  * it whole and it must fit an int
@@ -212,7 +145,7 @@ static int swappiness_word(const char *w, int *swappiness)
 
 	if (strncmp(w, pfx, sizeof(pfx) - 1))
 		return -EINVAL;
-	simple_strtoull0(from + (*from == '-'), &to);
+	hmu_simple_strtoull(from + (*from == '-'), &to, 0); /* simple_strtol()'s end */
 	if (to != from && !*to) {
 		if (hmu_kstrtoll(from, 0, &v) || v < INT_MIN || v > INT_MAX)
 			return -EINVAL;
@@ -233,7 +166,7 @@ int hmfs_reclaim_parse(char *buf, uint64_t *bytes, int *swappiness)
 
 	*swappiness = -1;
 	buf = strstrip(buf);
-	*bytes = memparse(buf, &end);
+	*bytes = hmu_memparse_end(buf, &end);
 	if (end == buf)
 		return -EINVAL;
 	buf = strstrip(buf + (end - buf));

@@ -79,6 +79,14 @@ int hmu_kstrtouint(const char *s, unsigned int base, unsigned int *res);
 int hmu_kstrtoll(const char *s, unsigned int base, long long *res);
 /* memparse(): "128M", "2G", "0x8000000", "1GiB"; -EINVAL/-ERANGE */
 int hmu_memparse(const char *s, uint64_t *out);
+/*
+ * The kernel's own, where the number ends: simple_strtoull() (base 0:
+ * from the prefix; an overflow wraps, as simple_strntoull() ignores it)
+ * and memparse() (lib/cmdline.c: that, then one K/M/G/T/P/E).  *@end is
+ * past what they took (@s when nothing).
+ */
+unsigned long long hmu_simple_strtoull(const char *s, const char **end, unsigned int base);
+unsigned long long hmu_memparse_end(const char *s, const char **end);
 
 /* ---- the uevent wire format: lib/kobject_uevent.c -------------------- */
 #define HMU_UEVENT_BUFFER_SIZE 8192 /* UEVENT_BUFFER_SIZE */

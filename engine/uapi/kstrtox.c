@@ -69,29 +69,64 @@ static unsigned int fixup_radix(const char **s, unsigned int base)
 	return base;
 }
 
+/* a digit's value in any base up to 16, else 16 */
+static unsigned int digit(int ch)
+{
+	unsigned int c = (unsigned char)ch;
+
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return 16;
+}
+
 /* lib/kstrtox.c _parse_integer(): digits consumed, or -ERANGE. */
 static int parse_integer(const char *s, unsigned int base, unsigned long long *res)
 {
 	unsigned long long v = 0;
+	unsigned int d;
 	int n = 0;
 
-	for (;; s++, n++) {
-		unsigned int c = (unsigned char)*s, d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			break;
-		if (d >= base)
-			break;
+	for (; (d = digit(*s)) < base; s++, n++) {
 		if (v > (ULLONG_MAX - d) / base)
 			return -ERANGE;
 		v = v * base + d;
 	}
 	*res = v;
 	return n;
+}
+
+unsigned long long hmu_simple_strtoull(const char *s, const char **end, unsigned int base)
+{
+	unsigned long long v = 0;
+	unsigned int d;
+
+	base = fixup_radix(&s, base);
+	/* simple_strntoull() drops _parse_integer_limit()'s overflow flag: it wraps */
+	for (; (d = digit(*s)) < base; s++)
+		v = v * base + d;
+	*end = s;
+	return v;
+}
+
+/* memparse()'s one K/M/G/T/P/E after the number: the shift, *s past it */
+static unsigned int memparse_suffix(const char **s)
+{
+	static const char units[] = "kmgtpe";
+	const char *u = **s ? strchr(units, **s | 0x20) : NULL;
+
+	if (!u || !isalpha((unsigned char)**s))
+		return 0;
+	(*s)++;
+	return 10 * (unsigned int)(u - units + 1);
+}
+
+unsigned long long hmu_memparse_end(const char *s, const char **end)
+{
+	unsigned long long v = hmu_simple_strtoull(s, end, 0);
+
+	return v << memparse_suffix(end);
 }
 
 int hmu_kstrtoull(const char *s, unsigned int base, unsigned long long *res)
@@ -156,7 +191,7 @@ int hmu_kstrtoll(const char *s, unsigned int base, long long *res)
 int hmu_memparse(const char *s, uint64_t *out)
 {
 	unsigned long long v;
-	unsigned int base, shift = 0;
+	unsigned int base, shift;
 	int n;
 
 	if (!s || !*s)
@@ -166,28 +201,7 @@ int hmu_memparse(const char *s, uint64_t *out)
 	if (n <= 0)
 		return -EINVAL;
 	s += n;
-	switch (*s) {
-	case 'E':
-	case 'e':
-		shift += 10; /* fall through */
-	case 'P':
-	case 'p':
-		shift += 10; /* fall through */
-	case 'T':
-	case 't':
-		shift += 10; /* fall through */
-	case 'G':
-	case 'g':
-		shift += 10; /* fall through */
-	case 'M':
-	case 'm':
-		shift += 10; /* fall through */
-	case 'K':
-	case 'k':
-		shift += 10;
-		s++;
-		break;
-	}
+	shift = memparse_suffix(&s);
 	/* QEMU spells sizes "1G" or "1GiB"; allow the latter as well. */
 	if (shift && (!strcmp(s, "iB") || !strcmp(s, "B")))
 		s += strlen(s);
