@@ -510,13 +510,26 @@ static int vmem_unplug_all(struct hotmem_virtio_mem *vm)
 	return ret;
 }
 
+/* virtio_mem_set_requested_size() of a realized device: QEMU's checks and words */
+static int vmem_check_requested(const struct hmfs_dev *d, uint64_t req, char *err, size_t errlen)
+{
+	if (req % d->block_size)
+		return hmfs_qemu_error(err, errlen, "'requested-size' has to be multiples of 'block-size' (0x%llx)",
+			    (unsigned long long)d->block_size);
+	if (req > d->size)
+		return hmfs_qemu_error(err, errlen,
+			    "'requested-size' cannot exceed the memory backend size(0x%llx)",
+			    (unsigned long long)d->size);
+	return 0;
+}
+
 /*
  * A state file's device @d already is (restoring): the profile made it at
  * boot.  The same device is taken as it is, with the memory it booted
  * plugged: the file's plugged blocks (the state file's restore unplugs
  * what they lack and plugs what they add, hmfs_dev_unplug_exact() and
- * hmfs_dev_restore_plugged()) or its requested-size (the driver then
- * runs from there) change only the difference, so that a block both have
+ * hmfs_dev_restore_plugged()) or its requested-size (hmfs_dev_run_driver()
+ * then runs from there) change only the difference, so that a block both have
  * plugged stays, online and in use as it is (kernel allocations in an
  * online Normal block of it would refuse its unplug): 0, or an error.
  * 1: another device of the same id (a file from before profile devices
@@ -535,6 +548,10 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 	}
 	if (d->type != HMFS_VIRTIO_MEM)
 		return 0;
+	/* the saved requested-size set as qom-set sets it */
+	ret = vmem_check_requested(d, requested, err, errlen);
+	if (ret)
+		return ret;
 	ret = hotmem_virtio_mem_update_config(d->vm, requested);
 	if (ret) {
 		snprintf(err, errlen, "%s: the profile's device refuses the saved 'requested-size' 0x%llx: %s",
@@ -616,7 +633,6 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen)
 {
 	const struct dev_model *m = dev_model_find(driver);
-	struct hotmem_virtio_mem *vm = NULL;
 	struct hmfs_dev *d;
 	int ret;
 
@@ -628,10 +644,8 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	if (d) {
 		ret = boot_dev_claim(ctx, d, m, size, node, addr, requested, block_size, err,
 				     errlen);
-		if (ret <= 0) {
-			vm = ret ? NULL : d->vm;
+		if (ret <= 0)
 			goto out;
-		}
 	}
 	if (ctx->restoring && have_addr) {
 		ret = boot_dev_give_way(ctx, m, size, addr, slot, err, errlen);
@@ -669,17 +683,32 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	}
 	if (new_id)
 		snprintf(new_id, new_id_len, "%s", d->id);
-	vm = d->vm;
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
-	/*
-	 * The device is there; the guest plugs what it can (QEMU's device_add
-	 * does not wait for the guest): plugged-size says how far it got
-	 * (hmfs_dev_sizes()).
-	 */
-	if (vm && requested)
-		vmem_run_driver(vm);
 	return ret;
+}
+
+/*
+ * The device @id is there with its requested-size (hmfs_dev_add()); the
+ * guest's driver plugs (or unplugs) what it can, as after QEMU's
+ * device_add, which does not wait for the guest: plugged-size says how
+ * far it got (hmfs_dev_sizes()).  Nothing to do for a device at its
+ * requested size (a DIMM, a virtio-mem device asked for nothing).
+ */
+void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hotmem_virtio_mem *vm = NULL;
+	struct hm_virtio_mem_info vi;
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+	    vi.plugged_size != vi.requested_size)
+		vm = d->vm;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (vm)
+		vmem_run_driver(vm);
 }
 
 /* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
@@ -711,19 +740,6 @@ static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *er
 	else if (d->type != HMFS_VIRTIO_MEM)
 		hmfs_qemu_error(err, errlen, "Property '%s.requested-size' not found", id);
 	return d && d->type == HMFS_VIRTIO_MEM ? d : NULL;
-}
-
-/* virtio_mem_set_requested_size() of a realized device: QEMU's checks and words */
-static int vmem_check_requested(const struct hmfs_dev *d, uint64_t req, char *err, size_t errlen)
-{
-	if (req % d->block_size)
-		return hmfs_qemu_error(err, errlen, "'requested-size' has to be multiples of 'block-size' (0x%llx)",
-			    (unsigned long long)d->block_size);
-	if (req > d->size)
-		return hmfs_qemu_error(err, errlen,
-			    "'requested-size' cannot exceed the memory backend size(0x%llx)",
-			    (unsigned long long)d->size);
-	return 0;
 }
 
 /*
@@ -889,49 +905,6 @@ int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, 
 {
 	return vmem_blocks(ctx, id, first, count, hotmem_virtio_mem_unplug_exact, "unplugging",
 			   err, errlen);
-}
-
-int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
-			       size_t errlen)
-{
-	struct hmfs_dev *d;
-	int ret = -EINVAL;
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	d = vmem_find(ctx, id, err, errlen);
-	if (d)
-		ret = vmem_check_requested(d, req, err, errlen);
-	if (d && !ret)
-		ret = hotmem_virtio_mem_update_config(d->vm, req);
-	if (d && !ret)
-		d->requested = req;
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return ret;
-}
-
-/*
- * A restored virtio-mem device @id whose state file has no plugged blocks
- * (written before they were saved): the driver runs toward the file's
- * requested-size from what the device has now.  hmfs_dev_add() runs it
- * only toward a non-zero size, but a device the profile booted is taken
- * with its booted memory plugged (boot_dev_claim()), which a
- * requested-size of 0 must give back.  Nothing for any other device, nor
- * when the device already has its requested size.
- */
-void hmfs_dev_restore_driver(struct hmfs_ctx *ctx, const char *id)
-{
-	struct hotmem_virtio_mem *vm = NULL;
-	struct hm_virtio_mem_info vi;
-	struct hmfs_dev *d;
-
-	pthread_mutex_lock(&ctx->dev_lock);
-	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
-	    vi.plugged_size != vi.requested_size)
-		vm = d->vm;
-	pthread_mutex_unlock(&ctx->dev_lock);
-	if (vm)
-		vmem_run_driver(vm);
 }
 
 /*

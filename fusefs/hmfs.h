@@ -792,10 +792,16 @@ struct json_object *hmfs_dev_profile_json(struct hmfs_ctx *ctx);
  */
 int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, void *arg),
 			  void *arg, char *err, size_t errlen);
-/* the new device's id (QEMU's, or the one it was given) goes to @new_id */
+/*
+ * QEMU's device_add and the guest's probe: the device is there with its
+ * requested-size, nothing plugged yet (hmfs_dev_run_driver() plugs); the
+ * new device's id (QEMU's, or the one it was given) goes to @new_id
+ */
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen);
+/* after hmfs_dev_add(): the guest's driver works toward the device's requested-size */
+void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 char *err, size_t errlen);
@@ -824,9 +830,6 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 /* device blocks [first, first + count) unplugged exactly (an undo of the driver's plugging) */
 int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			  char *err, size_t errlen);
-int hmfs_dev_restore_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
-			       size_t errlen);
-void hmfs_dev_restore_driver(struct hmfs_ctx *ctx, const char *id);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 
 /* ctl.c: the control commands, pure: one request in, one reply out */

@@ -93,11 +93,16 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0);
 	case HMFS_CH_IATTR:
 		return hmfs_iattr_apply(ctx, ch->iattr);
-	case HMFS_CH_DEVICE_ADD:
-		return hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
-				    ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
-				    ch->dev.block_size, ch->dev.memmap, ch->dev.slot, added, addedlen, err,
-				    errlen);
+	case HMFS_CH_DEVICE_ADD: {
+		int ret = hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
+				       ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
+				       ch->dev.block_size, ch->dev.memmap, ch->dev.slot, added, addedlen,
+				       err, errlen);
+
+		if (!ret)
+			hmfs_dev_run_driver(ctx, added);
+		return ret;
+	}
 	case HMFS_CH_DEVICE_DEL:
 		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:

@@ -1831,18 +1831,21 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	char e[512];
 	int ret;
 
-	/* with its plugged blocks saved, a virtio-mem device comes back as it was */
 	ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"), (int)u64(d, "node"),
-			   u64(d, "addr"), true, pl ? 0 : u64(d, "requested-size"),
-			   u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1,
-			   slot ? json_object_get_int(slot) : -1, NULL, 0, e, sizeof(e));
+			   u64(d, "addr"), true, u64(d, "requested-size"), u64(d, "block-size"),
+			   mm ? json_object_get_boolean(mm) : 1, slot ? json_object_get_int(slot) : -1,
+			   NULL, 0, e, sizeof(e));
+	/*
+	 * With its plugged blocks saved, a virtio-mem device comes back as it
+	 * was; from a file before they were, the driver works toward the
+	 * file's requested-size from what the device has, as after a
+	 * device_add (a device the profile booted, claimed, has its booted
+	 * memory: a requested-size of 0 gives it back).
+	 */
 	if (!ret && pl)
 		ret = plugged_as(ctx, str(d, "id"), pl, e, sizeof(e));
-	if (!ret && pl)
-		ret = hmfs_dev_restore_requested(ctx, str(d, "id"), u64(d, "requested-size"), e,
-						 sizeof(e));
-	else if (!ret) /* a file from before plugged blocks were saved */
-		hmfs_dev_restore_driver(ctx, str(d, "id"));
+	else if (!ret)
+		hmfs_dev_run_driver(ctx, str(d, "id"));
 	if (ret)
 		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
 	return ret;

@@ -223,6 +223,6 @@ PY
 : >"$TMP/hotmemfs.log"
 start_fs --profile default --cmdline hotmem.kernel_alloc=off 2>/dev/null
 tap_ok $((! $?)) "requested-size 3M in the state file: hotmemfs refuses to start"
-grep -q "restoring device vm0: 'requested-size' has to be multiples of 'block-size' (0x200000)" "$TMP/hotmemfs.log"
+grep -q "restoring device vm0: 'requested-size' property has to be multiples of 'block-size' (0x200000)" "$TMP/hotmemfs.log"
 tap_ok $? "... and says why: $(grep -o "restoring device.*" "$TMP/hotmemfs.log" | head -1)"
 done_testing

@@ -239,4 +239,22 @@ start_fs --profile "$TMP/vmem.profile"
 tap_ok $? "hotmemfs restarts from a file without plugged-blocks"
 is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "0 1 0 1" \
 	"vm0 as the file says: requested-size 0, the profile's booted 256M given back"
+# the profile's vm0 claimed by a file whose requested-size it refuses:
+# QEMU's qom-set words, nothing half restored
+stop_fs
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+for d in s["machine"]["devices"]:
+    d["requested-size"] = 3 << 20
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+: >"$TMP/hotmemfs.log"
+start_fs --profile "$TMP/vmem.profile" 2>/dev/null
+tap_ok $((! $?)) "the profile's vm0, requested-size 3M in the state file: hotmemfs refuses to start"
+grep -q "restoring device vm0: 'requested-size' has to be multiples of 'block-size' (0x200000)" "$TMP/hotmemfs.log"
+tap_ok $? "... and says why: $(grep -o "restoring device.*" "$TMP/hotmemfs.log" | head -1)"
 done_testing
