@@ -1050,6 +1050,8 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 		return dyn_path(ctx, ctx->sn_memory, dev, name, buf, len);
 	case HMFS_C_NODE:
 		snprintf(dev, sizeof(dev), "node%lu", n->id);
+		if (sub == NSUB_BUSLINK)
+			return dyn_path(ctx, ctx->sn_busnodedev, dev, NULL, buf, len);
 		name = sub_name(node_ents, sub, nm, sizeof(nm));
 		if (sub == NSUB_CPU)
 			snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v >> 16));

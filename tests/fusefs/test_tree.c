@@ -329,6 +329,59 @@ static void count_run(void *arg, const struct hm_block_info *bi, unsigned long c
 	v[1] += count;
 }
 
+/* every node the tree lists, by its path: hmfs_node_path() names it so, hmfs_path_node() finds it */
+struct walk {
+	struct hmfs_ctx *ctx;
+	char path[PATH_MAX];
+	int nodes, dirs;
+};
+
+static void walk_dir(struct walk *w, uint64_t ino);
+
+static bool walk_entry(void *arg, const char *name, uint64_t ino, mode_t mode, long off)
+{
+	struct walk *w = arg;
+	size_t len = strlen(w->path);
+	char got[PATH_MAX];
+	struct hmfs_node n;
+
+	(void)off;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return true;
+	snprintf(w->path + len, sizeof(w->path) - len, "%s%s", len ? "/" : "", name);
+	assert_int_equal(hmfs_node_path(w->ctx, ino, got, sizeof(got)), 0);
+	assert_string_equal(got, w->path);
+	assert_int_equal(hmfs_path_node(w->ctx, w->path, &n), 0);
+	assert_true(n.ino == ino);
+	w->nodes++;
+	if (S_ISDIR(mode))
+		walk_dir(w, ino);
+	w->path[len] = '\0';
+	return true;
+}
+
+static void walk_dir(struct walk *w, uint64_t ino)
+{
+	w->dirs++;
+	assert_true(hmfs_readdir(w->ctx, ino, 0, walk_entry, w) >= 0);
+}
+
+static void test_node_paths(void **state)
+{
+	struct walk w = { .ctx = *state };
+	struct hmfs_node n;
+	char got[PATH_MAX];
+
+	walk_dir(&w, 1);
+	assert_true(w.nodes > 192 * 17);
+	assert_int_equal(hmfs_node_path(w.ctx, 1, got, sizeof(got)), 0);
+	assert_string_equal(got, "");
+	assert_int_equal(hmfs_path_node(w.ctx, MEM "memory24/state", &n), -ENOENT);
+	assert_int_equal(hmfs_path_node(w.ctx, MEM "memory104/../memory105", &n), -ENOENT);
+	assert_int_equal(hmfs_node_path(w.ctx, HMFS_BLOCK_INO(24, BSUB_STATE), got, sizeof(got)),
+			 -ENOENT);
+}
+
 static void test_runs(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
@@ -346,7 +399,7 @@ int main(void)
 		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
 		cmocka_unit_test(test_show),   cmocka_unit_test(test_store),
 		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
-		cmocka_unit_test(test_change_no_journal),
+		cmocka_unit_test(test_change_no_journal), cmocka_unit_test(test_node_paths),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }
