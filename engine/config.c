@@ -602,6 +602,43 @@ static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v
 	return 0;
 }
 
+/*
+ * "SRC DST VAL": QEMU's -numa dist,src=,dst=,val= (hw/core/numa.c
+ * parse_numa_distance()): VAL 10 from a node to itself, else 11..255 --
+ * the kernel's slit_valid() ignores a SLIT with a remote distance of 10
+ * or less, so it is refused here rather than kept and not used.
+ */
+static int parse_distance(struct hotmem_config *cfg, char *v, char *err, size_t errlen, int line)
+{
+	unsigned long n[3];
+	char *p = v, *end;
+
+	for (int i = 0; i < 3; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		errno = 0;
+		n[i] = strtoul(p, &end, 10);
+		if (errno || end == p || !isdigit((unsigned char)*p))
+			return seterr(err, errlen, "line %d: distance: expected SRC DST VAL", line);
+		p = end;
+	}
+	if (*trim(p))
+		return seterr(err, errlen, "line %d: distance: expected SRC DST VAL", line);
+	if (n[0] >= HM_MAX_NUMNODES || n[1] >= HM_MAX_NUMNODES)
+		return seterr(err, errlen, "line %d: distance: node %lu: at most %d nodes", line,
+			      n[0] > n[1] ? n[0] : n[1], HM_MAX_NUMNODES);
+	if (n[0] == n[1] && n[2] != 10)
+		return seterr(err, errlen, "line %d: distance: node %lu to itself must be 10", line,
+			      n[0]);
+	if (n[0] != n[1] && (n[2] <= 10 || n[2] > 255))
+		return seterr(err, errlen,
+			      "line %d: distance: %lu from node %lu to %lu: must be 11..255", line,
+			      n[2], n[0], n[1]);
+	cfg->node_distance[n[0]][n[1]] = (unsigned char)n[2];
+	cfg->slit = true;
+	return 0;
+}
+
 static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line,
 		       char *err, size_t errlen, bool *have_ram)
 {
@@ -682,6 +719,8 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 			return seterr(err, errlen, "line %d: kernel_alloc_seed: bad number '%s'", line,
 				      val);
 		cfg->kernel_alloc_seed = u;
+	} else if (!strcmp(key, "distance")) {
+		return parse_distance(cfg, val, err, errlen, line);
 	} else if (!strcmp(key, "cmdline")) {
 		return hotmem_config_parse_cmdline(cfg, val, err, errlen);
 	} else {
@@ -851,6 +890,31 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err
 	return 0;
 }
 
+/*
+ * A SLIT names possible nodes only, and every pair of them one way at
+ * least (QEMU: "The distance between node %d and %d is missing").
+ */
+static int validate_distance(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	if (!cfg->slit)
+		return 0;
+	for (int i = 0; i < HM_MAX_NUMNODES; i++) {
+		for (int j = 0; j < HM_MAX_NUMNODES; j++) {
+			bool given = cfg->node_distance[i][j];
+
+			if (given && (i >= cfg->nr_possible_nodes || j >= cfg->nr_possible_nodes))
+				return seterr(err, errlen, "distance %d %d: node %d is not possible", i,
+					      j, i > j ? i : j);
+			if (i < j && j < cfg->nr_possible_nodes && !given &&
+			    !cfg->node_distance[j][i])
+				return seterr(err, errlen,
+					      "distance: the distance between node %d and %d is missing",
+					      i, j);
+		}
+	}
+	return 0;
+}
+
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 			   size_t errlen)
 {
@@ -922,5 +986,5 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 	if (cfg->memhp_default_online_type < HM_MMOP_OFFLINE ||
 	    cfg->memhp_default_online_type > HM_MMOP_ONLINE_MOVABLE)
 		return seterr(err, errlen, "memhp_default_state: invalid");
-	return 0;
+	return validate_distance(cfg, err, errlen);
 }

@@ -115,6 +115,21 @@ int hotmem_nr_possible_nodes(const struct hotmem *hm)
 	return hm->nr_possible_nodes;
 }
 
+int hotmem_node_distance(const struct hotmem *hm, int from, int to)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+
+	if (from < 0 || to < 0 || from >= hm->nr_possible_nodes || to >= hm->nr_possible_nodes)
+		return -EINVAL;
+	if (from == to)
+		return 10;
+	if (!cfg->slit)
+		return 20;
+	/* QEMU's complete_init_numa_distance(): one direction given stands for both */
+	return cfg->node_distance[from][to] ? cfg->node_distance[from][to] :
+					      cfg->node_distance[to][from];
+}
+
 int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *zi)
 {
 	struct zone *z;

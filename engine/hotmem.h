@@ -196,6 +196,13 @@ struct hotmem_config {
 	/* profile "virtio_mem =": probed after the hotplug ranges are added */
 	int nr_virtio_mem;
 	struct hm_virtio_mem_config virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
+	/*
+	 * profile "distance = SRC DST VAL": the firmware's SLIT (QEMU's -numa
+	 * dist); 0 where no line gave it (the other direction's, or 10 to
+	 * itself, then stands).  No line at all: no SLIT.
+	 */
+	bool slit;
+	unsigned char node_distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
 };
 
 /* The embedded default machine: no file needed. */
@@ -664,6 +671,11 @@ struct hm_meminfo {
 };
 
 int hotmem_nr_possible_nodes(const struct hotmem *hm);
+/*
+ * node_distance(): the SLIT's, else x86's __node_distance() without one,
+ * LOCAL_DISTANCE 10 and REMOTE_DISTANCE 20.  -EINVAL for a node not possible.
+ */
+int hotmem_node_distance(const struct hotmem *hm, int from, int to);
 int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni);
 int hotmem_zone_info(struct hotmem *hm, int nid, int zid,
 		     struct hm_zone_info *zi);

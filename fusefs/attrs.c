@@ -320,11 +320,7 @@ static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct out 
 	free(mask);
 }
 
-/*
- * node_read_distance(): node_distance() to each online node.  The engine
- * has no SLIT: x86's __node_distance() without one, LOCAL_DISTANCE 10 and
- * REMOTE_DISTANCE 20.
- */
+/* node_read_distance(): node_distance() to each online node (the profile's SLIT, or 10/20) */
 static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct out *o)
 {
 	for (int i = 0; i < hotmem_nr_possible_nodes(ctx->hm); i++) {
@@ -333,7 +329,7 @@ static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct out *o)
 		if (hotmem_node_info(ctx->hm, i, &ni) || !ni.online)
 			continue;
 		/* the kernel's "%s%d" with i ? " " : "": no space before node 0 only */
-		emit(o, "%s%d", i ? " " : "", i == nid ? 10 : 20);
+		emit(o, "%s%d", i ? " " : "", hotmem_node_distance(ctx->hm, nid, i));
 	}
 	emit(o, "\n");
 }

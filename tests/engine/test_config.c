@@ -198,6 +198,51 @@ static void test_slots(void **state)
 	assert_int_equal(cfg.ram_slots, 0);
 }
 
+/* profile "distance = SRC DST VAL": a SLIT as QEMU's -numa dist gives one */
+static void test_distance(void **state)
+{
+	static const char *const bad[] = {
+		"distance = 0 1 10\n",	/* remote 10: slit_valid() would drop the SLIT */
+		"distance = 0 0 11\n",	/* to itself: 10 */
+		"distance = 0 1 256\n",
+		"distance = 0 1\n",
+		"distance = 0 1 21 x\n",
+		"distance = 0 3 21\n",	/* node 3 is not possible */
+		"distance = 0 1 21\n",	/* 0-2 and 1-2 missing */
+		"distance = 0 1 -21\n",
+		NULL,
+	};
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 3\n", err, sizeof(err)), 0);
+	assert_false(cfg.slit);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_node_distance(hm, 0, 0), 10);
+	assert_int_equal(hotmem_node_distance(hm, 0, 2), 20);
+	assert_int_equal(hotmem_node_distance(hm, 0, 3), -EINVAL);
+	hotmem_destroy(hm);
+	assert_int_equal(hotmem_config_parse_text(&cfg,
+		"distance = 0 1 21\ndistance = 1 0 22\ndistance = 0 2 31\ndistance = 2 1 41\n",
+		err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_node_distance(hm, 0, 1), 21);
+	assert_int_equal(hotmem_node_distance(hm, 1, 0), 22); /* asymmetric, as ACPI allows */
+	assert_int_equal(hotmem_node_distance(hm, 2, 0), 31); /* one direction stands for both */
+	assert_int_equal(hotmem_node_distance(hm, 1, 2), 41);
+	assert_int_equal(hotmem_node_distance(hm, 2, 2), 10);
+	hotmem_destroy(hm);
+	for (const char *const *b = bad; *b; b++) {
+		hotmem_config_default(&cfg);
+		assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 3\n", err, sizeof(err)), 0);
+		assert_int_equal(hotmem_config_parse_text(&cfg, *b, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "distance"));
+	}
+}
+
 static void test_memparse_like_the_kernel(void **state)
 {
 	uint64_t v;
@@ -227,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_bare_module_bool_is_true),
 	};
 

@@ -232,7 +232,9 @@ if ! command -v numactl >/dev/null; then
 elif [ ! -x "$ENTER" ]; then
 	ok "numactl --hardware # SKIP no $ENTER"
 else
-	out=$("$ENTER" --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off -- \
+	# with a SLIT (QEMU's -numa dist): numactl's matrix is the profile's
+	{ cat "$TMP/three.profile"; printf 'distance = %s\n' '0 1 21' '0 2 31' '2 1 41'; } >"$TMP/slit.profile"
+	out=$("$ENTER" --profile "$TMP/slit.profile" --cmdline hotmem.kernel_alloc=off -- \
 		sh -c 'numactl --hardware; echo "lscpu: $(lscpu | grep -c "^NUMA node[0-9] CPU")"; \
 		       echo "bus: $(ls /sys/bus/node/devices | tr "\n" " ")"; \
 		       for n in 0 1; do echo "list$n: $(cat /sys/devices/system/node/node$n/cpulist)"; \
@@ -258,7 +260,7 @@ print("".join(" %d" % c for c in out))' "$list")
 			"$(echo "$out" | sed -n "s/^total$n: //p") MB" "node $n size: its MemTotal"
 	done
 	is "$(echo "$out" | sed -n '/^node distances:/,/^  1:/p' | tr -s ' ')" \
-		"$(printf 'node distances:\nnode 0 1 \n 0: 10 20 \n 1: 20 10 ')" "node distances: 10 local, 20 remote"
+		"$(printf 'node distances:\nnode 0 1 \n 0: 10 21 \n 1: 21 10 ')" "node distances: the profile's SLIT"
 	is "$(echo "$out" | sed -n 's/^lscpu: //p')" 2 "lscpu lists NUMA node0 and node1 CPUs"
 	is "$(echo "$out" | sed -n 's/^bus: //p')" "node0 node1 " "/sys/bus/node is the machine's inside hotmem-enter"
 fi
