@@ -634,6 +634,19 @@ size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 extern const struct fuse_lowlevel_ops hmfs_ops;
 /* fs.c: run the session: requests in this thread, stores on @nr_workers threads */
 int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers);
+/* the store workers hmfs_session_loop() starts, each a thread: what --threads takes */
+#define HMFS_MAX_THREADS 1024
+/*
+ * The default --threads on @cpus online CPUs (sysconf(), -1 when it could
+ * not say): two a CPU, for a store may wait for the engine; at least 4;
+ * and within what --threads takes, which two a CPU passes above 512 CPUs.
+ */
+static inline unsigned int hmfs_default_threads(long cpus)
+{
+	if (cpus <= 2)
+		return 4;
+	return cpus < HMFS_MAX_THREADS / 2 ? (unsigned int)(2 * cpus) : HMFS_MAX_THREADS;
+}
 /* status's "fuse": requests received so far, in all and by opcode */
 struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx);
 

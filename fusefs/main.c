@@ -76,9 +76,6 @@ static void usage(FILE *f)
 	fprintf(f, "\n");
 }
 
-/* the store workers hmfs_session_loop() starts: each a thread */
-#define HMFS_MAX_THREADS 1024
-
 static int parse_threads(const char *arg, unsigned int *out)
 {
 	unsigned long v;
@@ -135,13 +132,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	 * Store threads (fs.c, hmfs_session_loop()): a store may wait for the
 	 * engine; reads never do and stay on the session's thread.
 	 */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
 	*o = (struct opts){ .control = DEFAULT_CONTROL,
 			    .state = DEFAULT_STATE,
-			    /* two a CPU, within what --threads takes */
-			    .threads = cpus > 2 ? (unsigned)(cpus < HMFS_MAX_THREADS / 2 ? 2 * cpus :
-									 HMFS_MAX_THREADS) : 4,
+			    .threads = hmfs_default_threads(sysconf(_SC_NPROCESSORS_ONLN)),
 			    .attr_timeout = 3600 };
 	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
 		switch (c) {
