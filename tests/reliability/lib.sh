@@ -129,6 +129,33 @@ refused() {
 }
 # require_shim: sync_shim.so built, or skip
 require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
+# plugged [ID]: the plugged-size of virtio-mem device ID (vm0), in bytes
+plugged() {
+	ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == sys.argv[1]][0])' "${1:-vm0}"
+}
+# refused_save VALUE FILE WHAT SAME: VALUE written to FILE while the state
+# file's fdatasync() fails (sync_shim.so, $HOTMEM_TEST_SYNC_FAIL): the
+# write is refused (TAP "WHAT is refused, ...") and the machine is as
+# before (TAP SAME, a snapshot diff); the next sync works again
+refused_save() {
+	local expect
+	expect=$(snapshot)
+	: >"$HOTMEM_TEST_SYNC_FAIL"
+	echo "$1" >"$2" 2>/dev/null
+	tap_ok $((! $?)) "$3 is refused, its fdatasync() failing"
+	same_text "$(snapshot)" "$expect" "$4"
+	rm -f "$HOTMEM_TEST_SYNC_FAIL"
+}
+# kill9_same START [ARGS...]: hotmemfs killed with SIGKILL, START ARGS
+# starts it again: it starts, and the machine is the one it was (two TAP lines)
+kill9_same() {
+	local expect
+	expect=$(snapshot)
+	kill9_fs
+	"$@"
+	tap_ok $? "restart after kill -9"
+	same_text "$(snapshot)" "$expect" "... the same machine"
+}
 
 # status_field KEY: one field of `hotmemctl --json status`
 status_field() { ctl --json status | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }

@@ -11,7 +11,6 @@ require_env
 require_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
-plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
 
 start --profile default --fresh
 tap_ok $? "hotmemfs mounts the default profile, kernel allocations on"
@@ -24,25 +23,12 @@ ctl alloc unmovable 20000 >/dev/null
 tap_ok $? "20000 unmovable pages allocated"
 ctl explain 32 | grep -q "workload.*unmovable"
 tap_ok $? "... some of them in memory32: its offline would fail (hotmemctl explain 32)"
-EXPECT=$(snapshot)
-: >"$TMP/fail"
-echo online_movable >"$M/memory33/state" 2>/dev/null
-tap_ok $((! $?)) "memory33's online is refused, its fdatasync() failing"
-same_text "$(snapshot)" "$EXPECT" "... memory33 offline, vm0 plugged as before, memory32 online in Normal"
-rm "$TMP/fail"
+refused_save online_movable "$M/memory33/state" "memory33's online" \
+	"... memory33 offline, vm0 plugged as before, memory32 online in Normal"
 echo online_movable >"$M/memory33/state"
 tap_ok $? "the next online is taken (hotmemfs is not frozen)"
-EXPECT=$(snapshot)
-: >"$TMP/fail"
-echo offline >"$M/memory33/state" 2>/dev/null
-tap_ok $((! $?)) "memory33's offline is refused, its fdatasync() failing"
-same_text "$(snapshot)" "$EXPECT" "... memory33 back online, vm0 as before"
-rm "$TMP/fail"
-EXPECT=$(snapshot)
-kill9_fs
-start --profile default
-tap_ok $? "restart after kill -9"
-same_text "$(snapshot)" "$EXPECT" "... the same machine"
+refused_save offline "$M/memory33/state" "memory33's offline" "... memory33 back online, vm0 as before"
+kill9_same start --profile default
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 done_testing
