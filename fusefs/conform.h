@@ -29,7 +29,6 @@
 #define CONFORM_READY_MS 30000	   /* an agent or the listener coming up */
 #define CONFORM_STALL_MS 5000	   /* no block came online for this long */
 #define CONFORM_CTL_TIMEOUT_MS 120000 /* one hotmemctl command */
-#define CONFORM_MAX_BLOCKS 65536
 
 /* ---- conform_spawn.c ---------------------------------------------------- */
 /*
