@@ -319,3 +319,22 @@ void remap_window_stop(struct remap_window *w)
 	assert_true(w->refused > 0);
 	assert_int_equal(w->unguarded, 0);
 }
+
+/*
+ * Block @id (added, offline) onlined to node @nid's Normal zone, which it
+ * grows, and offlined again: shrink_zone_span() gives the zone back the
+ * span and present pages it had, which its search found below the block.
+ */
+void assert_normal_span_back(struct hotmem *hm, int nid, unsigned long id)
+{
+	struct hm_zone_info before, after;
+
+	assert_int_equal(hotmem_zone_info(hm, nid, HM_ZONE_NORMAL, &before), 0);
+	assert_int_equal(hotmem_block_set_state(hm, id, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(block_zone(hm, id), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_set_state(hm, id, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_zone_info(hm, nid, HM_ZONE_NORMAL, &after), 0);
+	assert_int_equal(after.zone_start_pfn, before.zone_start_pfn);
+	assert_int_equal(after.spanned, before.spanned);
+	assert_int_equal(after.present, before.present);
+}

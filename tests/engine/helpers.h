@@ -80,6 +80,8 @@ struct hotmem *hvo_block_online_as(const char *cmdline, int online_type, bool sp
 struct hotmem *hvo_lose_memmap(bool split, unsigned long more);
 /* the same on @hm, from hvo_block_online() and then set up further */
 struct hotmem *hvo_lose_memmap_of(struct hotmem *hm, unsigned long more);
+/* block @id onlined to node @nid's Normal (growing it) and offlined: the zone as it was */
+void assert_normal_span_back(struct hotmem *hm, int nid, unsigned long id);
 /* the same with huge pages of node @nid, until section @section_nr's memmap is lost */
 struct hotmem *hvo_lose_memmap_at(struct hotmem *hm, int nid, unsigned long section_nr,
 				  unsigned long more);
