@@ -475,6 +475,15 @@ bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *vm, uint64_t idx)
 int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *vm, uint64_t first,
 				      uint64_t count);
 /*
+ * Restore memory block @mb_id as the driver leaves one whose sub-blocks
+ * it unplugged all of but whose removal was refused (a saved machine):
+ * added, offline, nothing plugged (fake-offline once onlined), removed
+ * by the driver's next run (virtio_mem_cleanup_pending_mb()).  Sub Block
+ * Mode only.  -EINVAL (BBM, outside the usable blocks), -EEXIST (the
+ * driver has it), -ENOMEM and the like: nothing changed.
+ */
+int hotmem_virtio_mem_restore_leftover(struct hotmem_virtio_mem *vm, unsigned long mb_id);
+/*
  * Unplug device blocks [first, first + count) exactly (an undo of what
  * the driver plugged): all plugged, whole sub-blocks (big blocks).  The
  * driver's unplug path does it: online memory is fake-offlined first, a

@@ -2140,6 +2140,52 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
 }
 
 /*
+ * A memory block the driver had added and then unplugged all of, whose
+ * removal was refused (it stays added, its memory fake-offline, until
+ * virtio_mem_cleanup_pending_mb() removes it at a later run), added again
+ * as such for a saved machine: offline, nothing of it plugged, the
+ * cleanup due (have_unplugged_mb).  Sub Block Mode only (a big block is
+ * removed before it is unplugged).  -EINVAL (BBM, outside the usable
+ * blocks), -EEXIST (the driver has it), or the add's error: nothing
+ * changed.
+ */
+static int virtio_mem_restore_leftover_locked(struct virtio_mem *vm, unsigned long mb_id)
+{
+	const unsigned long next = vm->sbm.next_mb_id;
+	int rc;
+
+	if (!vm->in_sbm || mb_id < vm->sbm.first_mb_id || mb_id > vm->sbm.last_usable_mb_id)
+		return -EINVAL;
+	if (mb_id < next && virtio_mem_sbm_get_mb_state(vm, mb_id) != VIRTIO_MEM_SBM_MB_UNUSED)
+		return -EEXIST;
+	rc = virtio_mem_restore_prepare(vm, virtio_mem_mb_id_to_phys(vm, mb_id));
+	if (!rc) {
+		/* the notifiers and the online_page callback find it partly (not) plugged */
+		virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
+		rc = virtio_mem_sbm_add_mb(vm, mb_id);
+		if (rc)
+			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_UNUSED);
+	}
+	if (rc)
+		virtio_mem_restore_unprepare(vm, next);
+	else
+		vm->sbm.have_unplugged_mb = true;
+	return rc;
+}
+
+int hotmem_virtio_mem_restore_leftover(struct hotmem_virtio_mem *dev, unsigned long mb_id)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	int rc;
+
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	kmem_tick(vm->hm);
+	rc = virtio_mem_restore_leftover_locked(vm, mb_id);
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return rc;
+}
+
+/*
  * The inverse of hotmem_virtio_mem_restore_plugged(), for an undo: the
  * device blocks [start, end) plugged, whole units, all of them; then
  * unplugged one memory block (big block) at a time.  A step refused

@@ -908,6 +908,42 @@ int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, 
 }
 
 /*
+ * Memory blocks [first, end) a saved machine had that are not there once
+ * its devices are back: in a virtio-mem device's region, such a block is
+ * one its driver had unplugged all of but could not remove yet (its
+ * removal refused: virtio_mem_cleanup_pending_mb() removes it later),
+ * which nothing plugged brings back.  Each is added again as such
+ * (hotmem_virtio_mem_restore_leftover()), offline, for the caller to put
+ * in its saved state.  Walks the devices' regions only, never the count
+ * of a run (a file's count is no loop bound); a block no device takes
+ * stays missing.
+ */
+void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end)
+{
+	struct hm_block_info bi;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		uint64_t from = d->addr / ctx->block_size;
+		uint64_t to = (d->addr + d->size + ctx->block_size - 1) / ctx->block_size;
+
+		if (d->type != HMFS_VIRTIO_MEM || !d->vm)
+			continue;
+		for (uint64_t id = from > first ? from : first; id < to && id < end; id++) {
+			int ret;
+
+			if (!hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
+				continue;
+			ret = hotmem_virtio_mem_restore_leftover(d->vm, (unsigned long)id);
+			if (ret && ret != -EINVAL)
+				fprintf(stderr, "hotmemfs: restore: memory%llu, %s's block with nothing plugged: %s\n",
+					(unsigned long long)id, d->id, strerror(-ret));
+		}
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
  * The work the drivers' notifiers queued while the machine was put back
  * as saved (a restore's or an undo's onlines: MEM_ONLINE below half
  * offline_threshold) dropped: the saved machine had none pending, and a

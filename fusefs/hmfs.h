@@ -844,6 +844,8 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			  char *err, size_t errlen);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
+/* a saved machine's blocks [first, end) missing in virtio-mem regions: added as leftovers */
+void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end);
 
 /* ctl.c: the control commands, pure: one request in, one reply out */
 struct hmfs_ctl_follow { /* the request asked to turn into an event stream */

@@ -1940,6 +1940,13 @@ static bool restore_needed(const struct hm_block_info *bi, json_object *r, int p
  */
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 {
+	/* a virtio-mem block the driver had left with nothing plugged comes back first */
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		json_object *r = json_object_array_get_idx(runs, i);
+		uint64_t first = u64(r, "first"), n = u64(r, "count");
+
+		hmfs_dev_restore_leftovers(ctx, first, first + n < first ? UINT64_MAX : first + n);
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < json_object_array_length(runs); i++) {
 			json_object *r = json_object_array_get_idx(runs, i);
@@ -2721,8 +2728,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (!ret) {
 		/* what the file says: the next record is what differs from it */
 		keep_saved(ctx, json_object_get(m), NULL);
-		warn_missing(ctx, blocks);
 		hmfs_state_restore_blocks(ctx, blocks);
+		warn_missing(ctx, blocks);
 		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, get(m, "hwpoison", json_type_array));
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));

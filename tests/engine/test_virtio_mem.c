@@ -425,6 +425,51 @@ static void test_force_bbm_and_bbm_block_size(void **state)
 	}
 }
 
+/*
+ * A saved machine's leftover memory block (its sub-blocks all unplugged,
+ * its removal refused) comes back as such: added, nothing plugged;
+ * online, none of its memory reaches the buddy; the driver's next run
+ * removes it (virtio_mem_cleanup_pending_mb()).
+ */
+static void test_restore_leftover(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB), *bbm;
+	unsigned long total;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	total = memtotal_kb(hm);
+	assert_int_equal(hotmem_virtio_mem_restore_leftover(vm, 32), -EEXIST);
+	assert_int_equal(hotmem_virtio_mem_restore_leftover(vm, 31), -EINVAL);
+	assert_int_equal(hotmem_virtio_mem_restore_leftover(vm, 40), -EINVAL);
+	assert_int_equal(hotmem_virtio_mem_restore_leftover(vm, 35), 0);
+	/* added as the driver adds memory: auto-onlined (online_movable) */
+	assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 34), -1);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_int_equal(info(vm).added_size, 384 * MiB);
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 3 * 64));
+	assert_int_equal(hotmem_virtio_mem_restore_leftover(vm, 35), -EEXIST);
+	assert_int_equal(memtotal_kb(hm), total);
+	check(hm);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_int_equal(block_state(hm, 35), -1);
+	assert_int_equal(info(vm).added_size, 256 * MiB);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	check(hm);
+	/* growing plugs memory34 first, then 35 again, as if nothing had been there */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
+	check(hm);
+	hotmem_destroy(hm);
+
+	hm = boot("default", IDLE_KERNEL);
+	bbm = probe(hm, 1 * GiB, 128 * MiB);
+	assert_int_equal(hotmem_virtio_mem_restore_leftover(bbm, 33), -EINVAL);
+	hotmem_destroy(hm);
+}
+
 /* restoring a saved device plugs exactly the same sub-blocks */
 static void test_restore_plugged_exactly(void **state)
 {
@@ -1041,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),
 		cmocka_unit_test(test_force_bbm_and_bbm_block_size),
 		cmocka_unit_test(test_restore_plugged_exactly),
+		cmocka_unit_test(test_restore_leftover),
 		cmocka_unit_test(test_probe_refuses_bad_devices),
 		cmocka_unit_test(test_restore_refused_changes_nothing),
 		cmocka_unit_test(test_restore_faults_change_nothing),
