@@ -198,7 +198,19 @@ except OSError as e:
 is "$(w "$H/hugepages-2048kB/nr_hugepages" x)" EINVAL "nr_hugepages 'x': kstrtoul's EINVAL"
 is "$(w "$H/hugepages-2048kB/nr_hugepages" 0)" ok "nr_hugepages: the node's own count is taken"
 
-# a node hot-added with memory only: no CPUs, hugepages/ once its memory is online
+# a node hot-added with memory only: no CPUs, hugepages/ once its memory is online.
+# hotmemfs drops the kernel's cached listings and attributes from its
+# notifier thread, just after the change returns: what a listing or a stat
+# shows is waited for (bounded), a file's content never is.
+settle() {	# settle CMD WANT: until CMD prints WANT, 5 s at most; prints what it printed last
+	local got
+	for _ in $(seq 100); do
+		got=$(eval "$1" 2>&1)
+		[ "$got" = "$2" ] && break
+		sleep 0.05
+	done
+	printf '%s' "$got"
+}
 ctl device_add pc-dimm size=256M node=2 id=d2 >/dev/null
 tap_ok $? "device_add pc-dimm on node 2"
 is "$(cat "$N/online")" "0-2" "node2 is online"
@@ -212,18 +224,18 @@ is "$(cat "$N/node0/distance")" "10 20 20" "node0/distance has node2's column"
 [ ! -e "$N/node2/hugepages" ]
 tap_ok $? "node2 has no hugepages/ while its memory is offline (no N_MEMORY)"
 is "$(stat -c %h "$N/node2")" 3 "node2's nlink: power/ only"
-is "$(ls "$B/devices" | tr '\n' ' ')" "node0 node1 node2 " "bus/node/devices lists node2"
+is "$(settle "ls $B/devices | tr '\\n' ' '" "node0 node1 node2 ")" "node0 node1 node2 " "bus/node/devices lists node2"
 blk=$(ls "$N/node2" | sed -n 's/^memory//p' | sort -n | head -1)
 echo online_movable >"$MNT/sys/devices/system/memory/memory$blk/state"
 tap_ok $? "memory$blk (node 2) onlined"
 is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" "node2/hugepages/ once it has memory"
 is "$(cat "$N/has_memory")" "0-2" "has_memory: 0-2"
-is "$(stat -c %h "$N/node2")" 4 "node2's nlink: power/ and hugepages/"
+is "$(settle "stat -c %h $N/node2" 4)" 4 "node2's nlink: power/ and hugepages/"
 echo offline >"$MNT/sys/devices/system/memory/memory$blk/state"
 tap_ok $? "memory$blk offlined again"
-[ ! -e "$N/node2/hugepages" ]
-tap_ok $? "node2/hugepages/ goes with the node's memory"
-is "$(stat -c %h "$N/node2")" 3 "... and node2's nlink says so at once"
+is "$(settle "[ -e $N/node2/hugepages ] && echo there || echo gone" gone)" gone \
+	"node2/hugepages/ goes with the node's memory"
+is "$(settle "stat -c %h $N/node2" 3)" 3 "... and node2's nlink says so"
 
 # numactl and lscpu inside hotmem-enter
 if ! command -v numactl >/dev/null; then
@@ -237,6 +249,8 @@ else
 	out=$("$ENTER" --profile "$TMP/slit.profile" --cmdline hotmem.kernel_alloc=off -- \
 		sh -c 'numactl --hardware; echo "lscpu: $(lscpu | grep -c "^NUMA node[0-9] CPU")"; \
 		       echo "bus: $(ls /sys/bus/node/devices | tr "\n" " ")"; \
+		       echo "numastat: $(numastat | head -1 | tr -s " ")"; \
+		       echo "lscpu-e: $(lscpu -e=CPU,NODE | tail -n +2 | tr -s " " | tr "\n" ";")"; \
 		       for n in 0 1; do echo "list$n: $(cat /sys/devices/system/node/node$n/cpulist)"; \
 		       echo "total$n: $(awk "/MemTotal/ {print int(\$4 / 1024)}" /sys/devices/system/node/node$n/meminfo)"; done' \
 		2>"$TMP/enter.err")
@@ -263,6 +277,10 @@ print("".join(" %d" % c for c in out))' "$list")
 		"$(printf 'node distances:\nnode 0 1 \n 0: 10 21 \n 1: 21 10 ')" "node distances: the profile's SLIT"
 	is "$(echo "$out" | sed -n 's/^lscpu: //p')" 2 "lscpu lists NUMA node0 and node1 CPUs"
 	is "$(echo "$out" | sed -n 's/^bus: //p')" "node0 node1 " "/sys/bus/node is the machine's inside hotmem-enter"
+	is "$(echo "$out" | sed -n 's/^numastat: //p')" " node0 node1" "numastat's columns: node0 node1"
+	want_e=$(for c in $(cd "$N" && ls -d node[01]/cpu[0-9]* | sed 's|node\([01]\)/cpu\(.*\)|\2:\1|' | sort -n); do
+		echo -n " ${c%:*} ${c#*:};"; done)
+	is "$(echo "$out" | sed -n 's/^lscpu-e: //p')" "$want_e" "lscpu -e's NODE column: each CPU's node"
 fi
 
 done_testing
