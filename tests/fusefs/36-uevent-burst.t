@@ -1,0 +1,51 @@
+#!/bin/bash
+# A DIMM's burst of ADDs and REMOVEs over netlink: every uevent once, in
+# the kernel's order (ascending blocks), and each one after the kernel's
+# caches of the memory directory were told (an agent that lists memory/
+# or opens the block on its uevent finds it there, or gone).  hotmemfs's
+# notifier shares a directory's invalidation between the uevents of a run
+# (events.c, RUN_MAX 256): 600 blocks cross two runs' edges.
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v ip >/dev/null || skip_all "no ip (iproute2)"
+NS=hotmemfs-burst$$
+ip netns add "$NS" || skip_all "cannot create a network namespace"
+trap 'ip netns del "$NS" 2>/dev/null; cleanup' EXIT
+M=$MNT/sys/devices/system/memory
+L="python3 $HOTMEM_SRC/tests/fusefs/uevent_burst.py"
+N=600
+
+wait_ready() { for _ in $(seq 100); do grep -q ready "$1" 2>/dev/null && return; sleep 0.05; done; }
+# listen N: a follower of the next N memory uevents, in $TMP/nl.txt
+listen() {
+	ip netns exec "$NS" $L "$M" "$1" >"$TMP/nl.txt" 2>"$TMP/nl.err" &
+	nl=$!
+	wait_ready "$TMP/nl.err"
+}
+# expect ACTION: the follower's lines are N of ACTION, memory1..N in order
+expect() {
+	timeout 120 tail --pid=$nl -f /dev/null
+	is "$(grep -c . "$TMP/nl.txt")" $N "$1: $N uevents, none lost or doubled"
+	is "$(cat "$TMP/nl.txt")" "$(for ((i = 1; i <= N; i++)); do echo "$1 memory$i"; done)" \
+		"$1: in the kernel's order, memory1..memory$N"
+}
+
+start_fs --fresh --profile huge-64t --netns "$NS"
+tap_ok $? "hotmemfs mounts huge-64t with --netns $NS"
+grep -q "on: private network namespace $NS" "$TMP/hotmemfs.log" ||
+	skip_all "netlink injection is off here: $(grep -m1 netlink "$TMP/hotmemfs.log")"
+ls "$M" >/dev/null # memory/'s listing cached before the burst
+
+listen $N
+ctl device_add pc-dimm id=d1 addr=0x80000000 size=$((N << 31))
+tap_ok $? "device_add a DIMM of $N blocks"
+expect add
+
+ls "$M" >/dev/null
+cat "$M"/memory*/state >/dev/null # every block's dentries cached, as after lsmem
+listen $N
+ctl device_del d1
+tap_ok $? "device_del it"
+expect remove
+is "$(ls "$M" | grep -c '^memory')" 1 "the boot block is left"
+done_testing
