@@ -581,6 +581,13 @@ int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c);
 struct json_object *hmfs_iattr_json(struct hmfs_ctx *ctx);
 /* the nodes' kept values as @entries (hmfs_iattr_json()'s) say, and no others */
 void hmfs_iattr_restore(struct hmfs_ctx *ctx, struct json_object *entries);
+/*
+ * One node's entry as "iattrs" has it (only "path" when it keeps nothing),
+ * NULL when it has no path (a removed block's); and back: that node keeps
+ * what @entry says, the others stay.  The record of one change (state.c).
+ */
+struct json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino);
+void hmfs_iattr_restore_entry(struct hmfs_ctx *ctx, struct json_object *entry);
 int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
 		   const void *value, size_t size, int flags);
 ssize_t hmfs_xattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
@@ -933,6 +940,9 @@ struct hmfs_save {
 	bool active; /* false: no state file (or restoring): nothing to do */
 	bool one_block; /* the change touches @block's state and zone only */
 	unsigned long block;
+	/* a change of node @iattr_ino's kept values only (HMFS_CH_IATTR): @pre's "iattr" is its entry */
+	bool one_iattr;
+	uint64_t iattr_ino;
 	/*
 	 * a change within virtio-mem devices (a driver's retry): their
 	 * memory blocks ([first, count] ranges); @pre's "blocks" are theirs

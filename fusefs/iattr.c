@@ -755,25 +755,72 @@ static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n,
 	}
 }
 
+/* entry @ino's: iattr_free() of it, under iattr_lock */
+static void iattr_drop(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash(ino)]; *p; p = &(*p)->next) {
+		struct hmfs_iattr *a = *p;
+
+		if (a->ino == ino) {
+			*p = a->next;
+			iattr_free(a);
+			__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+}
+
+/* the node at @e's path keeps what @e says, and nothing else (a path alone: nothing) */
+static void iattr_entry_put(struct hmfs_ctx *ctx, json_object *e)
+{
+	json_object *path = member(e, "path", json_type_string);
+	struct hmfs_iattr *a;
+	struct hmfs_node n;
+
+	if (!path || hmfs_path_node(ctx, json_object_get_string(path), &n)) {
+		fprintf(stderr, "hotmemfs: state file: no node %s: its mode, owner, times and xattrs are not restored\n",
+			path ? json_object_get_string(path) : "(no path)");
+		return;
+	}
+	pthread_mutex_lock(&ctx->iattr_lock);
+	iattr_drop(ctx, n.ino);
+	if (json_object_object_length(e) > 1 && (a = iattr_get(ctx, n.ino)))
+		iattr_entry_restore(a, &n, e);
+	pthread_mutex_unlock(&ctx->iattr_lock);
+}
+
 void hmfs_iattr_restore(struct hmfs_ctx *ctx, json_object *entries)
 {
 	iattr_clear(ctx);
 	for (size_t i = 0; json_object_is_type(entries, json_type_array) &&
-			   i < json_object_array_length(entries); i++) {
-		json_object *e = json_object_array_get_idx(entries, i);
-		json_object *path = member(e, "path", json_type_string);
-		struct hmfs_iattr *a;
-		struct hmfs_node n;
+			   i < json_object_array_length(entries); i++)
+		iattr_entry_put(ctx, json_object_array_get_idx(entries, i));
+}
 
-		if (!path || hmfs_path_node(ctx, json_object_get_string(path), &n)) {
-			fprintf(stderr, "hotmemfs: state file: no node %s: its mode, owner, times and xattrs are not restored\n",
-				path ? json_object_get_string(path) : "(no path)");
-			continue;
-		}
-		pthread_mutex_lock(&ctx->iattr_lock);
-		a = iattr_get(ctx, n.ino);
-		if (a)
-			iattr_entry_restore(a, &n, e);
-		pthread_mutex_unlock(&ctx->iattr_lock);
+json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	char path[PATH_MAX];
+	json_object *e, *v = NULL;
+	struct hmfs_iattr *a;
+
+	if (hmfs_node_path(ctx, ino, path, sizeof(path)))
+		return NULL;
+	pthread_mutex_lock(&ctx->iattr_lock);
+	a = iattr_find(ctx, ino);
+	if (a)
+		v = iattr_entry_json(a);
+	pthread_mutex_unlock(&ctx->iattr_lock);
+	e = json_object_new_object();
+	json_object_object_add(e, "path", json_object_new_string(path));
+	if (v) {
+		json_object_object_foreach(v, key, val)
+			json_object_object_add(e, key, json_object_get(val));
+		json_object_put(v);
 	}
+	return e;
+}
+
+void hmfs_iattr_restore_entry(struct hmfs_ctx *ctx, json_object *entry)
+{
+	iattr_entry_put(ctx, entry);
 }

@@ -261,6 +261,14 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	size_t pos = 0;
 	json_object *d;
 
+	/* a node's kept values changed, nothing else: @pre its entry (state.c), else the machine */
+	if (ch->op == HMFS_CH_IATTR) {
+		if (member(pre, "iattr"))
+			hmfs_iattr_restore_entry(ctx, member(pre, "iattr"));
+		else
+			hmfs_iattr_restore(ctx, member(pre, "iattrs"));
+		return;
+	}
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
 	switch (ch->op) {
 	case HMFS_CH_DEVICE_ADD:
@@ -291,9 +299,6 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
 			hmfs_dev_move(ctx, ch->dev.id, pos);
-		break;
-	case HMFS_CH_IATTR: /* @pre: the whole machine */
-		hmfs_iattr_restore(ctx, member(pre, "iattrs"));
 		break;
 	default:
 		break;

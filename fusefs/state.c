@@ -1006,6 +1006,26 @@ static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
 	return pre;
 }
 
+/*
+ * A chmod, chown, touch, xattr or power/control write changes one node's
+ * entry of "iattrs" and nothing else: its record and @pre are that entry
+ * (by path, iattr.c), O(1) however many nodes keep something.  A node
+ * without a path (cannot be: the change found it) is recorded as any
+ * change.
+ */
+static bool prepare_iattr(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
+{
+	json_object *entry;
+
+	if (ch->op != HMFS_CH_IATTR || !(entry = hmfs_iattr_entry_json(ctx, ch->iattr->n->ino)))
+		return false;
+	sv->one_iattr = true;
+	sv->iattr_ino = ch->iattr->n->ino;
+	sv->pre = json_object_new_object();
+	json_object_object_add(sv->pre, "iattr", entry);
+	return true;
+}
+
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
 {
 	json_object *run;
@@ -1029,6 +1049,8 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 		json_object_object_add(sv->pre, "blocks", blocks);
 		return;
 	}
+	if (prepare_iattr(ctx, ch, sv))
+		return;
 	if (!ctx->saved) {
 		sv->pre = hmfs_state_machine(ctx);
 		return;
@@ -1072,6 +1094,12 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	if (sv->one_block) {
 		now = hmfs_block_run_json(ctx, sv->block);
 		same = now && same_json(now, pre_run(sv));
+		json_object_put(now);
+		return same;
+	}
+	if (sv->one_iattr) {
+		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
+		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
 		json_object_put(now);
 		return same;
 	}
@@ -1491,6 +1519,25 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	return ret;
 }
 
+static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+
+/* a change of one node's kept values: its entry ("iattr"), or nothing when it is as it was */
+static int append_iattr(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	json_object *now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
+	int ret = 0;
+
+	if (!now)
+		return append_set(ctx, sv); /* cannot be: the change holds the node */
+	if (!same_json(now, json_object_object_get(sv->pre, "iattr"))) {
+		ret = append_record(ctx, sv, "iattr", now);
+		if (!ret)
+			ctx->saved_stale |= 1u << KEY_IATTRS;
+	}
+	json_object_put(now);
+	return ret;
+}
+
 /* any other change: the keys of the machine whose text differs from saved's */
 static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
@@ -1576,6 +1623,7 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		return ret;
 	}
 	ret = sv->one_block ? append_run(ctx, sv) :
+	      sv->one_iattr ? append_iattr(ctx, sv) :
 	      sv->ranges   ? append_device(ctx, sv) :
 			     append_set(ctx, sv);
 	count_save(ctx, ret);
@@ -2561,12 +2609,47 @@ static bool set_value_ok(const char *key, json_object *val)
 	return false;
 }
 
+/*
+ * An "iattr" record: its node's entry of "iattrs" (by path, which keeps
+ * them sorted) replaced by the record's, or taken out when the record has
+ * the path alone.  A file from before "iattrs" starts with none.
+ */
+static int replay_iattr(json_object *m, json_object *e)
+{
+	json_object *old = get(m, "iattrs", json_type_array), *a = json_object_new_array();
+	const char *path = json_object_get_string(get(e, "path", json_type_string));
+	bool put = json_object_object_length(e) < 2;
+
+	if (!get(e, "path", json_type_string)) {
+		json_object_put(a);
+		return -EUCLEAN;
+	}
+	for (size_t i = 0; old && i < json_object_array_length(old); i++) {
+		json_object *o = json_object_array_get_idx(old, i);
+		const char *p = json_object_get_string(get(o, "path", json_type_string));
+		int cmp = p ? strcmp(p, path) : -1;
+
+		if (!put && cmp > 0) {
+			json_object_array_add(a, json_object_get(e));
+			put = true;
+		}
+		if (cmp)
+			json_object_array_add(a, json_object_get(o));
+	}
+	if (!put)
+		json_object_array_add(a, json_object_get(e));
+	json_object_object_add(m, "iattrs", a);
+	return 0;
+}
+
 static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = get(rec, "set", json_type_object);
 
 	if (get(rec, "device", json_type_object))
 		return replay_device(m, get(rec, "device", json_type_object), ps);
+	if (get(rec, "iattr", json_type_object))
+		return replay_iattr(m, get(rec, "iattr", json_type_object));
 	if (!set)
 		return patch_add(ps, get(rec, "run", json_type_object));
 	/* checked whole before any of it goes in: a damaged last record is dropped whole */
@@ -2631,7 +2714,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 			      json_tokener_parse(sp + 1) :
 			      NULL;
 		known = get(rec, "set", json_type_object) || get(rec, "run", json_type_object) ||
-			get(rec, "device", json_type_object);
+			get(rec, "device", json_type_object) || get(rec, "iattr", json_type_object);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			json_object_put(rec);
 			good = (size_t)(next - text);

@@ -11,7 +11,8 @@
 require_env
 A=$M/auto_online_blocks
 F=("$M/memory32/state" "$M/memory32/online" "$M/memory0/phys_index" "$M/memory1/state"
-   "$M/memory0/power/control" "$M/memory32/power/control" "$A" "$M/memory32")
+   "$M/memory0/power/control" "$M/memory32/power/control" "$M/memory1/power/control" "$A"
+   "$M/memory32")
 # mode uid gid atime mtime ctime (ns), xattrs and control of each file above
 look() {
 	python3 - "${F[@]}" <<'PY'
@@ -45,12 +46,14 @@ is "$(en "os.setxattr('$M/memory0/phys_index', 'security.hotmem', b'\\0ab')
 os.setxattr('$M/memory32/state', 'trusted.hotmem', b'x' * 300)")" ok "security.* and trusted.* xattrs set"
 is "$(en "os.setxattr('$M/memory0/phys_index', 'user.hotmem', b'1')")" ENOTSUP \
 	"user.*: EOPNOTSUPP, as sysfs (nothing to keep)"
-echo on >"$M/memory0/power/control" && echo on >"$M/memory32/power/control"
-tap_ok $? "power/control of memory0 and memory32: on"
+echo on >"$M/memory0/power/control" && echo on >"$M/memory32/power/control" &&
+	echo on >"$M/memory1/power/control" && echo auto >"$M/memory1/power/control"
+tap_ok $? "power/control of memory0 and memory32: on (memory1's on, then auto again)"
+chmod 604 "$A" && chmod 640 "$A"
+tap_ok $? "auto_online_blocks chmodded twice"
 want=$(look)
 diag "$want"
-grep -q '"iattrs"' "$STATE" "$STATE.journal"
-tap_ok $? "the state file's journal has them (\"iattrs\")"
+is "$(grep -c '"iattr":{' "$STATE.journal")" 14 "the journal has one \"iattr\" record a change: its node's entry alone"
 
 kill9_fs
 start_fs_netns "${STATE_OPTS[@]}"
