@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "uapi/hmuapi.h"
 
 #define CFG_SECTION "hotmemd"
 
@@ -231,25 +232,13 @@ static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t
 }
 
 /*
- * Key names compare like the kernel's parameq() (kernel/params.c, 6.12):
+ * Key names compare like the kernel's parameq() (kernel/params.c, 6.12;
+ * engine/uapi's hmu_parameq(), which the engine's command line uses too):
  * '-' and '_' are one letter, as on the kernel command line, where
  * memory_hotplug.auto-movable-ratio= is memory_hotplug.auto_movable_ratio=;
  * so a file may spell a key like its option (--auto-movable-ratio).
  * Values are not folded: the kernel's sysfs_streq() does not either.
  */
-static char dash2underscore(char c)
-{
-	return c == '-' ? '_' : c;
-}
-
-static bool keyeq(const char *a, const char *b)
-{
-	for (; dash2underscore(*a) == dash2underscore(*b); a++, b++)
-		if (!*a)
-			return true;
-	return false;
-}
-
 static int set_main_key(struct hmd_config *cfg, const char *key, const char *value, char *err,
 			size_t errlen)
 {
@@ -259,39 +248,39 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
 					      "warning", "notice", "info", "debug" };
 
-	if (keyeq(key, "policy"))
+	if (hmu_parameq(key, "policy"))
 		return set_policy(&cfg->policy, value, err, errlen);
-	if (keyeq(key, "auto_movable_ratio"))
+	if (hmu_parameq(key, "auto_movable_ratio"))
 		return set_ratio(cfg, value, err, errlen);
-	if (keyeq(key, "auto_movable_numa_aware"))
+	if (hmu_parameq(key, "auto_movable_numa_aware"))
 		return set_numa(cfg, value, err, errlen);
-	if (keyeq(key, "memory_groups"))
+	if (hmu_parameq(key, "memory_groups"))
 		return set_enum(&cfg->groups, value, groups, 3, err, errlen);
-	if (keyeq(key, "retry_max"))
+	if (hmu_parameq(key, "retry_max"))
 		return set_uint(&cfg->retry_max, value, 100, err, errlen);
-	if (keyeq(key, "retry_initial_ms"))
+	if (hmu_parameq(key, "retry_initial_ms"))
 		return set_uint(&cfg->retry_initial_ms, value, 60000, err, errlen);
-	if (keyeq(key, "retry_max_ms"))
+	if (hmu_parameq(key, "retry_max_ms"))
 		return set_uint(&cfg->retry_max_ms, value, 600000, err, errlen);
-	if (keyeq(key, "dry_run"))
+	if (hmu_parameq(key, "dry_run"))
 		return set_bool(&cfg->dry_run, value, err, errlen);
-	if (keyeq(key, "netlink"))
+	if (hmu_parameq(key, "netlink"))
 		return set_bool(&cfg->netlink, value, err, errlen);
-	if (keyeq(key, "uevent_source"))
+	if (hmu_parameq(key, "uevent_source"))
 		return set_enum(&cfg->uevent_source, value, sources, 3, err, errlen);
-	if (keyeq(key, "log_level"))
+	if (hmu_parameq(key, "log_level"))
 		return set_enum(&cfg->log_level, value, levels, 8, err, errlen);
-	if (keyeq(key, "log_target"))
+	if (hmu_parameq(key, "log_target"))
 		return set_enum(&cfg->log_target, value, targets, 3, err, errlen);
-	if (keyeq(key, "sysroot"))
+	if (hmu_parameq(key, "sysroot"))
 		return set_path(cfg->sysroot, sizeof(cfg->sysroot), *value ? value : "/", true, err,
 				errlen);
-	if (keyeq(key, "uevent_socket"))
+	if (hmu_parameq(key, "uevent_socket"))
 		return set_path(cfg->uevent_socket, sizeof(cfg->uevent_socket), value, true, err,
 				errlen);
-	if (keyeq(key, "state_dir"))
+	if (hmu_parameq(key, "state_dir"))
 		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true, err, errlen);
-	if (keyeq(key, "boot_blocks")) {
+	if (hmu_parameq(key, "boot_blocks")) {
 		if (check_block_list(value))
 			return fail(err, errlen, "'%s' is not auto or a list like 0-23,32-199",
 				    value);
@@ -324,7 +313,7 @@ int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key,
 	if (nid < 0)
 		return fail(err, errlen, "unknown section [%s] (want [%s] or [node0]..[node%d])",
 			    section, CFG_SECTION, HMD_MAX_NODES - 1);
-	if (!keyeq(key, "policy"))
+	if (!hmu_parameq(key, "policy"))
 		return fail(err, errlen, "unknown key '%s' in [%s] (only policy)", key, section);
 	if (!strcmp(value, "inherit")) {
 		cfg->node_policy[nid] = HMD_POL_INHERIT;

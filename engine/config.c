@@ -238,24 +238,35 @@ static int param_bbm_block_size(struct hotmem_config *cfg, const char *key, cons
 	return 0;
 }
 
+/*
+ * Names compare as the kernel's do (Linux 6.12, kernel/params.c parameq(),
+ * init/main.c do_early_param() and obsolete_checksetup()): '-' and '_' are
+ * one letter, so memhp-default-state=online and
+ * memory_hotplug.auto-movable-ratio=50 are the kernel's names; values are
+ * not folded.  An unknown memory_hotplug.* name the kernel ignores without
+ * a word (unknown_bootoption(): an unused module parameter, left to
+ * modprobe); we refuse it, as the header says, so that a misspelt setting
+ * does not boot a machine other than the one asked for.  Names of no
+ * prefix we model are not ours and pass, as they pass to init.
+ */
 static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
 	bool b;
 	int t;
 
-	if (!strcmp(key, "memhp_default_state")) {
+	if (hmu_parameq(key, "memhp_default_state")) {
 		t = val ? hmu_online_type_from_str(val) : -EINVAL;
 		if (t < 0)
 			return seterr(err, errlen,
 				      "memhp_default_state=%s: expected offline, online, online_kernel or online_movable",
 				      val ? val : "");
 		cfg->memhp_default_online_type = t;
-	} else if (!strcmp(key, "movable_node")) {
+	} else if (hmu_parameq(key, "movable_node")) {
 		if (val)
 			return seterr(err, errlen, "movable_node takes no value (got '%s')", val);
 		cfg->movable_node = true;
-	} else if (!strcmp(key, "memory_hotplug.memmap_on_memory")) {
+	} else if (hmu_parameq(key, "memory_hotplug.memmap_on_memory")) {
 		if (val && !strcmp(val, "force"))
 			cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
 		else if (val && !hmu_kstrtobool(val, &b))
@@ -265,14 +276,14 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			return seterr(err, errlen,
 				      "memory_hotplug.memmap_on_memory=%s: expected Y, N or force",
 				      val ? val : "");
-	} else if (!strcmp(key, "memory_hotplug.online_policy")) {
+	} else if (hmu_parameq(key, "memory_hotplug.online_policy")) {
 		t = val ? hotmem_online_policy_from_str(val) : -EINVAL;
 		if (t < 0)
 			return seterr(err, errlen,
 				      "memory_hotplug.online_policy=%s: expected contig-zones or auto-movable",
 				      val ? val : "");
 		cfg->online_policy = t;
-	} else if (!strcmp(key, "memory_hotplug.auto_movable_ratio")) {
+	} else if (hmu_parameq(key, "memory_hotplug.auto_movable_ratio")) {
 		unsigned int r;
 
 		if (!val || parse_uint(val, &r))
@@ -280,27 +291,27 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "memory_hotplug.auto_movable_ratio=%s: expected an unsigned integer",
 				      val ? val : "");
 		cfg->auto_movable_ratio = r;
-	} else if (!strcmp(key, "memory_hotplug.auto_movable_numa_aware")) {
+	} else if (hmu_parameq(key, "memory_hotplug.auto_movable_numa_aware")) {
 		return param_bool(key, val, true, &cfg->auto_movable_numa_aware, "a boolean", err,
 				  errlen);
-	} else if (!strcmp(key, "hugetlb_free_vmemmap")) {
+	} else if (hmu_parameq(key, "hugetlb_free_vmemmap")) {
 		return param_bool(key, val, false, &cfg->hugetlb_free_vmemmap, "on or off", err,
 				  errlen);
-	} else if (!strcmp(key, "virtio_mem.unplug_online")) {
+	} else if (hmu_parameq(key, "virtio_mem.unplug_online")) {
 		return param_bool(key, val, true, &cfg->virtio_mem_unplug_online, "a boolean", err,
 				  errlen);
-	} else if (!strcmp(key, "virtio_mem.force_bbm")) {
+	} else if (hmu_parameq(key, "virtio_mem.force_bbm")) {
 		return param_bool(key, val, true, &cfg->virtio_mem_force_bbm, "a boolean", err,
 				  errlen);
-	} else if (!strcmp(key, "virtio_mem.bbm_block_size")) {
+	} else if (hmu_parameq(key, "virtio_mem.bbm_block_size")) {
 		return param_bbm_block_size(cfg, key, val, err, errlen);
-	} else if (!strcmp(key, "hotmem.kernel_alloc")) {
+	} else if (hmu_parameq(key, "hotmem.kernel_alloc")) {
 		t = parse_kernel_alloc(val);
 		if (t < 0)
 			return seterr(err, errlen, "hotmem.kernel_alloc=%s: expected off, default or heavy",
 				      val ? val : "");
 		cfg->kernel_alloc = t;
-	} else if (!strcmp(key, "hotmem.kernel_alloc_seed")) {
+	} else if (hmu_parameq(key, "hotmem.kernel_alloc_seed")) {
 		unsigned int seed;
 
 		if (!val || parse_uint(val, &seed))
@@ -308,7 +319,7 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "hotmem.kernel_alloc_seed=%s: expected an unsigned integer",
 				      val ? val : "");
 		cfg->kernel_alloc_seed = seed;
-	} else if (!strcmp(key, "hotmem.max_map_count")) {
+	} else if (hmu_parameq(key, "hotmem.max_map_count")) {
 		unsigned int n;
 
 		/* a lower cap on host mappings than vm.max_map_count, to test it */
@@ -317,8 +328,10 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "hotmem.max_map_count=%s: expected a positive integer",
 				      val ? val : "");
 		cfg->host_max_map_count = n;
-	} else if (!strncmp(key, "memory_hotplug.", 15)) {
-		return seterr(err, errlen, "%s: unknown memory_hotplug parameter", key);
+	} else if (hmu_parameqn(key, "memory_hotplug.", 15)) {
+		return seterr(err, errlen,
+			      "%s: unknown memory_hotplug parameter (the kernel would ignore it)",
+			      key);
 	}
 	/* anything else: not ours, ignored like the kernel ignores it */
 	return 0;

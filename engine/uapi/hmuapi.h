@@ -10,7 +10,7 @@
  *
  * Kernel references are Linux 6.12: drivers/base/memory.c,
  * lib/kobject_uevent.c, mm/page_alloc.c, lib/string.c, lib/kstrtox.c,
- * lib/cmdline.c.
+ * lib/cmdline.c, kernel/params.c.
  */
 #ifndef HMUAPI_H
 #define HMUAPI_H
@@ -68,6 +68,14 @@ int hmu_zone_from_name(const char *s, size_t len);
 bool hmu_sysfs_streq(const char *s1, const char *s2);
 /* __sysfs_match_string() over a NULL-terminated array: index or -EINVAL */
 int hmu_sysfs_match_string(const char *const *array, const char *s);
+
+/* ---- kernel/params.c: parameter names on the kernel command line ---- */
+/*
+ * parameq(): equal names, '-' and '_' one letter (values are not folded);
+ * parameqn(): the first @n bytes so (a __setup()'s "name=" prefix).
+ */
+bool hmu_parameq(const char *a, const char *b);
+bool hmu_parameqn(const char *a, const char *b, size_t n);
 
 /* ---- lib/kstrtox.c, lib/cmdline.c ------------------------------------ */
 /* kstrtobool(): looks at s[0] (and s[1] after 'o'); s is NUL-terminated */

@@ -127,6 +127,53 @@ static void test_bare_module_bool_is_true(void **state)
 	assert_cmdline_refused("memory_hotplug.memmap_on_memory", "memmap_on_memory");
 }
 
+/*
+ * The kernel compares parameter names with parameq() (kernel/params.c,
+ * 6.12; a __setup()'s with parameqn() in obsolete_checksetup()): '-' and
+ * '_' are one letter, in the module's prefix too.  A strcmp() refused
+ * memory_hotplug.auto-movable-ratio=50 as unknown and ignored
+ * memhp-default-state=online.  Values, and other letters, stay exact.
+ */
+static void test_dash_is_underscore_in_names(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"memhp-default-state=online_kernel memory_hotplug.auto-movable-ratio=50 "
+		"memory-hotplug.online_policy=auto-movable movable-node "
+		"memory_hotplug.auto_movable-numa_aware=N memory_hotplug.memmap-on-memory=force "
+		"hugetlb-free-vmemmap=on virtio-mem.unplug-online=0 virtio_mem.force-bbm "
+		"hotmem.kernel-alloc-seed=7", err, sizeof(err)), 0);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE_KERNEL);
+	assert_int_equal(cfg.auto_movable_ratio, 50);
+	assert_int_equal(cfg.online_policy, HM_ONLINE_POLICY_AUTO_MOVABLE);
+	assert_true(cfg.movable_node);
+	assert_false(cfg.auto_movable_numa_aware);
+	assert_int_equal(cfg.memmap_on_memory, HM_MEMMAP_ON_MEMORY_FORCE);
+	assert_true(cfg.hugetlb_free_vmemmap);
+	assert_false(cfg.virtio_mem_unplug_online);
+	assert_true(cfg.virtio_mem_force_bbm);
+	assert_int_equal(cfg.kernel_alloc_seed, 7);
+
+	/* the value is the parameter's own: online-kernel is no online type */
+	assert_cmdline_refused("memhp-default-state=online-kernel", "memhp_default_state");
+	/* the prefix folds too: still ours, still refused when unknown */
+	assert_cmdline_refused("memory-hotplug.bogus=1", "memory-hotplug.bogus");
+	/* only '-' and '_': another letter is another name, not ours */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memhp.default.state=online",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_OFFLINE);
+	/* nor is a name's prefix the name (parameq() compares the NUL too) */
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memhp-default=online movable-node-",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_OFFLINE);
+	assert_false(cfg.movable_node);
+}
+
 static void test_profile_text(void **state)
 {
 	struct hotmem_config cfg;
@@ -274,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_bare_module_bool_is_true),
+		cmocka_unit_test(test_dash_is_underscore_in_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
