@@ -25,8 +25,10 @@ FUZZ_HMFS_LIBS := $(shell pkg-config --libs fuse3 json-c 2>/dev/null) -lm
 FUZZ_HMFS_CORE := $(addprefix $(FUZZ_DIR)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
 # engine/uapi: inside FUZZ_ENGINE_OBJS already; the engine-free harnesses add it
 FUZZ_UAPI_OBJS := $(HMUAPI_SRCS:engine/%.c=$(FUZZ_DIR)/engine/%.o)
-FUZZ_HMFS_REST := $(addprefix $(FUZZ_DIR)/fusefs/,tree.o acpi.o iattr.o attrs.o machine.o json.o fs.o events.o \
-	dev.o state.o)
+# hotmemfs's own objects but main and the control socket: from fusefs.mk's
+# list, so that a new fusefs/ file does not break the harnesses' link
+FUZZ_HMFS_REST := $(patsubst $(BUILD)/fusefs/%,$(FUZZ_DIR)/fusefs/%,\
+	$(filter-out $(HMFS_CORE_OBJS) %/ctl.o %/ctlsock.o %/main.o,$(HMFS_OBJS)))
 FUZZ_HMFS_CTL  := $(addprefix $(FUZZ_DIR)/fusefs/,ctl.o ctlsock.o)
 FUZZ_ENGINE_PROGS := $(filter-out $(FUZZ_HMFS_PROGS),$(FUZZ_PROGS))
 
