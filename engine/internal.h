@@ -779,6 +779,12 @@ void hm_xa_destroy(struct hotmem *hm, struct hm_xa *xa);
 int hm_xa_find(const struct hm_xa *xa, unsigned long *idx);
 
 /* physmem.c */
+/*
+ * Host mappings an add leaves free under vm.max_map_count, for undo,
+ * threads and malloc (physmem_check_mappings()); here so tests derive
+ * their caps from it.
+ */
+#define HOST_MAP_HEADROOM 4096UL
 int physmem_init(struct hotmem *hm);
 void physmem_exit(struct hotmem *hm);
 int physmem_map_direct(struct hotmem *hm, uint64_t start, uint64_t size);

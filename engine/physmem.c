@@ -342,10 +342,9 @@ bool physmem_is_mapped(void *vaddr, size_t size)
  * add would fail there and leave the undo without room (replacing a
  * mapping is an mmap() too, refused at the cap), so an add that would
  * cross it fails up front with -ENOMEM, as the kernel's does when
- * vmemmap_populate() finds no memory.  HOST_MAP_HEADROOM stays free for
- * undo, threads and malloc.
+ * vmemmap_populate() finds no memory.  HOST_MAP_HEADROOM (internal.h)
+ * stays free for undo, threads and malloc.
  */
-#define HOST_MAP_HEADROOM 4096UL
 
 static unsigned long parse_max_map_count(const char *buf, ssize_t len)
 {

@@ -868,7 +868,7 @@ static void test_add_beyond_host_mappings_fails_up_front(void **state)
 	 * up to 11 (8 memmaps, each after the first trimming the vmemmap
 	 * reservation; the first and the direct map splitting one in three).
 	 */
-	hm->cfg.host_max_map_count = host_maps_now() + 4096 + 6;
+	hm->cfg.host_max_map_count = host_maps_now() + HOST_MAP_HEADROOM + 6;
 	/* the engine counts again only near the cap: make "near" now */
 	hm->host_maps_bound = host_maps_now();
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 8 * 128 * MiB, 0, -1), -ENOMEM);
@@ -1204,16 +1204,23 @@ static void test_remove_unmap_refused_torn_down(void **state)
 /* at boot, and once in hotmemfs: what plugging maxmem with self-hosted memmaps needs */
 static void test_boot_says_the_map_count_maxmem_needs(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1 "
-					    "hotmem.max_map_count=4100");
-	unsigned long need = hotmem_host_maps_needed(hm);
-	struct hotmem *fits = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
-	struct hotmem *ram = boot("default", IDLE_KERNEL " hotmem.max_map_count=4100");
+	/* a cap just above the engine's headroom: maxmem's 512 memmaps cannot fit */
+	const unsigned long cap = HOST_MAP_HEADROOM + 4;
+	char on_memory[256], from_ram[256];
+	struct hotmem *hm, *fits, *ram;
+	unsigned long need;
 	static char log[65536];
 	const char *say;
 
 	(void)state;
-	assert_true(need > 4100);
+	snprintf(on_memory, sizeof(on_memory),
+		 IDLE_KERNEL " memory_hotplug.memmap_on_memory=1 hotmem.max_map_count=%lu", cap);
+	snprintf(from_ram, sizeof(from_ram), IDLE_KERNEL " hotmem.max_map_count=%lu", cap);
+	hm = boot("default", on_memory);
+	need = hotmem_host_maps_needed(hm);
+	fits = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
+	ram = boot("default", from_ram);
+	assert_true(need > cap);
 	hotmem_dmesg(hm, log, sizeof(log));
 	/* the same as now, give or take the mappings the count itself moved */
 	say = strstr(log, "needs sysctl vm.max_map_count=");
