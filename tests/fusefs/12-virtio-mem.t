@@ -210,16 +210,7 @@ stop_fs
 start_fs --profile default --cmdline hotmem.kernel_alloc=off --fresh
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
 stop_fs
-python3 - "$STATE" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-for d in s["machine"]["devices"]:
-    d["requested-size"] = 3 << 20
-plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
+state_devices_edit 'd["requested-size"] = 3 << 20'
 : >"$TMP/hotmemfs.log"
 start_fs --profile default --cmdline hotmem.kernel_alloc=off 2>/dev/null
 tap_ok $((! $?)) "requested-size 3M in the state file: hotmemfs refuses to start"

@@ -202,16 +202,7 @@ ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
 # plugged-blocks out of order: refused, nothing half restored
-python3 - "$STATE" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-for d in s["machine"]["devices"]:
-    d["plugged-blocks"] = d["plugged-blocks"][::-1] + [[0, 1]]
-plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
+state_devices_edit 'd["plugged-blocks"] = d["plugged-blocks"][::-1] + [[0, 1]]'
 : >"$TMP/hotmemfs.log"
 start_fs --profile "$TMP/kmem.profile" 2>/dev/null
 tap_ok $((! $?)) "vm0's plugged-blocks out of order in the state file: hotmemfs refuses to start"
@@ -225,16 +216,7 @@ start_fs --fresh --profile "$TMP/vmem.profile"
 ctl qom-set vm0 requested-size 0
 is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "0 1 0 1" "vm0 at requested-size 0, nothing plugged"
 stop_fs
-python3 - "$STATE" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-for d in s["machine"]["devices"]:
-    d.pop("plugged-blocks", None)
-plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
+state_devices_edit 'd.pop("plugged-blocks", None)'
 start_fs --profile "$TMP/vmem.profile"
 tap_ok $? "hotmemfs restarts from a file without plugged-blocks"
 is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "0 1 0 1" \
@@ -242,16 +224,7 @@ is "$(dev_field vm0 plugged-size) $(dev_field vm0 requested-size)" "0 1 0 1" \
 # the profile's vm0 claimed by a file whose requested-size it refuses:
 # QEMU's qom-set words, nothing half restored
 stop_fs
-python3 - "$STATE" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-for d in s["machine"]["devices"]:
-    d["requested-size"] = 3 << 20
-plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
+state_devices_edit 'd["requested-size"] = 3 << 20'
 : >"$TMP/hotmemfs.log"
 start_fs --profile "$TMP/vmem.profile" 2>/dev/null
 tap_ok $((! $?)) "the profile's vm0, requested-size 3M in the state file: hotmemfs refuses to start"
