@@ -19,10 +19,12 @@ W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
 dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
 CMDLINE="hotmem.kernel_alloc=off memhp_default_state=online_movable"
 USOCK=$TMP/uevent.sock
+# listen_start COUNT: the uevents until COUNT came (20 s at most between
+# two: hotmemfs's sender is behind a loaded CPU at times), then 0.5 s more
 listen_start() {
-	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
+	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 20 "$1" >"$TMP/ue.txt" 2>"$TMP/ue.err" &
 	UE=$!
-	for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+	for _ in $(seq 400); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
 }
 listen_got() { wait "$UE"; cut -d' ' -f1-3 "$TMP/ue.txt"; }
 snap() {
@@ -66,7 +68,7 @@ is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((1 << 30)) 8"
 	"... nothing unplugged: every block of vm0 is online"
 ctl dmesg | grep -q "virtio_mem virtio0: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x40000000, requested 0x28000000"
 tap_ok $? "... and the log says why"
-listen_start
+listen_start 2
 echo offline >"$M/memory35/state"
 tap_ok $? "echo offline > memory35/state"
 is "$(listen_got)" "offline /devices/system/memory/memory35 memory
@@ -105,7 +107,7 @@ is "$(dev vm0 mode) $(dev vm0 plugged-size)" "bbm $((1 << 30))" "BBM vm0 shrunk 
 echo offline >"$M/memory34/state"
 is "$(dev vm0 plugged-size) $(cat "$M/memory35/state")" "$((1 << 30)) online" \
 	"memory34 offline: its big block's memory35 is online, nothing unplugged"
-listen_start
+listen_start 3
 echo offline >"$M/memory35/state"
 is "$(listen_got)" "offline /devices/system/memory/memory35 memory
 remove /devices/system/memory/memory34 memory

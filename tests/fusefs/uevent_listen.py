@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""uevent_listen.py unix PATH | netlink  [SECONDS]
+"""uevent_listen.py unix PATH | netlink  [SECONDS [COUNT]]
 
 Print each uevent received as "ACTION DEVPATH SUBSYSTEM sender=PID
-seqnum=yes|no", one a line, until SECONDS pass without one.  Prints
+seqnum=yes|no", one a line, until SECONDS pass without one.  With COUNT:
+until SECONDS pass without one before COUNT arrived, and 0.5 s after that
+(a later, unexpected one still shows): a test that knows how many to
+expect can wait long under load and still be quick when they come.  Prints
 "ready" on stderr once listening.  netlink: NETLINK_KOBJECT_UEVENT group 1
 in the current network namespace; sender is the netlink port id (0 = the
 kernel, as `udevadm monitor --kernel` requires).
@@ -23,18 +26,23 @@ def main():
     if mode == "unix":
         path = sys.argv[2]
         timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 2
+        count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
         s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         if os.path.exists(path):
             os.unlink(path)
         s.bind(path)
     else:
         timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 2
+        count = int(sys.argv[3]) if len(sys.argv) > 3 else 0
         s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
         s.bind((0, 1))
     s.settimeout(timeout)
     sys.stderr.write("ready\n")
     sys.stderr.flush()
+    got = 0
     while True:
+        if count and got >= count:
+            s.settimeout(0.5)
         try:
             data, addr = s.recvfrom(8192)
         except socket.timeout:
@@ -46,6 +54,7 @@ def main():
             kv.get(b"SUBSYSTEM", b"?").decode(), sender,
             "yes" if b"SEQNUM" in kv else "no"))
         sys.stdout.flush()
+        got += 1
 
 
 if __name__ == "__main__":

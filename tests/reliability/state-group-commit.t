@@ -112,13 +112,19 @@ for _ in $(seq 1200); do
 	[ "$(state_seq 2>/dev/null)" != "$seq0" ] && break
 	sleep 0.05
 done
-sleep 0.3
 seq1=$(state_seq)
 [ "$seq1" -gt "$seq0" ]
 tap_ok $? "the journal was compacted into the state file during the burst (seq $seq0 -> $seq1)"
-jlen=$(stat -c %s "$STATE.journal")
+# the writers go on: under load the journal can be past the threshold
+# again at any one look (a fixed sleep then one stat failed under prove -j3),
+# so look until it is seen below it, 10 s at most
+for _ in $(seq 200); do
+	jlen=$(stat -c %s "$STATE.journal")
+	[ "$jlen" -lt $((256 * 1024)) ] && break
+	sleep 0.05
+done
 [ "$jlen" -lt $((256 * 1024)) ]
-tap_ok $? "... and emptied: $jlen bytes of journal now"
+tap_ok $? "... and emptied: $jlen bytes of journal seen"
 kill9_fs
 touch "$TMP/stop"
 wait "$wpid" 2>/dev/null
