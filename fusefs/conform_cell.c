@@ -219,14 +219,14 @@ static void stop_listener(struct cell *c, struct conform_listener_result *r)
 		*r = (struct conform_listener_result){ 0, 0, -1 };
 }
 
-/* udevd answers its control socket */
-static void wait_udevd(const struct conform_child *udevd)
+/* udevd answers its control socket (one that has exited never will) */
+static void wait_udevd(struct conform_child *udevd)
 {
 	char *ping[] = { "udevadm", "control", "--ping", NULL };
 	long end = conform_now_ms() + CONFORM_READY_MS;
 	struct conform_io io = { .out_fd = -1, .err_fd = conform_open_null() };
 
-	while (conform_now_ms() < end) {
+	while (conform_now_ms() < end && !conform_exited(udevd)) {
 		if (!conform_run(ping, &io, PING_TIMEOUT_MS))
 			break;
 		conform_sleep_ms(50);
@@ -235,12 +235,13 @@ static void wait_udevd(const struct conform_child *udevd)
 		close(io.err_fd);
 }
 
-/* hotmemd has said "ready" in its log */
-static void wait_logged(const char *word)
+/* hotmemd has said "ready" in its log, or exited */
+static void wait_logged(struct conform_child *agent, const char *word)
 {
 	long end = conform_now_ms() + CONFORM_READY_MS;
 
-	while (conform_now_ms() < end && !conform_count_lines(AGENT_LOG, word))
+	while (conform_now_ms() < end && !conform_count_lines(AGENT_LOG, word) &&
+	       !conform_exited(agent))
 		conform_sleep_ms(50);
 }
 
@@ -268,7 +269,7 @@ static int start_agent(struct cell *c)
 
 		ret = conform_spawn(&c->agent_c, argv, &io);
 		if (!ret)
-			wait_logged("ready");
+			wait_logged(&c->agent_c, "ready");
 	} else if (has_prefix(a, "cmd:")) {
 		char *argv[] = { "sh", "-c", (char *)a + strlen("cmd:"), NULL };
 
