@@ -150,32 +150,26 @@ static bool all_online(const struct cell *c, const struct conform_blocks *b)
 	}
 }
 
-/* udevd's queue emptied: every uevent so far handled by the rule agent */
-static void udev_settle(const struct cell *c)
+/* udevd's queue emptied (rule agents), else a moment for the agent's last write */
+static void settle(const struct cell *c)
 {
 	char *argv[] = { "udevadm", "settle", "-t", "10", NULL };
 
 	if (has_prefix(c->agent, "rule:"))
 		conform_run(argv, NULL, SETTLE_TIMEOUT_MS);
-}
-
-/* udevd's queue emptied (rule agents), else a moment for the agent's last write */
-static void settle(const struct cell *c)
-{
-	if (has_prefix(c->agent, "rule:"))
-		udev_settle(c);
 	else
 		conform_sleep_ms(300);
 	conform_sleep_ms(200);
 }
 
 /*
- * The blocks listed now that @c->before has not, online; and a rule
- * agent's uevents handled.  Under memhp_default_state=online* the kernel
- * onlines them at once while udevd is still running the rule's PROGRAMs
- * for their ADDs: shrinking then would have the rule write to blocks the
- * driver has removed (ENODEV), a race with the event, not the onlining
- * the cell is about (the shell version's own slowness hid it).
+ * The blocks listed now that @c->before has not, online; then the agent
+ * settled as before the count (udevd's queue empty, or a moment).  Under
+ * memhp_default_state=online* the kernel onlines them at once while the
+ * agent is still handling their ADDs (udevd running the virt rule's
+ * PROGRAM, hotmemd reading their state): shrinking then had it write to
+ * blocks the driver had removed (ENODEV), a race with the event, not the
+ * onlining the cell is about (the shell version's own slowness hid it).
  */
 static void wait_grown_online(const struct cell *c)
 {
@@ -184,7 +178,7 @@ static void wait_grown_online(const struct cell *c)
 	if (!conform_list_blocks(&now))
 		conform_blocks_diff(&now, &c->before, &grown);
 	all_online(c, &grown);
-	udev_settle(c);
+	settle(c);
 	conform_blocks_free(&grown);
 	conform_blocks_free(&now);
 }
