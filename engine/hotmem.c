@@ -195,6 +195,8 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	pthread_rwlock_rdlock(&hm->span_lock);
 	ni->online = pgdat->online;
 	ni->has_cpu = pgdat->has_cpu;
+	ni->mf_total = pgdat->mf_total;
+	ni->mf_recovered = pgdat->mf_recovered;
 	ni->node_start_pfn = pgdat->node_start_pfn;
 	ni->spanned = pgdat->node_spanned_pages;
 	pthread_rwlock_unlock(&hm->span_lock);

@@ -657,6 +657,8 @@ struct hm_node_info {
 	unsigned long node_start_pfn, spanned, present, managed, free;
 	unsigned long nr_blocks;
 	unsigned long hugepages_total, hugepages_free;
+	/* memory_failure()'s outcomes here (nodeN/memory_failure/): all recovered */
+	unsigned long mf_total, mf_recovered;
 };
 
 struct hm_meminfo {

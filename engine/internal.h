@@ -289,6 +289,12 @@ struct pglist_data {
 	unsigned long node_present_pages;
 	struct zone node_zones[MAX_NR_ZONES];
 	unsigned long nr_hugepages, free_hugepages;
+	/*
+	 * struct memory_failure_stats (6.5+): memory_failure()'s outcomes on
+	 * this node.  The engine's are all MF_RECOVERED: it refuses what the
+	 * kernel would ignore (a kernel page) and leaves it unpoisoned.
+	 */
+	unsigned long mf_total, mf_recovered;
 };
 
 /* ------------------------------------------------------------------ */

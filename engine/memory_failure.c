@@ -111,6 +111,17 @@ out:
 	return ret;
 }
 
+/* action_result()'s update_per_node_mf_stats() of a page memory_failure() recovered */
+static void update_per_node_mf_stats(struct hotmem *hm, struct page *page)
+{
+	struct pglist_data *pgdat = NODE_DATA(hm, page_to_nid(page));
+
+	pthread_rwlock_wrlock(&hm->span_lock);
+	pgdat->mf_total++;
+	pgdat->mf_recovered++;
+	pthread_rwlock_unlock(&hm->span_lock);
+}
+
 int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 {
 	struct page *page;
@@ -130,10 +141,13 @@ int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 	}
 	if (page_is_free(hm, (unsigned long)pfn)) {
 		ret = retire_free_page(hm, (unsigned long)pfn);
+		if (!ret)
+			update_per_node_mf_stats(hm, page);
 	} else if (test_page_flag(page, PG_movable) && test_page_flag(page, PG_workload)) {
 		/* the user of the page is killed: its content is gone */
 		workload_forget_page(hm, page);
 		set_page_hwpoison(hm, page);
+		update_per_node_mf_stats(hm, page);
 		pr_err(hm, "Memory failure: %#llx: recovery action for dirty LRU page: Recovered",
 		       (unsigned long long)pfn);
 	} else {

@@ -334,6 +334,17 @@ static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct out *o)
 	emit(o, "\n");
 }
 
+/* mm/memory-failure.c MF_ATTR_RO(): a node's struct memory_failure_stats */
+static void show_node_mf(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+{
+	struct hm_node_info ni;
+
+	if (hotmem_node_info(ctx->hm, (int)n->id, &ni))
+		return;
+	emit(o, "%lu\n", n->attr == A_N_MF_TOTAL ? ni.mf_total :
+			  n->attr == A_N_MF_RECOVERED ? ni.mf_recovered : 0UL);
+}
+
 /* mm/hugetlb_sysfs.c: a node's nr_hugepages, free_hugepages, surplus_hugepages */
 static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
 {
@@ -681,6 +692,13 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_N_HP_FREE:
 	case A_N_HP_SURPLUS:
 		show_node_hugepages(ctx, n, &o);
+		break;
+	case A_N_MF_TOTAL:
+	case A_N_MF_IGNORED:
+	case A_N_MF_FAILED:
+	case A_N_MF_DELAYED:
+	case A_N_MF_RECOVERED:
+		show_node_mf(ctx, n, &o);
 		break;
 	case A_TEXT:
 	case A_ACPI_UEVENT:

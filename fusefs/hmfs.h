@@ -187,6 +187,12 @@ enum hmfs_attr {
 	A_N_HP_FREE,
 	A_N_HP_NR,
 	A_N_HP_SURPLUS,
+	/* nodeN/memory_failure (CONFIG_MEMORY_FAILURE) */
+	A_N_MF_TOTAL,
+	A_N_MF_IGNORED,
+	A_N_MF_FAILED,
+	A_N_MF_DELAYED,
+	A_N_MF_RECOVERED,
 	/* a static file whose show is its snode's text */
 	A_TEXT,
 	/* an ACPI device's uevent: the text; a write sends it (SUBSYSTEM=acpi) */

@@ -47,6 +47,12 @@ enum {
 	NSUB_HP_FREE,
 	NSUB_HP_NR,
 	NSUB_HP_SURPLUS,
+	NSUB_MF_DIR = 40, /* memory_failure/ and its files */
+	NSUB_MF_TOTAL,
+	NSUB_MF_IGNORED,
+	NSUB_MF_FAILED,
+	NSUB_MF_DELAYED,
+	NSUB_MF_RECOVERED,
 	NSUB_END,
 	NSUB_BUSLINK = 0xff, /* bus/node/devices/nodeN */
 };
@@ -117,15 +123,26 @@ static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_HP_FREE] = { "free_hugepages", RO, A_N_HP_FREE },
 	[NSUB_HP_NR] = { "nr_hugepages", RW, A_N_HP_NR },
 	[NSUB_HP_SURPLUS] = { "surplus_hugepages", RO, A_N_HP_SURPLUS },
+	/* mm/memory-failure.c memory_failure_attr_group (6.5+), a group of every node */
+	[NSUB_MF_DIR] = { "memory_failure", DIR_MODE, A_NONE },
+	[NSUB_MF_TOTAL] = { "total", RO, A_N_MF_TOTAL },
+	[NSUB_MF_IGNORED] = { "ignored", RO, A_N_MF_IGNORED },
+	[NSUB_MF_FAILED] = { "failed", RO, A_N_MF_FAILED },
+	[NSUB_MF_DELAYED] = { "delayed", RO, A_N_MF_DELAYED },
+	[NSUB_MF_RECOVERED] = { "recovered", RO, A_N_MF_RECOVERED },
 };
 
 /* the listings of nodeN/ (cpuM and memoryM links follow), hugepages/ and hugepages-2048kB/ */
 static const unsigned char node_dir_subs[] = {
 	NSUB_COMPACT, NSUB_CPULIST, NSUB_CPUMAP, NSUB_DISTANCE, NSUB_HUGEPAGES, NSUB_MEMINFO,
 	NSUB_NUMASTAT, NSUB_POWER, NSUB_RECLAIM, NSUB_SUBSYSTEM, NSUB_UEVENT, NSUB_VMSTAT,
+	NSUB_MF_DIR,
 };
 static const unsigned char node_hp_subs[] = { NSUB_HP_DIR };
 static const unsigned char node_hp_dir_subs[] = { NSUB_HP_FREE, NSUB_HP_NR, NSUB_HP_SURPLUS };
+static const unsigned char node_mf_subs[] = {
+	NSUB_MF_DELAYED, NSUB_MF_FAILED, NSUB_MF_IGNORED, NSUB_MF_RECOVERED, NSUB_MF_TOTAL,
+};
 
 static const struct sub_ent power_ents[NR_PWR] = {
 	{ "runtime_active_time", RO, A_PWR_ACTIVE_TIME },
@@ -595,18 +612,21 @@ static int node_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub, 
 		return 0;
 	}
 	if (dir_or_power_node(sub, NSUB_DIR, n)) {
-		/* power/, and hugepages/ while the node has memory */
+		/* power/, hugepages/ while the node has memory, memory_failure/ */
 		if (sub == NSUB_DIR)
-			n->nlink += node_has_memory(ctx, nid);
+			n->nlink += node_has_memory(ctx, nid) + ctx->cfg.memory_failure;
 		return 0;
 	}
 	if (sub >= NSUB_END || !node_ents[sub].mode)
 		return -ENOENT;
-	if ((sub == NSUB_HUGEPAGES || sub >= NSUB_HP_DIR) && !node_has_memory(ctx, nid))
+	if ((sub == NSUB_HUGEPAGES || (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR)) &&
+	    !node_has_memory(ctx, nid))
+		return -ENOENT;
+	if (sub >= NSUB_MF_DIR && !ctx->cfg.memory_failure)
 		return -ENOENT;
 	n->mode = node_ents[sub].mode;
 	n->attr = node_ents[sub].attr;
-	if (sub == NSUB_POWER || sub == NSUB_HP_DIR)
+	if (sub == NSUB_POWER || sub == NSUB_HP_DIR || sub == NSUB_MF_DIR)
 		n->nlink = 2;
 	if (sub == NSUB_HUGEPAGES)
 		n->nlink = 2 + (int)sizeof(node_hp_subs);
@@ -863,6 +883,8 @@ static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid, unsigned s
 	case NSUB_HP_DIR:
 		return lookup_node_subs(ctx, nid, node_hp_dir_subs, sizeof(node_hp_dir_subs), name,
 					n);
+	case NSUB_MF_DIR:
+		return lookup_node_subs(ctx, nid, node_mf_subs, sizeof(node_mf_subs), name, n);
 	case NSUB_DIR:
 		break;
 	default:
@@ -1055,11 +1077,15 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 		name = sub_name(node_ents, sub, nm, sizeof(nm));
 		if (sub == NSUB_CPU)
 			snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v >> 16));
-		else if (sub >= NSUB_HP_DIR) /* hugepages/hugepages-2048kB/ and its files */
+		else if (sub > NSUB_MF_DIR) /* memory_failure/'s files */
+			snprintf(nm, sizeof(nm), "%s/%s", node_ents[NSUB_MF_DIR].name,
+				 node_ents[sub].name);
+		else if (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR) /* hugepages/hugepages-2048kB/... */
 			snprintf(nm, sizeof(nm), "%s/%s%s%s", node_ents[NSUB_HUGEPAGES].name,
 				 node_ents[NSUB_HP_DIR].name, sub > NSUB_HP_DIR ? "/" : "",
 				 sub > NSUB_HP_DIR ? node_ents[sub].name : "");
-		return dyn_path(ctx, ctx->sn_node, dev, sub == NSUB_CPU || sub >= NSUB_HP_DIR ? nm : name,
+		return dyn_path(ctx, ctx->sn_node, dev,
+				sub == NSUB_CPU || (sub >= NSUB_HP_DIR && sub != NSUB_MF_DIR) ? nm : name,
 				buf, len);
 	case HMFS_C_NODELINK:
 		snprintf(dev, sizeof(dev), "node%llu", (unsigned long long)(v >> 48));
@@ -1290,7 +1316,8 @@ static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned
 		long pos = (long)i + 2;
 		unsigned s = subs[i];
 
-		if (pos < off || (s == NSUB_HUGEPAGES && !node_has_memory(ctx, nid)))
+		if (pos < off || (s == NSUB_HUGEPAGES && !node_has_memory(ctx, nid)) ||
+		    (s == NSUB_MF_DIR && !ctx->cfg.memory_failure))
 			continue;
 		if (!rd->fn(rd->arg, node_ents[s].name, HMFS_NODE_INO(nid, s), node_ents[s].mode, pos))
 			return pos;
@@ -1333,6 +1360,8 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, l
 		return rd_node_subs(ctx, nid, node_hp_subs, sizeof(node_hp_subs), off, rd);
 	case NSUB_HP_DIR:
 		return rd_node_subs(ctx, nid, node_hp_dir_subs, sizeof(node_hp_dir_subs), off, rd);
+	case NSUB_MF_DIR:
+		return rd_node_subs(ctx, nid, node_mf_subs, sizeof(node_mf_subs), off, rd);
 	}
 	if (off < NODE_CPU_OFF) {
 		ret = rd_node_subs(ctx, nid, node_dir_subs, sizeof(node_dir_subs), off, rd);

@@ -177,7 +177,7 @@ try:
     os.write(fd, sys.argv[2].encode())
     print("ok")
 except OSError as e:
-    print(errno.errorcode[e.errno])
+    print(errno.errorcode.get(e.errno, e.errno))  # 133: EHWPOISON, unknown to Python
 PY
 }
 is "$(w "$N/node0/compact" 1)" ok "compact: any write compacts the node"
@@ -236,6 +236,31 @@ tap_ok $? "memory$blk offlined again"
 is "$(settle "[ -e $N/node2/hugepages ] && echo there || echo gone" gone)" gone \
 	"node2/hugepages/ goes with the node's memory"
 is "$(settle "stat -c %h $N/node2" 3)" 3 "... and node2's nlink says so"
+
+# CONFIG_MEMORY_FAILURE: every node's memory_failure/ (mm/memory-failure.c, 6.5+)
+stop_fs
+{ cat "$TMP/three.profile"; echo 'memory_failure = yes'; } >"$TMP/mf.profile"
+start_fs --profile "$TMP/mf.profile" --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "hotmemfs mounts the machine with memory_failure = yes"
+is "$(cd "$N/node1/memory_failure" && stat -c '%A %s %n' *)" "$(printf -- '-r--r--r-- 4096 %s\n' \
+	delayed failed ignored recovered total)" "node1/memory_failure/: delayed, failed, ignored, recovered, total"
+is "$(cat "$N"/node1/memory_failure/*)" "$(printf '0\n0\n0\n0\n0')" "... all 0"
+is "$(stat -c %h "$N/node0")" 5 "node0's nlink: power/, hugepages/, memory_failure/"
+is "$(w "$MNT/sys/devices/system/memory/hard_offline_page" 0x60000000)" ok \
+	"hard_offline_page of a free page on node 1"
+mf() { echo "$(cat "$N/node$1/memory_failure/total") $(cat "$N/node$1/memory_failure/recovered")"; }
+is "$(mf 1)" "1 1" "node1/memory_failure: total 1, recovered 1 (a free page: MF_MSG_BUDDY, MF_RECOVERED)"
+is "$(mf 0)" "0 0" "node0's stay 0"
+is "$(w "$MNT/sys/devices/system/memory/hard_offline_page" 0x60000000)" 133 \
+	"the same page again: EHWPOISON"
+is "$(w "$MNT/sys/devices/system/memory/soft_offline_page" 0x60001000)" ok "soft_offline_page of another"
+is "$(mf 1)" "1 1" "neither counts (MF_MSG_ALREADY_POISONED; soft offline is not memory_failure())"
+chmod 400 "$N/node1/memory_failure/total"
+kill9_fs
+start_fs --profile "$TMP/mf.profile" --cmdline hotmem.kernel_alloc=off
+tap_ok $? "hotmemfs restarts after kill -9"
+is "$(mf 1)" "1 1" "node1/memory_failure/ counts the page retired before"
+is "$(stat -c %a "$N/node1/memory_failure/total")" 400 "... and total keeps its chmod (the state file names it by its path)"
 
 # numactl and lscpu inside hotmem-enter
 if ! command -v numactl >/dev/null; then
