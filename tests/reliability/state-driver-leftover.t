@@ -25,6 +25,12 @@ body = rec[kind]
 print(kind, " ".join(d["id"] for d in body.get("devices", [])),
       " ".join("%d+%d" % (r["first"], r["count"]) for r in body.get("blocks", [])) if kind != "run" else body["first"])'
 }
+# block_runs: the machine's blocks from memory32 on, as hotmemctl status has them
+block_runs() {
+	ctl --json status | python3 -c '
+import json, sys
+print(" ".join("%d+%d %s" % (r["first"], r["count"], r["state"]) for r in json.load(sys.stdin)["blocks"] if r["first"] >= 32))'
+}
 plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
 
 start --fresh
@@ -65,8 +71,8 @@ ctl check >/dev/null
 tap_ok $? "invariants hold"
 echo offline >"$M/memory35/state"
 tap_ok $? "echo offline > memory35/state: its MEM_OFFLINE queues the driver's work"
-[ ! -e "$M/memory35" ]
-tap_ok $? "... which removes memory35, left over"
+# hotmemctl's block runs, not a stat: the kernel's dentry of memory35 may outlive the write
+is "$(block_runs)" "32+3 online" "... which removes memory35, left over"
 is "$(plugged)" $((384 << 20)) "... plugged-size unchanged (384M): the other blocks are online"
 is "$(last_record)" "device vm0 32+3" "... recorded after the offline's run: vm0 and its blocks, memory32-34"
 EXPECT=$(snapshot)
