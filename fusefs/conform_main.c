@@ -415,6 +415,11 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	char *reasons = NULL;
 
 	r.outcome = run_one(m, a, setting, machine, event, why_not_run, sizeof(why_not_run));
+	if (m->signal) {
+		/* stopped by ^C: no verdict for a cell cut short */
+		json_object_put(r.outcome);
+		return;
+	}
 	if (*why_not_run) {
 		r.reason = why_not_run;
 		r.expect = (struct conform_expect){ "ok", "", "every cell runs" };

@@ -6,7 +6,7 @@
 # offline the host's memory blocks), and an agent that ignores SIGTERM
 # and never onlines is stopped (its process group killed) after the
 # stall, its cell a row like any other -- the script waited for it until
-# the cell's 300 s timeout.
+# the cell's 300 s timeout; ^C stops the cell and the matrix.
 . "$(dirname "$0")/../fusefs/lib.sh"
 CONFORM=$HOTMEM_BUILD/hotmem-conform
 [ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
@@ -39,7 +39,7 @@ grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 8
+	skip "not root: the rest needs root (hotmem-enter)" 11
 	done_testing
 	exit
 fi
@@ -63,7 +63,7 @@ grep -q "^hotmem-conform: --cell runs only inside hotmem-enter" "$TMP/err" && [ 
 tap_ok $? "it says why and prints no outcome"
 
 [ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
-	skip "no /dev/fuse or hotmem-enter" 3
+	skip "no /dev/fuse or hotmem-enter" 6
 	done_testing
 	exit
 }
@@ -79,5 +79,19 @@ tap_ok $? "its row says the blocks were left offline: the cell ended, not timed 
 jq -e '.[0].outcome.new == 8 and .[0].outcome.online == 0 and .[0].outcome.ms_to_last_online == null' \
 	"$TMP/stubborn.json" >/dev/null
 tap_ok $? "the JSON has its outcome"
+# ^C (SIGINT) in a cell: the cell is stopped, its agent with it, and the
+# matrix ends with 128+2 and no verdict for the cell cut short
+"$CONFORM" --reduced --agent "sleep 7654321" >"$TMP/int" 2>"$TMP/interr" &
+pid=$!
+for _ in $(seq 150); do pgrep -f "^sleep 7654321" >/dev/null && break; sleep 0.1; done
+kill -INT "$pid"
+for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+wait "$pid"
+is "$?" 130 "SIGINT: exit status 130"
+grep -q "^hotmem-conform: stopped by signal 2$" "$TMP/interr" && [ "$(wc -l <"$TMP/int")" -eq 1 ]
+tap_ok $? "it says so; the table has its header and no row"
+! pgrep -f "^sleep 7654321" >/dev/null
+tap_ok $? "nothing of the cell is left running"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
 done_testing
