@@ -948,7 +948,14 @@ void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t e
  * as saved (a restore's or an undo's onlines: MEM_ONLINE below half
  * offline_threshold) dropped: the saved machine had none pending, and a
  * flag left set would run a busy shrink's unplug at the next offline of
- * the device's block even with unplug_online on (retry_due()).
+ * the device's block even with unplug_online on (retry_due()).  Only
+ * there: a change's own onlines queue work that its driver retry runs
+ * (retry_due()) or, for a device at its requested size, that its next run
+ * clears, the same work; dropping all after every change would walk every
+ * device each time, and a restore (no change) and the undo of a failed
+ * sync (rollback(), after hmfs_change() let go of change_lock) would still
+ * need their own drop (tests/reliability/state-driver-undo-work.t,
+ * 30-virtio-mem-unplug-online.t).
  */
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
 {
