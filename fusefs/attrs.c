@@ -595,7 +595,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		show_nodemask(ctx, n->attr, &o);
 		break;
 	case A_BUS_AUTOPROBE:
-		emit(&o, "%d\n", !ctx->snodes[n->snode].autoprobe_off);
+		emit(&o, "%d\n", hmfs_bus_autoprobe(ctx, n->snode));
 		break;
 	case A_P_NUMA_AWARE:
 		emit(&o, "%c\n", hotmem_get_auto_movable_numa_aware(ctx->hm) ? 'Y' : 'N');
@@ -1189,9 +1189,10 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return ret ? ret : (ssize_t)count;
 	}
 	case A_BUS_AUTOPROBE:
-		/* each bus its own (bus_type's drivers_autoprobe) */
-		ctx->snodes[n->snode].autoprobe_off = buf[0] == '0';
-		return (ssize_t)count;
+		/* drivers_autoprobe_store(): '0' off, anything else on; kept like a parameter */
+		ch = (struct hmfs_change){ .op = HMFS_CH_BUS_AUTOPROBE, .id = (unsigned long)n->snode,
+					   .value = buf[0] != '0' };
+		return store_change(ctx, &ch, count);
 	case A_BUS_PROBE:
 		return store_bus_probe(ctx, n, buf, count);
 	case A_P_NUMA_AWARE:

@@ -233,7 +233,8 @@ struct hmfs_snode {
 	enum hmfs_dyn dyn;
 	const char *target; /* symlinks */
 	const char *text; /* A_TEXT, A_ACPI_UEVENT: what a read shows */
-	bool autoprobe_off; /* A_BUS_AUTOPROBE: its bus's drivers_autoprobe is 0 */
+	/* A_BUS_AUTOPROBE: its bus's drivers_autoprobe is 0 (hmfs_bus_autoprobe*()) */
+	bool autoprobe_off;
 };
 
 /* What a FUSE inode is, decoded. */
@@ -557,6 +558,9 @@ typedef bool (*hmfs_dirent_fn)(void *arg, const char *name, uint64_t ino, mode_t
 /* Calls @fn for entries at offsets >= @off until it returns false. */
 long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg);
 void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
+/* a bus's drivers_autoprobe, @snode its file's (set through hmfs_change(): HMFS_CH_BUS_AUTOPROBE) */
+bool hmfs_bus_autoprobe(struct hmfs_ctx *ctx, int snode);
+int hmfs_bus_autoprobe_set(struct hmfs_ctx *ctx, int snode, bool on);
 
 /* iattr.c: struct kernfs_iattrs, kept until the node goes */
 /* kernfs_iop_setattr(): root may chmod/chown */
@@ -679,6 +683,8 @@ enum hmfs_change_op {
 	HMFS_CH_MEMORY_FAILURE,
 	/* chmod/chown/touch, an xattr, power/control (iattr.c): iattr */
 	HMFS_CH_IATTR,
+	/* a bus's drivers_autoprobe: id = its file's snode, value = 0/1 */
+	HMFS_CH_BUS_AUTOPROBE,
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */

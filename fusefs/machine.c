@@ -93,6 +93,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0);
 	case HMFS_CH_IATTR:
 		return hmfs_iattr_apply(ctx, ch->iattr);
+	case HMFS_CH_BUS_AUTOPROBE:
+		return hmfs_bus_autoprobe_set(ctx, (int)ch->id, ch->value != 0);
 	case HMFS_CH_DEVICE_ADD: {
 		int ret = hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				       ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
@@ -323,6 +325,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_NOTIFIER_ERROR] = "notifier-error-inject error",
 		[HMFS_CH_MEMORY_FAILURE] = "page's retirement (soft/hard_offline_page)",
 		[HMFS_CH_IATTR] = "chmod, chown, touch, xattr or power/control write",
+		[HMFS_CH_BUS_AUTOPROBE] = "drivers_autoprobe",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",

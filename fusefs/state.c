@@ -76,6 +76,22 @@ static uint32_t machine_crc(json_object *m)
 	return hmfs_crc32(s, strlen(s));
 }
 
+/*
+ * "drivers-autoprobe": each bus's drivers_autoprobe by the bus's name
+ * ({"memory": true, "node": false, ...}; a file from before it: all 1,
+ * as booted).  A parameter of the running kernel like the others.
+ */
+static json_object *autoprobe_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object();
+
+	for (int i = 0; i < ctx->nr_snodes; i++)
+		if (ctx->snodes[i].attr == A_BUS_AUTOPROBE)
+			json_object_object_add(o, ctx->snodes[ctx->snodes[i].parent].name,
+					       json_object_new_boolean(hmfs_bus_autoprobe(ctx, i)));
+	return o;
+}
+
 static json_object *params_json(struct hmfs_ctx *ctx)
 {
 	json_object *p = json_object_new_object();
@@ -103,6 +119,7 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE)));
 	json_object_object_add(p, "notifier-error-going-offline",
 			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE)));
+	json_object_object_add(p, "drivers-autoprobe", autoprobe_json(ctx));
 	return p;
 }
 
@@ -2050,6 +2067,17 @@ static void warn_missing(struct hmfs_ctx *ctx, json_object *runs)
 			(unsigned long long)missing, ctx->state_path, (unsigned long long)example);
 }
 
+/* a bus the file does not name keeps its value */
+static void restore_autoprobe(struct hmfs_ctx *ctx, json_object *o)
+{
+	json_object *v;
+
+	for (int i = 0; i < ctx->nr_snodes; i++)
+		if (ctx->snodes[i].attr == A_BUS_AUTOPROBE &&
+		    (v = get(o, ctx->snodes[ctx->snodes[i].parent].name, json_type_boolean)))
+			hmfs_bus_autoprobe_set(ctx, i, json_object_get_boolean(v));
+}
+
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 {
 	json_object *v;
@@ -2072,6 +2100,7 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE, json_object_get_int(v));
 	if ((v = get(p, "notifier-error-going-offline", json_type_int)))
 		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE, json_object_get_int(v));
+	restore_autoprobe(ctx, get(p, "drivers-autoprobe", json_type_object));
 }
 
 /*

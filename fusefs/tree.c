@@ -1505,3 +1505,21 @@ void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 	st->st_atim = st->st_mtim = st->st_ctim = ctx->mount_time;
 	hmfs_iattr_stat(ctx, n, st);
 }
+
+/*
+ * bus_type's drivers_autoprobe (drivers/base/bus.c, 6.12+: struct
+ * subsys_private's drivers_autoprobe): each bus its own.  Written under
+ * change_lock (hmfs_change()), read by any FUSE thread: atomic.
+ */
+bool hmfs_bus_autoprobe(struct hmfs_ctx *ctx, int snode)
+{
+	return !__atomic_load_n(&ctx->snodes[snode].autoprobe_off, __ATOMIC_RELAXED);
+}
+
+int hmfs_bus_autoprobe_set(struct hmfs_ctx *ctx, int snode, bool on)
+{
+	if (snode < 0 || snode >= ctx->nr_snodes || ctx->snodes[snode].attr != A_BUS_AUTOPROBE)
+		return -EINVAL;
+	__atomic_store_n(&ctx->snodes[snode].autoprobe_off, !on, __ATOMIC_RELAXED);
+	return 0;
+}
