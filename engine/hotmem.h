@@ -516,7 +516,9 @@ struct hm_block_info {
 	unsigned long id;		/* memoryN */
 	uint64_t start;			/* physical start */
 	int state;			/* HM_MEM_ONLINE / GOING_OFFLINE / OFFLINE */
-	int nid;
+	int nid;			/* a boot block on several nodes: the last (6.12) */
+	/* bit N: the block is linked under nodeN (nodeN/memoryM, memoryM/nodeN) */
+	uint64_t nodes;
 	int zone;			/* zone when online or going offline, else -1 */
 	int group;			/* memory group or -1 */
 	unsigned long nr_vmemmap_pages;	/* self-hosted memmap pages */

@@ -396,8 +396,9 @@ struct memory_block {
 	unsigned long id;
 	_Atomic int state;		/* HM_MEM_ONLINE / GOING_OFFLINE / OFFLINE */
 	int online_type;
-	int nid;
-	struct zone *zone;		/* NULL: offline or spans several zones;
+	int nid;			/* several nodes (boot only): the last registered */
+	uint64_t nodes;			/* bit N: linked under nodeN (HM_MAX_NUMNODES 64) */
+	struct zone *zone;		/* NULL: offline or spans several zones or nodes;
 					 * read with __atomic_load_n by readers */
 	struct vmem_altmap *altmap;
 	int group;

@@ -65,6 +65,8 @@ static int init_memory_block(struct hotmem *hm, unsigned long block_id, int nid,
 	atomic_store(&mem->state, state);
 	mem->online_type = HM_MMOP_OFFLINE;
 	mem->nid = nid;
+	/* a hot-added block's one node; boot blocks: memory_dev_init() registers them */
+	mem->nodes = nid >= 0 ? 1ULL << nid : 0;
 	mem->altmap = altmap;
 	mem->group = group;
 	mem->early = early;
@@ -95,12 +97,12 @@ static void remove_memory_block(struct hotmem *hm, unsigned long id)
 	hm_free(hm, mem, sizeof(*mem));
 }
 
-/* early_node_zone_for_memory_block(): one zone, or NULL when it spans more */
+/* early_node_zone_for_memory_block(): @nid's one zone in the block, or NULL when it spans more */
 static struct zone *early_node_zone_for_memory_block(struct hotmem *hm,
-						     struct memory_block *mem)
+						     struct memory_block *mem, int nid)
 {
 	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
-	struct pglist_data *pgdat = NODE_DATA(hm, mem->nid);
+	struct pglist_data *pgdat = NODE_DATA(hm, nid);
 	struct zone *matching = NULL;
 
 	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
@@ -115,6 +117,46 @@ static struct zone *early_node_zone_for_memory_block(struct hotmem *hm,
 	return matching;
 }
 
+/*
+ * memory_block_add_nid() (drivers/base/memory.c, 6.12), MEMINIT_EARLY:
+ * the first node decides the zone; a second, different node makes it
+ * NULL (valid_zones "none", offline -EINVAL).  The block's nid is the
+ * last node registered: a block spanning nodes shows only that one.
+ */
+static void memory_block_add_nid_early(struct hotmem *hm, struct memory_block *mem, int nid)
+{
+	if (mem->nid != nid)
+		set_block_zone(mem, mem->nid == NUMA_NO_NODE ?
+					    early_node_zone_for_memory_block(hm, mem, nid) : NULL);
+	mem->nid = nid;
+}
+
+/* the nodes with boot memory in section @nr: bit N for nodeN */
+static uint64_t boot_section_nodes(struct hotmem *hm, unsigned long nr)
+{
+	const uint64_t start = PFN_PHYS(section_nr_to_pfn(nr));
+	const uint64_t end = start + PFN_PHYS(PAGES_PER_SECTION);
+	uint64_t nodes = 0;
+
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &hm->cfg.boot[i];
+
+		if (r->start < end && r->end > start)
+			nodes |= 1ULL << r->nid;
+	}
+	return nodes;
+}
+
+/*
+ * add_boot_memory_block() for every block with a present section, then
+ * node_dev_init()'s register_one_node() for each node in ascending order,
+ * whose register_memory_blocks_under_node(MEMINIT_EARLY) registers a
+ * block under every node one of its pfns belongs to
+ * (register_mem_block_under_node_early(), drivers/base/node.c, 6.12): a
+ * block spanning two nodes is linked under both, its nid the higher.
+ * A pfn's node is its memblock range's; a hole registers under no node
+ * (the kernel's early_pfn_to_nid() would say first_online_node).
+ */
 int memory_dev_init(struct hotmem *hm)
 {
 	unsigned long nr;
@@ -125,23 +167,28 @@ int memory_dev_init(struct hotmem *hm)
 		return ret;
 	for (nr = 0; nr < nr_mem_sections(hm); nr += hm->sections_per_block) {
 		struct memory_block *mem = NULL;
-		int nid = -1;
+		uint64_t nodes = 0;
+		bool present = false;
 
+		/* pfn_in_present_section(): the nodes of the sections that are there */
 		for (unsigned long s = nr; s < nr + hm->sections_per_block; s++) {
 			struct mem_section *ms = __nr_to_section(hm, s);
 
 			if (present_section(ms) && valid_section(ms)) {
-				nid = ms->nid;
-				break;
+				present = true;
+				nodes |= boot_section_nodes(hm, s);
 			}
 		}
-		if (nid < 0)
+		if (!present)
 			continue;
-		ret = init_memory_block(hm, memory_block_id(hm, nr), nid, HM_MEM_ONLINE, NULL,
-					-1, true, &mem);
+		ret = init_memory_block(hm, memory_block_id(hm, nr), NUMA_NO_NODE, HM_MEM_ONLINE,
+					NULL, -1, true, &mem);
 		if (ret)
 			return ret;
-		set_block_zone(mem, early_node_zone_for_memory_block(hm, mem));
+		for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+			if (nodes & (1ULL << nid))
+				memory_block_add_nid_early(hm, mem, nid);
+		mem->nodes = nodes;
 	}
 	return 0;
 }
@@ -583,6 +630,7 @@ int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info 
 		info->start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
 		info->state = atomic_load(&mem->state);
 		info->nid = mem->nid;
+		info->nodes = mem->nodes;
 		/* going-offline keeps its zone until the offline succeeds */
 		info->zone = info->state != HM_MEM_OFFLINE && zone ? zone_idx(zone) : -1;
 		info->group = mem->group;

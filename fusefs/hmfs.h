@@ -92,6 +92,8 @@ enum {
 	BSUB_FIRMWARE_NODE, /* a DIMM's block only (acpi.c) */
 	BSUB_END,
 	SUB_PWR = 16, /* power/ files: SUB_PWR + k */
+	/* nodeK of a boot block spanning nodes, K not its nid (BSUB_NODE's): BSUB_NODE_MORE + K */
+	BSUB_NODE_MORE = 64,
 };
 #define NR_PWR 5 /* power/ files of a device directory */
 

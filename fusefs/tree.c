@@ -489,6 +489,16 @@ static int block_sub_node(unsigned sub, struct hmfs_node *n)
 	return sub_node(block_ents, BSUB_END, BSUB_POWER, sub, n);
 }
 
+/*
+ * A boot block spanning nodes is linked to each (6.12 drivers/base/node.c
+ * do_register_memory_block_under_node()): nodeK, K other than its nid's.
+ */
+static bool block_other_node(const struct hm_block_info *bi, unsigned long nid)
+{
+	return nid < HM_MAX_NUMNODES && nid != (unsigned long)bi->nid &&
+	       (bi->nodes & (1ULL << nid));
+}
+
 static int block_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
 			  struct hmfs_node *n)
 {
@@ -499,6 +509,13 @@ static int block_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
 	if (hotmem_block_info(ctx->hm, id, &bi) || key != block_key(ctx, id))
 		return -ENOENT;
 	n->id = id;
+	if (sub >= BSUB_NODE_MORE) {
+		if (!block_other_node(&bi, sub - BSUB_NODE_MORE))
+			return -ENOENT;
+		n->mode = LNK;
+		snprintf(n->target, sizeof(n->target), "../../node/node%u", sub - BSUB_NODE_MORE);
+		return 0;
+	}
 	if (block_sub_node(sub, n))
 		return -ENOENT;
 	if (sub == BSUB_NODE)
@@ -719,7 +736,9 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		return node_node_get(ctx, v >> 8, v & 0xff, n);
 	case HMFS_C_NODELINK:
 		n->id = v & ((1ULL << 48) - 1);
-		if (hotmem_block_info(ctx->hm, n->id, &bi) || (uint64_t)bi.nid != (v >> 48))
+		/* under every node it is registered with: a boot block may span two */
+		if (hotmem_block_info(ctx->hm, n->id, &bi) || (v >> 48) >= HM_MAX_NUMNODES ||
+		    !(bi.nodes & (1ULL << (v >> 48))))
 			return -ENOENT;
 		n->mode = LNK;
 		snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
@@ -844,6 +863,7 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned 
 {
 	struct hm_block_info bi;
 	char nodename[32];
+	unsigned long nid;
 
 	if (sub == BSUB_POWER)
 		return lookup_power(ctx, mk_block, key, name, n);
@@ -854,6 +874,8 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned 
 	snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
 	if (!strcmp(name, nodename))
 		return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, BSUB_NODE), n);
+	if (parse_id(name, "node", &nid) && block_other_node(&bi, nid))
+		return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, BSUB_NODE_MORE + nid), n);
 	for (unsigned s = 1; s < BSUB_END; s++)
 		if (block_ents[s].name && !strcmp(name, block_ents[s].name))
 			return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, s), n);
@@ -1067,7 +1089,7 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 	case HMFS_C_BLOCK:
 		snprintf(dev, sizeof(dev), "memory%lu", n->id);
 		/* nodeY: the link's own name, its target's last part */
-		name = sub == BSUB_NODE ? strrchr(n->target, '/') + 1 :
+		name = sub == BSUB_NODE || sub >= BSUB_NODE_MORE ? strrchr(n->target, '/') + 1 :
 					  sub_name(block_ents, sub, nm, sizeof(nm));
 		return dyn_path(ctx, ctx->sn_memory, dev, name, buf, len);
 	case HMFS_C_NODE:
@@ -1377,12 +1399,30 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, l
 	}
 	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
 		if (DYN_OFF + (long)id < off || hotmem_block_info(ctx->hm, id, &bi) ||
-		    (unsigned long)bi.nid != nid)
+		    nid >= HM_MAX_NUMNODES || !(bi.nodes & (1ULL << nid)))
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
 		if (!rd->fn(rd->arg, name, HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id),
 			    LNK, DYN_OFF + (long)id))
 			return DYN_OFF + (long)id;
+	}
+	return LONG_MAX;
+}
+
+/* a boot block's other nodeK links, after its entries (at BSUB_END + 1 + K) */
+static long rd_block_other_nodes(const struct hm_block_info *bi, unsigned long key, long off,
+				 struct rd *rd)
+{
+	char name[32];
+
+	for (unsigned long nid = 0; nid < HM_MAX_NUMNODES; nid++) {
+		long at = BSUB_END + 1 + (long)nid;
+
+		if (at < off || !block_other_node(bi, nid))
+			continue;
+		snprintf(name, sizeof(name), "node%lu", nid);
+		if (!rd->fn(rd->arg, name, mk_block(key, BSUB_NODE_MORE + (unsigned)nid), LNK, at))
+			return at;
 	}
 	return LONG_MAX;
 }
@@ -1419,6 +1459,7 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 		return rd_static(ctx, n.snode, off, &rd);
 	case HMFS_C_BLOCK: {
 		struct hm_block_info bi;
+		long r;
 
 		if (n.removed)
 			return LONG_MAX;
@@ -1428,10 +1469,11 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
 		/* firmware_node, the last entry, for a DIMM's blocks only */
-		return rd_subs(block_ents,
-			       hmfs_acpi_block_slot(ctx, n.id, NULL, false) >= 0 ? BSUB_END :
-									    BSUB_FIRMWARE_NODE,
-			       mk_block, v >> 8, off, &rd, nodename);
+		r = rd_subs(block_ents,
+			    hmfs_acpi_block_slot(ctx, n.id, NULL, false) >= 0 ? BSUB_END :
+									 BSUB_FIRMWARE_NODE,
+			    mk_block, v >> 8, off, &rd, nodename);
+		return r == LONG_MAX ? rd_block_other_nodes(&bi, v >> 8, off, &rd) : r;
 	}
 	case HMFS_C_ACPI:
 		if ((v & 0xff) == ASUB_POWER)

@@ -227,6 +227,61 @@ static void test_failed_boot_leaves_no_file_open(void **state)
 	signal(SIGXFSZ, SIG_DFL);
 }
 
+/*
+ * A boot block of 256 MiB whose first section is node 0's and second
+ * node 1's.  6.12's node_dev_init() registers it under node 0, then node 1
+ * (register_mem_block_under_node_early(), drivers/base/node.c);
+ * memory_block_add_nid() gives it the first node's zone, then NULL for the
+ * second node, and leaves nid at the last one.  The engine gave it node 0
+ * and node 0's Normal zone: valid_zones said Normal and only node0 linked it.
+ */
+static void test_block_spanning_two_nodes(void **state)
+{
+	struct hotmem_config cfg;
+	struct hm_block_info bi;
+	struct hotmem *hm;
+	char err[256], zones[64];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg,
+		"block_size = 256M\n"
+		"nodes = 2\n"
+		"ram = 0x1000-0x9efff node=0\n"
+		"ram = 0x100000-0x3fffffff node=0\n"
+		"ram = 0x100000000-0x107ffffff node=0\n"
+		"ram = 0x108000000-0x12fffffff node=1\n"
+		"cmdline = \"" IDLE_KERNEL "\"\n", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+
+	/* memory16: node 0's 128 MiB of Normal, then node 1's */
+	assert_int_equal(hotmem_block_info(hm, 16, &bi), 0);
+	assert_int_equal(bi.nid, 1);
+	assert_int_equal(bi.nodes, 0x3);
+	assert_int_equal(bi.zone, -1);
+	hotmem_block_valid_zones(hm, 16, zones, sizeof(zones));
+	assert_string_equal(zones, "none\n");
+	/* zone == NULL: memory_block_offline() says -EINVAL, nothing changes */
+	assert_int_equal(hotmem_block_set_state(hm, 16, HM_MMOP_OFFLINE), -EINVAL);
+	assert_int_equal(block_state(hm, 16), HM_MEM_ONLINE);
+
+	/* one node, one zone: as before */
+	assert_int_equal(hotmem_block_info(hm, 17, &bi), 0);
+	assert_int_equal(bi.nid, 1);
+	assert_int_equal(bi.nodes, 0x2);
+	assert_int_equal(bi.zone, HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_info(hm, 1, &bi), 0);
+	assert_int_equal(bi.nid, 0);
+	assert_int_equal(bi.nodes, 0x1);
+	/* memory0 spans DMA and DMA32 of one node: "none" too, node 0 alone */
+	assert_int_equal(hotmem_block_info(hm, 0, &bi), 0);
+	assert_int_equal(bi.nid, 0);
+	assert_int_equal(bi.nodes, 0x1);
+	assert_int_equal(bi.zone, -1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_parallel_memmap_init_equals_serial),
 		cmocka_unit_test(test_boot_pages_not_freed_stay_reserved),
 		cmocka_unit_test(test_failed_boot_leaves_no_file_open),
+		cmocka_unit_test(test_block_spanning_two_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

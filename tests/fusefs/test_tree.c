@@ -393,6 +393,74 @@ static void test_runs(void **state)
 	assert_true(v[0] >= 3);
 }
 
+/*
+ * A boot block spanning two nodes (256 MiB blocks, node 0's last 128 MiB
+ * then node 1's), as 6.12 shows it: node_dev_init() links it under node0
+ * and node1 (drivers/base/node.c do_register_memory_block_under_node():
+ * nodeK/memoryN and memoryN/nodeK for each), valid_zones "none" (its zone
+ * NULL: memory_block_add_nid() for a second node), its state cannot go
+ * offline.  hotmemfs linked it under node0 alone and said "Normal".
+ */
+static void test_block_spanning_two_nodes(void **state)
+{
+	struct hmfs_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct names nm = { 0 };
+	struct hmfs_node n;
+	char err[256];
+
+	(void)state;
+	assert_non_null(ctx);
+	hmfs_ctx_init(ctx);
+	hotmem_config_default(&ctx->cfg);
+	assert_int_equal(hotmem_config_parse_text(&ctx->cfg,
+		"block_size = 256M\nnodes = 2\n"
+		"ram = 0x1000-0x9efff node=0\nram = 0x100000-0x3fffffff node=0\n"
+		"ram = 0x100000000-0x107ffffff node=0\nram = 0x108000000-0x12fffffff node=1\n"
+		"cmdline = hotmem.kernel_alloc=off\n", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)), 0);
+	ctx->block_size = hotmem_block_size(ctx->hm);
+	assert_int_equal(hmfs_tree_init(ctx), 0);
+
+	assert_string_equal(show(ctx, MEM "memory16/valid_zones"), "none\n");
+	assert_int_equal(path(ctx, MEM "memory16/node0", &n), 0);
+	assert_string_equal(n.target, "../../node/node0");
+	assert_int_equal(path(ctx, MEM "memory16/node1", &n), 0);
+	assert_string_equal(n.target, "../../node/node1");
+	assert_int_equal(path(ctx, MEM "memory16/node2", &n), -ENOENT);
+	assert_int_equal(path(ctx, "sys/devices/system/node/node0/memory16", &n), 0);
+	assert_string_equal(n.target, "../../memory/memory16");
+	assert_int_equal(path(ctx, "sys/devices/system/node/node1/memory16", &n), 0);
+	/* one node each for the others */
+	assert_int_equal(path(ctx, MEM "memory17/node0", &n), -ENOENT);
+	assert_int_equal(path(ctx, "sys/devices/system/node/node0/memory17", &n), -ENOENT);
+	assert_string_equal(show(ctx, MEM "memory17/valid_zones"), "Normal\n");
+	assert_int_equal(store(ctx, MEM "memory16/state", "offline"), -EINVAL);
+	assert_string_equal(show(ctx, MEM "memory16/state"), "online\n");
+
+	/* both links listed, each once, and each path leads back to its node */
+	assert_int_equal(path(ctx, MEM "memory16", &n), 0);
+	hmfs_readdir(ctx, n.ino, 0, collect, &nm);
+	assert_string_equal(nm.buf, ". .. uevent node1 power online phys_device phys_index "
+				    "valid_zones subsystem state removable node0 ");
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(path(ctx, "sys/devices/system/node/node0", &n), 0);
+	hmfs_readdir(ctx, n.ino, 0, collect, &nm);
+	assert_non_null(strstr(nm.buf, " memory16 "));
+	assert_null(strstr(nm.buf, " memory17 "));
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(path(ctx, "sys/devices/system/node/node1", &n), 0);
+	hmfs_readdir(ctx, n.ino, 0, collect, &nm);
+	assert_non_null(strstr(nm.buf, " memory16 memory17 memory18 "));
+	{
+		struct walk w = { .ctx = ctx };
+
+		walk_dir(&w, 1);
+	}
+	hmfs_tree_free(ctx);
+	hotmem_destroy(ctx->hm);
+	free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_show),   cmocka_unit_test(test_store),
 		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
 		cmocka_unit_test(test_change_no_journal), cmocka_unit_test(test_node_paths),
+		cmocka_unit_test(test_block_spanning_two_nodes),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }
