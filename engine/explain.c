@@ -104,8 +104,10 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 			 "the host left part of its memmap unmapped (vm.max_map_count): offlining maps it first, or fails with ENOMEM");
 	} else if (!zone) {
 		ex->verdict = "einval";
+		/* memory_block_add_nid(): a boot block on two nodes has no zone either */
 		snprintf(ex->reason, sizeof(ex->reason),
-			 "spans several zones: offlining refuses it (EINVAL)");
+			 "spans several %s: offlining refuses it (EINVAL)",
+			 mem->nodes & (mem->nodes - 1) ? "nodes" : "zones");
 	} else if (holes) {
 		ex->verdict = "einval";
 		snprintf(ex->reason, sizeof(ex->reason),

@@ -238,6 +238,7 @@ static void test_failed_boot_leaves_no_file_open(void **state)
 static void test_block_spanning_two_nodes(void **state)
 {
 	struct hotmem_config cfg;
+	static struct hm_explain ex;
 	struct hm_block_info bi;
 	struct hotmem *hm;
 	char err[256], zones[64];
@@ -264,6 +265,9 @@ static void test_block_spanning_two_nodes(void **state)
 	/* zone == NULL: memory_block_offline() says -EINVAL, nothing changes */
 	assert_int_equal(hotmem_block_set_state(hm, 16, HM_MMOP_OFFLINE), -EINVAL);
 	assert_int_equal(block_state(hm, 16), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_explain(hm, 16, &ex), 0);
+	assert_string_equal(ex.verdict, "einval");
+	assert_non_null(strstr(ex.reason, "spans several nodes"));
 
 	/* one node, one zone: as before */
 	assert_int_equal(hotmem_block_info(hm, 17, &bi), 0);
