@@ -370,6 +370,9 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 			tok[n++] = *p++;
 		}
 		tok[n] = '\0';
+		/* parse_args() stops at a bare "--": the rest is init's (kernel/params.c, 6.12) */
+		if (!strcmp(tok, "--"))
+			break;
 		eq = strchr(tok, '=');
 		if (eq)
 			*eq = '\0';

@@ -174,6 +174,31 @@ static void test_dash_is_underscore_in_names(void **state)
 	assert_false(cfg.movable_node);
 }
 
+/*
+ * parse_args() (kernel/params.c, 6.12) stops at a bare "--": what follows
+ * is init's arguments, no kernel parameter, though /proc/cmdline shows it.
+ * The engine applied memhp_default_state=online after it.
+ */
+static void test_double_dash_ends_kernel_parameters(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"movable_node -- memhp_default_state=online memory_hotplug.bogus=1 --x", err,
+		sizeof(err)), 0);
+	assert_true(cfg.movable_node);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_OFFLINE);
+	assert_string_equal(cfg.cmdline,
+			    "movable_node -- memhp_default_state=online memory_hotplug.bogus=1 --x");
+	/* only a bare one: "--x" and "--=1" are parameters (unknown, not ours) */
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "--x --=1 memhp_default_state=online",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE);
+}
+
 static void test_profile_text(void **state)
 {
 	struct hotmem_config cfg;
@@ -322,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_bare_module_bool_is_true),
 		cmocka_unit_test(test_dash_is_underscore_in_names),
+		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
