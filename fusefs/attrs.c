@@ -565,6 +565,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	int ret = 0, v;
 
 	buf[0] = '\0';
+	/* a write-only attribute has no show: dev_attr_show(), bus_attr_show() say EIO */
+	if (!(n->mode & 0444))
+		return -EIO;
 	switch (n->attr) {
 	case A_AUTO_ONLINE:
 		emit(&o, "%s\n", hmu_online_type_name(hotmem_get_auto_online(ctx->hm)));
@@ -715,25 +718,31 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_ACPI_UID:
 		show_acpi_slot(ctx, n, &o);
 		break;
-	default: /* uevent files read empty; write-only files never get here */
+	default: /* uevent files read empty */
 		break;
 	}
 	return ret < 0 ? ret : (int)o.off;
 }
 
-bool hmfs_attr_is_module_param(enum hmfs_attr a)
+enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 {
 	switch (a) {
-	case A_P_NUMA_AWARE:
-	case A_P_RATIO:
-	case A_P_MEMMAP:
-	case A_P_POLICY:
-	case A_P_VMEM_UNPLUG_ONLINE:
-	case A_P_VMEM_FORCE_BBM:
-	case A_P_VMEM_BBM_BLOCK_SIZE:
-		return true;
+	case A_N_CPUMAP:
+	case A_N_CPULIST: /* 6.18: BIN_ATTR_RO(cpumap), BIN_ATTR_RO(cpulist) */
+	case A_FW_START:
+	case A_FW_END:
+	case A_FW_TYPE: /* memmap_attr_ops: .show only */
+		return HMFS_OPS_AS_MODE;
+	case A_MEMINFO:
+	case A_ZONEINFO:
+	case A_BUDDYINFO:
+	case A_IOMEM:
+	case A_CMDLINE:
+	case A_INJ_GOING_ONLINE:
+	case A_INJ_GOING_OFFLINE:
+		return HMFS_OPS_VFS;
 	default:
-		return false;
+		return HMFS_OPS_SYSFS;
 	}
 }
 

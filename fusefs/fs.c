@@ -273,23 +273,34 @@ static void hmfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t 
  * kernfs_fop_open() on sysfs (KERNFS_ROOT_EXTRA_OPEN_PERM_CHECK), for
  * root too: O_WRONLY/O_RDWR needs a write bit in the inode's mode (as
  * chmod left it) and a write op, a read open a read bit and a read op.
- * The ops are those the kernel gave the file: a store where its mode had
- * a write bit, and always for a module parameter (module_sysfs_ops; a
- * 0444 parameter's store is NULL, its write EIO: add_sysfs_param()).
- * default_permissions already refused non-root by mode.
+ * sysfs_add_file_mode_ns() (fs/sysfs/file.c, 6.12+) takes a text
+ * attribute's ops from its kobject type's sysfs_ops, not from its mode:
+ * dev_sysfs_ops, bus_sysfs_ops, kobj_sysfs_ops and module_sysfs_ops all
+ * have show and store, so each such file has both (sysfs_file_kfops_rw)
+ * and after a chmod root's open follows the mode; the attribute's missing
+ * store is EIO at write, its missing show EIO at read (dev_attr_store(),
+ * dev_attr_show(): hmfs_store(), hmfs_show()).  A binary attribute's ops
+ * are its own (sysfs_add_bin_file_mode_ns()), as firmware memmap's
+ * (memmap_attr_ops: show only): the mode the kernel gave them.  procfs
+ * (proc_reg_open()) and debugfs check nothing past the VFS's permission,
+ * which root passes: /proc/meminfo's write is EIO (pde_write() without
+ * proc_write).  default_permissions already refused non-root by mode.
  */
 static int open_check(struct hmfs_ctx *ctx, const struct hmfs_node *n, int flags)
 {
-	const bool param = hmfs_attr_is_module_param(n->attr);
+	enum hmfs_open_ops ops = hmfs_attr_open_ops(n->attr);
+	bool as_mode = ops == HMFS_OPS_AS_MODE;
 	struct stat st = { .st_mode = n->mode };
 	int acc = flags & O_ACCMODE;
 
 	if (S_ISDIR(n->mode))
 		return -EISDIR;
+	if (ops == HMFS_OPS_VFS)
+		return 0;
 	hmfs_iattr_stat(ctx, n, &st);
-	if (acc != O_RDONLY && (!(st.st_mode & 0222) || !(param || (n->mode & 0222))))
+	if (acc != O_RDONLY && (!(st.st_mode & 0222) || (as_mode && !(n->mode & 0222))))
 		return -EACCES;
-	if (acc != O_WRONLY && (!(st.st_mode & 0444) || !(param || (n->mode & 0444))))
+	if (acc != O_WRONLY && (!(st.st_mode & 0444) || (as_mode && !(n->mode & 0444))))
 		return -EACCES;
 	return 0;
 }

@@ -631,7 +631,14 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
  */
 bool hmfs_attr_is_seq(enum hmfs_attr a);
 /* a module parameter (sys/module/NAME/parameters): module_sysfs_ops, show and store both */
-bool hmfs_attr_is_module_param(enum hmfs_attr a);
+/*
+ * Which ops a file's open finds (fs.c open_check()): kernfs's with show
+ * and store both (a sysfs text attribute: its kobject type's sysfs_ops),
+ * kernfs's as the kernel's mode gave them (a binary attribute, firmware
+ * memmap's), or procfs's and debugfs's (no check past the VFS's).
+ */
+enum hmfs_open_ops { HMFS_OPS_SYSFS, HMFS_OPS_AS_MODE, HMFS_OPS_VFS };
+enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a);
 /* a seq_file's whole text, malloc()ed into *@out (its length in *@len); 0 or -errno */
 int hmfs_show_seq(struct hmfs_ctx *ctx, const struct hmfs_node *n, char **out, size_t *len);
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count);

@@ -36,8 +36,40 @@ is "$(nobody $W w "$M/memory2/state" offline)" "ret=7" "... and nobody may now o
 is "$(nobody $W w "$M/memory2/state" online)" "ret=6" "... and online it again"
 nobody chmod 666 "$M/memory3/state" 2>/dev/null
 tap_ok $((! $?)) "nobody cannot chmod a root-owned attribute"
+# sysfs_add_file_mode_ns(): a device's or bus's attribute has the kobject
+# type's sysfs_ops, show and store both (dev_sysfs_ops, bus_sysfs_ops):
+# after a chmod root's open follows the mode, the attribute's missing
+# store is EIO at write (dev_attr_store()), its missing show EIO at read
 chmod 666 "$M/block_size_bytes"
-is "$($W o "$M/block_size_bytes" w)" "EACCES" "chmod 666 block_size_bytes: still no store, O_WRONLY EACCES"
+is "$($W w "$M/block_size_bytes" 1)" "EIO" "chmod 666 block_size_bytes: root's open O_WRONLY ok, the write EIO (no store)"
+chmod 644 "$M/memory0/phys_index"
+is "$($W o "$M/memory0/phys_index" rw) $($W w "$M/memory0/phys_index" 1)" "ok EIO" \
+	"chmod 644 memory0/phys_index: O_RDWR ok, the write EIO"
+N=$MNT/sys/devices/system/node
+chmod 644 "$N/node0/distance"
+is "$($W w "$N/node0/distance" 1)" "EIO" "chmod 644 node0/distance: the write EIO"
+chmod 600 "$N/node0/reclaim"
+is "$($W r "$N/node0/reclaim")" "EIO" "chmod 600 node0/reclaim: the read EIO (no show)"
+chmod 644 "$MNT/sys/bus/memory/drivers_probe"
+is "$($W r "$MNT/sys/bus/memory/drivers_probe")" "EIO" "chmod 644 bus/memory/drivers_probe: the read EIO (bus_attr_show())"
+chmod 200 "$M/memory1/state"
+is "$($W o "$M/memory1/state" r)" "EACCES" "chmod 200 memory1/state: root's read open EACCES (the mode)"
+chmod 644 "$M/memory1/state"
+# a binary attribute's ops are its own (6.18: BIN_ATTR_RO(cpumap)), and
+# firmware memmap's sysfs_ops have show alone: the kernel's mode rules
+chmod 666 "$N/node0/cpumap" "$N/node0/cpulist" "$MNT/sys/firmware/memmap/0/type"
+is "$($W o "$N/node0/cpumap" w) $($W o "$N/node0/cpulist" rw) $($W o "$MNT/sys/firmware/memmap/0/type" w)" \
+	"EACCES EACCES EACCES" "chmod 666 cpumap, cpulist, firmware/memmap/0/type: O_WRONLY still EACCES"
+# procfs: proc_reg_open() checks nothing past the VFS (root passes), a
+# file without proc_write is EIO at write (pde_write())
+for f in meminfo zoneinfo iomem cmdline buddyinfo; do
+	is "$($W w "$MNT/proc/$f" 1)" "EIO" "root's O_WRONLY of /proc/$f: open ok, the write EIO"
+	is "$(nobody $W o "$MNT/proc/$f" w)" "EACCES" "... nobody's open EACCES (0444)"
+done
+# debugfs too: a 0400 error file is root's to write (simple_attr_write())
+E=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
+chmod 400 "$E"
+is "$($W w "$E" 0)" "ret=1" "chmod 400 notifier-error-inject's error: root's write taken"
 chmod 444 "$M/memory1/state"
 is "$(nobody $W w "$M/memory1/state" offline)" "EACCES" "chmod 444 state: nobody EACCES (default_permissions)"
 is "$(stat -c '%a %U' "$CTL")" "600 root" "control socket is 0600 root"

@@ -4,6 +4,7 @@ reference fixtures print results.
 
   w PATH VALUE   open(O_WRONLY) + one write() + close(): "ret=N" or "ERRNAME"
                  VALUE takes Python escapes (\\n, \\x00)
+  r PATH         open(O_RDONLY) + one read() + close(): "ret=N" or "ERRNAME"
   o PATH MODE    open(PATH, MODE) where MODE is r, w, rw, creat: "ok" or "ERRNAME"
   mkdir PATH     "ok" or "ERRNAME"
 """
@@ -24,6 +25,12 @@ def main():
             fd = os.open(path, os.O_WRONLY)
             try:
                 print("ret=%d" % os.write(fd, val))
+            finally:
+                os.close(fd)
+        elif op == "r":
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                print("ret=%d" % len(os.read(fd, 65536)))
             finally:
                 os.close(fd)
         elif op == "o":
