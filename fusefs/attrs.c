@@ -1112,6 +1112,8 @@ static ssize_t store_bus_probe(struct hmfs_ctx *ctx, const struct hmfs_node *n, 
  * there is no swap, so nothing on a node can be reclaimed: a request of a
  * page or more ends, after MAX_RECLAIM_RETRIES rounds reclaiming nothing,
  * with EAGAIN; less than a page (nr_to_reclaim 0) succeeds at once.
+ * reclaim_store() answers any failure so, the parse's EINVAL too
+ * (6.18: `ret ? -EAGAIN : count`).
  */
 static ssize_t store_node_reclaim(const char *buf, size_t count)
 {
@@ -1120,9 +1122,9 @@ static ssize_t store_node_reclaim(const char *buf, size_t count)
 	int swappiness;
 
 	snprintf(tmp, sizeof(tmp), "%s", buf);
-	if (hmfs_reclaim_parse(tmp, &bytes, &swappiness))
-		return -EINVAL;
-	return bytes / HMFS_PAGE_SIZE ? -EAGAIN : (ssize_t)count;
+	if (hmfs_reclaim_parse(tmp, &bytes, &swappiness) || bytes / HMFS_PAGE_SIZE)
+		return -EAGAIN;
+	return (ssize_t)count;
 }
 
 /*
