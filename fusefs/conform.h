@@ -150,6 +150,8 @@ int conform_ctl(const char *const args[]);
 void conform_state_writes(struct conform_state_writes *sw);
 /* status's uevents "netlink-errors", -1 when status fails */
 long conform_uevents_unsent(void);
+/* a virtio-mem device's plugged-size and requested-size (status's devices); -errno */
+int conform_vmem_sizes(const char *id, long *plugged, long *requested);
 
 /* ---- conform_cell.c ------------------------------------------------------ */
 /* hotmem-conform --cell AGENT EVENT: one JSON object on stdout */

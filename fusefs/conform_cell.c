@@ -183,6 +183,41 @@ static void wait_grown_online(const struct cell *c)
 	conform_blocks_free(&now);
 }
 
+/*
+ * Until the virtio-mem device's driver has got to its requested-size
+ * (plugged-size says how far: hotmemctl returns before the driver is
+ * done, as QEMU's qom-set does), it has got no further for 5 s, or the
+ * wait is over; then until the listing holds still: a shrink's blocks are
+ * removed after their memory is unplugged.  Counting before had blocks
+ * on their way out counted as new and left offline.
+ */
+static void wait_resized(const struct cell *c, const char *id)
+{
+	long now = conform_now_ms(), end = now + c->wait_ms, last_change = now;
+	long plugged, requested, last = -1;
+	struct conform_blocks a = { 0 }, b = { 0 };
+
+	while (!conform_vmem_sizes(id, &plugged, &requested) && plugged != requested) {
+		now = conform_now_ms();
+		if (plugged != last) {
+			last = plugged;
+			last_change = now;
+		}
+		if (now >= end || now - last_change >= CONFORM_STALL_MS)
+			return;
+		conform_sleep_ms(50);
+	}
+	while (!conform_list_blocks(&a)) {
+		conform_sleep_ms(200);
+		if (conform_list_blocks(&b) || conform_blocks_equal(&a, &b) || conform_now_ms() >= end)
+			break;
+		conform_blocks_free(&a);
+		conform_blocks_free(&b);
+	}
+	conform_blocks_free(&a);
+	conform_blocks_free(&b);
+}
+
 static int start_listener(struct cell *c)
 {
 	struct conform_listener_args a = { .ready = LISTENER_READY, .rcvbuf = c->rcvbuf };
@@ -299,10 +334,13 @@ static void plug(struct cell *c)
 		 * virtio-mem driver unplugs only what it plugged and is online) */
 		conform_ctl((const char *[]){ "device_add", "virtio-mem-pci", "size=4G",
 					      "requested-size=1G", "id=vm0", NULL });
+		wait_resized(c, "vm0");
 		wait_grown_online(c);
 		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "2G", NULL });
+		wait_resized(c, "vm0");
 		wait_grown_online(c);
 		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "1G", NULL });
+		wait_resized(c, "vm0");
 	}
 }
 

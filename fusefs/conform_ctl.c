@@ -7,6 +7,7 @@
  * found on PATH (hotmem-enter puts its own directory first), every run
  * bounded.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,4 +90,27 @@ long conform_uevents_unsent(void)
 		n = get_long(u, "netlink-errors", -1);
 	json_object_put(st);
 	return n;
+}
+
+int conform_vmem_sizes(const char *id, long *plugged, long *requested)
+{
+	json_object *st = status(), *devs = NULL, *d, *v;
+	int ret = -ENOENT;
+	size_t i;
+
+	if (st && json_object_object_get_ex(st, "devices", &devs) &&
+	    json_object_is_type(devs, json_type_array)) {
+		for (i = 0; i < json_object_array_length(devs); i++) {
+			d = json_object_array_get_idx(devs, i);
+			if (!json_object_object_get_ex(d, "id", &v) ||
+			    strcmp(json_object_get_string(v), id))
+				continue;
+			*plugged = get_long(d, "plugged-size", -1);
+			*requested = get_long(d, "requested-size", -1);
+			ret = *plugged < 0 || *requested < 0 ? -EINVAL : 0;
+			break;
+		}
+	}
+	json_object_put(st);
+	return ret;
 }
