@@ -701,6 +701,85 @@ static void print_vmem(struct found *f, FILE *out)
 	}
 }
 
+/* one row of nodeN/distance into @row (@nr values): 0, else -1 */
+static int read_distance_row(const struct found *f, int nid, int *row, int nr)
+{
+	char rel[64], buf[4 * HM_MAX_NUMNODES + 8], *p = buf;
+
+	snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/distance", nid);
+	if (read_line(f, rel, buf, sizeof(buf)))
+		return -1;
+	for (int i = 0; i < nr; i++) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p || v < 0 || v > 255)
+			return -1;
+		row[i] = (int)v;
+		p = end;
+	}
+	return *p ? -1 : 0;
+}
+
+/* what config.c's parse_distance() takes: 10 to itself, else 11..255 */
+static bool distance_ok(int from, int to, int d)
+{
+	return from == to ? d == 10 : d > 10 && d <= 255;
+}
+
+/*
+ * The firmware's SLIT as nodeN/distance shows it (node_read_distance(),
+ * 6.12: node_distance(N, i) for each online node i, in order): `distance`
+ * lines, when it is not what a profile without them gives (x86 without a
+ * SLIT: 10 local, 20 remote).  A possible node that is offline has no
+ * nodeN and no column: its distances are not in sysfs, taken as 20 and
+ * said.  A table the engine would refuse is left out, said.
+ */
+static void print_distance(struct found *f, FILE *out)
+{
+	unsigned char d[HM_MAX_NUMNODES][HM_MAX_NUMNODES] = { { 0 } }; /* 0: not in sysfs */
+	int on[HM_MAX_NUMNODES], nr_on = 0, nr = f->nr_nodes, row[HM_MAX_NUMNODES];
+	bool slit = false;
+
+	if (nr > HM_MAX_NUMNODES)
+		nr = HM_MAX_NUMNODES;
+	for (int i = 0; i < nr; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/distance", i);
+		if (exists(f, rel))
+			on[nr_on++] = i;
+	}
+	for (int a = 0; a < nr_on; a++) {
+		if (read_distance_row(f, on[a], row, nr_on)) {
+			note(f, "distance: node%d/distance is not one number per online node: "
+				"took 10 local, 20 remote", on[a]);
+			return;
+		}
+		for (int b = 0; b < nr_on; b++) {
+			if (!distance_ok(on[a], on[b], row[b])) {
+				note(f, "distance: %d from node %d to %d, which a profile cannot say: "
+					"took 10 local, 20 remote", row[b], on[a], on[b]);
+				return;
+			}
+			d[on[a]][on[b]] = (unsigned char)row[b];
+			slit |= a != b && row[b] != 20;
+		}
+	}
+	if (!slit)
+		return;
+	if (nr_on < nr)
+		note(f, "distance: the offline nodes' (no nodeN/distance): took 20");
+	for (int i = 0; i < nr; i++)
+		for (int j = i + 1; j < nr; j++) {
+			bool known = d[i][j] && d[j][i];
+
+			fprintf(out, "distance = %d %d %d\n", i, j, known ? d[i][j] : 20);
+			if (known && d[j][i] != d[i][j])
+				fprintf(out, "distance = %d %d %d\n", j, i, d[j][i]);
+		}
+}
+
 static int write_profile(struct found *f, FILE *out)
 {
 	bool *boot = calloc(f->nr, sizeof(*boot));
@@ -751,6 +830,7 @@ static int write_profile(struct found *f, FILE *out)
 	fprintf(out, "max_physmem_bits = %d\n", maxmem > (1ULL << 46) ? 52 : 46);
 	fprintf(out, "maxmem = %#llx\n", (unsigned long long)maxmem);
 	fprintf(out, "nodes = %d\n", f->nr_nodes);
+	print_distance(f, out);
 	if (exists(f, "sys/devices/system/memory/probe"))
 		fprintf(out, "probe = yes\n");
 	if (exists(f, "sys/devices/system/memory/soft_offline_page"))

@@ -53,6 +53,46 @@ d=$(diff -r --no-dereference "$TMP/a" "$TMP/b" 2>&1)
 is "$d" "" "export -> import -> mount -> export: the same tree, file for file"
 is "$(cd "$TMP/a" && find . | sort | md5sum)" "$(cd "$TMP/b" && find . | sort | md5sum)" "... the same names"
 
+! grep -q '^distance' "$TMP/a.profile"
+tap_ok $? "... no distance lines for x86's table without a SLIT (10 local, 20 remote)"
+
+# the firmware's SLIT through export -> import: nodeN/distance read back
+# into distance lines (asymmetric kept); the offline node 3 has no
+# nodeN/distance: its distances are not in sysfs, taken as 20 and said
+cat >"$TMP/slit.profile" <<'EOF'
+profile = numa2
+nodes = 4
+ram = 0x1000-0x9efff node=0
+ram = 0x100000-0x3fffffff node=0
+ram = 0x40000000-0x7fffffff node=1
+ram = 0x80000000-0xbfffffff node=2
+distance = 0 1 21
+distance = 1 0 17
+distance = 0 2 31
+distance = 1 2 41
+distance = 0 3 25
+distance = 1 3 25
+distance = 2 3 25
+EOF
+start_fs --fresh --profile "$TMP/slit.profile"
+tap_ok $? "a machine of three online nodes with a SLIT mounts"
+is "$(cat "$MNT"/sys/devices/system/node/node{0,1,2}/distance | xargs)" "10 21 31 17 10 41 31 41 10" \
+	"... nodeN/distance shows it"
+ctl export "$TMP/s" >/dev/null && "$HM" profile --from-sysfs "$TMP/s" -o "$TMP/s.profile" 2>"$TMP/s.notes"
+tap_ok $? "exported, and profiled from the export"
+is "$(grep '^distance' "$TMP/s.profile" | paste -sd ';')" \
+	"distance = 0 1 21;distance = 1 0 17;distance = 0 2 31;distance = 0 3 20;distance = 1 2 41;distance = 1 3 20;distance = 2 3 20" \
+	"... its distance lines: the table, 1 -> 0 its own, the offline node 3's 20"
+grep -q "could not infer: distance: the offline nodes'" "$TMP/s.notes"
+tap_ok $? "... and it says the offline nodes' were not in sysfs"
+stop_fs
+start_fs --fresh --profile "$TMP/s.profile"
+tap_ok $? "that profile mounts"
+ctl export "$TMP/s2" >/dev/null
+tap_ok $? "... exported again"
+stop_fs
+is "$(diff -r --no-dereference "$TMP/s" "$TMP/s2" 2>&1)" "" "... the same tree, file for file (nodeN/distance too)"
+
 # the real kernel's capture, as a dump: imported, mounted, lsmem as on that host
 python3 - "$REF/sysfs-memory-host.txt" "$TMP/ref" <<'PY' || nok "a dump of the reference host built from its capture"
 import os, re, sys
