@@ -99,12 +99,31 @@ static unsigned iattr_hash(uint64_t ino)
 	return iattr_hash_key(id >= 0 ? (uint64_t)id : ino);
 }
 
-static struct hmfs_iattr *iattr_find(struct hmfs_ctx *ctx, uint64_t ino)
+/* entry @ino of table @tbl (ctx->iattr, or one a restore builds) */
+static struct hmfs_iattr *iattr_find_in(struct hmfs_iattr *const *tbl, uint64_t ino)
 {
-	for (struct hmfs_iattr *a = ctx->iattr[iattr_hash(ino)]; a; a = a->next)
+	for (struct hmfs_iattr *a = tbl[iattr_hash(ino)]; a; a = a->next)
 		if (a->ino == ino)
 			return a;
 	return NULL;
+}
+
+static struct hmfs_iattr *iattr_find(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	return iattr_find_in(ctx->iattr, ino);
+}
+
+/* a new entry @ino at the head of its chain in @tbl */
+static struct hmfs_iattr *iattr_new_in(struct hmfs_iattr **tbl, uint64_t ino)
+{
+	struct hmfs_iattr *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->ino = ino;
+	a->next = tbl[iattr_hash(ino)];
+	tbl[iattr_hash(ino)] = a;
+	return a;
 }
 
 /* kernfs_iattrs(): find or make, under iattr_lock */
@@ -114,13 +133,9 @@ static struct hmfs_iattr *iattr_get(struct hmfs_ctx *ctx, uint64_t ino)
 
 	if (a)
 		return a;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return NULL;
-	a->ino = ino;
-	a->next = ctx->iattr[iattr_hash(ino)];
-	ctx->iattr[iattr_hash(ino)] = a;
-	__atomic_add_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+	a = iattr_new_in(ctx->iattr, ino);
+	if (a)
+		__atomic_add_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	return a;
 }
 
@@ -136,25 +151,27 @@ static void iattr_free(struct hmfs_iattr *a)
 	free(a);
 }
 
-void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
+/* every entry of @tbl freed; the number there was */
+static unsigned long iattr_free_table(struct hmfs_iattr **tbl)
 {
-	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
-		while (ctx->iattr[i]) {
-			struct hmfs_iattr *a = ctx->iattr[i];
+	unsigned long nr = 0;
 
-			ctx->iattr[i] = a->next;
+	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
+		while (tbl[i]) {
+			struct hmfs_iattr *a = tbl[i];
+
+			tbl[i] = a->next;
 			iattr_free(a);
+			nr++;
 		}
 	}
-	__atomic_store_n(&ctx->nr_iattr, 0, __ATOMIC_RELAXED);
+	return nr;
 }
 
-/* the same while the file system serves (a restore, an undo) */
-static void iattr_clear(struct hmfs_ctx *ctx)
+void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
 {
-	pthread_mutex_lock(&ctx->iattr_lock);
-	hmfs_iattr_free_all(ctx);
-	pthread_mutex_unlock(&ctx->iattr_lock);
+	iattr_free_table(ctx->iattr);
+	__atomic_store_n(&ctx->nr_iattr, 0, __ATOMIC_RELAXED);
 }
 
 /* __kernfs_iattrs(): a new kernfs_iattrs has the time of its making as all three times */
@@ -755,47 +772,142 @@ static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n,
 	}
 }
 
-/* entry @ino's: iattr_free() of it, under iattr_lock */
-static void iattr_drop(struct hmfs_ctx *ctx, uint64_t ino)
+/* entry @ino of @tbl unlinked and freed; false: there was none */
+static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino)
 {
-	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash(ino)]; *p; p = &(*p)->next) {
+	for (struct hmfs_iattr **p = &tbl[iattr_hash(ino)]; *p; p = &(*p)->next) {
 		struct hmfs_iattr *a = *p;
 
 		if (a->ino == ino) {
 			*p = a->next;
 			iattr_free(a);
-			__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
-			return;
+			return true;
 		}
 	}
+	return false;
 }
 
-/* the node at @e's path keeps what @e says, and nothing else (a path alone: nothing) */
-static void iattr_entry_put(struct hmfs_ctx *ctx, json_object *e)
+/* the node at @e's path into @n; false (said) when there is none */
+static bool iattr_entry_node(struct hmfs_ctx *ctx, json_object *e, struct hmfs_node *n)
 {
 	json_object *path = member(e, "path", json_type_string);
-	struct hmfs_iattr *a;
-	struct hmfs_node n;
 
-	if (!path || hmfs_path_node(ctx, json_object_get_string(path), &n)) {
-		fprintf(stderr, "hotmemfs: state file: no node %s: its mode, owner, times and xattrs are not restored\n",
-			path ? json_object_get_string(path) : "(no path)");
-		return;
-	}
-	pthread_mutex_lock(&ctx->iattr_lock);
-	iattr_drop(ctx, n.ino);
-	if (json_object_object_length(e) > 1 && (a = iattr_get(ctx, n.ino)))
-		iattr_entry_restore(a, &n, e);
-	pthread_mutex_unlock(&ctx->iattr_lock);
+	if (path && !hmfs_path_node(ctx, json_object_get_string(path), n))
+		return true;
+	fprintf(stderr, "hotmemfs: state file: no node %s: its mode, owner, times and xattrs are not restored\n",
+		path ? json_object_get_string(path) : "(no path)");
+	return false;
 }
 
+/*
+ * Node @n keeps what @e says in @tbl, and nothing else (a path alone:
+ * nothing); how many entries @tbl has more (-1, 0, 1).
+ */
+static int iattr_entry_into(struct hmfs_iattr **tbl, const struct hmfs_node *n, json_object *e)
+{
+	int more = iattr_drop_in(tbl, n->ino) ? -1 : 0;
+	struct hmfs_iattr *a;
+
+	if (json_object_object_length(e) > 1 && (a = iattr_new_in(tbl, n->ino))) {
+		iattr_entry_restore(a, n, e);
+		more++;
+	}
+	return more;
+}
+
+/*
+ * The kernel's cached attributes of @ino dropped, at once: the undo of a
+ * refused chmod runs before the request's reply, and the mode it had set
+ * may be cached already (a stat while the save was under way; attr
+ * timeout 3600 s), which would let everybody write a root-only file.
+ * fuse_reverse_inval_inode() (6.12) bumps the inode's attr_version, so
+ * that a GETATTR answered before this and arriving after is dropped; it
+ * takes no inode lock (the chmod's caller holds it) and sends us no
+ * request (so iattr_lock may be held), and offset -1 leaves the page
+ * cache alone (no page lock either).  Before the mount's INIT or
+ * after its end the kernel is not asked (ENOSYS, or no session).
+ */
+static void iattr_inval(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct fuse_session *se = ctx->se;
+
+	if (se)
+		fuse_lowlevel_notify_inval_inode(se, ino, -1, 0);
+}
+
+static bool xattrs_same(const struct hmfs_xattr *x, const struct hmfs_xattr *y)
+{
+	for (; x && y; x = x->next, y = y->next)
+		if (strcmp(x->name, y->name) || x->size != y->size ||
+		    memcmp(x->value, y->value, x->size))
+			return false;
+	return !x && !y;
+}
+
+/* @a and @b say the same of their node (both may be NULL: nothing kept) */
+static bool iattr_same(const struct hmfs_iattr *a, const struct hmfs_iattr *b)
+{
+	static const struct hmfs_iattr none;
+
+	a = a ? a : &none;
+	b = b ? b : &none;
+	return a->chmod == b->chmod &&
+	       (!a->chmod || (a->mode == b->mode && a->uid == b->uid && a->gid == b->gid)) &&
+	       a->times == b->times &&
+	       (!a->times || !memcmp(&a->atime, &b->atime, 3 * sizeof(a->atime))) &&
+	       a->runtime_forbidden == b->runtime_forbidden && xattrs_same(a->xattrs, b->xattrs);
+}
+
+/* the kernel forgets every node whose entry differs between tables @old and @now */
+static void iattr_inval_changed(struct hmfs_ctx *ctx, struct hmfs_iattr **old, struct hmfs_iattr **now)
+{
+	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
+		for (struct hmfs_iattr *a = old[i]; a; a = a->next)
+			if (!iattr_same(a, iattr_find_in(now, a->ino)))
+				iattr_inval(ctx, a->ino);
+		for (struct hmfs_iattr *a = now[i]; a; a = a->next)
+			if (!iattr_find_in(old, a->ino) && !iattr_same(a, NULL))
+				iattr_inval(ctx, a->ino);
+	}
+}
+
+/*
+ * The table as @entries say, built aside (the paths ask the engine) and
+ * put in place at once under iattr_lock: no lookup sees it half made (a
+ * stat between two entries would have cached a default mode).  Then the
+ * kernel forgets the attributes of every node whose entry changed or
+ * went (iattr_inval()).
+ */
 void hmfs_iattr_restore(struct hmfs_ctx *ctx, json_object *entries)
 {
-	iattr_clear(ctx);
-	for (size_t i = 0; json_object_is_type(entries, json_type_array) &&
-			   i < json_object_array_length(entries); i++)
-		iattr_entry_put(ctx, json_object_array_get_idx(entries, i));
+	struct hmfs_iattr **tbl = calloc(2 * HMFS_IATTR_BUCKETS, sizeof(*tbl)), **old;
+	size_t len = json_object_is_type(entries, json_type_array) ? json_object_array_length(entries) : 0;
+	long nr = 0;
+	struct hmfs_node n;
+
+	if (!tbl) {
+		fprintf(stderr, "hotmemfs: restoring modes, owners, times and xattrs: %s\n", strerror(ENOMEM));
+		return;
+	}
+	old = tbl + HMFS_IATTR_BUCKETS;
+	for (size_t i = 0; i < len; i++) {
+		json_object *e = json_object_array_get_idx(entries, i);
+
+		if (iattr_entry_node(ctx, e, &n))
+			nr += iattr_entry_into(tbl, &n, e);
+	}
+	pthread_mutex_lock(&ctx->iattr_lock);
+	memcpy(old, ctx->iattr, sizeof(ctx->iattr));
+	memcpy(ctx->iattr, tbl, sizeof(ctx->iattr));
+	__atomic_store_n(&ctx->nr_iattr, (unsigned long)nr, __ATOMIC_RELAXED);
+	/* under the lock: the kernel asks nothing of us while it forgets */
+	iattr_inval_changed(ctx, old, ctx->iattr);
+	pthread_mutex_unlock(&ctx->iattr_lock);
+	iattr_free_table(old);
+	free(tbl);
 }
+
+
 
 json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino)
 {
@@ -820,7 +932,17 @@ json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino)
 	return e;
 }
 
+/* one node's entry as @entry says (an undo), and the kernel forgets its attributes */
 void hmfs_iattr_restore_entry(struct hmfs_ctx *ctx, json_object *entry)
 {
-	iattr_entry_put(ctx, entry);
+	struct hmfs_node n;
+	long more;
+
+	if (!iattr_entry_node(ctx, entry, &n))
+		return;
+	pthread_mutex_lock(&ctx->iattr_lock);
+	more = iattr_entry_into(ctx->iattr, &n, entry);
+	__atomic_add_fetch(&ctx->nr_iattr, (unsigned long)more, __ATOMIC_RELAXED);
+	iattr_inval(ctx, n.ino);
+	pthread_mutex_unlock(&ctx->iattr_lock);
 }

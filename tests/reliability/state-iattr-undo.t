@@ -1,0 +1,50 @@
+#!/bin/bash
+# The undo of a chmod, chown, touch or xattr whose save fails
+# (fusefs/machine.c undo(), iattr.c hmfs_iattr_restore*()): the node is
+# exactly as before, in the kernel's attribute cache too, and the undo of
+# a device change puts back what its blocks kept.
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+A=$M/auto_online_blocks
+held_wait() {
+	for _ in $(seq 200); do
+		[ -e "$TMP/hold.held" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# writer_wait PID: PID's exit status, SIGKILL after 30 s (a hang fails)
+writer_wait() {
+	for _ in $(seq 600); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+}
+frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
+
+LD_PRELOAD=$SHIM start_state_fs 128M
+
+# 1. a refused chmod whose mode the kernel had cached already (a stat
+# while its save was held): after the undo the kernel asks again
+: >"$TMP/hold"
+: >"$TMP/fail"
+chmod 666 "$A" 2>/dev/null &
+WRITER=$!
+held_wait
+tap_ok $? "chmod 666 auto_online_blocks, its journal fdatasync() held"
+is "$(stat --cached=never -c %a "$A")" 666 "... a stat meanwhile sees 666 (the kernel caches it)"
+rm "$TMP/hold"
+writer_wait "$WRITER"
+tap_ok $((! $?)) "the fdatasync() fails: the chmod is refused"
+rm "$TMP/fail"
+is "$(stat -c %a "$A")" 644 "... and the kernel's cached mode is 0644 again"
+is "$(su nobody -s /bin/sh -c "echo online_movable >$A" 2>&1 | grep -c 'Permission denied')" 1 \
+	"... nobody cannot write auto_online_blocks"
+is "$(frozen)" 0 "hotmemfs is not frozen"
+
+kill9_fs
+done_testing
