@@ -306,11 +306,25 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, int gen)
 
 	if (!ctx->se)
 		return;
-	for (unsigned int sub = BSUB_DIR; sub < BSUB_END; sub++)
+	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
+	/*
+	 * The directory first, after its name was invalidated (whose
+	 * d_invalidate() dropped every dentry below that nothing holds): an
+	 * inode of a file or link in it that the kernel still has is held
+	 * through its dentry, which holds its parent's, down to the block's
+	 * directory (FUSE keeps no inode without a dentry: its drop_inode is
+	 * generic_delete_inode()).  The directory not there (ENOENT): none of
+	 * the 16 below is, and their notifications, each a write to
+	 * /dev/fuse answered ENOENT, are skipped -- 16 of a removed block's
+	 * 24.
+	 */
+	if (fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, BSUB_DIR), 0, 0) ==
+	    -ENOENT)
+		return;
+	for (unsigned int sub = BSUB_DIR + 1; sub < BSUB_END; sub++)
 		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, sub), 0, 0);
 	for (unsigned int k = 0; k < NR_PWR; k++)
 		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, SUB_PWR + k), 0, 0);
-	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
 }
 
 /* a DIMM's block came or went: its slot's physical_nodeK with it (acpi_bind_one()) */
@@ -475,7 +489,7 @@ static bool in_run(const struct hmfs_qev *q)
  * kernel's caches, then the directories they were in, and only then the
  * uevents, in the engine's order -- an agent that lists memory/ or opens
  * the block on its uevent finds it there, or gone, as before, and a
- * directory is invalidated once a run instead of once a block (6 of a
+ * directory is invalidated once a run instead of once a block (5 of a
  * removed block's 29 notifications on one node, all of an added block's
  * but its ACPI slot's).  *@done: how many; they are freed.  Returns what
  * follows the run.
