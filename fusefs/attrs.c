@@ -51,6 +51,16 @@ static void kb(struct out *o, const char *prefix, const char *name, unsigned lon
 	emit(o, "%s%-16s%8lu kB\n", prefix, head, PG_KB(pages));
 }
 
+/*
+ * A zone's NR_SLAB_UNRECLAIMABLE_B in pages: the kernel's own slab, and
+ * the workload's unmovable pages as kmalloc (meminfo's SUnreclaim counts
+ * them so too); nodeN/meminfo, nodeN/vmstat and /proc/zoneinfo all sum it.
+ */
+static unsigned long zone_slab_unreclaimable(const struct hm_zone_info *zi)
+{
+	return zi->nr_slab_unreclaimable + zi->nr_alloc_unmovable;
+}
+
 static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 {
 	struct hm_meminfo mi;
@@ -129,7 +139,7 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 		if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
 			continue;
 		sr += zi.nr_slab_reclaimable;
-		su += zi.nr_slab_unreclaimable + zi.nr_alloc_unmovable;
+		su += zone_slab_unreclaimable(&zi);
 		stack += zi.nr_kernel_stack;
 		pt += zi.nr_page_table_pages;
 		/* the workload's movable pages, as /proc/meminfo and zoneinfo count them */
@@ -285,7 +295,7 @@ static void node_vm_counters(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_N
 			v[VM_FREE_BLOCKS] += zi.free_area[k] << k;
 		v[VM_ANON] += zi.nr_alloc_movable;
 		v[VM_SLAB_R] += zi.nr_slab_reclaimable;
-		v[VM_SLAB_U] += zi.nr_slab_unreclaimable + zi.nr_alloc_unmovable;
+		v[VM_SLAB_U] += zone_slab_unreclaimable(&zi);
 		v[VM_STACK_KB] += PG_KB(zi.nr_kernel_stack); /* NR_KERNEL_STACK_KB */
 		v[VM_PAGETABLE] += zi.nr_page_table_pages;
 	}
@@ -384,7 +394,7 @@ static void show_zone(struct out *o, const struct hm_zone_info *zi)
 	emit(o, "\n      %-12s %lu", "nr_kernel_stack", PG_KB(zi->nr_kernel_stack));
 	emit(o, "\n      %-12s %lu", "nr_page_table_pages", zi->nr_page_table_pages);
 	emit(o, "\n      %-12s %lu", "nr_slab_reclaimable", zi->nr_slab_reclaimable);
-	emit(o, "\n      %-12s %lu", "nr_slab_unreclaimable", zi->nr_slab_unreclaimable);
+	emit(o, "\n      %-12s %lu", "nr_slab_unreclaimable", zone_slab_unreclaimable(zi));
 	emit(o, "\n      %-12s %lu", "nr_free_cma", 0UL);
 	emit(o,
 	     "\n  node_unreclaimable:  0"

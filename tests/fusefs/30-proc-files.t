@@ -46,6 +46,15 @@ chmod 755 "$TMP"
 is "$(setpriv --reuid=65534 --regid=65534 --clear-groups head -c 5 "$P/zoneinfo" 2>&1)" "Node " \
 	"a non-root reader reads proc/zoneinfo"
 is "$(stat -c %s "$MNT/sys/devices/system/memory/memory0/state")" 4096 "sysfs attributes stay 4096"
+# the workload's unmovable pages are unreclaimable slab in every view
+# (they were left out of zoneinfo's nr_slab_unreclaimable)
+ctl alloc unmovable 1000 node=1 >/dev/null
+tap_ok $? "1000 unmovable pages allocated on node 1"
+zsum=$(awk '/^Node 1,/ { on = 1 } /^Node [^1],/ { on = 0 } on && $1 == "nr_slab_unreclaimable" { s += $2 } END { print s }' "$P/zoneinfo")
+vm=$(awk '$1 == "nr_slab_unreclaimable" { print $2 }' "$MNT/sys/devices/system/node/node1/vmstat")
+nm=$(awk '$3 == "SUnreclaim:" { print $4 / 4 }' "$MNT/sys/devices/system/node/node1/meminfo")
+tap_ok "$([ "$zsum" -ge 1000 ]; echo $?)" "proc/zoneinfo's node 1 nr_slab_unreclaimable holds them ($zsum)"
+is "$vm $nm" "$zsum $zsum" "... as node1/vmstat and node1/meminfo's SUnreclaim count it"
 # proc_reg_poll(): a seq_file without a poll op is DEFAULT_POLLMASK, never
 # kernfs's POLLERR|POLLPRI before the first read
 is "$(python3 -c '
