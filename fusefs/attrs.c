@@ -26,6 +26,16 @@ struct out {
 	size_t len, off;
 };
 
+/*
+ * @n bytes a formatter wrote at o->off, snprintf()'s way (the length it
+ * wanted, which may be more than fit): what fit, the NUL kept
+ */
+static void emitted(struct out *o, int n)
+{
+	if (n > 0)
+		o->off += (size_t)n < o->len - o->off ? (size_t)n : o->len - o->off - 1;
+}
+
 __attribute__((format(printf, 2, 3))) static void emit(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -36,8 +46,7 @@ __attribute__((format(printf, 2, 3))) static void emit(struct out *o, const char
 	va_start(ap, fmt);
 	n = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		o->off += (size_t)n < o->len - o->off ? (size_t)n : o->len - o->off - 1;
+	emitted(o, n);
 }
 
 #define PG_KB(pages) ((pages) << (HM_PAGE_SHIFT - 10))
@@ -321,12 +330,11 @@ static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct out 
 	if (!mask)
 		return;
 	hmfs_node_cpumask(ctx, nid, mask, len);
-	if (list)
-		o->off += (size_t)hmfs_nodelist(mask, ctx->cpus.nr_cpu_ids, o->buf + o->off,
-						o->len - o->off);
-	else
-		o->off += (size_t)hmfs_bitmap_hex(mask, ctx->cpus.nr_cpu_ids, o->buf + o->off,
-						  o->len - o->off);
+	if (o->off < o->len)
+		emitted(o, list ? hmfs_nodelist(mask, ctx->cpus.nr_cpu_ids, o->buf + o->off,
+						o->len - o->off) :
+				  hmfs_bitmap_hex(mask, ctx->cpus.nr_cpu_ids, o->buf + o->off,
+						  o->len - o->off));
 	free(mask);
 }
 
@@ -493,7 +501,8 @@ static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 		if (set)
 			mask[nid / 8] |= (unsigned char)(1u << (nid % 8));
 	}
-	o->off += (size_t)hmfs_nodelist(mask, nr, o->buf + o->off, o->len - o->off);
+	if (o->off < o->len)
+		emitted(o, hmfs_nodelist(mask, nr, o->buf + o->off, o->len - o->off));
 }
 
 static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)

@@ -185,6 +185,26 @@ static void test_show(void **state)
 		strstr(show(ctx, "sys/devices/system/node/node0/meminfo"), "Node 0 MemTotal: "));
 }
 
+/* a show into a buffer too small: what fits, NUL-terminated, as emit() (no length past it) */
+static void test_show_clamps(void **state)
+{
+	static const char *const files[] = { "sys/devices/system/node/possible",
+					      "sys/devices/system/node/node0/cpulist",
+					      "sys/devices/system/node/node0/cpumap" };
+	struct hmfs_ctx *ctx = *state;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char buf[2] = "xx";
+		struct hmfs_node n;
+		int len;
+
+		assert_int_equal(path(ctx, files[i], &n), 0);
+		len = hmfs_show(ctx, &n, buf, sizeof(buf));
+		assert_in_range(len, 0, 1);
+		assert_int_equal(buf[len], '\0');
+	}
+}
+
 static void test_store(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
@@ -465,7 +485,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
-		cmocka_unit_test(test_show),   cmocka_unit_test(test_store),
+		cmocka_unit_test(test_show),   cmocka_unit_test(test_show_clamps),
+		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
 		cmocka_unit_test(test_change_no_journal), cmocka_unit_test(test_node_paths),
 		cmocka_unit_test(test_block_spanning_two_nodes),
