@@ -908,26 +908,28 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err
 
 /*
  * A SLIT names possible nodes only, and every pair of them one way at
- * least (QEMU: "The distance between node %d and %d is missing").
+ * least (QEMU: "The distance between node %d and %d is missing").  A line
+ * naming a node that is not possible is said first: a pair it leaves
+ * missing follows from it.
  */
 static int validate_distance(const struct hotmem_config *cfg, char *err, size_t errlen)
 {
+	const int nr = cfg->nr_possible_nodes;
+
 	if (!cfg->slit)
 		return 0;
-	for (int i = 0; i < HM_MAX_NUMNODES; i++) {
-		for (int j = 0; j < HM_MAX_NUMNODES; j++) {
-			bool given = cfg->node_distance[i][j];
-
-			if (given && (i >= cfg->nr_possible_nodes || j >= cfg->nr_possible_nodes))
-				return seterr(err, errlen, "distance %d %d: node %d is not possible", i,
-					      j, i > j ? i : j);
-			if (i < j && j < cfg->nr_possible_nodes && !given &&
-			    !cfg->node_distance[j][i])
+	for (int i = 0; i < HM_MAX_NUMNODES; i++)
+		for (int j = 0; j < HM_MAX_NUMNODES; j++)
+			if (cfg->node_distance[i][j] && (i >= nr || j >= nr))
+				return seterr(err, errlen,
+					      "distance %d %d: node %d is not possible (nodes = %d)", i,
+					      j, i > j ? i : j, nr);
+	for (int i = 0; i < nr; i++)
+		for (int j = i + 1; j < nr; j++)
+			if (!cfg->node_distance[i][j] && !cfg->node_distance[j][i])
 				return seterr(err, errlen,
 					      "distance: the distance between node %d and %d is missing",
 					      i, j);
-		}
-	}
 	return 0;
 }
 

@@ -313,6 +313,11 @@ static void test_distance(void **state)
 		assert_int_equal(hotmem_config_parse_text(&cfg, *b, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "distance"));
 	}
+	/* a node past nodes = is said as such, not as the pair it leaves missing */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 2\ndistance = 0 2 20\n", err,
+						  sizeof(err)), -EINVAL);
+	assert_string_equal(err, "distance 0 2: node 2 is not possible (nodes = 2)");
 }
 
 static void test_memparse_like_the_kernel(void **state)
