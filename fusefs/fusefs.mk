@@ -29,6 +29,12 @@ $(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o
 CONFORM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard fusefs/conform_*.c)))
 $(BUILD)/hotmem-conform: $(CONFORM_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) -o $@
+# its judging and printing as a cmocka test (tests/agents/test_conform.c)
+CFLAGS_tests_agents_ := $(shell pkg-config --cflags json-c) -Ifusefs
+$(BUILD)/tests/agents/test_conform: $(BUILD)/tests/agents/test_conform.o \
+		$(filter-out %/conform_main.o,$(CONFORM_OBJS)) $(HMUAPI_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
+UNIT_TESTS   += $(BUILD)/tests/agents/test_conform
 
 BINS         += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUILD)/hotmem-conform
 INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUILD)/hotmem-conform

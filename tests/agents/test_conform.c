@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem-conform's judging and printing without a machine: a cell's
+ * reasons from its outcome, the built-in agents' expectations and their
+ * violations, the table's setting column, and the --json list as
+ * `jq -s .` printed it when hotmem-conform was a shell script.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conform.h"
+
+static char *reasons_of(const char *outcome)
+{
+	json_object *o = json_tokener_parse(outcome);
+	char *r = NULL;
+
+	assert_non_null(o);
+	assert_int_equal(conform_reasons(o, &r), 0);
+	json_object_put(o);
+	return r;
+}
+
+static void test_reasons(void **state)
+{
+	char *r;
+
+	r = reasons_of("{\"new\":8,\"online\":8,\"failed_writes\":0,\"redundant_writes\":0,"
+		       "\"agent_chose_zones\":true,\"movable_pct_of_kernel\":200,"
+		       "\"auto_movable_ratio\":301,\"offlinable\":8,\"uevents_lost\":0,\"uevents_unsent\":0}");
+	assert_string_equal(r, "");
+	free(r);
+	r = reasons_of("{\"new\":1024,\"online\":257,\"failed_writes\":1,\"redundant_writes\":3,"
+		       "\"agent_chose_zones\":true,\"movable_pct_of_kernel\":533,"
+		       "\"auto_movable_ratio\":301,\"offlinable\":250,\"uevents_lost\":1023,"
+		       "\"uevents_unsent\":2}");
+	assert_string_equal(r, "hotmemfs did not send 2 uevents (netlink-errors); "
+			       "767 of 1024 blocks left offline: the agent lost 1023 uevents (ENOBUFS); "
+			       "3 redundant writes: EINVAL race with the kernel's auto-online; "
+			       "1 failed writes; "
+			       "Movable is 533% of kernel memory, over auto_movable_ratio 301%; "
+			       "7 of 257 onlined blocks cannot be offlined again");
+	free(r);
+	/* zones are not the agent's doing where the kernel onlined by itself */
+	r = reasons_of("{\"new\":0,\"online\":0,\"failed_writes\":0,\"redundant_writes\":0,"
+		       "\"agent_chose_zones\":false,\"movable_pct_of_kernel\":533,"
+		       "\"auto_movable_ratio\":301,\"offlinable\":0,\"uevents_lost\":0,\"uevents_unsent\":0}");
+	assert_string_equal(r, "no new blocks appeared");
+	free(r);
+}
+
+static void test_expectations(void **state)
+{
+	struct conform_expect e;
+	char v[256];
+
+	conform_expectation("blind-rule", "memhp_default_state=online_movable", "qemu-512m", "dimm1", &e);
+	assert_string_equal(e.kind, "fail");
+	conform_violation(&e, "8 redundant writes: EINVAL race with the kernel's auto-online", v, sizeof(v));
+	assert_string_equal(v, "");
+	conform_violation(&e, "", v, sizeof(v));
+	assert_string_equal(v, "should fail (redundant)");
+	/* the first line that matches holds: big-640g's burst, not "*" */
+	conform_expectation("netlink-agent", "memhp_default_state=offline memory_hotplug.memmap_on_memory=1",
+			    "big-640g", "burst1024", &e);
+	assert_string_equal(e.kind, "fail");
+	conform_violation(&e, "767 of 1024 blocks left offline: the agent lost 1023 uevents (ENOBUFS); "
+			      "3 failed writes", v, sizeof(v));
+	assert_string_equal(v, "unexpected: 3 failed writes");
+	conform_expectation("netlink-agent", "memhp_default_state=offline", "numa2", "burst1024", &e);
+	assert_string_equal(e.kind, "may");
+	conform_violation(&e, "", v, sizeof(v));
+	assert_string_equal(v, "");
+	/* yours: every cell must pass */
+	conform_expectation("rules:80-mine.rules", "memhp_default_state=online", "qemu-512m", "dimm1", &e);
+	assert_string_equal(e.kind, "ok");
+	assert_string_equal(e.re, "-");
+	conform_violation(&e, "1 failed writes", v, sizeof(v));
+	assert_string_equal(v, "should pass");
+}
+
+static void test_short_setting(void **state)
+{
+	char b[128];
+
+	conform_short_setting("memhp_default_state=offline memory_hotplug.online_policy=auto-movable", b,
+			      sizeof(b));
+	assert_string_equal(b, "offline,policy=auto-movable");
+	conform_short_setting("memhp_default_state=offline memory_hotplug.memmap_on_memory=1", b, sizeof(b));
+	assert_string_equal(b, "offline,memmap_on_memory=1");
+	conform_short_setting("memhp_default_state=online_movable", b, sizeof(b));
+	assert_string_equal(b, "online_movable");
+}
+
+/* what `jq -s .` printed for the same cells (jq 1.6) */
+static const char jq_text[] =
+	"[\n"
+	"  {\n"
+	"    \"agent\": \"agent:echo \\\"a\\\\b\\\"\\t\\u0001\\u007f é\",\n"
+	"    \"ok\": false,\n"
+	"    \"outcome\": {}\n"
+	"  },\n"
+	"  {\n"
+	"    \"outcome\": {\n"
+	"      \"zones\": {\n"
+	"        \"Normal\": 8\n"
+	"      },\n"
+	"      \"ms_to_last_online\": null,\n"
+	"      \"list\": [],\n"
+	"      \"nums\": [\n"
+	"        -1,\n"
+	"        2\n"
+	"      ]\n"
+	"    }\n"
+	"  }\n"
+	"]\n";
+
+static void test_json_as_jq(void **state)
+{
+	char path[] = "/tmp/test_conform.XXXXXX", buf[1024];
+	json_object *cells = json_object_new_array(), *a = json_object_new_object();
+	json_object *b = json_object_new_object(), *o = json_object_new_object();
+	json_object *z = json_object_new_object(), *nums = json_object_new_array();
+	ssize_t n;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	json_object_object_add(a, "agent", json_object_new_string("agent:echo \"a\\b\"\t\x01\x7f é"));
+	json_object_object_add(a, "ok", json_object_new_boolean(0));
+	json_object_object_add(a, "outcome", json_object_new_object());
+	json_object_object_add(z, "Normal", json_object_new_int(8));
+	json_object_object_add(o, "zones", z);
+	json_object_object_add(o, "ms_to_last_online", NULL);
+	json_object_object_add(o, "list", json_object_new_array());
+	json_object_array_add(nums, json_object_new_int(-1));
+	json_object_array_add(nums, json_object_new_int(2));
+	json_object_object_add(o, "nums", nums);
+	json_object_object_add(b, "outcome", o);
+	json_object_array_add(cells, a);
+	json_object_array_add(cells, b);
+	assert_int_equal(conform_write_json(path, cells), 0);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, jq_text);
+	close(fd);
+	unlink(path);
+	json_object_put(cells);
+	/* nothing run: "[]" as jq -s . of no input */
+	cells = json_object_new_array();
+	fd = mkstemp(strcpy(path, "/tmp/test_conform.XXXXXX"));
+	assert_int_equal(conform_write_json(path, cells), 0);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	assert_string_equal(buf, "[]\n");
+	close(fd);
+	unlink(path);
+	json_object_put(cells);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_expectations),
+		cmocka_unit_test(test_short_setting),
+		cmocka_unit_test(test_json_as_jq),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
