@@ -77,13 +77,20 @@ fill_sd() {
 }
 
 # ---- the state file's tests (state-*.t) ----
-# state_drop_key KEY: $STATE as a file from before the machine had KEY (checksum redone)
+# state_drop_key KEY...: $STATE as a file from before the machine had
+# KEYs, each a key of its machine ("iattrs") or below one
+# ("params/drivers-autoprobe"); checksum redone
 state_drop_key() {
-	python3 - "$STATE" "$1" <<'PY'
+	python3 - "$STATE" "$@" <<'PY'
 import json, sys, zlib
 p = sys.argv[1]
 s = json.load(open(p))
-s["machine"].pop(sys.argv[2], None)
+for k in sys.argv[2:]:
+    *up, last = k.split("/")
+    o = s["machine"]
+    for u in up:
+        o = o[u]
+    o.pop(last, None)
 plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
 s["crc32"] = zlib.crc32(plain.encode())
 json.dump(s, open(p, "w"))
