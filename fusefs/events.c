@@ -342,8 +342,12 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 		snprintf(name, sizeof(name), "physical_node");
 	inval_dir(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | ASUB_DIR),
 		  action == HM_KOBJ_REMOVE ? name : NULL);
+	if (action != HM_KOBJ_REMOVE)
+		return;
+	/* acpi_unbind_one() removed the link: the next one is new, the kernel's mode */
+	hmfs_forget_attrs(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
 	/* the next DIMM in the slot has other blocks behind the same link */
-	if (action == HM_KOBJ_REMOVE && ctx->se)
+	if (ctx->se)
 		fuse_lowlevel_notify_inval_inode(
 			ctx->se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
 }
@@ -457,12 +461,33 @@ static void send_uevent(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	hmfs_uevent_sink_send(&ctx->sink, &ue);
 }
 
+/*
+ * A node device's REMOVE (try_offline_node()): its kernfs_nodes went, and
+ * their iattrs; the kernel's cached entries and attributes of them too.
+ */
+static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
+{
+	const char *name = strrchr(q->text, '/');
+	unsigned long nid;
+	char *end;
+
+	if (q->action != HM_KOBJ_REMOVE || !name || strncmp(name, "/node", 5))
+		return;
+	nid = strtoul(name + 5, &end, 10);
+	if (*end || end == name + 5 || nid >= HM_MAX_NUMNODES)
+		return;
+	hmfs_forget_node_attrs(ctx, (int)nid);
+	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), name + 1);
+	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), name + 1);
+}
+
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
 	if (q->type == HM_EV_UEVENT) {
 		if (!q->synth)
 			hmfs_notify_block(ctx, q->block_id, q->action, q->gone_gen);
 		else if (!strcmp(q->subsys, "node")) {
+			node_names_changed(ctx, q);
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), NULL);
 		}

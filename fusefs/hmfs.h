@@ -571,6 +571,10 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
 /* block @id went, its incarnation of generation @gen (hmfs_block_gen()): its nodes' entries go */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen);
+/* NUMA node @nid went (try_offline_node()): every entry of its nodes */
+void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid);
+/* the node @ino went by itself (a slot's physical_nodeK link) */
+void hmfs_forget_attrs(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_iattr_free_all(struct hmfs_ctx *ctx);
 int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid);
 bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n);

@@ -273,6 +273,69 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen)
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
+/*
+ * The NUMA node an inode belongs to (nodeN/ and below, its cpuM links,
+ * bus/node/devices/nodeN, nodeN/memoryM), or -1: what goes when the node
+ * goes.
+ */
+static long iattr_nid(uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_NODE:
+		return (long)((v >> 8) & 0xff);
+	case HMFS_C_NODELINK:
+		return (long)(v >> 48);
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Node @nid went: try_offline_node() (mm/memory_hotplug.c, 6.12) ->
+ * unregister_one_node() removed its device and every kernfs_node below,
+ * their kernfs_iattrs with them; a node of that id onlined again is
+ * registered anew, with the kernel's modes.  Nodes come and go rarely:
+ * the table is walked.
+ */
+void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid)
+{
+	if (!iattr_any(ctx))
+		return;
+	pthread_mutex_lock(&ctx->iattr_lock);
+	for (unsigned b = 0; b < HMFS_IATTR_BUCKETS; b++) {
+		for (struct hmfs_iattr **p = &ctx->iattr[b]; *p;) {
+			struct hmfs_iattr *a = *p;
+
+			if (iattr_nid(a->ino) != nid) {
+				p = &a->next;
+				continue;
+			}
+			*p = a->next;
+			iattr_free(a);
+			__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+		}
+	}
+	pthread_mutex_unlock(&ctx->iattr_lock);
+}
+
+static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino);
+
+/*
+ * The node @ino went alone (an ACPI slot's physical_nodeK link, which
+ * acpi_unbind_one() removes with the slot's memory block): its iattrs too.
+ */
+void hmfs_forget_attrs(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	if (!iattr_any(ctx))
+		return;
+	pthread_mutex_lock(&ctx->iattr_lock);
+	if (iattr_drop_in(ctx->iattr, ino))
+		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&ctx->iattr_lock);
+}
+
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 {
 	struct hmfs_iattr *a;

@@ -73,4 +73,38 @@ is "$(stat -c %i "$M/memory0" "$M/memory0/state" "$M/memory0/power/control")" "$
 	"memory0's inode numbers did not move"
 echo online >"$M/memory$b/state"
 is "$(cat "$M/memory$b/state")" online "the new block onlines through a new path"
+
+# What the kernel removes takes its kernfs_iattrs along, not only a
+# block's files: a slot's physical_node link (acpi_unbind_one()) and a
+# node's files (try_offline_node() -> unregister_one_node()).  The next
+# link, the node registered again, have the kernel's modes and owners.
+stop_fs
+cat >"$TMP/three.profile" <<'EOF2'
+profile = qemu-512m
+nodes = 3
+EOF2
+start_fs --profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
+tap_ok $? "hotmemfs mounts a qemu-512m machine with 3 nodes"
+MHPC=$MNT/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04
+N=$MNT/sys/devices/system/node
+ctl device_add pc-dimm id=a1 size=128M >/dev/null
+tap_ok $? "a DIMM in a slot"
+link=$(find "$MHPC"/PNP0C80:0* -maxdepth 1 -name physical_node | head -1)
+chown -h 7:7 "$link"
+is "$(stat -c %u:%g "$link")" 7:7 "chown -h 7:7 ${link#$MHPC/}"
+ctl device_del a1 >/dev/null && ctl device_add pc-dimm id=a2 size=128M >/dev/null
+tap_ok $? "the DIMM out, another into the same slot"
+is "$(stat -c %u:%g "$link" 2>&1)" 0:0 "the slot's new physical_node link is root's (kernel: a new link)"
+ctl device_add pc-dimm id=n2 size=128M node=2 >/dev/null
+tap_ok $? "a DIMM on node 2 brings node2"
+chmod 600 "$N/node2/meminfo" && chown -h 7:7 "$MNT/sys/bus/node/devices/node2"
+tap_ok $? "chmod 600 node2/meminfo, chown -h bus/node/devices/node2"
+ctl device_del n2 >/dev/null
+tap_ok $? "device_del: node2 goes (try_offline_node())"
+[ ! -e "$N/node2" ]
+tap_ok $? "node2 is gone"
+ctl device_add pc-dimm id=n3 size=128M node=2 >/dev/null
+tap_ok $? "another DIMM on node 2 brings node2 back"
+is "$(stat -c %a "$N/node2/meminfo" 2>&1)" 444 "the new node2/meminfo has the kernel's mode"
+is "$(stat -c %u:%g "$MNT/sys/bus/node/devices/node2" 2>&1)" 0:0 "the new bus/node/devices/node2 is root's"
 done_testing
