@@ -597,6 +597,11 @@ int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c);
 struct json_object *hmfs_iattr_json(struct hmfs_ctx *ctx);
 /* the nodes' kept values as @entries (hmfs_iattr_json()'s) say, and no others */
 void hmfs_iattr_restore(struct hmfs_ctx *ctx, struct json_object *entries);
+/* the same for the entries of the memory blocks in @ranges ([first, count] each) only */
+void hmfs_iattr_restore_ranges(struct hmfs_ctx *ctx, struct json_object *entries,
+			       struct json_object *ranges);
+/* "iattrs" of the memory blocks in @ranges only */
+struct json_object *hmfs_iattr_ranges_json(struct hmfs_ctx *ctx, struct json_object *ranges);
 /*
  * One node's entry as "iattrs" has it (only "path" when it keeps nothing),
  * NULL when it has no path (a removed block's); and back: that node keeps
@@ -998,6 +1003,8 @@ struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
 /* undo: bring back a device / block states / parameters from a machine object */
 /* [*first, *end) of the [first, count] array @i of @ranges: false if malformed */
 bool hmfs_json_range(struct json_object *ranges, size_t i, uint64_t *first, uint64_t *end);
+/* the block ranges ([first, count]) of the devices @devs (the state file's) */
+struct json_object *hmfs_state_dev_ranges(struct hmfs_ctx *ctx, struct json_object *devs);
 /* hmfs_dev_restore_plugged(), hmfs_dev_unplug_exact(): on device blocks [first, first + count) */
 typedef int hmfs_plug_fn(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			 char *err, size_t errlen);

@@ -686,28 +686,74 @@ static int by_path(const void *a, const void *b)
 		      json_object_get_string(json_object_object_get(*y, "path")));
 }
 
-/* the entries' values, by inode, copied under iattr_lock; *@nr of them */
-static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, size_t *nr)
+/* inode @ino belongs to a memory block of @ranges (hmfs_json_range()); NULL: every inode does */
+static bool ino_in_ranges(uint64_t ino, json_object *ranges)
 {
+	long id = iattr_block(ino);
+	uint64_t first, end;
+
+	if (!ranges)
+		return true;
+	for (size_t i = 0; id >= 0 && i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &first, &end) && (uint64_t)id >= first &&
+		    (uint64_t)id < end)
+			return true;
+	return false;
+}
+
+/* entry @a's values into @s[*n] if it keeps something */
+static void snap_add(struct iattr_snap *s, size_t *n, const struct hmfs_iattr *a)
+{
+	json_object *v = iattr_entry_json(a);
+
+	if (v)
+		s[(*n)++] = (struct iattr_snap){ a->ino, v };
+}
+
+/* how many blocks @ranges span */
+static uint64_t ranges_blocks(json_object *ranges)
+{
+	uint64_t first, end, n = 0;
+
+	for (size_t r = 0; r < json_object_array_length(ranges); r++)
+		if (hmfs_json_range(ranges, r, &first, &end))
+			n += end - first;
+	return n;
+}
+
+/*
+ * The entries' values, by inode, copied under iattr_lock; *@nr of them.
+ * Those of @ranges' blocks only, unless NULL: for a few blocks their
+ * chains alone are walked (a block's entries share one, iattr_hash()).
+ */
+static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, json_object *ranges, size_t *nr)
+{
+	bool by_block = ranges && ranges_blocks(ranges) < HMFS_IATTR_BUCKETS;
 	struct iattr_snap *s;
+	uint64_t first, end;
 	size_t n = 0;
 
 	pthread_mutex_lock(&ctx->iattr_lock);
 	s = calloc(ctx->nr_iattr + 1, sizeof(*s));
-	for (int i = 0; s && i < HMFS_IATTR_BUCKETS; i++) {
-		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next) {
-			json_object *v = iattr_entry_json(a);
-
-			if (v)
-				s[n++] = (struct iattr_snap){ a->ino, v };
-		}
+	for (int i = 0; s && !by_block && i < HMFS_IATTR_BUCKETS; i++)
+		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next)
+			if (ino_in_ranges(a->ino, ranges))
+				snap_add(s, &n, a);
+	for (size_t r = 0; s && by_block && r < json_object_array_length(ranges); r++) {
+		if (!hmfs_json_range(ranges, r, &first, &end))
+			continue;
+		for (uint64_t id = first; id < end; id++)
+			for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(id)]; a; a = a->next)
+				if (iattr_block(a->ino) == (long)id)
+					snap_add(s, &n, a);
 	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	*nr = n;
 	return s;
 }
 
-json_object *hmfs_iattr_json(struct hmfs_ctx *ctx)
+/* the entries (of @ranges' blocks, or all), by path: "iattrs" */
+static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 {
 	json_object *arr = json_object_new_array();
 	struct iattr_snap *s;
@@ -717,7 +763,7 @@ json_object *hmfs_iattr_json(struct hmfs_ctx *ctx)
 	if (!iattr_any(ctx))
 		return arr;
 	/* paths outside iattr_lock: they ask the engine */
-	s = iattr_snapshot(ctx, &nr);
+	s = iattr_snapshot(ctx, ranges, &nr);
 	for (size_t i = 0; s && i < nr; i++) {
 		json_object *e;
 
@@ -735,6 +781,16 @@ json_object *hmfs_iattr_json(struct hmfs_ctx *ctx)
 	free(s);
 	json_object_array_sort(arr, by_path);
 	return arr;
+}
+
+json_object *hmfs_iattr_json(struct hmfs_ctx *ctx)
+{
+	return iattr_json_of(ctx, NULL);
+}
+
+json_object *hmfs_iattr_ranges_json(struct hmfs_ctx *ctx, json_object *ranges)
+{
+	return iattr_json_of(ctx, ranges);
 }
 
 static json_object *member(json_object *o, const char *key, json_type type)
@@ -921,8 +977,12 @@ static bool iattr_same(const struct hmfs_iattr *a, const struct hmfs_iattr *b)
 	       a->runtime_forbidden == b->runtime_forbidden && xattrs_same(a->xattrs, b->xattrs);
 }
 
-/* the kernel forgets every node whose entry differs between tables @old and @now */
-static void iattr_inval_changed(struct hmfs_ctx *ctx, struct hmfs_iattr **old, struct hmfs_iattr **now)
+/*
+ * The kernel forgets every node whose entry differs between @old (what
+ * the table had) and @now (what it gets)
+ */
+static void iattr_inval_changed(struct hmfs_ctx *ctx, struct hmfs_iattr **old,
+				struct hmfs_iattr **now)
 {
 	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
 		for (struct hmfs_iattr *a = old[i]; a; a = a->next)
@@ -934,43 +994,87 @@ static void iattr_inval_changed(struct hmfs_ctx *ctx, struct hmfs_iattr **old, s
 	}
 }
 
-/*
- * The table as @entries say, built aside (the paths ask the engine) and
- * put in place at once under iattr_lock: no lookup sees it half made (a
- * stat between two entries would have cached a default mode).  Then the
- * kernel forgets the attributes of every node whose entry changed or
- * went (iattr_inval()).
- */
-void hmfs_iattr_restore(struct hmfs_ctx *ctx, json_object *entries)
+/* the entries of @ranges' blocks (all: NULL), and any of the inodes @now has, moved from ctx into @old */
+static void iattr_take(struct hmfs_ctx *ctx, json_object *ranges, struct hmfs_iattr **now,
+		       struct hmfs_iattr **old)
 {
-	struct hmfs_iattr **tbl = calloc(2 * HMFS_IATTR_BUCKETS, sizeof(*tbl)), **old;
+	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
+		for (struct hmfs_iattr **p = &ctx->iattr[i]; *p;) {
+			struct hmfs_iattr *a = *p;
+
+			if (!ino_in_ranges(a->ino, ranges) && !iattr_find_in(now, a->ino)) {
+				p = &a->next;
+				continue;
+			}
+			*p = a->next;
+			a->next = old[i];
+			old[i] = a;
+		}
+	}
+}
+
+/* every entry of @now into ctx's table (none of its inodes is there) */
+static void iattr_put_all(struct hmfs_ctx *ctx, struct hmfs_iattr **now)
+{
+	unsigned long nr = 0;
+
+	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
+		while (now[i]) {
+			struct hmfs_iattr *a = now[i];
+
+			now[i] = a->next;
+			a->next = ctx->iattr[i];
+			ctx->iattr[i] = a;
+		}
+		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next)
+			nr++;
+	}
+	__atomic_store_n(&ctx->nr_iattr, nr, __ATOMIC_RELAXED);
+}
+
+/*
+ * The entries of @ranges' blocks (every entry: NULL) as @entries say,
+ * built aside (the paths ask the engine) and put in place at once under
+ * iattr_lock: no lookup sees the table half made (a stat between two
+ * entries would have cached a default mode).  The kernel forgets the
+ * attributes of every node whose entry changed or went (iattr_inval()).
+ */
+static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_object *ranges)
+{
+	struct hmfs_iattr **now = calloc(2 * HMFS_IATTR_BUCKETS, sizeof(*now)), **old;
 	size_t len = json_object_is_type(entries, json_type_array) ? json_object_array_length(entries) : 0;
-	long nr = 0;
 	struct hmfs_node n;
 
-	if (!tbl) {
+	if (!now) {
 		fprintf(stderr, "hotmemfs: restoring modes, owners, times and xattrs: %s\n", strerror(ENOMEM));
 		return;
 	}
-	old = tbl + HMFS_IATTR_BUCKETS;
+	old = now + HMFS_IATTR_BUCKETS;
 	for (size_t i = 0; i < len; i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
 
-		if (iattr_entry_node(ctx, e, &n))
-			nr += iattr_entry_into(tbl, &n, e);
+		if (iattr_entry_node(ctx, e, &n) && ino_in_ranges(n.ino, ranges))
+			iattr_entry_into(now, &n, e);
 	}
 	pthread_mutex_lock(&ctx->iattr_lock);
-	memcpy(old, ctx->iattr, sizeof(ctx->iattr));
-	memcpy(ctx->iattr, tbl, sizeof(ctx->iattr));
-	__atomic_store_n(&ctx->nr_iattr, (unsigned long)nr, __ATOMIC_RELAXED);
+	iattr_take(ctx, ranges, now, old);
 	/* under the lock: the kernel asks nothing of us while it forgets */
-	iattr_inval_changed(ctx, old, ctx->iattr);
+	iattr_inval_changed(ctx, old, now);
+	iattr_put_all(ctx, now);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	iattr_free_table(old);
-	free(tbl);
+	free(now);
 }
 
+void hmfs_iattr_restore(struct hmfs_ctx *ctx, json_object *entries)
+{
+	iattr_restore_in(ctx, entries, NULL);
+}
 
+void hmfs_iattr_restore_ranges(struct hmfs_ctx *ctx, json_object *entries, json_object *ranges)
+{
+	iattr_restore_in(ctx, entries, ranges);
+}
 
 json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino)
 {

@@ -249,6 +249,35 @@ static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size
 }
 
 /*
+ * What the blocks of devices @devs kept (chmod, chown, times, xattrs,
+ * power/control: "iattrs") as @pre has it: a block the change removed and
+ * the undo brought back is a new incarnation, which keeps nothing
+ * (hmfs_forget_block_attrs()); an acknowledged chmod of it would be lost,
+ * or the undo's machine would differ from @pre (frozen).  Only those
+ * blocks' entries: another node's may keep what "iattrs" leaves out (a
+ * node's hugepages/ without memory has no path).
+ */
+static void iattrs_back(struct hmfs_ctx *ctx, json_object *pre, json_object *devs)
+{
+	json_object *ranges;
+
+	if (!member(pre, "iattrs") || !devs)
+		return;
+	ranges = hmfs_state_dev_ranges(ctx, devs);
+	hmfs_iattr_restore_ranges(ctx, member(pre, "iattrs"), ranges);
+	json_object_put(ranges);
+}
+
+/* @d alone, as an array of devices */
+static json_object *one_dev(json_object *d)
+{
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_get(d));
+	return a;
+}
+
+/*
  * The inverse of each kind of change, back to @pre (the machine object
  * as it was before): first what the change added goes (a device_add's
  * device: its eject; probed memory: offline and remove), then what it
@@ -261,7 +290,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		 const char *added, char *err, size_t errlen)
 {
 	size_t pos = 0;
-	json_object *d;
+	json_object *d, *devs = NULL;
 
 	/* a node's kept values changed, nothing else: @pre its entry (state.c), else the machine */
 	if (ch->op == HMFS_CH_IATTR) {
@@ -282,11 +311,14 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		break;
 	case HMFS_CH_DEVICE_RESIZE: /* @pre: the whole machine */
 		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
-		if (d)
+		if (d) {
 			device_back(ctx, d, pos, err, errlen);
+			devs = one_dev(d);
+		}
 		break;
 	case HMFS_CH_DRIVER_RETRY:
 		devices_back(ctx, pre, err, errlen);
+		devs = json_object_get(member(pre, "devices"));
 		break;
 	case HMFS_CH_MEMORY_FAILURE:
 		/*
@@ -301,11 +333,14 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
 			hmfs_dev_move(ctx, ch->dev.id, pos);
+		devs = d ? one_dev(d) : NULL;
 		break;
 	default:
 		break;
 	}
 	hmfs_state_restore_blocks(ctx, member(pre, "blocks"));
+	iattrs_back(ctx, pre, devs);
+	json_object_put(devs);
 	hmfs_state_restore_params(ctx, member(pre, "params"));
 	/* nor does the undo leave driver work its onlines queued */
 	hmfs_dev_forget_work(ctx);

@@ -1012,7 +1012,12 @@ static json_object *ranges_devices(struct hmfs_ctx *ctx, json_object *ranges)
 	return a;
 }
 
-/* @pre of a change within devices: the parameters (an undo sets auto-online), the devices, their blocks */
+/*
+ * @pre of a change within devices: the parameters (an undo sets
+ * auto-online), the devices, their blocks, and what those blocks keep
+ * ("iattrs": a block the change removes and the undo brings back is a new
+ * incarnation, which keeps nothing until the undo puts it back)
+ */
 static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
 {
 	json_object *pre = json_object_new_object();
@@ -1020,7 +1025,22 @@ static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
 	json_object_object_add(pre, "params", params_json(ctx));
 	json_object_object_add(pre, "devices", ranges_devices(ctx, ranges));
 	json_object_object_add(pre, "blocks", ranges_runs(ctx, ranges));
+	json_object_object_add(pre, "iattrs", hmfs_iattr_ranges_json(ctx, ranges));
 	return pre;
+}
+
+json_object *hmfs_state_dev_ranges(struct hmfs_ctx *ctx, json_object *devs)
+{
+	json_object *a = json_object_new_array();
+	uint64_t bs = ctx->block_size;
+
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		uint64_t first = u64(d, "addr") / bs;
+
+		json_object_array_add(a, run_json(first, (u64(d, "addr") + u64(d, "size") + bs - 1) / bs - first));
+	}
+	return a;
 }
 
 /*

@@ -46,5 +46,42 @@ is "$(su nobody -s /bin/sh -c "echo online_movable >$A" 2>&1 | grep -c 'Permissi
 	"... nobody cannot write auto_online_blocks"
 is "$(frozen)" 0 "hotmemfs is not frozen"
 
+# 2. the undo of a device_del brings its blocks back as new incarnations:
+# what they kept comes back with them
+chmod 600 "$M/memory32/state" && chown 7:8 "$M/memory32/online"
+tap_ok $? "memory32/state chmod 600, memory32/online chown 7:8 (acknowledged)"
+: >"$TMP/fail"
+ctl device_del d1 >/dev/null 2>&1
+tap_ok $((! $?)) "device_del d1 whose save fails is refused"
+rm "$TMP/fail"
+is "$(frozen)" 0 "... hotmemfs is not frozen"
+is "$(stat -c '%a %u:%g' "$M/memory32/state" "$M/memory32/online" | tr '\n' ' ')" "600 0:0 644 7:8 " \
+	"... and the blocks back keep their mode and owner"
+kill9_fs
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(stat -c '%a %u:%g' "$M/memory32/state" "$M/memory32/online" | tr '\n' ' ')" "600 0:0 644 7:8 " \
+	"... the same"
+stop_fs
+
+# 3. the same for a virtio-mem device's resize (set-size), whose undo takes
+# the device out and brings it back whole
+LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=512M >/dev/null
+tap_ok $? "virtio-mem vm0 512M of 1G"
+B=$(ctl --json status | python3 -c 'import json,sys; d=json.load(sys.stdin); print([x["addr"] for x in d["devices"] if x["id"] == "vm0"][0] // (128 << 20))')
+chmod 600 "$M/memory$B/state"
+tap_ok $? "its first block memory$B: state chmod 600"
+: >"$TMP/fail"
+ctl set-size vm0 768M >/dev/null 2>&1
+tap_ok $((! $?)) "set-size vm0 768M whose save fails is refused"
+rm "$TMP/fail"
+is "$(frozen)" 0 "... hotmemfs is not frozen"
+is "$(stat -c %a "$M/memory$B/state")" 600 "... memory$B/state still 0600"
+kill9_fs
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(stat -c %a "$M/memory$B/state")" 600 "... the same"
 kill9_fs
 done_testing
