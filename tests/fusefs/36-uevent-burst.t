@@ -15,7 +15,7 @@ M=$MNT/sys/devices/system/memory
 L="python3 $HOTMEM_SRC/tests/fusefs/uevent_burst.py"
 N=600
 
-wait_ready() { for _ in $(seq 100); do grep -q ready "$1" 2>/dev/null && return; sleep 0.05; done; }
+wait_ready() { for _ in $(seq 600); do grep -q ready "$1" 2>/dev/null && return; sleep 0.05; done; }
 # listen N: a follower of the next N memory uevents, in $TMP/nl.txt
 listen() {
 	ip netns exec "$NS" $L "$M" "$1" >"$TMP/nl.txt" 2>"$TMP/nl.err" &
@@ -59,7 +59,7 @@ os.lseek(fd, 0, os.SEEK_SET)
 print(len(before) > 0, sorted(os.listdir(fd)))
 PY
 held=$!
-for _ in $(seq 100); do [ -e "$TMP/held.ready" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -e "$TMP/held.ready" ] && break; sleep 0.05; done
 listen $N
 ctl device_del d1
 tap_ok $? "device_del it"
