@@ -1539,6 +1539,22 @@ void hmfs_state_stop_threads(struct hmfs_ctx *ctx)
 	stop_compactor(ctx);
 }
 
+/*
+ * Blocks came or went, or changed state, by a "run" or "device" record:
+ * saved's "blocks" (and "devices") are not the journal's any more, nor
+ * its "iattrs" when any node keeps something, since which nodes have a
+ * path follows the blocks (a node's hugepages/ while it has memory,
+ * hugetlb_register_node(), 6.12; a removed block's nodes).  A stale key is
+ * computed again when saved is next needed whole (refresh_stale()): an
+ * undo's @pre compared with a stale "iattrs" froze hotmemfs.
+ */
+static void blocks_stale(struct hmfs_ctx *ctx, unsigned keys)
+{
+	if (__atomic_load_n(&ctx->nr_iattr, __ATOMIC_RELAXED))
+		keys |= 1u << KEY_IATTRS;
+	ctx->saved_stale |= keys;
+}
+
 /* a one-block change: its run, or nothing when the block is as it was */
 static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
@@ -1550,7 +1566,7 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	if (!same_json(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
 		if (!ret)
-			ctx->saved_stale |= 1u << KEY_BLOCKS;
+			blocks_stale(ctx, 1u << KEY_BLOCKS);
 	}
 	json_object_put(run);
 	return ret;
@@ -1630,7 +1646,7 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	ret = append_record(ctx, sv, "device", rec);
 	json_object_put(rec);
 	if (!ret)
-		ctx->saved_stale |= 1u << KEY_DEVICES | 1u << KEY_BLOCKS;
+		blocks_stale(ctx, 1u << KEY_DEVICES | 1u << KEY_BLOCKS);
 out:
 	json_object_put(now);
 	return ret;

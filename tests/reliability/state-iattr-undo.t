@@ -84,4 +84,25 @@ start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "restart after kill -9"
 is "$(stat -c %a "$M/memory$B/state")" 600 "... the same"
 kill9_fs
+
+# 4. a node's hugepages/ is there while it has memory: after a one-block
+# record (the offline of its only block) the saved "iattrs" still had its
+# chmodded nr_hugepages, and the next failed save froze hotmemfs (@pre,
+# the saved machine, differed from the one undone)
+LD_PRELOAD=$SHIM start_fs_netns --profile numa2 --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "hotmemfs mounts numa2 with a fresh state file"
+H=$MNT/sys/devices/system/node/node2/hugepages/hugepages-2048kB/nr_hugepages
+ctl device_add pc-dimm id=d1 size=128M node=2 >/dev/null && B=$(ls -d "$MNT"/sys/devices/system/node/node2/memory* | head -1) &&
+	echo online_movable >"$B/state" && chmod 600 "$H" && echo online_movable >"$A" &&
+	echo offline >"$B/state"
+tap_ok $? "a DIMM on node 2 onlined, node2's nr_hugepages chmod 600 (saved whole by the next \"set\"), the block offline again"
+: >"$TMP/fail"
+P=$MNT/sys/module/memory_hotplug/parameters/auto_movable_numa_aware
+echo 0 2>/dev/null >"$P"
+tap_ok $((! $?)) "auto_movable_numa_aware whose save fails is refused"
+rm "$TMP/fail"
+is "$(frozen)" 0 "... and undone: hotmemfs is not frozen"
+echo 0 >"$P"
+tap_ok $? "... it takes the change now"
+kill9_fs
 done_testing
