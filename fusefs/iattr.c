@@ -823,71 +823,166 @@ static int hexval(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* one xattr of an entry, as xattr_apply() would have set it; false: not one it could have */
-static bool xattr_restore(struct hmfs_iattr *a, const char *name, json_object *hex)
+/* a malformed value of the entry of @path, left out: said, never dropped silently */
+static void entry_bad(const char *path, const char *key, const char *why)
 {
-	const char *h = json_object_get_string(hex);
-	size_t len = strlen(h), size = len / 2;
-	struct hmfs_xattr *x, **slot;
-	char *v;
+	fprintf(stderr, "hotmemfs: state file: \"iattrs\" entry %s: %s %s: left out\n", path, key, why);
+}
 
-	if (!json_object_is_type(hex, json_type_string) || len % 2 || size > IATTR_XATTR_MAX ||
-	    hmfs_xattr_namespace(name) || has_prefix(name, XATTR_USER_PREFIX))
-		return false;
-	v = malloc(size + 1);
-	for (size_t i = 0; v && i < size; i++) {
+/* @h's bytes into @v (room for strlen(@h) / 2); false: @h is not lower-case hex */
+static bool hex_bytes(const char *h, size_t size, char *v)
+{
+	for (size_t i = 0; i < size; i++) {
 		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
 
-		if (hi < 0 || lo < 0) {
-			free(v);
+		if (hi < 0 || lo < 0)
 			return false;
-		}
 		v[i] = (char)(hi << 4 | lo);
 	}
-	x = v ? xattr_alloc(name, v, size) : NULL;
-	free(v);
-	if (!x)
-		return false;
-	slot = xattr_slot(a, name);
-	if (xattr_is(*slot, name)) {
-		free(x->name);
-		free(x);
-		return false;
-	}
-	x->next = *slot;
-	*slot = x;
 	return true;
 }
 
-/* entry @e's values onto @a, node @n's (under iattr_lock); what is malformed is left out */
+/*
+ * xattr @name of the entry of @path onto @a, as xattr_apply() would have
+ * set it; what it could not have is said and left out
+ */
+static void xattr_restore(struct hmfs_iattr *a, const char *path, const char *name, json_object *hex)
+{
+	const char *h = json_object_is_type(hex, json_type_string) ? json_object_get_string(hex) : NULL;
+	size_t len = h ? strlen(h) : 0, size = len / 2;
+	struct hmfs_xattr *x, **slot;
+	char *v;
+
+	if (!h || len % 2 || size > IATTR_XATTR_MAX) {
+		entry_bad(path, name, "is not a value of hex digits, 64 KiB at most");
+		return;
+	}
+	if (hmfs_xattr_namespace(name) || has_prefix(name, XATTR_USER_PREFIX)) {
+		entry_bad(path, name, "is no security.* or trusted.* name");
+		return;
+	}
+	v = malloc(size + 1);
+	if (v && !hex_bytes(h, size, v)) {
+		free(v);
+		entry_bad(path, name, "is not a value of hex digits, 64 KiB at most");
+		return;
+	}
+	x = v ? xattr_alloc(name, v, size) : NULL;
+	free(v);
+	if (!x) {
+		entry_bad(path, name, strerror(ENOMEM));
+		return;
+	}
+	slot = xattr_slot(a, name);
+	if (xattr_is(*slot, name)) { /* json-c keeps the last of a name twice: cannot be */
+		free(x->name);
+		free(x);
+		return;
+	}
+	x->next = *slot;
+	*slot = x;
+}
+
+/* key @key of @e, of any type; NULL: none */
+static json_object *field(json_object *e, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(e, key, &v);
+	return v;
+}
+
+/* an owner's id (uid_t/gid_t: 32 bits, (uid_t)-1 no id: chown's "leave as is") into @id */
+static bool owner_from(json_object *v, uint32_t *id)
+{
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+	    json_object_get_int64(v) >= UINT32_MAX)
+		return false;
+	*id = (uint32_t)json_object_get_int64(v);
+	return true;
+}
+
+/* mode, uid and gid (chmod/chown) of entry @e of @path onto @a, node @n's */
+static void owner_restore(struct hmfs_iattr *a, const struct hmfs_node *n, const char *path,
+			  json_object *e)
+{
+	json_object *mode = field(e, "mode");
+	uint32_t uid = 0, gid = 0;
+
+	if (!mode) {
+		if (field(e, "uid") || field(e, "gid"))
+			entry_bad(path, "uid/gid", "without a mode");
+		return;
+	}
+	/* iattr_entry_json() writes the permission bits only: the type is the node's */
+	if (!json_object_is_type(mode, json_type_int) || json_object_get_int64(mode) < 0 ||
+	    json_object_get_int64(mode) > 07777) {
+		entry_bad(path, "mode", "is not a permission (0 to 07777)");
+		return;
+	}
+	if ((field(e, "uid") && !owner_from(field(e, "uid"), &uid)) ||
+	    (field(e, "gid") && !owner_from(field(e, "gid"), &gid))) {
+		entry_bad(path, "mode, uid and gid", "(an owner is not a 32-bit id)");
+		return;
+	}
+	a->chmod = true;
+	a->mode = (n->mode & S_IFMT) | (mode_t)json_object_get_int64(mode);
+	a->uid = uid;
+	a->gid = gid;
+}
+
+/* atime, mtime and ctime of entry @e of @path onto @a: all three, or none */
+static void times_restore(struct hmfs_iattr *a, const char *path, json_object *e)
+{
+	static const char *const keys[] = { "atime", "mtime", "ctime" };
+	struct timespec t[3];
+	int have = 0;
+
+	for (int i = 0; i < 3; i++) {
+		json_object *v = field(e, keys[i]);
+
+		if (!v)
+			continue;
+		if (!json_object_is_type(v, json_type_array) || !timespec_from(v, &t[i])) {
+			entry_bad(path, keys[i], "is not [seconds, nanoseconds]");
+			return;
+		}
+		have++;
+	}
+	if (have && have < 3)
+		entry_bad(path, "atime, mtime and ctime", "not all three");
+	if (have < 3)
+		return;
+	a->times = true;
+	a->atime = t[0];
+	a->mtime = t[1];
+	a->ctime = t[2];
+}
+
+/*
+ * Entry @e's values onto @a, node @n's (under iattr_lock, or in a
+ * restore's table not yet in place); what is malformed is said and left
+ * out.
+ */
 static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n, json_object *e)
 {
-	json_object *mode = member(e, "mode", json_type_int), *x = member(e, "xattrs", json_type_object);
-	json_object *uid = member(e, "uid", json_type_int), *gid = member(e, "gid", json_type_int);
-	struct timespec t[3];
+	const char *path = json_object_get_string(field(e, "path"));
+	json_object *x = field(e, "xattrs"), *rf = field(e, "runtime-forbidden");
 
-	if (mode && json_object_get_int64(mode) >= 0 && json_object_get_int64(mode) <= 07777) {
-		a->chmod = true;
-		a->mode = (n->mode & S_IFMT) | (mode_t)json_object_get_int64(mode);
-		if (uid && json_object_get_int64(uid) >= 0 && json_object_get_int64(uid) <= UINT32_MAX)
-			a->uid = (uid_t)json_object_get_int64(uid);
-		if (gid && json_object_get_int64(gid) >= 0 && json_object_get_int64(gid) <= UINT32_MAX)
-			a->gid = (gid_t)json_object_get_int64(gid);
-	}
-	if (timespec_from(member(e, "atime", json_type_array), &t[0]) &&
-	    timespec_from(member(e, "mtime", json_type_array), &t[1]) &&
-	    timespec_from(member(e, "ctime", json_type_array), &t[2])) {
-		a->times = true;
-		a->atime = t[0];
-		a->mtime = t[1];
-		a->ctime = t[2];
-	}
+	owner_restore(a, n, path, e);
+	times_restore(a, path, e);
 	/* control_store(): a power/control file's only */
-	a->runtime_forbidden = n->attr == A_PWR_CONTROL &&
-			       json_object_get_boolean(member(e, "runtime-forbidden", json_type_boolean));
+	if (rf && (!json_object_is_type(rf, json_type_boolean) || n->attr != A_PWR_CONTROL))
+		entry_bad(path, "runtime-forbidden", "is not a power/control file's true or false");
+	else if (rf)
+		a->runtime_forbidden = json_object_get_boolean(rf);
+	if (x && !json_object_is_type(x, json_type_object)) {
+		entry_bad(path, "xattrs", "is not an object of names and hex values");
+		return;
+	}
 	if (x) {
 		json_object_object_foreach(x, name, hex)
-			xattr_restore(a, name, hex);
+			xattr_restore(a, path, name, hex);
 	}
 }
 

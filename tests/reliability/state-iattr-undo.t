@@ -105,4 +105,42 @@ is "$(frozen)" 0 "... and undone: hotmemfs is not frozen"
 echo 0 >"$P"
 tap_ok $? "... it takes the change now"
 kill9_fs
+
+# 5. malformed "iattrs" values, in the file and in a journal record: said
+# and left out (a null xattr value crashed hotmemfs), the rest restored
+start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+stop_fs
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+m = "sys/devices/system/memory/"
+t = [1600000000, 5]
+s["machine"]["iattrs"] = [
+    {"path": m + "auto_online_blocks", "mode": 0o170777, "uid": 0, "gid": 0},
+    {"path": m + "memory0/phys_index", "mode": 0o600, "uid": 1 << 33, "gid": 0},
+    {"path": m + "memory0/state", "atime": t, "mtime": t, "ctime": t,
+     "xattrs": {"security.x": None, "security.y": "zz", "security.z": "6869"}},
+    {"path": m + "memory1/state", "mode": 0o640, "uid": 7, "gid": 8, "runtime-forbidden": True},
+    {"path": m + "memory1/online", "xattrs": "x"},
+]
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+journal_append '[{"iattr": {"path": "sys/devices/system/memory/memory2/state", "xattrs": {"trusted.q": None}}}]' >/dev/null
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "hotmemfs starts from a file whose \"iattrs\" has a null xattr value (and a journal record with one)"
+for w in "auto_online_blocks: mode is not a permission" "memory0/phys_index: mode, uid and gid" \
+	"memory0/state: security.x is not a value of hex" "memory0/state: security.y is not a value of hex" \
+	"memory1/state: runtime-forbidden" "memory1/online: xattrs is not an object" "memory2/state: trusted.q"; do
+	grep -q "entry sys/devices/system/memory/$w" "$TMP/hotmemfs.log"
+	tap_ok $? "... said: $w"
+done
+is "$(stat -c '%a %u:%g' "$A" "$M/memory0/phys_index" "$M/memory1/state" | tr '\n' ' ')" "644 0:0 444 0:0 640 7:8 " \
+	"... the malformed modes left out, memory1/state's restored"
+is "$(python3 -c "import os; print(os.getxattr('$M/memory0/state', 'security.z'))")" "b'hi'" "... memory0/state's well-formed xattr restored"
+is "$(stat -c %Y "$M/memory0/state")" 1600000000 "... and its times"
+stop_fs
 done_testing
