@@ -113,7 +113,8 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 }
 
 /*
- * kernfs_iop_setattr(): root may chmod/chown (udev rules do); the new
+ * kernfs_iop_setattr(): root may chmod/chown (udev rules do), an owner
+ * chmod (setattr_allowed()); the new
  * mode governs permission checks (default_permissions), while what a
  * file can do stays what the kernel gave it (open_check() wants the new
  * mode's bits and the ops kernfs picked at creation from the original).
@@ -124,6 +125,47 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 #define SETATTR_KEPT                                                                          \
 	(FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_ATIME |  \
 	 FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)
+/* in_group_p(): @gid is the caller's group or one of its supplementary groups */
+static bool req_in_group(fuse_req_t req, gid_t gid)
+{
+	gid_t groups[64], *list = groups;
+	int nr = fuse_req_getgroups(req, 64, groups);
+	bool in = fuse_req_ctx(req)->gid == gid;
+
+	if (nr > 64 && (list = calloc((size_t)nr, sizeof(*list))))
+		nr = fuse_req_getgroups(req, nr, list);
+	for (int i = 0; !in && list && i < nr; i++)
+		in = list[i] == gid;
+	if (list != groups)
+		free(list);
+	return in;
+}
+
+/*
+ * setattr_prepare() (fs/attr.c, 6.12) against our attributes @st (the
+ * kernel checked its cached ones, default_permissions): the owner may
+ * chmod (inode_owner_or_capable()), chown to itself (chown_ok()) and chgrp
+ * to a group of its own (chgrp_ok()); root may do all.  Capabilities of a
+ * non-root caller are not seen here: CAP_FOWNER/CAP_CHOWN without uid 0
+ * is refused.
+ */
+static int setattr_allowed(fuse_req_t req, const struct stat *st, const struct stat *attr,
+			   int to_set)
+{
+	uid_t uid = fuse_req_ctx(req)->uid;
+
+	if (!uid || !(to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		return 0;
+	if (uid != st->st_uid)
+		return -EPERM;
+	if ((to_set & FUSE_SET_ATTR_UID) && attr->st_uid != st->st_uid)
+		return -EPERM;
+	if ((to_set & FUSE_SET_ATTR_GID) && attr->st_gid != st->st_gid &&
+	    !req_in_group(req, attr->st_gid))
+		return -EPERM;
+	return 0;
+}
+
 static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 			 struct fuse_file_info *fi)
 {
@@ -134,11 +176,11 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 
 	(void)fi;
 	ret = hmfs_node_get(ctx, ino, &n);
-	/* every node belongs to root: only root may change its mode or owner */
-	if (!ret && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
-	    fuse_req_ctx(req)->uid)
-		ret = -EPERM;
-	else if (!ret && (to_set & SETATTR_KEPT))
+	if (!ret) {
+		hmfs_stat(ctx, &n, &st);
+		ret = setattr_allowed(req, &st, attr, to_set);
+	}
+	if (!ret && (to_set & SETATTR_KEPT))
 		ret = hmfs_setattr_node(ctx, &n, attr, to_set);
 	if (ret) {
 		fuse_reply_err(req, -ret);

@@ -36,6 +36,17 @@ is "$(nobody $W w "$M/memory2/state" offline)" "ret=7" "... and nobody may now o
 is "$(nobody $W w "$M/memory2/state" online)" "ret=6" "... and online it again"
 nobody chmod 666 "$M/memory3/state" 2>/dev/null
 tap_ok $((! $?)) "nobody cannot chmod a root-owned attribute"
+# setattr_prepare(): the owner may chmod (inode_owner_or_capable()), not give the file away
+nobody chmod 600 "$M/memory2/state"
+tap_ok $? "nobody, memory2/state's owner now, chmods it 600"
+is "$(stat -c '%a %U' "$M/memory2/state")" "600 nobody" "... stat shows it"
+nobody chown 0 "$M/memory2/state" 2>/dev/null
+tap_ok $((! $?)) "... but cannot chown it to root (chown_ok())"
+nobody chgrp 0 "$M/memory2/state" 2>/dev/null
+tap_ok $((! $?)) "... nor chgrp it to a group not its own (chgrp_ok())"
+nobody chgrp 65534 "$M/memory2/state"
+tap_ok $? "... chgrp to its own group is fine"
+chmod 644 "$M/memory2/state"
 # sysfs_add_file_mode_ns(): a device's or bus's attribute has the kobject
 # type's sysfs_ops, show and store both (dev_sysfs_ops, bus_sysfs_ops):
 # after a chmod root's open follows the mode, the attribute's missing
