@@ -406,16 +406,21 @@ static bool has_prefix(const char *name, const char *prefix)
 }
 
 /*
- * xattr_resolve_name() over kernfs_xattr_handlers: trusted.*, security.*
- * and user.* have handlers, anything else (system.posix_acl_* included:
- * no ACLs on kernfs) is -EOPNOTSUPP.  The VFS has checked trusted.*'s
- * CAP_SYS_ADMIN and the name and size limits before FUSE asks us.
+ * xattr_resolve_name() over kernfs_xattr_handlers (fs/xattr.c, 6.12):
+ * trusted.*, security.* and user.* have handlers, a prefix with nothing
+ * after it is -EINVAL (a handler with a prefix wants a name), anything
+ * else (system.posix_acl_* included: no ACLs on kernfs) is -EOPNOTSUPP.
+ * The VFS has checked trusted.*'s CAP_SYS_ADMIN and the name and size
+ * limits before FUSE asks us (its one handler has the empty prefix).
  */
 int hmfs_xattr_namespace(const char *name)
 {
-	if (has_prefix(name, XATTR_TRUSTED_PREFIX) || has_prefix(name, XATTR_SECURITY_PREFIX) ||
-	    has_prefix(name, XATTR_USER_PREFIX))
-		return 0;
+	static const char *const prefixes[] = { XATTR_TRUSTED_PREFIX, XATTR_SECURITY_PREFIX,
+						XATTR_USER_PREFIX };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (has_prefix(name, prefixes[i]))
+			return name[strlen(prefixes[i])] ? 0 : -EINVAL;
 	return -EOPNOTSUPP;
 }
 

@@ -46,6 +46,8 @@ is "$(en "os.setxattr('$M/memory0/phys_index', 'security.hotmem', b'\\0ab')
 os.setxattr('$M/memory32/state', 'trusted.hotmem', b'x' * 300)")" ok "security.* and trusted.* xattrs set"
 is "$(en "os.setxattr('$M/memory0/phys_index', 'user.hotmem', b'1')")" ENOTSUP \
 	"user.*: EOPNOTSUPP, as sysfs (nothing to keep)"
+is "$(en "os.setxattr('$M/memory0/phys_index', 'security.', b'1')") $(en "os.setxattr('$M/memory0/phys_index', 'trusted.', b'1')") $(en "os.getxattr('$M/memory0/phys_index', 'security.')")" \
+	"EINVAL EINVAL EINVAL" "security. and trusted. with nothing after the prefix: EINVAL (xattr_resolve_name())"
 echo on >"$M/memory0/power/control" && echo on >"$M/memory32/power/control" &&
 	echo on >"$M/memory1/power/control" && echo auto >"$M/memory1/power/control"
 tap_ok $? "power/control of memory0 and memory32: on (memory1's on, then auto again)"
