@@ -443,33 +443,71 @@ static long offline_again(const struct cell *c)
 	return n;
 }
 
+/* everything the cell found, as its JSON line says it */
+struct outcome {
+	struct census cs;
+	struct writes w;
+	struct conform_listener_result lr;
+	long lost;	/* the kernel's drops for the agent's uevent sockets */
+	long llost;	/* ADDs the listener never saw */
+	long ratio, mratio, offl, unsent, enobufs;
+};
+
 static void add_int(json_object *o, const char *k, long v)
 {
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
-static int run_cell(struct cell *c)
+/* one JSON object, one line: the last of stdout (bench_burst.sh's sed reads it too) */
+static void print_outcome(const struct cell *c, struct outcome *r)
 {
-	struct conform_listener_result lr;
-	struct conform_state_writes sw0;
-	struct census cs;
-	struct writes w;
-	struct conform_blocks none = { 0 };
-	char ino[32] = "";
-	long t0, lost, llost, ratio, mratio, offl, unsent, enobufs;
-	json_object *o;
+	json_object *o = json_object_new_object();
 
-	listed_blocks(c, &none, &c->before);
+	add_int(o, "new", (long)c->added.count);
+	add_int(o, "online", r->cs.online);
+	json_object_object_add(o, "zones", json_object_get(r->cs.zones));
+	json_object_object_add(o, "zone_runs", json_object_new_string(r->cs.runs ? r->cs.runs : ""));
+	add_int(o, "failed_writes", r->w.failed);
+	add_int(o, "redundant_writes", r->w.redundant);
+	json_object_object_add(o, "agent_chose_zones", json_object_new_boolean(r->w.agent_chose));
+	add_int(o, "movable_pct_of_kernel", r->ratio);
+	add_int(o, "auto_movable_ratio", r->mratio);
+	json_object_object_add(o, "ms_to_last_online",
+			       c->ms_to_last_online < 0 ? NULL
+							: json_object_new_int64(c->ms_to_last_online));
+	add_int(o, "offlinable", r->offl);
+	add_int(o, "uevents_lost", r->lost);
+	add_int(o, "agent_enobufs", r->enobufs);
+	add_int(o, "listener_lost", r->llost);
+	add_int(o, "listener_enobufs", r->lr.enobufs);
+	add_int(o, "listener_drops", r->lr.drops);
+	add_int(o, "uevents_unsent", r->unsent);
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
+}
+
+/* the listener and the agent up, the listener's socket known */
+static int start(struct cell *c)
+{
+	char ino[32] = "";
+
 	/* a listener as most agents open one, started first */
 	if (start_listener(c) < 0 || start_agent(c) < 0)
-		return 1;
+		return -1;
 	step("agent %s started", c->agent);
 	wait_file(LISTENER_READY, CONFORM_READY_MS);
 	conform_last_line(LISTENER_READY, ino, sizeof(ino));
 	c->listener_ino = strtoul(ino, NULL, 10);
-	step("listener ready; plugging %s", c->event);
-	conform_state_writes(&sw0);
-	t0 = conform_now_ms();
+	return 0;
+}
+
+/* the event, then until its new blocks are online (or not) */
+static void plug_and_wait(struct cell *c)
+{
+	long t0 = conform_now_ms();
+
 	plug(c);
 	listed_blocks(c, &c->before, &c->after);
 	conform_blocks_diff(&c->after, &c->before, &c->added);
@@ -479,53 +517,55 @@ static int run_cell(struct cell *c)
 	c->ms_to_last_online = all_online(c, &c->added) ? conform_now_ms() - t0 : -1;
 	step("%zu of %zu online; settling", conform_count_online(&c->added), c->added.count);
 	settle(c);
+}
+
+/* what the agent did, counted while it still runs; then it is stopped and the blocks offlined */
+static int count(struct cell *c, const struct conform_state_writes *sw0, struct outcome *r)
+{
 	/* the agent's own uevent sockets: what the kernel dropped for them */
-	lost = conform_uevent_drops(c->listener_ino);
-	stop_listener(c, &lr);
+	r->lost = conform_uevent_drops(c->listener_ino);
+	stop_listener(c, &r->lr);
 	/* add events the listener never saw, of the blocks added (virtio: grown ones too) */
-	llost = (long)c->added.count - lr.adds;
-	if (llost < 0)
-		llost = 0;
-	if (take_census(c, &cs))
-		return 1;
-	count_writes(c, lr.adds, &sw0, &w);
-	ratio = conform_movable_pct();
-	mratio = conform_auto_movable_ratio();
+	r->llost = (long)c->added.count - r->lr.adds;
+	if (r->llost < 0)
+		r->llost = 0;
+	if (take_census(c, &r->cs))
+		return -1;
+	count_writes(c, r->lr.adds, sw0, &r->w);
+	r->ratio = conform_movable_pct();
+	r->mratio = conform_auto_movable_ratio();
 	step("counted; stopping the agent");
 	/* before offlining, so that it does not online them again */
 	conform_stop(&c->agent_c, SIGTERM, CONFORM_STOP_GRACE_MS);
-	offl = offline_again(c);
+	r->offl = offline_again(c);
 	/* uevents hotmemfs could not hand to the kernel: hotmem's fault */
-	unsent = conform_uevents_unsent();
+	r->unsent = conform_uevents_unsent();
 	/* ENOBUFS the agent itself reported (the netlink agent does) */
-	enobufs = conform_count_lines(AGENT_LOG, "^ENOBUFS");
-
-	o = json_object_new_object();
-	add_int(o, "new", (long)c->added.count);
-	add_int(o, "online", cs.online);
-	json_object_object_add(o, "zones", cs.zones);
-	json_object_object_add(o, "zone_runs", json_object_new_string(cs.runs ? cs.runs : ""));
-	add_int(o, "failed_writes", w.failed);
-	add_int(o, "redundant_writes", w.redundant);
-	json_object_object_add(o, "agent_chose_zones", json_object_new_boolean(w.agent_chose));
-	add_int(o, "movable_pct_of_kernel", ratio);
-	add_int(o, "auto_movable_ratio", mratio);
-	json_object_object_add(o, "ms_to_last_online",
-			       c->ms_to_last_online < 0 ? NULL
-							: json_object_new_int64(c->ms_to_last_online));
-	add_int(o, "offlinable", offl);
-	add_int(o, "uevents_lost", lost);
-	add_int(o, "agent_enobufs", enobufs);
-	add_int(o, "listener_lost", llost);
-	add_int(o, "listener_enobufs", lr.enobufs);
-	add_int(o, "listener_drops", lr.drops);
-	add_int(o, "uevents_unsent", unsent);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
-	json_object_put(o);
-	free(cs.runs);
+	r->enobufs = conform_count_lines(AGENT_LOG, "^ENOBUFS");
 	return 0;
+}
+
+static int run_cell(struct cell *c)
+{
+	struct conform_state_writes sw0;
+	struct conform_blocks none = { 0 };
+	struct outcome r = { 0 };
+	int ret = 1;
+
+	listed_blocks(c, &none, &c->before);
+	if (start(c) < 0)
+		return 1;
+	step("listener ready; plugging %s", c->event);
+	/* memoryN/state writes hotmemfs refused so far: the agent's are what follows */
+	conform_state_writes(&sw0);
+	plug_and_wait(c);
+	if (!count(c, &sw0, &r)) {
+		print_outcome(c, &r);
+		ret = 0;
+	}
+	json_object_put(r.cs.zones);
+	free(r.cs.runs);
+	return ret;
 }
 
 int conform_cell_main(int argc, char **argv)
