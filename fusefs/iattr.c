@@ -536,8 +536,27 @@ int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 	return iattr_change(ctx, &c);
 }
 
+/*
+ * Node @n still there: a SETATTR or SETXATTR found its node before a
+ * removal and is applied after it (each under change_lock in turn), maybe
+ * after the removal's hmfs_forget_block_attrs(): an entry made now for the
+ * gone incarnation would never go.  kernfs keeps a removed node's iattrs
+ * until the node is freed; here the node is gone for lookups already
+ * (ENOENT), and its change with it.
+ */
+static int iattr_node_there(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	struct hmfs_node now;
+
+	return hmfs_node_get(ctx, n->ino, &now) ? -ENOENT : 0;
+}
+
 int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
 {
+	int ret = iattr_node_there(ctx, c->n);
+
+	if (ret)
+		return ret;
 	switch (c->op) {
 	case HMFS_IA_SETATTR:
 		return setattr_apply(ctx, c->n, c->attr, c->to_set);

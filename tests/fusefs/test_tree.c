@@ -402,6 +402,27 @@ static void test_node_paths(void **state)
 			 -ENOENT);
 }
 
+/*
+ * A chmod that found its block's node before the block's removal and is
+ * applied after it (fs.c's lookup, then change_lock) keeps nothing: an
+ * entry for the gone incarnation would come after its forgetting and
+ * never go (review2 lesser 4).
+ */
+static void test_setattr_after_removal(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t addr = 64ULL << 30;
+	struct stat attr = { .st_mode = 0600 };
+	unsigned long kept = ctx->nr_iattr;
+	struct hmfs_node n;
+
+	assert_int_equal(hotmem_add_memory(ctx->hm, 0, addr, ctx->block_size, 0, -1), 0);
+	assert_int_equal(path(ctx, MEM "memory512/state", &n), 0);
+	assert_int_equal(hotmem_offline_and_remove_memory(ctx->hm, addr, ctx->block_size), 0);
+	assert_int_equal(hmfs_setattr_node(ctx, &n, &attr, FUSE_SET_ATTR_MODE), -ENOENT);
+	assert_int_equal(ctx->nr_iattr, kept);
+}
+
 static void test_runs(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
@@ -490,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
 		cmocka_unit_test(test_change_no_journal), cmocka_unit_test(test_node_paths),
 		cmocka_unit_test(test_block_spanning_two_nodes),
+		cmocka_unit_test(test_setattr_after_removal),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }
