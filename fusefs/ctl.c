@@ -617,6 +617,64 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 	return 0;
 }
 
+/* udevadm settle's default: long enough for a machine's coldplug under load */
+#define SETTLE_DEFAULT_S 120
+#define SETTLE_MAX_S 86400
+
+/* seconds, a JSON number or a string ("2.5"), 0..SETTLE_MAX_S: milliseconds */
+static int arg_seconds(json_object *args, const char *key, double def, long *ms, char *err)
+{
+	json_object *v = arg(args, key);
+	double s = def;
+	char *end;
+
+	if (v && (json_object_is_type(v, json_type_int) ||
+		  json_object_is_type(v, json_type_double))) {
+		s = json_object_get_double(v);
+	} else if (v && json_object_is_type(v, json_type_string)) {
+		errno = 0;
+		s = strtod(json_object_get_string(v), &end);
+		if (errno || end == json_object_get_string(v) || *end)
+			s = -1;
+	} else if (v) {
+		s = -1;
+	}
+	if (!(s >= 0 && s <= SETTLE_MAX_S)) { /* NaN too */
+		snprintf(err, ERRLEN, "Parameter '%s' expects seconds (0..%d)", key, SETTLE_MAX_S);
+		return -EINVAL;
+	}
+	*ms = (long)(s * 1000 + 0.5);
+	return 0;
+}
+
+/*
+ * `udevadm settle`: every event queued when asked -- the kernel's caches
+ * told what changed, the uevent sent, followers given their copy -- is
+ * delivered; so a script's `ls`, `stat` or netlink listener after it sees
+ * what a device_add, device_del or a sysfs write before it did.  timeout
+ * 0 only asks.
+ */
+static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	uint64_t left;
+	long ms;
+	int ret;
+
+	if (arg_seconds(args, "timeout", SETTLE_DEFAULT_S, &ms, r->err))
+		return -EINVAL;
+	ret = hmfs_events_settle(ctx, ms, &left);
+	if (ret == -ETIMEDOUT) {
+		snprintf(r->err, ERRLEN,
+			 "settle: timed out after %ld.%03ld s, %llu events still queued",
+			 ms / 1000, ms % 1000, (unsigned long long)left);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	r->ret = json_object_new_object();
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	cmd_fn fn;
@@ -637,6 +695,7 @@ static const struct {
 	{ "dmesg", cmd_dmesg, "the emulated kernel's log ring" },
 	{ "explain", cmd_explain, "why a block would not go offline (pages, owners, zone rule)" },
 	{ "save", cmd_save, "write the state file now" },
+	{ "settle", cmd_settle, "wait until every queued event is delivered (timeout: seconds)" },
 };
 
 json_object *hmfs_ctl_error(const char *cls, const char *desc)

@@ -33,6 +33,7 @@ static const struct {
 	{ "dmesg", "dmesg", { NULL }, NULL, NULL },
 	{ "explain", "explain", { "block" }, NULL, NULL },
 	{ "devices", "query-memory-devices", { NULL }, NULL, NULL },
+	{ "settle", "settle", { "timeout" }, NULL, NULL },
 };
 
 static int add_kv(json_object *args, const char *tok, const char *const *pos, int *npos, char *err,

@@ -181,6 +181,7 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		free(q);
 		return;
 	}
+	ctx->q_queued++;
 	if (ctx->q_tail)
 		ctx->q_tail->next = q;
 	else
@@ -571,12 +572,63 @@ static void *notifier_main(void *arg)
 			}
 			pthread_mutex_lock(&ctx->q_lock);
 			ctx->q_len -= done;
+			ctx->q_delivered += done;
+			if (ctx->q_settlers)
+				pthread_cond_broadcast(&ctx->q_settled);
 			pthread_mutex_unlock(&ctx->q_lock);
 		}
 		pthread_mutex_lock(&ctx->q_lock);
 	}
 	pthread_mutex_unlock(&ctx->q_lock);
 	return NULL;
+}
+
+void hmfs_events_init(struct hmfs_ctx *ctx)
+{
+	pthread_condattr_t a;
+
+	/* a settle's deadline does not move with the wall clock */
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&ctx->q_settled, &a);
+	pthread_condattr_destroy(&a);
+}
+
+static void deadline_after(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * The events queued when asked, not those after: a settle under a
+ * steady stream of changes still returns.  The notifier counts an event
+ * delivered once its invalidations, uevent and clients' copies are out
+ * (notifier_main()), in queue order; a notifier that never started has
+ * nothing queued (no subscription), and a stopping one drains the queue.
+ * Waits on a condition variable, never polls.
+ */
+int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left)
+{
+	struct timespec dl;
+	uint64_t target;
+	int err = 0;
+
+	deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
+	pthread_mutex_lock(&ctx->q_lock);
+	target = ctx->q_queued;
+	ctx->q_settlers++;
+	while (ctx->q_delivered < target && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&ctx->q_settled, &ctx->q_lock, &dl);
+	ctx->q_settlers--;
+	*left = ctx->q_delivered < target ? target - ctx->q_delivered : 0;
+	pthread_mutex_unlock(&ctx->q_lock);
+	return *left ? -ETIMEDOUT : 0;
 }
 
 int hmfs_events_start(struct hmfs_ctx *ctx)

@@ -424,6 +424,16 @@ struct hmfs_ctx {
 	bool q_stop;
 	bool want_trace; /* a control client follows trace steps */
 	unsigned long q_len, q_dropped;
+	/*
+	 * hmfs_events_settle(): events queued ever (dropped ones not) and
+	 * delivered ever, in queue order, so that delivered >= a number read
+	 * from queued means every event queued until then is out; settlers
+	 * wait on q_settled (CLOCK_MONOTONIC), broadcast when there are any.
+	 * Under q_lock.
+	 */
+	uint64_t q_queued, q_delivered;
+	unsigned long q_settlers;
+	pthread_cond_t q_settled;
 	pthread_t notifier;
 	bool notifier_started;
 	int ev_slot;
@@ -795,7 +805,15 @@ struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);
 /* @gone_gen: a REMOVE's block's generation before it went (hmfs_block_gen()) */
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action,
 		       int gone_gen);
+/* hmfs_ctx_init(): the notifier's condition variables */
+void hmfs_events_init(struct hmfs_ctx *ctx);
 int hmfs_events_start(struct hmfs_ctx *ctx);
+/*
+ * `udevadm settle` for the notifier: once every event queued before the
+ * call is delivered (invalidations, uevent, clients), 0; -ETIMEDOUT after
+ * @timeout_ms with *@left of them still queued.
+ */
+int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
 /* a queued event and what it owns (a synthetic uevent's variables) */
 void hmfs_qev_free(struct hmfs_qev *q);

@@ -60,6 +60,9 @@ static void usage(FILE *f)
 		"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
 		"  check                                check the engine's invariants\n"
 		"  save                                 write the state file now\n"
+		"  settle [--timeout SECONDS]           wait until every event queued so far is delivered:\n"
+		"                                       caches invalidated, uevents sent (default 120 s;\n"
+		"                                       exit 1 when it runs out)\n"
 		"  export DIR                           the machine as a sysfs dump: DIR/sys/devices/system/memory\n"
 		"                                       (util-linux's lsmem test layout; hotmem profile --from-sysfs DIR)\n"
 		"  events [--trace]                     follow uevents and kernel log lines\n"
@@ -488,9 +491,55 @@ static int export_machine(struct cli *c, json_object *status)
 	return 0;
 }
 
+/*
+ * settle [--timeout SECS | -t SECS | timeout=SECS | SECS], udevadm's
+ * spelling too; the server waits, so our socket's own timeout is made to
+ * outlast it (unless it is 0, never).
+ */
+static int settle_request(struct cli *c, int argc, char **argv, json_object **req)
+{
+	json_object *args = json_object_new_object();
+	const char *secs = NULL;
+	double t;
+	char *end;
+
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "--timeout") || !strcmp(argv[i], "-t")) && i + 1 < argc)
+			secs = argv[++i];
+		else if (!strncmp(argv[i], "--timeout=", 10))
+			secs = argv[i] + 10;
+		else if (!strncmp(argv[i], "timeout=", 8))
+			secs = argv[i] + 8;
+		else if (i == 1 && argc == 2 && argv[i][0] != '-')
+			secs = argv[i];
+		else {
+			fprintf(stderr, "hotmemctl: settle: unexpected argument '%s' "
+					"(settle [--timeout SECONDS])\n", argv[i]);
+			json_object_put(args);
+			return -1;
+		}
+	}
+	if (secs) {
+		json_object_object_add(args, "timeout", json_object_new_string(secs));
+		t = strtod(secs, &end);
+		if (end != secs && !*end && t >= 0 && t <= 86400 && c->timeout &&
+		    c->timeout < (unsigned)t + 10)
+			c->timeout = (unsigned)t + 10;
+	} else if (c->timeout && c->timeout < DEFAULT_TIMEOUT + 10) {
+		c->timeout = DEFAULT_TIMEOUT + 10; /* the server's default is ours */
+	}
+	*req = json_object_new_object();
+	json_object_object_add(*req, "execute", json_object_new_string("settle"));
+	json_object_object_add(*req, "arguments", args);
+	return 0;
+}
+
 static int build_request(struct cli *c, int argc, char **argv, json_object **req)
 {
 	char err[256];
+
+	if (!strcmp(argv[0], "settle"))
+		return settle_request(c, argc, argv, req);
 
 	if (!strcmp(argv[0], "map"))
 		return map_request(c, argc, argv, req);

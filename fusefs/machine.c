@@ -519,6 +519,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->iattr_lock, NULL);
 	pthread_mutex_init(&ctx->q_lock, NULL);
 	pthread_cond_init(&ctx->q_cond, NULL);
+	hmfs_events_init(ctx);
 	pthread_mutex_init(&ctx->dev_lock, NULL);
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);

@@ -202,18 +202,9 @@ is "$(w "$H/hugepages-2048kB/nr_hugepages" 0)" ok "nr_hugepages: the node's own 
 
 # a node hot-added with memory only: no CPUs, hugepages/ once its memory is online.
 # hotmemfs drops the kernel's cached listings and attributes from its
-# notifier thread, just after the change returns: what a listing or a stat
-# shows is waited for (bounded), a file's content never is.
-settle() {	# settle CMD WANT: until CMD prints WANT, 5 s at most; prints what it printed last
-	local got
-	for _ in $(seq 100); do
-		got=$(eval "$1" 2>&1)
-		[ "$got" = "$2" ] && break
-		sleep 0.05
-	done
-	printf '%s' "$got"
-}
-ctl device_add pc-dimm size=256M node=2 id=d2 >/dev/null
+# notifier thread, just after the change returns: `hotmemctl settle` waits
+# until it has, before what a listing or a stat shows is checked.
+ctl device_add pc-dimm size=256M node=2 id=d2 >/dev/null && ctl settle --timeout 60
 tap_ok $? "device_add pc-dimm on node 2"
 is "$(cat "$N/online")" "0-2" "node2 is online"
 is "$(cat "$N/node2/cpulist")" "" "node2/cpulist: empty"
@@ -226,18 +217,18 @@ is "$(cat "$N/node0/distance")" "10 20 20" "node0/distance has node2's column"
 [ ! -e "$N/node2/hugepages" ]
 tap_ok $? "node2 has no hugepages/ while its memory is offline (no N_MEMORY)"
 is "$(stat -c %h "$N/node2")" 3 "node2's nlink: power/ only"
-is "$(settle "ls $B/devices | tr '\\n' ' '" "node0 node1 node2 ")" "node0 node1 node2 " "bus/node/devices lists node2"
+is "$(ls "$B/devices" | tr '\n' ' ')" "node0 node1 node2 " "bus/node/devices lists node2"
 blk=$(ls "$N/node2" | sed -n 's/^memory//p' | sort -n | head -1)
-echo online_movable >"$MNT/sys/devices/system/memory/memory$blk/state"
+echo online_movable >"$MNT/sys/devices/system/memory/memory$blk/state" && ctl settle --timeout 60
 tap_ok $? "memory$blk (node 2) onlined"
 is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" "node2/hugepages/ once it has memory"
 is "$(cat "$N/has_memory")" "0-2" "has_memory: 0-2"
-is "$(settle "stat -c %h $N/node2" 4)" 4 "node2's nlink: power/ and hugepages/"
-echo offline >"$MNT/sys/devices/system/memory/memory$blk/state"
+is "$(stat -c %h "$N/node2")" 4 "node2's nlink: power/ and hugepages/"
+echo offline >"$MNT/sys/devices/system/memory/memory$blk/state" && ctl settle --timeout 60
 tap_ok $? "memory$blk offlined again"
-is "$(settle "[ -e $N/node2/hugepages ] && echo there || echo gone" gone)" gone \
+is "$([ -e "$N/node2/hugepages" ] && echo there || echo gone)" gone \
 	"node2/hugepages/ goes with the node's memory"
-is "$(settle "stat -c %h $N/node2" 3)" 3 "... and node2's nlink says so"
+is "$(stat -c %h "$N/node2")" 3 "... and node2's nlink says so"
 
 # CONFIG_MEMORY_FAILURE: every node's memory_failure/ (mm/memory-failure.c, 6.5+)
 stop_fs

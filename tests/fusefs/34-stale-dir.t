@@ -27,6 +27,9 @@ m, name = sys.argv[1], sys.argv[2]
 def ctl(*a):
     subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"]] + list(a), check=True,
                    stdout=subprocess.DEVNULL)
+    # the kernel's caches are told by hotmemfs's notifier after the reply
+    subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"], "settle", "--timeout", "60"],
+                   check=True)
 def en(f):
     try:
         return "ok %s" % (f(),)
@@ -92,19 +95,31 @@ tap_ok $? "a DIMM in a slot"
 link=$(find "$MHPC"/PNP0C80:0* -maxdepth 1 -name physical_node | head -1)
 chown -h 7:7 "$link"
 is "$(stat -c %u:%g "$link")" 7:7 "chown -h 7:7 ${link#$MHPC/}"
-ctl device_del a1 >/dev/null && ctl device_add pc-dimm id=a2 size=128M >/dev/null
+ctl device_del a1 >/dev/null && ctl device_add pc-dimm id=a2 size=128M >/dev/null &&
+	ctl settle --timeout 60
 tap_ok $? "the DIMM out, another into the same slot"
 is "$(stat -c %u:%g "$link" 2>&1)" 0:0 "the slot's new physical_node link is root's (kernel: a new link)"
 ctl device_add pc-dimm id=n2 size=128M node=2 >/dev/null
 tap_ok $? "a DIMM on node 2 brings node2"
 chmod 600 "$N/node2/meminfo" && chown -h 7:7 "$MNT/sys/bus/node/devices/node2"
 tap_ok $? "chmod 600 node2/meminfo, chown -h bus/node/devices/node2"
-ctl device_del n2 >/dev/null
+ctl device_del n2 >/dev/null && ctl settle --timeout 60
 tap_ok $? "device_del: node2 goes (try_offline_node())"
 [ ! -e "$N/node2" ]
 tap_ok $? "node2 is gone"
-ctl device_add pc-dimm id=n3 size=128M node=2 >/dev/null
+ctl device_add pc-dimm id=n3 size=128M node=2 >/dev/null && ctl settle --timeout 60
 tap_ok $? "another DIMM on node 2 brings node2 back"
 is "$(stat -c %a "$N/node2/meminfo" 2>&1)" 444 "the new node2/meminfo has the kernel's mode"
 is "$(stat -c %u:%g "$MNT/sys/bus/node/devices/node2" 2>&1)" 0:0 "the new bus/node/devices/node2 is root's"
+
+# hotmemctl settle itself: silent on success, udevadm's spellings, a bad timeout refused
+is "$(ctl settle 2>&1; echo "rc=$?")" "rc=0" "settle: nothing printed, exit 0"
+is "$(ctl settle --timeout=0 2>&1; echo "rc=$?")" "rc=0" "settle --timeout=0 on an idle machine: exit 0"
+is "$(ctl settle -t 5 2>&1; echo "rc=$?")" "rc=0" "settle -t 5"
+is "$(ctl settle --timeout x 2>&1; echo "rc=$?")" \
+	"hotmemctl: error: Parameter 'timeout' expects seconds (0..86400)
+rc=1" "settle --timeout x: refused, exit 1"
+is "$(ctl settle --bogus 2>&1; echo "rc=$?")" \
+	"hotmemctl: settle: unexpected argument '--bogus' (settle [--timeout SECONDS])
+rc=1" "settle --bogus: refused"
 done_testing
