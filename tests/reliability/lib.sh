@@ -134,6 +134,15 @@ refused() {
 	tap_ok $? "... saying '$why': $(head -1 "$TMP/err.txt")"
 	mountpoint -q "$MNT" && umount -l "$MNT"
 }
+# held_wait: the shim holds an fdatasync() ($TMP/hold.held, with
+# HOTMEM_TEST_SYNC_HOLD=$TMP/hold), 10 s at most; else false
+held_wait() {
+	for _ in $(seq 200); do
+		[ -e "$TMP/hold.held" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 # require_shim: sync_shim.so built, or skip
 require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
 # plugged [ID]: the plugged-size of virtio-mem device ID (vm0), in bytes

@@ -15,13 +15,6 @@ require_env
 require_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
-held_wait() {
-	for _ in $(seq 200); do
-		[ -e "$TMP/hold.held" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # probes: how many times the guest's driver probed a virtio-mem device
 probes() { ctl dmesg | grep -c "virtio_mem virtio0: start address"; }
 

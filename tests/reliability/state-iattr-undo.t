@@ -8,13 +8,6 @@ require_env
 require_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 A=$M/auto_online_blocks
-held_wait() {
-	for _ in $(seq 200); do
-		[ -e "$TMP/hold.held" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # writer_wait PID: PID's exit status, SIGKILL after 30 s (a hang fails)
 writer_wait() {
 	for _ in $(seq 600); do
