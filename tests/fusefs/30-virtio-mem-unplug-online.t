@@ -27,6 +27,10 @@ listen_start() {
 	for _ in $(seq 400); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
 }
 listen_got() { wait "$UE"; cut -d' ' -f1-3 "$TMP/ue.txt"; }
+# offline ID: from a subshell, which the listener's exit does not signal:
+# a SIGCHLD to the writer during offline_pages() ends it with EINTR, as the
+# kernel's "signal backoff" does for any signal (seen in CI under load)
+offline() { (echo offline >"$M/memory$1/state"); }
 snap() {
 	lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK,ZONES
 	ctl devices
@@ -69,7 +73,7 @@ is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((1 << 30)) 8"
 ctl dmesg | grep -q "virtio_mem virtio0: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x40000000, requested 0x28000000"
 tap_ok $? "... and the log says why"
 listen_start 2
-echo offline >"$M/memory35/state"
+offline 35
 tap_ok $? "echo offline > memory35/state"
 is "$(listen_got)" "offline /devices/system/memory/memory35 memory
 remove /devices/system/memory/memory35 memory" "uevents: memory35 offline, then its removal by the driver"
@@ -108,7 +112,7 @@ echo offline >"$M/memory34/state"
 is "$(dev vm0 plugged-size) $(cat "$M/memory35/state")" "$((1 << 30)) online" \
 	"memory34 offline: its big block's memory35 is online, nothing unplugged"
 listen_start 3
-echo offline >"$M/memory35/state"
+offline 35
 is "$(listen_got)" "offline /devices/system/memory/memory35 memory
 remove /devices/system/memory/memory34 memory
 remove /devices/system/memory/memory35 memory" "memory35 offline: the big block memory34-35 is removed"
