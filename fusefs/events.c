@@ -129,42 +129,22 @@ out:
 }
 
 /*
- * A memory block's generation is the event of its directory's inode
- * (nobody polls a directory), bumped when the block goes.  kernfs removes
- * a device's nodes with it, and an open file of one stays tied to the
- * node that went (kernfs_get_active() fails: ENODEV), while our inode
- * numbers name a block by its id: without the generation, a file opened
- * before device_del wrote into the block a later device_add brought back
- * under the same number.  Bumped in the engine's callback, synchronously
- * with the removal (remove_memory_block() has taken the block out of
- * memory_blocks before its REMOVE uevent); poll_lock is a leaf lock.
+ * kernfs removes a device's nodes with it, and an open file of one stays
+ * tied to the node that went (kernfs_get_active() fails: ENODEV): the
+ * block's key (incarn.c) changes when the block goes, in the engine's
+ * callback, synchronously with the removal (remove_memory_block() has
+ * taken the block out of memory_blocks before its REMOVE uevent).
  */
-static int block_gone(struct hmfs_ctx *ctx, unsigned long id)
+bool hmfs_block_went(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t key)
 {
-	int gen;
-
-	pthread_mutex_lock(&ctx->poll_lock);
-	gen = hmfs_evtab_get_locked(ctx, HMFS_BLOCK_INO(id, BSUB_DIR));
-	evtab_bump_locked(ctx, HMFS_BLOCK_INO(id, BSUB_DIR));
-	__atomic_store_n(&ctx->blocks_gone, true, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&ctx->poll_lock);
-	return gen;
+	return HMFS_INO_CLASS(n->ino) == HMFS_C_BLOCK &&
+	       hmfs_inc_key(ctx, HMFS_INC_BLOCK, n->id) != key;
 }
 
-int hmfs_block_gen(struct hmfs_ctx *ctx, uint64_t ino)
+uint64_t hmfs_event_ino(const struct hmfs_node *n)
 {
-	int gen;
-
-	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK)
-		return 0;
-	/* no block ever went: every generation is evtab's default */
-	if (!__atomic_load_n(&ctx->blocks_gone, __ATOMIC_ACQUIRE))
-		return 1;
-	pthread_mutex_lock(&ctx->poll_lock);
-	gen = hmfs_evtab_get_locked(ctx, HMFS_BLOCK_INO(HMFS_BLOCK_KEY_ID(HMFS_INO_VAL(ino) >> 8),
-							 BSUB_DIR));
-	pthread_mutex_unlock(&ctx->poll_lock);
-	return gen;
+	return HMFS_INO_CLASS(n->ino) == HMFS_C_BLOCK ? HMFS_BLOCK_INO(n->id, n->ino & 0xff) :
+							  n->ino;
 }
 
 /* ---- the queue --------------------------------------------------------- */
@@ -205,16 +185,16 @@ static void engine_event(const struct hm_event *ev, void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
 	struct hmfs_qev *q;
-	int gen = 0;
+	uint64_t gone_key = 0;
 
 	if (ev->type == HM_EV_TRACE && !ctx->want_trace)
 		return;
 	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK)
-		gen = block_gone(ctx, ev->block_id);
+		gone_key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, ev->block_id);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return;
-	q->gone_gen = gen;
+	q->gone_key = gone_key;
 	q->type = ev->type;
 	q->action = ev->action;
 	q->block_id = ev->block_id;
@@ -294,17 +274,15 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 }
 
 /*
- * A removed block's inodes, those of the incarnation that went (@gen, its
- * hmfs_block_gen()): the kernel may keep them (an open file or directory
+ * A removed block's inodes, those of the incarnation that went (@key,
+ * incarn.c): the kernel may keep them (an open file or directory
  * holds them, or just its inode cache) with their listing and attributes;
  * kernfs answers for a removed node from then on (tree.c:
  * hmfs_node_get_removed()).  The bus link's number has no incarnation:
  * it is met again when a block with this id comes back.
  */
-static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, int gen)
+static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
-	unsigned long key = HMFS_BLOCK_KEY(id, gen - 1);
-
 	if (!ctx->se)
 		return;
 	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
@@ -375,24 +353,24 @@ static bool changes_dirs(enum hm_uevent_action action)
  * What a block's uevent changes but the directories a run shares: the
  * names that went (the kernel drops their dentries, and with
  * fuse_dir_changed() the cached listing and attributes of a directory
- * that had them), the removed incarnation's inodes (@gone_gen), its ACPI
+ * that had them), the removed incarnation's inodes (@gone_key), its ACPI
  * slot's link; on online and offline its node's hugepages/.  Before its
  * uevent.
  */
 static void block_names_changed(struct hmfs_ctx *ctx, unsigned long id,
-				enum hm_uevent_action action, int gone_gen)
+				enum hm_uevent_action action, uint64_t gone_key)
 {
 	char name[32];
 
 	switch (action) {
 	case HM_KOBJ_REMOVE:
 		snprintf(name, sizeof(name), "memory%lu", id);
-		hmfs_forget_block_attrs(ctx, id, gone_gen);
+		hmfs_forget_block_attrs(ctx, id, gone_key);
 		inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1), name);
 		inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1), name);
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
 			inval_name(ctx, HMFS_NODE_INO(nid, 0), name);
-		inval_block_inodes(ctx, id, gone_gen);
+		inval_block_inodes(ctx, id, gone_key);
 		inval_acpi_slot(ctx, id, action);
 		break;
 	case HM_KOBJ_ADD:
@@ -434,9 +412,9 @@ static void block_pollers_wake(struct hmfs_ctx *ctx, unsigned long id)
 }
 
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action,
-		       int gone_gen)
+		       uint64_t gone_key)
 {
-	block_names_changed(ctx, id, action, gone_gen);
+	block_names_changed(ctx, id, action, gone_key);
 	if (changes_dirs(action))
 		block_dirs_changed(ctx);
 	block_pollers_wake(ctx, id);
@@ -486,7 +464,7 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
 	if (q->type == HM_EV_UEVENT) {
 		if (!q->synth)
-			hmfs_notify_block(ctx, q->block_id, q->action, q->gone_gen);
+			hmfs_notify_block(ctx, q->block_id, q->action, q->gone_key);
 		else if (!strcmp(q->subsys, "node")) {
 			node_names_changed(ctx, q);
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
@@ -527,7 +505,7 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
 	struct hmfs_qev *q, *next;
 
 	for (q = first; q && n < RUN_MAX && in_run(q); q = q->next, n++)
-		block_names_changed(ctx, q->block_id, q->action, q->gone_gen);
+		block_names_changed(ctx, q->block_id, q->action, q->gone_key);
 	block_dirs_changed(ctx);
 	*done = n;
 	for (q = first; n--; q = next) {
@@ -677,4 +655,5 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 		ctx->notifier_started = false;
 	}
 	hmfs_evtab_free(ctx);
+	hmfs_inc_free(ctx);
 }

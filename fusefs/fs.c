@@ -34,13 +34,10 @@ static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct f
 	memset(e, 0, sizeof(*e));
 	e->ino = n->ino;
 	/*
-	 * a memory block's: how often one of that id went before (its
-	 * incarnation, in the number too, mod 2^20), so that a number and its
-	 * generation name one inode for the life of the mount
+	 * a number names one inode for the life of the mount (a memory
+	 * block's carries its incarnation's key, never given twice: incarn.c)
 	 */
-	e->generation = (uint64_t)hmfs_block_gen(ctx, n->ino);
-	if (!e->generation)
-		e->generation = 1;
+	e->generation = 1;
 	e->attr_timeout = ctx->attr_timeout;
 	e->entry_timeout = ctx->attr_timeout;
 	/* firmware/memmap/N: numbers are never reused, but no event names the one that went */
@@ -347,13 +344,13 @@ static int open_check(struct hmfs_ctx *ctx, const struct hmfs_node *n, int flags
 	return 0;
 }
 
-static struct hmfs_open *open_file(const struct hmfs_node *n, int gen, struct fuse_file_info *fi)
+static struct hmfs_open *open_file(const struct hmfs_node *n, uint64_t gen, struct fuse_file_info *fi)
 {
 	struct hmfs_open *of = calloc(1, sizeof(*of));
 
 	if (!of)
 		return NULL;
-	of->ino = HMFS_EVENT_INO(n->ino); /* what pollers wait on: hmfs_poll_bump() */
+	of->ino = hmfs_event_ino(n); /* what pollers wait on: hmfs_poll_bump() */
 	of->gen = gen;
 	of->node = *n;
 	pthread_mutex_init(&of->lock, NULL);
@@ -367,10 +364,10 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	/*
-	 * The generation before the block: a block removed and added again
-	 * in between makes this open file ENODEV, never the old block's.
+	 * A block's key, which hmfs_node_get() finds present: a block
+	 * removed since makes this open file ENODEV, never the new block's.
 	 */
-	int gen = hmfs_block_gen(ctx, ino);
+	uint64_t gen = HMFS_INO_KEY(ino);
 	struct hmfs_open *of;
 	struct hmfs_node n;
 	int ret;
@@ -428,7 +425,7 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int ret;
 
 	(void)ino;
-	if (of->gen != hmfs_block_gen(ctx, of->ino)) {
+	if (hmfs_block_went(ctx, &of->node, of->gen)) {
 		fuse_reply_err(req, ENODEV); /* kernfs_seq_start(): the node went */
 		return;
 	}
@@ -609,7 +606,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	 * check is the store's to meet (its block is gone: ENODEV), but
 	 * not a removal and a new block of that number both within it.
 	 */
-	if (of->gen != hmfs_block_gen(ctx, of->ino)) {
+	if (hmfs_block_went(ctx, &of->node, of->gen)) {
 		fuse_reply_err(req, (int)-hmfs_store_gone(ctx, &of->node));
 		return;
 	}
@@ -860,7 +857,7 @@ static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 
 	(void)ino;
 	/* kernfs_fop_poll(): a node that went is DEFAULT_POLLMASK|EPOLLERR|EPOLLPRI */
-	if (of->gen != hmfs_block_gen(ctx, of->ino))
+	if (hmfs_block_went(ctx, &of->node, of->gen))
 		revents |= POLLERR | POLLPRI;
 	pthread_mutex_lock(&ctx->poll_lock);
 	/* proc_reg_poll(): a procfs seq_file has no poll op, DEFAULT_POLLMASK */
@@ -912,11 +909,12 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 	int ret;
 
 	/*
-	 * The generation before the lookup, as hmfs_open() reads it: the
-	 * parent is the block's directory (or one below it), whose block the
-	 * file is of; a block removed and back since makes this file ENODEV.
+	 * The block's key, as hmfs_open() reads it: the parent is the
+	 * block's directory (or one below it), whose key its files share,
+	 * and the lookup finds it present; a block removed since makes this
+	 * file ENODEV.
 	 */
-	int gen = hmfs_block_gen(ctx, parent);
+	uint64_t gen = HMFS_INO_KEY(parent);
 
 	(void)mode;
 	/* O_CREAT on an existing attribute is an ordinary open */

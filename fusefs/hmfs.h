@@ -51,29 +51,19 @@ enum hmfs_class {
 #define HMFS_INO_VAL(ino) ((ino) & ((1ULL << 56) - 1))
 #define HMFS_BLOCK_INO(id, sub) HMFS_INO(HMFS_C_BLOCK, ((uint64_t)(id) << 8) | (sub))
 /*
- * A memory block's inodes carry its incarnation: how often a block of
- * this id was removed before (mod 2^20; events.c hmfs_block_gen() - 1).
- * kernfs makes new nodes for a block added again, and the FUSE client
- * caches inodes by number, so the new block needs new numbers: else a
- * directory held open across device_del and device_add reaches the new
- * block's files.  A block never removed has incarnation 0, its numbers
- * are HMFS_BLOCK_INO(id, sub), as always.  A block's "key" (the value
- * above sub) is incarnation << HMFS_BLOCK_ID_BITS | id; 28 bits of id
- * hold any block id (2^52 bytes / 128 MiB blocks is 2^25 ids).
+ * A memory block's inodes carry its incarnation's key (incarn.c): its id
+ * until the block of that id first goes, then a key no block had before
+ * in this mount, above every id (HMFS_BLOCK_ID_BITS: 2^52 bytes / 128
+ * MiB blocks is 2^25 ids).  kernfs makes new nodes for a block added
+ * again, and the FUSE client caches inodes by number, so the new block
+ * needs new numbers: else a directory held open across device_del and
+ * device_add reaches the new block's files.  HMFS_INO_KEY(): the key in
+ * a block's number.  Poll events are kept by the block's id
+ * (hmfs_event_ino()).
  */
 #define HMFS_BLOCK_ID_BITS 28
-#define HMFS_BLOCK_INC_MASK ((1UL << 20) - 1)
-#define HMFS_BLOCK_KEY_ID(key) ((unsigned long)(key) & ((1UL << HMFS_BLOCK_ID_BITS) - 1))
-#define HMFS_BLOCK_KEY(id, inc) \
-	((((unsigned long)(inc) & HMFS_BLOCK_INC_MASK) << HMFS_BLOCK_ID_BITS) | (unsigned long)(id))
-/*
- * The number an inode's poll events and generation are kept under
- * (events.c): a block's, that of its incarnation 0.
- */
-#define HMFS_EVENT_INO(ino)                                                              \
-	(HMFS_INO_CLASS(ino) == HMFS_C_BLOCK ?                                           \
-		 HMFS_BLOCK_INO(HMFS_BLOCK_KEY_ID(HMFS_INO_VAL(ino) >> 8), (ino) & 0xff) : \
-		 (ino))
+#define HMFS_BLOCK_ID_MAX ((1UL << HMFS_BLOCK_ID_BITS) - 1)
+#define HMFS_INO_KEY(ino) (HMFS_INO_VAL(ino) >> 8)
 #define HMFS_NODE_INO(nid, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(nid) << 8) | (sub))
 
 /* Entries of a memoryN/ directory, in the reference's readdir order. */
@@ -257,7 +247,7 @@ struct hmfs_open {
 	uint64_t ino;
 	struct hmfs_node node;
 	int event; /* of->event: 0 until the first read; under ctx->poll_lock */
-	int gen; /* hmfs_block_gen() at open: a file of a block that went is ENODEV */
+	uint64_t gen; /* a block's: its key at open (hmfs_block_went()): went, ENODEV */
 	struct fuse_pollhandle *ph;
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
@@ -306,7 +296,7 @@ struct hmfs_qev {
 	size_t env_len;
 	enum hm_uevent_action action;
 	unsigned long block_id;
-	int gone_gen; /* a block's REMOVE: its hmfs_block_gen() before (its inodes' incarnation) */
+	uint64_t gone_key; /* a block's REMOVE: the key of the incarnation that went (incarn.c) */
 	int level;
 	char action_name[16];
 	char subsys[16];
@@ -327,6 +317,16 @@ struct hmfs_evnode {
 };
 
 struct hmfs_iattr; /* iattr.c */
+
+/* incarn.c: the present key of each id that went, and back */
+enum hmfs_inc_kind { HMFS_INC_BLOCK, HMFS_INC_KINDS };
+struct hmfs_inc;
+struct hmfs_inc_tab {
+	struct hmfs_inc **ids, **keys; /* buckets chains each, by id and by key */
+	unsigned long buckets, nr;
+	uint64_t first, next; /* the first key above every id; the next to give */
+	bool any; /* an id went: the fast paths read it unlocked */
+};
 
 struct conn;
 
@@ -415,7 +415,10 @@ struct hmfs_ctx {
 	struct hmfs_evnode **evtab; /* evtab_buckets chains, grown with the nodes */
 	unsigned long evtab_buckets, nr_evnodes;
 	struct hmfs_open *polled;
-	bool blocks_gone; /* a memory block was removed: hmfs_block_gen() asks evtab */
+
+	/* incarn.c: the keys of ids that went */
+	pthread_mutex_t inc_lock;
+	struct hmfs_inc_tab inc[HMFS_INC_KINDS];
 
 	/* engine events, delivered outside the engine's locks */
 	pthread_mutex_t q_lock;
@@ -579,8 +582,8 @@ int hmfs_bus_autoprobe_set(struct hmfs_ctx *ctx, int snode, bool on);
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set);
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
-/* block @id went, its incarnation of generation @gen (hmfs_block_gen()): its nodes' entries go */
-void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen);
+/* block @id went, its incarnation of key @key (incarn.c): its nodes' entries go, its links' too */
+void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key);
 /* NUMA node @nid went (try_offline_node()): every entry of its nodes */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid);
 /* the node @ino went by itself (a slot's physical_nodeK link) */
@@ -636,6 +639,18 @@ void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long 
 			unsigned long end, hmfs_run_fn fn, void *arg);
 /* memoryN/'s inode number, its present incarnation's */
 uint64_t hmfs_block_dir_ino(struct hmfs_ctx *ctx, unsigned long id);
+
+/* incarn.c */
+void hmfs_inc_init(struct hmfs_ctx *ctx);
+void hmfs_inc_free(struct hmfs_ctx *ctx);
+/* @id's present key: @id until it first went */
+uint64_t hmfs_inc_key(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, unsigned long id);
+/* the id whose present key is @key, or -1 (a key of an incarnation that went, or never given) */
+long hmfs_inc_id(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, uint64_t key);
+/* @key was given in this mount (an id's own, or one of the counter's) */
+bool hmfs_inc_was_given(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, uint64_t key);
+/* @id went: its next incarnation gets a new key; returns the key that went */
+uint64_t hmfs_inc_gone(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, unsigned long id);
 /* a node of a removed memory block, as kernfs still stats it: 0, else -ENOENT */
 int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
 /* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
@@ -802,9 +817,9 @@ void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned 
 struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);
 
 /* events.c */
-/* @gone_gen: a REMOVE's block's generation before it went (hmfs_block_gen()) */
+/* @gone_key: a REMOVE's block's key before it went (hmfs_inc_gone()) */
 void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action,
-		       int gone_gen);
+		       uint64_t gone_key);
 /* hmfs_ctx_init(): the notifier's condition variables */
 void hmfs_events_init(struct hmfs_ctx *ctx);
 int hmfs_events_start(struct hmfs_ctx *ctx);
@@ -830,7 +845,10 @@ void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
  * inodes): it changes when that block is removed, so an open file whose
  * generation differs belongs to a block that went (kernfs: ENODEV).
  */
-int hmfs_block_gen(struct hmfs_ctx *ctx, uint64_t ino);
+/* the block @n (an open file's) is of went since its key @key was read */
+bool hmfs_block_went(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t key);
+/* the number @n's poll events are kept under: a block's by its id, whatever its key */
+uint64_t hmfs_event_ino(const struct hmfs_node *n);
 
 /* tree.c: sys/firmware/memmap/N, at most this many entries shown */
 #define HMFS_FWMAP_MAX 512

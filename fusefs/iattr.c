@@ -64,8 +64,9 @@ static bool iattr_any(struct hmfs_ctx *ctx)
 }
 
 /*
- * The memory block an inode belongs to (memoryN and below, and the links
- * to it), or -1: what goes when the block goes.
+ * What an inode goes with when its memory block goes, or -1: memoryN and
+ * below, the block's key (incarn.c: one incarnation's); the links to it,
+ * which carry no incarnation, the block's id.
  */
 static long iattr_block(uint64_t ino)
 {
@@ -73,7 +74,7 @@ static long iattr_block(uint64_t ino)
 
 	switch (HMFS_INO_CLASS(ino)) {
 	case HMFS_C_BLOCK:
-		return (long)HMFS_BLOCK_KEY_ID(v >> 8);
+		return (long)HMFS_INO_KEY(ino);
 	case HMFS_C_BUSLINK:
 		return (long)v;
 	case HMFS_C_NODELINK:
@@ -83,14 +84,23 @@ static long iattr_block(uint64_t ino)
 	}
 }
 
+/* the memory block an inode belongs to (memoryN and below while present, the links to it), or -1 */
+static long iattr_block_id(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	if (HMFS_INO_CLASS(ino) == HMFS_C_BLOCK)
+		return hmfs_inc_id(ctx, HMFS_INC_BLOCK, HMFS_INO_KEY(ino));
+	return iattr_block(ino);
+}
+
 static unsigned iattr_hash_key(uint64_t key)
 {
 	return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_IATTR_BUCKETS;
 }
 
 /*
- * A block's entries hash by the block, so that its removal walks one
- * chain (hmfs_forget_block_attrs()), not the table.
+ * A block's entries hash by the block (its files by its key, its links by
+ * its id), so that its removal walks two chains
+ * (hmfs_forget_block_attrs()), not the table.
  */
 static unsigned iattr_hash(uint64_t ino)
 {
@@ -241,28 +251,13 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 	return iattr_change(ctx, &c);
 }
 
-/*
- * Entry @ino belongs to the incarnation of generation @gen of its block:
- * a block added again before its removal's event came here has its own
- * entries already, which stay.  The block's links carry no incarnation.
- */
-static bool iattr_of_gen(uint64_t ino, int gen)
+/* Caller holds iattr_lock: the entries of chain @chain whose owner is @owner and class @link's */
+static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, long owner, bool link)
 {
-	return HMFS_INO_CLASS(ino) != HMFS_C_BLOCK ||
-	       HMFS_BLOCK_KEY(HMFS_BLOCK_KEY_ID(HMFS_INO_VAL(ino) >> 8), gen - 1) ==
-		       HMFS_INO_VAL(ino) >> 8;
-}
-
-/* A re-added block starts with the kernel's modes, no xattrs, "auto" again. */
-void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen)
-{
-	if (!iattr_any(ctx))
-		return;
-	pthread_mutex_lock(&ctx->iattr_lock);
-	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(id)]; *p;) {
+	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(chain)]; *p;) {
 		struct hmfs_iattr *a = *p;
 
-		if (iattr_block(a->ino) != (long)id || !iattr_of_gen(a->ino, gen)) {
+		if (iattr_block(a->ino) != owner || (HMFS_INO_CLASS(a->ino) != HMFS_C_BLOCK) != link) {
 			p = &a->next;
 			continue;
 		}
@@ -270,6 +265,21 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, int gen)
 		iattr_free(a);
 		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	}
+}
+
+/*
+ * A re-added block starts with the kernel's modes, no xattrs, "auto"
+ * again: the entries of the incarnation that went (@key; a block added
+ * again before this removal's event came here has its own key, whose
+ * entries stay), and of the block's links.
+ */
+void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
+{
+	if (!iattr_any(ctx))
+		return;
+	pthread_mutex_lock(&ctx->iattr_lock);
+	iattr_forget_chain(ctx, key, (long)key, false);
+	iattr_forget_chain(ctx, id, (long)id, true);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
@@ -711,9 +721,9 @@ static int by_path(const void *a, const void *b)
 }
 
 /* inode @ino belongs to a memory block of @ranges (hmfs_json_range()); NULL: every inode does */
-static bool ino_in_ranges(uint64_t ino, json_object *ranges)
+static bool ino_in_ranges(struct hmfs_ctx *ctx, uint64_t ino, json_object *ranges)
 {
-	long id = iattr_block(ino);
+	long id = iattr_block_id(ctx, ino);
 	uint64_t first, end;
 
 	if (!ranges)
@@ -748,7 +758,8 @@ static uint64_t ranges_blocks(json_object *ranges)
 /*
  * The entries' values, by inode, copied under iattr_lock; *@nr of them.
  * Those of @ranges' blocks only, unless NULL: for a few blocks their
- * chains alone are walked (a block's entries share one, iattr_hash()).
+ * chains alone are walked (iattr_hash(): its links' by its id, its
+ * files' by its key, the same chain until it first went).
  */
 static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, json_object *ranges, size_t *nr)
 {
@@ -761,15 +772,23 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, json_object *rang
 	s = calloc(ctx->nr_iattr + 1, sizeof(*s));
 	for (int i = 0; s && !by_block && i < HMFS_IATTR_BUCKETS; i++)
 		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next)
-			if (ino_in_ranges(a->ino, ranges))
+			if (ino_in_ranges(ctx, a->ino, ranges))
 				snap_add(s, &n, a);
 	for (size_t r = 0; s && by_block && r < json_object_array_length(ranges); r++) {
 		if (!hmfs_json_range(ranges, r, &first, &end))
 			continue;
-		for (uint64_t id = first; id < end; id++)
+		for (uint64_t id = first; id < end; id++) {
+			uint64_t key = hmfs_inc_key(ctx, HMFS_INC_BLOCK, (unsigned long)id);
+
 			for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(id)]; a; a = a->next)
-				if (iattr_block(a->ino) == (long)id)
+				if (iattr_block_id(ctx, a->ino) == (long)id &&
+				    (HMFS_INO_CLASS(a->ino) != HMFS_C_BLOCK || key == id))
 					snap_add(s, &n, a);
+			for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)];
+			     key != id && a; a = a->next)
+				if (HMFS_INO_CLASS(a->ino) == HMFS_C_BLOCK && HMFS_INO_KEY(a->ino) == key)
+					snap_add(s, &n, a);
+		}
 	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	*nr = n;
@@ -1121,7 +1140,7 @@ static void iattr_take(struct hmfs_ctx *ctx, json_object *ranges, struct hmfs_ia
 		for (struct hmfs_iattr **p = &ctx->iattr[i]; *p;) {
 			struct hmfs_iattr *a = *p;
 
-			if (!ino_in_ranges(a->ino, ranges) && !iattr_find_in(now, a->ino)) {
+			if (!ino_in_ranges(ctx, a->ino, ranges) && !iattr_find_in(now, a->ino)) {
 				p = &a->next;
 				continue;
 			}
@@ -1172,7 +1191,7 @@ static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_ob
 	for (size_t i = 0; i < len; i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
 
-		if (iattr_entry_node(ctx, e, &n) && ino_in_ranges(n.ino, ranges))
+		if (iattr_entry_node(ctx, e, &n) && ino_in_ranges(ctx, n.ino, ranges))
 			iattr_entry_into(now, &n, e);
 	}
 	pthread_mutex_lock(&ctx->iattr_lock);

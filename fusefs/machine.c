@@ -516,6 +516,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	pthread_mutex_init(&ctx->poll_lock, NULL);
+	hmfs_inc_init(ctx);
 	pthread_mutex_init(&ctx->iattr_lock, NULL);
 	pthread_mutex_init(&ctx->q_lock, NULL);
 	pthread_cond_init(&ctx->q_cond, NULL);

@@ -152,10 +152,10 @@ static const struct sub_ent power_ents[NR_PWR] = {
 	{ "control", RW, A_PWR_CONTROL },
 };
 
-/* block @id's key as its present incarnation has it (hmfs.h: HMFS_BLOCK_KEY) */
-static unsigned long block_key(struct hmfs_ctx *ctx, unsigned long id)
+/* block @id's key as its present incarnation has it (incarn.c) */
+static uint64_t block_key(struct hmfs_ctx *ctx, unsigned long id)
 {
-	return HMFS_BLOCK_KEY(id, hmfs_block_gen(ctx, HMFS_BLOCK_INO(id, BSUB_DIR)) - 1);
+	return hmfs_inc_key(ctx, HMFS_INC_BLOCK, id);
 }
 
 uint64_t hmfs_block_dir_ino(struct hmfs_ctx *ctx, unsigned long id)
@@ -499,16 +499,16 @@ static bool block_other_node(const struct hm_block_info *bi, unsigned long nid)
 	       (bi->nodes & (1ULL << nid));
 }
 
-static int block_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
+static int block_node_get(struct hmfs_ctx *ctx, uint64_t key, unsigned sub,
 			  struct hmfs_node *n)
 {
-	unsigned long id = HMFS_BLOCK_KEY_ID(key);
+	/* a removed block's key, though one of that id may be back: hmfs_node_get_removed() */
+	long id = hmfs_inc_id(ctx, HMFS_INC_BLOCK, key);
 	struct hm_block_info bi;
 
-	/* a removed block's, though one of that id may be back: hmfs_node_get_removed() */
-	if (hotmem_block_info(ctx->hm, id, &bi) || key != block_key(ctx, id))
+	if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
 		return -ENOENT;
-	n->id = id;
+	n->id = (unsigned long)id;
 	if (sub >= BSUB_NODE_MORE) {
 		if (!block_other_node(&bi, sub - BSUB_NODE_MORE))
 			return -ENOENT;
@@ -524,7 +524,7 @@ static int block_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
 		snprintf(n->target, sizeof(n->target), "../../../../bus/memory");
 	if (sub == BSUB_FIRMWARE_NODE) {
 		/* acpi_bind_one(): a DIMM's blocks only */
-		int slot = hmfs_acpi_block_slot(ctx, id, NULL, false);
+		int slot = hmfs_acpi_block_slot(ctx, n->id, NULL, false);
 
 		if (slot < 0)
 			return -ENOENT;
@@ -772,15 +772,15 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
  */
 int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 {
-	unsigned long key = (unsigned long)(HMFS_INO_VAL(ino) >> 8);
+	uint64_t key = HMFS_INO_KEY(ino);
 
 	memset(n, 0, sizeof(*n));
 	n->ino = ino;
 	n->snode = -1;
 	n->nlink = 1;
-	n->id = HMFS_BLOCK_KEY_ID(key);
-	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK || key == block_key(ctx, n->id) ||
-	    block_sub_node(ino & 0xff, n))
+	n->id = HM_NO_BLOCK; /* the key no longer names its block */
+	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK || !hmfs_inc_was_given(ctx, HMFS_INC_BLOCK, key) ||
+	    hmfs_inc_id(ctx, HMFS_INC_BLOCK, key) >= 0 || block_sub_node(ino & 0xff, n))
 		return -ENOENT;
 	if (S_ISDIR(n->mode))
 		n->nlink = 2;
@@ -794,7 +794,6 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
  * in a node's memoryN link.  A larger id names nothing (the kernel:
  * ENOENT); it must not wrap onto a small one.
  */
-#define HMFS_BLOCK_ID_MAX	((1UL << HMFS_BLOCK_ID_BITS) - 1)
 #define HMFS_NODE_ID_MAX	((1UL << 8) - 1)
 
 /* "memory123" -> 123; strict: no sign, no leading zeros, no junk, in range. */
@@ -857,10 +856,11 @@ static bool parse_slot(const char *name, unsigned long *slot)
 	return true;
 }
 
-/* @key: the directory's (hmfs.h: HMFS_BLOCK_KEY), which its files share */
+/* @key: the directory's (incarn.c), which its files share */
 static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
 			      const char *name, struct hmfs_node *n)
 {
+	long id = hmfs_inc_id(ctx, HMFS_INC_BLOCK, key);
 	struct hm_block_info bi;
 	char nodename[32];
 	unsigned long nid;
@@ -869,7 +869,7 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned 
 		return lookup_power(ctx, mk_block, key, name, n);
 	if (sub != BSUB_DIR)
 		return -ENOTDIR;
-	if (hotmem_block_info(ctx->hm, HMFS_BLOCK_KEY_ID(key), &bi))
+	if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
 		return -ENOENT;
 	snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
 	if (!strcmp(name, nodename))
