@@ -21,7 +21,11 @@ CMDLINE="hotmem.kernel_alloc=off memhp_default_state=online_movable"
 USOCK=$TMP/uevent.sock
 # listen_start COUNT: the uevents until COUNT came (20 s at most between
 # two: hotmemfs's sender is behind a loaded CPU at times), then 0.5 s more
+# the uevents of what came before are delivered first (hotmemctl settle):
+# under load the notifier still had a device_add's ADDs queued, which the
+# new listener then counted as its own
 listen_start() {
+	ctl settle >/dev/null
 	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 20 "$1" >"$TMP/ue.txt" 2>"$TMP/ue.err" &
 	UE=$!
 	for _ in $(seq 400); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
