@@ -103,8 +103,10 @@ int conform_auto_movable_ratio(void);
 bool conform_kernel_autoonlines(void);
 /* lines of @path matching the extended regex @re; 0 for a missing file */
 int conform_count_lines(const char *path, const char *re);
-/* the last non-empty line of @path into @buf ("" if none) */
+/* the last non-empty line of @path into @buf ("" if none), cut to @len */
 void conform_last_line(const char *path, char *buf, size_t len);
+/* the same, whole, malloc'ed (NULL only when out of memory) */
+char *conform_last_line_dup(const char *path);
 /* /sys/devices/system/memory is hotmemfs's (FUSE): refuses the host's */
 bool conform_machine_is_emulated(void);
 

@@ -270,23 +270,35 @@ int conform_count_lines(const char *path, const char *re)
 	return n;
 }
 
-void conform_last_line(const char *path, char *buf, size_t len)
+char *conform_last_line_dup(const char *path)
 {
-	char *line = NULL;
+	char *line = NULL, *last = NULL;
 	size_t cap = 0;
-	ssize_t n;
 	FILE *f = fopen(path, "re");
 
-	buf[0] = '\0';
-	if (!f)
-		return;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (*line)
-			snprintf(buf, len, "%s", line);
+	if (f) {
+		while (getline(&line, &cap, f) > 0) {
+			line[strcspn(line, "\n")] = '\0';
+			if (!*line)
+				continue;
+			/* the line read is kept, getline() gets a new buffer */
+			free(last);
+			last = line;
+			line = NULL;
+			cap = 0;
+		}
+		free(line);
+		fclose(f);
 	}
-	free(line);
-	fclose(f);
+	return last ? last : strdup("");
+}
+
+void conform_last_line(const char *path, char *buf, size_t len)
+{
+	char *last = conform_last_line_dup(path);
+
+	snprintf(buf, len, "%s", last ? last : "");
+	free(last);
 }
 
 bool conform_machine_is_emulated(void)

@@ -349,7 +349,7 @@ static void find_enter(struct matrix *m)
 static json_object *run_one(struct matrix *m, const struct agent *a, const char *setting,
 			    const char *machine, const char *event, char *why, size_t len)
 {
-	char out[PATH_MAX], err[PATH_MAX], cmdline[1024], last[4096], errline[2048];
+	char out[PATH_MAX], err[PATH_MAX], cmdline[1024], errline[2048], *last;
 	const char *argv[16];
 	struct conform_child c;
 	struct conform_io io;
@@ -391,9 +391,11 @@ static json_object *run_one(struct matrix *m, const struct agent *a, const char 
 		rc = 124;
 		m->signal = sig;
 	}
-	conform_last_line(out, last, sizeof(last));
-	if (last[0] == '{')
+	/* as long as the outcome is: zone_runs of a burst onlined with gaps fill 16 KiB */
+	last = conform_last_line_dup(out);
+	if (last && last[0] == '{')
 		r = json_tokener_parse(last);
+	free(last);
 	if (r && json_object_is_type(r, json_type_object))
 		return r;
 	json_object_put(r);
