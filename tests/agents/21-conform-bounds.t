@@ -6,7 +6,8 @@
 # offline the host's memory blocks), and an agent that ignores SIGTERM
 # and never onlines is stopped (its process group killed) after the
 # stall, its cell a row like any other -- the script waited for it until
-# the cell's 300 s timeout; ^C stops the cell and the matrix.
+# the cell's 300 s timeout; ^C stops the cell and the matrix; a ✓ that
+# should be ✗ counts once, as a violation.
 . "$(dirname "$0")/../fusefs/lib.sh"
 CONFORM=$HOTMEM_BUILD/hotmem-conform
 [ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
@@ -39,7 +40,7 @@ grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 11
+	skip "not root: the rest needs root (hotmem-enter)" 15
 	done_testing
 	exit
 fi
@@ -61,6 +62,24 @@ fi
 is "$?" 2 "--cell outside hotmem-enter: exit status 2"
 grep -q "^hotmem-conform: --cell runs only inside hotmem-enter" "$TMP/err" && [ ! -s "$TMP/out" ]
 tap_ok $? "it says why and prints no outcome"
+
+# a cell that passes where its expectation says it must fail: one cell,
+# one violation (the script counted it as a pass too: "2 cells")
+printf '#!/bin/sh\necho "$*" >>%s\necho %s\n' "$TMP/fake-enter.args" \
+	"'{\"new\":1024,\"online\":1024,\"zones\":{\"Normal\":1024},\"zone_runs\":\"200-1223:Normal\",\"failed_writes\":0,\"redundant_writes\":0,\"agent_chose_zones\":true,\"movable_pct_of_kernel\":0,\"auto_movable_ratio\":301,\"ms_to_last_online\":700,\"offlinable\":1024,\"uevents_lost\":0,\"agent_enobufs\":0,\"listener_lost\":0,\"listener_enobufs\":0,\"listener_drops\":0,\"uevents_unsent\":0}'" \
+	>"$TMP/fake-enter"
+chmod +x "$TMP/fake-enter"
+HOTMEM_ENTER=$TMP/fake-enter "$CONFORM" --full --only '^netlink-agent memhp_default_state=offline big-640g burst1024$' \
+	>"$TMP/pass" 2>"$TMP/err"
+is "$?" 1 "a ✓ that should be ✗: exit status 1"
+sed 's/^/# /' "$TMP/pass"
+grep -qE "^netlink-agent +offline +big-640g +burst1024 +1024/1024 +Normal:1024 +0/301 +0 +0 +1024 +700 +✓ \[VIOLATION: should fail \(left.offline.\*lost\|cannot.be.offlined\)\]$" "$TMP/pass"
+tap_ok $? "its row: ✓ and the violation"
+tail -1 "$TMP/pass" | grep -q "^1 cells in [0-9]* s: 0 ✓, 0 ✗ as expected, 1 violating the expectation$"
+tap_ok $? "the summary counts it once, as violating"
+grep -q -- "--profile .*/big-640g --cmdline memhp_default_state=offline -- .*hotmem-conform --cell netlink-agent burst1024$" \
+	"$TMP/fake-enter.args"
+tap_ok $? "the cell ran as hotmem-enter --profile ... --cmdline ... -- hotmem-conform --cell AGENT EVENT"
 
 [ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
 	skip "no /dev/fuse or hotmem-enter" 6
