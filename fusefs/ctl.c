@@ -675,27 +675,37 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	return 0;
 }
 
+/*
+ * How long a command that adds, removes or onlines blocks waits for the
+ * notifier to deliver what it queued before it replies (the FUSE writes'
+ * rule, events.c): a 16384-block device_del's REMOVEs take it ~1-3 s,
+ * under load more.  Beyond this the reply goes anyway (the change is
+ * made) and `settle` waits for the rest; below hotmemctl's own 120 s.
+ */
+#define CTL_DELIVER_WAIT_MS (60 * 1000)
+
 static const struct {
 	const char *name;
 	cmd_fn fn;
 	const char *help;
+	bool delivered; /* replies once its events are out (CTL_DELIVER_WAIT_MS) */
 } commands[] = {
-	{ "device_add", cmd_device_add, "plug a pc-dimm or virtio-mem-pci" },
-	{ "device_del", cmd_device_del, "unplug a device by id" },
-	{ "qom-set", cmd_qom_set, "virtio-mem requested-size" },
-	{ "query-memory-devices", cmd_query_devices, "list memory devices" },
-	{ "status", cmd_status, "machine, zones, blocks, devices, uevents" },
-	{ "block-set-state", cmd_block_set_state, "online/offline a block" },
-	{ "alloc", cmd_alloc, "workload: allocate movable/unmovable/pinned pages" },
-	{ "free-all", cmd_free_all, "workload: free every allocated page" },
-	{ "hugetlb", cmd_hugetlb, "grow (pages>0) or shrink (pages<0) the HugeTLB pool" },
-	{ "inject", cmd_inject, "notifier error injection" },
-	{ "fail-nth-alloc", cmd_fail_nth, "fail the nth engine allocation" },
-	{ "check-invariants", cmd_check, "hotmem_check_invariants()" },
-	{ "dmesg", cmd_dmesg, "the emulated kernel's log ring" },
-	{ "explain", cmd_explain, "why a block would not go offline (pages, owners, zone rule)" },
-	{ "save", cmd_save, "write the state file now" },
-	{ "settle", cmd_settle, "wait until every queued event is delivered (timeout: seconds)" },
+	{ "device_add", cmd_device_add, "plug a pc-dimm or virtio-mem-pci", true },
+	{ "device_del", cmd_device_del, "unplug a device by id", true },
+	{ "qom-set", cmd_qom_set, "virtio-mem requested-size", true },
+	{ "query-memory-devices", cmd_query_devices, "list memory devices", false },
+	{ "status", cmd_status, "machine, zones, blocks, devices, uevents", false },
+	{ "block-set-state", cmd_block_set_state, "online/offline a block", true },
+	{ "alloc", cmd_alloc, "workload: allocate movable/unmovable/pinned pages", false },
+	{ "free-all", cmd_free_all, "workload: free every allocated page", false },
+	{ "hugetlb", cmd_hugetlb, "grow (pages>0) or shrink (pages<0) the HugeTLB pool", false },
+	{ "inject", cmd_inject, "notifier error injection", false },
+	{ "fail-nth-alloc", cmd_fail_nth, "fail the nth engine allocation", false },
+	{ "check-invariants", cmd_check, "hotmem_check_invariants()", false },
+	{ "dmesg", cmd_dmesg, "the emulated kernel's log ring", false },
+	{ "explain", cmd_explain, "why a block would not go offline (pages, owners, zone rule)", false },
+	{ "save", cmd_save, "write the state file now", false },
+	{ "settle", cmd_settle, "wait until every queued event is delivered (timeout: seconds)", false },
 };
 
 json_object *hmfs_ctl_error(const char *cls, const char *desc)
@@ -759,9 +769,14 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, json_object *req, struct hmf
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		uint64_t before = hmfs_events_queued(ctx);
+
 		if (strcmp(commands[i].name, name))
 			continue;
 		ret = commands[i].fn(ctx, args, &r);
+		/* outside change_lock, in the connection's thread: events.c */
+		if (commands[i].delivered)
+			hmfs_events_wait_since(ctx, before, CTL_DELIVER_WAIT_MS);
 		if (ret) {
 			if (!r.err[0])
 				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));

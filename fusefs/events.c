@@ -161,7 +161,8 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		free(q);
 		return;
 	}
-	ctx->q_queued++;
+	/* read without the lock by hmfs_events_queued() */
+	__atomic_store_n(&ctx->q_queued, ctx->q_queued + 1, __ATOMIC_RELEASE);
 	if (ctx->q_tail)
 		ctx->q_tail->next = q;
 	else
@@ -519,6 +520,134 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
 }
 
 /*
+ * ---- writes reply once their change is delivered ------------------------
+ *
+ * kernfs changes the tree synchronously with the write that changed it
+ * (device_online() -> kobject_uevent(), remove_memory_block() ->
+ * device_unregister() -> kernfs_remove(), all before the store returns);
+ * here the engine only queues the change, and the kernel's dcache, cached
+ * listings and link counts hear of it from the notifier.  So a FUSE write
+ * that queued events replies once the notifier has delivered them: an
+ * `ls`, `stat` or `[ -e memoryN ]` after it sees the tree the kernel
+ * would.  After the uevents too, not only the invalidations: the kernel's
+ * kobject_uevent_env() broadcasts on netlink in the writer's own context
+ * (netlink_broadcast() queues the message on every listener's socket
+ * before the store returns; only udev's handling of it is asynchronous),
+ * and a uevent costs the notifier ~9 us.
+ *
+ * Why this cannot deadlock.  The notifier's writes to /dev/fuse block in
+ * the kernel on: (1) a directory's inode lock, exclusive:
+ * fuse_reverse_inval_entry() (fs/fuse/dir.c, 6.12: inode_lock_nested(parent,
+ * I_MUTEX_PARENT); newer kernels' start_removing_noperm() takes the same), which
+ * a lookup (lookup_slow(): shared) or readdir (iterate_dir(): shared) of
+ * that directory holds while it waits for its FUSE request, a create,
+ * mkdir, unlink, rename or setattr of it exclusively; (2) the folio lock
+ * of a directory's cached listing page (fuse_reverse_inval_inode(),
+ * fs/fuse/inode.c: invalidate_inode_pages2_range(); it takes no inode
+ * lock), held by fuse_readdir_cached() while it copies entries out, with
+ * no request of ours under it; (3) fc->killsb, read (only unmount writes
+ * it).  In hotmemfs it takes only leaf locks (poll_lock, iattr_lock,
+ * acpi_lock, sub_lock, the engine's blocks_lock for reading).  Every
+ * request under such an inode lock is answered by the session loop's
+ * reader or a store worker (fs.c); the reader never waits; a worker may
+ * wait for change_lock (a chmod of memory/ holds memory/'s lock while its
+ * SETATTR waits for the change in progress), and no holder of change_lock
+ * waits for the notifier: a write's reply waits outside it.  And no
+ * thread of the loop waits for the notifier at all -- with a fixed pool
+ * of --threads workers, writers parked on it while a SETATTR of memory/
+ * sat queued behind them would close the cycle -- the reply is held
+ * instead (below) and the notifier sends it: a writer waits in its own
+ * write(2), holding only the written file's inode lock
+ * (fuse_direct_write_iter()), which the notifier never takes (an
+ * attribute's inode invalidation takes none).  A control command's reply
+ * waits in its connection's thread (hmfs_events_wait_since()), which no
+ * FUSE request waits for, outside change_lock too.
+ */
+struct hmfs_held_reply {
+	uint64_t target; /* q_delivered must reach it */
+	fuse_req_t req;
+	int err;
+	size_t count;
+	struct hmfs_held_reply *next;
+};
+
+static void reply_write(fuse_req_t req, int err, size_t count)
+{
+	if (err)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_write(req, count);
+}
+
+/* Caller holds q_lock: the held replies whose events are out, unlinked */
+static struct hmfs_held_reply *held_ready_locked(struct hmfs_ctx *ctx, bool all)
+{
+	struct hmfs_held_reply *ready = NULL, **pp = &ctx->q_held, *h;
+
+	while ((h = *pp)) {
+		if (!all && h->target > ctx->q_delivered) {
+			pp = &h->next;
+			continue;
+		}
+		*pp = h->next;
+		h->next = ready;
+		ready = h;
+	}
+	return ready;
+}
+
+static void held_send(struct hmfs_held_reply *h)
+{
+	struct hmfs_held_reply *next;
+
+	for (; h; h = next) {
+		next = h->next;
+		reply_write(h->req, h->err, h->count);
+		free(h);
+	}
+}
+
+uint64_t hmfs_events_queued(struct hmfs_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->q_queued, __ATOMIC_ACQUIRE);
+}
+
+void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t before, int err,
+			    size_t count)
+{
+	struct hmfs_held_reply *h = NULL;
+
+	pthread_mutex_lock(&ctx->q_lock);
+	if (ctx->q_queued != before && ctx->q_delivered < ctx->q_queued && ctx->notifier_started &&
+	    !ctx->q_stop)
+		h = malloc(sizeof(*h));
+	if (h) {
+		*h = (struct hmfs_held_reply){ ctx->q_queued, req, err, count, ctx->q_held };
+		ctx->q_held = h;
+	}
+	pthread_mutex_unlock(&ctx->q_lock);
+	/* nothing queued, all delivered, or no memory to hold it: now, not never */
+	if (!h)
+		reply_write(req, err, count);
+}
+
+/* @done more events out, in order: wake settlers, send the replies held for them */
+static void delivered(struct hmfs_ctx *ctx, unsigned long done)
+{
+	struct hmfs_held_reply *ready = NULL;
+
+	pthread_mutex_lock(&ctx->q_lock);
+	ctx->q_len -= done;
+	ctx->q_delivered += done;
+	if (ctx->q_settlers)
+		pthread_cond_broadcast(&ctx->q_settled);
+	if (ctx->q_held)
+		ready = held_ready_locked(ctx, false);
+	pthread_mutex_unlock(&ctx->q_lock);
+	held_send(ready);
+}
+
+/*
  * Takes the whole queue at once (one lock a burst, not an event); q_len
  * counts an event until it is delivered, so that HMFS_QMAX still bounds
  * what waits.
@@ -548,12 +677,7 @@ static void *notifier_main(void *arg)
 				q = next;
 				done = 1;
 			}
-			pthread_mutex_lock(&ctx->q_lock);
-			ctx->q_len -= done;
-			ctx->q_delivered += done;
-			if (ctx->q_settlers)
-				pthread_cond_broadcast(&ctx->q_settled);
-			pthread_mutex_unlock(&ctx->q_lock);
+			delivered(ctx, done);
 		}
 		pthread_mutex_lock(&ctx->q_lock);
 	}
@@ -591,22 +715,41 @@ static void deadline_after(struct timespec *ts, long ms)
  * nothing queued (no subscription), and a stopping one drains the queue.
  * Waits on a condition variable, never polls.
  */
+/* Caller holds q_lock: until q_delivered reaches @target or the deadline @dl */
+static uint64_t wait_delivered_locked(struct hmfs_ctx *ctx, uint64_t target,
+				      const struct timespec *dl)
+{
+	int err = 0;
+
+	ctx->q_settlers++;
+	while (ctx->q_delivered < target && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&ctx->q_settled, &ctx->q_lock, dl);
+	ctx->q_settlers--;
+	return ctx->q_delivered < target ? target - ctx->q_delivered : 0;
+}
+
 int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left)
 {
 	struct timespec dl;
-	uint64_t target;
-	int err = 0;
 
 	deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&ctx->q_lock);
-	target = ctx->q_queued;
-	ctx->q_settlers++;
-	while (ctx->q_delivered < target && err != ETIMEDOUT)
-		err = pthread_cond_timedwait(&ctx->q_settled, &ctx->q_lock, &dl);
-	ctx->q_settlers--;
-	*left = ctx->q_delivered < target ? target - ctx->q_delivered : 0;
+	*left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
 	pthread_mutex_unlock(&ctx->q_lock);
 	return *left ? -ETIMEDOUT : 0;
+}
+
+int hmfs_events_wait_since(struct hmfs_ctx *ctx, uint64_t before, long timeout_ms)
+{
+	struct timespec dl;
+	uint64_t left = 0;
+
+	deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
+	pthread_mutex_lock(&ctx->q_lock);
+	if (ctx->q_queued != before)
+		left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
+	pthread_mutex_unlock(&ctx->q_lock);
+	return left ? -ETIMEDOUT : 0;
 }
 
 int hmfs_events_start(struct hmfs_ctx *ctx)
@@ -643,6 +786,8 @@ void hmfs_evtab_free(struct hmfs_ctx *ctx)
 
 void hmfs_events_stop(struct hmfs_ctx *ctx)
 {
+	struct hmfs_held_reply *held;
+
 	if (ctx->ev_slot >= 0)
 		hotmem_unsubscribe(ctx->hm, ctx->ev_slot);
 	ctx->ev_slot = -1;
@@ -654,6 +799,11 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 		pthread_join(ctx->notifier, NULL);
 		ctx->notifier_started = false;
 	}
+	/* drained: none is left; were one, its writer must not wait forever */
+	pthread_mutex_lock(&ctx->q_lock);
+	held = held_ready_locked(ctx, true);
+	pthread_mutex_unlock(&ctx->q_lock);
+	held_send(held);
 	hmfs_evtab_free(ctx);
 	hmfs_inc_free(ctx);
 }

@@ -592,6 +592,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];
+	uint64_t before;
 	size_t count;
 	ssize_t ret;
 
@@ -616,13 +617,17 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		return;
 	}
 	count = hmfs_write_buf(tmp, buf, size);
+	before = hmfs_events_queued(ctx);
 	/* a store that changes the machine has saved it (hmfs_change()) */
 	ret = hmfs_store_task(ctx, &of->node, tmp, count, &task);
-	if (ret < 0) {
-		fuse_reply_err(req, (int)-ret);
-		return;
-	}
-	fuse_reply_write(req, hmfs_store_claims(&of->node, size, (size_t)ret));
+	/*
+	 * The reply once the notifier has told the kernel's caches what the
+	 * store changed and sent its uevents, as kernfs has both done when a
+	 * store returns; this thread goes back to the queue meanwhile
+	 * (events.c: why it must not wait, and why nothing deadlocks).
+	 */
+	hmfs_reply_write_after(ctx, req, before, ret < 0 ? (int)-ret : 0,
+			       ret < 0 ? 0 : hmfs_store_claims(&of->node, size, (size_t)ret));
 }
 
 /* a static node that reads the engine under device_hotplug_lock, or holds one */

@@ -437,6 +437,8 @@ struct hmfs_ctx {
 	uint64_t q_queued, q_delivered;
 	unsigned long q_settlers;
 	pthread_cond_t q_settled;
+	/* FUSE writes' replies held until q_delivered reaches theirs (hmfs_reply_write_after()) */
+	struct hmfs_held_reply *q_held;
 	pthread_t notifier;
 	bool notifier_started;
 	int ev_slot;
@@ -829,6 +831,18 @@ int hmfs_events_start(struct hmfs_ctx *ctx);
  * @timeout_ms with *@left of them still queued.
  */
 int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left);
+/* the events queued so far: a change's own lie past what it read before it */
+uint64_t hmfs_events_queued(struct hmfs_ctx *ctx);
+/*
+ * A FUSE write's reply (@err, else @count) once the notifier has delivered
+ * every event queued since @before (the change's invalidations and
+ * uevents); at once when there are none.  Never waits: the notifier
+ * sends it (events.c says why).
+ */
+void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t before, int err,
+			    size_t count);
+/* a control command's reply: the same wait, in the control thread, at most @timeout_ms */
+int hmfs_events_wait_since(struct hmfs_ctx *ctx, uint64_t before, long timeout_ms);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
 /* a queued event and what it owns (a synthetic uevent's variables) */
 void hmfs_qev_free(struct hmfs_qev *q);

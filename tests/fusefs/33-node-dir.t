@@ -202,8 +202,9 @@ is "$(w "$H/hugepages-2048kB/nr_hugepages" 0)" ok "nr_hugepages: the node's own 
 
 # a node hot-added with memory only: no CPUs, hugepages/ once its memory is online.
 # hotmemfs drops the kernel's cached listings and attributes from its
-# notifier thread, just after the change returns: `hotmemctl settle` waits
-# until it has, before what a listing or a stat shows is checked.
+# notifier thread before the change's reply (37-write-invalidates.t);
+# `hotmemctl settle` after it, as a script would after changes it did not
+# make itself, returns at once then.
 ctl device_add pc-dimm size=256M node=2 id=d2 >/dev/null && ctl settle --timeout 60
 tap_ok $? "device_add pc-dimm on node 2"
 is "$(cat "$N/online")" "0-2" "node2 is online"

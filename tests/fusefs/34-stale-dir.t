@@ -27,7 +27,8 @@ m, name = sys.argv[1], sys.argv[2]
 def ctl(*a):
     subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"]] + list(a), check=True,
                    stdout=subprocess.DEVNULL)
-    # the kernel's caches are told by hotmemfs's notifier after the reply
+    # the kernel's caches are told by hotmemfs's notifier before the reply
+    # (37-write-invalidates.t); settle as a script does after others' changes
     subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"], "settle", "--timeout", "60"],
                    check=True)
 def en(f):
