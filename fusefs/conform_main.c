@@ -9,7 +9,8 @@
  *   hotmem-conform --cell AGENT EVENT      (inside hotmem-enter: one cell)
  *
  * Exit 0 when every cell meets its expectation (conform_expect.c: what
- * each built-in agent does, wrong included), 1 otherwise, 2 on usage.
+ * each built-in agent does, wrong included), 1 otherwise, 2 on usage;
+ * killed by SIGINT, SIGTERM or SIGHUP when one stopped it.
  * Each cell is one hotmem-enter of this program's --cell, in a process
  * group of its own, stopped after CONFORM_CELL_TIMEOUT_S.
  */
@@ -463,6 +464,20 @@ static bool selected(struct matrix *m, const struct agent *a, const char *settin
 	return yes;
 }
 
+/*
+ * A stop signal that came between cells (while a row was written): it
+ * waits, blocked, and ends the matrix before the next cell starts.
+ */
+static bool stop_pending(struct matrix *m)
+{
+	static const struct timespec now = { 0, 0 };
+	int s = sigtimedwait(&m->stop, NULL, &now);
+
+	if (s > 0)
+		m->signal = s;
+	return m->signal != 0;
+}
+
 static void run_matrix(struct matrix *m)
 {
 	size_t a, s, mc, e;
@@ -471,7 +486,7 @@ static void run_matrix(struct matrix *m)
 		for (s = 0; m->settings[s]; s++)
 			for (mc = 0; mc < m->nr_machines; mc++)
 				for (e = 0; m->events[e]; e++) {
-					if (m->signal)
+					if (stop_pending(m))
 						return;
 					if (selected(m, &m->agents[a], m->settings[s], m->machines[mc],
 						     m->events[e]))
@@ -541,6 +556,24 @@ static int setup(struct matrix *m, const char **user)
 	return add_user_agents(m, user);
 }
 
+/*
+ * Killed by @sig as if it had not been blocked, once the work directory is
+ * gone: a calling shell sees a signal death (bash ends its loop on ^C only
+ * then), not an exit status of 128 + @sig.
+ */
+static void die_of(int sig)
+{
+	sigset_t one;
+
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	raise(sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	exit(128 + sig);
+}
+
 int main(int argc, char **argv)
 {
 	struct matrix m = { .builtin = 1 };
@@ -572,7 +605,6 @@ int main(int argc, char **argv)
 	run_matrix(&m);
 	if (m.signal) {
 		fprintf(stderr, "hotmem-conform: stopped by signal %d\n", m.signal);
-		ret = 128 + m.signal;
 		goto out;
 	}
 	ret = m.bad ? 1 : 0;
@@ -584,5 +616,7 @@ int main(int argc, char **argv)
 out:
 	cleanup(&m);
 	free(user);
+	if (m.signal)
+		die_of(m.signal);
 	return ret;
 }

@@ -31,5 +31,43 @@ sed 's/^/# /' "$TMP/long" | cut -c1-200
 tap_ok $? "a 16 KiB outcome line is a cell that ran"
 is "$(jq -r '.[0].outcome.pad | length' "$TMP/long.json")" 16000 "its outcome whole in the JSON"
 
+# a stop signal while a row is written (stdout a full pipe): the matrix
+# ends before the next cell starts, and hotmem-conform dies of the signal
+# (after removing its work directory), not exit(128 + N): a calling shell
+# loop stops on it
+enter=$(fake_enter count "echo x >>'$TMP/cells'; echo '{\"new\": 8, \"online\": 8}'")
+big=$(head -c 100000 /dev/zero | tr '\0' y)
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"	# a reader, so that opening it to write does not block
+HOTMEM_ENTER=$enter perl -e 'system @ARGV; print STDERR "status ", ($? & 127 ? "signal " . ($? & 127) : "exit " . ($? >> 8)), "\n"' \
+	-- "$CONFORM" --reduced --agent ": $big" >"$TMP/fifo" 2>"$TMP/sigerr" &
+perl_pid=$!
+pid=
+for _ in $(seq 300); do
+	pid=$(pgrep -P "$perl_pid" -x hotmem-conform)
+	[ -n "$pid" ] && [ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = pipe_write ] && break
+	sleep 0.1
+done
+kill -TERM "$pid"
+timeout 30 cat "$TMP/fifo" >"$TMP/sigout" &
+cat_pid=$!
+exec 3<&-
+wait_pid() { # PID: its status, killed after 30 s
+	local i
+	for i in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && kill -KILL "$1"
+	wait "$1"
+}
+wait_pid "$perl_pid"
+wait_pid "$cat_pid"
+# (before the fix the next cell was forked and killed before its exec: the
+# same file; what tells the two apart is the status below)
+is "$(wc -l <"$TMP/cells")" 1 "SIGTERM between cells: the next cell does not start"
+grep -q "^status signal 15$" "$TMP/sigerr"
+tap_ok $? "hotmem-conform is killed by SIGTERM, not exit 143 ($(grep status "$TMP/sigerr"))"
+grep -q "^hotmem-conform: stopped by signal 15$" "$TMP/sigerr"
+tap_ok $? "it says why"
+is "$(leftovers)" 0 "no /tmp/hotmem-conform.* left"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
