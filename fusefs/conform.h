@@ -184,8 +184,9 @@ struct conform_cell_report {
 	struct conform_expect expect;
 	const char *violation;	/* "" for none */
 };
-void conform_print_header(FILE *f);
-void conform_print_row(FILE *f, const struct conform_cell_report *r);
+/* the header, a row: written out (flushed), 0 or -errno */
+int conform_print_header(FILE *f);
+int conform_print_row(FILE *f, const struct conform_cell_report *r);
 /* the cell as the JSON list holds it (a new object) */
 json_object *conform_cell_json(const struct conform_cell_report *r);
 /* the list as `jq -s .` printed it: two-space indentation */

@@ -51,6 +51,7 @@ struct matrix {
 	const char *kalloc;	/* HOTMEM_CONFORM_KERNEL_ALLOC */
 	sigset_t stop;
 	int passed, failed_ok, bad, signal;
+	int out_err;		/* a row could not be written: errno, the matrix stops */
 	json_object *cells;
 };
 
@@ -441,7 +442,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		m->failed_ok++;
 	else
 		m->passed++;
-	conform_print_row(stdout, &r);
+	m->out_err = -conform_print_row(stdout, &r);
 	json_object_array_add(m->cells, conform_cell_json(&r));
 	json_object_put(r.outcome);
 	free(reasons);
@@ -475,7 +476,7 @@ static bool stop_pending(struct matrix *m)
 
 	if (s > 0)
 		m->signal = s;
-	return m->signal != 0;
+	return m->signal || m->out_err;
 }
 
 static void run_matrix(struct matrix *m)
@@ -557,6 +558,20 @@ static int setup(struct matrix *m, const char **user)
 }
 
 /*
+ * stdout failed: a reader gone (| head) is SIGPIPE's death, as the shell
+ * script had (SIGPIPE is ignored here so that the work directory goes
+ * first); anything else said, exit 1.
+ */
+static void stdout_failed(struct matrix *m)
+{
+	if (m->out_err == EPIPE) {
+		m->signal = SIGPIPE;
+		return;
+	}
+	fprintf(stderr, "hotmem-conform: stdout: %s\n", strerror(m->out_err));
+}
+
+/*
  * Killed by @sig as if it had not been blocked, once the work directory is
  * gone: a calling shell sees a signal death (bash ends its loop on ^C only
  * then), not an exit status of 128 + @sig.
@@ -597,12 +612,18 @@ int main(int argc, char **argv)
 	sigaddset(&m.stop, SIGTERM);
 	sigaddset(&m.stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &m.stop, NULL);
+	/* a closed stdout is a failed write, the matrix stopped and cleaned up (children reset it) */
+	signal(SIGPIPE, SIG_IGN);
 	if (setup(&m, user) < 0)
 		goto out;
 	start = conform_now_ms() / 1000;
-	conform_print_header(stdout);
-	fflush(stdout);
+	m.out_err = -conform_print_header(stdout);
 	run_matrix(&m);
+	if (m.out_err) {
+		ret = 1;
+		stdout_failed(&m);
+		goto out;
+	}
 	if (m.signal) {
 		fprintf(stderr, "hotmem-conform: stopped by signal %d\n", m.signal);
 		goto out;
@@ -613,6 +634,11 @@ int main(int argc, char **argv)
 	printf("%d cells in %ld s: %d ✓, %d ✗ as expected, %d violating the expectation\n",
 	       m.passed + m.failed_ok + m.bad, conform_now_ms() / 1000 - start, m.passed, m.failed_ok,
 	       m.bad);
+	if (fflush(stdout)) {
+		m.out_err = errno;
+		ret = 1;
+		stdout_failed(&m);
+	}
 out:
 	cleanup(&m);
 	free(user);

@@ -14,10 +14,11 @@
 
 #define ROW_FMT "%-22s %-27s %-9s %-18s %-9s %-26s %-8s %-5s %-5s %-5s %-6s %s\n"
 
-void conform_print_header(FILE *f)
+int conform_print_header(FILE *f)
 {
 	fprintf(f, ROW_FMT, "agent", "setting", "machine", "event", "online", "zones", "mov%/max",
 		"writes", "lost", "offl", "ms", "verdict");
+	return fflush(f) ? -errno : 0;
 }
 
 /* one pattern replaced everywhere in @s (in place, never longer) */
@@ -102,11 +103,12 @@ static char *verdict(const struct conform_cell_report *r)
 	return n < 0 ? NULL : v;
 }
 
-void conform_print_row(FILE *f, const struct conform_cell_report *r)
+int conform_print_row(FILE *f, const struct conform_cell_report *r)
 {
 	char setting[256], online[48], movratio[48], zones[256], writes[24], a[24], b[24], ms[24];
 	char *v = verdict(r);
 	json_object *o = r->outcome;
+	int ret;
 
 	conform_short_setting(r->setting, setting, sizeof(setting));
 	snprintf(online, sizeof(online), "%s/%s", numd(o, "online", a, sizeof(a)),
@@ -118,8 +120,9 @@ void conform_print_row(FILE *f, const struct conform_cell_report *r)
 	fprintf(f, ROW_FMT, r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
 		numd(o, "uevents_lost", a, sizeof(a)), numd(o, "offlinable", b, sizeof(b)),
 		numd(o, "ms_to_last_online", ms, sizeof(ms)), v ? v : "?");
-	fflush(f);
+	ret = fflush(f) ? -errno : 0;
 	free(v);
+	return ret;
 }
 
 json_object *conform_cell_json(const struct conform_cell_report *r)

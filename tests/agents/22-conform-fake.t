@@ -69,5 +69,24 @@ grep -q "^hotmem-conform: stopped by signal 15$" "$TMP/sigerr"
 tap_ok $? "it says why"
 is "$(leftovers)" 0 "no /tmp/hotmem-conform.* left"
 
+# stdout a pipe with no reader (| head -1 gone): SIGPIPE is ignored in
+# the matrix, the failed write stops it before a cell starts, the work
+# directory is removed, and it dies of SIGPIPE as a pipeline expects
+touch "$TMP/stamp"
+enter=$(fake_enter pipe "echo x >>'$TMP/pipecells'; echo '{\"new\": 8, \"online\": 8}'")
+HOTMEM_ENTER=$enter perl -e 'pipe(R, W) or die; close R; open(STDOUT, ">&", \*W) or die; close W;
+	system @ARGV; print STDERR "status ", ($? & 127 ? "signal " . ($? & 127) : "exit " . ($? >> 8)), "\n"' \
+	-- "$CONFORM" --reduced --agent true --agent false 2>"$TMP/pipeerr"
+sed 's/^/# /' "$TMP/pipeerr"
+grep -q "^status signal 13$" "$TMP/pipeerr"
+tap_ok $? "stdout closed: hotmem-conform dies of SIGPIPE"
+is "$(leftovers)" 0 "no /tmp/hotmem-conform.* left"
+[ ! -e "$TMP/pipecells" ]
+tap_ok $? "no cell started"
+enter=$(fake_enter sigpipe "echo '{\"new\": 8, \"online\": 8}'; kill -PIPE \$\$; echo alive >'$TMP/pipetrap'")
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent true --only 'memhp_default_state=offline ' >/dev/null 2>&1
+[ ! -e "$TMP/pipetrap" ]
+tap_ok $? "a cell's programs do not inherit the ignored SIGPIPE"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
