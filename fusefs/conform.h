@@ -158,6 +158,8 @@ int conform_vmem_sizes(const char *id, long *plugged, long *requested);
 /* ---- conform_cell.c ------------------------------------------------------ */
 /* hotmem-conform --cell AGENT EVENT: one JSON object on stdout */
 int conform_cell_main(int argc, char **argv);
+/* HOTMEM_CONFORM_WAIT (ms) and _LISTENER_RCVBUF checked; -1 and said on stderr */
+int conform_env(long *wait_ms, int *rcvbuf);
 
 /* ---- conform_expect.c ---------------------------------------------------- */
 struct conform_expect {

@@ -15,6 +15,7 @@
  * virtio-grow-shrink.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,8 +72,11 @@ static bool known_event(const char *e)
 	       !strcmp(e, "virtio-grow-shrink");
 }
 
-/* an environment number, @dflt when unset; -1 for one that is not a number */
-static long env_long(const char *name, long dflt)
+/*
+ * An environment number from 0 to @max, @dflt when unset; -1 (said) for
+ * one that is not.  @cap: a larger one (ERANGE too) is @max instead.
+ */
+static long env_long(const char *name, long dflt, long max, bool cap)
 {
 	const char *v = getenv(name);
 	char *end;
@@ -82,11 +86,34 @@ static long env_long(const char *name, long dflt)
 		return dflt;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (*end || errno || n < 0) {
-		fprintf(stderr, "hotmem-conform: %s=%s: not a number\n", name, v);
+	if (*end || end == v || n < 0 || (errno && !(cap && n == LONG_MAX))) {
+		fprintf(stderr, "hotmem-conform: %s=%s: not a number from 0 to %ld\n", name, v, max);
 		return -1;
 	}
-	return n;
+	if (n > max && !cap) {
+		fprintf(stderr, "hotmem-conform: %s=%s: more than %ld\n", name, v, max);
+		return -1;
+	}
+	return n > max ? max : n;
+}
+
+int conform_env(long *wait_ms, int *rcvbuf)
+{
+	/* the cell itself is stopped after CONFORM_CELL_TIMEOUT_S */
+	long wait_s = env_long("HOTMEM_CONFORM_WAIT", 15, CONFORM_CELL_TIMEOUT_S / 2, false);
+	/*
+	 * SO_RCVBUF takes an int and the kernel caps it at net.core.rmem_max
+	 * (sock_setsockopt(), 6.12; SO_RCVBUFFORCE would not, it needs
+	 * CAP_NET_ADMIN and is what udevd uses): a larger value is INT_MAX,
+	 * which the kernel then caps as it would any.
+	 */
+	long buf = env_long("HOTMEM_CONFORM_LISTENER_RCVBUF", 0, INT_MAX, true);
+
+	if (wait_s < 0 || buf < 0)
+		return -1;
+	*wait_ms = wait_s * 1000;
+	*rcvbuf = (int)buf;
+	return 0;
 }
 
 /* until @path exists (a child says it is bound) */
@@ -571,7 +598,6 @@ static int run_cell(struct cell *c)
 int conform_cell_main(int argc, char **argv)
 {
 	struct cell c = { .ms_to_last_online = -1 };
-	long wait_s, rcvbuf;
 	int ret;
 
 	if (argc != 2 || !known_agent(argv[0]) || !known_event(argv[1])) {
@@ -586,14 +612,10 @@ int conform_cell_main(int argc, char **argv)
 				"(" CONFORM_MEM " is not hotmemfs here)\n");
 		return 2;
 	}
-	wait_s = env_long("HOTMEM_CONFORM_WAIT", 15);
-	rcvbuf = env_long("HOTMEM_CONFORM_LISTENER_RCVBUF", 0);
-	if (wait_s < 0 || rcvbuf < 0 || rcvbuf > (1L << 30))
+	if (conform_env(&c.wait_ms, &c.rcvbuf) < 0)
 		return 2;
 	c.agent = argv[0];
 	c.event = argv[1];
-	c.wait_ms = wait_s * 1000;
-	c.rcvbuf = (int)rcvbuf;
 	c.udevd = getenv("UDEVD") && *getenv("UDEVD") ? getenv("UDEVD") : "/lib/systemd/systemd-udevd";
 	ret = run_cell(&c);
 	/* whatever is still running (an early return) */

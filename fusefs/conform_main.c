@@ -549,6 +549,12 @@ static int setup(struct matrix *m, const char **user)
 	m->kalloc = getenv("HOTMEM_CONFORM_KERNEL_ALLOC");
 	if (m->kalloc && !*m->kalloc)
 		m->kalloc = NULL;
+	if (m->kalloc && strcmp(m->kalloc, "off") && strcmp(m->kalloc, "default") &&
+	    strcmp(m->kalloc, "heavy")) {
+		fprintf(stderr, "hotmem-conform: HOTMEM_CONFORM_KERNEL_ALLOC=%s: off, default or heavy\n",
+			m->kalloc);
+		return -1;
+	}
 	m->cells = json_object_new_array();
 	if (!m->cells || add_machines(m))
 		return -1;
@@ -593,8 +599,8 @@ int main(int argc, char **argv)
 {
 	struct matrix m = { .builtin = 1 };
 	const char **user = NULL;
-	long start;
-	int ret;
+	long start, wait_ms;
+	int ret, rcvbuf;
 
 	if (argc > 1 && !strcmp(argv[1], "--cell"))
 		return conform_cell_main(argc - 2, argv + 2);
@@ -614,6 +620,9 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &m.stop, NULL);
 	/* a closed stdout is a failed write, the matrix stopped and cleaned up (children reset it) */
 	signal(SIGPIPE, SIG_IGN);
+	/* the environment the cells read, checked once: not a bad row per cell */
+	if (conform_env(&wait_ms, &rcvbuf) < 0)
+		goto out;
 	if (setup(&m, user) < 0)
 		goto out;
 	start = conform_now_ms() / 1000;

@@ -88,5 +88,22 @@ HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent true --only 'memhp_default_stat
 [ ! -e "$TMP/pipetrap" ]
 tap_ok $? "a cell's programs do not inherit the ignored SIGPIPE"
 
+# the settings the cells read are checked once, before the first cell:
+# a bad one is exit status 2 and a message, not a bad row per cell (a
+# huge HOTMEM_CONFORM_WAIT overflowed wait_s * 1000); a listener buffer
+# over the kernel's cap is capped, as the kernel caps SO_RCVBUF
+enter=$(fake_enter env "echo x >>'$TMP/envcells'; echo '{\"new\": 8, \"online\": 8}'")
+for bad in HOTMEM_CONFORM_WAIT=99999999999999999999 HOTMEM_CONFORM_WAIT=151 HOTMEM_CONFORM_WAIT=-1 \
+	HOTMEM_CONFORM_WAIT=5s HOTMEM_CONFORM_LISTENER_RCVBUF=lots HOTMEM_CONFORM_KERNEL_ALLOC=lots; do
+	env HOTMEM_ENTER="$enter" "$bad" "$CONFORM" --reduced --agent true >"$TMP/envout" 2>"$TMP/enverr"
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -q "^hotmem-conform: ${bad%%=*}=${bad#*=}: " "$TMP/enverr" && [ ! -s "$TMP/envout" ] &&
+		[ ! -e "$TMP/envcells" ]
+	tap_ok $? "$bad: exit status 2 and a message before any cell (got $rc: $(head -1 "$TMP/enverr"))"
+done
+HOTMEM_ENTER=$enter HOTMEM_CONFORM_LISTENER_RCVBUF=99999999999999999999 "$CONFORM" --reduced --agent true \
+	>"$TMP/envout" 2>"$TMP/enverr"
+is "$?" 0 "a listener buffer over the kernel's cap: capped, the cells run"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
