@@ -563,6 +563,19 @@ static int setup(struct matrix *m, const char **user)
 	return add_user_agents(m, user);
 }
 
+/* --json's file can be written: found out before the matrix, not after it */
+static int json_writable(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		fprintf(stderr, "hotmem-conform: --json %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * stdout failed: a reader gone (| head) is SIGPIPE's death, as the shell
  * script had (SIGPIPE is ignored here so that the work directory goes
@@ -621,7 +634,7 @@ int main(int argc, char **argv)
 	/* a closed stdout is a failed write, the matrix stopped and cleaned up (children reset it) */
 	signal(SIGPIPE, SIG_IGN);
 	/* the environment the cells read, checked once: not a bad row per cell */
-	if (conform_env(&wait_ms, &rcvbuf) < 0)
+	if (conform_env(&wait_ms, &rcvbuf) < 0 || (m.json && json_writable(m.json) < 0))
 		goto out;
 	if (setup(&m, user) < 0)
 		goto out;

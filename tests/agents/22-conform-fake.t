@@ -105,5 +105,13 @@ HOTMEM_ENTER=$enter HOTMEM_CONFORM_LISTENER_RCVBUF=99999999999999999999 "$CONFOR
 	>"$TMP/envout" 2>"$TMP/enverr"
 is "$?" 0 "a listener buffer over the kernel's cap: capped, the cells run"
 
+# --json's file is checked before the first cell, not after the matrix
+enter=$(fake_enter json "echo x >>'$TMP/jsoncells'; echo '{\"new\": 8, \"online\": 8}'")
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent true --json "$TMP/no/such/dir/x.json" >"$TMP/jsonout" 2>"$TMP/jsonerr"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "^hotmem-conform: --json $TMP/no/such/dir/x.json: No such file or directory$" "$TMP/jsonerr" &&
+	[ ! -e "$TMP/jsoncells" ] && [ ! -s "$TMP/jsonout" ]
+tap_ok $? "an unwritable --json: exit status 2 and a message before any cell (got $rc)"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
