@@ -721,6 +721,9 @@ static uint64_t wait_delivered_locked(struct hmfs_ctx *ctx, uint64_t target,
 {
 	int err = 0;
 
+	/* no notifier (not started, stopping, or a harness without one): none will come */
+	if (!ctx->notifier_started || ctx->q_stop)
+		return 0;
 	ctx->q_settlers++;
 	while (ctx->q_delivered < target && err != ETIMEDOUT)
 		err = pthread_cond_timedwait(&ctx->q_settled, &ctx->q_lock, dl);
