@@ -257,21 +257,46 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 
 /* ---- change notification: the kernel forgets cached entries ---------- */
 
+/*
+ * The session to tell, or NULL once teardown began: the session loop no
+ * longer reads /dev/fuse then, and fuse_reverse_inval_entry() waits
+ * (uninterruptibly) for the parent directory's inode lock, which a lookup
+ * that came after the loop stopped holds while it waits for an answer
+ * that never comes -- the notifier hung, the teardown's drain with it,
+ * and every held write reply (review4, SIGTERM during a big device_del).
+ * The kernel drops its caches with the mount anyway.
+ */
+static struct fuse_session *kernel_se(struct hmfs_ctx *ctx)
+{
+	if (__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE))
+		return NULL;
+	return ctx->se;
+}
+
+void hmfs_events_kernel_gone(struct hmfs_ctx *ctx)
+{
+	__atomic_store_n(&ctx->kernel_gone, true, __ATOMIC_RELEASE);
+}
+
 /* @name went from @dir: the kernel drops its dentry (and what hangs below) */
 static void inval_name(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 {
-	if (ctx->se)
-		fuse_lowlevel_notify_inval_entry(ctx->se, dir, name, strlen(name));
+	struct fuse_session *se = kernel_se(ctx);
+
+	if (se)
+		fuse_lowlevel_notify_inval_entry(se, dir, name, strlen(name));
 }
 
 static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 {
-	if (!ctx->se)
+	struct fuse_session *se = kernel_se(ctx);
+
+	if (!se)
 		return;
 	if (name)
 		inval_name(ctx, dir, name);
 	/* drop the cached listing and nlink */
-	fuse_lowlevel_notify_inval_inode(ctx->se, dir, 0, 0);
+	fuse_lowlevel_notify_inval_inode(se, dir, 0, 0);
 }
 
 /*
@@ -284,9 +309,11 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
  */
 static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
-	if (!ctx->se)
+	struct fuse_session *se = kernel_se(ctx);
+
+	if (!se)
 		return;
-	fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
+	fuse_lowlevel_notify_inval_inode(se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
 	/*
 	 * The directory first, after its name was invalidated (whose
 	 * d_invalidate() dropped every dentry below that nothing holds): an
@@ -298,13 +325,13 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t 
 	 * /dev/fuse answered ENOENT, are skipped -- 16 of a removed block's
 	 * 24.
 	 */
-	if (fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, BSUB_DIR), 0, 0) ==
+	if (fuse_lowlevel_notify_inval_inode(se, HMFS_BLOCK_INO(key, BSUB_DIR), 0, 0) ==
 	    -ENOENT)
 		return;
 	for (unsigned int sub = BSUB_DIR + 1; sub < BSUB_END; sub++)
-		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, sub), 0, 0);
+		fuse_lowlevel_notify_inval_inode(se, HMFS_BLOCK_INO(key, sub), 0, 0);
 	for (unsigned int k = 0; k < NR_PWR; k++)
-		fuse_lowlevel_notify_inval_inode(ctx->se, HMFS_BLOCK_INO(key, SUB_PWR + k), 0, 0);
+		fuse_lowlevel_notify_inval_inode(se, HMFS_BLOCK_INO(key, SUB_PWR + k), 0, 0);
 }
 
 /* a DIMM's block came or went: its slot's physical_nodeK with it (acpi_bind_one()) */
@@ -312,6 +339,7 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 {
 	unsigned long k;
 	int slot = hmfs_acpi_block_slot(ctx, id, &k, true);
+	struct fuse_session *se;
 	char name[40];
 
 	if (slot < 0)
@@ -327,9 +355,10 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 	/* acpi_unbind_one() removed the link: the next one is new, the kernel's mode */
 	hmfs_forget_attrs(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
 	/* the next DIMM in the slot has other blocks behind the same link */
-	if (ctx->se)
+	se = kernel_se(ctx);
+	if (se)
 		fuse_lowlevel_notify_inval_inode(
-			ctx->se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
+			se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
 }
 
 /*

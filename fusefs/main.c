@@ -474,6 +474,8 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 
 static void teardown(struct hmfs_ctx *ctx)
 {
+	/* first: nobody reads /dev/fuse any more, the kernel must not be waited on */
+	hmfs_events_kernel_gone(ctx);
 	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
 	if (ctx->acpi_slots)
 		hmfs_acpi_hotplug_stop(ctx);
