@@ -82,6 +82,8 @@ PROVE ?= prove
 # suite until CI's own limit (the longest takes ~40 s, a first systemd
 # rootfs build a few minutes).  stdin is /dev/null: timeout puts the test
 # in its own process group, where a read of the terminal would stop it.
+# scripts/test-exec.sh keeps each file's TAP in $(BUILD)/test-logs, and
+# scripts/skips.sh lists every skipped check with its reason at the end.
 TEST_TIMEOUT ?= 1200
 check: deps
 	@$(MAKE) --no-print-directory fuzz-build
@@ -89,8 +91,11 @@ check: deps
 	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) \
 		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE) \
 		TSAN_OPTIONS="$(TSAN_OPTIONS) history_size=7 suppressions=$(CURDIR)/tests/tsan.supp"; \
-	$(PROVE) --exec 'timeout -k 10 $(TEST_TIMEOUT)' --timer $(PROVE_FLAGS) \
-		$(UNIT_TESTS) $(TEST_SCRIPTS) </dev/null
+	export HOTMEM_TEST_LOGS=$(abspath $(BUILD))/test-logs TEST_TIMEOUT=$(TEST_TIMEOUT); \
+	rm -rf "$$HOTMEM_TEST_LOGS" && mkdir -p "$$HOTMEM_TEST_LOGS" || exit 1; \
+	rc=0; $(PROVE) --exec '$(CURDIR)/scripts/test-exec.sh' --timer $(PROVE_FLAGS) \
+		$(UNIT_TESTS) $(TEST_SCRIPTS) </dev/null || rc=$$?; \
+	scripts/skips.sh "$$HOTMEM_TEST_LOGS"; exit $$rc
 
 # make run builds what it runs, no test programs: the installed binaries
 # but hotmem-conform.  On a terminal it runs until Ctrl-C; without one it

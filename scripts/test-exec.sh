@@ -1,0 +1,13 @@
+#!/bin/bash
+# prove --exec wrapper for `make check`: one test file (a cmocka binary or a
+# TAP script) under `timeout` -- the test's whole process group, so a hang
+# fails this file alone -- with its TAP also kept in $HOTMEM_TEST_LOGS, so
+# that scripts/skips.sh can say after the run which checks were skipped and
+# why (prove alone prints a skipped check as a bare "ok").
+set -o pipefail
+t=$1
+if [ -z "${HOTMEM_TEST_LOGS:-}" ]; then
+	exec timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@"
+fi
+log=$HOTMEM_TEST_LOGS/${t//\//%}.tap
+timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@" | tee "$log"
