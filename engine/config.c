@@ -239,15 +239,53 @@ static int param_bbm_block_size(struct hotmem_config *cfg, const char *key, cons
 }
 
 /*
+ * The parameters of the modules we model, by module: what an unknown name
+ * under one of these prefixes is told it could have been.  hotmem. is the
+ * emulator's own (not a kernel module): it follows the same rule.
+ */
+static const struct {
+	const char *prefix;	/* with its '.' */
+	const char *known;	/* the names, as said in the message */
+} cmdline_modules[] = {
+	{ "memory_hotplug.", "memmap_on_memory, online_policy, auto_movable_ratio, "
+			     "auto_movable_numa_aware" },
+	{ "virtio_mem.", "unplug_online, force_bbm, bbm_block_size" },
+	{ "hotmem.", "kernel_alloc, kernel_alloc_seed, max_map_count" },
+};
+
+/*
+ * A name under a module prefix that is none of that module's: refused, for
+ * the three alike.  The kernel ignores it without a word (6.12,
+ * init/main.c unknown_bootoption(): a dotted name is an "Unused module
+ * parameter", left to modprobe; it is not even among the "Unknown kernel
+ * command line parameters" it prints, those are the undotted ones it
+ * passes to init).  A misspelt setting silently ignored boots another
+ * machine than the one asked for -- the worst outcome for a test machine
+ * -- so hotmem refuses it and names the module's parameters.  0 for a
+ * name of no module we model: not ours, it passes as to init.
+ */
+static int cmdline_unknown(const char *key, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cmdline_modules); i++) {
+		const char *prefix = cmdline_modules[i].prefix;
+		size_t n = strlen(prefix);
+
+		if (hmu_parameqn(key, prefix, n))
+			return seterr(err, errlen,
+				      "%s: unknown %.*s parameter (known: %s): the kernel would "
+				      "ignore it, hotmem refuses it",
+				      key, (int)n - 1, prefix, cmdline_modules[i].known);
+	}
+	return 0;
+}
+
+/*
  * Names compare as the kernel's do (Linux 6.12, kernel/params.c parameq(),
  * init/main.c do_early_param() and obsolete_checksetup()): '-' and '_' are
  * one letter, so memhp-default-state=online and
  * memory_hotplug.auto-movable-ratio=50 are the kernel's names; values are
- * not folded.  An unknown memory_hotplug.* name the kernel ignores without
- * a word (unknown_bootoption(): an unused module parameter, left to
- * modprobe); we refuse it, as the header says, so that a misspelt setting
- * does not boot a machine other than the one asked for.  Names of no
- * prefix we model are not ours and pass, as they pass to init.
+ * not folded.  An unknown name of a module we model: cmdline_unknown().
+ * Names of no prefix we model are not ours and pass, as they pass to init.
  */
 static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
@@ -328,12 +366,9 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 				      "hotmem.max_map_count=%s: expected a positive integer",
 				      val ? val : "");
 		cfg->host_max_map_count = n;
-	} else if (hmu_parameqn(key, "memory_hotplug.", 15)) {
-		return seterr(err, errlen,
-			      "%s: unknown memory_hotplug parameter (the kernel would ignore it)",
-			      key);
+	} else {
+		return cmdline_unknown(key, err, errlen);
 	}
-	/* anything else: not ours, ignored like the kernel ignores it */
 	return 0;
 }
 

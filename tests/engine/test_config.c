@@ -96,6 +96,47 @@ static void test_bad_settings_are_refused_by_name(void **state)
 }
 
 /*
+ * An unknown name under memory_hotplug., virtio_mem. or hotmem. is refused
+ * alike, naming the module's parameters (the kernel ignores every such
+ * name without a word: unknown_bootoption(), init/main.c, 6.12).  An
+ * unknown virtio_mem. or hotmem. name was ignored, a memory_hotplug. one
+ * refused: virtio_mem.unplug_onlin=0 booted a machine that unplugs online
+ * memory.  A prefix that is not one of these is not ours: it passes.
+ */
+static void test_unknown_module_parameters_refused_alike(void **state)
+{
+	static const struct {
+		const char *cmdline, *known;
+	} cases[] = {
+		{ "memory_hotplug.bogus=1", "known: memmap_on_memory, online_policy, "
+					    "auto_movable_ratio, auto_movable_numa_aware" },
+		{ "virtio_mem.unplug_onlin=0", "known: unplug_online, force_bbm, bbm_block_size" },
+		{ "virtio-mem.bbm_blocksize=0x8000000", "known: unplug_online, force_bbm, bbm_block_size" },
+		{ "virtio_mem.force_bbm2", "known: unplug_online, force_bbm, bbm_block_size" },
+		{ "hotmem.kernel_aloc=heavy", "known: kernel_alloc, kernel_alloc_seed, max_map_count" },
+		{ "hotmem.bogus", "known: kernel_alloc, kernel_alloc_seed, max_map_count" },
+	};
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(cases[i].cmdline, "="),
+			 cases[i].cmdline);
+		assert_cmdline_refused(cases[i].cmdline, name);
+		assert_cmdline_refused(cases[i].cmdline, cases[i].known);
+		assert_cmdline_refused(cases[i].cmdline, "unknown");
+	}
+	/* not a module we model: passes, as the kernel passes it on */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"virtio_memx.foo=1 hotmemx=1 hotmem=1 virtio_mem=1 memory_hotplugged.x=1 "
+		"virtio_net.napi_tx=0 quiet", err, sizeof(err)), 0);
+}
+
+/*
  * A module's bool parameter given bare is true, as the kernel's
  * (param_ops_bool is KERNEL_PARAM_OPS_FL_NOARG); it was refused.  An
  * early_param's (hugetlb_free_vmemmap) and memmap_on_memory's (its own
@@ -350,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_unknown_module_parameters_refused_alike),
 		cmocka_unit_test(test_bare_module_bool_is_true),
 		cmocka_unit_test(test_dash_is_underscore_in_names),
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
