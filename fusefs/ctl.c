@@ -383,6 +383,85 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	return 0;
 }
 
+/*
+ * qom-get PATH PROPERTY (QEMU's qmp_qom_get(): the object, then
+ * object_property_get_qobject()): one property of a device, as QEMU's
+ * virtio-mem-pci and pc-dimm have it; PATH is the device's id, as
+ * qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
+ * (virtio_mem_get_size(), hw/virtio/virtio-mem.c, QEMU 9.x), not
+ * device_add's size= (the region, QEMU's memdev's size: max-size in
+ * query-memory-devices).  A property QEMU has and hotmem has no
+ * counterpart of (no memory backends, no memslots) is said as such, not
+ * "not found".
+ */
+static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	static const struct {
+		const char *driver, *prop;
+		const char *key; /* in query-memory-devices' object; NULL: not modelled */
+	} props[] = {
+		{ "virtio-mem-pci", "size", "plugged-size" },
+		{ "virtio-mem-pci", "requested-size", "requested-size" },
+		{ "virtio-mem-pci", "block-size", "block-size" },
+		{ "virtio-mem-pci", "node", "node" },
+		{ "virtio-mem-pci", "memaddr", "memaddr" },
+		{ "virtio-mem-pci", "memdev", NULL },
+		{ "virtio-mem-pci", "prealloc", NULL },
+		{ "virtio-mem-pci", "unplugged-inaccessible", NULL },
+		{ "virtio-mem-pci", "early-migration", NULL },
+		{ "virtio-mem-pci", "dynamic-memslots", NULL },
+		{ "virtio-mem-pci", "memslots", NULL },
+		{ "virtio-mem-pci", "used-memslots", NULL },
+		{ "pc-dimm", "size", "size" },
+		{ "pc-dimm", "addr", "addr" },
+		{ "pc-dimm", "node", "node" },
+		{ "pc-dimm", "slot", "slot" },
+		{ "pc-dimm", "memdev", NULL },
+	};
+	json_object *devs, *dev = NULL, *v = NULL;
+	const char *path, *prop, *driver;
+	size_t i;
+	int ret = -EINVAL;
+
+	if (arg_string(args, "path", &path, r->err) || arg_string(args, "property", &prop, r->err))
+		return -EINVAL;
+	if (!path || !prop) {
+		snprintf(r->err, ERRLEN, "Parameter '%s' is missing", !path ? "path" : "property");
+		return -EINVAL;
+	}
+	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
+	for (i = 0; i < json_object_array_length(devs) && !dev; i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *id;
+
+		if (json_object_object_get_ex(d, "id", &id) && !strcmp(json_object_get_string(id), path))
+			dev = d;
+	}
+	if (!dev) {
+		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
+		goto out;
+	}
+	json_object_object_get_ex(dev, "driver", &v);
+	driver = json_object_get_string(v);
+	for (i = 0; i < sizeof(props) / sizeof(*props); i++)
+		if (!strcmp(props[i].driver, driver) && !strcmp(props[i].prop, prop))
+			break;
+	if (i == sizeof(props) / sizeof(*props)) {
+		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found", driver, prop);
+		goto out;
+	}
+	if (!props[i].key || !json_object_object_get_ex(dev, props[i].key, &v)) {
+		snprintf(r->err, ERRLEN,
+			 "Property '%s.%s': not modelled by hotmem (no memory backends or memslots: "
+			 "device_add's size= stands for memdev's size)", driver, prop);
+		goto out;
+	}
+	r->ret = json_object_get(v);
+	ret = 0;
+out:
+	json_object_put(devs);
+	return ret;
+}
+
 static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	(void)args;
@@ -693,6 +772,7 @@ static const struct {
 	{ "device_add", cmd_device_add, "plug a pc-dimm or virtio-mem-pci", true },
 	{ "device_del", cmd_device_del, "unplug a device by id", true },
 	{ "qom-set", cmd_qom_set, "virtio-mem requested-size", true },
+	{ "qom-get", cmd_qom_get, "a device's property (size, requested-size, block-size, node ...)", false },
 	{ "query-memory-devices", cmd_query_devices, "list memory devices", false },
 	{ "status", cmd_status, "machine, zones, blocks, devices, uevents", false },
 	{ "block-set-state", cmd_block_set_state, "online/offline a block", true },

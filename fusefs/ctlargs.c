@@ -21,6 +21,7 @@ static const struct {
 	{ "device_add", "device_add", { "driver" }, NULL, NULL },
 	{ "device_del", "device_del", { "id" }, NULL, NULL },
 	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL },
+	{ "qom-get", "qom-get", { "path", "property" }, NULL, NULL },
 	{ "set-size", "qom-set", { "path", "value" }, "property", "requested-size" },
 	{ "online", "block-set-state", { "block", "state" }, "state", "online" },
 	{ "offline", "block-set-state", { "block" }, "state", "offline" },
