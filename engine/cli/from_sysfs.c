@@ -51,7 +51,8 @@
 
 struct found_block {
 	bool present, online;
-	int nid;
+	int nid;	/* the block's node: of several, the highest (memory_block_add_nid()) */
+	uint64_t nodes;	/* every node it is linked with: bit N for nodeN */
 	int vmem;	/* 1 + the index of the virtio-mem device it is in, 0: none */
 	unsigned long at;	/* the block's id in the profile (a virtio-mem block's: see vmem_at()) */
 	char zone[16];	/* valid_zones of an online block: its zone */
@@ -106,25 +107,38 @@ static bool exists(const struct found *f, const char *rel)
 	return !access(path, F_OK);
 }
 
-/* memoryN/nodeM (a symlink in sysfs and in a cp -r dump): M, or -1 */
-static int block_node(const struct found *f, unsigned long id)
+/*
+ * memoryN/nodeM (a symlink in sysfs and in a cp -r dump): bit M for each.
+ * A boot block whose memory is on two nodes has one for each (6.12's
+ * node_dev_init(), register_mem_block_under_node_early()).
+ */
+static uint64_t block_nodes(const struct found *f, unsigned long id)
 {
 	char path[4096];
 	struct dirent *de;
+	uint64_t nodes = 0;
 	DIR *d;
-	int nid = -1;
 
 	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%lu", f->dir, id);
 	d = opendir(path);
 	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, "node", 4) && isdigit((unsigned char)de->d_name[4])) {
-			nid = atoi(de->d_name + 4);
-			break;
-		}
+		return 0;
+	while ((de = readdir(d))) {
+		unsigned int nid;
+		int at = 0;
+
+		if (sscanf(de->d_name, "node%u%n", &nid, &at) == 1 && !de->d_name[at] &&
+		    nid < HM_MAX_NUMNODES)
+			nodes |= 1ULL << nid;
+	}
 	closedir(d);
-	return nid;
+	return nodes;
+}
+
+/* the highest node of @nodes (the one a block spanning them shows), -1 for none */
+static int last_node(uint64_t nodes)
+{
+	return nodes ? 63 - __builtin_clzll(nodes) : -1;
 }
 
 static int scan_blocks(struct found *f)
@@ -160,7 +174,7 @@ static int scan_blocks(struct found *f)
 		b->present = true;
 		b->at = id;
 		b->online = !strcmp(buf, "online");
-		b->nid = block_node(f, id);
+		b->nodes = block_nodes(f, id);
 		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%lu/valid_zones", id);
 		if (b->online && !read_line(f, path, buf, sizeof(buf)))
 			snprintf(b->zone, sizeof(b->zone), "%.15s", buf);
@@ -173,10 +187,42 @@ static void note(struct found *f, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!f->notes)
+		return;
 	va_start(ap, fmt);
 	vfprintf(f->notes, fmt, ap);
 	va_end(ap);
 	fputc('\n', f->notes);
+}
+
+/*
+ * The other side of the links: sys/devices/system/node/nodeK/memoryN,
+ * one in each node a block's memory is on (a dump may hold node/ and not
+ * every memoryN/nodeK).  Then each block's node: the highest of them.
+ */
+static void node_links(struct found *f)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++) {
+		snprintf(path, sizeof(path), "%s/sys/devices/system/node/node%d", f->dir, nid);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			unsigned long id;
+			int at = 0;
+
+			if (sscanf(de->d_name, "memory%lu%n", &id, &at) == 1 && !de->d_name[at] &&
+			    id < f->nr && f->blk[id].present)
+				f->blk[id].nodes |= 1ULL << nid;
+		}
+		closedir(d);
+	}
+	for (unsigned long id = 0; id < f->nr; id++)
+		f->blk[id].nid = last_node(f->blk[id].nodes);
 }
 
 static uint64_t blk_start(const struct found *f, unsigned long id)
@@ -334,18 +380,25 @@ static void claim_vmem_blocks(struct found *f)
 	}
 }
 
+static bool spans_nodes(const struct found_block *b)
+{
+	return b->nodes & (b->nodes - 1);
+}
+
 /*
  * Boot memory: every present block below 4 GiB, and the blocks from 4 GiB
  * on without a gap, when the memory below 4 GiB reaches 2 GiB (firmware
  * puts what does not fit under the PCI hole there) and none of them is
- * offline or Movable (boot memory is neither, without movable_node).
+ * offline or Movable (boot memory is neither, without movable_node);
+ * they are too when one of them spans nodes, and so is any block that
+ * does (hot-added memory is one node's).
  * Without memory below 4 GiB (arm64 puts RAM high): every block that is
  * online in a kernel zone.
  */
 static void classify_boot(struct found *f, bool *boot)
 {
 	unsigned long four = (unsigned long)(4 * GiB / f->block_size), id, end;
-	unsigned long low_end = 0;
+	unsigned long low_end = 0, split_end = four;
 	bool high_boot = true;
 
 	for (id = 0; id < f->nr && id < four && !f->blk[id].present; id++)
@@ -363,32 +416,75 @@ static void classify_boot(struct found *f, bool *boot)
 		if (f->blk[id].present)
 			low_end = id + 1;
 	}
+	/* a block on several nodes was there at boot, and the run up to it: hot-added memory is one node's */
 	for (end = four; end < f->nr && f->blk[end].present && !f->blk[end].vmem; end++)
-		if (!f->blk[end].online || !strcmp(f->blk[end].zone, "Movable"))
+		if (spans_nodes(&f->blk[end]))
+			split_end = end + 1;
+	for (id = split_end; id < end; id++)
+		if (!f->blk[id].online || !strcmp(f->blk[id].zone, "Movable"))
 			high_boot = false;
-	if (blk_start(f, low_end) < 2 * GiB || end == four)
+	if ((blk_start(f, low_end) < 2 * GiB && split_end == four) || end == four)
 		high_boot = false;
 	for (id = four; id < end; id++)
-		boot[id] = high_boot;
+		boot[id] = id < split_end || high_boot;
+	for (id = end; id < f->nr; id++)
+		boot[id] |= f->blk[id].present && !f->blk[id].vmem && spans_nodes(&f->blk[id]);
 }
 
-/* Runs of blocks [a, b) with the same node, the same @boot class, in the same virtio-mem device or none */
-static unsigned long run_end(const struct found *f, const bool *boot, unsigned long a)
+/*
+ * Where block @id's memory is, node by node: @n pieces returned, piece i
+ * from @start[i] to @start[i + 1] on node @nid[i]; one for a block of one
+ * node.  A boot block spanning nodes is linked under each (6.12's
+ * node_dev_init()), and sysfs does not say where one node ends inside it:
+ * its nodes in address order -- the previous block's node first, the next
+ * block's last, the rest ascending -- in equal parts, cut at section
+ * boundaries when the parts are that large (else at 2 MiB).  Said once.
+ */
+static int block_pieces(struct found *f, unsigned long id, int *nid, uint64_t *start)
 {
-	unsigned long b = a + 1;
+	const struct found_block *b = &f->blk[id];
+	uint64_t nodes = b->nodes ? b->nodes : 1ULL << b->nid, part, unit;
+	int n = 0, prev = -1, next = -1, first = 0;
 
-	while (b < f->nr && f->blk[b].present && boot[b] == boot[a] && f->blk[b].nid == f->blk[a].nid &&
-	       f->blk[b].vmem == f->blk[a].vmem)
-		b++;
-	return b;
+	for (int i = 0; i < HM_MAX_NUMNODES; i++)
+		if (nodes & (1ULL << i))
+			nid[n++] = i;
+	if (id > 0 && f->blk[id - 1].present)
+		prev = f->blk[id - 1].nid;
+	if (id + 1 < f->nr && f->blk[id + 1].present && f->blk[id + 1].nodes)
+		next = __builtin_ctzll(f->blk[id + 1].nodes);
+	for (int i = 0; i < n && n > 1; i++)
+		if (nid[i] == prev) {
+			memmove(nid + 1, nid, (size_t)i * sizeof(*nid));
+			nid[0] = prev;
+			first = 1;
+		}
+	for (int i = first; i < n - 1; i++)
+		if (nid[i] == next) {
+			memmove(nid + i, nid + i + 1, (size_t)(n - 1 - i) * sizeof(*nid));
+			nid[n - 1] = next;
+			break;
+		}
+	part = f->block_size / (uint64_t)n;
+	unit = part >= (1ULL << HM_SECTION_SIZE_BITS) ? 1ULL << HM_SECTION_SIZE_BITS : 2 * MiB;
+	part -= part % unit;
+	for (int i = 0; i < n; i++)
+		start[i] = blk_start(f, id) + (uint64_t)i * part;
+	start[n] = blk_start(f, id + 1);
+	if (n > 1)
+		note(f, "memory%lu spans %d nodes (a nodeN link for each): where one ends inside it is "
+			"not in sysfs; split in %llu MiB parts, node %d first", id, n,
+		     (unsigned long long)(part / MiB), nid[0]);
+	return n;
 }
 
-static void print_ram(const struct found *f, FILE *out, const char *key, unsigned long a,
-		      unsigned long b)
+/* a ram or hotplug line of [@start, @end) on @nid (none when empty): 1 if one */
+static int print_range(FILE *out, const char *key, uint64_t start, uint64_t end, int nid)
 {
-	uint64_t start = blk_start(f, a), end = blk_start(f, b);
-	int nid = f->blk[a].nid < 0 ? 0 : f->blk[a].nid;
-
+	if (start >= end)
+		return 0;
+	if (!out)
+		return 1;
 	/* x86's low memory: the BIOS page and the VGA/ROM hole (e820); noted */
 	if (start == 0 && !strcmp(key, "ram")) {
 		fprintf(out, "ram = 0x1000-0x9efff node=%d\n", nid);
@@ -396,29 +492,54 @@ static void print_ram(const struct found *f, FILE *out, const char *key, unsigne
 	}
 	fprintf(out, "%s = %#llx-%#llx node=%d\n", key, (unsigned long long)start,
 		(unsigned long long)end - 1, nid);
+	return 1;
+}
+
+/*
+ * The ram lines (@want_boot) or the hotplug lines (each one DIMM): runs of
+ * the class's blocks outside virtio-mem devices on one node, a block
+ * spanning nodes split between them (block_pieces()).  How many lines; @out
+ * NULL only counts them.
+ */
+static int print_class(struct found *f, FILE *out, const bool *boot, bool want_boot)
+{
+	const char *key = want_boot ? "ram" : "hotplug";
+	uint64_t start[HM_MAX_NUMNODES + 1], run_start = 0, run_end = 0;
+	int nid[HM_MAX_NUMNODES], run_nid = -1, lines = 0;
+	FILE *notes = f->notes;
+
+	/* counting: the pieces' note is said when printing */
+	if (!out)
+		f->notes = NULL;
+	for (unsigned long id = 0; id < f->nr; id++) {
+		int n;
+
+		if (!f->blk[id].present || boot[id] != want_boot || f->blk[id].vmem) {
+			lines += print_range(out, key, run_start, run_end, run_nid);
+			run_start = run_end = 0;
+			continue;
+		}
+		n = block_pieces(f, id, nid, start);
+		for (int i = 0; i < n; i++) {
+			if (run_end == start[i] && run_nid == nid[i] && run_end > run_start) {
+				run_end = start[i + 1];
+				continue;
+			}
+			lines += print_range(out, key, run_start, run_end, run_nid);
+			run_start = start[i];
+			run_end = start[i + 1];
+			run_nid = nid[i];
+		}
+	}
+	lines += print_range(out, key, run_start, run_end, run_nid);
+	f->notes = notes;
+	return lines;
 }
 
 static void print_ranges(struct found *f, FILE *out, const bool *boot)
 {
-	unsigned long a, b;
-
-	for (a = 0; a < f->nr; a = b) {
-		if (!f->blk[a].present) {
-			b = a + 1;
-			continue;
-		}
-		b = run_end(f, boot, a);
-		if (boot[a])
-			print_ram(f, out, "ram", a, b);
-	}
-	for (a = 0; a < f->nr; a = b) {
-		if (!f->blk[a].present || boot[a] || f->blk[a].vmem) {
-			b = a + 1;
-			continue;
-		}
-		b = run_end(f, boot, a);
-		print_ram(f, out, "hotplug", a, b);
-	}
+	print_class(f, out, boot, true);
+	print_class(f, out, boot, false);
 }
 
 /*
@@ -446,18 +567,7 @@ static int count_dimm_slots(const struct found *f)
 /* the hotplug lines print_ranges() writes: each a DIMM in a slot */
 static int count_hot_runs(struct found *f, const bool *boot)
 {
-	unsigned long a, b;
-	int n = 0;
-
-	for (a = 0; a < f->nr; a = b) {
-		if (!f->blk[a].present || boot[a] || f->blk[a].vmem) {
-			b = a + 1;
-			continue;
-		}
-		b = run_end(f, boot, a);
-		n++;
-	}
-	return n;
+	return print_class(f, NULL, boot, false);
 }
 
 /* online_movable for Movable, online_kernel for the kernel zones */
@@ -539,6 +649,7 @@ static void nodes(struct found *f)
 		if (f->blk[id].nid < 0) {
 			note(f, "memory%lu names no node (no nodeN link): taken as node 0", id);
 			f->blk[id].nid = 0;
+			f->blk[id].nodes = 1;
 		}
 		if (f->blk[id].nid > max)
 			max = f->blk[id].nid;
@@ -875,6 +986,7 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 			ret == -ENOENT ? "no memoryN blocks" : strerror(-ret));
 		goto out;
 	}
+	node_links(&f);
 	nodes(&f);
 	scan_iomem(&f);
 	claim_vmem_blocks(&f);
