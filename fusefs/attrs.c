@@ -215,79 +215,99 @@ enum node_vm_src {
  * /proc/zoneinfo and nodeN/meminfo show: the workload's movable pages as
  * active anon, its unmovable ones as unreclaimable slab.
  */
+enum vm_item_kind {
+	VM_ZONE_ITEM, /* enum zone_stat_item: per zone, a node's vmstat sums them */
+	VM_NUMA_ITEM, /* enum numa_stat_item: NUMA events, per zone */
+	VM_NODE_ITEM, /* enum node_stat_item: per node */
+};
+
 static const struct {
 	const char *name;
-	unsigned char src;
+	unsigned char src, kind;
 } node_vmstat_items[] = {
-	{ "nr_free_pages", VM_FREE },
-	{ "nr_free_pages_blocks", VM_FREE_BLOCKS },
-	{ "nr_zone_inactive_anon", VM_ZERO },
-	{ "nr_zone_active_anon", VM_ANON },
-	{ "nr_zone_inactive_file", VM_ZERO },
-	{ "nr_zone_active_file", VM_ZERO },
-	{ "nr_zone_unevictable", VM_ZERO },
-	{ "nr_zone_write_pending", VM_ZERO },
-	{ "nr_mlock", VM_ZERO },
-	{ "nr_zspages", VM_ZERO },
-	{ "nr_free_cma", VM_ZERO },
-	{ "numa_hit", VM_ZERO },
-	{ "numa_miss", VM_ZERO },
-	{ "numa_foreign", VM_ZERO },
-	{ "numa_interleave", VM_ZERO },
-	{ "numa_local", VM_ZERO },
-	{ "numa_other", VM_ZERO },
-	{ "nr_inactive_anon", VM_ZERO },
-	{ "nr_active_anon", VM_ANON },
-	{ "nr_inactive_file", VM_ZERO },
-	{ "nr_active_file", VM_ZERO },
-	{ "nr_unevictable", VM_ZERO },
-	{ "nr_slab_reclaimable", VM_SLAB_R },
-	{ "nr_slab_unreclaimable", VM_SLAB_U },
-	{ "nr_isolated_anon", VM_ZERO },
-	{ "nr_isolated_file", VM_ZERO },
-	{ "workingset_nodes", VM_ZERO },
-	{ "workingset_refault_anon", VM_ZERO },
-	{ "workingset_refault_file", VM_ZERO },
-	{ "workingset_activate_anon", VM_ZERO },
-	{ "workingset_activate_file", VM_ZERO },
-	{ "workingset_restore_anon", VM_ZERO },
-	{ "workingset_restore_file", VM_ZERO },
-	{ "workingset_nodereclaim", VM_ZERO },
-	{ "nr_anon_pages", VM_ANON },
-	{ "nr_mapped", VM_ZERO },
-	{ "nr_file_pages", VM_ZERO },
-	{ "nr_dirty", VM_ZERO },
-	{ "nr_writeback", VM_ZERO },
-	{ "nr_shmem", VM_ZERO },
-	{ "nr_shmem_hugepages", VM_ZERO },
-	{ "nr_shmem_pmdmapped", VM_ZERO },
-	{ "nr_file_hugepages", VM_ZERO },
-	{ "nr_file_pmdmapped", VM_ZERO },
-	{ "nr_anon_transparent_hugepages", VM_ZERO },
-	{ "nr_vmscan_write", VM_ZERO },
-	{ "nr_vmscan_immediate_reclaim", VM_ZERO },
-	{ "nr_dirtied", VM_ZERO },
-	{ "nr_written", VM_ZERO },
-	{ "nr_throttled_written", VM_ZERO },
-	{ "nr_kernel_misc_reclaimable", VM_ZERO },
-	{ "nr_foll_pin_acquired", VM_ZERO },
-	{ "nr_foll_pin_released", VM_ZERO },
-	{ "nr_kernel_stack", VM_STACK_KB },
-	{ "nr_page_table_pages", VM_PAGETABLE },
-	{ "nr_sec_page_table_pages", VM_ZERO },
-	{ "nr_iommu_pages", VM_ZERO },
-	{ "nr_swapcached", VM_ZERO },
-	{ "pgpromote_success", VM_ZERO },
-	{ "pgpromote_candidate", VM_ZERO },
-	{ "pgpromote_candidate_nrl", VM_ZERO },
-	{ "pgdemote_kswapd", VM_ZERO },
-	{ "pgdemote_direct", VM_ZERO },
-	{ "pgdemote_khugepaged", VM_ZERO },
-	{ "pgdemote_proactive", VM_ZERO },
-	{ "nr_hugetlb", VM_HUGETLB },
-	{ "nr_balloon_pages", VM_ZERO },
-	{ "nr_kernel_file_pages", VM_ZERO },
+	{ "nr_free_pages", VM_FREE, VM_ZONE_ITEM },
+	{ "nr_free_pages_blocks", VM_FREE_BLOCKS, VM_ZONE_ITEM },
+	{ "nr_zone_inactive_anon", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_zone_active_anon", VM_ANON, VM_ZONE_ITEM },
+	{ "nr_zone_inactive_file", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_zone_active_file", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_zone_unevictable", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_zone_write_pending", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_mlock", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_zspages", VM_ZERO, VM_ZONE_ITEM },
+	{ "nr_free_cma", VM_ZERO, VM_ZONE_ITEM },
+	{ "numa_hit", VM_ZERO, VM_NUMA_ITEM },
+	{ "numa_miss", VM_ZERO, VM_NUMA_ITEM },
+	{ "numa_foreign", VM_ZERO, VM_NUMA_ITEM },
+	{ "numa_interleave", VM_ZERO, VM_NUMA_ITEM },
+	{ "numa_local", VM_ZERO, VM_NUMA_ITEM },
+	{ "numa_other", VM_ZERO, VM_NUMA_ITEM },
+	{ "nr_inactive_anon", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_active_anon", VM_ANON, VM_NODE_ITEM },
+	{ "nr_inactive_file", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_active_file", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_unevictable", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_slab_reclaimable", VM_SLAB_R, VM_NODE_ITEM },
+	{ "nr_slab_unreclaimable", VM_SLAB_U, VM_NODE_ITEM },
+	{ "nr_isolated_anon", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_isolated_file", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_nodes", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_refault_anon", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_refault_file", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_activate_anon", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_activate_file", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_restore_anon", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_restore_file", VM_ZERO, VM_NODE_ITEM },
+	{ "workingset_nodereclaim", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_anon_pages", VM_ANON, VM_NODE_ITEM },
+	{ "nr_mapped", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_file_pages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_dirty", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_writeback", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_shmem", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_shmem_hugepages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_shmem_pmdmapped", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_file_hugepages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_file_pmdmapped", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_anon_transparent_hugepages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_vmscan_write", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_vmscan_immediate_reclaim", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_dirtied", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_written", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_throttled_written", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_kernel_misc_reclaimable", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_foll_pin_acquired", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_foll_pin_released", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_kernel_stack", VM_STACK_KB, VM_NODE_ITEM },
+	{ "nr_page_table_pages", VM_PAGETABLE, VM_NODE_ITEM },
+	{ "nr_sec_page_table_pages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_iommu_pages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_swapcached", VM_ZERO, VM_NODE_ITEM },
+	{ "pgpromote_success", VM_ZERO, VM_NODE_ITEM },
+	{ "pgpromote_candidate", VM_ZERO, VM_NODE_ITEM },
+	{ "pgpromote_candidate_nrl", VM_ZERO, VM_NODE_ITEM },
+	{ "pgdemote_kswapd", VM_ZERO, VM_NODE_ITEM },
+	{ "pgdemote_direct", VM_ZERO, VM_NODE_ITEM },
+	{ "pgdemote_khugepaged", VM_ZERO, VM_NODE_ITEM },
+	{ "pgdemote_proactive", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_hugetlb", VM_HUGETLB, VM_NODE_ITEM },
+	{ "nr_balloon_pages", VM_ZERO, VM_NODE_ITEM },
+	{ "nr_kernel_file_pages", VM_ZERO, VM_NODE_ITEM },
 };
+
+/* the counters one zone adds to its node's (zoneinfo shows them per zone) */
+static void zone_vm_counters(const struct hm_zone_info *zi, unsigned long v[VM_NR_SRC])
+{
+	v[VM_FREE] += zi->nr_free;
+	/* NR_FREE_PAGES_BLOCKS: free pages in chunks of a pageblock or more */
+	for (int k = HM_PAGEBLOCK_ORDER; k <= HM_MAX_PAGE_ORDER; k++)
+		v[VM_FREE_BLOCKS] += zi->free_area[k] << k;
+	v[VM_ANON] += zi->nr_alloc_movable;
+	v[VM_SLAB_R] += zi->nr_slab_reclaimable;
+	v[VM_SLAB_U] += zone_slab_unreclaimable(zi);
+	v[VM_STACK_KB] += PG_KB(zi->nr_kernel_stack); /* NR_KERNEL_STACK_KB */
+	v[VM_PAGETABLE] += zi->nr_page_table_pages;
+}
 
 static void node_vm_counters(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_NR_SRC])
 {
@@ -295,19 +315,9 @@ static void node_vm_counters(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_N
 	struct hm_zone_info zi;
 
 	memset(v, 0, sizeof(v[0]) * VM_NR_SRC);
-	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
-		if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
-			continue;
-		v[VM_FREE] += zi.nr_free;
-		/* NR_FREE_PAGES_BLOCKS: free pages in chunks of a pageblock or more */
-		for (int k = HM_PAGEBLOCK_ORDER; k <= HM_MAX_PAGE_ORDER; k++)
-			v[VM_FREE_BLOCKS] += zi.free_area[k] << k;
-		v[VM_ANON] += zi.nr_alloc_movable;
-		v[VM_SLAB_R] += zi.nr_slab_reclaimable;
-		v[VM_SLAB_U] += zone_slab_unreclaimable(&zi);
-		v[VM_STACK_KB] += PG_KB(zi.nr_kernel_stack); /* NR_KERNEL_STACK_KB */
-		v[VM_PAGETABLE] += zi.nr_page_table_pages;
-	}
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		if (!hotmem_zone_info(ctx->hm, nid, zid, &zi))
+			zone_vm_counters(&zi, v);
 	if (!hotmem_node_info(ctx->hm, nid, &ni))
 		v[VM_HUGETLB] = ni.hugepages_total * 512; /* NR_HUGETLB: base pages */
 }
@@ -374,10 +384,138 @@ static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 			  n->attr == A_N_HP_FREE ? ni.hugepages_free : 0UL);
 }
 
-/* mm/vmstat.c zoneinfo_show_print(), the lines tools read. */
-static void show_zone(struct out *o, const struct hm_zone_info *zi)
+/* a node's zones and what zoneinfo_show_print() derives from them */
+struct zoneinfo_node {
+	struct hm_zone_info zi[HM_MAX_NR_ZONES];
+	bool have[HM_MAX_NR_ZONES];
+	int first_populated;	/* is_zone_first_populated()'s zone, or -1 */
+	int nr_online_cpus;	/* num_online_cpus() */
+	int nr_node_cpus;	/* cpumask_weight(cpumask_of_node(nid)) */
+};
+
+/* x86's sysctl_lowmem_reserve_ratio[] (mm/page_alloc.c): DMA, DMA32, Normal, Movable */
+static const unsigned int lowmem_reserve_ratio[HM_MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
+
+/*
+ * setup_per_zone_lowmem_reserve(): the pages zone @zid keeps from
+ * allocations that could use zone @j above it, the managed pages of the
+ * zones between over the zone's ratio.  online_pages() and
+ * offline_pages() redo it (init_per_zone_wmark_min()), so the present
+ * managed counts are the ones it used.
+ */
+static unsigned long lowmem_reserve(const struct zoneinfo_node *zn, int zid, int j)
 {
-	emit(o, "Node %d, zone %8s", zi->nid, hmu_zone_name(zi->zid));
+	unsigned int ratio = zid < HM_MAX_NR_ZONES - 1 ? lowmem_reserve_ratio[zid] : 0;
+	unsigned long managed = 0;
+
+	if (!ratio || !zn->zi[zid].managed)
+		return 0;
+	for (int k = zid + 1; k <= j; k++)
+		managed += zn->zi[k].managed;
+	return managed / ratio;
+}
+
+static int fls_ul(unsigned long x)
+{
+	return x ? (int)(sizeof(x) * CHAR_BIT) - __builtin_clzl(x) : 0;
+}
+
+static unsigned long rounddown_pow_of_two(unsigned long x)
+{
+	return x ? 1UL << (fls_ul(x) - 1) : 0;
+}
+
+/*
+ * zone_set_high_and_batch() (mm/page_alloc.c, 6.7+; setup_per_zone_wmarks()
+ * redoes it on every online and offline, cpu_online 0): zone_batchsize()
+ * and zone_highsize() of the low watermark (high_min) and of an eighth of
+ * the managed pages (high_max, MIN_PERCPU_PAGELIST_HIGH_FRACTION), split
+ * over the node's CPUs, or all online ones for a node without.
+ */
+static void zone_pcp_limits(const struct zoneinfo_node *zn, const struct hm_zone_info *zi,
+			    long *batch, long *high_min, long *high_max)
+{
+	long b = (long)(zi->managed >> 10 < 256 ? zi->managed >> 10 : 256) / 4;
+	long split = zn->nr_node_cpus ? zn->nr_node_cpus : zn->nr_online_cpus;
+
+	if (b < 1)
+		b = 1;
+	b = (long)rounddown_pow_of_two((unsigned long)(b + b / 2)) - 1;
+	*batch = b > 1 ? b : 1; /* max(1, zone_batchsize(zone)) */
+	if (split < 1)
+		split = 1;
+	*high_min = (long)zi->wmark_low / split;
+	*high_max = (long)(zi->managed / 8) / split;
+	if (*high_min < *batch << 2)
+		*high_min = *batch << 2;
+	if (*high_max < *batch << 2)
+		*high_max = *batch << 2;
+}
+
+/* calculate_normal_threshold(): the vm stats drift a CPU may hold */
+static int zone_stat_threshold(const struct zoneinfo_node *zn, const struct hm_zone_info *zi)
+{
+	unsigned long mem = zi->managed >> (27 - HM_PAGE_SHIFT); /* 128 MiB units */
+	int t = 2 * fls_ul((unsigned long)zn->nr_online_cpus) * (1 + fls_ul(mem));
+
+	return t < 125 ? t : 125;
+}
+
+/*
+ * The pagesets of each online CPU: nothing sits on the engine's per-CPU
+ * lists (it frees to the buddy at once), so count is 0 and high has
+ * decayed to high_min (decay_pcp_high()), as an idle kernel's do.
+ */
+static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node *zn,
+			       const struct hm_zone_info *zi, struct out *o)
+{
+	long batch, high_min, high_max;
+	int threshold = zone_stat_threshold(zn, zi);
+
+	zone_pcp_limits(zn, zi, &batch, &high_min, &high_max);
+	emit(o, "\n  pagesets");
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
+		if (!(ctx->cpus.online[cpu / 8] & (1u << (cpu % 8))))
+			continue;
+		emit(o,
+		     "\n    cpu: %i"
+		     "\n              count:    %i"
+		     "\n              high:     %li"
+		     "\n              batch:    %li"
+		     "\n              high_min: %li"
+		     "\n              high_max: %li",
+		     cpu, 0, high_min, batch, high_min, high_max);
+		emit(o, "\n  vm stats threshold: %d", threshold);
+	}
+}
+
+/* the items of @kind, "%-12s %lu" each, as zoneinfo_show_print() prints them */
+static void show_vm_items(struct out *o, int kind, const unsigned long v[VM_NR_SRC])
+{
+	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
+		if (node_vmstat_items[i].kind == kind)
+			emit(o, "\n      %-12s %lu", node_vmstat_items[i].name,
+			     v[node_vmstat_items[i].src]);
+}
+
+/*
+ * mm/vmstat.c zoneinfo_show_print(), 6.18 (the host's: no
+ * reserved_highatomic/free_highatomic lines, which came after): the
+ * node's stats once, under "per-node stats" in its first populated zone
+ * (is_zone_first_populated()); a zone's watermarks and protection; for a
+ * populated zone its own stats, NUMA events and pagesets.
+ */
+static void show_zone(struct hmfs_ctx *ctx, struct out *o, const struct zoneinfo_node *zn,
+		      int zid, const unsigned long node_v[VM_NR_SRC])
+{
+	const struct hm_zone_info *zi = &zn->zi[zid];
+	unsigned long v[VM_NR_SRC] = { 0 };
+
+	emit(o, "Node %d, zone %8s", zi->nid, hmu_zone_name(zid));
+	if (zid == zn->first_populated) {
+		emit(o, "\n  per-node stats");
+		show_vm_items(o, VM_NODE_ITEM, node_v);
+	}
 	emit(o,
 	     "\n  pages free     %lu"
 	     "\n        boost    0"
@@ -389,30 +527,65 @@ static void show_zone(struct out *o, const struct hm_zone_info *zi)
 	     "\n        present  %lu"
 	     "\n        managed  %lu"
 	     "\n        cma      %lu",
-	     zi->nr_free, zi->wmark_min, zi->wmark_low, zi->wmark_high, zi->wmark_high, zi->spanned,
-	     zi->present, zi->managed, zi->cma_pages);
-	emit(o, "\n        protection: (0, 0, 0, 0, 0)");
+	     zi->nr_free, zi->wmark_min, zi->wmark_low, zi->wmark_high,
+	     /* __setup_per_zone_wmarks(): WMARK_PROMO is high plus low's step */
+	     zi->wmark_high + (zi->wmark_low - zi->wmark_min), zi->spanned, zi->present,
+	     zi->managed, zi->cma_pages);
+	emit(o, "\n        protection: (%lu", lowmem_reserve(zn, zid, 0));
+	for (int j = 1; j < HM_MAX_NR_ZONES; j++)
+		emit(o, ", %lu", lowmem_reserve(zn, zid, j));
+	emit(o, ")");
+	/* If unpopulated, no other information is useful */
 	if (!zi->populated) {
 		emit(o, "\n");
 		return;
 	}
-	emit(o, "\n      %-12s %lu", "nr_free_pages", zi->nr_free);
-	emit(o, "\n      %-12s %lu", "nr_zone_active_anon", zi->nr_alloc_movable);
-	emit(o, "\n      %-12s %lu", "nr_zone_unevictable", 0UL);
-	emit(o, "\n      %-12s %lu", "nr_kernel_stack", PG_KB(zi->nr_kernel_stack));
-	emit(o, "\n      %-12s %lu", "nr_page_table_pages", zi->nr_page_table_pages);
-	emit(o, "\n      %-12s %lu", "nr_slab_reclaimable", zi->nr_slab_reclaimable);
-	emit(o, "\n      %-12s %lu", "nr_slab_unreclaimable", zone_slab_unreclaimable(zi));
-	emit(o, "\n      %-12s %lu", "nr_free_cma", 0UL);
+	zone_vm_counters(zi, v);
+	show_vm_items(o, VM_ZONE_ITEM, v);
+	show_vm_items(o, VM_NUMA_ITEM, v);
+	show_zone_pagesets(ctx, zn, zi, o);
 	emit(o,
 	     "\n  node_unreclaimable:  0"
-	     "\n  start_pfn:           %lu"
-	     "\n  reserved_highatomic: 0"
-	     "\n  free_highatomic:     0\n",
+	     "\n  start_pfn:           %lu\n",
 	     zi->zone_start_pfn);
 }
 
-static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
+/* zoneinfo_show(): every zone of every online node, populated or not */
+static void show_zoneinfo(struct hmfs_ctx *ctx, struct out *o)
+{
+	struct zoneinfo_node *zn = calloc(1, sizeof(*zn));
+	unsigned char *cpus = calloc((size_t)ctx->cpus.nr_cpu_ids / 8 + 1, 1);
+
+	if (!zn || !cpus)
+		goto out;
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++)
+		zn->nr_online_cpus += !!(ctx->cpus.online[cpu / 8] & (1u << (cpu % 8)));
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		unsigned long node_v[VM_NR_SRC];
+		struct hm_node_info ni;
+
+		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.online)
+			continue;
+		zn->first_populated = -1;
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			zn->have[zid] = !hotmem_zone_info(ctx->hm, nid, zid, &zn->zi[zid]);
+			if (zn->have[zid] && zn->zi[zid].populated && zn->first_populated < 0)
+				zn->first_populated = zid;
+		}
+		zn->nr_node_cpus = hmfs_node_cpumask(ctx, nid, cpus,
+						     (size_t)ctx->cpus.nr_cpu_ids / 8 + 1);
+		node_vm_counters(ctx, nid, node_v);
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+			if (zn->have[zid])
+				show_zone(ctx, o, zn, zid, node_v);
+	}
+out:
+	free(cpus);
+	free(zn);
+}
+
+/* mm/vmstat.c frag_show_print(): each populated zone's free blocks per order */
+static void show_buddyinfo(struct hmfs_ctx *ctx, struct out *o)
 {
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
 		struct hm_node_info ni;
@@ -422,13 +595,7 @@ static void for_each_zone(struct hmfs_ctx *ctx, struct out *o, bool buddy)
 		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
 			struct hm_zone_info zi;
 
-			if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
-				continue;
-			if (!buddy) {
-				show_zone(o, &zi);
-				continue;
-			}
-			if (!zi.populated)
+			if (hotmem_zone_info(ctx->hm, nid, zid, &zi) || !zi.populated)
 				continue;
 			emit(o, "Node %d, zone %8s ", nid, hmu_zone_name(zid));
 			for (int k = 0; k <= HM_MAX_PAGE_ORDER; k++)
@@ -649,10 +816,10 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		show_meminfo(ctx, &o);
 		break;
 	case A_ZONEINFO:
-		for_each_zone(ctx, &o, false);
+		show_zoneinfo(ctx, &o);
 		break;
 	case A_BUDDYINFO:
-		for_each_zone(ctx, &o, true);
+		show_buddyinfo(ctx, &o);
 		break;
 	case A_CMDLINE:
 		emit(&o, "%s\n", ctx->cfg.cmdline);

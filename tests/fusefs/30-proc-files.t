@@ -6,7 +6,11 @@
 # proc_cmdline_init()), so that tail and readers by st_size read to the
 # end, and zoneinfo is 0444 as mm/vmstat.c makes it (it was 0400: a
 # non-root reader got EACCES), and poll says POLLIN, not kernfs's
-# POLLERR|POLLPRI before the first read.
+# POLLERR|POLLPRI before the first read.  Its layout is 6.18's line for
+# line (zoneinfo_shape.py against the host's, fixtures/reference): the
+# node's stats once, under "per-node stats" in its first populated zone
+# (they were in every zone), the zone's own stats, NUMA events and
+# pagesets; lowmem_reserve as setup_per_zone_lowmem_reserve() sets it.
 . "$(dirname "$0")/lib.sh"
 require_env
 command -v setpriv >/dev/null || skip_all "no setpriv"
@@ -46,6 +50,19 @@ chmod 755 "$TMP"
 is "$(setpriv --reuid=65534 --regid=65534 --clear-groups head -c 5 "$P/zoneinfo" 2>&1)" "Node " \
 	"a non-root reader reads proc/zoneinfo"
 is "$(stat -c %s "$MNT/sys/devices/system/memory/memory0/state")" 4096 "sysfs attributes stay 4096"
+shape=$(python3 "$(dirname "$0")/zoneinfo_shape.py" "$REF/proc-zoneinfo-host.txt" "$P/zoneinfo")
+tap_ok $? "proc/zoneinfo: each zone laid out as the 6.18 host's of its kind"
+printf '%s\n' "$shape" | sed 's/^/# /'
+is "$(grep -c '^  per-node stats$' "$P/zoneinfo") $(grep -c '^      nr_kernel_stack ' "$P/zoneinfo")" "8 8" \
+	"... the node stats once per node (eight), not in every zone"
+is "$(awk '/^Node/ { z = $0 } /per-node stats/ { print z }' "$P/zoneinfo" | head -2 | tr -s ' ')" \
+	"$(printf 'Node 0, zone DMA\nNode 1, zone DMA32')" "... in each node's first populated zone"
+is "$(grep -c highatomic "$P/zoneinfo")" 0 "... and no reserved_highatomic lines (after 6.18)"
+# node 0: DMA's protection against DMA32 and up is DMA32's managed pages / 256
+dma32=$(awk '/^Node 0, zone +DMA32/ { on = 1 } on && $1 == "managed" { print $2; exit }' "$P/zoneinfo")
+is "$(awk '/^Node 0, zone +DMA$/ { on = 1 } on && /protection/ { print; exit }' "$P/zoneinfo" | tr -s ' ')" \
+	" protection: (0, $((dma32 / 256)), $((dma32 / 256)), $((dma32 / 256)), $((dma32 / 256)))" \
+	"... DMA's protection is lowmem_reserve: DMA32's managed pages / 256"
 # the workload's unmovable pages are unreclaimable slab in every view
 # (they were left out of zoneinfo's nr_slab_unreclaimable)
 ctl alloc unmovable 1000 node=1 >/dev/null
