@@ -98,10 +98,19 @@ static void remerge_pageblock(struct hotmem *hm, struct zone *z, unsigned long s
 	}
 }
 
-static void unset_migratetype_isolate(struct hotmem *hm, unsigned long pfn)
+/*
+ * unset_migratetype_isolate() for the pageblock at @pfn of zone @z.  The
+ * kernel (6.12) reads the zone from the pageblock's first struct page
+ * (page_zone()); every caller's range lies in one zone (online_pages()'s,
+ * offline_pages()' after its zone check, alloc_contig_range()'s, which
+ * takes its zone from the range's first page as the kernel's does), so
+ * undo_isolate_page_range() reads it once.  In a memmap shared with its
+ * template that first struct page of a pageblock inside a free max-order
+ * block is on a vmemmap page nothing else of an online touches: reading it
+ * would map that page (a fault, or a populate), 32 a 128 MiB section.
+ */
+static void unset_migratetype_isolate(struct hotmem *hm, struct zone *z, unsigned long pfn)
 {
-	struct zone *z = page_zone(hm, pfn_to_page(hm, pfn));
-
 	pthread_mutex_lock(&z->lock);
 	if (get_pageblock_isolate(hm, pfn)) {
 		set_pageblock_isolate(hm, pfn, false);
@@ -123,18 +132,18 @@ int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 		if (ret)
 			break;
 	}
-	if (ret) {
-		for (unsigned long undo = start_pfn; undo < pfn; undo += pageblock_nr_pages)
-			unset_migratetype_isolate(hm, undo);
-	}
+	if (ret && pfn > start_pfn)
+		undo_isolate_page_range(hm, start_pfn, pfn);
 	return ret;
 }
 
 void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 			     unsigned long end_pfn)
 {
+	struct zone *z = page_zone(hm, pfn_to_page(hm, start_pfn));
+
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
-		unset_migratetype_isolate(hm, pfn);
+		unset_migratetype_isolate(hm, z, pfn);
 }
 
 /* test_pages_isolated(): all free (in the buddy) or logically offline */

@@ -572,10 +572,11 @@ out:
  * (uffd_disable_fault_around()).  No page is ever write-protected, so the
  * registration changes nothing else: writes copy as before, and nothing
  * reaches the userfaultfd.  Of a free section's 512 vmemmap pages an
- * online/offline cycle maps 65 instead of all (the buddy heads, each
- * pageblock's first struct page, one more), and the walks that follow
- * (the copied-pages query, the remap's unmap) meet 65 present PTEs, not
- * 512: most of a re-shared online/offline cycle's time (make bench).
+ * online maps the 32 buddy heads it copies and an offline then each
+ * pageblock's first struct page and one more, 65 instead of all, and the
+ * walks that follow (the copied-pages query, the remap's unmap) meet 65
+ * present PTEs, not 512: most of a re-shared online/offline cycle's time
+ * (make bench).
  * Best effort: without a userfaultfd, or refused, it faults around.
  */
 int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)

@@ -651,31 +651,25 @@ static int vmemmap_reshare(struct hotmem *hm, unsigned long section_nr, int slot
 	return 0;
 }
 
-/* the struct pages of max-order blocks and of pageblocks: page-aligned in the vmemmap */
+/* the struct pages of max-order blocks: page-aligned in the vmemmap */
 #define HEADS_STRIDE		(MAX_ORDER_NR_PAGES * sizeof(struct page))
-#define PAGEBLOCK_STRIDE	(pageblock_nr_pages * sizeof(struct page))
-_Static_assert(PAGEBLOCK_STRIDE % PAGE_SIZE == 0, "a pageblock's first struct page a vmemmap page");
+_Static_assert(HEADS_STRIDE % PAGE_SIZE == 0, "a max-order block's head a vmemmap page");
 
 /*
  * A section freshly mapped onto its template is next freed to the buddy
  * in max-order blocks (online_pages_range(), memblock_free_all() at
  * boot): each block's head struct page is read (page_zone()) and written
- * (add_to_free_list()), and at the end of an online every pageblock's
- * first one is read (unset_migratetype_isolate()).  Each vmemmap page
- * holding a head would trap twice, a read fault that maps the 16 PTEs
- * around it and then the copy, and each holding another pageblock's
- * first page once more.  The host makes those copies and mappings in
- * two calls instead: the same copies the online makes anyway (no more
- * host memory), 64 traps an online fewer (physmem_populate()).
+ * (add_to_free_list()), the only struct pages a first online of a free
+ * section touches (undo_isolate_page_range() takes its zone once, not from
+ * each pageblock's first struct page).  Each vmemmap page holding a head
+ * would trap twice, a read fault and then the copy; the host makes those
+ * copies in one call instead: the same copies the online makes anyway (no
+ * more host memory), 32 traps an online fewer (physmem_populate()).
  */
 static void vmemmap_populate_online(struct hotmem *hm, unsigned long section_nr)
 {
-	char *memmap = vmemmap_vaddr(hm, section_nr, 0);
-	const unsigned int nr = PAGES_PER_SECTION / MAX_ORDER_NR_PAGES;
-
-	physmem_populate(hm, memmap, HEADS_STRIDE, nr, true);
-	for (size_t off = PAGEBLOCK_STRIDE; off < HEADS_STRIDE; off += PAGEBLOCK_STRIDE)
-		physmem_populate(hm, memmap + off, HEADS_STRIDE, nr, false);
+	physmem_populate(hm, vmemmap_vaddr(hm, section_nr, 0), HEADS_STRIDE,
+			 PAGES_PER_SECTION / MAX_ORDER_NR_PAGES, true);
 }
 
 /* vmemmap_share_template()'s remap onto template @slot, and its undo */
