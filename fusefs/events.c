@@ -192,6 +192,9 @@ static void engine_event(const struct hm_event *ev, void *arg)
 		return;
 	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK)
 		gone_key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, ev->block_id);
+	/* a node's (unregister_one_node()): its numbers go the same way */
+	else if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->nid >= 0)
+		gone_key = hmfs_inc_gone(ctx, HMFS_INC_NODE, (unsigned long)ev->nid);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return;
@@ -370,7 +373,7 @@ static void inval_node_hugepages(struct hmfs_ctx *ctx, unsigned long id)
 	struct hm_block_info bi;
 
 	if (!hotmem_block_info(ctx->hm, id, &bi))
-		inval_dir(ctx, HMFS_NODE_INO(bi.nid, 0), "hugepages");
+		inval_dir(ctx, hmfs_node_dir_ino(ctx, (unsigned long)bi.nid), "hugepages");
 }
 
 /* a block's ADD or REMOVE changes memory/, bus/memory/devices/ and the node directories */
@@ -399,7 +402,7 @@ static void block_names_changed(struct hmfs_ctx *ctx, unsigned long id,
 		inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1), name);
 		inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1), name);
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
-			inval_name(ctx, HMFS_NODE_INO(nid, 0), name);
+			inval_name(ctx, hmfs_node_dir_ino(ctx, (unsigned long)nid), name);
 		inval_block_inodes(ctx, id, gone_key);
 		inval_acpi_slot(ctx, id, action);
 		break;
@@ -430,7 +433,7 @@ static void block_dirs_changed(struct hmfs_ctx *ctx)
 	/* memory came or went: a DIMM's firmware memmap entry with it */
 	inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_fwmap + 1), NULL);
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
-		inval_dir(ctx, HMFS_NODE_INO(nid, 0), NULL);
+		inval_dir(ctx, hmfs_node_dir_ino(ctx, (unsigned long)nid), NULL);
 }
 
 /* Our bonus over the kernel: state/online pollers wake on a change. */
@@ -477,6 +480,8 @@ static void send_uevent(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 {
 	const char *name = strrchr(q->text, '/');
+	uint64_t dirs[HMFS_NODE_DIRS];
+	struct fuse_session *se;
 	unsigned long nid;
 	char *end;
 
@@ -488,6 +493,11 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	hmfs_forget_node_attrs(ctx, (int)nid);
 	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), name + 1);
 	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), name + 1);
+	/* the directories of the incarnation that went, which a held fd may keep: nlink 2 now */
+	se = kernel_se(ctx);
+	hmfs_node_dir_inos(q->gone_key, dirs);
+	for (size_t i = 0; se && i < HMFS_NODE_DIRS; i++)
+		fuse_lowlevel_notify_inval_inode(se, dirs[i], 0, 0);
 }
 
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)

@@ -364,8 +364,8 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	/*
-	 * A block's key, which hmfs_node_get() finds present: a block
-	 * removed since makes this open file ENODEV, never the new block's.
+	 * A block's or node's key, which hmfs_node_get() finds present: one
+	 * removed since makes this open file ENODEV, never the new one's.
 	 */
 	uint64_t gen = HMFS_INO_KEY(ino);
 	struct hmfs_open *of;
@@ -425,7 +425,7 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int ret;
 
 	(void)ino;
-	if (hmfs_block_went(ctx, &of->node, of->gen)) {
+	if (hmfs_went(ctx, &of->node, of->gen)) {
 		fuse_reply_err(req, ENODEV); /* kernfs_seq_start(): the node went */
 		return;
 	}
@@ -607,7 +607,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	 * check is the store's to meet (its block is gone: ENODEV), but
 	 * not a removal and a new block of that number both within it.
 	 */
-	if (hmfs_block_went(ctx, &of->node, of->gen)) {
+	if (hmfs_went(ctx, &of->node, of->gen)) {
 		fuse_reply_err(req, (int)-hmfs_store_gone(ctx, &of->node));
 		return;
 	}
@@ -862,7 +862,7 @@ static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 
 	(void)ino;
 	/* kernfs_fop_poll(): a node that went is DEFAULT_POLLMASK|EPOLLERR|EPOLLPRI */
-	if (hmfs_block_went(ctx, &of->node, of->gen))
+	if (hmfs_went(ctx, &of->node, of->gen))
 		revents |= POLLERR | POLLPRI;
 	pthread_mutex_lock(&ctx->poll_lock);
 	/* proc_reg_poll(): a procfs seq_file has no poll op, DEFAULT_POLLMASK */
@@ -914,10 +914,10 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 	int ret;
 
 	/*
-	 * The block's key, as hmfs_open() reads it: the parent is the
-	 * block's directory (or one below it), whose key its files share,
-	 * and the lookup finds it present; a block removed since makes this
-	 * file ENODEV.
+	 * The block's or node's key, as hmfs_open() reads it: the parent is
+	 * its directory (or one below it), whose key its files share, and
+	 * the lookup finds it present; one removed since makes this file
+	 * ENODEV.
 	 */
 	uint64_t gen = HMFS_INO_KEY(parent);
 

@@ -38,12 +38,13 @@
 enum hmfs_class {
 	HMFS_C_STATIC = 0, /* fixed tree: ino = index + 1 (root = 1) */
 	HMFS_C_BLOCK = 1, /* memoryN and below: key << 8 | sub, key = incarnation << 28 | id */
-	HMFS_C_NODE = 2, /* nodeN and below: nid << 8 | sub */
-	HMFS_C_NODELINK = 3, /* nodeN/memoryM: nid << 48 | id */
+	HMFS_C_NODE = 2, /* nodeN and below: node key << 8 | sub (below) */
+	HMFS_C_NODELINK = 3, /* nodeN/memoryM: node key << 28 | id */
 	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: id */
 	HMFS_C_FWMAP = 5, /* firmware/memmap/N and its files: N << 8 | sub */
 	HMFS_C_ACPI = 6, /* a DIMM slot's PNP0C80:xx and its files: slot << 8 | sub */
 	HMFS_C_ACPI_PHYS = 7, /* PNP0C80:xx/physical_nodeK: slot << 40 | K */
+	HMFS_C_NODECPU = 8, /* nodeN/cpuM: node key << 16 | M */
 };
 
 #define HMFS_INO(c, v) (((uint64_t)(c) << 56) | (v))
@@ -64,7 +65,26 @@ enum hmfs_class {
 #define HMFS_BLOCK_ID_BITS 28
 #define HMFS_BLOCK_ID_MAX ((1UL << HMFS_BLOCK_ID_BITS) - 1)
 #define HMFS_INO_KEY(ino) (HMFS_INO_VAL(ino) >> 8)
-#define HMFS_NODE_INO(nid, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(nid) << 8) | (sub))
+/*
+ * A NUMA node's inodes carry its incarnation's key the same way: its nid
+ * until the node first goes (try_offline_node() -> unregister_one_node(),
+ * whose kernfs_nodes are gone for good; a node onlined again is
+ * registered anew), then one of a per-mount counter above every nid.  Its
+ * files (HMFS_C_NODE), cpuM links (HMFS_C_NODECPU) and memoryM links
+ * (HMFS_C_NODELINK, the block's id in its low HMFS_BLOCK_ID_BITS) all
+ * carry it, so that a directory held open across the node's going and
+ * coming back is the removed node's (tests/fusefs/40-stale-node-dir.t).
+ * HMFS_NODE_KEY_LIMIT: what a memoryM link's number leaves the key.
+ */
+#define HMFS_NODE_ID_MAX ((1UL << 8) - 1)
+#define HMFS_NODE_KEY_BITS (56 - HMFS_BLOCK_ID_BITS)
+#define HMFS_NODE_KEY_LIMIT (1ULL << HMFS_NODE_KEY_BITS)
+#define HMFS_NODE_INO(key, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(key) << 8) | (sub))
+#define HMFS_NODELINK_INO(key, id) \
+	HMFS_INO(HMFS_C_NODELINK, ((uint64_t)(key) << HMFS_BLOCK_ID_BITS) | (id))
+#define HMFS_NODELINK_ID(ino) (HMFS_INO_VAL(ino) & HMFS_BLOCK_ID_MAX)
+#define HMFS_NODELINK_KEY(ino) (HMFS_INO_VAL(ino) >> HMFS_BLOCK_ID_BITS)
+#define HMFS_NODECPU_INO(key, cpu) HMFS_INO(HMFS_C_NODECPU, ((uint64_t)(key) << 16) | (cpu))
 
 /* Entries of a memoryN/ directory, in the reference's readdir order. */
 enum {
@@ -247,7 +267,7 @@ struct hmfs_open {
 	uint64_t ino;
 	struct hmfs_node node;
 	int event; /* of->event: 0 until the first read; under ctx->poll_lock */
-	uint64_t gen; /* a block's: its key at open (hmfs_block_went()): went, ENODEV */
+	uint64_t gen; /* a block's or node's: its key at open (hmfs_went()): went, ENODEV */
 	struct fuse_pollhandle *ph;
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	bool listed;
@@ -296,7 +316,7 @@ struct hmfs_qev {
 	size_t env_len;
 	enum hm_uevent_action action;
 	unsigned long block_id;
-	uint64_t gone_key; /* a block's REMOVE: the key of the incarnation that went (incarn.c) */
+	uint64_t gone_key; /* a block's or node's REMOVE: the key of the incarnation that went (incarn.c) */
 	int level;
 	char action_name[16];
 	char subsys[16];
@@ -319,13 +339,15 @@ struct hmfs_evnode {
 struct hmfs_iattr; /* iattr.c */
 
 /* incarn.c: the present key of each id that went, and back */
-enum hmfs_inc_kind { HMFS_INC_BLOCK, HMFS_INC_KINDS };
+enum hmfs_inc_kind { HMFS_INC_BLOCK, HMFS_INC_NODE, HMFS_INC_KINDS };
 struct hmfs_inc;
 struct hmfs_inc_tab {
 	struct hmfs_inc **ids, **keys; /* buckets chains each, by id and by key */
 	unsigned long buckets, nr;
 	uint64_t first, next; /* the first key above every id; the next to give */
+	uint64_t limit; /* no key reaches it (what the inode numbers hold) */
 	bool any; /* an id went: the fast paths read it unlocked */
+	bool full; /* next reached limit: said once, ids that go keep their key */
 };
 
 struct conn;
@@ -587,7 +609,7 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
 /* block @id went, its incarnation of key @key (incarn.c): its nodes' entries go, its links' too */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key);
-/* NUMA node @nid went (try_offline_node()): every entry of its nodes */
+/* NUMA node @nid went (try_offline_node()): every entry of its incarnation that went */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid);
 /* the node @ino went by itself (a slot's physical_nodeK link) */
 void hmfs_forget_attrs(struct hmfs_ctx *ctx, uint64_t ino);
@@ -642,6 +664,16 @@ void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long 
 			unsigned long end, hmfs_run_fn fn, void *arg);
 /* memoryN/'s inode number, its present incarnation's */
 uint64_t hmfs_block_dir_ino(struct hmfs_ctx *ctx, unsigned long id);
+/* nodeN/'s inode number, its present incarnation's */
+uint64_t hmfs_node_dir_ino(struct hmfs_ctx *ctx, unsigned long nid);
+/* the directories of a node's incarnation of key @key: nodeN/ and those below */
+#define HMFS_NODE_DIRS 5
+void hmfs_node_dir_inos(uint64_t key, uint64_t inos[HMFS_NODE_DIRS]);
+/*
+ * The block or NUMA node of @n went since its key was @key (an open file's,
+ * HMFS_INO_KEY() of its number at open): kernfs_get_active() fails, ENODEV
+ */
+bool hmfs_went(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t key);
 
 /* incarn.c */
 void hmfs_inc_init(struct hmfs_ctx *ctx);

@@ -78,7 +78,7 @@ static long iattr_block(uint64_t ino)
 	case HMFS_C_BUSLINK:
 		return (long)v;
 	case HMFS_C_NODELINK:
-		return (long)(v & ((1ULL << 48) - 1));
+		return (long)HMFS_NODELINK_ID(ino);
 	default:
 		return -1;
 	}
@@ -98,14 +98,44 @@ static unsigned iattr_hash_key(uint64_t key)
 }
 
 /*
+ * The key of the NUMA node incarnation an inode belongs to (nodeN/ and
+ * below, its cpuM and memoryM links, bus/node/devices/nodeN: incarn.c),
+ * or -1: what goes when the node goes.
+ */
+static long iattr_node_key(uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_NODE:
+		return (long)(v >> 8);
+	case HMFS_C_NODECPU:
+		return (long)(v >> 16);
+	case HMFS_C_NODELINK:
+		return (long)HMFS_NODELINK_KEY(ino);
+	default:
+		return -1;
+	}
+}
+
+/* a node's own files and cpuM links (not its memoryM links, which go with their block) */
+static bool iattr_of_node(uint64_t ino)
+{
+	return HMFS_INO_CLASS(ino) == HMFS_C_NODE || HMFS_INO_CLASS(ino) == HMFS_C_NODECPU;
+}
+
+/*
  * A block's entries hash by the block (its files by its key, its links by
  * its id), so that its removal walks two chains
- * (hmfs_forget_block_attrs()), not the table.
+ * (hmfs_forget_block_attrs()), not the table; a node's by its key, so
+ * that a device change's few blocks find their nodes' (iattr_snapshot()).
  */
 static unsigned iattr_hash(uint64_t ino)
 {
 	long id = iattr_block(ino);
 
+	if (id < 0 && iattr_of_node(ino))
+		id = iattr_node_key(ino);
 	return iattr_hash_key(id >= 0 ? (uint64_t)id : ino);
 }
 
@@ -283,34 +313,27 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t ke
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
-/*
- * The NUMA node an inode belongs to (nodeN/ and below, its cpuM links,
- * bus/node/devices/nodeN, nodeN/memoryM), or -1: what goes when the node
- * goes.
- */
-static long iattr_nid(uint64_t ino)
+/* Caller holds iattr_lock: @a belongs to a NUMA node incarnation that went */
+static bool iattr_node_went(struct hmfs_ctx *ctx, const struct hmfs_iattr *a)
 {
-	uint64_t v = HMFS_INO_VAL(ino);
+	long key = iattr_node_key(a->ino);
 
-	switch (HMFS_INO_CLASS(ino)) {
-	case HMFS_C_NODE:
-		return (long)((v >> 8) & 0xff);
-	case HMFS_C_NODELINK:
-		return (long)(v >> 48);
-	default:
-		return -1;
-	}
+	return key >= 0 && hmfs_inc_id(ctx, HMFS_INC_NODE, (uint64_t)key) < 0;
 }
 
 /*
- * Node @nid went: try_offline_node() (mm/memory_hotplug.c, 6.12) ->
+ * A node went: try_offline_node() (mm/memory_hotplug.c, 6.12) ->
  * unregister_one_node() removed its device and every kernfs_node below,
  * their kernfs_iattrs with them; a node of that id onlined again is
- * registered anew, with the kernel's modes.  Nodes come and go rarely:
- * the table is walked.
+ * registered anew, with the kernel's modes.  Its incarnation's key
+ * changed in the engine's callback (incarn.c): the entries of every
+ * incarnation that went go, those of a node of that id already back
+ * (before this REMOVE's delivery) stay.  Nodes come and go rarely: the
+ * table is walked.
  */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid)
 {
+	(void)nid; /* its old key is no longer its: iattr_node_went() */
 	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
@@ -318,7 +341,7 @@ void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid)
 		for (struct hmfs_iattr **p = &ctx->iattr[b]; *p;) {
 			struct hmfs_iattr *a = *p;
 
-			if (iattr_nid(a->ino) != nid) {
+			if (!iattr_node_went(ctx, a)) {
 				p = &a->next;
 				continue;
 			}
@@ -720,16 +743,53 @@ static int by_path(const void *a, const void *b)
 		      json_object_get_string(json_object_object_get(*y, "path")));
 }
 
-/* inode @ino belongs to a memory block of @ranges (hmfs_json_range()); NULL: every inode does */
-static bool ino_in_ranges(struct hmfs_ctx *ctx, uint64_t ino, json_object *ranges)
+/*
+ * Which entries a device change's @pre and undo take: those of the memory
+ * blocks of @ranges (hmfs_json_range()), and of the NUMA nodes those
+ * blocks are on -- a node whose last memory the change removed went
+ * (try_offline_node()) and comes back with the undo as a new incarnation,
+ * keeping nothing; its acknowledged chmod would be lost, or the machine
+ * undone would differ from @pre (frozen).  @ranges NULL: every entry.
+ */
+struct iattr_sel {
+	json_object *ranges;
+	uint64_t nodes; /* HM_MAX_NUMNODES bits */
+};
+
+static void sel_run_nodes(void *arg, const struct hm_block_info *first, unsigned long count)
+{
+	uint64_t *nodes = arg;
+
+	(void)count; /* a run is of one node (HMFS_RUN_BY_NODE) */
+	*nodes |= first->nodes | 1ULL << first->nid;
+}
+
+/* @sel of @ranges: it asks the engine, so not under iattr_lock */
+static void sel_init(struct hmfs_ctx *ctx, json_object *ranges, struct iattr_sel *sel)
+{
+	uint64_t first, end;
+
+	*sel = (struct iattr_sel){ .ranges = ranges };
+	for (size_t i = 0; ranges && i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &first, &end))
+			hmfs_block_runs_in(ctx, HMFS_RUN_BY_NODE, (unsigned long)first,
+					   (unsigned long)end, sel_run_nodes, &sel->nodes);
+}
+
+/* inode @ino's entry is one @sel takes */
+static bool ino_in_sel(struct hmfs_ctx *ctx, uint64_t ino, const struct iattr_sel *sel)
 {
 	long id = iattr_block_id(ctx, ino);
 	uint64_t first, end;
 
-	if (!ranges)
+	if (!sel->ranges)
 		return true;
-	for (size_t i = 0; id >= 0 && i < json_object_array_length(ranges); i++)
-		if (hmfs_json_range(ranges, i, &first, &end) && (uint64_t)id >= first &&
+	if (iattr_of_node(ino)) {
+		id = hmfs_inc_id(ctx, HMFS_INC_NODE, (uint64_t)iattr_node_key(ino));
+		return id >= 0 && id < HM_MAX_NUMNODES && (sel->nodes >> id & 1);
+	}
+	for (size_t i = 0; id >= 0 && i < json_object_array_length(sel->ranges); i++)
+		if (hmfs_json_range(sel->ranges, i, &first, &end) && (uint64_t)id >= first &&
 		    (uint64_t)id < end)
 			return true;
 	return false;
@@ -755,14 +815,31 @@ static uint64_t ranges_blocks(json_object *ranges)
 	return n;
 }
 
+/* Caller holds iattr_lock: the entries of the nodes of @sel into @s (their chains alone) */
+static void snap_nodes(struct hmfs_ctx *ctx, const struct iattr_sel *sel, struct iattr_snap *s,
+		       size_t *n)
+{
+	for (unsigned long nid = 0; nid < HM_MAX_NUMNODES; nid++) {
+		uint64_t key = hmfs_inc_key(ctx, HMFS_INC_NODE, nid);
+
+		if (!(sel->nodes >> nid & 1))
+			continue;
+		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)]; a; a = a->next)
+			if (iattr_of_node(a->ino) && (uint64_t)iattr_node_key(a->ino) == key)
+				snap_add(s, n, a);
+	}
+}
+
 /*
  * The entries' values, by inode, copied under iattr_lock; *@nr of them.
- * Those of @ranges' blocks only, unless NULL: for a few blocks their
- * chains alone are walked (iattr_hash(): its links' by its id, its
- * files' by its key, the same chain until it first went).
+ * Those @sel takes: for a few blocks their chains alone are walked
+ * (iattr_hash(): its links' by its id, its files' by its key, the same
+ * chain until it first went; its nodes' by theirs).
  */
-static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, json_object *ranges, size_t *nr)
+static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, const struct iattr_sel *sel,
+					 size_t *nr)
 {
+	json_object *ranges = sel->ranges;
 	bool by_block = ranges && ranges_blocks(ranges) < HMFS_IATTR_BUCKETS;
 	struct iattr_snap *s;
 	uint64_t first, end;
@@ -772,8 +849,10 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, json_object *rang
 	s = calloc(ctx->nr_iattr + 1, sizeof(*s));
 	for (int i = 0; s && !by_block && i < HMFS_IATTR_BUCKETS; i++)
 		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next)
-			if (ino_in_ranges(ctx, a->ino, ranges))
+			if (ino_in_sel(ctx, a->ino, sel))
 				snap_add(s, &n, a);
+	if (s && by_block)
+		snap_nodes(ctx, sel, s, &n);
 	for (size_t r = 0; s && by_block && r < json_object_array_length(ranges); r++) {
 		if (!hmfs_json_range(ranges, r, &first, &end))
 			continue;
@@ -795,18 +874,20 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, json_object *rang
 	return s;
 }
 
-/* the entries (of @ranges' blocks, or all), by path: "iattrs" */
+/* the entries (of @ranges' blocks and their nodes, or all), by path: "iattrs" */
 static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 {
 	json_object *arr = json_object_new_array();
 	struct iattr_snap *s;
+	struct iattr_sel sel;
 	char path[PATH_MAX];
 	size_t nr;
 
 	if (!iattr_any(ctx))
 		return arr;
+	sel_init(ctx, ranges, &sel);
 	/* paths outside iattr_lock: they ask the engine */
-	s = iattr_snapshot(ctx, ranges, &nr);
+	s = iattr_snapshot(ctx, &sel, &nr);
 	for (size_t i = 0; s && i < nr; i++) {
 		json_object *e;
 
@@ -1132,15 +1213,15 @@ static void iattr_inval_changed(struct hmfs_ctx *ctx, struct hmfs_iattr **old,
 	}
 }
 
-/* the entries of @ranges' blocks (all: NULL), and any of the inodes @now has, moved from ctx into @old */
-static void iattr_take(struct hmfs_ctx *ctx, json_object *ranges, struct hmfs_iattr **now,
+/* the entries @sel takes, and any of the inodes @now has, moved from ctx into @old */
+static void iattr_take(struct hmfs_ctx *ctx, const struct iattr_sel *sel, struct hmfs_iattr **now,
 		       struct hmfs_iattr **old)
 {
 	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
 		for (struct hmfs_iattr **p = &ctx->iattr[i]; *p;) {
 			struct hmfs_iattr *a = *p;
 
-			if (!ino_in_ranges(ctx, a->ino, ranges) && !iattr_find_in(now, a->ino)) {
+			if (!ino_in_sel(ctx, a->ino, sel) && !iattr_find_in(now, a->ino)) {
 				p = &a->next;
 				continue;
 			}
@@ -1171,7 +1252,7 @@ static void iattr_put_all(struct hmfs_ctx *ctx, struct hmfs_iattr **now)
 }
 
 /*
- * The entries of @ranges' blocks (every entry: NULL) as @entries say,
+ * The entries of @ranges' blocks and their nodes (every entry: NULL) as @entries say,
  * built aside (the paths ask the engine) and put in place at once under
  * iattr_lock: no lookup sees the table half made (a stat between two
  * entries would have cached a default mode).  The kernel forgets the
@@ -1181,6 +1262,7 @@ static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_ob
 {
 	struct hmfs_iattr **now = calloc(2 * HMFS_IATTR_BUCKETS, sizeof(*now)), **old;
 	size_t len = json_object_is_type(entries, json_type_array) ? json_object_array_length(entries) : 0;
+	struct iattr_sel sel;
 	struct hmfs_node n;
 
 	if (!now) {
@@ -1188,14 +1270,15 @@ static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_ob
 		return;
 	}
 	old = now + HMFS_IATTR_BUCKETS;
+	sel_init(ctx, ranges, &sel);
 	for (size_t i = 0; i < len; i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
 
-		if (iattr_entry_node(ctx, e, &n) && ino_in_ranges(ctx, n.ino, ranges))
+		if (iattr_entry_node(ctx, e, &n) && ino_in_sel(ctx, n.ino, &sel))
 			iattr_entry_into(now, &n, e);
 	}
 	pthread_mutex_lock(&ctx->iattr_lock);
-	iattr_take(ctx, ranges, now, old);
+	iattr_take(ctx, &sel, now, old);
 	/* under the lock: the kernel asks nothing of us while it forgets */
 	iattr_inval_changed(ctx, old, now);
 	iattr_put_all(ctx, now);

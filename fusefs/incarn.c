@@ -2,19 +2,27 @@
 /*
  * Incarnations: the inode keys of objects that can go and come back.
  *
- * kernfs makes new kernfs_nodes for a memory block added again, and the
- * FUSE client caches inodes by number: a block that comes back needs
- * numbers no earlier block of its id had in this mount, else a directory
- * held open across device_del and device_add reaches the new block's
- * files (tests/fusefs/34-stale-dir.t).  An object never removed has its
- * id as key; each removal gives its id the next key of a per-mount
- * counter, which starts above every id, so a key is never given twice in
- * a mount (a 48-bit key: 2^48 - 2^28 removals, centuries at the engine's
- * ~6000 device_del/device_add a second).  A table holds the present key
- * of each id that went, and the id of each such key; nothing else, so a
- * machine whose blocks never went (lsmem's) pays one atomic load.
- * inc_lock is a leaf lock: hmfs_inc_gone() runs in the engine's callback.
+ * kernfs makes new kernfs_nodes for a memory block added again, and for
+ * a NUMA node registered again after try_offline_node(), and the FUSE
+ * client caches inodes by number: a block or node that comes back needs
+ * numbers no earlier one of its id had in this mount, else a directory
+ * held open across its going and coming back reaches the new one's
+ * files (tests/fusefs/34-stale-dir.t, 40-stale-node-dir.t).  An object
+ * never removed has its id as key; each removal gives its id the next key
+ * of a per-kind, per-mount counter, which starts above every id, so a key
+ * is never given twice in a mount.  A block's key has 48 bits (2^48 -
+ * 2^28 removals, centuries at the engine's ~6000 device_del/device_add a
+ * second), a node's 28 (its memoryM links' numbers hold the block id
+ * beside it): 2^28 - 256 node removals, each the removal of all of a
+ * node's memory.  Should a counter reach its limit, the ids that go from
+ * then on keep their key (said once): a held directory may then reach
+ * the object that came back, as before incarnations.  A table holds the
+ * present key of each id that went, and the id of each such key; nothing
+ * else, so a machine whose blocks never went (lsmem's) pays one atomic
+ * load.  inc_lock is a leaf lock: hmfs_inc_gone() runs in the engine's
+ * callback.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "hmfs.h"
@@ -179,8 +187,17 @@ uint64_t hmfs_inc_gone(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, unsigned l
 	pthread_mutex_lock(&ctx->inc_lock);
 	/* without memory the key stays: the old incarnation's numbers reach the new one */
 	e = inc_get(t, id);
-	if (e) {
+	if (e)
 		old = e->key;
+	if (e && t->next >= t->limit) {
+		if (!t->full)
+			fprintf(stderr, "hotmemfs: no inode numbers left for new %s incarnations: "
+					"one that goes keeps its numbers from now on\n",
+				kind == HMFS_INC_NODE ? "node" : "block");
+		t->full = true;
+		e = NULL;
+	}
+	if (e) {
 		unlink_key(t, e);
 		e->key = t->next++;
 		link_key(t, e);
@@ -194,6 +211,9 @@ void hmfs_inc_init(struct hmfs_ctx *ctx)
 {
 	pthread_mutex_init(&ctx->inc_lock, NULL);
 	ctx->inc[HMFS_INC_BLOCK].first = ctx->inc[HMFS_INC_BLOCK].next = HMFS_BLOCK_ID_MAX + 1;
+	ctx->inc[HMFS_INC_BLOCK].limit = 1ULL << 48; /* HMFS_INO_KEY()'s bits */
+	ctx->inc[HMFS_INC_NODE].first = ctx->inc[HMFS_INC_NODE].next = HMFS_NODE_ID_MAX + 1;
+	ctx->inc[HMFS_INC_NODE].limit = HMFS_NODE_KEY_LIMIT;
 }
 
 void hmfs_inc_free(struct hmfs_ctx *ctx)

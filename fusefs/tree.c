@@ -22,11 +22,11 @@
 #define LNK (S_IFLNK | 0777)
 
 /*
- * nodeN/ entries (drivers/base/node.c, mm/hugetlb_sysfs.c, 6.18).  The
- * numbers are inode numbers (a state file keeps a file's chmod by it):
- * new entries go at the end.  NSUB_CPU is nodeN/cpuM, M above the nid in
- * the key; NSUB_HP_* are hugepages/hugepages-2048kB/ and its files, past
- * the power/ files' SUB_PWR range.
+ * nodeN/ entries (drivers/base/node.c, mm/hugetlb_sysfs.c, 6.18): the
+ * low byte of their inode numbers, the node's key above it (HMFS_NODE_INO).
+ * nodeN/cpuM and nodeN/memoryM have classes of their own; NSUB_HP_* are
+ * hugepages/hugepages-2048kB/ and its files, past the power/ files'
+ * SUB_PWR range.
  */
 enum {
 	NSUB_DIR = 0,
@@ -42,7 +42,6 @@ enum {
 	NSUB_RECLAIM,
 	NSUB_SUBSYSTEM,
 	NSUB_VMSTAT,
-	NSUB_CPU,
 	NSUB_HP_DIR = 32,
 	NSUB_HP_FREE,
 	NSUB_HP_NR,
@@ -114,7 +113,6 @@ static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_RECLAIM] = { "reclaim", WO, A_N_RECLAIM }, /* mm/vmscan.c, 6.17 */
 	[NSUB_SUBSYSTEM] = { "subsystem", LNK, A_NONE },
 	[NSUB_VMSTAT] = { "vmstat", RO, A_N_VMSTAT },
-	[NSUB_CPU] = { NULL, LNK, A_NONE }, /* "cpuM" */
 	/*
 	 * The engine's HugeTLB pool is of 2 MiB pages only: no
 	 * hugepages-1048576kB, as on a CPU without pdpe1gb (QEMU's default)
@@ -161,6 +159,33 @@ static uint64_t block_key(struct hmfs_ctx *ctx, unsigned long id)
 uint64_t hmfs_block_dir_ino(struct hmfs_ctx *ctx, unsigned long id)
 {
 	return HMFS_BLOCK_INO(block_key(ctx, id), BSUB_DIR);
+}
+
+/* node @nid's key as its present incarnation has it (incarn.c) */
+static uint64_t node_key(struct hmfs_ctx *ctx, unsigned long nid)
+{
+	return hmfs_inc_key(ctx, HMFS_INC_NODE, nid);
+}
+
+uint64_t hmfs_node_dir_ino(struct hmfs_ctx *ctx, unsigned long nid)
+{
+	return HMFS_NODE_INO(node_key(ctx, nid), NSUB_DIR);
+}
+
+void hmfs_node_dir_inos(uint64_t key, uint64_t inos[HMFS_NODE_DIRS])
+{
+	static const unsigned char dirs[HMFS_NODE_DIRS] = { NSUB_DIR, NSUB_POWER, NSUB_HUGEPAGES,
+							    NSUB_HP_DIR, NSUB_MF_DIR };
+
+	for (int i = 0; i < HMFS_NODE_DIRS; i++)
+		inos[i] = HMFS_NODE_INO(key, dirs[i]);
+}
+
+bool hmfs_went(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t key)
+{
+	if (HMFS_INO_CLASS(n->ino) == HMFS_C_NODE)
+		return node_key(ctx, n->id) != key;
+	return hmfs_block_went(ctx, n, key);
 }
 
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len)
@@ -611,35 +636,10 @@ static int node_cpu_get(struct hmfs_ctx *ctx, unsigned long nid, unsigned long c
 	return 0;
 }
 
-/* @key: the nid, and for a cpuM link M above its 8 bits */
-static int node_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub, struct hmfs_node *n)
+/* entry @sub of a node's directories (not nodeN/ itself, not power/'s): its mode, or -ENOENT */
+static int node_sub_node(unsigned sub, struct hmfs_node *n)
 {
-	unsigned long nid = key & 0xff; /* HMFS_NODE_ID_MAX, below */
-
-	if (!node_exists(ctx, nid))
-		return -ENOENT;
-	n->id = nid;
-	if (sub == NSUB_CPU)
-		return node_cpu_get(ctx, nid, key >> 8, n);
-	if (key != nid)
-		return -ENOENT;
-	if (sub == NSUB_BUSLINK) {
-		n->mode = LNK;
-		snprintf(n->target, sizeof(n->target), "../../../devices/system/node/node%lu", nid);
-		return 0;
-	}
-	if (dir_or_power_node(sub, NSUB_DIR, n)) {
-		/* power/, hugepages/ while the node has memory, memory_failure/ */
-		if (sub == NSUB_DIR)
-			n->nlink += node_has_memory(ctx, nid) + ctx->cfg.memory_failure;
-		return 0;
-	}
 	if (sub >= NSUB_END || !node_ents[sub].mode)
-		return -ENOENT;
-	if ((sub == NSUB_HUGEPAGES || (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR)) &&
-	    !node_has_memory(ctx, nid))
-		return -ENOENT;
-	if (sub >= NSUB_MF_DIR && !ctx->cfg.memory_failure)
 		return -ENOENT;
 	n->mode = node_ents[sub].mode;
 	n->attr = node_ents[sub].attr;
@@ -647,8 +647,71 @@ static int node_node_get(struct hmfs_ctx *ctx, unsigned long key, unsigned sub, 
 		n->nlink = 2;
 	if (sub == NSUB_HUGEPAGES)
 		n->nlink = 2 + (int)sizeof(node_hp_subs);
+	return 0;
+}
+
+/* the node of key @key while it is there (its incarnation did not go, it is online), or -1 */
+static long node_of_key(struct hmfs_ctx *ctx, uint64_t key)
+{
+	long nid = key < HMFS_NODE_KEY_LIMIT ? hmfs_inc_id(ctx, HMFS_INC_NODE, key) : -1;
+
+	return nid >= 0 && node_exists(ctx, (unsigned long)nid) ? nid : -1;
+}
+
+/* @key: the node's incarnation's (incarn.c), which its files share */
+static int node_node_get(struct hmfs_ctx *ctx, uint64_t key, unsigned sub, struct hmfs_node *n)
+{
+	long nid = node_of_key(ctx, key);
+
+	if (nid < 0)
+		return -ENOENT;
+	n->id = (unsigned long)nid;
+	if (sub == NSUB_BUSLINK) {
+		n->mode = LNK;
+		snprintf(n->target, sizeof(n->target), "../../../devices/system/node/node%lu", n->id);
+		return 0;
+	}
+	if (dir_or_power_node(sub, NSUB_DIR, n)) {
+		/* power/, hugepages/ while the node has memory, memory_failure/ */
+		if (sub == NSUB_DIR)
+			n->nlink += node_has_memory(ctx, n->id) + ctx->cfg.memory_failure;
+		return 0;
+	}
+	if (node_sub_node(sub, n))
+		return -ENOENT;
+	if ((sub == NSUB_HUGEPAGES || (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR)) &&
+	    !node_has_memory(ctx, n->id))
+		return -ENOENT;
+	if (sub >= NSUB_MF_DIR && !ctx->cfg.memory_failure)
+		return -ENOENT;
 	if (sub == NSUB_SUBSYSTEM)
 		snprintf(n->target, sizeof(n->target), "../../../../bus/node");
+	return 0;
+}
+
+/* nodeN/cpuM, @v its number's value: the node's key, M */
+static int node_cpu_node_get(struct hmfs_ctx *ctx, uint64_t v, struct hmfs_node *n)
+{
+	long nid = node_of_key(ctx, v >> 16);
+
+	if (nid < 0)
+		return -ENOENT;
+	n->id = (unsigned long)nid;
+	return node_cpu_get(ctx, n->id, v & 0xffff, n);
+}
+
+/* nodeN/memoryM: under every node its block is registered with (a boot block may span two) */
+static int node_link_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
+{
+	long nid = node_of_key(ctx, HMFS_NODELINK_KEY(ino));
+	struct hm_block_info bi;
+
+	n->id = HMFS_NODELINK_ID(ino);
+	if (nid < 0 || hotmem_block_info(ctx->hm, n->id, &bi) || nid >= HM_MAX_NUMNODES ||
+	    !(bi.nodes & (1ULL << nid)))
+		return -ENOENT;
+	n->mode = LNK;
+	snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
 	return 0;
 }
 
@@ -734,15 +797,10 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		return block_node_get(ctx, v >> 8, v & 0xff, n);
 	case HMFS_C_NODE:
 		return node_node_get(ctx, v >> 8, v & 0xff, n);
+	case HMFS_C_NODECPU:
+		return node_cpu_node_get(ctx, v, n);
 	case HMFS_C_NODELINK:
-		n->id = v & ((1ULL << 48) - 1);
-		/* under every node it is registered with: a boot block may span two */
-		if (hotmem_block_info(ctx->hm, n->id, &bi) || (v >> 48) >= HM_MAX_NUMNODES ||
-		    !(bi.nodes & (1ULL << (v >> 48))))
-			return -ENOENT;
-		n->mode = LNK;
-		snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
-		return 0;
+		return node_link_node_get(ctx, ino, n);
 	case HMFS_C_FWMAP:
 		return fwmap_node_get(ctx, v >> 8, v & 0xff, n);
 	case HMFS_C_ACPI:
@@ -770,17 +828,55 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
  * the block's (hmfs_forget_block_attrs()).  0, or -ENOENT for any other
  * inode.
  */
+/* @key of kind @kind was given, and its incarnation went */
+static bool key_went(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, uint64_t key)
+{
+	return hmfs_inc_was_given(ctx, kind, key) && hmfs_inc_id(ctx, kind, key) < 0;
+}
+
+/* a node's file or directory @sub of the incarnation that went: its mode */
+static int node_sub_removed(unsigned sub, struct hmfs_node *n)
+{
+	if (sub == NSUB_BUSLINK) {
+		n->mode = LNK;
+		return 0;
+	}
+	return dir_or_power_node(sub, NSUB_DIR, n) ? 0 : node_sub_node(sub, n);
+}
+
 int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 {
-	uint64_t key = HMFS_INO_KEY(ino);
+	uint64_t v = HMFS_INO_VAL(ino);
+	int ret = -ENOENT;
 
 	memset(n, 0, sizeof(*n));
 	n->ino = ino;
 	n->snode = -1;
 	n->nlink = 1;
-	n->id = HM_NO_BLOCK; /* the key no longer names its block */
-	if (HMFS_INO_CLASS(ino) != HMFS_C_BLOCK || !hmfs_inc_was_given(ctx, HMFS_INC_BLOCK, key) ||
-	    hmfs_inc_id(ctx, HMFS_INC_BLOCK, key) >= 0 || block_sub_node(ino & 0xff, n))
+	n->id = HM_NO_BLOCK; /* the key no longer names its block or node */
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_BLOCK:
+		if (key_went(ctx, HMFS_INC_BLOCK, v >> 8))
+			ret = block_sub_node(v & 0xff, n);
+		break;
+	case HMFS_C_NODE:
+		if (key_went(ctx, HMFS_INC_NODE, v >> 8))
+			ret = node_sub_removed(v & 0xff, n);
+		break;
+	case HMFS_C_NODECPU:
+		if (key_went(ctx, HMFS_INC_NODE, v >> 16)) {
+			n->mode = LNK;
+			ret = 0;
+		}
+		break;
+	case HMFS_C_NODELINK:
+		if (key_went(ctx, HMFS_INC_NODE, HMFS_NODELINK_KEY(ino))) {
+			n->mode = LNK;
+			ret = 0;
+		}
+		break;
+	}
+	if (ret)
 		return -ENOENT;
 	if (S_ISDIR(n->mode))
 		n->nlink = 2;
@@ -790,12 +886,10 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
 
 /*
  * The largest id an inode number can carry: a block's id sits below its
- * incarnation (HMFS_BLOCK_ID_BITS), a node's id beside a 48-bit block id
- * in a node's memoryN link.  A larger id names nothing (the kernel:
+ * incarnation (HMFS_BLOCK_ID_BITS), a node's is its key until it first
+ * goes (HMFS_NODE_ID_MAX).  A larger id names nothing (the kernel:
  * ENOENT); it must not wrap onto a small one.
  */
-#define HMFS_NODE_ID_MAX	((1UL << 8) - 1)
-
 /* "memory123" -> 123; strict: no sign, no leading zeros, no junk, in range. */
 static bool parse_id(const char *name, const char *prefix, unsigned long *id)
 {
@@ -882,43 +976,44 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned 
 	return -ENOENT;
 }
 
-/* @name among a node directory's entries @subs */
-static int lookup_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned char *subs,
+/* @name among a node directory's entries @subs; @key: the node's (incarn.c), its files' too */
+static int lookup_node_subs(struct hmfs_ctx *ctx, unsigned long key, const unsigned char *subs,
 			    size_t nr, const char *name, struct hmfs_node *n)
 {
 	for (size_t i = 0; i < nr; i++)
 		if (!strcmp(name, node_ents[subs[i]].name))
-			return hmfs_node_get(ctx, HMFS_NODE_INO(nid, subs[i]), n);
+			return hmfs_node_get(ctx, HMFS_NODE_INO(key, subs[i]), n);
 	return -ENOENT;
 }
 
-static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub,
+static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long key, unsigned sub,
 			     const char *name, struct hmfs_node *n)
 {
 	unsigned long id;
 
 	switch (sub) {
 	case NSUB_POWER:
-		return lookup_power(ctx, mk_node, nid, name, n);
+		return lookup_power(ctx, mk_node, key, name, n);
 	case NSUB_HUGEPAGES:
-		return lookup_node_subs(ctx, nid, node_hp_subs, sizeof(node_hp_subs), name, n);
+		return lookup_node_subs(ctx, key, node_hp_subs, sizeof(node_hp_subs), name, n);
 	case NSUB_HP_DIR:
-		return lookup_node_subs(ctx, nid, node_hp_dir_subs, sizeof(node_hp_dir_subs), name,
+		return lookup_node_subs(ctx, key, node_hp_dir_subs, sizeof(node_hp_dir_subs), name,
 					n);
 	case NSUB_MF_DIR:
-		return lookup_node_subs(ctx, nid, node_mf_subs, sizeof(node_mf_subs), name, n);
+		return lookup_node_subs(ctx, key, node_mf_subs, sizeof(node_mf_subs), name, n);
 	case NSUB_DIR:
 		break;
 	default:
 		return -ENOTDIR;
 	}
 	if (parse_id(name, "memory", &id))
-		return hmfs_node_get(ctx, HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id), n);
+		return hmfs_node_get(ctx, HMFS_NODELINK_INO(key, id), n);
+	/* HMFS_NODECPU_INO()'s 16 bits: nr_cpu_ids is at most HMFS_MAX_CPUS (nodecpu.c) */
 	if (parse_id(name, "cpu", &id))
-		return id < (unsigned long)ctx->cpus.nr_cpu_ids ?
-			       hmfs_node_get(ctx, HMFS_NODE_INO(id << 8 | nid, NSUB_CPU), n) :
+		return id < (unsigned long)ctx->cpus.nr_cpu_ids && id <= 0xffff ?
+			       hmfs_node_get(ctx, HMFS_NODECPU_INO(key, id), n) :
 			       -ENOENT;
-	return lookup_node_subs(ctx, nid, node_dir_subs, sizeof(node_dir_subs), name, n);
+	return lookup_node_subs(ctx, key, node_dir_subs, sizeof(node_dir_subs), name, n);
 }
 
 static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, struct hmfs_node *n)
@@ -937,8 +1032,9 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, 
 	case DYN_NODES:
 	case DYN_NODE_BUSLINKS:
 		if (parse_id(name, "node", &id))
-			return hmfs_node_get(ctx, HMFS_NODE_INO(id, sn->dyn == DYN_NODES ? NSUB_DIR :
-										  NSUB_BUSLINK),
+			return hmfs_node_get(ctx, HMFS_NODE_INO(node_key(ctx, id),
+								sn->dyn == DYN_NODES ? NSUB_DIR :
+										       NSUB_BUSLINK),
 					     n);
 		break;
 	case DYN_BUSLINKS:
@@ -1097,9 +1193,7 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 		if (sub == NSUB_BUSLINK)
 			return dyn_path(ctx, ctx->sn_busnodedev, dev, NULL, buf, len);
 		name = sub_name(node_ents, sub, nm, sizeof(nm));
-		if (sub == NSUB_CPU)
-			snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v >> 16));
-		else if (sub > NSUB_MF_DIR) /* memory_failure/'s files */
+		if (sub > NSUB_MF_DIR) /* memory_failure/'s files */
 			snprintf(nm, sizeof(nm), "%s/%s", node_ents[NSUB_MF_DIR].name,
 				 node_ents[sub].name);
 		else if (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR) /* hugepages/hugepages-2048kB/... */
@@ -1107,10 +1201,13 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 				 node_ents[NSUB_HP_DIR].name, sub > NSUB_HP_DIR ? "/" : "",
 				 sub > NSUB_HP_DIR ? node_ents[sub].name : "");
 		return dyn_path(ctx, ctx->sn_node, dev,
-				sub == NSUB_CPU || (sub >= NSUB_HP_DIR && sub != NSUB_MF_DIR) ? nm : name,
-				buf, len);
+				sub >= NSUB_HP_DIR && sub != NSUB_MF_DIR ? nm : name, buf, len);
+	case HMFS_C_NODECPU:
+		snprintf(dev, sizeof(dev), "node%lu", n->id);
+		snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v & 0xffff));
+		return dyn_path(ctx, ctx->sn_node, dev, nm, buf, len);
 	case HMFS_C_NODELINK:
-		snprintf(dev, sizeof(dev), "node%llu", (unsigned long long)(v >> 48));
+		snprintf(dev, sizeof(dev), "node%ld", node_of_key(ctx, HMFS_NODELINK_KEY(ino)));
 		snprintf(nm, sizeof(nm), "memory%lu", n->id);
 		return dyn_path(ctx, ctx->sn_node, dev, nm, buf, len);
 	case HMFS_C_BUSLINK:
@@ -1249,7 +1346,9 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 			if (!node_exists(ctx, (unsigned long)nid))
 				continue;
 			snprintf(name, sizeof(name), "node%d", nid);
-			if (!rd->fn(rd->arg, name, HMFS_NODE_INO(nid, dir ? NSUB_DIR : NSUB_BUSLINK),
+			if (!rd->fn(rd->arg, name,
+				    HMFS_NODE_INO(node_key(ctx, (unsigned long)nid),
+						  dir ? NSUB_DIR : NSUB_BUSLINK),
 				    dir ? DIR_MODE : LNK, DYN_OFF + nid))
 				return DYN_OFF + nid;
 		}
@@ -1330,9 +1429,12 @@ static long rd_acpi_dir(struct hmfs_ctx *ctx, unsigned long slot, long off, stru
 	return LONG_MAX;
 }
 
-/* a node directory's entries @subs at offsets 2, 3 ...; hugepages/ only while the node has memory */
-static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned char *subs,
-			 size_t nr, long off, struct rd *rd)
+/*
+ * a node directory's entries @subs at offsets 2, 3 ...; hugepages/ only
+ * while the node has memory.  @key: node @nid's (incarn.c).
+ */
+static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key,
+			 const unsigned char *subs, size_t nr, long off, struct rd *rd)
 {
 	for (size_t i = 0; i < nr; i++) {
 		long pos = (long)i + 2;
@@ -1341,7 +1443,7 @@ static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned
 		if (pos < off || (s == NSUB_HUGEPAGES && !node_has_memory(ctx, nid)) ||
 		    (s == NSUB_MF_DIR && !ctx->cfg.memory_failure))
 			continue;
-		if (!rd->fn(rd->arg, node_ents[s].name, HMFS_NODE_INO(nid, s), node_ents[s].mode, pos))
+		if (!rd->fn(rd->arg, node_ents[s].name, HMFS_NODE_INO(key, s), node_ents[s].mode, pos))
 			return pos;
 	}
 	return LONG_MAX;
@@ -1350,7 +1452,8 @@ static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, const unsigned
 /* nodeN/cpuM at NODE_CPU_OFF + M, between the files and the memoryM links */
 #define NODE_CPU_OFF (1L << 16)
 
-static long rd_node_cpus(struct hmfs_ctx *ctx, unsigned long nid, long off, struct rd *rd)
+static long rd_node_cpus(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, long off,
+			 struct rd *rd)
 {
 	char name[32];
 
@@ -1359,15 +1462,14 @@ static long rd_node_cpus(struct hmfs_ctx *ctx, unsigned long nid, long off, stru
 		if (!hmfs_cpu_on_node(ctx, (unsigned long)cpu, (int)nid))
 			continue;
 		snprintf(name, sizeof(name), "cpu%ld", cpu);
-		if (!rd->fn(rd->arg, name, HMFS_NODE_INO((unsigned long)cpu << 8 | nid, NSUB_CPU), LNK,
-			    NODE_CPU_OFF + cpu))
+		if (!rd->fn(rd->arg, name, HMFS_NODECPU_INO(key, cpu), LNK, NODE_CPU_OFF + cpu))
 			return NODE_CPU_OFF + cpu;
 	}
 	return LONG_MAX;
 }
 
-static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, long off,
-			struct rd *rd)
+static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, unsigned sub,
+			long off, struct rd *rd)
 {
 	unsigned long id;
 	struct hm_block_info bi;
@@ -1377,22 +1479,23 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, l
 
 	switch (sub) {
 	case NSUB_POWER:
-		return rd_power(mk_node, nid, off, rd);
+		return rd_power(mk_node, key, off, rd);
 	case NSUB_HUGEPAGES:
-		return rd_node_subs(ctx, nid, node_hp_subs, sizeof(node_hp_subs), off, rd);
+		return rd_node_subs(ctx, nid, key, node_hp_subs, sizeof(node_hp_subs), off, rd);
 	case NSUB_HP_DIR:
-		return rd_node_subs(ctx, nid, node_hp_dir_subs, sizeof(node_hp_dir_subs), off, rd);
+		return rd_node_subs(ctx, nid, key, node_hp_dir_subs, sizeof(node_hp_dir_subs), off,
+				    rd);
 	case NSUB_MF_DIR:
-		return rd_node_subs(ctx, nid, node_mf_subs, sizeof(node_mf_subs), off, rd);
+		return rd_node_subs(ctx, nid, key, node_mf_subs, sizeof(node_mf_subs), off, rd);
 	}
 	if (off < NODE_CPU_OFF) {
-		ret = rd_node_subs(ctx, nid, node_dir_subs, sizeof(node_dir_subs), off, rd);
+		ret = rd_node_subs(ctx, nid, key, node_dir_subs, sizeof(node_dir_subs), off, rd);
 		if (ret != LONG_MAX)
 			return ret;
 		off = NODE_CPU_OFF;
 	}
 	if (off < DYN_OFF) {
-		ret = rd_node_cpus(ctx, nid, off, rd);
+		ret = rd_node_cpus(ctx, nid, key, off, rd);
 		if (ret != LONG_MAX)
 			return ret;
 		off = DYN_OFF;
@@ -1402,8 +1505,7 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, unsigned sub, l
 		    nid >= HM_MAX_NUMNODES || !(bi.nodes & (1ULL << nid)))
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
-		if (!rd->fn(rd->arg, name, HMFS_INO(HMFS_C_NODELINK, ((uint64_t)nid << 48) | id),
-			    LNK, DYN_OFF + (long)id))
+		if (!rd->fn(rd->arg, name, HMFS_NODELINK_INO(key, id), LNK, DYN_OFF + (long)id))
 			return DYN_OFF + (long)id;
 	}
 	return LONG_MAX;
@@ -1436,7 +1538,7 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 	int ret;
 
 	ret = hmfs_node_get(ctx, ino, &n);
-	/* a removed block's directory: its children were unlinked with it, "." and ".." stay */
+	/* a removed block's or node's directory: its children were unlinked with it, "." and ".." stay */
 	if (ret && !hmfs_node_get_removed(ctx, ino, &n))
 		ret = 0;
 	if (ret)
@@ -1480,7 +1582,9 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 			return rd_power(mk_acpi, v >> 8, off, &rd);
 		return rd_acpi_dir(ctx, v >> 8, off, &rd);
 	case HMFS_C_NODE:
-		return rd_node_dir(ctx, v >> 8, v & 0xff, off, &rd);
+		if (n.removed)
+			return LONG_MAX;
+		return rd_node_dir(ctx, n.id, v >> 8, v & 0xff, off, &rd);
 	case HMFS_C_FWMAP:
 		return rd_subs(fwmap_ents, FSUB_END_, mk_fwmap, v >> 8, off, &rd, NULL);
 	}

@@ -136,4 +136,30 @@ is "$(stat -c '%a %u:%g' "$A" "$M/memory0/phys_index" "$M/memory1/state" | tr '\
 is "$(python3 -c "import os; print(os.getxattr('$M/memory0/state', 'security.z'))")" "b'hi'" "... memory0/state's well-formed xattr restored"
 is "$(stat -c %Y "$M/memory0/state")" 1600000000 "... and its times"
 stop_fs
+
+# 6. the undo of a device_del that took a node's last memory: the node
+# (try_offline_node()) comes back as a new incarnation (incarn.c), and
+# what its files kept comes back with it (it froze hotmemfs: @pre had
+# node2/meminfo's chmod, the node undone had nothing)
+LD_PRELOAD=$SHIM start_fs_netns --profile numa2 --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "hotmemfs mounts numa2 with a fresh state file"
+N=$MNT/sys/devices/system/node
+ctl device_add pc-dimm id=d1 size=128M node=2 >/dev/null && ctl settle --timeout 60 &&
+	L=$(ls -d "$N"/node2/memory* | head -1) && chmod 600 "$N/node2/meminfo" && chown -h 7:7 "$L"
+tap_ok $? "a DIMM brings node2: node2/meminfo chmod 600, its ${L##*/} link chown -h 7:7"
+: >"$TMP/fail"
+ctl device_del d1 >/dev/null 2>&1
+tap_ok $((! $?)) "device_del d1 (node2's only memory) whose save fails is refused"
+rm "$TMP/fail"
+ctl settle --timeout 60
+is "$(frozen)" 0 "... hotmemfs is not frozen"
+is "$(stat -c '%a %u:%g' "$N/node2/meminfo" "$L" | tr '\n' ' ')" "600 0:0 777 7:7 " \
+	"... node2 back keeps its meminfo's mode and its link's owner"
+echo 1 >"$MNT/sys/module/memory_hotplug/parameters/auto_movable_ratio"
+tap_ok $? "... and takes the next change"
+kill9_fs
+start_fs_netns --profile numa2 --cmdline hotmem.kernel_alloc=off
+tap_ok $? "restart after kill -9"
+is "$(stat -c '%a %u:%g' "$N/node2/meminfo" "$L" | tr '\n' ' ')" "600 0:0 777 7:7 " "... the same"
+stop_fs
 done_testing
