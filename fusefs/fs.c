@@ -110,6 +110,113 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 }
 
 /*
+ * The request's caller as /proc/PID shows it, read as lxcfs does: FUSE
+ * gives the calling thread's id in our PID namespace (0 when it is
+ * outside ours), and its credentials are read after the call.  The race
+ * is the same as lxcfs's: a thread that changed its capabilities (capset,
+ * setuid) between its syscall and our read is judged by the new ones, and
+ * a thread gone meanwhile (its id maybe another's by then) by whoever has
+ * the id -- only for the check we repeat after the kernel's own (FUSE's
+ * setattr_prepare(), default_permissions) or the one the kernel's store
+ * makes (capable()), never for what the kernel already refused.
+ */
+
+/* the caller's user namespace is ours: 1, another: 0, not known (not ours to read): -1 */
+static int req_same_userns(const struct fuse_ctx *fc)
+{
+	struct stat self, them;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)fc->pid);
+	if (stat(path, &them) || stat("/proc/self/ns/user", &self))
+		return -1;
+	return them.st_ino == self.st_ino && them.st_dev == self.st_dev;
+}
+
+/* capability @cap in the caller's effective set (CapEff), in its own user namespace */
+static bool req_cap_eff(const struct fuse_ctx *fc, int cap)
+{
+	char path[64], line[256];
+	bool has = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)fc->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long eff;
+
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			has = eff >> cap & 1;
+			break;
+		}
+	}
+	fclose(f);
+	return has;
+}
+
+/*
+ * capable(@cap) of the caller: the capability in its effective set, and
+ * its user namespace ours -- hotmemfs stands for the kernel, so its
+ * namespace is the machine's initial one, where capable() asks: root
+ * without the capability (a container's, setpriv --bounding-set) is
+ * refused, root of a child user namespace too however it maps uid 0, and
+ * any uid holding it is let through, as the kernel does.  A caller outside
+ * our PID namespace (pid 0): only the uid can say (0: let through).  /proc
+ * of a thread gone meanwhile: refused.  A namespace link we may not read
+ * (a hotmemfs that is not root, a caller of another user): the capability
+ * alone.
+ */
+static bool req_capable(const struct fuse_ctx *fc, int cap)
+{
+	if (!fc->pid)
+		return fc->uid == 0;
+	return req_same_userns(fc) != 0 && req_cap_eff(fc, cap);
+}
+
+#define CAP_CHOWN_BIT 0 /* <linux/capability.h>'s numbers */
+#define CAP_FOWNER_BIT 3
+#define CAP_SYS_ADMIN_BIT 21
+
+/* @id is in the range of /proc/PID/@map (uid_map, gid_map), which shows it in our namespace */
+static bool req_id_mapped(const struct fuse_ctx *fc, const char *map, unsigned long id)
+{
+	unsigned long inside, outside, count;
+	char path[64];
+	bool mapped = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)fc->pid, map);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!mapped && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		mapped = id >= outside && id - outside < count;
+	fclose(f);
+	return mapped;
+}
+
+/*
+ * capable_wrt_inode_uidgid() (kernel/capability.c, 6.12): @cap in the
+ * caller's own user namespace (ns_capable(current_user_ns())), and the
+ * inode's owner and group @st mapped there (privileged_wrt_inode_uidgid()):
+ * root of a child user namespace may chown what its namespace maps.
+ */
+static bool req_capable_wrt_inode(const struct fuse_ctx *fc, int cap, const struct stat *st)
+{
+	int same;
+
+	if (!fc->pid)
+		return fc->uid == 0;
+	same = req_same_userns(fc);
+	if (!req_cap_eff(fc, cap))
+		return false;
+	return same != 0 || (req_id_mapped(fc, "uid_map", st->st_uid) &&
+			     req_id_mapped(fc, "gid_map", st->st_gid));
+}
+
+/*
  * kernfs_iop_setattr(): root may chmod/chown (udev rules do), an owner
  * chmod (setattr_allowed()); the new
  * mode governs permission checks (default_permissions), while what a
@@ -141,24 +248,33 @@ static bool req_in_group(fuse_req_t req, gid_t gid)
 /*
  * setattr_prepare() (fs/attr.c, 6.12) against our attributes @st (the
  * kernel checked its cached ones, default_permissions): the owner may
- * chmod (inode_owner_or_capable()), chown to itself (chown_ok()) and chgrp
- * to a group of its own (chgrp_ok()); root may do all.  Capabilities of a
- * non-root caller are not seen here: CAP_FOWNER/CAP_CHOWN without uid 0
- * is refused.
+ * chmod and set times (inode_owner_or_capable()), chown to itself
+ * (chown_ok()) and chgrp to a group of its own (chgrp_ok()); a caller
+ * holding CAP_FOWNER may do the first, CAP_CHOWN the others
+ * (capable_wrt_inode_uidgid()), whatever its uid -- root without them
+ * (a container's) is the owner of root's files, no more.  The uid rules
+ * first, /proc only when they do not let the change through.
  */
+#define SETATTR_TIMES_SET (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)
 static int setattr_allowed(fuse_req_t req, const struct stat *st, const struct stat *attr,
 			   int to_set)
 {
-	uid_t uid = fuse_req_ctx(req)->uid;
+	const struct fuse_ctx *fc = fuse_req_ctx(req);
+	bool owner = fc->uid == st->st_uid;
+	/* FUSE's *_NOW come with their plain bit: ATTR_TOUCH, not ATTR_*TIME_SET */
+	int times = to_set & SETATTR_TIMES_SET &
+		    ~((to_set & FUSE_SET_ATTR_ATIME_NOW ? FUSE_SET_ATTR_ATIME : 0) |
+		      (to_set & FUSE_SET_ATTR_MTIME_NOW ? FUSE_SET_ATTR_MTIME : 0));
 
-	if (!uid || !(to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
-		return 0;
-	if (uid != st->st_uid)
+	if ((to_set & FUSE_SET_ATTR_UID) && !(owner && attr->st_uid == st->st_uid) &&
+	    !req_capable_wrt_inode(fc, CAP_CHOWN_BIT, st))
 		return -EPERM;
-	if ((to_set & FUSE_SET_ATTR_UID) && attr->st_uid != st->st_uid)
+	if ((to_set & FUSE_SET_ATTR_GID) &&
+	    !(owner && (attr->st_gid == st->st_gid || req_in_group(req, attr->st_gid))) &&
+	    !req_capable_wrt_inode(fc, CAP_CHOWN_BIT, st))
 		return -EPERM;
-	if ((to_set & FUSE_SET_ATTR_GID) && attr->st_gid != st->st_gid &&
-	    !req_in_group(req, attr->st_gid))
+	if (((to_set & FUSE_SET_ATTR_MODE) || times) && !owner &&
+	    !req_capable_wrt_inode(fc, CAP_FOWNER_BIT, st))
 		return -EPERM;
 	return 0;
 }
@@ -543,48 +659,6 @@ static bool req_interrupted(void *req)
 	return fuse_req_interrupted(req);
 }
 
-/*
- * capable(CAP_SYS_ADMIN) of the writer: the capability in its effective
- * set, and its user namespace ours -- hotmemfs stands for the kernel, so
- * its namespace is the machine's initial one, where capable() asks: root
- * without the capability (a container's, setpriv --bounding-set) is
- * refused, root of a child user namespace too however it maps uid 0, and
- * any uid holding it is let through, as the kernel does.  FUSE gives the
- * writing thread's id in our PID namespace; 0 when it is outside ours,
- * and then only the uid can say (0: let through).  /proc of a thread
- * gone meanwhile: refused.  A namespace link we may not read (a hotmemfs
- * that is not root, a writer of another user): the capability alone.
- */
-static bool req_capable_sys_admin(const struct fuse_ctx *fc)
-{
-	char path[64], line[256];
-	struct stat self, them;
-	bool cap = false;
-	FILE *f;
-
-	if (!fc->pid)
-		return fc->uid == 0;
-	/* a hotmemfs not root may not look at another user's namespace: the capability says it */
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)fc->pid);
-	if (!stat(path, &them) && !stat("/proc/self/ns/user", &self) &&
-	    (them.st_ino != self.st_ino || them.st_dev != self.st_dev))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)fc->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long eff;
-
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			cap = eff & (1ULL << 21); /* CAP_SYS_ADMIN */
-			break;
-		}
-	}
-	fclose(f);
-	return cap;
-}
-
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
@@ -612,7 +686,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		return;
 	}
 	/* capable(CAP_SYS_ADMIN) before the store parses anything; the mode is root's to change */
-	if (hmfs_store_needs_admin(&of->node) && !req_capable_sys_admin(fuse_req_ctx(req))) {
+	if (hmfs_store_needs_admin(&of->node) && !req_capable(fuse_req_ctx(req), CAP_SYS_ADMIN_BIT)) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}
