@@ -364,18 +364,6 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 			se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
 }
 
-/*
- * A node's hugepages/ comes and goes with its memory (N_MEMORY,
- * hugetlb_register_node()): the block's node's entry, listing and nlink
- */
-static void inval_node_hugepages(struct hmfs_ctx *ctx, unsigned long id)
-{
-	struct hm_block_info bi;
-
-	if (!hotmem_block_info(ctx->hm, id, &bi))
-		inval_dir(ctx, hmfs_node_dir_ino(ctx, (unsigned long)bi.nid), "hugepages");
-}
-
 /* a block's ADD or REMOVE changes memory/, bus/memory/devices/ and the node directories */
 static bool changes_dirs(enum hm_uevent_action action)
 {
@@ -387,7 +375,8 @@ static bool changes_dirs(enum hm_uevent_action action)
  * names that went (the kernel drops their dentries, and with
  * fuse_dir_changed() the cached listing and attributes of a directory
  * that had them), the removed incarnation's inodes (@gone_key), its ACPI
- * slot's link; on online and offline its node's hugepages/.  Before its
+ * slot's link.  Online and offline change no name: a node's hugepages/
+ * is there as long as the node (tree.c node_sub_exists()).  Before its
  * uevent.
  */
 static void block_names_changed(struct hmfs_ctx *ctx, unsigned long id,
@@ -411,8 +400,6 @@ static void block_names_changed(struct hmfs_ctx *ctx, unsigned long id,
 		break;
 	case HM_KOBJ_ONLINE:
 	case HM_KOBJ_OFFLINE:
-		inval_node_hugepages(ctx, id);
-		break;
 	case HM_KOBJ_CHANGE:
 	case HM_KOBJ_MOVE:
 		break;

@@ -108,7 +108,7 @@ static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_CPULIST] = { "cpulist", RO, A_N_CPULIST },
 	[NSUB_CPUMAP] = { "cpumap", RO, A_N_CPUMAP },
 	[NSUB_DISTANCE] = { "distance", RO, A_N_DISTANCE },
-	/* hugetlb_register_node(): nodes with memory (N_MEMORY) only */
+	/* register_node() -> hugetlb_register_node(): every node, memory or not */
 	[NSUB_HUGEPAGES] = { "hugepages", DIR_MODE, A_NONE },
 	[NSUB_RECLAIM] = { "reclaim", WO, A_N_RECLAIM }, /* mm/vmscan.c, 6.17 */
 	[NSUB_SUBSYSTEM] = { "subsystem", LNK, A_NONE },
@@ -617,12 +617,19 @@ static bool node_exists(struct hmfs_ctx *ctx, unsigned long nid)
 	return !hotmem_node_info(ctx->hm, (int)nid, &ni) && ni.online;
 }
 
-/* N_MEMORY: the node has memory online, and so hugepages/ */
-static bool node_has_memory(struct hmfs_ctx *ctx, unsigned long nid)
+/*
+ * nodeN/'s entry @sub is there: its lookup, listing and nlink ask this
+ * alone.  hugepages/ is on every node, memory or not: register_node()
+ * calls hugetlb_register_node() (no N_MEMORY test, no memory notifier
+ * since 6.2's "mm: hugetlb: simplify per-node sysfs creation and
+ * removal"; 6.12 and 6.18 alike); memory_failure/ with the profile's
+ * memory_failure (CONFIG_MEMORY_FAILURE).
+ */
+static bool node_sub_exists(struct hmfs_ctx *ctx, unsigned sub)
 {
-	struct hm_node_info ni;
-
-	return !hotmem_node_info(ctx->hm, (int)nid, &ni) && ni.has_memory;
+	if (sub >= NSUB_END || !node_ents[sub].mode)
+		return false;
+	return sub < NSUB_MF_DIR || ctx->cfg.memory_failure;
 }
 
 /* nodeN/cpuM: register_cpu_under_node() links the node's present CPUs */
@@ -672,17 +679,13 @@ static int node_node_get(struct hmfs_ctx *ctx, uint64_t key, unsigned sub, struc
 		return 0;
 	}
 	if (dir_or_power_node(sub, NSUB_DIR, n)) {
-		/* power/, hugepages/ while the node has memory, memory_failure/ */
+		/* power/ (counted there), hugepages/, memory_failure/ */
 		if (sub == NSUB_DIR)
-			n->nlink += node_has_memory(ctx, n->id) + ctx->cfg.memory_failure;
+			n->nlink += node_sub_exists(ctx, NSUB_HUGEPAGES) +
+				    node_sub_exists(ctx, NSUB_MF_DIR);
 		return 0;
 	}
-	if (node_sub_node(sub, n))
-		return -ENOENT;
-	if ((sub == NSUB_HUGEPAGES || (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR)) &&
-	    !node_has_memory(ctx, n->id))
-		return -ENOENT;
-	if (sub >= NSUB_MF_DIR && !ctx->cfg.memory_failure)
+	if (!node_sub_exists(ctx, sub) || node_sub_node(sub, n))
 		return -ENOENT;
 	if (sub == NSUB_SUBSYSTEM)
 		snprintf(n->target, sizeof(n->target), "../../../../bus/node");
@@ -1430,8 +1433,8 @@ static long rd_acpi_dir(struct hmfs_ctx *ctx, unsigned long slot, long off, stru
 }
 
 /*
- * a node directory's entries @subs at offsets 2, 3 ...; hugepages/ only
- * while the node has memory.  @key: node @nid's (incarn.c).
+ * a node directory's entries @subs at offsets 2, 3 ..., those
+ * node_sub_exists() has.  @key: node @nid's (incarn.c).
  */
 static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key,
 			 const unsigned char *subs, size_t nr, long off, struct rd *rd)
@@ -1440,8 +1443,7 @@ static long rd_node_subs(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key,
 		long pos = (long)i + 2;
 		unsigned s = subs[i];
 
-		if (pos < off || (s == NSUB_HUGEPAGES && !node_has_memory(ctx, nid)) ||
-		    (s == NSUB_MF_DIR && !ctx->cfg.memory_failure))
+		if (pos < off || !node_sub_exists(ctx, s))
 			continue;
 		if (!rd->fn(rd->arg, node_ents[s].name, HMFS_NODE_INO(key, s), node_ents[s].mode, pos))
 			return pos;

@@ -5,7 +5,8 @@
 # host's CPUs (the machine's CPUs are the host's, on the nodes that had
 # memory at boot; a node hot-added with memory only has none), cpulist,
 # cpumap, distance, vmstat in vmstat_text[]'s order with the engine's
-# counters, hugepages/hugepages-2048kB/ while the node has memory, compact
+# counters, hugepages/hugepages-2048kB/ on every node (6.18 register_node()
+# -> hugetlb_register_node(), memory or not), compact
 # and reclaim with the kernel's errnos; and numactl --hardware and lscpu
 # inside hotmem-enter (skipped, loudly, without numactl).
 . "$(dirname "$0")/lib.sh"
@@ -200,7 +201,8 @@ except OSError as e:
 is "$(w "$H/hugepages-2048kB/nr_hugepages" x)" EINVAL "nr_hugepages 'x': kstrtoul's EINVAL"
 is "$(w "$H/hugepages-2048kB/nr_hugepages" 0)" ok "nr_hugepages: the node's own count is taken"
 
-# a node hot-added with memory only: no CPUs, hugepages/ once its memory is online.
+# a node hot-added with memory only: no CPUs; hugepages/ from its registration on,
+# its memory offline or online (register_node() -> hugetlb_register_node()).
 # hotmemfs drops the kernel's cached listings and attributes from its
 # notifier thread before the change's reply (37-write-invalidates.t);
 # `hotmemctl settle` after it, as a script would after changes it did not
@@ -215,21 +217,26 @@ is "$(ls "$N/node2" | grep -c '^cpu[0-9]')" 0 "node2 has no cpuM links"
 is "$(cat "$N/has_cpu")" "$cpu_nodes" "has_cpu does not change"
 is "$(cat "$N/node2/distance")" "20 20 10" "node2/distance"
 is "$(cat "$N/node0/distance")" "10 20 20" "node0/distance has node2's column"
-[ ! -e "$N/node2/hugepages" ]
-tap_ok $? "node2 has no hugepages/ while its memory is offline (no N_MEMORY)"
-is "$(stat -c %h "$N/node2")" 3 "node2's nlink: power/ only"
+is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" \
+	"node2 has hugepages/ while its memory is offline (no N_MEMORY test in 6.18)"
+is "$(stat -c %h "$N/node2")" 4 "node2's nlink: power/ and hugepages/"
+is "$(ls "$N/node2" | grep -c '^hugepages$')" 1 "node2's listing has hugepages"
+chmod 600 "$N/node2/hugepages/hugepages-2048kB/nr_hugepages"
+tap_ok $? "chmod 600 node2/hugepages/hugepages-2048kB/nr_hugepages"
 is "$(ls "$B/devices" | tr '\n' ' ')" "node0 node1 node2 " "bus/node/devices lists node2"
 blk=$(ls "$N/node2" | sed -n 's/^memory//p' | sort -n | head -1)
 echo online_movable >"$MNT/sys/devices/system/memory/memory$blk/state" && ctl settle --timeout 60
 tap_ok $? "memory$blk (node 2) onlined"
-is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" "node2/hugepages/ once it has memory"
+is "$(ls "$N/node2/hugepages" 2>&1)" "hugepages-2048kB" "node2/hugepages/ with its memory online"
 is "$(cat "$N/has_memory")" "0-2" "has_memory: 0-2"
 is "$(stat -c %h "$N/node2")" 4 "node2's nlink: power/ and hugepages/"
 echo offline >"$MNT/sys/devices/system/memory/memory$blk/state" && ctl settle --timeout 60
 tap_ok $? "memory$blk offlined again"
-is "$([ -e "$N/node2/hugepages" ] && echo there || echo gone)" gone \
-	"node2/hugepages/ goes with the node's memory"
-is "$(stat -c %h "$N/node2")" 3 "... and node2's nlink says so"
+is "$([ -e "$N/node2/hugepages" ] && echo there || echo gone)" there \
+	"node2/hugepages/ stays when its last memory goes offline (until unregister_node())"
+is "$(stat -c %h "$N/node2")" 4 "... and node2's nlink says so"
+is "$(stat -c %a "$N/node2/hugepages/hugepages-2048kB/nr_hugepages")" 600 \
+	"nr_hugepages keeps its chmod across the node's memory going and coming"
 
 # CONFIG_MEMORY_FAILURE: every node's memory_failure/ (mm/memory-failure.c, 6.5+)
 stop_fs
