@@ -331,7 +331,15 @@ static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
 		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
 }
 
-/* node_read_cpumap(): the node's online CPUs, "%*pb" or "%*pbl" over nr_cpu_ids */
+/*
+ * cpumap_read(), cpulist_read() (drivers/base/node.c, 6.18): the node's
+ * online CPUs, "%*pb\n" or "%*pbl\n" over nr_cpu_ids, whole at any
+ * offset (bitmap_print_to_buf(): the text printed, then the read's
+ * slice of it) -- a cpulist of thousands of CPUs is longer than a page.
+ * lib/bitmap-str.c hands out the terminating NUL too (strlen() + 1); a
+ * 6.18.44 host's read() never returns it (fixtures/reference: b'0-1\n'),
+ * and neither do we.
+ */
 static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct out *o)
 {
 	size_t len = (size_t)ctx->cpus.nr_cpu_ids / 8 + 1;
@@ -944,6 +952,34 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	default:
 		return false;
 	}
+}
+
+bool hmfs_attr_is_bin(enum hmfs_attr a)
+{
+	return a == A_N_CPUMAP || a == A_N_CPULIST;
+}
+
+/*
+ * include/linux/cpumask.h: CPUMAP_FILE_MAX_BYTES, CPULIST_FILE_MAX_BYTES,
+ * the sizes node.c gives BIN_ATTR_RO(cpumap) and (cpulist): 9 characters
+ * per 32 CPUs, 7 per two CPUs of a list, at least a page.
+ */
+static off_t cpumask_file_max_bytes(long nr_cpus, bool list)
+{
+	long want = list ? nr_cpus * 7 / 2 : nr_cpus * 9 / 32;
+
+	if (want <= HMFS_PAGE_SIZE)
+		return HMFS_PAGE_SIZE;
+	return list ? want : want - 1;
+}
+
+off_t hmfs_attr_size(const struct hmfs_ctx *ctx, enum hmfs_attr a)
+{
+	if (hmfs_attr_is_seq(a))
+		return 0;
+	if (hmfs_attr_is_bin(a))
+		return cpumask_file_max_bytes(ctx->cpus.nr_cpus, a == A_N_CPULIST);
+	return HMFS_PAGE_SIZE;
 }
 
 /* seq_read() grows its buffer until a record fits; the text's cap is ours */

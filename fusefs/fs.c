@@ -514,7 +514,7 @@ static int of_render(struct hmfs_ctx *ctx, struct hmfs_open *of)
 	size_t len;
 	int ret;
 
-	if (hmfs_attr_is_seq(of->node.attr)) {
+	if (hmfs_attr_is_seq(of->node.attr) || hmfs_attr_is_bin(of->node.attr)) {
 		ret = hmfs_show_seq(ctx, &of->node, &seq, &len);
 	} else {
 		ret = hmfs_show(ctx, &of->node, of->buf, sizeof(of->buf));

@@ -391,6 +391,7 @@ struct hmfs_retired {
 /* the machine's CPUs: the host's, placed on the nodes (nodecpu.c) */
 struct hmfs_cpus {
 	int nr_cpu_ids; /* the host's possible CPUs: cpumap's width */
+	int nr_cpus; /* NR_CPUS: the host's kernel_max + 1 (cpumap's and cpulist's st_size) */
 	int *nid; /* a possible CPU's node while present, else -1 */
 	unsigned char *online; /* cpu_online_mask */
 };
@@ -699,6 +700,14 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
  * kernfs's 4096.
  */
 bool hmfs_attr_is_seq(enum hmfs_attr a);
+/*
+ * A binary attribute whose read() prints at any offset (nodeN/cpumap,
+ * cpulist: BIN_ATTR_RO(), 6.18): no page limit either, and its st_size
+ * is the bin_attribute's size (hmfs_attr_size()).
+ */
+bool hmfs_attr_is_bin(enum hmfs_attr a);
+/* st_size of a regular file's attribute: kernfs's page, a seq_file's 0, a bin_attribute's size */
+off_t hmfs_attr_size(const struct hmfs_ctx *ctx, enum hmfs_attr a);
 /* a module parameter (sys/module/NAME/parameters): module_sysfs_ops, show and store both */
 /*
  * Which ops a file's open finds (fs.c open_check()): kernfs's with show

@@ -43,6 +43,28 @@ static int read_cpumask(const char *dir, const char *name, unsigned char *mask)
 	return ret;
 }
 
+/*
+ * NR_CPUS, which sizes cpumap and cpulist: kernel_max_show() prints
+ * NR_CPUS - 1; without it Debian's (HMFS_MAX_CPUS), at least @nr_cpu_ids
+ */
+static int read_nr_cpus(const char *dir, int nr_cpu_ids)
+{
+	char path[256];
+	int max = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kernel_max", dir);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%d", &max) != 1)
+			max = -1;
+		fclose(f);
+	}
+	if (max < 0 || max >= HMFS_MAX_CPUS)
+		max = HMFS_MAX_CPUS - 1;
+	return max + 1 > nr_cpu_ids ? max + 1 : nr_cpu_ids;
+}
+
 /* no readable cpu/ directory: the CPUs this process may count */
 static int cpus_fallback(unsigned char *present, unsigned char *online)
 {
@@ -97,6 +119,7 @@ int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)
 	    read_cpumask(dir, "online", online) < 0)
 		hi = cpus_fallback(present, online) - 1;
 	ctx->cpus.nr_cpu_ids = hi + 1;
+	ctx->cpus.nr_cpus = read_nr_cpus(dir, hi + 1);
 	ctx->cpus.nid = calloc((size_t)hi + 1, sizeof(*ctx->cpus.nid));
 	ctx->cpus.online = calloc((size_t)hi / 8 + 1, 1);
 	if (!ctx->cpus.nid || !ctx->cpus.online) {

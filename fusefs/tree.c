@@ -1649,7 +1649,7 @@ void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 	else if (n->attr == A_CMDLINE)
 		st->st_size = (off_t)strlen(ctx->cfg.cmdline) + 1;
 	else
-		st->st_size = hmfs_attr_is_seq(n->attr) ? 0 : HMFS_PAGE_SIZE;
+		st->st_size = hmfs_attr_size(ctx, n->attr);
 	st->st_atim = st->st_mtim = st->st_ctim = ctx->mount_time;
 	hmfs_iattr_stat(ctx, n, st);
 }
