@@ -70,13 +70,39 @@ static unsigned long zone_slab_unreclaimable(const struct hm_zone_info *zi)
 	return zi->nr_slab_unreclaimable + zi->nr_alloc_unmovable;
 }
 
+/*
+ * A zone's anonymous pages: the workload's user pages, pinned or not.  A
+ * page get_user_pages() holds is still mapped anon and on the LRU
+ * (NR_ANON_MAPPED, NR_ACTIVE_ANON; an unevictable page is an mlocked
+ * one, not a pinned one); only migration fails on it.
+ */
+static unsigned long zone_anon(const struct hm_zone_info *zi)
+{
+	return zi->nr_alloc_movable + zi->nr_alloc_pinned;
+}
+
+/* the machine's anonymous pages, summed over every zone as global_node_page_state() */
+static unsigned long anon_pages(struct hmfs_ctx *ctx)
+{
+	unsigned long anon = 0;
+
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			struct hm_zone_info zi;
+
+			if (!hotmem_zone_info(ctx->hm, nid, zid, &zi))
+				anon += zone_anon(&zi);
+		}
+	return anon;
+}
+
 static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 {
 	struct hm_meminfo mi;
 	unsigned long anon, slab;
 
 	hotmem_meminfo(ctx->hm, &mi);
-	anon = mi.nr_alloc_movable;
+	anon = anon_pages(ctx);
 	/* the kernel's own slab, and the workload's unmovable pages as kmalloc */
 	slab = mi.nr_alloc_unmovable + mi.slab_unreclaimable + mi.slab_reclaimable;
 	kb(o, "", "MemTotal", mi.totalram_pages);
@@ -151,8 +177,8 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 		su += zone_slab_unreclaimable(&zi);
 		stack += zi.nr_kernel_stack;
 		pt += zi.nr_page_table_pages;
-		/* the workload's movable pages, as /proc/meminfo and zoneinfo count them */
-		anon += zi.nr_alloc_movable;
+		/* the workload's user pages, as /proc/meminfo and zoneinfo count them */
+		anon += zone_anon(&zi);
 	}
 	snprintf(p, sizeof(p), "Node %d ", nid);
 	kb(o, p, "MemTotal", ni.managed);
@@ -212,8 +238,8 @@ enum node_vm_src {
  * items, in mm/vmstat.c vmstat_text[]'s order, as a 6.18 guest prints them
  * (CONFIG_ZSMALLOC, CMA, NUMA_BALANCING, SWAP, IOMMU_SUPPORT, HUGETLB_PAGE;
  * no UNACCEPTED_MEMORY).  The values the engine keeps are the ones
- * /proc/zoneinfo and nodeN/meminfo show: the workload's movable pages as
- * active anon, its unmovable ones as unreclaimable slab.
+ * /proc/zoneinfo and nodeN/meminfo show: the workload's user pages
+ * (pinned or not) as active anon, its unmovable ones as unreclaimable slab.
  */
 enum vm_item_kind {
 	VM_ZONE_ITEM, /* enum zone_stat_item: per zone, a node's vmstat sums them */
@@ -302,7 +328,7 @@ static void zone_vm_counters(const struct hm_zone_info *zi, unsigned long v[VM_N
 	/* NR_FREE_PAGES_BLOCKS: free pages in chunks of a pageblock or more */
 	for (int k = HM_PAGEBLOCK_ORDER; k <= HM_MAX_PAGE_ORDER; k++)
 		v[VM_FREE_BLOCKS] += zi->free_area[k] << k;
-	v[VM_ANON] += zi->nr_alloc_movable;
+	v[VM_ANON] += zone_anon(zi);
 	v[VM_SLAB_R] += zi->nr_slab_reclaimable;
 	v[VM_SLAB_U] += zone_slab_unreclaimable(zi);
 	v[VM_STACK_KB] += PG_KB(zi->nr_kernel_stack); /* NR_KERNEL_STACK_KB */

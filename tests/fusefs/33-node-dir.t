@@ -152,6 +152,19 @@ is "$(awk '$1 == "Active(anon):" {print $2}' "$MNT/proc/meminfo")" \
 	    $(awk '$3 == "Active(anon):" {print $4}' "$N/node1/meminfo")))" \
 	"/proc/meminfo's Active(anon) is the nodes' sum"
 ctl free-all >/dev/null
+# pinned user pages are anon pages still (get_user_pages() moves nothing
+# off the LRU): they were in no anon count at all
+ctl alloc pinned 30 node=1 >/dev/null
+tap_ok $? "hotmemctl alloc pinned 30 node=1"
+is "$(awk '$1 == "nr_anon_pages" || $1 == "nr_active_anon" || $1 == "nr_zone_active_anon" {printf "%s ", $2}' \
+	"$N/node1/vmstat")" "30 30 30 " "node1/vmstat: the pinned pages are anon and active"
+is "$(awk '$3 == "AnonPages:" || $3 == "Active(anon):" {printf "%s ", $4}' "$N/node1/meminfo")" "120 120 " \
+	"node1/meminfo: AnonPages and Active(anon) 120 kB"
+is "$(awk '$1 == "AnonPages:" || $1 == "Active(anon):" {printf "%s ", $2}' "$MNT/proc/meminfo")" "120 120 " \
+	"/proc/meminfo: AnonPages and Active(anon) 120 kB"
+is "$(awk '/^Node 1,/ {n = 1; next} /^Node / {n = 0} n && $1 == "nr_zone_active_anon" {s += $2} END {print s}' \
+	"$MNT/proc/zoneinfo")" 30 "proc/zoneinfo: node 1's zones' nr_zone_active_anon 30"
+ctl free-all >/dev/null
 
 # hugepages/: the engine's 2 MiB pool only
 H=$N/node0/hugepages
