@@ -364,9 +364,14 @@ static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode, long
 		struct fuse_entry_param e;
 		struct hmfs_node n;
 
-		/* "." and ".." must not take a lookup reference */
+		/*
+		 * "." and ".." must not take a lookup reference (e.ino 0:
+		 * fuse_direntplus_link() skips them), but their dirent's d_ino
+		 * is attr.st_ino, and glibc's readdir() skips a d_ino 0 one
+		 */
 		if (!strcmp(name, ".") || !strcmp(name, "..")) {
 			memset(&e, 0, sizeof(e));
+			e.attr.st_ino = ino;
 			e.attr.st_mode = mode;
 		} else if (hmfs_node_get(d->ctx, ino, &n) == 0) {
 			fill_entry(d->ctx, &n, &e);

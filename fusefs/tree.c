@@ -1531,6 +1531,25 @@ static long rd_block_other_nodes(const struct hm_block_info *bi, unsigned long k
 	return LONG_MAX;
 }
 
+/*
+ * "..": the parent directory's inode number, as kernfs_fop_readdir()'s
+ * dir_emit_dots() gives it (parent_ino()); the root's is its own, as is
+ * a removed directory's (it has no path any more).
+ */
+static uint64_t dotdot_ino(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	char p[PATH_MAX], *slash;
+	struct hmfs_node parent;
+
+	if (hmfs_node_path(ctx, ino, p, sizeof(p)))
+		return ino;
+	slash = strrchr(p, '/');
+	if (!slash)
+		return p[0] ? HMFS_INO(HMFS_C_STATIC, 1) : ino;
+	*slash = '\0';
+	return hmfs_path_node(ctx, p, &parent) ? ino : parent.ino;
+}
+
 long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg)
 {
 	struct rd rd = { fn, arg };
@@ -1547,14 +1566,14 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 		return ret;
 	if (!S_ISDIR(n.mode))
 		return -ENOTDIR;
-	/* "." and "..": the kernel ignores their inode numbers */
+	/* "." and "..": their inode numbers reach readdir(3), which skips a d_ino 0 */
 	if (off < 1) {
 		if (!fn(arg, ".", ino, DIR_MODE, 0))
 			return 0;
 		off = 1;
 	}
 	if (off < 2) {
-		if (!fn(arg, "..", ino, DIR_MODE, 1))
+		if (!fn(arg, "..", dotdot_ino(ctx, ino), DIR_MODE, 1))
 			return 1;
 		off = 2;
 	}
