@@ -1629,13 +1629,22 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  * runs, as a "device" record (a restore puts the devices in place of
  * those with their ids, cuts @ranges out of the saved runs and puts
  * these in); saved's "devices" and "blocks" are stale after it, as its
- * "blocks" after a "run".
+ * "blocks" after a "run".  A record has no "iattrs": when what those
+ * blocks and their nodes keep changed too (the driver unplugged a
+ * chmodded block, whose next incarnation keeps nothing), the change is a
+ * "set" of every key that differs, "iattrs" with them -- else a restart
+ * put the chmod back on the block plugged again after it.
  */
 static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
 	json_object *now = ranges_pre(ctx, sv->ranges), *rec, *devs;
 	int ret = 0;
 
+	if (!same_json(json_object_object_get(now, "iattrs"),
+		       json_object_object_get(sv->pre, "iattrs"))) {
+		json_object_put(now);
+		return append_set(ctx, sv);
+	}
 	devs = json_object_object_get(now, "devices");
 	if (same_json(devs, json_object_object_get(sv->pre, "devices")) &&
 	    same_json(json_object_object_get(now, "blocks"),

@@ -96,6 +96,27 @@ tap_ok $? "restart after kill -9"
 is "$(stat -c %a "$A")" 604 "... a chmod after it is kept"
 stop_fs
 
+# The virtio-mem driver's unplug after an offline (unplug_online N) is
+# its own record: a block removed there takes what it kept, and a block
+# plugged again in its place keeps nothing -- after kill -9 too (the
+# record had no "iattrs": the restart put the old chmod on the new block)
+OPTS=(--profile default --cmdline "memhp_default_state=online_movable")
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts the default profile, new blocks online_movable"
+echo N >"$MNT/sys/module/virtio_mem/parameters/unplug_online" &&
+	ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G >/dev/null &&
+	ctl set-size vm0 640M >/dev/null && chmod 600 "$M/memory35/state"
+tap_ok $? "virtio-mem vm0 1G online, shrunk to 640M (unplug_online N keeps it), memory35/state chmod 600"
+(echo offline >"$M/memory35/state") && ctl settle --timeout 60 && [ ! -e "$M/memory35" ]
+tap_ok $? "memory35 offline: the driver unplugs it"
+ctl set-size vm0 1G >/dev/null && ctl settle --timeout 60
+is "$(stat -c %a "$M/memory35/state" 2>&1)" 644 "set-size 1G: memory35 plugged again, the kernel's mode"
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(stat -c %a "$M/memory35/state" 2>&1)" 644 "... memory35/state still 644"
+stop_fs
+
 # a chmod whose save fails is refused with its errno and undone
 state_on_small_tmpfs hotmem-iattr
 start_state_fs 128M
