@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <poll.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +23,20 @@
 #include "sysfs_parse.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
-/* Long enough for a looping offline to reach its deadline, short enough not to hang a script. */
+/*
+ * How long hotmemctl waits for a command when -t does not say: above
+ * every limit hotmemfs puts on a command itself -- a change waits at most
+ * 60 s for its events to be delivered before it replies (ctl.c's
+ * CTL_DELIVER_WAIT_MS), after a guest's eject or a virtio-mem shrink
+ * that gives up after 10 s (dev.c's HMFS_EJECT_SECONDS) -- so that by
+ * default the client never gives up on a command hotmemfs is still within
+ * its limits for; short enough not to hang a script on a hung hotmemfs.
+ * settle: its own --timeout (the server's default, SETTLE_DEFAULT) and
+ * SETTLE_MARGIN.
+ */
 #define DEFAULT_TIMEOUT 120
+#define SETTLE_DEFAULT 120
+#define SETTLE_MARGIN 30
 
 struct cli {
 	const char *sock;
@@ -31,7 +45,11 @@ struct cli {
 	bool map; /* `map`: a status request drawn */
 	int map_color; /* -1: when stdout is a terminal and NO_COLOR is unset */
 	const char *map_svg;
-	unsigned timeout; /* seconds a connect/send/reply may take; 0: none */
+	unsigned timeout; /* seconds the whole command may take (connect, send, reply); 0: none */
+	bool timeout_set; /* -t gave it: never changed by the command */
+	long deadline_ms; /* CLOCK_MONOTONIC ms the reply must come by; 0: none */
+	unsigned server_limit; /* the command's own limit in hotmemfs (settle's), s; 0: none said */
+	bool timed_out; /* said so already */
 	int fd;
 	const char *export_dir; /* export DIR: a status request, then the copy */
 	struct json_tokener *tok;
@@ -74,22 +92,68 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
 		"  -j, --json          print JSON instead of tables\n"
-		"  -t, --timeout SECS  give up on an unresponsive hotmemfs (default 120, 0: never)\n"
+		"  -t, --timeout SECS  give up when the whole command (connect, request, reply) takes\n"
+		"                      longer; the command may still complete in hotmemfs (default\n"
+		"                      120, settle: its --timeout + 30; 0: never)\n"
 		"  -h, --help          this text\n");
 }
 
-static void set_timeout(int fd, unsigned secs)
+static long now_ms(void)
 {
-	struct timeval tv = { .tv_sec = secs };
+	struct timespec ts;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* ms left before the deadline (at least 1), -1 for none, 0 when it has passed */
+static long left_ms(const struct cli *c)
+{
+	long left;
+
+	if (!c->deadline_ms)
+		return -1;
+	left = c->deadline_ms - now_ms();
+	return left > 0 ? left : 0;
+}
+
+/*
+ * What is left of the deadline as the socket's send timeout: a connect()
+ * to a listener whose backlog is full and a send() to a server that does
+ * not read block until it (SO_SNDTIMEO bounds both on a unix socket).
+ */
+static void set_send_timeout(struct cli *c, int fd)
+{
+	long left = left_ms(c);
+	struct timeval tv = { 0 };
+
+	if (left > 0) {
+		tv.tv_sec = left / 1000;
+		tv.tv_usec = (left % 1000) * 1000;
+	} else if (!left) {
+		tv.tv_usec = 1000;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-static int connect_sock(const char *path, unsigned timeout)
+/* -t ran out: said once, with what the command's own limit is when it is longer */
+static void say_timed_out(struct cli *c)
+{
+	if (c->timed_out)
+		return;
+	c->timed_out = true;
+	fprintf(stderr, "hotmemctl: no reply from %s within %u s (-t %u): hotmemfs busy or hung? "
+			"The command may still complete there (hotmemctl status shows the machine)",
+		c->sock, c->timeout, c->timeout);
+	if (c->server_limit > c->timeout)
+		fprintf(stderr, "; it waits up to %u s in hotmemfs", c->server_limit);
+	fputs("\n", stderr);
+}
+
+static int connect_sock(struct cli *c, const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, ret;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "hotmemctl: socket path too long\n");
@@ -97,13 +161,21 @@ static int connect_sock(const char *path, unsigned timeout)
 	}
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0)
-		set_timeout(fd, timeout); /* a full backlog blocks connect() too */
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	if (fd < 0) {
+		fprintf(stderr, "hotmemctl: socket: %m\n");
+		return -1;
+	}
+	set_send_timeout(c, fd); /* a full backlog blocks connect() too */
+	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (ret && errno == EAGAIN && c->deadline_ms) {
+		say_timed_out(c);
+		close(fd);
+		return -1;
+	}
+	if (ret) {
 		fprintf(stderr, "hotmemctl: cannot connect to %s: %m (is hotmemfs running?)\n",
 			path);
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return -1;
 	}
 	return fd;
@@ -113,6 +185,7 @@ static int send_req(struct cli *c, json_object *req)
 {
 	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 
+	set_send_timeout(c, c->fd);
 	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 || send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0)
 		return -errno;
 	return 0;
@@ -138,12 +211,21 @@ static json_object *recv_obj(struct cli *c)
 				return NULL;
 			}
 		}
-		ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), 0);
+		/* the deadline is the whole command's, not each read's: a trickle does not extend it */
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		long left = left_ms(c);
+		int ready = 1;
+		ssize_t n;
 
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			fprintf(stderr,
-				"hotmemctl: no reply from %s within %u s (hotmemfs busy or hung? -t raises the limit)\n",
-				c->sock, c->timeout);
+		if (left > 0)
+			ready = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (!left || !ready) {
+			say_timed_out(c);
+			return NULL;
+		}
+		if (ready < 0 && errno == EINTR)
+			continue;
+		n = recv(c->fd, c->buf, sizeof(c->buf), 0);
 		if (n <= 0)
 			return NULL;
 		c->len = (size_t)n;
@@ -496,8 +578,9 @@ static int export_machine(struct cli *c, json_object *status)
 
 /*
  * settle [--timeout SECS | -t SECS | timeout=SECS | SECS], udevadm's
- * spelling too; the server waits, so our socket's own timeout is made to
- * outlast it (unless it is 0, never).
+ * spelling too; the server waits that long, so without hotmemctl's own -t
+ * the client waits SETTLE_MARGIN longer; a -t given is kept (and said
+ * when it runs out first).
  */
 static int settle_request(struct cli *c, int argc, char **argv, json_object **req)
 {
@@ -522,15 +605,17 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 			return -1;
 		}
 	}
+	t = SETTLE_DEFAULT;
 	if (secs) {
 		json_object_object_add(args, "timeout", json_object_new_string(secs));
 		t = strtod(secs, &end);
-		if (end != secs && !*end && t >= 0 && t <= 86400 && c->timeout &&
-		    c->timeout < (unsigned)t + 10)
-			c->timeout = (unsigned)t + 10;
-	} else if (c->timeout && c->timeout < DEFAULT_TIMEOUT + 10) {
-		c->timeout = DEFAULT_TIMEOUT + 10; /* the server's default is ours */
+		if (end == secs || *end || !(t >= 0 && t <= 86400))
+			t = 0; /* the server says what is wrong with it */
 	}
+	/* the command's own limit; ours outlasts it unless -t said otherwise */
+	c->server_limit = (unsigned)t + (t > (unsigned)t); /* rounded up */
+	if (!c->timeout_set)
+		c->timeout = c->server_limit + SETTLE_MARGIN;
 	*req = json_object_new_object();
 	json_object_object_add(*req, "execute", json_object_new_string("settle"));
 	json_object_object_add(*req, "arguments", args);
@@ -626,6 +711,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			c->timeout = (unsigned)t;
+			c->timeout_set = true;
 			break;
 		}
 		case 'h':
@@ -658,20 +744,26 @@ int main(int argc, char **argv)
 	if (build_request(c, argc - optind, argv + optind, &req))
 		goto out;
 	cmd = gs(req, "execute");
-	c->fd = connect_sock(c->sock, c->timeout);
+	if (c->timeout)
+		c->deadline_ms = now_ms() + c->timeout * 1000L;
+	c->fd = connect_sock(c, c->sock);
 	c->tok = json_tokener_new();
 	if (c->fd < 0 || !c->tok)
 		goto out;
 	/* a refusing server (too many clients) may hang up before reading: its reason waits */
 	sent = send_req(c, req);
 	if (sent && !(reply = recv_obj(c))) {
-		fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
+		if (sent == -EAGAIN && c->deadline_ms)
+			say_timed_out(c);
+		else if (!c->timed_out)
+			fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
 		goto out;
 	}
 	if (!reply)
 		reply = recv_obj(c);
 	if (!reply) {
-		fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
+		if (!c->timed_out)
+			fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
 		goto out;
 	}
 	err = get(reply, "error");
@@ -684,7 +776,7 @@ int main(int argc, char **argv)
 	if (c->export_dir) {
 		rc = export_machine(c, ret);
 	} else if (!strcmp(cmd, "events")) {
-		set_timeout(c->fd, 0); /* events may be quiet for hours */
+		c->deadline_ms = 0; /* events may be quiet for hours */
 		rc = follow_events(c);
 	} else if (c->map && !c->json)
 		rc = print_map(c, ret);
