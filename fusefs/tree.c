@@ -2,9 +2,9 @@
 /*
  * The sysroot tree: names, modes, inode numbers and directory order.
  *
- * Names, modes and the order of entries inside memoryN/ and power/ follow
- * tests/fixtures/reference/sysfs-memory-host.txt (kernfs returns hash order; tools
- * sort, but a stable, kernel-like order costs nothing).
+ * Names and modes follow tests/fixtures/reference/sysfs-memory-host.txt;
+ * a sysfs directory lists in kernfs's hash order (hmfs_readdir(), "kernfs
+ * order" below), whatever order the tables here have.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -1550,7 +1550,9 @@ static uint64_t dotdot_ino(struct hmfs_ctx *ctx, uint64_t ino)
 	return hmfs_path_node(ctx, p, &parent) ? ino : parent.ino;
 }
 
-long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg)
+/* a directory's entries in its tables' order (hmfs_readdir() sorts a sysfs one) */
+static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn,
+			  void *arg)
 {
 	struct rd rd = { fn, arg };
 	struct hmfs_node n;
@@ -1610,6 +1612,169 @@ long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn f
 		return rd_subs(fwmap_ents, FSUB_END_, mk_fwmap, v >> 8, off, &rd, NULL);
 	}
 	return -ENOTDIR;
+}
+
+/* ---- kernfs order ---------------------------------------------------- */
+/*
+ * kernfs keeps a directory's children in an rbtree ordered by
+ * kernfs_name_hash(), then name (kernfs_name_compare(); sysfs's ns is
+ * NULL), and kernfs_fop_readdir() walks it with the hash as the position
+ * (fs/kernfs/dir.c, 6.12 and 6.18 alike).  Tools that take the first
+ * entry of a kind read that order: lsmem's memory_block_get_node() and
+ * hotmemd's hmd_block_read_node() the first nodeK of a block spanning
+ * nodes.  Positions here: "." and ".." 0 and 1 << 8, an entry
+ * hash << 8 | its rank among equal hashes; then, in id order at
+ * KF_TAIL + the table's own offset, the entries there is one of per
+ * memory block (memoryN in memory/ and bus/memory/devices/, nodeN's
+ * memoryM): thousands, where sorting them on every request would cost
+ * the listing quadratic time; tools sort those by number (lsmem, chmem,
+ * numactl), and kernfs's order of them says nothing.
+ */
+#define KF_TAIL (1L << 40)
+
+/* kernfs_name_hash(): partial_name_hash() of each char (signed on x86), end_name_hash() of 64 bits */
+static unsigned int kernfs_name_hash(const char *name)
+{
+	uint64_t hash = 0;
+
+	for (const char *c = name; *c; c++) {
+		uint64_t ch = (uint64_t)(long)(signed char)*c;
+
+		hash = (hash + (ch << 4) + (ch >> 4)) * 11;
+	}
+	hash = ((hash * 0x61C8864680B583EBULL) >> 32) & 0x7fffffffU; /* hash_long(hash, 32) */
+	if (hash < 2) /* 0 and 1 are "." and "..", INT_MAX the end */
+		hash += 2;
+	if (hash >= 0x7fffffffU)
+		hash = 0x7fffffffU - 1;
+	return (unsigned int)hash;
+}
+
+struct kf_ent {
+	unsigned int hash;
+	char name[64];
+	uint64_t ino;
+	mode_t mode;
+};
+
+struct kf_list {
+	struct kf_ent *ents;
+	size_t nr, cap;
+	bool nomem;
+};
+
+/* one of the per-block entries a listing has last (see above) */
+static bool kf_per_block(uint64_t ino)
+{
+	unsigned c = HMFS_INO_CLASS(ino);
+
+	return c == HMFS_C_NODELINK || c == HMFS_C_BUSLINK ||
+	       (c == HMFS_C_BLOCK && (HMFS_INO_VAL(ino) & 0xff) == BSUB_DIR);
+}
+
+/* the table's entries up to the per-block ones: "." and ".." as hash 0 and 1 */
+static bool kf_collect(void *arg, const char *name, uint64_t ino, mode_t mode, long off)
+{
+	struct kf_list *l = arg;
+	struct kf_ent *e;
+
+	/* "." of memoryN/ has its per-block number */
+	if (off > 1 && kf_per_block(ino))
+		return false;
+	if (l->nr == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		e = realloc(l->ents, cap * sizeof(*e));
+		if (!e) {
+			l->nomem = true;
+			return false;
+		}
+		l->ents = e;
+		l->cap = cap;
+	}
+	e = &l->ents[l->nr++];
+	e->hash = off < 2 ? (unsigned int)off : kernfs_name_hash(name);
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->ino = ino;
+	e->mode = mode;
+	return true;
+}
+
+static int kf_cmp(const void *a, const void *b)
+{
+	const struct kf_ent *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+struct kf_tail {
+	hmfs_dirent_fn fn;
+	void *arg;
+};
+
+/* the per-block entries, at KF_TAIL + the table's offset */
+static bool kf_tail_fn(void *arg, const char *name, uint64_t ino, mode_t mode, long off)
+{
+	struct kf_tail *t = arg;
+
+	return !kf_per_block(ino) || t->fn(t->arg, name, ino, mode, KF_TAIL + off);
+}
+
+/* a sysfs directory: below sys/, but for debugfs's sys/kernel/debug */
+static bool kf_dir(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	char p[PATH_MAX];
+	struct hmfs_node n;
+
+	if (HMFS_INO_CLASS(ino) != HMFS_C_STATIC)
+		return true;
+	if (hmfs_node_get(ctx, ino, &n) || snode_path(ctx, n.snode, p, sizeof(p)))
+		return false;
+	return (!strcmp(p, "sys") || !strncmp(p, "sys/", 4)) && strcmp(p, "sys/kernel/debug") &&
+	       strncmp(p, "sys/kernel/debug/", 17);
+}
+
+static long readdir_kernfs(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn,
+			   void *arg)
+{
+	struct kf_list l = { 0 };
+	struct kf_tail t = { fn, arg };
+	long ret = 0;
+	unsigned rank = 0;
+
+	if (off < KF_TAIL) {
+		ret = readdir_table(ctx, ino, 0, kf_collect, &l);
+		if (l.nomem)
+			ret = -ENOMEM;
+		if (ret < 0)
+			goto out;
+		qsort(l.ents, l.nr, sizeof(*l.ents), kf_cmp);
+		for (size_t i = 0; i < l.nr; i++) {
+			long pos;
+
+			rank = i && l.ents[i - 1].hash == l.ents[i].hash ? rank + 1 : 0;
+			pos = (long)l.ents[i].hash << 8 | (rank < 0xff ? rank : 0xff);
+			if (pos < off)
+				continue;
+			ret = pos;
+			if (!fn(arg, l.ents[i].name, l.ents[i].ino, l.ents[i].mode, pos))
+				goto out;
+		}
+	}
+	ret = readdir_table(ctx, ino, off > KF_TAIL ? off - KF_TAIL : 2, kf_tail_fn, &t);
+	if (ret >= 0 && ret != LONG_MAX)
+		ret += KF_TAIL;
+out:
+	free(l.ents);
+	return ret;
+}
+
+long hmfs_readdir(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn, void *arg)
+{
+	return kf_dir(ctx, ino) ? readdir_kernfs(ctx, ino, off, fn, arg) :
+				  readdir_table(ctx, ino, off, fn, arg);
 }
 
 static bool same_run(const struct hm_block_info *a, const struct hm_block_info *b,
