@@ -86,6 +86,7 @@ struct hmd {
 	unsigned long block_size;
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
+	bool warned_node_max; /* a block on a node >= HMD_MAX_NODES was said once */
 
 	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;

@@ -5,6 +5,7 @@
  * openat() per attribute, on sysfs, hotmemfs and plain files alike.
  */
 #include <dirent.h>
+#include <syslog.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -245,7 +246,20 @@ int hmd_block_read_node(struct hmd *d, unsigned long id)
 		}
 	}
 	closedir(dir);
-	return nid < HMD_MAX_NODES ? nid : 0;
+	if (nid >= HMD_MAX_NODES) {
+		/*
+		 * A kernel with NODES_SHIFT 10 can have such a node; hotmemd's
+		 * per-node tables stop at HMD_MAX_NODES, so the block counts as
+		 * node 0's -- said once, not silently.
+		 */
+		if (!d->warned_node_max)
+			hmd_log(d, LOG_WARNING,
+				"memory%lu is on node%d, past the %d nodes hotmemd keeps: counted as node0's (policy per node and ratios are node0's for such blocks)",
+				id, nid, HMD_MAX_NODES);
+		d->warned_node_max = true;
+		nid = 0;
+	}
+	return nid;
 }
 
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)

@@ -236,8 +236,13 @@ static bool req_in_group(fuse_req_t req, gid_t gid)
 	int nr = fuse_req_getgroups(req, 64, groups);
 	bool in = fuse_req_ctx(req)->gid == gid;
 
-	if (nr > 64 && (list = calloc((size_t)nr, sizeof(*list))))
-		nr = fuse_req_getgroups(req, nr, list);
+	if (nr > 64 && (list = calloc((size_t)nr, sizeof(*list)))) {
+		int size = nr;
+
+		nr = fuse_req_getgroups(req, size, list);
+		if (nr > size) /* it joined groups between the two reads of /proc */
+			nr = size;
+	}
 	for (int i = 0; !in && list && i < nr; i++)
 		in = list[i] == gid;
 	if (list != groups)
