@@ -18,7 +18,8 @@
  *    what is online), and how many of those memmap pages hold the same
  *    bytes;
  *  - a fresh online of such a memmap with the buddy heads populated in one
- *    call (process_madvise(), 6.13+) vs left to fault, and its traps;
+ *    call (process_madvise(), 6.13+) vs left to fault, its traps, and the
+ *    vmemmap pages it copies (host memory) and maps;
  *  - the copied-pages query (PAGEMAP_SCAN, 6.7+) vs reading pagemap, alone
  *    and as a share of the online/offline cycle that re-shares in place;
  *  - that cycle with the query asked only when the process faulted since
@@ -541,10 +542,25 @@ static void set_way(struct hotmem *hm, int uffd, int way)
 	hm->populate_vector = way == AROUND_POPULATED || way == SINGLE_POPULATED;
 }
 
+/* the vmemmap pages of the section at @spfn the host maps (present in pagemap); 0 unknown */
+static long section_mapped(struct hotmem *hm, unsigned long spfn)
+{
+	uint64_t ent[512];
+	long n = 0;
+	const off_t off = (off_t)((uintptr_t)pfn_to_page(hm, spfn) / 4096 * 8);
+
+	if (hm->pagemap_fd < 0 || pread(hm->pagemap_fd, ent, sizeof(ent), off) != sizeof(ent))
+		return 0;
+	for (int i = 0; i < 512; i++)
+		n += (long)(ent[i] >> 63);
+	return n;
+}
+
 /*
  * The first online of 128 MiB blocks whose memmap from system RAM is
  * mapped onto its template, each way in turn, block by block: its time,
- * the traps it takes, the vmemmap pages it copies (host memory).
+ * the traps it takes, the vmemmap pages it copies (host memory) and maps
+ * (PTEs every later walk of the memmap meets).
  */
 static void bench_populate(void)
 {
@@ -552,7 +568,7 @@ static void bench_populate(void)
 	const unsigned long first = DIMM >> 27;
 	double t[NR_WAYS][NR / NR_WAYS];
 	long long traps[NR_WAYS] = { 0 };
-	long copies[NR_WAYS] = { 0 };
+	long copies[NR_WAYS] = { 0 }, mapped[NR_WAYS] = { 0 };
 	struct hotmem_config cfg;
 	struct hotmem *hm;
 	char err[256];
@@ -589,6 +605,7 @@ static void bench_populate(void)
 		traps[way] += traps_read(fd) - f0;
 		copies[way] += physmem_private_pages(hm, pfn_to_page(hm, id << (27 - 12)), 2UL << 20,
 						     ULONG_MAX, NULL, NULL);
+		mapped[way] += section_mapped(hm, id << (27 - 12));
 	}
 	hm->uffd = uffd;
 	hm->populate_vector = vector;
@@ -600,14 +617,19 @@ static void bench_populate(void)
 	for (int w = 0; w < NR_WAYS; w++) {
 		us[w] = median(t[w], k[w]);
 		printf("# fresh online of a 128 MiB block, memmap shared with its template, %s: "
-		       "%.1f us, %.1f traps, %.1f vmemmap pages copied\n", way_name[w], us[w],
-		       fd >= 0 ? (double)traps[w] / k[w] : -1.0, (double)copies[w] / k[w]);
+		       "%.1f us, %.1f traps, %.1f vmemmap pages copied, %.1f mapped\n", way_name[w],
+		       us[w], fd >= 0 ? (double)traps[w] / k[w] : -1.0, (double)copies[w] / k[w],
+		       (double)mapped[w] / k[w]);
 	}
 	figure("engine_online_fresh_vs_old", us[SINGLE_POPULATED] / us[AROUND_FAULTED], "x",
 	       "< 1", us[SINGLE_POPULATED] < us[AROUND_FAULTED]);
 	if (fd >= 0)
 		figure("engine_online_fresh_traps", (double)traps[SINGLE_POPULATED] / k[SINGLE_POPULATED],
 		       "traps a block", "informational: the old code's in the line above", true);
+	figure("engine_online_fresh_copied_pages", (double)copies[SINGLE_POPULATED] / k[SINGLE_POPULATED],
+	       "vmemmap pages a block", "informational: host pages written, the 32 buddy heads", true);
+	figure("engine_online_fresh_mapped_pages", (double)mapped[SINGLE_POPULATED] / k[SINGLE_POPULATED],
+	       "vmemmap pages a block", "informational: 64 until the pageblocks' zone was read once", true);
 	figure("engine_online_fresh_copies_vs_old",
 	       (double)copies[SINGLE_POPULATED] / k[SINGLE_POPULATED] /
 	       ((double)copies[AROUND_FAULTED] / k[AROUND_FAULTED]), "x", "<= 1: no more host memory",
