@@ -647,6 +647,14 @@ struct json_object *hmfs_iattr_ranges_json(struct hmfs_ctx *ctx, struct json_obj
  * what @entry says, the others stay.  The record of one change (state.c).
  */
 struct json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino);
+/* entry @e says its node keeps something (a path alone, or with its "memmap": nothing) */
+bool hmfs_iattr_entry_keeps(struct json_object *e);
+/*
+ * entries @a and @b are of the same node: the same path, or for a
+ * firmware/memmap/N node the same entry ("memmap": its range and type,
+ * which N need not follow across a restart) and the same file of it
+ */
+bool hmfs_iattr_same_node(struct json_object *a, struct json_object *b);
 void hmfs_iattr_restore_entry(struct hmfs_ctx *ctx, struct json_object *entry);
 int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
 		   const void *value, size_t size, int flags);
@@ -910,6 +918,8 @@ uint64_t hmfs_event_ino(const struct hmfs_node *n);
 /* tree.c: sys/firmware/memmap/N, at most this many entries shown */
 #define HMFS_FWMAP_MAX 512
 bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap_entry *out);
+/* the number of the firmware map entry of that range and type, or -1 */
+long hmfs_fwmap_find(struct hmfs_ctx *ctx, uint64_t start, uint64_t end, const char *type);
 
 /* dev.c */
 /* QEMU refuses a command: its words, printf-style, in @err; -EINVAL */

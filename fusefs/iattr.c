@@ -701,6 +701,40 @@ static json_object *hex_json(const char *v, size_t size)
 	return o;
 }
 
+/*
+ * "memmap" of a firmware/memmap/N node's entry: the range and type of its
+ * entry, which name it across a restart.  drivers/firmware/memmap.c
+ * (6.12) numbers entries by a counter at add (add_sysfs_fw_map_entry()),
+ * and so does the engine: a restart numbers the ones back by their order
+ * in the machine, so a DIMM's entry may come back as another number --
+ * and a number as another DIMM's entry, whose chmod it must not get.
+ * NULL for any other node.
+ */
+static json_object *fwmap_json(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hm_fwmap_entry fe;
+	json_object *o;
+
+	if (HMFS_INO_CLASS(ino) != HMFS_C_FWMAP || !hmfs_fwmap_entry(ctx, HMFS_INO_VAL(ino) >> 8, &fe))
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "start", json_object_new_uint64(fe.start));
+	json_object_object_add(o, "end", json_object_new_uint64(fe.end));
+	json_object_object_add(o, "type", json_object_new_string(fe.type));
+	return o;
+}
+
+/* an entry of "iattrs" for the node of @ino at @path: its path (and its firmware map entry) */
+static json_object *entry_head(struct hmfs_ctx *ctx, uint64_t ino, const char *path)
+{
+	json_object *e = json_object_new_object(), *fw = fwmap_json(ctx, ino);
+
+	json_object_object_add(e, "path", json_object_new_string(path));
+	if (fw)
+		json_object_object_add(e, "memmap", fw);
+	return e;
+}
+
 /* entry @a's values (not its path); NULL: it keeps nothing */
 static json_object *iattr_entry_json(const struct hmfs_iattr *a)
 {
@@ -895,8 +929,7 @@ static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 			json_object_put(s[i].val);
 			continue;
 		}
-		e = json_object_new_object();
-		json_object_object_add(e, "path", json_object_new_string(path));
+		e = entry_head(ctx, s[i].ino, path);
 		json_object_object_foreach(s[i].val, key, val)
 			json_object_object_add(e, key, json_object_get(val));
 		json_object_put(s[i].val);
@@ -1125,15 +1158,83 @@ static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino)
 	return false;
 }
 
-/* the node at @e's path into @n; false (said) when there is none */
+bool hmfs_iattr_entry_keeps(json_object *e)
+{
+	json_object_object_foreach(e, key, val) {
+		(void)val;
+		if (strcmp(key, "path") && strcmp(key, "memmap"))
+			return true;
+	}
+	return false;
+}
+
+bool hmfs_iattr_same_node(json_object *a, json_object *b)
+{
+	const char *pa = json_object_get_string(field(a, "path")),
+		   *pb = json_object_get_string(field(b, "path"));
+	json_object *fa = field(a, "memmap"), *fb = field(b, "memmap");
+
+	if (!pa || !pb)
+		return false;
+	if (!fa || !fb)
+		return !fa && !fb && !strcmp(pa, pb);
+	/* the same entry (range and type), the same file of it: N may differ */
+	pa = strrchr(pa, '/');
+	pb = strrchr(pb, '/');
+	return json_object_equal(fa, fb) && pa && pb &&
+	       (strspn(pa + 1, "0123456789") == strlen(pa + 1) ?
+			strspn(pb + 1, "0123456789") == strlen(pb + 1) :
+			!strcmp(pa, pb));
+}
+
+/*
+ * The path of the firmware map entry @fw (fwmap_json()) has now, into
+ * @buf: @path (sys/firmware/memmap/N[/file]) with N its present number;
+ * NULL when no entry has that range and type (or @fw is malformed)
+ */
+static const char *fwmap_path(struct hmfs_ctx *ctx, const char *path, json_object *fw, char *buf,
+			      size_t len)
+{
+	json_object *start = field(fw, "start"), *end = field(fw, "end"), *type = field(fw, "type");
+	char dir[PATH_MAX];
+	size_t dl;
+	long index;
+	int w;
+
+	if (!json_object_is_type(start, json_type_int) || !json_object_is_type(end, json_type_int) ||
+	    !json_object_is_type(type, json_type_string) ||
+	    hmfs_node_path(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_fwmap + 1), dir, sizeof(dir)))
+		return NULL;
+	dl = strlen(dir);
+	if (strncmp(path, dir, dl) || path[dl] != '/')
+		return NULL;
+	path += dl + 1;
+	path += strspn(path, "0123456789");
+	index = hmfs_fwmap_find(ctx, json_object_get_uint64(start), json_object_get_uint64(end),
+				json_object_get_string(type));
+	if (index < 0 || (*path && *path != '/'))
+		return NULL;
+	w = snprintf(buf, len, "%s/%ld%s", dir, index, path);
+	return w < 0 || (size_t)w >= len ? NULL : buf;
+}
+
+/*
+ * the node at @e's path into @n -- a firmware map entry's where its
+ * entry ("memmap") is now; false (said) when there is none
+ */
 static bool iattr_entry_node(struct hmfs_ctx *ctx, json_object *e, struct hmfs_node *n)
 {
 	json_object *path = member(e, "path", json_type_string);
+	const char *p = path ? json_object_get_string(path) : NULL;
+	char moved[PATH_MAX];
 
-	if (path && !hmfs_path_node(ctx, json_object_get_string(path), n))
+	if (p && field(e, "memmap"))
+		p = fwmap_path(ctx, p, field(e, "memmap"), moved, sizeof(moved));
+	if (p && !hmfs_path_node(ctx, p, n))
 		return true;
-	fprintf(stderr, "hotmemfs: state file: no node %s: its mode, owner, times and xattrs are not restored\n",
-		path ? json_object_get_string(path) : "(no path)");
+	fprintf(stderr, "hotmemfs: state file: no node %s%s: its mode, owner, times and xattrs are not restored\n",
+		path ? json_object_get_string(path) : "(no path)",
+		path && !p ? " (no firmware map entry of its range and type)" : "");
 	return false;
 }
 
@@ -1146,7 +1247,7 @@ static int iattr_entry_into(struct hmfs_iattr **tbl, const struct hmfs_node *n, 
 	int more = iattr_drop_in(tbl, n->ino) ? -1 : 0;
 	struct hmfs_iattr *a;
 
-	if (json_object_object_length(e) > 1 && (a = iattr_new_in(tbl, n->ino))) {
+	if (hmfs_iattr_entry_keeps(e) && (a = iattr_new_in(tbl, n->ino))) {
 		iattr_entry_restore(a, n, e);
 		more++;
 	}
@@ -1310,8 +1411,7 @@ json_object *hmfs_iattr_entry_json(struct hmfs_ctx *ctx, uint64_t ino)
 	if (a)
 		v = iattr_entry_json(a);
 	pthread_mutex_unlock(&ctx->iattr_lock);
-	e = json_object_new_object();
-	json_object_object_add(e, "path", json_object_new_string(path));
+	e = entry_head(ctx, ino, path);
 	if (v) {
 		json_object_object_foreach(v, key, val)
 			json_object_object_add(e, key, json_object_get(val));

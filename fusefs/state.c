@@ -2686,15 +2686,18 @@ static bool set_value_ok(const char *key, json_object *val)
 }
 
 /*
- * An "iattr" record: its node's entry of "iattrs" (by path, which keeps
- * them sorted) replaced by the record's, or taken out when the record has
- * the path alone.  A file from before "iattrs" starts with none.
+ * An "iattr" record: its node's entry of "iattrs" (kept sorted by path)
+ * replaced by the record's, or taken out when the record keeps nothing.
+ * Its node's: the same path, or for a firmware/memmap/N node the same
+ * entry (hmfs_iattr_same_node()): the file's entry may be of a start
+ * that numbered it otherwise.  A file from before "iattrs" starts with
+ * none.
  */
 static int replay_iattr(json_object *m, json_object *e)
 {
 	json_object *old = get(m, "iattrs", json_type_array), *a = json_object_new_array();
 	const char *path = json_object_get_string(get(e, "path", json_type_string));
-	bool put = json_object_object_length(e) < 2;
+	bool put = !hmfs_iattr_entry_keeps(e);
 
 	if (!get(e, "path", json_type_string)) {
 		json_object_put(a);
@@ -2709,7 +2712,7 @@ static int replay_iattr(json_object *m, json_object *e)
 			json_object_array_add(a, json_object_get(e));
 			put = true;
 		}
-		if (cmp)
+		if (!hmfs_iattr_same_node(o, e))
 			json_object_array_add(a, json_object_get(o));
 	}
 	if (!put)
@@ -2894,6 +2897,13 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
 		/* by path, once the blocks they are under are back */
 		hmfs_iattr_restore(ctx, get(m, "iattrs", json_type_array));
+		/*
+		 * saved's "iattrs" are what was restored, which is not the
+		 * file's text when a firmware map entry came back as another
+		 * number, or an entry was left out (malformed, its node gone):
+		 * an undo's @pre compared with the file's froze hotmemfs
+		 */
+		ctx->saved_stale |= 1u << KEY_IATTRS;
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

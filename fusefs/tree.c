@@ -734,6 +734,17 @@ bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap
 	return false;
 }
 
+long hmfs_fwmap_find(struct hmfs_ctx *ctx, uint64_t start, uint64_t end, const char *type)
+{
+	struct hm_fwmap_entry ents[HMFS_FWMAP_MAX];
+	size_t n = hotmem_firmware_map(ctx->hm, ents, HMFS_FWMAP_MAX);
+
+	for (size_t i = 0; i < n && i < HMFS_FWMAP_MAX; i++)
+		if (ents[i].start == start && ents[i].end == end && !strcmp(ents[i].type, type))
+			return (long)ents[i].index;
+	return -1;
+}
+
 static int fwmap_node_get(struct hmfs_ctx *ctx, unsigned long index, unsigned sub,
 			  struct hmfs_node *n)
 {

@@ -117,6 +117,47 @@ tap_ok $? "restart after kill -9"
 is "$(stat -c %a "$M/memory35/state" 2>&1)" 644 "... memory35/state still 644"
 stop_fs
 
+# A firmware/memmap/N entry's chmod follows its entry, not its number:
+# the kernel numbers entries by a counter at add (add_sysfs_fw_map_entry()),
+# a restart numbers those back by their order, and d2's entry, 5 before,
+# may come back as 4 while 5 is d3's (review2 #7: d3's type got d2's 600)
+FW=$MNT/sys/firmware/memmap
+# fw_of ID: the N of device ID's firmware map entry (its start is the device's addr)
+fw_of() {
+	local a
+	a=$(ctl --json status | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin)["devices"] if d["id"] == sys.argv[1]][0])' "$1")
+	for d in "$FW"/*; do
+		[ "$(cat "$d/start")" = "$(printf 0x%x "$a")" ] && { basename "$d"; return; }
+	done
+}
+start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl device_add pc-dimm id=d2 size=128M >/dev/null &&
+	ctl device_del d1 >/dev/null && ctl device_add pc-dimm id=d3 size=128M >/dev/null
+tap_ok $? "DIMMs d1 and d2, d1 out, d3 in"
+n2=$(fw_of d2) n3=$(fw_of d3)
+diag "d2 is memmap/$n2, d3 memmap/$n3"
+chmod 600 "$FW/$n2/type" && chown 7:7 "$FW/$n3"
+tap_ok $? "chmod 600 memmap/$n2/type (d2's), chown 7:7 memmap/$n3 (d3's)"
+kill9_fs
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+m2=$(fw_of d2) m3=$(fw_of d3)
+diag "d2 is memmap/$m2, d3 memmap/$m3 now"
+is "$(stat -c '%a %u:%g' "$FW/$m2/type" "$FW/$m3" "$FW/$m3/type" "$FW/$m2" | tr '\n' ' ')" \
+	"600 0:0 755 7:7 444 0:0 755 0:0 " "... d2's type is 600, d3's entry 7:7, nothing else moved with a number"
+chmod 640 "$FW/$m2/type" && chmod 700 "$FW/$m3"
+tap_ok $? "chmod 640 d2's type, 700 d3's entry (journal records of the new numbers)"
+kill9_fs
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+m2=$(fw_of d2) m3=$(fw_of d3)
+is "$(stat -c '%a %u:%g' "$FW/$m2/type" "$FW/$m3" "$FW/$m3/type" "$FW/$m2" | tr '\n' ' ')" \
+	"640 0:0 700 7:7 444 0:0 755 0:0 " "... the later values, each on its entry"
+echo online_movable >"$M/auto_online_blocks"
+tap_ok $? "hotmemfs takes the next change"
+stop_fs
+
 # a chmod whose save fails is refused with its errno and undone
 state_on_small_tmpfs hotmem-iattr
 start_state_fs 128M
