@@ -9,14 +9,22 @@
  * any other set would contradict what they see: lscpu and numactl read
  * cpuM/ and nodeN/cpumap side by side.
  *
- * Which nodes have CPUs is the engine's machine: the nodes with memory
- * at boot (hm_node_info.has_cpu); a node that came with hot-added memory
- * only has none.  The host's present CPUs are spread over those nodes in
- * runs, the lowest CPUs on the lowest node, as firmware (ACPI SRAT,
- * QEMU's -numa cpus=) usually numbers them; with fewer CPUs than such
- * nodes the last nodes get none (and are not in has_cpu, N_CPU being the
- * nodes with an online CPU).
+ * Which nodes may have CPUs is the engine's machine: the nodes with
+ * memory at boot (hm_node_info.has_cpu); a node that came with hot-added
+ * memory only has none.  A CPU sits on the node the host's cpuM/nodeK
+ * link names when the machine has that node with CPUs: inside
+ * hotmem-enter that link (the host's cpu/ directory, not bound over)
+ * leads to the emulated nodeK, which must list cpuM, as irqbalance and a
+ * readlink read the CPU's side, lscpu and numactl the node's (review6
+ * #4).  On a one-node host every CPU is on node 0 and the other nodes
+ * have none.  Only the CPUs whose host node the machine lacks are spread
+ * over its CPU nodes in runs, the lowest CPUs on the lowest node, as
+ * firmware (ACPI SRAT, QEMU's -numa cpus=) usually numbers them: their
+ * host link then names another node than the emulated nodes' cpulists
+ * (docs/hotmemfs.md says so).  A node left without CPUs is not in
+ * has_cpu (N_CPU: the nodes with an online CPU).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,22 +94,57 @@ static bool bit(const unsigned char *mask, int i)
 	return mask[i / 8] & (1u << (i % 8));
 }
 
-/* the present CPUs in runs over the nodes the engine gave CPUs */
-static void cpus_place(struct hmfs_ctx *ctx, const unsigned char *present)
+/* the host's node of @cpu: its cpuM/nodeK link (register_cpu_under_node()), or -1 */
+static int host_cpu_node(const char *dir, int cpu)
+{
+	char path[256];
+	struct dirent *e;
+	int nid = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/cpu%d", dir, cpu);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while (nid < 0 && (e = readdir(d))) {
+		char *end;
+		long v;
+
+		if (strncmp(e->d_name, "node", 4) || e->d_name[4] < '0' || e->d_name[4] > '9')
+			continue;
+		v = strtol(e->d_name + 4, &end, 10);
+		if (!*end && v < HM_MAX_NUMNODES)
+			nid = (int)v;
+	}
+	closedir(d);
+	return nid;
+}
+
+/*
+ * Each present CPU on its host node when the engine gave that node CPUs,
+ * the others in runs over the nodes the engine gave CPUs
+ */
+static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned char *present)
 {
 	int nodes[HM_MAX_NUMNODES], k = 0, n = 0, j = 0;
+	bool cpu_node[HM_MAX_NUMNODES] = { false };
 
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm) && nid < HM_MAX_NUMNODES; nid++) {
 		struct hm_node_info ni;
 
-		if (!hotmem_node_info(ctx->hm, nid, &ni) && ni.has_cpu)
+		if (!hotmem_node_info(ctx->hm, nid, &ni) && ni.has_cpu) {
 			nodes[k++] = nid;
+			cpu_node[nid] = true;
+		}
 	}
-	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++)
-		n += bit(present, cpu);
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
-		ctx->cpus.nid[cpu] = -1;
-		if (bit(present, cpu) && k)
+		int host = bit(present, cpu) ? host_cpu_node(dir, cpu) : -1;
+
+		ctx->cpus.nid[cpu] = host >= 0 && cpu_node[host] ? host : -1;
+		n += bit(present, cpu) && ctx->cpus.nid[cpu] < 0;
+	}
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
+		if (bit(present, cpu) && ctx->cpus.nid[cpu] < 0 && k)
 			ctx->cpus.nid[cpu] = nodes[(long)j++ * k / n];
 	}
 }
@@ -128,7 +171,7 @@ int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)
 		return -ENOMEM;
 	}
 	memcpy(ctx->cpus.online, online, (size_t)hi / 8 + 1);
-	cpus_place(ctx, present);
+	cpus_place(ctx, dir, present);
 	free(possible);
 	return 0;
 }

@@ -54,7 +54,8 @@ is "$(cd "$B/devices" && for l in *; do echo "$l $(readlink "$l")"; done)" \
 	"bus/node/devices: node0 and node1 -> ../../../devices/system/node/nodeN"
 is "$(cd "$N/node1" && realpath subsystem)" "$B" "node1/subsystem resolves to bus/node"
 
-# CPUs: the host's present CPUs, in runs over nodes 0 and 1
+# CPUs: the host's present CPUs, each on its host node when the machine has
+# it with CPUs (nodes 0 and 1 here), the others in runs over nodes 0 and 1
 host_cpus=$(cat /sys/devices/system/cpu/present)
 nr_cpu_ids=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))
 ours=$(cd "$N" && for d in node*/cpu[0-9]*; do echo "${d#*/} $(readlink "$d")"; done | sort -V)
@@ -275,6 +276,35 @@ start_fs --profile "$TMP/mf.profile" --cmdline hotmem.kernel_alloc=off
 tap_ok $? "hotmemfs restarts after kill -9"
 is "$(mf 1)" "1 1" "node1/memory_failure/ counts the page retired before"
 is "$(stat -c %a "$N/node1/memory_failure/total")" 400 "... and total keeps its chmod (the state file names it by its path)"
+
+# inside hotmem-enter a CPU's own node link (the host's cpu/cpuM/nodeK, not
+# bound over) leads to an emulated node whose cpulist has the CPU, for each
+# CPU whose host node the machine has with CPUs (0 or 1): irqbalance and a
+# readlink read that side, lscpu and numactl the node's (review6 #4)
+if [ ! -x "$ENTER" ]; then
+	ok "cpuM/nodeK agrees with nodeK/cpulist # SKIP no $ENTER"
+else
+	out=$("$ENTER" --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off -- python3 -c '
+import glob, os, re
+checked = bad = 0
+for c in glob.glob("/sys/devices/system/cpu/cpu[0-9]*"):
+    links = [n for n in os.listdir(c) if re.fullmatch(r"node[0-9]+", n)]
+    if not links or links[0] not in ("node0", "node1"):
+        continue
+    cpus = set()
+    for part in open(os.path.join(c, links[0], "cpulist")).read().strip().split(","):
+        if part:
+            a, _, b = part.partition("-")
+            cpus |= set(range(int(a), int(b or a) + 1))
+    checked += 1
+    if int(c.rsplit("cpu", 1)[1]) not in cpus:
+        bad += 1
+        print("%s/%s does not list it" % (os.path.basename(c), links[0]))
+print("checked %d" % checked)' 2>/dev/null)
+	echo "$out" | sed 's/^/#   /'
+	is "$(echo "$out" | grep -c 'does not list')" 0 "each CPU's cpuM/nodeK lists it in nodeK/cpulist"
+	is "$(echo "$out" | grep -c '^checked [1-9]')" 1 "... CPUs checked"
+fi
 
 # numactl and lscpu inside hotmem-enter
 if ! command -v numactl >/dev/null; then
