@@ -348,7 +348,7 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 int hmfs_tree_init(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = &ctx->cfg;
-	int root, sys, dev, system, mem, node, bus, busmem, module, mod, par, proc;
+	int root, sys, dev, system, mem, node, bus, module, mod, par, proc;
 	int kern, dbg, nei, nmem, act, a;
 
 	ctx->snodes = calloc(HMFS_MAX_SNODES, sizeof(*ctx->snodes));
@@ -404,21 +404,11 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, node, "uevent", RW, A_UEVENT_NOSUBSYS);
 
 	bus = sn_add(ctx, sys, "bus", DIR_MODE, A_NONE);
-	busmem = sn_add(ctx, bus, "memory", DIR_MODE, A_NONE);
-	ctx->sn_busdev = sn_add(ctx, busmem, "devices", DIR_MODE, A_NONE);
+	ctx->sn_busdev = sn_bus(ctx, bus, "memory");
 	ctx->snodes[ctx->sn_busdev].dyn = DYN_BUSLINKS;
-	sn_add(ctx, busmem, "drivers", DIR_MODE, A_NONE);
-	sn_add(ctx, busmem, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
-	sn_add(ctx, busmem, "drivers_probe", WO, A_BUS_PROBE);
-	sn_add(ctx, busmem, "uevent", WO, A_BUS_UEVENT);
 	/* drivers/base/node.c's node_subsys: the nodes' subsystem link's target */
-	a = sn_add(ctx, bus, "node", DIR_MODE, A_NONE);
-	ctx->sn_busnodedev = sn_add(ctx, a, "devices", DIR_MODE, A_NONE);
+	ctx->sn_busnodedev = sn_bus(ctx, bus, "node");
 	ctx->snodes[ctx->sn_busnodedev].dyn = DYN_NODE_BUSLINKS;
-	sn_add(ctx, a, "drivers", DIR_MODE, A_NONE);
-	sn_add(ctx, a, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
-	sn_add(ctx, a, "drivers_probe", WO, A_BUS_PROBE);
-	sn_add(ctx, a, "uevent", WO, A_BUS_UEVENT);
 	sn_acpi(ctx, dev, system, bus);
 
 	/* drivers/firmware/memmap.c */
