@@ -1542,17 +1542,20 @@ void hmfs_state_stop_threads(struct hmfs_ctx *ctx)
 /*
  * Blocks came or went, or changed state, by a "run" or "device" record:
  * saved's "blocks" (and "devices") are not the journal's any more, nor,
- * after a "device" record, its "iattrs" when any node keeps something:
- * which nodes have a path follows the blocks that come and go (a removed
- * block's nodes).  A block's state changes no path (a node's hugepages/
- * is there while the node is: register_node() -> hugetlb_register_node(),
- * 6.12 and 6.18).  A stale key is computed again when saved is next
- * needed whole (refresh_stale()): an undo's @pre compared with a stale
- * "iattrs" froze hotmemfs.
+ * after a "device" record, its "iattrs": which nodes have a path follows
+ * the blocks that come and go (a removed block's, its nodes').  Always:
+ * what the table holds when the record is appended cannot say what saved
+ * holds (a removal's entries may be forgotten already, nr_iattr 0, while
+ * saved, written by an earlier "set", still has them; review5 #0), and a
+ * refresh of an empty table costs nothing.  A block's state changes no
+ * path (a node's hugepages/ is there while the node is: register_node()
+ * -> hugetlb_register_node(), 6.12 and 6.18).  A stale key is computed
+ * again when saved is next needed whole (refresh_stale()): an undo's @pre
+ * compared with a stale "iattrs" froze hotmemfs.
  */
 static void blocks_stale(struct hmfs_ctx *ctx, unsigned keys)
 {
-	if ((keys & 1u << KEY_DEVICES) && __atomic_load_n(&ctx->nr_iattr, __ATOMIC_RELAXED))
+	if (keys & 1u << KEY_DEVICES)
 		keys |= 1u << KEY_IATTRS;
 	ctx->saved_stale |= keys;
 }
