@@ -20,22 +20,11 @@ ctl device_add pc-dimm id=d1 size=128M addr=0x100000000 >/dev/null
 tap_ok $? "a DIMM at 4 GiB (memory$b)"
 ino0=$(stat -c %i "$M/memory0" "$M/memory0/state" "$M/memory0/power/control")
 
-out=$(HMCTL=$HMCTL CTL=$CTL python3 - "$M" "memory$b" <<'EOF'
-import errno, os, stat, subprocess, sys
+out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$M" "memory$b" <<'EOF'
+import os, stat, sys
 
 m, name = sys.argv[1], sys.argv[2]
-def ctl(*a):
-    subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"]] + list(a), check=True,
-                   stdout=subprocess.DEVNULL)
-    # the kernel's caches are told by hotmemfs's notifier before the reply
-    # (37-write-invalidates.t); settle as a script does after others' changes
-    subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"], "settle", "--timeout", "60"],
-                   check=True)
-def en(f):
-    try:
-        return "ok %s" % (f(),)
-    except OSError as e:
-        return errno.errorcode[e.errno]
+from hmctl_py import ctl, en
 
 d = os.open(m + "/" + name, os.O_RDONLY | os.O_DIRECTORY)
 p = os.open(m + "/" + name + "/power", os.O_RDONLY | os.O_DIRECTORY)
@@ -82,7 +71,7 @@ is "$(stat -c %i "$M/memory0" "$M/memory0/state" "$M/memory0/power/control")" "$
 # cycles a held directory reached the new block.  A key now comes from a
 # 48-bit per-mount counter; nothing to wrap within reach of a test.)
 out=$(HMCTL=$HMCTL CTL=$CTL python3 - "$M" "memory$b" <<'EOF2'
-import errno, os, subprocess, sys
+import errno, os, subprocess, sys, time
 
 m, name = sys.argv[1], sys.argv[2]
 def ctl(*a):

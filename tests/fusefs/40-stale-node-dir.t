@@ -27,20 +27,11 @@ echo online_movable >"$M/$blk/state"
 tap_ok $? "$blk online_movable: node2 has memory (hugepages/)"
 ino_n0=$(stat -c %i "$N/node0" "$N/node0/meminfo" "$N/node0/power/control")
 
-out=$(HMCTL=$HMCTL CTL=$CTL python3 - "$N" "$M" "$blk" <<'EOF2'
-import errno, os, stat, subprocess, sys
+out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" <<'EOF2'
+import os, stat, sys
 
 n, m, blk = sys.argv[1], sys.argv[2], sys.argv[3]
-def ctl(*a):
-    subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"]] + list(a), check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run([os.environ["HMCTL"], "-s", os.environ["CTL"], "settle", "--timeout", "60"],
-                   check=True)
-def en(f):
-    try:
-        return "ok %s" % (f(),)
-    except OSError as e:
-        return errno.errorcode[e.errno]
+from hmctl_py import ctl, en
 
 d = os.open(n + "/node2", os.O_RDONLY | os.O_DIRECTORY)
 p = os.open(n + "/node2/power", os.O_RDONLY | os.O_DIRECTORY)
