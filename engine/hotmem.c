@@ -196,6 +196,9 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	ni->online = pgdat->online;
 	ni->has_cpu = pgdat->has_cpu;
 	ni->mf_total = pgdat->mf_total;
+	ni->mf_ignored = pgdat->mf_ignored;
+	ni->mf_failed = pgdat->mf_failed;
+	ni->mf_delayed = pgdat->mf_delayed;
 	ni->mf_recovered = pgdat->mf_recovered;
 	ni->node_start_pfn = pgdat->node_start_pfn;
 	ni->spanned = pgdat->node_spanned_pages;

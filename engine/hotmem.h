@@ -659,8 +659,9 @@ struct hm_node_info {
 	unsigned long node_start_pfn, spanned, present, managed, free;
 	unsigned long nr_blocks;
 	unsigned long hugepages_total, hugepages_free;
-	/* memory_failure()'s outcomes here (nodeN/memory_failure/): all recovered */
+	/* memory_failure()'s outcomes here (nodeN/memory_failure/, action_result()) */
 	unsigned long mf_total, mf_recovered;
+	unsigned long mf_ignored, mf_failed, mf_delayed;
 };
 
 struct hm_meminfo {
@@ -759,10 +760,14 @@ int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
  * Memory failure (CONFIG_MEMORY_FAILURE): soft_offline_page() migrates a
  * page's content away and retires the page; memory_failure() retires it
  * at once, dropping a workload page's content with it.  -ENXIO for a pfn
- * without memmap, -EIO when offline, -EBUSY for a kernel page that cannot
- * be moved; memory_failure() on a poisoned page is -EHWPOISON.  A block
- * holding poisoned pages cannot be onlined again (-EHWPOISON) until it is
- * removed.
+ * without memmap, -EIO when offline.  A kernel page (slab, page tables,
+ * memmap, boot reservations, the workload's unmovable pages):
+ * soft_offline_page() leaves it, -EIO; memory_failure() poisons it and
+ * ignores it (MF_IGNORED), -EBUSY -- the page is poison all the same.  A
+ * pinned page: soft offline -EBUSY (migration fails); memory_failure()
+ * poisons it and fails (MF_FAILED), -EBUSY.  memory_failure() on a
+ * poisoned page is -EHWPOISON.  A block holding poisoned pages cannot be
+ * onlined again (-EHWPOISON) until it is removed.
  */
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn);
 int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn);

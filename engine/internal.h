@@ -291,10 +291,9 @@ struct pglist_data {
 	unsigned long nr_hugepages, free_hugepages;
 	/*
 	 * struct memory_failure_stats (6.5+): memory_failure()'s outcomes on
-	 * this node.  The engine's are all MF_RECOVERED: it refuses what the
-	 * kernel would ignore (a kernel page) and leaves it unpoisoned.
+	 * this node, action_result()'s (memory_failure.c)
 	 */
-	unsigned long mf_total, mf_recovered;
+	unsigned long mf_total, mf_ignored, mf_failed, mf_delayed, mf_recovered;
 };
 
 /* ------------------------------------------------------------------ */
@@ -1041,5 +1040,8 @@ void workload_forget_page(struct hotmem *hm, struct page *page);
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 void workload_destroy(struct hotmem *hm);
+
+/* memory_failure.c: a free of a block holding poison, done (true) or left to the caller */
+bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int order);
 
 #endif /* HOTMEM_INTERNAL_H */

@@ -5,8 +5,9 @@
  * offlining steps over them, and a block holding them cannot be onlined
  * again until it is removed (memblk_nr_poison()).
  *
- * Not modelled: poisoning a kernel page that stays in use (the kernel
- * marks it and hopes); we refuse with -EBUSY and leave it unmarked.
+ * A kernel page that stays in use is poisoned all the same and its user
+ * goes on (memory_failure()'s MF_IGNORED); soft_offline_page() leaves it
+ * (-EIO).  Not modelled: the HugeTLB pool's pages (-EBUSY, unpoisoned).
  */
 #include "internal.h"
 
@@ -80,6 +81,30 @@ static int retire_free_page(struct hotmem *hm, unsigned long pfn)
 	return 0;
 }
 
+/*
+ * HWPoisonHandlable() with the gets get_any_page() retries: a page
+ * memory_failure() and soft_offline_page() can work on (a free buddy
+ * page, a user page on the LRU, pinned or not) or one it calls
+ * unhandlable -- slab, page tables, stacks, memmap, boot reservations,
+ * the workload's unmovable (kmalloc) pages.
+ */
+static bool page_handlable(struct hotmem *hm, struct page *page, unsigned long pfn)
+{
+	return page_is_free(hm, pfn) ||
+	       (test_page_flag(page, PG_movable) && test_page_flag(page, PG_workload));
+}
+
+/* a page of the HugeTLB pool (its head is PageHuge()): not modelled here */
+static bool page_in_hugetlb_pool(struct hotmem *hm, unsigned long pfn)
+{
+	return PageHuge(pfn_to_page(hm, pfn & ~(pageblock_nr_pages - 1)));
+}
+
+static bool page_pinned(const struct page *page)
+{
+	return test_page_flag(page, PG_workload) && (int)page->mapping - 1 == HM_ALLOC_PINNED;
+}
+
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 {
 	struct page *page;
@@ -94,16 +119,27 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 		pr_info(hm, "soft offline: %#llx: page already poisoned", (unsigned long long)pfn);
 		goto out;
 	}
-	if (page_is_free(hm, (unsigned long)pfn)) {
-		ret = retire_free_page(hm, (unsigned long)pfn);
-	} else if (test_page_flag(page, PG_movable) && test_page_flag(page, PG_workload)) {
-		/* migrate the content away, then take the freed page for good */
-		ret = workload_migrate_page(hm, (unsigned long)pfn);
-		if (!ret)
-			ret = retire_free_page(hm, (unsigned long)pfn);
-	} else {
+	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
+		/* not modelled: dissolve_free_hugetlb_folio() of a free huge page */
 		pr_info(hm, "soft offline: %#llx: page cannot be migrated", (unsigned long long)pfn);
 		ret = -EBUSY;
+	} else if (!page_handlable(hm, page, (unsigned long)pfn)) {
+		/* get_any_page(): -EIO after its retries, which soft_offline_page() returns */
+		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);
+		ret = -EIO;
+	} else if (page_is_free(hm, (unsigned long)pfn)) {
+		ret = retire_free_page(hm, (unsigned long)pfn);
+	} else {
+		/* migrate the content away, then take the freed page for good */
+		ret = workload_migrate_page(hm, (unsigned long)pfn);
+		if (!ret) {
+			ret = retire_free_page(hm, (unsigned long)pfn);
+		} else {
+			/* soft_offline_in_use_page(): migrate_pages()' failed pages > 0 */
+			pr_info(hm, "soft offline: %#llx: page migration failed 1",
+				(unsigned long long)pfn);
+			ret = -EBUSY;
+		}
 	}
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
@@ -111,17 +147,86 @@ out:
 	return ret;
 }
 
-/* action_result()'s update_per_node_mf_stats() of a page memory_failure() recovered */
-static void update_per_node_mf_stats(struct hotmem *hm, struct page *page)
+/* enum mf_result, as action_result() names them */
+enum mf_result { MF_IGNORED, MF_FAILED, MF_DELAYED, MF_RECOVERED };
+static const char *const action_name[] = {
+	[MF_IGNORED] = "Ignored", [MF_FAILED] = "Failed",
+	[MF_DELAYED] = "Delayed", [MF_RECOVERED] = "Recovered",
+};
+
+/* update_per_node_mf_stats(): the outcome on the page's node (nodeN/memory_failure/) */
+static void update_per_node_mf_stats(struct hotmem *hm, struct page *page, enum mf_result result)
 {
 	struct pglist_data *pgdat = NODE_DATA(hm, page_to_nid(page));
 
 	pthread_rwlock_wrlock(&hm->span_lock);
 	pgdat->mf_total++;
-	pgdat->mf_recovered++;
+	switch (result) {
+	case MF_IGNORED:
+		pgdat->mf_ignored++;
+		break;
+	case MF_FAILED:
+		pgdat->mf_failed++;
+		break;
+	case MF_DELAYED:
+		pgdat->mf_delayed++;
+		break;
+	case MF_RECOVERED:
+		pgdat->mf_recovered++;
+		break;
+	}
 	pthread_rwlock_unlock(&hm->span_lock);
 }
 
+/*
+ * action_result(): the outcome counted and said; the page stays poisoned
+ * whatever it was.  0 for MF_RECOVERED and MF_DELAYED, else -EBUSY, which
+ * hard_offline_page_store() returns.
+ */
+static int action_result(struct hotmem *hm, uint64_t pfn, struct page *page, const char *type,
+			 enum mf_result result)
+{
+	update_per_node_mf_stats(hm, page, result);
+	pr_err(hm, "Memory failure: %#llx: recovery action for %s: %s", (unsigned long long)pfn,
+	       type, action_name[result]);
+	return result == MF_RECOVERED || result == MF_DELAYED ? 0 : -EBUSY;
+}
+
+/*
+ * A kernel allocation the engine's kernel would free again (kmem.c's
+ * background ones) is kept instead: a block holding a poisoned page may
+ * go offline and away with it (has_unmovable_pages() and
+ * test_pages_isolated() step over PageHWPoison pages), and a later free
+ * would write struct pages that are gone.  A kernel's free keeps the
+ * page out of the buddy all the same (free_pages_prepare()).
+ */
+static void kmem_keep_poisoned(struct hotmem *hm, struct page *page)
+{
+	if (!test_page_flag(page, PG_kernel))
+		return;
+	for (unsigned long i = 0; i < hm->kmem.used; i++) {
+		struct kmem_alloc *a = &hm->kmem.allocs[i];
+
+		if (a->pfn != page->mapping)
+			continue;
+		if (a->background) {
+			a->background = false;
+			hm->kmem.nr_background--;
+		}
+		break;
+	}
+}
+
+/*
+ * memory_failure() (mm/memory-failure.c, 6.12 to 6.18): TestSetPageHWPoison()
+ * first, so the page is poison whatever the outcome.  A free page is
+ * taken off the buddy (MF_MSG_BUDDY, recovered); a user page is unmapped
+ * and its owner killed (MF_MSG_DIRTY_LRU, recovered -- or failed when a
+ * pin still holds it, me_pagecache_clean()'s has_extra_refcount()); any
+ * other page get_any_page() calls unhandlable and the kernel ignores it
+ * (MF_MSG_GET_HWPOISON, -EBUSY), the kernel's user going on with it.
+ * (Kernels after 6.18 name a reserved one MF_MSG_KERNEL.)
+ */
 int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 {
 	struct page *page;
@@ -136,26 +241,65 @@ int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 		goto out;
 	}
 	if (test_page_flag(page, PG_hwpoison)) {
+		/* MF_MSG_ALREADY_POISONED: said, not counted */
+		pr_err(hm, "Memory failure: %#llx: recovery action for already poisoned page: Failed",
+		       (unsigned long long)pfn);
 		ret = -EHWPOISON;
 		goto out;
 	}
-	if (page_is_free(hm, (unsigned long)pfn)) {
+	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
+		/* not modelled: MF_MSG_FREE_HUGE, the free huge page dissolved */
+		pr_err(hm, "Memory failure: %#llx: unhandlable page", (unsigned long long)pfn);
+		ret = -EBUSY;
+	} else if (page_is_free(hm, (unsigned long)pfn)) {
 		ret = retire_free_page(hm, (unsigned long)pfn);
 		if (!ret)
-			update_per_node_mf_stats(hm, page);
-	} else if (test_page_flag(page, PG_movable) && test_page_flag(page, PG_workload)) {
+			ret = action_result(hm, pfn, page, "free buddy page", MF_RECOVERED);
+	} else if (page_handlable(hm, page, (unsigned long)pfn)) {
+		bool pinned = page_pinned(page);
+
 		/* the user of the page is killed: its content is gone */
 		workload_forget_page(hm, page);
 		set_page_hwpoison(hm, page);
-		update_per_node_mf_stats(hm, page);
-		pr_err(hm, "Memory failure: %#llx: recovery action for dirty LRU page: Recovered",
-		       (unsigned long long)pfn);
+		if (pinned)
+			pr_err(hm, "Memory failure: %#llx: dirty LRU page still referenced by 1 users",
+			       (unsigned long long)pfn);
+		ret = action_result(hm, pfn, page, "dirty LRU page",
+				    pinned ? MF_FAILED : MF_RECOVERED);
 	} else {
-		pr_err(hm, "Memory failure: %#llx: unhandlable page", (unsigned long long)pfn);
-		ret = -EBUSY;
+		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);
+		set_page_hwpoison(hm, page);
+		kmem_keep_poisoned(hm, page);
+		ret = action_result(hm, pfn, page, "get hwpoison page", MF_IGNORED);
 	}
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+/*
+ * free_pages_prepare()'s hwpoison check: a poisoned page never goes back
+ * to the buddy.  A block holding one goes back page by page around it
+ * (6.12 frees it whole and check_new_pages() refuses the poison when it
+ * is allocated again; here no allocation ever finds it).  True when the
+ * free was done here.
+ */
+bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(hm, page), n = 1UL << order, i;
+
+	if (!atomic_load(&hm->num_poisoned_pages))
+		return false;
+	for (i = 0; i < n && !test_page_flag(page + i, PG_hwpoison); i++)
+		;
+	if (i == n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (test_page_flag(page + i, PG_hwpoison))
+			page[i]._refcount = 1; /* the poison's, as page_handle_poison() holds one */
+		else
+			free_one_page(hm, page_zone(hm, page + i), pfn + i, 0, false);
+	}
+	return true;
 }

@@ -454,6 +454,8 @@ void __free_pages(struct hotmem *hm, struct page *page, unsigned int order)
 {
 	page->_refcount = 0;
 	clear_page_flag(page, PG_head);
+	if (free_pages_hwpoison(hm, page, order)) /* memory_failure.c */
+		return;
 	free_one_page(hm, page_zone(hm, page), page_to_pfn(hm, page), order, false);
 }
 

@@ -403,8 +403,11 @@ static void show_node_mf(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct
 
 	if (hotmem_node_info(ctx->hm, (int)n->id, &ni))
 		return;
-	emit(o, "%lu\n", n->attr == A_N_MF_TOTAL ? ni.mf_total :
-			  n->attr == A_N_MF_RECOVERED ? ni.mf_recovered : 0UL);
+	emit(o, "%lu\n", n->attr == A_N_MF_TOTAL	    ? ni.mf_total :
+			  n->attr == A_N_MF_IGNORED ? ni.mf_ignored :
+			  n->attr == A_N_MF_FAILED  ? ni.mf_failed :
+			  n->attr == A_N_MF_DELAYED ? ni.mf_delayed :
+						      ni.mf_recovered);
 }
 
 /* mm/hugetlb_sysfs.c: a node's nr_hugepages, free_hugepages, surplus_hugepages */

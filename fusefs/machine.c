@@ -32,6 +32,19 @@ static bool retired_has(const struct hmfs_ctx *ctx, uint64_t pfn)
 }
 
 /*
+ * memory_failure()'s -EBUSY of a page it poisoned all the same (a kernel
+ * page ignored, a pinned one failed): the write fails, the page is
+ * retired, and the state file must say so.
+ */
+static bool poisoned_anyway(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int ret)
+{
+	unsigned long flags;
+
+	return hard && ret == -EBUSY && !hotmem_page_flags(ctx->hm, pfn, &flags) &&
+	       (flags & (1UL << HM_PG_hwpoison));
+}
+
+/*
  * soft_offline_page_store() / hard_offline_page_store() on @pfn, the page
  * kept among the retired ones when it was retired now: room for it is
  * made first, so that a page the engine retired is never left out.
@@ -56,13 +69,14 @@ int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard)
 	pthread_mutex_unlock(&ctx->retired_lock);
 	/* soft_offline_page() of a poisoned page: 0, and nothing retired now */
 	ret = hard ? hotmem_memory_failure(ctx->hm, pfn) : hotmem_soft_offline_page(ctx->hm, pfn);
-	if (ret)
+	if (ret && !poisoned_anyway(ctx, pfn, hard, ret))
 		return ret;
 	pthread_mutex_lock(&ctx->retired_lock);
 	if (!retired_has(ctx, pfn))
 		ctx->retired[ctx->nr_retired++] = (struct hmfs_retired){ pfn, hard };
 	pthread_mutex_unlock(&ctx->retired_lock);
-	return 0;
+	/* a restart's replay of it: the page is poison again, as the file says */
+	return ctx->restoring ? 0 : ret;
 }
 
 /* @added: a device_add's new device id */
@@ -120,8 +134,11 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 /* a change that can fail half-way and still have changed the machine */
 static bool may_progress(const struct hmfs_change *ch)
 {
-	/* a refused DIMM eject onlines what it offlined again (a resize fails only unchanged) */
-	return ch->op == HMFS_CH_DEVICE_DEL;
+	/*
+	 * a refused DIMM eject onlines what it offlined again (a resize fails
+	 * only unchanged); memory_failure() poisons a page it then ignores
+	 */
+	return ch->op == HMFS_CH_DEVICE_DEL || (ch->op == HMFS_CH_MEMORY_FAILURE && ch->value);
 }
 
 static json_object *member(json_object *o, const char *key)

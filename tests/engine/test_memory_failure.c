@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* soft_offline_page / memory_failure and how hotplug meets retired pages. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -57,10 +58,13 @@ static void test_memory_failure_drops_the_content(void **state)
 	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20007), 0);
 	assert_int_equal(hotmem_handle_pfn(hm, h, &pfn), -ENOENT);
 	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20007), -EHWPOISON);
-	/* a kernel page cannot be handled */
+	/*
+	 * a kernel (kmalloc) page: soft offline cannot handle it (-EIO),
+	 * memory_failure() poisons and ignores it (-EBUSY)
+	 */
 	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 20009), -EIO);
 	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20009), -EBUSY);
-	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 20009), -EBUSY);
 	/* no memmap, or not online */
 	assert_int_equal(hotmem_memory_failure(hm, 0x4000000), -ENXIO);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
@@ -106,6 +110,106 @@ static void test_retire_maps_a_lost_memmap_first(void **state)
 	}
 }
 
+/* node 0's memory_failure/ counters: total ignored failed delayed recovered */
+static void assert_mf(struct hotmem *hm, unsigned long total, unsigned long ignored,
+		      unsigned long failed, unsigned long recovered)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+	assert_int_equal(ni.mf_total, total);
+	assert_int_equal(ni.mf_ignored, ignored);
+	assert_int_equal(ni.mf_failed, failed);
+	assert_int_equal(ni.mf_delayed, 0);
+	assert_int_equal(ni.mf_recovered, recovered);
+}
+
+static bool poisoned(struct hotmem *hm, uint64_t pfn)
+{
+	unsigned long flags;
+
+	assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+	return flags & (1UL << HM_PG_hwpoison);
+}
+
+/* the first page of block @id the kernel's own allocations hold */
+static uint64_t kernel_page(struct hotmem *hm, unsigned long id)
+{
+	struct hm_explain *ex = calloc(1, sizeof(*ex));
+	uint64_t pfn = 0;
+
+	assert_non_null(ex);
+	assert_int_equal(hotmem_explain(hm, id, ex), 0);
+	for (unsigned long i = 0; i < ex->nr_entries && i < HM_EXPLAIN_MAX && !pfn; i++)
+		if (!strcmp(ex->pages[i].kind, "kernel"))
+			pfn = ex->pages[i].pfn;
+	free(ex);
+	assert_true(pfn != 0);
+	return pfn;
+}
+
+/*
+ * memory_failure() of a page the kernel cannot handle (6.12-6.18,
+ * get_any_page() -EIO): the page is poisoned all the same, counted
+ * MF_IGNORED (MF_MSG_GET_HWPOISON) and the write gets -EBUSY; a pinned
+ * user page is unmapped but still referenced: MF_FAILED, -EBUSY.  The
+ * engine refused both with -EBUSY and left them unpoisoned, counted
+ * nowhere.  A poisoned page freed later never goes back to the buddy.
+ */
+static void test_memory_failure_of_kernel_pages_is_ignored(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long u, p, q;
+	uint64_t kpfn, pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	/* the kernel's own page (slab, page tables) */
+	kpfn = kernel_page(hm, 32);
+	assert_int_equal(hotmem_soft_offline_page(hm, kpfn), -EIO);
+	assert_false(poisoned(hm, kpfn));
+	assert_mf(hm, 0, 0, 0, 0);
+	assert_int_equal(hotmem_memory_failure(hm, kpfn), -EBUSY);
+	assert_true(poisoned(hm, kpfn));
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	assert_mf(hm, 1, 1, 0, 0);
+	/* MF_MSG_ALREADY_POISONED: -EHWPOISON, not counted */
+	assert_int_equal(hotmem_memory_failure(hm, kpfn), -EHWPOISON);
+	assert_mf(hm, 1, 1, 0, 0);
+	/* the kernel goes on allocating and freeing around it */
+	for (int i = 0; i < 50; i++)
+		kmem_tick(hm); /* what every block operation ends with */
+	assert_true(poisoned(hm, kpfn));
+	check(hm);
+
+	/* an unmovable workload page: ignored too; freed, it stays out of the buddy */
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20011, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20011), -EBUSY);
+	assert_mf(hm, 2, 2, 0, 0);
+	assert_int_equal(hotmem_free_page(hm, u), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20011, HM_ALLOC_MOVABLE, &u), -EBUSY);
+	assert_true(poisoned(hm, DIMM_PFN + 20011));
+	check(hm);
+
+	/* a pinned page: soft offline cannot migrate it, memory failure fails */
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20013, HM_ALLOC_PINNED, &p), 0);
+	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 20013), -EBUSY);
+	assert_false(poisoned(hm, DIMM_PFN + 20013));
+	assert_int_equal(hotmem_handle_pfn(hm, p, &pfn), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20013), -EBUSY);
+	assert_true(poisoned(hm, DIMM_PFN + 20013));
+	assert_int_equal(hotmem_handle_pfn(hm, p, &pfn), -ENOENT);
+	assert_mf(hm, 3, 2, 1, 0);
+	/* and a movable one is recovered */
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20015, HM_ALLOC_MOVABLE, &q), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20015), 0);
+	assert_mf(hm, 4, 2, 1, 1);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 4);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_phys_to_nid_follows_boot_ranges(void **state)
 {
 	struct hotmem *hm = boot("numa2", NULL);
@@ -127,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_soft_offline_migrates_then_retires),
 		cmocka_unit_test(test_memory_failure_drops_the_content),
+		cmocka_unit_test(test_memory_failure_of_kernel_pages_is_ignored),
 		cmocka_unit_test(test_retire_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_phys_to_nid_follows_boot_ranges),
 	};

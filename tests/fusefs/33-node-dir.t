@@ -270,11 +270,28 @@ is "$(w "$MNT/sys/devices/system/memory/hard_offline_page" 0x60000000)" 133 \
 	"the same page again: EHWPOISON"
 is "$(w "$MNT/sys/devices/system/memory/soft_offline_page" 0x60001000)" ok "soft_offline_page of another"
 is "$(mf 1)" "1 1" "neither counts (MF_MSG_ALREADY_POISONED; soft offline is not memory_failure())"
+# a kernel page (node 1's memmap, memblock-reserved at boot; the
+# workload's kmalloc page): soft offline cannot handle it (get_any_page():
+# EIO); memory_failure() poisons it and ignores it, EBUSY (6.12-6.18
+# MF_MSG_GET_HWPOISON, MF_IGNORED) -- it answered EBUSY and did neither
+mfi() { echo "$(cat "$N/node$1/memory_failure/total") $(cat "$N/node$1/memory_failure/ignored") $(cat "$N/node$1/memory_failure/recovered")"; }
+hwc() { awk '$1 == "HardwareCorrupted:" {print $2}' "$MNT/proc/meminfo"; }
+ctl alloc unmovable 1 node=1 >/dev/null
+is "$(w "$MNT/sys/devices/system/memory/soft_offline_page" 0x40000000)" EIO \
+	"soft_offline_page of the workload's unmovable page on node 1: EIO"
+is "$(w "$MNT/sys/devices/system/memory/hard_offline_page" 0x7f000000)" EBUSY \
+	"hard_offline_page of node 1's memblock-reserved memmap: EBUSY"
+is "$(mfi 1)" "2 1 1" "... counted ignored: total 2, ignored 1, recovered 1"
+is "$(hwc)" 12 "... and the page is poison: HardwareCorrupted 12 kB (three pages)"
+is "$(w "$MNT/sys/devices/system/memory/hard_offline_page" 0x7f000000)" 133 \
+	"the same page again: EHWPOISON, not counted"
+is "$(mfi 1)" "2 1 1" "... total 2, ignored 1"
 chmod 400 "$N/node1/memory_failure/total"
 kill9_fs
 start_fs --profile "$TMP/mf.profile" --cmdline hotmem.kernel_alloc=off
 tap_ok $? "hotmemfs restarts after kill -9"
-is "$(mf 1)" "1 1" "node1/memory_failure/ counts the page retired before"
+is "$(mfi 1)" "2 1 1" "node1/memory_failure/ counts the pages retired before, the ignored one too"
+is "$(hwc)" 12 "... all three poison again (the state file has the ignored one)"
 is "$(stat -c %a "$N/node1/memory_failure/total")" 400 "... and total keeps its chmod (the state file names it by its path)"
 
 # inside hotmem-enter a CPU's own node link (the host's cpu/cpuM/nodeK, not
