@@ -527,6 +527,13 @@ struct hotmem {
 	 */
 	int memmap_tmpl_fd;
 	int nr_memmap_tmpl;
+	/*
+	 * physmem_allocate(): a fallocate() of the memfd is under way.  The
+	 * host allocates and clears a fallocate()'s pages under the memfd's
+	 * inode lock, so a second thread's fallocate() would wait for the
+	 * first; it faults its pages in instead (physmem_prefault()).
+	 */
+	atomic_bool memfd_allocating;
 	struct page memmap_tmpl[HM_MEMMAP_TEMPLATES];
 	pthread_mutex_t memmap_tmpl_lock;
 	/*

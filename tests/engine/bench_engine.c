@@ -29,6 +29,7 @@
  */
 #include <linux/perf_event.h>
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -190,13 +191,40 @@ static double host_memset_us(size_t size, unsigned int threads)
 	return us;
 }
 
+/*
+ * The parallel rounds run at SCHED_FIFO where this process may (root,
+ * CAP_SYS_NICE): on a VM of 2 vCPUs shared with other jobs the figure
+ * otherwise says whether the second vCPU was free at that moment (0.79-
+ * 1.91x for the same build in one day) more than anything of the engine.
+ * Each round is under a second, inside the kernel's RT throttling (95% of
+ * each second); the threads the engine and the reference start inherit
+ * the policy.  Returns whether it holds; bench_rt_end() puts it back.
+ */
+static bool bench_rt_begin(void)
+{
+	const struct sched_param p = { .sched_priority = 10 };
+
+	return sched_setscheduler(0, SCHED_FIFO, &p) == 0;
+}
+
+static void bench_rt_end(bool rt)
+{
+	const struct sched_param p = { .sched_priority = 0 };
+
+	if (rt)
+		sched_setscheduler(0, SCHED_OTHER, &p);
+}
+
 static void bench_parallel_online(void)
 {
 	static const struct { const char *name; uint64_t block; } m[] = {
 		{ "online_64x128m_2threads_speedup", 128ULL << 20 },
 		{ "online_64x1g_2threads_speedup", 1ULL << 30 },
 	};
+	const bool rt = bench_rt_begin();
 
+	printf("# parallel_online: %s\n", rt ? "at SCHED_FIFO: the other jobs' load is not in the figure" :
+	       "SCHED_FIFO refused (not root?): the figure includes whatever else runs");
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		/* a self-hosted memmap is 1/64 of its block */
 		const size_t memmaps = 64 * (size_t)(m[i].block / 64);
@@ -215,6 +243,7 @@ static void bench_parallel_online(void)
 		       median(hone, 3) / median(htwo, 3));
 		figure(m[i].name, s, "x", ">= 1.5", s >= 1.5);
 	}
+	bench_rt_end(rt);
 }
 
 static void bench_metadata(void)
