@@ -398,8 +398,12 @@ static int take_census(const struct cell *c, struct census *cs)
 
 	*cs = (struct census){ .zones = json_object_new_object() };
 	runs = open_memstream(&cs->runs, &len);
-	if (!cs->zones || !runs)
+	if (!cs->zones || !runs) {
+		/* what was had is the caller's to free (run_cell()), the stream ours */
+		if (runs)
+			fclose(runs);
 		return -ENOMEM;
+	}
 	for (i = 0; i < c->added.count; i++) {
 		b = c->added.nr[i];
 		snprintf(z, sizeof(z), "offline");

@@ -34,6 +34,7 @@ struct agent {
 	char *spec;	/* what --cell takes: rule:DIR, hotmemd:POLICY, cmd:CMD, netlink-agent */
 	char *name;	/* as the table shows it */
 	char *rules;	/* rule agents: the directory hotmem-enter binds, else NULL */
+	char *origin;	/* a --rules FILE: its path (realpath), else NULL */
 };
 
 struct matrix {
@@ -110,9 +111,10 @@ static int add_agent(struct matrix *m, const char *spec, const char *name, const
 	a->spec = strdup(spec);
 	a->name = strdup(name);
 	a->rules = rules ? strdup(rules) : NULL;
+	a->origin = NULL;
+	m->nr_agents++;
 	if (!a->spec || !a->name || (rules && !a->rules))
 		return -1;
-	m->nr_agents++;
 	return 0;
 }
 
@@ -143,42 +145,82 @@ static int add_rule_agent(struct matrix *m, const char *dirname, const char *rul
 	return add_agent(m, spec, name, dir);
 }
 
-/* a --rules FILE copied into a directory of its own; a DIR as it is */
+/*
+ * A --rules FILE copied into a directory of its own, user-N-BASE (N the
+ * agent's number: two files of one base name each keep their own -- the
+ * second replaced the first, and both rows ran it); a DIR as it is.  The
+ * row's name: rules:BASE, or rules:PATH when another --rules file has
+ * that base (name_user_rules()).  The same file twice is refused.
+ */
 static int add_user_rules(struct matrix *m, const char *path)
 {
 	char dir[PATH_MAX], dst[PATH_MAX * 2], spec[PATH_MAX + 8], name[PATH_MAX + 8];
-	const char *base = strrchr(path, '/') + 1;
-	struct stat st;
+	const char *base = strrchr(path, '/') + 1; /* a realpath() */
 	char *content = NULL;
+	struct stat st;
 	size_t len = 0;
-	FILE *f;
-	int ret;
+	FILE *f = NULL;
+	int ret = -1;
 
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+	if (stat(path, &st)) {
+		fprintf(stderr, "hotmem-conform: --rules %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		snprintf(spec, sizeof(spec), "rule:%s", path);
 		snprintf(name, sizeof(name), "rules:%s", path);
 		return add_agent(m, spec, name, path);
 	}
-	snprintf(dir, sizeof(dir), "%s/user-%s", m->work, base);
+	for (size_t i = 0; i < m->nr_agents; i++)
+		if (m->agents[i].origin && !strcmp(m->agents[i].origin, path)) {
+			fprintf(stderr, "hotmem-conform: --rules %s: given twice\n", path);
+			return -1;
+		}
+	snprintf(dir, sizeof(dir), "%s/user-%zu-%s", m->work, m->nr_agents, base);
 	snprintf(dst, sizeof(dst), "%s/%s", dir, base);
 	f = fopen(path, "re");
-	if (!f || (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+	if (!f || mkdir(dir, 0755) < 0) {
 		fprintf(stderr, "hotmem-conform: --rules %s: %s\n", path, strerror(errno));
-		if (f)
-			fclose(f);
-		return -1;
+		goto out;
 	}
 	content = malloc((size_t)st.st_size + 1);
-	if (content)
-		len = fread(content, 1, (size_t)st.st_size, f);
-	fclose(f);
-	ret = content ? write_file(dst, content, len) : -1;
-	free(content);
-	if (ret < 0)
-		return -1;
+	if (!content)
+		goto out;
+	len = fread(content, 1, (size_t)st.st_size, f);
+	if (write_file(dst, content, len) < 0)
+		goto out;
 	snprintf(spec, sizeof(spec), "rule:%s", dir);
 	snprintf(name, sizeof(name), "rules:%s", base);
-	return add_agent(m, spec, name, dir);
+	if (add_agent(m, spec, name, dir))
+		goto out;
+	m->agents[m->nr_agents - 1].origin = strdup(path);
+	ret = m->agents[m->nr_agents - 1].origin ? 0 : -1;
+out:
+	free(content);
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/* rules:BASE is one --rules file's name only while no other has that base: else rules:PATH */
+static int name_user_rules(struct matrix *m)
+{
+	for (size_t i = 0; i < m->nr_agents; i++) {
+		struct agent *a = &m->agents[i];
+		bool shared = false;
+
+		for (size_t j = 0; j < m->nr_agents && a->origin && !shared; j++)
+			shared = j != i && m->agents[j].origin &&
+				 !strcmp(strrchr(m->agents[j].origin, '/'), strrchr(a->origin, '/'));
+		if (!shared)
+			continue;
+		free(a->name);
+		if (asprintf(&a->name, "rules:%s", a->origin) < 0) {
+			a->name = NULL;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* the built-in agents, in the table's order */
@@ -322,7 +364,7 @@ static int add_user_agents(struct matrix *m, const char **user)
 		free(spec);
 		free(name);
 	}
-	return ret;
+	return ret ? ret : name_user_rules(m);
 }
 
 /* hotmem-enter: $HOTMEM_ENTER, else the one beside us, else PATH's */
@@ -512,6 +554,7 @@ static void cleanup(struct matrix *m)
 		free(m->agents[i].spec);
 		free(m->agents[i].name);
 		free(m->agents[i].rules);
+		free(m->agents[i].origin);
 	}
 	free(m->agents);
 	for (i = 0; i < m->nr_machines; i++)

@@ -146,13 +146,57 @@ json_object *conform_cell_json(const struct conform_cell_report *r)
 	return o;
 }
 
-/* a string as jq writes it: \uXXXX (lower case) for controls and DEL but the short ones */
-static void put_string(FILE *f, const char *s)
+/*
+ * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
+ * overlong form, no surrogate, nothing above U+10FFFF), 0 if it is not one.
+ */
+static size_t utf8_len(const unsigned char *s)
 {
+	size_t n = *s < 0x80 ? 1 : *s >= 0xc2 && *s <= 0xdf ? 2 : *s >= 0xe0 && *s <= 0xef ? 3 :
+		   *s >= 0xf0 && *s <= 0xf4 ? 4 : 0;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (*s == 0xe0)
+		lo = 0xa0;
+	else if (*s == 0xed)
+		hi = 0x9f;
+	else if (*s == 0xf0)
+		lo = 0x90;
+	else if (*s == 0xf4)
+		hi = 0x8f;
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+	}
+	return n;
+}
+
+/*
+ * A string as jq writes it: \uXXXX (lower case) for controls and DEL but
+ * the short ones.  JSON text is UTF-8 (RFC 8259): a byte that is not part
+ * of a well-formed sequence (an agent's command or log line in Latin-1)
+ * is written \ufffd, U+FFFD REPLACEMENT CHARACTER, one for each such byte
+ * (the shell version's jq replaced them with U+FFFD too; the JSON was
+ * not valid UTF-8 since the rewrite).
+ */
+static void put_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned char c;
 
 	fputc('"', f);
-	for (; (c = (unsigned char)*s); s++) {
+	for (; (c = *s); s++) {
+		size_t n = c < 0x80 ? 1 : utf8_len(s);
+
+		if (n > 1) {
+			fwrite(s, 1, n, f);
+			s += n - 1;
+			continue;
+		}
+		if (!n) {
+			fputs("\\ufffd", f);
+			continue;
+		}
 		switch (c) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;

@@ -113,5 +113,36 @@ rc=$?
 	[ ! -e "$TMP/jsoncells" ] && [ ! -s "$TMP/jsonout" ]
 tap_ok $? "an unwritable --json: exit status 2 and a message before any cell (got $rc)"
 
+# two --rules files of one base name: each cell gets its own file (the
+# second replaced the first: user-BASE held one copy for both rows), the
+# rows are told apart by path; the same file twice is refused
+mkdir -p "$TMP/r1" "$TMP/r2"
+echo '# first' >"$TMP/r1/80-x.rules"
+echo '# second' >"$TMP/r2/80-x.rules"
+enter=$(fake_enter rules "cat \"\$2\"/80-x.rules >>'$TMP/rulescells'; echo '{\"new\": 8, \"online\": 8}'")
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --only 'offline' --rules "$TMP/r1/80-x.rules" --rules "$TMP/r2/80-x.rules" \
+	--json "$TMP/rules.json" >"$TMP/rulesout" 2>"$TMP/ruleserr"
+is "$(paste -sd, "$TMP/rulescells")" "# first,# second" "two --rules files of one base name: each row runs its own"
+is "$(jq -r '.[].agent' "$TMP/rules.json" | paste -sd ,)" "rules:$TMP/r1/80-x.rules,rules:$TMP/r2/80-x.rules" \
+	"... the rows named by path, told apart"
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --rules "$TMP/r1/80-x.rules" --rules "$TMP/r1/../r1/80-x.rules" \
+	>"$TMP/rulesout" 2>"$TMP/ruleserr"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "^hotmem-conform: --rules $TMP/r1/80-x.rules: given twice$" "$TMP/ruleserr"
+tap_ok $? "the same file twice: exit status 2, said (got $rc: $(head -1 "$TMP/ruleserr"))"
+
+# an agent's command that is not UTF-8 (Latin-1): the --json file is
+# still UTF-8, each stray byte U+FFFD (it held the raw bytes, which jq
+# read as U+FFFD and a strict reader refuses)
+enter=$(fake_enter utf8 "echo '{\"new\": 8, \"online\": 8}'")
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --only 'offline' --agent "$(printf 'echo caf\xe9 \xe2\x82\xac \xed\xa0\x80')" \
+	--json "$TMP/utf8.json" >/dev/null 2>&1
+python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
+assert c[0]["agent"] == "agent:echo caf\ufffd \u20ac \ufffd\ufffd\ufffd", ascii(c[0]["agent"])
+' "$TMP/utf8.json" 2>"$TMP/utf8err"
+tap_ok $? "a Latin-1 agent: the JSON is valid UTF-8, stray bytes U+FFFD, a well-formed one kept $(tail -1 "$TMP/utf8err")"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
