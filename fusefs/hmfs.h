@@ -655,6 +655,12 @@ bool hmfs_iattr_entry_keeps(struct json_object *e);
  * which N need not follow across a restart) and the same file of it
  */
 bool hmfs_iattr_same_node(struct json_object *a, struct json_object *b);
+/*
+ * "iattrs" @a and @b say the same of the same nodes: equal, or equal but
+ * for the number in a firmware map entry's path (an undo brought its DIMM
+ * back under another number, its entry of the same range and type)
+ */
+bool hmfs_iattrs_same(struct json_object *a, struct json_object *b);
 void hmfs_iattr_restore_entry(struct hmfs_ctx *ctx, struct json_object *entry);
 int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
 		   const void *value, size_t size, int flags);

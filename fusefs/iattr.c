@@ -134,6 +134,9 @@ static unsigned iattr_hash(uint64_t ino)
 {
 	long id = iattr_block(ino);
 
+	/* the firmware map's all on one chain (at most 4 a DIMM), which a device change walks */
+	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
+		return iattr_hash_key(HMFS_INO(HMFS_C_FWMAP, 0));
 	if (id < 0 && iattr_of_node(ino))
 		id = iattr_node_key(ino);
 	return iattr_hash_key(id >= 0 ? (uint64_t)id : ino);
@@ -818,6 +821,14 @@ static bool ino_in_sel(struct hmfs_ctx *ctx, uint64_t ino, const struct iattr_se
 
 	if (!sel->ranges)
 		return true;
+	/*
+	 * A DIMM's firmware/memmap/N goes with its memory and an undo brings
+	 * the DIMM back under another N (a counter: add_sysfs_fw_map_entry()):
+	 * the map's entries are restored by range ("memmap"), every one of
+	 * them, few and untouched by anything else a device change does
+	 */
+	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
+		return true;
 	if (iattr_of_node(ino)) {
 		id = hmfs_inc_id(ctx, HMFS_INC_NODE, (uint64_t)iattr_node_key(ino));
 		return id >= 0 && id < HM_MAX_NUMNODES && (sel->nodes >> id & 1);
@@ -885,8 +896,13 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, const struct iatt
 		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next)
 			if (ino_in_sel(ctx, a->ino, sel))
 				snap_add(s, &n, a);
-	if (s && by_block)
+	if (s && by_block) {
 		snap_nodes(ctx, sel, s, &n);
+		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash(HMFS_INO(HMFS_C_FWMAP, 0))]; a;
+		     a = a->next)
+			if (HMFS_INO_CLASS(a->ino) == HMFS_C_FWMAP)
+				snap_add(s, &n, a);
+	}
 	for (size_t r = 0; s && by_block && r < json_object_array_length(ranges); r++) {
 		if (!hmfs_json_range(ranges, r, &first, &end))
 			continue;
@@ -1185,6 +1201,46 @@ bool hmfs_iattr_same_node(json_object *a, json_object *b)
 	       (strspn(pa + 1, "0123456789") == strlen(pa + 1) ?
 			strspn(pb + 1, "0123456789") == strlen(pb + 1) :
 			!strcmp(pa, pb));
+}
+
+/* entries @a and @b keep the same values (their paths aside) */
+static bool entry_values_same(json_object *a, json_object *b)
+{
+	if (json_object_object_length(a) != json_object_object_length(b))
+		return false;
+	json_object_object_foreach(a, key, va) {
+		json_object *vb = NULL;
+
+		if (strcmp(key, "path") &&
+		    (!json_object_object_get_ex(b, key, &vb) || !json_object_equal(va, vb)))
+			return false;
+	}
+	return true;
+}
+
+bool hmfs_iattrs_same(json_object *a, json_object *b)
+{
+	size_t n = json_object_array_length(a);
+
+	if (json_object_equal(a, b))
+		return true;
+	if (!json_object_is_type(a, json_type_array) || !json_object_is_type(b, json_type_array) ||
+	    n != json_object_array_length(b))
+		return false;
+	/* the texts differ: entry by entry (only a renumbered firmware map entry's path may) */
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+		bool found = false;
+
+		for (size_t k = 0; !found && k < n; k++) {
+			json_object *f = json_object_array_get_idx(b, k);
+
+			found = hmfs_iattr_same_node(e, f) && entry_values_same(e, f);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
 }
 
 /*

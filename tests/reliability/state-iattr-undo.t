@@ -162,4 +162,28 @@ start_fs_netns --profile numa2 --cmdline hotmem.kernel_alloc=off
 tap_ok $? "restart after kill -9"
 is "$(stat -c '%a %u:%g' "$N/node2/meminfo" "$L" | tr '\n' ' ')" "600 0:0 777 7:7 " "... the same"
 stop_fs
+
+# 7. the undo of a device_del brings the DIMM back under another
+# firmware/memmap/N (numbered by a counter at add): what its entry kept
+# comes back on it, and the machine is the one before (it froze: @pre's
+# "iattrs" named the entry by its old number)
+LD_PRELOAD=$SHIM start_state_fs 128M
+FW=$MNT/sys/firmware/memmap
+N=$(ls "$FW" | sort -n | tail -1)
+chmod 600 "$FW/$N/type"
+tap_ok $? "d1's firmware map entry memmap/$N: type chmod 600"
+: >"$TMP/fail"
+ctl device_del d1 >/dev/null 2>&1
+tap_ok $((! $?)) "device_del d1 whose save fails is refused"
+rm "$TMP/fail"
+is "$(frozen)" 0 "... hotmemfs is not frozen"
+M2=$(ls "$FW" | sort -n | tail -1)
+is "$M2 $(stat -c %a "$FW/$M2/type")" "$((N + 1)) 600" "... d1's entry back as memmap/$((N + 1)), its type 600"
+echo online_movable >"$A"
+tap_ok $? "... and takes the next change"
+kill9_fs
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(stat -c %a "$FW/$(ls "$FW" | sort -n | tail -1)/type")" 600 "... d1's entry's type still 600"
+stop_fs
 done_testing
