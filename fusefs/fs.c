@@ -1096,7 +1096,9 @@ static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, cons
 /*
  * getxattr (@name) and listxattr (@name NULL): the size needed when asked
  * with @size 0, else the bytes.  simple_xattr_list() lists trusted.* names
- * only for CAP_SYS_ADMIN.
+ * only for ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) (fs/xattr.c,
+ * 6.12): the capability, not uid 0 (a getxattr of one the VFS has checked,
+ * xattr_permission()).
  */
 static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
@@ -1109,7 +1111,8 @@ static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t 
 		ret = -ENOMEM;
 	if (!ret)
 		ret = name ? hmfs_xattr_get(ctx, &n, name, buf, size)
-			   : hmfs_xattr_list(ctx, &n, fuse_req_ctx(req)->uid == 0, buf, size);
+			   : hmfs_xattr_list(ctx, &n, req_capable(fuse_req_ctx(req), CAP_SYS_ADMIN_BIT),
+					     buf, size);
 	if (ret < 0)
 		fuse_reply_err(req, (int)-ret);
 	else if (!size)

@@ -51,4 +51,16 @@ nocap chmod 600 "$M/memory1/online" 2>/dev/null
 tap_ok $((! $?)) "root without CAP_FOWNER: chmod of 7's memory1/online EPERM"
 is "$(stat -c '%a %u:%g' "$M/memory2/state" "$M/memory1/online" | tr '\n' ' ')" "640 0:0 644 7:9 " \
 	"... stat shows what was let through only"
+# simple_xattr_list() lists trusted.* names for CAP_SYS_ADMIN in the initial
+# user namespace, whatever the uid (it asked uid 0)
+PY=/usr/bin/python3
+[ -x $PY ] || PY=python3
+setfattr -n trusted.hm -v 1 "$M/memory3/state" 2>/dev/null ||
+	$PY -c "import os; os.setxattr('$M/memory3/state', 'trusted.hm', b'1')"
+tap_ok $? "root sets trusted.hm on memory3/state"
+lx() { "$@" $PY -c "import os; print(' '.join(os.listxattr('$M/memory3/state')))"; }
+is "$(lx env)" "trusted.hm" "root lists it"
+is "$(lx with sys_admin)" "trusted.hm" "nobody with CAP_SYS_ADMIN lists it"
+is "$(lx nobody)" "" "nobody without it does not"
+is "$(lx setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin)" "" "nor root without CAP_SYS_ADMIN"
 done_testing
