@@ -17,6 +17,9 @@ sock=$TMP/uevent.sock
 log=$TMP/log
 mk_sysroot "$root"
 mk_blocks "$root" 0 7 online Normal
+# the log there before hotmemd: the first wait_for's grep ran before the
+# background job's 2>> had made it ("No such file or directory" in the output)
+: >"$log"
 zone_add "$root" 0 Normal 262144
 zone_add "$root" 0 Movable 0
 
