@@ -261,45 +261,84 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 /* ---- change notification: the kernel forgets cached entries ---------- */
 
 /*
- * The session to tell, or NULL once teardown began: the session loop no
- * longer reads /dev/fuse then, and fuse_reverse_inval_entry() waits
- * (uninterruptibly) for the parent directory's inode lock, which a lookup
- * that came after the loop stopped holds while it waits for an answer
- * that never comes -- the notifier hung, the teardown's drain with it,
- * and every held write reply (review4, SIGTERM during a big device_del).
- * The kernel drops its caches with the mount anyway.
+ * The notifier calls into the kernel only while the session loop reads
+ * /dev/fuse.  fuse_reverse_inval_entry() (fs/fuse/dir.c, 6.12; 6.18's
+ * start_removing_noperm() the same) waits uninterruptibly for the
+ * directory's inode lock, and a lookup or readdir of that directory holds
+ * it while its request waits for the loop: with nobody reading, the
+ * notifier, the teardown that drains it and every write reply held for it
+ * hang for good, the writers unkillable (review4: SIGTERM during a big
+ * device_del, a storm of lookups in memory/; libfuse even drops the
+ * request its last read returned once the session has exited).  So each
+ * call is made under kernel_lock, and hmfs_events_kernel_gone() -- called
+ * by the stopper before it stops the loop (main.c), and first thing in
+ * teardown -- says "no more" and waits for the call in flight, which the
+ * still-running loop lets finish.  Before the loop's first read the
+ * kernel has nothing of ours cached (an inode it does not have is
+ * -ENOENT at once); after a loop ended by itself (ENODEV) the connection
+ * is gone and a call returns at once.  The kernel drops its caches with
+ * the mount anyway.
  */
-static struct fuse_session *kernel_se(struct hmfs_ctx *ctx)
+static bool kernel_enter(struct hmfs_ctx *ctx)
 {
-	if (__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE))
-		return NULL;
-	return ctx->se;
+	if (__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE) || !ctx->se)
+		return false;
+	pthread_mutex_lock(&ctx->kernel_lock);
+	if (!__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE))
+		return true;
+	pthread_mutex_unlock(&ctx->kernel_lock);
+	return false;
+}
+
+static void kernel_leave(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_unlock(&ctx->kernel_lock);
 }
 
 void hmfs_events_kernel_gone(struct hmfs_ctx *ctx)
 {
 	__atomic_store_n(&ctx->kernel_gone, true, __ATOMIC_RELEASE);
+	/* the call in flight, if any, is over once we have the lock */
+	pthread_mutex_lock(&ctx->kernel_lock);
+	pthread_mutex_unlock(&ctx->kernel_lock);
+}
+
+/* fuse_lowlevel_notify_inval_entry(), or -ENOTCONN once the kernel is gone */
+static int kernel_inval_entry(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
+{
+	int ret;
+
+	if (!kernel_enter(ctx))
+		return -ENOTCONN;
+	ret = fuse_lowlevel_notify_inval_entry(ctx->se, dir, name, strlen(name));
+	kernel_leave(ctx);
+	return ret;
+}
+
+/* fuse_lowlevel_notify_inval_inode() of @ino's attributes and cached listing */
+static int kernel_inval_inode(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	int ret;
+
+	if (!kernel_enter(ctx))
+		return -ENOTCONN;
+	ret = fuse_lowlevel_notify_inval_inode(ctx->se, ino, 0, 0);
+	kernel_leave(ctx);
+	return ret;
 }
 
 /* @name went from @dir: the kernel drops its dentry (and what hangs below) */
 static void inval_name(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 {
-	struct fuse_session *se = kernel_se(ctx);
-
-	if (se)
-		fuse_lowlevel_notify_inval_entry(se, dir, name, strlen(name));
+	kernel_inval_entry(ctx, dir, name);
 }
 
 static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 {
-	struct fuse_session *se = kernel_se(ctx);
-
-	if (!se)
-		return;
 	if (name)
 		inval_name(ctx, dir, name);
 	/* drop the cached listing and nlink */
-	fuse_lowlevel_notify_inval_inode(se, dir, 0, 0);
+	kernel_inval_inode(ctx, dir);
 }
 
 /*
@@ -312,11 +351,9 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
  */
 static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
-	struct fuse_session *se = kernel_se(ctx);
+	int ret;
 
-	if (!se)
-		return;
-	fuse_lowlevel_notify_inval_inode(se, HMFS_INO(HMFS_C_BUSLINK, id), 0, 0);
+	kernel_inval_inode(ctx, HMFS_INO(HMFS_C_BUSLINK, id));
 	/*
 	 * The directory first, after its name was invalidated (whose
 	 * d_invalidate() dropped every dentry below that nothing holds): an
@@ -326,15 +363,15 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t 
 	 * generic_delete_inode()).  The directory not there (ENOENT): none of
 	 * the 16 below is, and their notifications, each a write to
 	 * /dev/fuse answered ENOENT, are skipped -- 16 of a removed block's
-	 * 24.
+	 * 24.  (-ENOTCONN, the kernel gone: none either.)
 	 */
-	if (fuse_lowlevel_notify_inval_inode(se, HMFS_BLOCK_INO(key, BSUB_DIR), 0, 0) ==
-	    -ENOENT)
+	ret = kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, BSUB_DIR));
+	if (ret == -ENOENT || ret == -ENOTCONN)
 		return;
 	for (unsigned int sub = BSUB_DIR + 1; sub < BSUB_END; sub++)
-		fuse_lowlevel_notify_inval_inode(se, HMFS_BLOCK_INO(key, sub), 0, 0);
+		kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, sub));
 	for (unsigned int k = 0; k < NR_PWR; k++)
-		fuse_lowlevel_notify_inval_inode(se, HMFS_BLOCK_INO(key, SUB_PWR + k), 0, 0);
+		kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, SUB_PWR + k));
 }
 
 /* a DIMM's block came or went: its slot's physical_nodeK with it (acpi_bind_one()) */
@@ -342,7 +379,6 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 {
 	unsigned long k;
 	int slot = hmfs_acpi_block_slot(ctx, id, &k, true);
-	struct fuse_session *se;
 	char name[40];
 
 	if (slot < 0)
@@ -358,10 +394,7 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 	/* acpi_unbind_one() removed the link: the next one is new, the kernel's mode */
 	hmfs_forget_attrs(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
 	/* the next DIMM in the slot has other blocks behind the same link */
-	se = kernel_se(ctx);
-	if (se)
-		fuse_lowlevel_notify_inval_inode(
-			se, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k), 0, 0);
+	kernel_inval_inode(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
 }
 
 /* a block's ADD or REMOVE changes memory/, bus/memory/devices/ and the node directories */
@@ -468,7 +501,6 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 {
 	const char *name = strrchr(q->text, '/');
 	uint64_t dirs[HMFS_NODE_DIRS];
-	struct fuse_session *se;
 	unsigned long nid;
 	char *end;
 
@@ -481,10 +513,9 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), name + 1);
 	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), name + 1);
 	/* the directories of the incarnation that went, which a held fd may keep: nlink 2 now */
-	se = kernel_se(ctx);
 	hmfs_node_dir_inos(q->gone_key, dirs);
-	for (size_t i = 0; se && i < HMFS_NODE_DIRS; i++)
-		fuse_lowlevel_notify_inval_inode(se, dirs[i], 0, 0);
+	for (size_t i = 0; i < HMFS_NODE_DIRS; i++)
+		kernel_inval_inode(ctx, dirs[i]);
 }
 
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
@@ -715,6 +746,7 @@ void hmfs_events_init(struct hmfs_ctx *ctx)
 {
 	pthread_condattr_t a;
 
+	pthread_mutex_init(&ctx->kernel_lock, NULL);
 	/* a settle's deadline does not move with the wall clock */
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);

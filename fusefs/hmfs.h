@@ -464,7 +464,9 @@ struct hmfs_ctx {
 	struct hmfs_held_reply *q_held;
 	pthread_t notifier;
 	bool notifier_started;
-	bool kernel_gone; /* teardown began: the notifier tells the kernel nothing (events.c) */
+	/* the session loop stops reading: the notifier tells the kernel nothing (events.c) */
+	bool kernel_gone;
+	pthread_mutex_t kernel_lock; /* held by the notifier across each call into the kernel */
 	int ev_slot;
 	struct hmfs_uevent_sink sink;
 
@@ -900,6 +902,10 @@ void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t befor
 /* a control command's reply: the same wait, in the control thread, at most @timeout_ms */
 int hmfs_events_wait_since(struct hmfs_ctx *ctx, uint64_t before, long timeout_ms);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
+/*
+ * Before the session loop stops reading /dev/fuse: the notifier calls into
+ * the kernel no more; returns once its call in flight is over (events.c).
+ */
 void hmfs_events_kernel_gone(struct hmfs_ctx *ctx);
 /* a queued event and what it owns (a synthetic uevent's variables) */
 void hmfs_qev_free(struct hmfs_qev *q);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,17 +465,140 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	fuse_opt_free_args(&args); /* the session may have copied them */
 	if (!se)
 		return NULL;
-	if (fuse_set_signal_handlers(se) || fuse_session_mount(se, o->mountpoint)) {
-		fuse_remove_signal_handlers(se);
+	if (fuse_session_mount(se, o->mountpoint)) {
 		fuse_session_destroy(se);
 		return NULL;
 	}
 	return se;
 }
 
+/*
+ * ---- stopping: SIGTERM, SIGINT, SIGHUP ----------------------------------
+ *
+ * Not libfuse's handlers (fuse_set_signal_handlers()), which end the
+ * session loop at once: the notifier may be inside the kernel then
+ * (fuse_reverse_inval_entry() waiting for a directory's inode lock that a
+ * lookup holds while its request waits to be read), and with nobody
+ * reading /dev/fuse it never comes back -- the teardown that drains it,
+ * every write reply held for it and the writers (in D, SIGKILL or not)
+ * hang for good (review4).  The three signals are blocked in every thread
+ * from the start (a signal during boot waits) and taken by a thread of
+ * their own, the stopper, which first has the notifier leave the kernel
+ * for good (hmfs_events_kernel_gone(), while the loop still answers), and
+ * only then ends the loop: fuse_session_exit(), and a STOP_KICK to the
+ * loop's thread to interrupt its read of /dev/fuse, again every
+ * STOP_KICK_MS until the loop says it is done (a kick that lands between
+ * the loop's check of the exit flag and its read is lost).
+ */
+#define STOP_KICK (SIGRTMIN + 1)
+#define STOP_KICK_MS 20
+
+struct stopper {
+	struct hmfs_ctx *ctx;
+	pthread_t thread, loop_thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* CLOCK_MONOTONIC */
+	bool started, loop_done; /* under lock */
+};
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+/* the kick only interrupts the read: no SA_RESTART */
+static void stop_kick_handler(int sig)
+{
+	(void)sig;
+}
+
+/* before any thread exists: every thread inherits the blocked signals */
+static void stop_signals_block(void)
+{
+	struct sigaction sa = { .sa_handler = stop_kick_handler };
+	sigset_t set;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(STOP_KICK, &sa, NULL);
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static bool stopper_loop_done(struct stopper *st)
+{
+	bool done;
+
+	pthread_mutex_lock(&st->lock);
+	done = st->loop_done;
+	pthread_mutex_unlock(&st->lock);
+	return done;
+}
+
+static void *stopper_main(void *arg)
+{
+	struct stopper *st = arg;
+	struct timespec ts;
+	sigset_t set;
+	int sig;
+
+	stop_signals(&set);
+	if (sigwait(&set, &sig) || stopper_loop_done(st))
+		return NULL; /* the loop ended by itself (unmounted): main woke us */
+	/* the loop still reads: the call in flight is answered */
+	hmfs_events_kernel_gone(st->ctx);
+	fuse_session_exit(st->ctx->se);
+	pthread_mutex_lock(&st->lock);
+	while (!st->loop_done) {
+		pthread_kill(st->loop_thread, STOP_KICK);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += STOP_KICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+static int stopper_start(struct stopper *st, struct hmfs_ctx *ctx)
+{
+	pthread_condattr_t a;
+	int ret;
+
+	*st = (struct stopper){ .ctx = ctx, .loop_thread = pthread_self() };
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&st->cond, &a);
+	pthread_condattr_destroy(&a);
+	ret = -pthread_create(&st->thread, NULL, stopper_main, st);
+	st->started = !ret;
+	return ret;
+}
+
+/* the loop returned, by the stopper's doing or its own (unmounted) */
+static void stopper_stop(struct stopper *st)
+{
+	if (!st->started)
+		return;
+	pthread_mutex_lock(&st->lock);
+	st->loop_done = true;
+	pthread_cond_signal(&st->cond);
+	pthread_mutex_unlock(&st->lock);
+	/* blocked in it as everywhere: its sigwait() takes it, if it still waits */
+	pthread_kill(st->thread, SIGTERM);
+	pthread_join(st->thread, NULL);
+	st->started = false;
+}
+
 static void teardown(struct hmfs_ctx *ctx)
 {
-	/* first: nobody reads /dev/fuse any more, the kernel must not be waited on */
+	/* first (the stopper did already, unless the loop ended by itself or never ran) */
 	hmfs_events_kernel_gone(ctx);
 	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
 	if (ctx->acpi_slots)
@@ -486,7 +610,6 @@ static void teardown(struct hmfs_ctx *ctx)
 
 		ctx->se = NULL;
 		fuse_session_unmount(se);
-		fuse_remove_signal_handlers(se);
 		fuse_session_destroy(se);
 	}
 	/* no writer left: what the syncer still has to sync, and a compaction, need the engine */
@@ -502,6 +625,7 @@ static void teardown(struct hmfs_ctx *ctx)
 int main(int argc, char **argv)
 {
 	struct fuse_session *se;
+	struct stopper st = { .started = false };
 	struct hmfs_ctx ctx;
 	struct opts o;
 	int ret;
@@ -509,6 +633,7 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o))
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
+	stop_signals_block();
 	hmfs_ctx_init(&ctx);
 	ret = prepare(&ctx, &o);
 	if (ret)
@@ -531,11 +656,17 @@ int main(int argc, char **argv)
 	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu blocks of 0x%llx), control %s\n",
 		ctx.profile, o.mountpoint, hotmem_nr_blocks(ctx.hm),
 		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off");
+	ret = stopper_start(&st, &ctx);
+	if (ret) {
+		fprintf(stderr, "hotmemfs: cannot start the signal thread: %s\n", strerror(-ret));
+		goto out;
+	}
 	sd_notify_ready();
 
 	ret = hmfs_session_loop(&ctx, o.threads);
 	if (ret < 0)
 		fprintf(stderr, "hotmemfs: serving %s: %s\n", o.mountpoint, strerror(-ret));
+	stopper_stop(&st);
 	/* the ejects queued dropped, the running one ended: none after the last save */
 	hmfs_acpi_hotplug_stop(&ctx);
 	/* a clean exit leaves the whole machine in the state file, the journal empty */
