@@ -481,6 +481,18 @@ static void send_error(int fd, const char *desc)
 	json_object_put(reply);
 }
 
+/*
+ * hmfs_ctl_stop() has begun: a request read from now on is not run, and
+ * its client is told why (hotmemctl prints it and fails), as is a client
+ * that had not sent one yet -- an EOF alone would leave it guessing.
+ */
+#define CTL_STOPPING "hotmemfs is stopping: no more commands are run"
+
+static bool ctl_stopping(struct hmfs_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->ctl_stopping, __ATOMIC_ACQUIRE);
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
@@ -508,6 +520,10 @@ static void *conn_main(void *arg)
 				send_error(c->fd, "JSON parse error");
 				goto out;
 			case HMFS_CTL_REQUEST:
+				if (ctl_stopping(c->ctx)) {
+					json_object_put(req);
+					goto stopping;
+				}
 				reply = hmfs_ctl_execute(c->ctx, req, &f);
 				json_object_put(req);
 				/* a follower before the success: no event between is lost */
@@ -527,6 +543,11 @@ static void *conn_main(void *arg)
 			break; /* need more bytes */
 		}
 	}
+	/* the client hung up (the line goes nowhere), or we are stopping */
+	if (!ctl_stopping(c->ctx))
+		goto out;
+stopping:
+	send_error(c->fd, CTL_STOPPING);
 out:
 	hmfs_ctl_reader_free(&r);
 	conn_del(c);
@@ -662,10 +683,17 @@ int hmfs_ctl_start(struct hmfs_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The connections are cut for reading only: a command under way (a big
+ * device_del, its wait for the notifier) still sends its reply, which a
+ * shutdown for writing lost -- the client saw EOF, no reply.  The
+ * notifier still runs (teardown stops it after us), so that wait ends.
+ */
 void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 {
 	if (!ctx->ctl_started)
 		return;
+	__atomic_store_n(&ctx->ctl_stopping, true, __ATOMIC_RELEASE);
 	shutdown(ctx->ctl_fd, SHUT_RDWR);
 	pthread_join(ctx->ctl_thread, NULL);
 	close(ctx->ctl_fd);
@@ -673,7 +701,7 @@ void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 	ctx->ctl_started = false;
 	pthread_mutex_lock(&ctx->sub_lock);
 	for (struct conn *c = ctx->conns; c; c = c->next)
-		shutdown(c->fd, SHUT_RDWR);
+		shutdown(c->fd, SHUT_RD);
 	while (ctx->conns)
 		pthread_cond_wait(&ctx->conns_cond, &ctx->sub_lock);
 	pthread_mutex_unlock(&ctx->sub_lock);

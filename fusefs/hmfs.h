@@ -493,6 +493,7 @@ struct hmfs_ctx {
 	int ctl_fd;
 	pthread_t ctl_thread;
 	bool ctl_started;
+	bool ctl_stopping; /* __atomic_*: hmfs_ctl_stop() began, no command runs (ctlsock.c) */
 	/* never held across a blocking call: the notifier takes it */
 	pthread_mutex_t sub_lock;
 	struct hmfs_sub *subs;
