@@ -346,6 +346,23 @@ static void hugetlb_count(struct hotmem *hm, unsigned long pfn, long delta)
 	pgdat->free_hugepages += (unsigned long)delta;
 }
 
+/* a 2 MiB block just allocated becomes a free huge page of the pool: 0, or -ENOMEM (freed) */
+static int hugetlb_pool_take(struct hotmem *hm, struct page *page)
+{
+	unsigned long pfn = page_to_pfn(hm, page);
+
+	if (hugetlb_pool_add(hm, pfn)) {
+		__free_pages(hm, page, pageblock_order);
+		return -ENOMEM;
+	}
+	set_page_flag(page, PG_hugetlb);
+	set_page_flag(page, PG_head);
+	hugetlb_count(hm, pfn, 1);
+	/* refused (self-hosted memmap, seed 003) or disabled: fine */
+	hugetlb_vmemmap_optimize(hm, pfn);
+	return 0;
+}
+
 long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 {
 	unsigned long i;
@@ -362,20 +379,9 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, pageblock_order,
 						     true, false);
-		unsigned long pfn;
 
-		if (!page)
+		if (!page || hugetlb_pool_take(hm, page))
 			break;
-		pfn = page_to_pfn(hm, page);
-		if (hugetlb_pool_add(hm, pfn)) {
-			__free_pages(hm, page, pageblock_order);
-			break;
-		}
-		set_page_flag(page, PG_hugetlb);
-		set_page_flag(page, PG_head);
-		hugetlb_count(hm, pfn, 1);
-		/* refused (self-hosted memmap, seed 003) or disabled: fine */
-		hugetlb_vmemmap_optimize(hm, pfn);
 	}
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
@@ -422,6 +428,44 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	/* as hotmem_hugetlb_alloc(): how many, or why none */
 	return ret && !i ? ret : (long)i;
+}
+
+/*
+ * set_max_huge_pages() of one node (6.12, __nr_hugepages_store_common()
+ * with the node's mask): the pool grows on @nid alone (__GFP_THISNODE)
+ * as far as its memory lets it -- fewer is no error -- or gives back
+ * @nid's free huge pages, the last taken first.  Locked as
+ * hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
+ */
+long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
+{
+	struct pglist_data *pgdat;
+	long ret;
+
+	if (nid < 0 || nid >= hm->nr_possible_nodes)
+		return -EINVAL;
+	pgdat = NODE_DATA(hm, nid);
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	while (pgdat->nr_hugepages < count) {
+		struct page *page = alloc_pages_node(hm, nid, pageblock_order, true, false);
+
+		if (page && page_to_nid(page) != nid) {
+			__free_pages(hm, page, pageblock_order);
+			page = NULL;
+		}
+		if (!page || hugetlb_pool_take(hm, page))
+			break;
+	}
+	/* free_huge_page() moves the last entry into @i: one already seen */
+	for (unsigned long i = hm->hugetlb_nr; i-- > 0 && pgdat->nr_hugepages > count;)
+		if (page_to_nid(pfn_to_page(hm, hm->hugetlb_pool[i])) == nid &&
+		    free_huge_page(hm, i))
+			break;
+	ret = (long)pgdat->nr_hugepages;
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
 }
 
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)

@@ -1379,17 +1379,16 @@ static ssize_t store_node_reclaim(const char *buf, size_t count)
 }
 
 /*
- * nr_hugepages_store_common(): kstrtoul(buf, 10).  The count the node has
- * is taken (set_max_huge_pages() has nothing to do); changing a node's
- * pool is not modelled here -- the pool grows and shrinks through
- * hotmemctl's hugetlb, which the state file does not keep, and a write
- * acknowledged here would have to survive kill -9 -- so any other count is
- * EOPNOTSUPP.
+ * nr_hugepages_store_common() (mm/hugetlb_sysfs.c, 6.18): kstrtoul(buf,
+ * 10), then set_max_huge_pages() with the node's mask: the node's pool
+ * grows on it alone or shrinks, as far as it can, and the write succeeds
+ * however far that was.  Through hmfs_change(): the pool is in the state
+ * file ("hugetlb"), so an acknowledged count survives kill -9.
  */
 static ssize_t store_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 				    const char *buf, size_t count)
 {
-	struct hm_node_info ni;
+	struct hmfs_change ch = { .op = HMFS_CH_NODE_HUGEPAGES, .id = n->id };
 	unsigned long long v;
 	int ret = hmu_kstrtoull(buf, 10, &v);
 
@@ -1397,9 +1396,9 @@ static ssize_t store_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node
 		return ret;
 	if (v > ULONG_MAX)
 		return -ERANGE;
-	if (hotmem_node_info(ctx->hm, (int)n->id, &ni))
-		return -ENODEV;
-	return v == ni.hugepages_total ? (ssize_t)count : -EOPNOTSUPP;
+	/* ULONG_MAX asks for all the node has: so does the widest count a change holds */
+	ch.value = v > LLONG_MAX ? LLONG_MAX : (long long)v;
+	return store_change(ctx, &ch, count);
 }
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)

@@ -380,7 +380,7 @@ struct hmfs_loop;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 10
+#define HMFS_STATE_KEYS 11
 
 /* a page soft_offline_page or hard_offline_page retired (kept for the state file) */
 struct hmfs_retired {
@@ -789,6 +789,8 @@ enum hmfs_change_op {
 	HMFS_CH_IATTR,
 	/* a bus's drivers_autoprobe: id = its file's snode, value = 0/1 */
 	HMFS_CH_BUS_AUTOPROBE,
+	/* nodeN/hugepages/hugepages-2048kB/nr_hugepages: id = the node, value = its count */
+	HMFS_CH_NODE_HUGEPAGES,
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
@@ -1139,6 +1141,12 @@ struct hmfs_plug_walk {
  * @w's fn in order: 0, -EINVAL for a malformed run, or fn's error
  */
 int hmfs_runs_minus(struct json_object *a, struct json_object *b, struct hmfs_plug_walk *w);
+/*
+ * The HugeTLB pool as a state file's "hugetlb" says: each node's count
+ * allocated again or freed (a restart, an undo); @only >= 0: that node's
+ * alone.
+ */
+void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, struct json_object *hugetlb, int only);
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, char *err,
 			      size_t errlen);
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);

@@ -109,6 +109,11 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_iattr_apply(ctx, ch->iattr);
 	case HMFS_CH_BUS_AUTOPROBE:
 		return hmfs_bus_autoprobe_set(ctx, (int)ch->id, ch->value != 0);
+	case HMFS_CH_NODE_HUGEPAGES: {
+		long n = hotmem_hugetlb_set_node(ctx->hm, (int)ch->id, (unsigned long)ch->value);
+
+		return n < 0 ? (int)n : 0; /* fewer than asked is no error (set_max_huge_pages()) */
+	}
 	case HMFS_CH_DEVICE_ADD: {
 		int ret = hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				       ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
@@ -346,6 +351,9 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		 */
 		snprintf(err, errlen, "the kernel cannot unpoison a page (only hwpoison-inject's debugfs unpoison-pfn)");
 		break;
+	case HMFS_CH_NODE_HUGEPAGES: /* @pre: the whole machine */
+		hmfs_state_restore_hugetlb(ctx, member(pre, "hugetlb"), (int)ch->id);
+		break;
 	case HMFS_CH_DEVICE_DEL:
 		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
@@ -378,6 +386,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_MEMORY_FAILURE] = "page's retirement (soft/hard_offline_page)",
 		[HMFS_CH_IATTR] = "chmod, chown, touch, xattr or power/control write",
 		[HMFS_CH_BUS_AUTOPROBE] = "drivers_autoprobe",
+		[HMFS_CH_NODE_HUGEPAGES] = "nodeN/hugepages nr_hugepages",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",

@@ -431,7 +431,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 /* the order of the file's "machine" object */
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
-	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS,
+	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -444,6 +444,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
 	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
 	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
+	[KEY_HUGETLB] = "hugetlb",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -452,6 +453,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_DEVICES] = json_type_array,  [KEY_PROBED] = json_type_array,
 	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
 	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
+	[KEY_HUGETLB] = json_type_array,
 };
 
 /*
@@ -474,6 +476,65 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
 	}
 	pthread_mutex_unlock(&ctx->retired_lock);
 	return a;
+}
+
+/* ---- HugeTLB pool ----------------------------------------------------------- */
+
+/*
+ * "hugetlb": the persistent 2 MiB pool, [{"node", "pages"}] for each node
+ * that has pages (a file without it, from before 2026-11-29: none).  The
+ * kernel keeps nodeN/hugepages/hugepages-2048kB/nr_hugepages as a count
+ * of pages wherever they are; a restart allocates them again on their
+ * nodes, where the node's memory has room now.  An offline that dissolved
+ * free huge pages (dissolve_free_hugetlb_folios()) shrank it: the block's
+ * record is then a "set" that has it (append_run(), append_device()).
+ */
+static json_object *hugetlb_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		struct hm_node_info ni;
+		json_object *e;
+
+		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.hugepages_total)
+			continue;
+		e = json_object_new_object();
+		json_object_object_add(e, "node", json_object_new_int(nid));
+		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+/* @nid's pages in a "hugetlb" value: 0 without an entry */
+static unsigned long hugetlb_pages(json_object *hugetlb, int nid)
+{
+	for (size_t i = 0; hugetlb && i < json_object_array_length(hugetlb); i++) {
+		json_object *e = json_object_array_get_idx(hugetlb, i), *v = NULL;
+
+		if (json_object_object_get_ex(e, "node", &v) && json_object_get_int(v) == nid)
+			return (unsigned long)u64(e, "pages");
+	}
+	return 0;
+}
+
+void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, json_object *hugetlb, int only)
+{
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		unsigned long want = hugetlb_pages(hugetlb, nid);
+		struct hm_node_info ni;
+		long got;
+
+		if ((only >= 0 && nid != only) || hotmem_node_info(ctx->hm, nid, &ni) ||
+		    ni.hugepages_total == want)
+			continue;
+		got = hotmem_hugetlb_set_node(ctx->hm, nid, want);
+		if (got != (long)want)
+			fprintf(stderr, "hotmemfs: state file %s: node %d's HugeTLB pool has %ld of its %lu pages%s%s\n",
+				ctx->state_path, nid, got < 0 ? 0L : got, want, got < 0 ? ": " : "",
+				got < 0 ? strerror((int)-got) : " (the node's memory has no room for more)");
+	}
 }
 
 /* the machine's value of machine_keys[@key], as the state file has it */
@@ -499,6 +560,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 	case KEY_IATTRS:
 		/* chmod, chown, times, xattrs, power/control "on" (a file from before: none) */
 		return hmfs_iattr_json(ctx);
+	case KEY_HUGETLB:
+		return hugetlb_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -1026,6 +1089,7 @@ static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
 	json_object_object_add(pre, "devices", ranges_devices(ctx, ranges));
 	json_object_object_add(pre, "blocks", ranges_runs(ctx, ranges));
 	json_object_object_add(pre, "iattrs", hmfs_iattr_ranges_json(ctx, ranges));
+	json_object_object_add(pre, "hugetlb", hugetlb_json(ctx));
 	return pre;
 }
 
@@ -1084,6 +1148,7 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 		sv->pre = json_object_new_object();
 		json_object_object_add(sv->pre, "params", params_json(ctx));
 		json_object_object_add(sv->pre, "blocks", blocks);
+		json_object_object_add(sv->pre, "hugetlb", hugetlb_json(ctx));
 		return;
 	}
 	if (prepare_iattr(ctx, ch, sv))
@@ -1562,6 +1627,18 @@ static void blocks_stale(struct hmfs_ctx *ctx, unsigned keys)
 	ctx->saved_stale |= keys;
 }
 
+static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+
+/* the HugeTLB pool as @sv's pre has it (a block or device change) */
+static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
+{
+	json_object *now = hugetlb_json(ctx);
+	bool same = same_json(now, json_object_object_get(sv->pre, "hugetlb"));
+
+	json_object_put(now);
+	return same;
+}
+
 /* a one-block change: its run, or nothing when the block is as it was */
 static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
@@ -1570,6 +1647,10 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 
 	if (!run)
 		return -ENOENT; /* cannot be: the change holds the block */
+	if (!pool_as_before(ctx, sv)) {
+		json_object_put(run);
+		return append_set(ctx, sv); /* an offline dissolved huge pages */
+	}
 	if (!same_json(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
 		if (!ret)
@@ -1646,7 +1727,8 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	int ret = 0;
 
 	if (!same_json(json_object_object_get(now, "iattrs"),
-		       json_object_object_get(sv->pre, "iattrs"))) {
+		       json_object_object_get(sv->pre, "iattrs")) ||
+	    !pool_as_before(ctx, sv)) {
 		json_object_put(now);
 		return append_set(ctx, sv);
 	}
@@ -2881,6 +2963,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	/* nor "iattrs": every node as the kernel made it */
 	if (!get(m, "iattrs", json_type_array))
 		json_object_object_add(m, "iattrs", json_object_new_array());
+	/* nor "hugetlb": no HugeTLB pool */
+	if (!get(m, "hugetlb", json_type_array))
+		json_object_object_add(m, "hugetlb", json_object_new_array());
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
@@ -2899,6 +2984,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		warn_missing(ctx, blocks);
 		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, get(m, "hwpoison", json_type_array));
+		hmfs_state_restore_hugetlb(ctx, get(m, "hugetlb", json_type_array), -1);
 		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
 		/* by path, once the blocks they are under are back */
 		hmfs_iattr_restore(ctx, get(m, "iattrs", json_type_array));

@@ -1036,6 +1036,38 @@ static void test_hvo_refusal_never_read_by_explain(void **state)
 	}
 }
 
+/* nodeN's nr_hugepages: set_max_huge_pages() with that node's mask */
+static unsigned long node_pool(struct hotmem *hm, int nid)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, nid, &ni), 0);
+	return ni.hugepages_total;
+}
+
+static void test_hugetlb_set_node_grows_there_alone(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 4), 4);
+	assert_int_equal(node_pool(hm, 1), 4);
+	assert_int_equal(node_pool(hm, 0), 0);
+	check(hm);
+	/* shrinks the node's own pages, not another's */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 2), 2);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 1), 1);
+	assert_int_equal(node_pool(hm, 0), 2);
+	/* more than the node holds: as many as fit, no error */
+	assert_true(hotmem_hugetlb_set_node(hm, 1, 1UL << 40) > 4);
+	assert_int_equal(node_pool(hm, 0), 2);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 0), 0);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 9, 1), -EINVAL);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1064,6 +1096,7 @@ int main(void)
 		cmocka_unit_test(test_lost_memmap_copy_write_partial_undo_partial),
 		cmocka_unit_test(test_lost_memmap_invariants_say_so),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
+		cmocka_unit_test(test_hugetlb_set_node_grows_there_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
