@@ -1662,6 +1662,7 @@ struct kf_list {
 	struct kf_ent *ents;
 	size_t nr, cap;
 	bool nomem;
+	bool tail; /* stopped at a per-block entry: the table has more */
 };
 
 /* one of the per-block entries a listing has last (see above) */
@@ -1680,8 +1681,10 @@ static bool kf_collect(void *arg, const char *name, uint64_t ino, mode_t mode, l
 	struct kf_ent *e;
 
 	/* "." of memoryN/ has its per-block number */
-	if (off > 1 && kf_per_block(ino))
+	if (off > 1 && kf_per_block(ino)) {
+		l->tail = true;
 		return false;
+	}
 	if (l->nr == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 
@@ -1763,6 +1766,9 @@ static long readdir_kernfs(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_di
 			if (!fn(arg, l.ents[i].name, l.ents[i].ino, l.ents[i].mode, pos))
 				goto out;
 		}
+		ret = LONG_MAX;
+		if (!l.tail)
+			goto out; /* no per-block entries: a device's directory */
 	}
 	ret = readdir_table(ctx, ino, off > KF_TAIL ? off - KF_TAIL : 2, kf_tail_fn, &t);
 	if (ret >= 0 && ret != LONG_MAX)
