@@ -214,6 +214,20 @@ static void test_readdir_kernfs_order(void **state)
 	assert_string_equal(listing(ctx, "sys/firmware/memmap/0", NULL), ". .. end type start ");
 	/* the blocks after memory/'s files, in id order */
 	assert_non_null(strstr(listing(ctx, MEM, NULL), " power memory0 memory1 memory2 "));
+	/* a listing resumed anywhere, in the hashed entries or the blocks: nothing lost or twice */
+	for (int limit = 1; limit < 24; limit++) {
+		struct names whole = { 0 }, part = { 0 }, rest = { 0 };
+		struct hmfs_node n;
+		char joined[sizeof(whole.buf) * 2];
+
+		assert_int_equal(path(ctx, "sys/devices/system/node/node0", &n), 0);
+		hmfs_readdir(ctx, n.ino, 0, collect, &whole);
+		part.limit = limit;
+		hmfs_readdir(ctx, n.ino, 0, collect, &part);
+		hmfs_readdir(ctx, n.ino, part.last + 1, collect, &rest);
+		snprintf(joined, sizeof(joined), "%s%s", part.buf, rest.buf);
+		assert_string_equal(joined, whole.buf);
+	}
 	assert_non_null(strstr(listing(ctx, "sys/devices/system/node/node0", "cpu\0"),
 			       " cpumap memory0 memory1 "));
 }
