@@ -121,12 +121,25 @@ static int host_cpu_node(const char *dir, int cpu)
 }
 
 /*
+ * Said once: @nr CPUs from @cpu sit on host nodes (@nid first) the
+ * machine has no CPUs on, and their host links disagree inside hotmem-enter
+ */
+static void cpus_place_warn(int nr, int cpu, int nid)
+{
+	fprintf(stderr,
+		"hotmemfs: %d of the host's CPUs, cpu%d first, are on host nodes the machine has no "
+		"CPUs on (node%d first): spread over its nodes, and inside hotmem-enter their "
+		"cpu/cpuM/nodeK link names another node than the emulated node's cpulist\n",
+		nr, cpu, nid);
+}
+
+/*
  * Each present CPU on its host node when the engine gave that node CPUs,
  * the others in runs over the nodes the engine gave CPUs
  */
 static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned char *present)
 {
-	int nodes[HM_MAX_NUMNODES], k = 0, n = 0, j = 0;
+	int nodes[HM_MAX_NUMNODES], k = 0, n = 0, j = 0, lost = 0, lost_cpu = -1, lost_nid = -1;
 	bool cpu_node[HM_MAX_NUMNODES] = { false };
 
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm) && nid < HM_MAX_NUMNODES; nid++) {
@@ -142,7 +155,13 @@ static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned cha
 
 		ctx->cpus.nid[cpu] = host >= 0 && cpu_node[host] ? host : -1;
 		n += bit(present, cpu) && ctx->cpus.nid[cpu] < 0;
+		if (host >= 0 && !cpu_node[host] && !lost++) {
+			lost_cpu = cpu;
+			lost_nid = host;
+		}
 	}
+	if (lost && k)
+		cpus_place_warn(lost, lost_cpu, lost_nid);
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
 		if (bit(present, cpu) && ctx->cpus.nid[cpu] < 0 && k)
 			ctx->cpus.nid[cpu] = nodes[(long)j++ * k / n];
