@@ -190,11 +190,19 @@ static void engine_event(const struct hm_event *ev, void *arg)
 
 	if (ev->type == HM_EV_TRACE && !ctx->want_trace)
 		return;
-	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK)
+	/*
+	 * A removal's inode numbers and kept iattrs go with it, here and not
+	 * when the notifier delivers it: a late forget erased what an undo
+	 * or a block added again had kept (iattr.c)
+	 */
+	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK) {
 		gone_key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, ev->block_id);
+		hmfs_forget_block_attrs(ctx, ev->block_id, gone_key);
 	/* a node's (unregister_one_node()): its numbers go the same way */
-	else if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->nid >= 0)
+	} else if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->nid >= 0) {
 		gone_key = hmfs_inc_gone(ctx, HMFS_INC_NODE, (unsigned long)ev->nid);
+		hmfs_forget_node_attrs(ctx, ev->nid);
+	}
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return;
@@ -391,9 +399,11 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 		  action == HM_KOBJ_REMOVE ? name : NULL);
 	if (action != HM_KOBJ_REMOVE)
 		return;
-	/* acpi_unbind_one() removed the link: the next one is new, the kernel's mode */
-	hmfs_forget_attrs(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
-	/* the next DIMM in the slot has other blocks behind the same link */
+	/*
+	 * acpi_unbind_one() removed the link (its iattrs went with the block:
+	 * hmfs_forget_block_attrs()); the next DIMM in the slot has other
+	 * blocks behind the same link
+	 */
 	kernel_inval_inode(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
 }
 
@@ -420,7 +430,6 @@ static void block_names_changed(struct hmfs_ctx *ctx, unsigned long id,
 	switch (action) {
 	case HM_KOBJ_REMOVE:
 		snprintf(name, sizeof(name), "memory%lu", id);
-		hmfs_forget_block_attrs(ctx, id, gone_key);
 		inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1), name);
 		inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1), name);
 		for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
@@ -494,8 +503,9 @@ static void send_uevent(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 }
 
 /*
- * A node device's REMOVE (try_offline_node()): its kernfs_nodes went, and
- * their iattrs; the kernel's cached entries and attributes of them too.
+ * A node device's REMOVE (try_offline_node()): its kernfs_nodes went (and
+ * their iattrs: engine_event()); the kernel's cached entries and
+ * attributes of them too.
  */
 static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 {
@@ -509,7 +519,6 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	nid = strtoul(name + 5, &end, 10);
 	if (*end || end == name + 5 || nid >= HM_MAX_NUMNODES)
 		return;
-	hmfs_forget_node_attrs(ctx, (int)nid);
 	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), name + 1);
 	inval_name(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), name + 1);
 	/* the directories of the incarnation that went, which a held fd may keep: nlink 2 now */

@@ -611,12 +611,10 @@ int hmfs_bus_autoprobe_set(struct hmfs_ctx *ctx, int snode, bool on);
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set);
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
-/* block @id went, its incarnation of key @key (incarn.c): its nodes' entries go, its links' too */
+/* block @id went, its incarnation of key @key (incarn.c): its nodes' entries go, its links' and slot link's too */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key);
 /* NUMA node @nid went (try_offline_node()): every entry of its incarnation that went */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid);
-/* the node @ino went by itself (a slot's physical_nodeK link) */
-void hmfs_forget_attrs(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_iattr_free_all(struct hmfs_ctx *ctx);
 int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid);
 bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n);

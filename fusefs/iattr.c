@@ -64,9 +64,11 @@ static bool iattr_any(struct hmfs_ctx *ctx)
 }
 
 /*
- * What an inode goes with when its memory block goes, or -1: memoryN and
- * below, the block's key (incarn.c: one incarnation's); the links to it,
- * which carry no incarnation, the block's id.
+ * The chain an inode's entry hashes to goes by what its number carries
+ * (iattr_hash()): memoryN and below, the block's key (incarn.c: one
+ * incarnation's); the links to it, which carry no incarnation, the
+ * block's id; -1 for any other inode.  Which entries go with which object
+ * is iattr_owner()'s to say, not this.
  */
 static long iattr_block(uint64_t ino)
 {
@@ -82,14 +84,6 @@ static long iattr_block(uint64_t ino)
 	default:
 		return -1;
 	}
-}
-
-/* the memory block an inode belongs to (memoryN and below while present, the links to it), or -1 */
-static long iattr_block_id(struct hmfs_ctx *ctx, uint64_t ino)
-{
-	if (HMFS_INO_CLASS(ino) == HMFS_C_BLOCK)
-		return hmfs_inc_id(ctx, HMFS_INC_BLOCK, HMFS_INO_KEY(ino));
-	return iattr_block(ino);
 }
 
 static unsigned iattr_hash_key(uint64_t key)
@@ -122,6 +116,96 @@ static long iattr_node_key(uint64_t ino)
 static bool iattr_of_node(uint64_t ino)
 {
 	return HMFS_INO_CLASS(ino) == HMFS_C_NODE || HMFS_INO_CLASS(ino) == HMFS_C_NODECPU;
+}
+
+/* ---- which object an entry goes with ------------------------------------ */
+
+enum iattr_owner_kind { OWNER_NONE, OWNER_BLOCK, OWNER_NODE };
+
+/*
+ * The object whose removal takes an inode's node, and its kernfs_iattrs
+ * with it: @by_key, @v is that object's incarnation key (incarn.c), else
+ * the block's id (a link's number carries no incarnation).
+ */
+struct iattr_owner {
+	enum iattr_owner_kind kind;
+	bool by_key;
+	uint64_t v;
+};
+
+/* block @id's ACPI slot's physical_nodeK link (acpi_bind_one(): its place in the slot), or 0 */
+static uint64_t block_acpi_link(struct hmfs_ctx *ctx, unsigned long id)
+{
+	unsigned long k = 0;
+	int slot = hmfs_acpi_block_slot(ctx, id, &k, true);
+
+	return slot < 0 ? 0 : HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k);
+}
+
+/* the block an ACPI slot's physical_nodeK link @ino is of (its slot's range), or -1 */
+static long acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino), k = v & ((1ULL << 40) - 1);
+	struct hmfs_acpi_slot s;
+
+	if (!hmfs_acpi_slot_get(ctx, (int)(v >> 40), &s) || k >= s.size / ctx->block_size)
+		return -1;
+	return (long)(s.start / ctx->block_size + k);
+}
+
+/*
+ * Which object inode @ino's entry goes with, the one word on it for
+ * both the forgetting (hmfs_forget_block_attrs(), hmfs_forget_node_attrs())
+ * and the undo that brings the object back (ino_in_sel()): they
+ * disagreed, and an undo that put back less than the removal forgot froze
+ * hotmemfs (review5 #1, D1).
+ *  - a memory block (remove_memory_block() -> device_unregister(), 6.12):
+ *    memoryN/ and below (its key), its bus/memory/devices/memoryN and
+ *    nodeK/memoryN links (its id), and its DIMM slot's physical_nodeK
+ *    link, which acpi_unbind_one() removes with it (the block's id);
+ *  - a NUMA node (try_offline_node() -> unregister_one_node()): nodeN/
+ *    and below, its cpuM links (its key);
+ *  - nothing else goes with anything: OWNER_NONE.
+ * It may take acpi_lock (a leaf) and inc_lock: under iattr_lock or not.
+ */
+static struct iattr_owner iattr_owner(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	long id;
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_BLOCK:
+		return (struct iattr_owner){ OWNER_BLOCK, true, HMFS_INO_KEY(ino) };
+	case HMFS_C_BUSLINK:
+	case HMFS_C_NODELINK:
+		return (struct iattr_owner){ OWNER_BLOCK, false, (uint64_t)iattr_block(ino) };
+	case HMFS_C_ACPI_PHYS:
+		id = acpi_link_block(ctx, ino);
+		return id < 0 ? (struct iattr_owner){ OWNER_NONE, false, 0 } :
+				(struct iattr_owner){ OWNER_BLOCK, false, (uint64_t)id };
+	case HMFS_C_NODE:
+	case HMFS_C_NODECPU:
+		return (struct iattr_owner){ OWNER_NODE, true, (uint64_t)iattr_node_key(ino) };
+	default:
+		return (struct iattr_owner){ OWNER_NONE, false, 0 };
+	}
+}
+
+/* the id of @o's block or node now; -1: its incarnation went (or nothing owns it) */
+static long owner_id(struct hmfs_ctx *ctx, const struct iattr_owner *o)
+{
+	if (o->kind == OWNER_NONE)
+		return -1;
+	if (!o->by_key)
+		return (long)o->v;
+	return hmfs_inc_id(ctx, o->kind == OWNER_BLOCK ? HMFS_INC_BLOCK : HMFS_INC_NODE, o->v);
+}
+
+/* inode @ino's entry goes with block @id, its incarnation @key */
+static bool owned_by_block(struct hmfs_ctx *ctx, uint64_t ino, unsigned long id, uint64_t key)
+{
+	struct iattr_owner o = iattr_owner(ctx, ino);
+
+	return o.kind == OWNER_BLOCK && o.v == (o.by_key ? key : id);
 }
 
 /*
@@ -284,13 +368,13 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 	return iattr_change(ctx, &c);
 }
 
-/* Caller holds iattr_lock: the entries of chain @chain whose owner is @owner and class @link's */
-static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, long owner, bool link)
+/* Caller holds iattr_lock: the entries of chain @chain that go with block @id, incarnation @key */
+static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, unsigned long id, uint64_t key)
 {
 	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(chain)]; *p;) {
 		struct hmfs_iattr *a = *p;
 
-		if (iattr_block(a->ino) != owner || (HMFS_INO_CLASS(a->ino) != HMFS_C_BLOCK) != link) {
+		if (!owned_by_block(ctx, a->ino, id, key)) {
 			p = &a->next;
 			continue;
 		}
@@ -300,39 +384,51 @@ static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, long owner,
 	}
 }
 
+static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino);
+
 /*
  * A re-added block starts with the kernel's modes, no xattrs, "auto"
- * again: the entries of the incarnation that went (@key; a block added
- * again before this removal's event came here has its own key, whose
- * entries stay), and of the block's links.
+ * again, and so does its DIMM slot's physical_nodeK link, which
+ * acpi_unbind_one() removed with it: what goes with the incarnation that
+ * went (@key, iattr_owner()) -- its files' chain, its links' (by @id),
+ * the slot link's.  Called in the engine's callback with the removal
+ * (events.c engine_event(), next to hmfs_inc_gone()), not when the
+ * notifier delivers the REMOVE: a late forget erased what an undo had
+ * put back, or what a block added again with the id had (review5 #2).
+ * The engine's locks are held: iattr_lock, inc_lock and acpi_lock are
+ * taken after them and never held across an engine call.
  */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
+	uint64_t link;
+
 	if (!iattr_any(ctx))
 		return;
+	link = block_acpi_link(ctx, id);
 	pthread_mutex_lock(&ctx->iattr_lock);
-	iattr_forget_chain(ctx, key, (long)key, false);
-	iattr_forget_chain(ctx, id, (long)id, true);
+	iattr_forget_chain(ctx, key, id, key);
+	iattr_forget_chain(ctx, id, id, key);
+	if (link && owned_by_block(ctx, link, id, key) && iattr_drop_in(ctx->iattr, link))
+		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
-/* Caller holds iattr_lock: @a belongs to a NUMA node incarnation that went */
+/* Caller holds iattr_lock: @a goes with a NUMA node incarnation that went */
 static bool iattr_node_went(struct hmfs_ctx *ctx, const struct hmfs_iattr *a)
 {
-	long key = iattr_node_key(a->ino);
+	struct iattr_owner o = iattr_owner(ctx, a->ino);
 
-	return key >= 0 && hmfs_inc_id(ctx, HMFS_INC_NODE, (uint64_t)key) < 0;
+	return o.kind == OWNER_NODE && owner_id(ctx, &o) < 0;
 }
 
 /*
  * A node went: try_offline_node() (mm/memory_hotplug.c, 6.12) ->
  * unregister_one_node() removed its device and every kernfs_node below,
  * their kernfs_iattrs with them; a node of that id onlined again is
- * registered anew, with the kernel's modes.  Its incarnation's key
- * changed in the engine's callback (incarn.c): the entries of every
- * incarnation that went go, those of a node of that id already back
- * (before this REMOVE's delivery) stay.  Nodes come and go rarely: the
- * table is walked.
+ * registered anew, with the kernel's modes.  In the engine's callback,
+ * after its incarnation's key changed (incarn.c), as a block's
+ * (hmfs_forget_block_attrs()): the entries of every incarnation that went
+ * go.  Nodes come and go rarely: the table is walked.
  */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid)
 {
@@ -353,22 +449,6 @@ void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid)
 			__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 		}
 	}
-	pthread_mutex_unlock(&ctx->iattr_lock);
-}
-
-static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino);
-
-/*
- * The node @ino went alone (an ACPI slot's physical_nodeK link, which
- * acpi_unbind_one() removes with the slot's memory block): its iattrs too.
- */
-void hmfs_forget_attrs(struct hmfs_ctx *ctx, uint64_t ino)
-{
-	if (!iattr_any(ctx))
-		return;
-	pthread_mutex_lock(&ctx->iattr_lock);
-	if (iattr_drop_in(ctx->iattr, ino))
-		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
@@ -816,8 +896,9 @@ static void sel_init(struct hmfs_ctx *ctx, json_object *ranges, struct iattr_sel
 /* inode @ino's entry is one @sel takes */
 static bool ino_in_sel(struct hmfs_ctx *ctx, uint64_t ino, const struct iattr_sel *sel)
 {
-	long id = iattr_block_id(ctx, ino);
+	struct iattr_owner o;
 	uint64_t first, end;
+	long id;
 
 	if (!sel->ranges)
 		return true;
@@ -829,11 +910,11 @@ static bool ino_in_sel(struct hmfs_ctx *ctx, uint64_t ino, const struct iattr_se
 	 */
 	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
 		return true;
-	if (iattr_of_node(ino)) {
-		id = hmfs_inc_id(ctx, HMFS_INC_NODE, (uint64_t)iattr_node_key(ino));
+	o = iattr_owner(ctx, ino);
+	id = owner_id(ctx, &o);
+	if (o.kind == OWNER_NODE)
 		return id >= 0 && id < HM_MAX_NUMNODES && (sel->nodes >> id & 1);
-	}
-	for (size_t i = 0; id >= 0 && i < json_object_array_length(sel->ranges); i++)
+	for (size_t i = 0; o.kind == OWNER_BLOCK && id >= 0 && i < json_object_array_length(sel->ranges); i++)
 		if (hmfs_json_range(sel->ranges, i, &first, &end) && (uint64_t)id >= first &&
 		    (uint64_t)id < end)
 			return true;
@@ -869,17 +950,39 @@ static void snap_nodes(struct hmfs_ctx *ctx, const struct iattr_sel *sel, struct
 
 		if (!(sel->nodes >> nid & 1))
 			continue;
-		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)]; a; a = a->next)
-			if (iattr_of_node(a->ino) && (uint64_t)iattr_node_key(a->ino) == key)
+		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)]; a; a = a->next) {
+			struct iattr_owner o = iattr_owner(ctx, a->ino);
+
+			if (o.kind == OWNER_NODE && o.v == key)
 				snap_add(s, n, a);
+		}
 	}
+}
+
+/*
+ * Caller holds iattr_lock: what goes with block @id now (iattr_owner())
+ * into @s: its links' chain (by @id), its files' (by its key: the same
+ * chain until it first went), its slot link's
+ */
+static void snap_block(struct hmfs_ctx *ctx, unsigned long id, struct iattr_snap *s, size_t *n)
+{
+	uint64_t key = hmfs_inc_key(ctx, HMFS_INC_BLOCK, id), link = block_acpi_link(ctx, id);
+	struct hmfs_iattr *l = link ? iattr_find(ctx, link) : NULL;
+
+	for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(id)]; a; a = a->next)
+		if (owned_by_block(ctx, a->ino, id, key) && a != l)
+			snap_add(s, n, a);
+	for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)]; key != id && a; a = a->next)
+		if (owned_by_block(ctx, a->ino, id, key) && a != l)
+			snap_add(s, n, a);
+	if (l && owned_by_block(ctx, link, id, key))
+		snap_add(s, n, l);
 }
 
 /*
  * The entries' values, by inode, copied under iattr_lock; *@nr of them.
  * Those @sel takes: for a few blocks their chains alone are walked
- * (iattr_hash(): its links' by its id, its files' by its key, the same
- * chain until it first went; its nodes' by theirs).
+ * (snap_block(), snap_nodes()).
  */
 static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, const struct iattr_sel *sel,
 					 size_t *nr)
@@ -906,18 +1009,8 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, const struct iatt
 	for (size_t r = 0; s && by_block && r < json_object_array_length(ranges); r++) {
 		if (!hmfs_json_range(ranges, r, &first, &end))
 			continue;
-		for (uint64_t id = first; id < end; id++) {
-			uint64_t key = hmfs_inc_key(ctx, HMFS_INC_BLOCK, (unsigned long)id);
-
-			for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(id)]; a; a = a->next)
-				if (iattr_block_id(ctx, a->ino) == (long)id &&
-				    (HMFS_INO_CLASS(a->ino) != HMFS_C_BLOCK || key == id))
-					snap_add(s, &n, a);
-			for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)];
-			     key != id && a; a = a->next)
-				if (HMFS_INO_CLASS(a->ino) == HMFS_C_BLOCK && HMFS_INO_KEY(a->ino) == key)
-					snap_add(s, &n, a);
-		}
+		for (uint64_t id = first; id < end; id++)
+			snap_block(ctx, (unsigned long)id, s, &n);
 	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	*nr = n;

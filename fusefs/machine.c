@@ -272,11 +272,13 @@ static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size
 
 /*
  * What the blocks of devices @devs kept (chmod, chown, times, xattrs,
- * power/control: "iattrs") as @pre has it: a block the change removed and
- * the undo brought back is a new incarnation, which keeps nothing
- * (hmfs_forget_block_attrs()); an acknowledged chmod of it would be lost,
- * or the undo's machine would differ from @pre (frozen).  Only those
- * blocks' entries: another node's may keep what "iattrs" leaves out (a
+ * power/control: "iattrs") as @pre has it, with what goes with them (their
+ * links, their DIMM slot's physical_node link, their nodes: iattr.c
+ * iattr_owner(), the same word the removal's forget follows): a block the
+ * change removed and the undo brought back is a new incarnation, which
+ * keeps nothing (hmfs_forget_block_attrs()); an acknowledged chmod of it
+ * would be lost, or the undo's machine would differ from @pre (frozen).
+ * Only those entries: another node's may keep what "iattrs" leaves out (a
  * node's hugepages/ without memory has no path).
  */
 static void iattrs_back(struct hmfs_ctx *ctx, json_object *pre, json_object *devs)
