@@ -221,18 +221,19 @@ static int param_bool(const char *key, const char *val, bool noarg, bool *out,
 
 /*
  * virtio_mem.bbm_block_size= (module_param(bbm_block_size, ulong, 0444):
- * param_set_ulong(), kstrtoul(val, 0)).  The driver warns about a size
- * that is not a power of 2 at each probe and takes its own; refused here,
- * as it is no device's business.  One too small for a device is that
- * device's: warned about at its probe, as the kernel does.
+ * param_set_ulong(), kstrtoul(val, 0)): any unsigned long, as the
+ * kernel's.  What a device makes of it is its probe's business
+ * (virtio_mem_init_hotplug(), 6.12): a size that is not a power of 2, or
+ * too small, is warned about there and the driver keeps its own -- the
+ * machine boots (it was refused here, which no kernel does).
  */
 static int param_bbm_block_size(struct hotmem_config *cfg, const char *key, const char *val,
 				char *err, size_t errlen)
 {
 	unsigned long long v;
 
-	if (!val || hmu_kstrtoull(val, 0, &v) || (v & (v - 1)))
-		return seterr(err, errlen, "%s=%s: expected 0 (the driver's choice) or a power of 2 in bytes",
+	if (!val || hmu_kstrtoull(val, 0, &v))
+		return seterr(err, errlen, "%s=%s: expected an unsigned number of bytes (0: the driver's choice)",
 			      key, val ? val : "");
 	cfg->virtio_mem_bbm_block_size = v;
 	return 0;

@@ -188,7 +188,7 @@ struct hotmem_config {
 	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
 	bool virtio_mem_unplug_online;	/* virtio_mem.unplug_online= */
 	bool virtio_mem_force_bbm;	/* virtio_mem.force_bbm=: Big Block Mode always */
-	uint64_t virtio_mem_bbm_block_size;	/* virtio_mem.bbm_block_size=: 0, or a power of 2 */
+	uint64_t virtio_mem_bbm_block_size;	/* virtio_mem.bbm_block_size=: any (a probe ignores a non-power of 2) */
 	int kernel_alloc;		/* enum hm_kernel_alloc: hotmem.kernel_alloc= */
 	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
 	unsigned long host_max_map_count;	/* hotmem.max_map_count=: below the host's */

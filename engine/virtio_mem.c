@@ -1402,25 +1402,35 @@ static void virtio_mem_free(struct virtio_mem *vm)
 	hm_free(vm->hm, vm, sizeof(*vm));
 }
 
+/* is_power_of_2() */
+static bool bbm_power_of_2(uint64_t n)
+{
+	return n && !(n & (n - 1));
+}
+
 /*
- * virtio_mem_init_hotplug(): a big block spans at least a memory block
- * and a device block (@min); virtio_mem.bbm_block_size makes it larger,
- * one too small is ignored (virtio_mem_warn_bbm_block_size() says so).
- * Config parsing refused a size that is not a power of 2.
+ * virtio_mem_init_hotplug() (6.12): a big block spans at least a memory
+ * block and a device block (@min); virtio_mem.bbm_block_size makes it
+ * larger when it is a power of 2; one that is not, or is too small, is
+ * ignored (virtio_mem_warn_bbm_block_size() says so).
  */
 static uint64_t virtio_mem_bbm_bb_size(struct virtio_mem *vm, uint64_t min)
 {
 	const uint64_t want = vm->hm->cfg.virtio_mem_bbm_block_size;
 
-	return want < min ? min : want;
+	return bbm_power_of_2(want) && want >= min ? want : min;
 }
 
-/* virtio_mem_init_hotplug()'s dev_warn(), once the device has its name */
+/* virtio_mem_init_hotplug()'s dev_warn()s, once the device has its name */
 static void virtio_mem_warn_bbm_block_size(struct virtio_mem *vm)
 {
 	const uint64_t want = vm->hm->cfg.virtio_mem_bbm_block_size;
 
-	if (!vm->in_sbm && want && vm->bbm.bb_size != want)
+	if (vm->in_sbm || !want)
+		return;
+	if (!bbm_power_of_2(want))
+		pr_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is not a power of 2", vm->index);
+	else if (vm->bbm.bb_size != want)
 		pr_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is too small", vm->index);
 }
 

@@ -87,9 +87,8 @@ static void test_bad_settings_are_refused_by_name(void **state)
 	assert_cmdline_refused("hugetlb_free_vmemmap=x", "hugetlb_free_vmemmap");
 	assert_cmdline_refused("virtio_mem.unplug_online=sometimes", "virtio_mem.unplug_online");
 	assert_cmdline_refused("virtio_mem.force_bbm=sometimes", "virtio_mem.force_bbm");
-	/* kstrtoul(): no size suffix; and a big block is a power of 2 */
+	/* kstrtoul(): no size suffix (any number is taken: a probe ignores a non-power of 2) */
 	assert_cmdline_refused("virtio_mem.bbm_block_size=1G", "virtio_mem.bbm_block_size");
-	assert_cmdline_refused("virtio_mem.bbm_block_size=0x30000000", "power of 2");
 	assert_cmdline_refused("virtio_mem.bbm_block_size", "virtio_mem.bbm_block_size");
 	assert_cmdline_refused("memory_hotplug.bogus=1", "memory_hotplug.bogus");
 	assert_cmdline_refused("movable_node=1", "movable_node");
@@ -164,6 +163,10 @@ static void test_bare_module_bool_is_true(void **state)
 		"virtio_mem.force_bbm virtio_mem.bbm_block_size=0x40000000", err, sizeof(err)), 0);
 	assert_true(cfg.virtio_mem_force_bbm);
 	assert_int_equal(cfg.virtio_mem_bbm_block_size, 1 * GiB);
+	/* param_set_ulong() takes any: the machine boots, a probe warns (test_virtio_mem) */
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "virtio_mem.bbm_block_size=3000000", err,
+						     sizeof(err)), 0);
+	assert_int_equal(cfg.virtio_mem_bbm_block_size, 3000000);
 	assert_cmdline_refused("hugetlb_free_vmemmap", "hugetlb_free_vmemmap");
 	assert_cmdline_refused("memory_hotplug.memmap_on_memory", "memmap_on_memory");
 }

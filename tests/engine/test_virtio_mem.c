@@ -377,9 +377,9 @@ static void test_bbm_plugs_whole_big_blocks(void **state)
 /*
  * virtio_mem.force_bbm: Big Block Mode for a device whose 2 MiB blocks
  * would be sub-blocks, its big blocks a memory block, or
- * virtio_mem.bbm_block_size's; one smaller than a memory block is
- * warned about and ignored (virtio_mem_init_hotplug(), 6.12).  Without
- * force_bbm such a device stays in Sub Block Mode.
+ * virtio_mem.bbm_block_size's; one smaller than a memory block, or not
+ * a power of 2, is warned about and ignored (virtio_mem_init_hotplug(),
+ * 6.12).  Without force_bbm such a device stays in Sub Block Mode.
  */
 static void test_force_bbm_and_bbm_block_size(void **state)
 {
@@ -387,13 +387,17 @@ static void test_force_bbm_and_bbm_block_size(void **state)
 		const char *cmdline;
 		bool sbm;
 		uint64_t unit;
-		bool warned;
+		const char *warned;
 	} cases[] = {
-		{ "", true, 2 * MiB, false },
-		{ "virtio_mem.bbm_block_size=0x20000000", true, 2 * MiB, false },
-		{ "virtio_mem.force_bbm", false, 128 * MiB, false },
-		{ "virtio_mem.force_bbm=1 virtio_mem.bbm_block_size=0x20000000", false, 512 * MiB, false },
-		{ "virtio_mem.force_bbm=y virtio_mem.bbm_block_size=67108864", false, 128 * MiB, true },
+		{ "", true, 2 * MiB, NULL },
+		{ "virtio_mem.bbm_block_size=0x20000000", true, 2 * MiB, NULL },
+		{ "virtio_mem.bbm_block_size=3000000", true, 2 * MiB, NULL },
+		{ "virtio_mem.force_bbm", false, 128 * MiB, NULL },
+		{ "virtio_mem.force_bbm=1 virtio_mem.bbm_block_size=0x20000000", false, 512 * MiB, NULL },
+		{ "virtio_mem.force_bbm=y virtio_mem.bbm_block_size=67108864", false, 128 * MiB,
+		  "too small" },
+		{ "virtio_mem.force_bbm virtio_mem.bbm_block_size=0x30000000", false, 128 * MiB,
+		  "not a power of 2" },
 	};
 	static char log[1 << 16];
 
@@ -411,7 +415,10 @@ static void test_force_bbm_and_bbm_block_size(void **state)
 		assert_int_equal(info(vm).sb_size, cases[i].unit);
 		hotmem_dmesg(hm, log, sizeof(log));
 		assert_int_equal(strstr(log, "virtio_mem virtio0: bbm_block_size is too small") != NULL,
-				 cases[i].warned);
+				 cases[i].warned && !strcmp(cases[i].warned, "too small"));
+		assert_int_equal(strstr(log, "virtio_mem virtio0: bbm_block_size is not a power of 2") !=
+					 NULL,
+				 cases[i].warned && !strcmp(cases[i].warned, "not a power of 2"));
 		assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
 		assert_int_equal(info(vm).plugged_size, 512 * MiB);
 		assert_int_equal(info(vm).added_size, 512 * MiB);

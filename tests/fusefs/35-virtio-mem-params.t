@@ -97,7 +97,18 @@ rm -r "$TMP/dump/sys/module/virtio_mem"
 grep -q "virtio_mem module parameters: no sys/module/virtio_mem/parameters" "$TMP/notes" && ! grep "^cmdline" "$TMP/p4.profile" | grep -q "virtio_mem\."
 tap_ok $? "a dump without them but with a virtio-mem device: the kernel's defaults, said"
 
-for bad in "virtio_mem.bbm_block_size=1G" "virtio_mem.bbm_block_size=0x30000000" "virtio_mem.force_bbm=maybe"; do
+# a bbm_block_size that is no power of 2 boots (param_set_ulong()); the
+# probe warns and keeps its own big block (virtio_mem_init_hotplug(), 6.12)
+start_fs --profile default --cmdline "virtio_mem.force_bbm virtio_mem.bbm_block_size=0x30000000" --fresh
+tap_ok $? "--cmdline virtio_mem.bbm_block_size=0x30000000 (no power of 2) boots"
+is "$(cat "$P/bbm_block_size")" 805306368 "... bbm_block_size shows it"
+ctl device_add virtio-mem-pci id=vm0 size=2G >/dev/null
+ctl dmesg | grep -q "virtio_mem virtio0: bbm_block_size is not a power of 2" &&
+	ctl dmesg | grep -q "virtio_mem virtio0: big block size: 0x8000000"
+tap_ok $? "... a device's probe warns, big blocks of 128M"
+stop_fs
+
+for bad in "virtio_mem.bbm_block_size=1G" "virtio_mem.force_bbm=maybe"; do
 	out=$("$HMFS" --control "$CTL" --state "$STATE" --fresh --profile default --cmdline "$bad" "$MNT" 2>&1)
 	rc=$?
 	key=${bad%%=*}
