@@ -130,6 +130,15 @@ static const struct sub_ent node_ents[NSUB_END] = {
 	[NSUB_MF_RECOVERED] = { "recovered", RO, A_N_MF_RECOVERED },
 };
 
+/* the directory each of node_ents[] is in (0: nodeN/ itself): its path, and it is there only with it */
+static const unsigned char node_parent[NSUB_END] = {
+	[NSUB_HP_DIR] = NSUB_HUGEPAGES,	     [NSUB_HP_FREE] = NSUB_HP_DIR,
+	[NSUB_HP_NR] = NSUB_HP_DIR,	     [NSUB_HP_SURPLUS] = NSUB_HP_DIR,
+	[NSUB_MF_TOTAL] = NSUB_MF_DIR,	     [NSUB_MF_IGNORED] = NSUB_MF_DIR,
+	[NSUB_MF_FAILED] = NSUB_MF_DIR,	     [NSUB_MF_DELAYED] = NSUB_MF_DIR,
+	[NSUB_MF_RECOVERED] = NSUB_MF_DIR,
+};
+
 /* the listings of nodeN/ (cpuM and memoryM links follow), hugepages/ and hugepages-2048kB/ */
 static const unsigned char node_dir_subs[] = {
 	NSUB_COMPACT, NSUB_CPULIST, NSUB_CPUMAP, NSUB_DISTANCE, NSUB_HUGEPAGES, NSUB_MEMINFO,
@@ -619,7 +628,9 @@ static bool node_sub_exists(struct hmfs_ctx *ctx, unsigned sub)
 {
 	if (sub >= NSUB_END || !node_ents[sub].mode)
 		return false;
-	return sub < NSUB_MF_DIR || ctx->cfg.memory_failure;
+	if (sub == NSUB_MF_DIR && !ctx->cfg.memory_failure)
+		return false;
+	return !node_parent[sub] || node_sub_exists(ctx, node_parent[sub]);
 }
 
 /* nodeN/cpuM: register_cpu_under_node() links the node's present CPUs */
@@ -1174,6 +1185,19 @@ static const char *sub_name(const struct sub_ent *ents, unsigned sub, char *buf,
 	return ents[sub].name;
 }
 
+/* node_ents[@sub]'s path below nodeN/: its parents' names first (node_parent[]) */
+static const char *node_sub_path(unsigned sub, char *buf, size_t len)
+{
+	char tail[64];
+
+	buf[0] = '\0';
+	for (; sub; sub = node_parent[sub]) {
+		snprintf(tail, sizeof(tail), "%s%s%s", node_ents[sub].name, buf[0] ? "/" : "", buf);
+		snprintf(buf, len, "%s", tail);
+	}
+	return buf;
+}
+
 /* the path of @n, of inode @ino (found live), before the round trip hmfs_node_path() makes */
 static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node *n, char *buf,
 		     size_t len)
@@ -1196,16 +1220,9 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 		snprintf(dev, sizeof(dev), "node%lu", n->id);
 		if (sub == NSUB_BUSLINK)
 			return dyn_path(ctx, ctx->sn_busnodedev, dev, NULL, buf, len);
-		name = sub_name(node_ents, sub, nm, sizeof(nm));
-		if (sub > NSUB_MF_DIR) /* memory_failure/'s files */
-			snprintf(nm, sizeof(nm), "%s/%s", node_ents[NSUB_MF_DIR].name,
-				 node_ents[sub].name);
-		else if (sub >= NSUB_HP_DIR && sub < NSUB_MF_DIR) /* hugepages/hugepages-2048kB/... */
-			snprintf(nm, sizeof(nm), "%s/%s%s%s", node_ents[NSUB_HUGEPAGES].name,
-				 node_ents[NSUB_HP_DIR].name, sub > NSUB_HP_DIR ? "/" : "",
-				 sub > NSUB_HP_DIR ? node_ents[sub].name : "");
-		return dyn_path(ctx, ctx->sn_node, dev,
-				sub >= NSUB_HP_DIR && sub != NSUB_MF_DIR ? nm : name, buf, len);
+		name = sub < NSUB_END && node_ents[sub].name ? node_sub_path(sub, nm, sizeof(nm)) :
+							      sub_name(node_ents, sub, nm, sizeof(nm));
+		return dyn_path(ctx, ctx->sn_node, dev, name, buf, len);
 	case HMFS_C_NODECPU:
 		snprintf(dev, sizeof(dev), "node%lu", n->id);
 		snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v & 0xffff));
