@@ -629,6 +629,30 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
  * waits in its connection's thread (hmfs_events_wait_since()), which no
  * FUSE request waits for, outside change_lock too.
  */
+/*
+ * One rule, two ways of waiting.  A FUSE write and a control command that
+ * changed the tree both reply once q_delivered reaches the q_queued read
+ * after their change (hmfs_events_queued()), woken by the same
+ * delivered(); they differ in who waits, and how long.
+ *  - A FUSE write cannot be waited for in a thread: the store workers are
+ *    a fixed pool, and a SETATTR of memory/ queued behind workers parked
+ *    on the notifier would close the cycle above.  So its reply is held
+ *    and the notifier sends it.  No deadline: the writer waits in its
+ *    write(2) as for a kernfs store; the notifier only waits in the kernel
+ *    for requests that the loop or a worker answers, and teardown never
+ *    leaves it waiting there (hmfs_events_kernel_gone(); every held reply
+ *    goes out when the notifier stops).  A deadline would need a thread
+ *    of its own to fire it, and would let a write return before its
+ *    change is in the kernel's caches.
+ *  - A control command has its connection's thread, which no FUSE request
+ *    and no notifier step waits for, and replies in order on its
+ *    connection (a client may send the next request before the reply):
+ *    handing the reply to the notifier would still need the thread to
+ *    wait before it reads on.  So it waits (hmfs_events_wait_since()),
+ *    60 s at most (ctl.c: CTL_DELIVER_WAIT_MS), below hotmemctl's own
+ *    120 s: a script is better told its change is made, late, than given
+ *    up on; `settle` waits for the rest.
+ */
 struct hmfs_held_reply {
 	uint64_t target; /* q_delivered must reach it */
 	fuse_req_t req;

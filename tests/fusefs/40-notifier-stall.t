@@ -1,0 +1,123 @@
+#!/bin/bash
+# The notifier stalled for real, for as long as the test likes: a reader
+# holds memory/'s inode lock inside getdents64(2), its copy-out faulting
+# on a userfaultfd page (uffd_hold.py), so a device_del's invalidation of
+# memoryN (fuse_reverse_inval_entry()) waits for it in the kernel.
+#  - `hotmemctl settle --timeout 1` then times out: exit 1, "settle: timed
+#    out after 1.000 s, N events still queued"; with the reader let go it
+#    returns 0, and the device_del and the write held behind it reply.
+#  - SIGTERM meanwhile: hotmemfs waits for the notifier to come out of the
+#    kernel while its session loop still answers (other files still read),
+#    then stops: exit 0, the held write gets its reply, the device_del its
+#    result (the control connection is not cut for writing).
+# No timed assertions: each wait is bounded only so that a hang fails.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+HOLD="python3 $HOTMEM_SRC/tests/fusefs/uffd_hold.py"
+
+# wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# hold NAME: memory/'s lock held; HOLDER is its pid (0: no userfaultfd here)
+hold() {
+	rm -f "$TMP/$1.ready"
+	ls "$M" >/dev/null # memory/'s inode and names in the kernel's caches
+	$HOLD "$M" "$TMP/$1.ready" >"$TMP/$1.out" 2>&1 &
+	HOLDER_JOB=$!
+	for _ in $(seq 600); do
+		[ -e "$TMP/$1.ready" ] && break
+		kill -0 "$HOLDER_JOB" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait_gone "$HOLDER_JOB" 0 && { wait "$HOLDER_JOB"; [ $? -eq 77 ] && return 77; return 1; }
+	HOLDER=$(cat "$TMP/$1.ready")
+}
+
+# stalled: an event is queued that the notifier has not delivered
+stalled() {
+	for _ in $(seq 600); do
+		"$HMCTL" -s "$CTL" settle --timeout 0 >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+release() {
+	kill -USR1 "$HOLDER"
+	wait_gone "$HOLDER_JOB" 60 && wait "$HOLDER_JOB"
+}
+
+start_fs --state none
+tap_ok $? "hotmemfs mounts"
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
+tap_ok $? "a DIMM"
+
+hold a
+case $? in
+77) diag "$(cat "$TMP/a.out")"; done_testing >/dev/null; skip_all "no userfaultfd" ;;
+0) ok "a reader holds memory/'s lock (getdents64 faulting on a userfaultfd page)" ;;
+*) nok "a reader holds memory/'s lock: $(cat "$TMP/a.out")" ;;
+esac
+timeout 120 "$HMCTL" -s "$CTL" device_del d1 >/dev/null 2>"$TMP/del1.err" &
+del=$!
+stalled
+tap_ok $? "device_del d1: its REMOVE queued, not delivered"
+(exec 3>"$M/memory0/uevent"; echo add >&3) 2>"$TMP/w1.err" &
+writer=$!
+out=$(timeout 60 "$HMCTL" -s "$CTL" settle --timeout 1 2>&1)
+tap_ok $((!$?)) "settle --timeout 1 with the notifier stalled fails"
+echo "$out" | grep -qE '^hotmemctl: error: settle: timed out after 1\.000 s, [0-9]+ events still queued$'
+tap_ok $? "... saying so: $out"
+kill -0 "$writer" 2>/dev/null
+tap_ok $? "the write behind it waits for its reply"
+kill -0 "$del" 2>/dev/null
+tap_ok $? "device_del waits for its events' delivery"
+release
+tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
+timeout 90 "$HMCTL" -s "$CTL" settle --timeout 60 >/dev/null
+tap_ok $? "settle returns 0"
+wait_gone "$writer" 60 && wait "$writer"
+tap_ok $? "the held write replied, success $(cat "$TMP/w1.err")"
+wait_gone "$del" 60 && wait "$del"
+tap_ok $? "device_del replied, success $(cat "$TMP/del1.err")"
+
+# the same stall, and SIGTERM
+ctl device_add pc-dimm id=d2 size=128M >/dev/null && ctl settle >/dev/null
+tap_ok $? "another DIMM"
+hold b
+tap_ok $? "memory/'s lock held again"
+timeout 120 "$HMCTL" -s "$CTL" device_del d2 >/dev/null 2>"$TMP/del2.err" &
+del=$!
+stalled
+tap_ok $? "device_del d2: its REMOVE queued, not delivered"
+(exec 3>"$M/memory0/uevent"; echo add >&3) 2>"$TMP/w2.err" &
+writer=$!
+possible=$(cat "$MNT/sys/devices/system/node/possible")
+kill -TERM "$FS_PID"
+# not memory/: a lookup there queues behind the notifier's wait for the lock
+is "$(timeout 30 cat "$MNT/sys/devices/system/node/possible" 2>&1)" "$possible" \
+	"after SIGTERM, while the notifier is in the kernel, the mount still answers"
+kill -0 "$FS_PID" 2>/dev/null
+tap_ok $? "hotmemfs waits for the notifier to come out of the kernel"
+release
+tap_ok $? "the reader let go: $(cat "$TMP/b.out")"
+wait_gone "$FS_PID" 60
+tap_ok $? "hotmemfs stops"
+wait "$FS_PID"
+tap_ok $? "... exit 0"
+FS_PID=
+wait_gone "$writer" 30 && wait "$writer"
+tap_ok $? "the held write replied, success $(cat "$TMP/w2.err")"
+wait_gone "$del" 30 && wait "$del"
+tap_ok $? "device_del's hotmemctl got its result $(cat "$TMP/del2.err")"
+umount -l "$MNT" 2>/dev/null
+done_testing
