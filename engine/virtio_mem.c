@@ -2153,8 +2153,12 @@ int hotmem_virtio_mem_restore_plugged(struct hotmem_virtio_mem *dev, uint64_t fi
  * A memory block the driver had added and then unplugged all of, whose
  * removal was refused (it stays added, its memory fake-offline, until
  * virtio_mem_cleanup_pending_mb() removes it at a later run), added again
- * as such for a saved machine: offline, nothing of it plugged, the
- * cleanup due (have_unplugged_mb).  Sub Block Mode only (a big block is
+ * as such for a saved machine: nothing of it plugged, the cleanup due
+ * (have_unplugged_mb).  It is added under the auto-online policy in force
+ * (online with memhp_default_state=online_movable: test_virtio_mem's
+ * test_restore_leftover); a caller wanting it offline sets
+ * HM_MMOP_OFFLINE first, as hotmemfs's restore and undo do (review5 D4).
+ * Sub Block Mode only (a big block is
  * removed before it is unplugged).  -EINVAL (BBM, outside the usable
  * blocks), -EEXIST (the driver has it), or the add's error: nothing
  * changed.
