@@ -23,6 +23,16 @@ proc_wait() {
 	wait "$1"
 }
 undone() { grep -q "the device_del was undone" "$TMP/hotmemfs.log"; }
+# owner_kept LINK WHAT: hotmemfs not frozen, LINK 7:7 live and after kill -9 (four TAP lines)
+owner_kept() {
+	is "$(frozen)" 0 "... hotmemfs is not frozen"
+	is "$(stat -c %u:%g "$1")" 7:7 "... the link keeps its owner$2"
+	kill9_fs
+	start_fs_netns "${STATE_OPTS[@]}"
+	tap_ok $? "restart after kill -9"
+	is "$(stat -c %u:%g "$1")" 7:7 "... the same"
+	stop_fs
+}
 
 # 1. saved's "iattrs" (written whole by a "set") holds memory35/state's
 # chmod; the virtio-mem driver removes memory35 (unplug_online N) in a
@@ -64,13 +74,7 @@ tap_ok $? "chown -h 7:7 PNP0C80:00/physical_node (acknowledged)"
 ctl device_del d1 >/dev/null 2>&1
 tap_ok $((! $?)) "device_del d1 whose save fails is refused"
 rm "$TMP/fail"
-is "$(frozen)" 0 "... and undone: hotmemfs is not frozen"
-is "$(stat -c %u:%g "$L")" 7:7 "... the link keeps its owner"
-kill9_fs
-start_fs_netns "${STATE_OPTS[@]}"
-tap_ok $? "restart after kill -9"
-is "$(stat -c %u:%g "$L")" 7:7 "... the same"
-stop_fs
+owner_kept "$L" ""
 
 # 3. what a removal forgets goes with the removal, not with the
 # notifier's delivery of its REMOVE: gdb (non-stop) holds the notifier
@@ -139,12 +143,6 @@ touch "$TMP/go"
 proc_wait "$GDB" >/dev/null
 proc_wait "$DEL"
 ctl settle --timeout 60 >/dev/null
-is "$(frozen)" 0 "... hotmemfs is not frozen"
-is "$(stat -c %u:%g "$B")" 7:7 "... the link keeps its owner after the REMOVE's delivery"
-kill9_fs
-start_fs_netns "${STATE_OPTS[@]}"
-tap_ok $? "restart after kill -9"
-is "$(stat -c %u:%g "$B")" 7:7 "... the same"
-stop_fs
+owner_kept "$B" " after the REMOVE's delivery"
 
 done_testing
