@@ -172,7 +172,6 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 {
 	struct pglist_data *pgdat;
-	unsigned long id = 0;
 
 	if (nid < 0 || nid >= hm->nr_possible_nodes)
 		return -EINVAL;
@@ -205,12 +204,6 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	pthread_rwlock_unlock(&hm->span_lock);
 	ni->hugepages_total = pgdat->nr_hugepages;
 	ni->hugepages_free = pgdat->free_hugepages;
-	for (bool first = true; !hotmem_block_next(hm, &id, first); first = false) {
-		struct hm_block_info bi;
-
-		if (!hotmem_block_info(hm, id, &bi) && bi.nid == nid)
-			ni->nr_blocks++;
-	}
 	return 0;
 }
 

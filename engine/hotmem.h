@@ -657,7 +657,6 @@ struct hm_node_info {
 	bool online, has_memory, has_normal_memory;
 	bool has_cpu;			/* nodes with boot memory have the CPUs */
 	unsigned long node_start_pfn, spanned, present, managed, free;
-	unsigned long nr_blocks;
 	unsigned long hugepages_total, hugepages_free;
 	/* memory_failure()'s outcomes here (nodeN/memory_failure/, action_result()) */
 	unsigned long mf_total, mf_recovered;
