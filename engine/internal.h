@@ -1044,6 +1044,8 @@ int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);
 void workload_forget_page(struct hotmem *hm, struct page *page);
+void workload_offline_poisoned(struct hotmem *hm, unsigned long start_pfn,
+			       unsigned long end_pfn);
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 void workload_destroy(struct hotmem *hm);

@@ -923,6 +923,8 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		ret = test_pages_isolated(hm, start_pfn, end_pfn);
 	} while (ret);
 
+	/* a poisoned page stepped over leaves its workload owner here */
+	workload_offline_poisoned(hm, start_pfn, end_pfn);
 	managed = __offline_isolated_pages(hm, zone, start_pfn, end_pfn);
 	adjust_managed_page_count(hm, pfn_to_page(hm, start_pfn), -(long)managed);
 	adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group, -(long)nr_pages);

@@ -188,6 +188,30 @@ void workload_forget_page(struct hotmem *hm, struct page *page)
 	workload_detach(hm, page);
 }
 
+/*
+ * offline_pages() of a range that still holds a poisoned workload page
+ * (an unmovable one memory_failure() left to its owner, MF_IGNORED):
+ * 6.12 steps over every PageHWPoison page when it offlines, whatever its
+ * refcount (has_unmovable_pages() and test_pages_isolated() with
+ * MEMORY_OFFLINE), and the kernel user keeps a page whose memmap goes
+ * away.  Here the owner loses it with its block: the handle is gone
+ * (ENOENT), so nothing frees through a removed memmap later, and the
+ * zone's workload counters go with the page.  The page stays poisoned
+ * and out of the buddy, as any retired page.
+ */
+void workload_offline_poisoned(struct hotmem *hm, unsigned long start_pfn,
+			       unsigned long end_pfn)
+{
+	if (!atomic_load(&hm->num_poisoned_pages))
+		return;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (test_page_flag(page, PG_hwpoison) && test_page_flag(page, PG_workload))
+			workload_forget_page(hm, page);
+	}
+}
+
 /* free handles at the end of the table go, and the table shrinks with them */
 static void workload_trim(struct hotmem *hm)
 {

@@ -210,6 +210,40 @@ static void test_memory_failure_of_kernel_pages_is_ignored(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A workload kmalloc page memory_failure() ignored stays its owner's
+ * while its block is online; offline steps over the poison as 6.12 does,
+ * and the owner loses the page with the block.  The workload kept the
+ * handle: the debug check failed at once after the offline, and after
+ * remove_memory() free-all freed through the removed memmap (SIGSEGV;
+ * review8 #1).
+ */
+static void test_ignored_workload_page_leaves_with_its_block(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long u;
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20009), -EBUSY);
+	/* ignored: still the owner's */
+	assert_int_equal(hotmem_handle_pfn(hm, u, &pfn), 0);
+	assert_int_equal(pfn, DIMM_PFN + 20009);
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_handle_pfn(hm, u, &pfn), -ENOENT);
+	check(hm);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	check(hm);
+	assert_int_equal(hotmem_free_all(hm), 0);
+	assert_int_equal(hotmem_free_page(hm, u), -ENOENT);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_phys_to_nid_follows_boot_ranges(void **state)
 {
 	struct hotmem *hm = boot("numa2", NULL);
@@ -233,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_memory_failure_drops_the_content),
 		cmocka_unit_test(test_memory_failure_of_kernel_pages_is_ignored),
 		cmocka_unit_test(test_retire_maps_a_lost_memmap_first),
+		cmocka_unit_test(test_ignored_workload_page_leaves_with_its_block),
 		cmocka_unit_test(test_phys_to_nid_follows_boot_ranges),
 	};
 
