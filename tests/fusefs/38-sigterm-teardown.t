@@ -16,14 +16,7 @@ M=$MNT/sys/devices/system/memory
 ROUNDS=${HOTMEM_TEARDOWN_ROUNDS:-4}
 
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
-wait_gone() {
-	local i
-	for ((i = 0; i < $2 * 20; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	return 1
-}
+wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
 
 # a hung hotmemfs: its connection aborted (every request fails), then killed
 abort_fs() {

@@ -17,14 +17,7 @@ M=$MNT/sys/devices/system/memory
 HOLD="python3 $HOTMEM_SRC/tests/fusefs/uffd_hold.py"
 
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
-wait_gone() {
-	local i
-	for ((i = 0; i < $2 * 20; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	return 1
-}
+wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
 
 # hold NAME: memory/'s lock held; HOLDER is its pid (0: no userfaultfd here)
 hold() {
@@ -37,7 +30,7 @@ hold() {
 		kill -0 "$HOLDER_JOB" 2>/dev/null || break
 		sleep 0.05
 	done
-	wait_gone "$HOLDER_JOB" 0 && { wait "$HOLDER_JOB"; [ $? -eq 77 ] && return 77; return 1; }
+	kill -0 "$HOLDER_JOB" 2>/dev/null || { wait "$HOLDER_JOB"; [ $? -eq 77 ] && return 77; return 1; }
 	HOLDER=$(cat "$TMP/$1.ready")
 }
 
@@ -48,6 +41,17 @@ stalled() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# stall_del ID: device_del ID (DEL), its REMOVE stuck in the notifier, and a
+# write (WRITER) whose reply is held behind it
+stall_del() {
+	timeout 120 "$HMCTL" -s "$CTL" device_del "$1" >/dev/null 2>"$TMP/del-$1.err" &
+	DEL=$!
+	stalled
+	tap_ok $? "device_del $1: its REMOVE queued, not delivered"
+	(exec 3>"$M/memory0/uevent"; echo add >&3) 2>"$TMP/w-$1.err" &
+	WRITER=$!
 }
 
 release() {
@@ -74,40 +78,30 @@ case $? in
 0) ok "a reader holds memory/'s lock (getdents64 faulting on a userfaultfd page)" ;;
 *) nok "a reader holds memory/'s lock: $(cat "$TMP/a.out")" ;;
 esac
-timeout 120 "$HMCTL" -s "$CTL" device_del d1 >/dev/null 2>"$TMP/del1.err" &
-del=$!
-stalled
-tap_ok $? "device_del d1: its REMOVE queued, not delivered"
-(exec 3>"$M/memory0/uevent"; echo add >&3) 2>"$TMP/w1.err" &
-writer=$!
+stall_del d1
 out=$(timeout 60 "$HMCTL" -s "$CTL" settle --timeout 1 2>&1)
 tap_ok $((!$?)) "settle --timeout 1 with the notifier stalled fails"
 echo "$out" | grep -qE '^hotmemctl: error: settle: timed out after 1\.000 s, [0-9]+ events still queued$'
 tap_ok $? "... saying so: $out"
-kill -0 "$writer" 2>/dev/null
+kill -0 "$WRITER" 2>/dev/null
 tap_ok $? "the write behind it waits for its reply"
-kill -0 "$del" 2>/dev/null
+kill -0 "$DEL" 2>/dev/null
 tap_ok $? "device_del waits for its events' delivery"
 release
 tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
 timeout 90 "$HMCTL" -s "$CTL" settle --timeout 60 >/dev/null
 tap_ok $? "settle returns 0"
-wait_gone "$writer" 60 && wait "$writer"
-tap_ok $? "the held write replied, success $(cat "$TMP/w1.err")"
-wait_gone "$del" 60 && wait "$del"
-tap_ok $? "device_del replied, success $(cat "$TMP/del1.err")"
+wait_gone "$WRITER" 60 && wait "$WRITER"
+tap_ok $? "the held write replied, success $(cat "$TMP/w-d1.err")"
+wait_gone "$DEL" 60 && wait "$DEL"
+tap_ok $? "device_del replied, success $(cat "$TMP/del-d1.err")"
 
 # the same stall, and SIGTERM
 ctl device_add pc-dimm id=d2 size=128M >/dev/null && ctl settle >/dev/null
 tap_ok $? "another DIMM"
 hold b
 tap_ok $? "memory/'s lock held again"
-timeout 120 "$HMCTL" -s "$CTL" device_del d2 >/dev/null 2>"$TMP/del2.err" &
-del=$!
-stalled
-tap_ok $? "device_del d2: its REMOVE queued, not delivered"
-(exec 3>"$M/memory0/uevent"; echo add >&3) 2>"$TMP/w2.err" &
-writer=$!
+stall_del d2
 possible=$(cat "$MNT/sys/devices/system/node/possible")
 kill -TERM "$FS_PID"
 # not memory/: a lookup there queues behind the notifier's wait for the lock
@@ -122,9 +116,9 @@ tap_ok $? "hotmemfs stops"
 wait "$FS_PID"
 tap_ok $? "... exit 0"
 FS_PID=
-wait_gone "$writer" 30 && wait "$writer"
-tap_ok $? "the held write replied, success $(cat "$TMP/w2.err")"
-wait_gone "$del" 30 && wait "$del"
-tap_ok $? "device_del's hotmemctl got its result $(cat "$TMP/del2.err")"
+wait_gone "$WRITER" 30 && wait "$WRITER"
+tap_ok $? "the held write replied, success $(cat "$TMP/w-d2.err")"
+wait_gone "$DEL" 30 && wait "$DEL"
+tap_ok $? "device_del's hotmemctl got its result $(cat "$TMP/del-d2.err")"
 umount -l "$MNT" 2>/dev/null
 done_testing
