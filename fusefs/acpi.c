@@ -196,23 +196,50 @@ bool hmfs_acpi_container_online(struct hmfs_ctx *ctx)
 	return online;
 }
 
-int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id, bool gone)
+/* under acpi_lock: the first slot from @from whose DIMM (present, or the last one it had) holds @addr */
+static int slot_covering(struct hmfs_ctx *ctx, uint64_t addr, int from, bool gone, unsigned long *node_id)
 {
-	uint64_t addr = (uint64_t)id * ctx->block_size;
-	int slot = -1;
-
-	pthread_mutex_lock(&ctx->acpi_lock);
-	for (int i = 0; i < ctx->nr_acpi_slots; i++) {
+	for (int i = from < 0 ? 0 : from; i < ctx->nr_acpi_slots; i++) {
 		const struct hmfs_acpi_slot *s = &ctx->acpi_slots[i];
 
-		if ((s->present || gone) && addr >= s->start && addr - s->start < s->size) {
-			slot = i;
+		if ((s->present || gone) && s->size && addr >= s->start && addr - s->start < s->size) {
 			/* blocks are bound in address order: the lowest free id each */
 			if (node_id)
 				*node_id = (unsigned long)((addr - s->start) / ctx->block_size);
-			break;
+			return i;
 		}
 	}
+	return -1;
+}
+
+/*
+ * Present slots only: their DIMMs' ranges never overlap (QEMU's
+ * memory_device_get_free_addr()), so there is one.  A slot keeps its
+ * last DIMM's range after the unplug (hmfs_acpi_block_slot_had()), and
+ * a DIMM added later at that address in another slot made an address
+ * lookup over both find the empty slot first: the removal forgot and
+ * invalidated slot 0's link, not slot 1's (review7 #1).  A block's
+ * removal is called back while its DIMM's slot is still present
+ * (dev.c dimm_del(): the eject, then hmfs_acpi_slot_unplug(); a failed
+ * dimm_add() the same way).
+ */
+int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id)
+{
+	int slot;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	slot = slot_covering(ctx, (uint64_t)id * ctx->block_size, 0, false, node_id);
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return slot;
+}
+
+int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
+			     unsigned long *node_id)
+{
+	int slot;
+
+	pthread_mutex_lock(&ctx->acpi_lock);
+	slot = slot_covering(ctx, (uint64_t)id * ctx->block_size, from, true, node_id);
 	pthread_mutex_unlock(&ctx->acpi_lock);
 	return slot;
 }

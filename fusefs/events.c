@@ -382,15 +382,12 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t 
 		kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, SUB_PWR + k));
 }
 
-/* a DIMM's block came or went: its slot's physical_nodeK with it (acpi_bind_one()) */
-static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
+/* a DIMM's block came or went: slot @slot's physical_nodeK with it (acpi_bind_one()) */
+static void inval_acpi_link(struct hmfs_ctx *ctx, int slot, unsigned long k,
+			    enum hm_uevent_action action)
 {
-	unsigned long k;
-	int slot = hmfs_acpi_block_slot(ctx, id, &k, true);
 	char name[40];
 
-	if (slot < 0)
-		return;
 	if (k)
 		snprintf(name, sizeof(name), "physical_node%lu", k);
 	else
@@ -405,6 +402,23 @@ static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_ueve
 	 * blocks behind the same link
 	 */
 	kernel_inval_inode(ctx, HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k));
+}
+
+/*
+ * Delivered after the unplug, maybe after another DIMM took the address
+ * in another slot: which slot the block was in is no longer known, so
+ * every slot whose DIMM has or last had it (at most the slots'
+ * number; one more invalidation only makes the client look again).  The
+ * first found alone invalidated an empty slot's link, not the removed
+ * one (review7 #1).
+ */
+static void inval_acpi_slot(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_action action)
+{
+	unsigned long k;
+
+	for (int slot = hmfs_acpi_block_slot_had(ctx, id, 0, &k); slot >= 0;
+	     slot = hmfs_acpi_block_slot_had(ctx, id, slot + 1, &k))
+		inval_acpi_link(ctx, slot, k, action);
 }
 
 /* a block's ADD or REMOVE changes memory/, bus/memory/devices/ and the node directories */

@@ -858,11 +858,20 @@ int hmfs_acpi_container_set(struct hmfs_ctx *ctx, bool online);
 bool hmfs_acpi_container_online(struct hmfs_ctx *ctx);
 bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *out);
 /*
- * The slot of the DIMM block @id belongs to, or -1; *node_id: its
- * physical_node number.  @gone: also a slot the DIMM has left (the block's
- * remove event comes after the unplug).
+ * The slot of the DIMM block @id belongs to now (a present slot's), or
+ * -1; *node_id: its physical_node number.  The one lookup for the tree,
+ * the iattrs that go with the block (iattr.c) and the links a removal
+ * invalidates.
  */
-int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id, bool gone);
+int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *node_id);
+/*
+ * The first slot from @from whose DIMM holds block @id or last held it
+ * (a slot keeps its last DIMM's range), or -1: a REMOVE is delivered
+ * after the unplug, maybe after another DIMM took the address in
+ * another slot, so events.c invalidates each such slot's link.
+ */
+int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
+			     unsigned long *node_id);
 
 /* json.c: devices and block runs, as status shows them or the state file keeps them */
 enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };

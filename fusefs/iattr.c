@@ -137,7 +137,7 @@ struct iattr_owner {
 static uint64_t block_acpi_link(struct hmfs_ctx *ctx, unsigned long id)
 {
 	unsigned long k = 0;
-	int slot = hmfs_acpi_block_slot(ctx, id, &k, true);
+	int slot = hmfs_acpi_block_slot(ctx, id, &k);
 
 	return slot < 0 ? 0 : HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k);
 }

@@ -548,7 +548,7 @@ static int block_node_get(struct hmfs_ctx *ctx, uint64_t key, unsigned sub,
 		snprintf(n->target, sizeof(n->target), "../../../../bus/memory");
 	if (sub == BSUB_FIRMWARE_NODE) {
 		/* acpi_bind_one(): a DIMM's blocks only */
-		int slot = hmfs_acpi_block_slot(ctx, n->id, NULL, false);
+		int slot = hmfs_acpi_block_slot(ctx, n->id, NULL);
 
 		if (slot < 0)
 			return -ENOENT;
@@ -1613,7 +1613,7 @@ static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dir
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
 		/* firmware_node, the last entry, for a DIMM's blocks only */
 		r = rd_subs(block_ents,
-			    hmfs_acpi_block_slot(ctx, n.id, NULL, false) >= 0 ? BSUB_END :
+			    hmfs_acpi_block_slot(ctx, n.id, NULL) >= 0 ? BSUB_END :
 									 BSUB_FIRMWARE_NODE,
 			    mk_block, v >> 8, off, &rd, nodename);
 		return r == LONG_MAX ? rd_block_other_nodes(&bi, v >> 8, off, &rd) : r;
