@@ -1100,6 +1100,22 @@ static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, cons
  * 6.12): the capability, not uid 0 (a getxattr of one the VFS has checked,
  * xattr_permission()).
  */
+/*
+ * The names, trusted.* ones for CAP_SYS_ADMIN: the capability (/proc) is
+ * asked only when such a name is there -- nearly never, and listxattr is
+ * per file in cp -a, rsync -X, tar --xattrs and ls -l (review7 #2)
+ */
+static ssize_t xattr_list(fuse_req_t req, struct hmfs_ctx *ctx, const struct hmfs_node *n,
+			  char *buf, size_t size)
+{
+	bool hid;
+	ssize_t ret = hmfs_xattr_list(ctx, n, false, buf, size, &hid);
+
+	if (hid && req_capable(fuse_req_ctx(req), CAP_SYS_ADMIN_BIT))
+		ret = hmfs_xattr_list(ctx, n, true, buf, size, &hid);
+	return ret;
+}
+
 static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
@@ -1109,10 +1125,10 @@ static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t 
 
 	if (!ret && size && !(buf = malloc(size)))
 		ret = -ENOMEM;
-	if (!ret)
-		ret = name ? hmfs_xattr_get(ctx, &n, name, buf, size)
-			   : hmfs_xattr_list(ctx, &n, req_capable(fuse_req_ctx(req), CAP_SYS_ADMIN_BIT),
-					     buf, size);
+	if (!ret && name)
+		ret = hmfs_xattr_get(ctx, &n, name, buf, size);
+	else if (!ret)
+		ret = xattr_list(req, ctx, &n, buf, size);
 	if (ret < 0)
 		fuse_reply_err(req, (int)-ret);
 	else if (!size)

@@ -667,8 +667,9 @@ int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 		   const void *value, size_t size, int flags);
 ssize_t hmfs_xattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *name,
 		       void *buf, size_t size);
+/* *@hid: a trusted.* name left out (!@trusted): ask the capability and list again */
 ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool trusted, char *buf,
-			size_t size);
+			size_t size, bool *hid);
 /* Walk present blocks as runs of consecutive ids with equal state/zone. */
 #define HMFS_RUN_BY_NODE (1u << 0)
 #define HMFS_RUN_BY_GROUP (1u << 1)

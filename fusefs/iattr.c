@@ -713,15 +713,19 @@ ssize_t hmfs_xattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, const ch
 
 /*
  * simple_xattr_list(): NUL-terminated names; trusted.* only for
- * CAP_SYS_ADMIN (@trusted: the caller is root).
+ * CAP_SYS_ADMIN (@trusted: the caller is root).  *@hid: a trusted.* name
+ * was left out, so that the caller asks the capability (/proc, two
+ * stat()s and a parse) only when it decides something and lists again:
+ * asked first, every listxattr paid it (review7 #2).
  */
 ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool trusted, char *buf,
-			size_t size)
+			size_t size, bool *hid)
 {
 	struct hmfs_iattr *a;
 	size_t need = 0;
 	ssize_t ret = 0;
 
+	*hid = false;
 	if (!iattr_any(ctx))
 		return 0;
 	pthread_mutex_lock(&ctx->iattr_lock);
@@ -729,8 +733,10 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 	for (struct hmfs_xattr *x = a ? a->xattrs : NULL; x; x = x->next) {
 		size_t len = strlen(x->name) + 1;
 
-		if (!trusted && has_prefix(x->name, XATTR_TRUSTED_PREFIX))
+		if (!trusted && has_prefix(x->name, XATTR_TRUSTED_PREFIX)) {
+			*hid = true;
 			continue;
+		}
 		if (size) {
 			if (need + len > size) {
 				ret = -ERANGE;
