@@ -1551,14 +1551,28 @@ static long rd_block_other_nodes(const struct hm_block_info *bi, unsigned long k
 
 /*
  * "..": the parent directory's inode number, as kernfs_fop_readdir()'s
- * dir_emit_dots() gives it (parent_ino()); the root's is its own, as is
- * a removed directory's (it has no path any more).
+ * dir_emit_dots() gives it (parent_ino(): the dentry's d_parent, 6.18).
+ * A block's and a node's directories have theirs by class -- memoryN/ in
+ * memory/, nodeN/ in node/, their subdirectories in the object's
+ * directory of the same key -- so a directory held open across its
+ * removal still lists its parent, as the kernel's unhashed dentry keeps
+ * d_parent (review7 #3; it was its own number, no path left), and a
+ * listing of memoryN/ walks no path.  Others by a path round trip; the
+ * root's is its own.
  */
 static uint64_t dotdot_ino(struct hmfs_ctx *ctx, uint64_t ino)
 {
+	uint64_t v = HMFS_INO_VAL(ino), key = v >> 8;
+	unsigned int sub = (unsigned int)(v & 0xff);
 	char p[PATH_MAX], *slash;
 	struct hmfs_node parent;
 
+	if (HMFS_INO_CLASS(ino) == HMFS_C_BLOCK)
+		return sub == BSUB_DIR ? HMFS_INO(HMFS_C_STATIC, (uint64_t)ctx->sn_memory + 1) :
+					 HMFS_BLOCK_INO(key, BSUB_DIR);
+	if (HMFS_INO_CLASS(ino) == HMFS_C_NODE && sub < NSUB_END)
+		return sub == NSUB_DIR ? HMFS_INO(HMFS_C_STATIC, (uint64_t)ctx->sn_node + 1) :
+					 HMFS_NODE_INO(key, node_parent[sub]);
 	if (hmfs_node_path(ctx, ino, p, sizeof(p)))
 		return ino;
 	slash = strrchr(p, '/');
