@@ -550,15 +550,20 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	long n;
 	int node;
 
+	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB, .done = &n };
+	char err[400] = "";
+	int ret;
+
 	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
 		return -EINVAL;
-	if (pages >= 0)
-		n = hotmem_hugetlb_alloc(ctx->hm, node, (unsigned long)pages);
-	else /* negated unsigned: LLONG_MIN too */
-		n = hotmem_hugetlb_free(ctx->hm, (unsigned long)(0ULL - (unsigned long long)pages));
-	if (n < 0) {
-		snprintf(r->err, ERRLEN, "hugetlb: %s", strerror((int)-n));
-		return (int)n;
+	/* the pool is in the state file: saved, and undone when its save fails (review8 #2) */
+	ch.value = pages;
+	ch.dev.node = node;
+	n = 0;
+	ret = hmfs_change(ctx, &ch, err, sizeof(err));
+	if (ret < 0) {
+		snprintf(r->err, ERRLEN, "hugetlb: %s", err[0] ? err : strerror(-ret));
+		return ret;
 	}
 	hotmem_meminfo(ctx->hm, &mi);
 	r->ret = json_object_new_object();

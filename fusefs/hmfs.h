@@ -790,6 +790,12 @@ enum hmfs_change_op {
 	HMFS_CH_BUS_AUTOPROBE,
 	/* nodeN/hugepages/hugepages-2048kB/nr_hugepages: id = the node, value = its count */
 	HMFS_CH_NODE_HUGEPAGES,
+	/*
+	 * hotmemctl hugetlb: value = pages to add (> 0, from dev.node, -1:
+	 * node 0, falling back) or to free (< 0, the last taken first);
+	 * *done: how many were
+	 */
+	HMFS_CH_HUGETLB,
 	HMFS_CH_DEVICE_ADD, /* device_add: dev */
 	HMFS_CH_DEVICE_DEL, /* device_del: dev.id */
 	HMFS_CH_DEVICE_RESIZE, /* qom-set requested-size: dev.id, dev.requested */
@@ -822,6 +828,7 @@ struct hmfs_change {
 	struct hmfs_dev **due;
 	size_t nr_due;
 	const struct hmfs_iattr_change *iattr;
+	long *done; /* HMFS_CH_HUGETLB: the pages added or freed (may be NULL) */
 };
 
 /*
@@ -1105,6 +1112,8 @@ struct hmfs_save {
 	 * only
 	 */
 	struct json_object *ranges;
+	/* the machine's keys the change may touch (state.c change_keys[]) */
+	unsigned int keys;
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
 	struct json_object *pre;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
@@ -1117,6 +1126,8 @@ struct hmfs_save {
 	int ret;
 };
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv);
+/* may a change of kind @op touch the state file's machine key @key (what its undo puts back)? */
+bool hmfs_change_touches(enum hmfs_change_op op, const char *key);
 int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* without change_lock: wait until sv's record (and all before it) is durable */
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);

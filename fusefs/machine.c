@@ -114,6 +114,16 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 
 		return n < 0 ? (int)n : 0; /* fewer than asked is no error (set_max_huge_pages()) */
 	}
+	case HMFS_CH_HUGETLB: {
+		/* negated unsigned: LLONG_MIN too */
+		long n = ch->value >= 0 ?
+			hotmem_hugetlb_alloc(ctx->hm, ch->dev.node, (unsigned long)ch->value) :
+			hotmem_hugetlb_free(ctx->hm, (unsigned long)(0ULL - (unsigned long long)ch->value));
+
+		if (ch->done)
+			*ch->done = n;
+		return n < 0 ? (int)n : 0; /* fewer than asked is no error */
+	}
 	case HMFS_CH_DEVICE_ADD: {
 		int ret = hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				       ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
@@ -353,9 +363,6 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		 */
 		snprintf(err, errlen, "the kernel cannot unpoison a page (only hwpoison-inject's debugfs unpoison-pfn)");
 		break;
-	case HMFS_CH_NODE_HUGEPAGES: /* @pre: the whole machine */
-		hmfs_state_restore_hugetlb(ctx, member(pre, "hugetlb"), (int)ch->id);
-		break;
 	case HMFS_CH_DEVICE_DEL:
 		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
@@ -365,7 +372,15 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	default:
 		break;
 	}
-	hmfs_state_restore_blocks(ctx, member(pre, "blocks"));
+	if (hmfs_change_touches(ch->op, "blocks"))
+		hmfs_state_restore_blocks(ctx, member(pre, "blocks"));
+	/*
+	 * with the blocks online again: an offline dissolved their free huge
+	 * pages (a block's state, a device_del or a shrink), or the change
+	 * was the pool's (change_keys[], state.c)
+	 */
+	if (hmfs_change_touches(ch->op, "hugetlb") && member(pre, "hugetlb"))
+		hmfs_state_restore_hugetlb(ctx, member(pre, "hugetlb"), -1);
 	iattrs_back(ctx, pre, devs);
 	json_object_put(devs);
 	hmfs_state_restore_params(ctx, member(pre, "params"));
@@ -389,6 +404,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_IATTR] = "chmod, chown, touch, xattr or power/control write",
 		[HMFS_CH_BUS_AUTOPROBE] = "drivers_autoprobe",
 		[HMFS_CH_NODE_HUGEPAGES] = "nodeN/hugepages nr_hugepages",
+		[HMFS_CH_HUGETLB] = "hotmemctl hugetlb",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",

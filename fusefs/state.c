@@ -983,6 +983,60 @@ static bool block_change(const struct hmfs_change *ch)
 	return ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE;
 }
 
+#define K(key) (1u << KEY_##key)
+/*
+ * The machine's keys each kind of change may touch: one table for the
+ * three places that must agree -- what hmfs_state_prepare() keeps in
+ * @pre (of a one-block or device-range change: those keys alone), what
+ * undo() puts back from it (hmfs_change_touches()) and what
+ * hmfs_state_pre_matches() compares after the undo.  They were three
+ * lists: an offline or device_del that dissolved free huge pages was
+ * undone without its pool (review8 #3, #4).  "params" in each: an undo
+ * sets auto-online meanwhile.  An offline dissolves free huge pages
+ * (dissolve_free_hugetlb_folios()), so a block or device change touches
+ * "hugetlb"; a device change, the "iattrs" of the blocks it adds or
+ * removes (their incarnations).
+ */
+static const unsigned int change_keys[] = {
+	[HMFS_CH_BLOCK_STATE] = K(PARAMS) | K(BLOCKS) | K(HUGETLB),
+	[HMFS_CH_BLOCK_ONLINE] = K(PARAMS) | K(BLOCKS) | K(HUGETLB),
+	[HMFS_CH_AUTO_ONLINE] = K(PARAMS),
+	[HMFS_CH_PROBE] = K(PARAMS) | K(PROBED) | K(BLOCKS) | K(IATTRS),
+	[HMFS_CH_NUMA_AWARE] = K(PARAMS),
+	[HMFS_CH_RATIO] = K(PARAMS),
+	[HMFS_CH_POLICY] = K(PARAMS),
+	[HMFS_CH_VMEM_UNPLUG_ONLINE] = K(PARAMS),
+	[HMFS_CH_NOTIFIER_ERROR] = K(PARAMS),
+	[HMFS_CH_MEMORY_FAILURE] = K(PARAMS) | K(HWPOISON),
+	[HMFS_CH_IATTR] = K(IATTRS),
+	[HMFS_CH_BUS_AUTOPROBE] = K(PARAMS),
+	[HMFS_CH_NODE_HUGEPAGES] = K(PARAMS) | K(HUGETLB),
+	[HMFS_CH_HUGETLB] = K(PARAMS) | K(HUGETLB),
+	[HMFS_CH_DEVICE_ADD] = K(PARAMS) | K(DEVICES) | K(PROFILE_DEVICES) | K(BLOCKS) |
+			       K(IATTRS) | K(HUGETLB),
+	[HMFS_CH_DEVICE_DEL] = K(PARAMS) | K(DEVICES) | K(PROFILE_DEVICES) | K(BLOCKS) |
+			       K(IATTRS) | K(HUGETLB),
+	[HMFS_CH_DEVICE_RESIZE] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | K(HUGETLB),
+	[HMFS_CH_DRIVER_RETRY] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | K(HUGETLB),
+};
+#undef K
+
+/* an op the table does not know: every key, as before the table */
+static unsigned int op_keys(enum hmfs_change_op op)
+{
+	if ((unsigned)op < sizeof(change_keys) / sizeof(change_keys[0]) && change_keys[op])
+		return change_keys[op];
+	return (1u << HMFS_STATE_KEYS) - 1;
+}
+
+bool hmfs_change_touches(enum hmfs_change_op op, const char *key)
+{
+	for (int k = 0; k < HMFS_STATE_KEYS; k++)
+		if (!strcmp(key, machine_keys[k]))
+			return op_keys(op) & (1u << k);
+	return false;
+}
+
 /* saved with the values records made stale as the machine has them now */
 static void refresh_stale(struct hmfs_ctx *ctx)
 {
@@ -1076,20 +1130,42 @@ static json_object *ranges_devices(struct hmfs_ctx *ctx, json_object *ranges)
 }
 
 /*
- * @pre of a change within devices: the parameters (an undo sets
- * auto-online), the devices, their blocks, and what those blocks keep
- * ("iattrs": a block the change removes and the undo brings back is a new
- * incarnation, which keeps nothing until the undo puts it back)
+ * Key @k of the machine as @sv's @pre has it: within the change's device
+ * ranges, the devices, their blocks and what those blocks keep ("iattrs":
+ * a block the change removes and the undo brings back is a new
+ * incarnation, which keeps nothing until the undo puts it back); of a
+ * one-block change, that block's run; else the machine's.
  */
-static json_object *ranges_pre(struct hmfs_ctx *ctx, json_object *ranges)
+static json_object *pre_value(struct hmfs_ctx *ctx, const struct hmfs_save *sv, int k)
+{
+	json_object *a;
+
+	if (sv->ranges && k == KEY_DEVICES)
+		return ranges_devices(ctx, sv->ranges);
+	if (sv->ranges && k == KEY_BLOCKS)
+		return ranges_runs(ctx, sv->ranges);
+	if (sv->ranges && k == KEY_IATTRS)
+		return hmfs_iattr_ranges_json(ctx, sv->ranges);
+	if (sv->one_block && k == KEY_BLOCKS) {
+		json_object *run = hmfs_block_run_json(ctx, sv->block);
+
+		if (!run)
+			return NULL;
+		a = json_object_new_array();
+		json_object_array_add(a, run);
+		return a;
+	}
+	return machine_value(ctx, k);
+}
+
+/* @pre of a device-range or one-block change: the keys the change may touch */
+static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *pre = json_object_new_object();
 
-	json_object_object_add(pre, "params", params_json(ctx));
-	json_object_object_add(pre, "devices", ranges_devices(ctx, ranges));
-	json_object_object_add(pre, "blocks", ranges_runs(ctx, ranges));
-	json_object_object_add(pre, "iattrs", hmfs_iattr_ranges_json(ctx, ranges));
-	json_object_object_add(pre, "hugetlb", hugetlb_json(ctx));
+	for (int k = 0; k < HMFS_STATE_KEYS; k++)
+		if (sv->keys & (1u << k))
+			json_object_object_add(pre, machine_keys[k], pre_value(ctx, sv, k));
 	return pre;
 }
 
@@ -1131,24 +1207,20 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 {
 	json_object *run;
 
-	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
+	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring,
+				  .keys = op_keys(ch->op) };
 	if (!sv->active)
 		return;
 	sv->ranges = device_ranges(ctx, ch);
 	if (sv->ranges) {
-		sv->pre = ranges_pre(ctx, sv->ranges);
+		sv->pre = part_pre(ctx, sv);
 		return;
 	}
 	if (block_change(ch) && (run = hmfs_block_run_json(ctx, ch->id))) {
-		json_object *blocks = json_object_new_array();
-
-		json_object_array_add(blocks, run);
+		json_object_put(run);
 		sv->one_block = true;
 		sv->block = ch->id;
-		sv->pre = json_object_new_object();
-		json_object_object_add(sv->pre, "params", params_json(ctx));
-		json_object_object_add(sv->pre, "blocks", blocks);
-		json_object_object_add(sv->pre, "hugetlb", hugetlb_json(ctx));
+		sv->pre = part_pre(ctx, sv);
 		return;
 	}
 	if (prepare_iattr(ctx, ch, sv))
@@ -1193,29 +1265,23 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	json_object *now;
 	bool same = true;
 
-	if (sv->one_block) {
-		now = hmfs_block_run_json(ctx, sv->block);
-		same = now && same_json(now, pre_run(sv));
-		json_object_put(now);
-		return same;
-	}
 	if (sv->one_iattr) {
 		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
 		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
 		json_object_put(now);
 		return same;
 	}
-	now = sv->ranges ? ranges_pre(ctx, sv->ranges) : hmfs_state_machine(ctx);
-	json_object_object_foreach(sv->pre, key, b) {
-		json_object *a = NULL;
+	/* the keys the change may touch (change_keys[]), as @pre has them */
+	for (int k = 0; same && k < HMFS_STATE_KEYS; k++) {
+		json_object *b = NULL;
 
-		json_object_object_get_ex(now, key, &a);
+		if (!(sv->keys & (1u << k)) || !json_object_object_get_ex(sv->pre, machine_keys[k], &b))
+			continue;
+		now = pre_value(ctx, sv, k);
 		/* a firmware map entry's number is the engine's to give again: iattr.c */
-		same = !strcmp(key, "iattrs") ? hmfs_iattrs_same(a, b) : same_json(a, b);
-		if (!same)
-			break;
+		same = now && (k == KEY_IATTRS ? hmfs_iattrs_same(now, b) : same_json(now, b));
+		json_object_put(now);
 	}
-	json_object_put(now);
 	return same;
 }
 
@@ -1723,7 +1789,7 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  */
 static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *now = ranges_pre(ctx, sv->ranges), *rec, *devs;
+	json_object *now = part_pre(ctx, sv), *rec, *devs;
 	int ret = 0;
 
 	if (!same_json(json_object_object_get(now, "iattrs"),
@@ -2995,6 +3061,12 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		 * an undo's @pre compared with the file's froze hotmemfs
 		 */
 		ctx->saved_stale |= 1u << KEY_IATTRS;
+		/*
+		 * nor is its "hugetlb" when the node's memory had no room for
+		 * all of it: @pre of a later change must be the machine's pool
+		 * (review8 #2)
+		 */
+		ctx->saved_stale |= 1u << KEY_HUGETLB;
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

@@ -1,0 +1,88 @@
+#!/bin/bash
+# The HugeTLB pool ("hugetlb" in the state file) and the changes that touch
+# it, their saves failing (review8 #2-#4):
+# 1. `hotmemctl hugetlb` is a change as nr_hugepages is: saved (back after
+#    kill -9), undone when its save fails; a later change whose save fails
+#    is undone without freezing hotmemfs (its @pre had the old pool).
+# 2. an offline that dissolved free huge pages, its save failing: the
+#    block online again and the pool as before (it stayed smaller).
+# 3. device_del of a DIMM holding free huge pages, its save failing: the
+#    DIMM and the pool back, hotmemfs not frozen (it froze).
+set -u
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+# start_state_fs's hotmemfs too under the shim that fails fdatasync()
+eval "lib_$(declare -f start_fs_netns)"
+start_fs_netns() { LD_PRELOAD=$SHIM lib_start_fs_netns "$@"; }
+start() { start_fs_netns "${STATE_OPTS[@]}" "$@"; }
+ours() { findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! $MNT is not our hotmemfs"; exit 1; }; }
+S=$MNT/sys/devices/system/memory
+H=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB
+pool() { echo "$(cat "$H/nr_hugepages") $(cat "$H/free_hugepages")"; }
+failing() { : >"$HOTMEM_TEST_SYNC_FAIL"; "$@"; local rc=$?; rm -f "$HOTMEM_TEST_SYNC_FAIL"; return $rc; }
+not_frozen() { # WHAT: a change is taken afterwards
+	(echo online_movable >"$S/auto_online_blocks") 2>"$TMP/e" &&
+		(echo offline >"$S/auto_online_blocks") 2>>"$TMP/e"
+	tap_ok $? "$1: the next change is taken (not frozen) $(cat "$TMP/e")"
+}
+
+# 1. hotmemctl hugetlb
+start --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+ours
+ctl hugetlb 10 node=0 >/dev/null
+tap_ok $? "hotmemctl hugetlb 10 node=0"
+is "$(pool)" "10 10" "... 10 huge pages"
+failing sh -c "echo online_movable >'$S/auto_online_blocks'" 2>/dev/null
+tap_ok $((! $?)) "auto_online_blocks <- online_movable refused, its fdatasync() failing"
+is "$(cat "$S/auto_online_blocks")" offline "... undone"
+not_frozen "after a hotmemctl hugetlb"
+failing ctl hugetlb 5 node=0 >/dev/null 2>&1
+tap_ok $((! $?)) "hotmemctl hugetlb 5 refused, its fdatasync() failing"
+is "$(pool)" "10 10" "... undone: 10 still"
+not_frozen "after its undo"
+ctl hugetlb -4 >/dev/null
+tap_ok $? "hotmemctl hugetlb -4"
+kill9_fs
+start
+tap_ok $? "restart after kill -9"
+is "$(pool)" "6 6" "... the pool hotmemctl left: 6"
+stop_fs
+
+# 2. an offline that dissolves huge pages: the pool takes all it can, the
+#    DIMM's blocks full of it
+start_state_fs 512M
+ours
+for b in $(seq 32 35); do echo online_movable >"$S/memory$b/state"; done
+echo 100000 >"$H/nr_hugepages"
+before=$(pool)
+diag "pool: $before"
+failing sh -c "echo offline >'$S/memory35/state'" 2>/dev/null
+tap_ok $((! $?)) "offline of memory35 (free huge pages) refused, its save failing"
+is "$(cat "$S/memory35/state")" online "... memory35 online again"
+is "$(pool)" "$before" "... the HugeTLB pool as before"
+not_frozen "after the offline's undo"
+(echo offline >"$S/memory35/state")
+tap_ok $? "offline of memory35, its save taken"
+after=$(pool)
+tap_ok $([ "$after" != "$before" ]; echo $?) "... it dissolved huge pages: $before -> $after"
+stop_fs
+
+# 3. device_del of a DIMM holding free huge pages
+start_state_fs 256M
+ours
+for b in 32 33; do echo online_movable >"$S/memory$b/state"; done
+echo 100000 >"$H/nr_hugepages"
+before=$(pool)
+failing ctl device_del d1 >/dev/null 2>&1
+tap_ok $((! $?)) "device_del d1 refused, its save failing"
+ctl query-memory-devices | grep -q d1
+tap_ok $? "... d1 back"
+is "$(pool)" "$before" "... the HugeTLB pool as before"
+not_frozen "after the device_del's undo"
+ctl device_del d1 >/dev/null
+tap_ok $? "device_del d1, its save taken"
+tap_ok $([ "$(pool)" != "$before" ]; echo $?) "... it dissolved huge pages: $before -> $(pool)"
+done_testing
