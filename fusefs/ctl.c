@@ -765,6 +765,9 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
  * rule, events.c): a 16384-block device_del's REMOVEs take it ~1-3 s,
  * under load more.  Beyond this the reply goes anyway (the change is
  * made) and `settle` waits for the rest; below hotmemctl's own 120 s.
+ * Waited for here, in the connection's thread, where a FUSE write's reply
+ * is held for the notifier to send: events.c, "One rule, two ways of
+ * waiting", says why.
  */
 #define CTL_DELIVER_WAIT_MS (60 * 1000)
 
