@@ -670,14 +670,24 @@ static void nodes(struct found *f)
  * bbm_block_size ulong, 0444) as command-line words into @buf, @sep: a
  * space before the first.  Where the driver is not loaded (no directory)
  * none, and where virtio-mem devices were found, said.  A bbm_block_size
- * that is no power of 2 was ignored by the driver (its dev_warn()) and is
- * left out: the engine refuses it.  Returns the length written.
+ * that is no power of 2 is carried as it is: the kernel took it
+ * (param_set_ulong()) and each Big Block Mode probe warns and keeps its
+ * own big block (virtio_mem_init_hotplug(), 6.12), as the engine does
+ * since c10e33b -- the machine imported is the one exported.  Returns the
+ * length written.
  */
+/* @s is a whole unsigned decimal number, as param_get_ulong() prints one */
+static bool is_ulong(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n && !s[n];
+}
+
 static size_t print_vmem_params(struct found *f, char *buf, size_t len, bool sep)
 {
 	static const char *const params[] = { "unplug_online", "force_bbm", "bbm_block_size" };
 	char val[64], rel[160];
-	unsigned long long v;
 	size_t n = 0;
 
 	if (!exists(f, "sys/module/virtio_mem/parameters")) {
@@ -693,10 +703,9 @@ static size_t print_vmem_params(struct found *f, char *buf, size_t len, bool sep
 				"default", params[i]);
 			continue;
 		}
-		if (!strcmp(params[i], "bbm_block_size") &&
-		    (sscanf(val, "%llu", &v) != 1 || (v & (v - 1)))) {
-			note(f, "virtio_mem.bbm_block_size=%s: not a power of 2, which the driver ignores: "
-				"left out", val);
+		/* param_get_ulong() prints a number: anything else is no kernel's */
+		if (!strcmp(params[i], "bbm_block_size") && !is_ulong(val)) {
+			note(f, "virtio_mem.bbm_block_size=%s: not a number: left out", val);
 			continue;
 		}
 		n += (size_t)snprintf(buf + n, len - n, "%svirtio_mem.%s=%s", sep || n ? " " : "",
