@@ -7,7 +7,10 @@
 # client ran that check already (default_permissions); hotmemfs's own
 # against its attributes refused every non-root caller that was not the
 # owner (uid only), so `nobody` holding CAP_FOWNER got EPERM for a chmod
-# the kernel allowed.
+# the kernel allowed.  With default_permissions every case here is the
+# kernel's own decision on fresh attributes (this passes with hotmemfs's
+# check switched off); tests/reliability/state-iattr-stale-caps.t has the
+# cases hotmemfs decides: the client's cached owner stale.
 . "$(dirname "$0")/lib.sh"
 require_env
 command -v setpriv >/dev/null || skip_all "no setpriv"
