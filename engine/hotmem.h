@@ -770,6 +770,17 @@ int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
  */
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn);
 int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn);
+/* memory_failure()'s outcomes (enum mf_result), as nodeN/memory_failure/ counts them */
+enum hm_mf_result { HM_MF_NONE = -1, HM_MF_IGNORED, HM_MF_FAILED, HM_MF_DELAYED, HM_MF_RECOVERED };
+/*
+ * hotmem_memory_failure() that says in *@counted what it counted
+ * (HM_MF_NONE: nothing, the page not poisoned now) and, @count_as not
+ * HM_MF_NONE, counts that instead of what it finds: a replay of a
+ * recorded failure (hotmemfs's restart, whose workload is gone: a kernel
+ * page ignored before is a free page now) keeps the counters as they read.
+ * The page is handled as it is now (a free one taken off the buddy).
+ */
+int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as, int *counted);
 unsigned long hotmem_nr_poisoned_pages(struct hotmem *hm);
 
 /* HugeTLB pool: 2 MiB pages; with hugetlb_free_vmemmap, vmemmap optimised. */

@@ -147,8 +147,13 @@ out:
 	return ret;
 }
 
-/* enum mf_result, as action_result() names them */
-enum mf_result { MF_IGNORED, MF_FAILED, MF_DELAYED, MF_RECOVERED };
+/* enum mf_result, as action_result() names them (hotmem.h's HM_MF_*) */
+enum mf_result {
+	MF_IGNORED = HM_MF_IGNORED,
+	MF_FAILED = HM_MF_FAILED,
+	MF_DELAYED = HM_MF_DELAYED,
+	MF_RECOVERED = HM_MF_RECOVERED,
+};
 static const char *const action_name[] = {
 	[MF_IGNORED] = "Ignored", [MF_FAILED] = "Failed",
 	[MF_DELAYED] = "Delayed", [MF_RECOVERED] = "Recovered",
@@ -184,8 +189,13 @@ static void update_per_node_mf_stats(struct hotmem *hm, struct page *page, enum 
  * hard_offline_page_store() returns.
  */
 static int action_result(struct hotmem *hm, uint64_t pfn, struct page *page, const char *type,
-			 enum mf_result result)
+			 enum mf_result result, int count_as, int *counted)
 {
+	/* a replay: the outcome the failure had when it happened */
+	if (count_as != HM_MF_NONE)
+		result = (enum mf_result)count_as;
+	if (counted)
+		*counted = (int)result;
 	update_per_node_mf_stats(hm, page, result);
 	pr_err(hm, "Memory failure: %#llx: recovery action for %s: %s", (unsigned long long)pfn,
 	       type, action_name[result]);
@@ -229,9 +239,18 @@ static void kmem_keep_poisoned(struct hotmem *hm, struct page *page)
  */
 int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 {
+	return hotmem_memory_failure_counted(hm, pfn, HM_MF_NONE, NULL);
+}
+
+int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as, int *counted)
+{
 	struct page *page;
 	int ret;
 
+	if (counted)
+		*counted = HM_MF_NONE;
+	if (count_as < HM_MF_NONE || count_as > HM_MF_RECOVERED)
+		return -EINVAL;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	page = retirable_page(hm, pfn, &ret);
@@ -254,7 +273,8 @@ int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 	} else if (page_is_free(hm, (unsigned long)pfn)) {
 		ret = retire_free_page(hm, (unsigned long)pfn);
 		if (!ret)
-			ret = action_result(hm, pfn, page, "free buddy page", MF_RECOVERED);
+			ret = action_result(hm, pfn, page, "free buddy page", MF_RECOVERED,
+					    count_as, counted);
 	} else if (page_handlable(hm, page, (unsigned long)pfn)) {
 		bool pinned = page_pinned(page);
 
@@ -265,12 +285,13 @@ int hotmem_memory_failure(struct hotmem *hm, uint64_t pfn)
 			pr_err(hm, "Memory failure: %#llx: dirty LRU page still referenced by 1 users",
 			       (unsigned long long)pfn);
 		ret = action_result(hm, pfn, page, "dirty LRU page",
-				    pinned ? MF_FAILED : MF_RECOVERED);
+				    pinned ? MF_FAILED : MF_RECOVERED, count_as, counted);
 	} else {
 		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);
 		set_page_hwpoison(hm, page);
 		kmem_keep_poisoned(hm, page);
-		ret = action_result(hm, pfn, page, "get hwpoison page", MF_IGNORED);
+		ret = action_result(hm, pfn, page, "get hwpoison page", MF_IGNORED, count_as,
+				    counted);
 	}
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);

@@ -386,6 +386,7 @@ struct hmfs_acpi_work;
 struct hmfs_retired {
 	uint64_t pfn;
 	bool hard; /* memory_failure(), not soft_offline_page() */
+	int result; /* memory_failure()'s outcome counted (HM_MF_*; soft: HM_MF_NONE) */
 };
 
 /* the machine's CPUs: the host's, placed on the nodes (nodecpu.c) */
@@ -839,7 +840,11 @@ struct hmfs_change {
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen);
 void hmfs_ctx_init(struct hmfs_ctx *ctx);
 /* retire page @pfn (@hard: memory_failure()), kept for the state file: 0 or -errno */
-int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard);
+/*
+ * @count_as (HM_MF_*): a restart's replay of a hard one counts the outcome
+ * the file recorded; HM_MF_NONE: what memory_failure() finds
+ */
+int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int count_as);
 
 /* acpi.c: the DIMM slots' ACPI memory devices */
 /* under /sys/devices: QEMU's \_SB.MHPC (a pc machine's fifth PNP0A06), the slots' parent */

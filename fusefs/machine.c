@@ -49,10 +49,10 @@ static bool poisoned_anyway(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int r
  * kept among the retired ones when it was retired now: room for it is
  * made first, so that a page the engine retired is never left out.
  */
-int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard)
+int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int count_as)
 {
+	int ret, result = HM_MF_NONE;
 	struct hmfs_retired *r;
-	int ret;
 
 	pthread_mutex_lock(&ctx->retired_lock);
 	if (ctx->nr_retired == ctx->retired_cap) {
@@ -68,12 +68,14 @@ int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard)
 	}
 	pthread_mutex_unlock(&ctx->retired_lock);
 	/* soft_offline_page() of a poisoned page: 0, and nothing retired now */
-	ret = hard ? hotmem_memory_failure(ctx->hm, pfn) : hotmem_soft_offline_page(ctx->hm, pfn);
+	/* the outcome is kept: a restart's replay counts it again (review8 #5) */
+	ret = hard ? hotmem_memory_failure_counted(ctx->hm, pfn, count_as, &result) :
+		     hotmem_soft_offline_page(ctx->hm, pfn);
 	if (ret && !poisoned_anyway(ctx, pfn, hard, ret))
 		return ret;
 	pthread_mutex_lock(&ctx->retired_lock);
 	if (!retired_has(ctx, pfn))
-		ctx->retired[ctx->nr_retired++] = (struct hmfs_retired){ pfn, hard };
+		ctx->retired[ctx->nr_retired++] = (struct hmfs_retired){ pfn, hard, result };
 	pthread_mutex_unlock(&ctx->retired_lock);
 	/* a restart's replay of it: the page is poison again, as the file says */
 	return ctx->restoring ? 0 : ret;
@@ -104,7 +106,7 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_NOTIFIER_ERROR:
 		return hotmem_set_notifier_error(ctx->hm, (int)ch->id, (int)ch->value);
 	case HMFS_CH_MEMORY_FAILURE:
-		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0);
+		return hmfs_retire(ctx, ch->dev.addr, ch->value != 0, HM_MF_NONE);
 	case HMFS_CH_IATTR:
 		return hmfs_iattr_apply(ctx, ch->iattr);
 	case HMFS_CH_BUS_AUTOPROBE:

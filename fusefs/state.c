@@ -459,9 +459,32 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 /*
  * "hwpoison": the pages soft_offline_page and hard_offline_page retired,
  * in order, {"pfn", "hard"} each (a file without it, from before
- * 2026-11-29: none).  The kernel keeps them retired until a reboot; a
- * restart of hotmemfs retires them again (restore_retired()).
+ * 2026-11-29: none), a hard one with memory_failure()'s outcome
+ * ("result": nodeN/memory_failure/'s name for it; an entry without it,
+ * from before: what the replay finds).  The kernel keeps them retired
+ * until a reboot; a restart of hotmemfs retires them again
+ * (restore_retired()), counting the outcome they had: the workload whose
+ * kernel page was ignored is not saved, so the replay finds the page free
+ * and would count it recovered.
  */
+static const char *const mf_result_names[] = {
+	[HM_MF_IGNORED] = "ignored", [HM_MF_FAILED] = "failed",
+	[HM_MF_DELAYED] = "delayed", [HM_MF_RECOVERED] = "recovered",
+};
+
+/* an entry's "result": HM_MF_*, HM_MF_NONE without one (or one not known) */
+static int mf_result_of(json_object *r)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(r, "result", &v) || !json_object_is_type(v, json_type_string))
+		return HM_MF_NONE;
+	for (int i = 0; i < (int)(sizeof(mf_result_names) / sizeof(mf_result_names[0])); i++)
+		if (!strcmp(json_object_get_string(v), mf_result_names[i]))
+			return i;
+	return HM_MF_NONE;
+}
+
 static json_object *retired_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
@@ -472,6 +495,9 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
 
 		json_object_object_add(r, "pfn", json_object_new_uint64(ctx->retired[i].pfn));
 		json_object_object_add(r, "hard", json_object_new_boolean(ctx->retired[i].hard));
+		if (ctx->retired[i].result != HM_MF_NONE)
+			json_object_object_add(r, "result",
+					       json_object_new_string(mf_result_names[ctx->retired[i].result]));
 		json_object_array_add(a, r);
 	}
 	pthread_mutex_unlock(&ctx->retired_lock);
@@ -2330,7 +2356,7 @@ static void retire_again(struct hmfs_ctx *ctx, json_object *pages, size_t i, boo
 	if (done[i])
 		return;
 	done[i] = true;
-	ret = hmfs_retire(ctx, pfn, hard && json_object_get_boolean(hard));
+	ret = hmfs_retire(ctx, pfn, hard && json_object_get_boolean(hard), mf_result_of(r));
 	if (ret)
 		fprintf(stderr, "hotmemfs: state file %s: retiring page %#llx again: %s\n",
 			ctx->state_path, (unsigned long long)pfn, strerror(-ret));

@@ -244,6 +244,41 @@ static void test_ignored_workload_page_leaves_with_its_block(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A replay counts the outcome recorded, whatever the page is now: a kernel
+ * page memory_failure() ignored is free after a restart (hotmemfs saves
+ * no workload), and counted recovered it changed nodeN/memory_failure/
+ * across kill -9 (review8 #5).  The page is handled as it is now.
+ */
+static void test_memory_failure_counted_as_recorded(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long u;
+	int counted;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_memory_failure_counted(hm, DIMM_PFN + 20009, HM_MF_NONE, &counted),
+			 -EBUSY);
+	assert_int_equal(counted, HM_MF_IGNORED);
+	/* already poisoned: nothing counted */
+	assert_int_equal(hotmem_memory_failure_counted(hm, DIMM_PFN + 20009, HM_MF_NONE, &counted),
+			 -EHWPOISON);
+	assert_int_equal(counted, HM_MF_NONE);
+	/* a free page replayed as the ignored kernel page it was */
+	assert_int_equal(hotmem_memory_failure_counted(hm, DIMM_PFN + 20011, HM_MF_IGNORED, &counted),
+			 -EBUSY);
+	assert_int_equal(counted, HM_MF_IGNORED);
+	assert_true(poisoned(hm, DIMM_PFN + 20011));
+	assert_mf(hm, 2, 2, 0, 0);
+	assert_int_equal(hotmem_memory_failure_counted(hm, DIMM_PFN + 20013, 7, &counted), -EINVAL);
+	assert_false(poisoned(hm, DIMM_PFN + 20013));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_phys_to_nid_follows_boot_ranges(void **state)
 {
 	struct hotmem *hm = boot("numa2", NULL);
@@ -268,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_memory_failure_of_kernel_pages_is_ignored),
 		cmocka_unit_test(test_retire_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_ignored_workload_page_leaves_with_its_block),
+		cmocka_unit_test(test_memory_failure_counted_as_recorded),
 		cmocka_unit_test(test_phys_to_nid_follows_boot_ranges),
 	};
 

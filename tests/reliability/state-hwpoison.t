@@ -67,6 +67,28 @@ tap_ok $? "restart after kill -9"
 is "$(hwc)" 4 "... HardwareCorrupted is 4 kB"
 stop_fs
 
+# memory_failure()'s counters after kill -9 as before: the workload's
+# kmalloc page ignored is free at the restart (the workload is not saved),
+# and its replay counted it recovered (review8 #5)
+start_fs_netns "${OPTS[@]}" --fresh --cmdline hotmem.kernel_alloc=off
+tap_ok $? "hotmemfs mounts, no kernel allocations of its own"
+F=$MNT/sys/devices/system/node/node0/memory_failure
+mf() { for k in total ignored failed recovered; do printf '%s=%s ' $k "$(cat "$F/$k")"; done; }
+echo 0x200000000 >"$M/probe" && echo online_kernel >"$M/memory64/state"
+tap_ok $? "memory64 probed and online_kernel"
+ctl alloc unmovable 1 node=0 >/dev/null
+tap_ok $? "a kmalloc page of the workload, memory64's first"
+is "$(W "$M/hard_offline_page" 0x200000000) $(W "$M/hard_offline_page" 0x200002000)" \
+	"EBUSY ret=11" "hard_offline_page: the kmalloc page ignored, a free one recovered"
+before=$(mf)
+is "$before" "total=2 ignored=1 failed=0 recovered=1 " "... counted"
+kill9_fs
+start_fs_netns "${OPTS[@]}" --cmdline hotmem.kernel_alloc=off
+tap_ok $? "restart after kill -9"
+is "$(mf)" "$before" "... nodeN/memory_failure/ as before"
+is "$(hwc)" 8 "... HardwareCorrupted: 8 kB"
+stop_fs
+
 # a retirement whose save fails cannot be undone: frozen, the file's machine after kill -9
 state_on_small_tmpfs hotmem-hwpoison
 start_fs_netns "${OPTS[@]}" --fresh
