@@ -14,6 +14,10 @@
 require_env
 M=$MNT/sys/devices/system/memory
 ROUNDS=${HOTMEM_TEARDOWN_ROUNDS:-4}
+# lib.sh's stop_fs looks for sanitizer reports only in a hotmemfs it stops itself
+no_sanitizer_report() {
+	! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
+}
 
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
 wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
@@ -50,10 +54,20 @@ while True:
 EOF
 }
 
+# SANITIZE=address: the held writer's open file is never released (fs.c
+# frees no file still open when the loop ends; 40-notifier-stall.t says more)
+echo "leak:open_file" >"$TMP/lsan.supp"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$TMP/lsan.supp"
 hung=0
 for r in $(seq "$ROUNDS"); do
 	: >"$TMP/hotmemfs.log"
-	start_fs --profile huge-64t --fresh --threads 2 || { nok "round $r: hotmemfs mounts"; break; }
+	if ! start_fs --profile huge-64t --fresh --threads 2; then
+		# ThreadSanitizer's shadow leaves no room for 64 TiB of address space
+		[ "$r" = 1 ] && grep -q "cannot reserve .* bytes of address space" "$TMP/hotmemfs.log" &&
+			skip_all "huge-64t cannot boot here (a sanitizer's address space?)"
+		nok "round $r: hotmemfs mounts"
+		break
+	fi
 	findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; break; }
 	# 16384 blocks of 2 GiB (offline: their memmaps cost little): their REMOVEs keep the notifier busy
 	ctl device_add pc-dimm id=big addr=0x80000000 size=32T >/dev/null &&
@@ -77,6 +91,8 @@ for r in $(seq "$ROUNDS"); do
 		wait "$FS_PID"
 		tap_ok $? "round $r: hotmemfs stops on SIGTERM during device_del, exit 0"
 		FS_PID=
+		no_sanitizer_report
+		tap_ok $? "round $r: ... without sanitizer reports"
 		wait_gone "$writer" 20
 		tap_ok $? "round $r: the held writer got its reply"
 		# under way when the stop began: it ends with its reply, not an EOF

@@ -17,6 +17,10 @@ require_env
 [ -e /proc/sys/vm/unprivileged_userfaultfd ] || skip_all "no userfaultfd(2) in this kernel"
 [ "$(uname -m)" = x86_64 ] || skip_all "uffd_hold.py knows x86_64's syscall numbers only"
 M=$MNT/sys/devices/system/memory
+# lib.sh's stop_fs looks for sanitizer reports only in a hotmemfs it stops itself
+no_sanitizer_report() {
+	! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
+}
 HOLD="python3 $HOTMEM_SRC/tests/fusefs/uffd_hold.py"
 
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
@@ -118,6 +122,8 @@ tap_ok $? "hotmemfs stops"
 wait "$FS_PID"
 tap_ok $? "... exit 0"
 FS_PID=
+no_sanitizer_report
+tap_ok $? "... without sanitizer reports"
 wait_gone "$WRITER" 30 && wait "$WRITER"
 tap_ok $? "the held write replied, success $(cat "$TMP/w-d2.err")"
 wait_gone "$DEL" 30 && wait "$DEL"
