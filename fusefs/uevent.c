@@ -321,8 +321,11 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 		 * listener that is merely slow (its queue is full: a burst of
 		 * a big DIMM's ADDs against net.unix.max_dgram_qlen) gets up to
 		 * 200 ms to catch up; we run on the notifier thread, so waiting
-		 * here holds up no filesystem request.  One that let 200 ms pass
-		 * is deemed stalled and gets no more waiting until it reads.
+		 * here holds up no FUSE thread -- but the replies held for this
+		 * event do wait (a write that changed the tree, a control
+		 * command, settle: events.c), as does hotmemfs's stop, which
+		 * drains the queue.  One that let 200 ms pass is deemed stalled
+		 * and gets no more waiting until it reads.
 		 */
 		ssize_t r;
 		int tries = 0;
