@@ -754,22 +754,24 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 
 		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
-			unsigned long managed = zone_managed_pages(z), tmp;
+			unsigned long managed = zone_managed_pages(z), tmp, wmin;
 
-			if (zid >= ZONE_MOVABLE) {
-				tmp = managed / 1024;
-				tmp = min(max(tmp, 32UL), 128UL);
-				if (!managed)
-					tmp = 0;
-			} else {
-				tmp = lowmem_pages ?
-					(min_free_kbytes / 4) * managed / lowmem_pages : 0;
-			}
+			/* the zone's share of pages_min, whatever the zone (6.12) */
+			tmp = lowmem_pages ? (min_free_kbytes / 4) * managed / lowmem_pages : 0;
+			/*
+			 * ZONE_MOVABLE's min is capped to a small value,
+			 * clamp(managed / 1024, SWAP_CLUSTER_MAX, 128): 32 for
+			 * an empty one too (the host's /proc/zoneinfo: min 32,
+			 * low 32, high 32).  The kswapd distances below are its
+			 * share all the same, not the cap's.  ZONE_DEVICE is no
+			 * lowmem and never managed: 0 (min 0 there on the host).
+			 */
+			wmin = zid == ZONE_MOVABLE ? min(max(managed / 1024, 32UL), 128UL) : tmp;
 			pthread_mutex_lock(&z->lock);
-			z->_watermark[WMARK_MIN] = tmp;
+			z->_watermark[WMARK_MIN] = wmin;
 			tmp = max(tmp >> 2, managed * watermark_scale_factor / 10000);
-			z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
-			z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + tmp * 2;
+			z->_watermark[WMARK_LOW] = wmin + tmp;
+			z->_watermark[WMARK_HIGH] = wmin + tmp * 2;
 			pthread_mutex_unlock(&z->lock);
 			if (populated_zone(z))
 				hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, z->zone_start_pfn,

@@ -4,6 +4,7 @@
  * find_smallest_section_pfn()/find_biggest_section_pfn() count a pfn in a
  * zone when its struct page says so (page_to_nid(), page_zone()).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,11 +130,46 @@ static void test_multi_zone_block_lost_memmap(void **state)
 	map_back_and_check(hm, 1);
 }
 
+/*
+ * __setup_per_zone_wmarks() (6.12): ZONE_MOVABLE's min is
+ * clamp(managed / 1024, 32, 128), 32 when empty as on the host's
+ * /proc/zoneinfo (it was 0), and its kswapd distance its share of
+ * pages_min (pages_min * managed / lowmem_pages, a quarter of it, or
+ * managed * 10 / 10000), not a quarter of the capped min: on a 512 MiB
+ * machine the share is the larger.
+ */
+static void test_movable_watermarks(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=off");
+	struct zone *mz = &NODE_DATA(hm, 0)->node_zones[ZONE_MOVABLE];
+	unsigned long lowmem = 0, min_free_kbytes, share, managed, dist;
+
+	(void)state;
+	assert_int_equal(mz->_watermark[WMARK_MIN], 32);
+	assert_int_equal(mz->_watermark[WMARK_LOW], 32);
+	assert_int_equal(mz->_watermark[WMARK_HIGH], 32);
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 512 * MiB, 0, -1), 0);
+	for (unsigned long b = 32; b < 36; b++)
+		assert_int_equal(hotmem_block_set_state(hm, b, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (int zid = 0; zid < ZONE_MOVABLE; zid++)
+		lowmem += zone_managed_pages(&NODE_DATA(hm, 0)->node_zones[zid]);
+	managed = zone_managed_pages(mz);
+	min_free_kbytes = (unsigned long)sqrt((double)(lowmem * 4) * 16);
+	share = (min_free_kbytes / 4) * managed / lowmem;
+	dist = share >> 2 > managed / 1000 ? share >> 2 : managed / 1000;
+	assert_true(share >> 2 > managed / 1000);
+	assert_int_equal(mz->_watermark[WMARK_MIN], managed / 1024 < 32 ? 32 : managed / 1024);
+	assert_int_equal(mz->_watermark[WMARK_LOW], mz->_watermark[WMARK_MIN] + dist);
+	assert_int_equal(mz->_watermark[WMARK_HIGH], mz->_watermark[WMARK_MIN] + 2 * dist);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_node_block_lost_memmap),
 		cmocka_unit_test(test_multi_zone_block_lost_memmap),
+		cmocka_unit_test(test_movable_watermarks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
