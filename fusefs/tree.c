@@ -1297,12 +1297,27 @@ struct rd {
 	void *arg;
 };
 
+/*
+ * The first block a listing resumed at @off (>= DYN_OFF) still has to
+ * give, into *@id: the offset is the block's id, so a request starts
+ * there, not at the first block -- each READDIR(PLUS) request (a page of
+ * entries) walked every block before its offset, and a listing of
+ * memory/ was quadratic in the machine's blocks (review7 D4).  0, or
+ * -ENOENT: none left.  Then hotmem_block_next(ctx->hm, id, false).
+ */
+static int block_from(struct hmfs_ctx *ctx, long off, unsigned long *id)
+{
+	unsigned long from = off > DYN_OFF ? (unsigned long)(off - DYN_OFF) : 0;
+
+	*id = from - 1; /* hotmem_block_next() looks from *id + 1; unused when first */
+	return hotmem_block_next(ctx->hm, id, from == 0);
+}
+
 static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 {
 	long pos = 2;
 	char name[32];
 	unsigned long id;
-	bool first;
 
 	for (int c = ctx->snodes[idx].first_child; c >= 0; c = ctx->snodes[c].next_sibling, pos++) {
 		if (pos < off)
@@ -1316,11 +1331,9 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 	switch (ctx->snodes[idx].dyn) {
 	case DYN_BLOCKS:
 	case DYN_BUSLINKS:
-		for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
+		for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
 			bool blk = ctx->snodes[idx].dyn == DYN_BLOCKS;
 
-			if (DYN_OFF + (long)id < off)
-				continue;
 			snprintf(name, sizeof(name), "memory%lu", id);
 			if (!rd->fn(rd->arg, name,
 				    blk ? hmfs_block_dir_ino(ctx, id) :
@@ -1494,7 +1507,6 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 	unsigned long id;
 	struct hm_block_info bi;
 	char name[32];
-	bool first;
 	long ret;
 
 	switch (sub) {
@@ -1520,9 +1532,8 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 			return ret;
 		off = DYN_OFF;
 	}
-	for (first = true; !hotmem_block_next(ctx->hm, &id, first); first = false) {
-		if (DYN_OFF + (long)id < off || hotmem_block_info(ctx->hm, id, &bi) ||
-		    nid >= HM_MAX_NUMNODES || !(bi.nodes & (1ULL << nid)))
+	for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
+		if (hotmem_block_info(ctx->hm, id, &bi) || nid >= HM_MAX_NUMNODES || !(bi.nodes & (1ULL << nid)))
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
 		if (!rd->fn(rd->arg, name, HMFS_NODELINK_INO(key, id), LNK, DYN_OFF + (long)id))
