@@ -354,14 +354,13 @@ static void inval_dir(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
  * incarn.c): the kernel may keep them (an open file or directory
  * holds them, or just its inode cache) with their listing and attributes;
  * kernfs answers for a removed node from then on (tree.c:
- * hmfs_node_get_removed()).  The bus link's number has no incarnation:
- * it is met again when a block with this id comes back.
+ * hmfs_node_get_removed()), its bus link's too (the block's key).
  */
 static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
 	int ret;
 
-	kernel_inval_inode(ctx, HMFS_INO(HMFS_C_BUSLINK, id));
+	kernel_inval_inode(ctx, HMFS_BUSLINK_INO(key));
 	/*
 	 * The directory first, after its name was invalidated (whose
 	 * d_invalidate() dropped every dentry below that nothing holds): an

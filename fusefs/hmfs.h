@@ -40,7 +40,7 @@ enum hmfs_class {
 	HMFS_C_BLOCK = 1, /* memoryN and below: key << 8 | sub, key = incarnation << 28 | id */
 	HMFS_C_NODE = 2, /* nodeN and below: node key << 8 | sub (below) */
 	HMFS_C_NODELINK = 3, /* nodeN/memoryM: node key << 28 | id */
-	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: id */
+	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: the block's key (its incarnation, HMFS_BUSLINK_INO) */
 	HMFS_C_FWMAP = 5, /* firmware/memmap/N and its files: N << 8 | sub */
 	HMFS_C_ACPI = 6, /* a DIMM slot's PNP0C80:xx and its files: slot << 8 | sub */
 	HMFS_C_ACPI_PHYS = 7, /* PNP0C80:xx/physical_nodeK: slot << 40 | K */
@@ -80,6 +80,13 @@ enum hmfs_class {
 #define HMFS_NODE_KEY_BITS (56 - HMFS_BLOCK_ID_BITS)
 #define HMFS_NODE_KEY_LIMIT (1ULL << HMFS_NODE_KEY_BITS)
 #define HMFS_NODE_INO(key, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(key) << 8) | (sub))
+/*
+ * bus/memory/devices/memoryM: a kernfs_node of block M's incarnation (a
+ * removed block's link is not the next one's: a chown through the old
+ * one's inode landed on the new link, review7 #5a).  nodeN/memoryM
+ * carries the node's key and the block's id only: no room for both keys.
+ */
+#define HMFS_BUSLINK_INO(block_key) HMFS_INO(HMFS_C_BUSLINK, (block_key))
 #define HMFS_NODELINK_INO(key, id) \
 	HMFS_INO(HMFS_C_NODELINK, ((uint64_t)(key) << HMFS_BLOCK_ID_BITS) | (id))
 #define HMFS_NODELINK_ID(ino) (HMFS_INO_VAL(ino) & HMFS_BLOCK_ID_MAX)

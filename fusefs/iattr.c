@@ -78,7 +78,7 @@ static long iattr_block(uint64_t ino)
 	case HMFS_C_BLOCK:
 		return (long)HMFS_INO_KEY(ino);
 	case HMFS_C_BUSLINK:
-		return (long)v;
+		return (long)(v & HMFS_BLOCK_ID_MAX); /* the block's key: its id below */
 	case HMFS_C_NODELINK:
 		return (long)HMFS_NODELINK_ID(ino);
 	default:
@@ -160,8 +160,8 @@ static long acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino)
  * disagreed, and an undo that put back less than the removal forgot froze
  * hotmemfs (review5 #1, D1).
  *  - a memory block (remove_memory_block() -> device_unregister(), 6.12):
- *    memoryN/ and below (its key), its bus/memory/devices/memoryN and
- *    nodeK/memoryN links (its id), and its DIMM slot's physical_nodeK
+ *    memoryN/ and below and its bus/memory/devices/memoryN link (its
+ *    key), its nodeK/memoryN links (its id), and its DIMM slot's physical_nodeK
  *    link, which acpi_unbind_one() removes with it (the block's id);
  *  - a NUMA node (try_offline_node() -> unregister_one_node()): nodeN/
  *    and below, its cpuM links (its key);
@@ -176,6 +176,7 @@ static struct iattr_owner iattr_owner(struct hmfs_ctx *ctx, uint64_t ino)
 	case HMFS_C_BLOCK:
 		return (struct iattr_owner){ OWNER_BLOCK, true, HMFS_INO_KEY(ino) };
 	case HMFS_C_BUSLINK:
+		return (struct iattr_owner){ OWNER_BLOCK, true, HMFS_INO_VAL(ino) };
 	case HMFS_C_NODELINK:
 		return (struct iattr_owner){ OWNER_BLOCK, false, (uint64_t)iattr_block(ino) };
 	case HMFS_C_ACPI_PHYS:

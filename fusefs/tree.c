@@ -822,14 +822,18 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		return acpi_node_get(ctx, v >> 8, v & 0xff, n);
 	case HMFS_C_ACPI_PHYS:
 		return acpi_phys_node_get(ctx, v, n);
-	case HMFS_C_BUSLINK:
-		n->id = v;
-		if (hotmem_block_info(ctx->hm, n->id, &bi))
+	case HMFS_C_BUSLINK: {
+		/* the block's key: a removed block's link is not its successor's (below) */
+		long id = hmfs_inc_id(ctx, HMFS_INC_BLOCK, v);
+
+		if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
 			return -ENOENT;
+		n->id = (unsigned long)id;
 		n->mode = LNK;
 		snprintf(n->target, sizeof(n->target), "../../../devices/system/memory/memory%lu",
 			 n->id);
 		return 0;
+	}
 	}
 	return -ENOENT;
 }
@@ -880,6 +884,12 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
 		break;
 	case HMFS_C_NODECPU:
 		if (key_went(ctx, HMFS_INC_NODE, v >> 16)) {
+			n->mode = LNK;
+			ret = 0;
+		}
+		break;
+	case HMFS_C_BUSLINK:
+		if (key_went(ctx, HMFS_INC_BLOCK, v)) {
 			n->mode = LNK;
 			ret = 0;
 		}
@@ -1054,7 +1064,7 @@ static int lookup_static_child(struct hmfs_ctx *ctx, int idx, const char *name, 
 		break;
 	case DYN_BUSLINKS:
 		if (parse_id(name, "memory", &id))
-			return hmfs_node_get(ctx, HMFS_INO(HMFS_C_BUSLINK, id), n);
+			return hmfs_node_get(ctx, HMFS_BUSLINK_INO(block_key(ctx, id)), n);
 		break;
 	case DYN_FWMAP:
 		if (parse_id(name, "", &id) && id <= UINT32_MAX)
@@ -1337,7 +1347,7 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 			snprintf(name, sizeof(name), "memory%lu", id);
 			if (!rd->fn(rd->arg, name,
 				    blk ? hmfs_block_dir_ino(ctx, id) :
-					  HMFS_INO(HMFS_C_BUSLINK, id),
+					  HMFS_BUSLINK_INO(block_key(ctx, id)),
 				    blk ? DIR_MODE : LNK, DYN_OFF + (long)id))
 				return DYN_OFF + (long)id;
 		}

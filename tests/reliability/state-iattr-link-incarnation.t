@@ -1,0 +1,50 @@
+#!/bin/bash
+# A block's bus/memory/devices/memoryN link is a kernfs_node of the
+# block's incarnation: remove_memory_block() -> device_unregister() (6.12)
+# takes it with the block, and a block of that id added again has a new
+# one.  A chown through an inode of the old link (an O_PATH fd held
+# across the removal, fchownat(AT_EMPTY_PATH)) changes the old node, which
+# nobody sees any more (kernfs_setattr() of a removed node); it must not
+# land on the new link.  The link's inode number carried only the block's
+# id (fix5's report; review7 #5a): the old fd's chown chowned the new
+# link, live and after kill -9.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_env
+command -v python3 >/dev/null || skip_all "no python3"
+start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }
+A=0x100000000
+B=$MNT/sys/bus/memory/devices/memory32
+ctl device_add pc-dimm id=d1 size=128M addr=$A >/dev/null
+tap_ok $? "d1 at $A: memory32"
+out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$B" <<'EOF2'
+import ctypes, errno, os, sys
+from hmctl_py import ctl
+
+link = sys.argv[1]
+libc = ctypes.CDLL(None, use_errno=True)
+AT_EMPTY_PATH = 0x1000
+fd = os.open(link, os.O_PATH | os.O_NOFOLLOW)
+old = os.fstat(fd).st_ino if False else os.lstat(link).st_ino
+ctl("device_del", "d1")
+ctl("device_add", "pc-dimm", "id=d2", "size=128M", "addr=0x100000000")
+new = os.lstat(link).st_ino
+print("ino", "same" if new == old else "other")
+r = libc.fchownat(fd, b"", 7, 7, AT_EMPTY_PATH)
+print("fchownat", "ok" if r == 0 else errno.errorcode[ctypes.get_errno()])
+st = os.lstat(link)
+print("new", "%d:%d" % (st.st_uid, st.st_gid))
+EOF2
+2>&1)
+echo "$out" | sed "s/^/# /"
+line() { echo "$out" | grep "^$1 " | sed "s|^$1 ||"; }
+is "$(line ino)" other "d2's memory32 link is another inode than d1's"
+is "$(line new)" 0:0 "a chown through d1's link held open does not reach d2's link"
+kill9_fs
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "restart after kill -9"
+is "$(stat -c %u:%g "$B")" 0:0 "... d2's link still 0:0"
+stop_fs
+done_testing
