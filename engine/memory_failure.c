@@ -7,7 +7,8 @@
  *
  * A kernel page that stays in use is poisoned all the same and its user
  * goes on (memory_failure()'s MF_IGNORED); soft_offline_page() leaves it
- * (-EIO).  Not modelled: the HugeTLB pool's pages (-EBUSY, unpoisoned).
+ * (-EIO).  soft_offline_page() of a free huge page dissolves it first;
+ * memory_failure()'s (MF_MSG_FREE_HUGE) is not modelled (-EBUSY, unpoisoned).
  */
 #include "internal.h"
 
@@ -120,9 +121,15 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 		goto out;
 	}
 	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
-		/* not modelled: dissolve_free_hugetlb_folio() of a free huge page */
-		pr_info(hm, "soft offline: %#llx: page cannot be migrated", (unsigned long long)pfn);
-		ret = -EBUSY;
+		/*
+		 * A free huge page (the pool's are all free): get_hwpoison_page()
+		 * is 0 for it and page_handle_poison() dissolves it, then takes
+		 * the page off the buddy (6.12 soft_offline_page(),
+		 * __page_handle_poison()): the pool shrinks by one.
+		 */
+		ret = dissolve_free_hugetlb_folio(hm, (unsigned long)pfn & ~(pageblock_nr_pages - 1));
+		/* a dissolve that fails (its vmemmap not restored): page_handle_poison() false */
+		ret = ret ? -EBUSY : retire_free_page(hm, (unsigned long)pfn);
 	} else if (!page_handlable(hm, page, (unsigned long)pfn)) {
 		/* get_any_page(): -EIO after its retries, which soft_offline_page() returns */
 		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);

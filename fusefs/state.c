@@ -1033,7 +1033,8 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_POLICY] = K(PARAMS),
 	[HMFS_CH_VMEM_UNPLUG_ONLINE] = K(PARAMS),
 	[HMFS_CH_NOTIFIER_ERROR] = K(PARAMS),
-	[HMFS_CH_MEMORY_FAILURE] = K(PARAMS) | K(HWPOISON),
+	/* soft_offline_page() of a free huge page dissolves it */
+	[HMFS_CH_MEMORY_FAILURE] = K(PARAMS) | K(HWPOISON) | K(HUGETLB),
 	[HMFS_CH_IATTR] = K(IATTRS),
 	[HMFS_CH_BUS_AUTOPROBE] = K(PARAMS),
 	[HMFS_CH_NODE_HUGEPAGES] = K(PARAMS) | K(HUGETLB),

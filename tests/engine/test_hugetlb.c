@@ -36,6 +36,41 @@ static void test_hvo_frees_seven_vmemmap_pages_per_huge_page(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * soft_offline_page() of a free huge page's page (6.12: get_hwpoison_page()
+ * 0, page_handle_poison() -> __page_handle_poison()): the huge page is
+ * dissolved, the page taken off the buddy and poisoned, the rest of it
+ * free; the pool one smaller.  It was -EBUSY, the pool untouched.  With
+ * HVO, its vmemmap restored first.  The block then offlines over it.
+ */
+static void test_soft_offline_dissolves_a_free_huge_page(void **state)
+{
+	(void)state;
+	for (int hvo = 0; hvo < 2; hvo++) {
+		struct hotmem *hm = boot("default", hvo ? "hugetlb_free_vmemmap=on" : NULL);
+		unsigned long flags, pfn;
+
+		assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+		pfn = hm->hugetlb_pool[1] + 5;
+		assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);
+		assert_int_equal(hm->hugetlb_nr, 3);
+		assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+		assert_true(flags & (1UL << HM_PG_hwpoison));
+		assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+		assert_int_equal(hvo_saved(hm), hvo ? 21 : 0);
+		check(hm);
+		/* its neighbours are free: taken at their pfn */
+		assert_int_equal(hotmem_alloc_page_at(hm, pfn + 1, HM_ALLOC_MOVABLE, NULL), 0);
+		assert_int_equal(hotmem_hugetlb_free(hm, 3), 3);
+		check(hm);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 static void test_hvo_off_saves_nothing(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
@@ -334,7 +369,7 @@ static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 	struct hotmem *hm = hvo_lose_memmap(true, 6);
 	const unsigned long base = HVO_DIMM >> 12;
 	struct mem_section *ms = __nr_to_section(hm, 32);
-	unsigned long lost = 0, pfn = 0, flags;
+	unsigned long lost = 0, pfn = 0, flags, nr;
 	struct hm_explain ex;
 	char err[256];
 
@@ -362,15 +397,22 @@ static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 	hotmem_fail_nth_alloc(hm, 0);
 	hm->fail_more = 0;
 	assert_non_null(hotmem_check_invariants(hm, err, sizeof(err)) ? err : NULL);
-	/* the host willing: mapped back, and the tail of a huge page is no free page */
-	assert_int_equal(hotmem_soft_offline_page(hm, pfn), -EBUSY);
+	/*
+	 * the host willing: mapped back; soft offline of the free huge page's
+	 * tail dissolves it and retires the tail (6.12 page_handle_poison();
+	 * it was -EBUSY, the pool untouched)
+	 */
+	nr = hm->hugetlb_nr;
+	assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);
+	assert_int_equal(hm->hugetlb_nr, nr - 1);
 	assert_int_equal(ms->vmemmap.pte[(pfn - base) / 64] & VMEMMAP_PTE_LOST, 0);
 	assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+	assert_true(flags & (1UL << HM_PG_hwpoison));
 	assert_non_null(hotmem_pfn_to_page(hm, pfn));
 	check(hm);
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_not_equal(ex.verdict, "enomem");
-	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, nr), (long)nr - 1);
 	assert_int_equal(hvo_saved(hm), 0);
 	read_memmap(hm, base, base + 32768);
 	check(hm);
@@ -1073,6 +1115,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
 		cmocka_unit_test(test_hvo_off_saves_nothing),
+		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),

@@ -89,6 +89,23 @@ is "$(mf)" "$before" "... nodeN/memory_failure/ as before"
 is "$(hwc)" 8 "... HardwareCorrupted: 8 kB"
 stop_fs
 
+# soft_offline_page of a HugeTLB pool page dissolves its huge page: the
+# pool one smaller, the page retired, both after kill -9
+start_fs_netns "${OPTS[@]}" --fresh --cmdline hotmem.kernel_alloc=off
+tap_ok $? "hotmemfs mounts"
+H=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB
+# huge pages come from ZONE_MOVABLE first: 64 of them fill memory64
+echo 0x200000000 >"$M/probe" && echo online_movable >"$M/memory64/state" && echo 64 >"$H/nr_hugepages"
+tap_ok $? "memory64 online_movable, 64 huge pages"
+is "$(cat "$H/free_hugepages")" 64 "... all free"
+is "$(W "$M/soft_offline_page" 0x200405000)" "ret=11" "soft_offline_page of a page of one: retired"
+is "$(cat "$H/nr_hugepages") $(hwc)" "63 4" "... its huge page dissolved: 63 left, HardwareCorrupted 4 kB"
+kill9_fs
+start_fs_netns "${OPTS[@]}" --cmdline hotmem.kernel_alloc=off
+tap_ok $? "restart after kill -9"
+is "$(cat "$H/nr_hugepages") $(hwc)" "63 4" "... the same"
+stop_fs
+
 # a retirement whose save fails cannot be undone: frozen, the file's machine after kill -9
 state_on_small_tmpfs hotmem-hwpoison
 start_fs_netns "${OPTS[@]}" --fresh
