@@ -25,22 +25,26 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 			pfn += skip;
 			continue;
 		}
-		if ((PageOffline(page) && !page->_refcount) || test_page_flag(page, PG_hwpoison)) {
+		if (PageOffline(page) && !page->_refcount) {
 			pfn++;
 			continue;
 		}
-		/*
-		 * When offlining, every PageOffline page counts as movable: its
-		 * driver (virtio-mem) drops its reference in MEM_GOING_OFFLINE;
-		 * one still referenced after that fails later, in
-		 * scan_movable_pages().
-		 */
-		if ((flags & MEMORY_OFFLINE) && PageOffline(page)) {
-			pfn++;
-			continue;
-		}
+		/* a reserved page pins its pageblock, poisoned or not (6.12 order) */
 		if (PageReserved(page) || test_page_flag(page, PG_vmemmap))
 			return (long)pfn;
+		/*
+		 * When offlining, a poisoned page (not in the buddy, with the
+		 * poison's reference) is stepped over, and every PageOffline
+		 * page counts as movable: its driver (virtio-mem) drops its
+		 * reference in MEM_GOING_OFFLINE; one still referenced after
+		 * that fails later, in scan_movable_pages().  Outside offline
+		 * (alloc_contig_range()) a poisoned page is in use.
+		 */
+		if ((flags & MEMORY_OFFLINE) &&
+		    (test_page_flag(page, PG_hwpoison) || PageOffline(page))) {
+			pfn++;
+			continue;
+		}
 		if (page->_refcount && !PageMovable(page))
 			return (long)pfn;
 		pfn++;
