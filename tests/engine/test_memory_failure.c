@@ -210,6 +210,17 @@ static void test_memory_failure_of_kernel_pages_is_ignored(void **state)
 	hotmem_destroy(hm);
 }
 
+/* a DIMM online_kernel with a workload kmalloc page at DIMM_PFN + 20009 (*@u) */
+static struct hotmem *dimm_with_kmalloc_page(unsigned long *u)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, u), 0);
+	return hm;
+}
+
 /*
  * A workload kmalloc page memory_failure() ignored stays its owner's
  * while its block is online; offline steps over the poison as 6.12 does,
@@ -220,14 +231,11 @@ static void test_memory_failure_of_kernel_pages_is_ignored(void **state)
  */
 static void test_ignored_workload_page_leaves_with_its_block(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	unsigned long u;
+	struct hotmem *hm = dimm_with_kmalloc_page(&u);
 	uint64_t pfn;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, &u), 0);
 	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20009), -EBUSY);
 	/* ignored: still the owner's */
 	assert_int_equal(hotmem_handle_pfn(hm, u, &pfn), 0);
@@ -252,14 +260,11 @@ static void test_ignored_workload_page_leaves_with_its_block(void **state)
  */
 static void test_memory_failure_counted_as_recorded(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	unsigned long u;
+	struct hotmem *hm = dimm_with_kmalloc_page(&u);
 	int counted;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20009, HM_ALLOC_UNMOVABLE, &u), 0);
 	assert_int_equal(hotmem_memory_failure_counted(hm, DIMM_PFN + 20009, HM_MF_NONE, &counted),
 			 -EBUSY);
 	assert_int_equal(counted, HM_MF_IGNORED);
