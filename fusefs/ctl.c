@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hmfs.h"
 
@@ -24,6 +25,7 @@
 struct cmd_result {
 	json_object *ret; /* owned; NULL on error */
 	char err[ERRLEN];
+	const struct hotmem_task *client; /* the client's hang-up (ctlsock.c); NULL: none */
 };
 
 /* ---- argument helpers -------------------------------------------------- */
@@ -476,26 +478,83 @@ static int cmd_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	return 0;
 }
 
+/*
+ * `current` of a command's offline: offline_pages() migrates until the
+ * range is free and only signal_pending() ends it (6.12, "signal
+ * backoff").  A control client sends no signal; what stands for one is
+ * its hang-up (killed, or its own -t ran out), hotmemfs stopping (every
+ * other thread of the stop would wait for change_lock), and the
+ * command's "timeout" (ms), as `hotmem run`'s offline BLOCK timeout=MS.
+ */
+struct ctl_signal {
+	struct hmfs_ctx *ctx;
+	const struct hotmem_task *client;
+	struct timespec end; /* tv_sec 0: no timeout */
+	const char *why; /* which one came, for the reply */
+};
+
+static bool ctl_signal_pending(void *arg)
+{
+	struct ctl_signal *s = arg;
+	struct timespec now;
+
+	if (__atomic_load_n(&s->ctx->stopping, __ATOMIC_ACQUIRE))
+		s->why = "hotmemfs is stopping";
+	else if (s->client && s->client->signal_pending(s->client->arg))
+		s->why = "the client hung up";
+	else if (s->end.tv_sec && !clock_gettime(CLOCK_MONOTONIC, &now) &&
+		 (now.tv_sec > s->end.tv_sec ||
+		  (now.tv_sec == s->end.tv_sec && now.tv_nsec >= s->end.tv_nsec)))
+		s->why = "the timeout ran out";
+	return s->why != NULL;
+}
+
+static void ctl_signal_init(struct ctl_signal *s, struct hmfs_ctx *ctx,
+			    const struct hotmem_task *client, long long timeout_ms)
+{
+	*s = (struct ctl_signal){ .ctx = ctx, .client = client };
+	if (timeout_ms <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &s->end);
+	s->end.tv_sec += timeout_ms / 1000;
+	s->end.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (s->end.tv_nsec >= 1000000000L) {
+		s->end.tv_sec++;
+		s->end.tv_nsec -= 1000000000L;
+	}
+}
+
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
+	struct ctl_signal sig;
+	const struct hotmem_task task = { ctl_signal_pending, &sig };
+	long long block, timeout;
 	const char *state;
-	long long block;
 	int ret;
 
 	if (arg_string(args, "state", &state, r->err))
 		return -EINVAL;
-	if (arg_int(args, "block", -1, &block, r->err))
+	if (arg_int(args, "block", -1, &block, r->err) ||
+	    arg_int(args, "timeout", 0, &timeout, r->err))
 		return -EINVAL;
 	ch.value = state ? hmu_online_type_from_str(state) : -EINVAL;
-	if (block < 0 || ch.value < 0) {
+	if (block < 0 || ch.value < 0 || timeout < 0) {
 		snprintf(
 			r->err, ERRLEN,
-			"need 'block' and 'state' (offline, online, online_kernel, online_movable)");
+			"need 'block' and 'state' (offline, online, online_kernel, online_movable), 'timeout' (ms) >= 0");
 		return -EINVAL;
 	}
 	ch.id = (unsigned long)block;
+	ctl_signal_init(&sig, ctx, r->client, timeout);
+	ch.task = &task;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
+	if (ret == -EINTR && sig.why) {
+		snprintf(r->err, ERRLEN,
+			 "memory%lld: %s interrupted (%s): pages still in use, the block left as it was",
+			 block, state, sig.why);
+		return ret;
+	}
 	if (ret) {
 		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s", block, state, strerror(-ret));
 		return ret;
@@ -823,8 +882,14 @@ static json_object *query_commands(void)
 /* Returns the reply; @follow says whether the client asked for events. */
 json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, json_object *req, struct hmfs_ctl_follow *follow)
 {
+	return hmfs_ctl_execute_task(ctx, req, follow, NULL);
+}
+
+json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
+				   struct hmfs_ctl_follow *follow, const struct hotmem_task *client)
+{
 	json_object *args = NULL, *reply, *id = NULL;
-	struct cmd_result r = { 0 };
+	struct cmd_result r = { .client = client };
 	const char *name;
 	int ret;
 

@@ -493,9 +493,24 @@ static bool ctl_stopping(struct hmfs_ctx *ctx)
 	return __atomic_load_n(&ctx->ctl_stopping, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * A command's "signal" from its client (ctl.c: what ends an offline that
+ * loops): the client is gone, both ways (POLLHUP: killed, or hotmemctl's
+ * -t ran out and it closed).  Not POLLRDHUP: a client that only shut its
+ * writing side (socat, nc -N) still waits for the reply.
+ */
+static bool client_hung_up(void *arg)
+{
+	const struct conn *c = arg;
+	struct pollfd p = { .fd = c->fd, .events = 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
+	const struct hotmem_task client = { client_hung_up, c };
 	struct hmfs_ctl_reader r;
 	char buf[4096];
 	ssize_t n;
@@ -524,7 +539,7 @@ static void *conn_main(void *arg)
 					json_object_put(req);
 					goto stopping;
 				}
-				reply = hmfs_ctl_execute(c->ctx, req, &f);
+				reply = hmfs_ctl_execute_task(c->ctx, req, &f, &client);
 				json_object_put(req);
 				/* a follower before the success: no event between is lost */
 				if (f.events && !(sub = sub_add(c->ctx, c->fd, f.trace))) {

@@ -662,9 +662,7 @@ static void blocks_atime_note(struct hmfs_ctx *ctx, fuse_ino_t ino, off_t off)
  */
 static bool req_interrupted(void *req)
 {
-	const struct hmfs_loop *loop = req_ctx(req)->loop;
-
-	if (loop && __atomic_load_n(&loop->stop, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&req_ctx(req)->stopping, __ATOMIC_ACQUIRE))
 		return true;
 	return fuse_req_interrupted(req);
 }
@@ -912,6 +910,8 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 	if (res > 0)
 		res = 0;
 out_stop:
+	/* an offline under way (a store's, a control command's) ends: the join waits for it */
+	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	loop_stop_workers(&loop, started);
 	fuse_session_reset(se);
 	ctx->loop = NULL;

@@ -502,6 +502,12 @@ struct hmfs_ctx {
 	pthread_t ctl_thread;
 	bool ctl_started;
 	bool ctl_stopping; /* __atomic_*: hmfs_ctl_stop() began, no command runs (ctlsock.c) */
+	/*
+	 * __atomic_*: hotmemfs is stopping (the stopper took its signal, or
+	 * the session loop ended): the signal of an offline under way, whoever
+	 * asked for it (fs.c, ctl.c) -- the stop waits for change_lock
+	 */
+	bool stopping;
 	/* never held across a blocking call: the notifier takes it */
 	pthread_mutex_t sub_lock;
 	struct hmfs_sub *subs;
@@ -1035,6 +1041,10 @@ struct hmfs_ctl_follow { /* the request asked to turn into an event stream */
 };
 struct json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, struct json_object *req,
 				     struct hmfs_ctl_follow *follow);
+/* the same for a client whose hang-up @client reports: an offline's signal (NULL: none) */
+struct json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, struct json_object *req,
+					  struct hmfs_ctl_follow *follow,
+					  const struct hotmem_task *client);
 struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
 
 /* ctlsock.c: the control socket */

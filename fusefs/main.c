@@ -547,6 +547,8 @@ static void *stopper_main(void *arg)
 	stop_signals(&set);
 	if (sigwait(&set, &sig) || stopper_loop_done(st))
 		return NULL; /* the loop ended by itself (unmounted): main woke us */
+	/* an offline under way (a store's, a control command's) ends: it holds change_lock */
+	__atomic_store_n(&st->ctx->stopping, true, __ATOMIC_RELEASE);
 	/* the loop still reads: the call in flight is answered */
 	hmfs_events_kernel_gone(st->ctx);
 	fuse_session_exit(st->ctx->se);
@@ -599,6 +601,7 @@ static void stopper_stop(struct stopper *st)
 static void teardown(struct hmfs_ctx *ctx)
 {
 	/* first (the stopper did already, unless the loop ended by itself or never ran) */
+	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	hmfs_events_kernel_gone(ctx);
 	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
 	if (ctx->acpi_slots)
