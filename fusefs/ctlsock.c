@@ -363,6 +363,26 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
  * socket, and for the client going away (EOF, or hmfs_ctl_stop()'s
  * shutdown).  Bytes the client sends meanwhile are read and ignored.
  */
+static bool ctl_stopping(struct hmfs_ctx *ctx);
+
+/*
+ * A follower's stream ended by hmfs_ctl_stop(): its last line says so (a
+ * bare EOF left `hotmemctl events` ending with 0, as if it had been asked
+ * to).  Not at the middle of a line, and without blocking: a client that
+ * stopped reading must not hold up the stop (it sees the EOF alone).
+ */
+static void follow_say_stopping(int fd, size_t off)
+{
+	json_object *o = hmfs_ctl_error("GenericError", "hotmemfs is stopping: no more events");
+	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+
+	if (!off && n > 0 && (size_t)n < sizeof(buf))
+		send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	json_object_put(o);
+}
+
 static void follow(struct hmfs_ctx *ctx, struct hmfs_sub *s)
 {
 	int fd = s->fd;
@@ -391,6 +411,8 @@ static void follow(struct hmfs_ctx *ctx, struct hmfs_sub *s)
 		if (ret < 0 && ret != -EAGAIN)
 			break;
 	}
+	if (ctl_stopping(ctx))
+		follow_say_stopping(fd, off);
 	sub_del(ctx, s);
 }
 

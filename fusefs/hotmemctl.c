@@ -50,6 +50,7 @@ struct cli {
 	long deadline_ms; /* CLOCK_MONOTONIC ms the reply must come by; 0: none */
 	unsigned server_limit; /* the command's own limit in hotmemfs (settle's), s; 0: none said */
 	bool timed_out; /* said so already */
+	bool hung_up; /* the server closed the connection (EOF, ECONNRESET) */
 	int fd;
 	const char *export_dir; /* export DIR: a status request, then the copy */
 	struct json_tokener *tok;
@@ -229,8 +230,10 @@ static json_object *recv_obj(struct cli *c)
 		if (ready < 0 && errno == EINTR)
 			continue;
 		n = recv(c->fd, c->buf, sizeof(c->buf), 0);
-		if (n <= 0)
+		if (n <= 0) {
+			c->hung_up = n == 0 || errno == ECONNRESET;
 			return NULL;
+		}
 		c->len = (size_t)n;
 		c->off = 0;
 	}
@@ -387,11 +390,28 @@ static void print_event(json_object *e)
 	fflush(stdout);
 }
 
+/*
+ * hotmemfs hung up with no reply: an EOF, or ECONNRESET -- it closed with
+ * our request unread, or before accepting us (still in its backlog)
+ */
+static void say_hung_up(const struct cli *c, const char *what)
+{
+	fprintf(stderr, "hotmemctl: %s: hotmemfs closed the connection %s: stopping or crashed?\n",
+		c->sock, what);
+}
+
+/* until hotmemfs ends the stream: it says it stops (an error line), or hangs up; 1 either way */
 static int follow_events(struct cli *c)
 {
-	json_object *e;
+	json_object *e, *err;
 
 	while ((e = recv_obj(c))) {
+		err = get(e, "error");
+		if (err) {
+			fprintf(stderr, "hotmemctl: %s\n", gs(err, "desc"));
+			json_object_put(e);
+			return 1;
+		}
 		if (c->json)
 			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN));
 		else
@@ -399,7 +419,9 @@ static int follow_events(struct cli *c)
 		fflush(stdout);
 		json_object_put(e);
 	}
-	return 0;
+	if (c->hung_up)
+		say_hung_up(c, "without a word");
+	return 1;
 }
 
 /*
@@ -758,6 +780,8 @@ int main(int argc, char **argv)
 	if (sent && !(reply = recv_obj(c))) {
 		if (sent == -EAGAIN && c->deadline_ms)
 			say_timed_out(c);
+		else if (sent == -ECONNRESET || sent == -EPIPE || c->hung_up)
+			say_hung_up(c, "without replying");
 		else if (!c->timed_out)
 			fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
 		goto out;
@@ -765,7 +789,9 @@ int main(int argc, char **argv)
 	if (!reply)
 		reply = recv_obj(c);
 	if (!reply) {
-		if (!c->timed_out)
+		if (c->hung_up)
+			say_hung_up(c, "without replying");
+		else if (!c->timed_out)
 			fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
 		goto out;
 	}
