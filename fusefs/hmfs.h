@@ -267,6 +267,7 @@ struct hmfs_node {
 	char target[96]; /* symlinks */
 	int nlink;
 	bool removed; /* of a removed block's incarnation (tree.c: hmfs_node_get_removed()) */
+	uint64_t fw_start, fw_end; /* firmware/memmap/N and below: the entry's range (inclusive) */
 };
 
 /* ---- per-open state (kernfs_open_file) ----------------------------- */

@@ -51,6 +51,8 @@ struct hmfs_iattr {
 	struct timespec atime, mtime, ctime;
 	bool runtime_forbidden; /* power/control: "on" */
 	struct hmfs_xattr *xattrs;
+	/* firmware/memmap/N's: its entry's range, forgotten with its memory (iattr_fwmap_went()) */
+	uint64_t fw_start, fw_end;
 	struct hmfs_iattr *next;
 };
 
@@ -254,14 +256,24 @@ static struct hmfs_iattr *iattr_new_in(struct hmfs_iattr **tbl, uint64_t ino)
 	return a;
 }
 
-/* kernfs_iattrs(): find or make, under iattr_lock */
-static struct hmfs_iattr *iattr_get(struct hmfs_ctx *ctx, uint64_t ino)
+/* a new entry @a of node @n: a firmware map entry's keeps its range (iattr_fwmap_went()) */
+static struct hmfs_iattr *iattr_born(struct hmfs_iattr *a, const struct hmfs_node *n)
 {
-	struct hmfs_iattr *a = iattr_find(ctx, ino);
+	if (a) {
+		a->fw_start = n->fw_start;
+		a->fw_end = n->fw_end;
+	}
+	return a;
+}
+
+/* kernfs_iattrs() of node @n: find or make, under iattr_lock */
+static struct hmfs_iattr *iattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	struct hmfs_iattr *a = iattr_find(ctx, n->ino);
 
 	if (a)
 		return a;
-	a = iattr_new_in(ctx->iattr, ino);
+	a = iattr_born(iattr_new_in(ctx->iattr, n->ino), n);
 	if (a)
 		__atomic_add_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	return a;
@@ -324,7 +336,7 @@ static int setattr_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, const 
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = iattr_get(ctx, n->ino);
+	a = iattr_get(ctx, n);
 	if (!a) {
 		pthread_mutex_unlock(&ctx->iattr_lock);
 		return -ENOMEM;
@@ -388,6 +400,33 @@ static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, unsigned lo
 static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino);
 
 /*
+ * Caller holds iattr_lock: the firmware map entries whose range holds
+ * block @id's memory go with it -- firmware_map_remove() (6.12
+ * try_remove_memory(), before the blocks' removal) drops the entry's
+ * kobject and its iattrs, and entry numbers are never given again, so
+ * one kept was dead for good and nr_iattr never came back to 0 (every
+ * stat then takes iattr_lock; review7 D2).  All on one chain, a few a DIMM.
+ */
+static void iattr_fwmap_went(struct hmfs_ctx *ctx, unsigned long id)
+{
+	uint64_t addr = (uint64_t)id * ctx->block_size;
+	unsigned h = iattr_hash(HMFS_INO(HMFS_C_FWMAP, 0));
+
+	for (struct hmfs_iattr **p = &ctx->iattr[h]; *p;) {
+		struct hmfs_iattr *a = *p;
+
+		if (HMFS_INO_CLASS(a->ino) != HMFS_C_FWMAP || a->fw_end <= a->fw_start ||
+		    addr < a->fw_start || addr > a->fw_end) {
+			p = &a->next;
+			continue;
+		}
+		*p = a->next;
+		iattr_free(a);
+		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/*
  * A re-added block starts with the kernel's modes, no xattrs, "auto"
  * again, and so does its DIMM slot's physical_nodeK link, which
  * acpi_unbind_one() removed with it: what goes with the incarnation that
@@ -411,6 +450,7 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t ke
 	iattr_forget_chain(ctx, id, id, key);
 	if (link && owned_by_block(ctx, link, id, key) && iattr_drop_in(ctx->iattr, link))
 		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+	iattr_fwmap_went(ctx, id);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
@@ -484,7 +524,7 @@ static int pm_runtime_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, boo
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = forbid ? iattr_get(ctx, n->ino) : iattr_find(ctx, n->ino);
+	a = forbid ? iattr_get(ctx, n) : iattr_find(ctx, n->ino);
 	if (a)
 		a->runtime_forbidden = forbid;
 	else if (forbid)
@@ -595,7 +635,7 @@ static int xattr_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, const ch
 			return -ENOMEM;
 	}
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = value ? iattr_get(ctx, n->ino) : iattr_find(ctx, n->ino);
+	a = value ? iattr_get(ctx, n) : iattr_find(ctx, n->ino);
 	if (!a) {
 		ret = value ? -ENOMEM : -ENODATA;
 		goto out;
@@ -1403,7 +1443,7 @@ static int iattr_entry_into(struct hmfs_iattr **tbl, const struct hmfs_node *n, 
 	int more = iattr_drop_in(tbl, n->ino) ? -1 : 0;
 	struct hmfs_iattr *a;
 
-	if (hmfs_iattr_entry_keeps(e) && (a = iattr_new_in(tbl, n->ino))) {
+	if (hmfs_iattr_entry_keeps(e) && (a = iattr_born(iattr_new_in(tbl, n->ino), n))) {
 		iattr_entry_restore(a, n, e);
 		more++;
 	}

@@ -749,9 +749,13 @@ long hmfs_fwmap_find(struct hmfs_ctx *ctx, uint64_t start, uint64_t end, const c
 static int fwmap_node_get(struct hmfs_ctx *ctx, unsigned long index, unsigned sub,
 			  struct hmfs_node *n)
 {
-	if (!hmfs_fwmap_entry(ctx, index, NULL) || sub >= FSUB_END_)
+	struct hm_fwmap_entry fe;
+
+	if (!hmfs_fwmap_entry(ctx, index, &fe) || sub >= FSUB_END_)
 		return -ENOENT;
 	n->id = index;
+	n->fw_start = fe.start;
+	n->fw_end = fe.end;
 	if (sub == FSUB_DIR) {
 		n->mode = DIR_MODE;
 		n->nlink = 2;
