@@ -17,7 +17,7 @@ if ! wait_for 10 test -e "$mem/block_size_bytes"; then
 	cat "$TMP/fs.log" | sed 's/^/# /'
 	skip_all "hotmemfs did not mount"
 fi
-trap 'cleanup_fs' EXIT
+trap '((BASHPID == _lib_pid)) && cleanup_fs' EXIT
 cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
 if grep -q "uevents over netlink off" "$TMP/fs.log"; then
 	echo "# hotmemfs netlink injection is off here: $(grep -m1 'netlink off' "$TMP/fs.log")"

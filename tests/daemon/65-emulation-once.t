@@ -20,7 +20,7 @@ if ! wait_for 10 test -e "$mnt/sys/devices/system/memory/block_size_bytes"; then
 	sed 's/^/# /' "$TMP/fs.log"
 	skip_all "hotmemfs did not mount"
 fi
-trap 'cleanup_fs' EXIT
+trap '((BASHPID == _lib_pid)) && cleanup_fs' EXIT
 cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
 grep -q "uevents over netlink on" "$TMP/fs.log" ||
 	echo "# hotmemfs cannot inject over netlink here: $(grep -m1 netlink "$TMP/fs.log")"

@@ -9,7 +9,7 @@ command -v ip >/dev/null || skip_all "no ip (iproute2)"
 
 NS=hotmemfs-t$$
 ip netns add "$NS" || skip_all "cannot create a network namespace"
-trap 'ip netns del "$NS" 2>/dev/null; ip netns del "$NS-new" 2>/dev/null; cleanup' EXIT
+trap 'in_test_shell && { ip netns del "$NS" 2>/dev/null; ip netns del "$NS-new" 2>/dev/null; cleanup; }' EXIT
 L="python3 $HOTMEM_SRC/tests/fusefs/uevent_listen.py"
 USOCK=$TMP/uevent.sock
 

@@ -10,7 +10,7 @@ command -v ip >/dev/null || skip_all "no ip (iproute2)"
 NS=hotmemfs-d$$
 ip netns add "$NS" || skip_all "cannot create a network namespace"
 HPID=
-trap '[ -n "$HPID" ] && kill $HPID 2>/dev/null; ip netns del "$NS" 2>/dev/null; cleanup' EXIT
+trap 'in_test_shell && { [ -n "$HPID" ] && kill $HPID 2>/dev/null; ip netns del "$NS" 2>/dev/null; cleanup; }' EXIT
 M=$MNT/sys/devices/system/memory
 
 wait_online() {	# wait_online FIRST LAST

@@ -12,8 +12,8 @@ NS=hotmemfs-nn$$
 had_none=no
 [ -e /run/netns/none ] && had_none=yes
 # what a hotmemfs without the fix makes is removed too ("none" only if it was not there)
-trap 'for n in "$NS-priv" "$NS-orphan"; do ip netns del "$n" 2>/dev/null; rm -f "/run/netns/$n"; done
-	[ $had_none = no ] && ip netns del none 2>/dev/null; cleanup' EXIT
+trap 'in_test_shell && { for n in "$NS-priv" "$NS-orphan"; do ip netns del "$n" 2>/dev/null; rm -f "/run/netns/$n"; done
+	[ $had_none = no ] && ip netns del none 2>/dev/null; cleanup; }' EXIT
 
 # --netns none
 start_fs --fresh --netns none

@@ -14,7 +14,7 @@ PARAM=/sys/module/fuse/parameters/enable_uring
 [ -x "$FLOOR" ] || skip_all "no $FLOOR"
 [ -w "$PARAM" ] || skip_all "this kernel has no FUSE over io_uring (no $PARAM: before 6.14 or without CONFIG_FUSE_IO_URING)"
 OLD=$(cat "$PARAM")
-trap 'echo "$OLD" >"$PARAM"; cleanup' EXIT
+trap 'in_test_shell && { echo "$OLD" >"$PARAM"; cleanup; }' EXIT
 FM=$TMP/floor
 mkdir -p "$FM"
 FLOOR_PID=

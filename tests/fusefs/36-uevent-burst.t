@@ -10,7 +10,7 @@ require_env
 command -v ip >/dev/null || skip_all "no ip (iproute2)"
 NS=hotmemfs-burst$$
 ip netns add "$NS" || skip_all "cannot create a network namespace"
-trap 'ip netns del "$NS" 2>/dev/null; cleanup' EXIT
+trap 'in_test_shell && { ip netns del "$NS" 2>/dev/null; cleanup; }' EXIT
 M=$MNT/sys/devices/system/memory
 L="python3 $HOTMEM_SRC/tests/fusefs/uevent_burst.py"
 N=600

@@ -61,7 +61,7 @@ restore_cache() {
 	rm -rf "$sysd/hotmemfs.service.d"
 	rm -rf "$rootfs/var/lib/hotmem" 2>/dev/null
 }
-trap 'restore_cache; cleanup' EXIT
+trap '((BASHPID == _lib_pid)) && { restore_cache; cleanup; }' EXIT
 
 nspawn=
 leader=

@@ -68,7 +68,7 @@ state_on_small_tmpfs() {
 	SD=$TMP/statedir
 	mkdir -p "$SD"
 	mount -t tmpfs -o size=256k,mode=0700 "$1" "$SD" || skip_all "cannot mount a tmpfs"
-	trap 'stop_fs; umount -l "$SD" 2>/dev/null; cleanup' EXIT
+	trap 'in_test_shell && { stop_fs; umount -l "$SD" 2>/dev/null; cleanup; }' EXIT
 	STATE=$SD/hotmemfs.state
 }
 fill_sd() {
