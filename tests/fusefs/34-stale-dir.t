@@ -118,12 +118,7 @@ is "$(cat "$M/memory$b/state")" online "the new block onlines through a new path
 # node's files (try_offline_node() -> unregister_one_node()).  The next
 # link, the node registered again, have the kernel's modes and owners.
 stop_fs
-cat >"$TMP/three.profile" <<'EOF2'
-profile = qemu-512m
-nodes = 3
-EOF2
-start_fs --profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
-tap_ok $? "hotmemfs mounts a qemu-512m machine with 3 nodes"
+start_three_nodes
 MHPC=$MNT/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04
 N=$MNT/sys/devices/system/node
 ctl device_add pc-dimm id=a1 size=128M >/dev/null

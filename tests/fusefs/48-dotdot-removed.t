@@ -9,17 +9,8 @@ require_env
 command -v python3 >/dev/null || skip_all "no python3"
 N=$MNT/sys/devices/system/node
 M=$MNT/sys/devices/system/memory
-cat >"$TMP/three.profile" <<'EOF2'
-profile = qemu-512m
-nodes = 3
-EOF2
-start_fs --profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
-tap_ok $? "hotmemfs mounts a qemu-512m machine with 3 nodes"
-ctl device_add pc-dimm id=n1 size=128M node=2 >/dev/null && ctl settle --timeout 60
-tap_ok $? "a DIMM on node 2 brings node2"
-blk=$(basename "$(ls -d "$N"/node2/memory* | head -1)")
-echo online_movable >"$M/$blk/state"
-tap_ok $? "$blk online_movable: node2 has hugepages/hugepages-2048kB/"
+start_three_nodes
+node2_with_memory
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" <<'EOF2'
 import ctypes, os, struct, sys

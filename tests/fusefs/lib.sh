@@ -127,6 +127,24 @@ trap cleanup EXIT
 
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
 
+# start_three_nodes: qemu-512m with 3 nodes, hot-added memory offline, a
+# fresh state file (one TAP line)
+start_three_nodes() {
+	printf 'profile = qemu-512m\nnodes = 3\n' >"$TMP/three.profile"
+	start_fs --profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
+	tap_ok $? "hotmemfs mounts a qemu-512m machine with 3 nodes"
+}
+# node2_with_memory: pc-dimm n1 on node 2, its first block ($blk)
+# online_movable, so that node2 has hugepages/ (two TAP lines)
+node2_with_memory() {
+	local n=$MNT/sys/devices/system/node
+	ctl device_add pc-dimm id=n1 size=128M node=2 >/dev/null && ctl settle --timeout 60
+	tap_ok $? "a DIMM on node 2 brings node2"
+	blk=$(basename "$(ls -d "$n"/node2/memory* | head -1)")
+	echo online_movable >"$MNT/sys/devices/system/memory/$blk/state"
+	tap_ok $? "$blk online_movable: node2 has memory (hugepages/)"
+}
+
 # state_devices_edit PYTHON: each device `d` of the state file's machine
 # changed by the PYTHON statement, its checksum made right
 state_devices_edit() {

@@ -25,15 +25,6 @@ CHMOD=($PY -c 'import os, sys; os.chmod(sys.argv[2], int(sys.argv[1], 8))')
 CHOWN=($PY -c 'import os, sys; os.chown(sys.argv[2], *map(int, sys.argv[1].split(":")))')
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 with() { local c=$1; shift; nobody --inh-caps=+"$c" --ambient-caps=+"$c" "$@"; }
-# writer_wait PID: PID's exit status, SIGKILL after 30 s (a hang fails)
-writer_wait() {
-	for _ in $(seq 600); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1"
-}
 # stale_owner FILE: root's FILE chowned to nobody while the save is held,
 # a stat caching 65534:65534, the save failing: hotmemfs has 0:0 again, the
 # kernel's inode still 65534:65534 (marked stale, not asked again; nothing

@@ -8,15 +8,6 @@ require_env
 require_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 A=$M/auto_online_blocks
-# writer_wait PID: PID's exit status, SIGKILL after 30 s (a hang fails)
-writer_wait() {
-	for _ in $(seq 600); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1"
-}
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
 
 LD_PRELOAD=$SHIM start_state_fs 128M
