@@ -3088,12 +3088,6 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		 * an undo's @pre compared with the file's froze hotmemfs
 		 */
 		ctx->saved_stale |= 1u << KEY_IATTRS;
-		/*
-		 * nor is its "hugetlb" when the node's memory had no room for
-		 * all of it: @pre of a later change must be the machine's pool
-		 * (review8 #2)
-		 */
-		ctx->saved_stale |= 1u << KEY_HUGETLB;
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

@@ -85,4 +85,33 @@ not_frozen "after the device_del's undo"
 ctl device_del d1 >/dev/null
 tap_ok $? "device_del d1, its save taken"
 tap_ok $([ "$(pool)" != "$before" ]; echo $?) "... it dissolved huge pages: $before -> $(pool)"
+stop_fs
+
+# 4. a restart that cannot allocate the file's whole pool: the next pool
+#    change whose save fails is undone to the pool the machine had, not
+#    frozen (review8 #2's third case; it held before the fix too)
+start --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+ours
+echo 10 >"$H/nr_hugepages"
+stop_fs
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+s["machine"]["hugetlb"] = [{"node": 0, "pages": 100000}]
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+start
+tap_ok $? "restart, the file asking for 100000 huge pages"
+ours
+before=$(pool)
+grep -q "node 0's HugeTLB pool has ${before%% *} of its 100000 pages" "$TMP/hotmemfs.log"
+tap_ok $? "... the node has room for ${before%% *}, and says so"
+failing sh -c "echo 5 >'$H/nr_hugepages'" 2>/dev/null
+tap_ok $((! $?)) "nr_hugepages <- 5 refused, its fdatasync() failing"
+is "$(pool)" "$before" "... undone: the pool the machine had"
+not_frozen "after its undo"
 done_testing
