@@ -2,6 +2,7 @@
 # 64 TiB of 2 GiB blocks: 32768 memory blocks list, lsmem and poll.
 . "$(dirname "$0")/lib.sh"
 require_env
+require_room huge-64t
 M=$MNT/sys/devices/system/memory
 
 start_fs --profile huge-64t --fresh

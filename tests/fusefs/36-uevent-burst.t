@@ -7,6 +7,7 @@
 # (events.c, RUN_MAX 256): 600 blocks cross two runs' edges.
 . "$(dirname "$0")/lib.sh"
 require_env
+require_room huge-64t
 command -v ip >/dev/null || skip_all "no ip (iproute2)"
 NS=hotmemfs-burst$$
 ip netns add "$NS" || skip_all "cannot create a network namespace"

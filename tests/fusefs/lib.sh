@@ -43,6 +43,16 @@ skip_all() {
 	exit 0
 }
 
+# require_room PROFILE: skip, saying why, where hotmemfs is built with
+# ThreadSanitizer (SANITIZE=thread): its shadow memory leaves no room for
+# a huge profile's address space (huge-64t: "cannot reserve 70368744177664
+# bytes of address space for physical memory"), which would fail every test
+require_room() {
+	ldd "$HMFS" 2>/dev/null | grep -q libtsan &&
+		skip_all "$1 cannot boot under ThreadSanitizer (SANITIZE=thread): its shadow memory leaves no room for the profile's address space"
+	return 0
+}
+
 # Every script needs the same things.
 require_env() {
 	[ "$(id -u)" -eq 0 ] || skip_all "needs root (FUSE allow_other, mount namespaces)"
