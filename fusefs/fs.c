@@ -470,7 +470,8 @@ static int open_check(struct hmfs_ctx *ctx, const struct hmfs_node *n, int flags
 	return 0;
 }
 
-static struct hmfs_open *open_file(const struct hmfs_node *n, uint64_t gen, struct fuse_file_info *fi)
+static struct hmfs_open *open_file(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t gen,
+				   struct fuse_file_info *fi)
 {
 	struct hmfs_open *of = calloc(1, sizeof(*of));
 
@@ -483,8 +484,16 @@ static struct hmfs_open *open_file(const struct hmfs_node *n, uint64_t gen, stru
 	fi->fh = (uint64_t)(uintptr_t)of;
 	fi->direct_io = 1;
 	fi->noflush = 1;
+	pthread_mutex_lock(&ctx->poll_lock);
+	of->o_next = ctx->opened;
+	if (ctx->opened)
+		ctx->opened->o_prev = of;
+	ctx->opened = of;
+	pthread_mutex_unlock(&ctx->poll_lock);
 	return of;
 }
+
+static void close_file(struct hmfs_ctx *ctx, struct hmfs_open *of);
 
 static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
@@ -505,13 +514,13 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	of = open_file(&n, gen, fi);
+	of = open_file(ctx, &n, gen, fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		free(of); /* interrupted: no release will come */
+		close_file(ctx, of); /* interrupted: no release will come */
 }
 
 /*
@@ -936,6 +945,31 @@ static void poll_unlist(struct hmfs_ctx *ctx, struct hmfs_open *of)
 	of->listed = false;
 }
 
+/* the open file's end: its RELEASE, an open whose reply found nobody, teardown */
+static void close_file(struct hmfs_ctx *ctx, struct hmfs_open *of)
+{
+	pthread_mutex_lock(&ctx->poll_lock);
+	poll_unlist(ctx, of);
+	if (of->ph)
+		fuse_pollhandle_destroy(of->ph);
+	if (of->o_prev)
+		of->o_prev->o_next = of->o_next;
+	else
+		ctx->opened = of->o_next;
+	if (of->o_next)
+		of->o_next->o_prev = of->o_prev;
+	pthread_mutex_unlock(&ctx->poll_lock);
+	free(of->seq);
+	free(of);
+}
+
+/* after the session: no request will come for them */
+void hmfs_open_files_free(struct hmfs_ctx *ctx)
+{
+	while (ctx->opened)
+		close_file(ctx, ctx->opened);
+}
+
 /* kernfs_generic_poll(): changed since our last read => PRI|ERR */
 static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		      struct fuse_pollhandle *ph)
@@ -975,15 +1009,7 @@ static void hmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 
 	(void)ino;
-	if (of->listed || of->ph) {
-		pthread_mutex_lock(&ctx->poll_lock);
-		poll_unlist(ctx, of);
-		if (of->ph)
-			fuse_pollhandle_destroy(of->ph);
-		pthread_mutex_unlock(&ctx->poll_lock);
-	}
-	free(of->seq);
-	free(of);
+	close_file(ctx, of);
 	fuse_reply_err(req, 0);
 }
 
@@ -1017,14 +1043,14 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	of = open_file(&n, gen, fi);
+	of = open_file(ctx, &n, gen, fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	fill_entry(ctx, &n, &e);
 	if (fuse_reply_create(req, &e, fi) == -ENOENT)
-		free(of);
+		close_file(ctx, of);
 }
 
 /* vfs_mknod(): kernfs directories have no ->mknod (mkfifo, bind(AF_UNIX)) */

@@ -278,6 +278,7 @@ struct hmfs_open {
 	uint64_t gen; /* a block's or node's: its key at open (hmfs_went()): went, ENODEV */
 	struct fuse_pollhandle *ph;
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
+	struct hmfs_open *o_next, *o_prev; /* ctx->opened: every open file, under poll_lock */
 	bool listed;
 	bool have; /* buf (or seq) holds the show() of offset 0 */
 	char *seq; /* a seq_file's text (hmfs_show_seq()), else NULL: buf's */
@@ -447,6 +448,12 @@ struct hmfs_ctx {
 	struct hmfs_evnode **evtab; /* evtab_buckets chains, grown with the nodes */
 	unsigned long evtab_buckets, nr_evnodes;
 	struct hmfs_open *polled;
+	/*
+	 * every open file, until its RELEASE: at the end of the session the
+	 * kernel sends none for a file still open, teardown frees them
+	 * (hmfs_open_files_free())
+	 */
+	struct hmfs_open *opened;
 
 	/* incarn.c: the keys of ids that went */
 	pthread_mutex_t inc_lock;
@@ -769,6 +776,8 @@ size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 extern const struct fuse_lowlevel_ops hmfs_ops;
 /* fs.c: run the session: requests in this thread, stores on @nr_workers threads */
 int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers);
+/* fs.c: the files still open when the session ended (no RELEASE came): freed */
+void hmfs_open_files_free(struct hmfs_ctx *ctx);
 /* the store workers hmfs_session_loop() starts, each a thread: what --threads takes */
 #define HMFS_MAX_THREADS 1024
 /*

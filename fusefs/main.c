@@ -615,6 +615,8 @@ static void teardown(struct hmfs_ctx *ctx)
 		fuse_session_unmount(se);
 		fuse_session_destroy(se);
 	}
+	/* a file still open when the session ended gets no RELEASE: its writer still held it */
+	hmfs_open_files_free(ctx);
 	/* no writer left: what the syncer still has to sync, and a compaction, need the engine */
 	hmfs_state_stop_threads(ctx);
 	hmfs_uevent_sink_close(&ctx->sink);
