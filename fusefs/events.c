@@ -287,15 +287,21 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
  * is gone and a call returns at once.  The kernel drops its caches with
  * the mount anyway.
  */
-static bool kernel_enter(struct hmfs_ctx *ctx)
+/*
+ * The session, or NULL before the mount: the notifier starts before it
+ * (main.c prepare()), main sets ctx->se after, so it is read atomically
+ */
+static struct fuse_session *kernel_enter(struct hmfs_ctx *ctx)
 {
-	if (__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE) || !ctx->se)
-		return false;
+	struct fuse_session *se = __atomic_load_n(&ctx->se, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE) || !se)
+		return NULL;
 	pthread_mutex_lock(&ctx->kernel_lock);
 	if (!__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE))
-		return true;
+		return se;
 	pthread_mutex_unlock(&ctx->kernel_lock);
-	return false;
+	return NULL;
 }
 
 static void kernel_leave(struct hmfs_ctx *ctx)
@@ -314,11 +320,12 @@ void hmfs_events_kernel_gone(struct hmfs_ctx *ctx)
 /* fuse_lowlevel_notify_inval_entry(), or -ENOTCONN once the kernel is gone */
 static int kernel_inval_entry(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 {
+	struct fuse_session *se = kernel_enter(ctx);
 	int ret;
 
-	if (!kernel_enter(ctx))
+	if (!se)
 		return -ENOTCONN;
-	ret = fuse_lowlevel_notify_inval_entry(ctx->se, dir, name, strlen(name));
+	ret = fuse_lowlevel_notify_inval_entry(se, dir, name, strlen(name));
 	kernel_leave(ctx);
 	return ret;
 }
@@ -326,11 +333,12 @@ static int kernel_inval_entry(struct hmfs_ctx *ctx, uint64_t dir, const char *na
 /* fuse_lowlevel_notify_inval_inode() of @ino's attributes and cached listing */
 static int kernel_inval_inode(struct hmfs_ctx *ctx, uint64_t ino)
 {
+	struct fuse_session *se = kernel_enter(ctx);
 	int ret;
 
-	if (!kernel_enter(ctx))
+	if (!se)
 		return -ENOTCONN;
-	ret = fuse_lowlevel_notify_inval_inode(ctx->se, ino, 0, 0);
+	ret = fuse_lowlevel_notify_inval_inode(se, ino, 0, 0);
 	kernel_leave(ctx);
 	return ret;
 }

@@ -611,7 +611,7 @@ static void teardown(struct hmfs_ctx *ctx)
 	if (ctx->se) {
 		struct fuse_session *se = ctx->se;
 
-		ctx->se = NULL;
+		__atomic_store_n(&ctx->se, NULL, __ATOMIC_RELEASE);
 		fuse_session_unmount(se);
 		fuse_session_destroy(se);
 	}
@@ -649,7 +649,8 @@ int main(int argc, char **argv)
 		ret = -EIO;
 		goto out;
 	}
-	ctx.se = se;
+	/* the notifier runs already (prepare()): it reads the session from now on */
+	__atomic_store_n(&ctx.se, se, __ATOMIC_RELEASE);
 	if (!realpath(o.mountpoint, ctx.mountpoint))
 		ctx.mountpoint[0] = '\0';
 	ret = hmfs_ctl_start(&ctx);
