@@ -67,9 +67,10 @@ static bool iattr_any(struct hmfs_ctx *ctx)
 
 /*
  * The chain an inode's entry hashes to goes by what its number carries
- * (iattr_hash()): memoryN and below, the block's key (incarn.c: one
- * incarnation's); the links to it, which carry no incarnation, the
- * block's id; -1 for any other inode.  Which entries go with which object
+ * (iattr_hash()): memoryN and below and its bus/memory/devices link,
+ * the block's key (incarn.c: one incarnation's); its nodeK/memoryN
+ * links, which carry no block incarnation, the block's id; -1 for any
+ * other inode.  Which entries go with which object
  * is iattr_owner()'s to say, not this.
  */
 static long iattr_block(uint64_t ino)
@@ -80,7 +81,7 @@ static long iattr_block(uint64_t ino)
 	case HMFS_C_BLOCK:
 		return (long)HMFS_INO_KEY(ino);
 	case HMFS_C_BUSLINK:
-		return (long)(v & HMFS_BLOCK_ID_MAX); /* the block's key: its id below */
+		return (long)v; /* the block's key: on its files' chain */
 	case HMFS_C_NODELINK:
 		return (long)HMFS_NODELINK_ID(ino);
 	default:

@@ -47,4 +47,30 @@ start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "restart after kill -9"
 is "$(stat -c %u:%g "$B")" 0:0 "... d2's link still 0:0"
 stop_fs
+
+# The link of a block added again (its key no longer its id) goes with
+# the block: the undo of a device_del whose save fails puts its chown back
+# (the forget and the undo's snapshot find it on the block's key's chain)
+if [ -f "$SHIM" ]; then
+	export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+	LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" --fresh
+	tap_ok $? "hotmemfs with the sync shim, a fresh state file"
+	ctl device_add pc-dimm id=d1 size=128M addr=$A >/dev/null && ctl device_del d1 >/dev/null &&
+		ctl device_add pc-dimm id=d2 size=128M addr=$A >/dev/null
+	tap_ok $? "d1 added and removed, d2 at its address: memory32 again"
+	chown -h 7:7 "$B"
+	tap_ok $? "chown -h 7:7 its bus link"
+	: >"$TMP/fail"
+	ctl device_del d2 >/dev/null 2>&1
+	tap_ok $((! $?)) "device_del d2 whose save fails is refused (undone)"
+	rm "$TMP/fail"
+	is "$(stat -c %u:%g "$B")" 7:7 "... the block back keeps its link's owner"
+	kill9_fs
+	start_fs_netns "${STATE_OPTS[@]}"
+	tap_ok $? "restart after kill -9"
+	is "$(stat -c %u:%g "$B")" 7:7 "... the same"
+	stop_fs
+else
+	diag "no $SHIM: the undo case skipped"
+fi
 done_testing
