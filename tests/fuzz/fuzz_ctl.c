@@ -54,6 +54,28 @@ static void check_regions(struct hmfs_ctx *ctx, const char *what)
 	}
 }
 
+/*
+ * An offline of a block whose pages never move loops until its "signal"
+ * (offline_pages()'s signal backoff): over the socket the client hanging
+ * up or hotmemfs stopping is one, here there is no client and no stop, so
+ * a block-set-state without its own "timeout" gets 200 ms -- an input
+ * that pins pages and offlines their block would otherwise hang the
+ * harness (libFuzzer's -timeout would call it a crash).
+ */
+static void bound_offline(json_object *req)
+{
+	json_object *ex, *args;
+
+	if (!json_object_object_get_ex(req, "execute", &ex) ||
+	    !json_object_is_type(ex, json_type_string) ||
+	    strcmp(json_object_get_string(ex), "block-set-state") ||
+	    !json_object_object_get_ex(req, "arguments", &args) ||
+	    !json_object_is_type(args, json_type_object) ||
+	    json_object_object_get_ex(args, "timeout", NULL))
+		return;
+	json_object_object_add(args, "timeout", json_object_new_int(200));
+}
+
 #define MAX_REQUESTS 64
 
 struct framed {
@@ -102,6 +124,7 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 			out->req[out->nr++] =
 				strdup(json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
 			if (ctx) {
+				bound_offline(req);
 				reply = hmfs_ctl_execute(ctx, req, &follow);
 				if (!reply || !(json_object_object_get_ex(reply, "return", &v) ||
 						json_object_object_get_ex(reply, "error", &v))) {
