@@ -173,9 +173,12 @@ ctl check >/dev/null
 tap_ok $? "hotmemctl check: engine invariants hold"
 ctl events >"$TMP/ev.txt" &
 evp=$!
-sleep 0.3
+# the device_add once hotmemfs counts the follower, its line waited for:
+# a fixed 0.3 s each missed the ADD when hotmemctl started late (bounded)
+followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])'; }
+for _ in $(seq 200); do [ "$(followers)" = 1 ] && break; sleep 0.05; done
 ctl device_add pc-dimm id=d2 size=128M
-sleep 0.3
+for _ in $(seq 200); do grep -q "UEVENT add /devices/system/memory/memory32 (memory)" "$TMP/ev.txt" && break; sleep 0.05; done
 kill $evp
 grep -q "UEVENT add /devices/system/memory/memory32 (memory)" "$TMP/ev.txt"
 tap_ok $? "hotmemctl events follows uevents"
