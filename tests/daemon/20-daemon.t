@@ -68,7 +68,7 @@ check "ADD of a missing block: a warning, no crash" \
 check "... and the rescan after it finds memory17" wait_for 5 is_state 17 online_movable
 
 kill -TERM "$pid"
-wait "$pid"
+wait_exit "$pid" 10
 is "$?" 0 "SIGTERM: clean exit"
 check "socket removed at exit" test ! -e "$sock"
 

@@ -28,7 +28,7 @@ mk_blocks "\$root" 16 47 offline "Normal Movable"	# plugged after coldplug
 all() { local i; for ((i = 16; i <= 47; i++)); do [[ "\$(state "\$root" \$i)" == online_* ]] || return 1; done; }
 wait_for 5 all || echo "NOT ALL ONLINE"
 # a userspace sender is refused when uevent_source = kernel
-kill \$pid; wait \$pid
+kill \$pid; wait_exit \$pid 10
 mk_block "\$root" 48 offline "Normal Movable"
 "$HOTMEMD" --config /dev/null --sysroot "\$root" --state-dir "$TMP/state" \
 	--uevent-source kernel --log-level debug 2>"$TMP/log2" &
@@ -37,7 +37,7 @@ wait_for 5 grep -q "ready: sysroot" "$TMP/log2"
 mk_block "\$root" 49 offline "Normal Movable"
 "$UEVENT_SEND" --netlink add 49
 sleep 0.3
-kill \$pid; wait \$pid
+kill \$pid; wait_exit \$pid 10
 INNER
 out=$(unshare -n bash "$TMP/inner.sh" 2>&1)
 echo "$out" | sed 's/^/# /'
