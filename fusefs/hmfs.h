@@ -39,7 +39,7 @@ enum hmfs_class {
 	HMFS_C_STATIC = 0, /* fixed tree: ino = index + 1 (root = 1) */
 	HMFS_C_BLOCK = 1, /* memoryN and below: key << 8 | sub, key = incarnation << 28 | id */
 	HMFS_C_NODE = 2, /* nodeN and below: node key << 8 | sub (below) */
-	HMFS_C_NODELINK = 3, /* nodeN/memoryM: node key << 28 | id */
+	HMFS_C_NODELINK = 3, /* nodeN/memoryM: block key << 8 | nid (HMFS_NODELINK_INO) */
 	HMFS_C_BUSLINK = 4, /* bus/memory/devices/memoryM: the block's key (its incarnation, HMFS_BUSLINK_INO) */
 	HMFS_C_FWMAP = 5, /* firmware/memmap/N and its files: N << 8 | sub */
 	HMFS_C_ACPI = 6, /* a DIMM slot's PNP0C80:xx and its files: slot << 8 | sub */
@@ -70,27 +70,28 @@ enum hmfs_class {
  * until the node first goes (try_offline_node() -> unregister_one_node(),
  * whose kernfs_nodes are gone for good; a node onlined again is
  * registered anew), then one of a per-mount counter above every nid.  Its
- * files (HMFS_C_NODE), cpuM links (HMFS_C_NODECPU) and memoryM links
- * (HMFS_C_NODELINK, the block's id in its low HMFS_BLOCK_ID_BITS) all
- * carry it, so that a directory held open across the node's going and
- * coming back is the removed node's (tests/fusefs/40-stale-node-dir.t).
- * HMFS_NODE_KEY_LIMIT: what a memoryM link's number leaves the key.
+ * files (HMFS_C_NODE) and cpuM links (HMFS_C_NODECPU) carry it (its
+ * memoryM links their block's key), so that a directory held open across
+ * the node's going and coming back is the removed node's
+ * (tests/fusefs/40-stale-node-dir.t).  HMFS_NODE_KEY_LIMIT: the keys' bound.
  */
 #define HMFS_NODE_ID_MAX ((1UL << 8) - 1)
 #define HMFS_NODE_KEY_BITS (56 - HMFS_BLOCK_ID_BITS)
 #define HMFS_NODE_KEY_LIMIT (1ULL << HMFS_NODE_KEY_BITS)
 #define HMFS_NODE_INO(key, sub) HMFS_INO(HMFS_C_NODE, ((uint64_t)(key) << 8) | (sub))
 /*
- * bus/memory/devices/memoryM: a kernfs_node of block M's incarnation (a
- * removed block's link is not the next one's: a chown through the old
- * one's inode landed on the new link, review7 #5a).  nodeN/memoryM
- * carries the node's key and the block's id only: no room for both keys.
+ * bus/memory/devices/memoryM and nodeN/memoryM: kernfs_nodes of block
+ * M's incarnation (a removed block's link is not the next one's: a chown
+ * through the old one's inode landed on the new link, review7 #5a).  A
+ * node link carries the block's key and the nid, not the node's key: a
+ * node goes only once its blocks went (try_offline_node()), so a link of
+ * a node that went is of a block that went too.
  */
 #define HMFS_BUSLINK_INO(block_key) HMFS_INO(HMFS_C_BUSLINK, (block_key))
-#define HMFS_NODELINK_INO(key, id) \
-	HMFS_INO(HMFS_C_NODELINK, ((uint64_t)(key) << HMFS_BLOCK_ID_BITS) | (id))
-#define HMFS_NODELINK_ID(ino) (HMFS_INO_VAL(ino) & HMFS_BLOCK_ID_MAX)
-#define HMFS_NODELINK_KEY(ino) (HMFS_INO_VAL(ino) >> HMFS_BLOCK_ID_BITS)
+#define HMFS_NODELINK_INO(block_key, nid) \
+	HMFS_INO(HMFS_C_NODELINK, ((uint64_t)(block_key) << 8) | (nid))
+#define HMFS_NODELINK_NID(ino) ((unsigned long)(HMFS_INO_VAL(ino) & 0xff))
+#define HMFS_NODELINK_KEY(ino) (HMFS_INO_VAL(ino) >> 8) /* the block's */
 #define HMFS_NODECPU_INO(key, cpu) HMFS_INO(HMFS_C_NODECPU, ((uint64_t)(key) << 16) | (cpu))
 
 /* Entries of a memoryN/ directory, in the reference's readdir order. */

@@ -67,10 +67,9 @@ static bool iattr_any(struct hmfs_ctx *ctx)
 
 /*
  * The chain an inode's entry hashes to goes by what its number carries
- * (iattr_hash()): memoryN and below and its bus/memory/devices link,
- * the block's key (incarn.c: one incarnation's); its nodeK/memoryN
- * links, which carry no block incarnation, the block's id; -1 for any
- * other inode.  Which entries go with which object
+ * (iattr_hash()): memoryN and below and its bus/memory/devices and
+ * nodeK/memoryN links, the block's key (incarn.c: one incarnation's);
+ * -1 for any other inode.  Which entries go with which object
  * is iattr_owner()'s to say, not this.
  */
 static long iattr_block(uint64_t ino)
@@ -83,7 +82,7 @@ static long iattr_block(uint64_t ino)
 	case HMFS_C_BUSLINK:
 		return (long)v; /* the block's key: on its files' chain */
 	case HMFS_C_NODELINK:
-		return (long)HMFS_NODELINK_ID(ino);
+		return (long)HMFS_NODELINK_KEY(ino); /* the block's key */
 	default:
 		return -1;
 	}
@@ -96,7 +95,7 @@ static unsigned iattr_hash_key(uint64_t key)
 
 /*
  * The key of the NUMA node incarnation an inode belongs to (nodeN/ and
- * below, its cpuM and memoryM links, bus/node/devices/nodeN: incarn.c),
+ * below, its cpuM links, bus/node/devices/nodeN: incarn.c),
  * or -1: what goes when the node goes.
  */
 static long iattr_node_key(uint64_t ino)
@@ -108,8 +107,6 @@ static long iattr_node_key(uint64_t ino)
 		return (long)(v >> 8);
 	case HMFS_C_NODECPU:
 		return (long)(v >> 16);
-	case HMFS_C_NODELINK:
-		return (long)HMFS_NODELINK_KEY(ino);
 	default:
 		return -1;
 	}
@@ -163,8 +160,8 @@ static long acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino)
  * disagreed, and an undo that put back less than the removal forgot froze
  * hotmemfs (review5 #1, D1).
  *  - a memory block (remove_memory_block() -> device_unregister(), 6.12):
- *    memoryN/ and below and its bus/memory/devices/memoryN link (its
- *    key), its nodeK/memoryN links (its id), and its DIMM slot's physical_nodeK
+ *    memoryN/ and below, its bus/memory/devices/memoryN and nodeK/memoryN
+ *    links (its key), and its DIMM slot's physical_nodeK
  *    link, which acpi_unbind_one() removes with it (the block's id);
  *  - a NUMA node (try_offline_node() -> unregister_one_node()): nodeN/
  *    and below, its cpuM links (its key);
@@ -179,9 +176,8 @@ static struct iattr_owner iattr_owner(struct hmfs_ctx *ctx, uint64_t ino)
 	case HMFS_C_BLOCK:
 		return (struct iattr_owner){ OWNER_BLOCK, true, HMFS_INO_KEY(ino) };
 	case HMFS_C_BUSLINK:
-		return (struct iattr_owner){ OWNER_BLOCK, true, HMFS_INO_VAL(ino) };
 	case HMFS_C_NODELINK:
-		return (struct iattr_owner){ OWNER_BLOCK, false, (uint64_t)iattr_block(ino) };
+		return (struct iattr_owner){ OWNER_BLOCK, true, (uint64_t)iattr_block(ino) };
 	case HMFS_C_ACPI_PHYS:
 		id = acpi_link_block(ctx, ino);
 		return id < 0 ? (struct iattr_owner){ OWNER_NONE, false, 0 } :

@@ -12,8 +12,8 @@
  * of a per-kind, per-mount counter, which starts above every id, so a key
  * is never given twice in a mount.  A block's key has 48 bits (2^48 -
  * 2^28 removals, centuries at the engine's ~6000 device_del/device_add a
- * second), a node's 28 (its memoryM links' numbers hold the block id
- * beside it): 2^28 - 256 node removals, each the removal of all of a
+ * second), a node's 28 (HMFS_NODE_KEY_LIMIT; its memoryM links carry
+ * their block's key, not its): 2^28 - 256 node removals, each the removal of all of a
  * node's memory.  Should a counter reach its limit, the ids that go from
  * then on keep their key (said once): a held directory may then reach
  * the object that came back, as before incarnations.  A table holds the

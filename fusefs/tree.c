@@ -707,13 +707,14 @@ static int node_cpu_node_get(struct hmfs_ctx *ctx, uint64_t v, struct hmfs_node 
 /* nodeN/memoryM: under every node its block is registered with (a boot block may span two) */
 static int node_link_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 {
-	long nid = node_of_key(ctx, HMFS_NODELINK_KEY(ino));
+	long id = hmfs_inc_id(ctx, HMFS_INC_BLOCK, HMFS_NODELINK_KEY(ino));
+	unsigned long nid = HMFS_NODELINK_NID(ino);
 	struct hm_block_info bi;
 
-	n->id = HMFS_NODELINK_ID(ino);
-	if (nid < 0 || hotmem_block_info(ctx->hm, n->id, &bi) || nid >= HM_MAX_NUMNODES ||
+	if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi) || nid >= HM_MAX_NUMNODES ||
 	    !(bi.nodes & (1ULL << nid)))
 		return -ENOENT;
+	n->id = (unsigned long)id;
 	n->mode = LNK;
 	snprintf(n->target, sizeof(n->target), "../../memory/memory%lu", n->id);
 	return 0;
@@ -899,7 +900,7 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
 		}
 		break;
 	case HMFS_C_NODELINK:
-		if (key_went(ctx, HMFS_INC_NODE, HMFS_NODELINK_KEY(ino))) {
+		if (key_went(ctx, HMFS_INC_BLOCK, HMFS_NODELINK_KEY(ino))) {
 			n->mode = LNK;
 			ret = 0;
 		}
@@ -1035,8 +1036,13 @@ static int lookup_node_child(struct hmfs_ctx *ctx, unsigned long key, unsigned s
 	default:
 		return -ENOTDIR;
 	}
-	if (parse_id(name, "memory", &id))
-		return hmfs_node_get(ctx, HMFS_NODELINK_INO(key, id), n);
+	/* a node that went has no links (nor has a node of its id now, under its old directory) */
+	if (parse_id(name, "memory", &id)) {
+		long nid = node_of_key(ctx, key);
+
+		return nid < 0 ? -ENOENT :
+				 hmfs_node_get(ctx, HMFS_NODELINK_INO(block_key(ctx, id), nid), n);
+	}
 	/* HMFS_NODECPU_INO()'s 16 bits: nr_cpu_ids is at most HMFS_MAX_CPUS (nodecpu.c) */
 	if (parse_id(name, "cpu", &id))
 		return id < (unsigned long)ctx->cpus.nr_cpu_ids && id <= 0xffff ?
@@ -1242,7 +1248,7 @@ static int node_path(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node 
 		snprintf(nm, sizeof(nm), "cpu%llu", (unsigned long long)(v & 0xffff));
 		return dyn_path(ctx, ctx->sn_node, dev, nm, buf, len);
 	case HMFS_C_NODELINK:
-		snprintf(dev, sizeof(dev), "node%ld", node_of_key(ctx, HMFS_NODELINK_KEY(ino)));
+		snprintf(dev, sizeof(dev), "node%lu", HMFS_NODELINK_NID(ino));
 		snprintf(nm, sizeof(nm), "memory%lu", n->id);
 		return dyn_path(ctx, ctx->sn_node, dev, nm, buf, len);
 	case HMFS_C_BUSLINK:
@@ -1547,10 +1553,12 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 		off = DYN_OFF;
 	}
 	for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
-		if (hotmem_block_info(ctx->hm, id, &bi) || nid >= HM_MAX_NUMNODES || !(bi.nodes & (1ULL << nid)))
+		if (hotmem_block_info(ctx->hm, id, &bi) || nid >= HM_MAX_NUMNODES ||
+		    !(bi.nodes & (1ULL << nid)))
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
-		if (!rd->fn(rd->arg, name, HMFS_NODELINK_INO(key, id), LNK, DYN_OFF + (long)id))
+		if (!rd->fn(rd->arg, name, HMFS_NODELINK_INO(block_key(ctx, id), nid), LNK,
+			    DYN_OFF + (long)id))
 			return DYN_OFF + (long)id;
 	}
 	return LONG_MAX;
