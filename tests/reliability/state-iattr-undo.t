@@ -138,20 +138,36 @@ N=$MNT/sys/devices/system/node
 ctl device_add pc-dimm id=d1 size=128M node=2 >/dev/null && ctl settle --timeout 60 &&
 	L=$(ls -d "$N"/node2/memory* | head -1) && chmod 600 "$N/node2/meminfo" && chown -h 7:7 "$L"
 tap_ok $? "a DIMM brings node2: node2/meminfo chmod 600, its ${L##*/} link chown -h 7:7"
+# node2_kept NAME: node2/meminfo 0600, the link 7:7; else what hotmemfs
+# has on stderr, which prove shows without -v (these two failed once under
+# prove -j2 of tests/reliability and were not reproduced in 100 runs since)
+node2_kept() {
+	local got
+	got=$(stat -c '%a %u:%g' "$N/node2/meminfo" "$L" | tr '\n' ' ')
+	is "$got" "600 0:0 777 7:7 " "$1"
+	[ "$got" = "600 0:0 777 7:7 " ] && return
+	{
+		echo "# $1: got '$got'"
+		ls -ln "$N/node2/" | sed 's/^/#   /'
+		python3 -c 'import json,sys; [print(e) for e in json.load(open(sys.argv[1]))["machine"].get("iattrs", []) if "node2" in e.get("path", "")]' \
+			"$STATE" 2>&1 | sed 's/^/#   saved: /'
+		tr '\0' '\n' <"$STATE.journal" 2>/dev/null | grep -a node2 | cut -c1-300 | sed 's/^/#   journal: /'
+		tail -n 30 "$TMP/hotmemfs.log" | sed 's/^/#   log: /'
+	} >&2
+}
 : >"$TMP/fail"
 ctl device_del d1 >/dev/null 2>&1
 tap_ok $((! $?)) "device_del d1 (node2's only memory) whose save fails is refused"
 rm "$TMP/fail"
 ctl settle --timeout 60
 is "$(frozen)" 0 "... hotmemfs is not frozen"
-is "$(stat -c '%a %u:%g' "$N/node2/meminfo" "$L" | tr '\n' ' ')" "600 0:0 777 7:7 " \
-	"... node2 back keeps its meminfo's mode and its link's owner"
+node2_kept "... node2 back keeps its meminfo's mode and its link's owner"
 echo 1 >"$MNT/sys/module/memory_hotplug/parameters/auto_movable_ratio"
 tap_ok $? "... and takes the next change"
 kill9_fs
 start_fs_netns --profile numa2 --cmdline hotmem.kernel_alloc=off
 tap_ok $? "restart after kill -9"
-is "$(stat -c '%a %u:%g' "$N/node2/meminfo" "$L" | tr '\n' ' ')" "600 0:0 777 7:7 " "... the same"
+node2_kept "... the same"
 stop_fs
 
 # 7. the undo of a device_del brings the DIMM back under another
