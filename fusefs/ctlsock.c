@@ -33,19 +33,63 @@ struct conn {
 	struct conn *next; /* ctx->conns, under sub_lock */
 };
 
-static int send_json(int fd, json_object *o)
+static bool ctl_stopping(struct hmfs_ctx *ctx);
+
+/*
+ * A reply waits for its client to read it as long as it likes -- until
+ * hmfs_ctl_stop(): from then on a send that makes no progress for
+ * CTL_STOP_SEND_MS fails.  A client that pipelined requests and never
+ * reads held the stop, and the unanswered mount, for good: SHUT_RD does
+ * not wake a sender waiting for room (review9 #1).  One that reads,
+ * however slowly, still gets a command's reply (b777ba8).  The wait for
+ * room also watches ctl_stop_fd, so a sender already waiting when the
+ * stop begins gets the deadline too.
+ */
+#define CTL_STOP_SEND_MS 2000
+
+static int send_wait(struct hmfs_ctx *ctx, int fd)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	size_t len = strlen(s), off = 0;
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLOUT },
+		{ .fd = ctx->ctl_stop_fd, .events = POLLIN },
+	};
+	bool stopping = ctl_stopping(ctx);
+	int n = poll(p, stopping ? 1 : 2, stopping ? CTL_STOP_SEND_MS : -1);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n ? 0 : -ETIMEDOUT;
+}
+
+static int send_all(struct hmfs_ctx *ctx, int fd, const char *s, size_t len)
+{
+	size_t off = 0;
 
 	while (off < len) {
-		ssize_t n = send(fd, s + off, len - off, MSG_NOSIGNAL);
+		ssize_t n = send(fd, s + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		int ret;
 
-		if (n < 0)
+		if (n >= 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
 			return -errno;
-		off += (size_t)n;
+		ret = send_wait(ctx, fd);
+		if (ret)
+			return ret;
 	}
-	return send(fd, "\n", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+	return 0;
+}
+
+static int send_json(struct hmfs_ctx *ctx, int fd, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	int ret = send_all(ctx, fd, s, strlen(s));
+
+	return ret ? ret : send_all(ctx, fd, "\n", 1);
 }
 
 /* ---- event clients: a bounded queue each, fed without blocking ------- */
@@ -363,7 +407,6 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
  * socket, and for the client going away (EOF, or hmfs_ctl_stop()'s
  * shutdown).  Bytes the client sends meanwhile are read and ignored.
  */
-static bool ctl_stopping(struct hmfs_ctx *ctx);
 
 /*
  * A follower's stream ended by hmfs_ctl_stop(): its last line says so (a
@@ -495,11 +538,11 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	return HMFS_CTL_REQUEST;
 }
 
-static void send_error(int fd, const char *desc)
+static void send_error(struct hmfs_ctx *ctx, int fd, const char *desc)
 {
 	json_object *reply = hmfs_ctl_error("GenericError", desc);
 
-	send_json(fd, reply);
+	send_json(ctx, fd, reply);
 	json_object_put(reply);
 }
 
@@ -551,10 +594,10 @@ static void *conn_main(void *arg)
 			case HMFS_CTL_MORE:
 				break;
 			case HMFS_CTL_TOO_LARGE:
-				send_error(c->fd, "request too large");
+				send_error(c->ctx, c->fd, "request too large");
 				goto out;
 			case HMFS_CTL_BAD_JSON:
-				send_error(c->fd, "JSON parse error");
+				send_error(c->ctx, c->fd, "JSON parse error");
 				goto out;
 			case HMFS_CTL_REQUEST:
 				if (ctl_stopping(c->ctx)) {
@@ -569,7 +612,7 @@ static void *conn_main(void *arg)
 					reply = hmfs_ctl_error("GenericError",
 							       "cannot follow events: out of memory");
 				}
-				send_json(c->fd, reply);
+				send_json(c->ctx, c->fd, reply);
 				json_object_put(reply);
 				if (sub) {
 					follow(c->ctx, sub);
@@ -584,7 +627,7 @@ static void *conn_main(void *arg)
 	if (!ctl_stopping(c->ctx))
 		goto out;
 stopping:
-	send_error(c->fd, CTL_STOPPING);
+	send_error(c->ctx, c->fd, CTL_STOPPING);
 out:
 	hmfs_ctl_reader_free(&r);
 	conn_del(c);
@@ -709,11 +752,18 @@ int hmfs_ctl_start(struct hmfs_ctx *ctx)
 		close(fd);
 		return ret;
 	}
+	ctx->ctl_stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (ctx->ctl_stop_fd < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	ctx->ctl_fd = fd;
 	ret = pthread_create(&ctx->ctl_thread, NULL, accept_main, ctx);
 	if (ret) {
 		close(fd);
-		ctx->ctl_fd = -1;
+		close(ctx->ctl_stop_fd);
+		ctx->ctl_fd = ctx->ctl_stop_fd = -1;
 		return -ret;
 	}
 	ctx->ctl_started = true;
@@ -725,12 +775,16 @@ int hmfs_ctl_start(struct hmfs_ctx *ctx)
  * device_del, its wait for the notifier) still sends its reply, which a
  * shutdown for writing lost -- the client saw EOF, no reply.  The
  * notifier still runs (teardown stops it after us), so that wait ends.
+ * A reply its client does not read is given up after CTL_STOP_SEND_MS
+ * without progress (send_wait(); ctl_stop_fd wakes a sender already
+ * waiting): the wait for the connections below ends.
  */
 void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 {
 	if (!ctx->ctl_started)
 		return;
 	__atomic_store_n(&ctx->ctl_stopping, true, __ATOMIC_RELEASE);
+	eventfd_write(ctx->ctl_stop_fd, 1); /* after the flag: send_wait() rereads it */
 	shutdown(ctx->ctl_fd, SHUT_RDWR);
 	pthread_join(ctx->ctl_thread, NULL);
 	close(ctx->ctl_fd);
@@ -742,4 +796,6 @@ void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 	while (ctx->conns)
 		pthread_cond_wait(&ctx->conns_cond, &ctx->sub_lock);
 	pthread_mutex_unlock(&ctx->sub_lock);
+	close(ctx->ctl_stop_fd);
+	ctx->ctl_stop_fd = -1;
 }

@@ -511,6 +511,7 @@ struct hmfs_ctx {
 	pthread_t ctl_thread;
 	bool ctl_started;
 	bool ctl_stopping; /* __atomic_*: hmfs_ctl_stop() began, no command runs (ctlsock.c) */
+	int ctl_stop_fd; /* eventfd, readable once hmfs_ctl_stop() began: bounds a reply's send */
 	/*
 	 * __atomic_*: hotmemfs is stopping (the stopper took its signal, or
 	 * the session loop ended): the signal of an offline under way, whoever

@@ -578,7 +578,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->compact_lock, NULL);
 	pthread_cond_init(&ctx->compact_cond, NULL);
 	ctx->state_dirfd = ctx->state_lockfd = ctx->journal_fd = -1;
-	ctx->ctl_fd = -1;
+	ctx->ctl_fd = ctx->ctl_stop_fd = -1;
 	ctx->ev_slot = -1;
 	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
 	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
