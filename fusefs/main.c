@@ -481,8 +481,8 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
  * lookup holds while its request waits to be read), and with nobody
  * reading /dev/fuse it never comes back -- the teardown that drains it,
  * every write reply held for it and the writers (in D, SIGKILL or not)
- * hang for good (review4).  The three signals are blocked in every thread
- * from the start (a signal during boot waits) and taken by a thread of
+ * hang for good (review4).  The three signals (those not ignored at
+ * start) are blocked in every thread from the start (a signal during boot waits) and taken by a thread of
  * their own, the stopper, which first has the notifier leave the kernel
  * for good (hmfs_events_kernel_gone(), while the loop still answers), and
  * only then ends the loop: fuse_session_exit(), and a STOP_KICK to the
@@ -501,12 +501,35 @@ struct stopper {
 	bool started, loop_done; /* under lock */
 };
 
+/*
+ * stopper_stop() wakes the stopper's sigwait() with this one, whatever
+ * the three below: each may be left out of the set (stop_signals()).
+ */
+#define STOP_WAKE (SIGRTMIN + 2)
+
+/*
+ * What the stopper waits for: SIGTERM, SIGINT, SIGHUP -- each only if it
+ * was at its default action when we started, libfuse's rule
+ * (fuse_set_signal_handlers()).  One ignored (nohup, a background job of
+ * a non-interactive shell, `trap '' INT`) stays ignored: blocked, the
+ * kernel would queue it for our sigwait() instead of dropping it
+ * (sig_ignored() skips a blocked signal), and a hangup or a Ctrl-C meant
+ * for the starting shell would unmount the tree (review9 #2, 901edb3).
+ * Nothing here ever changes their actions, so asking again later gives
+ * the same set.
+ */
 static void stop_signals(sigset_t *set)
 {
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
 	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL)
+			sigaddset(set, sigs[i]);
+	}
+	sigaddset(set, STOP_WAKE);
 }
 
 /* the kick only interrupts the read: no SA_RESTART */
@@ -545,7 +568,7 @@ static void *stopper_main(void *arg)
 	int sig;
 
 	stop_signals(&set);
-	if (sigwait(&set, &sig) || stopper_loop_done(st))
+	if (sigwait(&set, &sig) || sig == STOP_WAKE || stopper_loop_done(st))
 		return NULL; /* the loop ended by itself (unmounted): main woke us */
 	/* an offline under way (a store's, a control command's) ends: it holds change_lock */
 	__atomic_store_n(&st->ctx->stopping, true, __ATOMIC_RELEASE);
@@ -593,7 +616,7 @@ static void stopper_stop(struct stopper *st)
 	pthread_cond_signal(&st->cond);
 	pthread_mutex_unlock(&st->lock);
 	/* blocked in it as everywhere: its sigwait() takes it, if it still waits */
-	pthread_kill(st->thread, SIGTERM);
+	pthread_kill(st->thread, STOP_WAKE);
 	pthread_join(st->thread, NULL);
 	st->started = false;
 }
