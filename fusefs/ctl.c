@@ -198,7 +198,7 @@ static json_object *state_writes_json(struct hmfs_ctx *ctx)
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
-	json_object *u = json_object_new_object();
+	json_object *u = json_object_new_object(), *st = json_object_new_object();
 	unsigned long saves, save_errors, records, syncs;
 	struct hm_meminfo mi;
 	char summary[2048];
@@ -231,6 +231,17 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
+	/*
+	 * How far a stop got, while the control socket still answers: the
+	 * stop began (a signal), the notifier was told to leave the kernel
+	 * (the stopper does it while the session loop still answers;
+	 * tests/fusefs/40-notifier-stall.t orders its probe after it)
+	 */
+	json_object_object_add(st, "began",
+			       json_object_new_boolean(__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE)));
+	json_object_object_add(st, "notifier-leaving",
+			       json_object_new_boolean(__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE)));
+	json_object_object_add(o, "stop", st);
 	json_object_object_add(o, "fuse", hmfs_fuse_requests_json(ctx));
 	json_object_object_add(o, "state-writes", state_writes_json(ctx));
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
