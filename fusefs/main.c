@@ -499,6 +499,8 @@ struct stopper {
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* CLOCK_MONOTONIC */
 	bool started, loop_done; /* under lock */
+	pthread_t force_thread; /* started by the stopper, joined by stopper_end() */
+	bool force_started; /* under lock */
 };
 
 /*
@@ -560,6 +562,51 @@ static bool stopper_loop_done(struct stopper *st)
 	return done;
 }
 
+/*
+ * A second stop signal while the stop waits (the notifier stuck in the
+ * kernel on a directory's lock, a control command, the final save):
+ * stop at once, as systemd's stop timeout and SIGKILL would -- what was
+ * acknowledged is in the state file already.  The tree is detached
+ * first (root only: otherwise it is left dead, ENOTCONN, as after kill
+ * -9).  A thread of the notifier's still in the kernel holds the exit
+ * until it comes out (it waits uninterruptibly), the mount is gone by
+ * then.  STOP_WAKE: stopper_end() ends this thread, the stop done.
+ */
+static void *stopper_force_main(void *arg)
+{
+	struct stopper *st = arg;
+	sigset_t set;
+	int sig;
+
+	stop_signals(&set);
+	if (sigwait(&set, &sig) || sig == STOP_WAKE)
+		return NULL;
+	fprintf(stderr,
+		"hotmemfs: second signal (%s): stopping without waiting for the notifier, "
+		"control commands or the final save\n",
+		sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP");
+	if (st->ctx->mountpoint[0])
+		umount2(st->ctx->mountpoint, MNT_DETACH);
+	_exit(1);
+}
+
+static void stopper_force_start(struct stopper *st)
+{
+	pthread_mutex_lock(&st->lock);
+	st->force_started = !pthread_create(&st->force_thread, NULL, stopper_force_main, st);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* after teardown: a signal from now on waits, blocked, for our exit */
+static void stopper_end(struct stopper *st)
+{
+	if (!st->force_started)
+		return;
+	pthread_kill(st->force_thread, STOP_WAKE);
+	pthread_join(st->force_thread, NULL);
+	st->force_started = false;
+}
+
 static void *stopper_main(void *arg)
 {
 	struct stopper *st = arg;
@@ -570,6 +617,7 @@ static void *stopper_main(void *arg)
 	stop_signals(&set);
 	if (sigwait(&set, &sig) || sig == STOP_WAKE || stopper_loop_done(st))
 		return NULL; /* the loop ended by itself (unmounted): main woke us */
+	stopper_force_start(st); /* a second signal: see stopper_force_main() */
 	/* an offline under way (a store's, a control command's) ends: it holds change_lock */
 	__atomic_store_n(&st->ctx->stopping, true, __ATOMIC_RELEASE);
 	/* the loop still reads: the call in flight is answered */
@@ -703,5 +751,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
 out:
 	teardown(&ctx);
+	stopper_end(&st);
 	return ret ? 1 : 0;
 }
