@@ -105,13 +105,8 @@ kill -TERM "$FS_PID"
 # ordered after the stopper's wait began: hotmemfs says its notifier was
 # told to leave the kernel (the stopper does so before it ends the loop;
 # without the stopper's wait only teardown does, after the loop ended)
-stop_seen=1
-for _ in $(seq 1200); do
-	"$HMCTL" -s "$CTL" status --json 2>/dev/null | grep -q '"notifier-leaving": *true' &&
-		{ stop_seen=0; break; }
-	sleep 0.05
-done
-tap_ok $stop_seen "after SIGTERM hotmemfs tells its notifier to leave the kernel"
+stop_notifier_leaving
+tap_ok $? "after SIGTERM hotmemfs tells its notifier to leave the kernel"
 # a lookup the kernel must ask hotmemfs (a name never looked up: nothing
 # cached), not in memory/: one there queues behind the notifier's wait for
 # the lock

@@ -50,13 +50,8 @@ done
 tap_ok $stalled "device_del: its REMOVE stuck in the notifier"
 
 kill -TERM "$FS_PID"
-seen=1
-for _ in $(seq 1200); do
-	"$HMCTL" -s "$CTL" status --json 2>/dev/null | grep -q '"notifier-leaving": *true' &&
-		{ seen=0; break; }
-	sleep 0.05
-done
-tap_ok $seen "the first SIGTERM: the stop waits for the notifier"
+stop_notifier_leaving
+tap_ok $? "the first SIGTERM: the stop waits for the notifier"
 kill -TERM "$FS_PID"
 gone=1
 for _ in $(seq 600); do
@@ -78,5 +73,5 @@ is "$r" 1 "... with status 1 (not a clean stop)"
 FS_PID=
 wait_gone "$DEL" 60
 tap_ok $? "device_del's hotmemctl ended"
-umount -l "$MNT" 2>/dev/null
+end_fs_stopped
 done_testing

@@ -108,6 +108,29 @@ stop_fs() {
 	fi
 }
 
+# stop_notifier_leaving: 0 once hotmemfs's status says its stop told the
+# notifier to leave the kernel (status "stop": the stopper does so while
+# the session loop still answers); 1 if not within 60 s
+stop_notifier_leaving() {
+	for _ in $(seq 1200); do
+		"$HMCTL" -s "$CTL" status --json 2>/dev/null | grep -q '"notifier-leaving": *true' &&
+			return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# end_fs_stopped: the test stopped hotmemfs itself: whatever is left is
+# killed (not waited for: it may be stuck), the mount detached, and the
+# log must hold no sanitizer report
+end_fs_stopped() {
+	[ -n "$FS_PID" ] && kill -9 "$FS_PID" 2>/dev/null
+	FS_PID=
+	umount -l "$MNT" 2>/dev/null
+	! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
+	tap_ok $? "no sanitizer report"
+}
+
 kill9_fs() {
 	kill -9 "$FS_PID"
 	wait "$FS_PID" 2>/dev/null
