@@ -22,7 +22,7 @@ tap_ok $((!$?)) "no signal to the already reaped hotmemfs pid"
 
 # a rules directory under /run, which the private /run hides
 RULES=$(mktemp -d /run/hotmem-enter-rules.XXXXXX)
-trap 'rm -rf "$RULES"' EXIT
+trap 'in_test_shell && { rm -rf "$RULES"; cleanup; }' EXIT # and lib.sh's
 echo 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"' >"$RULES/80-t.rules"
 out=$("$ENTER" --rules "$RULES" --profile qemu-512m -- sh -c '
 	ls /etc/udev/rules.d; ls -d /run/hotmem-enter-rules.* 2>/dev/null || true' 2>"$TMP/err")

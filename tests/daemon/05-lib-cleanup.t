@@ -22,4 +22,20 @@ probe() {
 }
 is "$(probe "$HOTMEM_SRC/tests/daemon/lib.sh")" kept "tests/daemon/lib.sh: a child killed at once runs no cleanup"
 is "$(probe "$HOTMEM_SRC/tests/fusefs/lib.sh")" kept "tests/fusefs/lib.sh: the same"
+# and both bound their waits (tests/wait_exit.sh): a child that exits gives
+# its status, one hung is SIGKILLed after its bound (137), never waited out
+bounded() {
+	HOTMEM_SRC=$HOTMEM_SRC HOTMEM_BUILD=$HOTMEM_BUILD timeout 20 bash -c '
+		. "$1"
+		(exit 3) &
+		wait_exit $! 5
+		echo "exited $?"
+		sleep 600 >/dev/null 2>&1 &
+		wait_exit $! 1 >/dev/null 2>&1
+		echo "hung $?"' _ "$1" 2>/dev/null | tr '\n' ' '
+}
+for lib in daemon fusefs; do
+	is "$(bounded "$HOTMEM_SRC/tests/$lib/lib.sh")" "exited 3 hung 137 " \
+		"tests/$lib/lib.sh: wait_exit gives the status, SIGKILLs a hang after its bound"
+done
 done_testing

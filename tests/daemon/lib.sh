@@ -8,19 +8,8 @@ HOTMEMD=$HOTMEM_BUILD/hotmemd
 UEVENT_SEND=$HOTMEM_BUILD/tests/daemon/uevent_send
 TMP=$(mktemp -d /tmp/hotmemd-test.XXXXXX)
 _pids=()
-# wait_exit PID SECONDS: PID's exit status once it exits, or SIGKILL after
-# SECONDS and 137: a process hung where it should not (in a FIFO's open,
-# say) fails its test instead of hanging the suite (a bare wait did, until
-# CI's 5400 s ran out)
-wait_exit() {
-	local i
-	for ((i = 0; i < $2 * 50; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.02
-	done
-	kill -0 "$1" 2>/dev/null && { echo "# pid $1 still running after $2 s: SIGKILL"; kill -9 "$1"; }
-	wait "$1"
-}
+# wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../wait_exit.sh"
 cleanup() {
 	local p
 	for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 5 >/dev/null 2>&1; done

@@ -25,7 +25,10 @@ if [ "$(id -u)" != 0 ] || [ ! -e /sys/bus/event_source/devices/uprobe/type ] ||
 	exit 0
 fi
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# the test's own shell only: the child forked for bpftrace, signalled
+# before it execs, would run it (bash 5.2; tests/fusefs/lib.sh, 9742ca0)
+main_pid=$BASHPID
+trap '((BASHPID == main_pid)) && rm -rf "$tmp"' EXIT
 # a hot-add with memmap_on_memory, one online and one offline of a 128 MiB
 # block, the removal of the DIMM
 printf 'add 0x100000000 256M memmap_on_memory\nonline 32 online_movable\noffline 32\nremove 0x100000000 256M\n' > "$tmp/script"

@@ -11,6 +11,8 @@ HMFS=$HOTMEM_BUILD/hotmemfs
 HMCTL=$HOTMEM_BUILD/hotmemctl
 T_N=0
 T_FAIL=0
+# wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../wait_exit.sh"
 
 tap_ok() {	# tap_ok COND-EXIT-STATUS NAME
 	T_N=$((T_N + 1))

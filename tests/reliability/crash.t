@@ -114,7 +114,7 @@ for k in 1 2; do
 	tap=$?
 	check "kill -9 hotmemfs #$k (pid $p, $(wc -l <"$TMP/acked") DIMMs acked): Restart= brings it back" [ $tap -eq 0 ]
 done
-wait $spid
+wait_exit $spid 300 # 400 tries at most; a hang fails
 acked=$(wc -l <"$TMP/acked")
 refused=$(wc -l <"$TMP/refused")
 diag() { echo "# $*"; }

@@ -143,15 +143,6 @@ held_wait() {
 	done
 	return 1
 }
-# writer_wait PID: PID's exit status, SIGKILL after 30 s (a hang fails)
-writer_wait() {
-	for _ in $(seq 600); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1"
-}
 # require_shim: sync_shim.so built, or skip
 require_shim() { [ -f "$SHIM" ] || skip_all "no $SHIM (make all)"; }
 # plugged [ID]: the plugged-size of virtio-mem device ID (vm0), in bytes

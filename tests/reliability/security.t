@@ -45,7 +45,8 @@ for round in 1 2; do
 done
 sleep 0.5
 touch "$TMP/stop"
-wait $hpid $ppid
+wait_exit $hpid 30
+wait_exit $ppid 30
 npriv=$(grep -c '^[a-z]' "$TMP/priv.ev")
 nhost=$(grep -c '^[a-z]' "$TMP/host.ev")
 [ "$npriv" -ge 32 ]
@@ -81,7 +82,7 @@ ctl device_add pc-dimm id=h1 size=256M >/dev/null && echo online_movable >"$M/me
 tap_ok $? "a plug cycle runs"
 sleep 0.3
 touch "$TMP/stop"
-wait $hpid
+wait_exit $hpid 30
 is "$(grep -c '^[a-z]' "$TMP/host2.ev")" 0 "the host's namespace saw no memory uevent"
 stop_fs
 

@@ -41,8 +41,8 @@ is "$(plugged)" $((1536 << 20)) "... and the driver plugged memory41-43, online"
 ctl fail-nth-alloc 1 >/dev/null
 tap_ok $? "the engine's next allocation will fail"
 rm "$TMP/hold"
-wait "$WRITER"
-tap_ok $((! $?)) "the fdatasync() fails: memory33's online is refused"
+wait_exit "$WRITER" 60
+is "$?" 1 "the fdatasync() fails: memory33's online is refused"
 ctl dmesg | grep -q "removing memory block memory4[123] failed: -12; its sub-blocks .* are plugged back"
 tap_ok $? "... the exact unplug of what the driver plugged is refused (a removal of memory41-43)"
 is "$(probes)" 2 "... so vm0 is taken out and brought back whole"

@@ -40,10 +40,10 @@ ctl save >/dev/null 2>&1 &
 saver=$!
 sleep 0.5
 kill -USR1 "$writer"
-wait "$writer"
+wait_exit "$writer" 30
 is "$(cat "$TMP/offline.txt")" "EINTR" "the interrupted offline says EINTR"
 is "$(cat "$M/memory32/state")" "online" "... and memory32 is online"
-wait "$saver"
+wait_exit "$saver" 30
 tap_ok $? "the save asked for meanwhile is done"
 saved=$(python3 -c '
 import json, sys

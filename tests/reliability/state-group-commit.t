@@ -71,7 +71,7 @@ is "$(cat "$TMP"/held.* | grep -c '^ack')" 0 "no write is acknowledged while the
 [ -e "$TMP/hold.held" ]
 tap_ok $? "... it is held, with $(( $(status_field state-journal-records) - r0 )) records appended"
 rm -f "$TMP/hold"
-wait "$wpid"
+wait_exit "$wpid" 60
 is "$(cat "$TMP"/held.* | grep -c '^ack')" 8 "eight writers, all acknowledged once it ends"
 records=$(( $(status_field state-journal-records) - r0 ))
 syncs=$(( $(status_field state-journal-syncs) - s0 ))
@@ -127,7 +127,7 @@ done
 tap_ok $? "... and emptied: $jlen bytes of journal seen"
 kill9_fs
 touch "$TMP/stop"
-wait "$wpid" 2>/dev/null
+wait_exit "$wpid" 30 2>/dev/null
 diag "$(cat "$TMP"/burst.* | grep -c '^ack') changes acknowledged in the burst"
 start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "hotmemfs restarts after kill -9 in the middle of the burst"

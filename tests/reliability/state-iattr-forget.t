@@ -16,12 +16,6 @@ wait_for() {
 	done
 	return 1
 }
-# proc_wait PID: PID's exit status, SIGKILL after 60 s
-proc_wait() {
-	wait_for eval "! kill -0 $1 2>/dev/null"
-	kill -9 "$1" 2>/dev/null
-	wait "$1"
-}
 # undone N: the log says "the device_del was undone" more than N times
 undone() { [ "$(grep -c "the device_del was undone" "$TMP/hotmemfs.log")" -gt "$1" ]; }
 # hold_memory_dir: a reader holds memory/'s inode lock inside getdents64
@@ -33,7 +27,7 @@ hold_memory_dir() {
 	HOLD_JOB=$!
 	wait_for eval "[ -s $TMP/hold.ready ] || ! kill -0 $HOLD_JOB 2>/dev/null"
 	[ -s "$TMP/hold.ready" ] && return 0
-	wait "$HOLD_JOB"
+	wait_exit "$HOLD_JOB" 5
 	[ $? -eq 77 ] || nok "a reader holds memory/'s lock: $(cat "$TMP/hold.out")"
 	echo "ok $((T_N += 1)) # SKIP no userfaultfd: the late delivery of a REMOVE is not checked"
 	done_testing
@@ -41,7 +35,7 @@ hold_memory_dir() {
 }
 release_memory_dir() {
 	kill -USR1 "$(cat "$TMP/hold.ready")"
-	proc_wait "$HOLD_JOB"
+	wait_exit "$HOLD_JOB" 60
 	rm -f "$TMP/hold.ready"
 }
 # has_dev ID: the machine has device ID
@@ -123,7 +117,7 @@ wait_for undone "$WAS"
 tap_ok $? "device_del d1 whose save fails is undone, the notifier stalled"
 rm "$TMP/fail"
 release_memory_dir
-proc_wait "$DEL"
+wait_exit "$DEL" 60
 ctl settle --timeout 60 >/dev/null
 owner_kept "$B" " after the REMOVE's delivery"
 
@@ -147,8 +141,8 @@ tap_ok $? "device_add d2: memory32 and 33 again"
 chown -h 7:7 "$B"
 tap_ok $? "chown -h 7:7 bus/memory/devices/memory33, d2's (acknowledged)"
 release_memory_dir
-proc_wait "$DEL"
-proc_wait "$ADD"
+wait_exit "$DEL" 60
+wait_exit "$ADD" 60
 ctl settle --timeout 60 >/dev/null
 owner_kept "$B" " after d1's REMOVE's delivery"
 

@@ -38,8 +38,8 @@ stale_owner() {
 	tap_ok $? "chown 65534:65534 $(basename "$(dirname "$1")")/$(basename "$1"), its save held"
 	is "$(stat --cached=never -c %u:%g "$1")" 65534:65534 "... a stat meanwhile caches 65534:65534"
 	rm "$TMP/hold"
-	writer_wait "$writer"
-	tap_ok $((! $?)) "... the save fails: the chown is undone (0:0 in hotmemfs)"
+	wait_exit "$writer" 30
+	is "$?" 1 "... the save fails: the chown is undone (0:0 in hotmemfs)"
 	rm "$TMP/fail"
 }
 
