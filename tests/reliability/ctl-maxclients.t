@@ -41,7 +41,7 @@ tap_ok $? "one more is refused with a clear message (rc $rc): $(head -1 "$TMP/er
 touch "$TMP/go"
 timeout 60 tail --pid=$hpid -f /dev/null
 is "$(cat "$TMP/held.out")" "served" "the clients already connected are still served"
-wait $hpid
+wait_exit $hpid 5
 
 ok=1
 for _ in $(seq 100); do

@@ -35,5 +35,5 @@ tap_ok $? "--timeout=1 works alike (rc $rc)"
 tap_ok $? "a malformed timeout is refused: $(head -1 "$TMP/err")"
 
 kill "$SRV" 2>/dev/null
-wait "$SRV" 2>/dev/null
+wait_exit "$SRV" 10 2>/dev/null
 done_testing

@@ -117,5 +117,5 @@ tap_ok $? "... and sees what happens next"
 
 touch "$TMP/stop"
 kill "$spid" 2>/dev/null
-wait "$spid" "$npid" "$wpid" 2>/dev/null
+for p in "$spid" "$npid" "$wpid"; do wait_exit "$p" 30 2>/dev/null; done
 done_testing

@@ -35,7 +35,7 @@ seq1=$(state_seq)
 [ "$seq1" -gt "$seq0" ]
 tap_ok $? "the journal was compacted into the state file during the burst (seq $seq0 -> $seq1, $n writes)"
 kill9_fs
-wait "$writer" 2>/dev/null
+wait_exit "$writer" 30 2>/dev/null
 start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "hotmemfs restarts after kill -9 in the middle of the burst"
 # each block: as its last acknowledged write left it, or as the one in

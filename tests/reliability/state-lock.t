@@ -56,5 +56,5 @@ done
 [ -e "$MNT2/sys/devices/system/memory/block_size_bytes" ] && ctl --json devices | grep -q '"d2"'
 tap_ok $? "after kill -9 of the first, a new one takes both over, with the saved devices"
 umount "$MNT2"
-wait "$pid2"
+wait_exit "$pid2" 30
 done_testing

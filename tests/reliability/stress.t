@@ -91,7 +91,7 @@ plug_worker &
 p3=$!
 alloc_worker &
 p4=$!
-wait $p1 $p2 $p3 $p4
+for p in $p1 $p2 $p3 $p4; do wait_exit $p $((DUR + 120)); done # a hung worker fails
 for w in sysfs1 sysfs2 plug alloc; do
 	read -r o f <"$TMP/$w.count" 2>/dev/null || { o=0; f=0; }
 	[ "$o" -gt 0 ]
