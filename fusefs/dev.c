@@ -955,7 +955,7 @@ void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t e
  * device each time, and a restore (no change) and the undo of a failed
  * sync (rollback(), after hmfs_change() let go of change_lock) would still
  * need their own drop (tests/reliability/state-driver-undo-work.t,
- * 30-virtio-mem-unplug-online.t).
+ * 52-virtio-mem-unplug-online.t).
  */
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
 {

@@ -73,7 +73,7 @@ enum hmfs_class {
  * files (HMFS_C_NODE) and cpuM links (HMFS_C_NODECPU) carry it (its
  * memoryM links their block's key), so that a directory held open across
  * the node's going and coming back is the removed node's
- * (tests/fusefs/40-stale-node-dir.t).  HMFS_NODE_KEY_LIMIT: the keys' bound.
+ * (tests/fusefs/55-stale-node-dir.t).  HMFS_NODE_KEY_LIMIT: the keys' bound.
  */
 #define HMFS_NODE_ID_MAX ((1UL << 8) - 1)
 #define HMFS_NODE_KEY_BITS (56 - HMFS_BLOCK_ID_BITS)

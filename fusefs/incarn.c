@@ -7,7 +7,7 @@
  * client caches inodes by number: a block or node that comes back needs
  * numbers no earlier one of its id had in this mount, else a directory
  * held open across its going and coming back reaches the new one's
- * files (tests/fusefs/34-stale-dir.t, 40-stale-node-dir.t).  An object
+ * files (tests/fusefs/34-stale-dir.t, 55-stale-node-dir.t).  An object
  * never removed has its id as key; each removal gives its id the next key
  * of a per-kind, per-mount counter, which starts above every id, so a key
  * is never given twice in a mount.  A block's key has 48 bits (2^48 -

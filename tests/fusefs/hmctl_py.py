@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Helpers for the tests' Python parts (34-stale-dir.t, 40-stale-node-dir.t).
+"""Helpers for the tests' Python parts (34-stale-dir.t, 55-stale-node-dir.t).
 
 The caller's environment names hotmemctl ($HMCTL) and the control socket
 ($CTL); a script imports this with PYTHONPATH=$HOTMEM_SRC/tests/fusefs.

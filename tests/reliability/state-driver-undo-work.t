@@ -5,7 +5,7 @@
 # (hmfs_dev_forget_work()), for the saved machine had none pending.  Left
 # set, the next offline of the device's block would run a busy shrink's
 # unplug with virtio_mem.unplug_online on, where MEM_OFFLINE queues
-# nothing (30-virtio-mem-unplug-online.t has the same after a restart).
+# nothing (52-virtio-mem-unplug-online.t has the same after a restart).
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
