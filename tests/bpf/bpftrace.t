@@ -26,7 +26,7 @@ ok $? "bpftrace attaches to both probes"
 "$B/hotmem" run "$OUT/bpftrace.script" > /dev/null
 sleep 0.5
 kill -INT $bt
-wait $bt
+wait_exit $bt 60
 got=$(grep -v "^Attaching" "$OUT/bpftrace.out" | grep -v '^$')
 [ "$got" = "$want" ]
 ok $? "its output is the man page's"

@@ -33,7 +33,7 @@ if [ $has_wmarks = 1 ]; then
 	sleep 0.5
 fi
 kill -INT $tr
-wait $tr
+wait_exit $tr 60
 ok $? "SIGINT: clean exit 0"
 if [ $has_wmarks = 1 ]; then
 	grep -q '"src":"kernel","ev":"mm_setup_per_zone_wmarks","phase":"exit",.*"zone":"\(DMA\|DMA32\|Normal\|Movable\)"' "$OUT/kernel.jsonl"

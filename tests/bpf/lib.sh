@@ -9,6 +9,8 @@ HT=$B/hotmem-trace
 OUT=$B/tests/bpf
 n=0
 fails=0
+# wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
+. "$SRC/tests/wait_exit.sh"
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 ok() {

@@ -65,7 +65,7 @@ else
 	for _ in 1 2 3 4 5 6; do n=$((n + 1)); echo "ok $n # SKIP bpftool not installed"; done
 fi
 kill -TERM $tr
-wait $tr
+wait_exit $tr 60
 ok $? "SIGTERM: clean exit 0"
 [ ! -e "$PIN" ]
 ok $? "SIGTERM: maps unpinned, directory removed"
@@ -96,8 +96,8 @@ fi
 for _ in $(seq 300); do grep -q "ready:" "$OUT/pid.err" && break; sleep 0.1; done
 touch "$OUT/pid.go"
 "$T" all > /dev/null		# another process running the same binary
-wait $tp
-wait $tr			# stops by itself when its emulator is gone
+wait_exit $tp 120
+wait_exit $tr 60			# stops by itself when its emulator is gone
 rc=$?
 fired=$(sed -n 's/^fired //p' "$OUT/pid.stdout")
 [ $rc = 0 ] && [ "$(grep -c '"pid":'$tp, "$OUT/pid.jsonl")" = "$fired" ] &&

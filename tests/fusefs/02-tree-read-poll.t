@@ -61,7 +61,7 @@ poller=$!
 for _ in $(seq 100); do [ -e "$TMP/poll.ready" ] && break; sleep 0.1; done
 sleep 0.2
 echo offline >"$M/memory100/state"
-wait $poller
+wait_exit $poller 60
 is "$(cat "$TMP/poll.txt")" "10 True offline" "poll(POLLPRI) wakes with PRI|ERR when state changes"
 echo online >"$M/memory100/state"
 

@@ -55,7 +55,8 @@ is "$(echo "$after" | grep -c 32-35)$(echo "$before" | grep -c 32-35)" 10 "block
 is "$(echo "$after" | grep 32-35 | tr -s ' ')" \
 	"0x0000000100000000-0x000000011fffffff 512M offline 32-35" "lsmem shows 4 new offline blocks"
 echo online_movable >"$MNT/sys/devices/system/memory/memory32/state"
-wait $nl $ux
+wait_exit $nl 30
+wait_exit $ux 30
 # other network namespaces also get the host's untagged uevents (bdi...)
 sed -i '/ memory sender/!d' "$TMP/nl.txt"
 
@@ -78,7 +79,7 @@ if command -v udevadm >/dev/null; then
 	u=$!
 	sleep 0.5
 	echo online >"$MNT/sys/devices/system/memory/memory33/state"
-	wait $u
+	wait_exit $u 30
 	grep -q "^KERNEL\[.*online *\/devices\/system\/memory\/memory33 (memory)" "$TMP/udev.txt"
 	tap_ok $? "udevadm monitor --kernel in $NS sees 'online memory33' as a KERNEL event"
 	echo offline >"$MNT/sys/devices/system/memory/memory33/state"
@@ -92,7 +93,7 @@ $L netlink 1 >"$TMP/host.txt" 2>"$TMP/host.err" &
 h=$!
 wait_ready "$TMP/host.err"
 echo offline >"$MNT/sys/devices/system/memory/memory32/state"
-wait $h
+wait_exit $h 30
 is "$(grep -c memory32 "$TMP/host.txt")" 0 "no fake uevent in the host's network namespace"
 
 # errors say what was wrong and change nothing

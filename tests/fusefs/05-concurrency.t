@@ -36,8 +36,8 @@ reader() {
 pids=()
 for s in 1 2 3 4; do writer $s & pids+=($!); done
 reader & rpid=$!
-for p in "${pids[@]}"; do wait "$p"; done
-wait $rpid
+for p in "${pids[@]}"; do wait_exit "$p" 300; done
+wait_exit $rpid 300
 tap_ok $? "readers saw a consistent tree throughout"
 
 out=$(ctl check 2>&1)

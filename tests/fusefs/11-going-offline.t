@@ -30,7 +30,7 @@ reader=$!
 sleep 0.3
 echo offline >"$M/memory33/state"
 tap_ok $? "offline of a block full of movable pages succeeds (pages migrate)"
-wait $reader
+wait_exit $reader 60
 grep -qw "going-offline" "$TMP/seen.txt"
 tap_ok $? "a concurrent reader saw going-offline (saw: $(cat "$TMP/seen.txt"))"
 is "$(cat "$M/memory33/state")" "offline" "memory33 ends offline"

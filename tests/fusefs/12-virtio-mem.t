@@ -109,7 +109,7 @@ ctl save >/dev/null
 before=$(snap)
 runs_before=$(runs)
 kill -9 "$FS_PID"
-wait "$FS_PID" 2>/dev/null
+wait_exit "$FS_PID" 30 2>/dev/null
 FS_PID=
 start_fs --profile default --cmdline "hotmem.kernel_alloc=off memhp_default_state=online_movable"
 tap_ok $? "kill -9, restart on the same state file"

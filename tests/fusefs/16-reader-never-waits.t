@@ -38,15 +38,15 @@ fwmap=$!
 sleep 0.5
 timeout 2 cat "$M/memory32/online" >/dev/null
 tap_ok $? "reads go on while /proc/iomem and firmware/memmap wait for the offline"
-wait $writer
+wait_exit $writer 30
 rc=$?
 [ $rc = 124 ] && grep -q "memory32: offline failed (EINTR)" "$TMP/hotmemfs.log"
 tap_ok $? "the writer's signal ends the offline: EINTR (writer rc $rc)"
-wait $iomem
+wait_exit $iomem 30
 tap_ok $? "/proc/iomem read once the offline gave up"
 grep -q "System RAM" "$TMP/iomem.txt"
 tap_ok $? "/proc/iomem has System RAM"
-wait $fwmap
+wait_exit $fwmap 30
 tap_ok $? "firmware/memmap listed once the offline gave up ($(wc -w <"$TMP/fwmap.txt") entries)"
 is "$(cat "$M/memory32/state")" "online" "memory32 is online again (a failed offline changes nothing)"
 ctl free-all >/dev/null

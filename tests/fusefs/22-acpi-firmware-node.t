@@ -35,7 +35,7 @@ listen_start() {
 	for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
 }
 listen_is() {
-	wait $UE
+	wait_exit $UE 30
 	is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
 		"$(awk -v p="======== uevents of $1" 'index($0, p) == 1 { on = 1; next } /^========/ { on = 0 }
 			on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" "$2"

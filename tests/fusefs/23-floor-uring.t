@@ -58,11 +58,11 @@ for c in $(seq 0 $(($(nproc) - 1))); do
 	reads 300 "$c" >"$TMP/reads.$c" &
 	pids+=($!) outs+=("$TMP/reads.$c")
 done
-wait "${pids[@]}"
+for p in "${pids[@]}"; do wait_exit "$p" 300; done
 is "$(cat "${outs[@]}" | sort -u)" 0 "300 reads on each of $(nproc) CPUs at once, all online"
 umount "$FM"
 tap_ok $? "unmounted"
-wait "$FLOOR_PID"
+wait_exit "$FLOOR_PID" 60
 is "$?" 0 "fuse_floor ends by itself after the unmount, status 0"
 n=$(sed -n 's/^fuse_floor: io_uring (\([0-9]*\) queues of [0-9]*), \([0-9]*\) requests through it$/\1 \2/p' \
 	"$TMP/floor1.log")
@@ -79,7 +79,7 @@ gone() { ! kill -0 "$1" 2>/dev/null; }
 unmounted() { ! mountpoint -q "$FM"; }
 gone "$FLOOR_PID"
 tap_ok $? "SIGTERM ends it (no hang in the queue threads)"
-wait "$FLOOR_PID"
+wait_exit "$FLOOR_PID" 30
 unmounted
 tap_ok $? "and it unmounted"
 
@@ -92,12 +92,12 @@ reader=$!
 for _ in $(seq 400); do [ -e "$TMP/reading" ] && break; sleep 0.05; done
 tap_ok "$([ -e "$TMP/reading" ]; echo $?)" "a reader is reading in a loop"
 kill -9 "$FLOOR_PID"
-wait "$FLOOR_PID" 2>/dev/null
+wait_exit "$FLOOR_PID" 30 2>/dev/null
 for _ in $(seq 200); do kill -0 "$reader" 2>/dev/null || break; sleep 0.05; done
 gone "$reader"
 tap_ok $? "killed with -9 under a reader: the reader gets an error, not a hang"
 kill -9 "$reader" 2>/dev/null
-wait "$reader" 2>/dev/null
+wait_exit "$reader" 30 2>/dev/null
 umount -l "$FM" 2>/dev/null
 
 echo N >"$PARAM"

@@ -125,9 +125,9 @@ for f in storm_writer storm_writer storm_reader storm_reader storm_ctl storm_chm
 done
 rc=0
 for p in "${pids[@]}"; do
-	wait "$p"
+	wait_exit "$p" 180
 	s=$?
-	[ $s -eq 124 ] && rc=1 && diag "a storm job ran out of time (hung?)"
+	[ $s -eq 124 ] || [ $s -eq 137 ] && rc=1 && diag "a storm job ran out of time (hung?)"
 done
 tap_ok $rc "the storm ends: no reader, writer, chmod or hotmemctl hung (120 s bound each)"
 kill -0 "$FS_PID"

@@ -49,7 +49,7 @@ kill -TERM "$FS_PID"
 for _ in $(seq 1200); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.05; done
 kill -0 "$FS_PID" 2>/dev/null
 tap_ok $((!$?)) "hotmemfs stops on SIGTERM"
-wait "$FS_PID"
+wait_exit "$FS_PID" 30
 tap_ok $? "... exit 0"
 FS_PID=
 no_sanitizer_report

@@ -37,7 +37,7 @@ if [ -z "${skip_rest:-}" ]; then
 	is "$n" 4097 "one listing of memory/: 4097 blocks"
 	kill -INT "$BT"
 	for _ in $(seq 300); do kill -0 "$BT" 2>/dev/null || break; sleep 0.1; done
-	wait "$BT"
+	wait_exit "$BT" 30
 	calls=$(sed -n 's/^@calls: //p' "$TMP/bt.out")
 	diag "hotmem_block_next() calls during the listing: ${calls:-none}"
 	[ -n "$calls" ] && [ "$calls" -le $((3 * 4097)) ]

@@ -30,7 +30,7 @@ listen_start() {
 	UE=$!
 	for _ in $(seq 400); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
 }
-listen_got() { wait "$UE"; cut -d' ' -f1-3 "$TMP/ue.txt"; }
+listen_got() { wait_exit "$UE" 60; cut -d' ' -f1-3 "$TMP/ue.txt"; }
 # offline ID: from a subshell, which the listener's exit does not signal:
 # a SIGCHLD to the writer during offline_pages() ends it with EINTR, as the
 # kernel's "signal backoff" does for any signal (seen in CI under load)

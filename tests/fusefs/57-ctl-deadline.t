@@ -60,5 +60,6 @@ grep -q "within 1 s (-t 1).*it waits up to 3 s in hotmemfs" "$TMP/err"
 tap_ok $? "settle 2.5 under -t 1: its limit rounded up (3 s)"
 
 kill "$SRV1" "$SRV2" 2>/dev/null
-wait "$SRV1" "$SRV2" 2>/dev/null
+wait_exit "$SRV1" 30 2>/dev/null
+wait_exit "$SRV2" 30 2>/dev/null
 done_testing

@@ -100,7 +100,7 @@ stop_fs() {
 		sleep 0.05
 	done
 	kill "$FS_PID" 2>/dev/null
-	wait "$FS_PID" 2>/dev/null
+	wait_exit "$FS_PID" 30 2>/dev/null
 	FS_PID=
 	# under make check SANITIZE=...: any report fails the test
 	if grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log" 2>/dev/null; then
@@ -135,7 +135,7 @@ end_fs_stopped() {
 
 kill9_fs() {
 	kill -9 "$FS_PID"
-	wait "$FS_PID" 2>/dev/null
+	wait_exit "$FS_PID" 30 2>/dev/null
 	umount -l "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
 	FS_PID=
 }
