@@ -201,7 +201,7 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	/* a node's (unregister_one_node()): its numbers go the same way */
 	} else if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->nid >= 0) {
 		gone_key = hmfs_inc_gone(ctx, HMFS_INC_NODE, (unsigned long)ev->nid);
-		hmfs_forget_node_attrs(ctx, ev->nid);
+		hmfs_forget_node_attrs(ctx, gone_key);
 	}
 	q = calloc(1, sizeof(*q));
 	if (!q)

@@ -638,7 +638,7 @@ void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct sta
 /* block @id went, its incarnation of key @key (incarn.c): its nodes' entries go, its links' and slot link's too */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key);
 /* NUMA node @nid went (try_offline_node()): every entry of its incarnation that went */
-void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid);
+void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, uint64_t key);
 void hmfs_iattr_free_all(struct hmfs_ctx *ctx);
 int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid);
 bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n);

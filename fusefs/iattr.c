@@ -200,12 +200,18 @@ static long owner_id(struct hmfs_ctx *ctx, const struct iattr_owner *o)
 	return hmfs_inc_id(ctx, o->kind == OWNER_BLOCK ? HMFS_INC_BLOCK : HMFS_INC_NODE, o->v);
 }
 
-/* inode @ino's entry goes with block @id, its incarnation @key */
-static bool owned_by_block(struct hmfs_ctx *ctx, uint64_t ino, unsigned long id, uint64_t key)
+/* inode @ino's entry goes with the @kind object @id, its incarnation @key */
+static bool owned_by(struct hmfs_ctx *ctx, uint64_t ino, enum iattr_owner_kind kind,
+		     unsigned long id, uint64_t key)
 {
 	struct iattr_owner o = iattr_owner(ctx, ino);
 
-	return o.kind == OWNER_BLOCK && o.v == (o.by_key ? key : id);
+	return o.kind == kind && o.v == (o.by_key ? key : id);
+}
+
+static bool owned_by_block(struct hmfs_ctx *ctx, uint64_t ino, unsigned long id, uint64_t key)
+{
+	return owned_by(ctx, ino, OWNER_BLOCK, id, key);
 }
 
 /*
@@ -378,13 +384,14 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 	return iattr_change(ctx, &c);
 }
 
-/* Caller holds iattr_lock: the entries of chain @chain that go with block @id, incarnation @key */
-static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, unsigned long id, uint64_t key)
+/* Caller holds iattr_lock: the entries of chain @chain that go with @kind @id, incarnation @key */
+static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, enum iattr_owner_kind kind,
+			       unsigned long id, uint64_t key)
 {
 	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(chain)]; *p;) {
 		struct hmfs_iattr *a = *p;
 
-		if (!owned_by_block(ctx, a->ino, id, key)) {
+		if (!owned_by(ctx, a->ino, kind, id, key)) {
 			p = &a->next;
 			continue;
 		}
@@ -443,20 +450,12 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t ke
 		return;
 	link = block_acpi_link(ctx, id);
 	pthread_mutex_lock(&ctx->iattr_lock);
-	iattr_forget_chain(ctx, key, id, key);
-	iattr_forget_chain(ctx, id, id, key);
+	iattr_forget_chain(ctx, key, OWNER_BLOCK, id, key);
+	iattr_forget_chain(ctx, id, OWNER_BLOCK, id, key);
 	if (link && owned_by_block(ctx, link, id, key) && iattr_drop_in(ctx->iattr, link))
 		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	iattr_fwmap_went(ctx, id);
 	pthread_mutex_unlock(&ctx->iattr_lock);
-}
-
-/* Caller holds iattr_lock: @a goes with a NUMA node incarnation that went */
-static bool iattr_node_went(struct hmfs_ctx *ctx, const struct hmfs_iattr *a)
-{
-	struct iattr_owner o = iattr_owner(ctx, a->ino);
-
-	return o.kind == OWNER_NODE && owner_id(ctx, &o) < 0;
 }
 
 /*
@@ -464,29 +463,16 @@ static bool iattr_node_went(struct hmfs_ctx *ctx, const struct hmfs_iattr *a)
  * unregister_one_node() removed its device and every kernfs_node below,
  * their kernfs_iattrs with them; a node of that id onlined again is
  * registered anew, with the kernel's modes.  In the engine's callback,
- * after its incarnation's key changed (incarn.c), as a block's
- * (hmfs_forget_block_attrs()): the entries of every incarnation that went
- * go.  Nodes come and go rarely: the table is walked.
+ * with the incarnation @key that went (incarn.c), as a block's
+ * (hmfs_forget_block_attrs()): a node's entries hash by its key, so one
+ * chain is walked, not the table.
  */
-void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, int nid)
+void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, uint64_t key)
 {
-	(void)nid; /* its old key is no longer its: iattr_node_went() */
 	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	for (unsigned b = 0; b < HMFS_IATTR_BUCKETS; b++) {
-		for (struct hmfs_iattr **p = &ctx->iattr[b]; *p;) {
-			struct hmfs_iattr *a = *p;
-
-			if (!iattr_node_went(ctx, a)) {
-				p = &a->next;
-				continue;
-			}
-			*p = a->next;
-			iattr_free(a);
-			__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
-		}
-	}
+	iattr_forget_chain(ctx, key, OWNER_NODE, 0, key);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
