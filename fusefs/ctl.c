@@ -526,13 +526,7 @@ static void ctl_signal_init(struct ctl_signal *s, struct hmfs_ctx *ctx,
 	*s = (struct ctl_signal){ .ctx = ctx, .client = client };
 	if (timeout_ms <= 0)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &s->end);
-	s->end.tv_sec += timeout_ms / 1000;
-	s->end.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (s->end.tv_nsec >= 1000000000L) {
-		s->end.tv_sec++;
-		s->end.tv_nsec -= 1000000000L;
-	}
+	hmfs_deadline_after(&s->end, (long)timeout_ms);
 }
 
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)

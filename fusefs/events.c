@@ -808,7 +808,8 @@ void hmfs_events_init(struct hmfs_ctx *ctx)
 	pthread_condattr_destroy(&a);
 }
 
-static void deadline_after(struct timespec *ts, long ms)
+/* CLOCK_MONOTONIC now + @ms: the deadline every timed wait of hotmemfs's threads takes */
+void hmfs_deadline_after(struct timespec *ts, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, ts);
 	ts->tv_sec += ms / 1000;
@@ -847,7 +848,7 @@ int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left)
 {
 	struct timespec dl;
 
-	deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
+	hmfs_deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&ctx->q_lock);
 	*left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
 	pthread_mutex_unlock(&ctx->q_lock);
@@ -859,7 +860,7 @@ int hmfs_events_wait_since(struct hmfs_ctx *ctx, uint64_t before, long timeout_m
 	struct timespec dl;
 	uint64_t left = 0;
 
-	deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
+	hmfs_deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&ctx->q_lock);
 	if (ctx->q_queued != before)
 		left = wait_delivered_locked(ctx, ctx->q_queued, &dl);

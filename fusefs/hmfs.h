@@ -963,14 +963,11 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
+/* CLOCK_MONOTONIC now + @ms */
+void hmfs_deadline_after(struct timespec *ts, long ms);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
-/*
- * The generation of the memory block inode @ino belongs to (0 for other
- * inodes): it changes when that block is removed, so an open file whose
- * generation differs belongs to a block that went (kernfs: ENODEV).
- */
-/* the block @n (an open file's) is of went since its key @key was read */
+/* the block @n (an open file's) went since its key @key was read (kernfs: ENODEV) */
 bool hmfs_block_went(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t key);
 /* the number @n's poll events are kept under: a block's by its id, whatever its key */
 uint64_t hmfs_event_ino(const struct hmfs_node *n);

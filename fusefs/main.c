@@ -626,12 +626,7 @@ static void *stopper_main(void *arg)
 	pthread_mutex_lock(&st->lock);
 	while (!st->loop_done) {
 		pthread_kill(st->loop_thread, STOP_KICK);
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += STOP_KICK_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		hmfs_deadline_after(&ts, STOP_KICK_MS);
 		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
 	}
 	pthread_mutex_unlock(&st->lock);
