@@ -224,6 +224,7 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi)
 			mi->present_pages += zi.present;
 			mi->nr_alloc_movable += zi.nr_alloc_movable;
 			mi->nr_alloc_unmovable += zi.nr_alloc_unmovable;
+			mi->nr_alloc_pinned += zi.nr_alloc_pinned;
 			mi->slab_reclaimable += zi.nr_slab_reclaimable;
 			mi->slab_unreclaimable += zi.nr_slab_unreclaimable;
 			mi->pagetables += zi.nr_page_table_pages;

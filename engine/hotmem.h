@@ -674,6 +674,7 @@ struct hm_meminfo {
 	unsigned long hugetlb_free;
 	unsigned long hvo_saved_pages;	/* vmemmap pages freed by HVO */
 	unsigned long nr_alloc_movable, nr_alloc_unmovable;	/* workload */
+	unsigned long nr_alloc_pinned;	/* workload, held by get_user_pages(): anon too */
 	unsigned long offline_pages;	/* present but offline (hot-added) */
 	/* the kernel's own allocations, pages (meminfo's kB / 4) */
 	unsigned long slab_reclaimable;	/* SReclaimable */

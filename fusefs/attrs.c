@@ -81,28 +81,13 @@ static unsigned long zone_anon(const struct hm_zone_info *zi)
 	return zi->nr_alloc_movable + zi->nr_alloc_pinned;
 }
 
-/* the machine's anonymous pages, summed over every zone as global_node_page_state() */
-static unsigned long anon_pages(struct hmfs_ctx *ctx)
-{
-	unsigned long anon = 0;
-
-	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++)
-		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
-			struct hm_zone_info zi;
-
-			if (!hotmem_zone_info(ctx->hm, nid, zid, &zi))
-				anon += zone_anon(&zi);
-		}
-	return anon;
-}
-
 static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 {
 	struct hm_meminfo mi;
 	unsigned long anon, slab;
 
 	hotmem_meminfo(ctx->hm, &mi);
-	anon = anon_pages(ctx);
+	anon = mi.nr_alloc_movable + mi.nr_alloc_pinned; /* global_node_page_state(NR_ANON_MAPPED) */
 	/* the kernel's own slab, and the workload's unmovable pages as kmalloc */
 	slab = mi.nr_alloc_unmovable + mi.slab_unreclaimable + mi.slab_reclaimable;
 	kb(o, "", "MemTotal", mi.totalram_pages);
