@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctllimits.h"
 #include "hmfs.h"
 
 #define ERRLEN 512
@@ -765,11 +766,7 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 	return 0;
 }
 
-/* udevadm settle's default: long enough for a machine's coldplug under load */
-#define SETTLE_DEFAULT_S 120
-#define SETTLE_MAX_S 86400
-
-/* seconds, a JSON number or a string ("2.5"), 0..SETTLE_MAX_S: milliseconds */
+/* seconds, a JSON number or a string ("2.5"), 0..HMFS_CTL_MAX_WAIT_S: milliseconds */
 static int arg_seconds(json_object *args, const char *key, double def, long *ms, char *err)
 {
 	json_object *v = arg(args, key);
@@ -787,8 +784,8 @@ static int arg_seconds(json_object *args, const char *key, double def, long *ms,
 	} else if (v) {
 		s = -1;
 	}
-	if (!(s >= 0 && s <= SETTLE_MAX_S)) { /* NaN too */
-		snprintf(err, ERRLEN, "Parameter '%s' expects seconds (0..%d)", key, SETTLE_MAX_S);
+	if (!(s >= 0 && s <= HMFS_CTL_MAX_WAIT_S)) { /* NaN too */
+		snprintf(err, ERRLEN, "Parameter '%s' expects seconds (0..%d)", key, HMFS_CTL_MAX_WAIT_S);
 		return -EINVAL;
 	}
 	*ms = (long)(s * 1000 + 0.5);
@@ -808,7 +805,7 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	long ms;
 	int ret;
 
-	if (arg_seconds(args, "timeout", SETTLE_DEFAULT_S, &ms, r->err))
+	if (arg_seconds(args, "timeout", HMFS_SETTLE_DEFAULT_S, &ms, r->err))
 		return -EINVAL;
 	ret = hmfs_events_settle(ctx, ms, &left);
 	if (ret == -ETIMEDOUT) {
@@ -823,23 +820,11 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	return 0;
 }
 
-/*
- * How long a command that adds, removes or onlines blocks waits for the
- * notifier to deliver what it queued before it replies (the FUSE writes'
- * rule, events.c): a 16384-block device_del's REMOVEs take it ~1-3 s,
- * under load more.  Beyond this the reply goes anyway (the change is
- * made) and `settle` waits for the rest; below hotmemctl's own 120 s.
- * Waited for here, in the connection's thread, where a FUSE write's reply
- * is held for the notifier to send: events.c, "One rule, two ways of
- * waiting", says why.
- */
-#define CTL_DELIVER_WAIT_MS (60 * 1000)
-
 static const struct {
 	const char *name;
 	cmd_fn fn;
 	const char *help;
-	bool delivered; /* replies once its events are out (CTL_DELIVER_WAIT_MS) */
+	bool delivered; /* replies once its events are out (ctllimits.h: HMFS_CTL_DELIVER_WAIT_MS) */
 } commands[] = {
 	{ "device_add", cmd_device_add, "plug a pc-dimm or virtio-mem-pci", true },
 	{ "device_del", cmd_device_del, "unplug a device by id", true },
@@ -934,7 +919,7 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 		ret = commands[i].fn(ctx, args, &r);
 		/* outside change_lock, in the connection's thread: events.c */
 		if (commands[i].delivered)
-			hmfs_events_wait_since(ctx, before, CTL_DELIVER_WAIT_MS);
+			hmfs_events_wait_since(ctx, before, HMFS_CTL_DELIVER_WAIT_MS);
 		if (ret) {
 			if (!r.err[0])
 				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctlargs.h"
+#include "ctllimits.h"
 #include "map.h"
 #include "export.h"
 #include "sysfs_parse.h"
@@ -26,17 +27,21 @@
 /*
  * How long hotmemctl waits for a command when -t does not say: above
  * every limit hotmemfs puts on a command itself -- a change waits at most
- * 60 s for its events to be delivered before it replies (ctl.c's
- * CTL_DELIVER_WAIT_MS), after a guest's eject or a virtio-mem shrink
- * that gives up after 10 s (dev.c's HMFS_EJECT_SECONDS) -- so that by
- * default the client never gives up on a command hotmemfs is still within
- * its limits for; short enough not to hang a script on a hung hotmemfs.
- * settle: its own --timeout (the server's default, SETTLE_DEFAULT) and
- * SETTLE_MARGIN.
+ * HMFS_CTL_DELIVER_WAIT_MS (60 s) for its events to be delivered before
+ * it replies, after a guest's eject or a virtio-mem shrink that gives up
+ * after 10 s (dev.c's HMFS_EJECT_SECONDS) -- so that by default the
+ * client never gives up on a command hotmemfs is still within its limits
+ * for; short enough not to hang a script on a hung hotmemfs.  settle:
+ * its own --timeout (the server's default, HMFS_SETTLE_DEFAULT_S) and
+ * SETTLE_MARGIN.  The limits are ctllimits.h's, hotmemfs's own.
  */
 #define DEFAULT_TIMEOUT 120
-#define SETTLE_DEFAULT 120
 #define SETTLE_MARGIN 30
+/* the numbers said in usage() */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+_Static_assert(DEFAULT_TIMEOUT * 1000L > HMFS_CTL_DELIVER_WAIT_MS + 10 * 1000L,
+	       "hotmemctl's default outlasts a change's own wait in hotmemfs");
 
 struct cli {
 	const char *sock;
@@ -86,7 +91,8 @@ static void usage(FILE *f)
 		"  check                                check the engine's invariants\n"
 		"  save                                 write the state file now\n"
 		"  settle [--timeout SECONDS]           wait until every event queued so far is delivered:\n"
-		"                                       caches invalidated, uevents sent (default 120 s;\n"
+		"                                       caches invalidated, uevents sent (default "
+		XSTR(HMFS_SETTLE_DEFAULT_S) " s;\n"
 		"                                       exit 1 when it runs out)\n"
 		"  export DIR                           the machine as a sysfs dump: DIR/sys/devices/system/memory\n"
 		"                                       (util-linux's lsmem test layout; hotmem profile --from-sysfs DIR)\n"
@@ -98,7 +104,7 @@ static void usage(FILE *f)
 		"  -j, --json          print JSON instead of tables\n"
 		"  -t, --timeout SECS  give up when the whole command (connect, request, reply) takes\n"
 		"                      longer; the command may still complete in hotmemfs (default\n"
-		"                      120, settle: its --timeout + 30; 0: never)\n"
+		"                      " XSTR(DEFAULT_TIMEOUT) ", settle: its --timeout + " XSTR(SETTLE_MARGIN) "; 0: never)\n"
 		"  -h, --help          this text\n");
 }
 
@@ -630,11 +636,11 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 			return -1;
 		}
 	}
-	t = SETTLE_DEFAULT;
+	t = HMFS_SETTLE_DEFAULT_S;
 	if (secs) {
 		json_object_object_add(args, "timeout", json_object_new_string(secs));
 		t = strtod(secs, &end);
-		if (end == secs || *end || !(t >= 0 && t <= 86400))
+		if (end == secs || *end || !(t >= 0 && t <= HMFS_CTL_MAX_WAIT_S))
 			t = 0; /* the server says what is wrong with it */
 	}
 	/* the command's own limit; ours outlasts it unless -t said otherwise */
@@ -730,8 +736,9 @@ int main(int argc, char **argv)
 
 			errno = 0;
 			t = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || *optarg == '-' || t > 86400) {
-				fprintf(stderr, "hotmemctl: bad timeout '%s' (seconds, 0..86400)\n", optarg);
+			if (errno || *end || !*optarg || *optarg == '-' || t > HMFS_CTL_MAX_WAIT_S) {
+				fprintf(stderr, "hotmemctl: bad timeout '%s' (seconds, 0..%d)\n", optarg,
+					HMFS_CTL_MAX_WAIT_S);
 				free(c);
 				return 2;
 			}
