@@ -670,7 +670,7 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
  *    connection (a client may send the next request before the reply):
  *    handing the reply to the notifier would still need the thread to
  *    wait before it reads on.  So it waits (hmfs_events_wait_since()),
- *    60 s at most (ctl.c: CTL_DELIVER_WAIT_MS), below hotmemctl's own
+ *    60 s at most (ctllimits.h: HMFS_CTL_DELIVER_WAIT_MS), below hotmemctl's own
  *    120 s: a script is better told its change is made, late, than given
  *    up on; `settle` waits for the rest.
  */
@@ -844,28 +844,37 @@ static uint64_t wait_delivered_locked(struct hmfs_ctx *ctx, uint64_t target,
 	return ctx->q_delivered < target ? target - ctx->q_delivered : 0;
 }
 
-int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left)
+/*
+ * The one bounded wait, settle's and a control command's: until the
+ * events queued now are out, or @timeout_ms.  @since NULL waits whatever
+ * is queued (settle); else only when something was queued after *@since
+ * (a command that queued nothing replies at once, whatever others left
+ * undelivered).  How many are still out in @left; -ETIMEDOUT if any.
+ */
+static int wait_queued(struct hmfs_ctx *ctx, const uint64_t *since, long timeout_ms,
+		       uint64_t *left)
 {
 	struct timespec dl;
 
 	hmfs_deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&ctx->q_lock);
-	*left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
+	*left = 0;
+	if (!since || ctx->q_queued != *since)
+		*left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
 	pthread_mutex_unlock(&ctx->q_lock);
 	return *left ? -ETIMEDOUT : 0;
 }
 
+int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left)
+{
+	return wait_queued(ctx, NULL, timeout_ms, left);
+}
+
 int hmfs_events_wait_since(struct hmfs_ctx *ctx, uint64_t before, long timeout_ms)
 {
-	struct timespec dl;
-	uint64_t left = 0;
+	uint64_t left;
 
-	hmfs_deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
-	pthread_mutex_lock(&ctx->q_lock);
-	if (ctx->q_queued != before)
-		left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
-	pthread_mutex_unlock(&ctx->q_lock);
-	return left ? -ETIMEDOUT : 0;
+	return wait_queued(ctx, &before, timeout_ms, &left);
 }
 
 int hmfs_events_start(struct hmfs_ctx *ctx)
