@@ -143,22 +143,28 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 	cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_ENABLE;
 }
 
+/*
+ * The built-in profiles, one list: the table hotmem_config_builtin() looks
+ * a name up in and the names hotmem_config_builtin_names() gives
+ * (--list-profiles, hotmemfs --help) are both made from it.
+ */
+#define BUILTIN_PROFILES(X)                    \
+	X("default", profile_default)          \
+	X("qemu-512m", profile_qemu_512m)      \
+	X("host-24g", profile_host_24g)        \
+	X("numa2", profile_numa2)              \
+	X("kdump-52bit", profile_kdump_52bit)  \
+	X("huge-64t", profile_huge_64t)
+
+#define PROFILE_ENTRY(name, fill) { name, fill },
+#define PROFILE_NAME(name, fill) name,
+
 static const struct {
 	const char *name;
 	void (*fill)(struct hotmem_config *cfg);
-} builtin_profiles[] = {
-	{ "default", profile_default },
-	{ "qemu-512m", profile_qemu_512m },
-	{ "host-24g", profile_host_24g },
-	{ "numa2", profile_numa2 },
-	{ "kdump-52bit", profile_kdump_52bit },
-	{ "huge-64t", profile_huge_64t },
-};
+} builtin_profiles[] = { BUILTIN_PROFILES(PROFILE_ENTRY) };
 
-static const char *const builtin_names[] = {
-	"default", "qemu-512m", "host-24g", "numa2", "kdump-52bit", "huge-64t",
-	NULL,
-};
+static const char *const builtin_names[] = { BUILTIN_PROFILES(PROFILE_NAME) NULL };
 
 const char *const *hotmem_config_builtin_names(void)
 {
@@ -239,24 +245,194 @@ static int param_bbm_block_size(struct hotmem_config *cfg, const char *key, cons
 	return 0;
 }
 
+/* a parameter of named values: @t what @val names, < 0 for none of @expected */
+static int param_choice(const char *name, const char *val, int t, const char *expected, int *out,
+			char *err, size_t errlen)
+{
+	if (t < 0)
+		return seterr(err, errlen, "%s=%s: expected %s", name, val ? val : "", expected);
+	*out = t;
+	return 0;
+}
+
+static int param_memhp_default_state(struct hotmem_config *cfg, const char *key, const char *val,
+				     char *err, size_t errlen)
+{
+	(void)key;
+	return param_choice("memhp_default_state", val, val ? hmu_online_type_from_str(val) : -EINVAL,
+			    "offline, online, online_kernel or online_movable",
+			    &cfg->memhp_default_online_type, err, errlen);
+}
+
+static int param_movable_node(struct hotmem_config *cfg, const char *key, const char *val,
+			      char *err, size_t errlen)
+{
+	(void)key;
+	if (val)
+		return seterr(err, errlen, "movable_node takes no value (got '%s')", val);
+	cfg->movable_node = true;
+	return 0;
+}
+
+static int param_memmap_on_memory(struct hotmem_config *cfg, const char *key, const char *val,
+				  char *err, size_t errlen)
+{
+	bool b;
+
+	(void)key;
+	if (val && !strcmp(val, "force"))
+		cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
+	else if (val && !hmu_kstrtobool(val, &b))
+		cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE : HM_MEMMAP_ON_MEMORY_DISABLE;
+	else
+		return seterr(err, errlen,
+			      "memory_hotplug.memmap_on_memory=%s: expected Y, N or force",
+			      val ? val : "");
+	return 0;
+}
+
+static int param_online_policy(struct hotmem_config *cfg, const char *key, const char *val,
+			       char *err, size_t errlen)
+{
+	(void)key;
+	return param_choice("memory_hotplug.online_policy", val,
+			    val ? hotmem_online_policy_from_str(val) : -EINVAL,
+			    "contig-zones or auto-movable", &cfg->online_policy, err, errlen);
+}
+
+/* an unsigned parameter (@positive: 0 refused too), the kernel's name in the message */
+static int param_uint(const char *name, const char *val, bool positive, unsigned int *out,
+		      char *err, size_t errlen)
+{
+	unsigned int u;
+
+	if (!val || parse_uint(val, &u) || (positive && !u))
+		return seterr(err, errlen, "%s=%s: expected %s", name, val ? val : "",
+			      positive ? "a positive integer" : "an unsigned integer");
+	*out = u;
+	return 0;
+}
+
+static int param_auto_movable_ratio(struct hotmem_config *cfg, const char *key, const char *val,
+				    char *err, size_t errlen)
+{
+	(void)key;
+	return param_uint("memory_hotplug.auto_movable_ratio", val, false, &cfg->auto_movable_ratio,
+			  err, errlen);
+}
+
+static int param_auto_movable_numa_aware(struct hotmem_config *cfg, const char *key,
+					 const char *val, char *err, size_t errlen)
+{
+	return param_bool(key, val, true, &cfg->auto_movable_numa_aware, "a boolean", err, errlen);
+}
+
+static int param_hugetlb_free_vmemmap(struct hotmem_config *cfg, const char *key, const char *val,
+				      char *err, size_t errlen)
+{
+	return param_bool(key, val, false, &cfg->hugetlb_free_vmemmap, "on or off", err, errlen);
+}
+
+static int param_unplug_online(struct hotmem_config *cfg, const char *key, const char *val,
+			       char *err, size_t errlen)
+{
+	return param_bool(key, val, true, &cfg->virtio_mem_unplug_online, "a boolean", err, errlen);
+}
+
+static int param_force_bbm(struct hotmem_config *cfg, const char *key, const char *val, char *err,
+			   size_t errlen)
+{
+	return param_bool(key, val, true, &cfg->virtio_mem_force_bbm, "a boolean", err, errlen);
+}
+
+static int param_kernel_alloc(struct hotmem_config *cfg, const char *key, const char *val,
+			      char *err, size_t errlen)
+{
+	(void)key;
+	return param_choice("hotmem.kernel_alloc", val, parse_kernel_alloc(val),
+			    "off, default or heavy", &cfg->kernel_alloc, err, errlen);
+}
+
+static int param_kernel_alloc_seed(struct hotmem_config *cfg, const char *key, const char *val,
+				   char *err, size_t errlen)
+{
+	unsigned int seed = 0;
+	int ret;
+
+	(void)key;
+	ret = param_uint("hotmem.kernel_alloc_seed", val, false, &seed, err, errlen);
+	if (!ret)
+		cfg->kernel_alloc_seed = seed;
+	return ret;
+}
+
+/* a lower cap on host mappings than vm.max_map_count, to test it */
+static int param_max_map_count(struct hotmem_config *cfg, const char *key, const char *val,
+			       char *err, size_t errlen)
+{
+	unsigned int n = 0;
+	int ret;
+
+	(void)key;
+	ret = param_uint("hotmem.max_map_count", val, true, &n, err, errlen);
+	if (!ret)
+		cfg->host_max_map_count = n;
+	return ret;
+}
+
 /*
- * The parameters of the modules we model, by module: what an unknown name
- * under one of these prefixes is told it could have been.  hotmem. is the
- * emulator's own (not a kernel module): it follows the same rule.
+ * The command-line parameters we model, by the kernel's names: the one
+ * list the parser, and the message naming a module's parameters
+ * (cmdline_unknown()), read.  A dotted name is a module's (module.name),
+ * hotmem. the emulator's own (not a kernel module), which follows the
+ * same rule; each module's names stand together, in the order said.
  */
 static const struct {
-	const char *prefix;	/* with its '.' */
-	const char *known;	/* the names, as said in the message */
-} cmdline_modules[] = {
-	{ "memory_hotplug.", "memmap_on_memory, online_policy, auto_movable_ratio, "
-			     "auto_movable_numa_aware" },
-	{ "virtio_mem.", "unplug_online, force_bbm, bbm_block_size" },
-	{ "hotmem.", "kernel_alloc, kernel_alloc_seed, max_map_count" },
+	const char *name;
+	int (*set)(struct hotmem_config *cfg, const char *key, const char *val, char *err,
+		   size_t errlen);
+} cmdline_params[] = {
+	{ "memhp_default_state", param_memhp_default_state },
+	{ "movable_node", param_movable_node },
+	{ "memory_hotplug.memmap_on_memory", param_memmap_on_memory },
+	{ "memory_hotplug.online_policy", param_online_policy },
+	{ "memory_hotplug.auto_movable_ratio", param_auto_movable_ratio },
+	{ "memory_hotplug.auto_movable_numa_aware", param_auto_movable_numa_aware },
+	{ "hugetlb_free_vmemmap", param_hugetlb_free_vmemmap },
+	{ "virtio_mem.unplug_online", param_unplug_online },
+	{ "virtio_mem.force_bbm", param_force_bbm },
+	{ "virtio_mem.bbm_block_size", param_bbm_block_size },
+	{ "hotmem.kernel_alloc", param_kernel_alloc },
+	{ "hotmem.kernel_alloc_seed", param_kernel_alloc_seed },
+	{ "hotmem.max_map_count", param_max_map_count },
 };
+
+/* the length of @name's module prefix with its '.', 0 for an undotted name */
+static size_t module_prefix_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? (size_t)(dot - name) + 1 : 0;
+}
+
+/* "memmap_on_memory, online_policy, ...": the parameters of the module of @prefix_len chars of @module */
+static void module_params(const char *module, size_t prefix_len, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(cmdline_params) && n < len; i++) {
+		const char *name = cmdline_params[i].name;
+
+		if (module_prefix_len(name) == prefix_len && !strncmp(name, module, prefix_len))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      name + prefix_len);
+	}
+}
 
 /*
  * A name under a module prefix that is none of that module's: refused, for
- * the three alike.  The kernel ignores it without a word (6.12,
+ * every module alike.  The kernel ignores it without a word (6.12,
  * init/main.c unknown_bootoption(): a dotted name is an "Unused module
  * parameter", left to modprobe; it is not even among the "Unknown kernel
  * command line parameters" it prints, those are the undotted ones it
@@ -267,15 +443,19 @@ static const struct {
  */
 static int cmdline_unknown(const char *key, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cmdline_modules); i++) {
-		const char *prefix = cmdline_modules[i].prefix;
-		size_t n = strlen(prefix);
+	char known[256];
 
-		if (hmu_parameqn(key, prefix, n))
-			return seterr(err, errlen,
-				      "%s: unknown %.*s parameter (known: %s): the kernel would "
-				      "ignore it, hotmem refuses it",
-				      key, (int)n - 1, prefix, cmdline_modules[i].known);
+	for (size_t i = 0; i < ARRAY_SIZE(cmdline_params); i++) {
+		const char *module = cmdline_params[i].name;
+		size_t n = module_prefix_len(module);
+
+		if (!n || !hmu_parameqn(key, module, n))
+			continue;
+		module_params(module, n, known, sizeof(known));
+		return seterr(err, errlen,
+			      "%s: unknown %.*s parameter (known: %s): the kernel would "
+			      "ignore it, hotmem refuses it",
+			      key, (int)n - 1, module, known);
 	}
 	return 0;
 }
@@ -291,86 +471,10 @@ static int cmdline_unknown(const char *key, char *err, size_t errlen)
 static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
-	bool b;
-	int t;
-
-	if (hmu_parameq(key, "memhp_default_state")) {
-		t = val ? hmu_online_type_from_str(val) : -EINVAL;
-		if (t < 0)
-			return seterr(err, errlen,
-				      "memhp_default_state=%s: expected offline, online, online_kernel or online_movable",
-				      val ? val : "");
-		cfg->memhp_default_online_type = t;
-	} else if (hmu_parameq(key, "movable_node")) {
-		if (val)
-			return seterr(err, errlen, "movable_node takes no value (got '%s')", val);
-		cfg->movable_node = true;
-	} else if (hmu_parameq(key, "memory_hotplug.memmap_on_memory")) {
-		if (val && !strcmp(val, "force"))
-			cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
-		else if (val && !hmu_kstrtobool(val, &b))
-			cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE :
-						    HM_MEMMAP_ON_MEMORY_DISABLE;
-		else
-			return seterr(err, errlen,
-				      "memory_hotplug.memmap_on_memory=%s: expected Y, N or force",
-				      val ? val : "");
-	} else if (hmu_parameq(key, "memory_hotplug.online_policy")) {
-		t = val ? hotmem_online_policy_from_str(val) : -EINVAL;
-		if (t < 0)
-			return seterr(err, errlen,
-				      "memory_hotplug.online_policy=%s: expected contig-zones or auto-movable",
-				      val ? val : "");
-		cfg->online_policy = t;
-	} else if (hmu_parameq(key, "memory_hotplug.auto_movable_ratio")) {
-		unsigned int r;
-
-		if (!val || parse_uint(val, &r))
-			return seterr(err, errlen,
-				      "memory_hotplug.auto_movable_ratio=%s: expected an unsigned integer",
-				      val ? val : "");
-		cfg->auto_movable_ratio = r;
-	} else if (hmu_parameq(key, "memory_hotplug.auto_movable_numa_aware")) {
-		return param_bool(key, val, true, &cfg->auto_movable_numa_aware, "a boolean", err,
-				  errlen);
-	} else if (hmu_parameq(key, "hugetlb_free_vmemmap")) {
-		return param_bool(key, val, false, &cfg->hugetlb_free_vmemmap, "on or off", err,
-				  errlen);
-	} else if (hmu_parameq(key, "virtio_mem.unplug_online")) {
-		return param_bool(key, val, true, &cfg->virtio_mem_unplug_online, "a boolean", err,
-				  errlen);
-	} else if (hmu_parameq(key, "virtio_mem.force_bbm")) {
-		return param_bool(key, val, true, &cfg->virtio_mem_force_bbm, "a boolean", err,
-				  errlen);
-	} else if (hmu_parameq(key, "virtio_mem.bbm_block_size")) {
-		return param_bbm_block_size(cfg, key, val, err, errlen);
-	} else if (hmu_parameq(key, "hotmem.kernel_alloc")) {
-		t = parse_kernel_alloc(val);
-		if (t < 0)
-			return seterr(err, errlen, "hotmem.kernel_alloc=%s: expected off, default or heavy",
-				      val ? val : "");
-		cfg->kernel_alloc = t;
-	} else if (hmu_parameq(key, "hotmem.kernel_alloc_seed")) {
-		unsigned int seed;
-
-		if (!val || parse_uint(val, &seed))
-			return seterr(err, errlen,
-				      "hotmem.kernel_alloc_seed=%s: expected an unsigned integer",
-				      val ? val : "");
-		cfg->kernel_alloc_seed = seed;
-	} else if (hmu_parameq(key, "hotmem.max_map_count")) {
-		unsigned int n;
-
-		/* a lower cap on host mappings than vm.max_map_count, to test it */
-		if (!val || parse_uint(val, &n) || !n)
-			return seterr(err, errlen,
-				      "hotmem.max_map_count=%s: expected a positive integer",
-				      val ? val : "");
-		cfg->host_max_map_count = n;
-	} else {
-		return cmdline_unknown(key, err, errlen);
-	}
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(cmdline_params); i++)
+		if (hmu_parameq(key, cmdline_params[i].name))
+			return cmdline_params[i].set(cfg, key, val, err, errlen);
+	return cmdline_unknown(key, err, errlen);
 }
 
 int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
