@@ -77,6 +77,35 @@ guest() {	# name kernel extra-cmdline dimms
 	python3 "$HERE/trace_facts.py" "$OUT/$1.jsonl" > "$OUT/$1.jsonl.facts"
 	return $rc
 }
+# The engine's comparisons need the guest's usual run: its ZONE_NORMAL
+# block (the first onlined, the guest's only kernel-zone memory) fails
+# offline with EBUSY because the kernel's own allocations landed in it,
+# which the engine's living kernel does by itself.  Now and then a TCG
+# guest allocates nothing there between online and offline and the block
+# goes offline: a real kernel's run too (the kernel-side checks take
+# both), but not the one the engine is compared with.  Run such a guest
+# again, at most twice, and say so.
+guest_usual() {	# name kernel extra-cmdline dimms
+	local try rc
+	for try in 1 2 3; do
+		guest "$@"
+		rc=$?
+		[ $rc = 0 ] && [ "$(fact "$OUT/$1.jsonl" offline_ok)" = 2 ] || return $rc
+		echo "# $1: the guest's ZONE_NORMAL block went offline in run $try of 3 (no kernel allocation landed in it)" |
+			tee -a "$OUT/$1.retries" >&2
+	done
+	return 0
+}
+# A failed kernel-vs-engine comparison says why on stderr (prove shows it,
+# a CI log keeps it): the differences and the guest's facts.
+compare_failed() {	# compare-output kernel-trace
+	{
+		echo "# $1:"
+		grep -v "not compared" "$1" | head -40 | sed 's/^/#   /'
+		echo "# guest facts ($2.facts):"
+		sed 's/^/#   /' "$2.facts"
+	} >&2
+}
 # The guest kernel's BTF, on the host: the vmlinux out of the bzImage
 # (6.12: zstd, 6.1: xz), "bpftool btf dump", the prototypes of FUNCS.
 btf_protos() {	# name kernel funcs-and---enum-names...
@@ -117,7 +146,8 @@ if btf_protos 6.12 "$K612" $BTF_FUNCS; then
 else
 	skip "6.12 BTF on the host: no bpftool, or the vmlinux could not be extracted (zstd: scripts/deps/bpf-test.list)"
 fi
-guest k612 "$K612" "" 256
+rm -f "$OUT"/*.retries
+guest_usual k612 "$K612" "" 256
 ok $? "6.12: guest ran the scenario to the end (TCG)"
 grep -q "GUEST: block_size=0x8000000 auto_online_blocks=offline" "$K.log"
 ok $? "6.12: memhp_default_state=offline honoured (Debian's 6.12 would auto-online)"
@@ -160,7 +190,7 @@ is "$(fact $K.jsonl memtotal_online) $(fact $K.jsonl memtotal_offline)" "262144 
 	"6.12: MemTotal +256 MiB online, -128 MiB per offlined block"
 
 # ---- 6.12: memmap_on_memory, one DIMM of two blocks ---------------------------
-guest k612-memmap "$K612" "memory_hotplug.memmap_on_memory=1" 256
+guest_usual k612-memmap "$K612" "memory_hotplug.memmap_on_memory=1" 256
 ok $? "6.12 memmap_on_memory: guest ran the scenario (one 256 MiB DIMM)"
 is "$(fact $M.jsonl supports) $(fact $M.jsonl altmaps_blocks) $(fact $M.jsonl arch_add)" "1 65536/0 32768 32768" \
 	"6.12 memmap_on_memory: mhp_supports_memmap_on_memory() true; create_altmaps_and_memory_blocks adds block by block"
@@ -328,12 +358,14 @@ else
 	engine_cli_run engine-cli "" "$K.jsonl" "0x100000000 256M memmap_on_memory"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine-cli.trace")" -gt 0 ]
 	ok $? "engine (hotmem run) scenario traced through USDT"
-	engine_compare "$K.jsonl" "$OUT/engine-cli.jsonl" "$OUT/compare-engine-cli.txt" "$REQUIRE"
+	engine_compare "$K.jsonl" "$OUT/engine-cli.jsonl" "$OUT/compare-engine-cli.txt" "$REQUIRE" ||
+		! compare_failed "$OUT/compare-engine-cli.txt" "$K.jsonl"
 	ok $? "compare 6.12 vs engine (hotmem run): step for step, no differences ($OUT/compare-engine-cli.txt)"
 	grep -v "not compared" "$OUT/compare-engine-cli.txt" | diag
 	engine_cli_run engine-cli-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" \
 		"0x100000000 256M memmap_on_memory"
-	engine_compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" "$OUT/compare-engine-cli-memmap.txt" "$REQUIRE_MEMMAP"
+	engine_compare "$M.jsonl" "$OUT/engine-cli-memmap.jsonl" "$OUT/compare-engine-cli-memmap.txt" "$REQUIRE_MEMMAP" ||
+		! compare_failed "$OUT/compare-engine-cli-memmap.txt" "$M.jsonl"
 	ok $? "compare 6.12 vs engine (hotmem run), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
 	grep -v "not compared" "$OUT/compare-engine-cli-memmap.txt" | diag
 fi
@@ -359,13 +391,15 @@ else
 	engine_run engine "" "$K.jsonl" "size=256M id=d1"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine.trace")" -gt 0 ]
 	ok $? "engine scenario traced through USDT (hotmemfs, profile qemu-512m)"
-	engine_compare "$K.jsonl" "$OUT/engine.jsonl" "$OUT/compare-engine.txt" "$REQUIRE"
+	engine_compare "$K.jsonl" "$OUT/engine.jsonl" "$OUT/compare-engine.txt" "$REQUIRE" ||
+		! compare_failed "$OUT/compare-engine.txt" "$K.jsonl"
 	ok $? "compare 6.12 vs engine (hotmemfs): step for step, no differences ($OUT/compare-engine.txt)"
 	diag < "$OUT/compare-engine.txt" | head -30
 	engine_run engine-memmap "memory_hotplug.memmap_on_memory=1" "$M.jsonl" "size=256M id=d1"
 	[ -s "$OUT/engine-memmap.trace" ]
 	ok $? "engine memmap_on_memory scenario traced"
-	engine_compare "$M.jsonl" "$OUT/engine-memmap.jsonl" "$OUT/compare-engine-memmap.txt" "$REQUIRE_MEMMAP"
+	engine_compare "$M.jsonl" "$OUT/engine-memmap.jsonl" "$OUT/compare-engine-memmap.txt" "$REQUIRE_MEMMAP" ||
+		! compare_failed "$OUT/compare-engine-memmap.txt" "$M.jsonl"
 	ok $? "compare 6.12 vs engine (hotmemfs), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
 	diag < "$OUT/compare-engine-memmap.txt" | head -30
 fi
