@@ -1052,5 +1052,7 @@ void workload_destroy(struct hotmem *hm);
 
 /* memory_failure.c: a free of a block holding poison, done (true) or left to the caller */
 bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int order);
+/* memory_failure.c: false when no memory block of the range holds a poisoned page */
+bool range_may_hold_hwpoison(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn);
 
 #endif /* HOTMEM_INTERNAL_H */

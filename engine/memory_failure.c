@@ -32,9 +32,40 @@ static void set_page_hwpoison(struct hotmem *hm, struct page *page)
 		find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
 
 	set_page_flag(page, PG_hwpoison);
+	/* memblk_nr_poison_inc(); released after the flag: range_may_hold_hwpoison() */
 	if (mem)
-		mem->nr_hwpoison++;
+		__atomic_fetch_add(&mem->nr_hwpoison, 1, __ATOMIC_RELEASE);
 	atomic_fetch_add(&hm->num_poisoned_pages, 1);
+}
+
+/*
+ * Whether [@start_pfn, @end_pfn) may hold a PageHWPoison page: its memory
+ * blocks' memblk_nr_poison() (6.12 drivers/base/memory.c, the count
+ * num_poisoned_pages_inc() keeps per block), so that a free or an
+ * offline outside the blocks that hold poison reads no struct page for
+ * it -- one poisoned page made every free of 2^order pages and every
+ * offline of a whole block read each struct page of the range (a memmap
+ * shared with its template faulted every vmemmap page in).  A block not
+ * found (none should be: only an online page is poisoned) may.
+ *
+ * No lock: the caller's range is its own -- pages it frees, or a block
+ * it offlines under device_hotplug_lock -- so the blocks stay, and a
+ * poison set before is seen with its flag (set_page_hwpoison()).
+ */
+bool range_may_hold_hwpoison(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long id = memory_block_id(hm, pfn_to_section_nr(start_pfn));
+	const unsigned long last = memory_block_id(hm, pfn_to_section_nr(end_pfn - 1));
+
+	if (!atomic_load(&hm->num_poisoned_pages))
+		return false;
+	for (; id <= last; id++) {
+		const struct memory_block *mem = hm_xa_load(&hm->memory_blocks, id);
+
+		if (!mem || __atomic_load_n(&mem->nr_hwpoison, __ATOMIC_ACQUIRE))
+			return true;
+	}
+	return false;
 }
 
 /* a page the engine could retire, or -errno */
@@ -317,7 +348,7 @@ bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int orde
 {
 	unsigned long pfn = page_to_pfn(hm, page), n = 1UL << order, i;
 
-	if (!atomic_load(&hm->num_poisoned_pages))
+	if (!range_may_hold_hwpoison(hm, pfn, pfn + n))
 		return false;
 	for (i = 0; i < n && !test_page_flag(page + i, PG_hwpoison); i++)
 		;

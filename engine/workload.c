@@ -202,7 +202,8 @@ void workload_forget_page(struct hotmem *hm, struct page *page)
 void workload_offline_poisoned(struct hotmem *hm, unsigned long start_pfn,
 			       unsigned long end_pfn)
 {
-	if (!atomic_load(&hm->num_poisoned_pages))
+	/* a block without poison is not read (memory_failure.c) */
+	if (!range_may_hold_hwpoison(hm, start_pfn, end_pfn))
 		return;
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
 		struct page *page = pfn_to_page(hm, pfn);

@@ -2,6 +2,7 @@
 /* soft_offline_page / memory_failure and how hotplug meets retired pages. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -284,6 +285,79 @@ static void test_memory_failure_counted_as_recorded(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the vmemmap pages holding the struct pages of [@pfn, @pfn + @nr) the host maps */
+static long vmemmap_mapped(struct hotmem *hm, unsigned long pfn, unsigned long nr)
+{
+	const uintptr_t first = (uintptr_t)pfn_to_page(hm, pfn) / 4096;
+	const uintptr_t last = ((uintptr_t)pfn_to_page(hm, pfn + nr) - 1) / 4096;
+	long n = 0;
+
+	for (uintptr_t v = first; v <= last; v++) {
+		uint64_t ent;
+
+		assert_int_equal(pread(hm->pagemap_fd, &ent, sizeof(ent), (off_t)(v * sizeof(ent))),
+				 sizeof(ent));
+		n += (long)(ent >> 63);
+	}
+	return n;
+}
+
+/*
+ * A poisoned page in one block costs the others nothing: a free of 2^order
+ * pages and an offline elsewhere read no struct page for poison
+ * (range_may_hold_hwpoison(), the blocks' memblk_nr_poison()).  Once one
+ * page anywhere was poisoned, every free read each of its struct pages
+ * and every offline each of its block's.  What was read shows in the
+ * vmemmap pages the host maps: a memmap shared with its template maps a
+ * page only when it is read (no fault-around: the engine's userfaultfd).
+ * The block holding the poison behaves as before.
+ */
+static void test_poison_elsewhere_reads_no_memmap(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long b33 = DIMM_PFN + 32768;
+	struct zone *movable = &NODE_DATA(hm, 0)->node_zones[ZONE_MOVABLE];
+	struct page *page;
+	unsigned long pfn;
+	long mapped;
+
+	(void)state;
+	if (hm->uffd < 0 || hm->pagemap_fd < 0) {
+		hotmem_destroy(hm);
+		skip();	/* the host faults around: reads do not show */
+	}
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	page = alloc_pages_zone(hm, movable, MAX_PAGE_ORDER, MIGRATE_MOVABLE, true);
+	assert_non_null(page);
+	pfn = page_to_pfn(hm, page);
+	assert_true(pfn >= b33 && pfn < b33 + 32768);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20007), 0);
+
+	/* free_pages_prepare()'s check: the 16 vmemmap pages were all read */
+	mapped = vmemmap_mapped(hm, pfn, MAX_ORDER_NR_PAGES);
+	__free_pages(hm, page, MAX_PAGE_ORDER);
+	assert_int_equal(vmemmap_mapped(hm, pfn, MAX_ORDER_NR_PAGES), mapped);
+	check(hm);
+
+	/* offline_pages()'s workload_offline_poisoned(): 512 read, 65 or so now */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	mapped = vmemmap_mapped(hm, b33, 32768);
+	print_message("# offline of a block without poison: %ld vmemmap pages mapped of 512\n",
+		      mapped);
+	assert_true(mapped < 256);
+
+	/* the block with the poison: stepped over, retired for good */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_true(poisoned(hm, DIMM_PFN + 20007));
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), -EHWPOISON);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_phys_to_nid_follows_boot_ranges(void **state)
 {
 	struct hotmem *hm = boot("numa2", NULL);
@@ -310,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_ignored_workload_page_leaves_with_its_block),
 		cmocka_unit_test(test_memory_failure_counted_as_recorded),
 		cmocka_unit_test(test_phys_to_nid_follows_boot_ranges),
+		cmocka_unit_test(test_poison_elsewhere_reads_no_memmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
