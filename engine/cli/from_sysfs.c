@@ -51,8 +51,7 @@
 
 struct found_block {
 	bool present, online;
-	int nid;	/* the block's node: of several, the highest (memory_block_add_nid()) */
-	uint64_t nodes;	/* every node it is linked with: bit N for nodeN */
+	uint64_t nodes;	/* every node it is linked with: bit N for nodeN (its node: block_nid()) */
 	int vmem;	/* 1 + the index of the virtio-mem device it is in, 0: none */
 	unsigned long at;	/* the block's id in the profile (a virtio-mem block's: see vmem_at()) */
 	char zone[16];	/* valid_zones of an online block: its zone */
@@ -108,6 +107,22 @@ static bool exists(const struct found *f, const char *rel)
 }
 
 /*
+ * @name is @prefix and a decimal number, nothing after it ("memory12",
+ * "node1", "virtio0", as the kernel names them): the number in @n
+ */
+static bool numbered(const char *name, const char *prefix, unsigned long *n)
+{
+	size_t len = strlen(prefix);
+	char *end;
+
+	if (strncmp(name, prefix, len) || !isdigit((unsigned char)name[len]))
+		return false;
+	errno = 0;
+	*n = strtoul(name + len, &end, 10);
+	return !*end && !errno;
+}
+
+/*
  * memoryN/nodeM (a symlink in sysfs and in a cp -r dump): bit M for each.
  * A boot block whose memory is on two nodes has one for each (6.12's
  * node_dev_init(), register_mem_block_under_node_early()).
@@ -124,21 +139,23 @@ static uint64_t block_nodes(const struct found *f, unsigned long id)
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
-		unsigned int nid;
-		int at = 0;
+		unsigned long nid;
 
-		if (sscanf(de->d_name, "node%u%n", &nid, &at) == 1 && !de->d_name[at] &&
-		    nid < HM_MAX_NUMNODES)
+		if (numbered(de->d_name, "node", &nid) && nid < HM_MAX_NUMNODES)
 			nodes |= 1ULL << nid;
 	}
 	closedir(d);
 	return nodes;
 }
 
-/* the highest node of @nodes (the one a block spanning them shows), -1 for none */
-static int last_node(uint64_t nodes)
+/*
+ * A block's node: of several, the highest, the one a block spanning them
+ * shows (memory_block_add_nid()); -1 for none.  Read from its links, never
+ * kept beside them.
+ */
+static int block_nid(const struct found_block *b)
 {
-	return nodes ? 63 - __builtin_clzll(nodes) : -1;
+	return b->nodes ? 63 - __builtin_clzll(b->nodes) : -1;
 }
 
 static int scan_blocks(struct found *f)
@@ -154,7 +171,7 @@ static int scan_blocks(struct found *f)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d)))
-		if (sscanf(de->d_name, "memory%lu", &id) == 1 && id >= max) {
+		if (numbered(de->d_name, "memory", &id) && id >= max) {
 			max = id;
 			any = true;
 		}
@@ -198,7 +215,7 @@ static void note(struct found *f, const char *fmt, ...)
 /*
  * The other side of the links: sys/devices/system/node/nodeK/memoryN,
  * one in each node a block's memory is on (a dump may hold node/ and not
- * every memoryN/nodeK).  Then each block's node: the highest of them.
+ * every memoryN/nodeK).
  */
 static void node_links(struct found *f)
 {
@@ -213,16 +230,12 @@ static void node_links(struct found *f)
 			continue;
 		while ((de = readdir(d))) {
 			unsigned long id;
-			int at = 0;
 
-			if (sscanf(de->d_name, "memory%lu%n", &id, &at) == 1 && !de->d_name[at] &&
-			    id < f->nr && f->blk[id].present)
+			if (numbered(de->d_name, "memory", &id) && id < f->nr && f->blk[id].present)
 				f->blk[id].nodes |= 1ULL << nid;
 		}
 		closedir(d);
 	}
-	for (unsigned long id = 0; id < f->nr; id++)
-		f->blk[id].nid = last_node(f->blk[id].nodes);
 }
 
 static uint64_t blk_start(const struct found *f, unsigned long id)
@@ -311,8 +324,7 @@ static void scan_iomem(struct found *f)
 		return;
 	}
 	while (fgets(line, sizeof(line), fp)) {
-		unsigned int n;
-		int at = 0;
+		unsigned long n;
 
 		if (!iomem_line(line, &depth, &start, &end, name, sizeof(name)))
 			continue;
@@ -324,7 +336,7 @@ static void scan_iomem(struct found *f)
 			continue;
 		}
 		cur = NULL;
-		if (sscanf(name, "virtio%u%n", &n, &at) != 1 || name[at])
+		if (!numbered(name, "virtio", &n))
 			continue;
 		bus = virtio_is_mem(f, name);
 		if (!bus)
@@ -371,7 +383,7 @@ static void claim_vmem_blocks(struct found *f)
 				continue;
 			f->blk[id].vmem = i + 1;
 			if (v->nid < 0)
-				v->nid = f->blk[id].nid;
+				v->nid = block_nid(&f->blk[id]);
 		}
 		if (v->nid < 0) {
 			note(f, "%s: no memory block plugged, its node not in sysfs: node 0", v->name);
@@ -438,19 +450,20 @@ static void classify_boot(struct found *f, bool *boot)
  * node_dev_init()), and sysfs does not say where one node ends inside it:
  * its nodes in address order -- the previous block's node first, the next
  * block's last, the rest ascending -- in equal parts, cut at section
- * boundaries when the parts are that large (else at 2 MiB).  Said once.
+ * boundaries when the parts are that large (else at 2 MiB): said by
+ * print_class(), which alone knows whether it prints or counts.
  */
-static int block_pieces(struct found *f, unsigned long id, int *nid, uint64_t *start)
+static int block_pieces(const struct found *f, unsigned long id, int *nid, uint64_t *start)
 {
 	const struct found_block *b = &f->blk[id];
-	uint64_t nodes = b->nodes ? b->nodes : 1ULL << b->nid, part, unit;
+	uint64_t nodes = b->nodes, part, unit; /* never 0: nodes() */
 	int n = 0, prev = -1, next = -1, first = 0;
 
 	for (int i = 0; i < HM_MAX_NUMNODES; i++)
 		if (nodes & (1ULL << i))
 			nid[n++] = i;
 	if (id > 0 && f->blk[id - 1].present)
-		prev = f->blk[id - 1].nid;
+		prev = block_nid(&f->blk[id - 1]);
 	if (id + 1 < f->nr && f->blk[id + 1].present && f->blk[id + 1].nodes)
 		next = __builtin_ctzll(f->blk[id + 1].nodes);
 	for (int i = 0; i < n && n > 1; i++)
@@ -471,10 +484,6 @@ static int block_pieces(struct found *f, unsigned long id, int *nid, uint64_t *s
 	for (int i = 0; i < n; i++)
 		start[i] = blk_start(f, id) + (uint64_t)i * part;
 	start[n] = blk_start(f, id + 1);
-	if (n > 1)
-		note(f, "memory%lu spans %d nodes (a nodeN link for each): where one ends inside it is "
-			"not in sysfs; split in %llu MiB parts, node %d first", id, n,
-		     (unsigned long long)(part / MiB), nid[0]);
 	return n;
 }
 
@@ -506,11 +515,7 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 	const char *key = want_boot ? "ram" : "hotplug";
 	uint64_t start[HM_MAX_NUMNODES + 1], run_start = 0, run_end = 0;
 	int nid[HM_MAX_NUMNODES], run_nid = -1, lines = 0;
-	FILE *notes = f->notes;
 
-	/* counting: the pieces' note is said when printing */
-	if (!out)
-		f->notes = NULL;
 	for (unsigned long id = 0; id < f->nr; id++) {
 		int n;
 
@@ -520,6 +525,11 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 			continue;
 		}
 		n = block_pieces(f, id, nid, start);
+		/* said when printing, not again when counting (count_hot_runs()) */
+		if (out && n > 1)
+			note(f, "memory%lu spans %d nodes (a nodeN link for each): where one ends "
+				"inside it is not in sysfs; split in %llu MiB parts, node %d first",
+			     id, n, (unsigned long long)((start[1] - start[0]) / MiB), nid[0]);
 		for (int i = 0; i < n; i++) {
 			if (run_end == start[i] && run_nid == nid[i] && run_end > run_start) {
 				run_end = start[i + 1];
@@ -532,7 +542,6 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 		}
 	}
 	lines += print_range(out, key, run_start, run_end, run_nid);
-	f->notes = notes;
 	return lines;
 }
 
@@ -646,13 +655,12 @@ static void nodes(struct found *f)
 	for (unsigned long id = 0; id < f->nr; id++) {
 		if (!f->blk[id].present)
 			continue;
-		if (f->blk[id].nid < 0) {
+		if (!f->blk[id].nodes) {
 			note(f, "memory%lu names no node (no nodeN link): taken as node 0", id);
-			f->blk[id].nid = 0;
 			f->blk[id].nodes = 1;
 		}
-		if (f->blk[id].nid > max)
-			max = f->blk[id].nid;
+		if (block_nid(&f->blk[id]) > max)
+			max = block_nid(&f->blk[id]);
 	}
 	if (!read_line(f, "sys/devices/system/node/possible", buf, sizeof(buf)) &&
 	    parse_nodelist(buf) > max) {
@@ -740,8 +748,9 @@ static void print_cmdline(struct found *f, FILE *out)
 			break;
 	}
 	if (missing)
-		note(f, "memory_hotplug module parameters: %d of 4 not under "
-		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing);
+		note(f, "memory_hotplug module parameters: %d of %zu not under "
+		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing,
+		     sizeof(params) / sizeof(params[0]));
 	if (n < sizeof(cmdline))
 		n += print_vmem_params(f, cmdline + n, sizeof(cmdline) - n, n > 0);
 	if (*cmdline)
