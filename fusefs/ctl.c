@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctlargs.h"
 #include "ctllimits.h"
 #include "hmfs.h"
 
@@ -766,25 +767,23 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 	return 0;
 }
 
-/* seconds, a JSON number or a string ("2.5"), 0..HMFS_CTL_MAX_WAIT_S: milliseconds */
+/* seconds, a JSON number or a string ("2.5", hmfs_ctlargs_seconds()), 0..HMFS_CTL_MAX_WAIT_S: milliseconds */
 static int arg_seconds(json_object *args, const char *key, double def, long *ms, char *err)
 {
 	json_object *v = arg(args, key);
 	double s = def;
-	char *end;
+	bool ok = true;
 
 	if (v && (json_object_is_type(v, json_type_int) ||
 		  json_object_is_type(v, json_type_double))) {
 		s = json_object_get_double(v);
+		ok = s >= 0 && s <= HMFS_CTL_MAX_WAIT_S; /* NaN too */
 	} else if (v && json_object_is_type(v, json_type_string)) {
-		errno = 0;
-		s = strtod(json_object_get_string(v), &end);
-		if (errno || end == json_object_get_string(v) || *end)
-			s = -1;
+		ok = !hmfs_ctlargs_seconds(json_object_get_string(v), &s);
 	} else if (v) {
-		s = -1;
+		ok = false;
 	}
-	if (!(s >= 0 && s <= HMFS_CTL_MAX_WAIT_S)) { /* NaN too */
+	if (!ok) {
 		snprintf(err, ERRLEN, "Parameter '%s' expects seconds (0..%d)", key, HMFS_CTL_MAX_WAIT_S);
 		return -EINVAL;
 	}

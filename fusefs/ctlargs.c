@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctlargs.h"
+#include "ctllimits.h"
 
 /* Positional parameter names per command, in order. */
 static const struct {
@@ -37,6 +38,21 @@ static const struct {
 	{ "settle", "settle", { "timeout" }, NULL, NULL },
 };
 
+/* "unexpected argument 'd2' (takes id, then KEY=VALUE items)" */
+static void say_too_many(const char *tok, const char *const *pos, char *err, size_t errlen)
+{
+	char names[64] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < 3 && pos[i] && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? " " : "", pos[i]);
+	if (n)
+		snprintf(err, errlen, "unexpected argument '%s' (takes %s, then KEY=VALUE items)",
+			 tok, names);
+	else
+		snprintf(err, errlen, "unexpected argument '%s' (takes KEY=VALUE items only)", tok);
+}
+
 static int add_kv(json_object *args, const char *tok, const char *const *pos, int *npos, char *err,
 		  size_t errlen)
 {
@@ -47,7 +63,7 @@ static int add_kv(json_object *args, const char *tok, const char *const *pos, in
 		return 0;
 	if (!eq) {
 		if (*npos >= 3 || !pos[*npos]) {
-			snprintf(err, errlen, "unexpected argument '%s' (use key=value)", tok);
+			say_too_many(tok, pos, err, errlen);
 			return -EINVAL;
 		}
 		json_object_object_add(args, pos[(*npos)++], json_object_new_string(tok));
@@ -112,5 +128,18 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
 	json_object_object_add(r, "execute", json_object_new_string(execute));
 	json_object_object_add(r, "arguments", args);
 	*req = r;
+	return 0;
+}
+
+int hmfs_ctlargs_seconds(const char *s, double *secs)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0 && v <= HMFS_CTL_MAX_WAIT_S)) /* NaN too */
+		return -EINVAL;
+	*secs = v;
 	return 0;
 }

@@ -15,4 +15,12 @@
  */
 int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen);
 
+/*
+ * Seconds as a control command takes them (settle's timeout): a number,
+ * "2.5" or "0x10" too, from 0 to HMFS_CTL_MAX_WAIT_S (ctllimits.h).  0
+ * and the value in @secs, or -EINVAL.  hotmemfs and hotmemctl both read
+ * them with it, so the client refuses what the server would.
+ */
+int hmfs_ctlargs_seconds(const char *s, double *secs);
+
 #endif /* HMFS_CTLARGS_H */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
@@ -56,6 +57,7 @@ struct cli {
 	unsigned server_limit; /* the command's own limit in hotmemfs (settle's), s; 0: none said */
 	bool timed_out; /* said so already */
 	bool hung_up; /* the server closed the connection (EOF, ECONNRESET) */
+	bool bad_reply; /* not JSON: said already */
 	int fd;
 	const char *export_dir; /* export DIR: a status request, then the copy */
 	struct json_tokener *tok;
@@ -160,15 +162,47 @@ static void say_timed_out(struct cli *c)
 	fputs("\n", stderr);
 }
 
+/* what hotmemctl's own command line got wrong: one line, then exit status 2 */
+#define EXIT_USAGE 2
+
+/* a socket path a unix socket's address holds, with its NUL */
+#define SOCK_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+/*
+ * connect() failed with @err: what is wrong and what to do, in one line.
+ * ECONNREFUSED is a socket nobody listens on (hotmemfs gone, its socket
+ * left) or no socket at all (a file, a directory): stat() tells them apart.
+ */
+static void say_connect_failed(const char *path, int err)
+{
+	struct stat st;
+
+	if (err == ENOENT)
+		fprintf(stderr, "hotmemctl: no control socket at %s: hotmemfs is not running, or "
+				"listens elsewhere (its --control): name it with -s or HOTMEM_CONTROL\n",
+			path);
+	else if (err == ECONNREFUSED && !stat(path, &st) && !S_ISSOCK(st.st_mode))
+		fprintf(stderr, "hotmemctl: %s is not a socket: name hotmemfs's control socket "
+				"(its --control) with -s or HOTMEM_CONTROL\n", path);
+	else if (err == ECONNREFUSED)
+		fprintf(stderr, "hotmemctl: nothing listens on %s: hotmemfs stopped or was killed "
+				"and left its socket; start hotmemfs again\n", path);
+	else if (err == EACCES || err == EPERM)
+		fprintf(stderr, "hotmemctl: may not connect to %s: %s: the control socket is "
+				"hotmemfs's user's alone (mode 0600): run hotmemctl as that user\n",
+			path, strerror(err));
+	else
+		fprintf(stderr, "hotmemctl: cannot connect to %s: %s (is hotmemfs running? its "
+				"socket: -s or HOTMEM_CONTROL)\n", path, strerror(err));
+}
+
 static int connect_sock(struct cli *c, const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, ret;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "hotmemctl: socket path too long\n");
+	if (strlen(path) > SOCK_PATH_MAX) /* main() said so already */
 		return -1;
-	}
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -183,8 +217,7 @@ static int connect_sock(struct cli *c, const char *path)
 		return -1;
 	}
 	if (ret) {
-		fprintf(stderr, "hotmemctl: cannot connect to %s: %m (is hotmemfs running?)\n",
-			path);
+		say_connect_failed(path, errno);
 		close(fd);
 		return -1;
 	}
@@ -216,8 +249,10 @@ static json_object *recv_obj(struct cli *c)
 			if (o)
 				return o;
 			if (e != json_tokener_continue) {
-				fprintf(stderr, "hotmemctl: bad reply: %s\n",
+				fprintf(stderr, "hotmemctl: %s: the reply is not JSON (%s): is it "
+						"hotmemfs's control socket?\n", c->sock,
 					json_tokener_error_desc(e));
+				c->bad_reply = true;
 				return NULL;
 			}
 		}
@@ -618,7 +653,6 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 	json_object *args = json_object_new_object();
 	const char *secs = NULL;
 	double t;
-	char *end;
 
 	for (int i = 1; i < argc; i++) {
 		if ((!strcmp(argv[i], "--timeout") || !strcmp(argv[i], "-t")) && i + 1 < argc)
@@ -637,12 +671,14 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 		}
 	}
 	t = HMFS_SETTLE_DEFAULT_S;
-	if (secs) {
-		json_object_object_add(args, "timeout", json_object_new_string(secs));
-		t = strtod(secs, &end);
-		if (end == secs || *end || !(t >= 0 && t <= HMFS_CTL_MAX_WAIT_S))
-			t = 0; /* the server says what is wrong with it */
+	if (secs && hmfs_ctlargs_seconds(secs, &t)) {
+		fprintf(stderr, "hotmemctl: settle: bad timeout '%s': seconds, 0..%d "
+				"(0: only ask)\n", secs, HMFS_CTL_MAX_WAIT_S);
+		json_object_put(args);
+		return -1;
 	}
+	if (secs)
+		json_object_object_add(args, "timeout", json_object_new_string(secs));
 	/* the command's own limit; ours outlasts it unless -t said otherwise */
 	c->server_limit = (unsigned)t + (t > (unsigned)t); /* rounded up */
 	if (!c->timeout_set)
@@ -653,9 +689,11 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 	return 0;
 }
 
+/* -1 when the command's arguments are wrong (said, in one line) */
 static int build_request(struct cli *c, int argc, char **argv, json_object **req)
 {
-	char err[256];
+	char err[256] = "";
+	int ret;
 
 	if (!strcmp(argv[0], "settle"))
 		return settle_request(c, argc, argv, req);
@@ -665,19 +703,21 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 
 	if (!strcmp(argv[0], "raw")) {
 		if (argc != 2) {
-			fprintf(stderr, "hotmemctl: raw takes one JSON argument\n");
+			fprintf(stderr, "hotmemctl: raw: takes one argument, the JSON request "
+					"(raw '{\"execute\": \"status\"}')\n");
 			return -1;
 		}
 		*req = json_tokener_parse(argv[1]);
 		if (!*req) {
-			fprintf(stderr, "hotmemctl: raw: not valid JSON\n");
+			fprintf(stderr, "hotmemctl: raw: not valid JSON: %s\n", argv[1]);
 			return -1;
 		}
 		return 0;
 	}
 	if (!strcmp(argv[0], "export")) {
 		if (argc != 2) {
-			fprintf(stderr, "hotmemctl: export takes one directory\n");
+			fprintf(stderr, "hotmemctl: export: takes one argument, the directory to "
+					"write the dump in (export DIR)\n");
 			return -1;
 		}
 		c->export_dir = argv[1];
@@ -686,19 +726,26 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 		return 0;
 	}
 	if (!strcmp(argv[0], "events")) {
-		json_object *args = json_object_new_object();
+		json_object *args;
 
-		for (int i = 1; i < argc; i++)
-			if (!strcmp(argv[i], "--trace") || !strcmp(argv[i], "trace"))
-				c->trace = true;
+		for (int i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--trace") && strcmp(argv[i], "trace")) {
+				fprintf(stderr, "hotmemctl: events: unexpected argument '%s' "
+						"(events [--trace])\n", argv[i]);
+				return -1;
+			}
+			c->trace = true;
+		}
+		args = json_object_new_object();
 		json_object_object_add(args, "trace", json_object_new_boolean(c->trace));
 		*req = json_object_new_object();
 		json_object_object_add(*req, "execute", json_object_new_string("events"));
 		json_object_object_add(*req, "arguments", args);
 		return 0;
 	}
-	if (hmfs_ctlargs_request(argc, argv, req, err, sizeof(err))) {
-		fprintf(stderr, "hotmemctl: %s\n", err);
+	ret = hmfs_ctlargs_request(argc, argv, req, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmemctl: %s: %s\n", argv[0], *err ? err : strerror(-ret));
 		return -1;
 	}
 	return 0;
@@ -722,7 +769,8 @@ int main(int argc, char **argv)
 		return 1;
 	c->sock = getenv("HOTMEM_CONTROL") ? getenv("HOTMEM_CONTROL") : DEFAULT_CONTROL;
 	c->timeout = DEFAULT_TIMEOUT;
-	while ((opt = getopt_long(argc, argv, "+s:jht:", lo, NULL)) != -1) {
+	opterr = 0; /* one line of ours, not getopt's and the whole usage */
+	while ((opt = getopt_long(argc, argv, "+:s:jht:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			c->sock = optarg;
@@ -737,10 +785,10 @@ int main(int argc, char **argv)
 			errno = 0;
 			t = strtoul(optarg, &end, 10);
 			if (errno || *end || !*optarg || *optarg == '-' || t > HMFS_CTL_MAX_WAIT_S) {
-				fprintf(stderr, "hotmemctl: bad timeout '%s' (seconds, 0..%d)\n", optarg,
-					HMFS_CTL_MAX_WAIT_S);
+				fprintf(stderr, "hotmemctl: bad timeout '%s': -t takes whole seconds, "
+						"0..%d (0: no limit)\n", optarg, HMFS_CTL_MAX_WAIT_S);
 				free(c);
-				return 2;
+				return EXIT_USAGE;
 			}
 			c->timeout = (unsigned)t;
 			c->timeout_set = true;
@@ -750,16 +798,34 @@ int main(int argc, char **argv)
 			usage(stdout);
 			free(c);
 			return 0;
-		default:
-			usage(stderr);
+		case ':':
+			fprintf(stderr, "hotmemctl: option %s needs a value (%s)\n",
+				optopt == 's' ? "-s/--socket" : "-t/--timeout",
+				optopt == 's' ? "the control socket's path" : "seconds");
 			free(c);
-			return 2;
+			return EXIT_USAGE;
+		default:
+			if (optopt)
+				fprintf(stderr, "hotmemctl: unknown option '-%c' (hotmemctl --help lists "
+						"the options)\n", optopt);
+			else
+				fprintf(stderr, "hotmemctl: unknown option '%s' (hotmemctl --help lists "
+						"the options)\n", argv[optind - 1]);
+			free(c);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		fprintf(stderr, "hotmemctl: no command given (hotmemctl --help lists them)\n");
 		free(c);
-		return 2;
+		return EXIT_USAGE;
+	}
+	if (strlen(c->sock) > SOCK_PATH_MAX) {
+		fprintf(stderr, "hotmemctl: socket path %s: %zu bytes, more than the %zu a unix "
+				"socket's address holds: use a shorter path\n", c->sock,
+			strlen(c->sock), SOCK_PATH_MAX);
+		free(c);
+		return EXIT_USAGE;
 	}
 	/* options may also follow the command: hotmemctl status --json */
 	{
@@ -773,8 +839,10 @@ int main(int argc, char **argv)
 		}
 		argc = n;
 	}
-	if (build_request(c, argc - optind, argv + optind, &req))
+	if (build_request(c, argc - optind, argv + optind, &req)) {
+		rc = EXIT_USAGE;
 		goto out;
+	}
 	cmd = gs(req, "execute");
 	if (c->timeout)
 		c->deadline_ms = now_ms() + c->timeout * 1000L;
@@ -785,7 +853,9 @@ int main(int argc, char **argv)
 	/* a refusing server (too many clients) may hang up before reading: its reason waits */
 	sent = send_req(c, req);
 	if (sent && !(reply = recv_obj(c))) {
-		if (sent == -EAGAIN && c->deadline_ms)
+		if (c->bad_reply)
+			; /* said: not hotmemfs's socket, whatever became of the request */
+		else if (sent == -EAGAIN && c->deadline_ms)
 			say_timed_out(c);
 		else if (sent == -ECONNRESET || sent == -EPIPE || c->hung_up)
 			say_hung_up(c, "without replying");
@@ -796,7 +866,9 @@ int main(int argc, char **argv)
 	if (!reply)
 		reply = recv_obj(c);
 	if (!reply) {
-		if (c->hung_up)
+		if (c->bad_reply)
+			; /* said */
+		else if (c->hung_up)
 			say_hung_up(c, "without replying");
 		else if (!c->timed_out)
 			fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
@@ -804,9 +876,16 @@ int main(int argc, char **argv)
 	}
 	err = get(reply, "error");
 	ret = get(reply, "return");
-	if (err || !ret) {
-		fprintf(stderr, "hotmemctl: error: %s\n",
-			err ? gs(err, "desc") : "malformed reply");
+	if (!err && !ret) {
+		fprintf(stderr, "hotmemctl: %s: a reply with neither \"return\" nor \"error\": is it "
+				"hotmemfs's control socket?\n", c->sock);
+		goto out;
+	}
+	if (err) {
+		/* QMP's words, and where to look for the right one */
+		fprintf(stderr, "hotmemctl: error: %s%s\n", gs(err, "desc"),
+			!strcmp(gs(err, "class"), "CommandNotFound") ?
+				" (hotmemctl --help lists the commands)" : "");
 		goto out;
 	}
 	if (c->export_dir) {

@@ -109,12 +109,45 @@ static void test_ctlargs(void **state)
 	assert_string_equal(req_str(1, a8), "{\"execute\":\"status\",\"arguments\":{}}");
 }
 
+/* one reading of seconds for hotmemctl and hotmemfs: what one refuses, the other does */
+static void test_ctlargs_seconds(void **state)
+{
+	static const char *const good[] = { "0", "2.5", "120", "0x10", "86400" };
+	static const char *const bad[] = { "", "abc", "-1", "86401", "1e9", "nan", "inf", "5s", "1e-400" };
+	double s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(hmfs_ctlargs_seconds(good[i], &s), 0);
+	assert_int_equal(hmfs_ctlargs_seconds("2.5", &s), 0);
+	assert_true(s == 2.5);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(hmfs_ctlargs_seconds(bad[i], &s), -EINVAL);
+}
+
+/* a positional value too many: what the command takes, said */
+static void test_ctlargs_too_many(void **state)
+{
+	char *a1[] = { "device_del", "d1", "d2" };
+	char *a2[] = { "status", "x" };
+	json_object *req;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(hmfs_ctlargs_request(3, a1, &req, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unexpected argument 'd2' (takes id, then KEY=VALUE items)");
+	assert_int_equal(hmfs_ctlargs_request(2, a2, &req, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unexpected argument 'x' (takes KEY=VALUE items only)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_ctlargs),
+		cmocka_unit_test(test_ctlargs_seconds),
+		cmocka_unit_test(test_ctlargs_too_many),
 	};
 	return cmocka_run_group_tests_name("fusefs_uevent_ctlargs", tests, NULL, NULL);
 }

@@ -1,0 +1,113 @@
+#!/bin/bash
+# hotmemctl's errors as a user sees them: each one line on stderr, saying
+# what was wrong and what to do, nothing on stdout, and the exit status
+# hotmemctl(8) documents -- 2 for what its own command line got wrong
+# (options, a command's arguments), 1 for a hotmemfs not reached, a wrong
+# socket or a refused command.  getopt's errors printed the whole usage
+# (40 lines); a command's bad arguments exited 1, as a refusal does, not 2;
+# "settle abc" went to hotmemfs to be refused there; a stale socket, a
+# file that is no socket and no socket at all all said "cannot connect
+# ... (is hotmemfs running?)"; a server that is not hotmemfs got "bad
+# reply" and then "no reply".
+. "$(dirname "$0")/lib.sh"
+require_env
+
+# err_is EXIT PATTERN NAME -- HOTMEMCTL-ARGS...: exit status EXIT, stdout
+# empty, stderr one line matching the extended regex PATTERN (run as
+# ${AS[@]} when set)
+AS=()
+err_is() {
+	local want=$1 pat=$2 name=$3 rc out err pre='^hotmemctl: '
+	shift 4
+	out=$(timeout 60 "${AS[@]}" "$HMCTL" "$@" 2>"$TMP/err")
+	rc=$?
+	err=$(cat "$TMP/err")
+	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+		[[ $err =~ $pre ]] && [[ $err =~ $pat ]]; then
+		ok "$name"
+	else
+		nok "$name"
+		diag "exit $rc (want $want), stdout: $(printf %q "$out")"
+		sed 's/^/#   stderr: /' "$TMP/err"
+	fi
+}
+
+export HOTMEM_CONTROL=$TMP/none.sock
+LONG=$TMP/$(printf 'a%.0s' $(seq 120))
+
+# usage errors: exit status 2
+err_is 2 "no command given .*--help" "no command" -- 
+err_is 2 "unknown option '-x' .*--help" "-x" -- -x status
+err_is 2 "unknown option '--bogus' .*--help" "--bogus" -- --bogus status
+err_is 2 "unknown option '-x'" "-jx: the option in the group" -- -jx status
+err_is 2 "-t/--timeout needs a value" "-t without a value" -- -t
+err_is 2 "-s/--socket needs a value" "--socket without a value" -- --socket
+err_is 2 "bad timeout 'abc': -t takes whole seconds, 0\.\.86400" "-t abc" -- -t abc status
+err_is 2 "bad timeout '-1'" "-t -1" -- -t -1 status
+err_is 2 "socket path .*: 1[0-9][0-9] bytes, more than the 107 .*shorter path" "a socket path too long" -- -s "$LONG" status
+err_is 2 "status: unexpected argument '-x' \(takes KEY=VALUE items only\)" "status -x" -- status -x
+err_is 2 "device_del: unexpected argument 'd2' \(takes id, then KEY=VALUE items\)" "device_del d1 d2" -- device_del d1 d2
+err_is 2 "raw: takes one argument, the JSON request" "raw without its JSON" -- raw
+err_is 2 "raw: not valid JSON: \{" "raw {" -- raw '{'
+err_is 2 "export: takes one argument, the directory" "export without DIR" -- export
+err_is 2 "map: unknown argument '--bogus'" "map --bogus" -- map --bogus
+err_is 2 "settle: unexpected argument '--bogus'" "settle --bogus" -- settle --bogus
+err_is 2 "settle: bad timeout 'abc': seconds, 0\.\.86400" "settle abc: refused before sending" -- settle abc
+err_is 2 "settle: bad timeout '1e9'" "settle --timeout 1e9" -- settle --timeout 1e9
+err_is 2 "events: unexpected argument '--bogus' \(events \[--trace\]\)" "events --bogus" -- events --bogus
+
+# hotmemfs not reached: exit status 1, what to do
+err_is 1 "no control socket at $TMP/none.sock: hotmemfs is not running.*-s or HOTMEM_CONTROL" \
+	"no socket at the path" -- status
+: >"$TMP/file"
+err_is 1 "$TMP/file is not a socket: .*-s or HOTMEM_CONTROL" "a file that is no socket" -- -s "$TMP/file" status
+err_is 1 "$TMP is not a socket" "a directory" -- -s "$TMP" status
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$TMP/stale.sock"
+err_is 1 "nothing listens on $TMP/stale.sock: hotmemfs stopped or was killed.*start hotmemfs again" \
+	"a socket nobody listens on (hotmemfs killed -9)" -- -s "$TMP/stale.sock" status
+
+# a socket that is not hotmemfs's: its first line is the reply
+# wrong_server SOCK LINE PATTERN NAME: a server on SOCK answering each
+# client LINE (bounded: 60 s); hotmemctl status against it says PATTERN
+wrong_server() {
+	local srv
+	timeout 60 python3 - "$1" "$2" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.sendall(sys.argv[2].encode() + b"\n")
+    c.recv(65536)
+    c.close()
+PY
+	srv=$!
+	for _ in $(seq 100); do [ -S "$1" ] && break; sleep 0.05; done
+	err_is 1 "$3" "$4" -- -s "$1" -t 30 status
+	kill "$srv" 2>/dev/null
+	wait_exit "$srv" 30 2>/dev/null
+}
+wrong_server "$TMP/other.sock" "SSH-2.0-OpenSSH_9.6" \
+	"$TMP/other.sock: the reply is not JSON .*is it hotmemfs's control socket\?" \
+	"a server that does not speak JSON"
+wrong_server "$TMP/json.sock" '{"jsonrpc": "2.0"}' \
+	"$TMP/json.sock: a reply with neither \"return\" nor \"error\": is it hotmemfs's control socket\?" \
+	"a server that speaks JSON but not hotmemfs's"
+
+start_fs --fresh
+tap_ok $? "hotmemfs mounts"
+export HOTMEM_CONTROL=$CTL
+"$HMCTL" -t 0 status >/dev/null
+tap_ok $? "-t 0 (no limit): status answers"
+"$HMCTL" settle --timeout 0.5 >/dev/null
+tap_ok $? "settle --timeout 0.5: seconds as hotmemfs takes them"
+err_is 1 "error: The command bogus has not been found \(hotmemctl --help lists the commands\)" \
+	"an unknown command: hotmemfs's word, and where the commands are" -- bogus
+err_is 1 "error: memory99999: offline failed: No such device" "a refused command: exit status 1" -- offline 99999
+chmod 711 "$TMP"
+AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+err_is 1 "may not connect to $CTL: Permission denied: .*run hotmemctl as that user" \
+	"another user on the 0600 socket" -- status
+AS=()
+done_testing
