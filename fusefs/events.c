@@ -44,22 +44,33 @@ static struct hmfs_evnode *evtab_find(struct hmfs_ctx *ctx, uint64_t ino)
 	return NULL;
 }
 
+/* every node of the table in one list, its buckets left empty: to rehash or to free */
+static struct hmfs_evnode *evtab_unlink_all(struct hmfs_ctx *ctx)
+{
+	struct hmfs_evnode *all = NULL, *e;
+
+	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
+		while ((e = ctx->evtab[i])) {
+			ctx->evtab[i] = e->next;
+			e->next = all;
+			all = e;
+		}
+	}
+	return all;
+}
+
 /* twice the buckets, or the first ones; false: no memory (chains grow instead) */
 static bool evtab_grow(struct hmfs_ctx *ctx)
 {
 	unsigned long n = ctx->evtab ? ctx->evtab_buckets * 2 : EVTAB_MIN_BUCKETS;
-	struct hmfs_evnode **t = calloc(n, sizeof(*t));
+	struct hmfs_evnode **t = calloc(n, sizeof(*t)), *e, *next;
 
 	if (!t)
 		return false;
-	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
-		while (ctx->evtab[i]) {
-			struct hmfs_evnode *e = ctx->evtab[i];
-
-			ctx->evtab[i] = e->next;
-			e->next = t[evtab_hash(e->ino, n)];
-			t[evtab_hash(e->ino, n)] = e;
-		}
+	for (e = evtab_unlink_all(ctx); e; e = next) {
+		next = e->next;
+		e->next = t[evtab_hash(e->ino, n)];
+		t[evtab_hash(e->ino, n)] = e;
 	}
 	free(ctx->evtab);
 	ctx->evtab = t;
@@ -896,13 +907,11 @@ int hmfs_events_start(struct hmfs_ctx *ctx)
 
 void hmfs_evtab_free(struct hmfs_ctx *ctx)
 {
-	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
-		while (ctx->evtab[i]) {
-			struct hmfs_evnode *e = ctx->evtab[i];
+	struct hmfs_evnode *e, *next;
 
-			ctx->evtab[i] = e->next;
-			free(e);
-		}
+	for (e = evtab_unlink_all(ctx); e; e = next) {
+		next = e->next;
+		free(e);
 	}
 	free(ctx->evtab);
 	ctx->evtab = NULL;
