@@ -585,30 +585,16 @@ static int parse_range(const char *key, char *v, struct hm_boot_range *r, char *
 	return 0;
 }
 
-static int parse_ram(struct hotmem_config *cfg, char *v, char *err, size_t errlen,
-		     int line)
+/* a ram or hotplug line: one more of @ranges (@nr of them so far) */
+static int parse_range_line(const char *key, char *v, struct hm_boot_range *ranges, int *nr,
+			    char *err, size_t errlen, int line)
 {
-	struct hm_boot_range r;
-	int ret;
-
-	if (cfg->nr_boot_ranges >= HM_MAX_BOOT_RANGES)
-		return seterr(err, errlen, "line %d: ram: more than %d ranges", line,
+	if (*nr >= HM_MAX_BOOT_RANGES)
+		return seterr(err, errlen, "line %d: %s: more than %d ranges", line, key,
 			      HM_MAX_BOOT_RANGES);
-	ret = parse_range("ram", v, &r, err, errlen, line);
-	if (!ret)
-		add_range(cfg, r.start, r.end, r.nid);
-	return ret;
-}
-
-static int parse_hotplug(struct hotmem_config *cfg, char *v, char *err, size_t errlen,
-			 int line)
-{
-	if (cfg->nr_hotplug >= HM_MAX_BOOT_RANGES)
-		return seterr(err, errlen, "line %d: hotplug: more than %d ranges", line,
-			      HM_MAX_BOOT_RANGES);
-	if (parse_range("hotplug", v, &cfg->hotplug[cfg->nr_hotplug], err, errlen, line))
+	if (parse_range(key, v, &ranges[*nr], err, errlen, line))
 		return -EINVAL;
-	cfg->nr_hotplug++;
+	(*nr)++;
 	return 0;
 }
 
@@ -616,47 +602,72 @@ static int parse_hotplug(struct hotmem_config *cfg, char *v, char *err, size_t e
 #define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
 #define VIRTIO_MEM_MIN_BLOCK_SIZE (1ULL << 20)
 
+/*
+ * A virtio_mem line's properties, QEMU's -device names: the one list the
+ * parser looks a name up in and an unknown one's message names.
+ */
+enum vmem_prop_kind { VMEM_ID, VMEM_NODE, VMEM_SIZE };
+
+static const struct {
+	const char *name;
+	enum vmem_prop_kind kind;
+	size_t off;		/* VMEM_SIZE: its field */
+	unsigned int bit;	/* counted in virtio_mem_prop()'s @have: 1 memaddr, 2 size */
+	bool alias;		/* another name of the one before it: not said */
+} vmem_props[] = {
+	{ "id", VMEM_ID, 0, 0, false },
+	{ "memaddr", VMEM_SIZE, offsetof(struct hm_virtio_mem_config, addr), 1, false },
+	{ "addr", VMEM_SIZE, offsetof(struct hm_virtio_mem_config, addr), 1, true },
+	{ "size", VMEM_SIZE, offsetof(struct hm_virtio_mem_config, size), 2, false },
+	{ "requested-size", VMEM_SIZE, offsetof(struct hm_virtio_mem_config, requested_size), 0, false },
+	{ "block-size", VMEM_SIZE, offsetof(struct hm_virtio_mem_config, block_size), 0, false },
+	{ "node", VMEM_NODE, 0, 0, false },
+};
+
+static int virtio_mem_unknown(const char *prop, char *err, size_t errlen, int line)
+{
+	char known[128];
+	size_t n = 0;
+
+	known[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(vmem_props) && n < sizeof(known); i++)
+		if (!vmem_props[i].alias)
+			n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", n ? ", " : "",
+					      vmem_props[i].name);
+	return seterr(err, errlen, "line %d: virtio_mem: unknown property '%s' (%s)", line, prop,
+		      known);
+}
+
 /* one PROP=VALUE of a virtio_mem line into @v; "size" and "memaddr" are counted in @have */
 static int virtio_mem_prop(struct hm_virtio_mem_config *v, const char *prop, const char *val,
 			   unsigned int *have, char *err, size_t errlen, int line)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-		unsigned int bit;
-	} sizes[] = {
-		{ "memaddr", offsetof(struct hm_virtio_mem_config, addr), 1 },
-		{ "addr", offsetof(struct hm_virtio_mem_config, addr), 1 },
-		{ "size", offsetof(struct hm_virtio_mem_config, size), 2 },
-		{ "requested-size", offsetof(struct hm_virtio_mem_config, requested_size), 0 },
-		{ "block-size", offsetof(struct hm_virtio_mem_config, block_size), 0 },
-	};
 	unsigned int nid;
+	size_t i;
 
-	if (!strcmp(prop, "id")) {
+	for (i = 0; i < ARRAY_SIZE(vmem_props) && strcmp(prop, vmem_props[i].name); i++)
+		;
+	if (i == ARRAY_SIZE(vmem_props))
+		return virtio_mem_unknown(prop, err, errlen, line);
+	switch (vmem_props[i].kind) {
+	case VMEM_ID:
 		if (!*val || strlen(val) >= sizeof(v->id))
 			return seterr(err, errlen, "line %d: virtio_mem: bad id '%s'", line, val);
 		snprintf(v->id, sizeof(v->id), "%s", val);
-		return 0;
-	}
-	if (!strcmp(prop, "node")) {
+		break;
+	case VMEM_NODE:
 		if (parse_uint(val, &nid) || nid >= HM_MAX_NUMNODES)
 			return seterr(err, errlen, "line %d: virtio_mem: bad node '%s'", line, val);
 		v->nid = (int)nid;
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
-		if (strcmp(prop, sizes[i].name))
-			continue;
-		if (hotmem_memparse(val, (uint64_t *)((char *)v + sizes[i].off)))
+		break;
+	case VMEM_SIZE:
+		if (hotmem_memparse(val, (uint64_t *)((char *)v + vmem_props[i].off)))
 			return seterr(err, errlen, "line %d: virtio_mem: %s: bad size '%s'", line,
 				      prop, val);
-		*have |= sizes[i].bit;
-		return 0;
+		*have |= vmem_props[i].bit;
+		break;
 	}
-	return seterr(err, errlen,
-		      "line %d: virtio_mem: unknown property '%s' (id, memaddr, size, requested-size, block-size, node)",
-		      line, prop);
+	return 0;
 }
 
 /* what QEMU's realize refuses of one device alone, in its words */
@@ -836,9 +847,11 @@ static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line
 			cfg->nr_boot_ranges = 0;
 			*have_ram = true;
 		}
-		return parse_ram(cfg, val, err, errlen, line);
+		return parse_range_line(key, val, cfg->boot, &cfg->nr_boot_ranges, err, errlen,
+					line);
 	} else if (!strcmp(key, "hotplug")) {
-		return parse_hotplug(cfg, val, err, errlen, line);
+		return parse_range_line(key, val, cfg->hotplug, &cfg->nr_hotplug, err, errlen,
+					line);
 	} else if (!strcmp(key, "virtio_mem")) {
 		return parse_virtio_mem(cfg, val, err, errlen, line);
 	} else if (!strcmp(key, "online") || !strcmp(key, "offline")) {
