@@ -751,7 +751,31 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* -t SECONDS: whole seconds, 0 (no limit) to HMFS_CTL_MAX_WAIT_S; false if not */
+static bool parse_timeout(struct cli *c, const char *arg)
+{
+	unsigned long t;
+	char *end;
+
+	errno = 0;
+	t = strtoul(arg, &end, 10);
+	if (errno || *end || !*arg || *arg == '-' || t > HMFS_CTL_MAX_WAIT_S) {
+		fprintf(stderr, "hotmemctl: bad timeout '%s': -t takes whole seconds, "
+				"0..%d (0: no limit)\n", arg, HMFS_CTL_MAX_WAIT_S);
+		return false;
+	}
+	c->timeout = (unsigned)t;
+	c->timeout_set = true;
+	return true;
+}
+
+/*
+ * The options before the command; after them, --json/-j anywhere
+ * (hotmemctl status --json), taken out of argv.  -1 to go on with the
+ * command at argv[optind] (*@argc shortened), else the exit status: 0
+ * for --help, EXIT_USAGE for what is wrong (said in one line).
+ */
+static int parse_options(struct cli *c, int *argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "socket", required_argument, NULL, 's' },
@@ -760,17 +784,10 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ 0 },
 	};
-	struct cli *c = calloc(1, sizeof(*c));
-	json_object *req = NULL, *reply = NULL, *ret, *err;
-	const char *cmd;
-	int opt, sent, rc = 1;
+	int opt, n;
 
-	if (!c)
-		return 1;
-	c->sock = getenv("HOTMEM_CONTROL") ? getenv("HOTMEM_CONTROL") : DEFAULT_CONTROL;
-	c->timeout = DEFAULT_TIMEOUT;
 	opterr = 0; /* one line of ours, not getopt's and the whole usage */
-	while ((opt = getopt_long(argc, argv, "+:s:jht:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(*argc, argv, "+:s:jht:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			c->sock = optarg;
@@ -778,31 +795,17 @@ int main(int argc, char **argv)
 		case 'j':
 			c->json = true;
 			break;
-		case 't': {
-			unsigned long t;
-			char *end;
-
-			errno = 0;
-			t = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || *optarg == '-' || t > HMFS_CTL_MAX_WAIT_S) {
-				fprintf(stderr, "hotmemctl: bad timeout '%s': -t takes whole seconds, "
-						"0..%d (0: no limit)\n", optarg, HMFS_CTL_MAX_WAIT_S);
-				free(c);
+		case 't':
+			if (!parse_timeout(c, optarg))
 				return EXIT_USAGE;
-			}
-			c->timeout = (unsigned)t;
-			c->timeout_set = true;
 			break;
-		}
 		case 'h':
 			usage(stdout);
-			free(c);
 			return 0;
 		case ':':
 			fprintf(stderr, "hotmemctl: option %s needs a value (%s)\n",
 				optopt == 's' ? "-s/--socket" : "-t/--timeout",
 				optopt == 's' ? "the control socket's path" : "seconds");
-			free(c);
 			return EXIT_USAGE;
 		default:
 			if (optopt)
@@ -811,100 +814,116 @@ int main(int argc, char **argv)
 			else
 				fprintf(stderr, "hotmemctl: unknown option '%s' (hotmemctl --help lists "
 						"the options)\n", argv[optind - 1]);
-			free(c);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= *argc) {
 		fprintf(stderr, "hotmemctl: no command given (hotmemctl --help lists them)\n");
-		free(c);
 		return EXIT_USAGE;
 	}
 	if (strlen(c->sock) > SOCK_PATH_MAX) {
 		fprintf(stderr, "hotmemctl: socket path %s: %zu bytes, more than the %zu a unix "
 				"socket's address holds: use a shorter path\n", c->sock,
 			strlen(c->sock), SOCK_PATH_MAX);
-		free(c);
 		return EXIT_USAGE;
 	}
-	/* options may also follow the command: hotmemctl status --json */
-	{
-		int n = optind;
+	n = optind;
+	for (int i = optind; i < *argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			c->json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	*argc = n;
+	return -1;
+}
 
-		for (int i = optind; i < argc; i++) {
-			if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-				c->json = true;
-			else
-				argv[n++] = argv[i];
-		}
-		argc = n;
-	}
-	if (build_request(c, argc - optind, argv + optind, &req)) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	cmd = gs(req, "execute");
+/* @req sent, its reply read: NULL when there is none (why said) */
+static json_object *exchange(struct cli *c, json_object *req)
+{
+	json_object *reply;
+	int sent;
+
 	if (c->timeout)
 		c->deadline_ms = now_ms() + c->timeout * 1000L;
 	c->fd = connect_sock(c, c->sock);
-	c->tok = json_tokener_new();
-	if (c->fd < 0 || !c->tok)
-		goto out;
+	if (c->fd < 0)
+		return NULL;
 	/* a refusing server (too many clients) may hang up before reading: its reason waits */
 	sent = send_req(c, req);
-	if (sent && !(reply = recv_obj(c))) {
-		if (c->bad_reply)
-			; /* said: not hotmemfs's socket, whatever became of the request */
-		else if (sent == -EAGAIN && c->deadline_ms)
-			say_timed_out(c);
-		else if (sent == -ECONNRESET || sent == -EPIPE || c->hung_up)
-			say_hung_up(c, "without replying");
-		else if (!c->timed_out)
-			fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
-		goto out;
-	}
-	if (!reply)
-		reply = recv_obj(c);
-	if (!reply) {
-		if (c->bad_reply)
-			; /* said */
-		else if (c->hung_up)
-			say_hung_up(c, "without replying");
-		else if (!c->timed_out)
-			fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
-		goto out;
-	}
-	err = get(reply, "error");
-	ret = get(reply, "return");
+	reply = recv_obj(c);
+	if (reply || c->bad_reply)
+		return reply; /* not JSON: said, whatever became of the request */
+	if (sent == -EAGAIN && c->deadline_ms)
+		say_timed_out(c);
+	else if (sent == -ECONNRESET || sent == -EPIPE || c->hung_up)
+		say_hung_up(c, "without replying");
+	else if (sent && !c->timed_out)
+		fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
+	else if (!c->timed_out)
+		fprintf(stderr, "hotmemctl: no reply from %s\n", c->sock);
+	return NULL;
+}
+
+/* the reply of command @cmd, as asked: printed, followed, drawn or exported */
+static int show_reply(struct cli *c, const char *cmd, json_object *reply)
+{
+	json_object *err = get(reply, "error"), *ret = get(reply, "return");
+
 	if (!err && !ret) {
 		fprintf(stderr, "hotmemctl: %s: a reply with neither \"return\" nor \"error\": is it "
 				"hotmemfs's control socket?\n", c->sock);
-		goto out;
+		return 1;
 	}
 	if (err) {
 		/* QMP's words, and where to look for the right one */
 		fprintf(stderr, "hotmemctl: error: %s%s\n", gs(err, "desc"),
 			!strcmp(gs(err, "class"), "CommandNotFound") ?
 				" (hotmemctl --help lists the commands)" : "");
-		goto out;
+		return 1;
 	}
-	if (c->export_dir) {
-		rc = export_machine(c, ret);
-	} else if (!strcmp(cmd, "events")) {
+	if (c->export_dir)
+		return export_machine(c, ret);
+	if (!strcmp(cmd, "events")) {
 		c->deadline_ms = 0; /* events may be quiet for hours */
-		rc = follow_events(c);
-	} else if (c->map && !c->json)
-		rc = print_map(c, ret);
-	else {
-		print_return(c, cmd, ret);
-		rc = 0;
+		return follow_events(c);
 	}
+	if (c->map && !c->json)
+		return print_map(c, ret);
+	print_return(c, cmd, ret);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli *c = calloc(1, sizeof(*c));
+	json_object *req = NULL, *reply = NULL;
+	int rc;
+
+	if (!c)
+		return 1;
+	c->sock = getenv("HOTMEM_CONTROL") ? getenv("HOTMEM_CONTROL") : DEFAULT_CONTROL;
+	c->timeout = DEFAULT_TIMEOUT;
+	c->fd = -1;
+	rc = parse_options(c, &argc, argv);
+	if (rc >= 0)
+		goto out;
+	rc = EXIT_USAGE;
+	if (build_request(c, argc - optind, argv + optind, &req))
+		goto out;
+	rc = 1;
+	c->tok = json_tokener_new();
+	if (!c->tok)
+		goto out;
+	reply = exchange(c, req);
+	if (reply)
+		rc = show_reply(c, gs(req, "execute"), reply);
 out:
 	json_object_put(req);
 	json_object_put(reply);
 	if (c->tok)
 		json_tokener_free(c->tok);
-	if (c->fd > 0)
+	if (c->fd >= 0)
 		close(c->fd);
 	free(c);
 	return rc;
