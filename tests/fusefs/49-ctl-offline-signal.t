@@ -19,8 +19,15 @@ going_offline() {
 	done
 	return 1
 }
-# the block as it was, and change_lock free: another offline gets its EINTR
+# the block as it was, and change_lock free: another offline gets its EINTR.
+# A client killed -9 is seen gone by hotmemfs's next signal check, not at
+# its death: the offline may still be ending (going-offline) a moment
+# after (bounded: 20 s)
 left_as_it_was() {
+	for _ in $(seq 400); do
+		[ "$(cat "$M/memory32/state")" != going-offline ] && break
+		sleep 0.05
+	done
 	is "$(cat "$M/memory32/state") $(cat "$M/memory32/valid_zones")" "online Movable" \
 		"$1: memory32 left online in Movable"
 	timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 32 timeout=100 >/dev/null 2>"$TMP/next.err"
