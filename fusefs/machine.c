@@ -489,6 +489,17 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 			retry->id, retry->value ? "online" : "offline", strerror(-due));
 	if (due <= 0)
 		return;
+	/*
+	 * A @pre of its own, needed beside the client's change's (both
+	 * prepares run): the driver's work is a record of its own, and its
+	 * undo (a failed append here, or rollback() of both records, newest
+	 * first) goes back to the machine after the client's change, not
+	 * before it -- only this prepare, taken after the change was applied,
+	 * has that machine.  Nor does the client's @pre hold what this undo
+	 * needs: a one-block change's keeps its block's run, this one the due
+	 * devices, their blocks' runs and what those blocks keep
+	 * (device_ranges(), state.c).
+	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
 	if (!apply(ctx, retry, NULL, 0, drun->err, drun->errlen)) {

@@ -1722,7 +1722,13 @@ static void blocks_stale(struct hmfs_ctx *ctx, unsigned keys)
 
 static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 
-/* the HugeTLB pool as @sv's pre has it (a block or device change) */
+/* key @key of @now as @sv's pre has it */
+static bool key_as_before(json_object *now, const struct hmfs_save *sv, const char *key)
+{
+	return same_json(json_object_object_get(now, key), json_object_object_get(sv->pre, key));
+}
+
+/* the HugeTLB pool as @sv's pre has it (a one-block change) */
 static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *now = hugetlb_json(ctx);
@@ -1752,8 +1758,6 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	json_object_put(run);
 	return ret;
 }
-
-static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 
 /* a change of one node's kept values: its entry ("iattr"), or nothing when it is as it was */
 static int append_iattr(struct hmfs_ctx *ctx, struct hmfs_save *sv)
@@ -1816,19 +1820,16 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  */
 static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
+	/* every key the change may touch, "hugetlb" with them (change_keys[]): each made once */
 	json_object *now = part_pre(ctx, sv), *rec, *devs;
 	int ret = 0;
 
-	if (!same_json(json_object_object_get(now, "iattrs"),
-		       json_object_object_get(sv->pre, "iattrs")) ||
-	    !pool_as_before(ctx, sv)) {
+	if (!key_as_before(now, sv, "iattrs") || !key_as_before(now, sv, "hugetlb")) {
 		json_object_put(now);
 		return append_set(ctx, sv);
 	}
 	devs = json_object_object_get(now, "devices");
-	if (same_json(devs, json_object_object_get(sv->pre, "devices")) &&
-	    same_json(json_object_object_get(now, "blocks"),
-		      json_object_object_get(sv->pre, "blocks")))
+	if (key_as_before(now, sv, "devices") && key_as_before(now, sv, "blocks"))
 		goto out; /* nothing changed: the file holds it */
 	rec = json_object_new_object();
 	json_object_object_add(rec, "ranges", json_object_get(sv->ranges));
