@@ -138,6 +138,29 @@ bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *o
 	return true;
 }
 
+long hmfs_acpi_slot_block(const struct hmfs_acpi_slot *s, uint64_t k, uint64_t block_size)
+{
+	return k < s->size / block_size ? (long)(s->start / block_size + k) : -1;
+}
+
+uint64_t hmfs_acpi_block_link(struct hmfs_ctx *ctx, unsigned long id)
+{
+	unsigned long k = 0;
+	int slot = hmfs_acpi_block_slot(ctx, id, &k);
+
+	return slot < 0 ? 0 : HMFS_ACPI_PHYS_INO(slot, k);
+}
+
+long hmfs_acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_acpi_slot s;
+
+	if (HMFS_INO_CLASS(ino) != HMFS_C_ACPI_PHYS ||
+	    !hmfs_acpi_slot_get(ctx, (int)HMFS_ACPI_PHYS_SLOT(ino), &s))
+		return -1;
+	return hmfs_acpi_slot_block(&s, HMFS_ACPI_PHYS_K(ino), ctx->block_size);
+}
+
 /*
  * A DIMM came: acpi_scan_device_check() rescans the slot's parent, whose
  * container handler then says KOBJ_ONLINE (container_device_online()),

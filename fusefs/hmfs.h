@@ -93,6 +93,10 @@ enum hmfs_class {
 #define HMFS_NODELINK_NID(ino) ((unsigned long)(HMFS_INO_VAL(ino) & 0xff))
 #define HMFS_NODELINK_KEY(ino) (HMFS_INO_VAL(ino) >> 8) /* the block's */
 #define HMFS_NODECPU_INO(key, cpu) HMFS_INO(HMFS_C_NODECPU, ((uint64_t)(key) << 16) | (cpu))
+/* a DIMM slot's PNP0C80:xx/physical_nodeK (acpi.c: hmfs_acpi_block_link(), hmfs_acpi_link_block()) */
+#define HMFS_ACPI_PHYS_INO(slot, k) HMFS_INO(HMFS_C_ACPI_PHYS, ((uint64_t)(slot) << 40) | (k))
+#define HMFS_ACPI_PHYS_SLOT(ino) (HMFS_INO_VAL(ino) >> 40)
+#define HMFS_ACPI_PHYS_K(ino) (HMFS_INO_VAL(ino) & ((1ULL << 40) - 1))
 
 /* Entries of a memoryN/ directory, in the reference's readdir order. */
 enum {
@@ -910,6 +914,18 @@ int hmfs_acpi_block_slot(struct hmfs_ctx *ctx, unsigned long id, unsigned long *
  */
 int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
 			     unsigned long *node_id);
+/*
+ * A slot's physical_nodeK and its memory block, both ways, the one place
+ * that says it (acpi_bind_one() binds a DIMM's blocks in address order):
+ * hmfs_acpi_slot_block(), the block link K of slot @s binds, of its
+ * DIMM or the last one it had (a slot keeps its range), or -1;
+ * hmfs_acpi_link_block() the same of link inode @ino;
+ * hmfs_acpi_block_link() block @id's link inode in its present slot,
+ * or 0.  The iattrs of the link go with its block (iattr.c).
+ */
+long hmfs_acpi_slot_block(const struct hmfs_acpi_slot *s, uint64_t k, uint64_t block_size);
+long hmfs_acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino);
+uint64_t hmfs_acpi_block_link(struct hmfs_ctx *ctx, unsigned long id);
 
 /* json.c: devices and block runs, as status shows them or the state file keeps them */
 enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };

@@ -65,144 +65,126 @@ static bool iattr_any(struct hmfs_ctx *ctx)
 	return __atomic_load_n(&ctx->nr_iattr, __ATOMIC_RELAXED) != 0;
 }
 
-/*
- * The chain an inode's entry hashes to goes by what its number carries
- * (iattr_hash()): memoryN and below and its bus/memory/devices and
- * nodeK/memoryN links, the block's key (incarn.c: one incarnation's);
- * -1 for any other inode.  Which entries go with which object
- * is iattr_owner()'s to say, not this.
- */
-static long iattr_block(uint64_t ino)
-{
-	uint64_t v = HMFS_INO_VAL(ino);
-
-	switch (HMFS_INO_CLASS(ino)) {
-	case HMFS_C_BLOCK:
-		return (long)HMFS_INO_KEY(ino);
-	case HMFS_C_BUSLINK:
-		return (long)v; /* the block's key: on its files' chain */
-	case HMFS_C_NODELINK:
-		return (long)HMFS_NODELINK_KEY(ino); /* the block's key */
-	default:
-		return -1;
-	}
-}
-
 static unsigned iattr_hash_key(uint64_t key)
 {
 	return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 54) % HMFS_IATTR_BUCKETS;
 }
 
+/* ---- what an entry is of ------------------------------------------------ */
+
+enum iattr_kind {
+	IK_OTHER, /* goes with nothing: the static tree, a slot's PNP0C80:xx/ */
+	IK_BLOCK, /* a memory block's */
+	IK_NODE, /* a NUMA node's */
+	IK_FWMAP, /* a firmware map entry's: goes with the memory of its range */
+	IK_ACPI_LINK, /* a DIMM slot's physical_nodeK: its block's (through the slot) */
+};
+
 /*
- * The key of the NUMA node incarnation an inode belongs to (nodeN/ and
- * below, its cpuM links, bus/node/devices/nodeN: incarn.c),
- * or -1: what goes when the node goes.
+ * What inode @ino's entry is of, as its number says: the one classifier
+ * of the inode classes that the chain (iattr_hash()), the owner
+ * (iattr_owner()) and a selection (ino_in_sel()) all follow -- they were
+ * four switches, each deciding it again.
+ *  - IK_BLOCK: memoryN/ and below, its bus/memory/devices/memoryN and
+ *    nodeK/memoryN links; @key the block's incarnation key (incarn.c);
+ *  - IK_NODE: nodeN/ and below, its cpuM links (not its memoryM links,
+ *    which are their block's); @key the node's incarnation key;
+ *  - IK_FWMAP: firmware/memmap/N and below, all on one chain (at most 4
+ *    a DIMM), which a device change walks;
+ *  - IK_ACPI_LINK: PNP0C80:xx/physical_nodeK; whose block it is, the
+ *    slot says (hmfs_acpi_link_block()), not its number;
+ *  - IK_OTHER: anything else.
+ * @chain: what the entry hashes by -- a block's and a node's by their
+ * key, so that their removal walks their chain, not the table.
  */
-static long iattr_node_key(uint64_t ino)
+struct iattr_class {
+	enum iattr_kind kind;
+	uint64_t key;
+	uint64_t chain;
+};
+
+#define FWMAP_CHAIN HMFS_INO(HMFS_C_FWMAP, 0)
+
+static struct iattr_class iattr_class(uint64_t ino)
 {
 	uint64_t v = HMFS_INO_VAL(ino);
 
 	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_BLOCK:
+		return (struct iattr_class){ IK_BLOCK, HMFS_INO_KEY(ino), HMFS_INO_KEY(ino) };
+	case HMFS_C_BUSLINK:
+		return (struct iattr_class){ IK_BLOCK, v, v };
+	case HMFS_C_NODELINK:
+		return (struct iattr_class){ IK_BLOCK, HMFS_NODELINK_KEY(ino), HMFS_NODELINK_KEY(ino) };
 	case HMFS_C_NODE:
-		return (long)(v >> 8);
+		return (struct iattr_class){ IK_NODE, v >> 8, v >> 8 };
 	case HMFS_C_NODECPU:
-		return (long)(v >> 16);
+		return (struct iattr_class){ IK_NODE, v >> 16, v >> 16 };
+	case HMFS_C_FWMAP:
+		return (struct iattr_class){ IK_FWMAP, 0, FWMAP_CHAIN };
+	case HMFS_C_ACPI_PHYS:
+		return (struct iattr_class){ IK_ACPI_LINK, 0, ino };
 	default:
-		return -1;
+		return (struct iattr_class){ IK_OTHER, 0, ino };
 	}
 }
 
-/* a node's own files and cpuM links (not its memoryM links, which go with their block) */
-static bool iattr_of_node(uint64_t ino)
+static unsigned iattr_hash(uint64_t ino)
 {
-	return HMFS_INO_CLASS(ino) == HMFS_C_NODE || HMFS_INO_CLASS(ino) == HMFS_C_NODECPU;
+	return iattr_hash_key(iattr_class(ino).chain);
 }
 
 /* ---- which object an entry goes with ------------------------------------ */
 
-enum iattr_owner_kind { OWNER_NONE, OWNER_BLOCK, OWNER_NODE };
-
 /*
  * The object whose removal takes an inode's node, and its kernfs_iattrs
- * with it: @by_key, @v is that object's incarnation key (incarn.c), else
- * the block's id (a link's number carries no incarnation).
+ * with it (@kind IK_BLOCK or IK_NODE; IK_OTHER: nothing): @by_key, @v is
+ * that object's incarnation key (incarn.c), else the block's id (a slot
+ * link's number carries no incarnation).
  */
 struct iattr_owner {
-	enum iattr_owner_kind kind;
+	enum iattr_kind kind;
 	bool by_key;
 	uint64_t v;
 };
 
-/* block @id's ACPI slot's physical_nodeK link (acpi_bind_one(): its place in the slot), or 0 */
-static uint64_t block_acpi_link(struct hmfs_ctx *ctx, unsigned long id)
-{
-	unsigned long k = 0;
-	int slot = hmfs_acpi_block_slot(ctx, id, &k);
-
-	return slot < 0 ? 0 : HMFS_INO(HMFS_C_ACPI_PHYS, (uint64_t)slot << 40 | k);
-}
-
-/* the block an ACPI slot's physical_nodeK link @ino is of (its slot's range), or -1 */
-static long acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino)
-{
-	uint64_t v = HMFS_INO_VAL(ino), k = v & ((1ULL << 40) - 1);
-	struct hmfs_acpi_slot s;
-
-	if (!hmfs_acpi_slot_get(ctx, (int)(v >> 40), &s) || k >= s.size / ctx->block_size)
-		return -1;
-	return (long)(s.start / ctx->block_size + k);
-}
-
 /*
  * Which object inode @ino's entry goes with, the one word on it for
  * both the forgetting (hmfs_forget_block_attrs(), hmfs_forget_node_attrs())
- * and the undo that brings the object back (ino_in_sel()): they
+ * and the undo that brings the object back (ino_in_sel(), from what
+ * sel_init() took of the same keys and slots): they
  * disagreed, and an undo that put back less than the removal forgot froze
  * hotmemfs (review5 #1, D1).
  *  - a memory block (remove_memory_block() -> device_unregister(), 6.12):
- *    memoryN/ and below, its bus/memory/devices/memoryN and nodeK/memoryN
- *    links (its key), and its DIMM slot's physical_nodeK
+ *    its IK_BLOCK inodes (its key), and its DIMM slot's physical_nodeK
  *    link, which acpi_unbind_one() removes with it (the block's id);
- *  - a NUMA node (try_offline_node() -> unregister_one_node()): nodeN/
- *    and below, its cpuM links (its key);
- *  - nothing else goes with anything: OWNER_NONE.
- * It may take acpi_lock (a leaf) and inc_lock: under iattr_lock or not.
+ *  - a NUMA node (try_offline_node() -> unregister_one_node()): its
+ *    IK_NODE inodes (its key);
+ *  - nothing else goes with anything.
+ * It may take acpi_lock (a leaf): under iattr_lock or not.
  */
 static struct iattr_owner iattr_owner(struct hmfs_ctx *ctx, uint64_t ino)
 {
+	struct iattr_class c = iattr_class(ino);
 	long id;
 
-	switch (HMFS_INO_CLASS(ino)) {
-	case HMFS_C_BLOCK:
-		return (struct iattr_owner){ OWNER_BLOCK, true, HMFS_INO_KEY(ino) };
-	case HMFS_C_BUSLINK:
-	case HMFS_C_NODELINK:
-		return (struct iattr_owner){ OWNER_BLOCK, true, (uint64_t)iattr_block(ino) };
-	case HMFS_C_ACPI_PHYS:
-		id = acpi_link_block(ctx, ino);
-		return id < 0 ? (struct iattr_owner){ OWNER_NONE, false, 0 } :
-				(struct iattr_owner){ OWNER_BLOCK, false, (uint64_t)id };
-	case HMFS_C_NODE:
-	case HMFS_C_NODECPU:
-		return (struct iattr_owner){ OWNER_NODE, true, (uint64_t)iattr_node_key(ino) };
+	switch (c.kind) {
+	case IK_BLOCK:
+	case IK_NODE:
+		return (struct iattr_owner){ c.kind, true, c.key };
+	case IK_ACPI_LINK:
+		id = hmfs_acpi_link_block(ctx, ino);
+		if (id >= 0)
+			return (struct iattr_owner){ IK_BLOCK, false, (uint64_t)id };
+		return (struct iattr_owner){ IK_OTHER, false, 0 };
 	default:
-		return (struct iattr_owner){ OWNER_NONE, false, 0 };
+		return (struct iattr_owner){ IK_OTHER, false, 0 };
 	}
 }
 
-/* the id of @o's block or node now; -1: its incarnation went (or nothing owns it) */
-static long owner_id(struct hmfs_ctx *ctx, const struct iattr_owner *o)
-{
-	if (o->kind == OWNER_NONE)
-		return -1;
-	if (!o->by_key)
-		return (long)o->v;
-	return hmfs_inc_id(ctx, o->kind == OWNER_BLOCK ? HMFS_INC_BLOCK : HMFS_INC_NODE, o->v);
-}
-
 /* inode @ino's entry goes with the @kind object @id, its incarnation @key */
-static bool owned_by(struct hmfs_ctx *ctx, uint64_t ino, enum iattr_owner_kind kind,
-		     unsigned long id, uint64_t key)
+static bool owned_by(struct hmfs_ctx *ctx, uint64_t ino, enum iattr_kind kind, unsigned long id,
+		     uint64_t key)
 {
 	struct iattr_owner o = iattr_owner(ctx, ino);
 
@@ -211,25 +193,28 @@ static bool owned_by(struct hmfs_ctx *ctx, uint64_t ino, enum iattr_owner_kind k
 
 static bool owned_by_block(struct hmfs_ctx *ctx, uint64_t ino, unsigned long id, uint64_t key)
 {
-	return owned_by(ctx, ino, OWNER_BLOCK, id, key);
+	return owned_by(ctx, ino, IK_BLOCK, id, key);
 }
 
 /*
- * A block's entries hash by the block (its files by its key, its links by
- * its id), so that its removal walks two chains
- * (hmfs_forget_block_attrs()), not the table; a node's by its key, so
- * that a device change's few blocks find their nodes' (iattr_snapshot()).
+ * The chains of ctx->iattr that hold what goes with block @id,
+ * incarnation @key (iattr_owner()), each once, into @h: its own inodes'
+ * (by @key) and its slot link's (by the link's number); how many.  The
+ * one place that knows where a block's entries are, for its removal
+ * (hmfs_forget_block_attrs()) and a device change's snapshot
+ * (snap_block()): the snapshot walked a chain twice when its two hashed
+ * to the same (a block that came back with a key of its id's chain), and
+ * wrote its entries twice, past the end of its array.
  */
-static unsigned iattr_hash(uint64_t ino)
+static unsigned block_chains(struct hmfs_ctx *ctx, unsigned long id, uint64_t key, unsigned h[2])
 {
-	long id = iattr_block(ino);
+	uint64_t link = hmfs_acpi_block_link(ctx, id);
+	unsigned nr = 0;
 
-	/* the firmware map's all on one chain (at most 4 a DIMM), which a device change walks */
-	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
-		return iattr_hash_key(HMFS_INO(HMFS_C_FWMAP, 0));
-	if (id < 0 && iattr_of_node(ino))
-		id = iattr_node_key(ino);
-	return iattr_hash_key(id >= 0 ? (uint64_t)id : ino);
+	h[nr++] = iattr_hash_key(key);
+	if (link && iattr_hash(link) != h[0])
+		h[nr++] = iattr_hash(link);
+	return nr;
 }
 
 /* entry @ino of table @tbl (ctx->iattr, or one a restore builds) */
@@ -384,43 +369,29 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 	return iattr_change(ctx, &c);
 }
 
-/* Caller holds iattr_lock: the entries of chain @chain that go with @kind @id, incarnation @key */
-static void iattr_forget_chain(struct hmfs_ctx *ctx, uint64_t chain, enum iattr_owner_kind kind,
-			       unsigned long id, uint64_t key)
-{
-	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash_key(chain)]; *p;) {
-		struct hmfs_iattr *a = *p;
+/* what a removal takes (iattr_forget()): its object's entries, or those of its memory's firmware map */
+struct iattr_gone {
+	enum iattr_kind kind;
+	unsigned long id;
+	uint64_t key;
+	uint64_t addr; /* IK_FWMAP: an address of the memory that went */
+};
 
-		if (!owned_by(ctx, a->ino, kind, id, key)) {
-			p = &a->next;
-			continue;
-		}
-		*p = a->next;
-		iattr_free(a);
-		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
-	}
+static bool iattr_goes(struct hmfs_ctx *ctx, const struct hmfs_iattr *a, const struct iattr_gone *g)
+{
+	if (g->kind != IK_FWMAP)
+		return owned_by(ctx, a->ino, g->kind, g->id, g->key);
+	return iattr_class(a->ino).kind == IK_FWMAP && a->fw_end > a->fw_start &&
+	       g->addr >= a->fw_start && g->addr <= a->fw_end;
 }
 
-static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino);
-
-/*
- * Caller holds iattr_lock: the firmware map entries whose range holds
- * block @id's memory go with it -- firmware_map_remove() (6.12
- * try_remove_memory(), before the blocks' removal) drops the entry's
- * kobject and its iattrs, and entry numbers are never given again, so
- * one kept was dead for good and nr_iattr never came back to 0 (every
- * stat then takes iattr_lock; review7 D2).  All on one chain, a few a DIMM.
- */
-static void iattr_fwmap_went(struct hmfs_ctx *ctx, unsigned long id)
+/* Caller holds iattr_lock: the entries of chain @h that @g takes, unlinked and freed */
+static void iattr_forget(struct hmfs_ctx *ctx, unsigned h, const struct iattr_gone *g)
 {
-	uint64_t addr = (uint64_t)id * ctx->block_size;
-	unsigned h = iattr_hash(HMFS_INO(HMFS_C_FWMAP, 0));
-
 	for (struct hmfs_iattr **p = &ctx->iattr[h]; *p;) {
 		struct hmfs_iattr *a = *p;
 
-		if (HMFS_INO_CLASS(a->ino) != HMFS_C_FWMAP || a->fw_end <= a->fw_start ||
-		    addr < a->fw_start || addr > a->fw_end) {
+		if (!iattr_goes(ctx, a, g)) {
 			p = &a->next;
 			continue;
 		}
@@ -434,27 +405,32 @@ static void iattr_fwmap_went(struct hmfs_ctx *ctx, unsigned long id)
  * A re-added block starts with the kernel's modes, no xattrs, "auto"
  * again, and so does its DIMM slot's physical_nodeK link, which
  * acpi_unbind_one() removed with it: what goes with the incarnation that
- * went (@key, iattr_owner()) -- its files' chain, its links' (by @id),
- * the slot link's.  Called in the engine's callback with the removal
- * (events.c engine_event(), next to hmfs_inc_gone()), not when the
- * notifier delivers the REMOVE: a late forget erased what an undo had
- * put back, or what a block added again with the id had (review5 #2).
- * The engine's locks are held: iattr_lock, inc_lock and acpi_lock are
- * taken after them and never held across an engine call.
+ * went (@key, iattr_owner()), on its chains (block_chains()).  And the
+ * firmware map entries whose range holds block @id's memory go with it
+ * -- firmware_map_remove() (6.12 try_remove_memory(), before the blocks'
+ * removal) drops the entry's kobject and its iattrs, and entry numbers
+ * are never given again, so one kept was dead for good and nr_iattr
+ * never came back to 0 (every stat then takes iattr_lock; review7 D2).
+ * Called in the engine's callback with the removal (events.c
+ * engine_event(), next to hmfs_inc_gone()), not when the notifier
+ * delivers the REMOVE: a late forget erased what an undo had put back,
+ * or what a block added again with the id had (review5 #2).  The
+ * engine's locks are held: iattr_lock, inc_lock and acpi_lock are taken
+ * after them and never held across an engine call.
  */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
-	uint64_t link;
+	struct iattr_gone block = { IK_BLOCK, id, key, 0 },
+			  fwmap = { IK_FWMAP, 0, 0, (uint64_t)id * ctx->block_size };
+	unsigned h[2], nr;
 
 	if (!iattr_any(ctx))
 		return;
-	link = block_acpi_link(ctx, id);
+	nr = block_chains(ctx, id, key, h);
 	pthread_mutex_lock(&ctx->iattr_lock);
-	iattr_forget_chain(ctx, key, OWNER_BLOCK, id, key);
-	iattr_forget_chain(ctx, id, OWNER_BLOCK, id, key);
-	if (link && owned_by_block(ctx, link, id, key) && iattr_drop_in(ctx->iattr, link))
-		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
-	iattr_fwmap_went(ctx, id);
+	for (unsigned i = 0; i < nr; i++)
+		iattr_forget(ctx, h[i], &block);
+	iattr_forget(ctx, iattr_hash(FWMAP_CHAIN), &fwmap);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
@@ -469,10 +445,12 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t ke
  */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, uint64_t key)
 {
+	struct iattr_gone node = { IK_NODE, 0, key, 0 };
+
 	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	iattr_forget_chain(ctx, key, OWNER_NODE, 0, key);
+	iattr_forget(ctx, iattr_hash_key(key), &node);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
@@ -901,6 +879,22 @@ static int by_path(const void *a, const void *b)
 struct iattr_sel {
 	json_object *ranges;
 	uint64_t nodes; /* HM_MAX_NUMNODES bits */
+	/*
+	 * What ino_in_sel() asks, taken once (sel_init()): it took inc_lock
+	 * and acpi_lock for every entry of the table, under iattr_lock.  The
+	 * nodes' and the blocks' incarnation keys (a key is an object's
+	 * while hmfs_inc_id() gives its id back: hmfs_inc_key()), the
+	 * blocks' sorted; the DIMM slots, whose links go with their blocks
+	 * (hmfs_acpi_link_block()).  Nothing changes them meanwhile: a
+	 * selection lives within one change (change_lock).
+	 */
+	uint64_t node_keys[HM_MAX_NUMNODES];
+	unsigned nr_nodes;
+	uint64_t *block_keys;
+	size_t nr_blocks;
+	struct hmfs_acpi_slot *slots;
+	int nr_slots;
+	uint64_t block_size;
 };
 
 static void sel_run_nodes(void *arg, const struct hm_block_info *first, unsigned long count)
@@ -909,55 +903,6 @@ static void sel_run_nodes(void *arg, const struct hm_block_info *first, unsigned
 
 	(void)count; /* a run is of one node (HMFS_RUN_BY_NODE) */
 	*nodes |= first->nodes | 1ULL << first->nid;
-}
-
-/* @sel of @ranges: it asks the engine, so not under iattr_lock */
-static void sel_init(struct hmfs_ctx *ctx, json_object *ranges, struct iattr_sel *sel)
-{
-	uint64_t first, end;
-
-	*sel = (struct iattr_sel){ .ranges = ranges };
-	for (size_t i = 0; ranges && i < json_object_array_length(ranges); i++)
-		if (hmfs_json_range(ranges, i, &first, &end))
-			hmfs_block_runs_in(ctx, HMFS_RUN_BY_NODE, (unsigned long)first,
-					   (unsigned long)end, sel_run_nodes, &sel->nodes);
-}
-
-/* inode @ino's entry is one @sel takes */
-static bool ino_in_sel(struct hmfs_ctx *ctx, uint64_t ino, const struct iattr_sel *sel)
-{
-	struct iattr_owner o;
-	uint64_t first, end;
-	long id;
-
-	if (!sel->ranges)
-		return true;
-	/*
-	 * A DIMM's firmware/memmap/N goes with its memory and an undo brings
-	 * the DIMM back under another N (a counter: add_sysfs_fw_map_entry()):
-	 * the map's entries are restored by range ("memmap"), every one of
-	 * them, few and untouched by anything else a device change does
-	 */
-	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
-		return true;
-	o = iattr_owner(ctx, ino);
-	id = owner_id(ctx, &o);
-	if (o.kind == OWNER_NODE)
-		return id >= 0 && id < HM_MAX_NUMNODES && (sel->nodes >> id & 1);
-	for (size_t i = 0; o.kind == OWNER_BLOCK && id >= 0 && i < json_object_array_length(sel->ranges); i++)
-		if (hmfs_json_range(sel->ranges, i, &first, &end) && (uint64_t)id >= first &&
-		    (uint64_t)id < end)
-			return true;
-	return false;
-}
-
-/* entry @a's values into @s[*n] if it keeps something */
-static void snap_add(struct iattr_snap *s, size_t *n, const struct hmfs_iattr *a)
-{
-	json_object *v = iattr_entry_json(a);
-
-	if (v)
-		s[(*n)++] = (struct iattr_snap){ a->ino, v };
 }
 
 /* how many blocks @ranges span */
@@ -971,42 +916,154 @@ static uint64_t ranges_blocks(json_object *ranges)
 	return n;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* the incarnation keys of @sel's blocks, sorted */
+static int sel_block_keys(struct hmfs_ctx *ctx, struct iattr_sel *sel)
+{
+	uint64_t first, end, nr = ranges_blocks(sel->ranges);
+
+	sel->block_keys = malloc((nr ? nr : 1) * sizeof(*sel->block_keys));
+	if (!sel->block_keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_object_array_length(sel->ranges); i++)
+		for (uint64_t id = 0; hmfs_json_range(sel->ranges, i, &first, &end) && id < end - first; id++)
+			sel->block_keys[sel->nr_blocks++] =
+				hmfs_inc_key(ctx, HMFS_INC_BLOCK, (unsigned long)(first + id));
+	qsort(sel->block_keys, sel->nr_blocks, sizeof(*sel->block_keys), key_cmp);
+	return 0;
+}
+
+/* the DIMM slots as they are, for the links of @sel's blocks */
+static int sel_slots(struct hmfs_ctx *ctx, struct iattr_sel *sel)
+{
+	int nr = ctx->nr_acpi_slots;
+
+	sel->slots = calloc(nr > 0 ? (size_t)nr : 1, sizeof(*sel->slots));
+	if (!sel->slots)
+		return -ENOMEM;
+	for (int i = 0; i < nr; i++)
+		hmfs_acpi_slot_get(ctx, i, &sel->slots[sel->nr_slots++]);
+	return 0;
+}
+
+static void sel_free(struct iattr_sel *sel)
+{
+	free(sel->block_keys);
+	free(sel->slots);
+	sel->block_keys = NULL;
+	sel->slots = NULL;
+}
+
+/* @sel of @ranges: it asks the engine, so not under iattr_lock; 0 or -ENOMEM */
+static int sel_init(struct hmfs_ctx *ctx, json_object *ranges, struct iattr_sel *sel)
+{
+	uint64_t first, end;
+
+	*sel = (struct iattr_sel){ .ranges = ranges, .block_size = ctx->block_size };
+	if (!ranges)
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &first, &end))
+			hmfs_block_runs_in(ctx, HMFS_RUN_BY_NODE, (unsigned long)first,
+					   (unsigned long)end, sel_run_nodes, &sel->nodes);
+	for (unsigned long nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		if (sel->nodes >> nid & 1)
+			sel->node_keys[sel->nr_nodes++] = hmfs_inc_key(ctx, HMFS_INC_NODE, nid);
+	if (sel_block_keys(ctx, sel) || sel_slots(ctx, sel)) {
+		sel_free(sel);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* block @id is in @ranges */
+static bool in_ranges(json_object *ranges, long id)
+{
+	uint64_t first, end;
+
+	for (size_t i = 0; id >= 0 && i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &first, &end) && (uint64_t)id >= first &&
+		    (uint64_t)id < end)
+			return true;
+	return false;
+}
+
+/* inode @ino's entry is one @sel takes (the object it goes with: iattr_owner()); no lock */
+static bool ino_in_sel(const struct iattr_sel *sel, uint64_t ino)
+{
+	struct iattr_class c = iattr_class(ino);
+	uint64_t slot = HMFS_ACPI_PHYS_SLOT(ino);
+
+	if (!sel->ranges)
+		return true;
+	switch (c.kind) {
+	case IK_FWMAP:
+		/*
+		 * A DIMM's firmware/memmap/N goes with its memory and an undo
+		 * brings the DIMM back under another N (a counter:
+		 * add_sysfs_fw_map_entry()): the map's entries are restored by
+		 * range ("memmap"), every one of them, few and untouched by
+		 * anything else a device change does
+		 */
+		return true;
+	case IK_NODE:
+		for (unsigned i = 0; i < sel->nr_nodes; i++)
+			if (sel->node_keys[i] == c.key)
+				return true;
+		return false;
+	case IK_BLOCK:
+		return bsearch(&c.key, sel->block_keys, sel->nr_blocks, sizeof(c.key), key_cmp);
+	case IK_ACPI_LINK:
+		return slot < (uint64_t)sel->nr_slots &&
+		       in_ranges(sel->ranges, hmfs_acpi_slot_block(&sel->slots[slot],
+								   HMFS_ACPI_PHYS_K(ino),
+								   sel->block_size));
+	default:
+		return false;
+	}
+}
+
+/* entry @a's values into @s[*n] if it keeps something */
+static void snap_add(struct iattr_snap *s, size_t *n, const struct hmfs_iattr *a)
+{
+	json_object *v = iattr_entry_json(a);
+
+	if (v)
+		s[(*n)++] = (struct iattr_snap){ a->ino, v };
+}
+
 /* Caller holds iattr_lock: the entries of the nodes of @sel into @s (their chains alone) */
 static void snap_nodes(struct hmfs_ctx *ctx, const struct iattr_sel *sel, struct iattr_snap *s,
 		       size_t *n)
 {
-	for (unsigned long nid = 0; nid < HM_MAX_NUMNODES; nid++) {
-		uint64_t key = hmfs_inc_key(ctx, HMFS_INC_NODE, nid);
+	for (unsigned i = 0; i < sel->nr_nodes; i++) {
+		uint64_t key = sel->node_keys[i];
 
-		if (!(sel->nodes >> nid & 1))
-			continue;
 		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)]; a; a = a->next) {
-			struct iattr_owner o = iattr_owner(ctx, a->ino);
+			struct iattr_class c = iattr_class(a->ino);
 
-			if (o.kind == OWNER_NODE && o.v == key)
+			if (c.kind == IK_NODE && c.key == key)
 				snap_add(s, n, a);
 		}
 	}
 }
 
-/*
- * Caller holds iattr_lock: what goes with block @id now (iattr_owner())
- * into @s: its links' chain (by @id), its files' (by its key: the same
- * chain until it first went), its slot link's
- */
+/* Caller holds iattr_lock: what goes with block @id now (iattr_owner()) into @s, its chains alone */
 static void snap_block(struct hmfs_ctx *ctx, unsigned long id, struct iattr_snap *s, size_t *n)
 {
-	uint64_t key = hmfs_inc_key(ctx, HMFS_INC_BLOCK, id), link = block_acpi_link(ctx, id);
-	struct hmfs_iattr *l = link ? iattr_find(ctx, link) : NULL;
+	uint64_t key = hmfs_inc_key(ctx, HMFS_INC_BLOCK, id);
+	unsigned h[2], nr = block_chains(ctx, id, key, h);
 
-	for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(id)]; a; a = a->next)
-		if (owned_by_block(ctx, a->ino, id, key) && a != l)
-			snap_add(s, n, a);
-	for (struct hmfs_iattr *a = ctx->iattr[iattr_hash_key(key)]; key != id && a; a = a->next)
-		if (owned_by_block(ctx, a->ino, id, key) && a != l)
-			snap_add(s, n, a);
-	if (l && owned_by_block(ctx, link, id, key))
-		snap_add(s, n, l);
+	for (unsigned i = 0; i < nr; i++)
+		for (struct hmfs_iattr *a = ctx->iattr[h[i]]; a; a = a->next)
+			if (owned_by_block(ctx, a->ino, id, key))
+				snap_add(s, n, a);
 }
 
 /*
@@ -1027,13 +1084,12 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, const struct iatt
 	s = calloc(ctx->nr_iattr + 1, sizeof(*s));
 	for (int i = 0; s && !by_block && i < HMFS_IATTR_BUCKETS; i++)
 		for (struct hmfs_iattr *a = ctx->iattr[i]; a; a = a->next)
-			if (ino_in_sel(ctx, a->ino, sel))
+			if (ino_in_sel(sel, a->ino))
 				snap_add(s, &n, a);
 	if (s && by_block) {
 		snap_nodes(ctx, sel, s, &n);
-		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash(HMFS_INO(HMFS_C_FWMAP, 0))]; a;
-		     a = a->next)
-			if (HMFS_INO_CLASS(a->ino) == HMFS_C_FWMAP)
+		for (struct hmfs_iattr *a = ctx->iattr[iattr_hash(FWMAP_CHAIN)]; a; a = a->next)
+			if (iattr_class(a->ino).kind == IK_FWMAP)
 				snap_add(s, &n, a);
 	}
 	for (size_t r = 0; s && by_block && r < json_object_array_length(ranges); r++) {
@@ -1058,9 +1114,13 @@ static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 
 	if (!iattr_any(ctx))
 		return arr;
-	sel_init(ctx, ranges, &sel);
+	if (sel_init(ctx, ranges, &sel)) {
+		json_object_put(arr);
+		return NULL; /* differs from any @pre: a save of everything, or a freeze (state.c) */
+	}
 	/* paths outside iattr_lock: they ask the engine */
 	s = iattr_snapshot(ctx, &sel, &nr);
+	sel_free(&sel);
 	for (size_t i = 0; s && i < nr; i++) {
 		json_object *e;
 
@@ -1125,17 +1185,35 @@ static void entry_bad(const char *path, const char *key, const char *why)
 	fprintf(stderr, "hotmemfs: state file: \"iattrs\" entry %s: %s %s: left out\n", path, key, why);
 }
 
-/* @h's bytes into @v (room for strlen(@h) / 2); false: @h is not lower-case hex */
-static bool hex_bytes(const char *h, size_t size, char *v)
+/*
+ * The bytes of @hex (hex_json()'s string), *@size of them; NULL: -*@err,
+ * EINVAL when it is no lower-case hex of 64 KiB at most, or ENOMEM
+ */
+static char *hex_value(json_object *hex, size_t *size, int *err)
 {
-	for (size_t i = 0; i < size; i++) {
+	const char *h = json_object_is_type(hex, json_type_string) ? json_object_get_string(hex) : NULL;
+	size_t len = h ? strlen(h) : 0;
+	char *v;
+
+	*size = len / 2;
+	*err = EINVAL;
+	if (!h || len % 2 || *size > IATTR_XATTR_MAX)
+		return NULL;
+	v = malloc(*size + 1);
+	if (!v) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < *size; i++) {
 		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
 
-		if (hi < 0 || lo < 0)
-			return false;
+		if (hi < 0 || lo < 0) {
+			free(v);
+			return NULL;
+		}
 		v[i] = (char)(hi << 4 | lo);
 	}
-	return true;
+	return v;
 }
 
 /*
@@ -1144,26 +1222,22 @@ static bool hex_bytes(const char *h, size_t size, char *v)
  */
 static void xattr_restore(struct hmfs_iattr *a, const char *path, const char *name, json_object *hex)
 {
-	const char *h = json_object_is_type(hex, json_type_string) ? json_object_get_string(hex) : NULL;
-	size_t len = h ? strlen(h) : 0, size = len / 2;
 	struct hmfs_xattr *x, **slot;
+	size_t size;
 	char *v;
+	int err;
 
-	if (!h || len % 2 || size > IATTR_XATTR_MAX) {
-		entry_bad(path, name, "is not a value of hex digits, 64 KiB at most");
-		return;
-	}
 	if (hmfs_xattr_namespace(name) || has_prefix(name, XATTR_USER_PREFIX)) {
 		entry_bad(path, name, "is no security.* or trusted.* name");
 		return;
 	}
-	v = malloc(size + 1);
-	if (v && !hex_bytes(h, size, v)) {
-		free(v);
-		entry_bad(path, name, "is not a value of hex digits, 64 KiB at most");
+	v = hex_value(hex, &size, &err);
+	if (!v) {
+		entry_bad(path, name,
+			  err == EINVAL ? "is not a value of hex digits, 64 KiB at most" : strerror(err));
 		return;
 	}
-	x = v ? xattr_alloc(name, v, size) : NULL;
+	x = xattr_alloc(name, v, size);
 	free(v);
 	if (!x) {
 		entry_bad(path, name, strerror(ENOMEM));
@@ -1501,7 +1575,7 @@ static void iattr_take(struct hmfs_ctx *ctx, const struct iattr_sel *sel, struct
 		for (struct hmfs_iattr **p = &ctx->iattr[i]; *p;) {
 			struct hmfs_iattr *a = *p;
 
-			if (!ino_in_sel(ctx, a->ino, sel) && !iattr_find_in(now, a->ino)) {
+			if (!ino_in_sel(sel, a->ino) && !iattr_find_in(now, a->ino)) {
 				p = &a->next;
 				continue;
 			}
@@ -1550,11 +1624,15 @@ static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_ob
 		return;
 	}
 	old = now + HMFS_IATTR_BUCKETS;
-	sel_init(ctx, ranges, &sel);
+	if (sel_init(ctx, ranges, &sel)) {
+		fprintf(stderr, "hotmemfs: restoring modes, owners, times and xattrs: %s\n", strerror(ENOMEM));
+		free(now);
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
 
-		if (iattr_entry_node(ctx, e, &n) && ino_in_sel(ctx, n.ino, &sel))
+		if (iattr_entry_node(ctx, e, &n) && ino_in_sel(&sel, n.ino))
 			iattr_entry_into(now, &n, e);
 	}
 	pthread_mutex_lock(&ctx->iattr_lock);
@@ -1563,6 +1641,7 @@ static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_ob
 	iattr_inval_changed(ctx, old, now);
 	iattr_put_all(ctx, now);
 	pthread_mutex_unlock(&ctx->iattr_lock);
+	sel_free(&sel);
 	iattr_free_table(old);
 	free(now);
 }
