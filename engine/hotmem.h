@@ -766,7 +766,10 @@ int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
  * ignores it (MF_IGNORED), -EBUSY -- the page is poison all the same.  A
  * pinned page: soft offline -EBUSY (migration fails); memory_failure()
  * poisons it and fails (MF_FAILED), -EBUSY.  memory_failure() on a
- * poisoned page is -EHWPOISON.  A block holding poisoned pages cannot be
+ * poisoned page is -EHWPOISON.  A page of a free HugeTLB pool page: both
+ * dissolve the huge page (the pool one smaller) and retire the page, 0
+ * (memory_failure(): MF_RECOVERED); -EBUSY, nothing changed, when the
+ * dissolve fails.  A block holding poisoned pages cannot be
  * onlined again (-EHWPOISON) until it is removed.
  */
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn);

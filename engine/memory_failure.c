@@ -7,8 +7,8 @@
  *
  * A kernel page that stays in use is poisoned all the same and its user
  * goes on (memory_failure()'s MF_IGNORED); soft_offline_page() leaves it
- * (-EIO).  soft_offline_page() of a free huge page dissolves it first;
- * memory_failure()'s (MF_MSG_FREE_HUGE) is not modelled (-EBUSY, unpoisoned).
+ * (-EIO).  Both dissolve a free huge page first, and memory_failure()
+ * calls it recovered (MF_MSG_FREE_HUGE).
  */
 #include "internal.h"
 
@@ -126,10 +126,26 @@ static bool page_handlable(struct hotmem *hm, struct page *page, unsigned long p
 	       (test_page_flag(page, PG_movable) && test_page_flag(page, PG_workload));
 }
 
-/* a page of the HugeTLB pool (its head is PageHuge()): not modelled here */
+/* a page of the HugeTLB pool: its head is PageHuge() */
 static bool page_in_hugetlb_pool(struct hotmem *hm, unsigned long pfn)
 {
 	return PageHuge(pfn_to_page(hm, pfn & ~(pageblock_nr_pages - 1)));
+}
+
+/*
+ * __page_handle_poison() (6.12) of a page of a free huge page -- the
+ * pool's are all free: nothing maps them, so memory_failure()'s
+ * me_huge_page() (an in-use one) never arises here.  The huge page is
+ * dissolved (dissolve_free_hugetlb_folio(): the pool one smaller,
+ * nr_hugepages and free_hugepages both) and the page taken off the buddy,
+ * the rest of the huge page free.  0, or -EBUSY: a dissolve that fails
+ * (its vmemmap not restored, the host refusing) leaves the pool as it was.
+ */
+static int dissolve_and_retire(struct hotmem *hm, unsigned long pfn)
+{
+	if (dissolve_free_hugetlb_folio(hm, pfn & ~(pageblock_nr_pages - 1)))
+		return -EBUSY;
+	return retire_free_page(hm, pfn);
 }
 
 static bool page_pinned(const struct page *page)
@@ -153,14 +169,12 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 	}
 	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
 		/*
-		 * A free huge page (the pool's are all free): get_hwpoison_page()
-		 * is 0 for it and page_handle_poison() dissolves it, then takes
-		 * the page off the buddy (6.12 soft_offline_page(),
-		 * __page_handle_poison()): the pool shrinks by one.
+		 * A free huge page: get_hwpoison_page() is 0 for it and
+		 * page_handle_poison() dissolves it, then takes the page off
+		 * the buddy (6.12 soft_offline_page()); a failed dissolve is
+		 * page_handle_poison() false, -EBUSY.
 		 */
-		ret = dissolve_free_hugetlb_folio(hm, (unsigned long)pfn & ~(pageblock_nr_pages - 1));
-		/* a dissolve that fails (its vmemmap not restored): page_handle_poison() false */
-		ret = ret ? -EBUSY : retire_free_page(hm, (unsigned long)pfn);
+		ret = dissolve_and_retire(hm, (unsigned long)pfn);
 	} else if (!page_handlable(hm, page, (unsigned long)pfn)) {
 		/* get_any_page(): -EIO after its retries, which soft_offline_page() returns */
 		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);
@@ -305,9 +319,21 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 		goto out;
 	}
 	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
-		/* not modelled: MF_MSG_FREE_HUGE, the free huge page dissolved */
-		pr_err(hm, "Memory failure: %#llx: unhandlable page", (unsigned long long)pfn);
-		ret = -EBUSY;
+		/*
+		 * try_memory_failure_hugetlb() (6.12 to 6.18): a free hugetlb
+		 * folio (get_huge_page_for_hwpoison() 0) is dissolved and the
+		 * page retired (__page_handle_poison() > 0): MF_MSG_FREE_HUGE,
+		 * recovered, 0 -- the pool one smaller, HardwareCorrupted one
+		 * page more.  A dissolve that fails is the kernel's MF_FAILED,
+		 * -EBUSY, with the folio left poisoned in the pool (its raw
+		 * page listed, HardwareCorrupted counted); here -EBUSY with
+		 * nothing poisoned, the pool as it was: it fails only when the
+		 * host refuses the vmemmap's memory.
+		 */
+		ret = dissolve_and_retire(hm, (unsigned long)pfn);
+		if (!ret)
+			ret = action_result(hm, pfn, page, "free huge page", MF_RECOVERED, count_as,
+					    counted);
 	} else if (page_is_free(hm, (unsigned long)pfn)) {
 		ret = retire_free_page(hm, (unsigned long)pfn);
 		if (!ret)

@@ -71,6 +71,61 @@ static void test_soft_offline_dissolves_a_free_huge_page(void **state)
 	}
 }
 
+/*
+ * memory_failure() (hard_offline_page) of a free huge page's page (6.12
+ * try_memory_failure_hugetlb(): get_huge_page_for_hwpoison() 0, then
+ * __page_handle_poison()): the huge page dissolved, the page retired, the
+ * rest free, MF_MSG_FREE_HUGE recovered -- 0, the pool one smaller,
+ * HardwareCorrupted one page, nodeN/memory_failure/ recovered.  It was
+ * -EBUSY, the pool untouched, nothing counted.  With HVO, its vmemmap
+ * restored first.  Again: -EHWPOISON.
+ */
+static void test_memory_failure_dissolves_a_free_huge_page(void **state)
+{
+	(void)state;
+	for (int hvo = 0; hvo < 2; hvo++) {
+		struct hotmem *hm = boot("default", hvo ? "hugetlb_free_vmemmap=on " IDLE_KERNEL :
+							  IDLE_KERNEL);
+		struct hm_meminfo before, after;
+		struct hm_node_info ni;
+		unsigned long flags, pfn;
+
+		assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+		hotmem_meminfo(hm, &before);
+		pfn = hm->hugetlb_pool[2] + 77;
+		assert_int_equal(hotmem_memory_failure(hm, pfn), 0);
+		hotmem_meminfo(hm, &after);
+		assert_int_equal(hm->hugetlb_nr, 3);
+		assert_int_equal(after.hugetlb_pages, before.hugetlb_pages - 1);
+		assert_int_equal(after.hugetlb_free, before.hugetlb_free - 1);
+		/* the page retired; with HVO, 7 pages of vmemmap restored */
+		assert_int_equal(after.free_pages, before.free_pages + 511 - (hvo ? 7 : 0));
+		assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+		assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+		assert_true(flags & (1UL << HM_PG_hwpoison));
+		assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+		assert_int_equal(ni.hugepages_total, 3);
+		assert_int_equal(ni.hugepages_free, 3);
+		assert_int_equal(ni.mf_total, 1);
+		assert_int_equal(ni.mf_recovered, 1);
+		assert_int_equal(hvo_saved(hm), hvo ? 21 : 0);
+		check(hm);
+		assert_int_equal(hotmem_memory_failure(hm, pfn), -EHWPOISON);
+		assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+		assert_int_equal(ni.mf_total, 1);
+		/* its neighbours are free: taken at their pfn */
+		assert_int_equal(hotmem_alloc_page_at(hm, pfn - 1, HM_ALLOC_MOVABLE, NULL), 0);
+		assert_int_equal(hotmem_hugetlb_free(hm, 3), 3);
+		check(hm);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), -EHWPOISON);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 static void test_hvo_off_saves_nothing(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
@@ -420,13 +475,48 @@ static void test_hvo_lost_tail_is_reserved_and_never_read(void **state)
 }
 
 /*
+ * A page of memory32 pinned (get_user_pages()), before its memmap is
+ * lost: memory failure of it is a real -EBUSY (MF_FAILED, the pin still
+ * holds it: has_extra_refcount()), and like any memory failure it maps a
+ * lost memmap first.  The free huge page these tests used for that is
+ * dissolved and recovered now (0, the pool one smaller).  Its pfn: the
+ * first free one from pfn 30000 of the block.
+ */
+static unsigned long pin_page(struct hotmem *hm)
+{
+	for (unsigned long pfn = (HVO_DIMM >> 12) + 30000;; pfn++)
+		if (!hotmem_alloc_page_at(hm, pfn, HM_ALLOC_PINNED, NULL))
+			return pfn;
+}
+
+/* memory failure of the page pin_page() pinned: -EBUSY, its memmap mapped first */
+static void memory_failure_busy(struct hotmem *hm, unsigned long pinned)
+{
+	unsigned long flags;
+
+	assert_int_equal(hotmem_memory_failure(hm, pinned), -EBUSY);
+	assert_int_equal(hotmem_page_flags(hm, pinned, &flags), 0);
+	assert_true(flags & (1UL << HM_PG_hwpoison));
+}
+
+/* hvo_lose_memmap(false, 3) with a page of memory32 pinned first: *@pinned */
+static struct hotmem *hvo_lose_memmap_pinned(unsigned long *pinned)
+{
+	struct hotmem *hm = hvo_block_online(false);
+
+	*pinned = pin_page(hm);
+	return hvo_lose_memmap_of(hm, 3);
+}
+
+/*
  * The whole memmap of an online section lost to the unshare's remap:
  * explain, which hotmemfs's threads call, does not read it (it faulted),
  * memory failure neither, and both see it mapped once the host is willing.
  */
 static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 {
-	struct hotmem *hm = hvo_lose_memmap(false, 3);
+	unsigned long pinned;
+	struct hotmem *hm = hvo_lose_memmap_pinned(&pinned);
 	struct mem_section *ms = __nr_to_section(hm, 32);
 	unsigned long head = hm->hugetlb_pool[0];
 	struct hm_explain ex;
@@ -442,7 +532,7 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	assert_int_equal(hotmem_memory_failure(hm, head), -ENOMEM);
 	hotmem_fail_nth_alloc(hm, 0);
 	hm->fail_more = 0;
-	assert_int_equal(hotmem_memory_failure(hm, head), -EBUSY);
+	memory_failure_busy(hm, pinned);
 	check(hm);
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_string_not_equal(ex.verdict, "enomem");
@@ -467,21 +557,22 @@ static unsigned long movable_free(struct hotmem *hm)
  * online of memory33) and allocated and freed again without reaching the
  * unmapped memmap -- before, the first list operation next to one of
  * them faulted.  They are not free meanwhile; once the memmap is mapped
- * again (memory failure of the huge page maps it first) they are back on
- * the lists as they were.
+ * again (memory failure of a pinned page there maps it first) they are
+ * back on the lists as they were.
  */
 static void test_lost_memmap_free_pages_leave_the_free_lists(void **state)
 {
-	struct hotmem *hm = hvo_lose_memmap(false, 3);
-	const unsigned long nr = 2000, before = 32768 - 512;
+	unsigned long pinned;
+	struct hotmem *hm = hvo_lose_memmap_pinned(&pinned);
+	/* the section less its huge page and the pinned page */
+	const unsigned long nr = 2000, before = 32768 - 512 - 1;
 	static unsigned long h[2000];
 	static char log[HM_DMESG_SIZE];
-	unsigned long head = hm->hugetlb_pool[0];
 
 	(void)state;
 	assert_int_not_equal(__nr_to_section(hm, 32)->vmemmap.pmd_src, VMEMMAP_NONE);
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "32256 free pages of section 32 taken off the buddy"));
+	assert_non_null(strstr(log, "32255 free pages of section 32 taken off the buddy"));
 	assert_int_equal(movable_free(hm), 0);
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
@@ -491,11 +582,11 @@ static void test_lost_memmap_free_pages_leave_the_free_lists(void **state)
 		assert_int_equal(hm->workload[h[i]].pfn >> 15, 33);
 	hotmem_free_all(hm);
 	assert_int_equal(movable_free(hm), 32768);
-	assert_int_equal(hotmem_memory_failure(hm, head), -EBUSY);
+	memory_failure_busy(hm, pinned);
 	assert_int_equal(movable_free(hm), 32768 + before);
 	check(hm);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	assert_int_equal(movable_free(hm), 2 * 32768);
+	assert_int_equal(movable_free(hm), 2 * 32768 - 1);
 	read_memmap(hm, HVO_DIMM >> 12, (HVO_DIMM >> 12) + 2 * 32768);
 	check(hm);
 	hotmem_destroy(hm);
@@ -512,10 +603,11 @@ static void test_lost_memmap_keeps_the_kernels_pages(void **state)
 {
 	struct hotmem *hm = hvo_block_online_as("hugetlb_free_vmemmap=on hotmem.kernel_alloc=default",
 						HM_MMOP_ONLINE_KERNEL, false);
-	unsigned long held = 0;
+	unsigned long held = 0, pinned;
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	pinned = pin_page(hm);
 	hvo_lose_memmap_of(hm, 3);
 	for (unsigned long i = 0; i < hm->kmem.used; i++)
 		held += hm->kmem.allocs[i].pfn >> 15 == 32;
@@ -525,7 +617,7 @@ static void test_lost_memmap_keeps_the_kernels_pages(void **state)
 		assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
 		assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
 	}
-	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	memory_failure_busy(hm, pinned);
 	check(hm);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
 	check(hm);
@@ -681,17 +773,17 @@ static void test_hvo_excludes_the_workload_while_it_unshares(void **state)
 static void test_free_page_in_lost_memmap_is_refused(void **state)
 {
 	struct hotmem *hm = hvo_block_online(false);
-	unsigned long head, h, pfn = (HVO_DIMM >> 12) + 32767;
+	unsigned long h, pfn = (HVO_DIMM >> 12) + 32767, pinned;
 
 	(void)state;
 	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, &h), 0);
+	pinned = pin_page(hm);
 	hvo_lose_memmap_of(hm, 3);
-	head = hm->hugetlb_pool[0];
 	assert_int_equal(hm->workload[h].pfn, pfn);
 	assert_int_equal(hotmem_free_page(hm, h), -ENOMEM);
 	assert_int_equal(hm->workload[h].pfn, pfn);
-	/* memory failure of the huge page maps the memmap again first */
-	assert_int_equal(hotmem_memory_failure(hm, head), -EBUSY);
+	/* memory failure of a pinned page there maps the memmap again first */
+	memory_failure_busy(hm, pinned);
 	assert_int_equal(hotmem_free_page(hm, h), 0);
 	assert_int_equal(hotmem_free_page(hm, h), -ENOENT);
 	check(hm);
@@ -785,6 +877,7 @@ static void test_lost_memmap_read_by_shrink_zone_span(void **state)
 {
 	struct hotmem *hm = hvo_block_online_as("hugetlb_free_vmemmap=on " IDLE_KERNEL,
 						HM_MMOP_ONLINE_KERNEL, false);
+	unsigned long pinned = pin_page(hm);
 
 	(void)state;
 	hvo_lose_memmap_of(hm, 3);
@@ -793,7 +886,7 @@ static void test_lost_memmap_read_by_shrink_zone_span(void **state)
 	/* the zone ends at memory32's end again, which the span search found */
 	assert_normal_span_back(hm, 0, 33);
 	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	memory_failure_busy(hm, pinned);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -848,16 +941,16 @@ int __wrap_physmem_write(struct hotmem *hm, unsigned long pfn, const void *buf, 
 }
 
 /*
- * Memory failure of the huge page maps section 32's lost memmap again:
+ * Memory failure of the page @pinned maps section 32's lost memmap again:
  * its free pages back on their lists, as many free as @before once the
  * huge page is freed; @hm destroyed.
  */
-static void lost_memmap_mapped_by_memory_failure(struct hotmem *hm,
+static void lost_memmap_mapped_by_memory_failure(struct hotmem *hm, unsigned long pinned,
 						 const struct hm_zone_info *before)
 {
 	struct hm_zone_info after;
 
-	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	memory_failure_busy(hm, pinned);
 	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
 	assert_true(!hm->torn_memmaps || !hm->torn_memmaps[32]);
 	check(hm);
@@ -879,6 +972,7 @@ static void lost_memmap_mapped_by_memory_failure(struct hotmem *hm,
 static void test_lost_memmap_copy_write_refused(void **state)
 {
 	struct hotmem *hm = hvo_block_online(false);
+	const unsigned long pinned = pin_page(hm);
 	static char log[HM_DMESG_SIZE];
 	struct hm_zone_info before;
 
@@ -891,7 +985,7 @@ static void test_lost_memmap_copy_write_refused(void **state)
 	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_OFF_BUDDY);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "the free pages of section 32 stay on the free lists"));
-	lost_memmap_mapped_by_memory_failure(hm, &before);
+	lost_memmap_mapped_by_memory_failure(hm, pinned, &before);
 }
 
 /*
@@ -906,6 +1000,7 @@ static void test_lost_memmap_copy_write_refused(void **state)
 static void lost_memmap_copy_write_partial(bool torn)
 {
 	struct hotmem *hm = hvo_block_online(false);
+	const unsigned long pinned = pin_page(hm);
 	static char log[HM_DMESG_SIZE];
 	struct hm_zone_info before;
 
@@ -928,7 +1023,7 @@ static void lost_memmap_copy_write_partial(bool torn)
 		hotmem_dmesg(hm, log, sizeof(log));
 		assert_non_null(strstr(log, "the memmap of section 32 stays unmapped"));
 	}
-	lost_memmap_mapped_by_memory_failure(hm, &before);
+	lost_memmap_mapped_by_memory_failure(hm, pinned, &before);
 }
 
 static void test_lost_memmap_copy_write_partial(void **state)
@@ -981,7 +1076,8 @@ static void test_lost_memmap_put_back_races_alloc_at(void **state)
 {
 	(void)state;
 	for (int round = 0; round < 20; round++) {
-		struct hotmem *hm = hvo_lose_memmap(false, 3);
+		unsigned long pinned;
+		struct hotmem *hm = hvo_lose_memmap_pinned(&pinned);
 		struct alloc_at_racer r = { .hm = hm, .pfn = (HVO_DIMM >> 12) + 32767 };
 		pthread_t t;
 		int ret;
@@ -990,7 +1086,7 @@ static void test_lost_memmap_put_back_races_alloc_at(void **state)
 		assert_int_equal(pthread_create(&t, NULL, alloc_at_race, &r), 0);
 		while (atomic_load(&r.tries) < 1000)
 			sched_yield();
-		ret = hotmem_memory_failure(hm, hm->hugetlb_pool[0]);
+		ret = hotmem_memory_failure(hm, pinned);
 		put_back.on = false;
 		/* mapped: the racer's next try, if not one before, gets the page */
 		atomic_store(&r.stop, true);
@@ -1015,13 +1111,14 @@ static void test_lost_memmap_put_back_races_alloc_at(void **state)
  */
 static void test_lost_memmap_invariants_say_so(void **state)
 {
-	struct hotmem *hm = hvo_lose_memmap(false, 3);
+	unsigned long pinned;
+	struct hotmem *hm = hvo_lose_memmap_pinned(&pinned);
 	char err[256] = "";
 
 	(void)state;
 	assert_int_not_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
 	assert_string_equal(err, "section 32 is online, and the host left part of its memmap unmapped");
-	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	memory_failure_busy(hm, pinned);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -1116,6 +1213,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
+		cmocka_unit_test(test_memory_failure_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),

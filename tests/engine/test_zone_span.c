@@ -40,24 +40,34 @@ static struct hotmem *boot_text(const char *text, const char *cmdline)
 /*
  * Section @nr's memmap (all of node @nid's boot memory) left unmapped by
  * the host: HVO of a huge page there, refused (test_hugetlb's way), the
- * pool's array grown first (see hvo_block_online()).
+ * pool's array grown first (see hvo_block_online()).  A page of the
+ * section is pinned first: the pfn returned.
  */
-static void lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
+static unsigned long lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
 {
+	unsigned long pinned = section_nr_to_pfn(nr) + 30000;
+
 	hm->cfg.hugetlb_free_vmemmap = false;
 	assert_int_equal(hotmem_hugetlb_alloc(hm, nid, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
 	hm->cfg.hugetlb_free_vmemmap = true;
+	while (hotmem_alloc_page_at(hm, pinned, HM_ALLOC_PINNED, NULL))
+		pinned++;
 	hvo_lose_memmap_at(hm, nid, nr, 3);
 	assert_true(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
 	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0]), nr);
+	return pinned;
 }
 
-/* memory failure of the huge page maps the memmap again first (test_hugetlb); @hm destroyed */
-static void map_back_and_check(struct hotmem *hm, unsigned long nr)
+/*
+ * memory failure of the page @pinned maps the memmap again first
+ * (test_hugetlb): a real EBUSY (MF_FAILED, the pin holds it; the free
+ * huge page used before is dissolved, 0); @hm destroyed
+ */
+static void map_back_and_check(struct hotmem *hm, unsigned long nr, unsigned long pinned)
 {
 	assert_true(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -EBUSY);
+	assert_int_equal(hotmem_memory_failure(hm, pinned), -EBUSY);
 	assert_false(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
 	check(hm);
 	hotmem_destroy(hm);
@@ -76,19 +86,20 @@ static void test_two_node_block_lost_memmap(void **state)
 {
 	struct hotmem *hm = boot_text(two_node_block, "hugetlb_free_vmemmap=on " IDLE_KERNEL);
 	struct hm_zone_info zi;
+	unsigned long pinned;
 
 	(void)state;
 	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_NORMAL, &zi), 0);
 	assert_int_equal(zi.zone_start_pfn, 0x108000);
 	assert_int_equal(zi.spanned, 32768);
-	lose_memmap(hm, 1, 33);
+	pinned = lose_memmap(hm, 1, 33);
 	assert_int_equal(hotmem_add_memory(hm, 1, 0x110000000ULL, 256 * MiB, 0, -1), 0);
 	assert_normal_span_back(hm, 1, 17);
 	/* node 0's zones kept what they had */
 	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_NORMAL, &zi), 0);
 	assert_int_equal(zi.zone_start_pfn, 0x100000);
 	assert_int_equal(zi.spanned, 32768);
-	map_back_and_check(hm, 33);
+	map_back_and_check(hm, 33, pinned);
 }
 
 /*
@@ -115,10 +126,11 @@ static void test_multi_zone_block_lost_memmap(void **state)
 {
 	struct hotmem *hm = boot_text(multi_zone_block0, "hugetlb_free_vmemmap=on " IDLE_KERNEL);
 	struct hm_zone_info zi;
+	unsigned long pinned;
 
 	(void)state;
 	assert_int_equal(block_zone(hm, 0), -1);
-	lose_memmap(hm, 1, 1);
+	pinned = lose_memmap(hm, 1, 1);
 	assert_int_equal(hotmem_block_set_state(hm, 1, HM_MMOP_OFFLINE), 0);
 	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
 	assert_int_equal(zi.zone_start_pfn, 0x1000);
@@ -127,7 +139,7 @@ static void test_multi_zone_block_lost_memmap(void **state)
 	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_DMA32, &zi), 0);
 	assert_int_equal(zi.zone_start_pfn, 0x8000);
 	assert_int_equal(zi.spanned, 32768);
-	map_back_and_check(hm, 1);
+	map_back_and_check(hm, 1, pinned);
 }
 
 /*
