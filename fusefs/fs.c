@@ -29,6 +29,40 @@ static struct hmfs_ctx *req_ctx(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/*
+ * The session loop.  One thread reads /dev/fuse and answers the requests
+ * that never wait -- lookups, attributes, opens, reads, listings, polls of
+ * what hotmem.h's readers serve without waiting for a running hotplug
+ * operation -- because a request that finds its thread already on the
+ * CPU costs half of one that wakes one of several idle workers (libfuse's
+ * mt loop).  Requests that may wait go whole to @nr_workers threads, so
+ * that the reader stays free to take the FUSE_INTERRUPT that ends them:
+ * stores (an offline migrates until done or interrupted), the other
+ * changes (setattr, xattrs: they wait for its change_lock), and whatever
+ * touches /proc/iomem or /sys/firmware/memmap, which the engine reads
+ * under its device_hotplug_lock.
+ */
+struct hmfs_wjob {
+	struct hmfs_wjob *next;
+	struct fuse_buf buf; /* the request, copied out of the receive buffer */
+};
+
+struct hmfs_loop {
+	struct hmfs_ctx *ctx;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct hmfs_wjob *head, **tail;
+	bool stop;
+	unsigned int nr_workers;
+	pthread_t *workers;
+	bool *static_waits; /* by static inode number: static_may_wait() */
+	bool blocks_atime_stale; /* blocks_atime_note() */
+	/* removed nodes' attributes as a setattr through a held inode left them (orphan_*()) */
+	pthread_mutex_t orphan_lock;
+	struct orphan_attr *orphans; /* newest first */
+	unsigned int nr_orphans;
+};
+
 static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct fuse_entry_param *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -89,6 +123,8 @@ static void hmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_entry(req, &e);
 }
 
+static void held_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
+
 static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
@@ -97,15 +133,13 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 	int ret;
 
 	(void)fi;
-	ret = hmfs_node_get(ctx, ino, &n);
 	/* kernfs_iop_getattr() of a removed node: it still answers (an open directory's fstat) */
-	if (ret && !hmfs_node_get_removed(ctx, ino, &n))
-		ret = 0;
+	ret = hmfs_node_get_held(ctx, ino, &n);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	hmfs_stat(ctx, &n, &st);
+	held_stat(ctx, &n, &st);
 	fuse_reply_attr(req, &st, ctx->attr_timeout);
 }
 
@@ -284,6 +318,106 @@ static int setattr_allowed(fuse_req_t req, const struct stat *st, const struct s
 	return 0;
 }
 
+/*
+ * kernfs_iop_setattr() asks for no active reference (fs/kernfs/inode.c,
+ * 6.12 and 6.18 alike): a chown or chmod through an inode held across its
+ * node's removal (an open directory, an O_PATH fd, fchownat(AT_EMPTY_PATH))
+ * succeeds, on the orphan kernfs_node nobody can look up again, and its
+ * getattr shows it (kernfs_refresh_inode()).  No change of the machine:
+ * nothing saved, nothing for the next block of that number (a new node,
+ * the kernel's modes); hotmemfs keeps the orphan's attributes in memory
+ * (orphan_set()), at most ORPHANS_MAX of them -- it gets no FORGET that
+ * would say when the last holder went.
+ */
+#define ORPHANS_MAX 1024
+
+struct orphan_attr {
+	struct orphan_attr *next;
+	uint64_t ino;
+	struct stat st;
+};
+
+/* @ino's attributes as a setattr on its removed node left them, over @st; false: none */
+static bool orphan_stat(struct hmfs_ctx *ctx, uint64_t ino, struct stat *st)
+{
+	struct hmfs_loop *loop = ctx->loop;
+	bool found = false;
+
+	if (!loop || !__atomic_load_n(&loop->nr_orphans, __ATOMIC_RELAXED))
+		return false;
+	pthread_mutex_lock(&loop->orphan_lock);
+	for (struct orphan_attr *o = loop->orphans; o && !found; o = o->next) {
+		if (o->ino != ino)
+			continue;
+		*st = o->st;
+		found = true;
+	}
+	pthread_mutex_unlock(&loop->orphan_lock);
+	return found;
+}
+
+/* keep @st as @ino's (a removed node's); the oldest goes past ORPHANS_MAX */
+static int orphan_set(struct hmfs_ctx *ctx, uint64_t ino, const struct stat *st)
+{
+	struct hmfs_loop *loop = ctx->loop;
+	struct orphan_attr **p, *o;
+
+	if (!loop)
+		return 0;
+	pthread_mutex_lock(&loop->orphan_lock);
+	for (p = &loop->orphans; *p && (*p)->ino != ino; p = &(*p)->next)
+		;
+	o = *p;
+	if (o) {
+		*p = o->next;
+	} else if (!(o = calloc(1, sizeof(*o)))) {
+		pthread_mutex_unlock(&loop->orphan_lock);
+		return -ENOMEM;
+	} else if (loop->nr_orphans == ORPHANS_MAX) {
+		for (p = &loop->orphans; (*p)->next; p = &(*p)->next)
+			;
+		free(*p);
+		*p = NULL;
+	} else {
+		__atomic_store_n(&loop->nr_orphans, loop->nr_orphans + 1, __ATOMIC_RELAXED);
+	}
+	o->ino = ino;
+	o->st = *st;
+	o->next = loop->orphans;
+	loop->orphans = o;
+	pthread_mutex_unlock(&loop->orphan_lock);
+	return 0;
+}
+
+/* __kernfs_setattr() on a removed node, into @st (iattr.c's setattr_apply() for a live one) */
+static int setattr_removed(struct hmfs_ctx *ctx, uint64_t ino, struct stat *st,
+			   const struct stat *attr, int to_set)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (to_set & FUSE_SET_ATTR_MODE)
+		st->st_mode = (st->st_mode & S_IFMT) | (attr->st_mode & 07777);
+	if (to_set & FUSE_SET_ATTR_UID)
+		st->st_uid = attr->st_uid;
+	if (to_set & FUSE_SET_ATTR_GID)
+		st->st_gid = attr->st_gid;
+	if (to_set & FUSE_SET_ATTR_ATIME)
+		st->st_atim = to_set & FUSE_SET_ATTR_ATIME_NOW ? now : attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_MTIME)
+		st->st_mtim = to_set & FUSE_SET_ATTR_MTIME_NOW ? now : attr->st_mtim;
+	st->st_ctim = now;
+	return orphan_set(ctx, ino, st);
+}
+
+/* what the kernel's inode of @n shows: hmfs_stat(), or a removed node's orphan attributes */
+static void held_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
+{
+	hmfs_stat(ctx, n, st);
+	if (n->removed)
+		orphan_stat(ctx, n->ino, st);
+}
+
 static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 			 struct fuse_file_info *fi)
 {
@@ -293,18 +427,19 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 	int ret;
 
 	(void)fi;
-	ret = hmfs_node_get(ctx, ino, &n);
+	ret = hmfs_node_get_held(ctx, ino, &n);
 	if (!ret) {
-		hmfs_stat(ctx, &n, &st);
+		held_stat(ctx, &n, &st);
 		ret = setattr_allowed(req, &st, attr, to_set);
 	}
 	if (!ret && (to_set & SETATTR_KEPT))
-		ret = hmfs_setattr_node(ctx, &n, attr, to_set);
+		ret = n.removed ? setattr_removed(ctx, ino, &st, attr, to_set) :
+				  hmfs_setattr_node(ctx, &n, attr, to_set);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	hmfs_stat(ctx, &n, &st);
+	held_stat(ctx, &n, &st);
 	fuse_reply_attr(req, &st, ctx->attr_timeout);
 }
 
@@ -594,35 +729,6 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		free(out);
 }
 
-/*
- * The session loop.  One thread reads /dev/fuse and answers the requests
- * that never wait -- lookups, attributes, opens, reads, listings, polls of
- * what hotmem.h's readers serve without waiting for a running hotplug
- * operation -- because a request that finds its thread already on the
- * CPU costs half of one that wakes one of several idle workers (libfuse's
- * mt loop).  Requests that may wait go whole to @nr_workers threads, so
- * that the reader stays free to take the FUSE_INTERRUPT that ends them:
- * stores (an offline migrates until done or interrupted), the other
- * changes (setattr, xattrs: they wait for its change_lock), and whatever
- * touches /proc/iomem or /sys/firmware/memmap, which the engine reads
- * under its device_hotplug_lock.
- */
-struct hmfs_wjob {
-	struct hmfs_wjob *next;
-	struct fuse_buf buf; /* the request, copied out of the receive buffer */
-};
-
-struct hmfs_loop {
-	struct hmfs_ctx *ctx;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct hmfs_wjob *head, **tail;
-	bool stop;
-	unsigned int nr_workers;
-	pthread_t *workers;
-	bool *static_waits; /* by static inode number: static_may_wait() */
-	bool blocks_atime_stale; /* blocks_atime_note() */
-};
 
 /*
  * Every uncached readdir invalidates the directory's atime
@@ -891,6 +997,7 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 
 	loop.tail = &loop.head;
 	pthread_mutex_init(&loop.lock, NULL);
+	pthread_mutex_init(&loop.orphan_lock, NULL);
 	pthread_cond_init(&loop.cond, NULL);
 	loop.workers = calloc(loop.nr_workers, sizeof(*loop.workers));
 	loop.static_waits = static_waits(ctx);
@@ -927,6 +1034,13 @@ out_stop:
 out:
 	free(loop.static_waits);
 	free(loop.workers);
+	while (loop.orphans) {
+		struct orphan_attr *o = loop.orphans;
+
+		loop.orphans = o->next;
+		free(o);
+	}
+	pthread_mutex_destroy(&loop.orphan_lock);
 	pthread_cond_destroy(&loop.cond);
 	pthread_mutex_destroy(&loop.lock);
 	return res;

@@ -733,6 +733,8 @@ bool hmfs_inc_was_given(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, uint64_t 
 uint64_t hmfs_inc_gone(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, unsigned long id);
 /* a node of a removed memory block, as kernfs still stats it: 0, else -ENOENT */
 int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
+/* what an inode the kernel holds is: present (hmfs_node_get()), else removed; 0 or -ENOENT */
+int hmfs_node_get_held(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
 /* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
 

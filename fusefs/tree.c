@@ -914,6 +914,13 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
 	return 0;
 }
 
+int hmfs_node_get_held(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
+{
+	int ret = hmfs_node_get(ctx, ino, n);
+
+	return ret && !hmfs_node_get_removed(ctx, ino, n) ? 0 : ret;
+}
+
 /*
  * The largest id an inode number can carry: a block's id sits below its
  * incarnation (HMFS_BLOCK_ID_BITS), a node's is its key until it first
@@ -1625,10 +1632,8 @@ static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dir
 	char nodename[32];
 	int ret;
 
-	ret = hmfs_node_get(ctx, ino, &n);
 	/* a removed block's or node's directory: its children were unlinked with it, "." and ".." stay */
-	if (ret && !hmfs_node_get_removed(ctx, ino, &n))
-		ret = 0;
+	ret = hmfs_node_get_held(ctx, ino, &n);
 	if (ret)
 		return ret;
 	if (!S_ISDIR(n.mode))
