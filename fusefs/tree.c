@@ -858,6 +858,21 @@ static bool key_went(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, uint64_t key
 	return hmfs_inc_was_given(ctx, kind, key) && hmfs_inc_id(ctx, kind, key) < 0;
 }
 
+/* a link of class nodeN/cpuM, bus/memory/devices/memoryM or nodeN/memoryM whose key went */
+static bool link_went(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_NODECPU:
+		return key_went(ctx, HMFS_INC_NODE, v >> 16);
+	case HMFS_C_BUSLINK:
+		return key_went(ctx, HMFS_INC_BLOCK, v);
+	default:
+		return key_went(ctx, HMFS_INC_BLOCK, HMFS_NODELINK_KEY(ino));
+	}
+}
+
 /* a node's file or directory @sub of the incarnation that went: its mode */
 static int node_sub_removed(unsigned sub, struct hmfs_node *n)
 {
@@ -887,20 +902,10 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
 		if (key_went(ctx, HMFS_INC_NODE, v >> 8))
 			ret = node_sub_removed(v & 0xff, n);
 		break;
-	case HMFS_C_NODECPU:
-		if (key_went(ctx, HMFS_INC_NODE, v >> 16)) {
-			n->mode = LNK;
-			ret = 0;
-		}
-		break;
+	case HMFS_C_NODECPU: /* a link: of its node's key, or its block's */
 	case HMFS_C_BUSLINK:
-		if (key_went(ctx, HMFS_INC_BLOCK, v)) {
-			n->mode = LNK;
-			ret = 0;
-		}
-		break;
 	case HMFS_C_NODELINK:
-		if (key_went(ctx, HMFS_INC_BLOCK, HMFS_NODELINK_KEY(ino))) {
+		if (link_went(ctx, ino)) {
 			n->mode = LNK;
 			ret = 0;
 		}
@@ -1322,7 +1327,20 @@ int hmfs_path_node(struct hmfs_ctx *ctx, const char *path, struct hmfs_node *n)
 struct rd {
 	hmfs_dirent_fn fn;
 	void *arg;
+	/*
+	 * kernfs order's first part (readdir_kernfs()): stop before the
+	 * per-block entries, without walking the blocks, and say whether the
+	 * directory has such entries (@per_block)
+	 */
+	bool head_only, per_block;
 };
+
+/* the per-block entries of a directory come next (at DYN_OFF + id): false to stop before them */
+static bool rd_blocks_next(struct rd *rd)
+{
+	rd->per_block = true;
+	return !rd->head_only;
+}
 
 /*
  * The first block a listing resumed at @off (>= DYN_OFF) still has to
@@ -1358,6 +1376,8 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 	switch (ctx->snodes[idx].dyn) {
 	case DYN_BLOCKS:
 	case DYN_BUSLINKS:
+		if (!rd_blocks_next(rd))
+			break;
 		for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
 			bool blk = ctx->snodes[idx].dyn == DYN_BLOCKS;
 
@@ -1559,6 +1579,8 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 			return ret;
 		off = DYN_OFF;
 	}
+	if (!rd_blocks_next(rd))
+		return LONG_MAX;
 	for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
 		if (hotmem_block_info(ctx->hm, id, &bi) || nid >= HM_MAX_NUMNODES ||
 		    !(bi.nodes & (1ULL << nid)))
@@ -1592,41 +1614,47 @@ static long rd_block_other_nodes(const struct hm_block_info *bi, unsigned long k
 /*
  * "..": the parent directory's inode number, as kernfs_fop_readdir()'s
  * dir_emit_dots() gives it (parent_ino(): the dentry's d_parent, 6.18).
- * A block's and a node's directories have theirs by class -- memoryN/ in
- * memory/, nodeN/ in node/, their subdirectories in the object's
- * directory of the same key -- so a directory held open across its
- * removal still lists its parent, as the kernel's unhashed dentry keeps
- * d_parent (review7 #3; it was its own number, no path left), and a
- * listing of memoryN/ walks no path.  Others by a path round trip; the
- * root's is its own.
+ * Every directory's parent is fixed by its class -- memoryN/ in memory/,
+ * nodeN/ in node/, PNP0C80:xx/ in its container, firmware/memmap/N in
+ * memmap/, their subdirectories in the object's directory of the same
+ * key, a static one in its table parent -- so a directory held open
+ * across its removal still lists its parent, as the kernel's unhashed
+ * dentry keeps d_parent (review7 #3), and no listing walks a path for it
+ * (it was a path round trip per listing).  The root's is its own.
  */
+static uint64_t static_ino(int idx)
+{
+	return HMFS_INO(HMFS_C_STATIC, (uint64_t)idx + 1);
+}
+
 static uint64_t dotdot_ino(struct hmfs_ctx *ctx, uint64_t ino)
 {
 	uint64_t v = HMFS_INO_VAL(ino), key = v >> 8;
 	unsigned int sub = (unsigned int)(v & 0xff);
-	char p[PATH_MAX], *slash;
-	struct hmfs_node parent;
 
-	if (HMFS_INO_CLASS(ino) == HMFS_C_BLOCK)
-		return sub == BSUB_DIR ? HMFS_INO(HMFS_C_STATIC, (uint64_t)ctx->sn_memory + 1) :
-					 HMFS_BLOCK_INO(key, BSUB_DIR);
-	if (HMFS_INO_CLASS(ino) == HMFS_C_NODE && sub < NSUB_END)
-		return sub == NSUB_DIR ? HMFS_INO(HMFS_C_STATIC, (uint64_t)ctx->sn_node + 1) :
-					 HMFS_NODE_INO(key, node_parent[sub]);
-	if (hmfs_node_path(ctx, ino, p, sizeof(p)))
-		return ino;
-	slash = strrchr(p, '/');
-	if (!slash)
-		return p[0] ? HMFS_INO(HMFS_C_STATIC, 1) : ino;
-	*slash = '\0';
-	return hmfs_path_node(ctx, p, &parent) ? ino : parent.ino;
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_STATIC:
+		return v && ctx->snodes[v - 1].parent >= 0 ? static_ino(ctx->snodes[v - 1].parent) :
+							     ino;
+	case HMFS_C_BLOCK:
+		return sub == BSUB_DIR ? static_ino(ctx->sn_memory) : HMFS_BLOCK_INO(key, BSUB_DIR);
+	case HMFS_C_NODE:
+		if (sub >= NSUB_END) /* a link, no directory */
+			return ino;
+		return sub == NSUB_DIR ? static_ino(ctx->sn_node) : HMFS_NODE_INO(key, node_parent[sub]);
+	case HMFS_C_ACPI:
+		return sub == ASUB_DIR ? static_ino(ctx->sn_acpi_mhpc) : mk_acpi(key, ASUB_DIR);
+	case HMFS_C_FWMAP:
+		return static_ino(ctx->sn_fwmap);
+	}
+	return ino;
 }
 
-/* a directory's entries in its tables' order (hmfs_readdir() sorts a sysfs one) */
-static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn,
-			  void *arg)
+/* a directory's entries in its tables' order (hmfs_readdir() sorts a sysfs one), to @rd */
+static long readdir_rd(struct hmfs_ctx *ctx, uint64_t ino, long off, struct rd *rd)
 {
-	struct rd rd = { fn, arg };
+	hmfs_dirent_fn fn = rd->fn;
+	void *arg = rd->arg;
 	struct hmfs_node n;
 	uint64_t v = HMFS_INO_VAL(ino);
 	char nodename[32];
@@ -1651,7 +1679,7 @@ static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dir
 	}
 	switch (HMFS_INO_CLASS(ino)) {
 	case HMFS_C_STATIC:
-		return rd_static(ctx, n.snode, off, &rd);
+		return rd_static(ctx, n.snode, off, rd);
 	case HMFS_C_BLOCK: {
 		struct hm_block_info bi;
 		long r;
@@ -1659,7 +1687,7 @@ static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dir
 		if (n.removed)
 			return LONG_MAX;
 		if ((v & 0xff) == BSUB_POWER)
-			return rd_power(mk_block, v >> 8, off, &rd);
+			return rd_power(mk_block, v >> 8, off, rd);
 		if (hotmem_block_info(ctx->hm, n.id, &bi))
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
@@ -1667,21 +1695,29 @@ static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dir
 		r = rd_subs(block_ents,
 			    hmfs_acpi_block_slot(ctx, n.id, NULL) >= 0 ? BSUB_END :
 									 BSUB_FIRMWARE_NODE,
-			    mk_block, v >> 8, off, &rd, nodename);
-		return r == LONG_MAX ? rd_block_other_nodes(&bi, v >> 8, off, &rd) : r;
+			    mk_block, v >> 8, off, rd, nodename);
+		return r == LONG_MAX ? rd_block_other_nodes(&bi, v >> 8, off, rd) : r;
 	}
 	case HMFS_C_ACPI:
 		if ((v & 0xff) == ASUB_POWER)
-			return rd_power(mk_acpi, v >> 8, off, &rd);
-		return rd_acpi_dir(ctx, v >> 8, off, &rd);
+			return rd_power(mk_acpi, v >> 8, off, rd);
+		return rd_acpi_dir(ctx, v >> 8, off, rd);
 	case HMFS_C_NODE:
 		if (n.removed)
 			return LONG_MAX;
-		return rd_node_dir(ctx, n.id, v >> 8, v & 0xff, off, &rd);
+		return rd_node_dir(ctx, n.id, v >> 8, v & 0xff, off, rd);
 	case HMFS_C_FWMAP:
-		return rd_subs(fwmap_ents, FSUB_END_, mk_fwmap, v >> 8, off, &rd, NULL);
+		return rd_subs(fwmap_ents, FSUB_END_, mk_fwmap, v >> 8, off, rd, NULL);
 	}
 	return -ENOTDIR;
+}
+
+static long readdir_table(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn,
+			  void *arg)
+{
+	struct rd rd = { .fn = fn, .arg = arg };
+
+	return readdir_rd(ctx, ino, off, &rd);
 }
 
 /* ---- kernfs order ---------------------------------------------------- */
@@ -1795,18 +1831,28 @@ static bool kf_tail_fn(void *arg, const char *name, uint64_t ino, mode_t mode, l
 	return !kf_per_block(ino) || t->fn(t->arg, name, ino, mode, KF_TAIL + off);
 }
 
-/* a sysfs directory: below sys/, but for debugfs's sys/kernel/debug */
+/*
+ * a sysfs directory: below sys/, but for debugfs's sys/kernel/debug --
+ * by its table parents (it built the directory's path on every request)
+ */
 static bool kf_dir(struct hmfs_ctx *ctx, uint64_t ino)
 {
-	char p[PATH_MAX];
-	struct hmfs_node n;
+	const struct hmfs_snode *sn = ctx->snodes;
+	uint64_t v = HMFS_INO_VAL(ino);
+	int top[3] = { -1, -1, -1 }; /* the chain below the root, from the top: sys, kernel, debug */
 
 	if (HMFS_INO_CLASS(ino) != HMFS_C_STATIC)
 		return true;
-	if (hmfs_node_get(ctx, ino, &n) || snode_path(ctx, n.snode, p, sizeof(p)))
+	if (v < 1 || v > (uint64_t)ctx->nr_snodes)
 		return false;
-	return (!strcmp(p, "sys") || !strncmp(p, "sys/", 4)) && strcmp(p, "sys/kernel/debug") &&
-	       strncmp(p, "sys/kernel/debug/", 17);
+	for (int i = (int)v - 1; i > 0; i = sn[i].parent) {
+		top[2] = top[1];
+		top[1] = top[0];
+		top[0] = i;
+	}
+	if (top[0] < 0 || strcmp(sn[top[0]].name, "sys"))
+		return false;
+	return top[2] < 0 || strcmp(sn[top[1]].name, "kernel") || strcmp(sn[top[2]].name, "debug");
 }
 
 static long readdir_kernfs(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn,
@@ -1818,7 +1864,10 @@ static long readdir_kernfs(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_di
 	unsigned rank = 0;
 
 	if (off < KF_TAIL) {
-		ret = readdir_table(ctx, ino, 0, kf_collect, &l);
+		struct rd rd = { .fn = kf_collect, .arg = &l, .head_only = true };
+
+		ret = readdir_rd(ctx, ino, 0, &rd);
+		l.tail = rd.per_block;
 		if (l.nomem)
 			ret = -ENOMEM;
 		if (ret < 0)
@@ -1839,7 +1888,8 @@ static long readdir_kernfs(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_di
 		if (!l.tail)
 			goto out; /* no per-block entries: a device's directory */
 	}
-	ret = readdir_table(ctx, ino, off > KF_TAIL ? off - KF_TAIL : 2, kf_tail_fn, &t);
+	/* the per-block entries are at DYN_OFF + id in every table that has them */
+	ret = readdir_table(ctx, ino, off > KF_TAIL ? off - KF_TAIL : DYN_OFF, kf_tail_fn, &t);
 	if (ret >= 0 && ret != LONG_MAX)
 		ret += KF_TAIL;
 out:

@@ -55,6 +55,34 @@ for d in sys/devices/system/memory/memory0/power sys/devices/system/memory/memor
 done
 is "$(ls -a "$MNT/sys/devices/system/memory/memory0/power" | head -2 | tr '\n' ' ')" ". .. " \
 	"ls -a lists . and .."
+# every directory of a machine with DIMM slots (PNP0C80:xx/) and firmware
+# memmap entries: ".." is found by the directory's class (tree.c dotdot_ino())
+ctl device_add pc-dimm id=dots size=256M >/dev/null && ctl settle --timeout 60
+is "$(python3 - "$MNT/sys" <<'PY'
+import ctypes, os, sys
+
+class D(ctypes.Structure):	# glibc's struct dirent
+    _fields_ = [("d_ino", ctypes.c_uint64), ("d_off", ctypes.c_int64), ("d_reclen", ctypes.c_ushort),
+                ("d_type", ctypes.c_ubyte), ("d_name", ctypes.c_char * 256)]
+libc = ctypes.CDLL(None)
+libc.opendir.restype = ctypes.c_void_p
+libc.readdir.restype = ctypes.POINTER(D)
+libc.readdir.argtypes = libc.closedir.argtypes = [ctypes.c_void_p]
+n = bad = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    seen, dp = {}, libc.opendir(root.encode())
+    while True:
+        e = libc.readdir(dp)
+        if not e:
+            break
+        if e.contents.d_name in (b".", b".."):
+            seen[e.contents.d_name.decode()] = e.contents.d_ino
+    libc.closedir(dp)
+    n += 1
+    bad += sum(seen.get(x) != os.stat(os.path.join(root, x)).st_ino for x in (".", ".."))
+print("%s %d" % ("ok" if n > 60 and not bad else "bad of %d:" % n, bad))
+PY
+)" "ok 0" "every directory under sys/ (DIMM slots, memmap entries too): . and .. are its and its parent's"
 
 # DIR's names as getdents64 gives them, "." and ".." and the per-block ones aside
 names() {
