@@ -61,14 +61,30 @@ static bool is_zone_event(const struct hmt_rec *r)
 	return !strcmp(r->ev, "mm_setup_per_zone_wmarks");
 }
 
+/* a line that is not an event: counted, the first one kept to be named */
+static void skip_line(struct hmt_trace *t, const char *line, int lineno)
+{
+	if (!t->skipped++) {
+		t->first_skipped = lineno;
+		snprintf(t->skipped_text, sizeof(t->skipped_text), "%.*s",
+			 (int)strcspn(line, "\r\n"), line);
+	}
+}
+
+/*
+ * A line's object may follow a prefix (a console's "HMT "); blank lines
+ * are nothing, any other line without an event object is skipped.
+ */
 static int add_line(struct hmt_trace *t, const char *line, int lineno)
 {
 	const char *brace = strchr(line, '{');
 	struct jsonl_obj obj;
 	struct hmt_rec r;
 
+	if (!line[strspn(line, " \t\r\n")])
+		return 0;
 	if (!brace || jsonl_parse(brace, &obj) || !jsonl_get(&obj, "ev")) {
-		t->skipped++;
+		skip_line(t, line, lineno);
 		return 0;
 	}
 	rec_from_obj(&r, &obj, lineno);
@@ -93,6 +109,10 @@ int hmt_trace_read(struct hmt_trace *t, FILE *f, const char *name)
 	free(line);
 	if (t->base == UINT64_MAX)
 		t->base = 0;
+	if (!err && ferror(f))
+		err = -EIO;
+	if (!err && t->skipped && !t->nev && !t->nmi)
+		err = -EBADMSG;
 	return err;
 }
 
@@ -101,10 +121,32 @@ int hmt_trace_load(struct hmt_trace *t, const char *path)
 	FILE *f = fopen(path, "r");
 	int err;
 
+	memset(t, 0, sizeof(*t));
 	if (!f)
 		return -errno;
 	err = hmt_trace_read(t, f, path);
 	fclose(f);
+	return err;
+}
+
+int hmt_trace_open(struct hmt_trace *t, const char *path, const char *tool)
+{
+	int err = hmt_trace_load(t, path);
+
+	if (err == -EBADMSG)
+		fprintf(stderr,
+			"hotmem-trace %s: %s:%d: not a hotmem-trace JSON line: '%s' "
+			"(record with --json, or -J FILE)\n",
+			tool, path, t->first_skipped, t->skipped_text);
+	else if (err)
+		fprintf(stderr, "hotmem-trace %s: %s: %s\n", tool, path, strerror(-err));
+	else if (t->skipped)
+		fprintf(stderr,
+			"hotmem-trace %s: %s: %zu line%s skipped, not hotmem-trace JSON lines "
+			"(the first: line %d)\n",
+			tool, path, t->skipped, t->skipped == 1 ? "" : "s", t->first_skipped);
+	if (err)
+		hmt_trace_free(t);
 	return err;
 }
 
@@ -472,14 +514,9 @@ int hmt_compare_main(int argc, char **argv)
 		compare_usage(stderr);
 		return 2;
 	}
-	err = hmt_trace_load(&a, argv[optind]);
-	if (err) {
-		fprintf(stderr, "hotmem-trace compare: %s: %s\n", argv[optind], strerror(-err));
+	if (hmt_trace_open(&a, argv[optind], "compare"))
 		return 2;
-	}
-	err = hmt_trace_load(&b, argv[optind + 1]);
-	if (err) {
-		fprintf(stderr, "hotmem-trace compare: %s: %s\n", argv[optind + 1], strerror(-err));
+	if (hmt_trace_open(&b, argv[optind + 1], "compare")) {
 		hmt_trace_free(&a);
 		return 2;
 	}

@@ -43,7 +43,9 @@ struct hmt_trace {
 	size_t nev, cap_ev;
 	struct hmt_rec *mi; /* meminfo records */
 	size_t nmi, cap_mi;
-	size_t skipped; /* lines that were not JSON objects */
+	size_t skipped; /* non-blank lines that were not hotmem-trace JSON lines */
+	int first_skipped; /* the first of them (its line number), 0: none */
+	char skipped_text[40]; /* its beginning, for the message */
 	unsigned long long base; /* lowest pfn */
 };
 
@@ -55,8 +57,15 @@ struct hmt_cmp_opts {
 	FILE *out;
 };
 
+/*
+ * -EBADMSG: lines, but not one hotmem-trace JSON line among them (say
+ * hotmem-trace's table, or another file): not a trace.  An empty file is
+ * one, with no event.
+ */
 int hmt_trace_read(struct hmt_trace *t, FILE *f, const char *name);
 int hmt_trace_load(struct hmt_trace *t, const char *path);
+/* hmt_trace_load(), each error and lines skipped said on stderr as @tool's */
+int hmt_trace_open(struct hmt_trace *t, const char *path, const char *tool);
 void hmt_trace_free(struct hmt_trace *t);
 /* the number of differences (0: same), printed to opts->out */
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts);

@@ -399,23 +399,37 @@ static void timeline_usage(FILE *f)
 		   "  two traces (kernel and engine) side by side\n");
 }
 
-static int render(char **paths, int n, unsigned long long bp, FILE *out)
+/*
+ * Every trace read and laid out before @output is opened: a file that is
+ * not a trace leaves an existing SVG as it was.
+ */
+static int render(char **paths, int n, unsigned long long bp, const char *output)
 {
 	struct hmt_trace t[2] = { 0 };
 	struct hmt_timeline tl[2] = { 0 };
+	FILE *out = stdout;
 	int err = 0;
 
 	for (int i = 0; i < n && !err; i++) {
-		err = hmt_trace_load(&t[i], paths[i]);
-		if (!err)
-			err = hmt_timeline_build(&tl[i], &t[i], bp);
+		err = hmt_trace_open(&t[i], paths[i], "timeline");
+		if (err)
+			break; /* said */
+		err = hmt_timeline_build(&tl[i], &t[i], bp);
 		if (err)
 			fprintf(stderr, "hotmem-trace timeline: %s: %s\n", paths[i],
 				err == -E2BIG ? "too many blocks to draw (at most 1024 rows)" :
 						strerror(-err));
 	}
+	if (!err && output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "hotmem-trace timeline: %s: %s\n", output, strerror(errno));
+		err = -errno;
+	}
 	if (!err && hmt_timeline_svg(tl, n, out)) {
 		fprintf(stderr, "hotmem-trace timeline: writing the SVG: %s\n", strerror(errno));
+		err = -EIO;
+	}
+	if (out && out != stdout && fclose(out) && !err) {
+		fprintf(stderr, "hotmem-trace timeline: %s: %s\n", output, strerror(errno));
 		err = -EIO;
 	}
 	for (int i = 0; i < n; i++) {
@@ -433,9 +447,8 @@ int hmt_timeline_main(int argc, char **argv)
 					      { 0 } };
 	const char *output = NULL;
 	unsigned long long bp = 0;
-	FILE *out = stdout;
 	char *end;
-	int c, err;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:b:h", opts, NULL)) != -1) {
@@ -463,14 +476,5 @@ int hmt_timeline_main(int argc, char **argv)
 		timeline_usage(stderr);
 		return 2;
 	}
-	if (output && !(out = fopen(output, "w"))) {
-		fprintf(stderr, "hotmem-trace timeline: %s: %s\n", output, strerror(errno));
-		return 2;
-	}
-	err = render(argv + optind, argc - optind, bp, out);
-	if (out != stdout && fclose(out) && !err) {
-		fprintf(stderr, "hotmem-trace timeline: %s: %s\n", output, strerror(errno));
-		err = -EIO;
-	}
-	return err ? 2 : 0;
+	return render(argv + optind, argc - optind, bp, output) ? 2 : 0;
 }

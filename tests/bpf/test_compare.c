@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hotmem-trace compare: normalising, aligning, what counts as different */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -243,6 +244,44 @@ static void test_extra_compared_where_defined(void **state)
 	free(out);
 }
 
+/*
+ * Not a trace: hotmem-trace's table (-o without --json) or anything else
+ * with no event line at all is -EBADMSG, its first line named; blank
+ * lines are nothing; an empty file is a trace with no event (#2).
+ */
+static void test_not_a_trace(void **state)
+{
+	static const char table[] =
+		"TIME(s)      SRC      EVENT                        PHASE    START_PFN  NR_PAGES  NID ZONE         RET EXTRA\n"
+		"    0.003596 emulator online_pages                 <         0x100000     32768    0 Movable        0 0\n";
+	static const char other_json[] = "\n{\"MemTotal\":1}\n";
+	static const struct {
+		const char *text;
+		int err, first;
+		const char *first_text;
+	} cases[] = {
+		{ table, -EBADMSG, 1, "TIME(s)      SRC      EVENT" },
+		{ "\n  \ngarbage\r\n", -EBADMSG, 3, "garbage" },
+		{ other_json, -EBADMSG, 2, "{\"MemTotal\":1}" },
+		{ "", 0, 0, "" },
+		{ "\n\n", 0, 0, "" },
+	};
+	struct hmt_trace t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = fmemopen((void *)cases[i].text, strlen(cases[i].text) + 1, "r");
+
+		assert_non_null(f);
+		assert_int_equal(hmt_trace_read(&t, f, "x"), cases[i].err);
+		fclose(f);
+		assert_int_equal(t.first_skipped, cases[i].first);
+		assert_int_equal(strncmp(t.skipped_text, cases[i].first_text,
+					 strlen(cases[i].first_text)), 0);
+		hmt_trace_free(&t);
+	}
+}
+
 static void test_main_exit_codes(void **state)
 {
 	char *argv[] = { "compare", "/nonexistent/a", "/nonexistent/b", NULL };
@@ -265,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_pcp_free_counts_as_free),
 		cmocka_unit_test(test_required_step_missing),
 		cmocka_unit_test(test_extra_compared_where_defined),
+		cmocka_unit_test(test_not_a_trace),
 		cmocka_unit_test(test_main_exit_codes),
 	};
 

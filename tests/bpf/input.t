@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotmem-trace compare and timeline on files that are not traces (#2):
+# hotmem-trace's own table (-o without --json) or garbage is refused with
+# exit 2 and FILE:LINE, never compared as an empty trace ("1 difference")
+# nor drawn as an empty SVG; lines skipped in a trace are counted on
+# stderr.  Plain file tools: no root, no BPF.
+. "$(dirname "$0")/lib.sh"
+[ -x "$HT" ] || skip_all "not built: $HT (run make)"
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+echo "1..15"
+
+ev() {	# ts ev phase start_pfn nr_pages zone
+	printf '{"ts":%s,"src":"emulator","ev":"%s","phase":"%s","start_pfn":%s,"nr_pages":%s,"nid":0,"zone":%s,"ret":0}\n' "$@"
+}
+{
+	ev 100 add_memory_resource exit 1048576 65536 null
+	ev 200 mm_setup_per_zone_wmarks exit 4096 126976 '"DMA32"'
+	ev 300 online_pages exit 1048576 32768 '"Movable"'
+} > "$D/good.jsonl"
+# what hotmem-trace -o FILE writes without --json (docs/hotmem-trace.md)
+cat > "$D/table.txt" <<'TABLE'
+TIME(s)      SRC      EVENT                        PHASE    START_PFN  NR_PAGES  NID ZONE         RET EXTRA
+    0.003596 emulator online_pages                 <         0x100000     32768    0 Movable        0 0
+TABLE
+printf '\ngarbage\n' > "$D/garbage.jsonl"
+
+for f in table.txt garbage.jsonl; do
+	"$HT" compare "$D/good.jsonl" "$D/$f" > "$D/out" 2> "$D/err"
+	[ $? = 2 ]
+	ok $? "compare good.jsonl $f: exit 2 (not a trace)"
+	line=1; [ "$f" = garbage.jsonl ] && line=2
+	grep -q "^hotmem-trace compare: $D/$f:$line: not a hotmem-trace JSON line: .*(record with --json, or -J FILE)$" "$D/err"
+	ok $? "... the file and its first line named ($f:$line), how to record one said"
+	diag < "$D/err"
+	! grep -q difference "$D/out"
+	ok $? "... and no differences counted"
+done
+"$HT" compare "$D/table.txt" "$D/good.jsonl" > /dev/null 2>&1
+[ $? = 2 ]
+ok $? "compare table.txt good.jsonl: exit 2 (either side)"
+
+echo "an earlier drawing" > "$D/t.svg"
+"$HT" timeline -o "$D/t.svg" "$D/table.txt" 2> "$D/err"
+[ $? = 2 ]
+ok $? "timeline table.txt: exit 2, not an empty SVG"
+grep -q "^hotmem-trace timeline: $D/table.txt:1: not a hotmem-trace JSON line" "$D/err"
+ok $? "... the file and line named"
+[ "$(cat "$D/t.svg")" = "an earlier drawing" ]
+ok $? "... and the SVG already there left as it was"
+"$HT" timeline -o "$D/t.svg" "$D/good.jsonl" "$D/garbage.jsonl" 2> /dev/null
+[ $? = 2 ]
+ok $? "timeline good.jsonl garbage.jsonl: exit 2 (the second trace)"
+
+# a trace with noise in it (a console's lines): compared, the skipped counted
+{ echo "GUEST: booting"; echo; cat "$D/good.jsonl"; echo "GUEST-DONE"; } > "$D/noisy.jsonl"
+"$HT" compare "$D/good.jsonl" "$D/noisy.jsonl" > "$D/out" 2> "$D/err"
+ok $? "compare good.jsonl noisy.jsonl: exit 0, the same events"
+grep -q "^hotmem-trace compare: $D/noisy.jsonl: 2 lines skipped, not hotmem-trace JSON lines (the first: line 1)$" "$D/err"
+ok $? "... the 2 lines skipped said on stderr (the blank one is not counted)"
+"$HT" timeline -o "$D/n.svg" "$D/noisy.jsonl" 2> "$D/err"
+[ $? = 0 ] && grep -q "memory32<" "$D/n.svg" && grep -q "2 lines skipped" "$D/err"
+ok $? "timeline noisy.jsonl: drawn (memory32), the skipped lines said"
+
+# an empty file is a trace with nothing in it, not an error
+: > "$D/empty.jsonl"
+"$HT" compare "$D/empty.jsonl" "$D/empty.jsonl" > /dev/null 2> "$D/err"
+[ $? = 0 ] && [ ! -s "$D/err" ]
+ok $? "compare of two empty traces: exit 0, nothing on stderr"
+done_testing
