@@ -243,16 +243,31 @@ static long long rel_extra(const struct hmt_rec *r, unsigned long long base)
 	return !strcmp(r->ev, "test_pages_isolated") ? r->extra - (long long)base : r->extra;
 }
 
+/*
+ * @pfn relative to the trace's base, signed: a zone's range or a boot
+ * block below the hot-added memory is "-0xff000", not 2^64 - 0xff000.
+ */
+static const char *rel_pfn(unsigned long long pfn, unsigned long long base, char *buf,
+			   size_t len)
+{
+	if (pfn >= base)
+		snprintf(buf, len, "+%#llx", pfn - base);
+	else
+		snprintf(buf, len, "-%#llx", base - pfn);
+	return buf;
+}
+
 static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x, const struct hmt_trace *b,
 		     const struct hmt_rec *y, const struct hmt_cmp_opts *o, char *buf, size_t len)
 {
+	char rx[24], ry[24];
 	size_t n = 0;
 
 #define DIFF(...) (n += snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
 	if (!is_zone_event(x) && (x->nr_pages || y->nr_pages)) {
 		if (x->start_pfn - a->base != y->start_pfn - b->base)
-			DIFF(" start_pfn +%#llx != +%#llx;", x->start_pfn - a->base,
-			     y->start_pfn - b->base);
+			DIFF(" start_pfn %s != %s;", rel_pfn(x->start_pfn, a->base, rx, sizeof(rx)),
+			     rel_pfn(y->start_pfn, b->base, ry, sizeof(ry)));
 		if (x->nr_pages != y->nr_pages)
 			DIFF(" nr_pages %llu != %llu;", x->nr_pages, y->nr_pages);
 	}
@@ -315,13 +330,14 @@ static int align_lcs(struct align *al)
 
 static void print_only(FILE *f, const struct hmt_trace *t, const struct hmt_rec *r)
 {
-	char key[32], ret[32] = "";
+	char key[32], ret[32] = "", rel[24];
 
 	if (r->has_ret)
 		snprintf(ret, sizeof(ret), " ret=%lld", r->ret);
-	fprintf(f, "%s:%d only in %s: %s/%s%s +%#llx nr_pages=%llu zone=%s%s\n", t->name, r->line,
-		t->name, r->ev, r->phase, key_suffix(r, key, sizeof(key)), r->start_pfn - t->base,
-		r->nr_pages, r->zone[0] ? r->zone : "-", ret);
+	fprintf(f, "%s:%d only in %s: %s/%s%s %s nr_pages=%llu zone=%s%s\n", t->name, r->line,
+		t->name, r->ev, r->phase, key_suffix(r, key, sizeof(key)),
+		rel_pfn(r->start_pfn, t->base, rel, sizeof(rel)), r->nr_pages,
+		r->zone[0] ? r->zone : "-", ret);
 }
 
 static int report(int ndiff, const struct hmt_cmp_opts *o)

@@ -5,12 +5,13 @@
 # hotmem-trace's own table (-o without --json) or garbage is refused with
 # exit 2 and FILE:LINE, never compared as an empty trace ("1 difference")
 # nor drawn as an empty SVG; lines skipped in a trace are counted on
-# stderr.  Plain file tools: no root, no BPF.
+# stderr; a range below the base pfn prints as -0x... (#18).  Plain file
+# tools: no root, no BPF.
 . "$(dirname "$0")/lib.sh"
 [ -x "$HT" ] || skip_all "not built: $HT (run make)"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..15"
+echo "1..17"
 
 ev() {	# ts ev phase start_pfn nr_pages zone
 	printf '{"ts":%s,"src":"emulator","ev":"%s","phase":"%s","start_pfn":%s,"nr_pages":%s,"nid":0,"zone":%s,"ret":0}\n' "$@"
@@ -69,4 +70,13 @@ ok $? "timeline noisy.jsonl: drawn (memory32), the skipped lines said"
 "$HT" compare "$D/empty.jsonl" "$D/empty.jsonl" > /dev/null 2> "$D/err"
 [ $? = 0 ] && [ ! -s "$D/err" ]
 ok $? "compare of two empty traces: exit 0, nothing on stderr"
+
+# #18: the DMA32 watermarks' range lies below the base pfn 0x100000
+head -1 "$D/good.jsonl" > "$D/add-only.jsonl"
+"$HT" compare --strict "$D/good.jsonl" "$D/add-only.jsonl" > "$D/out" 2>&1
+grep -q "only in $D/good.jsonl: mm_setup_per_zone_wmarks/exit -0xff000 nr_pages=126976 zone=DMA32" "$D/out"
+ok $? "compare: a range below the base pfn prints as -0xff000"
+! grep -q "0xfffff" "$D/out"
+ok $? "... never as a 64-bit wraparound"
+grep "only in" "$D/out" | diag
 done_testing

@@ -282,6 +282,29 @@ static void test_not_a_trace(void **state)
 	}
 }
 
+/*
+ * A range below the base pfn (the zone's, DMA32, in the watermarks step,
+ * which does not set the base) is -0x..., not 2^64 - ... (#18).
+ */
+static void test_negative_relative_pfn(void **state)
+{
+	static const char zone[] =
+		EV("add_memory_resource", "exit", 1048576, 65536, "null", ",\"ret\":0")
+		EV("mm_setup_per_zone_wmarks", "exit", 4096, 126976, "\"DMA32\"", ",\"ret\":0");
+	static const char none[] =
+		EV("add_memory_resource", "exit", 163840, 65536, "null", ",\"ret\":0");
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run(zone, zone, true, &out), 0);
+	free(out);
+	assert_int_equal(run(zone, none, true, &out), 1);
+	assert_non_null(strstr(out, "A:2 only in A: mm_setup_per_zone_wmarks/exit -0xff000 "
+				    "nr_pages=126976 zone=DMA32"));
+	assert_null(strstr(out, "0xfff"));
+	free(out);
+}
+
 static void test_main_exit_codes(void **state)
 {
 	char *argv[] = { "compare", "/nonexistent/a", "/nonexistent/b", NULL };
@@ -305,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_required_step_missing),
 		cmocka_unit_test(test_extra_compared_where_defined),
 		cmocka_unit_test(test_not_a_trace),
+		cmocka_unit_test(test_negative_relative_pfn),
 		cmocka_unit_test(test_main_exit_codes),
 	};
 
