@@ -113,6 +113,34 @@ static void usage(FILE *f)
 		"Stops on SIGINT/SIGTERM, detaching and unpinning everything.\n");
 }
 
+static bool all_digits(const char *s)
+{
+	return *s && !s[strspn(s, "0123456789")];
+}
+
+/*
+ * A command comes after "--" only.  getopt_long() ("+": it stops at the
+ * first operand) takes anything else as the start of the command too, so
+ * "--emulator $(pidof hotmemfs) --json" with two hotmemfs ran the second
+ * pid, the options after it its arguments: refused here, before anything
+ * is loaded.  @last_optarg: the last option's argument ("-p --" is no "--").
+ */
+static int check_operands(int argc, char **argv, const struct opts *o, const char *last_optarg)
+{
+	const char *arg = argv[optind];
+
+	if (optind >= argc ||
+	    (optind > 1 && !strcmp(argv[optind - 1], "--") && argv[optind - 1] != last_optarg))
+		return 0;
+	fprintf(stderr, "hotmem-trace: unexpected argument '%s': %sa command goes after --\n", arg,
+		o->emulator ? "--emulator takes one PID or program; " : "");
+	if (o->emulator && all_digits(o->emulator) && all_digits(arg))
+		fprintf(stderr, "hotmem-trace: several pids (pidof)? pick one: $(pidof -s hotmemfs), "
+				"or the service's: $(systemctl show -p MainPID --value hotmemfs)\n");
+	fprintf(stderr, "usage: hotmem-trace [OPTIONS] [-- COMMAND [ARGS...]] (--help)\n");
+	return 2;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = { { "kernel", no_argument, NULL, 'k' },
@@ -130,10 +158,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					       { "help", no_argument, NULL, 'h' },
 					       { "version", no_argument, NULL, 'V' },
 					       { 0 } };
+	const char *last_optarg = NULL;
 	int c, m;
 
 	o->pin = DEFAULT_PIN;
 	while ((c = getopt_long(argc, argv, "+ke:jo:J:p:d:m:qvhV", lopts, NULL)) != -1) {
+		last_optarg = optarg;
 		switch (c) {
 		case 'k':
 			o->kernel = true;
@@ -187,6 +217,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			return 2;
 		}
 	}
+	if (check_operands(argc, argv, o, last_optarg))
+		return 2;
 	if (optind < argc)
 		o->cmd = argv + optind;
 	if (!o->emulator && !o->cmd)

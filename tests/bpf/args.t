@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotmem-trace's command line (#7): a command comes after -- only.  A bare
+# argument before it (the second pid of `--emulator $(pidof hotmemfs)`
+# with two hotmemfs running) is refused with exit 2 before anything is
+# loaded, not run as the command with the options after it as its
+# arguments.  The refusals need no root; `-- COMMAND` still running its
+# command needs root and uprobes (skipped loudly without them).
+. "$(dirname "$0")/lib.sh"
+T=$B/tests/bpf/usdt_target
+[ -x "$HT" ] || skip_all "not built: $HT (run make)"
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+echo "1..10"
+
+# pids that cannot exist (pid_max is at most 2^22): nothing is attached
+# even if a hotmem-trace without the check got that far
+"$HT" --no-pin -d 1 --emulator 4194304 4194305 --json -o "$D/pid2.jsonl" > "$D/out" 2> "$D/err"
+[ $? = 2 ]
+ok $? "--emulator PID PID --json -o FILE: exit 2"
+grep -q "^hotmem-trace: unexpected argument '4194305': --emulator takes one PID or program; a command goes after --$" "$D/err"
+ok $? "... the second pid named as unexpected, -- named"
+grep -q 'pidof -s hotmemfs' "$D/err"
+ok $? "... and how to pick one pid said"
+diag < "$D/err"
+[ ! -e "$D/pid2.jsonl" ] && [ ! -s "$D/out" ]
+ok $? "... nothing written: neither -o's file nor a table on stdout"
+
+"$HT" -q true > /dev/null 2> "$D/err"
+[ $? = 2 ] && grep -q "^hotmem-trace: unexpected argument 'true': a command goes after --$" "$D/err"
+ok $? "hotmem-trace true (no --): exit 2, 'a command goes after --'"
+
+# "--" as an option's argument is no separator
+"$HT" -q --no-pin --pin -- true > /dev/null 2> "$D/err"
+[ $? = 2 ] && grep -q "unexpected argument 'true'" "$D/err"
+ok $? "hotmem-trace --pin -- true: -- is --pin's directory, true unexpected"
+
+"$HT" --help | grep -q -- "-- COMMAND ARGS"
+ok $? "--help still says a command goes after --"
+
+# -- COMMAND, as documented: parsed, run once attached
+if [ "$(id -u)" != 0 ]; then
+	why="needs root to load BPF programs"
+elif [ ! -x "$T" ]; then
+	why="not built: $T"
+elif [ ! -e /sys/bus/event_source/devices/uprobe/type ]; then
+	why="kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
+else
+	why=
+fi
+if [ -n "$why" ]; then
+	for t in "-- COMMAND ARGS: exit 0" "... the command's probes traced to -o" "... options before -- still options"; do
+		echo "ok $((n += 1)) # SKIP $t: $why"
+	done
+else
+	"$HT" -q --no-pin --json -o "$D/cmd.jsonl" -- "$T" scenario > "$D/out" 2> "$D/err"
+	ok $? "hotmem-trace --json -o FILE -- usdt_target scenario: exit 0"
+	diag < "$D/err"
+	grep -q '"ev":"add_memory_resource"' "$D/cmd.jsonl"
+	ok $? "... the command's probes traced to -o's file"
+	! grep -q "^TIME(s)" "$D/out" && grep -q "^fired " "$D/out"
+	ok $? "... options before -- still options (JSON to the file, stdout the command's own)"
+fi
+done_testing
