@@ -58,22 +58,27 @@ static void check_regions(struct hmfs_ctx *ctx, const char *what)
  * An offline of a block whose pages never move loops until its "signal"
  * (offline_pages()'s signal backoff): over the socket the client hanging
  * up or hotmemfs stopping is one, here there is no client and no stop, so
- * a block-set-state without its own "timeout" gets 200 ms -- an input
- * that pins pages and offlines their block would otherwise hang the
- * harness (libFuzzer's -timeout would call it a crash).
+ * a block-set-state's "timeout" is held to 1-200 ms -- an input that pins
+ * pages and offlines their block would otherwise hang the harness
+ * (libFuzzer's -timeout would call it a crash).  Absent, not a number,
+ * 0 ("no timeout", ctl_signal_init()) or larger: 200.
  */
+#define FUZZ_OFFLINE_MS 200
+
 static void bound_offline(json_object *req)
 {
-	json_object *ex, *args;
+	json_object *ex, *args, *t;
 
 	if (!json_object_object_get_ex(req, "execute", &ex) ||
 	    !json_object_is_type(ex, json_type_string) ||
 	    strcmp(json_object_get_string(ex), "block-set-state") ||
 	    !json_object_object_get_ex(req, "arguments", &args) ||
-	    !json_object_is_type(args, json_type_object) ||
-	    json_object_object_get_ex(args, "timeout", NULL))
+	    !json_object_is_type(args, json_type_object))
 		return;
-	json_object_object_add(args, "timeout", json_object_new_int(200));
+	if (json_object_object_get_ex(args, "timeout", &t) && json_object_is_type(t, json_type_int) &&
+	    json_object_get_int64(t) > 0 && json_object_get_int64(t) <= FUZZ_OFFLINE_MS)
+		return;
+	json_object_object_add(args, "timeout", json_object_new_int(FUZZ_OFFLINE_MS));
 }
 
 #define MAX_REQUESTS 64
