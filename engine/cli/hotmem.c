@@ -88,14 +88,38 @@ static void on_event(const struct hm_event *ev, void *arg)
 		printf("kernel: %s\n", ev->msg);
 }
 
+/*
+ * A script's number, whole (decimal, 0x hex): 0, or -EINVAL for anything
+ * else -- "offline x" read as block 0 offlined memory0.
+ */
+static int parse_long(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 0);
+	return errno || end == s || *end ? -EINVAL : 0;
+}
+
+/* a block, a count, milliseconds: not negative */
+static int parse_ulong(const char *s, unsigned long *out)
+{
+	long v;
+
+	if (parse_long(s, &v) || v < 0)
+		return -EINVAL;
+	*out = (unsigned long)v;
+	return 0;
+}
+
+/* KEY=N: 1 when @tok is KEY=..., its number in @out (-EINVAL: not a number), else 0 */
 static int parse_kv_int(const char *tok, const char *key, long *out)
 {
 	size_t n = strlen(key);
 
 	if (strncmp(tok, key, n) || tok[n] != '=')
 		return 0;
-	*out = strtol(tok + n + 1, NULL, 0);
-	return 1;
+	return parse_long(tok + n + 1, out) ? -EINVAL : 1;
 }
 
 static void show_blocks(struct hotmem *hm)
@@ -146,10 +170,16 @@ static int run_line(struct hotmem *hm, char *line)
 		if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
 			return -EINVAL;
 		for (int i = 3; i < argc; i++) {
-			if (!strcmp(argv[i], "memmap_on_memory"))
+			int kv;
+
+			if (!strcmp(argv[i], "memmap_on_memory")) {
 				flags |= HM_MHP_MEMMAP_ON_MEMORY;
-			else if (!parse_kv_int(argv[i], "node", &nid) &&
-				 !parse_kv_int(argv[i], "group", &group))
+				continue;
+			}
+			kv = parse_kv_int(argv[i], "node", &nid);
+			if (!kv)
+				kv = parse_kv_int(argv[i], "group", &group);
+			if (kv <= 0)
 				return -EINVAL;
 		}
 		ret = hotmem_add_memory(hm, (int)nid, start, size, flags, (int)group);
@@ -159,17 +189,22 @@ static int run_line(struct hotmem *hm, char *line)
 		if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
 			return -EINVAL;
 		ret = hotmem_remove_memory(hm, start, size);
-	} else if (!strcmp(argv[0], "online") && argc >= 2) {
+	} else if (!strcmp(argv[0], "online") && (argc == 2 || argc == 3)) {
 		int type = argc > 2 ? hotmem_online_type_from_str(argv[2], strlen(argv[2])) :
 				      HM_MMOP_ONLINE;
+		unsigned long block;
 
-		ret = type < 0 ? type : hotmem_block_set_state(hm, strtoul(argv[1], NULL, 0), type);
+		if (parse_ulong(argv[1], &block))
+			return -EINVAL;
+		ret = type < 0 ? type : hotmem_block_set_state(hm, block, type);
 	} else if (!strcmp(argv[0], "offline") && (argc == 2 || argc == 3)) {
 		struct deadline d = { { 0, 0 } };
 		const struct hotmem_task task = { cli_signal_pending, &d };
+		unsigned long block;
 		long ms = 0;
 
-		if (argc == 3 && !parse_kv_int(argv[2], "timeout", &ms))
+		if (parse_ulong(argv[1], &block) ||
+		    (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0)))
 			return -EINVAL;
 		if (ms > 0) {
 			clock_gettime(CLOCK_MONOTONIC, &d.at);
@@ -178,35 +213,41 @@ static int run_line(struct hotmem *hm, char *line)
 		}
 		interrupted = 0;
 		in_offline = 1;
-		ret = hotmem_block_set_state_task(hm, strtoul(argv[1], NULL, 0), HM_MMOP_OFFLINE,
-						  &task);
+		ret = hotmem_block_set_state_task(hm, block, HM_MMOP_OFFLINE, &task);
 		in_offline = 0;
-	} else if (!strcmp(argv[0], "alloc") && argc >= 3) {
+	} else if (!strcmp(argv[0], "alloc") && (argc == 3 || argc == 4)) {
 		long nid = -1, n;
+		unsigned long count;
 		int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE :
 			   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
 			   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
 
-		if (argc > 3)
-			parse_kv_int(argv[3], "node", &nid);
-		n = hotmem_alloc_pages(hm, (int)nid, type, strtoul(argv[2], NULL, 0), NULL);
+		if (type < 0 || parse_ulong(argv[2], &count) ||
+		    (argc == 4 && parse_kv_int(argv[3], "node", &nid) <= 0))
+			return -EINVAL;
+		n = hotmem_alloc_pages(hm, (int)nid, type, count, NULL);
 		printf("allocated %ld\n", n);
 		ret = n < 0 ? (int)n : 0;
 	} else if (!strcmp(argv[0], "freeall")) {
 		printf("freed %lu\n", hotmem_free_all(hm));
-	} else if (!strcmp(argv[0], "hugetlb") && argc >= 2) {
+	} else if (!strcmp(argv[0], "hugetlb") && (argc == 2 || argc == 3)) {
+		unsigned long count;
 		long nid = 0, n;
 
-		if (argc > 2)
-			parse_kv_int(argv[2], "node", &nid);
-		n = hotmem_hugetlb_alloc(hm, (int)nid, strtoul(argv[1], NULL, 0));
+		if (parse_ulong(argv[1], &count) ||
+		    (argc == 3 && parse_kv_int(argv[2], "node", &nid) <= 0))
+			return -EINVAL;
+		n = hotmem_hugetlb_alloc(hm, (int)nid, count);
 		printf("hugepages %ld\n", n);
 		ret = n < 0 ? (int)n : 0;
 	} else if (!strcmp(argv[0], "inject") && argc == 3) {
 		int action = !strcmp(argv[1], "MEM_GOING_ONLINE") ? HM_MEM_GOING_ONLINE :
 			     !strcmp(argv[1], "MEM_GOING_OFFLINE") ? HM_MEM_GOING_OFFLINE : 0;
+		long err;
 
-		ret = hotmem_set_notifier_error(hm, action, (int)strtol(argv[2], NULL, 0));
+		if (parse_long(argv[2], &err) || err < -4095 || err > 0)
+			return -EINVAL;
+		ret = hotmem_set_notifier_error(hm, action, (int)err);
 	} else if (!strcmp(argv[0], "blocks")) {
 		show_blocks(hm);
 	} else if (!strcmp(argv[0], "meminfo")) {
@@ -226,18 +267,25 @@ static int run_line(struct hotmem *hm, char *line)
 
 		hotmem_dmesg(hm, log, sizeof(log));
 		fputs(log, stdout);
-	} else if (!strcmp(argv[0], "explain") && argc >= 2) {
+	} else if (!strcmp(argv[0], "explain") && (argc == 2 || argc == 3)) {
 		static struct hm_explain ex;
 		static char out[32 * 1024];
+		unsigned long block;
 
-		ret = hotmem_explain(hm, strtoul(argv[1], NULL, 0), &ex);
+		if (parse_ulong(argv[1], &block))
+			return -EINVAL;
+		ret = hotmem_explain(hm, block, &ex);
 		if (!ret) {
 			hotmem_explain_format(&ex, argc > 2 && !strcmp(argv[2], "--json"), out,
 					      sizeof(out));
 			fputs(out, stdout);
 		}
 	} else if (!strcmp(argv[0], "sleep") && argc == 2) {
-		usleep((useconds_t)strtoul(argv[1], NULL, 0) * 1000);
+		unsigned long ms;
+
+		if (parse_ulong(argv[1], &ms) || ms > 3600 * 1000)
+			return -EINVAL;
+		usleep((useconds_t)ms * 1000);
 	} else {
 		fprintf(stderr, "hotmem: unknown or malformed command '%s'\n", argv[0]);
 		return -EINVAL;

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..20"
+echo "1..24"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 20); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 24); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -72,3 +72,16 @@ expect "qemu-512m: the first Normal block is EBUSY with no explicit alloc" "^> o
 expect "explain names the kernel's page at the block's first pfn" "^  0x100000 +0 .* kernel +" "$out"
 expect "explain --json gives the verdict" '"verdict":"ebusy"' "$out"
 expect "dmesg keeps the kernel's dump_page after the fact" "^<4>page dumped because: unmovable page" "$out"
+
+# a script's numbers are whole numbers or refused (-EINVAL), the machine
+# untouched: "add ... node=abc" added to node 0, "hugetlb -3" grew the pool
+# by 498 (strtoul("-3")), "explain x" explained memory0, "alloc movable 5x"
+# allocated 5 -- each was read with strtol()/strtoul() and nothing checked
+out=$(printf '%s\n' "add 0x100000000 128M node=abc" "hugetlb -3" "hugetlb 2 node=x" "alloc movable 5x" \
+	"alloc movable 5 nod=0" "explain x" "offline 7 timeout=abc" "offline 7 timeout=-5" "sleep abc" \
+	"online 1x" "blocks" "meminfo" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+bad=$(grep -c -- "= -22 Invalid argument$" <<<"$out")
+[ "$bad" -eq 10 ] && ok "ten malformed numbers: each -22" || notok "ten malformed numbers: each -22" "$bad of 10" "$out"
+expect "... the boot blocks listed" "^memory7 " "$out"
+grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
+expect "... the HugeTLB pool still empty" "^HugePages_Total: 0$" "$out"
