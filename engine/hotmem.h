@@ -647,6 +647,12 @@ struct hm_zone_info {
 	unsigned long wmark_min, wmark_low, wmark_high;
 	unsigned long nr_alloc_movable, nr_alloc_unmovable, nr_alloc_pinned;
 	unsigned long cma_pages;
+	/*
+	 * the per-CPU pagesets' pcp->high is off 0: an allocation or free
+	 * went through them since the zone's pageset was set up (zoneinfo's
+	 * "high:" then high_min, an idle kernel's; else 0)
+	 */
+	bool pcp_high_set;
 	/* the kernel's own pages in this zone (zoneinfo's node stats sum them) */
 	unsigned long nr_slab_reclaimable, nr_slab_unreclaimable;
 	unsigned long nr_page_table_pages, nr_kernel_stack, nr_percpu;

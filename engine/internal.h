@@ -249,10 +249,25 @@ struct zone {
 	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
 	unsigned long cma_pages;
 	unsigned long nr_kmem[5];	/* the kernel's own pages: enum kmem_counter */
+	/*
+	 * Its per-CPU pagesets' pcp->high (6.12+): 0 from setup_zone_pageset()
+	 * (per_cpu_pages_init()'s memset) until an allocation or free through
+	 * them clamps it into [high_min, high_max] (nr_pcp_alloc(),
+	 * nr_pcp_high()), whence an idle kernel decays it to high_min
+	 * (decay_pcp_high()).  The engine has no per-CPU lists and no CPUs
+	 * of its own: one state stands for every CPU's pageset.  enum
+	 * zone_pcp_state; read without the lock (zoneinfo).
+	 */
+	unsigned char pcp_state;
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
 enum { WMARK_MIN, WMARK_LOW, WMARK_HIGH };
+enum zone_pcp_state {
+	ZONE_PCP_UNSET,	/* before boot's first init_per_zone_wmark_min() */
+	ZONE_PCP_FRESH,	/* pcp->high 0: no allocation or free through them yet */
+	ZONE_PCP_USED,	/* pcp->high off 0: high_min once idle */
+};
 
 static inline unsigned long zone_end_pfn(const struct zone *z)
 {
@@ -1052,6 +1067,8 @@ void workload_destroy(struct hotmem *hm);
 
 /* memory_failure.c: a free of a block holding poison, done (true) or left to the caller */
 bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int order);
+/* page_alloc.c: an allocation or free of 2^@order pages of @z through its per-CPU lists */
+void zone_pcp_touch(struct zone *z, unsigned int order);
 /* memory_failure.c: false when no memory block of the range holds a poisoned page */
 bool range_may_hold_hwpoison(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn);
 

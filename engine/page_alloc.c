@@ -436,6 +436,54 @@ static void __free_one_page(struct hotmem *hm, struct zone *z, unsigned long pfn
 	add_to_free_list(z, page, order, mt, tail);
 }
 
+/*
+ * pcp_allowed_order() (6.12, x86-64 with THP): the orders the per-CPU
+ * lists serve, PAGE_ALLOC_COSTLY_ORDER (3) and below and HPAGE_PMD_ORDER
+ */
+static bool pcp_allowed_order(unsigned int order)
+{
+	return order <= 3 || order == pageblock_order;
+}
+
+/*
+ * rmqueue_pcplist()'s nr_pcp_alloc() and free_unref_page_commit()'s
+ * nr_pcp_high() clamp pcp->high into [high_min, high_max] at the first
+ * allocation or free through a pageset: from then on it is off 0.
+ * __free_pages_core() (boot, online) frees to the buddy directly.
+ */
+void zone_pcp_touch(struct zone *z, unsigned int order)
+{
+	if (pcp_allowed_order(order) &&
+	    __atomic_load_n(&z->pcp_state, __ATOMIC_RELAXED) != ZONE_PCP_USED)
+		__atomic_store_n(&z->pcp_state, ZONE_PCP_USED, __ATOMIC_RELAXED);
+}
+
+/*
+ * The pagesets' pcp->high when the zones' pagesets are set again (every
+ * online and offline, 6.12's zone_pcp_update()): a zone left without
+ * pages had its pageset freed (zone_pcp_reset()), and the one
+ * setup_zone_pageset() gives it when it is onlined again starts at 0.
+ * At boot (the first call) a zone is taken as the kernel's boot left it:
+ * used where the boot CPUs' allocations and frees go -- their nodes'
+ * zones, the kernel image's freed init memory in DMA32 among them (the
+ * host's /proc/zoneinfo: DMA32 and Normal high_min) -- and 0 in ZONE_DMA,
+ * which only GFP_DMA and the last fallback reach (the host's DMA: 0), and
+ * on a node without CPUs.
+ */
+static void zone_pcp_update_high(struct zone *z)
+{
+	unsigned char state = ZONE_PCP_FRESH;
+
+	if (!populated_zone(z))
+		goto out;
+	if (z->pcp_state != ZONE_PCP_UNSET)
+		return;
+	if (z->idx != ZONE_DMA && z->zone_pgdat->has_cpu)
+		state = ZONE_PCP_USED;
+out:
+	__atomic_store_n(&z->pcp_state, state, __ATOMIC_RELAXED);
+}
+
 void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 			  unsigned int order, bool to_tail)
 {
@@ -454,6 +502,7 @@ void __free_pages(struct hotmem *hm, struct page *page, unsigned int order)
 {
 	page->_refcount = 0;
 	clear_page_flag(page, PG_head);
+	zone_pcp_touch(page_zone(hm, page), order);
 	if (free_pages_hwpoison(hm, page, order)) /* memory_failure.c */
 		return;
 	free_one_page(hm, page_zone(hm, page), page_to_pfn(hm, page), order, false);
@@ -609,6 +658,7 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 		page->_refcount = 1;
 		page->index = 0;
 		page->mapping = 0;
+		zone_pcp_touch(z, order);
 	}
 	return page;
 }
@@ -773,6 +823,7 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 			z->_watermark[WMARK_LOW] = wmin + tmp;
 			z->_watermark[WMARK_HIGH] = wmin + tmp * 2;
 			pthread_mutex_unlock(&z->lock);
+			zone_pcp_update_high(z);
 			if (populated_zone(z))
 				hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, z->zone_start_pfn,
 					 z->spanned_pages, nid, zid,

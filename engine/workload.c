@@ -153,6 +153,8 @@ int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type, unsigned lon
 	page = take_page_off_buddy(hm, (unsigned long)pfn);
 	if (!page)
 		goto out;
+	/* a user page: the kernel's came through the per-CPU lists */
+	zone_pcp_touch(page_zone(hm, page), 0);
 	ret = workload_attach(hm, page, type, handle);
 	if (ret)
 		__free_pages(hm, page, 0);

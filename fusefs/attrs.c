@@ -484,9 +484,15 @@ static int zone_stat_threshold(const struct zoneinfo_node *zn, const struct hm_z
 }
 
 /*
- * The pagesets of each online CPU: nothing sits on the engine's per-CPU
- * lists (it frees to the buddy at once), so count is 0 and high has
- * decayed to high_min (decay_pcp_high()), as an idle kernel's do.
+ * The pagesets of each online CPU, as 6.12-6.18's zoneinfo_show_print()
+ * prints them: "high:" is pcp->high, not high_min.  Nothing sits on the
+ * engine's per-CPU lists (it frees to the buddy at once), so count is 0;
+ * pcp->high is 0 from setup_zone_pageset() until an allocation or free
+ * goes through the pageset (nr_pcp_alloc()/nr_pcp_high() clamp it into
+ * [high_min, high_max]), and then an idle kernel's decays to high_min
+ * (decay_pcp_high()): the host's DMA (never used) shows 0, its DMA32
+ * high_min.  The engine's zone says which (hm_zone_info.pcp_high_set),
+ * for every CPU alike.
  */
 static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node *zn,
 			       const struct hm_zone_info *zi, struct out *o)
@@ -506,7 +512,7 @@ static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node 
 		     "\n              batch:    %li"
 		     "\n              high_min: %li"
 		     "\n              high_max: %li",
-		     cpu, 0, high_min, batch, high_min, high_max);
+		     cpu, 0, zi->pcp_high_set ? high_min : 0, batch, high_min, high_max);
 		emit(o, "\n  vm stats threshold: %d", threshold);
 	}
 }
