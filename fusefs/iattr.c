@@ -1149,13 +1149,6 @@ json_object *hmfs_iattr_ranges_json(struct hmfs_ctx *ctx, json_object *ranges)
 	return iattr_json_of(ctx, ranges);
 }
 
-static json_object *member(json_object *o, const char *key, json_type type)
-{
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, type) ? v : NULL;
-}
-
 /* [s, ns] into @t; false if it is not one */
 static bool timespec_from(json_object *a, struct timespec *t)
 {
@@ -1253,15 +1246,6 @@ static void xattr_restore(struct hmfs_iattr *a, const char *path, const char *na
 	*slot = x;
 }
 
-/* key @key of @e, of any type; NULL: none */
-static json_object *field(json_object *e, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(e, key, &v);
-	return v;
-}
-
 /* an owner's id (uid_t/gid_t: 32 bits, (uid_t)-1 no id: chown's "leave as is") into @id */
 static bool owner_from(json_object *v, uint32_t *id)
 {
@@ -1276,11 +1260,11 @@ static bool owner_from(json_object *v, uint32_t *id)
 static void owner_restore(struct hmfs_iattr *a, const struct hmfs_node *n, const char *path,
 			  json_object *e)
 {
-	json_object *mode = field(e, "mode");
+	json_object *mode = json_object_object_get(e, "mode");
 	uint32_t uid = 0, gid = 0;
 
 	if (!mode) {
-		if (field(e, "uid") || field(e, "gid"))
+		if (json_object_object_get(e, "uid") || json_object_object_get(e, "gid"))
 			entry_bad(path, "uid/gid", "without a mode");
 		return;
 	}
@@ -1290,8 +1274,8 @@ static void owner_restore(struct hmfs_iattr *a, const struct hmfs_node *n, const
 		entry_bad(path, "mode", "is not a permission (0 to 07777)");
 		return;
 	}
-	if ((field(e, "uid") && !owner_from(field(e, "uid"), &uid)) ||
-	    (field(e, "gid") && !owner_from(field(e, "gid"), &gid))) {
+	if ((json_object_object_get(e, "uid") && !owner_from(json_object_object_get(e, "uid"), &uid)) ||
+	    (json_object_object_get(e, "gid") && !owner_from(json_object_object_get(e, "gid"), &gid))) {
 		entry_bad(path, "mode, uid and gid", "(an owner is not a 32-bit id)");
 		return;
 	}
@@ -1309,7 +1293,7 @@ static void times_restore(struct hmfs_iattr *a, const char *path, json_object *e
 	int have = 0;
 
 	for (int i = 0; i < 3; i++) {
-		json_object *v = field(e, keys[i]);
+		json_object *v = json_object_object_get(e, keys[i]);
 
 		if (!v)
 			continue;
@@ -1336,8 +1320,9 @@ static void times_restore(struct hmfs_iattr *a, const char *path, json_object *e
  */
 static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n, json_object *e)
 {
-	const char *path = json_object_get_string(field(e, "path"));
-	json_object *x = field(e, "xattrs"), *rf = field(e, "runtime-forbidden");
+	const char *path = json_object_get_string(json_object_object_get(e, "path"));
+	json_object *x = json_object_object_get(e, "xattrs"),
+		    *rf = json_object_object_get(e, "runtime-forbidden");
 
 	owner_restore(a, n, path, e);
 	times_restore(a, path, e);
@@ -1383,9 +1368,9 @@ bool hmfs_iattr_entry_keeps(json_object *e)
 
 bool hmfs_iattr_same_node(json_object *a, json_object *b)
 {
-	const char *pa = json_object_get_string(field(a, "path")),
-		   *pb = json_object_get_string(field(b, "path"));
-	json_object *fa = field(a, "memmap"), *fb = field(b, "memmap");
+	const char *pa = json_object_get_string(json_object_object_get(a, "path")),
+		   *pb = json_object_get_string(json_object_object_get(b, "path"));
+	json_object *fa = json_object_object_get(a, "memmap"), *fb = json_object_object_get(b, "memmap");
 
 	if (!pa || !pb)
 		return false;
@@ -1448,7 +1433,9 @@ bool hmfs_iattrs_same(json_object *a, json_object *b)
 static const char *fwmap_path(struct hmfs_ctx *ctx, const char *path, json_object *fw, char *buf,
 			      size_t len)
 {
-	json_object *start = field(fw, "start"), *end = field(fw, "end"), *type = field(fw, "type");
+	json_object *start = json_object_object_get(fw, "start"),
+		    *end = json_object_object_get(fw, "end"),
+		    *type = json_object_object_get(fw, "type");
 	char dir[PATH_MAX];
 	size_t dl;
 	long index;
@@ -1477,17 +1464,19 @@ static const char *fwmap_path(struct hmfs_ctx *ctx, const char *path, json_objec
  */
 static bool iattr_entry_node(struct hmfs_ctx *ctx, json_object *e, struct hmfs_node *n)
 {
-	json_object *path = member(e, "path", json_type_string);
-	const char *p = path ? json_object_get_string(path) : NULL;
+	json_object *path = json_object_object_get(e, "path"), *fw = json_object_object_get(e, "memmap");
+	const char *given = json_object_is_type(path, json_type_string) ?
+				    json_object_get_string(path) : NULL,
+		   *p = given;
 	char moved[PATH_MAX];
 
-	if (p && field(e, "memmap"))
-		p = fwmap_path(ctx, p, field(e, "memmap"), moved, sizeof(moved));
+	if (p && fw)
+		p = fwmap_path(ctx, p, fw, moved, sizeof(moved));
 	if (p && !hmfs_path_node(ctx, p, n))
 		return true;
 	fprintf(stderr, "hotmemfs: state file: no node %s%s: its mode, owner, times and xattrs are not restored\n",
-		path ? json_object_get_string(path) : "(no path)",
-		path && !p ? " (no firmware map entry of its range and type)" : "");
+		given ? given : "(no path)",
+		given && !p ? " (no firmware map entry of its range and type)" : "");
 	return false;
 }
 

@@ -158,21 +158,13 @@ static bool may_progress(const struct hmfs_change *ch)
 	return ch->op == HMFS_CH_DEVICE_DEL || (ch->op == HMFS_CH_MEMORY_FAILURE && ch->value);
 }
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
 /* the device @id in a "devices" array, and its place there */
 static json_object *device_in(json_object *devs, const char *id, size_t *pos)
 {
 	for (size_t i = 0; id && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
-		if (!strcmp(json_object_get_string(member(d, "id")), id)) {
+		if (!strcmp(json_object_get_string(json_object_object_get(d, "id")), id)) {
 			*pos = i;
 			return d;
 		}
@@ -189,7 +181,7 @@ static json_object *device_in(json_object *devs, const char *id, size_t *pos)
 static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos, char *err,
 			size_t errlen)
 {
-	const char *id = json_object_get_string(member(d, "id"));
+	const char *id = json_object_get_string(json_object_object_get(d, "id"));
 
 	if (!hmfs_dev_unplug_and_del(ctx, id, err, errlen) &&
 	    !hmfs_state_restore_device(ctx, d, err, errlen))
@@ -242,15 +234,16 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
 {
 	static const char *const same[] = { "driver", "addr", "size", "block-size",
 					    "requested-size", "node" };
-	json_object *was = member(d, "plugged-blocks"), *is = member(now, "plugged-blocks");
-	const char *id = json_object_get_string(member(d, "id"));
+	json_object *was = json_object_object_get(d, "plugged-blocks"),
+		    *is = json_object_object_get(now, "plugged-blocks");
+	const char *id = json_object_get_string(json_object_object_get(d, "id"));
 	struct hmfs_plug_walk w = { ctx, id, hmfs_dev_unplug_exact, UINT64_MAX, 0, err, errlen };
 	int ret;
 
 	if (!was || !is)
 		return -EINVAL;
 	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
-		if (!json_object_equal(member(d, same[k]), member(now, same[k])))
+		if (!json_object_equal(json_object_object_get(d, same[k]), json_object_object_get(now, same[k])))
 			return -EINVAL;
 	ret = pieces_exactly(&w, is, was, hmfs_dev_restore_plugged);
 	if (ret)
@@ -268,12 +261,13 @@ static int plugged_back(struct hmfs_ctx *ctx, json_object *d, json_object *now, 
  */
 static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size_t errlen)
 {
-	json_object *devs = member(pre, "devices"), *now = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
+	json_object *devs = json_object_object_get(pre, "devices"),
+		    *now = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
 	size_t pos;
 
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i), *n;
-		const char *id = json_object_get_string(member(d, "id"));
+		const char *id = json_object_get_string(json_object_object_get(d, "id"));
 
 		n = device_in(now, id, &pos);
 		if (n && !json_object_equal(d, n) && plugged_back(ctx, d, n, err, errlen))
@@ -297,10 +291,10 @@ static void iattrs_back(struct hmfs_ctx *ctx, json_object *pre, json_object *dev
 {
 	json_object *ranges;
 
-	if (!member(pre, "iattrs") || !devs)
+	if (!json_object_object_get(pre, "iattrs") || !devs)
 		return;
 	ranges = hmfs_state_dev_ranges(ctx, devs);
-	hmfs_iattr_restore_ranges(ctx, member(pre, "iattrs"), ranges);
+	hmfs_iattr_restore_ranges(ctx, json_object_object_get(pre, "iattrs"), ranges);
 	json_object_put(ranges);
 }
 
@@ -330,10 +324,10 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 
 	/* a node's kept values changed, nothing else: @pre its entry (state.c), else the machine */
 	if (ch->op == HMFS_CH_IATTR) {
-		if (member(pre, "iattr"))
-			hmfs_iattr_restore_entry(ctx, member(pre, "iattr"));
+		if (json_object_object_get(pre, "iattr"))
+			hmfs_iattr_restore_entry(ctx, json_object_object_get(pre, "iattr"));
 		else
-			hmfs_iattr_restore(ctx, member(pre, "iattrs"));
+			hmfs_iattr_restore(ctx, json_object_object_get(pre, "iattrs"));
 		return;
 	}
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
@@ -346,7 +340,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		hotmem_offline_and_remove_memory(ctx->hm, ch->dev.addr, ctx->block_size);
 		break;
 	case HMFS_CH_DEVICE_RESIZE: /* @pre: the whole machine */
-		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
+		d = device_in(json_object_object_get(pre, "devices"), ch->dev.id, &pos);
 		if (d) {
 			device_back(ctx, d, pos, err, errlen);
 			devs = one_dev(d);
@@ -354,7 +348,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		break;
 	case HMFS_CH_DRIVER_RETRY:
 		devices_back(ctx, pre, err, errlen);
-		devs = json_object_get(member(pre, "devices"));
+		devs = json_object_get(json_object_object_get(pre, "devices"));
 		break;
 	case HMFS_CH_MEMORY_FAILURE:
 		/*
@@ -366,7 +360,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		snprintf(err, errlen, "the kernel cannot unpoison a page (only hwpoison-inject's debugfs unpoison-pfn)");
 		break;
 	case HMFS_CH_DEVICE_DEL:
-		d = device_in(member(pre, "devices"), ch->dev.id, &pos);
+		d = device_in(json_object_object_get(pre, "devices"), ch->dev.id, &pos);
 		if (d && !hmfs_state_restore_device(ctx, d, err, errlen))
 			hmfs_dev_move(ctx, ch->dev.id, pos);
 		devs = d ? one_dev(d) : NULL;
@@ -375,17 +369,17 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		break;
 	}
 	if (hmfs_change_touches(ch->op, "blocks"))
-		hmfs_state_restore_blocks(ctx, member(pre, "blocks"));
+		hmfs_state_restore_blocks(ctx, json_object_object_get(pre, "blocks"));
 	/*
 	 * with the blocks online again: an offline dissolved their free huge
 	 * pages (a block's state, a device_del or a shrink), or the change
 	 * was the pool's (change_keys[], state.c)
 	 */
-	if (hmfs_change_touches(ch->op, "hugetlb") && member(pre, "hugetlb"))
-		hmfs_state_restore_hugetlb(ctx, member(pre, "hugetlb"), -1);
+	if (hmfs_change_touches(ch->op, "hugetlb") && json_object_object_get(pre, "hugetlb"))
+		hmfs_state_restore_hugetlb(ctx, json_object_object_get(pre, "hugetlb"), -1);
 	iattrs_back(ctx, pre, devs);
 	json_object_put(devs);
-	hmfs_state_restore_params(ctx, member(pre, "params"));
+	hmfs_state_restore_params(ctx, json_object_object_get(pre, "params"));
 	/* nor does the undo leave driver work its onlines queued */
 	hmfs_dev_forget_work(ctx);
 }

@@ -132,6 +132,14 @@ static json_object *run_json(unsigned long first, unsigned long count)
 	return run;
 }
 
+/* [first, count] of the blocks a device at @addr of @size spans: its range, as a record has it */
+static json_object *dev_range_json(struct hmfs_ctx *ctx, uint64_t addr, uint64_t size)
+{
+	uint64_t bs = ctx->block_size, first = addr / bs;
+
+	return run_json(first, (addr + size + bs - 1) / bs - first);
+}
+
 static json_object *get(json_object *o, const char *key, json_type t)
 {
 	json_object *v;
@@ -1100,19 +1108,14 @@ static void refresh_stale(struct hmfs_ctx *ctx)
  */
 static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
-	uint64_t bs = ctx->block_size;
 	json_object *a;
 
 	if (ch->op != HMFS_CH_DRIVER_RETRY)
 		return NULL;
 	a = json_object_new_array();
 	/* a device's region is fixed for its life, the list under change_lock */
-	for (size_t i = 0; i < ch->nr_due; i++) {
-		const struct hmfs_dev *d = ch->due[i];
-		uint64_t first = d->addr / bs;
-
-		json_object_array_add(a, run_json(first, (d->addr + d->size + bs - 1) / bs - first));
-	}
+	for (size_t i = 0; i < ch->nr_due; i++)
+		json_object_array_add(a, dev_range_json(ctx, ch->due[i]->addr, ch->due[i]->size));
 	return a;
 }
 
@@ -1199,13 +1202,11 @@ static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 json_object *hmfs_state_dev_ranges(struct hmfs_ctx *ctx, json_object *devs)
 {
 	json_object *a = json_object_new_array();
-	uint64_t bs = ctx->block_size;
 
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
-		uint64_t first = u64(d, "addr") / bs;
 
-		json_object_array_add(a, run_json(first, (u64(d, "addr") + u64(d, "size") + bs - 1) / bs - first));
+		json_object_array_add(a, dev_range_json(ctx, u64(d, "addr"), u64(d, "size")));
 	}
 	return a;
 }
