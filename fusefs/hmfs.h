@@ -391,6 +391,7 @@ struct hmfs_sub { /* a control client following events (ctlsock.c) */
 };
 
 struct hmfs_loop;
+struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
@@ -443,6 +444,7 @@ struct hmfs_ctx {
 
 	struct hmfs_snode *snodes;
 	int nr_snodes;
+	struct hmfs_kfcache *kfcache; /* tree.c: the sorted part of recent listings */
 	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
 	int sn_busnodedev; /* bus/node/devices */
 	struct hmfs_cpus cpus;

@@ -354,6 +354,9 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 	ctx->sn_acpi_busdev = links;
 }
 
+static int kf_cache_init(struct hmfs_ctx *ctx);
+static void kf_cache_free(struct hmfs_ctx *ctx);
+
 int hmfs_tree_init(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = &ctx->cfg;
@@ -363,18 +366,13 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	ctx->snodes = calloc(HMFS_MAX_SNODES, sizeof(*ctx->snodes));
 	if (!ctx->snodes)
 		return -ENOMEM;
-	if (hmfs_acpi_init(ctx)) {
-		free(ctx->snodes);
-		ctx->snodes = NULL;
-		return -ENOMEM;
-	}
+	if (hmfs_acpi_init(ctx))
+		goto out_snodes;
 	/* the machine's CPUs are the host's (nodecpu.c) */
-	if (hmfs_cpus_init(ctx, "/sys/devices/system/cpu")) {
-		hmfs_acpi_free(ctx);
-		free(ctx->snodes);
-		ctx->snodes = NULL;
-		return -ENOMEM;
-	}
+	if (hmfs_cpus_init(ctx, "/sys/devices/system/cpu"))
+		goto out_acpi;
+	if (kf_cache_init(ctx))
+		goto out_cpus;
 	ctx->sn_acpi_mhpc = ctx->sn_acpi_busdev = -1;
 	ctx->nr_snodes = 0;
 
@@ -463,6 +461,14 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
 	return 0;
+out_cpus:
+	hmfs_cpus_free(ctx);
+out_acpi:
+	hmfs_acpi_free(ctx);
+out_snodes:
+	free(ctx->snodes);
+	ctx->snodes = NULL;
+	return -ENOMEM;
 }
 
 void hmfs_tree_free(struct hmfs_ctx *ctx)
@@ -471,6 +477,7 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 	ctx->snodes = NULL;
 	hmfs_acpi_free(ctx);
 	hmfs_cpus_free(ctx);
+	kf_cache_free(ctx);
 	hmfs_iattr_free_all(ctx);
 }
 
@@ -1758,16 +1765,24 @@ static unsigned int kernfs_name_hash(const char *name)
 
 struct kf_ent {
 	unsigned int hash;
+	long pos; /* hash << 8 | its rank among equal hashes */
 	char name[64];
 	uint64_t ino;
 	mode_t mode;
 };
 
-struct kf_list {
+/* a directory's entries up to the per-block ones, in kernfs order */
+struct kf_head {
+	uint64_t ino;
+	unsigned int refs; /* under the cache's lock: its own while it keeps it, and each reader's */
+	bool per_block; /* per-block entries follow (at KF_TAIL) */
+	bool nomem;
+	struct kf_shape { /* a memory block's: its node links (kf_head_get()) */
+		int nid;
+		uint64_t nodes;
+	} shape;
 	struct kf_ent *ents;
 	size_t nr, cap;
-	bool nomem;
-	bool tail; /* stopped at a per-block entry: the table has more */
 };
 
 /* one of the per-block entries a listing has last (see above) */
@@ -1782,28 +1797,27 @@ static bool kf_per_block(uint64_t ino)
 /* the table's entries up to the per-block ones: "." and ".." as hash 0 and 1 */
 static bool kf_collect(void *arg, const char *name, uint64_t ino, mode_t mode, long off)
 {
-	struct kf_list *l = arg;
+	struct kf_head *h = arg;
 	struct kf_ent *e;
+	size_t len = strlen(name);
 
-	/* "." of memoryN/ has its per-block number */
-	if (off > 1 && kf_per_block(ino)) {
-		l->tail = true;
-		return false;
-	}
-	if (l->nr == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
+	if (h->nr == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 32;
 
-		e = realloc(l->ents, cap * sizeof(*e));
+		e = realloc(h->ents, cap * sizeof(*e));
 		if (!e) {
-			l->nomem = true;
+			h->nomem = true;
 			return false;
 		}
-		l->ents = e;
-		l->cap = cap;
+		h->ents = e;
+		h->cap = cap;
 	}
-	e = &l->ents[l->nr++];
+	e = &h->ents[h->nr++];
 	e->hash = off < 2 ? (unsigned int)off : kernfs_name_hash(name);
-	snprintf(e->name, sizeof(e->name), "%s", name);
+	if (len >= sizeof(e->name))
+		len = sizeof(e->name) - 1;
+	memcpy(e->name, name, len);
+	e->name[len] = '\0';
 	e->ino = ino;
 	e->mode = mode;
 	return true;
@@ -1816,6 +1830,211 @@ static int kf_cmp(const void *a, const void *b)
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+static void kf_head_free(struct kf_head *h)
+{
+	if (h) {
+		free(h->ents);
+		free(h);
+	}
+}
+
+/* @ino's entries up to the per-block ones, collected and sorted; NULL and *@err */
+static struct kf_head *kf_head_build(struct hmfs_ctx *ctx, uint64_t ino, long *err)
+{
+	struct kf_head *h = calloc(1, sizeof(*h));
+	struct rd rd = { .fn = kf_collect, .arg = h, .head_only = true };
+	unsigned rank = 0;
+
+	if (!h) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	h->ino = ino;
+	*err = readdir_rd(ctx, ino, 0, &rd);
+	if (h->nomem)
+		*err = -ENOMEM;
+	if (*err < 0) {
+		kf_head_free(h);
+		return NULL;
+	}
+	h->per_block = rd.per_block;
+	qsort(h->ents, h->nr, sizeof(*h->ents), kf_cmp);
+	for (size_t i = 0; i < h->nr; i++) {
+		rank = i && h->ents[i - 1].hash == h->ents[i].hash ? rank + 1 : 0;
+		h->ents[i].pos = (long)h->ents[i].hash << 8 | (rank < 0xff ? rank : 0xff);
+	}
+	return h;
+}
+
+/*
+ * The sorted part of the last KF_CACHE_DIRS directories listed: each
+ * READDIR(PLUS) request of a listing collected, hashed and sorted the
+ * whole of it again (a listing read to its end is two requests at least,
+ * a big directory one a page), and hotmemfs keeps no directory handle
+ * (no_opendir) to hang it on.  Only directories whose sorted part their
+ * inode number fixes are kept (kf_head_fixed()), so nothing has to say
+ * when one changed: a memory block's or node's directories carry the
+ * incarnation's key (a removed one's number is never given again) and
+ * their entries are the incarnation's; a static directory whose own
+ * entries never change.  Those whose entries come and go under one
+ * number (node/, memmap/, a DIMM slot's physical_nodeK links) are sorted
+ * per request, as before.  Readers take a reference under the lock and
+ * emit without it.
+ */
+#define KF_CACHE_DIRS 8
+
+struct hmfs_kfcache {
+	pthread_mutex_t lock;
+	struct kf_head *dirs[KF_CACHE_DIRS]; /* most recently listed first */
+};
+
+/* @ino's sorted part is fixed for the number's life (above) */
+static bool kf_head_fixed(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+
+	switch (HMFS_INO_CLASS(ino)) {
+	case HMFS_C_BLOCK:
+	case HMFS_C_NODE:
+	case HMFS_C_FWMAP:
+		return true;
+	case HMFS_C_ACPI:
+		return (v & 0xff) == ASUB_POWER;
+	case HMFS_C_STATIC:
+		if (v < 1 || v > (uint64_t)ctx->nr_snodes)
+			return false;
+		switch (ctx->snodes[v - 1].dyn) {
+		case DYN_NONE:
+		case DYN_BLOCKS: /* per-block entries: not in the sorted part */
+		case DYN_BUSLINKS:
+		case DYN_ACPI_SLOTS: /* as many as the machine has slots */
+			return true;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/* drop a reference; the last frees */
+static void kf_head_put(struct hmfs_kfcache *c, struct kf_head *h)
+{
+	bool last;
+
+	if (!h)
+		return;
+	pthread_mutex_lock(&c->lock);
+	last = !--h->refs;
+	pthread_mutex_unlock(&c->lock);
+	if (last)
+		kf_head_free(h);
+}
+
+/* @ino's kept sorted part, a reference taken, made the most recent; NULL: not kept */
+static struct kf_head *kf_cache_get(struct hmfs_kfcache *c, uint64_t ino)
+{
+	struct kf_head *h = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < KF_CACHE_DIRS && c->dirs[i]; i++) {
+		if (c->dirs[i]->ino != ino)
+			continue;
+		h = c->dirs[i];
+		memmove(&c->dirs[1], &c->dirs[0], (size_t)i * sizeof(*c->dirs));
+		c->dirs[0] = h;
+		h->refs++;
+		break;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return h;
+}
+
+/* keep @h (the caller keeps its reference): first, in place of one of its number or the oldest */
+static void kf_cache_add(struct hmfs_kfcache *c, struct kf_head *h)
+{
+	struct kf_head *old;
+	int i = 0;
+
+	pthread_mutex_lock(&c->lock);
+	while (i < KF_CACHE_DIRS - 1 && c->dirs[i] && c->dirs[i]->ino != h->ino)
+		i++;
+	old = c->dirs[i];
+	memmove(&c->dirs[1], &c->dirs[0], (size_t)i * sizeof(*c->dirs));
+	c->dirs[0] = h;
+	h->refs++;
+	if (old && --old->refs)
+		old = NULL;
+	pthread_mutex_unlock(&c->lock);
+	kf_head_free(old);
+}
+
+/*
+ * What a memory block's directory lists besides its table: its node
+ * links.  The block's key already says it is the same block (a block
+ * added again has a new one, incarn.c); this also holds where no key
+ * went (an engine without hotmemfs's callbacks, test_tree).  A DIMM
+ * block's firmware_node is there for the block's whole life: its slot is
+ * plugged before the add and unplugged after the removal (dev.c).
+ */
+static struct kf_shape kf_shape(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	struct kf_shape sh = { -1, 0 };
+	struct hm_block_info bi;
+
+	if (HMFS_INO_CLASS(n->ino) == HMFS_C_BLOCK && !hotmem_block_info(ctx->hm, n->id, &bi)) {
+		sh.nid = bi.nid;
+		sh.nodes = bi.nodes;
+	}
+	return sh;
+}
+
+/* @ino's sorted part, kept or built (and kept when its number fixes it); a reference to put */
+static struct kf_head *kf_head_get(struct hmfs_ctx *ctx, uint64_t ino, long *err)
+{
+	struct hmfs_kfcache *c = ctx->kfcache;
+	struct kf_head *h = NULL;
+	struct kf_shape sh = { -1, 0 };
+	struct hmfs_node n;
+	bool live = !hmfs_node_get(ctx, ino, &n);
+
+	if (live)
+		sh = kf_shape(ctx, &n);
+	/* a kept one is the live directory's: a removed one lists "." and ".." only */
+	if (live && (h = kf_cache_get(c, ino))) {
+		if (h->shape.nid == sh.nid && h->shape.nodes == sh.nodes)
+			return h;
+		kf_head_put(c, h);
+	}
+	h = kf_head_build(ctx, ino, err);
+	if (!h)
+		return NULL;
+	h->refs = 1;
+	h->shape = sh;
+	if (live && kf_head_fixed(ctx, ino))
+		kf_cache_add(c, h);
+	return h;
+}
+
+static int kf_cache_init(struct hmfs_ctx *ctx)
+{
+	ctx->kfcache = calloc(1, sizeof(*ctx->kfcache));
+	if (!ctx->kfcache)
+		return -ENOMEM;
+	pthread_mutex_init(&ctx->kfcache->lock, NULL);
+	return 0;
+}
+
+static void kf_cache_free(struct hmfs_ctx *ctx)
+{
+	if (!ctx->kfcache)
+		return;
+	for (int i = 0; i < KF_CACHE_DIRS; i++)
+		kf_head_free(ctx->kfcache->dirs[i]);
+	pthread_mutex_destroy(&ctx->kfcache->lock);
+	free(ctx->kfcache);
+	ctx->kfcache = NULL;
 }
 
 struct kf_tail {
@@ -1855,45 +2074,50 @@ static bool kf_dir(struct hmfs_ctx *ctx, uint64_t ino)
 	return top[2] < 0 || strcmp(sn[top[1]].name, "kernel") || strcmp(sn[top[2]].name, "debug");
 }
 
+/* @h's entries from position @off: LONG_MAX when all went, else the position @fn refused */
+static long kf_emit(const struct kf_head *h, long off, hmfs_dirent_fn fn, void *arg)
+{
+	size_t lo = 0, hi = h->nr;
+
+	while (lo < hi) { /* the first at or past @off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->ents[mid].pos < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < h->nr; i++) {
+		const struct kf_ent *e = &h->ents[i];
+
+		if (!fn(arg, e->name, e->ino, e->mode, e->pos))
+			return e->pos;
+	}
+	return LONG_MAX;
+}
+
 static long readdir_kernfs(struct hmfs_ctx *ctx, uint64_t ino, long off, hmfs_dirent_fn fn,
 			   void *arg)
 {
-	struct kf_list l = { 0 };
 	struct kf_tail t = { fn, arg };
 	long ret = 0;
-	unsigned rank = 0;
 
 	if (off < KF_TAIL) {
-		struct rd rd = { .fn = kf_collect, .arg = &l, .head_only = true };
+		struct kf_head *h = kf_head_get(ctx, ino, &ret);
+		bool per_block;
 
-		ret = readdir_rd(ctx, ino, 0, &rd);
-		l.tail = rd.per_block;
-		if (l.nomem)
-			ret = -ENOMEM;
-		if (ret < 0)
-			goto out;
-		qsort(l.ents, l.nr, sizeof(*l.ents), kf_cmp);
-		for (size_t i = 0; i < l.nr; i++) {
-			long pos;
-
-			rank = i && l.ents[i - 1].hash == l.ents[i].hash ? rank + 1 : 0;
-			pos = (long)l.ents[i].hash << 8 | (rank < 0xff ? rank : 0xff);
-			if (pos < off)
-				continue;
-			ret = pos;
-			if (!fn(arg, l.ents[i].name, l.ents[i].ino, l.ents[i].mode, pos))
-				goto out;
-		}
-		ret = LONG_MAX;
-		if (!l.tail)
-			goto out; /* no per-block entries: a device's directory */
+		if (!h)
+			return ret;
+		ret = kf_emit(h, off, fn, arg);
+		per_block = h->per_block;
+		kf_head_put(ctx->kfcache, h);
+		if (ret != LONG_MAX || !per_block)
+			return ret; /* a page is full, or no per-block entries: a device's directory */
 	}
 	/* the per-block entries are at DYN_OFF + id in every table that has them */
 	ret = readdir_table(ctx, ino, off > KF_TAIL ? off - KF_TAIL : DYN_OFF, kf_tail_fn, &t);
 	if (ret >= 0 && ret != LONG_MAX)
 		ret += KF_TAIL;
-out:
-	free(l.ents);
 	return ret;
 }
 

@@ -4,6 +4,7 @@
  * directory order, show()/store() against a booted host-24g engine.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -493,6 +494,114 @@ static void test_setattr_after_removal(void **state)
 	assert_int_equal(ctx->nr_iattr, kept);
 }
 
+/*
+ * The sorted part of a listing is kept for the last few directories
+ * (tree.c kf_head_get()): whatever is kept, a listing is the one built
+ * afresh -- read again, resumed anywhere, after other directories pushed
+ * it out, and for a block of the same number added again on another node.
+ */
+static void test_readdir_kept(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	struct names first = { 0 }, again = { 0 };
+	struct hmfs_node n;
+	char p[64];
+
+	assert_int_equal(path(ctx, MEM "memory0", &n), 0);
+	hmfs_readdir(ctx, n.ino, 0, collect, &first);
+	for (int round = 0; round < 3; round++) {
+		memset(&again, 0, sizeof(again));
+		hmfs_readdir(ctx, n.ino, 0, collect, &again);
+		assert_string_equal(again.buf, first.buf);
+		for (int id = 32; id < 32 + 20; id++) { /* more directories than are kept */
+			snprintf(p, sizeof(p), MEM "memory%d", id);
+			assert_string_equal(listing(ctx, p, NULL), first.buf);
+		}
+	}
+	for (int limit = 1; limit < 14; limit++) {
+		struct names part = { .limit = limit }, rest = { 0 };
+		char joined[sizeof(part.buf) * 2];
+
+		hmfs_readdir(ctx, n.ino, 0, collect, &part);
+		hmfs_readdir(ctx, n.ino, part.last + 1, collect, &rest);
+		snprintf(joined, sizeof(joined), "%s%s", part.buf, rest.buf);
+		assert_string_equal(joined, first.buf);
+	}
+}
+
+/* a block listed, removed, and one of its number back on another node: its own listing */
+static void test_readdir_kept_readd(void **state)
+{
+	struct hmfs_ctx *ctx = calloc(1, sizeof(*ctx));
+	uint64_t addr = 4ULL << 30;
+	char err[256], p[64];
+
+	(void)state;
+	assert_non_null(ctx);
+	hmfs_ctx_init(ctx);
+	assert_int_equal(hotmem_config_builtin(&ctx->cfg, "numa2"), 0);
+	assert_int_equal(hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)), 0);
+	ctx->block_size = hotmem_block_size(ctx->hm);
+	assert_int_equal(hmfs_tree_init(ctx), 0);
+	snprintf(p, sizeof(p), MEM "memory%llu", (unsigned long long)(addr / ctx->block_size));
+	assert_int_equal(hotmem_add_memory(ctx->hm, 0, addr, ctx->block_size, 0, -1), 0);
+	assert_non_null(strstr(listing(ctx, p, NULL), " node0 "));
+	assert_non_null(strstr(listing(ctx, p, NULL), " node0 "));
+	assert_int_equal(hotmem_offline_and_remove_memory(ctx->hm, addr, ctx->block_size), 0);
+	assert_string_equal(listing(ctx, p, NULL), "<error>");
+	/* no hotmemfs callbacks here: the same inode number, which the kept listing must not fool */
+	assert_int_equal(hotmem_add_memory(ctx->hm, 1, addr, ctx->block_size, 0, -1), 0);
+	assert_non_null(strstr(listing(ctx, p, NULL), " node1 "));
+	assert_null(strstr(listing(ctx, p, NULL), " node0 "));
+	hmfs_tree_free(ctx);
+	hotmem_destroy(ctx->hm);
+	free(ctx);
+}
+
+/* listings from two threads at once: the same as from one (SANITIZE=thread: no race) */
+struct lister {
+	struct hmfs_ctx *ctx;
+	const char *want[4];
+	int bad;
+};
+
+static void *lister(void *arg)
+{
+	static const char *const dirs[] = { MEM "memory0", MEM "memory0/power",
+					    "sys/devices/system/node/node0/hugepages", "sys/bus/memory" };
+	struct lister *l = arg;
+
+	for (int i = 0; i < 3000; i++) {
+		struct names nm = { 0 };
+		struct hmfs_node n;
+		int d = i % 4;
+
+		if (path(l->ctx, dirs[d], &n) || hmfs_readdir(l->ctx, n.ino, 0, collect, &nm) < 0 ||
+		    strcmp(nm.buf, l->want[d]))
+			l->bad++;
+	}
+	return NULL;
+}
+
+static void test_readdir_kept_threads(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	struct lister l[2] = { { .ctx = ctx }, { .ctx = ctx } };
+	pthread_t t[2];
+
+	for (int k = 0; k < 2; k++) {
+		l[k].want[0] = ". .. uevent node0 power online phys_device phys_index valid_zones subsystem state removable ";
+		l[k].want[1] = ". .. runtime_active_time runtime_status autosuspend_delay_ms runtime_suspended_time control ";
+		l[k].want[2] = ". .. hugepages-2048kB ";
+		l[k].want[3] = ". .. uevent drivers_autoprobe devices drivers_probe drivers ";
+	}
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, lister, &l[k]), 0);
+	for (int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	assert_int_equal(l[0].bad + l[1].bad, 0);
+}
+
 static void test_runs(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
@@ -578,6 +687,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
 		cmocka_unit_test(test_readdir_kernfs_order),
+		cmocka_unit_test(test_readdir_kept), cmocka_unit_test(test_readdir_kept_readd),
+		cmocka_unit_test(test_readdir_kept_threads),
 		cmocka_unit_test(test_show),   cmocka_unit_test(test_show_clamps),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_runs),   cmocka_unit_test(test_change_path),
