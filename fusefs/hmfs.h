@@ -437,7 +437,7 @@ struct hmfs_ctx {
 	unsigned long state_writes[HMFS_STATE_WRITE_ERRNOS];
 
 	pthread_mutex_t iattr_lock;
-	/* chained by owner (iattr.c): a memory block's entries share a chain */
+	/* chained by their owner's key (iattr.c iattr_class()): a block's inodes share a chain */
 #define HMFS_IATTR_BUCKETS 1024
 	struct hmfs_iattr *iattr[HMFS_IATTR_BUCKETS];
 	unsigned long nr_iattr;

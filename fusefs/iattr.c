@@ -51,7 +51,7 @@ struct hmfs_iattr {
 	struct timespec atime, mtime, ctime;
 	bool runtime_forbidden; /* power/control: "on" */
 	struct hmfs_xattr *xattrs;
-	/* firmware/memmap/N's: its entry's range, forgotten with its memory (iattr_fwmap_went()) */
+	/* firmware/memmap/N's: its entry's range, forgotten with its memory (hmfs_forget_block_attrs()) */
 	uint64_t fw_start, fw_end;
 	struct hmfs_iattr *next;
 };
@@ -244,7 +244,7 @@ static struct hmfs_iattr *iattr_new_in(struct hmfs_iattr **tbl, uint64_t ino)
 	return a;
 }
 
-/* a new entry @a of node @n: a firmware map entry's keeps its range (iattr_fwmap_went()) */
+/* a new entry @a of node @n: a firmware map entry's keeps its range (hmfs_forget_block_attrs()) */
 static struct hmfs_iattr *iattr_born(struct hmfs_iattr *a, const struct hmfs_node *n)
 {
 	if (a) {
