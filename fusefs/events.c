@@ -734,14 +734,26 @@ uint64_t hmfs_events_queued(struct hmfs_ctx *ctx)
 	return __atomic_load_n(&ctx->q_queued, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Caller holds q_lock.  The one rule both ways of waiting follow: wait
+ * when something was queued since *@since (@since NULL: whatever is
+ * queued), it is not all delivered yet, and a notifier will deliver it --
+ * none that never started (no subscription, or a harness without one) or
+ * is stopping (its queue drained; every held reply goes out).
+ */
+static bool must_wait_locked(const struct hmfs_ctx *ctx, const uint64_t *since)
+{
+	return (!since || ctx->q_queued != *since) && ctx->q_delivered < ctx->q_queued &&
+	       ctx->notifier_started && !ctx->q_stop;
+}
+
 void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t before, int err,
 			    size_t count)
 {
 	struct hmfs_held_reply *h = NULL;
 
 	pthread_mutex_lock(&ctx->q_lock);
-	if (ctx->q_queued != before && ctx->q_delivered < ctx->q_queued && ctx->notifier_started &&
-	    !ctx->q_stop)
+	if (must_wait_locked(ctx, &before))
 		h = malloc(sizeof(*h));
 	if (h) {
 		*h = (struct hmfs_held_reply){ ctx->q_queued, req, err, count, ctx->q_held };
@@ -839,15 +851,12 @@ void hmfs_deadline_after(struct timespec *ts, long ms)
  * nothing queued (no subscription), and a stopping one drains the queue.
  * Waits on a condition variable, never polls.
  */
-/* Caller holds q_lock: until q_delivered reaches @target or the deadline @dl */
+/* Caller holds q_lock, must_wait_locked(): until q_delivered reaches @target or the deadline @dl */
 static uint64_t wait_delivered_locked(struct hmfs_ctx *ctx, uint64_t target,
 				      const struct timespec *dl)
 {
 	int err = 0;
 
-	/* no notifier (not started, stopping, or a harness without one): none will come */
-	if (!ctx->notifier_started || ctx->q_stop)
-		return 0;
 	ctx->q_settlers++;
 	while (ctx->q_delivered < target && err != ETIMEDOUT)
 		err = pthread_cond_timedwait(&ctx->q_settled, &ctx->q_lock, dl);
@@ -870,7 +879,7 @@ static int wait_queued(struct hmfs_ctx *ctx, const uint64_t *since, long timeout
 	hmfs_deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&ctx->q_lock);
 	*left = 0;
-	if (!since || ctx->q_queued != *since)
+	if (must_wait_locked(ctx, since))
 		*left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
 	pthread_mutex_unlock(&ctx->q_lock);
 	return *left ? -ETIMEDOUT : 0;
