@@ -160,6 +160,16 @@ int conform_vmem_sizes(const char *id, long *plugged, long *requested);
 int conform_cell_main(int argc, char **argv);
 /* HOTMEM_CONFORM_WAIT (ms) and _LISTENER_RCVBUF checked; -1 and said on stderr */
 int conform_env(long *wait_ms, int *rcvbuf);
+/* what a cell knows of the agent's memoryN/state writes */
+struct conform_write_log {
+	long writes;	/* udevd's state writes (its log) */
+	long failed;	/* failure lines of the agent's log */
+	long needed;	/* writes the blocks the kernel left offline need (0 under online*) */
+	long einval;	/* writes hotmemfs refused with EINVAL over the cell */
+	long other;	/* ... with another errno */
+};
+/* each write once, in one kind: redundant (EINVAL included), else failed */
+void conform_write_kinds(const struct conform_write_log *l, long *redundant, long *failed);
 
 /* ---- conform_expect.c ---------------------------------------------------- */
 struct conform_expect {

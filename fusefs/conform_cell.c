@@ -434,32 +434,53 @@ struct writes {
 };
 
 /*
- * failed: udevd's "Failed to write ATTR{...}", hotmemd's give-ups, the
- * netlink agent's; redundant: udevd's state writes beyond the blocks the
- * kernel left offline (memhp_default_state=online*: none), each an EINVAL
- * on a real kernel that udevd hides.  And at least what hotmemfs counted:
- * EINVAL (the block was already in that state, or the zone is not allowed)
- * redundant, any other errno failed.
+ * Each state write counted once, in one kind.  redundant: udevd's state
+ * writes beyond the blocks the kernel left offline (memhp_default_state=
+ * online*: none), and at least every write hotmemfs refused with EINVAL
+ * (the block was already in that state -- the kernel's auto-online got
+ * there first -- or the zone is not allowed).  failed: a write that failed
+ * otherwise: at least hotmemfs's other errnos, and the log's failure lines
+ * but those its redundant writes account for -- udevd logs "Failed to
+ * write ATTR" for a redundant EINVAL too whenever the file does not read
+ * back what it wrote (online_movable reads back "online"), and each was
+ * counted twice, 16 writes for 8 blocks.
+ */
+void conform_write_kinds(const struct conform_write_log *l, long *redundant, long *failed)
+{
+	long f;
+
+	*redundant = l->writes > l->needed ? l->writes - l->needed : 0;
+	if (l->einval > *redundant)
+		*redundant = l->einval;
+	f = l->failed - *redundant;
+	*failed = f > l->other ? f : l->other;
+	if (*failed < 0)
+		*failed = 0;
+}
+
+/*
+ * The log's lines: udevd's "ATTR '.../state' writing" and "Failed to write
+ * ATTR{...}", hotmemd's give-ups, the netlink agent's write errors; and
+ * what hotmemfs refused since @sw0 (an agent that hides its errors is
+ * counted all the same).
  */
 static void count_writes(const struct cell *c, long heard, const struct conform_state_writes *sw0,
 			 struct writes *w)
 {
 	struct conform_state_writes sw1;
-	long writes, needed = 0;
+	struct conform_write_log l = { 0 };
 
-	w->failed = conform_count_lines(AGENT_LOG,
-					"Failed to write ATTR|give up|gave up|failed to write");
-	writes = conform_count_lines(AGENT_LOG, "ATTR '[^']*/state' writing");
+	l.failed = conform_count_lines(AGENT_LOG,
+				       "Failed to write ATTR|give up|gave up|failed to write");
+	l.writes = conform_count_lines(AGENT_LOG, "ATTR '[^']*/state' writing");
 	w->agent_chose = !conform_kernel_autoonlines();
 	/* blocks added over the event (virtio-mem: the grown ones, since removed, too) */
 	if (w->agent_chose)
-		needed = heard > (long)c->added.count ? heard : (long)c->added.count;
-	w->redundant = writes > needed ? writes - needed : 0;
+		l.needed = heard > (long)c->added.count ? heard : (long)c->added.count;
 	conform_state_writes(&sw1);
-	if (sw1.einval - sw0->einval > w->redundant)
-		w->redundant = sw1.einval - sw0->einval;
-	if (sw1.other - sw0->other > w->failed)
-		w->failed = sw1.other - sw0->other;
+	l.einval = sw1.einval - sw0->einval;
+	l.other = sw1.other - sw0->other;
+	conform_write_kinds(&l, &w->redundant, &w->failed);
 }
 
 /* the onlined new blocks offlined again, in block order: how many went */

@@ -149,8 +149,12 @@ int conform_reasons(json_object *r, char **out)
 		else
 			reason(f, "%ld of %ld blocks left offline", new - onl, new);
 	}
-	if (rw > 0)
+	/* only under memhp_default_state=online* is an EINVAL the kernel's auto-online's doing */
+	if (rw > 0 && !flag(r, "agent_chose_zones"))
 		reason(f, "%ld redundant writes: EINVAL race with the kernel's auto-online", rw);
+	else if (rw > 0)
+		reason(f, "%ld redundant writes: EINVAL, the block already in that state or the zone "
+			  "not one it can take", rw);
 	if (fw > 0)
 		reason(f, "%ld failed writes", fw);
 	/* zones are the agent's doing only where the kernel left blocks offline */

@@ -60,6 +60,19 @@ tap_ok $? "and onlining into Normal is one too"
 tail -1 "$TMP/mine" | grep -q "2 violating the expectation"
 tap_ok $? "the summary counts two violations"
 
+# each write counted once: a rule writing online_movable under
+# memhp_default_state=online gets EINVAL for each of the 8 blocks, and
+# udevd logs each as "Failed to write ATTR" too (the file reads back
+# "online"): 8 redundant writes, not 8 more failed ones (16 for 8 blocks)
+printf '%s\n' 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="online_movable"' >"$TMP/81-movable.rules"
+"$CONFORM" --reduced --rules "$TMP/81-movable.rules" --only ' memhp_default_state=online ' \
+	--json "$TMP/movable.json" >"$TMP/movable" 2>>"$TMP/err"
+sed 's/^/# /' "$TMP/movable"
+jq -e '.[0].outcome | .redundant_writes == 8 and .failed_writes == 0' "$TMP/movable.json" >/dev/null
+tap_ok $? "8 writes into blocks the kernel onlined: 8 redundant, none failed besides ($(jq -c '.[0].outcome | [.redundant_writes, .failed_writes]' "$TMP/movable.json" 2>/dev/null))"
+grep -qE "^rules:81-movable.rules +online +qemu-512m +dimm1 +8/8 +Normal:8 +0/301 +8 +0 .*✗ 8 redundant writes: EINVAL race with the kernel's auto-online \[" "$TMP/movable"
+tap_ok $? "the writes column says 8, the reason 8 redundant writes and nothing failed"
+
 # a cell that does not run is a row saying so, and the matrix goes on
 HOTMEM_ENTER=/bin/false "$CONFORM" --reduced --json "$TMP/none.json" >"$TMP/none" 2>>"$TMP/err"
 is "$?" 1 "cells that do not run: exit status 1"

@@ -43,7 +43,8 @@ static void test_reasons(void **state)
 		       "\"uevents_unsent\":2}");
 	assert_string_equal(r, "hotmemfs did not send 2 uevents (netlink-errors); "
 			       "767 of 1024 blocks left offline: the agent lost 1023 uevents (ENOBUFS); "
-			       "3 redundant writes: EINVAL race with the kernel's auto-online; "
+			       "3 redundant writes: EINVAL, the block already in that state or the "
+			       "zone not one it can take; "
 			       "1 failed writes; "
 			       "Movable is 533% of kernel memory, over auto_movable_ratio 301%; "
 			       "7 of 257 onlined blocks cannot be offlined again");
@@ -54,6 +55,44 @@ static void test_reasons(void **state)
 		       "\"auto_movable_ratio\":301,\"offlinable\":0,\"uevents_lost\":0,\"uevents_unsent\":0}");
 	assert_string_equal(r, "no new blocks appeared");
 	free(r);
+	/* under memhp_default_state=online* an EINVAL is the race with the kernel's auto-online */
+	r = reasons_of("{\"new\":8,\"online\":8,\"failed_writes\":0,\"redundant_writes\":8,"
+		       "\"agent_chose_zones\":false,\"offlinable\":7,\"uevents_lost\":0}");
+	assert_string_equal(r, "8 redundant writes: EINVAL race with the kernel's auto-online");
+	free(r);
+}
+
+/* each write once: udevd's failure line of a redundant EINVAL is not a failed write too */
+static void test_write_kinds(void **state)
+{
+	struct conform_write_log l;
+	long red, failed;
+
+	/* online_movable under memhp_default_state=online: 8 writes, 8 EINVAL, 8 failure lines */
+	l = (struct conform_write_log){ .writes = 8, .failed = 8, .needed = 0, .einval = 8 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 8);
+	assert_int_equal(failed, 0);
+	/* an agent that hides its errors: hotmemfs's counts alone */
+	l = (struct conform_write_log){ .einval = 5, .other = 2 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 5);
+	assert_int_equal(failed, 2);
+	/* blocks left offline by the kernel: the needed writes are neither */
+	l = (struct conform_write_log){ .writes = 8, .needed = 8 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 0);
+	assert_int_equal(failed, 0);
+	/* one write more than needed (EINVAL, logged), one EBUSY give-up logged */
+	l = (struct conform_write_log){ .writes = 9, .failed = 2, .needed = 8, .einval = 1, .other = 1 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 1);
+	assert_int_equal(failed, 1);
+	/* failure lines beyond what hotmemfs refused (hotmemfs's status failed): the log's */
+	l = (struct conform_write_log){ .writes = 8, .failed = 3, .needed = 8 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 0);
+	assert_int_equal(failed, 3);
 }
 
 static void test_expectations(void **state)
@@ -169,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_write_kinds),
 		cmocka_unit_test(test_expectations),
 		cmocka_unit_test(test_short_setting),
 		cmocka_unit_test(test_json_as_jq),
