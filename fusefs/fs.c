@@ -57,6 +57,7 @@ struct hmfs_loop {
 	pthread_t *workers;
 	bool *static_waits; /* by static inode number: static_may_wait() */
 	bool blocks_atime_stale; /* blocks_atime_note() */
+	struct stat userns; /* hotmemfs's /proc/self/ns/user, read at start (st_ino 0: not) */
 	/* removed nodes' attributes as a setattr through a held inode left them (orphan_*()) */
 	pthread_mutex_t orphan_lock;
 	struct orphan_attr *orphans; /* newest first */
@@ -155,39 +156,79 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
  * makes (capable()), never for what the kernel already refused.
  */
 
-/* the caller's user namespace is ours: 1, another: 0, not known (not ours to read): -1 */
-static int req_same_userns(const struct fuse_ctx *fc)
+/*
+ * What /proc says of a request's caller, read when a rule needs it and
+ * once per request: a chown asked capable_wrt_inode() twice (the owner,
+ * the group), each statting two namespace links and parsing
+ * /proc/PID/status.  Not kept across requests: the kernel asks
+ * current_cred() at each call, and a thread keeps its id and start time
+ * across capset(), setuid() and unshare(CLONE_NEWUSER).
+ */
+struct req_caller {
+	struct hmfs_ctx *ctx;
+	const struct fuse_ctx *fc;
+	int same; /* req_same_userns(), once asked; REQ_UNREAD before */
+	int has_eff; /* CapEff read: 1, unreadable: -1, REQ_UNREAD */
+	unsigned long long eff;
+};
+#define REQ_UNREAD (-2)
+#define REQ_CALLER(ctx, req) { (ctx), fuse_req_ctx(req), REQ_UNREAD, REQ_UNREAD, 0 }
+
+/*
+ * the caller's user namespace is ours: 1, another: 0, not known (not ours
+ * to read): -1.  Ours is read once a session (hmfs_loop's userns):
+ * hotmemfs never changes its user namespace (uevent.c unshares the
+ * network's alone, before any thread).
+ */
+static int req_same_userns(struct req_caller *c)
 {
-	struct stat self, them;
+	const struct stat *self = c->ctx->loop ? &c->ctx->loop->userns : NULL;
+	struct stat own, them;
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)fc->pid);
-	if (stat(path, &them) || stat("/proc/self/ns/user", &self))
+	if (!self || !self->st_ino) {
+		if (stat("/proc/self/ns/user", &own))
+			return -1;
+		self = &own;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->fc->pid);
+	if (stat(path, &them))
 		return -1;
-	return them.st_ino == self.st_ino && them.st_dev == self.st_dev;
+	return them.st_ino == self->st_ino && them.st_dev == self->st_dev;
 }
 
-/* capability @cap in the caller's effective set (CapEff), in its own user namespace */
-static bool req_cap_eff(const struct fuse_ctx *fc, int cap)
+static int caller_same_userns(struct req_caller *c)
+{
+	if (c->same == REQ_UNREAD)
+		c->same = req_same_userns(c);
+	return c->same;
+}
+
+/* the caller's effective set (CapEff, in its own user namespace): 1, or -1 unreadable */
+static int req_cap_eff(const struct fuse_ctx *fc, unsigned long long *eff)
 {
 	char path[64], line[256];
-	bool has = false;
+	int ret = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)fc->pid);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long eff;
-
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			has = eff >> cap & 1;
-			break;
-		}
+		return -1;
+	while (ret < 0 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "CapEff: %llx", eff) == 1)
+			ret = 1;
 	}
 	fclose(f);
-	return has;
+	return ret;
+}
+
+/* capability @cap in the caller's effective set */
+static bool caller_cap_eff(struct req_caller *c, int cap)
+{
+	if (c->has_eff == REQ_UNREAD)
+		c->has_eff = req_cap_eff(c->fc, &c->eff);
+	return c->has_eff > 0 && (c->eff >> cap & 1);
 }
 
 /*
@@ -200,13 +241,14 @@ static bool req_cap_eff(const struct fuse_ctx *fc, int cap)
  * our PID namespace (pid 0): only the uid can say (0: let through).  /proc
  * of a thread gone meanwhile: refused.  A namespace link we may not read
  * (a hotmemfs that is not root, a caller of another user): the capability
- * alone.
+ * alone.  The capability first: a caller without it costs no namespace
+ * link.
  */
-static bool req_capable(const struct fuse_ctx *fc, int cap)
+static bool req_capable(struct req_caller *c, int cap)
 {
-	if (!fc->pid)
-		return fc->uid == 0;
-	return req_same_userns(fc) != 0 && req_cap_eff(fc, cap);
+	if (!c->fc->pid)
+		return c->fc->uid == 0;
+	return caller_cap_eff(c, cap) && caller_same_userns(c) != 0;
 }
 
 #define CAP_CHOWN_BIT 0 /* <linux/capability.h>'s numbers */
@@ -237,17 +279,14 @@ static bool req_id_mapped(const struct fuse_ctx *fc, const char *map, unsigned l
  * inode's owner and group @st mapped there (privileged_wrt_inode_uidgid()):
  * root of a child user namespace may chown what its namespace maps.
  */
-static bool req_capable_wrt_inode(const struct fuse_ctx *fc, int cap, const struct stat *st)
+static bool req_capable_wrt_inode(struct req_caller *c, int cap, const struct stat *st)
 {
-	int same;
-
-	if (!fc->pid)
-		return fc->uid == 0;
-	same = req_same_userns(fc);
-	if (!req_cap_eff(fc, cap))
+	if (!c->fc->pid)
+		return c->fc->uid == 0;
+	if (!caller_cap_eff(c, cap))
 		return false;
-	return same != 0 || (req_id_mapped(fc, "uid_map", st->st_uid) &&
-			     req_id_mapped(fc, "gid_map", st->st_gid));
+	return caller_same_userns(c) != 0 || (req_id_mapped(c->fc, "uid_map", st->st_uid) &&
+					      req_id_mapped(c->fc, "gid_map", st->st_gid));
 }
 
 /*
@@ -298,22 +337,22 @@ static bool req_in_group(fuse_req_t req, gid_t gid)
 static int setattr_allowed(fuse_req_t req, const struct stat *st, const struct stat *attr,
 			   int to_set)
 {
-	const struct fuse_ctx *fc = fuse_req_ctx(req);
-	bool owner = fc->uid == st->st_uid;
+	struct req_caller c = REQ_CALLER(req_ctx(req), req);
+	bool owner = c.fc->uid == st->st_uid;
 	/* FUSE's *_NOW come with their plain bit: ATTR_TOUCH, not ATTR_*TIME_SET */
 	int times = to_set & SETATTR_TIMES_SET &
 		    ~((to_set & FUSE_SET_ATTR_ATIME_NOW ? FUSE_SET_ATTR_ATIME : 0) |
 		      (to_set & FUSE_SET_ATTR_MTIME_NOW ? FUSE_SET_ATTR_MTIME : 0));
 
 	if ((to_set & FUSE_SET_ATTR_UID) && !(owner && attr->st_uid == st->st_uid) &&
-	    !req_capable_wrt_inode(fc, CAP_CHOWN_BIT, st))
+	    !req_capable_wrt_inode(&c, CAP_CHOWN_BIT, st))
 		return -EPERM;
 	if ((to_set & FUSE_SET_ATTR_GID) &&
 	    !(owner && (attr->st_gid == st->st_gid || req_in_group(req, attr->st_gid))) &&
-	    !req_capable_wrt_inode(fc, CAP_CHOWN_BIT, st))
+	    !req_capable_wrt_inode(&c, CAP_CHOWN_BIT, st))
 		return -EPERM;
 	if (((to_set & FUSE_SET_ATTR_MODE) || times) && !owner &&
-	    !req_capable_wrt_inode(fc, CAP_FOWNER_BIT, st))
+	    !req_capable_wrt_inode(&c, CAP_FOWNER_BIT, st))
 		return -EPERM;
 	return 0;
 }
@@ -809,9 +848,13 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		return;
 	}
 	/* capable(CAP_SYS_ADMIN) before the store parses anything; the mode is root's to change */
-	if (hmfs_store_needs_admin(&of->node) && !req_capable(fuse_req_ctx(req), CAP_SYS_ADMIN_BIT)) {
-		fuse_reply_err(req, EPERM);
-		return;
+	if (hmfs_store_needs_admin(&of->node)) {
+		struct req_caller c = REQ_CALLER(ctx, req);
+
+		if (!req_capable(&c, CAP_SYS_ADMIN_BIT)) {
+			fuse_reply_err(req, EPERM);
+			return;
+		}
 	}
 	count = hmfs_write_buf(tmp, buf, size);
 	before = hmfs_events_queued(ctx);
@@ -998,6 +1041,8 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 	loop.tail = &loop.head;
 	pthread_mutex_init(&loop.lock, NULL);
 	pthread_mutex_init(&loop.orphan_lock, NULL);
+	if (stat("/proc/self/ns/user", &loop.userns))
+		loop.userns.st_ino = 0; /* read per request then (req_same_userns()) */
 	pthread_cond_init(&loop.cond, NULL);
 	loop.workers = calloc(loop.nr_workers, sizeof(*loop.workers));
 	loop.static_waits = static_waits(ctx);
@@ -1248,10 +1293,11 @@ static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, cons
 static ssize_t xattr_list(fuse_req_t req, struct hmfs_ctx *ctx, const struct hmfs_node *n,
 			  char *buf, size_t size)
 {
+	struct req_caller c = REQ_CALLER(ctx, req);
 	bool hid;
 	ssize_t ret = hmfs_xattr_list(ctx, n, false, buf, size, &hid);
 
-	if (hid && req_capable(fuse_req_ctx(req), CAP_SYS_ADMIN_BIT))
+	if (hid && req_capable(&c, CAP_SYS_ADMIN_BIT))
 		ret = hmfs_xattr_list(ctx, n, true, buf, size, &hid);
 	return ret;
 }
