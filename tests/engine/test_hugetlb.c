@@ -126,6 +126,47 @@ static void test_memory_failure_dissolves_a_free_huge_page(void **state)
 	}
 }
 
+/*
+ * The same while the host refuses the huge page's vmemmap back (HVO's
+ * restore, dissolve_free_hugetlb_folio()'s hugetlb_vmemmap_restore_folio()
+ * failing): -EBUSY with nothing changed -- the pool, its vmemmap still
+ * optimised, nothing poisoned or counted (the kernel's MF_FAILED leaves
+ * the folio poisoned in the pool: docs/engine.md); then with the host
+ * willing, dissolved and recovered.
+ */
+static void test_memory_failure_of_a_huge_page_the_host_cannot_restore(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct hm_snapshot before, after;
+	struct hm_node_info ni;
+	unsigned long pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 2), 2);
+	pfn = hm->hugetlb_pool[1] + 3;
+	snapshot(hm, &before);
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 64;
+	assert_int_equal(hotmem_memory_failure(hm, pfn), -EBUSY);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(hm->hugetlb_nr, 2);
+	assert_int_equal(hvo_saved(hm), 14);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 0);
+	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+	assert_int_equal(ni.mf_total, 0);
+	check(hm);
+	assert_int_equal(hotmem_memory_failure(hm, pfn), 0);
+	assert_int_equal(hm->hugetlb_nr, 1);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_hvo_off_saves_nothing(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
@@ -1214,6 +1255,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_dissolves_a_free_huge_page),
+		cmocka_unit_test(test_memory_failure_of_a_huge_page_the_host_cannot_restore),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),

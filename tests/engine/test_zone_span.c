@@ -176,12 +176,52 @@ static void test_movable_watermarks(void **state)
 	hotmem_destroy(hm);
 }
 
+static bool pcp_high_set(struct hotmem *hm, int zid)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+	return zi.pcp_high_set;
+}
+
+/*
+ * The pagesets' pcp->high (/proc/zoneinfo's "high:", 6.12+): off 0 once an
+ * allocation or free went through the zone's per-CPU lists since its
+ * pageset was set up.  At boot ZONE_DMA is not (the host's: high 0), the
+ * others are; a ZONE_MOVABLE onlined afresh is not until something is
+ * allocated from it, and not again once emptied and onlined anew.
+ */
+static void test_pcp_high_moves_off_zero_when_used(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long h[4];
+
+	(void)state;
+	assert_false(pcp_high_set(hm, HM_ZONE_DMA));
+	assert_true(pcp_high_set(hm, HM_ZONE_DMA32));
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_false(pcp_high_set(hm, HM_ZONE_MOVABLE));
+	assert_int_equal(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, 4, h), 4);
+	assert_true(pcp_high_set(hm, HM_ZONE_MOVABLE));
+	assert_int_equal(hotmem_free_all(hm), 4);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_false(pcp_high_set(hm, HM_ZONE_MOVABLE));
+	/* a huge page (HPAGE_PMD_ORDER goes through them too) */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_true(pcp_high_set(hm, HM_ZONE_MOVABLE));
+	assert_false(pcp_high_set(hm, HM_ZONE_DMA));
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_node_block_lost_memmap),
 		cmocka_unit_test(test_multi_zone_block_lost_memmap),
 		cmocka_unit_test(test_movable_watermarks),
+		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
