@@ -2,6 +2,7 @@
 /* hotmem-trace compare: normalise, align and diff two traces */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,6 +485,19 @@ out:
 	return err;
 }
 
+/* @arg as a number from 0 to @max, else said: "--max abc" was atoi()'s 0, "all" */
+static int parse_count(const char *opt, const char *arg, long long max, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(arg, &end, 10);
+	if (!errno && end != arg && !*end && *v >= 0 && *v <= max)
+		return 0;
+	fprintf(stderr, "hotmem-trace compare: bad %s '%s' (a number, 0 to %lld)\n", opt, arg, max);
+	return -EINVAL;
+}
+
 static void compare_usage(FILE *f)
 {
 	fprintf(f, "usage: hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
@@ -501,6 +515,7 @@ int hmt_compare_main(int argc, char **argv)
 					      { 0 } };
 	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .out = stdout };
 	struct hmt_trace a, b;
+	long long max = 0;
 	int c, err;
 
 	optind = 1;
@@ -510,10 +525,13 @@ int hmt_compare_main(int argc, char **argv)
 			o.strict = true;
 			break;
 		case 't':
-			o.memfree_tol_kb = atoll(optarg);
+			if (parse_count("--memfree-tolerance", optarg, LLONG_MAX, &o.memfree_tol_kb))
+				return 2;
 			break;
 		case 'm':
-			o.max_report = atoi(optarg);
+			if (parse_count("--max", optarg, INT_MAX, &max))
+				return 2;
+			o.max_report = max;
 			break;
 		case 'r':
 			o.require = optarg;

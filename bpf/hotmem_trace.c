@@ -113,6 +113,20 @@ static void usage(FILE *f)
 		"Stops on SIGINT/SIGTERM, detaching and unpinning everything.\n");
 }
 
+/* seconds, > 0: "-d abc" was atof()'s 0, no limit at all */
+static int parse_duration(const char *arg, double *sec)
+{
+	char *end;
+
+	errno = 0;
+	*sec = strtod(arg, &end);
+	if (!errno && end != arg && !*end && *sec > 0 && *sec < 1e9)
+		return 0;
+	fprintf(stderr, "hotmem-trace: bad --duration '%s' (seconds, more than 0: 10, 0.5)\n",
+		arg);
+	return -EINVAL;
+}
+
 static bool all_digits(const char *s)
 {
 	return *s && !s[strspn(s, "0123456789")];
@@ -190,7 +204,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->per_probe = true;
 			break;
 		case 'd':
-			o->duration = atof(optarg);
+			if (parse_duration(optarg, &o->duration))
+				return 2;
 			break;
 		case 'q':
 			o->quiet = true;

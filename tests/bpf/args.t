@@ -12,7 +12,7 @@ T=$B/tests/bpf/usdt_target
 [ -x "$HT" ] || skip_all "not built: $HT (run make)"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..10"
+echo "1..12"
 
 # pids that cannot exist (pid_max is at most 2^22): nothing is attached
 # even if a hotmem-trace without the check got that far
@@ -35,6 +35,15 @@ ok $? "hotmem-trace true (no --): exit 2, 'a command goes after --'"
 "$HT" -q --no-pin --pin -- true > /dev/null 2> "$D/err"
 [ $? = 2 ] && grep -q "unexpected argument 'true'" "$D/err"
 ok $? "hotmem-trace --pin -- true: -- is --pin's directory, true unexpected"
+
+# a duration that is not one was atof()'s 0: no limit, traced until killed
+"$HT" -q --no-pin -d abc -- true > /dev/null 2> "$D/err"
+[ $? = 2 ] && grep -q "^hotmem-trace: bad --duration 'abc' (seconds, more than 0" "$D/err"
+ok $? "-d abc: exit 2, said, nothing started"
+# (with a command: a hotmem-trace without the check stops when it fails)
+"$HT" -q --no-pin --duration -1 -- true > /dev/null 2> "$D/err"
+[ $? = 2 ] && grep -q "bad --duration '-1'" "$D/err"
+ok $? "--duration -1: exit 2"
 
 "$HT" --help | grep -q -- "-- COMMAND ARGS"
 ok $? "--help still says a command goes after --"

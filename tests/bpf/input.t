@@ -11,7 +11,7 @@
 [ -x "$HT" ] || skip_all "not built: $HT (run make)"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..17"
+echo "1..19"
 
 ev() {	# ts ev phase start_pfn nr_pages zone
 	printf '{"ts":%s,"src":"emulator","ev":"%s","phase":"%s","start_pfn":%s,"nr_pages":%s,"nid":0,"zone":%s,"ret":0}\n' "$@"
@@ -70,6 +70,14 @@ ok $? "timeline noisy.jsonl: drawn (memory32), the skipped lines said"
 "$HT" compare "$D/empty.jsonl" "$D/empty.jsonl" > /dev/null 2> "$D/err"
 [ $? = 0 ] && [ ! -s "$D/err" ]
 ok $? "compare of two empty traces: exit 0, nothing on stderr"
+
+# numbers that are not: --max abc was atoi()'s 0 ("all"), a tolerance 0 kB
+"$HT" compare --max abc "$D/good.jsonl" "$D/good.jsonl" > "$D/out" 2> "$D/err"
+[ $? = 2 ] && grep -q "^hotmem-trace compare: bad --max 'abc' (a number, 0 to " "$D/err" && [ ! -s "$D/out" ]
+ok $? "compare --max abc: exit 2, said, nothing compared"
+"$HT" compare --memfree-tolerance 4M "$D/good.jsonl" "$D/good.jsonl" > /dev/null 2> "$D/err"
+[ $? = 2 ] && grep -q "bad --memfree-tolerance '4M'" "$D/err"
+ok $? "compare --memfree-tolerance 4M: exit 2 (kB, a number)"
 
 # #18: the DMA32 watermarks' range lies below the base pfn 0x100000
 head -1 "$D/good.jsonl" > "$D/add-only.jsonl"
