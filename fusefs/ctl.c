@@ -509,15 +509,12 @@ struct ctl_signal {
 static bool ctl_signal_pending(void *arg)
 {
 	struct ctl_signal *s = arg;
-	struct timespec now;
 
 	if (__atomic_load_n(&s->ctx->stopping, __ATOMIC_ACQUIRE))
 		s->why = "hotmemfs is stopping";
 	else if (s->client && s->client->signal_pending(s->client->arg))
 		s->why = "the client hung up";
-	else if (s->end.tv_sec && !clock_gettime(CLOCK_MONOTONIC, &now) &&
-		 (now.tv_sec > s->end.tv_sec ||
-		  (now.tv_sec == s->end.tv_sec && now.tv_nsec >= s->end.tv_nsec)))
+	else if (s->end.tv_sec && hmfs_deadline_passed(&s->end))
 		s->why = "the timeout ran out";
 	return s->why != NULL;
 }

@@ -843,6 +843,14 @@ void hmfs_deadline_after(struct timespec *ts, long ms)
 	}
 }
 
+bool hmfs_deadline_passed(const struct timespec *ts)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > ts->tv_sec || (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+}
+
 /*
  * The events queued when asked, not those after: a settle under a
  * steady stream of changes still returns.  The notifier counts an event

@@ -985,6 +985,8 @@ void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
 /* CLOCK_MONOTONIC now + @ms */
 void hmfs_deadline_after(struct timespec *ts, long ms);
+/* CLOCK_MONOTONIC has reached @ts (one hmfs_deadline_after() made) */
+bool hmfs_deadline_passed(const struct timespec *ts);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 /* the block @n (an open file's) went since its key @key was read (kernfs: ENODEV) */

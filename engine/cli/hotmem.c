@@ -61,22 +61,24 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
+/* CLOCK_MONOTONIC in ms: an offline's timeout is in ms */
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 struct deadline {
-	struct timespec at;	/* tv_sec 0: none */
+	long long at_ms;	/* monotonic_ms() when it runs out; 0: none */
 };
 
 static bool cli_signal_pending(void *arg)
 {
 	const struct deadline *d = arg;
-	struct timespec now;
 
-	if (interrupted)
-		return true;
-	if (!d->at.tv_sec)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > d->at.tv_sec ||
-	       (now.tv_sec == d->at.tv_sec && now.tv_nsec >= d->at.tv_nsec);
+	return interrupted || (d->at_ms && monotonic_ms() >= d->at_ms);
 }
 
 static void on_event(const struct hm_event *ev, void *arg)
@@ -198,7 +200,7 @@ static int run_line(struct hotmem *hm, char *line)
 			return -EINVAL;
 		ret = type < 0 ? type : hotmem_block_set_state(hm, block, type);
 	} else if (!strcmp(argv[0], "offline") && (argc == 2 || argc == 3)) {
-		struct deadline d = { { 0, 0 } };
+		struct deadline d = { 0 };
 		const struct hotmem_task task = { cli_signal_pending, &d };
 		unsigned long block;
 		long ms = 0;
@@ -206,11 +208,8 @@ static int run_line(struct hotmem *hm, char *line)
 		if (parse_ulong(argv[1], &block) ||
 		    (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0)))
 			return -EINVAL;
-		if (ms > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &d.at);
-			d.at.tv_sec += ms / 1000 + (d.at.tv_nsec + (ms % 1000) * 1000000) / 1000000000;
-			d.at.tv_nsec = (d.at.tv_nsec + (ms % 1000) * 1000000) % 1000000000;
-		}
+		if (ms > 0)
+			d.at_ms = monotonic_ms() + ms;
 		interrupted = 0;
 		in_offline = 1;
 		ret = hotmem_block_set_state_task(hm, block, HM_MMOP_OFFLINE, &task);
