@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
 #define DEFAULT_STATE "/var/lib/hotmem/hotmemfs.state"
+/* below systemd's TimeoutStopSec (90 s): our own word comes before its SIGKILL */
+#define DEFAULT_STOP_WAIT_S 30
 
 struct opts {
 	const char *mountpoint;
@@ -35,6 +38,7 @@ struct opts {
 	int nr_uevent_socks;
 	unsigned int threads;
 	double attr_timeout;
+	long stop_wait_ms;
 	bool fresh, debug, sync_background;
 };
 
@@ -68,6 +72,9 @@ static void usage(FILE *f)
 		"                            (it survives a host crash); background: it is written,\n"
 		"                            and synced right after (it survives kill -9 of hotmemfs,\n"
 		"                            a host crash may lose the last ones) (default always)\n"
+		"      --stop-wait SEC       at a stop, wait at most SEC for the notifier to leave\n"
+		"                            the kernel, then detach the mount and exit 1 without\n"
+		"                            it (default 30)\n"
 		"  -d, --debug               FUSE debug output\n"
 		"  -h, --help                this text\n"
 		"\n"
@@ -93,16 +100,16 @@ static int parse_threads(const char *arg, unsigned int *out)
 	return 0;
 }
 
-/* a cache lifetime: seconds, 0 (no caching) to a year */
-static int parse_seconds(const char *arg, double *out)
+/* @opt's seconds, @min to @max (--attr-timeout: a cache lifetime, --stop-wait) */
+static int parse_seconds(const char *opt, const char *arg, double min, double max, double *out)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v) || v < 0 || v > 31536000) {
-		fprintf(stderr, "hotmemfs: --attr-timeout: '%s': seconds, 0 to 31536000\n", arg);
+	if (errno || end == arg || *end || !isfinite(v) || v < min || v > max) {
+		fprintf(stderr, "hotmemfs: %s: '%s': seconds, %.0f to %.0f\n", opt, arg, min, max);
 		return -1;
 	}
 	*out = v;
@@ -122,11 +129,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "threads", required_argument, NULL, 't' },
 		{ "attr-timeout", required_argument, NULL, 'A' },
 		{ "state-sync", required_argument, NULL, 'Y' },
+		{ "stop-wait", required_argument, NULL, 'W' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	double stop_wait;
 	int c;
 
 	/*
@@ -136,7 +145,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .control = DEFAULT_CONTROL,
 			    .state = DEFAULT_STATE,
 			    .threads = hmfs_default_threads(sysconf(_SC_NPROCESSORS_ONLN)),
-			    .attr_timeout = 3600 };
+			    .attr_timeout = 3600,
+			    .stop_wait_ms = DEFAULT_STOP_WAIT_S * 1000L };
 	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -170,8 +180,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			break;
 		case 'A':
-			if (parse_seconds(optarg, &o->attr_timeout))
+			if (parse_seconds("--attr-timeout", optarg, 0, 31536000, &o->attr_timeout))
 				return -1;
+			break;
+		case 'W':
+			/* 0 would give up on a notifier that is not even in the kernel */
+			if (parse_seconds("--stop-wait", optarg, 1, 86400, &stop_wait))
+				return -1;
+			o->stop_wait_ms = lround(stop_wait * 1000);
 			break;
 		case 'Y':
 			if (strcmp(optarg, "always") && strcmp(optarg, "background")) {
@@ -429,6 +445,48 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 	return hmfs_events_start(ctx);
 }
 
+/*
+ * ---- the stop signals ---------------------------------------------------
+ *
+ * SIGTERM, SIGINT and SIGHUP are blocked in every thread from the start
+ * and taken by the stopper alone (below).
+ */
+#define STOP_KICK (SIGRTMIN + 1)
+/* stopper_end() wakes the stopper's sigwait() with this one */
+#define STOP_WAKE (SIGRTMIN + 2)
+
+/*
+ * What the stopper waits for: SIGTERM, SIGINT, SIGHUP -- each only if it
+ * was at its default action when we started, libfuse's rule
+ * (fuse_set_signal_handlers()).  One ignored (nohup, a background job of
+ * a non-interactive shell, `trap '' INT`) stays ignored: blocked, the
+ * kernel would queue it for our sigwait() instead of dropping it
+ * (sig_ignored() skips a blocked signal), and a hangup or a Ctrl-C meant
+ * for the starting shell would unmount the tree (review9 #2, 901edb3).
+ * Nothing here ever changes their actions, so asking again later gives
+ * the same set.
+ */
+static void stop_signals(sigset_t *set)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL)
+			sigaddset(set, sigs[i]);
+	}
+	sigaddset(set, STOP_WAKE);
+}
+
+/* Take the tree off @mnt, lazily: what is open in it stays open, nobody new gets in */
+static void detach_mount(const char *mnt)
+{
+	if (mnt[0])
+		umount2(mnt, MNT_DETACH);
+}
+
 static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 {
 	char mopts[1024];
@@ -459,7 +517,7 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	if (statfs(o->mountpoint, &sfs) && errno == ENOTCONN) {
 		fprintf(stderr, "hotmemfs: %s: stale mount of a dead hotmemfs, detaching it\n",
 			o->mountpoint);
-		umount2(o->mountpoint, MNT_DETACH);
+		detach_mount(o->mountpoint);
 	}
 	se = fuse_session_new(&args, &hmfs_ops, sizeof(hmfs_ops), ctx);
 	fuse_opt_free_args(&args); /* the session may have copied them */
@@ -482,57 +540,46 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
  * reading /dev/fuse it never comes back -- the teardown that drains it,
  * every write reply held for it and the writers (in D, SIGKILL or not)
  * hang for good (review4).  The three signals (those not ignored at
- * start) are blocked in every thread from the start (a signal during boot waits) and taken by a thread of
- * their own, the stopper, which first has the notifier leave the kernel
- * for good (hmfs_events_kernel_gone(), while the loop still answers), and
- * only then ends the loop: fuse_session_exit(), and a STOP_KICK to the
- * loop's thread to interrupt its read of /dev/fuse, again every
- * STOP_KICK_MS until the loop says it is done (a kick that lands between
- * the loop's check of the exit flag and its read is lost).
+ * start, stop_signals()) are blocked in every thread from the start (a
+ * signal during boot waits) and taken by a thread of their own, the
+ * stopper, from the mount to the end of teardown (stopper_main()):
+ *  - the first one stops: a thread of its own (stopper_end_loop()) has
+ *    the notifier leave the kernel for good while the loop still
+ *    answers (notifier_leave()), and only then ends the loop:
+ *    fuse_session_exit(), and a STOP_KICK to the loop's thread to
+ *    interrupt its read of /dev/fuse, again every STOP_KICK_MS until the
+ *    loop says it is done (a kick that lands between the loop's check of
+ *    the exit flag and its read is lost).  A loop that ended by itself
+ *    (fusermount -u, umount, its connection aborted) began the stop
+ *    already: the signal is told so, and counts as the first;
+ *  - the second one stops at once (stop_now()).
+ * The stop's waits for the notifier share one deadline, --stop-wait from
+ * the stop's start (the first signal, or the loop's own end): the
+ * notifier's call may wait for a reader that holds a directory's lock as
+ * long as it likes (a getdents64 into a faulting buffer), which nothing
+ * of ours can end.  Past it, the stop says what it waited for, ends the
+ * loop without it, saves the machine, detaches the tree and exits 1
+ * (stop_stuck()) -- the process is gone once that call returns.  Ending
+ * the loop then cannot leave a lookup of ours unanswered holding the
+ * lock: a reader that took it before the notifier began to wait was
+ * answered long since, a later one queues behind the notifier (an
+ * rwsem's waiting writer holds back new readers).
  */
-#define STOP_KICK (SIGRTMIN + 1)
 #define STOP_KICK_MS 20
 
 struct stopper {
 	struct hmfs_ctx *ctx;
+	long wait_ms; /* --stop-wait */
 	pthread_t thread, loop_thread;
+	pthread_t ender; /* stopper_end_loop(), the first signal's */
+	pthread_t gone; /* gone_main(): hmfs_events_kernel_gone(), waited for until the deadline */
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* CLOCK_MONOTONIC */
-	bool started, loop_done; /* under lock */
-	pthread_t force_thread; /* started by the stopper, joined by stopper_end() */
-	bool force_started; /* under lock */
+	bool started; /* main's: the stopper thread runs */
+	/* under lock: */
+	bool loop_done, began, signalled, ender_started, gone_started, gone_done, said_stuck;
+	struct timespec deadline; /* the stop's, once it began */
 };
-
-/*
- * stopper_stop() wakes the stopper's sigwait() with this one, whatever
- * the three below: each may be left out of the set (stop_signals()).
- */
-#define STOP_WAKE (SIGRTMIN + 2)
-
-/*
- * What the stopper waits for: SIGTERM, SIGINT, SIGHUP -- each only if it
- * was at its default action when we started, libfuse's rule
- * (fuse_set_signal_handlers()).  One ignored (nohup, a background job of
- * a non-interactive shell, `trap '' INT`) stays ignored: blocked, the
- * kernel would queue it for our sigwait() instead of dropping it
- * (sig_ignored() skips a blocked signal), and a hangup or a Ctrl-C meant
- * for the starting shell would unmount the tree (review9 #2, 901edb3).
- * Nothing here ever changes their actions, so asking again later gives
- * the same set.
- */
-static void stop_signals(sigset_t *set)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
-
-	sigemptyset(set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		struct sigaction old;
-
-		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL)
-			sigaddset(set, sigs[i]);
-	}
-	sigaddset(set, STOP_WAKE);
-}
 
 /* the kick only interrupts the read: no SA_RESTART */
 static void stop_kick_handler(int sig)
@@ -552,14 +599,22 @@ static void stop_signals_block(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-static bool stopper_loop_done(struct stopper *st)
+/*
+ * Exit at once, every thread with us: exit_group(2) itself.  _exit() is
+ * a sanitizer's to intercept: ThreadSanitizer's sleeps (atexit_sleep_ms)
+ * and looks for leaks while the other threads run on -- the stop under
+ * way among them, finishing threads nobody joins; what it found before
+ * is reported already.
+ */
+static void __attribute__((noreturn)) exit_now(int status)
 {
-	bool done;
+	syscall(SYS_exit_group, status);
+	_exit(status);
+}
 
-	pthread_mutex_lock(&st->lock);
-	done = st->loop_done;
-	pthread_mutex_unlock(&st->lock);
-	return done;
+static const char *stop_signal_name(int sig)
+{
+	return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
 }
 
 /*
@@ -570,59 +625,98 @@ static bool stopper_loop_done(struct stopper *st)
  * first (root only: otherwise it is left dead, ENOTCONN, as after kill
  * -9).  A thread of the notifier's still in the kernel holds the exit
  * until it comes out (it waits uninterruptibly), the mount is gone by
- * then.  STOP_WAKE: stopper_end() ends this thread, the stop done.
+ * then.
  */
-static void *stopper_force_main(void *arg)
+static void stop_now(struct hmfs_ctx *ctx, int sig)
 {
-	struct stopper *st = arg;
-	sigset_t set;
-	int sig;
-
-	stop_signals(&set);
-	if (sigwait(&set, &sig) || sig == STOP_WAKE)
-		return NULL;
 	fprintf(stderr,
 		"hotmemfs: second signal (%s): stopping without waiting for the notifier, "
 		"control commands or the final save\n",
-		sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP");
-	if (st->ctx->mountpoint[0])
-		umount2(st->ctx->mountpoint, MNT_DETACH);
-	_exit(1);
+		stop_signal_name(sig));
+	detach_mount(ctx->mountpoint);
+	exit_now(1);
 }
 
-static void stopper_force_start(struct stopper *st)
+/* Caller holds st->lock: the stop's deadline starts with the stop */
+static void stop_begin_locked(struct stopper *st)
 {
-	pthread_mutex_lock(&st->lock);
-	st->force_started = !pthread_create(&st->force_thread, NULL, stopper_force_main, st);
-	pthread_mutex_unlock(&st->lock);
-}
-
-/* after teardown: a signal from now on waits, blocked, for our exit */
-static void stopper_end(struct stopper *st)
-{
-	if (!st->force_started)
+	if (st->began)
 		return;
-	pthread_kill(st->force_thread, STOP_WAKE);
-	pthread_join(st->force_thread, NULL);
-	st->force_started = false;
+	st->began = true;
+	hmfs_deadline_after(&st->deadline, st->wait_ms);
 }
 
-static void *stopper_main(void *arg)
+static void *gone_main(void *arg)
+{
+	struct stopper *st = arg;
+
+	hmfs_events_kernel_gone(st->ctx);
+	pthread_mutex_lock(&st->lock);
+	st->gone_done = true;
+	pthread_cond_broadcast(&st->cond);
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/* Caller holds st->lock; once */
+static void say_stuck_locked(struct stopper *st)
+{
+	if (st->said_stuck)
+		return;
+	st->said_stuck = true;
+	fprintf(stderr,
+		"hotmemfs: stop: the notifier is still inside the kernel after %ld.%03ld s "
+		"(--stop-wait): its invalidation (fuse_reverse_inval_entry) waits for a directory's "
+		"lock that a reader of the mount holds (see /proc/%ld/task/*/stack); stopping "
+		"without it: the session ends, the machine is saved, the tree detached, and "
+		"hotmemfs exits 1 once that call returns; a write whose reply waits for it gets "
+		"an error then, its change made\n",
+		st->wait_ms / 1000, st->wait_ms % 1000, (long)getpid());
+}
+
+/*
+ * The notifier leaves the kernel for good (hmfs_events_kernel_gone(), in
+ * a thread of its own), waited for until the stop's deadline.  False:
+ * it is still in there, and said so.  The stopper asks while the loop
+ * answers, teardown again (a loop that ended by itself, or no stopper).
+ */
+static bool notifier_leave(struct stopper *st)
+{
+	bool out;
+	int err = 0;
+
+	pthread_mutex_lock(&st->lock);
+	stop_begin_locked(st);
+	if (!st->gone_started && !st->gone_done) {
+		st->gone_started = !pthread_create(&st->gone, NULL, gone_main, st);
+		if (!st->gone_started) {
+			/* no thread: wait here, unbounded (the lock is not ours to hold meanwhile) */
+			pthread_mutex_unlock(&st->lock);
+			hmfs_events_kernel_gone(st->ctx);
+			pthread_mutex_lock(&st->lock);
+			st->gone_done = true;
+		}
+	}
+	while (!st->gone_done && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&st->cond, &st->lock, &st->deadline);
+	out = st->gone_done;
+	if (!out)
+		say_stuck_locked(st);
+	pthread_mutex_unlock(&st->lock);
+	return out;
+}
+
+/* the first signal's: the notifier out of the kernel, then the loop ended */
+static void *stopper_end_loop(void *arg)
 {
 	struct stopper *st = arg;
 	struct timespec ts;
-	sigset_t set;
-	int sig;
 
-	stop_signals(&set);
-	if (sigwait(&set, &sig) || sig == STOP_WAKE || stopper_loop_done(st))
-		return NULL; /* the loop ended by itself (unmounted): main woke us */
-	stopper_force_start(st); /* a second signal: see stopper_force_main() */
 	/* an offline under way (a store's, a control command's) ends: it holds change_lock */
 	__atomic_store_n(&st->ctx->stopping, true, __ATOMIC_RELEASE);
-	/* the loop still reads: the call in flight is answered */
-	hmfs_events_kernel_gone(st->ctx);
-	fuse_session_exit(st->ctx->se);
+	/* the loop still reads: the call in flight is answered (or the deadline passes) */
+	notifier_leave(st);
+	fuse_session_exit(__atomic_load_n(&st->ctx->se, __ATOMIC_ACQUIRE));
 	pthread_mutex_lock(&st->lock);
 	while (!st->loop_done) {
 		pthread_kill(st->loop_thread, STOP_KICK);
@@ -633,17 +727,62 @@ static void *stopper_main(void *arg)
 	return NULL;
 }
 
-static int stopper_start(struct stopper *st, struct hmfs_ctx *ctx)
+/* a stop signal: the first stops, the second stops at once */
+static void stopper_take(struct stopper *st, int sig)
+{
+	bool first, ended, ender;
+
+	pthread_mutex_lock(&st->lock);
+	first = !st->signalled;
+	st->signalled = true;
+	ended = st->loop_done;
+	stop_begin_locked(st);
+	if (first && !ended)
+		st->ender_started = !pthread_create(&st->ender, NULL, stopper_end_loop, st);
+	ender = st->ender_started;
+	pthread_mutex_unlock(&st->lock);
+	if (!first)
+		stop_now(st->ctx, sig);
+	if (ended)
+		fprintf(stderr,
+			"hotmemfs: %s: the stop is under way already (the session ended by itself); "
+			"it waits for the notifier until --stop-wait from its start, a second signal "
+			"stops at once\n",
+			stop_signal_name(sig));
+	else if (!ender)
+		stopper_end_loop(st); /* no thread for it: here, a second signal waits */
+}
+
+static void *stopper_main(void *arg)
+{
+	struct stopper *st = arg;
+	sigset_t set;
+	int sig;
+
+	stop_signals(&set);
+	while (!sigwait(&set, &sig) && sig != STOP_WAKE)
+		stopper_take(st, sig);
+	return NULL; /* stopper_end(): the stop is done */
+}
+
+/* before anything may need it: teardown asks notifier_leave() always */
+static void stopper_init(struct stopper *st, struct hmfs_ctx *ctx, long wait_ms)
 {
 	pthread_condattr_t a;
-	int ret;
 
-	*st = (struct stopper){ .ctx = ctx, .loop_thread = pthread_self() };
+	*st = (struct stopper){ .ctx = ctx, .wait_ms = wait_ms };
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
 	pthread_cond_init(&st->cond, &a);
 	pthread_condattr_destroy(&a);
+}
+
+static int stopper_start(struct stopper *st)
+{
+	int ret;
+
+	st->loop_thread = pthread_self();
 	ret = -pthread_create(&st->thread, NULL, stopper_main, st);
 	st->started = !ret;
 	return ret;
@@ -652,23 +791,58 @@ static int stopper_start(struct stopper *st, struct hmfs_ctx *ctx)
 /* the loop returned, by the stopper's doing or its own (unmounted) */
 static void stopper_stop(struct stopper *st)
 {
-	if (!st->started)
-		return;
+	bool ender, signalled;
+
 	pthread_mutex_lock(&st->lock);
 	st->loop_done = true;
-	pthread_cond_signal(&st->cond);
+	stop_begin_locked(st);
+	ender = st->ender_started;
+	signalled = st->signalled;
+	pthread_cond_broadcast(&st->cond);
 	pthread_mutex_unlock(&st->lock);
-	/* blocked in it as everywhere: its sigwait() takes it, if it still waits */
-	pthread_kill(st->thread, STOP_WAKE);
-	pthread_join(st->thread, NULL);
-	st->started = false;
+	if (ender)
+		pthread_join(st->ender, NULL);
+	if (!signalled)
+		fprintf(stderr, "hotmemfs: the session ended by itself (unmounted, or its "
+				"connection aborted): stopping\n");
 }
 
-static void teardown(struct hmfs_ctx *ctx)
+/* after teardown: a signal from now on waits, blocked, for our exit */
+static void stopper_end(struct stopper *st)
+{
+	if (st->started) {
+		pthread_kill(st->thread, STOP_WAKE);
+		pthread_join(st->thread, NULL);
+		st->started = false;
+	}
+	if (st->gone_started)
+		pthread_join(st->gone, NULL); /* out of the kernel: notifier_leave() said so */
+	st->gone_started = false;
+}
+
+/*
+ * The notifier did not come out by the stop's deadline (notifier_leave()
+ * said why), and nothing of ours can end its wait.  All that is left
+ * waits for it (hmfs_events_stop() joins it, a control command waits for
+ * its events) or frees what it uses: the tree is detached -- nobody new
+ * gets in -- and we exit 1.  The final save is done (main).
+ */
+static void stop_stuck(struct hmfs_ctx *ctx)
+{
+	fprintf(stderr, "hotmemfs: detaching %s and exiting without the notifier\n",
+		ctx->mountpoint[0] ? ctx->mountpoint : "the tree");
+	detach_mount(ctx->mountpoint);
+	if (ctx->ctl_started)
+		unlink(ctx->ctl_path);
+	exit_now(1);
+}
+
+static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 {
 	/* first (the stopper did already, unless the loop ended by itself or never ran) */
 	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
-	hmfs_events_kernel_gone(ctx);
+	if (!notifier_leave(st))
+		stop_stuck(ctx);
 	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
 	if (ctx->acpi_slots)
 		hmfs_acpi_hotplug_stop(ctx);
@@ -696,7 +870,7 @@ static void teardown(struct hmfs_ctx *ctx)
 int main(int argc, char **argv)
 {
 	struct fuse_session *se;
-	struct stopper st = { .started = false };
+	struct stopper st;
 	struct hmfs_ctx ctx;
 	struct opts o;
 	int ret;
@@ -706,6 +880,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	stop_signals_block();
 	hmfs_ctx_init(&ctx);
+	stopper_init(&st, &ctx, o.stop_wait_ms);
 	ret = prepare(&ctx, &o);
 	if (ret)
 		goto out;
@@ -728,7 +903,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu blocks of 0x%llx), control %s\n",
 		ctx.profile, o.mountpoint, hotmem_nr_blocks(ctx.hm),
 		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off");
-	ret = stopper_start(&st, &ctx);
+	ret = stopper_start(&st);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: cannot start the signal thread: %s\n", strerror(-ret));
 		goto out;
@@ -745,7 +920,7 @@ int main(int argc, char **argv)
 	if (hmfs_state_save(&ctx) == -EROFS)
 		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
 out:
-	teardown(&ctx);
+	teardown(&ctx, &st);
 	stopper_end(&st);
 	return ret ? 1 : 0;
 }

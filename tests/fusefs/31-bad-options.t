@@ -8,7 +8,8 @@ require_env
 
 for bad in "--threads 0" "--threads -1" "--threads abc" "--threads 99999999999" \
 	"--threads 4x" "--attr-timeout abc" "--attr-timeout -5" "--attr-timeout inf" \
-	"--attr-timeout nan" "--attr-timeout 1e400" "--attr-timeout 3600s"; do
+	"--attr-timeout nan" "--attr-timeout 1e400" "--attr-timeout 3600s" \
+	"--stop-wait 0" "--stop-wait -1" "--stop-wait 86401" "--stop-wait 30s"; do
 	# shellcheck disable=SC2086
 	err=$(timeout 10 "$HMFS" --state none --control "$CTL" $bad "$MNT" 2>&1)
 	rc=$?

@@ -13,57 +13,21 @@
 # No timed assertions: each wait is bounded only so that a hang fails.
 . "$(dirname "$0")/lib.sh"
 require_env
-# CONFIG_USERFAULTFD (the file is there with it); x86_64: uffd_hold.py's syscall numbers
-[ -e /proc/sys/vm/unprivileged_userfaultfd ] || skip_all "no userfaultfd(2) in this kernel"
-[ "$(uname -m)" = x86_64 ] || skip_all "uffd_hold.py knows x86_64's syscall numbers only"
+require_uffd
 M=$MNT/sys/devices/system/memory
 # lib.sh's stop_fs looks for sanitizer reports only in a hotmemfs it stops itself
 no_sanitizer_report() {
 	! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
 }
-HOLD="python3 $HOTMEM_SRC/tests/fusefs/uffd_hold.py"
-
-# wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
-wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
-
-# hold NAME: memory/'s lock held; HOLDER is its pid (0: no userfaultfd here)
-hold() {
-	rm -f "$TMP/$1.ready"
-	ls "$M" >/dev/null # memory/'s inode and names in the kernel's caches
-	$HOLD "$M" "$TMP/$1.ready" >"$TMP/$1.out" 2>&1 &
-	HOLDER_JOB=$!
-	for _ in $(seq 600); do
-		[ -e "$TMP/$1.ready" ] && break
-		kill -0 "$HOLDER_JOB" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$HOLDER_JOB" 2>/dev/null || { wait "$HOLDER_JOB"; [ $? -eq 77 ] && return 77; return 1; }
-	HOLDER=$(cat "$TMP/$1.ready")
-}
-
-# stalled: an event is queued that the notifier has not delivered
-stalled() {
-	for _ in $(seq 600); do
-		"$HMCTL" -s "$CTL" settle --timeout 0 >/dev/null 2>&1 || return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # stall_del ID: device_del ID (DEL), its REMOVE stuck in the notifier, and a
 # write (WRITER) whose reply is held behind it
 stall_del() {
 	timeout 120 "$HMCTL" -s "$CTL" device_del "$1" >/dev/null 2>"$TMP/del-$1.err" &
 	DEL=$!
-	stalled
+	notifier_stalled
 	tap_ok $? "device_del $1: its REMOVE queued, not delivered"
 	(exec 3>"$M/memory0/uevent"; echo add >&3) 2>"$TMP/w-$1.err" &
 	WRITER=$!
-}
-
-release() {
-	kill -USR1 "$HOLDER"
-	wait_gone "$HOLDER_JOB" 60 && wait "$HOLDER_JOB"
 }
 
 start_fs --state none
@@ -72,11 +36,7 @@ findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done
 ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
 tap_ok $? "a DIMM"
 
-hold a
-case $? in
-0) ok "a reader holds memory/'s lock (getdents64 faulting on a userfaultfd page)" ;;
-*) nok "a reader holds memory/'s lock: $(cat "$TMP/a.out")" ;;
-esac
+must_hold_dir "$M" a
 stall_del d1
 out=$(timeout 60 "$HMCTL" -s "$CTL" settle --timeout 1 2>&1)
 tap_ok $((!$?)) "settle --timeout 1 with the notifier stalled fails"
@@ -86,7 +46,7 @@ kill -0 "$WRITER" 2>/dev/null
 tap_ok $? "the write behind it waits for its reply"
 kill -0 "$DEL" 2>/dev/null
 tap_ok $? "device_del waits for its events' delivery"
-release
+holder_release
 tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
 timeout 90 "$HMCTL" -s "$CTL" settle --timeout 60 >/dev/null
 tap_ok $? "settle returns 0"
@@ -98,7 +58,7 @@ tap_ok $? "device_del replied, success $(cat "$TMP/del-d1.err")"
 # the same stall, and SIGTERM
 ctl device_add pc-dimm id=d2 size=128M >/dev/null && ctl settle >/dev/null
 tap_ok $? "another DIMM"
-hold b
+hold_dir "$M" b
 tap_ok $? "memory/'s lock held again"
 stall_del d2
 kill -TERM "$FS_PID"
@@ -115,7 +75,7 @@ r=$?
 echo "$out" | grep -q "No such file or directory"
 tap_ok $((r == 124 || $? != 0)) \
 	"... meanwhile, the notifier still in the kernel, the mount still answers a LOOKUP (exit $r: $out)"
-release
+holder_release
 tap_ok $? "the reader let go: $(cat "$TMP/b.out")"
 wait_gone "$FS_PID" 60
 tap_ok $? "hotmemfs stops"

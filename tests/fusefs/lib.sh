@@ -122,6 +122,88 @@ stop_notifier_leaving() {
 	return 1
 }
 
+# wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
+wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
+
+# hold_dir DIR NAME [PREFIX...]: a reader holds DIR's inode lock inside
+# getdents64(2), its copy-out faulting on a userfaultfd page
+# (uffd_hold.py), for as long as the test likes: the notifier's
+# invalidation of a name in DIR (fuse_reverse_inval_entry()) waits for it
+# in the kernel.  HOLDER: the reader's pid, HOLDER_JOB: its job; returns
+# 77 without userfaultfd, 1 if it failed ($TMP/NAME.out says why).
+# PREFIX runs it (and the ls before) as another user: setpriv ...
+hold_dir() {
+	local dir=$1 name=$2
+	shift 2
+	rm -f "$TMP/$name.ready"
+	"$@" ls "$dir" >/dev/null # DIR's inode and names in the kernel's caches
+	# the system python: a per-user one (pyenv) may not be another user's to run
+	"$@" "$(command -v /usr/bin/python3 || command -v python3)" \
+		"$HOTMEM_SRC/tests/fusefs/uffd_hold.py" "$dir" "$TMP/$name.ready" \
+		>"$TMP/$name.out" 2>&1 &
+	HOLDER_JOB=$!
+	for _ in $(seq 600); do
+		[ -e "$TMP/$name.ready" ] && break
+		kill -0 "$HOLDER_JOB" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$HOLDER_JOB" 2>/dev/null || { wait "$HOLDER_JOB"; [ $? -eq 77 ] && return 77; return 1; }
+	HOLDER=$(cat "$TMP/$name.ready")
+}
+
+# must_hold_dir DIR NAME [PREFIX...]: hold_dir and its TAP line; the test
+# skips without userfaultfd, ends if the reader failed
+must_hold_dir() {
+	hold_dir "$@"
+	case $? in
+	0) ok "a reader holds $(basename "$1")/'s lock (getdents64 faulting on a userfaultfd page)" ;;
+	77) kill9_fs; skip_all "$(cat "$TMP/$2.out")" ;;
+	*) nok "a reader holds $(basename "$1")/'s lock: $(cat "$TMP/$2.out")"; kill9_fs; done_testing; exit 1 ;;
+	esac
+}
+
+# require_uffd: uffd_hold.py can run here (CONFIG_USERFAULTFD: the sysctl
+# is there with it; x86_64: its syscall numbers)
+require_uffd() {
+	[ -e /proc/sys/vm/unprivileged_userfaultfd ] || skip_all "no userfaultfd(2) in this kernel"
+	[ "$(uname -m)" = x86_64 ] || skip_all "uffd_hold.py knows x86_64's syscall numbers only"
+}
+
+# holder_release: hold_dir's reader lets go and exits (0)
+holder_release() {
+	kill -USR1 "$HOLDER"
+	wait_gone "$HOLDER_JOB" 60 && wait "$HOLDER_JOB"
+}
+
+# notifier_stalled: 0 once an event is queued that the notifier has not
+# delivered (settle --timeout 0 fails); 1 if none within 30 s
+notifier_stalled() {
+	for _ in $(seq 600); do
+		"$HMCTL" -s "$CTL" settle --timeout 0 >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# log_says TEXT [SECONDS]: 0 once hotmemfs's log holds TEXT (grep -E), 1
+# if not within SECONDS (30)
+log_says() {
+	for _ in $(seq $((${2:-30} * 20))); do
+		grep -qE "$1" "$TMP/hotmemfs.log" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# unmounted SECONDS: 0 once $MNT is no hotmemfs mount, 1 if it still is
+unmounted() {
+	for _ in $(seq $(($1 * 20))); do
+		findmnt -t fuse.hotmemfs "$MNT" >/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # end_fs_stopped: the test stopped hotmemfs itself: whatever is left is
 # killed (not waited for: it may be stuck), the mount detached, and the
 # log must hold no sanitizer report
