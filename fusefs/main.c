@@ -446,10 +446,20 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 }
 
 /*
- * ---- the stop signals ---------------------------------------------------
+ * ---- the stop signals, and the children they must not reach ----------
  *
  * SIGTERM, SIGINT and SIGHUP are blocked in every thread from the start
- * and taken by the stopper alone (below).
+ * and taken by the stopper alone (below).  A child inherits the mask
+ * across fork and exec: libfuse's fusermount3 (a user's mount and
+ * unmount: fork and exec in libfuse 3.14's fuse_mount_fusermount() and
+ * fuse_kern_unmount()) could not be interrupted or stopped by them --
+ * a Ctrl-C or a kill(1) of a fusermount3 stuck on its mountpoint did
+ * nothing.  So a child of a fork gets our mask without them, by a child
+ * handler (pthread_atfork()).  Newer libfuse posix_spawn()s fusermount3
+ * with no attributes, where no handler runs: there the child keeps the
+ * mask of the thread that mounts or unmounts (main's, which must keep
+ * them blocked).  The auto_unmount helper that fusermount3 leaves running
+ * blocks every signal itself.
  */
 #define STOP_KICK (SIGRTMIN + 1)
 /* stopper_end() wakes the stopper's sigwait() with this one */
@@ -464,7 +474,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
  * (sig_ignored() skips a blocked signal), and a hangup or a Ctrl-C meant
  * for the starting shell would unmount the tree (review9 #2, 901edb3).
  * Nothing here ever changes their actions, so asking again later gives
- * the same set.
+ * the same set.  Async-signal-safe (fork_child_signals()).
  */
 static void stop_signals(sigset_t *set)
 {
@@ -478,6 +488,27 @@ static void stop_signals(sigset_t *set)
 			sigaddset(set, sigs[i]);
 	}
 	sigaddset(set, STOP_WAKE);
+}
+
+/* a child's mask: the calling thread's without the stop signals (async-signal-safe) */
+static void child_sigmask(sigset_t *mask)
+{
+	sigset_t stop;
+
+	pthread_sigmask(SIG_SETMASK, NULL, mask);
+	stop_signals(&stop);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&stop, sig) == 1)
+			sigdelset(mask, sig);
+}
+
+/* pthread_atfork()'s child handler: the child of a fork is single-threaded */
+static void fork_child_signals(void)
+{
+	sigset_t mask;
+
+	child_sigmask(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
 /* Take the tree off @mnt, lazily: what is open in it stays open, nobody new gets in */
@@ -597,6 +628,7 @@ static void stop_signals_block(void)
 	sigaction(STOP_KICK, &sa, NULL);
 	stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_atfork(NULL, NULL, fork_child_signals);
 }
 
 /*
