@@ -559,6 +559,13 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 			 block, state, sig.why);
 		return ret;
 	}
+	/* where to look, as a store's EBUSY says in the log (attrs.c) */
+	if (ret == -EBUSY && ch.value == HM_MMOP_OFFLINE) {
+		snprintf(r->err, ERRLEN,
+			 "memory%lld: %s failed: %s: `hotmemctl explain %lld` names every page in the way",
+			 block, state, strerror(-ret), block);
+		return ret;
+	}
 	if (ret) {
 		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s", block, state, strerror(-ret));
 		return ret;

@@ -105,6 +105,14 @@ tap_ok $? "settle --timeout 0.5: seconds as hotmemfs takes them"
 err_is 1 "error: The command bogus has not been found \(hotmemctl --help lists the commands\)" \
 	"an unknown command: hotmemfs's word, and where the commands are" -- bogus
 err_is 1 "error: memory99999: offline failed: No such device" "a refused command: exit status 1" -- offline 99999
+stop_fs
+# an offline the kernel's pages stop: where to look (the first Normal block
+# of a living kernel holds one of its pages)
+start_fs --fresh --profile qemu-512m
+ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null && ctl online 32 >/dev/null
+tap_ok $? "a DIMM's first block online in Normal"
+err_is 1 "error: memory32: offline failed: Device or resource busy: \`hotmemctl explain 32\` names every page in the way" \
+	"an offline refused EBUSY: says which command names the pages in the way" -- offline 32
 chmod 711 "$TMP"
 AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 err_is 1 "may not connect to $CTL: Permission denied: .*run hotmemctl as that user" \
