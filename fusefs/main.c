@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +28,10 @@
 #define DEFAULT_STATE "/var/lib/hotmem/hotmemfs.state"
 /* below systemd's TimeoutStopSec (90 s): our own word comes before its SIGKILL */
 #define DEFAULT_STOP_WAIT_S 30
+/* fusermount3 -u -z: how long hotmemfs waits for it */
+#define FUSERMOUNT_WAIT_MS 10000
+
+extern char **environ;
 
 struct opts {
 	const char *mountpoint;
@@ -455,7 +462,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
  * fuse_kern_unmount()) could not be interrupted or stopped by them --
  * a Ctrl-C or a kill(1) of a fusermount3 stuck on its mountpoint did
  * nothing.  So a child of a fork gets our mask without them, by a child
- * handler (pthread_atfork()).  Newer libfuse posix_spawn()s fusermount3
+ * handler (pthread_atfork()), and a child we posix_spawn() by the
+ * mask we give it.  Newer libfuse posix_spawn()s fusermount3
  * with no attributes, where no handler runs: there the child keeps the
  * mask of the thread that mounts or unmounts (main's, which must keep
  * them blocked).  The auto_unmount helper that fusermount3 leaves running
@@ -511,11 +519,60 @@ static void fork_child_signals(void)
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
-/* Take the tree off @mnt, lazily: what is open in it stays open, nobody new gets in */
+/* @pid's exit status, waited for @ms at most: -ETIMEDOUT, it is killed (not waited for) */
+static int wait_child(pid_t pid, int ms, int *status)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	int ret = 0;
+
+	if (pfd >= 0) {
+		while (poll(&p, 1, ms) < 0 && errno == EINTR)
+			;
+		close(pfd);
+	}
+	/* no pidfd (before 5.3): the wait is not bounded */
+	if (waitpid(pid, status, pfd >= 0 ? WNOHANG : 0) != pid) {
+		kill(pid, SIGKILL);
+		ret = -ETIMEDOUT;
+	}
+	return ret;
+}
+
+/*
+ * Take the tree off @mnt, lazily: what is open in it stays open,
+ * nobody new gets in.  umount2(MNT_DETACH) needs CAP_SYS_ADMIN; a
+ * user's mount is fusermount3's to take off, `fusermount3 -u -q -z` as
+ * libfuse's fuse_kern_unmount() runs it (the stale mount mount_fs()
+ * finds, a second signal's and a stuck stop's exit).  Says so when the
+ * tree stays, and what the user can do.
+ */
 static void detach_mount(const char *mnt)
 {
-	if (mnt[0])
-		umount2(mnt, MNT_DETACH);
+	char *const argv[] = { "fusermount3", "-u", "-q", "-z", "--", (char *)mnt, NULL };
+	posix_spawnattr_t a;
+	sigset_t mask;
+	int ret, status = 0;
+	pid_t pid;
+
+	if (!mnt[0] || !umount2(mnt, MNT_DETACH) || errno != EPERM)
+		return;
+	child_sigmask(&mask);
+	posix_spawnattr_init(&a);
+	posix_spawnattr_setsigmask(&a, &mask);
+	posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGMASK);
+	ret = -posix_spawnp(&pid, "fusermount3", NULL, &a, argv, environ);
+	posix_spawnattr_destroy(&a);
+	if (!ret)
+		ret = wait_child(pid, FUSERMOUNT_WAIT_MS, &status);
+	if (!ret && WIFEXITED(status) && !WEXITSTATUS(status))
+		return;
+	fprintf(stderr, "hotmemfs: cannot detach %s: fusermount3 -u -z %s; run `fusermount3 -u -z %s`\n",
+		mnt,
+		ret == -ETIMEDOUT ? "did not end" :
+		ret		  ? strerror(-ret) :
+				    "failed",
+		mnt);
 }
 
 static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
@@ -654,8 +711,7 @@ static const char *stop_signal_name(int sig)
  * kernel on a directory's lock, a control command, the final save):
  * stop at once, as systemd's stop timeout and SIGKILL would -- what was
  * acknowledged is in the state file already.  The tree is detached
- * first (root only: otherwise it is left dead, ENOTCONN, as after kill
- * -9).  A thread of the notifier's still in the kernel holds the exit
+ * first.  A thread of the notifier's still in the kernel holds the exit
  * until it comes out (it waits uninterruptibly), the mount is gone by
  * then.
  */
