@@ -145,6 +145,7 @@ long conform_uevent_drops(unsigned long skip_ino);
 /* ---- conform_ctl.c ------------------------------------------------------ */
 struct conform_state_writes {
 	long done, einval, other;
+	bool known;	/* status answered with its state-writes */
 };
 /* hotmemctl ARGS... >/dev/null, bounded; its exit code */
 int conform_ctl(const char *const args[]);
@@ -165,6 +166,7 @@ struct conform_write_log {
 	long writes;	/* udevd's state writes (its log) */
 	long failed;	/* failure lines of the agent's log */
 	long needed;	/* writes the blocks the kernel left offline need (0 under online*) */
+	bool counted;	/* hotmemfs's counts known: every write it took is in them */
 	long einval;	/* writes hotmemfs refused with EINVAL over the cell */
 	long other;	/* ... with another errno */
 };

@@ -434,24 +434,27 @@ struct writes {
 };
 
 /*
- * Each state write counted once, in one kind.  redundant: udevd's state
- * writes beyond the blocks the kernel left offline (memhp_default_state=
- * online*: none), and at least every write hotmemfs refused with EINVAL
- * (the block was already in that state -- the kernel's auto-online got
- * there first -- or the zone is not allowed).  failed: a write that failed
- * otherwise: at least hotmemfs's other errnos, and the log's failure lines
- * but those its redundant writes account for -- udevd logs "Failed to
- * write ATTR" for a redundant EINVAL too whenever the file does not read
- * back what it wrote (online_movable reads back "online"), and each was
- * counted twice, 16 writes for 8 blocks.
+ * Each state write counted once, in one kind.  redundant: a write
+ * hotmemfs refused with EINVAL (the block was already in that state -- the
+ * kernel's auto-online got there first -- or the zone is not allowed); if
+ * hotmemfs's counts are not known, udevd's state writes beyond the blocks
+ * the kernel left offline (memhp_default_state=online*: none), which
+ * counted a rule's writes of "offline" that went through as redundant too.
+ * failed: a write that failed otherwise: hotmemfs's other errnos, at least
+ * the log's failure lines but those its redundant writes account for --
+ * udevd logs "Failed to write ATTR" for a redundant EINVAL too whenever
+ * the file does not read back what it wrote (online_movable reads back
+ * "online"), and each was counted twice, 16 writes for 8 blocks -- and
+ * what hotmemfs does not count (a value state_store() cannot parse).
  */
 void conform_write_kinds(const struct conform_write_log *l, long *redundant, long *failed)
 {
 	long f;
 
-	*redundant = l->writes > l->needed ? l->writes - l->needed : 0;
-	if (l->einval > *redundant)
+	if (l->counted)
 		*redundant = l->einval;
+	else
+		*redundant = l->writes > l->needed ? l->writes - l->needed : 0;
 	f = l->failed - *redundant;
 	*failed = f > l->other ? f : l->other;
 	if (*failed < 0)
@@ -478,6 +481,7 @@ static void count_writes(const struct cell *c, long heard, const struct conform_
 	if (w->agent_chose)
 		l.needed = heard > (long)c->added.count ? heard : (long)c->added.count;
 	conform_state_writes(&sw1);
+	l.counted = sw0->known && sw1.known;
 	l.einval = sw1.einval - sw0->einval;
 	l.other = sw1.other - sw0->other;
 	conform_write_kinds(&l, &w->redundant, &w->failed);

@@ -67,6 +67,7 @@ void conform_state_writes(struct conform_state_writes *sw)
 
 	*sw = (struct conform_state_writes){ 0 };
 	if (st && json_object_object_get_ex(st, "state-writes", &w)) {
+		sw->known = true;
 		sw->done = get_long(w, "done", 0);
 		if (json_object_object_get_ex(w, "refused", &refused) &&
 		    json_object_is_type(refused, json_type_object)) {

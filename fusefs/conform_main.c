@@ -93,7 +93,9 @@ static void usage(FILE *f)
 	      "until the last block is online, and the verdict: ✓, or ✗ and why, held\n"
 	      "against what that agent is expected to do ([expected: ...] or\n"
 	      "[VIOLATION: ...]).  --rules/--agent test yours, which must pass every\n"
-	      "cell (the built-in agents are then left out unless --builtin is given).\n"
+	      "cell but for a rule's race with memhp_default_state=online* (inherent\n"
+	      "to onlining on the ADD; the built-in agents are then left out unless\n"
+	      "--builtin is given).\n"
 	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX.\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
 	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.\n",

@@ -69,30 +69,35 @@ static void test_write_kinds(void **state)
 	long red, failed;
 
 	/* online_movable under memhp_default_state=online: 8 writes, 8 EINVAL, 8 failure lines */
-	l = (struct conform_write_log){ .writes = 8, .failed = 8, .needed = 0, .einval = 8 };
+	l = (struct conform_write_log){ .writes = 8, .failed = 8, .counted = true, .einval = 8 };
 	conform_write_kinds(&l, &red, &failed);
 	assert_int_equal(red, 8);
 	assert_int_equal(failed, 0);
+	/* "offline" under online: 7 went through, 1 EBUSY (logged): not 8 redundant + 1 failed */
+	l = (struct conform_write_log){ .writes = 8, .failed = 1, .counted = true, .other = 1 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 0);
+	assert_int_equal(failed, 1);
 	/* an agent that hides its errors: hotmemfs's counts alone */
-	l = (struct conform_write_log){ .einval = 5, .other = 2 };
+	l = (struct conform_write_log){ .counted = true, .einval = 5, .other = 2 };
 	conform_write_kinds(&l, &red, &failed);
 	assert_int_equal(red, 5);
 	assert_int_equal(failed, 2);
 	/* blocks left offline by the kernel: the needed writes are neither */
-	l = (struct conform_write_log){ .writes = 8, .needed = 8 };
+	l = (struct conform_write_log){ .writes = 8, .needed = 8, .counted = true };
 	conform_write_kinds(&l, &red, &failed);
 	assert_int_equal(red, 0);
 	assert_int_equal(failed, 0);
-	/* one write more than needed (EINVAL, logged), one EBUSY give-up logged */
-	l = (struct conform_write_log){ .writes = 9, .failed = 2, .needed = 8, .einval = 1, .other = 1 };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 1);
-	assert_int_equal(failed, 1);
-	/* failure lines beyond what hotmemfs refused (hotmemfs's status failed): the log's */
-	l = (struct conform_write_log){ .writes = 8, .failed = 3, .needed = 8 };
+	/* failure lines hotmemfs did not count (a value state_store() cannot parse) */
+	l = (struct conform_write_log){ .writes = 8, .failed = 8, .counted = true };
 	conform_write_kinds(&l, &red, &failed);
 	assert_int_equal(red, 0);
-	assert_int_equal(failed, 3);
+	assert_int_equal(failed, 8);
+	/* hotmemfs's status not known: the log's, a write beyond the needed redundant */
+	l = (struct conform_write_log){ .writes = 9, .failed = 1, .needed = 8 };
+	conform_write_kinds(&l, &red, &failed);
+	assert_int_equal(red, 1);
+	assert_int_equal(failed, 0);
 }
 
 static void test_expectations(void **state)
@@ -117,11 +122,34 @@ static void test_expectations(void **state)
 	assert_string_equal(e.kind, "may");
 	conform_violation(&e, "", v, sizeof(v));
 	assert_string_equal(v, "");
-	/* yours: every cell must pass */
-	conform_expectation("rules:80-mine.rules", "memhp_default_state=online", "qemu-512m", "dimm1", &e);
+	/* your agent: every cell must pass */
+	conform_expectation("agent:my-agent --online", "memhp_default_state=online", "qemu-512m", "dimm1",
+			    &e);
 	assert_string_equal(e.kind, "ok");
 	assert_string_equal(e.re, "-");
 	conform_violation(&e, "1 failed writes", v, sizeof(v));
+	assert_string_equal(v, "should pass");
+	/* your rules: the classic rule's race under online*, said inherent; nothing else */
+	conform_expectation("rules:80-mine.rules", "memhp_default_state=online_movable", "qemu-512m",
+			    "dimm1", &e);
+	assert_string_equal(e.kind, "may");
+	assert_non_null(strstr(e.why, "inherent"));
+	conform_violation(&e, "8 redundant writes: EINVAL race with the kernel's auto-online", v,
+			  sizeof(v));
+	assert_string_equal(v, "");
+	conform_violation(&e, "", v, sizeof(v));
+	assert_string_equal(v, "");
+	conform_violation(&e, "3 of 8 blocks left offline; 5 redundant writes: EINVAL race with the "
+			      "kernel's auto-online", v, sizeof(v));
+	assert_string_equal(v, "unexpected: 3 of 8 blocks left offline");
+	conform_violation(&e, "8 redundant writes: EINVAL race with the kernel's auto-online; "
+			      "1 failed writes", v, sizeof(v));
+	assert_string_equal(v, "unexpected: 1 failed writes");
+	/* where the kernel leaves blocks offline the rule chose the zone: Normal is its fault */
+	conform_expectation("rules:/etc/udev/rules.d", "memhp_default_state=offline", "qemu-512m",
+			    "dimm1", &e);
+	assert_string_equal(e.kind, "ok");
+	conform_violation(&e, "1 of 8 onlined blocks cannot be offlined again", v, sizeof(v));
 	assert_string_equal(v, "should pass");
 }
 
