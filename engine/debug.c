@@ -32,19 +32,80 @@ const char *page_type_name(const struct page *page)
 	}
 }
 
-/* the page flags the kernel knows, by its names */
+/*
+ * The flags word as a 6.12 x86_64 kernel lays it out, not the engine's:
+ * the engine keeps private bits there (PG_kernel, PG_workload, PG_vmemmap,
+ * PageBuddy...) that a kernel developer decoding the word with page-flags.h
+ * would read as flags that are not set.  6.12's enum pageflags (PG_error
+ * and PG_uncached gone, PG_owner_2 in; CONFIG_MEMORY_FAILURE) and
+ * page-flags-layout.h for a Debian 6.12 config, the reference's
+ * (kernel-6.12-offline-dmesg.txt: 0x17ffffc0000000(node=0|zone=2|lastcpupid=0x1fffff)):
+ * SPARSEMEM_VMEMMAP (no section field), NODES_SHIFT 10, ZONE_DEVICE (3
+ * zone bits), NUMA_BALANCING with NR_CPUS 8192 (21 last_cpupid bits, all
+ * ones: page_cpupid_reset_last()).
+ */
+enum {
+	KPG_dirty = 4,		/* virtio-mem's fake-offline page never onlined */
+	KPG_head = 6,
+	KPG_owner_priv_1 = 10,	/* PG_vmemmap_self_hosted */
+	KPG_reserved = 13,
+	KPG_hwpoison = 20,
+};
+#define KNODES_PGSHIFT		54
+#define KZONES_PGSHIFT		51
+#define KLAST_CPUPID_PGSHIFT	30
+#define KLAST_CPUPID_MASK	0x1fffffUL
+
+/* engine bit -> kernel bit, in the order %pGp names them (mmflags.h) */
+static const struct { int bit, kbit; const char *name; } kernel_flags[] = {
+	{ PG_dirty, KPG_dirty, "dirty" },
+	{ PG_vmemmap_self_hosted, KPG_owner_priv_1, "owner_priv_1" },
+	{ PG_reserved, KPG_reserved, "reserved" },
+	{ PG_head, KPG_head, "head" },
+	{ PG_hwpoison, KPG_hwpoison, "hwpoison" },
+};
+
+static unsigned long page_kernel_flags(const struct page *page)
+{
+	unsigned long kflags = ((unsigned long)page_to_nid(page) << KNODES_PGSHIFT) |
+			       ((unsigned long)page_zonenum(page) << KZONES_PGSHIFT) |
+			       (KLAST_CPUPID_MASK << KLAST_CPUPID_PGSHIFT);
+
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++)
+		if (test_page_flag(page, kernel_flags[i].bit))
+			kflags |= 1UL << kernel_flags[i].kbit;
+	return kflags;
+}
+
+/* %pGp (lib/vsprintf.c format_page_flags()): the set flags by name, then the fields */
 static void flag_names(const struct page *page, char *buf, size_t len)
 {
-	static const struct { int bit; const char *name; } names[] = {
-		{ PG_reserved, "reserved" }, { PG_head, "head" }, { PG_hwpoison, "hwpoison" },
-	};
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (test_page_flag(page, names[i].bit))
-			n += (size_t)snprintf(buf + n, len - n, "%s|", names[i].name);
-	snprintf(buf + n, len - n, "node=%d|zone=%d", page_to_nid(page), page_zonenum(page));
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++)
+		if (test_page_flag(page, kernel_flags[i].bit))
+			n += (size_t)snprintf(buf + n, len - n, "%s|", kernel_flags[i].name);
+	snprintf(buf + n, len - n, "node=%d|zone=%d|lastcpupid=%#lx", page_to_nid(page),
+		 page_zonenum(page), KLAST_CPUPID_MASK);
+}
+
+/*
+ * 6.12's page types (enum pagetype): the engine keeps buddy, offline and
+ * hugetlb as flags, the kernel in page_type's top byte.
+ */
+static unsigned int kernel_page_type(const struct page *page, const char **name)
+{
+	*name = page_type_name(page);
+	if (**name)
+		return (unsigned int)page->page_type >> 24;
+	if (PageBuddy(page))
+		*name = "buddy";
+	else if (PageOffline(page))
+		*name = "offline";
+	else if (PageHuge(page))
+		*name = "hugetlb";
+	return PageBuddy(page) ? 0xf0 : PageOffline(page) ? 0xf1 : PageHuge(page) ? 0xf4 : 0;
 }
 
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
@@ -52,7 +113,9 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 	unsigned long head = page_head_pfn(hm, pfn);
 	struct page *page = pfn_to_page(hm, head);
 	const unsigned long *raw = (const unsigned long *)page;
-	const char *type = page_type_name(page);
+	unsigned long kflags = page_kernel_flags(page);
+	const char *type;
+	unsigned int ptype = kernel_page_type(page, &type);
 	char flags[128];
 
 	pr_warn(hm, "page: refcount:%d mapcount:0 mapping:0000000000000000 index:0x0 pfn:%#lx",
@@ -61,10 +124,11 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 		pr_warn(hm, "head: order:%lu mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0",
 			page->private);
 	flag_names(page, flags, sizeof(flags));
-	pr_warn(hm, "flags: %#lx(%s)", page->flags, flags);
-	if (*type)
-		pr_warn(hm, "page_type: %x(%s)", (unsigned int)page->page_type >> 24, type);
-	pr_warn(hm, "raw: %016lx %016lx %016lx %016lx", raw[0], raw[1], raw[2], raw[3]);
+	pr_warn(hm, "flags: %#lx(%s)", kflags, flags);
+	if (ptype)
+		pr_warn(hm, "page_type: %x(%s)", ptype, type);
+	/* the first word is the flags, as the kernel's; the rest are the engine's */
+	pr_warn(hm, "raw: %016lx %016lx %016lx %016lx", kflags, raw[1], raw[2], raw[3]);
 	pr_warn(hm, "raw: %016lx %016lx %016lx %016lx", raw[4], raw[5], raw[6], raw[7]);
 	pr_warn(hm, "page dumped because: %s", reason);
 }

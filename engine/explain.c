@@ -148,7 +148,7 @@ int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
 	ex->zone = -1;
 	if (ex->state == HM_MEM_OFFLINE) {
 		ex->verdict = "offline";
-		snprintf(ex->reason, sizeof(ex->reason), "offline: nothing to explain");
+		snprintf(ex->reason, sizeof(ex->reason), "already offline: nothing to explain");
 		goto out;
 	}
 	explain_verdict(hm, mem, ex);
@@ -219,7 +219,8 @@ static int explain_text(const struct hm_explain *ex, char *buf, size_t len)
 	APPEND("\n");
 	if (ex->zone_rule[0])
 		APPEND("zone: %s\n", ex->zone_rule);
-	APPEND("offline: %s\n", ex->reason);
+	/* "offline: " says what an offline would do; an offline block's reason says it all */
+	APPEND("%s%s\n", strcmp(ex->verdict, "offline") ? "offline: " : "", ex->reason);
 	if (ex->nr_fake_offline_pages)
 		APPEND("fake-offline: %lu pages unplugged by virtio-mem (PageOffline, not in MemTotal; its driver gives them up in MEM_GOING_OFFLINE)\n",
 		       ex->nr_fake_offline_pages);

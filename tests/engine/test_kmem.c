@@ -309,6 +309,68 @@ static void test_log_ring_keeps_the_offline_failure(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * dump_page()'s flags word is the kernel's (6.12 x86_64, the reference's
+ * config), not the engine's: its private bits (PG_kernel 11, PG_workload
+ * 9) read with page-flags.h were flags that are not set (owner_2,
+ * workingset).  pfn 0x100000 is the reference's first dumped page.
+ */
+static void test_dump_page_prints_the_kernels_flags_word(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static char log[65536];
+	unsigned long u;
+	char *p;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	hotmem_dmesg(hm, log, sizeof(log));
+	p = strstr(log, "pfn:0x100000\n");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "<4>flags: 0x17ffffc0000000(node=0|zone=2|lastcpupid=0x1fffff)\n"));
+	assert_non_null(strstr(p, "<4>raw: 0017ffffc0000000 "));
+	/* a workload page in the way of an idle kernel's block: no PG_workload bit */
+	hotmem_destroy(hm);
+	hm = boot("qemu-512m", IDLE_KERNEL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (DIMM >> 12) + 100, HM_ALLOC_UNMOVABLE, &u), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	hotmem_dmesg(hm, log, sizeof(log));
+	for (p = strstr(log, "<4>flags: "); p; p = strstr(p + 1, "<4>flags: ")) {
+		unsigned long word = strtoul(p + 10, NULL, 16);
+
+		/* node 0, zone Normal (2) at ZONES_PGSHIFT 51, last_cpupid at 30 */
+		assert_int_equal(word >> 30, 0x17ffffc0000000UL >> 30);
+		/* below: only head (6), reserved (13), hwpoison (20), dirty (4), owner_priv_1 (10) */
+		assert_int_equal(word & ((1UL << 30) - 1) & ~0x102450UL, 0);
+		n++;
+	}
+	assert_true(n > 0);
+	assert_non_null(strstr(log, "pfn:0x100064\n<4>flags: 0x17ffffc0000000(node=0|zone=2|"));
+	hotmem_destroy(hm);
+}
+
+/* explain of an offline block: one "offline", not "offline: offline: ..." */
+static void test_explain_offline_block_says_it_once(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static struct hm_explain ex;
+	static char text[4096];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_string_equal(ex.verdict, "offline");
+	hotmem_explain_format(&ex, false, text, sizeof(text));
+	assert_null(strstr(text, "offline: offline"));
+	assert_non_null(strstr(text, "\nalready offline: nothing to explain\n"));
+	hotmem_destroy(hm);
+}
+
 /* device_del: two tries, "Offline failed.", re-online what it offlined, remove nothing */
 static void test_acpi_eject_refused_reonlines_and_removes_nothing(void **state)
 {
@@ -414,6 +476,8 @@ int main(void)
 		cmocka_unit_test(test_same_seed_replays_exactly),
 		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
 		cmocka_unit_test(test_explain_names_workload_and_pins),
+		cmocka_unit_test(test_dump_page_prints_the_kernels_flags_word),
+		cmocka_unit_test(test_explain_offline_block_says_it_once),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
 		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
