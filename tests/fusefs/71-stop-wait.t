@@ -18,15 +18,7 @@ tap_ok $? "hotmemfs mounts (--stop-wait 2)"
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
 nblocks() { ls -d "$M"/memory[0-9]* | wc -l; }
 before=$(nblocks)
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
-tap_ok $? "a DIMM"
-is "$(nblocks)" $((before + 1)) "... its block"
-
-must_hold_dir "$M" a
-timeout 120 "$HMCTL" -s "$CTL" device_del d1 >/dev/null 2>"$TMP/del.err" &
-DEL=$!
-notifier_stalled
-tap_ok $? "device_del: its REMOVE stuck in the notifier"
+stuck_device_del
 
 kill -TERM "$FS_PID"
 unmounted 60
@@ -40,16 +32,7 @@ tap_ok $? "... and what it does"
 ! grep -q "second signal" "$TMP/hotmemfs.log"
 tap_ok $? "... with one signal"
 
-holder_release
-tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
-wait_gone "$FS_PID" 60
-tap_ok $? "hotmemfs has exited"
-wait "$FS_PID"
-is "$?" 1 "... with status 1 (the notifier was left behind)"
-FS_PID=
-wait_gone "$DEL" 60
-tap_ok $? "device_del's hotmemctl ended"
-end_fs_stopped
+stuck_stop_ends 1 "the notifier was left behind"
 
 # the machine was saved before the exit: d1 is gone after a restart
 start_fs

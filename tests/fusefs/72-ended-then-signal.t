@@ -20,13 +20,7 @@ M=$MNT/sys/devices/system/memory
 start_fs --state none --stop-wait 600
 tap_ok $? "hotmemfs mounts (--stop-wait 600)"
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
-tap_ok $? "a DIMM"
-must_hold_dir "$M" a
-timeout 120 "$HMCTL" -s "$CTL" device_del d1 >/dev/null 2>"$TMP/del.err" &
-DEL=$!
-notifier_stalled
-tap_ok $? "device_del: its REMOVE stuck in the notifier"
+stuck_device_del
 
 # the connection's number is the mount's device minor (fusectl's directory name)
 conn=$(findmnt -no MAJ:MIN "$MNT")
@@ -56,14 +50,5 @@ tap_ok $? "a second SIGTERM stops at once, saying so"
 unmounted 60
 tap_ok $? "... the dead mount detached, the notifier still in the kernel"
 
-holder_release
-tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
-wait_gone "$FS_PID" 60
-tap_ok $? "hotmemfs has exited"
-wait "$FS_PID"
-is "$?" 1 "... with status 1 (not a clean stop)"
-FS_PID=
-wait_gone "$DEL" 60
-tap_ok $? "device_del's hotmemctl ended"
-end_fs_stopped
+stuck_stop_ends 1 "not a clean stop"
 done_testing

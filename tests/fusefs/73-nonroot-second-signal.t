@@ -33,13 +33,7 @@ done
 tap_ok $up "nobody's hotmemfs mounts"
 findmnt -t fuse.hotmemfs -O user_id=65534 "$MNT" >/dev/null
 tap_ok $? "... a user's mount (user_id=65534)"
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
-tap_ok $? "a DIMM"
-must_hold_dir "$M" a nobody_ptrace
-timeout 120 "$HMCTL" -s "$CTL" device_del d1 >/dev/null 2>"$TMP/del.err" &
-DEL=$!
-notifier_stalled
-tap_ok $? "device_del: its REMOVE stuck in the notifier"
+stuck_device_del nobody_ptrace
 
 kill -TERM "$FS_PID"
 stop_notifier_leaving
@@ -52,14 +46,5 @@ tap_ok $? "... the tree detached (fusermount3 -u -z), the notifier still in the 
 ! grep -q "cannot detach" "$TMP/hotmemfs.log"
 tap_ok $? "... no word of a failed detach"
 
-holder_release
-tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
-wait_gone "$FS_PID" 60
-tap_ok $? "hotmemfs has exited"
-wait "$FS_PID"
-is "$?" 1 "... with status 1 (not a clean stop)"
-FS_PID=
-wait_gone "$DEL" 60
-tap_ok $? "device_del's hotmemctl ended"
-end_fs_stopped
+stuck_stop_ends 1 "not a clean stop"
 done_testing

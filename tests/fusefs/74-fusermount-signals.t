@@ -37,6 +37,13 @@ chmod 755 "$TMP/fusermount3"
 
 # blocked SIGNAL in the hex SigBlk MASK
 blocked() { (( (16#$2 >> ($1 - 1)) & 1 )); }
+# unblocked MASK: SIGTERM and SIGHUP are not in it (two TAP lines)
+unblocked() {
+	blocked 15 "$1"
+	tap_ok $((!$?)) "... with SIGTERM not blocked"
+	blocked 1 "$1"
+	tap_ok $((!$?)) "... nor SIGHUP"
+}
 # rec NAME: the stand-in's record, once it is there (30 s)
 rec() {
 	for _ in $(seq 600); do
@@ -61,18 +68,12 @@ done
 tap_ok $up "nobody's hotmemfs mounts through the fusermount3 stand-in"
 read -r mpid mblk < <(rec mount)
 tap_ok $? "the mount helper ran (pid ${mpid:-none}, SigBlk ${mblk:-none})"
-blocked 15 "${mblk:-0}"
-tap_ok $((!$?)) "... with SIGTERM not blocked"
-blocked 1 "${mblk:-0}"
-tap_ok $((!$?)) "... nor SIGHUP"
+unblocked "${mblk:-0}"
 
 kill -TERM "$FS_PID"
 read -r upid ublk < <(rec unmount)
 tap_ok $? "SIGTERM: hotmemfs runs the unmount helper (pid ${upid:-none}, SigBlk ${ublk:-none})"
-blocked 15 "${ublk:-0}"
-tap_ok $((!$?)) "... with SIGTERM not blocked"
-blocked 1 "${ublk:-0}"
-tap_ok $((!$?)) "... nor SIGHUP"
+unblocked "${ublk:-0}"
 [ -n "${upid:-}" ] && kill -TERM "$upid"
 timeout 20 tail -s 0.05 --pid="${upid:-1}" -f /dev/null
 r=$?

@@ -185,6 +185,35 @@ notifier_stalled() {
 	return 1
 }
 
+# stuck_device_del [PREFIX...]: device_del d1 (its hotmemctl: DEL) whose
+# REMOVE is stuck in the notifier, behind a reader holding memory/'s lock
+# (must_hold_dir, run by PREFIX): d1 added first (three TAP lines)
+stuck_device_del() {
+	ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
+	tap_ok $? "a DIMM"
+	must_hold_dir "$MNT/sys/devices/system/memory" a "$@"
+	timeout 120 "$HMCTL" -s "$CTL" device_del d1 >/dev/null 2>"$TMP/del.err" &
+	DEL=$!
+	notifier_stalled
+	tap_ok $? "device_del: its REMOVE stuck in the notifier"
+}
+
+# stuck_stop_ends STATUS WHY: after a stop that left the notifier in the
+# kernel, the reader lets go; hotmemfs exits with STATUS, device_del's
+# hotmemctl ends, no sanitizer report (six TAP lines)
+stuck_stop_ends() {
+	holder_release
+	tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
+	wait_gone "$FS_PID" 60
+	tap_ok $? "hotmemfs has exited"
+	wait "$FS_PID"
+	is "$?" "$1" "... with status $1 ($2)"
+	FS_PID=
+	wait_gone "$DEL" 60
+	tap_ok $? "device_del's hotmemctl ended"
+	end_fs_stopped
+}
+
 # log_says TEXT [SECONDS]: 0 once hotmemfs's log holds TEXT (grep -E), 1
 # if not within SECONDS (30)
 log_says() {
