@@ -159,13 +159,30 @@ static int lookup(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+/*
+ * "a, b or c": the values a key takes, for the message that refuses
+ * another, so that a user need not look them up in --help.
+ */
+static void list_names(char *buf, size_t len, const char *const *names, int n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s",
+				i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+}
+
 static int set_enum(int *dst, const char *value, const char *const *names, int n, char *err,
 		    size_t errlen)
 {
 	int v = lookup(value, names, n);
+	char choices[128];
 
-	if (v < 0)
-		return fail(err, errlen, "invalid value '%s'", value);
+	if (v < 0) {
+		list_names(choices, sizeof(choices), names, n);
+		return fail(err, errlen, "invalid value '%s' (%s)", value, choices);
+	}
 	*dst = v;
 	return 0;
 }
@@ -191,12 +208,24 @@ static int set_bool(bool *dst, const char *value, char *err, size_t errlen)
 	return 0;
 }
 
-static int set_policy(int *dst, const char *value, char *err, size_t errlen)
+/* a node's section may also say "inherit": the [hotmemd] policy */
+static int set_policy(int *dst, const char *value, bool node, char *err, size_t errlen)
 {
 	int p = hmd_policy_from_str(value);
+	const char *names[HMD_POL__MAX + 1];
+	char choices[128];
+	int n = 0;
 
-	if (p < 0)
-		return fail(err, errlen, "unknown policy '%s'", value);
+	if (p < 0 && node && !strcmp(value, "inherit"))
+		p = HMD_POL_INHERIT;
+	else if (p < 0) {
+		for (n = 0; n < HMD_POL__MAX; n++)
+			names[n] = hmd_policy_name(n);
+		if (node)
+			names[n++] = "inherit";
+		list_names(choices, sizeof(choices), names, n);
+		return fail(err, errlen, "unknown policy '%s' (%s)", value, choices);
+	}
 	*dst = p;
 	return 0;
 }
@@ -249,7 +278,7 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 					      "warning", "notice", "info", "debug" };
 
 	if (hmu_parameq(key, "policy"))
-		return set_policy(&cfg->policy, value, err, errlen);
+		return set_policy(&cfg->policy, value, false, err, errlen);
 	if (hmu_parameq(key, "auto_movable_ratio"))
 		return set_ratio(cfg, value, err, errlen);
 	if (hmu_parameq(key, "auto_movable_numa_aware"))
@@ -315,11 +344,7 @@ int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key,
 			    section, CFG_SECTION, HMD_MAX_NODES - 1);
 	if (!hmu_parameq(key, "policy"))
 		return fail(err, errlen, "unknown key '%s' in [%s] (only policy)", key, section);
-	if (!strcmp(value, "inherit")) {
-		cfg->node_policy[nid] = HMD_POL_INHERIT;
-		return 0;
-	}
-	return set_policy(&cfg->node_policy[nid], value, err, errlen);
+	return set_policy(&cfg->node_policy[nid], value, true, err, errlen);
 }
 
 /* One file being parsed. */

@@ -212,6 +212,24 @@ static void test_values(void **state)
 	assert_int_equal(hmd_config_set(&cfg, "node3", "policy", "inherit", err, sizeof(err)), 0);
 }
 
+/* A refused value names the ones the key takes (usereye 16: --help had them, the error not). */
+static void test_refusal_names_choices(void **state)
+{
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX];
+
+	hmd_config_defaults(&cfg);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "policy", "foo", err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown policy 'foo' (offline, online, online_kernel, "
+				 "online_movable or auto-movable)");
+	assert_int_equal(hmd_config_set(&cfg, NULL, "policy", "inherit", err, sizeof(err)), -1);
+	assert_int_equal(hmd_config_set(&cfg, "node1", "policy", "foo", err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown policy 'foo' (offline, online, online_kernel, "
+				 "online_movable, auto-movable or inherit)");
+	assert_int_equal(hmd_config_set(&cfg, NULL, "log_target", "syslog", err, sizeof(err)), -1);
+	assert_string_equal(err, "invalid value 'syslog' (auto, journal or stderr)");
+}
+
 /*
  * Key names compare like the kernel's parameq() (kernel/params.c, 6.12):
  * '-' and '_' are the same letter, so auto-movable-ratio (the option's
@@ -284,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_errors, setup, teardown),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_refusal_names_choices),
 		cmocka_unit_test_setup_teardown(test_dash_underscore_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
 	};
