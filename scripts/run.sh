@@ -138,8 +138,11 @@ bt=$(command -v bpftool || echo "bpftool")
 ctl="$B/hotmemctl -s $SOCK"
 echo
 echo "== the machine is running; copy these (as root)"
-echo "   # online the offline block (hotmemd leaves a block you offlined alone)"
-echo "   echo online > $MEM/memory39/state"
+echo "   # online the offline block (hotmemd leaves a block you offlined alone), Movable"
+echo "   # as the rest of its DIMM: a plain 'online' would put it in ZONE_NORMAL (the"
+echo "   # kernel's default for a block in no zone's span), where kernel pages"
+echo "   # land and keep it from going offline again"
+echo "   echo online_movable > $MEM/memory39/state"
 echo "   # watch hotmemd's decisions"
 echo "   tail -f $RUN/hotmemd.log"
 if [ -n "$tpid" ]; then
@@ -173,8 +176,9 @@ fi
 # no terminal: the walk-through, the same commands run for you
 echo
 echo "== (no terminal: walking through them)"
-echo "\$ echo online > $MEM/memory39/state"
-echo online >"$MEM/memory39/state" && echo "   memory39: $(cat "$MEM/memory39/state")"
+echo "\$ echo online_movable > $MEM/memory39/state"
+echo online_movable >"$MEM/memory39/state" &&
+	echo "   memory39: $(cat "$MEM/memory39/state") $(cat "$MEM/memory39/valid_zones")"
 echo "\$ lsmem --sysroot $MNT"
 lsmem --sysroot "$MNT" -o $cols | sed 's/^/   /'
 if [ -n "$tpid" ]; then

@@ -35,7 +35,7 @@ check "shows lsmem" has "^Memory block size: +128M"
 check "the DIMM's blocks are online by hotmemd's policy (lsmem 32-38 Movable)" \
 	has "0x0000000100000000-0x0000000137ffffff +896M +online +yes +32-38 +0 +Movable"
 check "hotmemd's decisions shown" has "memory32: online_movable \(auto-movable"
-check "the commands to copy: echo online > .../state" has "^   echo online > /tmp/hotmem-run\.[^/]+/mnt/sys/devices/system/memory/memory39/state$"
+check "the commands to copy: echo online_movable > .../state" has "^   echo online_movable > /tmp/hotmem-run\.[^/]+/mnt/sys/devices/system/memory/memory39/state$"
 check "... watching hotmemd" has "^   tail -f /tmp/hotmem-run\.[^/]+/hotmemd\.log$"
 check "... lsmem" has "^   lsmem --sysroot /tmp/hotmem-run\.[^/]+/mnt$"
 check "... entering a machine" has "hotmem-enter$|unshare -m sh -c 'mount --bind"
@@ -49,7 +49,10 @@ else
 	ok "walk-through: the pinned blocks map dumped # SKIP no trace"
 	ok "walk-through: the trace as a table # SKIP no trace"
 fi
-check "walk-through: memory39 onlined by the echo" has "^   memory39: online$"
+check "walk-through: memory39 onlined by the echo, Movable" has "^   memory39: online Movable$"
+# usereye 20: a plain online put memory39 in Normal amid its Movable DIMM
+check "walk-through: the whole DIMM Movable after it (lsmem 32-39 Movable)" \
+	has "^   0x0000000100000000-0x000000013fffffff +1G +online +yes +32-39 +0 +Movable$"
 check "walk-through: invariants hold" has "^   invariants hold$"
 
 run=$(grep -oE "/tmp/hotmem-run\.[A-Za-z0-9]+" "$out" | head -1)
