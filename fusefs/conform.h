@@ -193,6 +193,7 @@ void conform_violation(const struct conform_expect *e, const char *reasons, char
 /* ---- conform_report.c ---------------------------------------------------- */
 struct conform_cell_report {
 	const char *agent, *setting, *machine, *event;
+	const char *label;	/* the table's name of the agent when not @agent (agent#N), or NULL */
 	json_object *outcome;	/* an empty object: the cell did not run */
 	const char *reason;	/* "" for ✓ */
 	struct conform_expect expect;
@@ -200,6 +201,8 @@ struct conform_cell_report {
 };
 /* the header, a row: written out (flushed), 0 or -errno */
 int conform_print_header(FILE *f);
+/* a legend line above the header: what @label (agent#N) runs */
+int conform_print_legend(FILE *f, const char *label, const char *command);
 int conform_print_row(FILE *f, const struct conform_cell_report *r);
 /* the cell as the JSON list holds it (a new object) */
 json_object *conform_cell_json(const struct conform_cell_report *r);

@@ -32,7 +32,8 @@
 
 struct agent {
 	char *spec;	/* what --cell takes: rule:DIR, hotmemd:POLICY, cmd:CMD, netlink-agent */
-	char *name;	/* as the table shows it */
+	char *name;	/* as the JSON and --only have it: the whole command of an --agent */
+	char *label;	/* the table's: agent#N for the Nth --agent (its command is long), else NULL */
 	char *rules;	/* rule agents: the directory hotmem-enter binds, else NULL */
 	char *origin;	/* a --rules FILE: its path (realpath), else NULL */
 };
@@ -114,6 +115,7 @@ static int add_agent(struct matrix *m, const char *spec, const char *name, const
 	a->name = strdup(name);
 	a->rules = rules ? strdup(rules) : NULL;
 	a->origin = NULL;
+	a->label = NULL;
 	m->nr_agents++;
 	if (!a->spec || !a->name || (rules && !a->rules))
 		return -1;
@@ -341,11 +343,15 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 	return -1;
 }
 
-/* the user's agents after the built-in ones; a rules path resolved */
+/*
+ * The user's agents after the built-in ones; a rules path resolved.  An
+ * --agent's row is agent#N (the legend above the table has the command:
+ * with the whole of it no column lined up).
+ */
 static int add_user_agents(struct matrix *m, const char **user)
 {
 	char path[PATH_MAX], *spec, *name;
-	int ret = 0;
+	int ret = 0, nr_cmd = 0;
 
 	for (; !ret && user[0]; user += 2) {
 		if (!strcmp(user[0], "--rules")) {
@@ -365,6 +371,10 @@ static int add_user_agents(struct matrix *m, const char **user)
 		ret = add_agent(m, spec, name, NULL);
 		free(spec);
 		free(name);
+		if (!ret && asprintf(&m->agents[m->nr_agents - 1].label, "agent#%d", ++nr_cmd) < 0) {
+			m->agents[m->nr_agents - 1].label = NULL;
+			ret = -1;
+		}
 	}
 	return ret ? ret : name_user_rules(m);
 }
@@ -458,7 +468,8 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 {
 	char why_not_run[4096] = "", viol[1200];
 	struct conform_cell_report r = {
-		.agent = a->name, .setting = setting, .machine = basename_of(machine), .event = event,
+		.agent = a->name, .label = a->label, .setting = setting, .machine = basename_of(machine),
+		.event = event,
 	};
 	char *reasons = NULL;
 
@@ -492,21 +503,41 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	free(reasons);
 }
 
-static bool selected(struct matrix *m, const struct agent *a, const char *setting,
-		     const char *machine, const char *event)
+/* "AGENT SETTING MACHINE EVENT" matches --only, AGENT as the JSON or the table names it */
+static bool only_matches(struct matrix *m, const char *agent, const char *setting,
+			 const char *machine, const char *event)
 {
 	char *key;
 	bool yes;
 
-	if (!fits(machine, event))
-		return false;
-	if (!m->only_set)
-		return true;
-	if (asprintf(&key, "%s %s %s %s", a->name, setting, basename_of(machine), event) < 0)
+	if (asprintf(&key, "%s %s %s %s", agent, setting, basename_of(machine), event) < 0)
 		return false;
 	yes = !regexec(&m->only, key, 0, NULL, 0);
 	free(key);
 	return yes;
+}
+
+static bool selected(struct matrix *m, const struct agent *a, const char *setting,
+		     const char *machine, const char *event)
+{
+	if (!fits(machine, event))
+		return false;
+	if (!m->only_set)
+		return true;
+	return only_matches(m, a->name, setting, machine, event) ||
+	       (a->label && only_matches(m, a->label, setting, machine, event));
+}
+
+/* what each agent#N of the table runs, above it */
+static int print_legend(const struct matrix *m)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < m->nr_agents && !ret; i++)
+		if (m->agents[i].label)
+			ret = conform_print_legend(stdout, m->agents[i].label,
+						   m->agents[i].spec + strlen("cmd:"));
+	return ret;
 }
 
 /*
@@ -555,6 +586,7 @@ static void cleanup(struct matrix *m)
 	for (i = 0; i < m->nr_agents; i++) {
 		free(m->agents[i].spec);
 		free(m->agents[i].name);
+		free(m->agents[i].label);
 		free(m->agents[i].rules);
 		free(m->agents[i].origin);
 	}
@@ -684,7 +716,9 @@ int main(int argc, char **argv)
 	if (setup(&m, user) < 0)
 		goto out;
 	start = conform_now_ms() / 1000;
-	m.out_err = -conform_print_header(stdout);
+	m.out_err = -print_legend(&m);
+	if (!m.out_err)
+		m.out_err = -conform_print_header(stdout);
 	run_matrix(&m);
 	if (m.out_err) {
 		ret = 1;

@@ -21,6 +21,24 @@ int conform_print_header(FILE *f)
 	return fflush(f) ? -errno : 0;
 }
 
+/* on one line: a command's newline (a script given to --agent) is \n, another control \xNN */
+int conform_print_legend(FILE *f, const char *label, const char *command)
+{
+	const unsigned char *c;
+
+	fprintf(f, "%s: ", label);
+	for (c = (const unsigned char *)command; *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", f);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(f, "\\x%02x", *c);
+		else
+			fputc(*c, f);
+	}
+	fputc('\n', f);
+	return fflush(f) ? -errno : 0;
+}
+
 /* one pattern replaced everywhere in @s (in place, never longer) */
 static void replace_all(char *s, const char *from, const char *to)
 {
@@ -117,7 +135,7 @@ int conform_print_row(FILE *f, const struct conform_cell_report *r)
 		 numd(o, "auto_movable_ratio", b, sizeof(b)));
 	zones_column(o, zones, sizeof(zones));
 	snprintf(writes, sizeof(writes), "%ld", num0(o, "failed_writes") + num0(o, "redundant_writes"));
-	fprintf(f, ROW_FMT, r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
+	fprintf(f, ROW_FMT, r->label ? r->label : r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
 		numd(o, "uevents_lost", a, sizeof(a)), numd(o, "offlinable", b, sizeof(b)),
 		numd(o, "ms_to_last_online", ms, sizeof(ms)), v ? v : "?");
 	ret = fflush(f) ? -errno : 0;
@@ -133,6 +151,8 @@ json_object *conform_cell_json(const struct conform_cell_report *r)
 	snprintf(expected, sizeof(expected), "%s%s%s", r->expect.kind, *r->expect.re ? " " : "",
 		 r->expect.re);
 	json_object_object_add(o, "agent", json_object_new_string(r->agent));
+	/* the table's agent column: agent#N for an --agent, whose command "agent" has */
+	json_object_object_add(o, "label", json_object_new_string(r->label ? r->label : r->agent));
 	json_object_object_add(o, "setting", json_object_new_string(r->setting));
 	json_object_object_add(o, "machine", json_object_new_string(r->machine));
 	json_object_object_add(o, "event", json_object_new_string(r->event));

@@ -93,7 +93,7 @@ HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent "$stubborn" --only ' memhp_de
 	--json "$TMP/stubborn.json" >"$TMP/stubborn" 2>"$TMP/err"
 is "$?" 1 "an agent that never onlines: exit status 1"
 sed 's/^/# /' "$TMP/stubborn"
-grep -qE "^agent:trap .* 0/8 .*✗ 8 of 8 blocks left offline \[VIOLATION: should pass\]$" "$TMP/stubborn"
+grep -qE "^agent#1 .* 0/8 .*✗ 8 of 8 blocks left offline \[VIOLATION: should pass\]$" "$TMP/stubborn"
 tap_ok $? "its row says the blocks were left offline: the cell ended, not timed out"
 jq -e '.[0].outcome.new == 8 and .[0].outcome.online == 0 and .[0].outcome.ms_to_last_online == null' \
 	"$TMP/stubborn.json" >/dev/null
@@ -108,8 +108,9 @@ for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
 wait "$pid"
 is "$?" 130 "SIGINT: exit status 130"
-grep -q "^hotmem-conform: stopped by signal 2$" "$TMP/interr" && [ "$(wc -l <"$TMP/int")" -eq 1 ]
-tap_ok $? "it says so; the table has its header and no row"
+grep -q "^hotmem-conform: stopped by signal 2$" "$TMP/interr" && [ "$(wc -l <"$TMP/int")" -eq 2 ] &&
+	grep -qx "agent#1: sleep 7654321" "$TMP/int"
+tap_ok $? "it says so; the table has its legend, its header and no row"
 ! pgrep -f "^sleep 7654321" >/dev/null
 tap_ok $? "nothing of the cell is left running"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5

@@ -34,11 +34,15 @@ is "$(jq -r '.[0].outcome.pad | length' "$TMP/long.json")" 16000 "its outcome wh
 # a stop signal while a row is written (stdout a full pipe): the matrix
 # ends before the next cell starts, and hotmem-conform dies of the signal
 # (after removing its work directory), not exit(128 + N): a calling shell
-# loop stops on it
+# loop stops on it.  The pipe holds one page (F_SETPIPE_SZ): the legend
+# (the agent's 3800-byte command) and the header fit, the first row (an
+# agent#1 row, not the command) does not.
 enter=$(fake_enter count "echo x >>'$TMP/cells'; echo '{\"new\": 8, \"online\": 8}'")
-big=$(head -c 100000 /dev/zero | tr '\0' y)
+big=$(head -c 3800 /dev/zero | tr '\0' y)
 mkfifo "$TMP/fifo"
 exec 3<>"$TMP/fifo"	# a reader, so that opening it to write does not block
+python3 -c 'import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.fcntl(fd, 1031, 4096)' \
+	"$TMP/fifo" # F_SETPIPE_SZ
 HOTMEM_ENTER=$enter perl -e 'system @ARGV; print STDERR "status ", ($? & 127 ? "signal " . ($? & 127) : "exit " . ($? >> 8)), "\n"' \
 	-- "$CONFORM" --reduced --agent ": $big" >"$TMP/fifo" 2>"$TMP/sigerr" &
 perl_pid=$!
@@ -143,6 +147,31 @@ c = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
 assert c[0]["agent"] == "agent:echo caf\ufffd \u20ac \ufffd\ufffd\ufffd", ascii(c[0]["agent"])
 ' "$TMP/utf8.json" 2>"$TMP/utf8err"
 tap_ok $? "a Latin-1 agent: the JSON is valid UTF-8, stray bytes U+FFFD, a well-formed one kept $(tail -1 "$TMP/utf8err")"
+
+# --agent CMD: the table names it agent#N, a legend above the header
+# gives the command (a script's newline as \n), every column lines up
+# under the header; the JSON keeps the command, the label beside it;
+# --only takes either
+enter=$(fake_enter label "echo '{\"new\": 8, \"online\": 8, \"failed_writes\": 0, \"redundant_writes\": 0}'")
+long='while :; do for f in /sys/devices/system/memory/memory*/state; do grep -q offline $f && echo online_movable >$f; done; sleep 0.1; done'
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent "$long" --agent "$(printf 'sleep 1\ntrue')" \
+	--only 'memhp_default_state=offline ' --json "$TMP/label.json" >"$TMP/label" 2>>"$TMP/err"
+sed 's/^/# /' "$TMP/label"
+{ grep -qxF "agent#1: $long" "$TMP/label" && grep -qxF 'agent#2: sleep 1\ntrue' "$TMP/label" &&
+  [ "$(sed -n 3p "$TMP/label" | cut -c1-5)" = agent ]; }
+tap_ok $? "the legend above the header: agent#1, agent#2 and their commands, each on one line"
+# the setting column starts where the header's does, in each row
+col=$(sed -n 3p "$TMP/label" | awk '{ print index($0, "setting") }')
+is "$(grep -E '^agent#[12] ' "$TMP/label" | awk -v c="$col" 'substr($0, c, 7) == "offline"' | wc -l)" 2 \
+	"the rows are agent#1 and agent#2, their columns under the header's"
+jq -e --arg long "$long" '[.[] | [.agent, .label]] == [["agent:" + $long, "agent#1"], ["agent:sleep 1\ntrue", "agent#2"]]' \
+	"$TMP/label.json" >/dev/null
+tap_ok $? "the JSON: the whole command as agent, the table's name as label"
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent "$long" --agent true --only '^agent#2 memhp_default_state=offline ' \
+	>"$TMP/label2" 2>>"$TMP/err"
+is "$(grep -cE '^agent#[0-9]+ ' "$TMP/label2")" 1 "--only '^agent#2 ...': that agent's cell alone"
+grep -qE '^agent#2 +offline ' "$TMP/label2"
+tap_ok $? "... the second"
 
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
