@@ -107,7 +107,10 @@ static void usage(FILE *f)
 		"  -t, --timeout SECS  give up when the whole command (connect, request, reply) takes\n"
 		"                      longer; the command may still complete in hotmemfs (default\n"
 		"                      " XSTR(DEFAULT_TIMEOUT) ", settle: its --timeout + " XSTR(SETTLE_MARGIN) "; 0: never)\n"
-		"  -h, --help          this text\n");
+		"  -h, --help          this text\n"
+		"\n"
+		"Exit status: 0 done; 1 refused by hotmemfs, hotmemfs not reached, or -t ran out;\n"
+		"2 a usage error, nothing sent (hotmemctl(8), EXIT STATUS).\n");
 }
 
 static long now_ms(void)
