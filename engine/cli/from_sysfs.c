@@ -673,53 +673,57 @@ static void nodes(struct found *f)
 }
 
 /*
- * The virtio_mem driver's parameters (drivers/virtio/virtio_mem.c, 6.12:
- * module_param(unplug_online, bool, 0644), force_bbm bool and
- * bbm_block_size ulong, 0444) as command-line words into @buf, @sep: a
- * space before the first.  Where the driver is not loaded (no directory)
- * none, and where virtio-mem devices were found, said.  A bbm_block_size
- * that is no power of 2 is carried as it is: the kernel took it
- * (param_set_ulong()) and each Big Block Mode probe warns and keeps its
- * own big block (virtio_mem_init_hotplug(), 6.12), as the engine does
- * since c10e33b -- the machine imported is the one exported.  Returns the
- * length written.
+ * sys/module/@mod/parameters/@name as the command-line word
+ * "@mod.@name=VALUE", appended to @buf (*@n used, a space between words).
+ * -ENOENT when the file is not in the tree; -EINVAL when hotmem's own
+ * command-line parser refuses the word (no kernel prints such a value: a
+ * bbm_block_size param_get_ulong() did not print, a hand-edited dump),
+ * left out and said -- the profile boots, as the kernel did.
  */
-/* @s is a whole unsigned decimal number, as param_get_ulong() prints one */
-static bool is_ulong(const char *s)
+static int append_param(struct found *f, const char *mod, const char *name, char *buf,
+			size_t len, size_t *n)
 {
-	size_t n = strspn(s, "0123456789");
+	char rel[160], val[128], word[320], err[256];
+	struct hotmem_config scratch;
 
-	return n && !s[n];
+	snprintf(rel, sizeof(rel), "sys/module/%s/parameters/%s", mod, name);
+	if (read_line(f, rel, val, sizeof(val)))
+		return -ENOENT;
+	snprintf(word, sizeof(word), "%s.%s=%s", mod, name, val);
+	hotmem_config_default(&scratch);
+	if (hotmem_config_parse_cmdline(&scratch, word, err, sizeof(err))) {
+		note(f, "%s: left out", err);
+		return -EINVAL;
+	}
+	if (*n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, "%s%s", *n ? " " : "", word);
+	return 0;
 }
 
-static size_t print_vmem_params(struct found *f, char *buf, size_t len, bool sep)
+/*
+ * The virtio_mem driver's parameters (drivers/virtio/virtio_mem.c, 6.12:
+ * module_param(unplug_online, bool, 0644), force_bbm bool and
+ * bbm_block_size ulong, 0444).  Where the driver is not loaded (no
+ * directory) none, and where virtio-mem devices were found, said.  A
+ * bbm_block_size that is no power of 2 is carried as it is: the kernel
+ * took it (param_set_ulong()) and each Big Block Mode probe warns and
+ * keeps its own big block (virtio_mem_init_hotplug(), 6.12), as the
+ * engine does since c10e33b -- the machine imported is the one exported.
+ */
+static void print_vmem_params(struct found *f, char *buf, size_t len, size_t *n)
 {
 	static const char *const params[] = { "unplug_online", "force_bbm", "bbm_block_size" };
-	char val[64], rel[160];
-	size_t n = 0;
 
 	if (!exists(f, "sys/module/virtio_mem/parameters")) {
 		if (f->nr_vmem)
 			note(f, "virtio_mem module parameters: no sys/module/virtio_mem/parameters, the "
 				"kernel's defaults");
-		return 0;
+		return;
 	}
-	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]) && n < len; i++) {
-		snprintf(rel, sizeof(rel), "sys/module/virtio_mem/parameters/%s", params[i]);
-		if (read_line(f, rel, val, sizeof(val))) {
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		if (append_param(f, "virtio_mem", params[i], buf, len, n) == -ENOENT)
 			note(f, "virtio_mem.%s: not under sys/module/virtio_mem/parameters, the kernel's "
 				"default", params[i]);
-			continue;
-		}
-		/* param_get_ulong() prints a number: anything else is no kernel's */
-		if (!strcmp(params[i], "bbm_block_size") && !is_ulong(val)) {
-			note(f, "virtio_mem.bbm_block_size=%s: not a number: left out", val);
-			continue;
-		}
-		n += (size_t)snprintf(buf + n, len - n, "%svirtio_mem.%s=%s", sep || n ? " " : "",
-				      params[i], val);
-	}
-	return n < len ? n : len - 1;
 }
 
 /* the kernel command line that reproduces auto_online_blocks and the parameters */
@@ -727,32 +731,24 @@ static void print_cmdline(struct found *f, FILE *out)
 {
 	static const char *const params[] = { "memmap_on_memory", "online_policy",
 					      "auto_movable_ratio", "auto_movable_numa_aware" };
-	char buf[128], rel[160], cmdline[1024];
+	char buf[128], cmdline[1024];
 	size_t n = 0;
 	int missing = 0;
 
 	cmdline[0] = '\0';
 	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
-		n += snprintf(cmdline + n, sizeof(cmdline) - n, "memhp_default_state=%s", buf);
+		n += (size_t)snprintf(cmdline, sizeof(cmdline), "memhp_default_state=%s", buf);
 	else
 		note(f, "auto_online_blocks: not found, the kernel's default (offline)");
-	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-		snprintf(rel, sizeof(rel), "sys/module/memory_hotplug/parameters/%s", params[i]);
-		if (read_line(f, rel, buf, sizeof(buf))) {
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		if (append_param(f, "memory_hotplug", params[i], cmdline, sizeof(cmdline), &n) ==
+		    -ENOENT)
 			missing++;
-			continue;
-		}
-		n += snprintf(cmdline + n, sizeof(cmdline) - n, "%smemory_hotplug.%s=%s",
-			      n ? " " : "", params[i], buf);
-		if (n >= sizeof(cmdline))
-			break;
-	}
 	if (missing)
 		note(f, "memory_hotplug module parameters: %d of %zu not under "
 		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing,
 		     sizeof(params) / sizeof(params[0]));
-	if (n < sizeof(cmdline))
-		n += print_vmem_params(f, cmdline + n, sizeof(cmdline) - n, n > 0);
+	print_vmem_params(f, cmdline, sizeof(cmdline), &n);
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
 }

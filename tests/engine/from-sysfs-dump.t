@@ -1,0 +1,71 @@
+#!/bin/bash
+# hotmem profile --from-sysfs of small hand-made dumps (no mount, no root):
+#  - memoryN, nodeN and virtioN are read by the kernel's names alone: a
+#    stray copy of a block's directory beside the blocks ("memory999.orig",
+#    a cp -r of a hand-edited dump) was taken for block 999 and raised
+#    maxmem to 128 GiB (scan_blocks() read "memory%lu" with nothing after
+#    it checked, where the node links' scans did).
+#  - the module parameters go onto the profile's command line as hotmem's
+#    own parser takes them: one it would refuse (no kernel prints it) is
+#    left out and said, and the profile boots.  virtio_mem's bbm_block_size
+#    was checked (is_ulong()) and memory_hotplug's four were not:
+#    auto_movable_ratio=abc made a profile hotmem refused to boot.
+set -u
+B=${HOTMEM_BUILD:-build}
+HM=$B/hotmem
+echo "1..7"
+if [ ! -x "$HM" ]; then
+	for i in $(seq 7); do echo "ok $i # SKIP $HM not built"; done
+	exit 0
+fi
+TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+
+# dump DIR: eight online 128 MiB blocks on node 0, auto_online_blocks offline
+dump() {
+	local m=$1/sys/devices/system/memory i
+	mkdir -p "$m"
+	echo 8000000 >"$m/block_size_bytes"
+	echo offline >"$m/auto_online_blocks"
+	for i in 0 1 2 3 4 5 6 7; do
+		mkdir -p "$m/memory$i/node0"
+		echo online >"$m/memory$i/state"
+		echo Normal >"$m/memory$i/valid_zones"
+	done
+}
+
+dump "$TMP/a"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/clean.profile" 2>/dev/null &&
+	grep -qx "maxmem = 0x1000000000" "$TMP/clean.profile"
+t $? "eight 128 MiB blocks: maxmem 64 GiB"
+M=$TMP/a/sys/devices/system/memory
+cp -a "$M/memory7" "$M/memory999.orig"
+mkdir -p "$M/memory7/node1x"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/stray.profile" 2>/dev/null
+t $? "a dump with memory999.orig and memory7/node1x beside the blocks"
+diff "$TMP/clean.profile" "$TMP/stray.profile" >"$TMP/diff"
+t $? "... the same profile: neither is a block or a node link"
+sed 's/^/# /' "$TMP/diff"
+
+dump "$TMP/b"
+P=$TMP/b/sys/module/memory_hotplug/parameters
+V=$TMP/b/sys/module/virtio_mem/parameters
+mkdir -p "$P" "$V"
+echo Y >"$P/auto_movable_numa_aware"
+echo abc >"$P/auto_movable_ratio"
+echo N >"$P/memmap_on_memory"
+echo auto-movable >"$P/online_policy"
+echo Y >"$V/unplug_online"
+echo maybe >"$V/force_bbm"
+echo 0 >"$V/bbm_block_size"
+"$HM" profile --from-sysfs "$TMP/b" -o "$TMP/p.profile" 2>"$TMP/notes"
+t $? "a dump with auto_movable_ratio=abc and force_bbm=maybe"
+grep -qx 'cmdline = "memhp_default_state=offline memory_hotplug.memmap_on_memory=N memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_numa_aware=Y virtio_mem.unplug_online=Y virtio_mem.bbm_block_size=0"' "$TMP/p.profile"
+t $? "... the command line: every parameter but those two"
+grep -q "memory_hotplug.auto_movable_ratio=abc: expected an unsigned integer: left out" "$TMP/notes" &&
+	grep -q "virtio_mem.force_bbm=maybe: expected a boolean: left out" "$TMP/notes"
+t $? "... each of the two left out, said"
+"$HM" --profile "$TMP/p.profile" status >/dev/null 2>"$TMP/boot.err"
+t $? "... the profile boots $(cat "$TMP/boot.err")"
