@@ -505,6 +505,37 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 }
 
 /*
+ * change_lock for a change that has a signal (@task: a FUSE writer's
+ * interrupt, a control command's timeout or hang-up), as 6.12's
+ * lock_device_hotplug_sysfs() (drivers/base/core.c) takes
+ * device_hotplug_lock for a sysfs store: mutex_trylock(), else msleep(5)
+ * and restart_syscall(), so that a writer waiting behind an offline that
+ * loops still ends at its signal.  The kernel restarts the write after a
+ * caught signal; FUSE has no restart to give (fuse_dev_do_write() refuses
+ * an error <= -512), so the writer hears -EINTR, as from offline_pages()'s
+ * signal backoff.  Without a signal (a restart's replay, an eject's
+ * offline) the wait is lock_device_hotplug()'s.
+ */
+static int lock_change_sysfs(struct hmfs_ctx *ctx, const struct hotmem_task *task,
+			     char *err, size_t errlen)
+{
+	const struct timespec five_ms = { .tv_nsec = 5 * 1000 * 1000 };
+
+	if (!task || !task->signal_pending) {
+		pthread_mutex_lock(&ctx->change_lock);
+		return 0;
+	}
+	while (pthread_mutex_trylock(&ctx->change_lock)) {
+		nanosleep(&five_ms, NULL);
+		if (task->signal_pending(task->arg)) {
+			snprintf(err, errlen, "interrupted while another change runs");
+			return -EINTR;
+		}
+	}
+	return 0;
+}
+
+/*
  * One change at a time (change_lock), from before it is applied until
  * its journal record is appended: an undo puts back exactly the machine
  * before its change, which a concurrent change would spoil; and no save
@@ -529,7 +560,9 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		run.errlen = sizeof(e);
 	}
 	run.err[0] = '\0';
-	pthread_mutex_lock(&ctx->change_lock);
+	ret = lock_change_sysfs(ctx, ch->task, run.err, run.errlen);
+	if (ret)
+		return ret;
 	if (ctx->frozen) {
 		snprintf(run.err, run.errlen, "%s", ctx->frozen_why);
 		pthread_mutex_unlock(&ctx->change_lock);

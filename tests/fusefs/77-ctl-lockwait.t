@@ -1,0 +1,88 @@
+#!/bin/bash
+# A change waiting for another to end (change_lock) ends at its own
+# signal, as 6.12's lock_device_hotplug_sysfs() lets a second writer's
+# signal end its wait (mutex_trylock(), msleep(5), restart_syscall()).
+# While `offline 32` loops (pinned pages, its client alive, no timeout):
+# a second `offline 33 timeout=500` ends with its EINTR, not when the
+# first ends; clients that gave up waiting (-t 1) leave their control
+# slots (they kept them: enough retries used all 64, even `status` was
+# refused); a FUSE writer of memory33/state killed -9 is gone (it stayed
+# in D state).  review10 D2.  Every wait is bounded (timeout, -t,
+# wait_gone).
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+
+going_offline() {
+	for _ in $(seq 400); do
+		[ "$(cat "$M/memory32/state")" = going-offline ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+clients() {
+	"$HMCTL" -s "$CTL" -t 10 --json status 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["clients"])'
+}
+# the control clients once hotmemfs saw the given-up ones go (bounded: 20 s)
+clients_settled() {
+	local n
+	for _ in $(seq 400); do
+		n=$(clients)
+		[ "$n" = "$1" ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
+# PID is in a FUSE request (the kernel's wait for hotmemfs's reply), bounded: 20 s
+in_fuse_request() {
+	for _ in $(seq 400); do
+		grep -q fuse "/proc/$1/wchan" 2>/dev/null && return 0
+		grep -q fuse "/proc/$1/stack" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+start_fs --profile qemu-512m --cmdline hotmem.kernel_alloc=off || exit 1
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+ctl device_add pc-dimm id=d1 size=256M >/dev/null && ctl online 32 online_movable >/dev/null &&
+	ctl alloc pinned 3 >/dev/null && ctl online 33 online_movable >/dev/null
+tap_ok $? "memory32/33 online_movable, three pinned pages in memory32"
+
+"$HMCTL" -s "$CTL" -t 0 offline 32 >/dev/null 2>"$TMP/first.err" &
+first=$!
+going_offline
+tap_ok $? "offline 32 loops (its client alive, no timeout)"
+
+timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 33 timeout=500 >/dev/null 2>"$TMP/second.err"
+is "$?" 1 "offline 33 timeout=500 behind it: refused by its timeout (124, 30 s: waited for the first)"
+grep -q "memory33: offline interrupted (the timeout ran out)" "$TMP/second.err"
+tap_ok $? "... saying so: $(cat "$TMP/second.err")"
+is "$(cat "$M/memory33/state")" online "... memory33 left online"
+
+for _ in 1 2 3 4 5; do timeout 30 "$HMCTL" -s "$CTL" -t 1 online 33 >/dev/null 2>&1; done
+is "$(clients_settled 2)" 2 "five clients that gave up (-t 1) hold no control slot (left: the looping one and status)"
+
+python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$M/memory33/state" offline >/dev/null 2>&1 &
+writer=$!
+disown "$writer"
+in_fuse_request "$writer"
+tap_ok $? "a FUSE writer of memory33/state offline waits behind the looping offline"
+kill -9 "$writer"
+wait_gone "$writer" 20
+tap_ok $? "... killed -9: gone (FUSE_INTERRUPT ends its wait for change_lock)"
+is "$(cat "$M/memory33/state")" online "... memory33 left online"
+
+kill "$first" 2>/dev/null
+wait_exit "$first" 30 >/dev/null 2>&1
+for _ in $(seq 400); do
+	[ "$(cat "$M/memory32/state")" != going-offline ] && break
+	sleep 0.05
+done
+is "$(cat "$M/memory32/state")" online "the first client gone: memory32 left online"
+timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 33 >/dev/null 2>"$TMP/third.err"
+tap_ok $? "change_lock free again: offline 33 $(cat "$TMP/third.err")"
+! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
+tap_ok $? "no sanitizer reports"
+done_testing
