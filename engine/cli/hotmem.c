@@ -23,31 +23,6 @@
 #include "hotmem.h"
 #include "from_sysfs.h"
 
-static void usage(FILE *f)
-{
-	fputs("usage: hotmem [--profile NAME|FILE] [--cmdline \"...\"] [--events] status\n"
-	      "       hotmem [options] run SCRIPT|-\n"
-	      "       hotmem --list-profiles\n"
-	      "       hotmem profile --from-sysfs DIR [-o FILE]   a profile of the machine under DIR\n"
-	      "                                 (/ or a dump of DIR/sys/devices/system/memory;\n"
-	      "                                 DIR/proc/iomem, sys/bus/virtio: virtio-mem devices)\n"
-	      "\n"
-	      "script commands (one a line, # comments):\n"
-	      "  add START SIZE [node=N] [memmap_on_memory] [group=G]   add_memory()\n"
-	      "  remove START SIZE                                        remove_memory()\n"
-	      "  online BLOCK [online|online_kernel|online_movable]       echo > memoryN/state\n"
-	      "  offline BLOCK [timeout=MS]     loops while pages cannot move; SIGINT or\n"
-	      "                                 the timeout is its signal (-EINTR)\n"
-	      "  alloc movable|unmovable|pinned COUNT [node=N]            workload pages\n"
-	      "  freeall                                                  free the workload\n"
-	      "  hugetlb COUNT [node=N]                                   grow the HugeTLB pool\n"
-	      "  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO           notifier error\n"
-	      "  blocks | meminfo | status | check                        show / verify\n"
-	      "  dmesg                                                    the kernel log ring\n"
-	      "  explain BLOCK [--json]         the pages that stop its offline, its zone rule\n"
-	      "  sleep MS\n", f);
-}
-
 /* the signal an offline waits for: SIGINT, or the timeout of the command */
 static volatile sig_atomic_t interrupted, in_offline;
 
@@ -153,143 +128,268 @@ static void show_meminfo(struct hotmem *hm)
 	       mi.slab_unreclaimable * 4, mi.kernel_stack * 4, mi.pagetables * 4, mi.percpu * 4);
 }
 
+/* add START SIZE [node=N] [memmap_on_memory] [group=G] */
+static int cmd_add(struct hotmem *hm, int argc, char **argv)
+{
+	uint64_t start, size;
+	long nid = 0, group = -1;
+	unsigned int flags = 0;
+
+	if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
+		return -EINVAL;
+	for (int i = 3; i < argc; i++) {
+		int kv;
+
+		if (!strcmp(argv[i], "memmap_on_memory")) {
+			flags |= HM_MHP_MEMMAP_ON_MEMORY;
+			continue;
+		}
+		kv = parse_kv_int(argv[i], "node", &nid);
+		if (!kv)
+			kv = parse_kv_int(argv[i], "group", &group);
+		if (kv <= 0)
+			return -EINVAL;
+	}
+	return hotmem_add_memory(hm, (int)nid, start, size, flags, (int)group);
+}
+
+static int cmd_remove(struct hotmem *hm, int argc, char **argv)
+{
+	uint64_t start, size;
+
+	(void)argc;
+	if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
+		return -EINVAL;
+	return hotmem_remove_memory(hm, start, size);
+}
+
+static int cmd_online(struct hotmem *hm, int argc, char **argv)
+{
+	int type = argc > 2 ? hotmem_online_type_from_str(argv[2], strlen(argv[2])) :
+			      HM_MMOP_ONLINE;
+	unsigned long block;
+
+	if (parse_ulong(argv[1], &block))
+		return -EINVAL;
+	return type < 0 ? type : hotmem_block_set_state(hm, block, type);
+}
+
+/* offline_pages()'s loop, its signal SIGINT or the timeout */
+static int cmd_offline(struct hotmem *hm, int argc, char **argv)
+{
+	struct deadline d = { 0 };
+	const struct hotmem_task task = { cli_signal_pending, &d };
+	unsigned long block;
+	long ms = 0;
+	int ret;
+
+	if (parse_ulong(argv[1], &block) ||
+	    (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0)))
+		return -EINVAL;
+	if (ms > 0)
+		d.at_ms = monotonic_ms() + ms;
+	interrupted = 0;
+	in_offline = 1;
+	ret = hotmem_block_set_state_task(hm, block, HM_MMOP_OFFLINE, &task);
+	in_offline = 0;
+	return ret;
+}
+
+static int cmd_alloc(struct hotmem *hm, int argc, char **argv)
+{
+	long nid = -1, n;
+	unsigned long count;
+	int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE :
+		   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
+		   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
+
+	if (type < 0 || parse_ulong(argv[2], &count) ||
+	    (argc == 4 && parse_kv_int(argv[3], "node", &nid) <= 0))
+		return -EINVAL;
+	n = hotmem_alloc_pages(hm, (int)nid, type, count, NULL);
+	printf("allocated %ld\n", n);
+	return n < 0 ? (int)n : 0;
+}
+
+static int cmd_freeall(struct hotmem *hm, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("freed %lu\n", hotmem_free_all(hm));
+	return 0;
+}
+
+static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv)
+{
+	unsigned long count;
+	long nid = 0, n;
+
+	if (parse_ulong(argv[1], &count) || (argc == 3 && parse_kv_int(argv[2], "node", &nid) <= 0))
+		return -EINVAL;
+	n = hotmem_hugetlb_alloc(hm, (int)nid, count);
+	printf("hugepages %ld\n", n);
+	return n < 0 ? (int)n : 0;
+}
+
+static int cmd_inject(struct hotmem *hm, int argc, char **argv)
+{
+	int action = !strcmp(argv[1], "MEM_GOING_ONLINE") ? HM_MEM_GOING_ONLINE :
+		     !strcmp(argv[1], "MEM_GOING_OFFLINE") ? HM_MEM_GOING_OFFLINE : 0;
+	long err;
+
+	(void)argc;
+	if (parse_long(argv[2], &err) || err < -4095 || err > 0)
+		return -EINVAL;
+	return hotmem_set_notifier_error(hm, action, (int)err);
+}
+
+static int cmd_blocks(struct hotmem *hm, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	show_blocks(hm);
+	return 0;
+}
+
+static int cmd_meminfo(struct hotmem *hm, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	show_meminfo(hm);
+	return 0;
+}
+
+static int cmd_status(struct hotmem *hm, int argc, char **argv)
+{
+	char buf[8192];
+
+	(void)argc;
+	(void)argv;
+	hotmem_summary(hm, buf, sizeof(buf));
+	fputs(buf, stdout);
+	return 0;
+}
+
+static int cmd_check(struct hotmem *hm, int argc, char **argv)
+{
+	char err[512];
+	int ret;
+
+	(void)argc;
+	(void)argv;
+	ret = hotmem_check_invariants(hm, err, sizeof(err));
+	printf("invariants: %s\n", ret ? err : "ok");
+	return ret;
+}
+
+static int cmd_dmesg(struct hotmem *hm, int argc, char **argv)
+{
+	static const size_t len = 64 * 1024;
+	char *log = malloc(len);
+
+	(void)argc;
+	(void)argv;
+	if (!log)
+		return -ENOMEM;
+	hotmem_dmesg(hm, log, len);
+	fputs(log, stdout);
+	free(log);
+	return 0;
+}
+
+static int cmd_explain(struct hotmem *hm, int argc, char **argv)
+{
+	static const size_t len = 32 * 1024;
+	struct hm_explain *ex = malloc(sizeof(*ex));
+	char *out = malloc(len);
+	unsigned long block;
+	int ret = -ENOMEM;
+
+	if (!ex || !out)
+		goto out;
+	ret = -EINVAL;
+	if (parse_ulong(argv[1], &block) || (argc == 3 && strcmp(argv[2], "--json")))
+		goto out;
+	ret = hotmem_explain(hm, block, ex);
+	if (!ret) {
+		hotmem_explain_format(ex, argc == 3, out, len);
+		fputs(out, stdout);
+	}
+out:
+	free(ex);
+	free(out);
+	return ret;
+}
+
+static int cmd_sleep(struct hotmem *hm, int argc, char **argv)
+{
+	unsigned long ms;
+
+	(void)hm;
+	(void)argc;
+	if (parse_ulong(argv[1], &ms) || ms > 3600 * 1000)
+		return -EINVAL;
+	usleep((useconds_t)ms * 1000);
+	return 0;
+}
+
+/* The script commands: the one list run_line() runs and usage() prints. */
+static const struct {
+	const char *name;
+	int min_args, max_args; /* the words after the name */
+	const char *syntax, *help;
+	int (*fn)(struct hotmem *hm, int argc, char **argv);
+} script_cmds[] = {
+	{ "add", 2, 5, "add START SIZE [node=N] [memmap_on_memory] [group=G]", "add_memory()", cmd_add },
+	{ "remove", 2, 2, "remove START SIZE", "remove_memory()", cmd_remove },
+	{ "online", 1, 2, "online BLOCK [online|online_kernel|online_movable]", "echo > memoryN/state",
+	  cmd_online },
+	{ "offline", 1, 2, "offline BLOCK [timeout=MS]",
+	  "offline_pages()'s loop; SIGINT or the timeout ends it (-EINTR)", cmd_offline },
+	{ "alloc", 2, 3, "alloc movable|unmovable|pinned COUNT [node=N]", "workload pages", cmd_alloc },
+	{ "freeall", 0, 0, "freeall", "free the workload", cmd_freeall },
+	{ "hugetlb", 1, 2, "hugetlb COUNT [node=N]", "grow the HugeTLB pool", cmd_hugetlb },
+	{ "inject", 2, 2, "inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO", "notifier error", cmd_inject },
+	{ "blocks", 0, 0, "blocks", "every block: state, node, valid_zones", cmd_blocks },
+	{ "meminfo", 0, 0, "meminfo", "/proc/meminfo's counts", cmd_meminfo },
+	{ "status", 0, 0, "status", "the machine in a few lines", cmd_status },
+	{ "check", 0, 0, "check", "the engine's invariants", cmd_check },
+	{ "dmesg", 0, 0, "dmesg", "the kernel log ring", cmd_dmesg },
+	{ "explain", 1, 2, "explain BLOCK [--json]", "the pages that stop its offline, its zone rule",
+	  cmd_explain },
+	{ "sleep", 1, 1, "sleep MS", "wait (at most an hour)", cmd_sleep },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: hotmem [--profile NAME|FILE] [--cmdline \"...\"] [--events] status\n"
+	      "       hotmem [options] run SCRIPT|-\n"
+	      "       hotmem --list-profiles\n"
+	      "       hotmem profile --from-sysfs DIR [-o FILE]   a profile of the machine under DIR\n"
+	      "                                 (/ or a dump of DIR/sys/devices/system/memory;\n"
+	      "                                 DIR/proc/iomem, sys/bus/virtio: virtio-mem devices)\n"
+	      "\n"
+	      "script commands (one a line, # comments; a malformed one is -22, nothing done):\n", f);
+	for (size_t i = 0; i < sizeof(script_cmds) / sizeof(script_cmds[0]); i++)
+		fprintf(f, "  %-52s %s\n", script_cmds[i].syntax, script_cmds[i].help);
+}
+
+/* One command a line; the kernel's errno, -EINVAL for a line no command takes. */
 static int run_line(struct hotmem *hm, char *line)
 {
-	char *argv[8];
-	int argc = 0, ret = 0;
-	char *save = NULL;
+	char *argv[8], *save = NULL, *t;
+	int argc = 0;
 
-	for (char *t = strtok_r(line, " \t\n", &save); t && argc < 8;
-	     t = strtok_r(NULL, " \t\n", &save))
+	for (t = strtok_r(line, " \t\n", &save); t && argc < 8; t = strtok_r(NULL, " \t\n", &save))
 		argv[argc++] = t;
 	if (!argc || argv[0][0] == '#')
 		return 0;
-	if (!strcmp(argv[0], "add") && argc >= 3) {
-		uint64_t start, size;
-		long nid = 0, group = -1;
-		unsigned int flags = 0;
-
-		if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
-			return -EINVAL;
-		for (int i = 3; i < argc; i++) {
-			int kv;
-
-			if (!strcmp(argv[i], "memmap_on_memory")) {
-				flags |= HM_MHP_MEMMAP_ON_MEMORY;
-				continue;
-			}
-			kv = parse_kv_int(argv[i], "node", &nid);
-			if (!kv)
-				kv = parse_kv_int(argv[i], "group", &group);
-			if (kv <= 0)
-				return -EINVAL;
-		}
-		ret = hotmem_add_memory(hm, (int)nid, start, size, flags, (int)group);
-	} else if (!strcmp(argv[0], "remove") && argc == 3) {
-		uint64_t start, size;
-
-		if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
-			return -EINVAL;
-		ret = hotmem_remove_memory(hm, start, size);
-	} else if (!strcmp(argv[0], "online") && (argc == 2 || argc == 3)) {
-		int type = argc > 2 ? hotmem_online_type_from_str(argv[2], strlen(argv[2])) :
-				      HM_MMOP_ONLINE;
-		unsigned long block;
-
-		if (parse_ulong(argv[1], &block))
-			return -EINVAL;
-		ret = type < 0 ? type : hotmem_block_set_state(hm, block, type);
-	} else if (!strcmp(argv[0], "offline") && (argc == 2 || argc == 3)) {
-		struct deadline d = { 0 };
-		const struct hotmem_task task = { cli_signal_pending, &d };
-		unsigned long block;
-		long ms = 0;
-
-		if (parse_ulong(argv[1], &block) ||
-		    (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0)))
-			return -EINVAL;
-		if (ms > 0)
-			d.at_ms = monotonic_ms() + ms;
-		interrupted = 0;
-		in_offline = 1;
-		ret = hotmem_block_set_state_task(hm, block, HM_MMOP_OFFLINE, &task);
-		in_offline = 0;
-	} else if (!strcmp(argv[0], "alloc") && (argc == 3 || argc == 4)) {
-		long nid = -1, n;
-		unsigned long count;
-		int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE :
-			   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
-			   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
-
-		if (type < 0 || parse_ulong(argv[2], &count) ||
-		    (argc == 4 && parse_kv_int(argv[3], "node", &nid) <= 0))
-			return -EINVAL;
-		n = hotmem_alloc_pages(hm, (int)nid, type, count, NULL);
-		printf("allocated %ld\n", n);
-		ret = n < 0 ? (int)n : 0;
-	} else if (!strcmp(argv[0], "freeall")) {
-		printf("freed %lu\n", hotmem_free_all(hm));
-	} else if (!strcmp(argv[0], "hugetlb") && (argc == 2 || argc == 3)) {
-		unsigned long count;
-		long nid = 0, n;
-
-		if (parse_ulong(argv[1], &count) ||
-		    (argc == 3 && parse_kv_int(argv[2], "node", &nid) <= 0))
-			return -EINVAL;
-		n = hotmem_hugetlb_alloc(hm, (int)nid, count);
-		printf("hugepages %ld\n", n);
-		ret = n < 0 ? (int)n : 0;
-	} else if (!strcmp(argv[0], "inject") && argc == 3) {
-		int action = !strcmp(argv[1], "MEM_GOING_ONLINE") ? HM_MEM_GOING_ONLINE :
-			     !strcmp(argv[1], "MEM_GOING_OFFLINE") ? HM_MEM_GOING_OFFLINE : 0;
-		long err;
-
-		if (parse_long(argv[2], &err) || err < -4095 || err > 0)
-			return -EINVAL;
-		ret = hotmem_set_notifier_error(hm, action, (int)err);
-	} else if (!strcmp(argv[0], "blocks")) {
-		show_blocks(hm);
-	} else if (!strcmp(argv[0], "meminfo")) {
-		show_meminfo(hm);
-	} else if (!strcmp(argv[0], "status")) {
-		char buf[8192];
-
-		hotmem_summary(hm, buf, sizeof(buf));
-		fputs(buf, stdout);
-	} else if (!strcmp(argv[0], "check")) {
-		char err[512];
-
-		ret = hotmem_check_invariants(hm, err, sizeof(err));
-		printf("invariants: %s\n", ret ? err : "ok");
-	} else if (!strcmp(argv[0], "dmesg")) {
-		static char log[64 * 1024];
-
-		hotmem_dmesg(hm, log, sizeof(log));
-		fputs(log, stdout);
-	} else if (!strcmp(argv[0], "explain") && (argc == 2 || argc == 3)) {
-		static struct hm_explain ex;
-		static char out[32 * 1024];
-		unsigned long block;
-
-		if (parse_ulong(argv[1], &block))
-			return -EINVAL;
-		ret = hotmem_explain(hm, block, &ex);
-		if (!ret) {
-			hotmem_explain_format(&ex, argc > 2 && !strcmp(argv[2], "--json"), out,
-					      sizeof(out));
-			fputs(out, stdout);
-		}
-	} else if (!strcmp(argv[0], "sleep") && argc == 2) {
-		unsigned long ms;
-
-		if (parse_ulong(argv[1], &ms) || ms > 3600 * 1000)
-			return -EINVAL;
-		usleep((useconds_t)ms * 1000);
-	} else {
-		fprintf(stderr, "hotmem: unknown or malformed command '%s'\n", argv[0]);
-		return -EINVAL;
-	}
-	return ret;
+	for (size_t i = 0; !t && i < sizeof(script_cmds) / sizeof(script_cmds[0]); i++)
+		if (!strcmp(argv[0], script_cmds[i].name) && argc - 1 >= script_cmds[i].min_args &&
+		    argc - 1 <= script_cmds[i].max_args)
+			return script_cmds[i].fn(hm, argc, argv);
+	fprintf(stderr, "hotmem: unknown or malformed command '%s'\n", argv[0]);
+	return -EINVAL;
 }
 
 static int run_script(struct hotmem *hm, const char *path)
