@@ -168,7 +168,7 @@ static void say_timed_out(struct cli *c)
 /* what hotmemctl's own command line got wrong: one line, then exit status 2 */
 #define EXIT_USAGE 2
 
-/* a socket path a unix socket's address holds, with its NUL */
+/* the longest path a unix socket's address holds (its NUL aside) */
 #define SOCK_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 /*
@@ -204,7 +204,7 @@ static int connect_sock(struct cli *c, const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, ret;
 
-	if (strlen(path) > SOCK_PATH_MAX) /* main() said so already */
+	if (strlen(path) > SOCK_PATH_MAX) /* parse_options() said so already */
 		return -1;
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
