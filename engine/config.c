@@ -806,96 +806,224 @@ static int parse_distance(struct hotmem_config *cfg, char *v, char *err, size_t 
 	return 0;
 }
 
-static int profile_key(struct hotmem_config *cfg, char *key, char *val, int line,
-		       char *err, size_t errlen, bool *have_ram)
+/* one "key = value" line of a profile file */
+struct profile_line {
+	struct hotmem_config *cfg;
+	const char *key;
+	char *val;
+	int line;
+	char *err;
+	size_t errlen;
+	bool *have_ram; /* a ram line came: the built-in's boot ranges are replaced */
+};
+
+static int pl_size(struct profile_line *pl, uint64_t *out)
+{
+	if (hotmem_memparse(pl->val, out))
+		return seterr(pl->err, pl->errlen, "line %d: %s: bad size '%s'", pl->line, pl->key,
+			      pl->val);
+	return 0;
+}
+
+static int pl_uint(struct profile_line *pl, unsigned int *out)
+{
+	if (parse_uint(pl->val, out))
+		return seterr(pl->err, pl->errlen, "line %d: %s: bad number '%s'", pl->line,
+			      pl->key, pl->val);
+	return 0;
+}
+
+static int pl_bool(struct profile_line *pl, bool *out)
+{
+	if (parse_bool_word(pl->val, out))
+		return seterr(pl->err, pl->errlen, "line %d: %s: expected yes or no", pl->line,
+			      pl->key);
+	return 0;
+}
+
+static int key_profile(struct profile_line *pl)
+{
+	if (hotmem_config_builtin(pl->cfg, pl->val))
+		return seterr(pl->err, pl->errlen, "line %d: profile: no built-in profile '%s'",
+			      pl->line, pl->val);
+	return 0;
+}
+
+static int key_name(struct profile_line *pl)
+{
+	snprintf(pl->cfg->name, sizeof(pl->cfg->name), "%s", pl->val);
+	return 0;
+}
+
+static int key_block_size(struct profile_line *pl)
+{
+	return pl_size(pl, &pl->cfg->block_size);
+}
+
+static int key_max_physmem_bits(struct profile_line *pl)
+{
+	return pl_uint(pl, &pl->cfg->max_physmem_bits);
+}
+
+static int key_maxmem(struct profile_line *pl)
+{
+	return pl_size(pl, &pl->cfg->maxmem);
+}
+
+static int key_slots(struct profile_line *pl)
+{
+	return pl_uint(pl, &pl->cfg->ram_slots);
+}
+
+static int key_nodes(struct profile_line *pl)
+{
+	unsigned int u = 0;
+	int ret = pl_uint(pl, &u);
+
+	if (!ret)
+		pl->cfg->nr_possible_nodes = (int)u;
+	return ret;
+}
+
+static int key_distance(struct profile_line *pl)
+{
+	return parse_distance(pl->cfg, pl->val, pl->err, pl->errlen, pl->line);
+}
+
+static int key_ram(struct profile_line *pl)
+{
+	if (!*pl->have_ram) {
+		pl->cfg->nr_boot_ranges = 0;
+		*pl->have_ram = true;
+	}
+	return parse_range_line(pl->key, pl->val, pl->cfg->boot, &pl->cfg->nr_boot_ranges, pl->err,
+				pl->errlen, pl->line);
+}
+
+static int key_hotplug(struct profile_line *pl)
+{
+	return parse_range_line(pl->key, pl->val, pl->cfg->hotplug, &pl->cfg->nr_hotplug, pl->err,
+				pl->errlen, pl->line);
+}
+
+static int key_virtio_mem(struct profile_line *pl)
+{
+	return parse_virtio_mem(pl->cfg, pl->val, pl->err, pl->errlen, pl->line);
+}
+
+static int key_block_state(struct profile_line *pl)
+{
+	return parse_block_state(pl->cfg, pl->key, pl->val, pl->err, pl->errlen, pl->line);
+}
+
+static int key_probe(struct profile_line *pl)
+{
+	return pl_bool(pl, &pl->cfg->arch_memory_probe);
+}
+
+static int key_memory_failure(struct profile_line *pl)
+{
+	return pl_bool(pl, &pl->cfg->memory_failure);
+}
+
+static int key_crash_hotplug(struct profile_line *pl)
+{
+	return pl_bool(pl, &pl->cfg->crash_hotplug);
+}
+
+static int key_init_threads(struct profile_line *pl)
+{
+	unsigned int u;
+
+	if (parse_uint(pl->val, &u) || u < 1 || u > 64)
+		return seterr(pl->err, pl->errlen, "line %d: init_threads: expected 1..64", pl->line);
+	pl->cfg->init_threads = u;
+	return 0;
+}
+
+static int key_kernel_alloc(struct profile_line *pl)
+{
+	int t = parse_kernel_alloc(pl->val);
+
+	if (t < 0)
+		return seterr(pl->err, pl->errlen,
+			      "line %d: kernel_alloc: expected off, default or heavy", pl->line);
+	pl->cfg->kernel_alloc = t;
+	return 0;
+}
+
+static int key_kernel_alloc_seed(struct profile_line *pl)
+{
+	unsigned int u = 0;
+	int ret = pl_uint(pl, &u);
+
+	if (!ret)
+		pl->cfg->kernel_alloc_seed = u;
+	return ret;
+}
+
+static int key_cmdline(struct profile_line *pl)
+{
+	return hotmem_config_parse_cmdline(pl->cfg, pl->val, pl->err, pl->errlen);
+}
+
+static int key_debug_fail_memmap_section(struct profile_line *pl)
 {
 	uint64_t v64;
-	unsigned int u;
-	bool b;
 
-	if (!strcmp(key, "profile")) {
-		if (hotmem_config_builtin(cfg, val))
-			return seterr(err, errlen, "line %d: profile: no built-in profile '%s'",
-				      line, val);
-		return 0;
-	}
-	if (!strcmp(key, "name")) {
-		snprintf(cfg->name, sizeof(cfg->name), "%s", val);
-	} else if (!strcmp(key, "block_size")) {
-		if (hotmem_memparse(val, &v64))
-			return seterr(err, errlen, "line %d: block_size: bad size '%s'", line, val);
-		cfg->block_size = v64;
-	} else if (!strcmp(key, "max_physmem_bits")) {
-		if (parse_uint(val, &u))
-			return seterr(err, errlen, "line %d: max_physmem_bits: bad number '%s'",
-				      line, val);
-		cfg->max_physmem_bits = u;
-	} else if (!strcmp(key, "maxmem")) {
-		if (hotmem_memparse(val, &v64))
-			return seterr(err, errlen, "line %d: maxmem: bad size '%s'", line, val);
-		cfg->maxmem = v64;
-	} else if (!strcmp(key, "slots")) {
-		if (parse_uint(val, &u))
-			return seterr(err, errlen, "line %d: slots: bad number '%s'", line, val);
-		cfg->ram_slots = u;
-	} else if (!strcmp(key, "nodes")) {
-		if (parse_uint(val, &u))
-			return seterr(err, errlen, "line %d: nodes: bad number '%s'", line, val);
-		cfg->nr_possible_nodes = (int)u;
-	} else if (!strcmp(key, "ram")) {
-		if (!*have_ram) {
-			cfg->nr_boot_ranges = 0;
-			*have_ram = true;
-		}
-		return parse_range_line(key, val, cfg->boot, &cfg->nr_boot_ranges, err, errlen,
-					line);
-	} else if (!strcmp(key, "hotplug")) {
-		return parse_range_line(key, val, cfg->hotplug, &cfg->nr_hotplug, err, errlen,
-					line);
-	} else if (!strcmp(key, "virtio_mem")) {
-		return parse_virtio_mem(cfg, val, err, errlen, line);
-	} else if (!strcmp(key, "online") || !strcmp(key, "offline")) {
-		return parse_block_state(cfg, key, val, err, errlen, line);
-	} else if (!strcmp(key, "probe") || !strcmp(key, "memory_failure") ||
-		   !strcmp(key, "crash_hotplug")) {
-		if (parse_bool_word(val, &b))
-			return seterr(err, errlen, "line %d: %s: expected yes or no", line, key);
-		if (!strcmp(key, "probe"))
-			cfg->arch_memory_probe = b;
-		else if (!strcmp(key, "memory_failure"))
-			cfg->memory_failure = b;
-		else
-			cfg->crash_hotplug = b;
-	} else if (!strcmp(key, "init_threads")) {
-		if (parse_uint(val, &u) || u < 1 || u > 64)
-			return seterr(err, errlen, "line %d: init_threads: expected 1..64", line);
-		cfg->init_threads = u;
-	} else if (!strcmp(key, "debug_fail_memmap_section")) {
-		if (hotmem_memparse(val, &v64))
-			return seterr(err, errlen, "line %d: debug_fail_memmap_section: bad number",
-				      line);
-		cfg->debug_fail_memmap = true;
-		cfg->debug_fail_memmap_section = (unsigned long)v64;
-	} else if (!strcmp(key, "kernel_alloc")) {
-		int t = parse_kernel_alloc(val);
-
-		if (t < 0)
-			return seterr(err, errlen, "line %d: kernel_alloc: expected off, default or heavy",
-				      line);
-		cfg->kernel_alloc = t;
-	} else if (!strcmp(key, "kernel_alloc_seed")) {
-		if (parse_uint(val, &u))
-			return seterr(err, errlen, "line %d: kernel_alloc_seed: bad number '%s'", line,
-				      val);
-		cfg->kernel_alloc_seed = u;
-	} else if (!strcmp(key, "distance")) {
-		return parse_distance(cfg, val, err, errlen, line);
-	} else if (!strcmp(key, "cmdline")) {
-		return hotmem_config_parse_cmdline(cfg, val, err, errlen);
-	} else {
-		return seterr(err, errlen, "line %d: unknown key '%s'", line, key);
-	}
+	if (hotmem_memparse(pl->val, &v64))
+		return seterr(pl->err, pl->errlen, "line %d: debug_fail_memmap_section: bad number",
+			      pl->line);
+	pl->cfg->debug_fail_memmap = true;
+	pl->cfg->debug_fail_memmap_section = (unsigned long)v64;
 	return 0;
+}
+
+/*
+ * A profile file's keys (docs/profile.md, in its order): the one list
+ * profile_key() looks a key up in and an unknown one's message names.
+ */
+static const struct {
+	const char *key;
+	int (*set)(struct profile_line *pl);
+} profile_keys[] = {
+	{ "profile", key_profile },
+	{ "name", key_name },
+	{ "block_size", key_block_size },
+	{ "max_physmem_bits", key_max_physmem_bits },
+	{ "maxmem", key_maxmem },
+	{ "nodes", key_nodes },
+	{ "distance", key_distance },
+	{ "slots", key_slots },
+	{ "ram", key_ram },
+	{ "probe", key_probe },
+	{ "memory_failure", key_memory_failure },
+	{ "crash_hotplug", key_crash_hotplug },
+	{ "init_threads", key_init_threads },
+	{ "kernel_alloc", key_kernel_alloc },
+	{ "kernel_alloc_seed", key_kernel_alloc_seed },
+	{ "cmdline", key_cmdline },
+	{ "hotplug", key_hotplug },
+	{ "virtio_mem", key_virtio_mem },
+	{ "online", key_block_state },
+	{ "offline", key_block_state },
+	{ "debug_fail_memmap_section", key_debug_fail_memmap_section },
+};
+
+static int profile_key(struct profile_line *pl)
+{
+	char known[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(profile_keys); i++)
+		if (!strcmp(pl->key, profile_keys[i].key))
+			return profile_keys[i].set(pl);
+	known[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(profile_keys) && n < sizeof(known); i++)
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", n ? ", " : "",
+				      profile_keys[i].key);
+	return seterr(pl->err, pl->errlen, "line %d: unknown key '%s' (known: %s)", pl->line,
+		      pl->key, known);
 }
 
 int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
@@ -932,7 +1060,8 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			val[strlen(val) - 1] = '\0';
 			val++;
 		}
-		ret = profile_key(&tmp, key, val, line, err, errlen, &have_ram);
+		ret = profile_key(&(struct profile_line){ &tmp, key, val, line, err, errlen,
+							  &have_ram });
 		if (ret)
 			break;
 	}

@@ -28,7 +28,17 @@ check "unknown name" nope \
 check "missing file" "$tmp/none.conf" \
 	"profile '$tmp/none.conf': no built-in profile or file of that name (hotmem --list-profiles names the built-in ones)"
 check "a directory" "$tmp/adir" "profile '$tmp/adir': is a directory, not a profile file"
-check "a bad key" "$tmp/bad.conf" "$tmp/bad.conf: line 1: unknown key 'bogus_key'"
+KEYS="profile, name, block_size, max_physmem_bits, maxmem, nodes, distance, slots, ram, probe, memory_failure, crash_hotplug, init_threads, kernel_alloc, kernel_alloc_seed, cmdline, hotplug, virtio_mem, online, offline, debug_fail_memmap_section"
+check "a bad key: the keys named" "$tmp/bad.conf" "$tmp/bad.conf: line 1: unknown key 'bogus_key' (known: $KEYS)"
+# the keys a profile takes come from one table (config.c profile_keys[]):
+# docs/profile.md describes each
+SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+missing=
+for k in ${KEYS//,/}; do
+	grep -q "^| \`$k\` |" "$SRC/docs/profile.md" || missing="$missing $k"
+done
+[ -z "$missing" ] && ok "docs/profile.md describes every key hotmem names" ||
+	notok "docs/profile.md describes every key hotmem names" "missing:$missing"
 printf 'profile = default\nonline = 4x online_movable\n' >"$tmp/online.conf"
 check "a bad online line" "$tmp/online.conf" "$tmp/online.conf: line 2: online: bad block range '4x'"
 printf 'profile = default\nhotplug = 0x100000000-0x107ffffff\nonline = 32 online_movable\nonline = 32\n' >"$tmp/twice.conf"
