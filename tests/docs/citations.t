@@ -4,12 +4,8 @@
 # docs/design-notes.md, which says what they were; every "seed 00N" named
 # anywhere has its section there; docs that name a seed link to it; and
 # every link to docs/design-notes.md#anchor finds its heading.
-set -u
-src=${HOTMEM_SRC:-.}
+. "$(dirname "$0")/lib.sh"
 cd "$src" || exit 1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
 files() { # the project's own text: docs, man pages, sources, scripts, tests, units
 	git ls-files -co --exclude-standard -- README.md docs man engine fusefs daemon bpf scripts \
 		unit-files tests Makefile | grep -v -e '^tests/kernel/cache/' -e '^tests/systemd/cache/' \

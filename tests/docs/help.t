@@ -2,12 +2,7 @@
 # Every option `hotmem-trace compare` takes is named in `hotmem-trace
 # --help`, in `compare --help` and in hotmem-trace(8) (#13.5: --max was
 # missing from --help).
-set -u
-B=${HOTMEM_BUILD:-build}
-src=${HOTMEM_SRC:-.}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/lib.sh"
 [ -x "$B/hotmem-trace" ] || { echo "1..0 # SKIP $B/hotmem-trace not built"; exit 0; }
 help=$("$B/hotmem-trace" --help 2>&1)
 chelp=$("$B/hotmem-trace" compare --help 2>&1)

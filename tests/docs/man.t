@@ -3,11 +3,7 @@
 # (hotmem(1); hotmemfs, hotmemctl, hotmemd, hotmem-trace, hotmem-enter(8)),
 # every page's SEE ALSO names every other hotmem page, and man renders each
 # without a warning (#13.5).
-set -u
-src=${HOTMEM_SRC:-.}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. "$(dirname "$0")/lib.sh"
 declare -A sect
 for f in "$src"/man/*.[18]; do
 	b=${f##*/}

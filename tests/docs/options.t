@@ -3,12 +3,7 @@
 # 16: hotmemd(8) lacked -h/--help and --version, which --help and
 # docs/hotmemd.md list; hotmemfs(8) lacked --help), and hotmemd's are in
 # docs/hotmemd.md too.
-set -u
-B=${HOTMEM_BUILD:-build}
-src=${HOTMEM_SRC:-.}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. "$(dirname "$0")/lib.sh"
 
 # in_man OPTION PAGE: the page names it, hyphens escaped as roff writes them
 in_man() { grep -qF -- "${1//-/\\-}" "$2"; }

@@ -5,12 +5,7 @@
 # copied into a file, run with the command line README's output block
 # shows, prints every line of that output block (but the "…" that stand
 # for left-out lines), in that order, and exits 2 as README says.
-set -u
-B=${HOTMEM_BUILD:-build}
-src=${HOTMEM_SRC:-.}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. "$(dirname "$0")/lib.sh"
 [ -x "$B/hotmem" ] || { echo "1..0 # SKIP $B/hotmem not built"; exit 0; }
 B=$(cd "$B" && pwd)
 TMP=$(mktemp -d)
