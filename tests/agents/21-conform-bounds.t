@@ -104,9 +104,7 @@ tap_ok $? "the JSON has its outcome"
 pid=$!
 for _ in $(seq 150); do pgrep -f "^sleep 7654321" >/dev/null && break; sleep 0.1; done
 kill -INT "$pid"
-for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-wait "$pid"
+wait_exit "$pid" 30
 is "$?" 130 "SIGINT: exit status 130"
 grep -q "^hotmem-conform: stopped by signal 2$" "$TMP/interr" && [ "$(wc -l <"$TMP/int")" -eq 2 ] &&
 	grep -qx "agent#1: sleep 7654321" "$TMP/int"

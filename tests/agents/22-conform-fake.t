@@ -56,14 +56,8 @@ kill -TERM "$pid"
 timeout 30 cat "$TMP/fifo" >"$TMP/sigout" &
 cat_pid=$!
 exec 3<&-
-wait_pid() { # PID: its status, killed after 30 s
-	local i
-	for i in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-	kill -0 "$1" 2>/dev/null && kill -KILL "$1"
-	wait "$1"
-}
-wait_pid "$perl_pid"
-wait_pid "$cat_pid"
+wait_exit "$perl_pid" 30
+wait_exit "$cat_pid" 30
 # (before the fix the next cell was forked and killed before its exec: the
 # same file; what tells the two apart is the status below)
 is "$(wc -l <"$TMP/cells")" 1 "SIGTERM between cells: the next cell does not start"

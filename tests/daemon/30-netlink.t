@@ -36,7 +36,11 @@ pid=\$!
 wait_for 5 grep -q "ready: sysroot" "$TMP/log2"
 mk_block "\$root" 49 offline "Normal Movable"
 "$UEVENT_SEND" --netlink add 49
-sleep 0.3
+# read by hotmemd once no uevent socket of this namespace (protocol 15 in
+# /proc/net/netlink: \$5 is Rmem) holds a byte; what it does with a
+# datagram it does before its loop sees the SIGTERM after
+drained() { awk 'NR > 1 && \$2 == 15 && \$5 != 0 { q = 1 } END { exit q }' /proc/net/netlink; }
+wait_for 10 drained || echo "NOT DRAINED"
 kill \$pid; wait_exit \$pid 10
 INNER
 out=$(unshare -n bash "$TMP/inner.sh" 2>&1)
@@ -44,6 +48,7 @@ echo "$out" | sed 's/^/# /'
 check "daemon ready inside the private netns" bash -c '! grep -q "NOT READY" <<<"$1"' _ "$out"
 check "netlink send to group 1 works in the private netns" bash -c '! grep -q "SEND FAILED" <<<"$1"' _ "$out"
 check "32 ADD uevents over netlink: all online" bash -c '! grep -q "NOT ALL ONLINE" <<<"$1"' _ "$out"
+check "hotmemd read the userspace sender's uevent" bash -c '! grep -q "NOT DRAINED" <<<"$1"' _ "$out"
 check "uevents were received over netlink" grep -q "memory47: uevent add" "$TMP/log"
 is "$(cat "$root"/sys/devices/system/memory/memory{16..47}/state | grep -c online_movable)" 32 \
 	"2 GiB boot memory: 32 blocks (4 GiB) Movable"

@@ -18,7 +18,8 @@ if ! wait_for 10 test -e "$mem/block_size_bytes"; then
 	skip_all "hotmemfs did not mount"
 fi
 trap '((BASHPID == _lib_pid)) && cleanup_fs' EXIT
-cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
+# each process asked to end and waited for (10 s, then SIGKILL), then the mount detached
+cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 10 >/dev/null 2>&1; done; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
 if grep -q "uevents over netlink off" "$TMP/fs.log"; then
 	echo "# hotmemfs netlink injection is off here: $(grep -m1 'netlink off' "$TMP/fs.log")"
 	echo "# using its Unix-socket fallback"
@@ -80,7 +81,7 @@ is "$got_movable" "$want_movable" "as many blocks in Movable as auto-movable all
 grep -h "lost\|rescan\|without an ADD" "$TMP"/log.* 2>/dev/null | head -3 | sed 's/^/# /'
 
 kill "$dpid"
-wait "$dpid" 2>/dev/null
+wait_exit "$dpid" 10 2>/dev/null
 check "plug 4 more while hotmemd is stopped" plug 33 36
 off=0
 for b in $(blocks_of | tail -4); do [ "$(cat "$mem/memory$b/state")" = offline ] && off=$((off + 1)); done
@@ -94,7 +95,7 @@ cat "$TMP"/log.* | grep -q "gave up" && nok "no give-ups" || ok "no give-ups"
 # netlink alone: hotmemfs injects through the kernel (port id 0) into this
 # private network namespace; hotmemd accepts kernel senders only
 kill "$dpid"
-wait "$dpid" 2>/dev/null
+wait_exit "$dpid" 10 2>/dev/null
 if grep -q "uevents over netlink on" "$TMP/fs.log"; then
 	check "hotmemd starts without the Unix socket" start --log-level debug
 	check "plug 2 more, uevents over netlink only" plug 37 38

@@ -7,6 +7,7 @@
 # (#13.5).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
+[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
 # the private network namespace both units share (JoinsNamespaceOf=)
 need_hotmemfs_in_netns "$@"
 mnt=$TMP/mnt
@@ -21,7 +22,8 @@ if ! wait_for 10 test -e "$mnt/sys/devices/system/memory/block_size_bytes"; then
 	skip_all "hotmemfs did not mount"
 fi
 trap '((BASHPID == _lib_pid)) && cleanup_fs' EXIT
-cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.2; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
+# each process asked to end and waited for (10 s, then SIGKILL), then the mount detached
+cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 10 >/dev/null 2>&1; done; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
 grep -q "uevents over netlink on" "$TMP/fs.log" ||
 	echo "# hotmemfs cannot inject over netlink here: $(grep -m1 netlink "$TMP/fs.log")"
 
@@ -38,7 +40,16 @@ check "hotmemd starts as the drop-in says" wait_for 10 grep -q "ready: sysroot" 
 check "plug a DIMM of 256 MiB" "$CTL" -s "$TMP/ctl.sock" device_add pc-dimm size=256M id=d1
 online() { [ "$(cat "$mnt/sys/devices/system/memory/memory$1/state")" = online ]; }
 check "memory32 and memory33 online" wait_for 10 bash -c "$(declare -f online); online 32 && online 33"
-sleep 0.5 # a second copy would come right behind the first
+# a second copy would come right behind the first: every uevent sent
+# (settle), hotmemd's netlink socket empty (protocol 15 in /proc/net/netlink
+# of this namespace, $5 its Rmem), then a marker on its Unix socket handled
+# (one thread: what it read before, from either socket, is in the log)
+"$CTL" -s "$TMP/ctl.sock" settle --timeout 60
+drained() { awk 'NR > 1 && $2 == 15 && $5 != 0 { q = 1 } END { exit q }' /proc/net/netlink; }
+wait_for 10 drained
+"$UEVENT_SEND" --unix "$sock" add 999
+check "hotmemd handled every uevent sent (a marker after them handled)" \
+	wait_for 10 grep -q "memory999: cannot read state" "$TMP/log"
 for b in 32 33; do
 	is "$(grep -c "memory$b: uevent add" "$TMP/log")" 1 "memory$b: its add uevent arrives once"
 	is "$(grep -c "memory$b: online_movable\|memory$b: online_kernel\|memory$b: online " "$TMP/log")" 1 \

@@ -45,7 +45,7 @@ run() {
 # stop_feeder: memory20/state a plain file again
 stop_feeder() {
 	kill "$feeder" 2>/dev/null
-	wait "$feeder" 2>/dev/null
+	wait_exit "$feeder" 10 2>/dev/null
 	rm -f "$fifo"
 	echo online >"$fifo"
 }

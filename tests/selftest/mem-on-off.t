@@ -34,9 +34,13 @@ mkdir -p "$MNT"
 "$B/hotmemfs" --state none --control "$TMP/ctl" \
 	--cmdline "memory_hotplug.memmap_on_memory=1" "$MNT" 2>"$TMP/fs.log" &
 pid=$!
+# wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
+. "$(dirname "$0")/../wait_exit.sh"
+# unmounted, hotmemfs exits; one that does not within 30 s is killed and
+# its mount detached
 cleanup() {
 	umount "$MNT" 2>/dev/null || fusermount3 -u "$MNT" 2>/dev/null
-	wait $pid 2>/dev/null
+	wait_exit $pid 30 >/dev/null 2>&1 || umount -l "$MNT" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
