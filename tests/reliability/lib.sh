@@ -124,7 +124,7 @@ refused() {
 		rc="none: it mounted or hung"
 		stop_fs
 	else
-		wait "$FS_PID"
+		wait_exit "$FS_PID" 10	# gone already: its status
 		rc=$?
 		FS_PID=
 	fi

@@ -43,7 +43,10 @@ for round in 1 2; do
 	for d in "$M"/memory3?; do echo offline >"$d/state" 2>/dev/null; done
 	for i in 1 2 3 4; do ctl device_del s$round$i >/dev/null; done
 done
-sleep 0.5
+# every uevent sent (settle), the listeners read what their sockets hold
+# when they see the stop file (uevent_watch.py)
+ctl settle --timeout 60
+tap_ok $? "the storm's uevents are all sent (hotmemctl settle)"
 touch "$TMP/stop"
 wait_exit $hpid 30
 wait_exit $ppid 30
@@ -80,7 +83,8 @@ tap_ok $? "... with netlink injection off: $(grep -o 'uevents over netlink off: 
 ctl device_add pc-dimm id=h1 size=256M >/dev/null && echo online_movable >"$M/memory32/state" &&
 	echo offline >"$M/memory32/state" && ctl device_del h1 >/dev/null
 tap_ok $? "a plug cycle runs"
-sleep 0.3
+ctl settle --timeout 60
+tap_ok $? "... its uevents all handled (hotmemctl settle)"
 touch "$TMP/stop"
 wait_exit $hpid 30
 is "$(grep -c '^[a-z]' "$TMP/host2.ev")" 0 "the host's namespace saw no memory uevent"

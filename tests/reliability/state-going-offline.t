@@ -36,9 +36,25 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 is "$(cat "$M/memory32/state")" "going-offline" "memory32 is going offline"
+# the save's connection thread, one hotmemfs did not have before it,
+# waits for change_lock, which the offline holds: a thread blocked in
+# futex(FUTEX_WAIT_PRIVATE) (0x80: a mutex; a condition variable waits
+# with FUTEX_WAIT_BITSET, 0x189), 30 s at most
+tasks0=$(ls "/proc/$FS_PID/task")
+save_waits() {
+	local t op
+	for t in $(ls "/proc/$FS_PID/task"); do
+		grep -qx "$t" <<<"$tasks0" && continue
+		read -r _ _ op _ <"/proc/$FS_PID/task/$t/syscall" 2>/dev/null || continue
+		[ "$op" = 0x80 ] && grep -q futex "/proc/$FS_PID/task/$t/stack" && return 0
+	done
+	return 1
+}
 ctl save >/dev/null 2>&1 &
 saver=$!
-sleep 0.5
+for _ in $(seq 600); do save_waits && break; sleep 0.05; done
+save_waits
+tap_ok $? "the save asked for meanwhile waits for the offline"
 kill -USR1 "$writer"
 wait_exit "$writer" 30
 is "$(cat "$TMP/offline.txt")" "EINTR" "the interrupted offline says EINTR"

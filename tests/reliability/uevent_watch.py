@@ -5,7 +5,9 @@ Listen on NETLINK_KOBJECT_UEVENT (group 1) in the current network
 namespace until STOPFILE exists; write each memory-subsystem uevent whose
 DEVPATH is /devices/system/memory/memoryN to OUT as "ACTION DEVPATH".
 Prints "ready" on stderr once bound.  Other uevents (the host's own
-devices) are counted on the last line as "# other N".
+devices) are counted on the last line as "# other N".  What the socket
+holds when STOPFILE appears is read too: a test that touches STOPFILE
+after `hotmemctl settle` (every uevent sent) has them all, with no sleep.
 """
 import os
 import socket
@@ -20,10 +22,16 @@ sys.stderr.write("ready\n")
 sys.stderr.flush()
 other = 0
 with open(out, "w") as f:
-    while not os.path.exists(stop):
+    stopping = False
+    while True:
+        if not stopping and os.path.exists(stop):
+            stopping = True
+            s.setblocking(False)  # now only what is queued already
         try:
             data = s.recv(16384)
-        except socket.timeout:
+        except (socket.timeout, BlockingIOError):
+            if stopping:
+                break
             continue
         except OSError as e:  # ENOBUFS: we lost some; say so
             f.write("# overrun %s\n" % e)
