@@ -92,8 +92,12 @@ stop_fs
 
 # why it failed: the hint in hotmemfs's log, dmesg and explain after the fact
 start_fs --profile qemu-512m --fresh
-ctl -j events >"$TMP/ev.json" &
+# hotmemctl itself in the background ($! is it, not a subshell running
+# ctl), following once hotmemfs counts it: until hotmemfs stops
+"$HMCTL" -s "$CTL" -j events >"$TMP/ev.json" 2>"$TMP/ev.err" &
 evpid=$!
+followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])'; }
+for _ in $(seq 600); do [ "$(followers)" = 1 ] && break; sleep 0.05; done
 ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null
 echo online >"$M/memory32/state" && echo online_movable >"$M/memory33/state"
 busy 32
@@ -121,18 +125,23 @@ tap_ok $((! $?)) "device_del d1 is refused"
 is "$(state 32) $(state 33)" "online online" "both blocks online again after the refused eject"
 ctl dmesg | grep -q "^<4>memory memory32: Offline failed.$"
 tap_ok $? "dmesg: memory memory32: Offline failed."
-sleep 0.3
-kill $evpid 2>/dev/null
-wait $evpid 2>/dev/null
-grep -q '"ACPI_DEVICE_OST".*"device": *"d1".*"status": *130' "$TMP/ev.json" ||
-	python3 -c 'import json,sys
+ost_busy() {
+	grep -q '"ACPI_DEVICE_OST".*"device": *"d1".*"status": *130' "$TMP/ev.json" ||
+		python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     e = json.loads(l)
     if e["event"] == "ACPI_DEVICE_OST" and e["data"]["info"]["device"] == "d1" and e["data"]["info"]["status"] == 0x82:
         sys.exit(0)
-sys.exit(1)' "$TMP/ev.json"
+sys.exit(1)' "$TMP/ev.json" 2>/dev/null
+}
+# the follower gets it once the notifier sends it: 30 s at most
+for _ in $(seq 600); do ost_busy && break; sleep 0.05; done
+ost_busy
 tap_ok $? "control clients get ACPI_DEVICE_OST for d1 with status 0x82 (device busy)"
 stop_fs
+wait_exit $evpid 30
+is "$? $(cat "$TMP/ev.err")" "1 hotmemctl: hotmemfs is stopping: no more events" \
+	"the follower ends with hotmemfs, saying so"
 
 # a pinned page in a Movable block: offline loops until a signal, EINTR,
 # and the machine is as it was
@@ -144,11 +153,24 @@ is "$(ctl -j explain 32 | python3 -c 'import json,sys; d=json.load(sys.stdin); p
 	"eintr-loop 5 pinned" "explain: the 5 pinned pages, a loop until a signal"
 snap() { ctl -j status | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"])'; }
 before=$(snap)
-timeout 2 bash -c "trap 'echo TERM' TERM; echo offline >$M/memory32/state; echo rc=\$?" >"$TMP/int.out" 2>&1
+# offline_under_timeout CMD: CMD (an offline of memory32) under timeout,
+# which the test fires itself once the offline loops (SIGALRM is timeout's
+# own alarm: it sends CMD its SIGTERM and exits 124); timeout's exit status
+going_offline() { [ "$(state 32)" = going-offline ]; }
+offline_under_timeout() {
+	local t
+	timeout 120 "$@" &
+	t=$!
+	for _ in $(seq 600); do going_offline && break; sleep 0.05; done
+	going_offline || diag "memory32 never went going-offline"
+	kill -ALRM $t
+	wait_exit $t 30
+}
+offline_under_timeout bash -c "trap 'echo TERM' TERM; echo offline >$M/memory32/state; echo rc=\$?" >"$TMP/int.out" 2>&1
 grep -q "write error: Interrupted system call" "$TMP/int.out"
 tap_ok $? "a signal (timeout's SIGTERM) ends the offline: the write fails with EINTR"
-timeout 2 sh -c "echo offline >$M/memory32/state" 2>/dev/null
-is "$?" 124 "timeout 2 sh -c 'echo offline > state' returns when its signal comes"
+offline_under_timeout sh -c "echo offline >$M/memory32/state" 2>/dev/null
+is "$?" 124 "timeout sh -c 'echo offline > state' returns when its signal comes"
 is "$(state 32)" online "memory32 is still online"
 is "$(snap)" "$before" "the blocks are as they were"
 ctl free-all >/dev/null && offline 32

@@ -70,21 +70,30 @@ ok $? "memmap_on_memory: mhp_supports_memmap_on_memory, create_altmaps_and_memor
 [ "$steps" = "$exp" ] || echo "# got '$steps'"
 
 # ---- bpftrace, attached system-wide before the process starts -----------------
-if ! command -v bpftrace > /dev/null; then
-	skip "bpftrace missing (scripts/deps/engine-test.list)"
-	skip "bpftrace missing"
+if ! command -v bpftrace > /dev/null || ! command -v bpftool > /dev/null; then
+	skip "bpftrace or bpftool missing (scripts/deps/engine-test.list, build.list)"
+	skip "bpftrace or bpftool missing"
 	exit 0
 fi
 timeout 60 bpftrace -e "usdt:$HM:hotmem:online_pages { @on = count(); }
 	usdt:$HM:hotmem:memory_notify__ret { @notify = count(); }" \
 	> "$tmp/bt.out" 2> "$tmp/bt.err" &
 bt=$!
-for _ in $(seq 300); do grep -q "Attaching" "$tmp/bt.out" "$tmp/bt.err" 2> /dev/null && break; sleep 0.1; done
-sleep 0.5
+# attached once bpftool lists bpftrace's uprobes on $HM, one per location
+# of the two probes (their stapsdt notes): 30 s at most
+want=$(readelf -n "$HM" | grep -cE 'Name: (online_pages|memory_notify__ret)$')
+attached() {
+	local p
+	p=$(pgrep -P $bt -x bpftrace) &&
+		[ "$(bpftool perf show 2> /dev/null | grep -c "^pid $p .* uprobe .*filename $HM ")" -ge "$want" ]
+}
+for _ in $(seq 600); do attached && break; sleep 0.05; done
+attached || echo "# bpftrace's $want uprobes not listed by bpftool after 30 s"
 run_engine > /dev/null
 run_engine > /dev/null
 kill -INT $bt
-wait $bt
+. "$(dirname "$0")/../wait_exit.sh"
+wait_exit $bt 30
 grep -qx "@on: 2" "$tmp/bt.out"
 ok $? "bpftrace usdt:hotmem:online_pages sees both runs (the semaphore set for a new process)"
 sed 's/^/# /' "$tmp/bt.out" "$tmp/bt.err" | grep -v RLIMIT_MEMLOCK

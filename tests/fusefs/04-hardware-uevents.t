@@ -40,9 +40,11 @@ tap_ok $? "netlink injection on, in $NS"
 ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["uevents"]["netlink"].startswith("on")'
 tap_ok $? "status --json reports netlink on"
 
-ip netns exec "$NS" $L netlink 2 >"$TMP/nl.txt" 2>"$TMP/nl.err" &
+# the listeners run until told (SIGUSR1: what their sockets hold, then
+# exit); 60 s without a uevent ends them anyway
+ip netns exec "$NS" $L netlink 60 >"$TMP/nl.txt" 2>"$TMP/nl.err" &
 nl=$!
-$L unix "$USOCK" 2 >"$TMP/ux.txt" 2>"$TMP/ux.err" &
+$L unix "$USOCK" 60 >"$TMP/ux.txt" 2>"$TMP/ux.err" &
 ux=$!
 wait_ready "$TMP/nl.err"
 wait_ready "$TMP/ux.err"
@@ -55,6 +57,9 @@ is "$(echo "$after" | grep -c 32-35)$(echo "$before" | grep -c 32-35)" 10 "block
 is "$(echo "$after" | grep 32-35 | tr -s ' ')" \
 	"0x0000000100000000-0x000000011fffffff 512M offline 32-35" "lsmem shows 4 new offline blocks"
 echo online_movable >"$MNT/sys/devices/system/memory/memory32/state"
+# every uevent sent (settle), the listeners print what they got and exit
+ctl settle --timeout 60
+kill -USR1 $nl $ux
 wait_exit $nl 30
 wait_exit $ux 30
 # other network namespaces also get the host's untagged uevents (bdi...)
@@ -75,12 +80,17 @@ is "$(cut -d' ' -f5 "$TMP/ux.txt" | sort -u)" "seqnum=yes" "unix fallback: SEQNU
 
 # udev's own monitor takes them for kernel events
 if command -v udevadm >/dev/null; then
-	ip netns exec "$NS" timeout 2 udevadm monitor --kernel --subsystem-match=memory >"$TMP/udev.txt" 2>&1 &
+	ip netns exec "$NS" timeout 60 udevadm monitor --kernel --subsystem-match=memory >"$TMP/udev.txt" 2>&1 &
 	u=$!
-	sleep 0.5
+	# its socket is bound once it names the kernel's events (udevadm-monitor.c:
+	# setup_monitor() first; stdout line-buffered)
+	for _ in $(seq 600); do grep -q "^KERNEL - the kernel uevent" "$TMP/udev.txt" && break; sleep 0.05; done
 	echo online >"$MNT/sys/devices/system/memory/memory33/state"
+	seen() { grep -q "^KERNEL\[.*online *\/devices\/system\/memory\/memory33 (memory)" "$TMP/udev.txt"; }
+	for _ in $(seq 600); do seen && break; sleep 0.05; done
+	kill $u
 	wait_exit $u 30
-	grep -q "^KERNEL\[.*online *\/devices\/system\/memory\/memory33 (memory)" "$TMP/udev.txt"
+	seen
 	tap_ok $? "udevadm monitor --kernel in $NS sees 'online memory33' as a KERNEL event"
 	echo offline >"$MNT/sys/devices/system/memory/memory33/state"
 else
@@ -89,10 +99,12 @@ else
 fi
 
 # nothing reaches the host's namespace
-$L netlink 1 >"$TMP/host.txt" 2>"$TMP/host.err" &
+$L netlink 60 >"$TMP/host.txt" 2>"$TMP/host.err" &
 h=$!
 wait_ready "$TMP/host.err"
 echo offline >"$MNT/sys/devices/system/memory/memory32/state"
+ctl settle --timeout 60
+kill -USR1 $h
 wait_exit $h 30
 is "$(grep -c memory32 "$TMP/host.txt")" 0 "no fake uevent in the host's network namespace"
 
@@ -120,7 +132,7 @@ done
 # qemu_opts_create(): an id is a letter, then letters, digits, '-', '.', '_'
 is "$(ctl device_add pc-dimm size=1G id=d-1.x_/ 2>&1)" \
 	"hotmemctl: error: Parameter 'id' expects an identifier" "a device ID as QEMU's id_wellformed() wants, in QEMU's words"
-printf '{"execute": "status"\n' | timeout 2 python3 -c '
+printf '{"execute": "status"\n' | timeout 20 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 s.sendall(b"{bad json}\n"); print(s.recv(4096).decode().strip())' "$CTL" | grep -q '"error"'
@@ -172,7 +184,9 @@ is "$(lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK)" "$before" "lsmem back t
 # the check-invariants command
 ctl check >/dev/null
 tap_ok $? "hotmemctl check: engine invariants hold"
-ctl events >"$TMP/ev.txt" &
+# hotmemctl itself in the background ($! is it, not a subshell running
+# ctl): it follows until hotmemfs stops
+"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>"$TMP/ev.err" &
 evp=$!
 # the device_add once hotmemfs counts the follower, its line waited for:
 # a fixed 0.3 s each missed the ADD when hotmemctl started late (bounded)
@@ -180,7 +194,10 @@ followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.s
 for _ in $(seq 200); do [ "$(followers)" = 1 ] && break; sleep 0.05; done
 ctl device_add pc-dimm id=d2 size=128M
 for _ in $(seq 200); do grep -q "UEVENT add /devices/system/memory/memory32 (memory)" "$TMP/ev.txt" && break; sleep 0.05; done
-kill $evp
 grep -q "UEVENT add /devices/system/memory/memory32 (memory)" "$TMP/ev.txt"
 tap_ok $? "hotmemctl events follows uevents"
+stop_fs
+wait_exit $evp 30
+is "$? $(cat "$TMP/ev.err")" "1 hotmemctl: hotmemfs is stopping: no more events" \
+	"... until hotmemfs stops: it says so and exits 1"
 done_testing

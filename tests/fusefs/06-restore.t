@@ -24,7 +24,7 @@ snap() {
 }
 before=$(snap)
 kill -9 "$FS_PID"
-wait "$FS_PID" 2>/dev/null
+wait_exit "$FS_PID" 30 2>/dev/null
 FS_PID=
 ok "kill -9 (the mount is left behind, not connected)"
 

@@ -13,8 +13,8 @@ HPID=
 trap 'in_test_shell && { [ -n "$HPID" ] && kill $HPID 2>/dev/null; ip netns del "$NS" 2>/dev/null; cleanup; }' EXIT
 M=$MNT/sys/devices/system/memory
 
-wait_online() {	# wait_online FIRST LAST
-	for _ in $(seq 100); do
+wait_online() {	# wait_online FIRST LAST: 30 s at most
+	for _ in $(seq 600); do
 		local all=1 b
 		for b in $(seq "$1" "$2"); do
 			[ "$(cat "$M/memory$b/state" 2>/dev/null)" = online ] || all=0
@@ -38,8 +38,10 @@ for transport in netlink unix; do
 			--uevent-socket="$TMP/ue.sock" --policy=online_movable >"$TMP/hotmemd.log" 2>&1 &
 	fi
 	HPID=$!
-	for _ in $(seq 100); do grep -q . "$TMP/hotmemd.log" && break; sleep 0.05; done
-	sleep 0.3
+	# ready: its uevent sockets bound, coldplug done (main.c)
+	for _ in $(seq 600); do grep -q "ready: sysroot" "$TMP/hotmemd.log" && break; sleep 0.05; done
+	grep -q "ready: sysroot" "$TMP/hotmemd.log"
+	tap_ok $? "$transport: hotmemd is ready"
 	ctl device_add pc-dimm id=d1 size=1G
 	tap_ok $? "$transport: device_add pc-dimm size=1G"
 	wait_online 32 39
@@ -54,7 +56,7 @@ for transport in netlink unix; do
 		tap_ok $? "$transport: hotmemd's writes asked no security.capability (GETXATTR) [$ops]"
 	fi
 	kill $HPID
-	wait $HPID 2>/dev/null
+	wait_exit $HPID 30 2>/dev/null
 	HPID=
 	stop_fs
 done

@@ -37,7 +37,7 @@ for _ in $(seq 200); do grep -q "private network namespace $NS-priv" "$TMP/hotme
 grep -q "on: private network namespace $NS-priv (created)" "$TMP/hotmemfs.log"
 tap_ok $? "hotmemfs --netns $NS-priv under unshare -m creates it"
 kill "$FS_PID"
-wait "$FS_PID" 2>/dev/null
+wait_exit "$FS_PID" 30 2>/dev/null
 FS_PID=
 [ ! -e "/run/netns/$NS-priv" ]
 tap_ok $? "its mount namespace gone, no orphan /run/netns/$NS-priv is left"

@@ -18,26 +18,39 @@ is "$(cat "$M/memory32/state")" "online" "memory32 online movable"
 ctl alloc movable 100000000 >/dev/null
 tap_ok $? "all free memory allocated (movable)"
 
-timeout -s INT 4 sh -c "echo offline > $M/memory32/state" &
+# the writer's signal comes when the test fires timeout itself (SIGALRM,
+# its own alarm: it sends SIGINT and exits 124), once the checks below ran
+timeout -s INT 120 sh -c "echo offline > $M/memory32/state" &
 writer=$!
-sleep 1
+# the offline loops once the block says going-offline (30 s at most; a
+# read that waited for the offline ends at its timeout)
+end=$((SECONDS + 30))
+while [ $SECONDS -lt $end ]; do
+	[ "$(timeout 20 cat "$M/memory32/state")" = going-offline ] && break
+	sleep 0.05
+done
 # the offline is looping now: these must not wait for it
 t0=$(date +%s%N)
-st=$(timeout 2 cat "$M/memory32/state")
+st=$(timeout 20 cat "$M/memory32/state")
 rc=$?
 t1=$(date +%s%N)
 [ $rc = 0 ] && [ "$st" = going-offline ]
 tap_ok $? "memory32/state reads during the offline: '$st' in $(((t1 - t0) / 1000000)) ms"
-timeout 2 cat "$M/block_size_bytes" >/dev/null
+timeout 20 cat "$M/block_size_bytes" >/dev/null
 tap_ok $? "another attribute reads during the offline"
 # these wait for the operation (the engine's lock), on a worker thread
-timeout 10 cat "$MNT/proc/iomem" >"$TMP/iomem.txt" &
+timeout 60 cat "$MNT/proc/iomem" >"$TMP/iomem.txt" &
 iomem=$!
-timeout 10 ls "$MNT/sys/firmware/memmap" >"$TMP/fwmap.txt" &
+timeout 60 ls "$MNT/sys/firmware/memmap" >"$TMP/fwmap.txt" &
 fwmap=$!
-sleep 0.5
-timeout 2 cat "$M/memory32/online" >/dev/null
+# fuse_waits PID: PID's child (timeout's cat, ls) waits in a FUSE request
+fuse_waits() { grep -qsE "request_wait_answer|fuse_simple_request" "/proc/$(pgrep -P "$1" | head -1)/stack"; }
+for _ in $(seq 600); do fuse_waits $iomem && fuse_waits $fwmap && break; sleep 0.05; done
+fuse_waits $iomem && fuse_waits $fwmap
+tap_ok $? "/proc/iomem and firmware/memmap wait for the offline"
+timeout 20 cat "$M/memory32/online" >/dev/null
 tap_ok $? "reads go on while /proc/iomem and firmware/memmap wait for the offline"
+kill -ALRM $writer
 wait_exit $writer 30
 rc=$?
 [ $rc = 124 ] && grep -q "memory32: offline failed (EINTR)" "$TMP/hotmemfs.log"

@@ -46,7 +46,10 @@ is "$($SYSW w "$MNT$MHPC/$slot/eject" '1\n')" ret=2 "echo 1 > $slot/eject succee
 for _ in $(seq 200); do ctl dmesg | grep -q "memory32: Offline failed" && break; sleep 0.05; done
 ctl dmesg | grep -q "^<4>memory memory32: Offline failed.$"
 tap_ok $? "... the guest refuses it: dmesg says memory32's offline failed"
-sleep 0.2
+# the queued eject's end: its failure in hotmemfs's log (acpi.c acpi_eject())
+for _ in $(seq 600); do grep -q "ACPI eject of $slot: " "$TMP/hotmemfs.log" && break; sleep 0.05; done
+grep -q "ACPI eject of $slot: " "$TMP/hotmemfs.log"
+tap_ok $? "... the eject ends: $(grep -m1 "ACPI eject of $slot: " "$TMP/hotmemfs.log")"
 devices | grep -qw d2
 tap_ok $? "... and the DIMM stays"
 done_testing

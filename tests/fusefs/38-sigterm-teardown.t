@@ -82,7 +82,7 @@ for r in $(seq "$ROUNDS"); do
 	kill -0 "$del" 2>/dev/null && diag "round $r: SIGTERM while device_del runs"
 	kill -TERM "$FS_PID"
 	if wait_gone "$FS_PID" 60; then
-		wait "$FS_PID"
+		wait_exit "$FS_PID" 10
 		tap_ok $? "round $r: hotmemfs stops on SIGTERM during device_del, exit 0"
 		FS_PID=
 		no_sanitizer_report
@@ -90,7 +90,7 @@ for r in $(seq "$ROUNDS"); do
 		wait_gone "$writer" 20
 		tap_ok $? "round $r: the held writer got its reply"
 		# under way when the stop began: it ends with its reply, not an EOF
-		wait_gone "$del" 20 && wait "$del"
+		wait_exit "$del" 20
 		tap_ok $? "round $r: device_del's hotmemctl got its reply $(cat "$TMP/del.err")"
 	else
 		hung=$((hung + 1))

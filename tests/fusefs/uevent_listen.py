@@ -8,9 +8,13 @@ until SECONDS pass without one before COUNT arrived, and 0.5 s after that
 expect can wait long under load and still be quick when they come.  Prints
 "ready" on stderr once listening.  netlink: NETLINK_KOBJECT_UEVENT group 1
 in the current network namespace; sender is the netlink port id (0 = the
-kernel, as `udevadm monitor --kernel` requires).
+kernel, as `udevadm monitor --kernel` requires).  SIGUSR1: print what the
+socket holds, then exit -- after `hotmemctl settle` (every uevent sent) a
+test has them all without waiting out SECONDS.
 """
 import os
+import select
+import signal
 import socket
 import sys
 
@@ -36,16 +40,28 @@ def main():
         count = int(sys.argv[3]) if len(sys.argv) > 3 else 0
         s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
         s.bind((0, 1))
-    s.settimeout(timeout)
+    # SIGUSR1 wakes the select below through this pipe (the handler
+    # itself does nothing: select is retried, and finds the pipe readable)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGUSR1, lambda sig, frame: None)
+    signal.set_wakeup_fd(wake_w)
     sys.stderr.write("ready\n")
     sys.stderr.flush()
     got = 0
+    stopping = False
     while True:
-        if count and got >= count:
-            s.settimeout(0.5)
+        if not stopping:
+            wait = 0.5 if count and got >= count else timeout
+            ready = select.select([s, wake_r], [], [], wait)[0]
+            if not ready:
+                break
+            if wake_r in ready:
+                stopping = True
+                s.setblocking(False)
         try:
             data, addr = s.recvfrom(8192)
-        except socket.timeout:
+        except BlockingIOError:
             break
         kv = parse(data)
         sender = addr[0] if mode != "unix" else "-"
