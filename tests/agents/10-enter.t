@@ -36,7 +36,8 @@ mem=/sys/devices/system/memory
 	udevadm control --ping; say ping $?
 	[ -e /run/udev/control ]; say private_control $?
 	udevadm monitor --kernel --property --subsystem-match=memory >/tmp/mon.$$ 2>&1 &
-	sleep 0.5
+	# bound once it names the kernel'"'"'s events (30 s at most)
+	for i in $(seq 600); do grep -q "^KERNEL - the kernel uevent" /tmp/mon.$$ && break; sleep 0.05; done
 	hotmemctl device_add pc-dimm size=256M id=d1 >/dev/null; say plug $?
 	udevadm settle; say settle $?
 	say state32 "$(cat $mem/memory32/state)"
@@ -62,7 +63,9 @@ mem=/sys/devices/system/memory
 		say vmem_fstype "${fst:-none}"
 		case $fst in fuse*) echo N >$vp/unplug_online; say vmem_write $?; say vmem_inside "$(cat $vp/unplug_online)";; esac
 	fi
-	sleep 0.5; kill %1
+	# the synthetic add printed whole (its SEQNUM after its arguments), 30 s at most
+	for i in $(seq 600); do grep -A1 "^SYNTH_ARG_bb=x2" /tmp/mon.$$ | grep -q "^SEQNUM=" && break; sleep 0.05; done
+	kill %1
 	# the synthetic ones, as udevadm monitor --property shows them
 	awk "/^KERNEL.*change|^KERNEL.*add/ {p=1} p && /^\$/ {p=0; print \"--\"} p" /tmp/mon.$$ | grep -v ^KERNEL | sed "s/^SEQNUM=.*/SEQNUM=N/;s/^/mon:/"
 	rm -f /tmp/mon.$$

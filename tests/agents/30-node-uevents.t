@@ -22,16 +22,23 @@ while True:
     print(\"|\".join(x.decode() for x in m.rstrip(b\"\\0\").split(b\"\\0\")), flush=True)
 " >/run/raw 2>&1 &
 	udevadm monitor --kernel --property --subsystem-match=node >/run/mon 2>&1 &
-	for _ in $(seq 100); do grep -q ready /run/raw && break; sleep 0.05; done
-	sleep 0.3
+	# both listening: the raw one says ready, udevadm monitor names the
+	# kernel'"'"'s events once its socket is bound (30 s at most)
+	for _ in $(seq 600); do grep -q ready /run/raw && grep -q "^KERNEL - the kernel uevent" /run/mon && break; sleep 0.05; done
 	echo "online_before=$(cat /sys/devices/system/node/online)"
 	hotmemctl device_add pc-dimm size=256M node=2 id=d1 >/dev/null
-	sleep 0.3
+	hotmemctl settle --timeout 60
 	echo "online_plugged=$(cat /sys/devices/system/node/online)"
 	[ -d /sys/devices/system/node/node2 ]; echo "node2_dir=$?"
 	hotmemctl device_del d1 >/dev/null
-	sleep 0.5
+	hotmemctl settle --timeout 60
 	echo "online_after=$(cat /sys/devices/system/node/online)"
+	# every uevent sent (settle); both have printed node2'"'"'s REMOVE, the last
+	for _ in $(seq 600); do
+		grep -q "^remove@/devices/system/node/node2|" /run/raw &&
+			grep -A3 "^ACTION=remove" /run/mon | grep -q "^SEQNUM=" && break
+		sleep 0.05
+	done
 	kill %1 %2
 	sed "s/SEQNUM=[0-9]*/SEQNUM=N/; s/^/raw:/" /run/raw | grep -v raw:ready
 	grep -E "^(ACTION|DEVPATH|SUBSYSTEM|SEQNUM)=" /run/mon | sed "s/SEQNUM=[0-9]*/SEQNUM=N/; s/^/mon:/"
