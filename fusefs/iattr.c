@@ -1067,7 +1067,8 @@ static void snap_block(struct hmfs_ctx *ctx, unsigned long id, struct iattr_snap
 }
 
 /*
- * The entries' values, by inode, copied under iattr_lock; *@nr of them.
+ * The entries' values, by inode, copied under iattr_lock; *@nr of them;
+ * NULL when memory ran out (a save of fewer would lose the others).
  * Those @sel takes: for a few blocks their chains alone are walked
  * (snap_block(), snap_nodes()).
  */
@@ -1121,7 +1122,11 @@ static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 	/* paths outside iattr_lock: they ask the engine */
 	s = iattr_snapshot(ctx, &sel, &nr);
 	sel_free(&sel);
-	for (size_t i = 0; s && i < nr; i++) {
+	if (!s) {
+		json_object_put(arr);
+		return NULL; /* an empty "iattrs" would drop every kept value from the file */
+	}
+	for (size_t i = 0; i < nr; i++) {
 		json_object *e;
 
 		if (hmfs_node_path(ctx, s[i].ino, path, sizeof(path))) {

@@ -601,12 +601,24 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 	}
 }
 
+/*
+ * NULL when a value could not be made (ENOMEM): a machine saved without
+ * it, or with an empty one, would lose what it holds (acknowledged chmods
+ * gone on restart); the save fails instead, and a change saved with it is
+ * undone (machine.c unsaved()).
+ */
 json_object *hmfs_state_machine(struct hmfs_ctx *ctx)
 {
-	json_object *m = json_object_new_object();
+	json_object *m = json_object_new_object(), *v;
 
-	for (int k = 0; k < HMFS_STATE_KEYS; k++)
-		json_object_object_add(m, machine_keys[k], machine_value(ctx, k));
+	for (int k = 0; m && k < HMFS_STATE_KEYS; k++) {
+		v = machine_value(ctx, k);
+		if (!v) {
+			json_object_put(m);
+			return NULL;
+		}
+		json_object_object_add(m, machine_keys[k], v);
+	}
 	return m;
 }
 
@@ -746,9 +758,12 @@ static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 
 static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s, bool *renamed)
 {
-	json_object *root = json_object_new_object();
+	json_object *root;
 	int ret;
 
+	if (!s->m)
+		return -ENOMEM; /* hmfs_state_machine() */
+	root = json_object_new_object();
 	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
 	json_object_object_add(root, "seq", json_object_new_uint64(s->seq));
@@ -1780,9 +1795,13 @@ static int append_iattr(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 /* any other change: the keys of the machine whose text differs from saved's */
 static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *m = hmfs_state_machine(ctx), *set = json_object_new_object();
+	json_object *m = hmfs_state_machine(ctx), *set;
 	char *text[HMFS_STATE_KEYS];
 	int ret = 0;
+
+	if (!m)
+		return -ENOMEM;
+	set = json_object_new_object();
 
 	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
 		/* after one-block or device records, saved's value is not the journal's */
