@@ -1056,7 +1056,11 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_POLICY] = K(PARAMS),
 	[HMFS_CH_VMEM_UNPLUG_ONLINE] = K(PARAMS),
 	[HMFS_CH_NOTIFIER_ERROR] = K(PARAMS),
-	/* soft_offline_page() of a free huge page dissolves it */
+	/*
+	 * soft_offline_page() and memory_failure() (hard_offline_page: 6.12's
+	 * try_memory_failure_hugetlb()) of a page of a free huge page
+	 * dissolve it: the pool shrinks
+	 */
 	[HMFS_CH_MEMORY_FAILURE] = K(PARAMS) | K(HWPOISON) | K(HUGETLB),
 	[HMFS_CH_IATTR] = K(IATTRS),
 	[HMFS_CH_BUS_AUTOPROBE] = K(PARAMS),
