@@ -11,11 +11,48 @@
 
 #include "internal.h"
 
+/* a row a kind and a row a kernel allocation site: never more than the table holds */
+_Static_assert(KMEM_NR_SITES + 7 <= HM_EXPLAIN_OWNERS, "explain's owner rows");
+
+/* the summary row of @o: its kind, and for the kernel its allocation site */
+static struct hm_explain_owner *owner_row(struct hm_explain *ex, const struct hm_page_owner *o)
+{
+	const char *site = strcmp(o->kind, "kernel") ? "" : o->owner;
+	struct hm_explain_owner *row;
+
+	for (unsigned long i = 0; i < ex->nr_owners; i++) {
+		row = &ex->owners[i];
+		if (!strcmp(row->kind, o->kind) && !strcmp(row->site, site))
+			return row;
+	}
+	if (ex->nr_owners == HM_EXPLAIN_OWNERS)	/* see the assertion: never */
+		return &ex->owners[HM_EXPLAIN_OWNERS - 1];
+	row = &ex->owners[ex->nr_owners++];
+	row->kind = o->kind;
+	snprintf(row->site, sizeof(row->site), "%s", site);
+	row->blocks = o->blocks;
+	return row;
+}
+
+/* every entry counted and summed up by owner; listed if from from_pfn and room is left */
 static void explain_add(struct hm_explain *ex, const struct hm_page_owner *o)
 {
-	if (ex->nr_entries < HM_EXPLAIN_MAX)
-		ex->pages[ex->nr_entries] = *o;
+	const unsigned long pages = 1UL << o->order;
+	struct hm_explain_owner *row = owner_row(ex, o);
+
+	row->pages += pages;
+	row->entries++;
 	ex->nr_entries++;
+	ex->nr_entry_pages += pages;
+	if (o->pfn < ex->from_pfn) {
+		ex->nr_before++;
+	} else if (ex->nr_shown < HM_EXPLAIN_MAX) {
+		ex->pages[ex->nr_shown++] = *o;
+	} else {
+		if (!ex->nr_after++)
+			ex->next_pfn = o->pfn;
+		ex->nr_after_pages += pages;
+	}
 }
 
 /* the pages of an online block: what stops it, what would migrate */
@@ -115,7 +152,7 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 	} else if (unmovable && !is_zone_movable(zone)) {
 		ex->verdict = "ebusy";
 		snprintf(ex->reason, sizeof(ex->reason),
-			 "fails at once with EBUSY: start_isolate_page_range() finds unmovable pages (%lu pages below)",
+			 "fails at once with EBUSY: start_isolate_page_range() finds unmovable pages (%lu pages, by owner below)",
 			 ex->nr_blocking_pages);
 	} else if (ex->nr_blocking_pages) {
 		ex->verdict = "eintr-loop";
@@ -129,13 +166,15 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 	}
 }
 
-int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
+int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
+			struct hm_explain *ex)
 {
 	struct memory_block *mem;
 	int ret = 0;
 
 	memset(ex, 0, sizeof(*ex));
 	ex->id = id;
+	ex->from_pfn = from_pfn;
 	/* holding the table: the block's memmap cannot be removed under us */
 	pthread_rwlock_rdlock(&hm->blocks_lock);
 	mem = hm_xa_load(&hm->memory_blocks, id);
@@ -143,6 +182,8 @@ int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
 		ret = -ENODEV;
 		goto out;
 	}
+	/* from the block's first pfn unless asked further: "from" says where the list starts */
+	ex->from_pfn = max(from_pfn, (uint64_t)section_nr_to_pfn(mem->start_section_nr));
 	ex->state = atomic_load(&mem->state);
 	ex->nid = mem->nid;
 	ex->zone = -1;
@@ -155,6 +196,11 @@ int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
 out:
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return ret;
+}
+
+int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
+{
+	return hotmem_explain_from(hm, id, 0, ex);
 }
 
 static int json_str(char *buf, size_t len, const char *s)
@@ -179,9 +225,25 @@ static int json_str(char *buf, size_t len, const char *s)
 			n += json_str(buf + n, len - (size_t)n, s);             \
 	} while (0)
 
+static int owners_json(const struct hm_explain *ex, char *buf, size_t len)
+{
+	int n = 0;
+
+	APPEND("\"owners\":[");
+	for (unsigned long i = 0; i < ex->nr_owners; i++) {
+		const struct hm_explain_owner *w = &ex->owners[i];
+
+		APPEND("%s{\"kind\":\"%s\",\"site\":", i ? "," : "", w->kind);
+		APPEND_STR(w->site);
+		APPEND(",\"pages\":%lu,\"entries\":%lu,\"blocks\":%s}", w->pages, w->entries,
+		       w->blocks ? "true" : "false");
+	}
+	APPEND("]");
+	return n;
+}
+
 static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 {
-	unsigned long shown = min(ex->nr_entries, (unsigned long)HM_EXPLAIN_MAX);
 	int n = 0;
 
 	APPEND("{\"block\":%lu,\"state\":\"%s\",\"node\":%d,\"zone\":\"%s\",\"zone_rule\":",
@@ -191,10 +253,19 @@ static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 	APPEND(",\"verdict\":\"%s\",\"reason\":", ex->verdict);
 	APPEND_STR(ex->reason);
 	APPEND(",\"blocking_pages\":%lu,\"movable_pages\":%lu,\"hwpoison_pages\":%lu,"
-	       "\"fake_offline_pages\":%lu,\"truncated\":%s,\"pages\":[", ex->nr_blocking_pages,
-	       ex->nr_movable_pages, ex->nr_hwpoison, ex->nr_fake_offline_pages,
-	       ex->nr_entries > shown ? "true" : "false");
-	for (unsigned long i = 0; i < shown; i++) {
+	       "\"fake_offline_pages\":%lu,\"entries\":%lu,\"entry_pages\":%lu,",
+	       ex->nr_blocking_pages, ex->nr_movable_pages, ex->nr_hwpoison,
+	       ex->nr_fake_offline_pages, ex->nr_entries, ex->nr_entry_pages);
+	if ((size_t)n < len)
+		n += owners_json(ex, buf + n, len - (size_t)n);
+	APPEND(",\"from\":\"%#llx\",\"entries_before\":%lu,\"truncated\":%s,"
+	       "\"more_entries\":%lu,\"more_pages\":%lu,",
+	       (unsigned long long)ex->from_pfn, ex->nr_before, ex->nr_after ? "true" : "false",
+	       ex->nr_after, ex->nr_after_pages);
+	if (ex->nr_after)
+		APPEND("\"next\":\"%#llx\",", (unsigned long long)ex->next_pfn);
+	APPEND("\"pages\":[");
+	for (unsigned long i = 0; i < ex->nr_shown; i++) {
 		const struct hm_page_owner *o = &ex->pages[i];
 
 		APPEND("%s{\"pfn\":\"%#llx\",\"order\":%u,\"flags\":\"%#lx\",\"type\":\"%s\","
@@ -208,9 +279,65 @@ static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 	return n;
 }
 
-static int explain_text(const struct hm_explain *ex, char *buf, size_t len)
+/* what a kind of owner is, in the summary; the kernel's rows name their sites */
+static const struct {
+	const char *kind, *what;
+} kinds[] = {
+	{ "kernel", NULL },
+	{ "workload", "unmovable workload pages" },
+	{ "pinned", "pinned workload pages: migration fails while pinned" },
+	{ "memmap", "vmemmap_populate: struct pages of hot-added memory" },
+	{ "memblock", "memblock: reserved at boot" },
+	{ "unknown", "in use, owner unknown" },
+	{ "hwpoison", "memory failure: retired, does not stop offlining" },
+};
+
+static const char *plural(unsigned long n, const char *one, const char *many)
 {
-	unsigned long shown = min(ex->nr_entries, (unsigned long)HM_EXPLAIN_MAX);
+	return n == 1 ? one : many;
+}
+
+/* one line a kind: its pages and entries, then the kernel's sites, most pages first */
+static int owners_text(const struct hm_explain *ex, char *buf, size_t len)
+{
+	int n = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		unsigned long pages = 0, entries = 0;
+		bool done[HM_EXPLAIN_OWNERS] = { false };
+
+		for (unsigned long i = 0; i < ex->nr_owners; i++)
+			if (!strcmp(ex->owners[i].kind, kinds[k].kind)) {
+				pages += ex->owners[i].pages;
+				entries += ex->owners[i].entries;
+			}
+		if (!entries)
+			continue;
+		APPEND("  %-9s %lu %s in %lu %s: ", kinds[k].kind, pages, plural(pages, "page", "pages"),
+		       entries, plural(entries, "entry", "entries"));
+		if (kinds[k].what) {
+			APPEND("%s\n", kinds[k].what);
+			continue;
+		}
+		for (const char *sep = "";; sep = ", ") {
+			long best = -1;
+
+			for (unsigned long i = 0; i < ex->nr_owners; i++)
+				if (!done[i] && !strcmp(ex->owners[i].kind, kinds[k].kind) &&
+				    (best < 0 || ex->owners[i].pages > ex->owners[best].pages))
+					best = (long)i;
+			if (best < 0)
+				break;
+			done[best] = true;
+			APPEND("%s%s %lu", sep, ex->owners[best].site, ex->owners[best].pages);
+		}
+		APPEND("\n");
+	}
+	return n;
+}
+
+static int explain_head(const struct hm_explain *ex, char *buf, size_t len)
+{
 	int n = 0;
 
 	APPEND("memory%lu: %s, node %d", ex->id, hotmem_state_name(ex->state), ex->nid);
@@ -224,17 +351,51 @@ static int explain_text(const struct hm_explain *ex, char *buf, size_t len)
 	if (ex->nr_fake_offline_pages)
 		APPEND("fake-offline: %lu pages unplugged by virtio-mem (PageOffline, not in MemTotal; its driver gives them up in MEM_GOING_OFFLINE)\n",
 		       ex->nr_fake_offline_pages);
-	if (shown)
+	if (ex->nr_entries) {
+		APPEND("in use: %lu %s in %lu %s (an entry: one allocation, 2^order pages), by owner:\n",
+		       ex->nr_entry_pages, plural(ex->nr_entry_pages, "page", "pages"),
+		       ex->nr_entries, plural(ex->nr_entries, "entry", "entries"));
+		if ((size_t)n < len)
+			n += owners_text(ex, buf + n, len - (size_t)n);
+	}
+	return n;
+}
+
+static int explain_rows(const struct hm_explain *ex, bool head, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (head && ex->nr_before)
+		APPEND("  (%lu %s below pfn %#llx not listed)\n", ex->nr_before,
+		       plural(ex->nr_before, "entry", "entries"), (unsigned long long)ex->from_pfn);
+	if (head && ex->nr_shown)
 		APPEND("  %-12s %-5s %-6s %-9s %s\n", "pfn", "order", "type", "kind", "owner");
-	for (unsigned long i = 0; i < shown; i++) {
+	for (unsigned long i = 0; i < ex->nr_shown; i++) {
 		const struct hm_page_owner *o = &ex->pages[i];
 
 		APPEND("  %#-12llx %-5u %-6s %-9s %s%s\n", (unsigned long long)o->pfn, o->order,
 		       o->type[0] ? o->type : "-", o->kind, o->owner,
 		       o->blocks ? "" : " (does not stop offlining)");
 	}
-	if (ex->nr_entries > shown)
-		APPEND("  ... %lu more\n", ex->nr_entries - shown);
+	return n;
+}
+
+int hotmem_explain_text(const struct hm_explain *ex, unsigned int parts, const char *more_hint,
+			char *buf, size_t len)
+{
+	int n = 0;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (parts & HM_EXPLAIN_TEXT_HEAD)
+		n += explain_head(ex, buf, len);
+	if ((parts & HM_EXPLAIN_TEXT_ROWS) && (size_t)n < len)
+		n += explain_rows(ex, parts & HM_EXPLAIN_TEXT_HEAD, buf + n, len - (size_t)n);
+	if ((parts & HM_EXPLAIN_TEXT_MORE) && ex->nr_after)
+		APPEND("  ... and %lu more %s (%lu %s)%s\n", ex->nr_after,
+		       plural(ex->nr_after, "entry", "entries"), ex->nr_after_pages,
+		       plural(ex->nr_after_pages, "page", "pages"), more_hint ? more_hint : "");
 	return n;
 }
 
@@ -243,5 +404,7 @@ int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, siz
 	if (!len)
 		return 0;
 	buf[0] = '\0';
-	return json ? explain_json(ex, buf, len) : explain_text(ex, buf, len);
+	return json ? explain_json(ex, buf, len) :
+		      hotmem_explain_text(ex, HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS |
+						      HM_EXPLAIN_TEXT_MORE, NULL, buf, len);
 }

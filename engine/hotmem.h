@@ -578,8 +578,16 @@ int hotmem_zone_from_name(const char *name);
  * memmap, a boot reservation) and which zone rule put the block in its
  * zone.  Read without waiting for a running operation (a racy snapshot,
  * like the kernel's page_owner), so it answers while an offline loops.
+ *
+ * An entry is one allocation: 2^order pages from its head pfn.  A call
+ * counts every entry of the block, sums them up by owner (owners[]: a
+ * row a kind, a row a kernel allocation site) and lists at most
+ * HM_EXPLAIN_MAX of them, from @from_pfn on: the next call's from_pfn
+ * is next_pfn, so that a block of any size is listed whole in bounded
+ * memory, one page of entries at a time.
  */
 #define HM_EXPLAIN_MAX 64
+#define HM_EXPLAIN_OWNERS 16
 struct hm_page_owner {
 	uint64_t pfn;		/* the allocation's first (head) pfn */
 	unsigned int order;
@@ -590,6 +598,12 @@ struct hm_page_owner {
 	char owner[128];	/* allocation site or owner */
 	bool blocks;		/* stops this block's offline */
 };
+struct hm_explain_owner {
+	const char *kind;	/* as hm_page_owner's */
+	char site[128];		/* a kernel allocation site; "" for the other kinds */
+	unsigned long pages, entries;
+	bool blocks;		/* its pages stop the offline */
+};
 struct hm_explain {
 	unsigned long id;
 	int state, nid, zone;		/* zone: -1 when offline or spanning zones */
@@ -599,12 +613,34 @@ struct hm_explain {
 	unsigned long nr_blocking_pages, nr_movable_pages, nr_hwpoison;
 	/* virtio-mem's unplugged pages: its driver gives them up on offline */
 	unsigned long nr_fake_offline_pages;
-	unsigned long nr_entries;	/* entries found; pages[] holds the first ones */
+	unsigned long nr_entries;	/* entries in the whole block */
+	unsigned long nr_entry_pages;	/* the pages they cover */
+	unsigned long nr_owners;
+	struct hm_explain_owner owners[HM_EXPLAIN_OWNERS];
+	uint64_t from_pfn;		/* the listing starts at the first entry from here */
+	unsigned long nr_before;	/* entries below from_pfn: not listed */
+	unsigned long nr_shown;		/* pages[0..nr_shown) */
+	unsigned long nr_after, nr_after_pages;	/* entries past pages[], their pages */
+	uint64_t next_pfn;		/* the first of those (nr_after > 0) */
 	struct hm_page_owner pages[HM_EXPLAIN_MAX];
 };
 int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex);
+/* the same, listing from the first entry at or above @from_pfn */
+int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
+			struct hm_explain *ex);
 /* Text for a person, or one JSON object (@json); returns the length. */
 int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, size_t len);
+/*
+ * The text in parts, for a reader that pages (hotmemctl explain --all):
+ * the head (the block, its zone rule, the verdict, the owners), the
+ * listed entries (their column names only with the head), and the line
+ * saying how many more there are, @more_hint after it (NULL: none).
+ */
+#define HM_EXPLAIN_TEXT_HEAD	1u
+#define HM_EXPLAIN_TEXT_ROWS	2u
+#define HM_EXPLAIN_TEXT_MORE	4u
+int hotmem_explain_text(const struct hm_explain *ex, unsigned int parts, const char *more_hint,
+			char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Parameters (/sys/module/memory_hotplug/parameters, auto_online_blocks) */

@@ -715,25 +715,37 @@ static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	return 0;
 }
 
-/* why a block would not go offline: every page in the way, the zone rule */
+/*
+ * why a block would not go offline: the pages in the way by owner, the
+ * first HM_EXPLAIN_MAX entries from "from" (a pfn) on, "next" where the
+ * following ones start.  "all": the caller pages through every entry
+ * (hotmemctl explain N --all), so the text is the head and entries
+ * of the first page, the entries alone of the next ones.
+ */
 static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	static const size_t len = 32 * 1024;
 	struct hm_explain *ex = malloc(sizeof(*ex));
-	char *out = malloc(len);
-	long long block;
-	int ret = -ENOMEM;
+	char *out = malloc(len), hint[96];
+	long long block, from;
+	unsigned int parts;
+	int ret = -ENOMEM, all;
 
 	if (!ex || !out)
 		goto out;
 	ret = -EINVAL;
-	if (arg_int(args, "block", -1, &block, r->err))
+	if (arg_int(args, "block", -1, &block, r->err) || arg_int(args, "from", -1, &from, r->err) ||
+	    arg_bool(args, "all", 0, &all, r->err))
 		goto out;
 	if (block < 0) {
 		snprintf(r->err, ERRLEN, "need 'block'");
 		goto out;
 	}
-	ret = hotmem_explain(ctx->hm, (unsigned long)block, ex);
+	if (from < -1) {
+		snprintf(r->err, ERRLEN, "Parameter 'from' expects a pfn");
+		goto out;
+	}
+	ret = hotmem_explain_from(ctx->hm, (unsigned long)block, from < 0 ? 0 : (uint64_t)from, ex);
 	if (ret) {
 		snprintf(r->err, ERRLEN, "memory%lld: %s", block, strerror(-ret));
 		goto out;
@@ -745,7 +757,12 @@ static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		ret = -E2BIG;
 		goto out;
 	}
-	hotmem_explain_format(ex, false, out, len);
+	if (all)
+		parts = HM_EXPLAIN_TEXT_ROWS | (from < 0 ? HM_EXPLAIN_TEXT_HEAD : 0);
+	else
+		parts = HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS | HM_EXPLAIN_TEXT_MORE;
+	snprintf(hint, sizeof(hint), ": `hotmemctl explain %lld --all` lists them", block);
+	hotmem_explain_text(ex, parts, hint, out, len);
 	json_object_object_add(r->ret, "text", json_object_new_string(out));
 out:
 	free(ex);

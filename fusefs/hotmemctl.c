@@ -60,6 +60,7 @@ struct cli {
 	bool bad_reply; /* not JSON: said already */
 	int fd;
 	const char *export_dir; /* export DIR: a status request, then the copy */
+	json_object *explain_all; /* explain N --all: its request, sent again a page of entries */
 	struct json_tokener *tok;
 	char buf[65536];
 	size_t len, off;
@@ -86,7 +87,8 @@ static void usage(FILE *f)
 		"                                       the timeout, this hotmemctl gone (-t), hotmemfs\n"
 		"                                       stopping; then EINTR, the block as it was\n"
 		"  alloc movable|unmovable|pinned PAGES [node=N], free-all, hugetlb PAGES [node=N]\n"
-		"  explain BLOCK                        every page that stops its offline, its zone rule\n"
+		"  explain BLOCK [--all] [from=PFN]     the pages that stop its offline by owner, the first\n"
+		"                                       entries (--all: every one), its zone rule\n"
 		"  dmesg                                the emulated kernel's log ring\n"
 		"  inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO   (0 clears)\n"
 		"  fail-nth-alloc N                     fail the Nth engine allocation (0 off)\n"
@@ -692,6 +694,101 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 	return 0;
 }
 
+/* explain BLOCK [--all] [from=PFN]: --all taken out, the rest as any command's */
+static int explain_request(struct cli *c, int argc, char **argv, json_object **req)
+{
+	char err[256] = "";
+	bool all = false;
+	int n = 0, ret;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--all"))
+			all = true;
+		else
+			argv[n++] = argv[i];
+	}
+	ret = hmfs_ctlargs_request(n, argv, req, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmemctl: explain: %s\n", *err ? err : strerror(-ret));
+		return -1;
+	}
+	if (all) {
+		json_object_object_add(json_object_object_get(*req, "arguments"), "all",
+				       json_object_new_boolean(true));
+		c->explain_all = *req;
+	}
+	return 0;
+}
+
+/* one page of entries: its text, or (--json) its entries after those already printed */
+static void explain_print_page(struct cli *c, json_object *ret, bool first)
+{
+	json_object *pages = get(ret, "pages");
+
+	if (!c->json) {
+		fputs(gs(ret, "text"), stdout);
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(pages); i++)
+		printf("%s%s", first && !i ? "" : ",",
+		       json_object_to_json_string_ext(json_object_array_get_idx(pages, i),
+						      JSON_C_TO_STRING_PLAIN));
+}
+
+/*
+ * explain N --all: a request a page of entries, each from the last one's
+ * "next", printed as it comes: memory stays bounded whatever the block's
+ * size.  --json prints one object, the first reply's with every page's
+ * entries in "pages" (compact, not pretty: it is written as it comes).
+ */
+static int explain_all(struct cli *c, json_object *ret)
+{
+	json_object *req = c->explain_all, *args = get(req, "arguments"), *reply = NULL, *err;
+	const char *head;
+	int rc = 0;
+
+	if (c->json) {
+		json_object *top = NULL;
+
+		/* the first reply's fields, but for what paging means alone */
+		if (json_object_deep_copy(ret, &top, NULL)) {
+			fprintf(stderr, "hotmemctl: explain --all: out of memory\n");
+			return 1;
+		}
+		json_object_object_del(top, "pages");
+		json_object_object_del(top, "text");
+		json_object_object_del(top, "next");
+		json_object_object_add(top, "truncated", json_object_new_boolean(false));
+		json_object_object_add(top, "more_entries", json_object_new_int(0));
+		json_object_object_add(top, "more_pages", json_object_new_int(0));
+		head = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN);
+		printf("%.*s,\"pages\":[", (int)strlen(head) - 1, head);
+		json_object_put(top);
+	}
+	for (bool first = true;; first = false) {
+		explain_print_page(c, ret, first);
+		if (!get(ret, "next"))
+			break;
+		json_object_object_add(args, "from", json_object_new_string(gs(ret, "next")));
+		json_object_put(reply);
+		if (c->timeout)
+			c->deadline_ms = now_ms() + c->timeout * 1000L;
+		reply = send_req(c, req) ? NULL : recv_obj(c);
+		err = get(reply, "error");
+		ret = get(reply, "return");
+		if (!ret) {
+			fprintf(stderr, "hotmemctl: explain --all: %s\n",
+				err ? gs(err, "desc") : "no reply for the next entries");
+			rc = 1;
+			break;
+		}
+	}
+	if (c->json)
+		printf("]}\n");
+	json_object_put(reply);
+	return rc;
+}
+
 /* -1 when the command's arguments are wrong (said, in one line) */
 static int build_request(struct cli *c, int argc, char **argv, json_object **req)
 {
@@ -746,6 +843,8 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 		json_object_object_add(*req, "arguments", args);
 		return 0;
 	}
+	if (!strcmp(argv[0], "explain"))
+		return explain_request(c, argc, argv, req);
 	ret = hmfs_ctlargs_request(argc, argv, req, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "hotmemctl: %s: %s\n", argv[0], *err ? err : strerror(-ret));
@@ -893,6 +992,8 @@ static int show_reply(struct cli *c, const char *cmd, json_object *reply)
 	}
 	if (c->map && !c->json)
 		return print_map(c, ret);
+	if (c->explain_all)
+		return explain_all(c, ret);
 	print_return(c, cmd, ret);
 	return 0;
 }

@@ -354,6 +354,60 @@ static void test_dump_page_prints_the_kernels_flags_word(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * explain sums every entry of a block up by owner and lists a page of
+ * them at a time, from_pfn to next_pfn: listed + more = all, in pages as
+ * in entries.  It listed the first HM_EXPLAIN_MAX and said "N pages
+ * below" of the whole block, then "... M more" entries.
+ */
+static void test_explain_pages_through_a_block(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	static struct hm_explain ex;
+	static char text[32768];
+	const unsigned long base = DIMM >> 12;
+	unsigned long h, seen = 0;
+	uint64_t from = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	for (unsigned long i = 0; i < 150; i++)
+		assert_int_equal(hotmem_alloc_page_at(hm, base + 2 * i, HM_ALLOC_UNMOVABLE, &h), 0);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_int_equal(ex.nr_entries, 150);
+	assert_int_equal(ex.nr_entry_pages, 150);
+	assert_int_equal(ex.nr_owners, 1);
+	assert_string_equal(ex.owners[0].kind, "workload");
+	assert_int_equal(ex.owners[0].pages, 150);
+	assert_int_equal(ex.owners[0].entries, 150);
+	assert_int_equal(ex.nr_shown, HM_EXPLAIN_MAX);
+	assert_int_equal(ex.nr_after, 150 - HM_EXPLAIN_MAX);
+	assert_int_equal(ex.nr_after_pages, 150 - HM_EXPLAIN_MAX);
+	assert_int_equal(ex.next_pfn, base + 2 * HM_EXPLAIN_MAX);
+	hotmem_explain_format(&ex, false, text, sizeof(text));
+	assert_non_null(strstr(text, "(150 pages, by owner below)\n"));
+	assert_non_null(strstr(text, "in use: 150 pages in 150 entries"));
+	assert_non_null(strstr(text, "\n  workload  150 pages in 150 entries: unmovable workload pages\n"));
+	assert_non_null(strstr(text, "\n  ... and 86 more entries (86 pages)\n"));
+	/* page through: each entry once, in pfn order */
+	do {
+		assert_int_equal(hotmem_explain_from(hm, 32, from, &ex), 0);
+		assert_int_equal(ex.nr_before, seen);
+		for (unsigned long i = 0; i < ex.nr_shown; i++)
+			assert_int_equal(ex.pages[i].pfn, base + 2 * (seen + i));
+		seen += ex.nr_shown;
+		assert_int_equal(seen + ex.nr_after, 150);
+		from = ex.next_pfn;
+	} while (ex.nr_after);
+	assert_int_equal(seen, 150);
+	/* the rows alone, for a reader that pages: no head, no column names */
+	hotmem_explain_text(&ex, HM_EXPLAIN_TEXT_ROWS, NULL, text, sizeof(text));
+	assert_int_equal(strncmp(text, "  0x", 4), 0);
+	assert_null(strstr(text, "memory32"));
+	hotmem_destroy(hm);
+}
+
 /* explain of an offline block: one "offline", not "offline: offline: ..." */
 static void test_explain_offline_block_says_it_once(void **state)
 {
@@ -478,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_explain_names_workload_and_pins),
 		cmocka_unit_test(test_dump_page_prints_the_kernels_flags_word),
 		cmocka_unit_test(test_explain_offline_block_says_it_once),
+		cmocka_unit_test(test_explain_pages_through_a_block),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
 		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
