@@ -48,7 +48,7 @@ struct matrix {
 	int builtin;		/* 1: default, 0: user agents only, 2: --builtin */
 	regex_t only;
 	const char *json;
-	char work[64];
+	char work[320];		/* $TMPDIR/hotmem-conform.XXXXXX, /tmp's if none */
 	char self[PATH_MAX], enter[PATH_MAX];
 	const char *kalloc;	/* HOTMEM_CONFORM_KERNEL_ALLOC */
 	sigset_t stop;
@@ -599,6 +599,18 @@ static void cleanup(struct matrix *m)
 	json_object_put(m->cells);
 }
 
+/*
+ * Where the work directory goes: $TMPDIR when it is an absolute path of
+ * at most 256 bytes (a test's own: other runs' directories are not its
+ * leftovers), else /tmp.
+ */
+static const char *work_parent(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' && strlen(t) <= 256 ? t : "/tmp";
+}
+
 static int setup(struct matrix *m, const char **user)
 {
 	ssize_t n = readlink("/proc/self/exe", m->self, sizeof(m->self) - 1);
@@ -609,7 +621,7 @@ static int setup(struct matrix *m, const char **user)
 	}
 	m->self[n] = '\0';
 	find_enter(m);
-	snprintf(m->work, sizeof(m->work), "/tmp/hotmem-conform.XXXXXX");
+	snprintf(m->work, sizeof(m->work), "%s/hotmem-conform.XXXXXX", work_parent());
 	if (!mkdtemp(m->work)) {
 		fprintf(stderr, "hotmem-conform: %s: %s\n", m->work, strerror(errno));
 		m->work[0] = '\0';

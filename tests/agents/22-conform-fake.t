@@ -14,11 +14,20 @@ fake_enter() {
 	chmod +x "$TMP/enter-$1"
 	echo "$TMP/enter-$1"
 }
-# the work directories hotmem-conform left in /tmp
+# the work directories hotmem-conform left in its $TMPDIR (ours alone:
+# another's run beside this test's was counted as ours when it was /tmp)
+export TMPDIR=$TMP/work
+mkdir "$TMPDIR"
 leftovers() {
-	find /tmp -maxdepth 1 -name 'hotmem-conform.*' -newer "$TMP/stamp" | wc -l
+	find "$TMPDIR" -maxdepth 1 -name 'hotmem-conform.*' -newer "$TMP/stamp" | wc -l
 }
 touch "$TMP/stamp"
+# ... where it makes it: a --rules file's copy is bound from there
+printf '%s\n' 'SUBSYSTEM=="memory"' >"$TMP/70-w.rules"
+enter=$(fake_enter args "printf '%s\\n' \"\$@\" >'$TMP/args'; echo '{\"new\": 8, \"online\": 8}'")
+HOTMEM_ENTER=$enter "$CONFORM" --reduced --rules "$TMP/70-w.rules" --only 'offline' >/dev/null 2>&1
+sed -n 2p "$TMP/args" | grep -q "^$TMPDIR/hotmem-conform\.[^/]*/user-[0-9]*-70-w.rules$"
+tap_ok $? "the work directory is in \$TMPDIR: $(sed -n 2p "$TMP/args")"
 
 # an outcome line of 16 KiB (zone_runs of a burst onlined with gaps):
 # read whole, not cut at 4 KiB into JSON that does not parse
@@ -65,7 +74,7 @@ grep -q "^status signal 15$" "$TMP/sigerr"
 tap_ok $? "hotmem-conform is killed by SIGTERM, not exit 143 ($(grep status "$TMP/sigerr"))"
 grep -q "^hotmem-conform: stopped by signal 15$" "$TMP/sigerr"
 tap_ok $? "it says why"
-is "$(leftovers)" 0 "no /tmp/hotmem-conform.* left"
+is "$(leftovers)" 0 "no \$TMPDIR/hotmem-conform.* left"
 
 # stdout a pipe with no reader (| head -1 gone): SIGPIPE is ignored in
 # the matrix, the failed write stops it before a cell starts, the work
@@ -78,7 +87,7 @@ HOTMEM_ENTER=$enter perl -e 'pipe(R, W) or die; close R; open(STDOUT, ">&", \*W)
 sed 's/^/# /' "$TMP/pipeerr"
 grep -q "^status signal 13$" "$TMP/pipeerr"
 tap_ok $? "stdout closed: hotmem-conform dies of SIGPIPE"
-is "$(leftovers)" 0 "no /tmp/hotmem-conform.* left"
+is "$(leftovers)" 0 "no \$TMPDIR/hotmem-conform.* left"
 [ ! -e "$TMP/pipecells" ]
 tap_ok $? "no cell started"
 enter=$(fake_enter sigpipe "echo '{\"new\": 8, \"online\": 8}'; kill -PIPE \$\$; echo alive >'$TMP/pipetrap'")
