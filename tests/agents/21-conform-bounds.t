@@ -100,16 +100,18 @@ jq -e '.[0].outcome.new == 8 and .[0].outcome.online == 0 and .[0].outcome.ms_to
 tap_ok $? "the JSON has its outcome"
 # ^C (SIGINT) in a cell: the cell is stopped, its agent with it, and the
 # matrix ends with 128+2 and no verdict for the cell cut short
-"$CONFORM" --reduced --agent "sleep 7654321" >"$TMP/int" 2>"$TMP/interr" &
+# (a sleep of this run's own length: another run's beside it is not ours)
+nap="sleep 7654$$"
+"$CONFORM" --reduced --agent "$nap" >"$TMP/int" 2>"$TMP/interr" &
 pid=$!
-for _ in $(seq 150); do pgrep -f "^sleep 7654321" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do pgrep -f "^$nap\$" >/dev/null && break; sleep 0.1; done
 kill -INT "$pid"
 wait_exit "$pid" 30
 is "$?" 130 "SIGINT: exit status 130"
 grep -q "^hotmem-conform: stopped by signal 2$" "$TMP/interr" && [ "$(wc -l <"$TMP/int")" -eq 2 ] &&
-	grep -qx "agent#1: sleep 7654321" "$TMP/int"
+	grep -qx "agent#1: $nap" "$TMP/int"
 tap_ok $? "it says so; the table has its legend, its header and no row"
-! pgrep -f "^sleep 7654321" >/dev/null
+! pgrep -f "^$nap\$" >/dev/null
 tap_ok $? "nothing of the cell is left running"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
 done_testing

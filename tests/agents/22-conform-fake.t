@@ -7,6 +7,17 @@ CONFORM=$HOTMEM_BUILD/hotmem-conform
 [ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-conform refuses otherwise)"
 command -v jq >/dev/null || skip_all "no jq"
+# hotmem-conform makes its work directory in /tmp: the test runs again in a
+# mount namespace of its own with a /tmp of its own (this run's $TMP/tmp),
+# so that leftovers() counts this test's directories, never those of
+# another hotmem-conform beside it (20, 21, or another checkout's run)
+if [ -z "${CONFORM_FAKE_OWN_TMP:-}" ]; then
+	unshare -m true 2>/dev/null || skip_all "needs unshare -m (a /tmp of its own)"
+	mkdir "$TMP/tmp"
+	CONFORM_FAKE_OWN_TMP=1 unshare -m --propagation private \
+		bash -c 'mount --bind "$1" /tmp && exec "$2"' _ "$TMP/tmp" "$0"
+	exit $?	# lib.sh's EXIT trap removes $TMP, the inner run's /tmp with it
+fi
 
 # fake_enter NAME BODY: a hotmem-enter that runs BODY (sh) instead of a cell
 fake_enter() {
@@ -58,11 +69,15 @@ perl_pid=$!
 pid=
 for _ in $(seq 300); do
 	pid=$(pgrep -P "$perl_pid" -x hotmem-conform)
-	[ -n "$pid" ] && [ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = pipe_write ] && break
+	# blocked writing the row: wchan pipe_write, or anon_pipe_write (6.18 here)
+	# (the exact "pipe_write" never matched here: 30 s a run, then SIGTERM)
+	[ -n "$pid" ] && grep -qs pipe_write "/proc/$pid/wchan" && break
 	sleep 0.1
 done
 kill -TERM "$pid"
-timeout 30 cat "$TMP/fifo" >"$TMP/sigout" &
+# without fd 3: a cat holding the FIFO open for writing never saw its EOF
+# and ran until its timeout (30 s a run)
+timeout 30 cat "$TMP/fifo" >"$TMP/sigout" 3<&- &
 cat_pid=$!
 exec 3<&-
 wait_exit "$perl_pid" 30
