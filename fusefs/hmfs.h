@@ -20,6 +20,7 @@
 
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
+#include <json-c/json_types.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -933,7 +934,8 @@ uint64_t hmfs_acpi_block_link(struct hmfs_ctx *ctx, unsigned long id);
 
 /* json.c: devices and block runs, as status shows them or the state file keeps them */
 enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
-struct json_object;
+/* member @key of object @o if it is of type @t; else (absent, another type, @o NULL) NULL */
+struct json_object *hmfs_json_get(struct json_object *o, const char *key, json_type t);
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
 /* one device, as hmfs_devices_json() has it (dev_lock held) */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);

@@ -1438,16 +1438,15 @@ bool hmfs_iattrs_same(json_object *a, json_object *b)
 static const char *fwmap_path(struct hmfs_ctx *ctx, const char *path, json_object *fw, char *buf,
 			      size_t len)
 {
-	json_object *start = json_object_object_get(fw, "start"),
-		    *end = json_object_object_get(fw, "end"),
-		    *type = json_object_object_get(fw, "type");
+	json_object *start = hmfs_json_get(fw, "start", json_type_int),
+		    *end = hmfs_json_get(fw, "end", json_type_int),
+		    *type = hmfs_json_get(fw, "type", json_type_string);
 	char dir[PATH_MAX];
 	size_t dl;
 	long index;
 	int w;
 
-	if (!json_object_is_type(start, json_type_int) || !json_object_is_type(end, json_type_int) ||
-	    !json_object_is_type(type, json_type_string) ||
+	if (!start || !end || !type ||
 	    hmfs_node_path(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_fwmap + 1), dir, sizeof(dir)))
 		return NULL;
 	dl = strlen(dir);
@@ -1469,10 +1468,9 @@ static const char *fwmap_path(struct hmfs_ctx *ctx, const char *path, json_objec
  */
 static bool iattr_entry_node(struct hmfs_ctx *ctx, json_object *e, struct hmfs_node *n)
 {
-	json_object *path = json_object_object_get(e, "path"), *fw = json_object_object_get(e, "memmap");
-	const char *given = json_object_is_type(path, json_type_string) ?
-				    json_object_get_string(path) : NULL,
-		   *p = given;
+	json_object *path = hmfs_json_get(e, "path", json_type_string),
+		    *fw = json_object_object_get(e, "memmap");
+	const char *given = path ? json_object_get_string(path) : NULL, *p = given;
 	char moved[PATH_MAX];
 
 	if (p && fw)

@@ -9,6 +9,20 @@
 
 #include "hmfs.h"
 
+/*
+ * The state file's reader takes a member only when it has the type it
+ * needs: a hand-edited or damaged file's wrong type is as good as absent
+ * (the reader says so or uses the default), never misread.
+ */
+json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+		return NULL;
+	return v;
+}
+
 static const char *dev_driver(const struct hmfs_dev *d)
 {
 	return d->type == HMFS_PC_DIMM ? "pc-dimm" : "virtio-mem-pci";

@@ -140,15 +140,6 @@ static json_object *dev_range_json(struct hmfs_ctx *ctx, uint64_t addr, uint64_t
 	return run_json(first, (addr + size + bs - 1) / bs - first);
 }
 
-static json_object *get(json_object *o, const char *key, json_type t)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
-}
-
 static uint64_t u64(json_object *o, const char *key)
 {
 	json_object *v;
@@ -160,7 +151,7 @@ static uint64_t u64(json_object *o, const char *key)
 
 static const char *str(json_object *o, const char *key)
 {
-	json_object *v = get(o, key, json_type_string);
+	json_object *v = hmfs_json_get(o, key, json_type_string);
 
 	return v ? json_object_get_string(v) : "";
 }
@@ -2025,10 +2016,10 @@ static int read_state(const char *path, json_object **root, json_object **machin
 		snprintf(err, errlen, "state file %s is damaged (%s)", path, why);
 		return -EUCLEAN;
 	}
-	f = get(r, "format", json_type_string);
-	v = get(r, "version", json_type_int);
-	c = get(r, "crc32", json_type_int);
-	m = get(r, "machine", json_type_object);
+	f = hmfs_json_get(r, "format", json_type_string);
+	v = hmfs_json_get(r, "version", json_type_int);
+	c = hmfs_json_get(r, "crc32", json_type_int);
+	m = hmfs_json_get(r, "machine", json_type_object);
 	if (!f || strcmp(json_object_get_string(f), STATE_FORMAT) || !v || !c || !m) {
 		snprintf(err, errlen, "state file %s is damaged (not a %s file)", path,
 			 STATE_FORMAT);
@@ -2043,9 +2034,12 @@ static int read_state(const char *path, json_object **root, json_object **machin
 		snprintf(err, errlen, "state file %s is damaged (checksum mismatch)", path);
 		goto bad;
 	}
-	if (!get(m, "profile", json_type_string) || !get(m, "cmdline", json_type_string) ||
-	    !get(m, "params", json_type_object) || !get(m, "devices", json_type_array) ||
-	    !get(m, "blocks", json_type_array) || !get(m, "block-size", json_type_int)) {
+	if (!hmfs_json_get(m, "profile", json_type_string) ||
+	    !hmfs_json_get(m, "cmdline", json_type_string) ||
+	    !hmfs_json_get(m, "params", json_type_object) ||
+	    !hmfs_json_get(m, "devices", json_type_array) ||
+	    !hmfs_json_get(m, "blocks", json_type_array) ||
+	    !hmfs_json_get(m, "block-size", json_type_int)) {
 		snprintf(err, errlen, "state file %s is damaged (fields missing)", path);
 		goto bad;
 	}
@@ -2068,8 +2062,10 @@ int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *c
 	ret = read_state(path, &root, &m, err, errlen);
 	if (ret)
 		return ret;
-	snprintf(profile, plen, "%s", json_object_get_string(get(m, "profile", json_type_string)));
-	snprintf(cmdline, clen, "%s", json_object_get_string(get(m, "cmdline", json_type_string)));
+	snprintf(profile, plen, "%s",
+		 json_object_get_string(hmfs_json_get(m, "profile", json_type_string)));
+	snprintf(cmdline, clen, "%s",
+		 json_object_get_string(hmfs_json_get(m, "cmdline", json_type_string)));
 	json_object_put(root);
 	return 0;
 }
@@ -2104,7 +2100,7 @@ static json_object *plugged_now(struct hmfs_ctx *ctx, const char *id)
 		json_object *d = json_object_array_get_idx(devs, i);
 
 		if (!strcmp(str(d, "id"), id))
-			pl = json_object_get(get(d, "plugged-blocks", json_type_array));
+			pl = json_object_get(hmfs_json_get(d, "plugged-blocks", json_type_array));
 	}
 	json_object_put(devs);
 	return pl ? pl : json_object_new_array();
@@ -2142,9 +2138,9 @@ static int plugged_as(struct hmfs_ctx *ctx, const char *id, json_object *pl, cha
 
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
 {
-	json_object *mm = get(d, "memmap-on-memory", json_type_boolean);
-	json_object *pl = get(d, "plugged-blocks", json_type_array);
-	json_object *slot = get(d, "slot", json_type_int);
+	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
+	json_object *pl = hmfs_json_get(d, "plugged-blocks", json_type_array);
+	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
 	char e[512];
 	int ret;
 
@@ -2178,7 +2174,7 @@ static bool profile_dev_removed(uint64_t addr, void *arg)
 
 		if (u64(d, "addr") != addr)
 			continue;
-		p = get(d, "present", json_type_boolean);
+		p = hmfs_json_get(d, "present", json_type_boolean);
 		return p && !json_object_get_boolean(p);
 	}
 	return false; /* a line the profile got since: its device stays */
@@ -2326,7 +2322,8 @@ static void restore_autoprobe(struct hmfs_ctx *ctx, json_object *o)
 
 	for (int i = 0; i < ctx->nr_snodes; i++)
 		if (ctx->snodes[i].attr == A_BUS_AUTOPROBE &&
-		    (v = get(o, ctx->snodes[ctx->snodes[i].parent].name, json_type_boolean)))
+		    (v = hmfs_json_get(o, ctx->snodes[ctx->snodes[i].parent].name,
+				       json_type_boolean)))
 			hmfs_bus_autoprobe_set(ctx, i, json_object_get_boolean(v));
 }
 
@@ -2341,18 +2338,18 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	t = hotmem_online_policy_from_str(str(p, "online-policy"));
 	if (t >= 0)
 		hotmem_set_online_policy(ctx->hm, t);
-	if ((v = get(p, "auto-movable-ratio", json_type_int)))
+	if ((v = hmfs_json_get(p, "auto-movable-ratio", json_type_int)))
 		hotmem_set_auto_movable_ratio(ctx->hm, (unsigned)json_object_get_int(v));
-	if ((v = get(p, "auto-movable-numa-aware", json_type_boolean)))
+	if ((v = hmfs_json_get(p, "auto-movable-numa-aware", json_type_boolean)))
 		hotmem_set_auto_movable_numa_aware(ctx->hm, json_object_get_boolean(v));
 	/* a file from before it: the command line's (virtio_mem.unplug_online=) stays */
-	if ((v = get(p, "virtio-mem-unplug-online", json_type_boolean)))
+	if ((v = hmfs_json_get(p, "virtio-mem-unplug-online", json_type_boolean)))
 		hotmem_set_virtio_mem_unplug_online(ctx->hm, json_object_get_boolean(v));
-	if ((v = get(p, "notifier-error-going-online", json_type_int)))
+	if ((v = hmfs_json_get(p, "notifier-error-going-online", json_type_int)))
 		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE, json_object_get_int(v));
-	if ((v = get(p, "notifier-error-going-offline", json_type_int)))
+	if ((v = hmfs_json_get(p, "notifier-error-going-offline", json_type_int)))
 		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE, json_object_get_int(v));
-	restore_autoprobe(ctx, get(p, "drivers-autoprobe", json_type_object));
+	restore_autoprobe(ctx, hmfs_json_get(p, "drivers-autoprobe", json_type_object));
 }
 
 /*
@@ -2375,7 +2372,7 @@ static bool online_for_retire(struct hmfs_ctx *ctx, uint64_t pfn, unsigned long 
 static void retire_again(struct hmfs_ctx *ctx, json_object *pages, size_t i, bool *done)
 {
 	json_object *r = json_object_array_get_idx(pages, i);
-	json_object *hard = get(r, "hard", json_type_boolean);
+	json_object *hard = hmfs_json_get(r, "hard", json_type_boolean);
 	uint64_t pfn = u64(r, "pfn");
 	int ret;
 
@@ -2456,8 +2453,9 @@ struct patches {
 
 static int patch_add(struct patches *ps, json_object *run)
 {
-	if (!get(run, "state", json_type_string) || !get(run, "zone", json_type_string) ||
-	    !get(run, "first", json_type_int) || u64(run, "count") != 1)
+	if (!hmfs_json_get(run, "state", json_type_string) ||
+	    !hmfs_json_get(run, "zone", json_type_string) ||
+	    !hmfs_json_get(run, "first", json_type_int) || u64(run, "count") != 1)
 		return -EUCLEAN;
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? 2 * ps->cap : 64;
@@ -2523,7 +2521,7 @@ static json_object *patch_take(const struct patches *ps, size_t *k)
  */
 static int patches_merge(json_object *m, struct patches *ps)
 {
-	json_object *runs = get(m, "blocks", json_type_array), *out;
+	json_object *runs = hmfs_json_get(m, "blocks", json_type_array), *out;
 	uint64_t end = 0;
 	size_t k = 0;
 
@@ -2652,8 +2650,9 @@ static bool run_in_ranges(json_object *r, json_object *ranges)
 {
 	uint64_t first = u64(r, "first"), end = first + u64(r, "count"), f, e;
 
-	if (!get(r, "state", json_type_string) || !get(r, "zone", json_type_string) ||
-	    !get(r, "first", json_type_int) || end <= first)
+	if (!hmfs_json_get(r, "state", json_type_string) ||
+	    !hmfs_json_get(r, "zone", json_type_string) ||
+	    !hmfs_json_get(r, "first", json_type_int) || end <= first)
 		return false;
 	for (size_t i = 0; i < json_object_array_length(ranges); i++)
 		if (hmfs_json_range(ranges, i, &f, &e) && f <= first && end <= e)
@@ -2672,7 +2671,7 @@ static int run_cmp(const void *a, const void *b)
 /* @m's "blocks" with the pending ranges cut out and their runs put in: disjoint, or damage */
 static int ranges_merge(json_object *m, const struct patches *ps)
 {
-	json_object *runs = get(m, "blocks", json_type_array), *out;
+	json_object *runs = hmfs_json_get(m, "blocks", json_type_array), *out;
 	uint64_t end = 0;
 	int ret = 0;
 
@@ -2732,7 +2731,7 @@ static void patches_drop_superseded(struct patches *ps)
 /* @m's "devices" with those of @by (id -> device, each one of them: replay_device()) in place */
 static void devices_merge(json_object *m, json_object *by)
 {
-	json_object *devs = get(m, "devices", json_type_array), *out;
+	json_object *devs = hmfs_json_get(m, "devices", json_type_array), *out;
 
 	if (!devs)
 		return;
@@ -2823,7 +2822,7 @@ static int range_put(json_object *m, struct patches *ps, uint64_t f, uint64_t e,
  */
 static bool has_device(json_object *m, const char *id)
 {
-	json_object *devs = get(m, "devices", json_type_array);
+	json_object *devs = hmfs_json_get(m, "devices", json_type_array);
 
 	for (size_t i = 0; devs && i < json_object_array_length(devs); i++)
 		if (!strcmp(str(json_object_array_get_idx(devs, i), "id"), id))
@@ -2839,9 +2838,9 @@ static bool has_device(json_object *m, const char *id)
  */
 static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 {
-	json_object *ranges = get(rec, "ranges", json_type_array);
-	json_object *devs = get(rec, "devices", json_type_array);
-	json_object *blocks = get(rec, "blocks", json_type_array);
+	json_object *ranges = hmfs_json_get(rec, "ranges", json_type_array);
+	json_object *devs = hmfs_json_get(rec, "devices", json_type_array);
+	json_object *blocks = hmfs_json_get(rec, "blocks", json_type_array);
 	size_t order = ps->order++;
 	uint64_t f, e;
 	int ret = 0;
@@ -2857,7 +2856,7 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
-		if (!get(d, "id", json_type_string) || !has_device(m, str(d, "id")))
+		if (!hmfs_json_get(d, "id", json_type_string) || !has_device(m, str(d, "id")))
 			return -EUCLEAN;
 	}
 	/* checked whole: only now does any of it go in (a damaged last record is dropped whole) */
@@ -2900,17 +2899,18 @@ static bool set_value_ok(const char *key, json_object *val)
  */
 static int replay_iattr(json_object *m, json_object *e)
 {
-	json_object *old = get(m, "iattrs", json_type_array), *a = json_object_new_array();
-	const char *path = json_object_get_string(get(e, "path", json_type_string));
+	json_object *old = hmfs_json_get(m, "iattrs", json_type_array),
+		    *a = json_object_new_array();
+	const char *path = json_object_get_string(hmfs_json_get(e, "path", json_type_string));
 	bool put = !hmfs_iattr_entry_keeps(e);
 
-	if (!get(e, "path", json_type_string)) {
+	if (!hmfs_json_get(e, "path", json_type_string)) {
 		json_object_put(a);
 		return -EUCLEAN;
 	}
 	for (size_t i = 0; old && i < json_object_array_length(old); i++) {
 		json_object *o = json_object_array_get_idx(old, i);
-		const char *p = json_object_get_string(get(o, "path", json_type_string));
+		const char *p = json_object_get_string(hmfs_json_get(o, "path", json_type_string));
 		int cmp = p ? strcmp(p, path) : -1;
 
 		if (!put && cmp > 0) {
@@ -2928,14 +2928,14 @@ static int replay_iattr(json_object *m, json_object *e)
 
 static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 {
-	json_object *set = get(rec, "set", json_type_object);
+	json_object *set = hmfs_json_get(rec, "set", json_type_object);
 
-	if (get(rec, "device", json_type_object))
-		return replay_device(m, get(rec, "device", json_type_object), ps);
-	if (get(rec, "iattr", json_type_object))
-		return replay_iattr(m, get(rec, "iattr", json_type_object));
+	if (hmfs_json_get(rec, "device", json_type_object))
+		return replay_device(m, hmfs_json_get(rec, "device", json_type_object), ps);
+	if (hmfs_json_get(rec, "iattr", json_type_object))
+		return replay_iattr(m, hmfs_json_get(rec, "iattr", json_type_object));
 	if (!set)
-		return patch_add(ps, get(rec, "run", json_type_object));
+		return patch_add(ps, hmfs_json_get(rec, "run", json_type_object));
 	/* checked whole before any of it goes in: a damaged last record is dropped whole */
 	json_object_object_foreach(set, k, v)
 		if (!set_value_ok(k, v))
@@ -2997,8 +2997,10 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 				      crc == hmfs_crc32(sp + 1, strlen(sp + 1)) ?
 			      json_tokener_parse(sp + 1) :
 			      NULL;
-		known = get(rec, "set", json_type_object) || get(rec, "run", json_type_object) ||
-			get(rec, "device", json_type_object) || get(rec, "iattr", json_type_object);
+		known = hmfs_json_get(rec, "set", json_type_object) ||
+			hmfs_json_get(rec, "run", json_type_object) ||
+			hmfs_json_get(rec, "device", json_type_object) ||
+			hmfs_json_get(rec, "iattr", json_type_object);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			json_object_put(rec);
 			good = (size_t)(next - text);
@@ -3076,36 +3078,37 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (ret)
 		goto out;
 	/* a file from before "hwpoison": no page retired (pre_matches() compares it) */
-	if (!get(m, "hwpoison", json_type_array))
+	if (!hmfs_json_get(m, "hwpoison", json_type_array))
 		json_object_object_add(m, "hwpoison", json_object_new_array());
 	/* nor "iattrs": every node as the kernel made it */
-	if (!get(m, "iattrs", json_type_array))
+	if (!hmfs_json_get(m, "iattrs", json_type_array))
 		json_object_object_add(m, "iattrs", json_object_new_array());
 	/* nor "hugetlb": no HugeTLB pool */
-	if (!get(m, "hugetlb", json_type_array))
+	if (!hmfs_json_get(m, "hugetlb", json_type_array))
 		json_object_object_add(m, "hugetlb", json_object_new_array());
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
-	blocks = get(m, "blocks", json_type_array);
-	ret = restore_devices(ctx, get(m, "devices", json_type_array), err, errlen);
+	blocks = hmfs_json_get(m, "blocks", json_type_array);
+	ret = restore_devices(ctx, hmfs_json_get(m, "devices", json_type_array), err, errlen);
 	/* the profile's devices removed before the restart go again (an older file keeps them) */
-	if (!ret && get(m, "profile-devices", json_type_array))
+	if (!ret && hmfs_json_get(m, "profile-devices", json_type_array))
 		ret = hmfs_dev_drop_profile(ctx, profile_dev_removed,
-					    get(m, "profile-devices", json_type_array), err, errlen);
+					    hmfs_json_get(m, "profile-devices", json_type_array),
+					    err, errlen);
 	if (!ret)
-		ret = restore_probed(ctx, get(m, "probed", json_type_array), err, errlen);
+		ret = restore_probed(ctx, hmfs_json_get(m, "probed", json_type_array), err, errlen);
 	if (!ret) {
 		/* what the file says: the next record is what differs from it */
 		keep_saved(ctx, json_object_get(m), NULL);
 		hmfs_state_restore_blocks(ctx, blocks);
 		warn_missing(ctx, blocks);
 		/* before the parameters: a notifier error would fail the moment's online */
-		restore_retired(ctx, get(m, "hwpoison", json_type_array));
-		hmfs_state_restore_hugetlb(ctx, get(m, "hugetlb", json_type_array), -1);
-		hmfs_state_restore_params(ctx, get(m, "params", json_type_object));
+		restore_retired(ctx, hmfs_json_get(m, "hwpoison", json_type_array));
+		hmfs_state_restore_hugetlb(ctx, hmfs_json_get(m, "hugetlb", json_type_array), -1);
+		hmfs_state_restore_params(ctx, hmfs_json_get(m, "params", json_type_object));
 		/* by path, once the blocks they are under are back */
-		hmfs_iattr_restore(ctx, get(m, "iattrs", json_type_array));
+		hmfs_iattr_restore(ctx, hmfs_json_get(m, "iattrs", json_type_array));
 		/*
 		 * saved's "iattrs" are what was restored, which is not the
 		 * file's text when a firmware map entry came back as another
