@@ -12,22 +12,12 @@ M=$MNT/sys/devices/system/memory
 
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
 wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
-going_offline() {
-	for _ in $(seq 400); do
-		[ "$(cat "$M/memory32/state")" = going-offline ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # the block as it was, and change_lock free: another offline gets its EINTR.
 # A client killed -9 is seen gone by hotmemfs's next signal check, not at
 # its death: the offline may still be ending (going-offline) a moment
 # after (bounded: 20 s)
 left_as_it_was() {
-	for _ in $(seq 400); do
-		[ "$(cat "$M/memory32/state")" != going-offline ] && break
-		sleep 0.05
-	done
+	block_state_wait 32 online offline
 	is "$(cat "$M/memory32/state") $(cat "$M/memory32/valid_zones")" "online Movable" \
 		"$1: memory32 left online in Movable"
 	timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 32 timeout=100 >/dev/null 2>"$TMP/next.err"
@@ -58,7 +48,7 @@ left_as_it_was "-t ran out"
 "$HMCTL" -s "$CTL" -t 0 offline 32 >/dev/null 2>&1 &
 cli=$!
 disown "$cli"
-going_offline
+block_state_wait 32 going-offline
 tap_ok $? "hotmemctl -t 0 offline 32: memory32 going-offline"
 kill -9 "$cli"
 wait_gone "$cli" 20
@@ -66,7 +56,7 @@ left_as_it_was "client killed -9"
 
 "$HMCTL" -s "$CTL" -t 0 offline 32 >/dev/null 2>"$TMP/stop.err" &
 cli=$!
-going_offline
+block_state_wait 32 going-offline
 tap_ok $? "another offline 32 loops"
 kill -TERM "$FS_PID"
 if wait_gone "$FS_PID" 60; then

@@ -13,13 +13,6 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-going_offline() {
-	for _ in $(seq 400); do
-		[ "$(cat "$M/memory32/state")" = going-offline ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 clients() {
 	"$HMCTL" -s "$CTL" -t 10 --json status 2>/dev/null |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["clients"])'
@@ -52,7 +45,7 @@ tap_ok $? "memory32/33 online_movable, three pinned pages in memory32"
 
 "$HMCTL" -s "$CTL" -t 0 offline 32 >/dev/null 2>"$TMP/first.err" &
 first=$!
-going_offline
+block_state_wait 32 going-offline
 tap_ok $? "offline 32 loops (its client alive, no timeout)"
 
 timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 33 timeout=500 >/dev/null 2>"$TMP/second.err"
@@ -76,10 +69,7 @@ is "$(cat "$M/memory33/state")" online "... memory33 left online"
 
 kill "$first" 2>/dev/null
 wait_exit "$first" 30 >/dev/null 2>&1
-for _ in $(seq 400); do
-	[ "$(cat "$M/memory32/state")" != going-offline ] && break
-	sleep 0.05
-done
+block_state_wait 32 online offline
 is "$(cat "$M/memory32/state")" online "the first client gone: memory32 left online"
 timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 33 >/dev/null 2>"$TMP/third.err"
 tap_ok $? "change_lock free again: offline 33 $(cat "$TMP/third.err")"

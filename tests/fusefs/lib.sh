@@ -125,6 +125,19 @@ stop_notifier_leaving() {
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
 wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
 
+# block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
+# (an offline looping: going-offline; ended: online offline), 1 after 20 s
+block_state_wait() {
+	local n=$1 s want
+	shift
+	for _ in $(seq 400); do
+		s=$(cat "$MNT/sys/devices/system/memory/memory$n/state")
+		for want; do [ "$s" = "$want" ] && return 0; done
+		sleep 0.05
+	done
+	return 1
+}
+
 # hold_dir DIR NAME [PREFIX...]: a reader holds DIR's inode lock inside
 # getdents64(2), its copy-out faulting on a userfaultfd page
 # (uffd_hold.py), for as long as the test likes: the notifier's
