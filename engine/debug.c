@@ -145,7 +145,8 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 
 	memset(o, 0, sizeof(*o));
 	o->pfn = pfn;
-	o->flags = page->flags;
+	/* the kernel's word, as dump_page() prints it: the engine's bits mean nothing to a reader */
+	o->flags = page_kernel_flags(page);
 	o->blocks = true;
 	if (test_page_flag(page, PG_hwpoison)) {
 		o->kind = "hwpoison";

@@ -591,7 +591,7 @@ int hotmem_zone_from_name(const char *name);
 struct hm_page_owner {
 	uint64_t pfn;		/* the allocation's first (head) pfn */
 	unsigned int order;
-	unsigned long flags;	/* the struct page flags word (HM_PG_*) */
+	unsigned long flags;	/* the flags word as a 6.12 x86_64 kernel's (dump_page()'s) */
 	const char *kind;	/* kernel, workload, pinned, movable, memmap, memblock,
 				 * hwpoison, unknown */
 	char type[16];		/* page_type: "table", "slab" or "" */

@@ -240,6 +240,8 @@ static void test_explain_names_kernel_pages_and_zone_rule(void **state)
 	assert_true(ex.nr_entries > 0 && ex.nr_blocking_pages > 0);
 	/* the block's first page: the kernel's, as the real kernel's dump shows */
 	assert_int_equal(ex.pages[0].pfn, DIMM >> 12);
+	/* its flags word the kernel's (node 0, Normal, lastcpupid), not the engine's PG_kernel */
+	assert_int_equal(ex.pages[0].flags, 0x17ffffc0000000UL);
 	for (unsigned long i = 0; i < ex.nr_entries && i < HM_EXPLAIN_MAX; i++) {
 		assert_string_equal(ex.pages[i].kind, "kernel");
 		assert_true(ex.pages[i].owner[0]);
