@@ -199,11 +199,17 @@ struct conform_cell_report {
 	struct conform_expect expect;
 	const char *violation;	/* "" for none */
 };
-/* the header, a row: written out (flushed), 0 or -errno */
-int conform_print_header(FILE *f);
+/*
+ * The header, a row: written out (flushed), 0 or -errno.  @agent_width:
+ * the agent column's, at least CONFORM_AGENT_WIDTH, as long as the
+ * longest name the table shows (a --rules file's rules:BASENAME is as
+ * long as its name): every row's columns under the header's.
+ */
+#define CONFORM_AGENT_WIDTH 22
+int conform_print_header(FILE *f, int agent_width);
 /* a legend line above the header: what @label (agent#N) runs */
 int conform_print_legend(FILE *f, const char *label, const char *command);
-int conform_print_row(FILE *f, const struct conform_cell_report *r);
+int conform_print_row(FILE *f, const struct conform_cell_report *r, int agent_width);
 /* the cell as the JSON list holds it (a new object) */
 json_object *conform_cell_json(const struct conform_cell_report *r);
 /* the list as `jq -s .` printed it: two-space indentation */

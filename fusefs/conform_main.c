@@ -54,6 +54,7 @@ struct matrix {
 	sigset_t stop;
 	int passed, failed_ok, bad, signal;
 	int out_err;		/* a row could not be written: errno, the matrix stops */
+	int agent_width;	/* the table's agent column */
 	json_object *cells;
 };
 
@@ -497,7 +498,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		m->failed_ok++;
 	else
 		m->passed++;
-	m->out_err = -conform_print_row(stdout, &r);
+	m->out_err = -conform_print_row(stdout, &r, m->agent_width);
 	json_object_array_add(m->cells, conform_cell_json(&r));
 	json_object_put(r.outcome);
 	free(reasons);
@@ -526,6 +527,19 @@ static bool selected(struct matrix *m, const struct agent *a, const char *settin
 		return true;
 	return only_matches(m, a->name, setting, machine, event) ||
 	       (a->label && only_matches(m, a->label, setting, machine, event));
+}
+
+/* the agent column: as wide as the longest name in it */
+static int agent_width(const struct matrix *m)
+{
+	size_t w = CONFORM_AGENT_WIDTH, n;
+
+	for (size_t i = 0; i < m->nr_agents; i++) {
+		n = strlen(m->agents[i].label ? m->agents[i].label : m->agents[i].name);
+		if (n > w)
+			w = n;
+	}
+	return w > PATH_MAX ? PATH_MAX : (int)w;
 }
 
 /* what each agent#N of the table runs, above it */
@@ -728,9 +742,10 @@ int main(int argc, char **argv)
 	if (setup(&m, user) < 0)
 		goto out;
 	start = conform_now_ms() / 1000;
+	m.agent_width = agent_width(&m);
 	m.out_err = -print_legend(&m);
 	if (!m.out_err)
-		m.out_err = -conform_print_header(stdout);
+		m.out_err = -conform_print_header(stdout, m.agent_width);
 	run_matrix(&m);
 	if (m.out_err) {
 		ret = 1;

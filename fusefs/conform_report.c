@@ -12,11 +12,12 @@
 
 #include "conform.h"
 
-#define ROW_FMT "%-22s %-27s %-9s %-18s %-9s %-26s %-8s %-5s %-5s %-5s %-6s %s\n"
+/* the agent column as wide as its longest name (conform_agent_width()) */
+#define ROW_FMT "%-*s %-27s %-9s %-18s %-9s %-26s %-8s %-5s %-5s %-5s %-6s %s\n"
 
-int conform_print_header(FILE *f)
+int conform_print_header(FILE *f, int agent_width)
 {
-	fprintf(f, ROW_FMT, "agent", "setting", "machine", "event", "online", "zones", "mov%/max",
+	fprintf(f, ROW_FMT, agent_width, "agent", "setting", "machine", "event", "online", "zones", "mov%/max",
 		"writes", "lost", "offl", "ms", "verdict");
 	return fflush(f) ? -errno : 0;
 }
@@ -121,7 +122,7 @@ static char *verdict(const struct conform_cell_report *r)
 	return n < 0 ? NULL : v;
 }
 
-int conform_print_row(FILE *f, const struct conform_cell_report *r)
+int conform_print_row(FILE *f, const struct conform_cell_report *r, int agent_width)
 {
 	char setting[256], online[48], movratio[48], zones[256], writes[24], a[24], b[24], ms[24];
 	char *v = verdict(r);
@@ -135,7 +136,7 @@ int conform_print_row(FILE *f, const struct conform_cell_report *r)
 		 numd(o, "auto_movable_ratio", b, sizeof(b)));
 	zones_column(o, zones, sizeof(zones));
 	snprintf(writes, sizeof(writes), "%ld", num0(o, "failed_writes") + num0(o, "redundant_writes"));
-	fprintf(f, ROW_FMT, r->label ? r->label : r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
+	fprintf(f, ROW_FMT, agent_width, r->label ? r->label : r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
 		numd(o, "uevents_lost", a, sizeof(a)), numd(o, "offlinable", b, sizeof(b)),
 		numd(o, "ms_to_last_online", ms, sizeof(ms)), v ? v : "?");
 	ret = fflush(f) ? -errno : 0;

@@ -172,17 +172,22 @@ tap_ok $? "a Latin-1 agent: the JSON is valid UTF-8, stray bytes U+FFFD, a well-
 # --only takes either
 enter=$(fake_enter label "echo '{\"new\": 8, \"online\": 8, \"failed_writes\": 0, \"redundant_writes\": 0}'")
 long='while :; do for f in /sys/devices/system/memory/memory*/state; do grep -q offline $f && echo online_movable >$f; done; sleep 0.1; done'
+printf '%s\n' 'SUBSYSTEM=="memory"' >"$TMP/80-hotplug-cpu-and-memory.rules"
 HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent "$long" --agent "$(printf 'sleep 1\ntrue')" \
+	--rules "$TMP/80-hotplug-cpu-and-memory.rules" \
 	--only 'memhp_default_state=offline ' --json "$TMP/label.json" >"$TMP/label" 2>>"$TMP/err"
 sed 's/^/# /' "$TMP/label"
 { grep -qxF "agent#1: $long" "$TMP/label" && grep -qxF 'agent#2: sleep 1\ntrue' "$TMP/label" &&
   [ "$(sed -n 3p "$TMP/label" | cut -c1-5)" = agent ]; }
 tap_ok $? "the legend above the header: agent#1, agent#2 and their commands, each on one line"
-# the setting column starts where the header's does, in each row
+# the setting column starts where the header's does, in each row (the
+# agent column as wide as a --rules file's long name too)
 col=$(sed -n 3p "$TMP/label" | awk '{ print index($0, "setting") }')
-is "$(grep -E '^agent#[12] ' "$TMP/label" | awk -v c="$col" 'substr($0, c, 7) == "offline"' | wc -l)" 2 \
-	"the rows are agent#1 and agent#2, their columns under the header's"
-jq -e --arg long "$long" '[.[] | [.agent, .label]] == [["agent:" + $long, "agent#1"], ["agent:sleep 1\ntrue", "agent#2"]]' \
+is "$(grep -E '^(agent#[12]|rules:80-hotplug-cpu-and-memory.rules) ' "$TMP/label" |
+	awk -v c="$col" 'substr($0, c, 7) == "offline"' | wc -l)" 3 \
+	"the rows are agent#1, agent#2 and the rules', their columns under the header's"
+jq -e --arg long "$long" '[.[] | [.agent, .label]] == [["agent:" + $long, "agent#1"], ["agent:sleep 1\ntrue", "agent#2"],
+	["rules:80-hotplug-cpu-and-memory.rules", "rules:80-hotplug-cpu-and-memory.rules"]]' \
 	"$TMP/label.json" >/dev/null
 tap_ok $? "the JSON: the whole command as agent, the table's name as label"
 HOTMEM_ENTER=$enter "$CONFORM" --reduced --agent "$long" --agent true --only '^agent#2 memhp_default_state=offline ' \
