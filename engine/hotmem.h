@@ -203,6 +203,16 @@ struct hotmem_config {
 	 */
 	bool slit;
 	unsigned char node_distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
+	/*
+	 * The nodes the present CPUs sit on (cpu_to_node(), the firmware's
+	 * SRAT): bit N, node N.  hotmemfs places the host's CPUs on the boot
+	 * nodes before the machine boots and gives their nodes here, so that
+	 * the engine (try_offline_node()'s check_cpu_on_node()) and the view
+	 * (nodeN/cpulist, has_cpu) decide alike.  0: every node with memory
+	 * at boot (the engine alone: hotmem, the units).  Each must be a node
+	 * with boot memory: memoryless CPU nodes are not modelled.
+	 */
+	uint64_t cpu_nodes;
 };
 
 /* The embedded default machine: no file needed. */
@@ -697,7 +707,7 @@ struct hm_zone_info {
 struct hm_node_info {
 	int nid;
 	bool online, has_memory, has_normal_memory;
-	bool has_cpu;			/* nodes with boot memory have the CPUs */
+	bool has_cpu;			/* present CPUs on it (hotmem_config.cpu_nodes) */
 	unsigned long node_start_pfn, spanned, present, managed, free;
 	unsigned long hugepages_total, hugepages_free;
 	/* memory_failure()'s outcomes here (nodeN/memory_failure/, action_result()) */

@@ -298,7 +298,7 @@ static inline bool zone_intersects(const struct zone *z, unsigned long start_pfn
 struct pglist_data {
 	int node_id;
 	bool online;		/* N_ONLINE */
-	bool has_cpu;		/* N_CPU: boot nodes */
+	bool has_cpu;		/* present CPUs on it: check_cpu_on_node() (cfg.cpu_nodes) */
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;

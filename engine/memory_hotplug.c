@@ -1385,16 +1385,34 @@ static struct hm_resource *find_resource(struct hotmem *hm, uint64_t start, uint
 	return NULL;
 }
 
-/* try_offline_node(): a node without memory (and without CPUs) goes offline */
+/*
+ * for_each_memory_block(check_no_memblock_for_node_cb): a memory block
+ * of @nid left, online or not (an offline one links to the node in sysfs
+ * and may be onlined again) -- boot memory too, which is in no resource
+ */
+static bool node_has_memblock(struct hotmem *hm, int nid)
+{
+	unsigned long id = 0;
+	bool found = false;
+
+	pthread_rwlock_rdlock(&hm->blocks_lock);
+	for (; !found && !hm_xa_find(&hm->memory_blocks, &id); id++)
+		found = ((struct memory_block *)hm_xa_load(&hm->memory_blocks, id))->nid == nid;
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return found;
+}
+
+/*
+ * try_offline_node() (mm/memory_hotplug.c, 6.12): a node that spans no
+ * pages, has no memory block and no present CPU (check_cpu_on_node():
+ * the front end's CPU placement, hotmem_config.cpu_nodes) goes offline
+ */
 static void try_offline_node(struct hotmem *hm, int nid)
 {
 	struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-	if (pgdat->has_cpu)
+	if (pgdat->node_spanned_pages || node_has_memblock(hm, nid) || pgdat->has_cpu)
 		return;
-	for (struct hm_resource *r = hm->resources; r; r = r->next)
-		if (r->nid == nid)
-			return;
 	pgdat->online = false;
 	hm_node_uevent(hm, HM_KOBJ_REMOVE, nid);	/* unregister_one_node() */
 }

@@ -648,6 +648,95 @@ static void test_cpuless_node_goes_offline_when_its_movable_memory_goes(void **s
 	hotmem_destroy(hm);
 }
 
+/* numa2 with @cpu_nodes (hotmem_config.cpu_nodes), kernel allocations off */
+static struct hotmem *boot_numa2_cpus(uint64_t cpu_nodes)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, IDLE_KERNEL, err, sizeof(err)), 0);
+	cfg.cpu_nodes = cpu_nodes;
+	if (hotmem_create(&cfg, &hm, err, sizeof(err)))
+		fail_msg("boot: %s", err);
+	return hm;
+}
+
+static bool node_online(struct hotmem *hm, int nid, bool *has_cpu)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, nid, &ni), 0);
+	if (has_cpu)
+		*has_cpu = ni.has_cpu;
+	return ni.online;
+}
+
+/*
+ * The CPU placement is the front end's (hotmemfs: the host's CPUs on the
+ * boot nodes); without one every boot node has CPUs, as before
+ */
+static void test_cpu_nodes_decide_has_cpu(void **state)
+{
+	struct hotmem *hm = boot_numa2_cpus(0);
+	bool cpu;
+
+	(void)state;
+	assert_true(node_online(hm, 0, &cpu) && cpu);
+	assert_true(node_online(hm, 1, &cpu) && cpu);
+	hotmem_destroy(hm);
+	hm = boot_numa2_cpus(1);
+	assert_true(node_online(hm, 0, &cpu) && cpu);
+	assert_true(node_online(hm, 1, &cpu));
+	assert_false(cpu);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a CPU node without boot memory, or past the possible ones: EINVAL, said */
+static void test_cpu_node_without_boot_memory_is_refused(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	cfg.cpu_nodes = 1ULL << 2 | 1;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "CPUs on node 2, which has no memory at boot"));
+	assert_null(hm);
+	cfg.cpu_nodes = 1ULL << 63;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "node 63"));
+}
+
+/*
+ * try_offline_node() (6.12): a node without CPUs stays while any memory
+ * block of it is left -- numa2's node 1 keeps its boot memory (in no
+ * resource) when a DIMM of it goes, even offline -- and goes with its
+ * last block; a node with CPUs never goes
+ */
+static void test_cpuless_node_stays_while_its_boot_memory_does(void **state)
+{
+	struct hotmem *hm = boot_numa2_cpus(1);
+
+	(void)state;
+	/* memory8, node 1's first: offline, still node 1's block */
+	assert_int_equal(hotmem_block_set_state(hm, 8, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_add_memory(hm, 1, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	assert_true(node_online(hm, 1, NULL));
+	/* node 2: no CPUs, no boot memory: it goes with its DIMM */
+	assert_int_equal(hotmem_add_memory(hm, 2, DIMM, 128 * MiB, 0, -1), 0);
+	assert_true(node_online(hm, 2, NULL));
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	assert_false(node_online(hm, 2, NULL));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* seed 001: hot-adding much memory to a nearly full machine */
 static void test_nearly_full_machine_needs_memmap_on_memory(void **state)
 {
@@ -1272,6 +1361,9 @@ int main(void)
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back_new_root),
 		cmocka_unit_test(test_subsections_are_tracked),
 		cmocka_unit_test(test_add_beyond_host_mappings_fails_up_front),
+		cmocka_unit_test(test_cpu_nodes_decide_has_cpu),
+		cmocka_unit_test(test_cpu_node_without_boot_memory_is_refused),
+		cmocka_unit_test(test_cpuless_node_stays_while_its_boot_memory_does),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
