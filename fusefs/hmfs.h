@@ -612,7 +612,11 @@ struct hmfs_ctx {
 	unsigned long saves, save_errors;
 };
 
-/* nodecpu.c: the host's CPUs (@dir: its /sys/devices/system/cpu) on the engine's nodes */
+/*
+ * nodecpu.c: the host's CPUs (@dir: its /sys/devices/system/cpu) placed on
+ * ctx->cfg's boot nodes, before hotmem_create(): sets cfg.cpu_nodes, the
+ * engine's has_cpu
+ */
 int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir);
 void hmfs_cpus_free(struct hmfs_ctx *ctx);
 bool hmfs_cpu_on_node(struct hmfs_ctx *ctx, unsigned long cpu, int nid);

@@ -311,6 +311,11 @@ static int boot(struct hmfs_ctx *ctx)
 		}
 	}
 	ret = hotmem_config_validate(&ctx->cfg, err, sizeof(err));
+	/* the machine's CPUs are the host's, placed once for engine and view (nodecpu.c) */
+	if (!ret && hmfs_cpus_init(ctx, "/sys/devices/system/cpu")) {
+		fprintf(stderr, "hotmemfs: out of memory placing the CPUs\n");
+		return -ENOMEM;
+	}
 	if (!ret)
 		ret = hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err));
 	if (ret) {

@@ -9,20 +9,27 @@
  * any other set would contradict what they see: lscpu and numactl read
  * cpuM/ and nodeN/cpumap side by side.
  *
- * Which nodes may have CPUs is the engine's machine: the nodes with
- * memory at boot (hm_node_info.has_cpu); a node that came with hot-added
- * memory only has none.  A CPU sits on the node the host's cpuM/nodeK
- * link names when the machine has that node with CPUs: inside
- * hotmem-enter that link (the host's cpu/ directory, not bound over)
- * leads to the emulated nodeK, which must list cpuM, as irqbalance and a
- * readlink read the CPU's side, lscpu and numactl the node's (review6
- * #4).  On a one-node host every CPU is on node 0 and the other nodes
- * have none.  Only the CPUs whose host node the machine lacks are spread
- * over its CPU nodes in runs, the lowest CPUs on the lowest node, as
- * firmware (ACPI SRAT, QEMU's -numa cpus=) usually numbers them: their
- * host link then names another node than the emulated nodes' cpulists
- * (docs/hotmemfs.md says so).  A node left without CPUs is not in
- * has_cpu (N_CPU: the nodes with an online CPU).
+ * The placement is decided once, here, before the machine boots, from
+ * the host's CPUs and the profile's boot nodes, and given to the engine
+ * (hotmem_config.cpu_nodes): the engine's node has CPUs exactly when a
+ * present CPU sits on it, so try_offline_node() (check_cpu_on_node())
+ * and nodeN/cpulist, has_cpu never disagree (review6/7 D1: the engine
+ * once gave every boot node CPUs, and numa2 on a one-node host kept a
+ * node1 without CPUs in the view).  A CPU may sit on a node with memory
+ * at boot only (memoryless CPU nodes are not modelled).  A CPU sits on
+ * the node the host's cpuM/nodeK link names when that is one of them:
+ * inside hotmem-enter that link (the host's cpu/ directory, not bound
+ * over) leads to the emulated nodeK, which must list cpuM, as irqbalance
+ * and a readlink read the CPU's side, lscpu and numactl the node's
+ * (review6 #4).  On a one-node host every CPU is on node 0 and the other
+ * nodes have none: numa2's node 1 is memory only, as a CXL or QEMU
+ * -numa node without cpus= is.  Only the CPUs whose host node the
+ * machine lacks are spread over the boot nodes in runs, the lowest CPUs
+ * on the lowest node, as firmware (ACPI SRAT, QEMU's -numa cpus=)
+ * usually numbers them: their host link then names another node than
+ * the emulated nodes' cpulists (docs/hotmemfs.md says so).  A node
+ * whose CPUs are all offline is not in has_cpu (N_CPU: an online CPU),
+ * yet keeps them for try_offline_node() (present CPUs).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -122,40 +129,46 @@ static int host_cpu_node(const char *dir, int cpu)
 
 /*
  * Said once: @nr CPUs from @cpu sit on host nodes (@nid first) the
- * machine has no CPUs on, and their host links disagree inside hotmem-enter
+ * machine has no boot memory on, and their host links disagree inside hotmem-enter
  */
 static void cpus_place_warn(int nr, int cpu, int nid)
 {
 	fprintf(stderr,
 		"hotmemfs: %d of the host's CPUs, cpu%d first, are on host nodes the machine has no "
-		"CPUs on (node%d first): spread over its nodes, and inside hotmem-enter their "
+		"memory on at boot (node%d first): spread over its nodes, and inside hotmem-enter their "
 		"cpu/cpuM/nodeK link names another node than the emulated node's cpulist\n",
 		nr, cpu, nid);
 }
 
+/* the nodes with memory at boot, which may have CPUs (bit N: node N) */
+static uint64_t boot_nodes(const struct hotmem_config *cfg)
+{
+	uint64_t nodes = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		if (cfg->boot[i].end > cfg->boot[i].start && cfg->boot[i].nid < HM_MAX_NUMNODES)
+			nodes |= 1ULL << cfg->boot[i].nid;
+	return nodes;
+}
+
 /*
- * Each present CPU on its host node when the engine gave that node CPUs,
- * the others in runs over the nodes the engine gave CPUs
+ * Each present CPU on its host node when that is a boot node, the others
+ * in runs over the boot nodes; the nodes that got one are cfg.cpu_nodes
  */
 static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned char *present)
 {
 	int nodes[HM_MAX_NUMNODES], k = 0, n = 0, j = 0, lost = 0, lost_cpu = -1, lost_nid = -1;
-	bool cpu_node[HM_MAX_NUMNODES] = { false };
+	uint64_t boot = boot_nodes(&ctx->cfg), placed = 0;
 
-	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm) && nid < HM_MAX_NUMNODES; nid++) {
-		struct hm_node_info ni;
-
-		if (!hotmem_node_info(ctx->hm, nid, &ni) && ni.has_cpu) {
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		if (boot >> nid & 1)
 			nodes[k++] = nid;
-			cpu_node[nid] = true;
-		}
-	}
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
 		int host = bit(present, cpu) ? host_cpu_node(dir, cpu) : -1;
 
-		ctx->cpus.nid[cpu] = host >= 0 && cpu_node[host] ? host : -1;
+		ctx->cpus.nid[cpu] = host >= 0 && (boot >> host & 1) ? host : -1;
 		n += bit(present, cpu) && ctx->cpus.nid[cpu] < 0;
-		if (host >= 0 && !cpu_node[host] && !lost++) {
+		if (host >= 0 && !(boot >> host & 1) && !lost++) {
 			lost_cpu = cpu;
 			lost_nid = host;
 		}
@@ -165,7 +178,10 @@ static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned cha
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
 		if (bit(present, cpu) && ctx->cpus.nid[cpu] < 0 && k)
 			ctx->cpus.nid[cpu] = nodes[(long)j++ * k / n];
+		if (ctx->cpus.nid[cpu] >= 0)
+			placed |= 1ULL << ctx->cpus.nid[cpu];
 	}
+	ctx->cfg.cpu_nodes = placed;
 }
 
 int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)

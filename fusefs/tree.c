@@ -368,11 +368,8 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 		return -ENOMEM;
 	if (hmfs_acpi_init(ctx))
 		goto out_snodes;
-	/* the machine's CPUs are the host's (nodecpu.c) */
-	if (hmfs_cpus_init(ctx, "/sys/devices/system/cpu"))
-		goto out_acpi;
 	if (kf_cache_init(ctx))
-		goto out_cpus;
+		goto out_acpi;
 	ctx->sn_acpi_mhpc = ctx->sn_acpi_busdev = -1;
 	ctx->nr_snodes = 0;
 
@@ -461,8 +458,6 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
 	return 0;
-out_cpus:
-	hmfs_cpus_free(ctx);
 out_acpi:
 	hmfs_acpi_free(ctx);
 out_snodes:
@@ -476,7 +471,7 @@ void hmfs_tree_free(struct hmfs_ctx *ctx)
 	free(ctx->snodes);
 	ctx->snodes = NULL;
 	hmfs_acpi_free(ctx);
-	hmfs_cpus_free(ctx);
+	hmfs_cpus_free(ctx); /* placed before the boot (nodecpu.c), shown by the tree */
 	kf_cache_free(ctx);
 	hmfs_iattr_free_all(ctx);
 }

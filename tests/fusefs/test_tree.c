@@ -28,6 +28,7 @@ static int setup(void **state)
 		return -1;
 	hmfs_ctx_init(ctx);
 	if (hotmem_config_builtin(&ctx->cfg, "host-24g") ||
+	    hmfs_cpus_init(ctx, "/sys/devices/system/cpu") ||
 	    hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)))
 		return -1;
 	ctx->block_size = hotmem_block_size(ctx->hm);
@@ -540,6 +541,7 @@ static void test_readdir_kept_readd(void **state)
 	assert_non_null(ctx);
 	hmfs_ctx_init(ctx);
 	assert_int_equal(hotmem_config_builtin(&ctx->cfg, "numa2"), 0);
+	assert_int_equal(hmfs_cpus_init(ctx, "/sys/devices/system/cpu"), 0);
 	assert_int_equal(hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)), 0);
 	ctx->block_size = hotmem_block_size(ctx->hm);
 	assert_int_equal(hmfs_tree_init(ctx), 0);
@@ -637,6 +639,7 @@ static void test_block_spanning_two_nodes(void **state)
 		"ram = 0x1000-0x9efff node=0\nram = 0x100000-0x3fffffff node=0\n"
 		"ram = 0x100000000-0x107ffffff node=0\nram = 0x108000000-0x12fffffff node=1\n"
 		"cmdline = hotmem.kernel_alloc=off\n", err, sizeof(err)), 0);
+	assert_int_equal(hmfs_cpus_init(ctx, "/sys/devices/system/cpu"), 0);
 	assert_int_equal(hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)), 0);
 	ctx->block_size = hotmem_block_size(ctx->hm);
 	assert_int_equal(hmfs_tree_init(ctx), 0);

@@ -26,6 +26,8 @@ static inline struct hmfs_ctx *fuzz_ctx_new(const char *profile)
 	if (hotmem_config_builtin(&ctx->cfg, profile))
 		abort();
 	ctx->cfg.init_threads = 1;
+	if (hmfs_cpus_init(ctx, "/sys/devices/system/cpu"))
+		abort();
 	if (hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err))) {
 		fprintf(stderr, "boot: %s\n", err);
 		abort();

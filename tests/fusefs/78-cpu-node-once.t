@@ -1,0 +1,85 @@
+#!/bin/bash
+# The CPUs' nodes are decided once (fusefs/nodecpu.c, before the machine
+# boots) and the engine and the view both follow it (review6/7 D1): numa2
+# on a one-node host puts every CPU on node 0, so node 1 is a memory-only
+# node for the engine too.  Before, the engine gave every boot node CPUs:
+# node1's pagesets showed the boot CPUs' use (zoneinfo "high:" high_min)
+# while its cpulist was empty.  try_offline_node() (mm/memory_hotplug.c,
+# 6.12): a node without CPUs goes with its last memory block -- node 2,
+# whose only memory is a DIMM -- and stays while a block is left: node 1
+# keeps its boot memory (never removable: in no ACPI memory device) when
+# its DIMM goes.  At every step has_cpu is the nodes whose cpulist has a
+# CPU.  The host is a fake one-node one, bound over
+# /sys/devices/system/cpu in a private mount namespace: CPUs 0-3 on node 0.
+if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
+	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
+	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+require_env
+[ -n "${HOTMEM_PRIVATE_NS:-}" ] || skip_all "needs root for a private mount namespace"
+N=$MNT/sys/devices/system/node
+
+CPU=$TMP/cpu
+for c in 0 1 2 3; do
+	mkdir -p "$CPU/cpu$c"
+	ln -s ../../node/node0 "$CPU/cpu$c/node0"
+done
+for f in possible present online; do echo 0-3 >"$CPU/$f"; done
+echo 8191 >"$CPU/kernel_max"
+mount --bind "$CPU" /sys/devices/system/cpu
+tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3 on node 0) in a private mount namespace"
+
+start_fs --profile numa2 --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
+tap_ok $? "hotmemfs mounts numa2 (boot memory on nodes 0 and 1)"
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+
+# agree WHAT: has_cpu is the online nodes whose cpulist is not empty
+agree() {
+	local want="" d
+	for d in "$N"/node[0-9]*; do
+		[ -n "$(cat "$d/cpulist")" ] && want="$want${want:+,}${d##*node}"
+	done
+	is "$(cat "$N/has_cpu")" "$want" "$1: has_cpu ($want) is the nodes with CPUs in their cpulist"
+}
+# pcp NID ZONE: the node's ZONE's distinct "high high_min" pairs over its CPUs
+pcp() {
+	awk -v n="$1," -v z="$2" '/^Node/ { on = ($2 == n && $4 == z) } on && $1 == "high:" { h = $2 }
+		on && $1 == "high_min:" { print h, $2 }' "$MNT/proc/zoneinfo" | sort -u | tr '\n' ' '
+}
+
+is "$(cat "$N/node0/cpulist")|$(cat "$N/node1/cpulist")" "0-3|" "node0/cpulist 0-3, node1/cpulist empty"
+agree "at boot"
+set -- $(pcp 0 DMA32)
+tap_ok "$([ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$1" -gt 0 ]; echo $?)" \
+	"node 0's DMA32 pagesets: high = high_min ($*), the boot CPUs' node"
+set -- $(pcp 1 DMA32)
+tap_ok "$([ $# -eq 2 ] && [ "$1" = 0 ] && [ "$2" -gt 0 ]; echo $?)" \
+	"node 1's DMA32 pagesets: high 0 ($*): no CPU of it allocated through them"
+
+ctl device_add pc-dimm id=d1 size=128M node=1 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "a DIMM on node 1"
+blk=$(ls -d "$N"/node1/memory* | sort -V | tail -1)
+echo online_movable >"$blk/state"
+tap_ok $? "its ${blk##*/} online_movable"
+agree "node 1 with a DIMM"
+ctl device_del d1 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "device_del d1: the DIMM offlined and removed"
+tap_ok "$([ ! -e "$blk" ]; echo $?)" "... ${blk##*/} is gone"
+tap_ok "$([ -d "$N/node1" ]; echo $?)" "node1/ stays: its boot memory blocks are left (try_offline_node())"
+is "$(cat "$N/online")" "0-1" "online 0-1"
+agree "node 1's DIMM gone"
+
+ctl device_add pc-dimm id=d2 size=128M node=2 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "a DIMM on node 2"
+tap_ok "$([ -d "$N/node2" ]; echo $?)" "node2/ comes with it"
+is "$(cat "$N/node2/cpulist")" "" "node2/cpulist empty"
+agree "node 2 with a DIMM"
+ctl device_del d2 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "device_del d2"
+tap_ok "$([ ! -e "$N/node2" ]; echo $?)" "node2/ goes: no memory block, no CPU"
+is "$(cat "$N/online")" "0-1" "online 0-1"
+agree "node 2 gone"
+
+stop_fs
+done_testing
