@@ -27,11 +27,13 @@ clients_settled() {
 	done
 	echo "$n"
 }
-# PID is in a FUSE request (the kernel's wait for hotmemfs's reply), bounded: 20 s
-in_fuse_request() {
+# PID waits in its write(2)'s FUSE request for hotmemfs's reply (not in
+# its open's), bounded: 20 s
+in_fuse_write() {
+	local stack
 	for _ in $(seq 400); do
-		grep -q fuse "/proc/$1/wchan" 2>/dev/null && return 0
-		grep -q fuse "/proc/$1/stack" 2>/dev/null && return 0
+		stack=$(cat "/proc/$1/stack" 2>/dev/null)
+		[[ $stack == *fuse* && $stack == *vfs_write* ]] && return 0
 		sleep 0.05
 	done
 	return 1
@@ -60,7 +62,7 @@ is "$(clients_settled 2)" 2 "five clients that gave up (-t 1) hold no control sl
 python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$M/memory33/state" offline >/dev/null 2>&1 &
 writer=$!
 disown "$writer"
-in_fuse_request "$writer"
+in_fuse_write "$writer"
 tap_ok $? "a FUSE writer of memory33/state offline waits behind the looping offline"
 kill -9 "$writer"
 wait_gone "$writer" 20
