@@ -48,9 +48,10 @@ $(ENGINE_TESTS): $(BUILD)/tests/engine/%: $(BUILD)/tests/engine/%.o \
 
 # test_hotplug sees vmemmap_reshare()'s walk of the host's page tables (cmocka's --wrap)
 $(BUILD)/tests/engine/test_hotplug: ALL_LDFLAGS += -Wl,--wrap=physmem_private_pages
-# test_hugetlb sees a lost memmap's put back, and refuses its copy's write back (or half-writes it)
+# test_hugetlb sees a lost memmap's put back, and refuses its copy's write back (or half-writes it);
+# it allocates right after memory_failure()'s dissolve
 $(BUILD)/tests/engine/test_hugetlb: ALL_LDFLAGS += -Wl,--wrap=put_lost_memmap_back \
-	-Wl,--wrap=physmem_write
+	-Wl,--wrap=physmem_write -Wl,--wrap=dissolve_free_hugetlb_folio
 
 # the internal archive: the benchmark times hm_trace(), a probe site, too
 ENGINE_BENCH := $(BUILD)/tests/engine/bench_engine

@@ -140,12 +140,103 @@ static bool page_in_hugetlb_pool(struct hotmem *hm, unsigned long pfn)
  * nr_hugepages and free_hugepages both) and the page taken off the buddy,
  * the rest of the huge page free.  0, or -EBUSY: a dissolve that fails
  * (its vmemmap not restored, the host refusing) leaves the pool as it was.
+ * soft_offline_page()'s way: between the dissolve and the take the page is
+ * free and unmarked, an allocation may have it (-EBUSY, the pool one
+ * smaller), as the kernel's soft offline may (6.12 to 6.18).
  */
 static int dissolve_and_retire(struct hotmem *hm, unsigned long pfn)
 {
 	if (dissolve_free_hugetlb_folio(hm, pfn & ~(pageblock_nr_pages - 1)))
 		return -EBUSY;
 	return retire_free_page(hm, pfn);
+}
+
+/*
+ * folio->_hugetlb_hwpoison (6.12 to 6.18: a hugetlb folio's poisoned raw
+ * pages, over page[2]'s private): the one raw page here, as its offset in
+ * the folio, tagged so that a buddy order left in that field is never
+ * read as one.  page[2] lives on the head's own vmemmap page, which HVO
+ * never shares.
+ */
+#define RAW_HWP_TAG (1UL << 63)
+
+static unsigned long *folio_raw_hwp(struct page *head)
+{
+	return &head[2].private;
+}
+
+/*
+ * folio_set_hugetlb_hwpoison() (6.12 to 6.18): the folio poisoned -- its
+ * head's PG_hwpoison, counted for the raw page it stands for, and that
+ * raw page recorded.  Not the raw page's own flag: a tail's struct page
+ * may be HVO's shared copy, and the dissolve initialises it again.
+ */
+static void folio_set_hugetlb_hwpoison(struct hotmem *hm, struct page *head, unsigned long pfn)
+{
+	*folio_raw_hwp(head) = RAW_HWP_TAG | (pfn - page_to_pfn(hm, head));
+	set_page_hwpoison(hm, head);
+}
+
+/*
+ * The mark taken back when the dissolve failed: -EBUSY with nothing
+ * poisoned (docs/engine.md; the kernel's MF_FAILED keeps it).  The flag
+ * goes before the counts, as it came after them.
+ */
+static void folio_unset_hugetlb_hwpoison(struct hotmem *hm, struct page *head)
+{
+	unsigned long pfn = page_to_pfn(hm, head);
+	struct memory_block *mem =
+		find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
+
+	*folio_raw_hwp(head) = 0;
+	clear_page_flag(head, PG_hwpoison);
+	if (mem)
+		__atomic_fetch_sub(&mem->nr_hwpoison, 1, __ATOMIC_RELEASE);
+	atomic_fetch_sub(&hm->num_poisoned_pages, 1);
+}
+
+/*
+ * folio_clear_hugetlb_hwpoison() (6.12 to 6.18, from
+ * __update_and_free_hugetlb_folio() once the vmemmap is restored and the
+ * tails initialised): the folio's mark moves onto its raw page
+ * (__folio_free_raw_hwp(folio, true)), already counted.  Freed @order
+ * pages at @head that are no poisoned folio are left alone.
+ */
+static void folio_clear_hugetlb_hwpoison(struct page *head, unsigned int order)
+{
+	unsigned long raw;
+
+	if (order < 2 || !test_page_flag(head, PG_hwpoison) || !(*folio_raw_hwp(head) & RAW_HWP_TAG))
+		return;
+	raw = *folio_raw_hwp(head) & ~RAW_HWP_TAG;
+	*folio_raw_hwp(head) = 0;
+	if (raw >= 1UL << order)
+		return;
+	clear_page_flag(head, PG_hwpoison);
+	set_page_flag(head + raw, PG_hwpoison);
+}
+
+/*
+ * try_memory_failure_hugetlb()'s free folio (6.12 to 6.18):
+ * __get_huge_page_for_hwpoison() marks it (folio_set_hugetlb_hwpoison())
+ * before __page_handle_poison() dissolves it, so the raw page is poison
+ * when the dissolve frees the huge page, and the buddy never gets it
+ * (free_pages_hwpoison()): no allocation between the dissolve and the
+ * take can have it (the kernel's check_new_pages() refuses it), and a
+ * failure is one that changed nothing.  0, the page retired with one
+ * reference; -EBUSY, the dissolve failed, nothing poisoned.
+ */
+static int dissolve_poisoned_huge_page(struct hotmem *hm, unsigned long pfn)
+{
+	unsigned long head_pfn = pfn & ~(pageblock_nr_pages - 1);
+	struct page *head = pfn_to_page(hm, head_pfn);
+
+	folio_set_hugetlb_hwpoison(hm, head, pfn);
+	if (dissolve_free_hugetlb_folio(hm, head_pfn)) {
+		folio_unset_hugetlb_hwpoison(hm, head);
+		return -EBUSY;
+	}
+	return 0;
 }
 
 static bool page_pinned(const struct page *page)
@@ -330,7 +421,7 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 		 * nothing poisoned, the pool as it was: it fails only when the
 		 * host refuses the vmemmap's memory.
 		 */
-		ret = dissolve_and_retire(hm, (unsigned long)pfn);
+		ret = dissolve_poisoned_huge_page(hm, (unsigned long)pfn);
 		if (!ret)
 			ret = action_result(hm, pfn, page, "free huge page", MF_RECOVERED, count_as,
 					    counted);
@@ -376,6 +467,7 @@ bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int orde
 
 	if (!range_may_hold_hwpoison(hm, pfn, pfn + n))
 		return false;
+	folio_clear_hugetlb_hwpoison(page, order);
 	for (i = 0; i < n && !test_page_flag(page + i, PG_hwpoison); i++)
 		;
 	if (i == n)

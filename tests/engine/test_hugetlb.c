@@ -127,6 +127,83 @@ static void test_memory_failure_dissolves_a_free_huge_page(void **state)
 }
 
 /*
+ * dissolve_free_hugetlb_folio() seen (--wrap, engine.mk): armed, an
+ * allocation asks for @pfn the moment the dissolve has freed the huge
+ * page, as hotmem_alloc_pages() on another CPU may (get_online_mems()
+ * alone, as memory_failure() holds).  @got: its answer (1: never asked).
+ */
+static struct {
+	struct hotmem *hm;
+	unsigned long pfn;
+	int got;
+} grab;
+
+int __real_dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
+int __wrap_dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
+int __wrap_dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
+{
+	int ret = __real_dissolve_free_hugetlb_folio(hm, pfn);
+
+	if (!ret && grab.hm == hm) {
+		grab.hm = NULL;
+		grab.got = hotmem_alloc_page_at(hm, grab.pfn, HM_ALLOC_MOVABLE, NULL);
+	}
+	return ret;
+}
+
+/*
+ * memory_failure() of a free huge page's page with an allocation between
+ * the dissolve and the take (review11 D1): the page is poison before the
+ * dissolve (6.12 to 6.18 folio_set_hugetlb_hwpoison(), moved onto the raw
+ * page when freed), so the buddy never gets it -- the allocation -EBUSY,
+ * the failure recovered.  It was the other way round: the allocation had
+ * the page, memory_failure() -EBUSY, yet the pool one smaller and nothing
+ * poisoned.  The head, a kept tail and a tail HVO shares, with and
+ * without HVO.
+ */
+static void test_memory_failure_of_a_huge_page_races_an_allocation(void **state)
+{
+	static const unsigned long offs[] = { 0, 2, 77, 64, 511 };
+
+	(void)state;
+	for (int hvo = 0; hvo < 2; hvo++) {
+		for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+			struct hotmem *hm = boot("default", hvo ? "hugetlb_free_vmemmap=on " IDLE_KERNEL :
+								  IDLE_KERNEL);
+			unsigned long flags, head, pfn;
+			struct hm_node_info ni;
+
+			assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+			assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+			head = hm->hugetlb_pool[2];
+			pfn = head + offs[i];
+			grab.hm = hm;
+			grab.pfn = pfn;
+			grab.got = 1;
+			assert_int_equal(hotmem_memory_failure(hm, pfn), 0);
+			assert_int_equal(grab.got, -EBUSY);
+			assert_int_equal(hm->hugetlb_nr, 3);
+			assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+			assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+			assert_true(flags & (1UL << HM_PG_hwpoison));
+			/* the mark moved: the head is a free page like the others */
+			if (offs[i]) {
+				assert_int_equal(hotmem_page_flags(hm, head, &flags), 0);
+				assert_false(flags & (1UL << HM_PG_hwpoison));
+				assert_int_equal(hotmem_alloc_page_at(hm, head, HM_ALLOC_MOVABLE, NULL), 0);
+			}
+			assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+			assert_int_equal(ni.mf_recovered, 1);
+			check(hm);
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+			check(hm);
+			hotmem_destroy(hm);
+		}
+	}
+}
+
+/*
  * The same while the host refuses the huge page's vmemmap back (HVO's
  * restore, dissolve_free_hugetlb_folio()'s hugetlb_vmemmap_restore_folio()
  * failing): -EBUSY with nothing changed -- the pool, its vmemmap still
@@ -1256,6 +1333,7 @@ int main(void)
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_of_a_huge_page_the_host_cannot_restore),
+		cmocka_unit_test(test_memory_failure_of_a_huge_page_races_an_allocation),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
 		cmocka_unit_test(test_hvo_tails_read_the_first_vmemmap_page),
