@@ -390,9 +390,46 @@ static int hugetlb_pool_take(struct hotmem *hm, struct page *page)
 	return 0;
 }
 
+/*
+ * Whose pool a request may change: NUMA_NO_NODE the global one, else a
+ * node that has a nodeN/hugepages/ to write.  6.12's register_node()
+ * calls hugetlb_register_node() for every node it registers, an online
+ * node with memory or without, so: a node that is not possible has no
+ * nodeN at all (-EINVAL, as a device's node= not possible), a possible
+ * one not online has no nodeN/hugepages/hugepages-2048kB/nr_hugepages
+ * to open (-ENOENT), an online one without free memory grows by nothing.
+ * Under device_hotplug_lock: try_offline_node() runs under it.
+ */
+static int hugetlb_node_check(struct hotmem *hm, int nid)
+{
+	if (nid == NUMA_NO_NODE)
+		return 0;
+	if (nid < 0 || nid >= hm->nr_possible_nodes)
+		return -EINVAL;
+	return NODE_DATA(hm, nid)->online ? 0 : -ENOENT;
+}
+
+/*
+ * One fresh huge page: alloc_pool_huge_folio() with a node's mask
+ * (__GFP_THISNODE: that node alone), or NUMA_NO_NODE's zonelist of
+ * node 0 over every node (the engine does not interleave).
+ */
+static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid)
+{
+	const struct alloc_context ac = {
+		.nid = nid == NUMA_NO_NODE ? 0 : nid,
+		.nodemask = nid == NUMA_NO_NODE ? 0 : 1ULL << nid,
+		.highest_zoneidx = ZONE_MOVABLE,
+		.migratetype = MIGRATE_MOVABLE,
+	};
+
+	return __alloc_pages(hm, pageblock_order, &ac);
+}
+
 long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 {
-	unsigned long i;
+	unsigned long i = 0;
+	int ret;
 
 	/*
 	 * For writing, not get_online_mems(): the vmemmap optimisation may
@@ -403,15 +440,17 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 	 */
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
-	for (i = 0; i < nr; i++) {
-		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, pageblock_order,
-						     true, false);
+	ret = hugetlb_node_check(hm, nid);
+	for (; !ret && i < nr; i++) {
+		struct page *page = hugetlb_alloc_fresh(hm, nid);
 
 		if (!page || hugetlb_pool_take(hm, page))
 			break;
 	}
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	if (ret)
+		return ret;
 	return i || !nr ? (long)i : -ENOMEM;
 }
 
@@ -469,18 +508,17 @@ long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
 	struct pglist_data *pgdat;
 	long ret;
 
-	if (nid < 0 || nid >= hm->nr_possible_nodes)
-		return -EINVAL;
-	pgdat = NODE_DATA(hm, nid);
+	if (nid == NUMA_NO_NODE)
+		return -EINVAL;	/* a node's file, not the global one */
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	ret = hugetlb_node_check(hm, nid);
+	if (ret)
+		goto out;
+	pgdat = NODE_DATA(hm, nid);
 	while (pgdat->nr_hugepages < count) {
-		struct page *page = alloc_pages_node(hm, nid, pageblock_order, true, false);
+		struct page *page = hugetlb_alloc_fresh(hm, nid);
 
-		if (page && page_to_nid(page) != nid) {
-			__free_pages(hm, page, pageblock_order);
-			page = NULL;
-		}
 		if (!page || hugetlb_pool_take(hm, page))
 			break;
 	}
@@ -490,6 +528,7 @@ long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
 		    free_huge_page(hm, i))
 			break;
 	ret = (long)pgdat->nr_hugepages;
+out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;

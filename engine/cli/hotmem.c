@@ -222,9 +222,10 @@ static int cmd_freeall(struct hotmem *hm, int argc, char **argv)
 static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv)
 {
 	unsigned long count;
-	long nid = 0, n;
+	long nid = -1, n;	/* NUMA_NO_NODE: the global pool */
 
-	if (parse_ulong(argv[1], &count) || (argc == 3 && parse_kv_int(argv[2], "node", &nid) <= 0))
+	if (parse_ulong(argv[1], &count) || (argc == 3 && parse_kv_int(argv[2], "node", &nid) <= 0) ||
+	    nid != (int)nid)
 		return -EINVAL;
 	n = hotmem_hugetlb_alloc(hm, (int)nid, count);
 	printf("hugepages %ld\n", n);

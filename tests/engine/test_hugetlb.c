@@ -1325,6 +1325,44 @@ static void test_hugetlb_set_node_grows_there_alone(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A node's pool (hotmemctl hugetlb N node=X, hotmem run's hugetlb N
+ * node=X): a node not possible has no nodeN (EINVAL), a possible one not
+ * online no nodeN/hugepages (ENOENT), an online one without memory gives
+ * nothing; none of them fills node 0 (it did: the zonelist's fallback).
+ */
+static void test_hugetlb_node_must_exist_and_is_that_node_alone(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);	/* possible 0-1, node 0 online */
+	const unsigned long long dimm = 0x100000000ULL;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 2, 4), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 99999, 4), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -2, 4), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 1, 4), -ENOENT);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 4), -ENOENT);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 2, 4), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, -1, 4), -EINVAL);
+	assert_int_equal(node_pool(hm, 0), 0);
+	/* node 1 online, its block offline: no memory there, none taken elsewhere */
+	assert_int_equal(hotmem_add_memory(hm, 1, dimm, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 1, 4), -ENOMEM);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 4), 0);
+	assert_int_equal(node_pool(hm, 0), 0);
+	check(hm);
+	/* online: its 128 MiB hold 64 huge pages at most, node 0 still none */
+	assert_int_equal(hotmem_block_set_state(hm, dimm / (128 * MiB), HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 1, 4), 4);
+	assert_true(hotmem_hugetlb_alloc(hm, 1, 1000) < 1000 - 4);
+	assert_int_equal(node_pool(hm, 0), 0);
+	/* the global pool (NUMA_NO_NODE) may take any node's memory */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 2), 2);
+	assert_int_equal(node_pool(hm, 0), 2);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1358,6 +1396,7 @@ int main(void)
 		cmocka_unit_test(test_lost_memmap_invariants_say_so),
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 		cmocka_unit_test(test_hugetlb_set_node_grows_there_alone),
+		cmocka_unit_test(test_hugetlb_node_must_exist_and_is_that_node_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
