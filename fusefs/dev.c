@@ -382,19 +382,13 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 
 static bool eject_deadline(void *arg)
 {
-	const struct timespec *end = arg;
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > end->tv_sec ||
-	       (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
+	return hmfs_deadline_passed(arg);
 }
 
 /* a task whose "signal" is the unplug deadline, from now */
 static struct hotmem_task deadline_task(struct timespec *end)
 {
-	clock_gettime(CLOCK_MONOTONIC, end);
-	end->tv_sec += HMFS_EJECT_SECONDS;
+	hmfs_deadline_after(end, HMFS_EJECT_SECONDS * 1000L);
 	return (struct hotmem_task){ eject_deadline, end };
 }
 
