@@ -269,20 +269,52 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 
 typedef int (*cmd_fn)(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r);
 
-/*
- * What device_add and qom-set of a virtio-mem device return: {} as QEMU's
- * when the guest reached requested-size, else how far it got (its reason
- * is in the log).
- */
-static json_object *vmem_return(struct hmfs_ctx *ctx, const char *id)
+/* the device @id's object in @devs (hmfs_devices_json()), NULL if none */
+static json_object *dev_by_id(json_object *devs, const char *id)
 {
-	json_object *o = json_object_new_object();
-	uint64_t plugged, requested;
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		json_object *v = hmfs_json_get(d, "id", json_type_string);
 
-	if (!hmfs_dev_sizes(ctx, id, &plugged, &requested) && plugged != requested) {
-		json_object_object_add(o, "plugged-size", json_object_new_uint64(plugged));
-		json_object_object_add(o, "requested-size", json_object_new_uint64(requested));
+		if (v && !strcmp(json_object_get_string(v), id))
+			return d;
 	}
+	return NULL;
+}
+
+static void copy_key(json_object *to, json_object *from, const char *key)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(from, key, &v))
+		json_object_object_add(to, key, json_object_get(v));
+}
+
+/*
+ * What device_add and qom-set return: QEMU's {} with what a user types
+ * next -- the device's id (dimm0 when none was given), where it is, its
+ * memory blocks and their state (hotmemctl prints them in a line); a
+ * virtio-mem device's requested-size and plugged-size: when they differ
+ * the guest stopped short, why is in the log.
+ */
+static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
+{
+	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
+					    "requested-size", "plugged-size" };
+	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
+	json_object *o = json_object_new_object(), *blocks = json_object_new_array();
+	uint64_t addr, size;
+
+	if (d) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+			copy_key(o, d, keys[i]);
+		addr = json_object_get_uint64(json_object_object_get(d, "addr"));
+		size = json_object_get_uint64(json_object_object_get(d, "size"));
+		hmfs_block_runs_json_in(ctx, addr / ctx->block_size,
+					(addr + size) / ctx->block_size, blocks);
+	}
+	json_object_object_add(o, "blocks", blocks);
+	json_object_put(devs);
 	return o;
 }
 
@@ -327,9 +359,9 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		if (hmfs_dev_check_prop(ch.dev.driver, key, r->err, ERRLEN))
 			return -EINVAL;
 	}
+	/* pc-dimm's addr, virtio-mem-pci's memaddr (QEMU's): each refuses the other's above */
 	if (arg_size(args, "size", &ch.dev.size, &has_size, r->err) ||
 	    arg_size(args, "addr", &ch.dev.addr, &ch.dev.have_addr, r->err) ||
-	    /* QEMU's name of a virtio-mem device's address */
 	    (!ch.dev.have_addr &&
 	     arg_size(args, "memaddr", &ch.dev.addr, &ch.dev.have_addr, r->err)) ||
 	    arg_size(args, "requested-size", &ch.dev.requested, &has_req, r->err) ||
@@ -347,7 +379,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->ret = vmem_return(ctx, new_id);
+	r->ret = dev_return(ctx, new_id);
 	return 0;
 }
 
@@ -394,7 +426,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->ret = vmem_return(ctx, path);
+	r->ret = dev_return(ctx, path);
 	return 0;
 }
 
@@ -445,12 +477,7 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return -EINVAL;
 	}
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
-	for (i = 0; i < json_object_array_length(devs) && !dev; i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *id;
-
-		if (json_object_object_get_ex(d, "id", &id) && !strcmp(json_object_get_string(id), path))
-			dev = d;
-	}
+	dev = dev_by_id(devs, path);
 	if (!dev) {
 		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
 		goto out;
@@ -528,6 +555,16 @@ static void ctl_signal_init(struct ctl_signal *s, struct hmfs_ctx *ctx,
 	hmfs_deadline_after(&s->end, (long)timeout_ms);
 }
 
+/* block @id is already where online type @type takes it: offline, or online in any zone */
+static bool block_already(struct hmfs_ctx *ctx, unsigned long id, int type)
+{
+	struct hm_block_info bi;
+
+	if (hotmem_block_info(ctx->hm, id, &bi))
+		return false;
+	return type == HM_MMOP_OFFLINE ? bi.state == HM_MEM_OFFLINE : bi.state == HM_MEM_ONLINE;
+}
+
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
@@ -553,10 +590,24 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	ctl_signal_init(&sig, ctx, r->client, timeout);
 	ch.task = &task;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
+	/* hmfs_change() says why in r->err only when the change never ran (the change_lock wait) */
+	if (ret == -EINTR && sig.why && r->err[0]) {
+		snprintf(r->err, ERRLEN,
+			 "memory%lld: %s interrupted (%s) while waiting for another change to the "
+			 "machine (a looping offline?): nothing done, the block left as it was",
+			 block, state, sig.why);
+		return ret;
+	}
 	if (ret == -EINTR && sig.why) {
 		snprintf(r->err, ERRLEN,
 			 "memory%lld: %s interrupted (%s): pages still in use, the block left as it was",
 			 block, state, sig.why);
+		return ret;
+	}
+	/* the kernel's EINVAL for a block already there (device_offline()/_online() return 1) */
+	if (ret == -EINVAL && block_already(ctx, (unsigned long)block, (int)ch.value)) {
+		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s (already %s)", block, state,
+			 strerror(-ret), ch.value == HM_MMOP_OFFLINE ? "offline" : "online");
 		return ret;
 	}
 	/* where to look, as a store's EBUSY says in the log (attrs.c) */

@@ -35,6 +35,8 @@ static const struct {
 	{ "dmesg", "dmesg", { NULL }, NULL, NULL },
 	{ "explain", "explain", { "block" }, NULL, NULL },
 	{ "devices", "query-memory-devices", { NULL }, NULL, NULL },
+	/* the engine CLI's (hotmem run) spelling, the same command */
+	{ "freeall", "free-all", { NULL }, NULL, NULL },
 	{ "settle", "settle", { "timeout" }, NULL, NULL },
 };
 

@@ -191,7 +191,8 @@ struct dev_model {
 
 static const char *const dimm_props[] = { "driver", "id", "size", "node", "addr", "slot",
 					  "memmap-on-memory", NULL };
-static const char *const vmem_props[] = { "driver", "id", "size", "node", "addr", "memaddr",
+/* a virtio-mem-pci's memory is at memaddr: its addr would be QEMU's PCI slot (see below) */
+static const char *const vmem_props[] = { "driver", "id", "size", "node", "memaddr",
 					  "requested-size", "block-size", "memmap-on-memory", NULL };
 
 static const struct dev_model dev_models[] = {
@@ -225,6 +226,16 @@ int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t 
 	for (const char *const *p = m->props; *p; p++)
 		if (!strcmp(*p, prop))
 			return 0;
+	/*
+	 * QEMU has addr on every PCI device: its slot and function (devfn),
+	 * which hotmem has no bus for; a memory address there is a mistake
+	 * for memaddr, said as such
+	 */
+	if (m->type == HMFS_VIRTIO_MEM && !strcmp(prop, "addr"))
+		return hmfs_qemu_error(err, errlen,
+				       "Property '%s.addr' is its PCI slot and function, which "
+				       "hotmem does not model: the memory's address is memaddr=",
+				       m->driver);
 	/* object_property_find_err(), on the device's type */
 	return hmfs_qemu_error(err, errlen, "Property '%s.%s' not found", m->driver, prop);
 }

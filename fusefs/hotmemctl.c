@@ -375,9 +375,15 @@ static void print_status(json_object *r)
 				 (unsigned long long)(first + n - 1));
 		else
 			snprintf(blk, sizeof(blk), "%llu", (unsigned long long)first);
+		/*
+		 * an offline block is in no zone: "-" (lsmem's ZONES lists where it
+		 * could go, its valid_zones); "none" is an online block spanning
+		 * zones, as valid_zones and a 6.18 lsmem's "None" say it
+		 */
 		printf("0x%016llx-0x%016llx %6s %-13s %4llu %-7s %s\n", (unsigned long long)start,
 		       (unsigned long long)(start + n * bs - 1), s1, gs(b, "state"),
-		       (unsigned long long)gu(b, "node"), gs(b, "zone"), blk);
+		       (unsigned long long)gu(b, "node"),
+		       strcmp(gs(b, "state"), "offline") ? gs(b, "zone") : "-", blk);
 	}
 	if (!json_object_array_length(devs))
 		return;
@@ -523,6 +529,64 @@ static void print_hugetlb(json_object *r)
 	printf("\n");
 }
 
+/* "memory200-207 (offline), memory208 (online, Movable)": a device's blocks as runs */
+static void print_dev_blocks(json_object *blocks)
+{
+	size_t n = json_object_array_length(blocks);
+
+	if (!n)
+		printf("no memory blocks yet");
+	for (size_t i = 0; i < n; i++) {
+		json_object *b = json_object_array_get_idx(blocks, i);
+		uint64_t first = gu(b, "first"), count = gu(b, "count");
+		const char *zone = gs(b, "zone");
+
+		printf("%smemory%llu", i ? ", " : "", (unsigned long long)first);
+		if (count > 1)
+			printf("-%llu", (unsigned long long)(first + count - 1));
+		/* an offline block has no zone; an online one spanning two says none */
+		if (strcmp(gs(b, "state"), "offline") && *zone && strcmp(zone, "none"))
+			printf(" (%s, %s)", gs(b, "state"), zone);
+		else
+			printf(" (%s)", gs(b, "state"));
+	}
+}
+
+/* a size in a sentence: "512M", "0" (not "0B") */
+static void size_word(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes)
+		size_col(bytes, buf, len);
+	else
+		snprintf(buf, len, "0");
+}
+
+/*
+ * device_add, qom-set (set-size): where the device is and its blocks
+ * ("dimm0: 1G at 0x640000000, memory200-207 (offline)"); a virtio-mem
+ * device's requested and plugged size, and when the guest stopped short,
+ * which way and where the log says why
+ */
+static void print_dev_return(const char *cmd, json_object *r)
+{
+	uint64_t plugged = gu(r, "plugged-size"), requested = gu(r, "requested-size");
+	char s1[32], s2[32];
+
+	if (!strcmp(cmd, "device_add")) {
+		size_col(gu(r, "size"), s1, sizeof(s1));
+		printf("%s: %s at 0x%llx, ", gs(r, "id"), s1, (unsigned long long)gu(r, "addr"));
+		print_dev_blocks(get(r, "blocks"));
+		putchar('\n');
+	}
+	if (!get(r, "requested-size"))
+		return;
+	size_word(requested, s1, sizeof(s1));
+	size_word(plugged, s2, sizeof(s2));
+	printf("%s: requested %s, plugged %s%s\n", gs(r, "id"), s1, s2,
+	       plugged > requested ? ": the rest is busy (hotmemctl dmesg)" :
+	       plugged < requested ? ": the guest plugged less (hotmemctl dmesg says why)" : "");
+}
+
 static void print_return(struct cli *c, const char *cmd, json_object *ret)
 {
 	if (c->json) {
@@ -545,6 +609,8 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 	}
 	else if (!strcmp(cmd, "hugetlb"))
 		print_hugetlb(ret);
+	else if (!strcmp(cmd, "device_add") || !strcmp(cmd, "qom-set"))
+		print_dev_return(cmd, ret);
 	else if (!strcmp(cmd, "check-invariants"))
 		printf("invariants hold\n");
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)

@@ -84,7 +84,7 @@ tap_ok $? "set-size vm1 0 is accepted, as QEMU's qom-set: the guest works toward
 p=$(dev vm1 plugged-size)
 [ "$p" -gt 0 ] && [ "$(dev vm1 requested-size)" = 0 ]
 tap_ok $? "plugged-size stays above requested-size ($((p >> 20))M > 0)"
-is "$out" "{ \"plugged-size\": $p, \"requested-size\": 0 }" "the reply says how far the guest got"
+is "$out" "vm1: requested 0, plugged $((p >> 20))M: the rest is busy (hotmemctl dmesg)" "the reply says how far the guest got"
 ctl dmesg | grep -q "virtio_mem virtio1: cannot unplug more memory: plugged 0x$(printf %x "$p"), requested 0x0; the rest is busy"
 tap_ok $? "the log says why"
 ctl check >/dev/null
@@ -141,7 +141,7 @@ stop_fs
 start_fs --profile default --cmdline hotmem.kernel_alloc=off --fresh
 out=$(ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M)
 tap_ok $? "device_add requested-size=1536M succeeds (QEMU does not wait for the guest)"
-is "$out" '{ "plugged-size": 1073741824, "requested-size": 1610612736 }' "... and says the guest plugged less"
+is "$(echo "$out" | tail -1)" "vm0: requested 1.5G, plugged 1G: the guest plugged less (hotmemctl dmesg says why)" "... and says the guest plugged less"
 is "$(dev vm0 plugged-size)" $((1 << 30)) "requested 1.5G with blocks left offline: plugged stops at 1G"
 ctl dmesg | grep -q "cannot add more memory: too much added memory is offline"
 tap_ok $? "... and the log says why"

@@ -45,7 +45,7 @@ is "$(dev_field vm0 driver) $(dev_field vm0 memaddr) $(dev_field vm0 node) $(dev
 	"virtio-mem-pci 1 5368709120 1 1 1 268435456 1 268435456 1" \
 	"hotmemctl devices lists the profile's device once: virtio-mem-pci at its memaddr, on node 1, 256M plugged and requested"
 is "$(states)" "online offline none " "its blocks: memory40 onlined by the profile, memory41 offline (auto-online held off at boot)"
-ctl device_add virtio-mem-pci id=x size=1G addr=0x140000000 2>"$TMP/err"
+ctl device_add virtio-mem-pci id=x size=1G memaddr=0x140000000 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:hotmemctl: error: address range conflicts with memory device id='vm0'" \
 	"its region is taken: a device_add there is refused with QEMU's words"
 ctl qom-set vm0 requested-size 384M && [ "$(dev_field vm0 plugged-size)" = "402653184 1" ]
@@ -69,7 +69,7 @@ is "$(states)" "online none none " "its blocks as left"
 ctl qom-set vm0 requested-size 0 && ctl device_del vm0
 tap_ok $? "requested-size 0, then device_del of the profile's device"
 is "$(dev_field vm0 driver) $(states)" "none 0 none none none " "the device and its memory are gone"
-ctl device_add virtio-mem-pci id=vm1 size=512M addr=0x140000000 requested-size=128M
+ctl device_add virtio-mem-pci id=vm1 size=512M memaddr=0x140000000 requested-size=128M
 tap_ok $? "its region is free again: a device_add there"
 stop_fs
 

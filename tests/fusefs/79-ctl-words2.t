@@ -1,0 +1,80 @@
+#!/bin/bash
+# hotmemctl's answers, as a user reads them (reviews/usereye.md 4, 8, 10,
+# 15, 16): device_add says what it plugged and where (id, size, address,
+# blocks and their state; --json the same as fields); set-size says how
+# far the guest got in a sentence, not a raw JSON object, and --json is a
+# whole object; virtio-mem-pci's memory address is memaddr= alone (QEMU's
+# addr= of a PCI device is its slot); status's ZONE column is "-" for an
+# offline block, "none" only for an online one spanning zones (lsmem's
+# None); an offline of an offline block is EINVAL "(already offline)";
+# freeall is free-all.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+
+jfield() { python3 -c "import json,sys; o=json.load(sys.stdin); print($1)"; }
+
+start_fs --fresh --profile host-24g --cmdline hotmem.kernel_alloc=off || exit 1
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+
+# 4. device_add says what it plugged
+out=$(ctl device_add pc-dimm size=1G 2>&1)
+is "$?:$out" "0:dimm0: 1G at 0x640000000, memory200-207 (offline)" \
+	"device_add pc-dimm size=1G: its id, size, address, blocks and their state"
+echo online_movable >"$M/memory204/state"
+out=$(ctl --json device_add pc-dimm id=d2 size=256M)
+is "$(echo "$out" | jfield '[o["id"], o["driver"], o["size"], o["addr"], [(b["first"], b["count"], b["state"], b["zone"]) for b in o["blocks"]]]')" \
+	"['d2', 'pc-dimm', 268435456, 27917287424, [(208, 2, 'offline', 'none')]]" \
+	"--json device_add: the same as fields (id, driver, size, addr, blocks)"
+
+# 15. status: an offline block has no zone (-), one spanning zones is none
+status=$(ctl status)
+echo "$status" | grep -qE '^0x0000000640000000-0x000000065fffffff +512M offline +0 - +200-203$'
+tap_ok $? "status: offline blocks 200-203 in zone '-'"
+echo "$status" | grep -qE '^0x0000000660000000-0x0000000667ffffff +128M online +0 Movable +204$'
+tap_ok $? "status: online block 204 in Movable"
+echo "$status" | grep -qE '^0x0000000000000000-0x0000000007ffffff +128M online +0 none +0$'
+tap_ok $? "status: block 0 (DMA and DMA32) is online in none, as lsmem's ZONES None"
+echo "$status" | grep -E "^0x" | head -6 | sed "s/^/# /"
+
+# 16. an offline block's offline, an online block's online: EINVAL, said why
+out=$(ctl offline 201 2>&1)
+is "$?:$out" "1:hotmemctl: error: memory201: offline failed: Invalid argument (already offline)" \
+	"offline of an offline block: EINVAL (already offline)"
+out=$(ctl online 204 online_kernel 2>&1)
+is "$?:$out" "1:hotmemctl: error: memory204: online_kernel failed: Invalid argument (already online)" \
+	"online_kernel of an online block: EINVAL (already online)"
+out=$(ctl online 0 2>&1)
+is "$?:$out" "1:hotmemctl: error: memory0: online failed: Invalid argument (already online)" \
+	"online of boot memory: EINVAL (already online)"
+ctl alloc movable 10 >/dev/null && out=$(ctl freeall) && is "$out" "freed 10 pages (40K)" \
+	"freeall (the engine CLI's spelling): free-all"
+stop_fs
+
+# 10. virtio-mem-pci: memaddr=, addr= refused; 8. set-size in words
+start_fs --fresh --profile default --cmdline hotmem.kernel_alloc=off || exit 1
+out=$(ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M addr=0x140000000 2>&1)
+is "$?:$out" "1:hotmemctl: error: Property 'virtio-mem-pci.addr' is its PCI slot and function, which hotmem does not model: the memory's address is memaddr=" \
+	"device_add virtio-mem-pci addr=: refused, memaddr named"
+is "$(ctl devices | grep -c vm0)" 0 "... nothing plugged"
+out=$(ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M memaddr=0x140000000 2>&1)
+is "$?:$out" "0:vm0: 1G at 0x140000000, memory40-41 (offline)
+vm0: requested 256M, plugged 256M" "device_add virtio-mem-pci memaddr=: placed there, its blocks and sizes said"
+is "$(ctl qom-get vm0 memaddr)" 5368709120 "qom-get vm0 memaddr: where device_add put it"
+out=$(ctl --json set-size vm0 512M)
+is "$(echo "$out" | jfield '[o["id"], o["requested-size"], o["plugged-size"], len(o["blocks"])]')" \
+	"['vm0', 536870912, 536870912, 1]" "--json set-size that completes: an object, requested and plugged"
+for b in 40 41 42 43; do echo online_kernel >"$M/memory$b/state"; done
+ctl alloc unmovable 60000 >/dev/null
+out=$(ctl set-size vm0 0 2>&1)
+rc=$?
+p=$(ctl qom-get vm0 size)
+[ "$p" -gt 0 ] && [ "$rc" = 0 ]
+tap_ok $? "set-size vm0 0 with unmovable pages in its blocks: accepted, $p bytes left plugged"
+is "$out" "vm0: requested 0, plugged $((p >> 20))M: the rest is busy (hotmemctl dmesg)" \
+	"... said in a sentence: how far it got and where to look"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
+tap_ok $? "no sanitizer reports"
+done_testing
