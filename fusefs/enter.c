@@ -10,13 +10,16 @@
  * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
  * to the host's udev nor reads the host's rules.  Real tools need no
- * --sysroot there.
+ * --sysroot there.  /sys/devices/system/cpu stays the host's, but for a
+ * CPU hotmemfs placed off its host node (the CPUs' node links, below).
  *
  * Nothing is left behind: every mount lives in the private mount
  * namespace, hotmemfs keeps no state file unless told to (-S), and the
  * PID namespace's init (this program's child) ending kills whatever the
  * command left running (a background udevd, say).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,6 +39,8 @@
 #define ENTER_MNT ENTER_ROOT "/machine"
 #define MOUNT_WAIT_MS 20000
 #define STOP_WAIT_MS 5000
+#define ENTER_CPU "/sys/devices/system/cpu"
+#define ENTER_NODES ENTER_MNT "/sys/devices/system/node"
 
 struct enter_opts {
 	const char *rules;	/* bound over /etc/udev/rules.d, or NULL: empty */
@@ -360,6 +365,195 @@ static int bind_machine(void)
 	return 0;
 }
 
+/*
+ * ---- the CPUs' node links -------------------------------------------
+ *
+ * /sys/devices/system/cpu stays the host's (programs run on its CPUs),
+ * and hotmemfs puts each CPU on its host node when the machine has it
+ * (fusefs/nodecpu.c).  A CPU whose host node the machine lacks is placed
+ * on another node, and its host link cpuM/nodeK would name a node the
+ * machine does not have, or not that CPU's: irqbalance and readlink read
+ * that side, lscpu and numactl nodeJ/cpulist.  Such a cpuM is replaced,
+ * in our mount namespace only, by a copy: a read-only tmpfs whose every
+ * entry is the host's bound over a stand-in, and whose node link is
+ * nodeJ, the machine's (register_cpu_under_node(): "../../node/nodeJ").
+ */
+
+/* "nodeN": N, else -1 */
+static int node_name(const char *name)
+{
+	char *end;
+	long v;
+
+	if (strncmp(name, "node", 4) || !isdigit((unsigned char)name[4]))
+		return -1;
+	v = strtol(name + 4, &end, 10);
+	return *end || v > INT_MAX ? -1 : (int)v;
+}
+
+/* the node hotmemfs placed @cpu on (its nodeJ/cpuM link), or -1 */
+static int machine_cpu_node(int cpu)
+{
+	char path[PATH_MAX];
+	DIR *d = opendir(ENTER_NODES);
+	struct dirent *e;
+	int nid = -1;
+
+	if (!d)
+		return -1;
+	while (nid < 0 && (e = readdir(d))) {
+		if (node_name(e->d_name) < 0)
+			continue;
+		snprintf(path, sizeof(path), ENTER_NODES "/%s/cpu%d", e->d_name, cpu);
+		if (faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			nid = node_name(e->d_name);
+	}
+	closedir(d);
+	return nid;
+}
+
+/* a listing of the directory @dfd from its start, @dfd left open */
+static DIR *list_dir(int dfd)
+{
+	int fd = dup(dfd);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return NULL;
+	}
+	rewinddir(d); /* a dup shares the offset of the last listing */
+	return d;
+}
+
+/* the host's node link in the cpuM directory @dfd: its node, or -1 */
+static int host_cpu_node(int dfd)
+{
+	DIR *d = list_dir(dfd);
+	struct dirent *e;
+	int nid = -1;
+
+	if (!d)
+		return -1;
+	while (nid < 0 && (e = readdir(d)))
+		nid = e->d_type == DT_LNK ? node_name(e->d_name) : -1;
+	closedir(d);
+	return nid;
+}
+
+/*
+ * Entry @name of the host's cpuM (@hfd) into its copy at @path (@cfd): a
+ * link as it was (not the node link: the machine's is made), a directory
+ * or a file the host's, bound over a stand-in
+ */
+static int copy_cpu_entry(int hfd, int cfd, const char *path, const char *name)
+{
+	char src[PATH_MAX], dst[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (fstatat(hfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (S_ISLNK(st.st_mode) && node_name(name) >= 0)
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(hfd, name, target, sizeof(target) - 1);
+		if (n < 0)
+			return -1;
+		target[n] = '\0';
+		return symlinkat(target, cfd, name);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdirat(cfd, name, 0755) < 0)
+			return -1;
+	} else {
+		fd = openat(cfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	snprintf(src, sizeof(src), "/proc/self/fd/%d/%s", hfd, name);
+	if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", path, name) >= sizeof(dst)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mount(src, dst, NULL, MS_BIND, NULL);
+}
+
+/* the copy of cpuM (@path, the host's open as @hfd) on tmpfs, linked to @nid */
+static int copy_cpu_dir(int hfd, const char *path, int nid)
+{
+	char name[32], target[64];
+	DIR *d = list_dir(hfd);
+	int cfd = -1, ret = -1;
+	struct dirent *e;
+
+	if (!d)
+		return -1;
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+		goto out;
+	cfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cfd < 0)
+		goto out;
+	/* register_cpu_under_node()'s link, the machine's node */
+	snprintf(name, sizeof(name), "node%d", nid);
+	snprintf(target, sizeof(target), "../../node/node%d", nid);
+	if (symlinkat(target, cfd, name) < 0)
+		goto out;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    copy_cpu_entry(hfd, cfd, path, e->d_name) < 0)
+			goto out;
+	/* as sysfs: nothing new is made in it (the entries bound stay as the host's) */
+	ret = mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+out:
+	if (cfd >= 0)
+		close(cfd);
+	closedir(d);
+	return ret;
+}
+
+/*
+ * Each cpuM whose host node link is not the machine's node of it gets a
+ * copy linked to that node.  One that cannot be copied is left the
+ * host's (its copy, half made, goes), and that is said.
+ */
+static void relink_cpus(void)
+{
+	DIR *d = opendir(ENTER_CPU);
+	char path[PATH_MAX];
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *end;
+		long cpu;
+		int hfd, nid;
+
+		if (strncmp(e->d_name, "cpu", 3) || !isdigit((unsigned char)e->d_name[3]))
+			continue;
+		cpu = strtol(e->d_name + 3, &end, 10);
+		if (*end || cpu > INT_MAX || (nid = machine_cpu_node((int)cpu)) < 0)
+			continue;
+		snprintf(path, sizeof(path), ENTER_CPU "/%s", e->d_name);
+		hfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (hfd < 0)
+			continue;
+		if (host_cpu_node(hfd) != nid && copy_cpu_dir(hfd, path, nid) < 0) {
+			fprintf(stderr, "hotmem-enter: %s/node%d link: %s (the host's link stays)\n",
+				path, nid, strerror(errno));
+			umount2(path, MNT_DETACH);
+		}
+		close(hfd);
+	}
+	closedir(d);
+}
+
 /* hotmemctl, hotmemd and friends from the directory we were run from */
 static void path_prepend_self(void)
 {
@@ -497,6 +691,7 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	}
 	if (bind_machine() < 0)
 		goto fail;
+	relink_cpus();
 	path_prepend_self();
 	/*
 	 * systemd's own switch for testing (sd-device, systemd >= 250): the

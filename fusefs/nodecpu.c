@@ -27,7 +27,8 @@
  * machine lacks are spread over the boot nodes in runs, the lowest CPUs
  * on the lowest node, as firmware (ACPI SRAT, QEMU's -numa cpus=)
  * usually numbers them: their host link then names another node than
- * the emulated nodes' cpulists (docs/hotmemfs.md says so).  A node
+ * the emulated nodes' cpulists, but inside hotmem-enter, which gives
+ * such a cpuM a copy linked to the machine's node (enter.c).  A node
  * whose CPUs are all offline is not in has_cpu (N_CPU: an online CPU),
  * yet keeps them for try_offline_node() (present CPUs).
  */
@@ -135,8 +136,9 @@ static void cpus_place_warn(int nr, int cpu, int nid)
 {
 	fprintf(stderr,
 		"hotmemfs: %d of the host's CPUs, cpu%d first, are on host nodes the machine has no "
-		"memory on at boot (node%d first): spread over its nodes, and inside hotmem-enter their "
-		"cpu/cpuM/nodeK link names another node than the emulated node's cpulist\n",
+		"memory on at boot (node%d first): spread over its nodes, their host "
+		"cpu/cpuM/nodeK link names another node than the emulated node's cpulist "
+		"(hotmem-enter links them to the machine's node)\n",
 		nr, cpu, nid);
 }
 
