@@ -320,9 +320,10 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 					  -(long)nr_vmemmap_pages);
 	ret = offline_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
 			    zone, group);
+	/* the engine knows not which front end runs it: both ways to its explain */
 	if (ret == -EBUSY || ret == -EINTR)
-		pr_debug(hm, "hotmem: memory%lu: offline failed (%s): `hotmemctl explain %lu` names every page in the way",
-			 mem->id, ret == -EBUSY ? "EBUSY" : "EINTR", mem->id);
+		pr_debug(hm, "hotmem: memory%lu: offline failed (%s): its explain sums up what is in the way by owner (`hotmemctl explain %lu`, `--all` lists every page; `explain %lu` in a hotmem script)",
+			 mem->id, ret == -EBUSY ? "EBUSY" : "EINTR", mem->id, mem->id);
 	if (ret) {
 		if (nr_vmemmap_pages)
 			adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,

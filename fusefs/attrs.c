@@ -1136,15 +1136,22 @@ static ssize_t store_acpi(struct hmfs_ctx *ctx, const struct hmfs_node *n, const
 /*
  * An offline that failed: the write only says EBUSY or EINTR, so the log
  * says where the reason is (the engine's explain, the kernel's dmesg).
+ * Not for an EINTR before the offline ran: the writer waited for another
+ * change (machine.c's lock_change_sysfs() says so in @err) and ended at
+ * its signal with nothing of the block tried, nothing in its way.
  */
-static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, ssize_t ret)
+static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, ssize_t ret,
+			    const char *err)
 {
+	bool offline = ch->op == HMFS_CH_BLOCK_STATE ? ch->value == HM_MMOP_OFFLINE : !ch->value;
 	struct hm_block_info bi;
 
-	if ((ret == -EBUSY || ret == -EINTR) && !hotmem_block_info(ctx->hm, ch->id, &bi) &&
+	if (ret == -EINTR && strstr(err, "interrupted while another change runs"))
+		return ret;
+	if (offline && (ret == -EBUSY || ret == -EINTR) && !hotmem_block_info(ctx->hm, ch->id, &bi) &&
 	    bi.state == HM_MEM_ONLINE)
 		fprintf(stderr,
-			"hotmemfs: memory%lu: offline failed (%s): `hotmemctl explain %lu` names every page in the way, `hotmemctl dmesg` has the kernel's messages\n",
+			"hotmemfs: memory%lu: offline failed (%s): `hotmemctl explain %lu` sums up what is in the way by owner, `--all` lists every page; `hotmemctl dmesg` has the kernel's messages\n",
 			ch->id, ret == -EBUSY ? "EBUSY" : "EINTR", ch->id);
 	return ret;
 }
@@ -1165,6 +1172,7 @@ static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n
 				 const char *buf, size_t count, const struct hotmem_task *task)
 {
 	struct hmfs_change ch = { .id = n->id, .task = task };
+	char err[256] = "";
 	bool on;
 	int ret;
 
@@ -1180,7 +1188,8 @@ static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n
 		ch.op = HMFS_CH_BLOCK_ONLINE;
 		ch.value = on;
 	}
-	return offline_hint(ctx, &ch, store_change(ctx, &ch, count));
+	ret = hmfs_change(ctx, &ch, err, sizeof(err));
+	return offline_hint(ctx, &ch, ret < 0 ? ret : (ssize_t)count, err);
 }
 
 ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n)

@@ -27,17 +27,6 @@ clients_settled() {
 	done
 	echo "$n"
 }
-# PID waits in its write(2)'s FUSE request for hotmemfs's reply (not in
-# its open's), bounded: 20 s
-in_fuse_write() {
-	local stack
-	for _ in $(seq 400); do
-		stack=$(cat "/proc/$1/stack" 2>/dev/null)
-		[[ $stack == *fuse* && $stack == *vfs_write* ]] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 start_fs --profile qemu-512m --cmdline hotmem.kernel_alloc=off || exit 1
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }

@@ -125,6 +125,19 @@ stop_notifier_leaving() {
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
 wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
 
+# in_fuse_write PID: 0 once PID waits in its write(2)'s FUSE request for
+# hotmemfs's reply (its kernel stack: fuse and vfs_write; not its open's),
+# 1 after 20 s
+in_fuse_write() {
+	local stack
+	for _ in $(seq 400); do
+		stack=$(cat "/proc/$1/stack" 2>/dev/null)
+		[[ $stack == *fuse* && $stack == *vfs_write* ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
 # (an offline looping: going-offline; ended: online offline), 1 after 20 s
 block_state_wait() {
