@@ -58,10 +58,6 @@ struct hmfs_loop {
 	bool *static_waits; /* by static inode number: static_may_wait() */
 	bool blocks_atime_stale; /* blocks_atime_note() */
 	struct stat userns; /* hotmemfs's /proc/self/ns/user, read at start (st_ino 0: not) */
-	/* removed nodes' attributes as a setattr through a held inode left them (orphan_*()) */
-	pthread_mutex_t orphan_lock;
-	struct orphan_attr *orphans; /* newest first */
-	unsigned int nr_orphans;
 };
 
 static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct fuse_entry_param *e)
@@ -124,8 +120,6 @@ static void hmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_entry(req, &e);
 }
 
-static void held_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
-
 static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
@@ -134,13 +128,16 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 	int ret;
 
 	(void)fi;
-	/* kernfs_iop_getattr() of a removed node: it still answers (an open directory's fstat) */
+	/*
+	 * kernfs_iop_getattr() of a removed node: it still answers (an open
+	 * directory's fstat), with what was set on it (iattr.c's orphans)
+	 */
 	ret = hmfs_node_get_held(ctx, ino, &n);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	held_stat(ctx, &n, &st);
+	hmfs_stat(ctx, &n, &st);
 	fuse_reply_attr(req, &st, ctx->attr_timeout);
 }
 
@@ -362,101 +359,9 @@ static int setattr_allowed(fuse_req_t req, const struct stat *st, const struct s
  * 6.12 and 6.18 alike): a chown or chmod through an inode held across its
  * node's removal (an open directory, an O_PATH fd, fchownat(AT_EMPTY_PATH))
  * succeeds, on the orphan kernfs_node nobody can look up again, and its
- * getattr shows it (kernfs_refresh_inode()).  No change of the machine:
- * nothing saved, nothing for the next block of that number (a new node,
- * the kernel's modes); hotmemfs keeps the orphan's attributes in memory
- * (orphan_set()), at most ORPHANS_MAX of them -- it gets no FORGET that
- * would say when the last holder went.
+ * getattr shows it (kernfs_refresh_inode()): no change of the machine,
+ * kept with the orphan's other attributes (iattr.c orphan_adopt()).
  */
-#define ORPHANS_MAX 1024
-
-struct orphan_attr {
-	struct orphan_attr *next;
-	uint64_t ino;
-	struct stat st;
-};
-
-/* @ino's attributes as a setattr on its removed node left them, over @st; false: none */
-static bool orphan_stat(struct hmfs_ctx *ctx, uint64_t ino, struct stat *st)
-{
-	struct hmfs_loop *loop = ctx->loop;
-	bool found = false;
-
-	if (!loop || !__atomic_load_n(&loop->nr_orphans, __ATOMIC_RELAXED))
-		return false;
-	pthread_mutex_lock(&loop->orphan_lock);
-	for (struct orphan_attr *o = loop->orphans; o && !found; o = o->next) {
-		if (o->ino != ino)
-			continue;
-		*st = o->st;
-		found = true;
-	}
-	pthread_mutex_unlock(&loop->orphan_lock);
-	return found;
-}
-
-/* keep @st as @ino's (a removed node's); the oldest goes past ORPHANS_MAX */
-static int orphan_set(struct hmfs_ctx *ctx, uint64_t ino, const struct stat *st)
-{
-	struct hmfs_loop *loop = ctx->loop;
-	struct orphan_attr **p, *o;
-
-	if (!loop)
-		return 0;
-	pthread_mutex_lock(&loop->orphan_lock);
-	for (p = &loop->orphans; *p && (*p)->ino != ino; p = &(*p)->next)
-		;
-	o = *p;
-	if (o) {
-		*p = o->next;
-	} else if (!(o = calloc(1, sizeof(*o)))) {
-		pthread_mutex_unlock(&loop->orphan_lock);
-		return -ENOMEM;
-	} else if (loop->nr_orphans == ORPHANS_MAX) {
-		for (p = &loop->orphans; (*p)->next; p = &(*p)->next)
-			;
-		free(*p);
-		*p = NULL;
-	} else {
-		__atomic_store_n(&loop->nr_orphans, loop->nr_orphans + 1, __ATOMIC_RELAXED);
-	}
-	o->ino = ino;
-	o->st = *st;
-	o->next = loop->orphans;
-	loop->orphans = o;
-	pthread_mutex_unlock(&loop->orphan_lock);
-	return 0;
-}
-
-/* __kernfs_setattr() on a removed node, into @st (iattr.c's setattr_apply() for a live one) */
-static int setattr_removed(struct hmfs_ctx *ctx, uint64_t ino, struct stat *st,
-			   const struct stat *attr, int to_set)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (to_set & FUSE_SET_ATTR_MODE)
-		st->st_mode = (st->st_mode & S_IFMT) | (attr->st_mode & 07777);
-	if (to_set & FUSE_SET_ATTR_UID)
-		st->st_uid = attr->st_uid;
-	if (to_set & FUSE_SET_ATTR_GID)
-		st->st_gid = attr->st_gid;
-	if (to_set & FUSE_SET_ATTR_ATIME)
-		st->st_atim = to_set & FUSE_SET_ATTR_ATIME_NOW ? now : attr->st_atim;
-	if (to_set & FUSE_SET_ATTR_MTIME)
-		st->st_mtim = to_set & FUSE_SET_ATTR_MTIME_NOW ? now : attr->st_mtim;
-	st->st_ctim = now;
-	return orphan_set(ctx, ino, st);
-}
-
-/* what the kernel's inode of @n shows: hmfs_stat(), or a removed node's orphan attributes */
-static void held_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
-{
-	hmfs_stat(ctx, n, st);
-	if (n->removed)
-		orphan_stat(ctx, n->ino, st);
-}
-
 static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 			 struct fuse_file_info *fi)
 {
@@ -468,17 +373,16 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 	(void)fi;
 	ret = hmfs_node_get_held(ctx, ino, &n);
 	if (!ret) {
-		held_stat(ctx, &n, &st);
+		hmfs_stat(ctx, &n, &st);
 		ret = setattr_allowed(req, &st, attr, to_set);
 	}
 	if (!ret && (to_set & SETATTR_KEPT))
-		ret = n.removed ? setattr_removed(ctx, ino, &st, attr, to_set) :
-				  hmfs_setattr_node(ctx, &n, attr, to_set);
+		ret = hmfs_setattr_node(ctx, &n, attr, to_set);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	held_stat(ctx, &n, &st);
+	hmfs_stat(ctx, &n, &st);
 	fuse_reply_attr(req, &st, ctx->attr_timeout);
 }
 
@@ -1040,7 +944,6 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 
 	loop.tail = &loop.head;
 	pthread_mutex_init(&loop.lock, NULL);
-	pthread_mutex_init(&loop.orphan_lock, NULL);
 	if (stat("/proc/self/ns/user", &loop.userns))
 		loop.userns.st_ino = 0; /* read per request then (req_same_userns()) */
 	pthread_cond_init(&loop.cond, NULL);
@@ -1079,13 +982,6 @@ out_stop:
 out:
 	free(loop.static_waits);
 	free(loop.workers);
-	while (loop.orphans) {
-		struct orphan_attr *o = loop.orphans;
-
-		loop.orphans = o->next;
-		free(o);
-	}
-	pthread_mutex_destroy(&loop.orphan_lock);
 	pthread_cond_destroy(&loop.cond);
 	pthread_mutex_destroy(&loop.lock);
 	return res;
@@ -1264,14 +1160,20 @@ static void hmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, cons
 	fuse_reply_err(req, EPERM);
 }
 
-/* ---- extended attributes: kernfs_iop_listxattr() and kernfs_xattr_handlers */
+/*
+ * ---- extended attributes: kernfs_iop_listxattr() and kernfs_xattr_handlers
+ * They work on inode->i_private, the kernfs_node, with no active reference
+ * (kernfs_vfs_xattr_set()/_get(), kernfs_iop_listxattr(); fs/kernfs/inode.c
+ * 6.12 to 6.18): through an inode held across its node's removal they
+ * answer as before it, on the orphan's xattrs (iattr.c orphan_adopt()).
+ */
 
 static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
 			  size_t size, int flags)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_node n;
-	int ret = hmfs_node_get(ctx, ino, &n);
+	int ret = hmfs_node_get_held(ctx, ino, &n);
 
 	if (!ret)
 		ret = hmfs_xattr_set(ctx, &n, name, value, size, flags);
@@ -1306,7 +1208,7 @@ static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t 
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_node n;
-	ssize_t ret = hmfs_node_get(ctx, ino, &n);
+	ssize_t ret = hmfs_node_get_held(ctx, ino, &n);
 	char *buf = NULL;
 
 	if (!ret && size && !(buf = malloc(size)))

@@ -442,6 +442,9 @@ struct hmfs_ctx {
 #define HMFS_IATTR_BUCKETS 1024
 	struct hmfs_iattr *iattr[HMFS_IATTR_BUCKETS];
 	unsigned long nr_iattr;
+	/* removed nodes' entries, an inode may hold them (iattr.c orphan_adopt()): newest first */
+	struct hmfs_iattr *iattr_orphans;
+	unsigned long nr_iattr_orphans;
 
 	struct hmfs_snode *snodes;
 	int nr_snodes;

@@ -14,7 +14,8 @@
  * that they survive kill -9 as every acknowledged change does.
  *
  * Entries are created on first change only; an untouched tree costs one
- * counter test per stat.
+ * counter test per stat.  A removal hands its nodes' entries to the
+ * orphans, which an inode held across it still reaches (orphan_adopt()).
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -254,19 +255,6 @@ static struct hmfs_iattr *iattr_born(struct hmfs_iattr *a, const struct hmfs_nod
 	return a;
 }
 
-/* kernfs_iattrs() of node @n: find or make, under iattr_lock */
-static struct hmfs_iattr *iattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n)
-{
-	struct hmfs_iattr *a = iattr_find(ctx, n->ino);
-
-	if (a)
-		return a;
-	a = iattr_born(iattr_new_in(ctx->iattr, n->ino), n);
-	if (a)
-		__atomic_add_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
-	return a;
-}
-
 static void iattr_free(struct hmfs_iattr *a)
 {
 	while (a->xattrs) {
@@ -277,6 +265,107 @@ static void iattr_free(struct hmfs_iattr *a)
 		free(x);
 	}
 	free(a);
+}
+
+/* ---- a removed node's, while an inode holds it -------------------------- */
+
+/*
+ * kernfs keeps a removed kernfs_node, its mode and kernfs_iattrs with it,
+ * until its last kernfs_put(), and the VFS inode holds one
+ * (kernfs_init_inode(), kernfs_evict_inode()); getattr, setattr and the
+ * xattr handlers work on it with no active reference (fs/kernfs/inode.c,
+ * 6.12 to 6.18): an fd held across the removal still shows, and may
+ * change, the owner, mode, times and xattrs set before it.  So a removal
+ * hands its nodes' entries here (iattr_forget()) under their dead numbers,
+ * never live again (incarn.c), and a request on a held removed node
+ * (n->removed) finds and changes them here.  No change of the machine:
+ * nothing saved, nothing for the next incarnation.  hotmemfs gets no
+ * FORGET that would say when the last holder went: the last
+ * IATTR_ORPHANS_MAX are kept, the oldest going first (its holder then
+ * sees the kernel's modes again).  Under iattr_lock; the count is the
+ * unlocked "none" test, as nr_iattr is.
+ */
+#define IATTR_ORPHANS_MAX 1024
+
+static struct hmfs_iattr *orphan_find(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	for (struct hmfs_iattr *a = ctx->iattr_orphans; a; a = a->next)
+		if (a->ino == ino)
+			return a;
+	return NULL;
+}
+
+/* @a, on no chain, kept as its removed node's: newest first, an older one of its number replaced */
+static void orphan_adopt(struct hmfs_ctx *ctx, struct hmfs_iattr *a)
+{
+	struct hmfs_iattr **p = &ctx->iattr_orphans, **last = NULL;
+	unsigned long nr = 0;
+
+	while (*p) {
+		struct hmfs_iattr *o = *p;
+
+		if (o->ino == a->ino) {
+			*p = o->next;
+			iattr_free(o);
+			continue;
+		}
+		last = p;
+		p = &o->next;
+		nr++;
+	}
+	if (nr == IATTR_ORPHANS_MAX) {
+		iattr_free(*last);
+		*last = NULL;
+		nr--;
+	}
+	a->next = ctx->iattr_orphans;
+	ctx->iattr_orphans = a;
+	__atomic_store_n(&ctx->nr_iattr_orphans, nr + 1, __ATOMIC_RELAXED);
+}
+
+static void orphans_free(struct hmfs_ctx *ctx)
+{
+	while (ctx->iattr_orphans) {
+		struct hmfs_iattr *a = ctx->iattr_orphans;
+
+		ctx->iattr_orphans = a->next;
+		iattr_free(a);
+	}
+	__atomic_store_n(&ctx->nr_iattr_orphans, 0, __ATOMIC_RELAXED);
+}
+
+/* the unlocked "node @n keeps nothing" test: a live node's table, or the orphans */
+static bool node_iattr_any(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	return n->removed ? __atomic_load_n(&ctx->nr_iattr_orphans, __ATOMIC_RELAXED) != 0 :
+			    iattr_any(ctx);
+}
+
+/* kernfs_iattrs_noalloc() of node @n, live or removed; under iattr_lock */
+static struct hmfs_iattr *node_iattr(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	return n->removed ? orphan_find(ctx, n->ino) : iattr_find(ctx, n->ino);
+}
+
+/* kernfs_iattrs() of node @n: find or make, under iattr_lock */
+static struct hmfs_iattr *iattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	struct hmfs_iattr *a = node_iattr(ctx, n);
+
+	if (a)
+		return a;
+	if (n->removed) {
+		a = iattr_born(calloc(1, sizeof(*a)), n);
+		if (a) {
+			a->ino = n->ino;
+			orphan_adopt(ctx, a);
+		}
+		return a;
+	}
+	a = iattr_born(iattr_new_in(ctx->iattr, n->ino), n);
+	if (a)
+		__atomic_add_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+	return a;
 }
 
 /* every entry of @tbl freed; the number there was */
@@ -300,6 +389,7 @@ void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
 {
 	iattr_free_table(ctx->iattr);
 	__atomic_store_n(&ctx->nr_iattr, 0, __ATOMIC_RELAXED);
+	orphans_free(ctx);
 }
 
 /* __kernfs_iattrs(): a new kernfs_iattrs has the time of its making as all three times */
@@ -361,11 +451,18 @@ static int iattr_change(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
 	return hmfs_change(ctx, &ch, NULL, 0);
 }
 
+/*
+ * A removed node's (an inode held across the removal): kernfs_iop_setattr()
+ * asks for no active reference, and its orphan keeps it -- no change of
+ * the machine (orphan_adopt())
+ */
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set)
 {
 	struct hmfs_iattr_change c = { .op = HMFS_IA_SETATTR, .n = n, .attr = attr, .to_set = to_set };
 
+	if (n->removed)
+		return setattr_apply(ctx, n, attr, to_set);
 	return iattr_change(ctx, &c);
 }
 
@@ -385,7 +482,12 @@ static bool iattr_goes(struct hmfs_ctx *ctx, const struct hmfs_iattr *a, const s
 	       g->addr >= a->fw_start && g->addr <= a->fw_end;
 }
 
-/* Caller holds iattr_lock: the entries of chain @h that @g takes, unlinked and freed */
+/*
+ * Caller holds iattr_lock: the entries of chain @h that @g takes, unlinked;
+ * those of the block's or node's own inodes, which a held inode still
+ * reaches (hmfs_node_get_removed()), kept as orphans, the others -- a
+ * slot's link, a firmware map entry's, never answered once gone -- freed
+ */
 static void iattr_forget(struct hmfs_ctx *ctx, unsigned h, const struct iattr_gone *g)
 {
 	for (struct hmfs_iattr **p = &ctx->iattr[h]; *p;) {
@@ -396,7 +498,10 @@ static void iattr_forget(struct hmfs_ctx *ctx, unsigned h, const struct iattr_go
 			continue;
 		}
 		*p = a->next;
-		iattr_free(a);
+		if (g->kind != IK_FWMAP && iattr_class(a->ino).kind == g->kind)
+			orphan_adopt(ctx, a);
+		else
+			iattr_free(a);
 		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
 	}
 }
@@ -416,7 +521,9 @@ static void iattr_forget(struct hmfs_ctx *ctx, unsigned h, const struct iattr_go
  * delivers the REMOVE: a late forget erased what an undo had put back,
  * or what a block added again with the id had (review5 #2).  The
  * engine's locks are held: iattr_lock, inc_lock and acpi_lock are taken
- * after them and never held across an engine call.
+ * after them and never held across an engine call.  The block's own
+ * inodes' entries become orphans (iattr_forget()): an inode held across
+ * the removal still shows them.
  */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key)
 {
@@ -458,10 +565,10 @@ void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct sta
 {
 	struct hmfs_iattr *a;
 
-	if (!iattr_any(ctx))
+	if (!node_iattr_any(ctx, n))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = iattr_find(ctx, n->ino);
+	a = node_iattr(ctx, n);
 	if (a && a->chmod) {
 		st->st_mode = a->mode;
 		st->st_uid = a->uid;
@@ -485,7 +592,7 @@ static int pm_runtime_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, boo
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = forbid ? iattr_get(ctx, n) : iattr_find(ctx, n->ino);
+	a = forbid ? iattr_get(ctx, n) : node_iattr(ctx, n);
 	if (a)
 		a->runtime_forbidden = forbid;
 	else if (forbid)
@@ -506,10 +613,10 @@ bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 	struct hmfs_iattr *a;
 	bool forbidden = false;
 
-	if (!iattr_any(ctx))
+	if (!node_iattr_any(ctx, n))
 		return false;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = iattr_find(ctx, n->ino);
+	a = node_iattr(ctx, n);
 	if (a)
 		forbidden = a->runtime_forbidden;
 	pthread_mutex_unlock(&ctx->iattr_lock);
@@ -596,7 +703,7 @@ static int xattr_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, const ch
 			return -ENOMEM;
 	}
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = value ? iattr_get(ctx, n) : iattr_find(ctx, n->ino);
+	a = value ? iattr_get(ctx, n) : node_iattr(ctx, n);
 	if (!a) {
 		ret = value ? -ENOMEM : -ENODATA;
 		goto out;
@@ -651,6 +758,9 @@ int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 		return ret;
 	if (has_prefix(name, XATTR_USER_PREFIX))
 		return -EOPNOTSUPP;
+	/* kernfs_vfs_xattr_set() asks for no active reference either: a removed node's orphan */
+	if (n->removed)
+		return xattr_apply(ctx, n, name, value, size, flags);
 	return iattr_change(ctx, &c);
 }
 
@@ -697,7 +807,7 @@ ssize_t hmfs_xattr_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, const ch
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = iattr_find(ctx, n->ino);
+	a = node_iattr(ctx, n);
 	x = a ? *xattr_slot(a, name) : NULL;
 	if (!xattr_is(x, name)) {
 		ret = -ENODATA;
@@ -728,10 +838,10 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 	ssize_t ret = 0;
 
 	*hid = false;
-	if (!iattr_any(ctx))
+	if (!node_iattr_any(ctx, n))
 		return 0;
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = iattr_find(ctx, n->ino);
+	a = node_iattr(ctx, n);
 	for (struct hmfs_xattr *x = a ? a->xattrs : NULL; x; x = x->next) {
 		size_t len = strlen(x->name) + 1;
 

@@ -496,6 +496,154 @@ static void test_setattr_after_removal(void **state)
 }
 
 /*
+ * Block @id at @addr removed as hotmemfs's engine callback sees it
+ * (events.c engine_event()): its incarnation gone, its entries forgotten
+ */
+static void remove_block(struct hmfs_ctx *ctx, unsigned long id, uint64_t addr)
+{
+	uint64_t key;
+
+	assert_int_equal(hotmem_offline_and_remove_memory(ctx->hm, addr, ctx->block_size), 0);
+	key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, id);
+	hmfs_forget_block_attrs(ctx, id, key);
+}
+
+/* memory512/valid_zones added, chowned 7:7, chmodded 0600, trusted.x set: its node */
+static void block_with_attrs(struct hmfs_ctx *ctx, uint64_t addr, struct hmfs_node *n)
+{
+	struct stat attr = { .st_mode = 0600, .st_uid = 7, .st_gid = 7 };
+
+	assert_int_equal(hotmem_add_memory(ctx->hm, 0, addr, ctx->block_size, 0, -1), 0);
+	assert_int_equal(path(ctx, MEM "memory512/valid_zones", n), 0);
+	assert_int_equal(hmfs_setattr_node(ctx, n, &attr, FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
+							   FUSE_SET_ATTR_GID), 0);
+	assert_int_equal(hmfs_xattr_set(ctx, n, "trusted.x", "1", 1, 0), 0);
+}
+
+/*
+ * A node's kernfs_iattrs outlive its removal while an inode holds it
+ * (kernfs_put() of the last reference frees them, 6.12 to 6.18): the held
+ * node of a removed block shows the owner, mode and xattr set before, and
+ * takes more (review11 D2, D3); the live table is back to what it was, and
+ * the block added again starts with nothing.
+ */
+static void test_held_node_keeps_its_attrs(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t addr = 64ULL << 30;
+	unsigned long kept = ctx->nr_iattr;
+	struct stat st, attr = { .st_mode = 0640 };
+	struct hmfs_node n, held, again;
+	char v[8];
+
+	block_with_attrs(ctx, addr, &n);
+	remove_block(ctx, 512, addr);
+	assert_int_equal(ctx->nr_iattr, kept);
+	assert_int_equal(hmfs_node_get(ctx, n.ino, &held), -ENOENT);
+	assert_int_equal(hmfs_node_get_held(ctx, n.ino, &held), 0);
+	assert_true(held.removed);
+	hmfs_stat(ctx, &held, &st);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_uid, 7);
+	assert_int_equal(hmfs_xattr_get(ctx, &held, "trusted.x", v, sizeof(v)), 1);
+	assert_int_equal(hmfs_setattr_node(ctx, &held, &attr, FUSE_SET_ATTR_MODE), 0);
+	assert_int_equal(hmfs_xattr_set(ctx, &held, "security.y", "22", 2, 0), 0);
+	hmfs_stat(ctx, &held, &st);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_uid, 7);
+	assert_int_equal(hmfs_xattr_get(ctx, &held, "security.y", v, sizeof(v)), 2);
+	/* nothing of it is a change of the machine */
+	assert_int_equal(ctx->nr_iattr, kept);
+	assert_int_equal(hotmem_add_memory(ctx->hm, 0, addr, ctx->block_size, 0, -1), 0);
+	assert_int_equal(path(ctx, MEM "memory512/valid_zones", &again), 0);
+	assert_true(again.ino != held.ino);
+	hmfs_stat(ctx, &again, &st);
+	assert_int_equal(st.st_mode & 07777, 0444);
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(hmfs_xattr_get(ctx, &again, "trusted.x", v, sizeof(v)), -ENODATA);
+	remove_block(ctx, 512, addr);
+}
+
+/*
+ * No FORGET says when the last holder went: the last 1024 removed nodes'
+ * entries are kept, the oldest going first -- its holder then sees the
+ * kernel's mode again
+ */
+static void test_held_node_attrs_bounded(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t addr = 64ULL << 30;
+	struct hmfs_node first, n, held;
+	struct stat st;
+
+	block_with_attrs(ctx, addr, &first);
+	remove_block(ctx, 512, addr);
+	for (int round = 0; round < 1024; round++) {
+		block_with_attrs(ctx, addr, &n);
+		remove_block(ctx, 512, addr);
+		assert_true(ctx->nr_iattr_orphans <= 1024);
+	}
+	assert_int_equal(ctx->nr_iattr_orphans, 1024);
+	assert_int_equal(hmfs_node_get_held(ctx, n.ino, &held), 0);
+	hmfs_stat(ctx, &held, &st);
+	assert_int_equal(st.st_uid, 7);
+	assert_int_equal(hmfs_node_get_held(ctx, first.ino, &held), 0);
+	hmfs_stat(ctx, &held, &st);
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(st.st_mode & 07777, 0444);
+}
+
+/* a removed block's node, held, changed and read while other removals hand theirs over */
+struct orphan_user {
+	struct hmfs_ctx *ctx;
+	struct hmfs_node held;
+	bool stop; /* the removals are done */
+	int bad;
+};
+
+static void *orphan_user(void *arg)
+{
+	struct orphan_user *u = arg;
+
+	/* for as long as the removals go on */
+	for (int i = 0; i < 100 || !__atomic_load_n(&u->stop, __ATOMIC_ACQUIRE); i++) {
+		struct stat st, attr = { .st_mode = i & 1 ? 0640 : 0600 };
+		char v[8], names[64];
+		bool hid;
+
+		u->bad += !!hmfs_setattr_node(u->ctx, &u->held, &attr, FUSE_SET_ATTR_MODE);
+		u->bad += !!hmfs_xattr_set(u->ctx, &u->held, "security.n", "v", 1, 0);
+		hmfs_stat(u->ctx, &u->held, &st);
+		u->bad += st.st_uid != 7;
+		u->bad += hmfs_xattr_get(u->ctx, &u->held, "trusted.x", v, sizeof(v)) != 1;
+		u->bad += hmfs_xattr_list(u->ctx, &u->held, true, names, sizeof(names), &hid) <= 0;
+	}
+	return NULL;
+}
+
+/* the orphans are kept under iattr_lock: SANITIZE=thread sees the engine's callback meet a holder */
+static void test_held_node_attrs_threads(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t addr = 64ULL << 30;
+	struct orphan_user u = { .ctx = ctx };
+	struct hmfs_node n;
+	pthread_t t;
+
+	block_with_attrs(ctx, addr, &n);
+	remove_block(ctx, 512, addr);
+	assert_int_equal(hmfs_node_get_held(ctx, n.ino, &u.held), 0);
+	assert_int_equal(pthread_create(&t, NULL, orphan_user, &u), 0);
+	for (int round = 0; round < 40; round++) {
+		block_with_attrs(ctx, addr, &n);
+		remove_block(ctx, 512, addr);
+	}
+	__atomic_store_n(&u.stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	assert_int_equal(u.bad, 0);
+}
+
+/*
  * The sorted part of a listing is kept for the last few directories
  * (tree.c kf_head_get()): whatever is kept, a listing is the one built
  * afresh -- read again, resumed anywhere, after other directories pushed
@@ -698,6 +846,9 @@ int main(void)
 		cmocka_unit_test(test_change_no_journal), cmocka_unit_test(test_node_paths),
 		cmocka_unit_test(test_block_spanning_two_nodes),
 		cmocka_unit_test(test_setattr_after_removal),
+		cmocka_unit_test(test_held_node_keeps_its_attrs),
+		cmocka_unit_test(test_held_node_attrs_threads),
+		cmocka_unit_test(test_held_node_attrs_bounded),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }
