@@ -24,18 +24,27 @@ unsigned long hotmem_nr_poisoned_pages(struct hotmem *hm)
 	return (unsigned long)atomic_load(&hm->num_poisoned_pages);
 }
 
-/* the page is off the buddy with one reference: now it is poison */
-static void set_page_hwpoison(struct hotmem *hm, struct page *page)
+/*
+ * num_poisoned_pages_inc()/_sub() (6.12): the machine's count and the
+ * page's block's (memblk_nr_poison_inc()/_sub()), up after the flag is
+ * set, down after it is cleared (released): range_may_hold_hwpoison()
+ * never finds a block without count that holds a flag
+ */
+static void num_poisoned_pages_add(struct hotmem *hm, unsigned long pfn, long nr)
 {
-	unsigned long pfn = page_to_pfn(hm, page);
 	struct memory_block *mem =
 		find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
 
-	set_page_flag(page, PG_hwpoison);
-	/* memblk_nr_poison_inc(); released after the flag: range_may_hold_hwpoison() */
 	if (mem)
-		__atomic_fetch_add(&mem->nr_hwpoison, 1, __ATOMIC_RELEASE);
-	atomic_fetch_add(&hm->num_poisoned_pages, 1);
+		__atomic_fetch_add(&mem->nr_hwpoison, (unsigned long)nr, __ATOMIC_RELEASE);
+	atomic_fetch_add(&hm->num_poisoned_pages, nr);
+}
+
+/* the page is off the buddy with one reference: now it is poison */
+static void set_page_hwpoison(struct hotmem *hm, struct page *page)
+{
+	set_page_flag(page, PG_hwpoison);
+	num_poisoned_pages_add(hm, page_to_pfn(hm, page), 1);
 }
 
 /*
@@ -179,20 +188,13 @@ static void folio_set_hugetlb_hwpoison(struct hotmem *hm, struct page *head, uns
 
 /*
  * The mark taken back when the dissolve failed: -EBUSY with nothing
- * poisoned (docs/engine.md; the kernel's MF_FAILED keeps it).  The flag
- * goes before the counts, as it came after them.
+ * poisoned (docs/engine.md; the kernel's MF_FAILED keeps it).
  */
 static void folio_unset_hugetlb_hwpoison(struct hotmem *hm, struct page *head)
 {
-	unsigned long pfn = page_to_pfn(hm, head);
-	struct memory_block *mem =
-		find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
-
 	*folio_raw_hwp(head) = 0;
 	clear_page_flag(head, PG_hwpoison);
-	if (mem)
-		__atomic_fetch_sub(&mem->nr_hwpoison, 1, __ATOMIC_RELEASE);
-	atomic_fetch_sub(&hm->num_poisoned_pages, 1);
+	num_poisoned_pages_add(hm, page_to_pfn(hm, head), -1);
 }
 
 /*
