@@ -228,7 +228,7 @@ static void fill_notify_actions(struct hmt_tracer *t, __s64 *action)
 	t->notify_enum = 0;
 	for (int k = 0; ty && k < btf_vlen(ty); k++) {
 		const struct btf_enum *en = &btf_enum(ty)[k];
-		int v = hmt_action_from_name(btf__name_by_offset(t->btf, en->name_off));
+		int v = hmu_mem_action_from_name(btf__name_by_offset(t->btf, en->name_off));
 
 		if (v && en->val >= 0 && en->val < HMT_NR_NOTIFY) {
 			action[en->val] = v;

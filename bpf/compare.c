@@ -174,7 +174,7 @@ static bool same_key(const struct hmt_rec *x, const struct hmt_rec *y)
 
 static const char *key_suffix(const struct hmt_rec *r, char *buf, size_t len)
 {
-	const char *action = hmt_action_name(r->extra);
+	const char *action = hmu_mem_action_name(r->extra);
 
 	if (!keyed_by_extra(r))
 		return "";

@@ -14,12 +14,6 @@ static const char *const fn_names[HMT_NR_FN] = {
 #undef HMT_X_NAME
 };
 
-/* enum hmt_mem_action: bit i is action_names[i] */
-static const char *const action_names[] = {
-	"MEM_ONLINE",	     "MEM_GOING_OFFLINE",  "MEM_OFFLINE",	 "MEM_GOING_ONLINE",
-	"MEM_CANCEL_ONLINE", "MEM_CANCEL_OFFLINE", "MEM_PREPARE_ONLINE", "MEM_FINISH_OFFLINE",
-};
-#define NR_ACTIONS (int)(sizeof(action_names) / sizeof(action_names[0]))
 
 const char *hmt_fn_name(unsigned int fn)
 {
@@ -61,25 +55,9 @@ const char *hmt_zone_name(int zid)
 	return zid >= 0 && zid < HMU_MAX_NR_ZONES ? hmu_zone_names[zid] : NULL;
 }
 
-const char *hmt_action_name(long long action)
-{
-	for (int i = 0; i < NR_ACTIONS; i++)
-		if (action == 1LL << i)
-			return action_names[i];
-	return NULL;
-}
-
-int hmt_action_from_name(const char *name)
-{
-	for (int i = 0; i < NR_ACTIONS; i++)
-		if (!strcmp(name, action_names[i]))
-			return 1 << i;
-	return 0;
-}
-
 const char *hmt_event_action(const struct hmt_event *e)
 {
-	return e->fn == HMT_FN_memory_notify ? hmt_action_name(e->extra) : NULL;
+	return e->fn == HMT_FN_memory_notify ? hmu_mem_action_name(e->extra) : NULL;
 }
 
 const char *hmt_event_zone(const struct hmt_event *e)

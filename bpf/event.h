@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "hotmem_trace.h"
+#include "uapi/hmuapi.h" /* hmu_mem_action_name() */
 
 const char *hmt_fn_name(unsigned int fn);
 int hmt_fn_from_name(const char *name);
@@ -18,10 +19,7 @@ const char *hmt_phase_name(unsigned int phase);
 const char *hmt_via_name(unsigned int via);
 /* the engine's zone numbering (enum hm_zone_type): "DMA".."Device" */
 const char *hmt_zone_name(int zid);
-/* enum hmt_mem_action: "MEM_GOING_ONLINE" for 8, NULL for no action */
-const char *hmt_action_name(long long action);
-/* its value, 0 for a name that is not an action */
-int hmt_action_from_name(const char *name);
+/* enum hmt_mem_action's names: hmu_mem_action_name(), _from_name() (uapi/hmuapi.h) */
 /* a memory_notify event's action by name, else NULL */
 const char *hmt_event_action(const struct hmt_event *e);
 /* the event's zone: its name if the kernel gave one, else from zid */

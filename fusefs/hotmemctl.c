@@ -414,6 +414,41 @@ static void print_devices(json_object *devs)
 	}
 }
 
+/*
+ * A step as hotmem-trace's table shows it (bpf/event.c hmt_format_table()),
+ * from EVENT on: "memory_notify  >  0x130000  32768  -1 -  MEM_GOING_OFFLINE";
+ * pfns in hex, the zone by name, an exit's errno by name ("-EBUSY"),
+ * memory_notify's action by name (its extra), another step's extra as a number.
+ */
+static void print_trace(json_object *d)
+{
+	const char *ev = gs(d, "ev"), *action = NULL;
+	long long zid = (long long)json_object_get_int64(get(d, "zid"));
+	long long extra = (long long)json_object_get_int64(get(d, "extra"));
+	char ret[24] = "", ex[24];
+
+	if (get(d, "ret")) {
+		long long r = (long long)json_object_get_int64(get(d, "ret"));
+		const char *name = r < 0 && r > -4096 ? strerrorname_np((int)-r) : NULL;
+
+		if (name)
+			snprintf(ret, sizeof(ret), "-%s", name);
+		else
+			snprintf(ret, sizeof(ret), "%lld", r);
+	}
+	if (!strcmp(ev, "memory_notify"))
+		action = hmu_mem_action_name(extra);
+	if (action)
+		snprintf(ex, sizeof(ex), "%s", action);
+	else
+		snprintf(ex, sizeof(ex), "%lld", extra);
+	printf("%-28s %-5s %#12llx %9llu %4lld %-8s %7s %s\n", ev,
+	       strcmp(gs(d, "phase"), "exit") ? ">" : "<", (unsigned long long)gu(d, "start_pfn"),
+	       (unsigned long long)gu(d, "nr_pages"),
+	       (long long)json_object_get_int64(get(d, "nid")),
+	       zid >= 0 && zid < HMU_MAX_NR_ZONES ? hmu_zone_names[zid] : "-", ret, ex);
+}
+
 static void print_event(json_object *e)
 {
 	json_object *d = get(e, "data"), *ts = get(e, "timestamp");
@@ -436,9 +471,7 @@ static void print_event(json_object *e)
 		printf("%s source=%s status=%s\n", gs(get(d, "info"), "device"),
 		       gs(get(d, "info"), "source"), gs(get(d, "info"), "status"));
 	else
-		printf("%s %s pfn=%s nr=%s nid=%s zid=%s%s%s\n", gs(d, "ev"), gs(d, "phase"),
-		       gs(d, "start_pfn"), gs(d, "nr_pages"), gs(d, "nid"), gs(d, "zid"),
-		       get(d, "ret") ? " ret=" : "", gs(d, "ret"));
+		print_trace(d);
 	fflush(stdout);
 }
 

@@ -63,6 +63,18 @@ const char *hmu_zone_name(int zid);
 /* exactly @len bytes of @s name a zone: its index, or -EINVAL */
 int hmu_zone_from_name(const char *s, size_t len);
 
+/* ---- memory_notify() actions: include/linux/memory.h MEM_* ------------ */
+/*
+ * Bit i of an action is the i-th name: 6.1's MEM_ONLINE (1 << 0) ..
+ * MEM_CANCEL_OFFLINE (1 << 5), then 6.9's MEM_PREPARE_ONLINE and
+ * MEM_FINISH_OFFLINE; the engine's HM_MEM_* and hotmem-trace's enum
+ * hmt_mem_action are those bits.  "MEM_GOING_ONLINE" for 1 << 3, NULL
+ * for a value that is not one action.
+ */
+const char *hmu_mem_action_name(long long action);
+/* the action's value, 0 for a name that is not an action */
+int hmu_mem_action_from_name(const char *name);
+
 /* ---- lib/string.c ----------------------------------------------------- */
 /* sysfs_streq(): equal, allowing one trailing '\n' on either side */
 bool hmu_sysfs_streq(const char *s1, const char *s2);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The names the kernel shows user space: online types
- * (drivers/base/memory.c), uevent actions (lib/kobject_uevent.c) and
- * zones (mm/page_alloc.c), Linux 6.12.
+ * (drivers/base/memory.c), uevent actions (lib/kobject_uevent.c),
+ * zones (mm/page_alloc.c) and memory notifier actions
+ * (include/linux/memory.h), Linux 6.12.
  */
 #include <errno.h>
 #include <string.h>
@@ -72,4 +73,27 @@ const char *hmu_zone_name(int zid)
 int hmu_zone_from_name(const char *s, size_t len)
 {
 	return match_exact(hmu_zone_names, s, len);
+}
+
+/* bit i is mem_action_names[i] (include/linux/memory.h, 6.12) */
+static const char *const mem_action_names[] = {
+	"MEM_ONLINE",	     "MEM_GOING_OFFLINE",  "MEM_OFFLINE",	 "MEM_GOING_ONLINE",
+	"MEM_CANCEL_ONLINE", "MEM_CANCEL_OFFLINE", "MEM_PREPARE_ONLINE", "MEM_FINISH_OFFLINE",
+};
+#define NR_MEM_ACTIONS (int)(sizeof(mem_action_names) / sizeof(mem_action_names[0]))
+
+const char *hmu_mem_action_name(long long action)
+{
+	for (int i = 0; i < NR_MEM_ACTIONS; i++)
+		if (action == 1LL << i)
+			return mem_action_names[i];
+	return NULL;
+}
+
+int hmu_mem_action_from_name(const char *name)
+{
+	for (int i = 0; i < NR_MEM_ACTIONS; i++)
+		if (!strcmp(name, mem_action_names[i]))
+			return 1 << i;
+	return 0;
 }

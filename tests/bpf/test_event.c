@@ -132,11 +132,11 @@ static void test_notify_action_named(void **state)
 	struct jsonl_obj o;
 	char buf[1024];
 
-	assert_string_equal(hmt_action_name(MEM_GOING_ONLINE), "MEM_GOING_ONLINE");
-	assert_string_equal(hmt_action_name(1 << 7), "MEM_FINISH_OFFLINE");
-	assert_null(hmt_action_name(3));
-	assert_int_equal(hmt_action_from_name("MEM_CANCEL_OFFLINE"), MEM_CANCEL_OFFLINE);
-	assert_int_equal(hmt_action_from_name("MEM_NOPE"), 0);
+	assert_string_equal(hmu_mem_action_name(MEM_GOING_ONLINE), "MEM_GOING_ONLINE");
+	assert_string_equal(hmu_mem_action_name(1 << 7), "MEM_FINISH_OFFLINE");
+	assert_null(hmu_mem_action_name(3));
+	assert_int_equal(hmu_mem_action_from_name("MEM_CANCEL_OFFLINE"), MEM_CANCEL_OFFLINE);
+	assert_int_equal(hmu_mem_action_from_name("MEM_NOPE"), 0);
 
 	e.fn = HMT_FN_memory_notify;
 	e.extra = MEM_GOING_ONLINE;

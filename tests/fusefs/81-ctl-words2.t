@@ -7,7 +7,9 @@
 # addr= of a PCI device is its slot); status's ZONE column is "-" for an
 # offline block, "none" only for an online one spanning zones (lsmem's
 # None); an offline of an offline block is EINVAL "(already offline)";
-# freeall is free-all.
+# freeall is free-all.  usereye 9: `events --trace` shows a step as
+# hotmem-trace's table does: memory_notify's action by name, hex pfns,
+# zone names, an errno by name.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -73,8 +75,36 @@ p=$(ctl qom-get vm0 size)
 tap_ok $? "set-size vm0 0 with unmovable pages in its blocks: accepted, $p bytes left plugged"
 is "$out" "vm0: requested 0, plugged $((p >> 20))M: the rest is busy (hotmemctl dmesg)" \
 	"... said in a sentence: how far it got and where to look"
+
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+stop_fs
+
+# 9. events --trace: hotmem-trace's rendering (hotmemctl itself in the
+# background, bounded; its follower counted before the change)
+start_fs --fresh --profile default --cmdline hotmem.kernel_alloc=off || exit 1
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+ctl device_add pc-dimm id=d1 size=256M >/dev/null
+timeout 120 "$HMCTL" -s "$CTL" events --trace >"$TMP/tr.txt" 2>"$TMP/tr.err" &
+trp=$!
+followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])'; }
+for _ in $(seq 200); do [ "$(followers)" = 1 ] && break; sleep 0.05; done
+ctl online 32 online_kernel >/dev/null && ctl alloc unmovable 40000 >/dev/null &&
+	ctl online 33 online_movable >/dev/null && ctl offline 33 >/dev/null
+tap_ok $? "memory32 Normal, full of unmovable pages; memory33 online_movable, then offline"
+ctl offline 32 >/dev/null 2>&1
+for _ in $(seq 200); do grep -q "EBUSY" "$TMP/tr.txt" && break; sleep 0.05; done
+grep -E "memory_notify|offline_pages" "$TMP/tr.txt" | sed 's/^/# /' | tail -8
+grep -qE '^[0-9:.]+ TRACE  memory_notify +> +0x108000 +32768 +-1 +- +MEM_GOING_OFFLINE$' "$TMP/tr.txt"
+tap_ok $? "memory_notify enter: hex pfn, MEM_GOING_OFFLINE"
+grep -qE '^[0-9:.]+ TRACE  memory_notify +< +0x108000 +32768 +-1 +- +0 MEM_OFFLINE$' "$TMP/tr.txt"
+tap_ok $? "memory_notify exit: its ret, MEM_OFFLINE"
+grep -qE '^[0-9:.]+ TRACE  offline_pages +> +0x108000 +32768 +0 +Movable +0$' "$TMP/tr.txt"
+tap_ok $? "offline_pages enter: its node and zone by name (Movable)"
+grep -qE '^[0-9:.]+ TRACE  offline_pages +< +0x100000 +32768 +0 +Normal +-EBUSY 0$' "$TMP/tr.txt"
+tap_ok $? "a failed offline_pages exit: its errno by name (-EBUSY)"
+kill "$trp" 2>/dev/null
+wait_exit "$trp" 30 >/dev/null 2>&1
 ! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
 tap_ok $? "no sanitizer reports"
 done_testing
