@@ -7,17 +7,6 @@ CONFORM=$HOTMEM_BUILD/hotmem-conform
 [ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-conform refuses otherwise)"
 command -v jq >/dev/null || skip_all "no jq"
-# hotmem-conform makes its work directory in /tmp: the test runs again in a
-# mount namespace of its own with a /tmp of its own (this run's $TMP/tmp),
-# so that leftovers() counts this test's directories, never those of
-# another hotmem-conform beside it (20, 21, or another checkout's run)
-if [ -z "${CONFORM_FAKE_OWN_TMP:-}" ]; then
-	unshare -m true 2>/dev/null || skip_all "needs unshare -m (a /tmp of its own)"
-	mkdir "$TMP/tmp"
-	CONFORM_FAKE_OWN_TMP=1 unshare -m --propagation private \
-		bash -c 'mount --bind "$1" /tmp && exec "$2"' _ "$TMP/tmp" "$0"
-	exit $?	# lib.sh's EXIT trap removes $TMP, the inner run's /tmp with it
-fi
 
 # fake_enter NAME BODY: a hotmem-enter that runs BODY (sh) instead of a cell
 fake_enter() {
