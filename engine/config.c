@@ -806,6 +806,40 @@ static int parse_distance(struct hotmem_config *cfg, char *v, char *err, size_t 
 	return 0;
 }
 
+/* "0", "0-1", "0,2-3": the nodes' bits (bit N, node N), or -EINVAL */
+static int parse_nodelist(const char *v, uint64_t *out)
+{
+	const char *p = v;
+	uint64_t m = 0;
+
+	for (;;) {
+		unsigned long a, b;
+		char *end;
+
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		a = b = strtoul(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			if (!isdigit((unsigned char)*++p))
+				return -EINVAL;
+			b = strtoul(p, &end, 10);
+			p = end;
+		}
+		if (a > b || b >= HM_MAX_NUMNODES)
+			return -EINVAL;
+		for (; a <= b; a++)
+			m |= 1ULL << a;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (*p)
+		return -EINVAL;
+	*out = m;
+	return 0;
+}
+
 /* one "key = value" line of a profile file */
 struct profile_line {
 	struct hotmem_config *cfg;
@@ -883,6 +917,15 @@ static int key_nodes(struct profile_line *pl)
 	if (!ret)
 		pl->cfg->nr_possible_nodes = (int)u;
 	return ret;
+}
+
+static int key_cpu_nodes(struct profile_line *pl)
+{
+	if (parse_nodelist(pl->val, &pl->cfg->cpu_nodes))
+		return seterr(pl->err, pl->errlen,
+			      "line %d: cpu_nodes: expected a node list below %d (0, 0-1, 0,2-3), not '%s'",
+			      pl->line, HM_MAX_NUMNODES, pl->val);
+	return 0;
 }
 
 static int key_distance(struct profile_line *pl)
@@ -993,6 +1036,7 @@ static const struct {
 	{ "max_physmem_bits", key_max_physmem_bits },
 	{ "maxmem", key_maxmem },
 	{ "nodes", key_nodes },
+	{ "cpu_nodes", key_cpu_nodes },
 	{ "distance", key_distance },
 	{ "slots", key_slots },
 	{ "ram", key_ram },
@@ -1194,6 +1238,26 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err
  * naming a node that is not possible is said first: a pair it leaves
  * missing follows from it.
  */
+/*
+ * cpu_nodes: a CPU node needs memory at boot -- the engine brings a node
+ * online with its boot memory only (a memoryless node with CPUs, x86's
+ * init_memory_less_node(), is not modelled); ram lines are checked first
+ */
+static int validate_cpu_nodes(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	_Static_assert(HM_MAX_NUMNODES <= 64, "cpu_nodes is a 64-bit mask");
+	uint64_t boot = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		boot |= 1ULL << cfg->boot[i].nid;
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		if ((cfg->cpu_nodes >> nid & 1) && !(boot >> nid & 1))
+			return seterr(err, errlen,
+				      "cpu_nodes: node %d has no memory at boot (a memoryless node "
+				      "with CPUs is not modelled)", nid);
+	return 0;
+}
+
 static int validate_distance(const struct hotmem_config *cfg, char *err, size_t errlen)
 {
 	const int nr = cfg->nr_possible_nodes;
@@ -1219,6 +1283,7 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 			   size_t errlen)
 {
 	uint64_t bs = cfg->block_size;
+	int ret;
 
 	if (bs < HM_MIN_BLOCK_SIZE || bs > HM_MAX_BLOCK_SIZE || (bs & (bs - 1)))
 		return seterr(err, errlen,
@@ -1278,13 +1343,13 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 	if (cfg->nr_virtio_mem < 0 || cfg->nr_virtio_mem > HM_MAX_PROFILE_VIRTIO_MEM)
 		return seterr(err, errlen, "virtio_mem: at most %d devices", HM_MAX_PROFILE_VIRTIO_MEM);
 	for (int i = 0; i < cfg->nr_virtio_mem; i++) {
-		int ret = validate_virtio_mem(cfg, i, err, errlen);
-
+		ret = validate_virtio_mem(cfg, i, err, errlen);
 		if (ret)
 			return ret;
 	}
 	if (cfg->memhp_default_online_type < HM_MMOP_OFFLINE ||
 	    cfg->memhp_default_online_type > HM_MMOP_ONLINE_MOVABLE)
 		return seterr(err, errlen, "memhp_default_state: invalid");
-	return validate_distance(cfg, err, errlen);
+	ret = validate_cpu_nodes(cfg, err, errlen);
+	return ret ? ret : validate_distance(cfg, err, errlen);
 }

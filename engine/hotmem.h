@@ -205,11 +205,12 @@ struct hotmem_config {
 	unsigned char node_distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
 	/*
 	 * The nodes the present CPUs sit on (cpu_to_node(), the firmware's
-	 * SRAT): bit N, node N.  hotmemfs places the host's CPUs on the boot
-	 * nodes before the machine boots and gives their nodes here, so that
-	 * the engine (try_offline_node()'s check_cpu_on_node()) and the view
-	 * (nodeN/cpulist, has_cpu) decide alike.  0: every node with memory
-	 * at boot (the engine alone: hotmem, the units).  Each must be a node
+	 * SRAT; QEMU's -numa node,cpus=): bit N, node N.  Profile
+	 * "cpu_nodes = LIST"; hotmemfs places the host's CPUs (on those, or
+	 * on the boot nodes) before the machine boots and gives the nodes
+	 * that got one here, so that the engine (try_offline_node()'s
+	 * check_cpu_on_node()) and the view (nodeN/cpulist, has_cpu) decide
+	 * alike.  0: every node with memory at boot.  Each must be a node
 	 * with boot memory: memoryless CPU nodes are not modelled.
 	 */
 	uint64_t cpu_nodes;

@@ -54,30 +54,6 @@ static bool node_has_cpus(const struct hotmem_config *cfg, int nid)
 	return !cfg->cpu_nodes || (cfg->cpu_nodes >> nid & 1);
 }
 
-/*
- * A CPU node needs memory at boot: the engine brings a node online with
- * its boot memory only (a memoryless node with CPUs, x86's
- * init_memory_less_node(), is not modelled), and a CPU node that is not
- * possible has no pgdat
- */
-static int check_cpu_nodes(const struct hotmem_config *cfg, char *err, size_t errlen)
-{
-	_Static_assert(HM_MAX_NUMNODES <= 64, "cpu_nodes is a 64-bit mask");
-	uint64_t boot = 0;
-
-	for (int i = 0; i < cfg->nr_boot_ranges; i++)
-		if (cfg->boot[i].end > cfg->boot[i].start)
-			boot |= 1ULL << cfg->boot[i].nid;
-	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++) {
-		if (!(cfg->cpu_nodes >> nid & 1) || boot >> nid & 1)
-			continue;
-		snprintf(err, errlen, "CPUs on node %d, which has no memory at boot "
-			 "(a memoryless node with CPUs is not modelled)", nid);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* free_area_init(): zone spans and present pages from the boot ranges */
 static void free_area_init(struct hotmem *hm)
 {
@@ -405,8 +381,6 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	int ret;
 
 	ret = hotmem_config_validate(cfg, err, errlen);
-	if (!ret)
-		ret = check_cpu_nodes(cfg, err, errlen);
 	if (ret)
 		return ret;
 	hm = calloc(1, sizeof(*hm));

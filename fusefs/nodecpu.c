@@ -28,7 +28,9 @@
  * on the lowest node, as firmware (ACPI SRAT, QEMU's -numa cpus=)
  * usually numbers them: their host link then names another node than
  * the emulated nodes' cpulists, but inside hotmem-enter, which gives
- * such a cpuM a copy linked to the machine's node (enter.c).  A node
+ * such a cpuM a copy linked to the machine's node (enter.c).  The
+ * profile's cpu_nodes (QEMU's -numa node,cpus=) puts every CPU in runs
+ * over those nodes instead, whatever its host node.  A node
  * whose CPUs are all offline is not in has_cpu (N_CPU: an online CPU),
  * yet keeps them for try_offline_node() (present CPUs).
  */
@@ -155,22 +157,26 @@ static uint64_t boot_nodes(const struct hotmem_config *cfg)
 
 /*
  * Each present CPU on its host node when that is a boot node, the others
- * in runs over the boot nodes; the nodes that got one are cfg.cpu_nodes
+ * in runs over the boot nodes; with the profile's cpu_nodes every CPU in
+ * runs over those, as QEMU's -numa node,cpus= numbers them (hotmem-enter
+ * links each to its node).  The nodes that got one are cfg.cpu_nodes.
  */
 static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned char *present)
 {
 	int nodes[HM_MAX_NUMNODES], k = 0, n = 0, j = 0, lost = 0, lost_cpu = -1, lost_nid = -1;
-	uint64_t boot = boot_nodes(&ctx->cfg), placed = 0;
+	/* @stay: a CPU on its host node stays there; @over: the nodes the others go over */
+	uint64_t stay = ctx->cfg.cpu_nodes ? 0 : boot_nodes(&ctx->cfg);
+	uint64_t over = ctx->cfg.cpu_nodes ? ctx->cfg.cpu_nodes : stay, placed = 0;
 
 	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
-		if (boot >> nid & 1)
+		if (over >> nid & 1)
 			nodes[k++] = nid;
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
 		int host = bit(present, cpu) ? host_cpu_node(dir, cpu) : -1;
 
-		ctx->cpus.nid[cpu] = host >= 0 && (boot >> host & 1) ? host : -1;
+		ctx->cpus.nid[cpu] = host >= 0 && (stay >> host & 1) ? host : -1;
 		n += bit(present, cpu) && ctx->cpus.nid[cpu] < 0;
-		if (host >= 0 && !(boot >> host & 1) && !lost++) {
+		if (host >= 0 && stay && !(stay >> host & 1) && !lost++) {
 			lost_cpu = cpu;
 			lost_nid = host;
 		}
@@ -183,6 +189,9 @@ static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned cha
 		if (ctx->cpus.nid[cpu] >= 0)
 			placed |= 1ULL << ctx->cpus.nid[cpu];
 	}
+	if (ctx->cfg.cpu_nodes && placed != ctx->cfg.cpu_nodes)
+		fprintf(stderr, "hotmemfs: cpu_nodes: the host's %d CPUs leave some of the profile's "
+				"nodes without one: has_cpu says which have\n", n);
 	ctx->cfg.cpu_nodes = placed;
 }
 

@@ -34,13 +34,16 @@ start_fs --profile numa2 --cmdline "hotmem.kernel_alloc=off memhp_default_state=
 tap_ok $? "hotmemfs mounts numa2 (boot memory on nodes 0 and 1)"
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
 
-# agree WHAT: has_cpu is the online nodes whose cpulist is not empty
+# agree WHAT: has_cpu (a node list: 0-1,3) is the online nodes whose cpulist is not empty
 agree() {
-	local want="" d
+	local want="" got="" d r
 	for d in "$N"/node[0-9]*; do
-		[ -n "$(cat "$d/cpulist")" ] && want="$want${want:+,}${d##*node}"
+		[ -n "$(cat "$d/cpulist")" ] && want="$want ${d##*node}"
 	done
-	is "$(cat "$N/has_cpu")" "$want" "$1: has_cpu ($want) is the nodes with CPUs in their cpulist"
+	for r in $(tr ',' ' ' <"$N/has_cpu"); do
+		got="$got $(seq -s ' ' "${r%-*}" "${r#*-}")"
+	done
+	is "$got" "$want" "$1: has_cpu ($(cat "$N/has_cpu")) is the nodes with CPUs in their cpulist"
 }
 # pcp NID ZONE: the node's ZONE's distinct "high high_min" pairs over its CPUs
 pcp() {
@@ -80,6 +83,22 @@ tap_ok $? "device_del d2"
 tap_ok "$([ ! -e "$N/node2" ]; echo $?)" "node2/ goes: no memory block, no CPU"
 is "$(cat "$N/online")" "0-1" "online 0-1"
 agree "node 2 gone"
-
 stop_fs
+
+# the profile's cpu_nodes (QEMU's -numa node,cpus=): the host's CPUs in runs
+# over them, whatever their host node, the engine and the view alike
+printf 'profile = numa2\ncpu_nodes = 0-1\n' >"$TMP/cpus.profile"
+start_fs --profile "$TMP/cpus.profile" --cmdline hotmem.kernel_alloc=off --fresh -S none
+tap_ok $? "hotmemfs mounts numa2 with cpu_nodes = 0-1"
+is "$(cat "$N/node0/cpulist")|$(cat "$N/node1/cpulist")" "0-1|2-3" "node0/cpulist 0-1, node1/cpulist 2-3"
+agree "cpu_nodes = 0-1"
+set -- $(pcp 1 DMA32)
+tap_ok "$([ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$1" -gt 0 ]; echo $?)" \
+	"node 1's DMA32 pagesets: high = high_min ($*): a node with CPUs"
+stop_fs
+printf 'profile = numa2\ncpu_nodes = 2\n' >"$TMP/bad.profile"
+"$HMFS" --profile "$TMP/bad.profile" -S none "$TMP/mnt-bad" 2>"$TMP/bad.err"
+tap_ok "$([ $? -ne 0 ]; echo $?)" "cpu_nodes = 2 (no boot memory on node 2): refused"
+grep -q "cpu_nodes: node 2 has no memory at boot" "$TMP/bad.err"
+tap_ok $? "... saying why: $(head -1 "$TMP/bad.err")"
 done_testing
