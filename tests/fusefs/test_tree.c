@@ -43,6 +43,7 @@ static int teardown(void **state)
 	struct hmfs_ctx *ctx = *state;
 
 	hmfs_tree_free(ctx);
+	hmfs_inc_free(ctx); /* remove_block()'s, as events.c's teardown frees them */
 	hotmem_destroy(ctx->hm);
 	free(ctx);
 	return 0;
