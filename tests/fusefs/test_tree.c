@@ -376,7 +376,7 @@ static void test_change_path(void **state)
 	assert_string_equal(execute(ctx, "{\"execute\": \"block-set-state\", \"arguments\": "
 					 "{\"block\": 151, \"state\": \"offline\"}}"),
 			    "{\"error\":{\"class\":\"GenericError\","
-			    "\"desc\":\"memory151: offline failed: Invalid argument\"}}");
+			    "\"desc\":\"memory151: offline failed: Invalid argument (already offline)\"}}");
 	assert_int_equal(ctx->saves, saves + 1);
 	assert_string_equal(execute(ctx, "{\"execute\": \"block-set-state\", \"arguments\": "
 					 "{\"block\": 151, \"state\": \"online\"}}"),
