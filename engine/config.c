@@ -10,7 +10,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +19,8 @@
 #include "internal.h"
 #include "uapi/hmuapi.h"
 
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+/* a bad config line: said in @err, -EINVAL */
+#define seterr(err, errlen, ...) hm_seterr(-EINVAL, err, errlen, __VA_ARGS__)
 
 /* lib/cmdline.c memparse(): libhmuapi's, the one the control socket uses */
 int hotmem_memparse(const char *s, uint64_t *out)

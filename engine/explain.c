@@ -7,6 +7,7 @@
  * scan_movable_pages() would and names every page's owner.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -407,4 +408,38 @@ int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, siz
 	return json ? explain_json(ex, buf, len) :
 		      hotmem_explain_text(ex, HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS |
 						      HM_EXPLAIN_TEXT_MORE, NULL, buf, len);
+}
+
+/* room for an explanation of HM_EXPLAIN_MAX entries in either form */
+#define EXPLAIN_RENDER_LEN (32 * 1024)
+
+int hotmem_explain_render(struct hotmem *hm, unsigned long id, uint64_t from_pfn, char **json,
+			  unsigned int parts, const char *more_hint, char **text)
+{
+	struct hm_explain *ex = malloc(sizeof(*ex)); /* ~30 KiB: not on a caller's stack */
+	char *j = json ? malloc(EXPLAIN_RENDER_LEN) : NULL;
+	char *t = text ? malloc(EXPLAIN_RENDER_LEN) : NULL;
+	int ret = -ENOMEM;
+
+	if (!ex || (json && !j) || (text && !t))
+		goto out;
+	ret = hotmem_explain_from(hm, id, from_pfn, ex);
+	if (ret)
+		goto out;
+	if (j)
+		hotmem_explain_format(ex, true, j, EXPLAIN_RENDER_LEN);
+	if (t)
+		hotmem_explain_text(ex, parts, more_hint, t, EXPLAIN_RENDER_LEN);
+out:
+	free(ex);
+	if (ret) {
+		free(j);
+		free(t);
+		j = t = NULL;
+	}
+	if (json)
+		*json = j;
+	if (text)
+		*text = t;
+	return ret;
 }

@@ -652,6 +652,16 @@ int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, siz
 #define HM_EXPLAIN_TEXT_MORE	4u
 int hotmem_explain_text(const struct hm_explain *ex, unsigned int parts, const char *more_hint,
 			char *buf, size_t len);
+/*
+ * Block @id explained from @from_pfn and rendered, each form in a string
+ * of its own the caller frees: @json (NULL: not asked) the JSON object,
+ * @text (NULL: not asked) the text's @parts with @more_hint, as
+ * hotmem_explain_text().  0, -ENOMEM, or the explanation's error (-ENODEV);
+ * on an error both are NULL.  hotmemfs's control socket and hotmem run's
+ * explain alike.
+ */
+int hotmem_explain_render(struct hotmem *hm, unsigned long id, uint64_t from_pfn, char **json,
+			  unsigned int parts, const char *more_hint, char **text);
 
 /* ------------------------------------------------------------------ */
 /* Parameters (/sys/module/memory_hotplug/parameters, auto_online_blocks) */

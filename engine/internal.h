@@ -756,6 +756,14 @@ bool hm_should_fail(struct hotmem *hm);
 int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
 		    size_t elem, unsigned long ncap);
 
+/*
+ * @fmt into @err (when there is one), then @ret: a check's failure said
+ * and returned in one statement (config.c's seterr(), -EINVAL;
+ * invariants.c's fail(), -EUCLEAN)
+ */
+int hm_seterr(int ret, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* events.c */
 void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -17,26 +17,13 @@
  *  6. no leaked memfd pages: resident RAM never exceeds what is present
  *     plus the memmap.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EUCLEAN;
-}
+/* a broken invariant: said in @err, -EUCLEAN */
+#define fail(err, errlen, ...) hm_seterr(-EUCLEAN, err, errlen, __VA_ARGS__)
 
 static int check_free_lists(struct hotmem *hm, struct zone *z, char *err, size_t errlen)
 {

@@ -1,13 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Engine memory (accounted, so that metadata per section can be measured;
- * fault-injectable, so that every allocation site can be made to fail) and
- * a small sparse two-level table, the engine's xarray.
+ * fault-injectable, so that every allocation site can be made to fail), a
+ * small sparse two-level table, the engine's xarray, and hm_seterr(), the
+ * one way a check says what failed into its caller's buffer.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+int hm_seterr(int ret, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
 
 bool hm_should_fail(struct hotmem *hm)
 {

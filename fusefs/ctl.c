@@ -32,13 +32,10 @@ struct cmd_result {
 
 /* ---- argument helpers -------------------------------------------------- */
 
+/* a request's argument, any type: the arg_*() below check it */
 static json_object *arg(json_object *args, const char *key)
 {
-	json_object *v = NULL;
-
-	if (args && json_object_object_get_ex(args, key, &v))
-		return v;
-	return NULL;
+	return hmfs_json_member(args, key);
 }
 
 /* A string argument, NULL when absent; any other type is QEMU's error. */
@@ -775,49 +772,43 @@ static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
  */
 static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	static const size_t len = 32 * 1024;
-	struct hm_explain *ex = malloc(sizeof(*ex));
-	char *out = malloc(len), hint[96];
+	char *json = NULL, *text = NULL, hint[96];
 	long long block, from;
 	unsigned int parts;
-	int ret = -ENOMEM, all;
+	int ret, all;
 
-	if (!ex || !out)
-		goto out;
-	ret = -EINVAL;
 	if (arg_int(args, "block", -1, &block, r->err) || arg_int(args, "from", -1, &from, r->err) ||
 	    arg_bool(args, "all", 0, &all, r->err))
-		goto out;
+		return -EINVAL;
 	if (block < 0) {
 		snprintf(r->err, ERRLEN, "need 'block'");
-		goto out;
+		return -EINVAL;
 	}
 	if (from < -1) {
 		snprintf(r->err, ERRLEN, "Parameter 'from' expects a pfn");
-		goto out;
-	}
-	ret = hotmem_explain_from(ctx->hm, (unsigned long)block, from < 0 ? 0 : (uint64_t)from, ex);
-	if (ret) {
-		snprintf(r->err, ERRLEN, "memory%lld: %s", block, strerror(-ret));
-		goto out;
-	}
-	hotmem_explain_format(ex, true, out, len);
-	r->ret = json_tokener_parse(out);
-	if (!r->ret) {
-		snprintf(r->err, ERRLEN, "memory%lld: explanation too long", block);
-		ret = -E2BIG;
-		goto out;
+		return -EINVAL;
 	}
 	if (all)
 		parts = HM_EXPLAIN_TEXT_ROWS | (from < 0 ? HM_EXPLAIN_TEXT_HEAD : 0);
 	else
 		parts = HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS | HM_EXPLAIN_TEXT_MORE;
 	snprintf(hint, sizeof(hint), ": `hotmemctl explain %lld --all` lists them", block);
-	hotmem_explain_text(ex, parts, hint, out, len);
-	json_object_object_add(r->ret, "text", json_object_new_string(out));
+	ret = hotmem_explain_render(ctx->hm, (unsigned long)block, from < 0 ? 0 : (uint64_t)from,
+				    &json, parts, hint, &text);
+	if (ret) {
+		snprintf(r->err, ERRLEN, "memory%lld: %s", block, strerror(-ret));
+		return ret;
+	}
+	r->ret = json_tokener_parse(json);
+	if (!r->ret) {
+		snprintf(r->err, ERRLEN, "memory%lld: explanation too long", block);
+		ret = -E2BIG;
+		goto out;
+	}
+	json_object_object_add(r->ret, "text", json_object_new_string(text));
 out:
-	free(ex);
-	free(out);
+	free(json);
+	free(text);
 	return ret;
 }
 

@@ -145,3 +145,10 @@ int hmfs_ctlargs_seconds(const char *s, double *secs)
 	*secs = v;
 	return 0;
 }
+
+json_object *hmfs_json_member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}

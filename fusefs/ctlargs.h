@@ -23,4 +23,12 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
  */
 int hmfs_ctlargs_seconds(const char *s, double *secs);
 
+/*
+ * Member @key of object @o whatever its type, NULL when @o is none or
+ * has no such member: the one lookup of the control protocol's objects,
+ * hotmemctl's reads of a reply and hotmemfs's of a request alike;
+ * hmfs_json_get() (hmfs.h) is it with the type checked.
+ */
+json_object *hmfs_json_member(json_object *o, const char *key);
+
 #endif /* HMFS_CTLARGS_H */

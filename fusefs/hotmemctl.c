@@ -285,11 +285,10 @@ static json_object *recv_obj(struct cli *c)
 	}
 }
 
+/* a reply's member, any type: gs() and gu() read what there is */
 static json_object *get(json_object *o, const char *k)
 {
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+	return hmfs_json_member(o, k);
 }
 
 static const char *gs(json_object *o, const char *k)

@@ -7,6 +7,7 @@
  */
 #include <json-c/json.h>
 
+#include "ctlargs.h"
 #include "hmfs.h"
 
 /*
@@ -16,11 +17,9 @@
  */
 json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
 {
-	json_object *v;
+	json_object *v = hmfs_json_member(o, key);
 
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
+	return v && json_object_is_type(v, t) ? v : NULL;
 }
 
 static const char *dev_driver(const struct hmfs_dev *d)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctlargs.h"
 #include "map.h"
 #include "sysfs_parse.h"
 #include "uapi/svg.h"
@@ -53,23 +54,17 @@ const char *hmfs_map_class_name(enum hmfs_map_class c)
 	return c < HMFS_MAP_NR_CLASS ? classes[c].name : "?";
 }
 
-static json_object *jget(json_object *o, const char *k)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
 
 static uint64_t ju(json_object *o, const char *k)
 {
-	json_object *v = jget(o, k);
+	json_object *v = hmfs_json_member(o, k);
 
 	return v ? (uint64_t)json_object_get_int64(v) : 0;
 }
 
 static const char *js(json_object *o, const char *k)
 {
-	json_object *v = jget(o, k);
+	json_object *v = hmfs_json_member(o, k);
 
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 }
@@ -130,7 +125,7 @@ static void add_devices(struct hmfs_map *m, json_object *devs)
 		snprintf(md->driver, sizeof(md->driver), "%s", js(d, "driver"));
 		md->addr = ju(d, "addr");
 		md->size = ju(d, "size");
-		md->plugged = jget(d, "plugged-size") ? ju(d, "plugged-size") : md->size;
+		md->plugged = hmfs_json_member(d, "plugged-size") ? ju(d, "plugged-size") : md->size;
 		md->node = (int)ju(d, "node");
 		first = md->addr / m->block_size;
 		end = (md->addr + md->size + m->block_size - 1) / m->block_size;
@@ -172,8 +167,8 @@ static void layout(struct hmfs_map *m)
 
 int hmfs_map_from_status(json_object *status, struct hmfs_map *m, char *err, size_t len)
 {
-	json_object *mach = jget(status, "machine"), *blocks = jget(status, "blocks");
-	json_object *devs = jget(status, "devices");
+	json_object *mach = hmfs_json_member(status, "machine"), *blocks = hmfs_json_member(status, "blocks");
+	json_object *devs = hmfs_json_member(status, "devices");
 
 	memset(m, 0, sizeof(*m));
 	m->block_size = ju(mach, "block-size");

@@ -300,26 +300,21 @@ static int cmd_dmesg(struct hotmem *hm, int argc, char **argv)
 
 static int cmd_explain(struct hotmem *hm, int argc, char **argv)
 {
-	static const size_t len = 32 * 1024;
-	struct hm_explain *ex = malloc(sizeof(*ex));
-	char *out = malloc(len);
 	unsigned long block;
-	int ret = -ENOMEM;
+	bool json = argc == 3;
+	char *out;
+	int ret;
 
-	if (!ex || !out)
-		goto out;
-	ret = -EINVAL;
-	if (parse_ulong(argv[1], &block) || (argc == 3 && strcmp(argv[2], "--json")))
-		goto out;
-	ret = hotmem_explain(hm, block, ex);
-	if (!ret) {
-		hotmem_explain_format(ex, argc == 3, out, len);
-		fputs(out, stdout);
-	}
-out:
-	free(ex);
+	if (parse_ulong(argv[1], &block) || (json && strcmp(argv[2], "--json")))
+		return -EINVAL;
+	ret = hotmem_explain_render(hm, block, 0, json ? &out : NULL,
+				    HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS | HM_EXPLAIN_TEXT_MORE,
+				    NULL, json ? NULL : &out);
+	if (ret)
+		return ret;
+	fputs(out, stdout);
 	free(out);
-	return ret;
+	return 0;
 }
 
 static int cmd_sleep(struct hotmem *hm, int argc, char **argv)
