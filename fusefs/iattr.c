@@ -287,11 +287,30 @@ static void iattr_free(struct hmfs_iattr *a)
  */
 #define IATTR_ORPHANS_MAX 1024
 
+static void orphan_adopt(struct hmfs_ctx *ctx, struct hmfs_iattr *a);
+
+/*
+ * Removed node @ino's entry.  Its number went (hmfs_inc_gone()) just
+ * before the removal's forget runs (events.c engine_event()): a request
+ * in between finds the entry still on its chain, and takes it over as
+ * the forget would -- one made afresh here would be replaced by it then,
+ * losing the request's change.
+ */
 static struct hmfs_iattr *orphan_find(struct hmfs_ctx *ctx, uint64_t ino)
 {
 	for (struct hmfs_iattr *a = ctx->iattr_orphans; a; a = a->next)
 		if (a->ino == ino)
 			return a;
+	for (struct hmfs_iattr **p = &ctx->iattr[iattr_hash(ino)]; *p; p = &(*p)->next) {
+		struct hmfs_iattr *a = *p;
+
+		if (a->ino != ino)
+			continue;
+		*p = a->next;
+		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+		orphan_adopt(ctx, a);
+		return a;
+	}
 	return NULL;
 }
 
@@ -334,11 +353,11 @@ static void orphans_free(struct hmfs_ctx *ctx)
 	__atomic_store_n(&ctx->nr_iattr_orphans, 0, __ATOMIC_RELAXED);
 }
 
-/* the unlocked "node @n keeps nothing" test: a live node's table, or the orphans */
+/* the unlocked "node @n keeps nothing" test: a live node's table, a removed one's orphans too */
 static bool node_iattr_any(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 {
-	return n->removed ? __atomic_load_n(&ctx->nr_iattr_orphans, __ATOMIC_RELAXED) != 0 :
-			    iattr_any(ctx);
+	return iattr_any(ctx) ||
+	       (n->removed && __atomic_load_n(&ctx->nr_iattr_orphans, __ATOMIC_RELAXED));
 }
 
 /* kernfs_iattrs_noalloc() of node @n, live or removed; under iattr_lock */

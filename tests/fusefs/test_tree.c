@@ -594,6 +594,34 @@ static void test_held_node_attrs_bounded(void **state)
 	assert_int_equal(st.st_mode & 07777, 0444);
 }
 
+/*
+ * A chmod through the held inode between the removal's new key and its
+ * forget (engine_event(): hmfs_inc_gone(), then hmfs_forget_block_attrs()):
+ * made on the entry the forget hands over, not on one the handover then
+ * replaced
+ */
+static void test_held_node_setattr_before_forget(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t addr = 64ULL << 30;
+	struct stat st, attr = { .st_mode = 0640 };
+	struct hmfs_node n, held;
+	unsigned long kept = ctx->nr_iattr;
+	uint64_t key;
+
+	block_with_attrs(ctx, addr, &n);
+	assert_int_equal(hotmem_offline_and_remove_memory(ctx->hm, addr, ctx->block_size), 0);
+	key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, 512);
+	assert_int_equal(hmfs_node_get_held(ctx, n.ino, &held), 0);
+	assert_true(held.removed);
+	assert_int_equal(hmfs_setattr_node(ctx, &held, &attr, FUSE_SET_ATTR_MODE), 0);
+	hmfs_forget_block_attrs(ctx, 512, key);
+	hmfs_stat(ctx, &held, &st);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_uid, 7);
+	assert_int_equal(ctx->nr_iattr, kept);
+}
+
 /* a removed block's node, held, changed and read while other removals hand theirs over */
 struct orphan_user {
 	struct hmfs_ctx *ctx;
@@ -850,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_held_node_keeps_its_attrs),
 		cmocka_unit_test(test_held_node_attrs_threads),
 		cmocka_unit_test(test_held_node_attrs_bounded),
+		cmocka_unit_test(test_held_node_setattr_before_forget),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }
