@@ -13,6 +13,7 @@ the TAP tests to check with grep:
                                 64 PREPARE_ONLINE, 128 FINISH_OFFLINE: the
                                 schema's bits on 6.1 and 6.12 alike)
   isolated=N                    test_pages_isolated events
+  isolated_ok=N                 of them with ret 0 (isolated)
   memmap=NR ...                 mhp_init_memmap_on_memory exits: vmemmap pages
   online_offset=PAGES ...       online_pages start - block start
   sections=BLOCK:NR:RET ...      sparse_add_section exits (6.12: one per section)
@@ -22,6 +23,7 @@ the TAP tests to check with grep:
   altmaps_blocks=NR/RET ...     create_altmaps_and_memory_blocks exits (6.12)
   block_devices=NR:VMEMMAP ...  create_memory_block_devices exits
   supports=RET ...              mhp_supports_memmap_on_memory exits
+  removed=BLOCK:NR:RET ...      try_remove_memory exits
   memtotal_STEP=KB              MemTotal change from "boot"
   memfree_STEP=KB               MemFree change from "boot"
 """
@@ -63,6 +65,8 @@ def main(path):
     print("notify=" + " ".join("%d:%d" % (e["extra"], e["ret"])
                                for e in ex if e["ev"] == "memory_notify"))
     print("isolated=%d" % sum(1 for e in evs if e["ev"] == "test_pages_isolated"))
+    print("isolated_ok=%d" % sum(1 for e in evs
+                                 if e["ev"] == "test_pages_isolated" and e.get("ret") == 0))
     def exits(name):
         return [e for e in ex if e["ev"] == name]
 
@@ -77,6 +81,8 @@ def main(path):
     print("block_devices=" + " ".join("%d:%d" % (e["nr_pages"], e["extra"])
                                       for e in exits("create_memory_block_devices")))
     print("supports=" + " ".join(str(e["ret"]) for e in exits("mhp_supports_memmap_on_memory")))
+    print("removed=" + " ".join("%d:%d:%d" % (blk(e), e["nr_pages"], e["ret"])
+                                for e in exits("try_remove_memory")))
     print("memmap=" + " ".join(str(e["nr_pages"]) for e in ex
                                if e["ev"] == "mhp_init_memmap_on_memory"))
     print("online_offset=" + " ".join(
