@@ -19,36 +19,7 @@
 #
 # Artifacts (traces, console logs, compare output): $HOTMEM_BUILD/tests/kernel/.
 set -u
-SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-B=${HOTMEM_BUILD:-$SRC/build}
-HERE=$SRC/tests/kernel
-OUT=$B/tests/kernel
-n=0
-fails=0
-
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {	# cond description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
-skipn() { local k=$1; shift; for _ in $(seq "$k"); do skip "$@"; done; }
-diag() { sed 's/^/# /'; }
-fact() { grep "^$2=" "$1.facts" | head -1 | cut -d= -f2-; }
-is() {	# got expected description
-	[ "$1" = "$2" ]; ok $? "$3"
-	[ "$1" = "$2" ] || echo "# got '$1', expected '$2'"
-}
-has() {	# file description pattern...: every fixed string in the file
-	local f=$1 d=$2 p miss=
-	shift 2
-	for p in "$@"; do grep -qF -- "$p" "$f" || miss="$miss '$p'"; done
-	[ -z "$miss" ]; ok $? "$d"
-	[ -z "$miss" ] || echo "# missing from $f:$miss"
-}
-guest_kernel() {	# cache-name: the newest vmlinuz unpacked there
-	ls "$HERE/cache/$1/boot"/vmlinuz-* 2>/dev/null | sort -V | tail -1
-}
+. "$(dirname "$0")/tap.sh"
 
 command -v qemu-system-x86_64 >/dev/null ||
 	skip_all "qemu-system-x86_64 missing (scripts/deps/bpf-test.list: apt-get install qemu-system-x86)"
@@ -56,12 +27,7 @@ K612=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
 K61=${HOTMEM_GUEST_KERNEL_61:-$(guest_kernel linux-6.1)}
 [ -r "$K612" ] || [ -r "$K61" ] ||
 	skip_all "no guest kernel in $HERE/cache (scripts/deps.sh check fetches Debian's 6.12 and 6.1 there: apt-get download + dpkg -x)"
-command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q statically ||
-	skip_all "no static busybox (apt-get install busybox-static)"
-command -v cpio >/dev/null || skip_all "cpio missing"
-command -v python3 >/dev/null || skip_all "python3 missing"
-[ -x "$B/hotmem-trace-static" ] && [ -x "$B/hotmem-trace" ] ||
-	skip_all "hotmem-trace not built ($B/hotmem-trace-static): run make"
+need_guest_tools
 
 echo "1..46"
 mkdir -p "$OUT"

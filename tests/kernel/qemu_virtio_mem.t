@@ -27,48 +27,20 @@
 # Artifacts: $HOTMEM_BUILD/tests/kernel/vmem-* (console log, trace,
 # dmesg lines, steps, compare output).
 set -u
-SRC=${HOTMEM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-B=${HOTMEM_BUILD:-$SRC/build}
-HERE=$SRC/tests/kernel
-OUT=$B/tests/kernel
-n=0
-fails=0
-
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {	# cond description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-# a difference the engine is known to have: "not ok # TODO" while it is there
-todo() {	# cond description why
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2 # TODO $3"; else echo "not ok $n - $2 # TODO $3"; fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
-diag() { sed 's/^/# /'; }
-fact() { grep "^$2=" "$1.facts" | head -1 | cut -d= -f2-; }
-is() {	# got expected description
-	[ "$1" = "$2" ]; ok $? "$3"
-	[ "$1" = "$2" ] || echo "# got '$1', expected '$2'"
-}
+. "$(dirname "$0")/tap.sh"
 step_line() { grep "^$2 $3:" "$1" | head -1 | cut -d: -f2- | sed 's/^ //'; }	# steps-file BLOCKS|PLUGGED sizeN
 
 command -v qemu-system-x86_64 >/dev/null ||
 	skip_all "qemu-system-x86_64 missing (scripts/deps/bpf-test.list: apt-get install qemu-system-x86)"
 qemu-system-x86_64 -device help 2>/dev/null | grep -q '"virtio-mem-pci"' ||
 	skip_all "this QEMU has no virtio-mem-pci device"
-K=${HOTMEM_GUEST_KERNEL_612:-$(ls "$HERE/cache/linux-6.12/boot"/vmlinuz-* 2>/dev/null | sort -V | tail -1)}
+K=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
 [ -r "$K" ] ||
 	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check: apt-get download + dpkg -x)"
 KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.ko.xz 2>/dev/null | tail -1)
 [ -r "$KO" ] || skip_all "no virtio_mem.ko.xz next to the 6.12 guest kernel ($HERE/cache/linux-6.12/lib/modules)"
 command -v xz >/dev/null || skip_all "xz missing (the guest's module is xz-compressed)"
-command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q statically ||
-	skip_all "no static busybox (apt-get install busybox-static)"
-command -v cpio >/dev/null || skip_all "cpio missing"
-command -v python3 >/dev/null || skip_all "python3 missing"
-[ -x "$B/hotmem-trace-static" ] && [ -x "$B/hotmem-trace" ] ||
-	skip_all "hotmem-trace not built ($B/hotmem-trace-static): run make"
+need_guest_tools
 
 echo "1..25"
 mkdir -p "$OUT"

@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -103,6 +104,25 @@ class Guest:
             pass
         os.rmdir(self.tmp)
         return False
+
+
+def guest_console(g, out, on_line):
+    """The console of the Guest @g until it ends: the guest's "HMT " lines
+    (its records) to the file @out, its "GUEST..." lines to stderr as TAP
+    comments, every line to @on_line(line).  True when the guest said
+    GUEST-DONE; the run's time on stderr."""
+    done = False
+    for line in g.lines():
+        if line.startswith("HMT "):
+            out.write(line[4:] + "\n")
+        elif line.startswith("GUEST") and not line.startswith("GUEST-DONE"):
+            print("# " + line, file=sys.stderr)
+        on_line(line)
+        if line.startswith("GUEST-DONE"):
+            done = True
+    print("# guest run %.1f s, %s" % (g.elapsed(), "done" if done else "NOT done"),
+          file=sys.stderr)
+    return done
 
 
 def capture(qemu_args, append, prefix, on_line):

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Guest  # noqa: E402
+from qmp import Guest, guest_console  # noqa: E402
 
 
 def hotplug(q, sizes_mib):
@@ -41,21 +41,14 @@ def main():
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
            "-m", "512M,slots=4,maxmem=4G", "-nographic", "-no-reboot",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
-    done = False
     with open(a.log, "w") as log, open(a.out, "w") as out, \
             Guest(cmd, log, a.timeout, prefix="hmt-qemu-") as g:
         log.write("# %s\n" % " ".join(g.cmd))
-        for line in g.lines():
-            if line.startswith("HMT "):
-                out.write(line[4:] + "\n")
-            elif line.startswith("GUEST") and not line.startswith("GUEST-DONE"):
-                print("# " + line, file=sys.stderr)
+
+        def on_line(line):
             if line.startswith("READY-FOR-HOTPLUG"):
                 hotplug(g.qmp(timeout=30, log=log), [int(x) for x in a.dimms.split(",")])
-            if line.startswith("GUEST-DONE"):
-                done = True
-        print("# guest run %.1f s, %s" % (g.elapsed(), "done" if done else "NOT done"),
-              file=sys.stderr)
+        done = guest_console(g, out, on_line)
     return 0 if done else 1
 
 

@@ -19,7 +19,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Guest  # noqa: E402
+from qmp import Guest, guest_console  # noqa: E402
 
 VM = "/machine/peripheral/vm0"
 
@@ -44,37 +44,28 @@ def main():
            "-object", "memory-backend-ram,id=vmem0,size=%dM" % a.region,
            "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=0",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
-    done = False
     with open(a.log, "w") as log, open(a.out + ".jsonl", "w") as out, \
             open(a.out + ".dmesg", "w") as dmesg, open(a.out + ".steps", "w") as steps, \
             Guest(cmd, log, a.timeout, prefix="hmv-qemu-") as g:
         log.write("# %s\n" % " ".join(g.cmd))
-        for line in g.lines():
-            if line.startswith("HMT "):
-                out.write(line[4:] + "\n")
-            elif line.startswith("HMD "):
+
+        def on_line(line):
+            if line.startswith("HMD "):
                 dmesg.write(line[4:] + "\n")
-            elif line.startswith("GUEST") and not line.startswith("GUEST-DONE"):
-                print("# " + line, file=sys.stderr)
-                if line.startswith("GUEST: BLOCKS "):
-                    steps.write(line[len("GUEST: "):] + "\n")
-            if line.startswith("VMEM-RESIZE "):
-                mib = int(line.split()[1])
+            elif line.startswith("GUEST: BLOCKS "):
+                steps.write(line[len("GUEST: "):] + "\n")
+            elif line.startswith("VMEM-RESIZE "):
                 q = g.qmp(timeout=30, log=log)
                 if not steps.tell():
                     for d in q.cmd("query-memory-devices"):
                         print("# qmp query-memory-devices: %s" % json.dumps(d, sort_keys=True),
                               file=sys.stderr)
-                q.cmd("qom-set", path=VM, property="requested-size", value=mib << 20)
-            if line.startswith("VMEM-STEP-DONE "):
-                mib = int(line.split()[1])
+                q.cmd("qom-set", path=VM, property="requested-size", value=int(line.split()[1]) << 20)
+            elif line.startswith("VMEM-STEP-DONE "):
                 size = g.qmp(timeout=30, log=log).cmd("qom-get", path=VM, property="size")
-                steps.write("PLUGGED size%d: %d\n" % (mib, size))
+                steps.write("PLUGGED size%d: %d\n" % (int(line.split()[1]), size))
                 steps.flush()
-            if line.startswith("GUEST-DONE"):
-                done = True
-        print("# guest run %.1f s, %s" % (g.elapsed(), "done" if done else "NOT done"),
-              file=sys.stderr)
+        done = guest_console(g, out, on_line)
     return 0 if done else 1
 
 
