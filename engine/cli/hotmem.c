@@ -343,7 +343,9 @@ static const struct {
 	{ "offline", 1, 2, "offline BLOCK [timeout=MS]",
 	  "offline_pages()'s loop; SIGINT or the timeout ends it (-EINTR)", cmd_offline },
 	{ "alloc", 2, 3, "alloc movable|unmovable|pinned COUNT [node=N]", "workload pages", cmd_alloc },
-	{ "freeall", 0, 0, "freeall", "free the workload", cmd_freeall },
+	{ "free-all", 0, 0, "free-all", "free the workload (hotmemctl's word)", cmd_freeall },
+	/* the name it had: still taken, no longer listed */
+	{ "freeall", 0, 0, NULL, NULL, cmd_freeall },
 	{ "hugetlb", 1, 2, "hugetlb COUNT [node=N]", "grow the HugeTLB pool", cmd_hugetlb },
 	{ "inject", 2, 2, "inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO", "notifier error", cmd_inject },
 	{ "blocks", 0, 0, "blocks", "every block: state, node, valid_zones", cmd_blocks },
@@ -367,7 +369,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "script commands (one a line, # comments; a malformed one is -22, nothing done):\n", f);
 	for (size_t i = 0; i < sizeof(script_cmds) / sizeof(script_cmds[0]); i++)
-		fprintf(f, "  %-52s %s\n", script_cmds[i].syntax, script_cmds[i].help);
+		if (script_cmds[i].syntax)
+			fprintf(f, "  %-52s %s\n", script_cmds[i].syntax, script_cmds[i].help);
 }
 
 /* One command a line; the kernel's errno, -EINVAL for a line no command takes. */

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..24"
+echo "1..27"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 24); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 27); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -64,6 +64,11 @@ out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" "alloc pin
 expect "pinned Movable block: offline ends in EINTR at the signal" "> offline 32 timeout=200 = -4 Interrupted" "$out"
 expect "pinned Movable block: still online in Movable after EINTR" "memory32 .*online +node0 Movable" "$out"
 expect "pinned Movable block: goes offline once unpinned" "^> offline 32 = 0" "$out"
+# free-all, hotmemctl's word (usereye 16); freeall, the old one, still taken
+out=$(printf '%s\n' "alloc movable 10" "free-all" "alloc movable 5" "freeall" | "$HM" run - 2>&1)
+expect "free-all frees the workload" "^freed 10$" "$out"
+expect "freeall too" "^freed 5$" "$out"
+expect "usage lists free-all" "free-all .*free the workload" "$("$HM" --help 2>&1)"
 
 # a living kernel: the first Normal block fails, explain and dmesg say why
 out=$(printf '%s\n' "add 0x100000000 256M" "online 32" "online 33 online_movable" "offline 33" \

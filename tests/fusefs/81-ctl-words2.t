@@ -50,7 +50,7 @@ out=$(ctl online 0 2>&1)
 is "$?:$out" "1:hotmemctl: error: memory0: online failed: Invalid argument (already online)" \
 	"online of boot memory: EINVAL (already online)"
 ctl alloc movable 10 >/dev/null && out=$(ctl freeall) && is "$out" "freed 10 pages (40K)" \
-	"freeall (the engine CLI's spelling): free-all"
+	"freeall (hotmem run's old word): free-all"
 stop_fs
 
 # 10. virtio-mem-pci: memaddr=, addr= refused; 8. set-size in words
