@@ -17,13 +17,18 @@
 /* the most blocks a map takes (64 TiB of 4 MiB blocks): a bad reply is refused */
 #define MAX_BLOCKS (1ULL << 24)
 
+/* the SVG pattern that fills holes (svg_defs()) */
+#define HOLE_PATTERN "hole"
+#define HOLE_STROKE "#8c8c8c"
+
 static const struct {
 	char glyph;
 	const char *name;
 	int ansi_bg; /* 256-colour background, -1: none */
 	const char *fill; /* SVG; the zones' are svg.c's, shared with hotmem-trace */
 } classes[HMFS_MAP_NR_CLASS] = {
-	[HMFS_MAP_HOLE] = { '.', "hole (no memory)", -1, "#f4f4f4" },
+	/* hatched grey with a border: a white or pale cell vanishes on the page */
+	[HMFS_MAP_HOLE] = { '.', "hole (no memory)", -1, "url(#" HOLE_PATTERN ")" },
 	[HMFS_MAP_UNPLUGGED] = { '-', "device range, not plugged", -1, "#ffffff" },
 	[HMFS_MAP_OFFLINE] = { 'o', "offline", 250, HMU_SVG_OFFLINE_FILL },
 	[HMFS_MAP_DMA] = { 'D', "online DMA", 33, NULL },
@@ -39,9 +44,12 @@ static const char *class_fill(enum hmfs_map_class c)
 	return classes[c].fill ? classes[c].fill : hmu_svg_zone_fill(c - HMFS_MAP_DMA);
 }
 
-/* devices by index: the letter and colour that mark their cells */
-static const char *const dev_fill[] = { "#d62728", "#3949ab", "#00897b", "#8c564b",
-					"#e377c2", "#7f7f7f" };
+/*
+ * devices by index: the colour of the bar under their cells; none of the
+ * zones' (svg.c) and no red, which is hotmem-trace timeline's "failed"
+ */
+static const char *const dev_fill[] = { "#3949ab", "#00897b", "#8c564b", "#827717",
+					"#e377c2", "#546e7a" };
 #define NR_DEV_FILL (sizeof(dev_fill) / sizeof(dev_fill[0]))
 
 static char dev_letter(int i)
@@ -384,6 +392,21 @@ static int row_h(const struct hmfs_map *m)
 	return CELL + (m->nr_nodes > 1 ? 36 : 24);
 }
 
+/* a cell's border: holes and unplugged device ranges are outlined */
+static const char *class_stroke(enum hmfs_map_class c)
+{
+	return c == HMFS_MAP_HOLE ? HOLE_STROKE : c == HMFS_MAP_UNPLUGGED ? "#999999" : NULL;
+}
+
+/* the hole's hatching: grey diagonals on white */
+static void svg_defs(FILE *f)
+{
+	fprintf(f, "<defs><pattern id=\"%s\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\""
+		   " patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#ffffff\"/>"
+		   "<rect width=\"1.6\" height=\"4\" fill=\"%s\"/></pattern></defs>\n",
+		HOLE_PATTERN, HOLE_STROKE);
+}
+
 static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, double y)
 {
 	enum hmfs_map_class cls = hmfs_map_cell(m, c);
@@ -397,8 +420,7 @@ static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, do
 		      classes[cls].name, d >= 0 ? "; device " : "", d >= 0 ? m->devs[d].id : "");
 	if (m->nr_nodes > 1 && hmfs_map_cell_node(m, c) >= 0)
 		snprintf(tip + n, sizeof(tip) - n, "; node %d", hmfs_map_cell_node(m, c));
-	hmu_svg_rect(f, x, y, CELL, CELL, class_fill(cls),
-		     cls == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, tip);
+	hmu_svg_rect(f, x, y, CELL, CELL, class_fill(cls), class_stroke(cls), tip);
 	if (m->nr_nodes > 1 && hmfs_map_cell_node(m, c) >= 0 &&
 	    (c % m->cols == 0 || hmfs_map_cell_node(m, c - 1) != hmfs_map_cell_node(m, c))) {
 		snprintf(tip, sizeof(tip), "node %d", hmfs_map_cell_node(m, c));
@@ -432,8 +454,7 @@ static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
 		if (!m->count[c])
 			continue;
-		hmu_svg_rect(f, LEFT, y - CELL + 3, CELL, CELL, class_fill(c),
-			     c == HMFS_MAP_UNPLUGGED ? "#999999" : NULL, NULL);
+		hmu_svg_rect(f, LEFT, y - CELL + 3, CELL, CELL, class_fill(c), class_stroke(c), NULL);
 		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", classes[c].name);
 		snprintf(line, sizeof(line), "%" PRIu64 " block%s", m->count[c],
 			 m->count[c] == 1 ? "" : "s");
@@ -483,6 +504,7 @@ int hmfs_map_svg(const struct hmfs_map *m, FILE *f)
 		 m->block_size * m->nr_blocks - 1, all, m->nr_blocks, m->nr_blocks == 1 ? "" : "s",
 		 bs, cell, m->group, m->group == 1 ? "" : "s");
 	hmu_svg_begin(f, width, height, title);
+	svg_defs(f);
 	hmu_svg_text(f, 10, 24, 15, "start", "#000000", title);
 	svg_ticks(m, f);
 	for (uint64_t row = 0; row < rows; row++) {

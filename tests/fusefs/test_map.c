@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "map.h"
+#include "uapi/svg.h"
 
 /*
  * The default machine (1 GiB of RAM at 0, 128 MiB blocks) with a 1 GiB
@@ -128,6 +129,22 @@ static void test_svg(void **state)
 	free(t);
 }
 
+/* holes hatched and outlined (a pale fill vanished on white); no red, the timeline's "failed" */
+static void test_svg_colours(void **state)
+{
+	char *t = render(true);
+	char want[64];
+
+	assert_non_null(strstr(t, "<defs><pattern id=\"hole\""));
+	assert_int_equal(count(t, "fill=\"url(#hole)\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"><title>block"), 24);
+	assert_int_equal(count(t, "#f4f4f4"), 0);
+	/* the legend's hole swatch too */
+	assert_int_equal(count(t, "fill=\"url(#hole)\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"/>"), 1);
+	snprintf(want, sizeof(want), "\"%s\"", HMU_SVG_ERROR_FILL);
+	assert_int_equal(count(t, want), 0);
+	free(t);
+}
+
 /* 32768 blocks (4 TiB of 128 MiB blocks): cells of 32 blocks */
 static void test_big_machine_groups(void **state)
 {
@@ -172,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_blocks_per_class),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_svg_colours),
 		cmocka_unit_test(test_big_machine_groups),
 		cmocka_unit_test(test_not_a_status),
 	};
