@@ -470,19 +470,14 @@ static int iattr_change(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
 	return hmfs_change(ctx, &ch, NULL, 0);
 }
 
-/*
- * A removed node's (an inode held across the removal): kernfs_iop_setattr()
- * asks for no active reference, and its orphan keeps it -- no change of
- * the machine (orphan_adopt())
- */
+static int iattr_change_held(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c);
+
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set)
 {
 	struct hmfs_iattr_change c = { .op = HMFS_IA_SETATTR, .n = n, .attr = attr, .to_set = to_set };
 
-	if (n->removed)
-		return setattr_apply(ctx, n, attr, to_set);
-	return iattr_change(ctx, &c);
+	return iattr_change_held(ctx, &c);
 }
 
 /* what a removal takes (iattr_forget()): its object's entries, or those of its memory's firmware map */
@@ -777,10 +772,7 @@ int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 		return ret;
 	if (has_prefix(name, XATTR_USER_PREFIX))
 		return -EOPNOTSUPP;
-	/* kernfs_vfs_xattr_set() asks for no active reference either: a removed node's orphan */
-	if (n->removed)
-		return xattr_apply(ctx, n, name, value, size, flags);
-	return iattr_change(ctx, &c);
+	return iattr_change_held(ctx, &c);
 }
 
 /*
@@ -788,8 +780,8 @@ int hmfs_xattr_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
  * removal and is applied after it (each under change_lock in turn), maybe
  * after the removal's hmfs_forget_block_attrs(): an entry made now for the
  * gone incarnation would never go.  kernfs keeps a removed node's iattrs
- * until the node is freed; here the node is gone for lookups already
- * (ENOENT), and its change with it.
+ * until the node is freed: the change is ENOENT, no change of the machine,
+ * and iattr_change_held() makes it on the orphan.
  */
 static int iattr_node_there(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 {
@@ -798,12 +790,9 @@ static int iattr_node_there(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 	return hmfs_node_get(ctx, n->ino, &now) ? -ENOENT : 0;
 }
 
-int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
+/* @c made on its node's entry, a live node's or a removed one's orphan */
+static int iattr_apply_op(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
 {
-	int ret = iattr_node_there(ctx, c->n);
-
-	if (ret)
-		return ret;
 	switch (c->op) {
 	case HMFS_IA_SETATTR:
 		return setattr_apply(ctx, c->n, c->attr, c->to_set);
@@ -813,6 +802,35 @@ int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
 		return pm_runtime_apply(ctx, c->n, c->forbid);
 	}
 	return -EINVAL;
+}
+
+int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
+{
+	int ret = iattr_node_there(ctx, c->n);
+
+	return ret ? ret : iattr_apply_op(ctx, c);
+}
+
+/*
+ * @c through an inode.  A live node's is a change of the machine.  A
+ * removed node's -- an inode held across the removal: kernfs_iop_setattr()
+ * and kernfs_vfs_xattr_set() ask for no active reference -- is made on its
+ * orphan, no change of the machine (orphan_adopt()); and so is one whose
+ * node went while it waited for change_lock (iattr_node_there()).
+ */
+static int iattr_change_held(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c)
+{
+	struct hmfs_iattr_change held = *c;
+	struct hmfs_node n;
+	int ret;
+
+	if (c->n->removed)
+		return iattr_apply_op(ctx, c);
+	ret = iattr_change(ctx, c);
+	if (ret != -ENOENT || hmfs_node_get_held(ctx, c->n->ino, &n) || !n.removed)
+		return ret;
+	held.n = &n;
+	return iattr_apply_op(ctx, &held);
 }
 
 /* simple_xattr_get(): the size with @size 0, -ERANGE when it does not fit */

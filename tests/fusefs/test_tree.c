@@ -595,6 +595,23 @@ static void test_held_node_attrs_bounded(void **state)
 }
 
 /*
+ * Removed node @ino, held: block_with_attrs()'s owner, chmodded 0640 since;
+ * the live table's count @kept, as before the block came
+ */
+static void held_chmodded_0640(struct hmfs_ctx *ctx, uint64_t ino, unsigned long kept)
+{
+	struct hmfs_node held;
+	struct stat st;
+
+	assert_int_equal(hmfs_node_get_held(ctx, ino, &held), 0);
+	assert_true(held.removed);
+	hmfs_stat(ctx, &held, &st);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_uid, 7);
+	assert_int_equal(ctx->nr_iattr, kept);
+}
+
+/*
  * A chmod through the held inode between the removal's new key and its
  * forget (engine_event(): hmfs_inc_gone(), then hmfs_forget_block_attrs()):
  * made on the entry the forget hands over, not on one the handover then
@@ -604,7 +621,7 @@ static void test_held_node_setattr_before_forget(void **state)
 {
 	struct hmfs_ctx *ctx = *state;
 	uint64_t addr = 64ULL << 30;
-	struct stat st, attr = { .st_mode = 0640 };
+	struct stat attr = { .st_mode = 0640 };
 	struct hmfs_node n, held;
 	unsigned long kept = ctx->nr_iattr;
 	uint64_t key;
@@ -616,10 +633,30 @@ static void test_held_node_setattr_before_forget(void **state)
 	assert_true(held.removed);
 	assert_int_equal(hmfs_setattr_node(ctx, &held, &attr, FUSE_SET_ATTR_MODE), 0);
 	hmfs_forget_block_attrs(ctx, 512, key);
-	hmfs_stat(ctx, &held, &st);
-	assert_int_equal(st.st_mode & 07777, 0640);
-	assert_int_equal(st.st_uid, 7);
-	assert_int_equal(ctx->nr_iattr, kept);
+	held_chmodded_0640(ctx, n.ino, kept);
+}
+
+/*
+ * A chmod that found its node live and runs after the removal (it waited
+ * for change_lock): the kernel's is on the node its inode holds, the
+ * removed one -- made on the orphan, no change of the machine (it was
+ * ENOENT).  Without the removal's new key (test_setattr_after_removal: no
+ * removed node to hold) it stays ENOENT.
+ */
+static void test_setattr_waited_across_removal(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t addr = 64ULL << 30;
+	struct stat attr = { .st_mode = 0640 };
+	struct hmfs_node n;
+	unsigned long kept = ctx->nr_iattr;
+
+	block_with_attrs(ctx, addr, &n);
+	remove_block(ctx, 512, addr);
+	assert_false(n.removed);
+	assert_int_equal(hmfs_setattr_node(ctx, &n, &attr, FUSE_SET_ATTR_MODE), 0);
+	assert_int_equal(hmfs_xattr_set(ctx, &n, "security.z", "3", 1, 0), 0);
+	held_chmodded_0640(ctx, n.ino, kept);
 }
 
 /* a removed block's node, held, changed and read while other removals hand theirs over */
@@ -879,6 +916,7 @@ int main(void)
 		cmocka_unit_test(test_held_node_attrs_threads),
 		cmocka_unit_test(test_held_node_attrs_bounded),
 		cmocka_unit_test(test_held_node_setattr_before_forget),
+		cmocka_unit_test(test_setattr_waited_across_removal),
 	};
 	return cmocka_run_group_tests_name("fusefs_tree", tests, setup, teardown);
 }
