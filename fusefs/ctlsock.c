@@ -58,6 +58,9 @@ static int send_wait(struct hmfs_ctx *ctx, int fd)
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
+	if (!n)
+		fprintf(stderr, "hotmemfs: control: a client read no reply for %d ms while "
+				"hotmemfs stops: hanging up on it\n", CTL_STOP_SEND_MS);
 	return n ? 0 : -ETIMEDOUT;
 }
 
@@ -589,6 +592,7 @@ static void *conn_main(void *arg)
 			struct hmfs_ctl_follow f = { false, false };
 			struct hmfs_sub *sub = NULL;
 			json_object *req, *reply;
+			int sent;
 
 			switch (hmfs_ctl_read(&r, buf, (size_t)n, &off, &req)) {
 			case HMFS_CTL_MORE:
@@ -612,12 +616,20 @@ static void *conn_main(void *arg)
 					reply = hmfs_ctl_error("GenericError",
 							       "cannot follow events: out of memory");
 				}
-				send_json(c->ctx, c->fd, reply);
+				sent = send_json(c->ctx, c->fd, reply);
 				json_object_put(reply);
 				if (sub) {
 					follow(c->ctx, sub);
 					goto out;
 				}
+				/*
+				 * A reply not sent (its client gone, or not reading
+				 * while we stop: CTL_STOP_SEND_MS) ends the connection:
+				 * the next reply, or "hotmemfs is stopping", would wait
+				 * as long again for nothing (review10 D5).
+				 */
+				if (sent)
+					goto out;
 				continue;
 			}
 			break; /* need more bytes */

@@ -6,7 +6,8 @@
 # 38/39), which does not wake a sender, and then waited for every
 # connection for good -- with the session loop already gone, so every
 # lookup on the still-mounted tree hung too.  Now a reply that makes no
-# progress for a while once stopping began is given up.
+# progress for a while once stopping began is given up, and with it the
+# connection.
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
@@ -50,6 +51,10 @@ if kill -0 "$FS_PID" 2>/dev/null; then
 fi
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null
 tap_ok $((!$?)) "... and its tree is unmounted"
+# one reply given up, then the connection ends: its "hotmemfs is stopping"
+# error waited CTL_STOP_SEND_MS again for the same client (review10 D5)
+is "$(grep -c "control: a client read no reply" "$TMP/hotmemfs.log")" 1 \
+	"... giving up on that client once, not once a reply"
 kill "$HOG" 2>/dev/null
 for _ in $(seq 200); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.05; done
 end_fs_stopped
