@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +34,13 @@
 #define FUSERMOUNT_WAIT_MS 10000
 
 extern char **environ;
+
+/* a mount, as statx() tells it (mount_ident_of()) */
+struct mount_ident {
+	bool known, unique; /* unique: the id is 6.8's STATX_MNT_ID_UNIQUE */
+	unsigned long long id;
+	dev_t dev;
+};
 
 struct opts {
 	const char *mountpoint;
@@ -399,10 +408,111 @@ static int refuse_live_socket(const char *path)
 	return ret;
 }
 
-static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
+/* 6.8's unique mount id (never reused); older kernels answer STATX_MNT_ID only */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+
+/*
+ * The mount @path names now (the topmost at it): its id and device.
+ * AT_STATX_DONT_SYNC: fuse answers from the inode it has, it sends no
+ * request -- ours may have nobody reading /dev/fuse any more (the stop),
+ * and a dead one's would wait for nobody.
+ */
+static int mount_ident_of(const char *path, struct mount_ident *m)
+{
+	struct statx stx;
+
+	if (!path[0])
+		return -ENOENT;
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT,
+		  STATX_MNT_ID | STATX_MNT_ID_UNIQUE, &stx))
+		return -errno;
+	if (!(stx.stx_mask & (STATX_MNT_ID | STATX_MNT_ID_UNIQUE)))
+		return -ENOSYS; /* before 5.8 */
+	*m = (struct mount_ident){ .known = true,
+				   .id = stx.stx_mnt_id,
+				   .unique = stx.stx_mask & STATX_MNT_ID_UNIQUE,
+				   .dev = makedev(stx.stx_dev_major, stx.stx_dev_minor) };
+	return 0;
+}
+
+/*
+ * @path still names @ours.  Not once it was unmounted from outside
+ * (umount, fusermount3 -u: the session ends by itself) or something was
+ * mounted over it: then the path names another filesystem -- the one
+ * hotmemfs was mounted over, say -- and a detach by path would take
+ * that one off (review10 D1).  Unknown (no STATX_MNT_ID): ours.
+ */
+static bool mount_still_ours(const char *path, const struct mount_ident *ours)
+{
+	struct mount_ident now;
+
+	if (!ours->known)
+		return true;
+	return !mount_ident_of(path, &now) && now.unique == ours->unique && now.id == ours->id &&
+	       now.dev == ours->dev;
+}
+
+/*
+ * /proc/self/mountinfo's filesystem type ("fuse.hotmemfs") of the mount
+ * @path names now, into @type: -ENOENT, not found.
+ */
+static int mount_fstype(const char *path, char *type, size_t len)
+{
+	struct statx stx;
+	char *line = NULL;
+	size_t n = 0;
+	int ret = -ENOENT;
+	FILE *f;
+
+	/* the reusable id: mountinfo's first field */
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT, STATX_MNT_ID, &stx))
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return -ENOSYS;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	while (ret == -ENOENT && getline(&line, &n, f) > 0) {
+		unsigned long long id;
+		char *sep = strstr(line, " - "), *end;
+
+		if (sscanf(line, "%llu", &id) != 1 || id != stx.stx_mnt_id || !sep)
+			continue;
+		sep += 3;
+		end = sep + strcspn(sep, " \n");
+		snprintf(type, len, "%.*s", (int)(end - sep), sep);
+		ret = 0;
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * A second hotmemfs mounted over a running one's tree hides it without
+ * a word (usereye #14): refused, before anything (a state file) is made.
+ * A dead one's mount (statfs: ENOTCONN) is mount_fs()'s to detach.
+ */
+static int refuse_live_mount(const char *path)
+{
+	char type[64];
+	struct statfs sfs;
+
+	if (mount_fstype(path, type, sizeof(type)) || strcmp(type, "fuse.hotmemfs") ||
+	    statfs(path, &sfs))
+		return 0;
+	fprintf(stderr,
+		"hotmemfs: %s is the mount of a running hotmemfs\n"
+		"hotmemfs: refusing to mount over it; stop that one or choose another mountpoint\n",
+		path);
+	return -EBUSY;
+}
+
+static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found)
 {
 	char err[512] = "";
-	bool found;
 	int ret;
 
 	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
@@ -412,6 +522,9 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
 	ctx->attr_timeout = o->attr_timeout;
 	ctx->sync_background = o->sync_background;
+	ret = refuse_live_mount(o->mountpoint);
+	if (ret)
+		return ret;
 	if (o->state)
 		mkdir_parent(o->state);
 	if (ctx->ctl_path[0])
@@ -436,14 +549,14 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o)
 		ret = hmfs_tree_init(ctx);
 	if (ret)
 		return ret;
-	ret = hmfs_state_load(ctx, &found, err, sizeof(err));
+	ret = hmfs_state_load(ctx, found, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr,
 			"hotmemfs: %s\nhotmemfs: refusing to start; move the file away or start with --fresh\n",
 			err);
 		return ret;
 	}
-	if (found)
+	if (*found)
 		fprintf(stderr, "hotmemfs: restored the machine from %s\n", ctx->state_path);
 
 	ret = hmfs_uevent_sink_init(&ctx->sink, o->netns);
@@ -672,6 +785,15 @@ struct stopper {
 	/* under lock: */
 	bool loop_done, began, signalled, ender_started, gone_started, gone_done, said_stuck;
 	struct timespec deadline; /* the stop's, once it began */
+	/*
+	 * Held while the mount changes hands -- teardown's unmount, a detach
+	 * (stop_now(), stop_stuck()) -- so that no detach acts on the path
+	 * once teardown unmounted it: the path names what hotmemfs was
+	 * mounted over then (review10 D1).
+	 */
+	pthread_mutex_t mount_lock;
+	bool unmounted; /* under mount_lock: teardown's fuse_session_unmount() is done */
+	struct mount_ident mnt; /* ours: main's, right after the mount */
 };
 
 /* the kick only interrupts the read: no SA_RESTART */
@@ -706,6 +828,21 @@ static void __attribute__((noreturn)) exit_now(int status)
 	_exit(status);
 }
 
+/*
+ * Caller holds st->mount_lock, teardown has not unmounted: the tree
+ * detached, if the mountpoint still names it.
+ */
+static void detach_ours_locked(struct stopper *st)
+{
+	const char *mnt = st->ctx->mountpoint;
+
+	if (mount_still_ours(mnt, &st->mnt))
+		detach_mount(mnt);
+	else
+		fprintf(stderr, "hotmemfs: %s is no longer hotmemfs's mount (unmounted from "
+				"outside): not detaching what it names now\n", mnt);
+}
+
 static const char *stop_signal_name(int sig)
 {
 	return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
@@ -720,14 +857,22 @@ static const char *stop_signal_name(int sig)
  * until it comes out (it waits uninterruptibly), the mount is gone by
  * then.
  */
-static void stop_now(struct hmfs_ctx *ctx, int sig)
+static void stop_now(struct stopper *st, int sig)
 {
+	pthread_mutex_lock(&st->mount_lock);
+	if (st->unmounted) {
+		/* past every wait a second signal skips: what is left frees memory */
+		pthread_mutex_unlock(&st->mount_lock);
+		fprintf(stderr, "hotmemfs: %s: the tree is unmounted already; hotmemfs exits once "
+				"it has freed the machine\n", stop_signal_name(sig));
+		return;
+	}
 	fprintf(stderr,
 		"hotmemfs: second signal (%s): stopping without waiting for the notifier, "
 		"control commands or the final save\n",
 		stop_signal_name(sig));
-	detach_mount(ctx->mountpoint);
-	exit_now(1);
+	detach_ours_locked(st);
+	exit_now(1); /* mount_lock held: teardown's unmount never comes */
 }
 
 /* Caller holds st->lock: the stop's deadline starts with the stop */
@@ -834,8 +979,10 @@ static void stopper_take(struct stopper *st, int sig)
 		st->ender_started = !pthread_create(&st->ender, NULL, stopper_end_loop, st);
 	ender = st->ender_started;
 	pthread_mutex_unlock(&st->lock);
-	if (!first)
-		stop_now(st->ctx, sig);
+	if (!first) {
+		stop_now(st, sig);
+		return;
+	}
 	if (ended)
 		fprintf(stderr,
 			"hotmemfs: %s: the stop is under way already (the session ended by itself); "
@@ -846,16 +993,41 @@ static void stopper_take(struct stopper *st, int sig)
 		stopper_end_loop(st); /* no thread for it: here, a second signal waits */
 }
 
+/*
+ * STOP_WAKE is stopper_end()'s only when it comes from our own pid with
+ * a kernel-filled code: its pthread_kill() is a tgkill() (SI_USER on
+ * 6.18, SI_TKILL on older kernels), which carries the sender's real pid,
+ * and rt_tgsigqueueinfo() refuses those codes from another process
+ * (kernel/signal.c do_rt_tgsigqueueinfo()).  One from outside (kill -s
+ * RTMIN+2) ended the stopper, and every stop signal after it stayed
+ * blocked, never taken (review10 nit 4).
+ */
+static bool stop_woken(const siginfo_t *si)
+{
+	if ((si->si_code >= 0 || si->si_code == SI_TKILL) && si->si_pid == getpid())
+		return true;
+	fprintf(stderr, "hotmemfs: ignoring SIGRTMIN+%d from pid %ld: it is hotmemfs's own\n",
+		STOP_WAKE - SIGRTMIN, (long)si->si_pid);
+	return false;
+}
+
 static void *stopper_main(void *arg)
 {
 	struct stopper *st = arg;
+	siginfo_t si;
 	sigset_t set;
 	int sig;
 
 	stop_signals(&set);
-	while (!sigwait(&set, &sig) && sig != STOP_WAKE)
-		stopper_take(st, sig);
-	return NULL; /* stopper_end(): the stop is done */
+	for (;;) {
+		sig = sigwaitinfo(&set, &si);
+		if (sig < 0 && errno == EINTR)
+			continue;
+		if (sig < 0 || (sig == STOP_WAKE && stop_woken(&si)))
+			return NULL; /* stopper_end(): the stop is done */
+		if (sig != STOP_WAKE)
+			stopper_take(st, sig);
+	}
 }
 
 /* before anything may need it: teardown asks notifier_leave() always */
@@ -865,6 +1037,7 @@ static void stopper_init(struct stopper *st, struct hmfs_ctx *ctx, long wait_ms)
 
 	*st = (struct stopper){ .ctx = ctx, .wait_ms = wait_ms };
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_init(&st->mount_lock, NULL);
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
 	pthread_cond_init(&st->cond, &a);
@@ -900,7 +1073,7 @@ static void stopper_stop(struct stopper *st)
 				"connection aborted): stopping\n");
 }
 
-/* after teardown: a signal from now on waits, blocked, for our exit */
+/* after teardown's unmount: a signal from now on waits, blocked, for our exit */
 static void stopper_end(struct stopper *st)
 {
 	if (st->started) {
@@ -920,11 +1093,14 @@ static void stopper_end(struct stopper *st)
  * its events) or frees what it uses: the tree is detached -- nobody new
  * gets in -- and we exit 1.  The final save is done (main).
  */
-static void stop_stuck(struct hmfs_ctx *ctx)
+static void stop_stuck(struct stopper *st)
 {
+	struct hmfs_ctx *ctx = st->ctx;
+
 	fprintf(stderr, "hotmemfs: detaching %s and exiting without the notifier\n",
 		ctx->mountpoint[0] ? ctx->mountpoint : "the tree");
-	detach_mount(ctx->mountpoint);
+	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
+	detach_ours_locked(st);
 	if (ctx->ctl_started)
 		unlink(ctx->ctl_path);
 	exit_now(1);
@@ -935,7 +1111,7 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	/* first (the stopper did already, unless the loop ended by itself or never ran) */
 	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	if (!notifier_leave(st))
-		stop_stuck(ctx);
+		stop_stuck(st);
 	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
 	if (ctx->acpi_slots)
 		hmfs_acpi_hotplug_stop(ctx);
@@ -945,9 +1121,18 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 		struct fuse_session *se = ctx->se;
 
 		__atomic_store_n(&ctx->se, NULL, __ATOMIC_RELEASE);
+		pthread_mutex_lock(&st->mount_lock);
 		fuse_session_unmount(se);
+		st->unmounted = true;
+		pthread_mutex_unlock(&st->mount_lock);
 		fuse_session_destroy(se);
 	}
+	/*
+	 * The stop is past every wait a second signal skips (the notifier,
+	 * the control commands, the final save): what is left frees memory.
+	 * From here on a stop signal waits, blocked, for our exit.
+	 */
+	stopper_end(st);
 	/* a file still open when the session ended gets no RELEASE: its writer still held it */
 	hmfs_open_files_free(ctx);
 	/* no writer left: what the syncer still has to sync, and a compaction, need the engine */
@@ -965,6 +1150,7 @@ int main(int argc, char **argv)
 	struct fuse_session *se;
 	struct stopper st;
 	struct hmfs_ctx ctx;
+	bool restored = false;
 	struct opts o;
 	int ret;
 
@@ -974,7 +1160,7 @@ int main(int argc, char **argv)
 	stop_signals_block();
 	hmfs_ctx_init(&ctx);
 	stopper_init(&st, &ctx, o.stop_wait_ms);
-	ret = prepare(&ctx, &o);
+	ret = prepare(&ctx, &o, &restored);
 	if (ret)
 		goto out;
 	se = mount_fs(&ctx, &o);
@@ -987,15 +1173,20 @@ int main(int argc, char **argv)
 	__atomic_store_n(&ctx.se, se, __ATOMIC_RELEASE);
 	if (!realpath(o.mountpoint, ctx.mountpoint))
 		ctx.mountpoint[0] = '\0';
+	/* what a detach checks the mountpoint against (mount_still_ours()) */
+	mount_ident_of(ctx.mountpoint, &st.mnt);
 	ret = hmfs_ctl_start(&ctx);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));
 		goto out;
 	}
 	hmfs_state_save(&ctx);
-	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu blocks of 0x%llx), control %s\n",
+	/* the state file named always: the default one is the system's (usereye #14) */
+	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu blocks of 0x%llx), control %s, state %s%s\n",
 		ctx.profile, o.mountpoint, hotmem_nr_blocks(ctx.hm),
-		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off");
+		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off",
+		o.state ? o.state : "none",
+		!o.state ? "" : restored ? ": restored" : ": new");
 	ret = stopper_start(&st);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: cannot start the signal thread: %s\n", strerror(-ret));
@@ -1014,6 +1205,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
 out:
 	teardown(&ctx, &st);
-	stopper_end(&st);
 	return ret ? 1 : 0;
 }

@@ -1,0 +1,45 @@
+#!/bin/bash
+# The stopper's wake signal (SIGRTMIN+2: stopper_end() ends its wait with
+# it) sent from outside is ignored, and SIGTERM still stops hotmemfs.
+# It is blocked and waited for like the stop signals, and one from
+# `kill -s RTMIN+2` ended the stopper silently: every SIGTERM after it
+# stayed blocked, never taken (review10 nit 4).
+. "$(dirname "$0")/lib.sh"
+set -u
+require_env
+start_fs --state none
+tap_ok $? "hotmemfs mounts"
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+
+# shd_pending SIG: SIG is pending for the whole process (ShdPnd)
+shd_pending() {
+	local mask n
+	mask=$(awk '/^ShdPnd:/ { print $2 }' "/proc/$FS_PID/status")
+	n=$(kill -l "$1")
+	(( (0x$mask >> (n - 1)) & 1 ))
+}
+
+kill -s RTMIN+2 "$FS_PID"
+# taken (blocked in every thread, it stays pending until the stopper's sigwait takes it)
+for _ in $(seq 600); do shd_pending RTMIN+2 || break; sleep 0.05; done
+! shd_pending RTMIN+2
+tap_ok $? "SIGRTMIN+2 from outside: taken by hotmemfs's signal thread"
+log_says "ignoring SIGRTMIN\+2 from pid $$: it is hotmemfs's own"
+tap_ok $? "... which ignores it, saying so"
+kill -0 "$FS_PID" && findmnt -t fuse.hotmemfs "$MNT" >/dev/null
+tap_ok $? "... and hotmemfs runs on, mounted"
+
+kill -TERM "$FS_PID"
+wait_gone "$FS_PID" 30
+tap_ok $? "SIGTERM after it still stops hotmemfs"
+if kill -0 "$FS_PID" 2>/dev/null; then
+	grep -E '^(SigBlk|ShdPnd)' "/proc/$FS_PID/status" | sed 's/^/# /'
+	kill -9 "$FS_PID"
+fi
+wait_exit "$FS_PID" 30
+is "$?" 0 "... a clean stop (status 0)"
+FS_PID=
+unmounted 10
+tap_ok $? "... its tree unmounted"
+end_fs_stopped
+done_testing
