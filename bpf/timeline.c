@@ -20,6 +20,8 @@
 #define DEFAULT_BLOCK_PAGES 32768ULL /* 128 MiB */
 /* blocks a range may name before the trace is refused (1 TiB of 128 MiB) */
 #define MAX_RANGE_BLOCKS 8192ULL
+/* --cut-gaps without a value: longer than a step's own work, shorter than a script's pauses */
+#define DEFAULT_CUT_GAPS_MS 10.0
 
 static bool is_exit(const struct hmt_rec *r)
 {
@@ -218,8 +220,12 @@ static int replay(struct hmt_timeline *tl)
 			err = replay_one(tl, r, row, &rs[row]);
 		}
 	}
-	for (size_t i = 0; !err && i < tl->nr_blocks; i++)
+	/* what each block was left as: drawn on past the last event */
+	for (size_t i = 0, first = tl->nseg; !err && i < tl->nr_blocks; i++, first = tl->nseg) {
 		err = set_state(tl, i, &rs[i], HMT_TL_ABSENT, tl->t1 - tl->t0, -1);
+		for (; !err && first < tl->nseg; first++)
+			tl->seg[first].open = true;
+	}
 	free(rs);
 	return err;
 }
@@ -263,15 +269,157 @@ void hmt_timeline_free(struct hmt_timeline *tl)
 #define TOP 76
 #define ROW_H 18
 #define BAR_H 12
+/*
+ * the axis runs this fraction past the last event (then to a round tick);
+ * each block's final state is drawn that far past the trace's end
+ */
+#define TAIL_DIV 20
+#define TAIL_PX (PLOT_W / TAIL_DIV)
+
+/* a gap with no event (ns since the trace's first event) drawn cut to opts.cut_gaps */
+struct cut {
+	unsigned long long t0, t1;
+};
 
 struct panel {
 	const struct hmt_timeline *tl;
 	double x0; /* the plot's left edge */
+	unsigned long long end; /* drawn ns at the right edge */
+	unsigned long long keep; /* a cut gap's drawn length */
+	struct cut *cut;
+	size_t ncut;
+	unsigned long long cut_ns; /* time left out */
 };
+
+/* the gaps between successive event times longer than @keep, in order */
+static int find_cuts(struct panel *p, unsigned long long keep)
+{
+	const struct hmt_trace *t = p->tl->trace;
+	unsigned long long *ts;
+	size_t cap = 0;
+	int err = 0;
+
+	p->keep = keep;
+	if (!keep || t->nev < 2)
+		return 0;
+	ts = malloc(t->nev * sizeof(*ts));
+	if (!ts)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nev; i++)
+		ts[i] = t->ev[i].ts - p->tl->t0;
+	qsort(ts, t->nev, sizeof(*ts), cmp_ull);
+	for (size_t i = 1; !err && i < t->nev; i++) {
+		if (ts[i] - ts[i - 1] <= keep)
+			continue;
+		err = grow((void **)&p->cut, &cap, p->ncut, sizeof(*p->cut));
+		if (!err) {
+			p->cut[p->ncut++] = (struct cut){ ts[i - 1], ts[i] };
+			p->cut_ns += ts[i] - ts[i - 1] - keep;
+		}
+	}
+	free(ts);
+	return err;
+}
+
+/* trace time @t as drawn: every cut gap before it shortened to p->keep */
+static double drawn(const struct panel *p, unsigned long long t)
+{
+	double d = (double)t;
+
+	for (size_t i = 0; i < p->ncut && t > p->cut[i].t0; i++) {
+		double len = (double)(p->cut[i].t1 - p->cut[i].t0);
+
+		if (t >= p->cut[i].t1) {
+			d -= len - (double)p->keep;
+			continue;
+		}
+		d -= (double)(t - p->cut[i].t0) * (1 - (double)p->keep / len);
+		break;
+	}
+	return d;
+}
+
+/* drawn time @d back to trace time: the tick labels */
+static double undrawn(const struct panel *p, double d)
+{
+	double removed = 0;
+
+	for (size_t i = 0; i < p->ncut; i++) {
+		double c0 = (double)p->cut[i].t0 - removed, len = (double)(p->cut[i].t1 - p->cut[i].t0);
+
+		if (d <= c0)
+			break;
+		if (d < c0 + (double)p->keep)
+			return (double)p->cut[i].t0 + (d - c0) * len / (double)p->keep;
+		removed += len - (double)p->keep;
+	}
+	return d + removed;
+}
+
+/* 1, 2, 2.5 or 5 times a power of ten, at least @raw */
+static unsigned long long nice_step(unsigned long long raw)
+{
+	static const unsigned int m[] = { 10, 20, 25, 50 };
+	unsigned long long p = 1;
+
+	while (p * 10 <= raw)
+		p *= 10;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (p * m[i] / 10 >= raw)
+			return p * m[i] / 10;
+	return p * 10;
+}
+
+/* the axis for @span drawn ns: a margin past it, up to a round tick */
+static unsigned long long axis_for(unsigned long long span)
+{
+	unsigned long long want = span + (span / TAIL_DIV ? span / TAIL_DIV : 1);
+	unsigned long long step = nice_step((want + 4) / 5);
+
+	return (want + step - 1) / step * step;
+}
+
+static void panels_free(struct panel *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++)
+		free(p[i].cut);
+	free(p);
+}
+
+/* cuts and the right edge of each panel; the same edge for all unless own_scale */
+static struct panel *panels_new(const struct hmt_timeline *tl, size_t n,
+				const struct hmt_tl_opts *o)
+{
+	struct panel *p = calloc(n ? n : 1, sizeof(*p));
+	unsigned long long common = 0;
+
+	for (size_t i = 0; p && i < n; i++) {
+		p[i] = (struct panel){ .tl = &tl[i], .x0 = 20 + i * PANEL_W + LABEL_W };
+		if (find_cuts(&p[i], o->cut_gaps)) {
+			panels_free(p, n);
+			return NULL;
+		}
+		p[i].end = axis_for((unsigned long long)drawn(&p[i], tl[i].t1 - tl[i].t0));
+		common = p[i].end > common ? p[i].end : common;
+	}
+	for (size_t i = 0; p && !o->own_scale && i < n; i++)
+		p[i].end = common;
+	return p;
+}
+
+void hmt_timeline_axis_end(const struct hmt_timeline *tl, size_t n,
+			   const struct hmt_tl_opts *o, unsigned long long *end)
+{
+	struct panel *p = panels_new(tl, n, o);
+
+	for (size_t i = 0; i < n; i++)
+		end[i] = p ? p[i].end : 0;
+	panels_free(p, n);
+}
 
 static double xof(const struct panel *p, unsigned long long t)
 {
-	return p->x0 + (double)t * PLOT_W / (double)(p->tl->t1 - p->tl->t0);
+	return p->x0 + drawn(p, t) * PLOT_W / (double)p->end;
 }
 
 static const char *seg_fill(const struct hmt_tl_seg *s)
@@ -288,57 +436,125 @@ static const char *seg_name(const struct hmt_tl_seg *s, char *buf, size_t len)
 	return buf;
 }
 
-/* five ticks, in the unit that keeps the numbers short */
+/* round ticks of drawn time, labelled with the trace time they stand for */
 static void svg_axis(const struct panel *p, FILE *f, double y_end)
 {
-	double span = (double)(p->tl->t1 - p->tl->t0), div = 1;
+	unsigned long long step = nice_step((p->end + 5) / 6);
+
+	/* cut gaps make the labels uneven numbers: fewer of them, so they fit */
+	if (p->ncut)
+		step = nice_step((p->end + 3) / 4);
+	double div = 1;
 	const char *unit = "ns";
 	char t[32];
 
-	if (span >= 1e9)
+	if (p->end >= 1000000000ULL)
 		div = 1e9, unit = "s";
-	else if (span >= 1e6)
+	else if (p->end >= 1000000ULL)
 		div = 1e6, unit = "ms";
-	else if (span >= 1e3)
+	else if (p->end >= 1000ULL)
 		div = 1e3, unit = "us";
-	for (int i = 0; i <= 4; i++) {
-		double x = p->x0 + i * PLOT_W / 4.0;
+	for (unsigned long long d = 0; d <= p->end; d += step) {
+		double x = p->x0 + (double)d * PLOT_W / (double)p->end;
 
 		hmu_svg_line(f, x, TOP - 6, x, y_end, "#dddddd", 1);
-		snprintf(t, sizeof(t), "%.4g %s", span * i / 4 / div, unit);
+		snprintf(t, sizeof(t), "%.4g %s", undrawn(p, (double)d) / div, unit);
 		hmu_svg_text(f, x, TOP - 10, 11, "middle", "#555555", t);
 	}
+}
+
+/* an axis break over every cut gap, its length under it (two rows when close) */
+static void svg_cuts(const struct panel *p, FILE *f, double y_end)
+{
+	double last = -1e9;
+	int row = 0;
+	char t[48];
+
+	for (size_t i = 0; i < p->ncut; i++) {
+		double xm = (xof(p, p->cut[i].t0) + xof(p, p->cut[i].t1)) / 2;
+
+		hmu_svg_line(f, xm - 3, TOP - 8, xm + 3, y_end + 2, "#ffffff", 5);
+		hmu_svg_line(f, xm - 6, TOP - 8, xm, y_end + 2, "#555555", 1);
+		hmu_svg_line(f, xm, TOP - 8, xm + 6, y_end + 2, "#555555", 1);
+		snprintf(t, sizeof(t), "%.3g ms cut", (p->cut[i].t1 - p->cut[i].t0) / 1e6);
+		row = xm - last < 70 ? !row : 0;
+		last = xm;
+		hmu_svg_text(f, xm, y_end + 26 + row * 12, 10, "middle", "#555555", t);
+	}
+}
+
+/* where the trace ends: what lies right of it is each block's final state */
+static void svg_end(const struct panel *p, FILE *f, double y_end)
+{
+	double x = xof(p, p->tl->t1 - p->tl->t0);
+
+	hmu_svg_line(f, x, TOP - 4, x, y_end + 4, "#555555", 1);
+	hmu_svg_text(f, x + 3, y_end + 13, 10, "start", "#555555", "end of trace");
+}
+
+/* the file, and what the panel holds: events, blocks, time, the time cut out */
+static void svg_title(const struct panel *p, FILE *f)
+{
+	const struct hmt_timeline *tl = p->tl;
+	const char *src = tl->trace->nev ? tl->trace->ev[0].src : "";
+	const char *base = strrchr(tl->trace->name, '/');
+	char title[256];
+	int n;
+
+	snprintf(title, sizeof(title), "%s%s%s", src, *src ? ": " : "",
+		 base ? base + 1 : tl->trace->name);
+	hmu_svg_text(f, p->x0 - LABEL_W, 28, 15, "start", "#000000", title);
+	n = snprintf(title, sizeof(title), "%zu events, %zu blocks, %.3f ms", tl->trace->nev,
+		     tl->nr_blocks, (double)(tl->t1 - tl->t0) / 1e6);
+	if (p->ncut)
+		snprintf(title + n, sizeof(title) - n, "; %zu gap%s cut (%.1f ms left out)",
+			 p->ncut, p->ncut == 1 ? "" : "s", p->cut_ns / 1e6);
+	hmu_svg_text(f, p->x0 - LABEL_W, 46, 12, "start", "#555555", title);
+}
+
+/* the right end of a state's bar: the final one runs on past the trace's end */
+static double seg_x1(const struct panel *p, const struct hmt_tl_seg *s)
+{
+	double x1 = xof(p, s->t1);
+
+	if (!s->open)
+		return x1;
+	return x1 + TAIL_PX < p->x0 + PLOT_W ? x1 + TAIL_PX : p->x0 + PLOT_W;
+}
+
+/* a state as a bar */
+static void svg_seg(const struct panel *p, FILE *f, const struct hmt_tl_seg *s)
+{
+	double x = xof(p, s->t0), w = seg_x1(p, s) - x;
+	char tip[160], zn[24];
+
+	if (s->open)
+		snprintf(tip, sizeof(tip),
+			 "memory%llu: %s from %.6f ms until the trace ended (its final state)",
+			 s->block, seg_name(s, zn, sizeof(zn)), s->t0 / 1e6);
+	else
+		snprintf(tip, sizeof(tip), "memory%llu: %s from %.6f to %.6f ms", s->block,
+			 seg_name(s, zn, sizeof(zn)), s->t0 / 1e6, s->t1 / 1e6);
+	hmu_svg_rect(f, x, TOP + row_of(p->tl, s->block) * ROW_H, w > 1 ? w : 1, BAR_H,
+		     seg_fill(s), NULL, tip);
 }
 
 static void svg_panel(const struct panel *p, FILE *f)
 {
 	const struct hmt_timeline *tl = p->tl;
 	double y_end = TOP + tl->nr_blocks * ROW_H;
-	char title[192], tip[160], zn[24];
-	const char *src = tl->trace->nev ? tl->trace->ev[0].src : "";
+	char tip[160], zn[24];
 
-	const char *base = strrchr(tl->trace->name, '/');
-
-	snprintf(title, sizeof(title), "%s%s%s", src, *src ? ": " : "",
-		 base ? base + 1 : tl->trace->name);
-	hmu_svg_text(f, p->x0 - LABEL_W, 28, 15, "start", "#000000", title);
-	snprintf(title, sizeof(title), "%zu events, %zu blocks, %.3f ms", tl->trace->nev,
-		 tl->nr_blocks, (double)(tl->t1 - tl->t0) / 1e6);
-	hmu_svg_text(f, p->x0 - LABEL_W, 46, 12, "start", "#555555", title);
+	svg_title(p, f);
 	svg_axis(p, f, y_end);
 	for (size_t i = 0; i < tl->nr_blocks; i++) {
 		snprintf(zn, sizeof(zn), "memory%llu", tl->blocks[i]);
 		hmu_svg_text(f, p->x0 - 8, TOP + i * ROW_H + BAR_H - 1, 11, "end", "#333333", zn);
 	}
-	for (size_t i = 0; i < tl->nseg; i++) {
-		const struct hmt_tl_seg *s = &tl->seg[i];
-		double x = xof(p, s->t0), w = xof(p, s->t1) - x;
-
-		snprintf(tip, sizeof(tip), "memory%llu: %s from %.6f to %.6f ms", s->block,
-			 seg_name(s, zn, sizeof(zn)), s->t0 / 1e6, s->t1 / 1e6);
-		hmu_svg_rect(f, x, TOP + row_of(tl, s->block) * ROW_H, w > 1 ? w : 1, BAR_H,
-			     seg_fill(s), NULL, tip);
-	}
+	for (size_t i = 0; i < tl->nseg; i++)
+		svg_seg(p, f, &tl->seg[i]);
+	svg_cuts(p, f, y_end);
+	svg_end(p, f, y_end);
 	for (size_t i = 0; i < tl->nmark; i++) {
 		const struct hmt_tl_mark *m = &tl->mark[i];
 
@@ -368,23 +584,26 @@ static void svg_legend(FILE *f, double y)
 	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "online/offline failed");
 }
 
-int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, FILE *f)
+int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_tl_opts *o,
+		     FILE *f)
 {
+	struct panel *p = panels_new(tl, n, o);
 	size_t rows = 0;
 	int width, height;
 
+	if (!p)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rows = tl[i].nr_blocks > rows ? tl[i].nr_blocks : rows;
 	width = n * PANEL_W + 20;
 	if (width < 900)
 		width = 900;
-	height = TOP + (rows ? rows : 1) * ROW_H + 50;
+	/* under the rows: "end of trace", the cuts' lengths, the legend */
+	height = TOP + (rows ? rows : 1) * ROW_H + 76;
 	hmu_svg_begin(f, width, height, "hotmem-trace timeline: memory blocks over time");
-	for (size_t i = 0; i < n; i++) {
-		struct panel p = { &tl[i], 20 + i * PANEL_W + LABEL_W };
-
-		svg_panel(&p, f);
-	}
+	for (size_t i = 0; i < n; i++)
+		svg_panel(&p[i], f);
+	panels_free(p, n);
 	svg_legend(f, height - 18);
 	hmu_svg_end(f);
 	return fflush(f) || ferror(f) ? -EIO : 0;
@@ -394,16 +613,21 @@ int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, FILE *f)
 
 static void timeline_usage(FILE *f)
 {
-	fprintf(f, "usage: hotmem-trace timeline [-o FILE.svg] [--block-pages N] TRACE [TRACE2]\n"
+	fprintf(f, "usage: hotmem-trace timeline [-o FILE.svg] [--block-pages N] [--own-scale]\n"
+		   "                            [--cut-gaps[=MS]] TRACE [TRACE2]\n"
 		   "  an SVG of memory blocks over time from JSON-lines traces (--json);\n"
-		   "  two traces (kernel and engine) side by side\n");
+		   "  two traces (kernel and engine) side by side, on one time scale\n"
+		   "  unless --own-scale; --cut-gaps draws gaps between events longer\n"
+		   "  than MS (default %g) that long, marked with a break\n",
+		DEFAULT_CUT_GAPS_MS);
 }
 
 /*
  * Every trace read and laid out before @output is opened: a file that is
  * not a trace leaves an existing SVG as it was.
  */
-static int render(char **paths, int n, unsigned long long bp, const char *output)
+static int render(char **paths, int n, unsigned long long bp, const struct hmt_tl_opts *o,
+		  const char *output)
 {
 	struct hmt_trace t[2] = { 0 };
 	struct hmt_timeline tl[2] = { 0 };
@@ -424,7 +648,7 @@ static int render(char **paths, int n, unsigned long long bp, const char *output
 		fprintf(stderr, "hotmem-trace timeline: %s: %s\n", output, strerror(errno));
 		err = -errno;
 	}
-	if (!err && hmt_timeline_svg(tl, n, out)) {
+	if (!err && hmt_timeline_svg(tl, n, o, out)) {
 		fprintf(stderr, "hotmem-trace timeline: writing the SVG: %s\n", strerror(errno));
 		err = -EIO;
 	}
@@ -443,11 +667,15 @@ int hmt_timeline_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
 					      { "block-pages", required_argument, NULL, 'b' },
+					      { "own-scale", no_argument, NULL, 'S' },
+					      { "cut-gaps", optional_argument, NULL, 'C' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
+	struct hmt_tl_opts o = { 0 };
 	const char *output = NULL;
 	unsigned long long bp = 0;
 	char *end;
+	double ms;
 	int c;
 
 	optind = 1;
@@ -464,6 +692,18 @@ int hmt_timeline_main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'S':
+			o.own_scale = true;
+			break;
+		case 'C':
+			ms = optarg ? strtod(optarg, &end) : DEFAULT_CUT_GAPS_MS;
+			if ((optarg && *end) || !(ms > 0 && ms < 1e9)) {
+				fprintf(stderr, "hotmem-trace timeline: bad --cut-gaps '%s': "
+						"milliseconds > 0\n", optarg);
+				return 2;
+			}
+			o.cut_gaps = (unsigned long long)(ms * 1e6);
+			break;
 		case 'h':
 			timeline_usage(stdout);
 			return 0;
@@ -476,5 +716,5 @@ int hmt_timeline_main(int argc, char **argv)
 		timeline_usage(stderr);
 		return 2;
 	}
-	return render(argv + optind, argc - optind, bp, output) ? 2 : 0;
+	return render(argv + optind, argc - optind, bp, &o, output) ? 2 : 0;
 }

@@ -8,6 +8,7 @@
 #ifndef HMT_TIMELINE_H
 #define HMT_TIMELINE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "compare.h"
@@ -19,6 +20,7 @@ struct hmt_tl_seg {
 	unsigned long long block, t0, t1;
 	enum hmt_tl_state state;
 	int zid; /* online: enum hmu_zone, -1 unknown */
+	bool open; /* the state the block was left in when the trace ended */
 };
 
 /* an online_pages/offline_pages that failed */
@@ -47,9 +49,24 @@ struct hmt_timeline {
 int hmt_timeline_build(struct hmt_timeline *tl, const struct hmt_trace *t,
 		       unsigned long long block_pages);
 void hmt_timeline_free(struct hmt_timeline *tl);
+/* how the panels' time axes are drawn */
+struct hmt_tl_opts {
+	bool own_scale; /* each panel its own scale (by default the panels share one) */
+	unsigned long long cut_gaps; /* ns; a gap between events longer than this is cut to
+				      * this length and marked; 0: time drawn as it passed */
+};
+
+/*
+ * The time at each panel's right edge (ns of drawn time; @end has @n
+ * elements): past the last event by a margin, so every block's final
+ * state shows as a bar; one value for all panels unless @o->own_scale.
+ */
+void hmt_timeline_axis_end(const struct hmt_timeline *tl, size_t n,
+			   const struct hmt_tl_opts *o, unsigned long long *end);
 /* one panel per timeline, side by side; -errno if writing failed */
-int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, FILE *f);
-/* "hotmem-trace timeline [-o FILE] [--block-pages N] TRACE [TRACE2]" */
+int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_tl_opts *o,
+		     FILE *f);
+/* "hotmem-trace timeline [-o FILE] [--block-pages N] [--own-scale] [--cut-gaps[=MS]] TRACE [TRACE2]" */
 int hmt_timeline_main(int argc, char **argv);
 
 #endif /* HMT_TIMELINE_H */

@@ -109,7 +109,7 @@ static void test_svg_side_by_side(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	assert_int_equal(hmt_timeline_svg(two, 2, f), 0);
+	assert_int_equal(hmt_timeline_svg(two, 2, &(struct hmt_tl_opts){ 0 }, f), 0);
 	fclose(f);
 	assert_int_equal(count(buf, "emulator: known.jsonl"), 2); /* two panels */
 	assert_int_equal(count(buf, ">memory32</text>"), 2);
@@ -121,6 +121,126 @@ static void test_svg_side_by_side(void **state)
 	assert_int_equal(count(buf, "fill=\"#ff9f1c\"><title>memory33"), 2); /* Movable's colour */
 	assert_int_equal(count(buf, "offline_pages failed: -16 (Device or resource busy) at 0.000400 ms"), 2);
 	free(buf);
+}
+
+/* a trace of @text, laid out */
+static void build(const char *text, const char *name, struct hmt_trace *t, struct hmt_timeline *x)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_non_null(f);
+	assert_int_equal(hmt_trace_read(t, f, name), 0);
+	fclose(f);
+	assert_int_equal(hmt_timeline_build(x, t, 32768), 0);
+}
+
+static char *svg_of(const struct hmt_timeline *x, size_t n, const struct hmt_tl_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(hmt_timeline_svg(x, n, o, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* the width of the bar whose tooltip starts with @tip, in px */
+static double bar_width(const char *svg, const char *tip)
+{
+	const char *t = strstr(svg, tip), *r;
+
+	assert_non_null(t);
+	for (r = t; r > svg && strncmp(r, "<rect ", 6); r--)
+		;
+	assert_non_null(strstr(r, "width=\""));
+	return strtod(strstr(r, "width=\"") + 7, NULL);
+}
+
+/*
+ * Block 32 added, onlined Normal at 200, offlined at 300, onlined Movable
+ * at 400: the trace's last event.
+ */
+static const char *last_text =
+	"{\"ts\":0,\"src\":\"kernel\",\"ev\":\"add_memory_resource\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"ret\":0}\n"
+	"{\"ts\":200,\"src\":\"kernel\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Normal\",\"ret\":0}\n"
+	"{\"ts\":300,\"src\":\"kernel\",\"ev\":\"offline_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Normal\",\"ret\":0}\n"
+	"{\"ts\":400,\"src\":\"kernel\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Movable\",\"ret\":0}\n";
+
+/* usereye2 #1: a change at the last event drew 0-1 px: the block seemed to end offline */
+static void test_final_state_shows(void **state)
+{
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	char *svg;
+
+	build(last_text, "last.jsonl", &t, &x);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	assert_true(bar_width(svg, "memory32: online Movable from 0.000400 ms until the trace ended") >= 20);
+	/* the closed states keep their exact times */
+	assert_non_null(strstr(svg, "<title>memory32: offline from 0.000300 to 0.000400 ms</title>"));
+	assert_true(x.seg[x.nseg - 1].open);
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+}
+
+/* usereye2 #2: two traces on one scale (by default), so equal times are equal widths */
+static void test_common_scale(void **state)
+{
+	struct hmt_trace t;
+	struct hmt_timeline two[2] = { tl };
+	unsigned long long end[2];
+	char *svg;
+
+	build(last_text, "last.jsonl", &t, &two[1]); /* 400 ns against tl's 800 */
+	hmt_timeline_axis_end(two, 2, &(struct hmt_tl_opts){ 0 }, end);
+	assert_true(end[0] >= 840); /* past the last event by a margin */
+	assert_int_equal(end[0], end[1]);
+	svg = svg_of(two, 2, &(struct hmt_tl_opts){ 0 });
+	/* 100 ns offline in each: the same width */
+	assert_true(bar_width(svg, "memory33: offline from 0.000500 to 0.000600 ms") ==
+		    bar_width(svg, "memory32: offline from 0.000300 to 0.000400 ms"));
+	free(svg);
+	hmt_timeline_axis_end(two, 2, &(struct hmt_tl_opts){ .own_scale = true }, end);
+	assert_true(end[0] > end[1]);
+	hmt_timeline_free(&two[1]);
+	hmt_trace_free(&t);
+}
+
+/* block 32 online Normal at 200, then 1 ms with no event, offline at 1000200, online at 1000300 */
+static const char *gap_text =
+	"{\"ts\":0,\"src\":\"emulator\",\"ev\":\"add_memory_resource\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"ret\":0}\n"
+	"{\"ts\":200,\"src\":\"emulator\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Normal\",\"ret\":0}\n"
+	"{\"ts\":1000200,\"src\":\"emulator\",\"ev\":\"offline_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Normal\",\"ret\":0}\n"
+	"{\"ts\":1000300,\"src\":\"emulator\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Movable\",\"ret\":0}\n";
+
+/* usereye2 #2: --cut-gaps: the 1 ms without events drawn 1 us long, marked */
+static void test_cut_gaps(void **state)
+{
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	struct hmt_tl_opts cut = { .cut_gaps = 1000 };
+	unsigned long long end, end_cut;
+	char *svg;
+
+	build(gap_text, "gap.jsonl", &t, &x);
+	hmt_timeline_axis_end(&x, 1, &(struct hmt_tl_opts){ 0 }, &end);
+	hmt_timeline_axis_end(&x, 1, &cut, &end_cut);
+	assert_true(end >= 1000300);
+	assert_true(end_cut >= 1300 && end_cut < 2000); /* 300 ns of steps + the gap as 1000 */
+	svg = svg_of(&x, 1, &cut);
+	assert_non_null(strstr(svg, "1 gap cut (1.0 ms left out)"));
+	assert_non_null(strstr(svg, ">1 ms cut</text>"));
+	/* the 100 ns offline, a sliver before, now readable */
+	assert_true(bar_width(svg, "memory32: offline from 1.000200 to 1.000300 ms") >= 20);
+	free(svg);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	assert_true(bar_width(svg, "memory32: offline from 1.000200 to 1.000300 ms") < 2);
+	assert_null(strstr(svg, "gap cut"));
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
 }
 
 static void test_too_many_blocks(void **state)
@@ -143,6 +263,9 @@ int main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_svg_side_by_side),
+		cmocka_unit_test(test_final_state_shows),
+		cmocka_unit_test(test_common_scale),
+		cmocka_unit_test(test_cut_gaps),
 		cmocka_unit_test(test_too_many_blocks),
 	};
 
