@@ -295,6 +295,17 @@ static inline bool zone_intersects(const struct zone *z, unsigned long start_pfn
 	return true;
 }
 
+/*
+ * A free huge page of the pool: its head, and its node (the kernel's
+ * hugepage_freelists[nid] it is on) -- kept, not read from the head's
+ * struct page, which HVO may have left unmapped until the vmemmap is
+ * restored.
+ */
+struct hugetlb_pool_page {
+	unsigned long pfn;
+	int nid;
+};
+
 struct pglist_data {
 	int node_id;
 	bool online;		/* N_ONLINE */
@@ -656,9 +667,11 @@ struct hotmem {
 	size_t dmesg_head;
 	_Atomic unsigned long uevent_seqnum;
 
-	/* hugetlb pool: head pfns of free 2 MiB pages */
-	unsigned long *hugetlb_pool;
+	/* hugetlb pool: its free 2 MiB pages, oldest first */
+	struct hugetlb_pool_page *hugetlb_pool;
 	unsigned long hugetlb_nr, hugetlb_cap;
+	/* struct hstate's round robin (workload.c), under device_hotplug_lock */
+	int hugetlb_next_nid_to_alloc, hugetlb_next_nid_to_free;
 
 	/* workload */
 	struct hm_workload_entry *workload;

@@ -355,19 +355,19 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 /* HugeTLB pool                                                        */
 /* ------------------------------------------------------------------ */
 
-static int hugetlb_pool_add(struct hotmem *hm, unsigned long pfn)
+static int hugetlb_pool_add(struct hotmem *hm, unsigned long pfn, int nid)
 {
 	if (hm->hugetlb_nr == hm->hugetlb_cap &&
 	    hm_array_resize(hm, (void **)&hm->hugetlb_pool, &hm->hugetlb_cap, hm->hugetlb_nr,
 			    sizeof(*hm->hugetlb_pool), hm->hugetlb_cap ? hm->hugetlb_cap * 2 : 64))
 		return -ENOMEM;
-	hm->hugetlb_pool[hm->hugetlb_nr++] = pfn;
+	hm->hugetlb_pool[hm->hugetlb_nr++] = (struct hugetlb_pool_page){ pfn, nid };
 	return 0;
 }
 
-static void hugetlb_count(struct hotmem *hm, unsigned long pfn, long delta)
+static void hugetlb_count(struct hotmem *hm, int nid, long delta)
 {
-	struct pglist_data *pgdat = NODE_DATA(hm, page_to_nid(pfn_to_page(hm, pfn)));
+	struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
 	pgdat->nr_hugepages += (unsigned long)delta;
 	pgdat->free_hugepages += (unsigned long)delta;
@@ -377,14 +377,15 @@ static void hugetlb_count(struct hotmem *hm, unsigned long pfn, long delta)
 static int hugetlb_pool_take(struct hotmem *hm, struct page *page)
 {
 	unsigned long pfn = page_to_pfn(hm, page);
+	int nid = page_to_nid(page);
 
-	if (hugetlb_pool_add(hm, pfn)) {
+	if (hugetlb_pool_add(hm, pfn, nid)) {
 		__free_pages(hm, page, pageblock_order);
 		return -ENOMEM;
 	}
 	set_page_flag(page, PG_hugetlb);
 	set_page_flag(page, PG_head);
-	hugetlb_count(hm, pfn, 1);
+	hugetlb_count(hm, nid, 1);
 	/* refused (self-hosted memmap, seed 003) or disabled: fine */
 	hugetlb_vmemmap_optimize(hm, pfn);
 	return 0;
@@ -410,20 +411,91 @@ static int hugetlb_node_check(struct hotmem *hm, int nid)
 }
 
 /*
- * One fresh huge page: alloc_pool_huge_folio() with a node's mask
- * (__GFP_THISNODE: that node alone), or NUMA_NO_NODE's zonelist of
- * node 0 over every node (the engine does not interleave).
+ * The nodes a pool request may use (__nr_hugepages_store_common(), 6.12):
+ * @nid's alone, or for the global pool (NUMA_NO_NODE, a task without a
+ * mempolicy) node_states[N_MEMORY], the nodes with present memory.
  */
+static uint64_t hugetlb_nodes_allowed(struct hotmem *hm, int nid)
+{
+	uint64_t mask = 0;
+
+	if (nid != NUMA_NO_NODE)
+		return 1ULL << nid;
+	for (int n = 0; n < hm->nr_possible_nodes; n++)
+		if (NODE_DATA(hm, n)->node_present_pages)
+			mask |= 1ULL << n;
+	return mask;
+}
+
+/* next_node_in(): the first node of @mask (not empty) after @nid, wrapping */
+static int next_node_in(int nid, uint64_t mask)
+{
+	uint64_t after = nid < 63 ? mask & (~0ULL << (nid + 1)) : 0;
+
+	return __builtin_ctzll(after ? after : mask);
+}
+
+/*
+ * hstate_next_node_to_alloc() / hstate_next_node_to_free() (6.12
+ * mm/hugetlb.c; get_valid_node_allowed()): the saved node, or the next
+ * allowed one if it is not allowed; the saved one moves past it either
+ * way, so the next page comes from the next node -- the pool interleaves.
+ * A request for one node leaves @next at that node, as the kernel's does.
+ */
+static int hstate_next_node(int *next, uint64_t nodes_allowed)
+{
+	int nid = *next;
+
+	if (nid < 0 || nid > 63 || !(nodes_allowed >> nid & 1))
+		nid = next_node_in(nid < 0 || nid > 63 ? 63 : nid, nodes_allowed);
+	*next = next_node_in(nid, nodes_allowed);
+	return nid;
+}
+
+/* one fresh huge page of @nid alone (__GFP_THISNODE) */
 static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid)
 {
 	const struct alloc_context ac = {
-		.nid = nid == NUMA_NO_NODE ? 0 : nid,
-		.nodemask = nid == NUMA_NO_NODE ? 0 : 1ULL << nid,
+		.nid = nid,
+		.nodemask = 1ULL << nid,
 		.highest_zoneidx = ZONE_MOVABLE,
 		.migratetype = MIGRATE_MOVABLE,
 	};
 
 	return __alloc_pages(hm, pageblock_order, &ac);
+}
+
+/*
+ * alloc_pool_huge_folio() (6.12, set_max_huge_pages()'s growth with
+ * &h->next_nid_to_alloc): for_each_node_mask_to_alloc() tries each
+ * allowed node once, from the saved one on; the first that has a free
+ * 2 MiB block gives it.  The global pool so takes node 0, 1, 0, 1 ...
+ * (it filled node 0 first), a full node skipped.
+ */
+static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allowed)
+{
+	for (int nr_nodes = __builtin_popcountll(nodes_allowed); nr_nodes > 0; nr_nodes--) {
+		int nid = hstate_next_node(&hm->hugetlb_next_nid_to_alloc, nodes_allowed);
+		struct page *page = hugetlb_alloc_fresh(hm, nid);
+
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/* @nr more huge pages from @nodes_allowed: how many were taken */
+static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_pool_huge_folio(hm, nodes_allowed);
+
+		if (!page || hugetlb_pool_take(hm, page))
+			break;
+	}
+	return i;
 }
 
 long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
@@ -441,12 +513,8 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
-	for (; !ret && i < nr; i++) {
-		struct page *page = hugetlb_alloc_fresh(hm, nid);
-
-		if (!page || hugetlb_pool_take(hm, page))
-			break;
-	}
+	if (!ret)
+		i = hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), nr);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	if (ret)
@@ -457,50 +525,86 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 /* update_and_free_hugetlb_folio(): restore the vmemmap, back to the buddy */
 static int free_huge_page(struct hotmem *hm, unsigned long idx)
 {
-	unsigned long pfn = hm->hugetlb_pool[idx];
+	const struct hugetlb_pool_page hp = hm->hugetlb_pool[idx];
+	unsigned long pfn = hp.pfn;
 	struct page *page = pfn_to_page(hm, pfn);
 	const unsigned long kept = PAGE_SIZE / sizeof(struct page);
 	bool optimized = vmemmap_is_optimized(hm, pfn);
-	int nid, zid, ret;
+	int zid, ret;
 
 	/* it maps a memmap the host left unmapped first: the head is read after it */
 	ret = hugetlb_vmemmap_restore(hm, pfn);
 	if (ret)
 		return ret;
-	nid = page_to_nid(page);
 	zid = page_zonenum(page);
 	if (optimized)
-		memmap_init_range(hm, pfn + kept, pageblock_nr_pages - kept, nid, zid, 0, 0);
-	hm->hugetlb_pool[idx] = hm->hugetlb_pool[--hm->hugetlb_nr];
-	hugetlb_count(hm, pfn, -1);
+		memmap_init_range(hm, pfn + kept, pageblock_nr_pages - kept, hp.nid, zid, 0, 0);
+	/* closed up, not the last moved in: each node's pages stay oldest first */
+	hm->hugetlb_nr--;
+	memmove(&hm->hugetlb_pool[idx], &hm->hugetlb_pool[idx + 1],
+		(hm->hugetlb_nr - idx) * sizeof(*hm->hugetlb_pool));
+	hugetlb_count(hm, hp.nid, -1);
 	clear_page_flag(page, PG_hugetlb);
 	__free_pages(hm, page, pageblock_order);
 	return 0;
 }
 
-long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
+/*
+ * remove_pool_hugetlb_folio() (6.12, &h->next_nid_to_free): the free huge
+ * page to give back, from the saved node on (for_each_node_mask_to_free(),
+ * a node without one skipped), so shrinking interleaves as growing does;
+ * of a node's, the newest (the head of its hugepage_freelists[]; the
+ * kernel enqueues one write's pages in reverse, not modelled).  Its index
+ * in the pool, or -1: no allowed node has one.
+ */
+static long remove_pool_hugetlb_folio(struct hotmem *hm, uint64_t nodes_allowed)
+{
+	for (int nr_nodes = __builtin_popcountll(nodes_allowed); nr_nodes > 0; nr_nodes--) {
+		int nid = hstate_next_node(&hm->hugetlb_next_nid_to_free, nodes_allowed);
+
+		for (unsigned long i = hm->hugetlb_nr; i-- > 0;)
+			if (hm->hugetlb_pool[i].nid == nid)
+				return (long)i;
+	}
+	return -1;
+}
+
+/* @nr huge pages of @nodes_allowed back to the buddy: how many, or why none */
+static long hugetlb_shrink(struct hotmem *hm, uint64_t nodes_allowed, unsigned long nr)
 {
 	unsigned long i;
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
-	for (i = 0; i < nr && hm->hugetlb_nr; i++) {
-		ret = free_huge_page(hm, hm->hugetlb_nr - 1);
+	for (i = 0; i < nr; i++) {
+		long idx = remove_pool_hugetlb_folio(hm, nodes_allowed);
+
+		if (idx < 0)
+			break;
+		ret = free_huge_page(hm, (unsigned long)idx);
 		if (ret)
 			break;
 	}
-	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	/* as hotmem_hugetlb_alloc(): how many, or why none */
 	return ret && !i ? ret : (long)i;
+}
+
+long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
+{
+	long ret;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	ret = hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, NUMA_NO_NODE), nr);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
 }
 
 /*
  * set_max_huge_pages() of one node (6.12, __nr_hugepages_store_common()
  * with the node's mask): the pool grows on @nid alone (__GFP_THISNODE)
  * as far as its memory lets it -- fewer is no error -- or gives back
- * @nid's free huge pages, the last taken first.  Locked as
+ * @nid's free huge pages, the newest first.  Locked as
  * hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
  */
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
@@ -516,17 +620,10 @@ long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
 	if (ret)
 		goto out;
 	pgdat = NODE_DATA(hm, nid);
-	while (pgdat->nr_hugepages < count) {
-		struct page *page = hugetlb_alloc_fresh(hm, nid);
-
-		if (!page || hugetlb_pool_take(hm, page))
-			break;
-	}
-	/* free_huge_page() moves the last entry into @i: one already seen */
-	for (unsigned long i = hm->hugetlb_nr; i-- > 0 && pgdat->nr_hugepages > count;)
-		if (page_to_nid(pfn_to_page(hm, hm->hugetlb_pool[i])) == nid &&
-		    free_huge_page(hm, i))
-			break;
+	if (pgdat->nr_hugepages < count)
+		hugetlb_grow(hm, 1ULL << nid, count - pgdat->nr_hugepages);
+	else
+		hugetlb_shrink(hm, 1ULL << nid, pgdat->nr_hugepages - count);
 	ret = (long)pgdat->nr_hugepages;
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
@@ -537,7 +634,7 @@ out:
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
 {
 	for (unsigned long i = 0; i < hm->hugetlb_nr; i++)
-		if (hm->hugetlb_pool[i] == pfn)
+		if (hm->hugetlb_pool[i].pfn == pfn)
 			return free_huge_page(hm, i);
 	return 0;
 }

@@ -53,7 +53,7 @@ static void test_soft_offline_dissolves_a_free_huge_page(void **state)
 		assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
-		pfn = hm->hugetlb_pool[1] + 5;
+		pfn = hm->hugetlb_pool[1].pfn + 5;
 		assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);
 		assert_int_equal(hm->hugetlb_nr, 3);
 		assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
@@ -94,7 +94,7 @@ static void test_memory_failure_dissolves_a_free_huge_page(void **state)
 		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
 		hotmem_meminfo(hm, &before);
-		pfn = hm->hugetlb_pool[2] + 77;
+		pfn = hm->hugetlb_pool[2].pfn + 77;
 		assert_int_equal(hotmem_memory_failure(hm, pfn), 0);
 		hotmem_meminfo(hm, &after);
 		assert_int_equal(hm->hugetlb_nr, 3);
@@ -176,7 +176,7 @@ static void test_memory_failure_of_a_huge_page_races_an_allocation(void **state)
 			assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 			assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
-			head = hm->hugetlb_pool[2];
+			head = hm->hugetlb_pool[2].pfn;
 			pfn = head + offs[i];
 			grab.hm = hm;
 			grab.pfn = pfn;
@@ -222,7 +222,7 @@ static void test_memory_failure_of_a_huge_page_the_host_cannot_restore(void **st
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 2), 2);
-	pfn = hm->hugetlb_pool[1] + 3;
+	pfn = hm->hugetlb_pool[1].pfn + 3;
 	snapshot(hm, &before);
 	hotmem_fail_nth_alloc(hm, 1);
 	hm->fail_more = 64;
@@ -636,7 +636,7 @@ static void test_hvo_unshare_lost_memmap_is_never_read(void **state)
 	unsigned long pinned;
 	struct hotmem *hm = hvo_lose_memmap_pinned(&pinned);
 	struct mem_section *ms = __nr_to_section(hm, 32);
-	unsigned long head = hm->hugetlb_pool[0];
+	unsigned long head = hm->hugetlb_pool[0].pfn;
 	struct hm_explain ex;
 
 	(void)state;
@@ -940,7 +940,7 @@ static struct hotmem *lost_memmap_holding_a_pageset(void)
 	assert_int_equal(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, zi.nr_free, h),
 			 (long)zi.nr_free);
 	hvo_lose_memmap_of(hm, 3);
-	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0]), 32);
+	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0].pfn), 32);
 	hotmem_free_all(hm);
 	return hm;
 }
@@ -1134,7 +1134,7 @@ static void lost_memmap_copy_write_partial(bool torn)
 	assert_int_equal(strstr(log, "section 32's memmap are torn") != NULL, torn);
 	if (torn) {
 		partial_copy_writes = 1;
-		assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0]), -ENOMEM);
+		assert_int_equal(hotmem_memory_failure(hm, hm->hugetlb_pool[0].pfn), -ENOMEM);
 		assert_int_equal(partial_copy_writes, 0);
 		assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
 		assert_non_null(hm->torn_memmaps[32]);
@@ -1326,6 +1326,54 @@ static void test_hugetlb_set_node_grows_there_alone(void **state)
 }
 
 /*
+ * The global pool (nr_hugepages, hotmemctl hugetlb N, hotmem run's
+ * hugetlb N) interleaves over the nodes with memory: 6.12
+ * set_max_huge_pages() -> alloc_pool_huge_folio() round robin on
+ * h->next_nid_to_alloc, shrinking on next_nid_to_free
+ * (remove_pool_hugetlb_folio()).  It filled node 0 first and gave back
+ * the newest page wherever it was.
+ */
+static void test_hugetlb_global_pool_interleaves(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	long full;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 5), 5);
+	assert_int_equal(node_pool(hm, 0), 3);
+	assert_int_equal(node_pool(hm, 1), 2);
+	/* the round robin goes on where it stopped: node 1 */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 1), 1);
+	assert_int_equal(node_pool(hm, 1), 3);
+	check(hm);
+	/* shrinking: node 0, 1, 0 */
+	assert_int_equal(hotmem_hugetlb_free(hm, 3), 3);
+	assert_int_equal(node_pool(hm, 0), 1);
+	assert_int_equal(node_pool(hm, 1), 2);
+	check(hm);
+	/* a node's write leaves its round robin at that node (a one-node mask) */
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 2), 2);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 1), 1);
+	assert_int_equal(node_pool(hm, 0), 3);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(node_pool(hm, 1), 0);
+	/* a node without a free 2 MiB block is skipped, growing and shrinking */
+	full = hotmem_hugetlb_set_node(hm, 1, 1UL << 40);
+	assert_true(full > 4);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 2), 2);
+	assert_int_equal(node_pool(hm, 0), 5);
+	assert_int_equal(node_pool(hm, 1), full);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 0), 0);
+	assert_int_equal(hotmem_hugetlb_free(hm, 2), 2);
+	assert_int_equal(node_pool(hm, 1), full - 2);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1UL << 40), full - 2);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A node's pool (hotmemctl hugetlb N node=X, hotmem run's hugetlb N
  * node=X): a node not possible has no nodeN (EINVAL), a possible one not
  * online no nodeN/hugepages (ENOENT), an online one without memory gives
@@ -1397,6 +1445,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_refusal_never_read_by_explain),
 		cmocka_unit_test(test_hugetlb_set_node_grows_there_alone),
 		cmocka_unit_test(test_hugetlb_node_must_exist_and_is_that_node_alone),
+		cmocka_unit_test(test_hugetlb_global_pool_interleaves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,7 +55,7 @@ static unsigned long lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
 		pinned++;
 	hvo_lose_memmap_at(hm, nid, nr, 3);
 	assert_true(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
-	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0]), nr);
+	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0].pfn), nr);
 	return pinned;
 }
 
