@@ -24,11 +24,7 @@ timeout -s INT 120 sh -c "echo offline > $M/memory32/state" &
 writer=$!
 # the offline loops once the block says going-offline (30 s at most; a
 # read that waited for the offline ends at its timeout)
-end=$((SECONDS + 30))
-while [ $SECONDS -lt $end ]; do
-	[ "$(timeout 20 cat "$M/memory32/state")" = going-offline ] && break
-	sleep 0.05
-done
+block_state_wait 32 going-offline
 # the offline is looping now: these must not wait for it
 t0=$(date +%s%N)
 st=$(timeout 20 cat "$M/memory32/state")

@@ -139,16 +139,18 @@ in_fuse_write() {
 }
 
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
-# (an offline looping: going-offline; ended: online offline), 1 after 20 s
+# (an offline looping: going-offline; ended: online offline), 1 after 30 s.
+# Each read is bounded too (20 s): one that waits for the running offline
+# (the bug tests/fusefs/16 looks for) ends, and the test fails, not hangs.
 block_state_wait() {
-	local n=$1 s want
+	local n=$1 s want end=$((SECONDS + 30))
 	shift
-	for _ in $(seq 400); do
-		s=$(cat "$MNT/sys/devices/system/memory/memory$n/state")
+	while :; do
+		s=$(timeout 20 cat "$MNT/sys/devices/system/memory/memory$n/state")
 		for want; do [ "$s" = "$want" ] && return 0; done
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.05
 	done
-	return 1
 }
 
 # hold_dir DIR NAME [PREFIX...]: a reader holds DIR's inode lock inside
@@ -232,7 +234,8 @@ stuck_stop_ends() {
 	tap_ok $? "the reader let go: $(cat "$TMP/a.out")"
 	wait_gone "$FS_PID" 60
 	tap_ok $? "hotmemfs has exited"
-	wait "$FS_PID"
+	# its status at once if it exited; if not, SIGKILLed after 5 s more (137)
+	wait_exit "$FS_PID" 5
 	is "$?" "$1" "... with status $1 ($2)"
 	FS_PID=
 	wait_gone "$DEL" 60

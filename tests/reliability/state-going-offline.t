@@ -31,10 +31,7 @@ except OSError as e:
     print(os.strerror(e.errno))
 PY
 writer=$!
-for _ in $(seq 100); do
-	[ "$(cat "$M/memory32/state")" = going-offline ] && break
-	sleep 0.05
-done
+block_state_wait 32 going-offline
 is "$(cat "$M/memory32/state")" "going-offline" "memory32 is going offline"
 # the save's connection thread, one hotmemfs did not have before it,
 # waits for change_lock, which the offline holds: a thread blocked in
