@@ -9,6 +9,8 @@ MAN=$SRC/man/hotmem-trace.8
 
 need_usdt "$B/hotmem"
 command -v bpftrace > /dev/null || skip_all "bpftrace not installed (scripts/deps/bpf-test.list)"
+command -v bpftool > /dev/null && command -v readelf > /dev/null ||
+	skip_all "bpftool or readelf not installed (scripts/deps/bpf-test.list): they show bpftrace's uprobes attached"
 echo "1..3"
 
 # roff to shell: "\-" is "-", "\e" a backslash
@@ -20,11 +22,27 @@ ok $? "the man page has the one-liner and its output"
 
 printf 'add 0x100000000 256M\nonline 32 online_movable\n' > "$OUT/bpftrace.script"
 bash -c "$cmd" > "$OUT/bpftrace.out" 2> "$OUT/bpftrace.err" & bt=$!
-for _ in $(seq 300); do grep -q "^Attaching" "$OUT/bpftrace.out" && break; sleep 0.1; done
-grep -q "^Attaching 2 probes" "$OUT/bpftrace.out"
-ok $? "bpftrace attaches to both probes"
+# uprobes: how many uprobes on build/hotmem bpftrace ($bt, or its child if
+# bash did not exec it) holds, as bpftool lists them: one per site of the
+# two probes in the binary (its stapsdt notes).  bpftrace says "Attaching 2
+# probes..." before it attaches them: the engine runs once all are there
+# (30 s at most), not once the line is printed.
+sites=$(readelf -n "$B/hotmem" | grep -c "Name: \(online_pages__ret\|memory_notify__ret\)$")
+uprobes() {
+	bpftool perf show 2>/dev/null | awk -v f="$B/hotmem" -v p=" $bt $(pgrep -P "$bt" | tr '\n' ' ')" \
+		'$1 == "pid" && index(p, " " $2 " ") && $7 == "uprobe" && $9 == f { n++ } END { print n + 0 }'
+}
+end=$((SECONDS + 30))
+until [ "$(uprobes)" = "$sites" ] || [ $SECONDS -ge $end ]; do sleep 0.05; done
+grep -q "^Attaching 2 probes" "$OUT/bpftrace.out" && [ "$(uprobes)" = "$sites" ]
+ok $? "bpftrace attaches to both probes ($(uprobes) uprobes of $sites sites in $B/hotmem)"
 "$B/hotmem" run "$OUT/bpftrace.script" > /dev/null
-sleep 0.5
+# bpftrace prints each event as its perf buffer hands it over: stopped
+# once the man page's lines are there (30 s at most)
+for _ in $(seq 600); do
+	[ "$(grep -cv '^Attaching\|^$' "$OUT/bpftrace.out")" -ge "$(echo "$want" | wc -l)" ] && break
+	sleep 0.05
+done
 kill -INT $bt
 wait_exit $bt 60
 got=$(grep -v "^Attaching" "$OUT/bpftrace.out" | grep -v '^$')

@@ -36,11 +36,12 @@ ok $? "pin directory $PIN removed after the run"
 
 # ---- pinned maps while running; SIGTERM ---------------------------------------
 "$HT" --emulator "$T" --pin "$PIN" -o "$OUT/usdt.table" --json-output "$OUT/bg.jsonl" 2> "$OUT/bg.err" & tr=$!
-for _ in $(seq 100); do grep -q "ready:" "$OUT/bg.err" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q "ready:" "$OUT/bg.err" && break; sleep 0.1; done
 [ -e "$PIN/counters" ] && [ -e "$PIN/blocks" ]
 ok $? "maps pinned at $PIN/counters and $PIN/blocks"
+# the probes' BPF programs update the maps in the target's own context (a
+# uprobe runs in the task that hits it): once it exited, they hold its steps
 "$T" scenario > /dev/null
-sleep 0.3
 if command -v bpftool > /dev/null; then
 	bpftool map dump pinned "$PIN/blocks" > "$OUT/blocks.dump" 2>&1
 	grep -q '"onlined": 2' "$OUT/blocks.dump"
@@ -54,7 +55,6 @@ if command -v bpftool > /dev/null; then
 	ok $? "bpftool map dump pinned counters: named by function, per-source emulator counts"
 	# a failed offline, then the zones' watermarks (DMA's range starts in block 0)
 	"$T" ebusy > /dev/null
-	sleep 0.3
 	bpftool map dump pinned "$PIN/blocks" > "$OUT/blocks-ebusy.dump" 2>&1
 	tr -d ' \n' < "$OUT/blocks-ebusy.dump" | grep -q '"block":32},"value":{[^}]*"failed":1,.*"last_fn":"HMT_FN_memory_block_offline","last_action":"MEM_CANCEL_OFFLINE","error_fn":"HMT_FN_test_pages_isolated","error":-16,"error_ts":[0-9]*,"in_failure":0,.*"zid":"HMU_ZONE_MOVABLE"'
 	ok $? "blocks: the failed offline stays, named (function, action, zone), not overwritten by the watermarks"

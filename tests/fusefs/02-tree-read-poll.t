@@ -43,12 +43,10 @@ for i in "${!want[@]}"; do
 done
 
 # Bonus over the kernel: a poller on state wakes when the state changes.
-rm -f "$TMP/poll.ready"
-python3 - "$M/memory100/state" "$TMP/poll.ready" >"$TMP/poll.txt" <<'PY' &
+python3 - "$M/memory100/state" >"$TMP/poll.txt" <<'PY' &
 import os, select, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)
 os.read(fd, 64)
-open(sys.argv[2], "w").close()
 p = select.poll()
 p.register(fd, select.POLLPRI | select.POLLERR)
 t = time.time()
@@ -57,9 +55,12 @@ os.lseek(fd, 0, 0)
 print(ev and ev[0][1], round(time.time() - t, 1) < 5, os.read(fd, 64).decode().strip())
 PY
 poller=$!
-# python starts slowly on a loaded machine: change the state after its read
-for _ in $(seq 100); do [ -e "$TMP/poll.ready" ] && break; sleep 0.1; done
-sleep 0.2
+# python starts slowly on a loaded machine: change the state once it
+# sleeps in poll(2) (poll_schedule_timeout, on the kernel stack only after
+# hotmemfs answered its FUSE_POLL and so holds its poll handle; 30 s at
+# most): then the change must wake it, not be seen by the poll's first look
+polling() { grep -qs poll_schedule_timeout "/proc/$poller/stack"; }
+for _ in $(seq 600); do polling && break; sleep 0.05; done
 echo offline >"$M/memory100/state"
 wait_exit $poller 60
 is "$(cat "$TMP/poll.txt")" "10 True offline" "poll(POLLPRI) wakes with PRI|ERR when state changes"

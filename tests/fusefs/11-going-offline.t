@@ -14,20 +14,26 @@ is "$(cat $M/memory3[2-5]/state | sort -u)" "online" "memory32-35 online movable
 ctl alloc movable 120000 >/dev/null
 tap_ok $? "120000 movable pages allocated (they fill ZONE_MOVABLE)"
 
-python3 - "$M/memory33/state" >"$TMP/seen.txt" <<'PY' &
+python3 - "$M/memory33/state" "$TMP/reader.ready" >"$TMP/seen.txt" <<'PY' &
 import os, sys, time
 seen = set()
+ready = False
 t = time.time()
 while time.time() - t < 3:
     fd = os.open(sys.argv[1], os.O_RDONLY)
     seen.add(os.read(fd, 64).decode().strip())
     os.close(fd)
+    if not ready:
+        open(sys.argv[2], "w").close()
+        ready = True
     if "offline" in seen and len(seen) > 1 and time.time() - t > 1:
         break
 print(" ".join(sorted(seen)))
 PY
 reader=$!
-sleep 0.3
+# python starts slowly on a loaded machine: the offline starts once the
+# reader has read the block once (60 s at most), not before it reads at all
+for _ in $(seq 1200); do [ -e "$TMP/reader.ready" ] && break; sleep 0.05; done
 echo offline >"$M/memory33/state"
 tap_ok $? "offline of a block full of movable pages succeeds (pages migrate)"
 wait_exit $reader 60
