@@ -9,17 +9,8 @@ need_hotmemfs_in_netns "$@"
 mnt=$TMP/mnt
 ctl=$TMP/ctl.sock
 sock=$TMP/uevent.sock
-mkdir -p "$mnt"
-"$FS" -s "$ctl" -S none -u "$sock" "$mnt" 2>"$TMP/fs.log" &
-_pids+=($!)
+mount_hotmemfs "$mnt" "$ctl" "$sock"
 mem=$mnt/sys/devices/system/memory
-if ! wait_for 10 test -e "$mem/block_size_bytes"; then
-	cat "$TMP/fs.log" | sed 's/^/# /'
-	skip_all "hotmemfs did not mount"
-fi
-trap '((BASHPID == _lib_pid)) && cleanup_fs' EXIT
-# each process asked to end and waited for (10 s, then SIGKILL), then the mount detached
-cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 10 >/dev/null 2>&1; done; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
 if grep -q "uevents over netlink off" "$TMP/fs.log"; then
 	echo "# hotmemfs netlink injection is off here: $(grep -m1 'netlink off' "$TMP/fs.log")"
 	echo "# using its Unix-socket fallback"

@@ -12,18 +12,9 @@ need_hotmemd
 need_hotmemfs_in_netns "$@"
 mnt=$TMP/mnt
 sock=$TMP/uevent.sock
-mkdir -p "$mnt"
 grep -q -- '--uevent-socket /run/hotmemd/uevent.sock' "$HOTMEM_SRC/unit-files/hotmemfs.service" ||
 	echo "# hotmemfs.service no longer passes --uevent-socket /run/hotmemd/uevent.sock"
-"$FS" -s "$TMP/ctl.sock" -S none -u "$sock" "$mnt" 2>"$TMP/fs.log" &
-_pids+=($!)
-if ! wait_for 10 test -e "$mnt/sys/devices/system/memory/block_size_bytes"; then
-	sed 's/^/# /' "$TMP/fs.log"
-	skip_all "hotmemfs did not mount"
-fi
-trap '((BASHPID == _lib_pid)) && cleanup_fs' EXIT
-# each process asked to end and waited for (10 s, then SIGKILL), then the mount detached
-cleanup_fs() { local p; for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 10 >/dev/null 2>&1; done; fusermount3 -uz "$mnt" 2>/dev/null; cleanup; }
+mount_hotmemfs "$mnt" "$TMP/ctl.sock" "$sock"
 grep -q "uevents over netlink on" "$TMP/fs.log" ||
 	echo "# hotmemfs cannot inject over netlink here: $(grep -m1 netlink "$TMP/fs.log")"
 

@@ -8,11 +8,15 @@ HOTMEMD=$HOTMEM_BUILD/hotmemd
 UEVENT_SEND=$HOTMEM_BUILD/tests/daemon/uevent_send
 TMP=$(mktemp -d /tmp/hotmemd-test.XXXXXX)
 _pids=()
+_fs_mnt=
 # wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../wait_exit.sh"
+# each process asked to end and waited for (10 s, then SIGKILL), then a
+# hotmemfs mount of mount_hotmemfs detached, then TMP removed
 cleanup() {
 	local p
-	for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 5 >/dev/null 2>&1; done
+	for p in "${_pids[@]}"; do kill "$p" 2>/dev/null && wait_exit "$p" 10 >/dev/null 2>&1; done
+	[ -z "$_fs_mnt" ] || fusermount3 -uz "$_fs_mnt" 2>/dev/null
 	[ -n "${KEEP_TMP:-}" ] && { echo "# kept $TMP"; return; }
 	rm -rf "$TMP"
 }
@@ -54,6 +58,21 @@ need_hotmemfs_in_netns() {
 	if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
 		rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
 		HOTMEMD_IN_NETNS=1 exec unshare -n "$0" "$@"
+	fi
+}
+
+# mount_hotmemfs MNT CTL-SOCKET UEVENT-SOCKET: hotmemfs (no state file) on
+# MNT, its uevents also to UEVENT-SOCKET, its log $TMP/fs.log (after
+# need_hotmemfs_in_netns); the test skipped if it does not mount within
+# 30 s.  cleanup ends it with the rest of _pids and detaches the mount.
+mount_hotmemfs() {
+	_fs_mnt=$1
+	mkdir -p "$1"
+	"$FS" -s "$2" -S none -u "$3" "$1" 2>"$TMP/fs.log" &
+	_pids+=($!)
+	if ! wait_for 30 test -e "$1/sys/devices/system/memory/block_size_bytes"; then
+		sed 's/^/# /' "$TMP/fs.log"
+		skip_all "hotmemfs did not mount"
 	fi
 }
 
