@@ -70,7 +70,8 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 
 	if (type < 0 || type >= HM_ALLOC_NR)
 		return -EINVAL;
-	if (nid >= hm->nr_possible_nodes)
+	/* -1 is any node (NUMA_NO_NODE); below it none (-2 was node 0) */
+	if (nid < NUMA_NO_NODE || nid >= hm->nr_possible_nodes)
 		return -EINVAL;
 	/* get_online_mems(): no hotplug operation runs under our feet */
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);

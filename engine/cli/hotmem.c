@@ -203,12 +203,15 @@ static int cmd_alloc(struct hotmem *hm, int argc, char **argv)
 		   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
 		   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
 
+	/* a node past int is no node: (int)2^32 was node 0, allocated there */
 	if (type < 0 || parse_ulong(argv[2], &count) ||
-	    (argc == 4 && parse_kv_int(argv[3], "node", &nid) <= 0))
+	    (argc == 4 && parse_kv_int(argv[3], "node", &nid) <= 0) || nid != (int)nid)
 		return -EINVAL;
 	n = hotmem_alloc_pages(hm, (int)nid, type, count, NULL);
+	if (n < 0)
+		return (int)n;	/* the "= -errno" line says it, not "allocated -12" */
 	printf("allocated %ld\n", n);
-	return n < 0 ? (int)n : 0;
+	return 0;
 }
 
 static int cmd_freeall(struct hotmem *hm, int argc, char **argv)
@@ -228,8 +231,10 @@ static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv)
 	    nid != (int)nid)
 		return -EINVAL;
 	n = hotmem_hugetlb_alloc(hm, (int)nid, count);
+	if (n < 0)
+		return (int)n;	/* the "= -errno" line says it, not "hugepages -22" */
 	printf("hugepages %ld\n", n);
-	return n < 0 ? (int)n : 0;
+	return 0;
 }
 
 static int cmd_inject(struct hotmem *hm, int argc, char **argv)

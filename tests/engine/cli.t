@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..27"
+echo "1..32"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 27); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 32); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -90,3 +90,15 @@ bad=$(grep -c -- "= -22 Invalid argument$" <<<"$out")
 expect "... the boot blocks listed" "^memory7 " "$out"
 grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
 expect "... the HugeTLB pool still empty" "^HugePages_Total: 0$" "$out"
+
+# a node past int is no node (cmd_alloc's (int)2^32 was node 0, allocated
+# there; node=-2 too): EINVAL as hugetlb's; and a refused alloc or hugetlb
+# says so in its "= -errno" line alone ("hugepages -22" came first)
+out=$(printf '%s\n' "alloc movable 1 node=4294967296" "alloc movable 1 node=-2" "hugetlb 2 node=99" \
+	"hugetlb 1" "alloc movable 1" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+expect "alloc node=2^32: -22, not node 0" "^> alloc movable 1 node=4294967296 = -22 Invalid argument$" "$out"
+expect "alloc node=-2: -22" "^> alloc movable 1 node=-2 = -22 Invalid argument$" "$out"
+grep -qE "^(hugepages|allocated) -" <<<"$out" && notok "a refusal prints no count line of its errno" "$out" ||
+	ok "a refusal prints no count line of its errno"
+expect "... a hugetlb that grew the pool says so" "^hugepages 1$" "$out"
+expect "... an alloc that allocated says so" "^allocated 1$" "$out"
