@@ -440,6 +440,7 @@ static const char *seg_name(const struct hmt_tl_seg *s, char *buf, size_t len)
 static void svg_axis(const struct panel *p, FILE *f, double y_end)
 {
 	unsigned long long step = nice_step((p->end + 5) / 6);
+	double last = undrawn(p, (double)p->end); /* the unit of the labels: trace time */
 
 	/* cut gaps make the labels uneven numbers: fewer of them, so they fit */
 	if (p->ncut)
@@ -448,11 +449,11 @@ static void svg_axis(const struct panel *p, FILE *f, double y_end)
 	const char *unit = "ns";
 	char t[32];
 
-	if (p->end >= 1000000000ULL)
+	if (last >= 1e9)
 		div = 1e9, unit = "s";
-	else if (p->end >= 1000000ULL)
+	else if (last >= 1e6)
 		div = 1e6, unit = "ms";
-	else if (p->end >= 1000ULL)
+	else if (last >= 1e3)
 		div = 1e3, unit = "us";
 	for (unsigned long long d = 0; d <= p->end; d += step) {
 		double x = p->x0 + (double)d * PLOT_W / (double)p->end;
@@ -463,22 +464,36 @@ static void svg_axis(const struct panel *p, FILE *f, double y_end)
 	}
 }
 
-/* an axis break over every cut gap, its length under it (two rows when close) */
+/* the width of a 10 px label of @len characters (the SVG's monospace) */
+#define LABEL_PX(len) (6.2 * (len))
+
+/*
+ * An axis break over every cut gap, its length under it, in two rows when
+ * close; where breaks crowd (a cut a few px wide) one thin line each, and
+ * a label only where it fits: the subtitle has the total.
+ */
 static void svg_cuts(const struct panel *p, FILE *f, double y_end)
 {
-	double last = -1e9;
-	int row = 0;
+	double keep_px = (double)p->keep * PLOT_W / (double)p->end, right[2] = { -1e9, -1e9 };
 	char t[48];
 
 	for (size_t i = 0; i < p->ncut; i++) {
-		double xm = (xof(p, p->cut[i].t0) + xof(p, p->cut[i].t1)) / 2;
+		double xm = (xof(p, p->cut[i].t0) + xof(p, p->cut[i].t1)) / 2, half;
+		int row;
 
-		hmu_svg_line(f, xm - 3, TOP - 8, xm + 3, y_end + 2, "#ffffff", 5);
-		hmu_svg_line(f, xm - 6, TOP - 8, xm, y_end + 2, "#555555", 1);
-		hmu_svg_line(f, xm, TOP - 8, xm + 6, y_end + 2, "#555555", 1);
-		snprintf(t, sizeof(t), "%.3g ms cut", (p->cut[i].t1 - p->cut[i].t0) / 1e6);
-		row = xm - last < 70 ? !row : 0;
-		last = xm;
+		if (keep_px < 12) {
+			hmu_svg_line(f, xm, TOP - 8, xm, y_end + 2, "#555555", 0.5);
+		} else {
+			hmu_svg_line(f, xm - 3, TOP - 8, xm + 3, y_end + 2, "#ffffff", 5);
+			hmu_svg_line(f, xm - 6, TOP - 8, xm, y_end + 2, "#555555", 1);
+			hmu_svg_line(f, xm, TOP - 8, xm + 6, y_end + 2, "#555555", 1);
+		}
+		half = LABEL_PX(snprintf(t, sizeof(t), "%.3g ms cut",
+					 (p->cut[i].t1 - p->cut[i].t0) / 1e6)) / 2 + 3;
+		row = xm - half < right[0];
+		if (xm - half < right[row])
+			continue;
+		right[row] = xm + half;
 		hmu_svg_text(f, xm, y_end + 26 + row * 12, 10, "middle", "#555555", t);
 	}
 }

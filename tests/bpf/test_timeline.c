@@ -243,6 +243,30 @@ static void test_cut_gaps(void **state)
 	hmt_trace_free(&t);
 }
 
+/* the labels under the breaks never overlap, however close the cuts */
+static void test_cut_labels_apart(void **state)
+{
+	struct hmt_tl_opts cut = { .cut_gaps = 1 }; /* every gap: 10 ns of the 800 */
+	char *svg = svg_of(&tl, 1, &cut);
+	double x[16], y[16], w[16];
+	int n = 0;
+
+	for (const char *e = svg; (e = strstr(e, " ms cut</text>")) && n < 16; e++) {
+		const char *t = e;
+
+		while (strncmp(t, "<text x=\"", 9))
+			t--;
+		x[n] = strtod(t + 9, NULL);
+		y[n] = strtod(strstr(t, "y=\"") + 3, NULL);
+		w[n++] = 6.0 * (double)(e + 7 - strchr(t, '>') - 1);
+	}
+	assert_true(n >= 2);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			assert_true(y[i] != y[j] || x[j] - x[i] >= (w[i] + w[j]) / 2);
+	free(svg);
+}
+
 static void test_too_many_blocks(void **state)
 {
 	const char *big = "{\"ts\":1,\"ev\":\"add_memory_resource\",\"phase\":\"exit\","
@@ -266,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_final_state_shows),
 		cmocka_unit_test(test_common_scale),
 		cmocka_unit_test(test_cut_gaps),
+		cmocka_unit_test(test_cut_labels_apart),
 		cmocka_unit_test(test_too_many_blocks),
 	};
 
