@@ -161,17 +161,25 @@ int conform_vmem_sizes(const char *id, long *plugged, long *requested);
 int conform_cell_main(int argc, char **argv);
 /* HOTMEM_CONFORM_WAIT (ms) and _LISTENER_RCVBUF checked; -1 and said on stderr */
 int conform_env(long *wait_ms, int *rcvbuf);
-/* what a cell knows of the agent's memoryN/state writes */
+/* what a cell knows of the agent's memoryN/state (and /online) writes */
 struct conform_write_log {
 	long writes;	/* udevd's state writes (its log) */
 	long failed;	/* failure lines of the agent's log */
 	long needed;	/* writes the blocks the kernel left offline need (0 under online*) */
 	bool counted;	/* hotmemfs's counts known: every write it took is in them */
+	long done;	/* writes hotmemfs took and carried out over the cell */
 	long einval;	/* writes hotmemfs refused with EINVAL over the cell */
 	long other;	/* ... with another errno */
 };
-/* each write once, in one kind: redundant (EINVAL included), else failed */
-void conform_write_kinds(const struct conform_write_log *l, long *redundant, long *failed);
+/* the agent's writes: all of them, and those of each bad kind (parts of @writes) */
+struct conform_write_count {
+	long writes, redundant, failed;
+};
+/*
+ * Every write counted (writes >= redundant + failed), each bad one once,
+ * in one kind: redundant (EINVAL included), else failed.
+ */
+void conform_write_kinds(const struct conform_write_log *l, struct conform_write_count *w);
 
 /* ---- conform_expect.c ---------------------------------------------------- */
 struct conform_expect {

@@ -427,14 +427,21 @@ static int take_census(const struct cell *c, struct census *cs)
 	return fclose(runs) ? -errno : 0;
 }
 
-/* what the agent wrote wrong, from its log and from hotmemfs's counters */
+/* what the agent wrote, and what wrong, from its log and from hotmemfs's counters */
 struct writes {
-	long failed, redundant;
+	struct conform_write_count n;
 	bool agent_chose;
 };
 
 /*
- * Each state write counted once, in one kind.  redundant: a write
+ * Every write of the agent's: what hotmemfs took over the cell, carried
+ * out or refused (memoryN/state and /online alike: its counters do not
+ * tell them apart, nor do the kernel's two stores); when its counts are
+ * not known, udevd's state writes (its log).  Never fewer than the bad
+ * ones below, which are parts of it: an agent that wrote 8 times and was
+ * refused none shows 8 writes, none redundant or failed.
+ *
+ * Each bad write counted once, in one kind.  redundant: a write
  * hotmemfs refused with EINVAL (the block was already in that state -- the
  * kernel's auto-online got there first -- or the zone is not allowed); if
  * hotmemfs's counts are not known, udevd's state writes beyond the blocks
@@ -447,25 +454,28 @@ struct writes {
  * "online"), and each was counted twice, 16 writes for 8 blocks -- and
  * what hotmemfs does not count (a value state_store() cannot parse).
  */
-void conform_write_kinds(const struct conform_write_log *l, long *redundant, long *failed)
+void conform_write_kinds(const struct conform_write_log *l, struct conform_write_count *w)
 {
 	long f;
 
 	if (l->counted)
-		*redundant = l->einval;
+		w->redundant = l->einval;
 	else
-		*redundant = l->writes > l->needed ? l->writes - l->needed : 0;
-	f = l->failed - *redundant;
-	*failed = f > l->other ? f : l->other;
-	if (*failed < 0)
-		*failed = 0;
+		w->redundant = l->writes > l->needed ? l->writes - l->needed : 0;
+	f = l->failed - w->redundant;
+	w->failed = f > l->other ? f : l->other;
+	if (w->failed < 0)
+		w->failed = 0;
+	w->writes = l->counted ? l->done + l->einval + l->other : l->writes;
+	if (w->writes < w->redundant + w->failed)
+		w->writes = w->redundant + w->failed;
 }
 
 /*
  * The log's lines: udevd's "ATTR '.../state' writing" and "Failed to write
  * ATTR{...}", hotmemd's give-ups, the netlink agent's write errors; and
- * what hotmemfs refused since @sw0 (an agent that hides its errors is
- * counted all the same).
+ * what hotmemfs took and refused since @sw0 (an agent that hides its
+ * writes and errors is counted all the same).
  */
 static void count_writes(const struct cell *c, long heard, const struct conform_state_writes *sw0,
 			 struct writes *w)
@@ -482,9 +492,10 @@ static void count_writes(const struct cell *c, long heard, const struct conform_
 		l.needed = heard > (long)c->added.count ? heard : (long)c->added.count;
 	conform_state_writes(&sw1);
 	l.counted = sw0->known && sw1.known;
+	l.done = sw1.done - sw0->done;
 	l.einval = sw1.einval - sw0->einval;
 	l.other = sw1.other - sw0->other;
-	conform_write_kinds(&l, &w->redundant, &w->failed);
+	conform_write_kinds(&l, &w->n);
 }
 
 /* the onlined new blocks offlined again, in block order: how many went */
@@ -523,8 +534,10 @@ static void print_outcome(const struct cell *c, struct outcome *r)
 	add_int(o, "online", r->cs.online);
 	json_object_object_add(o, "zones", json_object_get(r->cs.zones));
 	json_object_object_add(o, "zone_runs", json_object_new_string(r->cs.runs ? r->cs.runs : ""));
-	add_int(o, "failed_writes", r->w.failed);
-	add_int(o, "redundant_writes", r->w.redundant);
+	/* every write the agent made; the redundant and the failed are parts of it */
+	add_int(o, "writes", r->w.n.writes);
+	add_int(o, "failed_writes", r->w.n.failed);
+	add_int(o, "redundant_writes", r->w.n.redundant);
 	json_object_object_add(o, "agent_chose_zones", json_object_new_boolean(r->w.agent_chose));
 	add_int(o, "movable_pct_of_kernel", r->ratio);
 	add_int(o, "auto_movable_ratio", r->mratio);

@@ -12,13 +12,17 @@
 
 #include "conform.h"
 
-/* the agent column as wide as its longest name (conform_agent_width()) */
-#define ROW_FMT "%-*s %-27s %-9s %-18s %-9s %-26s %-8s %-5s %-5s %-5s %-6s %s\n"
+/*
+ * The agent column as wide as its longest name (conform_agent_width());
+ * writes: every write the agent made, then the redundant and the failed
+ * of them, each a column of its own (a person reads "writes" as all).
+ */
+#define ROW_FMT "%-*s %-27s %-9s %-18s %-9s %-26s %-8s %-6s %-9s %-6s %-5s %-5s %-6s %s\n"
 
 int conform_print_header(FILE *f, int agent_width)
 {
 	fprintf(f, ROW_FMT, agent_width, "agent", "setting", "machine", "event", "online", "zones", "mov%/max",
-		"writes", "lost", "offl", "ms", "verdict");
+		"writes", "redundant", "failed", "lost", "offl", "ms", "verdict");
 	return fflush(f) ? -errno : 0;
 }
 
@@ -106,6 +110,25 @@ static void zones_column(json_object *o, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/*
+ * writes, redundant, failed: "-" each for a cell that did not run; never
+ * fewer writes than the two parts (an outcome without "writes": theirs)
+ */
+static void writes_columns(json_object *o, char *writes, char *red, char *failed, size_t len)
+{
+	long r = num0(o, "redundant_writes"), f = num0(o, "failed_writes"), w = num0(o, "writes");
+
+	if (!json_object_object_length(o)) {
+		snprintf(writes, len, "-");
+		snprintf(red, len, "-");
+		snprintf(failed, len, "-");
+		return;
+	}
+	snprintf(writes, len, "%ld", w > r + f ? w : r + f);
+	snprintf(red, len, "%ld", r);
+	snprintf(failed, len, "%ld", f);
+}
+
 /* "✓", or "✗ REASONS" and what the agent is expected to do or the violation */
 static char *verdict(const struct conform_cell_report *r)
 {
@@ -124,7 +147,8 @@ static char *verdict(const struct conform_cell_report *r)
 
 int conform_print_row(FILE *f, const struct conform_cell_report *r, int agent_width)
 {
-	char setting[256], online[48], movratio[48], zones[256], writes[24], a[24], b[24], ms[24];
+	char setting[256], online[48], movratio[48], zones[256], writes[24], red[24], failed[24];
+	char a[24], b[24], ms[24];
 	char *v = verdict(r);
 	json_object *o = r->outcome;
 	int ret;
@@ -135,9 +159,10 @@ int conform_print_row(FILE *f, const struct conform_cell_report *r, int agent_wi
 	snprintf(movratio, sizeof(movratio), "%s/%s", numd(o, "movable_pct_of_kernel", a, sizeof(a)),
 		 numd(o, "auto_movable_ratio", b, sizeof(b)));
 	zones_column(o, zones, sizeof(zones));
-	snprintf(writes, sizeof(writes), "%ld", num0(o, "failed_writes") + num0(o, "redundant_writes"));
-	fprintf(f, ROW_FMT, agent_width, r->label ? r->label : r->agent, setting, r->machine, r->event, online, zones, movratio, writes,
-		numd(o, "uevents_lost", a, sizeof(a)), numd(o, "offlinable", b, sizeof(b)),
+	writes_columns(o, writes, red, failed, sizeof(writes));
+	fprintf(f, ROW_FMT, agent_width, r->label ? r->label : r->agent, setting, r->machine, r->event,
+		online, zones, movratio, writes, red, failed, numd(o, "uevents_lost", a, sizeof(a)),
+		numd(o, "offlinable", b, sizeof(b)),
 		numd(o, "ms_to_last_online", ms, sizeof(ms)), v ? v : "?");
 	ret = fflush(f) ? -errno : 0;
 	free(v);

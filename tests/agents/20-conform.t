@@ -24,6 +24,19 @@ row blind-rule 'offline' | grep -qE "8/8 +Normal:8 .* 0 +0 +7 .* ✗ 1 of 8 onli
 tap_ok $? "the blind rule with the kernel leaving blocks offline: no race, but Normal: 7 of 8 offline again, expected"
 row classic-rule 'offline' | grep -qE "8/8 +Normal:8 .* 0 +0 +7 .* ✗ 1 of 8 onlined blocks cannot be offlined again \[expected: "
 tap_ok $? "the classic rule: 8/8 online in Normal, the zone's first block holds the kernel's pagesets, expected"
+# writes: every write the agent made (8, one a block the kernel left
+# offline, all taken), then the redundant and the failed of them: once
+# the writes column said only the bad ones, 0 for these 8
+grep -E '^agent +setting ' "$TMP/table" | grep -qE ' mov%/max +writes +redundant +failed +lost +offl '
+tap_ok $? "the header: writes, then its redundant and failed parts"
+for a in classic-rule blind-rule hotmemd:auto-movable; do
+	row "$a" 'offline' | grep -qE "8/8 +[A-Za-z]+:8 +[0-9]+/301 +8 +0 +0 +0 +[78] "
+	tap_ok $? "$a, the kernel leaving blocks offline: writes 8, none redundant or failed"
+done
+row blind-rule 'online' | grep -qE "8/8 +Normal:8 +0/301 +8 +8 +0 +0 +7 "
+tap_ok $? "the blind rule under memhp_default_state=online: writes 8, 8 of them redundant"
+row classic-rule '(online) ' | grep -qE "8/8 +Normal:8 +0/301 +([0-8]) +\1 +0 +0 +7 "
+tap_ok $? "the classic rule under online: each write it made redundant, none failed"
 row classic-rule '(online) ' | grep -qE "8/8 +Normal:8 .* ✓$|redundant writes.*\[expected: "
 tap_ok $? "the classic rule under memhp_default_state=online: the kernel's Normal is not the rule's fault"
 row 'hotmemd:auto-movable' 'offline' | grep -qE "8/8 +Movable:8 +200/301 .* ✓$"
@@ -46,6 +59,10 @@ for x in c:
     assert o["uevents_lost"] == 0 and o["listener_lost"] == 0 and o["ms_to_last_online"] >= 0, x
     assert o["uevents_unsent"] == 0, x
     assert o["agent_chose_zones"] == x["setting"].endswith("=offline"), x
+    # every write counted; the redundant and the failed are parts of it
+    assert o["writes"] >= o["redundant_writes"] + o["failed_writes"], x
+    if o["agent_chose_zones"]:
+        assert (o["writes"], o["redundant_writes"], o["failed_writes"]) == (8, 0, 0), x
 ' "$TMP/cells.json"
 tap_ok $? "JSON: six cells, outcomes, reasons and expectations"
 
@@ -71,7 +88,7 @@ online_rule() {
 		--json "$TMP/$1.json" >"$TMP/$1" 2>>"$TMP/err"
 	local rc=$?
 	sed 's/^/# /' "$TMP/$1"
-	jq -c '.[0].outcome | [.redundant_writes, .failed_writes, .online]' "$TMP/$1.json" >"$TMP/$1.o" 2>&1
+	jq -c '.[0].outcome | [.writes, .redundant_writes, .failed_writes, .online]' "$TMP/$1.json" >"$TMP/$1.o" 2>&1
 	return $rc
 }
 
@@ -81,9 +98,9 @@ online_rule() {
 # "online"): 8 redundant writes, not 8 more failed ones (16 for 8 blocks)
 online_rule 81-movable 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="online_movable"'
 is "$?" 0 "a user's rule racing the kernel's auto-online, as the classic rule does: exit status 0"
-is "$(cat "$TMP/81-movable.o")" "[8,0,8]" "8 writes into blocks the kernel onlined: 8 redundant, none failed besides"
-grep -qE "^rules:81-movable.rules +online +qemu-512m +dimm1 +8/8 +Normal:8 +0/301 +8 +0 .*✗ 8 redundant writes: EINVAL race with the kernel's auto-online \[" "$TMP/81-movable"
-tap_ok $? "the writes column says 8, the reason 8 redundant writes and nothing failed"
+is "$(cat "$TMP/81-movable.o")" "[8,8,0,8]" "8 writes into blocks the kernel onlined: 8 redundant, none failed besides"
+grep -qE "^rules:81-movable.rules +online +qemu-512m +dimm1 +8/8 +Normal:8 +0/301 +8 +8 +0 +0 .*✗ 8 redundant writes: EINVAL race with the kernel's auto-online \[" "$TMP/81-movable"
+tap_ok $? "the columns say 8 writes, 8 redundant, none failed, the reason 8 redundant writes and nothing failed"
 grep -qE "^rules:81-movable.rules .* \[expected: inherent to onlining on the ADD, which the kernel sends before its own auto-online" "$TMP/81-movable"
 tap_ok $? "the verdict says the race is inherent"
 # what a rule does wrong besides is still a violation: one that offlines
@@ -94,14 +111,16 @@ grep -qE "^rules:82-off.rules +online .*✗ [78] of 8 blocks left offline.*\[VIO
 tap_ok $? "blocks left offline: a violation under memhp_default_state=online too"
 # its offline writes went through (but the one EBUSY of the block with
 # the kernel's pagesets, which stays online): none is redundant, once
-# counted as 8 redundant beside the failed one, 9 writes for 8 blocks
-grep -qxE '\[0,([01]),\1\]' "$TMP/82-off.o"
+# counted as 8 redundant beside the failed one, 9 writes for 8 blocks;
+# 8 writes all told, one a block
+grep -qxE '\[8,0,([01]),\1\]' "$TMP/82-off.o"
 tap_ok $? "its writes that went through are not redundant, each refused one failed: $(cat "$TMP/82-off.o")"
 
 # a cell that does not run is a row saying so, and the matrix goes on
 HOTMEM_ENTER=/bin/false "$CONFORM" --reduced --json "$TMP/none.json" >"$TMP/none" 2>>"$TMP/err"
 is "$?" 1 "cells that do not run: exit status 1"
 is "$(grep -c '✗ did not run (exit 1): .*\[VIOLATION: should pass\]' "$TMP/none")" 6 "each is a ✗ row saying it did not run"
+is "$(grep -cE ' -/- +- +-/- +- +- +- +- +- +- +✗ did not run' "$TMP/none")" 6 "with no numbers: writes, redundant and failed - too, not 0"
 tail -1 "$TMP/none" | grep -q "^6 cells in [0-9]* s: 0 ✓, 0 ✗ as expected, 6 violating the expectation$"
 tap_ok $? "and the matrix ends with its summary"
 is "$(jq length "$TMP/none.json" 2>/dev/null)" 6 "the JSON has the six cells"
@@ -153,13 +172,13 @@ quiet='seen=" "; while :; do for f in /sys/devices/system/memory/memory*/state; 
 	>"$TMP/quiet" 2>>"$TMP/err"
 is "$?" 1 "a quiet agent writing over the kernel's auto-online: exit status 1"
 sed 's/^/# /' "$TMP/quiet"
-jq -e '.[0].outcome.redundant_writes >= 8' "$TMP/quiet.json" >/dev/null
+jq -e '.[0].outcome | .redundant_writes >= 8 and .writes >= .redundant_writes + .failed_writes' "$TMP/quiet.json" >/dev/null
 tap_ok $? "its EINVALs are counted from hotmemfs, not from its log: $(jq -c '.[0].outcome.redundant_writes' "$TMP/quiet.json" 2>/dev/null) redundant writes"
 # no agent at all (make bench's floor): the kernel's own auto-online
 "$HOTMEM_BUILD/hotmem-enter" --profile qemu-512m --cmdline "memhp_default_state=online" \
 	-- "$CONFORM" --cell none dimm1 >"$TMP/none-cell" 2>>"$TMP/err"
 is "$?" 0 "--cell none runs"
-jq -e '.new == 8 and .online == 8 and .failed_writes == 0 and .redundant_writes == 0' \
+jq -e '.new == 8 and .online == 8 and .writes == 0 and .failed_writes == 0 and .redundant_writes == 0' \
 	"$TMP/none-cell" >/dev/null
 tap_ok $? "--cell none: the kernel onlines 8/8 by itself, no writes"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5

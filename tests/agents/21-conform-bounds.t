@@ -66,14 +66,14 @@ tap_ok $? "it says why and prints no outcome"
 # a cell that passes where its expectation says it must fail: one cell,
 # one violation (the script counted it as a pass too: "2 cells")
 printf '#!/bin/sh\necho "$*" >>%s\necho %s\n' "$TMP/fake-enter.args" \
-	"'{\"new\":1024,\"online\":1024,\"zones\":{\"Normal\":1024},\"zone_runs\":\"200-1223:Normal\",\"failed_writes\":0,\"redundant_writes\":0,\"agent_chose_zones\":true,\"movable_pct_of_kernel\":0,\"auto_movable_ratio\":301,\"ms_to_last_online\":700,\"offlinable\":1024,\"uevents_lost\":0,\"agent_enobufs\":0,\"listener_lost\":0,\"listener_enobufs\":0,\"listener_drops\":0,\"uevents_unsent\":0}'" \
+	"'{\"new\":1024,\"online\":1024,\"zones\":{\"Normal\":1024},\"zone_runs\":\"200-1223:Normal\",\"writes\":1024,\"failed_writes\":0,\"redundant_writes\":0,\"agent_chose_zones\":true,\"movable_pct_of_kernel\":0,\"auto_movable_ratio\":301,\"ms_to_last_online\":700,\"offlinable\":1024,\"uevents_lost\":0,\"agent_enobufs\":0,\"listener_lost\":0,\"listener_enobufs\":0,\"listener_drops\":0,\"uevents_unsent\":0}'" \
 	>"$TMP/fake-enter"
 chmod +x "$TMP/fake-enter"
 HOTMEM_ENTER=$TMP/fake-enter "$CONFORM" --full --only '^netlink-agent memhp_default_state=offline big-640g burst1024$' \
 	>"$TMP/pass" 2>"$TMP/err"
 is "$?" 1 "a ✓ that should be ✗: exit status 1"
 sed 's/^/# /' "$TMP/pass"
-grep -qE "^netlink-agent +offline +big-640g +burst1024 +1024/1024 +Normal:1024 +0/301 +0 +0 +1024 +700 +✓ \[VIOLATION: should fail \(left.offline.\*lost\|cannot.be.offlined\)\]$" "$TMP/pass"
+grep -qE "^netlink-agent +offline +big-640g +burst1024 +1024/1024 +Normal:1024 +0/301 +1024 +0 +0 +0 +1024 +700 +✓ \[VIOLATION: should fail \(left.offline.\*lost\|cannot.be.offlined\)\]$" "$TMP/pass"
 tap_ok $? "its row: ✓ and the violation"
 tail -1 "$TMP/pass" | grep -q "^1 cells in [0-9]* s: 0 ✓, 0 ✗ as expected, 1 violating the expectation$"
 tap_ok $? "the summary counts it once, as violating"

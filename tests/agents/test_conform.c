@@ -62,42 +62,91 @@ static void test_reasons(void **state)
 	free(r);
 }
 
-/* each write once: udevd's failure line of a redundant EINVAL is not a failed write too */
+/* @l's writes, redundant and failed */
+static void assert_kinds(struct conform_write_log l, long writes, long red, long failed)
+{
+	struct conform_write_count w = { -1, -1, -1 };
+
+	conform_write_kinds(&l, &w);
+	assert_int_equal(w.writes, writes);
+	assert_int_equal(w.redundant, red);
+	assert_int_equal(w.failed, failed);
+}
+
+/*
+ * Every write counted, each bad one once: udevd's failure line of a
+ * redundant EINVAL is not a failed write too
+ */
 static void test_write_kinds(void **state)
 {
-	struct conform_write_log l;
-	long red, failed;
-
 	/* online_movable under memhp_default_state=online: 8 writes, 8 EINVAL, 8 failure lines */
-	l = (struct conform_write_log){ .writes = 8, .failed = 8, .counted = true, .einval = 8 };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 8);
-	assert_int_equal(failed, 0);
+	assert_kinds((struct conform_write_log){ .writes = 8, .failed = 8, .counted = true, .einval = 8 },
+		     8, 8, 0);
 	/* "offline" under online: 7 went through, 1 EBUSY (logged): not 8 redundant + 1 failed */
-	l = (struct conform_write_log){ .writes = 8, .failed = 1, .counted = true, .other = 1 };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 0);
-	assert_int_equal(failed, 1);
+	assert_kinds((struct conform_write_log){ .writes = 8, .failed = 1, .counted = true, .done = 7,
+						 .other = 1 },
+		     8, 0, 1);
 	/* an agent that hides its errors: hotmemfs's counts alone */
-	l = (struct conform_write_log){ .counted = true, .einval = 5, .other = 2 };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 5);
-	assert_int_equal(failed, 2);
-	/* blocks left offline by the kernel: the needed writes are neither */
-	l = (struct conform_write_log){ .writes = 8, .needed = 8, .counted = true };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 0);
-	assert_int_equal(failed, 0);
-	/* failure lines hotmemfs did not count (a value state_store() cannot parse) */
-	l = (struct conform_write_log){ .writes = 8, .failed = 8, .counted = true };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 0);
-	assert_int_equal(failed, 8);
+	assert_kinds((struct conform_write_log){ .counted = true, .einval = 5, .other = 2 }, 7, 5, 2);
+	/* blocks left offline by the kernel: the 8 writes they need are neither, but writes */
+	assert_kinds((struct conform_write_log){ .writes = 8, .needed = 8, .counted = true, .done = 8 },
+		     8, 0, 0);
+	/* an agent that logs nothing and writes 8 times, every write taken */
+	assert_kinds((struct conform_write_log){ .counted = true, .done = 8 }, 8, 0, 0);
+	/* failure lines hotmemfs did not count: failed, and writes all the same */
+	assert_kinds((struct conform_write_log){ .writes = 8, .failed = 8, .counted = true }, 8, 0, 8);
 	/* hotmemfs's status not known: the log's, a write beyond the needed redundant */
-	l = (struct conform_write_log){ .writes = 9, .failed = 1, .needed = 8 };
-	conform_write_kinds(&l, &red, &failed);
-	assert_int_equal(red, 1);
-	assert_int_equal(failed, 0);
+	assert_kinds((struct conform_write_log){ .writes = 9, .failed = 1, .needed = 8 }, 9, 1, 0);
+	/* ... and an agent whose log has no writes: at least its bad ones */
+	assert_kinds((struct conform_write_log){ .failed = 3 }, 3, 0, 3);
+}
+
+/* the row's writes, redundant and failed columns for @outcome, "W R F" */
+static void row_writes(const char *outcome, char *buf, size_t len)
+{
+	struct conform_cell_report r = { "classic-rule", "memhp_default_state=offline", "qemu-512m",
+					 "dimm1", NULL, json_tokener_parse(outcome), "", { "may", "x", "y" },
+					 "" };
+	char *row = NULL, *hdr = NULL, *col, w[32], red[32], failed[32];
+	size_t rlen, hlen;
+	FILE *f = open_memstream(&row, &rlen), *h = open_memstream(&hdr, &hlen);
+
+	assert_non_null(r.outcome);
+	assert_non_null(f);
+	assert_non_null(h);
+	assert_int_equal(conform_print_header(h, CONFORM_AGENT_WIDTH), 0);
+	assert_int_equal(conform_print_row(f, &r, CONFORM_AGENT_WIDTH), 0);
+	fclose(f);
+	fclose(h);
+	/* the values stand under their header's words: the row read from there */
+	col = strstr(hdr, " writes redundant failed lost ");
+	assert_non_null(col);
+	assert_true(rlen > (size_t)(col - hdr) + 1);
+	assert_int_equal(sscanf(row + (col - hdr) + 1, "%31s %31s %31s", w, red, failed), 3);
+	snprintf(buf, len, "%s %s %s", w, red, failed);
+	free(row);
+	free(hdr);
+	json_object_put(r.outcome);
+}
+
+/* the table's writes column: every write the agent made, its bad ones beside */
+static void test_row_writes(void **state)
+{
+	char b[128];
+
+	/* a rule onlining 8 blocks the kernel left offline: 8 writes, none bad */
+	row_writes("{\"new\":8,\"online\":8,\"writes\":8,\"failed_writes\":0,\"redundant_writes\":0}",
+		   b, sizeof(b));
+	assert_string_equal(b, "8 0 0");
+	row_writes("{\"new\":8,\"online\":8,\"writes\":9,\"failed_writes\":1,\"redundant_writes\":8}",
+		   b, sizeof(b));
+	assert_string_equal(b, "9 8 1");
+	/* an outcome without "writes": at least its bad ones */
+	row_writes("{\"new\":8,\"online\":8,\"failed_writes\":2,\"redundant_writes\":3}", b, sizeof(b));
+	assert_string_equal(b, "5 3 2");
+	/* a cell that did not run */
+	row_writes("{}", b, sizeof(b));
+	assert_string_equal(b, "- - -");
 }
 
 static void test_expectations(void **state)
@@ -237,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_write_kinds),
+		cmocka_unit_test(test_row_writes),
 		cmocka_unit_test(test_expectations),
 		cmocka_unit_test(test_short_setting),
 		cmocka_unit_test(test_json_as_jq),
