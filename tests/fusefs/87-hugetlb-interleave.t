@@ -1,0 +1,37 @@
+#!/bin/bash
+# hotmemctl hugetlb N (no node: the global pool, nr_hugepages) interleaves
+# over the nodes with memory, as 6.12's set_max_huge_pages() ->
+# alloc_pool_huge_folio() round robin (h->next_nid_to_alloc), and shrinks
+# the same way (remove_pool_hugetlb_folio(), next_nid_to_free); each node's
+# nodeN nr_hugepages/free_hugepages shows it and the state file keeps it
+# over kill -9.  The global pool filled node 0 first.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+cat >"$TMP/two.profile" <<'EOF2'
+profile = default
+nodes = 2
+ram = 0x1000-0x9efff node=0
+ram = 0x100000-0x3fffffff node=0
+ram = 0x40000000-0x7fffffff node=1
+EOF2
+start_fs --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off --fresh
+tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1"
+N=$MNT/sys/devices/system/node
+hp() { cat "$N/node$1/hugepages/hugepages-2048kB/$2"; }
+pools() { echo "$(hp 0 nr_hugepages) $(hp 1 nr_hugepages) $(hp 0 free_hugepages) $(hp 1 free_hugepages)"; }
+
+ctl hugetlb 5 >/dev/null
+tap_ok $? "hotmemctl hugetlb 5"
+is "$(pools)" "3 2 3 2" "node 0, 1, 0, 1, 0: node0 3 (3 free), node1 2 (2 free)"
+ctl hugetlb 1 >/dev/null
+is "$(pools)" "3 3 3 3" "hugetlb 1: the round robin goes on at node1"
+ctl hugetlb -3 >/dev/null
+tap_ok $? "hotmemctl hugetlb -3"
+is "$(pools)" "1 2 1 2" "shrinking interleaves too: node 0, 1, 0"
+
+kill9_fs
+start_fs --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off
+tap_ok $? "hotmemfs restarts after kill -9"
+is "$(pools)" "1 2 1 2" "each node's pool as it was"
+done_testing
