@@ -610,7 +610,7 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	/* where to look, as a store's EBUSY says in the log (attrs.c) */
 	if (ret == -EBUSY && ch.value == HM_MMOP_OFFLINE) {
 		snprintf(r->err, ERRLEN,
-			 "memory%lld: %s failed: %s: `hotmemctl explain %lld` names every page in the way",
+			 "memory%lld: %s failed: %s: `hotmemctl explain %lld` sums up what is in the way by owner, `--all` lists every page",
 			 block, state, strerror(-ret), block);
 		return ret;
 	}
@@ -661,6 +661,28 @@ static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 	return 0;
 }
 
+/*
+ * A node's pool is its nodeN/hugepages/.../nr_hugepages (0c9c881): the
+ * engine's EINVAL for a node that is not possible and ENOENT for one not
+ * online (no such file) name the node, as device_add's node check does.
+ */
+static void hugetlb_error(struct hmfs_ctx *ctx, int node, int ret, const char *err,
+			  struct cmd_result *r)
+{
+	int possible = hotmem_nr_possible_nodes(ctx->hm);
+
+	if (err[0])
+		snprintf(r->err, ERRLEN, "hugetlb: %s", err);
+	else if (ret == -EINVAL && (node < -1 || node >= possible))
+		snprintf(r->err, ERRLEN, "hugetlb: %s: node %d does not exist (possible: 0-%d)",
+			 strerror(-ret), node, possible - 1);
+	else if (ret == -ENOENT && node >= 0)
+		snprintf(r->err, ERRLEN, "hugetlb: %s: node %d is not online (no node%d/hugepages)",
+			 strerror(-ret), node, node);
+	else
+		snprintf(r->err, ERRLEN, "hugetlb: %s", strerror(-ret));
+}
+
 static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hm_meminfo mi;
@@ -680,7 +702,7 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	n = 0;
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	if (ret < 0) {
-		snprintf(r->err, ERRLEN, "hugetlb: %s", err[0] ? err : strerror(-ret));
+		hugetlb_error(ctx, node, ret, err, r);
 		return ret;
 	}
 	hotmem_meminfo(ctx->hm, &mi);

@@ -111,7 +111,7 @@ stop_fs
 start_fs --fresh --profile qemu-512m
 ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null && ctl online 32 >/dev/null
 tap_ok $? "a DIMM's first block online in Normal"
-err_is 1 "error: memory32: offline failed: Device or resource busy: \`hotmemctl explain 32\` names every page in the way" \
+err_is 1 "error: memory32: offline failed: Device or resource busy: \`hotmemctl explain 32\` sums up what is in the way by owner, \`--all\` lists every page" \
 	"an offline refused EBUSY: says which command names the pages in the way" -- offline 32
 chmod 711 "$TMP"
 AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)

@@ -16,11 +16,11 @@ H0=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
 err() { ctl "$@" 2>&1 >/dev/null; echo "rc=$?"; }
 
 for n in 2 3 99999; do
-	is "$(err hugetlb 4 node=$n)" "hotmemctl: error: hugetlb: Invalid argument
-rc=1" "hugetlb 4 node=$n: not a possible node, EINVAL"
+	is "$(err hugetlb 4 node=$n)" "hotmemctl: error: hugetlb: Invalid argument: node $n does not exist (possible: 0-1)
+rc=1" "hugetlb 4 node=$n: not a possible node, EINVAL, the node named"
 done
-is "$(err hugetlb 4 node=1)" "hotmemctl: error: hugetlb: No such file or directory
-rc=1" "hugetlb 4 node=1: possible, not online (no node1/hugepages): ENOENT"
+is "$(err hugetlb 4 node=1)" "hotmemctl: error: hugetlb: No such file or directory: node 1 is not online (no node1/hugepages)
+rc=1" "hugetlb 4 node=1: possible, not online (no node1/hugepages): ENOENT, said"
 is "$(cat "$H0") $(awk '$1 == "HugePages_Total:" {print $2}' "$MNT/proc/meminfo")" "0 0" \
 	"... node 0's pool and the machine's are empty"
 is "$(ctl hugetlb 2 node=0)" "HugeTLB pool: added 2 huge pages of 2 MiB (4M); it now holds 2, 2 free" \
