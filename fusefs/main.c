@@ -828,19 +828,26 @@ static void __attribute__((noreturn)) exit_now(int status)
 	_exit(status);
 }
 
+/* the mountpoint still names our mount; when not, says so */
+static bool mount_ours_said(struct stopper *st)
+{
+	const char *mnt = st->ctx->mountpoint;
+
+	if (mount_still_ours(mnt, &st->mnt))
+		return true;
+	fprintf(stderr, "hotmemfs: %s is no longer hotmemfs's mount (unmounted from outside): "
+			"not detaching what it names now\n", mnt);
+	return false;
+}
+
 /*
  * Caller holds st->mount_lock, teardown has not unmounted: the tree
  * detached, if the mountpoint still names it.
  */
 static void detach_ours_locked(struct stopper *st)
 {
-	const char *mnt = st->ctx->mountpoint;
-
-	if (mount_still_ours(mnt, &st->mnt))
-		detach_mount(mnt);
-	else
-		fprintf(stderr, "hotmemfs: %s is no longer hotmemfs's mount (unmounted from "
-				"outside): not detaching what it names now\n", mnt);
+	if (mount_ours_said(st))
+		detach_mount(st->ctx->mountpoint);
 }
 
 static const char *stop_signal_name(int sig)
@@ -1106,6 +1113,35 @@ static void stop_stuck(struct stopper *st)
 	exit_now(1);
 }
 
+/*
+ * libfuse's unmount (fuse_kern_unmount()) goes by path too --
+ * umount2(MNT_DETACH), fusermount3 -u -z -- unless the session's fd
+ * polls POLLERR (the connection gone: the mount was unmounted whole).  A
+ * tree detached from outside while a file in it is open (umount -l,
+ * fusermount3 -u -z) keeps the connection, and the path names what
+ * hotmemfs was mounted over: that one went.  Then the fd is swapped for a
+ * pipe's write end without a reader, which polls POLLERR: libfuse closes
+ * it (the connection ends, the open files get ENOTCONN) and unmounts
+ * nothing.  Caller holds st->mount_lock.
+ */
+static void session_unmount_locked(struct stopper *st, struct fuse_session *se)
+{
+	struct pollfd gone = { .fd = fuse_session_fd(se) };
+	int p[2];
+
+	/* unmounted whole (umount, fusermount3 -u): libfuse knows, and unmounts nothing */
+	if ((poll(&gone, 1, 0) == 1 && (gone.revents & POLLERR)) || mount_ours_said(st)) {
+		fuse_session_unmount(se);
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC))
+		return; /* no unmount then: fuse_session_destroy() closes the fd */
+	close(p[0]);
+	if (dup2(p[1], fuse_session_fd(se)) >= 0)
+		fuse_session_unmount(se);
+	close(p[1]);
+}
+
 static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 {
 	/* first (the stopper did already, unless the loop ended by itself or never ran) */
@@ -1122,7 +1158,7 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 
 		__atomic_store_n(&ctx->se, NULL, __ATOMIC_RELEASE);
 		pthread_mutex_lock(&st->mount_lock);
-		fuse_session_unmount(se);
+		session_unmount_locked(st, se);
 		st->unmounted = true;
 		pthread_mutex_unlock(&st->mount_lock);
 		fuse_session_destroy(se);
