@@ -28,13 +28,15 @@ for sig in HUP INT; do
 	fs_wait_mounted
 	tap_ok $? "SIG$sig ignored at start: hotmemfs mounts"
 	findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
-	# the property itself: left unblocked (so dropped as ignored) in every thread
+	# the property itself: left unblocked, so dropped as ignored -- in the
+	# thread group leader, the task kill(2) targets: the kernel's
+	# sig_ignored() looks at its mask (kernel/signal.c, prepare_signal()).
+	# Not every thread's: a sanitizer's own thread (ThreadSanitizer's
+	# background thread) blocks every signal, and drops nothing by it.
+	m=$(awk '/^SigBlk/{print $2}' "/proc/$FS_PID/task/$FS_PID/status")
 	blocked=0
-	for t in /proc/$FS_PID/task/*; do
-		m=$(awk '/^SigBlk/{print $2}' "$t/status" 2>/dev/null) || continue
-		[ -n "$m" ] && sig_in "$m" $sig && blocked=1
-	done
-	tap_ok $blocked "... SIG$sig is not blocked in any of its threads (it stays ignored)"
+	[ -n "$m" ] && sig_in "$m" $sig && blocked=1
+	tap_ok $blocked "... SIG$sig is not blocked in its main thread (it stays ignored)"
 	kill -$sig "$FS_PID"
 	ctl status >/dev/null
 	tap_ok $? "... after a SIG$sig it still answers its control socket"
