@@ -5,8 +5,9 @@
 #
 #   hm_vmem_blocks STEP       one "BLOCKS STEP: memoryN=state[:zone] ..." line for
 #                             the blocks not in $HM_BOOT_BLOCKS (the device's)
-#   hm_vmem_settle MIB        wait (<= 40 s) until MemTotal is boot + MIB and
-#                             stays so for 1 s; says "settled" or "not settled"
+#   hm_vmem_settle MIB        wait ($HM_SETTLE_POLLS x 0.1 s, default 400) until
+#                             MemTotal is boot + MIB and stays so for 1 s; says
+#                             "settled" or "not settled"
 # scenario.sh's hm_meminfo, hm_blocks and hm_say are used as they are.
 . "${HERE:-}/scenario.sh"
 
@@ -26,7 +27,7 @@ hm_memtotal() { awk '/^MemTotal:/ {print $2}' "$P/meminfo"; }
 hm_vmem_settle() {
 	_want=$((HM_BOOT_MEMTOTAL + $1 * 1024))
 	_i=0 _same=0 _last=
-	while [ $_i -lt 400 ]; do
+	while [ $_i -lt "${HM_SETTLE_POLLS:-400}" ]; do
 		_t=$(hm_memtotal)
 		if [ "$_t" = "$_last" ]; then _same=$((_same + 1)); else _same=0; fi
 		_last=$_t
