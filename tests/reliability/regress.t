@@ -93,8 +93,8 @@ tap_ok $? "small block ids still resolve"
 #    checks: over boot RAM at 0, beyond maxmem, at 2^58 with 256 PiB (every
 #    save then walked its bitmap) (issue #16.7).  QEMU's errors; nothing added.
 ndev=$(ctl --json devices | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-for bad in "addr=0 size=1G" "addr=0x200000000 size=1G" "addr=0x400000000000000 size=256P" \
-	"addr=0x100000000 size=1G"; do
+for bad in "memaddr=0 size=1G" "memaddr=0x200000000 size=1G" "memaddr=0x400000000000000 size=256P" \
+	"memaddr=0x100000000 size=1G"; do
 	# shellcheck disable=SC2086
 	ctl device_add virtio-mem-pci id=bad requested-size=0 $bad >/dev/null 2>"$TMP/err"
 	rc=$?
@@ -104,7 +104,7 @@ done
 is "$(ctl --json devices | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "$ndev" \
 	"... no device added"
 ctl device_add virtio-mem-pci id=ok0 requested-size=0 size=1G >/dev/null
-tap_ok $? "without addr, a virtio-mem device is placed in the device memory region"
+tap_ok $? "without memaddr, a virtio-mem device is placed in the device memory region"
 a=$(addr_of ok0)
 [ "$a" -ge $((4 << 30)) ] && [ $((a + (1 << 30))) -le $((8 << 30)) ]
 tap_ok $? "... at $(printf 0x%x "$a"), inside [4G, maxmem 8G)"
