@@ -44,7 +44,7 @@ KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.
 command -v xz >/dev/null || skip_all "xz missing (the guest's module is xz-compressed)"
 need_guest_tools
 
-echo "1..31"
+echo "1..32"
 mkdir -p "$OUT"
 G=$OUT/vmem-k612
 E=$OUT/vmem-engine
@@ -173,7 +173,7 @@ engine_vmem_run() {	# cmdline
 }
 if [ -n "$why" ]; then
 	echo "# ENGINE SIDE NOT RUN: $why"
-	for _ in $(seq 15); do skip "engine side: $why"; done
+	for _ in $(seq 16); do skip "engine side: $why"; done
 	exit $((fails > 0))
 fi
 engine_vmem_run "$CMDLINE"
@@ -218,6 +218,13 @@ todo $? "engine: test_pages_isolated in alloc_contig_range (fake offline) too: $
 [ "$(grep "virtio0: \(plugged\|requested\) size: " "$E.dmesg")" = "$(grep "virtio0: \(plugged\|requested\) size: " "$G.dmesg")" ]
 todo $? "engine: dmesg \"plugged size: ...\"/\"requested size: ...\" at probe and each config change, as 6.12's virtio_mem_refresh_config()" \
 	"engine/virtio_mem.c prints neither line"
+# build_all_zonelists()' "Policy zone:" when ZONE_MOVABLE is populated or
+# emptied: check_highest_zone() never takes ZONE_MOVABLE, and this guest
+# has no ZONE_NORMAL (512M, all below 4G)
+pz() { sed -n 's/^Policy zone: //p' "$1" 2>/dev/null | tr '\n' ' '; }
+[ "$(pz "$E.dmesg-all")" = "$(pz "$G.dmesg-all")" ]
+todo $? "engine: build_all_zonelists' 'Policy zone:' lines as 6.12's: '$(pz "$G.dmesg-all")' (engine '$(pz "$E.dmesg-all")')" \
+	"engine/page_alloc.c build_all_zonelists() prints 'Policy zone: Normal' always"
 
 # the ZONE_NORMAL scenario on the engine
 G0=$G
@@ -242,8 +249,9 @@ grep -v "^compare: \|only in $G.jsonl: test_pages_isolated/exit" "$G.compare" |
 [ ! -s "$G.compare-other" ] && { [ "$rc" = 0 ] || [ "$rc" = 1 ]; }
 ok $? "compare 6.12 vs engine, ZONE_NORMAL: the required steps agree one by one, meminfo changes agree (size0: by what was left plugged); no difference but test_pages_isolated"
 diag < "$G.compare-other"
-! grep -q "page dumped because\|cannot unplug more memory" "$E.dmesg-all"
-todo $? "engine ZONE_NORMAL: a busy unplug says nothing in dmesg, as 6.12's (alloc_contig_range() dumps no page, the driver retries silently)" \
+busy_lines() { grep -c "page dumped because\|cannot unplug" "$1" 2>/dev/null; }
+[ "$(busy_lines "$E.dmesg-all")" = "$(busy_lines "$G.dmesg-all")" ]
+todo $? "engine ZONE_NORMAL: the busy unplug's dmesg as 6.12's ($(busy_lines "$G.dmesg-all") page dumps or 'cannot unplug' lines: alloc_contig_range() dumps no page, the driver retries silently; engine $(busy_lines "$E.dmesg-all"))" \
 	"engine dumps the unmovable pages and says 'cannot unplug more memory' (engine/virtio_mem.c, page_alloc.c)"
 grep "page dumped because\|cannot unplug" "$E.dmesg-all" | head -3 | diag
 G=$G0

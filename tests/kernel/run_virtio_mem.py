@@ -9,7 +9,8 @@ usage: run_virtio_mem.py KERNEL INITRD OUT [--sizes 256,128,0]
                          [--region 1024] [--append "EXTRA"] [--timeout SEC] [--log FILE]
 
 OUT.jsonl gets the guest's "HMT " lines (meminfo + hotmem-trace JSON lines),
-OUT.dmesg the driver's dmesg lines ("HMD "), OUT.steps one line per step:
+OUT.dmesg the driver's dmesg lines ("HMD "), OUT.dmesg-all all dmesg
+since the insmod ("HMK "), OUT.steps one line per step:
 "BLOCKS ..." as the guest saw its blocks and "PLUGGED MIB SIZE" as QEMU
 saw the device.  Exit 0 when the guest said GUEST-DONE.
 """
@@ -45,13 +46,16 @@ def main():
            "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=0",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
     with open(a.log, "w") as log, open(a.out + ".jsonl", "w") as out, \
-            open(a.out + ".dmesg", "w") as dmesg, open(a.out + ".steps", "w") as steps, \
+            open(a.out + ".dmesg", "w") as dmesg, open(a.out + ".dmesg-all", "w") as kmsg, \
+            open(a.out + ".steps", "w") as steps, \
             Guest(cmd, log, a.timeout, prefix="hmv-qemu-") as g:
         log.write("# %s\n" % " ".join(g.cmd))
 
         def on_line(line):
             if line.startswith("HMD "):
                 dmesg.write(line[4:] + "\n")
+            elif line.startswith("HMK "):
+                kmsg.write(line[4:] + "\n")
             elif line.startswith("GUEST: BLOCKS "):
                 steps.write(line[len("GUEST: "):] + "\n")
             elif line.startswith("VMEM-RESIZE "):
