@@ -125,6 +125,19 @@ stop_notifier_leaving() {
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
 wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
 
+# nr_iattr: the running hotmemfs's ($FS_PID) count of kept modes, owners
+# and xattrs (ctx->nr_iattr), read with gdb from the notifier thread's
+# context; "no-ctx" when gdb cannot attach or find it.  A forgotten entry
+# belongs to an inode number nobody can reach, so only this count shows it.
+nr_iattr() {
+	local ctx
+	ctx=$(timeout 60 gdb -batch -p "$FS_PID" -ex 'thread apply all bt' 2>/dev/null |
+		sed -n 's/.* notifier_main (arg=\(0x[0-9a-f]*\)).*/\1/p')
+	[ -n "$ctx" ] || { echo "no-ctx"; return; }
+	timeout 60 gdb -batch -p "$FS_PID" -ex "print ((struct hmfs_ctx *)$ctx)->nr_iattr" 2>/dev/null |
+		sed -n 's/^\$1 = //p'
+}
+
 # in_fuse_write PID: 0 once PID waits in its write(2)'s FUSE request for
 # hotmemfs's reply (its kernel stack: fuse and vfs_write; not its open's),
 # 1 after 20 s
