@@ -763,7 +763,9 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
  * the stop's start (the first signal, or the loop's own end): the
  * notifier's call may wait for a reader that holds a directory's lock as
  * long as it likes (a getdents64 into a faulting buffer), which nothing
- * of ours can end.  Past it, the stop says what it waited for, ends the
+ * of ours can end.  A notifier not out within STOP_SAY_WAIT_MS is said
+ * at once: what the stop waits for, how long, and that a second signal
+ * stops now.  Past it, the stop says what it waited for, ends the
  * loop without it, saves the machine, detaches the tree and exits 1
  * (stop_stuck()) -- the process is gone once that call returns.  Ending
  * the loop then cannot leave a lookup of ours unanswered holding the
@@ -772,10 +774,18 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
  * rwsem's waiting writer holds back new readers).
  */
 #define STOP_KICK_MS 20
+/*
+ * A stop whose notifier is not out of the kernel this long after it
+ * began says at once that it waits, how long at most and how to stop
+ * now: silent for --stop-wait (30 s), its user reached for kill -9
+ * (usereye2 #3).  A notifier that is not stuck is out in microseconds.
+ */
+#define STOP_SAY_WAIT_MS 200
 
 struct stopper {
 	struct hmfs_ctx *ctx;
 	long wait_ms; /* --stop-wait */
+	int saved; /* main's final save: 1 done, 0 not tried, -errno failed (stop_stuck() says) */
 	pthread_t thread, loop_thread;
 	pthread_t ender; /* stopper_end_loop(), the first signal's */
 	pthread_t gone; /* gone_main(): hmfs_events_kernel_gone(), waited for until the deadline */
@@ -784,6 +794,8 @@ struct stopper {
 	bool started; /* main's: the stopper thread runs */
 	/* under lock: */
 	bool loop_done, began, signalled, ender_started, gone_started, gone_done, said_stuck;
+	bool said_wait;
+	int sig; /* the first stop signal, 0 if none (the loop ended by itself) */
 	struct timespec deadline; /* the stop's, once it began */
 	/*
 	 * Held while the mount changes hands -- teardown's unmount, a detach
@@ -903,9 +915,50 @@ static void *gone_main(void *arg)
 	return NULL;
 }
 
+/* @ms as seconds: "30", "2.500" */
+static const char *seconds_str(char *buf, size_t len, long ms)
+{
+	if (ms % 1000)
+		snprintf(buf, len, "%ld.%03ld", ms / 1000, ms % 1000);
+	else
+		snprintf(buf, len, "%ld", ms / 1000);
+	return buf;
+}
+
+/*
+ * Caller holds st->lock; once: the notifier is not out yet, the stop
+ * waits for it -- what for, how long at most, and how to stop now
+ */
+static void say_wait_locked(struct stopper *st)
+{
+	const char *sig = st->sig ? stop_signal_name(st->sig) : "SIGTERM";
+	char secs[32];
+
+	if (st->said_wait)
+		return;
+	st->said_wait = true;
+	fprintf(stderr,
+		"hotmemfs: %s%s: waiting up to %s s (--stop-wait) for the notifier to leave the "
+		"kernel (a reader of the mount holds a directory's lock, memory/'s?); "
+		"a %s%s stops now\n",
+		st->sig ? sig : "stop", st->sig ? ": stopping" : "",
+		seconds_str(secs, sizeof(secs), st->wait_ms), st->sig ? "second " : "", sig);
+}
+
+/* what a stop without the notifier does with the machine: saved where, or not at all */
+static const char *stuck_save_str(const struct stopper *st, char *buf, size_t len)
+{
+	if (!st->ctx->state_path[0])
+		return "no state file: nothing is saved";
+	snprintf(buf, len, "the machine is saved to %s", st->ctx->state_path);
+	return buf;
+}
+
 /* Caller holds st->lock; once */
 static void say_stuck_locked(struct stopper *st)
 {
+	char saved[PATH_MAX + 64];
+
 	if (st->said_stuck)
 		return;
 	st->said_stuck = true;
@@ -913,10 +966,21 @@ static void say_stuck_locked(struct stopper *st)
 		"hotmemfs: stop: the notifier is still inside the kernel after %ld.%03ld s "
 		"(--stop-wait): its invalidation (fuse_reverse_inval_entry) waits for a directory's "
 		"lock that a reader of the mount holds (see /proc/%ld/task/*/stack); stopping "
-		"without it: the session ends, the machine is saved, the tree detached, and "
+		"without it: the session ends, %s, the tree detached, and "
 		"hotmemfs exits 1 once that call returns; a write whose reply waits for it gets "
 		"an error then, its change made\n",
-		st->wait_ms / 1000, st->wait_ms % 1000, (long)getpid());
+		st->wait_ms / 1000, st->wait_ms % 1000, (long)getpid(),
+		stuck_save_str(st, saved, sizeof(saved)));
+}
+
+/* Caller holds st->lock: true once the notifier is out, false if @until passed first */
+static bool gone_by_locked(struct stopper *st, const struct timespec *until)
+{
+	int err = 0;
+
+	while (!st->gone_done && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&st->cond, &st->lock, until);
+	return st->gone_done;
 }
 
 /*
@@ -927,8 +991,8 @@ static void say_stuck_locked(struct stopper *st)
  */
 static bool notifier_leave(struct stopper *st)
 {
+	struct timespec say;
 	bool out;
-	int err = 0;
 
 	pthread_mutex_lock(&st->lock);
 	stop_begin_locked(st);
@@ -942,9 +1006,14 @@ static bool notifier_leave(struct stopper *st)
 			st->gone_done = true;
 		}
 	}
-	while (!st->gone_done && err != ETIMEDOUT)
-		err = pthread_cond_timedwait(&st->cond, &st->lock, &st->deadline);
-	out = st->gone_done;
+	/* not out soon: say so now, not only once the deadline passed */
+	hmfs_deadline_after(&say, STOP_SAY_WAIT_MS);
+	if (st->deadline.tv_sec < say.tv_sec ||
+	    (st->deadline.tv_sec == say.tv_sec && st->deadline.tv_nsec < say.tv_nsec))
+		say = st->deadline;
+	if (!gone_by_locked(st, &say) && !hmfs_deadline_passed(&st->deadline))
+		say_wait_locked(st);
+	out = gone_by_locked(st, &st->deadline);
 	if (!out)
 		say_stuck_locked(st);
 	pthread_mutex_unlock(&st->lock);
@@ -980,6 +1049,8 @@ static void stopper_take(struct stopper *st, int sig)
 	pthread_mutex_lock(&st->lock);
 	first = !st->signalled;
 	st->signalled = true;
+	if (first)
+		st->sig = sig;
 	ended = st->loop_done;
 	stop_begin_locked(st);
 	if (first && !ended)
@@ -1104,8 +1175,13 @@ static void stop_stuck(struct stopper *st)
 {
 	struct hmfs_ctx *ctx = st->ctx;
 
-	fprintf(stderr, "hotmemfs: detaching %s and exiting without the notifier\n",
-		ctx->mountpoint[0] ? ctx->mountpoint : "the tree");
+	/* "saved" only when it was: the final save's result (main) */
+	fprintf(stderr, "hotmemfs: detaching %s and exiting without the notifier; %s%s\n",
+		ctx->mountpoint[0] ? ctx->mountpoint : "the tree",
+		!ctx->state_path[0] ? "no state file: nothing saved" :
+		st->saved > 0	    ? "the machine saved to " :
+				      "the machine not saved at exit",
+		ctx->state_path[0] && st->saved > 0 ? ctx->state_path : "");
 	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
 	detach_ours_locked(st);
 	if (ctx->ctl_started)
@@ -1237,8 +1313,11 @@ int main(int argc, char **argv)
 	/* the ejects queued dropped, the running one ended: none after the last save */
 	hmfs_acpi_hotplug_stop(&ctx);
 	/* a clean exit leaves the whole machine in the state file, the journal empty */
-	if (hmfs_state_save(&ctx) == -EROFS)
+	st.saved = hmfs_state_save(&ctx);
+	if (st.saved == -EROFS)
 		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
+	else if (!st.saved)
+		st.saved = 1;
 out:
 	teardown(&ctx, &st);
 	return ret ? 1 : 0;

@@ -9,7 +9,9 @@
 #  - SIGTERM meanwhile: hotmemfs waits for the notifier to come out of the
 #    kernel while its session loop still answers (other files still read),
 #    then stops: exit 0, the held write gets its reply, the device_del its
-#    result (the control connection is not cut for writing).
+#    result (the control connection is not cut for writing).  It says at
+#    once that it waits, for how long at most, and that a second SIGTERM
+#    stops now.
 # No timed assertions: each wait is bounded only so that a hang fails.
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -69,6 +71,10 @@ kill -TERM "$FS_PID"
 # without the stopper's wait only teardown does, after the loop ended)
 stop_notifier_leaving
 tap_ok $? "after SIGTERM hotmemfs tells its notifier to leave the kernel"
+# and says at once that it waits, how long at most, how to stop now
+# (usereye2 #3: silent for --stop-wait before)
+log_says "hotmemfs: SIGTERM: stopping: waiting up to 600 s \(--stop-wait\) for the notifier to leave the kernel .*; a second SIGTERM stops now" 30
+tap_ok $? "... saying so at once: $(grep -m1 'SIGTERM: stopping' "$TMP/hotmemfs.log")"
 # a lookup the kernel must ask hotmemfs (a name never looked up: nothing
 # cached), not in memory/: one there queues behind the notifier's wait for
 # the lock

@@ -6,6 +6,9 @@
 # hotmemfs's can end that wait.  After SIGTERM hotmemfs waits --stop-wait
 # (here 2 s), says what it waited for, ends the session, saves the
 # machine, detaches the tree and exits 1 once the notifier's call returns.
+# It says at once that it waits, how long at most, and that a second
+# signal stops now; and where the machine is saved (89-stop-wait-no-state.t:
+# without a state file it says nothing is).
 # Before, the first signal's wait had no bound: the tree stayed mounted
 # and the stop waited until the reader let go (or a second signal).
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +34,16 @@ grep -q "hotmemfs: detaching $MNT and exiting without the notifier" "$TMP/hotmem
 tap_ok $? "... and what it does"
 ! grep -q "second signal" "$TMP/hotmemfs.log"
 tap_ok $? "... with one signal"
+# said at once, not only after --stop-wait (usereye2 #3): the first line
+# of the stop, before the one saying it gave up
+wait_line=$(grep -n -m1 "hotmemfs: SIGTERM: stopping: waiting up to 2 s (--stop-wait) for the notifier to leave the kernel (a reader of the mount holds a directory's lock, memory/'s?); a second SIGTERM stops now" "$TMP/hotmemfs.log" | cut -d: -f1)
+stuck_line=$(grep -n -m1 "hotmemfs: stop: the notifier is still inside" "$TMP/hotmemfs.log" | cut -d: -f1)
+tap_ok $((!(${wait_line:-0} > 0 && ${wait_line:-0} < ${stuck_line:-0}))) \
+	"... saying first what it waits for, how long, and how to stop now (line ${wait_line:-none}, then ${stuck_line:-none})"
+grep -q "stopping without it: the session ends, the machine is saved to $STATE, the tree detached" "$TMP/hotmemfs.log"
+tap_ok $? "... that the machine is saved, and where"
+grep -q "hotmemfs: detaching $MNT and exiting without the notifier; the machine saved to $STATE\$" "$TMP/hotmemfs.log"
+tap_ok $? "... and, last, that it was"
 
 stuck_stop_ends 1 "the notifier was left behind"
 
