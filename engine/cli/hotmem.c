@@ -150,6 +150,12 @@ static int cmd_add(struct hotmem *hm, int argc, char **argv)
 		if (kv <= 0)
 			return -EINVAL;
 	}
+	/*
+	 * a node or group past int is none: (int)2^32 was node 0 (memory
+	 * added there), group=4294967295 was -1 (no group); below -1 neither
+	 */
+	if (nid != (int)nid || nid < -1 || group != (int)group || group < -1)
+		return -EINVAL;
 	return hotmem_add_memory(hm, (int)nid, start, size, flags, (int)group);
 }
 

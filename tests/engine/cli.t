@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..32"
+echo "1..36"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 32); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 36); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -102,3 +102,13 @@ grep -qE "^(hugepages|allocated) -" <<<"$out" && notok "a refusal prints no coun
 	ok "a refusal prints no count line of its errno"
 expect "... a hugetlb that grew the pool says so" "^hugepages 1$" "$out"
 expect "... an alloc that allocated says so" "^allocated 1$" "$out"
+
+# add's node= and group= past int are none (node=4294967296 was node 0,
+# memory added there; group=4294967295 was -1, no group): -22, nothing added
+out=$(printf '%s\n' "add 0x100000000 128M node=4294967296" "add 0x100000000 128M group=4294967295" \
+	"add 0x100000000 128M group=-2" "blocks" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+expect "add node=2^32: -22, not node 0" "^> add 0x100000000 128M node=4294967296 = -22 Invalid argument$" "$out"
+expect "add group=2^32-1: -22, not no group" "^> add 0x100000000 128M group=4294967295 = -22 Invalid argument$" "$out"
+expect "add group=-2: -22" "^> add 0x100000000 128M group=-2 = -22 Invalid argument$" "$out"
+grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
+
