@@ -792,10 +792,14 @@ enum hm_alloc_type {
 };
 
 /*
- * Allocate @nr order-0 pages on @nid (-1: any) of @type.  Movable pages
- * may come from ZONE_MOVABLE; unmovable ones never do.  Returns the number
- * allocated (may be fewer when memory runs out) or -errno.  Handles come
- * back in @handles when non-NULL.
+ * Allocate @nr order-0 pages of @type as a task whose mempolicy prefers
+ * @nid (MPOL_PREFERRED; -1: none, node 0's zonelist): @nid's zones first,
+ * then the other nodes' when @nid runs out.  A node without memory is
+ * -EINVAL, nothing allocated (6.12 set_mempolicy() refuses a preference
+ * for it); a node not possible too.  Movable pages may come from
+ * ZONE_MOVABLE; unmovable ones never do.  Returns the number allocated
+ * (may be fewer when memory runs out) or -errno.  Handles come back in
+ * @handles when non-NULL.
  */
 long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 			unsigned long *handles);

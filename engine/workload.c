@@ -75,6 +75,17 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 		return -EINVAL;
 	/* get_online_mems(): no hotplug operation runs under our feet */
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	if (nid >= 0 && !NODE_DATA(hm, nid)->node_present_pages) {
+		/*
+		 * A node without memory is no preference a task can hold:
+		 * 6.12 set_mempolicy()/mbind() intersect the nodes with
+		 * node_states[N_MEMORY] and refuse an empty set, MPOL_PREFERRED
+		 * as MPOL_BIND (mpol_set_nodemask(), mpol_new_preferred()).
+		 * It was a silent fall back to node 0.
+		 */
+		pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+		return -EINVAL;
+	}
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, 0,
 						     type != HM_ALLOC_UNMOVABLE, false);

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..36"
+echo "1..39"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 36); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 39); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -112,3 +112,11 @@ expect "add group=2^32-1: -22, not no group" "^> add 0x100000000 128M group=4294
 expect "add group=-2: -22" "^> add 0x100000000 128M group=-2 = -22 Invalid argument$" "$out"
 grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
 
+# alloc's node= is a task's preferred node (MPOL_PREFERRED, 6.12): one
+# without memory is -22 as set_mempolicy() says (node 1 of the default
+# profile gave node 0's pages); one with memory falls back once it runs out
+out=$(printf '%s\n' "alloc movable 1 node=1" "free-all" "add 0x100000000 128M node=1" "online 32 online_movable" \
+	"alloc movable 40000 node=1" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+expect "alloc node=1 (no memory): -22" "^> alloc movable 1 node=1 = -22 Invalid argument$" "$out"
+expect "... nothing allocated" "^freed 0$" "$out"
+expect "alloc node=1 past its 32768 pages: node 0 gives the rest" "^allocated 40000$" "$out"

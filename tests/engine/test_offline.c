@@ -258,6 +258,47 @@ static void test_kernel_blocks_can_fail_movable_blocks_always_go(void **state)
 	hotmem_destroy(hm);
 }
 
+static unsigned long node_free(struct hotmem *hm, int nid)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, nid, &ni), 0);
+	return ni.free;
+}
+
+/*
+ * The workload's node is a task's preferred node (MPOL_PREFERRED, 6.12):
+ * one without memory is -EINVAL, nothing allocated (set_mempolicy()
+ * intersects with N_MEMORY; it fell back to node 0); one with memory
+ * gives its pages first, then the other nodes' once it runs out.
+ */
+static void test_alloc_node_is_a_preference_for_a_node_with_memory(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);	/* possible 0-1, node 0 online */
+	const unsigned long long dimm = 0x100000000ULL;
+	unsigned long free0 = node_free(hm, 0), free1;
+
+	(void)state;
+	assert_int_equal(hotmem_alloc_pages(hm, 1, HM_ALLOC_MOVABLE, 1, NULL), -EINVAL);
+	assert_int_equal(node_free(hm, 0), free0);
+	/* node 1 online, its block offline (its memmap from node 0): no memory there */
+	assert_int_equal(hotmem_add_memory(hm, 1, dimm, 128 * MiB, 0, -1), 0);
+	free0 = node_free(hm, 0);
+	assert_int_equal(hotmem_alloc_pages(hm, 1, HM_ALLOC_MOVABLE, 1, NULL), -EINVAL);
+	assert_int_equal(node_free(hm, 0), free0);
+	assert_int_equal(hotmem_block_set_state(hm, dimm / (128 * MiB), HM_MMOP_ONLINE_MOVABLE), 0);
+	free1 = node_free(hm, 1);
+	assert_int_equal(hotmem_alloc_pages(hm, 1, HM_ALLOC_MOVABLE, 10, NULL), 10);
+	assert_int_equal(node_free(hm, 1), free1 - 10);
+	assert_int_equal(node_free(hm, 0), free0);
+	/* past node 1's free pages: node 0's zonelist fallback gives the rest */
+	assert_int_equal(hotmem_alloc_pages(hm, 1, HM_ALLOC_MOVABLE, free1 + 90, NULL),
+			 (long)(free1 + 90));
+	assert_true(node_free(hm, 0) < free0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_going_offline_is_visible_while_offlining),
 		cmocka_unit_test(test_boot_blocks_offline_unless_pinned),
 		cmocka_unit_test(test_kernel_blocks_can_fail_movable_blocks_always_go),
+		cmocka_unit_test(test_alloc_node_is_a_preference_for_a_node_with_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
