@@ -12,32 +12,55 @@
 #include "ctlargs.h"
 #include "ctllimits.h"
 
-/* Positional parameter names per command, in order. */
+/*
+ * hotmemctl's commands that go through here: the positional parameter
+ * names in order, how many of them the server cannot do without (said
+ * here, before anything is sent), the command's synopsis for that line.
+ * A word that is no command here is refused (hotmemctl's own commands,
+ * map, events, settle ..., never reach this table).
+ */
 static const struct {
 	const char *cmd; /* what the user types */
 	const char *execute; /* what the server runs */
 	const char *pos[3];
 	const char *fixed_key, *fixed_val; /* an implied argument */
+	int nreq; /* the first nreq of pos[] are required */
+	const char *synopsis;
 } table[] = {
-	{ "device_add", "device_add", { "driver" }, NULL, NULL },
-	{ "device_del", "device_del", { "id" }, NULL, NULL },
-	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL },
-	{ "qom-get", "qom-get", { "path", "property" }, NULL, NULL },
-	{ "set-size", "qom-set", { "path", "value" }, "property", "requested-size" },
-	{ "online", "block-set-state", { "block", "state" }, "state", "online" },
-	{ "offline", "block-set-state", { "block" }, "state", "offline" },
-	{ "block-set-state", "block-set-state", { "block", "state" }, NULL, NULL },
-	{ "alloc", "alloc", { "type", "pages" }, NULL, NULL },
-	{ "hugetlb", "hugetlb", { "pages" }, NULL, NULL },
-	{ "inject", "inject", { "action", "error" }, NULL, NULL },
-	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL },
-	{ "check", "check-invariants", { NULL }, NULL, NULL },
-	{ "dmesg", "dmesg", { NULL }, NULL, NULL },
-	{ "explain", "explain", { "block" }, NULL, NULL },
-	{ "devices", "query-memory-devices", { NULL }, NULL, NULL },
+	{ "status", "status", { NULL }, NULL, NULL, 0, "status" },
+	{ "device_add", "device_add", { "driver" }, NULL, NULL, 1,
+	  "device_add pc-dimm|virtio-mem-pci size=SIZE ..." },
+	{ "device_del", "device_del", { "id" }, NULL, NULL, 1, "device_del ID" },
+	/* QMP's own commands: hotmemfs's "Parameter 'property' is missing", as QEMU says it */
+	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL, 0,
+	  "qom-set ID requested-size SIZE" },
+	{ "qom-get", "qom-get", { "path", "property" }, NULL, NULL, 0, "qom-get ID PROPERTY" },
+	{ "set-size", "qom-set", { "path", "value" }, "property", "requested-size", 2,
+	  "set-size ID SIZE" },
+	{ "online", "block-set-state", { "block", "state" }, "state", "online", 1,
+	  "online BLOCK [online|online_kernel|online_movable]" },
+	{ "offline", "block-set-state", { "block" }, "state", "offline", 1,
+	  "offline BLOCK [timeout=MS]" },
+	{ "block-set-state", "block-set-state", { "block", "state" }, NULL, NULL, 2,
+	  "block-set-state BLOCK STATE" },
+	{ "alloc", "alloc", { "type", "pages" }, NULL, NULL, 2,
+	  "alloc movable|unmovable|pinned PAGES [node=N]" },
+	{ "hugetlb", "hugetlb", { "pages" }, NULL, NULL, 0, "hugetlb PAGES [node=N]" },
+	{ "inject", "inject", { "action", "error" }, NULL, NULL, 0,
+	  "inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO" },
+	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL, 0, "fail-nth-alloc N" },
+	{ "check", "check-invariants", { NULL }, NULL, NULL, 0, "check" },
+	{ "check-invariants", "check-invariants", { NULL }, NULL, NULL, 0, "check-invariants" },
+	{ "dmesg", "dmesg", { NULL }, NULL, NULL, 0, "dmesg" },
+	{ "explain", "explain", { "block" }, NULL, NULL, 1, "explain BLOCK [--all] [from=PFN]" },
+	{ "devices", "query-memory-devices", { NULL }, NULL, NULL, 0, "devices" },
+	{ "query-memory-devices", "query-memory-devices", { NULL }, NULL, NULL, 0,
+	  "query-memory-devices" },
+	{ "save", "save", { NULL }, NULL, NULL, 0, "save" },
+	{ "free-all", "free-all", { NULL }, NULL, NULL, 0, "free-all" },
 	/* the engine CLI's (hotmem run) spelling, the same command */
-	{ "freeall", "free-all", { NULL }, NULL, NULL },
-	{ "settle", "settle", { "timeout" }, NULL, NULL },
+	{ "freeall", "free-all", { NULL }, NULL, NULL, 0, "freeall" },
+	{ "settle", "settle", { "timeout" }, NULL, NULL, 0, "settle [--timeout SECONDS]" },
 };
 
 /* "unexpected argument 'd2' (takes id, then KEY=VALUE items)" */
@@ -96,38 +119,51 @@ static int add_word(json_object *args, const char *word, const char *const *pos,
 	return ret;
 }
 
+/* "offline: which block? (offline BLOCK [timeout=MS]; hotmemctl --help)": -EINVAL */
+static int check_required(json_object *args, size_t t, char *err, size_t errlen)
+{
+	for (int i = 0; i < table[t].nreq; i++) {
+		if (json_object_object_get_ex(args, table[t].pos[i], NULL))
+			continue;
+		snprintf(err, errlen, "which %s? (%s; hotmemctl --help)", table[t].pos[i],
+			 table[t].synopsis);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen)
 {
-	static const char *const none[3] = { NULL };
-	const char *execute = argv[0];
-	const char *const *pos = none;
 	json_object *args, *r;
-	size_t i;
+	size_t t;
 	int npos = 0, ret = 0;
 
 	if (argc < 1) {
 		snprintf(err, errlen, "no command");
 		return -EINVAL;
 	}
-	args = json_object_new_object();
-	for (i = 0; i < sizeof(table) / sizeof(*table); i++) {
-		if (strcmp(table[i].cmd, argv[0]))
-			continue;
-		execute = table[i].execute;
-		pos = table[i].pos;
-		if (table[i].fixed_key)
-			json_object_object_add(args, table[i].fixed_key,
-					       json_object_new_string(table[i].fixed_val));
-		break;
+	for (t = 0; t < sizeof(table) / sizeof(*table); t++)
+		if (!strcmp(table[t].cmd, argv[0]))
+			break;
+	if (t == sizeof(table) / sizeof(*table)) {
+		/* refused here: hotmemfs need not run to say so, exit status 2 */
+		snprintf(err, errlen, "unknown command (hotmemctl --help lists the commands)");
+		return -EINVAL;
 	}
+	args = json_object_new_object();
+	if (table[t].fixed_key)
+		json_object_object_add(args, table[t].fixed_key,
+				       json_object_new_string(table[t].fixed_val));
 	for (int a = 1; a < argc && !ret; a++)
-		ret = add_word(args, argv[a], pos, &npos, err, errlen);
+		ret = add_word(args, argv[a], table[t].pos, &npos, err, errlen);
+	if (!ret)
+		ret = check_required(args, t, err, errlen);
 	if (ret) {
 		json_object_put(args);
 		return ret;
 	}
 	r = json_object_new_object();
-	json_object_object_add(r, "execute", json_object_new_string(execute));
+	json_object_object_add(r, "execute", json_object_new_string(table[t].execute));
 	json_object_object_add(r, "arguments", args);
 	*req = r;
 	return 0;

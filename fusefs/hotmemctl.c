@@ -393,9 +393,13 @@ static void print_devices(json_object *devs)
 {
 	char s1[32], s2[32], s3[32], s4[32];
 
-	/* QEMU's `info memory-devices`: a virtio-mem device's size is its region */
-	printf("%-12s %-15s %4s %-18s %7s %9s %8s %6s\n", "ID", "DRIVER", "NODE", "MEMADDR", "SIZE",
-	       "REQUESTED", "PLUGGED", "BLOCK");
+	/*
+	 * QEMU's `info memory-devices`: a virtio-mem device's size is its
+	 * region; BLKSIZE its device block size (its block-size property),
+	 * not the ranges table's BLOCK (lsmem's: memory block numbers)
+	 */
+	printf("%-12s %-15s %4s %-18s %7s %9s %8s %7s\n", "ID", "DRIVER", "NODE", "MEMADDR", "SIZE",
+	       "REQUESTED", "PLUGGED", "BLKSIZE");
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		bool vmem = get(d, "requested-size") != NULL;
@@ -407,7 +411,7 @@ static void print_devices(json_object *devs)
 			size_col(gu(d, "block-size"), s4, sizeof(s4));
 		else
 			snprintf(s4, sizeof(s4), "-");
-		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s %6s\n", gs(d, "id"),
+		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s %7s\n", gs(d, "id"),
 		       gs(d, "driver"), (unsigned long long)gu(d, "node"),
 		       (unsigned long long)gu(d, "addr"), s1, s2, s3, s4);
 	}

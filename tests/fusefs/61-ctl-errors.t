@@ -55,6 +55,14 @@ err_is 2 "settle: unexpected argument '--bogus'" "settle --bogus" -- settle --bo
 err_is 2 "settle: bad timeout 'abc': seconds, 0\.\.86400" "settle abc: refused before sending" -- settle abc
 err_is 2 "settle: bad timeout '1e9'" "settle --timeout 1e9" -- settle --timeout 1e9
 err_is 2 "events: unexpected argument '--bogus' \(events \[--trace\]\)" "events --bogus" -- events --bogus
+# usereye2 6: refused here, with no hotmemfs running (HOTMEM_CONTROL names no socket)
+err_is 2 "^hotmemctl: frobnicate: unknown command \(hotmemctl --help lists the commands\)$" \
+	"an unknown command: refused before any connect" -- frobnicate
+err_is 2 "^hotmemctl: offline: which block\? \(offline BLOCK \[timeout=MS\]; hotmemctl --help\)$" \
+	"offline without its block: asked for, no word of a 'state'" -- offline
+err_is 2 "^hotmemctl: offline: which block\?" "offline timeout=5: still no block" -- offline timeout=5
+err_is 2 "^hotmemctl: explain: which block\?" "explain --all without its block" -- explain --all
+err_is 2 "^hotmemctl: device_del: which id\? \(device_del ID;" "device_del without its id" -- device_del
 
 # hotmemfs not reached: exit status 1, what to do
 err_is 1 "no control socket at $TMP/none.sock: hotmemfs is not running.*-s or HOTMEM_CONTROL" \
@@ -103,7 +111,10 @@ tap_ok $? "-t 0 (no limit): status answers"
 "$HMCTL" settle --timeout 0.5 >/dev/null
 tap_ok $? "settle --timeout 0.5: seconds as hotmemfs takes them"
 err_is 1 "error: The command bogus has not been found \(hotmemctl --help lists the commands\)" \
-	"an unknown command: hotmemfs's word, and where the commands are" -- bogus
+	"raw's unknown command: hotmemfs's word, and where the commands are" -- raw '{"execute": "bogus"}'
+err_is 2 "^hotmemctl: bogus: unknown command" "an unknown command with hotmemfs running: refused here too" -- bogus
+"$HMCTL" offline block=99999 2>&1 | grep -q 'offline failed: No such device'
+tap_ok $? "offline block=99999: the block as KEY=VALUE is given, sent"
 err_is 1 "error: memory99999: offline failed: No such device" "a refused command: exit status 1" -- offline 99999
 stop_fs
 # an offline the kernel's pages stop: where to look (the first Normal block

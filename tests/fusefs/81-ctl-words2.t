@@ -38,6 +38,10 @@ tap_ok $? "status: online block 204 in Movable"
 echo "$status" | grep -qE '^0x0000000000000000-0x0000000007ffffff +128M online +0 none +0$'
 tap_ok $? "status: block 0 (DMA and DMA32) is online in none, as lsmem's ZONES None"
 echo "$status" | grep -E "^0x" | head -6 | sed "s/^/# /"
+# usereye2 10: one BLOCK column (the ranges', block numbers as lsmem's);
+# the devices' block size is BLKSIZE
+[ "$(echo "$status" | grep -cw BLOCK)" = 1 ] && echo "$status" | grep -qE '^ID +DRIVER .* BLKSIZE$'
+tap_ok $? "status: BLOCK once (block numbers), the devices' block size headed BLKSIZE"
 
 # 16. an offline block's offline, an online block's online: EINVAL, said why
 out=$(ctl offline 201 2>&1)
@@ -105,6 +109,11 @@ grep -qE '^[0-9:.]+ TRACE  offline_pages +< +0x100000 +32768 +0 +Normal +-EBUSY 
 tap_ok $? "a failed offline_pages exit: its errno by name (-EBUSY)"
 kill "$trp" 2>/dev/null
 wait_exit "$trp" 30 >/dev/null 2>&1
+
+# usereye2 10: hotmem-trace --help's timeline line lists what timeline --help does
+th=$("$HOTMEM_BUILD/hotmem-trace" --help | sed -n '/hotmem-trace timeline/,/A \[B\]/p')
+[[ $th == *"[--own-scale]"* && $th == *"[--cut-gaps[=MS]]"* ]]
+tap_ok $? "hotmem-trace --help: timeline with --own-scale and --cut-gaps[=MS]"
 ! grep -qE '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "$TMP/hotmemfs.log"
 tap_ok $? "no sanitizer reports"
 done_testing
