@@ -1294,9 +1294,9 @@ int main(int argc, char **argv)
 	}
 	hmfs_state_save(&ctx);
 	/* the state file named always: the default one is the system's (usereye #14) */
-	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu blocks of 0x%llx), control %s, state %s%s\n",
+	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu block%s of 0x%llx), control %s, state %s%s\n",
 		ctx.profile, o.mountpoint, hotmem_nr_blocks(ctx.hm),
-		(unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off",
+		hotmem_nr_blocks(ctx.hm) == 1 ? "" : "s", (unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off",
 		o.state ? o.state : "none",
 		!o.state ? "" : restored ? ": restored" : ": new");
 	ret = stopper_start(&st);
