@@ -261,7 +261,7 @@ engine_run() {	# name cmdline kernel-trace dimm-args...
 	# this hotmemfs only: other tests may run hotmemfs at the same time
 	"$B/hotmem-trace" --emulator $fs --json --no-pin -o "$OUT/$name.trace" \
 		2> "$OUT/$name.err" & tr=$!
-	for _ in $(seq 100); do grep -q "ready:" "$OUT/$name.err" && break; sleep 0.1; done
+	for _ in $(seq 100); do grep -qs "ready:" "$OUT/$name.err" && break; sleep 0.1; done
 	(
 		M=$mnt/sys/devices/system/memory P=$mnt/proc SAY="# ENGINE:"
 		MEMINFO_OUT=$OUT/$name.meminfo SRC=emulator

@@ -144,7 +144,7 @@ engine_vmem_run() {	# cmdline
 	if findmnt -t fuse.hotmemfs "$mnt" >/dev/null; then
 		# this hotmemfs only: other tests may run hotmemfs at the same time
 		"$B/hotmem-trace" --emulator $fs --json --no-pin -o "$E.trace" 2> "$E.err" & tr=$!
-		for _ in $(seq 100); do grep -q "ready:" "$E.err" && break; sleep 0.1; done
+		for _ in $(seq 100); do grep -qs "ready:" "$E.err" && break; sleep 0.1; done
 		(
 			M=$mnt/sys/devices/system/memory P=$mnt/proc SAY="ENGINE:"
 			MEMINFO_OUT=$E.meminfo SRC=emulator
