@@ -614,6 +614,8 @@ struct hotmem {
 	/* nodes, blocks, resources */
 	struct pglist_data *node_data[HM_MAX_NUMNODES];
 	int nr_possible_nodes;
+	/* mm/mempolicy.c policy_zone: build_all_zonelists() raises it (check_highest_zones()) */
+	int policy_zone;
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
 	struct hm_resource *resources;

@@ -736,6 +736,21 @@ struct page *alloc_migration_target(struct hotmem *hm, struct page *src)
 }
 
 /*
+ * build_zonerefs_node()'s check_highest_zone() (include/linux/mempolicy.h
+ * 6.12): policy_zone only grows, to the highest populated zone below
+ * ZONE_MOVABLE, so a guest with no ZONE_NORMAL says DMA32 even when
+ * ZONE_MOVABLE has memory, and a zone emptied later keeps it.
+ */
+static void check_highest_zones(struct hotmem *hm, struct pglist_data *pgdat)
+{
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		if (zid != ZONE_MOVABLE && zid > hm->policy_zone &&
+		    populated_zone(&pgdat->node_zones[zid]))
+			hm->policy_zone = zid;
+	}
+}
+
+/*
  * build_all_zonelists() when a zone gains its first or loses its last
  * memory: the kernel's three lines (mm/mm_init.c, mm/page_alloc.c 6.12).
  * Total pages is nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE)).
@@ -760,6 +775,7 @@ void build_all_zonelists(struct hotmem *hm)
 				n += (size_t)snprintf(order + n, sizeof(order) - n, "%d ", node);
 		}
 		pr_info(hm, "Fallback order for Node %d: %s", nid, order);
+		check_highest_zones(hm, pgdat);
 		for (int zid = 0; zid <= ZONE_MOVABLE; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 			unsigned long managed = zone_managed_pages(z);
@@ -770,7 +786,7 @@ void build_all_zonelists(struct hotmem *hm)
 	}
 	pr_info(hm, "Built %d zonelists, mobility grouping on.  Total pages: %lu", nr_online,
 		total);
-	pr_info(hm, "Policy zone: Normal");
+	pr_info(hm, "Policy zone: %s", hmu_zone_names[hm->policy_zone]);
 }
 
 /* split_page(): a non-compound high-order page becomes order-0 pages */

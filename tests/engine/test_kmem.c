@@ -312,6 +312,31 @@ static void test_log_ring_keeps_the_offline_failure(void **state)
 }
 
 /*
+ * build_all_zonelists()' "Policy zone:" is check_highest_zone()'s
+ * (6.12): the highest populated zone below ZONE_MOVABLE, and it never
+ * goes down.  qemu-512m has no ZONE_NORMAL: DMA32 while only Movable
+ * gains memory, Normal once it does, Normal still when it is empty again.
+ */
+static void test_policy_zone_is_the_highest_below_movable(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	static char log[65536];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>Policy zone: DMA32\n"));
+	assert_null(strstr(log, "Policy zone: Normal"));
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	/* Normal's first memory, then its last leaving: Normal both times */
+	assert_non_null(strstr(strstr(log, "<6>Policy zone: Normal\n") + 1, "<6>Policy zone: Normal\n"));
+	hotmem_destroy(hm);
+}
+
+/*
  * dump_page()'s flags word is the kernel's (6.12 x86_64, the reference's
  * config), not the engine's: its private bits (PG_kernel 11, PG_workload
  * 9) read with page-flags.h were flags that are not set (owner_2,
@@ -536,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_explain_offline_block_says_it_once),
 		cmocka_unit_test(test_explain_pages_through_a_block),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
+		cmocka_unit_test(test_policy_zone_is_the_highest_below_movable),
 		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
 		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
 		cmocka_unit_test(test_auto_online_stops_at_first_failure),
