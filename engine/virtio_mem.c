@@ -55,6 +55,7 @@ struct virtio_mem {
 
 	uint64_t plugged_size;
 	uint64_t requested_size;
+	bool config_changed;		/* virtio_mem_config_changed() since the last run */
 	uint64_t device_block_size;
 	int nid;
 	uint64_t addr;
@@ -1330,6 +1331,19 @@ static void virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
 }
 
 /*
+ * virtio_mem_refresh_config() (drivers/virtio/virtio_mem.c 6.12): the
+ * kernel's two lines, at probe and on each config change interrupt (QEMU
+ * signals one on every requested-size set, changed or not).
+ */
+static void virtio_mem_refresh_config(struct virtio_mem *vm)
+{
+	pr_info(vm->hm, "virtio_mem virtio%d: plugged size: 0x%llx", vm->index,
+		(unsigned long long)vm->plugged_size);
+	pr_info(vm->hm, "virtio_mem virtio%d: requested size: 0x%llx", vm->index,
+		(unsigned long long)vm->requested_size);
+}
+
+/*
  * virtio_mem_run_wq(): one pass toward requested-size.  What stops it
  * short goes to the log, as the kernel's driver logs and retries later;
  * the host's request stays accepted whatever the guest achieved.
@@ -1341,6 +1355,10 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 
 	vm->work_pending = false;
 	vm->wq_active = true;
+	if (vm->config_changed) {
+		vm->config_changed = false;
+		virtio_mem_refresh_config(vm);
+	}
 	virtio_mem_cleanup_pending_mb(vm);
 	vm->busy_pfn = ~0UL;
 	if (vm->requested_size > vm->plugged_size) {
@@ -1593,6 +1611,8 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
 		vm->in_sbm ? "subblock" : "big block",
 		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));
+	/* virtio_mem_probe() queues its first run with config_changed set: nothing to plug yet */
+	virtio_mem_refresh_config(vm);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	*out = (struct hotmem_virtio_mem *)vm;
 	return 0;
@@ -1731,6 +1751,7 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	vm->requested_size = size;
+	vm->config_changed = true;
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;
 }
