@@ -1246,8 +1246,8 @@ static void online_new_blocks(struct hotmem *hm, uint64_t start, uint64_t size)
 	}
 }
 
-static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
-			       unsigned int mhp_flags, int group_id, const char *name)
+static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+				 unsigned int mhp_flags, int group_id, const char *name)
 {
 	struct memory_group *group = NULL;
 	struct pglist_data *pgdat;
@@ -1330,12 +1330,27 @@ error:
 	return ret;
 }
 
-int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
-		      unsigned int mhp_flags, int group)
+/*
+ * add_memory_resource(): every add's path (hotmem_add_memory(),
+ * add_memory_driver_managed()) goes through it and its probe, as 6.12's
+ * fentry shows one per virtio-mem block too.  A memory group's add gives
+ * nid -1, as 6.12's nid argument is then the group id (MHP_NID_IS_MGID).
+ */
+static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			       unsigned int mhp_flags, int group_id, const char *name)
 {
 	int ret = 0;
 	HM_TRACE_FN(hm, add_memory_resource, &ret, PHYS_PFN(start), PHYS_PFN(size), nid, -1,
 		    (long)mhp_flags);
+
+	ret = __add_memory_resource(hm, nid, start, size, mhp_flags, group_id, name);
+	return ret;
+}
+
+int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+		      unsigned int mhp_flags, int group)
+{
+	int ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	kmem_tick(hm);

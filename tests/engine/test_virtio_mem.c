@@ -33,6 +33,63 @@ static struct hm_virtio_mem_info info(struct hotmem_virtio_mem *vm)
 }
 
 /* 1 GiB in 2 MiB device blocks: Sub Block Mode, 8 whole blocks, memmap from system RAM */
+/*
+ * virtio_mem_refresh_config()'s two dev_info() lines (6.12): at probe and
+ * at every config change (a requested-size set, changed or not), each
+ * with the plugged size the driver had before that run.
+ */
+static void test_refresh_config_lines(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	static char log[65536];
+	const char *want =
+		"<6>virtio_mem virtio0: plugged size: 0x0\n"
+		"<6>virtio_mem virtio0: requested size: 0x0\n"
+		"<6>virtio_mem virtio0: plugged size: 0x0\n"
+		"<6>virtio_mem virtio0: requested size: 0x10000000\n"
+		"<6>virtio_mem virtio0: plugged size: 0x10000000\n"
+		"<6>virtio_mem virtio0: requested size: 0x8000000\n"
+		"<6>virtio_mem virtio0: plugged size: 0x8000000\n"
+		"<6>virtio_mem virtio0: requested size: 0x8000000\n";
+	char got[1024] = "", *p, *nl;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	/* a retry is no config change */
+	hotmem_virtio_mem_retry(vm, NULL);
+	hotmem_dmesg(hm, log, sizeof(log));
+	for (p = log; (nl = strchr(p, '\n')); p = nl + 1) {
+		if (strstr(p, " size: 0x") && strstr(p, " size: 0x") < nl &&
+		    (strncmp(p, "<6>virtio_mem virtio0: plugged", 30) == 0 ||
+		     strncmp(p, "<6>virtio_mem virtio0: requested", 32) == 0))
+			n += (size_t)snprintf(got + n, sizeof(got) - n, "%.*s\n", (int)(nl - p), p);
+	}
+	assert_string_equal(got, want);
+	hotmem_destroy(hm);
+}
+
+/*
+ * add_memory_driver_managed() goes through add_memory_resource() and its
+ * probe, one per block as 6.12's fentry shows; nid -1: the kernel's nid
+ * argument is the memory group's id then (MHP_NID_IS_MGID).
+ */
+static void test_add_memory_resource_traced(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	struct ev_log log;
+
+	(void)state;
+	trace_log_attach(hm, &log, "add_memory_resource");
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_string_equal(log.buf, "1048576:32768:-1:5:0 1081344:32768:-1:5:0");
+	hotmem_destroy(hm);
+}
+
 static void test_sbm_plug_1g(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
@@ -1081,6 +1138,8 @@ static void test_lost_memmap_virtio_mem_unplug(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refresh_config_lines),
+		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
 		cmocka_unit_test(test_sbm_offline_block_onlines_plugged_part_only),

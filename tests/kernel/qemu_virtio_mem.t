@@ -210,21 +210,18 @@ grep -v "^compare: \|only in $G.jsonl: test_pages_isolated/exit" "$G.compare" > 
 ok $? "compare 6.12 vs engine: the required steps agree one by one, meminfo changes agree; no difference but the listed ones"
 diag < "$G.compare-other"
 [ "$(fact "$E.jsonl" add)" = "$(fact "$G.jsonl" add)" ]
-todo $? "engine: add_memory_resource traced on virtio-mem's path (add_memory_driver_managed): '$(fact "$E.jsonl" add)' vs 6.12's '$(fact "$G.jsonl" add)'" \
-	"engine/memory_hotplug.c fires the add_memory_resource probe in hotmem_add_memory(), not in add_memory_resource()"
+ok $? "engine: add_memory_resource traced on virtio-mem's path (add_memory_driver_managed): '$(fact "$E.jsonl" add)' vs 6.12's '$(fact "$G.jsonl" add)'"
 [ "$(fact "$E.jsonl" isolated_ok)" = "$(fact "$G.jsonl" isolated_ok)" ]
 todo $? "engine: test_pages_isolated in alloc_contig_range (fake offline) too: $(fact "$E.jsonl" isolated_ok) isolated vs 6.12's $(fact "$G.jsonl" isolated_ok)" \
 	"engine/page_alloc.c alloc_contig_range() checks isolation inside isolate_freepages_range(), no test_pages_isolated() call"
 [ "$(grep "virtio0: \(plugged\|requested\) size: " "$E.dmesg")" = "$(grep "virtio0: \(plugged\|requested\) size: " "$G.dmesg")" ]
-todo $? "engine: dmesg \"plugged size: ...\"/\"requested size: ...\" at probe and each config change, as 6.12's virtio_mem_refresh_config()" \
-	"engine/virtio_mem.c prints neither line"
+ok $? "engine: dmesg \"plugged size: ...\"/\"requested size: ...\" at probe and each config change, as 6.12's virtio_mem_refresh_config()"
 # build_all_zonelists()' "Policy zone:" when ZONE_MOVABLE is populated or
 # emptied: check_highest_zone() never takes ZONE_MOVABLE, and this guest
 # has no ZONE_NORMAL (512M, all below 4G)
 pz() { sed -n 's/^Policy zone: //p' "$1" 2>/dev/null | tr '\n' ' '; }
 [ "$(pz "$E.dmesg-all")" = "$(pz "$G.dmesg-all")" ]
-todo $? "engine: build_all_zonelists' 'Policy zone:' lines as 6.12's: '$(pz "$G.dmesg-all")' (engine '$(pz "$E.dmesg-all")')" \
-	"engine/page_alloc.c build_all_zonelists() prints 'Policy zone: Normal' always"
+ok $? "engine: build_all_zonelists' 'Policy zone:' lines as 6.12's: '$(pz "$G.dmesg-all")' (engine '$(pz "$E.dmesg-all")')"
 
 # the ZONE_NORMAL scenario on the engine
 G0=$G
