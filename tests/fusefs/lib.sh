@@ -137,6 +137,14 @@ nr_iattr() {
 	timeout 60 gdb -batch -p "$FS_PID" -ex "print ((struct hmfs_ctx *)$ctx)->nr_iattr" 2>/dev/null |
 		sed -n 's/^\$1 = //p'
 }
+# nr_iattr_start: N0, the count before the test's changes; where gdb cannot
+# read it, the test is skipped saying why (call it before any check)
+nr_iattr_start() {
+	N0=$(nr_iattr)
+	case $N0 in
+	''|no-ctx|*[!0-9]*) stop_fs; skip_all "gdb cannot read hotmemfs's context ($N0): ptrace_scope, or no debug info" ;;
+	esac
+}
 
 # in_fuse_write PID: 0 once PID waits in its write(2)'s FUSE request for
 # hotmemfs's reply (its kernel stack: fuse and vfs_write; not its open's),

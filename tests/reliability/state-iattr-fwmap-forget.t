@@ -13,10 +13,8 @@ command -v gdb >/dev/null || skip_all "no gdb"
 FW=$MNT/sys/firmware/memmap
 start_fs_netns "${STATE_OPTS[@]}" --fresh
 rc=$?
-n0=$(nr_iattr)
-case $n0 in
-''|no-ctx|*[!0-9]*) stop_fs; skip_all "gdb cannot read hotmemfs's context ($n0): ptrace_scope, or no debug info" ;;
-esac
+nr_iattr_start
+n0=$N0
 tap_ok $rc "hotmemfs mounts qemu-512m with a fresh state file"
 diag "entries at start: $n0"
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
