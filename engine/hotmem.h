@@ -836,7 +836,10 @@ int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
  * poisoned page is -EHWPOISON.  A page of a free HugeTLB pool page: both
  * dissolve the huge page (the pool one smaller) and retire the page, 0
  * (memory_failure(): MF_RECOVERED); -EBUSY, nothing changed, when the
- * dissolve fails.  A block holding poisoned pages cannot be
+ * dissolve fails.  memory_failure() marks the huge page first, as 6.12
+ * does; soft_offline_page() does not, so an allocation racing it can take
+ * the page once the huge page is dissolved: -EBUSY with the pool one
+ * smaller, as in the kernel.  A block holding poisoned pages cannot be
  * onlined again (-EHWPOISON) until it is removed.
  */
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn);

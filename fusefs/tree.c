@@ -850,9 +850,9 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
  * it (an open directory), and kernfs still answers a stat of a removed
  * kernfs_node (kernfs_iop_getattr() needs no active reference), with
  * what kernfs_refresh_inode() finds: its mode, and a directory's nlink
- * 2, its subdirectories unlinked with it.  Its kernfs_iattrs went with
- * the block's (hmfs_forget_block_attrs()).  0, or -ENOENT for any other
- * inode.
+ * 2, its subdirectories unlinked with it.  Its kernfs_iattrs stay with
+ * it while it is held: hmfs_forget_block_attrs() hands them to iattr.c's
+ * orphan list (89c2216).  0, or -ENOENT for any other inode.
  */
 /* @key of kind @kind was given, and its incarnation went */
 static bool key_went(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, uint64_t key)
