@@ -622,6 +622,27 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	return 0;
 }
 
+/*
+ * alloc's node is a preference (c14301a): EINVAL for a node without
+ * memory, as set_mempolicy() intersects its nodes with N_MEMORY; say which
+ * case the user hit, as hugetlb's refusal names its node.
+ */
+static void alloc_error(struct hmfs_ctx *ctx, int node, int ret, struct cmd_result *r)
+{
+	int possible = hotmem_nr_possible_nodes(ctx->hm);
+	struct hm_node_info ni;
+
+	if (ret == -EINVAL && (node < -1 || node >= possible))
+		snprintf(r->err, ERRLEN, "allocation failed: %s: node %d does not exist (possible: 0-%d)",
+			 strerror(-ret), node, possible - 1);
+	else if (ret == -EINVAL && node >= 0 &&
+		 (hotmem_node_info(ctx->hm, node, &ni) || !ni.has_memory))
+		snprintf(r->err, ERRLEN, "allocation failed: %s: node %d has no memory",
+			 strerror(-ret), node);
+	else
+		snprintf(r->err, ERRLEN, "allocation failed: %s", strerror(-ret));
+}
+
 static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *type;
@@ -642,7 +663,7 @@ static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	}
 	n = hotmem_alloc_pages(ctx->hm, node, t, (unsigned long)pages, NULL);
 	if (n < 0) {
-		snprintf(r->err, ERRLEN, "allocation failed: %s", strerror((int)-n));
+		alloc_error(ctx, node, (int)n, r);
 		return (int)n;
 	}
 	r->ret = json_object_new_object();

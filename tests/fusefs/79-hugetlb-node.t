@@ -21,6 +21,11 @@ rc=1" "hugetlb 4 node=$n: not a possible node, EINVAL, the node named"
 done
 is "$(err hugetlb 4 node=1)" "hotmemctl: error: hugetlb: No such file or directory: node 1 is not online (no node1/hugepages)
 rc=1" "hugetlb 4 node=1: possible, not online (no node1/hugepages): ENOENT, said"
+# alloc's node is a preference (c14301a): a node without memory, or none
+is "$(err alloc movable 1 node=1)" "hotmemctl: error: allocation failed: Invalid argument: node 1 has no memory
+rc=1" "alloc movable 1 node=1: node 1 has no memory, said"
+is "$(err alloc movable 1 node=5)" "hotmemctl: error: allocation failed: Invalid argument: node 5 does not exist (possible: 0-1)
+rc=1" "alloc movable 1 node=5: not a possible node, said"
 is "$(cat "$H0") $(awk '$1 == "HugePages_Total:" {print $2}' "$MNT/proc/meminfo")" "0 0" \
 	"... node 0's pool and the machine's are empty"
 is "$(ctl hugetlb 2 node=0)" "HugeTLB pool: added 2 huge pages of 2 MiB (4M); it now holds 2, 2 free" \
