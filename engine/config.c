@@ -793,8 +793,8 @@ static int parse_distance(struct hotmem_config *cfg, char *v, char *err, size_t 
 	return 0;
 }
 
-/* "0", "0-1", "0,2-3": the nodes' bits (bit N, node N), or -EINVAL */
-static int parse_nodelist(const char *v, uint64_t *out)
+/* "0", "0-1", "0,2-3" (a profile's, sysfs's "%*pbl"): the nodes' bits (bit N, node N), or -EINVAL */
+int hotmem_nodelist_parse(const char *v, uint64_t *out)
 {
 	const char *p = v;
 	uint64_t m = 0;
@@ -825,6 +825,26 @@ static int parse_nodelist(const char *v, uint64_t *out)
 		return -EINVAL;
 	*out = m;
 	return 0;
+}
+
+/* @nodes (bit N, node N) as hotmem_nodelist_parse() reads it, sysfs's "%*pbl": "0,2-3" */
+void hotmem_nodelist_format(uint64_t nodes, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int a = 0; a < HM_MAX_NUMNODES && n < len; a++) {
+		int b = a;
+
+		if (!(nodes >> a & 1))
+			continue;
+		while (b + 1 < HM_MAX_NUMNODES && nodes >> (b + 1) & 1)
+			b++;
+		n += (size_t)snprintf(buf + n, len - n, "%s%d", n ? "," : "", a);
+		if (b > a && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "-%d", b);
+		a = b;
+	}
 }
 
 /* one "key = value" line of a profile file */
@@ -908,7 +928,7 @@ static int key_nodes(struct profile_line *pl)
 
 static int key_cpu_nodes(struct profile_line *pl)
 {
-	if (parse_nodelist(pl->val, &pl->cfg->cpu_nodes))
+	if (hotmem_nodelist_parse(pl->val, &pl->cfg->cpu_nodes))
 		return seterr(pl->err, pl->errlen,
 			      "line %d: cpu_nodes: expected a node list below %d (0, 0-1, 0,2-3), not '%s'",
 			      pl->line, HM_MAX_NUMNODES, pl->val);

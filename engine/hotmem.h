@@ -243,6 +243,10 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 /* Check consistency (sizes, alignment, ranges); -EINVAL with a message. */
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 			   size_t errlen);
+/* A node list, "0", "0-1", "0,2-3" (sysfs's node/online): bit N for node N; -EINVAL */
+int hotmem_nodelist_parse(const char *s, uint64_t *nodes);
+/* @nodes as such a list into @buf (4 * HM_MAX_NUMNODES bytes hold any) */
+void hotmem_nodelist_format(uint64_t nodes, char *buf, size_t len);
 /* Parse "128M", "2G", "0x8000000", "4096" (kernel memparse()). */
 int hotmem_memparse(const char *s, uint64_t *out);
 

@@ -71,6 +71,7 @@ struct found {
 	unsigned long nr;	/* highest block id + 1 */
 	struct found_block *blk;
 	int nr_nodes;		/* node/possible, else highest nid + 1 */
+	uint64_t cpu_nodes;	/* the nodes with CPUs (bit N: node N); 0: not in the tree */
 	bool boot_classified_by_rule;
 	int nr_vmem;
 	struct found_vmem vmem[MAX_VMEM];
@@ -626,31 +627,48 @@ static void print_states(struct found *f, FILE *out, const bool *boot)
 	}
 }
 
-/* "0-1", "0,2-3": the highest node + 1 */
-static int parse_nodelist(const char *s)
+/*
+ * The nodes with CPUs, a profile's cpu_nodes: node/has_cpu (N_CPU, the
+ * nodes with an online CPU), and each nodeN's cpuM links (6.12's
+ * register_one_node(): its present CPUs, register_cpu_under_node()) and
+ * cpulist (its online CPUs, node_read_cpumap()) -- a node whose CPUs are
+ * all offline is in has_cpu no more, yet keeps its links.  0 when the
+ * tree says none of it (a dump of memory/ alone).
+ */
+static uint64_t scan_cpu_nodes(const struct found *f)
 {
-	const char *p = s;
-	int max = -1;
+	char path[4096], buf[4096];
+	uint64_t nodes = 0;
+	struct dirent *de;
+	DIR *d;
 
-	while (*p) {
-		char *end;
-		long v = strtol(p, &end, 10);
+	if (!read_line(f, "sys/devices/system/node/has_cpu", buf, sizeof(buf)) &&
+	    hotmem_nodelist_parse(buf, &nodes))
+		nodes = 0;
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++) {
+		snprintf(path, sizeof(path), "sys/devices/system/node/node%d/cpulist", nid);
+		if (!read_line(f, path, buf, sizeof(buf)) && *buf)
+			nodes |= 1ULL << nid;
+		snprintf(path, sizeof(path), "%s/sys/devices/system/node/node%d", f->dir, nid);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			unsigned long cpu;
 
-		if (end == p)
-			return -1;
-		if (v > max)
-			max = (int)v;
-		p = end;
-		if (*p == '-' || *p == ',')
-			p++;
+			if (numbered(de->d_name, "cpu", &cpu))
+				nodes |= 1ULL << nid;
+		}
+		closedir(d);
 	}
-	return max + 1;
+	return nodes;
 }
 
 static void nodes(struct found *f)
 {
 	char buf[256];
-	int max = -1;
+	uint64_t possible;
+	int max = f->cpu_nodes ? 63 - __builtin_clzll(f->cpu_nodes) : -1;
 
 	for (unsigned long id = 0; id < f->nr; id++) {
 		if (!f->blk[id].present)
@@ -663,13 +681,13 @@ static void nodes(struct found *f)
 			max = block_nid(&f->blk[id]);
 	}
 	if (!read_line(f, "sys/devices/system/node/possible", buf, sizeof(buf)) &&
-	    parse_nodelist(buf) > max) {
-		f->nr_nodes = parse_nodelist(buf);
+	    !hotmem_nodelist_parse(buf, &possible) && possible && 64 - __builtin_clzll(possible) > max) {
+		f->nr_nodes = 64 - __builtin_clzll(possible);
 		return;
 	}
 	f->nr_nodes = max + 1;
-	note(f, "possible nodes: no sys/devices/system/node/possible, took the nodes with memory (%d)",
-	     f->nr_nodes);
+	note(f, "possible nodes: no sys/devices/system/node/possible, took the nodes with memory "
+		"or CPUs (%d)", f->nr_nodes);
 }
 
 /*
@@ -826,6 +844,26 @@ static void print_vmem(struct found *f, FILE *out)
 	}
 }
 
+/*
+ * cpu_nodes, where the tree says which nodes have CPUs; how many each
+ * has is the host's (hotmemfs numbers the host's CPUs in runs over
+ * them), said
+ */
+static void print_cpu_nodes(struct found *f, FILE *out)
+{
+	char list[4 * HM_MAX_NUMNODES];
+
+	if (!f->cpu_nodes) {
+		note(f, "cpu_nodes: no node/has_cpu, nodeN/cpulist or nodeN/cpuM in the tree: every "
+			"node with memory at boot has CPUs");
+		return;
+	}
+	hotmem_nodelist_format(f->cpu_nodes, list, sizeof(list));
+	fprintf(out, "cpu_nodes = %s\n", list);
+	note(f, "the CPUs: which nodes have them (cpu_nodes = %s), not how many: hotmemfs numbers "
+		"the host's CPUs in runs over those nodes", list);
+}
+
 /* one row of nodeN/distance into @row (@nr values): 0, else -1 */
 static int read_distance_row(const struct found *f, int nid, int *row, int nr)
 {
@@ -955,6 +993,7 @@ static int write_profile(struct found *f, FILE *out)
 	fprintf(out, "max_physmem_bits = %d\n", maxmem > (1ULL << 46) ? 52 : 46);
 	fprintf(out, "maxmem = %#llx\n", (unsigned long long)maxmem);
 	fprintf(out, "nodes = %d\n", f->nr_nodes);
+	print_cpu_nodes(f, out);
 	print_distance(f, out);
 	if (exists(f, "sys/devices/system/memory/probe"))
 		fprintf(out, "probe = yes\n");
@@ -1001,6 +1040,7 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 		goto out;
 	}
 	node_links(&f);
+	f.cpu_nodes = scan_cpu_nodes(&f);
 	nodes(&f);
 	scan_iomem(&f);
 	claim_vmem_blocks(&f);

@@ -10,12 +10,16 @@
 #    left out and said, and the profile boots.  virtio_mem's bbm_block_size
 #    was checked (is_ulong()) and memory_hotplug's four were not:
 #    auto_movable_ratio=abc made a profile hotmem refused to boot.
+#  - the nodes with CPUs are the profile's cpu_nodes: node/has_cpu (nodes
+#    with an online CPU), nodeN/cpulist and nodeN/cpuM links (a node whose
+#    CPUs are all offline keeps its links); the profile left them out, and
+#    the machine imported put CPUs where the source had none.
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..7"
+echo "1..11"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 7); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 11); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
@@ -69,3 +73,34 @@ grep -q "memory_hotplug.auto_movable_ratio=abc: expected an unsigned integer: le
 t $? "... each of the two left out, said"
 "$HM" --profile "$TMP/p.profile" status >/dev/null 2>"$TMP/boot.err"
 t $? "... the profile boots $(cat "$TMP/boot.err")"
+
+# dump C: eight blocks, four on node 0 and four on node 1, of possible 0-2;
+# node 0's CPUs online (has_cpu, cpulist), node 1's offline (its cpu2, cpu3
+# links alone), node 2 none
+dump "$TMP/c"
+M=$TMP/c/sys/devices/system/memory
+N=$TMP/c/sys/devices/system/node
+mkdir -p "$N/node0" "$N/node1" "$N/node2"
+for i in 4 5 6 7; do
+	rm -r "$M/memory$i/node0"
+	ln -s ../../node/node1 "$M/memory$i/node1"
+done
+echo 0-2 >"$N/possible"
+echo 0 >"$N/has_cpu"
+echo 0-1 >"$N/node0/cpulist"
+echo >"$N/node1/cpulist"
+echo >"$N/node2/cpulist"
+ln -s ../../cpu/cpu0 "$N/node0/cpu0"
+ln -s ../../cpu/cpu2 "$N/node1/cpu2"
+"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c.profile" 2>/dev/null &&
+	grep -qx "cpu_nodes = 0-1" "$TMP/c.profile" && grep -qx "nodes = 3" "$TMP/c.profile"
+t $? "has_cpu 0, node1/cpu2 a link, node2 nothing: cpu_nodes = 0-1 ($(grep '^cpu_nodes' "$TMP/c.profile"))"
+"$HM" --profile "$TMP/c.profile" status >/dev/null 2>"$TMP/boot.err"
+t $? "... the profile boots $(cat "$TMP/boot.err")"
+rm "$N/has_cpu" "$N/node0/cpulist" "$N/node1/cpu2"
+"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c0.profile" 2>/dev/null &&
+	grep -qx "cpu_nodes = 0" "$TMP/c0.profile"
+t $? "node0/cpu0 alone: cpu_nodes = 0"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+! grep -q "^cpu_nodes" "$TMP/a.profile" && grep -q "cpu_nodes: no node/has_cpu" "$TMP/a.notes"
+t $? "memory/ alone: no cpu_nodes line, said"

@@ -6,7 +6,9 @@
 # reproduces it and says what it could not infer; export -> import ->
 # mount -> export gives the same tree, file for file.  And the real
 # kernel's capture (tests/fixtures/reference) imported and mounted shows
-# what lsmem showed on that machine.
+# what lsmem showed on that machine.  The nodes with CPUs (node/has_cpu,
+# nodeN/cpulist, nodeN/cpuM) come back as the profile's cpu_nodes: the
+# machine imported has its CPUs on the same nodes.
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
@@ -55,6 +57,32 @@ is "$(cd "$TMP/a" && find . | sort | md5sum)" "$(cd "$TMP/b" && find . | sort | 
 
 ! grep -q '^distance' "$TMP/a.profile"
 tap_ok $? "... no distance lines for x86's table without a SLIT (10 local, 20 remote)"
+is "$(sed -n 's/^cpu_nodes = //p' "$TMP/a.profile")" "$(cat "$TMP/a/sys/devices/system/node/has_cpu")" \
+	"... its cpu_nodes line is the export's node/has_cpu"
+
+# the CPUs over both nodes (cpu_nodes = 0-1, QEMU's -numa node,cpus=):
+# exported, profiled, booted and exported again, each node's CPUs as before
+if [ "$(getconf _NPROCESSORS_CONF)" -ge 2 ]; then
+	printf 'profile = numa2\ncpu_nodes = 0-1\n' >"$TMP/cpus.profile"
+	start_fs --fresh --profile "$TMP/cpus.profile"
+	tap_ok $? "numa2 with cpu_nodes = 0-1 mounts"
+	ctl export "$TMP/c" >/dev/null && "$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c.profile" 2>/dev/null
+	tap_ok $? "... exported, and profiled from the export"
+	stop_fs
+	grep -qx "cpu_nodes = 0-1" "$TMP/c.profile"
+	tap_ok $? "... the profile's cpu_nodes = 0-1"
+	start_fs --fresh --profile "$TMP/c.profile"
+	tap_ok $? "that profile mounts"
+	ctl export "$TMP/c2" >/dev/null
+	tap_ok $? "... exported again"
+	stop_fs
+	is "$(cat "$TMP"/c2/sys/devices/system/node/{has_cpu,node0/cpulist,node1/cpulist} | paste -sd' ')" \
+		"$(cat "$TMP"/c/sys/devices/system/node/{has_cpu,node0/cpulist,node1/cpulist} | paste -sd' ')" \
+		"... has_cpu, node0/cpulist, node1/cpulist as the first machine's ($(cat "$TMP"/c/sys/devices/system/node/{has_cpu,node0/cpulist,node1/cpulist} | paste -sd' '))"
+	is "$(diff -r --no-dereference "$TMP/c" "$TMP/c2" 2>&1)" "" "... the same tree, file for file (the cpuM links too)"
+else
+	for i in 1 2 3 4 5 6 7; do ok "cpu_nodes = 0-1 round trip # SKIP one host CPU: cpu_nodes = 0-1 leaves node 1 without"; done
+fi
 
 # the firmware's SLIT through export -> import: nodeN/distance read back
 # into distance lines (asymmetric kept); the offline node 3 has no

@@ -75,7 +75,8 @@ PY
 settings() { grep -v '^#' "$1"; }
 # same_profile BOOTED AGAIN [LOSSY-KEYS...]: AGAIN says what BOOTED says, but
 # for LOSSY-KEYS; its command line may add memory_hotplug and virtio_mem parameters
-# BOOTED's dump did not have, at the kernel's defaults
+# BOOTED's dump did not have, at the kernel's defaults, and a cpu_nodes line
+# where BOOTED's dump had no node/has_cpu: the default's, its nodes with ram
 same_profile() {
 	python3 - "$@" <<'PY'
 import shlex, sys
@@ -94,6 +95,11 @@ def read(path):
             lines.append(l)
     return lines, cmd
 (l1, c1), (l2, c2) = read(sys.argv[1]), read(sys.argv[2])
+if not any(l.startswith("cpu_nodes = ") for l in l1):
+    ram = sorted({int(l.rsplit("node=", 1)[1]) for l in l1 if l.startswith("ram = ")})
+    if ram == list(range(len(ram))):
+        default = "cpu_nodes = 0" if len(ram) == 1 else "cpu_nodes = 0-%d" % (len(ram) - 1)
+        l2 = [l for l in l2 if l != default]
 extra = {k: v for k, v in c2.items() if k not in c1}
 bad = l1 != l2 or any(c2.get(k) != v for k, v in c1.items()) or any(DEFAULTS.get(k) != v for k, v in extra.items())
 if bad:
@@ -162,6 +168,9 @@ sed 's/^/# /' "$TMP/guest2.profile"
 # vm0: memaddr 4294967296 = 0x100000000, max-size 1 GiB, block-size 2 MiB, node 1, 384 MiB
 grep -qx 'virtio_mem = id=virtio0 memaddr=0x100000000 size=0x40000000 requested-size=0x18000000 block-size=0x200000 node=1' "$TMP/guest2.profile"
 tap_ok $? "the virtio-mem device on node 1: QEMU's memaddr, max-size, block-size, node and plugged size"
+# QEMU's -numa node,nodeid=0,cpus=0 -numa node,nodeid=1,cpus=1: the guest's has_cpu 0-1
+grep -qx 'cpu_nodes = 0-1' "$TMP/guest2.profile"
+tap_ok $? "the nodes with CPUs as the guest's node/has_cpu (QEMU's -numa cpus=0 and cpus=1): cpu_nodes = 0-1"
 is "$(grep -E '^(hotplug|online|offline|slots) ' "$TMP/guest2.profile")" "online = 32 online_kernel
 online = 33 online_movable" "no DIMM, no slots; the device's blocks as found (they come up offline at boot): memory32 Normal, memory33 Movable, memory34 offline"
 boot_compare "two nodes, virtio-mem on node 1" "$CAP2" "$TMP/guest2" "$TMP/guest2.profile"
