@@ -870,6 +870,14 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr);
  * count reached, or -errno.
  */
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count);
+/*
+ * The global pool's round robin (6.12 h->next_nid_to_alloc and
+ * next_nid_to_free): read, or put back (a restart); -EINVAL for a node
+ * that is not possible.  A node without memory is stepped over when it
+ * is next used (get_valid_node_allowed()).
+ */
+void hotmem_hugetlb_next_nid(struct hotmem *hm, int *to_alloc, int *to_free);
+int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free);
 
 /* ------------------------------------------------------------------ */
 /* Fault injection (tests, fuzzing)                                    */

@@ -643,6 +643,35 @@ out:
 	return ret;
 }
 
+/*
+ * The hstate's round robin (h->next_nid_to_alloc, h->next_nid_to_free,
+ * 6.12 mm/hugetlb.c): where the global pool's next page comes from and
+ * goes back from.  The kernel keeps it until a reboot; hotmemfs's state
+ * file saves it, so that a restart, whose restore grows each node's pool
+ * on its own (moving it), puts the next page where an uninterrupted run
+ * would.  Under device_hotplug_lock, as every pool change that moves it.
+ */
+void hotmem_hugetlb_next_nid(struct hotmem *hm, int *to_alloc, int *to_free)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	*to_alloc = hm->hugetlb_next_nid_to_alloc;
+	*to_free = hm->hugetlb_next_nid_to_free;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free)
+{
+	/* a node not possible has no nodeN (hugetlb_node_check()) */
+	if (to_alloc < 0 || to_alloc >= hm->nr_possible_nodes || to_free < 0 ||
+	    to_free >= hm->nr_possible_nodes)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->hugetlb_next_nid_to_alloc = to_alloc;
+	hm->hugetlb_next_nid_to_free = to_free;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return 0;
+}
+
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
 {
 	for (unsigned long i = 0; i < hm->hugetlb_nr; i++)

@@ -396,7 +396,7 @@ struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 11
+#define HMFS_STATE_KEYS 12
 
 /* a page soft_offline_page or hard_offline_page retired (kept for the state file) */
 struct hmfs_retired {
@@ -1228,6 +1228,8 @@ int hmfs_runs_minus(struct json_object *a, struct json_object *b, struct hmfs_pl
  * alone.
  */
 void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, struct json_object *hugetlb, int only);
+/* the global pool's round robin as @next ("hugetlb-next-nid") has it; NULL: left as it is */
+void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, struct json_object *next);
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, char *err,
 			      size_t errlen);
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);

@@ -375,8 +375,11 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	 * pages (a block's state, a device_del or a shrink), or the change
 	 * was the pool's (change_keys[], state.c)
 	 */
-	if (hmfs_change_touches(ch->op, "hugetlb") && json_object_object_get(pre, "hugetlb"))
+	if (hmfs_change_touches(ch->op, "hugetlb") && json_object_object_get(pre, "hugetlb")) {
 		hmfs_state_restore_hugetlb(ctx, json_object_object_get(pre, "hugetlb"), -1);
+		/* which moved the round robin: as it was (change_keys[]) */
+		hmfs_state_restore_hugetlb_next_nid(ctx, json_object_object_get(pre, "hugetlb-next-nid"));
+	}
 	iattrs_back(ctx, pre, devs);
 	json_object_put(devs);
 	hmfs_state_restore_params(ctx, json_object_object_get(pre, "params"));

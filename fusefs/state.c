@@ -430,7 +430,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 /* the order of the file's "machine" object */
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
-	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB,
+	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -443,7 +443,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PARAMS] = "params",   [KEY_DEVICES] = "devices", [KEY_PROBED] = "probed",
 	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
 	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
-	[KEY_HUGETLB] = "hugetlb",
+	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -452,7 +452,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_DEVICES] = json_type_array,  [KEY_PROBED] = json_type_array,
 	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
 	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
-	[KEY_HUGETLB] = json_type_array,
+	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
 };
 
 /*
@@ -562,6 +562,40 @@ void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, json_object *hugetlb, int 
 	}
 }
 
+/*
+ * "hugetlb-next-nid": the global pool's round robin, {"alloc", "free"}
+ * (6.12's h->next_nid_to_alloc and next_nid_to_free).  The restore of
+ * "hugetlb" grows each node's pool on its own, which moves it (a node's
+ * write leaves it at that node, as the kernel's does), so it is put back
+ * after: the next global huge page comes from, and goes back to, the
+ * node an uninterrupted run's would.  A file without it, from before
+ * 2026-11-29: where the restore of the pool leaves it, as before.
+ */
+static json_object *hugetlb_next_nid_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object();
+	int to_alloc, to_free;
+
+	hotmem_hugetlb_next_nid(ctx->hm, &to_alloc, &to_free);
+	json_object_object_add(o, "alloc", json_object_new_int(to_alloc));
+	json_object_object_add(o, "free", json_object_new_int(to_free));
+	return o;
+}
+
+void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, json_object *next)
+{
+	json_object *a, *f;
+
+	if (!next)
+		return;
+	a = hmfs_json_get(next, "alloc", json_type_int);
+	f = hmfs_json_get(next, "free", json_type_int);
+	if (!a || !f || hotmem_hugetlb_set_next_nid(ctx->hm, json_object_get_int(a),
+						     json_object_get_int(f)))
+		fprintf(stderr, "hotmemfs: state file %s: \"hugetlb-next-nid\" %s names no possible node: the HugeTLB round robin stays where the pool's restore left it\n",
+			ctx->state_path, json_object_to_json_string_ext(next, JSON_C_TO_STRING_PLAIN));
+}
+
 /* the machine's value of machine_keys[@key], as the state file has it */
 static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 {
@@ -587,6 +621,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return hmfs_iattr_json(ctx);
 	case KEY_HUGETLB:
 		return hugetlb_json(ctx);
+	case KEY_HUGETLB_NEXT_NID:
+		return hugetlb_next_nid_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -1035,11 +1071,14 @@ static bool block_change(const struct hmfs_change *ch)
  * sets auto-online meanwhile.  An offline dissolves free huge pages
  * (dissolve_free_hugetlb_folios()), so a block or device change touches
  * "hugetlb"; a device change, the "iattrs" of the blocks it adds or
- * removes (their incarnations).
+ * removes (their incarnations).  "hugetlb-next-nid" goes with "hugetlb":
+ * the undo's restore of the pool moves the round robin, which it puts
+ * back after.
  */
+#define POOL (K(HUGETLB) | K(HUGETLB_NEXT_NID))
 static const unsigned int change_keys[] = {
-	[HMFS_CH_BLOCK_STATE] = K(PARAMS) | K(BLOCKS) | K(HUGETLB),
-	[HMFS_CH_BLOCK_ONLINE] = K(PARAMS) | K(BLOCKS) | K(HUGETLB),
+	[HMFS_CH_BLOCK_STATE] = K(PARAMS) | K(BLOCKS) | POOL,
+	[HMFS_CH_BLOCK_ONLINE] = K(PARAMS) | K(BLOCKS) | POOL,
 	[HMFS_CH_AUTO_ONLINE] = K(PARAMS),
 	[HMFS_CH_PROBE] = K(PARAMS) | K(PROBED) | K(BLOCKS) | K(IATTRS),
 	[HMFS_CH_NUMA_AWARE] = K(PARAMS),
@@ -1052,18 +1091,19 @@ static const unsigned int change_keys[] = {
 	 * try_memory_failure_hugetlb()) of a page of a free huge page
 	 * dissolve it: the pool shrinks
 	 */
-	[HMFS_CH_MEMORY_FAILURE] = K(PARAMS) | K(HWPOISON) | K(HUGETLB),
+	[HMFS_CH_MEMORY_FAILURE] = K(PARAMS) | K(HWPOISON) | POOL,
 	[HMFS_CH_IATTR] = K(IATTRS),
 	[HMFS_CH_BUS_AUTOPROBE] = K(PARAMS),
-	[HMFS_CH_NODE_HUGEPAGES] = K(PARAMS) | K(HUGETLB),
-	[HMFS_CH_HUGETLB] = K(PARAMS) | K(HUGETLB),
+	[HMFS_CH_NODE_HUGEPAGES] = K(PARAMS) | POOL,
+	[HMFS_CH_HUGETLB] = K(PARAMS) | POOL,
 	[HMFS_CH_DEVICE_ADD] = K(PARAMS) | K(DEVICES) | K(PROFILE_DEVICES) | K(BLOCKS) |
-			       K(IATTRS) | K(HUGETLB),
+			       K(IATTRS) | POOL,
 	[HMFS_CH_DEVICE_DEL] = K(PARAMS) | K(DEVICES) | K(PROFILE_DEVICES) | K(BLOCKS) |
-			       K(IATTRS) | K(HUGETLB),
-	[HMFS_CH_DEVICE_RESIZE] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | K(HUGETLB),
-	[HMFS_CH_DRIVER_RETRY] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | K(HUGETLB),
+			       K(IATTRS) | POOL,
+	[HMFS_CH_DEVICE_RESIZE] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
+	[HMFS_CH_DRIVER_RETRY] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
 };
+#undef POOL
 #undef K
 
 /* an op the table does not know: every key, as before the table */
@@ -3106,6 +3146,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, hmfs_json_get(m, "hwpoison", json_type_array));
 		hmfs_state_restore_hugetlb(ctx, hmfs_json_get(m, "hugetlb", json_type_array), -1);
+		/* after the pool, whose restore moved it; a file without it: as that left it */
+		hmfs_state_restore_hugetlb_next_nid(ctx, hmfs_json_get(m, "hugetlb-next-nid",
+									json_type_object));
 		hmfs_state_restore_params(ctx, hmfs_json_get(m, "params", json_type_object));
 		/* by path, once the blocks they are under are back */
 		hmfs_iattr_restore(ctx, hmfs_json_get(m, "iattrs", json_type_array));
@@ -3116,6 +3159,13 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		 * an undo's @pre compared with the file's froze hotmemfs
 		 */
 		ctx->saved_stale |= 1u << KEY_IATTRS;
+		/*
+		 * and its "hugetlb-next-nid" is the machine's: a file without
+		 * it, or with a node not possible, has the restore's
+		 */
+		json_object_object_add(ctx->saved, machine_keys[KEY_HUGETLB_NEXT_NID],
+				       hugetlb_next_nid_json(ctx));
+		forget_text(ctx, KEY_HUGETLB_NEXT_NID);
 		*found = true;
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */

@@ -1374,6 +1374,39 @@ static void test_hugetlb_global_pool_interleaves(void **state)
 }
 
 /*
+ * The round robin read and put back (hotmemfs's state file,
+ * "hugetlb-next-nid"): a machine that grew each node's pool on its own,
+ * as a restart's restore does, gives the next global page where the
+ * saved position says; a node that is not possible is refused.
+ */
+static void test_hugetlb_next_nid_put_back(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	int to_alloc, to_free;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 1), 1);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 2), 2);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	hotmem_hugetlb_next_nid(hm, &to_alloc, &to_free);
+	assert_int_equal(to_alloc, 1);
+	assert_int_equal(to_free, 1);
+	/* a node's write moves it (the restore's way) */
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 2), 2);
+	hotmem_hugetlb_next_nid(hm, &to_alloc, &to_free);
+	assert_int_equal(to_alloc, 0);
+	assert_int_equal(hotmem_hugetlb_set_next_nid(hm, hotmem_nr_possible_nodes(hm), 1), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_set_next_nid(hm, 1, -1), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_set_next_nid(hm, 1, 1), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 1), 1);
+	assert_int_equal(node_pool(hm, 1), 2);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(node_pool(hm, 1), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A node's pool (hotmemctl hugetlb N node=X, hotmem run's hugetlb N
  * node=X): a node not possible has no nodeN (EINVAL), a possible one not
  * online no nodeN/hugepages (ENOENT), an online one without memory gives
@@ -1446,6 +1479,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_set_node_grows_there_alone),
 		cmocka_unit_test(test_hugetlb_node_must_exist_and_is_that_node_alone),
 		cmocka_unit_test(test_hugetlb_global_pool_interleaves),
+		cmocka_unit_test(test_hugetlb_next_nid_put_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
