@@ -1654,11 +1654,15 @@ int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start, uint64_t
 }
 
 /*
- * acpi_bus_offline() over the device's blocks: offline what is online,
- * remember it (put_online), note the last block that refused (errdev).
+ * acpi_bus_offline() over the device's blocks (drivers/acpi/scan.c, 6.12;
+ * a DIMM's physical nodes are its blocks in ascending order, as
+ * acpi_bind_one() lists them): offline each, remember what it offlined
+ * (put_online).  The first pass goes on past a block that refuses and
+ * names the last one that did; the second skips what the first offlined
+ * and stops at the first refusal, the block "Offline failed." names.
  */
 static struct memory_block *acpi_bus_offline(struct hotmem *hm, uint64_t start, uint64_t size,
-					     bool *put_online)
+					     bool *put_online, bool second_pass)
 {
 	const uint64_t bs = hm->cfg.block_size;
 	struct memory_block *errdev = NULL;
@@ -1669,11 +1673,17 @@ static struct memory_block *acpi_bus_offline(struct hotmem *hm, uint64_t start, 
 
 		if (!mem)
 			continue;
+		if (second_pass && put_online[i])
+			continue;	/* "Skip devices offlined by the first pass." */
+		put_online[i] = false;
 		ret = device_offline(hm, mem);
-		if (ret >= 0)
-			put_online[i] |= !ret;
-		else
+		if (ret >= 0) {
+			put_online[i] = !ret;
+		} else {
 			errdev = mem;
+			if (second_pass)
+				break;
+		}
 	}
 	return errdev;
 }
@@ -1695,8 +1705,8 @@ static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
 /*
  * The ACPI eject of a pc-dimm (drivers/acpi/scan.c acpi_scan_hot_remove(),
  * 6.12): acpi_scan_try_to_offline() offlines every block, and when one
- * refuses tries all of them a second time; a block that still refuses
- * gets "Offline failed.", what was offlined goes back online with the
+ * refuses tries those still online a second time; the first block that
+ * still refuses gets "Offline failed.", what was offlined goes back online with the
  * default online type (device_online(): MMOP_ONLINE, so the zone policy
  * decides afresh) and nothing is removed (-EBUSY: _OST device busy).
  * Otherwise acpi_memory_remove_memory() removes the device's memory.
@@ -1717,9 +1727,9 @@ int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 	ret = lock_device_range(hm, start, size, task);
 	if (ret)
 		goto out_free;
-	errdev = acpi_bus_offline(hm, start, size, put_online);
+	errdev = acpi_bus_offline(hm, start, size, put_online, false);
 	if (errdev)	/* the second pass */
-		errdev = acpi_bus_offline(hm, start, size, put_online);
+		errdev = acpi_bus_offline(hm, start, size, put_online, true);
 	if (errdev) {
 		pr_warn(hm, "memory memory%lu: Offline failed.", errdev->id);
 		acpi_bus_online(hm, start, size, put_online);

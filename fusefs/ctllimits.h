@@ -25,4 +25,12 @@
  */
 #define HMFS_CTL_DELIVER_WAIT_MS (60 * 1000)
 
+/*
+ * A guest's hotplug worker (the ACPI eject of device_del, a virtio-mem
+ * shrink) gives up offlining a block after HMFS_EJECT_SECONDS, and the
+ * whole work after HMFS_EJECT_TOTAL_SECONDS (dev.c, deadline_task()).
+ */
+#define HMFS_EJECT_SECONDS 10
+#define HMFS_EJECT_TOTAL_SECONDS 40
+
 #endif /* HMFS_CTLLIMITS_H */

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctllimits.h"
 #include "hmfs.h"
 
 /* QEMU refuses a command: its words in @err, -EINVAL */
@@ -387,20 +388,38 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
  * gives such an offline up after HMFS_EJECT_SECONDS (a DIMM's eject
  * reported busy, like a refused unplug; a virtio-mem shrink stopped short,
  * in the log) rather than hold its locks (dev_lock for a DIMM, the
- * engine's device_hotplug_lock, change_lock) for ever.
+ * engine's device_hotplug_lock, change_lock) for ever.  The "signal" is
+ * taken by the offline it ends: the next block's offline gets its own
+ * HMFS_EJECT_SECONDS, as the kernel's worker would offline an empty block
+ * after a stuck one (an eject's first pass goes on over the other blocks:
+ * acpi_bus_offline()).  The whole work stops being given more time after
+ * HMFS_EJECT_TOTAL_SECONDS: a DIMM of many stuck blocks is not held for
+ * ten seconds each.  Both are ctllimits.h's: hotmemctl waits longer.
  */
-#define HMFS_EJECT_SECONDS 10
+struct eject_deadline {
+	struct timespec block_end;	/* this block's offline gives up */
+	struct timespec end;		/* every offline from now on gives up */
+};
 
 static bool eject_deadline(void *arg)
 {
-	return hmfs_deadline_passed(arg);
+	struct eject_deadline *d = arg;
+
+	if (hmfs_deadline_passed(&d->end))
+		return true;
+	if (!hmfs_deadline_passed(&d->block_end))
+		return false;
+	/* delivered to this block's offline, which ends with it: the next one starts afresh */
+	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	return true;
 }
 
 /* a task whose "signal" is the unplug deadline, from now */
-static struct hotmem_task deadline_task(struct timespec *end)
+static struct hotmem_task deadline_task(struct eject_deadline *d)
 {
-	hmfs_deadline_after(end, HMFS_EJECT_SECONDS * 1000L);
-	return (struct hotmem_task){ eject_deadline, end };
+	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
+	return (struct hotmem_task){ eject_deadline, d };
 }
 
 /*
@@ -413,7 +432,7 @@ static struct hotmem_task deadline_task(struct timespec *end)
  */
 static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 {
-	struct timespec end;
+	struct eject_deadline end;
 	const struct hotmem_task task = deadline_task(&end);
 
 	hotmem_virtio_mem_retry(vm, &task);
@@ -978,7 +997,7 @@ void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
  */
 static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task)
 {
-	struct timespec end;
+	struct eject_deadline end;
 	const struct hotmem_task deadline = deadline_task(&end);
 	int ret;
 

@@ -30,7 +30,7 @@
  * every limit hotmemfs puts on a command itself -- a change waits at most
  * HMFS_CTL_DELIVER_WAIT_MS (60 s) for its events to be delivered before
  * it replies, after a guest's eject or a virtio-mem shrink that gives up
- * after 10 s (dev.c's HMFS_EJECT_SECONDS) -- so that by default the
+ * after 10 s a block, 40 s in all (HMFS_EJECT_*) -- so that by default the
  * client never gives up on a command hotmemfs is still within its limits
  * for; short enough not to hang a script on a hung hotmemfs.  settle:
  * its own --timeout (the server's default, HMFS_SETTLE_DEFAULT_S) and
@@ -41,7 +41,7 @@
 /* the numbers said in usage() */
 #define STR(x) #x
 #define XSTR(x) STR(x)
-_Static_assert(DEFAULT_TIMEOUT * 1000L > HMFS_CTL_DELIVER_WAIT_MS + 10 * 1000L,
+_Static_assert(DEFAULT_TIMEOUT * 1000L > HMFS_CTL_DELIVER_WAIT_MS + HMFS_EJECT_TOTAL_SECONDS * 1000L,
 	       "hotmemctl's default outlasts a change's own wait in hotmemfs");
 
 struct cli {
