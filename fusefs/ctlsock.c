@@ -575,6 +575,22 @@ static bool client_hung_up(void *arg)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
 }
 
+/*
+ * recv(), again when a signal interrupted it: STOP_KICK restarts it
+ * (main.c), but not while a stop kicks the session loop, when one from
+ * outside may land here -- an EINTR ended the connection, its client
+ * heard nothing
+ */
+static ssize_t recv_retry(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
@@ -585,7 +601,7 @@ static void *conn_main(void *arg)
 
 	if (hmfs_ctl_reader_init(&r))
 		goto out;
-	while ((n = recv(c->fd, buf, sizeof(buf), 0)) > 0) {
+	while ((n = recv_retry(c->fd, buf, sizeof(buf))) > 0) {
 		size_t off = 0;
 
 		for (;;) {

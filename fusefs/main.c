@@ -808,20 +808,39 @@ struct stopper {
 	struct mount_ident mnt; /* ours: main's, right after the mount */
 };
 
-/* the kick only interrupts the read: no SA_RESTART */
+/* the kick only interrupts a syscall (stop_kick_restart()) */
 static void stop_kick_handler(int sig)
 {
 	(void)sig;
 }
 
-/* before any thread exists: every thread inherits the blocked signals */
-static void stop_signals_block(void)
+/*
+ * STOP_KICK's action: SA_RESTART always but while the stop kicks the
+ * loop (stopper_end_loop()).  The kick must interrupt the loop's read of
+ * /dev/fuse, which restarts under SA_RESTART (fuse_dev_do_read()'s
+ * -ERESTARTSYS).  But the signal is unblocked in every thread, and one
+ * sent from outside (kill -s RTMIN+1, a burst lands in any thread)
+ * interrupted whatever syscall it met: a control connection's recv()
+ * ended with EINTR, and the connection with it.  With SA_RESTART such a
+ * syscall goes on; the ones that never restart (poll(), nanosleep())
+ * retry on EINTR.  The flag is read when a signal is delivered, so
+ * dropping it just before the first kick lets every kick interrupt.
+ */
+static void stop_kick_restart(bool restart)
 {
-	struct sigaction sa = { .sa_handler = stop_kick_handler };
-	sigset_t set;
+	struct sigaction sa = { .sa_handler = stop_kick_handler,
+				.sa_flags = restart ? SA_RESTART : 0 };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(STOP_KICK, &sa, NULL);
+}
+
+/* before any thread exists: every thread inherits the blocked signals */
+static void stop_signals_block(void)
+{
+	sigset_t set;
+
+	stop_kick_restart(true);
 	stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	pthread_atfork(NULL, NULL, fork_child_signals);
@@ -1031,6 +1050,7 @@ static void *stopper_end_loop(void *arg)
 	/* the loop still reads: the call in flight is answered (or the deadline passes) */
 	notifier_leave(st);
 	fuse_session_exit(__atomic_load_n(&st->ctx->se, __ATOMIC_ACQUIRE));
+	stop_kick_restart(false);
 	pthread_mutex_lock(&st->lock);
 	while (!st->loop_done) {
 		pthread_kill(st->loop_thread, STOP_KICK);
@@ -1038,6 +1058,7 @@ static void *stopper_end_loop(void *arg)
 		pthread_cond_timedwait(&st->cond, &st->lock, &ts);
 	}
 	pthread_mutex_unlock(&st->lock);
+	stop_kick_restart(true);
 	return NULL;
 }
 
