@@ -1240,31 +1240,28 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err
 }
 
 /*
+ * cpu_nodes: possible nodes.  One without memory at boot is a memoryless
+ * node with CPUs (x86's init_cpu_to_node() brings it online, QEMU's
+ * -numa node,cpus= without memdev): mm_init.c's init_cpu_to_node()
+ */
+static int validate_cpu_nodes(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	_Static_assert(HM_MAX_NUMNODES <= 64, "cpu_nodes is a 64-bit mask");
+
+	for (int nid = cfg->nr_possible_nodes; nid < HM_MAX_NUMNODES; nid++)
+		if (cfg->cpu_nodes >> nid & 1)
+			return seterr(err, errlen,
+				      "cpu_nodes: node %d is not a possible node (nodes = %d)", nid,
+				      cfg->nr_possible_nodes);
+	return 0;
+}
+
+/*
  * A SLIT names possible nodes only, and every pair of them one way at
  * least (QEMU: "The distance between node %d and %d is missing").  A line
  * naming a node that is not possible is said first: a pair it leaves
  * missing follows from it.
  */
-/*
- * cpu_nodes: a CPU node needs memory at boot -- the engine brings a node
- * online with its boot memory only (a memoryless node with CPUs, x86's
- * init_memory_less_node(), is not modelled); ram lines are checked first
- */
-static int validate_cpu_nodes(const struct hotmem_config *cfg, char *err, size_t errlen)
-{
-	_Static_assert(HM_MAX_NUMNODES <= 64, "cpu_nodes is a 64-bit mask");
-	uint64_t boot = 0;
-
-	for (int i = 0; i < cfg->nr_boot_ranges; i++)
-		boot |= 1ULL << cfg->boot[i].nid;
-	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
-		if ((cfg->cpu_nodes >> nid & 1) && !(boot >> nid & 1))
-			return seterr(err, errlen,
-				      "cpu_nodes: node %d has no memory at boot (a memoryless node "
-				      "with CPUs is not modelled)", nid);
-	return 0;
-}
-
 static int validate_distance(const struct hotmem_config *cfg, char *err, size_t errlen)
 {
 	const int nr = cfg->nr_possible_nodes;

@@ -210,8 +210,10 @@ struct hotmem_config {
 	 * on the boot nodes) before the machine boots and gives the nodes
 	 * that got one here, so that the engine (try_offline_node()'s
 	 * check_cpu_on_node()) and the view (nodeN/cpulist, has_cpu) decide
-	 * alike.  0: every node with memory at boot.  Each must be a node
-	 * with boot memory: memoryless CPU nodes are not modelled.
+	 * alike.  0: every node with memory at boot.  Each a possible node;
+	 * one without boot memory is a memoryless node with CPUs, online
+	 * from boot (x86's init_cpu_to_node()), N_MEMORY once memory hot-added
+	 * to it is onlined, kept when that memory goes (try_offline_node()).
 	 */
 	uint64_t cpu_nodes;
 };

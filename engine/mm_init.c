@@ -45,15 +45,6 @@ static int alloc_node_data(struct hotmem *hm)
 	return 0;
 }
 
-/*
- * Whether @nid has CPUs: the nodes the front end placed them on
- * (cfg.cpu_nodes), else every node with memory at boot
- */
-static bool node_has_cpus(const struct hotmem_config *cfg, int nid)
-{
-	return !cfg->cpu_nodes || (cfg->cpu_nodes >> nid & 1);
-}
-
 /* free_area_init(): zone spans and present pages from the boot ranges */
 static void free_area_init(struct hotmem *hm)
 {
@@ -90,7 +81,6 @@ static void free_area_init(struct hotmem *hm)
 			z->present_early_pages += present;
 			pgdat->node_present_pages += present;
 			pgdat->online = true;
-			pgdat->has_cpu = node_has_cpus(cfg, r->nid);
 		}
 	}
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
@@ -109,6 +99,30 @@ static void free_area_init(struct hotmem *hm)
 			pgdat->node_start_pfn = s;
 			pgdat->node_spanned_pages = e - s;
 		}
+	}
+}
+
+/*
+ * init_cpu_to_node() (arch/x86/mm/numa.c, 6.12 and 6.18): each present
+ * CPU's node goes online (node_set_online()), memory or not.  A node
+ * with CPUs and no memory at boot is a memoryless node (QEMU's -numa
+ * node,cpus= without memdev, a CPU socket without DIMMs): N_ONLINE and
+ * N_CPU, never N_MEMORY until memory hot-added to it is onlined
+ * (online_pages()' node_states_set_node()); try_offline_node() keeps it
+ * (check_cpu_on_node()).  The CPUs' nodes are the front end's
+ * (cfg.cpu_nodes), else every node with memory at boot.
+ */
+static void init_cpu_to_node(struct hotmem *hm)
+{
+	const uint64_t cpus = hm->cfg.cpu_nodes;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		if (cpus ? !(cpus >> nid & 1) : !pgdat->online)
+			continue;
+		pgdat->has_cpu = true;
+		pgdat->online = true;
 	}
 }
 
@@ -416,6 +430,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	if (ret)
 		goto err_sparse;
 	free_area_init(hm);
+	init_cpu_to_node(hm);
 	ret = memmap_init(hm);
 	if (ret) {
 		snprintf(err, errlen, "the host refused to map the boot memmap (vm.max_map_count or host memory)");

@@ -15,9 +15,9 @@
  * present CPU sits on it, so try_offline_node() (check_cpu_on_node())
  * and nodeN/cpulist, has_cpu never disagree (review6/7 D1: the engine
  * once gave every boot node CPUs, and numa2 on a one-node host kept a
- * node1 without CPUs in the view).  A CPU may sit on a node with memory
- * at boot only (memoryless CPU nodes are not modelled).  A CPU sits on
- * the node the host's cpuM/nodeK link names when that is one of them:
+ * node1 without CPUs in the view).  Without the profile's cpu_nodes a
+ * CPU sits on a node with memory at boot, the node the host's
+ * cpuM/nodeK link names when that is one of them:
  * inside hotmem-enter that link (the host's cpu/ directory, not bound
  * over) leads to the emulated nodeK, which must list cpuM, as irqbalance
  * and a readlink read the CPU's side, lscpu and numactl the node's
@@ -30,7 +30,9 @@
  * the emulated nodes' cpulists, but inside hotmem-enter, which gives
  * such a cpuM a copy linked to the machine's node (enter.c).  The
  * profile's cpu_nodes (QEMU's -numa node,cpus=) puts every CPU in runs
- * over those nodes instead, whatever its host node.  A node
+ * over those nodes instead, whatever its host node, a node without
+ * memory at boot too (a memoryless node, which the engine brings online:
+ * mm_init.c's init_cpu_to_node()).  A node
  * whose CPUs are all offline is not in has_cpu (N_CPU: an online CPU),
  * yet keeps them for try_offline_node() (present CPUs).
  */

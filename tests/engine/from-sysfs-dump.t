@@ -13,13 +13,15 @@
 #  - the nodes with CPUs are the profile's cpu_nodes: node/has_cpu (nodes
 #    with an online CPU), nodeN/cpulist and nodeN/cpuM links (a node whose
 #    CPUs are all offline keeps its links); the profile left them out, and
-#    the machine imported put CPUs where the source had none.
+#    the machine imported put CPUs where the source had none.  A node with
+#    CPUs and no memory (a memoryless node) is one of them, and the profile
+#    boots (it was refused: "a memoryless node with CPUs is not modelled").
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..11"
+echo "1..13"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 11); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 13); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
@@ -104,3 +106,12 @@ t $? "node0/cpu0 alone: cpu_nodes = 0"
 "$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
 ! grep -q "^cpu_nodes" "$TMP/a.profile" && grep -q "cpu_nodes: no node/has_cpu" "$TMP/a.notes"
 t $? "memory/ alone: no cpu_nodes line, said"
+
+# node 2 has CPUs and no memory: a memoryless node
+echo 0,2 >"$N/has_cpu"
+echo 4-5 >"$N/node2/cpulist"
+"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/ml.profile" 2>/dev/null &&
+	grep -qx "cpu_nodes = 0,2" "$TMP/ml.profile"
+t $? "has_cpu 0,2, node 2 without memory: cpu_nodes = 0,2"
+"$HM" --profile "$TMP/ml.profile" status >/dev/null 2>"$TMP/boot.err"
+t $? "... the profile boots, node 2 memoryless $(cat "$TMP/boot.err")"

@@ -279,8 +279,8 @@ static void assert_profile_refused(const char *text, const char *what)
 		fail_msg("profile error does not say '%s': %s", what, err);
 }
 
-/* profile cpu_nodes: QEMU's -numa node,cpus=, a node list; each a node with boot memory */
-static void test_cpu_nodes_is_a_node_list_of_boot_nodes(void **state)
+/* profile cpu_nodes: QEMU's -numa node,cpus=, a node list of possible nodes, memory or not */
+static void test_cpu_nodes_is_a_node_list_of_possible_nodes(void **state)
 {
 	struct hotmem_config cfg;
 	char err[256] = "";
@@ -293,11 +293,14 @@ static void test_cpu_nodes_is_a_node_list_of_boot_nodes(void **state)
 						  "ram = 0x80000000-0xbfffffff node=3\n"
 						  "cpu_nodes = 0,2-3\n", err, sizeof(err)), 0);
 	assert_int_equal(cfg.cpu_nodes, 0xd);
+	/* nodes 2 and 3 without memory: memoryless nodes with CPUs */
 	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
-	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 0,2-3\n", err, sizeof(err)),
+	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 0,2-3\n", err, sizeof(err)), 0);
+	assert_int_equal(cfg.cpu_nodes, 0xd);
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 0,4\n", err, sizeof(err)),
 			 -EINVAL);
-	assert_string_equal(err, "cpu_nodes: node 2 has no memory at boot (a memoryless node with "
-				 "CPUs is not modelled)");
+	assert_string_equal(err, "cpu_nodes: node 4 is not a possible node (nodes = 4)");
 	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 1\n", err, sizeof(err)), 0);
 	assert_int_equal(cfg.cpu_nodes, 2);
 	assert_profile_refused("cpu_nodes = 1-0\n", "cpu_nodes: expected a node list");
@@ -425,7 +428,7 @@ int main(void)
 		cmocka_unit_test(test_bare_module_bool_is_true),
 		cmocka_unit_test(test_dash_is_underscore_in_names),
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
-		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_boot_nodes),
+		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -694,8 +694,56 @@ static void test_cpu_nodes_decide_has_cpu(void **state)
 	hotmem_destroy(hm);
 }
 
-/* a CPU node without boot memory, or past the possible ones: EINVAL, said */
-static void test_cpu_node_without_boot_memory_is_refused(void **state)
+/* @nid's node states: N_ONLINE, N_CPU, N_MEMORY, N_NORMAL_MEMORY as 1s and 0s ("1100") */
+static const char *node_states(struct hotmem *hm, int nid)
+{
+	static char buf[5];
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, nid, &ni), 0);
+	snprintf(buf, sizeof(buf), "%d%d%d%d", ni.online, ni.has_cpu, ni.has_memory,
+		 ni.has_normal_memory);
+	return buf;
+}
+
+/*
+ * A memoryless node with CPUs (QEMU's -numa node,cpus= without memdev):
+ * init_cpu_to_node() brings it online at boot, N_CPU and no N_MEMORY.
+ * Memory hot-added to it: no node is registered (__try_online_node()
+ * finds it online), N_MEMORY once a block is online (online_pages()'
+ * node_states_set_node()), N_NORMAL_MEMORY with a kernel zone only; all
+ * of it removed, it stays (try_offline_node()'s check_cpu_on_node()).
+ */
+static void test_memoryless_cpu_node(void **state)
+{
+	struct hotmem *hm = boot_numa2_cpus(1ULL << 2 | 1);
+	struct ev_log log;
+
+	(void)state;
+	assert_string_equal(node_states(hm, 2), "1100");
+	assert_string_equal(node_states(hm, 0), "1111");
+	assert_string_equal(node_states(hm, 1), "1011");
+	assert_string_equal(node_states(hm, 3), "0000");
+	check(hm);
+	ev_log_attach(hm, &log);
+	assert_int_equal(hotmem_add_memory(hm, 2, DIMM, 256 * MiB, 0, -1), 0);
+	assert_string_equal(log.buf, "add:32 add:33");
+	assert_string_equal(node_states(hm, 2), "1100");
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_string_equal(node_states(hm, 2), "1110");
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_string_equal(node_states(hm, 2), "1111");
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_string_equal(node_states(hm, 2), "1110");
+	assert_int_equal(hotmem_offline_and_remove_memory(hm, DIMM, 256 * MiB), 0);
+	assert_string_equal(node_states(hm, 2), "1100");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a CPU node past the possible ones: EINVAL, said */
+static void test_cpu_node_not_possible_is_refused(void **state)
 {
 	struct hotmem_config cfg;
 	struct hotmem *hm = NULL;
@@ -703,9 +751,9 @@ static void test_cpu_node_without_boot_memory_is_refused(void **state)
 
 	(void)state;
 	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
-	cfg.cpu_nodes = 1ULL << 2 | 1;
+	cfg.cpu_nodes = 1ULL << 4 | 1;
 	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "cpu_nodes: node 2 has no memory at boot"));
+	assert_string_equal(err, "cpu_nodes: node 4 is not a possible node (nodes = 4)");
 	assert_null(hm);
 	cfg.cpu_nodes = 1ULL << 63;
 	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), -EINVAL);
@@ -1362,7 +1410,8 @@ int main(void)
 		cmocka_unit_test(test_subsections_are_tracked),
 		cmocka_unit_test(test_add_beyond_host_mappings_fails_up_front),
 		cmocka_unit_test(test_cpu_nodes_decide_has_cpu),
-		cmocka_unit_test(test_cpu_node_without_boot_memory_is_refused),
+		cmocka_unit_test(test_memoryless_cpu_node),
+		cmocka_unit_test(test_cpu_node_not_possible_is_refused),
 		cmocka_unit_test(test_cpuless_node_stays_while_its_boot_memory_does),
 	};
 

@@ -96,9 +96,6 @@ set -- $(pcp 1 DMA32)
 tap_ok "$([ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$1" -gt 0 ]; echo $?)" \
 	"node 1's DMA32 pagesets: high = high_min ($*): a node with CPUs"
 stop_fs
-printf 'profile = numa2\ncpu_nodes = 2\n' >"$TMP/bad.profile"
-"$HMFS" --profile "$TMP/bad.profile" -S none "$TMP/mnt-bad" 2>"$TMP/bad.err"
-tap_ok "$([ $? -ne 0 ]; echo $?)" "cpu_nodes = 2 (no boot memory on node 2): refused"
-grep -q "cpu_nodes: node 2 has no memory at boot" "$TMP/bad.err"
-tap_ok $? "... saying why: $(head -1 "$TMP/bad.err")"
+# cpu_nodes naming a node without boot memory (a memoryless node) and one
+# that is not possible: tests/fusefs/90-memoryless-node.t
 done_testing

@@ -1,0 +1,136 @@
+#!/bin/bash
+# A memoryless node with CPUs (QEMU's -numa node,cpus= without memdev, a
+# socket without DIMMs): the profile's cpu_nodes names a node without
+# ram.  6.12/6.18's x86 init_cpu_to_node() brings it online at boot:
+# node/online and possible list it, has_cpu lists it, has_memory and
+# has_normal_memory do not; nodeN/ is there (register_one_node(), 6.18's
+# register_node()) with its cpuM links, its cpulist, a meminfo of zeros
+# and the entries of the reference 6.18 host's node0 (memoryN aside).
+# Memory hot-added to it gives it N_MEMORY once a block is online
+# (online_pages()' node_states_set_node()), N_NORMAL_MEMORY with a kernel
+# zone; all of it removed, the node stays (try_offline_node()'s
+# check_cpu_on_node()).  Before, the profile was refused ("a memoryless
+# node with CPUs is not modelled").  numactl --hardware and lscpu inside
+# hotmem-enter show it.  The host is a fake one-node one, bound over
+# /sys/devices/system/cpu in a private mount namespace: CPUs 0-3.
+if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
+	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
+	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+require_env
+[ -n "${HOTMEM_PRIVATE_NS:-}" ] || skip_all "needs root for a private mount namespace"
+N=$MNT/sys/devices/system/node
+M=$MNT/sys/devices/system/memory
+
+CPU=$TMP/cpu
+for c in 0 1 2 3; do
+	mkdir -p "$CPU/cpu$c"
+	ln -s ../../node/node0 "$CPU/cpu$c/node0"
+done
+for f in possible present online; do echo 0-3 >"$CPU/$f"; done
+# the host's NR_CPUS - 1 (cpulist's st_size follows it, as the reference's does)
+cat /sys/devices/system/cpu/kernel_max >"$CPU/kernel_max" 2>/dev/null || echo 8191 >"$CPU/kernel_max"
+mount --bind "$CPU" /sys/devices/system/cpu
+tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3) in a private mount namespace"
+
+# numa2: ram on nodes 0 and 1 of 4; CPUs on 0 and the memoryless 2
+printf 'profile = numa2\ncpu_nodes = 0,2\n' >"$TMP/ml.profile"
+start_fs --profile "$TMP/ml.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
+tap_ok $? "hotmemfs mounts numa2 with cpu_nodes = 0,2 (node 2 has no ram)"
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+
+states() { echo "$(cat "$N/possible") $(cat "$N/online") $(cat "$N/has_cpu") $(cat "$N/has_memory") $(cat "$N/has_normal_memory")"; }
+is "$(states)" "0-3 0-2 0,2 0-1 0-1" "possible 0-3, online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1"
+is "$(cat "$N/node0/cpulist")|$(cat "$N/node2/cpulist")|$(cat "$N/node2/cpumap" | sed 's/^0*,*//')" "0-1|2-3|c" \
+	"node0/cpulist 0-1, node2/cpulist 2-3 (cpumap ...c)"
+is "$(cd "$N/node2" && ls -d cpu[0-9]* | tr '\n' ' ')" "cpu2 cpu3 " "node2/cpu2, cpu3"
+is "$(readlink "$N/node2/cpu2")" "../../cpu/cpu2" "... linked to ../../cpu/cpu2"
+is "$(cd "$N/node2" && ls -d memory[0-9]* 2>/dev/null | wc -l)" 0 "node2/ has no memoryN"
+
+# the reference 6.18 host's node0 entries (its memoryN and cpuM aside) against node2's
+ref_entries() {
+	sed -n '/^## \/sys\/devices\/system\/node\/node0 other entries/,/^$/p' \
+		"$REF/sysfs-memory-host.txt" | awk '$1 !~ /^#/ && NF >= 5 && $5 !~ /^cpu[0-9]/ {print $1, $4, $5}'
+}
+our_entries() {
+	python3 - "$1" <<'PY'
+import os, stat, sys
+d = sys.argv[1]
+for name in sorted(os.listdir(d)):
+    if name.startswith("memory") or (name.startswith("cpu") and name[3:].isdigit()):
+        continue
+    st = os.lstat(os.path.join(d, name))
+    print(stat.filemode(st.st_mode), "size=%d" % st.st_size, name)
+PY
+}
+is "$(our_entries "$N/node2")" "$(ref_entries)" "node2's entries: the reference's node0's names, modes and sizes"
+# its meminfo: the reference's lines, node 2's, every value 0
+want=$(sed -n '/node0\/meminfo full content/,/^$/p' "$REF/sysfs-memory-host.txt" |
+	sed -n "s/^  b'Node 0 \([^:]*:\).*/\1 0/p")
+is "$(sed 's/^Node 2 //; s/ *\([0-9]*\)\( kB\)\?$/ \1/; s/: */: /' "$N/node2/meminfo")" "$want" \
+	"node2/meminfo: the reference's lines, each 0"
+is "$(cat "$N/node2/distance")" "20 20 10" "node2/distance 20 20 10"
+is "$(cat "$N/node2/hugepages/hugepages-2048kB/nr_hugepages")" 0 "node2/hugepages/hugepages-2048kB/nr_hugepages 0"
+is "$(grep -c '^Node 2, zone' "$MNT/proc/zoneinfo")" 5 "/proc/zoneinfo: node 2's five zones (an online node's)"
+is "$(awk '/^Node 2, zone/ { on = 1 } /^Node [013],/ { on = 0 } on && $1 == "present" { s += $2 } END { print s + 0 }' \
+	"$MNT/proc/zoneinfo")" 0 "... none present"
+
+# exported and profiled: the memoryless node is in cpu_nodes (hotmem profile --from-sysfs)
+ctl export "$TMP/x" >/dev/null && "$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/x" -o "$TMP/x.profile" 2>/dev/null
+tap_ok $? "hotmemctl export, hotmem profile --from-sysfs of it"
+is "$(grep -E '^(nodes|cpu_nodes|ram) ' "$TMP/x.profile" | paste -sd';')" \
+	"nodes = 4;cpu_nodes = 0,2;ram = 0x1000-0x9efff node=0;ram = 0x100000-0x3fffffff node=0;ram = 0x40000000-0x7fffffff node=1" \
+	"... nodes = 4, cpu_nodes = 0,2, ram on nodes 0 and 1 only"
+
+# memory hot-added to node 2: N_MEMORY once online, N_NORMAL_MEMORY with a kernel zone
+ctl device_add pc-dimm id=d2 size=256M node=2 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "a 256 MiB DIMM on node 2"
+is "$(cd "$N/node2" && ls -d memory[0-9]* | tr '\n' ' ')" "memory32 memory33 " "node2/memory32, memory33"
+is "$(readlink "$M/memory32/node2")" "../../node/node2" "memory32/node2 -> ../../node/node2"
+is "$(states)" "0-3 0-2 0,2 0-1 0-1" "its blocks offline: has_memory, has_normal_memory without node 2"
+echo online_movable >"$M/memory32/state"
+tap_ok $? "memory32 online_movable"
+is "$(states)" "0-3 0-2 0,2 0-2 0-1" "has_memory 0-2, has_normal_memory 0-1 (Movable is not normal memory)"
+echo online_kernel >"$M/memory33/state"
+tap_ok $? "memory33 online_kernel"
+is "$(states)" "0-3 0-2 0,2 0-2 0-2" "has_memory 0-2, has_normal_memory 0-2"
+is "$(awk '/MemTotal/ { print $4 }' "$N/node2/meminfo")" 262144 "node2/meminfo MemTotal: 262144 kB"
+
+# all of it removed: node 2 keeps its CPUs, so it stays
+ctl device_del d2 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "device_del d2: offlined and removed"
+tap_ok "$([ ! -e "$M/memory32" ] && [ ! -e "$N/node2/memory33" ]; echo $?)" "memory32, memory33 gone"
+tap_ok "$([ -d "$N/node2" ]; echo $?)" "node2/ stays: its CPUs (try_offline_node())"
+is "$(states)" "0-3 0-2 0,2 0-1 0-1" "online 0-2, has_cpu 0,2, has_memory and has_normal_memory 0-1 again"
+is "$(cat "$N/node2/cpulist")" "2-3" "node2/cpulist 2-3"
+stop_fs
+
+# numactl and lscpu inside hotmem-enter
+ENTER=$HOTMEM_BUILD/hotmem-enter
+if ! command -v numactl >/dev/null || ! command -v lscpu >/dev/null; then
+	echo "# SKIP numactl or lscpu not installed (Debian packages numactl, util-linux)"
+	ok "numactl --hardware # SKIP numactl or lscpu missing"
+elif [ ! -x "$ENTER" ]; then
+	ok "numactl --hardware # SKIP no $ENTER"
+else
+	out=$("$ENTER" --profile "$TMP/ml.profile" --cmdline hotmem.kernel_alloc=off -S none -- \
+		sh -c 'numactl --hardware; lscpu | grep "^NUMA node"' 2>"$TMP/enter.err")
+	tap_ok $? "numactl --hardware and lscpu run inside hotmem-enter"
+	echo "$out" | sed 's/^/#   /'
+	is "$(grep -v '^hotmemfs:' "$TMP/enter.err" | grep -c .)" 0 "... and libnuma warns of nothing"
+	is "$(echo "$out" | sed -n 1p)" "available: 3 nodes (0-2)" "available: 3 nodes (0-2)"
+	is "$(echo "$out" | grep '^node 2 ' | paste -sd';')" "node 2 cpus: 2 3;node 2 size: 0 MB;node 2 free: 0 MB" \
+		"node 2 cpus: 2 3, size 0 MB, free 0 MB"
+	is "$(echo "$out" | grep '^NUMA node' | tr -s ' ' | paste -sd';')" \
+		"NUMA node(s): 3;NUMA node0 CPU(s): 0,1;NUMA node1 CPU(s): ;NUMA node2 CPU(s): 2,3" \
+		"lscpu: 3 NUMA nodes, node2's CPUs 2,3"
+fi
+
+# a CPU node that is not possible: refused, said
+printf 'profile = numa2\ncpu_nodes = 0,4\n' >"$TMP/bad.profile"
+"$HMFS" --profile "$TMP/bad.profile" -S none "$TMP/mnt-bad" 2>"$TMP/bad.err"
+tap_ok "$([ $? -ne 0 ]; echo $?)" "cpu_nodes = 0,4 on numa2 (nodes = 4): refused"
+grep -q "cpu_nodes: node 4 is not a possible node (nodes = 4)" "$TMP/bad.err"
+tap_ok $? "... saying why: $(head -1 "$TMP/bad.err")"
+done_testing
