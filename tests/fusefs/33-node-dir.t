@@ -10,6 +10,7 @@
 # and reclaim with the kernel's errnos; and numactl --hardware and lscpu
 # inside hotmem-enter (skipped, loudly, without numactl).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nodes.sh"
 require_env
 ENTER=$HOTMEM_BUILD/hotmem-enter
 
@@ -25,22 +26,7 @@ tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1 of 3"
 N=$MNT/sys/devices/system/node
 
 # the reference's node0 entries (cpuM links aside: the host's CPUs) against ours
-ref_entries() {
-	sed -n '/^## \/sys\/devices\/system\/node\/node0 other entries/,/^$/p' \
-		"$REF/sysfs-memory-host.txt" | awk '$1 !~ /^#/ && NF >= 5 && $5 !~ /^cpu[0-9]/ {print $1, $4, $5}'
-}
-our_entries() {
-	python3 - "$1" <<'PY'
-import os, stat, sys
-d = sys.argv[1]
-for name in sorted(os.listdir(d)):
-    if name.startswith("memory") or (name.startswith("cpu") and name[3:].isdigit()):
-        continue
-    st = os.lstat(os.path.join(d, name))
-    print(stat.filemode(st.st_mode), "size=%d" % st.st_size, name)
-PY
-}
-is "$(our_entries "$N/node0")" "$(ref_entries)" "node0's entries: the reference's names, modes and sizes"
+is "$(node_entries "$N/node0")" "$(node_ref_entries)" "node0's entries: the reference's names, modes and sizes"
 is "$(readlink "$N/node0/subsystem")" "../../../../bus/node" "subsystem -> ../../../../bus/node"
 is "$(stat -c %h "$N/node0")" 4 "node0's nlink: power/ and hugepages/ (as the reference's host)"
 

@@ -16,18 +16,12 @@ if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nodes.sh"
 require_env
 [ -n "${HOTMEM_PRIVATE_NS:-}" ] || skip_all "needs root for a private mount namespace"
 N=$MNT/sys/devices/system/node
 
-CPU=$TMP/cpu
-for c in 0 1 2 3; do
-	mkdir -p "$CPU/cpu$c"
-	ln -s ../../node/node0 "$CPU/cpu$c/node0"
-done
-for f in possible present online; do echo 0-3 >"$CPU/$f"; done
-echo 8191 >"$CPU/kernel_max"
-mount --bind "$CPU" /sys/devices/system/cpu
+fake_cpu_host 4
 tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3 on node 0) in a private mount namespace"
 
 start_fs --profile numa2 --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
@@ -97,5 +91,5 @@ tap_ok "$([ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$1" -gt 0 ]; echo $?)" \
 	"node 1's DMA32 pagesets: high = high_min ($*): a node with CPUs"
 stop_fs
 # cpu_nodes naming a node without boot memory (a memoryless node) and one
-# that is not possible: tests/fusefs/90-memoryless-node.t
+# that is not possible: tests/fusefs/92-memoryless-node.t
 done_testing

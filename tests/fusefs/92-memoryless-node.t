@@ -18,20 +18,14 @@ if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nodes.sh"
 require_env
 [ -n "${HOTMEM_PRIVATE_NS:-}" ] || skip_all "needs root for a private mount namespace"
 N=$MNT/sys/devices/system/node
 M=$MNT/sys/devices/system/memory
 
-CPU=$TMP/cpu
-for c in 0 1 2 3; do
-	mkdir -p "$CPU/cpu$c"
-	ln -s ../../node/node0 "$CPU/cpu$c/node0"
-done
-for f in possible present online; do echo 0-3 >"$CPU/$f"; done
-# the host's NR_CPUS - 1 (cpulist's st_size follows it, as the reference's does)
-cat /sys/devices/system/cpu/kernel_max >"$CPU/kernel_max" 2>/dev/null || echo 8191 >"$CPU/kernel_max"
-mount --bind "$CPU" /sys/devices/system/cpu
+# the host's NR_CPUS - 1: cpulist's st_size follows it, as the reference's does
+fake_cpu_host 4 "$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 8191)"
 tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3) in a private mount namespace"
 
 # numa2: ram on nodes 0 and 1 of 4; CPUs on 0 and the memoryless 2
@@ -49,22 +43,7 @@ is "$(readlink "$N/node2/cpu2")" "../../cpu/cpu2" "... linked to ../../cpu/cpu2"
 is "$(cd "$N/node2" && ls -d memory[0-9]* 2>/dev/null | wc -l)" 0 "node2/ has no memoryN"
 
 # the reference 6.18 host's node0 entries (its memoryN and cpuM aside) against node2's
-ref_entries() {
-	sed -n '/^## \/sys\/devices\/system\/node\/node0 other entries/,/^$/p' \
-		"$REF/sysfs-memory-host.txt" | awk '$1 !~ /^#/ && NF >= 5 && $5 !~ /^cpu[0-9]/ {print $1, $4, $5}'
-}
-our_entries() {
-	python3 - "$1" <<'PY'
-import os, stat, sys
-d = sys.argv[1]
-for name in sorted(os.listdir(d)):
-    if name.startswith("memory") or (name.startswith("cpu") and name[3:].isdigit()):
-        continue
-    st = os.lstat(os.path.join(d, name))
-    print(stat.filemode(st.st_mode), "size=%d" % st.st_size, name)
-PY
-}
-is "$(our_entries "$N/node2")" "$(ref_entries)" "node2's entries: the reference's node0's names, modes and sizes"
+is "$(node_entries "$N/node2")" "$(node_ref_entries)" "node2's entries: the reference's node0's names, modes and sizes"
 # its meminfo: the reference's lines, node 2's, every value 0
 want=$(sed -n '/node0\/meminfo full content/,/^$/p' "$REF/sysfs-memory-host.txt" |
 	sed -n "s/^  b'Node 0 \([^:]*:\).*/\1 0/p")
