@@ -191,9 +191,11 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	for (i = 0; i < d->nblk; i++)
 		offline += d->blk[i].present && !d->blk[i].online;
 	hmd_node_stats(d, &d->pc);
+	/* a reload's scan onlines nothing (docs/hotmemd.md): not called a coldplug */
 	hmd_log(d, LOG_INFO,
-		"coldplug: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
-		offline, d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
+		"%s: %lu offline blocks, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
+		online_offline ? "coldplug" : "rescan, onlining nothing", offline,
+		d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
 		d->pc.numa_aware ? " numa-aware" : "");
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];

@@ -133,11 +133,25 @@ struct hmd {
 
 /* log.c */
 void hmd_log_setup(struct hmd *d);
-void hmd_log(struct hmd *d, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * hmd_log(d, prio, fmt, ...) and hmd_log_ev(d, prio, msgid, block, zone,
+ * policy, err, fmt, ...): macros, so that a journal entry's CODE_FILE,
+ * CODE_LINE and CODE_FUNC are the caller's, not log.c's.
+ */
+struct hmd_log_site {
+	const char *file;
+	int line;
+	const char *func;
+};
+#define HMD_LOG_SITE (&(const struct hmd_log_site){ __FILE__, __LINE__, __func__ })
+void hmd_log_at(struct hmd *d, const struct hmd_log_site *site, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* block < 0, zone NULL, policy NULL, err 0: field left out */
-void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
-		const char *policy, int err, const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+void hmd_log_ev_at(struct hmd *d, const struct hmd_log_site *site, int prio, const char *msgid,
+		   long block, const char *zone, const char *policy, int err, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+#define hmd_log(d, ...) hmd_log_at(d, HMD_LOG_SITE, __VA_ARGS__)
+#define hmd_log_ev(d, ...) hmd_log_ev_at(d, HMD_LOG_SITE, __VA_ARGS__)
 
 /* sysfs.c: reading the sysroot */
 int hmd_sysfs_open(struct hmd *d);

@@ -14,6 +14,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+/* CODE_FILE/CODE_LINE/CODE_FUNC are the caller's (hmd_log()'s site), not this file's */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "hotmemd.h"
@@ -98,14 +100,17 @@ static void format_text(char *buf, size_t len, long block, const char *zone, con
 			 *extra ? "]" : "");
 }
 
-static void to_journal(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
-		       const char *policy, int err, const char *text)
+static void to_journal(struct hmd *d, const struct hmd_log_site *site, int prio, const char *msgid,
+		       long block, const char *zone, const char *policy, int err, const char *text)
 {
-	char f[8][720];
-	struct iovec iov[8];
+	char f[11][720];
+	struct iovec iov[11];
 	int n = 0;
 
 	field(iov, &n, f[n], sizeof(f[0]), "MESSAGE=%s", text);
+	field(iov, &n, f[n], sizeof(f[0]), "CODE_FILE=%s", site->file);
+	field(iov, &n, f[n], sizeof(f[0]), "CODE_LINE=%d", site->line);
+	field(iov, &n, f[n], sizeof(f[0]), "CODE_FUNC=%s", site->func);
 	field(iov, &n, f[n], sizeof(f[0]), "PRIORITY=%d", prio);
 	field(iov, &n, f[n], sizeof(f[0]), "SYSLOG_IDENTIFIER=hotmemd");
 	if (msgid)
@@ -124,8 +129,9 @@ static void to_journal(struct hmd *d, int prio, const char *msgid, long block, c
 		sd_journal_sendv(iov, n);
 }
 
-static void vlog_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
-		    const char *policy, int err, const char *fmt, va_list ap)
+static void vlog_ev(struct hmd *d, const struct hmd_log_site *site, int prio, const char *msgid,
+		    long block, const char *zone, const char *policy, int err, const char *fmt,
+		    va_list ap)
 {
 	char msg[512], text[700];
 	int saved = errno;
@@ -135,27 +141,27 @@ static void vlog_ev(struct hmd *d, int prio, const char *msgid, long block, cons
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	format_text(text, sizeof(text), block, zone, policy, err, msg);
 	if (d->journal)
-		to_journal(d, prio, msgid, block, zone, policy, err, text);
+		to_journal(d, site, prio, msgid, block, zone, policy, err, text);
 	else
 		fprintf(stderr, "hotmemd: %s: %s\n", prio_name(prio), text);
 	errno = saved;
 }
 
-void hmd_log(struct hmd *d, int prio, const char *fmt, ...)
+void hmd_log_at(struct hmd *d, const struct hmd_log_site *site, int prio, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog_ev(d, prio, NULL, -1, NULL, NULL, 0, fmt, ap);
+	vlog_ev(d, site, prio, NULL, -1, NULL, NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
-void hmd_log_ev(struct hmd *d, int prio, const char *msgid, long block, const char *zone,
-		const char *policy, int err, const char *fmt, ...)
+void hmd_log_ev_at(struct hmd *d, const struct hmd_log_site *site, int prio, const char *msgid,
+		   long block, const char *zone, const char *policy, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog_ev(d, prio, msgid, block, zone, policy, err, fmt, ap);
+	vlog_ev(d, site, prio, msgid, block, zone, policy, err, fmt, ap);
 	va_end(ap);
 }

@@ -888,6 +888,10 @@ static void test_journal_message_block_errno(void **state)
 	assert_non_null(strstr(f->m.journal, "MESSAGE_ID=" HMD_MSGID_GAVE_UP "\n"));
 	assert_non_null(strstr(f->m.journal, "HOTMEM_BLOCK=memory10\nHOTMEM_POLICY=auto-movable\n"
 					     "ERRNO=16\n"));
+	/* where the entry was logged from: the caller, never the logging helper */
+	assert_non_null(strstr(f->m.journal, "CODE_FILE=daemon/retry.c\nCODE_LINE="));
+	assert_non_null(strstr(f->m.journal, "CODE_FUNC=hmd_retry_"));
+	assert_null(strstr(f->m.journal, "CODE_FILE=daemon/log.c"));
 }
 
 int main(void)

@@ -114,9 +114,10 @@ has_fields() {
 		MESSAGE_ID=1fb1aa1c0c5646be95c18410f99485e0 2>/dev/null | tail -1)
 	grep -q '"HOTMEM_BLOCK":"memory[0-9]*"' <<<"$json" &&
 		grep -q '"HOTMEM_ZONE":"Movable"' <<<"$json" &&
-		grep -q '"HOTMEM_POLICY":"auto-movable"' <<<"$json"
+		grep -q '"HOTMEM_POLICY":"auto-movable"' <<<"$json" &&
+		grep -q '"CODE_FILE":"daemon/online.c"' <<<"$json"
 }
-check "journal: structured fields (MESSAGE_ID, HOTMEM_BLOCK, HOTMEM_ZONE, HOTMEM_POLICY)" \
+check "journal: structured fields (MESSAGE_ID, HOTMEM_BLOCK, HOTMEM_ZONE, HOTMEM_POLICY, the caller's CODE_FILE)" \
 	wait_for 10 has_fields
 in_ct journalctl -u hotmemd.service --no-pager -o cat 2>/dev/null | tail -3 | sed 's/^/# journal: /'
 
