@@ -2,6 +2,7 @@
 /*
  * hotmemfs MOUNTPOINT: boot an emulated machine and mount its sysroot.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -490,18 +491,164 @@ static int mount_fstype(const char *path, char *type, size_t len)
 	return ret;
 }
 
+static int wait_child(pid_t pid, int ms, int *status);
+
+/*
+ * How long a start waits for the filesystem at its mountpoint to answer
+ * statfs().  A live hotmemfs answers in microseconds; a dead one's mount
+ * answers ENOTCONN at once (its connection aborted with its /dev/fuse).
+ */
+#define MOUNT_PROBE_MS 2000
+
+/*
+ * statfs(@path), in a child waited for MOUNT_PROBE_MS at most: 0, the
+ * -errno statfs gave, or -ETIMEDOUT.  A FUSE server that is alive but
+ * does not read its requests (stopped with SIGSTOP or by a debugger,
+ * hung) never answers, and the request waits killably only: the start
+ * hung in it for good, SIGTERM blocked.  The child is SIGKILLed then --
+ * and not reaped: a wait that is not killable would hold us again.
+ * statfs, not stat: it always asks the server (a stat may be answered
+ * from the kernel's cache).
+ */
+static int mount_probe(const char *path)
+{
+	int status = 0, ret;
+	struct statfs sfs;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return statfs(path, &sfs) ? -errno : 0; /* no child: unbounded, as before */
+	if (!pid)
+		_exit(statfs(path, &sfs) ? (errno & 0xff) : 0);
+	ret = wait_child(pid, MOUNT_PROBE_MS, &status);
+	if (ret)
+		return ret;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
+}
+
+/*
+ * @path as "REALPATH-OF-ITS-DIRECTORY/NAME" into @buf, @base prefixed to a
+ * relative one: the mountpoint itself is not resolved, nothing inside a
+ * mount there is asked (its server may not answer)
+ */
+static bool mountpoint_key(const char *base, const char *path, char *buf, size_t len)
+{
+	char tmp[PATH_MAX], *slash, *dir;
+	size_t n;
+
+	if (snprintf(tmp, sizeof(tmp), "%s%s%s", path[0] == '/' ? "" : base,
+		     path[0] == '/' || !base[0] ? "" : "/", path) >= (int)sizeof(tmp))
+		return false;
+	for (n = strlen(tmp); n > 1 && tmp[n - 1] == '/'; n--)
+		tmp[n - 1] = '\0';
+	slash = strrchr(tmp, '/');
+	if (slash) {
+		*slash = '\0';
+		dir = realpath(slash == tmp ? "/" : tmp, NULL);
+	} else {
+		dir = realpath(".", NULL);
+	}
+	if (!dir)
+		return false;
+	n = (size_t)snprintf(buf, len, "%s/%s", strcmp(dir, "/") ? dir : "", slash ? slash + 1 : tmp);
+	free(dir);
+	return n < len;
+}
+
+/* @pid's /proc/PID/@name, NUL-terminated, into @buf: its length, -1 if none */
+static ssize_t proc_read(long pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* the hotmemfs @pid mounted on @key (mountpoint_key()): its last argument */
+static bool hotmemfs_on(long pid, const char *key)
+{
+	char buf[PATH_MAX + 256], base[64], theirs[PATH_MAX];
+	const char *last;
+	ssize_t n;
+
+	if (pid == (long)getpid() || proc_read(pid, "comm", buf, sizeof(buf)) < 0 ||
+	    strcmp(buf, "hotmemfs\n"))
+		return false;
+	n = proc_read(pid, "cmdline", buf, sizeof(buf));
+	if (n <= 1)
+		return false;
+	/* argv's last one, NUL-terminated as each is */
+	for (last = buf + n - 1; last > buf && last[-1]; last--)
+		;
+	snprintf(base, sizeof(base), "/proc/%ld/cwd", pid);
+	return mountpoint_key(base, last, theirs, sizeof(theirs)) && !strcmp(theirs, key);
+}
+
+/*
+ * Who holds @path's mount, into @buf: "pid N, stopped" for the hotmemfs
+ * whose mountpoint it is (its state from /proc/N/stat), "" if none is
+ * found (another user's /proc hidden, a hotmemfs started under another name)
+ */
+static void mount_holder(const char *path, char *buf, size_t len)
+{
+	char key[PATH_MAX], stat[512], *state;
+	struct dirent *d;
+	DIR *proc;
+
+	buf[0] = '\0';
+	if (!mountpoint_key("", path, key, sizeof(key)) || !(proc = opendir("/proc")))
+		return;
+	while ((d = readdir(proc))) {
+		long pid = strtol(d->d_name, NULL, 10);
+
+		if (pid <= 0 || !hotmemfs_on(pid, key))
+			continue;
+		state = proc_read(pid, "stat", stat, sizeof(stat)) > 0 ? strrchr(stat, ')') : NULL;
+		snprintf(buf, len, "pid %ld%s", pid,
+			 state && (state[2] == 'T' || state[2] == 't') ? ", stopped" : "");
+		break;
+	}
+	closedir(proc);
+}
+
 /*
  * A second hotmemfs mounted over a running one's tree hides it without
  * a word (usereye #14): refused, before anything (a state file) is made.
- * A dead one's mount (statfs: ENOTCONN) is mount_fs()'s to detach.
+ * So is a mountpoint whose filesystem does not answer (mount_probe()):
+ * a hotmemfs stopped with SIGSTOP, say -- the start hung on it.  A dead
+ * one's mount (statfs: ENOTCONN) is mount_fs()'s to detach.
  */
 static int refuse_live_mount(const char *path)
 {
-	char type[64];
-	struct statfs sfs;
+	char type[64] = "", holder[128];
+	bool hotmemfs = !mount_fstype(path, type, sizeof(type)) && !strcmp(type, "fuse.hotmemfs");
+	int probe = mount_probe(path);
 
-	if (mount_fstype(path, type, sizeof(type)) || strcmp(type, "fuse.hotmemfs") ||
-	    statfs(path, &sfs))
+	if (probe == -ETIMEDOUT) {
+		if (hotmemfs)
+			mount_holder(path, holder, sizeof(holder));
+		fprintf(stderr,
+			"hotmemfs: %s does not answer (statfs waited %d ms): it is the mount of %s "
+			"that is stopped or hung%s%s%s\n"
+			"hotmemfs: refusing to mount over it; let that one go on (kill -CONT) or stop "
+			"it, or choose another mountpoint\n",
+			path, MOUNT_PROBE_MS, hotmemfs ? "a hotmemfs" : type[0] ? type : "a filesystem",
+			hotmemfs ? " (" : "", hotmemfs ? (holder[0] ? holder : "its pid not found") : "",
+			hotmemfs ? ")" : "");
+		return -EBUSY;
+	}
+	if (!hotmemfs || probe)
 		return 0;
 	fprintf(stderr,
 		"hotmemfs: %s is the mount of a running hotmemfs\n"
@@ -700,7 +847,6 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	int argc = 0;
 	struct fuse_args args;
 	struct fuse_session *se;
-	struct statfs sfs;
 
 	/*
 	 * allow_other: sysfs is readable by everyone, and non-root readers
@@ -720,7 +866,7 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	 * A hotmemfs killed with -9 leaves its mount "not connected".  statfs
 	 * always asks the server (access/stat may answer from the cache).
 	 */
-	if (statfs(o->mountpoint, &sfs) && errno == ENOTCONN) {
+	if (mount_probe(o->mountpoint) == -ENOTCONN) {
 		fprintf(stderr, "hotmemfs: %s: stale mount of a dead hotmemfs, detaching it\n",
 			o->mountpoint);
 		detach_mount(o->mountpoint);
