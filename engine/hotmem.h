@@ -841,8 +841,10 @@ int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
  * poisons it and fails (MF_FAILED), -EBUSY.  memory_failure() on a
  * poisoned page is -EHWPOISON.  A page of a free HugeTLB pool page: both
  * dissolve the huge page (the pool one smaller) and retire the page, 0
- * (memory_failure(): MF_RECOVERED); -EBUSY, nothing changed, when the
- * dissolve fails.  memory_failure() marks the huge page first, as 6.12
+ * (memory_failure(): MF_RECOVERED); -EBUSY when the dissolve fails:
+ * soft_offline_page() changes nothing, memory_failure() leaves the huge
+ * page poisoned in the pool (MF_FAILED, counted, as 6.12), -EHWPOISON
+ * for any page of it after.  memory_failure() marks the huge page first, as 6.12
  * does; soft_offline_page() does not, so an allocation racing it can take
  * the page once the huge page is dissolved: -EBUSY with the pool one
  * smaller, as in the kernel.  A block holding poisoned pages cannot be

@@ -8,7 +8,8 @@
  * A kernel page that stays in use is poisoned all the same and its user
  * goes on (memory_failure()'s MF_IGNORED); soft_offline_page() leaves it
  * (-EIO).  Both dissolve a free huge page first, and memory_failure()
- * calls it recovered (MF_MSG_FREE_HUGE).
+ * calls it recovered (MF_MSG_FREE_HUGE), or failed when the dissolve
+ * fails: the huge page stays in the pool, poisoned.
  */
 #include "internal.h"
 
@@ -152,93 +153,104 @@ static bool page_in_hugetlb_pool(struct hotmem *hm, unsigned long pfn)
  * soft_offline_page()'s way: between the dissolve and the take the page is
  * free and unmarked, an allocation may have it (-EBUSY, the pool one
  * smaller), as the kernel's soft offline may (6.12 to 6.18).
+ *
+ * A huge page a failed memory_failure() left poisoned in the pool: its
+ * dissolve moves the mark onto its raw pages (folio_clear_hugetlb_hwpoison()).
+ * 6.12 frees the huge page whole, the raw pages with it, so
+ * take_page_off_buddy() finds @pfn in the buddy even when it is one of
+ * them, and page_handle_poison() marks it again and counts it again
+ * (num_poisoned_pages_inc(): HardwareCorrupted 4 kB more for a page
+ * counted before), 0.  Here it never reached the buddy
+ * (free_pages_hwpoison()); the count is the kernel's.
  */
 static int dissolve_and_retire(struct hotmem *hm, unsigned long pfn)
 {
 	if (dissolve_free_hugetlb_folio(hm, pfn & ~(pageblock_nr_pages - 1)))
 		return -EBUSY;
+	if (test_page_flag(pfn_to_page(hm, pfn), PG_hwpoison)) {
+		num_poisoned_pages_add(hm, pfn, 1);
+		return 0;
+	}
 	return retire_free_page(hm, pfn);
 }
 
 /*
- * folio->_hugetlb_hwpoison (6.12 to 6.18: a hugetlb folio's poisoned raw
- * pages, over page[2]'s private): the one raw page here, as its offset in
- * the folio, tagged so that a buddy order left in that field is never
- * read as one.  page[2] lives on the head's own vmemmap page, which HVO
- * never shares.
+ * folio->_hugetlb_hwpoison (6.12 to 6.18: the list of a hugetlb folio's
+ * poisoned raw pages, struct raw_hwp_page, over page[2]'s private): here
+ * page[2]'s private is a tag saying the folio has one, and the private of
+ * page[3] to page[10] a bitmap of its 512 raw pages, cleared when the tag
+ * is set, so that what a buddy order left in those fields is never read
+ * as one.  They all live on the head's own vmemmap page, which HVO never
+ * shares.
  */
-#define RAW_HWP_TAG (1UL << 63)
+#define RAW_HWP_TAG (1UL << 63 | 0x52415748UL)
+#define RAW_HWP_BITS (8 * sizeof(unsigned long))
+#define RAW_HWP_WORDS (pageblock_nr_pages / RAW_HWP_BITS)
+_Static_assert(3 + RAW_HWP_WORDS <= HM_PAGE_SIZE / HM_STRUCT_PAGE_SIZE,
+	       "the raw pages' bitmap is on the head's vmemmap page");
 
 static unsigned long *folio_raw_hwp(struct page *head)
 {
 	return &head[2].private;
 }
 
-/*
- * folio_set_hugetlb_hwpoison() (6.12 to 6.18): the folio poisoned -- its
- * head's PG_hwpoison, counted for the raw page it stands for, and that
- * raw page recorded.  Not the raw page's own flag: a tail's struct page
- * may be HVO's shared copy, and the dissolve initialises it again.
- */
-static void folio_set_hugetlb_hwpoison(struct hotmem *hm, struct page *head, unsigned long pfn)
+static unsigned long *raw_hwp_word(struct page *head, unsigned long off)
 {
-	*folio_raw_hwp(head) = RAW_HWP_TAG | (pfn - page_to_pfn(hm, head));
-	set_page_hwpoison(hm, head);
+	return &head[3 + off / RAW_HWP_BITS].private;
+}
+
+static bool raw_hwp_test(struct page *head, unsigned long off)
+{
+	return *raw_hwp_word(head, off) >> (off % RAW_HWP_BITS) & 1;
 }
 
 /*
- * The mark taken back when the dissolve failed: -EBUSY with nothing
- * poisoned (docs/engine.md; the kernel's MF_FAILED keeps it).
+ * folio_set_hugetlb_hwpoison() (6.12 to 6.18): the folio poisoned -- its
+ * head's PG_hwpoison (folio_test_set_hwpoison()) and @pfn listed.  0 the
+ * first time, counted here as action_result() counts it in the kernel;
+ * -EHWPOISON when the folio was poisoned before: a raw page it did not
+ * list yet is listed and counted (num_poisoned_pages_inc()), one it did
+ * is not.  Not the raw page's own flag: a tail's struct page may be HVO's
+ * shared copy, and the dissolve initialises it again.
  */
-static void folio_unset_hugetlb_hwpoison(struct hotmem *hm, struct page *head)
+static int folio_set_hugetlb_hwpoison(struct hotmem *hm, struct page *head, unsigned long pfn)
 {
-	*folio_raw_hwp(head) = 0;
-	clear_page_flag(head, PG_hwpoison);
-	num_poisoned_pages_add(hm, page_to_pfn(hm, head), -1);
+	unsigned long off = pfn - page_to_pfn(hm, head);
+
+	if (!test_page_flag(head, PG_hwpoison)) {
+		*folio_raw_hwp(head) = RAW_HWP_TAG;
+		for (unsigned long i = 0; i < RAW_HWP_WORDS; i++)
+			*raw_hwp_word(head, i * RAW_HWP_BITS) = 0;
+		*raw_hwp_word(head, off) |= 1UL << (off % RAW_HWP_BITS);
+		set_page_hwpoison(hm, head);
+		return 0;
+	}
+	if (raw_hwp_test(head, off))
+		return -EHWPOISON;
+	*raw_hwp_word(head, off) |= 1UL << (off % RAW_HWP_BITS);
+	num_poisoned_pages_add(hm, pfn, 1);
+	return -EHWPOISON;
 }
 
 /*
  * folio_clear_hugetlb_hwpoison() (6.12 to 6.18, from
  * __update_and_free_hugetlb_folio() once the vmemmap is restored and the
- * tails initialised): the folio's mark moves onto its raw page
+ * tails initialised): the folio's mark moves onto its raw pages
  * (__folio_free_raw_hwp(folio, true)), already counted.  Freed @order
  * pages at @head that are no poisoned folio are left alone.
  */
 static void folio_clear_hugetlb_hwpoison(struct page *head, unsigned int order)
 {
-	unsigned long raw;
-
-	if (order < 2 || !test_page_flag(head, PG_hwpoison) || !(*folio_raw_hwp(head) & RAW_HWP_TAG))
+	if (order != pageblock_order || !test_page_flag(head, PG_hwpoison) ||
+	    *folio_raw_hwp(head) != RAW_HWP_TAG)
 		return;
-	raw = *folio_raw_hwp(head) & ~RAW_HWP_TAG;
 	*folio_raw_hwp(head) = 0;
-	if (raw >= 1UL << order)
-		return;
 	clear_page_flag(head, PG_hwpoison);
-	set_page_flag(head + raw, PG_hwpoison);
-}
-
-/*
- * try_memory_failure_hugetlb()'s free folio (6.12 to 6.18):
- * __get_huge_page_for_hwpoison() marks it (folio_set_hugetlb_hwpoison())
- * before __page_handle_poison() dissolves it, so the raw page is poison
- * when the dissolve frees the huge page, and the buddy never gets it
- * (free_pages_hwpoison()): no allocation between the dissolve and the
- * take can have it (the kernel's check_new_pages() refuses it), and a
- * failure is one that changed nothing.  0, the page retired with one
- * reference; -EBUSY, the dissolve failed, nothing poisoned.
- */
-static int dissolve_poisoned_huge_page(struct hotmem *hm, unsigned long pfn)
-{
-	unsigned long head_pfn = pfn & ~(pageblock_nr_pages - 1);
-	struct page *head = pfn_to_page(hm, head_pfn);
-
-	folio_set_hugetlb_hwpoison(hm, head, pfn);
-	if (dissolve_free_hugetlb_folio(hm, head_pfn)) {
-		folio_unset_hugetlb_hwpoison(hm, head);
-		return -EBUSY;
-	}
-	return 0;
+	for (unsigned long off = 0; off < pageblock_nr_pages; off++)
+		if (raw_hwp_test(head, off))
+			set_page_flag(head + off, PG_hwpoison);
+	for (unsigned long i = 0; i < RAW_HWP_WORDS; i++)
+		*raw_hwp_word(head, i * RAW_HWP_BITS) = 0;
 }
 
 static bool page_pinned(const struct page *page)
@@ -373,6 +385,49 @@ static void kmem_keep_poisoned(struct hotmem *hm, struct page *page)
 }
 
 /*
+ * action_result(MF_MSG_ALREADY_POISONED, MF_FAILED): said, not counted
+ * (6.17's "fix redundant updates for already poisoned pages", in 6.12.y),
+ * -EHWPOISON
+ */
+static int already_poisoned(struct hotmem *hm, uint64_t pfn)
+{
+	pr_err(hm, "Memory failure: %#llx: recovery action for already poisoned page: Failed",
+	       (unsigned long long)pfn);
+	return -EHWPOISON;
+}
+
+/*
+ * try_memory_failure_hugetlb() of a free hugetlb folio (6.12 to 6.18; the
+ * pool's are all free: nothing maps them, so me_huge_page()'s case does
+ * not arise).  __get_huge_page_for_hwpoison() marks it first
+ * (folio_set_hugetlb_hwpoison(); a folio poisoned before is -EHWPOISON),
+ * then __page_handle_poison() dissolves it: the raw page is poison when
+ * the dissolve frees the huge page, so the buddy never gets it
+ * (free_pages_hwpoison()) and no allocation beside it can take it (the
+ * kernel's check_new_pages() refuses it): MF_MSG_FREE_HUGE, recovered, 0
+ * -- the pool one smaller, HardwareCorrupted one page more.  A dissolve
+ * that fails (dissolve_free_hugetlb_folio()'s
+ * hugetlb_vmemmap_restore_folio(): the host refusing the vmemmap's
+ * memory) puts the folio back in the pool, its node's newest
+ * (add_hugetlb_folio()), poisoned -- HardwareCorrupted counted, the raw
+ * page listed -- and is MF_FAILED: "recovery action for free huge page:
+ * Failed", nodeN/memory_failure/failed, -EBUSY.  A shrink or an offline
+ * that dissolves it later moves the mark onto the raw page.
+ */
+static int try_memory_failure_hugetlb(struct hotmem *hm, uint64_t pfn, struct page *page,
+				      int count_as, int *counted)
+{
+	unsigned long head_pfn = (unsigned long)pfn & ~(pageblock_nr_pages - 1);
+	enum mf_result result = MF_RECOVERED;
+
+	if (folio_set_hugetlb_hwpoison(hm, pfn_to_page(hm, head_pfn), (unsigned long)pfn))
+		return already_poisoned(hm, pfn);
+	if (dissolve_free_hugetlb_folio(hm, head_pfn))
+		result = MF_FAILED;
+	return action_result(hm, pfn, page, "free huge page", result, count_as, counted);
+}
+
+/*
  * memory_failure() (mm/memory-failure.c, 6.12 to 6.18): TestSetPageHWPoison()
  * first, so the page is poison whatever the outcome.  A free page is
  * taken off the buddy (MF_MSG_BUDDY, recovered); a user page is unmapped
@@ -404,29 +459,11 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 			ret = -ENXIO;
 		goto out;
 	}
-	if (test_page_flag(page, PG_hwpoison)) {
-		/* MF_MSG_ALREADY_POISONED: said, not counted */
-		pr_err(hm, "Memory failure: %#llx: recovery action for already poisoned page: Failed",
-		       (unsigned long long)pfn);
-		ret = -EHWPOISON;
-		goto out;
-	}
 	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
-		/*
-		 * try_memory_failure_hugetlb() (6.12 to 6.18): a free hugetlb
-		 * folio (get_huge_page_for_hwpoison() 0) is dissolved and the
-		 * page retired (__page_handle_poison() > 0): MF_MSG_FREE_HUGE,
-		 * recovered, 0 -- the pool one smaller, HardwareCorrupted one
-		 * page more.  A dissolve that fails is the kernel's MF_FAILED,
-		 * -EBUSY, with the folio left poisoned in the pool (its raw
-		 * page listed, HardwareCorrupted counted); here -EBUSY with
-		 * nothing poisoned, the pool as it was: it fails only when the
-		 * host refuses the vmemmap's memory.
-		 */
-		ret = dissolve_poisoned_huge_page(hm, (unsigned long)pfn);
-		if (!ret)
-			ret = action_result(hm, pfn, page, "free huge page", MF_RECOVERED, count_as,
-					    counted);
+		/* before the page's own flag, as 6.12's memory_failure() */
+		ret = try_memory_failure_hugetlb(hm, pfn, page, count_as, counted);
+	} else if (test_page_flag(page, PG_hwpoison)) {
+		ret = already_poisoned(hm, pfn);
 	} else if (page_is_free(hm, (unsigned long)pfn)) {
 		ret = retire_free_page(hm, (unsigned long)pfn);
 		if (!ret)

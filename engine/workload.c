@@ -672,11 +672,29 @@ int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free)
 	return 0;
 }
 
+/*
+ * dissolve_free_hugetlb_folio() (6.12): the free huge page at @pfn back to
+ * the buddy, 0 (none there: 0 too), or why not.  When its vmemmap cannot
+ * be restored the kernel puts it back in the pool with add_hugetlb_folio(),
+ * at the head of its node's hugepage_freelists[]: its node's newest, the
+ * next a shrink gives back (remove_pool_hugetlb_folio()).
+ */
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
 {
-	for (unsigned long i = 0; i < hm->hugetlb_nr; i++)
-		if (hm->hugetlb_pool[i].pfn == pfn)
-			return free_huge_page(hm, i);
+	for (unsigned long i = 0; i < hm->hugetlb_nr; i++) {
+		const struct hugetlb_pool_page hp = hm->hugetlb_pool[i];
+		int ret;
+
+		if (hp.pfn != pfn)
+			continue;
+		ret = free_huge_page(hm, i);
+		if (ret) {
+			memmove(&hm->hugetlb_pool[i], &hm->hugetlb_pool[i + 1],
+				(hm->hugetlb_nr - i - 1) * sizeof(*hm->hugetlb_pool));
+			hm->hugetlb_pool[hm->hugetlb_nr - 1] = hp;
+		}
+		return ret;
+	}
 	return 0;
 }
 

@@ -32,16 +32,22 @@ static bool retired_has(const struct hmfs_ctx *ctx, uint64_t pfn)
 }
 
 /*
+ * Whether the retirement just tried retired a page now, which the state
+ * file must keep: the machine's poisoned pages grew (num_poisoned_pages,
+ * HardwareCorrupted; changes are made one at a time), by a success or by
  * memory_failure()'s -EBUSY of a page it poisoned all the same (a kernel
- * page ignored, a pinned one failed): the write fails, the page is
- * retired, and the state file must say so.
+ * page ignored, a pinned one failed, a free huge page whose dissolve
+ * failed, left poisoned in the pool: its mark is on the huge page's
+ * head, not on the page).  Not soft_offline_page()'s 0 for a page
+ * poisoned before (nothing retired: the head of such a huge page too),
+ * nor memory_failure()'s -EHWPOISON that counted another page of such a
+ * huge page (6.12's folio_set_hugetlb_hwpoison(): HardwareCorrupted
+ * alone, which a replay, finding a free page, would count recovered).
  */
-static bool poisoned_anyway(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int ret)
+static bool retired_now(struct hmfs_ctx *ctx, bool hard, int ret, unsigned long poisoned_before)
 {
-	unsigned long flags;
-
-	return hard && ret == -EBUSY && !hotmem_page_flags(ctx->hm, pfn, &flags) &&
-	       (flags & (1UL << HM_PG_hwpoison));
+	return (!ret || (hard && ret == -EBUSY)) &&
+	       hotmem_nr_poisoned_pages(ctx->hm) > poisoned_before;
 }
 
 /*
@@ -52,6 +58,7 @@ static bool poisoned_anyway(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int r
 int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int count_as)
 {
 	int ret, result = HM_MF_NONE;
+	unsigned long poisoned;
 	struct hmfs_retired *r;
 
 	pthread_mutex_lock(&ctx->retired_lock);
@@ -67,11 +74,11 @@ int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int count_as)
 		ctx->retired_cap = cap;
 	}
 	pthread_mutex_unlock(&ctx->retired_lock);
-	/* soft_offline_page() of a poisoned page: 0, and nothing retired now */
+	poisoned = hotmem_nr_poisoned_pages(ctx->hm);
 	/* the outcome is kept: a restart's replay counts it again (review8 #5) */
 	ret = hard ? hotmem_memory_failure_counted(ctx->hm, pfn, count_as, &result) :
 		     hotmem_soft_offline_page(ctx->hm, pfn);
-	if (ret && !poisoned_anyway(ctx, pfn, hard, ret))
+	if (!retired_now(ctx, hard, ret, poisoned))
 		return ret;
 	pthread_mutex_lock(&ctx->retired_lock);
 	if (!retired_has(ctx, pfn))

@@ -203,43 +203,146 @@ static void test_memory_failure_of_a_huge_page_races_an_allocation(void **state)
 	}
 }
 
-/*
- * The same while the host refuses the huge page's vmemmap back (HVO's
- * restore, dissolve_free_hugetlb_folio()'s hugetlb_vmemmap_restore_folio()
- * failing): -EBUSY with nothing changed -- the pool, its vmemmap still
- * optimised, nothing poisoned or counted (the kernel's MF_FAILED leaves
- * the folio poisoned in the pool: docs/engine.md); then with the host
- * willing, dissolved and recovered.
- */
-static void test_memory_failure_of_a_huge_page_the_host_cannot_restore(void **state)
+static bool dmesg_has(struct hotmem *hm, const char *line)
+{
+	static char log[1 << 20];
+
+	hotmem_dmesg(hm, log, sizeof(log));
+	return strstr(log, line) != NULL;
+}
+
+static bool hwpoison(struct hotmem *hm, unsigned long pfn)
+{
+	unsigned long flags;
+
+	assert_int_equal(hotmem_page_flags(hm, pfn, &flags), 0);
+	return flags & (1UL << HM_PG_hwpoison);
+}
+
+/* node 0's memory_failure/ total, failed, recovered */
+static void assert_mf0(struct hotmem *hm, unsigned long total, unsigned long failed,
+		       unsigned long recovered)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+	assert_int_equal(ni.mf_total, total);
+	assert_int_equal(ni.mf_failed, failed);
+	assert_int_equal(ni.mf_recovered, recovered);
+}
+
+/* two huge pages of memory32 with HVO; the host refusing from now on */
+static struct hotmem *two_huge_pages_host_refusing(void)
 {
 	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
-	struct hm_snapshot before, after;
-	struct hm_node_info ni;
-	unsigned long pfn;
 
-	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 2), 2);
-	pfn = hm->hugetlb_pool[1].pfn + 3;
-	snapshot(hm, &before);
 	hotmem_fail_nth_alloc(hm, 1);
-	hm->fail_more = 64;
-	assert_int_equal(hotmem_memory_failure(hm, pfn), -EBUSY);
+	hm->fail_more = 1UL << 30;
+	return hm;
+}
+
+static void host_willing(struct hotmem *hm)
+{
 	hotmem_fail_nth_alloc(hm, 0);
 	hm->fail_more = 0;
-	snapshot(hm, &after);
-	assert_same(&before, &after);
+}
+
+/*
+ * The same while the host refuses the huge page's vmemmap back (HVO's
+ * restore, dissolve_free_hugetlb_folio()'s hugetlb_vmemmap_restore_folio()
+ * failing), as 6.12's try_memory_failure_hugetlb(): the folio was marked
+ * before the dissolve and stays so, back in the pool as its node's newest
+ * (add_hugetlb_folio()), its vmemmap still optimised: MF_FAILED, -EBUSY,
+ * HardwareCorrupted one page, nodeN/memory_failure/ total 1 failed 1,
+ * "recovery action for free huge page: Failed".  Again, or another page
+ * of it: -EHWPOISON, the other page counted (folio_set_hugetlb_hwpoison()),
+ * nothing more in memory_failure/.  A shrink gives it back first, the
+ * marks on its raw pages, the rest of it free.  It was -EBUSY with
+ * nothing poisoned or counted.
+ */
+static void test_memory_failure_of_a_huge_page_the_host_cannot_restore(void **state)
+{
+	struct hotmem *hm = two_huge_pages_host_refusing();
+	unsigned long head = hm->hugetlb_pool[0].pfn, pfn = head + 3;
+	char line[128];
+
+	(void)state;
+	assert_int_equal(hotmem_memory_failure(hm, pfn), -EBUSY);
 	assert_int_equal(hm->hugetlb_nr, 2);
+	assert_int_equal(hm->hugetlb_pool[1].pfn, head);	/* its node's newest */
 	assert_int_equal(hvo_saved(hm), 14);
-	assert_int_equal(hotmem_nr_poisoned_pages(hm), 0);
-	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
-	assert_int_equal(ni.mf_total, 0);
-	check(hm);
-	assert_int_equal(hotmem_memory_failure(hm, pfn), 0);
-	assert_int_equal(hm->hugetlb_nr, 1);
 	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	assert_true(hwpoison(hm, head));	/* the folio's mark, on its head */
+	assert_mf0(hm, 1, 1, 0);
+	snprintf(line, sizeof(line), "Memory failure: %#lx: recovery action for free huge page: Failed",
+		 pfn);
+	assert_true(dmesg_has(hm, line));
+	check(hm);
+	/* poisoned: again, -EHWPOISON and nothing counted; another page of it counted */
+	assert_int_equal(hotmem_memory_failure(hm, pfn), -EHWPOISON);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	assert_int_equal(hotmem_memory_failure(hm, head + 300), -EHWPOISON);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 2);
+	assert_int_equal(hotmem_memory_failure(hm, head), -EHWPOISON);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 3);
+	assert_mf0(hm, 1, 1, 0);
+	/* soft offline dissolves it first: refused still */
+	assert_int_equal(hotmem_soft_offline_page(hm, head + 9), -EBUSY);
+	assert_int_equal(hm->hugetlb_nr, 2);
+	host_willing(hm);
+	/* the host willing: it stays poisoned in the pool (nothing retries it) */
+	assert_int_equal(hotmem_memory_failure(hm, pfn), -EHWPOISON);
+	assert_int_equal(hm->hugetlb_nr, 2);
+	/* a shrink gives back its node's newest: the poisoned one, marks on its raw pages */
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	assert_int_equal(hm->hugetlb_nr, 1);
+	assert_int_not_equal(hm->hugetlb_pool[0].pfn, head);
+	assert_true(hwpoison(hm, pfn));
+	assert_true(hwpoison(hm, head + 300));
+	assert_true(hwpoison(hm, head));
+	assert_false(hwpoison(hm, head + 4));
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 3);
+	assert_int_equal(hotmem_alloc_page_at(hm, head + 4, HM_ALLOC_MOVABLE, NULL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, NULL), -EBUSY);
+	check(hm);
+	/* the poison stepped over, the page allocated beside it migrated */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * soft_offline_page() of a huge page a failed memory_failure() left
+ * poisoned in the pool, the host willing (6.12 soft_offline_page() ->
+ * page_handle_poison()): the dissolve moves the mark onto the raw page;
+ * the kernel freed the huge page whole, so take_page_off_buddy() finds
+ * even that raw page and page_handle_poison() counts it again, 0.
+ * Another page of it: retired, counted.  An offline after: the poison
+ * stepped over.
+ */
+static void test_soft_offline_of_a_poisoned_huge_page(void **state)
+{
+	struct hotmem *hm = two_huge_pages_host_refusing();
+	unsigned long head = hm->hugetlb_pool[1].pfn, pfn = head + 100;
+
+	(void)state;
+	assert_int_equal(hotmem_memory_failure(hm, pfn), -EBUSY);
+	host_willing(hm);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);
+	assert_int_equal(hm->hugetlb_nr, 1);
+	assert_true(hwpoison(hm, pfn));
+	assert_false(hwpoison(hm, head));
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 2);
+	assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);	/* already poisoned */
+	assert_int_equal(hotmem_soft_offline_page(hm, head + 1), 0);
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 3);
+	assert_mf0(hm, 1, 1, 0);
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -1452,6 +1555,7 @@ int main(void)
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_of_a_huge_page_the_host_cannot_restore),
+		cmocka_unit_test(test_soft_offline_of_a_poisoned_huge_page),
 		cmocka_unit_test(test_memory_failure_of_a_huge_page_races_an_allocation),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),

@@ -48,4 +48,44 @@ is "$(w "$M/hard_offline_page" 0x200405000)" 133 "... and the page is poisoned s
 is "$(w "$M/memory64/state" offline)" ok "memory64 offline: the pool's huge pages dissolved, the poison stepped over"
 is "$(w "$M/memory64/state" online)" 133 "... and it cannot come online again: EHWPOISON (memblk_nr_poison())"
 stop_fs
+
+# The dissolve refused (the host refusing the memory to restore the huge
+# page's optimised vmemmap: dissolve_free_hugetlb_folio()'s
+# hugetlb_vmemmap_restore_folio()), as 6.12's try_memory_failure_hugetlb():
+# __get_huge_page_for_hwpoison() marked the folio first
+# (folio_set_hugetlb_hwpoison()), the dissolve puts it back in the pool,
+# __page_handle_poison() < 0 is MF_FAILED -- "recovery action for free
+# huge page: Failed", the write EBUSY, the huge page poisoned in the pool
+# (nr_hugepages and free_hugepages as they were), HardwareCorrupted 4 kB,
+# nodeN/memory_failure/ total 1 failed 1; again, EHWPOISON;
+# soft_offline_page of its head (the folio's mark): 0, nothing retired.
+# After kill -9 the counts are as before (the soft offline was saved as a
+# retirement, counted again by the restart).  It was EBUSY with nothing
+# poisoned or counted.
+mf() { echo "$(cat "$F/total") $(cat "$F/failed") $(cat "$F/recovered")"; }
+pool() { echo "$(cat "$H/nr_hugepages") $(cat "$H/free_hugepages")"; }
+hvo() { start_fs --profile "$TMP/mf.profile" --cmdline "hotmem.kernel_alloc=off hugetlb_free_vmemmap=on" "$@"; }
+hvo --fresh
+tap_ok $? "hotmemfs mounts it anew with HVO (hugetlb_free_vmemmap=on)"
+echo 0x200000000 >"$M/probe" && echo online_movable >"$M/memory64/state" && echo 2 >"$H/nr_hugepages"
+tap_ok $? "memory64 online_movable, 2 huge pages"
+is "$(pool) $(mi HardwareCorrupted) $(mf)" "2 2 0 0 0 0" "... free, nothing corrupted or counted"
+ctl fail-nth-alloc 1 >/dev/null
+is "$(w "$M/hard_offline_page" 0x200005000)" EBUSY "hard_offline_page of a page of one, its dissolve refused: EBUSY"
+ctl fail-nth-alloc 0 >/dev/null
+is "$(pool)" "2 2" "... the huge page stays in the pool"
+is "$(mi HardwareCorrupted)" 4 "... poisoned: HardwareCorrupted 4 kB"
+is "$(mf)" "1 1 0" "... node0/memory_failure/: total 1, failed 1"
+ctl dmesg | grep -q "Memory failure: 0x200005: recovery action for free huge page: Failed"
+tap_ok $? "... dmesg: recovery action for free huge page: Failed"
+is "$(w "$M/hard_offline_page" 0x200005000)" 133 "hard_offline_page of it again: EHWPOISON (133)"
+is "$(mi HardwareCorrupted) $(mf)" "4 1 1 0" "... nothing more counted"
+is "$(w "$M/soft_offline_page" 0x200000000)" ok "soft_offline_page of its head: already poisoned (the folio's mark), 0"
+is "$(pool) $(mi HardwareCorrupted) $(mf)" "2 2 4 1 1 0" "... nothing retired or counted"
+kill9_fs
+hvo
+tap_ok $? "hotmemfs restarts after kill -9"
+is "$(pool) $(mi HardwareCorrupted) $(mf)" "2 2 4 1 1 0" "... the pool and the counts as before"
+is "$(w "$M/hard_offline_page" 0x200005000)" 133 "... and the page is poisoned still: EHWPOISON"
+stop_fs
 done_testing
