@@ -844,10 +844,11 @@ int hotmem_phys_to_nid(struct hotmem *hm, uint64_t phys);
  * (memory_failure(): MF_RECOVERED); -EBUSY when the dissolve fails:
  * soft_offline_page() changes nothing, memory_failure() leaves the huge
  * page poisoned in the pool (MF_FAILED, counted, as 6.12), -EHWPOISON
- * for any page of it after.  memory_failure() marks the huge page first, as 6.12
- * does; soft_offline_page() does not, so an allocation racing it can take
- * the page once the huge page is dissolved: -EBUSY with the pool one
- * smaller, as in the kernel.  A block holding poisoned pages cannot be
+ * for any page of it after.  memory_failure() marks the huge page first,
+ * as 6.12 does; soft_offline_page() does not, so an allocation racing it
+ * can take the page once the huge page is dissolved, and tries once more
+ * as 6.12's does (try_again): the page, in use now, migrated away and
+ * retired, 0.  A block holding poisoned pages cannot be
  * onlined again (-EHWPOISON) until it is removed.
  */
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn);

@@ -152,7 +152,8 @@ static bool page_in_hugetlb_pool(struct hotmem *hm, unsigned long pfn)
  * (its vmemmap not restored, the host refusing) leaves the pool as it was.
  * soft_offline_page()'s way: between the dissolve and the take the page is
  * free and unmarked, an allocation may have it (-EBUSY, the pool one
- * smaller), as the kernel's soft offline may (6.12 to 6.18).
+ * smaller), as the kernel's may (6.12 to 6.18), whose soft_offline_page()
+ * then tries again (soft_offline_pass()).
  *
  * A huge page a failed memory_failure() left poisoned in the pool: its
  * dissolve moves the mark onto its raw pages (folio_clear_hugetlb_hwpoison()).
@@ -258,9 +259,54 @@ static bool page_pinned(const struct page *page)
 	return test_page_flag(page, PG_workload) && (int)page->mapping - 1 == HM_ALLOC_PINNED;
 }
 
+/*
+ * soft_offline_page() (6.12) from its get_hwpoison_page() on, for a page
+ * not poisoned.  *@again: page_handle_poison() of a free page or a free
+ * huge page failed (the page not taken off the buddy, or the huge page
+ * not dissolved), which the kernel tries once more (try_again).
+ */
+static int soft_offline_pass(struct hotmem *hm, unsigned long pfn, struct page *page, bool *again)
+{
+	int ret;
+
+	*again = false;
+	if (page_in_hugetlb_pool(hm, pfn)) {
+		/*
+		 * A free huge page: get_hwpoison_page() is 0 for it and
+		 * page_handle_poison() dissolves it, then takes the page off
+		 * the buddy; false when either fails.
+		 */
+		ret = dissolve_and_retire(hm, pfn);
+		*again = ret == -EBUSY;
+	} else if (!page_handlable(hm, page, pfn)) {
+		/* get_any_page(): -EIO after its retries, which soft_offline_page() returns */
+		pr_err(hm, "Memory failure: %#lx: unhandlable page.", pfn);
+		ret = -EIO;
+	} else if (page_is_free(hm, pfn)) {
+		ret = retire_free_page(hm, pfn);
+		*again = ret == -EBUSY;
+	} else {
+		/* migrate the content away, then take the freed page for good */
+		ret = workload_migrate_page(hm, pfn);
+		if (!ret) {
+			ret = retire_free_page(hm, pfn);
+		} else {
+			/*
+			 * soft_offline_in_use_page(): migrate_pages()' failed
+			 * pages > 0; the kernel's line goes on with ", type " and
+			 * the page's flags (%pGp), which are not the kernel's here
+			 */
+			pr_info(hm, "Soft offline: %#lx: page migration failed 1", pfn);
+			ret = -EBUSY;
+		}
+	}
+	return ret;
+}
+
 int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 {
 	struct page *page;
+	bool again;
 	int ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
@@ -269,35 +315,18 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 	if (!page)
 		goto out;
 	if (test_page_flag(page, PG_hwpoison)) {
-		pr_info(hm, "soft offline: %#llx: page already poisoned", (unsigned long long)pfn);
+		/* pr_fmt "Soft offline: " (6.12 mm/memory-failure.c) */
+		pr_info(hm, "Soft offline: %#llx: page already poisoned", (unsigned long long)pfn);
 		goto out;
 	}
-	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {
-		/*
-		 * A free huge page: get_hwpoison_page() is 0 for it and
-		 * page_handle_poison() dissolves it, then takes the page off
-		 * the buddy (6.12 soft_offline_page()); a failed dissolve is
-		 * page_handle_poison() false, -EBUSY.
-		 */
-		ret = dissolve_and_retire(hm, (unsigned long)pfn);
-	} else if (!page_handlable(hm, page, (unsigned long)pfn)) {
-		/* get_any_page(): -EIO after its retries, which soft_offline_page() returns */
-		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);
-		ret = -EIO;
-	} else if (page_is_free(hm, (unsigned long)pfn)) {
-		ret = retire_free_page(hm, (unsigned long)pfn);
-	} else {
-		/* migrate the content away, then take the freed page for good */
-		ret = workload_migrate_page(hm, (unsigned long)pfn);
-		if (!ret) {
-			ret = retire_free_page(hm, (unsigned long)pfn);
-		} else {
-			/* soft_offline_in_use_page(): migrate_pages()' failed pages > 0 */
-			pr_info(hm, "soft offline: %#llx: page migration failed 1",
-				(unsigned long long)pfn);
-			ret = -EBUSY;
-		}
-	}
+	ret = soft_offline_pass(hm, (unsigned long)pfn, page, &again);
+	/*
+	 * try_again, once: a refusal of a huge page's vmemmap memory that
+	 * has passed is gone; a page an allocation took between the dissolve
+	 * and the take is in use now, migrated away and retired.
+	 */
+	if (again)
+		ret = soft_offline_pass(hm, (unsigned long)pfn, page, &again);
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);

@@ -251,6 +251,51 @@ static void host_willing(struct hotmem *hm)
 }
 
 /*
+ * soft_offline_page() of a free huge page's page tries page_handle_poison()
+ * once more when it fails (6.12 soft_offline_page()'s try_again): an
+ * allocation that took the page between the dissolve and the take (no
+ * mark keeps it, as memory_failure()'s) has it in use on the second pass,
+ * which migrates it away and retires the page, 0 -- the pool one
+ * smaller; a refusal of the vmemmap's memory that has passed is gone on
+ * the second pass, 0.  Both were -EBUSY.
+ */
+static void test_soft_offline_of_a_huge_page_tries_again(void **state)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	unsigned long pfn, handle = 0;
+	uint64_t moved;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	/* an allocation between the dissolve and the take */
+	pfn = hm->hugetlb_pool[2].pfn + 7;
+	grab.hm = hm;
+	grab.pfn = pfn;
+	grab.got = 1;
+	assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);
+	assert_int_equal(grab.got, 0);
+	assert_int_equal(hm->hugetlb_nr, 3);
+	assert_true(hwpoison(hm, pfn));
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 1);
+	/* the allocation's page went elsewhere (its handle: the first) */
+	assert_int_equal(hotmem_handle_pfn(hm, handle, &moved), 0);
+	assert_int_not_equal(moved, pfn);
+	check(hm);
+	/* the host refusing the vmemmap's memory once: the second pass dissolves */
+	pfn = hm->hugetlb_pool[0].pfn + 1;
+	hotmem_fail_nth_alloc(hm, 1);
+	assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0);
+	hotmem_fail_nth_alloc(hm, 0);
+	assert_int_equal(hm->hugetlb_nr, 2);
+	assert_true(hwpoison(hm, pfn));
+	assert_int_equal(hotmem_nr_poisoned_pages(hm), 2);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The same while the host refuses the huge page's vmemmap back (HVO's
  * restore, dissolve_free_hugetlb_folio()'s hugetlb_vmemmap_restore_folio()
  * failing), as 6.12's try_memory_failure_hugetlb(): the folio was marked
@@ -1556,6 +1601,7 @@ int main(void)
 		cmocka_unit_test(test_memory_failure_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_of_a_huge_page_the_host_cannot_restore),
 		cmocka_unit_test(test_soft_offline_of_a_poisoned_huge_page),
+		cmocka_unit_test(test_soft_offline_of_a_huge_page_tries_again),
 		cmocka_unit_test(test_memory_failure_of_a_huge_page_races_an_allocation),
 		cmocka_unit_test(test_hvo_refused_where_the_memmap_is_self_hosted),
 		cmocka_unit_test(test_hvo_splits_a_buddy_allocated_memmap),
