@@ -9,7 +9,8 @@
  * cmdline), hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
- * to the host's udev nor reads the host's rules.  Real tools need no
+ * to the host's udev nor reads the host's rules; modprobe, insmod and
+ * rmmod load nothing into the host's kernel.  Real tools need no
  * --sysroot there.  /sys/devices/system/cpu stays the host's, but for a
  * CPU hotmemfs placed off its host node (the CPUs' node links, below).
  *
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,8 @@
 #define STOP_WAIT_MS 5000
 #define ENTER_CPU "/sys/devices/system/cpu"
 #define ENTER_NODES ENTER_MNT "/sys/devices/system/node"
+#define ENTER_KMOD ENTER_ROOT "/kmod"
+#define DEBUGFS_MAGIC 0x64626720	/* include/uapi/linux/magic.h */
 
 struct enter_opts {
 	const char *rules;	/* bound over /etc/udev/rules.d, or NULL: empty */
@@ -361,6 +365,122 @@ static int bind_machine(void)
 				enter_binds[i].dst, strerror(errno));
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/*
+ * A real debugfs under hotmemfs's notifier-error-inject files: the
+ * kernel's selftest finds debugfs with `mount -t debugfs | head -1`
+ * (mem-on-off-test.sh), which a FUSE bind alone is not; without one it
+ * skips its error-injection half and still says it passed.  Where the
+ * host has none mounted, one is mounted here (our namespace only) and at
+ * once hidden under hotmemfs's tree by bind_machine().  Not fatal: a
+ * kernel without debugfs leaves the selftest skipping, as it would there.
+ */
+static void debugfs_below_machine(void)
+{
+	struct statfs sf;
+
+	if (access(ENTER_MNT "/sys/kernel/debug", F_OK) < 0 ||
+	    access("/sys/kernel/debug", F_OK) < 0)
+		return;
+	if (statfs("/sys/kernel/debug", &sf) == 0 && sf.f_type == DEBUGFS_MAGIC)
+		return;
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0700") < 0)
+		fprintf(stderr, "hotmem-enter: no debugfs under /sys/kernel/debug (%s): the selftest will skip its notifier part\n",
+			strerror(errno));
+}
+
+/*
+ * ---- modprobe -------------------------------------------------------
+ *
+ * The machine's drivers (virtio_mem, memory-notifier-error-inject) are
+ * hotmemfs's, as if built in; the host's kernel must load nothing for a
+ * command inside (the selftest runs `modprobe memory-notifier-error-inject`
+ * and `modprobe -r`).  modprobe, insmod and rmmod answer as for a built-in
+ * module (exit 0, said on stderr unless -q); the other names of the same
+ * multi-call binary (kmod's lsmod, modinfo, depmod) run the real one.
+ */
+static const char kmod_stub[] =
+	"#!/bin/sh\n"
+	"# hotmem-enter: the host's kernel loads nothing for a command inside the machine\n"
+	"name=${0##*/}\n"
+	"case $name in\n"
+	"modprobe|insmod|rmmod)\n"
+	"\tfor a; do case $a in -q|--quiet) exit 0;; esac; done\n"
+	"\techo \"hotmem-enter: $name $*: not run: the machine's drivers are hotmemfs's, built in; the host's kernel loads nothing\" >&2\n"
+	"\texit 0;;\n"
+	"esac\n"
+	"[ -x " ENTER_KMOD "/$name ] && exec " ENTER_KMOD "/$name \"$@\"\n"
+	"echo \"hotmem-enter: $name: not available inside the machine\" >&2\n"
+	"exit 1\n";
+
+/* the multi-call binary @real under ENTER_KMOD/.bin, its other names linked to it */
+static void keep_real_kmod(const char *real)
+{
+	static const char *const names[] = { "lsmod", "modinfo", "depmod", "kmod" };
+	char link[PATH_MAX];
+	int fd;
+
+	if (mkdir(ENTER_KMOD, 0755) < 0 && errno != EEXIST)
+		return;
+	fd = open(ENTER_KMOD "/.bin", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return;
+	close(fd);
+	if (mount(real, ENTER_KMOD "/.bin", NULL, MS_BIND, NULL) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(link, sizeof(link), ENTER_KMOD "/%s", names[i]);
+		if (symlink(".bin", link) < 0 && errno != EEXIST)
+			return;
+	}
+}
+
+static int write_kmod_stub(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, kmod_stub, sizeof(kmod_stub) - 1);
+	close(fd);
+	return n == (ssize_t)sizeof(kmod_stub) - 1 ? 0 : -1;
+}
+
+static int stub_modprobe(void)
+{
+	static const char *const tools[] = { "/sbin/modprobe", "/usr/sbin/modprobe", "/sbin/insmod",
+					     "/usr/sbin/insmod", "/sbin/rmmod", "/usr/sbin/rmmod" };
+	const char *stub = ENTER_ROOT "/modprobe";
+	char real[PATH_MAX], done[8][PATH_MAX];
+	size_t nr_done = 0;
+
+	if (write_kmod_stub(stub) < 0) {
+		fprintf(stderr, "hotmem-enter: %s: %s\n", stub, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		size_t j;
+
+		/* mount(2) follows the link: bind over its target, once (kmod's is shared) */
+		if (!realpath(tools[i], real))
+			continue;
+		for (j = 0; j < nr_done && strcmp(done[j], real); j++)
+			;
+		if (j < nr_done)
+			continue;
+		if (!strcmp(strrchr(real, '/') + 1, "kmod"))
+			keep_real_kmod(real);
+		if (mount(stub, real, NULL, MS_BIND, NULL) < 0) {
+			fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", stub, real,
+				strerror(errno));
+			return -1;
+		}
+		snprintf(done[nr_done++], sizeof(done[0]), "%s", real);
 	}
 	return 0;
 }
@@ -689,7 +809,8 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 		perror("hotmem-enter: mounting /proc");
 		goto fail;
 	}
-	if (bind_machine() < 0)
+	debugfs_below_machine();
+	if (bind_machine() < 0 || stub_modprobe() < 0)
 		goto fail;
 	relink_cpus();
 	path_prepend_self();

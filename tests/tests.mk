@@ -10,7 +10,7 @@ TEST_SCRIPTS += $(sort $(wildcard tests/run/*.t))
 # man pages and --help agree with the programs
 TEST_SCRIPTS += $(sort $(wildcard tests/docs/*.t))
 # the kernel's own memory-hotplug selftest on hotmemfs
-TEST_SCRIPTS += tests/selftest/mem-on-off.t
+TEST_SCRIPTS += tests/selftest/mem-on-off.t tests/selftest/enter-selftest.t
 # hotmemfs.service + hotmemd.service under systemd in an nspawn container
 TEST_SCRIPTS += $(sort $(wildcard tests/systemd/*.t))
 # last: stress, faults, crashes, security

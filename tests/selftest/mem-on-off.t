@@ -17,16 +17,8 @@ skip_all() { for i in $(seq $plan); do echo "ok $i # SKIP $1"; done; exit 0; }
 [ -x "$B/hotmemfs" ] && [ -x "$B/hotmemctl" ] || skip_all "hotmemfs not built"
 
 # the selftest, from the kernel source Debian ships
-SCRIPT=$B/selftest/mem-on-off-test.sh
-if [ ! -s "$SCRIPT" ]; then
-	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
-	[ -n "$tarball" ] || skip_all "no /usr/src/linux-source-*.tar.xz (apt-get install linux-source-6.1)"
-	mkdir -p "$B/selftest"
-	top=$(basename "$tarball" .tar.xz)
-	tar -xJf "$tarball" -O "$top/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" \
-		>"$SCRIPT.tmp" 2>/dev/null && mv "$SCRIPT.tmp" "$SCRIPT"
-	[ -s "$SCRIPT" ] || skip_all "mem-on-off-test.sh not found in $tarball"
-fi
+. "$(dirname "$0")/selftest.sh"
+SCRIPT=$(selftest_script 2>"$B/selftest.why") || skip_all "$(cat "$B/selftest.why")"
 
 TMP=$(mktemp -d /tmp/hotmem-selftest.XXXXXX)
 MNT=$TMP/mnt
