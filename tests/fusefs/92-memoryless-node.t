@@ -11,8 +11,11 @@
 # zone; all of it removed, the node stays (try_offline_node()'s
 # check_cpu_on_node()).  Before, the profile was refused ("a memoryless
 # node with CPUs is not modelled").  numactl --hardware and lscpu inside
-# hotmem-enter show it.  The host is a fake one-node one, bound over
-# /sys/devices/system/cpu in a private mount namespace: CPUs 0-3.
+# hotmem-enter show it.  And a real 6.12 guest with a memoryless node
+# (tests/fixtures/memoryless-node) replayed step by step: its node states
+# and links at each moment as the guest's.  The host is a fake one-node
+# one, bound over /sys/devices/system/cpu in a private mount namespace:
+# CPUs 0-3 (0-1 for the guest's replay).
 if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
 	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
@@ -105,6 +108,62 @@ else
 		"NUMA node(s): 3;NUMA node0 CPU(s): 0,1;NUMA node1 CPU(s): ;NUMA node2 CPU(s): 2,3" \
 		"lscpu: 3 NUMA nodes, node2's CPUs 2,3"
 fi
+
+# the real 6.12 guest (QEMU -numa node,nodeid=1,cpus=1 without memdev),
+# replayed: at each moment its node states and each node's cpuM and memoryN
+CAP=$HOTMEM_SRC/tests/fixtures/memoryless-node/qemu-6.12-memoryless-node.txt
+# cap_moment NAME: the capture's node states and links at moment NAME, one line
+cap_moment() {
+	python3 - "$CAP" "$1" <<'PY'
+import re, sys
+text, name = open(sys.argv[1]).read(), sys.argv[2]
+sec = text.split("======== " + name + "\n", 1)[1].split("\n======== ", 1)[0]
+st = dict(re.findall(r"^  -r--r--r-- (\w+) = '([^']*)\\n'$", sec.split("## /sys/devices/system/node/node", 1)[0], re.M))
+links = re.findall(r"^# ls /sys/devices/system/node/(node\d+): (.*)$", sec, re.M)
+print(" ".join("%s=%s" % (k, st[k]) for k in ("possible", "online", "has_cpu", "has_memory", "has_normal_memory")),
+      "|", " | ".join("%s: %s" % (n, l.strip()) for n, l in links))
+PY
+}
+our_moment() {
+	local k n out=""
+	for k in possible online has_cpu has_memory has_normal_memory; do out="$out${out:+ }$k=$(cat "$N/$k")"; done
+	for n in "$N"/node[0-9]*; do
+		out="$out | ${n##*/}: $(cd "$n" && ls -d cpu[0-9]* memory[0-9]* 2>/dev/null | sort -V | paste -sd' ')"
+	done
+	echo "$out"
+}
+stop_fs 2>/dev/null
+umount /sys/devices/system/cpu
+fake_cpu_host 2 "$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 8191)"
+printf 'profile = qemu-512m\nnodes = 2\ncpu_nodes = 0-1\n' >"$TMP/guest.profile"
+start_fs --profile "$TMP/guest.profile" --cmdline "memhp_default_state=offline" --fresh -S none
+tap_ok $? "the guest's machine mounts: 512 MiB on node 0, CPU 1 on the memoryless node 1"
+same() { is "$(our_moment)" "$(cap_moment "$1")" "6.12 guest, $1: node states and links as the guest's"; }
+# cap_section NAME: moment NAME's lines of the capture
+cap_section() { awk -v m="======== $1" '$0 == m { on = 1; next } /^======== / { on = 0 } on' "$CAP"; }
+same "boot"
+# node1's entries: the guest's, but its config's x86/ (SGX) and memory_failure/
+# (CONFIG_MEMORY_FAILURE: the profile's memory_failure key), and 6.17's reclaim
+is "$(cd "$N/node1" && ls | grep -vE '^(cpu|memory)[0-9]+$' | grep -vx reclaim | paste -sd' ')" \
+	"$(cap_section boot | sed -n '/^## .*node1$/,/^[#]/p' | sed -n 's/^  [-dl][-rwx]* \([^ /]*\).*/\1/p' |
+		grep -vE '^(cpu|memory)[0-9]+$|^(x86|memory_failure)$' | paste -sd' ')" \
+	"6.12 guest, boot: node1's entries as the guest's (its x86/ and memory_failure/ are its config's, reclaim is 6.17's)"
+is "$(cat "$N/node1/meminfo")" "$(cap_section boot | sed -n '/node1\/meminfo$/,/^#/s/^  \(Node 1 .*\)/\1/p' | grep -v Unaccepted)" \
+	"6.12 guest, boot: node1/meminfo as the guest's, every line (but CONFIG_UNACCEPTED_MEMORY's Unaccepted)"
+ctl device_add pc-dimm id=d1 size=256M node=1 >/dev/null && ctl settle --timeout 60 >/dev/null
+same "after QMP device_add pc-dimm d1 (256M, node 1), its blocks offline"
+echo online_movable >"$M/memory32/state"
+same "a block of d1 online_movable"
+is "$(grep MemTotal "$N/node1/meminfo")" "$(cap_section "a block of d1 online_movable" | grep -o 'Node 1 MemTotal: *[0-9]* kB' | head -1)" \
+	"6.12 guest, a block of d1 online_movable: node1's MemTotal as the guest's"
+echo offline >"$M/memory32/state"
+same "it offline again"
+ctl device_del d1 >/dev/null && ctl settle --timeout 60 >/dev/null
+same "after QMP device_del d1"
+ctl device_add pc-dimm id=d2 size=256M node=1 >/dev/null && ctl settle --timeout 60 >/dev/null &&
+	echo online_kernel >"$M/memory32/state"
+same "a block of d2 online_kernel"
+stop_fs
 
 # a CPU node that is not possible: refused, said
 printf 'profile = numa2\ncpu_nodes = 0,4\n' >"$TMP/bad.profile"
