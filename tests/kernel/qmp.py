@@ -158,3 +158,11 @@ def print_memory_devices(q):
     """QMP's query-memory-devices as capture header lines"""
     for d in q.cmd("query-memory-devices"):
         print("CAP # qmp query-memory-devices: %s" % json.dumps(d, sort_keys=True))
+
+
+def device_del_captured(q, dev_id):
+    """QMP's device_del of @dev_id, waited for (DEVICE_DELETED: the guest
+    ejected it), as a capture header line"""
+    q.cmd("device_del", id=dev_id)
+    q.wait_event("DEVICE_DELETED")
+    print("CAP # qmp: DEVICE_DELETED %s" % dev_id)
