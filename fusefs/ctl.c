@@ -81,7 +81,6 @@ bad:
 static int arg_int(json_object *args, const char *key, long long def, long long *out, char *err)
 {
 	json_object *v = arg(args, key);
-	uint64_t u;
 
 	*out = def;
 	if (!v)
@@ -90,19 +89,10 @@ static int arg_int(json_object *args, const char *key, long long def, long long 
 		*out = json_object_get_int64(v);
 		return 0;
 	}
-	if (json_object_is_type(v, json_type_string)) {
-		const char *s = json_object_get_string(v);
-		char *end;
-
-		errno = 0;
-		*out = strtoll(s, &end, 0);
-		if (*s && !*end && !errno)
-			return 0;
-		if (!hmu_memparse(s, &u)) {
-			*out = (long long)u;
-			return 0;
-		}
-	}
+	/* hotmemctl reads them so too: it refuses what we would */
+	if (json_object_is_type(v, json_type_string) &&
+	    !hmfs_ctlargs_int(json_object_get_string(v), out))
+		return 0;
 	snprintf(err, ERRLEN, "Parameter '%s' expects an integer", key);
 	return -EINVAL;
 }

@@ -5,12 +5,16 @@
  * itself, so "size=1G" and {"size": 1073741824} mean the same.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctlargs.h"
 #include "ctllimits.h"
+#include "uapi/hmuapi.h"
 
 /*
  * hotmemctl's commands that go through here: the positional parameter
@@ -132,6 +136,81 @@ static int check_required(json_object *args, size_t t, char *err, size_t errlen)
 	return 0;
 }
 
+int hmfs_ctlargs_int(const char *s, long long *out)
+{
+	char *end;
+	uint64_t u;
+
+	errno = 0;
+	*out = strtoll(s, &end, 0);
+	if (*s && !*end && !errno)
+		return 0;
+	if (!hmu_memparse(s, &u) && u <= LLONG_MAX) {
+		*out = (long long)u;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * What a server command's arguments must be, checked here so that a
+ * malformed one is a usage error (exit status 2, nothing sent): hotmemfs
+ * would refuse it with the same rule (ctl.c reads numbers with
+ * hmfs_ctlargs_int(), a state with hmu_online_type_from_str()), but
+ * only once running, and as a refusal (exit status 1).
+ */
+enum arg_kind { ARG_COUNT, ARG_STATE, ARG_BOOL };
+
+static const struct {
+	const char *execute, *key;
+	enum arg_kind kind;
+	const char *what; /* what it must be, for the message */
+} arg_rules[] = {
+	{ "block-set-state", "block", ARG_COUNT, "a block number, 0 or more" },
+	{ "block-set-state", "state", ARG_STATE,
+	  "offline, online, online_kernel or online_movable" },
+	{ "block-set-state", "timeout", ARG_COUNT, "milliseconds, 0 or more" },
+	{ "explain", "block", ARG_COUNT, "a block number, 0 or more" },
+	{ "explain", "from", ARG_COUNT, "a pfn, 0 or more" },
+	{ "explain", "all", ARG_BOOL, "on or off (yes, no, 1, 0, true, false)" },
+};
+
+static bool arg_ok(enum arg_kind kind, const char *v)
+{
+	long long n;
+	bool b;
+
+	switch (kind) {
+	case ARG_COUNT:
+		return !hmfs_ctlargs_int(v, &n) && n >= 0;
+	case ARG_STATE:
+		return hmu_online_type_from_str(v) >= 0;
+	case ARG_BOOL:
+		return !hmu_kstrtobool(v, &b);
+	}
+	return false;
+}
+
+/* "bad block 'abc': a block number, 0 or more (offline BLOCK [timeout=MS]; ...)": -EINVAL */
+static int check_values(json_object *args, size_t t, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(arg_rules) / sizeof(*arg_rules); i++) {
+		json_object *v;
+		const char *s;
+
+		if (strcmp(arg_rules[i].execute, table[t].execute) ||
+		    !json_object_object_get_ex(args, arg_rules[i].key, &v))
+			continue;
+		s = json_object_get_string(v);
+		if (arg_ok(arg_rules[i].kind, s))
+			continue;
+		snprintf(err, errlen, "bad %s '%s': %s (%s; hotmemctl --help)", arg_rules[i].key, s,
+			 arg_rules[i].what, table[t].synopsis);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen)
 {
 	json_object *args, *r;
@@ -158,6 +237,8 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
 		ret = add_word(args, argv[a], table[t].pos, &npos, err, errlen);
 	if (!ret)
 		ret = check_required(args, t, err, errlen);
+	if (!ret)
+		ret = check_values(args, t, err, errlen);
 	if (ret) {
 		json_object_put(args);
 		return ret;

@@ -16,6 +16,14 @@
 int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen);
 
 /*
+ * An integer as a control command takes it in a string: strtoll()'s
+ * (base 0: "12", "0x1f", "-1"), else a size with a suffix ("1K").  0 and
+ * the value in @out, or -EINVAL.  hotmemfs and hotmemctl both read them
+ * with it (as hmfs_ctlargs_seconds()).
+ */
+int hmfs_ctlargs_int(const char *s, long long *out);
+
+/*
  * Seconds as a control command takes them (settle's timeout): a number,
  * "2.5" or "0x10" too, from 0 to HMFS_CTL_MAX_WAIT_S (ctllimits.h).  0
  * and the value in @secs, or -EINVAL.  hotmemfs and hotmemctl both read

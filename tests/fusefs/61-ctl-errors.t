@@ -63,6 +63,19 @@ err_is 2 "^hotmemctl: offline: which block\? \(offline BLOCK \[timeout=MS\]; hot
 err_is 2 "^hotmemctl: offline: which block\?" "offline timeout=5: still no block" -- offline timeout=5
 err_is 2 "^hotmemctl: explain: which block\?" "explain --all without its block" -- explain --all
 err_is 2 "^hotmemctl: device_del: which id\? \(device_del ID;" "device_del without its id" -- device_del
+# a block command's malformed value: refused here too, saying which and what
+# it must be (it reached hotmemfs, which refused it: exit status 1)
+err_is 2 "^hotmemctl: offline: bad block 'abc': a block number, 0 or more \(offline BLOCK \[timeout=MS\]; hotmemctl --help\)$" \
+	"offline abc: refused before any connect" -- offline abc
+err_is 2 "^hotmemctl: offline: bad block '-1': a block number" "offline -1" -- offline -1
+err_is 2 "^hotmemctl: offline: bad timeout 'soon': milliseconds, 0 or more" "offline 3 timeout=soon" -- offline 3 timeout=soon
+err_is 2 "^hotmemctl: online: bad block '1x'" "online 1x" -- online 1x
+err_is 2 "^hotmemctl: online: bad state 'bogus': offline, online, online_kernel or online_movable \(online BLOCK" \
+	"online 3 bogus" -- online 3 bogus
+err_is 2 "^hotmemctl: block-set-state: bad block 'x'" "block-set-state x online" -- block-set-state x online
+err_is 2 "^hotmemctl: block-set-state: bad state 'up'" "block-set-state 3 up" -- block-set-state 3 up
+err_is 2 "^hotmemctl: explain: bad block 'abc'" "explain abc" -- explain abc
+err_is 2 "^hotmemctl: explain: bad from 'zz': a pfn, 0 or more" "explain 3 from=zz" -- explain 3 from=zz
 
 # hotmemfs not reached: exit status 1, what to do
 err_is 1 "no control socket at $TMP/none.sock: hotmemfs is not running.*-s or HOTMEM_CONTROL" \

@@ -86,7 +86,10 @@ is "$(grep -m1 '^  0x' "$TMP/from.txt" | awk '{print $1}')" "$next" "from=PFN: t
 grep -q "^  (64 entries below pfn $next not listed)" "$TMP/from.txt"
 tap_ok $? "from=PFN: says how many entries it left out below"
 out=$(ctl explain 32 from=abc 2>&1)
-is "$?:$out" "1:hotmemctl: error: Parameter 'from' expects an integer" "from=abc: refused"
+is "$?:$out" "2:hotmemctl: explain: bad from 'abc': a pfn, 0 or more (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" \
+	"from=abc: refused by hotmemctl, a usage error"
+out=$(ctl raw '{"execute": "explain", "arguments": {"block": 32, "from": "abc"}}' 2>&1)
+is "$?:$out" "1:hotmemctl: error: Parameter 'from' expects an integer" "... and by hotmemfs, sent as is (raw)"
 out=$(ctl explain 33 2>&1)
 is "$out" "memory33: offline, node 0
 already offline: nothing to explain" "an offline block: said once (not 'offline: offline:')"

@@ -140,6 +140,76 @@ static void test_ctlargs_too_many(void **state)
 	assert_string_equal(err, "unexpected argument 'x' (takes KEY=VALUE items only)");
 }
 
+/*
+ * A block command's malformed value refused here, saying which and what
+ * it must be: a usage error, never sent (hotmemfs would refuse it too,
+ * but only once reached, exit status 1)
+ */
+static void test_ctlargs_values(void **state)
+{
+	static const struct {
+		int argc;
+		char *argv[4];
+		const char *err; /* NULL: taken */
+	} cases[] = {
+		{ 2, { "offline", "abc" }, "bad block 'abc': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "-1" }, "bad block '-1': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "99999999999999999999" }, "bad block '99999999999999999999': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "block=1x" }, "bad block '1x': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 3, { "offline", "3", "timeout=soon" }, "bad timeout 'soon': milliseconds, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 3, { "online", "3", "bogus" }, "bad state 'bogus': offline, online, online_kernel or online_movable (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
+		{ 3, { "block-set-state", "x", "online" }, "bad block 'x': a block number, 0 or more (block-set-state BLOCK STATE; hotmemctl --help)" },
+		{ 3, { "explain", "3", "from=zz" }, "bad from 'zz': a pfn, 0 or more (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
+		{ 3, { "explain", "3", "all=maybe" }, "bad all 'maybe': on or off (yes, no, 1, 0, true, false) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
+		/* what hotmemfs takes, taken: hex, a suffix, a state's trailing newline as sysfs's */
+		{ 2, { "offline", "0x10" }, NULL },
+		{ 3, { "offline", "3", "timeout=1K" }, NULL },
+		{ 3, { "online", "3", "online_movable" }, NULL },
+		{ 3, { "block-set-state", "3", "offline\n" }, NULL },
+		{ 3, { "explain", "0", "from=0x1000" }, NULL },
+		/* other commands' values are hotmemfs's to judge */
+		{ 2, { "device_del", "1x" }, NULL },
+	};
+	json_object *req;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *argv[4];
+		int ret;
+
+		memcpy(argv, cases[i].argv, sizeof(argv));
+		ret = hmfs_ctlargs_request(cases[i].argc, argv, &req, err, sizeof(err));
+		if (!cases[i].err) {
+			assert_int_equal(ret, 0);
+			json_object_put(req);
+			continue;
+		}
+		assert_int_equal(ret, -EINVAL);
+		assert_string_equal(err, cases[i].err);
+	}
+}
+
+/* the server's integers (ctl.c's arg_int()) and the client's are one reading */
+static void test_ctlargs_int(void **state)
+{
+	long long v;
+
+	(void)state;
+	assert_int_equal(hmfs_ctlargs_int("12", &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(hmfs_ctlargs_int("0x1f", &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(hmfs_ctlargs_int("-1", &v), 0);
+	assert_int_equal(v, -1);
+	assert_int_equal(hmfs_ctlargs_int("1K", &v), 0);
+	assert_int_equal(v, 1024);
+	assert_int_equal(hmfs_ctlargs_int("", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("abc", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("1x", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("99999999999999999999", &v), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +218,8 @@ int main(void)
 		cmocka_unit_test(test_ctlargs),
 		cmocka_unit_test(test_ctlargs_seconds),
 		cmocka_unit_test(test_ctlargs_too_many),
+		cmocka_unit_test(test_ctlargs_values),
+		cmocka_unit_test(test_ctlargs_int),
 	};
 	return cmocka_run_group_tests_name("fusefs_uevent_ctlargs", tests, NULL, NULL);
 }
