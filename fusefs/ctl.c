@@ -161,6 +161,26 @@ static json_object *zones_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
+/*
+ * status's and a device reply's runs of blocks: an offline run is in no
+ * zone, its "zone" null -- what the text status shows as "-" -- not the
+ * "none" json.c's runs give it (the state file keeps that spelling).
+ * "none" is left to what it means in the kernel's valid_zones: an online
+ * block whose pages span zones (drivers/base/memory.c, 6.12:
+ * valid_zones_show() of an online block without mem->zone).
+ */
+static json_object *runs_zone_null_offline(json_object *runs)
+{
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		json_object *run = json_object_array_get_idx(runs, i);
+		json_object *state = hmfs_json_member(run, "state");
+
+		if (state && !strcmp(json_object_get_string(state), "offline"))
+			json_object_object_add(run, "zone", NULL);
+	}
+	return runs;
+}
+
 /* the sink's counters are bumped by the notifier thread */
 #define COUNTER(c) __atomic_load_n(&(c), __ATOMIC_RELAXED)
 
@@ -211,7 +231,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 		json_object_object_add(m, "summary", json_object_new_string(summary));
 	json_object_object_add(o, "machine", m);
 	json_object_object_add(o, "zones", zones_json(ctx));
-	json_object_object_add(o, "blocks", hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS));
+	json_object_object_add(o, "blocks",
+			       runs_zone_null_offline(hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS)));
 	json_object_object_add(o, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATUS));
 	json_object_object_add(u, "netlink", json_object_new_string(ctx->sink.nl_status));
 	json_object_object_add(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent)));
@@ -299,6 +320,7 @@ static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 		size = json_object_get_uint64(json_object_object_get(d, "size"));
 		hmfs_block_runs_json_in(ctx, addr / ctx->block_size,
 					(addr + size) / ctx->block_size, blocks);
+		runs_zone_null_offline(blocks);
 	}
 	json_object_object_add(o, "blocks", blocks);
 	json_object_put(devs);

@@ -6,7 +6,8 @@
 # whole object; virtio-mem-pci's memory address is memaddr= alone (QEMU's
 # addr= of a PCI device is its slot); status's ZONE column is "-" for an
 # offline block, "none" only for an online one spanning zones (lsmem's
-# None); an offline of an offline block is EINVAL "(already offline)";
+# None), --json's zone null for an offline block (it said "none" too);
+# an offline of an offline block is EINVAL "(already offline)";
 # freeall is free-all.  usereye 9: `events --trace` shows a step as
 # hotmem-trace's table does: memory_notify's action by name, hex pfns,
 # zone names, an errno by name.
@@ -26,7 +27,7 @@ is "$?:$out" "0:dimm0: 1G at 0x640000000, memory200-207 (offline)" \
 echo online_movable >"$M/memory204/state"
 out=$(ctl --json device_add pc-dimm id=d2 size=256M)
 is "$(echo "$out" | jfield '[o["id"], o["driver"], o["size"], o["addr"], [(b["first"], b["count"], b["state"], b["zone"]) for b in o["blocks"]]]')" \
-	"['d2', 'pc-dimm', 268435456, 27917287424, [(208, 2, 'offline', 'none')]]" \
+	"['d2', 'pc-dimm', 268435456, 27917287424, [(208, 2, 'offline', None)]]" \
 	"--json device_add: the same as fields (id, driver, size, addr, blocks)"
 
 # 15. status: an offline block has no zone (-), one spanning zones is none
@@ -38,6 +39,11 @@ tap_ok $? "status: online block 204 in Movable"
 echo "$status" | grep -qE '^0x0000000000000000-0x0000000007ffffff +128M online +0 none +0$'
 tap_ok $? "status: block 0 (DMA and DMA32) is online in none, as lsmem's ZONES None"
 echo "$status" | grep -E "^0x" | head -6 | sed "s/^/# /"
+# ... and --json says the same: an offline run's zone null (in no zone),
+# not "none", which is left to an online block spanning zones
+is "$(ctl status --json | jfield '[(b["first"], b["count"], b["state"], b["zone"]) for b in o["blocks"] if b["first"] in (0, 200, 204)]')" \
+	"[(0, 1, 'online', 'none'), (200, 4, 'offline', None), (204, 1, 'online', 'Movable')]" \
+	"status --json: offline blocks 200-203 in zone null, block 0 'none', 204 Movable"
 # usereye2 10: one BLOCK column (the ranges', block numbers as lsmem's);
 # the devices' block size is BLKSIZE
 [ "$(echo "$status" | grep -cw BLOCK)" = 1 ] && echo "$status" | grep -qE '^ID +DRIVER .* BLKSIZE$'
