@@ -1168,6 +1168,17 @@ static ssize_t count_state_write(struct hmfs_ctx *ctx, ssize_t ret)
 	return ret;
 }
 
+/*
+ * A value the store cannot parse: EINVAL as the kernel's, counted apart as
+ * well (status's state-writes "unparsed"), so that hotmem-conform tells a
+ * failed write from a redundant EINVAL, a block already in that state
+ */
+static ssize_t unparsed_state_write(struct hmfs_ctx *ctx, int ret)
+{
+	__atomic_add_fetch(&ctx->state_writes_unparsed, 1, __ATOMIC_RELAXED);
+	return ret;
+}
+
 static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 				 const char *buf, size_t count, const struct hotmem_task *task)
 {
@@ -1180,11 +1191,11 @@ static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n
 		ch.op = HMFS_CH_BLOCK_STATE;
 		ch.value = hmu_online_type_from_str(buf);
 		if (ch.value < 0)
-			return -EINVAL;
+			return unparsed_state_write(ctx, -EINVAL);
 	} else { /* online_store() */
 		ret = hmu_kstrtobool(buf, &on);
 		if (ret)
-			return ret;
+			return unparsed_state_write(ctx, ret);
 		ch.op = HMFS_CH_BLOCK_ONLINE;
 		ch.value = on;
 	}

@@ -145,6 +145,7 @@ long conform_uevent_drops(unsigned long skip_ino);
 /* ---- conform_ctl.c ------------------------------------------------------ */
 struct conform_state_writes {
 	long done, einval, other;
+	long unparsed;	/* of einval, values the store could not parse (status's "unparsed") */
 	bool known;	/* status answered with its state-writes */
 };
 /* hotmemctl ARGS... >/dev/null, bounded; its exit code */
@@ -169,15 +170,18 @@ struct conform_write_log {
 	bool counted;	/* hotmemfs's counts known: every write it took is in them */
 	long done;	/* writes hotmemfs took and carried out over the cell */
 	long einval;	/* writes hotmemfs refused with EINVAL over the cell */
+	long unparsed;	/* ... of them, a value the store could not parse */
 	long other;	/* ... with another errno */
 };
 /* the agent's writes: all of them, and those of each bad kind (parts of @writes) */
 struct conform_write_count {
 	long writes, redundant, failed;
+	long unparsed;	/* of failed, EINVALs of a value the store could not parse */
 };
 /*
  * Every write counted (writes >= redundant + failed), each bad one once,
- * in one kind: redundant (EINVAL included), else failed.
+ * in one kind: redundant (an EINVAL of a block already in that state),
+ * else failed (an unparsable value's EINVAL too).
  */
 void conform_write_kinds(const struct conform_write_log *l, struct conform_write_count *w);
 

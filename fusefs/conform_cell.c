@@ -443,11 +443,13 @@ struct writes {
  *
  * Each bad write counted once, in one kind.  redundant: a write
  * hotmemfs refused with EINVAL (the block was already in that state -- the
- * kernel's auto-online got there first -- or the zone is not allowed); if
+ * kernel's auto-online got there first -- or the zone is not allowed) but
+ * for a value it could not parse ("bogus": a failed write, below); if
  * hotmemfs's counts are not known, udevd's state writes beyond the blocks
  * the kernel left offline (memhp_default_state=online*: none), which
  * counted a rule's writes of "offline" that went through as redundant too.
- * failed: a write that failed otherwise: hotmemfs's other errnos, at least
+ * failed: a write that failed otherwise: hotmemfs's other errnos and its
+ * EINVALs of an unparsable value (status's "unparsed"), at least
  * the log's failure lines but those its redundant writes account for --
  * udevd logs "Failed to write ATTR" for a redundant EINVAL too whenever
  * the file does not read back what it wrote (online_movable reads back
@@ -458,12 +460,15 @@ void conform_write_kinds(const struct conform_write_log *l, struct conform_write
 {
 	long f;
 
-	if (l->counted)
-		w->redundant = l->einval;
-	else
+	w->unparsed = 0;
+	if (l->counted) {
+		w->unparsed = l->unparsed < l->einval ? l->unparsed : l->einval;
+		w->redundant = l->einval - w->unparsed;
+	} else {
 		w->redundant = l->writes > l->needed ? l->writes - l->needed : 0;
+	}
 	f = l->failed - w->redundant;
-	w->failed = f > l->other ? f : l->other;
+	w->failed = f > l->other + w->unparsed ? f : l->other + w->unparsed;
 	if (w->failed < 0)
 		w->failed = 0;
 	w->writes = l->counted ? l->done + l->einval + l->other : l->writes;
@@ -494,6 +499,7 @@ static void count_writes(const struct cell *c, long heard, const struct conform_
 	l.counted = sw0->known && sw1.known;
 	l.done = sw1.done - sw0->done;
 	l.einval = sw1.einval - sw0->einval;
+	l.unparsed = sw1.unparsed - sw0->unparsed;
 	l.other = sw1.other - sw0->other;
 	conform_write_kinds(&l, &w->n);
 }
@@ -538,6 +544,8 @@ static void print_outcome(const struct cell *c, struct outcome *r)
 	add_int(o, "writes", r->w.n.writes);
 	add_int(o, "failed_writes", r->w.n.failed);
 	add_int(o, "redundant_writes", r->w.n.redundant);
+	/* of failed_writes, EINVALs of a value the store could not parse */
+	add_int(o, "unparsed_writes", r->w.n.unparsed);
 	json_object_object_add(o, "agent_chose_zones", json_object_new_boolean(r->w.agent_chose));
 	add_int(o, "movable_pct_of_kernel", r->ratio);
 	add_int(o, "auto_movable_ratio", r->mratio);

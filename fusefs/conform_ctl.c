@@ -69,6 +69,8 @@ void conform_state_writes(struct conform_state_writes *sw)
 	if (st && json_object_object_get_ex(st, "state-writes", &w)) {
 		sw->known = true;
 		sw->done = get_long(w, "done", 0);
+		/* part of refused's EINVAL; 0 from a hotmemfs that does not count it */
+		sw->unparsed = get_long(w, "unparsed", 0);
 		if (json_object_object_get_ex(w, "refused", &refused) &&
 		    json_object_is_type(refused, json_type_object)) {
 			json_object_object_foreach(refused, name, n) {

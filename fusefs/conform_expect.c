@@ -21,8 +21,8 @@
  * that matches a cell holds (shell globs against the agent, the setting
  * as on the command line, the machine and the event).  KIND: ok (every
  * cell ✓), fail (✗, and every reason matches REGEX), may (✓, or ✗ for
- * those reasons).  A cell no line matches must be ✓ (your --agent: all;
- * your --rules: all but the classic rule's race, the last line).
+ * those reasons).  A cell no line matches must be ✓ (your --rules and
+ * --agent: all but the classic rule's race, the last two lines).
  */
 static const struct {
 	const char *agent, *setting, *machine, *event;
@@ -88,6 +88,23 @@ static const struct {
 	    "inherent to onlining on the ADD, which the kernel sends before its own auto-online: "
 	    "the rule writes into a block being onlined, as the classic rule does (one that also requires "
 	    "/sys/devices/system/memory/auto_online_blocks offline avoids it)" } },
+	/*
+	 * Your --agent the same: the race is not the rule's but the ADD's --
+	 * the kernel sends it, and memoryN/ appears, before its own
+	 * auto-online -- so any agent that acts on a new block, whether it
+	 * hears the ADD or finds the directory, can write into a block being
+	 * onlined and get EINVAL (hotmemd takes that EINVAL as done, its
+	 * lines above allow it too).  Only "redundant": an unparsable value's
+	 * EINVAL is a failed write (conform_write_kinds()), and blocks left
+	 * offline, other errnos, and where the kernel leaves blocks offline
+	 * the agent's zones, stay violations.
+	 */
+	{ "agent:*", "*state=online*", "*", "*",
+	  { "may", "redundant",
+	    "inherent to acting on a new block before the kernel's own auto-online (the ADD uevent and "
+	    "memoryN/ come first): the agent writes into a block being onlined, as the classic rule "
+	    "does (one that leaves blocks alone while /sys/devices/system/memory/auto_online_blocks "
+	    "is not offline avoids it)" } },
 };
 
 void conform_expectation(const char *agent, const char *setting, const char *machine,
@@ -144,6 +161,7 @@ int conform_reasons(json_object *r, char **out)
 	long rw = num(r, "redundant_writes", 0), pct = num(r, "movable_pct_of_kernel", 0);
 	long amr = num(r, "auto_movable_ratio", 0), offl = num(r, "offlinable", 0);
 	long lost = num(r, "uevents_lost", 0), unsent = num(r, "uevents_unsent", 0);
+	long uw = num(r, "unparsed_writes", 0);
 	size_t len;
 	FILE *f = open_memstream(out, &len);
 
@@ -166,7 +184,11 @@ int conform_reasons(json_object *r, char **out)
 	else if (rw > 0)
 		reason(f, "%ld redundant writes: EINVAL, the block already in that state or the zone "
 			  "not one it can take", rw);
-	if (fw > 0)
+	/* an EINVAL of a value the kernel cannot parse is the agent's failure, never a race */
+	if (fw > 0 && uw > 0)
+		reason(f, "%ld failed writes (%ld EINVAL: a value the kernel's store cannot parse)",
+		       fw, uw);
+	else if (fw > 0)
 		reason(f, "%ld failed writes", fw);
 	/* zones are the agent's doing only where the kernel left blocks offline */
 	if (flag(r, "agent_chose_zones")) {

@@ -436,6 +436,8 @@ struct hmfs_ctx {
 	 */
 #define HMFS_STATE_WRITE_ERRNOS 134
 	unsigned long state_writes[HMFS_STATE_WRITE_ERRNOS];
+	/* of the EINVALs, a value the store could not parse: a failed write, not a race */
+	unsigned long state_writes_unparsed;
 
 	pthread_mutex_t iattr_lock;
 	/* chained by their owner's key (iattr.c iattr_class()): a block's inodes share a chain */

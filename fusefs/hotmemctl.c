@@ -305,10 +305,15 @@ static uint64_t gu(json_object *o, const char *k)
 	return v ? (uint64_t)json_object_get_uint64(v) : 0;
 }
 
-/* "Writes:     memoryN/state 130 done, refused: EINVAL 12, EBUSY 1" */
+/*
+ * "Writes:     memoryN/state 130 done, refused: EINVAL 12 (2 unparsable values), EBUSY 1":
+ * an EINVAL is a block already in that state (or a zone it cannot take),
+ * or a value the store could not parse ("unparsed", counted apart)
+ */
 static void print_state_writes(json_object *w)
 {
 	json_object *refused = get(w, "refused");
+	uint64_t unparsed = gu(w, "unparsed");
 
 	printf("Writes:     memoryN/state %llu done", (unsigned long long)gu(w, "done"));
 	if (refused && json_object_object_length(refused)) {
@@ -316,6 +321,9 @@ static void print_state_writes(json_object *w)
 
 		json_object_object_foreach(refused, name, n) {
 			printf("%s %s %llu", sep, name, (unsigned long long)json_object_get_uint64(n));
+			if (!strcmp(name, "EINVAL") && unparsed)
+				printf(" (%llu unparsable value%s)", (unsigned long long)unparsed,
+				       unparsed == 1 ? "" : "s");
 			sep = ",";
 		}
 	}

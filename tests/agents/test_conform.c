@@ -60,12 +60,18 @@ static void test_reasons(void **state)
 		       "\"agent_chose_zones\":false,\"offlinable\":7,\"uevents_lost\":0}");
 	assert_string_equal(r, "8 redundant writes: EINVAL race with the kernel's auto-online");
 	free(r);
+	/* an unparsable value's EINVAL: failed writes, said so, never the race */
+	r = reasons_of("{\"new\":8,\"online\":8,\"failed_writes\":8,\"redundant_writes\":0,"
+		       "\"unparsed_writes\":8,\"agent_chose_zones\":false,\"offlinable\":7,"
+		       "\"uevents_lost\":0}");
+	assert_string_equal(r, "8 failed writes (8 EINVAL: a value the kernel's store cannot parse)");
+	free(r);
 }
 
 /* @l's writes, redundant and failed */
 static void assert_kinds(struct conform_write_log l, long writes, long red, long failed)
 {
-	struct conform_write_count w = { -1, -1, -1 };
+	struct conform_write_count w = { -1, -1, -1, -1 };
 
 	conform_write_kinds(&l, &w);
 	assert_int_equal(w.writes, writes);
@@ -99,6 +105,39 @@ static void test_write_kinds(void **state)
 	assert_kinds((struct conform_write_log){ .writes = 9, .failed = 1, .needed = 8 }, 9, 1, 0);
 	/* ... and an agent whose log has no writes: at least its bad ones */
 	assert_kinds((struct conform_write_log){ .failed = 3 }, 3, 0, 3);
+	/*
+	 * "bogus" into 8 blocks: hotmemfs's EINVAL of a value it cannot parse
+	 * (status's unparsed) is a failed write, not a redundant one
+	 */
+	assert_kinds((struct conform_write_log){ .writes = 8, .failed = 8, .counted = true,
+						 .einval = 8, .unparsed = 8 },
+		     8, 0, 8);
+	/* ... beside 5 redundant ones (udevd logs a failure for each of the 8): 5 and 3 */
+	assert_kinds((struct conform_write_log){ .writes = 8, .failed = 8, .counted = true,
+						 .einval = 8, .unparsed = 3 },
+		     8, 5, 3);
+	/* ... an agent that hides its errors, one EBUSY besides */
+	assert_kinds((struct conform_write_log){ .counted = true, .einval = 4, .unparsed = 4,
+						 .other = 1 },
+		     5, 0, 5);
+}
+
+/* the unparsable part of the failed writes, as the outcome's unparsed_writes has it */
+static void test_write_kinds_unparsed(void **state)
+{
+	struct conform_write_log l = { .counted = true, .done = 2, .einval = 6, .unparsed = 4 };
+	struct conform_write_count w;
+
+	(void)state;
+	conform_write_kinds(&l, &w);
+	assert_int_equal(w.writes, 8);
+	assert_int_equal(w.redundant, 2);
+	assert_int_equal(w.failed, 4);
+	assert_int_equal(w.unparsed, 4);
+	/* hotmemfs's counts unknown: nothing said unparsable */
+	l = (struct conform_write_log){ .writes = 8, .failed = 8, .needed = 8 };
+	conform_write_kinds(&l, &w);
+	assert_int_equal(w.unparsed, 0);
 }
 
 /* the row's writes, redundant and failed columns for @outcome, "W R F" */
@@ -171,9 +210,30 @@ static void test_expectations(void **state)
 	assert_string_equal(e.kind, "may");
 	conform_violation(&e, "", v, sizeof(v));
 	assert_string_equal(v, "");
-	/* your agent: every cell must pass */
+	/*
+	 * your agent: the classic rule's race under online*, said inherent,
+	 * as your rules'; nothing else (an unparsable value's EINVAL is a
+	 * failed write); every cell must pass where the kernel leaves blocks
+	 * offline
+	 */
 	conform_expectation("agent:my-agent --online", "memhp_default_state=online", "qemu-512m", "dimm1",
 			    &e);
+	assert_string_equal(e.kind, "may");
+	assert_string_equal(e.re, "redundant");
+	assert_non_null(strstr(e.why, "inherent"));
+	conform_violation(&e, "8 redundant writes: EINVAL race with the kernel's auto-online", v,
+			  sizeof(v));
+	assert_string_equal(v, "");
+	conform_violation(&e, "1 failed writes", v, sizeof(v));
+	assert_string_equal(v, "unexpected: 1 failed writes");
+	conform_violation(&e, "8 failed writes (8 EINVAL: a value the kernel's store cannot parse)", v,
+			  sizeof(v));
+	assert_string_equal(v, "unexpected: 8 failed writes (8 EINVAL: a value the kernel's store "
+			       "cannot parse)");
+	conform_violation(&e, "2 of 8 blocks left offline", v, sizeof(v));
+	assert_string_equal(v, "unexpected: 2 of 8 blocks left offline");
+	conform_expectation("agent:my-agent --online", "memhp_default_state=offline", "qemu-512m",
+			    "dimm1", &e);
 	assert_string_equal(e.kind, "ok");
 	assert_string_equal(e.re, "-");
 	conform_violation(&e, "1 failed writes", v, sizeof(v));
@@ -286,6 +346,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_write_kinds),
+		cmocka_unit_test(test_write_kinds_unparsed),
 		cmocka_unit_test(test_row_writes),
 		cmocka_unit_test(test_expectations),
 		cmocka_unit_test(test_short_setting),
