@@ -496,6 +496,51 @@ static void say_hung_up(const struct cli *c, const char *what)
 		c->sock, what);
 }
 
+/* a command that may change the machine: its lost reply leaves unknown what it did */
+static bool changes_machine(const char *execute)
+{
+	static const char *const looks[] = { "status",	 "query-memory-devices", "qom-get",
+					     "check-invariants", "dmesg", "explain", "settle",
+					     "events",	 "query-commands" };
+
+	for (size_t i = 0; i < sizeof(looks) / sizeof(*looks); i++)
+		if (!strcmp(looks[i], execute))
+			return false;
+	return true;
+}
+
+/*
+ * hotmemfs hung up without replying to @req.  Its socket tells a stop
+ * from a crash: a stop removes it (hmfs_ctl_stop(); and a stop that gives
+ * up waiting for its notifier -- --stop-wait ran out, or a second signal
+ * -- removes it and exits without the replies still waiting for that
+ * notifier: a device_del's, say), a crash or kill -9 leaves it.  What the
+ * command did only hotmemfs knew: said unknown, and where to look.
+ */
+static void say_no_reply(const struct cli *c, json_object *req)
+{
+	const char *cmd = gs(req, "execute"), *id = gs(get(req, "arguments"), "id");
+	char what[256] = "";
+	struct stat st;
+
+	if (!strcmp(cmd, "device_del") && *id)
+		snprintf(what, sizeof(what),
+			 ": whether %s was removed is not known here; once hotmemfs runs again from "
+			 "its state file, `hotmemctl devices` shows whether it is there", id);
+	else if (changes_machine(cmd))
+		snprintf(what, sizeof(what),
+			 ": whether %s was carried out is not known here; once hotmemfs runs again "
+			 "from its state file, `hotmemctl status` shows the machine", cmd);
+	if (stat(c->sock, &st) && errno == ENOENT)
+		fprintf(stderr, "hotmemctl: %s: hotmemfs stopped before replying (it removed its "
+				"control socket: a stop, not a crash; one that gives up waiting for its "
+				"notifier exits without the replies still waiting for it)%s\n",
+			c->sock, what);
+	else
+		fprintf(stderr, "hotmemctl: %s: hotmemfs closed the connection without replying: "
+				"stopping or crashed?%s\n", c->sock, what);
+}
+
 /* until hotmemfs ends the stream: it says it stops (an error line), or hangs up; 1 either way */
 static int follow_events(struct cli *c)
 {
@@ -1069,7 +1114,7 @@ static json_object *exchange(struct cli *c, json_object *req)
 	if (sent == -EAGAIN && c->deadline_ms)
 		say_timed_out(c);
 	else if (sent == -ECONNRESET || sent == -EPIPE || c->hung_up)
-		say_hung_up(c, "without replying");
+		say_no_reply(c, req);
 	else if (sent && !c->timed_out)
 		fprintf(stderr, "hotmemctl: send: %s\n", strerror(-sent));
 	else if (!c->timed_out)
