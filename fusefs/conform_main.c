@@ -95,9 +95,10 @@ static void usage(FILE *f)
 	      "many onlined blocks offline again, ms until the last block is online,\n"
 	      "and the verdict: ✓, or ✗ and why, held against what that agent is\n"
 	      "expected to do ([expected: ...] or [VIOLATION: ...]).  --rules/--agent\n"
-	      "test yours, which must pass every cell but for a rule's race with\n"
-	      "memhp_default_state=online* (inherent to onlining on the ADD; the\n"
-	      "built-in agents are then left out unless --builtin is given).\n"
+	      "test yours, which must pass every cell but for the race with\n"
+	      "memhp_default_state=online* (inherent to acting on the ADD, which\n"
+	      "comes before the kernel's auto-online; the built-in agents are then\n"
+	      "left out unless --builtin is given).\n"
 	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX.\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
 	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.\n",
