@@ -696,6 +696,13 @@ int hotmem_set_virtio_mem_unplug_online(struct hotmem *hm, bool on);
 int hotmem_set_notifier_error(struct hotmem *hm, int action, int err);
 int hotmem_get_notifier_error(struct hotmem *hm, int action);
 
+/*
+ * mm/mempolicy.c policy_zone (enum hmu_zone): the highest populated zone
+ * below ZONE_MOVABLE the zonelists were ever built with (boot's first),
+ * "Policy zone:" in the log.
+ */
+int hotmem_get_policy_zone(struct hotmem *hm);
+
 /* ------------------------------------------------------------------ */
 /* Accounting (/proc/meminfo, /proc/zoneinfo, node meminfo)            */
 /* ------------------------------------------------------------------ */

@@ -956,6 +956,7 @@ struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 			      bool movable, bool ignore_wmark);
 struct page *alloc_migration_target(struct hotmem *hm, struct page *src);
 void build_all_zonelists(struct hotmem *hm);
+void build_all_zonelists_init(struct hotmem *hm);
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
 			      int migratetype, bool ignore_wmark);
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
@@ -974,6 +975,8 @@ unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 				   unsigned long pfn, int new_list);
 void init_per_zone_wmark_min(struct hotmem *hm);
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end);
+/* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
+struct page *free_block_holding(struct hotmem *hm, unsigned long pfn);
 void free_contig_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 void adjust_managed_page_count(struct hotmem *hm, struct page *page, long count);
 unsigned long totalram_pages(struct hotmem *hm);
@@ -993,12 +996,13 @@ int boot_zone_of(unsigned long pfn);
 /* page_isolation.c */
 /* include/linux/page-isolation.h: isolation flags */
 #define MEMORY_OFFLINE	0x1	/* offline_pages(): PageOffline pages count as movable */
+#define REPORT_FAILURE	0x2	/* offline_pages(): dump the unmovable page (alloc_contig_range() does not) */
 int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 			     unsigned long end_pfn, int flags);
 void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 			     unsigned long end_pfn);
 int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn,
-			unsigned long end_pfn);
+			unsigned long end_pfn, int isol_flags);
 
 /* memory_hotplug.c */
 struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,

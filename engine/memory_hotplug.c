@@ -886,7 +886,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		goto failed_removal;
 	}
 
-	ret = start_isolate_page_range(hm, start_pfn, end_pfn, MEMORY_OFFLINE);
+	ret = start_isolate_page_range(hm, start_pfn, end_pfn, MEMORY_OFFLINE | REPORT_FAILURE);
 	if (ret) {
 		reason = "failure to isolate range";
 		goto failed_removal;
@@ -920,7 +920,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			reason = "failure to dissolve huge pages";
 			goto failed_removal_isolated;
 		}
-		ret = test_pages_isolated(hm, start_pfn, end_pfn);
+		ret = test_pages_isolated(hm, start_pfn, end_pfn, MEMORY_OFFLINE);
 	} while (ret);
 
 	/* a poisoned page stepped over leaves its workload owner here */

@@ -436,6 +436,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		snprintf(err, errlen, "the host refused to map the boot memmap (vm.max_map_count or host memory)");
 		goto err_sparse;
 	}
+	build_all_zonelists_init(hm);
 	memblock_free_all(hm);
 	ret = memory_dev_init(hm);
 	if (ret) {

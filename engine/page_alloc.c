@@ -750,14 +750,22 @@ static void check_highest_zones(struct hotmem *hm, struct pglist_data *pgdat)
 	}
 }
 
-/*
- * build_all_zonelists() when a zone gains its first or loses its last
- * memory: the kernel's three lines (mm/mm_init.c, mm/page_alloc.c 6.12).
- * Total pages is nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE)).
- */
-void build_all_zonelists(struct hotmem *hm)
+int hotmem_get_policy_zone(struct hotmem *hm)
 {
-	unsigned long total = 0;
+	int zid;
+
+	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
+	zid = hm->policy_zone;
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	return zid;
+}
+
+/*
+ * __build_all_zonelists(): each online node's fallback order (its line),
+ * policy_zone raised from its populated zones.  The online nodes.
+ */
+static int __build_all_zonelists(struct hotmem *hm)
+{
 	int nr_online = 0;
 
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
@@ -776,7 +784,32 @@ void build_all_zonelists(struct hotmem *hm)
 		}
 		pr_info(hm, "Fallback order for Node %d: %s", nid, order);
 		check_highest_zones(hm, pgdat);
-		for (int zid = 0; zid <= ZONE_MOVABLE; zid++) {
+	}
+	return nr_online;
+}
+
+/* build_all_zonelists()' last two lines */
+static void build_all_zonelists_report(struct hotmem *hm, int nr_online, unsigned long total)
+{
+	pr_info(hm, "Built %d zonelists, mobility grouping on.  Total pages: %lu", nr_online,
+		total);
+	pr_info(hm, "Policy zone: %s", hmu_zone_names[hm->policy_zone]);
+}
+
+/*
+ * build_all_zonelists() when a zone gains its first or loses its last
+ * memory: the kernel's three lines (mm/mm_init.c, mm/page_alloc.c 6.12).
+ * Total pages is nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE)).
+ */
+void build_all_zonelists(struct hotmem *hm)
+{
+	int nr_online = __build_all_zonelists(hm);
+	unsigned long total = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && pgdat->online && zid <= ZONE_MOVABLE; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 			unsigned long managed = zone_managed_pages(z);
 
@@ -784,9 +817,29 @@ void build_all_zonelists(struct hotmem *hm)
 				total += managed - z->_watermark[WMARK_HIGH];
 		}
 	}
-	pr_info(hm, "Built %d zonelists, mobility grouping on.  Total pages: %lu", nr_online,
-		total);
-	pr_info(hm, "Policy zone: %s", hmu_zone_names[hm->policy_zone]);
+	build_all_zonelists_report(hm, nr_online, total);
+}
+
+/*
+ * build_all_zonelists(NULL) at boot (mm_core_init(), 6.12): the zonelists
+ * of the boot zones, before memblock_free_all(), so policy_zone is the
+ * highest boot zone from the start (check_highest_zone()).  Total pages
+ * is then the zones' present pages: free_area_init() set managed to
+ * present until memblock_free_all() counts again, and no watermark is
+ * set yet (Debian's 6.12 in QEMU with 512M: 130942, its present pages).
+ */
+void build_all_zonelists_init(struct hotmem *hm)
+{
+	int nr_online = __build_all_zonelists(hm);
+	unsigned long total = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && pgdat->online && zid <= ZONE_MOVABLE; zid++)
+			total += pgdat->node_zones[zid].present_pages;
+	}
+	build_all_zonelists_report(hm, nr_online, total);
 }
 
 /* split_page(): a non-compound high-order page becomes order-0 pages */
@@ -849,7 +902,7 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 }
 
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
-static struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
+struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
 {
 	for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
 		struct page *head = pfn_to_page(hm, pfn & ~((1UL << order) - 1));
@@ -896,8 +949,9 @@ static void free_range_locked(struct hotmem *hm, struct zone *z, unsigned long s
  * off the free lists, the last one possibly reaching beyond @end.
  * Returns the pfn after the last block taken (>= @end), or 0 at the first
  * page that is not the head of a free block, with everything taken given
- * back: test_pages_isolated() and the isolation in one walk.  zone->lock
- * is held throughout, so no page of the range changes hands meanwhile.
+ * back (test_pages_isolated() found none, but a free since is no harm).
+ * zone->lock is held throughout, so no page of the range changes hands
+ * meanwhile.
  */
 static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
 					     unsigned long start, unsigned long end)
@@ -920,35 +974,18 @@ static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
 }
 
 /*
- * alloc_contig_range() (mm/page_alloc.c, 6.12, ACR_FLAGS_NONE): isolate the
- * pageblocks (without MEMORY_OFFLINE: a PageOffline page is unmovable
- * here), migrate what is movable, then take every page out of the buddy
- * as an order-0 page with one reference.  Free blocks reaching over
- * @start or @end are taken whole from their head (outer_start) to their
- * end (outer_end), and the head and tail outside the range go back, as
- * the kernel does.  -EBUSY when a page stays in use; the range is left as
- * it was.  Caller holds mem_hotplug_lock for writing (no workload
- * allocation meanwhile).
+ * __alloc_contig_migrate_range() (6.12): migrate what is movable out of
+ * [start, end), a few passes as the kernel's retries; -EBUSY when some
+ * page would not go (alloc_contig_range() goes on all the same and lets
+ * test_pages_isolated() find it).
  */
-int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end)
+static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
+					unsigned long end)
 {
-	unsigned long outer_start, outer_end;
-	struct zone *z;
-	int ret;
+	bool left = false;
 
-	if (!IS_ALIGNED(start, pageblock_nr_pages) || !IS_ALIGNED(end, pageblock_nr_pages))
-		return -EINVAL;
-	/* a memmap the host left unmapped is mapped first, or nothing is done (as offline) */
-	if (vmemmap_remap_lost(hm, start, end - start))
-		return -ENOMEM;
-	z = page_zone(hm, pfn_to_page(hm, start));
-	ret = start_isolate_page_range(hm, start, end, 0);
-	if (ret)
-		return ret;
-	/* __alloc_contig_migrate_range(): a few passes, as the kernel's retries */
 	for (int pass = 0; pass < 5; pass++) {
-		bool left = false;
-
+		left = false;
 		for (unsigned long pfn = start; pfn < end; pfn++) {
 			struct page *page = pfn_to_page(hm, pfn);
 
@@ -961,6 +998,48 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 		}
 		if (!left)
 			break;
+	}
+	return left ? -EBUSY : 0;
+}
+
+/*
+ * alloc_contig_range() (mm/page_alloc.c, 6.12, ACR_FLAGS_NONE): isolate the
+ * pageblocks (without MEMORY_OFFLINE: a PageOffline page is unmovable
+ * here; without REPORT_FAILURE: no page dumped), migrate what is movable,
+ * make sure with test_pages_isolated() that all is free (-EBUSY, traced,
+ * at the first page still in use), then take every page out of the buddy
+ * as an order-0 page with one reference.  Free blocks reaching over
+ * @start or @end are taken whole from their head (outer_start) to their
+ * end (outer_end), and the head and tail outside the range go back, as
+ * the kernel does.  The range is left as it was on failure.  Caller holds
+ * mem_hotplug_lock for writing (no workload allocation meanwhile).
+ */
+int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end)
+{
+	unsigned long outer_start, outer_end = 0;
+	struct zone *z;
+	int ret;
+
+	if (!IS_ALIGNED(start, pageblock_nr_pages) || !IS_ALIGNED(end, pageblock_nr_pages))
+		return -EINVAL;
+	/* a memmap the host left unmapped is mapped first, or nothing is done (as offline) */
+	if (vmemmap_remap_lost(hm, start, end - start))
+		return -ENOMEM;
+	z = page_zone(hm, pfn_to_page(hm, start));
+	ret = start_isolate_page_range(hm, start, end, 0);
+	if (ret)
+		return ret;
+	/* -EBUSY falls through: test_pages_isolated() names the busy page */
+	__alloc_contig_migrate_range(hm, start, end);
+	/*
+	 * Make sure the range is really isolated.  6.12 tests from
+	 * find_large_buddy(start), which is @start there: isolating start's
+	 * pageblock split any free block reaching into it from below
+	 * (test_pages_isolated() takes the engine's unsplit one as free).
+	 */
+	if (test_pages_isolated(hm, start, end, 0)) {
+		ret = -EBUSY;
+		goto done;
 	}
 	pthread_mutex_lock(&z->lock);
 	outer_start = find_large_buddy(hm, start);
@@ -977,8 +1056,11 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 		}
 	}
 	pthread_mutex_unlock(&z->lock);
+	if (!outer_end)
+		ret = -EBUSY;
+done:
 	undo_isolate_page_range(hm, start, end);
-	return outer_end ? 0 : -EBUSY;
+	return ret;
 }
 
 /* free_contig_range(): the pages of alloc_contig_range() back to the buddy */

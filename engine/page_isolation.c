@@ -65,8 +65,13 @@ static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn, int fla
 	bad = has_unmovable_pages(hm, z, pfn, flags);
 	if (bad >= 0) {
 		pthread_mutex_unlock(&z->lock);
-		/* REPORT_FAILURE: outside the zone lock, as the kernel defers it */
-		dump_page(hm, (unsigned long)bad, "unmovable page");
+		/*
+		 * Outside the zone lock, as the kernel defers it; only
+		 * offline_pages() asks (REPORT_FAILURE): alloc_contig_range()
+		 * (virtio-mem's fake offline) fails quietly (6.12).
+		 */
+		if (flags & REPORT_FAILURE)
+			dump_page(hm, (unsigned long)bad, "unmovable page");
 		return -EBUSY;
 	}
 	set_pageblock_isolate(hm, pfn, true);
@@ -150,33 +155,64 @@ void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 		unset_migratetype_isolate(hm, z, pfn);
 }
 
-/* test_pages_isolated(): all free (in the buddy) or logically offline */
-int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn)
+/*
+ * __test_page_isolated_in_pageblock() (6.12): the first pfn of
+ * [@pfn, @end_pfn) neither free nor, when offlining (MEMORY_OFFLINE),
+ * poisoned or a PageOffline page its driver let go of; @end_pfn when all
+ * are.  The engine keeps a free block reaching into the range from an
+ * unisolated pageblock before it whole, where 6.12's
+ * move_freepages_block_isolate() splits it at the pageblock's edge
+ * (@pfn then the head of a free block): such a block is free all the same.
+ * zone->lock held.
+ */
+static unsigned long __test_page_isolated_in_pageblock(struct hotmem *hm, unsigned long pfn,
+						       unsigned long end_pfn, int flags)
+{
+	struct page *head = free_block_holding(hm, pfn);
+
+	if (head)
+		pfn = page_to_pfn(hm, head) + (1UL << head->private);
+	while (pfn < end_pfn) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (PageBuddy(page))
+			pfn += 1UL << page->private;
+		else if ((flags & MEMORY_OFFLINE) && test_page_flag(page, PG_hwpoison))
+			pfn++;
+		else if ((flags & MEMORY_OFFLINE) && PageOffline(page) && !page->_refcount)
+			pfn++;
+		else
+			break;
+	}
+	return pfn;
+}
+
+/*
+ * test_pages_isolated() (mm/page_isolation.c, 6.12): every pageblock of
+ * the range isolated, and every page free (or, offlining, stepped over);
+ * -EBUSY otherwise.  The trace says where it stopped (@end_pfn: isolated),
+ * as the kernel's tracepoint does.
+ */
+int test_pages_isolated(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn,
+			int isol_flags)
 {
 	struct zone *z = page_zone(hm, pfn_to_page(hm, start_pfn));
 	unsigned long pfn;
-	int ret = 0;
+	int ret;
 
-	pthread_mutex_lock(&z->lock);
-	for (pfn = start_pfn; pfn < end_pfn;) {
-		struct page *page = pfn_to_page(hm, pfn);
-
-		if (!get_pageblock_isolate(hm, pfn)) {
-			ret = -EBUSY;
+	/* the migratetype first: a free block may span pageblocks */
+	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
+		if (!get_pageblock_isolate(hm, pfn))
 			break;
-		}
-		if (PageBuddy(page)) {
-			pfn += 1UL << page->private;
-			continue;
-		}
-		if ((PageOffline(page) && !page->_refcount) || test_page_flag(page, PG_hwpoison)) {
-			pfn++;
-			continue;
-		}
+	if (pfn < end_pfn) {
 		ret = -EBUSY;
-		break;
+		goto out;
 	}
+	pthread_mutex_lock(&z->lock);
+	pfn = __test_page_isolated_in_pageblock(hm, start_pfn, end_pfn, isol_flags);
 	pthread_mutex_unlock(&z->lock);
+	ret = pfn < end_pfn ? -EBUSY : 0;
+out:
 	hm_trace(hm, HMP_test_pages_isolated, true, start_pfn, end_pfn - start_pfn,
 		 z->node, z->idx, (long)pfn, ret);
 	return ret;

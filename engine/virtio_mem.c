@@ -56,6 +56,7 @@ struct virtio_mem {
 	uint64_t plugged_size;
 	uint64_t requested_size;
 	bool config_changed;		/* virtio_mem_config_changed() since the last run */
+	bool probe_config;		/* probed, its config neither set nor read since */
 	uint64_t device_block_size;
 	int nid;
 	uint64_t addr;
@@ -1344,6 +1345,21 @@ static void virtio_mem_refresh_config(struct virtio_mem *vm)
 }
 
 /*
+ * The work's start (virtio_mem_run_wq()): a config change since the last
+ * run is read, and said, once.  Also where a saved machine's blocks are
+ * put back or taken exactly (virtio_mem_blocks_do()): the driver's work
+ * done another way.
+ */
+static void virtio_mem_refresh_config_changed(struct virtio_mem *vm)
+{
+	vm->probe_config = false;
+	if (!vm->config_changed)
+		return;
+	vm->config_changed = false;
+	virtio_mem_refresh_config(vm);
+}
+
+/*
  * virtio_mem_run_wq(): one pass toward requested-size.  What stops it
  * short goes to the log, as the kernel's driver logs and retries later;
  * the host's request stays accepted whatever the guest achieved.
@@ -1355,10 +1371,7 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 
 	vm->work_pending = false;
 	vm->wq_active = true;
-	if (vm->config_changed) {
-		vm->config_changed = false;
-		virtio_mem_refresh_config(vm);
-	}
+	virtio_mem_refresh_config_changed(vm);
 	virtio_mem_cleanup_pending_mb(vm);
 	vm->busy_pfn = ~0UL;
 	if (vm->requested_size > vm->plugged_size) {
@@ -1611,8 +1624,13 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
 		vm->in_sbm ? "subblock" : "big block",
 		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));
-	/* virtio_mem_probe() queues its first run with config_changed set: nothing to plug yet */
-	virtio_mem_refresh_config(vm);
+	/*
+	 * virtio_mem_probe() queues its first run with config_changed set:
+	 * that run says the sizes, with the requested-size the device was
+	 * created with (hotmem_virtio_mem_update_config() right after this)
+	 */
+	vm->config_changed = true;
+	vm->probe_config = true;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	*out = (struct hotmem_virtio_mem *)vm;
 	return 0;
@@ -1742,7 +1760,13 @@ static void virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_tas
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
 
-/* virtio_mem_config_changed(): the host's new requested-size */
+/*
+ * virtio_mem_config_changed(): the host's new requested-size.  The first
+ * one right after the probe (a device_add's, a profile's, a state file's
+ * requested-size) is the config the device was created with: the run the
+ * probe queued reads it and says the sizes now, once, and the next run
+ * has no change to say.
+ */
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
@@ -1752,6 +1776,8 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	vm->requested_size = size;
 	vm->config_changed = true;
+	if (vm->probe_config)
+		virtio_mem_refresh_config_changed(vm);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;
 }
@@ -2158,6 +2184,7 @@ static int virtio_mem_blocks_do(struct hotmem_virtio_mem *dev, uint64_t first, u
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	kmem_tick(vm->hm);
+	virtio_mem_refresh_config_changed(vm);
 	rc = fn(vm, vm->addr + first * vm->device_block_size,
 		vm->addr + (first + count) * vm->device_block_size);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);

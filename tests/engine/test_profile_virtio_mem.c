@@ -176,6 +176,34 @@ static void test_boot_plugs_requested_size_offline(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A device the profile boots with a requested-size says its sizes once,
+ * as 6.12's driver probing a device that has it: the run its probe
+ * queues reads the config (plugged 0, requested 256M), not a second time
+ * for the size set right after the probe.  The boot's zonelists came
+ * first (build_all_zonelists() in mm_core_init()): policy_zone is the
+ * highest boot zone from the start.
+ */
+static void test_boot_says_the_sizes_once(void **state)
+{
+	struct hotmem *hm = boot_text("virtio_mem = id=vm0 memaddr=0x140000000 size=1G requested-size=256M\n");
+	static char log[65536];
+	const char *p = log;
+	int n = 0;
+
+	(void)state;
+	hotmem_dmesg(hm, log, sizeof(log));
+	while ((p = strstr(p, "virtio_mem virtio0: plugged size: ")))
+		n++, p++;
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(log, "<6>virtio_mem virtio0: plugged size: 0x0\n"
+				    "<6>virtio_mem virtio0: requested size: 0x10000000\n"));
+	assert_non_null(strstr(log, "<6>Policy zone: DMA32\n"));
+	assert_true(strstr(log, "<6>Policy zone: DMA32\n") < strstr(log, "virtio_mem virtio0"));
+	assert_int_equal(hotmem_get_policy_zone(hm), HM_ZONE_DMA32);
+	hotmem_destroy(hm);
+}
+
 /* the profile's online lines name each block's zone */
 static void test_boot_then_the_profiles_states(void **state)
 {
@@ -236,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines_name_line_and_setting),
 		cmocka_unit_test(test_more_than_the_most_devices_refused),
 		cmocka_unit_test(test_boot_plugs_requested_size_offline),
+		cmocka_unit_test(test_boot_says_the_sizes_once),
 		cmocka_unit_test(test_boot_then_the_profiles_states),
 		cmocka_unit_test(test_large_device_plugs_as_its_blocks_come_online),
 		cmocka_unit_test(test_probe_refused_stops_boot),

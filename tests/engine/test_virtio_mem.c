@@ -34,9 +34,10 @@ static struct hm_virtio_mem_info info(struct hotmem_virtio_mem *vm)
 
 /* 1 GiB in 2 MiB device blocks: Sub Block Mode, 8 whole blocks, memmap from system RAM */
 /*
- * virtio_mem_refresh_config()'s two dev_info() lines (6.12): at probe and
- * at every config change (a requested-size set, changed or not), each
- * with the plugged size the driver had before that run.
+ * virtio_mem_refresh_config()'s two dev_info() lines (6.12): at the run
+ * the probe queues and at every config change (a requested-size set,
+ * changed or not), each with the plugged size the driver had before that
+ * run.
  */
 static void test_refresh_config_lines(void **state)
 {
@@ -56,6 +57,8 @@ static void test_refresh_config_lines(void **state)
 	size_t n = 0;
 
 	(void)state;
+	/* the run virtio_mem_probe() queues */
+	hotmem_virtio_mem_retry(vm, NULL);
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
@@ -236,6 +239,8 @@ static void test_shrink_stops_at_unmovable_pages(void **state)
 	assert_int_equal(total - memtotal_kb(hm), 504 * 1024);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "cannot unplug more memory: plugged 0x800000, requested 0x0"));
+	/* alloc_contig_range() isolates without REPORT_FAILURE: no page dumped (6.12) */
+	assert_null(strstr(log, "page dumped because"));
 	check(hm);
 	/* once freed, the retry unplugs the rest and removes the blocks */
 	assert_int_equal(hotmem_free_page(hm, h1), 0);
@@ -1003,7 +1008,10 @@ static void assert_same_free_lists(const struct hm_zone_info *a, const struct hm
  * alloc_contig_range() (mm/page_alloc.c, 6.12), which the driver's unplug
  * of online memory uses: a free block reaching over the range's start is
  * taken whole from its head and the head goes back; a page that stays in
- * use fails it with EBUSY and the free lists are as they were.
+ * use fails it with EBUSY and the free lists are as they were.  Both ask
+ * test_pages_isolated() after the migration, as 6.12 does: the range
+ * (from @start, where 6.12's isolation split the free block), where it
+ * stopped (the pinned page), 0 or -EBUSY.
  */
 static void test_alloc_contig_range(void **state)
 {
@@ -1011,10 +1019,13 @@ static void test_alloc_contig_range(void **state)
 	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
 	const unsigned long base = VMEM >> HM_PAGE_SHIFT, pb = pageblock_nr_pages;
 	struct hm_zone_info before, after;
+	static struct ev_log isolated;
+	char want[128];
 	unsigned long h;
 
 	(void)state;
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	trace_log_attach(hm, &isolated, "test_pages_isolated");
 	before = movable_zone(hm);
 	/* the upper pageblock of the MAX_PAGE_ORDER block at base */
 	mem_hotplug_begin(hm);
@@ -1024,6 +1035,8 @@ static void test_alloc_contig_range(void **state)
 	assert_int_equal(before.nr_free - after.nr_free, pb);
 	assert_int_equal(after.free_area[HM_MAX_PAGE_ORDER], before.free_area[HM_MAX_PAGE_ORDER] - 1);
 	assert_int_equal(after.free_area[9], before.free_area[9] + 1);	/* the head, back */
+	snprintf(want, sizeof(want), "%lu:%lu:0:%lu:0", base + pb, pb, base + 2 * pb);
+	assert_string_equal(isolated.buf, want);
 	free_contig_range(hm, base + pb, pb);
 	after = movable_zone(hm);
 	assert_same_free_lists(&before, &after);
@@ -1038,6 +1051,9 @@ static void test_alloc_contig_range(void **state)
 	after = movable_zone(hm);
 	assert_same_free_lists(&before, &after);
 	assert_int_equal(after.nr_isolate_pageblock, 0);
+	snprintf(want, sizeof(want), "%lu:%lu:0:%lu:0 %lu:%lu:0:%lu:%d", base + pb, pb,
+		 base + 2 * pb, base + pb, 3 * pb, base + 4 * pb - 1, -EBUSY);
+	assert_string_equal(isolated.buf, want);
 	assert_int_equal(hotmem_free_page(hm, h), 0);
 	check(hm);
 	hotmem_destroy(hm);
