@@ -699,9 +699,13 @@ int hotmem_get_notifier_error(struct hotmem *hm, int action);
 /*
  * mm/mempolicy.c policy_zone (enum hmu_zone): the highest populated zone
  * below ZONE_MOVABLE the zonelists were ever built with (boot's first),
- * "Policy zone:" in the log.
+ * "Policy zone:" in the log.  Only ever raised, as check_highest_zone()
+ * does: a state file's restore raises it to what it was (the blocks'
+ * onlines may not reach it again); a lower zone leaves it as it is.
+ * -EINVAL for no zone below ZONE_MOVABLE.
  */
 int hotmem_get_policy_zone(struct hotmem *hm);
+int hotmem_raise_policy_zone(struct hotmem *hm, int zid);
 
 /* ------------------------------------------------------------------ */
 /* Accounting (/proc/meminfo, /proc/zoneinfo, node meminfo)            */

@@ -760,6 +760,17 @@ int hotmem_get_policy_zone(struct hotmem *hm)
 	return zid;
 }
 
+int hotmem_raise_policy_zone(struct hotmem *hm, int zid)
+{
+	if (zid < 0 || zid >= ZONE_MOVABLE)
+		return -EINVAL;
+	mem_hotplug_begin(hm);
+	if (zid > hm->policy_zone)
+		hm->policy_zone = zid;
+	mem_hotplug_done(hm);
+	return 0;
+}
+
 /*
  * __build_all_zonelists(): each online node's fallback order (its line),
  * policy_zone raised from its populated zones.  The online nodes.

@@ -119,6 +119,9 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE)));
 	json_object_object_add(p, "notifier-error-going-offline",
 			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE)));
+	/* only ever raised: the blocks' onlines at a restore may not reach it again */
+	json_object_object_add(p, "policy-zone",
+			       json_object_new_string(hmu_zone_name(hotmem_get_policy_zone(ctx->hm))));
 	json_object_object_add(p, "drivers-autoprobe", autoprobe_json(ctx));
 	return p;
 }
@@ -1789,6 +1792,16 @@ static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	return same;
 }
 
+/* the params as @sv's pre has them (a one-block change: an online may raise policy_zone) */
+static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
+{
+	json_object *now = params_json(ctx);
+	bool same = same_json(now, json_object_object_get(sv->pre, "params"));
+
+	json_object_put(now);
+	return same;
+}
+
 /* a one-block change: its run, or nothing when the block is as it was */
 static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
@@ -1797,9 +1810,9 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 
 	if (!run)
 		return -ENOENT; /* cannot be: the change holds the block */
-	if (!pool_as_before(ctx, sv)) {
+	if (!pool_as_before(ctx, sv) || !params_as_before(ctx, sv)) {
 		json_object_put(run);
-		return append_set(ctx, sv); /* an offline dissolved huge pages */
+		return append_set(ctx, sv); /* an offline dissolved huge pages, or policy_zone rose */
 	}
 	if (!same_json(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
@@ -1879,7 +1892,9 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	json_object *now = part_pre(ctx, sv), *rec, *devs;
 	int ret = 0;
 
-	if (!key_as_before(now, sv, "iattrs") || !key_as_before(now, sv, "hugetlb")) {
+	/* and "params": an online the driver's work did may raise policy_zone */
+	if (!key_as_before(now, sv, "iattrs") || !key_as_before(now, sv, "hugetlb") ||
+	    !key_as_before(now, sv, "params")) {
 		json_object_put(now);
 		return append_set(ctx, sv);
 	}
@@ -2389,6 +2404,9 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE, json_object_get_int(v));
 	if ((v = hmfs_json_get(p, "notifier-error-going-offline", json_type_int)))
 		hotmem_set_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE, json_object_get_int(v));
+	t = hmu_zone_from_name(str(p, "policy-zone"), strlen(str(p, "policy-zone")));
+	if (t >= 0)
+		hotmem_raise_policy_zone(ctx->hm, t);
 	restore_autoprobe(ctx, hmfs_json_get(p, "drivers-autoprobe", json_type_object));
 }
 

@@ -337,6 +337,26 @@ static void test_policy_zone_is_the_highest_below_movable(void **state)
 }
 
 /*
+ * A state file's restore raises policy_zone to what it was
+ * (hotmem_raise_policy_zone()): never lowers it, and ZONE_MOVABLE is no
+ * policy zone.  The boot said DMA32 (qemu-512m: no ZONE_NORMAL).
+ */
+static void test_policy_zone_raised_never_lowered(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+
+	(void)state;
+	assert_int_equal(hotmem_get_policy_zone(hm), HM_ZONE_DMA32);
+	assert_int_equal(hotmem_raise_policy_zone(hm, HM_ZONE_MOVABLE), -EINVAL);
+	assert_int_equal(hotmem_raise_policy_zone(hm, -1), -EINVAL);
+	assert_int_equal(hotmem_raise_policy_zone(hm, HM_ZONE_NORMAL), 0);
+	assert_int_equal(hotmem_get_policy_zone(hm), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_raise_policy_zone(hm, HM_ZONE_DMA), 0);
+	assert_int_equal(hotmem_get_policy_zone(hm), HM_ZONE_NORMAL);
+	hotmem_destroy(hm);
+}
+
+/*
  * dump_page()'s flags word is the kernel's (6.12 x86_64, the reference's
  * config), not the engine's: its private bits (PG_kernel 11, PG_workload
  * 9) read with page-flags.h were flags that are not set (owner_2,
@@ -562,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_explain_pages_through_a_block),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 		cmocka_unit_test(test_policy_zone_is_the_highest_below_movable),
+		cmocka_unit_test(test_policy_zone_raised_never_lowered),
 		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
 		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
 		cmocka_unit_test(test_auto_online_stops_at_first_failure),

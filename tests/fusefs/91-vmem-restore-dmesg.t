@@ -6,24 +6,45 @@
 #  - a virtio-mem device the profile boots with a requested-size says its
 #    sizes once ("plugged size: 0x0", "requested size: 0x8000000"), as the
 #    driver probing a device that has it: not once for the probe and again
-#    for the size set right after it, at boot and at every restore.
+#    for the size set right after it, at boot and at every restore;
+#  - policy_zone is only ever raised (check_highest_zone()): ZONE_NORMAL
+#    populated and emptied again leaves it Normal, and so does a restore,
+#    whose offline blocks never go online to raise it (the state file's
+#    params "policy-zone", recorded by the block change that raised it).
 . "$(dirname "$0")/lib.sh"
 require_env
 
-cat >"$TMP/vmem.profile" <<'EOF'
+cat >"$TMP/vmem.profile" <<'EOF2'
 profile = qemu-512m
 virtio_mem = id=vm0 memaddr=0x100000000 size=1G requested-size=128M node=0
-EOF
+EOF2
 OPTS=(--profile "$TMP/vmem.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=online")
+B32=$MNT/sys/devices/system/memory/memory32/state
 pz() { ctl dmesg | sed -n 's/^<6>Policy zone: //p' | tr '\n' ' '; }
 sizes() { ctl dmesg | sed -n 's/^<6>virtio_mem virtio0: \(plugged\|requested\) size: /\1 /p' | tr '\n' ' '; }
+# the last word of the state file and its journal on it
+saved_pz() {
+	cat "$STATE" "$STATE.journal" 2>/dev/null | tr -d '\0' |
+		grep -o '"policy-zone": *"[A-Za-z0-9]*"' | tail -1 | sed 's/.*"\([A-Za-z0-9]*\)"$/\1/'
+}
 
 start_fs "${OPTS[@]}" --fresh
 tap_ok $? "qemu-512m with vm0 (1G, requested-size 128M) mounts"
 is "$(pz)" "DMA32 " "boot: build_all_zonelists() says 'Policy zone: DMA32' (no ZONE_NORMAL in boot memory)"
 is "$(sizes)" "plugged 0x0 requested 0x8000000 " "boot: vm0 says its sizes once, with its requested-size"
+is "$(cat "$B32")" offline "vm0's memory32 is offline (a profile device's memory boots offline)"
+echo online_kernel >"$B32" && echo offline >"$B32"
+tap_ok $? "memory32 online to ZONE_NORMAL and offline again"
+is "$(pz)" "DMA32 Normal Normal " "ZONE_NORMAL populated, then emptied: 'Policy zone: Normal' both times (never lowered)"
+is "$(saved_pz)" Normal "the state file says policy-zone Normal (the online's record)"
+
 kill9_fs
 start_fs "${OPTS[@]}"
 tap_ok $? "kill -9, restart on the state file"
+is "$(cat "$B32")" offline "memory32 is offline, as it was"
 is "$(sizes)" "plugged 0x0 requested 0x8000000 " "restore: vm0 says its sizes once"
+echo online_movable >"$B32"
+tap_ok $? "memory32 online to ZONE_MOVABLE (build_all_zonelists() again)"
+is "$(pz)" "DMA32 Normal " "restore: boot's DMA32, then Normal: policy_zone as it was before the kill"
+echo offline >"$B32"
 done_testing
