@@ -14,11 +14,8 @@
 # phys_index, removable, valid_zones, node links both ways, firmware_node
 # only on a DIMM's blocks); its `hotmemctl export` profiled again gives
 # the same profile.  In a private mount namespace.
-if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 # the profiles need nothing; booting them needs what every hotmemfs test needs
 no_mount=
 [ "$(id -u)" -eq 0 ] || no_mount="needs root (FUSE allow_other, mount namespaces)"

@@ -5,11 +5,8 @@
 # it was left (once, with its plugged size); a "hotplug" range is the
 # pc-dimm it is, in its slot, removed by device_del.  In a private mount
 # namespace.
-if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 require_env
 command -v python3 >/dev/null || skip_all "no python3"
 

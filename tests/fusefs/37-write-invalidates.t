@@ -24,10 +24,8 @@ EOF
 # would give the notifier all the time it needs.  One store worker: were
 # it to wait for the notifier, a chmod of memory/ (its SETATTR queued
 # behind it, memory/'s lock held) would stop both for good.
-start_fs --profile "$TMP/three.profile" --cmdline "memhp_default_state=offline hotmem.kernel_alloc=off" \
+mount_fs "hotmemfs mounts a qemu-512m machine with 3 nodes" --profile "$TMP/three.profile" --cmdline "memhp_default_state=offline hotmem.kernel_alloc=off" \
 	--fresh --state none --threads 1
-tap_ok $? "hotmemfs mounts a qemu-512m machine with 3 nodes"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
 ctl device_add pc-dimm id=n2 size=128M node=2 addr=0x100000000 >/dev/null
 tap_ok $? "a DIMM on node 2"
 blk=$(ls "$N/node2" | sed -n 's/^memory//p' | sort -n | head -1)

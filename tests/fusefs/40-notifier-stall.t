@@ -34,9 +34,7 @@ stall_del() {
 
 # the SIGTERM below waits for the reader as long as the test holds it, not
 # --stop-wait's default 30 s (its bound is 71-stop-wait.t's)
-start_fs --state none --stop-wait 600
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+mount_fs "hotmemfs mounts" --state none --stop-wait 600
 ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
 tap_ok $? "a DIMM"
 

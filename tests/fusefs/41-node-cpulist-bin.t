@@ -11,11 +11,8 @@
 # is a fake one bound over /sys/devices/system/cpu in a private mount
 # namespace.  Then on the real host's CPUs: the sizes stat shows are the
 # host kernel's own.
-if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 require_env
 command -v python3 >/dev/null || skip_all "no python3"
 N=$MNT/sys/devices/system/node

@@ -13,9 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-start_fs --fresh
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+mount_fs "hotmemfs mounts" --fresh
 
 # readdir(3)'s "." and "..", each with its d_ino and the st_ino stat finds
 dots() {

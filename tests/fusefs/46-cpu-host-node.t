@@ -7,11 +7,8 @@
 # over its CPU nodes, and hotmemfs says so once.  The host here is a fake
 # one of two nodes, bound over /sys/devices/system/cpu in a private mount
 # namespace: CPUs 0-1 on node 0, 2-3 on node 1, 4-5 on node 3.
-if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 require_env
 N=$MNT/sys/devices/system/node
 
@@ -34,9 +31,7 @@ ram = 0x1000-0x9efff node=0
 ram = 0x100000-0x3fffffff node=0
 ram = 0x40000000-0x7fffffff node=1
 EOF
-start_fs --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off --fresh -S none
-tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+mount_fs "hotmemfs mounts a machine with memory on nodes 0 and 1" --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off --fresh -S none
 # CPUs 4-5 (host node 3, not the machine's) in runs over nodes 0 and 1
 is "$(cat "$N/node0/cpulist") $(cat "$N/node1/cpulist")" "0-1,4 2-3,5" \
 	"node0/cpulist 0-1,4, node1/cpulist 2-3,5: CPUs 0-3 on their host nodes"

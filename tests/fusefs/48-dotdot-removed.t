@@ -6,11 +6,7 @@
 # the directory's own number (no path left to walk; review7 #3).
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
-N=$MNT/sys/devices/system/node
-M=$MNT/sys/devices/system/memory
-start_three_nodes
-node2_with_memory
+start_node2_with_memory
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" <<'EOF2'
 import ctypes, os, struct, sys

@@ -10,12 +10,7 @@
 # listed the new node, readlinked its memoryM, wrote its compact.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
-N=$MNT/sys/devices/system/node
-M=$MNT/sys/devices/system/memory
-
-start_three_nodes
-node2_with_memory
+start_node2_with_memory
 ino_n0=$(stat -c %i "$N/node0" "$N/node0/meminfo" "$N/node0/power/control")
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" <<'EOF2'

@@ -11,9 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
-start_fs --state none
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --state none
 
 # the hog: sends requests until hotmemfs stops reading (its replies fill
 # the socket both ways), says so, then holds the connection (bounded)

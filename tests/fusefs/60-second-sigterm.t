@@ -15,9 +15,7 @@ require_uffd
 [ "$(id -u)" = 0 ] || skip_all "detaching the mount needs root"
 M=$MNT/sys/devices/system/memory
 
-start_fs --state none
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --state none
 stuck_device_del
 
 kill -TERM "$FS_PID"

@@ -8,12 +8,8 @@
 # O_PATH link).
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
 command -v setpriv >/dev/null || skip_all "no setpriv (util-linux)"
-N=$MNT/sys/devices/system/node
-M=$MNT/sys/devices/system/memory
-start_three_nodes
-node2_with_memory
+start_node2_with_memory
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" \
 	"$MNT/sys/bus/memory/devices/$blk" <<'EOF2'

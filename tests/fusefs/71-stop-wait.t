@@ -16,9 +16,7 @@ require_env
 require_uffd
 M=$MNT/sys/devices/system/memory
 
-start_fs --fresh --stop-wait 2
-tap_ok $? "hotmemfs mounts (--stop-wait 2)"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts (--stop-wait 2)" --fresh --stop-wait 2
 nblocks() { ls -d "$M"/memory[0-9]* | wc -l; }
 before=$(nblocks)
 stuck_device_del

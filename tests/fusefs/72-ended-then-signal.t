@@ -17,9 +17,7 @@ require_uffd
 command -v unshare >/dev/null || skip_all "no unshare"
 M=$MNT/sys/devices/system/memory
 
-start_fs --state none --stop-wait 600
-tap_ok $? "hotmemfs mounts (--stop-wait 600)"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts (--stop-wait 600)" --state none --stop-wait 600
 stuck_device_del
 
 # the connection's number is the mount's device minor (fusectl's directory name)

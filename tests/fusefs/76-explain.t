@@ -8,11 +8,8 @@
 # request a page of them (bounded memory whatever the block's size);
 # --json --all is one object with all of them; from=PFN starts the list
 # there.
-if [ -z "$HOTMEM_PRIVATE_NS" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 require_env
 command -v python3 >/dev/null || skip_all "no python3"
 

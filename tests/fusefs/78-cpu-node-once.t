@@ -11,22 +11,16 @@
 # its DIMM goes.  At every step has_cpu is the nodes whose cpulist has a
 # CPU.  The host is a fake one-node one, bound over
 # /sys/devices/system/cpu in a private mount namespace: CPUs 0-3 on node 0.
-if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 . "$(dirname "$0")/nodes.sh"
 require_env
-[ -n "${HOTMEM_PRIVATE_NS:-}" ] || skip_all "needs root for a private mount namespace"
 N=$MNT/sys/devices/system/node
 
 fake_cpu_host 4
 tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3 on node 0) in a private mount namespace"
 
-start_fs --profile numa2 --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
-tap_ok $? "hotmemfs mounts numa2 (boot memory on nodes 0 and 1)"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+mount_fs "hotmemfs mounts numa2 (boot memory on nodes 0 and 1)" --profile numa2 --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
 
 # agree WHAT: has_cpu (a node list: 0-1,3) is the online nodes whose cpulist is not empty
 agree() {

@@ -23,8 +23,7 @@ killed_writer() {
 	wait_gone "$w" 20
 }
 
-start_fs --profile qemu-512m --cmdline hotmem.kernel_alloc=off || exit 1
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --profile qemu-512m --cmdline hotmem.kernel_alloc=off
 ctl device_add pc-dimm id=d1 size=256M >/dev/null && ctl online 32 online_movable >/dev/null &&
 	ctl alloc pinned 3 >/dev/null && ctl online 33 online_movable >/dev/null
 tap_ok $? "memory32/33 online_movable, three pinned pages in memory32"

@@ -17,8 +17,7 @@ M=$MNT/sys/devices/system/memory
 
 jfield() { python3 -c "import json,sys; o=json.load(sys.stdin); print($1)"; }
 
-start_fs --fresh --profile host-24g --cmdline hotmem.kernel_alloc=off || exit 1
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --fresh --profile host-24g --cmdline hotmem.kernel_alloc=off
 
 # 4. device_add says what it plugged
 out=$(ctl device_add pc-dimm size=1G 2>&1)

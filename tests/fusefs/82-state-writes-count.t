@@ -12,8 +12,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --cmdline hotmem.kernel_alloc=off --fresh || exit 1
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --cmdline hotmem.kernel_alloc=off --fresh
 w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2" | sed 's/^ret=.*/ok/'; }
 writes() {
 	ctl status --json | python3 -c 'import json,sys

@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
-start_fs --state none
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --state none
 
 # shd_pending SIG: SIG is pending for the whole process (ShdPnd)
 shd_pending() {

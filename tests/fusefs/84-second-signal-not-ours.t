@@ -10,9 +10,7 @@
 set -u
 require_env
 require_uffd
-start_fs --state none
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --state none
 stuck_device_del
 
 # the test's own mounts go, whatever happens (the tmpfs, then hotmemfs's)

@@ -12,12 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
-N=$MNT/sys/devices/system/node
-M=$MNT/sys/devices/system/memory
-start_three_nodes
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! $MNT is no hotmemfs"; exit 1; }
-node2_with_memory
+start_node2_with_memory
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" <<'EOF2'
 import ctypes, os, stat, struct, sys

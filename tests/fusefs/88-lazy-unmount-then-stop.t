@@ -11,9 +11,7 @@ require_env
 trap 'in_test_shell && { umount -l "$MNT" 2>/dev/null; umount -l "$MNT" 2>/dev/null; }; cleanup' EXIT
 mount -t tmpfs hotmemfs-test-base "$MNT" && echo marker >"$MNT/marker"
 tap_ok $? "a tmpfs at the mountpoint"
-start_fs --state none
-tap_ok $? "hotmemfs mounts over it"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts over it" --state none
 
 exec 7<"$MNT/sys/devices/system/memory/block_size_bytes"
 umount -l "$MNT"

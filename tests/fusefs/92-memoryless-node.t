@@ -16,14 +16,10 @@
 # and links at each moment as the guest's.  The host is a fake one-node
 # one, bound over /sys/devices/system/cpu in a private mount namespace:
 # CPUs 0-3 (0-1 for the guest's replay).
-if [ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
-	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
-	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+private_mount_ns "$@"
 . "$(dirname "$0")/nodes.sh"
 require_env
-[ -n "${HOTMEM_PRIVATE_NS:-}" ] || skip_all "needs root for a private mount namespace"
 N=$MNT/sys/devices/system/node
 M=$MNT/sys/devices/system/memory
 
@@ -33,9 +29,7 @@ tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3) in a private mount namespace"
 
 # numa2: ram on nodes 0 and 1 of 4; CPUs on 0 and the memoryless 2
 printf 'profile = numa2\ncpu_nodes = 0,2\n' >"$TMP/ml.profile"
-start_fs --profile "$TMP/ml.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
-tap_ok $? "hotmemfs mounts numa2 with cpu_nodes = 0,2 (node 2 has no ram)"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit; }
+mount_fs "hotmemfs mounts numa2 with cpu_nodes = 0,2 (node 2 has no ram)" --profile "$TMP/ml.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
 
 states() { echo "$(cat "$N/possible") $(cat "$N/online") $(cat "$N/has_cpu") $(cat "$N/has_memory") $(cat "$N/has_normal_memory")"; }
 is "$(states)" "0-3 0-2 0,2 0-1 0-1" "possible 0-3, online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1"

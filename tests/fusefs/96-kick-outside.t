@@ -9,9 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
-start_fs --state none
-tap_ok $? "hotmemfs mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts" --state none
 
 # a client connected and idle (its connection thread waits in recv()),
 # which asks for status once told to (bounded: 60 s)

@@ -55,6 +55,18 @@ require_room() {
 	return 0
 }
 
+# private_mount_ns "$@": as root, the test again in a mount namespace of
+# its own (unshare -m --propagation private, HOTMEM_PRIVATE_NS=1 there),
+# where what it binds over the host's /sys (nodes.sh fake_cpu_host) never
+# reaches the host; anyone else runs on as it is.  Called right after this
+# file is sourced: the first run's $TMP goes before the exec.
+private_mount_ns() {
+	[ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ] || return 0
+	command -v unshare >/dev/null || skip_all "no unshare"
+	rm -rf "$TMP"
+	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
+}
+
 # Every script needs the same things.
 require_env() {
 	[ "$(id -u)" -eq 0 ] || skip_all "needs root (FUSE allow_other, mount namespaces)"
@@ -90,6 +102,20 @@ start_fs() {
 		sed 's/^/#   /' "$TMP/hotmemfs.log"
 		return 1
 	fi
+}
+
+# mount_fs NAME [hotmemfs options...]: start_fs, the check NAME, and the
+# end of the test (failed) unless $MNT is then a hotmemfs mount: nothing
+# after it writes through a path that is not ours
+mount_fs() {
+	local name=$1
+	shift
+	start_fs "$@"
+	tap_ok $? "$name"
+	findmnt -t fuse.hotmemfs "$MNT" >/dev/null && return 0
+	nok "$MNT is not a hotmemfs mount"
+	done_testing
+	exit 1
 }
 
 stop_fs() {
@@ -324,11 +350,11 @@ trap cleanup EXIT
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
 
 # start_three_nodes: qemu-512m with 3 nodes, hot-added memory offline, a
-# fresh state file (one TAP line)
+# fresh state file (one TAP line; mount_fs)
 start_three_nodes() {
 	printf 'profile = qemu-512m\nnodes = 3\n' >"$TMP/three.profile"
-	start_fs --profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
-	tap_ok $? "hotmemfs mounts a qemu-512m machine with 3 nodes"
+	mount_fs "hotmemfs mounts a qemu-512m machine with 3 nodes" \
+		--profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
 }
 # node2_with_memory: pc-dimm n1 on node 2, its first block ($blk)
 # online_movable, so that node2 has hugepages/ (two TAP lines)
@@ -339,6 +365,16 @@ node2_with_memory() {
 	blk=$(basename "$(ls -d "$n"/node2/memory* | head -1)")
 	echo online_movable >"$MNT/sys/devices/system/memory/$blk/state"
 	tap_ok $? "$blk online_movable: node2 has memory (hugepages/)"
+}
+# start_node2_with_memory: what the tests of a node held across its
+# removal start from (48, 55, 66, 86): python3 (or a skip), $N and $M,
+# start_three_nodes and node2_with_memory (three TAP lines)
+start_node2_with_memory() {
+	command -v python3 >/dev/null || skip_all "no python3"
+	N=$MNT/sys/devices/system/node
+	M=$MNT/sys/devices/system/memory
+	start_three_nodes
+	node2_with_memory
 }
 
 # state_devices_edit PYTHON: each device `d` of the state file's machine
