@@ -147,11 +147,24 @@ for i, a in attr.items():
         open(os.path.join(d, k), "w").write(v + "\n")
     open(os.path.join(d, "phys_index"), "w").write("%08x\n" % i)
     os.symlink("../../node/node" + node, os.path.join(d, "node" + node))
+# node/: its files (has_cpu, possible ...) and node0's cpuM links, as captured
+nd = os.path.join(root, "sys/devices/system/node")
+os.makedirs(os.path.join(nd, "node" + node))
+sec = cap.split("## /sys/devices/system/node\n", 1)[1].split("\n\n", 1)[0]
+for name, val in re.findall(r"^  -r--r--r--\s.*?\s(\w+)\s+file\s+= b'([^']*)\\n'$", sec, re.M):
+    open(os.path.join(nd, name), "w").write(val + "\n")
+sec = cap.split("## /sys/devices/system/node/node%s other entries" % node, 1)[1].split("\n\n", 1)[0]
+for name, target in re.findall(r"^  l\S+\s.*?\s(cpu\d+)\s+symlink -> (\S+)$", sec, re.M):
+    os.symlink(target, os.path.join(nd, "node" + node, name))
 PY
 "$HM" profile --from-sysfs "$TMP/ref" -o "$TMP/ref.profile" 2>/dev/null
 tap_ok $? "hotmem profile --from-sysfs of the reference host's capture"
 grep -E '^(ram|hotplug|online|offline) ' "$TMP/ref.profile" | sed 's/^/# /'
 is "$(grep -cE '^(hotplug|online|offline) ' "$TMP/ref.profile")" 0 "... all boot memory, nothing hot-added or offline"
+is "$(ls "$TMP/ref/sys/devices/system/node/node0" | paste -sd' ') $(cat "$TMP/ref/sys/devices/system/node/has_cpu")" "cpu0 cpu1 0" \
+	"... its node0/cpu0, cpu1 and has_cpu 0 in the dump, as captured"
+grep -qx "cpu_nodes = 0" "$TMP/ref.profile"
+tap_ok $? "... cpu_nodes = 0: the real host's node with CPUs"
 start_fs --fresh --profile "$TMP/ref.profile"
 tap_ok $? "the imported reference host mounts"
 ref_out() { awk -v cmd="\$ $1" '$0 == cmd { on = 1; next } on && /^\[exit/ { exit } on' "$REF/lsmem-host.txt"; }
