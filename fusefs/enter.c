@@ -83,6 +83,17 @@ static const struct {
 	 */
 	{ "sys/module/virtio_mem/parameters", "/sys/module/virtio_mem/parameters", false },
 	{ "sys/kernel/debug", "/sys/kernel/debug", false },
+	/*
+	 * The machine's ACPI side: a DIMM's memoryN/firmware_node is a
+	 * relative link into /sys/devices/LNXSYSTM:00, and on a QEMU host with
+	 * memory slots the host's PNP0C80:xx are there -- an `echo 1 > eject`
+	 * meant for the machine's DIMM would eject the host's.
+	 */
+	{ "sys/devices/LNXSYSTM:00", "/sys/devices/LNXSYSTM:00", false },
+	{ "sys/bus/acpi", "/sys/bus/acpi", false },
+	{ "sys/bus/container", "/sys/bus/container", false },
+	{ "sys/firmware/memmap", "/sys/firmware/memmap", false },
+	{ "proc/iomem", "/proc/iomem", false },
 	{ "proc/meminfo", "/proc/meminfo", true },
 	{ "proc/zoneinfo", "/proc/zoneinfo", true },
 	{ "proc/buddyinfo", "/proc/buddyinfo", false },
@@ -100,7 +111,7 @@ static const char *const udev_rules_dirs[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hotmem-enter [--rules DIR] [hotmemfs options...] [-- COMMAND [ARG...]]\n"
+		"Usage: hotmem-enter [--rules DIR|FILE] [hotmemfs options...] [-- COMMAND [ARG...]]\n"
 		"\n"
 		"Run COMMAND (default: $SHELL) in private mount, network and PID namespaces\n"
 		"where hotmemfs's emulated machine is the system: its memory sysfs and\n"
@@ -109,7 +120,8 @@ static void usage(FILE *f)
 		"directories, so lsmem, chmem, systemd-udevd, udevadm and hotmemd need no\n"
 		"--sysroot.  Nothing of it outlives COMMAND.\n"
 		"\n"
-		"  --rules DIR   udev rules for a udevd started inside (bound over /etc/udev/rules.d)\n"
+		"  --rules DIR|FILE  udev rules for a udevd started inside (bound over /etc/udev/rules.d,\n"
+		"                    a FILE alone in it)\n"
 		"  -h, --help    this text\n"
 		"Every other option goes to hotmemfs (see hotmemfs --help): --profile, --cmdline, ...\n"
 		"Exit status: COMMAND's; 125 when the machine cannot be entered.\n");
@@ -213,22 +225,34 @@ static int mount_tmpfs(const char *dir, const char *mode)
 }
 
 /*
- * --rules DIR, held open (O_PATH) from before the private /run hides it: a
- * directory under /run (mktemp -p /run, /run/user/UID/...) would otherwise
+ * --rules DIR|FILE, held open (O_PATH) from before the private /run hides
+ * it: one under /run (mktemp -p /run, /run/user/UID/...) would otherwise
  * be gone by the time it is bound.  Opened in the new mount namespace (a
  * bind source must be a mount of the caller's namespace, do_loopback()),
- * through the host's /proc/self/fd, which is still mounted.
+ * through the host's /proc/self/fd, which is still mounted.  A FILE (as
+ * hotmem-conform takes) is bound alone into an empty /etc/udev/rules.d.
  */
-static int open_rules(const struct enter_opts *o)
+static int open_rules(const struct enter_opts *o, bool *is_file)
 {
+	struct stat st;
 	int fd;
 
+	*is_file = false;
 	if (!o->rules)
 		return -1;
-	fd = open(o->rules, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	fd = open(o->rules, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "hotmem-enter: --rules %s: %s\n", o->rules, strerror(errno));
-	return fd;
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+		*is_file = S_ISREG(st.st_mode);
+		return fd;
+	}
+	fprintf(stderr, "hotmem-enter: --rules %s: neither a directory nor a rules file\n",
+		o->rules);
+	close(fd);
+	return -1;
 }
 
 static int bind_rules(const struct enter_opts *o, int fd, const char *dst)
@@ -245,6 +269,27 @@ static int bind_rules(const struct enter_opts *o, int fd, const char *dst)
 	return 0;
 }
 
+/* --rules FILE: alone in a private @dir, under its name (udev reads only *.rules) */
+static int bind_rules_file(const struct enter_opts *o, int fd, const char *dir)
+{
+	const char *base = strrchr(o->rules, '/') ? strrchr(o->rules, '/') + 1 : o->rules;
+	size_t len = strlen(base);
+	bool suffix = len > 6 && !strcmp(base + len - 6, ".rules");
+	char dst[PATH_MAX];
+	int f;
+
+	if (mount_tmpfs(dir, "mode=0755") < 0)
+		return -1;
+	snprintf(dst, sizeof(dst), "%s/%s%s", dir, base, suffix ? "" : ".rules");
+	f = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (f < 0) {
+		fprintf(stderr, "hotmem-enter: %s: %s\n", dst, strerror(errno));
+		return -1;
+	}
+	close(f);
+	return bind_rules(o, fd, dst);
+}
+
 /*
  * The host's /run (its udev control socket and database, /run/udev/rules.d,
  * /run/netns) and every udev rules directory are replaced by private ones.
@@ -254,9 +299,10 @@ static int private_run_and_rules(const struct enter_opts *o)
 {
 	struct stat st;
 	int rules_fd, ret = -1;
+	bool rules_file;
 	size_t i;
 
-	rules_fd = open_rules(o);
+	rules_fd = open_rules(o, &rules_file);
 	if (o->rules && rules_fd < 0)
 		return -1;
 	if (o->rules && stat("/etc/udev/rules.d", &st) < 0) {
@@ -277,7 +323,7 @@ static int private_run_and_rules(const struct enter_opts *o)
 		if (stat(d, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		if (o->rules && !strcmp(d, "/etc/udev/rules.d")) {
-			if (bind_rules(o, rules_fd, d) < 0)
+			if ((rules_file ? bind_rules_file(o, rules_fd, d) : bind_rules(o, rules_fd, d)) < 0)
 				goto out;
 			continue;
 		}
@@ -366,6 +412,39 @@ static int bind_machine(void)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * What the machine does not serve stays the host's, read-only: the rest
+ * of /sys (a `udevadm trigger` without a filter would otherwise write
+ * "add" into every host device's uevent, and the host's udevd would run
+ * its rules again for all of them; /sys/kernel/mm/hugepages would resize
+ * the host's pool), /proc/sys (vm.nr_hugepages, compact_memory,
+ * drop_caches act on the host) and /proc/sysrq-trigger, as a container
+ * runtime leaves them.  The machine's own files are bound over them
+ * afterwards, each a mount of its own, writable.
+ */
+static int ro_bind(const char *path, bool self_bind)
+{
+	if (access(path, F_OK) < 0)
+		return 0;
+	if (self_bind && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		goto fail;
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "hotmem-enter: read-only %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
+static int host_read_only(void)
+{
+	/* /sys is a mount of its own; /proc/sys and sysrq-trigger are in /proc's */
+	if (ro_bind("/sys", false) < 0 || ro_bind("/proc/sys", true) < 0 ||
+	    ro_bind("/proc/sysrq-trigger", true) < 0)
+		return -1;
 	return 0;
 }
 
@@ -810,7 +889,7 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 		goto fail;
 	}
 	debugfs_below_machine();
-	if (bind_machine() < 0 || stub_modprobe() < 0)
+	if (host_read_only() < 0 || bind_machine() < 0 || stub_modprobe() < 0)
 		goto fail;
 	relink_cpus();
 	path_prepend_self();
