@@ -146,6 +146,23 @@ static void cpus_place_warn(int nr, int cpu, int nid)
 		nr, cpu, nid);
 }
 
+/*
+ * Said once: the profile's cpu_nodes @left got no CPU of the host's @nr;
+ * one of them without memory at boot is then no node at all (a node
+ * with neither is not online: init_cpu_to_node() onlines a CPU's node)
+ */
+static void cpus_short_warn(uint64_t left, int nr, uint64_t boot)
+{
+	char list[4 * HM_MAX_NUMNODES], gone[4 * HM_MAX_NUMNODES];
+
+	hotmem_nodelist_format(left, list, sizeof(list));
+	hotmem_nodelist_format(left & ~boot, gone, sizeof(gone));
+	fprintf(stderr, "hotmemfs: cpu_nodes: the host's %d CPU%s leave%s node%s %s without one%s%s%s\n",
+		nr, nr == 1 ? "" : "s", nr == 1 ? "s" : "", strpbrk(list, ",-") ? "s" : "", list,
+		*gone ? " (without memory at boot either, node " : "", gone,
+		*gone ? " is not online)" : "");
+}
+
 /* the nodes with memory at boot, which may have CPUs (bit N: node N) */
 static uint64_t boot_nodes(const struct hotmem_config *cfg)
 {
@@ -192,8 +209,7 @@ static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned cha
 			placed |= 1ULL << ctx->cpus.nid[cpu];
 	}
 	if (ctx->cfg.cpu_nodes && placed != ctx->cfg.cpu_nodes)
-		fprintf(stderr, "hotmemfs: cpu_nodes: the host's %d CPUs leave some of the profile's "
-				"nodes without one: has_cpu says which have\n", n);
+		cpus_short_warn(ctx->cfg.cpu_nodes & ~placed, n, boot_nodes(&ctx->cfg));
 	ctx->cfg.cpu_nodes = placed;
 }
 

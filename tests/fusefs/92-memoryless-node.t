@@ -159,6 +159,19 @@ ctl device_add pc-dimm id=d2 size=256M node=1 >/dev/null && ctl settle --timeout
 same "a block of d2 online_kernel"
 stop_fs
 
+# one host CPU for cpu_nodes = 0,2: node 2 gets none, and without memory
+# either it is no node at all (init_cpu_to_node() onlines a CPU's node); said
+umount /sys/devices/system/cpu
+fake_cpu_host 1 "$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 8191)"
+: >"$TMP/hotmemfs.log"
+start_fs --profile "$TMP/ml.profile" --cmdline hotmem.kernel_alloc=off --fresh -S none
+tap_ok $? "numa2 with cpu_nodes = 0,2 on a one-CPU host mounts"
+is "$(cat "$N/online") $(cat "$N/has_cpu")$([ -e "$N/node2" ] && echo " node2/")" "0-1 0" \
+	"online 0-1, has_cpu 0: node 2, without a CPU or memory, is not online"
+grep -q "cpu_nodes: the host's 1 CPU leaves node 2 without one (without memory at boot either, node 2 is not online)" "$TMP/hotmemfs.log"
+tap_ok $? "... said: $(grep 'cpu_nodes:' "$TMP/hotmemfs.log")"
+stop_fs
+
 # a CPU node that is not possible: refused, said
 printf 'profile = numa2\ncpu_nodes = 0,4\n' >"$TMP/bad.profile"
 "$HMFS" --profile "$TMP/bad.profile" -S none "$TMP/mnt-bad" 2>"$TMP/bad.err"
