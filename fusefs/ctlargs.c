@@ -156,37 +156,65 @@ int hmfs_ctlargs_int(const char *s, long long *out)
  * What a server command's arguments must be, checked here so that a
  * malformed one is a usage error (exit status 2, nothing sent): hotmemfs
  * would refuse it with the same rule (ctl.c reads numbers with
- * hmfs_ctlargs_int(), a state with hmu_online_type_from_str()), but
- * only once running, and as a refusal (exit status 1).
+ * hmfs_ctlargs_int() and holds them to these ranges, a state with
+ * hmu_online_type_from_str(), a flag with hmu_kstrtobool()), but only
+ * once running, and as a refusal (exit status 1).  Never stricter than
+ * ctl.c: what it takes, this takes.
  */
-enum arg_kind { ARG_COUNT, ARG_STATE, ARG_BOOL };
+enum arg_kind { ARG_INT, ARG_STATE, ARG_BOOL, ARG_WORD };
 
 static const struct {
 	const char *execute, *key;
 	enum arg_kind kind;
-	const char *what; /* what it must be, for the message */
+	long long min, max; /* ARG_INT */
+	const char *words;  /* ARG_WORD: the values, '|' between */
+	const char *what;   /* what it must be, for the message */
 } arg_rules[] = {
-	{ "block-set-state", "block", ARG_COUNT, "a block number, 0 or more" },
-	{ "block-set-state", "state", ARG_STATE,
+	{ "block-set-state", "block", ARG_INT, 0, LLONG_MAX, NULL, "a block number, 0 or more" },
+	{ "block-set-state", "state", ARG_STATE, 0, 0, NULL,
 	  "offline, online, online_kernel or online_movable" },
-	{ "block-set-state", "timeout", ARG_COUNT, "milliseconds, 0 or more" },
-	{ "explain", "block", ARG_COUNT, "a block number, 0 or more" },
-	{ "explain", "from", ARG_COUNT, "a pfn, 0 or more" },
-	{ "explain", "all", ARG_BOOL, "on or off (yes, no, 1, 0, true, false)" },
+	{ "block-set-state", "timeout", ARG_INT, 0, LLONG_MAX, NULL, "milliseconds, 0 or more" },
+	{ "explain", "block", ARG_INT, 0, LLONG_MAX, NULL, "a block number, 0 or more" },
+	{ "explain", "from", ARG_INT, 0, LLONG_MAX, NULL, "a pfn, 0 or more" },
+	{ "explain", "all", ARG_BOOL, 0, 0, NULL, "on or off (yes, no, 1, 0, true, false)" },
+	{ "alloc", "type", ARG_WORD, 0, 0, "movable|unmovable|pinned",
+	  "movable, unmovable or pinned" },
+	{ "alloc", "pages", ARG_INT, 1, LLONG_MAX, NULL, "a number of pages, 1 or more" },
+	{ "alloc", "node", ARG_INT, -1, INT_MAX, NULL, "a node number, or -1 for any" },
+	{ "hugetlb", "pages", ARG_INT, LLONG_MIN, LLONG_MAX, NULL,
+	  "a number of huge pages, negative to free" },
+	{ "hugetlb", "node", ARG_INT, -1, INT_MAX, NULL, "a node number, or -1 for any" },
+	{ "fail-nth-alloc", "nth", ARG_INT, 0, LLONG_MAX, NULL, "a count, 0 or more" },
+	{ "inject", "action", ARG_WORD, 0, 0, "MEM_GOING_ONLINE|MEM_GOING_OFFLINE",
+	  "MEM_GOING_ONLINE or MEM_GOING_OFFLINE" },
+	{ "inject", "error", ARG_INT, -4095, 0, NULL, "0 or a negative errno" },
 };
 
-static bool arg_ok(enum arg_kind kind, const char *v)
+/* @v one of @words ("a|b|c") */
+static bool one_of(const char *v, const char *words)
+{
+	size_t n = strlen(v);
+
+	for (const char *w = words; w; w = strchr(w, '|') ? strchr(w, '|') + 1 : NULL)
+		if (!strncmp(w, v, n) && (w[n] == '|' || !w[n]))
+			return n > 0;
+	return false;
+}
+
+static bool arg_ok(size_t r, const char *v)
 {
 	long long n;
 	bool b;
 
-	switch (kind) {
-	case ARG_COUNT:
-		return !hmfs_ctlargs_int(v, &n) && n >= 0;
+	switch (arg_rules[r].kind) {
+	case ARG_INT:
+		return !hmfs_ctlargs_int(v, &n) && n >= arg_rules[r].min && n <= arg_rules[r].max;
 	case ARG_STATE:
 		return hmu_online_type_from_str(v) >= 0;
 	case ARG_BOOL:
 		return !hmu_kstrtobool(v, &b);
+	case ARG_WORD:
+		return one_of(v, arg_rules[r].words);
 	}
 	return false;
 }
@@ -202,7 +230,7 @@ static int check_values(json_object *args, size_t t, char *err, size_t errlen)
 		    !json_object_object_get_ex(args, arg_rules[i].key, &v))
 			continue;
 		s = json_object_get_string(v);
-		if (arg_ok(arg_rules[i].kind, s))
+		if (arg_ok(i, s))
 			continue;
 		snprintf(err, errlen, "bad %s '%s': %s (%s; hotmemctl --help)", arg_rules[i].key, s,
 			 arg_rules[i].what, table[t].synopsis);

@@ -76,6 +76,13 @@ err_is 2 "^hotmemctl: block-set-state: bad block 'x'" "block-set-state x online"
 err_is 2 "^hotmemctl: block-set-state: bad state 'up'" "block-set-state 3 up" -- block-set-state 3 up
 err_is 2 "^hotmemctl: explain: bad block 'abc'" "explain abc" -- explain abc
 err_is 2 "^hotmemctl: explain: bad from 'zz': a pfn, 0 or more" "explain 3 from=zz" -- explain 3 from=zz
+# ... and of the other commands that take numbers and words
+err_is 2 "^hotmemctl: alloc: bad type 'movabel': movable, unmovable or pinned \(alloc " "alloc movabel 10" -- alloc movabel 10
+err_is 2 "^hotmemctl: alloc: bad pages '0': a number of pages, 1 or more" "alloc movable 0" -- alloc movable 0
+err_is 2 "^hotmemctl: alloc: bad node 'x': a node number, or -1 for any" "alloc movable 1 node=x" -- alloc movable 1 node=x
+err_is 2 "^hotmemctl: hugetlb: bad pages 'lots'" "hugetlb lots" -- hugetlb lots
+err_is 2 "^hotmemctl: fail-nth-alloc: bad nth '-1': a count, 0 or more" "fail-nth-alloc -1" -- fail-nth-alloc -1
+err_is 2 "^hotmemctl: inject: bad error '16': 0 or a negative errno" "inject MEM_GOING_ONLINE 16" -- inject MEM_GOING_ONLINE 16
 
 # hotmemfs not reached: exit status 1, what to do
 err_is 1 "no control socket at $TMP/none.sock: hotmemfs is not running.*-s or HOTMEM_CONTROL" \
@@ -129,6 +136,13 @@ err_is 2 "^hotmemctl: bogus: unknown command" "an unknown command with hotmemfs 
 "$HMCTL" offline block=99999 2>&1 | grep -q 'offline failed: No such device'
 tap_ok $? "offline block=99999: the block as KEY=VALUE is given, sent"
 err_is 1 "error: memory99999: offline failed: No such device" "a refused command: exit status 1" -- offline 99999
+# what hotmemctl refuses itself, hotmemfs refuses too (sent as is with raw)
+err_is 1 "error: Parameter 'block' expects an integer" "raw offline of block 'abc': hotmemfs's refusal" -- \
+	raw '{"execute": "block-set-state", "arguments": {"block": "abc", "state": "offline"}}'
+err_is 1 "error: Parameter 'node' is out of range" "raw alloc node=-2: hotmemfs's refusal" -- \
+	raw '{"execute": "alloc", "arguments": {"type": "movable", "pages": 10, "node": -2}}'
+err_is 1 "error: 'error' must be 0 or a negative errno" "raw inject error=16: hotmemfs's refusal" -- \
+	raw '{"execute": "inject", "arguments": {"action": "MEM_GOING_ONLINE", "error": 16}}'
 stop_fs
 # an offline the kernel's pages stop: where to look (the first Normal block
 # of a living kernel holds one of its pages)

@@ -167,6 +167,20 @@ static void test_ctlargs_values(void **state)
 		{ 3, { "online", "3", "online_movable" }, NULL },
 		{ 3, { "block-set-state", "3", "offline\n" }, NULL },
 		{ 3, { "explain", "0", "from=0x1000" }, NULL },
+		/* the other commands that take numbers and words: ctl.c's ranges */
+		{ 3, { "alloc", "movabel", "10" }, "bad type 'movabel': movable, unmovable or pinned (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
+		{ 3, { "alloc", "movable", "0" }, "bad pages '0': a number of pages, 1 or more (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
+		{ 4, { "alloc", "movable", "1", "node=-2" }, "bad node '-2': a node number, or -1 for any (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
+		{ 4, { "alloc", "pinned", "1K", "node=-1" }, NULL },
+		{ 2, { "hugetlb", "lots" }, "bad pages 'lots': a number of huge pages, negative to free (hugetlb PAGES [node=N]; hotmemctl --help)" },
+		{ 3, { "hugetlb", "-16", "node=2147483648" }, "bad node '2147483648': a node number, or -1 for any (hugetlb PAGES [node=N]; hotmemctl --help)" },
+		{ 3, { "hugetlb", "-16", "node=1" }, NULL },
+		{ 2, { "fail-nth-alloc", "-1" }, "bad nth '-1': a count, 0 or more (fail-nth-alloc N; hotmemctl --help)" },
+		{ 3, { "inject", "MEM_ONLINE", "-16" }, "bad action 'MEM_ONLINE': MEM_GOING_ONLINE or MEM_GOING_OFFLINE (inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO; hotmemctl --help)" },
+		{ 3, { "inject", "MEM_GOING_ONLINE", "16" }, "bad error '16': 0 or a negative errno (inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO; hotmemctl --help)" },
+		{ 3, { "inject", "MEM_GOING_OFFLINE", "-16" }, NULL },
+		/* a prefix of a word is not the word */
+		{ 3, { "alloc", "mov", "1" }, "bad type 'mov': movable, unmovable or pinned (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		/* other commands' values are hotmemfs's to judge */
 		{ 2, { "device_del", "1x" }, NULL },
 	};
