@@ -306,6 +306,34 @@ static const char *human(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The node states as node/online, has_cpu, has_memory and
+ * has_normal_memory list them (include/linux/nodemask.h's N_ONLINE,
+ * N_CPU, N_MEMORY, N_NORMAL_MEMORY): a memoryless node is online and has
+ * CPUs but no memory.  has_cpu is the engine's, the nodes with present
+ * CPUs (hotmemfs shows the nodes with an online one).
+ */
+static int summary_nodes(struct hotmem *hm, char *buf, size_t len)
+{
+	uint64_t set[4] = { 0 };
+	char l[4][4 * HM_MAX_NUMNODES];
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct hm_node_info ni;
+
+		if (hotmem_node_info(hm, nid, &ni))
+			continue;
+		set[0] |= (uint64_t)ni.online << nid;
+		set[1] |= (uint64_t)ni.has_cpu << nid;
+		set[2] |= (uint64_t)ni.has_memory << nid;
+		set[3] |= (uint64_t)ni.has_normal_memory << nid;
+	}
+	for (int i = 0; i < 4; i++)
+		hotmem_nodelist_format(set[i], l[i], sizeof(l[i]));
+	return snprintf(buf, len, "nodes: online %s, has_cpu %s, has_memory %s, has_normal_memory %s\n",
+			l[0], l[1], l[2], l[3]);
+}
+
 int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
 {
 	struct hm_meminfo mi;
@@ -339,6 +367,8 @@ int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
 		     hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_FORCE ? "force" :
 		     hm->cfg.memmap_on_memory ? "Y" : "N",
 		     hotmem_get_auto_movable_ratio(hm));
+	if (n >= 0 && (size_t)n < len)
+		n += summary_nodes(hm, buf + n, len - (size_t)n);
 	if (n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n,
 			      "kernel_alloc %s (seed %lu): Slab %lu kB, PageTables %lu kB, KernelStack %lu kB\n",

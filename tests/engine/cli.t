@@ -11,15 +11,35 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..39"
+echo "1..44"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 39); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 44); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
 expect "eight boot blocks online" "blocks: 8 online, 0 offline" "$out"
+expect "the node states: node 0 online with CPUs and memory, node 1 possible only" \
+	"^nodes: online 0, has_cpu 0, has_memory 0, has_normal_memory 0$" "$out"
+
+# a memoryless node with CPUs (cpu_nodes naming a node without ram): online
+# from boot; memory added to it is N_MEMORY once online; removed, the node stays
+ml=$(mktemp)
+printf 'profile = numa2\ncpu_nodes = 0,2\n' >"$ml"
+out=$("$HM" --profile "$ml" status 2>&1)
+expect "numa2 with cpu_nodes = 0,2: node 2 online with CPUs, without memory" \
+	"^nodes: online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1$" "$out"
+out=$(printf '%s\n' "add 0x100000000 256M node=2" status "online 32 online_movable" status \
+	"offline 32" "remove 0x100000000 256M" status | "$HM" --profile "$ml" run - 2>&1)
+rm -f "$ml"
+states=$(grep '^nodes:' <<<"$out" | paste -sd';')
+expect "... memory added to node 2: not N_MEMORY while offline" \
+	"^nodes: online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1;" "$states"
+expect "... a block of it online_movable: N_MEMORY, not N_NORMAL_MEMORY" \
+	";nodes: online 0-2, has_cpu 0,2, has_memory 0-2, has_normal_memory 0-1;" "$states"
+expect "... removed: node 2 stays (its CPUs)" \
+	";nodes: online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1$" "$states"
 
 out=$("$HM" --profile no-such-profile status 2>&1); rc=$?
 [ $rc -ne 0 ] && ok "unknown profile is refused" || notok "unknown profile is refused" "rc=$rc"
