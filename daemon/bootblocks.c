@@ -4,7 +4,8 @@
  *
  * boot_blocks = LIST names them; boot_blocks = auto takes the blocks online
  * when hotmemd first ran since boot and remembers them, with the zone
- * offsets anchored then (blocks.c), in state_dir/boot-blocks.
+ * offsets anchored then (blocks.c), in state_dir/boot-blocks.  A dry run
+ * reads that file but never creates it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -143,6 +144,16 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	if (have)
 		return;
 	hmd_anchor_zoneinfo(d);
-	if (d->cfg.state_dir[0])
-		save_state(d, path);
+	if (!d->cfg.state_dir[0])
+		return;
+	/*
+	 * A dry run reads an anchor but never makes one: the next real start
+	 * trusts this file as boot memory, and a dry run made after memory
+	 * was hot-added and onlined would record that memory as boot memory.
+	 */
+	if (d->cfg.dry_run) {
+		hmd_log(d, LOG_INFO, "dry run: boot memory not recorded in %s", path);
+		return;
+	}
+	save_state(d, path);
 }

@@ -33,7 +33,7 @@ const struct hmd_config_key hmd_config_keys[] = {
 	{ "retry_max", "retry-max", false, "retries on EBUSY/EAGAIN (default 5)" },
 	{ "retry_initial_ms", "retry-initial-ms", false, "first backoff (default 10)" },
 	{ "retry_max_ms", "retry-max-ms", false, "backoff cap (default 1000)" },
-	{ "dry_run", "dry-run", true, "print decisions, write nothing" },
+	{ "dry_run", "dry-run", true, "print decisions, write nothing (state_dir too)" },
 	{ "netlink", "netlink", true, "listen on the uevent netlink socket (default yes)" },
 	{ "uevent_socket", "uevent-socket", false, "PATH of a SOCK_DGRAM uevent socket" },
 	{ "uevent_source", "uevent-source", false,

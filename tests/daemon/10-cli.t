@@ -56,6 +56,30 @@ is "$(state "$root" 64)" offline "dry run wrote nothing"
 	--dry-run --auto-movable-ratio=kernel 2>"$TMP/err" | grep -c online_movable >"$TMP/n"
 is "$(cat "$TMP/n")" 192 "auto_movable_ratio = kernel reads the module parameter"
 
+# a dry run reads the boot-memory anchor (state_dir/boot-blocks) but never
+# makes one: the real daemon's next start trusts it as boot memory, and here
+# blocks 64-71 were hot-added and onlined to Normal after boot (usereye3 #17)
+root=$TMP/root-anchor
+mk_sysroot "$root"
+mk_blocks "$root" 0 71 online Normal
+zone_add "$root" 0 Normal 2359296
+mk_blocks "$root" 72 271 offline "Normal Movable"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/anchor" --oneshot \
+	--dry-run --netlink=no >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "dry run without an anchor exits 0"
+check "... creates no state_dir/boot-blocks" test ! -e "$TMP/anchor/boot-blocks"
+check "... and says so" grep -q "dry run: boot memory not recorded in $TMP/anchor/boot-blocks" "$TMP/err"
+mkdir -p "$TMP/anchor"
+printf '0-63\nnode 0 kernel_offset 0 movable_offset 0\n' >"$TMP/anchor/boot-blocks"
+cp -p "$TMP/anchor/boot-blocks" "$TMP/anchor.orig"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/anchor" --oneshot \
+	--dry-run --netlink=no >"$TMP/out" 2>"$TMP/err"
+check "dry run reads an existing anchor (64-71 are not boot memory)" \
+	grep -q "^memory264 online_kernel Normal auto-movable: all nodes: movable 6291456 + 32768 pages exceeds 301% of kernel early 2097152" "$TMP/out"
+check "... and leaves it as it was" cmp -s "$TMP/anchor/boot-blocks" "$TMP/anchor.orig"
+check "... not even rewritten" test ! "$TMP/anchor/boot-blocks" -nt "$TMP/anchor.orig"
+check "... state_dir holds nothing else" test "$(ls "$TMP/anchor")" = boot-blocks
+
 # --oneshot while an ACPI memory device is present but unbound: the blocks it
 # finds without a firmware_node wait for the link (0.5 s at most, it never
 # comes here), then are decided alone before hotmemd exits
