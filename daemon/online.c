@@ -66,8 +66,14 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	b->failed = true;
 	b->attempts = 0;
 	d->n_failed++;
+	/*
+	 * Nothing here tries it again (a reload onlines nothing, no new uevent
+	 * comes for it): say what does, so the admin need not read the source.
+	 */
 	hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL, hmd_policy_name(block_policy(d, b)),
-		   err, "gave up onlining: %s: %s", what, strerror(err));
+		   err,
+		   "gave up onlining: %s: %s; left offline until `systemctl restart hotmemd` (its coldplug retries every offline block) or a write of memory%lu/state",
+		   what, strerror(err), id);
 	hmd_status_changed(d);
 }
 

@@ -868,7 +868,10 @@ static void capture_journal(struct hmd *d, const struct iovec *iov, int n)
 	snprintf(m->journal + len, sizeof(m->journal) - len, "--\n");
 }
 
-/* The journal's MESSAGE names the block and the errno (#13.5); fields stay. */
+/*
+ * The journal's MESSAGE names the block, the errno (#13.5) and what retries a
+ * given-up block (usereye3 #21); the fields stay.
+ */
 static void test_journal_message_block_errno(void **state)
 {
 	struct fixture *f = *state;
@@ -884,7 +887,9 @@ static void test_journal_message_block_errno(void **state)
 					     "[errno=EBUSY(16)]\n"));
 	assert_non_null(strstr(f->m.journal,
 			       "MESSAGE=memory10: gave up onlining: retries exhausted: Device or "
-			       "resource busy [policy=auto-movable errno=EBUSY(16)]\n"));
+			       "resource busy; left offline until `systemctl restart hotmemd` (its "
+			       "coldplug retries every offline block) or a write of memory10/state "
+			       "[policy=auto-movable errno=EBUSY(16)]\n"));
 	assert_non_null(strstr(f->m.journal, "MESSAGE_ID=" HMD_MSGID_GAVE_UP "\n"));
 	assert_non_null(strstr(f->m.journal, "HOTMEM_BLOCK=memory10\nHOTMEM_POLICY=auto-movable\n"
 					     "ERRNO=16\n"));
