@@ -816,8 +816,9 @@ void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 	shutdown(ctx->ctl_fd, SHUT_RDWR);
 	pthread_join(ctx->ctl_thread, NULL);
 	close(ctx->ctl_fd);
+	/* before the unlink: a stop past its bound unlinks the socket while it is ours (main.c) */
+	__atomic_store_n(&ctx->ctl_started, false, __ATOMIC_RELEASE);
 	unlink(ctx->ctl_path);
-	ctx->ctl_started = false;
 	pthread_mutex_lock(&ctx->sub_lock);
 	for (struct conn *c = ctx->conns; c; c = c->next)
 		shutdown(c->fd, SHUT_RD);

@@ -89,9 +89,10 @@ static void usage(FILE *f)
 		"                            (it survives a host crash); background: it is written,\n"
 		"                            and synced right after (it survives kill -9 of hotmemfs,\n"
 		"                            a host crash may lose the last ones) (default always)\n"
-		"      --stop-wait SEC       at a stop, wait at most SEC for the notifier to leave\n"
-		"                            the kernel, then detach the mount and exit 1 without\n"
-		"                            it (default 30)\n"
+		"      --stop-wait SEC       a stop takes at most SEC: past it hotmemfs says what it\n"
+		"                            still waits for (the notifier, a write, the final\n"
+		"                            save, control clients), detaches the mount and exits\n"
+		"                            1 without it (default 30)\n"
 		"  -d, --debug               FUSE debug output\n"
 		"  -h, --help                this text\n"
 		"\n"
@@ -917,7 +918,9 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
  * the loop then cannot leave a lookup of ours unanswered holding the
  * lock: a reader that took it before the notifier began to wait was
  * answered long since, a later one queues behind the notifier (an
- * rwsem's waiting writer holds back new readers).
+ * rwsem's waiting writer holds back new readers).  The same deadline
+ * bounds the rest of the stop (watch_main()): a request the session
+ * still serves, an eject, the final save, the control connections.
  */
 #define STOP_KICK_MS 20
 /*
@@ -931,7 +934,8 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 struct stopper {
 	struct hmfs_ctx *ctx;
 	long wait_ms; /* --stop-wait */
-	int saved; /* main's final save: 1 done, 0 not tried, -errno failed (stop_stuck() says) */
+	/* main's final save: 1 done, 0 not tried, -errno failed (stop_stuck() says); atomic */
+	int saved;
 	pthread_t thread, loop_thread;
 	pthread_t ender; /* stopper_end_loop(), the first signal's */
 	pthread_t gone; /* gone_main(): hmfs_events_kernel_gone(), waited for until the deadline */
@@ -941,6 +945,9 @@ struct stopper {
 	/* under lock: */
 	bool loop_done, began, signalled, ender_started, gone_started, gone_done, said_stuck;
 	bool said_wait;
+	bool watch_started, done; /* watch_main() runs; the stop is past its waits (stopper_end()) */
+	const char *waiting; /* what the stop waits for once the loop ended (stop_waiting()) */
+	pthread_t watch; /* watch_main(): the whole stop's bound */
 	int sig; /* the first stop signal, 0 if none (the loop ended by itself) */
 	struct timespec deadline; /* the stop's, once it began */
 	/*
@@ -1059,13 +1066,32 @@ static void stop_now(struct stopper *st, int sig)
 	exit_now(1); /* mount_lock held: teardown's unmount never comes */
 }
 
-/* Caller holds st->lock: the stop's deadline starts with the stop */
+/*
+ * What follows the notifier's give-up at the deadline (the session's end,
+ * the final save: stop_stuck()) has this long more before watch_main()
+ * gives up on it too
+ */
+#define STOP_FINISH_MS 5000
+
+static void *watch_main(void *arg);
+
+/* Caller holds st->lock: the stop's deadline starts with the stop, and its watch */
 static void stop_begin_locked(struct stopper *st)
 {
 	if (st->began)
 		return;
 	st->began = true;
 	hmfs_deadline_after(&st->deadline, st->wait_ms);
+	/* no thread: the notifier's wait alone is bounded, as before */
+	st->watch_started = !pthread_create(&st->watch, NULL, watch_main, st);
+}
+
+/* what the stop waits for from now on, once the loop ended (watch_main() says it) */
+static void stop_waiting(struct stopper *st, const char *what)
+{
+	pthread_mutex_lock(&st->lock);
+	st->waiting = what;
+	pthread_mutex_unlock(&st->lock);
 }
 
 static void *gone_main(void *arg)
@@ -1321,6 +1347,8 @@ static void stopper_stop(struct stopper *st)
 /* after teardown's unmount: a signal from now on waits, blocked, for our exit */
 static void stopper_end(struct stopper *st)
 {
+	bool watch;
+
 	if (st->started) {
 		pthread_kill(st->thread, STOP_WAKE);
 		pthread_join(st->thread, NULL);
@@ -1329,6 +1357,15 @@ static void stopper_end(struct stopper *st)
 	if (st->gone_started)
 		pthread_join(st->gone, NULL); /* out of the kernel: notifier_leave() said so */
 	st->gone_started = false;
+	/* past every wait: the stop's watch ends */
+	pthread_mutex_lock(&st->lock);
+	st->done = true;
+	pthread_cond_broadcast(&st->cond);
+	watch = st->watch_started;
+	pthread_mutex_unlock(&st->lock);
+	if (watch)
+		pthread_join(st->watch, NULL);
+	st->watch_started = false;
 }
 
 /*
@@ -1341,19 +1378,114 @@ static void stopper_end(struct stopper *st)
 static void stop_stuck(struct stopper *st)
 {
 	struct hmfs_ctx *ctx = st->ctx;
+	int saved = __atomic_load_n(&st->saved, __ATOMIC_ACQUIRE);
 
 	/* "saved" only when it was: the final save's result (main) */
 	fprintf(stderr, "hotmemfs: detaching %s and exiting without the notifier; %s%s\n",
 		ctx->mountpoint[0] ? ctx->mountpoint : "the tree",
 		!ctx->state_path[0] ? "no state file: nothing saved" :
-		st->saved > 0	    ? "the machine saved to " :
+		saved > 0	    ? "the machine saved to " :
 				      "the machine not saved at exit",
-		ctx->state_path[0] && st->saved > 0 ? ctx->state_path : "");
+		ctx->state_path[0] && saved > 0 ? ctx->state_path : "");
 	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
 	detach_ours_locked(st);
 	if (ctx->ctl_started)
 		unlink(ctx->ctl_path);
 	exit_now(1);
+}
+
+/* Caller holds st->lock: notifier_leave() waits for the notifier right now */
+static bool notifier_waited_locked(const struct stopper *st)
+{
+	return st->gone_started && !st->gone_done && !st->said_stuck;
+}
+
+/* Caller holds st->lock: what the stop waits for now */
+static const char *stop_waits_for_locked(const struct stopper *st)
+{
+	if (notifier_waited_locked(st))
+		return "the notifier to leave the kernel";
+	if (!st->loop_done)
+		return "the session to end: a request of the mount still being served (a write, "
+		       "its change not acknowledged)";
+	return st->waiting ? st->waiting : "the stop to end";
+}
+
+/* Caller holds st->lock: false once the stop is done, true once @until passed first */
+static bool stop_overdue_by_locked(struct stopper *st, const struct timespec *until)
+{
+	int err = 0;
+
+	while (!st->done && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&st->cond, &st->lock, until);
+	return !st->done;
+}
+
+/*
+ * Past the whole stop's bound (watch_main()): say what it still waits
+ * for, detach the tree, exit 1.  Every acknowledged change is in the
+ * state file: saved whole by the final save if that was done, else in
+ * its journal, where each change was before its write or command was
+ * answered (what survives kill -9).  A change under way was not
+ * acknowledged, and is not there: the machine restarts as it was before
+ * it.  A thread still in the kernel (a write to a frozen filesystem, say)
+ * holds the exit until it comes out.
+ */
+static void stop_overdue(struct stopper *st, const char *what)
+{
+	struct hmfs_ctx *ctx = st->ctx;
+	int saved = __atomic_load_n(&st->saved, __ATOMIC_ACQUIRE);
+	char secs[32], state[PATH_MAX + 96];
+
+	if (!ctx->state_path[0])
+		snprintf(state, sizeof(state), "no state file: nothing saved");
+	else if (saved > 0)
+		snprintf(state, sizeof(state), "the machine saved to %s", ctx->state_path);
+	else
+		snprintf(state, sizeof(state), "every acknowledged change is in %s (its journal)",
+			 ctx->state_path);
+	fprintf(stderr,
+		"hotmemfs: stop: still waiting after %s s (--stop-wait) for %s; stopping without "
+		"it: %s, the tree detached, exit 1\n",
+		seconds_str(secs, sizeof(secs), st->wait_ms), what, state);
+	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
+	if (!st->unmounted)
+		detach_ours_locked(st);
+	/* the socket is still ours until hmfs_ctl_stop() takes it away */
+	if (__atomic_load_n(&ctx->ctl_started, __ATOMIC_ACQUIRE))
+		unlink(ctx->ctl_path);
+	exit_now(1);
+}
+
+/*
+ * The whole stop's bound: from its start (stop_begin_locked()), every
+ * wait in it -- the notifier, a request the session still serves (a
+ * write to a state file on a frozen or hung filesystem), an eject, the
+ * final save, the control connections, the unmount -- is done by
+ * --stop-wait, or hotmemfs says what it still waits for and exits 1
+ * (stop_overdue()).  A notifier still inside the kernel at the deadline
+ * is notifier_leave()'s to give up on (stop_stuck(), which saves the
+ * machine first): what follows it has STOP_FINISH_MS more.
+ */
+static void *watch_main(void *arg)
+{
+	struct stopper *st = arg;
+	struct timespec until;
+	const char *what = NULL;
+
+	pthread_mutex_lock(&st->lock);
+	until = st->deadline;
+	/* at the same deadline: said stuck already or not, the notifier is still in */
+	if (stop_overdue_by_locked(st, &until) && st->gone_started && !st->gone_done) {
+		hmfs_deadline_after(&until, STOP_FINISH_MS);
+		stop_overdue_by_locked(st, &until);
+	}
+	if (!st->done)
+		what = stop_waits_for_locked(st);
+	pthread_mutex_unlock(&st->lock);
+	if (what)
+		stop_overdue(st, what);
+	return NULL;
 }
 
 /*
@@ -1392,10 +1524,15 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	if (!notifier_leave(st))
 		stop_stuck(st);
 	/* an eject running ends first (its unplug deadline bounds it): it uses all below */
+	stop_waiting(st, "an ACPI eject under way to end");
 	if (ctx->acpi_slots)
 		hmfs_acpi_hotplug_stop(ctx);
+	stop_waiting(st, "the control connections to end (a command under way, or a client "
+			 "reading its reply slowly)");
 	hmfs_ctl_stop(ctx);
+	stop_waiting(st, "the notifier thread to end");
 	hmfs_events_stop(ctx);
+	stop_waiting(st, "the unmount");
 	if (ctx->se) {
 		struct fuse_session *se = ctx->se;
 
@@ -1431,7 +1568,7 @@ int main(int argc, char **argv)
 	struct hmfs_ctx ctx;
 	bool restored = false;
 	struct opts o;
-	int ret;
+	int ret, ret_save;
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
@@ -1478,13 +1615,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmemfs: serving %s: %s\n", o.mountpoint, strerror(-ret));
 	stopper_stop(&st);
 	/* the ejects queued dropped, the running one ended: none after the last save */
+	stop_waiting(&st, "an ACPI eject under way to end");
 	hmfs_acpi_hotplug_stop(&ctx);
 	/* a clean exit leaves the whole machine in the state file, the journal empty */
-	st.saved = hmfs_state_save(&ctx);
-	if (st.saved == -EROFS)
+	stop_waiting(&st, "the final save");
+	ret_save = hmfs_state_save(&ctx);
+	if (ret_save == -EROFS)
 		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
-	else if (!st.saved)
-		st.saved = 1;
+	/* read by watch_main() too */
+	__atomic_store_n(&st.saved, ret_save ? ret_save : 1, __ATOMIC_RELEASE);
 out:
 	teardown(&ctx, &st);
 	return ret ? 1 : 0;
