@@ -512,10 +512,11 @@ static bool changes_machine(const char *execute)
 /*
  * hotmemfs hung up without replying to @req.  Its socket tells a stop
  * from a crash: a stop removes it (hmfs_ctl_stop(); and a stop that gives
- * up waiting for its notifier -- --stop-wait ran out, or a second signal
- * -- removes it and exits without the replies still waiting for that
- * notifier: a device_del's, say), a crash or kill -9 leaves it.  What the
- * command did only hotmemfs knew: said unknown, and where to look.
+ * up waiting for its notifier when --stop-wait ran out removes it and
+ * exits without the replies still waiting for that notifier: a
+ * device_del's, say), a crash or kill -9 leaves it -- and so does a
+ * second stop signal's exit (main.c stop_now()): "stopping or crashed?".
+ * What the command did only hotmemfs knew: said unknown, and where to look.
  */
 static void say_no_reply(const struct cli *c, json_object *req)
 {
