@@ -137,12 +137,17 @@ static int push_seg(struct hmt_timeline *tl, const struct hmt_tl_seg *s)
 	return 0;
 }
 
+static int push_to(struct hmt_tl_mark **arr, size_t *cap, size_t *n, const struct hmt_tl_mark *m)
+{
+	if (grow((void **)arr, cap, *n, sizeof(*m)))
+		return -ENOMEM;
+	(*arr)[(*n)++] = *m;
+	return 0;
+}
+
 static int push_mark(struct hmt_timeline *tl, const struct hmt_tl_mark *m)
 {
-	if (grow((void **)&tl->mark, &tl->cap_mark, tl->nmark, sizeof(*m)))
-		return -ENOMEM;
-	tl->mark[tl->nmark++] = *m;
-	return 0;
+	return push_to(&tl->mark, &tl->cap_mark, &tl->nmark, m);
 }
 
 /* the row leaves its state at @t: what it was becomes a bar */
@@ -187,8 +192,12 @@ static int replay_one(struct hmt_timeline *tl, const struct hmt_rec *r, size_t r
 					  0, event_zid(r) };
 	if (is_ev(r, "add_memory_resource"))
 		return rs->state == HMT_TL_ABSENT ? set_state(tl, row, rs, HMT_TL_OFFLINE, t, -1) : 0;
-	if (is_ev(r, "try_remove_memory"))
+	if (is_ev(r, "try_remove_memory")) {
+		snprintf(m.ev, sizeof(m.ev), "%s", r->ev);
+		if (rs->state != HMT_TL_ABSENT && push_to(&tl->gone, &tl->cap_gone, &tl->ngone, &m))
+			return -ENOMEM;
 		return set_state(tl, row, rs, HMT_TL_ABSENT, t, -1);
+	}
 	return set_state(tl, row, rs, on ? HMT_TL_ONLINE : HMT_TL_OFFLINE, t,
 			 on ? event_zid(r) : -1);
 }
@@ -258,6 +267,7 @@ void hmt_timeline_free(struct hmt_timeline *tl)
 	free(tl->blocks);
 	free(tl->seg);
 	free(tl->mark);
+	free(tl->gone);
 	memset(tl, 0, sizeof(*tl));
 }
 
@@ -472,6 +482,16 @@ static void svg_axis(const struct panel *p, FILE *f, double y_end)
  * close; where breaks crowd (a cut a few px wide) one thin line each, and
  * a label only where it fits: the subtitle has the total.
  */
+/* "12.3 ms cut", "1.05 s cut", "3600 s cut": never %g's exponent (5e3f541's ticks too) */
+static int cut_label(char *t, size_t len, unsigned long long ns)
+{
+	if (ns < 1000000000ULL)
+		return snprintf(t, len, "%.3g ms cut", ns / 1e6);
+	if (ns < 1000000000000ULL)
+		return snprintf(t, len, "%.3g s cut", ns / 1e9);
+	return snprintf(t, len, "%.0f s cut", ns / 1e9);
+}
+
 static void svg_cuts(const struct panel *p, FILE *f, double y_end)
 {
 	double keep_px = (double)p->keep * PLOT_W / (double)p->end, right[2] = { -1e9, -1e9 };
@@ -488,8 +508,7 @@ static void svg_cuts(const struct panel *p, FILE *f, double y_end)
 			hmu_svg_line(f, xm - 6, TOP - 8, xm, y_end + 2, "#555555", 1);
 			hmu_svg_line(f, xm, TOP - 8, xm + 6, y_end + 2, "#555555", 1);
 		}
-		half = LABEL_PX(snprintf(t, sizeof(t), "%.3g ms cut",
-					 (p->cut[i].t1 - p->cut[i].t0) / 1e6)) / 2 + 3;
+		half = LABEL_PX(cut_label(t, sizeof(t), p->cut[i].t1 - p->cut[i].t0)) / 2 + 3;
 		row = xm - half < right[0];
 		if (xm - half < right[row])
 			continue;
@@ -554,6 +573,20 @@ static void svg_seg(const struct panel *p, FILE *f, const struct hmt_tl_seg *s)
 		     seg_fill(s), NULL, tip);
 }
 
+/* a removed block's row ends with a cross at its removal, and says so */
+static void svg_gone(const struct panel *p, FILE *f, const struct hmt_tl_mark *g)
+{
+	double x = xof(p, g->t), y = TOP + row_of(p->tl, g->block) * ROW_H;
+	char tip[96];
+
+	snprintf(tip, sizeof(tip), "memory%llu: removed (try_remove_memory) at %.6f ms", g->block,
+		 g->t / 1e6);
+	fprintf(f, "<g><title>%s</title>", tip);
+	hmu_svg_line(f, x - 4, y, x + 4, y + BAR_H, HMU_SVG_GONE_STROKE, 2);
+	hmu_svg_line(f, x - 4, y + BAR_H, x + 4, y, HMU_SVG_GONE_STROKE, 2);
+	fputs("</g>\n", f);
+}
+
 static void svg_panel(const struct panel *p, FILE *f)
 {
 	const struct hmt_timeline *tl = p->tl;
@@ -570,6 +603,8 @@ static void svg_panel(const struct panel *p, FILE *f)
 		svg_seg(p, f, &tl->seg[i]);
 	svg_cuts(p, f, y_end);
 	svg_end(p, f, y_end);
+	for (size_t i = 0; i < tl->ngone; i++)
+		svg_gone(p, f, &tl->gone[i]);
 	for (size_t i = 0; i < tl->nmark; i++) {
 		const struct hmt_tl_mark *m = &tl->mark[i];
 
@@ -590,13 +625,17 @@ static void svg_legend(FILE *f, double y)
 	hmu_svg_rect(f, x, y - 10, 24, BAR_H, HMU_SVG_OFFLINE_FILL, NULL, NULL);
 	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "offline");
 	x += 100;
-	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++, x += 100) {
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++, x += 85) {
 		hmu_svg_rect(f, x, y - 10, 24, BAR_H, hmu_svg_zone_fill(zones[i]), NULL, NULL);
 		snprintf(name, sizeof(name), "%s", hmu_zone_name(zones[i]));
 		hmu_svg_text(f, x + 30, y, 12, "start", "#000000", name);
 	}
 	hmu_svg_rect(f, x + 10, y - 12, 4, BAR_H + 4, HMU_SVG_ERROR_FILL, NULL, NULL);
 	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "online/offline failed");
+	x += 200;
+	hmu_svg_line(f, x + 8, y - 10, x + 16, y + 2, HMU_SVG_GONE_STROKE, 2);
+	hmu_svg_line(f, x + 8, y + 2, x + 16, y - 10, HMU_SVG_GONE_STROKE, 2);
+	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "removed");
 }
 
 int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_tl_opts *o,
@@ -611,8 +650,8 @@ int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_t
 	for (size_t i = 0; i < n; i++)
 		rows = tl[i].nr_blocks > rows ? tl[i].nr_blocks : rows;
 	width = n * PANEL_W + 20;
-	if (width < 900)
-		width = 900;
+	if (width < 940)	/* the legend's width */
+		width = 940;
 	/* under the rows: "end of trace", the cuts' lengths, the legend */
 	height = TOP + (rows ? rows : 1) * ROW_H + 76;
 	hmu_svg_begin(f, width, height, "hotmem-trace timeline: memory blocks over time");

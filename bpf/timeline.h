@@ -38,8 +38,10 @@ struct hmt_timeline {
 	size_t nr_blocks;
 	struct hmt_tl_seg *seg;
 	size_t nseg, cap_seg;
-	struct hmt_tl_mark *mark;
+	struct hmt_tl_mark *mark;	/* failed onlines/offlines */
 	size_t nmark, cap_mark;
+	struct hmt_tl_mark *gone;	/* removals (try_remove_memory): where a row ends */
+	size_t ngone, cap_gone;
 };
 
 /* most rows a panel draws */

@@ -30,6 +30,8 @@ const char *hmu_svg_zone_fill(int zid);
 #define HMU_SVG_OFFLINE_FILL "#b0b0b0"
 /* a failed operation */
 #define HMU_SVG_ERROR_FILL "#d62728"
+/* where a removed block's row ends */
+#define HMU_SVG_GONE_STROKE "#000000"
 
 /* @s with &, <, >, " escaped, as SVG text and attributes need */
 void hmu_svg_escape(FILE *f, const char *s);

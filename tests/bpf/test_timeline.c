@@ -91,6 +91,11 @@ static void test_states(void **state)
 	assert_int_equal(tl.mark[0].block, 32);
 	assert_int_equal(tl.mark[0].t, 400);
 	assert_int_equal(tl.mark[0].ret, -EBUSY);
+	/* 32 and 33 removed at 600: their rows end with a removal, 8's does not */
+	assert_int_equal(tl.ngone, 2);
+	assert_int_equal(tl.gone[0].block, 32);
+	assert_int_equal(tl.gone[1].block, 33);
+	assert_int_equal(tl.gone[1].t, 600);
 }
 
 static int count(const char *s, const char *what)
@@ -120,6 +125,9 @@ static void test_svg_side_by_side(void **state)
 	assert_int_equal(count(buf, ": offline from"), 8);
 	assert_int_equal(count(buf, "fill=\"#ff9f1c\"><title>memory33"), 2); /* Movable's colour */
 	assert_int_equal(count(buf, "offline_pages failed: -16 (Device or resource busy) at 0.000400 ms"), 2);
+	/* a removed block looks removed, not offline: a cross at its removal, in the legend too */
+	assert_int_equal(count(buf, "<title>memory33: removed (try_remove_memory) at 0.000600 ms</title>"), 2);
+	assert_int_equal(count(buf, ">removed</text>"), 1);
 	free(buf);
 }
 
@@ -243,6 +251,25 @@ static void test_cut_gaps(void **state)
 	hmt_trace_free(&t);
 }
 
+/* a gap of a second or more is labelled in seconds, never %g's exponent */
+static void test_cut_label_seconds(void **state)
+{
+	static const char *text =
+		"{\"ts\":0,\"src\":\"emulator\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zid\":3,\"ret\":0}\n"
+		"{\"ts\":1050000000,\"src\":\"emulator\",\"ev\":\"offline_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"ret\":0}\n";
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	char *svg;
+
+	build(text, "long.jsonl", &t, &x);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ .cut_gaps = 1000 });
+	assert_non_null(strstr(svg, ">1.05 s cut</text>"));
+	assert_null(strstr(svg, "e+"));
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+}
+
 /* the labels under the breaks never overlap, however close the cuts */
 static void test_cut_labels_apart(void **state)
 {
@@ -291,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_common_scale),
 		cmocka_unit_test(test_cut_gaps),
 		cmocka_unit_test(test_cut_labels_apart),
+		cmocka_unit_test(test_cut_label_seconds),
 		cmocka_unit_test(test_too_many_blocks),
 	};
 
