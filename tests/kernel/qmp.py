@@ -125,6 +125,23 @@ def guest_console(g, out, on_line):
     return done
 
 
+def guest_argparser(timeout, out=True, append=True):
+    """The command line every QEMU guest run here takes, for a script to
+    add its own options to: KERNEL INITRD, OUT when @out, --append "EXTRA
+    CMDLINE" when @append, --timeout SEC (default @timeout), --log FILE
+    (the whole console, stamped)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kernel")
+    ap.add_argument("initrd")
+    if out:
+        ap.add_argument("out")
+    if append:
+        ap.add_argument("--append", default="", help="more of the kernel's command line")
+    ap.add_argument("--timeout", type=float, default=timeout)
+    ap.add_argument("--log", default=os.devnull)
+    return ap
+
+
 def capture(qemu_args, append, prefix, on_line):
     """A fixture capture's main (tests/fixtures/*/scripts/capture.py):
     KERNEL INITRD [--log FILE] [--timeout SEC] from the command line, QEMU
@@ -132,12 +149,7 @@ def capture(qemu_args, append, prefix, on_line):
     @qemu_args, the kernel's command line @append.  Prints QEMU's command
     and version, then the guest's "CAP " lines; every other line goes to
     @on_line(guest, line), true once the guest is done.  The exit status."""
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel")
-    ap.add_argument("initrd")
-    ap.add_argument("--log", default=os.devnull)
-    ap.add_argument("--timeout", type=float, default=300)
-    a = ap.parse_args()
+    a = guest_argparser(300, out=False, append=False).parse_args()
     cmd = (["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
             "-nographic", "-no-reboot", "-nic", "none"] + qemu_args +
            ["-kernel", a.kernel, "-initrd", a.initrd, "-append", append])

@@ -9,12 +9,11 @@ usage: run_hotplug.py KERNEL INITRD OUT.jsonl [--append "EXTRA CMDLINE"]
 OUT gets the guest's "HMT " lines (meminfo + hotmem-trace JSON lines);
 --log gets the whole console.  Exit 0 when the guest said GUEST-DONE.
 """
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Guest, guest_console  # noqa: E402
+from qmp import Guest, guest_argparser, guest_console  # noqa: E402
 
 
 def hotplug(q, sizes_mib):
@@ -25,13 +24,7 @@ def hotplug(q, sizes_mib):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel")
-    ap.add_argument("initrd")
-    ap.add_argument("out")
-    ap.add_argument("--append", default="")
-    ap.add_argument("--timeout", type=float, default=150)
-    ap.add_argument("--log", default=os.devnull)
+    ap = guest_argparser(150)
     ap.add_argument("--dimms", default="256",
                     help="comma-separated DIMM sizes in MiB (default 256)")
     a = ap.parse_args()

@@ -14,27 +14,20 @@ since the insmod ("HMK "), OUT.steps one line per step:
 "BLOCKS ..." as the guest saw its blocks and "PLUGGED MIB SIZE" as QEMU
 saw the device.  Exit 0 when the guest said GUEST-DONE.
 """
-import argparse
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Guest, guest_console  # noqa: E402
+from qmp import Guest, guest_argparser, guest_console  # noqa: E402
 
 VM = "/machine/peripheral/vm0"
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel")
-    ap.add_argument("initrd")
-    ap.add_argument("out")
+    ap = guest_argparser(240)
     ap.add_argument("--sizes", default="256,128,0")
     ap.add_argument("--region", type=int, default=1024, help="device region MiB")
-    ap.add_argument("--append", default="")
-    ap.add_argument("--timeout", type=float, default=240)
-    ap.add_argument("--log", default=os.devnull)
     a = ap.parse_args()
 
     cmdline = ("console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init hmv.sizes=%s %s"
