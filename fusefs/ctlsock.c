@@ -342,14 +342,13 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	json_object_put(o);
 }
 
-/* {"event": "ACPI_DEVICE_OST", "data": {"info": {...}}}, as QEMU sends it */
-void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
+/* {"event": "ACPI_DEVICE_OST", "data": {"info": {...}}}, as QEMU sends it, at @ts */
+void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status,
+			    const struct timespec *ts)
 {
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
 	json_object *info = json_object_new_object();
-	struct timespec now;
 
-	clock_gettime(CLOCK_REALTIME, &now);
 	json_object_object_add(info, "device", json_object_new_string(id));
 	json_object_object_add(info, "slot-type", json_object_new_string("DIMM"));
 	json_object_object_add(info, "source", json_object_new_int(source));
@@ -357,7 +356,7 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, in
 	json_object_object_add(d, "info", info);
 	json_object_object_add(o, "event", json_object_new_string("ACPI_DEVICE_OST"));
 	json_object_object_add(o, "data", d);
-	json_object_object_add(o, "timestamp", timestamp_json(&now));
+	json_object_object_add(o, "timestamp", timestamp_json(ts));
 	sub_broadcast(ctx, o, false);
 	json_object_put(o);
 }

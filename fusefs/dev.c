@@ -1002,8 +1002,8 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 	int ret;
 
 	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline);
-	/* ACPI_NOTIFY_EJECT_REQUEST (3), the _OST status of the result */
-	hmfs_ctl_broadcast_ost(ctx, d->id, 3, hotmem_acpi_ost_status(ret));
+	/* ACPI_NOTIFY_EJECT_REQUEST (3), the _OST status of the result, after the eject's uevents */
+	hmfs_emit_ost(ctx, d->id, 3, hotmem_acpi_ost_status(ret));
 	return ret;
 }
 

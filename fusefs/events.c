@@ -164,9 +164,10 @@ uint64_t hmfs_event_ino(const struct hmfs_node *n)
 
 static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
-	clock_gettime(CLOCK_REALTIME, &q->ts);
 	pthread_mutex_lock(&ctx->q_lock);
-	if (ctx->q_len >= HMFS_QMAX && q->type != HM_EV_UEVENT) {
+	/* under the lock: the stream's timestamps in its order, whoever queues */
+	clock_gettime(CLOCK_REALTIME, &q->ts);
+	if (ctx->q_len >= HMFS_QMAX && q->type != HM_EV_UEVENT && !q->ost) {
 		ctx->q_dropped++;
 		pthread_mutex_unlock(&ctx->q_lock);
 		free(q);
@@ -274,6 +275,28 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 	snprintf(q->action_name, sizeof(q->action_name), "%s", action);
 	snprintf(q->subsys, sizeof(q->subsys), "%s", subsystem);
 	snprintf(q->text, sizeof(q->text), "%s", devpath);
+	enqueue(ctx, q);
+}
+
+/*
+ * The guest evaluates _OST once its eject is over: acpi_scan_hot_remove()
+ * has offlined and removed the blocks, or acpi_bus_online() put them back
+ * (drivers/acpi/scan.c, 6.12), and only then does QEMU send the QMP event.
+ * So it goes through the queue, after the eject's uevents, with its time
+ * taken here: broadcast at once it came before them, its timestamp after
+ * theirs (usereye3 #11).  Never dropped, as a uevent is not.
+ */
+void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
+{
+	struct hmfs_qev *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return;
+	q->type = HM_EV_LOG; /* no engine event: q->ost says what it is */
+	q->ost = true;
+	snprintf(q->text, sizeof(q->text), "%s", id);
+	q->nid = source;
+	q->ret = status;
 	enqueue(ctx, q);
 }
 
@@ -561,6 +584,10 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
+	if (q->ost) {
+		hmfs_ctl_broadcast_ost(ctx, q->text, q->nid, q->ret, &q->ts);
+		return;
+	}
 	if (q->type == HM_EV_UEVENT) {
 		if (!q->synth)
 			hmfs_notify_block(ctx, q->block_id, q->action, q->gone_key);

@@ -327,6 +327,7 @@ struct hmfs_dev {
 struct hmfs_qev {
 	enum hm_event_type type;
 	bool synth; /* about no memory block: a uevent file write, a node device */
+	bool ost; /* hotmemfs's ACPI_DEVICE_OST, not the engine's: text device id, nid source, ret status */
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
 	size_t env_len;
 	enum hm_uevent_action action;
@@ -991,6 +992,8 @@ void hmfs_qev_free(struct hmfs_qev *q);
 /* a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len bytes */
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		      const char *subsystem, const char *env, size_t env_len);
+/* QEMU's ACPI_DEVICE_OST for DIMM @id, to control clients after the uevents queued before it */
+void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
@@ -1119,7 +1122,8 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 /* status's "control": clients, followers, events they lost */
 struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject */
-void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
+void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status,
+			    const struct timespec *ts);
 
 /* state.c */
 /*
