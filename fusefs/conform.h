@@ -103,6 +103,8 @@ int conform_auto_movable_ratio(void);
 bool conform_kernel_autoonlines(void);
 /* lines of @path matching the extended regex @re; 0 for a missing file */
 int conform_count_lines(const char *path, const char *re);
+/* udevd's "ATTR '.../state' writing 'VALUE'" lines of @path whose VALUE state_store() cannot parse */
+int conform_count_unparsable_writes(const char *path);
 /* the last non-empty line of @path into @buf ("" if none), cut to @len */
 void conform_last_line(const char *path, char *buf, size_t len);
 /* the same, whole, malloc'ed (NULL only when out of memory) */
@@ -165,6 +167,7 @@ int conform_env(long *wait_ms, int *rcvbuf);
 /* what a cell knows of the agent's memoryN/state (and /online) writes */
 struct conform_write_log {
 	long writes;	/* udevd's state writes (its log) */
+	long unparsable; /* ... of them, a value state_store() cannot parse */
 	long failed;	/* failure lines of the agent's log */
 	long needed;	/* writes the blocks the kernel left offline need (0 under online*) */
 	bool counted;	/* hotmemfs's counts known: every write it took is in them */

@@ -447,7 +447,9 @@ struct writes {
  * for a value it could not parse ("bogus": a failed write, below); if
  * hotmemfs's counts are not known, udevd's state writes beyond the blocks
  * the kernel left offline (memhp_default_state=online*: none), which
- * counted a rule's writes of "offline" that went through as redundant too.
+ * counted a rule's writes of "offline" that went through as redundant too
+ * (a value state_store() cannot parse, the log's 'writing' line says which,
+ * is a failed write there too).
  * failed: a write that failed otherwise: hotmemfs's other errnos and its
  * EINVALs of an unparsable value (status's "unparsed"), at least
  * the log's failure lines but those its redundant writes account for --
@@ -460,12 +462,15 @@ void conform_write_kinds(const struct conform_write_log *l, struct conform_write
 {
 	long f;
 
-	w->unparsed = 0;
 	if (l->counted) {
 		w->unparsed = l->unparsed < l->einval ? l->unparsed : l->einval;
 		w->redundant = l->einval - w->unparsed;
 	} else {
-		w->redundant = l->writes > l->needed ? l->writes - l->needed : 0;
+		/* udevd's log alone: its unparsable values are no write a block needed */
+		long parsed = l->writes - l->unparsable;
+
+		w->unparsed = l->unparsable < l->writes ? l->unparsable : l->writes;
+		w->redundant = parsed > l->needed ? parsed - l->needed : 0;
 	}
 	f = l->failed - w->redundant;
 	w->failed = f > l->other + w->unparsed ? f : l->other + w->unparsed;
@@ -491,6 +496,7 @@ static void count_writes(const struct cell *c, long heard, const struct conform_
 	l.failed = conform_count_lines(AGENT_LOG,
 				       "Failed to write ATTR|give up|gave up|failed to write");
 	l.writes = conform_count_lines(AGENT_LOG, "ATTR '[^']*/state' writing");
+	l.unparsable = conform_count_unparsable_writes(AGENT_LOG);
 	w->agent_chose = !conform_kernel_autoonlines();
 	/* blocks added over the event (virtio-mem: the grown ones, since removed, too) */
 	if (w->agent_chose)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "conform.h"
+#include "uapi/hmuapi.h"
 
 #ifndef FUSE_SUPER_MAGIC
 #define FUSE_SUPER_MAGIC 0x65735546
@@ -249,25 +250,54 @@ bool conform_kernel_autoonlines(void)
 	return false;
 }
 
-int conform_count_lines(const char *path, const char *re)
+/*
+ * @path's lines matching @re; with @bad, only those whose first
+ * parenthesised part @bad says yes to
+ */
+static int count_matching(const char *path, const char *re, bool (*bad)(const char *part))
 {
 	char *line = NULL;
 	size_t cap = 0;
+	regmatch_t m[2];
 	regex_t rx;
 	int n = 0;
 	FILE *f;
 
-	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB))
+	if (regcomp(&rx, re, REG_EXTENDED | (bad ? 0 : REG_NOSUB)))
 		return 0;
 	f = fopen(path, "re");
 	if (f) {
-		while (getline(&line, &cap, f) > 0)
-			n += !regexec(&rx, line, 0, NULL, 0);
+		while (getline(&line, &cap, f) > 0) {
+			if (regexec(&rx, line, bad ? 2 : 0, bad ? m : NULL, 0))
+				continue;
+			if (bad && m[1].rm_so >= 0) {
+				line[m[1].rm_eo] = '\0';
+				n += bad(line + m[1].rm_so);
+			} else {
+				n += !bad;
+			}
+		}
 		fclose(f);
 	}
 	free(line);
 	regfree(&rx);
 	return n;
+}
+
+int conform_count_lines(const char *path, const char *re)
+{
+	return count_matching(path, re, NULL);
+}
+
+/* a value state_store() refuses to parse (mhp_online_type_from_str()) */
+static bool state_unparsable(const char *value)
+{
+	return hmu_online_type_from_str(value) < 0;
+}
+
+int conform_count_unparsable_writes(const char *path)
+{
+	return count_matching(path, "ATTR '[^']*/state' writing '([^']*)'", state_unparsable);
 }
 
 char *conform_last_line_dup(const char *path)

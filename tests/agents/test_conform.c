@@ -134,10 +134,44 @@ static void test_write_kinds_unparsed(void **state)
 	assert_int_equal(w.redundant, 2);
 	assert_int_equal(w.failed, 4);
 	assert_int_equal(w.unparsed, 4);
-	/* hotmemfs's counts unknown: nothing said unparsable */
+	/* hotmemfs's counts unknown, udevd's log names no bad value: nothing unparsable */
 	l = (struct conform_write_log){ .writes = 8, .failed = 8, .needed = 8 };
 	conform_write_kinds(&l, &w);
 	assert_int_equal(w.unparsed, 0);
+	/* ... its log says 'bogus' 8 times under online*: 8 failed, none redundant */
+	assert_kinds((struct conform_write_log){ .writes = 8, .unparsable = 8, .failed = 8 }, 8, 0,
+		     8);
+	/* ... 3 of 8: the other 5 redundant (no block needed them), the 3 failed */
+	assert_kinds((struct conform_write_log){ .writes = 8, .unparsable = 3, .failed = 3 }, 8, 5,
+		     3);
+	/* ... 2 bogus beside the 8 a kernel's offline blocks needed: 2 failed */
+	assert_kinds((struct conform_write_log){ .writes = 10, .unparsable = 2, .failed = 2,
+						 .needed = 8 },
+		     10, 0, 2);
+}
+
+/* udevd's 'writing' lines: those of a value state_store() cannot parse */
+static void test_count_unparsable_writes(void **state)
+{
+	char path[] = "/tmp/test_conform.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("memory40: /etc/udev/rules.d/83.rules:1 ATTR '/sys/devices/system/memory/memory40/state' writing 'bogus'\n"
+	      "memory41: /etc/udev/rules.d/83.rules:1 ATTR '/sys/devices/system/memory/memory41/state' writing 'online_movable'\n"
+	      "memory42: /etc/udev/rules.d/83.rules:1 ATTR '/sys/devices/system/memory/memory42/state' writing ''\n"
+	      "memory42: Failed to write ATTR{/sys/devices/system/memory/memory42/state}, ignoring: Invalid argument\n"
+	      "memory43: /etc/udev/rules.d/83.rules:1 ATTR '/sys/devices/system/memory/memory43/state' writing 'offline'\n",
+	      f);
+	fclose(f);
+	assert_int_equal(conform_count_unparsable_writes(path), 2);
+	assert_int_equal(conform_count_lines(path, "ATTR '[^']*/state' writing"), 4);
+	unlink(path);
+	assert_int_equal(conform_count_unparsable_writes(path), 0);
 }
 
 /* the row's writes, redundant and failed columns for @outcome, "W R F" */
@@ -347,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_write_kinds),
 		cmocka_unit_test(test_write_kinds_unparsed),
+		cmocka_unit_test(test_count_unparsable_writes),
 		cmocka_unit_test(test_row_writes),
 		cmocka_unit_test(test_expectations),
 		cmocka_unit_test(test_short_setting),
