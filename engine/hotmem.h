@@ -880,6 +880,8 @@ unsigned long hotmem_nr_poisoned_pages(struct hotmem *hm);
 /* HugeTLB pool: 2 MiB pages; with hugetlb_free_vmemmap, vmemmap optimised. */
 long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr);
 long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr);
+/* @nr fewer of @nid's alone (NUMA_NO_NODE: the global pool); how many, or -errno */
+long hotmem_hugetlb_free_node(struct hotmem *hm, int nid, unsigned long nr);
 /*
  * nodeN/hugepages/hugepages-2048kB/nr_hugepages: @nid's pool grown on @nid
  * alone (as far as its memory lets it) or shrunk to @count; the node's

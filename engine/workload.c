@@ -600,16 +600,30 @@ static long hugetlb_shrink(struct hotmem *hm, uint64_t nodes_allowed, unsigned l
 	return ret && !i ? ret : (long)i;
 }
 
-long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
+/*
+ * @nr huge pages fewer: NUMA_NO_NODE the global pool (nr_hugepages, the
+ * round robin over the nodes with memory), else @nid's alone, as a
+ * smaller write of its nodeN nr_hugepages (6.12
+ * __nr_hugepages_store_common() with the node's mask), refused for a
+ * node that has no such file as the growth is (hugetlb_node_check()).
+ */
+long hotmem_hugetlb_free_node(struct hotmem *hm, int nid, unsigned long nr)
 {
 	long ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
-	ret = hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, NUMA_NO_NODE), nr);
+	ret = hugetlb_node_check(hm, nid);
+	if (!ret)
+		ret = hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, nid), nr);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
+{
+	return hotmem_hugetlb_free_node(hm, NUMA_NO_NODE, nr);
 }
 
 /*

@@ -127,7 +127,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		/* negated unsigned: LLONG_MIN too */
 		long n = ch->value >= 0 ?
 			hotmem_hugetlb_alloc(ctx->hm, ch->dev.node, (unsigned long)ch->value) :
-			hotmem_hugetlb_free(ctx->hm, (unsigned long)(0ULL - (unsigned long long)ch->value));
+			hotmem_hugetlb_free_node(ctx->hm, ch->dev.node,
+						 (unsigned long)(0ULL - (unsigned long long)ch->value));
 
 		if (ch->done)
 			*ch->done = n;

@@ -1522,6 +1522,31 @@ static void test_hugetlb_global_pool_interleaves(void **state)
 }
 
 /*
+ * A shrink of one node's pool (hotmemctl hugetlb -N node=X, review12
+ * D1): that node's pages alone, the newest first, however the round
+ * robin stands; a node that is not possible EINVAL, one not online
+ * ENOENT, as the growth; fewer than asked is no error.
+ */
+static void test_hugetlb_free_node_is_that_node_alone(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, -1, 6), 6);
+	assert_int_equal(hotmem_hugetlb_free_node(hm, 1, 2), 2);
+	assert_int_equal(node_pool(hm, 0), 3);
+	assert_int_equal(node_pool(hm, 1), 1);
+	assert_int_equal(hotmem_hugetlb_free_node(hm, 99, 1), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_free_node(hm, -2, 1), -EINVAL);
+	assert_int_equal(node_pool(hm, 0) + node_pool(hm, 1), 4);
+	assert_int_equal(hotmem_hugetlb_free_node(hm, 1, 5), 1);
+	assert_int_equal(node_pool(hm, 0), 3);
+	assert_int_equal(node_pool(hm, 1), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The round robin read and put back (hotmemfs's state file,
  * "hugetlb-next-nid"): a machine that grew each node's pool on its own,
  * as a restart's restore does, gives the next global page where the
@@ -1630,6 +1655,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_node_must_exist_and_is_that_node_alone),
 		cmocka_unit_test(test_hugetlb_global_pool_interleaves),
 		cmocka_unit_test(test_hugetlb_next_nid_put_back),
+		cmocka_unit_test(test_hugetlb_free_node_is_that_node_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,11 @@ rc=1" "hugetlb 4 node=$n: not a possible node, EINVAL, the node named"
 done
 is "$(err hugetlb 4 node=1)" "hotmemctl: error: hugetlb: No such file or directory: node 1 is not online (no node1/hugepages)
 rc=1" "hugetlb 4 node=1: possible, not online (no node1/hugepages): ENOENT, said"
+# a shrink with node= is that node's too (review12 D1: it shrank the global pool)
+is "$(err hugetlb -1 node=99)" "hotmemctl: error: hugetlb: Invalid argument: node 99 does not exist (possible: 0-1)
+rc=1" "hugetlb -1 node=99: not a possible node, EINVAL, as the growth"
+is "$(err hugetlb -1 node=1)" "hotmemctl: error: hugetlb: No such file or directory: node 1 is not online (no node1/hugepages)
+rc=1" "hugetlb -1 node=1: not online, ENOENT, as the growth"
 # alloc's node is a preference (c14301a): a node without memory, or none
 is "$(err alloc movable 1 node=1)" "hotmemctl: error: allocation failed: Invalid argument: node 1 has no memory
 rc=1" "alloc movable 1 node=1: node 1 has no memory, said"
