@@ -13,9 +13,7 @@
 require_env
 require_uffd
 
-start_fs --fresh --stop-wait 2
-tap_ok $? "hotmemfs mounts (--stop-wait 2)"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not a hotmemfs mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts (--stop-wait 2)" --fresh --stop-wait 2
 stuck_device_del
 kill -TERM "$FS_PID"
 unmounted 60

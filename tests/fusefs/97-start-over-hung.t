@@ -9,9 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
-start_fs --state none
-tap_ok $? "hotmemfs A mounts"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs A mounts" --state none
 A=$FS_PID
 # A's tree in the kernel's caches, as a user's would be
 cat "$MNT/sys/devices/system/memory/block_size_bytes" >/dev/null

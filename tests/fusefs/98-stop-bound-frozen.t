@@ -33,9 +33,7 @@ thaw() { [ -n "$FROZEN" ] && fsfreeze -u "$FS" && FROZEN=; }
 trap 'in_test_shell && { thaw; stop_fs; umount -l "$FS" 2>/dev/null; cleanup; }' EXIT
 STATE=$FS/state.json
 
-start_fs --fresh --stop-wait 2
-tap_ok $? "hotmemfs mounts, its state file on an ext4 loop mount (--stop-wait 2)"
-findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not our mount"; done_testing; exit 1; }
+mount_fs "hotmemfs mounts, its state file on an ext4 loop mount (--stop-wait 2)" --fresh --stop-wait 2
 ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
 tap_ok $? "an acknowledged change: DIMM d1 added"
 blk=$(ls -d "$M"/memory[0-9]* | sort -V | tail -1)
