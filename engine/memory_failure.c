@@ -484,8 +484,16 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	page = retirable_page(hm, pfn, &ret);
 	if (!page) {
-		if (ret == -EIO)
+		/*
+		 * No online page (a hole, an offline block, past maxmem):
+		 * 6.12 memory_failure()'s !pfn_to_online_page() branch, with
+		 * no ZONE_DEVICE pagemap to hand it to.
+		 */
+		if (ret == -EIO || ret == -ENXIO) {
+			pr_err(hm, "Memory failure: %#llx: memory outside kernel control",
+			       (unsigned long long)pfn);
 			ret = -ENXIO;
+		}
 		goto out;
 	}
 	if (page_in_hugetlb_pool(hm, (unsigned long)pfn)) {

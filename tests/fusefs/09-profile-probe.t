@@ -45,6 +45,12 @@ is "$(W "$M/soft_offline_page" 'junk')" "EINVAL" "soft_offline_page <- junk: EIN
 is "$(W "$M/hard_offline_page" '0x7000000000')" "ENXIO" "hard_offline_page <- no memmap there: ENXIO"
 is "$(W "$M/memory64/state" 'offline')" "ret=7" "memory64 with retired pages still goes offline"
 is "$(W "$M/memory64/state" 'online')" "133" "... but will not come online again: EHWPOISON (133)"
+# memory that is not online: ENXIO, and 6.12 memory_failure()'s pr_err (usereye3 #8)
+is "$(W "$M/hard_offline_page" '0x200007000')" "ENXIO" "hard_offline_page <- a page of offline memory64: ENXIO"
+for pfn in 0x7000000 0x200007; do
+	ctl dmesg | grep -q "Memory failure: $pfn: memory outside kernel control"
+	tap_ok $? "... dmesg: 'Memory failure: $pfn: memory outside kernel control'"
+done
 stop_fs
 
 start_fs --fresh
