@@ -10,6 +10,7 @@
 # exits 1 once that write comes out of the kernel; what was acknowledged
 # (a DIMM added before the freeze) is in the state file, the online that
 # was never answered is not: the machine restarts as it was before it.
+# The same where the stop waits for its final save on that filesystem.
 # In a private mount namespace (the frozen filesystem is a loop mount).
 if [ -z "${HOTMEM_IN_MNTNS:-}" ] && [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
 	HOTMEM_IN_MNTNS=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
@@ -70,8 +71,30 @@ grep -q "I/O error" "$TMP/w.err"
 tap_ok $? "the online's writer got an error: $(cat "$TMP/w.err")"
 end_fs_stopped
 
-start_fs
+start_fs --stop-wait 2
 tap_ok $? "hotmemfs restarts from the state file"
 is "$(ctl devices 2>/dev/null | grep -c '\bd1\b')" 1 "... with d1: the acknowledged change kept"
 is "$(cat "$blk/state")" offline "... $(basename "$blk") offline: the unanswered online is not there"
+
+# the same bound where the stop waits for its final save: nothing in
+# flight, the filesystem frozen, SIGTERM
+ctl device_add pc-dimm id=d2 size=128M >/dev/null && ctl settle >/dev/null
+tap_ok $? "another acknowledged change: DIMM d2 added"
+fsfreeze -f "$FS" && FROZEN=1
+tap_ok $? "the state file's filesystem frozen again"
+kill -TERM "$FS_PID"
+unmounted 60
+tap_ok $? "SIGTERM: after --stop-wait the tree is detached"
+log_says "hotmemfs: stop: still waiting after 2 s \(--stop-wait\) for the final save; stopping without it: every acknowledged change is in $STATE \(its journal\), the tree detached, exit 1" 5
+tap_ok $? "... saying that it waited for the final save"
+thaw
+wait_gone "$FS_PID" 60
+tap_ok $? "thawed: hotmemfs has exited"
+wait_exit "$FS_PID" 5
+is "$?" 1 "... with status 1"
+FS_PID=
+end_fs_stopped
+start_fs
+tap_ok $? "hotmemfs restarts from the state file's journal"
+is "$(ctl devices 2>/dev/null | grep -cE '\bd[12]\b')" 2 "... with d1 and d2"
 done_testing
