@@ -2,8 +2,8 @@
 /*
  * mm/debug.c's dump_page() and what page_owner would say: what a page in
  * use is and who allocated it.  dump_page() prints the kernel's lines at
- * its level (pr_warn, 6.12 __dump_page()); the raw words are this
- * emulator's 64-byte struct page.
+ * its level (pr_warn, 6.12 __dump_folio()); the raw words are the
+ * kernel's struct page layout, filled with what hotmem models.
  */
 #include <stdio.h>
 #include <string.h>
@@ -108,28 +108,104 @@ static unsigned int kernel_page_type(const struct page *page, const char **name)
 	return PageBuddy(page) ? 0xf0 : PageOffline(page) ? 0xf1 : PageHuge(page) ? 0xf4 : 0;
 }
 
+/*
+ * x86_64's VMEMMAP_START without KASLR (__VMEMMAP_BASE_L4/L5): where a
+ * tail page's compound_head points.  A KASLR kernel's (the reference's,
+ * 0xffba47cb40000000 with 5-level paging) is random per boot.
+ */
+static unsigned long page_vmemmap_addr(struct hotmem *hm, unsigned long pfn)
+{
+	unsigned long base = hm->cfg.max_physmem_bits > 46 ? 0xffd4000000000000UL :
+							     0xffffea0000000000UL;
+
+	return base + pfn * sizeof(struct page);
+}
+
+/*
+ * The eight words of a page as 6.12's x86_64 struct page holds them
+ * (mm_types.h): flags; lru (compound_head | 1 in a tail's first word);
+ * mapping; index; private; _mapcount or page_type, then _refcount;
+ * memcg_data.  What hotmem keeps in mapping, index and private is its
+ * own bookkeeping (compound head, allocation site, order) with no kernel
+ * meaning: those read 0, as dump_page()'s decoded line says (mapping 0,
+ * index 0); so do the pointers hotmem has no kernel value for (a slab's
+ * slab_cache, list links).
+ */
+static void page_kernel_words(struct hotmem *hm, unsigned long pfn, unsigned long head,
+			      unsigned long w[8])
+{
+	const struct page *page = pfn_to_page(hm, pfn);
+	const char *type;
+	unsigned int ptype = pfn == head ? kernel_page_type(page, &type) : 0;
+	unsigned int refcount = pfn == head ? (unsigned int)page->_refcount : 0;
+
+	memset(w, 0, 8 * sizeof(*w));
+	w[0] = page_kernel_flags(page);
+	if (pfn != head)
+		w[1] = page_vmemmap_addr(hm, head) | 1;
+	if (PageBuddy(page))
+		w[5] = page->private;	/* set_buddy_order() */
+	/* a typed page's page_type, else _mapcount -1: not mapped */
+	w[6] = ((unsigned long)refcount << 32) | (ptype ? ptype << 24 : 0xffffffffU);
+}
+
+/*
+ * A large folio's second page (6.12 struct folio): _flags_1 with the
+ * order in its low byte, _head_1, _large_mapcount and _entire_mapcount
+ * (-1: not mapped), _nr_pages_mapped and _pincount (0), _folio_nr_pages;
+ * its own _mapcount -1 and _refcount 0.
+ */
+static void folio_second_page_words(struct hotmem *hm, unsigned long head, unsigned int order,
+				    unsigned long w[8])
+{
+	page_kernel_words(hm, head + 1, head, w);
+	w[0] |= order;
+	w[2] = ~0UL;
+	w[3] = 0;
+	w[4] = 1UL << order;
+}
+
+static void print_raw(struct hotmem *hm, const char *prefix, const unsigned long w[8])
+{
+	for (int i = 0; i < 8; i += 4)
+		pr_warn(hm, "%s: %016lx %016lx %016lx %016lx", prefix, w[i], w[i + 1], w[i + 2],
+			w[i + 3]);
+}
+
+/*
+ * 6.12 dump_page() -> __dump_folio(): the decoded lines of the folio, the
+ * raw words of the page itself, then for a large folio the raw words of
+ * its first two pages ("head:", print_hex_dump() of 2 * sizeof(struct page)).
+ */
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 {
 	unsigned long head = page_head_pfn(hm, pfn);
 	struct page *page = pfn_to_page(hm, head);
-	const unsigned long *raw = (const unsigned long *)page;
-	unsigned long kflags = page_kernel_flags(page);
+	bool large = test_page_flag(page, PG_head) && test_page_flag(page, PG_kernel);
+	unsigned int order = large ? (unsigned int)page->private : 0;
+	unsigned long kflags = page_kernel_flags(page), w[8];
 	const char *type;
 	unsigned int ptype = kernel_page_type(page, &type);
 	char flags[128];
 
-	pr_warn(hm, "page: refcount:%d mapcount:0 mapping:0000000000000000 index:0x0 pfn:%#lx",
-		page->_refcount, pfn);
-	if (test_page_flag(page, PG_head))
-		pr_warn(hm, "head: order:%lu mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0",
-			page->private);
+	/* folio->index (0) + the page's index in its folio */
+	pr_warn(hm, "page: refcount:%d mapcount:0 mapping:0000000000000000 index:0x%lx pfn:%#lx",
+		page->_refcount, pfn - head, pfn);
+	if (large)
+		pr_warn(hm, "head: order:%u mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0",
+			order);
 	flag_names(page, flags, sizeof(flags));
 	pr_warn(hm, "flags: %#lx(%s)", kflags, flags);
 	if (ptype)
 		pr_warn(hm, "page_type: %x(%s)", ptype, type);
-	/* the first word is the flags, as the kernel's; the rest are the engine's */
-	pr_warn(hm, "raw: %016lx %016lx %016lx %016lx", kflags, raw[1], raw[2], raw[3]);
-	pr_warn(hm, "raw: %016lx %016lx %016lx %016lx", raw[4], raw[5], raw[6], raw[7]);
+	page_kernel_words(hm, pfn, head, w);
+	print_raw(hm, "raw", w);
+	if (large) {
+		page_kernel_words(hm, head, head, w);
+		print_raw(hm, "head", w);
+		folio_second_page_words(hm, head, order, w);
+		print_raw(hm, "head", w);
+	}
 	pr_warn(hm, "page dumped because: %s", reason);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 #define DIMM 0x100000000ULL
 
@@ -402,6 +403,62 @@ static void test_dump_page_prints_the_kernels_flags_word(void **state)
 }
 
 /*
+ * dump_page()'s raw words are the kernel's struct page layout, the ones
+ * its decoded line reads (6.12 __dump_folio()): mapping (word 4) 0 and
+ * index (word 5) 0 as "mapping:0000000000000000 index:0x0" says, the
+ * page_type and _refcount in word 7.  They were the engine's bookkeeping
+ * (the compound head pfn, the allocation site).  A large folio adds the
+ * "head:" words of its first two pages: the reference's order-3 slab at
+ * pfn 0x100008 (kernel-6.12-offline-dmesg.txt), its second page's
+ * _flags_1 with the order, _head_1 (a pointer: compound_head | 1),
+ * mapcounts -1 and _folio_nr_pages 8.  A tail page's own words come
+ * first, its index in the folio in the decoded line.
+ */
+static void test_dump_page_raw_words_are_the_kernels(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", NULL);
+	static char log[65536];
+	char *p;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	hotmem_dmesg(hm, log, sizeof(log));
+	p = strstr(log, "<4>page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x100000\n");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "<4>raw: 0017ffffc0000000 0000000000000000 0000000000000000 0000000000000000\n"
+				  "<4>raw: 0000000000000000 0000000000000000 00000001ffffffff 0000000000000000\n"
+				  "<4>page dumped because: unmovable page\n"));
+	/* the order-3 slab at 0x100008 (explain 32 lists it), as the reference dumps it */
+	dump_page(hm, 0x100008, "unmovable page");
+	dump_page(hm, 0x10000a, "unmovable page");
+	hotmem_dmesg(hm, log, sizeof(log));
+	p = strstr(log, "<4>page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x100008\n");
+	assert_non_null(p);
+	assert_non_null(strstr(p,
+		"<4>page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x100008\n"
+		"<4>head: order:3 mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0\n"
+		"<4>flags: 0x17ffffc0000040(head|node=0|zone=2|lastcpupid=0x1fffff)\n"
+		"<4>page_type: f5(slab)\n"
+		"<4>raw: 0017ffffc0000040 0000000000000000 0000000000000000 0000000000000000\n"
+		"<4>raw: 0000000000000000 0000000000000000 00000001f5000000 0000000000000000\n"
+		"<4>head: 0017ffffc0000040 0000000000000000 0000000000000000 0000000000000000\n"
+		"<4>head: 0000000000000000 0000000000000000 00000001f5000000 0000000000000000\n"
+		"<4>head: 0017ffffc0000003 ffffea0004000201 ffffffffffffffff 0000000000000000\n"
+		"<4>head: 0000000000000008 0000000000000000 00000000ffffffff 0000000000000000\n"
+		"<4>page dumped because: unmovable page\n"
+		"<4>page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x2 pfn:0x10000a\n"
+		"<4>head: order:3 mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0\n"
+		"<4>flags: 0x17ffffc0000040(head|node=0|zone=2|lastcpupid=0x1fffff)\n"
+		"<4>page_type: f5(slab)\n"
+		"<4>raw: 0017ffffc0000000 ffffea0004000201 0000000000000000 0000000000000000\n"
+		"<4>raw: 0000000000000000 0000000000000000 00000000ffffffff 0000000000000000\n"
+		"<4>head: 0017ffffc0000040 0000000000000000 0000000000000000 0000000000000000\n"));
+	hotmem_destroy(hm);
+}
+
+/*
  * explain sums every entry of a block up by owner and lists a page of
  * them at a time, from_pfn to next_pfn: listed + more = all, in pages as
  * in entries.  It listed the first HM_EXPLAIN_MAX and said "N pages
@@ -578,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
 		cmocka_unit_test(test_explain_names_workload_and_pins),
 		cmocka_unit_test(test_dump_page_prints_the_kernels_flags_word),
+		cmocka_unit_test(test_dump_page_raw_words_are_the_kernels),
 		cmocka_unit_test(test_explain_offline_block_says_it_once),
 		cmocka_unit_test(test_explain_pages_through_a_block),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
