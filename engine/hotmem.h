@@ -630,6 +630,12 @@ struct hm_explain {
 	unsigned long nr_blocking_pages, nr_movable_pages, nr_hwpoison;
 	/* virtio-mem's unplugged pages: its driver gives them up on offline */
 	unsigned long nr_fake_offline_pages;
+	/*
+	 * The HugeTLB pool's huge pages in the block (all free: nothing maps
+	 * them), which offline_pages() dissolves (dissolve_free_hugetlb_folios():
+	 * the pool shrinks by them), and the pool's size when explained
+	 */
+	unsigned long nr_hugetlb_free, hugetlb_pool_pages;
 	unsigned long nr_entries;	/* entries in the whole block */
 	unsigned long nr_entry_pages;	/* the pages they cover */
 	unsigned long nr_owners;

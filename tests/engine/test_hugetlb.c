@@ -1522,6 +1522,37 @@ static void test_hugetlb_global_pool_interleaves(void **state)
 }
 
 /*
+ * explain of a block holding the pool's huge pages: how many, and the
+ * pool after the offline that dissolves them (usereye3 #7: it said "0
+ * movable pages migrate" and nothing of them); the offline does so.
+ */
+static void test_explain_counts_the_huge_pages_an_offline_dissolves(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct hm_explain *ex = malloc(sizeof(*ex));
+	char text[4096];
+
+	(void)state;
+	assert_non_null(ex);
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
+	assert_int_equal(ex->nr_hugetlb_free, 4);
+	assert_int_equal(ex->hugetlb_pool_pages, 4);
+	assert_string_equal(ex->verdict, "ok");
+	hotmem_explain_format(ex, false, text, sizeof(text));
+	assert_non_null(strstr(text, "\nhugetlb: 4 free huge pages of 2 MiB (2048 pages), dissolved on offline: the pool shrinks by them (nr_hugepages 4 -> 0)\n"));
+	hotmem_explain_format(ex, true, text, sizeof(text));
+	assert_non_null(strstr(text, "\"hugetlb_free_huge_pages\":4,\"hugetlb_pages\":2048,\"hugetlb_pool\":4,\"hugetlb_pool_after_offline\":0,"));
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(node_pool(hm, 0), 0);
+	check(hm);
+	free(ex);
+	hotmem_destroy(hm);
+}
+
+/*
  * A shrink of one node's pool (hotmemctl hugetlb -N node=X, review12
  * D1): that node's pages alone, the newest first, however the round
  * robin stands; a node that is not possible EINVAL, one not online
@@ -1656,6 +1687,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_global_pool_interleaves),
 		cmocka_unit_test(test_hugetlb_next_nid_put_back),
 		cmocka_unit_test(test_hugetlb_free_node_is_that_node_alone),
+		cmocka_unit_test(test_explain_counts_the_huge_pages_an_offline_dissolves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
