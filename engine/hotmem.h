@@ -344,14 +344,29 @@ int hotmem_offline_and_remove_memory(struct hotmem *hm, uint64_t start,
 int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uint64_t size,
 					  const struct hotmem_task *task);
 /*
+ * What an ACPI eject did to one memory block of the DIMM: its zone before
+ * the eject and, when a refused eject's rollback onlined it again
+ * (MMOP_ONLINE: the zone policy decides afresh), the zone it is in now.
+ * A zone is an enum hm_zone_type, -1 for none (offline, or spanning zones).
+ */
+struct hm_eject_block {
+	unsigned long id;
+	int zone_before;
+	bool onlined_again;
+	int zone_after;
+};
+/*
  * The ACPI eject of a DIMM (device_del): each block offlined, a second
  * try when one refuses; if one still refuses, "Offline failed.", what
  * was offlined is onlined again with the default online type and nothing
- * is removed: -EBUSY.  hotmem_acpi_ost_status() is the _OST status the
- * guest reports for a result (QEMU's ACPI_DEVICE_OST event).
+ * is removed: -EBUSY.  @report: NULL, or one entry a memory block of the
+ * range, filled whatever the result once the range is block-aligned
+ * (onlined_again only where a rollback onlined it).  hotmem_acpi_ost_status()
+ * is the _OST status the guest reports for a result (QEMU's
+ * ACPI_DEVICE_OST event).
  */
 int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
-			     const struct hotmem_task *task);
+			     const struct hotmem_task *task, struct hm_eject_block *report);
 #define HM_ACPI_OST_EC_OSPM_EJECT		0x103
 #define HM_ACPI_OST_SC_SUCCESS			0x0
 #define HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE	0x1

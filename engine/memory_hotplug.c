@@ -1690,15 +1690,54 @@ static struct memory_block *acpi_bus_offline(struct hotmem *hm, uint64_t start, 
 
 /* acpi_bus_online(): back online what the eject offlined, with MMOP_ONLINE */
 static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
-			    const bool *put_online)
+			    const bool *put_online, struct hm_eject_block *report)
 {
 	const uint64_t bs = hm->cfg.block_size;
 
 	for (unsigned long i = 0; i < size / bs; i++) {
 		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
 
-		if (mem && put_online[i] && device_online(hm, mem) < 0)
+		if (!mem || !put_online[i])
+			continue;
+		if (device_online(hm, mem) < 0) {
 			pr_warn(hm, "memory memory%lu: could not be onlined again", mem->id);
+			continue;
+		}
+		if (report) {
+			report[i].onlined_again = true;
+			report[i].zone_after = mem->zone ? zone_idx(mem->zone) : -1;
+		}
+	}
+}
+
+/* @report's entries for the range: each block's id, no zone, not onlined again */
+static void acpi_eject_report_init(struct hotmem *hm, uint64_t start, uint64_t size,
+				   struct hm_eject_block *report)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	for (unsigned long i = 0; report && i < size / bs; i++)
+		report[i] = (struct hm_eject_block){ .id = (unsigned long)((start + i * bs) / bs),
+						     .zone_before = -1, .zone_after = -1 };
+}
+
+/*
+ * Caller holds the device range.  Each block's zone before the eject, for
+ * the caller to say what a rollback changed: under contig-zones
+ * MMOP_ONLINE puts a Movable DIMM's blocks in ZONE_NORMAL once
+ * ZONE_MOVABLE's span has shrunk away, where the kernel allocates at once
+ * and the DIMM cannot be unplugged again.
+ */
+static void acpi_eject_report_zones(struct hotmem *hm, uint64_t start, uint64_t size,
+				    struct hm_eject_block *report)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	for (unsigned long i = 0; report && i < size / bs; i++) {
+		struct memory_block *mem = phys_to_memory_block(hm, start + i * bs);
+
+		if (mem && mem->zone)
+			report[i].zone_before = zone_idx(mem->zone);
 	}
 }
 
@@ -1712,7 +1751,7 @@ static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
  * Otherwise acpi_memory_remove_memory() removes the device's memory.
  */
 int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
-			     const struct hotmem_task *task)
+			     const struct hotmem_task *task, struct hm_eject_block *report)
 {
 	const unsigned long nr = size / hm->cfg.block_size;
 	struct memory_block *errdev;
@@ -1721,18 +1760,20 @@ int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 
 	if (!block_aligned_range(hm, start, size))
 		return -EINVAL;
+	acpi_eject_report_init(hm, start, size, report);
 	put_online = hm_alloc(hm, nr * sizeof(bool));
 	if (!put_online)
 		return -ENOMEM;
 	ret = lock_device_range(hm, start, size, task);
 	if (ret)
 		goto out_free;
+	acpi_eject_report_zones(hm, start, size, report);
 	errdev = acpi_bus_offline(hm, start, size, put_online, false);
 	if (errdev)	/* the second pass */
 		errdev = acpi_bus_offline(hm, start, size, put_online, true);
 	if (errdev) {
 		pr_warn(hm, "memory memory%lu: Offline failed.", errdev->id);
-		acpi_bus_online(hm, start, size, put_online);
+		acpi_bus_online(hm, start, size, put_online, report);
 		ret = -EBUSY;
 	} else {
 		ret = try_remove_memory(hm, start, size);

@@ -995,29 +995,96 @@ void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
  * twice; on failure back online and nothing removed), answered with an
  * ACPI_DEVICE_OST event as QEMU sends it.
  */
-static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task)
+static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
+		      struct hm_eject_block *report)
 {
 	struct eject_deadline end;
 	const struct hotmem_task deadline = deadline_task(&end);
 	int ret;
 
-	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline);
+	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
 	/* ACPI_NOTIFY_EJECT_REQUEST (3), the _OST status of the result, after the eject's uevents */
 	hmfs_emit_ost(ctx, d->id, 3, hotmem_acpi_ost_status(ret));
 	return ret;
 }
 
+/* a block the rollback onlined again into another zone than before, @before to @after */
+static bool rollback_moved(const struct hm_eject_block *b, int before, int after)
+{
+	return b->onlined_again && b->zone_before == before && b->zone_after == after;
+}
+
+/* "memory33-39" or "memory32,34-39": the blocks of @rep the rollback moved from @before to @after */
+static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, int before,
+			    int after, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned long i = 0, j;
+
+	while (i < nr && n < len) {
+		if (!rollback_moved(&rep[i], before, after)) {
+			i++;
+			continue;
+		}
+		for (j = i; j + 1 < nr && rollback_moved(&rep[j + 1], before, after) &&
+			    rep[j + 1].id == rep[j].id + 1;
+		     j++)
+			;
+		n += snprintf(buf + n, len - n, n ? ",%lu" : "memory%lu", rep[i].id);
+		if (j > i && n < len)
+			n += snprintf(buf + n, len - n, "-%lu", rep[j].id);
+		i = j + 1;
+	}
+	return n;
+}
+
+/*
+ * What a refused eject's rollback did to the zones: acpi_bus_online()
+ * onlines with MMOP_ONLINE (6.12), and under contig-zones a Movable
+ * DIMM's blocks land in ZONE_NORMAL once ZONE_MOVABLE's span has shrunk
+ * away; the kernel allocates there at once and the DIMM can no longer be
+ * unplugged (usereye3 #23).  "; memory33-39 back online (MMOP_ONLINE): now
+ * Normal, were Movable", one part per pair of zones, then how to keep
+ * them Movable; nothing when every block came back in its zone.
+ */
+static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, char *buf,
+			 size_t len)
+{
+	size_t n = 0;
+
+	for (int before = 0; before < HM_MAX_NR_ZONES; before++) {
+		for (int after = 0; after < HM_MAX_NR_ZONES && n < len; after++) {
+			char list[160];
+
+			if (before == after || !rollback_list(rep, nr, before, after, list, sizeof(list)))
+				continue;
+			n += snprintf(buf + n, len - n, "; %s back online (MMOP_ONLINE): now %s, were %s",
+				      list, hotmem_zone_name(after), hotmem_zone_name(before));
+		}
+	}
+	if (n && n < len)
+		snprintf(buf + n, len - n,
+			 " -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable");
+}
+
 static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
 		    char *err, size_t errlen)
 {
-	int ret = dimm_eject(ctx, d, task);
+	const unsigned long nr = d->size / ctx->block_size;
+	struct hm_eject_block *report = calloc(nr, sizeof(*report));
+	char moved[400] = "";
+	int ret = dimm_eject(ctx, d, task, report);
 
 	if (ret) {
+		if (report)
+			rollback_say(report, nr, moved, sizeof(moved));
 		snprintf(err, errlen,
-			 "%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why",
-			 d->id, strerror(-ret), hotmem_acpi_ost_status(ret));
+			 "%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why%s",
+			 d->id, strerror(-ret), hotmem_acpi_ost_status(ret), moved);
+		free(report);
 		return ret;
 	}
+	free(report);
 	hotmem_unregister_memory_group(ctx->hm, d->group);
 	hmfs_acpi_slot_unplug(ctx, d->slot);
 	return 0;

@@ -534,13 +534,22 @@ static void test_acpi_eject_refused_reonlines_and_removes_nothing(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", NULL);
 	static char log[65536];
+	struct hm_eject_block report[2];
 	char *first, *second;
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_acpi_eject_memory(hm, DIMM, 256 * MiB, NULL), -EBUSY);
+	assert_int_equal(hotmem_acpi_eject_memory(hm, DIMM, 256 * MiB, NULL, report), -EBUSY);
+	/* the report says what the rollback did: memory33 Movable before, Normal now */
+	assert_int_equal(report[0].id, 32);
+	assert_int_equal(report[0].zone_before, HM_ZONE_NORMAL);
+	assert_false(report[0].onlined_again);
+	assert_int_equal(report[1].id, 33);
+	assert_int_equal(report[1].zone_before, HM_ZONE_MOVABLE);
+	assert_true(report[1].onlined_again);
+	assert_int_equal(report[1].zone_after, HM_ZONE_NORMAL);
 	assert_int_equal(hotmem_acpi_ost_status(-EBUSY), HM_ACPI_OST_SC_DEVICE_BUSY);
 	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
 	/* offlined by the eject, back online with MMOP_ONLINE: Movable is empty now */
@@ -560,6 +569,7 @@ static void test_acpi_eject_refused_reonlines_and_removes_nothing(void **state)
 static void test_acpi_eject_of_movable_dimm_removes_it(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", NULL);
+	struct hm_eject_block report[2];
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
@@ -567,7 +577,9 @@ static void test_acpi_eject_of_movable_dimm_removes_it(void **state)
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_acpi_eject_memory(hm, DIMM + 256 * MiB, 256 * MiB, NULL), 0);
+	assert_int_equal(hotmem_acpi_eject_memory(hm, DIMM + 256 * MiB, 256 * MiB, NULL, report), 0);
+	assert_false(report[0].onlined_again || report[1].onlined_again);
+	assert_int_equal(report[0].zone_before, HM_ZONE_MOVABLE);
 	assert_int_equal(block_state(hm, 34), -1);
 	assert_int_equal(block_state(hm, 35), -1);
 	check(hm);
