@@ -83,6 +83,7 @@ static void profile_default(struct hotmem_config *cfg)
 	config_common(cfg, "default");
 	add_low_ram(cfg, 1ULL << 30, 0);
 	cfg->nr_possible_nodes = 2;
+	cfg->device_memory_qemu = true;
 }
 
 /* the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G */
@@ -92,6 +93,7 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 	add_low_ram(cfg, 512ULL << 20, 0);
 	cfg->maxmem = (4ULL << 30) + (4ULL << 30);
 	cfg->ram_slots = 4;
+	cfg->device_memory_qemu = true;
 }
 
 /* the reference host: 24 GiB, no RAM at blocks 24-31 (32-bit PCI hole) */
@@ -109,6 +111,7 @@ static void profile_numa2(struct hotmem_config *cfg)
 	add_low_ram(cfg, 1ULL << 30, 0);
 	add_range(cfg, 1ULL << 30, 2ULL << 30, 1);
 	cfg->nr_possible_nodes = 4;
+	cfg->device_memory_qemu = true;
 }
 
 /* a kdump-sized machine with 5-level paging (seed 000) */
@@ -916,6 +919,16 @@ static int key_slots(struct profile_line *pl)
 	return pl_uint(pl, &pl->cfg->ram_slots);
 }
 
+static int key_device_memory(struct profile_line *pl)
+{
+	if (strcmp(pl->val, "qemu") && strcmp(pl->val, "after-ram"))
+		return seterr(pl->err, pl->errlen,
+			      "line %d: device_memory: expected qemu or after-ram, not '%s'", pl->line,
+			      pl->val);
+	pl->cfg->device_memory_qemu = !strcmp(pl->val, "qemu");
+	return 0;
+}
+
 static int key_nodes(struct profile_line *pl)
 {
 	unsigned int u = 0;
@@ -1046,6 +1059,7 @@ static const struct {
 	{ "cpu_nodes", key_cpu_nodes },
 	{ "distance", key_distance },
 	{ "slots", key_slots },
+	{ "device_memory", key_device_memory },
 	{ "ram", key_ram },
 	{ "probe", key_probe },
 	{ "memory_failure", key_memory_failure },

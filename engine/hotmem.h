@@ -173,6 +173,13 @@ struct hotmem_config {
 	 * sits in it or not; "hotplug" ranges take the first ones.
 	 */
 	unsigned int ram_slots;
+	/*
+	 * Where hotmemfs's device_add puts memory devices: false, from the
+	 * end of boot RAM; true, QEMU pc/q35's device-memory region
+	 * (hw/i386/pc.c pc_get_device_memory_range()): from
+	 * ROUND_UP(4 GiB + RAM above 4 GiB, 1 GiB), the 32-bit PCI hole below.
+	 */
+	bool device_memory_qemu;
 	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */
 	/* test knob: the memmap of this section fails to populate at boot */
 	bool debug_fail_memmap;

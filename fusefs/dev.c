@@ -88,12 +88,8 @@ static struct hmfs_dev *dev_overlapping(struct hmfs_ctx *ctx, const struct hmfs_
 	return NULL;
 }
 
-/*
- * QEMU's device memory region: above boot RAM (on a QEMU x86 machine at
- * 4 GiB, past RAM above 4 GiB), up to maxmem and the physical address
- * limit.  Returns [*base, *end).
- */
-static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t *end)
+/* the end of boot RAM, rounded up to a memory block */
+static uint64_t boot_ram_end(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
 	uint64_t top = 0;
@@ -101,7 +97,24 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
 	for (int i = 0; i < cfg->nr_boot_ranges; i++)
 		if (cfg->boot[i].end > top)
 			top = cfg->boot[i].end;
-	*base = (top + ctx->block_size - 1) & ~(ctx->block_size - 1);
+	return (top + ctx->block_size - 1) & ~(ctx->block_size - 1);
+}
+
+/*
+ * The device memory region, up to maxmem and the physical address limit;
+ * it starts where the profile's device_memory says: QEMU pc/q35's
+ * (hw/i386/pc.c pc_get_device_memory_range(): ROUND_UP(4 GiB + RAM above
+ * 4 GiB, 1 GiB), the 32-bit PCI hole below 4 GiB no device may take),
+ * else right above boot RAM.  Returns [*base, *end).
+ */
+static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t *end)
+{
+	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
+	const uint64_t gib = 1ULL << 30;
+
+	*base = boot_ram_end(ctx);
+	if (cfg->device_memory_qemu)
+		*base = *base > 4 * gib ? (*base + gib - 1) & ~(gib - 1) : 4 * gib;
 	*end = cfg->maxmem;
 	if (cfg->max_physmem_bits < 64 && *end > 1ULL << cfg->max_physmem_bits)
 		*end = 1ULL << cfg->max_physmem_bits;
@@ -135,7 +148,10 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 		return -ENOSPC;
 	}
 	if (have_addr) {
-		if (*addr < base || *addr > end || size > end - *addr)
+		/* a state file's device from before device_memory = qemu stays where it was */
+		uint64_t lowest = ctx->restoring && *addr < base ? boot_ram_end(ctx) : base;
+
+		if (*addr < lowest || *addr > end || size > end - *addr)
 			return hmfs_qemu_error(err, errlen,
 				    "can't add memory device [0x%llx:0x%llx], usable range for memory devices [0x%llx:0x%llx]",
 				    (unsigned long long)*addr, (unsigned long long)self->size,
