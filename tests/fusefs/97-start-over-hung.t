@@ -26,6 +26,13 @@ grep -qF "hotmemfs: $MNT does not answer (statfs waited 2000 ms): it is the moun
 tap_ok $? "... naming the mountpoint and what holds it: A's pid, stopped"
 grep -qF "hotmemfs: refusing to mount over it; let that one go on (kill -CONT) or stop it, or choose another mountpoint" "$TMP/b.log"
 tap_ok $? "... and what to do"
+# the same mountpoint named relative to another directory, with a slash
+(cd "$TMP" && exec timeout -s KILL 30 "$HMFS" --control "$TMP/b.sock" --state none mnt/) 2>"$TMP/b2.log" &
+B=$!
+wait_exit "$B" 40
+is "$?" 1 "... as mnt/ from $TMP too"
+grep -qF "hotmemfs: mnt/ does not answer (statfs waited 2000 ms): it is the mount of a hotmemfs that is stopped or hung (pid $A, stopped)" "$TMP/b2.log"
+tap_ok $? "... naming A's pid all the same"
 is "$(findmnt -n -t fuse.hotmemfs "$MNT" | wc -l)" 1 "... nothing mounted over A"
 [ ! -e "$TMP/b.sock" ]
 tap_ok $? "... no control socket made"
