@@ -62,6 +62,7 @@ struct found_vmem {
 	char name[32];		/* "virtioN", the region's resource name */
 	uint64_t start, end;	/* the region, end exclusive */
 	uint64_t plugged;	/* "System RAM (virtio_mem)" below it */
+	int depth;		/* in the resource tree: 0, a child of iomem_resource */
 	int nid;
 };
 
@@ -304,10 +305,42 @@ static bool iomem_line(const char *l, int *depth, uint64_t *start, uint64_t *end
 }
 
 /*
+ * A "virtioN" region without sys/bus/virtio in the tree to say whose it
+ * is: one the driver added memory to is virtio-mem's.  One with nothing
+ * below it -- a virtio-mem device with nothing plugged, requested-size 0,
+ * the usual start of a virtio-mem VM -- is too when it is a child of
+ * iomem_resource itself: virtio_mem_create_resource() (6.12) requests the
+ * device's region there (QEMU puts device memory outside the PCI windows),
+ * while the other "virtioN" region a guest has, virtio-fs's DAX window
+ * (virtio_fs_setup_dax(): devm_request_mem_region(..., dev_name())),
+ * lies in its PCI device's BAR, below "PCI Bus ...".  Both said.
+ */
+static bool bare_region_is_vmem(struct found *f, const struct found_vmem *v)
+{
+	if (v->plugged || virtio_is_mem(f, v->name) >= 0)
+		return true;
+	if (!v->depth) {
+		note(f, "%s: a top-level region in proc/iomem with no memory added below it, and no "
+			"sys/bus/virtio in the tree to say whose: taken as a virtio-mem device with "
+			"nothing plugged (virtio_mem_create_resource()'s region; virtio-fs's DAX window, "
+			"also named virtioN, lies inside its PCI device's BAR)", v->name);
+		return true;
+	}
+	note(f, "%s (%#llx-%#llx): a region inside another in proc/iomem with no memory added "
+		"below it, and no sys/bus/virtio in the tree to say whose (a virtio-fs DAX window "
+		"is so): not taken as a virtio-mem device; if it is one, add \"virtio_mem = id=%s "
+		"memaddr=%#llx size=%#llx requested-size=0\"", v->name,
+	     (unsigned long long)v->start, (unsigned long long)v->end - 1, v->name,
+	     (unsigned long long)v->start, (unsigned long long)(v->end - v->start));
+	return false;
+}
+
+/*
  * The virtio-mem devices in DIR/proc/iomem: a "virtioN" region that
  * sys/bus/virtio says is virtio-mem, or, without sys/bus/virtio in the
- * tree, that holds "System RAM (virtio_mem)"; what the driver added below
- * it is its plugged memory.
+ * tree, that holds "System RAM (virtio_mem)" or is a top-level region
+ * (bare_region_is_vmem()); what the driver added below it is its plugged
+ * memory.
  */
 static void scan_iomem(struct found *f)
 {
@@ -351,6 +384,7 @@ static void scan_iomem(struct found *f)
 		snprintf(cur->name, sizeof(cur->name), "%.31s", name);
 		cur->start = start;
 		cur->end = end;
+		cur->depth = depth;
 		cur->nid = -1;
 		cur_depth = depth;
 	}
@@ -362,9 +396,8 @@ static void scan_iomem(struct found *f)
 		f->nr_vmem = 0;
 		return;
 	}
-	/* without sys/bus/virtio: only a region the driver added memory to tells */
 	for (int i = 0; i < f->nr_vmem; i++)
-		if (virtio_is_mem(f, f->vmem[i].name) < 0 && !f->vmem[i].plugged) {
+		if (!bare_region_is_vmem(f, &f->vmem[i])) {
 			memmove(&f->vmem[i], &f->vmem[i + 1],
 				(size_t)(f->nr_vmem - i - 1) * sizeof(f->vmem[0]));
 			f->nr_vmem--;

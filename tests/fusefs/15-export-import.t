@@ -206,4 +206,29 @@ sed 's/^/# /' "$TMP/v.profile"
 grep -q '^virtio_mem = id=virtio0 memaddr=0x[0-9a-f]* size=0x40000000 requested-size=0x10000000 ' "$TMP/v.profile" &&
 	! grep -q '^hotplug ' "$TMP/v.profile"
 tap_ok $? "... the profile has it as a virtio-mem device of that size, not a DIMM (its proc/iomem was exported)"
+stop_fs
+
+# a virtio-mem device with nothing plugged (requested-size 0, a VM booted
+# small): its bare "virtio0" region in proc/iomem is the device, kept
+# through export -> import -> mount -> export (it was left out, unsaid)
+start_fs --fresh --profile default
+ctl device_add virtio-mem-pci id=vm9 size=1G memaddr=0x140000000 >/dev/null
+tap_ok $? "a virtio-mem device of 1 GiB at 0x140000000, nothing requested"
+ctl export "$TMP/z" >/dev/null && "$HM" profile --from-sysfs "$TMP/z" -o "$TMP/z.profile" 2>"$TMP/z.notes"
+tap_ok $? "exported, and profiled from the export"
+stop_fs
+grep -qx "140000000-17fffffff : virtio0" "$TMP/z/proc/iomem"
+tap_ok $? "... its proc/iomem has the bare region, nothing added below it"
+grep -qx 'virtio_mem = id=virtio0 memaddr=0x140000000 size=0x40000000 requested-size=0 block-size=0x200000 node=0' "$TMP/z.profile"
+tap_ok $? "... the profile has the device, requested-size 0"
+grep -q "could not infer: virtio0: a top-level region in proc/iomem with no memory added below it" "$TMP/z.notes"
+tap_ok $? "... and says it took the bare region for a virtio-mem device"
+start_fs --fresh --profile "$TMP/z.profile"
+tap_ok $? "that profile mounts"
+is "$(ctl status | awk '$2 == "virtio-mem-pci" { print $3, $4, $5, $6, $7, $8 }')" "0 0x0000000140000000 1G 0B 0B 2M" \
+	"... with the device: node 0, at 0x140000000, 1G, requested and plugged 0, block-size 2M"
+ctl export "$TMP/z2" >/dev/null
+tap_ok $? "... exported again"
+stop_fs
+is "$(diff -r --no-dereference "$TMP/z" "$TMP/z2" 2>&1)" "" "... the same tree, file for file (proc/iomem too)"
 done_testing
