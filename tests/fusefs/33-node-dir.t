@@ -14,15 +14,8 @@
 require_env
 ENTER=$HOTMEM_BUILD/hotmem-enter
 
-cat >"$TMP/three.profile" <<'EOF'
-profile = default
-nodes = 3
-ram = 0x1000-0x9efff node=0
-ram = 0x100000-0x3fffffff node=0
-ram = 0x40000000-0x7fffffff node=1
-EOF
-start_fs --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off --fresh
-tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1 of 3"
+nodes01_profile 3 "$TMP/three.profile"
+mount_fs "hotmemfs mounts a machine with memory on nodes 0 and 1 of 3" --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off --fresh
 N=$MNT/sys/devices/system/node
 
 # the reference's node0 entries (cpuM links aside: the host's CPUs) against ours

@@ -10,15 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-cat >"$TMP/three.profile" <<'EOF2'
-profile = default
-nodes = 3
-ram = 0x1000-0x9efff node=0
-ram = 0x100000-0x3fffffff node=0
-ram = 0x40000000-0x7fffffff node=1
-EOF2
-start_fs --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off --fresh
-tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1"
+nodes01_profile 3 "$TMP/three.profile"
+mount_fs "hotmemfs mounts a machine with memory on nodes 0 and 1" --profile "$TMP/three.profile" --cmdline hotmem.kernel_alloc=off --fresh
 N=$MNT/sys/devices/system/node
 hp() { cat "$N/node$1/hugepages/hugepages-2048kB/$2"; }
 # w FILE VALUE: the write's result, "ok" or the errno's name

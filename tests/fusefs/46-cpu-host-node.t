@@ -24,13 +24,7 @@ echo 8191 >"$CPU/kernel_max"
 mount --bind "$CPU" /sys/devices/system/cpu
 tap_ok $? "a fake host's cpu/ (CPUs 0-1 on node 0, 2-3 on node 1, 4-5 on node 3) in a private mount namespace"
 
-cat >"$TMP/two.profile" <<'EOF'
-profile = default
-nodes = 2
-ram = 0x1000-0x9efff node=0
-ram = 0x100000-0x3fffffff node=0
-ram = 0x40000000-0x7fffffff node=1
-EOF
+nodes01_profile 2 "$TMP/two.profile"
 mount_fs "hotmemfs mounts a machine with memory on nodes 0 and 1" --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off --fresh -S none
 # CPUs 4-5 (host node 3, not the machine's) in runs over nodes 0 and 1
 is "$(cat "$N/node0/cpulist") $(cat "$N/node1/cpulist")" "0-1,4 2-3,5" \

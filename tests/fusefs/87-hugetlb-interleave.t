@@ -8,15 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-cat >"$TMP/two.profile" <<'EOF2'
-profile = default
-nodes = 2
-ram = 0x1000-0x9efff node=0
-ram = 0x100000-0x3fffffff node=0
-ram = 0x40000000-0x7fffffff node=1
-EOF2
-start_fs --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off --fresh
-tap_ok $? "hotmemfs mounts a machine with memory on nodes 0 and 1"
+nodes01_profile 2 "$TMP/two.profile"
+mount_fs "hotmemfs mounts a machine with memory on nodes 0 and 1" --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off --fresh
 N=$MNT/sys/devices/system/node
 hp() { cat "$N/node$1/hugepages/hugepages-2048kB/$2"; }
 pools() { echo "$(hp 0 nr_hugepages) $(hp 1 nr_hugepages) $(hp 0 free_hugepages) $(hp 1 free_hugepages)"; }

@@ -10,13 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-cat >"$TMP/two.profile" <<'EOF2'
-profile = default
-nodes = 2
-ram = 0x1000-0x9efff node=0
-ram = 0x100000-0x3fffffff node=0
-ram = 0x40000000-0x7fffffff node=1
-EOF2
+nodes01_profile 2 "$TMP/two.profile"
 N=$MNT/sys/devices/system/node
 hp() { cat "$N/node$1/hugepages/hugepages-2048kB/nr_hugepages"; }
 pools() { echo "$(hp 0) $(hp 1)"; }

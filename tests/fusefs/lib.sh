@@ -349,6 +349,13 @@ trap cleanup EXIT
 
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
 
+# nodes01_profile NR FILE: a profile of NR nodes (default's machine) with
+# memory on nodes 0 (its first GiB) and 1 (the second) only, into FILE
+nodes01_profile() {
+	printf 'profile = default\nnodes = %s\nram = 0x1000-0x9efff node=0\n%s\n%s\n' "$1" \
+		'ram = 0x100000-0x3fffffff node=0' 'ram = 0x40000000-0x7fffffff node=1' >"$2"
+}
+
 # start_three_nodes: qemu-512m with 3 nodes, hot-added memory offline, a
 # fresh state file (one TAP line; mount_fs)
 start_three_nodes() {
