@@ -10,11 +10,8 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --profile numa2 --fresh
-tap_ok $? "hotmemfs mounts numa2"
-b=$((0x100000000 / 0x$(cat "$M/block_size_bytes")))
-ctl device_add pc-dimm id=d1 size=128M node=0 addr=0x100000000 >/dev/null
-tap_ok $? "a DIMM on node 0 at 4 GiB (memory$b)"
+mount_fs "hotmemfs mounts numa2" --profile numa2 --fresh
+dimm_at_4g node=0
 
 # everything cached: the whole listing (read to its end), the link, the mode
 is "$(ls "$M/memory$b" | grep '^node')" node0 "memory$b lists node0"

@@ -13,11 +13,8 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --fresh
-tap_ok $? "hotmemfs mounts"
-b=$((0x100000000 / 0x$(cat "$M/block_size_bytes")))
-ctl device_add pc-dimm id=d1 size=128M addr=0x100000000 >/dev/null
-tap_ok $? "a DIMM at 4 GiB (memory$b)"
+mount_fs "hotmemfs mounts" --fresh
+dimm_at_4g
 ino0=$(stat -c %i "$M/memory0" "$M/memory0/state" "$M/memory0/power/control")
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$M" "memory$b" <<'EOF'

@@ -356,6 +356,14 @@ nodes01_profile() {
 		'ram = 0x100000-0x3fffffff node=0' 'ram = 0x40000000-0x7fffffff node=1' >"$2"
 }
 
+# dimm_at_4g [device_add options...]: pc-dimm d1, 128M at 4 GiB, its
+# block's number in $b (one TAP line)
+dimm_at_4g() {
+	b=$((0x100000000 / 0x$(cat "$MNT/sys/devices/system/memory/block_size_bytes")))
+	ctl device_add pc-dimm id=d1 size=128M "$@" addr=0x100000000 >/dev/null
+	tap_ok $? "a DIMM${1:+ ($*)} at 4 GiB (memory$b)"
+}
+
 # start_three_nodes: qemu-512m with 3 nodes, hot-added memory offline, a
 # fresh state file (one TAP line; mount_fs)
 start_three_nodes() {
