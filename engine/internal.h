@@ -1090,6 +1090,7 @@ void workload_offline_poisoned(struct hotmem *hm, unsigned long start_pfn,
 			       unsigned long end_pfn);
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
+int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn);
 void workload_destroy(struct hotmem *hm);
 
 /* memory_failure.c: a free of a block holding poison, done (true) or left to the caller */

@@ -1014,6 +1014,38 @@ static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 }
 
 /*
+ * isolate_migratepages_block()'s huge pages for alloc_contig_range()
+ * (mm/compaction.c, 6.12, cc->alloc_contig): each free huge page of the
+ * pool in [start, end) replaced by one outside and dissolved
+ * (isolate_or_dissolve_huge_folio()), before the migration, as the scan
+ * meets them.  -ENOMEM (no room for a new one) ends it at once, as the
+ * kernel's; -EBUSY is not passed on: test_pages_isolated() finds the
+ * huge page.  A huge page is pageblock-aligned; a free block is stepped
+ * over whole.
+ */
+static int alloc_contig_replace_hugetlb(struct hotmem *hm, unsigned long start,
+					unsigned long end)
+{
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(hm, pfn);
+		unsigned long skip = page_span_to_skip(page);
+
+		if (PageHuge(page) && test_page_flag(page, PG_head)) {
+			if (isolate_or_dissolve_huge_folio(hm, pfn) == -ENOMEM) {
+				pr_debug(hm, "hotmem: alloc_contig_range() [%#lx-%#lx]: no free 2 MiB block on node %d for a huge page in place of the free one at pfn %#lx (alloc_and_dissolve_hugetlb_folio(): -ENOMEM); `hotmemctl explain %lu` counts the block's huge pages",
+					 start, end - 1, page_to_nid(page), pfn,
+					 memory_block_id(hm, pfn_to_section_nr(pfn)));
+				return -ENOMEM;
+			}
+			pfn += pageblock_nr_pages;	/* now free, maybe merged below pfn */
+			continue;
+		}
+		pfn += skip ? skip : 1;
+	}
+	return 0;
+}
+
+/*
  * alloc_contig_range() (mm/page_alloc.c, 6.12, ACR_FLAGS_NONE): isolate the
  * pageblocks (without MEMORY_OFFLINE: a PageOffline page is unmovable
  * here; without REPORT_FAILURE: no page dumped), migrate what is movable,
@@ -1040,6 +1072,9 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 	ret = start_isolate_page_range(hm, start, end, 0);
 	if (ret)
 		return ret;
+	ret = alloc_contig_replace_hugetlb(hm, start, end);
+	if (ret)
+		goto done;
 	/* -EBUSY falls through: test_pages_isolated() names the busy page */
 	__alloc_contig_migrate_range(hm, start, end);
 	/*

@@ -712,6 +712,43 @@ int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn)
 	return 0;
 }
 
+/*
+ * alloc_and_dissolve_hugetlb_folio() (6.12 mm/hugetlb.c), as
+ * alloc_contig_range()'s isolate_migratepages_block() ->
+ * isolate_or_dissolve_huge_folio() calls it for a free huge page of the
+ * pool at @pfn: a new huge page of the same node (htlb_alloc_mask() |
+ * __GFP_THISNODE; the range's pageblocks are isolated, so it comes from
+ * outside), then the old one dissolved: the pool keeps its size, the new
+ * page its node's newest (enqueue_hugetlb_folio()).  0 (none there: 0
+ * too, as a page dissolved under the kernel's feet), -ENOMEM when the
+ * node has no free 2 MiB block (the kernel's bails out of the range at
+ * once), -EBUSY when the old one's vmemmap cannot be restored: the new
+ * one goes back and the old stays, the pool as it was (6.12 keeps both,
+ * the old as a surplus page, and the range is busy all the same).
+ * Under device_hotplug_lock and mem_hotplug_lock for writing, as every
+ * pool change.
+ */
+int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn)
+{
+	struct page *new = NULL;
+
+	for (unsigned long i = 0; i < hm->hugetlb_nr && !new; i++) {
+		if (hm->hugetlb_pool[i].pfn != pfn)
+			continue;
+		new = hugetlb_alloc_fresh(hm, hm->hugetlb_pool[i].nid);
+		if (!new)
+			return -ENOMEM;
+	}
+	if (!new)
+		return 0;
+	if (dissolve_free_hugetlb_folio(hm, pfn)) {
+		__free_pages(hm, new, pageblock_order);
+		return -EBUSY;
+	}
+	/* the old one's slot is free: the pool's array has room */
+	return hugetlb_pool_take(hm, new);
+}
+
 void workload_destroy(struct hotmem *hm)
 {
 	hm_free(hm, hm->workload, hm->workload_cap * sizeof(*hm->workload));

@@ -1553,6 +1553,42 @@ static void test_explain_counts_the_huge_pages_an_offline_dissolves(void **state
 }
 
 /*
+ * alloc_contig_range() (virtio-mem's fake offline) over a free huge page
+ * of the pool: a new one on the same node outside the range, the old one
+ * dissolved, the range taken; the pool keeps its size (6.12
+ * isolate_or_dissolve_huge_folio(), usereye3 #29: it was -EBUSY).  With
+ * no free 2 MiB block left for the new one: -ENOMEM, the pool and the
+ * range as they were.
+ */
+static void test_contig_range_replaces_a_free_huge_page(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	unsigned long pfn, full;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	pfn = hm->hugetlb_pool[0].pfn;
+	assert_true(pfn >= 0x100000 && pfn < 0x108000);
+	assert_int_equal(alloc_contig_range(hm, pfn, pfn + 512), 0);
+	assert_int_equal(node_pool(hm, 0), 4);
+	for (unsigned long i = 0; i < hm->hugetlb_nr; i++)
+		assert_true(hm->hugetlb_pool[i].pfn != pfn);
+	free_contig_range(hm, pfn, 512);
+	check(hm);
+	/* the pool takes every free 2 MiB block: none for a replacement */
+	full = (unsigned long)hotmem_hugetlb_alloc(hm, 0, 1UL << 30) + 4;
+	pfn = hm->hugetlb_pool[0].pfn;
+	assert_int_equal(alloc_contig_range(hm, pfn, pfn + 512), -ENOMEM);
+	assert_int_equal(node_pool(hm, 0), full);
+	assert_int_equal(hm->hugetlb_pool[0].pfn, pfn);
+	assert_true(dmesg_has(hm, "for a huge page in place of the free one at pfn"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A shrink of one node's pool (hotmemctl hugetlb -N node=X, review12
  * D1): that node's pages alone, the newest first, however the round
  * robin stands; a node that is not possible EINVAL, one not online
@@ -1688,6 +1724,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_next_nid_put_back),
 		cmocka_unit_test(test_hugetlb_free_node_is_that_node_alone),
 		cmocka_unit_test(test_explain_counts_the_huge_pages_an_offline_dissolves),
+		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
