@@ -45,60 +45,113 @@ static int alloc_node_data(struct hotmem *hm)
 	return 0;
 }
 
-/* free_area_init(): zone spans and present pages from the boot ranges */
-static void free_area_init(struct hotmem *hm)
+/* get_pfn_range_for_nid(): the node's first and last RAM pfn + 1; 0, 0 without RAM */
+static void get_pfn_range_for_nid(const struct hotmem_config *cfg, int nid, unsigned long *start,
+				  unsigned long *end)
+{
+	*start = ULONG_MAX;
+	*end = 0;
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &cfg->boot[i];
+
+		if (nid >= 0 && r->nid != nid)
+			continue;
+		*start = min(*start, PHYS_PFN(r->start));
+		*end = max(*end, PHYS_PFN(r->end));
+	}
+	if (!*end)
+		*start = 0;
+}
+
+static unsigned long clamp_pfn(unsigned long pfn, unsigned long lo, unsigned long hi)
+{
+	return min(max(pfn, lo), hi);
+}
+
+/*
+ * zone_spanned_pages_in_node() (mm/mm_init.c, 6.12 and 6.18): the node's
+ * span clamped to the zone's bounds (arch_zone_lowest/highest_possible_pfn:
+ * the first RAM pfn, MAX_DMA_PFN, MAX_DMA32_PFN, max_pfn), holes and all:
+ * a node with RAM below and above the 32-bit PCI hole has ZONE_DMA32 up
+ * to 4 GiB, spanned > present.  Returns the spanned pages, *zs the start.
+ */
+static unsigned long zone_spanned_pages_in_node(int zid, unsigned long node_start,
+						unsigned long node_end, unsigned long min_pfn,
+						unsigned long max_pfn, unsigned long *zs)
+{
+	unsigned long lo = zid ? zone_limit[zid - 1] : min_pfn;
+	unsigned long hi = zid == ZONE_NORMAL ? max_pfn : zone_limit[zid];
+	unsigned long ze;
+
+	lo = min(lo, hi);
+	*zs = clamp_pfn(node_start, lo, hi);
+	ze = clamp_pfn(node_end, lo, hi);
+	if (ze < node_start || *zs > node_end)
+		return 0;
+	ze = min(ze, node_end);
+	*zs = max(*zs, node_start);
+	return ze - *zs;
+}
+
+/* present pages of [zs, ze) on @nid: boot RAM whose section memmap did not fail */
+static unsigned long zone_present_pages(struct hotmem *hm, int nid, unsigned long zs,
+					unsigned long ze)
 {
 	const struct hotmem_config *cfg = &hm->cfg;
+	unsigned long present = 0;
 
 	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
 		const struct hm_boot_range *r = &cfg->boot[i];
-		unsigned long spfn = PHYS_PFN(r->start), epfn = PHYS_PFN(r->end);
-		struct pglist_data *pgdat = NODE_DATA(hm, r->nid);
+		unsigned long s = max(zs, PHYS_PFN(r->start)), e = min(ze, PHYS_PFN(r->end));
 
-		for (int zid = ZONE_DMA; zid <= ZONE_NORMAL; zid++) {
-			unsigned long lo = zid ? zone_limit[zid - 1] : 0;
-			unsigned long zs = max(spfn, lo), ze = min(epfn, zone_limit[zid]);
-			struct zone *z = &pgdat->node_zones[zid];
-			unsigned long present = 0;
+		for (unsigned long pfn = s; r->nid == nid && pfn < e;) {
+			unsigned long next = min(e, ALIGN(pfn + 1, PAGES_PER_SECTION));
 
-			if (zs >= ze)
-				continue;
-			/* pages whose section memmap failed are not present */
-			for (unsigned long pfn = zs; pfn < ze;) {
-				unsigned long next = min(ze, ALIGN(pfn + 1, PAGES_PER_SECTION));
-
-				if (valid_section(__pfn_to_section(hm, pfn)))
-					present += next - pfn;
-				pfn = next;
-			}
-			if (!present)
-				continue;
-			if (zone_is_empty(z))
-				z->zone_start_pfn = zs;
-			z->spanned_pages = max(zone_end_pfn(z), ze) - min(z->zone_start_pfn, zs);
-			z->zone_start_pfn = min(z->zone_start_pfn, zs);
-			z->present_pages += present;
-			z->present_early_pages += present;
-			pgdat->node_present_pages += present;
-			pgdat->online = true;
+			if (valid_section(__pfn_to_section(hm, pfn)))
+				present += next - pfn;
+			pfn = next;
 		}
 	}
+	return present;
+}
+
+/*
+ * free_area_init() -> calculate_node_totalpages(): each zone's span
+ * (zone_spanned_pages_in_node()) and present pages; the node spans the
+ * sum of its zones'.
+ */
+static void free_area_init(struct hotmem *hm)
+{
+	unsigned long min_pfn, max_pfn;
+
+	get_pfn_range_for_nid(&hm->cfg, -1, &min_pfn, &max_pfn);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-		unsigned long s = ULONG_MAX, e = 0;
+		unsigned long node_start, node_end, totalpages = 0;
 
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		get_pfn_range_for_nid(&hm->cfg, nid, &node_start, &node_end);
+		if (!node_end)
+			continue;
+		for (int zid = ZONE_DMA; zid <= ZONE_NORMAL; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long zs, spanned, present;
 
-			if (zone_is_empty(z))
+			spanned = zone_spanned_pages_in_node(zid, node_start, node_end, min_pfn,
+							     max_pfn, &zs);
+			if (!spanned)
 				continue;
-			s = min(s, z->zone_start_pfn);
-			e = max(e, zone_end_pfn(z));
+			present = zone_present_pages(hm, nid, zs, zs + spanned);
+			z->zone_start_pfn = zs;
+			z->spanned_pages = spanned;
+			z->present_pages = present;
+			z->present_early_pages = present;
+			pgdat->node_present_pages += present;
+			totalpages += spanned;
 		}
-		if (e) {
-			pgdat->node_start_pfn = s;
-			pgdat->node_spanned_pages = e - s;
-		}
+		pgdat->node_start_pfn = node_start;
+		pgdat->node_spanned_pages = totalpages;
+		if (pgdat->node_present_pages)
+			pgdat->online = true;
 	}
 }
 

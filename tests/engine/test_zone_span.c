@@ -104,23 +104,26 @@ static void test_two_node_block_lost_memmap(void **state)
 
 /*
  * memory0 (256 MiB blocks) holds node 0's DMA and DMA32 (section 0) and
- * node 1's DMA32 (section 1, all of node 1); memory1 is node 0's DMA32
- * again, node 0's Normal (and its memmap) at 4 GiB.
+ * node 1's DMA32 (section 1, all of node 1); memory15, the last block
+ * below 4 GiB, is node 0's DMA32 again, node 0's Normal (and its memmap)
+ * at 4 GiB.  Node 0's DMA32 spans 0x1000-0x100000 (6.12/6.18
+ * zone_spanned_pages_in_node(): the node's span clamped to the zone),
+ * node 1's memory and the hole up to memory15 inside.
  */
 static const char multi_zone_block0[] = "profile = default\n"
 					"nodes = 2\n"
 					"block_size = 256M\n"
 					"ram = 0x100000-0x7ffffff node=0\n"
 					"ram = 0x8000000-0xfffffff node=1\n"
-					"ram = 0x10000000-0x1fffffff node=0\n"
+					"ram = 0xf0000000-0xffffffff node=0\n"
 					"ram = 0x100000000-0x10fffffff node=0\n";
 
 /*
- * memory1 offline: node 0's DMA32 ends where its pages in memory0 end,
- * section 0's end (the kernel's span search passes node 1's section 1).
- * With section 1's memmap unmapped, memory0 said "node 0, zone none" and
- * the search counted section 1 in every zone of node 0: DMA32 kept
- * spanning it, to memory0's end.
+ * memory15 offline: node 0's DMA32 ends where its pages in memory0 end,
+ * section 0's end (the kernel's span search passes the hole and node 1's
+ * section 1).  With section 1's memmap unmapped, memory0 said "node 0,
+ * zone none" and the search counted section 1 in every zone of node 0:
+ * DMA32 kept spanning it, to memory0's end.
  */
 static void test_multi_zone_block_lost_memmap(void **state)
 {
@@ -130,8 +133,12 @@ static void test_multi_zone_block_lost_memmap(void **state)
 
 	(void)state;
 	assert_int_equal(block_zone(hm, 0), -1);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 0x1000);
+	assert_int_equal(zi.spanned, 0x100000 - 0x1000);
+	assert_int_equal(zi.present, 0x8000 - 0x1000 + 0x10000);
 	pinned = lose_memmap(hm, 1, 1);
-	assert_int_equal(hotmem_block_set_state(hm, 1, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 15, HM_MMOP_OFFLINE), 0);
 	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
 	assert_int_equal(zi.zone_start_pfn, 0x1000);
 	assert_int_equal(zi.spanned, 0x8000 - 0x1000);
@@ -140,6 +147,57 @@ static void test_multi_zone_block_lost_memmap(void **state)
 	assert_int_equal(zi.zone_start_pfn, 0x8000);
 	assert_int_equal(zi.spanned, 32768);
 	map_back_and_check(hm, 1, pinned);
+}
+
+/*
+ * A node with RAM below and above the 32-bit PCI hole: 6.12/6.18's
+ * zone_spanned_pages_in_node() clamps the node's span (0x1-0x640000 on
+ * host-24g, the reference host) to each zone's bounds, so DMA32 spans
+ * 0x1000-0x100000 with the hole inside: spanned 1044480, present 782336,
+ * as the reference's /proc/zoneinfo (lsmem-host.txt §3).  It ended at the
+ * last RAM pfn below 4 GiB (spanned 782336).  A block hot-added in the
+ * hole (a probe at 3 GiB) lies in DMA32's span: zone_intersects() makes
+ * DMA32 its default kernel zone (valid_zones "DMA32 Movable") and it
+ * onlines there, the span unchanged; it was "Normal Movable", a
+ * ZONE_NORMAL below 4 GiB.
+ */
+static void test_dma32_spans_the_pci_hole(void **state)
+{
+	struct hotmem *hm = boot_text("profile = host-24g\n", IDLE_KERNEL);
+	struct hm_zone_info zi;
+	struct hm_node_info ni;
+	char zones[64];
+
+	(void)state;
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 1);
+	assert_int_equal(zi.spanned, 4095);
+	assert_int_equal(zi.present, 3998);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 0x1000);
+	assert_int_equal(zi.spanned, 1044480);
+	assert_int_equal(zi.present, 782336);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_NORMAL, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 0x100000);
+	assert_int_equal(zi.spanned, 5505024);
+	assert_int_equal(zi.present, 5505024);
+	/* calculate_node_totalpages(): the node spans its zones' sum */
+	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+	assert_int_equal(ni.node_start_pfn, 1);
+	assert_int_equal(ni.spanned, 0x640000 - 1);
+	assert_int_equal(ni.present, 3998 + 782336 + 5505024);
+
+	assert_int_equal(hotmem_add_memory(hm, 0, 0xc0000000ULL, 128 * MiB, 0, -1), 0);
+	assert_true(hotmem_block_valid_zones(hm, 24, zones, sizeof(zones)) > 0);
+	assert_string_equal(zones, "DMA32 Movable\n");
+	assert_int_equal(hotmem_block_set_state(hm, 24, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 24), HM_ZONE_DMA32);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, 0x1000);
+	assert_int_equal(zi.spanned, 1044480);
+	assert_int_equal(zi.present, 782336 + 32768);
+	check(hm);
+	hotmem_destroy(hm);
 }
 
 /*
@@ -220,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_node_block_lost_memmap),
 		cmocka_unit_test(test_multi_zone_block_lost_memmap),
+		cmocka_unit_test(test_dma32_spans_the_pci_hole),
 		cmocka_unit_test(test_movable_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
 	};
