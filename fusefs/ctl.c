@@ -646,10 +646,11 @@ static void alloc_error(struct hmfs_ctx *ctx, int node, int ret, struct cmd_resu
 {
 	int possible = hotmem_nr_possible_nodes(ctx->hm);
 	struct hm_node_info ni;
+	char why[64 + 4 * HM_MAX_NUMNODES];
 
+	hmfs_node_missing(ctx, node, why, sizeof(why));
 	if (ret == -EINVAL && (node < -1 || node >= possible))
-		snprintf(r->err, ERRLEN, "allocation failed: %s: node %d does not exist (possible: 0-%d)",
-			 strerror(-ret), node, possible - 1);
+		snprintf(r->err, ERRLEN, "allocation failed: %s: %s", strerror(-ret), why);
 	else if (ret == -EINVAL && node >= 0 &&
 		 (hotmem_node_info(ctx->hm, node, &ni) || !ni.has_memory))
 		snprintf(r->err, ERRLEN, "allocation failed: %s: node %d has no memory",
@@ -701,22 +702,36 @@ static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
  * A node's pool is its nodeN/hugepages/.../nr_hugepages (0c9c881): the
  * engine's EINVAL for a node that is not possible and ENOENT for one not
  * online (no such file) name the node, as device_add's node check does.
+ * Its ENOMEM is a growth that found no free 2 MiB range at all: said as
+ * the reply of one that found some says it ("added 3 of 100 ...; it now
+ * holds"), with the pool as it stays.
  */
-static void hugetlb_error(struct hmfs_ctx *ctx, int node, int ret, const char *err,
-			  struct cmd_result *r)
+static void hugetlb_error(struct hmfs_ctx *ctx, int node, long long pages, int ret,
+			  const char *err, struct cmd_result *r)
 {
 	int possible = hotmem_nr_possible_nodes(ctx->hm);
+	char why[64 + 4 * HM_MAX_NUMNODES];
+	struct hm_meminfo mi;
 
-	if (err[0])
+	hmfs_node_missing(ctx, node, why, sizeof(why));
+	if (err[0]) {
 		snprintf(r->err, ERRLEN, "hugetlb: %s", err);
-	else if (ret == -EINVAL && (node < -1 || node >= possible))
-		snprintf(r->err, ERRLEN, "hugetlb: %s: node %d does not exist (possible: 0-%d)",
-			 strerror(-ret), node, possible - 1);
-	else if (ret == -ENOENT && node >= 0)
+	} else if (ret == -EINVAL && (node < -1 || node >= possible)) {
+		snprintf(r->err, ERRLEN, "hugetlb: %s: %s", strerror(-ret), why);
+	} else if (ret == -ENOENT && node >= 0) {
 		snprintf(r->err, ERRLEN, "hugetlb: %s: node %d is not online (no node%d/hugepages)",
 			 strerror(-ret), node, node);
-	else
+	} else if (ret == -ENOMEM && pages > 0) {
+		hotmem_meminfo(ctx->hm, &mi);
+		snprintf(why, sizeof(why), " on node %d", node);
+		snprintf(r->err, ERRLEN,
+			 "hugetlb: added 0 of %lld huge pages of 2 MiB asked for: no free 2 MiB range%s "
+			 "(%s); it holds %llu, %llu free",
+			 pages, node >= 0 ? why : "", strerror(-ret),
+			 (unsigned long long)mi.hugetlb_pages, (unsigned long long)mi.hugetlb_free);
+	} else {
 		snprintf(r->err, ERRLEN, "hugetlb: %s", strerror(-ret));
+	}
 }
 
 static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
@@ -738,7 +753,7 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	n = 0;
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	if (ret < 0) {
-		hugetlb_error(ctx, node, ret, err, r);
+		hugetlb_error(ctx, node, pages, ret, err, r);
 		return ret;
 	}
 	hotmem_meminfo(ctx->hm, &mi);
@@ -875,6 +890,15 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 	int ret;
 
 	(void)args;
+	/*
+	 * -S none: nothing can be written, and a caller who asked for a save
+	 * must not take it for one (it returned success, saying nothing):
+	 * refused as the stop path says it, ENOENT (no such file)
+	 */
+	if (!ctx->state_path[0]) {
+		snprintf(r->err, ERRLEN, "no state file (-S none): nothing saved");
+		return -ENOENT;
+	}
 	ret = hmfs_state_save(ctx);
 	if (ret == -EROFS) {
 		snprintf(r->err, ERRLEN, "%s", ctx->frozen_why);

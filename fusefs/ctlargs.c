@@ -161,7 +161,7 @@ int hmfs_ctlargs_int(const char *s, long long *out)
  * once running, and as a refusal (exit status 1).  Never stricter than
  * ctl.c: what it takes, this takes.
  */
-enum arg_kind { ARG_INT, ARG_STATE, ARG_BOOL, ARG_WORD };
+enum arg_kind { ARG_INT, ARG_STATE, ARG_ONLINE, ARG_BOOL, ARG_WORD };
 
 static const struct {
 	const char *execute, *key;
@@ -170,6 +170,9 @@ static const struct {
 	const char *words;  /* ARG_WORD: the values, '|' between */
 	const char *what;   /* what it must be, for the message */
 } arg_rules[] = {
+	/* the command's own rule before its execute's: `online 3 offline` offlined block 3 */
+	{ "online", "state", ARG_ONLINE, 0, 0, NULL,
+	  "online, online_kernel or online_movable" },
 	{ "block-set-state", "block", ARG_INT, 0, LLONG_MAX, NULL, "a block number, 0 or more" },
 	{ "block-set-state", "state", ARG_STATE, 0, 0, NULL,
 	  "offline, online, online_kernel or online_movable" },
@@ -211,6 +214,8 @@ static bool arg_ok(size_t r, const char *v)
 		return !hmfs_ctlargs_int(v, &n) && n >= arg_rules[r].min && n <= arg_rules[r].max;
 	case ARG_STATE:
 		return hmu_online_type_from_str(v) >= 0;
+	case ARG_ONLINE: /* a state but offline */
+		return hmu_online_type_from_str(v) > HMU_MMOP_OFFLINE;
 	case ARG_BOOL:
 		return !hmu_kstrtobool(v, &b);
 	case ARG_WORD:
@@ -219,14 +224,19 @@ static bool arg_ok(size_t r, const char *v)
 	return false;
 }
 
-/* "bad block 'abc': a block number, 0 or more (offline BLOCK [timeout=MS]; ...)": -EINVAL */
+/*
+ * "bad block 'abc': a block number, 0 or more (offline BLOCK [timeout=MS]; ...)": -EINVAL.
+ * A rule names the server command (execute) or the word the user typed
+ * (cmd: online), whichever it is for.
+ */
 static int check_values(json_object *args, size_t t, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(arg_rules) / sizeof(*arg_rules); i++) {
 		json_object *v;
 		const char *s;
 
-		if (strcmp(arg_rules[i].execute, table[t].execute) ||
+		if ((strcmp(arg_rules[i].execute, table[t].execute) &&
+		     strcmp(arg_rules[i].execute, table[t].cmd)) ||
 		    !json_object_object_get_ex(args, arg_rules[i].key, &v))
 			continue;
 		s = json_object_get_string(v);

@@ -36,6 +36,19 @@ int hmfs_qemu_error(char *err, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/*
+ * The possible nodes as the kernel's node lists print them (%*pbl, as
+ * node/possible reads): "0" on a one-node machine, never "0-0"
+ */
+void hmfs_node_missing(struct hmfs_ctx *ctx, int node, char *buf, size_t len)
+{
+	int n = hotmem_nr_possible_nodes(ctx->hm);
+	char list[4 * HM_MAX_NUMNODES];
+
+	hotmem_nodelist_format(n >= 64 ? ~0ULL : (1ULL << n) - 1, list, sizeof(list));
+	snprintf(buf, len, "node %d does not exist (possible: %s)", node, list);
+}
+
 static struct hmfs_dev *dev_find(struct hmfs_ctx *ctx, const char *id)
 {
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
@@ -274,9 +287,12 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 	if (m->memory_block_aligned && have_addr && addr % ctx->block_size)
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
 			    (unsigned long long)ctx->block_size);
-	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm))
-		return hmfs_qemu_error(err, errlen, "node %d does not exist (possible: 0-%d)", node,
-			    hotmem_nr_possible_nodes(ctx->hm) - 1);
+	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm)) {
+		char why[64 + 4 * HM_MAX_NUMNODES];
+
+		hmfs_node_missing(ctx, node, why, sizeof(why));
+		return hmfs_qemu_error(err, errlen, "%s", why);
+	}
 	return 0;
 }
 

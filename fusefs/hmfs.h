@@ -1018,6 +1018,8 @@ long hmfs_fwmap_find(struct hmfs_ctx *ctx, uint64_t start, uint64_t end, const c
 /* QEMU refuses a command: its words, printf-style, in @err; -EINVAL */
 __attribute__((format(printf, 3, 4))) int hmfs_qemu_error(char *err, size_t len, const char *fmt,
 							   ...);
+/* "node 9 does not exist (possible: 0)" into @buf: the possible nodes as a node list prints them */
+void hmfs_node_missing(struct hmfs_ctx *ctx, int node, char *buf, size_t len);
 /*
  * device_add's property @prop for @driver: 0 if the device model has it
  * (or @driver is no model: device_add says so), else -EINVAL with QEMU's

@@ -70,8 +70,10 @@ err_is 2 "^hotmemctl: offline: bad block 'abc': a block number, 0 or more \(offl
 err_is 2 "^hotmemctl: offline: bad block '-1': a block number" "offline -1" -- offline -1
 err_is 2 "^hotmemctl: offline: bad timeout 'soon': milliseconds, 0 or more" "offline 3 timeout=soon" -- offline 3 timeout=soon
 err_is 2 "^hotmemctl: online: bad block '1x'" "online 1x" -- online 1x
-err_is 2 "^hotmemctl: online: bad state 'bogus': offline, online, online_kernel or online_movable \(online BLOCK" \
+err_is 2 "^hotmemctl: online: bad state 'bogus': online, online_kernel or online_movable \(online BLOCK" \
 	"online 3 bogus" -- online 3 bogus
+err_is 2 "^hotmemctl: online: bad state 'offline': online, online_kernel or online_movable \(online BLOCK" \
+	"online 3 offline: online takes no offline (offline 3 does)" -- online 3 offline
 err_is 2 "^hotmemctl: block-set-state: bad block 'x'" "block-set-state x online" -- block-set-state x online
 err_is 2 "^hotmemctl: block-set-state: bad state 'up'" "block-set-state 3 up" -- block-set-state 3 up
 err_is 2 "^hotmemctl: explain: bad block 'abc'" "explain abc" -- explain abc
@@ -151,9 +153,25 @@ ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null && ctl online
 tap_ok $? "a DIMM's first block online in Normal"
 err_is 1 "error: memory32: offline failed: Device or resource busy: \`hotmemctl explain 32\` sums up what is in the way by owner, \`--all\` lists every page" \
 	"an offline refused EBUSY: says which command names the pages in the way" -- offline 32
+# usereye3 16: a one-node machine's possible nodes as node/possible reads: "0", not "0-0"
+err_is 1 "error: node 9 does not exist \(possible: 0\)$" "device_add node=9: the possible nodes as a node list" -- \
+	device_add pc-dimm size=128M node=9
+err_is 1 "error: allocation failed: Invalid argument: node 9 does not exist \(possible: 0\)$" \
+	"alloc node=9: the same list" -- alloc movable 1 node=9
+err_is 1 "error: hugetlb: Invalid argument: node 9 does not exist \(possible: 0\)$" \
+	"hugetlb node=9: the same list" -- hugetlb 1 node=9
+# a growth that finds no free 2 MiB range says it as the partial one does
+held=$(ctl hugetlb 1000000 | sed -n 's/.*; it now holds \([0-9]*\), .*/\1/p')
+err_is 1 "error: hugetlb: added 0 of 100 huge pages of 2 MiB asked for: no free 2 MiB range \(Cannot allocate memory\); it holds ${held:-?}, ${held:-?} free$" \
+	"hugetlb 100 with no free 2 MiB range: added 0 of 100, what the pool holds" -- hugetlb 100
+ctl hugetlb -1000000 >/dev/null
 chmod 711 "$TMP"
 AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 err_is 1 "may not connect to $CTL: Permission denied: .*run hotmemctl as that user" \
 	"another user on the 0600 socket" -- status
 AS=()
+stop_fs
+# usereye3 19: a save with no state file is refused, saying so (it said nothing, exit 0)
+start_fs --fresh -S none
+err_is 1 "error: no state file \(-S none\): nothing saved$" "save under -S none: nothing saved, exit 1" -- save
 done_testing

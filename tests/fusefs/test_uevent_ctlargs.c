@@ -157,7 +157,10 @@ static void test_ctlargs_values(void **state)
 		{ 2, { "offline", "99999999999999999999" }, "bad block '99999999999999999999': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
 		{ 2, { "offline", "block=1x" }, "bad block '1x': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
 		{ 3, { "offline", "3", "timeout=soon" }, "bad timeout 'soon': milliseconds, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
-		{ 3, { "online", "3", "bogus" }, "bad state 'bogus': offline, online, online_kernel or online_movable (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
+		{ 3, { "online", "3", "bogus" }, "bad state 'bogus': online, online_kernel or online_movable (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
+		/* online's state is no offline: `online 3 offline` offlined block 3 */
+		{ 3, { "online", "3", "offline" }, "bad state 'offline': online, online_kernel or online_movable (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
+		{ 3, { "online", "3", "online_kernel\n" }, NULL },
 		{ 3, { "block-set-state", "x", "online" }, "bad block 'x': a block number, 0 or more (block-set-state BLOCK STATE; hotmemctl --help)" },
 		{ 3, { "explain", "3", "from=zz" }, "bad from 'zz': a pfn, 0 or more (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
 		{ 3, { "explain", "3", "all=maybe" }, "bad all 'maybe': on or off (yes, no, 1, 0, true, false) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
