@@ -10,6 +10,9 @@
 fake_cpu_host() {
 	local cpu=$TMP/cpu c
 	[ -n "${HOTMEM_PRIVATE_NS:-}" ] || return 1
+	# called again: the last fake host goes first (not piled up, no stale cpuM)
+	if mountpoint -q /sys/devices/system/cpu; then umount /sys/devices/system/cpu || return 1; fi
+	rm -rf "$cpu"
 	for c in $(seq 0 $(($1 - 1))); do
 		mkdir -p "$cpu/cpu$c"
 		ln -s ../../node/node0 "$cpu/cpu$c/node0"
