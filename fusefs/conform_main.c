@@ -47,6 +47,7 @@ struct matrix {
 	bool reduced, only_set;
 	int builtin;		/* 1: default, 0: user agents only, 2: --builtin */
 	regex_t only;
+	const char *only_text;	/* --only's REGEX, for its message */
 	const char *json;
 	char work[320];		/* $TMPDIR/hotmem-conform.XXXXXX, /tmp's if none */
 	char self[PATH_MAX], enter[PATH_MAX];
@@ -99,7 +100,8 @@ static void usage(FILE *f)
 	      "memhp_default_state=online* (inherent to acting on the ADD, which\n"
 	      "comes before the kernel's auto-online; the built-in agents are then\n"
 	      "left out unless --builtin is given).\n"
-	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX.\n"
+	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX\n"
+	      "(one matching none is a usage error).\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
 	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.\n",
 	      f);
@@ -312,6 +314,14 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 		if (!strcmp(a, "--reduced") || !strcmp(a, "--full")) {
 			m->reduced = !strcmp(a, "--reduced");
 		} else if (!strcmp(a, "--rules") || !strcmp(a, "--agent")) {
+			/* an empty one is an agent that does nothing: every cell a failure of its own making */
+			if (!argv[i + 1][0]) {
+				fprintf(stderr, "hotmem-conform: %s '': %s\n", a,
+					!strcmp(a, "--agent") ? "an empty command (give the agent's command)" :
+								"an empty path (give a rules file or directory)");
+				usage(stderr);
+				return 2;
+			}
 			/* "r" a rules path, "a" a command: resolved once the work directory exists */
 			(*user)[nr_user++] = a;
 			(*user)[nr_user++] = argv[++i];
@@ -333,6 +343,7 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 				return 2;
 			}
 			m->only_set = true;
+			m->only_text = argv[i];
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -569,6 +580,37 @@ static bool stop_pending(struct matrix *m)
 	return m->signal || m->out_err;
 }
 
+/*
+ * An --only that no cell matches: said with the first cell's key as an
+ * example, exit status 2 (it ran nothing and passed: a typo in a CI job's
+ * --only tested nothing, green).  0 when some cell is selected.
+ */
+static int only_selects_none(struct matrix *m, const char *only)
+{
+	const char *ex = NULL, *exs = NULL, *exm = NULL, *exe = NULL;
+
+	for (size_t a = 0; a < m->nr_agents; a++)
+		for (size_t s = 0; m->settings[s]; s++)
+			for (size_t mc = 0; mc < m->nr_machines; mc++)
+				for (size_t e = 0; m->events[e]; e++) {
+					if (selected(m, &m->agents[a], m->settings[s], m->machines[mc],
+						     m->events[e]))
+						return 0;
+					if (!ex && fits(m->machines[mc], m->events[e])) {
+						ex = m->agents[a].name;
+						exs = m->settings[s];
+						exm = basename_of(m->machines[mc]);
+						exe = m->events[e];
+					}
+				}
+	fprintf(stderr, "hotmem-conform: --only '%s': no cell matches (cells are \"AGENT SETTING MACHINE EVENT\"",
+		only);
+	if (ex)
+		fprintf(stderr, ", e.g. \"%s %s %s %s\"", ex, exs, exm, exe);
+	fprintf(stderr, ")\n");
+	return -1;
+}
+
 static void run_matrix(struct matrix *m)
 {
 	size_t a, s, mc, e;
@@ -741,6 +783,8 @@ int main(int argc, char **argv)
 	if (conform_env(&wait_ms, &rcvbuf) < 0 || (m.json && json_writable(m.json) < 0))
 		goto out;
 	if (setup(&m, user) < 0)
+		goto out;
+	if (m.only_set && only_selects_none(&m, m.only_text) < 0)
 		goto out;
 	start = conform_now_ms() / 1000;
 	m.agent_width = agent_width(&m);

@@ -34,16 +34,27 @@ done
 is "$?" 2 "an --only that is no regular expression: exit status 2"
 grep -q "^hotmem-conform: --only (: " "$TMP/err" && [ ! -s "$TMP/out" ]
 tap_ok $? "it says so before any cell runs"
+# usereye3 24: an empty --agent is an agent that does nothing
+"$CONFORM" --reduced --agent '' >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "--agent '': exit status 2"
+grep -q "^hotmem-conform: --agent '': an empty command" "$TMP/err" && [ ! -s "$TMP/out" ]
+tap_ok $? "it says so before any cell runs"
 "$CONFORM" --help >"$TMP/out" 2>"$TMP/err"
 is "$?" 0 "--help: exit status 0"
 grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 15
+	skip "not root: the rest needs root (hotmem-enter)" 17
 	done_testing
 	exit
 fi
+# usereye3 24: an --only no cell matches ran nothing and passed (a CI typo, green)
+"$CONFORM" --reduced --only 'qemu512m dimm1' >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "an --only that matches no cell: exit status 2"
+grep -q "^hotmem-conform: --only 'qemu512m dimm1': no cell matches (cells are \"AGENT SETTING MACHINE EVENT\", e.g. \"classic-rule memhp_default_state=offline qemu-512m dimm1\")$" "$TMP/err" &&
+	[ ! -s "$TMP/out" ]
+tap_ok $? "it says what a cell's name is, with one, and runs nothing"
 "$CONFORM" --reduced --rules "$TMP/no-such.rules" >"$TMP/out" 2>"$TMP/err"
 is "$?" 2 "--rules naming no file: exit status 2"
 grep -q "^hotmem-conform: --rules $TMP/no-such.rules: No such file or directory$" "$TMP/err"
