@@ -905,7 +905,9 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
  *    the exit flag and its read is lost).  A loop that ended by itself
  *    (fusermount -u, umount, its connection aborted) began the stop
  *    already: the signal is told so, and counts as the first;
- *  - the second one stops at once (stop_now()).
+ *  - the second one stops at once (stop_now()), but one of the first's
+ *    kind right after it, before the stop said it waits: the same stop
+ *    (stop_same_locked(), coreutils timeout's two).
  * The stop's waits for the notifier share one deadline, --stop-wait from
  * the stop's start (the first signal, or the loop's own end): the
  * notifier's call may wait for a reader that holds a directory's lock as
@@ -949,6 +951,7 @@ struct stopper {
 	const char *waiting; /* what the stop waits for once the loop ended (stop_waiting()) */
 	pthread_t watch; /* watch_main(): the whole stop's bound */
 	int sig; /* the first stop signal, 0 if none (the loop ended by itself) */
+	struct timespec same_until; /* the first signal's + STOP_SAME_MS (stop_same_locked()) */
 	struct timespec deadline; /* the stop's, once it began */
 	/*
 	 * Held while the mount changes hands -- teardown's unmount, a detach
@@ -1063,6 +1066,9 @@ static void stop_now(struct stopper *st, int sig)
 		"control commands or the final save\n",
 		stop_signal_name(sig));
 	detach_ours_locked(st);
+	/* the socket is still ours until hmfs_ctl_stop() takes it away */
+	if (__atomic_load_n(&st->ctx->ctl_started, __ATOMIC_ACQUIRE))
+		unlink(st->ctx->ctl_path);
 	exit_now(1); /* mount_lock held: teardown's unmount never comes */
 }
 
@@ -1234,16 +1240,39 @@ static void *stopper_end_loop(void *arg)
 	return NULL;
 }
 
-/* a stop signal: the first stops, the second stops at once */
+/*
+ * A second signal of the first's kind this soon after it, while the stop
+ * has said nothing yet (say_wait_locked(): "a second SIGTERM stops now"),
+ * is the same stop: coreutils timeout sends its signal to its child and
+ * then to its own process group, the child in it (timeout.c's
+ * send_sig(monitored_pid), then send_sig(0)), and a Ctrl-C reaches a
+ * whole foreground process group.  Two back to back were a second
+ * signal's stop: exit 1, no final save, the socket left (usereye3 #13).
+ */
+#define STOP_SAME_MS 500
+
+/* Caller holds st->lock: @sig, not the first, is the first's stop again */
+static bool stop_same_locked(const struct stopper *st, int sig)
+{
+	return sig == st->sig && !st->said_wait && !hmfs_deadline_passed(&st->same_until);
+}
+
+/* a stop signal: the first stops, the second stops at once (but stop_same_locked()) */
 static void stopper_take(struct stopper *st, int sig)
 {
 	bool first, ended, ender;
 
 	pthread_mutex_lock(&st->lock);
 	first = !st->signalled;
+	if (!first && stop_same_locked(st, sig)) {
+		pthread_mutex_unlock(&st->lock);
+		return;
+	}
 	st->signalled = true;
-	if (first)
+	if (first) {
 		st->sig = sig;
+		hmfs_deadline_after(&st->same_until, STOP_SAME_MS);
+	}
 	ended = st->loop_done;
 	stop_begin_locked(st);
 	if (first && !ended)
@@ -1389,7 +1418,7 @@ static void stop_stuck(struct stopper *st)
 		ctx->state_path[0] && saved > 0 ? ctx->state_path : "");
 	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
 	detach_ours_locked(st);
-	if (ctx->ctl_started)
+	if (__atomic_load_n(&ctx->ctl_started, __ATOMIC_ACQUIRE))
 		unlink(ctx->ctl_path);
 	exit_now(1);
 }

@@ -31,8 +31,8 @@ unshare -m --propagation private sh -c \
 tap_ok $? "the FUSE connection $conn aborted"
 log_says "hotmemfs: the session ended by itself \(unmounted, or its connection aborted\): stopping"
 tap_ok $? "the session loop ended by itself, hotmemfs says so"
-kill -0 "$FS_PID" 2>/dev/null
-tap_ok $? "... its teardown waits for the notifier"
+kill -0 "$FS_PID" 2>/dev/null && log_says "hotmemfs: stop: waiting up to"
+tap_ok $? "... its teardown waits for the notifier, and says so"
 
 kill -TERM "$FS_PID"
 log_says "hotmemfs: SIGTERM: the stop is under way already \(the session ended by itself\); it waits for the notifier until --stop-wait from its start, a second signal stops at once"
