@@ -99,6 +99,24 @@ static int parse_kv_int(const char *tok, const char *key, long *out)
 	return parse_long(tok + n + 1, out) ? -EINVAL : 1;
 }
 
+/*
+ * KEY=N for a node or a memory group: as parse_kv_int(), N -1 (none) or
+ * more and within int -- one past int is none: (int)2^32 was node 0
+ * (memory added, pages allocated there), group=4294967295 was -1
+ */
+static int parse_kv_node(const char *tok, const char *key, int *out)
+{
+	long v;
+	int kv = parse_kv_int(tok, key, &v);
+
+	if (kv <= 0)
+		return kv;
+	if (v != (int)v || v < -1)
+		return -EINVAL;
+	*out = (int)v;
+	return 1;
+}
+
 static void show_blocks(struct hotmem *hm)
 {
 	unsigned long id = 0;
@@ -132,7 +150,7 @@ static void show_meminfo(struct hotmem *hm)
 static int cmd_add(struct hotmem *hm, int argc, char **argv)
 {
 	uint64_t start, size;
-	long nid = 0, group = -1;
+	int nid = 0, group = -1;
 	unsigned int flags = 0;
 
 	if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
@@ -144,19 +162,13 @@ static int cmd_add(struct hotmem *hm, int argc, char **argv)
 			flags |= HM_MHP_MEMMAP_ON_MEMORY;
 			continue;
 		}
-		kv = parse_kv_int(argv[i], "node", &nid);
+		kv = parse_kv_node(argv[i], "node", &nid);
 		if (!kv)
-			kv = parse_kv_int(argv[i], "group", &group);
+			kv = parse_kv_node(argv[i], "group", &group);
 		if (kv <= 0)
 			return -EINVAL;
 	}
-	/*
-	 * a node or group past int is none: (int)2^32 was node 0 (memory
-	 * added there), group=4294967295 was -1 (no group); below -1 neither
-	 */
-	if (nid != (int)nid || nid < -1 || group != (int)group || group < -1)
-		return -EINVAL;
-	return hotmem_add_memory(hm, (int)nid, start, size, flags, (int)group);
+	return hotmem_add_memory(hm, nid, start, size, flags, group);
 }
 
 static int cmd_remove(struct hotmem *hm, int argc, char **argv)
@@ -203,17 +215,17 @@ static int cmd_offline(struct hotmem *hm, int argc, char **argv)
 
 static int cmd_alloc(struct hotmem *hm, int argc, char **argv)
 {
-	long nid = -1, n;
+	int nid = -1;
+	long n;
 	unsigned long count;
 	int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE :
 		   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
 		   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
 
-	/* a node past int is no node: (int)2^32 was node 0, allocated there */
 	if (type < 0 || parse_ulong(argv[2], &count) ||
-	    (argc == 4 && parse_kv_int(argv[3], "node", &nid) <= 0) || nid != (int)nid)
+	    (argc == 4 && parse_kv_node(argv[3], "node", &nid) <= 0))
 		return -EINVAL;
-	n = hotmem_alloc_pages(hm, (int)nid, type, count, NULL);
+	n = hotmem_alloc_pages(hm, nid, type, count, NULL);
 	if (n < 0)
 		return (int)n;	/* the "= -errno" line says it, not "allocated -12" */
 	printf("allocated %ld\n", n);
@@ -231,12 +243,12 @@ static int cmd_freeall(struct hotmem *hm, int argc, char **argv)
 static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv)
 {
 	unsigned long count;
-	long nid = -1, n;	/* NUMA_NO_NODE: the global pool */
+	int nid = -1;	/* NUMA_NO_NODE: the global pool */
+	long n;
 
-	if (parse_ulong(argv[1], &count) || (argc == 3 && parse_kv_int(argv[2], "node", &nid) <= 0) ||
-	    nid != (int)nid)
+	if (parse_ulong(argv[1], &count) || (argc == 3 && parse_kv_node(argv[2], "node", &nid) <= 0))
 		return -EINVAL;
-	n = hotmem_hugetlb_alloc(hm, (int)nid, count);
+	n = hotmem_hugetlb_alloc(hm, nid, count);
 	if (n < 0)
 		return (int)n;	/* the "= -errno" line says it, not "hugepages -22" */
 	printf("hugepages %ld\n", n);
