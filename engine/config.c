@@ -71,7 +71,14 @@ static int parse_kernel_alloc(const char *v)
 	return -EINVAL;
 }
 
-/* x86 low memory as firmware reports it: page 0 and 640K-1M are not RAM */
+/*
+ * x86 low memory as memblock keeps it: page 0 and 640K-1M are not RAM.
+ * The firmware's e820 ends the first range inside a page (the reference
+ * host's 0x9fbff, the EBDA above it); the kernel drops that partial page
+ * (PFN_DOWN), so the pages are the same (DMA present 3998, as the
+ * reference's zoneinfo) though /proc/iomem says 0x9efff, not 0x9fbff:
+ * profile ranges are whole pages.
+ */
 static void add_low_ram(struct hotmem_config *cfg, uint64_t end, int nid)
 {
 	add_range(cfg, 0x1000, 0x9f000, nid);
