@@ -149,6 +149,18 @@ static void test_multi_zone_block_lost_memmap(void **state)
 	map_back_and_check(hm, 1, pinned);
 }
 
+/* node @nid's zone @zid starts at @start, spans @spanned pages, @present of them present */
+static void assert_zone(struct hotmem *hm, int nid, int zid, unsigned long start,
+			unsigned long spanned, unsigned long present)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, nid, zid, &zi), 0);
+	assert_int_equal(zi.zone_start_pfn, start);
+	assert_int_equal(zi.spanned, spanned);
+	assert_int_equal(zi.present, present);
+}
+
 /*
  * A node with RAM below and above the 32-bit PCI hole: 6.12/6.18's
  * zone_spanned_pages_in_node() clamps the node's span (0x1-0x640000 on
@@ -164,23 +176,13 @@ static void test_multi_zone_block_lost_memmap(void **state)
 static void test_dma32_spans_the_pci_hole(void **state)
 {
 	struct hotmem *hm = boot_text("profile = host-24g\n", IDLE_KERNEL);
-	struct hm_zone_info zi;
 	struct hm_node_info ni;
 	char zones[64];
 
 	(void)state;
-	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA, &zi), 0);
-	assert_int_equal(zi.zone_start_pfn, 1);
-	assert_int_equal(zi.spanned, 4095);
-	assert_int_equal(zi.present, 3998);
-	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
-	assert_int_equal(zi.zone_start_pfn, 0x1000);
-	assert_int_equal(zi.spanned, 1044480);
-	assert_int_equal(zi.present, 782336);
-	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_NORMAL, &zi), 0);
-	assert_int_equal(zi.zone_start_pfn, 0x100000);
-	assert_int_equal(zi.spanned, 5505024);
-	assert_int_equal(zi.present, 5505024);
+	assert_zone(hm, 0, HM_ZONE_DMA, 1, 4095, 3998);
+	assert_zone(hm, 0, HM_ZONE_DMA32, 0x1000, 1044480, 782336);
+	assert_zone(hm, 0, HM_ZONE_NORMAL, 0x100000, 5505024, 5505024);
 	/* calculate_node_totalpages(): the node spans its zones' sum */
 	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
 	assert_int_equal(ni.node_start_pfn, 1);
@@ -192,10 +194,7 @@ static void test_dma32_spans_the_pci_hole(void **state)
 	assert_string_equal(zones, "DMA32 Movable\n");
 	assert_int_equal(hotmem_block_set_state(hm, 24, HM_MMOP_ONLINE), 0);
 	assert_int_equal(block_zone(hm, 24), HM_ZONE_DMA32);
-	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
-	assert_int_equal(zi.zone_start_pfn, 0x1000);
-	assert_int_equal(zi.spanned, 1044480);
-	assert_int_equal(zi.present, 782336 + 32768);
+	assert_zone(hm, 0, HM_ZONE_DMA32, 0x1000, 1044480, 782336 + 32768);
 	check(hm);
 	hotmem_destroy(hm);
 }
