@@ -427,16 +427,34 @@ static int bind_machine(void)
  */
 static int ro_bind(const char *path, bool self_bind)
 {
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
 	if (access(path, F_OK) < 0)
 		return 0;
 	if (self_bind && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		goto fail;
-	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+	/* every mount under it too (cgroups, tracefs, bpffs, binfmt_misc): a bind remount is not recursive */
+	if (mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 		goto fail;
 	return 0;
 fail:
 	fprintf(stderr, "hotmem-enter: read-only %s: %s\n", path, strerror(errno));
 	return -1;
+}
+
+/*
+ * A bpffs of the machine's own at /sys/fs/bpf (each mount of bpf is a new
+ * instance): hotmem-trace's pins inside land there and go with the
+ * namespace, never on the host's.  Not fatal: without one the read-only
+ * host's refuses a pin (EROFS) and `--no-pin` still traces.
+ */
+static void private_bpffs(void)
+{
+	if (access("/sys/fs/bpf", F_OK) < 0)
+		return;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		fprintf(stderr, "hotmem-enter: no private bpffs on /sys/fs/bpf (%s): pins refused there\n",
+			strerror(errno));
 }
 
 static int host_read_only(void)
@@ -445,6 +463,7 @@ static int host_read_only(void)
 	if (ro_bind("/sys", false) < 0 || ro_bind("/proc/sys", true) < 0 ||
 	    ro_bind("/proc/sysrq-trigger", true) < 0)
 		return -1;
+	private_bpffs();
 	return 0;
 }
 

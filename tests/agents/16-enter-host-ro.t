@@ -30,6 +30,19 @@ ENTER=$HOTMEM_BUILD/hotmem-enter
 	h=$(ls -d /sys/kernel/mm/hugepages/hugepages-*/nr_hugepages 2>/dev/null | head -1)
 	if [ -n "$h" ]; then e "$h" abc ro_sys_hugepages; else say ro_sys_hugepages 0; fi
 	e /sys/devices/virtual/net/lo/uevent bogus ro_host_uevent
+	# every mount under /sys and /proc/sys read-only but the machine'"'"'s and the private bpffs
+	{ findmnt -R -n -r -o TARGET,FSTYPE,OPTIONS /sys; findmnt -R -n -r -o TARGET,FSTYPE,OPTIONS /proc/sys; } |
+		awk '"'"'$3 !~ /^ro/ && $2 != "fuse.hotmemfs" && !($1 == "/sys/fs/bpf" && $2 == "bpf")'"'"' >/tmp/rw.$$
+	say rw_mounts "$(tr "\n" " " </tmp/rw.$$)"
+	# pinned only where /sys/fs/bpf is not the host'"'"'s bpffs (never leave a pin on the host)
+	if [ "$(stat -c %d /sys/fs/bpf 2>/dev/null)" = "'"$(stat -c %d /sys/fs/bpf 2>/dev/null)"'" ]; then
+		say pin host
+	elif command -v bpftool >/dev/null; then
+		bpftool map create /sys/fs/bpf/hotmem-enter-pin-$$ type array key 4 value 4 entries 1 name hmpin
+		say pin $?
+	else
+		say pin skip
+	fi
 	echo online_movable >/sys/devices/system/memory/memory32/state; say machine_state $?
 	say state "$(cat /sys/devices/system/memory/memory32/state)"
 	echo add >/sys/devices/system/memory/memory32/uevent; say machine_uevent $?
@@ -46,6 +59,14 @@ is "$(v ro_nr_hugepages)" 0 "/proc/sys/vm/nr_hugepages: read-only (the host's po
 is "$(v ro_drop_caches)" 0 "/proc/sys/vm/drop_caches: read-only"
 is "$(v ro_sys_hugepages)" 0 "/sys/kernel/mm/hugepages: read-only"
 is "$(v ro_host_uevent)" 0 "a host device's uevent: read-only (no retrigger of the host from inside)"
+is "$(v rw_mounts)" "" "every mount under /sys and /proc/sys is read-only (cgroups, tracefs, binfmt_misc), but the machine's and a private bpffs"
+if [ "$(v pin)" = skip ]; then
+	for _ in 1 2; do T_N=$((T_N + 1)); echo "ok $T_N # SKIP bpftool missing (bpftool package): the private bpffs pin"; done
+else
+	is "$(v pin)" 0 "a pin in /sys/fs/bpf inside works, on a bpffs that is not the host's"
+	! ls /sys/fs/bpf 2>/dev/null | grep -q "^hotmem-enter-pin-"
+	tap_ok $? "... and is not on the host's bpffs (a private instance, gone with the machine)"
+fi
 is "$(v machine_state)" 0 "the machine's memory32/state stays writable"
 is "$(v state)" online "... and onlines it"
 is "$(v machine_uevent)" 0 "the machine's uevent files stay writable"
