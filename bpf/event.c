@@ -310,17 +310,14 @@ static void table_ret(long long ret, char *buf, size_t len)
 
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
-	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
+	const char *zone = hmt_event_zone(e);
 	char ret[24] = "", extra[24];
 	__u64 ts = e->ts >= t0 ? e->ts - t0 : 0;
 	int n;
 
 	if (e->phase == HMT_EXIT)
 		table_ret(e->ret, ret, sizeof(ret));
-	if (action)
-		snprintf(extra, sizeof(extra), "%s", action);
-	else
-		snprintf(extra, sizeof(extra), "%lld", (long long)e->extra);
+	hmu_trace_extra(hmt_fn_name(e->fn), (long long)e->extra, extra, sizeof(extra));
 	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %7s %s",
 		     (unsigned long long)(ts / 1000000000ULL),
 		     (unsigned long long)(ts % 1000000000ULL / 1000), hmt_src_name(e->src),

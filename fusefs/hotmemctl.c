@@ -428,12 +428,12 @@ static void print_devices(json_object *devs)
 /*
  * A step as hotmem-trace's table shows it (bpf/event.c hmt_format_table()),
  * from EVENT on: "memory_notify  >  0x130000  32768  -1 -  MEM_GOING_OFFLINE";
- * pfns in hex, the zone by name, an exit's errno by name ("-EBUSY"),
- * memory_notify's action by name (its extra), another step's extra as a number.
+ * pfns in hex, the zone by name, an exit's errno by name ("-EBUSY"), the
+ * extra as hmu_trace_extra() shows it (an action by name, a pfn in hex).
  */
 static void print_trace(json_object *d)
 {
-	const char *ev = gs(d, "ev"), *action = NULL;
+	const char *ev = gs(d, "ev");
 	long long zid = (long long)json_object_get_int64(get(d, "zid"));
 	long long extra = (long long)json_object_get_int64(get(d, "extra"));
 	char ret[24] = "", ex[24];
@@ -447,12 +447,7 @@ static void print_trace(json_object *d)
 		else
 			snprintf(ret, sizeof(ret), "%lld", r);
 	}
-	if (!strcmp(ev, "memory_notify"))
-		action = hmu_mem_action_name(extra);
-	if (action)
-		snprintf(ex, sizeof(ex), "%s", action);
-	else
-		snprintf(ex, sizeof(ex), "%lld", extra);
+	hmu_trace_extra(ev, extra, ex, sizeof(ex));
 	printf("%-28s %-5s %#12llx %9llu %4lld %-8s %7s %s\n", ev,
 	       strcmp(gs(d, "phase"), "exit") ? ">" : "<", (unsigned long long)gu(d, "start_pfn"),
 	       (unsigned long long)gu(d, "nr_pages"),
@@ -547,6 +542,12 @@ static int follow_events(struct cli *c)
 {
 	json_object *e, *err;
 
+	/* the trace steps' columns, hotmem-trace's table's from EVENT on (TYPE: TRACE, UEVENT, LOG ...) */
+	if (c->trace && !c->json) {
+		printf("%-15s %-6s %-28s %-5s %12s %9s %4s %-8s %7s %s\n", "TIME", "TYPE", "EVENT",
+		       "PHASE", "START_PFN", "NR_PAGES", "NID", "ZONE", "RET", "EXTRA");
+		fflush(stdout);
+	}
 	while ((e = recv_obj(c))) {
 		err = get(e, "error");
 		if (err) {

@@ -74,6 +74,13 @@ int hmu_zone_from_name(const char *s, size_t len);
 const char *hmu_mem_action_name(long long action);
 /* the action's value, 0 for a name that is not an action */
 int hmu_mem_action_from_name(const char *name);
+/*
+ * A traced step's extra as a table shows it (hotmem-trace's, hotmemctl
+ * events --trace): memory_notify's action by name, test_pages_isolated's
+ * fin_pfn in hex as the pfns beside it, any other step's as a number
+ * (engine/hotmem_probes.h says what each is).  @fn is the step's name.
+ */
+void hmu_trace_extra(const char *fn, long long extra, char *buf, size_t len);
 
 /* ---- lib/string.c ----------------------------------------------------- */
 /* sysfs_streq(): equal, allowing one trailing '\n' on either side */

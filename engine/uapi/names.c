@@ -6,6 +6,7 @@
  * (include/linux/memory.h), Linux 6.12.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hmuapi.h"
@@ -96,4 +97,16 @@ int hmu_mem_action_from_name(const char *name)
 		if (!strcmp(name, mem_action_names[i]))
 			return 1 << i;
 	return 0;
+}
+
+void hmu_trace_extra(const char *fn, long long extra, char *buf, size_t len)
+{
+	const char *action = strcmp(fn, "memory_notify") ? NULL : hmu_mem_action_name(extra);
+
+	if (action)
+		snprintf(buf, len, "%s", action);
+	else if (!strcmp(fn, "test_pages_isolated")) /* trace_test_pages_isolated()'s fin_pfn */
+		snprintf(buf, len, "%#llx", (unsigned long long)extra);
+	else
+		snprintf(buf, len, "%lld", extra);
 }

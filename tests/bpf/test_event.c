@@ -123,6 +123,12 @@ static void test_table(void **state)
 	e.ret = -100000; /* no errno: the number */
 	assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, " -100000 "));
+	/* test_pages_isolated's extra is a pfn (fin_pfn): hex, as the pfns beside it */
+	e.fn = HMT_FN_test_pages_isolated;
+	e.ret = 0;
+	e.extra = 0x110000;
+	assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, " 0 0x110000"));
 }
 
 /* memory_notify's action by name: table column and JSON beside the number */

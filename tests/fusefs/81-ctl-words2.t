@@ -112,6 +112,13 @@ grep -qE '^[0-9:.]+ TRACE  offline_pages +> +0x108000 +32768 +0 +Movable +0$' "$
 tap_ok $? "offline_pages enter: its node and zone by name (Movable)"
 grep -qE '^[0-9:.]+ TRACE  offline_pages +< +0x100000 +32768 +0 +Normal +-EBUSY 0$' "$TMP/tr.txt"
 tap_ok $? "a failed offline_pages exit: its errno by name (-EBUSY)"
+# usereye2 7: a header as hotmem-trace's table has, and test_pages_isolated's
+# extra (fin_pfn) in hex beside the hex pfns (it was 1114112)
+is "$(head -1 "$TMP/tr.txt" | tr -s ' ')" "TIME TYPE EVENT PHASE START_PFN NR_PAGES NID ZONE RET EXTRA" \
+	"events --trace: a header line first"
+grep -E "test_pages_isolated" "$TMP/tr.txt" | sed 's/^/# /' | tail -2
+grep -qE '^[0-9:.]+ TRACE  test_pages_isolated +< +0x108000 +32768 +[-0-9]+ +[-A-Za-z]+ +0 0x110000$' "$TMP/tr.txt"
+tap_ok $? "test_pages_isolated exit: its fin_pfn in hex"
 kill "$trp" 2>/dev/null
 wait_exit "$trp" 30 >/dev/null 2>&1
 
