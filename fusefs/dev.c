@@ -602,9 +602,14 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 		dev_rename(ctx, d);
 		return 1;
 	}
-	if (d->type != HMFS_VIRTIO_MEM)
+	/*
+	 * the saved requested-size set as qom-set sets it; the same as the
+	 * profile's is no change: 6.12's driver sees a config change only on
+	 * the host's config interrupt (virtio_mem_config_changed()), so its
+	 * next run -- a retry -- says no "plugged size"/"requested size" pair
+	 */
+	if (d->type != HMFS_VIRTIO_MEM || requested == d->requested)
 		return 0;
-	/* the saved requested-size set as qom-set sets it */
 	ret = vmem_check_requested(d, requested, err, errlen);
 	if (ret)
 		return ret;
