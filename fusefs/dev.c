@@ -427,16 +427,23 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
  * acpi_bus_offline()).  The whole work stops being given more time after
  * HMFS_EJECT_TOTAL_SECONDS: a DIMM of many stuck blocks is not held for
  * ten seconds each.  Both are ctllimits.h's: hotmemctl waits longer.
+ * A stop of hotmemfs (@stopping, ctx->stopping) is a signal too, as a
+ * control command's (ctl.c ctl_signal_pending()): the eject ends EINTR,
+ * refused, its blocks back online, nothing removed -- its --stop-wait was
+ * spent waiting out the 10 s of each stuck block (review12 D3).
  */
 struct eject_deadline {
 	struct timespec block_end;	/* this block's offline gives up */
 	struct timespec end;		/* every offline from now on gives up */
+	const bool *stopping;		/* NULL: the deadlines alone */
 };
 
 static bool eject_deadline(void *arg)
 {
 	struct eject_deadline *d = arg;
 
+	if (d->stopping && __atomic_load_n(d->stopping, __ATOMIC_ACQUIRE))
+		return true;
 	if (hmfs_deadline_passed(&d->end))
 		return true;
 	if (!hmfs_deadline_passed(&d->block_end))
@@ -446,9 +453,10 @@ static bool eject_deadline(void *arg)
 	return true;
 }
 
-/* a task whose "signal" is the unplug deadline, from now */
-static struct hotmem_task deadline_task(struct eject_deadline *d)
+/* a task whose "signal" is the unplug deadline, from now, or a stop (@stopping, if not NULL) */
+static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *stopping)
 {
+	d->stopping = stopping;
 	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
 	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
 	return (struct hotmem_task){ eject_deadline, d };
@@ -465,7 +473,7 @@ static struct hotmem_task deadline_task(struct eject_deadline *d)
 static void vmem_run_driver(struct hotmem_virtio_mem *vm)
 {
 	struct eject_deadline end;
-	const struct hotmem_task task = deadline_task(&end);
+	const struct hotmem_task task = deadline_task(&end, NULL);
 
 	hotmem_virtio_mem_retry(vm, &task);
 }
@@ -1036,7 +1044,7 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 		      struct hm_eject_block *report)
 {
 	struct eject_deadline end;
-	const struct hotmem_task deadline = deadline_task(&end);
+	const struct hotmem_task deadline = deadline_task(&end, &ctx->stopping);
 	int ret;
 
 	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
