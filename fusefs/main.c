@@ -1142,12 +1142,19 @@ static void say_wait_locked(struct stopper *st)
 		seconds_str(secs, sizeof(secs), st->wait_ms), st->sig ? "second " : "", sig);
 }
 
-/* what a stop without the notifier does with the machine: saved where, or not at all */
+/*
+ * what a stop without the notifier does with the machine: saved where, or
+ * not at all.  A signal's stop gives up before main's final save (the
+ * loop still ran): "saved" only once it was, stop_stuck()'s line says how
+ * it went (review12 N1).
+ */
 static const char *stuck_save_str(const struct stopper *st, char *buf, size_t len)
 {
 	if (!st->ctx->state_path[0])
 		return "no state file: nothing is saved";
-	snprintf(buf, len, "the machine is saved to %s", st->ctx->state_path);
+	snprintf(buf, len, __atomic_load_n(&st->saved, __ATOMIC_ACQUIRE) > 0 ?
+		 "the machine is saved to %s" : "the final save to %s is tried",
+		 st->ctx->state_path);
 	return buf;
 }
 
