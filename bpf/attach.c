@@ -552,6 +552,7 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 		return -errno ? -errno : -EINVAL;
 	t->skel->rodata->block_pages = t->block_pages;
 	t->skel->rodata->filter_tgid = t->filter_tgid;
+	t->skel->rodata->filter_pidns_ino = t->filter_pidns_ino;
 	fill_fn_flags(t, (__u8 *)t->skel->rodata->fn_flags);
 	fill_notify_actions(t, (__s64 *)t->skel->rodata->notify_action);
 	t->skel->rodata->memory_chain = t->notify_via_chain ? t->memory_chain : 0;

@@ -36,6 +36,7 @@ struct hmt_tracer {
 	char emu_path[PATH_MAX]; /* binary with the USDT probes */
 	pid_t emu_pid; /* -1: every process */
 	pid_t filter_tgid; /* 0, or only it and its descendants */
+	unsigned int filter_pidns_ino; /* filter_tgid's pid namespace; 0: the initial one */
 	bool per_probe; /* each hotmem:<fn>[__ret] probe, not hotmem:batch */
 	__u64 block_pages;
 	/* results */

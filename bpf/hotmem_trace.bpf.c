@@ -68,6 +68,13 @@ const volatile __s64 notify_action[HMT_NR_NOTIFY];
 const volatile __u64 memory_chain = 0;
 /* USDT: only this process and its descendants (0: every process) */
 const volatile __u32 filter_tgid = 0;
+/*
+ * ...whose pid filter_tgid is in the pid namespace of this inode number
+ * (hotmem-trace's own, /proc/self/ns/pid): inside hotmem-enter a pid is
+ * the namespace's, which task->tgid (the initial namespace's) is not.
+ * 0: filter_tgid is the initial namespace's.
+ */
+const volatile __u32 filter_pidns_ino = 0;
 /* USDT probe hits (uprobe runs), for the summary: hits per event */
 __u64 usdt_hits = 0;
 /* hotmem:batch records never made events: past HOTMEM_PROBE_BATCH_MAX,
@@ -743,6 +750,25 @@ int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 
 #define MAX_ANCESTORS 8
 
+#define MAX_PIDNS_LEVEL 4
+
+/* @task's process id in the namespace filter_pidns_ino is, or 0 where it has none */
+static __always_inline __u32 ns_tgid(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+
+	for (unsigned int l = 0; l < MAX_PIDNS_LEVEL && l <= level; l++) {
+		struct upid up = {};
+
+		if (bpf_core_read(&up, sizeof(up), &pid->numbers[l]))
+			return 0;
+		if (BPF_CORE_READ(up.ns, ns.inum) == filter_pidns_ino)
+			return up.nr;
+	}
+	return 0;
+}
+
 /* is the current process filter_tgid or one of its descendants? */
 static __always_inline bool wanted_process(void)
 {
@@ -751,7 +777,9 @@ static __always_inline bool wanted_process(void)
 	if (!filter_tgid)
 		return true;
 	for (int i = 0; i < MAX_ANCESTORS && task; i++) {
-		if (BPF_CORE_READ(task, tgid) == filter_tgid)
+		__u32 tgid = filter_pidns_ino ? ns_tgid(task) : BPF_CORE_READ(task, tgid);
+
+		if (tgid == filter_tgid)
 			return true;
 		task = BPF_CORE_READ(task, real_parent);
 	}

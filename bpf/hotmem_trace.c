@@ -531,12 +531,18 @@ static int set_emulator(struct run *r)
 {
 	struct opts *o = r->o;
 	const char *e = o->emulator;
+	struct stat st;
 	char *end;
 	long pid;
 
 	r->t.emu_pid = -1;
 	/* a command: its probes and its children's, not other processes' */
 	r->t.filter_tgid = r->child > 0 ? r->child : 0;
+	/*
+	 * the pids said here are our pid namespace's (hotmem-enter's, say):
+	 * the BPF side compares them there, not as the initial namespace's
+	 */
+	r->t.filter_pidns_ino = stat("/proc/self/ns/pid", &st) ? 0 : (unsigned int)st.st_ino;
 	if (!e && !o->cmd)
 		return 0;
 	r->t.want_emulator = true;
