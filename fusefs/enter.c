@@ -459,10 +459,16 @@ static void private_bpffs(void)
 
 static int host_read_only(void)
 {
-	/* /sys is a mount of its own; /proc/sys and sysrq-trigger are in /proc's */
-	if (ro_bind("/sys", false) < 0 || ro_bind("/proc/sys", true) < 0 ||
-	    ro_bind("/proc/sysrq-trigger", true) < 0)
+	/* a container runtime's read-only paths (runc's defaults), /sys whole */
+	static const char *const proc_ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+					       "/proc/bus", "/proc/fs" };
+
+	/* /sys is a mount of its own; the /proc ones are in /proc's: bound on themselves */
+	if (ro_bind("/sys", false) < 0)
 		return -1;
+	for (size_t i = 0; i < sizeof(proc_ro) / sizeof(proc_ro[0]); i++)
+		if (ro_bind(proc_ro[i], true) < 0)
+			return -1;
 	private_bpffs();
 	return 0;
 }
@@ -485,8 +491,14 @@ static void debugfs_below_machine(void)
 		return;
 	if (statfs("/sys/kernel/debug", &sf) == 0 && sf.f_type == DEBUGFS_MAGIC)
 		return;
+	/*
+	 * No options: debugfs is one superblock system-wide, and a mount's
+	 * mode=/uid= would reconfigure the host's own (debugfs_reconfigure());
+	 * the per-mount flags and host_read_only()'s read-only are this
+	 * mount's alone.
+	 */
 	if (mount("debugfs", "/sys/kernel/debug", "debugfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0700") < 0)
+		  NULL) < 0)
 		fprintf(stderr, "hotmem-enter: no debugfs under /sys/kernel/debug (%s): the selftest will skip its notifier part\n",
 			strerror(errno));
 }

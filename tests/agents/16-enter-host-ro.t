@@ -27,6 +27,8 @@ ENTER=$HOTMEM_BUILD/hotmem-enter
 	e() { (echo "$2" >"$1") 2>&1 | grep -q "Read-only file system"; say "$3" $?; }
 	e /proc/sys/vm/nr_hugepages abc ro_nr_hugepages
 	e /proc/sys/vm/drop_caches abc ro_drop_caches
+	irq=$(ls -d /proc/irq/[0-9]*/smp_affinity 2>/dev/null | head -1)
+	if [ -n "$irq" ]; then e "$irq" zz ro_irq; else say ro_irq 0; fi
 	h=$(ls -d /sys/kernel/mm/hugepages/hugepages-*/nr_hugepages 2>/dev/null | head -1)
 	if [ -n "$h" ]; then e "$h" abc ro_sys_hugepages; else say ro_sys_hugepages 0; fi
 	e /sys/devices/virtual/net/lo/uevent bogus ro_host_uevent
@@ -57,6 +59,7 @@ is "$(v fw_machine)" 0 "memory32/firmware_node is the machine's ACPI device ($(v
 is "$(v acpi_bus)" 0 "/sys/bus/acpi/devices is the machine's"
 is "$(v ro_nr_hugepages)" 0 "/proc/sys/vm/nr_hugepages: read-only (the host's pool is not resized from inside)"
 is "$(v ro_drop_caches)" 0 "/proc/sys/vm/drop_caches: read-only"
+is "$(v ro_irq)" 0 "/proc/irq/N/smp_affinity (the host's IRQs): read-only"
 is "$(v ro_sys_hugepages)" 0 "/sys/kernel/mm/hugepages: read-only"
 is "$(v ro_host_uevent)" 0 "a host device's uevent: read-only (no retrigger of the host from inside)"
 is "$(v rw_mounts)" "" "every mount under /sys and /proc/sys is read-only (cgroups, tracefs, binfmt_misc), but the machine's and a private bpffs"
