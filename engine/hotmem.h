@@ -493,6 +493,13 @@ struct hm_virtio_mem_info {
 	 * operation that queued it has returned.
 	 */
 	bool work_pending;
+	/*
+	 * The driver's last run stopped its unplug here: the first pfn
+	 * alloc_contig_range() could not take (pages that would not move,
+	 * or no memory to move them to); ~0UL when it did not stop short.
+	 * The kernel logs nothing then (6.12 retries on its timer).
+	 */
+	unsigned long busy_pfn;
 };
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *vm, struct hm_virtio_mem_info *info);
 /*

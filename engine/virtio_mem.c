@@ -93,7 +93,7 @@ struct virtio_mem {
 	bool wq_active;
 	bool work_pending;
 	struct notifier_block memory_notifier;
-	/* why the last request stopped short, for the log */
+	/* why the last request stopped short, for hotmem_virtio_mem_info() */
 	unsigned long busy_pfn;
 	struct virtio_mem *next;
 };
@@ -1403,14 +1403,11 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 			(unsigned long long)vm->offline_threshold);
 		break;
 	case -EBUSY:
-		if (vm->busy_pfn != ~0UL)
-			pr_info(vm->hm, "virtio_mem virtio%d: cannot unplug more memory: plugged 0x%llx, requested 0x%llx; the rest is busy (alloc_contig_range() failed, first at pfn %#lx: unmovable or unmigratable pages)",
-				vm->index, (unsigned long long)vm->plugged_size,
-				(unsigned long long)vm->requested_size, vm->busy_pfn);
-		else
-			pr_info(vm->hm, "virtio_mem virtio%d: cannot unplug more memory: plugged 0x%llx, requested 0x%llx; the rest is busy",
-				vm->index, (unsigned long long)vm->plugged_size,
-				(unsigned long long)vm->requested_size);
+		/*
+		 * 6.12 says nothing: it retries on its timer.  Where it stopped
+		 * is in hotmem_virtio_mem_info()'s busy_pfn (hotmemctl's reply
+		 * names that block for `hotmemctl explain`).
+		 */
 		break;
 	default:
 		pr_err(vm->hm, "virtio_mem virtio%d: request failed: %d (plugged 0x%llx, requested 0x%llx)",
@@ -1496,6 +1493,7 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 		vm->bbm.last_usable_bb_id = virtio_mem_phys_to_bb_id(vm, end_addr) - 1;
 		unit_pages = PHYS_PFN(vm->bbm.bb_size);
 	}
+	vm->busy_pfn = ~0UL; /* no unplug stopped short yet */
 	/* room to add two blocks, at least */
 	vm->offline_threshold = max(2 * mb_size, VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD);
 	vm->offline_threshold = max(2 * vm->bbm.bb_size, vm->offline_threshold);
@@ -1840,6 +1838,7 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.first_mb_id = vm->sbm.first_mb_id,
 		.last_usable_mb_id = vm->sbm.last_usable_mb_id,
 		.work_pending = vm->work_pending,
+		.busy_pfn = vm->busy_pfn,
 	};
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;

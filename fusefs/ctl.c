@@ -306,14 +306,16 @@ static void copy_key(json_object *to, json_object *from, const char *key)
  * next -- the device's id (dimm0 when none was given), where it is, its
  * memory blocks and their state (hotmemctl prints them in a line); a
  * virtio-mem device's requested-size and plugged-size: when they differ
- * the guest stopped short, why is in the log.
+ * the guest stopped short, and why as the driver knows it (the kernel
+ * logs nothing): busy-pfn, where its unplug stopped, and unplug-online,
+ * off when the driver unplugs offline memory only.
  */
 static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 {
 	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
-					    "requested-size", "plugged-size" };
+					    "requested-size", "plugged-size", "busy-pfn" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
-	json_object *o = json_object_new_object(), *blocks = json_object_new_array();
+	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
 	uint64_t addr, size;
 
 	if (d) {
@@ -324,6 +326,15 @@ static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 		hmfs_block_runs_json_in(ctx, addr / ctx->block_size,
 					(addr + size) / ctx->block_size, blocks);
 		runs_zone_null_offline(blocks);
+		if (json_object_object_get_ex(d, "busy-pfn", &v))
+			json_object_object_add(o, "busy-block",
+					       json_object_new_uint64((json_object_get_uint64(v)
+								       << HM_PAGE_SHIFT) /
+								      ctx->block_size));
+		if (json_object_object_get_ex(d, "requested-size", NULL))
+			json_object_object_add(o, "unplug-online",
+					       json_object_new_boolean(
+						       hotmem_get_virtio_mem_unplug_online(ctx->hm)));
 	}
 	json_object_object_add(o, "blocks", blocks);
 	json_object_put(devs);

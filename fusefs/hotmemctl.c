@@ -653,6 +653,27 @@ static void size_word(uint64_t bytes, char *buf, size_t len)
 }
 
 /*
+ * Why a virtio-mem shrink stopped short, as the driver knows it (6.12
+ * logs nothing: it retries on its timer): online memory left alone
+ * under virtio_mem.unplug_online=0, or the block where taking its pages
+ * failed, for `hotmemctl explain`.
+ */
+static void print_unplug_short(json_object *r)
+{
+	json_object *uo = get(r, "unplug-online");
+
+	if (uo && !json_object_get_boolean(uo))
+		printf(": the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory "
+		       "only (offline its blocks)");
+	else if (get(r, "busy-block"))
+		printf(": the rest is busy: memory%llu's pages could not be taken "
+		       "(`hotmemctl explain %llu` says what is in the way)",
+		       (unsigned long long)gu(r, "busy-block"), (unsigned long long)gu(r, "busy-block"));
+	else
+		printf(": the rest is busy");
+}
+
+/*
  * device_add, qom-set (set-size): where the device is and its blocks
  * ("dimm0: 1G at 0x640000000, memory200-207 (offline)"); a virtio-mem
  * device's requested and plugged size, and when the guest stopped short,
@@ -673,9 +694,12 @@ static void print_dev_return(const char *cmd, json_object *r)
 		return;
 	size_word(requested, s1, sizeof(s1));
 	size_word(plugged, s2, sizeof(s2));
-	printf("%s: requested %s, plugged %s%s\n", gs(r, "id"), s1, s2,
-	       plugged > requested ? ": the rest is busy (hotmemctl dmesg)" :
-	       plugged < requested ? ": the guest plugged less (hotmemctl dmesg says why)" : "");
+	printf("%s: requested %s, plugged %s", gs(r, "id"), s1, s2);
+	if (plugged > requested)
+		print_unplug_short(r);
+	else if (plugged < requested)
+		printf(": the guest plugged less (hotmemctl dmesg says why)");
+	putchar('\n');
 }
 
 static void print_return(struct cli *c, const char *cmd, json_object *ret)

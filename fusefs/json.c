@@ -72,6 +72,9 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, vi.sbm ? "subblock-size" : "big-block-size",
 			       json_object_new_uint64(vi.sb_size));
 	json_object_object_add(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
+	/* where the driver's last unplug stopped short (the kernel logs nothing) */
+	if (d->vm && vi.busy_pfn != ~0UL)
+		json_object_object_add(o, "busy-pfn", json_object_new_uint64(vi.busy_pfn));
 }
 
 static void add_dev_state(json_object *o, const struct hmfs_dev *d)

@@ -238,7 +238,11 @@ static void test_shrink_stops_at_unmovable_pages(void **state)
 	assert_int_equal(block_state(hm, 35), HM_MEM_ONLINE);
 	assert_int_equal(total - memtotal_kb(hm), 504 * 1024);
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "cannot unplug more memory: plugged 0x800000, requested 0x0"));
+	/* 6.12 logs nothing (it retries on its timer): where it stopped is in the info */
+	assert_null(strstr(log, "cannot unplug more memory"));
+	assert_int_not_equal(info(vm).busy_pfn, ~0UL);
+	assert_true(hotmem_virtio_mem_block_plugged(
+		vm, ((uint64_t)info(vm).busy_pfn * 4096 - info(vm).addr) / info(vm).device_block_size));
 	/* alloc_contig_range() isolates without REPORT_FAILURE: no page dumped (6.12) */
 	assert_null(strstr(log, "page dumped because"));
 	check(hm);
@@ -247,6 +251,7 @@ static void test_shrink_stops_at_unmovable_pages(void **state)
 	assert_int_equal(hotmem_free_page(hm, h2), 0);
 	hotmem_virtio_mem_retry(vm, NULL);
 	assert_int_equal(info(vm).plugged_size, 0);
+	assert_int_equal(info(vm).busy_pfn, ~0UL); /* this run did not stop short */
 	assert_int_equal(block_state(hm, 34), -1);
 	assert_int_equal(block_state(hm, 35), -1);
 	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);

@@ -70,8 +70,10 @@ is "$(cat "$P")" N "virtio_mem.unplug_online=0 on the command line: N from boot"
 ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1G memaddr=0x100000000 >/dev/null
 is "$(dev vm0 plugged-size) $(cat "$M"/memory3{2..9}/state | sort -u)" "$((1 << 30)) online" \
 	"vm0: 1G plugged, memory32-39 online"
-ctl set-size vm0 640M >/dev/null
+out=$(ctl set-size vm0 640M)
 tap_ok $? "set-size vm0 640M"
+is "$out" "vm0: requested 640M, plugged 1G: the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory only (offline its blocks)" \
+	"... the reply says why it stopped short (it said 'the rest is busy')"
 is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((1 << 30)) 8" \
 	"... nothing unplugged: every block of vm0 is online"
 ctl dmesg | grep -q "virtio_mem virtio0: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x40000000, requested 0x28000000"
