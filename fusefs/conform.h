@@ -99,6 +99,8 @@ int conform_offline_block(unsigned long block);
 int conform_movable_pct(void);
 /* auto_movable_ratio, 301 (the kernel's default) when unreadable */
 int conform_auto_movable_ratio(void);
+/* memory_hotplug's online_policy (contig-zones, auto-movable) into @buf; contig-zones when unreadable */
+void conform_online_policy(char *buf, size_t len);
 /* memhp_default_state=online* on /proc/cmdline: the kernel onlines by itself */
 bool conform_kernel_autoonlines(void);
 /* lines of @path matching the extended regex @re; 0 for a missing file */

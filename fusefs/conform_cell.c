@@ -530,6 +530,7 @@ struct outcome {
 	long lost;	/* the kernel's drops for the agent's uevent sockets */
 	long llost;	/* ADDs the listener never saw */
 	long ratio, mratio, offl, unsent, enobufs;
+	char policy[32];	/* online_policy: whose zone a plain online takes */
 };
 
 static void add_int(json_object *o, const char *k, long v)
@@ -555,6 +556,7 @@ static void print_outcome(const struct cell *c, struct outcome *r)
 	json_object_object_add(o, "agent_chose_zones", json_object_new_boolean(r->w.agent_chose));
 	add_int(o, "movable_pct_of_kernel", r->ratio);
 	add_int(o, "auto_movable_ratio", r->mratio);
+	json_object_object_add(o, "online_policy", json_object_new_string(r->policy));
 	json_object_object_add(o, "ms_to_last_online",
 			       c->ms_to_last_online < 0 ? NULL
 							: json_object_new_int64(c->ms_to_last_online));
@@ -617,6 +619,7 @@ static int count(struct cell *c, const struct conform_state_writes *sw0, struct 
 	count_writes(c, r->lr.adds, sw0, &r->w);
 	r->ratio = conform_movable_pct();
 	r->mratio = conform_auto_movable_ratio();
+	conform_online_policy(r->policy, sizeof(r->policy));
 	step("counted; stopping the agent");
 	/* before offlining, so that it does not online them again */
 	conform_stop(&c->agent_c, SIGTERM, CONFORM_STOP_GRACE_MS);

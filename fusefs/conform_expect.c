@@ -24,24 +24,44 @@
  * those reasons).  A cell no line matches must be ✓ (your --rules and
  * --agent: all but the classic rule's race, the last two lines).
  */
+/*
+ * A plain online under online_policy=auto-movable: the zone is the
+ * kernel's choice, not the rule's (6.12 auto_movable_zone_for_pfn()):
+ * Movable while auto_movable_ratio (per node too) allows it, else Normal,
+ * and virtio-mem's shrink unplugs its Movable memory first, so a Normal
+ * block of it can be what stays -- the contig-zones text said
+ * "Normal under contig-zones" for a cell that does not run it.
+ */
+#define AUTO_MOVABLE_ONLINE                                                                        \
+	"online takes the kernel's zone, by online_policy=auto-movable: its ratio and "              \
+	"virtio-mem's unplug order leave a Normal block"
+
 static const struct {
 	const char *agent, *setting, *machine, *event;
 	struct conform_expect e;
 } expectations[] = {
 	{ "blind-rule", "*state=online*", "*", "*",
 	  { "fail", "redundant", "writes online without looking: races the kernel's auto-online" } },
+	{ "blind-rule", "*online_policy=auto-movable*", "*", "*",
+	  { "may", "cannot.be.offlined", AUTO_MOVABLE_ONLINE } },
 	{ "blind-rule", "*", "*", "*",
 	  { "may", "cannot.be.offlined",
 	    "online takes the kernel's zone, Normal under contig-zones: kernel allocations and later memmap land there" } },
 	{ "classic-rule", "*state=online*", "*", "*",
 	  { "may", "redundant|cannot.be.offlined",
 	    "the ADD comes before the kernel's auto-online: the rule often still reads offline" } },
+	{ "classic-rule", "*online_policy=auto-movable*", "*", "*",
+	  { "may", "cannot.be.offlined", AUTO_MOVABLE_ONLINE } },
 	{ "classic-rule", "*", "*", "*",
 	  { "may", "cannot.be.offlined",
 	    "online takes the kernel's zone, Normal under contig-zones: kernel allocations and later memmap land there" } },
 	{ "virt-rule", "*state=online*", "*", "*",
 	  { "may", "redundant|cannot.be.offlined",
 	    "the classic rule's race; online, not online_movable, in a VM" } },
+	{ "virt-rule", "*online_policy=auto-movable*", "*", "*",
+	  { "may", "cannot.be.offlined|over.auto_movable_ratio",
+	    "online (the kernel's zone, by online_policy=auto-movable) in a VM per systemd-detect-virt, "
+	    "all Movable on bare metal" } },
 	{ "virt-rule", "*", "*", "*",
 	  { "may", "cannot.be.offlined|over.auto_movable_ratio",
 	    "online (Normal) in a VM per systemd-detect-virt, all Movable on bare metal" } },
@@ -50,6 +70,8 @@ static const struct {
 	    "the default receive buffer overflows: the field report" } },
 	{ "netlink-agent", "*state=online*", "*", "*",
 	  { "may", "redundant|failed", "checks the state, but races the auto-online" } },
+	{ "netlink-agent", "*online_policy=auto-movable*", "*", "*",
+	  { "may", "cannot.be.offlined", AUTO_MOVABLE_ONLINE } },
 	{ "netlink-agent", "*", "*", "*",
 	  { "may", "cannot.be.offlined",
 	    "online takes the kernel's zone, Normal under contig-zones" } },
@@ -72,6 +94,8 @@ static const struct {
 	  { "may", "over.auto_movable_ratio", "all of it Movable by policy, whatever the kernel has" } },
 	{ "hotmemd:online_kernel", "*", "*", "*",
 	  { "may", "cannot.be.offlined", "kernel memory by policy" } },
+	{ "hotmemd:online", "*online_policy=auto-movable*", "*", "*",
+	  { "may", "cannot.be.offlined", AUTO_MOVABLE_ONLINE } },
 	{ "hotmemd:online", "*", "*", "*",
 	  { "may", "cannot.be.offlined", "online is the default zone: Normal under contig-zones" } },
 	{ "hotmemd:auto-movable", "*", "*", "*",
@@ -162,6 +186,9 @@ int conform_reasons(json_object *r, char **out)
 	long amr = num(r, "auto_movable_ratio", 0), offl = num(r, "offlinable", 0);
 	long lost = num(r, "uevents_lost", 0), unsent = num(r, "uevents_unsent", 0);
 	long uw = num(r, "unparsed_writes", 0);
+	json_object *pol = NULL;
+	bool auto_movable = json_object_object_get_ex(r, "online_policy", &pol) &&
+			    !strcmp(json_object_get_string(pol), "auto-movable");
 	size_t len;
 	FILE *f = open_memstream(out, &len);
 
@@ -196,7 +223,9 @@ int conform_reasons(json_object *r, char **out)
 			reason(f, "Movable is %ld%% of kernel memory, over auto_movable_ratio %ld%%", pct,
 			       amr);
 		if (offl < onl)
-			reason(f, "%ld of %ld onlined blocks cannot be offlined again", onl - offl, onl);
+			reason(f, "%ld of %ld onlined blocks cannot be offlined again%s", onl - offl, onl,
+			       auto_movable ? " (online_policy=auto-movable: a plain online's zone is "
+					      "the kernel's choice)" : "");
 	}
 	return fclose(f) ? -errno : 0;
 }

@@ -237,6 +237,13 @@ int conform_auto_movable_ratio(void)
 	return end == buf ? 301 : (int)v;
 }
 
+void conform_online_policy(char *buf, size_t len)
+{
+	if (read_file("/sys/module/memory_hotplug/parameters/online_policy", buf, len) || !*buf)
+		snprintf(buf, len, "contig-zones");
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
 bool conform_kernel_autoonlines(void)
 {
 	char buf[4096];

@@ -66,6 +66,38 @@ static void test_reasons(void **state)
 		       "\"uevents_lost\":0}");
 	assert_string_equal(r, "8 failed writes (8 EINVAL: a value the kernel's store cannot parse)");
 	free(r);
+	/* under online_policy=auto-movable a plain online's zone is the kernel's (usereye3 #3) */
+	r = reasons_of("{\"new\":8,\"online\":8,\"failed_writes\":0,\"redundant_writes\":0,"
+		       "\"agent_chose_zones\":true,\"movable_pct_of_kernel\":140,"
+		       "\"auto_movable_ratio\":301,\"offlinable\":7,\"uevents_lost\":0,"
+		       "\"online_policy\":\"auto-movable\"}");
+	assert_string_equal(r, "1 of 8 onlined blocks cannot be offlined again (online_policy=auto-movable: "
+			       "a plain online's zone is the kernel's choice)");
+	free(r);
+}
+
+/* the expectation under online_policy=auto-movable says so, not contig-zones (usereye3 #3) */
+static void test_auto_movable_expectation(void **state)
+{
+	static const char *const agents[] = { "classic-rule", "blind-rule", "netlink-agent",
+					      "hotmemd:online", "virt-rule" };
+	struct conform_expect e;
+	char v[256];
+
+	for (size_t i = 0; i < sizeof(agents) / sizeof(*agents); i++) {
+		conform_expectation(agents[i],
+				    "memhp_default_state=offline memory_hotplug.online_policy=auto-movable",
+				    "qemu-512m", "virtio-grow-shrink", &e);
+		assert_string_equal(e.kind, "may");
+		assert_null(strstr(e.why, "contig-zones"));
+		assert_non_null(strstr(e.why, "online_policy=auto-movable"));
+		conform_violation(&e, "1 of 8 onlined blocks cannot be offlined again (online_policy="
+				  "auto-movable: a plain online's zone is the kernel's choice)", v, sizeof(v));
+		assert_string_equal(v, "");
+	}
+	/* contig-zones keeps its own text */
+	conform_expectation("classic-rule", "memhp_default_state=offline", "qemu-512m", "dimm1", &e);
+	assert_non_null(strstr(e.why, "Normal under contig-zones"));
 }
 
 /* @l's writes, redundant and failed */
@@ -379,6 +411,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_auto_movable_expectation),
 		cmocka_unit_test(test_write_kinds),
 		cmocka_unit_test(test_write_kinds_unparsed),
 		cmocka_unit_test(test_count_unparsable_writes),
