@@ -68,7 +68,7 @@ void hmfs_acpi_free(struct hmfs_ctx *ctx)
 	ctx->nr_acpi_slots = 0;
 }
 
-/* pc_dimm_pre_plug() and pc_dimm_get_free_slot() (QEMU 7.2), under acpi_lock */
+/* pc_dimm_pre_plug() and pc_dimm_get_free_slot() (QEMU 7.2, its words), under acpi_lock */
 static int free_slot(struct hmfs_ctx *ctx, int want, char *err, size_t errlen)
 {
 	int nr = ctx->nr_acpi_slots;
@@ -78,8 +78,9 @@ static int free_slot(struct hmfs_ctx *ctx, int want, char *err, size_t errlen)
 				  "no slots where allocated, please specify the 'slots' option");
 	if (want >= 0) {
 		if (want >= nr)
-			return hmfs_qemu_error(err, errlen, "invalid slot number, valid range is [0-%d]",
-					  nr - 1);
+			return hmfs_qemu_error(err, errlen,
+					       "invalid slot number %d, valid range is [0-%d]", want,
+					       nr - 1);
 		if (ctx->acpi_slots[want].present)
 			return hmfs_qemu_error(err, errlen, "slot %d is busy", want);
 		return want;

@@ -130,7 +130,7 @@ tap_ok $? "after device_del: no physical_node link left in PNP0C80:01"
 
 # a slot is QEMU's: the fifth DIMM of slots=4 is refused, a busy slot too
 is "$(ctl device_add pc-dimm size=128M slot=0 2>&1)" "hotmemctl: error: slot 0 is busy" "device_add slot=0: busy"
-is "$(ctl device_add pc-dimm size=128M slot=4 2>&1)" "hotmemctl: error: invalid slot number, valid range is [0-3]" \
+is "$(ctl device_add pc-dimm size=128M slot=4 2>&1)" "hotmemctl: error: invalid slot number 4, valid range is [0-3]" \
 	"device_add slot=4: beyond slots=4"
 # pc_dimm_pre_plug() takes the slot before memory_device_pre_plug() the address
 ADDR0=$(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin) if d["id"] == "d0"][0])')
