@@ -1274,8 +1274,9 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	if (!mhp_range_allowed(hm, start, size))
 		return -E2BIG;
 	if (resource_conflict(hm, start, size)) {
-		pr_debug(hm, "System RAM resource [mem %#010llx-%#010llx] cannot be added",
-			 (unsigned long long)start, (unsigned long long)(start + size - 1));
+		/* register_memory_resource() since __request_region() (5.7; 6.12) */
+		pr_debug(hm, "Unable to reserve System RAM region: %016llx->%016llx",
+			 (unsigned long long)start, (unsigned long long)(start + size));
 		return -EEXIST;
 	}
 	memmap_on_memory = (mhp_flags & HM_MHP_MEMMAP_ON_MEMORY) && mhp_supports_memmap_on_memory(hm);
