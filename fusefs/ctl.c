@@ -963,6 +963,11 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	if (arg_seconds(args, "timeout", HMFS_SETTLE_DEFAULT_S, &ms, r->err))
 		return -EINVAL;
 	ret = hmfs_events_settle(ctx, ms, &left);
+	if (ret == -ESHUTDOWN) {
+		snprintf(r->err, ERRLEN, "settle: %llu events not delivered: hotmemfs is stopping",
+			 (unsigned long long)left);
+		return ret;
+	}
 	if (ret == -ETIMEDOUT) {
 		snprintf(r->err, ERRLEN,
 			 "settle: timed out after %ld.%03ld s, %llu events still queued",
@@ -1072,9 +1077,16 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 		if (strcmp(commands[i].name, name))
 			continue;
 		ret = commands[i].fn(ctx, args, &r);
-		/* outside change_lock, in the connection's thread: events.c */
-		if (commands[i].delivered)
-			hmfs_events_wait_since(ctx, before, HMFS_CTL_DELIVER_WAIT_MS);
+		/*
+		 * outside change_lock, in the connection's thread: events.c; a
+		 * stop that gave up on its notifier ends the wait, the change made
+		 */
+		if (commands[i].delivered &&
+		    hmfs_events_wait_since(ctx, before, HMFS_CTL_DELIVER_WAIT_MS) == -ESHUTDOWN &&
+		    !ret && json_object_is_type(r.ret, json_type_object))
+			json_object_object_add(r.ret, "warning",
+					       json_object_new_string("uevents not delivered: "
+								      "hotmemfs is stopping"));
 		if (ret) {
 			if (!r.err[0])
 				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));

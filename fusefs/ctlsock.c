@@ -590,6 +590,37 @@ static ssize_t recv_retry(int fd, char *buf, size_t len)
 	return n;
 }
 
+/* a command and its reply begin (1) or are over (-1): hmfs_ctl_replies_wait() */
+static void conn_busy(struct hmfs_ctx *ctx, int d)
+{
+	pthread_mutex_lock(&ctx->sub_lock);
+	ctx->nr_conns_busy += d;
+	pthread_cond_broadcast(&ctx->conns_cond);
+	pthread_mutex_unlock(&ctx->sub_lock);
+}
+
+bool hmfs_ctl_replies_wait(struct hmfs_ctx *ctx, long ms)
+{
+	struct timespec dl;
+	bool idle;
+	int err = 0;
+
+	/* conns_cond is CLOCK_REALTIME's (machine.c): a bound of a few seconds */
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&ctx->sub_lock);
+	while (ctx->nr_conns_busy && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&ctx->conns_cond, &ctx->sub_lock, &dl);
+	idle = !ctx->nr_conns_busy;
+	pthread_mutex_unlock(&ctx->sub_lock);
+	return idle;
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
@@ -623,6 +654,7 @@ static void *conn_main(void *arg)
 					json_object_put(req);
 					goto stopping;
 				}
+				conn_busy(c->ctx, 1);
 				reply = hmfs_ctl_execute_task(c->ctx, req, &f, &client);
 				json_object_put(req);
 				/* a follower before the success: no event between is lost */
@@ -633,6 +665,7 @@ static void *conn_main(void *arg)
 				}
 				sent = send_json(c->ctx, c->fd, reply);
 				json_object_put(reply);
+				conn_busy(c->ctx, -1);
 				if (sub) {
 					follow(c->ctx, sub);
 					goto out;

@@ -893,7 +893,7 @@ static uint64_t wait_delivered_locked(struct hmfs_ctx *ctx, uint64_t target,
 	int err = 0;
 
 	ctx->q_settlers++;
-	while (ctx->q_delivered < target && err != ETIMEDOUT)
+	while (ctx->q_delivered < target && err != ETIMEDOUT && !ctx->q_given_up)
 		err = pthread_cond_timedwait(&ctx->q_settled, &ctx->q_lock, dl);
 	ctx->q_settlers--;
 	return ctx->q_delivered < target ? target - ctx->q_delivered : 0;
@@ -904,20 +904,39 @@ static uint64_t wait_delivered_locked(struct hmfs_ctx *ctx, uint64_t target,
  * events queued now are out, or @timeout_ms.  @since NULL waits whatever
  * is queued (settle); else only when something was queued after *@since
  * (a command that queued nothing replies at once, whatever others left
- * undelivered).  How many are still out in @left; -ETIMEDOUT if any.
+ * undelivered).  How many are still out in @left; -ETIMEDOUT if any,
+ * -ESHUTDOWN if the stop gave up on the notifier (hmfs_events_give_up()).
  */
 static int wait_queued(struct hmfs_ctx *ctx, const uint64_t *since, long timeout_ms,
 		       uint64_t *left)
 {
 	struct timespec dl;
+	bool given_up;
 
 	hmfs_deadline_after(&dl, timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&ctx->q_lock);
 	*left = 0;
 	if (must_wait_locked(ctx, since))
 		*left = wait_delivered_locked(ctx, ctx->q_queued, &dl);
+	given_up = ctx->q_given_up;
 	pthread_mutex_unlock(&ctx->q_lock);
-	return *left ? -ETIMEDOUT : 0;
+	return !*left ? 0 : given_up ? -ESHUTDOWN : -ETIMEDOUT;
+}
+
+/*
+ * The notifier is stuck in the kernel for good (a reader holds a
+ * directory's lock), and the stop gives up on it: a device_del waiting
+ * for its REMOVE waited on to HMFS_CTL_DELIVER_WAIT_MS, and the stop
+ * exited without its reply (hotmemctl: "stopped before replying",
+ * whether d1 went unknown).  Its change is made and journaled; only the
+ * kernel's caches and the uevent are not told.
+ */
+void hmfs_events_give_up(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->q_lock);
+	ctx->q_given_up = true;
+	pthread_cond_broadcast(&ctx->q_settled);
+	pthread_mutex_unlock(&ctx->q_lock);
 }
 
 int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left)

@@ -489,6 +489,7 @@ struct hmfs_ctx {
 	 */
 	uint64_t q_queued, q_delivered;
 	unsigned long q_settlers;
+	bool q_given_up; /* hmfs_events_give_up(): waiters wait no more */
 	pthread_cond_t q_settled;
 	/* FUSE writes' replies held until q_delivered reaches theirs (hmfs_reply_write_after()) */
 	struct hmfs_held_reply *q_held;
@@ -538,6 +539,7 @@ struct hmfs_ctx {
 	unsigned long events_lost; /* by all event clients, ever */
 	struct conn *conns; /* live connections (ctlsock.c) */
 	int nr_conns; /* at most HMFS_CTL_MAX_CLIENTS */
+	int nr_conns_busy; /* under sub_lock: running a command or sending its reply */
 	pthread_cond_t conns_cond;
 
 	/* state file */
@@ -979,8 +981,17 @@ uint64_t hmfs_events_queued(struct hmfs_ctx *ctx);
  */
 void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t before, int err,
 			    size_t count);
-/* a control command's reply: the same wait, in the control thread, at most @timeout_ms */
+/*
+ * a control command's reply: the same wait, in the control thread, at most
+ * @timeout_ms; -ESHUTDOWN: hmfs_events_give_up() ended it, events still out
+ */
 int hmfs_events_wait_since(struct hmfs_ctx *ctx, uint64_t before, long timeout_ms);
+/*
+ * The stop gave up on the notifier (stuck in the kernel, main.c): every
+ * wait for its deliveries (a control command's, settle's) ends now, and
+ * any later one at once, -ESHUTDOWN.
+ */
+void hmfs_events_give_up(struct hmfs_ctx *ctx);
 void hmfs_events_stop(struct hmfs_ctx *ctx);
 /*
  * Before the session loop stops reading /dev/fuse: the notifier calls into
@@ -1097,6 +1108,12 @@ struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
 /* ctlsock.c: the control socket */
 int hmfs_ctl_start(struct hmfs_ctx *ctx);
 void hmfs_ctl_stop(struct hmfs_ctx *ctx);
+/*
+ * Until no connection runs a command or sends its reply, @ms at most:
+ * false if one still does (a stop that gives up, main.c, lets the
+ * replies hmfs_events_give_up() released go out first)
+ */
+bool hmfs_ctl_replies_wait(struct hmfs_ctx *ctx, long ms);
 void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
 /*
  * A connection's requests, framed without the socket (fuzz_ctl drives it

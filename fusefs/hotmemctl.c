@@ -506,12 +506,12 @@ static bool changes_machine(const char *execute)
 
 /*
  * hotmemfs hung up without replying to @req.  Its socket tells a stop
- * from a crash: a stop removes it (hmfs_ctl_stop(); and a stop that gives
- * up waiting for its notifier when --stop-wait ran out removes it and
- * exits without the replies still waiting for that notifier: a
- * device_del's, say), a crash or kill -9 leaves it -- and so does a
- * second stop signal's exit (main.c stop_now()): "stopping or crashed?".
- * What the command did only hotmemfs knew: said unknown, and where to look.
+ * from a crash: a stop removes it (hmfs_ctl_stop(); a second stop
+ * signal's exit, or a stop past --stop-wait, removes it and exits without
+ * the replies still due: a command still running after the replies the
+ * stop let out, main.c stop_replies_out()), a crash or kill -9 leaves
+ * it: "stopping or crashed?".  What the command did only hotmemfs knew:
+ * said unknown, and where to look.
  */
 static void say_no_reply(const struct cli *c, json_object *req)
 {
@@ -529,8 +529,8 @@ static void say_no_reply(const struct cli *c, json_object *req)
 			 "from its state file, `hotmemctl status` shows the machine", cmd);
 	if (stat(c->sock, &st) && errno == ENOENT)
 		fprintf(stderr, "hotmemctl: %s: hotmemfs stopped before replying (it removed its "
-				"control socket: a stop, not a crash; one that gives up waiting for its "
-				"notifier exits without the replies still waiting for it)%s\n",
+				"control socket: a stop, not a crash; a second stop signal, or a stop "
+				"past --stop-wait, exits without the replies still due)%s\n",
 			c->sock, what);
 	else
 		fprintf(stderr, "hotmemctl: %s: hotmemfs closed the connection without replying: "
@@ -704,10 +704,16 @@ static void print_dev_return(const char *cmd, json_object *r)
 
 static void print_return(struct cli *c, const char *cmd, json_object *ret)
 {
+	/* a change made whose uevents hotmemfs, stopping, gave up delivering: after its words */
+	json_object *warn = json_object_get(get(ret, "warning"));
+
 	if (c->json) {
 		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PRETTY));
+		json_object_put(warn);
 		return;
 	}
+	if (warn)
+		json_object_object_del(ret, "warning");
 	if (!strcmp(cmd, "status"))
 		print_status(ret);
 	else if (!strcmp(cmd, "dmesg"))
@@ -738,6 +744,9 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 		if (json_object_array_length(devs))
 			print_devices(devs);
 	}
+	if (warn)
+		printf("done (%s)\n", json_object_get_string(warn));
+	json_object_put(warn);
 }
 
 /* hotmemctl map: the status drawn, in the terminal or as SVG (map.c) */

@@ -1158,7 +1158,7 @@ static const char *stuck_save_str(const struct stopper *st, char *buf, size_t le
 	return buf;
 }
 
-/* Caller holds st->lock; once */
+/* Caller holds st->lock; once: the stop gives up on the notifier */
 static void say_stuck_locked(struct stopper *st)
 {
 	char saved[PATH_MAX + 64];
@@ -1166,6 +1166,8 @@ static void say_stuck_locked(struct stopper *st)
 	if (st->said_stuck)
 		return;
 	st->said_stuck = true;
+	/* a control command waiting for its events replies now (stop_replies_out()) */
+	hmfs_events_give_up(st->ctx);
 	fprintf(stderr,
 		"hotmemfs: stop: the notifier is still inside the kernel after %ld.%03ld s "
 		"(--stop-wait): its invalidation (fuse_reverse_inval_entry) waits for a directory's "
@@ -1405,6 +1407,26 @@ static void stopper_end(struct stopper *st)
 }
 
 /*
+ * A stop about to exit without the notifier: a control command waiting
+ * for its events replies "done (uevents not delivered: hotmemfs is
+ * stopping)" (hmfs_events_give_up()) -- a device_del's client heard
+ * nothing, whether its DIMM went unknown to it -- and these replies go out
+ * first, STOP_REPLIES_MS at most (a client that does not read them is
+ * hung up on after 2 s: ctlsock.c).  Not under mount_lock: the watch may
+ * give up on this too.
+ */
+#define STOP_REPLIES_MS 3000
+
+static void stop_replies_out(struct stopper *st)
+{
+	hmfs_events_give_up(st->ctx);
+	if (__atomic_load_n(&st->ctx->ctl_started, __ATOMIC_ACQUIRE) &&
+	    !hmfs_ctl_replies_wait(st->ctx, STOP_REPLIES_MS))
+		fprintf(stderr, "hotmemfs: stop: a control command still runs after %d ms more: "
+				"exiting without its reply\n", STOP_REPLIES_MS);
+}
+
+/*
  * The notifier did not come out by the stop's deadline (notifier_leave()
  * said why), and nothing of ours can end its wait.  All that is left
  * waits for it (hmfs_events_stop() joins it, a control command waits for
@@ -1416,6 +1438,7 @@ static void stop_stuck(struct stopper *st)
 	struct hmfs_ctx *ctx = st->ctx;
 	int saved = __atomic_load_n(&st->saved, __ATOMIC_ACQUIRE);
 
+	stop_replies_out(st);
 	/* "saved" only when it was: the final save's result (main) */
 	fprintf(stderr, "hotmemfs: detaching %s and exiting without the notifier; %s%s\n",
 		ctx->mountpoint[0] ? ctx->mountpoint : "the tree",
@@ -1484,6 +1507,7 @@ static void stop_overdue(struct stopper *st, const char *what)
 		"hotmemfs: stop: still waiting after %s s (--stop-wait) for %s; stopping without "
 		"it: %s, the tree detached, exit 1\n",
 		seconds_str(secs, sizeof(secs), st->wait_ms), what, state);
+	stop_replies_out(st);
 	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
 	if (!st->unmounted)
 		detach_ours_locked(st);
