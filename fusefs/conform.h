@@ -99,6 +99,11 @@ int conform_offline_block(unsigned long block);
 int conform_movable_pct(void);
 /* auto_movable_ratio, 301 (the kernel's default) when unreadable */
 int conform_auto_movable_ratio(void);
+/*
+ * The lowest node with CPUs and no memory (a socket without DIMMs), where
+ * a cell's event plugs its memory; -1 when the machine has none (node 0)
+ */
+int conform_plug_node(void);
 /* memory_hotplug's online_policy (contig-zones, auto-movable) into @buf; contig-zones when unreadable */
 void conform_online_policy(char *buf, size_t len);
 /* memhp_default_state=online* on /proc/cmdline: the kernel onlines by itself */

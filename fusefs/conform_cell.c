@@ -341,26 +341,43 @@ static int start_agent(struct cell *c)
 	return ret;
 }
 
+/*
+ * The event's devices go to node 0 (device_add's default), or on a machine
+ * with a memoryless node with CPUs to that node, as memory added to a
+ * socket without DIMMs: its first memory, which the kernel's zone rules
+ * (auto-movable's per-node ratio) and an agent's see as such.  @node is
+ * "node=N", or NULL, which ends the device_add's arguments there.
+ */
 static void plug(struct cell *c)
 {
 	const char *e = c->event;
+	int nid = conform_plug_node();
+	char nodearg[24];
+	const char *node = NULL;
 
+	if (nid >= 0) {
+		snprintf(nodearg, sizeof(nodearg), "node=%d", nid);
+		node = nodearg;
+		step("plugging on node %d: it has CPUs and no memory", nid);
+	}
 	if (!strcmp(e, "dimm1")) {
-		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=1G", "id=d1", NULL });
+		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=1G", "id=d1", node, NULL });
 	} else if (!strcmp(e, "dimm64")) {
 		for (int i = 1; i <= 64; i++) {
 			char id[16];
 
 			snprintf(id, sizeof(id), "id=d%d", i);
-			conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128M", id, NULL });
+			conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128M", id, node,
+						      NULL });
 		}
 	} else if (!strcmp(e, "burst1024")) {
-		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128G", "id=big", NULL });
+		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128G", "id=big", node,
+					      NULL });
 	} else if (!strcmp(e, "virtio-grow-shrink")) {
 		/* each step once the agent has onlined the one before (a
 		 * virtio-mem driver unplugs only what it plugged and is online) */
 		conform_ctl((const char *[]){ "device_add", "virtio-mem-pci", "size=4G",
-					      "requested-size=1G", "id=vm0", NULL });
+					      "requested-size=1G", "id=vm0", node, NULL });
 		wait_resized(c, "vm0");
 		wait_grown_online(c);
 		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "2G", NULL });

@@ -237,6 +237,36 @@ int conform_auto_movable_ratio(void)
 	return end == buf ? 301 : (int)v;
 }
 
+/* a node list as sysfs prints one ("0", "0-1,3"): bit N for node N (below 64) */
+static unsigned long long nodelist_bits(const char *s)
+{
+	unsigned long long bits = 0;
+	char *end;
+
+	while (*s >= '0' && *s <= '9') {
+		unsigned long a = strtoul(s, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (; a <= b && a < 64; a++)
+			bits |= 1ULL << a;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return bits;
+}
+
+int conform_plug_node(void)
+{
+	char cpu[256], mem[256];
+	unsigned long long memoryless;
+
+	if (read_file("/sys/devices/system/node/has_cpu", cpu, sizeof(cpu)) ||
+	    read_file("/sys/devices/system/node/has_memory", mem, sizeof(mem)))
+		return -1;
+	memoryless = nodelist_bits(cpu) & ~nodelist_bits(mem);
+	return memoryless ? __builtin_ctzll(memoryless) : -1;
+}
+
 void conform_online_policy(char *buf, size_t len)
 {
 	if (read_file("/sys/module/memory_hotplug/parameters/online_policy", buf, len) || !*buf)
