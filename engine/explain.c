@@ -58,7 +58,7 @@ static void explain_add(struct hm_explain *ex, const struct hm_page_owner *o)
 
 /* the pages of an online block: what stops it, what would migrate */
 static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex,
-			  bool *unmovable, bool *holes, bool *unmapped)
+			  bool *unmovable, bool *holes, bool *unmapped, unsigned long *nr_free)
 {
 	const unsigned long start = section_nr_to_pfn(mem->start_section_nr);
 	const unsigned long end = start + pages_per_block(hm);
@@ -91,6 +91,8 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 		if (PageHuge(page) && test_page_flag(page, PG_head))
 			ex->nr_hugetlb_free++;
 		if (skip) {
+			if (PageBuddy(page))
+				*nr_free += skip;
 			pfn += skip;
 			continue;
 		}
@@ -123,9 +125,136 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 	}
 }
 
+/*
+ * A zone's free pages an allocation of the engine may take: the zone
+ * passes zone_watermark_ok() (its free count above WMARK_MIN) and gives
+ * what is on its lists.  @nr_block_free of them lie in the block being
+ * offlined, isolated then (not allocatable).  In the block's own zone
+ * each migration frees its old page into the isolated block, and the
+ * engine's free count holds isolated pages: the count stays, so the
+ * check passes for all the pages outside or for none; elsewhere the
+ * count falls with each page taken, down to the watermark.
+ */
+static unsigned long zone_free_for_migration(struct zone *z, bool own, unsigned long nr_block_free)
+{
+	unsigned long free, wmark, n;
+
+	pthread_mutex_lock(&z->lock);
+	free = z->nr_free_pages;
+	wmark = z->_watermark[WMARK_MIN];
+	pthread_mutex_unlock(&z->lock);
+	if (free <= wmark)
+		return 0;
+	if (own)
+		return free > nr_block_free ? free - nr_block_free : 0;
+	n = free - wmark;
+	return n;
+}
+
+/*
+ * The free pages the block's movable pages can migrate into, where
+ * alloc_migration_target() looks for them (6.12 do_migrate_range(): every
+ * other node with memory, this one only when no other has any;
+ * ZONE_MOVABLE only for pages of ZONE_MOVABLE), outside the block.  Fewer
+ * than its movable pages: do_migrate_range() moves what it can and
+ * offline_pages() loops on the rest until a signal.
+ */
+static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *mem,
+					struct zone *zone, unsigned long nr_block_free)
+{
+	const int highest = zone_idx(zone) == ZONE_MOVABLE ? ZONE_MOVABLE : ZONE_NORMAL;
+	uint64_t nodemask = 0;
+	unsigned long n = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		if (nid != mem->nid && pgdat &&
+		    __atomic_load_n(&pgdat->node_present_pages, __ATOMIC_RELAXED))
+			nodemask |= 1ULL << nid;
+	}
+	if (!nodemask)
+		nodemask = 1ULL << mem->nid;
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		if (!pgdat || !(nodemask & (1ULL << nid)))
+			continue;
+		for (int zid = highest; zid >= 0; zid--) {
+			struct zone *z = &pgdat->node_zones[zid];
+
+			if (populated_zone(z))
+				n += zone_free_for_migration(z, z == zone, nr_block_free);
+		}
+	}
+	return n;
+}
+
+#define APPEND(...)                                                             \
+	do {                                                                    \
+		if ((size_t)n < len)                                            \
+			n += snprintf(buf + n, len - (size_t)n, __VA_ARGS__);   \
+	} while (0)
+#define APPEND_STR(s)                                                           \
+	do {                                                                    \
+		if ((size_t)n < len)                                            \
+			n += json_str(buf + n, len - (size_t)n, s);             \
+	} while (0)
+
+/* "online: refused ...: 1 poisoned page (pfn 0x100010); ..." */
+static void poison_reason(struct hm_explain *ex)
+{
+	char *buf = ex->reason;
+	const size_t len = sizeof(ex->reason);
+	int n = 0;
+
+	APPEND("online: refused with EHWPOISON (memblk_nr_poison()): %lu poisoned %s",
+	       ex->nr_hwpoison, ex->nr_hwpoison == 1 ? "page" : "pages");
+	for (unsigned long i = 0; i < ex->nr_hwpoison_pfns; i++)
+		APPEND("%s%#llx", i ? ", " : " (pfn ", (unsigned long long)ex->hwpoison_pfns[i]);
+	if (ex->nr_hwpoison_pfns)
+		APPEND("%s)", ex->nr_hwpoison > ex->nr_hwpoison_pfns ? ", ..." : "");
+	APPEND("; the block comes back only after its memory is removed and plugged again");
+}
+
+/* an offline block: what stops it from coming back (memblk_nr_poison(), an injected error) */
+static void explain_offline(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
+{
+	const unsigned long start = section_nr_to_pfn(mem->start_section_nr);
+	const unsigned long end = start + pages_per_block(hm);
+
+	ex->nr_hwpoison = __atomic_load_n(&mem->nr_hwpoison, __ATOMIC_ACQUIRE);
+	if (ex->nr_hwpoison) {
+		/* the memmap stays while the block is present: the pfns to name */
+		pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+		for (unsigned long pfn = start; pfn < end && ex->nr_hwpoison_pfns <
+		     ARRAY_SIZE(ex->hwpoison_pfns); pfn++) {
+			if (memmap_unmapped(hm, pfn)) {
+				pfn = ALIGN(pfn + 1, PAGES_PER_SECTION) - 1;
+				continue;
+			}
+			if (pfn_valid(hm, pfn) &&
+			    test_page_flag(pfn_to_page(hm, pfn), PG_hwpoison))
+				ex->hwpoison_pfns[ex->nr_hwpoison_pfns++] = pfn;
+		}
+		pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+		ex->verdict = "ehwpoison";
+		poison_reason(ex);
+	} else if (ex->notifier_error_online) {
+		ex->verdict = "notifier";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "online: fails with %d (\"notifier failure\"): notifier-error-inject MEM_GOING_ONLINE is %d",
+			 ex->notifier_error_online, ex->notifier_error_online);
+	} else {
+		ex->verdict = "offline";
+		snprintf(ex->reason, sizeof(ex->reason), "already offline: nothing to explain");
+	}
+}
+
 static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
 {
 	bool unmovable = false, holes = false, unmapped = false;
+	unsigned long nr_block_free = 0;
 	struct zone *zone = __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);
 	/* once: an online may set it meanwhile */
 	const char *rule = __atomic_load_n(&mem->zone_rule, __ATOMIC_ACQUIRE);
@@ -137,8 +266,10 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 	else if (rule)
 		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", rule);
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
-	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped);
+	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped, &nr_block_free);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	if (zone)
+		ex->nr_free_target = free_for_migration(hm, mem, zone, nr_block_free);
 	if (unmapped) {
 		ex->verdict = "enomem";
 		snprintf(ex->reason, sizeof(ex->reason),
@@ -163,6 +294,17 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 		snprintf(ex->reason, sizeof(ex->reason),
 			 "migrates until a signal ends it (EINTR, \"signal backoff\"): %lu pages never migrate",
 			 ex->nr_blocking_pages);
+	} else if (ex->notifier_error_offline) {
+		/* after the isolation, before any migration: MEM_GOING_OFFLINE */
+		ex->verdict = "notifier";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "fails with %d (\"notifier failure\"): notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
+			 ex->notifier_error_offline, ex->notifier_error_offline);
+	} else if (ex->nr_movable_pages > ex->nr_free_target) {
+		ex->verdict = "eintr-no-free";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "loops until a signal (EINTR, \"signal backoff\"): %lu movable pages must migrate, only ~%lu free pages elsewhere (free memory first)",
+			 ex->nr_movable_pages, ex->nr_free_target);
 	} else {
 		ex->verdict = "ok";
 		snprintf(ex->reason, sizeof(ex->reason), "should go offline: %lu movable pages migrate%s",
@@ -202,9 +344,10 @@ int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
 	ex->state = atomic_load(&mem->state);
 	ex->nid = mem->nid;
 	ex->zone = -1;
+	ex->notifier_error_offline = hotmem_get_notifier_error(hm, HM_MEM_GOING_OFFLINE);
+	ex->notifier_error_online = hotmem_get_notifier_error(hm, HM_MEM_GOING_ONLINE);
 	if (ex->state == HM_MEM_OFFLINE) {
-		ex->verdict = "offline";
-		snprintf(ex->reason, sizeof(ex->reason), "already offline: nothing to explain");
+		explain_offline(hm, mem, ex);
 		goto out;
 	}
 	explain_verdict(hm, mem, ex);
@@ -232,16 +375,6 @@ static int json_str(char *buf, size_t len, const char *s)
 	return n;
 }
 
-#define APPEND(...)                                                             \
-	do {                                                                    \
-		if ((size_t)n < len)                                            \
-			n += snprintf(buf + n, len - (size_t)n, __VA_ARGS__);   \
-	} while (0)
-#define APPEND_STR(s)                                                           \
-	do {                                                                    \
-		if ((size_t)n < len)                                            \
-			n += json_str(buf + n, len - (size_t)n, s);             \
-	} while (0)
 
 static int owners_json(const struct hm_explain *ex, char *buf, size_t len)
 {
@@ -274,6 +407,13 @@ static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 	       "\"fake_offline_pages\":%lu,\"entries\":%lu,\"entry_pages\":%lu,",
 	       ex->nr_blocking_pages, ex->nr_movable_pages, ex->nr_hwpoison,
 	       ex->nr_fake_offline_pages, ex->nr_entries, ex->nr_entry_pages);
+	/* where the movable pages could go; the armed injections; an offline block's poison */
+	APPEND("\"free_target_pages\":%lu,\"notifier_error\":{\"MEM_GOING_OFFLINE\":%d,"
+	       "\"MEM_GOING_ONLINE\":%d},\"hwpoison_pfns\":[",
+	       ex->nr_free_target, ex->notifier_error_offline, ex->notifier_error_online);
+	for (unsigned long i = 0; i < ex->nr_hwpoison_pfns; i++)
+		APPEND("%s\"%#llx\"", i ? "," : "", (unsigned long long)ex->hwpoison_pfns[i]);
+	APPEND("],");
 	/* the pool's pages in the block, dissolved by an offline: the pool after it */
 	APPEND("\"hugetlb_free_huge_pages\":%lu,\"hugetlb_pages\":%lu,\"hugetlb_pool\":%lu,"
 	       "\"hugetlb_pool_after_offline\":%lu,",
@@ -370,7 +510,14 @@ static int explain_head(const struct hm_explain *ex, char *buf, size_t len)
 	if (ex->zone_rule[0])
 		APPEND("zone: %s\n", ex->zone_rule);
 	/* "offline: " says what an offline would do; an offline block's reason says it all */
-	APPEND("%s%s\n", strcmp(ex->verdict, "offline") ? "offline: " : "", ex->reason);
+	APPEND("%s%s\n", ex->state != HM_MEM_OFFLINE ? "offline: " : "", ex->reason);
+	/* an armed injection the verdict does not name already */
+	if (ex->notifier_error_offline && ex->state != HM_MEM_OFFLINE && strcmp(ex->verdict, "notifier"))
+		APPEND("notifier: notifier-error-inject MEM_GOING_OFFLINE is %d: an offline that gets past isolation fails with it\n",
+		       ex->notifier_error_offline);
+	if (ex->notifier_error_online && (ex->state != HM_MEM_OFFLINE || ex->nr_hwpoison))
+		APPEND("notifier: notifier-error-inject MEM_GOING_ONLINE is %d: an online fails with it\n",
+		       ex->notifier_error_online);
 	if (ex->nr_fake_offline_pages)
 		APPEND("fake-offline: %lu pages unplugged by virtio-mem (PageOffline, not in MemTotal; its driver gives them up in MEM_GOING_OFFLINE)\n",
 		       ex->nr_fake_offline_pages);

@@ -570,6 +570,8 @@ struct hm_block_info {
 	unsigned long nr_vmemmap_pages;	/* self-hosted memmap pages */
 	bool removable;
 	bool boot;			/* early (boot) memory */
+	/* why its last offline failed: offline_pages()'s "failed due to" reason; NULL: none */
+	const char *offline_failure;
 };
 
 /* Block size in bytes (block_size_bytes). */
@@ -654,9 +656,27 @@ struct hm_explain {
 	unsigned long id;
 	int state, nid, zone;		/* zone: -1 when offline or spanning zones */
 	char zone_rule[192];
-	const char *verdict;		/* offline, ok, ebusy, eintr-loop, einval */
-	char reason[192];
+	/*
+	 * offline (nothing stops its online), ehwpoison (an offline block
+	 * with poisoned pages: online refused), ok, ebusy, eintr-loop,
+	 * eintr-no-free (its movable pages have nowhere to migrate to),
+	 * notifier (an injected MEM_GOING_OFFLINE error refuses it), einval,
+	 * enomem
+	 */
+	const char *verdict;
+	char reason[256];
 	unsigned long nr_blocking_pages, nr_movable_pages, nr_hwpoison;
+	/*
+	 * The free pages the movable pages can migrate into: outside the
+	 * block, in the zones and nodes alloc_migration_target() may use,
+	 * above the min watermark as the engine's allocator checks it
+	 */
+	unsigned long nr_free_target;
+	/* notifier-error-inject's armed errors: MEM_GOING_OFFLINE, MEM_GOING_ONLINE (0: none) */
+	int notifier_error_offline, notifier_error_online;
+	/* an offline block's poisoned pages: the first few pfns (nr_hwpoison of them in all) */
+	unsigned long nr_hwpoison_pfns;
+	uint64_t hwpoison_pfns[4];
 	/* virtio-mem's unplugged pages: its driver gives them up on offline */
 	unsigned long nr_fake_offline_pages;
 	/*

@@ -298,6 +298,31 @@ out:
 	return ret;
 }
 
+/*
+ * Where to look after a failed offline.  The engine knows not which front
+ * end runs it: both ways to its explain.  A memory notifier's refusal has
+ * nothing in the way to explain: the notifier is named, and an injected
+ * error (notifier-error-inject) with how to clear it (usereye3 #37).
+ */
+static void offline_failed_hint(struct hotmem *hm, struct memory_block *mem, int ret)
+{
+	const char *why = mem->offline_failure;
+	int inject;
+
+	if (why && !strcmp(why, "notifier failure")) {
+		inject = hotmem_get_notifier_error(hm, HM_MEM_GOING_OFFLINE);
+		if (inject)
+			pr_debug(hm, "hotmem: memory%lu: offline failed (%d): a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it (`inject MEM_GOING_OFFLINE 0` in a hotmem script)",
+				 mem->id, ret, inject);
+		else
+			pr_debug(hm, "hotmem: memory%lu: offline failed (%d): a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback)",
+				 mem->id, ret);
+	} else if (ret == -EBUSY || ret == -EINTR) {
+		pr_debug(hm, "hotmem: memory%lu: offline failed (%s): its explain sums up what is in the way by owner (`hotmemctl explain %lu`, `--all` lists every page; `explain %lu` in a hotmem script)",
+			 mem->id, ret == -EBUSY ? "EBUSY" : "EINTR", mem->id, mem->id);
+	}
+}
+
 int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 {
 	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
@@ -318,12 +343,12 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 	if (nr_vmemmap_pages)
 		adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
 					  -(long)nr_vmemmap_pages);
+	hm->offline_pages_failed = NULL;
 	ret = offline_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
 			    zone, group);
-	/* the engine knows not which front end runs it: both ways to its explain */
-	if (ret == -EBUSY || ret == -EINTR)
-		pr_debug(hm, "hotmem: memory%lu: offline failed (%s): its explain sums up what is in the way by owner (`hotmemctl explain %lu`, `--all` lists every page; `explain %lu` in a hotmem script)",
-			 mem->id, ret == -EBUSY ? "EBUSY" : "EINTR", mem->id, mem->id);
+	__atomic_store_n(&mem->offline_failure, ret ? hm->offline_pages_failed : NULL,
+			 __ATOMIC_RELEASE);
+	offline_failed_hint(hm, mem, ret);
 	if (ret) {
 		if (nr_vmemmap_pages)
 			adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
@@ -638,6 +663,7 @@ int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info 
 		info->nr_vmemmap_pages = mem->altmap ? mem->altmap->free : 0;
 		info->removable = true;
 		info->boot = mem->early;
+		info->offline_failure = __atomic_load_n(&mem->offline_failure, __ATOMIC_ACQUIRE);
 	}
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return ret;

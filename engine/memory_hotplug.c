@@ -941,6 +941,7 @@ failed_removal_isolated:
 	undo_isolate_page_range(hm, start_pfn, end_pfn);
 	memory_notify(hm, HM_MEM_CANCEL_OFFLINE, start_pfn, nr_pages);
 failed_removal:
+	hm->offline_pages_failed = reason;
 	pr_debug(hm, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
 		 (unsigned long long)PFN_PHYS(start_pfn),
 		 (unsigned long long)PFN_PHYS(end_pfn) - 1, reason);

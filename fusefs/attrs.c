@@ -1148,8 +1148,23 @@ static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, 
 
 	if (ret == -EINTR && strstr(err, "interrupted while another change runs"))
 		return ret;
-	if (offline && (ret == -EBUSY || ret == -EINTR) && !hotmem_block_info(ctx->hm, ch->id, &bi) &&
-	    bi.state == HM_MEM_ONLINE)
+	if (!offline || ret >= 0 || hotmem_block_info(ctx->hm, ch->id, &bi) || bi.state != HM_MEM_ONLINE)
+		return ret;
+	/* a memory notifier refused it: nothing in the way to explain (usereye3 #37) */
+	if (bi.offline_failure && !strcmp(bi.offline_failure, "notifier failure")) {
+		int inject = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE);
+
+		if (inject)
+			fprintf(stderr,
+				"hotmemfs: memory%lu: offline failed (%s): a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it\n",
+				ch->id, strerror((int)-ret), inject);
+		else
+			fprintf(stderr,
+				"hotmemfs: memory%lu: offline failed (%s): a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback); `hotmemctl dmesg` has the kernel's messages\n",
+				ch->id, strerror((int)-ret));
+		return ret;
+	}
+	if (ret == -EBUSY || ret == -EINTR)
 		fprintf(stderr,
 			"hotmemfs: memory%lu: offline failed (%s): `hotmemctl explain %lu` sums up what is in the way by owner, `--all` lists every page; `hotmemctl dmesg` has the kernel's messages\n",
 			ch->id, ret == -EBUSY ? "EBUSY" : "EINTR", ch->id);
