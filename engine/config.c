@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1377,4 +1378,137 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 		return seterr(err, errlen, "memhp_default_state: invalid");
 	ret = validate_cpu_nodes(cfg, err, errlen);
 	return ret ? ret : validate_distance(cfg, err, errlen);
+}
+
+/* ------------------------------------------------------------------ */
+/* the machine a configuration describes, canonically                  */
+/* ------------------------------------------------------------------ */
+
+struct describe_buf {
+	char *buf;
+	size_t len, n; /* @n: what the whole text needs, as snprintf() counts */
+};
+
+static void __attribute__((format(printf, 2, 3))) describe_line(struct describe_buf *d,
+								 const char *fmt, ...)
+{
+	size_t at = d->n < d->len ? d->n : d->len;
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(d->buf ? d->buf + at : NULL, d->len - at, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		d->n += (size_t)w;
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static void describe_ranges(struct describe_buf *d, const char *key, const struct hm_boot_range *r,
+			    int nr)
+{
+	for (int i = 0; i < nr; i++)
+		describe_line(d, "%s = %#llx-%#llx node=%d\n", key, (unsigned long long)r[i].start,
+			      (unsigned long long)r[i].end - 1, r[i].nid);
+}
+
+static void describe_devices(struct describe_buf *d, const struct hotmem_config *cfg)
+{
+	for (int i = 0; i < cfg->nr_virtio_mem; i++) {
+		const struct hm_virtio_mem_config *v = &cfg->virtio_mem[i];
+
+		describe_line(d, "virtio_mem = id=%s memaddr=%#llx size=%#llx requested-size=%#llx "
+				 "block-size=%#llx node=%d\n", v->id, (unsigned long long)v->addr,
+			      (unsigned long long)v->size, (unsigned long long)v->requested_size,
+			      (unsigned long long)v->block_size, v->nid);
+	}
+	for (int i = 0; i < cfg->nr_block_states; i++) {
+		const struct hm_block_run *b = &cfg->block_state[i];
+
+		if (b->online_type == HM_MMOP_OFFLINE)
+			describe_line(d, "offline = %lu-%lu\n", b->first, b->last);
+		else
+			describe_line(d, "online = %lu-%lu %s\n", b->first, b->last,
+				      hmu_online_type_name(b->online_type));
+	}
+}
+
+/* the kernel command line's parameters we model, one a line, by the kernel's names */
+static void describe_cmdline(struct describe_buf *d, const struct hotmem_config *cfg)
+{
+	static const char *const mom[] = {
+		[HM_MEMMAP_ON_MEMORY_DISABLE] = "N", [HM_MEMMAP_ON_MEMORY_ENABLE] = "Y",
+		[HM_MEMMAP_ON_MEMORY_FORCE] = "force",
+	};
+	int m = cfg->memmap_on_memory;
+
+	describe_line(d, "cmdline = \"memhp_default_state=%s\"\n",
+		      hmu_online_type_name(cfg->memhp_default_online_type));
+	if (cfg->movable_node)
+		describe_line(d, "cmdline = \"movable_node\"\n");
+	describe_line(d, "cmdline = \"memory_hotplug.memmap_on_memory=%s\"\n",
+		      m >= 0 && m < (int)ARRAY_SIZE(mom) && mom[m] ? mom[m] : "?");
+	describe_line(d, "cmdline = \"memory_hotplug.online_policy=%s\"\n",
+		      hotmem_online_policy_name(cfg->online_policy));
+	describe_line(d, "cmdline = \"memory_hotplug.auto_movable_ratio=%u\"\n",
+		      cfg->auto_movable_ratio);
+	describe_line(d, "cmdline = \"memory_hotplug.auto_movable_numa_aware=%s\"\n",
+		      cfg->auto_movable_numa_aware ? "Y" : "N");
+	describe_line(d, "cmdline = \"hugetlb_free_vmemmap=%s\"\n",
+		      cfg->hugetlb_free_vmemmap ? "on" : "off");
+	describe_line(d, "cmdline = \"virtio_mem.unplug_online=%s\"\n",
+		      cfg->virtio_mem_unplug_online ? "Y" : "N");
+	describe_line(d, "cmdline = \"virtio_mem.force_bbm=%s\"\n",
+		      cfg->virtio_mem_force_bbm ? "Y" : "N");
+	describe_line(d, "cmdline = \"virtio_mem.bbm_block_size=%llu\"\n",
+		      (unsigned long long)cfg->virtio_mem_bbm_block_size);
+	if (cfg->host_max_map_count)
+		describe_line(d, "cmdline = \"hotmem.max_map_count=%lu\"\n", cfg->host_max_map_count);
+}
+
+size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t len)
+{
+	static const char *const kernel_alloc[] = {
+		[HM_KERNEL_ALLOC_OFF] = "off", [HM_KERNEL_ALLOC_DEFAULT] = "default",
+		[HM_KERNEL_ALLOC_HEAVY] = "heavy",
+	};
+	struct describe_buf d = { buf, buf ? len : 0, 0 };
+	char nodes[4 * HM_MAX_NUMNODES];
+	int ka = cfg->kernel_alloc;
+
+	if (d.len)
+		buf[0] = '\0';
+	describe_line(&d, "block_size = %#llx\n", (unsigned long long)cfg->block_size);
+	describe_line(&d, "max_physmem_bits = %u\n", cfg->max_physmem_bits);
+	describe_line(&d, "maxmem = %#llx\n", (unsigned long long)cfg->maxmem);
+	describe_line(&d, "nodes = %d\n", cfg->nr_possible_nodes);
+	if (cfg->cpu_nodes) {
+		hotmem_nodelist_format(cfg->cpu_nodes, nodes, sizeof(nodes));
+		describe_line(&d, "cpu_nodes = %s\n", nodes);
+	}
+	for (int s = 0; cfg->slit && s < HM_MAX_NUMNODES; s++)
+		for (int t = 0; t < HM_MAX_NUMNODES; t++)
+			if (s != t && cfg->node_distance[s][t])
+				describe_line(&d, "distance = %d %d %u\n", s, t,
+					      cfg->node_distance[s][t]);
+	describe_line(&d, "slots = %u\n", cfg->ram_slots);
+	describe_line(&d, "device_memory = %s\n", cfg->device_memory_qemu ? "qemu" : "after-ram");
+	describe_ranges(&d, "ram", cfg->boot, cfg->nr_boot_ranges);
+	describe_line(&d, "probe = %s\n", yes_no(cfg->arch_memory_probe));
+	describe_line(&d, "memory_failure = %s\n", yes_no(cfg->memory_failure));
+	describe_line(&d, "crash_hotplug = %s\n", yes_no(cfg->crash_hotplug));
+	describe_line(&d, "kernel_alloc = %s\n",
+		      ka >= 0 && ka < (int)ARRAY_SIZE(kernel_alloc) ? kernel_alloc[ka] : "?");
+	describe_line(&d, "kernel_alloc_seed = %lu\n", cfg->kernel_alloc_seed);
+	describe_cmdline(&d, cfg);
+	describe_ranges(&d, "hotplug", cfg->hotplug, cfg->nr_hotplug);
+	describe_devices(&d, cfg);
+	if (cfg->debug_fail_memmap)
+		describe_line(&d, "debug_fail_memmap_section = %lu\n",
+			      cfg->debug_fail_memmap_section);
+	return d.n;
 }

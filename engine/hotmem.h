@@ -252,6 +252,17 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 /* Check consistency (sizes, alignment, ranges); -EINVAL with a message. */
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
 			   size_t errlen);
+/*
+ * The machine @cfg describes as profile lines ("key = value\n"), one
+ * canonical text: the same for two profiles that boot the same machine
+ * whatever their comments, order, spelling (1G or 0x40000000) or base
+ * built-in, in docs/profile.md's key order, each command-line parameter
+ * on a "cmdline" line of its own.  Left out: name (what status output
+ * calls the machine) and init_threads (how fast it boots).  Into @buf,
+ * cut at @len (may be NULL, 0); the length the whole text needs, as
+ * snprintf() counts it.
+ */
+size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t len);
 /* A node list, "0", "0-1", "0,2-3" (sysfs's node/online): bit N for node N; -EINVAL */
 int hotmem_nodelist_parse(const char *s, uint64_t *nodes);
 /* @nodes as such a list into @buf (4 * HM_MAX_NUMNODES bytes hold any) */

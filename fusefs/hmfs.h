@@ -397,7 +397,7 @@ struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 12
+#define HMFS_STATE_KEYS 13
 
 /* a page soft_offline_page or hard_offline_page retired (kept for the state file) */
 struct hmfs_retired {
@@ -418,6 +418,12 @@ struct hmfs_ctx {
 	struct hotmem *hm;
 	struct hotmem_config cfg;
 	char profile[PATH_MAX]; /* builtin name or file path */
+	/*
+	 * a profile file's machine as hotmem_config_describe() puts it, one
+	 * line a setting, read at start (state.c profile_lines_init());
+	 * NULL for a built-in profile
+	 */
+	char *profile_lines;
 	char mountpoint[PATH_MAX]; /* absolute, for hotmemctl export */
 	char cmdline[1024];
 	uint64_t block_size;

@@ -399,6 +399,8 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 		close(ctx->journal_fd);
 	json_object_put(ctx->saved);
 	ctx->saved = NULL;
+	free(ctx->profile_lines);
+	ctx->profile_lines = NULL;
 	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
 		free(ctx->saved_text[k]);
 		ctx->saved_text[k] = NULL;
@@ -434,6 +436,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
+	KEY_PROFILE_CONFIG,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -447,6 +450,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
 	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
 	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
+	[KEY_PROFILE_CONFIG] = "profile-config",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -456,6 +460,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
 	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
 	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
+	[KEY_PROFILE_CONFIG] = json_type_array,
 };
 
 /*
@@ -599,6 +604,37 @@ void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, json_object *next
 			ctx->state_path, json_object_to_json_string_ext(next, JSON_C_TO_STRING_PLAIN));
 }
 
+/*
+ * "profile-config": the machine the profile file said when the file was
+ * saved, its lines as hotmem_config_describe() puts them (empty for a
+ * built-in profile, which its name says: hotmem's own).  A state file is
+ * the profile's machine with changes on top: restored onto a profile
+ * file edited since (more boot RAM, another DIMM line), it was another
+ * machine's state put on this one without a word, where another
+ * --profile is refused (main.c choose_machine()).  The parsed settings,
+ * not the file's bytes: a comment, the order of its lines or 1G for
+ * 0x40000000 change nothing.  A file without the key (before
+ * 2026-11-29) restores as before.
+ */
+static json_object *profile_config_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+	const char *p = ctx->profile_lines;
+
+	while (a && p && *p) {
+		const char *nl = strchrnul(p, '\n');
+		json_object *l = json_object_new_string_len(p, (int)(nl - p));
+
+		if (!l || json_object_array_add(a, l)) {
+			json_object_put(l);
+			json_object_put(a);
+			return NULL;
+		}
+		p = *nl ? nl + 1 : nl;
+	}
+	return a;
+}
+
 /* the machine's value of machine_keys[@key], as the state file has it */
 static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 {
@@ -626,6 +662,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return hugetlb_json(ctx);
 	case KEY_HUGETLB_NEXT_NID:
 		return hugetlb_next_nid_json(ctx);
+	case KEY_PROFILE_CONFIG:
+		return profile_config_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -3112,15 +3150,153 @@ out:
 	return ret;
 }
 
+/*
+ * ctx->profile_lines: the profile file read again, a moment after boot()
+ * read it -- ctx->cfg cannot serve, its cpu_nodes are where the host's
+ * CPUs went (nodecpu.c), which another host places otherwise.
+ */
+static int profile_lines_init(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	struct hotmem_config *cfg;
+	size_t n;
+	int ret;
+
+	if (ctx->profile_lines || !strchr(ctx->profile, '/'))
+		return 0;
+	cfg = calloc(1, sizeof(*cfg));
+	ret = cfg ? hotmem_config_profile(cfg, ctx->profile, err, errlen) : -ENOMEM;
+	if (!ret) {
+		n = hotmem_config_describe(cfg, NULL, 0) + 1;
+		ctx->profile_lines = malloc(n);
+		if (ctx->profile_lines)
+			hotmem_config_describe(cfg, ctx->profile_lines, n);
+		else
+			ret = -ENOMEM;
+	}
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory reading the profile %s", ctx->profile);
+	free(cfg);
+	return ret;
+}
+
+/* @l one of @lines' "...\n" lines, or of the array @a's; NULL: none */
+static bool has_line(const char *lines, json_object *a, const char *l, size_t len)
+{
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *v = json_object_array_get_idx(a, i);
+
+		if (json_object_is_type(v, json_type_string) &&
+		    (size_t)json_object_get_string_len(v) == len &&
+		    !memcmp(json_object_get_string(v), l, len))
+			return true;
+	}
+	for (const char *p = lines; p && *p; p = strchr(p, '\n') + 1)
+		if (!strncmp(p, l, len) && p[len] == '\n')
+			return true;
+	return false;
+}
+
+/* what a profile_lines_diff() says: the keys that changed, and up to 2 lines each way */
+struct lines_diff {
+	char keys[128], gone[160], added[160];
+	size_t nr_gone, nr_added;
+};
+
+/* @key (of "key = value" line @l) into @keys once, "ram, probe" */
+static void diff_key(char *keys, size_t len, const char *l)
+{
+	size_t klen = strcspn(l, " ="), n = strlen(keys);
+
+	for (const char *p = keys; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 2 : 0))
+		if (!strncmp(p, l, klen) && (p[klen] == ',' || !p[klen]))
+			return;
+	snprintf(keys + n, len - n, "%s%.*s", n ? ", " : "", (int)klen, l);
+}
+
+/* line @l (@len bytes) differs: its key, and the line while @buf holds fewer than 2 */
+static void diff_line(char *keys, size_t klen, char *buf, size_t len, size_t *nr, const char *l,
+		      size_t llen)
+{
+	size_t n = strlen(buf);
+
+	diff_key(keys, klen, l);
+	if ((*nr)++ < 2)
+		snprintf(buf + n, len - n, "%s'%.*s'", n ? ", " : "", (int)llen, l);
+}
+
+static void lines_more(char *buf, size_t len, size_t nr)
+{
+	size_t n = strlen(buf);
+
+	if (nr > 2)
+		snprintf(buf + n, len - n, " and %zu more", nr - 2);
+}
+
+/* the file's lines (@saved) the profile's (@lines) lack, and the other way */
+static void profile_lines_diff(json_object *saved, const char *lines, struct lines_diff *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (size_t i = 0; i < json_object_array_length(saved); i++) {
+		const char *l = json_object_get_string(json_object_array_get_idx(saved, i));
+
+		if (!has_line(lines, NULL, l, strlen(l)))
+			diff_line(d->keys, sizeof(d->keys), d->gone, sizeof(d->gone), &d->nr_gone, l,
+				  strlen(l));
+	}
+	for (const char *p = lines; p && *p; p = strchr(p, '\n') + 1) {
+		size_t l = strcspn(p, "\n");
+
+		if (!has_line(NULL, saved, p, l))
+			diff_line(d->keys, sizeof(d->keys), d->added, sizeof(d->added),
+				  &d->nr_added, p, l);
+	}
+	lines_more(d->gone, sizeof(d->gone), d->nr_gone);
+	lines_more(d->added, sizeof(d->added), d->nr_added);
+}
+
+/*
+ * The file's "profile-config" against the profile file now: refused as
+ * another --profile is, naming what changed (the settings, the file's
+ * lines the profile lacks now and the profile's new ones).  A file
+ * without the key, or with an empty one (a built-in's), restores as
+ * before.  Lines compared as a set with their count: the order of the
+ * profile's ram lines, say, is not the machine.
+ */
+static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *err,
+				size_t errlen)
+{
+	struct lines_diff d;
+	size_t nr = 0;
+
+	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
+		return 0;
+	for (const char *p = ctx->profile_lines; *p; p = strchr(p, '\n') + 1)
+		nr++;
+	profile_lines_diff(saved, ctx->profile_lines, &d);
+	if (nr == json_object_array_length(saved) && !d.nr_gone && !d.nr_added)
+		return 0;
+	snprintf(err, errlen,
+		 "state file %s: the profile file %s changed since this state was saved%s%s%s%s%s%s%s\n"
+		 "hotmemfs: refusing to restore it onto a different machine; put the profile back "
+		 "as it was, or start with --fresh",
+		 ctx->state_path, ctx->profile, d.keys[0] ? ": " : "", d.keys,
+		 d.nr_gone ? " (saved with " : d.nr_added ? " (" : "", d.gone,
+		 d.nr_gone && d.nr_added ? "; now " : d.nr_added ? "now " : "", d.added,
+		 d.keys[0] ? ")" : "");
+	return -EINVAL;
+}
+
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 {
 	json_object *root, *m, *blocks;
 	int ret;
 
 	*found = false;
-	if (!ctx->state_path[0] ||
-	    faccessat(AT_FDCWD, ctx->state_path, F_OK, AT_SYMLINK_NOFOLLOW))
+	if (!ctx->state_path[0])
 		return 0;
+	ret = profile_lines_init(ctx, err, errlen);
+	if (ret || faccessat(AT_FDCWD, ctx->state_path, F_OK, AT_SYMLINK_NOFOLLOW))
+		return ret;
 	ret = read_state(ctx->state_path, &root, &m, err, errlen);
 	if (ret)
 		return ret;
@@ -3132,6 +3308,10 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = check_profile_config(ctx, hmfs_json_get(m, "profile-config", json_type_array), err,
+				   errlen);
+	if (ret)
+		goto out;
 	ret = replay_journal(ctx, root, m, err, errlen);
 	if (ret)
 		goto out;

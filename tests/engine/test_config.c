@@ -412,6 +412,54 @@ static void test_memparse_like_the_kernel(void **state)
 	assert_int_equal(hotmem_memparse("-1", &v), -EINVAL);
 }
 
+/* @text parsed over qemu-512m, described into @buf */
+static void described(const char *text, char *buf, size_t len)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, text, err, sizeof(err)), 0);
+	assert_true(hotmem_config_describe(&cfg, buf, len) < len);
+}
+
+/*
+ * hotmem_config_describe(): the machine, not the text -- a comment, the
+ * name, the order, 1G for 0x40000000 change nothing; a setting does, on
+ * a line of its own; the text parses back into the same machine.
+ */
+static void test_describe_is_the_machine(void **state)
+{
+	static const char a[] = "name = one\nmemory_failure = yes\nnodes = 2\n"
+				"virtio_mem = id=vm0 memaddr=0x140000000 size=1G\n"
+				"online = 2-3 online_movable\ncmdline = \"memhp_default_state=online movable_node\"\n";
+	static const char b[] = "# the same machine\ncmdline = \"movable_node\"\n"
+				"virtio_mem = virtio-mem-pci,memaddr=0x140000000,size=0x40000000,id=vm0\n"
+				"nodes = 2\nname = two\nonline = 2-3 online_movable\nmemory_failure = on\n"
+				"cmdline = memhp_default_state=online\n";
+	char da[4096], db[4096], again[4096], c[4096 + 64];
+
+	(void)state;
+	described(a, da, sizeof(da));
+	described(b, db, sizeof(db));
+	assert_string_equal(da, db);
+	assert_null(strstr(da, "name"));
+	assert_non_null(strstr(da, "\nmemory_failure = yes\n"));
+	assert_non_null(strstr(da, "\nvirtio_mem = id=vm0 memaddr=0x140000000 size=0x40000000 "
+				   "requested-size=0 block-size=0x200000 node=0\n"));
+	assert_non_null(strstr(da, "\nonline = 2-3 online_movable\n"));
+	assert_non_null(strstr(da, "\ncmdline = \"movable_node\"\n"));
+	assert_non_null(strstr(da, "\ncmdline = \"memhp_default_state=online\"\n"));
+	described(da, again, sizeof(again));
+	assert_string_equal(again, da);
+	snprintf(c, sizeof(c), "%sprobe = yes\n", a);
+	described(c, db, sizeof(db));
+	assert_string_not_equal(db, da);
+	assert_non_null(strstr(db, "\nprobe = yes\n"));
+	/* NULL, 0: the length it needs */
+	assert_int_equal(hotmem_config_describe(&(struct hotmem_config){ 0 }, NULL, 0) > 0, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_dash_is_underscore_in_names),
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
+		cmocka_unit_test(test_describe_is_the_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

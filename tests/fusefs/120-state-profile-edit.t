@@ -1,0 +1,83 @@
+#!/bin/bash
+# A state file is the profile's machine with the changes made on it, so
+# it belongs to what the profile said, not to the profile file's path
+# (usereye3 #12): a profile file edited after the save (boot RAM grown,
+# probe turned on) was "restored" onto that other machine without a
+# word, where another --profile is refused.  The file keeps the machine
+# the profile described ("profile-config", its settings as parsed: a
+# comment or the lines' order change nothing) and a restore onto a
+# changed profile is refused, naming what changed; the profile put back
+# restores.  A file without the key (before 2026-11-29) restores as
+# before, and gets the key with its next save.
+. "$(dirname "$0")/lib.sh"
+require_env
+P=$TMP/mf.profile
+# refused OPTIONS...: 0 when hotmemfs refuses to start (one that mounts is stopped)
+refused() {
+	: >"$TMP/hotmemfs.log"
+	if start_fs "$@" 2>/dev/null; then
+		stop_fs
+		return 1
+	fi
+	FS_PID=
+}
+printf 'profile = qemu-512m\nname = mf\nmemory_failure = yes\n' >"$P"
+cp "$P" "$TMP/mf.orig"
+
+mount_fs "hotmemfs mounts a profile file (qemu-512m, name mf)" --profile "$P" --fresh
+ctl device_add pc-dimm id=d1 size=256M >/dev/null
+tap_ok $? "a 256 MiB DIMM"
+devs=$(ctl devices)
+stop_fs
+python3 - "$STATE" <<'PY'
+import json, sys
+pc = json.load(open(sys.argv[1]))["machine"]["profile-config"]
+print("# profile-config:", pc)
+sys.exit(not ("memory_failure = yes" in pc and "ram = 0x100000-0x1fffffff node=0" in pc and
+              not any(l.startswith("name") for l in pc)))
+PY
+tap_ok $? "the state file keeps what the profile said (memory_failure = yes, its RAM; not its name)"
+
+# the same machine, written otherwise: a comment, another order after
+# `profile` (which starts from the built-in), on for yes, qemu-512m's
+# maxmem said again as 8G
+printf 'profile = qemu-512m\n# the machine of usereye3 #12\nmaxmem = 8G\nmemory_failure = on\n\nname = mf\n' >"$P"
+start_fs --profile "$P"
+tap_ok $? "a comment, another order, on for yes, maxmem = 8G said: it starts"
+is "$(ctl devices)" "$devs" "... with the saved DIMM (restored)"
+stop_fs
+
+# boot RAM grown, probe on: another machine
+printf 'probe = yes\nram = 0x100000-0x2fffffff node=0\n' >>"$P"
+sum=$(md5sum <"$STATE")
+refused --profile "$P"
+tap_ok $? "the profile file edited (boot RAM 512M -> 768M, probe = yes): refused"
+sed 's/^/# /' "$TMP/hotmemfs.log"
+grep -q "the profile file $P changed since this state was saved: ram, probe (saved with 'ram = 0x1000-0x9efff node=0'" "$TMP/hotmemfs.log" &&
+	grep -q "now 'ram = 0x100000-0x2fffffff node=0', 'probe = yes')" "$TMP/hotmemfs.log" &&
+	grep -q "refusing to restore it onto a different machine" "$TMP/hotmemfs.log"
+tap_ok $? "... naming the profile, what changed (ram, probe: the lines saved and now)"
+is "$(md5sum <"$STATE")" "$sum" "... the state file left as it was"
+
+cp "$TMP/mf.orig" "$P"
+start_fs --profile "$P"
+tap_ok $? "the profile put back: it starts"
+is "$(ctl devices)" "$devs" "... with the saved DIMM"
+stop_fs
+
+# a file from before the key: restored onto the edited profile as before
+# (state_devices_edit runs its statement once per saved device: there is one)
+state_devices_edit 's["machine"].pop("profile-config", None)'
+printf 'probe = yes\n' >>"$P"
+start_fs --profile "$P"
+tap_ok $? "a state file without profile-config, the profile edited (probe = yes): it starts"
+is "$(ctl devices)" "$devs" "... with the saved DIMM (restored as before)"
+stop_fs
+grep -q '"probe = yes"' "$STATE"
+tap_ok $? "... and its save kept the profile's settings"
+cp "$TMP/mf.orig" "$P"
+refused --profile "$P"
+tap_ok $? "then probe = yes taken away again: refused"
+grep -q "changed since this state was saved: probe (saved with 'probe = yes'; now 'probe = no')" "$TMP/hotmemfs.log"
+tap_ok $? "... naming probe"
+done_testing
