@@ -1379,6 +1379,29 @@ static bool same_json(json_object *a, json_object *b)
 	return same;
 }
 
+/*
+ * "params" after an undo against before the change, but "policy-zone":
+ * the kernel's policy_zone only rises (check_highest_zone(), 6.12), so a
+ * first online into ZONE_NORMAL undone leaves it raised -- the machine
+ * was put back as far as the kernel can be, and the change refused.
+ */
+static bool params_same(json_object *now, json_object *pre)
+{
+	json_object *a = NULL, *b = NULL;
+	bool same;
+
+	if (json_object_deep_copy(now, &a, NULL) || json_object_deep_copy(pre, &b, NULL)) {
+		json_object_put(a);
+		return false;
+	}
+	json_object_object_del(a, "policy-zone");
+	json_object_object_del(b, "policy-zone");
+	same = same_json(a, b);
+	json_object_put(a);
+	json_object_put(b);
+	return same;
+}
+
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *now;
@@ -1398,7 +1421,12 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 			continue;
 		now = pre_value(ctx, sv, k);
 		/* a firmware map entry's number is the engine's to give again: iattr.c */
-		same = now && (k == KEY_IATTRS ? hmfs_iattrs_same(now, b) : same_json(now, b));
+		if (k == KEY_IATTRS)
+			same = now && hmfs_iattrs_same(now, b);
+		else if (k == KEY_PARAMS)
+			same = now && params_same(now, b);
+		else
+			same = now && same_json(now, b);
 		json_object_put(now);
 	}
 	return same;
