@@ -951,7 +951,9 @@ long hotmem_hugetlb_free_node(struct hotmem *hm, int nid, unsigned long nr);
 /*
  * nodeN/hugepages/hugepages-2048kB/nr_hugepages: @nid's pool grown on @nid
  * alone (as far as its memory lets it) or shrunk to @count; the node's
- * count reached, or -errno.
+ * count reached, or -errno.  NUMA_NO_NODE: the global pool's
+ * (/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages), interleaved
+ * over the nodes with memory; the pool's count reached.
  */
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count);
 /*

@@ -627,30 +627,32 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
 }
 
 /*
- * set_max_huge_pages() of one node (6.12, __nr_hugepages_store_common()
- * with the node's mask): the pool grows on @nid alone (__GFP_THISNODE)
- * as far as its memory lets it -- fewer is no error -- or gives back
- * @nid's free huge pages, the newest first.  Locked as
- * hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
+ * set_max_huge_pages() (6.18 mm/hugetlb.c, __nr_hugepages_store_common()):
+ * of one node, with the node's mask, the pool grows on @nid alone
+ * (__GFP_THISNODE) as far as its memory lets it -- fewer is no error --
+ * or gives back @nid's free huge pages, the newest first; of the global
+ * pool (NUMA_NO_NODE: nr_hugepages, vm.nr_hugepages), over
+ * node_states[N_MEMORY], the round robin taking and giving back in turn.
+ * Every pool page is free here (nothing maps one: no reservation, no
+ * surplus), so the kernel's min_count floor is the count itself.  Locked
+ * as hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
  */
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
 {
-	struct pglist_data *pgdat;
+	unsigned long *nr;
 	long ret;
 
-	if (nid == NUMA_NO_NODE)
-		return -EINVAL;	/* a node's file, not the global one */
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
 	if (ret)
 		goto out;
-	pgdat = NODE_DATA(hm, nid);
-	if (pgdat->nr_hugepages < count)
-		hugetlb_grow(hm, 1ULL << nid, count - pgdat->nr_hugepages);
+	nr = nid == NUMA_NO_NODE ? &hm->hugetlb_nr : &NODE_DATA(hm, nid)->nr_hugepages;
+	if (*nr < count)
+		hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), count - *nr);
 	else
-		hugetlb_shrink(hm, 1ULL << nid, pgdat->nr_hugepages - count);
-	ret = (long)pgdat->nr_hugepages;
+		hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, nid), *nr - count);
+	ret = (long)*nr;
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);

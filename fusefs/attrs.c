@@ -12,6 +12,7 @@
  * machine parses @buf and hands the change to hmfs_change() (machine.c),
  * the path the control commands take too.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -404,6 +405,38 @@ static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 		return;
 	emit(o, "%lu\n", n->attr == A_N_HP_NR ? ni.hugepages_total :
 			  n->attr == A_N_HP_FREE ? ni.hugepages_free : 0UL);
+}
+
+/*
+ * The global pool (6.18 mm/hugetlb_sysfs.c nr_hugepages_show_common()
+ * with NUMA_NO_NODE: h->nr_huge_pages; free_hugepages_show(),
+ * resv_hugepages_show(), surplus_hugepages_show(),
+ * nr_overcommit_hugepages_show()) and its sysctls (mm/hugetlb_sysctl.c:
+ * proc_doulongvec_minmax() of h->max_huge_pages, which
+ * set_max_huge_pages() and dissolve_free_hugetlb_folio() keep at the
+ * persistent count; h->nr_overcommit_huge_pages).  Nothing maps a huge
+ * page here: no reservation, no surplus page, and overcommit is not
+ * modelled -- 0 (store_hugetlb_overcommit()).
+ */
+static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
+{
+	struct hm_meminfo mi;
+
+	hotmem_meminfo(ctx->hm, &mi);
+	switch (a) {
+	case A_HP_NR:
+	case A_HP_NR_MEMPOLICY:
+	case A_SYSCTL_NR_HUGEPAGES:
+	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
+		emit(o, "%lu\n", mi.hugetlb_pages);
+		break;
+	case A_HP_FREE:
+		emit(o, "%lu\n", mi.hugetlb_free);
+		break;
+	default:
+		emit(o, "0\n");
+		break;
+	}
 }
 
 /* a node's zones and what zoneinfo_show_print() derives from them */
@@ -917,6 +950,17 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_N_MF_RECOVERED:
 		show_node_mf(ctx, n, &o);
 		break;
+	case A_HP_NR:
+	case A_HP_NR_MEMPOLICY:
+	case A_HP_OVERCOMMIT:
+	case A_HP_FREE:
+	case A_HP_RESV:
+	case A_HP_SURPLUS:
+	case A_SYSCTL_NR_HUGEPAGES:
+	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
+	case A_SYSCTL_NR_OVERCOMMIT:
+		show_hugetlb_global(ctx, n->attr, &o);
+		break;
 	case A_TEXT:
 	case A_ACPI_UEVENT:
 		emit(&o, "%s", ctx->snodes[n->snode].text);
@@ -954,6 +998,9 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_CMDLINE:
 	case A_INJ_GOING_ONLINE:
 	case A_INJ_GOING_OFFLINE:
+	case A_SYSCTL_NR_HUGEPAGES:
+	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
+	case A_SYSCTL_NR_OVERCOMMIT: /* proc_sys_open(): nothing past the VFS's permission */
 		return HMFS_OPS_VFS;
 	default:
 		return HMFS_OPS_SYSFS;
@@ -968,6 +1015,9 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_BUDDYINFO:
 	case A_IOMEM:
 	case A_CMDLINE:
+	case A_SYSCTL_NR_HUGEPAGES: /* procfs: st_size 0, DEFAULT_POLLMASK */
+	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
+	case A_SYSCTL_NR_OVERCOMMIT:
 		return true;
 	default:
 		return false;
@@ -1405,26 +1455,90 @@ static ssize_t store_node_reclaim(const char *buf, size_t count)
 }
 
 /*
- * nr_hugepages_store_common() (mm/hugetlb_sysfs.c, 6.18): kstrtoul(buf,
- * 10), then set_max_huge_pages() with the node's mask: the node's pool
- * grows on it alone or shrinks, as far as it can, and the write succeeds
- * however far that was.  Through hmfs_change(): the pool is in the state
- * file ("hugetlb"), so an acknowledged count survives kill -9.
+ * set_max_huge_pages() of @nid (NUMA_NO_NODE: the global pool over the
+ * nodes with memory, __nr_hugepages_store_common(), 6.18): the pool grows
+ * or shrinks as far as it can, and the write succeeds however far that
+ * was.  Through hmfs_change(): the pool is in the state file ("hugetlb"),
+ * so an acknowledged count survives kill -9.
  */
-static ssize_t store_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
-				    const char *buf, size_t count)
+/* the kernel's NUMA_NO_NODE: the global pool, the engine's node -1 */
+#define POOL_GLOBAL (-1)
+
+static ssize_t store_pool_count(struct hmfs_ctx *ctx, int nid, unsigned long long v,
+				size_t count)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_NODE_HUGEPAGES, .id = n->id };
+	struct hmfs_change ch = { .op = HMFS_CH_NODE_HUGEPAGES, .id = (unsigned long)nid };
+
+	if (v > ULONG_MAX)
+		return -ERANGE;
+	/* ULONG_MAX asks for all the pool can have: so does the widest count a change holds */
+	ch.value = v > LLONG_MAX ? LLONG_MAX : (long long)v;
+	return store_change(ctx, &ch, count);
+}
+
+/*
+ * nr_hugepages_store_common() (mm/hugetlb_sysfs.c, 6.18): kstrtoul(buf,
+ * 10), then the node's pool (nodeN's file) or the global one
+ * (kernel/mm/hugepages/'s; nr_hugepages_mempolicy's too: the writer's
+ * mempolicy is a host task's, unknown here, so the default policy's
+ * N_MEMORY, as a task without one gets).
+ */
+static ssize_t store_hugepages(struct hmfs_ctx *ctx, int nid, const char *buf, size_t count)
+{
 	unsigned long long v;
 	int ret = hmu_kstrtoull(buf, 10, &v);
 
-	if (ret)
-		return ret;
-	if (v > ULONG_MAX)
-		return -ERANGE;
-	/* ULONG_MAX asks for all the node has: so does the widest count a change holds */
-	ch.value = v > LLONG_MAX ? LLONG_MAX : (long long)v;
-	return store_change(ctx, &ch, count);
+	return ret ? ret : store_pool_count(ctx, nid, v, count);
+}
+
+/*
+ * proc_doulongvec_minmax() (6.18 kernel/sysctl.c) of one unsigned long,
+ * as hugetlb_sysctl_handler_common() asks: spaces skipped, a number in
+ * any base (strtoul_lenient(), base 0), ended by a space, tab, newline
+ * or the input's end; nothing, a '-', no digit, an overflow or more than
+ * 21 characters is EINVAL.
+ */
+static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v)
+{
+	char tmp[22]; /* TMPBUFLEN */
+	size_t i = 0, len;
+	char *end;
+
+	while (i < count && isspace((unsigned char)buf[i]))
+		i++;
+	len = count - i < sizeof(tmp) - 1 ? count - i : sizeof(tmp) - 1;
+	memcpy(tmp, buf + i, len);
+	tmp[len] = '\0';
+	if (!len || !isdigit((unsigned char)tmp[0]))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(tmp, &end, 0);
+	if (errno || (size_t)(end - tmp) == sizeof(tmp) - 1)
+		return -EINVAL;
+	if ((size_t)(end - tmp) < len && !memchr(" \t\n", *end, 3))
+		return -EINVAL;
+	return 0;
+}
+
+/* hugetlb_sysctl_handler(), hugetlb_mempolicy_sysctl_handler(): the global pool */
+static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, size_t count)
+{
+	unsigned long long v;
+	int ret = sysctl_get_ulong(buf, count, &v);
+
+	return ret ? ret : store_pool_count(ctx, POOL_GLOBAL, v, count);
+}
+
+/*
+ * nr_overcommit_hugepages (sysfs and sysctl): the engine has no surplus
+ * pages (nothing faults a huge page in), so overcommit is not modelled:
+ * every write is refused EINVAL, as 6.18 refuses one to an hstate whose
+ * pool cannot overcommit (nr_overcommit_hugepages_store() and
+ * hugetlb_overcommit_handler(): hstate_is_gigantic()), before parsing.
+ */
+static ssize_t store_hugetlb_overcommit(void)
+{
+	return -EINVAL;
 }
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
@@ -1459,7 +1573,16 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_N_RECLAIM:
 		return store_node_reclaim(buf, count);
 	case A_N_HP_NR:
-		return store_node_hugepages(ctx, n, buf, count);
+		return store_hugepages(ctx, (int)n->id, buf, count);
+	case A_HP_NR:
+	case A_HP_NR_MEMPOLICY:
+		return store_hugepages(ctx, POOL_GLOBAL, buf, count);
+	case A_SYSCTL_NR_HUGEPAGES:
+	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
+		return store_sysctl_hugepages(ctx, buf, count);
+	case A_HP_OVERCOMMIT:
+	case A_SYSCTL_NR_OVERCOMMIT:
+		return store_hugetlb_overcommit();
 	case A_PROBE:
 		return store_probe(ctx, buf, count);
 	case A_SOFT_OFFLINE:

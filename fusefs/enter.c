@@ -98,6 +98,15 @@ static const struct {
 	{ "proc/zoneinfo", "/proc/zoneinfo", true },
 	{ "proc/buddyinfo", "/proc/buddyinfo", false },
 	{ "proc/cmdline", "/proc/cmdline", false },
+	/*
+	 * The global HugeTLB pool (hugeadm, libhugetlbfs, sysctl
+	 * vm.nr_hugepages): the machine's, as its nodeN pools and meminfo
+	 * are -- the host's read the host's count (usereye3 #14)
+	 */
+	{ "sys/kernel/mm/hugepages", "/sys/kernel/mm/hugepages", false },
+	{ "proc/sys/vm/nr_hugepages", "/proc/sys/vm/nr_hugepages", false },
+	{ "proc/sys/vm/nr_hugepages_mempolicy", "/proc/sys/vm/nr_hugepages_mempolicy", false },
+	{ "proc/sys/vm/nr_overcommit_hugepages", "/proc/sys/vm/nr_overcommit_hugepages", false },
 };
 
 /* udev reads rules from these (systemd 252: UDEV_RULES_DIRS, split-usr and merged) */

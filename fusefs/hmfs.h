@@ -232,6 +232,20 @@ enum hmfs_attr {
 	A_ACPI_STATUS,
 	A_ACPI_SLOT_UEVENT,
 	A_ACPI_UID,
+	/*
+	 * sys/kernel/mm/hugepages/hugepages-2048kB: the default hstate's
+	 * global files (mm/hugetlb_sysfs.c hstate_attrs[], 6.18)
+	 */
+	A_HP_NR,
+	A_HP_NR_MEMPOLICY,
+	A_HP_OVERCOMMIT,
+	A_HP_FREE,
+	A_HP_RESV,
+	A_HP_SURPLUS,
+	/* proc/sys/vm: the same pool's sysctls (mm/hugetlb_sysctl.c, 6.18) */
+	A_SYSCTL_NR_HUGEPAGES,
+	A_SYSCTL_NR_HUGEPAGES_MEMPOLICY,
+	A_SYSCTL_NR_OVERCOMMIT,
 };
 
 /* Which dynamic children a static directory has. */
@@ -841,7 +855,11 @@ enum hmfs_change_op {
 	HMFS_CH_IATTR,
 	/* a bus's drivers_autoprobe: id = its file's snode, value = 0/1 */
 	HMFS_CH_BUS_AUTOPROBE,
-	/* nodeN/hugepages/hugepages-2048kB/nr_hugepages: id = the node, value = its count */
+	/*
+	 * nodeN/hugepages/hugepages-2048kB/nr_hugepages: id = the node, value
+	 * = its count; id (unsigned long)NUMA_NO_NODE: the global pool's
+	 * (kernel/mm/hugepages/.../nr_hugepages, vm.nr_hugepages)
+	 */
 	HMFS_CH_NODE_HUGEPAGES,
 	/*
 	 * hotmemctl hugetlb: value = pages to add (> 0, from dev.node, -1:

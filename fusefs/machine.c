@@ -410,7 +410,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_MEMORY_FAILURE] = "page's retirement (soft/hard_offline_page)",
 		[HMFS_CH_IATTR] = "chmod, chown, touch, xattr or power/control write",
 		[HMFS_CH_BUS_AUTOPROBE] = "drivers_autoprobe",
-		[HMFS_CH_NODE_HUGEPAGES] = "nodeN/hugepages nr_hugepages",
+		[HMFS_CH_NODE_HUGEPAGES] = "nr_hugepages",
 		[HMFS_CH_HUGETLB] = "hotmemctl hugetlb",
 		[HMFS_CH_DEVICE_ADD] = "device_add",
 		[HMFS_CH_DEVICE_DEL] = "device_del",

@@ -354,6 +354,32 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 	ctx->sn_acpi_busdev = links;
 }
 
+/*
+ * The global HugeTLB pool's files: hugetlb_sysfs_init() (6.18
+ * mm/hugetlb_sysfs.c) makes kernel/mm/hugepages/ with a directory per
+ * hstate holding hstate_attrs[] -- the engine's one, 2 MiB (no
+ * hugepages-1048576kB, as nodeN's); mm/hugetlb_sysctl.c's
+ * hugetlb_table[] the three vm sysctls, 0644 in a 0555 procfs directory.
+ */
+static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int proc)
+{
+	int mm = sn_add(ctx, kern, "mm", DIR_MODE, A_NONE);
+	int hp = sn_add(ctx, sn_add(ctx, mm, "hugepages", DIR_MODE, A_NONE), "hugepages-2048kB",
+			DIR_MODE, A_NONE);
+	int vm = sn_add(ctx, sn_add(ctx, proc, "sys", S_IFDIR | 0555, A_NONE), "vm",
+			S_IFDIR | 0555, A_NONE);
+
+	sn_add(ctx, hp, "free_hugepages", RO, A_HP_FREE);
+	sn_add(ctx, hp, "nr_hugepages", RW, A_HP_NR);
+	sn_add(ctx, hp, "nr_hugepages_mempolicy", RW, A_HP_NR_MEMPOLICY);
+	sn_add(ctx, hp, "nr_overcommit_hugepages", RW, A_HP_OVERCOMMIT);
+	sn_add(ctx, hp, "resv_hugepages", RO, A_HP_RESV);
+	sn_add(ctx, hp, "surplus_hugepages", RO, A_HP_SURPLUS);
+	sn_add(ctx, vm, "nr_hugepages", RW, A_SYSCTL_NR_HUGEPAGES);
+	sn_add(ctx, vm, "nr_hugepages_mempolicy", RW, A_SYSCTL_NR_HUGEPAGES_MEMPOLICY);
+	sn_add(ctx, vm, "nr_overcommit_hugepages", RW, A_SYSCTL_NR_OVERCOMMIT);
+}
+
 static int kf_cache_init(struct hmfs_ctx *ctx);
 static void kf_cache_free(struct hmfs_ctx *ctx);
 
@@ -457,6 +483,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "buddyinfo", RO, A_BUDDYINFO);
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
+	sn_hugetlb_global(ctx, kern, proc);
 	return 0;
 out_acpi:
 	hmfs_acpi_free(ctx);

@@ -3,8 +3,9 @@
 # /sys/firmware/memmap, its ACPI side: a DIMM's firmware_node and
 # /sys/bus/acpi are the machine's, never the host's PNP0C80 slots), and
 # what it does not serve is the host's read-only (/sys, /proc/sys,
-# /proc/sysrq-trigger), so that nothing typed inside resizes the host's
-# HugeTLB pool or retriggers the host's devices.  The writes probed are
+# /proc/sysrq-trigger), so that nothing typed inside changes the host's
+# memory settings or retriggers the host's devices (the HugeTLB pool's
+# files are the machine's: 112-enter-hugetlb-global.t).  The writes probed are
 # invalid ones: on a writable host file they fail with EINVAL and change
 # nothing, read-only they fail with EROFS.
 . "$(dirname "$0")/../fusefs/lib.sh"
@@ -25,12 +26,12 @@ ENTER=$HOTMEM_BUILD/hotmem-enter
 	[ -e "$fw/eject" ] && [ "$(stat -f -c %T "$fw")" = fuseblk -o "$(stat -f -c %T "$fw")" = fuse ]; say fw_machine $?
 	[ "$(ls /sys/bus/acpi/devices)" = "$(ls $R/sys/bus/acpi/devices)" ]; say acpi_bus $?
 	e() { (echo "$2" >"$1") 2>&1 | grep -q "Read-only file system"; say "$3" $?; }
-	e /proc/sys/vm/nr_hugepages abc ro_nr_hugepages
+	e /proc/sys/vm/overcommit_memory abc ro_overcommit_memory
 	e /proc/sys/vm/drop_caches abc ro_drop_caches
 	irq=$(ls -d /proc/irq/[0-9]*/smp_affinity 2>/dev/null | head -1)
 	if [ -n "$irq" ]; then e "$irq" zz ro_irq; else say ro_irq 0; fi
-	h=$(ls -d /sys/kernel/mm/hugepages/hugepages-*/nr_hugepages 2>/dev/null | head -1)
-	if [ -n "$h" ]; then e "$h" abc ro_sys_hugepages; else say ro_sys_hugepages 0; fi
+	h=/sys/kernel/mm/transparent_hugepage/enabled
+	if [ -e "$h" ]; then e "$h" abc ro_sys_thp; else say ro_sys_thp 0; fi
 	e /sys/devices/virtual/net/lo/uevent bogus ro_host_uevent
 	# every mount under /sys and /proc/sys read-only but the machine'"'"'s and the private bpffs
 	{ findmnt -R -n -r -o TARGET,FSTYPE,OPTIONS /sys; findmnt -R -n -r -o TARGET,FSTYPE,OPTIONS /proc/sys; } |
@@ -57,10 +58,10 @@ is "$(v memmap)" 0 "/sys/firmware/memmap lists the machine's entries"
 is "$(v memmap_start)" 0 "... with the machine's ranges"
 is "$(v fw_machine)" 0 "memory32/firmware_node is the machine's ACPI device ($(v fw))"
 is "$(v acpi_bus)" 0 "/sys/bus/acpi/devices is the machine's"
-is "$(v ro_nr_hugepages)" 0 "/proc/sys/vm/nr_hugepages: read-only (the host's pool is not resized from inside)"
+is "$(v ro_overcommit_memory)" 0 "/proc/sys/vm/overcommit_memory: read-only (the host's vm settings are not changed from inside)"
 is "$(v ro_drop_caches)" 0 "/proc/sys/vm/drop_caches: read-only"
 is "$(v ro_irq)" 0 "/proc/irq/N/smp_affinity (the host's IRQs): read-only"
-is "$(v ro_sys_hugepages)" 0 "/sys/kernel/mm/hugepages: read-only"
+is "$(v ro_sys_thp)" 0 "/sys/kernel/mm/transparent_hugepage: read-only"
 is "$(v ro_host_uevent)" 0 "a host device's uevent: read-only (no retrigger of the host from inside)"
 is "$(v rw_mounts)" "" "every mount under /sys and /proc/sys is read-only (cgroups, tracefs, binfmt_misc), but the machine's and a private bpffs"
 if [ "$(v pin)" = skip ]; then

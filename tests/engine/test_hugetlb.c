@@ -1522,6 +1522,33 @@ static void test_hugetlb_global_pool_interleaves(void **state)
 }
 
 /*
+ * The global nr_hugepages (NUMA_NO_NODE): set_max_huge_pages() over
+ * N_MEMORY, the pool's count to @count, interleaved as the growth and
+ * shrink above; more than fits is as many as fit, no error.
+ */
+static void test_hugetlb_set_global_interleaves(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	long full;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, -1, 8), 8);
+	assert_int_equal(node_pool(hm, 0), 4);
+	assert_int_equal(node_pool(hm, 1), 4);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, -1, 5), 5);
+	assert_int_equal(node_pool(hm, 0) + node_pool(hm, 1), 5);
+	assert_true(node_pool(hm, 0) >= 2 && node_pool(hm, 1) >= 2);
+	full = hotmem_hugetlb_set_node(hm, -1, 1UL << 40);
+	assert_true(full > 8);
+	check(hm);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, -1, 0), 0);
+	assert_int_equal(node_pool(hm, 0) + node_pool(hm, 1), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * explain of a block holding the pool's huge pages: how many, and the
  * pool after the offline that dissolves them (usereye3 #7: it said "0
  * movable pages migrate" and nothing of them); the offline does so.
@@ -1664,7 +1691,7 @@ static void test_hugetlb_node_must_exist_and_is_that_node_alone(void **state)
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 1, 4), -ENOENT);
 	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 4), -ENOENT);
 	assert_int_equal(hotmem_hugetlb_set_node(hm, 2, 4), -EINVAL);
-	assert_int_equal(hotmem_hugetlb_set_node(hm, -1, 4), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, -2, 4), -EINVAL);
 	assert_int_equal(node_pool(hm, 0), 0);
 	/* node 1 online, its block offline: no memory there, none taken elsewhere */
 	assert_int_equal(hotmem_add_memory(hm, 1, dimm, 128 * MiB, 0, -1), 0);
@@ -1721,6 +1748,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_set_node_grows_there_alone),
 		cmocka_unit_test(test_hugetlb_node_must_exist_and_is_that_node_alone),
 		cmocka_unit_test(test_hugetlb_global_pool_interleaves),
+		cmocka_unit_test(test_hugetlb_set_global_interleaves),
 		cmocka_unit_test(test_hugetlb_next_nid_put_back),
 		cmocka_unit_test(test_hugetlb_free_node_is_that_node_alone),
 		cmocka_unit_test(test_explain_counts_the_huge_pages_an_offline_dissolves),
