@@ -217,6 +217,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 
 	hotmem_meminfo(ctx->hm, &mi);
 	json_object_object_add(m, "profile", json_object_new_string(ctx->profile));
+	json_object_object_add(m, "name", json_object_new_string(ctx->cfg.name));
 	json_object_object_add(m, "cmdline", json_object_new_string(ctx->cmdline));
 	json_object_object_add(m, "block-size", json_object_new_uint64(ctx->block_size));
 	json_object_object_add(m, "blocks", json_object_new_uint64(hotmem_nr_blocks(ctx->hm)));

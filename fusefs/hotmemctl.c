@@ -335,6 +335,21 @@ static void size_col(uint64_t bytes, char *buf, size_t len)
 	hmfs_size_str(bytes, buf, len);
 }
 
+/*
+ * The profile's name (docs/profile.md: "shown in status output", as
+ * `hotmem status` and hotmemfs's start line show it), its file's path
+ * after it where they differ; a hotmemfs from before "name": the path
+ */
+static void print_machine(json_object *m)
+{
+	const char *name = gs(m, "name"), *profile = gs(m, "profile");
+	bool both = *name && strcmp(name, profile);
+
+	printf("Machine:    %s%s%s%s%s%s\n", *name ? name : profile, both ? " (" : "",
+	       both ? profile : "", both ? ")" : "", *gs(m, "cmdline") ? "  cmdline: " : "",
+	       gs(m, "cmdline"));
+}
+
 static void print_status(json_object *r)
 {
 	json_object *m = get(r, "machine"), *zones = get(r, "zones");
@@ -343,8 +358,7 @@ static void print_status(json_object *r)
 	char s1[32], s2[32];
 
 	size_col(bs, s1, sizeof(s1));
-	printf("Machine:    %s%s%s\n", gs(m, "profile"), *gs(m, "cmdline") ? "  cmdline: " : "",
-	       gs(m, "cmdline"));
+	print_machine(m);
 	printf("Blocks:     %llu x %s   auto_online_blocks: %s\n",
 	       (unsigned long long)gu(m, "blocks"), s1, gs(m, "auto-online"));
 	size_col(gu(m, "total-pages") << 12, s1, sizeof(s1));

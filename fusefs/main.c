@@ -1626,7 +1626,7 @@ int main(int argc, char **argv)
 	struct fuse_session *se;
 	struct stopper st;
 	struct hmfs_ctx ctx;
-	bool restored = false;
+	bool restored = false, named;
 	struct opts o;
 	int ret, ret_save;
 
@@ -1658,8 +1658,11 @@ int main(int argc, char **argv)
 	}
 	hmfs_state_save(&ctx);
 	/* the state file named always: the default one is the system's (usereye #14) */
-	fprintf(stderr, "hotmemfs: %s mounted on %s (%lu block%s of 0x%llx), control %s, state %s%s\n",
-		ctx.profile, o.mountpoint, hotmem_nr_blocks(ctx.hm),
+	/* the profile's name, as hotmemctl status, its file's path after it where they differ */
+	named = ctx.cfg.name[0] && strcmp(ctx.cfg.name, ctx.profile);
+	fprintf(stderr, "hotmemfs: %s%s%s%s mounted on %s (%lu block%s of 0x%llx), control %s, state %s%s\n",
+		ctx.cfg.name[0] ? ctx.cfg.name : ctx.profile, named ? " (" : "",
+		named ? ctx.profile : "", named ? ")" : "", o.mountpoint, hotmem_nr_blocks(ctx.hm),
 		hotmem_nr_blocks(ctx.hm) == 1 ? "" : "s", (unsigned long long)ctx.block_size, ctx.ctl_path[0] ? ctx.ctl_path : "off",
 		o.state ? o.state : "none",
 		!o.state ? "" : restored ? ": restored" : ": new");

@@ -8,7 +8,9 @@
 # comment or the lines' order change nothing) and a restore onto a
 # changed profile is refused, naming what changed; the profile put back
 # restores.  A file without the key (before 2026-11-29) restores as
-# before, and gets the key with its next save.
+# before, and gets the key with its next save.  And the profile's name
+# is what status output shows (hotmemctl status, the start line), as
+# `hotmem status` does: they showed the path.
 . "$(dirname "$0")/lib.sh"
 require_env
 P=$TMP/mf.profile
@@ -25,6 +27,10 @@ printf 'profile = qemu-512m\nname = mf\nmemory_failure = yes\n' >"$P"
 cp "$P" "$TMP/mf.orig"
 
 mount_fs "hotmemfs mounts a profile file (qemu-512m, name mf)" --profile "$P" --fresh
+# the profile's name where docs/profile.md says it is shown, as `hotmem status` shows it
+is "$(ctl status | head -1)" "Machine:    mf ($P)" "hotmemctl status: the profile's name, its path after it"
+grep -q "^hotmemfs: mf ($P) mounted on " "$TMP/hotmemfs.log"
+tap_ok $? "... and hotmemfs's start line"
 ctl device_add pc-dimm id=d1 size=256M >/dev/null
 tap_ok $? "a 256 MiB DIMM"
 devs=$(ctl devices)
@@ -80,4 +86,7 @@ refused --profile "$P"
 tap_ok $? "then probe = yes taken away again: refused"
 grep -q "changed since this state was saved: probe (saved with 'probe = yes'; now 'probe = no')" "$TMP/hotmemfs.log"
 tap_ok $? "... naming probe"
+
+start_fs --fresh --profile qemu-512m
+is "$(ctl status | head -1)" "Machine:    qemu-512m" "a built-in: its name alone"
 done_testing
