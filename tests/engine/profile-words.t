@@ -16,7 +16,8 @@ printf 'bogus_key = 1\n' >"$tmp/bad.conf"
 check() {
 	local hm fs rc1 rc2
 	hm=$("$B/hotmem" --profile "$2" status 2>&1 >/dev/null); rc1=$?
-	fs=$("$B/hotmemfs" --profile "$2" "$tmp/mnt" 2>&1 >/dev/null); rc2=$?
+	# -S none: never the host's default state file (/var/lib/hotmem), even for a start refused
+	fs=$("$B/hotmemfs" -S none --profile "$2" "$tmp/mnt" 2>&1 >/dev/null); rc2=$?
 	if [ $rc1 -ne 0 ] && [ $rc2 -ne 0 ] && [ "$hm" = "hotmem: $3" ] && [ "$fs" = "hotmemfs: $3" ]; then
 		ok "$1: both say '$3'"
 	else
