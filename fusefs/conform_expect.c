@@ -27,14 +27,15 @@
 /*
  * A plain online under online_policy=auto-movable: the zone is the
  * kernel's choice, not the rule's (6.12 auto_movable_zone_for_pfn()):
- * Movable while auto_movable_ratio (per node too) allows it, else Normal,
+ * Movable while auto_movable_ratio (per node too: none on a node without
+ * kernel memory, numa2-ml's node 2) allows it, else Normal,
  * and virtio-mem's shrink unplugs its Movable memory first, so a Normal
  * block of it can be what stays -- the contig-zones text said
  * "Normal under contig-zones" for a cell that does not run it.
  */
 #define AUTO_MOVABLE_ONLINE                                                                        \
-	"online takes the kernel's zone, by online_policy=auto-movable: its ratio and "              \
-	"virtio-mem's unplug order leave a Normal block"
+	"online takes the kernel's zone, by online_policy=auto-movable: its ratio (per node: all "   \
+	"of it on a node without kernel memory) and virtio-mem's unplug order leave Normal blocks"
 
 static const struct {
 	const char *agent, *setting, *machine, *event;
