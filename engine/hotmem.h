@@ -511,6 +511,13 @@ struct hm_virtio_mem_info {
 	 * The kernel logs nothing then (6.12 retries on its timer).
 	 */
 	unsigned long busy_pfn;
+	/*
+	 * Why it stopped there (0 when it did not): -EBUSY, pages that would
+	 * not move; -ENOMEM, alloc_contig_range() found no free memory to
+	 * migrate them into (6.12 virtio_mem_fake_offline(): "whoops, out of
+	 * memory")
+	 */
+	int busy_err;
 };
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *vm, struct hm_virtio_mem_info *info);
 /*

@@ -988,7 +988,9 @@ static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
  * __alloc_contig_migrate_range() (6.12): migrate what is movable out of
  * [start, end), a few passes as the kernel's retries; -EBUSY when some
  * page would not go (alloc_contig_range() goes on all the same and lets
- * test_pages_isolated() find it).
+ * test_pages_isolated() find it).  -ENOMEM at once when no page is free
+ * to migrate into: "On -ENOMEM, migrate_pages() bails out right away. It
+ * is pointless to retry again over this error, so do the same here."
  */
 static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 					unsigned long end)
@@ -1004,8 +1006,13 @@ static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 				pfn += (1UL << page->private) - 1;
 				continue;
 			}
-			if (PageMovable(page) && page->_refcount)
-				left |= workload_migrate_page(hm, pfn) != 0;
+			if (PageMovable(page) && page->_refcount) {
+				int rc = workload_migrate_page(hm, pfn);
+
+				if (rc == -ENOMEM)
+					return rc;
+				left |= rc != 0;
+			}
 		}
 		if (!left)
 			break;
@@ -1075,8 +1082,14 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 	ret = alloc_contig_replace_hugetlb(hm, start, end);
 	if (ret)
 		goto done;
-	/* -EBUSY falls through: test_pages_isolated() names the busy page */
-	__alloc_contig_migrate_range(hm, start, end);
+	/*
+	 * -EBUSY falls through: test_pages_isolated() names the busy page;
+	 * -ENOMEM is passed on (6.12: "if (ret && ret != -EBUSY) goto done")
+	 */
+	ret = __alloc_contig_migrate_range(hm, start, end);
+	if (ret && ret != -EBUSY)
+		goto done;
+	ret = 0;
 	/*
 	 * Make sure the range is really isolated.  6.12 tests from
 	 * find_large_buddy(start), which is @start there: isolating start's

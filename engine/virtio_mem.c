@@ -95,6 +95,7 @@ struct virtio_mem {
 	struct notifier_block memory_notifier;
 	/* why the last request stopped short, for hotmem_virtio_mem_info() */
 	unsigned long busy_pfn;
+	int busy_err;		/* -EBUSY, or -ENOMEM: no free memory to migrate into */
 	struct virtio_mem *next;
 };
 
@@ -497,8 +498,12 @@ static int virtio_mem_fake_offline(struct virtio_mem *vm, unsigned long pfn,
 		mem_hotplug_begin(hm);
 		rc = alloc_contig_range(hm, pfn, pfn + nr_pages);
 		mem_hotplug_done(hm);
-		if (rc == -ENOMEM)
+		/* "whoops, out of memory": nowhere to migrate the pages to */
+		if (rc == -ENOMEM) {
+			vm->busy_pfn = pfn;
+			vm->busy_err = rc;
 			return rc;
+		}
 		if (rc && !is_movable)
 			break;
 		if (rc)
@@ -508,6 +513,7 @@ static int virtio_mem_fake_offline(struct virtio_mem *vm, unsigned long pfn,
 		return 0;
 	}
 	vm->busy_pfn = pfn;
+	vm->busy_err = -EBUSY;
 	return -EBUSY;
 }
 
@@ -1385,6 +1391,9 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 	}
 	if (rc == -EAGAIN)	/* the device NACKed: requested-size reached */
 		rc = 0;
+	/* out of memory to migrate into: 6.12 retries on its timer, silent as on -EBUSY */
+	if (rc == -ENOMEM && vm->busy_pfn != ~0UL && vm->busy_err == -ENOMEM)
+		rc = -EBUSY;
 	switch (rc) {
 	case 0:
 		if (vm->plugged_size > vm->requested_size && !unplug_online(vm))
@@ -1839,6 +1848,7 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.last_usable_mb_id = vm->sbm.last_usable_mb_id,
 		.work_pending = vm->work_pending,
 		.busy_pfn = vm->busy_pfn,
+		.busy_err = vm->busy_pfn != ~0UL ? vm->busy_err : 0,
 	};
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;

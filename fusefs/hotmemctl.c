@@ -679,6 +679,11 @@ static void print_unplug_short(json_object *r)
 	if (uo && !json_object_get_boolean(uo))
 		printf(": the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory "
 		       "only (offline its blocks)");
+	else if (get(r, "busy-block") && get(r, "busy-errno") &&
+		 !strcmp(gs(r, "busy-errno"), "ENOMEM"))
+		printf(": the guest has no memory to give back: memory%llu's pages have no free "
+		       "memory to migrate into (-ENOMEM; `hotmemctl explain %llu`: free memory first)",
+		       (unsigned long long)gu(r, "busy-block"), (unsigned long long)gu(r, "busy-block"));
 	else if (get(r, "busy-block"))
 		printf(": the rest is busy: memory%llu's pages could not be taken "
 		       "(`hotmemctl explain %llu` says what is in the way)",

@@ -5,6 +5,8 @@
  * file.  The two views differ only in which fields they carry: status
  * shows what a user asks about, the state file what rebuilds the machine.
  */
+#include <errno.h>
+
 #include <json-c/json.h>
 
 #include "ctlargs.h"
@@ -73,8 +75,12 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 			       json_object_new_uint64(vi.sb_size));
 	json_object_object_add(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
 	/* where the driver's last unplug stopped short (the kernel logs nothing) */
-	if (d->vm && vi.busy_pfn != ~0UL)
+	if (d->vm && vi.busy_pfn != ~0UL) {
 		json_object_object_add(o, "busy-pfn", json_object_new_uint64(vi.busy_pfn));
+		/* the pages would not move (EBUSY), or nothing was free to move them to (ENOMEM) */
+		json_object_object_add(o, "busy-errno",
+				       json_object_new_string(vi.busy_err == -ENOMEM ? "ENOMEM" : "EBUSY"));
+	}
 }
 
 static void add_dev_state(json_object *o, const struct hmfs_dev *d)
