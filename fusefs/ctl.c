@@ -589,6 +589,15 @@ static bool block_already(struct hmfs_ctx *ctx, unsigned long id, int type)
 	return type == HM_MMOP_OFFLINE ? bi.state == HM_MEM_OFFLINE : bi.state == HM_MEM_ONLINE;
 }
 
+/* the block's last offline failed in MEM_GOING_OFFLINE ("failed due to notifier failure") */
+static bool notifier_refused(struct hmfs_ctx *ctx, unsigned long id)
+{
+	struct hm_block_info bi;
+
+	return !hotmem_block_info(ctx->hm, id, &bi) && bi.offline_failure &&
+	       !strcmp(bi.offline_failure, "notifier failure");
+}
+
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
@@ -632,6 +641,20 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	if (ret == -EINVAL && block_already(ctx, (unsigned long)block, (int)ch.value)) {
 		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s (already %s)", block, state,
 			 strerror(-ret), ch.value == HM_MMOP_OFFLINE ? "offline" : "online");
+		return ret;
+	}
+	/* a memory notifier refused it: nothing in the way to explain (usereye3 #37) */
+	if (ret && ch.value == HM_MMOP_OFFLINE && notifier_refused(ctx, (unsigned long)block)) {
+		int inject = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE);
+
+		if (inject)
+			snprintf(r->err, ERRLEN,
+				 "memory%lld: %s failed: %s: a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
+				 block, state, strerror(-ret), inject);
+		else
+			snprintf(r->err, ERRLEN,
+				 "memory%lld: %s failed: %s: a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback; `hotmemctl dmesg`)",
+				 block, state, strerror(-ret));
 		return ret;
 	}
 	/* where to look, as a store's EBUSY says in the log (attrs.c) */

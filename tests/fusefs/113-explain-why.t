@@ -61,6 +61,9 @@ tap_ok $? "... not explain's 'what is in the way'"
 grep -qF 'hotmemfs: memory33: offline failed (Device or resource busy): a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is -16; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it' "$TMP/hotmemfs.log" &&
 	! grep -q "memory33: offline failed.*sums up" "$TMP/hotmemfs.log"
 tap_ok $? "hotmemfs's stderr line names the notifier, not explain"
+ctl offline 33 2>"$TMP/ctl.err"
+grep -qxF 'hotmemctl: error: memory33: offline failed: Device or resource busy: a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is -16; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it' "$TMP/ctl.err"
+tap_ok $? "hotmemctl offline's error names the notifier: $(cat "$TMP/ctl.err")"
 ctl inject MEM_GOING_OFFLINE 0 && W "$M/memory33/state" offline >/dev/null
 is "$(cat "$M/memory33/state")" offline "cleared: memory33 goes offline"
 
