@@ -214,8 +214,17 @@ void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len)
 static int sn_add(struct hmfs_ctx *ctx, int parent, const char *name, mode_t mode,
 		  enum hmfs_attr attr)
 {
-	struct hmfs_snode *sn = &ctx->snodes[ctx->nr_snodes];
-	int idx = ctx->nr_snodes++;
+	struct hmfs_snode *sn;
+	int idx;
+
+	/* the static tree is the code's, the same for every start: past the table is a bug here */
+	if (ctx->nr_snodes >= HMFS_MAX_SNODES) {
+		fprintf(stderr, "hotmemfs: the static tree has more than HMFS_MAX_SNODES (%d) nodes (at %s): raise it in hmfs.h\n",
+			HMFS_MAX_SNODES, name);
+		abort();
+	}
+	sn = &ctx->snodes[ctx->nr_snodes];
+	idx = ctx->nr_snodes++;
 
 	*sn = (struct hmfs_snode){
 		.name = name,
