@@ -471,8 +471,16 @@ int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t 
 					 const struct hotmem_task *task);
 /* the device's config changed (requested-size) without the work running yet */
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size);
-/* the driver's retry timer fired: run the work again (as far as it gets, as above) */
-void hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
+/*
+ * The driver's work runs again (its retry timer fired, its notifier
+ * queued it), as far as it gets, as above.  Returns how the run ended, as
+ * 6.12's virtio_mem_run_wq() switches on it for its retry timer: 0 (done:
+ * the timer back to its 50 s minimum), -EBUSY, -ENOMEM or -ETXTBSY (the
+ * timer armed: memory that would not go, none to migrate to; also a
+ * fully unplugged block not removed yet), -ENOSPC (no retry: the region
+ * is full or too much added memory is offline), another -errno.
+ */
+int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
 /*
  * The work its memory notifier queued (hm_virtio_mem_info.work_pending)
  * dropped without running: for a caller that put the machine back as it

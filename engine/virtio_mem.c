@@ -1368,9 +1368,15 @@ static void virtio_mem_refresh_config_changed(struct virtio_mem *vm)
 /*
  * virtio_mem_run_wq(): one pass toward requested-size.  What stops it
  * short goes to the log, as the kernel's driver logs and retries later;
- * the host's request stays accepted whatever the guest achieved.
+ * the host's request stays accepted whatever the guest achieved.  Its
+ * result is what 6.12's switch on rc sees, for the caller's retry timer
+ * (hotmem has no hrtimer: hotmemfs's dev.c keeps it): 0 resets the timer
+ * to VIRTIO_MEM_RETRY_TIMER_MIN_MS, -EBUSY/-ENOMEM/-ETXTBSY arm it,
+ * -ENOSPC neither.  As 6.12, a Sub Block Mode device with a fully
+ * unplugged block it could not remove yet (sbm.have_unplugged_mb) ends
+ * -EBUSY: "keep retrying to offline and remove" it.
  */
-static void virtio_mem_run_wq(struct virtio_mem *vm)
+static int virtio_mem_run_wq(struct virtio_mem *vm)
 {
 	uint64_t diff;
 	int rc;
@@ -1425,6 +1431,9 @@ static void virtio_mem_run_wq(struct virtio_mem *vm)
 		break;
 	}
 	vm->wq_active = false;
+	if (!rc && vm->in_sbm && vm->sbm.have_unplugged_mb)
+		rc = -EBUSY;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1755,16 +1764,18 @@ void virtio_mem_destroy_all(struct hotmem *hm)
 	}
 }
 
-static void virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
+static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
 {
 	struct hotmem *hm = vm->hm;
+	int rc;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->current_task = task;
 	kmem_tick(hm);
-	virtio_mem_run_wq(vm);
+	rc = virtio_mem_run_wq(vm);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return rc;
 }
 
 /*
@@ -1799,9 +1810,9 @@ int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t
 	return rc;
 }
 
-void hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_task *task)
+int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_task *task)
 {
-	virtio_mem_run_locked((struct virtio_mem *)dev, task);
+	return virtio_mem_run_locked((struct virtio_mem *)dev, task);
 }
 
 void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *dev)

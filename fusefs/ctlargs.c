@@ -65,6 +65,7 @@ static const struct {
 	/* the engine CLI's (hotmem run) spelling, the same command */
 	{ "freeall", "free-all", { NULL }, NULL, NULL, 0, "freeall" },
 	{ "settle", "settle", { "timeout" }, NULL, NULL, 0, "settle [--timeout SECONDS]" },
+	{ "vmem-retry", "vmem-retry", { "id" }, NULL, NULL, 0, "vmem-retry [ID]" },
 };
 
 /* "unexpected argument 'd2' (takes id, then KEY=VALUE items)" */

@@ -463,19 +463,82 @@ static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *st
 }
 
 /*
+ * The guest driver's retry timer (6.12 drivers/virtio/virtio_mem.c:
+ * vm->retry_timer, retry_timer_ms).  The kernel's virtio_mem_run_wq()
+ * cancels it first, and by how its pass ended resets its period to
+ * VIRTIO_MEM_RETRY_TIMER_MIN_MS (0) or starts it for that period (-EBUSY:
+ * memory that would not go; -ENOMEM: none to migrate it to; -ETXTBSY:
+ * the host busy), so that a shrink stopped by pinned pages goes on once
+ * they are freed; virtio_mem_timer_expired() queues the work and doubles
+ * the period up to VIRTIO_MEM_RETRY_TIMER_MAX_MS.  hotmem has no hrtimer:
+ * one thread of hotmemfs's (vmem_timer_main()) waits for the first armed
+ * one and runs the work as a change of its own (HMFS_CH_DRIVER_RETRY,
+ * journaled as a block change's retry is); a device that goes
+ * (device_del) takes its timer with it.
+ */
+#define VIRTIO_MEM_RETRY_TIMER_MIN_MS 50000U
+#define VIRTIO_MEM_RETRY_TIMER_MAX_MS 300000U
+
+static unsigned int vmem_retry_ms(const struct hmfs_dev *d)
+{
+	return d->retry_ms ? d->retry_ms : VIRTIO_MEM_RETRY_TIMER_MIN_MS;
+}
+
+static void *vmem_timer_main(void *arg);
+
+/* hrtimer_start(): @d's timer armed for its period, the thread started the first time (dev_lock held) */
+static void vmem_timer_start(struct hmfs_ctx *ctx, struct hmfs_dev *d)
+{
+	pthread_condattr_t ca;
+
+	d->retry_armed = true;
+	hmfs_deadline_after(&d->retry_at, (long)vmem_retry_ms(d));
+	if (!ctx->vmem_timer_started && !ctx->vmem_timer_stop) {
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&ctx->vmem_timer_cond, &ca);
+		pthread_condattr_destroy(&ca);
+		ctx->vmem_timer_started = !pthread_create(&ctx->vmem_timer, NULL, vmem_timer_main,
+							  ctx);
+		if (!ctx->vmem_timer_started) {
+			pthread_cond_destroy(&ctx->vmem_timer_cond);
+			fprintf(stderr, "hotmemfs: the virtio-mem retry timer cannot start: %s retries on a block change or `hotmemctl vmem-retry` only\n",
+				d->id);
+		}
+	}
+	if (ctx->vmem_timer_started)
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+}
+
+/* the end of virtio_mem_run_wq(): its switch on @rc for the timer (dev_lock held) */
+static void vmem_timer_after_run(struct hmfs_ctx *ctx, struct hmfs_dev *d, int rc)
+{
+	d->retry_armed = false; /* hrtimer_cancel() at the run's start */
+	if (!rc)
+		d->retry_ms = VIRTIO_MEM_RETRY_TIMER_MIN_MS;
+	else if (rc == -EBUSY || rc == -ENOMEM || rc == -ETXTBSY)
+		vmem_timer_start(ctx, d);
+}
+
+/*
  * The guest's driver works toward the requested-size the device has
  * (virtio_mem_config_changed() queues its work).  Not under dev_lock: a
  * shrink may take HMFS_EJECT_SECONDS, and the device cannot go meanwhile
  * (every change of the device list runs under change_lock, as this does:
- * hmfs_change()); the engine serialises it with other hotplug work.
- * Where it stops short is in plugged-size, why in the log.
+ * hmfs_change()); the engine serialises it with other hotplug work.  A
+ * stop of hotmemfs ends it too (the timer's run must not hold the stop).
+ * Where it stops short is in plugged-size, why in the log; the retry
+ * timer armed or reset by how it ended.
  */
-static void vmem_run_driver(struct hotmem_virtio_mem *vm)
+static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct eject_deadline end;
-	const struct hotmem_task task = deadline_task(&end, NULL);
+	const struct hotmem_task task = deadline_task(&end, &ctx->stopping);
+	int rc = hotmem_virtio_mem_retry(d->vm, &task);
 
-	hotmem_virtio_mem_retry(vm, &task);
+	pthread_mutex_lock(&ctx->dev_lock);
+	vmem_timer_after_run(ctx, d, rc);
+	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
 /* a listed device to another free name of its model's (its own is taken: by itself) */
@@ -766,18 +829,17 @@ out:
  */
 void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id)
 {
-	struct hotmem_virtio_mem *vm = NULL;
 	struct hm_virtio_mem_info vi;
 	struct hmfs_dev *d;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
-	    vi.plugged_size != vi.requested_size)
-		vm = d->vm;
+	if (d && !(d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+		   vi.plugged_size != vi.requested_size))
+		d = NULL;
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (vm)
-		vmem_run_driver(vm);
+	if (d)
+		vmem_run_driver(ctx, d);
 }
 
 /* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
@@ -821,7 +883,6 @@ static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *er
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen)
 {
-	struct hotmem_virtio_mem *vm = NULL;
 	struct hmfs_dev *d;
 	int ret = -EINVAL;
 
@@ -831,13 +892,11 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 		ret = vmem_check_requested(d, req, err, errlen);
 	if (d && !ret)
 		ret = hotmem_virtio_mem_update_config(d->vm, req);
-	if (d && !ret) {
+	if (d && !ret)
 		d->requested = req;
-		vm = d->vm;
-	}
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (vm)
-		vmem_run_driver(vm);
+	if (d && !ret)
+		vmem_run_driver(ctx, d);
 	return ret;
 }
 
@@ -867,6 +926,8 @@ static bool retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
 
 	if (d->type != HMFS_VIRTIO_MEM || !d->vm || hotmem_virtio_mem_info(d->vm, &vi))
 		return false;
+	if (retry->timer)	/* the retry timer's: the devices whose timer expired */
+		return d->retry_fired;
 	queued = vi.work_pending && addr >= d->addr && addr - d->addr < d->size;
 	if (vi.plugged_size < vi.requested_size)
 		return retry->value || queued;
@@ -884,6 +945,7 @@ int hmfs_dev_due(struct hmfs_ctx *ctx, struct hmfs_change *retry)
 	for (struct hmfs_dev *d = ctx->devs; d && !ret; d = d->next) {
 		if (!retry_due(ctx, d, retry))
 			continue;
+		d->retry_fired = false; /* its run taken: virtio_mem_retry() queued once */
 		if (retry->nr_due == cap) {
 			struct hmfs_dev **more = realloc(retry->due, (cap ? 2 * cap : 4) * sizeof(*more));
 
@@ -919,7 +981,7 @@ void hmfs_dev_due_free(struct hmfs_change *retry)
  * vmem_run_driver(): the device list changes only under change_lock,
  * which the caller holds (hmfs_change()).
  */
-bool hmfs_dev_retry(const struct hmfs_change *retry)
+bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
 {
 	bool changed = false;
 
@@ -928,13 +990,140 @@ bool hmfs_dev_retry(const struct hmfs_change *retry)
 		struct hm_virtio_mem_info before, after;
 
 		hotmem_virtio_mem_info(d->vm, &before);
-		vmem_run_driver(d->vm);
+		vmem_run_driver(ctx, d);
 		hotmem_virtio_mem_info(d->vm, &after);
 		/* a leftover block removed alone changes only what is added */
 		changed |= after.plugged_size != before.plugged_size ||
 			   after.added_size != before.added_size;
 	}
 	return changed;
+}
+
+/*
+ * virtio_mem_timer_expired() of each armed timer of @id (NULL: all) due
+ * by now (@all: whatever its time): the work queued (retry_fired), the
+ * period doubled up to VIRTIO_MEM_RETRY_TIMER_MAX_MS.  dev_lock held.
+ * How many expired; -ENOENT when @id is no virtio-mem device.
+ */
+static int vmem_timer_expire(struct hmfs_ctx *ctx, const char *id, bool all)
+{
+	int n = 0, found = 0;
+
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		if (d->type != HMFS_VIRTIO_MEM || (id && strcmp(d->id, id)))
+			continue;
+		found++;
+		if (!d->retry_armed || (!all && !hmfs_deadline_passed(&d->retry_at)))
+			continue;
+		d->retry_armed = false;
+		d->retry_fired = true;
+		d->retry_ms = vmem_retry_ms(d) * 2 > VIRTIO_MEM_RETRY_TIMER_MAX_MS ?
+				      VIRTIO_MEM_RETRY_TIMER_MAX_MS : vmem_retry_ms(d) * 2;
+		n++;
+	}
+	return id && !found ? -ENOENT : n;
+}
+
+/* the work the expired timers queued, run as a change (under change_lock, journaled) */
+static int vmem_timer_run(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	const struct hmfs_change ch = { .op = HMFS_CH_DRIVER_RETRY, .timer = true };
+	int ret = hmfs_change(ctx, &ch, err, errlen);
+
+	return ret == -EAGAIN ? 0 : ret; /* the run changed nothing: nothing recorded */
+}
+
+/* the soonest armed timer's time in @at: false if none is armed (dev_lock held) */
+static bool vmem_timer_next(struct hmfs_ctx *ctx, struct timespec *at)
+{
+	bool any = false;
+
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		if (!d->retry_armed)
+			continue;
+		if (!any || d->retry_at.tv_sec < at->tv_sec ||
+		    (d->retry_at.tv_sec == at->tv_sec && d->retry_at.tv_nsec < at->tv_nsec))
+			*at = d->retry_at;
+		any = true;
+	}
+	return any;
+}
+
+static void *vmem_timer_main(void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+	struct timespec at;
+	char err[512];
+	int ret;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	while (!ctx->vmem_timer_stop) {
+		if (!vmem_timer_next(ctx, &at)) {
+			pthread_cond_wait(&ctx->vmem_timer_cond, &ctx->dev_lock);
+			continue;
+		}
+		if (!hmfs_deadline_passed(&at)) {
+			pthread_cond_timedwait(&ctx->vmem_timer_cond, &ctx->dev_lock, &at);
+			continue;
+		}
+		if (vmem_timer_expire(ctx, NULL, false) <= 0)
+			continue;
+		/* change_lock is taken before dev_lock, never under it */
+		pthread_mutex_unlock(&ctx->dev_lock);
+		err[0] = '\0';
+		ret = vmem_timer_run(ctx, err, sizeof(err));
+		if (ret && ret != -EROFS)
+			fprintf(stderr, "hotmemfs: the virtio-mem retry timer's run: %s\n",
+				err[0] ? err : strerror(-ret));
+		pthread_mutex_lock(&ctx->dev_lock);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return NULL;
+}
+
+int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	int n, ret;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	n = vmem_timer_expire(ctx, id, true);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (n == -ENOENT)
+		snprintf(err, errlen, "'%s' is no virtio-mem device", id);
+	if (n <= 0)
+		return n;
+	ret = vmem_timer_run(ctx, err, errlen);
+	return ret ? ret : 1;
+}
+
+void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hm_virtio_mem_info vi;
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+	    vi.plugged_size != vi.requested_size)
+		vmem_timer_start(ctx, d);
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+void hmfs_dev_timer_stop(struct hmfs_ctx *ctx)
+{
+	bool started;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	ctx->vmem_timer_stop = true;
+	started = ctx->vmem_timer_started;
+	ctx->vmem_timer_started = false;
+	if (started)
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (!started)
+		return;
+	pthread_join(ctx->vmem_timer, NULL);
+	pthread_cond_destroy(&ctx->vmem_timer_cond);
 }
 
 /* @fn on device @id's device blocks [first, first + count); @what for the error */

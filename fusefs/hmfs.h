@@ -334,6 +334,15 @@ struct hmfs_dev {
 	uint64_t requested;
 	struct hotmem_virtio_mem *vm;
 	bool from_profile; /* booted from the profile's hotplug/virtio_mem lines (hmfs_dev_boot()) */
+	/*
+	 * virtio-mem: the guest driver's retry timer (6.12's vm->retry_timer
+	 * and retry_timer_ms; dev.c), under dev_lock: armed until @retry_at
+	 * (CLOCK_MONOTONIC); @retry_ms its next period (0: the 50 s minimum);
+	 * @retry_fired: expired, its run not taken yet (hmfs_dev_due())
+	 */
+	bool retry_armed, retry_fired;
+	unsigned int retry_ms;
+	struct timespec retry_at;
 	struct hmfs_dev *next;
 };
 
@@ -538,6 +547,10 @@ struct hmfs_ctx {
 	bool acpi_wq_started, acpi_wq_stop;
 	bool acpi_container_offline; /* system/container/PNP0A06:04/online is 0 */
 	struct hmfs_dev *devs;
+	/* the virtio-mem retry timers' thread (dev.c), under dev_lock */
+	pthread_cond_t vmem_timer_cond;
+	pthread_t vmem_timer;
+	bool vmem_timer_started, vmem_timer_stop;
 
 	/* control socket */
 	char ctl_path[108];
@@ -898,6 +911,8 @@ struct hmfs_change {
 	 */
 	struct hmfs_dev **due;
 	size_t nr_due;
+	/* HMFS_CH_DRIVER_RETRY: the retry timers' (their devices found under change_lock), not a block's */
+	bool timer;
 	const struct hmfs_iattr_change *iattr;
 	long *done; /* HMFS_CH_HUGETLB: the pages added or freed (may be NULL) */
 };
@@ -1105,7 +1120,18 @@ void hmfs_dev_free_all(struct hmfs_ctx *ctx);
 int hmfs_dev_due(struct hmfs_ctx *ctx, struct hmfs_change *retry);
 void hmfs_dev_due_free(struct hmfs_change *retry);
 /* the work of @retry->due's devices: true if one plugged, unplugged or removed something */
-bool hmfs_dev_retry(const struct hmfs_change *retry);
+bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
+/*
+ * The virtio-mem drivers' retry timers (6.12's retry_timer): fire
+ * device @id's (NULL: every armed one) now, as if its time had come:
+ * 1 if one was armed and its run done, 0 if none was armed, -ENOENT no
+ * such virtio-mem device, or the run's change's -errno (@err says why).
+ */
+int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/* a device restored short of its requested-size: its timer armed (the saved guest's was) */
+void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id);
+/* the timers' thread ended (a stop): no retry after the final save */
+void hmfs_dev_timer_stop(struct hmfs_ctx *ctx);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
 /* state restore of a virtio-mem device: exactly what was plugged */
 int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,

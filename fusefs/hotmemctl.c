@@ -82,6 +82,8 @@ static void usage(FILE *f)
 		"                                       requested-size, block-size, node, memaddr;\n"
 		"                                       pc-dimm size, addr, node, slot\n"
 		"  devices                              list memory devices\n"
+		"  vmem-retry [ID]                      fire the guest virtio-mem driver's retry timer now\n"
+		"                                       (hotmem's; it retries a short resize at 50 s..5 min)\n"
 		"  online BLOCK [online|online_kernel|online_movable]\n"
 		"  offline BLOCK [timeout=MS]           loops while pages cannot move, until its signal:\n"
 		"                                       the timeout, this hotmemctl gone (-t), hotmemfs\n"
@@ -409,6 +411,19 @@ static void print_status(json_object *r)
 	if (!json_object_array_length(devs))
 		return;
 	printf("\n");
+}
+
+/* status: the guest drivers still working toward requested-size on their retry timer */
+static void print_retries(json_object *devs)
+{
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (get(d, "retry-in-ms"))
+			printf("%s: the guest driver retries in %llu s (`hotmemctl vmem-retry %s`: now)\n",
+			       gs(d, "id"), (unsigned long long)(gu(d, "retry-in-ms") + 999) / 1000,
+			       gs(d, "id"));
+	}
 }
 
 static void print_devices(json_object *devs)
@@ -753,6 +768,8 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 		print_dev_return(cmd, ret);
 	else if (!strcmp(cmd, "check-invariants"))
 		printf("invariants hold\n");
+	else if (!strcmp(cmd, "vmem-retry"))
+		printf("%s\n", gu(ret, "fired") ? "the retry timer fired" : "no retry timer armed");
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
 		; /* success says nothing, like QEMU's monitor */
 	else
@@ -760,8 +777,10 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 	if (!strcmp(cmd, "status")) {
 		json_object *devs = get(ret, "devices");
 
-		if (json_object_array_length(devs))
+		if (json_object_array_length(devs)) {
 			print_devices(devs);
+			print_retries(devs);
+		}
 	}
 	if (warn)
 		printf("done (%s)\n", json_object_get_string(warn));

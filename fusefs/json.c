@@ -51,6 +51,20 @@ static json_object *plugged_json(const struct hmfs_dev *d)
 	return a;
 }
 
+/* the ms left before @d's retry timer fires (0: due now, its run queued) */
+static long long retry_in_ms(const struct hmfs_dev *d)
+{
+	struct timespec now;
+	long long ms;
+
+	if (d->retry_fired)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(d->retry_at.tv_sec - now.tv_sec) * 1000 +
+	     (d->retry_at.tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? ms : 0;
+}
+
 static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 {
 	json_object_object_add(o, "memory-group", json_object_new_int(d->group));
@@ -81,6 +95,9 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 		json_object_object_add(o, "busy-errno",
 				       json_object_new_string(vi.busy_err == -ENOMEM ? "ENOMEM" : "EBUSY"));
 	}
+	/* the driver's retry timer (dev.c): armed, fires in retry-in-ms */
+	if (d->retry_armed || d->retry_fired)
+		json_object_object_add(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
 }
 
 static void add_dev_state(json_object *o, const struct hmfs_dev *d)

@@ -149,7 +149,7 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
 	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing changed, nothing to record */
-		return hmfs_dev_retry(ch) ? 0 : -EAGAIN;
+		return hmfs_dev_retry(ctx, ch) ? 0 : -EAGAIN;
 	}
 	return -EINVAL;
 }
@@ -564,6 +564,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
+	struct hmfs_change fired;
 	int ret, sret;
 
 	if (!err || !errlen) {
@@ -578,6 +579,16 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		snprintf(run.err, run.errlen, "%s", ctx->frozen_why);
 		pthread_mutex_unlock(&ctx->change_lock);
 		return -EROFS;
+	}
+	if (ch->timer) {
+		/* the retry timers' work (dev.c): its devices found under change_lock, as a block's */
+		fired = *ch;
+		ret = hmfs_dev_due(ctx, &fired);
+		if (ret <= 0) {
+			pthread_mutex_unlock(&ctx->change_lock);
+			return ret < 0 ? ret : -EAGAIN;
+		}
+		ch = run.ch = &fired;
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
@@ -603,6 +614,8 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 out:
 	hmfs_state_done(&run.sv);
 	hmfs_state_done(&drun.sv);
+	if (ch == &fired)
+		hmfs_dev_due_free(&fired);
 	return ret < 0 ? ret : 0;
 }
 

@@ -1587,6 +1587,7 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	stop_waiting(st, "an ACPI eject under way to end");
 	if (ctx->acpi_slots)
 		hmfs_acpi_hotplug_stop(ctx);
+	hmfs_dev_timer_stop(ctx);
 	stop_waiting(st, "the control connections to end (a command under way, or a client "
 			 "reading its reply slowly)");
 	hmfs_ctl_stop(ctx);
@@ -1680,6 +1681,9 @@ int main(int argc, char **argv)
 	/* the ejects queued dropped, the running one ended: none after the last save */
 	stop_waiting(&st, "an ACPI eject under way to end");
 	hmfs_acpi_hotplug_stop(&ctx);
+	/* nor a virtio-mem driver's retry after the final save */
+	stop_waiting(&st, "a virtio-mem driver's retry under way to end");
+	hmfs_dev_timer_stop(&ctx);
 	/* a clean exit leaves the whole machine in the state file, the journal empty */
 	stop_waiting(&st, "the final save");
 	ret_save = hmfs_state_save(&ctx);

@@ -2278,6 +2278,13 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	 */
 	if (!ret && pl)
 		ret = plugged_as(ctx, str(d, "id"), pl, e, sizeof(e));
+	/*
+	 * put back short of its requested-size (a shrink stopped by busy
+	 * memory): the guest's driver was retrying on its timer, whose time
+	 * left is not saved -- it starts again at its minimum
+	 */
+	if (!ret && pl)
+		hmfs_dev_timer_restored(ctx, str(d, "id"));
 	else if (!ret)
 		hmfs_dev_run_driver(ctx, str(d, "id"));
 	if (ret)

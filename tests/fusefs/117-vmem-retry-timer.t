@@ -1,0 +1,88 @@
+#!/bin/bash
+# The guest virtio-mem driver's retry timer (6.12 virtio_mem_run_wq():
+# -EBUSY/-ENOMEM/-ETXTBSY start vm->retry_timer, 50 s doubling up to
+# 5 min, a pass that ends well resets it; usereye3 #33): a shrink stopped
+# short by pinned pages goes on once they are freed, without another
+# set-size.  Tests cannot wait 50 s: `hotmemctl vmem-retry` fires it now.
+# device_del takes the timer with it; a device restored short after
+# kill -9 is retried.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d.get('$2', 'none'))"; }
+# a shrink of vm0 to 0 that pinned pages in its memory stop (usereye3 #33's recipe)
+busy_shrink() {
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=512M >/dev/null
+	for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
+	ctl alloc pinned 100 >/dev/null
+	ctl set-size vm0 0 >/dev/null 2>&1
+}
+
+mount_fs "qemu-512m mounts" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off" --fresh
+busy_shrink
+p=$(dev vm0 plugged-size)
+[ "$p" -gt 0 ] 2>/dev/null
+tap_ok $? "pinned pages stop the shrink: plugged $p above requested 0"
+ms=$(dev vm0 retry-in-ms)
+[ "$ms" != none ] && [ "$ms" -gt 0 ] && [ "$ms" -le 50000 ]
+tap_ok $? "the driver's retry timer is armed for 50 s (retry-in-ms $ms)"
+ctl status | grep -Eq '^vm0: the guest driver retries in ([1-9]|[1-4][0-9]|50) s \(`hotmemctl vmem-retry vm0`: now\)$'
+tap_ok $? "status says when the driver retries"
+is "$(ctl vmem-retry vm0)" "the retry timer fired" "vmem-retry vm0 fires it"
+ms=$(dev vm0 retry-in-ms)
+[ "$ms" != none ] && [ "$ms" -gt 50000 ] && [ "$ms" -le 100000 ]
+tap_ok $? "still busy: armed again, its period doubled to 100 s (retry-in-ms $ms)"
+is "$(dev vm0 plugged-size)" "$p" "... nothing more unplugged while the pages stay pinned"
+for want in 200000 300000 300000; do
+	ctl vmem-retry >/dev/null
+	ms=$(dev vm0 retry-in-ms)
+	[ "$ms" != none ] && [ "$ms" -gt $((want == 200000 ? 100000 : 200000)) ] && [ "$ms" -le "$want" ]
+	tap_ok $? "fired again (every armed one): $((want / 1000)) s, up to 5 min (retry-in-ms $ms)"
+done
+ctl free-all >/dev/null
+is "$(ctl vmem-retry vm0)" "the retry timer fired" "free-all, then the timer fires"
+is "$(dev vm0 plugged-size)" 0 "the device reached its requested-size 0 without another set-size"
+is "$(dev vm0 retry-in-ms)" none "... and its timer is no longer armed"
+is "$(ctl vmem-retry vm0)" "no retry timer armed" "vmem-retry with none armed says so"
+ctl vmem-retry nosuch >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "vmem-retry of no device is refused: $(cat "$TMP/err")"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+
+# the timer's run is journaled: its unplug survives kill -9
+ctl device_del vm0 >/dev/null
+busy_shrink
+ctl free-all >/dev/null
+ctl vmem-retry >/dev/null
+kill9_fs
+mount_fs "kill -9 after a timer's run, restart" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+is "$(dev vm0 plugged-size)" 0 "the timer's unplug was journaled: plugged 0 after the restart"
+is "$(dev vm0 retry-in-ms)" none "... no timer armed for a device at its requested-size"
+
+# device_del cancels it
+ctl set-size vm0 512M >/dev/null
+for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
+ctl alloc pinned 100 >/dev/null
+ctl set-size vm0 0 >/dev/null 2>&1
+[ "$(dev vm0 retry-in-ms)" != none ]
+tap_ok $? "busy again: armed"
+ctl free-all >/dev/null
+ctl set-size vm0 0 >/dev/null && ctl device_del vm0 >/dev/null
+tap_ok $? "set-size and device_del: the device goes"
+is "$(ctl vmem-retry)" "no retry timer armed" "... its timer with it"
+
+# a device restored short of its requested-size is retried
+busy_shrink
+ctl save >/dev/null
+kill9_fs
+mount_fs "kill -9 with vm0 short of its requested-size, restart" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+p=$(dev vm0 plugged-size)
+[ "$p" -gt 0 ] 2>/dev/null
+tap_ok $? "vm0 restored above its requested-size (plugged $p)"
+ms=$(dev vm0 retry-in-ms)
+[ "$ms" != none ] && [ "$ms" -le 50000 ]
+tap_ok $? "its driver's retry timer runs again (retry-in-ms $ms)"
+is "$(ctl vmem-retry vm0)" "the retry timer fired" "fired: the pinned pages went with the crash"
+is "$(dev vm0 plugged-size)" 0 "... vm0 reaches its requested-size"
+stop_fs
+done_testing
