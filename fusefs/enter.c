@@ -3,10 +3,11 @@
  * hotmem-enter: run a shell or a command inside the emulated machine.
  *
  * Private mount, network and PID namespaces in which hotmemfs's tree is
- * bound over the real paths (/sys/devices/system/memory, .../node,
- * /sys/bus/memory, /sys/bus/node, /sys/module/memory_hotplug/parameters, the debugfs
- * notifier-error-inject files, /proc/meminfo, zoneinfo, buddyinfo,
- * cmdline), hotmemfs sends its uevents to this network namespace's
+ * bound over the real paths (enter_binds[]: /sys/devices/system/memory,
+ * .../node, /sys/bus/memory, /sys/bus/node, module parameters, the ACPI
+ * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
+ * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, iomem,
+ * cmdline), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
  * to the host's udev nor reads the host's rules; modprobe, insmod and
