@@ -243,7 +243,7 @@ static void explain_offline(struct hotmem *hm, struct memory_block *mem, struct 
 	} else if (ex->notifier_error_online) {
 		ex->verdict = "notifier";
 		snprintf(ex->reason, sizeof(ex->reason),
-			 "online: fails with %d (\"notifier failure\"): notifier-error-inject MEM_GOING_ONLINE is %d",
+			 "online: fails with %d: notifier-error-inject MEM_GOING_ONLINE is %d; `hotmemctl inject MEM_GOING_ONLINE 0` clears it",
 			 ex->notifier_error_online, ex->notifier_error_online);
 	} else {
 		ex->verdict = "offline";

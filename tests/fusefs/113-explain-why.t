@@ -78,4 +78,9 @@ is "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["verdict"], d
 grep -qxF "online: refused with EHWPOISON (memblk_nr_poison()): 1 poisoned page (pfn $(printf '%#x' $pfn)); the block comes back only after its memory is removed and plugged again" "$TMP/hw.txt"
 tap_ok $? "text: $(sed -n 2p "$TMP/hw.txt")"
 is "$(ctl explain 33 | sed -n 2p)" "already offline: nothing to explain" "an offline block with nothing in the way: as before"
+ctl inject MEM_GOING_ONLINE -12
+is "$(ctl explain 33 | sed -n 2p)" 'online: fails with -12: notifier-error-inject MEM_GOING_ONLINE is -12; `hotmemctl inject MEM_GOING_ONLINE 0` clears it' \
+	"an armed MEM_GOING_ONLINE error: explain of an offline block names it"
+is "$(ctl --json explain 33 | J verdict)" notifier "... verdict notifier"
+ctl inject MEM_GOING_ONLINE 0
 done_testing
