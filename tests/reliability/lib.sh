@@ -41,6 +41,8 @@ for b in d.get("blocks", []):
     b.pop("group", None)
 for v in d.get("devices", []):
     v.pop("memory-group", None)
+    # the guest driver's last run (where an unplug stopped): run time, not saved
+    v.pop("busy-pfn", None)
 print(json.dumps(d, indent=1, sort_keys=True))'
 }
 
