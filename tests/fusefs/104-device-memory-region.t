@@ -63,7 +63,10 @@ refused "... below boot RAM's end still refused" "$(usable 0x20000000:0x1e000000
 	device_add pc-dimm size=128M addr=0x10000000
 stop_fs
 
-# the state file holds dlow at 3 GiB; the profile now says qemu: restored where it was
+# the state file holds dlow at 3 GiB; the profile now says qemu: restored where it was.
+# A state file from before device_memory has no "profile-config" either (one that
+# has it refuses an edited profile: 120-state-profile-edit.t); dlow is its one device.
+state_devices_edit 's["machine"].pop("profile-config", None)'
 printf 'profile = qemu-512m\ndevice_memory = qemu\n' >"$TMP/low.profile"
 mount_fs "hotmemfs restarts on the state file with device_memory = qemu" --profile "$TMP/low.profile" --cmdline hotmem.kernel_alloc=off
 ctl devices >"$TMP/devs" 2>&1; grep -q "^dlow  *pc-dimm  *0 0x00000000c0000000 " "$TMP/devs"
