@@ -362,6 +362,28 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, in
 }
 
 /*
+ * {"event": "DEVICE_DELETED", "data": {"device": ID, "path":
+ * "/machine/peripheral/ID"}} at @ts, as QEMU's device_finalize() sends it
+ * (hw/core/qdev.c, 7.2): every hotmemfs device has an id, so it is always
+ * a -device/device_add one under /machine/peripheral
+ */
+void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id,
+				       const struct timespec *ts)
+{
+	json_object *o = json_object_new_object(), *d = json_object_new_object();
+	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id)];
+
+	snprintf(path, sizeof(path), "/machine/peripheral/%s", id);
+	json_object_object_add(d, "device", json_object_new_string(id));
+	json_object_object_add(d, "path", json_object_new_string(path));
+	json_object_object_add(o, "event", json_object_new_string("DEVICE_DELETED"));
+	json_object_object_add(o, "data", d);
+	json_object_object_add(o, "timestamp", timestamp_json(ts));
+	sub_broadcast(ctx, o, false);
+	json_object_put(o);
+}
+
+/*
  * Send what is queued, without blocking: 0 when the queue is empty,
  * -EAGAIN when the socket is full, another -errno when the client is gone.
  * Only this client's thread takes lines off its queue, so the head it

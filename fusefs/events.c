@@ -167,7 +167,7 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	pthread_mutex_lock(&ctx->q_lock);
 	/* under the lock: the stream's timestamps in its order, whoever queues */
 	clock_gettime(CLOCK_REALTIME, &q->ts);
-	if (ctx->q_len >= HMFS_QMAX && q->type != HM_EV_UEVENT && !q->ost) {
+	if (ctx->q_len >= HMFS_QMAX && q->type != HM_EV_UEVENT && !q->qmp) {
 		ctx->q_dropped++;
 		pthread_mutex_unlock(&ctx->q_lock);
 		free(q);
@@ -292,11 +292,30 @@ void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
 
 	if (!q)
 		return;
-	q->type = HM_EV_LOG; /* no engine event: q->ost says what it is */
-	q->ost = true;
+	q->type = HM_EV_LOG; /* no engine event: q->qmp says what it is */
+	q->qmp = HMFS_QMP_OST;
 	snprintf(q->text, sizeof(q->text), "%s", id);
 	q->nid = source;
 	q->ret = status;
+	enqueue(ctx, q);
+}
+
+/*
+ * QEMU's DEVICE_DELETED once device @id is gone: device_finalize() sends
+ * it (hw/core/qdev.c, 7.2) after a DIMM's eject the guest answered with
+ * _OST success, and after a virtio-mem-pci's device_del.  Queued as the
+ * OST is, so it comes after the removal's uevents and the OST, once
+ * hmfs_change() has it durable (machine.c); never dropped.
+ */
+void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hmfs_qev *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return;
+	q->type = HM_EV_LOG;
+	q->qmp = HMFS_QMP_DEVICE_DELETED;
+	snprintf(q->text, sizeof(q->text), "%s", id);
 	enqueue(ctx, q);
 }
 
@@ -584,8 +603,12 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
-	if (q->ost) {
+	if (q->qmp == HMFS_QMP_OST) {
 		hmfs_ctl_broadcast_ost(ctx, q->text, q->nid, q->ret, &q->ts);
+		return;
+	}
+	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {
+		hmfs_ctl_broadcast_device_deleted(ctx, q->text, &q->ts);
 		return;
 	}
 	if (q->type == HM_EV_UEVENT) {

@@ -350,7 +350,11 @@ struct hmfs_dev {
 struct hmfs_qev {
 	enum hm_event_type type;
 	bool synth; /* about no memory block: a uevent file write, a node device */
-	bool ost; /* hotmemfs's ACPI_DEVICE_OST, not the engine's: text device id, nid source, ret status */
+	/*
+	 * hotmemfs's QMP event, not the engine's: text device id; an OST's
+	 * nid source, ret status
+	 */
+	enum hmfs_qmp_event { HMFS_QMP_NONE, HMFS_QMP_OST, HMFS_QMP_DEVICE_DELETED } qmp;
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
 	size_t env_len;
 	enum hm_uevent_action action;
@@ -1044,6 +1048,8 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 		      const char *subsystem, const char *env, size_t env_len);
 /* QEMU's ACPI_DEVICE_OST for DIMM @id, to control clients after the uevents queued before it */
 void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
+/* QEMU's DEVICE_DELETED for device @id, gone: after its removal's uevents and OST */
+void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
@@ -1193,6 +1199,9 @@ struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject */
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status,
 			    const struct timespec *ts);
+/* QEMU's DEVICE_DELETED event: device @id is gone */
+void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id,
+				       const struct timespec *ts);
 
 /* state.c */
 /*

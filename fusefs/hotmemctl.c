@@ -505,6 +505,8 @@ static void print_event(json_object *e)
 	else if (!strcmp(ev, "ACPI_DEVICE_OST"))
 		printf("%s source=%s status=%s\n", gs(get(d, "info"), "device"),
 		       gs(get(d, "info"), "source"), gs(get(d, "info"), "status"));
+	else if (!strcmp(ev, "DEVICE_DELETED"))
+		printf("%s %s\n", gs(d, "device"), gs(d, "path"));
 	else
 		print_trace(d);
 	fflush(stdout);

@@ -611,6 +611,13 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 			ret = sret; /* undone, run.err says so */
 		hmfs_state_sync(ctx, &drun.sv);
 	}
+	/*
+	 * QEMU's DEVICE_DELETED once the device is gone for good: durable, so
+	 * never for one an undo brings back (nor for an undo's own removal,
+	 * hmfs_dev_unplug_and_del()); queued after its uevents and OST
+	 */
+	if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)
+		hmfs_emit_device_deleted(ctx, ch->dev.id);
 out:
 	hmfs_state_done(&run.sv);
 	hmfs_state_done(&drun.sv);
