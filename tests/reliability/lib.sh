@@ -41,8 +41,9 @@ for b in d.get("blocks", []):
     b.pop("group", None)
 for v in d.get("devices", []):
     v.pop("memory-group", None)
-    # the guest driver's last run (where an unplug stopped): run time, not saved
-    v.pop("busy-pfn", None)
+    # what the guest driver did last, and when it retries: run time, not saved
+    for k in ("busy-pfn", "busy-errno", "retry-in-ms"):
+        v.pop(k, None)
 print(json.dumps(d, indent=1, sort_keys=True))'
 }
 
