@@ -87,9 +87,12 @@ static int send_all(struct hmfs_ctx *ctx, int fd, const char *s, size_t len)
 	return 0;
 }
 
+/* a line on the socket as QEMU's QMP writes it: '/' not escaped (json-c's default is "\/") */
+#define CTL_WIRE (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
 static int send_json(struct hmfs_ctx *ctx, int fd, json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(o, CTL_WIRE);
 	int ret = send_all(ctx, fd, s, strlen(s));
 
 	return ret ? ret : send_all(ctx, fd, "\n", 1);
@@ -112,7 +115,7 @@ struct hmfs_subline {
 
 static struct hmfs_line *line_new(json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(o, CTL_WIRE);
 	size_t len = strlen(s);
 	struct hmfs_line *l = malloc(sizeof(*l) + len + 1);
 
@@ -441,7 +444,7 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
 static void follow_say_stopping(int fd, size_t off)
 {
 	json_object *o = hmfs_ctl_error("GenericError", "hotmemfs is stopping: no more events");
-	const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *line = json_object_to_json_string_ext(o, CTL_WIRE);
 	char buf[256];
 	int n = snprintf(buf, sizeof(buf), "%s\n", line);
 
@@ -742,7 +745,7 @@ static void refuse_busy(int fd)
 		 "too many control clients (%d connected): close one and retry",
 		 HMFS_CTL_MAX_CLIENTS);
 	reply = hmfs_ctl_error("GenericError", desc);
-	s = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(reply, CTL_WIRE);
 	if (send(fd, s, strlen(s), MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
 		send(fd, "\n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 	json_object_put(reply);

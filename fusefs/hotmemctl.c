@@ -587,7 +587,9 @@ static int follow_events(struct cli *c)
 			return 1;
 		}
 		if (c->json)
-			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN));
+			/* the line as QEMU writes it: '/' not escaped */
+			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN |
+										 JSON_C_TO_STRING_NOSLASHESCAPE));
 		else
 			print_event(e);
 		fflush(stdout);

@@ -68,6 +68,8 @@ UEVENT remove memory33
 OST d6 0
 DELETED {"device": "d6", "path": "/machine/peripheral/d6"}' \
 	"... after the eject's offline and remove uevents, in QEMU's shape, timestamps in order"
+grep -q '"path":"/machine/peripheral/d6"' "$TMP/ev.json" && ! grep -q '\\/' "$TMP/ev.json"
+tap_ok $? "... the lines as QEMU writes them: '/' not escaped as '\\/'"
 
 # a refused eject: the blocks back online, then the _OST of the failure
 ctl device_add pc-dimm id=d7 size=256M addr=0x100000000 >/dev/null
