@@ -867,6 +867,7 @@ struct profile_line {
 	char *err;
 	size_t errlen;
 	bool *have_ram; /* a ram line came: the built-in's boot ranges are replaced */
+	bool after_setting; /* a setting came before this line */
 };
 
 static int pl_size(struct profile_line *pl, uint64_t *out)
@@ -895,6 +896,16 @@ static int pl_bool(struct profile_line *pl, bool *out)
 
 static int key_profile(struct profile_line *pl)
 {
+	/*
+	 * A built-in is a whole machine: loaded after another setting it
+	 * would silently undo that setting (memory_failure = yes, then
+	 * profile = qemu-512m, booted without memory_failure).  docs/profile.md:
+	 * a file starts from a built-in, so profile comes first, once.
+	 */
+	if (pl->after_setting)
+		return seterr(pl->err, pl->errlen,
+			      "line %d: 'profile =' must come before other settings: "
+			      "it loads a whole machine", pl->line);
 	if (hotmem_config_builtin(pl->cfg, pl->val))
 		return seterr(pl->err, pl->errlen, "line %d: profile: no built-in profile '%s'",
 			      pl->line, pl->val);
@@ -1104,7 +1115,7 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 {
 	struct hotmem_config tmp = *cfg;
 	char *copy = strdup(text), *ln, *next;
-	bool have_ram = false;
+	bool have_ram = false, any_setting = false;
 	int line = 0, ret = 0;
 
 	if (!copy)
@@ -1134,9 +1145,10 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			val++;
 		}
 		ret = profile_key(&(struct profile_line){ &tmp, key, val, line, err, errlen,
-							  &have_ram });
+							  &have_ram, any_setting });
 		if (ret)
 			break;
+		any_setting = true;
 	}
 	free(copy);
 	if (ret)

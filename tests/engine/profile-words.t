@@ -17,7 +17,8 @@ check() {
 	local hm fs rc1 rc2
 	hm=$("$B/hotmem" --profile "$2" status 2>&1 >/dev/null); rc1=$?
 	# -S none: never the host's default state file (/var/lib/hotmem), even for a start refused
-	fs=$("$B/hotmemfs" -S none --profile "$2" "$tmp/mnt" 2>&1 >/dev/null); rc2=$?
+	# bounded: a profile taken by mistake mounts and would serve forever
+	fs=$(timeout 60 "$B/hotmemfs" -S none --profile "$2" "$tmp/mnt" 2>&1 >/dev/null); rc2=$?
 	if [ $rc1 -ne 0 ] && [ $rc2 -ne 0 ] && [ "$hm" = "hotmem: $3" ] && [ "$fs" = "hotmemfs: $3" ]; then
 		ok "$1: both say '$3'"
 	else
@@ -44,4 +45,9 @@ printf 'profile = default\nonline = 4x online_movable\n' >"$tmp/online.conf"
 check "a bad online line" "$tmp/online.conf" "$tmp/online.conf: line 2: online: bad block range '4x'"
 printf 'profile = default\nhotplug = 0x100000000-0x107ffffff\nonline = 32 online_movable\nonline = 32\n' >"$tmp/twice.conf"
 check "a block onlined twice" "$tmp/twice.conf" "cannot boot the machine: online memory32 online: Invalid argument"
+# a built-in after a setting would load a whole machine over it (memory_failure
+# lost, said nowhere): refused, naming the line
+printf '# mine\nmemory_failure = yes\nprofile = qemu-512m\n' >"$tmp/late.conf"
+check "profile after a setting" "$tmp/late.conf" \
+	"$tmp/late.conf: line 3: 'profile =' must come before other settings: it loads a whole machine"
 echo "1..$n"

@@ -325,6 +325,11 @@ static void test_bad_profiles_name_line_and_setting(void **state)
 	/* QEMU: at most ACPI_MAX_RAM_SLOTS; a "hotplug" range is a DIMM in a slot */
 	assert_profile_refused("slots = 257\n", "slots 257");
 	assert_profile_refused("slots = many\n", "slots");
+	/* a built-in after a setting would load a whole machine over it */
+	assert_profile_refused("memory_failure = yes\nprofile = qemu-512m\n",
+			       "line 2: 'profile =' must come before other settings");
+	assert_profile_refused("# a comment\nprofile = default\nprofile = numa2\n",
+			       "line 3: 'profile ='");
 	assert_profile_refused("slots = 1\nhotplug = 0x100000000-0x10fffffff\n"
 			       "hotplug = 0x110000000-0x11fffffff\n", "only 1 slots");
 }
