@@ -1248,14 +1248,25 @@ static bool rollback_moved(const struct hm_eject_block *b, int before, int after
 	return b->onlined_again && b->zone_before == before && b->zone_after == after;
 }
 
-/* "memory33-39" or "memory32,34-39": the blocks of @rep the rollback moved from @before to @after */
+/*
+ * "memory33-39" or "memory32,34-39": the blocks of @rep the rollback moved
+ * from @before to @after.  A list longer than @len (a big DIMM whose
+ * blocks alternate between zones) ends ",..." after the last whole run
+ * that fits, never inside a number (review13 N3).
+ */
 static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, int before,
 			    int after, char *buf, size_t len)
 {
+	static const char more[] = ",...";
 	size_t n = 0;
 	unsigned long i = 0, j;
 
-	while (i < nr && n < len) {
+	if (len)
+		buf[0] = '\0';
+	while (i < nr) {
+		char run[64];
+		int r;
+
 		if (!rollback_moved(&rep[i], before, after)) {
 			i++;
 			continue;
@@ -1264,10 +1275,18 @@ static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, 
 			    rep[j + 1].id == rep[j].id + 1;
 		     j++)
 			;
-		n += snprintf(buf + n, len - n, n ? ",%lu" : "memory%lu", rep[i].id);
-		if (j > i && n < len)
-			n += snprintf(buf + n, len - n, "-%lu", rep[j].id);
-		i = j + 1;
+		r = j > i ? snprintf(run, sizeof(run), "%s%lu-%lu", n ? "," : "memory", rep[i].id,
+				     rep[j].id)
+			  : snprintf(run, sizeof(run), "%s%lu", n ? "," : "memory", rep[i].id);
+		for (i = j + 1; i < nr && !rollback_moved(&rep[i], before, after); i++)
+			;
+		/* room for this run, and for ",..." after it unless it is the last */
+		if (n + (size_t)r + (i < nr ? sizeof(more) - 1 : 0) >= len) {
+			if (n && n + sizeof(more) - 1 < len)
+				n += (size_t)snprintf(buf + n, len - n, "%s", more);
+			break;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%s", run);
 	}
 	return n;
 }
