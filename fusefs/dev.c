@@ -421,10 +421,14 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
  * reported busy, like a refused unplug; a virtio-mem shrink stopped short,
  * in the log) rather than hold its locks (dev_lock for a DIMM, the
  * engine's device_hotplug_lock, change_lock) for ever.  The "signal" is
- * taken by the offline it ends: the next block's offline gets its own
- * HMFS_EJECT_SECONDS, as the kernel's worker would offline an empty block
- * after a stuck one (an eject's first pass goes on over the other blocks:
- * acpi_bus_offline()).  The whole work stops being given more time after
+ * taken by the offline it ends and re-armed then: the offlines after it
+ * have HMFS_EJECT_SECONDS from this give-up, so that the kernel's worker
+ * goes on to offline an empty block after a stuck one (an eject's first
+ * pass goes on over the other blocks: acpi_bus_offline()).  It is not
+ * re-armed at each block's start (the engine has no per-block hook): a
+ * block's offline gives up HMFS_EJECT_SECONDS after the work began or
+ * after the previous give-up, the blocks offlined in between spending
+ * from the same seconds (review13 F4; docs/hotmemctl.md says so).  The whole work stops being given more time after
  * HMFS_EJECT_TOTAL_SECONDS: a DIMM of many stuck blocks is not held for
  * ten seconds each.  Both are ctllimits.h's: hotmemctl waits longer.
  * A stop of hotmemfs (@stopping, ctx->stopping) is a signal too, as a
@@ -448,7 +452,7 @@ static bool eject_deadline(void *arg)
 		return true;
 	if (!hmfs_deadline_passed(&d->block_end))
 		return false;
-	/* delivered to this block's offline, which ends with it: the next one starts afresh */
+	/* delivered to this block's offline, which ends with it: re-armed from now */
 	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
 	return true;
 }
