@@ -257,6 +257,37 @@ static const char *canonical_profile(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * An explicit --profile or --cmdline that cannot be read is refused
+ * before the state file is opened (its directory made, its lock taken):
+ * a start refused for its own options touches nothing of the host's
+ * (the default state file is /var/lib/hotmem's).  boot() reads them
+ * again, with what the state file says.
+ */
+static int check_explicit_machine(const struct opts *o)
+{
+	char canon[PATH_MAX], err[512] = "";
+	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
+	struct hotmem_config *cfg;
+	int ret;
+
+	if (!profile && !o->cmdline)
+		return 0;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return 0;	/* boot() says it */
+	ret = hotmem_config_profile(cfg, profile ? profile : "default", err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hotmemfs: %s\n", err[0] ? err : strerror(-ret));
+	} else if (o->cmdline && o->cmdline[0]) {
+		ret = hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+	}
+	free(cfg);
+	return ret;
+}
+
 /* Settle which machine to boot: the state file's, unless told otherwise. */
 static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 {
@@ -671,6 +702,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found)
 	ctx->attr_timeout = o->attr_timeout;
 	ctx->sync_background = o->sync_background;
 	ret = refuse_live_mount(o->mountpoint);
+	if (!ret)
+		ret = check_explicit_machine(o);
 	if (ret)
 		return ret;
 	if (o->state)

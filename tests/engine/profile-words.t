@@ -50,4 +50,10 @@ check "a block onlined twice" "$tmp/twice.conf" "cannot boot the machine: online
 printf '# mine\nmemory_failure = yes\nprofile = qemu-512m\n' >"$tmp/late.conf"
 check "profile after a setting" "$tmp/late.conf" \
 	"$tmp/late.conf: line 3: 'profile =' must come before other settings: it loads a whole machine"
+# a start refused for its own --profile or --cmdline touches nothing: not even the
+# state file's directory or lock (the default one is the host's /var/lib/hotmem)
+timeout 60 "$B/hotmemfs" -S "$tmp/sd/st" --profile nope "$tmp/mnt" 2>/dev/null
+timeout 60 "$B/hotmemfs" -S "$tmp/sd/st" --cmdline memhp_default_state=bogus "$tmp/mnt" 2>/dev/null
+[ ! -e "$tmp/sd" ] && ok "a refused --profile or --cmdline leaves the state file's place untouched" ||
+	notok "a refused --profile or --cmdline leaves the state file's place untouched" "$(ls -la "$tmp/sd")"
 echo "1..$n"
