@@ -17,18 +17,17 @@ virtio_mem = id=vm0 memaddr=0x100000000 size=2G requested-size=2G node=0
 EOF2
 OPTS=(--profile "$TMP/vmem.profile" --cmdline "hotmem.kernel_alloc=off")
 M=$MNT/sys/devices/system/memory
-sizes() { ctl dmesg | sed -n 's/^<6>virtio_mem virtio0: \(plugged\|requested\) size: /\1 /p' | tr '\n' ' '; }
 
 mount_fs "qemu-512m with vm0 (2G, requested-size 2G) mounts" "${OPTS[@]}" --fresh
-is "$(sizes)" "plugged 0x0 requested 0x80000000 " "boot: vm0 says its sizes once"
+is "$(vmem_sizes)" "plugged 0x0 requested 0x80000000 " "boot: vm0 says its sizes once"
 
 kill9_fs
 mount_fs "kill -9, restart on the state file" "${OPTS[@]}"
-is "$(sizes)" "plugged 0x0 requested 0x80000000 " "restore: vm0 says its sizes once, at the probe"
+is "$(vmem_sizes)" "plugged 0x0 requested 0x80000000 " "restore: vm0 says its sizes once, at the probe"
 is "$(ctl qom-get vm0 size 2>&1)" 1073741824 "restore: vm0's size (plugged) 1G, as before"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "memory32 (vm0's) online: the driver's retry"
-is "$(sizes)" "plugged 0x0 requested 0x80000000 " "the retry says no sizes: the restore changed no config"
+is "$(vmem_sizes)" "plugged 0x0 requested 0x80000000 " "the retry says no sizes: the restore changed no config"
 is "$(ctl qom-get vm0 size 2>&1)" 1207959552 "the retry plugged a memory block more (1G + 128M)"
 echo offline >"$M/memory32/state"
 done_testing

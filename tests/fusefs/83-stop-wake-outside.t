@@ -27,17 +27,6 @@ tap_ok $? "... which ignores it, saying so"
 kill -0 "$FS_PID" && findmnt -t fuse.hotmemfs "$MNT" >/dev/null
 tap_ok $? "... and hotmemfs runs on, mounted"
 
-kill -TERM "$FS_PID"
-wait_gone "$FS_PID" 30
-tap_ok $? "SIGTERM after it still stops hotmemfs"
-if kill -0 "$FS_PID" 2>/dev/null; then
-	grep -E '^(SigBlk|ShdPnd)' "/proc/$FS_PID/status" | sed 's/^/# /'
-	kill -9 "$FS_PID"
-fi
-wait_exit "$FS_PID" 30
-is "$?" 0 "... a clean stop (status 0)"
-FS_PID=
-unmounted 10
-tap_ok $? "... its tree unmounted"
+sigterm_stops_cleanly ""
 end_fs_stopped
 done_testing

@@ -21,7 +21,6 @@ EOF2
 OPTS=(--profile "$TMP/vmem.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=online")
 B32=$MNT/sys/devices/system/memory/memory32/state
 pz() { ctl dmesg | sed -n 's/^<6>Policy zone: //p' | tr '\n' ' '; }
-sizes() { ctl dmesg | sed -n 's/^<6>virtio_mem virtio0: \(plugged\|requested\) size: /\1 /p' | tr '\n' ' '; }
 # the last word of the state file and its journal on it
 saved_pz() {
 	cat "$STATE" "$STATE.journal" 2>/dev/null | tr -d '\0' |
@@ -31,7 +30,7 @@ saved_pz() {
 start_fs "${OPTS[@]}" --fresh
 tap_ok $? "qemu-512m with vm0 (1G, requested-size 128M) mounts"
 is "$(pz)" "DMA32 " "boot: build_all_zonelists() says 'Policy zone: DMA32' (no ZONE_NORMAL in boot memory)"
-is "$(sizes)" "plugged 0x0 requested 0x8000000 " "boot: vm0 says its sizes once, with its requested-size"
+is "$(vmem_sizes)" "plugged 0x0 requested 0x8000000 " "boot: vm0 says its sizes once, with its requested-size"
 is "$(cat "$B32")" offline "vm0's memory32 is offline (a profile device's memory boots offline)"
 echo online_kernel >"$B32" && echo offline >"$B32"
 tap_ok $? "memory32 online to ZONE_NORMAL and offline again"
@@ -42,7 +41,7 @@ kill9_fs
 start_fs "${OPTS[@]}"
 tap_ok $? "kill -9, restart on the state file"
 is "$(cat "$B32")" offline "memory32 is offline, as it was"
-is "$(sizes)" "plugged 0x0 requested 0x8000000 " "restore: vm0 says its sizes once"
+is "$(vmem_sizes)" "plugged 0x0 requested 0x8000000 " "restore: vm0 says its sizes once"
 echo online_movable >"$B32"
 tap_ok $? "memory32 online to ZONE_MOVABLE (build_all_zonelists() again)"
 is "$(pz)" "DMA32 Normal " "restore: boot's DMA32, then Normal: policy_zone as it was before the kill"

@@ -49,13 +49,6 @@ tap_ok $? "... the connected control client still gets its reply"
 cat "$MNT/sys/devices/system/memory/block_size_bytes" >/dev/null
 tap_ok $? "... the tree answers"
 
-kill -TERM "$FS_PID"
-wait_gone "$FS_PID" 30
-tap_ok $? "SIGTERM after it still stops hotmemfs (its own kick still interrupts the read)"
-wait_exit "$FS_PID" 30
-is "$?" 0 "... a clean stop (status 0)"
-FS_PID=
-unmounted 10
-tap_ok $? "... its tree unmounted"
+sigterm_stops_cleanly " (its own kick still interrupts the read)"
 end_fs_stopped
 done_testing

@@ -309,6 +309,26 @@ unmounted() {
 	return 1
 }
 
+# sigterm_stops_cleanly NAME: a SIGTERM still stops hotmemfs (NAME says
+# what came before), with status 0 and its tree unmounted (three TAP lines)
+sigterm_stops_cleanly() {
+	kill -TERM "$FS_PID"
+	wait_gone "$FS_PID" 30
+	tap_ok $? "SIGTERM after it still stops hotmemfs$1"
+	if kill -0 "$FS_PID" 2>/dev/null; then
+		grep -E '^(SigBlk|ShdPnd)' "/proc/$FS_PID/status" | sed 's/^/# /'
+		kill -9 "$FS_PID"
+	fi
+	wait_exit "$FS_PID" 30
+	is "$?" 0 "... a clean stop (status 0)"
+	FS_PID=
+	unmounted 10
+	tap_ok $? "... its tree unmounted"
+}
+
+# vmem_sizes: virtio0's "plugged size"/"requested size" lines in dmesg, on one line
+vmem_sizes() { ctl dmesg | sed -n 's/^<6>virtio_mem virtio0: \(plugged\|requested\) size: /\1 /p' | tr '\n' ' '; }
+
 # end_fs_stopped: the test stopped hotmemfs itself: whatever is left is
 # killed (not waited for: it may be stuck), the mount detached, and the
 # log must hold no sanitizer report
