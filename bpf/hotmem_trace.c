@@ -527,6 +527,8 @@ static bool emulator_gone(const struct run *r)
 
 /* ---- setup and main loop ------------------------------------------------- */
 
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
 static int set_emulator(struct run *r)
 {
 	struct opts *o = r->o;
@@ -540,9 +542,12 @@ static int set_emulator(struct run *r)
 	r->t.filter_tgid = r->child > 0 ? r->child : 0;
 	/*
 	 * the pids said here are our pid namespace's (hotmem-enter's, say):
-	 * the BPF side compares them there, not as the initial namespace's
+	 * the BPF side compares them there, not as the initial namespace's.
+	 * In the initial namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h)
+	 * a pid is task->tgid: 0 keeps each probe hit to that one read.
 	 */
-	r->t.filter_pidns_ino = stat("/proc/self/ns/pid", &st) ? 0 : (unsigned int)st.st_ino;
+	r->t.filter_pidns_ino = stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO ?
+					0 : (unsigned int)st.st_ino;
 	if (!e && !o->cmd)
 		return 0;
 	r->t.want_emulator = true;
