@@ -855,6 +855,30 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni);
 int hotmem_zone_info(struct hotmem *hm, int nid, int zid,
 		     struct hm_zone_info *zi);
 void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
+
+/*
+ * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside
+ * the zone and node state above: the vm events the engine's paths count
+ * since boot, as the kernel's count_vm_events() calls do, and the memmap
+ * by where it came from.  The other events of vmstat_text[] happen on no
+ * path the engine models (reclaim, faults, compaction, THP, NUMA
+ * balancing, swap): 0.
+ */
+enum hm_vm_event {
+	HM_PGMIGRATE_SUCCESS,		/* migrate_pages(): base pages moved */
+	HM_PGMIGRATE_FAIL,		/* and the ones that would not move */
+	HM_HTLB_BUDDY_PGALLOC,		/* alloc_buddy_hugetlb_folio(): a fresh huge page */
+	HM_HTLB_BUDDY_PGALLOC_FAIL,	/* and a node that had no free 2 MiB block */
+	HM_NR_VM_EVENTS
+};
+
+struct hm_vmstat {
+	unsigned long events[HM_NR_VM_EVENTS];
+	unsigned long memmap_pages;	/* NR_MEMMAP_PAGES: struct pages from the buddy (hot-add, HVO restore) */
+	unsigned long memmap_boot_pages;	/* NR_MEMMAP_BOOT_PAGES: from memblock at boot */
+};
+
+void hotmem_vmstat(struct hotmem *hm, struct hm_vmstat *vs);
 /* Engine metadata bytes (everything malloc'd, excluding emulated RAM). */
 size_t hotmem_metadata_bytes(struct hotmem *hm);
 /* The most metadata ever held at once (boot's temporary arrays included). */

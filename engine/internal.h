@@ -647,10 +647,13 @@ struct hotmem {
 	atomic_long totalram_pages;
 	atomic_long memmap_pages;
 	atomic_long memmap_on_memory_pages;
+	atomic_long memmap_boot_pages;	/* of memmap_pages, from the boot allocator (NR_MEMMAP_BOOT_PAGES) */
 	atomic_long hvo_saved_pages;
 	atomic_long num_poisoned_pages;
 	atomic_long metadata_bytes;
 	atomic_long metadata_peak;
+	/* the vm events the engine's paths count (engine/vmstat.c, /proc/vmstat) */
+	atomic_ulong vm_events[HM_NR_VM_EVENTS];
 
 	/* locks: the kernel's, same order */
 	pthread_mutex_t device_hotplug_lock;
@@ -1096,6 +1099,9 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn);
 void workload_destroy(struct hotmem *hm);
+
+/* vmstat.c: count_vm_events() of an event the engine's paths count */
+void count_vm_events(struct hotmem *hm, enum hm_vm_event item, unsigned long delta);
 
 /* memory_failure.c: a free of a block holding poison, done (true) or left to the caller */
 bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int order);

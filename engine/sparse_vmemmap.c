@@ -101,6 +101,9 @@ static void account_memmap(struct hotmem *hm, long pages, int src)
 	if (src == VMEMMAP_SHARED || src == VMEMMAP_NONE)
 		return;
 	atomic_fetch_add(&hm->memmap_pages, pages);
+	/* 6.18 memmap_boot_pages_add(): boot's memmap, freed (HVO, removal) or not */
+	if (src == VMEMMAP_BOOT)
+		atomic_fetch_add(&hm->memmap_boot_pages, pages);
 	if (src == VMEMMAP_ALTMAP)
 		atomic_fetch_add(&hm->memmap_on_memory_pages, pages);
 }

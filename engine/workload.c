@@ -344,11 +344,16 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 	unsigned long handle = old->index;
 	int type = (int)old->mapping - 1;
 
-	if (type == HM_ALLOC_PINNED)
+	/* migrate_pages(): PGMIGRATE_FAIL for a page that stays, whatever stopped it */
+	if (type == HM_ALLOC_PINNED) {
+		count_vm_events(hm, HM_PGMIGRATE_FAIL, 1);
 		return -EAGAIN;
+	}
 	new = alloc_migration_target(hm, old);
-	if (!new)
+	if (!new) {
+		count_vm_events(hm, HM_PGMIGRATE_FAIL, 1);
 		return -ENOMEM;
+	}
 	memcpy(__va(hm, PFN_PHYS(page_to_pfn(hm, new))), __va(hm, PFN_PHYS(pfn)), PAGE_SIZE);
 	new->index = handle;
 	new->mapping = old->mapping;
@@ -360,6 +365,7 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 	pthread_mutex_unlock(&hm->workload_lock);
 	workload_detach(hm, old);
 	__free_pages(hm, old, 0);
+	count_vm_events(hm, HM_PGMIGRATE_SUCCESS, 1);
 	return 0;
 }
 
@@ -473,8 +479,11 @@ static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid)
 		.highest_zoneidx = ZONE_MOVABLE,
 		.migratetype = MIGRATE_MOVABLE,
 	};
+	struct page *page = __alloc_pages(hm, pageblock_order, &ac);
 
-	return __alloc_pages(hm, pageblock_order, &ac);
+	/* alloc_buddy_hugetlb_folio() (6.12-6.18): each node tried counts */
+	count_vm_events(hm, page ? HM_HTLB_BUDDY_PGALLOC : HM_HTLB_BUDDY_PGALLOC_FAIL, 1);
+	return page;
 }
 
 /*

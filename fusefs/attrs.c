@@ -321,24 +321,46 @@ static void zone_vm_counters(const struct hm_zone_info *zi, unsigned long v[VM_N
 	v[VM_PAGETABLE] += zi->nr_page_table_pages;
 }
 
-static void node_vm_counters(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_NR_SRC])
-{
-	struct hm_node_info ni;
-	struct hm_zone_info zi;
+/* a node's zones and what zoneinfo_show_print() derives from them */
+struct zoneinfo_node {
+	struct hm_zone_info zi[HM_MAX_NR_ZONES];
+	bool have[HM_MAX_NR_ZONES];
+	int first_populated;	/* is_zone_first_populated()'s zone, or -1 */
+	int nr_online_cpus;	/* num_online_cpus() */
+	int nr_node_cpus;	/* cpumask_weight(cpumask_of_node(nid)) */
+};
 
-	memset(v, 0, sizeof(v[0]) * VM_NR_SRC);
+/* a node's zones, and which is its first populated one */
+static void zoneinfo_node_get(struct hmfs_ctx *ctx, int nid, struct zoneinfo_node *zn)
+{
+	zn->first_populated = -1;
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		zn->have[zid] = !hotmem_zone_info(ctx->hm, nid, zid, &zn->zi[zid]);
+		if (zn->have[zid] && zn->zi[zid].populated && zn->first_populated < 0)
+			zn->first_populated = zid;
+	}
+}
+
+/* a node's counters, added to @v: its zones' and its huge pages' */
+static void node_vm_counters(const struct zoneinfo_node *zn, unsigned long hugepages_total,
+			     unsigned long v[VM_NR_SRC])
+{
 	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
-		if (!hotmem_zone_info(ctx->hm, nid, zid, &zi))
-			zone_vm_counters(&zi, v);
-	if (!hotmem_node_info(ctx->hm, nid, &ni))
-		v[VM_HUGETLB] = ni.hugepages_total * 512; /* NR_HUGETLB: base pages */
+		if (zn->have[zid])
+			zone_vm_counters(&zn->zi[zid], v);
+	v[VM_HUGETLB] += hugepages_total * 512; /* NR_HUGETLB: base pages */
 }
 
 static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
 {
-	unsigned long v[VM_NR_SRC];
+	unsigned long v[VM_NR_SRC] = { 0 };
+	struct zoneinfo_node zn = { 0 };
+	struct hm_node_info ni;
 
-	node_vm_counters(ctx, nid, v);
+	if (hotmem_node_info(ctx->hm, nid, &ni))
+		return;
+	zoneinfo_node_get(ctx, nid, &zn);
+	node_vm_counters(&zn, ni.hugepages_total, v);
 	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
 		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
 }
@@ -439,14 +461,6 @@ static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct o
 	}
 }
 
-/* a node's zones and what zoneinfo_show_print() derives from them */
-struct zoneinfo_node {
-	struct hm_zone_info zi[HM_MAX_NR_ZONES];
-	bool have[HM_MAX_NR_ZONES];
-	int first_populated;	/* is_zone_first_populated()'s zone, or -1 */
-	int nr_online_cpus;	/* num_online_cpus() */
-	int nr_node_cpus;	/* cpumask_weight(cpumask_of_node(nid)) */
-};
 
 /* x86's sysctl_lowmem_reserve_ratio[] (mm/page_alloc.c): DMA, DMA32, Normal, Movable */
 static const unsigned int lowmem_reserve_ratio[HM_MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
@@ -622,20 +636,15 @@ static void show_zoneinfo(struct hmfs_ctx *ctx, struct out *o)
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++)
 		zn->nr_online_cpus += !!(ctx->cpus.online[cpu / 8] & (1u << (cpu % 8)));
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
-		unsigned long node_v[VM_NR_SRC];
+		unsigned long node_v[VM_NR_SRC] = { 0 };
 		struct hm_node_info ni;
 
 		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.online)
 			continue;
-		zn->first_populated = -1;
-		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
-			zn->have[zid] = !hotmem_zone_info(ctx->hm, nid, zid, &zn->zi[zid]);
-			if (zn->have[zid] && zn->zi[zid].populated && zn->first_populated < 0)
-				zn->first_populated = zid;
-		}
+		zoneinfo_node_get(ctx, nid, zn);
 		zn->nr_node_cpus = hmfs_node_cpumask(ctx, nid, cpus,
 						     (size_t)ctx->cpus.nr_cpu_ids / 8 + 1);
-		node_vm_counters(ctx, nid, node_v);
+		node_vm_counters(zn, ni.hugepages_total, node_v);
 		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
 			if (zn->have[zid])
 				show_zone(ctx, o, zn, zid, node_v);
@@ -643,6 +652,59 @@ static void show_zoneinfo(struct hmfs_ctx *ctx, struct out *o)
 out:
 	free(cpus);
 	free(zn);
+}
+
+/*
+ * calculate_totalreserve_pages() (mm/page_alloc.c, 6.12-6.18): of each
+ * zone its largest lowmem_reserve[] of the zones from its own up, plus
+ * its high watermark, at most its managed pages.
+ */
+static unsigned long node_totalreserve(const struct zoneinfo_node *zn)
+{
+	unsigned long total = 0;
+
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		unsigned long max = 0;
+
+		if (!zn->have[zid])
+			continue;
+		for (int j = zid; j < HM_MAX_NR_ZONES; j++)
+			if (lowmem_reserve(zn, zid, j) > max)
+				max = lowmem_reserve(zn, zid, j);
+		max += zn->zi[zid].wmark_high;
+		total += max < zn->zi[zid].managed ? max : zn->zi[zid].managed;
+	}
+	return total;
+}
+
+/*
+ * mm/vmstat.c vmstat_start()/vmstat_show() (6.18): the zone, NUMA and
+ * node items summed over the online nodes, from the zones zoneinfo and
+ * nodeN/vmstat show (nr_free_pages is their "pages free" sum), then the
+ * system-wide counters and the vm events (vmstat.c).
+ */
+static void show_vmstat(struct hmfs_ctx *ctx, struct out *o)
+{
+	struct zoneinfo_node *zn = calloc(1, sizeof(*zn));
+	unsigned long v[VM_NR_SRC] = { 0 }, reserve = 0;
+
+	if (!zn)
+		return;
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		struct hm_node_info ni;
+
+		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.online)
+			continue;
+		zoneinfo_node_get(ctx, nid, zn);
+		node_vm_counters(zn, ni.hugepages_total, v);
+		reserve += node_totalreserve(zn);
+	}
+	free(zn);
+	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
+		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
+	if (o->off < o->len)
+		emitted(o, hmfs_vmstat_global(ctx->hm, v[VM_FREE], reserve, o->buf + o->off,
+					      o->len - o->off));
 }
 
 /* mm/vmstat.c frag_show_print(): each populated zone's free blocks per order */
@@ -882,6 +944,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_BUDDYINFO:
 		show_buddyinfo(ctx, &o);
 		break;
+	case A_VMSTAT:
+		show_vmstat(ctx, &o);
+		break;
 	case A_CMDLINE:
 		emit(&o, "%s\n", ctx->cfg.cmdline);
 		break;
@@ -994,6 +1059,7 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_MEMINFO:
 	case A_ZONEINFO:
 	case A_BUDDYINFO:
+	case A_VMSTAT:
 	case A_IOMEM:
 	case A_CMDLINE:
 	case A_INJ_GOING_ONLINE:
@@ -1013,6 +1079,7 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_MEMINFO:
 	case A_ZONEINFO:
 	case A_BUDDYINFO:
+	case A_VMSTAT:
 	case A_IOMEM:
 	case A_CMDLINE:
 	case A_SYSCTL_NR_HUGEPAGES: /* procfs: st_size 0, DEFAULT_POLLMASK */

@@ -180,6 +180,7 @@ enum hmfs_attr {
 	A_MEMINFO,
 	A_ZONEINFO,
 	A_BUDDYINFO,
+	A_VMSTAT,
 	A_CMDLINE,
 	A_IOMEM,
 	A_CRASH_HOTPLUG,
@@ -789,6 +790,14 @@ int hmfs_node_get_removed(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *
 int hmfs_node_get_held(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
 /* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
+
+/*
+ * vmstat.c: /proc/vmstat past its zone, NUMA and node items (system-wide
+ * counters, vm events, nr_unstable), of @nr_free free pages and
+ * @totalreserve reserved ones; snprintf()'s way: the length it wanted
+ */
+int hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long totalreserve,
+		       char *buf, size_t len);
 
 /* attrs.c */
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);

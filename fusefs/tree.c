@@ -490,6 +490,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "meminfo", RO, A_MEMINFO);
 	sn_add(ctx, proc, "zoneinfo", RO, A_ZONEINFO); /* 0444, mm/vmstat.c */
 	sn_add(ctx, proc, "buddyinfo", RO, A_BUDDYINFO);
+	sn_add(ctx, proc, "vmstat", RO, A_VMSTAT); /* 0444, mm/vmstat.c */
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
 	sn_hugetlb_global(ctx, kern, proc);
