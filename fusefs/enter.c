@@ -6,8 +6,8 @@
  * bound over the real paths (enter_binds[]: /sys/devices/system/memory,
  * .../node, /sys/bus/memory, /sys/bus/node, module parameters, the ACPI
  * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
- * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, iomem,
- * cmdline), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
+ * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, vmstat,
+ * iomem, cmdline), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
  * to the host's udev nor reads the host's rules; modprobe, insmod and
@@ -98,6 +98,12 @@ static const struct {
 	{ "proc/meminfo", "/proc/meminfo", true },
 	{ "proc/zoneinfo", "/proc/zoneinfo", true },
 	{ "proc/buddyinfo", "/proc/buddyinfo", false },
+	/*
+	 * vmstat, free-like tools and agents reading nr_free_pages: the
+	 * machine's, as meminfo and zoneinfo are -- the host's showed a
+	 * second machine (usereye3 #15)
+	 */
+	{ "proc/vmstat", "/proc/vmstat", true },
 	{ "proc/cmdline", "/proc/cmdline", false },
 	/*
 	 * The global HugeTLB pool (hugeadm, libhugetlbfs, sysctl
