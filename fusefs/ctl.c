@@ -97,6 +97,20 @@ static int arg_int(json_object *args, const char *key, long long def, long long 
 	return -EINVAL;
 }
 
+/*
+ * A number the command cannot do without: QEMU's "Parameter 'pages' is
+ * missing", not a default of 0 (`hugetlb` ran an empty change, `inject
+ * MEM_GOING_ONLINE` cleared the injection: review12 N3)
+ */
+static int arg_int_required(json_object *args, const char *key, long long *out, char *err)
+{
+	if (!arg(args, key)) {
+		snprintf(err, ERRLEN, "Parameter '%s' is missing", key);
+		return -EINVAL;
+	}
+	return arg_int(args, key, 0, out, err);
+}
+
 /* A NUMA node: -1 (any) up to INT_MAX; never truncated into another node. */
 static int arg_node(json_object *args, long long def, int *out, char *err)
 {
@@ -801,7 +815,7 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	char err[400] = "";
 	int ret;
 
-	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
+	if (arg_int_required(args, "pages", &pages, r->err) || arg_node(args, -1, &node, r->err))
 		return -EINVAL;
 	/* the pool is in the state file: saved, and undone when its save fails (review8 #2) */
 	ch.value = pages;
@@ -831,7 +845,7 @@ static int cmd_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 
 	if (arg_string(args, "action", &action, r->err))
 		return -EINVAL;
-	if (arg_int(args, "error", 0, &err, r->err))
+	if (arg_int_required(args, "error", &err, r->err))
 		return -EINVAL;
 	if (action && !strcmp(action, "MEM_GOING_ONLINE"))
 		a = HM_MEM_GOING_ONLINE;
@@ -854,7 +868,9 @@ static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 {
 	long long nth;
 
-	if (arg_int(args, "nth", 0, &nth, r->err) || nth < 0) {
+	if (arg_int_required(args, "nth", &nth, r->err))
+		return -EINVAL;
+	if (nth < 0) {
 		snprintf(r->err, ERRLEN, "'nth' must be >= 0");
 		return -EINVAL;
 	}

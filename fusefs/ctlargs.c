@@ -49,10 +49,11 @@ static const struct {
 	  "block-set-state BLOCK STATE" },
 	{ "alloc", "alloc", { "type", "pages" }, NULL, NULL, 2,
 	  "alloc movable|unmovable|pinned PAGES [node=N]" },
-	{ "hugetlb", "hugetlb", { "pages" }, NULL, NULL, 0, "hugetlb PAGES [node=N]" },
-	{ "inject", "inject", { "action", "error" }, NULL, NULL, 0,
+	/* a missing number is no 0: `hugetlb` ran an empty change, `inject X` cleared X (review12 N3) */
+	{ "hugetlb", "hugetlb", { "pages" }, NULL, NULL, 1, "hugetlb PAGES [node=N]" },
+	{ "inject", "inject", { "action", "error" }, NULL, NULL, 2,
 	  "inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO" },
-	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL, 0, "fail-nth-alloc N" },
+	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL, 1, "fail-nth-alloc N" },
 	{ "check", "check-invariants", { NULL }, NULL, NULL, 0, "check" },
 	{ "check-invariants", "check-invariants", { NULL }, NULL, NULL, 0, "check-invariants" },
 	{ "dmesg", "dmesg", { NULL }, NULL, NULL, 0, "dmesg" },
@@ -137,20 +138,22 @@ static int check_required(json_object *args, size_t t, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A count, a block, a node, an errno: a number, never a size -- "4M"
+ * pages read as memparse() reads it asked for 4 Mi pages (16 GiB), "1K"
+ * huge pages for 1024 (review13 N6).  Sizes are arg_size()'s (ctl.c).
+ */
 int hmfs_ctlargs_int(const char *s, long long *out)
 {
 	char *end;
-	uint64_t u;
+	long long v;
 
 	errno = 0;
-	*out = strtoll(s, &end, 0);
-	if (*s && !*end && !errno)
-		return 0;
-	if (!hmu_memparse(s, &u) && u <= LLONG_MAX) {
-		*out = (long long)u;
-		return 0;
-	}
-	return -EINVAL;
+	v = strtoll(s, &end, 0);
+	if (!*s || *end || errno)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 /*
@@ -225,6 +228,15 @@ static bool arg_ok(size_t r, const char *v)
 	return false;
 }
 
+/* a count given as a size ("4M"): said as such, it is what the user meant */
+static bool size_not_count(size_t r, const char *v)
+{
+	uint64_t u;
+	long long n;
+
+	return arg_rules[r].kind == ARG_INT && hmfs_ctlargs_int(v, &n) && !hmu_memparse(v, &u);
+}
+
 /*
  * "bad block 'abc': a block number, 0 or more (offline BLOCK [timeout=MS]; ...)": -EINVAL.
  * A rule names the server command (execute) or the word the user typed
@@ -243,8 +255,9 @@ static int check_values(json_object *args, size_t t, char *err, size_t errlen)
 		s = json_object_get_string(v);
 		if (arg_ok(i, s))
 			continue;
-		snprintf(err, errlen, "bad %s '%s': %s (%s; hotmemctl --help)", arg_rules[i].key, s,
-			 arg_rules[i].what, table[t].synopsis);
+		snprintf(err, errlen, "bad %s '%s': %s%s (%s; hotmemctl --help)", arg_rules[i].key, s,
+			 arg_rules[i].what, size_not_count(i, s) ? ", not a size (no K, M, G, T suffix)" : "",
+			 table[t].synopsis);
 		return -EINVAL;
 	}
 	return 0;

@@ -16,10 +16,11 @@
 int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen);
 
 /*
- * An integer as a control command takes it in a string: strtoll()'s
- * (base 0: "12", "0x1f", "-1"), else a size with a suffix ("1K").  0 and
- * the value in @out, or -EINVAL.  hotmemfs and hotmemctl both read them
- * with it (as hmfs_ctlargs_seconds()).
+ * An integer as a control command takes it in a string (a count, a
+ * block, a node, an errno): strtoll()'s, base 0 ("12", "0x1f", "-1"),
+ * never a size ("1K" is refused: sizes are size=, value=, memparse()'s).
+ * 0 and the value in @out, or -EINVAL.  hotmemfs and hotmemctl both read
+ * them with it (as hmfs_ctlargs_seconds()).
  */
 int hmfs_ctlargs_int(const char *s, long long *out);
 

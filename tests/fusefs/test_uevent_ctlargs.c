@@ -166,7 +166,7 @@ static void test_ctlargs_values(void **state)
 		{ 3, { "explain", "3", "all=maybe" }, "bad all 'maybe': on or off (yes, no, 1, 0, true, false) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
 		/* what hotmemfs takes, taken: hex, a suffix, a state's trailing newline as sysfs's */
 		{ 2, { "offline", "0x10" }, NULL },
-		{ 3, { "offline", "3", "timeout=1K" }, NULL },
+		{ 3, { "offline", "3", "timeout=1000" }, NULL },
 		{ 3, { "online", "3", "online_movable" }, NULL },
 		{ 3, { "block-set-state", "3", "offline\n" }, NULL },
 		{ 3, { "explain", "0", "from=0x1000" }, NULL },
@@ -174,7 +174,24 @@ static void test_ctlargs_values(void **state)
 		{ 3, { "alloc", "movabel", "10" }, "bad type 'movabel': movable, unmovable or pinned (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 3, { "alloc", "movable", "0" }, "bad pages '0': a number of pages, 1 or more (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 4, { "alloc", "movable", "1", "node=-2" }, "bad node '-2': a node number, or -1 for any (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
-		{ 4, { "alloc", "pinned", "1K", "node=-1" }, NULL },
+		{ 4, { "alloc", "pinned", "1024", "node=-1" }, NULL },
+		/* a count is a number, not a size: 4M pages were 4 Mi pages, 16 GiB (review13 N6) */
+		{ 3, { "alloc", "movable", "4M" }, "bad pages '4M': a number of pages, 1 or more, not a size (no K, M, G, T suffix) (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
+		{ 2, { "hugetlb", "1K" }, "bad pages '1K': a number of huge pages, negative to free, not a size (no K, M, G, T suffix) (hugetlb PAGES [node=N]; hotmemctl --help)" },
+		{ 2, { "fail-nth-alloc", "1M" }, "bad nth '1M': a count, 0 or more, not a size (no K, M, G, T suffix) (fail-nth-alloc N; hotmemctl --help)" },
+		{ 2, { "offline", "1K" }, "bad block '1K': a block number, 0 or more, not a size (no K, M, G, T suffix) (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 3, { "offline", "3", "timeout=1K" }, "bad timeout '1K': milliseconds, 0 or more, not a size (no K, M, G, T suffix) (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 4, { "alloc", "movable", "1", "node=1K" }, "bad node '1K': a node number, or -1 for any, not a size (no K, M, G, T suffix) (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
+		{ 3, { "explain", "3", "from=4K" }, "bad from '4K': a pfn, 0 or more, not a size (no K, M, G, T suffix) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
+		/* ... and sizes keep theirs */
+		{ 3, { "set-size", "vm0", "1G" }, NULL },
+		{ 3, { "device_add", "pc-dimm", "size=1G" }, NULL },
+		/* a number the command needs, missing: asked for, not 0 (review12 N3) */
+		{ 1, { "hugetlb" }, "which pages? (hugetlb PAGES [node=N]; hotmemctl --help)" },
+		{ 1, { "fail-nth-alloc" }, "which nth? (fail-nth-alloc N; hotmemctl --help)" },
+		{ 2, { "inject", "MEM_GOING_ONLINE" }, "which error? (inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO; hotmemctl --help)" },
+		{ 1, { "inject" }, "which action? (inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO; hotmemctl --help)" },
+		{ 2, { "hugetlb", "node=1" }, "which pages? (hugetlb PAGES [node=N]; hotmemctl --help)" },
 		{ 2, { "hugetlb", "lots" }, "bad pages 'lots': a number of huge pages, negative to free (hugetlb PAGES [node=N]; hotmemctl --help)" },
 		{ 3, { "hugetlb", "-16", "node=2147483648" }, "bad node '2147483648': a node number, or -1 for any (hugetlb PAGES [node=N]; hotmemctl --help)" },
 		{ 3, { "hugetlb", "-16", "node=1" }, NULL },
@@ -219,8 +236,11 @@ static void test_ctlargs_int(void **state)
 	assert_int_equal(v, 31);
 	assert_int_equal(hmfs_ctlargs_int("-1", &v), 0);
 	assert_int_equal(v, -1);
-	assert_int_equal(hmfs_ctlargs_int("1K", &v), 0);
-	assert_int_equal(v, 1024);
+	/* a count, never a size (review13 N6) */
+	assert_int_equal(hmfs_ctlargs_int("1K", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("4M", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("0x10", &v), 0);
+	assert_int_equal(v, 16);
 	assert_int_equal(hmfs_ctlargs_int("", &v), -EINVAL);
 	assert_int_equal(hmfs_ctlargs_int("abc", &v), -EINVAL);
 	assert_int_equal(hmfs_ctlargs_int("1x", &v), -EINVAL);
