@@ -66,13 +66,44 @@ same_text() {
 }
 
 # state_on_small_tmpfs NAME: $STATE on a 256k tmpfs of its own at $SD
-# (unmounted at exit), to be filled with fill_sd: ENOSPC on demand
+# (unmounted at exit), to be filled with fill_sd: ENOSPC on demand.
+# Called again (a test's second case), the first tmpfs is unmounted
+# first: a second mounted over it was all the exit's unmount took away,
+# the first stayed mounted under $TMP for good and cleanup's rm said
+# "cannot remove .../statedir: Device or resource busy".
 state_on_small_tmpfs() {
 	SD=$TMP/statedir
+	if ! small_tmpfs_off; then
+		nok "$SD: the previous case's tmpfs cannot be unmounted (busy)"
+		done_testing
+		exit 1
+	fi
 	mkdir -p "$SD"
 	mount -t tmpfs -o size=256k,mode=0700 "$1" "$SD" || skip_all "cannot mount a tmpfs"
-	trap 'in_test_shell && { stop_fs; umount -l "$SD" 2>/dev/null; cleanup; }' EXIT
+	trap '_rc=$?; in_test_shell && small_tmpfs_exit "$_rc"' EXIT
 	STATE=$SD/hotmemfs.state
+}
+# small_tmpfs_off: hotmemfs stopped (its state file is on it: stop_fs
+# waits for its exit) and $SD's tmpfs unmounted, every one mounted
+# there; false if one stays (busy: something of the test still uses it)
+small_tmpfs_off() {
+	stop_fs
+	while mountpoint -q "$SD"; do
+		umount "$SD" 2>>"$TMP/umount.log" || return 1
+	done
+}
+# small_tmpfs_exit STATUS, the exit's: $SD unmounted before cleanup
+# removes $TMP.  One still busy is detached (never left mounted) and the
+# test fails: its cleanup was not complete.
+small_tmpfs_exit() {
+	local rc=$1
+	if ! small_tmpfs_off; then
+		echo "# $SD is still busy at exit: detached (umount -l); a process of the test still uses it"
+		while mountpoint -q "$SD"; do umount -l "$SD" || break; done
+		rc=1
+	fi
+	cleanup
+	exit $rc
 }
 fill_sd() {
 	dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
