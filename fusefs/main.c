@@ -1445,8 +1445,9 @@ static void stopper_end(struct stopper *st)
  * stopping)" (hmfs_events_give_up()) -- a device_del's client heard
  * nothing, whether its DIMM went unknown to it -- and these replies go out
  * first, STOP_REPLIES_MS at most (a client that does not read them is
- * hung up on after 2 s: ctlsock.c).  Not under mount_lock: the watch may
- * give up on this too.
+ * hung up on after 2 s: ctlsock.c).  stop_stuck()'s not under
+ * mount_lock: the watch may give up on this too; the watch's own
+ * (stop_overdue()) under it, once it gave up on the stop.
  */
 #define STOP_REPLIES_MS 3000
 
@@ -1514,21 +1515,64 @@ static bool stop_overdue_by_locked(struct stopper *st, const struct timespec *un
 }
 
 /*
+ * The watch's commit to give up on the stop: true with st->mount_lock
+ * held, the stop not finished; false (nothing held) once it finished
+ * meanwhile.  The stop finishes with teardown's unmount, under the same
+ * lock (what is left after it frees memory), or with stopper_end()
+ * where there was no session to unmount.  watch_main() found the stop
+ * overdue under st->lock and let it go: the stop may have finished since
+ * -- teardown holding mount_lock for its unmount when the deadline
+ * passed is the common way -- and was then said overdue and exited 1,
+ * its final save made and the tree unmounted (review13 F3).  A lock held
+ * past the deadline is said, and waited for: the unmount runs.
+ */
+static bool stop_overdue_commit(struct stopper *st, const char *what)
+{
+	char secs[32];
+	bool done;
+
+	if (pthread_mutex_trylock(&st->mount_lock)) {
+		fprintf(stderr,
+			"hotmemfs: stop: still waiting after %s s (--stop-wait) for %s; it is under "
+			"way: the stop ends with it\n",
+			seconds_str(secs, sizeof(secs), st->wait_ms), what);
+		pthread_mutex_lock(&st->mount_lock);
+	}
+	pthread_mutex_lock(&st->lock);
+	done = st->done;
+	pthread_mutex_unlock(&st->lock);
+	if (!done && !st->unmounted)
+		return true;
+	pthread_mutex_unlock(&st->mount_lock);
+	return false;
+}
+
+/*
  * Past the whole stop's bound (watch_main()): say what it still waits
- * for, detach the tree, exit 1.  Every acknowledged change is in the
+ * for, detach the tree, exit 1 -- unless the stop finished meanwhile
+ * (stop_overdue_commit()).  Every acknowledged change is in the
  * state file: saved whole by the final save if that was done, else in
  * its journal, where each change was before its write or command was
  * answered (what survives kill -9).  A change under way was not
  * acknowledged, and is not there: the machine restarts as it was before
  * it.  A thread still in the kernel (a write to a frozen filesystem, say)
- * holds the exit until it comes out.
+ * holds the exit until it comes out.  mount_lock is held to the exit: a
+ * second signal's detach, and teardown's unmount, wait; so does the
+ * stop's own end for the control commands' replies (STOP_REPLIES_MS).
  */
 static void stop_overdue(struct stopper *st, const char *what)
 {
 	struct hmfs_ctx *ctx = st->ctx;
-	int saved = __atomic_load_n(&st->saved, __ATOMIC_ACQUIRE);
+	int saved;
 	char secs[32], state[PATH_MAX + 96];
 
+	if (!stop_overdue_commit(st, what))
+		return;
+	/* what it waits for now: the commit may have waited */
+	pthread_mutex_lock(&st->lock);
+	what = stop_waits_for_locked(st);
+	pthread_mutex_unlock(&st->lock);
+	saved = __atomic_load_n(&st->saved, __ATOMIC_ACQUIRE);
 	if (!ctx->state_path[0])
 		snprintf(state, sizeof(state), "no state file: nothing saved");
 	else if (saved > 0)
@@ -1541,9 +1585,7 @@ static void stop_overdue(struct stopper *st, const char *what)
 		"it: %s, the tree detached, exit 1\n",
 		seconds_str(secs, sizeof(secs), st->wait_ms), what, state);
 	stop_replies_out(st);
-	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
-	if (!st->unmounted)
-		detach_ours_locked(st);
+	detach_ours_locked(st); /* not unmounted: stop_overdue_commit() */
 	/* the socket is still ours until hmfs_ctl_stop() takes it away */
 	if (__atomic_load_n(&ctx->ctl_started, __ATOMIC_ACQUIRE))
 		unlink(ctx->ctl_path);
