@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ctlargs.h"
+#include "ctlcmds.h"
 #include "ctllimits.h"
 #include "hmfs.h"
 
@@ -1041,31 +1042,14 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	return 0;
 }
 
+#define CTL_COMMAND(name, fn, flags, help) { name, fn, help, ((flags) & HMFS_CTL_DELIVERED) != 0 },
+
 static const struct {
 	const char *name;
 	cmd_fn fn;
 	const char *help;
 	bool delivered; /* replies once its events are out (ctllimits.h: HMFS_CTL_DELIVER_WAIT_MS) */
-} commands[] = {
-	{ "device_add", cmd_device_add, "plug a pc-dimm or virtio-mem-pci", true },
-	{ "device_del", cmd_device_del, "unplug a device by id", true },
-	{ "qom-set", cmd_qom_set, "virtio-mem requested-size", true },
-	{ "vmem-retry", cmd_vmem_retry, "fire the guest virtio-mem driver's retry timer now (hotmem's)", true },
-	{ "qom-get", cmd_qom_get, "a device's property (size, requested-size, block-size, node ...)", false },
-	{ "query-memory-devices", cmd_query_devices, "list memory devices", false },
-	{ "status", cmd_status, "machine, zones, blocks, devices, uevents", false },
-	{ "block-set-state", cmd_block_set_state, "online/offline a block", true },
-	{ "alloc", cmd_alloc, "workload: allocate movable/unmovable/pinned pages", false },
-	{ "free-all", cmd_free_all, "workload: free every allocated page", false },
-	{ "hugetlb", cmd_hugetlb, "grow (pages>0) or shrink (pages<0) the HugeTLB pool", false },
-	{ "inject", cmd_inject, "notifier error injection", false },
-	{ "fail-nth-alloc", cmd_fail_nth, "fail the nth engine allocation", false },
-	{ "check-invariants", cmd_check, "hotmem_check_invariants()", false },
-	{ "dmesg", cmd_dmesg, "the emulated kernel's log ring", false },
-	{ "explain", cmd_explain, "why a block would not go offline (pages, owners, zone rule)", false },
-	{ "save", cmd_save, "write the state file now", false },
-	{ "settle", cmd_settle, "wait until every queued event is delivered (timeout: seconds)", false },
-};
+} commands[] = { HMFS_CTL_COMMANDS(CTL_COMMAND) };
 
 json_object *hmfs_ctl_error(const char *cls, const char *desc)
 {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ctlargs.h"
+#include "ctlcmds.h"
 #include "ctllimits.h"
 #include "uapi/hmuapi.h"
 
@@ -300,6 +301,21 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
 	json_object_object_add(r, "arguments", args);
 	*req = r;
 	return 0;
+}
+
+#define CTL_CHANGES(name, fn, flags, help) { name, ((flags) & HMFS_CTL_CHANGES) != 0 },
+
+bool hmfs_ctlargs_changes(const char *execute)
+{
+	static const struct {
+		const char *name;
+		bool changes;
+	} cmds[] = { HMFS_CTL_COMMANDS(CTL_CHANGES) };
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		if (!strcmp(cmds[i].name, execute))
+			return cmds[i].changes;
+	return false;
 }
 
 int hmfs_ctlargs_seconds(const char *s, double *secs)

@@ -7,6 +7,7 @@
 #define HMFS_CTLARGS_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -23,6 +24,14 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
  * them with it (as hmfs_ctlargs_seconds()).
  */
 int hmfs_ctlargs_int(const char *s, long long *out);
+
+/*
+ * Whether the server command @execute may change the machine (ctlcmds.h's
+ * HMFS_CTL_CHANGES): a reply of one lost leaves what it did unknown.
+ * false for a command that is none of the table's (events,
+ * query-commands, an unknown one: refused, nothing done).
+ */
+bool hmfs_ctlargs_changes(const char *execute);
 
 /*
  * Seconds as a control command takes them (settle's timeout): a number,

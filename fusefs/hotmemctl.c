@@ -522,19 +522,6 @@ static void say_hung_up(const struct cli *c, const char *what)
 		c->sock, what);
 }
 
-/* a command that may change the machine: its lost reply leaves unknown what it did */
-static bool changes_machine(const char *execute)
-{
-	static const char *const looks[] = { "status",	 "query-memory-devices", "qom-get",
-					     "check-invariants", "dmesg", "explain", "settle",
-					     "events",	 "query-commands" };
-
-	for (size_t i = 0; i < sizeof(looks) / sizeof(*looks); i++)
-		if (!strcmp(looks[i], execute))
-			return false;
-	return true;
-}
-
 /*
  * hotmemfs hung up without replying to @req.  Its socket tells a stop
  * from a crash: a stop removes it (hmfs_ctl_stop(); a second stop
@@ -554,7 +541,7 @@ static void say_no_reply(const struct cli *c, json_object *req)
 		snprintf(what, sizeof(what),
 			 ": whether %s was removed is not known here; once hotmemfs runs again from "
 			 "its state file, `hotmemctl devices` shows whether it is there", id);
-	else if (changes_machine(cmd))
+	else if (hmfs_ctlargs_changes(cmd)) /* ctlcmds.h, hotmemfs's own table */
 		snprintf(what, sizeof(what),
 			 ": whether %s was carried out is not known here; once hotmemfs runs again "
 			 "from its state file, `hotmemctl status` shows the machine", cmd);

@@ -124,6 +124,32 @@ wrong_server "$TMP/other.sock" "SSH-2.0-OpenSSH_9.6" \
 wrong_server "$TMP/json.sock" '{"jsonrpc": "2.0"}' \
 	"$TMP/json.sock: a reply with neither \"return\" nor \"error\": is it hotmemfs's control socket\?" \
 	"a server that speaks JSON but not hotmemfs's"
+# a server that reads the request and hangs up, its socket left (killed,
+# crashed): what a command that changes the machine did is not known, one
+# that only looks did nothing (hotmemfs's table says which: ctlcmds.h)
+hangup_server() {
+	timeout 60 python3 - "$1" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.recv(65536)
+    c.close()
+PY
+	HANGUP_PID=$!
+	for _ in $(seq 100); do [ -S "$1" ] && break; sleep 0.05; done
+}
+hangup_server "$TMP/hangup.sock"
+err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?: whether alloc was carried out is not known here; once hotmemfs runs again from its state file, .hotmemctl status. shows the machine$" \
+	"a lost reply to alloc: whether it was carried out is not known" -- -s "$TMP/hangup.sock" -t 30 alloc movable 1
+err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?$" \
+	"a lost reply to dmesg: nothing more (it changes nothing)" -- -s "$TMP/hangup.sock" -t 30 dmesg
+err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?$" \
+	"a lost reply to an unknown command: nothing more (refused, nothing done)" -- -s "$TMP/hangup.sock" -t 30 raw '{"execute": "bogus"}'
+kill "$HANGUP_PID" 2>/dev/null
+wait_exit "$HANGUP_PID" 30 2>/dev/null
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts"

@@ -247,6 +247,27 @@ static void test_ctlargs_int(void **state)
 	assert_int_equal(hmfs_ctlargs_int("99999999999999999999", &v), -EINVAL);
 }
 
+/*
+ * What a lost reply leaves unknown: the commands that may change the
+ * machine, from hotmemfs's own table (ctlcmds.h), not a hand list of
+ * hotmemctl's (review13 N4); none of them for a command not in it
+ */
+static void test_ctlargs_changes(void **state)
+{
+	static const char *const changes[] = { "device_add", "device_del", "qom-set", "vmem-retry",
+					       "block-set-state", "alloc", "free-all", "hugetlb",
+					       "inject", "fail-nth-alloc", "save" };
+	static const char *const looks[] = { "status", "query-memory-devices", "qom-get",
+					     "check-invariants", "dmesg", "explain", "settle",
+					     "events", "query-commands", "bogus", "" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(changes) / sizeof(*changes); i++)
+		assert_true(hmfs_ctlargs_changes(changes[i]));
+	for (size_t i = 0; i < sizeof(looks) / sizeof(*looks); i++)
+		assert_false(hmfs_ctlargs_changes(looks[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_ctlargs_too_many),
 		cmocka_unit_test(test_ctlargs_values),
 		cmocka_unit_test(test_ctlargs_int),
+		cmocka_unit_test(test_ctlargs_changes),
 	};
 	return cmocka_run_group_tests_name("fusefs_uevent_ctlargs", tests, NULL, NULL);
 }
