@@ -1295,6 +1295,25 @@ static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, 
 	return n;
 }
 
+/* some block of @rep the rollback moved from @before to @after */
+static bool rollback_pair(const struct hm_eject_block *rep, unsigned long nr, int before, int after)
+{
+	for (unsigned long i = 0; before != after && i < nr; i++)
+		if (rollback_moved(&rep[i], before, after))
+			return true;
+	return false;
+}
+
+/* @n written into a buffer of @len, at most its last byte (the NUL) */
+static size_t upto(size_t n, size_t len)
+{
+	return n < len ? n : len - 1;
+}
+
+#define ROLLBACK_PART " back online (MMOP_ONLINE): now %s, were %s"
+#define ROLLBACK_HINT                                                                              \
+	" -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable"
+
 /*
  * What a refused eject's rollback did to the zones: acpi_bus_online()
  * onlines with MMOP_ONLINE (6.12), and under contig-zones a Movable
@@ -1302,26 +1321,50 @@ static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, 
  * away; the kernel allocates there at once and the DIMM can no longer be
  * unplugged (usereye3 #23).  "; memory33-39 back online (MMOP_ONLINE): now
  * Normal, were Movable", one part per pair of zones, then how to keep
- * them Movable; nothing when every block came back in its zone.
+ * them Movable when some block left ZONE_MOVABLE; nothing when every
+ * block came back in its zone.  Into @buf's @len: the lists share what
+ * the words leave and end ",..." where they must (rollback_list()), so
+ * that no pair of zones nor the advice is cut off (a second pair was,
+ * after a long first list).
  */
 static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, char *buf,
 			 size_t len)
 {
-	size_t n = 0;
+	size_t words = 0, n = 0, share;
+	bool left_movable = false;
+	unsigned int pairs = 0;
 
-	for (int before = 0; before < HM_MAX_NR_ZONES; before++) {
-		for (int after = 0; after < HM_MAX_NR_ZONES && n < len; after++) {
-			char list[160];
-
-			if (before == after || !rollback_list(rep, nr, before, after, list, sizeof(list)))
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (int before = 0; before < HM_MAX_NR_ZONES; before++)
+		for (int after = 0; after < HM_MAX_NR_ZONES; after++) {
+			if (!rollback_pair(rep, nr, before, after))
 				continue;
-			n += snprintf(buf + n, len - n, "; %s back online (MMOP_ONLINE): now %s, were %s",
-				      list, hotmem_zone_name(after), hotmem_zone_name(before));
+			pairs++;
+			words += 2 + (size_t)snprintf(NULL, 0, ROLLBACK_PART, hotmem_zone_name(after),
+						      hotmem_zone_name(before));
+			left_movable |= before == HM_ZONE_MOVABLE;
 		}
-	}
-	if (n && n < len)
-		snprintf(buf + n, len - n,
-			 " -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable");
+	if (!pairs)
+		return;
+	words += left_movable ? sizeof(ROLLBACK_HINT) - 1 : 0;
+	share = words < len ? (len - words) / pairs : 0;
+	for (int before = 0; before < HM_MAX_NR_ZONES; before++)
+		for (int after = 0; after < HM_MAX_NR_ZONES; after++) {
+			if (!rollback_pair(rep, nr, before, after))
+				continue;
+			n = upto(n + (size_t)snprintf(buf + n, len - n, "; "), len);
+			n = upto(n + rollback_list(rep, nr, before, after, buf + n,
+						   share + 1 < len - n ? share + 1 : len - n),
+				 len);
+			n = upto(n + (size_t)snprintf(buf + n, len - n, ROLLBACK_PART,
+						      hotmem_zone_name(after),
+						      hotmem_zone_name(before)),
+				 len);
+		}
+	if (left_movable && n + 1 < len)
+		snprintf(buf + n, len - n, "%s", ROLLBACK_HINT);
 }
 
 static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
@@ -1329,15 +1372,16 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 {
 	const unsigned long nr = d->size / ctx->block_size;
 	struct hm_eject_block *report = calloc(nr, sizeof(*report));
-	char moved[400] = "";
 	int ret = dimm_eject(ctx, d, task, report);
+	int n;
 
 	if (ret) {
-		if (report)
-			rollback_say(report, nr, moved, sizeof(moved));
-		snprintf(err, errlen,
-			 "%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why%s",
-			 d->id, strerror(-ret), hotmem_acpi_ost_status(ret), moved);
+		n = snprintf(err, errlen,
+			     "%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why",
+			     d->id, strerror(-ret), hotmem_acpi_ost_status(ret));
+		/* what the rollback moved, in the room the reply has left */
+		if (report && n > 0 && (size_t)n < errlen)
+			rollback_say(report, nr, err + n, errlen - (size_t)n);
 		free(report);
 		return ret;
 	}
