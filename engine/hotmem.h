@@ -596,6 +596,11 @@ struct hm_block_info {
 	unsigned long nr_vmemmap_pages;	/* self-hosted memmap pages */
 	bool removable;
 	bool boot;			/* early (boot) memory */
+	/*
+	 * its hwpoisoned pages (memblk_nr_poison()): an offline block with
+	 * any cannot come online (EHWPOISON) until it is removed
+	 */
+	unsigned long nr_hwpoison;
 	/* why its last offline failed: offline_pages()'s "failed due to" reason; NULL: none */
 	const char *offline_failure;
 };

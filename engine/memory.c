@@ -663,6 +663,7 @@ int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info 
 		info->nr_vmemmap_pages = mem->altmap ? mem->altmap->free : 0;
 		info->removable = true;
 		info->boot = mem->early;
+		info->nr_hwpoison = __atomic_load_n(&mem->nr_hwpoison, __ATOMIC_ACQUIRE);
 		info->offline_failure = __atomic_load_n(&mem->offline_failure, __ATOMIC_ACQUIRE);
 	}
 	pthread_rwlock_unlock(&hm->blocks_lock);

@@ -403,10 +403,16 @@ static void print_status(json_object *r)
 		 * could go, its valid_zones); "none" is an online block spanning
 		 * zones, as valid_zones and a 6.18 lsmem's "None" say it
 		 */
-		printf("0x%016llx-0x%016llx %6s %-13s %4llu %-7s %s\n", (unsigned long long)start,
+		printf("0x%016llx-0x%016llx %6s %-13s %4llu %-7s %s", (unsigned long long)start,
 		       (unsigned long long)(start + n * bs - 1), s1, gs(b, "state"),
 		       (unsigned long long)gu(b, "node"),
 		       strcmp(gs(b, "state"), "offline") ? gs(b, "zone") : "-", blk);
+		/* a block holding hwpoisoned pages, a run of its own: offline, it stays so */
+		if (gu(b, "hwpoison"))
+			printf("  hwpoison: %llu page%s%s", (unsigned long long)gu(b, "hwpoison"),
+			       gu(b, "hwpoison") == 1 ? "" : "s",
+			       strcmp(gs(b, "state"), "offline") ? "" : ", no online (EHWPOISON)");
+		printf("\n");
 	}
 	if (!json_object_array_length(devs))
 		return;

@@ -194,16 +194,21 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
 	if (status) {
 		json_object_object_add(run, "group", json_object_new_int(bi->group));
 		json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
+		/* a run of its own (HMFS_RUN_HWPOISON_ALONE): the block's poisoned pages */
+		if (bi->nr_hwpoison)
+			json_object_object_add(run, "hwpoison", json_object_new_uint64(bi->nr_hwpoison));
 	}
 	json_object_array_add(r->a, run);
 }
 
 /*
  * Status: blocks as lsmem shows them, runs of same state, node, zone and
- * group.  State file: runs of same state and zone (32768 blocks stay
- * small), a block caught mid-offline saved online, in its zone: what the
- * client was last told; the offline may still fail (EBUSY, EINTR), and
- * when it succeeds its own save records offline (#16.5).
+ * group, a block holding hwpoisoned pages alone (hotmemctl map and status
+ * mark it: an offline one cannot come online).  State file: runs of same
+ * state and zone (32768 blocks stay small), a block caught mid-offline
+ * saved online, in its zone: what the client was last told; the offline
+ * may still fail (EBUSY, EINTR), and when it succeeds its own save
+ * records offline (#16.5).
  */
 json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 {
@@ -211,7 +216,8 @@ json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 
 	hmfs_block_runs(ctx,
 			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_ONLINE :
-						  HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP,
+						  HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP |
+								  HMFS_RUN_HWPOISON_ALONE,
 			add_run, &r);
 	return r.a;
 }

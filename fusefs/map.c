@@ -31,6 +31,11 @@ static const struct {
 	[HMFS_MAP_HOLE] = { '.', "hole (no memory)", -1, "url(#" HOLE_PATTERN ")" },
 	[HMFS_MAP_UNPLUGGED] = { '-', "device range, not plugged", -1, "#ffffff" },
 	[HMFS_MAP_OFFLINE] = { 'o', "offline", 250, HMU_SVG_OFFLINE_FILL },
+	/*
+	 * magenta: not a zone's, not the timeline's red "failed" -- the block
+	 * did nothing wrong, its memory did; online refused with EHWPOISON
+	 */
+	[HMFS_MAP_HWPOISON] = { 'x', "offline, hwpoisoned pages", 163, "#c51b8a" },
 	[HMFS_MAP_DMA] = { 'D', "online DMA", 33, NULL },
 	[HMFS_MAP_DMA32] = { 'd', "online DMA32", 75, NULL },
 	[HMFS_MAP_NORMAL] = { 'N', "online Normal", 70, NULL },
@@ -77,12 +82,12 @@ static const char *js(json_object *o, const char *k)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 }
 
-static enum hmfs_map_class block_class(const char *state, const char *zone)
+static enum hmfs_map_class block_class(const char *state, const char *zone, uint64_t hwpoison)
 {
 	int zid;
 
 	if (strcmp(state, "online"))
-		return HMFS_MAP_OFFLINE;
+		return hwpoison ? HMFS_MAP_HWPOISON : HMFS_MAP_OFFLINE;
 	zid = hmu_zone_from_name(zone, strlen(zone));
 	return zid < 0 ? HMFS_MAP_MIXED : (enum hmfs_map_class)(HMFS_MAP_DMA + zid);
 }
@@ -112,8 +117,9 @@ static int alloc_map(struct hmfs_map *m, size_t nr_devs)
 	m->cls = calloc(m->nr_blocks, sizeof(*m->cls));
 	m->dev = malloc(m->nr_blocks * sizeof(*m->dev));
 	m->node = malloc(m->nr_blocks * sizeof(*m->node));
+	m->hwpoison = calloc(m->nr_blocks, sizeof(*m->hwpoison));
 	m->devs = calloc(nr_devs ? nr_devs : 1, sizeof(*m->devs));
-	if (!m->cls || !m->dev || !m->node || !m->devs)
+	if (!m->cls || !m->dev || !m->node || !m->hwpoison || !m->devs)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < m->nr_blocks; i++) {
 		m->dev[i] = -1;
@@ -148,12 +154,14 @@ static void add_blocks(struct hmfs_map *m, json_object *blocks)
 {
 	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
 		json_object *b = json_object_array_get_idx(blocks, i);
-		enum hmfs_map_class c = block_class(js(b, "state"), js(b, "zone"));
-		uint64_t first = ju(b, "first"), n = ju(b, "count");
+		/* a block holding hwpoisoned pages is a run of its own (json.c) */
+		uint64_t first = ju(b, "first"), n = ju(b, "count"), hwpoison = ju(b, "hwpoison");
+		enum hmfs_map_class c = block_class(js(b, "state"), js(b, "zone"), hwpoison);
 
 		for (uint64_t k = first; k < first + n && k < m->nr_blocks; k++) {
 			m->cls[k] = c;
 			m->node[k] = (short)ju(b, "node");
+			m->hwpoison[k] = hwpoison;
 		}
 	}
 }
@@ -168,6 +176,7 @@ static void layout(struct hmfs_map *m)
 	m->cols = HMFS_MAP_COLS;
 	for (uint64_t i = 0; i < m->nr_blocks; i++) {
 		m->count[m->cls[i]]++;
+		m->nr_hwpoison_blocks += m->hwpoison[i] != 0;
 		if (m->node[i] >= 0 && m->node[i] + 1 > m->nr_nodes)
 			m->nr_nodes = m->node[i] + 1;
 	}
@@ -206,6 +215,7 @@ void hmfs_map_free(struct hmfs_map *m)
 	free(m->cls);
 	free(m->dev);
 	free(m->node);
+	free(m->hwpoison);
 	free(m->devs);
 	memset(m, 0, sizeof(*m));
 }
@@ -226,13 +236,14 @@ enum hmfs_map_class hmfs_map_cell(const struct hmfs_map *m, uint64_t cell)
 		n[m->cls[b]]++;
 	/*
 	 * Online memory is what a reader looks for: a cell with any online
-	 * block shows the most common online zone; else offline, else a
-	 * device's unplugged range, else a hole.
+	 * block shows the most common online zone; else offline with
+	 * hwpoison (what will not come online), offline, a device's
+	 * unplugged range, else a hole.
 	 */
 	for (int c = HMFS_MAP_DMA; c < HMFS_MAP_NR_CLASS; c++)
 		if (n[c] && (best < HMFS_MAP_DMA || n[c] > n[best]))
 			best = c;
-	for (int c = HMFS_MAP_OFFLINE; best == HMFS_MAP_HOLE && c > HMFS_MAP_HOLE; c--)
+	for (int c = HMFS_MAP_DMA - 1; best == HMFS_MAP_HOLE && c > HMFS_MAP_HOLE; c--)
 		if (n[c])
 			best = c;
 	return best;
@@ -258,6 +269,39 @@ int hmfs_map_cell_dev(const struct hmfs_map *m, uint64_t cell)
 		if (m->dev[b] >= 0)
 			return m->dev[b];
 	return -1;
+}
+
+uint64_t hmfs_map_cell_hwpoison(const struct hmfs_map *m, uint64_t cell)
+{
+	uint64_t first, end, pages = 0;
+
+	cell_range(m, cell, &first, &end);
+	for (uint64_t b = first; b < end; b++)
+		pages += m->hwpoison[b];
+	return pages;
+}
+
+/*
+ * The blocks holding hwpoisoned pages, "memory34 (1 page), memory40 (2
+ * pages)", the first few: what `hotmemctl explain N` details
+ */
+static void hwpoison_blocks(const struct hmfs_map *m, char *buf, size_t len)
+{
+	size_t off = 0;
+	int shown = 0;
+
+	buf[0] = '\0';
+	for (uint64_t b = 0; b < m->nr_blocks && off < len; b++) {
+		if (!m->hwpoison[b])
+			continue;
+		if (shown++ == 4) {
+			snprintf(buf + off, len - off, ", ...");
+			break;
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%smemory%" PRIu64 " (%" PRIu64 " page%s)",
+					shown > 1 ? ", " : "", b, m->hwpoison[b],
+					m->hwpoison[b] == 1 ? "" : "s");
+	}
 }
 
 /* ---- the terminal ------------------------------------------------------- */
@@ -290,7 +334,7 @@ static void print_header(const struct hmfs_map *m, FILE *f)
 
 static void print_legend(const struct hmfs_map *m, FILE *f, bool color)
 {
-	char sz[32], pl[32];
+	char sz[32], pl[32], blocks[192];
 
 	fprintf(f, "\n");
 	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
@@ -300,6 +344,11 @@ static void print_legend(const struct hmfs_map *m, FILE *f, bool color)
 		put_cell(f, c, color);
 		fprintf(f, " %-26s %6" PRIu64 " block%s\n", classes[c].name, m->count[c],
 			m->count[c] == 1 ? "" : "s");
+	}
+	if (m->nr_hwpoison_blocks) {
+		hwpoison_blocks(m, blocks, sizeof(blocks));
+		fprintf(f, "  x hwpoison: %s hold hwpoisoned pages; offline, a block with any cannot "
+			   "come online (EHWPOISON): `hotmemctl explain N`\n", blocks);
 	}
 	for (size_t i = 0; i < m->nr_devs; i++) {
 		const struct hmfs_map_dev *d = &m->devs[i];
@@ -352,6 +401,12 @@ static char dev_mark(const struct hmfs_map *m, uint64_t cell)
 	return d < 0 ? ' ' : dev_letter(d);
 }
 
+/* 'x' under a cell holding hwpoisoned pages, its blocks online or not */
+static char hwpoison_mark(const struct hmfs_map *m, uint64_t cell)
+{
+	return hmfs_map_cell_hwpoison(m, cell) ? 'x' : ' ';
+}
+
 /* the node digit, on machines of several nodes only */
 static char node_mark(const struct hmfs_map *m, uint64_t cell)
 {
@@ -374,6 +429,7 @@ void hmfs_map_print(const struct hmfs_map *m, FILE *f, bool color)
 		for (uint64_t c = first; c < end; c++)
 			put_cell(f, hmfs_map_cell(m, c), color);
 		fprintf(f, "\n");
+		print_marks(m, f, aw, "hwpoison", first, end, hwpoison_mark);
 		print_marks(m, f, aw, "nodes", first, end, node_mark);
 		print_marks(m, f, aw, "devices", first, end, dev_mark);
 	}
@@ -411,7 +467,7 @@ static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, do
 {
 	enum hmfs_map_class cls = hmfs_map_cell(m, c);
 	int d = hmfs_map_cell_dev(m, c);
-	uint64_t first = c * m->group;
+	uint64_t first = c * m->group, hwpoison = hmfs_map_cell_hwpoison(m, c);
 	char tip[256];
 	int n;
 
@@ -419,8 +475,14 @@ static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, do
 	n += snprintf(tip + n, sizeof(tip) - n, " at 0x%" PRIx64 ": %s%s%s", first * m->block_size,
 		      classes[cls].name, d >= 0 ? "; device " : "", d >= 0 ? m->devs[d].id : "");
 	if (m->nr_nodes > 1 && hmfs_map_cell_node(m, c) >= 0)
-		snprintf(tip + n, sizeof(tip) - n, "; node %d", hmfs_map_cell_node(m, c));
+		n += snprintf(tip + n, sizeof(tip) - n, "; node %d", hmfs_map_cell_node(m, c));
+	if (hwpoison)
+		snprintf(tip + n, sizeof(tip) - n, "; %" PRIu64 " hwpoisoned page%s", hwpoison,
+			 hwpoison == 1 ? "" : "s");
 	hmu_svg_rect(f, x, y, CELL, CELL, class_fill(cls), class_stroke(cls), tip);
+	/* the terminal's 'x' row: over the cell, online or not */
+	if (hwpoison)
+		hmu_svg_text(f, x + CELL / 2.0, y + CELL - 3, 12, "middle", "#000000", "x");
 	if (m->nr_nodes > 1 && hmfs_map_cell_node(m, c) >= 0 &&
 	    (c % m->cols == 0 || hmfs_map_cell_node(m, c - 1) != hmfs_map_cell_node(m, c))) {
 		snprintf(tip, sizeof(tip), "node %d", hmfs_map_cell_node(m, c));
@@ -449,7 +511,7 @@ static void svg_ticks(const struct hmfs_map *m, FILE *f)
 
 static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 {
-	char line[192], sz[32], pl[32];
+	char line[320], sz[32], pl[32], blocks[192];
 
 	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
 		if (!m->count[c])
@@ -459,6 +521,15 @@ static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 		snprintf(line, sizeof(line), "%" PRIu64 " block%s", m->count[c],
 			 m->count[c] == 1 ? "" : "s");
 		hmu_svg_text(f, LEFT + CELL + 330, y, 13, "end", "#000000", line);
+		y += 20;
+	}
+	if (m->nr_hwpoison_blocks) {
+		hwpoison_blocks(m, blocks, sizeof(blocks));
+		hmu_svg_text(f, LEFT + CELL / 2.0, y, 13, "middle", "#000000", "x");
+		snprintf(line, sizeof(line),
+			 "hwpoison: %s; offline, a block with any cannot come online (EHWPOISON)",
+			 blocks);
+		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", line);
 		y += 20;
 	}
 	for (size_t i = 0; i < m->nr_devs; i++) {
@@ -480,7 +551,7 @@ static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 
 static size_t legend_lines(const struct hmfs_map *m)
 {
-	size_t n = m->nr_devs;
+	size_t n = m->nr_devs + (m->nr_hwpoison_blocks != 0);
 
 	for (int c = 0; c < HMFS_MAP_NR_CLASS; c++)
 		n += m->count[c] != 0;

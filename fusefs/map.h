@@ -14,11 +14,13 @@
 #include <stdio.h>
 
 /* what a block is; a cell of several blocks shows its most common online
- * zone if any block is online, else offline, unplugged, hole (map.c) */
+ * zone if any block is online, else offline with hwpoison, offline,
+ * unplugged, hole (map.c) */
 enum hmfs_map_class {
 	HMFS_MAP_HOLE, /* no memory block: no RAM, no device */
 	HMFS_MAP_UNPLUGGED, /* a device's range without a block (virtio-mem) */
 	HMFS_MAP_OFFLINE,
+	HMFS_MAP_HWPOISON, /* offline, holding hwpoisoned pages: cannot come online */
 	HMFS_MAP_DMA, /* online, by zone (enum hmu_zone's order) */
 	HMFS_MAP_DMA32,
 	HMFS_MAP_NORMAL,
@@ -41,6 +43,8 @@ struct hmfs_map {
 	unsigned char *cls; /* [nr_blocks] enum hmfs_map_class */
 	short *dev; /* [nr_blocks] index into devs, -1: none */
 	short *node; /* [nr_blocks] -1: no block */
+	uint64_t *hwpoison; /* [nr_blocks] its hwpoisoned pages (status's "hwpoison") */
+	uint64_t nr_hwpoison_blocks; /* blocks holding any, online or not */
 	struct hmfs_map_dev *devs;
 	size_t nr_devs;
 	uint64_t count[HMFS_MAP_NR_CLASS]; /* blocks per class */
@@ -63,6 +67,8 @@ enum hmfs_map_class hmfs_map_cell(const struct hmfs_map *m, uint64_t cell);
 int hmfs_map_cell_node(const struct hmfs_map *m, uint64_t cell);
 /* the device a cell belongs to, -1: none */
 int hmfs_map_cell_dev(const struct hmfs_map *m, uint64_t cell);
+/* the hwpoisoned pages of a cell's blocks, online or offline */
+uint64_t hmfs_map_cell_hwpoison(const struct hmfs_map *m, uint64_t cell);
 const char *hmfs_map_class_name(enum hmfs_map_class c);
 /* the terminal picture; @color: ANSI colours as well as letters */
 void hmfs_map_print(const struct hmfs_map *m, FILE *f, bool color);

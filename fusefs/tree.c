@@ -2164,7 +2164,8 @@ static bool same_run(const struct hm_block_info *a, const struct hm_block_info *
 {
 	return b->id == a->id + 1 && b->state == a->state && b->zone == a->zone &&
 	       (!(flags & HMFS_RUN_BY_NODE) || b->nid == a->nid) &&
-	       (!(flags & HMFS_RUN_BY_GROUP) || b->group == a->group);
+	       (!(flags & HMFS_RUN_BY_GROUP) || b->group == a->group) &&
+	       (!(flags & HMFS_RUN_HWPOISON_ALONE) || (!a->nr_hwpoison && !b->nr_hwpoison));
 }
 
 void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long from,

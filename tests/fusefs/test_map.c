@@ -172,6 +172,51 @@ static void test_big_machine_groups(void **state)
 	json_object_put(s);
 }
 
+/*
+ * A block holding hwpoisoned pages, a run of its own with "hwpoison":
+ * offline it is its own class (it cannot come online), online it keeps
+ * its zone; either way an 'x' row marks it and the legend names it
+ */
+static void test_hwpoison(void **state)
+{
+	json_object *s = json_tokener_parse(
+		"{\"machine\":{\"block-size\":134217728},\"blocks\":["
+		"{\"first\":0,\"count\":2,\"state\":\"online\",\"zone\":\"Normal\"},"
+		"{\"first\":2,\"count\":1,\"state\":\"offline\",\"zone\":\"none\",\"hwpoison\":3},"
+		"{\"first\":3,\"count\":1,\"state\":\"online\",\"zone\":\"Normal\",\"hwpoison\":1},"
+		"{\"first\":4,\"count\":2,\"state\":\"offline\",\"zone\":\"none\"}],"
+		"\"devices\":[]}");
+	struct hmfs_map m;
+	char err[128], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.count[HMFS_MAP_HWPOISON], 1);
+	assert_int_equal(m.count[HMFS_MAP_OFFLINE], 2);
+	assert_int_equal(m.count[HMFS_MAP_NORMAL], 3);
+	assert_int_equal(m.nr_hwpoison_blocks, 2);
+	assert_int_equal(hmfs_map_cell(&m, 2), HMFS_MAP_HWPOISON);
+	assert_int_equal(hmfs_map_cell(&m, 3), HMFS_MAP_NORMAL);
+	assert_int_equal(hmfs_map_cell_hwpoison(&m, 2), 3);
+	assert_int_equal(hmfs_map_cell_hwpoison(&m, 4), 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	hmfs_map_print(&m, f, false);
+	fclose(f);
+	assert_non_null(strstr(buf, "0x00000000  NNxNoo\n  hwpoison    xx\n"));
+	assert_non_null(strstr(buf, "  x offline, hwpoisoned pages       1 block\n"));
+	assert_non_null(strstr(buf, "  x hwpoison: memory2 (3 pages), memory3 (1 page) hold"));
+	free(buf);
+	/* a cell of two blocks, offline and offline with poison: the poison shows */
+	m.group = 2;
+	assert_int_equal(hmfs_map_cell(&m, 1), HMFS_MAP_NORMAL);
+	m.cls[3] = HMFS_MAP_OFFLINE;
+	assert_int_equal(hmfs_map_cell(&m, 1), HMFS_MAP_HWPOISON);
+	hmfs_map_free(&m);
+	json_object_put(s);
+}
+
 static void test_not_a_status(void **state)
 {
 	json_object *s = json_tokener_parse("{\"machine\":{},\"blocks\":[]}");
@@ -191,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_svg_colours),
 		cmocka_unit_test(test_big_machine_groups),
+		cmocka_unit_test(test_hwpoison),
 		cmocka_unit_test(test_not_a_status),
 	};
 
