@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine-wide counters of /proc/vmstat the engine keeps
+ * (engine/vmstat.c, hotmem_vmstat()): the memmap by where it came from
+ * (6.18 NR_MEMMAP_PAGES / NR_MEMMAP_BOOT_PAGES), pgmigrate_success and
+ * pgmigrate_fail, htlb_buddy_alloc_success and htlb_buddy_alloc_fail.
+ */
+#include "helpers.h"
+
+#define DIMM 0x100000000ULL
+#define SECTION_MEMMAP_PAGES 512 /* 32768 struct pages of 64 bytes */
+
+static struct hm_vmstat vmstat(struct hotmem *hm)
+{
+	struct hm_vmstat vs;
+
+	hotmem_vmstat(hm, &vs);
+	return vs;
+}
+
+/* boot's memmap is boot's; a hot-added section's 512 pages come and go with it */
+static void test_memmap_pages_by_origin(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hm_meminfo mi;
+	unsigned long boot_pages;
+
+	(void)state;
+	hotmem_meminfo(hm, &mi);
+	boot_pages = vmstat(hm).memmap_boot_pages;
+	assert_true(boot_pages > 0);
+	assert_int_equal(vmstat(hm).memmap_pages, 0);
+	assert_int_equal(boot_pages, mi.memmap_pages);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(vmstat(hm).memmap_pages, 2 * SECTION_MEMMAP_PAGES);
+	assert_int_equal(vmstat(hm).memmap_boot_pages, boot_pages);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 256 * MiB), 0);
+	assert_int_equal(vmstat(hm).memmap_pages, 0);
+	assert_int_equal(vmstat(hm).memmap_boot_pages, boot_pages);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* an offline migrates each movable page of its block: pgmigrate_success counts them */
+static void test_pgmigrate_counts_pages_moved(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	uint64_t pfn = DIMM / 4096 + 100;
+	unsigned long handle;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(hotmem_alloc_page_at(hm, pfn + 3 * i, HM_ALLOC_MOVABLE, &handle), 0);
+	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_SUCCESS], 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_SUCCESS], 10);
+	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_FAIL], 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* each fresh huge page asked of a node counts, given or not */
+static void test_htlb_buddy_alloc(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	long got;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	assert_int_equal(vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC], 4);
+	assert_int_equal(vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC_FAIL], 0);
+	/* more than the machine holds: the pool grows until the node has no 2 MiB block */
+	got = hotmem_hugetlb_alloc(hm, 0, 1UL << 20);
+	assert_true(got > 0 && got < 1L << 20);
+	assert_int_equal(vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC], 4 + got);
+	assert_int_equal(vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC_FAIL], 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_memmap_pages_by_origin),
+		cmocka_unit_test(test_pgmigrate_counts_pages_moved),
+		cmocka_unit_test(test_htlb_buddy_alloc),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
