@@ -463,9 +463,11 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *vm);
  * region.  Accepted, the driver's work runs once (virtio_mem_run_wq())
  * with @task's signal as the unplug's deadline and gets as far as it can,
  * as the guest works toward the request on its own: plugged-size
- * (hotmem_virtio_mem_info()) is what it reached; why it stopped short
- * (offline_threshold, a full region, busy memory) is in the log
- * (hotmem_dmesg()).
+ * (hotmem_virtio_mem_info()) is what it reached; why it stopped short is
+ * there too (last_err: busy memory, a refused add, the device BUSY;
+ * busy_pfn; broken), in the log only where 6.12 logs it
+ * (offline_threshold, a full region: hotmem's own lines; an unknown
+ * error marking the device broken).
  */
 int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t size,
 					 const struct hotmem_task *task);
@@ -476,9 +478,13 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size)
  * queued it), as far as it gets, as above.  Returns how the run ended, as
  * 6.12's virtio_mem_run_wq() switches on it for its retry timer: 0 (done:
  * the timer back to its 50 s minimum), -EBUSY, -ENOMEM or -ETXTBSY (the
- * timer armed: memory that would not go, none to migrate to; also a
- * fully unplugged block not removed yet), -ENOSPC (no retry: the region
- * is full or too much added memory is offline), another -errno.
+ * timer armed: memory that would not go, none to migrate to, a refused
+ * add; also a fully unplugged block not removed yet; the device answered
+ * BUSY), -ENOSPC (no retry: the region is full or too much added memory
+ * is offline), another -errno: an error the driver does not know (the
+ * device answered ERROR: -EINVAL), which marked the device broken
+ * (hm_virtio_mem_info.broken); a run of a broken device does nothing and
+ * returns -EIO.
  */
 int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
 /*
@@ -526,6 +532,22 @@ struct hm_virtio_mem_info {
 	 * memory")
 	 */
 	int busy_err;
+	/*
+	 * How the driver's last run ended, as hotmem_virtio_mem_retry()
+	 * returned it (0 before the first): why its retry timer is armed
+	 * (-EBUSY, -ENOMEM, -ETXTBSY); the kernel logs nothing then.
+	 */
+	int last_err;
+	/*
+	 * 6.12's vm->broken: a run ended in an error the driver does not
+	 * know (@broken_err; dmesg: "virtio_mem virtioN: unknown error,
+	 * marking device broken: -22"), and the driver handles no request
+	 * or config change any more.  Only a new driver clears it (the
+	 * kernel's unbind and bind, a reboot; hotmem: the device probed
+	 * anew, as a restart of hotmemfs does).
+	 */
+	bool broken;
+	int broken_err;
 };
 int hotmem_virtio_mem_info(struct hotmem_virtio_mem *vm, struct hm_virtio_mem_info *info);
 /*
@@ -1019,6 +1041,22 @@ int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free);
  */
 void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth);
 unsigned long hotmem_alloc_calls(struct hotmem *hm);
+/*
+ * The virtio-mem device answers the next @count plug (@plug) or unplug
+ * requests of its driver's runs with @resp (QEMU's, uapi/linux/virtio_mem.h),
+ * then as before; @count 0 clears.  What a host gives: BUSY while
+ * migrating or when its memory backend cannot preallocate, ERROR for a
+ * request it finds invalid, NACK for a plug it does not want now.  The
+ * driver maps them as 6.12 does: a plug's NACK -EAGAIN (it starts over),
+ * BUSY -ETXTBSY (its retry timer), ERROR -EINVAL (it marks the device
+ * broken); an unplug's NACK -ENOMEM.  -EINVAL for another @resp.
+ */
+#define HM_VIRTIO_MEM_RESP_ACK		0
+#define HM_VIRTIO_MEM_RESP_NACK		1
+#define HM_VIRTIO_MEM_RESP_BUSY		2
+#define HM_VIRTIO_MEM_RESP_ERROR	3
+int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *vm, bool plug, int resp,
+				      unsigned int count);
 
 /* ------------------------------------------------------------------ */
 /* Introspection for tests                                             */

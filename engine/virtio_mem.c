@@ -26,8 +26,13 @@
 /* the memory the driver keeps offline at most before it stops adding */
 #define VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD	(1024ULL * 1024 * 1024)
 
-/* QEMU's responses (include/uapi/linux/virtio_mem.h; BUSY, 2, is never sent here) */
-enum { VIRTIO_MEM_RESP_ACK, VIRTIO_MEM_RESP_NACK, VIRTIO_MEM_RESP_ERROR = 3 };
+/* QEMU's responses (include/uapi/linux/virtio_mem.h), the engine's HM_VIRTIO_MEM_RESP_* */
+enum {
+	VIRTIO_MEM_RESP_ACK = HM_VIRTIO_MEM_RESP_ACK,
+	VIRTIO_MEM_RESP_NACK = HM_VIRTIO_MEM_RESP_NACK,
+	VIRTIO_MEM_RESP_BUSY = HM_VIRTIO_MEM_RESP_BUSY,
+	VIRTIO_MEM_RESP_ERROR = HM_VIRTIO_MEM_RESP_ERROR,
+};
 
 enum virtio_mem_sbm_mb_state {
 	VIRTIO_MEM_SBM_MB_UNUSED = 0,		/* unplugged, not added */
@@ -96,6 +101,20 @@ struct virtio_mem {
 	/* why the last request stopped short, for hotmem_virtio_mem_info() */
 	unsigned long busy_pfn;
 	int busy_err;		/* -EBUSY, or -ENOMEM: no free memory to migrate into */
+	/* how the last run of the work ended (its switch's rc), for hotmem_virtio_mem_info() */
+	int last_err;
+	/*
+	 * 6.12's vm->broken: "An error occurred we cannot handle - stop
+	 * processing requests."  Set by a run that ended in an error its
+	 * switch does not know; every later run returns at once.
+	 */
+	bool broken;
+	int broken_err;		/* the error that broke it */
+	/* fault injection: the device's answer to the next requests of a run, [1] plugs */
+	struct {
+		int resp;
+		unsigned int count;
+	} inject[2];
 	struct virtio_mem *next;
 };
 
@@ -790,10 +809,19 @@ static void virtio_mem_online_page_cb(struct hotmem *hm, struct page *page, unsi
 /*
  * virtio_mem_state_change_request() in QEMU: a valid range inside the
  * usable region is acknowledged; a plug beyond requested-size is NACKed.
+ * QEMU answers BUSY while migrating or when its memory backend cannot
+ * preallocate (host memory), which this device has neither of: an
+ * answer injected for the driver's run (hotmem_virtio_mem_inject_response())
+ * stands for those, and for an ERROR or NACK the host gives; the restore
+ * and undo paths, hotmem's own, get the device's answer.
  */
 static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint64_t size,
 				     bool plug)
 {
+	if (vm->wq_active && vm->inject[plug].count) {
+		vm->inject[plug].count--;
+		return vm->inject[plug].resp;
+	}
 	if (!size || addr < vm->addr || addr + size > vm->addr + vm->region_size ||
 	    (addr - vm->addr) % vm->device_block_size || size % vm->device_block_size)
 		return VIRTIO_MEM_RESP_ERROR;
@@ -803,9 +831,13 @@ static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint6
 }
 
 /*
- * The kernel also maps VIRTIO_MEM_RESP_BUSY to -ETXTBSY; QEMU answers BUSY
- * only while migrating or with a memory backend it cannot discard, which
- * this device never has: no such answer here.
+ * 6.12's virtio_mem_send_plug_request(): ACK plugs; NACK is -EAGAIN (the
+ * run starts over at once: the config may have changed), BUSY -ETXTBSY
+ * (retried on the timer), ERROR -EINVAL (the run marks the device
+ * broken), anything else -ENOMEM.  Its dev_dbg()s ("plugging memory:
+ * ...", "plugging memory failed: %d") are not logged: dynamic debug is
+ * off for drivers/virtio/virtio_mem.c, as in a default kernel (hotmem's
+ * pr_debug() is mm/memory_hotplug.c's, with dyndbg on there).
  */
 static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
@@ -815,17 +847,29 @@ static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, ui
 		return 0;
 	case VIRTIO_MEM_RESP_NACK:
 		return -EAGAIN;
-	default:
+	case VIRTIO_MEM_RESP_BUSY:
+		return -ETXTBSY;
+	case VIRTIO_MEM_RESP_ERROR:
 		return -EINVAL;
+	default:
+		return -ENOMEM;
 	}
 }
 
+/* 6.12's virtio_mem_send_unplug_request(): as the plug's, but a NACK is no case of its: -ENOMEM */
 static int virtio_mem_send_unplug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
-	if (virtio_mem_device_request(vm, addr, size, false) != VIRTIO_MEM_RESP_ACK)
+	switch (virtio_mem_device_request(vm, addr, size, false)) {
+	case VIRTIO_MEM_RESP_ACK:
+		vm->plugged_size -= size;
+		return 0;
+	case VIRTIO_MEM_RESP_BUSY:
+		return -ETXTBSY;
+	case VIRTIO_MEM_RESP_ERROR:
 		return -EINVAL;
-	vm->plugged_size -= size;
-	return 0;
+	default:
+		return -ENOMEM;
+	}
 }
 
 static int virtio_mem_sbm_plug_sb(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
@@ -1319,13 +1363,49 @@ static int virtio_mem_bbm_unplug_request(struct virtio_mem *vm, uint64_t diff)
 	return nb_bb ? -EBUSY : 0;
 }
 
-/* virtio_mem_cleanup_pending_mb(): memory blocks left fully unplugged before */
-static void virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
+/*
+ * Blocks plugged but never added (the add failed and so did the unplug
+ * after it): unplugged now, as 6.12's virtio_mem_cleanup_pending_mb()
+ * starts.  Its error ends the run before any new request.
+ */
+static int virtio_mem_unplug_pending(struct virtio_mem *vm)
+{
+	unsigned long id;
+	uint64_t nb_sb;
+	int rc;
+
+	if (!vm->in_sbm) {
+		virtio_mem_bbm_for_each_bb(vm, id, VIRTIO_MEM_BBM_BB_PLUGGED) {
+			rc = virtio_mem_bbm_unplug_bb(vm, id);
+			if (rc)
+				return rc;
+			virtio_mem_bbm_set_bb_state(vm, id, VIRTIO_MEM_BBM_BB_UNUSED);
+		}
+		return 0;
+	}
+	virtio_mem_sbm_for_each_mb(vm, id, VIRTIO_MEM_SBM_MB_PLUGGED) {
+		nb_sb = vm->sbm.sbs_per_mb;	/* virtio_mem_sbm_unplug_mb() */
+		rc = virtio_mem_sbm_unplug_any_sb_raw(vm, id, &nb_sb);
+		if (rc)
+			return rc;
+		virtio_mem_sbm_set_mb_state(vm, id, VIRTIO_MEM_SBM_MB_UNUSED);
+	}
+	return 0;
+}
+
+/*
+ * virtio_mem_cleanup_pending_mb(): what a run before left behind -- the
+ * plugged blocks never added, then memory blocks fully unplugged whose
+ * removal failed (retried; its errors are not critical, "We'll retry
+ * later").
+ */
+static int virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
 {
 	unsigned long mb_id;
+	int rc = virtio_mem_unplug_pending(vm);
 
-	if (!vm->in_sbm || !vm->sbm.have_unplugged_mb)
-		return;
+	if (rc || !vm->in_sbm || !vm->sbm.have_unplugged_mb)
+		return rc;
 	vm->sbm.have_unplugged_mb = false;
 	for (mb_id = vm->sbm.first_mb_id; mb_id < vm->sbm.next_mb_id; mb_id++) {
 		int state = virtio_mem_sbm_get_mb_state(vm, mb_id);
@@ -1335,6 +1415,7 @@ static void virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
 		if (virtio_mem_sbm_try_remove_unplugged_mb(vm, mb_id))
 			vm->sbm.have_unplugged_mb = true;
 	}
+	return 0;
 }
 
 /*
@@ -1365,40 +1446,58 @@ static void virtio_mem_refresh_config_changed(struct virtio_mem *vm)
 	virtio_mem_refresh_config(vm);
 }
 
-/*
- * virtio_mem_run_wq(): one pass toward requested-size.  What stops it
- * short goes to the log, as the kernel's driver logs and retries later;
- * the host's request stays accepted whatever the guest achieved.  Its
- * result is what 6.12's switch on rc sees, for the caller's retry timer
- * (hotmem has no hrtimer: hotmemfs's dev.c keeps it): 0 resets the timer
- * to VIRTIO_MEM_RETRY_TIMER_MIN_MS, -EBUSY/-ENOMEM/-ETXTBSY arm it,
- * -ENOSPC neither.  As 6.12, a Sub Block Mode device with a fully
- * unplugged block it could not remove yet (sbm.have_unplugged_mb) ends
- * -EBUSY: "keep retrying to offline and remove" it.
- */
-static int virtio_mem_run_wq(struct virtio_mem *vm)
+/* one pass toward requested-size: the requests, after what an earlier one left */
+static int virtio_mem_run_pass(struct virtio_mem *vm)
 {
 	uint64_t diff;
 	int rc;
 
-	vm->work_pending = false;
-	vm->wq_active = true;
 	virtio_mem_refresh_config_changed(vm);
-	virtio_mem_cleanup_pending_mb(vm);
 	vm->busy_pfn = ~0UL;
+	rc = virtio_mem_cleanup_pending_mb(vm);
+	if (rc || vm->requested_size == vm->plugged_size)
+		return rc;
 	if (vm->requested_size > vm->plugged_size) {
 		diff = vm->requested_size - vm->plugged_size;
-		rc = vm->in_sbm ? virtio_mem_sbm_plug_request(vm, diff) :
-				  virtio_mem_bbm_plug_request(vm, diff);
-	} else {
-		diff = vm->plugged_size - vm->requested_size;
-		rc = vm->in_sbm ? virtio_mem_sbm_unplug_request(vm, diff) :
-				  virtio_mem_bbm_unplug_request(vm, diff);
+		return vm->in_sbm ? virtio_mem_sbm_plug_request(vm, diff) :
+				    virtio_mem_bbm_plug_request(vm, diff);
 	}
-	if (rc == -EAGAIN)	/* the device NACKed: requested-size reached */
-		rc = 0;
-	/* out of memory to migrate into: 6.12 retries on its timer, silent as on -EBUSY */
-	if (rc == -ENOMEM && vm->busy_pfn != ~0UL && vm->busy_err == -ENOMEM)
+	diff = vm->plugged_size - vm->requested_size;
+	return vm->in_sbm ? virtio_mem_sbm_unplug_request(vm, diff) :
+			    virtio_mem_bbm_unplug_request(vm, diff);
+}
+
+/*
+ * virtio_mem_run_wq() (6.12): passes toward requested-size, and its
+ * switch on how the last ended, with 6.12's words and levels: silent but
+ * for an unknown error.  The result is for the caller's retry timer
+ * (hotmem has no hrtimer: hotmemfs's dev.c keeps it): 0 resets it to
+ * VIRTIO_MEM_RETRY_TIMER_MIN_MS; -EBUSY (memory that would not go, or a
+ * Sub Block Mode memory block fully unplugged but not removed yet:
+ * sbm.have_unplugged_mb, "keep retrying to offline and remove"), -ENOMEM
+ * (out of memory, a refused add included; a device's unplug NACK) and
+ * -ETXTBSY (the device answered BUSY) arm it; -ENOSPC neither (the
+ * region is full, or too much added memory is offline); -EAGAIN (a plug
+ * NACKed: the config may have changed) starts over at once.  Anything
+ * else (the device answered ERROR: -EINVAL) marks the device broken
+ * (vm->broken): "unknown error, marking device broken: %d" at KERN_ERR,
+ * and from then on every run returns at once, after cancelling the timer
+ * as the kernel's does: -EIO here, which arms nothing.  Where an unplug
+ * stopped is in busy_pfn; the host's request stays accepted whatever the
+ * guest achieved.
+ */
+static int virtio_mem_run_wq(struct virtio_mem *vm)
+{
+	int rc;
+
+	vm->work_pending = false;
+	if (vm->broken)
+		return -EIO;
+	vm->wq_active = true;
+	do
+		rc = virtio_mem_run_pass(vm);
+	while (rc == -EAGAIN);
+	if (!rc && vm->in_sbm && vm->sbm.have_unplugged_mb)
 		rc = -EBUSY;
 	switch (rc) {
 	case 0:
@@ -1417,22 +1516,25 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 			(unsigned long long)vm->offline_size,
 			(unsigned long long)vm->offline_threshold);
 		break;
+	case -ETXTBSY:
 	case -EBUSY:
+	case -ENOMEM:
 		/*
-		 * 6.12 says nothing: it retries on its timer.  Where it stopped
-		 * is in hotmem_virtio_mem_info()'s busy_pfn (hotmemctl's reply
-		 * names that block for `hotmemctl explain`).
+		 * 6.12 says nothing: it retries on its timer.  Where an unplug
+		 * stopped is in hotmem_virtio_mem_info()'s busy_pfn (hotmemctl's
+		 * reply names that block for `hotmemctl explain`), how the run
+		 * ended in its last_err.
 		 */
 		break;
 	default:
-		pr_err(vm->hm, "virtio_mem virtio%d: request failed: %d (plugged 0x%llx, requested 0x%llx)",
-		       vm->index, rc, (unsigned long long)vm->plugged_size,
-		       (unsigned long long)vm->requested_size);
+		pr_err(vm->hm, "virtio_mem virtio%d: unknown error, marking device broken: %d",
+		       vm->index, rc);
+		vm->broken = true;
+		vm->broken_err = rc;
 		break;
 	}
+	vm->last_err = rc;
 	vm->wq_active = false;
-	if (!rc && vm->in_sbm && vm->sbm.have_unplugged_mb)
-		rc = -EBUSY;
 	return rc;
 }
 
@@ -1815,6 +1917,20 @@ int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *dev, const struct hotmem_t
 	return virtio_mem_run_locked((struct virtio_mem *)dev, task);
 }
 
+int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *dev, bool plug, int resp,
+				      unsigned int count)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+
+	if (resp < VIRTIO_MEM_RESP_ACK || resp > VIRTIO_MEM_RESP_ERROR)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	vm->inject[plug].resp = resp;
+	vm->inject[plug].count = count;
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	return 0;
+}
+
 void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *dev)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
@@ -1860,6 +1976,9 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.work_pending = vm->work_pending,
 		.busy_pfn = vm->busy_pfn,
 		.busy_err = vm->busy_pfn != ~0UL ? vm->busy_err : 0,
+		.last_err = vm->last_err,
+		.broken = vm->broken,
+		.broken_err = vm->broken_err,
 	};
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;

@@ -6,6 +6,7 @@
  * shows what a user asks about, the state file what rebuilds the machine.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -98,6 +99,16 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	/* the driver's retry timer (dev.c): armed, fires in retry-in-ms */
 	if (d->retry_armed || d->retry_fired)
 		json_object_object_add(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
+	/* why: how its last run ended (EBUSY, ENOMEM, ETXTBSY: 6.12 logs nothing) */
+	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0 && strerrorname_np(-vi.last_err))
+		json_object_object_add(o, "retry-errno",
+				       json_object_new_string(strerrorname_np(-vi.last_err)));
+	/* 6.12's vm->broken: the driver handles nothing more (dmesg: "marking device broken") */
+	if (vi.broken) {
+		json_object_object_add(o, "broken", json_object_new_boolean(true));
+		json_object_object_add(o, "broken-errno",
+				       json_object_new_string(strerrorname_np(-vi.broken_err) ?: "?"));
+	}
 }
 
 static void add_dev_state(json_object *o, const struct hmfs_dev *d)

@@ -1103,8 +1103,9 @@ static void host_refuses(struct hotmem *hm, bool refuse)
 
 /*
  * requested-size from @from to @to while the host refuses: nothing
- * changes (the memmap still lost, ENOMEM in the log); then once it maps
- * again, the memmap is mapped first and the device reaches @to.
+ * changes (the memmap still lost; the run ended -ENOMEM, which arms the
+ * retry timer and, as 6.12, logs nothing); then once it maps again, the
+ * memmap is mapped first and the device reaches @to.
  */
 static void resize_over_lost_memmap(struct hotmem *hm, struct hotmem_virtio_mem *vm,
 				    uint64_t from, uint64_t to)
@@ -1116,8 +1117,11 @@ static void resize_over_lost_memmap(struct hotmem *hm, struct hotmem_virtio_mem 
 	host_refuses(hm, false);
 	assert_int_equal(plugged_size(vm), from);
 	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_int_equal(info(vm).last_err, -ENOMEM);
+	assert_false(info(vm).broken);
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "request failed: -12"));
+	assert_null(strstr(log, "request failed"));
+	assert_null(strstr(log, "marking device broken"));
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, to, NULL), 0);
 	assert_int_equal(plugged_size(vm), to);
 	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
@@ -1156,6 +1160,172 @@ static void test_lost_memmap_virtio_mem_unplug(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the log's lines from @from on (what a step added) */
+static const char *log_since(struct hotmem *hm, size_t from)
+{
+	static char log[HM_DMESG_SIZE];
+	size_t n = hotmem_dmesg(hm, log, sizeof(log));
+
+	return log + (from < n ? from : n);
+}
+
+static size_t log_len(struct hotmem *hm)
+{
+	static char log[HM_DMESG_SIZE];
+
+	return hotmem_dmesg(hm, log, sizeof(log));
+}
+
+/*
+ * The device answers BUSY (QEMU migrating, or its memory backend cannot
+ * preallocate): 6.12's virtio_mem_send_plug_request() returns -ETXTBSY,
+ * virtio_mem_run_wq() arms its retry timer and logs nothing (the
+ * dev_dbg()s stay off); the next run plugs.  The same for an unplug's
+ * BUSY, and an unplug's NACK, which the driver has no case for: -ENOMEM.
+ */
+static void test_device_busy_retries_silently(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	size_t mark;
+
+	(void)state;
+	hotmem_virtio_mem_retry(vm, NULL);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_BUSY, 1), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(plugged_size(vm), 0);
+	assert_int_equal(info(vm).last_err, -ETXTBSY);
+	assert_false(info(vm).broken);
+	/* the config change's two dev_info() lines, nothing else */
+	assert_string_equal(log_since(hm, mark), "<6>virtio_mem virtio0: plugged size: 0x0\n"
+						 "<6>virtio_mem virtio0: requested size: 0x10000000\n");
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	assert_int_equal(plugged_size(vm), 256 * MiB);
+	assert_int_equal(info(vm).last_err, 0);
+
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, false, HM_VIRTIO_MEM_RESP_BUSY, 1), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(info(vm).last_err, -ETXTBSY);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, false, HM_VIRTIO_MEM_RESP_NACK, 1), 0);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), -ENOMEM);
+	assert_int_equal(plugged_size(vm), 256 * MiB);
+	assert_null(strstr(log_since(hm, mark), "<3>"));
+	assert_null(strstr(log_since(hm, mark), "<4>"));
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	assert_int_equal(plugged_size(vm), 128 * MiB);
+	assert_false(info(vm).broken);
+	check(hm);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, 4, 1), -EINVAL);
+	hotmem_destroy(hm);
+}
+
+/* a plug NACKed: -EAGAIN, 6.12's run starts over at once ("the config changed") and gets there */
+static void test_device_nack_starts_over(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_NACK, 3), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(plugged_size(vm), 256 * MiB);
+	assert_int_equal(info(vm).last_err, 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The device answers ERROR: -EINVAL, which 6.12's virtio_mem_run_wq()
+ * does not know: "unknown error, marking device broken: -22" (KERN_ERR),
+ * vm->broken, and the driver handles nothing more -- no run, no config
+ * change read (no "requested size" line) -- while the device stays, its
+ * memory plugged: QEMU's device_del wants it unplugged first.
+ */
+static void test_device_error_marks_broken(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	size_t mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, false, HM_VIRTIO_MEM_RESP_ERROR, 1), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_true(info(vm).broken);
+	assert_int_equal(info(vm).broken_err, -EINVAL);
+	assert_int_equal(info(vm).last_err, -EINVAL);
+	assert_int_equal(plugged_size(vm), 256 * MiB);
+	assert_string_equal(log_since(hm, mark),
+			    "<6>virtio_mem virtio0: plugged size: 0x10000000\n"
+			    "<6>virtio_mem virtio0: requested size: 0x0\n"
+			    "<3>virtio_mem virtio0: unknown error, marking device broken: -22\n");
+	/* nothing more: a retry, another size */
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), -EIO);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(plugged_size(vm), 256 * MiB);
+	assert_string_equal(log_since(hm, mark), "");
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	check(hm);
+	hotmem_destroy(hm);
+
+	/* broken with nothing plugged: the device can go */
+	hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	vm = probe(hm, 4 * GiB, 2 * MiB);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_ERROR, 1), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_true(info(vm).broken);
+	assert_int_equal(plugged_size(vm), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A block plugged whose add failed and whose unplug then failed too
+ * (VIRTIO_MEM_SBM_MB_PLUGGED, BBM's _BB_PLUGGED): the next run unplugs
+ * it first (6.12's virtio_mem_cleanup_pending_mb()), so that what is
+ * plugged is what is added.
+ */
+static void plugged_not_added(const char *cmdline_extra, uint64_t block)
+{
+	char cmdline[256];
+	struct hotmem *hm;
+	struct hotmem_virtio_mem *vm;
+
+	snprintf(cmdline, sizeof(cmdline), IDLE_KERNEL " memhp_default_state=online_movable %s",
+		 cmdline_extra);
+	hm = boot("default", cmdline);
+	vm = probe(hm, 4 * GiB, block);
+	/* three blocks: the state arrays have room for a fourth, its add alone allocates */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 384 * MiB, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, false, HM_VIRTIO_MEM_RESP_BUSY, 1), 0);
+	hotmem_fail_nth_alloc(hm, 1);
+	hm->fail_more = 1000;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 512 * MiB, NULL), 0);
+	hotmem_fail_nth_alloc(hm, 0);
+	hm->fail_more = 0;
+	assert_int_equal(info(vm).last_err, -ENOMEM);
+	assert_int_equal(plugged_size(vm), 512 * MiB);
+	assert_int_equal(info(vm).added_size, 384 * MiB);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	assert_int_equal(plugged_size(vm), 512 * MiB);
+	assert_int_equal(info(vm).added_size, 512 * MiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_plugged_not_added_unplugged_first(void **state)
+{
+	(void)state;
+	plugged_not_added("", 2 * MiB);
+	plugged_not_added("", 128 * MiB);
+	plugged_not_added("virtio_mem.force_bbm=1", 2 * MiB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1189,6 +1359,10 @@ int main(void)
 		cmocka_unit_test(test_restore_and_unplug_want_whole_sub_blocks),
 		cmocka_unit_test(test_lost_memmap_virtio_mem_plug),
 		cmocka_unit_test(test_lost_memmap_virtio_mem_unplug),
+		cmocka_unit_test(test_device_busy_retries_silently),
+		cmocka_unit_test(test_device_nack_starts_over),
+		cmocka_unit_test(test_device_error_marks_broken),
+		cmocka_unit_test(test_plugged_not_added_unplugged_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,14 +113,17 @@ echo offline >"$M/auto_online_blocks"
 ctl device_add virtio-mem-pci id=vm0 size=512M requested-size=0 >/dev/null
 tap_ok $? "a virtio-mem device with nothing plugged"
 # requested-size is the host's request (QEMU): qom-set succeeds and stays
-# set when the guest fails to plug, which the driver logs ("request
-# failed: -12"); what is plugged must not change.  Such a set-size counts
-# as failed here.  One memory block (128M): several would stop part way,
-# and what was done stays done, as with the real driver.
+# set when the guest fails to plug; the driver logs nothing of it (6.12:
+# -ENOMEM arms its retry timer, "adding memory failed: -12" only when the
+# add itself failed) and retries: the device's retry-errno says ENOMEM.
+# What is plugged must not change.  Such a set-size counts as failed
+# here; any other end (a device marked broken) counts as a wrong one.
+# One memory block (128M): several would stop part way, and what was
+# done stays done, as with the real driver.
 vmem_plug() {
 	ctl set-size vm0 128M >/dev/null || return
 	ctl --json devices | grep -q '"plugged-size": *134217728' && return
-	ctl dmesg | tail -1 | grep -q "request failed: -12" && echo "Cannot allocate memory" >&2
+	ctl --json devices | grep -q '"retry-errno": *"ENOMEM"' && echo "Cannot allocate memory" >&2
 	return 1
 }
 export IGNORE_REQUESTED=1
