@@ -59,7 +59,8 @@ static const struct {
 	{ "check-invariants", "check-invariants", { NULL }, NULL, NULL, 0, "check-invariants" },
 	{ "dmesg", "dmesg", { NULL }, NULL, NULL, 0, "dmesg" },
 	{ "explain", "explain", { "block" }, NULL, NULL, 1, "explain BLOCK [--all] [from=PFN]" },
-	{ "devices", "query-memory-devices", { NULL }, NULL, NULL, 0, "devices" },
+	/* hotmem's view (driver, plugged size, the guest driver's state); QEMU's below */
+	{ "devices", "devices", { NULL }, NULL, NULL, 0, "devices" },
 	{ "query-memory-devices", "query-memory-devices", { NULL }, NULL, NULL, 0,
 	  "query-memory-devices" },
 	{ "save", "save", { NULL }, NULL, NULL, 0, "save" },

@@ -30,7 +30,11 @@
 	  "fire the guest virtio-mem driver's retry timer now (hotmem's)")                       \
 	X("qom-get", cmd_qom_get, 0,                                                             \
 	  "a device's property (size, requested-size, block-size, node ...)")                    \
-	X("query-memory-devices", cmd_query_devices, 0, "list memory devices")                   \
+	X("query-memory-devices", cmd_query_devices, 0,                                          \
+	  "list memory devices, as QEMU's reply (type, data)")                                   \
+	X("devices", cmd_devices, 0,                                                             \
+	  "hotmem's view of the memory devices: driver, addr, memory group, plugged size, "      \
+	  "the guest driver's state")                                                            \
 	X("status", cmd_status, 0, "machine, zones, blocks, devices, uevents")                   \
 	X("block-set-state", cmd_block_set_state, HMFS_CTL_CHANGES | HMFS_CTL_DELIVERED,         \
 	  "online/offline a block")                                                              \

@@ -81,7 +81,9 @@ static void usage(FILE *f)
 		"  qom-get ID PROPERTY                  a device's property: virtio-mem-pci size (plugged),\n"
 		"                                       requested-size, block-size, node, memaddr;\n"
 		"                                       pc-dimm size, addr, node, slot\n"
-		"  devices                              list memory devices\n"
+		"  devices                              list memory devices (--json: hotmem's view: driver,\n"
+		"                                       memory group, plugged size, the guest driver's state)\n"
+		"  query-memory-devices                 the same table (--json: QEMU's reply, type and data)\n"
 		"  vmem-retry [ID]                      fire the guest virtio-mem driver's retry timer now\n"
 		"                                       (hotmem's; it retries a short resize at 50 s..5 min)\n"
 		"  online BLOCK [online|online_kernel|online_movable]\n"
@@ -432,6 +434,43 @@ static void print_retries(json_object *devs)
 	}
 }
 
+/* a row of the devices table */
+struct dev_row {
+	const char *id, *driver;
+	uint64_t node, addr, size, requested, plugged, block_size;
+	bool vmem;
+};
+
+/*
+ * @d as a row: hotmem's view (devices, status) or QEMU's
+ * (query-memory-devices: {"type": "dimm"|"virtio-mem", "data": {...}},
+ * a virtio-mem device's size its plugged size, max-size its region)
+ */
+static void dev_row(json_object *d, struct dev_row *r)
+{
+	json_object *q = get(d, "data");
+
+	if (q && get(d, "type")) {
+		r->vmem = !strcmp(gs(d, "type"), "virtio-mem");
+		r->id = gs(q, "id");
+		r->driver = r->vmem ? "virtio-mem-pci" : "pc-dimm";
+		r->addr = gu(q, r->vmem ? "memaddr" : "addr");
+		r->size = gu(q, r->vmem ? "max-size" : "size");
+		r->plugged = gu(q, "size");
+		d = q;
+	} else {
+		r->vmem = get(d, "requested-size") != NULL;
+		r->id = gs(d, "id");
+		r->driver = gs(d, "driver");
+		r->addr = gu(d, "addr");
+		r->size = gu(d, "size");
+		r->plugged = gu(d, r->vmem ? "plugged-size" : "size");
+	}
+	r->node = gu(d, "node");
+	r->requested = r->vmem ? gu(d, "requested-size") : r->size;
+	r->block_size = gu(d, "block-size");
+}
+
 static void print_devices(json_object *devs)
 {
 	char s1[32], s2[32], s3[32], s4[32];
@@ -444,19 +483,18 @@ static void print_devices(json_object *devs)
 	printf("%-12s %-15s %4s %-18s %7s %9s %8s %7s\n", "ID", "DRIVER", "NODE", "MEMADDR", "SIZE",
 	       "REQUESTED", "PLUGGED", "BLKSIZE");
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i);
-		bool vmem = get(d, "requested-size") != NULL;
+		struct dev_row r;
 
-		size_col(gu(d, "size"), s1, sizeof(s1));
-		size_col(gu(d, vmem ? "requested-size" : "size"), s2, sizeof(s2));
-		size_col(gu(d, vmem ? "plugged-size" : "size"), s3, sizeof(s3));
-		if (vmem)
-			size_col(gu(d, "block-size"), s4, sizeof(s4));
+		dev_row(json_object_array_get_idx(devs, i), &r);
+		size_col(r.size, s1, sizeof(s1));
+		size_col(r.requested, s2, sizeof(s2));
+		size_col(r.plugged, s3, sizeof(s3));
+		if (r.vmem)
+			size_col(r.block_size, s4, sizeof(s4));
 		else
 			snprintf(s4, sizeof(s4), "-");
-		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s %7s\n", gs(d, "id"),
-		       gs(d, "driver"), (unsigned long long)gu(d, "node"),
-		       (unsigned long long)gu(d, "addr"), s1, s2, s3, s4);
+		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s %7s\n", r.id, r.driver,
+		       (unsigned long long)r.node, (unsigned long long)r.addr, s1, s2, s3, s4);
 	}
 }
 
@@ -751,7 +789,7 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 		fputs(json_object_get_string(get(ret, "log")), stdout);
 	else if (!strcmp(cmd, "explain"))
 		fputs(json_object_get_string(get(ret, "text")), stdout);
-	else if (!strcmp(cmd, "query-memory-devices"))
+	else if (!strcmp(cmd, "query-memory-devices") || !strcmp(cmd, "devices"))
 		print_devices(ret);
 	else if (!strcmp(cmd, "alloc"))
 		print_alloc(ret);

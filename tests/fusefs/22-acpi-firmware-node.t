@@ -78,8 +78,16 @@ ctl device_add pc-dimm size=256M addr=0x150000000 id=d1 >/dev/null
 tap_ok $? "device_add d1 (slot 1)"
 # the guest's: the blocks' add, then the container's online (no ACPI add: the slot's device was there)
 listen_is "device_add d1" "device_add d1: the uevents the guest sent, in its order"
-is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["data"]["id"], d["data"].get("slot")) for d in json.load(sys.stdin)))')" \
 	"d0:0 vm0:None d1:1" "query-memory-devices: the DIMMs' slots as QEMU's"
+# QEMU's reply alone (usereye3 #38): its union's type and data, hotmem's own
+# fields (driver, memory group, the guest driver's) in devices
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["type"], ",".join(d["data"])) for d in json.load(sys.stdin)))')" \
+	"dimm:id,addr,size,slot,node,memdev,hotplugged,hotpluggable virtio-mem:id,memaddr,requested-size,size,max-size,block-size,node,memdev dimm:id,addr,size,slot,node,memdev,hotplugged,hotpluggable" \
+	"query-memory-devices: QEMU's type and data, QEMU's members in its schema's order, nothing else"
+is "$(ctl --json devices | python3 -c 'import json,sys; print(" ".join("%s:%s:%s" % (d["id"], d["driver"], "memory-group" in d) for d in json.load(sys.stdin)))')" \
+	"d0:pc-dimm:True vm0:virtio-mem-pci:True d1:pc-dimm:True" "devices --json: hotmem's view, with driver and memory group"
+is "$(ctl query-memory-devices)" "$(ctl devices)" "query-memory-devices and devices print one table"
 
 for b in 32 33 42 43; do
 	same "after QMP device_add" "/sys/devices/system/memory/memory$b"
@@ -133,7 +141,7 @@ is "$(ctl device_add pc-dimm size=128M slot=0 2>&1)" "hotmemctl: error: slot 0 i
 is "$(ctl device_add pc-dimm size=128M slot=4 2>&1)" "hotmemctl: error: invalid slot number 4, valid range is [0-3]" \
 	"device_add slot=4: beyond slots=4"
 # pc_dimm_pre_plug() takes the slot before memory_device_pre_plug() the address
-ADDR0=$(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin) if d["id"] == "d0"][0])')
+ADDR0=$(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["data"]["addr"] for d in json.load(sys.stdin) if d["data"]["id"] == "d0"][0])')
 is "$(ctl device_add pc-dimm size=128M slot=0 addr=$ADDR0 2>&1)" "hotmemctl: error: slot 0 is busy" \
 	"device_add slot=0 at d0's address: the busy slot is refused first, as QEMU does"
 # a property the device model does not have is QEMU's error, not ignored
@@ -154,7 +162,7 @@ ctl device_del d3 >/dev/null
 is "$($SYSW w "$MNT$MHPC/PNP0C80:02/eject" '1\n')" ENODEV "eject of an empty slot: ENODEV"
 ctl device_add pc-dimm size=128M id=d3 >/dev/null
 # acpi_eject_store(): the eject is queued (kacpi_hotplug_wq), the write returns at once
-devices() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)))'; }
+devices() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["data"]["id"] for d in json.load(sys.stdin)))'; }
 # until_gone ID: the queued eject took ID away (5 s at most)
 until_gone() { for _ in $(seq 100); do devices | grep -qw "$1" || return 0; sleep 0.05; done; return 1; }
 is "$($SYSW w "$MNT$MHPC/PNP0C80:03/eject" '1\n')" ret=2 "echo 1 > PNP0C80:03/eject"
@@ -174,9 +182,9 @@ tap_ok $? "hotmem profile --from-sysfs: slots = 4"
 stop_fs
 start_fs --profile qemu-512m --cmdline memhp_default_state=offline
 tap_ok $? "hotmemfs restarts from its state file"
-is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))')" \
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["data"]["id"], d["data"].get("slot")) for d in json.load(sys.stdin)))')" \
 	"d0:0 vm0:None d3:2 d5:1" "restored DIMMs keep their slots"
-is "$(readlink "$MNT/sys/devices/system/memory/memory$(( $(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["addr"] for d in json.load(sys.stdin) if d["id"] == "d5"][0])') / 0x8000000 ))/firmware_node")" \
+is "$(readlink "$MNT/sys/devices/system/memory/memory$(( $(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["data"]["addr"] for d in json.load(sys.stdin) if d["data"]["id"] == "d5"][0])') / 0x8000000 ))/firmware_node")" \
 	"../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01" "... d5's blocks point at slot 1"
 stop_fs
 
@@ -193,10 +201,13 @@ done
 for s in 00 01; do
 	same boot "$MHPC/PNP0C80:$s"
 done
-slots() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["id"], d.get("slot")) for d in json.load(sys.stdin)))'; }
+slots() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["data"]["id"], d["data"].get("slot")) for d in json.load(sys.stdin)))'; }
 is "$(slots)" "dimm0:0" "the boot DIMM is QEMU's cold-plugged pc-dimm dimm0, in slot 0"
 ctl device_add pc-dimm size=256M id=d1 >/dev/null
 is "$(slots)" "dimm0:0 d1:1" "a device_add takes the next slot"
+is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s:%s:%r" % (d["data"]["id"], d["data"]["hotplugged"], d["data"]["hotpluggable"], d["data"]["memdev"]) for d in json.load(sys.stdin)))')" \
+	"dimm0:False:True:'' d1:True:True:''" \
+	"query-memory-devices: the boot DIMM cold-plugged (hotplugged false), d1 hotplugged, both hotpluggable as QEMU's; memdev empty (no backends)"
 is "$($SYSW w "$MNT$MHPC/PNP0C80:00/eject" '1\n')" ret=2 "echo 1 > PNP0C80:00/eject: the guest ejects the boot DIMM"
 until_gone dimm0
 tap_ok $? "... the queued eject ran"

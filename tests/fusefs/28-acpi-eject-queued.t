@@ -11,7 +11,7 @@ require_env
 M=$MNT/sys/devices/system/memory
 MHPC=/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04
 SYSW="python3 $HOTMEM_SRC/tests/fusefs/sysw.py"
-devices() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)))'; }
+devices() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["data"]["id"] for d in json.load(sys.stdin)))'; }
 until_gone() { for _ in $(seq 400); do devices | grep -qw "$1" || return 0; sleep 0.05; done; return 1; }
 
 start_fs --fresh

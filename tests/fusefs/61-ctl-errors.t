@@ -147,6 +147,8 @@ err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without r
 err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?$" \
 	"a lost reply to dmesg: nothing more (it changes nothing)" -- -s "$TMP/hangup.sock" -t 30 dmesg
 err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?$" \
+	"a lost reply to devices (added to the table later than the hand list): nothing more" -- -s "$TMP/hangup.sock" -t 30 devices
+err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?$" \
 	"a lost reply to an unknown command: nothing more (refused, nothing done)" -- -s "$TMP/hangup.sock" -t 30 raw '{"execute": "bogus"}'
 kill "$HANGUP_PID" 2>/dev/null
 wait_exit "$HANGUP_PID" 30 2>/dev/null
