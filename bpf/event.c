@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hotmem-trace: event names and output formats */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,48 @@ const char *hmt_event_zone(const struct hmt_event *e)
 		return buf;
 	}
 	return e->src == HMT_SRC_EMULATOR ? hmt_zone_name(e->zid) : NULL;
+}
+
+/* a record's size tells an event from a batch (hotmem_trace.h) */
+_Static_assert(sizeof(struct hmt_event) < sizeof(struct hmt_batch) ||
+		       (sizeof(struct hmt_event) - sizeof(struct hmt_batch)) %
+			       sizeof(struct hmt_batch_ev),
+	       "no batch is the size of an event");
+
+int hmt_record_events(const void *data, size_t size, hmt_event_fn *fn, void *ctx)
+{
+	const struct hmt_batch *b = data;
+	const struct hmt_batch_ev *be;
+	struct hmt_event e;
+	int err;
+
+	if (size == sizeof(e))
+		return fn(ctx, data);
+	if (size < sizeof(*b) || size != HMT_BATCH_SIZE((size_t)b->nr))
+		return -EBADMSG;
+	memset(&e, 0, sizeof(e));
+	e.pid = b->pid;
+	e.tid = b->tid;
+	e.src = b->src;
+	e.via = b->via;
+	memcpy(e.comm, b->comm, sizeof(e.comm));
+	be = (const struct hmt_batch_ev *)(b + 1);
+	for (__u32 i = 0; i < b->nr; i++, be++) {
+		e.ts = be->ts;
+		e.start_pfn = be->start_pfn;
+		e.nr_pages = be->nr_pages;
+		e.extra = be->extra;
+		e.ret = be->ret;
+		e.dur_ns = be->dur_ns;
+		e.nid = be->nid;
+		e.zid = be->zid;
+		e.fn = be->fn;
+		e.phase = be->phase;
+		err = fn(ctx, &e);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /*

@@ -25,6 +25,15 @@ const char *hmt_event_action(const struct hmt_event *e);
 /* the event's zone: its name if the kernel gave one, else from zid */
 const char *hmt_event_zone(const struct hmt_event *e);
 
+/*
+ * A ring-buffer record's events, in order, each handed to @fn: one
+ * struct hmt_event, or a hotmem:batch's (struct hmt_batch and its
+ * events, made hmt_events again).  What @fn returned first that was not
+ * 0, else 0; -EBADMSG when @size is neither.
+ */
+typedef int hmt_event_fn(void *ctx, const struct hmt_event *e);
+int hmt_record_events(const void *data, size_t size, hmt_event_fn *fn, void *ctx);
+
 /* one JSON object, no newline; @t0 is subtracted from ts. -1 if cut. */
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 void hmt_print_table_header(FILE *f);

@@ -265,14 +265,21 @@ static __always_inline void track_block(const struct hmt_event *e)
 /*
  * Waking the reader for every event costs the traced thread a context
  * switch: wake it only when the buffer is a quarter full; it also drains
- * the buffer every 50 ms by itself.
+ * the buffer every 50 ms by itself.  Only the record that crosses a
+ * quarter wakes it: each forced wake-up queues an irq_work, a self-IPI
+ * (a VM exit in a guest), and while a busy machine kept the reader from
+ * running, every record past the quarter paid one (8.7% of a traced
+ * engine storm's CPU in perf, 2026-11-29).  Crossing each quarter, not
+ * only the first: two CPUs' records at once may both miss the first.
  */
-#define WAKEUP_BYTES (256 * 1024)
+#define WAKEUP_SHIFT 18 /* 256 KiB, a quarter of the buffer */
 
-static __always_inline __u64 wakeup_flags(void)
+static __always_inline __u64 wakeup_flags(__u64 size)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP :
-									       BPF_RB_NO_WAKEUP;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	return avail >> WAKEUP_SHIFT != (avail + size) >> WAKEUP_SHIFT ? BPF_RB_FORCE_WAKEUP :
+									 BPF_RB_NO_WAKEUP;
 }
 
 /*
@@ -299,7 +306,7 @@ static __always_inline bool pair_inflight(struct hmt_event *e)
 static __always_inline void emit(struct hmt_event *e)
 {
 	track_block(e);
-	count(e, bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) != 0);
+	count(e, bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags(sizeof(*e))) != 0);
 }
 
 static __always_inline void submit(struct hmt_event *e)
@@ -776,6 +783,9 @@ static __always_inline bool wanted_process(void)
 
 	if (!filter_tgid)
 		return true;
+	/* the traced process itself, the usual hit: its tgid without a read of task_struct */
+	if (!filter_pidns_ino && bpf_get_current_pid_tgid() >> 32 == filter_tgid)
+		return true;
 	for (int i = 0; i < MAX_ANCESTORS && task; i++) {
 		__u32 tgid = filter_pidns_ino ? ns_tgid(task) : BPF_CORE_READ(task, tgid);
 
@@ -837,13 +847,19 @@ int usdt_exit(struct pt_regs *ctx)
 
 /*
  * A batch's records, read from the process in one copy, and its events,
- * handed to the ring buffer as one record: per record, a copy and a
- * ring-buffer reservation were most of the program's time.
+ * handed to the ring buffer as one record (struct hmt_batch, then its
+ * events): per record, a copy and a ring-buffer reservation were most of
+ * the program's time.
  */
 struct batch_buf {
 	struct hotmem_probe_rec rec[HOTMEM_PROBE_BATCH_MAX];
-	struct hmt_event ev[HOTMEM_PROBE_BATCH_MAX];
+	struct hmt_batch hdr; /* the record: hdr, then ev[0 .. made) */
+	struct hmt_batch_ev ev[HOTMEM_PROBE_BATCH_MAX];
 };
+
+_Static_assert(__builtin_offsetof(struct batch_buf, ev) ==
+		       __builtin_offsetof(struct batch_buf, hdr) + sizeof(struct hmt_batch),
+	       "a batch's record is its header and its events, one after the other");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -854,7 +870,13 @@ struct {
 
 struct batch_ctx {
 	struct batch_buf *buf;
-	const struct hmt_event *common; /* pid, tid, comm, src, via */
+	/*
+	 * The step at hand, as an event: the blocks and counters maps and
+	 * the inflight map take an hmt_event.  Its pid, tid, comm, src and
+	 * via are set once a batch (the scratch map's, new_event()), the
+	 * step's own fields for each record.
+	 */
+	struct hmt_event *e;
 	__u32 nr, made; /* records; events made of them */
 	__u32 depth;
 	__u32 deeper; /* enters past BATCH_DEPTH, waiting in inflight */
@@ -913,13 +935,9 @@ static __always_inline void pair_batch(struct batch_ctx *b, struct hmt_event *e)
 /* what the batch leaves open waits in inflight for the next batch */
 static long batch_leave_open(__u64 i, struct batch_ctx *b)
 {
-	struct hmt_event *e;
-	__u32 zero = 0;
+	struct hmt_event *e = b->e;
 
 	if (i >= b->depth || i >= BATCH_DEPTH)
-		return 1;
-	e = bpf_map_lookup_elem(&scratch, &zero);
-	if (!e)
 		return 1;
 	e->ts = b->open_ts[i];
 	e->fn = b->open_fn[i];
@@ -928,10 +946,36 @@ static long batch_leave_open(__u64 i, struct batch_ctx *b)
 	return 0;
 }
 
+/* what the batch's events share, once: the record's header */
+static __always_inline void batch_hdr(struct hmt_batch *h, const struct hmt_event *e, __u32 nr)
+{
+	h->nr = nr;
+	h->pid = e->pid;
+	h->tid = e->tid;
+	h->src = e->src;
+	h->via = e->via;
+	__builtin_memcpy(h->comm, e->comm, sizeof(h->comm));
+}
+
+/* the step's own fields, as the ring buffer carries them */
+static __always_inline void batch_ev(struct hmt_batch_ev *out, const struct hmt_event *e)
+{
+	out->ts = e->ts;
+	out->start_pfn = e->start_pfn;
+	out->nr_pages = e->nr_pages;
+	out->extra = e->extra;
+	out->ret = e->ret;
+	out->dur_ns = e->dur_ns;
+	out->nid = e->nid;
+	out->zid = e->zid;
+	out->fn = e->fn;
+	out->phase = e->phase;
+}
+
 static long batch_one(__u64 i, struct batch_ctx *b)
 {
 	const struct hotmem_probe_rec *r;
-	struct hmt_event *e;
+	struct hmt_event *e = b->e;
 
 	if (i >= b->nr || i >= HOTMEM_PROBE_BATCH_MAX)
 		return 1;
@@ -941,8 +985,6 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 		__sync_fetch_and_add(&usdt_lost, b->nr - i);
 		return 1;
 	}
-	e = &b->buf->ev[i];
-	*e = *b->common;
 	e->ts = r->ts;
 	e->fn = r->probe;
 	e->phase = r->exit ? HMT_EXIT : HMT_ENTER;
@@ -951,6 +993,7 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 	e->zid = r->zid;
 	e->extra = r->extra;
 	e->ret = r->exit ? r->ret : 0;
+	e->dur_ns = 0;
 	pair_batch(b, e);
 	/*
 	 * The block's state looked up afresh for each step, as each probe's
@@ -962,6 +1005,7 @@ static long batch_one(__u64 i, struct batch_ctx *b)
 	 */
 	track_block(e);
 	count(e, false);
+	batch_ev(&b->buf->ev[i], e);
 	b->made = i + 1;
 	return 0;
 }
@@ -997,9 +1041,9 @@ int usdt_batch(struct pt_regs *ctx)
 	b.nr = v < HOTMEM_PROBE_BATCH_MAX ? v : HOTMEM_PROBE_BATCH_MAX;
 	if (v > b.nr)
 		__sync_fetch_and_add(&usdt_lost, v - b.nr);
-	b.common = new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT);
+	b.e = new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT);
 	b.buf = bpf_map_lookup_elem(&batch_bufs, &zero);
-	if (!b.common || !b.buf || bpf_usdt_arg(ctx, 0, &v))
+	if (!b.e || !b.buf || bpf_usdt_arg(ctx, 0, &v))
 		return 0;
 	size = (__u64)b.nr * sizeof(b.buf->rec[0]);
 	if (size > sizeof(b.buf->rec) ||
@@ -1008,9 +1052,10 @@ int usdt_batch(struct pt_regs *ctx)
 		return 0;
 	}
 	bpf_loop(b.nr, batch_one, &b, 0);
-	size = (__u64)b.made * sizeof(b.buf->ev[0]);
-	if (size && size <= sizeof(b.buf->ev) &&
-	    bpf_ringbuf_output(&events, b.buf->ev, size, wakeup_flags()))
+	batch_hdr(&b.buf->hdr, b.e, b.made);
+	size = HMT_BATCH_SIZE((__u64)b.made);
+	if (b.made && size <= sizeof(b.buf->hdr) + sizeof(b.buf->ev) &&
+	    bpf_ringbuf_output(&events, &b.buf->hdr, size, wakeup_flags(size)))
 		bpf_loop(b.made, batch_dropped, &b, 0);
 	if (b.depth)
 		bpf_loop(b.depth, batch_leave_open, &b, 0);

@@ -55,6 +55,7 @@ struct run {
 	FILE *jout; /* --json-output */
 	__u64 t0;
 	unsigned long long nevents;
+	unsigned long long bad_records; /* neither an event nor a batch: skipped */
 	bool pinned;
 	pid_t child;
 	int child_status;
@@ -399,8 +400,9 @@ static int put_line(char *line, int n, FILE *f)
 	return fwrite_unlocked(line, 1, n + 1, f) == (size_t)n + 1 ? 0 : -1;
 }
 
-static int write_event(struct run *r, const struct hmt_event *e)
+static int write_event(void *ctx, const struct hmt_event *e)
 {
+	struct run *r = ctx;
 	char line[1024];
 	int n;
 
@@ -425,12 +427,17 @@ fail:
 /* one event, or a hotmem:batch's events in one record */
 static int on_event(void *ctx, void *data, size_t size)
 {
-	const struct hmt_event *e = data;
-	int err = 0;
+	struct run *r = ctx;
+	int err = hmt_record_events(data, size, write_event, r);
 
-	for (size_t i = 0; !err && i < size / sizeof(*e); i++)
-		err = write_event(ctx, &e[i]);
-	return err;
+	if (err != -EBADMSG)
+		return err;
+	/* the BPF side and this reader are one build: not expected */
+	if (!r->bad_records++)
+		fprintf(stderr,
+			"hotmem-trace: a ring-buffer record of %zu bytes is neither an event nor a batch: skipped\n",
+			size);
+	return 0;
 }
 
 static __u64 now_ns(void)

@@ -81,6 +81,45 @@ struct hmt_event {
 };
 
 /*
+ * A hotmem:batch's events as one ring-buffer record: what its events
+ * share once (struct hmt_batch), then each event's own fields (struct
+ * hmt_batch_ev, 64 bytes where a struct hmt_event is 104).  The BPF
+ * program writes less a step and the ring buffer holds 1.6 times as
+ * many steps; the reader makes each an hmt_event again, field for field
+ * (hmt_record_events(), bpf/event.c).  The engine's steps have no zone
+ * name (zone ""), their src and via are the batch's.
+ *
+ * A ring-buffer record is one struct hmt_event (the kernel's events,
+ * --per-probe) or a batch: told apart by size, HMT_BATCH_SIZE(n) never
+ * being sizeof(struct hmt_event) (checked in bpf/event.c).
+ */
+struct hmt_batch {
+	__u32 nr; /* events that follow */
+	__u32 pid;
+	__u32 tid;
+	__u8 src; /* enum hmt_src */
+	__u8 via; /* enum hmt_via */
+	__u8 pad[2];
+	char comm[HMT_COMM_LEN];
+};
+
+struct hmt_batch_ev {
+	__u64 ts;
+	__u64 start_pfn;
+	__u64 nr_pages;
+	__s64 extra;
+	__s64 ret;
+	__u64 dur_ns;
+	__s32 nid;
+	__s32 zid;
+	__u16 fn;
+	__u8 phase;
+	__u8 pad[5];
+};
+
+#define HMT_BATCH_SIZE(n) (sizeof(struct hmt_batch) + (n) * sizeof(struct hmt_batch_ev))
+
+/*
  * The pinned maps.  Every field is named and typed (enum hmt_fn, enum
  * hmu_zone, enum hmt_mem_action) so that `bpftool map dump pinned` prints
  * names, not numbers.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hotmem-trace: event names and formats; JSON output reads back */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -266,6 +267,142 @@ static void test_block_steps(void **state)
 	assert_false(hmt_block_step(HMT_FN_vmemmap_populate));
 }
 
+/* hmt_record_events()' callback: the events as handed over, in order */
+struct got {
+	int n, stop_at;
+	struct hmt_event e[4];
+};
+
+static int collect(void *ctx, const struct hmt_event *e)
+{
+	struct got *g = ctx;
+
+	if (g->n == g->stop_at)
+		return -EPIPE;
+	g->e[g->n++] = *e;
+	return 0;
+}
+
+/* a hotmem:batch record as usdt_batch writes it: the header, then @nr events */
+struct batch_record {
+	struct hmt_batch hdr;
+	struct hmt_batch_ev ev[3];
+};
+
+/* the event each step's own probe makes (on_usdt()): what a batch's event must equal */
+static struct hmt_event usdt_event(__u16 fn, __u8 phase, __u64 ts, __s64 extra, __s64 ret,
+				   __u64 dur)
+{
+	struct hmt_event e;
+
+	memset(&e, 0, sizeof(e)); /* as new_event(): padding and zone zero */
+	e.ts = ts;
+	e.start_pfn = 0x100000;
+	e.nr_pages = 32768;
+	e.extra = extra;
+	e.ret = ret;
+	e.dur_ns = dur;
+	e.nid = 0;
+	e.zid = 3;
+	e.pid = 7;
+	e.tid = 8;
+	e.fn = fn;
+	e.src = HMT_SRC_EMULATOR;
+	e.phase = phase;
+	e.via = HMT_VIA_USDT;
+	strcpy(e.comm, "hotmemfs");
+	return e;
+}
+
+static void batch_of(struct batch_record *r, const struct hmt_event *want, int nr)
+{
+	memset(r, 0, sizeof(*r));
+	r->hdr.nr = nr;
+	r->hdr.pid = want[0].pid;
+	r->hdr.tid = want[0].tid;
+	r->hdr.src = want[0].src;
+	r->hdr.via = want[0].via;
+	memcpy(r->hdr.comm, want[0].comm, sizeof(r->hdr.comm));
+	for (int i = 0; i < nr; i++) {
+		r->ev[i].ts = want[i].ts;
+		r->ev[i].start_pfn = want[i].start_pfn;
+		r->ev[i].nr_pages = want[i].nr_pages;
+		r->ev[i].extra = want[i].extra;
+		r->ev[i].ret = want[i].ret;
+		r->ev[i].dur_ns = want[i].dur_ns;
+		r->ev[i].nid = want[i].nid;
+		r->ev[i].zid = want[i].zid;
+		r->ev[i].fn = want[i].fn;
+		r->ev[i].phase = want[i].phase;
+	}
+}
+
+/*
+ * A batch's record gives back, in order, the events each step's probe
+ * would have written: the same struct, so the same JSON line byte for byte.
+ */
+static void test_record_batch(void **state)
+{
+	const struct hmt_event want[3] = {
+		usdt_event(HMT_FN_memory_notify, HMT_ENTER, 1000, MEM_GOING_OFFLINE, 0, 0),
+		usdt_event(HMT_FN_memory_notify, HMT_EXIT, 1500, MEM_GOING_OFFLINE, 0, 500),
+		usdt_event(HMT_FN_offline_pages, HMT_EXIT, 9000, 0, -16, 8000),
+	};
+	struct batch_record r;
+	struct got g = { .stop_at = -1 };
+	char a[1024], b[1024];
+
+	batch_of(&r, want, 3);
+	assert_int_equal(sizeof(r), HMT_BATCH_SIZE(3));
+	assert_int_equal(hmt_record_events(&r, HMT_BATCH_SIZE(3), collect, &g), 0);
+	assert_int_equal(g.n, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_memory_equal(&g.e[i], &want[i], sizeof(want[i]));
+		assert_true(hmt_format_json(&g.e[i], 0, a, sizeof(a)) > 0);
+		assert_true(hmt_format_json(&want[i], 0, b, sizeof(b)) > 0);
+		assert_string_equal(a, b);
+	}
+	/* fewer records than it holds: its own count, as written */
+	g.n = 0;
+	batch_of(&r, want, 2);
+	assert_int_equal(hmt_record_events(&r, HMT_BATCH_SIZE(2), collect, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_memory_equal(&g.e[1], &want[1], sizeof(want[1]));
+}
+
+/* one event (the kernel's, --per-probe) is handed over as it is */
+static void test_record_one_event(void **state)
+{
+	struct hmt_event e = sample();
+	struct got g = { .stop_at = -1 };
+
+	assert_int_equal(hmt_record_events(&e, sizeof(e), collect, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_memory_equal(&g.e[0], &e, sizeof(e));
+}
+
+/* a size that is neither, or a count the size does not hold: refused, nothing handed over */
+static void test_record_bad(void **state)
+{
+	const struct hmt_event want[3] = {
+		usdt_event(HMT_FN_online_pages, HMT_ENTER, 1, 0, 0, 0),
+		usdt_event(HMT_FN_online_pages, HMT_EXIT, 2, 0, 0, 1),
+		usdt_event(HMT_FN_online_pages, HMT_ENTER, 3, 0, 0, 0),
+	};
+	struct batch_record r;
+	struct got g = { .stop_at = -1 };
+
+	batch_of(&r, want, 3);
+	assert_int_equal(hmt_record_events(&r, HMT_BATCH_SIZE(2), collect, &g), -EBADMSG);
+	assert_int_equal(hmt_record_events(&r, 10, collect, &g), -EBADMSG);
+	assert_int_equal(hmt_record_events(&r, sizeof(r) + 1, collect, &g), -EBADMSG);
+	assert_int_equal(g.n, 0);
+	/* the callback's error ends the record */
+	g.stop_at = 1;
+	assert_int_equal(hmt_record_events(&r, sizeof(r), collect, &g), -EPIPE);
+	assert_int_equal(g.n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +416,9 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_notify_action_named),
 		cmocka_unit_test(test_block_steps),
+		cmocka_unit_test(test_record_batch),
+		cmocka_unit_test(test_record_one_event),
+		cmocka_unit_test(test_record_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
