@@ -193,9 +193,9 @@ static void say_connect_failed(const char *path, int err)
 	else if (err == ECONNREFUSED && !stat(path, &st) && !S_ISSOCK(st.st_mode))
 		fprintf(stderr, "hotmemctl: %s is not a socket: name hotmemfs's control socket "
 				"(its --control) with -s or HOTMEM_CONTROL\n", path);
-	else if (err == ECONNREFUSED)
-		fprintf(stderr, "hotmemctl: nothing listens on %s: hotmemfs stopped or was killed "
-				"and left its socket; start hotmemfs again\n", path);
+	else if (err == ECONNREFUSED) /* every stop removes it (main.c, ctlsock.c: 95d4692) */
+		fprintf(stderr, "hotmemctl: nothing listens on %s: hotmemfs was killed or crashed "
+				"and left its socket (a stop removes it); start hotmemfs again\n", path);
 	else if (err == EACCES || err == EPERM)
 		fprintf(stderr, "hotmemctl: may not connect to %s: %s: the control socket is "
 				"hotmemfs's user's alone (mode 0600): run hotmemctl as that user\n",

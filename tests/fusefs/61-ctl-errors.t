@@ -93,7 +93,7 @@ err_is 1 "no control socket at $TMP/none.sock: hotmemfs is not running.*-s or HO
 err_is 1 "$TMP/file is not a socket: .*-s or HOTMEM_CONTROL" "a file that is no socket" -- -s "$TMP/file" status
 err_is 1 "$TMP is not a socket" "a directory" -- -s "$TMP" status
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$TMP/stale.sock"
-err_is 1 "nothing listens on $TMP/stale.sock: hotmemfs stopped or was killed.*start hotmemfs again" \
+err_is 1 "nothing listens on $TMP/stale.sock: hotmemfs was killed or crashed and left its socket \(a stop removes it\); start hotmemfs again" \
 	"a socket nobody listens on (hotmemfs killed -9)" -- -s "$TMP/stale.sock" status
 
 # a socket that is not hotmemfs's: its first line is the reply
