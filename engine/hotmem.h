@@ -385,11 +385,14 @@ struct hm_eject_block {
  */
 int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 			     const struct hotmem_task *task, struct hm_eject_block *report);
+/* include/acpi/actypes.h, include/linux/acpi.h (6.12) */
+#define HM_ACPI_NOTIFY_EJECT_REQUEST		0x3
 #define HM_ACPI_OST_EC_OSPM_EJECT		0x103
 #define HM_ACPI_OST_SC_SUCCESS			0x0
 #define HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE	0x1
 #define HM_ACPI_OST_SC_EJECT_NOT_SUPPORTED	0x80
 #define HM_ACPI_OST_SC_DEVICE_BUSY		0x82
+#define HM_ACPI_OST_SC_EJECT_IN_PROGRESS	0x84
 int hotmem_acpi_ost_status(int err);
 /*
  * Find a free, block-aligned physical range of @size at or above @min

@@ -278,7 +278,9 @@ int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
  */
 static void acpi_eject(struct hmfs_ctx *ctx, int slot)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
+	/* the result's _OST has the request's source: acpi_eject_store()'s */
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL,
+				  .dev.ost_source = HM_ACPI_OST_EC_OSPM_EJECT };
 	char id[64], err[512] = "";
 
 	if (hmfs_dev_dimm_in_slot(ctx, slot, id, sizeof(id)))
@@ -286,6 +288,26 @@ static void acpi_eject(struct hmfs_ctx *ctx, int slot)
 	ch.dev.id = id;
 	if (hmfs_change(ctx, &ch, err, sizeof(err)) && err[0])
 		fprintf(stderr, "hotmemfs: ACPI eject of PNP0C80:%02x: %s\n", slot, err);
+}
+
+/*
+ * The guest's _EJ0 took the DIMM away (QEMU: acpi_memory_unplug_cb()
+ * empties the slot, the DIMM is unparented and device_finalize() sends
+ * DEVICE_DELETED), then acpi_device_hotplug() evaluates _OST with success,
+ * which QEMU reports for the slot without a device.  A removal hmfs_change()
+ * undid (its save failed: the DIMM is back) ends as an eject the guest
+ * gave up on: _OST non-specific failure, the DIMM named, no DEVICE_DELETED
+ * -- what a client such as libvirt takes for a device_del the guest
+ * refused.
+ */
+void hmfs_acpi_eject_end(struct hmfs_ctx *ctx, const char *id, int slot, int source, bool undone)
+{
+	if (undone) {
+		hmfs_emit_ost(ctx, slot, id, source, HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE);
+		return;
+	}
+	hmfs_emit_device_deleted(ctx, id);
+	hmfs_emit_ost(ctx, slot, NULL, source, HM_ACPI_OST_SC_SUCCESS);
 }
 
 static void *acpi_hotplug_worker(void *arg)

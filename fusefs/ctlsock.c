@@ -345,14 +345,23 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	json_object_put(o);
 }
 
-/* {"event": "ACPI_DEVICE_OST", "data": {"info": {...}}}, as QEMU sends it, at @ts */
-void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status,
+/*
+ * {"event": "ACPI_DEVICE_OST", "data": {"info": {...}}} at @ts, as QEMU's
+ * acpi_memory_device_status() fills ACPIOSTInfo (hw/acpi/memory_hotplug.c,
+ * 7.2): "device" only while the slot has a DIMM (@id, NULL once _EJ0 took
+ * it: acpi_memory_unplug_cb() cleared it), "slot" its number as a string
+ */
+void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status,
 			    const struct timespec *ts)
 {
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
 	json_object *info = json_object_new_object();
+	char num[16];
 
-	json_object_object_add(info, "device", json_object_new_string(id));
+	snprintf(num, sizeof(num), "%d", slot);
+	if (id)
+		json_object_object_add(info, "device", json_object_new_string(id));
+	json_object_object_add(info, "slot", json_object_new_string(num));
 	json_object_object_add(info, "slot-type", json_object_new_string("DIMM"));
 	json_object_object_add(info, "source", json_object_new_int(source));
 	json_object_object_add(info, "status", json_object_new_int(status));

@@ -699,7 +699,7 @@ static int boot_dev_claim(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct
 }
 
 static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
-		    char *err, size_t errlen);
+		    int source, char *err, size_t errlen);
 
 /* a device the profile booted, taken away again (restoring): 0, or -errno with @err */
 static int boot_dev_remove(struct hmfs_ctx *ctx, struct hmfs_dev *o, const char *why, char *err,
@@ -708,7 +708,7 @@ static int boot_dev_remove(struct hmfs_ctx *ctx, struct hmfs_dev *o, const char 
 	int ret;
 
 	if (o->type == HMFS_PC_DIMM) {
-		ret = dimm_del(ctx, o, NULL, err, errlen);
+		ret = dimm_del(ctx, o, NULL, 0, err, errlen);
 	} else {
 		ret = vmem_unplug_all(o->vm);
 		if (!ret)
@@ -1230,19 +1230,29 @@ void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
 
 /*
  * device_del of a pc-dimm: the guest's ACPI eject (offline each block,
- * twice; on failure back online and nothing removed), answered with an
- * ACPI_DEVICE_OST event as QEMU sends it.
+ * twice; on failure back online and nothing removed), its _OST as 6.12's
+ * acpi_device_hotplug() evaluates it (drivers/acpi/scan.c) and QEMU sends
+ * each as ACPI_DEVICE_OST: "eject in progress" (0x84, source
+ * ACPI_NOTIFY_EJECT_REQUEST, acpi_generic_hotplug_event()) before any
+ * block goes offline, and a refusal's status (0x82 device busy ...,
+ * source @source) after the rollback's uevents.  A success's _OST
+ * follows _EJ0, which takes the DIMM away: hmfs_change() sends it once
+ * the removal is durable (hmfs_acpi_eject_end()).  @source 0: no _OST
+ * (an undo's or a restore's own removal: no guest asked).
  */
 static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
-		      struct hm_eject_block *report)
+		      int source, struct hm_eject_block *report)
 {
 	struct eject_deadline end;
 	const struct hotmem_task deadline = deadline_task(&end, &ctx->stopping);
 	int ret;
 
+	if (source)
+		hmfs_emit_ost(ctx, d->slot, d->id, HM_ACPI_NOTIFY_EJECT_REQUEST,
+			      HM_ACPI_OST_SC_EJECT_IN_PROGRESS);
 	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
-	/* ACPI_NOTIFY_EJECT_REQUEST (3), the _OST status of the result, after the eject's uevents */
-	hmfs_emit_ost(ctx, d->id, 3, hotmem_acpi_ost_status(ret));
+	if (ret && source)
+		hmfs_emit_ost(ctx, d->slot, d->id, source, hotmem_acpi_ost_status(ret));
 	return ret;
 }
 
@@ -1368,11 +1378,11 @@ static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, cha
 }
 
 static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
-		    char *err, size_t errlen)
+		    int source, char *err, size_t errlen)
 {
 	const unsigned long nr = d->size / ctx->block_size;
 	struct hm_eject_block *report = calloc(nr, sizeof(*report));
-	int ret = dimm_eject(ctx, d, task, report);
+	int ret = dimm_eject(ctx, d, task, source, report);
 	int n;
 
 	if (ret) {
@@ -1424,19 +1434,22 @@ static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
 }
 
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
-		 char *err, size_t errlen)
+		 int ost_source, int *ost_slot, char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
 	int ret;
 
+	*ost_slot = -1;
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (!d) {
 		ret = hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
 		goto out;
 	}
-	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, err, errlen) :
+	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, ost_source, err, errlen) :
 					vmem_del(d, err, errlen);
+	if (!ret && d->type == HMFS_PC_DIMM && ost_source)
+		*ost_slot = d->slot;
 	if (!ret) {
 		dev_unlink(ctx, d);
 		dev_free(d);
@@ -1457,7 +1470,7 @@ int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, siz
 
 	if (!hmfs_dev_sizes(ctx, id, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
 		ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
-	return ret ? ret : hmfs_dev_del(ctx, id, NULL, err, errlen);
+	return ret ? ret : hmfs_dev_del(ctx, id, NULL, 0, &(int){ 0 }, err, errlen);
 }
 
 /* the id of the pc-dimm in ACPI slot @slot (the guest's eject names a slot), or -ENODEV */

@@ -279,14 +279,14 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 }
 
 /*
- * The guest evaluates _OST once its eject is over: acpi_scan_hot_remove()
- * has offlined and removed the blocks, or acpi_bus_online() put them back
- * (drivers/acpi/scan.c, 6.12), and only then does QEMU send the QMP event.
- * So it goes through the queue, after the eject's uevents, with its time
- * taken here: broadcast at once it came before them, its timestamp after
- * theirs (usereye3 #11).  Never dropped, as a uevent is not.
+ * The guest's _OST of slot @slot's DIMM @id (NULL: the slot has none any
+ * more), as QEMU sends it the moment the guest writes it: in the stream
+ * between the uevents queued before and after (an eject's "in progress"
+ * before its offlines, its result after them: acpi.c, dev.c), with its
+ * time taken here: broadcast at once it came before them, its timestamp
+ * after theirs (usereye3 #11).  Never dropped, as a uevent is not.
  */
-void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
+void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status)
 {
 	struct hmfs_qev *q = calloc(1, sizeof(*q));
 
@@ -294,7 +294,8 @@ void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
 		return;
 	q->type = HM_EV_LOG; /* no engine event: q->qmp says what it is */
 	q->qmp = HMFS_QMP_OST;
-	snprintf(q->text, sizeof(q->text), "%s", id);
+	snprintf(q->text, sizeof(q->text), "%s", id ? id : "");
+	q->zid = slot;
 	q->nid = source;
 	q->ret = status;
 	enqueue(ctx, q);
@@ -302,10 +303,10 @@ void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status)
 
 /*
  * QEMU's DEVICE_DELETED once device @id is gone: device_finalize() sends
- * it (hw/core/qdev.c, 7.2) after a DIMM's eject the guest answered with
- * _OST success, and after a virtio-mem-pci's device_del.  Queued as the
- * OST is, so it comes after the removal's uevents and the OST, once
- * hmfs_change() has it durable (machine.c); never dropped.
+ * it (hw/core/qdev.c, 7.2) when the guest's _EJ0 took a DIMM away, before
+ * the guest's _OST of success, and after a virtio-mem-pci's device_del.
+ * Queued as the OST is, so it comes after the removal's uevents, once
+ * hmfs_change() has it durable (machine.c, acpi.c); never dropped.
  */
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id)
 {
@@ -604,7 +605,8 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
 	if (q->qmp == HMFS_QMP_OST) {
-		hmfs_ctl_broadcast_ost(ctx, q->text, q->nid, q->ret, &q->ts);
+		hmfs_ctl_broadcast_ost(ctx, q->zid, q->text[0] ? q->text : NULL, q->nid, q->ret,
+				       &q->ts);
 		return;
 	}
 	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {

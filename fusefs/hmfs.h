@@ -352,8 +352,8 @@ struct hmfs_qev {
 	enum hm_event_type type;
 	bool synth; /* about no memory block: a uevent file write, a node device */
 	/*
-	 * hotmemfs's QMP event, not the engine's: text device id; an OST's
-	 * nid source, ret status
+	 * hotmemfs's QMP event, not the engine's: text device id ("" none);
+	 * an OST's nid source, ret status, zid slot
 	 */
 	enum hmfs_qmp_event { HMFS_QMP_NONE, HMFS_QMP_OST, HMFS_QMP_DEVICE_DELETED } qmp;
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
@@ -916,6 +916,12 @@ struct hmfs_change {
 		char *new_id;	/* device_add: where its new device's id goes, if wanted */
 		size_t new_id_len;
 		int slot; /* pc-dimm "slot": -1 for the lowest free one */
+		/*
+		 * device_del of a pc-dimm: the _OST source of its eject's result,
+		 * 0 for QEMU's device_del (ACPI_NOTIFY_EJECT_REQUEST); the guest's
+		 * own eject (acpi.c) says ACPI_OST_EC_OSPM_EJECT
+		 */
+		int ost_source;
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
@@ -963,6 +969,12 @@ void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
 int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen);
 void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
+/*
+ * The end of an eject that removed slot @slot's DIMM @id (hmfs_dev_del()),
+ * once hmfs_change() knows whether it holds: QEMU's DEVICE_DELETED and
+ * the guest's _OST of success, or (@undone) the _OST of a failure
+ */
+void hmfs_acpi_eject_end(struct hmfs_ctx *ctx, const char *id, int slot, int source, bool undone);
 /* a DIMM's memory is added: the container's KOBJ_ONLINE the guest sends */
 void hmfs_acpi_notify_online(struct hmfs_ctx *ctx);
 /* container PNP0A06:04's online: 1 changed, 0 already so, -EBUSY a DIMM block is online */
@@ -1056,8 +1068,11 @@ void hmfs_qev_free(struct hmfs_qev *q);
 /* a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len bytes */
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		      const char *subsystem, const char *env, size_t env_len);
-/* QEMU's ACPI_DEVICE_OST for DIMM @id, to control clients after the uevents queued before it */
-void hmfs_emit_ost(struct hmfs_ctx *ctx, const char *id, int source, int status);
+/*
+ * QEMU's ACPI_DEVICE_OST for slot @slot's DIMM @id (NULL: none), to
+ * control clients after the uevents queued before it
+ */
+void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status);
 /* QEMU's DEVICE_DELETED for device @id, gone: after its removal's uevents and OST */
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
@@ -1117,8 +1132,14 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 /* after hmfs_dev_add(): the guest's driver works toward the device's requested-size */
 void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
+/*
+ * device_del: a pc-dimm's the guest's ACPI eject, its _OST sent as source
+ * @ost_source (0: none, an undo's or a restore's own removal); when it
+ * removed the DIMM, *@ost_slot is its slot, whose result's _OST waits
+ * for hmfs_acpi_eject_end() (-1 otherwise).
+ */
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
-		 char *err, size_t errlen);
+		 int ost_source, int *ost_slot, char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 /* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
@@ -1206,8 +1227,8 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 				 size_t *off, struct json_object **req);
 /* status's "control": clients, followers, events they lost */
 struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
-/* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject */
-void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, const char *id, int source, int status,
+/* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject (@id NULL: the slot is empty) */
+void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status,
 			    const struct timespec *ts);
 /* QEMU's DEVICE_DELETED event: device @id is gone */
 void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id,

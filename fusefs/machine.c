@@ -88,9 +88,18 @@ int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int count_as)
 	return ctx->restoring ? 0 : ret;
 }
 
-/* @added: a device_add's new device id */
+/* the _OST source of a device_del's eject: QEMU's request, or the guest's own */
+static int eject_source(const struct hmfs_change *ch)
+{
+	return ch->dev.ost_source ? ch->dev.ost_source : HM_ACPI_NOTIFY_EJECT_REQUEST;
+}
+
+/*
+ * @added: a device_add's new device id; @ost_slot: a device_del's DIMM
+ * slot whose eject's _OST waits for the change to hold (-1: none)
+ */
 static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added, size_t addedlen,
-		 char *err, size_t errlen)
+		 int *ost_slot, char *err, size_t errlen)
 {
 	switch (ch->op) {
 	case HMFS_CH_BLOCK_STATE:
@@ -145,7 +154,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return ret;
 	}
 	case HMFS_CH_DEVICE_DEL:
-		return hmfs_dev_del(ctx, ch->dev.id, ch->task, err, errlen);
+		return hmfs_dev_del(ctx, ch->dev.id, ch->task, eject_source(ch), ost_slot, err,
+				    errlen);
 	case HMFS_CH_DEVICE_RESIZE:
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
 	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing changed, nothing to record */
@@ -461,6 +471,7 @@ struct change_run {
 	struct hmfs_save sv;
 	const struct hmfs_change *ch;
 	char added[64];
+	int ost_slot; /* a DIMM removed: its slot, whose eject's _OST waits (apply()) */
 	char *err;
 	size_t errlen;
 };
@@ -507,7 +518,7 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	if (!apply(ctx, retry, NULL, 0, drun->err, drun->errlen)) {
+	if (!apply(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
 		if (sret)
 			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);
@@ -561,7 +572,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	/* the driver's work after block ch->id's online (.value) or offline */
 	struct hmfs_change retry = { .op = HMFS_CH_DRIVER_RETRY, .id = ch->id,
 				     .value = ch->value != HM_MMOP_OFFLINE };
-	struct change_run run = { .ch = ch, .err = err, .errlen = errlen };
+	struct change_run run = { .ch = ch, .err = err, .errlen = errlen, .ost_slot = -1 };
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
 	struct hmfs_change fired;
@@ -592,7 +603,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
-	ret = apply(ctx, ch, run.added, sizeof(run.added), run.err, run.errlen);
+	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (ret < 0 && !may_progress(ch)) {
 		pthread_mutex_unlock(&ctx->change_lock);
 		goto out;
@@ -614,9 +625,13 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	/*
 	 * QEMU's DEVICE_DELETED once the device is gone for good: durable, so
 	 * never for one an undo brings back (nor for an undo's own removal,
-	 * hmfs_dev_unplug_and_del()); queued after its uevents and OST
+	 * hmfs_dev_unplug_and_del()); queued after its uevents.  A DIMM's
+	 * eject ends with the guest's _OST, of success or, undone, of a
+	 * failure (acpi.c).
 	 */
-	if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)
+	if (run.ost_slot >= 0)
+		hmfs_acpi_eject_end(ctx, ch->dev.id, run.ost_slot, eject_source(ch), ret < 0);
+	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)
 		hmfs_emit_device_deleted(ctx, ch->dev.id);
 out:
 	hmfs_state_done(&run.sv);

@@ -1,14 +1,17 @@
 #!/bin/bash
-# device_del of a DIMM, followed with `hotmemctl events`: QEMU's
-# ACPI_DEVICE_OST comes after the eject's own uevents.  The guest
-# evaluates _OST once acpi_scan_hot_remove() has offlined and removed the
-# blocks (or, refused, put them back online: acpi_bus_online()), so the QMP
-# event follows the uevents it concludes, and the stream's timestamps
-# never go backwards (usereye3 #11).  Then QEMU's DEVICE_DELETED
-# {"device": ID, "path": "/machine/peripheral/ID"} (hw/core/qdev.c
-# device_finalize(), 7.2), which libvirt waits for after device_del: a
-# DIMM's after its OST, a virtio-mem-pci's after its device_del, never
-# for a refused eject (usereye3 #39).
+# device_del of a DIMM, followed with `hotmemctl events`: the guest's _OST
+# as 6.12's acpi_device_hotplug() evaluates it (drivers/acpi/scan.c) and
+# QEMU 7.2 sends it (ACPI_DEVICE_OST, hw/acpi/memory_hotplug.c): "eject in
+# progress" (0x84, source 3) before the first block goes offline, then the
+# eject's offline and remove uevents, then QEMU's DEVICE_DELETED {"device":
+# ID, "path": "/machine/peripheral/ID"} (_EJ0 took the DIMM: hw/core/qdev.c
+# device_finalize()), which libvirt waits for after device_del, then the
+# _OST of success for the slot, which has no device any more (no
+# "device"); refused, the rollback's uevents and the _OST of the refusal
+# (0x82) naming the DIMM, no DEVICE_DELETED.  The guest's own eject
+# (PNP0C80:xx/eject) ends with source 0x103 (ACPI_OST_EC_OSPM_EJECT).  A
+# virtio-mem-pci's DEVICE_DELETED follows its device_del.  The stream's
+# timestamps never go backwards (usereye3 #11, #39).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -30,12 +33,12 @@ ev_wait() {
 	done
 	return 1
 }
-# order DEVICE: the stream's memory uevents, DEVICE's OST and every
-# DEVICE_DELETED, one line each ("UEVENT action devpath", "OST device
-# status", "DELETED data"), then "backwards" for each event whose
-# timestamp is before the one before it
+# order DEVICE: the stream's memory uevents, every OST and every
+# DEVICE_DELETED, one line each ("UEVENT action devpath", "OST device-or--
+# slot source status", "DELETED data"), then "backwards" for each event
+# whose timestamp is before the one before it
 order() {
-	python3 - "$TMP/ev.json" "$1" <<'PY'
+	python3 - "$TMP/ev.json" <<'PY'
 import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 prev = None
@@ -44,8 +47,9 @@ for e in evs:
     d = e.get("data", {})
     if e["event"] == "UEVENT" and d.get("subsystem") == "memory":
         print("UEVENT", d["action"], d["devpath"].rsplit("/", 1)[1])
-    elif e["event"] == "ACPI_DEVICE_OST" and d["info"]["device"] == sys.argv[2]:
-        print("OST", d["info"]["device"], d["info"]["status"])
+    elif e["event"] == "ACPI_DEVICE_OST":
+        i = d["info"]
+        print("OST", i.get("device", "-"), "slot=" + i["slot"], i["slot-type"], i["source"], hex(i["status"]))
     elif e["event"] == "DEVICE_DELETED":
         print("DELETED", json.dumps(d, sort_keys=True))
     if prev is not None and t < prev:
@@ -54,34 +58,41 @@ for e in evs:
 PY
 }
 
-# a DIMM unplugged: offline, remove, the _OST of success (0), DEVICE_DELETED
+# a DIMM unplugged: _OST in progress, offline, remove, DEVICE_DELETED, the _OST of success
 ctl device_add pc-dimm id=d6 size=256M addr=0x100000000 >/dev/null
 for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
 ctl device_del d6 >/dev/null
 tap_ok $? "device_del d6"
-ev_wait "$TMP/ev.json" '"DEVICE_DELETED"' 1
-tap_ok $? "... its ACPI_DEVICE_OST and DEVICE_DELETED arrive"
-is "$(order d6 | grep -v ' add \| online ')" 'UEVENT offline memory32
+ev_wait "$TMP/ev.json" '"status":0}' 1
+tap_ok $? "... its ACPI_DEVICE_OSTs and DEVICE_DELETED arrive"
+is "$(order | grep -v ' add \| online ')" 'OST d6 slot=0 DIMM 3 0x84
+UEVENT offline memory32
 UEVENT offline memory33
 UEVENT remove memory32
 UEVENT remove memory33
-OST d6 0
-DELETED {"device": "d6", "path": "/machine/peripheral/d6"}' \
-	"... after the eject's offline and remove uevents, in QEMU's shape, timestamps in order"
+DELETED {"device": "d6", "path": "/machine/peripheral/d6"}
+OST - slot=0 DIMM 3 0x0' \
+	"... in progress before the eject's uevents, DEVICE_DELETED after them, then success for the emptied slot: QEMU's shape, timestamps in order"
 grep -q '"path":"/machine/peripheral/d6"' "$TMP/ev.json" && ! grep -q '\\/' "$TMP/ev.json"
 tap_ok $? "... the lines as QEMU writes them: '/' not escaped as '\\/'"
+grep '"ACPI_DEVICE_OST"' "$TMP/ev.json" | head -n 1 | grep -q '"info":{"device":"d6","slot":"0","slot-type":"DIMM","source":3,"status":132}'
+tap_ok $? "... ACPIOSTInfo's members in QEMU's order"
 
-# a refused eject: the blocks back online, then the _OST of the failure
+# a refused eject: memory32 holds unmovable pages (refuses at once),
+# memory33 goes offline and comes back, then the _OST of the failure
 ctl device_add pc-dimm id=d7 size=256M addr=0x100000000 >/dev/null
-for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
-ctl inject MEM_GOING_OFFLINE -16 >/dev/null
+echo online_kernel >"$M/memory32/state" && echo online_movable >"$M/memory33/state"
+ctl alloc unmovable 1000 >/dev/null
+n0=$(order | wc -l)
 ctl device_del d7 >/dev/null 2>&1
-tap_ok $((! $?)) "device_del d7 refused (MEM_GOING_OFFLINE: EBUSY)"
-ctl inject MEM_GOING_OFFLINE 0 >/dev/null
-ev_wait "$TMP/ev.json" '"ACPI_DEVICE_OST"' 2
+tap_ok $((! $?)) "device_del d7 refused (memory32 holds unmovable pages)"
+ev_wait "$TMP/ev.json" '"status":130}' 1
 tap_ok $? "... its ACPI_DEVICE_OST arrives"
-is "$(order d7 | grep -v 'backwards\|^DELETED' | tail -n 1)" "OST d7 $((0x82))" \
-	"... last, after the rollback's uevents (_OST status 0x82)"
+is "$(order | tail -n +$((n0 + 1)) | grep -v backwards)" 'OST d7 slot=0 DIMM 3 0x84
+UEVENT offline memory33
+UEVENT online memory33
+OST d7 slot=0 DIMM 3 0x82' \
+	"... in progress first, the refusal (0x82) naming d7 last, after the rollback's uevents"
 
 # a virtio-mem device emptied, then device_del: its DEVICE_DELETED comes
 # after the refused d7's events (the stream is one queue), so seeing it
@@ -94,17 +105,31 @@ ctl device_del vm0 >/dev/null
 tap_ok $? "device_del vm0"
 ev_wait "$TMP/ev.json" '"DEVICE_DELETED"' 2
 tap_ok $? "... DEVICE_DELETED arrives"
-is "$(order d7 | sed -n '/^OST d7/,$p' | grep -v '^UEVENT\|backwards')" "OST d7 $((0x82))
+is "$(order | sed -n '/^OST d7 slot=0 DIMM 3 0x82/,$p' | grep -v '^UEVENT\|backwards')" "OST d7 slot=0 DIMM 3 0x82
 DELETED {\"device\": \"vm0\", \"path\": \"/machine/peripheral/vm0\"}" \
 	"... after d7's refused OST: vm0's, none for d7"
-is "$(order vm0 | tail -n 1)" 'DELETED {"device": "vm0", "path": "/machine/peripheral/vm0"}' \
+is "$(order | tail -n 1)" 'DELETED {"device": "vm0", "path": "/machine/peripheral/vm0"}' \
 	"... last, after vm0's uevents"
-is "$(order d7 | grep backwards)" "" "... no timestamp in the stream goes backwards"
+
+# the guest's own eject (echo 1 > PNP0C80:01/eject): the result's _OST
+# has its request's source, ACPI_OST_EC_OSPM_EJECT (0x103)
+ctl device_add pc-dimm id=d8 size=128M slot=1 >/dev/null
+tap_ok $? "device_add pc-dimm d8 in slot 1"
+n0=$(order | wc -l)
+echo 1 >"$MNT/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01/eject"
+tap_ok $? "echo 1 > PNP0C80:01/eject"
+ev_wait "$TMP/ev.json" '"source":259,"status":0}' 1
+tap_ok $? "... its _OST of success arrives"
+is "$(order | tail -n +$((n0 + 1)) | grep -v '^UEVENT\|backwards')" 'OST d8 slot=1 DIMM 3 0x84
+DELETED {"device": "d8", "path": "/machine/peripheral/d8"}
+OST - slot=1 DIMM 259 0x0' \
+	"... in progress (source 3), DEVICE_DELETED, success with source 0x103"
+is "$(order | grep backwards)" "" "... no timestamp in the stream goes backwards"
 
 # hotmemctl events' table says it too
-ev_wait "$TMP/ev.txt" DEVICE_DELETED 2
+ev_wait "$TMP/ev.txt" DEVICE_DELETED 3
 tap_ok $? "hotmemctl events prints DEVICE_DELETED"
-grep DEVICE_DELETED "$TMP/ev.txt" | tail -n 1 | grep -q ' DEVICE_DELETED vm0 /machine/peripheral/vm0$'
+grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 2p | grep -q ' DEVICE_DELETED vm0 /machine/peripheral/vm0$'
 tap_ok $? "... with the device and its QOM path"
 stop_fs
 wait_exit $evp 30 >/dev/null
