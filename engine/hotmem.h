@@ -891,14 +891,21 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
  * the zone and node state above: the vm events the engine's paths count
  * since boot, as the kernel's count_vm_events() calls do, and the memmap
  * by where it came from.  The other events of vmstat_text[] happen on no
- * path the engine models (reclaim, faults, compaction, THP, NUMA
- * balancing, swap): 0.
+ * path the engine models (reclaim, faults, compaction proper, THP, NUMA
+ * balancing, swap) or are not counted (the page allocator's pgalloc_*,
+ * pgfree): 0.
  */
 enum hm_vm_event {
 	HM_PGMIGRATE_SUCCESS,		/* migrate_pages(): base pages moved */
 	HM_PGMIGRATE_FAIL,		/* and the ones that would not move */
 	HM_HTLB_BUDDY_PGALLOC,		/* alloc_buddy_hugetlb_folio(): a fresh huge page */
 	HM_HTLB_BUDDY_PGALLOC_FAIL,	/* and a node that had no free 2 MiB block */
+	/*
+	 * COMPACTISOLATED: pages alloc_contig_range() (virtio-mem's unplug)
+	 * isolated, to migrate (isolate_migratepages_block()) and free ones
+	 * taken (isolate_freepages_block()); no compaction runs besides
+	 */
+	HM_COMPACTISOLATED,
 	HM_NR_VM_EVENTS
 };
 

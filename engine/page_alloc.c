@@ -1007,7 +1007,16 @@ static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 				continue;
 			}
 			if (PageMovable(page) && page->_refcount) {
-				int rc = workload_migrate_page(hm, pfn);
+				int rc;
+
+				/*
+				 * isolate_migratepages_block(): isolated once, a
+				 * page that would not move stays on the list for
+				 * the next try, not isolated again
+				 */
+				if (!pass)
+					count_vm_events(hm, HM_COMPACTISOLATED, 1);
+				rc = workload_migrate_page(hm, pfn);
 
 				if (rc == -ENOMEM)
 					return rc;
@@ -1104,6 +1113,8 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 	outer_start = find_large_buddy(hm, start);
 	outer_end = isolate_freepages_range(hm, z, outer_start, end);
 	if (outer_end) {
+		/* isolate_freepages_block(), strict: counted when all of it was taken */
+		count_vm_events(hm, HM_COMPACTISOLATED, outer_end - outer_start);
 		/* free head and tail (if any) */
 		free_range_locked(hm, z, outer_start, start);
 		free_range_locked(hm, z, end, outer_end);

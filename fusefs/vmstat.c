@@ -71,6 +71,7 @@ static const struct {
 	{ "pgmigrate_fail", HM_PGMIGRATE_FAIL },
 	{ "htlb_buddy_alloc_success", HM_HTLB_BUDDY_PGALLOC },
 	{ "htlb_buddy_alloc_fail", HM_HTLB_BUDDY_PGALLOC_FAIL },
+	{ "compact_isolated", HM_COMPACTISOLATED },
 };
 
 struct vm_buf {

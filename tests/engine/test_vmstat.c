@@ -3,12 +3,13 @@
  * The machine-wide counters of /proc/vmstat the engine keeps
  * (engine/vmstat.c, hotmem_vmstat()): the memmap by where it came from
  * (6.18 NR_MEMMAP_PAGES / NR_MEMMAP_BOOT_PAGES), pgmigrate_success and
- * pgmigrate_fail, htlb_buddy_alloc_success and htlb_buddy_alloc_fail.
+ * pgmigrate_fail, htlb_buddy_alloc_success and htlb_buddy_alloc_fail,
+ * compact_isolated.
  */
 #include "helpers.h"
+#include "internal.h"
 
 #define DIMM 0x100000000ULL
-#define SECTION_MEMMAP_PAGES 512 /* 32768 struct pages of 64 bytes */
 
 static struct hm_vmstat vmstat(struct hotmem *hm)
 {
@@ -80,12 +81,46 @@ static void test_htlb_buddy_alloc(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * alloc_contig_range() (virtio-mem's unplug): each movable page isolated
+ * to migrate, then every free page of the range taken, counts as
+ * compact_isolated; a second try over pages that would not move isolates
+ * them no more
+ */
+static void test_compact_isolated(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long start = DIMM / 4096 + 1024, handle;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(hotmem_alloc_page_at(hm, start + 7 * i, HM_ALLOC_MOVABLE, &handle), 0);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	assert_int_equal(alloc_contig_range(hm, start, start + 1024), 0);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_SUCCESS], 5);
+	assert_int_equal(vmstat(hm).events[HM_COMPACTISOLATED], 5 + 1024);
+	free_contig_range(hm, start, 1024);
+	/* a pinned page: isolated once, tried five times, left */
+	assert_int_equal(hotmem_alloc_page_at(hm, start + 3, HM_ALLOC_PINNED, &handle), 0);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	assert_int_equal(alloc_contig_range(hm, start, start + 1024), -EBUSY);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	assert_int_equal(vmstat(hm).events[HM_COMPACTISOLATED], 5 + 1024 + 1);
+	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_FAIL], 5);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memmap_pages_by_origin),
 		cmocka_unit_test(test_pgmigrate_counts_pages_moved),
 		cmocka_unit_test(test_htlb_buddy_alloc),
+		cmocka_unit_test(test_compact_isolated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
