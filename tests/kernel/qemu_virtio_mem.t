@@ -197,17 +197,26 @@ diag < "$E.facts-diff"
 REQUIRE=arch_add_memory,__add_pages,sparse_add_section,vmemmap_populate,vmemmap_populate_hugepages
 REQUIRE=$REQUIRE,create_memory_block_devices,move_pfn_range_to_zone,online_pages,offline_pages,memory_notify
 REQUIRE=$REQUIRE,try_remove_memory,arch_remove_memory,__remove_pages,sparse_remove_section,vmemmap_free
-"$B/hotmem-trace" compare --require "$REQUIRE" "$G.jsonl" "$E.jsonl" > "$G.compare" 2>&1
+# test_pages_isolated is compared step by step too (6.12's
+# alloc_contig_range() and offline_pages() both call it, so does the
+# engine's), all but a failed one of the guest's own: now and then a page
+# of the range is still busy there (on a per-CPU list, or being freed:
+# -EBUSY) and the driver tries again, a transient the engine does not
+# model.  Such a failure is dropped from the guest's trace before the
+# comparison, not filtered from its output: where it falls between two
+# isolations that agree, the comparison pairs the rest one off (CI stop
+# 27 failed on "ret -16 != 0")
+drop_busy_isolations() {
+	grep -v '"ev":"test_pages_isolated","phase":"exit".*"ret":-16,' "$1" > "$1.cmp"
+	echo "# $1: $(grep -c '"ev":"test_pages_isolated","phase":"exit".*"ret":-16,' "$1") busy test_pages_isolated (-EBUSY, the driver retried) left out of the comparison"
+}
+drop_busy_isolations "$G.jsonl"
+"$B/hotmem-trace" compare --require "$REQUIRE" "$G.jsonl.cmp" "$E.jsonl" > "$G.compare" 2>&1
 crc="# compare exit $?: $G.compare"
 echo "$crc"
 grep -v "not compared" "$G.compare" | head -20 | diag
 rc=$(sed -n 's/^# compare exit \([0-9]*\).*/\1/p' <<< "$crc")
-# test_pages_isolated is compared step by step too (6.12's
-# alloc_contig_range() and offline_pages() both call it, so does the
-# engine's): only a failed one of the guest's own is let through (now and
-# then a page is still busy there: -EBUSY, and the driver retries)
-busy_retry="only in $G.jsonl: test_pages_isolated/exit .* ret=-16\$"
-grep -v "^compare: \|$busy_retry" "$G.compare" > "$G.compare-other"
+grep -v "^compare: " "$G.compare" > "$G.compare-other"
 [ ! -s "$G.compare-other" ] && { [ "$rc" = 0 ] || [ "$rc" = 1 ]; }
 ok $? "compare 6.12 vs engine: the required steps agree one by one, meminfo changes agree; no difference but the listed ones"
 diag < "$G.compare-other"
@@ -239,15 +248,15 @@ gp=$(step_line "$G.steps" PLUGGED size0) ep=$(step_line "$E.steps" PLUGGED size0
 [ "$(step_line "$E.steps" BLOCKS size0)" = "$(step_line "$G.steps" BLOCKS size0)" ] &&
 	[ "${gp:-0}" -gt 0 ] && [ "${ep:-0}" -gt 0 ] && [ "$gp" -le $((16 << 20)) ] && [ "$ep" -le $((16 << 20)) ]
 ok $? "engine ZONE_NORMAL size0: stops short as 6.12 did, $(step_line "$E.steps" BLOCKS size0) left with a few sub-blocks the kernel uses: plugged $((${ep:-0} >> 20))M, 6.12 this boot $((${gp:-0} >> 20))M"
-"$B/hotmem-trace" compare --require "$REQUIRE" "$G.jsonl" "$E.jsonl" > "$G.compare" 2>&1
+drop_busy_isolations "$G.jsonl"
+"$B/hotmem-trace" compare --require "$REQUIRE" "$G.jsonl.cmp" "$E.jsonl" > "$G.compare" 2>&1
 rc=$?
 echo "# compare exit $rc: $G.compare"
 # size0's MemTotal differs by as much as the two left plugged (above)
 # and which sub-blocks of the first block each freed is where this boot's
 # allocations landed: their test_pages_isolated (2 MiB) are compared by
 # count (when both left as much plugged), not place
-busy_retry="only in $G.jsonl: test_pages_isolated/exit .* ret=-16\$"
-grep -v "^compare: \|$busy_retry" "$G.compare" |
+grep -v "^compare: " "$G.compare" |
 	grep -v "test_pages_isolated/exit: start_pfn [^;]*; extra [^;]*;\$" |
 	grep -v "only in [^ ]*: test_pages_isolated/exit .* nr_pages=512 zone=[^ ]* ret=0\$" |
 	if [ "$gp" != "$ep" ]; then grep -v "^meminfo size0: Mem"; else cat; fi > "$G.compare-other"
