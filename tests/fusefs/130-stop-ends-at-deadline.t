@@ -12,16 +12,10 @@
 # stand-in that waits until the test has seen the deadline pass, then
 # runs the real one.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/standin.sh"
 set -u
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv"
-command -v unshare >/dev/null || skip_all "no unshare"
-FM=$(command -v fusermount3) || skip_all "no fusermount3"
-[ "$FM" = /usr/bin/fusermount3 ] || skip_all "fusermount3 is $FM, not libfuse's /usr/bin/fusermount3"
-PY=/usr/bin/python3
-[ -x $PY ] || skip_all "no /usr/bin/python3 for the fusermount3 stand-in"
-chmod 1777 "$TMP"
-chown 65534:65534 "$MNT"
+standin_require
 # the unmount waits for $TMP/go (2 minutes at most), then runs the real one
 cat >"$TMP/fusermount3" <<PYEOF
 #!$PY
@@ -36,22 +30,9 @@ if "-u" in sys.argv or "--unmount" in sys.argv:
 os.execv("$TMP/fusermount3.real", ["fusermount3"] + sys.argv[1:])
 PYEOF
 chmod 755 "$TMP/fusermount3"
-: >"$TMP/fusermount3.real"
 
-unshare -m --propagation private bash -c '
-	mount --bind /usr/bin/fusermount3 "$1/fusermount3.real" &&
-		mount --bind "$1/fusermount3" /usr/bin/fusermount3 || exit 99
-	exec setpriv --reuid=65534 --regid=65534 --clear-groups "$2" --control "$3" --state none \
-		--stop-wait 5 "$4"' \
-	ns "$TMP" "$HMFS" "$CTL" "$MNT" 2>>"$TMP/hotmemfs.log" &
-FS_PID=$!
-up=1
-for _ in $(seq 600); do
-	"$HMCTL" -s "$CTL" status >/dev/null 2>&1 && { up=0; break; }
-	kill -0 "$FS_PID" 2>/dev/null || break
-	sleep 0.05
-done
-tap_ok $up "nobody's hotmemfs mounts through the fusermount3 stand-in (--stop-wait 5)"
+standin_start --state none --stop-wait 5
+tap_ok $? "nobody's hotmemfs mounts through the fusermount3 stand-in (--stop-wait 5)"
 
 kill -TERM "$FS_PID"
 for _ in $(seq 600); do [ -e "$TMP/unmount.rec" ] && break; sleep 0.05; done

@@ -10,15 +10,9 @@
 # be killed.  Before, both found SIGTERM and SIGHUP blocked and the
 # unmount helper ignored SIGTERM.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/standin.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv"
-command -v unshare >/dev/null || skip_all "no unshare"
-FM=$(command -v fusermount3) || skip_all "no fusermount3"
-[ "$FM" = /usr/bin/fusermount3 ] || skip_all "fusermount3 is $FM, not libfuse's /usr/bin/fusermount3"
-PY=/usr/bin/python3
-[ -x $PY ] || skip_all "no /usr/bin/python3 for the fusermount3 stand-in"
-chmod 1777 "$TMP"
-chown 65534:65534 "$MNT"
+standin_require
 cat >"$TMP/fusermount3" <<PYEOF
 #!$PY
 import os, sys, time
@@ -33,7 +27,6 @@ if mode == "unmount":
 os.execv("$TMP/fusermount3.real", ["fusermount3"] + sys.argv[1:])
 PYEOF
 chmod 755 "$TMP/fusermount3"
-: >"$TMP/fusermount3.real"
 
 # blocked SIGNAL in the hex SigBlk MASK
 blocked() { (( (16#$2 >> ($1 - 1)) & 1 )); }
@@ -53,19 +46,8 @@ rec() {
 	return 1
 }
 
-unshare -m --propagation private bash -c '
-	mount --bind /usr/bin/fusermount3 "$1/fusermount3.real" &&
-		mount --bind "$1/fusermount3" /usr/bin/fusermount3 || exit 99
-	exec setpriv --reuid=65534 --regid=65534 --clear-groups "$2" --control "$3" --state none "$4"' \
-	ns "$TMP" "$HMFS" "$CTL" "$MNT" 2>>"$TMP/hotmemfs.log" &
-FS_PID=$!
-up=1
-for _ in $(seq 600); do
-	"$HMCTL" -s "$CTL" status >/dev/null 2>&1 && { up=0; break; }
-	kill -0 "$FS_PID" 2>/dev/null || break
-	sleep 0.05
-done
-tap_ok $up "nobody's hotmemfs mounts through the fusermount3 stand-in"
+standin_start --state none
+tap_ok $? "nobody's hotmemfs mounts through the fusermount3 stand-in"
 read -r mpid mblk < <(rec mount)
 tap_ok $? "the mount helper ran (pid ${mpid:-none}, SigBlk ${mblk:-none})"
 unblocked "${mblk:-0}"
