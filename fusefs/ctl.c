@@ -569,11 +569,12 @@ out:
  * MemoryDeviceInfo, QEMU 5.1+ to 9.x: a union, {"type": "dimm", "data":
  * PCDIMMDeviceInfo} or {"type": "virtio-mem", "data": VirtioMEMDeviceInfo},
  * members in the schema's order), so that a QMP client's memory-device
- * code reads it (usereye3 #38).  What hotmem does not model, said in
- * docs/hotmemctl.md: memdev is "" (no memory backends: device_add's
- * size= stands for the backend's size); hotplugged is false for a device
- * the profile boots with (QEMU's -device on the command line), true for
- * one device_add plugged, a restart from the state file too.  hotmem's
+ * code reads it (usereye3 #38), by address as QEMU lists them.  What
+ * hotmem does not model, said in docs/hotmemctl.md: memdev is "" (no
+ * memory backends: device_add's size= stands for the backend's size);
+ * hotplugged is false for a device the profile boots with (QEMU's
+ * -device on the command line), true for one device_add plugged, a
+ * restart from the state file too.  hotmem's
  * own view (driver, memory group, the guest driver's state) is the
  * devices command's.  Under dev_lock, as hmfs_devices_json().
  */
@@ -612,6 +613,22 @@ static json_object *qemu_vmem_info(const struct hmfs_dev *d)
 	return o;
 }
 
+/* a QEMU memory device's address: a DIMM's addr, a virtio-mem device's memaddr */
+static uint64_t qemu_dev_addr(json_object *dev)
+{
+	json_object *data = hmfs_json_member(dev, "data"), *a = hmfs_json_member(data, "addr");
+
+	return json_object_get_uint64(a ? a : hmfs_json_member(data, "memaddr"));
+}
+
+/* qsort()'s, over json-c's array elements (json_object **) */
+static int qemu_dev_cmp(const void *a, const void *b)
+{
+	uint64_t x = qemu_dev_addr(*(json_object *const *)a), y = qemu_dev_addr(*(json_object *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
 static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	(void)args;
@@ -626,6 +643,8 @@ static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd
 		json_object_array_add(r->ret, o);
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
+	/* by address, as QEMU's qmp_memory_device_list() (memory_device_addr_sort); ours: plug order */
+	json_object_array_sort(r->ret, qemu_dev_cmp);
 	return 0;
 }
 

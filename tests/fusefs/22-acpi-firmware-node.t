@@ -183,7 +183,7 @@ stop_fs
 start_fs --profile qemu-512m --cmdline memhp_default_state=offline
 tap_ok $? "hotmemfs restarts from its state file"
 is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join("%s:%s" % (d["data"]["id"], d["data"].get("slot")) for d in json.load(sys.stdin)))')" \
-	"d0:0 vm0:None d3:2 d5:1" "restored DIMMs keep their slots"
+	"d0:0 vm0:None d5:1 d3:2" "restored DIMMs keep their slots (listed by address: d5 took d2's place below d3)"
 is "$(readlink "$MNT/sys/devices/system/memory/memory$(( $(ctl --json query-memory-devices | python3 -c 'import json,sys; print([d["data"]["addr"] for d in json.load(sys.stdin) if d["data"]["id"] == "d5"][0])') / 0x8000000 ))/firmware_node")" \
 	"../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01" "... d5's blocks point at slot 1"
 stop_fs
@@ -212,4 +212,10 @@ is "$($SYSW w "$MNT$MHPC/PNP0C80:00/eject" '1\n')" ret=2 "echo 1 > PNP0C80:00/ej
 until_gone dimm0
 tap_ok $? "... the queued eject ran"
 is "$(slots)" "d1:1" "... and QEMU took dimm0 away"
+# QEMU lists its memory devices by address (hw/mem/memory-device.c
+# memory_device_build_list(): memory_device_addr_sort), not in plug order
+ctl device_add pc-dimm size=128M id=d2 addr=0x100000000 >/dev/null
+is "$(slots)" "d2:0 d1:1" "query-memory-devices: d2, plugged after d1 below it, listed first (by address, as QEMU's; review14 R11)"
+is "$(ctl --json devices | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)))')" "d1 d2" \
+	"... devices keeps hotmem's order (plug order)"
 done_testing
