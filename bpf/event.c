@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hotmem-trace: event names and output formats */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -281,8 +282,47 @@ static char *put_key_str_n(char *p, const char *key_lit, size_t key_len, const c
 }
 #define put_key_str(p, key, v) put_key_str_n(p, ",\"" key "\":\"", sizeof(",\"" key "\":\"") - 1, v)
 
+/* "pid" to "via": what a thread's events share (struct hmt_json_tail) */
+static char *put_tail(char *p, const struct hmt_event *e)
+{
+	p = put_key_u64(p, "pid", e->pid);
+	p = put_key_u64(p, "tid", e->tid);
+	p = put_json_str(put_lit(p, ",\"comm\":"), e->comm, HMT_COMM_LEN);
+	return put_name(p, e->via < HMT_NR_VIA ? &json_via[e->via] : &json_unknown_via);
+}
+
+static bool tail_is(const struct hmt_json_tail *t, const struct hmt_event *e)
+{
+	return t->len && t->pid == e->pid && t->tid == e->tid && t->via == e->via &&
+	       !memcmp(t->comm, e->comm, HMT_COMM_LEN);
+}
+
+/* @e's tail at @p, which has room for it and a padded name's slack: copied when @t has it */
+static char *json_tail(char *p, const struct hmt_event *e, struct hmt_json_tail *t)
+{
+	char *end;
+
+	if (!t)
+		return put_tail(p, e);
+	if (tail_is(t, e)) {
+		memcpy(p, t->s, t->len);
+		return p + t->len;
+	}
+	end = put_tail(p, e);
+	t->len = 0;
+	if (end - p > HMT_JSON_TAIL_MAX)
+		return end;
+	memcpy(t->s, p, end - p);
+	t->len = end - p;
+	t->pid = e->pid;
+	t->tid = e->tid;
+	t->via = e->via;
+	memcpy(t->comm, e->comm, HMT_COMM_LEN);
+	return end;
+}
+
 /* the line into @line, which has JSON_MAX bytes; its end */
-static char *json_line(const struct hmt_event *e, __u64 t0, char *p)
+static char *json_line(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, char *p)
 {
 	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
 
@@ -305,33 +345,36 @@ static char *json_line(const struct hmt_event *e, __u64 t0, char *p)
 		p = put_key_s64(p, "ret", e->ret);
 		p = put_key_u64(p, "dur_ns", e->dur_ns);
 	}
-	p = put_key_u64(p, "pid", e->pid);
-	p = put_key_u64(p, "tid", e->tid);
-	p = put_json_str(put_lit(p, ",\"comm\":"), e->comm, HMT_COMM_LEN);
-	p = put_name(p, e->via < HMT_NR_VIA ? &json_via[e->via] : &json_unknown_via);
+	p = json_tail(p, e, tail);
 	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
 	p = put_key_u64(p, "fn", e->fn);
 	*p++ = '}';
 	return p;
 }
 
-int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
+int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, char *buf,
+			 size_t len)
 {
 	char line[JSON_MAX];
 	size_t n;
 
 	/* room for the longest line: straight into @buf */
 	if (len >= JSON_MAX) {
-		n = json_line(e, t0, buf) - buf;
+		n = json_line(e, t0, tail, buf) - buf;
 		buf[n] = '\0';
 		return n;
 	}
-	n = json_line(e, t0, line) - line;
+	n = json_line(e, t0, tail, line) - line;
 	if (n >= len)
 		return -1;
 	memcpy(buf, line, n);
 	buf[n] = '\0';
 	return n;
+}
+
+int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
+{
+	return hmt_format_json_tail(e, t0, NULL, buf, len);
 }
 
 void hmt_print_table_header(FILE *f)

@@ -36,6 +36,24 @@ int hmt_record_events(const void *data, size_t size, hmt_event_fn *fn, void *ctx
 
 /* one JSON object, no newline; @t0 is subtracted from ts. -1 if cut. */
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
+
+/*
+ * The end of a JSON line, "pid" to "via", which every event of a thread
+ * has the same: the reader formats it once and copies it while the
+ * events keep it (about a quarter of a line's formatting time).  Zeroed: empty.
+ */
+#define HMT_JSON_TAIL_MAX 224
+struct hmt_json_tail {
+	__u32 pid, tid;
+	__u8 via;
+	char comm[HMT_COMM_LEN];
+	unsigned int len; /* of s; 0: none */
+	char s[HMT_JSON_TAIL_MAX];
+};
+
+/* hmt_format_json(), the tail copied from @tail when it is @e's, else made and kept there */
+int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, char *buf,
+			 size_t len);
 void hmt_print_table_header(FILE *f);
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 

@@ -56,6 +56,7 @@ struct run {
 	__u64 t0;
 	unsigned long long nevents;
 	unsigned long long bad_records; /* neither an event nor a batch: skipped */
+	struct hmt_json_tail tail; /* the last JSON line's, for the next */
 	bool pinned;
 	pid_t child;
 	int child_status;
@@ -407,14 +408,14 @@ static int write_event(void *ctx, const struct hmt_event *e)
 	int n;
 
 	if (r->o->json)
-		n = hmt_format_json(e, r->t0, line, sizeof(line));
+		n = hmt_format_json_tail(e, r->t0, &r->tail, line, sizeof(line));
 	else
 		n = hmt_format_table(e, r->t0, line, sizeof(line));
 	if (n > 0 && put_line(line, n, r->out))
 		goto fail;
 	/* the JSON line for -J: the one just written, when that was JSON */
 	if (r->jout && !r->o->json)
-		n = hmt_format_json(e, r->t0, line, sizeof(line));
+		n = hmt_format_json_tail(e, r->t0, &r->tail, line, sizeof(line));
 	if (r->jout && n > 0 && put_line(line, n, r->jout))
 		goto fail;
 	r->nevents++;

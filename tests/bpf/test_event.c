@@ -403,6 +403,44 @@ static void test_record_bad(void **state)
 	assert_int_equal(g.n, 1);
 }
 
+/*
+ * The reader keeps a thread's line tail ("pid" to "via") for its next
+ * event: every line is the one formatted afresh, whichever thread, comm
+ * or way comes next.
+ */
+static void test_json_tail_kept(void **state)
+{
+	struct hmt_event seq[7];
+	struct hmt_json_tail tail;
+	char a[1024], b[1024];
+
+	for (int i = 0; i < 7; i++) {
+		seq[i] = sample();
+		seq[i].ts += i;
+	}
+	seq[2].tid = 9; /* another thread */
+	seq[3].tid = 9;
+	seq[4].pid = 70; /* another process, same tid */
+	seq[4].tid = 8;
+	strcpy(seq[5].comm, "x\x01y"); /* escaped, same pid and tid as 4 */
+	seq[5].pid = 70;
+	seq[6].pid = 70;
+	seq[6].via = HMT_VIA_KPROBE; /* the comm as 5's */
+	strcpy(seq[6].comm, "x\x01y");
+	memset(&tail, 0, sizeof(tail));
+	for (int i = 0; i < 7; i++) {
+		assert_true(hmt_format_json_tail(&seq[i], 0, &tail, a, sizeof(a)) > 0);
+		assert_true(hmt_format_json(&seq[i], 0, b, sizeof(b)) > 0);
+		assert_string_equal(a, b);
+		/* and into a buffer too small for the longest line: the same */
+		assert_int_equal(hmt_format_json_tail(&seq[i], 0, &tail, a, strlen(b) + 1),
+				 (int)strlen(b));
+		assert_string_equal(a, b);
+	}
+	assert_non_null(
+		strstr(b, "\"pid\":70,\"tid\":8,\"comm\":\"x\\u0001y\",\"via\":\"kprobe\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_record_batch),
 		cmocka_unit_test(test_record_one_event),
 		cmocka_unit_test(test_record_bad),
+		cmocka_unit_test(test_json_tail_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
