@@ -171,6 +171,13 @@ static void say_timed_out(struct cli *c)
 	fputs("\n", stderr);
 }
 
+/*
+ * Every JSON hotmemctl prints: '/' as is, never '\/' (a path in status's
+ * state-file, an event's /machine/peripheral/ID), as hotmemfs's socket and
+ * QEMU's QMP write it (review14 R6: --json events alone had it)
+ */
+#define JSON_OUT JSON_C_TO_STRING_NOSLASHESCAPE
+
 /* what hotmemctl's own command line got wrong: one line, then exit status 2 */
 #define EXIT_USAGE 2
 
@@ -618,9 +625,8 @@ static int follow_events(struct cli *c)
 			return 1;
 		}
 		if (c->json)
-			/* the line as QEMU writes it: '/' not escaped */
-			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN |
-										 JSON_C_TO_STRING_NOSLASHESCAPE));
+			/* the line as QEMU writes it */
+			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN | JSON_OUT));
 		else
 			print_event(e);
 		fflush(stdout);
@@ -777,7 +783,7 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 	json_object *warn = json_object_get(get(ret, "warning"));
 
 	if (c->json) {
-		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PRETTY));
+		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PRETTY | JSON_OUT));
 		json_object_put(warn);
 		return;
 	}
@@ -808,7 +814,7 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
 		; /* success says nothing, like QEMU's monitor */
 	else
-		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_SPACED));
+		printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_SPACED | JSON_OUT));
 	if (!strcmp(cmd, "status")) {
 		json_object *devs = get(ret, "devices");
 
@@ -995,7 +1001,7 @@ static void explain_print_page(struct cli *c, json_object *ret, bool first)
 	for (size_t i = 0; i < json_object_array_length(pages); i++)
 		printf("%s%s", first && !i ? "" : ",",
 		       json_object_to_json_string_ext(json_object_array_get_idx(pages, i),
-						      JSON_C_TO_STRING_PLAIN));
+						      JSON_C_TO_STRING_PLAIN | JSON_OUT));
 }
 
 /*
@@ -1024,7 +1030,7 @@ static int explain_all(struct cli *c, json_object *ret)
 		json_object_object_add(top, "truncated", json_object_new_boolean(false));
 		json_object_object_add(top, "more_entries", json_object_new_int(0));
 		json_object_object_add(top, "more_pages", json_object_new_int(0));
-		head = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN);
+		head = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_OUT);
 		printf("%.*s,\"pages\":[", (int)strlen(head) - 1, head);
 		json_object_put(top);
 	}
