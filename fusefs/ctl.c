@@ -324,12 +324,15 @@ static void copy_key(json_object *to, json_object *from, const char *key)
  * virtio-mem device's requested-size and plugged-size: when they differ
  * the guest stopped short, and why as the driver knows it (the kernel
  * logs nothing): busy-pfn, where its unplug stopped, and unplug-online,
- * off when the driver unplugs offline memory only.
+ * off when the driver unplugs offline memory only; when it retries by
+ * itself (retry-in-ms, its timer's) and why (retry-errno), or that it
+ * marked the device broken (broken, broken-errno).
  */
 static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 {
 	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
-					    "requested-size", "plugged-size", "busy-pfn", "busy-errno" };
+					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
+					    "retry-in-ms", "retry-errno", "broken", "broken-errno" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
 	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
 	uint64_t addr, size;
@@ -458,6 +461,45 @@ static int cmd_vmem_retry(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return ret;
 	r->ret = json_object_new_object();
 	json_object_object_add(r->ret, "fired", json_object_new_int(ret));
+	return 0;
+}
+
+/*
+ * hotmem's own fault injection (QEMU has none): virtio-mem device ID
+ * answers its guest driver's next COUNT (default 1; 0 clears) plug or
+ * unplug requests with RESPONSE, QEMU's words for it: BUSY as while
+ * migrating or when its memory backend cannot preallocate, ERROR, NACK.
+ */
+static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	static const char *const resps[] = { "ACK", "NACK", "BUSY", "ERROR" };
+	const char *id, *req, *resp;
+	long long count;
+	int ret, i;
+
+	if (arg_string(args, "id", &id, r->err) || arg_string(args, "request", &req, r->err) ||
+	    arg_string(args, "response", &resp, r->err) || arg_int(args, "count", 1, &count, r->err))
+		return -EINVAL;
+	if (!id || !req || !resp) {
+		snprintf(r->err, ERRLEN, "Parameter '%s' is missing",
+			 !id ? "id" : !req ? "request" : "response");
+		return -EINVAL;
+	}
+	for (i = 0; i < 4 && strcmp(resp, resps[i]); i++)
+		;
+	if ((strcmp(req, "plug") && strcmp(req, "unplug")) || i == 4 || count < 0 ||
+	    count > UINT_MAX) {
+		snprintf(r->err, ERRLEN,
+			 "vmem-inject ID plug|unplug ACK|NACK|BUSY|ERROR [count=N]: '%.40s %.40s count=%lld' is none",
+			 req, resp, count);
+		return -EINVAL;
+	}
+	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in resps[]'s order */
+	ret = hmfs_dev_vmem_inject(ctx, id, !strcmp(req, "plug"), i, (unsigned int)count, r->err,
+				   ERRLEN);
+	if (ret)
+		return ret;
+	r->ret = json_object_new_object();
 	return 0;
 }
 

@@ -69,6 +69,8 @@ static const struct {
 	{ "freeall", "free-all", { NULL }, NULL, NULL, 0, "freeall" },
 	{ "settle", "settle", { "timeout" }, NULL, NULL, 0, "settle [--timeout SECONDS]" },
 	{ "vmem-retry", "vmem-retry", { "id" }, NULL, NULL, 0, "vmem-retry [ID]" },
+	{ "vmem-inject", "vmem-inject", { "id", "request", "response" }, NULL, NULL, 3,
+	  "vmem-inject ID plug|unplug ACK|NACK|BUSY|ERROR [count=N]" },
 };
 
 /* "unexpected argument 'd2' (takes id, then KEY=VALUE items)" */
@@ -197,6 +199,10 @@ static const struct {
 	{ "inject", "action", ARG_WORD, 0, 0, "MEM_GOING_ONLINE|MEM_GOING_OFFLINE",
 	  "MEM_GOING_ONLINE or MEM_GOING_OFFLINE" },
 	{ "inject", "error", ARG_INT, -4095, 0, NULL, "0 or a negative errno" },
+	{ "vmem-inject", "request", ARG_WORD, 0, 0, "plug|unplug", "plug or unplug" },
+	{ "vmem-inject", "response", ARG_WORD, 0, 0, "ACK|NACK|BUSY|ERROR",
+	  "ACK, NACK, BUSY or ERROR" },
+	{ "vmem-inject", "count", ARG_INT, 0, UINT_MAX, NULL, "a count, 0 (clears) or more" },
 };
 
 /* @v one of @words ("a|b|c") */

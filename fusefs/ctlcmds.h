@@ -28,6 +28,8 @@
 	  "virtio-mem requested-size")                                                           \
 	X("vmem-retry", cmd_vmem_retry, HMFS_CTL_CHANGES | HMFS_CTL_DELIVERED,                   \
 	  "fire the guest virtio-mem driver's retry timer now (hotmem's)")                       \
+	X("vmem-inject", cmd_vmem_inject, HMFS_CTL_CHANGES,                                      \
+	  "a virtio-mem device's answer to its driver's next requests (fault injection)")        \
 	X("qom-get", cmd_qom_get, 0,                                                             \
 	  "a device's property (size, requested-size, block-size, node ...)")                    \
 	X("query-memory-devices", cmd_query_devices, 0,                                          \

@@ -1100,6 +1100,22 @@ int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t 
 	return ret ? ret : 1;
 }
 
+int hmfs_dev_vmem_inject(struct hmfs_ctx *ctx, const char *id, bool plug, int resp,
+			 unsigned int count, char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm)
+		ret = hotmem_virtio_mem_inject_response(d->vm, plug, resp, count);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "'%s' is no virtio-mem device", id);
+	return ret;
+}
+
 void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id)
 {
 	struct hm_virtio_mem_info vi;
@@ -1415,9 +1431,10 @@ static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
 	hotmem_virtio_mem_info(d->vm, &vi);
 	if (vi.plugged_size) {
 		snprintf(err, errlen,
-			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx)",
+			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx%s)",
 			 d->id, (unsigned long long)vi.plugged_size,
-			 (unsigned long long)vi.requested_size);
+			 (unsigned long long)vi.requested_size,
+			 vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "");
 		return -EBUSY;
 	}
 	if (vi.requested_size) {

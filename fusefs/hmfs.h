@@ -1165,6 +1165,13 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
  * such virtio-mem device, or the run's change's -errno (@err says why).
  */
 int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/*
+ * Fault injection: virtio-mem device @id answers its driver's next @count
+ * plug (@plug) or unplug requests with @resp (HM_VIRTIO_MEM_RESP_*);
+ * -ENOENT/-EINVAL with @err.  Not journaled: a restart forgets it.
+ */
+int hmfs_dev_vmem_inject(struct hmfs_ctx *ctx, const char *id, bool plug, int resp,
+			 unsigned int count, char *err, size_t errlen);
 /* a device restored short of its requested-size: its timer armed (the saved guest's was) */
 void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id);
 /* the timers' thread ended (a stop): no retry after the final save */

@@ -86,6 +86,8 @@ static void usage(FILE *f)
 		"  query-memory-devices                 the same table (--json: QEMU's reply, type and data)\n"
 		"  vmem-retry [ID]                      fire the guest virtio-mem driver's retry timer now\n"
 		"                                       (hotmem's; it retries a short resize at 50 s..5 min)\n"
+		"  vmem-inject ID plug|unplug ACK|NACK|BUSY|ERROR [count=N]   the device's answer to its\n"
+		"                                       driver's next N (1) requests (0 clears)\n"
 		"  online BLOCK [online|online_kernel|online_movable]\n"
 		"  offline BLOCK [timeout=MS]           loops while pages cannot move, until its signal:\n"
 		"                                       the timeout, this hotmemctl gone (-t), hotmemfs\n"
@@ -428,12 +430,31 @@ static void print_status(json_object *r)
 	printf("\n");
 }
 
-/* status: the guest drivers still working toward requested-size on their retry timer */
+/*
+ * A virtio-mem device whose guest driver marked it broken (6.12's
+ * vm->broken after an error it does not know): it plugs and unplugs
+ * nothing more, whatever requested-size; the kernel's only ways out are
+ * a new driver (unbind and bind, refused while its memory is added) or a
+ * reboot; hotmem's is a restart of hotmemfs, which probes the driver anew.
+ */
+static void print_broken(json_object *d)
+{
+	printf("the guest driver marked the device broken (%s: `hotmemctl dmesg`) and "
+	       "handles no size change; a restart of hotmemfs probes the driver anew",
+	       gs(d, "broken-errno"));
+}
+
+/* status: the guest drivers still working toward requested-size on their retry timer, or broken */
 static void print_retries(json_object *devs)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
+		if (get(d, "broken")) {
+			printf("%s: ", gs(d, "id"));
+			print_broken(d);
+			putchar('\n');
+		}
 		if (get(d, "retry-in-ms"))
 			printf("%s: the guest driver retries in %llu s (`hotmemctl vmem-retry %s`: now)\n",
 			       gs(d, "id"), (unsigned long long)(gu(d, "retry-in-ms") + 999) / 1000,
@@ -749,6 +770,25 @@ static void print_unplug_short(json_object *r)
 }
 
 /*
+ * Why a virtio-mem growth stopped short, as the driver's last run ended
+ * (6.12 logs nothing of a refused plug: it retries on its timer)
+ */
+static void print_plug_short(json_object *r)
+{
+	const char *e = get(r, "retry-errno") ? gs(r, "retry-errno") : "";
+
+	if (!strcmp(e, "ETXTBSY"))
+		printf(": the device answered BUSY (the host migrating, or unable to preallocate "
+		       "its memory)");
+	else if (!strcmp(e, "ENOMEM"))
+		printf(": the guest ran out of memory adding it");
+	else if (*e)
+		printf(": the guest's last try ended %s", e);
+	else
+		printf(": the guest plugged less (hotmemctl dmesg says why)");
+}
+
+/*
  * device_add, qom-set (set-size): where the device is and its blocks
  * ("dimm0: 1G at 0x640000000, memory200-207 (offline)"); a virtio-mem
  * device's requested and plugged size, and when the guest stopped short,
@@ -770,10 +810,20 @@ static void print_dev_return(const char *cmd, json_object *r)
 	size_word(requested, s1, sizeof(s1));
 	size_word(plugged, s2, sizeof(s2));
 	printf("%s: requested %s, plugged %s", gs(r, "id"), s1, s2);
+	if (get(r, "broken")) {
+		printf(": ");
+		print_broken(r);
+		putchar('\n');
+		return;
+	}
 	if (plugged > requested)
 		print_unplug_short(r);
 	else if (plugged < requested)
-		printf(": the guest plugged less (hotmemctl dmesg says why)");
+		print_plug_short(r);
+	/* 6.12's retry timer: when the guest tries again by itself */
+	if (plugged != requested && get(r, "retry-in-ms"))
+		printf("; the guest retries in %llu s (`hotmemctl vmem-retry %s`: now)",
+		       (unsigned long long)(gu(r, "retry-in-ms") + 999) / 1000, gs(r, "id"));
 	putchar('\n');
 }
 

@@ -22,7 +22,7 @@ ctl alloc movable $(((free - 4096) / 4)) >/dev/null
 tap_ok $? "movable pages allocated up to 4 MiB of MemFree: the guest is full"
 ctl set-size vm0 0 >"$TMP/out" 2>&1
 ctl settle >/dev/null
-grep -qE "^vm0: requested 0, plugged [0-9]+[MG]: the guest has no memory to give back: memory(3[2-9])'s pages have no free memory to migrate into \(-ENOMEM; \`hotmemctl explain \1\`: free memory first\)$" "$TMP/out"
+grep -qE "^vm0: requested 0, plugged [0-9]+[MG]: the guest has no memory to give back: memory(3[2-9])'s pages have no free memory to migrate into \(-ENOMEM; \`hotmemctl explain \1\`: free memory first\); the guest retries in ([1-9]|[1-4][0-9]|50) s \(\`hotmemctl vmem-retry vm0\`: now\)$" "$TMP/out"
 tap_ok $? "set-size vm0 0: $(cat "$TMP/out")"
 is "$(dev vm0 busy-errno)" ENOMEM "devices: busy-errno ENOMEM"
 blk=$(sed -n 's/.*hotmemctl explain \([0-9]*\)`.*/\1/p' "$TMP/out")

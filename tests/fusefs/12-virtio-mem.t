@@ -88,8 +88,10 @@ busy=$(dev vm1 busy-pfn 2>/dev/null)
 [[ $busy =~ ^[0-9]+$ ]]
 tap_ok $? "devices: busy-pfn, where the unplug stopped ($busy)"
 bb=$(( ${busy:-0} * 4096 / (128 << 20) ))
-is "$out" "vm1: requested 0, plugged $((p >> 20))M: the rest is busy: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way)" \
+is "${out%; the guest retries in *}" "vm1: requested 0, plugged $((p >> 20))M: the rest is busy: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way)" \
 	"the reply says how far the guest got, and which block to explain"
+[[ $out =~ \;\ the\ guest\ retries\ in\ ([1-9]|[1-4][0-9]|50)\ s\ \(\`hotmemctl\ vmem-retry\ vm1\`:\ now\)$ ]]
+tap_ok $? "... and when the guest retries by itself (its 50 s timer)"
 [ "$(cat "$M/memory$bb/state")" = online ] && ctl explain "$bb" | grep -q .
 tap_ok $? "... an online block of vm1, which explain explains"
 ! ctl dmesg | grep -q "cannot unplug more memory"

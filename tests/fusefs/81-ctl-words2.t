@@ -83,8 +83,10 @@ p=$(ctl qom-get vm0 size)
 [ "$p" -gt 0 ] && [ "$rc" = 0 ]
 tap_ok $? "set-size vm0 0 with unmovable pages in its blocks: accepted, $p bytes left plugged"
 bb=$(ctl --json devices | jfield '[d for d in o if d["id"] == "vm0"][0]["busy-pfn"] * 4096 // (128 << 20)')
-is "$out" "vm0: requested 0, plugged $((p >> 20))M: the rest is busy: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way)" \
+is "${out%; the guest retries in *}" "vm0: requested 0, plugged $((p >> 20))M: the rest is busy: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way)" \
 	"... said in a sentence: how far it got and which block to explain (6.12 logs nothing)"
+[[ $out =~ \;\ the\ guest\ retries\ in\ ([1-9]|[1-4][0-9]|50)\ s\ \(\`hotmemctl\ vmem-retry\ vm0\`:\ now\)$ ]]
+tap_ok $? "... and when the guest retries by itself (its 50 s timer)"
 
 ctl check >/dev/null
 tap_ok $? "invariants hold"
