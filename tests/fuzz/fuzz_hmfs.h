@@ -33,6 +33,12 @@ static inline struct hmfs_ctx *fuzz_ctx_new(const char *profile)
 		abort();
 	}
 	ctx->block_size = hotmem_block_size(ctx->hm);
+	/*
+	 * No retry-timer thread, as no notifier thread: a device left short
+	 * of its requested size is still marked armed, but no thread sleeps
+	 * 50 s on a context the next input frees (review14 R9)
+	 */
+	ctx->vmem_timer_stop = true;
 	if (hmfs_tree_init(ctx))
 		abort();
 	return ctx;
@@ -50,6 +56,7 @@ static inline void fuzz_ctx_check(struct hmfs_ctx *ctx, const char *what)
 
 static inline void fuzz_ctx_free(struct hmfs_ctx *ctx)
 {
+	hmfs_dev_timer_stop(ctx); /* as hotmemfs's teardown(): a no-op unless one started */
 	/* no notifier thread: drain what the stores queued */
 	while (ctx->q_head) {
 		struct hmfs_qev *q = ctx->q_head;
