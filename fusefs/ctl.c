@@ -425,6 +425,23 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	return 0;
 }
 
+/*
+ * A device named as QEMU takes it: its id, or its QOM path
+ * /machine/peripheral/ID -- what DEVICE_DELETED's "path" says and libvirt
+ * sends (qdev-monitor.c find_device_state(): an id starting with '/' is a
+ * path; qom-get/qom-set resolve one) (usereye4 #13).  The id, or @path
+ * as given (then not found).
+ */
+static const char *qom_device_id(const char *path)
+{
+	static const char prefix[] = "/machine/peripheral/";
+
+	if (path && !strncmp(path, prefix, sizeof(prefix) - 1) && path[sizeof(prefix) - 1] &&
+	    !strchr(path + sizeof(prefix) - 1, '/'))
+		return path + sizeof(prefix) - 1;
+	return path;
+}
+
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
@@ -436,6 +453,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		snprintf(r->err, ERRLEN, "Parameter 'id' is missing");
 		return -EINVAL;
 	}
+	ch.dev.id = qom_device_id(ch.dev.id);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
@@ -524,19 +542,19 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameter 'value' expects a size");
 		return -EINVAL;
 	}
-	ch.dev.id = path;
+	ch.dev.id = qom_device_id(path);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->ret = dev_return(ctx, path);
+	r->ret = dev_return(ctx, ch.dev.id);
 	return 0;
 }
 
 /*
  * qom-get PATH PROPERTY (QEMU's qmp_qom_get(): the object, then
  * object_property_get_qobject()): one property of a device, as QEMU's
- * virtio-mem-pci and pc-dimm have it; PATH is the device's id, as
- * qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
+ * virtio-mem-pci and pc-dimm have it; PATH is the device's id or its
+ * QOM path /machine/peripheral/ID (qom_device_id()), as qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
  * (virtio_mem_get_size(), hw/virtio/virtio-mem.c, QEMU 9.x), not
  * device_add's size= (the region, QEMU's memdev's size: max-size in
  * query-memory-devices).  A property QEMU has and hotmem has no
@@ -579,7 +597,7 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return -EINVAL;
 	}
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
-	dev = dev_by_id(devs, path);
+	dev = dev_by_id(devs, qom_device_id(path));
 	if (!dev) {
 		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
 		goto out;

@@ -60,6 +60,11 @@ is "$?:$out" "1:hotmemctl: error: memory0: online failed: Invalid argument (alre
 	"online of boot memory: EINVAL (already online)"
 ctl alloc movable 10 >/dev/null && out=$(ctl freeall) && is "$out" "freed 10 pages (40K)" \
 	"freeall (hotmem run's old word): free-all"
+# usereye4 13: a device by its QOM path too, as QEMU takes it (DEVICE_DELETED's path)
+ctl device_del /machine/peripheral/d2 >/dev/null
+is "$?:$(ctl devices | grep -c '^d2 ')" "0:0" "device_del /machine/peripheral/d2: d2 unplugged, as device_del d2"
+out=$(ctl device_del /machine/peripheral/zz 2>&1)
+is "$?:$out" "1:hotmemctl: error: Device 'zz' not found" "device_del of a QOM path no device has: not found"
 stop_fs
 
 # 10. virtio-mem-pci: memaddr=, addr= refused; 8. set-size in words
@@ -72,6 +77,9 @@ out=$(ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M memaddr=0
 is "$?:$out" "0:vm0: 1G at 0x140000000, memory40-41 (offline)
 vm0: requested 256M, plugged 256M" "device_add virtio-mem-pci memaddr=: placed there, its blocks and sizes said"
 is "$(ctl qom-get vm0 memaddr)" 5368709120 "qom-get vm0 memaddr: where device_add put it"
+is "$(ctl qom-get /machine/peripheral/vm0 memaddr)" 5368709120 "qom-get by QOM path /machine/peripheral/vm0 (usereye4 13)"
+ctl raw '{"execute": "qom-set", "arguments": {"path": "/machine/peripheral/vm0", "property": "requested-size", "value": 402653184}}' >/dev/null
+is "$?:$(ctl qom-get vm0 requested-size)" "0:402653184" "qom-set by QOM path: vm0 resized"
 out=$(ctl --json set-size vm0 512M)
 is "$(echo "$out" | jfield '[o["id"], o["requested-size"], o["plugged-size"], len(o["blocks"])]')" \
 	"['vm0', 536870912, 536870912, 1]" "--json set-size that completes: an object, requested and plugged"
