@@ -222,6 +222,15 @@ static json_object *state_writes_json(struct hmfs_ctx *ctx)
 	return o;
 }
 
+static json_object *unix_sockets_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < ctx->sink.nr_paths; i++)
+		json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
+	return a;
+}
+
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
@@ -256,6 +265,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "netlink", json_object_new_string(ctx->sink.nl_status));
 	json_object_object_add(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent)));
 	json_object_object_add(u, "netlink-errors", json_object_new_uint64(COUNTER(ctx->sink.nl_errors)));
+	/* the --uevent-socket paths (set at start): hotmemd's only source under its unit */
+	json_object_object_add(u, "unix-sockets", unix_sockets_json(ctx));
 	json_object_object_add(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent)));
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
 	json_object_object_add(o, "uevents", u);

@@ -343,6 +343,26 @@ static void print_state_writes(json_object *w)
 	putchar('\n');
 }
 
+/*
+ * "uevents:    netlink off: ...; unix /run/hotmemd/uevent.sock: 3 sent, 1 dropped (...)":
+ * the Unix sockets too, hotmemd's only source under its unit (usereye4 #21)
+ */
+static void print_uevents(json_object *u)
+{
+	json_object *socks = get(u, "unix-sockets");
+	size_t n = json_object_is_type(socks, json_type_array) ? json_object_array_length(socks) : 0;
+	uint64_t dropped = gu(u, "unix-dropped");
+
+	printf("uevents:    netlink %s", gs(u, "netlink"));
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "; unix ", json_object_get_string(json_object_array_get_idx(socks, i)));
+	if (n)
+		printf(": %llu sent, %llu dropped%s", (unsigned long long)gu(u, "unix-sent"),
+		       (unsigned long long)dropped,
+		       dropped ? " (nobody listened then, or the listener stopped reading)" : "");
+	putchar('\n');
+}
+
 static void size_col(uint64_t bytes, char *buf, size_t len)
 {
 	hmfs_size_str(bytes, buf, len);
@@ -377,7 +397,7 @@ static void print_status(json_object *r)
 	size_col(gu(m, "total-pages") << 12, s1, sizeof(s1));
 	size_col(gu(m, "free-pages") << 12, s2, sizeof(s2));
 	printf("Memory:     total %s, free %s\n", s1, s2);
-	printf("uevents:    netlink %s\n", gs(get(r, "uevents"), "netlink"));
+	print_uevents(get(r, "uevents"));
 	print_state_writes(get(r, "state-writes"));
 	printf("State file: %s (%llu saves, %llu errors)\n",
 	       *gs(r, "state-file") ? gs(r, "state-file") : "none",
