@@ -52,6 +52,7 @@ struct enter_opts {
 	char **fs_argv;		/* hotmemfs argv, NULL-terminated */
 	char **cmd;		/* command, NULL: $SHELL */
 	bool want_state;	/* the user gave -S/--state: keep it */
+	const char *profile;	/* the user's -p/--profile, or NULL: for the host name */
 };
 
 /*
@@ -178,6 +179,12 @@ static int parse_opts(int argc, char **argv, struct enter_opts *o)
 		}
 		if (!strncmp(a, "-S", 2) || !strncmp(a, "--state", 7))
 			o->want_state = true;
+		if ((!strcmp(a, "-p") || !strcmp(a, "--profile")) && i + 1 < argc)
+			o->profile = argv[i + 1];
+		else if (!strncmp(a, "--profile=", 10))
+			o->profile = a + 10;
+		else if (!strncmp(a, "-p", 2) && a[2])
+			o->profile = a + 2;
 		o->fs_argv[n++] = argv[i];
 	}
 	if (!o->want_state) {
@@ -904,6 +911,33 @@ static int init_loop(pid_t cmd, struct fs_child *fs)
 	}
 }
 
+/*
+ * The machine's own host name in its UTS namespace, as systemd-nspawn
+ * names a container after its machine: "hotmem-PROFILE" (a profile
+ * file's name without its directory and ".profile"), so that every
+ * default prompt (\h) inside tells this shell from the host's -- where
+ * the same `echo offline > .../state` reaches real memory.
+ */
+static void set_machine_hostname(const struct enter_opts *o)
+{
+	const char *p = o->profile ? o->profile : "default";
+	const char *slash = strrchr(p, '/');
+	char name[64];
+	size_t n = 0, len;
+
+	if (slash)
+		p = slash + 1;
+	len = strlen(p);
+	if (len > 8 && !strcmp(p + len - 8, ".profile"))
+		len -= 8;
+	n = (size_t)snprintf(name, sizeof(name), "hotmem-");
+	for (size_t i = 0; i < len && n < sizeof(name) - 1; i++)
+		name[n++] = isalnum((unsigned char)p[i]) || p[i] == '-' ? p[i] : '-';
+	name[n] = '\0';
+	if (sethostname(name, n) < 0)
+		perror("hotmem-enter: sethostname (the prompt shows the host's name)");
+}
+
 static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 {
 	struct fs_child fs = { 0 };
@@ -940,6 +974,7 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 		goto fail;
 	relink_cpus();
 	path_prepend_self();
+	set_machine_hostname(o);
 	/*
 	 * systemd's own switch for testing (sd-device, systemd >= 250): the
 	 * emulated devices live on FUSE, not sysfs, and udevadm info/test/
@@ -965,7 +1000,7 @@ static int refuse_privileges(const char *what)
 {
 	fprintf(stderr,
 		"hotmem-enter: %s: %s\n"
-		"hotmem-enter: entering the machine needs root (CAP_SYS_ADMIN for private mount,\n"
+		"hotmem-enter: entering the machine needs root (CAP_SYS_ADMIN for private mount, UTS,\n"
 		"hotmem-enter: network and PID namespaces and FUSE): run it with sudo\n",
 		what, strerror(errno));
 	return 125;
@@ -1035,8 +1070,8 @@ int main(int argc, char **argv)
 	 * PID namespace's /proc, and this process, outside that namespace,
 	 * keeps a /proc where /proc/self is itself.
 	 */
-	if (unshare(CLONE_NEWNET | CLONE_NEWPID) < 0) {
-		ret = refuse_privileges("unshare(network, PID namespaces)");
+	if (unshare(CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWUTS) < 0) {
+		ret = refuse_privileges("unshare(network, PID, UTS namespaces)");
 		goto out;
 	}
 

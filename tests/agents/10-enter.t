@@ -20,6 +20,7 @@ echo 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="o
 # tests may come and go in /run meanwhile: only ours is looked at)
 host_state() {
 	readlink /proc/self/ns/net
+	hostname
 	stat -c '%i %Y' /run/udev/control 2>/dev/null
 	ls /run/udev/data 2>/dev/null | grep -c '^+memory:'
 	ls -d /run/hotmem/machine 2>/dev/null
@@ -34,6 +35,7 @@ mem=/sys/devices/system/memory
 	say() { echo "$1=$2"; }
 	'$UDEVD' --daemon 2>/dev/null
 	udevadm control --ping; say ping $?
+	say hostname "$(hostname)"
 	[ -e /run/udev/control ]; say private_control $?
 	udevadm monitor --kernel --property --subsystem-match=memory >/tmp/mon.$$ 2>&1 &
 	# bound once it names the kernel'"'"'s events (30 s at most)
@@ -74,6 +76,7 @@ rc=$?
 is "$rc" 0 "hotmem-enter ran the command and returned its status"
 val() { sed -n "s/^$1=//p" "$TMP/out" | head -1; }
 is "$(val ping)" 0 "a private systemd-udevd answers on /run/udev/control"
+is "$(val hostname)" hotmem-qemu-512m "the machine has a host name of its own (a UTS namespace): prompts inside are not the host's"
 is "$(val plug)" 0 "hotmemctl with its default socket plugs a DIMM"
 is "$(val state32)" online "the udev rule onlined memory32 (uevent over the namespace's netlink)"
 is "$(val state33)" online "and memory33"
