@@ -141,6 +141,7 @@ install: $(BINS)
 	install -m 0644 $(ENGINE_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0644 engine/hotmem.h engine/hotmem_probes.h $(DESTDIR)$(PREFIX)/include/hotmem/
 	$(call install_units,$(UNIT_FILES),$(DESTDIR)$(PREFIX)/lib/systemd/system)
+	install -D -m 0644 daemon/hotmemd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/hotmemd.catalog
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 	$(if $(CONF_FILES),install -m 0644 $(CONF_FILES) $(DESTDIR)/etc/hotmem/)

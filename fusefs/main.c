@@ -288,6 +288,31 @@ static int check_explicit_machine(const struct opts *o)
 	return ret;
 }
 
+/*
+ * A start refused for its state file or its options cannot mend by itself:
+ * not 1, so that hotmemfs.service's RestartPreventExitStatus= ends the
+ * restarts at once (usereye4 #20).  78 is EX_CONFIG, as hotmemd's.
+ */
+#define EXIT_REFUSED 78
+
+/*
+ * The way out of a refused state file.  By hand: --fresh.  Under systemd
+ * ($INVOCATION_ID) --fresh would go in HOTMEMFS_OPTS and, left there,
+ * delete the state file on every later start: say the mv instead.
+ */
+static void refuse_state(const char *err, const char *path)
+{
+	fprintf(stderr, "hotmemfs: %s\n", err);
+	if (getenv("INVOCATION_ID") && path)
+		fprintf(stderr,
+			"hotmemfs: refusing to start; move the file away: mv %s %s.bad && "
+			"systemctl restart hotmemfs (never --fresh in HOTMEMFS_OPTS: each later start "
+			"would delete the state file)\n",
+			path, path);
+	else
+		fprintf(stderr, "hotmemfs: refusing to start; move the file away or start with --fresh\n");
+}
+
 /* Settle which machine to boot: the state file's, unless told otherwise. */
 static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 {
@@ -299,10 +324,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 						err, sizeof(err)) :
 			 -ENOENT;
 	if (ret && ret != -ENOENT) {
-		fprintf(stderr,
-			"hotmemfs: %s\n"
-			"hotmemfs: refusing to start; move the file away or start with --fresh\n",
-			err);
+		refuse_state(err, o->state);
 		return ret;
 	}
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
@@ -316,8 +338,10 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
 		fprintf(stderr,
 			"hotmemfs: state file %s belongs to --profile '%s' --cmdline '%s'\n"
-			"hotmemfs: refusing to restore it onto a different machine; use the same options or --fresh\n",
-			o->state, sprof, scmd);
+			"hotmemfs: refusing to restore it onto a different machine; use the same options%s\n",
+			o->state, sprof, scmd,
+			getenv("INVOCATION_ID") ? " (HOTMEMFS_OPTS), or move the file away (mv) and restart" :
+						  " or --fresh");
 		return -EINVAL;
 	}
 	return 0;
@@ -689,7 +713,7 @@ static int refuse_live_mount(const char *path)
 	return -EBUSY;
 }
 
-static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found)
+static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
 {
 	char err[512] = "";
 	int ret;
@@ -702,8 +726,10 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found)
 	ctx->attr_timeout = o->attr_timeout;
 	ctx->sync_background = o->sync_background;
 	ret = refuse_live_mount(o->mountpoint);
-	if (!ret)
+	if (!ret) {
 		ret = check_explicit_machine(o);
+		*refused = ret;
+	}
 	if (ret)
 		return ret;
 	if (o->state)
@@ -721,6 +747,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found)
 	if (o->fresh)
 		hmfs_state_remove(ctx);
 	ret = choose_machine(ctx, o);
+	*refused = ret;
 	if (!ret)
 		ret = boot(ctx);
 	/* after the options' own errors, before anything is restored or mounted */
@@ -732,9 +759,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found)
 		return ret;
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr,
-			"hotmemfs: %s\nhotmemfs: refusing to start; move the file away or start with --fresh\n",
-			err);
+		refuse_state(err, ctx->state_path);
+		*refused = true;
 		return ret;
 	}
 	if (*found)
@@ -1702,7 +1728,7 @@ int main(int argc, char **argv)
 	struct fuse_session *se;
 	struct stopper st;
 	struct hmfs_ctx ctx;
-	bool restored = false, named;
+	bool restored = false, refused = false, named;
 	struct opts o;
 	int ret, ret_save;
 
@@ -1712,7 +1738,7 @@ int main(int argc, char **argv)
 	stop_signals_block();
 	hmfs_ctx_init(&ctx);
 	stopper_init(&st, &ctx, o.stop_wait_ms);
-	ret = prepare(&ctx, &o, &restored);
+	ret = prepare(&ctx, &o, &restored, &refused);
 	if (ret)
 		goto out;
 	se = mount_fs(&ctx, &o);
@@ -1768,5 +1794,5 @@ int main(int argc, char **argv)
 	__atomic_store_n(&st.saved, ret_save ? ret_save : 1, __ATOMIC_RELEASE);
 out:
 	teardown(&ctx, &st);
-	return ret ? 1 : 0;
+	return ret ? (refused ? EXIT_REFUSED : 1) : 0;
 }

@@ -28,4 +28,9 @@ done
 exe=$(sed -n 's/^ExecStart=\([^ ]\+\).*/\1/p' "$examples/hotmemd-emulation.conf" 2>/dev/null)
 is "$exe" /usr/bin/hotmemd "example drop-in hotmemd-emulation.conf: ExecStart= names /usr/bin/hotmemd"
 check "hotmemfs-emulation.conf installed" test -s "$examples/hotmemfs-emulation.conf"
+reload=$(sed -n 's/^ExecReload=//p' "$units/hotmemd.service" 2>/dev/null)
+check "hotmemd.service: ExecReload= checks the configuration with /usr/bin/hotmemd first" \
+	grep -q "^/bin/sh -c '/usr/bin/hotmemd --check-config >/dev/null && kill -HUP" <<<"$reload"
+check "journal catalog installed as /usr/lib/systemd/catalog/hotmemd.catalog (journalctl -x)" \
+	cmp "$HOTMEM_SRC/daemon/hotmemd.catalog" "$root/usr/lib/systemd/catalog/hotmemd.catalog"
 done_testing

@@ -134,6 +134,35 @@ check "systemctl reload: configuration reloaded, still active" \
 sleep 3.5	# > WatchdogSec=3s: a missing WATCHDOG=1 would kill it
 check "watchdog kept happy (still active after WatchdogSec)" active
 is "$(in_ct systemctl show -p NRestarts --value hotmemd.service)" 1 "no watchdog restarts"
+# a bad hotmemd.conf: `systemctl reload` fails where the admin looks
+# (ExecReload= checks first), the running configuration kept (usereye4 #4)
+conf=$rootfs/etc/hotmem/hotmemd.conf
+cp "$conf" "$TMP/hotmemd.conf.good"
+printf '[hotmemd]\npolicy = online_movabel\n' >"$conf"
+in_ct systemctl reload hotmemd.service >"$TMP/reload.out" 2>&1
+rc=$?
+sed 's/^/# reload: /' "$TMP/reload.out"
+check "reload with a bad hotmemd.conf: systemctl reload fails (exit $rc)" [ "$rc" != 0 ]
+check "... 'unknown policy' in systemctl status" bash -c \
+	"nsenter -t $leader -a systemctl status --no-pager -n 20 hotmemd.service | grep -q \"unknown policy 'online_movabel'\""
+check "... hotmemd still active" active
+# and at start: 78 (EX_CONFIG) is not restarted (RestartPreventExitStatus=),
+# the unit failed at once instead of five times the same error (usereye4 #20)
+in_ct systemctl restart hotmemd.service >/dev/null 2>&1
+check "restart with a bad hotmemd.conf: the unit failed" wait_for 20 bash -c \
+	"[ \"\$(nsenter -t $leader -a systemctl is-active hotmemd.service)\" = failed ]"
+is "$(in_ct systemctl show -p ExecMainStatus --value hotmemd.service)" 78 "... exit status 78 (EX_CONFIG)"
+# (a systemctl restart sets NRestarts to 0; Restart= would count 5)
+is "$(in_ct systemctl show -p NRestarts --value hotmemd.service)" 0 "... not restarted (RestartPreventExitStatus=78)"
+cp "$TMP/hotmemd.conf.good" "$conf"
+in_ct systemctl reset-failed hotmemd.service
+in_ct systemctl start hotmemd.service
+check "good hotmemd.conf again: started, active" wait_for 20 active
+# the journal catalog (usereye4 #24): journalctl -x explains an entry
+in_ct journalctl --update-catalog
+in_ct journalctl -x -u hotmemd.service --no-pager -n 1 MESSAGE_ID=3e6c30daee1340bc9d705416c1a14bbc >"$TMP/x.out" 2>&1
+sed 's/^/# journalctl -x: /' "$TMP/x.out" | head -4
+check "journalctl -x: the catalog's Subject under hotmemd's 'ready'" grep -q 'Subject: hotmemd is ready (policy auto-movable)' "$TMP/x.out"
 check "no failed units in the container" bash -c "[ -z \"\$(nsenter -t $leader -a systemctl --failed --no-legend --plain 2>/dev/null | grep hotmem)\" ]"
 check "container powered off" poweroff
 
@@ -194,5 +223,29 @@ check "hotmemfs.service still active" active hotmemfs.service
 status=$(in_ct systemctl show -p StatusText --value hotmemd.service)
 echo "# StatusText: $status"
 check "STATUS: 20 blocks online, 12 movable" grep -q '^20 blocks online, 12 movable, 0 failed' <<<"$status"
+# a clean restart: hotmemfs unmounted itself, ExecStopPost='s umount says
+# nothing (usereye4 #11)
+in_ct systemctl restart hotmemfs.service
+check "systemctl restart hotmemfs: active again" wait_for 30 active hotmemfs.service
+check "... hotmemd back with it (Upholds=)" wait_for 30 active hotmemd.service
+in_ct journalctl -u hotmemfs.service --no-pager -o cat >"$TMP/fs.journal" 2>&1
+check "... no 'umount: ... not mounted' in its journal" bash -c "! grep 'not mounted' '$TMP/fs.journal'"
+# a damaged state file: refused once, 78, no restarts, the way out for
+# systemd (mv, not --fresh in HOTMEMFS_OPTS) (usereye4 #20)
+in_ct systemctl stop hotmemfs.service
+printf '{"damaged' >"$rootfs/var/lib/hotmem/hotmemfs.state"
+in_ct systemctl start hotmemfs.service >/dev/null 2>&1
+check "damaged state file: hotmemfs.service failed" wait_for 20 bash -c \
+	"[ \"\$(nsenter -t $leader -a systemctl is-active hotmemfs.service)\" = failed ]"
+is "$(in_ct systemctl show -p ExecMainStatus --value hotmemfs.service)" 78 "... exit status 78"
+is "$(in_ct systemctl show -p NRestarts --value hotmemfs.service)" 0 "... not restarted (RestartPreventExitStatus=78)"
+in_ct journalctl -u hotmemfs.service --no-pager -o cat >"$TMP/fs.journal" 2>&1
+grep -E 'damaged|refusing' "$TMP/fs.journal" | tail -2 | sed 's/^/# /'
+check "... the message says mv and systemctl restart, not --fresh" bash -c \
+	"grep -q 'mv /var/lib/hotmem/hotmemfs.state /var/lib/hotmem/hotmemfs.state.bad && systemctl restart hotmemfs' '$TMP/fs.journal' &&
+	! grep -q 'start with --fresh' '$TMP/fs.journal'"
+in_ct mv /var/lib/hotmem/hotmemfs.state /var/lib/hotmem/hotmemfs.state.bad
+in_ct systemctl restart hotmemfs.service
+check "... moved away, systemctl restart hotmemfs: active" wait_for 30 active hotmemfs.service
 check "container powered off (emulation)" poweroff
 done_testing
