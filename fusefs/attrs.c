@@ -461,7 +461,6 @@ static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct o
 	}
 }
 
-
 /* x86's sysctl_lowmem_reserve_ratio[] (mm/page_alloc.c): DMA, DMA32, Normal, Movable */
 static const unsigned int lowmem_reserve_ratio[HM_MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
 

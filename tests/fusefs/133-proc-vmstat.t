@@ -8,9 +8,9 @@
 # nr_unstable.  Its values are the zones' of proc/zoneinfo at the same
 # instant: nr_free_pages is the sum of zoneinfo's "pages free" and
 # meminfo's MemFree after every change (online, offline, allocations,
-# huge pages); nr_dirty_threshold is global_dirty_limits() of them; the
-# engine's migrations and huge page allocations count as pgmigrate_* and
-# htlb_buddy_alloc_*.
+# huge pages), on one node or several; nr_dirty_threshold is
+# global_dirty_limits() of them; the engine's migrations and huge page
+# allocations count as pgmigrate_* and htlb_buddy_alloc_*.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -85,4 +85,14 @@ tap_ok "$([ "$fail" -ge 2 ]; echo $?)" "... pgmigrate_fail counts the pinned pag
 consistent "failed offline"
 ctl free-all >/dev/null
 consistent "free-all"
+
+# three nodes, one without memory: the items are every online node's summed
+stop_fs
+nodes01_profile 3 "$TMP/three.profile"
+mount_fs "hotmemfs mounts a machine of three nodes (node 2 without memory)" \
+	--profile "$TMP/three.profile" --fresh --cmdline hotmem.kernel_alloc=off
+ctl alloc unmovable 700 node=1 >/dev/null && ctl hugetlb 2 node=0 >/dev/null
+tap_ok $? "700 unmovable pages on node 1, 2 huge pages on node 0"
+consistent "three nodes"
+is "$(vm nr_hugetlb)" "$(node_sum nr_hugetlb)" "... nr_hugetlb the nodes' summed ($(vm nr_hugetlb))"
 done_testing
