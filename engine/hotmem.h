@@ -467,10 +467,10 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *vm);
  * with @task's signal as the unplug's deadline and gets as far as it can,
  * as the guest works toward the request on its own: plugged-size
  * (hotmem_virtio_mem_info()) is what it reached; why it stopped short is
- * there too (last_err: busy memory, a refused add, the device BUSY;
- * busy_pfn; broken), in the log only where 6.12 logs it
- * (offline_threshold, a full region: hotmem's own lines; an unknown
- * error marking the device broken).
+ * there too (last_err: busy memory, a refused add, the device BUSY,
+ * -ENOSPC with offline_blocked; busy_pfn; broken), in the log only where
+ * 6.12 logs it (a refused add's "adding memory failed", an unknown error
+ * marking the device broken).
  */
 int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t size,
 					 const struct hotmem_task *task);
@@ -541,6 +541,13 @@ struct hm_virtio_mem_info {
 	 * (-EBUSY, -ENOMEM, -ETXTBSY); the kernel logs nothing then.
 	 */
 	int last_err;
+	/*
+	 * last_err -ENOSPC, a plug stopped short: true when too much of the
+	 * memory the driver added is offline (offline_size near
+	 * offline_threshold: it adds again once blocks come online), false
+	 * when the usable region has no room (6.12 logs neither)
+	 */
+	bool offline_blocked;
 	/*
 	 * 6.12's vm->broken: a run ended in an error the driver does not
 	 * know (@broken_err; dmesg: "virtio_mem virtioN: unknown error,

@@ -103,6 +103,7 @@ struct virtio_mem {
 	int busy_err;		/* -EBUSY, or -ENOMEM: no free memory to migrate into */
 	/* how the last run of the work ended (its switch's rc), for hotmem_virtio_mem_info() */
 	int last_err;
+	bool offline_blocked;	/* -ENOSPC: the offline threshold, not the region, stopped it */
 	/*
 	 * 6.12's vm->broken: "An error occurred we cannot handle - stop
 	 * processing requests."  Set by a run that ended in an error its
@@ -408,9 +409,11 @@ static int virtio_mem_offline_and_remove_memory(struct virtio_mem *vm, uint64_t 
 		vm->offline_size -= (int64_t)size;
 		return 0;
 	}
-	pr_info(vm->hm, "virtio_mem virtio%d: offlining and removing memory [%#llx-%#llx] failed: %d",
-		vm->index, (unsigned long long)addr, (unsigned long long)(addr + size - 1), rc);
-	/* we fake-offlined all memory already; it could fail in corner cases */
+	/*
+	 * 6.12: dev_dbg() "offlining and removing memory failed: %d", off by
+	 * default.  We fake-offlined all memory already; it could fail in
+	 * corner cases.
+	 */
 	return rc == -ENOMEM ? -ENOMEM : -EBUSY;
 }
 
@@ -1501,20 +1504,20 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 		rc = -EBUSY;
 	switch (rc) {
 	case 0:
-		if (vm->plugged_size > vm->requested_size && !unplug_online(vm))
-			pr_info(vm->hm, "virtio_mem virtio%d: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x%llx, requested 0x%llx; retried when a memory block of it goes offline",
-				vm->index, (unsigned long long)vm->plugged_size,
-				(unsigned long long)vm->requested_size);
+		/*
+		 * 6.12 says nothing of online memory left plugged under
+		 * virtio_mem.unplug_online=0 (a block's MEM_OFFLINE retries):
+		 * hotmem_virtio_mem_info() has the sizes, hotmemctl the words
+		 */
 		break;
 	case -ENOSPC:
-		pr_info(vm->hm, "virtio_mem virtio%d: cannot add more memory: %s (plugged 0x%llx, requested 0x%llx, offline 0x%llx of threshold 0x%llx)",
-			vm->index,
-			virtio_mem_could_add_memory(vm, vm->in_sbm ? memory_block_size_bytes(vm) :
-								     vm->bbm.bb_size) ?
-				"the usable region is full" : "too much added memory is offline",
-			(unsigned long long)vm->plugged_size, (unsigned long long)vm->requested_size,
-			(unsigned long long)vm->offline_size,
-			(unsigned long long)vm->offline_threshold);
+		/*
+		 * Nor of a plug stopped because too much added memory is offline
+		 * or the usable region is full: why is in
+		 * hotmem_virtio_mem_info()'s offline_blocked.
+		 */
+		vm->offline_blocked = !virtio_mem_could_add_memory(vm, vm->in_sbm ?
+						memory_block_size_bytes(vm) : vm->bbm.bb_size);
 		break;
 	case -ETXTBSY:
 	case -EBUSY:
@@ -1977,6 +1980,7 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.busy_pfn = vm->busy_pfn,
 		.busy_err = vm->busy_pfn != ~0UL ? vm->busy_err : 0,
 		.last_err = vm->last_err,
+		.offline_blocked = vm->last_err == -ENOSPC && vm->offline_blocked,
 		.broken = vm->broken,
 		.broken_err = vm->broken_err,
 	};

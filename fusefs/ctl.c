@@ -337,13 +337,16 @@ static void copy_key(json_object *to, json_object *from, const char *key)
  * logs nothing): busy-pfn, where its unplug stopped, and unplug-online,
  * off when the driver unplugs offline memory only; when it retries by
  * itself (retry-in-ms, its timer's) and why (retry-errno), or that it
- * marked the device broken (broken, broken-errno).
+ * marked the device broken (broken, broken-errno); a growth it stopped
+ * for good (plug-stopped: its offline threshold, with offline-size and
+ * offline-threshold; the region full).
  */
 static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 {
 	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
 					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
-					    "retry-in-ms", "retry-errno", "broken", "broken-errno" };
+					    "retry-in-ms", "retry-errno", "broken", "broken-errno",
+					    "plug-stopped", "offline-size", "offline-threshold" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
 	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
 	uint64_t addr, size;

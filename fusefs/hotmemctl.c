@@ -791,11 +791,13 @@ static void print_unplug_short(json_object *r)
 
 /*
  * Why a virtio-mem growth stopped short, as the driver's last run ended
- * (6.12 logs nothing of a refused plug: it retries on its timer)
+ * (6.12 logs nothing of a refused plug: it retries on its timer; nor of
+ * one stopped by its offline threshold or a full region: no retry)
  */
 static void print_plug_short(json_object *r)
 {
 	const char *e = get(r, "retry-errno") ? gs(r, "retry-errno") : "";
+	char s1[32], s2[32];
 
 	if (!strcmp(e, "ETXTBSY"))
 		printf(": the device answered BUSY (the host migrating, or unable to preallocate "
@@ -804,8 +806,15 @@ static void print_plug_short(json_object *r)
 		printf(": the guest ran out of memory adding it");
 	else if (*e)
 		printf(": the guest's last try ended %s", e);
+	else if (get(r, "plug-stopped") && !strcmp(gs(r, "plug-stopped"), "offline-threshold")) {
+		size_word(gu(r, "offline-size"), s1, sizeof(s1));
+		size_word(gu(r, "offline-threshold"), s2, sizeof(s2));
+		printf(": the guest adds no more while %s of the memory it added is offline "
+		       "(its offline threshold %s: online its blocks)", s1, s2);
+	} else if (get(r, "plug-stopped"))
+		printf(": the rest does not fit the device's usable region in whole memory blocks");
 	else
-		printf(": the guest plugged less (hotmemctl dmesg says why)");
+		printf(": the guest plugged less");
 }
 
 /*

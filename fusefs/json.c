@@ -103,6 +103,13 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0 && strerrorname_np(-vi.last_err))
 		json_object_object_add(o, "retry-errno",
 				       json_object_new_string(strerrorname_np(-vi.last_err)));
+	/* a plug stopped with no retry (-ENOSPC): 6.12 logs nothing, this says why */
+	if (d->vm && vi.last_err == -ENOSPC && vi.plugged_size < vi.requested_size) {
+		json_object_object_add(o, "plug-stopped",
+				       json_object_new_string(vi.offline_blocked ? "offline-threshold" :
+										  "region-full"));
+		json_object_object_add(o, "offline-size", json_object_new_uint64(vi.offline_size));
+	}
 	/* 6.12's vm->broken: the driver handles nothing more (dmesg: "marking device broken") */
 	if (vi.broken) {
 		json_object_object_add(o, "broken", json_object_new_boolean(true));

@@ -333,8 +333,11 @@ static void test_offline_threshold_stops_adding(void **state)
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 2 * GiB, NULL), 0);
 	assert_int_equal(info(vm).plugged_size, 1 * GiB);
 	assert_int_equal(info(vm).requested_size, 2 * GiB);
+	/* -ENOSPC: no retry; 6.12 says nothing, hotmem_virtio_mem_info() why */
+	assert_int_equal(info(vm).last_err, -ENOSPC);
+	assert_true(info(vm).offline_blocked);
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "too much added memory is offline"));
+	assert_null(strstr(log, "cannot add more memory"));
 	assert_false(info(vm).work_pending);
 	/* half the threshold online again: the memory notifier queued the driver's work */
 	assert_int_equal(hotmem_online_blocks(hm, 32, 8, HM_MMOP_ONLINE_MOVABLE), 0);
@@ -342,6 +345,24 @@ static void test_offline_threshold_stops_adding(void **state)
 	hotmem_virtio_mem_retry(vm, NULL);
 	assert_false(info(vm).work_pending);
 	assert_int_equal(info(vm).plugged_size, 2 * GiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* a region with no whole memory block left: -ENOSPC, not the offline threshold's */
+static void test_region_full_is_no_threshold(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB + 64 * MiB, 2 * MiB);
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 1 * GiB + 64 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 1 * GiB);
+	assert_int_equal(info(vm).last_err, -ENOSPC);
+	assert_false(info(vm).offline_blocked);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log, "cannot add more memory"));
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -370,9 +391,10 @@ static void test_unplug_online_off_retries_on_offline(void **state)
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
 	assert_int_equal(info(vm).plugged_size, 512 * MiB);
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "online memory is not unplugged (virtio_mem.unplug_online=0): "
-				    "plugged 0x20000000, requested 0x10000000"));
+	/* 6.12 says nothing of it: the run ended well, MEM_OFFLINE retries */
+	assert_null(strstr(log, "online memory is not unplugged"));
 	assert_null(strstr(log, "cannot unplug more memory"));
+	assert_int_equal(info(vm).last_err, 0);
 	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_OFFLINE), 0);
 	assert_true(info(vm).work_pending);
 	hotmem_virtio_mem_retry(vm, NULL);
@@ -1338,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_shrink_removal_refused_is_retried),
 		cmocka_unit_test(test_auto_movable_with_dynamic_group),
 		cmocka_unit_test(test_offline_threshold_stops_adding),
+		cmocka_unit_test(test_region_full_is_no_threshold),
 		cmocka_unit_test(test_unplug_online_off_retries_on_offline),
 		cmocka_unit_test(test_bbm_unplug_online_off_retries_on_offline),
 		cmocka_unit_test(test_bbm_plugs_whole_big_blocks),

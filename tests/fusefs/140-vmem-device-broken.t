@@ -82,5 +82,18 @@ ctl vmem-inject vm0 unplug BUSY count=0 && ctl set-size vm0 0 >/dev/null
 is "$(dev vm0 plugged-size)" 0 "count=0 clears"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+
+# no retry, nothing logged: a region without another whole memory block (-ENOSPC)
+M=$MNT/sys/devices/system/memory
+ctl device_add virtio-mem-pci id=vm1 size=1088M requested-size=512M >/dev/null
+first=$(($(dev vm1 memaddr) / (128 << 20)))
+for b in $(seq $first $((first + 3))); do echo online_movable >"$M/memory$b/state"; done
+n=$(ctl dmesg | wc -l)
+ctl set-size vm1 1088M >"$TMP/out" 2>&1
+is "$(dev vm1 plugged-size)" $((1 << 30)) "vm1, a region of 8.5 memory blocks: 1G plugged of 1088M"
+grep -qx "vm1: requested [^,]*, plugged 1G: the rest does not fit the device's usable region in whole memory blocks" "$TMP/out"
+tap_ok $? "... the reply says why: $(cat "$TMP/out")"
+is "$(dev vm1 plug-stopped) $(dev vm1 retry-in-ms)" "region-full none" "devices --json: plug-stopped region-full, no retry"
+is "$(log_after "$n" | grep -v "size: 0x")" "" "... and the log says nothing but the sizes, as 6.12's"
 stop_fs
 done_testing

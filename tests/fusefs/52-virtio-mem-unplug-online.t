@@ -76,8 +76,8 @@ is "$out" "vm0: requested 640M, plugged 1G: the rest is online, and virtio_mem.u
 	"... the reply says why it stopped short (it said 'the rest is busy')"
 is "$(dev vm0 plugged-size) $(ls -d "$M"/memory3[2-9] | wc -l)" "$((1 << 30)) 8" \
 	"... nothing unplugged: every block of vm0 is online"
-ctl dmesg | grep -q "virtio_mem virtio0: online memory is not unplugged (virtio_mem.unplug_online=0): plugged 0x40000000, requested 0x28000000"
-tap_ok $? "... and the log says why"
+! ctl dmesg | grep -q "virtio_mem virtio0: online memory is not unplugged"
+tap_ok $? "... and the log says nothing of it, as 6.12's (hotmem logged 'online memory is not unplugged')"
 listen_start 2
 offline 35
 tap_ok $? "echo offline > memory35/state"
