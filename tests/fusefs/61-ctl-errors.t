@@ -165,7 +165,8 @@ err_is 1 "error: The command bogus has not been found \(hotmemctl --help lists t
 err_is 2 "^hotmemctl: bogus: unknown command" "an unknown command with hotmemfs running: refused here too" -- bogus
 "$HMCTL" offline block=99999 2>&1 | grep -q 'offline failed: No such device'
 tap_ok $? "offline block=99999: the block as KEY=VALUE is given, sent"
-err_is 1 "error: memory99999: offline failed: No such device" "a refused command: exit status 1" -- offline 99999
+err_is 1 "error: memory99999: offline failed: No such device \(no memory99999; the memory blocks: 0-7\)$" \
+	"a refused command: exit status 1; a block that is not: the blocks there are (usereye4 #8)" -- offline 99999
 # what hotmemctl refuses itself, hotmemfs refuses too (sent as is with raw)
 err_is 1 "error: Parameter 'block' expects an integer" "raw offline of block 'abc': hotmemfs's refusal" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "abc", "state": "offline"}}'
@@ -181,6 +182,8 @@ ctl device_add pc-dimm id=d1 size=256M addr=0x100000000 >/dev/null && ctl online
 tap_ok $? "a DIMM's first block online in Normal"
 err_is 1 "error: memory32: offline failed: Device or resource busy: \`hotmemctl explain 32\` sums up what is in the way by owner, \`--all\` lists every page" \
 	"an offline refused EBUSY: says which command names the pages in the way" -- offline 32
+err_is 1 "error: memory9: online failed: No such device \(no memory9; the memory blocks: 0-3, 32-33\)$" \
+	"online of a block in the hole: the blocks there are, boot RAM and the DIMM's" -- online 9
 # usereye3 16: a one-node machine's possible nodes as node/possible reads: "0", not "0-0"
 err_is 1 "error: node 9 does not exist \(possible: 0\)$" "device_add node=9: the possible nodes as a node list" -- \
 	device_add pc-dimm size=128M node=9
