@@ -27,8 +27,8 @@
 
 /*
  * A guest's hotplug worker (the ACPI eject of device_del, a virtio-mem
- * shrink) gives up offlining a block after HMFS_EJECT_SECONDS, and the
- * whole work after HMFS_EJECT_TOTAL_SECONDS (dev.c, deadline_task()).
+ * shrink) gives up the whole work after HMFS_EJECT_TOTAL_SECONDS; a
+ * virtio-mem shrink also a block's offline after HMFS_EJECT_SECONDS (dev.c).
  */
 #define HMFS_EJECT_SECONDS 10
 #define HMFS_EJECT_TOTAL_SECONDS 40

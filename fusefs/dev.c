@@ -416,28 +416,28 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 
 /*
  * The guest's hotplug workers (ACPI eject, virtio-mem) have no signals:
- * with a page that never migrates they would retry for ever.  hotmemfs
- * gives such an offline up after HMFS_EJECT_SECONDS (a DIMM's eject
- * reported busy, like a refused unplug; a virtio-mem shrink stopped short,
- * in the log) rather than hold its locks (dev_lock for a DIMM, the
- * engine's device_hotplug_lock, change_lock) for ever.  The "signal" is
- * taken by the offline it ends and re-armed then: the offlines after it
- * have HMFS_EJECT_SECONDS from this give-up, so that the kernel's worker
- * goes on to offline an empty block after a stuck one (an eject's first
- * pass goes on over the other blocks: acpi_bus_offline()).  It is not
- * re-armed at each block's start (the engine has no per-block hook): a
- * block's offline gives up HMFS_EJECT_SECONDS after the work began or
- * after the previous give-up, the blocks offlined in between spending
- * from the same seconds (review13 F4; docs/hotmemctl.md says so).  The whole work stops being given more time after
- * HMFS_EJECT_TOTAL_SECONDS: a DIMM of many stuck blocks is not held for
- * ten seconds each.  Both are ctllimits.h's: hotmemctl waits longer.
+ * a kworker of kacpi_hotplug_wq or system_freezable_wq, which no signal
+ * reaches, so offline_pages() (6.12: its only way out of a page that
+ * never migrates is signal_pending(current), "signal backoff"; the 120 s
+ * timeout went in 4.15) retries for ever, holding device_hotplug_lock.
+ * hotmemfs bounds the work anyway rather than hold its locks (dev_lock
+ * for a DIMM, the engine's device_hotplug_lock, change_lock) for ever:
+ * after HMFS_EJECT_TOTAL_SECONDS the offline under way and every one
+ * after it end EINTR, as at a signal, so that device_del answers (a DIMM's
+ * eject then refused, its blocks back online).  Until then a DIMM's eject
+ * keeps at a stuck block as the kernel's worker does (eject_over()): its
+ * pages freed meanwhile, the eject goes on and succeeds; a block after it
+ * is not tried before.  A virtio-mem shrink also gives a block's offline
+ * up after HMFS_EJECT_SECONDS (a shrink stopped short, in the log): the
+ * "signal" is taken by the offline it ends and re-armed then, the offlines
+ * after it have HMFS_EJECT_SECONDS from this give-up (not from their own
+ * start).  Both are ctllimits.h's: hotmemctl waits longer.
  * A stop of hotmemfs (@stopping, ctx->stopping) is a signal too, as a
  * control command's (ctl.c ctl_signal_pending()): the eject ends EINTR,
- * refused, its blocks back online, nothing removed -- its --stop-wait was
- * spent waiting out the 10 s of each stuck block (review12 D3).
+ * refused, its blocks back online, nothing removed (review12 D3).
  */
 struct eject_deadline {
-	struct timespec block_end;	/* this block's offline gives up */
+	struct timespec block_end;	/* a virtio-mem shrink: this block's offline gives up */
 	struct timespec end;		/* every offline from now on gives up */
 	const bool *stopping;		/* NULL: the deadlines alone */
 };
@@ -464,6 +464,16 @@ static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *st
 	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
 	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
 	return (struct hotmem_task){ eject_deadline, d };
+}
+
+/* a DIMM eject's "signal": a stop, or the whole work's bound; no block's own */
+static bool eject_over(void *arg)
+{
+	struct eject_deadline *d = arg;
+
+	if (d->stopping && __atomic_load_n(d->stopping, __ATOMIC_ACQUIRE))
+		return true;
+	return hmfs_deadline_passed(&d->end);
 }
 
 /*
@@ -1260,9 +1270,10 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 		      int source, struct hm_eject_block *report)
 {
 	struct eject_deadline end;
-	const struct hotmem_task deadline = deadline_task(&end, &ctx->stopping);
+	struct hotmem_task deadline = deadline_task(&end, &ctx->stopping);
 	int ret;
 
+	deadline.signal_pending = eject_over;
 	if (source)
 		hmfs_emit_ost(ctx, d->slot, d->id, HM_ACPI_NOTIFY_EJECT_REQUEST,
 			      HM_ACPI_OST_SC_EJECT_IN_PROGRESS);

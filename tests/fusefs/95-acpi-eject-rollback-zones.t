@@ -45,33 +45,36 @@ ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
 
-# Both ways at once, long lists: a 16 GiB DIMM (memory32-159) whose stuck
-# blocks keep ZONE_NORMAL spanning memory32-100 (unmovable pages in 32 and
-# 100) and ZONE_MOVABLE spanning memory101-159 (pinned pages in 101 and
-# 159), the blocks between alternating Movable and Normal: the rollback's
-# MMOP_ONLINE puts memory33,35,...,99 in ZONE_NORMAL (its span alone holds
-# them) and memory102,104,...,158 in ZONE_MOVABLE.  The message names both
-# pairs and how to keep the blocks Movable, whatever the lists' length:
-# those are shortened (",...") to make room, nothing after them is cut.
+# Both ways at once, long lists: a 16 GiB DIMM d3 (memory34-161) between
+# two Movable DIMMs that stay (memory32-33, memory162: ZONE_MOVABLE spans
+# all of d3 whatever goes offline), its memory34 and memory100 Normal and
+# holding unmovable pages (they refuse at once; ZONE_NORMAL keeps spanning
+# memory34-100), the blocks between alternating Movable and Normal: the
+# rollback's MMOP_ONLINE puts memory35,37,...,99 (both zones span them:
+# the kernel zone) in ZONE_NORMAL and memory102,104,...,160 (ZONE_MOVABLE
+# alone spans them) in ZONE_MOVABLE.  The message names both pairs and how
+# to keep the blocks Movable, whatever the lists' length: those are
+# shortened (",...") to make room, nothing after them is cut.
 mount_fs "hotmemfs mounts a third time" --fresh
-ctl device_add pc-dimm id=d3 size=16G addr=0x100000000 >/dev/null
-tap_ok $? "device_add a 16 GiB DIMM"
-for b in 32 100; do echo online_kernel >"$M/memory$b/state"; done
+ctl device_add pc-dimm id=lo size=256M addr=0x100000000 >/dev/null &&
+	ctl device_add pc-dimm id=d3 size=16G addr=0x110000000 >/dev/null &&
+	ctl device_add pc-dimm id=hi size=128M addr=0x510000000 >/dev/null
+tap_ok $? "device_add a 16 GiB DIMM between two small ones"
+for b in 32 33 162; do echo online_movable >"$M/memory$b/state"; done
+for b in 34 100; do echo online_kernel >"$M/memory$b/state"; done
 ctl alloc unmovable 33000 >/dev/null
-for b in 101 159; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc pinned 100 >/dev/null && ctl alloc movable 32668 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "unmovable pages in memory32 and 100, pinned ones in 101 and 159"
-for ((b = 33; b < 159; b++)); do
-	((b == 100 || b == 101)) && continue
+tap_ok $? "unmovable pages in memory34 and 100"
+for ((b = 35; b < 162; b++)); do
+	((b == 100)) && continue
 	if ((b % 2)); then echo online_movable; else echo online_kernel; fi >"$M/memory$b/state"
 done
-is "$(cat "$M/memory33/valid_zones") $(cat "$M/memory34/valid_zones") $(cat "$M/memory102/valid_zones") $(cat "$M/memory103/valid_zones")" \
-	"Movable Normal Normal Movable" "memory33 Movable, 34 Normal, ... 102 Normal, 103 Movable"
+is "$(cat "$M/memory35/valid_zones") $(cat "$M/memory36/valid_zones") $(cat "$M/memory102/valid_zones") $(cat "$M/memory103/valid_zones")" \
+	"Movable Normal Normal Movable" "memory35 Movable, 36 Normal, ... 102 Normal, 103 Movable"
 out=$(ctl device_del d3 2>&1)
 tap_ok $((! $?)) "device_del d3 refused"
-is "$(cat "$M/memory33/valid_zones") $(cat "$M/memory102/valid_zones")" "Normal Movable" \
-	"... memory33 back in ZONE_NORMAL, memory102 in ZONE_MOVABLE"
-grep -Eq '^hotmemctl: error: d3: the guest refused the unplug \(ACPI eject: Device or resource busy, _OST status 0x82\); nothing removed; `hotmemctl dmesg` says why; memory102,[0-9,]+(,\.\.\.)? back online \(MMOP_ONLINE\): now Movable, were Normal; memory33,[0-9,]+(,\.\.\.)? back online \(MMOP_ONLINE\): now Normal, were Movable -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable$' <<<"$out"
+is "$(cat "$M/memory35/valid_zones") $(cat "$M/memory102/valid_zones")" "Normal Movable" \
+	"... memory35 back in ZONE_NORMAL, memory102 in ZONE_MOVABLE"
+grep -Eq '^hotmemctl: error: d3: the guest refused the unplug \(ACPI eject: Device or resource busy, _OST status 0x82\); nothing removed; `hotmemctl dmesg` says why; memory102,[0-9,]+(,\.\.\.)? back online \(MMOP_ONLINE\): now Movable, were Normal; memory35,[0-9,]+(,\.\.\.)? back online \(MMOP_ONLINE\): now Normal, were Movable -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable$' <<<"$out"
 tap_ok $? "... the refusal names both pairs of zones and ends with its advice, whole: ${out#*why; }"
 # every number listed one the rollback moved that way: none cut short
 bad=
@@ -79,8 +82,8 @@ for part in "$(sed 's/.*why; memory//; s/ back online.*//' <<<"$out")/even" \
 	"$(sed 's/.*were Normal; memory//; s/ back online.*//' <<<"$out")/odd"; do
 	for b in $(tr , ' ' <<<"${part%/*}" | sed 's/\.\.\.//'); do
 		case ${part#*/} in
-		even) ((b % 2 == 0 && b >= 102 && b <= 158)) || bad="$bad $b" ;;
-		odd) ((b % 2 && b >= 33 && b <= 99)) || bad="$bad $b" ;;
+		even) ((b % 2 == 0 && b >= 102 && b <= 160)) || bad="$bad $b" ;;
+		odd) ((b % 2 && b >= 35 && b <= 99)) || bad="$bad $b" ;;
 		esac
 	done
 done
