@@ -475,6 +475,35 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 	return cmdline_unknown(key, err, errlen);
 }
 
+/*
+ * The next word of a command line at *@p into @tok, its quotes dropped
+ * (lib/cmdline.c next_arg()): 1, 0 at the end or at a bare "--"
+ * (parse_args() stops there: the rest is init's, kernel/params.c, 6.12),
+ * -E2BIG for a word longer than @len.
+ */
+static int cmdline_next(const char **p, char *tok, size_t len)
+{
+	bool quoted = false;
+	size_t n = 0;
+
+	while (isspace((unsigned char)**p))
+		(*p)++;
+	if (!**p)
+		return 0;
+	while (**p && (quoted || !isspace((unsigned char)**p))) {
+		if (**p == '"') {
+			quoted = !quoted;
+			(*p)++;
+			continue;
+		}
+		if (n + 1 >= len)
+			return -E2BIG;
+		tok[n++] = *(*p)++;
+	}
+	tok[n] = '\0';
+	return strcmp(tok, "--") ? 1 : 0;
+}
+
 int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 				char *err, size_t errlen)
 {
@@ -488,39 +517,128 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 	if (strlen(cmdline) >= sizeof(cfg->cmdline))
 		return seterr(err, errlen, "kernel command line longer than %zu bytes",
 			      sizeof(cfg->cmdline) - 1);
-	while (*p) {
-		size_t n = 0;
-		bool quoted = false;
-		char *eq;
+	while ((ret = cmdline_next(&p, tok, sizeof(tok))) > 0) {
+		char *eq = strchr(tok, '=');
 
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		while (*p && (quoted || !isspace((unsigned char)*p))) {
-			if (*p == '"') {
-				quoted = !quoted;
-				p++;
-				continue;
-			}
-			if (n + 1 >= sizeof(tok))
-				return seterr(err, errlen, "command line parameter too long");
-			tok[n++] = *p++;
-		}
-		tok[n] = '\0';
-		/* parse_args() stops at a bare "--": the rest is init's (kernel/params.c, 6.12) */
-		if (!strcmp(tok, "--"))
-			break;
-		eq = strchr(tok, '=');
 		if (eq)
 			*eq = '\0';
 		ret = cmdline_param(&tmp, tok, eq ? eq + 1 : NULL, err, errlen);
 		if (ret)
 			return ret;
 	}
+	if (ret < 0)
+		return seterr(err, errlen, "command line parameter too long");
 	snprintf(tmp.cmdline, sizeof(tmp.cmdline), "%s", cmdline);
 	*cfg = tmp;
 	return 0;
+}
+
+/*
+ * Undotted names a 6.12 kernel takes itself (an early_param() or
+ * __setup() of its own, init/main.c obsolete_checksetup()), among those a
+ * guest's command line commonly carries: not "unknown" to it though
+ * hotmem models none of them.  Not the kernel's whole list (about a
+ * thousand): a name missing here is said unknown in the machine's log,
+ * and in hotmem's own warning either way.  "splash" and BOOT_IMAGE= are
+ * no kernel's: a real 6.12 boot lists them as unknown.
+ */
+static const char *const kernel_setup_params[] = {
+	"quiet", "debug", "loglevel", "ignore_loglevel", "log_buf_len", "earlyprintk", "earlycon",
+	"console", "root", "rootfstype", "rootflags", "rootwait", "rootdelay", "ro", "rw", "init",
+	"rdinit", "initrd", "resume", "noresume", "panic", "crashkernel", "mem", "memmap",
+	"kernelcore", "movablecore", "movable_node", "numa", "nr_cpus", "maxcpus", "nosmp",
+	"noapic", "nolapic", "acpi", "pci", "iommu", "intel_iommu", "amd_iommu",
+	"transparent_hugepage", "hugepages", "hugepagesz", "default_hugepagesz", "hugetlb_cma",
+	"cma", "nokaslr", "kaslr", "mitigations", "selinux", "apparmor", "security", "lsm",
+	"audit", "swiotlb", "vsyscall", "tsc", "clocksource", "nohz", "nohz_full", "isolcpus",
+	"rcu_nocbs", "irqaffinity", "numa_balancing", "nomodeset", "vga", "video", "fbcon",
+	"no_console_suspend", "init_on_alloc", "init_on_free", "page_owner", "slub_debug",
+	"slab_nomerge", "efi", "noefi", "add_efi_memmap", "nopat", "noexec", "nox2apic",
+	"elevator", "cgroup_no_v1", "memory_corruption_check",
+};
+
+static bool kernel_knows(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_setup_params); i++)
+		if (hmu_parameq(name, kernel_setup_params[i]))
+			return true;
+	return false;
+}
+
+static bool hotmem_models(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cmdline_params); i++)
+		if (hmu_parameq(name, cmdline_params[i].name))
+			return true;
+	return false;
+}
+
+/* append " @word" (the first without its space) to @buf of @len, as far as it goes */
+static void word_append(char *buf, size_t len, size_t *n, const char *word)
+{
+	if (*n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, "%s%s", *n ? " " : "", word);
+}
+
+/*
+ * 6.12 init/main.c: unknown_bootoption() hands a word the kernel does not
+ * take to init -- none with a dot (an "unused module parameter"), those
+ * with a value as its environment (a name given twice keeps its last
+ * value, in the first one's place), the others as its arguments -- and
+ * print_unknown_bootoptions() lists the arguments, then the environment.
+ * "Unknown" to this machine's kernel: what it neither models nor is
+ * listed in kernel_setup_params.
+ */
+size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
+{
+	char env[HM_CMDLINE_MAX_ENVS][128], tok[512];
+	size_t n = 0, nr_env = 0;
+	const char *p = cfg->cmdline;
+
+	buf[0] = '\0';
+	while (cmdline_next(&p, tok, sizeof(tok)) > 0) {
+		char *eq = strchr(tok, '=');
+		size_t namelen = eq ? (size_t)(eq - tok) : strlen(tok);
+		char name[512];
+		size_t i;
+
+		snprintf(name, sizeof(name), "%.*s", (int)namelen, tok);
+		if (memchr(name, '.', namelen) || hotmem_models(name) || kernel_knows(name))
+			continue;
+		if (!eq) {
+			word_append(buf, len, &n, tok);
+			continue;
+		}
+		for (i = 0; i < nr_env; i++)
+			if (!strncmp(env[i], tok, namelen + 1))
+				break;
+		if (i < HM_CMDLINE_MAX_ENVS) {
+			snprintf(env[i], sizeof(env[i]), "%s", tok);
+			if (i == nr_env)
+				nr_env++;
+		}
+	}
+	for (size_t i = 0; i < nr_env; i++)
+		word_append(buf, len, &n, env[i]);
+	return n;
+}
+
+size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len)
+{
+	const char *p = cfg->cmdline;
+	char tok[512];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (cmdline_next(&p, tok, sizeof(tok)) > 0) {
+		char *eq = strchr(tok, '=');
+
+		if (eq)
+			*eq = '\0';
+		if (!hotmem_models(tok))
+			word_append(buf, len, &n, tok);
+	}
+	return n;
 }
 
 /* ------------------------------------------------------------------ */

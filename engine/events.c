@@ -86,7 +86,7 @@ static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 {
 	struct hm_event ev = { .type = HM_EV_LOG, .level = level };
-	char buf[512];
+	char buf[1100]; /* "Kernel command line: " and its 1023 bytes whole */
 	va_list ap;
 
 	va_start(ap, fmt);

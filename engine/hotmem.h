@@ -237,6 +237,16 @@ const char *const *hotmem_config_builtin_names(void);
  */
 int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 				char *err, size_t errlen);
+/*
+ * The words of @cfg's command line a 6.12 kernel would list as "Unknown
+ * kernel command line parameters" (the machine's boot log says them), and
+ * the names of those hotmem does not model at all, known to a kernel or
+ * not (the front ends warn of them: they change nothing here).  Each
+ * space-separated into @buf; the length written.
+ */
+#define HM_CMDLINE_MAX_ENVS 32
+size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len);
+size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len);
 /* Load a profile file ("key = value" lines, see docs/profile.md). */
 int hotmem_config_load(struct hotmem_config *cfg, const char *path,
 		       char *err, size_t errlen);

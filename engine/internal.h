@@ -791,6 +791,7 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define pr_err(hm, ...)		hm_log(hm, 3, __VA_ARGS__)
 #define pr_warn(hm, ...)	hm_log(hm, 4, __VA_ARGS__)
+#define pr_notice(hm, ...)	hm_log(hm, 5, __VA_ARGS__)
 #define pr_info(hm, ...)	hm_log(hm, 6, __VA_ARGS__)
 #define pr_debug(hm, ...)	hm_log(hm, 7, __VA_ARGS__)
 /* the probe points of hotmem_probes.h, by number */

@@ -441,6 +441,22 @@ static int apply_found_state(struct hotmem *hm, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * start_kernel()'s two lines about the command line (6.12 init/main.c),
+ * before mm_core_init() builds the zonelists: the line as given, then the
+ * words no part of this kernel takes, which go to init -- where a typo
+ * such as memhp_default_stat=online shows up on a real boot too.
+ */
+static void boot_command_line_report(struct hotmem *hm)
+{
+	char unknown[sizeof(hm->cfg.cmdline)];
+
+	pr_notice(hm, "Kernel command line: %s", hm->cfg.cmdline);
+	if (hotmem_config_unknown_bootoptions(&hm->cfg, unknown, sizeof(unknown)))
+		pr_notice(hm, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
+			  unknown);
+}
+
 int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *err,
 		  size_t errlen)
 {
@@ -489,6 +505,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		snprintf(err, errlen, "the host refused to map the boot memmap (vm.max_map_count or host memory)");
 		goto err_sparse;
 	}
+	boot_command_line_report(hm);
 	build_all_zonelists_init(hm);
 	memblock_free_all(hm);
 	ret = memory_dev_init(hm);

@@ -370,11 +370,17 @@ static int boot(struct hmfs_ctx *ctx)
 		return ret;
 	}
 	if (ctx->cmdline[0]) {
+		char words[sizeof(ctx->cfg.cmdline)];
+
 		ret = hotmem_config_parse_cmdline(&ctx->cfg, ctx->cmdline, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
 			return ret;
 		}
+		/* a typo (memhp_default_stat=) boots another machine than asked: say so */
+		if (hotmem_config_unmodelled(&ctx->cfg, words, sizeof(words)))
+			fprintf(stderr, "hotmemfs: --cmdline: hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
+				words);
 	}
 	ret = hotmem_config_validate(&ctx->cfg, err, sizeof(err));
 	/* the machine's CPUs are the host's, placed once for engine and view (nodecpu.c) */

@@ -524,6 +524,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmem: kernel command line: %s\n", err);
 		return 1;
 	}
+	if (cmdline && hotmem_config_unmodelled(&cfg, err, sizeof(err)))
+		fprintf(stderr, "hotmem: kernel command line: hotmem models none of: %s (no effect here)\n",
+			err);
 	ret = hotmem_create(&cfg, &hm, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "hotmem: cannot boot the machine: %s\n", err);

@@ -465,6 +465,48 @@ static void test_describe_is_the_machine(void **state)
 	assert_int_equal(hotmem_config_describe(&(struct hotmem_config){ 0 }, NULL, 0) > 0, 1);
 }
 
+/*
+ * 6.12 init/main.c unknown_bootoption() + print_unknown_bootoptions():
+ * what no part of the kernel takes goes to init, arguments first, then
+ * environment (a name twice: its last value, in the first one's place);
+ * a dotted name is an unused module parameter, never listed; a bare "--"
+ * ends the kernel's part.  The boot log says both lines, the unknown one
+ * only when there is something to say.
+ */
+static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256], buf[1024], log[8192];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"memhp_default_stat=online quiet splash BOOT_IMAGE=/vmlinuz movable_node "
+		"systemd.unit=x foo=1 bar foo=2 console=ttyS0 -- baz", err, sizeof(err)), 0);
+	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "splash bar memhp_default_stat=online BOOT_IMAGE=/vmlinuz foo=2");
+	hotmem_config_unmodelled(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "memhp_default_stat quiet splash BOOT_IMAGE systemd.unit foo bar foo console");
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<5>Kernel command line: memhp_default_stat=online quiet splash "));
+	assert_non_null(strstr(log, "<5>Unknown kernel command line parameters \"splash bar "
+				    "memhp_default_stat=online BOOT_IMAGE=/vmlinuz foo=2\", will be passed to user space.\n"));
+	/* before the zonelists, as start_kernel() prints them before mm_core_init() */
+	assert_true(strstr(log, "Kernel command line:") < strstr(log, "Fallback order"));
+	hotmem_destroy(hm);
+	/* nothing unknown: no such line */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log, "Unknown kernel command line"));
+	assert_non_null(strstr(log, "<5>Kernel command line: movable_node quiet\n"));
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 		cmocka_unit_test(test_describe_is_the_machine),
+		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
