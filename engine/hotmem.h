@@ -909,8 +909,7 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
  * since boot, as the kernel's count_vm_events() calls do, and the memmap
  * by where it came from.  The other events of vmstat_text[] happen on no
  * path the engine models (reclaim, faults, compaction proper, THP, NUMA
- * balancing, swap) or are not counted (the page allocator's pgalloc_*,
- * pgfree): 0.
+ * balancing, swap): 0.
  */
 enum hm_vm_event {
 	HM_PGMIGRATE_SUCCESS,		/* migrate_pages(): base pages moved */
@@ -923,6 +922,14 @@ enum hm_vm_event {
 	 * taken (isolate_freepages_block()); no compaction runs besides
 	 */
 	HM_COMPACTISOLATED,
+	/*
+	 * PGALLOC by zone (rmqueue(): 2^order pages an allocation from the
+	 * buddy, the zone's it came from) and PGFREE (free_one_page() and
+	 * the per-CPU free: 2^order pages each, boot's and an online's memory
+	 * handed to the buddy too)
+	 */
+	HM_PGALLOC,
+	HM_PGFREE = HM_PGALLOC + HM_MAX_NR_ZONES,
 	HM_NR_VM_EVENTS
 };
 

@@ -490,12 +490,18 @@ void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pf
 	__free_one_page(hm, zone, pfn, order, free_list_type(hm, pfn), to_tail);
 }
 
+/*
+ * 6.10+ free_one_page() counts PGFREE, as the per-CPU free does: every
+ * free to the buddy but a page put back from isolation (the _locked
+ * variant: __putback_isolated_page(), take_page_off_buddy()'s split)
+ */
 void free_one_page(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 		   unsigned int order, bool to_tail)
 {
 	pthread_mutex_lock(&zone->lock);
 	__free_one_page(hm, zone, pfn, order, free_list_type(hm, pfn), to_tail);
 	pthread_mutex_unlock(&zone->lock);
+	count_vm_events(hm, HM_PGFREE, 1UL << order);
 }
 
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order)
@@ -659,6 +665,8 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 		page->index = 0;
 		page->mapping = 0;
 		zone_pcp_touch(z, order);
+		/* rmqueue_pcplist()/rmqueue_buddy(): __count_zid_vm_events(PGALLOC) */
+		count_vm_events(hm, HM_PGALLOC + zone_idx(z), 1UL << order);
 	}
 	return page;
 }
@@ -942,6 +950,8 @@ static unsigned long find_large_buddy(struct hotmem *hm, unsigned long start)
 static void free_range_locked(struct hotmem *hm, struct zone *z, unsigned long start,
 			      unsigned long end)
 {
+	/* free_contig_range(), release_free_list(): freed as any page, PGFREE */
+	count_vm_events(hm, HM_PGFREE, end > start ? end - start : 0);
 	while (start < end) {
 		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : pageblock_order;
 

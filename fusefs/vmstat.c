@@ -72,6 +72,12 @@ static const struct {
 	{ "htlb_buddy_alloc_success", HM_HTLB_BUDDY_PGALLOC },
 	{ "htlb_buddy_alloc_fail", HM_HTLB_BUDDY_PGALLOC_FAIL },
 	{ "compact_isolated", HM_COMPACTISOLATED },
+	{ "pgalloc_dma", HM_PGALLOC + HM_ZONE_DMA },
+	{ "pgalloc_dma32", HM_PGALLOC + HM_ZONE_DMA32 },
+	{ "pgalloc_normal", HM_PGALLOC + HM_ZONE_NORMAL },
+	{ "pgalloc_movable", HM_PGALLOC + HM_ZONE_MOVABLE },
+	{ "pgalloc_device", HM_PGALLOC + HM_ZONE_DEVICE },
+	{ "pgfree", HM_PGFREE },
 };
 
 struct vm_buf {

@@ -4,7 +4,7 @@
  * (engine/vmstat.c, hotmem_vmstat()): the memmap by where it came from
  * (6.18 NR_MEMMAP_PAGES / NR_MEMMAP_BOOT_PAGES), pgmigrate_success and
  * pgmigrate_fail, htlb_buddy_alloc_success and htlb_buddy_alloc_fail,
- * compact_isolated.
+ * compact_isolated, pgalloc_<zone> and pgfree.
  */
 #include "helpers.h"
 #include "internal.h"
@@ -114,6 +114,47 @@ static void test_compact_isolated(void **state)
 	hotmem_destroy(hm);
 }
 
+static unsigned long pgalloc(struct hotmem *hm)
+{
+	struct hm_vmstat vs = vmstat(hm);
+	unsigned long n = 0;
+
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		n += vs.events[HM_PGALLOC + zid];
+	return n;
+}
+
+/*
+ * Boot's memory handed to the buddy is freed (pgfree past the free pages);
+ * an allocation counts its pages in its zone's pgalloc, a free in pgfree;
+ * an online hands its block's pages to the buddy: pgfree
+ */
+static void test_pgalloc_pgfree(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long freed, allocated, movable;
+	struct hm_meminfo mi;
+
+	(void)state;
+	hotmem_meminfo(hm, &mi);
+	freed = vmstat(hm).events[HM_PGFREE];
+	allocated = pgalloc(hm);
+	assert_true(freed >= mi.free_pages);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	/* the section's memmap: 512 pages from the buddy (an order-9 block) */
+	assert_int_equal(pgalloc(hm), allocated + 512);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(vmstat(hm).events[HM_PGFREE], freed + 32768);
+	movable = vmstat(hm).events[HM_PGALLOC + HM_ZONE_MOVABLE];
+	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 100, NULL), 100);
+	assert_int_equal(vmstat(hm).events[HM_PGALLOC + HM_ZONE_MOVABLE], movable + 100);
+	assert_int_equal(pgalloc(hm), allocated + 512 + 100);
+	assert_int_equal(hotmem_free_all(hm), 100);
+	assert_int_equal(vmstat(hm).events[HM_PGFREE], freed + 32768 + 100);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_pgmigrate_counts_pages_moved),
 		cmocka_unit_test(test_htlb_buddy_alloc),
 		cmocka_unit_test(test_compact_isolated),
+		cmocka_unit_test(test_pgalloc_pgfree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,8 +9,9 @@
 # instant: nr_free_pages is the sum of zoneinfo's "pages free" and
 # meminfo's MemFree after every change (online, offline, allocations,
 # huge pages), on one node or several; nr_dirty_threshold is
-# global_dirty_limits() of them; the engine's migrations and huge page
-# allocations count as pgmigrate_* and htlb_buddy_alloc_*.
+# global_dirty_limits() of them; the engine's allocations, frees,
+# migrations and huge page allocations count as pgalloc_*, pgfree,
+# pgmigrate_* and htlb_buddy_alloc_*.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -63,9 +64,13 @@ is "$(vm nr_memmap_pages)" 1024 "... nr_memmap_pages: its two sections' memmap (
 ctl online 32 online_movable >/dev/null && ctl online 33 online_movable >/dev/null
 tap_ok $? "memory32, memory33 online_movable"
 consistent "online"
+pgalloc() { awk '$1 ~ /^pgalloc_/ { s += $2 } END { print s }' "$P/vmstat"; }
+before=$(pgalloc)
 ctl alloc movable 3000 >/dev/null && ctl alloc unmovable 500 >/dev/null
 tap_ok $? "3000 movable, 500 unmovable pages allocated"
 consistent "alloc"
+tap_ok "$([ "$(pgalloc)" -ge $((before + 3500)) ]; echo $?)" \
+	"pgalloc_* count them, in their zones ($before -> $(pgalloc))"
 mig=$(vm pgmigrate_success)
 ctl offline 32 >/dev/null
 tap_ok $? "memory32 offline (its movable pages migrate)"
@@ -83,8 +88,10 @@ is "$? $(cat "$M/memory33/state")" "1 online" "memory33 with 2 pinned pages: off
 fail=$(vm pgmigrate_fail)
 tap_ok "$([ "$fail" -ge 2 ]; echo $?)" "... pgmigrate_fail counts the pinned pages each pass left ($fail)"
 consistent "failed offline"
+freed=$(vm pgfree)
 ctl free-all >/dev/null
 consistent "free-all"
+tap_ok "$([ "$(vm pgfree)" -ge $((freed + 3500)) ]; echo $?)" "pgfree counts the pages freed ($freed -> $(vm pgfree))"
 
 # three nodes, one without memory: the items are every online node's summed
 stop_fs
