@@ -345,9 +345,10 @@ void hmd_status_text(struct hmd *d, char *buf, size_t len)
 		movable += b->online && is_movable(b);
 		failed += b->failed;
 	}
-	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s", online,
+	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s%s", online,
 		 movable, failed, hmd_policy_name(d->cfg.policy),
-		 d->cfg.dry_run ? " (dry run)" : "");
+		 d->cfg.dry_run ? " (dry run)" : "",
+		 d->sysroot_gone ? "; sysroot gone, waiting for it" : "");
 }
 
 void hmd_status_changed(struct hmd *d)

@@ -87,6 +87,9 @@ struct hmd {
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
 	bool warned_node_max; /* a block on a node >= HMD_MAX_NODES was said once */
+	/* ENOTCONN/ECONNABORTED: its filesystem is gone (sysroot.c), 0: there */
+	int sysroot_gone;
+	sd_event_source *mounts_src, *back_src; /* watching for its return */
 
 	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;
@@ -155,6 +158,7 @@ void hmd_log_ev_at(struct hmd *d, const struct hmd_log_site *site, int prio, con
 
 /* sysfs.c: reading the sysroot */
 int hmd_sysfs_open(struct hmd *d);
+int hmd_sysfs_reopen(struct hmd *d);
 void hmd_sysfs_close(struct hmd *d);
 int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
@@ -210,6 +214,14 @@ void hmd_block_process(struct hmd *d, unsigned long id);
 void hmd_block_decide(struct hmd *d, unsigned long id);
 /* whether block @id's decision asks for its memory group (memory_groups) */
 bool hmd_block_wants_group(struct hmd *d, unsigned long id);
+
+/*
+ * sysroot.c: @err (positive) is ENOTCONN or ECONNABORTED, the sysroot's FUSE
+ * server gone: said once, its return watched (then a coldplug); true if so,
+ * and the caller says nothing of its block
+ */
+bool hmd_sysroot_gone(struct hmd *d, int err);
+void hmd_sysroot_unwatch(struct hmd *d);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

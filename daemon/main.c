@@ -330,7 +330,8 @@ static int run_oneshot(struct hmd *d)
 	/* busy writes retried, and blocks waiting for their DIMM's firmware_node */
 	while (!r && (hmd_count_pending(d) || d->n_fw_wait))
 		r = sd_event_run(d->ev, UINT64_MAX) < 0 ? -1 : 0;
-	return r ? 1 : (d->n_failed ? 2 : 0);
+	/* the sysroot gone under the scan: said once (sysroot.c), the blocks left */
+	return r || d->sysroot_gone ? 1 : (d->n_failed ? 2 : 0);
 }
 
 static int run_daemon(struct hmd *d)
@@ -362,7 +363,8 @@ static int run_daemon(struct hmd *d)
 	r = sd_event_loop(d->ev);
 	if (r < 0)
 		hmd_log(d, LOG_ERR, "event loop: %s", strerror(-r));
-	return r < 0 ? 1 : 0;
+	/* sd_event_exit(1): the sysroot gone, its return not watched (sysroot.c) */
+	return r ? 1 : 0;
 }
 
 static int check_config(const struct hmd_config *cfg, int r, const char *err)
@@ -410,6 +412,7 @@ int main(int argc, char **argv)
 	r = d.oneshot ? run_oneshot(&d) : run_daemon(&d);
 out:
 	hmd_uevent_close(&d);
+	hmd_sysroot_unwatch(&d);
 	hmd_blocks_free(&d);
 	hmd_sysfs_close(&d);
 	sd_event_source_disable_unref(d.wd_src);

@@ -94,6 +94,9 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 		return;
 	}
 	r = -r;
+	/* not a give-up: the coldplug on its return decides it again */
+	if (hmd_sysroot_gone(d, r))
+		return;
 	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
 		/* raced with the kernel (auto_online_blocks) or an admin: fine */
 		hmd_block_reread(d, id);
@@ -120,6 +123,8 @@ void hmd_block_process(struct hmd *d, unsigned long id)
 		return;
 	r = hmd_block_read_state(d, id, &online, NULL);
 	if (r) {
+		if (hmd_sysroot_gone(d, -r))
+			return;
 		hmd_log_ev(d, LOG_WARNING, NULL, id, NULL, NULL, -r, "cannot read state");
 		return;
 	}

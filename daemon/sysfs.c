@@ -45,10 +45,55 @@ static bool sysfs_like(struct hmd *d)
 	       st.st_size == 4096;
 }
 
+/*
+ * DIR/sys/devices/system/memory opened and its block size read into @fd
+ * and @bs: 0, or -errno, said unless @quiet.
+ */
+static int memdir_open(struct hmd *d, const char *path, int *fd, unsigned long *bs, bool quiet)
+{
+	char buf[64], *end;
+	int e;
+
+	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		e = errno;
+		if (!quiet)
+			hmd_log(d, LOG_ERR, "cannot open %s: %m", path);
+		return -e;
+	}
+	if (hmd_read_attr(*fd, "block_size_bytes", buf, sizeof(buf)) < 0) {
+		e = errno;
+		if (!quiet)
+			hmd_log(d, LOG_ERR, "cannot read %s/block_size_bytes: %m", path);
+		close(*fd);
+		return -e;
+	}
+	*bs = strtoul(buf, &end, 16);
+	/* 4 KiB pages (x86_64); the kernel allows 128 MiB .. 2 GiB blocks */
+	if (end == buf || *bs < 4096 || *bs % 4096) {
+		if (!quiet)
+			hmd_log(d, LOG_ERR, "%s/block_size_bytes: bad value '%s'", path, buf);
+		close(*fd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void memdir_set(struct hmd *d, int fd, unsigned long bs)
+{
+	if (d->memdir_fd >= 0)
+		close(d->memdir_fd);
+	d->memdir_fd = fd;
+	d->block_size = bs;
+	d->block_pages = bs / 4096;
+	d->trunc_writes = !sysfs_like(d);
+}
+
 int hmd_sysfs_open(struct hmd *d)
 {
-	char path[HMD_PATH_MAX + 64], buf[64];
-	char *end;
+	char path[HMD_PATH_MAX + 64];
+	unsigned long bs;
+	int fd, r;
 
 	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/memory");
 	join(d->zoneinfo_path, sizeof(d->zoneinfo_path), d->cfg.sysroot, "proc/zoneinfo");
@@ -56,24 +101,25 @@ int hmd_sysfs_open(struct hmd *d)
 	     "sys/module/memory_hotplug/parameters");
 	join(d->acpi_path, sizeof(d->acpi_path), d->cfg.sysroot, "sys/bus/acpi/devices");
 	d->acpi_state = HMD_ACPI_UNKNOWN;
-	d->memdir_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (d->memdir_fd < 0) {
-		hmd_log(d, 3, "cannot open %s: %m", path);
-		return -errno;
-	}
-	if (hmd_read_attr(d->memdir_fd, "block_size_bytes", buf, sizeof(buf)) < 0) {
-		hmd_log(d, 3, "cannot read %s/block_size_bytes: %m", path);
-		return -errno;
-	}
-	d->block_size = strtoul(buf, &end, 16);
-	/* 4 KiB pages (x86_64); the kernel allows 128 MiB .. 2 GiB blocks */
-	if (end == buf || d->block_size < 4096 || d->block_size % 4096) {
-		hmd_log(d, 3, "%s/block_size_bytes: bad value '%s'", path, buf);
-		return -EINVAL;
-	}
-	d->block_pages = d->block_size / 4096;
-	d->trunc_writes = !sysfs_like(d);
+	r = memdir_open(d, path, &fd, &bs, false);
+	if (r)
+		return r;
+	memdir_set(d, fd, bs);
 	return 0;
+}
+
+/* Again, once the sysroot's filesystem is back (sysroot.c): 0, or -errno, the old one kept. */
+int hmd_sysfs_reopen(struct hmd *d)
+{
+	char path[HMD_PATH_MAX + 64];
+	unsigned long bs;
+	int fd, r;
+
+	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/memory");
+	r = memdir_open(d, path, &fd, &bs, true);
+	if (!r)
+		memdir_set(d, fd, bs);
+	return r;
 }
 
 void hmd_sysfs_close(struct hmd *d)

@@ -1,0 +1,74 @@
+#!/bin/bash
+# hotmemd on hotmemfs started by hand, no systemd (README's third hotmemd
+# line; usereye4 #16): hotmemfs killed with SIGKILL under blocks hotmemd
+# has not decided yet.  hotmemd says once that its sysroot's filesystem is
+# gone (not one "cannot read state" a block), stays up, and once hotmemfs
+# is mounted again on its state file it notices (/proc/self/mountinfo) and
+# its coldplug onlines the blocks left offline.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+need_hotmemfs_in_netns "$@"
+mnt=$TMP/mnt
+ctl=$TMP/ctl.sock
+sock=$TMP/uevent.sock
+mem=$mnt/sys/devices/system/memory
+_fs_mnt=$mnt
+mkdir -p "$mnt" "$TMP/fs"
+nfs=0
+mounted() { [ "$(grep -c ' mounted on ' "$TMP/fs.log" 2>/dev/null)" -ge "$nfs" ]; }
+fs_start() { # hotmemfs on a private state file, its uevents to hotmemd's socket
+	"$FS" -s "$ctl" -S "$TMP/fs/hotmemfs.state" -u "$sock" "$mnt" 2>>"$TMP/fs.log" &
+	fspid=$!
+	_pids+=("$fspid")
+	# its own startup line: the dead mount's cached attributes still stat
+	nfs=$((nfs + 1))
+	wait_for 30 mounted && wait_for 30 test -e "$mem/block_size_bytes"
+}
+fs_start || { sed 's/^/# /' "$TMP/fs.log"; skip_all "hotmemfs did not mount"; }
+log=$TMP/hotmemd.log
+"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
+	--uevent-socket "$sock" --netlink=no --policy online_movable 2>"$log" &
+dpid=$!
+_pids+=("$dpid")
+check "hotmemd ready on the hotmemfs mount" wait_for 10 grep -q "ready: sysroot" "$log"
+plug() { # plug FIRST LAST: DIMMs dFIRST..dLAST of 128 MiB
+	local i
+	for ((i = $1; i <= $2; i++)); do
+		"$HOTMEM_BUILD/hotmemctl" -s "$ctl" device_add pc-dimm size=128M id="d$i" >/dev/null || return 1
+	done
+}
+hot_states() { # the states of the hot-added blocks (memory32 on)
+	local b
+	for b in "$mem"/memory*; do
+		[ "${b##*memory}" -ge 32 ] && cat "$b/state"
+	done 2>/dev/null
+}
+all_online() { [ "$(hot_states | grep -c online)" = "$1" ] && ! hot_states | grep -q offline; }
+check "plug a DIMM" plug 1 1
+check "... online" wait_for 10 all_online 1
+
+# hotmemd stopped, 4 DIMMs plugged (their ADDs wait in its socket), then
+# hotmemfs killed: hotmemd wakes to 4 blocks on a dead mount
+kill -STOP "$dpid"
+check "hotmemd stopped (SIGSTOP), 4 DIMMs plugged" plug 2 5
+is "$(hot_states | grep -c offline)" 4 "... their 4 blocks offline"
+kill -9 "$fspid"
+wait_exit "$fspid" 10 >/dev/null 2>&1
+kill -CONT "$dpid"
+check "SIGKILL of hotmemfs: hotmemd says its sysroot's filesystem is gone" \
+	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN" "$log"
+grep "filesystem is gone" "$log" | sed 's/^/# /'
+is "$(grep -c 'filesystem is gone' "$log")" 1 "... once"
+is "$(grep -c -e 'cannot read state' -e 'gave up' "$log")" 0 "... and nothing a block (no 'cannot read state', no give-up)"
+check "... hotmemd still running" kill -0 "$dpid"
+
+check "hotmemfs mounted again on its state file" fs_start
+# hotmemfs's restore line says what came back (usereye4 #5): 8 boot blocks
+# and d1's online, d2-d5's offline, hotmemd not at them yet
+check "hotmemfs: 'restored ...: 5 devices, 13 blocks (9 online)', allocations not saved" \
+	grep -q "restored the machine from $TMP/fs/hotmemfs.state: 5 devices, 13 blocks (9 online); workload allocations (hotmemctl alloc) are not saved" "$TMP/fs.log"
+check "hotmemd notices: 'sysroot ... is back: coldplug'" wait_for 20 grep -q "sysroot $mnt is back: coldplug" "$log"
+check "... its coldplug onlines the 4 blocks left offline" wait_for 20 all_online 5
+check "... hotmemd still running" kill -0 "$dpid"
+tail -4 "$log" | sed 's/^/# hotmemd: /'
+done_testing
