@@ -396,6 +396,7 @@ struct hm_eject_block {
 int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 			     const struct hotmem_task *task, struct hm_eject_block *report);
 /* include/acpi/actypes.h, include/linux/acpi.h (6.12) */
+#define HM_ACPI_NOTIFY_DEVICE_CHECK		0x1
 #define HM_ACPI_NOTIFY_EJECT_REQUEST		0x3
 #define HM_ACPI_OST_EC_OSPM_EJECT		0x103
 #define HM_ACPI_OST_SC_SUCCESS			0x0

@@ -310,6 +310,23 @@ void hmfs_acpi_eject_end(struct hmfs_ctx *ctx, const char *id, int slot, int sou
 	hmfs_emit_ost(ctx, slot, NULL, source, HM_ACPI_OST_SC_SUCCESS);
 }
 
+/*
+ * A DIMM's device_add: QEMU notifies its slot with a device check (1);
+ * the guest's acpi_device_hotplug() adds the memory (acpi_memory_device_add():
+ * the blocks' add uevents, and their online ones under auto-online) and
+ * evaluates _OST with success, which QEMU reports naming the DIMM.  Sent
+ * once the device_add is durable: none for one an undo takes back, as no
+ * DEVICE_DELETED follows it either; none for the profile's DIMMs (present
+ * at boot, no notification) or a restore's.
+ */
+void hmfs_acpi_insert_end(struct hmfs_ctx *ctx, const char *id)
+{
+	int slot = hmfs_dev_dimm_slot(ctx, id);
+
+	if (slot >= 0)
+		hmfs_emit_ost(ctx, slot, id, HM_ACPI_NOTIFY_DEVICE_CHECK, HM_ACPI_OST_SC_SUCCESS);
+}
+
 static void *acpi_hotplug_worker(void *arg)
 {
 	struct hmfs_ctx *ctx = arg;

@@ -1518,6 +1518,20 @@ int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len)
 	return ret;
 }
 
+/* the ACPI slot of pc-dimm @id, or -1 (none such: a virtio-mem device's id, or none) */
+int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hmfs_dev *d;
+	int slot = -1;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_PC_DIMM)
+		slot = d->slot;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return slot;
+}
+
 /* put device @id back at place @pos of the list (an undone device_del: lists stay as they were) */
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos)
 {

@@ -975,6 +975,8 @@ void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
  * the guest's _OST of success, or (@undone) the _OST of a failure
  */
 void hmfs_acpi_eject_end(struct hmfs_ctx *ctx, const char *id, int slot, int source, bool undone);
+/* a DIMM device_add @id made durable: the guest's _OST of its device check, if it is a DIMM */
+void hmfs_acpi_insert_end(struct hmfs_ctx *ctx, const char *id);
 /* a DIMM's memory is added: the container's KOBJ_ONLINE the guest sends */
 void hmfs_acpi_notify_online(struct hmfs_ctx *ctx);
 /* container PNP0A06:04's online: 1 changed, 0 already so, -EBUSY a DIMM block is online */
@@ -1132,6 +1134,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 /* after hmfs_dev_add(): the guest's driver works toward the device's requested-size */
 void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
+int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id);
 /*
  * device_del: a pc-dimm's the guest's ACPI eject, its _OST sent as source
  * @ost_source (0: none, an undo's or a restore's own removal); when it

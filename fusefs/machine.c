@@ -631,6 +631,8 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	 */
 	if (run.ost_slot >= 0)
 		hmfs_acpi_eject_end(ctx, ch->dev.id, run.ost_slot, eject_source(ch), ret < 0);
+	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_ADD)
+		hmfs_acpi_insert_end(ctx, run.added);
 	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)
 		hmfs_emit_device_deleted(ctx, ch->dev.id);
 out:

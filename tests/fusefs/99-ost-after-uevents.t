@@ -1,17 +1,20 @@
 #!/bin/bash
-# device_del of a DIMM, followed with `hotmemctl events`: the guest's _OST
-# as 6.12's acpi_device_hotplug() evaluates it (drivers/acpi/scan.c) and
-# QEMU 7.2 sends it (ACPI_DEVICE_OST, hw/acpi/memory_hotplug.c): "eject in
+# device_add and device_del of a DIMM, followed with `hotmemctl events`:
+# the guest's _OST as 6.12's acpi_device_hotplug() evaluates it
+# (drivers/acpi/scan.c) and QEMU 7.2 sends it (ACPI_DEVICE_OST,
+# hw/acpi/memory_hotplug.c): the device_add's device check answered with
+# success (source 1) after its add uevents; for device_del "eject in
 # progress" (0x84, source 3) before the first block goes offline, then the
-# eject's offline and remove uevents, then QEMU's DEVICE_DELETED {"device":
-# ID, "path": "/machine/peripheral/ID"} (_EJ0 took the DIMM: hw/core/qdev.c
-# device_finalize()), which libvirt waits for after device_del, then the
-# _OST of success for the slot, which has no device any more (no
-# "device"); refused, the rollback's uevents and the _OST of the refusal
-# (0x82) naming the DIMM, no DEVICE_DELETED.  The guest's own eject
-# (PNP0C80:xx/eject) ends with source 0x103 (ACPI_OST_EC_OSPM_EJECT).  A
-# virtio-mem-pci's DEVICE_DELETED follows its device_del.  The stream's
-# timestamps never go backwards (usereye3 #11, #39).
+# eject's offline and remove uevents, then QEMU's DEVICE_DELETED
+# {"device": ID, "path": "/machine/peripheral/ID"} (_EJ0 took the DIMM:
+# hw/core/qdev.c device_finalize()), which libvirt waits for after
+# device_del, then the _OST of success for the slot, which has no device
+# any more (no "device"); refused, the rollback's uevents and the _OST of
+# the refusal (0x82) naming the DIMM, no DEVICE_DELETED.  The guest's own
+# eject (PNP0C80:xx/eject) ends with source 0x103
+# (ACPI_OST_EC_OSPM_EJECT).  A virtio-mem-pci's DEVICE_DELETED follows its
+# device_del.  The stream's timestamps never go backwards (usereye3 #11,
+# #39).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -65,17 +68,20 @@ ctl device_del d6 >/dev/null
 tap_ok $? "device_del d6"
 ev_wait "$TMP/ev.json" '"status":0}' 1
 tap_ok $? "... its ACPI_DEVICE_OSTs and DEVICE_DELETED arrive"
-is "$(order | grep -v ' add \| online ')" 'OST d6 slot=0 DIMM 3 0x84
+is "$(order | grep -v ' online ')" 'UEVENT add memory32
+UEVENT add memory33
+OST d6 slot=0 DIMM 1 0x0
+OST d6 slot=0 DIMM 3 0x84
 UEVENT offline memory32
 UEVENT offline memory33
 UEVENT remove memory32
 UEVENT remove memory33
 DELETED {"device": "d6", "path": "/machine/peripheral/d6"}
 OST - slot=0 DIMM 3 0x0' \
-	"... in progress before the eject's uevents, DEVICE_DELETED after them, then success for the emptied slot: QEMU's shape, timestamps in order"
+	"device_add's device check answered (source 1) after its add uevents; the eject in progress before its uevents, DEVICE_DELETED after them, then success for the emptied slot: QEMU's shape, timestamps in order"
 grep -q '"path":"/machine/peripheral/d6"' "$TMP/ev.json" && ! grep -q '\\/' "$TMP/ev.json"
 tap_ok $? "... the lines as QEMU writes them: '/' not escaped as '\\/'"
-grep '"ACPI_DEVICE_OST"' "$TMP/ev.json" | head -n 1 | grep -q '"info":{"device":"d6","slot":"0","slot-type":"DIMM","source":3,"status":132}'
+grep '"ACPI_DEVICE_OST"' "$TMP/ev.json" | sed -n 2p | grep -q '"info":{"device":"d6","slot":"0","slot-type":"DIMM","source":3,"status":132}'
 tap_ok $? "... ACPIOSTInfo's members in QEMU's order"
 
 # a refused eject: memory32 holds unmovable pages (refuses at once),
@@ -88,7 +94,7 @@ ctl device_del d7 >/dev/null 2>&1
 tap_ok $((! $?)) "device_del d7 refused (memory32 holds unmovable pages)"
 ev_wait "$TMP/ev.json" '"status":130}' 1
 tap_ok $? "... its ACPI_DEVICE_OST arrives"
-is "$(order | tail -n +$((n0 + 1)) | grep -v backwards)" 'OST d7 slot=0 DIMM 3 0x84
+is "$(order | tail -n +$((n0 + 1)) | grep -v 'backwards\| DIMM 1 ')" 'OST d7 slot=0 DIMM 3 0x84
 UEVENT offline memory33
 UEVENT online memory33
 OST d7 slot=0 DIMM 3 0x82' \
@@ -120,7 +126,7 @@ echo 1 >"$MNT/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:01/eject"
 tap_ok $? "echo 1 > PNP0C80:01/eject"
 ev_wait "$TMP/ev.json" '"source":259,"status":0}' 1
 tap_ok $? "... its _OST of success arrives"
-is "$(order | tail -n +$((n0 + 1)) | grep -v '^UEVENT\|backwards')" 'OST d8 slot=1 DIMM 3 0x84
+is "$(order | tail -n +$((n0 + 1)) | grep -v '^UEVENT\|backwards\| DIMM 1 ')" 'OST d8 slot=1 DIMM 3 0x84
 DELETED {"device": "d8", "path": "/machine/peripheral/d8"}
 OST - slot=1 DIMM 259 0x0' \
 	"... in progress (source 3), DEVICE_DELETED, success with source 0x103"
