@@ -23,7 +23,7 @@ start_fs_netns() {
 # plug may change them.  One list for snapshot() and faults.t's
 # full_snapshot(): a run-time field added later goes here, once.  Given
 # to python as its arguments (python3 -c "..." "${DEV_RUNTIME_FIELDS[@]}").
-DEV_RUNTIME_FIELDS=(busy-pfn busy-errno retry-in-ms retry-errno)
+DEV_RUNTIME_FIELDS=(busy-pfn busy-errno retry-in-ms retry-errno plug-stopped offline-size)
 
 # snapshot: the machine as `hotmemctl status --json` shows it, without
 # what a restart legitimately changes (uevent counters, save counters, FUSE
