@@ -1097,6 +1097,7 @@ void workload_forget_page(struct hotmem *hm, struct page *page);
 void workload_offline_poisoned(struct hotmem *hm, unsigned long start_pfn,
 			       unsigned long end_pfn);
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
+bool workload_page_pinned(const struct page *page);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn);
 void workload_destroy(struct hotmem *hm);

@@ -1020,9 +1020,19 @@ static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 				int rc;
 
 				/*
-				 * isolate_migratepages_block(): isolated once, a
-				 * page that would not move stays on the list for
-				 * the next try, not isolated again
+				 * 6.12-6.18 isolate_migratepages_block(): an anon
+				 * page pinned past its mappings is never isolated
+				 * ("Migration will fail if an anonymous page is
+				 * pinned"): not counted, not migrated, left for
+				 * test_pages_isolated() to find
+				 */
+				if (workload_page_pinned(page)) {
+					left = true;
+					continue;
+				}
+				/*
+				 * isolated once, a page that would not move stays
+				 * on the list for the next try, not isolated again
 				 */
 				if (!pass)
 					count_vm_events(hm, HM_COMPACTISOLATED, 1);

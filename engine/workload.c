@@ -331,6 +331,12 @@ int hotmem_page_read(struct hotmem *hm, unsigned long handle, void *buf, size_t 
 	return page_io(hm, handle, buf, len, false);
 }
 
+/* a workload page held by get_user_pages(): migration fails on it */
+bool workload_page_pinned(const struct page *page)
+{
+	return test_page_flag(page, PG_workload) && (int)page->mapping - 1 == HM_ALLOC_PINNED;
+}
+
 /*
  * migrate_pages() for one movable page: a new page from
  * alloc_migration_target() (the isolated range is not allocatable), the

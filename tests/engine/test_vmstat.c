@@ -103,13 +103,16 @@ static void test_compact_isolated(void **state)
 	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_SUCCESS], 5);
 	assert_int_equal(vmstat(hm).events[HM_COMPACTISOLATED], 5 + 1024);
 	free_contig_range(hm, start, 1024);
-	/* a pinned page: isolated once, tried five times, left */
+	/*
+	 * a pinned page: 6.12's isolate_migratepages_block() never isolates
+	 * it (review14 R12: it was counted isolated once, failed five times)
+	 */
 	assert_int_equal(hotmem_alloc_page_at(hm, start + 3, HM_ALLOC_PINNED, &handle), 0);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	assert_int_equal(alloc_contig_range(hm, start, start + 1024), -EBUSY);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	assert_int_equal(vmstat(hm).events[HM_COMPACTISOLATED], 5 + 1024 + 1);
-	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_FAIL], 5);
+	assert_int_equal(vmstat(hm).events[HM_COMPACTISOLATED], 5 + 1024);
+	assert_int_equal(vmstat(hm).events[HM_PGMIGRATE_FAIL], 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
