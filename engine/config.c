@@ -364,6 +364,21 @@ static int param_kernel_alloc_seed(struct hotmem_config *cfg, const char *key, c
 	return ret;
 }
 
+/* host memory an online writing a memmap leaves available (physmem.c host_memory_room()) */
+static int param_host_reserve(struct hotmem_config *cfg, const char *key, const char *val,
+			      char *err, size_t errlen)
+{
+	uint64_t v;
+
+	(void)key;
+	if (!val || hotmem_memparse(val, &v))
+		return seterr(err, errlen, "hotmem.host_reserve=%s: expected a size (0: no check)",
+			      val ? val : "");
+	cfg->host_reserve = v;
+	cfg->host_reserve_given = true;
+	return 0;
+}
+
 /* a lower cap on host mappings than vm.max_map_count, to test it */
 static int param_max_map_count(struct hotmem_config *cfg, const char *key, const char *val,
 			       char *err, size_t errlen)
@@ -403,6 +418,7 @@ static const struct {
 	{ "hotmem.kernel_alloc", param_kernel_alloc },
 	{ "hotmem.kernel_alloc_seed", param_kernel_alloc_seed },
 	{ "hotmem.max_map_count", param_max_map_count },
+	{ "hotmem.host_reserve", param_host_reserve },
 };
 
 /* the length of @name's module prefix with its '.', 0 for an undotted name */
@@ -1598,6 +1614,9 @@ static void describe_cmdline(struct describe_buf *d, const struct hotmem_config 
 		      (unsigned long long)cfg->virtio_mem_bbm_block_size);
 	if (cfg->host_max_map_count)
 		describe_line(d, "cmdline = \"hotmem.max_map_count=%lu\"\n", cfg->host_max_map_count);
+	if (cfg->host_reserve_given)
+		describe_line(d, "cmdline = \"hotmem.host_reserve=%llu\"\n",
+			      (unsigned long long)cfg->host_reserve);
 }
 
 size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t len)

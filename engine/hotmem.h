@@ -199,6 +199,9 @@ struct hotmem_config {
 	int kernel_alloc;		/* enum hm_kernel_alloc: hotmem.kernel_alloc= */
 	unsigned long kernel_alloc_seed;	/* hotmem.kernel_alloc_seed=: replays exactly */
 	unsigned long host_max_map_count;	/* hotmem.max_map_count=: below the host's */
+	/* hotmem.host_reserve=: host memory an online that writes a memmap leaves free */
+	uint64_t host_reserve;
+	bool host_reserve_given;		/* else the default (physmem.c host_reserve()) */
 	char cmdline[1024];		/* as given, for /proc/cmdline */
 	/* profile "virtio_mem =": probed after the hotplug ranges are added */
 	int nr_virtio_mem;

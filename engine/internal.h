@@ -856,6 +856,8 @@ bool physmem_is_mapped(void *vaddr, size_t size);
 void physmem_reserve_hole(struct hotmem *hm, void *vaddr, size_t size);
 /* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
+int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
+		     unsigned long nr_pages);
 /* the same before a removal: the sysctl read afresh, no headroom kept */
 int physmem_check_unmaps(struct hotmem *hm, unsigned long nr_new);
 unsigned long physmem_maps_cap_needed(struct hotmem *hm, unsigned long nr_new);
@@ -993,6 +995,7 @@ void for_each_zone_unlock_all(struct hotmem *hm);
 unsigned long zone_free_pages(struct zone *z);
 bool page_is_buddy_head(const struct page *p);
 void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
+uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,
 			 unsigned long extra_flags, int refcount);

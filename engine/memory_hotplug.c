@@ -237,6 +237,10 @@ static int move_pfn_range_to_zone(struct hotmem *hm, struct zone *zone,
 	HM_TRACE_FN(hm, move_pfn_range_to_zone, NULL, start_pfn, nr_pages, nid, zone_idx(zone),
 		    migratetype);
 
+	/* nothing changed yet: a memmap the host cannot hold is refused here */
+	ret = host_memory_room(hm, memmap_host_bytes(hm, start_pfn, nr_pages), start_pfn, nr_pages);
+	if (ret)
+		return ret;
 	pthread_rwlock_wrlock(&hm->span_lock);
 	resize_zone_range(zone, start_pfn, nr_pages);
 	resize_pgdat_range(zone->zone_pgdat, start_pfn, nr_pages);

@@ -135,6 +135,29 @@ static void prefault_section(struct hotmem *hm, struct mem_section *ms, unsigned
 }
 
 /*
+ * The host memory prefault_memmap() will fault in for the range: the
+ * memmap of each section neither resident already nor sharing its
+ * template -- a self-hosted memmap (memmap_on_memory), 2 MiB a 128 MiB
+ * section.
+ */
+uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
+{
+	uint64_t bytes = 0;
+
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages;) {
+		unsigned long next = min(start_pfn + nr_pages, ALIGN(pfn + 1, PAGES_PER_SECTION));
+		struct mem_section *ms = __pfn_to_section(hm, pfn);
+
+		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
+		      SECTION_MEMMAP_RESIDENT) &&
+		    !(next - pfn == PAGES_PER_SECTION && memmap_shareable(ms)))
+			bytes += (uint64_t)(next - pfn) * sizeof(struct page);
+		pfn = next;
+	}
+	return bytes;
+}
+
+/*
  * Fault a section's memmap in once, in one call, not a fault a page; not
  * one that will share its template (its memfd pages are never used).
  */

@@ -502,6 +502,72 @@ static void host_maps_made(struct hotmem *hm)
 	__atomic_fetch_add(&hm->host_maps_bound, HOST_MAPS_PER_FIXED, __ATOMIC_RELAXED);
 }
 
+/* the host's MemAvailable and MemTotal in bytes (/proc/meminfo); -1 when unreadable */
+static int host_meminfo(uint64_t *avail, uint64_t *total)
+{
+	char line[128];
+	unsigned long long kb;
+	int found = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (found < 2 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
+			*total = (uint64_t)kb << 10;
+			found++;
+		} else if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+			*avail = (uint64_t)kb << 10;
+			found++;
+		}
+	}
+	fclose(f);
+	return found == 2 ? 0 : -1;
+}
+
+/*
+ * What the host keeps free: hotmem.host_reserve=, else a sixteenth of its
+ * memory, at least 128 MiB and at most 1 GiB.
+ */
+static uint64_t host_reserve(const struct hotmem *hm, uint64_t total)
+{
+	if (hm->cfg.host_reserve_given)
+		return hm->cfg.host_reserve;
+	return max((uint64_t)128 << 20, min(total / 16, (uint64_t)1 << 30));
+}
+
+/*
+ * A memmap written into fresh host memory (a self-hosted one: 2 MiB a 128
+ * MiB block, 32 MiB a 2 GiB one) is real memory of the host, which has no
+ * way to refuse it: past its last free page its OOM killer picks a
+ * process, maybe another job's.  So an online that would leave the host
+ * less than its reserve is refused here, before anything changed, with
+ * -ENOMEM -- as a kernel's online fails when a MEM_GOING_ONLINE notifier
+ * cannot allocate.  Only for @bytes of a MiB or more: a memmap shared
+ * with its template (~155 KiB an online) is not worth a read of
+ * /proc/meminfo.
+ */
+int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
+		     unsigned long nr_pages)
+{
+	uint64_t avail = 0, total = 0, keep;
+
+	if (bytes < (1u << 20) || (hm->cfg.host_reserve_given && !hm->cfg.host_reserve) ||
+	    host_meminfo(&avail, &total))
+		return 0;
+	keep = host_reserve(hm, total);
+	if (avail >= bytes + keep)
+		return 0;
+	pr_err(hm, "hotmem: [mem %#llx-%#llx]: its memmap takes %llu MiB of this host's memory, "
+		   "which has %llu MiB available and keeps %llu MiB (hotmem.host_reserve=): "
+		   "online refused (ENOMEM), not left to the host's OOM killer",
+	       (unsigned long long)PFN_PHYS(start_pfn),
+	       (unsigned long long)PFN_PHYS(start_pfn + nr_pages) - 1,
+	       (unsigned long long)((bytes + (1u << 20) - 1) >> 20), (unsigned long long)(avail >> 20),
+	       (unsigned long long)(keep >> 20));
+	return -ENOMEM;
+}
+
 /* back a range of physical memory with host pages in one go */
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages)
 {

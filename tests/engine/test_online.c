@@ -179,6 +179,44 @@ static void test_going_online_notifier_error_leaves_block_offline(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A self-hosted memmap is written into fresh host memory at online (2 MiB
+ * a 128 MiB block): an online that would leave the host less than
+ * hotmem.host_reserve= is refused with ENOMEM before anything changed; a
+ * memmap shared with its template costs the host no such memory and is
+ * never refused; hotmem.host_reserve=0 turns the check off.
+ */
+static void test_online_refused_when_host_memory_would_run_out(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 "
+				 "hotmem.host_reserve=1000T " IDLE_KERNEL);
+	struct hm_snapshot before, after;
+	char log[16384];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
+	snapshot(hm, &before);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<3>hotmem: [mem 0x100200000-0x107ffffff]: its memmap takes 2 MiB "
+				    "of this host's memory"));
+	assert_non_null(strstr(log, "online refused (ENOMEM), not left to the host's OOM killer"));
+	check(hm);
+	/* a memmap from system RAM shares its template: nothing to refuse */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
 {
 	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
@@ -305,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_going_online_notifier_error_leaves_block_offline),
 		cmocka_unit_test(test_online_frees_max_order_chunks_to_the_tail),
 		cmocka_unit_test(test_state_and_online_file_semantics),
+		cmocka_unit_test(test_online_refused_when_host_memory_would_run_out),
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
 		cmocka_unit_test(test_online_refusal_never_read_by_explain),
 	};
