@@ -100,8 +100,9 @@ static void usage(FILE *f)
 	      "memhp_default_state=online* (inherent to acting on the ADD, which\n"
 	      "comes before the kernel's auto-online; the built-in agents are then\n"
 	      "left out unless --builtin is given).\n"
-	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX\n"
-	      "(one matching none is a usage error).\n"
+	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX,\n"
+	      "SETTING as on the command line or as the table prints it (one matching\n"
+	      "none is a usage error).\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
 	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.\n",
 	      f);
@@ -529,18 +530,29 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	free(reasons);
 }
 
-/* "AGENT SETTING MACHINE EVENT" matches --only, AGENT as the JSON or the table names it */
+/*
+ * "AGENT SETTING MACHINE EVENT" matches --only, AGENT as the JSON or the
+ * table names it, SETTING as on the command line or as the table prints
+ * it (offline,policy=auto-movable): a failing row's first four columns,
+ * pasted, select it (usereye4 #2).
+ */
 static bool only_matches(struct matrix *m, const char *agent, const char *setting,
 			 const char *machine, const char *event)
 {
-	char *key;
+	char *key, shown[256];
 	bool yes;
 
-	if (asprintf(&key, "%s %s %s %s", agent, setting, basename_of(machine), event) < 0)
-		return false;
-	yes = !regexec(&m->only, key, 0, NULL, 0);
-	free(key);
-	return yes;
+	conform_short_setting(setting, shown, sizeof(shown));
+	for (int i = 0; i < 2; i++) {
+		if (asprintf(&key, "%s %s %s %s", agent, i ? shown : setting, basename_of(machine),
+			     event) < 0)
+			return false;
+		yes = !regexec(&m->only, key, 0, NULL, 0);
+		free(key);
+		if (yes)
+			return true;
+	}
+	return false;
 }
 
 static bool selected(struct matrix *m, const struct agent *a, const char *setting,
@@ -601,6 +613,7 @@ static bool stop_pending(struct matrix *m)
 static int only_selects_none(struct matrix *m, const char *only)
 {
 	const char *ex = NULL, *exs = NULL, *exm = NULL, *exe = NULL;
+	char shown[256];
 
 	for (size_t a = 0; a < m->nr_agents; a++)
 		for (size_t s = 0; m->settings[s]; s++)
@@ -618,8 +631,12 @@ static int only_selects_none(struct matrix *m, const char *only)
 				}
 	fprintf(stderr, "hotmem-conform: --only '%s': no cell matches (cells are \"AGENT SETTING MACHINE EVENT\"",
 		only);
-	if (ex)
-		fprintf(stderr, ", e.g. \"%s %s %s %s\"", ex, exs, exm, exe);
+	/* the setting as the table prints it, which --only takes too (and has no space) */
+	if (ex) {
+		conform_short_setting(exs, shown, sizeof(shown));
+		fprintf(stderr, ", e.g. \"%s %s %s %s\" or \"%s %s %s %s\"", ex, shown, exm, exe, ex,
+			exs, exm, exe);
+	}
 	fprintf(stderr, ")\n");
 	return -1;
 }

@@ -52,7 +52,7 @@ fi
 # usereye3 24: an --only no cell matches ran nothing and passed (a CI typo, green)
 "$CONFORM" --reduced --only 'qemu512m dimm1' >"$TMP/out" 2>"$TMP/err"
 is "$?" 2 "an --only that matches no cell: exit status 2"
-grep -q "^hotmem-conform: --only 'qemu512m dimm1': no cell matches (cells are \"AGENT SETTING MACHINE EVENT\", e.g. \"classic-rule memhp_default_state=offline qemu-512m dimm1\")$" "$TMP/err" &&
+grep -q "^hotmem-conform: --only 'qemu512m dimm1': no cell matches (cells are \"AGENT SETTING MACHINE EVENT\", e.g. \"classic-rule offline qemu-512m dimm1\" or \"classic-rule memhp_default_state=offline qemu-512m dimm1\")$" "$TMP/err" &&
 	[ ! -s "$TMP/out" ]
 tap_ok $? "it says what a cell's name is, with one, and runs nothing"
 "$CONFORM" --reduced --rules "$TMP/no-such.rules" >"$TMP/out" 2>"$TMP/err"

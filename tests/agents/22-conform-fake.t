@@ -194,5 +194,14 @@ is "$(grep -cE '^agent#[0-9]+ ' "$TMP/label2")" 1 "--only '^agent#2 ...': that a
 grep -qE '^agent#2 +offline ' "$TMP/label2"
 tap_ok $? "... the second"
 
+# usereye4 #2: a row's first four columns as printed, the setting
+# abbreviated (offline,policy=auto-movable), select that row's cell
+HOTMEM_ENTER=$enter "$CONFORM" --full --builtin --only '^classic-rule offline,policy=auto-movable numa2 dimm64$' \
+	>"$TMP/short" 2>>"$TMP/err"
+is "$?" 0 "--only with the setting as the table prints it: exit status 0"
+is "$(grep -cE '^classic-rule +offline,policy=auto-movable +numa2 +dimm64 ' "$TMP/short")" 1 "... it ran that row's cell alone"
+grep -q "^1 cells in " "$TMP/short"
+tap_ok $? "... one cell in all"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing
