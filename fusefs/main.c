@@ -1753,6 +1753,68 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	hmfs_state_close(ctx);
 }
 
+/*
+ * Under the journal each line is "hotmemfs[PID]: ..." already, and the
+ * "hotmemfs: " that starts hotmemfs's own lines, for a terminal, said it
+ * twice (usereye4 #5).  When stderr is the journal's stream ($JOURNAL_STREAM
+ * its device:inode, as systemd.exec(5) says to check; hotmemd's log.c the
+ * same), stderr becomes a stream that drops that word at a line's start:
+ * one place, where the messages are written in many.  Unbuffered, as
+ * stderr: a line is out before a crash.
+ */
+static ssize_t journal_line_write(void *cookie, const char *buf, size_t len)
+{
+	static const char prefix[] = "hotmemfs: ";
+	const size_t plen = sizeof(prefix) - 1;
+	bool *line_start = cookie;
+	size_t i = 0, n;
+	const char *nl;
+	ssize_t w;
+
+	while (i < len) {
+		if (*line_start && len - i >= plen && !memcmp(buf + i, prefix, plen))
+			i += plen;
+		nl = memchr(buf + i, '\n', len - i);
+		n = nl ? (size_t)(nl - (buf + i)) + 1 : len - i;
+		*line_start = nl != NULL;
+		for (; n; n -= w, i += w) {
+			w = write(STDERR_FILENO, buf + i, n);
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w <= 0)
+				return -1;
+		}
+	}
+	return len;
+}
+
+static void stderr_for_journal(void)
+{
+	const cookie_io_functions_t io = { .write = journal_line_write };
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	bool *line_start;
+	struct stat st;
+	FILE *f;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) ||
+	    st.st_dev != dev || st.st_ino != ino)
+		return;
+	/* held by the stream for the process's life: after main() too (atexit) */
+	line_start = malloc(sizeof(*line_start));
+	if (!line_start)
+		return;
+	*line_start = true;
+	f = fopencookie(line_start, "w", io);
+	if (!f || setvbuf(f, NULL, _IONBF, 0)) {
+		if (f)
+			fclose(f);
+		free(line_start);
+		return;
+	}
+	stderr = f;
+}
+
 int main(int argc, char **argv)
 {
 	struct fuse_session *se;
@@ -1762,6 +1824,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	int ret, ret_save;
 
+	stderr_for_journal();
 	if (parse_opts(argc, argv, &o))
 		return 2;
 	signal(SIGPIPE, SIG_IGN);

@@ -230,6 +230,11 @@ check "systemctl restart hotmemfs: active again" wait_for 30 active hotmemfs.ser
 check "... hotmemd back with it (Upholds=)" wait_for 30 active hotmemd.service
 in_ct journalctl -u hotmemfs.service --no-pager -o cat >"$TMP/fs.journal" 2>&1
 check "... no 'umount: ... not mounted' in its journal" bash -c "! grep 'not mounted' '$TMP/fs.journal'"
+# its lines without the "hotmemfs: " the journal's "hotmemfs[PID]:" says
+# already (usereye4 #5)
+grep ' mounted on /run/hotmemfs' "$TMP/fs.journal" | tail -1 | sed 's/^/# journal: /'
+check "... its lines are not double-prefixed ('hotmemfs[PID]: hotmemfs: ')" bash -c \
+	"grep -q '^default mounted on /run/hotmemfs' '$TMP/fs.journal' && ! grep -q '^hotmemfs: ' '$TMP/fs.journal'"
 # a damaged state file: refused once, 78, no restarts, the way out for
 # systemd (mv, not --fresh in HOTMEMFS_OPTS) (usereye4 #20)
 in_ct systemctl stop hotmemfs.service
