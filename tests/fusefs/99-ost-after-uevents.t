@@ -24,18 +24,8 @@ mount_fs "hotmemfs mounts" --fresh
 evp=$!
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>"$TMP/evt.err" &
 evt=$!
-followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])'; }
-for _ in $(seq 200); do [ "$(followers)" = 2 ] && break; sleep 0.05; done
-is "$(followers)" 2 "hotmemctl events follows (JSON and table)"
+follow_wait 2 "hotmemctl events follows (JSON and table)"
 
-# ev_wait FILE STRING N: until FILE has N lines holding STRING (bounded)
-ev_wait() {
-	for _ in $(seq 400); do
-		[ "$(grep -c "$2" "$1")" -ge "$3" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # order DEVICE: the stream's memory uevents, every OST and every
 # DEVICE_DELETED, one line each ("UEVENT action devpath", "OST device-or--
 # slot source status", "DELETED data"), then "backwards" for each event

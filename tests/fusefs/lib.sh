@@ -434,3 +434,19 @@ in_sysns() {
 		mount --bind "$1/sys/devices/system/memory" /sys/devices/system/memory || exit 99
 		shift; exec "$@"' in_sysns "$MNT" "$@"
 }
+
+# followers: how many control clients follow `events` (status's "control")
+followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])'; }
+# follow_wait N: until N clients follow (bounded; TAP "WHAT": is N)
+follow_wait() {
+	for _ in $(seq 200); do [ "$(followers)" = "$1" ] && break; sleep 0.05; done
+	is "$(followers)" "$1" "$2"
+}
+# ev_wait FILE STRING N: until FILE has N lines holding STRING (bounded)
+ev_wait() {
+	for _ in $(seq 400); do
+		[ "$(grep -c "$2" "$1")" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}

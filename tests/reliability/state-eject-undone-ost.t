@@ -19,18 +19,8 @@ findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs m
 for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
 "$HMCTL" -s "$CTL" -j events >"$TMP/ev.json" 2>"$TMP/ev.err" &
 evp=$!
-followers() { ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])'; }
-for _ in $(seq 200); do [ "$(followers)" = 1 ] && break; sleep 0.05; done
-is "$(followers)" 1 "hotmemctl events follows"
+follow_wait 1 "hotmemctl events follows"
 
-# ev_wait STRING N: until the stream has N lines holding STRING (bounded)
-ev_wait() {
-	for _ in $(seq 400); do
-		[ "$(grep -c "$1" "$TMP/ev.json")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # qmp: the stream's ACPI_DEVICE_OST ("OST device-or-- slot source status")
 # and DEVICE_DELETED ("DELETED device") events, in order
 qmp() {
@@ -55,7 +45,7 @@ tap_ok $((! $?)) "device_del d1 with the journal's fdatasync() failing is refuse
 grep -q "the device_del was undone" <<<"$out"
 tap_ok $? "... undone: ${out#hotmemctl: error: }"
 is "$(devices)" d1 "... d1 is back"
-ev_wait '"ACPI_DEVICE_OST"' 2
+ev_wait "$TMP/ev.json" '"ACPI_DEVICE_OST"' 2
 tap_ok $? "... the eject's two ACPI_DEVICE_OSTs arrive"
 is "$(qmp)" "OST d1 0 3 0x84
 OST d1 0 3 0x1" "... in progress, then a failure naming d1 (not success), no DEVICE_DELETED"
@@ -64,7 +54,7 @@ rm -f "$TMP/fail"
 ctl device_del d1 >/dev/null
 tap_ok $? "device_del d1 once fdatasync() works"
 is "$(devices)" "" "... d1 is gone"
-ev_wait '"ACPI_DEVICE_OST"' 4
+ev_wait "$TMP/ev.json" '"ACPI_DEVICE_OST"' 4
 tap_ok $? "... its ACPI_DEVICE_OSTs arrive"
 is "$(qmp | tail -n +3)" "OST d1 0 3 0x84
 DELETED d1
