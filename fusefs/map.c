@@ -57,9 +57,74 @@ static const char *const dev_fill[] = { "#3949ab", "#00897b", "#8c564b", "#82771
 					"#e377c2", "#546e7a" };
 #define NR_DEV_FILL (sizeof(dev_fill) / sizeof(dev_fill[0]))
 
-static char dev_letter(int i)
+/*
+ * a-z, A-Z, then a-z again: neighbours always differ (past 52 devices
+ * all were '#'; usereye4 #30), the legend's line gives each run's letters
+ */
+static char dev_letter(size_t i)
 {
-	return i < 26 ? 'a' + i : i < 52 ? 'A' + i - 26 : '#';
+	i %= 52;
+	return i < 26 ? (char)('a' + i) : (char)('A' + i - 26);
+}
+
+/*
+ * The devices [i, end) one legend line names: three or more of one
+ * driver, size and node, wholly plugged, each where the last one ends
+ * (64 DIMMs of 128M are one line, not 64); else i alone.
+ */
+static size_t dev_run_end(const struct hmfs_map *m, size_t i)
+{
+	const struct hmfs_map_dev *a = &m->devs[i];
+	size_t j = i + 1;
+
+	while (j < m->nr_devs && a->plugged == a->size) {
+		const struct hmfs_map_dev *b = &m->devs[j], *prev = &m->devs[j - 1];
+
+		if (strcmp(b->driver, a->driver) || b->size != a->size || b->node != a->node ||
+		    b->plugged != b->size || b->addr != prev->addr + prev->size)
+			break;
+		j++;
+	}
+	return j - i >= 3 ? j : i + 1;
+}
+
+/* a legend line's text for devices [i, end): "device d1: pc-dimm, 128M at 0x...", or a run's */
+static void dev_legend(const struct hmfs_map *m, size_t i, size_t end, char *buf, size_t len)
+{
+	const struct hmfs_map_dev *d = &m->devs[i], *last = &m->devs[end - 1];
+	char sz[32], pl[32];
+	int n;
+
+	hmfs_size_str(d->size, sz, sizeof(sz));
+	if (end - i > 1) {
+		snprintf(buf, len,
+			 "%zu devices %s ... %s: %s, %s each, 0x%" PRIx64 "-0x%" PRIx64 ", node %d",
+			 end - i, d->id, last->id, d->driver, sz, d->addr,
+			 last->addr + last->size - 1, d->node);
+		return;
+	}
+	n = snprintf(buf, len, "device %s: %s, %s at 0x%" PRIx64 ", node %d", d->id, d->driver,
+		     sz, d->addr, d->node);
+	hmfs_size_str(d->plugged, pl, sizeof(pl));
+	if (d->plugged != d->size && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %s plugged", pl);
+}
+
+/* the letters of devices [i, end): "a", "a-z A-Z a-h" */
+static void dev_letters(size_t i, size_t end, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = i; k < end && off + 5 < len;) {
+		size_t s = k;
+
+		while (k + 1 < end && dev_letter(k + 1) == dev_letter(k) + 1)
+			k++;
+		off += (size_t)snprintf(buf + off, len - off, s == k ? "%s%c" : "%s%c-%c",
+					off ? " " : "", dev_letter(s), dev_letter(k));
+		k++;
+	}
 }
 
 const char *hmfs_map_class_name(enum hmfs_map_class c)
@@ -334,7 +399,7 @@ static void print_header(const struct hmfs_map *m, FILE *f)
 
 static void print_legend(const struct hmfs_map *m, FILE *f, bool color)
 {
-	char sz[32], pl[32], blocks[192];
+	char line[320], letters[64], blocks[192];
 
 	fprintf(f, "\n");
 	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
@@ -350,16 +415,11 @@ static void print_legend(const struct hmfs_map *m, FILE *f, bool color)
 		fprintf(f, "  x hwpoison: %s hold hwpoisoned pages; offline, a block with any cannot "
 			   "come online (EHWPOISON): `hotmemctl explain N`\n", blocks);
 	}
-	for (size_t i = 0; i < m->nr_devs; i++) {
-		const struct hmfs_map_dev *d = &m->devs[i];
-
-		hmfs_size_str(d->size, sz, sizeof(sz));
-		hmfs_size_str(d->plugged, pl, sizeof(pl));
-		fprintf(f, "  %c device %s: %s, %s at 0x%" PRIx64 ", node %d", dev_letter(i), d->id,
-			d->driver, sz, d->addr, d->node);
-		if (d->plugged != d->size)
-			fprintf(f, ", %s plugged", pl);
-		fprintf(f, "\n");
+	for (size_t i = 0, end; i < m->nr_devs; i = end) {
+		end = dev_run_end(m, i);
+		dev_letters(i, end, letters, sizeof(letters));
+		dev_legend(m, i, end, line, sizeof(line));
+		fprintf(f, "  %s %s\n", letters, line);
 	}
 }
 
@@ -463,6 +523,22 @@ static void svg_defs(FILE *f)
 		HOLE_PATTERN, HOLE_STROKE);
 }
 
+/*
+ * A device's name fits under its cells and the empty ones after them, up
+ * to the next device's in the row (~7 px a character at 11 px): past
+ * that the names ran into each other (usereye4 #30); the tooltip has it
+ */
+static bool svg_label_fits(const struct hmfs_map *m, uint64_t c, int d)
+{
+	uint64_t row_end = (c / m->cols + 1) * m->cols, k = c + 1;
+
+	if (row_end > m->nr_cells)
+		row_end = m->nr_cells;
+	while (k < row_end && (hmfs_map_cell_dev(m, k) == d || hmfs_map_cell_dev(m, k) < 0))
+		k++;
+	return (k - c) * (CELL + GAP) >= strlen(m->devs[d].id) * 7;
+}
+
 static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, double y)
 {
 	enum hmfs_map_class cls = hmfs_map_cell(m, c);
@@ -492,8 +568,8 @@ static void svg_cell(const struct hmfs_map *m, FILE *f, uint64_t c, double x, do
 	if (d < 0)
 		return;
 	hmu_svg_rect(f, x, y + CELL + 2, CELL + GAP, 4, dev_fill[d % NR_DEV_FILL], NULL, NULL);
-	/* the device's name under its first cell (of this row) */
-	if ((c % m->cols == 0 || hmfs_map_cell_dev(m, c - 1) != d))
+	/* the device's name under its first cell (of this row), where it fits */
+	if ((c % m->cols == 0 || hmfs_map_cell_dev(m, c - 1) != d) && svg_label_fits(m, c, d))
 		hmu_svg_text(f, x, y + CELL + 17, 11, "start", dev_fill[d % NR_DEV_FILL],
 			     m->devs[d].id);
 }
@@ -511,7 +587,7 @@ static void svg_ticks(const struct hmfs_map *m, FILE *f)
 
 static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 {
-	char line[320], sz[32], pl[32], blocks[192];
+	char line[320], blocks[192];
 
 	for (int c = HMFS_MAP_NR_CLASS - 1; c >= 0; c--) {
 		if (!m->count[c])
@@ -532,17 +608,10 @@ static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", line);
 		y += 20;
 	}
-	for (size_t i = 0; i < m->nr_devs; i++) {
-		const struct hmfs_map_dev *d = &m->devs[i];
-		int n;
-
-		hmfs_size_str(d->size, sz, sizeof(sz));
-		hmfs_size_str(d->plugged, pl, sizeof(pl));
+	for (size_t i = 0, end; i < m->nr_devs; i = end) {
+		end = dev_run_end(m, i);
 		hmu_svg_rect(f, LEFT, y - 6, CELL, 4, dev_fill[i % NR_DEV_FILL], NULL, NULL);
-		n = snprintf(line, sizeof(line), "device %s: %s, %s at 0x%" PRIx64 ", node %d",
-			     d->id, d->driver, sz, d->addr, d->node);
-		if (d->plugged != d->size)
-			snprintf(line + n, sizeof(line) - n, ", %s plugged", pl);
+		dev_legend(m, i, end, line, sizeof(line));
 		hmu_svg_text(f, LEFT + CELL + 8, y, 13, "start", "#000000", line);
 		y += 20;
 	}
@@ -551,7 +620,10 @@ static double svg_legend(const struct hmfs_map *m, FILE *f, double y)
 
 static size_t legend_lines(const struct hmfs_map *m)
 {
-	size_t n = m->nr_devs + (m->nr_hwpoison_blocks != 0);
+	size_t n = m->nr_hwpoison_blocks != 0;
+
+	for (size_t i = 0; i < m->nr_devs; i = dev_run_end(m, i))
+		n++;
 
 	for (int c = 0; c < HMFS_MAP_NR_CLASS; c++)
 		n += m->count[c] != 0;

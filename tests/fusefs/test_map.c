@@ -217,6 +217,58 @@ static void test_hwpoison(void **state)
 	json_object_put(s);
 }
 
+/*
+ * 60 DIMMs of 128M back to back (usereye4 #30): past 52 the devices row
+ * was all '#', the SVG's names ran into each other and the legend had
+ * 60 lines.  Letters go round a-z A-Z, a name is drawn only where it
+ * fits, and the legend says the run in one line.
+ */
+static void test_many_devices(void **state)
+{
+	char json[16384], *buf = NULL, *svg = NULL;
+	size_t off, len = 0, svg_len = 0;
+	struct hmfs_map m;
+	json_object *s;
+	char err[128];
+	FILE *f;
+
+	off = (size_t)snprintf(json, sizeof(json),
+			       "{\"machine\":{\"block-size\":134217728},\"blocks\":["
+			       "{\"first\":0,\"count\":8,\"state\":\"online\",\"zone\":\"DMA32\"},"
+			       "{\"first\":32,\"count\":60,\"state\":\"offline\",\"zone\":\"none\"}],"
+			       "\"devices\":[");
+	for (int i = 0; i < 60; i++)
+		off += (size_t)snprintf(json + off, sizeof(json) - off,
+					"%s{\"id\":\"d%d\",\"driver\":\"pc-dimm\",\"node\":0,"
+					"\"addr\":%llu,\"size\":134217728}",
+					i ? "," : "", i + 1, 0x100000000ULL + i * 134217728ULL);
+	snprintf(json + off, sizeof(json) - off, "]}");
+	s = json_tokener_parse(json);
+	assert_non_null(s);
+	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
+	f = open_memstream(&buf, &len);
+	hmfs_map_print(&m, f, false);
+	fclose(f);
+	assert_null(strchr(buf, '#'));
+	assert_non_null(strstr(buf, "    devices                                  abcdefghijklmnopqrstuvwxyzABCDEF\n"));
+	assert_non_null(strstr(buf, "    devices  GHIJKLMNOPQRSTUVWXYZabcdefgh\n"));
+	assert_non_null(strstr(buf, "  a-z A-Z a-h 60 devices d1 ... d60: pc-dimm, 128M each, "
+				    "0x100000000-0x2dfffffff, node 0\n"));
+	assert_null(strstr(buf, "device d2:"));
+	f = open_memstream(&svg, &svg_len);
+	assert_int_equal(hmfs_map_svg(&m, f), 0);
+	fclose(f);
+	/* one-cell devices: "d1".."d9" fit under their cell, "d10" and up do not */
+	assert_non_null(strstr(svg, ">d9</text>"));
+	assert_null(strstr(svg, ">d10</text>"));
+	assert_non_null(strstr(svg, "60 devices d1 ... d60: pc-dimm, 128M each"));
+	assert_null(strstr(svg, "device d2:"));
+	free(buf);
+	free(svg);
+	hmfs_map_free(&m);
+	json_object_put(s);
+}
+
 static void test_not_a_status(void **state)
 {
 	json_object *s = json_tokener_parse("{\"machine\":{},\"blocks\":[]}");
@@ -237,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_svg_colours),
 		cmocka_unit_test(test_big_machine_groups),
 		cmocka_unit_test(test_hwpoison),
+		cmocka_unit_test(test_many_devices),
 		cmocka_unit_test(test_not_a_status),
 	};
 
