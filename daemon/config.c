@@ -7,6 +7,7 @@
  * returned the line it is called for.
  */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -93,6 +94,37 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* the same letter in a key's first letters: case and '-'/'_' aside */
+static bool near_letter(char a, char b)
+{
+	a = a == '-' ? '_' : (char)tolower((unsigned char)a);
+	b = b == '-' ? '_' : (char)tolower((unsigned char)b);
+	return a == b;
+}
+
+/*
+ * An unknown key names the keys it may have meant, those with the same
+ * first 4 letters ("retries": retry_max, retry_initial_ms, retry_max_ms;
+ * usereye4 #4), else where the keys are listed.
+ */
+static int unknown_key(const char *key, char *err, size_t errlen)
+{
+	const struct hmd_config_key *k;
+	char near[256] = "";
+	size_t n = 0;
+	int i;
+
+	for (k = hmd_config_keys; k->name; k++) {
+		for (i = 0; i < 4 && key[i] && near_letter(key[i], k->name[i]); i++)
+			;
+		if (i == 4 && n < sizeof(near))
+			n += snprintf(near + n, sizeof(near) - n, "%s%s", n ? ", " : "", k->name);
+	}
+	if (n)
+		return fail(err, errlen, "unknown key '%s' (meant %s?)", key, near);
+	return fail(err, errlen, "unknown key '%s' (hotmemd --help lists the keys)", key);
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -316,7 +348,7 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 		return set_path(cfg->boot_blocks, sizeof(cfg->boot_blocks), value, false, err,
 				errlen);
 	}
-	return fail(err, errlen, "unknown key '%s'", key);
+	return unknown_key(key, err, errlen);
 }
 
 /* "node3" -> 3; -1 if not a node section */

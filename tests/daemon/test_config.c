@@ -114,7 +114,8 @@ static void test_errors_have_file_and_line(void **state)
 	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:3: 'lots' is not a ratio", f->conf);
 	assert_non_null(strstr(err, want));
-	snprintf(want, sizeof(want), "%s:5: unknown key 'colour'", f->conf);
+	snprintf(want, sizeof(want), "%s:5: unknown key 'colour' (hotmemd --help lists the keys)",
+		 f->conf);
 	assert_non_null(strstr(err, want));
 	snprintf(want, sizeof(want), "%s:7: unknown section [node99]", f->conf);
 	assert_non_null(strstr(err, want));
@@ -266,6 +267,13 @@ static void test_dash_underscore_keys(void **state)
 	snprintf(want, sizeof(want), "%s:3: unknown key 'Auto_movable_ratio'", f->conf);
 	assert_non_null(strstr(err, want));
 	snprintf(want, sizeof(want), "%s:4: unknown policy 'online-movable'", f->conf);
+	assert_non_null(strstr(err, want));
+	/* the keys it may have meant: the same first letters (usereye4 #4) */
+	write_file(f->conf, "[hotmemd]\nretries = 3\n");
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+		 "%s:2: unknown key 'retries' (meant retry_max, retry_initial_ms, retry_max_ms?)",
+		 f->conf);
 	assert_non_null(strstr(err, want));
 	/* a prefix is not the key (parameq compares the terminating NUL too) */
 	assert_int_equal(hmd_config_set(&cfg, NULL, "retry-max-", "1", err, sizeof(err)), -1);
