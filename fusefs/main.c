@@ -743,6 +743,61 @@ static void say_restored(struct hmfs_ctx *ctx)
 		ctx->state_path, devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online);
 }
 
+/*
+ * Whether @path (its directory need not exist yet) lies below the
+ * directory whose real path is @dir: its deepest existing ancestor
+ * resolved, the rest as written.
+ */
+static bool path_below(const char *path, const char *dir)
+{
+	char abs[PATH_MAX], *real = NULL, *cut = NULL;
+	size_t n = strlen(dir);
+	bool below;
+
+	if (snprintf(abs, sizeof(abs), "%s%s", path[0] == '/' ? "" : "./", path) >= (int)sizeof(abs))
+		return false;
+	while (!(real = realpath(abs, NULL))) {
+		char *slash = strrchr(abs, '/');
+
+		if (!slash || slash == abs)
+			return false;
+		*slash = '\0';
+		cut = slash;
+	}
+	below = !strncmp(real, dir, n) && (real[n] == '/' || (real[n] == '\0' && cut));
+	free(real);
+	return below;
+}
+
+/*
+ * A control socket, uevent socket or state file inside the mountpoint
+ * would be reached through this hotmemfs's own mount: the stale socket's
+ * unlink before the FUSE loop runs waits on itself, in uninterruptible
+ * sleep, and takes every access to the mount with it (usereye4 #25).
+ */
+static int refuse_paths_inside(const struct opts *o, const char *ctl_path)
+{
+	const char *what[2 + HMFS_MAX_UEVENT_SOCKETS], *paths[2 + HMFS_MAX_UEVENT_SOCKETS];
+	char mnt[PATH_MAX];
+	int n = 0;
+
+	if (!realpath(o->mountpoint, mnt))
+		return 0;	/* mount_fs() says what is wrong with it */
+	what[n] = "control socket", paths[n++] = ctl_path;
+	what[n] = "state file", paths[n++] = o->state ? o->state : "";
+	for (int i = 0; i < o->nr_uevent_socks; i++)
+		what[n] = "uevent socket", paths[n++] = o->uevent_socks[i];
+	for (int i = 0; i < n; i++) {
+		if (!paths[i][0] || !path_below(paths[i], mnt))
+			continue;
+		fprintf(stderr, "hotmemfs: %s %s is inside the mountpoint %s: this hotmemfs would serve "
+				"it to itself and hang; choose a path outside it\n",
+			what[i], paths[i], mnt);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
 {
 	char err[512] = "";
@@ -757,7 +812,10 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	ctx->sync_background = o->sync_background;
 	ret = refuse_live_mount(o->mountpoint);
 	if (!ret) {
-		ret = check_explicit_machine(o);
+		/* the options' own errors: they cannot mend by themselves */
+		ret = refuse_paths_inside(o, ctx->ctl_path);
+		if (!ret)
+			ret = check_explicit_machine(o);
 		*refused = ret;
 	}
 	if (ret)
