@@ -1824,17 +1824,20 @@ static ssize_t journal_line_write(void *cookie, const char *buf, size_t len)
 {
 	static const char prefix[] = "hotmemfs: ";
 	const size_t plen = sizeof(prefix) - 1;
-	bool *line_start = cookie;
 	size_t i = 0, n;
 	const char *nl;
 	ssize_t w;
 
+	/*
+	 * A write is a whole fprintf() (unbuffered: glibc formats it into one
+	 * buffer first), so a line starts at a write's start or after a '\n':
+	 * no state to keep between writes.
+	 */
 	while (i < len) {
-		if (*line_start && len - i >= plen && !memcmp(buf + i, prefix, plen))
+		if (len - i >= plen && !memcmp(buf + i, prefix, plen))
 			i += plen;
 		nl = memchr(buf + i, '\n', len - i);
 		n = nl ? (size_t)(nl - (buf + i)) + 1 : len - i;
-		*line_start = nl != NULL;
 		for (; n; n -= w, i += w) {
 			w = write(STDERR_FILENO, buf + i, n);
 			if (w < 0 && errno == EINTR)
@@ -1851,23 +1854,17 @@ static void stderr_for_journal(void)
 	const cookie_io_functions_t io = { .write = journal_line_write };
 	const char *e = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
-	bool *line_start;
 	struct stat st;
 	FILE *f;
 
 	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) ||
 	    st.st_dev != dev || st.st_ino != ino)
 		return;
-	/* held by the stream for the process's life: after main() too (atexit) */
-	line_start = malloc(sizeof(*line_start));
-	if (!line_start)
+	f = fopencookie(NULL, "w", io);
+	if (!f)
 		return;
-	*line_start = true;
-	f = fopencookie(line_start, "w", io);
-	if (!f || setvbuf(f, NULL, _IONBF, 0)) {
-		if (f)
-			fclose(f);
-		free(line_start);
+	if (setvbuf(f, NULL, _IONBF, 0)) {
+		fclose(f);
 		return;
 	}
 	stderr = f;
