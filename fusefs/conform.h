@@ -116,6 +116,8 @@ int conform_count_unparsable_writes(const char *path);
 void conform_last_line(const char *path, char *buf, size_t len);
 /* the same, whole, malloc'ed (NULL only when out of memory) */
 char *conform_last_line_dup(const char *path);
+/* the last @n non-empty lines of @path, each cut at @max bytes, \n-joined (malloc'ed; NULL: no memory) */
+char *conform_tail(const char *path, int n, size_t max);
 /* /sys/devices/system/memory is hotmemfs's (FUSE): refuses the host's */
 bool conform_machine_is_emulated(void);
 
@@ -220,6 +222,7 @@ struct conform_cell_report {
 	const char *reason;	/* "" for ✓ */
 	struct conform_expect expect;
 	const char *violation;	/* "" for none */
+	const char *error;	/* an error of the run (the cell or its agent did not run), "" none */
 };
 /*
  * The header, a row: written out (flushed), 0 or -errno.  @agent_width:

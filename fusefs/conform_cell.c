@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conform.h"
@@ -42,6 +43,10 @@ struct cell {
 	unsigned long listener_ino;
 	struct conform_blocks before, after, added;
 	long ms_to_last_online; /* -1: never */
+	long agent_t0;		/* when the agent was started */
+	bool ended;		/* the agent ended by itself (reaped: agent_c.status) */
+	bool ended_before_plug;
+	long ended_within_ms;	/* of its start: when the cell saw it had ended */
 };
 
 static void step(const char *fmt, ...)
@@ -308,6 +313,7 @@ static int start_agent(struct cell *c)
 	int ret = 0;
 
 	unlink(AGENT_READY);
+	c->agent_t0 = conform_now_ms();
 	io.err_fd = conform_open_file(AGENT_LOG, false);
 	if (io.err_fd < 0)
 		return -1;
@@ -339,6 +345,56 @@ static int start_agent(struct cell *c)
 	/* none: no agent, the kernel's own auto-online alone (make bench's floor) */
 	close(io.err_fd);
 	return ret;
+}
+
+/*
+ * Every agent a cell starts is a daemon that runs until the cell stops it:
+ * one that has ended by itself (a typo in an --agent, sh -c's 127; a
+ * missing library; a bad flag) is reaped here, once, and when the cell saw
+ * it ended said (usereye4 #9: such a cell was "8 of 8 blocks left
+ * offline", the agent's exit and stderr nowhere).
+ */
+static void agent_ended(struct cell *c, bool before_plug)
+{
+	if (c->ended || c->agent_c.pid <= 0 || !conform_exited(&c->agent_c))
+		return;
+	conform_wait(&c->agent_c, 0, NULL, NULL);
+	c->ended = true;
+	c->ended_before_plug = before_plug;
+	c->ended_within_ms = conform_now_ms() - c->agent_t0;
+	step("the agent ended by itself (%d), %s", conform_exit_code(&c->agent_c),
+	     before_plug ? "before the plug" : "after the plug");
+}
+
+/*
+ * The agent's exit into @o: "agent_exit" {code or signal, within_ms of its
+ * start, before_plug} and the last lines of its stderr ("agent_log_tail");
+ * its whole stderr on ours, after the steps, where hotmem-conform keeps it.
+ */
+static void add_agent_exit(const struct cell *c, json_object *o)
+{
+	json_object *e = json_object_new_object();
+	int st = c->agent_c.status;
+	char *tail = conform_tail(AGENT_LOG, 5, 300);
+	FILE *log;
+	char buf[4096];
+	size_t n;
+
+	json_object_object_add(e, "code", WIFEXITED(st) ? json_object_new_int(WEXITSTATUS(st)) : NULL);
+	json_object_object_add(e, "signal", WIFSIGNALED(st) ? json_object_new_int(WTERMSIG(st)) : NULL);
+	json_object_object_add(e, "within_ms", json_object_new_int64(c->ended_within_ms));
+	json_object_object_add(e, "before_plug", json_object_new_boolean(c->ended_before_plug));
+	json_object_object_add(o, "agent_exit", e);
+	json_object_object_add(o, "agent_log_tail", json_object_new_string(tail ? tail : ""));
+	free(tail);
+	fflush(stderr);
+	fputs("hotmem-conform: cell: the agent's stderr:\n", stderr);
+	log = fopen(AGENT_LOG, "re");
+	while (log && (n = fread(buf, 1, sizeof(buf), log)) > 0)
+		fwrite(buf, 1, n, stderr);
+	if (log)
+		fclose(log);
+	fflush(stderr);
 }
 
 /*
@@ -584,6 +640,8 @@ static void print_outcome(const struct cell *c, struct outcome *r)
 	add_int(o, "listener_enobufs", r->lr.enobufs);
 	add_int(o, "listener_drops", r->lr.drops);
 	add_int(o, "uevents_unsent", r->unsent);
+	if (c->ended)
+		add_agent_exit(c, o);
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
@@ -637,6 +695,7 @@ static int count(struct cell *c, const struct conform_state_writes *sw0, struct 
 	r->ratio = conform_movable_pct();
 	r->mratio = conform_auto_movable_ratio();
 	conform_online_policy(r->policy, sizeof(r->policy));
+	agent_ended(c, false);
 	step("counted; stopping the agent");
 	/* before offlining, so that it does not online them again */
 	conform_stop(&c->agent_c, SIGTERM, CONFORM_STOP_GRACE_MS);
@@ -645,6 +704,21 @@ static int count(struct cell *c, const struct conform_state_writes *sw0, struct 
 	r->unsent = conform_uevents_unsent();
 	/* ENOBUFS the agent itself reported (the netlink agent does) */
 	r->enobufs = conform_count_lines(AGENT_LOG, "^ENOBUFS");
+	return 0;
+}
+
+/* the outcome of a cell whose agent ended before the plug: that alone */
+static int print_ended(const struct cell *c)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return 1;
+	add_agent_exit(c, o);
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
 	return 0;
 }
 
@@ -658,6 +732,15 @@ static int run_cell(struct cell *c)
 	listed_blocks(c, &none, &c->before);
 	if (start(c) < 0)
 		return 1;
+	/*
+	 * An agent that did not come up: nothing is plugged (the cell would
+	 * wait HOTMEM_CONFORM_WAIT for blocks it never onlines), the outcome
+	 * is its exit alone, and hotmem-conform calls the cell an error of
+	 * the run, not a verdict on the agent's policy.
+	 */
+	agent_ended(c, true);
+	if (c->ended)
+		return print_ended(c);
 	step("listener ready; plugging %s", c->event);
 	/* memoryN/state writes hotmemfs refused so far: the agent's are what follows */
 	conform_state_writes(&sw0);

@@ -360,6 +360,44 @@ char *conform_last_line_dup(const char *path)
 	return last ? last : strdup("");
 }
 
+char *conform_tail(const char *path, int n, size_t max)
+{
+	char *line = NULL, **ring = calloc((size_t)n, sizeof(char *)), *out = NULL;
+	size_t cap = 0, len = 0;
+	FILE *f = fopen(path, "re"), *o;
+	int i, next = 0;
+
+	if (!ring)
+		goto out;
+	while (f && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line)
+			continue;
+		free(ring[next]);
+		ring[next] = line;
+		next = (next + 1) % n;
+		line = NULL;
+		cap = 0;
+	}
+	o = open_memstream(&out, &len);
+	for (i = 0; o && i < n; i++) {
+		const char *l = ring[(next + i) % n];
+
+		if (l)
+			fprintf(o, "%s%.*s", ftell(o) ? "\n" : "", (int)max, l);
+	}
+	if (o)
+		fclose(o);
+out:
+	for (i = 0; ring && i < n; i++)
+		free(ring[i]);
+	free(ring);
+	free(line);
+	if (f)
+		fclose(f);
+	return out;
+}
+
 void conform_last_line(const char *path, char *buf, size_t len)
 {
 	char *last = conform_last_line_dup(path);

@@ -53,7 +53,8 @@ struct matrix {
 	char self[PATH_MAX], enter[PATH_MAX];
 	const char *kalloc;	/* HOTMEM_CONFORM_KERNEL_ALLOC */
 	sigset_t stop;
-	int passed, failed_ok, bad, signal;
+	int passed, failed_ok, bad, errors, signal;
+	char logs[320];		/* agents' stderr kept past the run (made on the first), "" none */
 	int out_err;		/* a row could not be written: errno, the matrix stops */
 	int agent_width;	/* the table's agent column */
 	json_object *cells;
@@ -490,10 +491,109 @@ static json_object *run_one(struct matrix *m, const struct agent *a, const char 
 	return json_object_new_object();
 }
 
+/*
+ * Where the work directory goes: $TMPDIR when it is an absolute path of
+ * at most 256 bytes (a test's own: other runs' directories are not its
+ * leftovers), else /tmp.
+ */
+static const char *work_parent(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' && strlen(t) <= 256 ? t : "/tmp";
+}
+
+/*
+ * The cell's stderr (its steps, then its agent's whole stderr) copied to a
+ * file kept past the run: $TMPDIR/hotmem-conform-logs.XXXXXX/ROW.log, the
+ * directory made for the first.  Its path into @path, "" when it could not.
+ */
+static void keep_log(struct matrix *m, const struct conform_cell_report *r, char *path, size_t len)
+{
+	char src[PATH_MAX], setting[256], name[512], *p, buf[8192];
+	int in, out = -1;
+	ssize_t n;
+
+	path[0] = '\0';
+	if (!m->logs[0]) {
+		snprintf(m->logs, sizeof(m->logs), "%s/hotmem-conform-logs.XXXXXX", work_parent());
+		if (!mkdtemp(m->logs)) {
+			fprintf(stderr, "hotmem-conform: %s: %s\n", m->logs, strerror(errno));
+			m->logs[0] = '\0';
+			return;
+		}
+	}
+	conform_short_setting(r->setting, setting, sizeof(setting));
+	snprintf(name, sizeof(name), "%.200s-%.100s-%s-%s", r->label ? r->label : r->agent, setting,
+		 r->machine, r->event);
+	for (p = name; *p; p++)
+		if (*p == '/' || *p == ' ')
+			*p = '_';
+	snprintf(path, len, "%s/%s.log", m->logs, name);
+	snprintf(src, sizeof(src), "%s/err", m->work);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in >= 0)
+		out = conform_open_file(path, false);
+	while (out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (in < 0 || out < 0 || close(out) < 0)
+		path[0] = '\0';
+	if (in >= 0)
+		close(in);
+}
+
+/*
+ * An agent that ended by itself (the cell's "agent_exit"): how, when, the
+ * last line of its stderr and where the whole is kept, into @buf.  One
+ * that ended before the plug did not run: an error of the run (@error),
+ * no verdict on its policy; one that failed after it is a reason of the
+ * cell's; one that exited 0 after the plug is only said in the JSON.
+ * Returns true when the row has an agent's ending to say.
+ */
+static bool agent_exit(struct matrix *m, struct conform_cell_report *r, char *buf, size_t len,
+		       const char **error)
+{
+	json_object *e, *v, *tail;
+	char how[64], log[PATH_MAX + 64], secs[32];
+	const char *t, *last;
+	bool before;
+	int code = -1;
+
+	if (!json_object_object_get_ex(r->outcome, "agent_exit", &e))
+		return false;
+	before = json_object_object_get_ex(e, "before_plug", &v) && json_object_get_boolean(v);
+	if (json_object_object_get_ex(e, "code", &v) && json_object_is_type(v, json_type_int)) {
+		code = json_object_get_int(v);
+		snprintf(how, sizeof(how), "exited with status %d", code);
+	} else if (json_object_object_get_ex(e, "signal", &v) && json_object_is_type(v, json_type_int)) {
+		snprintf(how, sizeof(how), "was killed by signal %d (%s)", json_object_get_int(v),
+			 strsignal(json_object_get_int(v)));
+	} else {
+		snprintf(how, sizeof(how), "ended");
+	}
+	if (!before && code == 0)
+		return false;
+	snprintf(secs, sizeof(secs), "%.1f",
+		 json_object_object_get_ex(e, "within_ms", &v) ? json_object_get_int64(v) / 1000.0 : 0);
+	t = json_object_object_get_ex(r->outcome, "agent_log_tail", &tail) ?
+		    json_object_get_string(tail) : "";
+	last = strrchr(t, '\n') ? strrchr(t, '\n') + 1 : t;
+	keep_log(m, r, log, sizeof(log));
+	if (*log)
+		json_object_object_add(r->outcome, "agent_log", json_object_new_string(log));
+	snprintf(buf, len, "the agent %s within %s s of its start, %s the plug%s%s%s%s%s", how, secs,
+		 before ? "before" : "after", *last ? "; its stderr ends: " : "; its stderr is empty",
+		 last, *log ? " (whole: " : "", log, *log ? ")" : "");
+	*error = before ? "agent failed to start" : "";
+	return true;
+}
+
 static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		  const char *machine, const char *event)
 {
-	char why_not_run[4096] = "", viol[1200];
+	char why_not_run[4096] = "", viol[1200], ended[4096 + PATH_MAX] = "";
+	const char *error = "";
 	struct conform_cell_report r = {
 		.agent = a->name, .label = a->label, .setting = setting, .machine = basename_of(machine),
 		.event = event,
@@ -509,16 +609,36 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	if (*why_not_run) {
 		r.reason = why_not_run;
 		r.expect = (struct conform_expect){ "ok", "", "every cell runs" };
+		error = "cell did not run";
+	} else if (agent_exit(m, &r, ended, sizeof(ended), &error) && *error) {
+		r.reason = ended;
+		r.expect = (struct conform_expect){ "ok", "", "every cell runs" };
 	} else {
 		if (conform_reasons(r.outcome, &reasons))
 			reasons = NULL;
+		/* an agent that failed after the plug: its ending the first reason */
+		if (*ended) {
+			char *both = NULL;
+
+			if (asprintf(&both, "%s%s%s", ended, reasons && *reasons ? "; " : "",
+				     reasons ? reasons : "") < 0)
+				both = NULL;
+			free(reasons);
+			reasons = both;
+		}
 		r.reason = reasons ? reasons : "";
 		conform_expectation(a->name, setting, r.machine, event, &r.expect);
 	}
-	conform_violation(&r.expect, r.reason, viol, sizeof(viol));
+	r.error = error;
+	/* an error of the run is no verdict on the agent: neither violation nor ✗ as expected */
+	viol[0] = '\0';
+	if (!*error)
+		conform_violation(&r.expect, r.reason, viol, sizeof(viol));
 	r.violation = viol;
 	/* a ✓ that should have been ✗ counts as a violation, not as passed */
-	if (*viol)
+	if (*error)
+		m->errors++;
+	else if (*viol)
 		m->bad++;
 	else if (*r.reason)
 		m->failed_ok++;
@@ -686,18 +806,6 @@ static void cleanup(struct matrix *m)
 	json_object_put(m->cells);
 }
 
-/*
- * Where the work directory goes: $TMPDIR when it is an absolute path of
- * at most 256 bytes (a test's own: other runs' directories are not its
- * leftovers), else /tmp.
- */
-static const char *work_parent(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t && t[0] == '/' && strlen(t) <= 256 ? t : "/tmp";
-}
-
 static int setup(struct matrix *m, const char **user)
 {
 	ssize_t n = readlink("/proc/self/exe", m->self, sizeof(m->self) - 1);
@@ -831,12 +939,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmem-conform: stopped by signal %d\n", m.signal);
 		goto out;
 	}
-	ret = m.bad ? 1 : 0;
+	ret = m.bad || m.errors ? 1 : 0;
 	if (m.json && conform_write_json(m.json, m.cells) < 0)
 		ret = 1;
-	printf("%d cells in %ld s: %d ✓, %d ✗ as expected, %d violating the expectation\n",
-	       m.passed + m.failed_ok + m.bad, conform_now_ms() / 1000 - start, m.passed, m.failed_ok,
-	       m.bad);
+	printf("%d cells in %ld s: %d ✓, %d ✗ as expected, %d violating the expectation",
+	       m.passed + m.failed_ok + m.bad + m.errors, conform_now_ms() / 1000 - start, m.passed,
+	       m.failed_ok, m.bad);
+	/* errors of the run: cells that did not run, agents that failed to start */
+	if (m.errors)
+		printf(", %d not run (errors)", m.errors);
+	if (m.logs[0])
+		printf("; agents' stderr kept in %s", m.logs);
+	putchar('\n');
 	if (fflush(stdout)) {
 		m.out_err = errno;
 		ret = 1;

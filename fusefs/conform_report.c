@@ -118,7 +118,8 @@ static void writes_columns(json_object *o, char *writes, char *red, char *failed
 {
 	long r = num0(o, "redundant_writes"), f = num0(o, "failed_writes"), w = num0(o, "writes");
 
-	if (!json_object_object_length(o)) {
+	/* a cell that did not run, or whose agent ended before the plug: no counts */
+	if (!json_object_object_get_ex(o, "new", NULL)) {
 		snprintf(writes, len, "-");
 		snprintf(red, len, "-");
 		snprintf(failed, len, "-");
@@ -135,7 +136,9 @@ static char *verdict(const struct conform_cell_report *r)
 	char *v = NULL;
 	int n;
 
-	if (!*r->reason)
+	if (r->error && *r->error)
+		n = asprintf(&v, "✗ %s [ERROR: %s]", r->reason, r->error);
+	else if (!*r->reason)
 		n = asprintf(&v, "✓%s%s%s", *r->violation ? " [VIOLATION: " : "", r->violation,
 			     *r->violation ? "]" : "");
 	else if (*r->violation)
@@ -188,6 +191,8 @@ json_object *conform_cell_json(const struct conform_cell_report *r)
 	json_object_object_add(o, "expected_why", json_object_new_string(r->expect.why));
 	json_object_object_add(o, "violation", json_object_new_boolean(*r->violation));
 	json_object_object_add(o, "violation_reason", json_object_new_string(r->violation));
+	/* an error of the run, not judged: "agent failed to start", "cell did not run" */
+	json_object_object_add(o, "error", json_object_new_string(r->error ? r->error : ""));
 	json_object_object_add(o, "outcome", json_object_get(r->outcome));
 	return o;
 }

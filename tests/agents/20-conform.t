@@ -121,9 +121,9 @@ tap_ok $? "its writes that went through are not redundant, each refused one fail
 # a cell that does not run is a row saying so, and the matrix goes on
 HOTMEM_ENTER=/bin/false "$CONFORM" --reduced --json "$TMP/none.json" >"$TMP/none" 2>>"$TMP/err"
 is "$?" 1 "cells that do not run: exit status 1"
-is "$(grep -c '✗ did not run (exit 1): .*\[VIOLATION: should pass\]' "$TMP/none")" 6 "each is a ✗ row saying it did not run"
+is "$(grep -c '✗ did not run (exit 1): .*\[ERROR: cell did not run\]$' "$TMP/none")" 6 "each is a ✗ row saying it did not run, an error of the run"
 is "$(grep -cE ' -/- +- +-/- +- +- +- +- +- +- +✗ did not run' "$TMP/none")" 6 "with no numbers: writes, redundant and failed - too, not 0"
-tail -1 "$TMP/none" | grep -q "^6 cells in [0-9]* s: 0 ✓, 0 ✗ as expected, 6 violating the expectation$"
+tail -1 "$TMP/none" | grep -q "^6 cells in [0-9]* s: 0 ✓, 0 ✗ as expected, 0 violating the expectation, 6 not run (errors)$"
 tap_ok $? "and the matrix ends with its summary"
 is "$(jq length "$TMP/none.json" 2>/dev/null)" 6 "the JSON has the six cells"
 

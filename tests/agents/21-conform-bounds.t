@@ -45,7 +45,7 @@ grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 17
+	skip "not root: the rest needs root (hotmem-enter)" 23
 	done_testing
 	exit
 fi
@@ -93,7 +93,7 @@ grep -q -- "--profile .*/big-640g --cmdline memhp_default_state=offline -- .*hot
 tap_ok $? "the cell ran as hotmem-enter --profile ... --cmdline ... -- hotmem-conform --cell AGENT EVENT"
 
 [ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
-	skip "no /dev/fuse or hotmem-enter" 6
+	skip "no /dev/fuse or hotmem-enter" 12
 	done_testing
 	exit
 }
@@ -109,6 +109,36 @@ tap_ok $? "its row says the blocks were left offline: the cell ended, not timed 
 jq -e '.[0].outcome.new == 8 and .[0].outcome.online == 0 and .[0].outcome.ms_to_last_online == null' \
 	"$TMP/stubborn.json" >/dev/null
 tap_ok $? "the JSON has its outcome"
+# usereye4 #9: an agent that ends at once (a typo: sh -c exits 127) is an
+# error of the run, said with its exit status, when, its stderr's last
+# line and the file that keeps the whole; nothing is plugged for it
+# (kept in $TMPDIR: this test's own)
+export TMPDIR=$TMP/tmp
+mkdir -p "$TMPDIR"
+HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent 'echo starting >&2; my-agent-typo --online' \
+	--only ' memhp_default_state=offline ' --json "$TMP/typo.json" >"$TMP/typo" 2>>"$TMP/err"
+is "$?" 1 "an agent that fails to start: exit status 1"
+sed 's/^/# /' "$TMP/typo"
+grep -qE "^agent#1 .* -/- .*✗ the agent exited with status 127 within [0-9.]+ s of its start, before the plug; its stderr ends: sh: 1: my-agent-typo: not found \(whole: $TMPDIR/hotmem-conform-logs\.[^/]*/agent#1-offline-qemu-512m-dimm1\.log\) \[ERROR: agent failed to start\]$" "$TMP/typo"
+tap_ok $? "its row: exit status 127 before the plug, its stderr's last line, the log kept, an ERROR not a VIOLATION"
+tail -1 "$TMP/typo" | grep -qE "^1 cells in [0-9]+ s: 0 ✓, 0 ✗ as expected, 0 violating the expectation, 1 not run \(errors\); agents' stderr kept in $TMPDIR/hotmem-conform-logs\.[^/]*$"
+tap_ok $? "the summary counts it as an error of the run, not a violation, and names where the logs are"
+log=$(jq -r '.[0].outcome.agent_log' "$TMP/typo.json")
+grep -qx "starting" "$log" && grep -qx "sh: 1: my-agent-typo: not found" "$log"
+tap_ok $? "the kept log has the agent's whole stderr"
+jq -e '.[0] | .error == "agent failed to start" and .violation == false and
+	.outcome.agent_exit == {"code": 127, "signal": null, "within_ms": .outcome.agent_exit.within_ms, "before_plug": true} and
+	.outcome.agent_log_tail == "starting\nsh: 1: my-agent-typo: not found" and (.outcome | has("new") | not)' \
+	"$TMP/typo.json" >/dev/null
+tap_ok $? "the JSON: error, agent_exit, agent_log_tail, and no counts of a plug that was not made"
+# one killed after the plug: its death is the cell's first reason, the
+# blocks it left offline the next, judged (a violation) as any
+HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent 'sleep 1; echo dying >&2; kill -KILL $$' \
+	--only ' memhp_default_state=offline ' --json "$TMP/killed.json" >"$TMP/killed" 2>>"$TMP/err"
+is "$?" 1 "an agent killed after the plug: exit status 1"
+sed 's/^/# /' "$TMP/killed"
+grep -qE "^agent#1 .* 0/8 .*✗ the agent was killed by signal 9 \(Killed\) within [0-9.]+ s of its start, after the plug; its stderr ends: dying \(whole: [^)]*\); 8 of 8 blocks left offline \[VIOLATION: should pass\]$" "$TMP/killed"
+tap_ok $? "its row: killed by signal 9 after the plug, then the blocks it left offline, a violation"
 # ^C (SIGINT) in a cell: the cell is stopped, its agent with it, and the
 # matrix ends with 128+2 and no verdict for the cell cut short
 # (a sleep of this run's own length: another run's beside it is not ours)
