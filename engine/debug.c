@@ -246,6 +246,12 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 			 type == HM_ALLOC_PINNED ? "pinned: migration fails while pinned" :
 			 type == HM_ALLOC_UNMOVABLE ? "unmovable" : "movable: migrates");
 	} else if (test_page_flag(page, PG_vmemmap)) {
+		/* one entry an allocation (vmemmap_alloc_pages()'s record) */
+		if (page->mapping && page->mapping <= pfn && pfn < page->mapping + (1UL << page->private)) {
+			o->pfn = page->mapping;
+			o->order = (unsigned int)page->private;
+			covers = o->pfn + (1UL << o->order) - pfn;
+		}
 		o->kind = "memmap";
 		snprintf(o->owner, sizeof(o->owner),
 			 "vmemmap_populate: struct pages of hot-added memory, from system RAM");

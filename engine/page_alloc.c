@@ -884,12 +884,24 @@ void build_all_zonelists_init(struct hotmem *hm)
 	build_all_zonelists_report(hm, nr_online, total);
 }
 
-/* split_page(): a non-compound high-order page becomes order-0 pages */
+/*
+ * split_page(): a non-compound high-order page becomes order-0 pages,
+ * and split_page_owner() makes each its own page_owner entry (a vmemmap
+ * or kernel page: mapping and private are the record)
+ */
 void split_page(struct hotmem *hm, struct page *page, unsigned int order)
 {
-	(void)hm;
-	for (unsigned long i = 1; i < (1UL << order); i++)
-		page[i]._refcount = 1;
+	const bool owned = test_page_flag(page, PG_vmemmap) || test_page_flag(page, PG_kernel);
+	const unsigned long pfn = page_to_pfn(hm, page);
+
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		if (i)
+			page[i]._refcount = 1;
+		if (owned) {
+			page[i].mapping = pfn + i;
+			page[i].private = 0;
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ */

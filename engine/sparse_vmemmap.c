@@ -66,8 +66,16 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 		}
 		return 0;
 	}
-	for (unsigned long i = 0; i < (1UL << order); i++)
+	/*
+	 * page_owner's record on each page, as kmem's (mapping: the head's
+	 * pfn, private: the order): one order-9 allocation is one entry, as
+	 * 6.12's read_page_owner() lists vmemmap_alloc_block()'s
+	 */
+	for (unsigned long i = 0; i < (1UL << order); i++) {
 		set_page_flag(page + i, PG_vmemmap);
+		page[i].mapping = page_to_pfn(hm, page);
+		page[i].private = order;
+	}
 	return page_to_pfn(hm, page);
 }
 
@@ -78,8 +86,11 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 
 	switch (src) {
 	case VMEMMAP_BUDDY:
-		for (unsigned long i = 0; i < (1UL << order); i++)
+		for (unsigned long i = 0; i < (1UL << order); i++) {
 			clear_page_flag(page + i, PG_vmemmap);
+			page[i].mapping = 0;
+			page[i].private = 0;
+		}
 		__free_pages(hm, page, order);
 		break;
 	case VMEMMAP_BOOT:

@@ -222,6 +222,40 @@ static void test_same_seed_replays_exactly(void **state)
 	hotmem_destroy(b);
 }
 
+/*
+ * The memmap of hot-added memory from system RAM is one order-9
+ * allocation a section (vmemmap_populate_hugepages()'s PMD): explain
+ * lists one entry of 512 pages each, as 6.12's page_owner does, not 512
+ * single pages; once a PMD is split into ptes (HugeTLB vmemmap
+ * optimisation, split_page()) each page is an entry of its own there too.
+ */
+static void test_explain_memmap_one_entry_an_allocation(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	static struct hm_explain ex;
+	unsigned long pages = 0, entries = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 1024 * MiB, 0, -1), 0);
+	for (unsigned long id = 0; id < 8; id++) {
+		assert_int_equal(hotmem_explain(hm, id, &ex), 0);
+		for (unsigned long i = 0; i < ex.nr_owners; i++) {
+			if (strcmp(ex.owners[i].kind, "memmap"))
+				continue;
+			pages += ex.owners[i].pages;
+			entries += ex.owners[i].entries;
+		}
+		for (unsigned long i = 0; i < ex.nr_shown; i++)
+			if (!strcmp(ex.pages[i].kind, "memmap"))
+				assert_int_equal(ex.pages[i].order, 9);
+	}
+	/* 8 sections of 128 MiB: 8 x 2 MiB of memmap */
+	assert_int_equal(pages, 8 * 512);
+	assert_int_equal(entries, 8);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* explain names the pages in the way, their owners, and the zone rule */
 static void test_explain_names_kernel_pages_and_zone_rule(void **state)
 {
@@ -645,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_new_node_gets_kswapd_stacks_and_a_zone_its_pagesets),
 		cmocka_unit_test(test_same_seed_replays_exactly),
 		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
+		cmocka_unit_test(test_explain_memmap_one_entry_an_allocation),
 		cmocka_unit_test(test_explain_names_workload_and_pins),
 		cmocka_unit_test(test_dump_page_prints_the_kernels_flags_word),
 		cmocka_unit_test(test_dump_page_raw_words_are_the_kernels),
