@@ -607,7 +607,7 @@ static void word_append(char *buf, size_t len, size_t *n, const char *word)
  */
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
 {
-	char env[HM_CMDLINE_MAX_ENVS][128], tok[512];
+	char env[HM_CMDLINE_MAX_ENVS][512], tok[512];
 	size_t n = 0, nr_env = 0;
 	const char *p = cfg->cmdline;
 
