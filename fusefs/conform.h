@@ -208,7 +208,22 @@ struct conform_expect {
  * "; " into *@out (malloc'ed, "" for none).
  */
 int conform_reasons(json_object *outcome, char **out);
-/* the first expectation line matching the cell, else "ok - every cell must pass" */
+/*
+ * The same for @agent's cell (the name conform_expectation() takes, or
+ * intent:POLICY): Movable over auto_movable_ratio a reason where that ratio
+ * binds the agent, else advice into *@advice (malloc'ed, "" for none).
+ */
+int conform_reasons_for(json_object *outcome, const char *agent, char **out, char **advice);
+/* --intent's POLICY: hotmemd's policy names */
+bool conform_intent_known(const char *intent);
+/* why yours must pass every cell without --intent */
+#define CONFORM_NO_INTENT                                                                          \
+	"no --intent says what your rule means (online_movable, online_kernel, online, "            \
+	"auto-movable), so every cell must pass"
+/*
+ * The first expectation line matching the cell (@agent: its name, or
+ * intent:POLICY for yours with --intent), else "ok - every cell must pass"
+ */
 void conform_expectation(const char *agent, const char *setting, const char *machine,
 			 const char *event, struct conform_expect *e);
 /* the violation of @e by @reasons ("; "-joined) into @buf, "" for none */
@@ -223,6 +238,8 @@ struct conform_cell_report {
 	struct conform_expect expect;
 	const char *violation;	/* "" for none */
 	const char *error;	/* an error of the run (the cell or its agent did not run), "" none */
+	const char *advice;	/* what the machine risks though the agent did right, "" or NULL none */
+	const char *intent;	/* --intent POLICY of yours, or NULL */
 };
 /*
  * The header, a row: written out (flushed), 0 or -errno.  @agent_width:

@@ -36,6 +36,8 @@ struct agent {
 	char *label;	/* the table's: agent#N for the Nth --agent (its command is long), else NULL */
 	char *rules;	/* rule agents: the directory hotmem-enter binds, else NULL */
 	char *origin;	/* a --rules FILE: its path (realpath), else NULL */
+	char *intent;	/* yours: --intent POLICY, what the rule means; else NULL */
+	char *key;	/* what its cells are judged as: intent:POLICY, else its name */
 };
 
 struct matrix {
@@ -86,8 +88,9 @@ static const char *const rule_virt =
 
 static void usage(FILE *f)
 {
-	fputs("Usage: hotmem-conform [--reduced|--full] [--rules FILE|DIR]... [--agent CMD]...\n"
-	      "                      [--builtin] [--only REGEX] [--json FILE]\n"
+	fputs("Usage: hotmem-conform [--reduced|--full] [--rules FILE|DIR [--intent POLICY]]...\n"
+	      "                      [--agent CMD [--intent POLICY]]... [--builtin]\n"
+	      "                      [--only REGEX] [--json FILE]\n"
 	      "\n"
 	      "Runs each onlining agent inside a fresh entered machine (hotmem-enter) for\n"
 	      "each kernel setting, machine and plug event, and prints one row per cell:\n"
@@ -100,7 +103,11 @@ static void usage(FILE *f)
 	      "test yours, which must pass every cell but for the race with\n"
 	      "memhp_default_state=online* (inherent to acting on the ADD, which\n"
 	      "comes before the kernel's auto-online; the built-in agents are then\n"
-	      "left out unless --builtin is given).\n"
+	      "left out unless --builtin is given).  --intent POLICY after one says\n"
+	      "what it means, the cells judged against that: online_movable (every\n"
+	      "block Movable; the Movable:kernel ratio is advice), online_kernel or\n"
+	      "online (Normal that cannot be offlined is meant), auto-movable (the\n"
+	      "ratio binds).\n"
 	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX,\n"
 	      "SETTING as on the command line or as the table prints it (one matching\n"
 	      "none is a usage error).\n"
@@ -122,6 +129,8 @@ static int add_agent(struct matrix *m, const char *spec, const char *name, const
 	a->rules = rules ? strdup(rules) : NULL;
 	a->origin = NULL;
 	a->label = NULL;
+	a->intent = NULL;
+	a->key = NULL;
 	m->nr_agents++;
 	if (!a->spec || !a->name || (rules && !a->rules))
 		return -1;
@@ -319,7 +328,7 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool takes = !strcmp(a, "--rules") || !strcmp(a, "--agent") || !strcmp(a, "--json") ||
-			     !strcmp(a, "--only");
+			     !strcmp(a, "--only") || !strcmp(a, "--intent");
 
 		if (takes && i + 1 == argc) {
 			fprintf(stderr, "hotmem-conform: %s needs an argument\n", a);
@@ -342,6 +351,22 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 			(*user)[nr_user++] = argv[++i];
 			if (m->builtin == 1)
 				m->builtin = 0;
+		} else if (!strcmp(a, "--intent")) {
+			/* what the --rules or --agent before it means (usereye4 #12) */
+			if (!nr_user || !strcmp((*user)[nr_user - 2], "--intent")) {
+				fprintf(stderr, "hotmem-conform: --intent %s: after the --rules or --agent "
+						"whose intent it says (one each)\n", argv[i + 1]);
+				usage(stderr);
+				return 2;
+			}
+			if (!conform_intent_known(argv[i + 1])) {
+				fprintf(stderr, "hotmem-conform: --intent %s: online_movable, online_kernel, "
+						"online or auto-movable (hotmemd's policies)\n", argv[i + 1]);
+				usage(stderr);
+				return 2;
+			}
+			(*user)[nr_user++] = a;
+			(*user)[nr_user++] = argv[++i];
 		} else if (!strcmp(a, "--builtin")) {
 			m->builtin = 2;
 		} else if (!strcmp(a, "--json")) {
@@ -382,6 +407,16 @@ static int add_user_agents(struct matrix *m, const char **user)
 	int ret = 0, nr_cmd = 0;
 
 	for (; !ret && user[0]; user += 2) {
+		if (!strcmp(user[0], "--intent")) {
+			struct agent *last = &m->agents[m->nr_agents - 1];
+
+			last->intent = strdup(user[1]);
+			if (!last->intent || asprintf(&last->key, "intent:%s", user[1]) < 0) {
+				last->key = NULL;
+				return -1;
+			}
+			continue;
+		}
 		if (!strcmp(user[0], "--rules")) {
 			if (!realpath(user[1], path)) {
 				fprintf(stderr, "hotmem-conform: --rules %s: %s\n", user[1], strerror(errno));
@@ -594,6 +629,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 {
 	char why_not_run[4096] = "", viol[1200], ended[4096 + PATH_MAX] = "";
 	const char *error = "";
+	char *advice = NULL;
 	struct conform_cell_report r = {
 		.agent = a->name, .label = a->label, .setting = setting, .machine = basename_of(machine),
 		.event = event,
@@ -614,8 +650,10 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		r.reason = ended;
 		r.expect = (struct conform_expect){ "ok", "", "every cell runs" };
 	} else {
-		if (conform_reasons(r.outcome, &reasons))
+		if (conform_reasons_for(r.outcome, a->key ? a->key : a->name, &reasons, &advice)) {
 			reasons = NULL;
+			advice = NULL;
+		}
 		/* an agent that failed after the plug: its ending the first reason */
 		if (*ended) {
 			char *both = NULL;
@@ -627,9 +665,11 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 			reasons = both;
 		}
 		r.reason = reasons ? reasons : "";
-		conform_expectation(a->name, setting, r.machine, event, &r.expect);
+		conform_expectation(a->key ? a->key : a->name, setting, r.machine, event, &r.expect);
 	}
 	r.error = error;
+	r.advice = advice ? advice : "";
+	r.intent = a->intent;
 	/* an error of the run is no verdict on the agent: neither violation nor ✗ as expected */
 	viol[0] = '\0';
 	if (!*error)
@@ -648,6 +688,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	json_object_array_add(m->cells, conform_cell_json(&r));
 	json_object_put(r.outcome);
 	free(reasons);
+	free(advice);
 }
 
 /*
@@ -796,6 +837,8 @@ static void cleanup(struct matrix *m)
 		free(m->agents[i].label);
 		free(m->agents[i].rules);
 		free(m->agents[i].origin);
+		free(m->agents[i].intent);
+		free(m->agents[i].key);
 	}
 	free(m->agents);
 	for (i = 0; i < m->nr_machines; i++)

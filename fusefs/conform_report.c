@@ -145,6 +145,14 @@ static char *verdict(const struct conform_cell_report *r)
 		n = asprintf(&v, "✗ %s [VIOLATION: %s]", r->reason, r->violation);
 	else
 		n = asprintf(&v, "✗ %s [expected: %s]", r->reason, r->expect.why);
+	if (n >= 0 && r->advice && *r->advice) {
+		char *both = NULL;
+
+		/* what the machine risks though the agent did what it says: no ✗ */
+		n = asprintf(&both, "%s [advice: %s]", v, r->advice);
+		free(v);
+		v = n < 0 ? NULL : both;
+	}
 	return n < 0 ? NULL : v;
 }
 
@@ -191,6 +199,9 @@ json_object *conform_cell_json(const struct conform_cell_report *r)
 	json_object_object_add(o, "expected_why", json_object_new_string(r->expect.why));
 	json_object_object_add(o, "violation", json_object_new_boolean(*r->violation));
 	json_object_object_add(o, "violation_reason", json_object_new_string(r->violation));
+	/* your --intent (null: none, or a built-in agent), the advice beside the verdict */
+	json_object_object_add(o, "intent", r->intent ? json_object_new_string(r->intent) : NULL);
+	json_object_object_add(o, "advice", json_object_new_string(r->advice ? r->advice : ""));
 	/* an error of the run, not judged: "agent failed to start", "cell did not run" */
 	json_object_object_add(o, "error", json_object_new_string(r->error ? r->error : ""));
 	json_object_object_add(o, "outcome", json_object_get(r->outcome));

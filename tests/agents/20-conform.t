@@ -76,7 +76,7 @@ printf '%s\n' 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="online"' >"$TMP/
 is "$?" 1 "a user's rule onlining into Normal: exit status 1"
 grep -qE "^rules:80-mine.rules +online .*✗ 8 redundant writes.*\[expected: inherent to onlining on the ADD" "$TMP/mine"
 tap_ok $? "its race with the auto-online is expected, and said inherent"
-grep -qE "^rules:80-mine.rules +offline .*✗ 1 of 8 onlined blocks cannot be offlined again \[VIOLATION: should pass\]" "$TMP/mine"
+grep -qE "^rules:80-mine.rules +offline .*✗ 1 of 8 onlined blocks cannot be offlined again \[VIOLATION: should pass: no --intent says what your rule means" "$TMP/mine"
 tap_ok $? "onlining into Normal is a violation"
 tail -1 "$TMP/mine" | grep -q "1 ✗ as expected, 1 violating the expectation"
 tap_ok $? "the summary counts one violation"

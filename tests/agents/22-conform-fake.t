@@ -203,5 +203,65 @@ is "$(grep -cE '^classic-rule +offline,policy=auto-movable +numa2 +dimm64 ' "$TM
 grep -q "^1 cells in " "$TMP/short"
 tap_ok $? "... one cell in all"
 
+# usereye4 #1 and #12: the Movable:kernel ratio binds what means
+# auto-movable (and the built-in agents as their expectations say); for
+# yours up to the admin guide's 4:1 it is advice, past it a reason unless
+# --intent online_movable says all Movable is meant; --intent says what a
+# rule means and the cell is judged against it
+# outcome_enter NAME JSON: a hotmem-enter whose cell's outcome is JSON
+outcome_enter() {
+	printf '#!/bin/sh\ncat <<"E"\n%s\nE\n' "$2" >"$TMP/enter-$1"
+	chmod +x "$TMP/enter-$1"
+	echo "$TMP/enter-$1"
+}
+movable() { # PCT
+	outcome_enter "mov$1" "{\"new\": 64, \"online\": 64, \"zones\": {\"Movable\": 64}, \"writes\": 64, \"failed_writes\": 0, \"redundant_writes\": 0, \"agent_chose_zones\": true, \"movable_pct_of_kernel\": $1, \"auto_movable_ratio\": 301, \"offlinable\": 64}"
+}
+normal=$(outcome_enter normal '{"new": 8, "online": 8, "zones": {"Normal": 8}, "writes": 8, "failed_writes": 0, "redundant_writes": 0, "agent_chose_zones": true, "movable_pct_of_kernel": 0, "auto_movable_ratio": 301, "offlinable": 7}')
+printf '%s\n' 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online_movable"' >"$TMP/80-memory.rules"
+# one_cell NAME ENTER ARGS...: the user's rule alone, one cell; its table $TMP/NAME, JSON $TMP/NAME.json
+one_cell() {
+	local name=$1 enter=$2
+	shift 2
+	HOTMEM_ENTER=$enter "$CONFORM" --reduced --rules "$TMP/80-memory.rules" "$@" \
+		--only ' memhp_default_state=offline qemu' --json "$TMP/$name.json" >"$TMP/$name" 2>>"$TMP/err"
+}
+one_cell r400 "$(movable 400)"
+is "$?" 0 "all Movable at 4:1 (400%), no --intent: exit status 0"
+grep -qE "^rules:80-memory.rules +offline .* ✓ \[advice: Movable is 400% of kernel memory, over auto_movable_ratio 301% \(which binds only online_policy=auto-movable's plain online\): memory-hotplug.rst calls MOVABLE:KERNEL up to 3:1 or even 4:1 usually fine\]$" "$TMP/r400"
+tap_ok $? "... ✓ with the ratio as advice and the admin guide's reasoning"
+jq -e '.[0] | .ok and (.violation | not) and (.advice | test("400%")) and .intent == null' "$TMP/r400.json" >/dev/null
+tap_ok $? "... the JSON: ok, no violation, the advice"
+one_cell r533 "$(movable 533)"
+is "$?" 1 "all Movable at 533%, past 4:1, no --intent: exit status 1"
+grep -qE "^rules:80-memory.rules .* ✗ zone imbalance: Movable is 533% of kernel memory, over the 4:1 memory-hotplug.rst calls usually fine: unmovable allocations may fail with free memory left in ZONE_MOVABLE; online part of it online_kernel or use hotmemd --policy auto-movable \(--intent online_movable if all Movable is meant\) \[VIOLATION: should pass: no --intent says what your rule means \(online_movable, online_kernel, online, auto-movable\), so every cell must pass\]$" "$TMP/r533"
+tap_ok $? "... the reason names the risk and what to do, the violation why every cell must pass"
+one_cell i533 "$(movable 533)" --intent online_movable
+is "$?" 0 "the same with --intent online_movable: exit status 0"
+grep -qE "^rules:80-memory.rules .* ✓ \[advice: zone imbalance: Movable is 533% of kernel memory, over the 4:1 .*hotmemd --policy auto-movable\]$" "$TMP/i533"
+tap_ok $? "... ✓, the imbalance advice"
+jq -e '.[0] | .ok and .intent == "online_movable" and .expected_why == "--intent online_movable: every block online and Movable"' "$TMP/i533.json" >/dev/null
+tap_ok $? "... the JSON has the intent and what it means"
+one_cell inormal "$normal" --intent online_movable
+is "$?" 1 "--intent online_movable, a Normal block stays: exit status 1"
+grep -qE "✗ 1 of 8 onlined blocks cannot be offlined again \[VIOLATION: should pass: --intent online_movable: every block online and Movable\]$" "$TMP/inormal"
+tap_ok $? "... a violation of that intent"
+one_cell kernel "$normal" --intent online_kernel
+is "$?" 0 "a rule onlining to Normal with --intent online_kernel: exit status 0"
+grep -qE "✗ 1 of 8 onlined blocks cannot be offlined again \[expected: --intent online_kernel: kernel memory on purpose, hot-unplug not promised\]$" "$TMP/kernel"
+tap_ok $? "... ✗ as expected, by that intent"
+one_cell auto400 "$(movable 400)" --intent auto-movable
+is "$?" 1 "--intent auto-movable over auto_movable_ratio: exit status 1 (that ratio binds it)"
+grep -qE "✗ Movable is 400% of kernel memory, over auto_movable_ratio 301% \[VIOLATION: unexpected: " "$TMP/auto400"
+tap_ok $? "... its ratio a violation"
+HOTMEM_ENTER=$normal "$CONFORM" --reduced --intent online --rules "$TMP/80-memory.rules" >"$TMP/out" 2>"$TMP/ierr"
+is "$?" 2 "--intent before any --rules or --agent: exit status 2"
+grep -q "^hotmem-conform: --intent online: after the --rules or --agent whose intent it says" "$TMP/ierr"
+tap_ok $? "... said"
+HOTMEM_ENTER=$normal "$CONFORM" --reduced --rules "$TMP/80-memory.rules" --intent all >"$TMP/out" 2>"$TMP/ierr"
+is "$?" 2 "--intent all: exit status 2"
+grep -q "^hotmem-conform: --intent all: online_movable, online_kernel, online or auto-movable" "$TMP/ierr"
+tap_ok $? "... it names the policies"
+
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
 done_testing

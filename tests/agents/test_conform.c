@@ -211,7 +211,7 @@ static void row_writes(const char *outcome, char *buf, size_t len)
 {
 	struct conform_cell_report r = { "classic-rule", "memhp_default_state=offline", "qemu-512m",
 					 "dimm1", NULL, json_tokener_parse(outcome), "", { "may", "x", "y" },
-					 "", "" };
+					 "", "", "", NULL };
 	char *row = NULL, *hdr = NULL, *col, w[32], red[32], failed[32];
 	size_t rlen, hlen;
 	FILE *f = open_memstream(&row, &rlen), *h = open_memstream(&hdr, &hlen);
@@ -319,13 +319,72 @@ static void test_expectations(void **state)
 	assert_string_equal(e.kind, "ok");
 	assert_string_equal(e.re, "-");
 	conform_violation(&e, "1 failed writes", v, sizeof(v));
-	assert_string_equal(v, "should pass");
+	assert_string_equal(v, "should pass: " CONFORM_NO_INTENT);
 	/* where the kernel leaves blocks offline the rule chose the zone: Normal is its fault */
 	conform_expectation("rules:/etc/udev/rules.d", "memhp_default_state=offline", "qemu-512m",
 			    "dimm1", &e);
 	assert_string_equal(e.kind, "ok");
 	conform_violation(&e, "1 of 8 onlined blocks cannot be offlined again", v, sizeof(v));
+	assert_string_equal(v, "should pass: " CONFORM_NO_INTENT);
+	/* another's cell that must pass (none: the kernel's auto-online alone): just that */
+	conform_expectation("none", "memhp_default_state=offline", "qemu-512m",
+			    "dimm1", &e);
+	conform_violation(&e, "1 failed writes", v, sizeof(v));
 	assert_string_equal(v, "should pass");
+	/* --intent: the cell judged against what the rule means */
+	conform_expectation("intent:online_kernel", "memhp_default_state=offline", "numa2", "dimm64", &e);
+	assert_string_equal(e.kind, "may");
+	conform_violation(&e, "1 of 8 onlined blocks cannot be offlined again", v, sizeof(v));
+	assert_string_equal(v, "");
+	conform_expectation("intent:online_movable", "memhp_default_state=offline", "numa2", "dimm64", &e);
+	assert_string_equal(e.kind, "ok");
+	conform_expectation("intent:online_movable", "memhp_default_state=online", "numa2", "dimm64", &e);
+	assert_string_equal(e.re, "redundant");
+	assert_true(conform_intent_known("auto-movable"));
+	assert_false(conform_intent_known("all-movable"));
+}
+
+/* reasons and advice of an all-Movable outcome at @pct for @agent */
+static void ratio_of(const char *agent, int pct, char **r, char **adv)
+{
+	char buf[512];
+	json_object *o;
+
+	snprintf(buf, sizeof(buf), "{\"new\":64,\"online\":64,\"agent_chose_zones\":true,"
+		 "\"movable_pct_of_kernel\":%d,\"auto_movable_ratio\":301,\"offlinable\":64}", pct);
+	o = json_tokener_parse(buf);
+	assert_int_equal(conform_reasons_for(o, agent, r, adv), 0);
+	json_object_put(o);
+}
+
+/* the Movable:kernel ratio binds what means auto-movable; for yours it is the admin guide's 4:1 */
+static void test_ratio(void **state)
+{
+	char *r, *a;
+
+	ratio_of("hotmemd:online_movable", 400, &r, &a);
+	assert_string_equal(r, "Movable is 400% of kernel memory, over auto_movable_ratio 301%");
+	assert_string_equal(a, "");
+	free(r), free(a);
+	ratio_of("rules:80-memory.rules", 400, &r, &a);
+	assert_string_equal(r, "");
+	assert_non_null(strstr(a, "up to 3:1 or even 4:1 usually fine"));
+	free(r), free(a);
+	ratio_of("agent:my-agent", 401, &r, &a);
+	assert_true(!strncmp(r, "zone imbalance: Movable is 401%", 31));
+	assert_string_equal(a, "");
+	free(r), free(a);
+	ratio_of("intent:online_movable", 533, &r, &a);
+	assert_string_equal(r, "");
+	assert_true(!strncmp(a, "zone imbalance: Movable is 533%", 31));
+	free(r), free(a);
+	ratio_of("intent:auto-movable", 302, &r, &a);
+	assert_string_equal(r, "Movable is 302% of kernel memory, over auto_movable_ratio 301%");
+	free(r), free(a);
+	ratio_of("intent:online_kernel", 301, &r, &a);
+	assert_string_equal(r, "");
+	assert_string_equal(a, "");
+	free(r), free(a);
 }
 
 static void test_short_setting(void **state)
@@ -417,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_count_unparsable_writes),
 		cmocka_unit_test(test_row_writes),
 		cmocka_unit_test(test_expectations),
+		cmocka_unit_test(test_ratio),
 		cmocka_unit_test(test_short_setting),
 		cmocka_unit_test(test_json_as_jq),
 	};
