@@ -305,10 +305,16 @@ static void refuse_state(const char *err, const char *path)
 	fprintf(stderr, "hotmemfs: %s\n", err);
 	if (getenv("INVOCATION_ID") && path)
 		fprintf(stderr,
-			"hotmemfs: refusing to start; move the file away: mv %s %s.bad && "
+			"hotmemfs: refusing to start; move the file away with its journal: mv %s %s.bad && "
+			"mv %s.journal %s.journal.bad && "
 			"systemctl restart hotmemfs (never --fresh in HOTMEMFS_OPTS: each later start "
 			"would delete the state file)\n",
-			path, path);
+			path, path, path, path);
+	else if (path)
+		fprintf(stderr,
+			"hotmemfs: refusing to start; move the file away with its journal (mv %s %s.bad && "
+			"mv %s.journal %s.journal.bad) or start with --fresh (which deletes both)\n",
+			path, path, path, path);
 	else
 		fprintf(stderr, "hotmemfs: refusing to start; move the file away or start with --fresh\n");
 }

@@ -340,6 +340,8 @@ static int open_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	return ret;
 }
 
+static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen);
+
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
@@ -364,6 +366,8 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 		ret = clear_tmp(ctx, ".journal.tmp", err, errlen);
 	if (!ret)
 		ret = open_journal(ctx, err, errlen);
+	if (!ret)
+		ret = keep_orphaned_journal(ctx, err, errlen);
 	if (!ret)
 		return 0;
 fail:
@@ -3086,6 +3090,96 @@ static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 	return 0;
 }
 
+/* one journal line "CRC32 JSON" (NUL-terminated; @whole: a newline ended it): NULL if torn */
+static json_object *parse_record(const char *line, bool whole)
+{
+	unsigned long crc;
+	char *sp;
+
+	crc = strtoul(line, &sp, 16);
+	return whole && sp == line + 8 && *sp == ' ' && crc == hmfs_crc32(sp + 1, strlen(sp + 1)) ?
+		       json_tokener_parse(sp + 1) :
+		       NULL;
+}
+
+/*
+ * A journal holding records while its state file is missing: the state
+ * file was moved away (the advice for a damaged one) or deleted by hand.
+ * Its records are the changes acknowledged since the last compaction, and
+ * their only copy: emptying it, as a new machine's first save does, lost
+ * them without a word (usereye4 #26).  It is renamed PATH.journal.orphaned
+ * (.orphaned.2 ... if taken: never over an older one), said with what it
+ * holds, and a new journal opened.  Under the state file's lock.
+ */
+static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	char name[PATH_MAX + 32], kept[PATH_MAX + 32], suffix[32], *text = NULL, *line, *next;
+	uint64_t first = 0, last = 0, n = 0, torn = 0;
+	struct stat st;
+	int ret, k;
+
+	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) ||
+	    errno != ENOENT)
+		return 0; /* there (or unreadable: the load says so) */
+	ret = read_journal(ctx, &text, err, errlen);
+	if (ret || !text[0])
+		goto out; /* empty, or zeros only: nothing to keep */
+	for (line = text; *line; line = next) {
+		char *nl = strchr(line, '\n');
+		json_object *rec;
+
+		next = nl ? nl + 1 : line + strlen(line);
+		if (nl)
+			*nl = '\0';
+		rec = parse_record(line, nl != NULL);
+		if (rec && u64(rec, "seq")) {
+			first = n++ ? first : u64(rec, "seq");
+			last = u64(rec, "seq");
+		} else {
+			torn++;
+		}
+		json_object_put(rec);
+	}
+	sibling(ctx, ".journal", name, sizeof(name));
+	for (k = 1; k < 100; k++) {
+		snprintf(suffix, sizeof(suffix), k > 1 ? ".journal.orphaned.%d" : ".journal.orphaned", k);
+		sibling(ctx, suffix, kept, sizeof(kept));
+		if (!renameat2(ctx->state_dirfd, name, ctx->state_dirfd, kept, RENAME_NOREPLACE))
+			break;
+		if (errno != EEXIST) {
+			ret = -errno;
+			snprintf(err, errlen,
+				 "journal %s.journal holds records but its state file is missing; keeping it as %s%s: %s",
+				 ctx->state_path, ctx->state_path, suffix, strerror(-ret));
+			goto out;
+		}
+	}
+	if (k == 100) {
+		snprintf(err, errlen,
+			 "journal %s.journal holds records but its state file is missing, and %s.journal.orphaned, .2 ... .99 are all taken: move them away",
+			 ctx->state_path, ctx->state_path);
+		ret = -EEXIST;
+		goto out;
+	}
+	if (fsync(ctx->state_dirfd))
+		fprintf(stderr, "hotmemfs: %s: directory fsync: %s\n", ctx->state_path,
+			strerror(errno));
+	fprintf(stderr,
+		"hotmemfs: %s.journal holds %llu record%s (seq %llu-%llu%s): the changes acknowledged since the last compaction, "
+		"but its state file %s is missing: the journal is kept as %s%s, not emptied, and a new machine starts\n"
+		"hotmemfs: to restore the old machine instead: stop hotmemfs, put the state file back with its journal (e.g. mv %s.bad %s && mv %s%s %s.journal), start it again\n",
+		ctx->state_path, (unsigned long long)n, n == 1 ? "" : "s", (unsigned long long)first,
+		(unsigned long long)last, torn ? "; its last line torn" : "", ctx->state_path,
+		ctx->state_path, suffix, ctx->state_path, ctx->state_path, ctx->state_path, suffix,
+		ctx->state_path);
+	close(ctx->journal_fd);
+	ctx->journal_fd = -1;
+	ret = open_journal(ctx, err, errlen);
+out:
+	free(text);
+	return ret;
+}
+
 /*
  * The journal's records after the state file's seq, in order.  A last
  * line cut short or failing its checksum is a record a crash
@@ -3115,19 +3209,14 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 	}
 	for (line = text; *line; line = next) {
 		json_object *rec;
-		char *sp, *nl = strchr(line, '\n');
-		unsigned long crc;
+		char *nl = strchr(line, '\n');
 		bool known;
 
 		next = nl ? nl + 1 : line + strlen(line);
 		n++;
 		if (nl)
 			*nl = '\0';
-		crc = strtoul(line, &sp, 16);
-		rec = nl && sp == line + 8 && *sp == ' ' &&
-				      crc == hmfs_crc32(sp + 1, strlen(sp + 1)) ?
-			      json_tokener_parse(sp + 1) :
-			      NULL;
+		rec = parse_record(line, nl != NULL);
 		known = hmfs_json_get(rec, "set", json_type_object) ||
 			hmfs_json_get(rec, "run", json_type_object) ||
 			hmfs_json_get(rec, "device", json_type_object) ||

@@ -247,9 +247,10 @@ is "$(in_ct systemctl show -p NRestarts --value hotmemfs.service)" 0 "... not re
 in_ct journalctl -u hotmemfs.service --no-pager -o cat >"$TMP/fs.journal" 2>&1
 grep -E 'damaged|refusing' "$TMP/fs.journal" | tail -2 | sed 's/^/# /'
 check "... the message says mv and systemctl restart, not --fresh" bash -c \
-	"grep -q 'mv /var/lib/hotmem/hotmemfs.state /var/lib/hotmem/hotmemfs.state.bad && systemctl restart hotmemfs' '$TMP/fs.journal' &&
+	"grep -q 'mv /var/lib/hotmem/hotmemfs.state /var/lib/hotmem/hotmemfs.state.bad && mv /var/lib/hotmem/hotmemfs.state.journal /var/lib/hotmem/hotmemfs.state.journal.bad && systemctl restart hotmemfs' '$TMP/fs.journal' &&
 	! grep -q 'start with --fresh' '$TMP/fs.journal'"
 in_ct mv /var/lib/hotmem/hotmemfs.state /var/lib/hotmem/hotmemfs.state.bad
+in_ct mv /var/lib/hotmem/hotmemfs.state.journal /var/lib/hotmem/hotmemfs.state.journal.bad
 in_ct systemctl restart hotmemfs.service
 check "... moved away, systemctl restart hotmemfs: active" wait_for 30 active hotmemfs.service
 check "container powered off (emulation)" poweroff
