@@ -111,9 +111,11 @@ run: deps-run
 
 # the full agents x settings x machines x events matrix (docs/agents.md)
 .PHONY: conform
+# make conform RULES=FILE AGENT='CMD': yours against the full matrix
 conform: deps
 	@$(MAKE) --no-print-directory all
-	@$(BUILD)/hotmem-conform --full --json $(BUILD)/conform.json
+	@$(BUILD)/hotmem-conform --full $(if $(RULES),--rules '$(RULES)') $(if $(AGENT),--agent '$(AGENT)') \
+		--json $(BUILD)/conform.json
 
 bench: deps
 	@$(MAKE) --no-print-directory all
