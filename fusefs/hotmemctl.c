@@ -464,7 +464,13 @@ static void print_broken(json_object *d)
 	       gs(d, "broken-errno"));
 }
 
-/* status: the guest drivers still working toward requested-size on their retry timer, or broken */
+static void print_plug_short(json_object *r);
+
+/*
+ * status: the guest drivers still working toward requested-size on their
+ * retry timer, broken, or stopped short of it for good (a growth's
+ * -ENOSPC: the offline threshold, a full region)
+ */
 static void print_retries(json_object *devs)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
@@ -473,6 +479,11 @@ static void print_retries(json_object *devs)
 		if (get(d, "broken")) {
 			printf("%s: ", gs(d, "id"));
 			print_broken(d);
+			putchar('\n');
+		}
+		if (get(d, "plug-stopped")) {
+			printf("%s", gs(d, "id"));
+			print_plug_short(d);
 			putchar('\n');
 		}
 		if (get(d, "retry-in-ms"))

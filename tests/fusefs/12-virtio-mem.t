@@ -155,6 +155,8 @@ is "$(echo "$out" | tail -1)" "vm0: requested 1.5G, plugged 1G: the guest adds n
 is "$(dev vm0 plugged-size)" $((1 << 30)) "requested 1.5G with blocks left offline: plugged stops at 1G"
 is "$(dev vm0 plug-stopped) $(dev vm0 offline-size) $(dev vm0 retry-in-ms)" "offline-threshold $((1 << 30)) " \
 	"... devices --json: plug-stopped offline-threshold, offline-size 1G, no retry (6.12: -ENOSPC)"
+ctl status | grep -qxF "vm0: the guest adds no more while 1G of the memory it added is offline (its offline threshold 1G: online its blocks)"
+tap_ok $? "... status says it too"
 ! ctl dmesg | grep -q "virtio_mem virtio0: cannot add more memory"
 tap_ok $? "... and the log says nothing of it, as 6.12's (hotmem logged 'cannot add more memory')"
 echo online_movable >"$M/memory32/state"

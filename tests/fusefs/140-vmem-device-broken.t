@@ -94,6 +94,8 @@ is "$(dev vm1 plugged-size)" $((1 << 30)) "vm1, a region of 8.5 memory blocks: 1
 grep -qx "vm1: requested [^,]*, plugged 1G: the rest does not fit the device's usable region in whole memory blocks" "$TMP/out"
 tap_ok $? "... the reply says why: $(cat "$TMP/out")"
 is "$(dev vm1 plug-stopped) $(dev vm1 retry-in-ms)" "region-full none" "devices --json: plug-stopped region-full, no retry"
+ctl status | grep -qxF "vm1: the rest does not fit the device's usable region in whole memory blocks"
+tap_ok $? "... status says it too"
 is "$(log_after "$n" | grep -v "size: 0x")" "" "... and the log says nothing but the sizes, as 6.12's"
 stop_fs
 done_testing
