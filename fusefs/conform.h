@@ -116,6 +116,8 @@ int conform_count_unparsable_writes(const char *path);
 void conform_last_line(const char *path, char *buf, size_t len);
 /* the same, whole, malloc'ed (NULL only when out of memory) */
 char *conform_last_line_dup(const char *path);
+/* the first line of @path matching the extended regex @re (malloc'ed), NULL if none */
+char *conform_first_line(const char *path, const char *re);
 /* the last @n non-empty lines of @path, each cut at @max bytes, \n-joined (malloc'ed; NULL: no memory) */
 char *conform_tail(const char *path, int n, size_t max);
 /* /sys/devices/system/memory is hotmemfs's (FUSE): refuses the host's */

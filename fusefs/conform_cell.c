@@ -611,6 +611,24 @@ static void add_int(json_object *o, const char *k, long v)
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
+/*
+ * What udevd said of the rules as it read them: "FILE:LINE Invalid key
+ * 'ATRR'" (systemd 252), a line it then drops -- the rule never ran, and
+ * the row said only "blocks left offline" (usereye4 #9).  Only lines that
+ * begin with the file: those of an event begin with its device
+ * ("memory32: FILE:LINE ATTR ... writing").  Their count and the first.
+ */
+#define RULES_COMPLAINT "^/[^ ]*\\.rules:[0-9]+ "
+
+static void add_rules_errors(json_object *o)
+{
+	char *first = conform_first_line(AGENT_LOG, RULES_COMPLAINT);
+
+	add_int(o, "rules_errors", first ? conform_count_lines(AGENT_LOG, RULES_COMPLAINT) : 0);
+	json_object_object_add(o, "rules_error", first ? json_object_new_string(first) : NULL);
+	free(first);
+}
+
 /* one JSON object, one line: the last of stdout (bench_burst.sh's sed reads it too) */
 static void print_outcome(const struct cell *c, struct outcome *r)
 {
@@ -640,6 +658,8 @@ static void print_outcome(const struct cell *c, struct outcome *r)
 	add_int(o, "listener_enobufs", r->lr.enobufs);
 	add_int(o, "listener_drops", r->lr.drops);
 	add_int(o, "uevents_unsent", r->unsent);
+	if (has_prefix(c->agent, "rule:"))
+		add_rules_errors(o);
 	if (c->ended)
 		add_agent_exit(c, o);
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |

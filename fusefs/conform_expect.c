@@ -277,7 +277,7 @@ int conform_reasons_for(json_object *r, const char *agent, char **out, char **ad
 	long amr = num(r, "auto_movable_ratio", 0), offl = num(r, "offlinable", 0);
 	long lost = num(r, "uevents_lost", 0), unsent = num(r, "uevents_unsent", 0);
 	long uw = num(r, "unparsed_writes", 0);
-	json_object *pol = NULL;
+	json_object *pol = NULL, *err;
 	bool auto_movable = json_object_object_get_ex(r, "online_policy", &pol) &&
 			    !strcmp(json_object_get_string(pol), "auto-movable");
 	size_t len, alen;
@@ -289,6 +289,16 @@ int conform_reasons_for(json_object *r, const char *agent, char **out, char **ad
 		if (adv)
 			fclose(adv);
 		return -ENOMEM;
+	}
+	/* a rule udevd would not take (dropped the line): what it said, first */
+	if (num(r, "rules_errors", 0) > 0 &&
+	    json_object_object_get_ex(r, "rules_error", &err) && json_object_is_type(err, json_type_string))
+	{
+		long n = num(r, "rules_errors", 0);
+
+		reason(f, "udevd refused the rules: %s", json_object_get_string(err));
+		if (n > 1)
+			fprintf(f, " (%ld lines of complaint in all)", n);
 	}
 	if (new == 0)
 		reason(f, "no new blocks appeared");

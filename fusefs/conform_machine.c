@@ -360,6 +360,28 @@ char *conform_last_line_dup(const char *path)
 	return last ? last : strdup("");
 }
 
+char *conform_first_line(const char *path, const char *re)
+{
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+	regex_t rx;
+	FILE *f;
+
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB))
+		return NULL;
+	f = fopen(path, "re");
+	while (f && !found && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!regexec(&rx, line, 0, NULL, 0))
+			found = strdup(line);
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	regfree(&rx);
+	return found;
+}
+
 char *conform_tail(const char *path, int n, size_t max)
 {
 	char *line = NULL, **ring = calloc((size_t)n, sizeof(char *)), *out = NULL;

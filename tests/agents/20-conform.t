@@ -118,6 +118,18 @@ tap_ok $? "blocks left offline: a violation under memhp_default_state=online too
 grep -qxE '\[8,0,([01]),\1\]' "$TMP/82-off.o"
 tap_ok $? "its writes that went through are not redundant, each refused one failed: $(cat "$TMP/82-off.o")"
 
+# usereye4 #9: a rule udevd will not take (ATRR: it says "Invalid key"
+# and drops the line) is said in the row, not only "blocks left offline"
+printf '%s\n' 'SUBSYSTEM=="memory", ACTION=="add", ATRR{state}=="offline", ATTR{state}="online_movable"' >"$TMP/83-typo.rules"
+HOTMEM_CONFORM_WAIT=6 "$CONFORM" --reduced --rules "$TMP/83-typo.rules" --only ' memhp_default_state=offline ' \
+	--json "$TMP/83-typo.json" >"$TMP/83-typo" 2>>"$TMP/err"
+is "$?" 1 "a rules file udevd refuses a line of: exit status 1"
+sed 's/^/# /' "$TMP/83-typo"
+grep -qE "^rules:83-typo.rules +offline .* 0/8 .*✗ udevd refused the rules: /etc/udev/rules.d/83-typo.rules:1 Invalid key 'ATRR'; 8 of 8 blocks left offline \[VIOLATION: " "$TMP/83-typo"
+tap_ok $? "its row says what udevd said of the rule (file, line, key), then the blocks left offline"
+jq -e '.[0].outcome | .rules_errors == 1 and (.rules_error | test("83-typo.rules:1 Invalid key"))' "$TMP/83-typo.json" >/dev/null
+tap_ok $? "the JSON: rules_errors, rules_error"
+
 # a cell that does not run is a row saying so, and the matrix goes on
 HOTMEM_ENTER=/bin/false "$CONFORM" --reduced --json "$TMP/none.json" >"$TMP/none" 2>>"$TMP/err"
 is "$?" 1 "cells that do not run: exit status 1"
