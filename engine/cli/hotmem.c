@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,15 +147,71 @@ static void show_meminfo(struct hotmem *hm)
 	       mi.slab_unreclaimable * 4, mi.kernel_stack * 4, mi.pagetables * 4, mi.percpu * 4);
 }
 
-/* add START SIZE [node=N] [memmap_on_memory] [group=G] */
-static int cmd_add(struct hotmem *hm, int argc, char **argv)
+/*
+ * A script's own mistake, not the kernel's refusal: a command's word that
+ * is no number, state or flag, a word missing or one too many.  Said as
+ * FILE:LINE: CMD: what is wrong (SYNTAX), its step done nothing, and
+ * counted apart from the kernel's errnos (exit status 3, not 2): a typo
+ * and a refused operation read alike as "= -22" before (usereye4 #18).
+ */
+#define SCRIPT_ERROR 1
+
+struct why {
+	char msg[256];
+};
+
+/* SCRIPT_ERROR, @w saying what is wrong */
+static int __attribute__((format(printf, 2, 3))) wrong(struct why *w, const char *fmt, ...)
 {
-	uint64_t start, size;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+	return SCRIPT_ERROR;
+}
+
+/* BLOCK, COUNT, MS: a whole number, 0 or more */
+static int want_ulong(struct why *w, const char *what, const char *s, unsigned long *out)
+{
+	return parse_ulong(s, out) ? wrong(w, "%s '%s': a whole number, 0 or more (decimal or 0x hex)",
+					   what, s) :
+				     0;
+}
+
+/* START, SIZE: hotmem_memparse()'s bytes (K, M, G, T) */
+static int want_size(struct why *w, const char *what, const char *s, uint64_t *out)
+{
+	return hotmem_memparse(s, out) ? wrong(w, "%s '%s': bytes, decimal or 0x hex, K M G T suffixes",
+					       what, s) :
+					 0;
+}
+
+/* node=N / group=G: 1 when @tok is one, 0 when it is no KEY=, else the script's error */
+static int want_kv_node(struct why *w, const char *tok, const char *key, int *out)
+{
+	int kv = parse_kv_node(tok, key, out);
+
+	return kv >= 0 ? kv : -wrong(w, "%s: a number, -1 (none) or more", tok);
+}
+
+/* the optional last word [node=N] of alloc and hugetlb: 0, or the script's error */
+static int want_node_opt(struct why *w, const char *tok, int *nid)
+{
+	int kv = want_kv_node(w, tok, "node", nid);
+
+	return kv > 0 ? 0 : kv < 0 ? SCRIPT_ERROR : wrong(w, "unknown word '%s'", tok);
+}
+
+/* add START SIZE [node=N] [memmap_on_memory] [group=G] */
+static int cmd_add(struct hotmem *hm, int argc, char **argv, struct why *w)
+{
+	uint64_t start = 0, size = 0;
 	int nid = 0, group = -1;
 	unsigned int flags = 0;
 
-	if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
-		return -EINVAL;
+	if (want_size(w, "START", argv[1], &start) || want_size(w, "SIZE", argv[2], &size))
+		return SCRIPT_ERROR;
 	for (int i = 3; i < argc; i++) {
 		int kv;
 
@@ -162,48 +219,54 @@ static int cmd_add(struct hotmem *hm, int argc, char **argv)
 			flags |= HM_MHP_MEMMAP_ON_MEMORY;
 			continue;
 		}
-		kv = parse_kv_node(argv[i], "node", &nid);
+		kv = want_kv_node(w, argv[i], "node", &nid);
 		if (!kv)
-			kv = parse_kv_node(argv[i], "group", &group);
-		if (kv <= 0)
-			return -EINVAL;
+			kv = want_kv_node(w, argv[i], "group", &group);
+		if (!kv)
+			return wrong(w, "unknown word '%s'", argv[i]);
+		if (kv < 0)
+			return SCRIPT_ERROR;
 	}
 	return hotmem_add_memory(hm, nid, start, size, flags, group);
 }
 
-static int cmd_remove(struct hotmem *hm, int argc, char **argv)
+static int cmd_remove(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
-	uint64_t start, size;
+	uint64_t start = 0, size = 0;
 
 	(void)argc;
-	if (hotmem_memparse(argv[1], &start) || hotmem_memparse(argv[2], &size))
-		return -EINVAL;
+	if (want_size(w, "START", argv[1], &start) || want_size(w, "SIZE", argv[2], &size))
+		return SCRIPT_ERROR;
 	return hotmem_remove_memory(hm, start, size);
 }
 
-static int cmd_online(struct hotmem *hm, int argc, char **argv)
+static int cmd_online(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	int type = argc > 2 ? hotmem_online_type_from_str(argv[2], strlen(argv[2])) :
 			      HM_MMOP_ONLINE;
-	unsigned long block;
+	unsigned long block = 0;
 
-	if (parse_ulong(argv[1], &block))
-		return -EINVAL;
-	return type < 0 ? type : hotmem_block_set_state(hm, block, type);
+	if (want_ulong(w, "BLOCK", argv[1], &block))
+		return SCRIPT_ERROR;
+	/* "offline" is a state the file takes, not one this command onlines into */
+	if (type < 0 || type == HM_MMOP_OFFLINE)
+		return wrong(w, "'%s' is not a state to online into", argv[2]);
+	return hotmem_block_set_state(hm, block, type);
 }
 
 /* offline_pages()'s loop, its signal SIGINT or the timeout */
-static int cmd_offline(struct hotmem *hm, int argc, char **argv)
+static int cmd_offline(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	struct deadline d = { 0 };
 	const struct hotmem_task task = { cli_signal_pending, &d };
-	unsigned long block;
+	unsigned long block = 0;
 	long ms = 0;
 	int ret;
 
-	if (parse_ulong(argv[1], &block) ||
-	    (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0)))
-		return -EINVAL;
+	if (want_ulong(w, "BLOCK", argv[1], &block))
+		return SCRIPT_ERROR;
+	if (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0))
+		return wrong(w, "'%s': timeout=MS, whole milliseconds, 0 or more", argv[2]);
 	if (ms > 0)
 		d.at_ms = monotonic_ms() + ms;
 	interrupted = 0;
@@ -213,18 +276,21 @@ static int cmd_offline(struct hotmem *hm, int argc, char **argv)
 	return ret;
 }
 
-static int cmd_alloc(struct hotmem *hm, int argc, char **argv)
+static int cmd_alloc(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	int nid = -1;
 	long n;
-	unsigned long count;
+	unsigned long count = 0;
 	int type = !strcmp(argv[1], "movable") ? HM_ALLOC_MOVABLE :
 		   !strcmp(argv[1], "pinned") ? HM_ALLOC_PINNED :
 		   !strcmp(argv[1], "unmovable") ? HM_ALLOC_UNMOVABLE : -1;
 
-	if (type < 0 || parse_ulong(argv[2], &count) ||
-	    (argc == 4 && parse_kv_node(argv[3], "node", &nid) <= 0))
-		return -EINVAL;
+	if (type < 0)
+		return wrong(w, "'%s' is not a kind of page (movable, unmovable, pinned)", argv[1]);
+	if (want_ulong(w, "COUNT", argv[2], &count))
+		return SCRIPT_ERROR;
+	if (argc == 4 && want_node_opt(w, argv[3], &nid))
+		return SCRIPT_ERROR;
 	n = hotmem_alloc_pages(hm, nid, type, count, NULL);
 	if (n < 0)
 		return (int)n;	/* the "= -errno" line says it, not "allocated -12" */
@@ -232,22 +298,25 @@ static int cmd_alloc(struct hotmem *hm, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_freeall(struct hotmem *hm, int argc, char **argv)
+static int cmd_freeall(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	(void)argc;
 	(void)argv;
+	(void)w;
 	printf("freed %lu\n", hotmem_free_all(hm));
 	return 0;
 }
 
-static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv)
+static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
-	unsigned long count;
+	unsigned long count = 0;
 	int nid = -1;	/* NUMA_NO_NODE: the global pool */
 	long n;
 
-	if (parse_ulong(argv[1], &count) || (argc == 3 && parse_kv_node(argv[2], "node", &nid) <= 0))
-		return -EINVAL;
+	if (want_ulong(w, "COUNT", argv[1], &count))
+		return SCRIPT_ERROR;
+	if (argc == 3 && want_node_opt(w, argv[2], &nid))
+		return SCRIPT_ERROR;
 	n = hotmem_hugetlb_alloc(hm, nid, count);
 	if (n < 0)
 		return (int)n;	/* the "= -errno" line says it, not "hugepages -22" */
@@ -255,64 +324,72 @@ static int cmd_hugetlb(struct hotmem *hm, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_inject(struct hotmem *hm, int argc, char **argv)
+static int cmd_inject(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	int action = !strcmp(argv[1], "MEM_GOING_ONLINE") ? HM_MEM_GOING_ONLINE :
 		     !strcmp(argv[1], "MEM_GOING_OFFLINE") ? HM_MEM_GOING_OFFLINE : 0;
 	long err;
 
 	(void)argc;
+	if (!action)
+		return wrong(w, "'%s' is not a notifier action (MEM_GOING_ONLINE, MEM_GOING_OFFLINE)",
+			     argv[1]);
 	if (parse_long(argv[2], &err) || err < -4095 || err > 0)
-		return -EINVAL;
+		return wrong(w, "ERRNO '%s': a -errno, -4095..0 (0: none)", argv[2]);
 	return hotmem_set_notifier_error(hm, action, (int)err);
 }
 
-static int cmd_blocks(struct hotmem *hm, int argc, char **argv)
+static int cmd_blocks(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	(void)argc;
 	(void)argv;
+	(void)w;
 	show_blocks(hm);
 	return 0;
 }
 
-static int cmd_meminfo(struct hotmem *hm, int argc, char **argv)
+static int cmd_meminfo(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	(void)argc;
 	(void)argv;
+	(void)w;
 	show_meminfo(hm);
 	return 0;
 }
 
-static int cmd_status(struct hotmem *hm, int argc, char **argv)
+static int cmd_status(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	char buf[8192];
 
 	(void)argc;
 	(void)argv;
+	(void)w;
 	hotmem_summary(hm, buf, sizeof(buf));
 	fputs(buf, stdout);
 	return 0;
 }
 
-static int cmd_check(struct hotmem *hm, int argc, char **argv)
+static int cmd_check(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	char err[512];
 	int ret;
 
 	(void)argc;
 	(void)argv;
+	(void)w;
 	ret = hotmem_check_invariants(hm, err, sizeof(err));
 	printf("invariants: %s\n", ret ? err : "ok");
 	return ret;
 }
 
-static int cmd_dmesg(struct hotmem *hm, int argc, char **argv)
+static int cmd_dmesg(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	static const size_t len = 64 * 1024;
 	char *log = malloc(len);
 
 	(void)argc;
 	(void)argv;
+	(void)w;
 	if (!log)
 		return -ENOMEM;
 	hotmem_dmesg(hm, log, len);
@@ -321,15 +398,17 @@ static int cmd_dmesg(struct hotmem *hm, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_explain(struct hotmem *hm, int argc, char **argv)
+static int cmd_explain(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
-	unsigned long block;
+	unsigned long block = 0;
 	bool json = argc == 3;
 	char *out;
 	int ret;
 
-	if (parse_ulong(argv[1], &block) || (json && strcmp(argv[2], "--json")))
-		return -EINVAL;
+	if (want_ulong(w, "BLOCK", argv[1], &block))
+		return SCRIPT_ERROR;
+	if (json && strcmp(argv[2], "--json"))
+		return wrong(w, "unknown word '%s'", argv[2]);
 	ret = hotmem_explain_render(hm, block, 0, json ? &out : NULL,
 				    HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS | HM_EXPLAIN_TEXT_MORE,
 				    NULL, json ? NULL : &out);
@@ -340,14 +419,16 @@ static int cmd_explain(struct hotmem *hm, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_sleep(struct hotmem *hm, int argc, char **argv)
+static int cmd_sleep(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
-	unsigned long ms;
+	unsigned long ms = 0;
 
 	(void)hm;
 	(void)argc;
-	if (parse_ulong(argv[1], &ms) || ms > 3600 * 1000)
-		return -EINVAL;
+	if (want_ulong(w, "MS", argv[1], &ms))
+		return SCRIPT_ERROR;
+	if (ms > 3600 * 1000)
+		return wrong(w, "MS %lu: at most an hour, 3600000", ms);
 	usleep((useconds_t)ms * 1000);
 	return 0;
 }
@@ -357,7 +438,7 @@ static const struct {
 	const char *name;
 	int min_args, max_args; /* the words after the name */
 	const char *syntax, *help;
-	int (*fn)(struct hotmem *hm, int argc, char **argv);
+	int (*fn)(struct hotmem *hm, int argc, char **argv, struct why *w);
 } script_cmds[] = {
 	{ "add", 2, 5, "add START SIZE [node=N] [memmap_on_memory] [group=G]", "add_memory()", cmd_add },
 	{ "remove", 2, 2, "remove START SIZE", "remove_memory()", cmd_remove },
@@ -368,7 +449,7 @@ static const struct {
 	{ "alloc", 2, 3, "alloc movable|unmovable|pinned COUNT [node=N]", "workload pages", cmd_alloc },
 	{ "free-all", 0, 0, "free-all", "free the workload (hotmemctl's word)", cmd_freeall },
 	/* the name it had: still taken, no longer listed */
-	{ "freeall", 0, 0, NULL, NULL, cmd_freeall },
+	{ "freeall", 0, 0, "freeall", NULL, cmd_freeall },
 	{ "hugetlb", 1, 2, "hugetlb COUNT [node=N]", "grow the HugeTLB pool", cmd_hugetlb },
 	{ "inject", 2, 2, "inject MEM_GOING_ONLINE|MEM_GOING_OFFLINE ERRNO", "notifier error", cmd_inject },
 	{ "blocks", 0, 0, "blocks", "every block: state, node, valid_zones", cmd_blocks },
@@ -390,58 +471,111 @@ static void usage(FILE *f)
 	      "                                 (/ or a dump of DIR/sys/devices/system/memory;\n"
 	      "                                 DIR/proc/iomem, sys/bus/virtio: virtio-mem devices)\n"
 	      "\n"
-	      "script commands (one a line, # comments; a malformed one is -22, nothing done):\n", f);
+	      "script commands (one a line, # comments; a malformed one is the script's error,\n"
+	      "FILE:LINE: said, nothing done, exit status 3; a step the kernel refuses: = -errno, exit 2):\n",
+	      f);
 	for (size_t i = 0; i < sizeof(script_cmds) / sizeof(script_cmds[0]); i++)
-		if (script_cmds[i].syntax)
+		if (script_cmds[i].help)
 			fprintf(f, "  %-52s %s\n", script_cmds[i].syntax, script_cmds[i].help);
 }
 
-/* One command a line; the kernel's errno, -EINVAL for a line no command takes. */
-static int run_line(struct hotmem *hm, char *line)
+/* script_cmds[]'s entry named @name, or NULL */
+static int find_cmd(const char *name)
 {
-	char *argv[8], *save = NULL, *t;
-	int argc = 0;
+	for (size_t i = 0; i < sizeof(script_cmds) / sizeof(script_cmds[0]); i++)
+		if (!strcmp(name, script_cmds[i].name))
+			return (int)i;
+	return -1;
+}
 
+/* word @n (1: the first after the name) of @syntax, in @buf: what a line lacks */
+static const char *syntax_word(const char *syntax, int n, char *buf, size_t len)
+{
+	const char *p = syntax;
+
+	for (int i = 0; i < n && p; i++)
+		p = strchr(p + 1, ' ');
+	snprintf(buf, len, "%.*s", p ? (int)strcspn(p + 1, " ") : 0, p ? p + 1 : "");
+	return buf;
+}
+
+/*
+ * One command a line: 0, the kernel's -errno, or SCRIPT_ERROR with @w
+ * saying what is wrong with the line (nothing done).
+ */
+static int run_line(struct hotmem *hm, char *line, int *cmd, struct why *w)
+{
+	char *argv[8], *save = NULL, *t, word[64];
+	int argc = 0, i;
+
+	*cmd = -1;
 	for (t = strtok_r(line, " \t\n", &save); t && argc < 8; t = strtok_r(NULL, " \t\n", &save))
 		argv[argc++] = t;
 	if (!argc || argv[0][0] == '#')
 		return 0;
-	for (size_t i = 0; !t && i < sizeof(script_cmds) / sizeof(script_cmds[0]); i++)
-		if (!strcmp(argv[0], script_cmds[i].name) && argc - 1 >= script_cmds[i].min_args &&
-		    argc - 1 <= script_cmds[i].max_args)
-			return script_cmds[i].fn(hm, argc, argv);
-	fprintf(stderr, "hotmem: unknown or malformed command '%s'\n", argv[0]);
-	return -EINVAL;
+	i = find_cmd(argv[0]);
+	*cmd = i;
+	if (i < 0)
+		return wrong(w, "no such command (hotmem --help lists them)");
+	if (t || argc - 1 > script_cmds[i].max_args)
+		return wrong(w, "'%s': a word too many", t ? t : argv[script_cmds[i].max_args + 1]);
+	if (argc - 1 < script_cmds[i].min_args)
+		return wrong(w, "%s missing",
+			     syntax_word(script_cmds[i].syntax, argc, word, sizeof(word)));
+	return script_cmds[i].fn(hm, argc, argv, w);
 }
 
+/*
+ * Exit status: 0, 2 when a step failed (the kernel refused it: as the
+ * scenario may mean), 3 when a line is the script's own error (said as
+ * FILE:LINE: CMD: ..., its step skipped; the run goes on, as a shell's
+ * would, so each is said at once).
+ */
 static int run_script(struct hotmem *hm, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	char line[512];
-	int lineno = 0, failed = 0;
+	int lineno = 0, failed = 0, errors = 0;
 
 	if (!f) {
 		fprintf(stderr, "hotmem: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char echo[512];
-		int ret;
+		char echo[512], cmd_name[64];
+		struct why w = { "" };
+		int ret, cmd;
 
 		lineno++;
 		snprintf(echo, sizeof(echo), "%s", line);
 		echo[strcspn(echo, "\n")] = '\0';
-		ret = run_line(hm, line);
-		if (echo[0] && echo[0] != '#')
-			printf("> %s = %d%s%s\n", echo, ret, ret ? " " : "",
-			       ret ? strerror(-ret) : "");
+		snprintf(cmd_name, sizeof(cmd_name), "%.*s", (int)strcspn(line + strspn(line, " \t"), " \t\n"),
+			 line + strspn(line, " \t"));
+		ret = run_line(hm, line, &cmd, &w);
+		if (ret == SCRIPT_ERROR) {
+			fflush(stdout);
+			if (cmd < 0)
+				fprintf(stderr, "hotmem: %s:%d: %s: %s\n", name, lineno, cmd_name, w.msg);
+			else
+				fprintf(stderr, "hotmem: %s:%d: %s: %s (%s)\n", name, lineno, cmd_name, w.msg,
+					script_cmds[cmd].syntax);
+			printf("> %s = script error: nothing done\n", echo);
+			errors++;
+		} else if (echo[strspn(echo, " \t")] && echo[strspn(echo, " \t")] != '#') {
+			printf("> %s = %d%s%s\n", echo, ret, ret ? " " : "", ret ? strerror(-ret) : "");
+		}
 		fflush(stdout);
-		if (ret)
+		if (ret && ret != SCRIPT_ERROR)
 			failed++;
 	}
 	if (f != stdin)
 		fclose(f);
-	return failed ? 2 : 0;
+	if (errors)
+		fprintf(stderr, "hotmem: %s: %d line%s the script's own error%s (skipped), %d step%s refused\n",
+			name, errors, errors == 1 ? " is" : "s are", errors == 1 ? "" : "s", failed,
+			failed == 1 ? "" : "s");
+	return errors ? 3 : failed ? 2 : 0;
 }
 
 /* hotmem profile --from-sysfs DIR [-o FILE] */

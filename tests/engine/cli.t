@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..44"
+echo "1..55"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 44); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 55); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -105,8 +105,8 @@ expect "dmesg keeps the kernel's dump_page after the fact" "^<4>page dumped beca
 out=$(printf '%s\n' "add 0x100000000 128M node=abc" "hugetlb -3" "hugetlb 2 node=x" "alloc movable 5x" \
 	"alloc movable 5 nod=0" "explain x" "offline 7 timeout=abc" "offline 7 timeout=-5" "sleep abc" \
 	"online 1x" "blocks" "meminfo" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
-bad=$(grep -c -- "= -22 Invalid argument$" <<<"$out")
-[ "$bad" -eq 10 ] && ok "ten malformed numbers: each -22" || notok "ten malformed numbers: each -22" "$bad of 10" "$out"
+bad=$(grep -c -- "= script error: nothing done$" <<<"$out")
+[ "$bad" -eq 10 ] && ok "ten malformed numbers: each the script's error" || notok "ten malformed numbers: each the script's error" "$bad of 10" "$out"
 expect "... the boot blocks listed" "^memory7 " "$out"
 grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
 expect "... the HugeTLB pool still empty" "^HugePages_Total: 0$" "$out"
@@ -116,8 +116,8 @@ expect "... the HugeTLB pool still empty" "^HugePages_Total: 0$" "$out"
 # says so in its "= -errno" line alone ("hugepages -22" came first)
 out=$(printf '%s\n' "alloc movable 1 node=4294967296" "alloc movable 1 node=-2" "hugetlb 2 node=99" \
 	"hugetlb 1" "alloc movable 1" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
-expect "alloc node=2^32: -22, not node 0" "^> alloc movable 1 node=4294967296 = -22 Invalid argument$" "$out"
-expect "alloc node=-2: -22" "^> alloc movable 1 node=-2 = -22 Invalid argument$" "$out"
+expect "alloc node=2^32: the script's error, not node 0" "^> alloc movable 1 node=4294967296 = script error: nothing done$" "$out"
+expect "alloc node=-2: the script's error" "^> alloc movable 1 node=-2 = script error: nothing done$" "$out"
 grep -qE "^(hugepages|allocated) -" <<<"$out" && notok "a refusal prints no count line of its errno" "$out" ||
 	ok "a refusal prints no count line of its errno"
 expect "... a hugetlb that grew the pool says so" "^hugepages 1$" "$out"
@@ -127,9 +127,9 @@ expect "... an alloc that allocated says so" "^allocated 1$" "$out"
 # memory added there; group=4294967295 was -1, no group): -22, nothing added
 out=$(printf '%s\n' "add 0x100000000 128M node=4294967296" "add 0x100000000 128M group=4294967295" \
 	"add 0x100000000 128M group=-2" "blocks" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
-expect "add node=2^32: -22, not node 0" "^> add 0x100000000 128M node=4294967296 = -22 Invalid argument$" "$out"
-expect "add group=2^32-1: -22, not no group" "^> add 0x100000000 128M group=4294967295 = -22 Invalid argument$" "$out"
-expect "add group=-2: -22" "^> add 0x100000000 128M group=-2 = -22 Invalid argument$" "$out"
+expect "add node=2^32: the script's error, not node 0" "^> add 0x100000000 128M node=4294967296 = script error: nothing done$" "$out"
+expect "add group=2^32-1: the script's error, not no group" "^> add 0x100000000 128M group=4294967295 = script error: nothing done$" "$out"
+expect "add group=-2: the script's error" "^> add 0x100000000 128M group=-2 = script error: nothing done$" "$out"
 grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
 
 # alloc's node= is a task's preferred node (MPOL_PREFERRED, 6.12): one
@@ -140,3 +140,26 @@ out=$(printf '%s\n' "alloc movable 1 node=1" "free-all" "add 0x100000000 128M no
 expect "alloc node=1 (no memory): -22" "^> alloc movable 1 node=1 = -22 Invalid argument$" "$out"
 expect "... nothing allocated" "^freed 0$" "$out"
 expect "alloc node=1 past its 32768 pages: node 0 gives the rest" "^allocated 40000$" "$out"
+
+# a script's own error (usereye4 #18): FILE:LINE: CMD: what is wrong (the
+# syntax), nothing done, exit status 3 -- apart from a step the kernel
+# refuses (= -errno, exit 2); the bare "-22" said neither line nor syntax
+printf '%s\n' "add 0x100000000" "online 32 movable" "offline" "alloc movable" \
+	"add 0x100000000 128M memmap_on_memroy" "frob 3" "blocks 3" "add 0x100000000 128M" "blocks" >"$script"
+out=$("$HM" --cmdline hotmem.kernel_alloc=off run "$script" 2>"$script.err"); rc=$?
+err=$(cat "$script.err"); rm -f "$script.err"
+[ $rc -eq 3 ] && ok "a script with errors: exit status 3" || notok "a script with errors: exit status 3" "rc=$rc" "$err"
+expect "a missing word: its line, the command, the word, the syntax" \
+	"^hotmem: $script:1: add: SIZE missing \(add START SIZE \[node=N\] \[memmap_on_memory\] \[group=G\]\)$" "$err"
+expect "a word that is no state" "^hotmem: $script:2: online: 'movable' is not a state to online into \(online BLOCK \[online\|online_kernel\|online_movable\]\)$" "$err"
+expect "offline without its block" "^hotmem: $script:3: offline: BLOCK missing \(offline BLOCK \[timeout=MS\]\)$" "$err"
+expect "a misspelt flag" "^hotmem: $script:5: add: unknown word 'memmap_on_memroy' \(add START" "$err"
+expect "an unknown command" "^hotmem: $script:6: frob: no such command \(hotmem --help lists them\)$" "$err"
+expect "a word too many" "^hotmem: $script:7: blocks: '3': a word too many \(blocks\)$" "$err"
+expect "... counted apart from the kernel's refusals" "^hotmem: $script: 7 lines are the script's own errors \(skipped\), 0 steps refused$" "$err"
+expect "... each echoed as the script's error, not -22" "^> online 32 movable = script error: nothing done$" "$out"
+expect "... the run goes on: the good add done" "^memory32 " "$out"
+out=$(printf '%s\n' "add 0x100000000 128M" "online 32" "online 32" | "$HM" run - 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "^> online 32 = -22 Invalid argument$" <<<"$out" &&
+	ok "a step the kernel refuses: -22 and exit status 2, as before" ||
+	notok "a step the kernel refuses: -22 and exit status 2, as before" "rc=$rc" "$out"
