@@ -206,6 +206,12 @@ static bool flag(json_object *o, const char *key)
 	       json_object_get_boolean(v);
 }
 
+/* a count's plural ending: "1 failed write", "2 failed writes" (usereye4 #2) */
+static const char *plural(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* one more reason, "; "-separated */
 static void reason(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void reason(FILE *f, const char *fmt, ...)
@@ -303,26 +309,26 @@ int conform_reasons_for(json_object *r, const char *agent, char **out, char **ad
 	if (new == 0)
 		reason(f, "no new blocks appeared");
 	if (unsent > 0)
-		reason(f, "hotmemfs did not send %ld uevents (netlink-errors)", unsent);
+		reason(f, "hotmemfs did not send %ld uevent%s (netlink-errors)", unsent, plural(unsent));
 	if (onl < new) {
 		if (lost > 0)
-			reason(f, "%ld of %ld blocks left offline: the agent lost %ld uevents (ENOBUFS)",
-			       new - onl, new, lost);
+			reason(f, "%ld of %ld blocks left offline: the agent lost %ld uevent%s (ENOBUFS)",
+			       new - onl, new, lost, plural(lost));
 		else
 			reason(f, "%ld of %ld blocks left offline", new - onl, new);
 	}
 	/* only under memhp_default_state=online* is an EINVAL the kernel's auto-online's doing */
 	if (rw > 0 && !flag(r, "agent_chose_zones"))
-		reason(f, "%ld redundant writes: EINVAL race with the kernel's auto-online", rw);
+		reason(f, "%ld redundant write%s: EINVAL race with the kernel's auto-online", rw, plural(rw));
 	else if (rw > 0)
-		reason(f, "%ld redundant writes: EINVAL, the block already in that state or the zone "
-			  "not one it can take", rw);
+		reason(f, "%ld redundant write%s: EINVAL, the block already in that state or the zone "
+			  "not one it can take", rw, plural(rw));
 	/* an EINVAL of a value the kernel cannot parse is the agent's failure, never a race */
 	if (fw > 0 && uw > 0)
-		reason(f, "%ld failed writes (%ld EINVAL: a value the kernel's store cannot parse)",
-		       fw, uw);
+		reason(f, "%ld failed write%s (%ld EINVAL: a value the kernel's store cannot parse)",
+		       fw, plural(fw), uw);
 	else if (fw > 0)
-		reason(f, "%ld failed writes", fw);
+		reason(f, "%ld failed write%s", fw, plural(fw));
 	/* zones are the agent's doing only where the kernel left blocks offline */
 	if (flag(r, "agent_chose_zones")) {
 		ratio(f, adv, agent, pct, amr);

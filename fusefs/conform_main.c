@@ -904,6 +904,35 @@ static int json_writable(const char *path)
 }
 
 /*
+ * Above the summary, the cells that made the exit status 1, one a line,
+ * as --only takes them (the setting as the table prints it): what a CI log
+ * of 600 rows has to look at (usereye4 #12).
+ */
+static void list_to_look_at(const struct matrix *m)
+{
+	size_t n = json_object_array_length(m->cells);
+	char shown[256];
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(m->cells, i), *v;
+		const char *what = NULL;
+
+		if (json_object_object_get_ex(c, "error", &v) && *json_object_get_string(v))
+			what = "error";
+		else if (json_object_object_get_ex(c, "violation", &v) && json_object_get_boolean(v))
+			what = "violating";
+		if (!what)
+			continue;
+		json_object_object_get_ex(c, "setting", &v);
+		conform_short_setting(json_object_get_string(v), shown, sizeof(shown));
+		printf("%s: %s %s", what,
+		       json_object_get_string(json_object_object_get(c, "label")), shown);
+		printf(" %s %s\n", json_object_get_string(json_object_object_get(c, "machine")),
+		       json_object_get_string(json_object_object_get(c, "event")));
+	}
+}
+
+/*
  * stdout failed: a reader gone (| head) is SIGPIPE's death, as the shell
  * script had (SIGPIPE is ignored here so that the work directory goes
  * first); anything else said, exit 1.
@@ -985,6 +1014,7 @@ int main(int argc, char **argv)
 	ret = m.bad || m.errors ? 1 : 0;
 	if (m.json && conform_write_json(m.json, m.cells) < 0)
 		ret = 1;
+	list_to_look_at(&m);
 	printf("%d cells in %ld s: %d ✓, %d ✗ as expected, %d violating the expectation",
 	       m.passed + m.failed_ok + m.bad + m.errors, conform_now_ms() / 1000 - start, m.passed,
 	       m.failed_ok, m.bad);

@@ -190,7 +190,7 @@ is "$?" 0 "a quiet agent writing over the kernel's auto-online: the race allowed
 sed 's/^/# /' "$TMP/quiet"
 jq -e '.[0].outcome | .redundant_writes >= 8 and .failed_writes == 0 and .writes >= .redundant_writes + .failed_writes' "$TMP/quiet.json" >/dev/null
 tap_ok $? "its EINVALs are counted from hotmemfs, not from its log: $(jq -c '.[0].outcome.redundant_writes' "$TMP/quiet.json" 2>/dev/null) redundant writes"
-grep -qE "^agent#1 +online .*✗ [0-9]+ redundant writes: EINVAL race with the kernel's auto-online \[expected: inherent to acting on a new block before the kernel's own auto-online" "$TMP/quiet"
+grep -qE "^agent#1 +online .*✗ [0-9]+ redundant writes?: EINVAL race with the kernel's auto-online \[expected: inherent to acting on a new block before the kernel's own auto-online" "$TMP/quiet"
 tap_ok $? "... the verdict says the race is inherent"
 # the same agent writing a value the kernel cannot parse: EINVAL from
 # hotmemfs too, but a failed write (it was counted redundant, and so
@@ -202,7 +202,7 @@ is "$?" 1 "an agent writing 'bogus' into each new block: exit status 1"
 sed 's/^/# /' "$TMP/bogus"
 is "$(jq -c '.[0].outcome | [.writes >= 8, .redundant_writes, .failed_writes == .writes, .unparsed_writes == .writes]' "$TMP/bogus.json" 2>&1)" \
 	"[true,0,true,true]" "its writes: all failed (EINVAL, unparsable), none redundant"
-grep -qE "^agent#1 +online .*✗ ([0-9]+) failed writes \(\1 EINVAL: a value the kernel's store cannot parse\) \[VIOLATION: unexpected: " "$TMP/bogus"
+grep -qE "^agent#1 +online .*✗ ([0-9]+) failed writes? \(\1 EINVAL: a value the kernel's store cannot parse\) \[VIOLATION: unexpected: " "$TMP/bogus"
 tap_ok $? "... the row says so, a violation"
 online_rule 83-bogus 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}="bogus"'
 is "$?" 1 "a --rules rule writing 'bogus': exit status 1"

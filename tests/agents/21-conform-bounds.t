@@ -45,7 +45,7 @@ grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 23
+	skip "not root: the rest needs root (hotmem-enter)" 24
 	done_testing
 	exit
 fi
@@ -93,7 +93,7 @@ grep -q -- "--profile .*/big-640g --cmdline memhp_default_state=offline -- .*hot
 tap_ok $? "the cell ran as hotmem-enter --profile ... --cmdline ... -- hotmem-conform --cell AGENT EVENT"
 
 [ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
-	skip "no /dev/fuse or hotmem-enter" 12
+	skip "no /dev/fuse or hotmem-enter" 13
 	done_testing
 	exit
 }
@@ -123,6 +123,7 @@ grep -qE "^agent#1 .* -/- .*✗ the agent exited with status 127 within [0-9.]+ 
 tap_ok $? "its row: exit status 127 before the plug, its stderr's last line, the log kept, an ERROR not a VIOLATION"
 tail -1 "$TMP/typo" | grep -qE "^1 cells in [0-9]+ s: 0 ✓, 0 ✗ as expected, 0 violating the expectation, 1 not run \(errors\); agents' stderr kept in $TMPDIR/hotmem-conform-logs\.[^/]*$"
 tap_ok $? "the summary counts it as an error of the run, not a violation, and names where the logs are"
+is "$(tail -2 "$TMP/typo" | head -1)" "error: agent#1 offline qemu-512m dimm1" "... the cell listed above the summary as an error"
 log=$(jq -r '.[0].outcome.agent_log' "$TMP/typo.json")
 grep -qx "starting" "$log" && grep -qx "sh: 1: my-agent-typo: not found" "$log"
 tap_ok $? "the kept log has the agent's whole stderr"

@@ -236,6 +236,9 @@ one_cell r533 "$(movable 533)"
 is "$?" 1 "all Movable at 533%, past 4:1, no --intent: exit status 1"
 grep -qE "^rules:80-memory.rules .* ✗ zone imbalance: Movable is 533% of kernel memory, over the 4:1 memory-hotplug.rst calls usually fine: unmovable allocations may fail with free memory left in ZONE_MOVABLE; online part of it online_kernel or use hotmemd --policy auto-movable \(--intent online_movable if all Movable is meant\) \[VIOLATION: should pass: no --intent says what your rule means \(online_movable, online_kernel, online, auto-movable\), so every cell must pass\]$" "$TMP/r533"
 tap_ok $? "... the reason names the risk and what to do, the violation why every cell must pass"
+# the cells that made exit status 1 listed above the summary, as --only takes them
+is "$(tail -2 "$TMP/r533" | head -1)" "violating: rules:80-memory.rules offline qemu-512m dimm1" \
+	"... listed above the summary, as --only takes it (usereye4 #12)"
 one_cell i533 "$(movable 533)" --intent online_movable
 is "$?" 0 "the same with --intent online_movable: exit status 0"
 grep -qE "^rules:80-memory.rules .* ✓ \[advice: zone imbalance: Movable is 533% of kernel memory, over the 4:1 .*hotmemd --policy auto-movable\]$" "$TMP/i533"

@@ -45,7 +45,7 @@ static void test_reasons(void **state)
 			       "767 of 1024 blocks left offline: the agent lost 1023 uevents (ENOBUFS); "
 			       "3 redundant writes: EINVAL, the block already in that state or the "
 			       "zone not one it can take; "
-			       "1 failed writes; "
+			       "1 failed write; "
 			       "Movable is 533% of kernel memory, over auto_movable_ratio 301%; "
 			       "7 of 257 onlined blocks cannot be offlined again");
 	free(r);
@@ -54,6 +54,12 @@ static void test_reasons(void **state)
 		       "\"agent_chose_zones\":false,\"movable_pct_of_kernel\":533,"
 		       "\"auto_movable_ratio\":301,\"offlinable\":0,\"uevents_lost\":0,\"uevents_unsent\":0}");
 	assert_string_equal(r, "no new blocks appeared");
+	free(r);
+	/* one of a kind is said in the singular (usereye4 #2: "1 redundant writes") */
+	r = reasons_of("{\"new\":8,\"online\":8,\"failed_writes\":0,\"redundant_writes\":1,"
+		       "\"agent_chose_zones\":false,\"offlinable\":8,\"uevents_unsent\":1}");
+	assert_string_equal(r, "hotmemfs did not send 1 uevent (netlink-errors); "
+			       "1 redundant write: EINVAL race with the kernel's auto-online");
 	free(r);
 	/* under memhp_default_state=online* an EINVAL is the race with the kernel's auto-online */
 	r = reasons_of("{\"new\":8,\"online\":8,\"failed_writes\":0,\"redundant_writes\":8,"
