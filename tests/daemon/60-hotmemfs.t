@@ -45,7 +45,7 @@ blocks_of() { # hot-added block ids, ascending
 zone_of() { cat "$mem/memory$1/valid_zones"; }
 
 # the policy's expectation: Movable while movable <= 301% of early kernel pages
-early=$(awk '/^Node/ {z=$4} /^ +present/ && z!="Movable" && z!="Device" {s+=$2} END {print s}' \
+early=$(awk '/^Node/ {z=$4} /^ +present/ && z!="Movable" && z!="Device" {s+=$2} END {printf "%.0f\n", s}' \
 	"$mnt/proc/zoneinfo")
 limit=$((early * 301 / 100))
 expect_zone() { # expect_zone K (0-based count of hot blocks before this one)

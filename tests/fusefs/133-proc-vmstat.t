@@ -27,9 +27,9 @@ is "$(grep -cvE '^[a-z0-9_]+ [0-9]+$' "$P/vmstat")" 0 "every line is 'name value
 
 # vmstat's value of $1
 vm() { awk -v k="$1" '$1 == k { print $2 }' "$P/vmstat"; }
-zone_free() { awk '$1 == "pages" && $2 == "free" { s += $3 } END { print s }' "$P/zoneinfo"; }
-mem_free() { awk '$1 == "MemFree:" { print $2 / 4 }' "$P/meminfo"; }
-node_sum() { cat "$MNT"/sys/devices/system/node/node*/vmstat | awk -v k="$1" '$1 == k { s += $2 } END { print s }'; }
+zone_free() { awk '$1 == "pages" && $2 == "free" { s += $3 } END { printf "%.0f\n", s }' "$P/zoneinfo"; }
+mem_free() { awk '$1 == "MemFree:" { printf "%.0f\n", $2 / 4 }' "$P/meminfo"; }
+node_sum() { cat "$MNT"/sys/devices/system/node/node*/vmstat | awk -v k="$1" '$1 == k { s += $2 } END { printf "%.0f\n", s }'; }
 
 # calculate_totalreserve_pages() and global_dirty_limits() from zoneinfo
 dirty_limits() {
@@ -64,7 +64,7 @@ is "$(vm nr_memmap_pages)" 1024 "... nr_memmap_pages: its two sections' memmap (
 ctl online 32 online_movable >/dev/null && ctl online 33 online_movable >/dev/null
 tap_ok $? "memory32, memory33 online_movable"
 consistent "online"
-pgalloc() { awk '$1 ~ /^pgalloc_/ { s += $2 } END { print s }' "$P/vmstat"; }
+pgalloc() { awk '$1 ~ /^pgalloc_/ { s += $2 } END { printf "%.0f\n", s }' "$P/vmstat"; }
 before=$(pgalloc)
 ctl alloc movable 3000 >/dev/null && ctl alloc unmovable 500 >/dev/null
 tap_ok $? "3000 movable, 500 unmovable pages allocated"

@@ -14,8 +14,8 @@ ENTER=$HOTMEM_BUILD/hotmem-enter
 	say() { echo "$1=$2"; }
 	free3() {
 		echo "$(awk '"'"'$1 == "nr_free_pages" { print $2 }'"'"' /proc/vmstat)" \
-			"$(awk '"'"'$1 == "pages" && $2 == "free" { s += $3 } END { print s }'"'"' /proc/zoneinfo)" \
-			"$(awk '"'"'$1 == "MemFree:" { print $2 / 4 }'"'"' /proc/meminfo)"
+			"$(awk '"'"'$1 == "pages" && $2 == "free" { s += $3 } END { printf "%.0f\n", s }'"'"' /proc/zoneinfo)" \
+			"$(awk '"'"'$1 == "MemFree:" { printf "%.0f\n", $2 / 4 }'"'"' /proc/meminfo)"
 	}
 	say mounted "$(grep -c " /proc/vmstat fuse.hotmemfs " /proc/self/mounts)"
 	say boot "$(free3)"

@@ -67,9 +67,9 @@ is "$(awk '/^Node 0, zone +DMA$/ { on = 1 } on && /protection/ { print; exit }' 
 # (they were left out of zoneinfo's nr_slab_unreclaimable)
 ctl alloc unmovable 1000 node=1 >/dev/null
 tap_ok $? "1000 unmovable pages allocated on node 1"
-zsum=$(awk '/^Node 1,/ { on = 1 } /^Node [^1],/ { on = 0 } on && $1 == "nr_slab_unreclaimable" { s += $2 } END { print s }' "$P/zoneinfo")
+zsum=$(awk '/^Node 1,/ { on = 1 } /^Node [^1],/ { on = 0 } on && $1 == "nr_slab_unreclaimable" { s += $2 } END { printf "%.0f\n", s }' "$P/zoneinfo")
 vm=$(awk '$1 == "nr_slab_unreclaimable" { print $2 }' "$MNT/sys/devices/system/node/node1/vmstat")
-nm=$(awk '$3 == "SUnreclaim:" { print $4 / 4 }' "$MNT/sys/devices/system/node/node1/meminfo")
+nm=$(awk '$3 == "SUnreclaim:" { printf "%.0f\n", $4 / 4 }' "$MNT/sys/devices/system/node/node1/meminfo")
 tap_ok "$([ "$zsum" -ge 1000 ]; echo $?)" "proc/zoneinfo's node 1 nr_slab_unreclaimable holds them ($zsum)"
 is "$vm $nm" "$zsum $zsum" "... as node1/vmstat and node1/meminfo's SUnreclaim count it"
 # proc_reg_poll(): a seq_file without a poll op is DEFAULT_POLLMASK, never

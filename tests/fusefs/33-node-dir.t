@@ -111,7 +111,7 @@ is "$(awk '{print $1}' "$N/node1/vmstat" | tr '\n' ' ')" "$(echo $want_names) " 
 ok=0
 awk 'NF != 2 || $2 !~ /^[0-9]+$/ {exit 1}' "$N/node1/vmstat" || ok=1
 tap_ok $ok "... each 'name value'"
-free_zoneinfo=$(awk '/^Node 1,/ {n = 1; next} /^Node / {n = 0} n && /pages free/ {s += $3} END {print s}' \
+free_zoneinfo=$(awk '/^Node 1,/ {n = 1; next} /^Node / {n = 0} n && /pages free/ {s += $3} END {printf "%.0f\n", s}' \
 	"$MNT/proc/zoneinfo")
 is "$(awk '$1 == "nr_free_pages" {print $2}' "$N/node1/vmstat")" "$free_zoneinfo" \
 	"nr_free_pages: the node's zones' free pages, as zoneinfo shows them"
@@ -142,7 +142,7 @@ is "$(awk '$3 == "AnonPages:" || $3 == "Active(anon):" {printf "%s ", $4}' "$N/n
 	"node1/meminfo: AnonPages and Active(anon) 120 kB"
 is "$(awk '$1 == "AnonPages:" || $1 == "Active(anon):" {printf "%s ", $2}' "$MNT/proc/meminfo")" "120 120 " \
 	"/proc/meminfo: AnonPages and Active(anon) 120 kB"
-is "$(awk '/^Node 1,/ {n = 1; next} /^Node / {n = 0} n && $1 == "nr_zone_active_anon" {s += $2} END {print s}' \
+is "$(awk '/^Node 1,/ {n = 1; next} /^Node / {n = 0} n && $1 == "nr_zone_active_anon" {s += $2} END {printf "%.0f\n", s}' \
 	"$MNT/proc/zoneinfo")" 30 "proc/zoneinfo: node 1's zones' nr_zone_active_anon 30"
 ctl free-all >/dev/null
 

@@ -49,7 +49,7 @@ is "$(sed 's/^Node 2 //; s/ *\([0-9]*\)\( kB\)\?$/ \1/; s/: */: /' "$N/node2/mem
 is "$(cat "$N/node2/distance")" "20 20 10" "node2/distance 20 20 10"
 is "$(cat "$N/node2/hugepages/hugepages-2048kB/nr_hugepages")" 0 "node2/hugepages/hugepages-2048kB/nr_hugepages 0"
 is "$(grep -c '^Node 2, zone' "$MNT/proc/zoneinfo")" 5 "/proc/zoneinfo: node 2's five zones (an online node's)"
-is "$(awk '/^Node 2, zone/ { on = 1 } /^Node [013],/ { on = 0 } on && $1 == "present" { s += $2 } END { print s + 0 }' \
+is "$(awk '/^Node 2, zone/ { on = 1 } /^Node [013],/ { on = 0 } on && $1 == "present" { s += $2 } END { printf "%.0f\n", s + 0 }' \
 	"$MNT/proc/zoneinfo")" 0 "... none present"
 
 # exported and profiled: the memoryless node is in cpu_nodes (hotmem profile --from-sysfs)

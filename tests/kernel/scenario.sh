@@ -20,7 +20,7 @@ hm_say() { echo "$SAY $*"; }
 hm_meminfo() {
 	_t=$(awk '/^MemTotal:/ {print $2}' "$P/meminfo")
 	_f=$(awk '/^MemFree:/ {print $2}' "$P/meminfo")
-	_p=$(awk '/^ *count:/ {s += $2} END {print s * 4}' "$P/zoneinfo" 2>/dev/null)
+	_p=$(awk '/^ *count:/ {s += $2} END {printf "%.0f\n", s * 4}' "$P/zoneinfo" 2>/dev/null)
 	echo "{\"src\":\"$SRC\",\"ev\":\"meminfo\",\"phase\":\"$1\",\"MemTotal\":$_t,\"MemFree\":$_f,\"PcpFree\":${_p:-0}}" >> "$MEMINFO_OUT"
 }
 
