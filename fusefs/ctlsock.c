@@ -377,16 +377,21 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int 
  * {"event": "DEVICE_DELETED", "data": {"device": ID, "path":
  * "/machine/peripheral/ID"}} at @ts, as QEMU's device_finalize() sends it
  * (hw/core/qdev.c, 7.2): every hotmemfs device has an id, so it is always
- * a -device/device_add one under /machine/peripheral
+ * a -device/device_add one under /machine/peripheral.  Its QOM child
+ * @child (a virtio proxy's "virtio-backend") has no id: no "device", its
+ * canonical path below the proxy's.
  */
-void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id,
+void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, const char *child,
 				       const struct timespec *ts)
 {
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id)];
+	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id) +
+		  sizeof(((struct hmfs_qev *)0)->subsys)];
 
-	snprintf(path, sizeof(path), "/machine/peripheral/%s", id);
-	json_object_object_add(d, "device", json_object_new_string(id));
+	snprintf(path, sizeof(path), "/machine/peripheral/%s%s%s", id, child ? "/" : "",
+		 child ? child : "");
+	if (!child)
+		json_object_object_add(d, "device", json_object_new_string(id));
 	json_object_object_add(d, "path", json_object_new_string(path));
 	json_object_object_add(o, "event", json_object_new_string("DEVICE_DELETED"));
 	json_object_object_add(o, "data", d);

@@ -307,8 +307,9 @@ void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, i
  * the guest's _OST of success, and after a virtio-mem-pci's device_del.
  * Queued as the OST is, so it comes after the removal's uevents, once
  * hmfs_change() has it durable (machine.c, acpi.c); never dropped.
+ * @child: the QOM child of @id it is about (NULL: @id itself).
  */
-void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id)
+static void emit_device_deleted(struct hmfs_ctx *ctx, const char *id, const char *child)
 {
 	struct hmfs_qev *q = calloc(1, sizeof(*q));
 
@@ -317,7 +318,28 @@ void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id)
 	q->type = HM_EV_LOG;
 	q->qmp = HMFS_QMP_DEVICE_DELETED;
 	snprintf(q->text, sizeof(q->text), "%s", id);
+	snprintf(q->subsys, sizeof(q->subsys), "%s", child ? child : "");
 	enqueue(ctx, q);
+}
+
+void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id)
+{
+	emit_device_deleted(ctx, id, NULL);
+}
+
+/*
+ * A virtio-*-pci proxy's device_del: every realized device QEMU
+ * unrealizes sends DEVICE_DELETED from device_finalize()
+ * (device_set_realized() sets pending_deleted_event, hw/core/qdev.c 7.2+),
+ * and the proxy's unparent unparents its virtio bus's child first
+ * (device_unparent()): the backend "virtio-backend"
+ * (virtio_instance_init_common()), which has no id -- no "device" -- then
+ * the proxy.  A pc-dimm has no such child: its one event.
+ */
+void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id)
+{
+	emit_device_deleted(ctx, id, "virtio-backend");
+	emit_device_deleted(ctx, id, NULL);
 }
 
 /* ---- change notification: the kernel forgets cached entries ---------- */
@@ -610,7 +632,8 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		return;
 	}
 	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {
-		hmfs_ctl_broadcast_device_deleted(ctx, q->text, &q->ts);
+		hmfs_ctl_broadcast_device_deleted(ctx, q->text, q->subsys[0] ? q->subsys : NULL,
+						  &q->ts);
 		return;
 	}
 	if (q->type == HM_EV_UEVENT) {

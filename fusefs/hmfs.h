@@ -1077,6 +1077,8 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status);
 /* QEMU's DEVICE_DELETED for device @id, gone: after its removal's uevents and OST */
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
+/* a virtio-mem-pci's: its backend's DEVICE_DELETED (no "device"), then the proxy @id's */
+void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id);
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
@@ -1240,8 +1242,8 @@ struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject (@id NULL: the slot is empty) */
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status,
 			    const struct timespec *ts);
-/* QEMU's DEVICE_DELETED event: device @id is gone */
-void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id,
+/* QEMU's DEVICE_DELETED event: device @id (@child NULL) or its QOM child @child is gone */
+void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, const char *child,
 				       const struct timespec *ts);
 
 /* state.c */

@@ -634,7 +634,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_ADD)
 		hmfs_acpi_insert_end(ctx, run.added);
 	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)
-		hmfs_emit_device_deleted(ctx, ch->dev.id);
+		hmfs_emit_virtio_device_deleted(ctx, ch->dev.id); /* a DIMM's has its slot */
 out:
 	hmfs_state_done(&run.sv);
 	hmfs_state_done(&drun.sv);

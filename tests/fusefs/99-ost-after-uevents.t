@@ -12,8 +12,10 @@
 # any more (no "device"); refused, the rollback's uevents and the _OST of
 # the refusal (0x82) naming the DIMM, no DEVICE_DELETED.  The guest's own
 # eject (PNP0C80:xx/eject) ends with source 0x103
-# (ACPI_OST_EC_OSPM_EJECT).  A virtio-mem-pci's DEVICE_DELETED follows its
-# device_del.  The stream's timestamps never go backwards (usereye3 #11,
+# (ACPI_OST_EC_OSPM_EJECT).  A virtio-mem-pci's device_del sends two
+# DEVICE_DELETED, as QEMU's device_finalize() does for each device it
+# unrealized: its virtio-backend child's (no id, no "device") first, then
+# the proxy's (usereye4 #28).  The stream's timestamps never go backwards (usereye3 #11,
 # #39).
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -99,11 +101,14 @@ ctl qom-set vm0 requested-size 0 >/dev/null
 tap_ok $? "... qom-set requested-size 0"
 ctl device_del vm0 >/dev/null
 tap_ok $? "device_del vm0"
-ev_wait "$TMP/ev.json" '"DEVICE_DELETED"' 2
+ev_wait "$TMP/ev.json" '"path":"/machine/peripheral/vm0"}' 1
 tap_ok $? "... DEVICE_DELETED arrives"
 is "$(order | sed -n '/^OST d7 slot=0 DIMM 3 0x82/,$p' | grep -v '^UEVENT\|backwards')" "OST d7 slot=0 DIMM 3 0x82
+DELETED {\"path\": \"/machine/peripheral/vm0/virtio-backend\"}
 DELETED {\"device\": \"vm0\", \"path\": \"/machine/peripheral/vm0\"}" \
-	"... after d7's refused OST: vm0's, none for d7"
+	"... after d7's refused OST: vm0's virtio-backend child's (no device), then the proxy's, none for d7"
+grep '"DEVICE_DELETED"' "$TMP/ev.json" | tail -n 2 | head -n 1 | grep -q '"data":{"path":"/machine/peripheral/vm0/virtio-backend"},"timestamp"'
+tap_ok $? "... the backend's data as QEMU writes it: only the path"
 is "$(order | tail -n 1)" 'DELETED {"device": "vm0", "path": "/machine/peripheral/vm0"}' \
 	"... last, after vm0's uevents"
 
@@ -123,10 +128,12 @@ OST - slot=1 DIMM 259 0x0' \
 is "$(order | grep backwards)" "" "... no timestamp in the stream goes backwards"
 
 # hotmemctl events' table says it too
-ev_wait "$TMP/ev.txt" DEVICE_DELETED 3
+ev_wait "$TMP/ev.txt" DEVICE_DELETED 4
 tap_ok $? "hotmemctl events prints DEVICE_DELETED"
-grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 2p | grep -q ' DEVICE_DELETED vm0 /machine/peripheral/vm0$'
+grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 3p | grep -q ' DEVICE_DELETED vm0 /machine/peripheral/vm0$'
 tap_ok $? "... with the device and its QOM path"
+grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 2p | grep -q ' DEVICE_DELETED  */machine/peripheral/vm0/virtio-backend$'
+tap_ok $? "... the backend's, before, with its QOM path alone"
 stop_fs
 wait_exit $evp 30 >/dev/null
 wait_exit $evt 30 >/dev/null
