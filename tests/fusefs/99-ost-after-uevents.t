@@ -92,6 +92,31 @@ UEVENT online memory33
 OST d7 slot=0 DIMM 3 0x82' \
 	"... in progress first, the refusal (0x82) naming d7 last, after the rollback's uevents"
 
+# the same as a real QEMU 7.2 with a 6.12 guest sent them, member for
+# member (tests/fixtures/acpi-ost: its d1 done, then its d1 refused)
+python3 - "$TMP/ev.json" "$HOTMEM_SRC/tests/fixtures/acpi-ost/qemu-6.12-ost.txt" <<'PY' >"$TMP/qmp.diff"
+import json, sys
+ours = []
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        e = json.loads(l)
+        if e["event"] in ("ACPI_DEVICE_OST", "DEVICE_DELETED"):
+            del e["timestamp"]
+            ours.append(json.dumps(e, sort_keys=True))
+real, mode = [], None
+for l in open(sys.argv[2]):
+    if l.startswith("== "):
+        mode = l[3:].strip()
+    elif l.startswith("{"):
+        real.append(l.strip().replace('"d1"', '"d6"' if mode == "done" else '"d7"')
+                    .replace("/d1", "/d6"))
+for i, r in enumerate(real):
+    o = ours[i] if i < len(ours) else "(none)"
+    if o != r:
+        print("event %d: hotmemfs %s, QEMU %s" % (i + 1, o, r))
+PY
+is "$(cat "$TMP/qmp.diff")" "" "d6's and d7's QMP events as QEMU 7.2 and a 6.12 guest sent d1's (tests/fixtures/acpi-ost)"
+
 # a virtio-mem device emptied, then device_del: its DEVICE_DELETED comes
 # after the refused d7's events (the stream is one queue), so seeing it
 # proves d7 had none
