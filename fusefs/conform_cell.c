@@ -44,8 +44,11 @@ struct cell {
 	struct conform_blocks before, after, added;
 	long ms_to_last_online; /* -1: never */
 	long agent_t0;		/* when the agent was started */
-	bool ended;		/* the agent ended by itself (reaped: agent_c.status) */
+	bool ended;		/* the agent ended by itself */
+	bool failed;		/* ... otherwise than with exit status 0 (then reaped) */
 	bool ended_before_plug;
+	int ended_code;		/* its exit status, -1: a signal's death */
+	int ended_signal;	/* that signal, 0: none */
 	long ended_within_ms;	/* of its start: when the cell saw it had ended */
 };
 
@@ -352,17 +355,30 @@ static int start_agent(struct cell *c)
  * one that has ended by itself (a typo in an --agent, sh -c's 127; a
  * missing library; a bad flag) is reaped here, once, and when the cell saw
  * it ended said (usereye4 #9: such a cell was "8 of 8 blocks left
- * offline", the agent's exit and stderr nowhere).
+ * offline", the agent's exit and stderr nowhere).  One that exited 0 may
+ * have left its daemon behind (`my-agent &`, a fork into the background):
+ * it is left unreaped -- its group keeps running, stopped with the cell --
+ * and failed only what ended otherwise (c->failed).
  */
 static void agent_ended(struct cell *c, bool before_plug)
 {
-	if (c->ended || c->agent_c.pid <= 0 || !conform_exited(&c->agent_c))
+	siginfo_t si = { 0 };
+
+	if (c->ended || c->agent_c.pid <= 0 || c->agent_c.reaped ||
+	    waitid(P_PID, (id_t)c->agent_c.pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    si.si_pid != c->agent_c.pid)
 		return;
-	conform_wait(&c->agent_c, 0, NULL, NULL);
 	c->ended = true;
 	c->ended_before_plug = before_plug;
 	c->ended_within_ms = conform_now_ms() - c->agent_t0;
-	step("the agent ended by itself (%d), %s", conform_exit_code(&c->agent_c),
+	c->ended_code = si.si_code == CLD_EXITED ? si.si_status : -1;
+	c->ended_signal = si.si_code == CLD_EXITED ? 0 : si.si_status;
+	c->failed = c->ended_code != 0;
+	/* what it left in its group goes with it, as when the cell stops it */
+	if (c->failed)
+		conform_wait(&c->agent_c, 0, NULL, NULL);
+	step("the agent ended by itself (%s %d), %s", c->ended_signal ? "signal" : "status",
+	     c->ended_signal ? c->ended_signal : c->ended_code,
 	     before_plug ? "before the plug" : "after the plug");
 }
 
@@ -374,14 +390,13 @@ static void agent_ended(struct cell *c, bool before_plug)
 static void add_agent_exit(const struct cell *c, json_object *o)
 {
 	json_object *e = json_object_new_object();
-	int st = c->agent_c.status;
 	char *tail = conform_tail(AGENT_LOG, 5, 300);
 	FILE *log;
 	char buf[4096];
 	size_t n;
 
-	json_object_object_add(e, "code", WIFEXITED(st) ? json_object_new_int(WEXITSTATUS(st)) : NULL);
-	json_object_object_add(e, "signal", WIFSIGNALED(st) ? json_object_new_int(WTERMSIG(st)) : NULL);
+	json_object_object_add(e, "code", c->ended_code >= 0 ? json_object_new_int(c->ended_code) : NULL);
+	json_object_object_add(e, "signal", c->ended_signal ? json_object_new_int(c->ended_signal) : NULL);
 	json_object_object_add(e, "within_ms", json_object_new_int64(c->ended_within_ms));
 	json_object_object_add(e, "before_plug", json_object_new_boolean(c->ended_before_plug));
 	json_object_object_add(o, "agent_exit", e);
@@ -759,7 +774,7 @@ static int run_cell(struct cell *c)
 	 * the run, not a verdict on the agent's policy.
 	 */
 	agent_ended(c, true);
-	if (c->ended)
+	if (c->failed)
 		return print_ended(c);
 	step("listener ready; plugging %s", c->event);
 	/* memoryN/state writes hotmemfs refused so far: the agent's are what follows */

@@ -583,7 +583,8 @@ static void keep_log(struct matrix *m, const struct conform_cell_report *r, char
  * last line of its stderr and where the whole is kept, into @buf.  One
  * that ended before the plug did not run: an error of the run (@error),
  * no verdict on its policy; one that failed after it is a reason of the
- * cell's; one that exited 0 after the plug is only said in the JSON.
+ * cell's; one that exited 0 (before the plug too: `my-agent &`) is only
+ * said in the JSON.
  * Returns true when the row has an agent's ending to say.
  */
 static bool agent_exit(struct matrix *m, struct conform_cell_report *r, char *buf, size_t len,
@@ -607,7 +608,8 @@ static bool agent_exit(struct matrix *m, struct conform_cell_report *r, char *bu
 	} else {
 		snprintf(how, sizeof(how), "ended");
 	}
-	if (!before && code == 0)
+	/* exit status 0: a shell that put its daemon in the background, only in the JSON */
+	if (code == 0)
 		return false;
 	snprintf(secs, sizeof(secs), "%.1f",
 		 json_object_object_get_ex(e, "within_ms", &v) ? json_object_get_int64(v) / 1000.0 : 0);

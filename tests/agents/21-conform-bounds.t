@@ -45,7 +45,7 @@ grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 24
+	skip "not root: the rest needs root (hotmem-enter)" 27
 	done_testing
 	exit
 fi
@@ -93,7 +93,7 @@ grep -q -- "--profile .*/big-640g --cmdline memhp_default_state=offline -- .*hot
 tap_ok $? "the cell ran as hotmem-enter --profile ... --cmdline ... -- hotmem-conform --cell AGENT EVENT"
 
 [ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
-	skip "no /dev/fuse or hotmem-enter" 13
+	skip "no /dev/fuse or hotmem-enter" 16
 	done_testing
 	exit
 }
@@ -132,6 +132,17 @@ jq -e '.[0] | .error == "agent failed to start" and .violation == false and
 	.outcome.agent_log_tail == "starting\nsh: 1: my-agent-typo: not found" and (.outcome | has("new") | not)' \
 	"$TMP/typo.json" >/dev/null
 tap_ok $? "the JSON: error, agent_exit, agent_log_tail, and no counts of a plug that was not made"
+# one whose shell exits 0 at once, its daemon in the background (its own
+# process group's): no failure to start, the daemon runs and is judged
+bg='(while :; do for f in /sys/devices/system/memory/memory*/state; do grep -q offline $f && echo online_movable >$f; done; sleep 0.1; done) &'
+HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent "$bg" \
+	--only ' memhp_default_state=offline ' --json "$TMP/bg.json" >"$TMP/bg" 2>>"$TMP/err"
+is "$?" 0 "an agent put in the background by its shell (exit status 0 at once): exit status 0"
+sed 's/^/# /' "$TMP/bg"
+grep -qE "^agent#1 +offline .* 8/8 +Movable:8 .* ✓$" "$TMP/bg"
+tap_ok $? "... its daemon onlined the blocks, Movable: ✓"
+jq -e '.[0].outcome.agent_exit | .code == 0 and .before_plug' "$TMP/bg.json" >/dev/null
+tap_ok $? "... the JSON says its shell exited 0 before the plug"
 # one killed after the plug: its death is the cell's first reason, the
 # blocks it left offline the next, judged (a violation) as any
 HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent 'sleep 1; echo dying >&2; kill -KILL $$' \
