@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1244,16 +1245,105 @@ static int profile_key(struct profile_line *pl)
 		      pl->key, known);
 }
 
+/*
+ * Where a profile file set what validate() checks: each setting's line
+ * (0: not set by a line -- the built-in profile's, or the default).  A
+ * check made once the whole file is read names the line as a parse
+ * error does (docs/profile.md: "Errors name the line and the setting";
+ * usereye4 #22): "ram 0x100000-0x1fffffff: node 7 ..." in a --from-sysfs
+ * profile of many ram lines needed a search.
+ */
+struct where {
+	int block_size, max_physmem_bits, maxmem, nodes, slots, init_threads, cpu_nodes;
+	int ram[HM_MAX_BOOT_RANGES], virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
+	int distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
+};
+
+struct at {
+	char s[24];
+};
+
+/* "line N: ", or "" for a setting no line made */
+static struct at at_line(int line)
+{
+	struct at a = { "" };
+
+	if (line > 0)
+		snprintf(a.s, sizeof(a.s), "line %d: ", line);
+	return a;
+}
+
+#define W(field) at_line(w ? w->field : 0).s
+#define WI(field, i) at_line(w ? w->field[i] : 0).s
+/* a node not possible: its own line, else the nodes = line (a built-in's range, the file's nodes) */
+#define WN(line) at_line(w ? ((line) ? (line) : w->nodes) : 0).s
+
+/* @err, a message already made, after @at */
+static int prefix_err(const char *at, char *err, size_t errlen)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s", err);
+	return seterr(err, errlen, "%s%s", at, tmp);
+}
+
+/* what makes node @nid possible when @nr nodes are: the fix, said with the error */
+static const char *node_hint(char *buf, size_t len, int nid, int nr)
+{
+	if (nid >= 0 && nid < HM_MAX_NUMNODES)
+		snprintf(buf, len, "nodes = %d; nodes = %d makes node %d possible", nr, nid + 1, nid);
+	else
+		snprintf(buf, len, "nodes = %d; a node is 0..%d", nr, HM_MAX_NUMNODES - 1);
+	return buf;
+}
+
+static int validate(const struct hotmem_config *cfg, const struct where *w, char *err,
+		    size_t errlen);
+
+/* @w: the line of the setting @key that line @line of the file just made in @cfg */
+static void where_note(struct where *w, const struct hotmem_config *cfg, const char *key,
+		       const char *val, int line)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} scalar[] = {
+		{ "block_size", offsetof(struct where, block_size) },
+		{ "max_physmem_bits", offsetof(struct where, max_physmem_bits) },
+		{ "maxmem", offsetof(struct where, maxmem) },
+		{ "nodes", offsetof(struct where, nodes) },
+		{ "slots", offsetof(struct where, slots) },
+		{ "init_threads", offsetof(struct where, init_threads) },
+		{ "cpu_nodes", offsetof(struct where, cpu_nodes) },
+	};
+	unsigned int i, j;
+
+	for (size_t k = 0; k < ARRAY_SIZE(scalar); k++)
+		if (!strcmp(key, scalar[k].key))
+			*(int *)((char *)w + scalar[k].off) = line;
+	if (!strcmp(key, "ram") && cfg->nr_boot_ranges > 0)
+		w->ram[cfg->nr_boot_ranges - 1] = line;
+	if (!strcmp(key, "virtio_mem") && cfg->nr_virtio_mem > 0)
+		w->virtio_mem[cfg->nr_virtio_mem - 1] = line;
+	if (!strcmp(key, "distance") && sscanf(val, "%u %u", &i, &j) == 2 && i < HM_MAX_NUMNODES &&
+	    j < HM_MAX_NUMNODES)
+		w->distance[i][j] = line;
+}
+
 int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			     char *err, size_t errlen)
 {
 	struct hotmem_config tmp = *cfg;
-	char *copy = strdup(text), *ln, *next;
+	char *copy = strdup(text), *ln, *next, val_copy[64];
+	struct where *w = calloc(1, sizeof(*w)); /* 16 KiB of distances: not on the stack */
 	bool have_ram = false, any_setting = false;
 	int line = 0, ret = 0;
 
-	if (!copy)
+	if (!copy || !w) {
+		free(copy);
+		free(w);
 		return -ENOMEM;
+	}
 	for (ln = copy; ln; ln = next) {
 		char *eq, *key, *val;
 
@@ -1278,16 +1368,18 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			val[strlen(val) - 1] = '\0';
 			val++;
 		}
+		snprintf(val_copy, sizeof(val_copy), "%s", val); /* key_*() may cut it */
 		ret = profile_key(&(struct profile_line){ &tmp, key, val, line, err, errlen,
 							  &have_ram, any_setting });
 		if (ret)
 			break;
 		any_setting = true;
+		where_note(w, &tmp, key, val_copy, line);
 	}
 	free(copy);
-	if (ret)
-		return ret;
-	ret = hotmem_config_validate(&tmp, err, errlen);
+	if (!ret)
+		ret = validate(&tmp, w, err, errlen);
+	free(w);
 	if (!ret)
 		*cfg = tmp;
 	return ret;
@@ -1382,27 +1474,32 @@ static bool virtio_mem_meets(const struct hm_virtio_mem_config *v, const struct 
 }
 
 /* a profile's virtio-mem device against the machine: node, maxmem, what its region meets */
-static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err, size_t errlen)
+static int validate_virtio_mem(const struct hotmem_config *cfg, int i, const struct where *w,
+			       char *err, size_t errlen)
 {
 	const struct hm_virtio_mem_config *v = &cfg->virtio_mem[i];
 	uint64_t end = v->addr + v->size;
+	const char *at = at_line(w ? w->virtio_mem[i] : 0).s;
+	char hint[96];
 
 	if (v->nid < 0 || v->nid >= cfg->nr_possible_nodes)
-		return seterr(err, errlen, "virtio_mem %s: node %d is not possible", v->id, v->nid);
+		return seterr(err, errlen, "%svirtio_mem %s: node %d is not possible (%s)",
+			      WN(w ? w->virtio_mem[i] : 0), v->id,
+			      v->nid, node_hint(hint, sizeof(hint), v->nid, cfg->nr_possible_nodes));
 	if (end > cfg->maxmem)
-		return seterr(err, errlen, "virtio_mem %s: region %#llx-%#llx beyond maxmem", v->id,
-			      (unsigned long long)v->addr, (unsigned long long)end - 1);
+		return seterr(err, errlen, "%svirtio_mem %s: region %#llx-%#llx beyond maxmem", at,
+			      v->id, (unsigned long long)v->addr, (unsigned long long)end - 1);
 	if (virtio_mem_meets(v, cfg->boot, cfg->nr_boot_ranges, "ram", err, errlen) ||
 	    virtio_mem_meets(v, cfg->hotplug, cfg->nr_hotplug, "hotplug", err, errlen))
-		return -EINVAL;
+		return at[0] ? prefix_err(at, err, errlen) : -EINVAL;
 	for (int j = 0; j < i; j++) {
 		const struct hm_virtio_mem_config *o = &cfg->virtio_mem[j];
 
 		if (!strcmp(o->id, v->id))
-			return seterr(err, errlen, "virtio_mem %s: duplicate device ID", v->id);
+			return seterr(err, errlen, "%svirtio_mem %s: duplicate device ID", at, v->id);
 		if (ranges_meet(v->addr, end, o->addr, o->addr + o->size))
-			return seterr(err, errlen, "virtio_mem %s: region meets virtio_mem %s's", v->id,
-				      o->id);
+			return seterr(err, errlen, "%svirtio_mem %s: region meets virtio_mem %s's", at,
+				      v->id, o->id);
 	}
 	return 0;
 }
@@ -1412,15 +1509,18 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, char *err
  * node with CPUs (x86's init_cpu_to_node() brings it online, QEMU's
  * -numa node,cpus= without memdev): mm_init.c's init_cpu_to_node()
  */
-static int validate_cpu_nodes(const struct hotmem_config *cfg, char *err, size_t errlen)
+static int validate_cpu_nodes(const struct hotmem_config *cfg, const struct where *w, char *err,
+			      size_t errlen)
 {
 	_Static_assert(HM_MAX_NUMNODES <= 64, "cpu_nodes is a 64-bit mask");
+	char hint[96];
 
-	for (int nid = cfg->nr_possible_nodes; nid < HM_MAX_NUMNODES; nid++)
+	/* the highest one: the nodes = that makes them all possible */
+	for (int nid = HM_MAX_NUMNODES - 1; nid >= cfg->nr_possible_nodes; nid--)
 		if (cfg->cpu_nodes >> nid & 1)
-			return seterr(err, errlen,
-				      "cpu_nodes: node %d is not a possible node (nodes = %d)", nid,
-				      cfg->nr_possible_nodes);
+			return seterr(err, errlen, "%scpu_nodes: node %d is not a possible node (%s)",
+				      WN(w ? w->cpu_nodes : 0), nid,
+				      node_hint(hint, sizeof(hint), nid, cfg->nr_possible_nodes));
 	return 0;
 }
 
@@ -1430,18 +1530,20 @@ static int validate_cpu_nodes(const struct hotmem_config *cfg, char *err, size_t
  * naming a node that is not possible is said first: a pair it leaves
  * missing follows from it.
  */
-static int validate_distance(const struct hotmem_config *cfg, char *err, size_t errlen)
+static int validate_distance(const struct hotmem_config *cfg, const struct where *w, char *err,
+			     size_t errlen)
 {
 	const int nr = cfg->nr_possible_nodes;
+	char hint[96];
 
 	if (!cfg->slit)
 		return 0;
 	for (int i = 0; i < HM_MAX_NUMNODES; i++)
 		for (int j = 0; j < HM_MAX_NUMNODES; j++)
 			if (cfg->node_distance[i][j] && (i >= nr || j >= nr))
-				return seterr(err, errlen,
-					      "distance %d %d: node %d is not possible (nodes = %d)", i,
-					      j, i > j ? i : j, nr);
+				return seterr(err, errlen, "%sdistance %d %d: node %d is not possible (%s)",
+					      WN(w ? w->distance[i][j] : 0), i, j, i > j ? i : j,
+					      node_hint(hint, sizeof(hint), i > j ? i : j, nr));
 	for (int i = 0; i < nr; i++)
 		for (int j = i + 1; j < nr; j++)
 			if (!cfg->node_distance[i][j] && !cfg->node_distance[j][i])
@@ -1451,79 +1553,89 @@ static int validate_distance(const struct hotmem_config *cfg, char *err, size_t 
 	return 0;
 }
 
-int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
-			   size_t errlen)
+/* the checks of a whole configuration; @w (may be NULL): the profile file's lines */
+static int validate(const struct hotmem_config *cfg, const struct where *w, char *err,
+		    size_t errlen)
 {
 	uint64_t bs = cfg->block_size;
+	char hint[96];
 	int ret;
 
 	if (bs < HM_MIN_BLOCK_SIZE || bs > HM_MAX_BLOCK_SIZE || (bs & (bs - 1)))
 		return seterr(err, errlen,
-			      "block_size %#llx: must be a power of two from 128M to 2G",
-			      (unsigned long long)bs);
+			      "%sblock_size %#llx: must be a power of two from 128M to 2G",
+			      W(block_size), (unsigned long long)bs);
 	if (cfg->max_physmem_bits != 46 && cfg->max_physmem_bits != 52)
-		return seterr(err, errlen, "max_physmem_bits %u: must be 46 or 52",
-			      cfg->max_physmem_bits);
+		return seterr(err, errlen, "%smax_physmem_bits %u: must be 46 or 52",
+			      W(max_physmem_bits), cfg->max_physmem_bits);
 	if (!cfg->maxmem || cfg->maxmem % bs)
-		return seterr(err, errlen, "maxmem %#llx: must be a multiple of block_size",
-			      (unsigned long long)cfg->maxmem);
+		return seterr(err, errlen, "%smaxmem %#llx: must be a multiple of block_size %#llx",
+			      at_line(w ? (w->maxmem ? w->maxmem : w->block_size) : 0).s,
+			      (unsigned long long)cfg->maxmem, (unsigned long long)bs);
 	if (cfg->maxmem > (1ULL << cfg->max_physmem_bits))
-		return seterr(err, errlen, "maxmem %#llx: beyond MAX_PHYSMEM_BITS %u",
-			      (unsigned long long)cfg->maxmem, cfg->max_physmem_bits);
+		return seterr(err, errlen, "%smaxmem %#llx: beyond MAX_PHYSMEM_BITS %u",
+			      W(maxmem), (unsigned long long)cfg->maxmem, cfg->max_physmem_bits);
 	if (cfg->maxmem > (1ULL << 46))
 		return seterr(err, errlen,
-			      "maxmem %#llx: this emulator maps at most 64 TiB of physical memory",
-			      (unsigned long long)cfg->maxmem);
+			      "%smaxmem %#llx: this emulator maps at most 64 TiB of physical memory",
+			      W(maxmem), (unsigned long long)cfg->maxmem);
 	if (cfg->nr_possible_nodes < 1 || cfg->nr_possible_nodes > HM_MAX_NUMNODES)
-		return seterr(err, errlen, "nodes %d: must be 1..%d", cfg->nr_possible_nodes,
-			      HM_MAX_NUMNODES);
+		return seterr(err, errlen, "%snodes %d: must be 1..%d", W(nodes),
+			      cfg->nr_possible_nodes, HM_MAX_NUMNODES);
 	if (cfg->nr_boot_ranges < 1)
 		return seterr(err, errlen, "no boot RAM (ram = START-END)");
 	/* QEMU: "unsupported number of slots: N, max 256" */
 	if (cfg->ram_slots > HM_ACPI_MAX_RAM_SLOTS)
-		return seterr(err, errlen, "slots %u: unsupported number of slots, max %d",
-			      cfg->ram_slots, HM_ACPI_MAX_RAM_SLOTS);
+		return seterr(err, errlen, "%sslots %u: unsupported number of slots, max %d",
+			      W(slots), cfg->ram_slots, HM_ACPI_MAX_RAM_SLOTS);
 	if ((unsigned int)cfg->nr_hotplug > cfg->ram_slots)
-		return seterr(err, errlen, "%d hotplug ranges: each a DIMM, but only %u slots",
-			      cfg->nr_hotplug, cfg->ram_slots);
+		return seterr(err, errlen, "%s%d hotplug ranges: each a DIMM, but only %u slots",
+			      W(slots), cfg->nr_hotplug, cfg->ram_slots);
 	if (cfg->init_threads < 1 || cfg->init_threads > 64)
-		return seterr(err, errlen, "init_threads %u: must be 1..64", cfg->init_threads);
+		return seterr(err, errlen, "%sinit_threads %u: must be 1..64", W(init_threads),
+			      cfg->init_threads);
 	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
 		const struct hm_boot_range *r = &cfg->boot[i];
 
 		if (r->start % PAGE_SIZE || r->end % PAGE_SIZE || r->end <= r->start)
-			return seterr(err, errlen, "ram %#llx-%#llx: not page aligned",
-				      (unsigned long long)r->start,
+			return seterr(err, errlen, "%sram %#llx-%#llx: not page aligned",
+				      WI(ram, i), (unsigned long long)r->start,
 				      (unsigned long long)r->end - 1);
 		if (r->end > cfg->maxmem)
-			return seterr(err, errlen, "ram %#llx-%#llx: beyond maxmem",
-				      (unsigned long long)r->start,
+			return seterr(err, errlen, "%sram %#llx-%#llx: beyond maxmem",
+				      WI(ram, i), (unsigned long long)r->start,
 				      (unsigned long long)r->end - 1);
 		if (r->nid < 0 || r->nid >= cfg->nr_possible_nodes)
-			return seterr(err, errlen, "ram %#llx-%#llx: node %d is not possible",
-				      (unsigned long long)r->start,
-				      (unsigned long long)r->end - 1, r->nid);
+			return seterr(err, errlen, "%sram %#llx-%#llx: node %d is not possible (%s)",
+				      WN(w ? w->ram[i] : 0), (unsigned long long)r->start,
+				      (unsigned long long)r->end - 1, r->nid,
+				      node_hint(hint, sizeof(hint), r->nid, cfg->nr_possible_nodes));
 		for (int j = 0; j < i; j++) {
 			const struct hm_boot_range *o = &cfg->boot[j];
 
 			if (r->start < o->end && o->start < r->end)
-				return seterr(err, errlen, "ram %#llx-%#llx overlaps another range",
-					      (unsigned long long)r->start,
+				return seterr(err, errlen, "%sram %#llx-%#llx overlaps another range",
+					      WI(ram, i), (unsigned long long)r->start,
 					      (unsigned long long)r->end - 1);
 		}
 	}
 	if (cfg->nr_virtio_mem < 0 || cfg->nr_virtio_mem > HM_MAX_PROFILE_VIRTIO_MEM)
 		return seterr(err, errlen, "virtio_mem: at most %d devices", HM_MAX_PROFILE_VIRTIO_MEM);
 	for (int i = 0; i < cfg->nr_virtio_mem; i++) {
-		ret = validate_virtio_mem(cfg, i, err, errlen);
+		ret = validate_virtio_mem(cfg, i, w, err, errlen);
 		if (ret)
 			return ret;
 	}
 	if (cfg->memhp_default_online_type < HM_MMOP_OFFLINE ||
 	    cfg->memhp_default_online_type > HM_MMOP_ONLINE_MOVABLE)
 		return seterr(err, errlen, "memhp_default_state: invalid");
-	ret = validate_cpu_nodes(cfg, err, errlen);
-	return ret ? ret : validate_distance(cfg, err, errlen);
+	ret = validate_cpu_nodes(cfg, w, err, errlen);
+	return ret ? ret : validate_distance(cfg, w, err, errlen);
+}
+
+int hotmem_config_validate(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	return validate(cfg, NULL, err, errlen);
 }
 
 /* ------------------------------------------------------------------ */

@@ -300,7 +300,7 @@ static void test_cpu_nodes_is_a_node_list_of_possible_nodes(void **state)
 	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
 	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 0,4\n", err, sizeof(err)),
 			 -EINVAL);
-	assert_string_equal(err, "cpu_nodes: node 4 is not a possible node (nodes = 4)");
+	assert_string_equal(err, "line 1: cpu_nodes: node 4 is not a possible node (nodes = 4; nodes = 5 makes node 4 possible)");
 	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 1\n", err, sizeof(err)), 0);
 	assert_int_equal(cfg.cpu_nodes, 2);
 	assert_profile_refused("cpu_nodes = 1-0\n", "cpu_nodes: expected a node list");
@@ -332,6 +332,56 @@ static void test_bad_profiles_name_line_and_setting(void **state)
 			       "line 3: 'profile ='");
 	assert_profile_refused("slots = 1\nhotplug = 0x100000000-0x10fffffff\n"
 			       "hotplug = 0x110000000-0x11fffffff\n", "only 1 slots");
+}
+
+/*
+ * The checks made once the whole file is read name the line that set
+ * the setting, as the parse errors do, and for a node that is not
+ * possible the nodes = that makes it so (usereye4 #22): in a --from-sysfs
+ * profile of many ram lines "ram ...: node 7 is not possible" needed a
+ * search.  A setting no line made (the built-in's) has no line.
+ */
+static void test_checks_after_parsing_name_the_line(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} cases[] = {
+		{ "profile = qemu-512m\nblock_size = 100M\n",
+		  "line 2: block_size 0x6400000: must be a power of two from 128M to 2G" },
+		{ "profile = qemu-512m\n# a comment\n\nnodes = 0\n", "line 4: nodes 0: must be 1..64" },
+		{ "profile = qemu-512m\nram = 0x100000-0x1fffffff node=7\n",
+		  "line 2: ram 0x100000-0x1fffffff: node 7 is not possible (nodes = 1; nodes = 8 makes node 7 possible)" },
+		{ "ram = 0x100000-0x1fffffff\nram = 0x20000000-0x3fffffff\n"
+		  "ram = 0x40000000-0x5fffffff node=2\nnodes = 2\n",
+		  "line 3: ram 0x40000000-0x5fffffff: node 2 is not possible (nodes = 2; nodes = 3 makes node 2 possible)" },
+		{ "ram = 0x100000-0x1fffffff\nmaxmem = 1G\nram = 0x20000000-0x7fffffff\n",
+		  "line 3: ram 0x20000000-0x7fffffff: beyond maxmem" },
+		{ "profile = qemu-512m\ncpu_nodes = 0-9\n",
+		  "line 2: cpu_nodes: node 9 is not a possible node (nodes = 1; nodes = 10 makes node 9 possible)" },
+		{ "maxmem = 100M\n", "line 1: maxmem 0x6400000: must be a multiple of block_size 0x8000000" },
+		{ "\nmax_physmem_bits = 48\n", "line 2: max_physmem_bits 48: must be 46 or 52" },
+		{ "init_threads = 65\n", "line 1: init_threads: expected 1..64" },
+		{ "slots = 1\nhotplug = 0x100000000-0x10fffffff\nhotplug = 0x110000000-0x11fffffff\n",
+		  "line 1: 2 hotplug ranges: each a DIMM, but only 1 slots" },
+		{ "ram = 0x100000-0x1fffffff node=70\n",
+		  "line 1: ram 0x100000-0x1fffffff: node 70 is not possible (nodes = 2; a node is 0..63)" },
+		/* a built-in's range on a node the file's nodes = takes away: that line */
+		{ "profile = numa2\nnodes = 1\n",
+		  "line 2: ram 0x40000000-0x7fffffff: node 1 is not possible (nodes = 1; nodes = 2 makes node 1 possible)" },
+		{ "profile = qemu-512m\nmaxmem = 9G\n\nblock_size = 2G\n",
+		  "line 2: maxmem 0x240000000: must be a multiple of block_size 0x80000000" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hotmem_config cfg;
+		char err[256] = "";
+
+		hotmem_config_default(&cfg);
+		assert_int_equal(hotmem_config_parse_text(&cfg, cases[i].text, err, sizeof(err)), -EINVAL);
+		if (strcmp(err, cases[i].err))
+			fail_msg("%s: got '%s', want '%s'", cases[i].text, err, cases[i].err);
+	}
 }
 
 /* QEMU's -m slots=N: 256 unless the profile says; qemu-512m is -m 512M,slots=4 */
@@ -396,7 +446,7 @@ static void test_distance(void **state)
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 2\ndistance = 0 2 20\n", err,
 						  sizeof(err)), -EINVAL);
-	assert_string_equal(err, "distance 0 2: node 2 is not possible (nodes = 2)");
+	assert_string_equal(err, "line 2: distance 0 2: node 2 is not possible (nodes = 2; nodes = 3 makes node 2 possible)");
 }
 
 static void test_memparse_like_the_kernel(void **state)
@@ -516,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_bad_settings_are_refused_by_name),
 		cmocka_unit_test(test_profile_text),
 		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
+		cmocka_unit_test(test_checks_after_parsing_name_the_line),
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_distance),

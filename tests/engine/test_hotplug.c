@@ -753,7 +753,7 @@ static void test_cpu_node_not_possible_is_refused(void **state)
 	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
 	cfg.cpu_nodes = 1ULL << 4 | 1;
 	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "cpu_nodes: node 4 is not a possible node (nodes = 4)");
+	assert_string_equal(err, "cpu_nodes: node 4 is not a possible node (nodes = 4; nodes = 5 makes node 4 possible)");
 	assert_null(hm);
 	cfg.cpu_nodes = 1ULL << 63;
 	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), -EINVAL);

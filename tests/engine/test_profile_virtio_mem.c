@@ -87,17 +87,17 @@ static void test_bad_lines_name_line_and_setting(void **state)
 		{ "virtio_mem = memaddr=0x140000000 size=1G requested-size=2G\n",
 		  "line 3: virtio_mem: requested-size 0x80000000: must be a multiple of block-size (0x200000), at most size" },
 		{ "virtio_mem = memaddr=0x140000000 size=1G node=2\n",
-		  "virtio_mem vmem0: node 2 is not possible" },
+		  "line 3: virtio_mem vmem0: node 2 is not possible (nodes = 2; nodes = 3 makes node 2 possible)" },
 		{ "virtio_mem = memaddr=0xfc0000000 size=2G\n",
-		  "virtio_mem vmem0: region 0xfc0000000-0x103fffffff beyond maxmem" },
+		  "line 3: virtio_mem vmem0: region 0xfc0000000-0x103fffffff beyond maxmem" },
 		{ "virtio_mem = memaddr=0x20000000 size=1G\n",
-		  "virtio_mem vmem0: region 0x20000000-0x5fffffff meets ram 0x100000-0x3fffffff" },
+		  "line 3: virtio_mem vmem0: region 0x20000000-0x5fffffff meets ram 0x100000-0x3fffffff" },
 		{ "hotplug = 0x140000000-0x147ffffff\nvirtio_mem = memaddr=0x140000000 size=1G\n",
-		  "virtio_mem vmem0: region 0x140000000-0x17fffffff meets hotplug 0x140000000-0x147ffffff" },
+		  "line 4: virtio_mem vmem0: region 0x140000000-0x17fffffff meets hotplug 0x140000000-0x147ffffff" },
 		{ "virtio_mem = id=a memaddr=0x140000000 size=1G\nvirtio_mem = id=a memaddr=0x200000000 size=1G\n",
-		  "virtio_mem a: duplicate device ID" },
+		  "line 4: virtio_mem a: duplicate device ID" },
 		{ "virtio_mem = memaddr=0x140000000 size=1G\nvirtio_mem = memaddr=0x160000000 size=1G\n",
-		  "virtio_mem vmem1: region meets virtio_mem vmem0's" },
+		  "line 4: virtio_mem vmem1: region meets virtio_mem vmem0's" },
 	};
 
 	(void)state;

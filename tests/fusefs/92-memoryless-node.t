@@ -176,6 +176,6 @@ stop_fs
 printf 'profile = numa2\ncpu_nodes = 0,4\n' >"$TMP/bad.profile"
 "$HMFS" --profile "$TMP/bad.profile" -S none "$TMP/mnt-bad" 2>"$TMP/bad.err"
 tap_ok "$([ $? -ne 0 ]; echo $?)" "cpu_nodes = 0,4 on numa2 (nodes = 4): refused"
-grep -q "cpu_nodes: node 4 is not a possible node (nodes = 4)" "$TMP/bad.err"
+grep -q "line 2: cpu_nodes: node 4 is not a possible node (nodes = 4; nodes = 5 makes node 4 possible)" "$TMP/bad.err"
 tap_ok $? "... saying why: $(head -1 "$TMP/bad.err")"
 done_testing
