@@ -54,6 +54,8 @@ $(BUILD)/bpf/static/%.o: bpf/%.c $(HMT_SKEL)
 $(BUILD)/bpf/static/uapi/%.o: engine/uapi/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"; $(CC) $(HMT_STATIC_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bpf/static/uapi/version.o: $(HMU_GIT_H)
+$(BUILD)/bpf/static/uapi/version.o: HMT_STATIC_CFLAGS += -I$(HMU_GEN)
 $(HMT_STATIC): $(HMT_SRCS:bpf/%.c=$(BUILD)/bpf/static/%.o) \
 		$(HMUAPI_SRCS:engine/uapi/%.c=$(BUILD)/bpf/static/uapi/%.o)
 	@echo "  LD      $@"; $(CC) -static -pthread $^ $(HMT_LIBBPF_STATIC) -o $@

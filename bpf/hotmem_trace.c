@@ -30,8 +30,8 @@
 #include "event.h"
 #include "timeline.h"
 #include "hotmem_trace.skel.h"
+#include "uapi/hm_version.h"
 
-#define HMT_VERSION "0.1"
 #define DEFAULT_PIN "/sys/fs/bpf/hotmem"
 #define BPFFS "/sys/fs/bpf"
 #define TRACEFS "/sys/kernel/tracing"
@@ -106,6 +106,8 @@ static void usage(FILE *f)
 		"  -m, --mode MODE          auto, fentry, kprobe or tracepoint (kernel side)\n"
 		"  -q, --quiet              no status lines on stderr\n"
 		"  -v, --verbose            libbpf's messages too\n"
+		"  -h, --help               this text\n"
+		"  -V, --version            hotmem-trace's version and the build's git describe\n"
 		"  -- COMMAND ARGS          run COMMAND once attached (its binary is the\n"
 		"                           emulator unless --emulator says), stop when it exits\n"
 		"\n"
@@ -228,8 +230,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("hotmem-trace " HMT_VERSION "\n");
-			exit(0);
+			exit(hmu_print_version("hotmem-trace"));
 		default:
 			usage(stderr);
 			return 2;

@@ -16,8 +16,6 @@
 #include "config.h"
 #include "policy.h"
 
-#define HMD_VERSION "0.1.0"
-
 /* journal MESSAGE_IDs (see docs/hotmemd.md) */
 #define HMD_MSGID_ONLINED "1fb1aa1c0c5646be95c18410f99485e0"
 #define HMD_MSGID_GAVE_UP "bbf5584ce61e4bab8f30c732359d9032"

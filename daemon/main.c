@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "hotmemd.h"
+#include "uapi/hm_version.h"
 
 #define EXIT_CONFIG 78 /* EX_CONFIG: systemd shows "CONFIG" */
 
@@ -24,7 +25,6 @@ enum {
 	OPT_CHECK = 256,
 	OPT_ONESHOT,
 	OPT_NODE_POLICY,
-	OPT_VERSION,
 	OPT_KEY_BASE = 512,
 };
 
@@ -48,7 +48,7 @@ static void usage(FILE *f)
 		"      --oneshot            coldplug once and exit (no event loop)\n"
 		"      --node-policy=N=POL  policy for node N ([nodeN] policy=)\n"
 		"  -h, --help               this text\n"
-		"      --version            print the version\n\n"
+		"  -V, --version            hotmemd's version and the build's git describe\n\n"
 		"Every configuration key is an option too:\n",
 		HMD_DEFAULT_CONFIG);
 	for (k = hmd_config_keys; k->name; k++)
@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct hmd_cli *cli
 		{ "oneshot", no_argument, NULL, OPT_ONESHOT },
 		{ "node-policy", required_argument, NULL, OPT_NODE_POLICY },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "version", no_argument, NULL, 'V' },
 	};
 	const struct hmd_config_key *k;
 	int i, n = 6, c;
@@ -106,7 +106,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct hmd_cli *cli
 	}
 	memset(&opts[n], 0, sizeof(opts[n]));
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a->config = optarg;
@@ -125,9 +125,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct hmd_cli *cli
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case OPT_VERSION:
-			printf("hotmemd %s\n", HMD_VERSION);
-			exit(0);
+		case 'V':
+			exit(hmu_print_version("hotmemd"));
 		default:
 			if (c < OPT_KEY_BASE) {
 				usage(stderr);

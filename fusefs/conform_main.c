@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "conform.h"
+#include "uapi/hm_version.h"
 
 #define ENTER_STOP_GRACE_MS 15000 /* hotmem-enter stops hotmemfs within 5 s */
 
@@ -91,6 +92,7 @@ static void usage(FILE *f)
 	fputs("Usage: hotmem-conform [--reduced|--full] [--rules FILE|DIR [--intent POLICY]]...\n"
 	      "                      [--agent CMD [--intent POLICY]]... [--builtin]\n"
 	      "                      [--only REGEX] [--json FILE]\n"
+	      "       hotmem-conform --version | -V\n"
 	      "\n"
 	      "Runs each onlining agent inside a fresh entered machine (hotmem-enter) for\n"
 	      "each kernel setting, machine and plug event, and prints one row per cell:\n"
@@ -387,6 +389,8 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			return hmu_print_version("hotmem-conform");
 		} else {
 			fprintf(stderr, "hotmem-conform: unknown option %s\n", a);
 			usage(stderr);

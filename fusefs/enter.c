@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "uapi/hm_version.h"
+
 #define ENTER_ROOT "/run/hotmem"
 #define ENTER_MNT ENTER_ROOT "/machine"
 #define MOUNT_WAIT_MS 20000
@@ -140,6 +142,7 @@ static void usage(FILE *f)
 		"  --rules DIR|FILE  udev rules for a udevd started inside (bound over /etc/udev/rules.d,\n"
 		"                    a FILE alone in it)\n"
 		"  -h, --help    this text\n"
+		"  -V, --version hotmem-enter's version and the build's git describe\n"
 		"Every other option goes to hotmemfs (see hotmemfs --help): --profile, --cmdline, ...\n"
 		"Exit status: COMMAND's; 125 when the machine cannot be entered.\n");
 }
@@ -165,6 +168,8 @@ static int parse_opts(int argc, char **argv, struct enter_opts *o)
 			usage(stdout);
 			exit(0);
 		}
+		if (!strcmp(a, "-V") || !strcmp(a, "--version"))
+			exit(hmu_print_version("hotmem-enter"));
 		if (!strcmp(a, "--rules")) {
 			if (++i == argc) {
 				fprintf(stderr, "hotmem-enter: --rules needs a directory\n");

@@ -19,8 +19,9 @@ $(BUILD)/hotmemfs: $(HMFS_OBJS) $(ENGINE_LIB) $(HMUAPI_LIB)
 $(BUILD)/hotmemctl: $(HMCTL_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) -o $@
 
-# hotmem-enter: namespaces only, no engine, no FUSE library (it runs hotmemfs)
-$(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o
+# hotmem-enter: namespaces only, no engine, no FUSE library (it runs hotmemfs);
+# engine/uapi for --version
+$(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
 # hotmem-conform: the onlining-agent conformance matrix (fusefs/conform_*.c):

@@ -23,6 +23,7 @@
 #include "map.h"
 #include "export.h"
 #include "sysfs_parse.h"
+#include "uapi/hm_version.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
 /*
@@ -116,6 +117,7 @@ static void usage(FILE *f)
 		"                      longer; the command may still complete in hotmemfs (default\n"
 		"                      " XSTR(DEFAULT_TIMEOUT) ", settle: its --timeout + " XSTR(SETTLE_MARGIN) "; 0: never)\n"
 		"  -h, --help          this text\n"
+		"  -V, --version       hotmemctl's version and the build's git describe\n"
 		"\n"
 		"Exit status: 0 done; 1 refused by hotmemfs, hotmemfs not reached, or -t ran out;\n"
 		"2 a usage error, nothing sent (hotmemctl(8), EXIT STATUS).\n");
@@ -1243,12 +1245,13 @@ static int parse_options(struct cli *c, int *argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	int opt, n;
 
 	opterr = 0; /* one line of ours, not getopt's and the whole usage */
-	while ((opt = getopt_long(*argc, argv, "+:s:jht:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(*argc, argv, "+:s:jhVt:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			c->sock = optarg;
@@ -1263,6 +1266,8 @@ static int parse_options(struct cli *c, int *argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			return hmu_print_version("hotmemctl");
 		case ':':
 			fprintf(stderr, "hotmemctl: option %s needs a value (%s)\n",
 				optopt == 's' ? "-s/--socket" : "-t/--timeout",

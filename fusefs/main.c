@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "hmfs.h"
+#include "uapi/hm_version.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
 #define DEFAULT_STATE "/var/lib/hotmem/hotmemfs.state"
@@ -95,6 +96,7 @@ static void usage(FILE *f)
 		"                            1 without it (default 30)\n"
 		"  -d, --debug               FUSE debug output\n"
 		"  -h, --help                this text\n"
+		"  -V, --version             hotmemfs's version and the build's git describe\n"
 		"\n"
 		"Built-in profiles:");
 	for (const char *const *n = hotmem_config_builtin_names(); n && *n; n++)
@@ -151,6 +153,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	double stop_wait;
@@ -165,7 +168,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			    .threads = hmfs_default_threads(sysconf(_SC_NPROCESSORS_ONLN)),
 			    .attr_timeout = 3600,
 			    .stop_wait_ms = DEFAULT_STOP_WAIT_S * 1000L };
-	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:c:s:S:n:u:t:o:dfhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->profile = optarg;
@@ -226,6 +229,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'V':
+			exit(hmu_print_version("hotmemfs"));
 		default:
 			usage(stderr);
 			return -1;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "hotmem.h"
+#include "uapi/hm_version.h"
 #include "from_sysfs.h"
 
 /* the signal an offline waits for: SIGINT, or the timeout of the command */
@@ -467,6 +468,7 @@ static void usage(FILE *f)
 	fputs("usage: hotmem [--profile NAME|FILE] [--cmdline \"...\"] [--events] status\n"
 	      "       hotmem [options] run SCRIPT|-\n"
 	      "       hotmem --list-profiles\n"
+	      "       hotmem --version | -V          its version and the build's git describe\n"
 	      "       hotmem profile --from-sysfs DIR [-o FILE]   a profile of the machine under DIR\n"
 	      "                                 (/ or a dump of DIR/sys/devices/system/memory;\n"
 	      "                                 DIR/proc/iomem, sys/bus/virtio: virtio-mem devices)\n"
@@ -625,6 +627,7 @@ int main(int argc, char **argv)
 		{ "events", no_argument, NULL, 'e' },
 		{ "list-profiles", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *profile = NULL, *cmdline = NULL;
@@ -636,7 +639,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "profile"))
 		return profile_main(argc - 1, argv + 1);
-	while ((c = getopt_long(argc, argv, "p:c:eh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:c:ehV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile = optarg; break;
 		case 'c': cmdline = optarg; break;
@@ -646,6 +649,7 @@ int main(int argc, char **argv)
 				puts(*n);
 			return 0;
 		case 'h': usage(stdout); return 0;
+		case 'V': return hmu_print_version("hotmem");
 		default: usage(stderr); return 2;
 		}
 	}

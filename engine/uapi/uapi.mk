@@ -11,3 +11,20 @@ $(HMUAPI_LIB): $(HMUAPI_OBJS)
 	@echo "  AR      $@"; rm -f $@; ar rcs $@ $^
 
 BINS += $(HMUAPI_LIB)
+
+# version.c's hmu_git.h: the build's `git describe --always --dirty`, or
+# "unknown" outside a git checkout (a tarball; a tree with no .git of its
+# own, whose enclosing repository's describe would be wrong).  Looked at
+# on every make, written only when it changes: only version.o follows.
+# The bpf static and the fuzz builds compile version.c too (their .mk
+# files add the same prerequisite and -I$(HMU_GEN)).
+HMU_GEN   := $(BUILD)/gen
+HMU_GIT_H := $(HMU_GEN)/hmu_git.h
+.PHONY: hmu-git-force
+$(HMU_GIT_H): hmu-git-force
+	@mkdir -p $(dir $@); \
+	d=$$( { [ -e .git ] && git describe --always --dirty 2>/dev/null; } | tr -cd 'A-Za-z0-9._+-'); \
+	printf '#define HMU_GIT_DESCRIBE "%s"\n' "$${d:-unknown}" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else echo "  GEN     $@"; mv $@.tmp $@; fi
+$(BUILD)/engine/uapi/version.o: $(HMU_GIT_H)
+CFLAGS_engine_uapi_ := -I$(HMU_GEN)

@@ -32,4 +32,33 @@ if [ -x "$B/hotmemd" ]; then
 	[ -z "$missing" ] && ok "docs/hotmemd.md names every option of hotmemd --help (or its key)" ||
 		notok "docs/hotmemd.md names every option of hotmemd --help (or its key)" "missing:$missing"
 fi
+
+# usereye4 #31: every program answers --version (and -V) with one version,
+# the build's git describe with it, on stdout, exit 0; its --help and its
+# man page name --version.  hotmem-enter answers itself (hotmemfs used to).
+versions= err=$(mktemp)
+for prog in hotmem hotmemfs hotmemctl hotmem-enter hotmem-conform hotmemd hotmem-trace; do
+	if [ ! -x "$B/$prog" ]; then
+		ok "$prog --version # SKIP $B/$prog not built"
+		continue
+	fi
+	out=$("$B/$prog" --version 2>"$err"); rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$err" ] &&
+		[[ $out =~ ^$prog\ ([0-9]+\.[0-9]+\.[0-9]+\ \(git\ [A-Za-z0-9._+-]+\))$ ]]; then
+		ok "$prog --version: $out"
+		versions+="${BASH_REMATCH[1]}"$'\n'
+	else
+		notok "$prog --version: '$prog X.Y.Z (git DESCRIBE)' on stdout, exit 0" "exit $rc: $out" \
+			"$(cat "$err")"
+	fi
+	[ "$("$B/$prog" -V 2>&1)" = "$out" ] && ok "$prog -V is --version" || notok "$prog -V is --version"
+	"$B/$prog" --help 2>&1 | grep -q -- '--version' && ok "$prog --help names --version" ||
+		notok "$prog --help names --version"
+	man=$(ls "$src"/man/"$prog".[18] 2>/dev/null | head -1)
+	[ -n "$man" ] && in_man --version "$man" && ok "$prog's man page names --version" ||
+		notok "$prog's man page names --version"
+done
+rm -f "$err"
+[ "$(sort -u <<<"${versions%$'\n'}" | wc -l)" -le 1 ] && ok "one version for all: ${versions%%$'\n'*}" ||
+	notok "one version for all" "$versions"
 echo "1..$n"

@@ -36,6 +36,10 @@ $(FUZZ_DIR)/engine/%.o: engine/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"; $(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
+# engine/uapi/version.c includes the generated hmu_git.h (uapi.mk)
+$(FUZZ_DIR)/engine/uapi/version.o: $(HMU_GIT_H)
+$(FUZZ_DIR)/engine/uapi/version.o: FUZZ_CFLAGS += -I$(HMU_GEN)
+
 $(FUZZ_DIR)/fusefs/%.o: fusefs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"; $(CLANG) $(FUZZ_HMFS_CFLAGS) -c $< -o $@
