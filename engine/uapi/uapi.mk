@@ -16,6 +16,9 @@ BINS += $(HMUAPI_LIB)
 # "unknown" outside a git checkout (a tarball; a tree with no .git of its
 # own, whose enclosing repository's describe would be wrong).  Looked at
 # on every make, written only when it changes: only version.o follows.
+# A git that does not answer in a checkout (`sudo make install` in a
+# tree of another owner: "dubious ownership") leaves the header as the
+# build wrote it, so install neither rebuilds nor says "unknown".
 # The bpf static and the fuzz builds compile version.c too (their .mk
 # files add the same prerequisite and -I$(HMU_GEN)).
 HMU_GEN   := $(BUILD)/gen
@@ -24,6 +27,7 @@ HMU_GIT_H := $(HMU_GEN)/hmu_git.h
 $(HMU_GIT_H): hmu-git-force
 	@mkdir -p $(dir $@); \
 	d=$$( { [ -e .git ] && git describe --always --dirty 2>/dev/null; } | tr -cd 'A-Za-z0-9._+-'); \
+	[ -z "$$d" ] && [ -e .git ] && [ -e $@ ] && exit 0; \
 	printf '#define HMU_GIT_DESCRIBE "%s"\n' "$${d:-unknown}" >$@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else echo "  GEN     $@"; mv $@.tmp $@; fi
 $(BUILD)/engine/uapi/version.o: $(HMU_GIT_H)
