@@ -26,6 +26,7 @@ for f in "$@"; do cp "$f" "$d/"; done
 cp "$tracer" "$d/bin/hotmem-trace"
 strip "$d/bin/hotmem-trace" 2>/dev/null || true
 mkdir -p "$(dirname "$out")"
-(cd "$d" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp"
-mv "$out.tmp" "$out"
-echo "$key" > "$out.key"
+# a temporary name of this run's own: two runs at once never write one file
+(cd "$d" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
+echo "$key" > "$out.key.$$" && mv "$out.key.$$" "$out.key"

@@ -31,7 +31,9 @@ need_guest_tools
 
 echo "1..46"
 mkdir -p "$OUT"
-INITRD=$HERE/cache/initramfs.cpio.gz
+# in this build's directory, not the cache: worktrees share tests/kernel/cache,
+# and another's tracer in it is not this build's
+INITRD=$OUT/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD"
 ok $? "initramfs with busybox and the static hotmem-trace ($INITRD)"
 
