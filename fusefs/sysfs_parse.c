@@ -16,21 +16,28 @@
 void hmfs_size_str(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "BKMGTPE";
-	int u = 0;
-	uint64_t whole = bytes, rem = 0;
 
-	while (whole >= 1024 && u < 6) {
-		rem = whole % 1024;
-		whole /= 1024;
-		u++;
+	/*
+	 * The largest unit that says @bytes exactly, whole or with one
+	 * decimal ("1.5G"): a rounded "1.0G" for 1088M hid what a device's
+	 * requested and plugged sizes differ by
+	 */
+	for (int u = 6; u > 0; u--) {
+		const uint64_t unit = 1ULL << (10 * u), rem = bytes % unit;
+
+		if (bytes < unit)
+			continue;
+		if (!rem) {
+			snprintf(buf, len, "%llu%c", (unsigned long long)(bytes / unit), units[u]);
+			return;
+		}
+		if (!(rem * 10 % unit)) {
+			snprintf(buf, len, "%llu.%llu%c", (unsigned long long)(bytes / unit),
+				 (unsigned long long)(rem * 10 / unit), units[u]);
+			return;
+		}
 	}
-	if (u == 0)
-		snprintf(buf, len, "%lluB", (unsigned long long)bytes);
-	else if (rem == 0 || whole >= 10)
-		snprintf(buf, len, "%llu%c", (unsigned long long)whole, units[u]);
-	else
-		snprintf(buf, len, "%llu.%llu%c", (unsigned long long)whole,
-			 (unsigned long long)(rem * 10 / 1024), units[u]);
+	snprintf(buf, len, "%lluB", (unsigned long long)bytes);
 }
 
 size_t hmfs_write_buf(char *dst, const char *src, size_t len)

@@ -18,7 +18,7 @@
 /* kernfs cuts a write to one page and NUL-terminates it. */
 #define HMFS_PAGE_SIZE 4096
 
-/* Human size for tables: "128M", "2G", "1.5G". */
+/* Human size for tables, exact: "128M", "2G", "1.5G", "1088M" (not "1.0G"). */
 void hmfs_size_str(uint64_t bytes, char *buf, size_t len);
 
 /*

@@ -194,6 +194,17 @@ static void test_nodelist_size(void **state)
 	assert_string_equal(buf, "1.5G");
 	hmfs_size_str(64ULL << 40, buf, sizeof(buf));
 	assert_string_equal(buf, "64T");
+	/* exact: a rounded 1.0G hid 64M, 10G hid 512M */
+	hmfs_size_str(1088ULL << 20, buf, sizeof(buf));
+	assert_string_equal(buf, "1088M");
+	hmfs_size_str((10ULL << 30) + (512ULL << 20), buf, sizeof(buf));
+	assert_string_equal(buf, "10.5G");
+	hmfs_size_str((10ULL << 30) + (64ULL << 20), buf, sizeof(buf));
+	assert_string_equal(buf, "10304M");
+	hmfs_size_str(4095, buf, sizeof(buf));
+	assert_string_equal(buf, "4095B");
+	hmfs_size_str(0, buf, sizeof(buf));
+	assert_string_equal(buf, "0B");
 }
 
 static void test_slice(void **state)
