@@ -242,6 +242,7 @@ struct conform_cell_report {
 	const char *error;	/* an error of the run (the cell or its agent did not run), "" none */
 	const char *advice;	/* what the machine risks though the agent did right, "" or NULL none */
 	const char *intent;	/* --intent POLICY of yours, or NULL */
+	bool why_shown;		/* an earlier row had this expectation's why whole: now its start */
 };
 /*
  * The header, a row: written out (flushed), 0 or -errno.  @agent_width:

@@ -60,6 +60,8 @@ struct matrix {
 	char logs[320];		/* agents' stderr kept past the run (made on the first), "" none */
 	int out_err;		/* a row could not be written: errno, the matrix stops */
 	int agent_width;	/* the table's agent column */
+	const char **whys;	/* expectations' whys a row has shown whole (static strings) */
+	size_t nr_whys;
 	json_object *cells;
 };
 
@@ -630,6 +632,28 @@ static bool agent_exit(struct matrix *m, struct conform_cell_report *r, char *bu
 	return true;
 }
 
+/*
+ * An earlier row of the table showed this ✗-as-expected row's why whole
+ * (then this one shows its start): else it is noted as shown now.  The
+ * JSON has it whole in every cell.
+ */
+static bool why_shown(struct matrix *m, const struct conform_cell_report *r)
+{
+	const char **w;
+
+	if (!*r->reason || *r->violation || (r->error && *r->error))
+		return false;
+	for (size_t i = 0; i < m->nr_whys; i++)
+		if (!strcmp(m->whys[i], r->expect.why))
+			return true;
+	w = realloc(m->whys, (m->nr_whys + 1) * sizeof(*w));
+	if (w) {
+		m->whys = w;
+		m->whys[m->nr_whys++] = r->expect.why;
+	}
+	return false;
+}
+
 static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		  const char *machine, const char *event)
 {
@@ -690,6 +714,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		m->failed_ok++;
 	else
 		m->passed++;
+	r.why_shown = why_shown(m, &r);
 	m->out_err = -conform_print_row(stdout, &r, m->agent_width);
 	json_object_array_add(m->cells, conform_cell_json(&r));
 	json_object_put(r.outcome);
@@ -847,6 +872,7 @@ static void cleanup(struct matrix *m)
 		free(m->agents[i].key);
 	}
 	free(m->agents);
+	free(m->whys);
 	for (i = 0; i < m->nr_machines; i++)
 		free(m->machines[i]);
 	free(m->machines);

@@ -143,6 +143,10 @@ static char *verdict(const struct conform_cell_report *r)
 			     *r->violation ? "]" : "");
 	else if (*r->violation)
 		n = asprintf(&v, "✗ %s [VIOLATION: %s]", r->reason, r->violation);
+	else if (r->why_shown)
+		/* the same why 31 times in 75 rows (usereye4 #2): whole once, then its start */
+		n = asprintf(&v, "✗ %s [expected: %.*s… as above]", r->reason,
+			     (int)strcspn(r->expect.why, ":;("), r->expect.why);
 	else
 		n = asprintf(&v, "✗ %s [expected: %s]", r->reason, r->expect.why);
 	if (n >= 0 && r->advice && *r->advice) {

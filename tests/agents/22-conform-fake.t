@@ -253,6 +253,16 @@ one_cell kernel "$normal" --intent online_kernel
 is "$?" 0 "a rule onlining to Normal with --intent online_kernel: exit status 0"
 grep -qE "✗ 1 of 8 onlined blocks cannot be offlined again \[expected: --intent online_kernel: kernel memory on purpose, hot-unplug not promised\]$" "$TMP/kernel"
 tap_ok $? "... ✗ as expected, by that intent"
+# a why the table has shown whole is, in later rows, its start (the JSON keeps it whole)
+cp "$TMP/80-memory.rules" "$TMP/81-memory.rules"
+HOTMEM_ENTER=$normal "$CONFORM" --reduced --rules "$TMP/80-memory.rules" --intent online_kernel \
+	--rules "$TMP/81-memory.rules" --intent online_kernel --only ' memhp_default_state=offline qemu' \
+	--json "$TMP/twice.json" >"$TMP/twice" 2>>"$TMP/err"
+grep -qE "^rules:80-memory.rules .*\[expected: --intent online_kernel: kernel memory on purpose, hot-unplug not promised\]$" "$TMP/twice" &&
+	grep -qE "^rules:81-memory.rules .*\[expected: --intent online_kernel… as above\]$" "$TMP/twice"
+tap_ok $? "the same why whole in the first row, its start in the next (usereye4 #2)"
+is "$(jq -r '.[1].expected_why' "$TMP/twice.json")" "--intent online_kernel: kernel memory on purpose, hot-unplug not promised" \
+	"... the JSON has it whole"
 one_cell auto400 "$(movable 400)" --intent auto-movable
 is "$?" 1 "--intent auto-movable over auto_movable_ratio: exit status 1 (that ratio binds it)"
 grep -qE "✗ Movable is 400% of kernel memory, over auto_movable_ratio 301% \[VIOLATION: unexpected: " "$TMP/auto400"

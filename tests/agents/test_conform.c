@@ -217,7 +217,7 @@ static void row_writes(const char *outcome, char *buf, size_t len)
 {
 	struct conform_cell_report r = { "classic-rule", "memhp_default_state=offline", "qemu-512m",
 					 "dimm1", NULL, json_tokener_parse(outcome), "", { "may", "x", "y" },
-					 "", "", "", NULL };
+					 "", "", "", NULL, false };
 	char *row = NULL, *hdr = NULL, *col, w[32], red[32], failed[32];
 	size_t rlen, hlen;
 	FILE *f = open_memstream(&row, &rlen), *h = open_memstream(&hdr, &hlen);
