@@ -111,10 +111,13 @@ run: deps-run
 
 # the full agents x settings x machines x events matrix (docs/agents.md)
 .PHONY: conform
-# make conform RULES=FILE AGENT='CMD': yours against the full matrix
+# make conform RULES=FILE AGENT='CMD' INTENT=POLICY: yours against the full
+# matrix (INTENT: what they mean, hotmem-conform --intent, after each)
 conform: deps
 	@$(MAKE) --no-print-directory all
-	@$(BUILD)/hotmem-conform --full $(if $(RULES),--rules '$(RULES)') $(if $(AGENT),--agent '$(AGENT)') \
+	@$(BUILD)/hotmem-conform --full \
+		$(if $(RULES),--rules '$(RULES)' $(if $(INTENT),--intent '$(INTENT)')) \
+		$(if $(AGENT),--agent '$(AGENT)' $(if $(INTENT),--intent '$(INTENT)')) \
 		--json $(BUILD)/conform.json
 
 bench: deps
