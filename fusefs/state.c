@@ -3140,6 +3140,8 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 		}
 		json_object_put(rec);
 	}
+	if (!n)
+		goto out; /* a torn line alone: never acknowledged, nothing to keep */
 	sibling(ctx, ".journal", name, sizeof(name));
 	for (k = 1; k < 100; k++) {
 		snprintf(suffix, sizeof(suffix), k > 1 ? ".journal.orphaned.%d" : ".journal.orphaned", k);

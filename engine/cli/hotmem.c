@@ -519,8 +519,9 @@ static int run_line(struct hotmem *hm, char *line, int *cmd, struct why *w)
 	*cmd = i;
 	if (i < 0)
 		return wrong(w, "no such command (hotmem --help lists them)");
-	if (t || argc - 1 > script_cmds[i].max_args)
-		return wrong(w, "'%s': a word too many", t ? t : argv[script_cmds[i].max_args + 1]);
+	if (t || argc - 1 > script_cmds[i].max_args) /* the first one past the syntax */
+		return wrong(w, "'%s': a word too many",
+			     argc - 1 > script_cmds[i].max_args ? argv[script_cmds[i].max_args + 1] : t);
 	if (argc - 1 < script_cmds[i].min_args)
 		return wrong(w, "%s missing",
 			     syntax_word(script_cmds[i].syntax, argc, word, sizeof(word)));

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..55"
+echo "1..56"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 55); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 56); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -156,6 +156,8 @@ expect "offline without its block" "^hotmem: $script:3: offline: BLOCK missing \
 expect "a misspelt flag" "^hotmem: $script:5: add: unknown word 'memmap_on_memroy' \(add START" "$err"
 expect "an unknown command" "^hotmem: $script:6: frob: no such command \(hotmem --help lists them\)$" "$err"
 expect "a word too many" "^hotmem: $script:7: blocks: '3': a word too many \(blocks\)$" "$err"
+long=$(printf '%s\n' "add 1 2 3 4 5 6 7 8 9" | "$HM" run - 2>&1)
+expect "... the first word past the syntax named, on a long line too" "^hotmem: <stdin>:1: add: '6': a word too many" "$long"
 expect "... counted apart from the kernel's refusals" "^hotmem: $script: 7 lines are the script's own errors \(skipped\), 0 steps refused$" "$err"
 expect "... each echoed as the script's error, not -22" "^> online 32 movable = script error: nothing done$" "$out"
 expect "... the run goes on: the good add done" "^memory32 " "$out"

@@ -66,4 +66,13 @@ tap_ok $? "a clean exit's state file moved away: a start"
 ! tail -n +$((lines + 1)) "$TMP/hotmemfs.log" | grep -q orphaned && [ ! -e "$STATE.journal.orphaned" ]
 tap_ok $? "... an empty journal is no orphan: nothing kept, nothing said"
 stop_fs
+
+# nor is one whose only line a crash cut short: never acknowledged
+rm -f "$STATE" && printf 'deadbeef {"seq":1,"run":{"first":3' >"$STATE.journal"
+lines=$(wc -l <"$TMP/hotmemfs.log")
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "a journal of one torn line, no state file: a start"
+! tail -n +$((lines + 1)) "$TMP/hotmemfs.log" | grep -q orphaned && [ ! -e "$STATE.journal.orphaned" ]
+tap_ok $? "... nothing acknowledged in it: no orphan kept"
+stop_fs
 done_testing
