@@ -498,6 +498,61 @@ static int parse_count(const char *opt, const char *arg, long long max, long lon
 	return -EINVAL;
 }
 
+/* the edit distance of @a (@la bytes) and @b, capped at 63: names are short */
+static int edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b);
+	int d[64], prev;
+
+	if (la > 62 || lb > 62)
+		return 63;
+	for (size_t j = 0; j <= lb; j++)
+		d[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			int sub = prev + (a[i - 1] != b[j - 1]), best = d[j] + 1;
+
+			best = d[j - 1] + 1 < best ? d[j - 1] + 1 : best;
+			prev = d[j];
+			d[j] = sub < best ? sub : best;
+		}
+	}
+	return d[lb];
+}
+
+/*
+ * --require names steps hotmem-trace records (hotmem-trace(8)'s USDT
+ * probes, the kernel functions they are named after): a name that is none
+ * of them (a typo: online_page) is a usage error, not a step "missing from
+ * both traces" -- that said 1 difference, a regression's status.
+ */
+static int check_require_names(const char *list)
+{
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		size_t len = strcspn(p, ",");
+		const char *near = NULL;
+		int best = 4; /* farther than 3 edits: no suggestion */
+		char name[HMT_EV_LEN];
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		if (!len || (len < sizeof(name) && hmt_fn_from_name(name) >= 0))
+			continue;
+		for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+			int d = edit_distance(p, len, hmt_fn_name(fn));
+
+			if (d < best)
+				best = d, near = hmt_fn_name(fn);
+		}
+		fprintf(stderr, "hotmem-trace compare: --require %.*s: no such step%s%s%s\n", (int)len,
+			p, near ? " (" : " (see hotmem-trace(8) USDT PROBES)", near ? near : "",
+			near ? "?)" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void compare_usage(FILE *f)
 {
 	fprintf(f, "usage: hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
@@ -548,6 +603,8 @@ int hmt_compare_main(int argc, char **argv)
 		compare_usage(stderr);
 		return 2;
 	}
+	if (o.require && check_require_names(o.require))
+		return 2;
 	if (hmt_trace_open(&a, argv[optind], "compare"))
 		return 2;
 	if (hmt_trace_open(&b, argv[optind + 1], "compare")) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "compare.h"
@@ -314,6 +315,37 @@ static void test_main_exit_codes(void **state)
 	assert_int_equal(hmt_compare_main(2, usage), 2);
 }
 
+/*
+ * --require of a name that is no step (online_page for online_pages): a
+ * usage error (2) before the traces are read, not "missing from both
+ * traces", 1 difference; a known step missing from both is a difference.
+ */
+static void test_require_unknown_step(void **state)
+{
+	char dir[] = "/tmp/hmt-require-XXXXXX", a[64], b[64];
+	char *typo[] = { "compare", "--require", "online_pages,online_page", a, b, NULL };
+	char *known[] = { "compare", "--require", "offline_pages", a, b, NULL };
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a.jsonl", dir);
+	snprintf(b, sizeof(b), "%s/b.jsonl", dir);
+	f = fopen(a, "w");
+	assert_non_null(f);
+	fputs(kernel, f);
+	fclose(f);
+	f = fopen(b, "w");
+	assert_non_null(f);
+	fputs(engine, f);
+	fclose(f);
+	assert_int_equal(hmt_compare_main(5, typo), 2);
+	assert_int_equal(hmt_compare_main(5, known), 1);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_trace),
 		cmocka_unit_test(test_negative_relative_pfn),
 		cmocka_unit_test(test_main_exit_codes),
+		cmocka_unit_test(test_require_unknown_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
