@@ -555,7 +555,17 @@ static int run_script(struct hotmem *hm, const char *path)
 		echo[strcspn(echo, "\n")] = '\0';
 		snprintf(cmd_name, sizeof(cmd_name), "%.*s", (int)strcspn(line + strspn(line, " \t"), " \t\n"),
 			 line + strspn(line, " \t"));
-		ret = run_line(hm, line, &cmd, &w);
+		if (!strchr(line, '\n') && !feof(f)) {
+			/* its tail would be read as a line of its own: the whole line is the error */
+			int c;
+
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			cmd = find_cmd(cmd_name);
+			ret = wrong(&w, "a line longer than %zu bytes", sizeof(line) - 2);
+		} else {
+			ret = run_line(hm, line, &cmd, &w);
+		}
 		if (ret == SCRIPT_ERROR) {
 			fflush(stdout);
 			if (cmd < 0)

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..56"
+echo "1..58"
 if [ ! -x "$HM" ]; then
-	for i in $(seq 56); do echo "ok $i # SKIP $HM not built"; done
+	for i in $(seq 58); do echo "ok $i # SKIP $HM not built"; done
 	exit 0
 fi
 
@@ -158,6 +158,12 @@ expect "an unknown command" "^hotmem: $script:6: frob: no such command \(hotmem 
 expect "a word too many" "^hotmem: $script:7: blocks: '3': a word too many \(blocks\)$" "$err"
 long=$(printf '%s\n' "add 1 2 3 4 5 6 7 8 9" | "$HM" run - 2>&1)
 expect "... the first word past the syntax named, on a long line too" "^hotmem: <stdin>:1: add: '6': a word too many" "$long"
+long=$( (printf 'add 0x100000000 128M node=0%0600d\n' 0; echo blocks) | "$HM" run - 2>&1)
+expect "a line past 510 bytes: the script's error, its tail no line of its own" \
+	"^hotmem: <stdin>:1: add: a line longer than 510 bytes \\(add START" "$long"
+! grep -q "<stdin>:2:" <<<"$long" && grep -q "^> blocks = 0$" <<<"$long" &&
+	ok "... its tail is not read as a line: the next line runs" ||
+	notok "... its tail is not read as a line: the next line runs" "$long"
 expect "... counted apart from the kernel's refusals" "^hotmem: $script: 7 lines are the script's own errors \(skipped\), 0 steps refused$" "$err"
 expect "... each echoed as the script's error, not -22" "^> online 32 movable = script error: nothing done$" "$out"
 expect "... the run goes on: the good add done" "^memory32 " "$out"
