@@ -345,6 +345,19 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	json_object_put(o);
 }
 
+/* QEMU's event @name with @data (taken) at @ts to every follower */
+static void broadcast_qmp(struct hmfs_ctx *ctx, const char *name, json_object *data,
+			  const struct timespec *ts)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "event", json_object_new_string(name));
+	json_object_object_add(o, "data", data);
+	json_object_object_add(o, "timestamp", timestamp_json(ts));
+	sub_broadcast(ctx, o, false);
+	json_object_put(o);
+}
+
 /*
  * {"event": "ACPI_DEVICE_OST", "data": {"info": {...}}} at @ts, as QEMU's
  * acpi_memory_device_status() fills ACPIOSTInfo (hw/acpi/memory_hotplug.c,
@@ -354,8 +367,7 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status,
 			    const struct timespec *ts)
 {
-	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	json_object *info = json_object_new_object();
+	json_object *d = json_object_new_object(), *info = json_object_new_object();
 	char num[16];
 
 	snprintf(num, sizeof(num), "%d", slot);
@@ -366,11 +378,26 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int 
 	json_object_object_add(info, "source", json_object_new_int(source));
 	json_object_object_add(info, "status", json_object_new_int(status));
 	json_object_object_add(d, "info", info);
-	json_object_object_add(o, "event", json_object_new_string("ACPI_DEVICE_OST"));
-	json_object_object_add(o, "data", d);
-	json_object_object_add(o, "timestamp", timestamp_json(ts));
-	sub_broadcast(ctx, o, false);
-	json_object_put(o);
+	broadcast_qmp(ctx, "ACPI_DEVICE_OST", d, ts);
+}
+
+/*
+ * {"event": "MEMORY_DEVICE_SIZE_CHANGE", "data": {"id": ID, "size": N,
+ * "qom-path": "/machine/peripheral/ID"}} at @ts: QEMU's (qapi/machine.json,
+ * 5.1; "qom-path" since 6.2), its members in the order
+ * qapi_event_send_memory_device_size_change() visits them
+ */
+void hmfs_ctl_broadcast_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size,
+				    const struct timespec *ts)
+{
+	json_object *d = json_object_new_object();
+	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id)];
+
+	snprintf(path, sizeof(path), "/machine/peripheral/%s", id);
+	json_object_object_add(d, "id", json_object_new_string(id));
+	json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
+	json_object_object_add(d, "qom-path", json_object_new_string(path));
+	broadcast_qmp(ctx, "MEMORY_DEVICE_SIZE_CHANGE", d, ts);
 }
 
 /*
@@ -384,7 +411,7 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int 
 void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, const char *child,
 				       const struct timespec *ts)
 {
-	json_object *o = json_object_new_object(), *d = json_object_new_object();
+	json_object *d = json_object_new_object();
 	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id) +
 		  sizeof(((struct hmfs_qev *)0)->subsys)];
 
@@ -393,11 +420,7 @@ void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, con
 	if (!child)
 		json_object_object_add(d, "device", json_object_new_string(id));
 	json_object_object_add(d, "path", json_object_new_string(path));
-	json_object_object_add(o, "event", json_object_new_string("DEVICE_DELETED"));
-	json_object_object_add(o, "data", d);
-	json_object_object_add(o, "timestamp", timestamp_json(ts));
-	sub_broadcast(ctx, o, false);
-	json_object_put(o);
+	broadcast_qmp(ctx, "DEVICE_DELETED", d, ts);
 }
 
 /*

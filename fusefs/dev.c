@@ -535,6 +535,13 @@ static void vmem_timer_after_run(struct hmfs_ctx *ctx, struct hmfs_dev *d, int r
 		vmem_timer_start(ctx, d);
 }
 
+static uint64_t vmem_plugged(const struct hmfs_dev *d)
+{
+	struct hm_virtio_mem_info vi;
+
+	return hotmem_virtio_mem_info(d->vm, &vi) ? 0 : vi.plugged_size;
+}
+
 /*
  * The guest's driver works toward the requested-size the device has
  * (virtio_mem_config_changed() queues its work).  Not under dev_lock: a
@@ -549,7 +556,12 @@ static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct eject_deadline end;
 	const struct hotmem_task task = deadline_task(&end, &ctx->stopping);
+	uint64_t before = vmem_plugged(d);
 	int rc = hotmem_virtio_mem_retry(d->vm, &task);
+
+	/* QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest's requests moved the plugged size */
+	if (vmem_plugged(d) != before)
+		hmfs_emit_size_change(ctx, d->id, vmem_plugged(d));
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	vmem_timer_after_run(ctx, d, rc);

@@ -342,6 +342,136 @@ void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id)
 	emit_device_deleted(ctx, id, NULL);
 }
 
+/*
+ * QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest's driver changed virtio-mem
+ * @id's plugged size to @size (hw/virtio/virtio-mem-pci.c
+ * virtio_mem_pci_size_change_notify()).  QEMU notifies each plug or
+ * unplug request the guest sends (virtio_mem_state_change_request());
+ * hotmem once a run of the driver's work (dev.c) with the size it ended
+ * at, as the engine's requests are not seen here.  Rate-limited as the
+ * monitor does (deliver_size_change()); never dropped.
+ */
+void hmfs_emit_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size)
+{
+	struct hmfs_qev *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return;
+	q->type = HM_EV_LOG;
+	q->qmp = HMFS_QMP_SIZE_CHANGE;
+	snprintf(q->text, sizeof(q->text), "%s", id);
+	q->nr_pages = size;
+	enqueue(ctx, q);
+}
+
+/* ---- QEMU's rate limit of guest-triggered events ------------------------ */
+
+/*
+ * monitor/monitor.c (QEMU 6.2+): MEMORY_DEVICE_SIZE_CHANGE is limited to
+ * one a second per device (monitor_qapi_event_conf[], its throttle keyed
+ * by "qom-path").  The first goes out at once and arms the period; one
+ * within it is kept, replacing any kept before, and sent as the period
+ * ends (monitor_qapi_event_handler()), arming the next; a period that
+ * ends with none kept ends the limit.  QEMU sends the kept event with the
+ * timestamp it was made with; here it is queued again at the period's
+ * end and stamped then, so that the stream's timestamps, uevents and log
+ * lines among them, never go backwards (usereye3 #11).  Only the notifier
+ * thread touches these.
+ */
+#define HMFS_QMP_RATE_MS 1000
+
+struct hmfs_qmp_throttle {
+	char id[sizeof(((struct hmfs_dev *)0)->id)];
+	struct timespec until; /* CLOCK_MONOTONIC */
+	struct hmfs_qev *kept; /* to send at @until, or NULL */
+	struct hmfs_qmp_throttle *next;
+};
+
+static void broadcast_size_change(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
+{
+	hmfs_ctl_broadcast_size_change(ctx, q->text, q->nr_pages, &q->ts);
+}
+
+/* @q delivered or kept (then owned here); false: send it now, no limit could be armed */
+static bool throttle_size_change(struct hmfs_ctx *ctx, struct hmfs_qev *q)
+{
+	struct hmfs_qmp_throttle *t;
+
+	if (q->released)
+		return false; /* its period ended: out now */
+	for (t = ctx->q_throttle; t && strcmp(t->id, q->text); t = t->next)
+		;
+	if (t) {
+		if (t->kept)
+			hmfs_qev_free(t->kept);
+		t->kept = q;
+		return true;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return false;
+	snprintf(t->id, sizeof(t->id), "%.*s", (int)sizeof(t->id) - 1, q->text);
+	hmfs_deadline_after(&t->until, HMFS_QMP_RATE_MS);
+	t->next = ctx->q_throttle;
+	ctx->q_throttle = t;
+	broadcast_size_change(ctx, q);
+	hmfs_qev_free(q);
+	return true;
+}
+
+/*
+ * The periods that ended: their kept event queued again, the next period
+ * armed, or the limit gone.  Called without q_lock.
+ */
+static void throttle_expire(struct hmfs_ctx *ctx)
+{
+	struct hmfs_qmp_throttle **p = &ctx->q_throttle, *t;
+
+	while ((t = *p)) {
+		if (!hmfs_deadline_passed(&t->until)) {
+			p = &t->next;
+		} else if (t->kept) {
+			t->kept->released = true;
+			t->kept->next = NULL; /* it was taken off a batch */
+			enqueue(ctx, t->kept);
+			t->kept = NULL;
+			hmfs_deadline_after(&t->until, HMFS_QMP_RATE_MS);
+			p = &t->next;
+		} else {
+			*p = t->next;
+			free(t);
+		}
+	}
+}
+
+/* the earliest end of a period into @at: false when no limit is armed */
+static bool throttle_next(const struct hmfs_ctx *ctx, struct timespec *at)
+{
+	const struct hmfs_qmp_throttle *t = ctx->q_throttle;
+
+	if (!t)
+		return false;
+	*at = t->until;
+	for (t = t->next; t; t = t->next)
+		if (t->until.tv_sec < at->tv_sec ||
+		    (t->until.tv_sec == at->tv_sec && t->until.tv_nsec < at->tv_nsec))
+			*at = t->until;
+	return true;
+}
+
+/* at the notifier's end: what is kept is not sent (QEMU's monitor_cleanup() drops it too) */
+static void throttle_free(struct hmfs_ctx *ctx)
+{
+	while (ctx->q_throttle) {
+		struct hmfs_qmp_throttle *t = ctx->q_throttle;
+
+		ctx->q_throttle = t->next;
+		if (t->kept)
+			hmfs_qev_free(t->kept);
+		free(t);
+	}
+}
+
 /* ---- change notification: the kernel forgets cached entries ---------- */
 
 /*
@@ -624,17 +754,24 @@ static void node_names_changed(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 		kernel_inval_inode(ctx, dirs[i]);
 }
 
-static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
+/* @q out (or kept by the rate limit): true when it is taken, false for the caller to free */
+static bool deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 {
+	if (q->qmp == HMFS_QMP_SIZE_CHANGE) {
+		if (throttle_size_change(ctx, q))
+			return true;
+		broadcast_size_change(ctx, q);
+		return false;
+	}
 	if (q->qmp == HMFS_QMP_OST) {
 		hmfs_ctl_broadcast_ost(ctx, q->zid, q->text[0] ? q->text : NULL, q->nid, q->ret,
 				       &q->ts);
-		return;
+		return false;
 	}
 	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {
 		hmfs_ctl_broadcast_device_deleted(ctx, q->text, q->subsys[0] ? q->subsys : NULL,
 						  &q->ts);
-		return;
+		return false;
 	}
 	if (q->type == HM_EV_UEVENT) {
 		if (!q->synth)
@@ -647,6 +784,7 @@ static void deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		send_uevent(ctx, q);
 	}
 	hmfs_ctl_broadcast(ctx, q);
+	return false;
 }
 
 /* a memory block's ADD or REMOVE, which a run shares its directories' invalidation with */
@@ -869,20 +1007,31 @@ static void *notifier_main(void *arg)
 
 	pthread_mutex_lock(&ctx->q_lock);
 	for (;;) {
-		while (!ctx->q_head && !ctx->q_stop)
-			pthread_cond_wait(&ctx->q_cond, &ctx->q_lock);
+		struct timespec at;
+
+		/* an armed rate limit wakes it at its period's end (q_cond: CLOCK_MONOTONIC) */
+		while (!ctx->q_head && !ctx->q_stop) {
+			if (!throttle_next(ctx, &at)) {
+				pthread_cond_wait(&ctx->q_cond, &ctx->q_lock);
+			} else if (pthread_cond_timedwait(&ctx->q_cond, &ctx->q_lock, &at) == ETIMEDOUT) {
+				pthread_mutex_unlock(&ctx->q_lock);
+				throttle_expire(ctx);
+				pthread_mutex_lock(&ctx->q_lock);
+			}
+		}
 		q = ctx->q_head;
 		if (!q)
 			break; /* stopping and drained */
 		ctx->q_head = ctx->q_tail = NULL;
 		pthread_mutex_unlock(&ctx->q_lock);
+		throttle_expire(ctx); /* a period that ended first sends its event first */
 		while (q) {
 			if (in_run(q)) {
 				q = deliver_run(ctx, q, &done);
 			} else {
 				next = q->next;
-				deliver(ctx, q);
-				hmfs_qev_free(q);
+				if (!deliver(ctx, q))
+					hmfs_qev_free(q);
 				q = next;
 				done = 1;
 			}
@@ -891,6 +1040,7 @@ static void *notifier_main(void *arg)
 		pthread_mutex_lock(&ctx->q_lock);
 	}
 	pthread_mutex_unlock(&ctx->q_lock);
+	throttle_free(ctx);
 	return NULL;
 }
 
@@ -899,10 +1049,11 @@ void hmfs_events_init(struct hmfs_ctx *ctx)
 	pthread_condattr_t a;
 
 	pthread_mutex_init(&ctx->kernel_lock, NULL);
-	/* a settle's deadline does not move with the wall clock */
+	/* a settle's deadline, and a rate limit's period, do not move with the wall clock */
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
 	pthread_cond_init(&ctx->q_settled, &a);
+	pthread_cond_init(&ctx->q_cond, &a);
 	pthread_condattr_destroy(&a);
 }
 

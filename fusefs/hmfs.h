@@ -355,7 +355,13 @@ struct hmfs_qev {
 	 * hotmemfs's QMP event, not the engine's: text device id ("" none);
 	 * an OST's nid source, ret status, zid slot
 	 */
-	enum hmfs_qmp_event { HMFS_QMP_NONE, HMFS_QMP_OST, HMFS_QMP_DEVICE_DELETED } qmp;
+	enum hmfs_qmp_event {
+		HMFS_QMP_NONE,
+		HMFS_QMP_OST,
+		HMFS_QMP_DEVICE_DELETED,
+		HMFS_QMP_SIZE_CHANGE, /* text device id, nr_pages its plugged size in bytes */
+	} qmp;
+	bool released; /* a SIZE_CHANGE the rate limit kept, queued again at its period's end */
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
 	size_t env_len;
 	enum hm_uevent_action action;
@@ -529,6 +535,8 @@ struct hmfs_ctx {
 	struct hmfs_held_reply *q_held;
 	pthread_t notifier;
 	bool notifier_started;
+	/* QEMU's per-device rate limit of MEMORY_DEVICE_SIZE_CHANGE: the notifier's alone (events.c) */
+	struct hmfs_qmp_throttle *q_throttle;
 	/* the session loop stops reading: the notifier tells the kernel nothing (events.c) */
 	bool kernel_gone;
 	pthread_mutex_t kernel_lock; /* held by the notifier across each call into the kernel */
@@ -1079,6 +1087,8 @@ void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, i
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
 /* a virtio-mem-pci's: its backend's DEVICE_DELETED (no "device"), then the proxy @id's */
 void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id);
+/* QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest changed virtio-mem @id's plugged size to @size */
+void hmfs_emit_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size);
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
@@ -1242,6 +1252,9 @@ struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject (@id NULL: the slot is empty) */
 void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status,
 			    const struct timespec *ts);
+/* QEMU's MEMORY_DEVICE_SIZE_CHANGE event: virtio-mem @id's plugged size is @size */
+void hmfs_ctl_broadcast_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size,
+				    const struct timespec *ts);
 /* QEMU's DEVICE_DELETED event: device @id (@child NULL) or its QOM child @child is gone */
 void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, const char *child,
 				       const struct timespec *ts);

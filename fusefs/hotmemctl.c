@@ -612,6 +612,8 @@ static void print_event(json_object *e)
 		       gs(get(d, "info"), "source"), gs(get(d, "info"), "status"));
 	else if (!strcmp(ev, "DEVICE_DELETED"))
 		printf("%s %s\n", gs(d, "device"), gs(d, "path"));
+	else if (!strcmp(ev, "MEMORY_DEVICE_SIZE_CHANGE"))
+		printf("%s size=%s\n", gs(d, "id"), gs(d, "size"));
 	else
 		print_trace(d);
 	fflush(stdout);

@@ -651,7 +651,6 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	hmfs_inc_init(ctx);
 	pthread_mutex_init(&ctx->iattr_lock, NULL);
 	pthread_mutex_init(&ctx->q_lock, NULL);
-	pthread_cond_init(&ctx->q_cond, NULL);
 	hmfs_events_init(ctx);
 	pthread_mutex_init(&ctx->dev_lock, NULL);
 	pthread_mutex_init(&ctx->sub_lock, NULL);

@@ -1,0 +1,110 @@
+#!/bin/bash
+# QEMU's MEMORY_DEVICE_SIZE_CHANGE (qapi/machine.json, 5.1; qom-path 6.2)
+# to `hotmemctl events` followers whenever the guest's driver changes a
+# virtio-mem device's plugged size (hw/virtio/virtio-mem-pci.c
+# virtio_mem_pci_size_change_notify()): {"id", "size", "qom-path"} in that
+# order; rate-limited per device as QEMU's monitor does
+# (monitor/monitor.c monitor_qapi_event_queue_no_reenter()): the first at
+# once, those within its second coalesced into the last, which comes at
+# the second's end -- three resizes sent back to back give two events, the
+# first and the last size, never the middle one (usereye4 #29); stamped
+# when it goes out, so that the stream's timestamps never go backwards
+# (QEMU keeps the one it was made with).  No durations are asserted: only
+# which events come, and their order.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+mount_fs "hotmemfs mounts" --fresh --profile qemu-512m
+"$HMCTL" -s "$CTL" -j events >"$TMP/ev.json" 2>"$TMP/ev.err" &
+evp=$!
+"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>"$TMP/evt.err" &
+evt=$!
+follow_wait 2 "hotmemctl events follows (JSON and table)"
+
+# sizes DEV: DEV's MEMORY_DEVICE_SIZE_CHANGE sizes in the stream, in MiB
+sizes() {
+	python3 - "$TMP/ev.json" "$1" <<'PY'
+import json, sys
+out = []
+for l in open(sys.argv[1]):
+    if not l.startswith("{"):
+        continue
+    e = json.loads(l)
+    if e["event"] == "MEMORY_DEVICE_SIZE_CHANGE" and e["data"].get("id") == sys.argv[2]:
+        out.append(str(e["data"]["size"] >> 20))
+print(" ".join(out))
+PY
+}
+
+# qom-set of DEV's requested-size to each of SIZES (bytes), sent back to
+# back on one connection, then each reply read
+resize_burst() {
+	timeout 120 python3 - "$CTL" "$@" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+dev, sizes = sys.argv[2], sys.argv[3:]
+req = "".join(json.dumps({"execute": "qom-set", "arguments": {"path": dev,
+      "property": "requested-size", "value": int(v)}}) + "\n" for v in sizes)
+s.sendall(req.encode())
+buf = b""
+while buf.count(b"\n") < len(sizes):
+    b = s.recv(65536)
+    if not b:
+        sys.exit("hotmemfs hung up")
+    buf += b
+for l in buf.decode().splitlines():
+    if "return" not in json.loads(l):
+        sys.exit("refused: " + l)
+PY
+}
+
+M128=$((128 << 20))
+ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
+tap_ok $? "device_add virtio-mem-pci vm1, requested-size 0: nothing plugged"
+resize_burst vm1 $M128 $((2 * M128)) $((3 * M128))
+tap_ok $? "qom-set vm1 requested-size 128M, 256M, 384M back to back"
+is "$(ctl qom-get vm1 size)" $((3 * M128)) "... the guest plugged 384M"
+ev_wait "$TMP/ev.json" '"size":402653184' 1
+tap_ok $? "... the last size's MEMORY_DEVICE_SIZE_CHANGE arrives"
+is "$(sizes vm1)" "128 384" \
+	"... the first at once, the last at its second's end: the middle one (256M) coalesced away"
+grep MEMORY_DEVICE_SIZE_CHANGE "$TMP/ev.json" | head -n 1 |
+	grep -q '"data":{"id":"vm1","size":134217728,"qom-path":"/machine/peripheral/vm1"},"timestamp"'
+tap_ok $? "... QEMU's members in its order: id, size, qom-path"
+
+# a shrink is a change too; the device_add of another device whose plug
+# completes sends its own at once, whatever vm1's limit holds
+ctl qom-set vm1 requested-size 0 >/dev/null
+tap_ok $? "qom-set vm1 requested-size 0"
+ctl device_add virtio-mem-pci id=vm2 size=512M requested-size=128M >/dev/null
+tap_ok $? "device_add virtio-mem-pci vm2 requested-size=128M"
+ev_wait "$TMP/ev.json" '"id":"vm2"' 1
+tap_ok $? "... vm2's MEMORY_DEVICE_SIZE_CHANGE arrives"
+is "$(sizes vm2)" "128" "... its plugged 128M"
+ev_wait "$TMP/ev.json" '"id":"vm1","size":0,' 1
+tap_ok $? "vm1's shrink to 0 arrives"
+is "$(sizes vm1)" "128 384 0" "... after vm1's earlier ones"
+
+back=$(python3 - "$TMP/ev.json" <<'PY'
+import json, sys
+prev = None
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        e = json.loads(l)
+        t = (e["timestamp"]["seconds"], e["timestamp"]["microseconds"])
+        if prev is not None and t < prev:
+            print("backwards", e["event"], e.get("data"))
+        prev = t
+PY
+)
+is "$back" "" "the stream's timestamps never go backwards: a coalesced event is stamped when it goes out"
+
+# hotmemctl events' table says it too
+ev_wait "$TMP/ev.txt" MEMORY_DEVICE_SIZE_CHANGE 4
+grep MEMORY_DEVICE_SIZE_CHANGE "$TMP/ev.txt" | head -n 1 | grep -q ' MEMORY_DEVICE_SIZE_CHANGE vm1 size=134217728$'
+tap_ok $? "hotmemctl events prints MEMORY_DEVICE_SIZE_CHANGE ID size=BYTES"
+stop_fs
+wait_exit $evp 30 >/dev/null
+wait_exit $evt 30 >/dev/null
+done_testing
