@@ -301,27 +301,35 @@ static int check_explicit_machine(const struct opts *o)
 #define EXIT_REFUSED 78
 
 /*
- * The way out of a refused state file.  By hand: --fresh.  Under systemd
- * ($INVOCATION_ID) --fresh would go in HOTMEMFS_OPTS and, left there,
- * delete the state file on every later start: say the mv instead.
+ * The way out of a refused state file, the journal with it (its records
+ * are the changes acknowledged since the last compaction).  By hand:
+ * --fresh.  Under systemd ($INVOCATION_ID) --fresh would go in
+ * HOTMEMFS_OPTS and, left there, delete the state file on every later
+ * start: say the mv instead.
  */
-static void refuse_state(const char *err, const char *path)
+static void say_way_out(const char *path)
 {
-	fprintf(stderr, "hotmemfs: %s\n", err);
-	if (getenv("INVOCATION_ID") && path)
+	if (getenv("INVOCATION_ID"))
 		fprintf(stderr,
-			"hotmemfs: refusing to start; move the file away with its journal: mv %s %s.bad && "
+			"hotmemfs: move the file away with its journal: mv %s %s.bad && "
 			"mv %s.journal %s.journal.bad && "
 			"systemctl restart hotmemfs (never --fresh in HOTMEMFS_OPTS: each later start "
 			"would delete the state file)\n",
 			path, path, path, path);
-	else if (path)
+	else
 		fprintf(stderr,
-			"hotmemfs: refusing to start; move the file away with its journal (mv %s %s.bad && "
+			"hotmemfs: move the file away with its journal (mv %s %s.bad && "
 			"mv %s.journal %s.journal.bad) or start with --fresh (which deletes both)\n",
 			path, path, path, path);
+}
+
+static void refuse_state(const char *err, const char *path)
+{
+	fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
+	if (path)
+		say_way_out(path);
 	else
-		fprintf(stderr, "hotmemfs: refusing to start; move the file away or start with --fresh\n");
+		fprintf(stderr, "hotmemfs: move the file away or start with --fresh\n");
 }
 
 /* Settle which machine to boot: the state file's, unless told otherwise. */
@@ -349,10 +357,9 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
 		fprintf(stderr,
 			"hotmemfs: state file %s belongs to --profile '%s' --cmdline '%s'\n"
-			"hotmemfs: refusing to restore it onto a different machine; use the same options%s\n",
-			o->state, sprof, scmd,
-			getenv("INVOCATION_ID") ? " (HOTMEMFS_OPTS), or move the file away (mv) and restart" :
-						  " or --fresh");
+			"hotmemfs: refusing to restore it onto a different machine; use the same options%s, or\n",
+			o->state, sprof, scmd, getenv("INVOCATION_ID") ? " (HOTMEMFS_OPTS)" : "");
+		say_way_out(o->state);
 		return -EINVAL;
 	}
 	return 0;
