@@ -16,7 +16,8 @@
 
 #include "hotmemd.h"
 
-static bool in_list(const char *s, unsigned long id)
+/* id in a sysfs list like "0-23,32-199" (boot_blocks, node/possible) */
+bool hmd_in_list(const char *s, unsigned long id)
 {
 	unsigned long a, b;
 	char *end;
@@ -134,9 +135,9 @@ void hmd_mark_boot_blocks(struct hmd *d)
 		if (!b->present)
 			continue;
 		if (!auto_spec)
-			b->boot = in_list(spec, i);
+			b->boot = hmd_in_list(spec, i);
 		else if (have)
-			b->boot = in_list(list, i);
+			b->boot = hmd_in_list(list, i);
 		else
 			b->boot = b->online; /* first run since boot */
 	}

@@ -174,6 +174,10 @@ struct hmd_zoneinfo {
 };
 int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi);
 int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len);
+void hmd_check_node_policies(struct hmd *d);
+
+/* bootblocks.c */
+bool hmd_in_list(const char *s, unsigned long id);
 
 /* blocks.c: the block model, the zone accounting, STATUS= */
 #define HMD_MAX_BLOCK_ID (1ul << 22) /* 512 TiB of 128 MiB blocks */

@@ -75,8 +75,14 @@ static int add_node_policy(struct hmd_cli *cli, const char *arg)
 	long nid;
 
 	nid = strtol(arg, &end, 10);
-	if (!eq || end != eq || end == arg || nid < 0 || nid >= HMD_MAX_NODES) {
+	if (!eq || end != eq || end == arg || *arg < '0' || *arg > '9') {
 		fprintf(stderr, "hotmemd: --node-policy wants N=POLICY, got '%s'\n", arg);
+		return -1;
+	}
+	/* the syntax is right: say what is wrong, as [node64] in the file does */
+	if (nid < 0 || nid >= HMD_MAX_NODES) {
+		fprintf(stderr, "hotmemd: --node-policy '%s': node %.*s is out of range (0..%d)\n",
+			arg, (int)(eq - arg), arg, HMD_MAX_NODES - 1);
 		return -1;
 	}
 	if (cli->n >= HMD_CLI_MAX)
@@ -234,6 +240,7 @@ static void reload(struct hmd *d)
 	keep_restart_keys(d, n);
 	d->cfg = *n;
 	hmd_log_setup(d);
+	hmd_check_node_policies(d);
 	hmd_coldplug(d, false);
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_RELOADED, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
 		   "configuration reloaded");
@@ -408,6 +415,7 @@ int main(int argc, char **argv)
 		r = 1;
 		goto out;
 	}
+	hmd_check_node_policies(&d);
 	r = d.oneshot ? run_oneshot(&d) : run_daemon(&d);
 out:
 	hmd_uevent_close(&d);

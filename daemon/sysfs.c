@@ -379,3 +379,26 @@ int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len
 	snprintf(path, sizeof(path), "%s/%s", d->params_path, name);
 	return hmd_read_attr(AT_FDCWD, path, buf, len);
 }
+
+/*
+ * A [nodeN] policy for a node this machine cannot have (node/possible,
+ * drivers/base/node.c's N_POSSIBLE mask) never applies: said at start and
+ * on reload, since it is most often a typo; kept, as the same file may
+ * serve machines with more nodes.  No node/possible (an old or partial
+ * sysroot): nothing said.
+ */
+void hmd_check_node_policies(struct hmd *d)
+{
+	char path[HMD_PATH_MAX + 64], possible[256];
+	int nid;
+
+	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/node/possible");
+	if (hmd_read_attr(AT_FDCWD, path, possible, sizeof(possible)) <= 0)
+		return;
+	for (nid = 0; nid < HMD_MAX_NODES; nid++)
+		if (d->cfg.node_policy[nid] != HMD_POL_INHERIT && !hmd_in_list(possible, nid))
+			hmd_log(d, LOG_WARNING,
+				"node %d is not possible here (possible: %s): policy %s kept for a "
+				"machine that has it",
+				nid, possible, hmd_policy_name(d->cfg.node_policy[nid]));
+}

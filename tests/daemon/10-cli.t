@@ -38,6 +38,28 @@ is "$?" 1 "an explicit --config that is missing is an error"
 "$HOTMEMD" --config "$conf" --check-config --no-such-option >/dev/null 2>&1
 is "$?" 2 "unknown option: usage error"
 
+# --node-policy: a node past [node63] is out of range, not bad syntax (usereye4 #27)
+"$HOTMEMD" --config /dev/null --check-config --node-policy 64=online >/dev/null 2>"$TMP/err"
+is "$?" 2 "--node-policy 64=online: usage error"
+check "... says the node is out of range" \
+	grep -qx "hotmemd: --node-policy '64=online': node 64 is out of range (0..63)" "$TMP/err"
+"$HOTMEMD" --config /dev/null --check-config --node-policy online >/dev/null 2>"$TMP/err"
+check "--node-policy online: wants N=POLICY" grep -q "wants N=POLICY, got 'online'" "$TMP/err"
+
+# a policy for a node this machine cannot have (node/possible 0-3): said, kept
+root=$TMP/root-possible
+mk_sysroot "$root"
+mk_blocks "$root" 0 7 online Normal
+mkdir -p "$root/sys/devices/system/node"
+echo 0-3 >"$root/sys/devices/system/node/possible"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state-possible" --oneshot \
+	--dry-run --netlink=no --node-policy 7=online --node-policy 3=offline >/dev/null 2>"$TMP/err"
+is "$?" 0 "--node-policy 7=online on a machine of nodes 0-3: started"
+check "... warns node 7 is not possible here" grep -qx \
+	"hotmemd: warning: node 7 is not possible here (possible: 0-3): policy online kept for a machine that has it" \
+	"$TMP/err"
+check "... and nothing of node 3" bash -c '! grep -q "node 3 is not possible" "$1"' _ "$TMP/err"
+
 # --dry-run on a fake 8 GiB machine with 200 hot-added 128 MiB blocks
 root=$TMP/root
 mk_sysroot "$root"
