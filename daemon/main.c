@@ -373,14 +373,28 @@ static int run_daemon(struct hmd *d)
 	return r ? 1 : 0;
 }
 
-static int check_config(const struct hmd_config *cfg, int r, const char *err)
+/*
+ * A configuration refused at start or by --check-config: each line as any
+ * other error, "hotmemd: error: FILE:LINE: ..." on a terminal, a
+ * bad-configuration entry in the journal (which names hotmemd itself), as
+ * a refused reload does.  The log level of a refused file does not hide it.
+ */
+static void say_config_errors(struct hmd *d, const char *err)
+{
+	if (d->cfg.log_level < LOG_ERR)
+		d->cfg.log_level = LOG_ERR;
+	hmd_log_setup(d);
+	log_config_errors(d, err);
+}
+
+static int check_config(struct hmd *d, int r, const char *err)
 {
 	if (r) {
-		fputs(err, stderr);
+		say_config_errors(d, err);
 		fprintf(stderr, "hotmemd: configuration invalid\n");
 		return 1;
 	}
-	hmd_config_dump(cfg, stdout);
+	hmd_config_dump(&d->cfg, stdout);
 	fprintf(stderr, "hotmemd: configuration OK\n");
 	return 0;
 }
@@ -400,9 +414,9 @@ int main(int argc, char **argv)
 	d.write_state = hmd_write_state_sysfs;
 	r = hmd_config_load(&d.cfg, a.config, a.config_explicit, &d.cli, err, sizeof(err));
 	if (a.check)
-		return check_config(&d.cfg, r, err);
+		return check_config(&d, r, err);
 	if (r) {
-		fputs(err, stderr);
+		say_config_errors(&d, err);
 		return EXIT_CONFIG;
 	}
 	hmd_log_setup(&d);

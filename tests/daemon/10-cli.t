@@ -38,6 +38,16 @@ is "$?" 1 "an explicit --config that is missing is an error"
 "$HOTMEMD" --config "$conf" --check-config --no-such-option >/dev/null 2>&1
 is "$?" 2 "unknown option: usage error"
 
+# a bad option at start: "hotmemd: error: " as every other error (usereye4 #8)
+"$HOTMEMD" --config /dev/null --sysroot "$TMP" --policy bogus --oneshot >/dev/null 2>"$TMP/err"
+is "$?" 78 "--policy bogus --oneshot: exit 78"
+check "... 'hotmemd: error: command line: policy: unknown policy'" grep -qx \
+	"hotmemd: error: command line: policy: unknown policy 'bogus' (offline, online, online_kernel, online_movable or auto-movable)" \
+	"$TMP/err"
+"$HOTMEMD" --config /dev/null --policy bogus --check-config >/dev/null 2>"$TMP/err"
+check "... the same line from --check-config" \
+	grep -q "^hotmemd: error: command line: policy: unknown policy 'bogus'" "$TMP/err"
+
 # --node-policy: a node past [node63] is out of range, not bad syntax (usereye4 #27)
 "$HOTMEMD" --config /dev/null --check-config --node-policy 64=online >/dev/null 2>"$TMP/err"
 is "$?" 2 "--node-policy 64=online: usage error"
