@@ -49,6 +49,18 @@ tap_ok $((! $?)) "vmem-retry of no device is refused: $(cat "$TMP/err")"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 
+# the run that ended well reset the period (6.12 virtio_mem_run_wq() case 0):
+# busy again, the timer starts at 50 s, not at the 5 min it had doubled to
+ctl set-size vm0 512M >/dev/null
+for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
+ctl alloc pinned 100 >/dev/null
+ctl set-size vm0 0 >/dev/null 2>&1
+ms=$(dev vm0 retry-in-ms)
+[ "$ms" != none ] && [ "$ms" -gt 0 ] && [ "$ms" -le 50000 ]
+tap_ok $? "busy again after a run that ended well: armed for 50 s again (retry-in-ms $ms)"
+ctl free-all >/dev/null
+ctl set-size vm0 0 >/dev/null
+
 # the timer's run is journaled: its unplug survives kill -9
 ctl device_del vm0 >/dev/null
 busy_shrink
