@@ -296,6 +296,35 @@ static void test_shrink_removal_refused_is_retried(void **state)
 }
 
 /*
+ * 6.12 virtio_mem_run_wq(): "Keep retrying to offline and remove
+ * completely unplugged Linux memory blocks" -- a run that reached
+ * requested-size with a fully unplugged block still added (its removal
+ * refused: the host's mappings at their cap) ends -EBUSY, so that the
+ * caller's retry timer is armed (review14 R2); once the removal can go,
+ * the next run removes it and ends 0.
+ */
+static void test_unplugged_block_not_removed_ends_busy(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	host_cap(hm, 1);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	assert_int_equal(info(vm).last_err, -EBUSY);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), -EBUSY);
+	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
+	host_cap(hm, 0);
+	assert_int_equal(hotmem_virtio_mem_retry(vm, NULL), 0);
+	assert_int_equal(info(vm).last_err, 0);
+	assert_int_equal(block_state(hm, 33), -1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * Documentation/admin-guide/mm/memory-hotplug.rst: with the default
  * auto_movable_ratio of 301%, memory of 3x the boot memory goes to
  * ZONE_MOVABLE ("hotplugging 24 GiB to a 8 GiB VM"), here 1.5 GiB to a
@@ -1358,6 +1387,7 @@ int main(void)
 		cmocka_unit_test(test_sbm_offline_block_onlines_plugged_part_only),
 		cmocka_unit_test(test_shrink_stops_at_unmovable_pages),
 		cmocka_unit_test(test_shrink_removal_refused_is_retried),
+		cmocka_unit_test(test_unplugged_block_not_removed_ends_busy),
 		cmocka_unit_test(test_auto_movable_with_dynamic_group),
 		cmocka_unit_test(test_offline_threshold_stops_adding),
 		cmocka_unit_test(test_region_full_is_no_threshold),
