@@ -529,6 +529,13 @@ static void vmem_timer_start(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 static void vmem_timer_after_run(struct hmfs_ctx *ctx, struct hmfs_dev *d, int rc)
 {
 	d->retry_armed = false; /* hrtimer_cancel() at the run's start */
+	/*
+	 * A timer that fired while another change ran this work (its change
+	 * still waiting for change_lock) queued the work this run just was:
+	 * in 6.12 queue_work() of a work queued or about to run is one run
+	 * (review14 R5), so the timer's change finds nothing to run again.
+	 */
+	d->retry_fired = false;
 	if (!rc)
 		d->retry_ms = VIRTIO_MEM_RETRY_TIMER_MIN_MS;
 	else if (rc == -EBUSY || rc == -ENOMEM || rc == -ETXTBSY)
