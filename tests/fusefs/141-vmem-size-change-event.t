@@ -2,7 +2,9 @@
 # QEMU's MEMORY_DEVICE_SIZE_CHANGE (qapi/machine.json, 5.1; qom-path 6.2)
 # to `hotmemctl events` followers whenever the guest's driver changes a
 # virtio-mem device's plugged size (hw/virtio/virtio-mem-pci.c
-# virtio_mem_pci_size_change_notify()): {"id", "size", "qom-path"} in that
+# virtio_mem_pci_size_change_notify()): a growth, a shrink, a device_add's
+# plug, the driver's retry of a shrink pinned pages stopped; QEMU's
+# members {"id", "size", "qom-path"} in that
 # order; rate-limited per device as QEMU's monitor does
 # (monitor/monitor.c monitor_qapi_event_queue_no_reenter()): the first at
 # once, those within its second coalesced into the last, which comes at
@@ -14,7 +16,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-mount_fs "hotmemfs mounts" --fresh --profile qemu-512m
+mount_fs "hotmemfs mounts" --fresh --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+M=$MNT/sys/devices/system/memory
 "$HMCTL" -s "$CTL" -j events >"$TMP/ev.json" 2>"$TMP/ev.err" &
 evp=$!
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>"$TMP/evt.err" &
@@ -104,6 +107,24 @@ is "$back" "" "the stream's timestamps never go backwards: a coalesced event is 
 ev_wait "$TMP/ev.txt" MEMORY_DEVICE_SIZE_CHANGE 4
 grep MEMORY_DEVICE_SIZE_CHANGE "$TMP/ev.txt" | head -n 1 | grep -q ' MEMORY_DEVICE_SIZE_CHANGE vm1 size=134217728$'
 tap_ok $? "hotmemctl events prints MEMORY_DEVICE_SIZE_CHANGE ID size=BYTES"
+# a shrink stopped short by pinned pages, then the driver's retry (its
+# timer fired now: vmem-retry) gets the rest: the retry's size too
+ctl qom-set vm2 requested-size 0 >/dev/null
+ctl device_add virtio-mem-pci id=vm3 size=1G requested-size=512M >/dev/null
+tap_ok $? "device_add virtio-mem-pci vm3 requested-size=512M"
+for f in "$M"/memory*/state; do
+	[ "$(cat "$f")" = offline ] && echo online_movable >"$f"
+done
+ctl alloc pinned 100 >/dev/null
+ctl set-size vm3 0 >/dev/null 2>&1
+p=$(ctl qom-get vm3 size)
+[ "$p" -gt 0 ] 2>/dev/null
+tap_ok $? "pinned pages stop vm3's shrink (plugged $p)"
+ctl free-all >/dev/null
+ctl vmem-retry vm3 >/dev/null
+is "$(ctl qom-get vm3 size)" 0 "... freed, the driver's retry unplugs the rest"
+ev_wait "$TMP/ev.json" '"id":"vm3","size":0,' 1
+tap_ok $? "... and its MEMORY_DEVICE_SIZE_CHANGE says size 0"
 stop_fs
 wait_exit $evp 30 >/dev/null
 wait_exit $evt 30 >/dev/null
