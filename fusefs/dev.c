@@ -296,10 +296,59 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 	return 0;
 }
 
+/*
+ * The guest's own account of a failed add: the most severe line (warning
+ * or worse; the first of them) its kernel logs while add_memory() runs --
+ * warn_alloc()'s "vmemmap alloc failure", the host-mapping cap's sysctl,
+ * "memory add fail, invalid altmap" ...  dev_lock keeps other device
+ * operations out; a line another writer logs meanwhile (an online) is
+ * info, below the bar.
+ */
+struct add_log {
+	int level;		/* of @line; 8 while there is none */
+	char line[400];
+};
+
+static void add_log_take(const struct hm_event *ev, void *arg)
+{
+	struct add_log *l = arg;
+
+	/* called under the engine's event lock: nothing here waits */
+	if (ev->type != HM_EV_LOG || ev->level > 4 || ev->level >= l->level)
+		return;
+	l->level = ev->level;
+	snprintf(l->line, sizeof(l->line), "%s", ev->msg);
+}
+
+/*
+ * add_memory() of @d, its failure worded with the guest's reason: the
+ * kernel's errno alone ("Cannot allocate memory") says neither what ran
+ * out nor what helps, where the log line does (6.12: acpi_memhotplug's
+ * acpi_memory_enable_device() gets the errno, its "add_memory failed"
+ * follows __add_memory()'s own messages).
+ */
+static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
+{
+	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
+	struct add_log log = { .level = 8 };
+	int slot = hotmem_subscribe(ctx->hm, add_log_take, &log);
+	int ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
+
+	/* unsubscribing takes the event lock: @log is ours again after it */
+	hotmem_unsubscribe(ctx->hm, slot);
+	if (!ret)
+		return 0;
+	snprintf(err, errlen, "the guest could not add %s's memory: add_memory(node %d, 0x%llx, "
+		 "0x%llx) failed: %s (-%s)%s%s%s", d->id, d->node, (unsigned long long)d->addr,
+		 (unsigned long long)d->size, strerror(-ret), strerrorname_np(-ret) ?: "?",
+		 log.level < 8 ? "; its log: \"" : "", log.level < 8 ? log.line : "",
+		 log.level < 8 ? "\"" : "");
+	return ret;
+}
+
 static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, char *err,
 		    size_t errlen)
 {
-	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	int ret;
 
 	/*
@@ -320,10 +369,8 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 		snprintf(err, errlen, "memory group: %s", strerror(-ret));
 		goto out_slot;
 	}
-	ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
+	ret = dimm_add_memory(ctx, d, err, errlen);
 	if (ret) {
-		snprintf(err, errlen, "add_memory(node %d, 0x%llx, 0x%llx) failed: %s", d->node,
-			 (unsigned long long)d->addr, (unsigned long long)d->size, strerror(-ret));
 		hotmem_unregister_memory_group(ctx->hm, d->group);
 		goto out_slot;
 	}
