@@ -60,6 +60,7 @@ struct run {
 	bool pinned;
 	pid_t child;
 	int child_status;
+	bool child_waited; /* child_status is the command's */
 	int go_fd; /* write end: lets the child exec */
 };
 
@@ -514,7 +515,7 @@ static void end_cmd(struct run *r)
 	if (r->child > 0) {
 		if (stop)
 			kill(r->child, SIGTERM);
-		waitpid(r->child, &r->child_status, 0);
+		r->child_waited = waitpid(r->child, &r->child_status, 0) == r->child;
 		r->child = 0;
 	}
 }
@@ -526,6 +527,7 @@ static bool cmd_done(struct run *r)
 	if (waitpid(r->child, &r->child_status, WNOHANG) != r->child)
 		return false;
 	r->child = 0;
+	r->child_waited = true;
 	return true;
 }
 
@@ -683,6 +685,23 @@ static int poll_loop(struct run *r)
 	return err ? err : flush_output(r);
 }
 
+/*
+ * hotmem-trace exits with the command's status, which may be 2 or 1, its
+ * own usage and setup errors' too: the last line says the command's when
+ * it is not 0 (hotmem-trace(8) EXIT STATUS).
+ */
+static void print_cmd_status(const struct run *r)
+{
+	if (!r->o->cmd || !r->child_waited)
+		return;
+	if (WIFEXITED(r->child_status) && WEXITSTATUS(r->child_status))
+		fprintf(stderr, "; %s exited with status %d", r->o->cmd[0],
+			WEXITSTATUS(r->child_status));
+	else if (WIFSIGNALED(r->child_status))
+		fprintf(stderr, "; %s killed by signal %d (%s)", r->o->cmd[0],
+			WTERMSIG(r->child_status), strsignal(WTERMSIG(r->child_status)));
+}
+
 static void print_summary(struct run *r)
 {
 	struct hmt_counter c;
@@ -696,7 +715,9 @@ static void print_summary(struct run *r)
 	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped", r->nevents, dropped);
 	if (r->t.usdt_found)
 		fprintf(stderr, ", %llu USDT probe hits", (unsigned long long)r->t.skel->bss->usdt_hits);
-	fprintf(stderr, "%s%s\n", stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
+	fprintf(stderr, "%s%s", stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
+	print_cmd_status(r);
+	fputc('\n', stderr);
 }
 
 static void install_signals(void)
@@ -742,6 +763,7 @@ static int trace_main(struct opts *o)
 			o->cmd ? ", command started" : "");
 	start_cmd(&r);
 	err = poll_loop(&r);
+	end_cmd(&r); /* its status for the summary */
 	if (!o->quiet) {
 		print_summary(&r);
 		if (r.t.usdt_found)

@@ -10,7 +10,7 @@ PIN=/sys/fs/bpf/hotmem-test-$$
 count() { grep -c "$2" "$1"; }
 
 need_usdt "$T"
-echo "1..26"
+echo "1..28"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
 "$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
@@ -105,6 +105,14 @@ fired=$(sed -n 's/^fired //p' "$OUT/pid.stdout")
 ok $? "--emulator PID: all $fired events of that process, none of another; stops when it exits"
 
 # ---- errors said plainly -------------------------------------------------------
+# a command's status is hotmem-trace's, and 2 is also a usage error's: the
+# last line says it is the command's (hotmem-trace(8) EXIT STATUS)
+"$HT" --no-pin -e "$T" -o "$OUT/status.txt" -- sh -c "\"$T\" scenario > /dev/null; exit 2" 2> "$OUT/status.err"
+rc=$?
+[ $rc = 2 ] && tail -n 2 "$OUT/status.err" | grep -q "events, 0 dropped.*; sh exited with status 2$"
+ok $? "-- COMMAND exiting 2: exit 2, the summary says 'sh exited with status 2'"
+! grep -q "exited with status" "$OUT/usdt.err"
+ok $? "a command exiting 0: the summary says no status"
 "$HT" --emulator /bin/true --no-pin -d 1 > /dev/null 2> "$OUT/noprobe.err"
 rc=$?
 [ $rc = 1 ] && grep -q "0 of $probes USDT probes" "$OUT/noprobe.err"
