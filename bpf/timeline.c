@@ -280,6 +280,15 @@ void hmt_timeline_free(struct hmt_timeline *tl)
 #define ROW_H 18
 #define BAR_H 12
 /*
+ * The time axis again, tick labels and all, in a band under every
+ * AXIS_EVERY rows and under the last row: a 1024-block timeline is 18000
+ * px tall, and its lower rows had their scale only at the top, far out of
+ * view.  BOTTOM_AXIS: the labels under the last row, above "end of trace".
+ */
+#define AXIS_EVERY 64
+#define AXIS_GAP 20
+#define BOTTOM_AXIS 16
+/*
  * the axis runs this fraction past the last event (then to a round tick);
  * each block's final state is drawn that far past the trace's end
  */
@@ -427,6 +436,18 @@ void hmt_timeline_axis_end(const struct hmt_timeline *tl, size_t n,
 	panels_free(p, n);
 }
 
+/* the top of row @row's bar: the rows, with an axis band every AXIS_EVERY */
+static double row_y(size_t row)
+{
+	return TOP + row * ROW_H + (row / AXIS_EVERY) * AXIS_GAP;
+}
+
+/* under the last of @rows rows */
+static double rows_end(size_t rows)
+{
+	return rows ? row_y(rows - 1) + ROW_H : TOP;
+}
+
 static double xof(const struct panel *p, unsigned long long t)
 {
 	return p->x0 + drawn(p, t) * PLOT_W / (double)p->end;
@@ -446,8 +467,12 @@ static const char *seg_name(const struct hmt_tl_seg *s, char *buf, size_t len)
 	return buf;
 }
 
-/* round ticks of drawn time, labelled with the trace time they stand for */
-static void svg_axis(const struct panel *p, FILE *f, double y_end)
+/*
+ * round ticks of drawn time, labelled with the trace time they stand for:
+ * above the rows, in the band after every AXIS_EVERY rows, under the last;
+ * each group of rows has its grid lines, so none runs through a label
+ */
+static void svg_axis(const struct panel *p, FILE *f, size_t rows)
 {
 	unsigned long long step = nice_step((p->end + 5) / 6);
 	double last = undrawn(p, (double)p->end); /* the unit of the labels: trace time */
@@ -468,9 +493,17 @@ static void svg_axis(const struct panel *p, FILE *f, double y_end)
 	for (unsigned long long d = 0; d <= p->end; d += step) {
 		double x = p->x0 + (double)d * PLOT_W / (double)p->end;
 
-		hmu_svg_line(f, x, TOP - 6, x, y_end, "#dddddd", 1);
 		snprintf(t, sizeof(t), "%.4g %s", undrawn(p, (double)d) / div, unit);
-		hmu_svg_text(f, x, TOP - 10, 11, "middle", "#555555", t);
+		for (size_t g = 0; g == 0 || g * AXIS_EVERY < rows; g++) {
+			size_t next = (g + 1) * AXIS_EVERY < rows ? (g + 1) * AXIS_EVERY : rows;
+
+			hmu_svg_text(f, x, row_y(g * AXIS_EVERY) - (g ? 8 : 10), 11, "middle",
+				     "#555555", t);
+			hmu_svg_line(f, x, row_y(g * AXIS_EVERY) - 6, x, rows_end(next), "#dddddd",
+				     1);
+		}
+		if (rows)
+			hmu_svg_text(f, x, rows_end(rows) + 12, 11, "middle", "#555555", t);
 	}
 }
 
@@ -513,7 +546,7 @@ static void svg_cuts(const struct panel *p, FILE *f, double y_end)
 		if (xm - half < right[row])
 			continue;
 		right[row] = xm + half;
-		hmu_svg_text(f, xm, y_end + 26 + row * 12, 10, "middle", "#555555", t);
+		hmu_svg_text(f, xm, y_end + BOTTOM_AXIS + 26 + row * 12, 10, "middle", "#555555", t);
 	}
 }
 
@@ -523,7 +556,7 @@ static void svg_end(const struct panel *p, FILE *f, double y_end)
 	double x = xof(p, p->tl->t1 - p->tl->t0);
 
 	hmu_svg_line(f, x, TOP - 4, x, y_end + 4, "#555555", 1);
-	hmu_svg_text(f, x + 3, y_end + 13, 10, "start", "#555555", "end of trace");
+	hmu_svg_text(f, x + 3, y_end + BOTTOM_AXIS + 13, 10, "start", "#555555", "end of trace");
 }
 
 /* the file, and what the panel holds: events, blocks, time, the time cut out */
@@ -569,14 +602,14 @@ static void svg_seg(const struct panel *p, FILE *f, const struct hmt_tl_seg *s)
 	else
 		snprintf(tip, sizeof(tip), "memory%llu: %s from %.6f to %.6f ms", s->block,
 			 seg_name(s, zn, sizeof(zn)), s->t0 / 1e6, s->t1 / 1e6);
-	hmu_svg_rect(f, x, TOP + row_of(p->tl, s->block) * ROW_H, w > 1 ? w : 1, BAR_H,
+	hmu_svg_rect(f, x, row_y(row_of(p->tl, s->block)), w > 1 ? w : 1, BAR_H,
 		     seg_fill(s), NULL, tip);
 }
 
 /* a removed block's row ends with a cross at its removal, and says so */
 static void svg_gone(const struct panel *p, FILE *f, const struct hmt_tl_mark *g)
 {
-	double x = xof(p, g->t), y = TOP + row_of(p->tl, g->block) * ROW_H;
+	double x = xof(p, g->t), y = row_y(row_of(p->tl, g->block));
 	char tip[96];
 
 	snprintf(tip, sizeof(tip), "memory%llu: removed (try_remove_memory) at %.6f ms", g->block,
@@ -590,14 +623,14 @@ static void svg_gone(const struct panel *p, FILE *f, const struct hmt_tl_mark *g
 static void svg_panel(const struct panel *p, FILE *f)
 {
 	const struct hmt_timeline *tl = p->tl;
-	double y_end = TOP + tl->nr_blocks * ROW_H;
+	double y_end = rows_end(tl->nr_blocks);
 	char tip[160], zn[24];
 
 	svg_title(p, f);
-	svg_axis(p, f, y_end);
+	svg_axis(p, f, tl->nr_blocks);
 	for (size_t i = 0; i < tl->nr_blocks; i++) {
 		snprintf(zn, sizeof(zn), "memory%llu", tl->blocks[i]);
-		hmu_svg_text(f, p->x0 - 8, TOP + i * ROW_H + BAR_H - 1, 11, "end", "#333333", zn);
+		hmu_svg_text(f, p->x0 - 8, row_y(i) + BAR_H - 1, 11, "end", "#333333", zn);
 	}
 	for (size_t i = 0; i < tl->nseg; i++)
 		svg_seg(p, f, &tl->seg[i]);
@@ -610,7 +643,7 @@ static void svg_panel(const struct panel *p, FILE *f)
 
 		snprintf(tip, sizeof(tip), "memory%llu: %s failed: %lld (%s) at %.6f ms", m->block,
 			 m->ev, m->ret, strerrordesc_np((int)-m->ret) ?: "?", m->t / 1e6);
-		hmu_svg_rect(f, xof(p, m->t) - 2, TOP + row_of(tl, m->block) * ROW_H - 2, 4,
+		hmu_svg_rect(f, xof(p, m->t) - 2, row_y(row_of(tl, m->block)) - 2, 4,
 			     BAR_H + 4, HMU_SVG_ERROR_FILL, NULL, tip);
 	}
 }
@@ -652,8 +685,8 @@ int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_t
 	width = n * PANEL_W + 20;
 	if (width < 940)	/* the legend's width */
 		width = 940;
-	/* under the rows: "end of trace", the cuts' lengths, the legend */
-	height = TOP + (rows ? rows : 1) * ROW_H + 76;
+	/* under the rows: the axis again, "end of trace", the cuts' lengths, the legend */
+	height = rows_end(rows ? rows : 1) + BOTTOM_AXIS + 76;
 	hmu_svg_begin(f, width, height, "hotmem-trace timeline: memory blocks over time");
 	for (size_t i = 0; i < n; i++)
 		svg_panel(&p[i], f);

@@ -294,6 +294,66 @@ static void test_cut_labels_apart(void **state)
 	free(svg);
 }
 
+/* the y of the text element holding @content after @from, -1 if none */
+static double text_y(const char *from, const char *content, const char **at)
+{
+	const char *e = strstr(from, content), *t;
+
+	if (!e)
+		return -1;
+	for (t = e; strncmp(t, "<text ", 6); t--)
+		;
+	*at = e + 1;
+	return strtod(strstr(t, "y=\"") + 3, NULL);
+}
+
+/*
+ * 130 blocks: the time axis's tick labels above the rows, again between
+ * rows 63 and 64 and between 127 and 128, and under the last row (a
+ * 1024-block timeline had them at the top only, 18000 px above its end)
+ */
+static void test_axis_repeated(void **state)
+{
+	char *text = NULL, *svg, line[200];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	const char *at;
+	double y[4], row63, row64, row127, row128, row129;
+
+	(void)state;
+	fprintf(f, "{\"ts\":0,\"ev\":\"add_memory_resource\",\"phase\":\"exit\","
+		   "\"start_pfn\":0,\"nr_pages\":%d,\"ret\":0}\n", 130 * 32768);
+	for (int i = 0; i < 130; i++) {
+		snprintf(line, sizeof(line), "{\"ts\":%d,\"ev\":\"online_pages\",\"phase\":\"exit\","
+			 "\"start_pfn\":%d,\"nr_pages\":32768,\"zid\":3,\"ret\":0}\n",
+			 (i + 1) * 1000, i * 32768);
+		fputs(line, f);
+	}
+	fclose(f);
+	build(text, "burst", &t, &x);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	assert_int_equal(count(svg, ">0 us</text>"), 4);
+	at = svg;
+	for (int i = 0; i < 4; i++)
+		y[i] = text_y(at, ">0 us</text>", &at);
+	row63 = text_y(svg, ">memory63</text>", &at);
+	row64 = text_y(svg, ">memory64</text>", &at);
+	row127 = text_y(svg, ">memory127</text>", &at);
+	row128 = text_y(svg, ">memory128</text>", &at);
+	row129 = text_y(svg, ">memory129</text>", &at);
+	assert_true(y[0] < text_y(svg, ">memory0</text>", &at) - 12);
+	assert_true(y[1] > row63 + 6 && y[1] < row64 - 12); /* not on a row */
+	assert_true(y[2] > row127 + 6 && y[2] < row128 - 12);
+	assert_true(y[3] > row129 + 6);
+	assert_true(y[3] < text_y(svg, ">end of trace</text>", &at) - 12);
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+	free(text);
+}
+
 static void test_too_many_blocks(void **state)
 {
 	const char *big = "{\"ts\":1,\"ev\":\"add_memory_resource\",\"phase\":\"exit\","
@@ -320,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_cut_labels_apart),
 		cmocka_unit_test(test_cut_label_seconds),
 		cmocka_unit_test(test_too_many_blocks),
+		cmocka_unit_test(test_axis_repeated),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
