@@ -1509,10 +1509,10 @@ static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
 	hotmem_virtio_mem_info(d->vm, &vi);
 	if (vi.plugged_size) {
 		snprintf(err, errlen,
-			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx%s)",
+			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx%s): `hotmemctl set-size %s 0`, then device_del once its plugged-size is 0",
 			 d->id, (unsigned long long)vi.plugged_size,
 			 (unsigned long long)vi.requested_size,
-			 vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "");
+			 vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "", d->id);
 		return -EBUSY;
 	}
 	if (vi.requested_size) {

@@ -871,8 +871,38 @@ static void print_dev_return(const char *cmd, json_object *r)
 	putchar('\n');
 }
 
-static void print_return(struct cli *c, const char *cmd, json_object *ret)
+/*
+ * The commands whose reply is QEMU's empty return, in words as the other
+ * changes are: what was done, and for an injection what it does from now
+ * on and how it ends (notifier-error-inject keeps failing every online or
+ * offline until cleared).
+ */
+static void print_done(json_object *req)
 {
+	const char *cmd = gs(req, "execute");
+	json_object *args = get(req, "arguments");
+	int e = json_object_get_int(get(args, "error"));
+	const char *action = gs(args, "action");
+
+	const char *id = gs(args, "id");
+
+	if (!strncmp(id, "/machine/peripheral/", 20)) /* its QOM path: the id said */
+		id += 20;
+	if (!strcmp(cmd, "device_del"))
+		printf("%s: removed\n", id);
+	else if (!strcmp(cmd, "inject") && !e)
+		printf("%s: injection cleared: the memory notifier lets %ss through again\n",
+		       action, strstr(action, "OFFLINE") ? "offline" : "online");
+	else if (!strcmp(cmd, "inject"))
+		printf("%s: the memory notifier now fails every %s with %d (%s), until `hotmemctl "
+		       "inject %s 0`\n",
+		       action, strstr(action, "OFFLINE") ? "offline" : "online", e,
+		       strerrorname_np(-e) ?: "?", action);
+}
+
+static void print_return(struct cli *c, json_object *req, json_object *ret)
+{
+	const char *cmd = gs(req, "execute");
 	/* a change made whose uevents hotmemfs, stopping, gave up delivering: after its words */
 	json_object *warn = json_object_get(get(ret, "warning"));
 
@@ -905,6 +935,8 @@ static void print_return(struct cli *c, const char *cmd, json_object *ret)
 		printf("invariants hold\n");
 	else if (!strcmp(cmd, "vmem-retry"))
 		printf("%s\n", gu(ret, "fired") ? "the retry timer fired" : "no retry timer armed");
+	else if (!strcmp(cmd, "device_del") || !strcmp(cmd, "inject"))
+		print_done(req);
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
 		; /* success says nothing, like QEMU's monitor */
 	else
@@ -1334,8 +1366,9 @@ static json_object *exchange(struct cli *c, json_object *req)
 }
 
 /* the reply of command @cmd, as asked: printed, followed, drawn or exported */
-static int show_reply(struct cli *c, const char *cmd, json_object *reply)
+static int show_reply(struct cli *c, json_object *req, json_object *reply)
 {
+	const char *cmd = gs(req, "execute");
 	json_object *err = get(reply, "error"), *ret = get(reply, "return");
 
 	if (!err && !ret) {
@@ -1360,7 +1393,7 @@ static int show_reply(struct cli *c, const char *cmd, json_object *reply)
 		return print_map(c, ret);
 	if (c->explain_all)
 		return explain_all(c, ret);
-	print_return(c, cmd, ret);
+	print_return(c, req, ret);
 	return 0;
 }
 
@@ -1387,7 +1420,7 @@ int main(int argc, char **argv)
 		goto out;
 	reply = exchange(c, req);
 	if (reply)
-		rc = show_reply(c, gs(req, "execute"), reply);
+		rc = show_reply(c, req, reply);
 out:
 	json_object_put(req);
 	json_object_put(reply);

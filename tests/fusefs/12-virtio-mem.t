@@ -104,6 +104,8 @@ ctl device_del vm1 >/dev/null 2>"$TMP/err"
 tap_ok $((! $?)) "device_del vm1 is refused while memory is plugged: $(sed 's/^hotmemctl: error: //' "$TMP/err")"
 grep -q "virtio-mem device cannot get unplugged while some of its memory is still plugged" "$TMP/err"
 tap_ok $? "... with QEMU's words"
+grep -q 'plugged-size 0x[0-9a-f]*, requested-size 0x[0-9a-f]*): `hotmemctl set-size vm1 0`, then device_del once its plugged-size is 0$' "$TMP/err"
+tap_ok $? "... and the next step: set-size vm1 0, then device_del (usereye4 #8)"
 is "$(machine)" "$before" "... and nothing changed (no memory unplugged, requested-size kept)"
 
 # 4. kill -9 and restore: exactly the plugged sub-blocks

@@ -61,8 +61,16 @@ is "$?:$out" "1:hotmemctl: error: memory0: online failed: Invalid argument (alre
 ctl alloc movable 10 >/dev/null && out=$(ctl freeall) && is "$out" "freed 10 pages (40K)" \
 	"freeall (hotmem run's old word): free-all"
 # usereye4 13: a device by its QOM path too, as QEMU takes it (DEVICE_DELETED's path)
-ctl device_del /machine/peripheral/d2 >/dev/null
+out=$(ctl device_del /machine/peripheral/d2)
 is "$?:$(ctl devices | grep -c '^d2 ')" "0:0" "device_del /machine/peripheral/d2: d2 unplugged, as device_del d2"
+# usereye4 8: a success in words, as device_add's
+is "$out" "d2: removed" "... saying so: d2: removed"
+out=$(ctl inject MEM_GOING_ONLINE -16)
+is "$?:$out" '0:MEM_GOING_ONLINE: the memory notifier now fails every online with -16 (EBUSY), until `hotmemctl inject MEM_GOING_ONLINE 0`' \
+	"inject MEM_GOING_ONLINE -16: what it does from now on and how it ends"
+out=$(ctl inject MEM_GOING_ONLINE 0)
+is "$?:$out" "0:MEM_GOING_ONLINE: injection cleared: the memory notifier lets onlines through again" \
+	"inject MEM_GOING_ONLINE 0: cleared"
 out=$(ctl device_del /machine/peripheral/zz 2>&1)
 is "$?:$out" "1:hotmemctl: error: Device 'zz' not found" "device_del of a QOM path no device has: not found"
 stop_fs

@@ -29,8 +29,9 @@ wait_gone "$DEL" 60
 tap_ok $? "device_del's hotmemctl ended"
 wait "$DEL"
 is "$?" 0 "... exit status 0: d1 removed"
-is "$(cat "$TMP/del.out" "$TMP/del.err")" "done (uevents not delivered: hotmemfs is stopping)" \
-	"... saying its uevents were not delivered: hotmemfs is stopping"
+is "$(cat "$TMP/del.out" "$TMP/del.err")" "d1: removed
+done (uevents not delivered: hotmemfs is stopping)" \
+	"... d1 removed, saying its uevents were not delivered: hotmemfs is stopping"
 kill -0 "$FS_PID" 2>/dev/null
 tap_ok $? "... before hotmemfs has exited (its notifier still in the kernel)"
 grep -q "exiting without its reply" "$TMP/hotmemfs.log"
