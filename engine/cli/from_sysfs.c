@@ -55,6 +55,7 @@ struct found_block {
 	int vmem;	/* 1 + the index of the virtio-mem device it is in, 0: none */
 	unsigned long at;	/* the block's id in the profile (a virtio-mem block's: see vmem_at()) */
 	char zone[16];	/* valid_zones of an online block: its zone */
+	char fw[32];	/* firmware_node's ACPI memory device ("PNP0C80:00"): a DIMM's block; "" none */
 };
 
 /* a virtio-mem device: its region in /proc/iomem and what is added below it */
@@ -74,6 +75,7 @@ struct found {
 	int nr_nodes;		/* node/possible, else highest nid + 1 */
 	uint64_t cpu_nodes;	/* the nodes with CPUs (bit N: node N); 0: not in the tree */
 	bool boot_classified_by_rule;
+	bool fw_links;		/* some memoryN/firmware_node names an ACPI memory device */
 	int nr_vmem;
 	struct found_vmem vmem[MAX_VMEM];
 	FILE *notes;		/* "could not infer" lines, also in the profile */
@@ -160,6 +162,35 @@ static int block_nid(const struct found_block *b)
 	return b->nodes ? 63 - __builtin_clzll(b->nodes) : -1;
 }
 
+/*
+ * memoryN/firmware_node: acpi_bind_memory_blocks() (drivers/acpi/
+ * acpi_memhotplug.c, 6.12) binds the blocks of an ACPI memory device --
+ * a DIMM slot, PNP0C80:xx -- to it when acpi_memory_enable_device() adds
+ * its memory, acpi_bind_one() making the link; boot memory the firmware
+ * map (e820) gave has no ACPI device behind it and no link
+ * (drivers/base/memory.c creates none for it).  The device's name into
+ * @b->fw, "" for none or a link to something else.
+ */
+static void block_firmware_node(struct found *f, unsigned long id, struct found_block *b)
+{
+	char path[4096], link[4096];
+	const char *base;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%lu/firmware_node", f->dir,
+		 id);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	if (strncmp(base, "PNP0C80:", 8))
+		return;
+	snprintf(b->fw, sizeof(b->fw), "%.31s", base);
+	f->fw_links = true;
+}
+
 static int scan_blocks(struct found *f)
 {
 	char path[4096], buf[128];
@@ -194,6 +225,7 @@ static int scan_blocks(struct found *f)
 		b->at = id;
 		b->online = !strcmp(buf, "online");
 		b->nodes = block_nodes(f, id);
+		block_firmware_node(f, id, b);
 		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%lu/valid_zones", id);
 		if (b->online && !read_line(f, path, buf, sizeof(buf)))
 			snprintf(b->zone, sizeof(b->zone), "%.15s", buf);
@@ -441,7 +473,56 @@ static bool spans_nodes(const struct found_block *b)
  * Without memory below 4 GiB (arm64 puts RAM high): every block that is
  * online in a kernel zone.
  */
+static void classify_boot_by_rule(struct found *f, bool *boot);
+
+/*
+ * Firmware that describes boot memory as ACPI memory devices too: the
+ * device's memory is there already, add_memory() fails with -EEXIST and
+ * acpi_memory_enable_device() (6.12) binds its blocks all the same.  A
+ * device with a block below 4 GiB is such (QEMU's device memory region,
+ * where DIMMs go, lies above 4 GiB on x86): its blocks taken as boot
+ * memory, said.  Its memory in the firmware map (/sys/firmware/memmap at
+ * boot) would say it for any device; hotmemctl export does not hold it.
+ */
+static void fw_boot_devices(struct found *f, bool *boot)
+{
+	unsigned long four = (unsigned long)(4 * GiB / f->block_size);
+
+	for (unsigned long id = 0; id < f->nr && id < four; id++) {
+		char fw[sizeof(f->blk[id].fw)];
+
+		if (!f->blk[id].present || !f->blk[id].fw[0] || boot[id])
+			continue;
+		snprintf(fw, sizeof(fw), "%s", f->blk[id].fw);
+		note(f, "%s: an ACPI memory device with memory below 4 GiB (memory%lu): firmware "
+			"that describes boot memory as memory devices; its blocks taken as boot "
+			"memory", fw, id);
+		for (unsigned long j = 0; j < f->nr; j++)
+			if (!strcmp(f->blk[j].fw, fw)) {
+				boot[j] = f->blk[j].present && !f->blk[j].vmem;
+				f->blk[j].fw[0] = '\0';
+			}
+	}
+}
+
+/*
+ * Boot memory or a DIMM's: with firmware_node links in the tree, as the
+ * kernel bound them (block_firmware_node()): a block linked to an ACPI
+ * memory device is its DIMM's, any other is boot memory (outside the
+ * virtio-mem devices).  Without any, the x86 rule below, said.
+ */
 static void classify_boot(struct found *f, bool *boot)
+{
+	if (!f->fw_links) {
+		classify_boot_by_rule(f, boot);
+		return;
+	}
+	for (unsigned long id = 0; id < f->nr; id++)
+		boot[id] = f->blk[id].present && !f->blk[id].vmem && !f->blk[id].fw[0];
+	fw_boot_devices(f, boot);
+}
+
+static void classify_boot_by_rule(struct found *f, bool *boot)
 {
 	unsigned long four = (unsigned long)(4 * GiB / f->block_size), id, end;
 	unsigned long low_end = 0, split_end = four;
@@ -557,6 +638,11 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 			lines += print_range(out, key, run_start, run_end, run_nid);
 			run_start = run_end = 0;
 			continue;
+		}
+		/* one hotplug line a DIMM: its blocks are those linked to its slot */
+		if (id > 0 && strcmp(f->blk[id].fw, f->blk[id - 1].fw)) {
+			lines += print_range(out, key, run_start, run_end, run_nid);
+			run_start = run_end = 0;
 		}
 		n = block_pieces(f, id, nid, start);
 		/* said when printing, not again when counting (count_hot_runs()) */
@@ -976,6 +1062,51 @@ static void print_distance(struct found *f, FILE *out)
 		}
 }
 
+/* how boot memory was told from hot-added memory (classify_boot()) */
+static void note_boot_rule(struct found *f, unsigned long first_hot)
+{
+	if (f->fw_links) {
+		note(f, "boot or hot-added: by the memoryN/firmware_node links "
+			"(acpi_bind_memory_blocks()): a block linked to an ACPI memory device "
+			"(PNP0C80) is its DIMM's, one hotplug line each; every other block%s is boot "
+			"memory (memory hot-added through memory/probe or a driver other than "
+			"virtio-mem, which no link shows, would be taken as boot memory too)",
+		     f->nr_vmem ? " outside the virtio-mem devices" : "");
+		return;
+	}
+	note(f, "boot or hot-added: no memoryN/firmware_node link to an ACPI memory device "
+		"(PNP0C80) in the tree (no DIMM plugged, a machine without ACPI memory devices, "
+		"a kernel or a dump without the links); took %s as boot memory%s",
+	     first_hot < f->nr ? "the blocks below the first hot-added one's run" :
+	     f->nr_vmem ? "every block outside the virtio-mem devices" : "every block",
+	     first_hot < f->nr ? " and the rest as hot-added (x86: RAM below the PCI hole, "
+				 "then from 4 GiB; offline or Movable blocks are hot-added)" : "");
+}
+
+/*
+ * The DIMMs found by their links: a profile's hotplug lines take the
+ * slots in order (dimmN in slot N), so a DIMM found in another slot than
+ * its line's is said.
+ */
+static void note_dimm_slots(struct found *f)
+{
+	unsigned long slot = 0, k;
+	const char *prev = "";
+
+	for (unsigned long id = 0; id < f->nr; id++) {
+		const char *fw = f->blk[id].fw;
+
+		if (!f->blk[id].present || !fw[0] || !strcmp(fw, prev))
+			continue;
+		prev = fw;
+		if (sscanf(fw, "PNP0C80:%lx", &k) != 1 || k != slot)
+			note(f, "memory%lu: the DIMM in %s is the profile's hotplug line %lu, in slot "
+				"%lu (hotplug lines take the slots in order; which slot a DIMM is in "
+				"is not in a profile)", id, fw, slot, slot);
+		slot++;
+	}
+}
+
 static int write_profile(struct found *f, FILE *out)
 {
 	bool *boot = calloc(f->nr, sizeof(*boot));
@@ -992,11 +1123,7 @@ static int write_profile(struct found *f, FILE *out)
 	for (int i = 0; i < f->nr_vmem; i++)
 		if (f->vmem[i].end > end)
 			end = f->vmem[i].end;
-	note(f, "boot or hot-added: not in sysfs; took %s as boot memory%s",
-	     first_hot < f->nr ? "the blocks below the first hot-added one's run" :
-	     f->nr_vmem ? "every block outside the virtio-mem devices" : "every block",
-	     first_hot < f->nr ? " and the rest as hot-added (x86: RAM below the PCI hole, "
-				 "then from 4 GiB; offline or Movable blocks are hot-added)" : "");
+	note_boot_rule(f, first_hot);
 	check_boot_zones(f, boot);
 	if (f->blk[0].present && boot[0])
 		note(f, "holes inside a block: not in sysfs; memory0 has x86's (the first 4 KiB, "
@@ -1004,9 +1131,11 @@ static int write_profile(struct found *f, FILE *out)
 	if (end > maxmem)
 		maxmem = (end + 64 * GiB - 1) & ~(64 * GiB - 1);
 	note(f, "maxmem: not in sysfs; %llu GiB", (unsigned long long)(maxmem / GiB));
-	if (first_hot < f->nr)
+	if (first_hot < f->nr && !f->fw_links)
 		note(f, "the DIMMs behind hot-added memory: not in sysfs; each hot-added range is "
 			"one DIMM (a static memory group, as ACPI adds it)");
+	if (f->fw_links)
+		note_dimm_slots(f);
 	slots = count_dimm_slots(f);
 	if (slots > 0 && slots < count_hot_runs(f, boot)) {
 		note(f, "slots: %d ACPI memory devices (PNP0C80) but more hot-added ranges: took "
