@@ -321,6 +321,34 @@ static void add_log_take(const struct hm_event *ev, void *arg)
 }
 
 /*
+ * What a refused add's log may not say: warn_alloc() reports a vmemmap
+ * failure once a boot, so a second try logs nothing.  A memmap from
+ * system RAM (memmap_on_memory off) that is larger than the free memory
+ * cannot fit, whatever the log: @why says it and what helps, else "".
+ */
+static void dimm_memmap_misfit(struct hmfs_ctx *ctx, const struct hmfs_dev *d, int ret,
+			       char *why, size_t len)
+{
+	uint64_t need = d->size >> HM_PAGE_SHIFT << 6, free_bytes;
+	char need_s[32], free_s[32];
+	struct hm_meminfo mi;
+
+	_Static_assert(HM_STRUCT_PAGE_SIZE == 1 << 6, "a struct page is 64 bytes");
+	why[0] = '\0';
+	if (ret != -ENOMEM || (d->memmap_on_memory &&
+			       hotmem_get_memmap_on_memory(ctx->hm) != HM_MEMMAP_ON_MEMORY_DISABLE))
+		return;
+	hotmem_meminfo(ctx->hm, &mi);
+	free_bytes = (uint64_t)mi.free_pages << HM_PAGE_SHIFT;
+	if (need <= free_bytes)
+		return;
+	hmfs_size_str(need, need_s, sizeof(need_s));
+	hmfs_size_str(free_bytes, free_s, sizeof(free_s));
+	snprintf(why, len, "; its memmap needs %s of system RAM (64 bytes a 4K page), %s is free: "
+		 "plug less, or memory_hotplug.memmap_on_memory=1 puts it on the DIMM", need_s, free_s);
+}
+
+/*
  * add_memory() of @d, its failure worded with the guest's reason: the
  * kernel's errno alone ("Cannot allocate memory") says neither what ran
  * out nor what helps, where the log line does (6.12: acpi_memhotplug's
@@ -331,6 +359,7 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 {
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	struct add_log log = { .level = 8 };
+	char misfit[200];
 	int slot = hotmem_subscribe(ctx->hm, add_log_take, &log);
 	int ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
 
@@ -338,10 +367,11 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 	hotmem_unsubscribe(ctx->hm, slot);
 	if (!ret)
 		return 0;
+	dimm_memmap_misfit(ctx, d, ret, misfit, sizeof(misfit));
 	snprintf(err, errlen, "the guest could not add %s's memory: add_memory(node %d, 0x%llx, "
-		 "0x%llx) failed: %s (-%s)%s%s%s", d->id, d->node, (unsigned long long)d->addr,
+		 "0x%llx) failed: %s (-%s)%s%s%s%s", d->id, d->node, (unsigned long long)d->addr,
 		 (unsigned long long)d->size, strerror(-ret), strerrorname_np(-ret) ?: "?",
-		 log.level < 8 ? "; its log: \"" : "", log.level < 8 ? log.line : "",
+		 misfit, log.level < 8 ? "; its log: \"" : "", log.level < 8 ? log.line : "",
 		 log.level < 8 ? "\"" : "");
 	return ret;
 }
