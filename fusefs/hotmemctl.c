@@ -57,6 +57,7 @@ struct cli {
 	long deadline_ms; /* CLOCK_MONOTONIC ms the reply must come by; 0: none */
 	unsigned server_limit; /* the command's own limit in hotmemfs (settle's), s; 0: none said */
 	bool timed_out; /* said so already */
+	json_object *req; /* the request, once sent: what -t running out means for it */
 	bool hung_up; /* the server closed the connection (EOF, ECONNRESET) */
 	bool bad_reply; /* not JSON: said already */
 	int fd;
@@ -161,12 +162,49 @@ static void set_send_timeout(struct cli *c, int fd)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+static json_object *get(json_object *o, const char *k)
+{
+	return hmfs_json_member(o, k);
+}
+
+static const char *gs(json_object *o, const char *k)
+{
+	json_object *v = get(o, k);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+/*
+ * -t ran out on an online or offline sent: its fate is known.  hotmemfs
+ * takes the client's hang-up as the offline's signal (ctl.c
+ * ctl_signal_pending(), ctlsock.c client_hung_up()): offline_pages()
+ * stops at it with EINTR, as 6.12's does at signal_pending(), and a
+ * change still waiting for another's lock is not done at all.
+ */
+static bool say_state_timed_out(struct cli *c)
+{
+	json_object *args = get(c->req, "arguments");
+	const char *state = gs(args, "state"), *block = gs(args, "block");
+	bool off = !strcmp(state, "offline");
+
+	if (strcmp(gs(c->req, "execute"), "block-set-state") || !*state || !*block)
+		return false;
+	fprintf(stderr, "hotmemctl: memory%s: %s still under way after %u s (-t %u): interrupted "
+			"as hotmemctl leaves (EINTR), memory%s stays %s%s%s%s\n",
+		block, state, c->timeout, c->timeout, block, off ? "online" : "offline",
+		off ? "; `hotmemctl explain " : "", off ? block : "",
+		off ? "` says what does not move" : "");
+	return true;
+}
+
 /* -t ran out: said once, with what the command's own limit is when it is longer */
 static void say_timed_out(struct cli *c)
 {
 	if (c->timed_out)
 		return;
 	c->timed_out = true;
+	if (c->req && say_state_timed_out(c))
+		return;
 	fprintf(stderr, "hotmemctl: no reply from %s within %u s (-t %u): hotmemfs busy or hung? "
 			"The command may still complete there (hotmemctl status shows the machine)",
 		c->sock, c->timeout, c->timeout);
@@ -301,18 +339,6 @@ static json_object *recv_obj(struct cli *c)
 }
 
 /* a reply's member, any type: gs() and gu() read what there is */
-static json_object *get(json_object *o, const char *k)
-{
-	return hmfs_json_member(o, k);
-}
-
-static const char *gs(json_object *o, const char *k)
-{
-	json_object *v = get(o, k);
-
-	return v ? json_object_get_string(v) : "";
-}
-
 static uint64_t gu(json_object *o, const char *k)
 {
 	json_object *v = get(o, k);
@@ -1351,6 +1377,8 @@ static json_object *exchange(struct cli *c, json_object *req)
 		return NULL;
 	/* a refusing server (too many clients) may hang up before reading: its reason waits */
 	sent = send_req(c, req);
+	if (!sent)
+		c->req = req;
 	reply = recv_obj(c);
 	if (reply || c->bad_reply)
 		return reply; /* not JSON: said, whatever became of the request */

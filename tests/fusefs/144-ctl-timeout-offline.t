@@ -1,0 +1,38 @@
+#!/bin/bash
+# hotmemctl -t N offline BLOCK on a block with pinned pages: offline_pages()
+# loops until its signal, and hotmemfs takes hotmemctl's hang-up as that
+# signal (ctl.c ctl_signal_pending()).  When -t runs out, the fate of the
+# offline is known -- interrupted (EINTR), the block stays online -- and
+# hotmemctl says so, and where to look, not "hotmemfs busy or hung? The
+# command may still complete there" (usereye4 #8).
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+
+start_fs --fresh
+tap_ok $? "hotmemfs mounts"
+ctl device_add pc-dimm id=d1 size=512M addr=0x100000000 >/dev/null
+for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
+# memory32 is the first Movable block the allocator fills: 40000 pages fill it and start memory33
+ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
+tap_ok $? "movable pages in memory32-33, 100 pinned ones after them"
+timeout 60 "$HMCTL" -s "$CTL" -t 1 offline 33 >"$TMP/out" 2>"$TMP/err"
+is "$?" 1 "-t 1 offline 33: -t ran out, exit 1"
+is "$(cat "$TMP/out" "$TMP/err")" \
+	'hotmemctl: memory33: offline still under way after 1 s (-t 1): interrupted as hotmemctl leaves (EINTR), memory33 stays online; `hotmemctl explain 33` says what does not move' \
+	"... saying the offline is interrupted as hotmemctl leaves, the block stays online"
+# what it says holds: hotmemfs ends the offline at the hang-up (bounded wait)
+# 6.12's line, then hotmemfs's once the offline has returned
+backoff() {
+	ctl dmesg >"$TMP/dmesg"
+	grep -q "memory offlining \[mem 0x108000000-0x10fffffff\] failed due to signal backoff" "$TMP/dmesg" &&
+		grep -q "hotmem: memory33: offline failed (EINTR)" "$TMP/dmesg"
+}
+for _ in $(seq 200); do backoff && break; sleep 0.1; done
+backoff
+tap_ok $? "hotmemfs ended the offline at the hang-up: 6.12's 'failed due to signal backoff'"
+is "$(cat "$M/memory33/state")" online "... memory33 online, as said"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+stop_fs
+done_testing
