@@ -1258,17 +1258,24 @@ static int vmem_blocks(struct hmfs_ctx *ctx, const char *id, uint64_t first, uin
 		       int (*fn)(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count),
 		       const char *what, char *err, size_t errlen)
 {
+	uint64_t before = 0, after = 0;
 	struct hmfs_dev *d;
 	int ret = -EINVAL;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = vmem_find(ctx, id, err, errlen);
-	if (d)
+	if (d) {
+		before = vmem_plugged(d);
 		ret = fn(d->vm, first, count);
+		after = vmem_plugged(d);
+	}
 	if (d && ret)
 		snprintf(err, errlen, "%s: %s device blocks %llu+%llu: %s", id, what,
 			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
 	pthread_mutex_unlock(&ctx->dev_lock);
+	/* an undo's (machine.c plugged_back()): followers told the size it undid hear it went back */
+	if (after != before)
+		hmfs_emit_size_change(ctx, id, after);
 	return ret;
 }
 

@@ -353,8 +353,21 @@ void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id)
  */
 void hmfs_emit_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size)
 {
-	struct hmfs_qev *q = calloc(1, sizeof(*q));
+	struct hmfs_qev *q;
+	bool live;
 
+	/*
+	 * None before the notifier starts (a start's restore of the state
+	 * file: hmfs_dev_restore_plugged(); no follower yet) or once it stops
+	 * (nothing would deliver or free it); q_stop first, set before
+	 * notifier_started is cleared
+	 */
+	pthread_mutex_lock(&ctx->q_lock);
+	live = !ctx->q_stop && ctx->notifier_started;
+	pthread_mutex_unlock(&ctx->q_lock);
+	if (!live)
+		return;
+	q = calloc(1, sizeof(*q));
 	if (!q)
 		return;
 	q->type = HM_EV_LOG;
