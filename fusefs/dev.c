@@ -282,10 +282,10 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 		return hmfs_qemu_error(err, errlen, "'size' is required and must be > 0");
 	if (m->memory_block_aligned && size % ctx->block_size)
 		return hmfs_qemu_error(err, errlen,
-			    "size 0x%llx is not a multiple of the memory block size 0x%llx",
+			    "size 0x%llx is not a multiple of the memory block size 0x%llx (the guest's: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())",
 			    (unsigned long long)size, (unsigned long long)ctx->block_size);
 	if (m->memory_block_aligned && have_addr && addr % ctx->block_size)
-		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
+		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes (the guest's memory block size: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())",
 			    (unsigned long long)ctx->block_size);
 	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm)) {
 		char why[64 + 4 * HM_MAX_NUMNODES];

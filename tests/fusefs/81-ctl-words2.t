@@ -65,6 +65,13 @@ out=$(ctl device_del /machine/peripheral/d2)
 is "$?:$(ctl devices | grep -c '^d2 ')" "0:0" "device_del /machine/peripheral/d2: d2 unplugged, as device_del d2"
 # usereye4 8: a success in words, as device_add's
 is "$out" "d2: removed" "... saying so: d2: removed"
+# usereye4 8: a DIMM not aligned to the memory block: whose rule it is (the guest kernel's)
+out=$(ctl device_add pc-dimm size=100M id=odd 2>&1)
+is "$?:$out" "1:hotmemctl: error: size 0x6400000 is not a multiple of the memory block size 0x8000000 (the guest's: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())" \
+	"device_add size=100M: refused, saying it is the guest kernel's rule"
+out=$(ctl device_add pc-dimm size=128M addr=0x104000000 id=odd 2>&1)
+is "$?:$out" "1:hotmemctl: error: address must be aligned to 0x8000000 bytes (the guest's memory block size: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())" \
+	"device_add addr=0x104000000: refused, saying it is the guest kernel's rule"
 out=$(ctl inject MEM_GOING_ONLINE -16)
 is "$?:$out" '0:MEM_GOING_ONLINE: the memory notifier now fails every online with -16 (EBUSY), until `hotmemctl inject MEM_GOING_ONLINE 0`' \
 	"inject MEM_GOING_ONLINE -16: what it does from now on and how it ends"
