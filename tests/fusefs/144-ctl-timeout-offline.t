@@ -11,11 +11,7 @@ M=$MNT/sys/devices/system/memory
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts"
-ctl device_add pc-dimm id=d1 size=512M addr=0x100000000 >/dev/null
-for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
-# memory32 is the first Movable block the allocator fills: 40000 pages fill it and start memory33
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them"
+pinned_dimm
 timeout 60 "$HMCTL" -s "$CTL" -t 1 offline 33 >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "-t 1 offline 33: -t ran out, exit 1"
 is "$(cat "$TMP/out" "$TMP/err")" \

@@ -391,6 +391,17 @@ start_three_nodes() {
 	mount_fs "hotmemfs mounts a qemu-512m machine with 3 nodes" \
 		--profile "$TMP/three.profile" --cmdline memhp_default_state=offline --fresh
 }
+# pinned_dimm: pc-dimm d1 (512M at 4 GiB), memory32-35 online movable,
+# 40000 movable pages filling memory32 and starting memory33, then 100
+# pinned ones in memory33: an offline of memory33 loops until its signal
+# (one TAP line; 100-acpi-eject-stuck-block.t and 102 set it up by hand)
+pinned_dimm() {
+	local m=$MNT/sys/devices/system/memory b
+	ctl device_add pc-dimm id=d1 size=512M addr=0x100000000 >/dev/null
+	for b in 32 33 34 35; do echo online_movable >"$m/memory$b/state"; done
+	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
+	tap_ok $? "d1: movable pages in memory32-33, 100 pinned ones after them"
+}
 # node2_with_memory: pc-dimm n1 on node 2, its first block ($blk)
 # online_movable, so that node2 has hugepages/ (two TAP lines)
 node2_with_memory() {
