@@ -66,6 +66,18 @@ is "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/e.profile")" "$(grep -E '^(
 grep -q "could not infer: PNP0C80:05: an ACPI memory device with memory below 4 GiB (memory0)" "$TMP/e.notes"
 tap_ok $? "... said"
 
+# the second DIMM in slot 3: a profile's hotplug lines take the slots in
+# order, so it boots in slot 1; said
+cp -a "$TMP/a" "$TMP/f"
+for i in $(seq 56 59); do
+	ln -sfn ../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:03 "$TMP/f/sys/devices/system/memory/memory$i/firmware_node"
+done
+"$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"
+is "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/f.profile")" "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/a.profile")" \
+	"the second DIMM in PNP0C80:03: the same lines"
+grep -q "could not infer: memory56: the DIMM in PNP0C80:03 is the profile's hotplug line 1, in slot 1" "$TMP/f.notes"
+tap_ok $? "... its slot said"
+
 # a dump without the links (an older kernel's, or made without them): the
 # x86 rule, said
 find "$TMP/a/sys/devices/system/memory" -name firmware_node -delete
