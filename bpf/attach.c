@@ -702,6 +702,38 @@ static void report_modes(const struct hmt_tracer *t, FILE *f)
 			   "direct calls?); tracepoints only\n");
 }
 
+/*
+ * Not one probe found, none refused otherwise (libbpf's -ENOENT for each:
+ * the binary has no .note.stapsdt of provider hotmem): the binary is not
+ * hotmem's -- `hotmem-trace -- sh -c '...'` looks in sh.  Said as that,
+ * with what to trace instead, not as "No such file or directory".
+ */
+bool hmt_tracer_no_probes(const struct hmt_tracer *t)
+{
+	return t->want_emulator && !t->usdt_found && !t->usdt_err && t->usdt_total;
+}
+
+static void report_no_probes(const struct hmt_tracer *t, FILE *f)
+{
+	char exe[PATH_MAX];
+	ssize_t l = t->emu_pid > 0 ? readlink(t->emu_path, exe, sizeof(exe) - 1) : -1;
+
+	exe[l > 0 ? l : 0] = '\0';
+	fprintf(f, "hotmem-trace: ");
+	if (t->emu_cmd)
+		fprintf(f, "%s (%s)", t->emu_cmd, t->emu_path);
+	else if (t->emu_pid > 0)
+		fprintf(f, "process %d (%s)", t->emu_pid, l > 0 ? exe : t->emu_path);
+	else
+		fprintf(f, "%s", t->emu_path);
+	fprintf(f, " has no hotmem USDT probes (0 of %d): %s; trace a hotmemfs with --emulator "
+		   "PID (or `-- hotmem run FILE`)\n",
+		t->usdt_total,
+		t->emu_cmd	   ? "the command is not hotmem's" :
+		t->emu_pid > 0 ? "the process is not hotmem's" :
+				     "the program is not hotmem's");
+}
+
 void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 {
 	struct utsname u;
@@ -719,7 +751,9 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 				t->tp_err[i]		 ? strerror(-t->tp_err[i]) :
 							   "attached");
 	}
-	if (t->want_emulator) {
+	if (hmt_tracer_no_probes(t)) {
+		report_no_probes(t, f);
+	} else if (t->want_emulator) {
 		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (%s",
 			t->usdt_found, t->usdt_total, t->emu_path,
 			t->filter_tgid ? "process " : "every process");

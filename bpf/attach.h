@@ -34,6 +34,7 @@ struct hmt_tracer {
 	bool want_kernel, want_emulator;
 	enum hmt_kmode first_mode; /* the best mode to try */
 	char emu_path[PATH_MAX]; /* binary with the USDT probes */
+	const char *emu_cmd; /* the command run (its argv[0]) when emu_path is its binary, else NULL */
 	pid_t emu_pid; /* -1: every process */
 	pid_t filter_tgid; /* 0, or only it and its descendants */
 	unsigned int filter_pidns_ino; /* filter_tgid's pid namespace; 0: the initial one */
@@ -67,6 +68,8 @@ bool hmt_is_kernel_fn(unsigned int fn);
 /* load and attach; 0, or -errno when nothing at all could be traced */
 int hmt_tracer_open(struct hmt_tracer *t);
 void hmt_tracer_report(const struct hmt_tracer *t, FILE *f);
+/* the emulator's binary has none of hotmem's USDT probes (said by hmt_tracer_report) */
+bool hmt_tracer_no_probes(const struct hmt_tracer *t);
 void hmt_tracer_close(struct hmt_tracer *t);
 
 #endif /* HMT_ATTACH_H */

@@ -563,8 +563,10 @@ static int set_emulator(struct run *r)
 		return 0;
 	r->t.want_emulator = true;
 	r->t.per_probe = o->per_probe;
-	if (!e)
+	if (!e) {
+		r->t.emu_cmd = o->cmd[0];
 		return resolve_cmd(o->cmd[0], r->t.emu_path);
+	}
 	pid = strtol(e, &end, 10);
 	if (*e && !*end && pid > 0) {
 		r->t.emu_pid = pid;
@@ -594,7 +596,9 @@ static int setup(struct run *r)
 	if (!r->o->quiet || err)
 		hmt_tracer_report(&r->t, stderr);
 	if (err) {
-		fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
+		/* a binary without probes: hmt_tracer_report() said what it is, and what to do */
+		if (!hmt_tracer_no_probes(&r->t))
+			fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
 		return err;
 	}
 	if (!r->o->no_pin) {

@@ -12,7 +12,7 @@ T=$B/tests/bpf/usdt_target
 [ -x "$HT" ] || skip_all "not built: $HT (run make)"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..12"
+echo "1..14"
 
 # pids that cannot exist (pid_max is at most 2^22): nothing is attached
 # even if a hotmem-trace without the check got that far
@@ -59,7 +59,8 @@ else
 	why=
 fi
 if [ -n "$why" ]; then
-	for t in "-- COMMAND ARGS: exit 0" "... the command's probes traced to -o" "... options before -- still options"; do
+	for t in "-- COMMAND ARGS: exit 0" "... the command's probes traced to -o" "... options before -- still options" \
+		"-- sh -c: exit 1" "... sh named as no hotmem program, what to trace said"; do
 		echo "ok $((n += 1)) # SKIP $t: $why"
 	done
 else
@@ -70,5 +71,15 @@ else
 	ok $? "... the command's probes traced to -o's file"
 	! grep -q "^TIME(s)" "$D/out" && grep -q "^fired " "$D/out"
 	ok $? "... options before -- still options (JSON to the file, stdout the command's own)"
+	# a command that is not hotmem's (no --emulator: its binary is looked
+	# in): said as that, with what to do -- it was 'nothing could be
+	# traced: No such file or directory' after 54 probe names
+	sh=$(readlink -f "$(command -v sh)")
+	probes=$(($(grep -c '^[[:space:]]*X(' "$SRC/engine/hotmem_probes.h") * 2))
+	"$HT" --no-pin -- sh -c 'exit 0' > "$D/out" 2> "$D/err"
+	ok $([ $? = 1 ]; echo $?) "hotmem-trace -- sh -c ...: exit 1"
+	diag < "$D/err"
+	[ "$(cat "$D/err")" = "hotmem-trace: sh ($sh) has no hotmem USDT probes (0 of $probes): the command is not hotmem's; trace a hotmemfs with --emulator PID (or \`-- hotmem run FILE\`)" ]
+	ok $? "... sh ($sh) named as having no hotmem probes, what to trace instead said, nothing else"
 fi
 done_testing

@@ -115,8 +115,8 @@ ok $? "-- COMMAND exiting 2: exit 2, the summary says 'sh exited with status 2'"
 ok $? "a command exiting 0: the summary says no status"
 "$HT" --emulator /bin/true --no-pin -d 1 > /dev/null 2> "$OUT/noprobe.err"
 rc=$?
-[ $rc = 1 ] && grep -q "0 of $probes USDT probes" "$OUT/noprobe.err"
-ok $? "a binary without hotmem probes: exit 1, says 0 of $probes"
+[ $rc = 1 ] && grep -q "^hotmem-trace: $(readlink -f /bin/true) has no hotmem USDT probes (0 of $probes): the program is not hotmem's; trace a hotmemfs with --emulator PID" "$OUT/noprobe.err"
+ok $? "a binary without hotmem probes: exit 1, says it has none of them (0 of $probes), and what to trace"
 if command -v setpriv > /dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$HT" --no-pin -d 1 > /dev/null 2> "$OUT/nonroot.err"
 	rc=$?
