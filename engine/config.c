@@ -144,23 +144,35 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 
 /*
  * The built-in profiles, one list: the table hotmem_config_builtin() looks
- * a name up in and the names hotmem_config_builtin_names() gives
- * (--list-profiles, hotmemfs --help) are both made from it.
+ * a name up in and the names and one-line descriptions
+ * hotmem_config_builtin_names()/_description() give (--list-profiles,
+ * hotmemfs --help) are all made from it.  Each row of docs/profile.md's
+ * table starts with the description (tests/engine/list-profiles.t).
  */
-#define BUILTIN_PROFILES(X)                    \
-	X("default", profile_default)          \
-	X("qemu-512m", profile_qemu_512m)      \
-	X("host-24g", profile_host_24g)        \
-	X("numa2", profile_numa2)              \
-	X("kdump-52bit", profile_kdump_52bit)  \
-	X("huge-64t", profile_huge_64t)
+#define BUILTIN_PROFILES(X)                                                                        \
+	X("default", profile_default,                                                              \
+	  "1 GiB on node 0, 2 possible nodes, 128 MiB blocks, 46-bit, maxmem 64 GiB")              \
+	X("qemu-512m", profile_qemu_512m,                                                          \
+	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB")                  \
+	X("host-24g", profile_host_24g,                                                            \
+	  "the reference host of tests/fixtures/reference/: 24 GiB, no RAM at blocks 24-31")       \
+	X("numa2", profile_numa2, "1 GiB on each of nodes 0 and 1, 4 possible nodes")              \
+	X("kdump-52bit", profile_kdump_52bit,                                                      \
+	  "256 MiB with 5-level paging (MAX_PHYSMEM_BITS 52), maxmem 1 TiB")                       \
+	X("huge-64t", profile_huge_64t,                                                            \
+	  "2 GiB blocks, maxmem 64 TiB, memmap_on_memory on: 32 MiB of host memory per online block")
 
-#define PROFILE_ENTRY(name, fill) { name, fill },
-#define PROFILE_NAME(name, fill) name,
+#define PROFILE_ENTRY(name, fill, desc) { name, fill, desc },
+#define PROFILE_NAME(name, fill, desc) name,
+/* a profile without its line is a build error, not a blank in --list-profiles */
+#define PROFILE_HAS_DESC(name, fill, desc) _Static_assert(sizeof(desc) > 1, name ": no description");
+
+BUILTIN_PROFILES(PROFILE_HAS_DESC)
 
 static const struct {
 	const char *name;
 	void (*fill)(struct hotmem_config *cfg);
+	const char *desc;
 } builtin_profiles[] = { BUILTIN_PROFILES(PROFILE_ENTRY) };
 
 static const char *const builtin_names[] = { BUILTIN_PROFILES(PROFILE_NAME) NULL };
@@ -168,6 +180,26 @@ static const char *const builtin_names[] = { BUILTIN_PROFILES(PROFILE_NAME) NULL
 const char *const *hotmem_config_builtin_names(void)
 {
 	return builtin_names;
+}
+
+/* one line each, the names in a column: what a user picks a machine from */
+void hotmem_config_list_builtins(FILE *f, const char *indent)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
+		if ((int)strlen(builtin_profiles[i].name) > w)
+			w = (int)strlen(builtin_profiles[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
+		fprintf(f, "%s%-*s  %s\n", indent, w, builtin_profiles[i].name, builtin_profiles[i].desc);
+}
+
+const char *hotmem_config_builtin_description(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
+		if (!strcmp(builtin_profiles[i].name, name))
+			return builtin_profiles[i].desc;
+	return NULL;
 }
 
 void hotmem_config_default(struct hotmem_config *cfg)

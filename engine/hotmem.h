@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -233,6 +234,10 @@ void hotmem_config_default(struct hotmem_config *cfg);
 /* Built-in profiles: "default", "qemu-512m", "host-24g", "numa2"... */
 int hotmem_config_builtin(struct hotmem_config *cfg, const char *name);
 const char *const *hotmem_config_builtin_names(void);
+/* a built-in's machine in one line (what --list-profiles prints); NULL: no such built-in */
+const char *hotmem_config_builtin_description(const char *name);
+/* the built-ins, "NAME  DESCRIPTION" a line, each after @indent */
+void hotmem_config_list_builtins(FILE *f, const char *indent);
 /*
  * Parse a kernel command line into @cfg.  Unknown parameters are ignored
  * as the kernel ignores them; a known parameter with a bad value is an

@@ -98,10 +98,8 @@ static void usage(FILE *f)
 		"  -h, --help                this text\n"
 		"  -V, --version             hotmemfs's version and the build's git describe\n"
 		"\n"
-		"Built-in profiles:");
-	for (const char *const *n = hotmem_config_builtin_names(); n && *n; n++)
-		fprintf(f, " %s", *n);
-	fprintf(f, "\n");
+		"Built-in profiles (--profile NAME):\n");
+	hotmem_config_list_builtins(f, "  ");
 }
 
 static int parse_threads(const char *arg, unsigned int *out)

@@ -463,11 +463,32 @@ static const struct {
 	{ "sleep", 1, 1, "sleep MS", "wait (at most an hour)", cmd_sleep },
 };
 
+/*
+ * --list-profiles: a line each, "NAME  what the machine is"; =names: the
+ * names alone, one a line, as it printed before the descriptions (for a
+ * script's `for p in $(hotmem --list-profiles=names)`).
+ */
+static int list_profiles(const char *arg)
+{
+	if (!arg) {
+		hotmem_config_list_builtins(stdout, "");
+		return 0;
+	}
+	if (strcmp(arg, "names")) {
+		fprintf(stderr, "hotmem: --list-profiles=%s: expected --list-profiles or --list-profiles=names\n",
+			arg);
+		return 2;
+	}
+	for (const char *const *n = hotmem_config_builtin_names(); *n; n++)
+		puts(*n);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: hotmem [--profile NAME|FILE] [--cmdline \"...\"] [--events] status\n"
 	      "       hotmem [options] run SCRIPT|-\n"
-	      "       hotmem --list-profiles\n"
+	      "       hotmem --list-profiles[=names]   the built-in machines, one line each (=names: names only)\n"
 	      "       hotmem --version | -V          its version and the build's git describe\n"
 	      "       hotmem profile --from-sysfs DIR [-o FILE]   a profile of the machine under DIR\n"
 	      "                                 (/ or a dump of DIR/sys/devices/system/memory;\n"
@@ -636,7 +657,7 @@ int main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "events", no_argument, NULL, 'e' },
-		{ "list-profiles", no_argument, NULL, 'l' },
+		{ "list-profiles", optional_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -656,9 +677,7 @@ int main(int argc, char **argv)
 		case 'c': cmdline = optarg; break;
 		case 'e': events = true; break;
 		case 'l':
-			for (const char *const *n = hotmem_config_builtin_names(); *n; n++)
-				puts(*n);
-			return 0;
+			return list_profiles(optarg);
 		case 'h': usage(stdout); return 0;
 		case 'V': return hmu_print_version("hotmem");
 		default: usage(stderr); return 2;
