@@ -151,7 +151,7 @@ ctl set-size vm0 384M
 is "$(plugged)" 384 "set-size 384M -> plugged 384M"
 ctl set-size vm0 101M >/dev/null 2>&1
 tap_ok $((! $?)) "set-size 101M (not a multiple of the 2M default block-size) refused"
-ctl set-size vm0 0 >/dev/null && ctl device_del vm0
+ctl set-size vm0 0 >/dev/null && ctl device_del vm0 >/dev/null
 tap_ok $? "set-size vm0 0, then device_del vm0 (QEMU refuses it while memory is plugged)"
 
 # device_del of an online DIMM offlines it first (guest cooperates); a
@@ -161,7 +161,8 @@ python3 - "$MNT/sys/devices/system/memory/memory34/state" "$HMCTL" "$CTL" >"$TMP
 import errno, os, subprocess, sys
 fd = os.open(sys.argv[1], os.O_RDWR)
 os.read(fd, 64)
-rc = subprocess.run([sys.argv[2], "-s", sys.argv[3], "device_del", "d1"]).returncode
+rc = subprocess.run([sys.argv[2], "-s", sys.argv[3], "device_del", "d1"],
+                    stdout=subprocess.DEVNULL).returncode
 out = ["del=%d" % rc]
 for op in ("read", "write"):
     try:
