@@ -1223,7 +1223,31 @@ int hmfs_dev_vmem_inject(struct hmfs_ctx *ctx, const char *id, bool plug, int re
 	return ret;
 }
 
-void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id)
+/*
+ * Armed, or fired with its run not taken yet; or the driver marked the
+ * device broken short of its requested-size: a restart probes the driver
+ * anew (broken is not saved), and the new driver works toward it -- the
+ * timer stands in for the work its probe queues.
+ */
+bool hmfs_dev_timer_saved(const struct hmfs_dev *d)
+{
+	struct hm_virtio_mem_info vi;
+
+	if (d->retry_armed || d->retry_fired)
+		return true;
+	return d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+	       vi.broken && vi.plugged_size != vi.requested_size;
+}
+
+/*
+ * Only a timer the saved guest had: 6.12 arms it on -EBUSY/-ENOMEM/-ETXTBSY
+ * alone, so a device left short by a run that ended 0 (unplug_online=0)
+ * or -ENOSPC has none after kill -9 either (review14 R4).  Its time left
+ * is not saved: it starts again at its period (one still armed keeps
+ * its time).  Also an undo's (machine.c devices_back()): a timer the
+ * undone run disarmed or armed is as the machine before had it.
+ */
+void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
 {
 	struct hm_virtio_mem_info vi;
 	struct hmfs_dev *d;
@@ -1231,8 +1255,12 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id)
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
-	    vi.plugged_size != vi.requested_size)
-		vmem_timer_start(ctx, d);
+	    (armed > 0 || (armed < 0 && vi.plugged_size != vi.requested_size))) {
+		if (!d->retry_armed && !d->retry_fired)
+			vmem_timer_start(ctx, d);
+	} else if (d && !armed) {
+		d->retry_armed = d->retry_fired = false;
+	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 

@@ -1187,8 +1187,17 @@ int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t 
  */
 int hmfs_dev_vmem_inject(struct hmfs_ctx *ctx, const char *id, bool plug, int resp,
 			 unsigned int count, char *err, size_t errlen);
-/* a device restored short of its requested-size: its timer armed (the saved guest's was) */
-void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id);
+/*
+ * whether @d's retry timer is to be armed after a restart, for the state
+ * file's retry-armed (dev_lock held or the device list otherwise stable)
+ */
+bool hmfs_dev_timer_saved(const struct hmfs_dev *d);
+/*
+ * a device restored: its timer armed if the saved one was (@armed 1: the
+ * state file's retry-armed), or (@armed -1: a file from before it was
+ * saved) if the device is short of its requested-size
+ */
+void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed);
 /* the timers' thread ended (a stop): no retry after the final save */
 void hmfs_dev_timer_stop(struct hmfs_ctx *ctx);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
@@ -1372,6 +1381,8 @@ void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, struct json_object *hugetl
 void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, struct json_object *next);
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, char *err,
 			      size_t errlen);
+/* a virtio-mem device's retry timer armed or not as its record @dev's retry-armed says */
+void hmfs_state_restore_timer(struct hmfs_ctx *ctx, struct json_object *dev);
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, struct json_object *params);
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen);

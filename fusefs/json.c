@@ -123,8 +123,12 @@ static void add_dev_state(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
 	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
 	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
-	if (d->type == HMFS_VIRTIO_MEM)
+	if (d->type == HMFS_VIRTIO_MEM) {
 		json_object_object_add(o, "plugged-blocks", plugged_json(d));
+		/* its driver's retry timer armed after a restart (dev.c) */
+		json_object_object_add(o, "retry-armed",
+				       json_object_new_boolean(hmfs_dev_timer_saved(d)));
+	}
 }
 
 json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)

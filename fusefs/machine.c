@@ -290,6 +290,8 @@ static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size
 		n = device_in(now, id, &pos);
 		if (n && !json_object_equal(d, n) && plugged_back(ctx, d, n, err, errlen))
 			device_back(ctx, d, pos, err, errlen);
+		else if (n) /* its driver's retry timer as it was (state.c: retry-armed) */
+			hmfs_state_restore_timer(ctx, d);
 	}
 	json_object_put(now);
 }

@@ -2261,6 +2261,13 @@ static int plugged_as(struct hmfs_ctx *ctx, const char *id, json_object *pl, cha
 	return ret;
 }
 
+void hmfs_state_restore_timer(struct hmfs_ctx *ctx, json_object *d)
+{
+	json_object *ra = hmfs_json_get(d, "retry-armed", json_type_boolean);
+
+	hmfs_dev_timer_restored(ctx, str(d, "id"), ra ? json_object_get_boolean(ra) : -1);
+}
+
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
 {
 	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
@@ -2283,12 +2290,12 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	if (!ret && pl)
 		ret = plugged_as(ctx, str(d, "id"), pl, e, sizeof(e));
 	/*
-	 * put back short of its requested-size (a shrink stopped by busy
-	 * memory): the guest's driver was retrying on its timer, whose time
-	 * left is not saved -- it starts again at its minimum
+	 * the guest's driver retrying on its timer (a shrink stopped by busy
+	 * memory) does again; a file from before retry-armed was saved: if
+	 * the device is short of its requested-size
 	 */
 	if (!ret && pl)
-		hmfs_dev_timer_restored(ctx, str(d, "id"));
+		hmfs_state_restore_timer(ctx, d);
 	else if (!ret)
 		hmfs_dev_run_driver(ctx, str(d, "id"));
 	if (ret)

@@ -4,8 +4,8 @@
 # 5 min, a pass that ends well resets it; usereye3 #33): a shrink stopped
 # short by pinned pages goes on once they are freed, without another
 # set-size.  Tests cannot wait 50 s: `hotmemctl vmem-retry` fires it now.
-# device_del takes the timer with it; a device restored short after
-# kill -9 is retried.
+# device_del takes the timer with it; a device restored after kill -9
+# has its timer armed if it had one (the state file's retry-armed).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -96,5 +96,26 @@ ms=$(dev vm0 retry-in-ms)
 tap_ok $? "its driver's retry timer runs again (retry-in-ms $ms)"
 is "$(ctl vmem-retry vm0)" "the retry timer fired" "fired: the pinned pages went with the crash"
 is "$(dev vm0 plugged-size)" 0 "... vm0 reaches its requested-size"
+
+# a device left short by a run that ended 0 (unplug_online=N: online memory
+# stays plugged) has no timer in 6.12, nor after kill -9 (review14 R4)
+P=$MNT/sys/module/virtio_mem/parameters/unplug_online
+ctl set-size vm0 512M >/dev/null
+for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
+echo N >"$P"
+ctl set-size vm0 0 >/dev/null 2>&1
+p=$(dev vm0 plugged-size)
+[ "$p" -gt 0 ] 2>/dev/null && [ "$(dev vm0 retry-in-ms)" = none ]
+tap_ok $? "unplug_online=N: online memory stays plugged ($p), no timer (the run ended 0)"
+kill9_fs
+mount_fs "kill -9 with vm0 short and no timer, restart" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+is "$(dev vm0 plugged-size) $(dev vm0 retry-in-ms)" "$p none" "... restored as it was: short, its timer not armed"
+# a state file from before retry-armed was saved: armed if short, as then
+stop_fs
+state_devices_edit 'd.pop("retry-armed", None)'
+mount_fs "a state file without retry-armed" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+[ "$(dev vm0 retry-in-ms)" != none ]
+tap_ok $? "... a file from before retry-armed: the timer armed for the device short of its requested-size"
+echo Y >"$P"
 stop_fs
 done_testing
