@@ -4,8 +4,9 @@
 # 5 min, a pass that ends well resets it; usereye3 #33): a shrink stopped
 # short by pinned pages goes on once they are freed, without another
 # set-size.  Tests cannot wait 50 s: `hotmemctl vmem-retry` fires it now.
-# device_del takes the timer with it; a device restored after kill -9
-# has its timer armed if it had one (the state file's retry-armed).
+# A block fully unplugged but not removed keeps it armed (device_del waits
+# for its removal); a device restored after kill -9 has its timer armed
+# if it had one (the state file's retry-armed).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -71,17 +72,29 @@ mount_fs "kill -9 after a timer's run, restart" --profile qemu-512m --cmdline "h
 is "$(dev vm0 plugged-size)" 0 "the timer's unplug was journaled: plugged 0 after the restart"
 is "$(dev vm0 retry-in-ms)" none "... no timer armed for a device at its requested-size"
 
-# device_del cancels it
+# a fully unplugged block whose offline fails (an injected MEM_GOING_OFFLINE
+# error) ends the run -EBUSY at plugged-size 0: the timer armed (6.12 "Keep
+# retrying to offline and remove completely unplugged Linux memory blocks",
+# review14 R2).  device_del is refused while the device's memory is added,
+# so a device goes only after a run that ended well: no armed timer is left
+# for device_del to cancel (review14 R3).
 ctl set-size vm0 512M >/dev/null
 for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc pinned 100 >/dev/null
+ctl inject MEM_GOING_OFFLINE -16 >/dev/null
 ctl set-size vm0 0 >/dev/null 2>&1
+is "$(dev vm0 plugged-size) $(dev vm0 retry-errno)" "0 EBUSY" \
+	"all unplugged, memory32-35 not removable: plugged 0, the run ended EBUSY"
 [ "$(dev vm0 retry-in-ms)" != none ]
-tap_ok $? "busy again: armed"
-ctl free-all >/dev/null
-ctl set-size vm0 0 >/dev/null && ctl device_del vm0 >/dev/null
-tap_ok $? "set-size and device_del: the device goes"
-is "$(ctl vmem-retry)" "no retry timer armed" "... its timer with it"
+tap_ok $? "... its retry timer armed (retry-in-ms $(dev vm0 retry-in-ms))"
+ctl device_del vm0 >/dev/null 2>&1
+tap_ok $((! $?)) "device_del refused while the driver has memory of it added"
+ctl inject MEM_GOING_OFFLINE 0 >/dev/null
+is "$(ctl vmem-retry vm0)" "the retry timer fired" "the injection off, the timer fires"
+[ ! -e "$M/memory32" ] && [ "$(dev vm0 retry-in-ms)" = none ]
+tap_ok $? "... its run removed memory32-35 and ended well: no timer armed"
+ctl device_del vm0 >/dev/null
+tap_ok $? "device_del: the device goes"
+is "$(ctl vmem-retry)" "no retry timer armed" "... no timer armed"
 
 # a device restored short of its requested-size is retried
 busy_shrink
