@@ -240,12 +240,24 @@ static void workload_trim(struct hotmem *hm)
 				sizeof(*hm->workload), hm->workload_cap / 2);
 }
 
+/*
+ * put_page()/unpin_user_page() of a workload page.  No mem_hotplug_lock,
+ * as the kernel's free_unref_page() takes none: an offline looping on
+ * this very page (it was pinned) holds that lock for writing, and the
+ * free is what lets it finish -- the page lands in its isolated
+ * pageblock's free list and the next pass finds the range free (review14
+ * R14: waiting for the lock, the free came only after the offline had
+ * given up).  What the lock guarded needs no lock: a page still in use
+ * keeps its block from going offline, so its memmap stays until
+ * __free_pages() is done; a migration of the page racing this free is
+ * settled under workload_lock by whoever moves the handle
+ * (workload_migrate_page()).
+ */
 int hotmem_free_page(struct hotmem *hm, unsigned long handle)
 {
 	unsigned long pfn = ULONG_MAX;
 	int ret = 0;
 
-	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	/* as hotmem_alloc_page_at(): a HugeTLB free may remap meanwhile */
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	pthread_mutex_lock(&hm->workload_lock);
@@ -269,7 +281,6 @@ int hotmem_free_page(struct hotmem *hm, unsigned long handle)
 		__free_pages(hm, page, 0);
 	}
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
-	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	return ret;
 }
 
@@ -350,6 +361,13 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 	unsigned long handle = old->index;
 	int type = (int)old->mapping - 1;
 
+	/*
+	 * Read once: hotmem_free_page() may detach the page meanwhile (it
+	 * takes no mem_hotplug_lock).  Detached already: freed from under
+	 * us, nothing to move.
+	 */
+	if (type < 0)
+		return 0;
 	/* migrate_pages(): PGMIGRATE_FAIL for a page that stays, whatever stopped it */
 	if (type == HM_ALLOC_PINNED) {
 		count_vm_events(hm, HM_PGMIGRATE_FAIL, 1);
@@ -362,11 +380,23 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 	}
 	memcpy(__va(hm, PFN_PHYS(page_to_pfn(hm, new))), __va(hm, PFN_PHYS(pfn)), PAGE_SIZE);
 	new->index = handle;
-	new->mapping = old->mapping;
+	new->mapping = (unsigned long)type + 1;
 	set_page_flag(new, PG_workload);
 	set_page_flag(new, PG_movable);
 	workload_account(hm, new, type, 1);
 	pthread_mutex_lock(&hm->workload_lock);
+	if (handle >= hm->workload_used || hm->workload[handle].pfn != pfn) {
+		/*
+		 * Freed meanwhile (hotmem_free_page() takes no
+		 * mem_hotplug_lock): the free owns the old page; the new one
+		 * goes back.  migrate_folio_unmap(): "Folio was freed from
+		 * under us. So we are done."
+		 */
+		pthread_mutex_unlock(&hm->workload_lock);
+		workload_detach(hm, new);
+		__free_pages(hm, new, 0);
+		return 0;
+	}
 	hm->workload[handle].pfn = page_to_pfn(hm, new);
 	pthread_mutex_unlock(&hm->workload_lock);
 	workload_detach(hm, old);

@@ -502,10 +502,9 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
  * after HMFS_EJECT_TOTAL_SECONDS the offline under way and every one
  * after it end EINTR, as at a signal, so that device_del answers (a DIMM's
  * eject then refused, its blocks back online).  Until then a DIMM's eject
- * keeps at a stuck block as the kernel's worker does (eject_over()), and
- * no block after it is tried (the kernel's goes on once the pages are
- * freed; the engine's workload free waits for the offline's
- * mem_hotplug_lock meanwhile).  A virtio-mem shrink also gives a block's offline
+ * keeps at a stuck block as the kernel's worker does (eject_over()): its
+ * pages freed meanwhile (`hotmemctl free`, the pin let go), the eject goes
+ * on and succeeds; no block after it is tried before.  A virtio-mem shrink also gives a block's offline
  * up after HMFS_EJECT_SECONDS (a shrink stopped short, in the log): the
  * "signal" is taken by the offline it ends and re-armed then, the offlines
  * after it have HMFS_EJECT_SECONDS from this give-up (not from their own
