@@ -255,6 +255,14 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 #define HM_CMDLINE_MAX_ENVS 32
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len);
 size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len);
+/*
+ * hotmem.host_reserve='s check off while @suspend: a state file's restore
+ * brings back the machine acknowledged before a crash, whose memmaps the
+ * host held then -- refused for the host's memory now, it would not come
+ * back at all (review14 R13b).
+ */
+struct hotmem;
+void hotmem_host_reserve_suspend(struct hotmem *hm, bool suspend);
 /* Load a profile file ("key = value" lines, see docs/profile.md). */
 int hotmem_config_load(struct hotmem_config *cfg, const char *path,
 		       char *err, size_t errlen);

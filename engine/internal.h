@@ -562,6 +562,8 @@ struct hotmem {
 	 * first; it faults its pages in instead (physmem_prefault()).
 	 */
 	atomic_bool memfd_allocating;
+	/* a restore re-onlines what the host held before: no host_reserve check */
+	atomic_bool host_reserve_suspended;
 	struct page memmap_tmpl[HM_MEMMAP_TEMPLATES];
 	pthread_mutex_t memmap_tmpl_lock;
 	/*

@@ -553,7 +553,7 @@ int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
 	uint64_t avail = 0, total = 0, keep;
 
 	if (bytes < (1u << 20) || (hm->cfg.host_reserve_given && !hm->cfg.host_reserve) ||
-	    host_meminfo(&avail, &total))
+	    atomic_load(&hm->host_reserve_suspended) || host_meminfo(&avail, &total))
 		return 0;
 	keep = host_reserve(hm, total);
 	if (avail >= bytes + keep)
@@ -566,6 +566,11 @@ int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
 	       (unsigned long long)((bytes + (1u << 20) - 1) >> 20), (unsigned long long)(avail >> 20),
 	       (unsigned long long)(keep >> 20));
 	return -ENOMEM;
+}
+
+void hotmem_host_reserve_suspend(struct hotmem *hm, bool suspend)
+{
+	atomic_store(&hm->host_reserve_suspended, suspend);
 }
 
 /* back a range of physical memory with host pages in one go */

@@ -861,7 +861,10 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 		ret = hmfs_tree_init(ctx);
 	if (ret)
 		return ret;
+	/* the acknowledged machine comes back whatever the host's memory now */
+	hotmem_host_reserve_suspend(ctx->hm, true);
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));
+	hotmem_host_reserve_suspend(ctx->hm, false);
 	if (ret) {
 		refuse_state(err, ctx->state_path);
 		*refused = true;

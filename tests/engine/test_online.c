@@ -208,6 +208,13 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 	/* a memmap from system RAM shares its template: nothing to refuse */
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
 	check(hm);
+	/* a state file's restore brings the acknowledged machine back: no check */
+	hotmem_host_reserve_suspend(hm, true);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	hotmem_host_reserve_suspend(hm, false);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
+	check(hm);
 	hotmem_destroy(hm);
 
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
