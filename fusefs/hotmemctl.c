@@ -175,25 +175,33 @@ static const char *gs(json_object *o, const char *k)
 }
 
 /*
- * -t ran out on an online or offline sent: its fate is known.  hotmemfs
- * takes the client's hang-up as the offline's signal (ctl.c
- * ctl_signal_pending(), ctlsock.c client_hung_up()): offline_pages()
- * stops at it with EINTR, as 6.12's does at signal_pending(), and a
- * change still waiting for another's lock is not done at all.
+ * -t ran out on an online or offline sent: what is known of it.  hotmemfs
+ * takes the client's hang-up as the change's signal (ctl.c
+ * ctl_signal_pending(), ctlsock.c client_hung_up()): a looping
+ * offline_pages() stops at it with EINTR, as 6.12's does at
+ * signal_pending(), and a change still waiting for another's lock is not
+ * done at all.  Not known: whether it was already done, its reply
+ * waiting for its uevents' delivery (up to HMFS_CTL_DELIVER_WAIT_MS), or
+ * an online past its lock wait, which no signal stops: status says.
  */
 static bool say_state_timed_out(struct cli *c)
 {
 	json_object *args = get(c->req, "arguments");
 	const char *state = gs(args, "state"), *block = gs(args, "block");
-	bool off = !strcmp(state, "offline");
 
 	if (strcmp(gs(c->req, "execute"), "block-set-state") || !*state || !*block)
 		return false;
-	fprintf(stderr, "hotmemctl: memory%s: %s still under way after %u s (-t %u): interrupted "
-			"as hotmemctl leaves (EINTR), memory%s stays %s%s%s%s\n",
-		block, state, c->timeout, c->timeout, block, off ? "online" : "offline",
-		off ? "; `hotmemctl explain " : "", off ? block : "",
-		off ? "` says what does not move" : "");
+	if (!strcmp(state, "offline"))
+		fprintf(stderr, "hotmemctl: memory%s: offline still under way after %u s (-t %u): "
+				"interrupted as hotmemctl leaves (EINTR), memory%s stays online -- "
+				"unless it was done, its reply waiting for its uevents (`hotmemctl "
+				"status` says); `hotmemctl explain %s` says what does not move\n",
+			block, c->timeout, c->timeout, block, block);
+	else
+		fprintf(stderr, "hotmemctl: memory%s: %s still under way after %u s (-t %u): "
+				"hotmemctl's leaving interrupts it only while it waits for another "
+				"change (EINTR, memory%s stays offline); `hotmemctl status` says which\n",
+			block, state, c->timeout, c->timeout, block);
 	return true;
 }
 
