@@ -38,26 +38,35 @@ static void workload_account(struct hotmem *hm, struct page *page, int type, lon
 	pthread_mutex_unlock(&z->lock);
 }
 
+static void workload_detach(struct hotmem *hm, struct page *page);
+
+/*
+ * The page is made a workload page before its handle names it: a free
+ * of that handle (free-all walks every handle, and takes no
+ * mem_hotplug_lock) finds it whole, never half attached.
+ */
 static int workload_attach(struct hotmem *hm, struct page *page, int type,
 			   unsigned long *handle)
 {
 	long h;
 
-	pthread_mutex_lock(&hm->workload_lock);
-	h = workload_slot(hm);
-	if (h >= 0) {
-		hm->workload[h].pfn = page_to_pfn(hm, page);
-		hm->workload[h].type = type;
-	}
-	pthread_mutex_unlock(&hm->workload_lock);
-	if (h < 0)
-		return (int)h;
-	page->index = (unsigned long)h;
 	page->mapping = (unsigned long)type + 1;
 	set_page_flag(page, PG_workload);
 	if (type != HM_ALLOC_UNMOVABLE)
 		set_page_flag(page, PG_movable);
 	workload_account(hm, page, type, 1);
+	pthread_mutex_lock(&hm->workload_lock);
+	h = workload_slot(hm);
+	if (h >= 0) {
+		page->index = (unsigned long)h;
+		hm->workload[h].pfn = page_to_pfn(hm, page);
+		hm->workload[h].type = type;
+	}
+	pthread_mutex_unlock(&hm->workload_lock);
+	if (h < 0) {
+		workload_detach(hm, page);
+		return (int)h;
+	}
 	if (handle)
 		*handle = (unsigned long)h;
 	return 0;
