@@ -13,7 +13,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 kb() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/proc/meminfo"; }
-dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
+dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d.get('$2', ''))"; }
 zones() { for b in "$@"; do cat "$M/memory$b/valid_zones" 2>/dev/null | cut -d' ' -f1 || echo gone; done | tr '\n' ' '; }
 
 # an idle kernel: exact accounting
