@@ -125,6 +125,30 @@ def guest_console(g, out, on_line):
     return done
 
 
+def boot_panicked(log_path):
+    """Whether the guest's kernel panicked before the scenario said
+    anything (no "GUEST" line in the console @log_path): under TCG a boot
+    now and then dies in text patching (an int3 Oops in sched_clock_cpu,
+    CI stop of 2026-11-29 22:20), which is QEMU's emulation, not the
+    scenario -- worth one run more."""
+    try:
+        text = open(log_path, errors="replace").read()
+    except OSError:
+        return False
+    return "Kernel panic" in text and "GUEST" not in text
+
+
+def run_twice_on_boot_panic(run, log_path):
+    """@run() (True: the guest said GUEST-DONE) once more when its kernel
+    panicked at boot (boot_panicked()); 0 or 1 as the scripts exit."""
+    done = run()
+    if not done and boot_panicked(log_path):
+        print("# the guest's kernel panicked before the scenario began (TCG): once more",
+              file=sys.stderr)
+        done = run()
+    return 0 if done else 1
+
+
 def guest_argparser(timeout, out=True, append=True):
     """The command line every QEMU guest run here takes, for a script to
     add its own options to: KERNEL INITRD, OUT when @out, --append "EXTRA

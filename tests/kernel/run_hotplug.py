@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Guest, guest_argparser, guest_console  # noqa: E402
+from qmp import Guest, guest_argparser, guest_console, run_twice_on_boot_panic  # noqa: E402
 
 
 def hotplug(q, sizes_mib):
@@ -34,15 +34,17 @@ def main():
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
            "-m", "512M,slots=4,maxmem=4G", "-nographic", "-no-reboot",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
-    with open(a.log, "w") as log, open(a.out, "w") as out, \
-            Guest(cmd, log, a.timeout, prefix="hmt-qemu-") as g:
-        log.write("# %s\n" % " ".join(g.cmd))
 
-        def on_line(line):
-            if line.startswith("READY-FOR-HOTPLUG"):
-                hotplug(g.qmp(timeout=30, log=log), [int(x) for x in a.dimms.split(",")])
-        done = guest_console(g, out, on_line)
-    return 0 if done else 1
+    def run():
+        with open(a.log, "w") as log, open(a.out, "w") as out, \
+                Guest(cmd, log, a.timeout, prefix="hmt-qemu-") as g:
+            log.write("# %s\n" % " ".join(g.cmd))
+
+            def on_line(line):
+                if line.startswith("READY-FOR-HOTPLUG"):
+                    hotplug(g.qmp(timeout=30, log=log), [int(x) for x in a.dimms.split(",")])
+            return guest_console(g, out, on_line)
+    return run_twice_on_boot_panic(run, a.log)
 
 
 if __name__ == "__main__":

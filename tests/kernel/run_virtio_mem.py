@@ -19,7 +19,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import Guest, guest_argparser, guest_console  # noqa: E402
+from qmp import run_twice_on_boot_panic, Guest, guest_argparser, guest_console  # noqa: E402
 
 VM = "/machine/peripheral/vm0"
 
@@ -38,32 +38,34 @@ def main():
            "-object", "memory-backend-ram,id=vmem0,size=%dM" % a.region,
            "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=0",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline]
-    with open(a.log, "w") as log, open(a.out + ".jsonl", "w") as out, \
-            open(a.out + ".dmesg", "w") as dmesg, open(a.out + ".dmesg-all", "w") as kmsg, \
-            open(a.out + ".steps", "w") as steps, \
-            Guest(cmd, log, a.timeout, prefix="hmv-qemu-") as g:
-        log.write("# %s\n" % " ".join(g.cmd))
 
-        def on_line(line):
-            if line.startswith("HMD "):
-                dmesg.write(line[4:] + "\n")
-            elif line.startswith("HMK "):
-                kmsg.write(line[4:] + "\n")
-            elif line.startswith("GUEST: BLOCKS "):
-                steps.write(line[len("GUEST: "):] + "\n")
-            elif line.startswith("VMEM-RESIZE "):
-                q = g.qmp(timeout=30, log=log)
-                if not steps.tell():
-                    for d in q.cmd("query-memory-devices"):
-                        print("# qmp query-memory-devices: %s" % json.dumps(d, sort_keys=True),
-                              file=sys.stderr)
-                q.cmd("qom-set", path=VM, property="requested-size", value=int(line.split()[1]) << 20)
-            elif line.startswith("VMEM-STEP-DONE "):
-                size = g.qmp(timeout=30, log=log).cmd("qom-get", path=VM, property="size")
-                steps.write("PLUGGED size%d: %d\n" % (int(line.split()[1]), size))
-                steps.flush()
-        done = guest_console(g, out, on_line)
-    return 0 if done else 1
+    def run():
+        with open(a.log, "w") as log, open(a.out + ".jsonl", "w") as out, \
+                open(a.out + ".dmesg", "w") as dmesg, open(a.out + ".dmesg-all", "w") as kmsg, \
+                open(a.out + ".steps", "w") as steps, \
+                Guest(cmd, log, a.timeout, prefix="hmv-qemu-") as g:
+            log.write("# %s\n" % " ".join(g.cmd))
+
+            def on_line(line):
+                if line.startswith("HMD "):
+                    dmesg.write(line[4:] + "\n")
+                elif line.startswith("HMK "):
+                    kmsg.write(line[4:] + "\n")
+                elif line.startswith("GUEST: BLOCKS "):
+                    steps.write(line[len("GUEST: "):] + "\n")
+                elif line.startswith("VMEM-RESIZE "):
+                    q = g.qmp(timeout=30, log=log)
+                    if not steps.tell():
+                        for d in q.cmd("query-memory-devices"):
+                            print("# qmp query-memory-devices: %s" % json.dumps(d, sort_keys=True),
+                                  file=sys.stderr)
+                    q.cmd("qom-set", path=VM, property="requested-size", value=int(line.split()[1]) << 20)
+                elif line.startswith("VMEM-STEP-DONE "):
+                    size = g.qmp(timeout=30, log=log).cmd("qom-get", path=VM, property="size")
+                    steps.write("PLUGGED size%d: %d\n" % (int(line.split()[1]), size))
+                    steps.flush()
+            return guest_console(g, out, on_line)
+    return run_twice_on_boot_panic(run, a.log)
 
 
 if __name__ == "__main__":
