@@ -368,6 +368,7 @@ static void test_copied_pages_scan_agrees_with_pagemap(void **state)
 	if (!hm->pagemap_scan) {
 		assert_false(kernel_at_least(6, 7));
 		hotmem_destroy(hm);
+		print_message("# SKIP: this host kernel has no PAGEMAP_SCAN (6.7+)\n");
 		skip();
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
@@ -418,6 +419,7 @@ static void test_fresh_template_mapping_copies_the_buddy_heads_only(void **state
 	if (!hm->populate_vector) {
 		assert_false(kernel_at_least(6, 13));
 		hotmem_destroy(hm);
+		print_message("# SKIP: this host kernel refuses process_madvise(MADV_POPULATE_WRITE) on itself (6.13+)\n");
 		skip();
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 2 * 128 * MiB, 0, -1), 0);
@@ -542,7 +544,8 @@ static void test_shared_memmap_is_mapped_where_read(void **state)
 	(void)state;
 	if (hm->uffd < 0) {
 		hotmem_destroy(hm);
-		skip();		/* no userfaultfd here (5.19+, or a seccomp filter): faults around */
+		print_message("# SKIP: no userfaultfd here (5.19+, or a seccomp filter)\n");
+		skip();
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
 	for (int round = 0; round < 2; round++) {

@@ -336,7 +336,8 @@ static void test_poison_elsewhere_reads_no_memmap(void **state)
 	(void)state;
 	if (hm->uffd < 0 || hm->pagemap_fd < 0) {
 		hotmem_destroy(hm);
-		skip();	/* the host faults around: reads do not show */
+		print_message("# SKIP: no userfaultfd or pagemap here: the host faults around, reads do not show\n");
+		skip();
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
