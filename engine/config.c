@@ -1511,7 +1511,9 @@ static int validate_virtio_mem(const struct hotmem_config *cfg, int i, const str
 {
 	const struct hm_virtio_mem_config *v = &cfg->virtio_mem[i];
 	uint64_t end = v->addr + v->size;
-	const char *at = at_line(w ? w->virtio_mem[i] : 0).s;
+	/* the struct kept: a temporary's .s would dangle past this line */
+	const struct at line = at_line(w ? w->virtio_mem[i] : 0);
+	const char *at = line.s;
 	char hint[96];
 
 	if (v->nid < 0 || v->nid >= cfg->nr_possible_nodes)
