@@ -212,6 +212,9 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			hmd_status_changed(d);
 			return coldplug_stopped(d, decided);
 		}
+		/* its filesystem gone (sysroot.c): the rest waits for its return's coldplug */
+		if (d->sysroot_gone)
+			break;
 		/* the scan just read its state: read it again only where it could not */
 		if (b->unread)
 			hmd_block_process(d, i);
