@@ -517,15 +517,20 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 			 !id ? "id" : !req ? "request" : "response");
 		return -EINVAL;
 	}
-	for (i = 0; i < 4 && strcmp(resp, resps[i]); i++)
+	for (i = 0; i < (int)(sizeof(resps) / sizeof(*resps)) && strcmp(resp, resps[i]); i++)
 		;
-	if ((strcmp(req, "plug") && strcmp(req, "unplug")) || i == 4 || count < 0 ||
-	    count > UINT_MAX) {
+	/* each argument its own message, as the other commands' Parameter '...' */
+	if (strcmp(req, "plug") && strcmp(req, "unplug"))
+		snprintf(r->err, ERRLEN, "Parameter 'request' expects plug or unplug, not '%.40s'", req);
+	else if (i == (int)(sizeof(resps) / sizeof(*resps)))
 		snprintf(r->err, ERRLEN,
-			 "vmem-inject ID plug|unplug ACK|NACK|BUSY|ERROR [count=N]: '%.40s %.40s count=%lld' is none",
-			 req, resp, count);
+			 "Parameter 'response' expects ACK, NACK, BUSY or ERROR, not '%.40s'", resp);
+	else if (count < 0 || count > UINT_MAX)
+		snprintf(r->err, ERRLEN, "Parameter 'count' expects 0..%u, not %lld", UINT_MAX, count);
+	else
+		r->err[0] = '\0';
+	if (r->err[0])
 		return -EINVAL;
-	}
 	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in resps[]'s order */
 	ret = hmfs_dev_vmem_inject(ctx, id, !strcmp(req, "plug"), i, (unsigned int)count, r->err,
 				   ERRLEN);

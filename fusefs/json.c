@@ -100,9 +100,12 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	if (d->retry_armed || d->retry_fired)
 		json_object_object_add(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
 	/* why: how its last run ended (EBUSY, ENOMEM, ETXTBSY: 6.12 logs nothing) */
-	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0 && strerrorname_np(-vi.last_err))
-		json_object_object_add(o, "retry-errno",
-				       json_object_new_string(strerrorname_np(-vi.last_err)));
+	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0) {
+		const char *name = strerrorname_np(-vi.last_err);
+
+		if (name)
+			json_object_object_add(o, "retry-errno", json_object_new_string(name));
+	}
 	/* a plug stopped with no retry (-ENOSPC): 6.12 logs nothing, this says why */
 	if (d->vm && vi.last_err == -ENOSPC && vi.plugged_size < vi.requested_size) {
 		json_object_object_add(o, "plug-stopped",
