@@ -126,6 +126,7 @@ struct hmd {
 
 	/* logging */
 	bool journal;
+	bool stream_prio; /* stderr is the journal's stream: lines carry "<N>" */
 
 	hmd_write_fn write_state;
 	hmd_journal_fn journal_send;
@@ -134,6 +135,7 @@ struct hmd {
 
 /* log.c */
 void hmd_log_setup(struct hmd *d);
+void hmd_log_setup_short_lived(struct hmd *d);
 /*
  * hmd_log(d, prio, fmt, ...) and hmd_log_ev(d, prio, msgid, block, zone,
  * policy, err, fmt, ...): macros, so that a journal entry's CODE_FILE,

@@ -47,6 +47,21 @@ void hmd_log_setup(struct hmd *d)
 	}
 }
 
+/*
+ * A process that exits at once (--check-config under ExecReload=) writes
+ * to its stream, never native datagrams: journald finds a datagram's unit
+ * from the sender's cgroup when it reads it, and a sender already gone has
+ * none, so `systemctl status` showed the refusal only sometimes.  A stream
+ * is attributed when systemd connects it.  "<N>" keeps the priority
+ * (SyslogLevelPrefix=, on by default).
+ */
+void hmd_log_setup_short_lived(struct hmd *d)
+{
+	hmd_log_setup(d);
+	d->stream_prio = d->journal;
+	d->journal = false;
+}
+
 static const char *prio_name(int prio)
 {
 	static const char *const names[] = { "emerg",	"alert",  "crit", "error",
@@ -142,6 +157,8 @@ static void vlog_ev(struct hmd *d, const struct hmd_log_site *site, int prio, co
 	format_text(text, sizeof(text), block, zone, policy, err, msg);
 	if (d->journal)
 		to_journal(d, site, prio, msgid, block, zone, policy, err, text);
+	else if (d->stream_prio)
+		fprintf(stderr, "<%d>hotmemd: %s: %s\n", prio, prio_name(prio), text);
 	else
 		fprintf(stderr, "hotmemd: %s: %s\n", prio_name(prio), text);
 	errno = saved;

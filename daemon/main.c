@@ -375,15 +375,17 @@ static int run_daemon(struct hmd *d)
 
 /*
  * A configuration refused at start or by --check-config: each line as any
- * other error, "hotmemd: error: FILE:LINE: ..." on a terminal, a
- * bad-configuration entry in the journal (which names hotmemd itself), as
- * a refused reload does.  The log level of a refused file does not hide it.
+ * other error, "hotmemd: error: FILE:LINE: ..." on a terminal and in the
+ * journal.  Both exit at once, so the lines go through the unit's stream
+ * (hmd_log_setup_short_lived()), which journald ties to the unit for sure;
+ * a refused reload, in the running daemon, has MESSAGE_ID too.  The log
+ * level of a refused file does not hide it.
  */
 static void say_config_errors(struct hmd *d, const char *err)
 {
 	if (d->cfg.log_level < LOG_ERR)
 		d->cfg.log_level = LOG_ERR;
-	hmd_log_setup(d);
+	hmd_log_setup_short_lived(d);
 	log_config_errors(d, err);
 }
 
