@@ -298,8 +298,9 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 		/* after the isolation, before any migration: MEM_GOING_OFFLINE */
 		ex->verdict = "notifier";
 		snprintf(ex->reason, sizeof(ex->reason),
-			 "fails with %d (\"notifier failure\"): notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
-			 ex->notifier_error_offline, ex->notifier_error_offline);
+			 "fails with %d (\"%s\"): notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
+			 ex->notifier_error_offline, hotmem_offline_cause_name(HM_OFFLINE_CAUSE_NOTIFIER),
+			 ex->notifier_error_offline);
 	} else if (ex->nr_movable_pages > ex->nr_free_target) {
 		ex->verdict = "eintr-no-free";
 		snprintf(ex->reason, sizeof(ex->reason),

@@ -643,6 +643,25 @@ struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr)
 /* Memory blocks: what drivers/base/memory.c shows in sysfs            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Why offline_pages() failed: its "failed due to" reasons (mm/memory_hotplug.c,
+ * 6.12), one a cause, so that a front end explains one (a memory notifier's
+ * refusal: nothing in the way) without matching the log's prose
+ */
+enum hm_offline_cause {
+	HM_OFFLINE_CAUSE_NONE,		/* it did not fail, or never ran */
+	HM_OFFLINE_CAUSE_MEMMAP,	/* a memmap the host left unmapped (ENOMEM; hotmem's own) */
+	HM_OFFLINE_CAUSE_HOLES,		/* memory holes (EINVAL) */
+	HM_OFFLINE_CAUSE_MULTIZONE,	/* multizone range (EINVAL) */
+	HM_OFFLINE_CAUSE_ISOLATE,	/* failure to isolate range (EBUSY) */
+	HM_OFFLINE_CAUSE_NOTIFIER,	/* notifier failure: a MEM_GOING_OFFLINE callback refused it */
+	HM_OFFLINE_CAUSE_SIGNAL,	/* signal backoff (EINTR) */
+	HM_OFFLINE_CAUSE_UNMOVABLE,	/* unmovable page */
+	HM_OFFLINE_CAUSE_DISSOLVE,	/* failure to dissolve huge pages */
+};
+/* the kernel's "failed due to %s" words of @cause ("notifier failure"); NULL for NONE */
+const char *hotmem_offline_cause_name(enum hm_offline_cause cause);
+
 struct hm_block_info {
 	unsigned long id;		/* memoryN */
 	uint64_t start;			/* physical start */
@@ -660,8 +679,8 @@ struct hm_block_info {
 	 * any cannot come online (EHWPOISON) until it is removed
 	 */
 	unsigned long nr_hwpoison;
-	/* why its last offline failed: offline_pages()'s "failed due to" reason; NULL: none */
-	const char *offline_failure;
+	/* why its last offline failed (offline_pages()'s "failed due to"); NONE: it did not */
+	enum hm_offline_cause offline_cause;
 };
 
 /* Block size in bytes (block_size_bytes). */

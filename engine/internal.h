@@ -429,8 +429,8 @@ struct memory_block {
 	int group;
 	bool early;
 	unsigned long nr_hwpoison;	/* memblk_nr_poison() */
-	/* offline_pages()'s "failed due to" reason of its last offline (NULL: none); atomic */
-	const char *offline_failure;
+	/* why its last offline failed (offline_pages()'s "failed due to"); atomic */
+	enum hm_offline_cause offline_cause;
 	const char *zone_rule;		/* why its zone (explain); NULL: offline */
 };
 
@@ -660,8 +660,8 @@ struct hotmem {
 	/* locks: the kernel's, same order */
 	pthread_mutex_t device_hotplug_lock;
 	pthread_rwlock_t mem_hotplug_lock;
-	/* offline_pages()'s last "failed due to" reason, under mem_hotplug_lock (the hint says why) */
-	const char *offline_pages_failed;
+	/* offline_pages()'s last "failed due to" cause, under mem_hotplug_lock (the hint says why) */
+	enum hm_offline_cause offline_pages_failed;
 	pthread_rwlock_t blocks_lock;	/* memory_blocks table membership */
 	pthread_rwlock_t span_lock;	/* pgdat_resize_lock: zone spans, present */
 	pthread_mutex_t event_lock;

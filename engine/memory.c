@@ -306,10 +306,9 @@ out:
  */
 static void offline_failed_hint(struct hotmem *hm, struct memory_block *mem, int ret)
 {
-	const char *why = mem->offline_failure;
 	int inject;
 
-	if (why && !strcmp(why, "notifier failure")) {
+	if (__atomic_load_n(&mem->offline_cause, __ATOMIC_RELAXED) == HM_OFFLINE_CAUSE_NOTIFIER) {
 		inject = hotmem_get_notifier_error(hm, HM_MEM_GOING_OFFLINE);
 		if (inject)
 			pr_debug(hm, "hotmem: memory%lu: offline failed (%d): a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it (`inject MEM_GOING_OFFLINE 0` in a hotmem script)",
@@ -343,10 +342,10 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 	if (nr_vmemmap_pages)
 		adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
 					  -(long)nr_vmemmap_pages);
-	hm->offline_pages_failed = NULL;
+	hm->offline_pages_failed = HM_OFFLINE_CAUSE_NONE;
 	ret = offline_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
 			    zone, group);
-	__atomic_store_n(&mem->offline_failure, ret ? hm->offline_pages_failed : NULL,
+	__atomic_store_n(&mem->offline_cause, ret ? hm->offline_pages_failed : HM_OFFLINE_CAUSE_NONE,
 			 __ATOMIC_RELEASE);
 	offline_failed_hint(hm, mem, ret);
 	if (ret) {
@@ -664,7 +663,7 @@ int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info 
 		info->removable = true;
 		info->boot = mem->early;
 		info->nr_hwpoison = __atomic_load_n(&mem->nr_hwpoison, __ATOMIC_ACQUIRE);
-		info->offline_failure = __atomic_load_n(&mem->offline_failure, __ATOMIC_ACQUIRE);
+		info->offline_cause = __atomic_load_n(&mem->offline_cause, __ATOMIC_ACQUIRE);
 	}
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return ret;

@@ -852,6 +852,24 @@ static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zo
 	return managed;
 }
 
+/* offline_pages()'s "failed due to" words, 6.12's (the memmap's is hotmem's own) */
+static const char *const offline_cause_names[] = {
+	[HM_OFFLINE_CAUSE_MEMMAP] = "a memmap the host left unmapped",
+	[HM_OFFLINE_CAUSE_HOLES] = "memory holes",
+	[HM_OFFLINE_CAUSE_MULTIZONE] = "multizone range",
+	[HM_OFFLINE_CAUSE_ISOLATE] = "failure to isolate range",
+	[HM_OFFLINE_CAUSE_NOTIFIER] = "notifier failure",
+	[HM_OFFLINE_CAUSE_SIGNAL] = "signal backoff",
+	[HM_OFFLINE_CAUSE_UNMOVABLE] = "unmovable page",
+	[HM_OFFLINE_CAUSE_DISSOLVE] = "failure to dissolve huge pages",
+};
+
+const char *hotmem_offline_cause_name(enum hm_offline_cause cause)
+{
+	return (unsigned int)cause < ARRAY_SIZE(offline_cause_names) ?
+	       offline_cause_names[cause] : NULL;
+}
+
 /*
  * offline_pages() as in mainline 6.12: unmovable pages found while
  * isolating fail at once (-EBUSY, before MEM_GOING_OFFLINE); otherwise it
@@ -864,7 +882,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	const unsigned long end_pfn = start_pfn + nr_pages;
 	const int nid = zone_to_nid(zone);
 	unsigned long managed, pfn;
-	const char *reason = NULL;
+	enum hm_offline_cause cause = HM_OFFLINE_CAUSE_NONE;
 	int ret = 0;
 	HM_TRACE_FN(hm, offline_pages, &ret, start_pfn, nr_pages, nid, zone_idx(zone), 0);
 
@@ -874,30 +892,30 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	/* a memmap the host left unmapped while online (a HugeTLB undo): mapped first */
 	if (vmemmap_remap_lost(hm, start_pfn, nr_pages)) {
 		ret = -ENOMEM;
-		reason = "a memmap the host left unmapped";
+		cause = HM_OFFLINE_CAUSE_MEMMAP;
 		goto failed_removal;
 	}
 	/* blocks with holes can never be offlined (nor onlined again) */
 	if (count_system_ram_pages(hm, start_pfn, nr_pages) != nr_pages) {
 		ret = -EINVAL;
-		reason = "memory holes";
+		cause = HM_OFFLINE_CAUSE_HOLES;
 		goto failed_removal;
 	}
 	if (page_zone(hm, pfn_to_page(hm, start_pfn)) != zone ||
 	    page_zone(hm, pfn_to_page(hm, end_pfn - 1)) != zone) {
 		ret = -EINVAL;
-		reason = "multizone range";
+		cause = HM_OFFLINE_CAUSE_MULTIZONE;
 		goto failed_removal;
 	}
 
 	ret = start_isolate_page_range(hm, start_pfn, end_pfn, MEMORY_OFFLINE | REPORT_FAILURE);
 	if (ret) {
-		reason = "failure to isolate range";
+		cause = HM_OFFLINE_CAUSE_ISOLATE;
 		goto failed_removal;
 	}
 	ret = memory_notify(hm, HM_MEM_GOING_OFFLINE, start_pfn, nr_pages);
 	if (ret) {
-		reason = "notifier failure";
+		cause = HM_OFFLINE_CAUSE_NOTIFIER;
 		goto failed_removal_isolated;
 	}
 
@@ -907,7 +925,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			/* any signal, not only fatal ones: user space relies on it */
 			if (signal_pending(hm)) {
 				ret = -EINTR;
-				reason = "signal backoff";
+				cause = HM_OFFLINE_CAUSE_SIGNAL;
 				goto failed_removal_isolated;
 			}
 			sched_yield();	/* cond_resched() */
@@ -916,12 +934,12 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 				do_migrate_range(hm, pfn, end_pfn);
 		} while (!ret);
 		if (ret != -ENOENT) {
-			reason = "unmovable page";
+			cause = HM_OFFLINE_CAUSE_UNMOVABLE;
 			goto failed_removal_isolated;
 		}
 		ret = dissolve_free_hugetlb_folios(hm, start_pfn, end_pfn);
 		if (ret) {
-			reason = "failure to dissolve huge pages";
+			cause = HM_OFFLINE_CAUSE_DISSOLVE;
 			goto failed_removal_isolated;
 		}
 		ret = test_pages_isolated(hm, start_pfn, end_pfn, MEMORY_OFFLINE);
@@ -945,10 +963,10 @@ failed_removal_isolated:
 	undo_isolate_page_range(hm, start_pfn, end_pfn);
 	memory_notify(hm, HM_MEM_CANCEL_OFFLINE, start_pfn, nr_pages);
 failed_removal:
-	hm->offline_pages_failed = reason;
+	hm->offline_pages_failed = cause;
 	pr_debug(hm, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
 		 (unsigned long long)PFN_PHYS(start_pfn),
-		 (unsigned long long)PFN_PHYS(end_pfn) - 1, reason);
+		 (unsigned long long)PFN_PHYS(end_pfn) - 1, hotmem_offline_cause_name(cause));
 	return ret;
 }
 

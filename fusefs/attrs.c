@@ -1249,6 +1249,24 @@ static ssize_t store_acpi(struct hmfs_ctx *ctx, const struct hmfs_node *n, const
 	return store_acpi_uevent(ctx, devpath, "acpi", line, buf, count);
 }
 
+bool hmfs_offline_refused(struct hmfs_ctx *ctx, const struct hm_block_info *bi, char *buf,
+			  size_t len)
+{
+	int inject;
+
+	if (bi->offline_cause != HM_OFFLINE_CAUSE_NOTIFIER)
+		return false;
+	inject = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE);
+	if (inject)
+		snprintf(buf, len,
+			 "a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
+			 inject);
+	else
+		snprintf(buf, len,
+			 "a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback); `hotmemctl dmesg` has the kernel's messages");
+	return true;
+}
+
 /*
  * An offline that failed: the write only says EBUSY or EINTR, so the log
  * says where the reason is (the engine's explain, the kernel's dmesg).
@@ -1261,23 +1279,15 @@ static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, 
 {
 	bool offline = ch->op == HMFS_CH_BLOCK_STATE ? ch->value == HM_MMOP_OFFLINE : !ch->value;
 	struct hm_block_info bi;
+	char why[192];
 
 	if (ret == -EINTR && strstr(err, "interrupted while another change runs"))
 		return ret;
 	if (!offline || ret >= 0 || hotmem_block_info(ctx->hm, ch->id, &bi) || bi.state != HM_MEM_ONLINE)
 		return ret;
-	/* a memory notifier refused it: nothing in the way to explain (usereye3 #37) */
-	if (bi.offline_failure && !strcmp(bi.offline_failure, "notifier failure")) {
-		int inject = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE);
-
-		if (inject)
-			fprintf(stderr,
-				"hotmemfs: memory%lu: offline failed (%s): a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it\n",
-				ch->id, strerror((int)-ret), inject);
-		else
-			fprintf(stderr,
-				"hotmemfs: memory%lu: offline failed (%s): a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback); `hotmemctl dmesg` has the kernel's messages\n",
-				ch->id, strerror((int)-ret));
+	if (hmfs_offline_refused(ctx, &bi, why, sizeof(why))) {
+		fprintf(stderr, "hotmemfs: memory%lu: offline failed (%s): %s\n", ch->id,
+			strerror((int)-ret), why);
 		return ret;
 	}
 	if (ret == -EBUSY || ret == -EINTR)

@@ -831,13 +831,12 @@ static bool block_exists(struct hmfs_ctx *ctx, unsigned long id)
 	return !hotmem_block_info(ctx->hm, id, &bi);
 }
 
-/* the block's last offline failed in MEM_GOING_OFFLINE ("failed due to notifier failure") */
-static bool notifier_refused(struct hmfs_ctx *ctx, unsigned long id)
+/* the block's last offline failed in MEM_GOING_OFFLINE: who refused it, in @buf */
+static bool notifier_refused(struct hmfs_ctx *ctx, unsigned long id, char *buf, size_t len)
 {
 	struct hm_block_info bi;
 
-	return !hotmem_block_info(ctx->hm, id, &bi) && bi.offline_failure &&
-	       !strcmp(bi.offline_failure, "notifier failure");
+	return !hotmem_block_info(ctx->hm, id, &bi) && hmfs_offline_refused(ctx, &bi, buf, len);
 }
 
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
@@ -847,6 +846,7 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	const struct hotmem_task task = { ctl_signal_pending, &sig };
 	long long block, timeout;
 	const char *state;
+	char why[192];
 	int ret;
 
 	if (arg_string(args, "state", &state, r->err))
@@ -886,17 +886,10 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 		return ret;
 	}
 	/* a memory notifier refused it: nothing in the way to explain (usereye3 #37) */
-	if (ret && ch.value == HM_MMOP_OFFLINE && notifier_refused(ctx, (unsigned long)block)) {
-		int inject = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE);
-
-		if (inject)
-			snprintf(r->err, ERRLEN,
-				 "memory%lld: %s failed: %s: a memory notifier refused it: notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
-				 block, state, strerror(-ret), inject);
-		else
-			snprintf(r->err, ERRLEN,
-				 "memory%lld: %s failed: %s: a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback; `hotmemctl dmesg`)",
-				 block, state, strerror(-ret));
+	if (ret && ch.value == HM_MMOP_OFFLINE &&
+	    notifier_refused(ctx, (unsigned long)block, why, sizeof(why))) {
+		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s: %s", block, state,
+			 strerror(-ret), why);
 		return ret;
 	}
 	/* where to look, as a store's EBUSY says in the log (attrs.c) */

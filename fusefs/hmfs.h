@@ -809,6 +809,14 @@ int hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long t
 		       char *buf, size_t len);
 
 /* attrs.c */
+/*
+ * A memory notifier refused the block's last offline (MEM_GOING_OFFLINE,
+ * @bi's offline_cause): nothing in the way to explain, so @buf says who
+ * refused it and, for notifier-error-inject's error, how to clear it
+ * (usereye3 #37); false, @buf untouched, for any other cause
+ */
+bool hmfs_offline_refused(struct hmfs_ctx *ctx, const struct hm_block_info *bi, char *buf,
+			  size_t len);
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len);
 /*
  * A procfs seq_file (proc/meminfo, zoneinfo, buddyinfo, iomem, cmdline):

@@ -40,6 +40,15 @@ static void test_movable_pages_migrate_with_their_content(void **state)
 	hotmem_destroy(hm);
 }
 
+/* why block @id's last offline failed (hm_block_info's cause) */
+static int offline_cause(struct hotmem *hm, unsigned long id)
+{
+	struct hm_block_info bi;
+
+	assert_int_equal(hotmem_block_info(hm, id, &bi), 0);
+	return (int)bi.offline_cause;
+}
+
 static void test_unmovable_page_makes_kernel_block_busy(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -55,9 +64,12 @@ static void test_unmovable_page_makes_kernel_block_busy(void **state)
 	snapshot(hm, &after);
 	assert_same(&before, &after);
 	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	assert_int_equal(offline_cause(hm, 32), HM_OFFLINE_CAUSE_ISOLATE);
 	check(hm);
 	assert_int_equal(hotmem_free_page(hm, h), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	/* an offline that went through has no cause */
+	assert_int_equal(offline_cause(hm, 32), HM_OFFLINE_CAUSE_NONE);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -247,6 +259,9 @@ static void test_going_offline_notifier_error_rolls_back(void **state)
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
+	/* the cause a front end explains, not the log's words */
+	assert_int_equal(offline_cause(hm, 32), HM_OFFLINE_CAUSE_NOTIFIER);
+	assert_string_equal(hotmem_offline_cause_name(HM_OFFLINE_CAUSE_NOTIFIER), "notifier failure");
 	check(hm);
 	hotmem_set_notifier_error(hm, HM_MEM_GOING_OFFLINE, 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
