@@ -660,8 +660,6 @@ struct hotmem {
 	/* locks: the kernel's, same order */
 	pthread_mutex_t device_hotplug_lock;
 	pthread_rwlock_t mem_hotplug_lock;
-	/* offline_pages()'s last "failed due to" cause, under mem_hotplug_lock (the hint says why) */
-	enum hm_offline_cause offline_pages_failed;
 	pthread_rwlock_t blocks_lock;	/* memory_blocks table membership */
 	pthread_rwlock_t span_lock;	/* pgdat_resize_lock: zone spans, present */
 	pthread_mutex_t event_lock;
@@ -1023,9 +1021,10 @@ struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,
 				unsigned long nr_pages, const char **rule);
 int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 		 struct zone *zone, struct memory_group *group);
+/* @cause: why it failed (HM_OFFLINE_CAUSE_NONE when it did not) */
 int offline_pages(struct hotmem *hm, unsigned long start_pfn,
 		  unsigned long nr_pages, struct zone *zone,
-		  struct memory_group *group);
+		  struct memory_group *group, enum hm_offline_cause *cause);
 void register_memory_notifier(struct hotmem *hm, struct notifier_block *nb);
 void unregister_memory_notifier(struct hotmem *hm, struct notifier_block *nb);
 int set_online_page_callback(struct hotmem *hm, online_page_callback_t cb, void *data);

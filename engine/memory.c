@@ -328,6 +328,7 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 	unsigned long nr_pages = pages_per_block(hm), nr_vmemmap_pages = 0;
 	struct memory_group *group = memory_group_find_by_id(hm, mem->group);
 	struct zone *zone = block_zone(mem);
+	enum hm_offline_cause cause;
 	int ret = 0;
 	HM_TRACE_FN(hm, memory_block_offline, &ret, start_pfn, nr_pages, mem->nid,
 		    zone ? zone_idx(zone) : -1, 0);
@@ -342,11 +343,9 @@ int memory_block_offline(struct hotmem *hm, struct memory_block *mem)
 	if (nr_vmemmap_pages)
 		adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group,
 					  -(long)nr_vmemmap_pages);
-	hm->offline_pages_failed = HM_OFFLINE_CAUSE_NONE;
 	ret = offline_pages(hm, start_pfn + nr_vmemmap_pages, nr_pages - nr_vmemmap_pages,
-			    zone, group);
-	__atomic_store_n(&mem->offline_cause, ret ? hm->offline_pages_failed : HM_OFFLINE_CAUSE_NONE,
-			 __ATOMIC_RELEASE);
+			    zone, group, &cause);
+	__atomic_store_n(&mem->offline_cause, cause, __ATOMIC_RELEASE);
 	offline_failed_hint(hm, mem, ret);
 	if (ret) {
 		if (nr_vmemmap_pages)

@@ -874,17 +874,20 @@ const char *hotmem_offline_cause_name(enum hm_offline_cause cause)
  * offline_pages() as in mainline 6.12: unmovable pages found while
  * isolating fail at once (-EBUSY, before MEM_GOING_OFFLINE); otherwise it
  * migrates until the range is free, however long that takes, and only a
- * pending signal ends it (-EINTR, "signal backoff").
+ * pending signal ends it (-EINTR, "signal backoff").  Unlike the
+ * kernel's, it tells its caller why it failed (@cause, what its "failed
+ * due to" line says; NONE when it did not) for the block's explanation.
  */
 int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
-		  struct zone *zone, struct memory_group *group)
+		  struct zone *zone, struct memory_group *group, enum hm_offline_cause *cause)
 {
 	const unsigned long end_pfn = start_pfn + nr_pages;
 	const int nid = zone_to_nid(zone);
 	unsigned long managed, pfn;
-	enum hm_offline_cause cause = HM_OFFLINE_CAUSE_NONE;
 	int ret = 0;
 	HM_TRACE_FN(hm, offline_pages, &ret, start_pfn, nr_pages, nid, zone_idx(zone), 0);
+
+	*cause = HM_OFFLINE_CAUSE_NONE;
 
 	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
 	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION))
@@ -892,30 +895,30 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	/* a memmap the host left unmapped while online (a HugeTLB undo): mapped first */
 	if (vmemmap_remap_lost(hm, start_pfn, nr_pages)) {
 		ret = -ENOMEM;
-		cause = HM_OFFLINE_CAUSE_MEMMAP;
+		*cause = HM_OFFLINE_CAUSE_MEMMAP;
 		goto failed_removal;
 	}
 	/* blocks with holes can never be offlined (nor onlined again) */
 	if (count_system_ram_pages(hm, start_pfn, nr_pages) != nr_pages) {
 		ret = -EINVAL;
-		cause = HM_OFFLINE_CAUSE_HOLES;
+		*cause = HM_OFFLINE_CAUSE_HOLES;
 		goto failed_removal;
 	}
 	if (page_zone(hm, pfn_to_page(hm, start_pfn)) != zone ||
 	    page_zone(hm, pfn_to_page(hm, end_pfn - 1)) != zone) {
 		ret = -EINVAL;
-		cause = HM_OFFLINE_CAUSE_MULTIZONE;
+		*cause = HM_OFFLINE_CAUSE_MULTIZONE;
 		goto failed_removal;
 	}
 
 	ret = start_isolate_page_range(hm, start_pfn, end_pfn, MEMORY_OFFLINE | REPORT_FAILURE);
 	if (ret) {
-		cause = HM_OFFLINE_CAUSE_ISOLATE;
+		*cause = HM_OFFLINE_CAUSE_ISOLATE;
 		goto failed_removal;
 	}
 	ret = memory_notify(hm, HM_MEM_GOING_OFFLINE, start_pfn, nr_pages);
 	if (ret) {
-		cause = HM_OFFLINE_CAUSE_NOTIFIER;
+		*cause = HM_OFFLINE_CAUSE_NOTIFIER;
 		goto failed_removal_isolated;
 	}
 
@@ -925,7 +928,7 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			/* any signal, not only fatal ones: user space relies on it */
 			if (signal_pending(hm)) {
 				ret = -EINTR;
-				cause = HM_OFFLINE_CAUSE_SIGNAL;
+				*cause = HM_OFFLINE_CAUSE_SIGNAL;
 				goto failed_removal_isolated;
 			}
 			sched_yield();	/* cond_resched() */
@@ -934,12 +937,12 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 				do_migrate_range(hm, pfn, end_pfn);
 		} while (!ret);
 		if (ret != -ENOENT) {
-			cause = HM_OFFLINE_CAUSE_UNMOVABLE;
+			*cause = HM_OFFLINE_CAUSE_UNMOVABLE;
 			goto failed_removal_isolated;
 		}
 		ret = dissolve_free_hugetlb_folios(hm, start_pfn, end_pfn);
 		if (ret) {
-			cause = HM_OFFLINE_CAUSE_DISSOLVE;
+			*cause = HM_OFFLINE_CAUSE_DISSOLVE;
 			goto failed_removal_isolated;
 		}
 		ret = test_pages_isolated(hm, start_pfn, end_pfn, MEMORY_OFFLINE);
@@ -963,10 +966,9 @@ failed_removal_isolated:
 	undo_isolate_page_range(hm, start_pfn, end_pfn);
 	memory_notify(hm, HM_MEM_CANCEL_OFFLINE, start_pfn, nr_pages);
 failed_removal:
-	hm->offline_pages_failed = cause;
 	pr_debug(hm, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
 		 (unsigned long long)PFN_PHYS(start_pfn),
-		 (unsigned long long)PFN_PHYS(end_pfn) - 1, hotmem_offline_cause_name(cause));
+		 (unsigned long long)PFN_PHYS(end_pfn) - 1, hotmem_offline_cause_name(*cause));
 	return ret;
 }
 
