@@ -63,9 +63,14 @@ sysfs_blocks() {
 	done | sort -V
 }
 
-# same_text GOT WANT NAME: like is(), but shows a unified diff
+# same_text GOT WANT NAME: like is(), but shows a unified diff.  An empty
+# side fails: snapshot or sysfs_blocks print nothing when hotmemctl or
+# the mount failed, and two failures are not "the same machine".
 same_text() {
-	if [ "$1" == "$2" ]; then
+	if [ -z "$1" ] || [ -z "$2" ]; then
+		tap_ok 1 "$3"
+		diag "  empty: got ${#1} bytes, want ${#2} bytes (a failed snapshot or read?)"
+	elif [ "$1" == "$2" ]; then
 		tap_ok 0 "$3"
 	else
 		tap_ok 1 "$3"
