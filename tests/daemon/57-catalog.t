@@ -6,7 +6,7 @@
 # read every entry back.  tests/systemd/10-nspawn.t sees `journalctl -x`
 # print the Subject under a real entry.
 . "$(dirname "$0")/lib.sh"
-command -v journalctl >/dev/null || skip_all "journalctl missing"
+need_tool journalctl systemd
 cat=$HOTMEM_SRC/daemon/hotmemd.catalog
 ids=$(sed -n 's/^#define HMD_MSGID_[A-Z_]* "\([0-9a-f]\{32\}\)"$/\1/p' "$HOTMEM_SRC/daemon/hotmemd.h" | sort)
 [ "$(wc -w <<<"$ids")" -ge 8 ] && ok "daemon/hotmemd.h: $(wc -w <<<"$ids") MESSAGE_IDs" ||

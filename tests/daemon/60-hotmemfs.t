@@ -29,12 +29,6 @@ start() {
 	_pids+=("$dpid")
 	wait_for 10 grep -q "ready: sysroot" "$log"
 }
-plug() { # plug FIRST LAST: DIMMs dFIRST..dLAST of 128 MiB
-	local i
-	for ((i = $1; i <= $2; i++)); do
-		"$CTL" -s "$ctl" device_add pc-dimm size=128M id="d$i" >/dev/null || return 1
-	done
-}
 blocks_of() { # hot-added block ids, ascending
 	local b
 	for b in "$mem"/memory*; do

@@ -12,31 +12,16 @@ mnt=$TMP/mnt
 ctl=$TMP/ctl.sock
 sock=$TMP/uevent.sock
 mem=$mnt/sys/devices/system/memory
-_fs_mnt=$mnt
-mkdir -p "$mnt" "$TMP/fs"
-nfs=0
-mounted() { [ "$(grep -c ' mounted on ' "$TMP/fs.log" 2>/dev/null)" -ge "$nfs" ]; }
-fs_start() { # hotmemfs on a private state file, its uevents to hotmemd's socket
-	"$FS" -s "$ctl" -S "$TMP/fs/hotmemfs.state" -u "$sock" "$mnt" 2>>"$TMP/fs.log" &
-	fspid=$!
-	_pids+=("$fspid")
-	# its own startup line: the dead mount's cached attributes still stat
-	nfs=$((nfs + 1))
-	wait_for 30 mounted && wait_for 30 test -e "$mem/block_size_bytes"
-}
-fs_start || { sed 's/^/# /' "$TMP/fs.log"; skip_all "hotmemfs did not mount"; }
+# hotmemfs on a private state file, its uevents to hotmemd's socket
+fs_start() { hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"; }
+mkdir -p "$TMP/fs"
+mount_hotmemfs "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
 log=$TMP/hotmemd.log
 "$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
 	--uevent-socket "$sock" --netlink=no --policy online_movable 2>"$log" &
 dpid=$!
 _pids+=("$dpid")
 check "hotmemd ready on the hotmemfs mount" wait_for 10 grep -q "ready: sysroot" "$log"
-plug() { # plug FIRST LAST: DIMMs dFIRST..dLAST of 128 MiB
-	local i
-	for ((i = $1; i <= $2; i++)); do
-		"$HOTMEM_BUILD/hotmemctl" -s "$ctl" device_add pc-dimm size=128M id="d$i" >/dev/null || return 1
-	done
-}
 hot_states() { # the states of the hot-added blocks (memory32 on)
 	local b
 	for b in "$mem"/memory*; do
@@ -52,8 +37,8 @@ check "... online" wait_for 10 all_online 1
 kill -STOP "$dpid"
 check "hotmemd stopped (SIGSTOP), 4 DIMMs plugged" plug 2 5
 is "$(hot_states | grep -c offline)" 4 "... their 4 blocks offline"
-kill -9 "$fspid"
-wait_exit "$fspid" 10 >/dev/null 2>&1
+kill -9 "$fs_pid"
+wait_exit "$fs_pid" 10 >/dev/null 2>&1
 kill -CONT "$dpid"
 check "SIGKILL of hotmemfs: hotmemd says its sysroot's filesystem is gone" \
 	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN" "$log"

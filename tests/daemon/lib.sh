@@ -11,6 +11,9 @@ _pids=()
 _fs_mnt=
 # wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../wait_exit.sh"
+# need_tool TOOL PACKAGE, need_built FILE: tests/need.sh (a skip only for
+# what the deps lists do not install)
+. "$(dirname "${BASH_SOURCE[0]}")/../need.sh"
 # each process asked to end and waited for (10 s, then SIGKILL), then a
 # hotmemfs mount of mount_hotmemfs detached, then TMP removed
 cleanup() {
@@ -44,16 +47,17 @@ is() { # is GOT WANT DESC
 }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; exit $?; }
-need_hotmemd() { [ -x "$HOTMEMD" ] || skip_all "hotmemd not built ($HOTMEMD)"; }
+need_hotmemd() { need_built "$HOTMEMD"; }
 # need_hotmemfs_in_netns "$@": hotmemfs and hotmemctl (FS, CTL), FUSE and
 # root, then the script again in a private network namespace, where
 # hotmemfs's netlink uevents never reach the host
 need_hotmemfs_in_netns() {
 	FS=$HOTMEM_BUILD/hotmemfs
 	CTL=$HOTMEM_BUILD/hotmemctl
-	[ -x "$FS" ] && [ -x "$CTL" ] || skip_all "hotmemfs not built yet"
+	need_built "$FS"
+	need_built "$CTL"
 	[ -e /dev/fuse ] || skip_all "no /dev/fuse"
-	command -v fusermount3 >/dev/null || skip_all "fusermount3 missing"
+	need_tool fusermount3 fuse3
 	[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null || skip_all "needs root and unshare -n"
 	if [ -z "${HOTMEMD_IN_NETNS:-}" ]; then
 		rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
@@ -61,19 +65,51 @@ need_hotmemfs_in_netns() {
 	fi
 }
 
-# mount_hotmemfs MNT CTL-SOCKET UEVENT-SOCKET: hotmemfs (no state file) on
-# MNT, its uevents also to UEVENT-SOCKET, its log $TMP/fs.log (after
-# need_hotmemfs_in_netns); the test skipped if it does not mount within
-# 30 s.  cleanup ends it with the rest of _pids and detaches the mount.
-mount_hotmemfs() {
-	_fs_mnt=$1
+# hotmemfs_start MNT CTL-SOCKET UEVENT-SOCKET [STATE]: hotmemfs on MNT
+# (after need_hotmemfs_in_netns), STATE its state file (none without),
+# its uevents also to UEVENT-SOCKET, its log appended to $TMP/fs.log,
+# $fs_pid its pid; true once this start's own "mounted on" line is there
+# (a killed one's dead mount still stats its cached attributes) and the
+# tree answers, false if it exits first or takes over 30 s.  cleanup ends
+# it with the rest of _pids and detaches the mount.
+_fs_starts=0
+hotmemfs_start() {
+	local i
+	_fs_mnt=$1 _fs_ctl=$2
 	mkdir -p "$1"
-	"$FS" -s "$2" -S none -u "$3" "$1" 2>"$TMP/fs.log" &
-	_pids+=($!)
-	if ! wait_for 30 test -e "$1/sys/devices/system/memory/block_size_bytes"; then
-		sed 's/^/# /' "$TMP/fs.log"
-		skip_all "hotmemfs did not mount"
+	: >>"$TMP/fs.log" # there before the grep: the background shell opens it
+	"$FS" -s "$2" -S "${4:-none}" -u "$3" "$1" 2>>"$TMP/fs.log" &
+	fs_pid=$!
+	_pids+=("$fs_pid")
+	_fs_starts=$((_fs_starts + 1))
+	for ((i = 0; i < 30 * 50; i++)); do
+		[ "$(grep -c ' mounted on ' "$TMP/fs.log")" -ge "$_fs_starts" ] &&
+			[ -e "$1/sys/devices/system/memory/block_size_bytes" ] && return 0
+		kill -0 "$fs_pid" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}
+# mount_hotmemfs MNT CTL-SOCKET UEVENT-SOCKET [STATE]: hotmemfs_start, or
+# the test ends: a skip only when FUSE itself is refused to us (no
+# permission on /dev/fuse or for mount(2)); our own hotmemfs failing to
+# mount is a failure, with its log
+mount_hotmemfs() {
+	hotmemfs_start "$@" && return 0
+	sed 's/^/# /' "$TMP/fs.log"
+	if grep -qE '(/dev/fuse|mount failed|fusermount3?).*(Permission denied|Operation not permitted)' "$TMP/fs.log"; then
+		skip_all "FUSE refused to us: $(grep -m1 -E 'Permission denied|Operation not permitted' "$TMP/fs.log")"
 	fi
+	nok "hotmemfs mounts on $1 (its log above)"
+	done_testing
+}
+# plug FIRST LAST: DIMMs dFIRST..dLAST of 128 MiB through the control
+# socket of the last hotmemfs_start
+plug() {
+	local i
+	for ((i = $1; i <= $2; i++)); do
+		"$CTL" -s "$_fs_ctl" device_add pc-dimm size=128M id="d$i" >/dev/null || return 1
+	done
 }
 
 # mk_sysroot DIR: an empty machine, 128 MiB blocks

@@ -15,7 +15,9 @@ probe() {
 }
 # expect NAME WANT-REGEX OUTPUT: OUTPUT matches (the probe's TAP)
 expect() {
-	if [[ $3 =~ $2 ]]; then ok "$1"; else notok "$1" "got: $3"; fi
+	local got
+	mapfile -t got <<<"$3"
+	if [[ $3 =~ $2 ]]; then ok "$1"; else notok "$1" "got:" "${got[@]/#/  }"; fi
 }
 
 # ---- tests/reliability/lib.sh same_text ----
@@ -26,5 +28,70 @@ expect "same_text: an empty want fails" '^not ok 1 - x' "$(probe reliability 'sa
 expect "same_text: different texts fail, with a diff" $'^not ok 1 - x\n#   --- ' \
 	"$(probe reliability 'same_text "a" "b" x')"
 expect "same_text: the same text passes" '^ok 1 - x$' "$(probe reliability 'same_text "a" "a" x')"
+
+# ---- tests/need.sh need_tool, need_built (through both libs) ----
+# a deps list of its own: a package no machine has, as if listed
+fake=$(mktemp -d)
+trap 'rm -rf "$fake"' EXIT
+mkdir -p "$fake/scripts/deps"
+echo "nosuch-hotmem-pkg # a test's tool" >"$fake/scripts/deps/x-test.list"
+# in_env AREA CODE ENV...: the probe with the fake lists, ENV (NAME=VALUE)
+# set after CI and HOTMEM_TEST_LOGS are taken away; its exit status last
+in_env() {
+	local area=$1 code=$2
+	shift 2
+	env -u CI -u HOTMEM_TEST_LOGS HOTMEM_SRC="$fake" "$@" \
+		bash -c '. "$(dirname "$0")/lib.sh"; '"$code" "$tests/$area/probe.t" 2>&1
+	echo "[exit $?]"
+}
+# plain/strict/ci AREA CODE: outside make check, under it, under CI=true
+plain() { in_env "$1" "$2"; }
+strict() { in_env "$1" "$2" HOTMEM_TEST_LOGS="$fake"; }
+ci() { in_env "$1" "$2" CI=true; }
+for area in fusefs daemon; do
+	expect "$area: need_tool of a listed package's missing tool under make check fails, naming the list" \
+		$'^not ok 1 - nosuch-tool is there: scripts/deps/x-test.list installs nosuch-hotmem-pkg.*\n1\\.\\.1' \
+		"$(strict $area 'need_tool nosuch-tool nosuch-hotmem-pkg; echo reached')"
+	expect "$area: ... under CI=true too" '^not ok 1 - nosuch-tool is there' \
+		"$(ci $area 'need_tool nosuch-tool nosuch-hotmem-pkg; echo reached')"
+	expect "$area: ... outside make check, the package not installed: a loud skip" \
+		'^1\.\.0 # SKIP nosuch-tool missing: scripts/deps/x-test.list names nosuch-hotmem-pkg \(make deps installs it\)' \
+		"$(plain $area 'need_tool nosuch-tool nosuch-hotmem-pkg; echo reached')"
+	expect "$area: a package the lists do not name: a skip even under make check" \
+		'^1\.\.0 # SKIP nosuch-tool missing \(package unlisted-pkg\)' \
+		"$(strict $area 'need_tool nosuch-tool unlisted-pkg; echo reached')"
+	expect "$area: a skip after a check: the rest of the file, as one skipped check" \
+		$'^ok 1 - a\nok 2 - # SKIP nosuch-tool missing' \
+		"$(plain $area 'ok a; need_tool nosuch-tool nosuch-hotmem-pkg; echo reached')"
+	expect "$area: a tool that is there (a path too): on" $'^reached\n\\[exit 0\\]' \
+		"$(strict $area 'need_tool bash nosuch-hotmem-pkg && need_tool /bin/sh nosuch-hotmem-pkg && echo reached')"
+	expect "$area: need_built of a missing file under make check fails" \
+		'^not ok 1 - /nonexistent/hotmemfs is built' "$(strict $area 'need_built /nonexistent/hotmemfs; echo reached')"
+	expect "$area: ... outside it, a skip" '^1\.\.0 # SKIP /nonexistent/hotmemfs not built \(make all\)' \
+		"$(plain $area 'need_built /nonexistent/hotmemfs; echo reached')"
+done
+
+# ---- tests/daemon/lib.sh mount_hotmemfs ----
+# a hotmemfs that exits at once: our own failure, not the machine's
+printf '#!/bin/sh\necho "hotmemfs: cannot boot: EINVAL" >&2\nexit 1\n' >"$fake/fs-fails"
+printf '#!/bin/sh\necho "fuse: failed to open /dev/fuse: Permission denied" >&2\nexit 1\n' >"$fake/fs-eperm"
+chmod +x "$fake/fs-fails" "$fake/fs-eperm"
+expect "mount_hotmemfs: our hotmemfs failing to mount fails the test, with its log" \
+	$'# hotmemfs: cannot boot: EINVAL\nnot ok 1 - hotmemfs mounts on .*/m \\(its log above\\)\n1\\.\\.1\n\\[exit 1\\]$' \
+	"$(plain daemon "FS=$fake/fs-fails; mount_hotmemfs \$TMP/m \$TMP/c \$TMP/u; echo reached")"
+expect "mount_hotmemfs: FUSE refused to us (/dev/fuse: permission): a skip" \
+	'1\.\.0 # SKIP FUSE refused to us: fuse: failed to open /dev/fuse: Permission denied' \
+	"$(plain daemon "FS=$fake/fs-eperm; mount_hotmemfs \$TMP/m \$TMP/c \$TMP/u; echo reached")"
+
+# every need_tool of the tests names a package the deps lists install (a
+# misspelt one would skip for good, even under make check)
+unlisted= nt=0
+while read -r pkg; do
+	nt=$((nt + 1))
+	HOTMEM_SRC=$src bash -c '. "$0"; need_list "$1"' "$tests/need.sh" "$pkg" >/dev/null || unlisted+=" $pkg"
+done < <(cd "$src" && grep -rhoE '^[[:space:]]*need_tool +[^ ]+ +[a-z0-9.+-]+' tests --include=*.t --include=*.sh |
+	awk '{ print $3 }' | sort -u)
+[ "$nt" -ge 3 ] && [ -z "$unlisted" ] && ok "every need_tool names a listed package ($nt)" ||
+	notok "every need_tool names a package of scripts/deps/*.list ($nt found)" "unlisted:${unlisted:- none}"
 
 echo "1..$n"

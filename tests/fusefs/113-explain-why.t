@@ -14,7 +14,7 @@
 #   explain said "already offline: nothing to explain" (usereye3 #35).
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
 J() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(*[d[k] for k in sys.argv[1:]])' "$@"; }

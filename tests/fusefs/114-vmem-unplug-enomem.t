@@ -8,7 +8,7 @@
 # the guest has no memory to give back.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d.get('$2'))"; }
 

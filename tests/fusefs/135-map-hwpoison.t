@@ -9,7 +9,7 @@
 # poison (online or not) and a legend line naming the blocks.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
 

@@ -13,7 +13,7 @@
 # driver anew.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d.get('$2', 'none'))"; }
 # the log's lines after the first $1
 log_after() { ctl dmesg | tail -n +$(($1 + 1)); }

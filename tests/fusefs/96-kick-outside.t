@@ -73,8 +73,10 @@ end_fs_stopped
 
 # the same signal while a stop kicks the loop (SA_RESTART off)
 SHIM=$HOTMEM_BUILD/tests/reliability/sync_shim.so
-[ -f "$SHIM" ] || { ok "# SKIP no $SHIM (make all)"; done_testing; exit; }
-command -v python3 >/dev/null && python3 -c 'import ctypes; ctypes.CDLL(None).tgkill' 2>/dev/null ||
+need_built "$SHIM"
+need_tool python3 python3
+# a genuine lack: glibc before 2.30 has no tgkill()
+python3 -c 'import ctypes; ctypes.CDLL(None).tgkill' 2>/dev/null ||
 	{ ok "# SKIP no tgkill() in libc"; done_testing; exit; }
 : >"$TMP/hotmemfs.log"
 M=$MNT/sys/devices/system/memory

@@ -13,6 +13,9 @@ T_N=0
 T_FAIL=0
 # wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../wait_exit.sh"
+# need_tool TOOL PACKAGE, need_built FILE: tests/need.sh (a skip only for
+# what the deps lists do not install)
+. "$(dirname "${BASH_SOURCE[0]}")/../need.sh"
 
 tap_ok() {	# tap_ok COND-EXIT-STATUS NAME
 	T_N=$((T_N + 1))

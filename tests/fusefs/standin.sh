@@ -9,12 +9,15 @@
 # standin_require: skip unless the tools are there; $TMP and $MNT usable
 # by nobody
 standin_require() {
-	command -v setpriv >/dev/null || skip_all "no setpriv"
-	command -v unshare >/dev/null || skip_all "no unshare"
-	FM=$(command -v fusermount3) || skip_all "no fusermount3"
+	need_tool setpriv util-linux
+	need_tool unshare util-linux
+	need_tool /usr/bin/fusermount3 fuse3
+	# a genuine difference: another fusermount3 first on $PATH, which
+	# libfuse would run instead of the one bound over
+	FM=$(command -v fusermount3)
 	[ "$FM" = /usr/bin/fusermount3 ] || skip_all "fusermount3 is $FM, not libfuse's /usr/bin/fusermount3"
 	PY=/usr/bin/python3
-	[ -x $PY ] || skip_all "no /usr/bin/python3 for the fusermount3 stand-in"
+	need_tool $PY python3
 	chmod 1777 "$TMP"
 	chown 65534:65534 "$MNT"
 }
