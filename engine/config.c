@@ -63,12 +63,28 @@ static void config_common(struct hotmem_config *cfg, const char *name)
 	cfg->kernel_alloc_seed = 1;
 }
 
+/* kernel_alloc's words, the parsers' and the description's */
+static const char *const kernel_alloc_names[] = {
+	[HM_KERNEL_ALLOC_OFF] = "off", [HM_KERNEL_ALLOC_DEFAULT] = "default",
+	[HM_KERNEL_ALLOC_HEAVY] = "heavy",
+};
+
+/* memory_hotplug.memmap_on_memory's words as its param_get_*() prints them */
+static const char *const memmap_on_memory_names[] = {
+	[HM_MEMMAP_ON_MEMORY_DISABLE] = "N", [HM_MEMMAP_ON_MEMORY_ENABLE] = "Y",
+	[HM_MEMMAP_ON_MEMORY_FORCE] = "force",
+};
+
+/* @v's word in @names of @nr, "?" for none */
+static const char *word_of(const char *const *names, size_t nr, int v)
+{
+	return v >= 0 && (size_t)v < nr && names[v] ? names[v] : "?";
+}
+
 static int parse_kernel_alloc(const char *v)
 {
-	static const char *const names[] = { "off", "default", "heavy" };
-
-	for (size_t i = 0; v && i < ARRAY_SIZE(names); i++)
-		if (!strcmp(v, names[i]))
+	for (size_t i = 0; v && i < ARRAY_SIZE(kernel_alloc_names); i++)
+		if (!strcmp(v, kernel_alloc_names[i]))
 			return (int)i;
 	return -EINVAL;
 }
@@ -183,23 +199,20 @@ const char *const *hotmem_config_builtin_names(void)
 }
 
 /* one line each, the names in a column: what a user picks a machine from */
-void hotmem_config_list_builtins(FILE *f, const char *indent)
+void hotmem_config_list_builtins(const char *indent, void (*line)(const char *text, void *arg),
+				 void *arg)
 {
+	char text[256];
 	int w = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
 		if ((int)strlen(builtin_profiles[i].name) > w)
 			w = (int)strlen(builtin_profiles[i].name);
-	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
-		fprintf(f, "%s%-*s  %s\n", indent, w, builtin_profiles[i].name, builtin_profiles[i].desc);
-}
-
-const char *hotmem_config_builtin_description(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
-		if (!strcmp(builtin_profiles[i].name, name))
-			return builtin_profiles[i].desc;
-	return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++) {
+		snprintf(text, sizeof(text), "%s%-*s  %s\n", indent, w, builtin_profiles[i].name,
+			 builtin_profiles[i].desc);
+		line(text, arg);
+	}
 }
 
 void hotmem_config_default(struct hotmem_config *cfg)
@@ -311,7 +324,7 @@ static int param_memmap_on_memory(struct hotmem_config *cfg, const char *key, co
 	bool b;
 
 	(void)key;
-	if (val && !strcmp(val, "force"))
+	if (val && !strcmp(val, memmap_on_memory_names[HM_MEMMAP_ON_MEMORY_FORCE]))
 		cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
 	else if (val && !hmu_kstrtobool(val, &b))
 		cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE : HM_MEMMAP_ON_MEMORY_DISABLE;
@@ -433,8 +446,8 @@ static int param_max_map_count(struct hotmem_config *cfg, const char *key, const
  * hotmem. the emulator's own (not a kernel module), which follows the
  * same rule; each module's names stand together, in the order said.
  */
-static const struct {
-	const char *name;
+static const struct param_def {
+	const char *name;	/* first: param_lookup() */
 	int (*set)(struct hotmem_config *cfg, const char *key, const char *val, char *err,
 		   size_t errlen);
 } cmdline_params[] = {
@@ -453,6 +466,25 @@ static const struct {
 	{ "hotmem.max_map_count", param_max_map_count },
 	{ "hotmem.host_reserve", param_host_reserve },
 };
+
+/*
+ * The entry of a table of parameters (its entries' first member their
+ * name, or the name alone) that @name names, as the kernel compares
+ * (hmu_parameq()); NULL for none.  One loop for every table of names.
+ */
+static const void *param_table_lookup(const char *name, const void *table, size_t nr,
+				      size_t size)
+{
+	for (size_t i = 0; i < nr; i++) {
+		const void *entry = (const char *)table + i * size;
+
+		if (hmu_parameq(name, *(const char *const *)entry))
+			return entry;
+	}
+	return NULL;
+}
+#define param_lookup(name, table) \
+	param_table_lookup(name, table, ARRAY_SIZE(table), sizeof((table)[0]))
 
 /* the length of @name's module prefix with its '.', 0 for an undotted name */
 static size_t module_prefix_len(const char *name)
@@ -518,10 +550,9 @@ static int cmdline_unknown(const char *key, char *err, size_t errlen)
 static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cmdline_params); i++)
-		if (hmu_parameq(key, cmdline_params[i].name))
-			return cmdline_params[i].set(cfg, key, val, err, errlen);
-	return cmdline_unknown(key, err, errlen);
+	const struct param_def *p = param_lookup(key, cmdline_params);
+
+	return p ? p->set(cfg, key, val, err, errlen) : cmdline_unknown(key, err, errlen);
 }
 
 /*
@@ -608,18 +639,12 @@ static const char *const kernel_setup_params[] = {
 
 static bool kernel_knows(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_setup_params); i++)
-		if (hmu_parameq(name, kernel_setup_params[i]))
-			return true;
-	return false;
+	return param_lookup(name, kernel_setup_params);
 }
 
 static bool hotmem_models(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cmdline_params); i++)
-		if (hmu_parameq(name, cmdline_params[i].name))
-			return true;
-	return false;
+	return param_lookup(name, cmdline_params);
 }
 
 /* append " @word" (the first without its space) to @buf of @len, as far as it goes */
@@ -1732,18 +1757,13 @@ static void describe_devices(struct describe_buf *d, const struct hotmem_config 
 /* the kernel command line's parameters we model, one a line, by the kernel's names */
 static void describe_cmdline(struct describe_buf *d, const struct hotmem_config *cfg)
 {
-	static const char *const mom[] = {
-		[HM_MEMMAP_ON_MEMORY_DISABLE] = "N", [HM_MEMMAP_ON_MEMORY_ENABLE] = "Y",
-		[HM_MEMMAP_ON_MEMORY_FORCE] = "force",
-	};
-	int m = cfg->memmap_on_memory;
-
 	describe_line(d, "cmdline = \"memhp_default_state=%s\"\n",
 		      hmu_online_type_name(cfg->memhp_default_online_type));
 	if (cfg->movable_node)
 		describe_line(d, "cmdline = \"movable_node\"\n");
 	describe_line(d, "cmdline = \"memory_hotplug.memmap_on_memory=%s\"\n",
-		      m >= 0 && m < (int)ARRAY_SIZE(mom) && mom[m] ? mom[m] : "?");
+		      word_of(memmap_on_memory_names, ARRAY_SIZE(memmap_on_memory_names),
+			      cfg->memmap_on_memory));
 	describe_line(d, "cmdline = \"memory_hotplug.online_policy=%s\"\n",
 		      hotmem_online_policy_name(cfg->online_policy));
 	describe_line(d, "cmdline = \"memory_hotplug.auto_movable_ratio=%u\"\n",
@@ -1767,13 +1787,8 @@ static void describe_cmdline(struct describe_buf *d, const struct hotmem_config 
 
 size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t len)
 {
-	static const char *const kernel_alloc[] = {
-		[HM_KERNEL_ALLOC_OFF] = "off", [HM_KERNEL_ALLOC_DEFAULT] = "default",
-		[HM_KERNEL_ALLOC_HEAVY] = "heavy",
-	};
 	struct describe_buf d = { buf, buf ? len : 0, 0 };
 	char nodes[4 * HM_MAX_NUMNODES];
-	int ka = cfg->kernel_alloc;
 
 	if (d.len)
 		buf[0] = '\0';
@@ -1797,7 +1812,7 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 	describe_line(&d, "memory_failure = %s\n", yes_no(cfg->memory_failure));
 	describe_line(&d, "crash_hotplug = %s\n", yes_no(cfg->crash_hotplug));
 	describe_line(&d, "kernel_alloc = %s\n",
-		      ka >= 0 && ka < (int)ARRAY_SIZE(kernel_alloc) ? kernel_alloc[ka] : "?");
+		      word_of(kernel_alloc_names, ARRAY_SIZE(kernel_alloc_names), cfg->kernel_alloc));
 	describe_line(&d, "kernel_alloc_seed = %lu\n", cfg->kernel_alloc_seed);
 	describe_cmdline(&d, cfg);
 	describe_ranges(&d, "hotplug", cfg->hotplug, cfg->nr_hotplug);

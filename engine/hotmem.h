@@ -29,7 +29,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -234,10 +233,13 @@ void hotmem_config_default(struct hotmem_config *cfg);
 /* Built-in profiles: "default", "qemu-512m", "host-24g", "numa2"... */
 int hotmem_config_builtin(struct hotmem_config *cfg, const char *name);
 const char *const *hotmem_config_builtin_names(void);
-/* a built-in's machine in one line (what --list-profiles prints); NULL: no such built-in */
-const char *hotmem_config_builtin_description(const char *name);
-/* the built-ins, "NAME  DESCRIPTION" a line, each after @indent */
-void hotmem_config_list_builtins(FILE *f, const char *indent);
+/*
+ * The built-ins, "NAME  DESCRIPTION\n" a line (the names in a column,
+ * what --list-profiles prints), each after @indent, given to @line in
+ * order with @arg: the caller writes them where it will
+ */
+void hotmem_config_list_builtins(const char *indent, void (*line)(const char *text, void *arg),
+				 void *arg);
 /*
  * Parse a kernel command line into @cfg.  Unknown parameters are ignored
  * as the kernel ignores them; a known parameter with a bad value is an

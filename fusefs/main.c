@@ -60,6 +60,12 @@ struct opts {
 	bool fresh, debug, sync_background;
 };
 
+/* hotmem_config_list_builtins()'s line, to the FILE @f */
+static void put_line(const char *text, void *f)
+{
+	fputs(text, f);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -99,7 +105,7 @@ static void usage(FILE *f)
 		"  -V, --version             hotmemfs's version and the build's git describe\n"
 		"\n"
 		"Built-in profiles (--profile NAME):\n");
-	hotmem_config_list_builtins(f, "  ");
+	hotmem_config_list_builtins("  ", put_line, f);
 }
 
 static int parse_threads(const char *arg, unsigned int *out)

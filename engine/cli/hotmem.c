@@ -463,6 +463,12 @@ static const struct {
 	{ "sleep", 1, 1, "sleep MS", "wait (at most an hour)", cmd_sleep },
 };
 
+/* hotmem_config_list_builtins()'s line, to the FILE @f */
+static void put_line(const char *text, void *f)
+{
+	fputs(text, f);
+}
+
 /*
  * --list-profiles: a line each, "NAME  what the machine is"; =names: the
  * names alone, one a line, as it printed before the descriptions (for a
@@ -471,7 +477,7 @@ static const struct {
 static int list_profiles(const char *arg)
 {
 	if (!arg) {
-		hotmem_config_list_builtins(stdout, "");
+		hotmem_config_list_builtins("", put_line, stdout);
 		return 0;
 	}
 	if (strcmp(arg, "names")) {
