@@ -145,6 +145,7 @@ int physmem_init(struct hotmem *hm)
 	hm->max_pfn = PHYS_PFN(hm->maxmem);
 	hm->memmap_tmpl_fd = -1;
 	hm->max_map_count_fd = -1;
+	hm->meminfo_fd = -1;
 	pthread_mutex_init(&hm->memmap_tmpl_lock, NULL);
 	vmemmap_remap_lock_init(hm);
 	/* none (no /proc): shared memmaps are re-shared by remapping them */
@@ -161,6 +162,8 @@ int physmem_init(struct hotmem *hm)
 		goto err_fd;
 
 	hm->max_map_count_fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+	/* host_memory_room() reads it under the hotplug lock: one pread, no open */
+	hm->meminfo_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
 	hm->host_maps_max = reread_max_map_count(hm);
 	hm->host_maps_bound = hm->host_maps_counted = host_map_count();
 	hm->direct_map_size = hm->maxmem;
@@ -186,6 +189,9 @@ err_fd:
 	if (hm->max_map_count_fd >= 0)
 		close(hm->max_map_count_fd);
 	hm->max_map_count_fd = -1;
+	if (hm->meminfo_fd >= 0)
+		close(hm->meminfo_fd);
+	hm->meminfo_fd = -1;
 	close(hm->memfd);
 	hm->memfd = -1;
 err_pagemap:
@@ -221,6 +227,8 @@ void physmem_exit(struct hotmem *hm)
 		close(hm->uffd);
 	if (hm->max_map_count_fd >= 0)
 		close(hm->max_map_count_fd);
+	if (hm->meminfo_fd >= 0)
+		close(hm->meminfo_fd);
 	pthread_mutex_destroy(&hm->memmap_tmpl_lock);
 	pthread_rwlock_destroy(&hm->vmemmap_remap_lock);
 }
@@ -502,27 +510,47 @@ static void host_maps_made(struct hotmem *hm)
 	__atomic_fetch_add(&hm->host_maps_bound, HOST_MAPS_PER_FIXED, __ATOMIC_RELAXED);
 }
 
-/* the host's MemAvailable and MemTotal in bytes (/proc/meminfo); -1 when unreadable */
-static int host_meminfo(uint64_t *avail, uint64_t *total)
+/* @key's value in kB in /proc/meminfo's text @buf, in bytes; -1 when missing */
+static int meminfo_bytes(const char *buf, const char *key, uint64_t *out)
 {
-	char line[128];
+	const char *line = strstr(buf, key);
 	unsigned long long kb;
-	int found = 0;
-	FILE *f = fopen("/proc/meminfo", "re");
+	char *end;
 
-	if (!f)
+	if (!line || (line != buf && line[-1] != '\n'))
 		return -1;
-	while (found < 2 && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
-			*total = (uint64_t)kb << 10;
-			found++;
-		} else if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
-			*avail = (uint64_t)kb << 10;
-			found++;
-		}
-	}
-	fclose(f);
-	return found == 2 ? 0 : -1;
+	errno = 0;
+	kb = strtoull(line + strlen(key), &end, 10);
+	if (errno || end == line + strlen(key))
+		return -1;
+	*out = (uint64_t)kb << 10;
+	return 0;
+}
+
+/*
+ * The host's MemAvailable and MemTotal in bytes: /proc/meminfo's first
+ * lines, through the fd kept open (a pread at 0 reads it afresh, as the
+ * max_map_count sysctl's); -1 when unreadable
+ */
+static int host_meminfo(struct hotmem *hm, uint64_t *avail, uint64_t *total)
+{
+	/* MemTotal, MemFree, MemAvailable: the first three lines of any 3.14+ kernel's */
+	char buf[512];
+	int fd = hm->meminfo_fd;
+	ssize_t len;
+
+	if (fd < 0)
+		fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (fd != hm->meminfo_fd)
+		close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	return meminfo_bytes(buf, "MemTotal:", total) || meminfo_bytes(buf, "MemAvailable:", avail) ?
+	       -1 : 0;
 }
 
 /*
@@ -545,7 +573,7 @@ static uint64_t host_reserve(const struct hotmem *hm, uint64_t total)
  * -ENOMEM -- as a kernel's online fails when a MEM_GOING_ONLINE notifier
  * cannot allocate.  Only for @bytes of a MiB or more: a memmap shared
  * with its template (~155 KiB an online) is not worth a read of
- * /proc/meminfo.
+ * /proc/meminfo (a pread of the fd physmem_init() opened).
  */
 int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
 		     unsigned long nr_pages)
@@ -553,7 +581,7 @@ int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
 	uint64_t avail = 0, total = 0, keep;
 
 	if (bytes < (1u << 20) || (hm->cfg.host_reserve_given && !hm->cfg.host_reserve) ||
-	    atomic_load(&hm->host_reserve_suspended) || host_meminfo(&avail, &total))
+	    atomic_load(&hm->host_reserve_suspended) || host_meminfo(hm, &avail, &total))
 		return 0;
 	keep = host_reserve(hm, total);
 	if (avail >= bytes + keep)
