@@ -34,8 +34,10 @@ $(HMT_VMLINUX): $(VMLINUX_BTF)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"; $(BPFTOOL) btf dump file $< format c > $@.tmp && mv $@.tmp $@
 
+# -mcpu=v3: the batch slots' compare-and-swap (BPF_ATOMIC, 5.12+; 6.1 is
+# the oldest kernel hotmem-trace serves)
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/hotmem_trace.h engine/hotmem_probes.h $(HMT_VMLINUX)
-	@echo "  BPF     $@"; $(CLANG) -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -g -O2 -Wall -Werror \
+	@echo "  BPF     $@"; $(CLANG) -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -g -O2 -Wall -Werror \
 		-I$(BUILD)/bpf -Ibpf -Iengine -I/usr/include/$(BPF_MULTIARCH) -c $< -o $@
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
@@ -74,14 +76,19 @@ HMT_BATCH_TARGET := $(BUILD)/tests/bpf/batch_target
 $(HMT_BATCH_TARGET): $(BUILD)/tests/bpf/batch_target.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
+# holds hotmem-trace's per-CPU batch slots as a preempted run would (scratch.t)
+HMT_SCRATCH_HOLD := $(BUILD)/tests/bpf/scratch_hold
+$(HMT_SCRATCH_HOLD): $(BUILD)/tests/bpf/scratch_hold.o
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(HMT_LIBBPF) -o $@
+
 HMT_BENCH := $(BUILD)/tests/bpf/bench_trace
 $(HMT_BENCH): $(BUILD)/tests/bpf/bench_trace.o
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
-BINS         += $(HMT_BIN) $(HMT_STATIC) $(HMT_TARGET) $(HMT_BATCH_TARGET)
+BINS         += $(HMT_BIN) $(HMT_STATIC) $(HMT_TARGET) $(HMT_BATCH_TARGET) $(HMT_SCRATCH_HOLD)
 INSTALL_BINS += $(HMT_BIN)
 UNIT_TESTS   += $(HMT_UNIT)
 TEST_SCRIPTS += $(sort $(wildcard tests/bpf/*.t tests/kernel/*.t))
 BENCH_PROGS  += $(HMT_BENCH)
 .SECONDARY: $(HMT_BPF_OBJ) $(HMT_UNIT:%=%.o) $(BUILD)/tests/bpf/usdt_target.o $(BUILD)/tests/bpf/batch_target.o \
-	$(BUILD)/tests/bpf/bench_trace.o
+	$(BUILD)/tests/bpf/scratch_hold.o $(BUILD)/tests/bpf/bench_trace.o

@@ -110,22 +110,26 @@ struct {
 	__type(value, struct hmt_event);
 } inflight SEC(".maps");
 
-/* scratch space: an event is too big for comfort on the BPF stack */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hmt_event);
-} scratch SEC(".maps");
-
-static __always_inline struct hmt_event *new_event(__u32 fn, __u8 src, __u8 phase, __u8 via)
+/*
+ * A program's event is its own, on its stack: no per-CPU scratch map is
+ * shared between programs.  One shared by programs that can run in each
+ * other's midst on one CPU is rewritten under the first one's feet, and
+ * in 6.12 they can (kernel/trace/trace_uprobe.c __uprobe_perf_func() ->
+ * include/linux/bpf.h bpf_prog_run_array_uprobe(); kernel/bpf/trampoline.c
+ * __bpf_prog_enter_recur()): a uprobe (USDT) program and an fentry/fexit
+ * program run under migrate_disable() and rcu_read_lock() only, which on
+ * a PREEMPT_RCU kernel (PREEMPT_DYNAMIC, the distributions' build, booted
+ * preempt=full or lazy) leaves them preemptible; whatever then runs on
+ * that CPU (another thread's USDT program, another fentry program, a
+ * kprobe or a tracepoint program) ran in the first one's midst.  The
+ * trampoline's recursion check is per program, and a uprobe has none.
+ * The batch's buffers, too big for a stack, are claimed (claim_batch_buf()).
+ */
+static __always_inline void new_event(struct hmt_event *e, __u32 fn, __u8 src, __u8 phase,
+				      __u8 via)
 {
-	__u32 zero = 0;
 	__u64 id = bpf_get_current_pid_tgid();
-	struct hmt_event *e = bpf_map_lookup_elem(&scratch, &zero);
 
-	if (!e)
-		return NULL;
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = bpf_ktime_get_ns();
 	e->fn = fn;
@@ -137,7 +141,6 @@ static __always_inline struct hmt_event *new_event(__u32 fn, __u8 src, __u8 phas
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	return e;
 }
 
 static __always_inline __u64 inflight_key(const struct hmt_event *e)
@@ -553,13 +556,12 @@ static __always_inline void tracing_args(void *ctx, __u64 *a, int skip)
 static __always_inline int on_fentry_skip(void *ctx, __u32 fn, int skip)
 {
 	__u64 a[NARGS];
-	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_FENTRY);
+	struct hmt_event e;
 
-	if (!e)
-		return 0;
+	new_event(&e, fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_FENTRY);
 	tracing_args(ctx, a, skip);
-	decode(e, fn, a);
-	submit(e);
+	decode(&e, fn, a);
+	submit(&e);
 	return 0;
 }
 
@@ -571,15 +573,14 @@ static __always_inline int on_fentry(void *ctx, __u32 fn)
 static __always_inline int on_fexit_skip(void *ctx, __u32 fn, int skip)
 {
 	__u64 a[NARGS], ret = 0;
-	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_FENTRY);
+	struct hmt_event e;
 
-	if (!e)
-		return 0;
+	new_event(&e, fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_FENTRY);
 	tracing_args(ctx, a, skip);
-	decode(e, fn, a);
+	decode(&e, fn, a);
 	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID) && !bpf_get_func_ret(ctx, &ret))
-		e->ret = exit_ret(fn, (__s32)ret);
-	submit(e);
+		e.ret = exit_ret(fn, (__s32)ret);
+	submit(&e);
 	return 0;
 }
 
@@ -592,12 +593,11 @@ static __always_inline int on_fexit(void *ctx, __u32 fn)
 
 static __always_inline int on_kprobe_args(__u32 fn, const __u64 *a)
 {
-	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_KPROBE);
+	struct hmt_event e;
 
-	if (!e)
-		return 0;
-	decode(e, fn, a);
-	submit(e);
+	new_event(&e, fn, HMT_SRC_KERNEL, HMT_ENTER, HMT_VIA_KPROBE);
+	decode(&e, fn, a);
+	submit(&e);
 	return 0;
 }
 
@@ -617,27 +617,26 @@ static __always_inline int on_kprobe(struct pt_regs *ctx, __u32 fn)
  */
 static __always_inline int on_kretprobe_of(struct pt_regs *ctx, __u32 fn, bool need_enter)
 {
-	struct hmt_event *e = new_event(fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_KPROBE);
+	struct hmt_event e;
 	__u64 key;
 	struct hmt_event *in;
 
-	if (!e)
-		return 0;
-	key = inflight_key(e);
+	new_event(&e, fn, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_KPROBE);
+	key = inflight_key(&e);
 	in = bpf_map_lookup_elem(&inflight, &key);
 	if (!in && need_enter)
 		return 0;
 	if (in) {
-		e->start_pfn = in->start_pfn;
-		e->nr_pages = in->nr_pages;
-		e->nid = in->nid;
-		e->zid = in->zid;
-		e->extra = in->extra;
-		__builtin_memcpy(e->zone, in->zone, sizeof(e->zone));
+		e.start_pfn = in->start_pfn;
+		e.nr_pages = in->nr_pages;
+		e.nid = in->nid;
+		e.zid = in->zid;
+		e.extra = in->extra;
+		__builtin_memcpy(e.zone, in->zone, sizeof(e.zone));
 	}
 	if (fn < HMT_NR_FN && !(fn_flags[fn] & HMT_FN_VOID))
-		e->ret = exit_ret(fn, (__s32)PT_REGS_RC(ctx));
-	submit(e);
+		e.ret = exit_ret(fn, (__s32)PT_REGS_RC(ctx));
+	submit(&e);
 	return 0;
 }
 
@@ -733,36 +732,32 @@ int kr_memory_chain(struct pt_regs *ctx)
 SEC("tracepoint/page_isolation/test_pages_isolated")
 int tp_isolated(struct trace_event_raw_test_pages_isolated *ctx)
 {
-	struct hmt_event *e =
-		new_event(HMT_FN_test_pages_isolated, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_TRACEPOINT);
+	struct hmt_event e;
 	__u64 start, end, fin;
 
-	if (!e)
-		return 0;
+	new_event(&e, HMT_FN_test_pages_isolated, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_TRACEPOINT);
 	start = BPF_CORE_READ(ctx, start_pfn);
 	end = BPF_CORE_READ(ctx, end_pfn);
 	fin = BPF_CORE_READ(ctx, fin_pfn);
-	set_range(e, start, end - start);
-	e->extra = fin;
-	e->ret = fin < end ? -16 /* -EBUSY */ : 0;
-	submit(e);
+	set_range(&e, start, end - start);
+	e.extra = fin;
+	e.ret = fin < end ? -16 /* -EBUSY */ : 0;
+	submit(&e);
 	return 0;
 }
 
 SEC("tracepoint/kmem/mm_setup_per_zone_wmarks")
 int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 {
-	struct hmt_event *e = new_event(HMT_FN_mm_setup_per_zone_wmarks, HMT_SRC_KERNEL, HMT_EXIT,
-					HMT_VIA_TRACEPOINT);
+	struct hmt_event e;
 	__u32 loc;
 
-	if (!e)
-		return 0;
-	e->nid = BPF_CORE_READ(ctx, node_id);
-	e->extra = BPF_CORE_READ(ctx, watermark_min);
+	new_event(&e, HMT_FN_mm_setup_per_zone_wmarks, HMT_SRC_KERNEL, HMT_EXIT, HMT_VIA_TRACEPOINT);
+	e.nid = BPF_CORE_READ(ctx, node_id);
+	e.extra = BPF_CORE_READ(ctx, watermark_min);
 	loc = BPF_CORE_READ(ctx, __data_loc_name);
-	bpf_probe_read_kernel_str(e->zone, sizeof(e->zone), (void *)ctx + (loc & 0xffff));
-	submit(e);
+	bpf_probe_read_kernel_str(e.zone, sizeof(e.zone), (void *)ctx + (loc & 0xffff));
+	submit(&e);
 	return 0;
 }
 
@@ -812,25 +807,23 @@ static __always_inline bool wanted_process(void)
 static __always_inline int on_usdt(struct pt_regs *ctx, __u8 phase)
 {
 	__u32 fn = bpf_usdt_cookie(ctx);
-	struct hmt_event *e;
+	struct hmt_event e;
 	long v[6] = {};
 
 	if (!wanted_process())
 		return 0;
 	__sync_fetch_and_add(&usdt_hits, 1);
-	e = new_event(fn, HMT_SRC_EMULATOR, phase, HMT_VIA_USDT);
-	if (!e)
-		return 0;
+	new_event(&e, fn, HMT_SRC_EMULATOR, phase, HMT_VIA_USDT);
 	for (int i = 0; i < 6; i++)
 		if (bpf_usdt_arg(ctx, i, &v[i]))
 			v[i] = 0;
-	set_range(e, v[0], v[1]);
-	e->nid = v[2];
-	e->zid = v[3];
-	e->extra = v[4];
+	set_range(&e, v[0], v[1]);
+	e.nid = v[2];
+	e.zid = v[3];
+	e.extra = v[4];
 	if (phase == HMT_EXIT)
-		e->ret = v[5];
-	submit(e);
+		e.ret = v[5];
+	submit(&e);
 	return 0;
 }
 
@@ -862,9 +855,20 @@ int usdt_exit(struct pt_regs *ctx)
  * A batch's records, read from the process in one copy, and its events,
  * handed to the ring buffer as one record (struct hmt_batch, then its
  * events): per record, a copy and a ring-buffer reservation were most of
- * the program's time.
+ * the program's time.  Too big for the stack: a per-CPU slot, claimed
+ * for the program's run (@busy), since two threads' usdt_batch can run
+ * on one CPU in each other's midst (see new_event()).
  */
 struct batch_buf {
+	__u32 busy; /* first: tests/bpf/scratch.t holds a slot as a preempted run would */
+	__u32 pad;
+	/*
+	 * The step at hand, as an event: the blocks and counters maps and
+	 * the inflight map take an hmt_event.  Its pid, tid, comm, src and
+	 * via are set once a batch (new_event()), the step's own fields for
+	 * each record.
+	 */
+	struct hmt_event e;
 	struct hotmem_probe_rec rec[HOTMEM_PROBE_BATCH_MAX];
 	struct hmt_batch hdr; /* the record: hdr, then ev[0 .. made) */
 	struct hmt_batch_ev ev[HOTMEM_PROBE_BATCH_MAX];
@@ -874,22 +878,45 @@ _Static_assert(__builtin_offsetof(struct batch_buf, ev) ==
 		       __builtin_offsetof(struct batch_buf, hdr) + sizeof(struct hmt_batch),
 	       "a batch's record is its header and its events, one after the other");
 
+/*
+ * A slot each for as many runs as can be under way on one CPU at once:
+ * one, and one for each preempted in its midst.  A run finding none free
+ * counts its records as dropped (usdt_lost).
+ */
+#define BATCH_SLOTS 4
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, BATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct batch_buf);
 } batch_bufs SEC(".maps");
 
+/*
+ * A free slot of this CPU's, taken by a compare-and-swap (a run that
+ * preempts this one between a test and a set would take it too), or NULL.
+ * The program runs with migration disabled: the slot stays this CPU's.
+ */
+static __always_inline struct batch_buf *claim_batch_buf(void)
+{
+	for (__u32 i = 0; i < BATCH_SLOTS; i++) {
+		__u32 key = i;
+		struct batch_buf *buf = bpf_map_lookup_elem(&batch_bufs, &key);
+
+		if (buf && __sync_val_compare_and_swap(&buf->busy, 0, 1) == 0)
+			return buf;
+	}
+	return NULL;
+}
+
+static __always_inline void release_batch_buf(struct batch_buf *buf)
+{
+	__sync_fetch_and_and(&buf->busy, 0);
+}
+
 struct batch_ctx {
 	struct batch_buf *buf;
-	/*
-	 * The step at hand, as an event: the blocks and counters maps and
-	 * the inflight map take an hmt_event.  Its pid, tid, comm, src and
-	 * via are set once a batch (the scratch map's, new_event()), the
-	 * step's own fields for each record.
-	 */
-	struct hmt_event *e;
+	struct hmt_event *e; /* &buf->e */
 	__u32 nr, made; /* records; events made of them */
 	__u32 depth;
 	__u32 deeper; /* enters past BATCH_DEPTH, waiting in inflight */
@@ -1042,7 +1069,6 @@ SEC("usdt")
 int usdt_batch(struct pt_regs *ctx)
 {
 	struct batch_ctx b = {};
-	__u32 zero = 0;
 	__u64 size;
 	long v = 0;
 
@@ -1054,15 +1080,20 @@ int usdt_batch(struct pt_regs *ctx)
 	b.nr = v < HOTMEM_PROBE_BATCH_MAX ? v : HOTMEM_PROBE_BATCH_MAX;
 	if (v > b.nr)
 		__sync_fetch_and_add(&usdt_lost, v - b.nr);
-	b.e = new_event(0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT);
-	b.buf = bpf_map_lookup_elem(&batch_bufs, &zero);
-	if (!b.e || !b.buf || bpf_usdt_arg(ctx, 0, &v))
+	if (bpf_usdt_arg(ctx, 0, &v))
 		return 0;
+	b.buf = claim_batch_buf();
+	if (!b.buf) {
+		__sync_fetch_and_add(&usdt_lost, b.nr);
+		return 0;
+	}
+	b.e = &b.buf->e;
+	new_event(b.e, 0, HMT_SRC_EMULATOR, HMT_ENTER, HMT_VIA_USDT);
 	size = (__u64)b.nr * sizeof(b.buf->rec[0]);
 	if (size > sizeof(b.buf->rec) ||
 	    bpf_probe_read_user(b.buf->rec, size, (const void *)v)) {
 		__sync_fetch_and_add(&usdt_lost, b.nr);
-		return 0;
+		goto out;
 	}
 	bpf_loop(b.nr, batch_one, &b, 0);
 	batch_hdr(&b.buf->hdr, b.e, b.made);
@@ -1072,5 +1103,7 @@ int usdt_batch(struct pt_regs *ctx)
 		bpf_loop(b.made, batch_dropped, &b, 0);
 	if (b.depth)
 		bpf_loop(b.depth, batch_leave_open, &b, 0);
+out:
+	release_batch_buf(b.buf);
 	return 0;
 }

@@ -17,6 +17,8 @@
  *                            holds, 6 are lost
  *   batch_target unreadable  5 records at an address that cannot be read
  *   batch_target all         each of them in turn
+ *   batch_target gate FILE WHAT  WHAT once FILE exists (tests/bpf/scratch.t
+ *                            holds the BPF side's slots first), 120 s at most
  *
  * Prints "records N lost M": what it handed over and what the tracer
  * cannot have taken.  Timestamps are CLOCK_MONOTONIC from now on.
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/sdt.h>
 #include <linux/types.h>
@@ -114,10 +117,29 @@ static void unreadable(void)
 	munmap(p, 4096);
 }
 
+/* whether @file appeared within 120 s */
+static bool gate(const char *file)
+{
+	for (int i = 0; i < 12000; i++) {
+		if (!access(file, F_OK))
+			return true;
+		usleep(10000);
+	}
+	fprintf(stderr, "batch_target: %s did not appear in 120 s\n", file);
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "all";
-	bool all = !strcmp(what, "all");
+	bool all;
+
+	if (!strcmp(what, "gate")) {
+		if (argc < 4 || !gate(argv[2]))
+			return 1;
+		what = argv[3];
+	}
+	all = !strcmp(what, "all");
 
 	if (all || !strcmp(what, "mismatch"))
 		mismatch();
