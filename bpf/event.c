@@ -88,7 +88,7 @@ int hmt_record_events(const void *data, size_t size, hmt_event_fn *fn, void *ctx
 	int err;
 
 	if (size == sizeof(e))
-		return fn(ctx, data);
+		return fn(ctx, data, false);
 	if (size < sizeof(*b) || size != HMT_BATCH_SIZE((size_t)b->nr))
 		return -EBADMSG;
 	memset(&e, 0, sizeof(e));
@@ -109,7 +109,7 @@ int hmt_record_events(const void *data, size_t size, hmt_event_fn *fn, void *ctx
 		e.zid = be->zid;
 		e.fn = be->fn;
 		e.phase = be->phase;
-		err = fn(ctx, &e);
+		err = fn(ctx, &e, i > 0);
 		if (err)
 			return err;
 	}
@@ -297,14 +297,17 @@ static bool tail_is(const struct hmt_json_tail *t, const struct hmt_event *e)
 	       !memcmp(t->comm, e->comm, HMT_COMM_LEN);
 }
 
-/* @e's tail at @p, which has room for it and a padded name's slack: copied when @t has it */
-static char *json_tail(char *p, const struct hmt_event *e, struct hmt_json_tail *t)
+/*
+ * @e's tail at @p, which has room for it and a padded name's slack: copied
+ * when @t has it (@same: known without a look)
+ */
+static char *json_tail(char *p, const struct hmt_event *e, struct hmt_json_tail *t, bool same)
 {
 	char *end;
 
 	if (!t)
 		return put_tail(p, e);
-	if (tail_is(t, e)) {
+	if (t->len && (same || tail_is(t, e))) {
 		memcpy(p, t->s, t->len);
 		return p + t->len;
 	}
@@ -322,7 +325,8 @@ static char *json_tail(char *p, const struct hmt_event *e, struct hmt_json_tail 
 }
 
 /* the line into @line, which has JSON_MAX bytes; its end */
-static char *json_line(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, char *p)
+static char *json_line(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, bool same,
+		       char *p)
 {
 	const char *zone = hmt_event_zone(e), *action = hmt_event_action(e);
 
@@ -345,26 +349,26 @@ static char *json_line(const struct hmt_event *e, __u64 t0, struct hmt_json_tail
 		p = put_key_s64(p, "ret", e->ret);
 		p = put_key_u64(p, "dur_ns", e->dur_ns);
 	}
-	p = json_tail(p, e, tail);
+	p = json_tail(p, e, tail, same);
 	/* the function's number last: the fields before it keep their order (docs/hotmem-trace.md) */
 	p = put_key_u64(p, "fn", e->fn);
 	*p++ = '}';
 	return p;
 }
 
-int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, char *buf,
-			 size_t len)
+int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail,
+			 bool same_thread, char *buf, size_t len)
 {
 	char line[JSON_MAX];
 	size_t n;
 
 	/* room for the longest line: straight into @buf */
 	if (len >= JSON_MAX) {
-		n = json_line(e, t0, tail, buf) - buf;
+		n = json_line(e, t0, tail, same_thread, buf) - buf;
 		buf[n] = '\0';
 		return n;
 	}
-	n = json_line(e, t0, tail, line) - line;
+	n = json_line(e, t0, tail, same_thread, line) - line;
 	if (n >= len)
 		return -1;
 	memcpy(buf, line, n);
@@ -374,7 +378,7 @@ int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_ta
 
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
-	return hmt_format_json_tail(e, t0, NULL, buf, len);
+	return hmt_format_json_tail(e, t0, NULL, false, buf, len);
 }
 
 void hmt_print_table_header(FILE *f)

@@ -6,6 +6,7 @@
 #ifndef HMT_EVENT_H
 #define HMT_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
@@ -28,10 +29,12 @@ const char *hmt_event_zone(const struct hmt_event *e);
 /*
  * A ring-buffer record's events, in order, each handed to @fn: one
  * struct hmt_event, or a hotmem:batch's (struct hmt_batch and its
- * events, made hmt_events again).  What @fn returned first that was not
- * 0, else 0; -EBADMSG when @size is neither.
+ * events, made hmt_events again).  @same_thread: @e's pid, tid, comm,
+ * src and via are those of the event handed over just before it (a
+ * batch's, after its first: its header, read once).  What @fn returned
+ * first that was not 0, else 0; -EBADMSG when @size is neither.
  */
-typedef int hmt_event_fn(void *ctx, const struct hmt_event *e);
+typedef int hmt_event_fn(void *ctx, const struct hmt_event *e, bool same_thread);
 int hmt_record_events(const void *data, size_t size, hmt_event_fn *fn, void *ctx);
 
 /* one JSON object, no newline; @t0 is subtracted from ts. -1 if cut. */
@@ -51,9 +54,13 @@ struct hmt_json_tail {
 	char s[HMT_JSON_TAIL_MAX];
 };
 
-/* hmt_format_json(), the tail copied from @tail when it is @e's, else made and kept there */
-int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail, char *buf,
-			 size_t len);
+/*
+ * hmt_format_json(), the tail copied from @tail when it is @e's, else made
+ * and kept there.  @same_thread: the caller knows @e's tail is the last
+ * event's (hmt_event_fn's): it is not compared again.
+ */
+int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail,
+			 bool same_thread, char *buf, size_t len);
 void hmt_print_table_header(FILE *f);
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 

@@ -403,21 +403,21 @@ static int put_line(char *line, int n, FILE *f)
 	return fwrite_unlocked(line, 1, n + 1, f) == (size_t)n + 1 ? 0 : -1;
 }
 
-static int write_event(void *ctx, const struct hmt_event *e)
+static int write_event(void *ctx, const struct hmt_event *e, bool same_thread)
 {
 	struct run *r = ctx;
 	char line[1024];
 	int n;
 
 	if (r->o->json)
-		n = hmt_format_json_tail(e, r->t0, &r->tail, line, sizeof(line));
+		n = hmt_format_json_tail(e, r->t0, &r->tail, same_thread, line, sizeof(line));
 	else
 		n = hmt_format_table(e, r->t0, line, sizeof(line));
 	if (n > 0 && put_line(line, n, r->out))
 		goto fail;
 	/* the JSON line for -J: the one just written, when that was JSON */
 	if (r->jout && !r->o->json)
-		n = hmt_format_json_tail(e, r->t0, &r->tail, line, sizeof(line));
+		n = hmt_format_json_tail(e, r->t0, &r->tail, same_thread, line, sizeof(line));
 	if (r->jout && n > 0 && put_line(line, n, r->jout))
 		goto fail;
 	r->nevents++;

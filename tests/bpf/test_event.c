@@ -271,14 +271,16 @@ static void test_block_steps(void **state)
 struct got {
 	int n, stop_at;
 	struct hmt_event e[4];
+	bool same[4]; /* same_thread */
 };
 
-static int collect(void *ctx, const struct hmt_event *e)
+static int collect(void *ctx, const struct hmt_event *e, bool same_thread)
 {
 	struct got *g = ctx;
 
 	if (g->n == g->stop_at)
 		return -EPIPE;
+	g->same[g->n] = same_thread;
 	g->e[g->n++] = *e;
 	return 0;
 }
@@ -350,15 +352,22 @@ static void test_record_batch(void **state)
 	};
 	struct batch_record r;
 	struct got g = { .stop_at = -1 };
+	struct hmt_json_tail tail;
 	char a[1024], b[1024];
 
 	batch_of(&r, want, 3);
 	assert_int_equal(sizeof(r), HMT_BATCH_SIZE(3));
 	assert_int_equal(hmt_record_events(&r, HMT_BATCH_SIZE(3), collect, &g), 0);
 	assert_int_equal(g.n, 3);
+	memset(&tail, 0, sizeof(tail));
+	/* a thread's tail held from another thread's event: the batch's first is compared */
+	assert_true(hmt_format_json_tail(&(struct hmt_event){ .pid = 1 }, 0, &tail, false, a,
+					 sizeof(a)) > 0);
 	for (int i = 0; i < 3; i++) {
 		assert_memory_equal(&g.e[i], &want[i], sizeof(want[i]));
-		assert_true(hmt_format_json(&g.e[i], 0, a, sizeof(a)) > 0);
+		/* the header's fields are the same for all: told once, the first is not */
+		assert_int_equal(g.same[i], i > 0);
+		assert_true(hmt_format_json_tail(&g.e[i], 0, &tail, g.same[i], a, sizeof(a)) > 0);
 		assert_true(hmt_format_json(&want[i], 0, b, sizeof(b)) > 0);
 		assert_string_equal(a, b);
 	}
@@ -378,6 +387,7 @@ static void test_record_one_event(void **state)
 
 	assert_int_equal(hmt_record_events(&e, sizeof(e), collect, &g), 0);
 	assert_int_equal(g.n, 1);
+	assert_false(g.same[0]); /* whatever came before: another record */
 	assert_memory_equal(&g.e[0], &e, sizeof(e));
 }
 
@@ -429,11 +439,11 @@ static void test_json_tail_kept(void **state)
 	strcpy(seq[6].comm, "x\x01y");
 	memset(&tail, 0, sizeof(tail));
 	for (int i = 0; i < 7; i++) {
-		assert_true(hmt_format_json_tail(&seq[i], 0, &tail, a, sizeof(a)) > 0);
+		assert_true(hmt_format_json_tail(&seq[i], 0, &tail, false, a, sizeof(a)) > 0);
 		assert_true(hmt_format_json(&seq[i], 0, b, sizeof(b)) > 0);
 		assert_string_equal(a, b);
 		/* and into a buffer too small for the longest line: the same */
-		assert_int_equal(hmt_format_json_tail(&seq[i], 0, &tail, a, strlen(b) + 1),
+		assert_int_equal(hmt_format_json_tail(&seq[i], 0, &tail, false, a, strlen(b) + 1),
 				 (int)strlen(b));
 		assert_string_equal(a, b);
 	}
