@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
@@ -271,15 +274,86 @@ static int ensure_fs(const char *path, const char *type, long magic, const char 
 	return 0;
 }
 
+/* whether the process has @cap in its effective set */
+static bool has_cap(unsigned int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (cap / 32 >= _LINUX_CAPABILITY_U32S_3 || syscall(SYS_capget, &h, d))
+		return false;
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+/*
+ * What the kernel asks of a BPF tracer (6.12 include/linux/capability.h
+ * bpf_capable(), perfmon_capable()): CAP_BPF to load programs and make
+ * maps, CAP_PERFMON for the tracing programs and the uprobe and kprobe
+ * perf events; CAP_SYS_ADMIN stands for either.  Not the uid: root
+ * without them (a container's, a unit's CapabilityBoundingSet=) cannot,
+ * a user given both can.  The missing ones named, -EPERM; else 0.
+ */
+static int check_caps(void)
+{
+	bool admin = has_cap(CAP_SYS_ADMIN), bpf = admin || has_cap(CAP_BPF),
+	     perfmon = admin || has_cap(CAP_PERFMON);
+
+	if (bpf && perfmon)
+		return 0;
+	fprintf(stderr,
+		"hotmem-trace: not permitted: loading BPF programs needs CAP_BPF and CAP_PERFMON "
+		"(or CAP_SYS_ADMIN), and this process has %s\n"
+		"hotmem-trace: run it as root: sudo hotmem-trace ...\n",
+		!bpf && !perfmon ? "neither"
+		: !bpf		 ? "no CAP_BPF"
+				 : "no CAP_PERFMON");
+	return -EPERM;
+}
+
+/*
+ * Pinning makes @o->pin (its parent must let this process in) in a
+ * mounted bpffs, mounted here if need be (CAP_SYS_ADMIN).  -EPERM, said,
+ * when it cannot.
+ */
+static int check_pin_access(const struct opts *o)
+{
+	char parent[PATH_MAX];
+	const char *dir = o->pin, *slash;
+
+	if (o->no_pin)
+		return 0;
+	if (!strncmp(dir, BPFFS "/", strlen(BPFFS) + 1) && !is_fs(BPFFS, BPF_FS_MAGIC) &&
+	    !has_cap(CAP_SYS_ADMIN)) {
+		fprintf(stderr,
+			"hotmem-trace: not permitted: pinning the maps in %s needs bpffs mounted on "
+			"%s, and mounting it needs CAP_SYS_ADMIN: run it as root, or add --no-pin\n",
+			dir, BPFFS);
+		return -EPERM;
+	}
+	if (access(dir, F_OK)) {
+		slash = strrchr(dir, '/');
+		snprintf(parent, sizeof(parent), "%.*s", slash && slash != dir ? (int)(slash - dir) : 1,
+			 slash ? dir : ".");
+		dir = parent;
+	}
+	if (!faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) || errno == ENOENT)
+		return 0; /* ENOENT: said by the pinning itself, with its path */
+	fprintf(stderr,
+		"hotmem-trace: not permitted: pinning the maps in %s needs write access to %s, "
+		"which uid %u lacks: run it as root, or add --no-pin\n",
+		o->pin, dir, (unsigned int)geteuid());
+	return -EPERM;
+}
+
 static int check_env(const struct opts *o)
 {
 	int err;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "hotmem-trace: must run as root: loading BPF programs needs "
-				"CAP_BPF and CAP_PERFMON (try: sudo hotmem-trace ...)\n");
-		return -EPERM;
-	}
+	err = check_caps();
+	if (!err)
+		err = check_pin_access(o);
+	if (err)
+		return err;
 	if (o->kernel && !is_fs("/sys/kernel/debug/tracing", TRACEFS_MAGIC)) {
 		err = ensure_fs(TRACEFS, "tracefs", TRACEFS_MAGIC, "for the tracepoints", o->quiet);
 		if (err)
@@ -579,6 +653,22 @@ static int set_emulator(struct run *r)
 	return realpath(e, r->t.emu_path) ? 0 : -errno;
 }
 
+/*
+ * Since 2025's "perf: Require CAP_SYS_ADMIN for uprobes" (6.18 has it,
+ * stable kernels too) kernel/events/core.c perf_uprobe_event_init()
+ * refuses CAP_PERFMON alone: EACCES.  Said when that is why the engine's
+ * probes were not attached; -EPERM when nothing was (@err), else @err.
+ */
+static int uprobes_refused(const struct run *r, int err)
+{
+	if (!r->t.want_emulator || r->t.usdt_err != -EACCES || has_cap(CAP_SYS_ADMIN))
+		return err;
+	fprintf(stderr,
+		"hotmem-trace: not permitted: attaching the engine's USDT probes (uprobes) needs "
+		"CAP_SYS_ADMIN on this kernel, and this process lacks it: run it as root\n");
+	return err ? -EPERM : 0;
+}
+
 static int setup(struct run *r)
 {
 	int err;
@@ -599,8 +689,9 @@ static int setup(struct run *r)
 		/* a binary without probes: hmt_tracer_report() said what it is, and what to do */
 		if (!hmt_tracer_no_probes(&r->t))
 			fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
-		return err;
+		return uprobes_refused(r, err);
 	}
+	uprobes_refused(r, 0);
 	if (!r->o->no_pin) {
 		err = pin(r);
 		if (err)
@@ -746,7 +837,7 @@ static int trace_main(struct opts *o)
 	install_signals();
 	err = check_env(o);
 	if (err)
-		return 1;
+		return err == -EPERM ? EX_NOPERM : 1;
 	err = open_output(&r);
 	if (err)
 		return 1;
@@ -782,7 +873,7 @@ out:
 	hmt_tracer_close(&r.t);
 	close_output(&r);
 	if (err)
-		return 1;
+		return err == -EPERM ? EX_NOPERM : 1;
 	if (o->cmd && WIFEXITED(r.child_status))
 		return WEXITSTATUS(r.child_status);
 	return o->cmd ? 1 : 0;

@@ -120,8 +120,8 @@ ok $? "a binary without hotmem probes: exit 1, says it has none of them (0 of $p
 if command -v setpriv > /dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$HT" --no-pin -d 1 > /dev/null 2> "$OUT/nonroot.err"
 	rc=$?
-	[ $rc = 1 ] && grep -q "must run as root" "$OUT/nonroot.err"
-	ok $? "not root: exit 1 with a clear message"
+	[ $rc = 77 ] && grep -q "needs CAP_BPF and CAP_PERFMON" "$OUT/nonroot.err"
+	ok $? "not root: exit 77 (EX_NOPERM), says what it needs (tests/bpf/privileges.t)"
 else
 	n=$((n + 1)); echo "ok $n # SKIP setpriv missing"
 fi
