@@ -982,8 +982,7 @@ long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
 				struct page *copy, struct lost_block **blocks);
 unsigned long lost_memmap_unlink(struct lost_block *blocks, unsigned long nr);
 void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
-unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
-				   unsigned long pfn, int new_list);
+void move_freepages_block(struct hotmem *hm, struct zone *z, unsigned long pfn, int new_list);
 void init_per_zone_wmark_min(struct hotmem *hm);
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end);
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */

@@ -255,6 +255,8 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	/* a workload allocation or free holds it for reading, not mem_hotplug_lock */
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
 	pthread_mutex_lock(&hm->workload_lock);
 	ret = check_memmaps_mapped(hm, err, errlen);
 	for (int nid = 0; nid < hm->nr_possible_nodes && !ret; nid++) {
@@ -281,6 +283,7 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 	if (!ret)
 		ret = virtio_mem_check_invariants(hm, err, errlen);
 	pthread_mutex_unlock(&hm->workload_lock);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;

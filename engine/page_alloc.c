@@ -349,7 +349,9 @@ static void lost_unlink_one(struct list_head *nb, bool next, struct list_head *v
  * lost_memmap_unlink() makes those writes and counts the pages off.
  * Neither free (MemFree) nor allocated meanwhile; put_lost_memmap_back()
  * puts them on their lists again once the memmap is mapped.  The caller
- * holds mem_hotplug_lock for writing: no list changes in between.
+ * holds mem_hotplug_lock and vmemmap_remap_lock for writing (the
+ * workload's allocations and frees hold the latter for reading): no list
+ * changes in between.
  * Returns the number of blocks, or -ENOMEM.
  */
 long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
@@ -499,7 +501,8 @@ static void zone_pcp_update_high(struct zone *z)
 
 	if (!populated_zone(z))
 		goto out;
-	if (z->pcp_state != ZONE_PCP_UNSET)
+	/* atomic: an allocation or free touches it without mem_hotplug_lock */
+	if (__atomic_load_n(&z->pcp_state, __ATOMIC_RELAXED) != ZONE_PCP_UNSET)
 		return;
 	if (z->idx != ZONE_DMA && z->zone_pgdat->has_cpu)
 		state = ZONE_PCP_USED;
@@ -587,21 +590,104 @@ static struct page *__rmqueue_smallest(struct zone *z, unsigned int order, int m
 	return NULL;
 }
 
-unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
-				   unsigned long pfn, int new_list)
+/*
+ * A free block of more than a pageblock that holds the pageblock at
+ * @start (its head before it, or at it), or NULL.  The max-order head is
+ * read first: in a memmap shared with its template, the first struct page
+ * of a pageblock inside a free max-order block is on a vmemmap page
+ * nothing else of an online touches.
+ */
+static struct page *free_block_over_pageblock(struct hotmem *hm, unsigned long start)
 {
-	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages);
-	unsigned long end = start + pageblock_nr_pages, moved = 0;
 	unsigned long head = ALIGN_DOWN(start, MAX_ORDER_NR_PAGES);
 	struct page *hp = pfn_to_page(hm, head);
 
-	/*
-	 * Inside a free block larger than a pageblock there is nothing to
-	 * walk: its head moves it (from the head's own pageblock).
-	 */
 	if (head != start && PageBuddy(hp) && hp->private > pageblock_order &&
-	    head + (1UL << hp->private) >= end)
-		return 0;
+	    head + (1UL << hp->private) > start)
+		return hp;
+	hp = pfn_to_page(hm, start);
+	return PageBuddy(hp) && hp->private > pageblock_order ? hp : NULL;
+}
+
+/* one of @head's pageblocks but the one at @except isolated */
+static bool free_block_isolated_elsewhere(struct hotmem *hm, unsigned long head,
+					  unsigned int order, unsigned long except)
+{
+	for (unsigned long pb = head; pb < head + (1UL << order); pb += pageblock_nr_pages)
+		if (pb != except && get_pageblock_isolate(hm, pb))
+			return true;
+	return false;
+}
+
+/*
+ * split_large_buddy() (6.12): a free block of several pageblocks freed
+ * again a pageblock at a time, each to its own list -- an isolated one
+ * to MIGRATE_ISOLATE, which __free_one_page() keeps from merging back.
+ */
+static void split_large_buddy(struct hotmem *hm, struct zone *z, struct page *page,
+			      unsigned int order)
+{
+	const unsigned long head = page_to_pfn(hm, page);
+
+	del_page_from_free_list(z, page, order);
+	for (unsigned long pb = head; pb < head + (1UL << order); pb += pageblock_nr_pages)
+		__free_one_page(hm, z, pb, pageblock_order, free_list_type(hm, pb), false);
+}
+
+/*
+ * A free block reaching over the pageblock's edge, as the pageblock's
+ * isolation bit has just been set or cleared (6.12
+ * move_freepages_block_isolate()).  Isolated, a block from a pageblock
+ * before is split at the edge, as 6.12 splits it: left whole on its list,
+ * the allocator, which takes no mem_hotplug_lock, would hand out the
+ * isolated pageblock's pages -- to an offline that found them free a
+ * moment ago.  (A block that starts here is not: the caller moves it
+ * whole.)  Unisolated, a block that isolated pageblocks merged into goes
+ * back to its head's list once none of them is isolated any more, not
+ * before.
+ */
+static void move_free_block_over_pageblock(struct hotmem *hm, struct zone *z,
+					   struct page *big, unsigned long start, int new_list)
+{
+	const unsigned long head = page_to_pfn(hm, big);
+	const unsigned int order = (unsigned int)big->private;
+	int list = new_list;
+
+	if (new_list == MIGRATE_ISOLATE) {
+		if ((int)big->index != MIGRATE_ISOLATE)
+			split_large_buddy(hm, z, big, order);
+		return;
+	}
+	if (free_block_isolated_elsewhere(hm, head, order, start))
+		return;
+	if (head != start)
+		list = get_pfnblock_migratetype(hm, head);
+	if ((int)big->index != list) {
+		del_page_from_free_list(z, big, order);
+		add_to_free_list(z, big, order, list, true);
+	}
+}
+
+/*
+ * The free pages of the pageblock at @pfn to @new_list: MIGRATE_ISOLATE
+ * after its isolation bit was set, its migratetype after it was cleared.
+ * A free block that starts here and reaches beyond moves whole to
+ * MIGRATE_ISOLATE: the next pageblocks of the range are isolated next,
+ * and a range that ends inside it keeps the rest off the allocator until
+ * the isolation ends.  6.12 splits it; not here, where the split would
+ * write a struct page in each max-order block of every offline (a
+ * memmap shared with its template copied for it).  zone->lock held.
+ */
+void move_freepages_block(struct hotmem *hm, struct zone *z, unsigned long pfn, int new_list)
+{
+	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages);
+	unsigned long end = start + pageblock_nr_pages;
+	struct page *big = free_block_over_pageblock(hm, start);
+
+	if (big && !(new_list == MIGRATE_ISOLATE && page_to_pfn(hm, big) == start)) {
+		move_free_block_over_pageblock(hm, z, big, start, new_list);
+		return;
+	}
 	for (pfn = start; pfn < end;) {
 		struct page *page = pfn_to_page(hm, pfn);
 		unsigned int order;
@@ -616,10 +702,8 @@ unsigned long move_freepages_block(struct hotmem *hm, struct zone *z,
 			del_page_from_free_list(z, page, order);
 			add_to_free_list(z, page, order, new_list, true);
 		}
-		moved += 1UL << order;
 		pfn += 1UL << order;
 	}
-	return moved;
 }
 
 static const int fallbacks[MIGRATE_PCPTYPES][2] = {
@@ -717,8 +801,14 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 			struct zone *z = &pgdat->node_zones[zid];
 			struct page *page;
 
-			if (!populated_zone(z))
-				continue;
+			/*
+			 * No populated_zone() test: the kernel's zonelist holds
+			 * the populated zones, rebuilt under zonelist_update_seq
+			 * as an online or offline fills or empties one; here an
+			 * allocation takes no mem_hotplug_lock (hotmem_alloc_pages()),
+			 * and the zone lock is what keeps its free lists whole --
+			 * an empty zone has nothing on them.
+			 */
 			page = alloc_pages_zone(hm, z, order, ac->migratetype, ac->ignore_wmark);
 			if (page)
 				return page;
@@ -1126,7 +1216,9 @@ static int alloc_contig_replace_hugetlb(struct hotmem *hm, unsigned long start,
  * @start or @end are taken whole from their head (outer_start) to their
  * end (outer_end), and the head and tail outside the range go back, as
  * the kernel does.  The range is left as it was on failure.  Caller holds
- * mem_hotplug_lock for writing (no workload allocation meanwhile).
+ * mem_hotplug_lock for writing; a workload allocation meanwhile (it takes
+ * no mem_hotplug_lock) never takes a page of the isolated range, and
+ * isolate_freepages_range() checks each block again under zone->lock.
  */
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end)
 {
@@ -1157,8 +1249,8 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 	/*
 	 * Make sure the range is really isolated.  6.12 tests from
 	 * find_large_buddy(start), which is @start there: isolating start's
-	 * pageblock split any free block reaching into it from below
-	 * (test_pages_isolated() takes the engine's unsplit one as free).
+	 * pageblock split any free block reaching into it from below (so
+	 * does move_freepages_block()).
 	 */
 	if (test_pages_isolated(hm, start, end, 0)) {
 		ret = -EBUSY;

@@ -159,10 +159,10 @@ void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
  * __test_page_isolated_in_pageblock() (6.12): the first pfn of
  * [@pfn, @end_pfn) neither free nor, when offlining (MEMORY_OFFLINE),
  * poisoned or a PageOffline page its driver let go of; @end_pfn when all
- * are.  The engine keeps a free block reaching into the range from an
- * unisolated pageblock before it whole, where 6.12's
- * move_freepages_block_isolate() splits it at the pageblock's edge
- * (@pfn then the head of a free block): such a block is free all the same.
+ * are.  A free block reaching into the range from before it (two
+ * isolated pageblocks merged, one of them outside @pfn's range) is free
+ * all the same; isolation splits one from an unisolated pageblock at the
+ * edge, as 6.12's move_freepages_block_isolate() (move_freepages_block()).
  * zone->lock held.
  */
 static unsigned long __test_page_isolated_in_pageblock(struct hotmem *hm, unsigned long pfn,

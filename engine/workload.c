@@ -72,6 +72,54 @@ static int workload_attach(struct hotmem *hm, struct page *page, int type,
 	return 0;
 }
 
+/* a node with present memory: a task's mempolicy may name it */
+static bool node_has_memory(struct hotmem *hm, int nid)
+{
+	bool has;
+
+	pthread_rwlock_rdlock(&hm->span_lock);
+	has = NODE_DATA(hm, nid)->node_present_pages != 0;
+	pthread_rwlock_unlock(&hm->span_lock);
+	return has;
+}
+
+/*
+ * One workload page off the zonelist of @nid, attached.  Under
+ * vmemmap_remap_lock for reading, as hotmem_free_page(): HugeTLB's
+ * vmemmap optimisation copies a section's memmap and maps the copy
+ * (vmemmap_unshare()), and a struct page written meanwhile -- a free
+ * list's link -- would be lost; and the invariant checker, which takes
+ * that lock for writing, never sees a page off the buddy not yet a
+ * workload page.
+ */
+static int workload_alloc_one(struct hotmem *hm, int nid, int type, unsigned long *handle)
+{
+	struct page *page;
+	int ret = -ENOMEM;
+
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+	page = alloc_pages_node(hm, nid, 0, type != HM_ALLOC_UNMOVABLE, false);
+	if (page) {
+		ret = workload_attach(hm, page, type, handle);
+		if (ret)
+			__free_pages(hm, page, 0);
+	}
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
+}
+
+/*
+ * Pages a task allocates (GFP_HIGHUSER_MOVABLE or GFP_KERNEL).  No
+ * mem_hotplug_lock, as the kernel's page allocator takes none (6.12
+ * mm/page_alloc.c: zone->lock alone): an offline looping on a pinned page
+ * holds it for writing, and an allocation meanwhile is served from the
+ * rest of the machine (review14 R15: it waited for the offline to give
+ * up).  Nothing of a hotplug operation is handed out: a range being
+ * onlined or offlined, or taken by alloc_contig_range(), is isolated, its
+ * free pages on the MIGRATE_ISOLATE lists the buddy never takes from
+ * (move_freepages_block() splits a free block reaching into one), and an
+ * offline takes them off the buddy before the section can go away.
+ */
 long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 			unsigned long *handles)
 {
@@ -82,31 +130,18 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 	/* -1 is any node (NUMA_NO_NODE); below it none (-2 was node 0) */
 	if (nid < NUMA_NO_NODE || nid >= hm->nr_possible_nodes)
 		return -EINVAL;
-	/* get_online_mems(): no hotplug operation runs under our feet */
-	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
-	if (nid >= 0 && !NODE_DATA(hm, nid)->node_present_pages) {
-		/*
-		 * A node without memory is no preference a task can hold:
-		 * 6.12 set_mempolicy()/mbind() intersect the nodes with
-		 * node_states[N_MEMORY] and refuse an empty set, MPOL_PREFERRED
-		 * as MPOL_BIND (mpol_set_nodemask(), mpol_new_preferred()).
-		 * It was a silent fall back to node 0.
-		 */
-		pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	/*
+	 * A node without memory is no preference a task can hold: 6.12
+	 * set_mempolicy()/mbind() intersect the nodes with
+	 * node_states[N_MEMORY] and refuse an empty set, MPOL_PREFERRED as
+	 * MPOL_BIND (mpol_set_nodemask(), mpol_new_preferred()).  It was a
+	 * silent fall back to node 0.
+	 */
+	if (nid >= 0 && !node_has_memory(hm, nid))
 		return -EINVAL;
-	}
-	for (i = 0; i < nr; i++) {
-		struct page *page = alloc_pages_node(hm, nid < 0 ? 0 : nid, 0,
-						     type != HM_ALLOC_UNMOVABLE, false);
-
-		if (!page)
+	for (i = 0; i < nr; i++)
+		if (workload_alloc_one(hm, nid < 0 ? 0 : nid, type, handles ? &handles[i] : NULL))
 			break;
-		if (workload_attach(hm, page, type, handles ? &handles[i] : NULL)) {
-			__free_pages(hm, page, 0);
-			break;
-		}
-	}
-	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	return i || !nr ? (long)i : -ENOMEM;
 }
 
@@ -154,6 +189,12 @@ int hotmem_alloc_page_at(struct hotmem *hm, uint64_t pfn, int type, unsigned lon
 
 	if (type < 0 || type >= HM_ALLOC_NR)
 		return -EINVAL;
+	/*
+	 * get_online_mems(), unlike hotmem_alloc_pages(): a page named by
+	 * its pfn (the engine's, no kernel allocation does that) is read
+	 * before the buddy is asked, and its section must not go away
+	 * between pfn_to_online_page() and the read.
+	 */
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	/* a HugeTLB free runs under get_online_mems() too, and may remap */
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);

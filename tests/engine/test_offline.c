@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 #define DIMM 0x100000000ULL
 #define DIMM_PFN (DIMM >> 12)
@@ -177,6 +178,8 @@ struct free_race {
 	atomic_int passes;
 	struct timespec deadline;
 	int free_ret;
+	long alloc_ret;		/* alloc_then_free_when_looping() */
+	unsigned long alloc_handle;
 };
 
 static bool passes_then_deadline(void *arg)
@@ -218,6 +221,107 @@ static void test_freeing_the_pinned_page_lets_a_looping_offline_finish(void **st
 	assert_int_equal(r.free_ret, 0);
 	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
 	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * review14 R15: a page allocation takes no mem_hotplug_lock in 6.12
+ * (zone->lock alone; the isolated range is not on the lists it takes
+ * from), so a task allocates while an offline loops on a pinned page.
+ * The thread allocates, then lets the pin go: the offline finishes only
+ * if the allocation returned first.  The engine's allocation waited for
+ * the offline's mem_hotplug_lock, so the offline ended -EINTR at its
+ * 20 s bound (a bound, not a measure).
+ */
+static void *alloc_then_free_when_looping(void *arg)
+{
+	struct free_race *r = arg;
+
+	while (atomic_load(&r->passes) < 5)
+		usleep(1000);
+	r->alloc_ret = hotmem_alloc_pages(r->hm, NUMA_NO_NODE, HM_ALLOC_MOVABLE, 1,
+					  &r->alloc_handle);
+	r->free_ret = hotmem_free_page(r->hm, r->handle);
+	return NULL;
+}
+
+static void test_an_allocation_completes_while_an_offline_loops(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct free_race r = { .hm = hm, .free_ret = -1, .alloc_ret = -1 };
+	const struct hotmem_task task = { passes_then_deadline, &r };
+	pthread_t t;
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 5, HM_ALLOC_PINNED, &r.handle), 0);
+	clock_gettime(CLOCK_MONOTONIC, &r.deadline);
+	r.deadline.tv_sec += 20;
+	assert_int_equal(pthread_create(&t, NULL, alloc_then_free_when_looping, &r), 0);
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(r.alloc_ret, 1);
+	assert_int_equal(r.free_ret, 0);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	/* from the rest of the machine: the block was isolated all along */
+	assert_int_equal(hotmem_handle_pfn(hm, r.alloc_handle, &pfn), 0);
+	assert_true(pfn < DIMM_PFN || pfn >= DIMM_PFN + 32768);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A free max-order block reaching from a pageblock into an isolated one
+ * after it (alloc_contig_range() of one pageblock: a virtio-mem sub-block
+ * of 2 MiB) is split at the edge, as 6.12's move_freepages_block_isolate()
+ * splits it: the allocator, which takes no mem_hotplug_lock, hands out
+ * every page of the pageblock before and none of the isolated one.  It
+ * stayed whole on the movable list, isolated pageblock and all.
+ */
+static void test_an_isolated_pageblock_in_a_free_block_is_never_allocated(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long iso = DIMM_PFN + pageblock_nr_pages, nr = 32768;
+	unsigned long *h = calloc(nr, sizeof(*h)), before = 0, extra;
+	bool taken[512] = { false };
+	long n;
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	mem_hotplug_begin(hm);
+	assert_int_equal(start_isolate_page_range(hm, iso, iso + pageblock_nr_pages, 0), 0);
+	mem_hotplug_done(hm);
+	/* all of ZONE_MOVABLE and some of the rest */
+	n = hotmem_alloc_pages(hm, NUMA_NO_NODE, HM_ALLOC_MOVABLE, nr, h);
+	assert_int_equal(n, (long)nr);
+	for (long i = 0; i < n; i++) {
+		uint64_t pfn;
+
+		assert_int_equal(hotmem_handle_pfn(hm, h[i], &pfn), 0);
+		assert_false(pfn >= iso && pfn < iso + pageblock_nr_pages);
+		if (pfn >= DIMM_PFN && pfn < iso) {
+			taken[pfn - DIMM_PFN] = true;
+			before++;
+		}
+	}
+	/* the watermark keeps a few free: each still in the buddy */
+	assert_true(before > 0);
+	for (unsigned long i = 0; i < pageblock_nr_pages; i++)
+		if (!taken[i])
+			assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + i, HM_ALLOC_MOVABLE,
+							      &extra), 0);
+	mem_hotplug_begin(hm);
+	undo_isolate_page_range(hm, iso, iso + pageblock_nr_pages);
+	mem_hotplug_done(hm);
+	assert_int_equal(hotmem_free_all(hm), nr + pageblock_nr_pages - before);
+	check(hm);
+	/* merged again: the block goes offline and comes back whole */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	free(h);
 	hotmem_destroy(hm);
 }
 
@@ -387,6 +491,8 @@ int main(void)
 		cmocka_unit_test(test_nowhere_to_migrate_loops_until_a_signal_then_eintr),
 		cmocka_unit_test(test_pinned_movable_block_loops_until_signal_then_eintr_unchanged),
 		cmocka_unit_test(test_freeing_the_pinned_page_lets_a_looping_offline_finish),
+		cmocka_unit_test(test_an_allocation_completes_while_an_offline_loops),
+		cmocka_unit_test(test_an_isolated_pageblock_in_a_free_block_is_never_allocated),
 		cmocka_unit_test(test_migration_targets_other_node_and_movable_only_from_movable),
 		cmocka_unit_test(test_going_offline_notifier_error_rolls_back),
 		cmocka_unit_test(test_going_offline_is_visible_while_offlining),
