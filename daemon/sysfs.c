@@ -49,11 +49,12 @@ static bool sysfs_like(struct hmd *d)
  * DIR/sys/devices/system/memory opened and its block size read into @fd
  * and @bs: 0, or -errno, said unless @quiet.
  */
-static int memdir_open(struct hmd *d, const char *path, int *fd, unsigned long *bs, bool quiet)
+static int memdir_open(struct hmd *d, int *fd, unsigned long *bs, bool quiet)
 {
-	char buf[64], *end;
+	char path[HMD_PATH_MAX + 64], buf[64], *end;
 	int e;
 
+	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/memory");
 	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*fd < 0) {
 		e = errno;
@@ -79,47 +80,38 @@ static int memdir_open(struct hmd *d, const char *path, int *fd, unsigned long *
 	return 0;
 }
 
-static void memdir_set(struct hmd *d, int fd, unsigned long bs)
+/* the memory directory opened anew, its block size read: 0, or -errno, the old one kept */
+static int memdir_load(struct hmd *d, bool quiet)
 {
+	unsigned long bs;
+	int fd, r;
+
+	r = memdir_open(d, &fd, &bs, quiet);
+	if (r)
+		return r;
 	if (d->memdir_fd >= 0)
 		close(d->memdir_fd);
 	d->memdir_fd = fd;
 	d->block_size = bs;
 	d->block_pages = bs / 4096;
 	d->trunc_writes = !sysfs_like(d);
+	return 0;
 }
 
 int hmd_sysfs_open(struct hmd *d)
 {
-	char path[HMD_PATH_MAX + 64];
-	unsigned long bs;
-	int fd, r;
-
-	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/memory");
 	join(d->zoneinfo_path, sizeof(d->zoneinfo_path), d->cfg.sysroot, "proc/zoneinfo");
 	join(d->params_path, sizeof(d->params_path), d->cfg.sysroot,
 	     "sys/module/memory_hotplug/parameters");
 	join(d->acpi_path, sizeof(d->acpi_path), d->cfg.sysroot, "sys/bus/acpi/devices");
 	d->acpi_state = HMD_ACPI_UNKNOWN;
-	r = memdir_open(d, path, &fd, &bs, false);
-	if (r)
-		return r;
-	memdir_set(d, fd, bs);
-	return 0;
+	return memdir_load(d, false);
 }
 
 /* Again, once the sysroot's filesystem is back (sysroot.c): 0, or -errno, the old one kept. */
 int hmd_sysfs_reopen(struct hmd *d)
 {
-	char path[HMD_PATH_MAX + 64];
-	unsigned long bs;
-	int fd, r;
-
-	join(path, sizeof(path), d->cfg.sysroot, "sys/devices/system/memory");
-	r = memdir_open(d, path, &fd, &bs, true);
-	if (!r)
-		memdir_set(d, fd, bs);
-	return r;
+	return memdir_load(d, true);
 }
 
 void hmd_sysfs_close(struct hmd *d)

@@ -29,8 +29,7 @@
 
 static void sysroot_back(struct hmd *d)
 {
-	d->mounts_src = sd_event_source_disable_unref(d->mounts_src);
-	d->back_src = sd_event_source_disable_unref(d->back_src);
+	hmd_sysroot_unwatch(d);
 	d->sysroot_gone = 0;
 	hmd_log(d, LOG_NOTICE, "sysroot %s is back: coldplug", d->cfg.sysroot);
 	hmd_coldplug(d, true);
