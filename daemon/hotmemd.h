@@ -159,6 +159,12 @@ void hmd_log_ev_at(struct hmd *d, const struct hmd_log_site *site, int prio, con
 /* sysfs.c: reading the sysroot */
 int hmd_sysfs_open(struct hmd *d);
 int hmd_sysfs_reopen(struct hmd *d);
+/*
+ * notifier-error-inject's error for memory notifier action @action
+ * ("MEM_GOING_ONLINE"): its value, 0 where none is set or the file is
+ * absent; its path in @path.
+ */
+int hmd_injected_error(struct hmd *d, const char *action, char *path, size_t len);
 void hmd_sysfs_close(struct hmd *d);
 int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);

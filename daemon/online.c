@@ -59,9 +59,34 @@ static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *
 	hmd_status_changed(d);
 }
 
+/*
+ * A memory notifier's refusal of MEM_GOING_ONLINE reaches hotmemd as an
+ * errno alone (6.12 online_pages(): notifier_to_errno(), its own line
+ * pr_debug only).  The one thing it can read that names a cause is
+ * notifier-error-inject's file: when it holds the very error the write
+ * failed with, that is said, with the file -- what the admin can check
+ * and clear, not a guess.  (The kernel logs each injection too, "Injecting
+ * error (-12) to MEM_GOING_ONLINE" at KERN_INFO, lib/notifier-error-
+ * inject.c; hotmemfs's log is `hotmemctl dmesg`: neither is hotmemd's to
+ * read.)  Anything else, no hint: a driver's notifier says why in the
+ * kernel's log, which hotmemd does not see.
+ */
+static void injected_hint(struct hmd *d, int err, char *buf, size_t len)
+{
+	char path[HMD_PATH_MAX + 128];
+	int inject = hmd_injected_error(d, "MEM_GOING_ONLINE", path, sizeof(path));
+
+	buf[0] = '\0';
+	if (inject && -inject == err)
+		snprintf(buf, len,
+			 "; %s holds %d, this error: an injected failure (notifier-error-inject), every online fails until 0 is written there",
+			 path, inject);
+}
+
 static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 {
 	struct hmd_block *b = &d->blk[id];
+	char hint[HMD_PATH_MAX + 256];
 
 	b->failed = true;
 	b->attempts = 0;
@@ -70,10 +95,11 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	 * Nothing here tries it again (a reload onlines nothing, no new uevent
 	 * comes for it): say what does, so the admin need not read the source.
 	 */
+	injected_hint(d, err, hint, sizeof(hint));
 	hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL, hmd_policy_name(block_policy(d, b)),
 		   err,
-		   "gave up onlining: %s: %s; left offline until `systemctl restart hotmemd` (its coldplug retries every offline block) or a write of memory%lu/state",
-		   what, strerror(err), id);
+		   "gave up onlining: %s: %s%s; left offline until `systemctl restart hotmemd` (its coldplug retries every offline block) or a write of memory%lu/state",
+		   what, strerror(err), hint, id);
 	hmd_status_changed(d);
 }
 

@@ -114,6 +114,25 @@ int hmd_sysfs_reopen(struct hmd *d)
 	return memdir_load(d, true);
 }
 
+/*
+ * lib/notifier-error-inject.c's debugfs file (6.12: memory-notifier-error-
+ * inject, DIR/sys/kernel/debug/notifier-error-inject/memory/actions/
+ * ACTION/error, "%lld\n"); hotmemfs serves it at the same path.
+ */
+int hmd_injected_error(struct hmd *d, const char *action, char *path, size_t len)
+{
+	char rel[128], buf[32], *end;
+	long v;
+
+	snprintf(rel, sizeof(rel), "sys/kernel/debug/notifier-error-inject/memory/actions/%s/error",
+		 action);
+	join(path, len, d->cfg.sysroot, rel);
+	if (hmd_read_attr(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return 0;
+	v = strtol(buf, &end, 10);
+	return end == buf || *end || v < -4095 || v > 0 ? 0 : (int)v;
+}
+
 void hmd_sysfs_close(struct hmd *d)
 {
 	if (d->memdir_fd >= 0)

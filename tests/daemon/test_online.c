@@ -899,6 +899,42 @@ static void test_journal_message_block_errno(void **state)
 	assert_null(strstr(f->m.journal, "CODE_FILE=daemon/log.c"));
 }
 
+/*
+ * A give-up whose errno is the one notifier-error-inject's MEM_GOING_ONLINE
+ * file holds says so, with the file; another errno, or no file, nothing
+ * more (the kernel said only the errno).
+ */
+static void test_give_up_names_injected_error(void **state)
+{
+	struct fixture *f = *state;
+	const char *dir = "sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE";
+	char want[HMD_PATH_MAX + 256], sub[128];
+
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	mk(f->root, "sys/kernel");
+	mk(f->root, "sys/kernel/debug");
+	mk(f->root, "sys/kernel/debug/notifier-error-inject");
+	mk(f->root, "sys/kernel/debug/notifier-error-inject/memory");
+	mk(f->root, "sys/kernel/debug/notifier-error-inject/memory/actions");
+	mk(f->root, dir);
+	snprintf(sub, sizeof(sub), "%s/error", dir);
+	put(f->root, sub, "-12\n");
+	script(f, 14, 1, ENOMEM);
+	script(f, 15, 1, EIO);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_failed, 2);
+	snprintf(want, sizeof(want),
+		 "MESSAGE=memory14: gave up onlining: online_movable: Cannot allocate memory; "
+		 "%s/%s holds -12, this error: an injected failure (notifier-error-inject), every "
+		 "online fails until 0 is written there; left offline until",
+		 f->root, sub);
+	assert_non_null(strstr(f->m.journal, want));
+	/* EIO is not the injected -12: the errno alone */
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory15: gave up onlining: online_movable: "
+					     "Input/output error; left offline until"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -929,6 +965,7 @@ int main(void)
 		T(test_coldplug_state_onlined_meanwhile),
 		T(test_coldplug_state_unreadable),
 		T(test_plain_sysroot_write_truncates),
+		T(test_give_up_names_injected_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
