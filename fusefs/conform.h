@@ -216,12 +216,30 @@ int conform_reasons(json_object *outcome, char **out);
  * binds the agent, else advice into *@advice (malloc'ed, "" for none).
  */
 int conform_reasons_for(json_object *outcome, const char *agent, char **out, char **advice);
-/* --intent's POLICY: hotmemd's policy names */
+/*
+ * --intent's POLICY: hotmemd's policy names, what each means, whether
+ * auto_movable_ratio binds it and whether all Movable is meant -- the one
+ * list (conform_expect.c's table, the usage, the messages).  FIRST and
+ * REST: the first row and the others, so that the names join into one
+ * literal (CONFORM_INTENT_NAMES) without a separator at either end.
+ */
+/* clang-format off */
+#define CONFORM_INTENTS(FIRST, REST)                                                               \
+	FIRST("online_movable", "every block Movable; the Movable:kernel ratio is advice", false, true) \
+	REST("online_kernel", "Normal that cannot be offlined is meant", false, false)             \
+	REST("online", "Normal that cannot be offlined is meant", false, false)                    \
+	REST("auto-movable", "the ratio binds", true, false)
+#define CONFORM_INTENT_FIRST_NAME(name, means, binds, meant) name
+#define CONFORM_INTENT_REST_NAME(name, means, binds, meant) ", " name
+/* clang-format on */
+/* "online_movable, online_kernel, online, auto-movable" */
+#define CONFORM_INTENT_NAMES CONFORM_INTENTS(CONFORM_INTENT_FIRST_NAME, CONFORM_INTENT_REST_NAME)
 bool conform_intent_known(const char *intent);
+/* the usage's lines for the intents: "  POLICY  what it means" each */
+void conform_intent_usage(FILE *f);
 /* why yours must pass every cell without --intent */
 #define CONFORM_NO_INTENT                                                                          \
-	"no --intent says what your rule means (online_movable, online_kernel, online, "            \
-	"auto-movable), so every cell must pass"
+	"no --intent says what your rule means (" CONFORM_INTENT_NAMES "), so every cell must pass"
 /*
  * The first expectation line matching the cell (@agent: its name, or
  * intent:POLICY for yours with --intent), else "ok - every cell must pass"

@@ -161,9 +161,58 @@ static const struct {
 	    "is not offline avoids it)" } },
 };
 
+struct intent {
+	const char *name, *means;
+	bool ratio_binds;	/* auto_movable_ratio binds it, as the kernel's plain online */
+	bool movable_meant;	/* all Movable is what it says: the 4:1 guide is advice */
+};
+
+#define INTENT_ROW(n, m, binds, meant) { .name = n, .means = m, .ratio_binds = binds, .movable_meant = meant },
+static const struct intent intents[] = { CONFORM_INTENTS(INTENT_ROW, INTENT_ROW) };
+#undef INTENT_ROW
+
+static const struct intent *intent_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(intents) / sizeof(intents[0]); i++)
+		if (!strcmp(intents[i].name, name))
+			return &intents[i];
+	return NULL;
+}
+
+bool conform_intent_known(const char *intent)
+{
+	return intent_find(intent);
+}
+
+void conform_intent_usage(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(intents) / sizeof(intents[0]); i++)
+		fprintf(f, "  %-16s%s\n", intents[i].name, intents[i].means);
+}
+
+/*
+ * Whose a cell's key is: a built-in agent's (its name, hotmemd:POLICY),
+ * yours (rules:NAME, agent:CMD) or yours with --intent (intent:POLICY,
+ * *@intent its row).  Said here once: the expectations and the ratio ask.
+ */
+enum whose { BUILTIN, YOURS, YOURS_MEANING };
+
+static enum whose key_whose(const char *key, const struct intent **intent)
+{
+	*intent = NULL;
+	if (!strncmp(key, "intent:", strlen("intent:"))) {
+		*intent = intent_find(key + strlen("intent:"));
+		return YOURS_MEANING;
+	}
+	if (!strncmp(key, "rules:", strlen("rules:")) || !strncmp(key, "agent:", strlen("agent:")))
+		return YOURS;
+	return BUILTIN;
+}
+
 void conform_expectation(const char *agent, const char *setting, const char *machine,
 			 const char *event, struct conform_expect *e)
 {
+	const struct intent *intent;
 	size_t i;
 
 	for (i = 0; i < sizeof(expectations) / sizeof(expectations[0]); i++) {
@@ -176,16 +225,10 @@ void conform_expectation(const char *agent, const char *setting, const char *mac
 		return;
 	}
 	/* yours without --intent: nothing says what the rule means, so every cell */
-	if (!fnmatch("rules:*", agent, 0) || !fnmatch("agent:*", agent, 0))
+	if (key_whose(agent, &intent) == YOURS)
 		*e = (struct conform_expect){ "ok", "-", CONFORM_NO_INTENT };
 	else
 		*e = (struct conform_expect){ "ok", "-", "every cell must pass" };
-}
-
-bool conform_intent_known(const char *intent)
-{
-	return !strcmp(intent, "online_movable") || !strcmp(intent, "online_kernel") ||
-	       !strcmp(intent, "online") || !strcmp(intent, "auto-movable");
 }
 
 /* @key of the outcome, @dflt when absent or not a number (null) */
@@ -243,10 +286,10 @@ static void reason(FILE *f, const char *fmt, ...)
 
 static void ratio(FILE *f, FILE *adv, const char *agent, long pct, long amr)
 {
-	bool binds = !fnmatch("intent:auto-movable", agent, 0) ||
-		     (fnmatch("rules:*", agent, 0) && fnmatch("agent:*", agent, 0) &&
-		      fnmatch("intent:*", agent, 0));
-	bool meant = !strcmp(agent, "intent:online_movable");
+	const struct intent *intent;
+	enum whose whose = key_whose(agent, &intent);
+	bool binds = whose == BUILTIN || (intent && intent->ratio_binds);
+	bool meant = intent && intent->movable_meant;
 
 	if (pct <= amr)
 		return;

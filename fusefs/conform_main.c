@@ -108,11 +108,10 @@ static void usage(FILE *f)
 	      "memhp_default_state=online* (inherent to acting on the ADD, which\n"
 	      "comes before the kernel's auto-online; the built-in agents are then\n"
 	      "left out unless --builtin is given).  --intent POLICY after one says\n"
-	      "what it means, the cells judged against that: online_movable (every\n"
-	      "block Movable; the Movable:kernel ratio is advice), online_kernel or\n"
-	      "online (Normal that cannot be offlined is meant), auto-movable (the\n"
-	      "ratio binds).\n"
-	      "--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX,\n"
+	      "what it means, the cells judged against that:\n",
+	      f);
+	conform_intent_usage(f);
+	fputs("--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX,\n"
 	      "SETTING as on the command line or as the table prints it (one matching\n"
 	      "none is a usage error).\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
@@ -364,8 +363,8 @@ static int parse_args(int argc, char **argv, struct matrix *m, const char ***use
 				return 2;
 			}
 			if (!conform_intent_known(argv[i + 1])) {
-				fprintf(stderr, "hotmem-conform: --intent %s: online_movable, online_kernel, "
-						"online or auto-movable (hotmemd's policies)\n", argv[i + 1]);
+				fprintf(stderr, "hotmem-conform: --intent %s: one of " CONFORM_INTENT_NAMES
+						" (hotmemd's policies)\n", argv[i + 1]);
 				usage(stderr);
 				return 2;
 			}

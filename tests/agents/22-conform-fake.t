@@ -273,7 +273,7 @@ grep -q "^hotmem-conform: --intent online: after the --rules or --agent whose in
 tap_ok $? "... said"
 HOTMEM_ENTER=$normal "$CONFORM" --reduced --rules "$TMP/80-memory.rules" --intent all >"$TMP/out" 2>"$TMP/ierr"
 is "$?" 2 "--intent all: exit status 2"
-grep -q "^hotmem-conform: --intent all: online_movable, online_kernel, online or auto-movable" "$TMP/ierr"
+grep -q "^hotmem-conform: --intent all: one of online_movable, online_kernel, online, auto-movable (hotmemd.s policies)$" "$TMP/ierr"
 tap_ok $? "... it names the policies"
 
 [ "$T_FAIL" -gt 0 ] && sed "s/^/# err: /" "$TMP/err" | tail -5 && grep -o "did not run.*" "$TMP/long" | cut -c1-300 | sed "s/^/# /"
