@@ -113,11 +113,14 @@ run: deps-run
 .PHONY: conform
 # make conform RULES=FILE AGENT='CMD' INTENT=POLICY: yours against the full
 # matrix (INTENT: what they mean, hotmem-conform --intent, after each)
+# Each one shell word whatever it holds (AGENT="sh -c 'echo \$$1'"): its raw
+# value (no make expansion of a $), in single quotes, each ' as '\''.
+conform_arg = '$(subst ','\'',$(value $(1)))'
 conform: deps
 	@$(MAKE) --no-print-directory all
 	@$(BUILD)/hotmem-conform --full \
-		$(if $(RULES),--rules '$(RULES)' $(if $(INTENT),--intent '$(INTENT)')) \
-		$(if $(AGENT),--agent '$(AGENT)' $(if $(INTENT),--intent '$(INTENT)')) \
+		$(if $(value RULES),--rules $(call conform_arg,RULES) $(if $(value INTENT),--intent $(call conform_arg,INTENT))) \
+		$(if $(value AGENT),--agent $(call conform_arg,AGENT) $(if $(value INTENT),--intent $(call conform_arg,INTENT))) \
 		--json $(BUILD)/conform.json
 
 bench: deps
