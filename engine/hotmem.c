@@ -167,6 +167,9 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 	zi->nr_percpu = z->nr_kmem[KMEM_PERCPU];
 	zi->cma_pages = z->cma_pages;
 	pthread_mutex_unlock(&z->lock);
+	for (int i = 0; i < HM_NR_NUMA_EVENTS; i++)
+		zi->numa_events[i] = atomic_load_explicit(&z->vm_numa_event[i],
+							  memory_order_relaxed);
 	return 0;
 }
 

@@ -877,6 +877,23 @@ int hotmem_raise_policy_zone(struct hotmem *hm, int zid);
 /* Accounting (/proc/meminfo, /proc/zoneinfo, node meminfo)            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * enum numa_stat_item (6.12 include/linux/mmzone.h): a zone's NUMA events,
+ * which zone_statistics() counts at each allocation from the buddy (one
+ * an allocation, not a page): HIT on the preferred node's zone or MISS on
+ * another's, with FOREIGN on the preferred zone; LOCAL or OTHER by the
+ * allocating CPU's node.  INTERLEAVE_HIT needs MPOL_INTERLEAVE: 0.
+ */
+enum hm_numa_event {
+	HM_NUMA_HIT,
+	HM_NUMA_MISS,
+	HM_NUMA_FOREIGN,
+	HM_NUMA_INTERLEAVE_HIT,
+	HM_NUMA_LOCAL,
+	HM_NUMA_OTHER,
+	HM_NR_NUMA_EVENTS
+};
+
 struct hm_zone_info {
 	int nid, zid;
 	bool populated;
@@ -896,6 +913,7 @@ struct hm_zone_info {
 	/* the kernel's own pages in this zone (zoneinfo's node stats sum them) */
 	unsigned long nr_slab_reclaimable, nr_slab_unreclaimable;
 	unsigned long nr_page_table_pages, nr_kernel_stack, nr_percpu;
+	unsigned long numa_events[HM_NR_NUMA_EVENTS];	/* enum hm_numa_event */
 };
 
 struct hm_node_info {

@@ -249,6 +249,8 @@ struct zone {
 	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
 	unsigned long cma_pages;
 	unsigned long nr_kmem[5];	/* the kernel's own pages: enum kmem_counter */
+	/* zone->per_cpu_zonestats' vm_numa_event[]: zone_statistics(), lock-free */
+	atomic_ulong vm_numa_event[HM_NR_NUMA_EVENTS];
 	/*
 	 * Its per-CPU pagesets' pcp->high (6.12+): 0 from setup_zone_pageset()
 	 * (per_cpu_pages_init()'s memset) until an allocation or free through

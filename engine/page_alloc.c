@@ -779,6 +779,42 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 }
 
 /*
+ * numa_node_id(): the node of the CPU an allocation runs on.  The
+ * engine's callers (hotmemfs's threads, a test) are no task of the
+ * machine: the boot CPU's node stands for it, the first node with CPUs
+ * (a profile's cpu_nodes; node 0 on every built-in one).
+ */
+static int numa_node_id(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
+		if (NODE_DATA(hm, nid)->has_cpu)
+			return nid;
+	return 0;
+}
+
+static void count_numa_event(struct zone *z, enum hm_numa_event item)
+{
+	atomic_fetch_add_explicit(&z->vm_numa_event[item], 1, memory_order_relaxed);
+}
+
+/*
+ * zone_statistics() (6.12 mm/page_alloc.c), after rmqueue_pcplist()'s or
+ * rmqueue_buddy()'s PGALLOC, nr_account 1: one allocation, whatever its
+ * order.  @preferred is the zonelist's first zone the allocation may use
+ * (first_zones_zonelist() with its nodemask).
+ */
+static void zone_statistics(struct hotmem *hm, struct zone *preferred, struct zone *z)
+{
+	if (zone_to_nid(z) == zone_to_nid(preferred)) {
+		count_numa_event(z, HM_NUMA_HIT);
+	} else {
+		count_numa_event(z, HM_NUMA_MISS);
+		count_numa_event(preferred, HM_NUMA_FOREIGN);
+	}
+	count_numa_event(z, zone_to_nid(z) == numa_node_id(hm) ? HM_NUMA_LOCAL : HM_NUMA_OTHER);
+}
+
+/*
  * __alloc_pages() over the zonelist of @ac->nid (build_zonelists(): this
  * node first, then the others; in each, the highest zone the gfp mask
  * allows first — Movable, Normal, DMA32, DMA), skipping nodes outside
@@ -787,6 +823,7 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 			   const struct alloc_context *ac)
 {
+	struct zone *preferred = NULL;
 	int nid = ac->nid;
 
 	if (nid < 0 || nid >= hm->nr_possible_nodes)
@@ -802,16 +839,23 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 			struct page *page;
 
 			/*
-			 * No populated_zone() test: the kernel's zonelist holds
-			 * the populated zones, rebuilt under zonelist_update_seq
-			 * as an online or offline fills or empties one; here an
-			 * allocation takes no mem_hotplug_lock (hotmem_alloc_pages()),
-			 * and the zone lock is what keeps its free lists whole --
-			 * an empty zone has nothing on them.
+			 * The kernel's zonelist holds the zones with memory,
+			 * rebuilt under zonelist_update_seq as an online or
+			 * offline fills or empties one; here an allocation
+			 * takes no mem_hotplug_lock (hotmem_alloc_pages()), so
+			 * the zone's managed pages say it (atomic; present_pages
+			 * changes under span_lock), and the zone lock keeps its
+			 * free lists whole -- an empty zone has nothing on them.
 			 */
+			if (!zone_managed_pages(z))
+				continue;
+			if (!preferred)
+				preferred = z;
 			page = alloc_pages_zone(hm, z, order, ac->migratetype, ac->ignore_wmark);
-			if (page)
+			if (page) {
+				zone_statistics(hm, preferred, z);
 				return page;
+			}
 		}
 	}
 	return NULL;

@@ -207,7 +207,7 @@ static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
 
 /* a node's counters for its vmstat, summed over its zones as the kernel's are */
 enum node_vm_src {
-	VM_ZERO, /* what the engine does not model: no page cache, swap, LRU aging, NUMA events */
+	VM_ZERO, /* what the engine does not model: no page cache, swap, LRU aging */
 	VM_FREE,
 	VM_FREE_BLOCKS,
 	VM_ANON,
@@ -216,7 +216,8 @@ enum node_vm_src {
 	VM_STACK_KB,
 	VM_PAGETABLE,
 	VM_HUGETLB,
-	VM_NR_SRC,
+	VM_NUMA, /* the zone's NUMA events, enum hm_numa_event's order: VM_NUMA + HM_NUMA_HIT ... */
+	VM_NR_SRC = VM_NUMA + HM_NR_NUMA_EVENTS,
 };
 
 /*
@@ -248,12 +249,12 @@ static const struct {
 	{ "nr_mlock", VM_ZERO, VM_ZONE_ITEM },
 	{ "nr_zspages", VM_ZERO, VM_ZONE_ITEM },
 	{ "nr_free_cma", VM_ZERO, VM_ZONE_ITEM },
-	{ "numa_hit", VM_ZERO, VM_NUMA_ITEM },
-	{ "numa_miss", VM_ZERO, VM_NUMA_ITEM },
-	{ "numa_foreign", VM_ZERO, VM_NUMA_ITEM },
-	{ "numa_interleave", VM_ZERO, VM_NUMA_ITEM },
-	{ "numa_local", VM_ZERO, VM_NUMA_ITEM },
-	{ "numa_other", VM_ZERO, VM_NUMA_ITEM },
+	{ "numa_hit", VM_NUMA + HM_NUMA_HIT, VM_NUMA_ITEM },
+	{ "numa_miss", VM_NUMA + HM_NUMA_MISS, VM_NUMA_ITEM },
+	{ "numa_foreign", VM_NUMA + HM_NUMA_FOREIGN, VM_NUMA_ITEM },
+	{ "numa_interleave", VM_NUMA + HM_NUMA_INTERLEAVE_HIT, VM_NUMA_ITEM },
+	{ "numa_local", VM_NUMA + HM_NUMA_LOCAL, VM_NUMA_ITEM },
+	{ "numa_other", VM_NUMA + HM_NUMA_OTHER, VM_NUMA_ITEM },
 	{ "nr_inactive_anon", VM_ZERO, VM_NODE_ITEM },
 	{ "nr_active_anon", VM_ANON, VM_NODE_ITEM },
 	{ "nr_inactive_file", VM_ZERO, VM_NODE_ITEM },
@@ -319,6 +320,8 @@ static void zone_vm_counters(const struct hm_zone_info *zi, unsigned long v[VM_N
 	v[VM_SLAB_U] += zone_slab_unreclaimable(zi);
 	v[VM_STACK_KB] += PG_KB(zi->nr_kernel_stack); /* NR_KERNEL_STACK_KB */
 	v[VM_PAGETABLE] += zi->nr_page_table_pages;
+	for (int i = 0; i < HM_NR_NUMA_EVENTS; i++)
+		v[VM_NUMA + i] += zi->numa_events[i];
 }
 
 /* a node's zones and what zoneinfo_show_print() derives from them */
@@ -351,18 +354,42 @@ static void node_vm_counters(const struct zoneinfo_node *zn, unsigned long hugep
 	v[VM_HUGETLB] += hugepages_total * 512; /* NR_HUGETLB: base pages */
 }
 
-static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
+/* a node's counters, its zones summed (0: the node is not possible) */
+static int node_vm_get(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_NR_SRC])
 {
-	unsigned long v[VM_NR_SRC] = { 0 };
 	struct zoneinfo_node zn = { 0 };
 	struct hm_node_info ni;
 
 	if (hotmem_node_info(ctx->hm, nid, &ni))
-		return;
+		return -1;
 	zoneinfo_node_get(ctx, nid, &zn);
 	node_vm_counters(&zn, ni.hugepages_total, v);
+	return 0;
+}
+
+static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
+{
+	unsigned long v[VM_NR_SRC] = { 0 };
+
+	if (node_vm_get(ctx, nid, v))
+		return;
 	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
 		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
+}
+
+/* drivers/base/node.c node_read_numastat() (6.12): the node's zones' NUMA events summed */
+static void show_node_numastat(struct hmfs_ctx *ctx, int nid, struct out *o)
+{
+	unsigned long v[VM_NR_SRC] = { 0 };
+
+	if (node_vm_get(ctx, nid, v))
+		return;
+	emit(o,
+	     "numa_hit %lu\nnuma_miss %lu\nnuma_foreign %lu\n"
+	     "interleave_hit %lu\nlocal_node %lu\nother_node %lu\n",
+	     v[VM_NUMA + HM_NUMA_HIT], v[VM_NUMA + HM_NUMA_MISS], v[VM_NUMA + HM_NUMA_FOREIGN],
+	     v[VM_NUMA + HM_NUMA_INTERLEAVE_HIT], v[VM_NUMA + HM_NUMA_LOCAL],
+	     v[VM_NUMA + HM_NUMA_OTHER]);
 }
 
 /*
@@ -989,8 +1016,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		show_node_meminfo(ctx, (int)n->id, &o);
 		break;
 	case A_N_NUMASTAT:
-		emit(&o, "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\n"
-			 "interleave_hit 0\nlocal_node 0\nother_node 0\n");
+		show_node_numastat(ctx, (int)n->id, &o);
 		break;
 	case A_N_VMSTAT:
 		show_node_vmstat(ctx, (int)n->id, &o);

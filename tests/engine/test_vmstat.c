@@ -158,6 +158,101 @@ static void test_pgalloc_pgfree(void **state)
 	hotmem_destroy(hm);
 }
 
+/* @nid's zones' NUMA event @ev summed, as nodeN/numastat shows it */
+static unsigned long numa(struct hotmem *hm, int nid, enum hm_numa_event ev)
+{
+	unsigned long n = 0;
+
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		struct hm_zone_info zi;
+
+		assert_int_equal(hotmem_zone_info(hm, nid, zid, &zi), 0);
+		n += zi.numa_events[ev];
+	}
+	return n;
+}
+
+struct numa_snap {
+	unsigned long ev[2][HM_NR_NUMA_EVENTS];
+};
+
+static struct numa_snap numa_snap(struct hotmem *hm)
+{
+	struct numa_snap s;
+
+	for (int nid = 0; nid < 2; nid++)
+		for (int ev = 0; ev < HM_NR_NUMA_EVENTS; ev++)
+			s.ev[nid][ev] = numa(hm, nid, (enum hm_numa_event)ev);
+	return s;
+}
+
+/* each event of @nid grew by what @want says since @a */
+static void numa_grew(struct hotmem *hm, const struct numa_snap *a, int nid,
+		      const unsigned long want[HM_NR_NUMA_EVENTS])
+{
+	struct numa_snap b = numa_snap(hm);
+
+	for (int ev = 0; ev < HM_NR_NUMA_EVENTS; ev++)
+		assert_int_equal(b.ev[nid][ev] - a->ev[nid][ev], want[ev]);
+}
+
+/*
+ * 6.12 zone_statistics() after each allocation's PGALLOC (review14 R13a:
+ * numa_hit stayed 0 while pgalloc counted): numa2's node 1 has memory and
+ * no CPU, so the allocating CPU is node 0's.  From the preferred node:
+ * numa_hit, and numa_local on node 0, numa_other on node 1; past node 1's
+ * free pages the zonelist falls back to node 0: numa_miss and numa_local
+ * there, numa_foreign on node 1.  One event an allocation, not a page: a
+ * huge page counts 1 where pgalloc counts 512.
+ */
+static void test_numa_events(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+	const unsigned long none[HM_NR_NUMA_EVENTS] = { 0 };
+	unsigned long free1;
+	struct hm_node_info ni;
+	struct numa_snap s;
+
+	(void)state;
+	/* the CPUs on node 0 alone (QEMU's -numa node,cpus= on node 0 only) */
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, IDLE_KERNEL, err, sizeof(err)), 0);
+	cfg.cpu_nodes = 1;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_false(ni.has_cpu);
+	s = numa_snap(hm);
+	assert_int_equal(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, 10, NULL), 10);
+	numa_grew(hm, &s, 0, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
+	numa_grew(hm, &s, 1, none);
+
+	s = numa_snap(hm);
+	assert_int_equal(hotmem_alloc_pages(hm, 1, HM_ALLOC_MOVABLE, 10, NULL), 10);
+	numa_grew(hm, &s, 0, none);
+	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_OTHER] = 10 });
+
+	s = numa_snap(hm);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 1, 1), 1);
+	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 1, [HM_NUMA_OTHER] = 1 });
+
+	/* node 1's free pages and 50 more: the watermark keeps a few, node 0 gives the rest */
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	free1 = ni.free;
+	s = numa_snap(hm);
+	assert_int_equal(hotmem_alloc_pages(hm, 1, HM_ALLOC_MOVABLE, free1 + 50, NULL),
+			 (long)(free1 + 50));
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = free1 - ni.free,
+						      [HM_NUMA_FOREIGN] = 50 + ni.free,
+						      [HM_NUMA_OTHER] = free1 - ni.free });
+	numa_grew(hm, &s, 0, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_MISS] = 50 + ni.free,
+						      [HM_NUMA_LOCAL] = 50 + ni.free });
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_htlb_buddy_alloc),
 		cmocka_unit_test(test_compact_isolated),
 		cmocka_unit_test(test_pgalloc_pgfree),
+		cmocka_unit_test(test_numa_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,8 +53,19 @@ consistent() {
 }
 
 consistent "boot"
-is "$(vm nr_isolated_anon) $(vm nr_unevictable) $(vm nr_free_cma) $(vm numa_hit) $(vm pgfault)" \
-	"0 0 0 0 0" "what hotmem does not model is 0 (isolated, unevictable, CMA, NUMA events, faults)"
+is "$(vm nr_isolated_anon) $(vm nr_unevictable) $(vm nr_free_cma) $(vm numa_interleave) $(vm pgfault)" \
+	"0 0 0 0 0" "what hotmem does not model is 0 (isolated, unevictable, CMA, interleave policy, faults)"
+# zone_statistics(): per allocation, by the preferred node and the CPU's
+numa_consistent() {
+	local ns
+	ns=$(cat "$MNT"/sys/devices/system/node/node*/numastat |
+		awk '{ s[$1] += $2 } END { printf "%.0f %.0f %.0f %.0f\n", s["numa_hit"], s["numa_miss"], s["local_node"], s["other_node"] }')
+	is "$(vm numa_hit) $(vm numa_miss) $(vm numa_local) $(vm numa_other)" "$ns" \
+		"$1: numa_hit, numa_miss, numa_local, numa_other are the nodes' numastat summed ($ns)"
+	is "$(($(vm numa_hit) + $(vm numa_miss)))" "$(($(vm numa_local) + $(vm numa_other)))" \
+		"$1: ... each allocation is a hit or a miss, and local or other"
+}
+numa_consistent "boot"
 boot=$(vm nr_memmap_boot_pages)
 tap_ok "$([ "$boot" -gt 0 ]; echo $?)" "nr_memmap_boot_pages: boot's memmap ($boot pages)"
 
@@ -65,12 +76,17 @@ ctl online 32 online_movable >/dev/null && ctl online 33 online_movable >/dev/nu
 tap_ok $? "memory32, memory33 online_movable"
 consistent "online"
 pgalloc() { awk '$1 ~ /^pgalloc_/ { s += $2 } END { printf "%.0f\n", s }' "$P/vmstat"; }
-before=$(pgalloc)
+before=$(pgalloc) hit=$(vm numa_hit)
 ctl alloc movable 3000 >/dev/null && ctl alloc unmovable 500 >/dev/null
 tap_ok $? "3000 movable, 500 unmovable pages allocated"
 consistent "alloc"
 tap_ok "$([ "$(pgalloc)" -ge $((before + 3500)) ]; echo $?)" \
 	"pgalloc_* count them, in their zones ($before -> $(pgalloc))"
+tap_ok "$([ "$(vm numa_hit)" -ge $((hit + 3500)) ]; echo $?)" \
+	"numa_hit counts each allocation from the preferred node ($hit -> $(vm numa_hit); review14 R13a: it stayed 0)"
+is "$(vm numa_miss) $(vm numa_foreign) $(vm numa_other) $(vm numa_local)" "0 0 0 $(vm numa_hit)" \
+	"... one node, its CPUs': no miss, foreign or other, every hit local"
+numa_consistent "alloc"
 mig=$(vm pgmigrate_success)
 ctl offline 32 >/dev/null
 tap_ok $? "memory32 offline (its movable pages migrate)"
@@ -102,4 +118,7 @@ ctl alloc unmovable 700 node=1 >/dev/null && ctl hugetlb 2 node=0 >/dev/null
 tap_ok $? "700 unmovable pages on node 1, 2 huge pages on node 0"
 consistent "three nodes"
 is "$(vm nr_hugetlb)" "$(node_sum nr_hugetlb)" "... nr_hugetlb the nodes' summed ($(vm nr_hugetlb))"
+numa_consistent "three nodes"
+n1=$(awk '$1 == "numa_hit" { print $2 }' "$MNT/sys/devices/system/node/node1/numastat")
+tap_ok "$([ "$n1" -ge 700 ]; echo $?)" "node1's numa_hit counts the 700 pages preferred there ($n1)"
 done_testing
