@@ -454,8 +454,8 @@ struct hmfs_ctx {
 	char profile[PATH_MAX]; /* builtin name or file path */
 	/*
 	 * a profile file's machine as hotmem_config_describe() puts it, one
-	 * line a setting, read at start (state.c profile_lines_init());
-	 * NULL for a built-in profile
+	 * line a setting, kept at start (main.c boot(), before --cmdline and
+	 * the CPUs' placement change ctx->cfg); NULL for a built-in profile
 	 */
 	char *profile_lines;
 	char mountpoint[PATH_MAX]; /* absolute, for hotmemctl export */
@@ -1393,6 +1393,13 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, cha
 void hmfs_state_restore_timer(struct hmfs_ctx *ctx, struct json_object *dev);
 void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, struct json_object *params);
+/*
+ * ctx->profile_lines from @cfg, the profile file's machine as parsed
+ * (before --cmdline): what the state file's "profile-config" keeps and
+ * a restore compares
+ */
+int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
+			     size_t errlen);
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen);
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen);

@@ -267,32 +267,60 @@ static const char *canonical_profile(const char *name, char *buf, size_t len)
 }
 
 /*
+ * The profile, parsed once at start (a file's text read once): @name,
+ * canonical, and its machine before any --cmdline, which boot() takes
+ * when the machine chosen is that profile's
+ */
+struct parsed_profile {
+	char name[PATH_MAX];
+	struct hotmem_config cfg;
+};
+
+/*
  * An explicit --profile or --cmdline that cannot be read is refused
  * before the state file is opened (its directory made, its lock taken):
  * a start refused for its own options touches nothing of the host's
- * (the default state file is /var/lib/hotmem's).  boot() reads them
- * again, with what the state file says.
+ * (the default state file is /var/lib/hotmem's).  The profile parsed
+ * goes to boot() in *@parsed (NULL when none was: not given, or out of
+ * memory, which boot() says), the --cmdline on a copy of it.
  */
-static int check_explicit_machine(const struct opts *o)
+static int check_explicit_machine(const struct opts *o, struct parsed_profile **parsed)
 {
 	char canon[PATH_MAX], err[512] = "";
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
+	struct parsed_profile *pp;
 	struct hotmem_config *cfg;
 	int ret;
 
+	*parsed = NULL;
 	if (!profile && !o->cmdline)
 		return 0;
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg)
-		return 0;	/* boot() says it */
-	ret = hotmem_config_profile(cfg, profile ? profile : "default", err, sizeof(err));
+	pp = calloc(1, sizeof(*pp));
+	cfg = malloc(sizeof(*cfg));
+	if (!pp || !cfg)
+		goto out;	/* boot() says it */
+	snprintf(pp->name, sizeof(pp->name), "%s", profile ? profile : "default");
+	ret = hotmem_config_profile(&pp->cfg, pp->name, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "hotmemfs: %s\n", err[0] ? err : strerror(-ret));
-	} else if (o->cmdline && o->cmdline[0]) {
-		ret = hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
-		if (ret)
-			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+		goto refused;
 	}
+	*cfg = pp->cfg;
+	if (o->cmdline && o->cmdline[0]) {
+		ret = hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+			goto refused;
+		}
+	}
+	*parsed = pp;
+	pp = NULL;
+out:
+	free(pp);
+	free(cfg);
+	return 0;
+refused:
+	free(pp);
 	free(cfg);
 	return ret;
 }
@@ -381,16 +409,35 @@ static void warn_host_maps(struct hotmem *hm)
 				"fails with ENOMEM\n", need, need);
 }
 
-static int boot(struct hmfs_ctx *ctx)
+/*
+ * ctx->cfg: the profile's machine, @parsed's when it is this profile's
+ * (check_explicit_machine() read it), else the profile read now; a file
+ * profile's lines kept for the state file before --cmdline changes them
+ */
+static int boot_profile(struct hmfs_ctx *ctx, const struct parsed_profile *parsed)
+{
+	char err[512] = "";
+	int ret = 0;
+
+	if (parsed && !strcmp(parsed->name, ctx->profile))
+		ctx->cfg = parsed->cfg;
+	else
+		ret = hotmem_config_profile(&ctx->cfg, ctx->profile, err, sizeof(err));
+	if (!ret && strchr(ctx->profile, '/'))
+		ret = hmfs_state_profile_lines(ctx, &ctx->cfg, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "hotmemfs: %s\n", err[0] ? err : strerror(-ret));
+	return ret;
+}
+
+static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed)
 {
 	char err[512] = "";
 	int ret;
 
-	ret = hotmem_config_profile(&ctx->cfg, ctx->profile, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "hotmemfs: %s\n", err[0] ? err : strerror(-ret));
+	ret = boot_profile(ctx, parsed);
+	if (ret)
 		return ret;
-	}
 	if (ctx->cmdline[0]) {
 		char words[sizeof(ctx->cfg.cmdline)];
 
@@ -820,28 +867,13 @@ static int refuse_paths_inside(const struct opts *o, const char *ctl_path)
 	return 0;
 }
 
-static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
+/* the state file opened, the machine chosen and booted, its tree made */
+static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
+			   const struct parsed_profile *parsed, bool *refused)
 {
 	char err[512] = "";
 	int ret;
 
-	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
-		fprintf(stderr, "hotmemfs: --control path too long\n");
-		return -ENAMETOOLONG;
-	}
-	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
-	ctx->attr_timeout = o->attr_timeout;
-	ctx->sync_background = o->sync_background;
-	ret = refuse_live_mount(o->mountpoint);
-	if (!ret) {
-		/* the options' own errors: they cannot mend by themselves */
-		ret = refuse_paths_inside(o, ctx->ctl_path);
-		if (!ret)
-			ret = check_explicit_machine(o);
-		*refused = ret;
-	}
-	if (ret)
-		return ret;
 	if (o->state)
 		mkdir_parent(o->state);
 	if (ctx->ctl_path[0])
@@ -859,12 +891,40 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	ret = choose_machine(ctx, o);
 	*refused = ret;
 	if (!ret)
-		ret = boot(ctx);
+		ret = boot(ctx, parsed);
 	/* after the options' own errors, before anything is restored or mounted */
 	if (!ret)
 		ret = refuse_live_socket(ctx->ctl_path);
 	if (!ret)
 		ret = hmfs_tree_init(ctx);
+	return ret;
+}
+
+static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
+{
+	struct parsed_profile *parsed = NULL;
+	char err[512] = "";
+	int ret;
+
+	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
+		fprintf(stderr, "hotmemfs: --control path too long\n");
+		return -ENAMETOOLONG;
+	}
+	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
+	ctx->attr_timeout = o->attr_timeout;
+	ctx->sync_background = o->sync_background;
+	ret = refuse_live_mount(o->mountpoint);
+	if (!ret) {
+		/* the options' own errors: they cannot mend by themselves */
+		ret = refuse_paths_inside(o, ctx->ctl_path);
+		if (!ret)
+			ret = check_explicit_machine(o, &parsed);
+		*refused = ret;
+	}
+	if (ret)
+		return ret;
+	ret = prepare_machine(ctx, o, parsed, refused);
+	free(parsed);
 	if (ret)
 		return ret;
 	/* the acknowledged machine comes back whatever the host's memory now */

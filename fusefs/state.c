@@ -3283,33 +3283,19 @@ out:
 	return ret;
 }
 
-/*
- * ctx->profile_lines: the profile file read again, a moment after boot()
- * read it -- ctx->cfg cannot serve, its cpu_nodes are where the host's
- * CPUs went (nodecpu.c), which another host places otherwise.
- */
-static int profile_lines_init(struct hmfs_ctx *ctx, char *err, size_t errlen)
+int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
+			     size_t errlen)
 {
-	struct hotmem_config *cfg;
-	size_t n;
-	int ret;
+	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
 
-	if (ctx->profile_lines || !strchr(ctx->profile, '/'))
-		return 0;
-	cfg = calloc(1, sizeof(*cfg));
-	ret = cfg ? hotmem_config_profile(cfg, ctx->profile, err, errlen) : -ENOMEM;
-	if (!ret) {
-		n = hotmem_config_describe(cfg, NULL, 0) + 1;
-		ctx->profile_lines = malloc(n);
-		if (ctx->profile_lines)
-			hotmem_config_describe(cfg, ctx->profile_lines, n);
-		else
-			ret = -ENOMEM;
-	}
-	if (ret == -ENOMEM)
+	free(ctx->profile_lines);
+	ctx->profile_lines = malloc(n);
+	if (!ctx->profile_lines) {
 		snprintf(err, errlen, "out of memory reading the profile %s", ctx->profile);
-	free(cfg);
-	return ret;
+		return -ENOMEM;
+	}
+	hotmem_config_describe(cfg, ctx->profile_lines, n);
+	return 0;
 }
 
 /* @l one of @lines' "...\n" lines, or of the array @a's; NULL: none */
@@ -3427,9 +3413,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	*found = false;
 	if (!ctx->state_path[0])
 		return 0;
-	ret = profile_lines_init(ctx, err, errlen);
-	if (ret || faccessat(AT_FDCWD, ctx->state_path, F_OK, AT_SYMLINK_NOFOLLOW))
-		return ret;
+	if (faccessat(AT_FDCWD, ctx->state_path, F_OK, AT_SYMLINK_NOFOLLOW))
+		return 0;
 	ret = read_state(ctx->state_path, &root, &m, err, errlen);
 	if (ret)
 		return ret;
