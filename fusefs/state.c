@@ -3298,21 +3298,61 @@ int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *c
 	return 0;
 }
 
-/* @l one of @lines' "...\n" lines, or of the array @a's; NULL: none */
-static bool has_line(const char *lines, json_object *a, const char *l, size_t len)
-{
-	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *v = json_object_array_get_idx(a, i);
+/* a line of either side of a comparison, and whether the other side has it (paired once) */
+struct line_ref {
+	const char *s;
+	size_t len;
+	bool paired;
+};
 
-		if (json_object_is_type(v, json_type_string) &&
-		    (size_t)json_object_get_string_len(v) == len &&
-		    !memcmp(json_object_get_string(v), l, len))
-			return true;
+static int line_text_cmp(const struct line_ref *x, const struct line_ref *y)
+{
+	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* by text, then by place: equal lines pair up first with first */
+static int line_ref_cmp(const void *a, const void *b)
+{
+	const struct line_ref *x = *(const struct line_ref *const *)a;
+	const struct line_ref *y = *(const struct line_ref *const *)b;
+	int c = line_text_cmp(x, y);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/*
+ * Pair each line of @a (@na of them) with an equal one of @b, each line
+ * at most once, so that a line twice on one side and once on the other
+ * leaves one unpaired (multisets, not sets): both sorted, then merged
+ */
+static int lines_pair(struct line_ref *a, size_t na, struct line_ref *b, size_t nb)
+{
+	struct line_ref **sa = malloc((na + nb + 1) * sizeof(*sa)), **sb;
+	size_t i = 0, j = 0;
+
+	if (!sa)
+		return -ENOMEM;
+	sb = sa + na;
+	for (size_t k = 0; k < na; k++)
+		sa[k] = &a[k];
+	for (size_t k = 0; k < nb; k++)
+		sb[k] = &b[k];
+	qsort(sa, na, sizeof(*sa), line_ref_cmp);
+	qsort(sb, nb, sizeof(*sb), line_ref_cmp);
+	while (i < na && j < nb) {
+		int c = line_text_cmp(sa[i], sb[j]);
+
+		if (!c)
+			sa[i++]->paired = sb[j++]->paired = true;
+		else if (c < 0)
+			i++;
+		else
+			j++;
 	}
-	for (const char *p = lines; p && *p; p = strchr(p, '\n') + 1)
-		if (!strncmp(p, l, len) && p[len] == '\n')
-			return true;
-	return false;
+	free(sa);
+	return 0;
 }
 
 /* what a profile_lines_diff() says: the keys that changed, and up to 2 lines each way */
@@ -3351,26 +3391,48 @@ static void lines_more(char *buf, size_t len, size_t nr)
 		snprintf(buf + n, len - n, " and %zu more", nr - 2);
 }
 
-/* the file's lines (@saved) the profile's (@lines) lack, and the other way */
-static void profile_lines_diff(json_object *saved, const char *lines, struct lines_diff *d)
+/*
+ * The file's lines (@saved) the profile's (@lines) lack, and the other
+ * way, each side in its own order; -ENOMEM
+ */
+static int profile_lines_diff(json_object *saved, const char *lines, struct lines_diff *d)
 {
+	size_t ns = json_object_array_length(saved), np = 0;
+	struct line_ref *s, *p;
+	int ret;
+
 	memset(d, 0, sizeof(*d));
-	for (size_t i = 0; i < json_object_array_length(saved); i++) {
-		const char *l = json_object_get_string(json_object_array_get_idx(saved, i));
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+		np++;
+	s = calloc(ns + np + 1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	p = s + ns;
+	for (size_t i = 0; i < ns; i++) {
+		/* a JSON null among them: no line, "" */
+		const char *t = json_object_get_string(json_object_array_get_idx(saved, i));
 
-		if (!has_line(lines, NULL, l, strlen(l)))
-			diff_line(d->keys, sizeof(d->keys), d->gone, sizeof(d->gone), &d->nr_gone, l,
-				  strlen(l));
+		s[i].s = t ? t : "";
+		s[i].len = strlen(s[i].s);
 	}
-	for (const char *p = lines; p && *p; p = strchr(p, '\n') + 1) {
-		size_t l = strcspn(p, "\n");
-
-		if (!has_line(NULL, saved, p, l))
+	np = 0;
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1) {
+		p[np].s = l;
+		p[np++].len = strcspn(l, "\n");
+	}
+	ret = lines_pair(s, ns, p, np);
+	for (size_t i = 0; !ret && i < ns; i++)
+		if (!s[i].paired)
+			diff_line(d->keys, sizeof(d->keys), d->gone, sizeof(d->gone), &d->nr_gone,
+				  s[i].s, s[i].len);
+	for (size_t i = 0; !ret && i < np; i++)
+		if (!p[i].paired)
 			diff_line(d->keys, sizeof(d->keys), d->added, sizeof(d->added),
-				  &d->nr_added, p, l);
-	}
+				  &d->nr_added, p[i].s, p[i].len);
+	free(s);
 	lines_more(d->gone, sizeof(d->gone), d->nr_gone);
 	lines_more(d->added, sizeof(d->added), d->nr_added);
+	return ret;
 }
 
 /*
@@ -3378,21 +3440,23 @@ static void profile_lines_diff(json_object *saved, const char *lines, struct lin
  * another --profile is, naming what changed (the settings, the file's
  * lines the profile lacks now and the profile's new ones).  A file
  * without the key, or with an empty one (a built-in's), restores as
- * before.  Lines compared as a set with their count: the order of the
- * profile's ram lines, say, is not the machine.
+ * before.  Lines compared as a multiset (a line twice is not the same
+ * as once, nor as another line twice): the order of the profile's ram
+ * lines, say, is not the machine.
  */
 static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *err,
 				size_t errlen)
 {
 	struct lines_diff d;
-	size_t nr = 0;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
 		return 0;
-	for (const char *p = ctx->profile_lines; *p; p = strchr(p, '\n') + 1)
-		nr++;
-	profile_lines_diff(saved, ctx->profile_lines, &d);
-	if (nr == json_object_array_length(saved) && !d.nr_gone && !d.nr_added)
+	if (profile_lines_diff(saved, ctx->profile_lines, &d)) {
+		snprintf(err, errlen, "state file %s: out of memory comparing it with the profile file %s",
+			 ctx->state_path, ctx->profile);
+		return -ENOMEM;
+	}
+	if (!d.nr_gone && !d.nr_added)
 		return 0;
 	snprintf(err, errlen,
 		 "state file %s: the profile file %s changed since this state was saved%s%s%s%s%s%s%s\n"

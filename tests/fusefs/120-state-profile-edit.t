@@ -99,6 +99,34 @@ tap_ok $? "then probe = yes taken away again: refused"
 grep -q "changed since this state was saved: probe (saved with 'probe = yes'; now 'probe = no')" "$TMP/hotmemfs.log"
 tap_ok $? "... naming probe"
 
+# lines compared as a multiset (final read 6): a profile that onlines a
+# DIMM, offlines it and onlines it again says its online line twice; the
+# state file saved with the offline line twice (the DIMM left offline)
+# had the same lines and as many, and was restored onto it
+P3=$TMP/dup.profile
+printf 'profile = qemu-512m\nname = dup\nhotplug = 0x100000000-0x107ffffff node=0\nonline = 32 online_movable\noffline = 32\nonline = 32 online_movable\n' >"$P3"
+start_fs --fresh --profile "$P3"
+tap_ok $? "a profile with a line twice (online = 32, offline = 32, online = 32): it starts"
+stop_fs
+# the DIMM's second online saved as an offline: [on, off, off] for [on, off, on]
+python3 - "$STATE" <<'PY'
+import json, sys, zlib
+p = sys.argv[1]
+s = json.load(open(p))
+pc = s["machine"]["profile-config"]
+i = max(k for k, l in enumerate(pc) if l.startswith("online = 32"))
+pc[i] = next(l for l in pc if l.startswith("offline = 32"))
+print("# profile-config now ends:", pc[-3:])
+plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+s["crc32"] = zlib.crc32(plain.encode())
+json.dump(s, open(p, "w"))
+PY
+refused --profile "$P3"
+tap_ok $? "saved with offline = 32 twice, the profile's online = 32 twice: refused"
+grep -q "changed since this state was saved: offline, online (saved with 'offline = 32-32'; now 'online = 32-32 online_movable')" "$TMP/hotmemfs.log"
+tap_ok $? "... naming the line that differs, each way"
+sed 's/^/# /' "$TMP/hotmemfs.log" | grep "changed since"
+
 start_fs --fresh --profile qemu-512m
 is "$(ctl status | head -1)" "Machine:    qemu-512m" "a built-in: its name alone"
 done_testing
