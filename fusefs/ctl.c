@@ -789,39 +789,43 @@ static bool block_already(struct hmfs_ctx *ctx, unsigned long id, int type)
 	return type == HM_MMOP_OFFLINE ? bi.state == HM_MEM_OFFLINE : bi.state == HM_MEM_ONLINE;
 }
 
+/* ", first-last" (", first" alone; no ", " first in @buf) at *@n of @buf, as far as @len goes */
+static void range_append(char *buf, size_t len, size_t *n, unsigned long first, unsigned long last)
+{
+	if (*n >= len)
+		return;
+	if (last > first)
+		*n += (size_t)snprintf(buf + *n, len - *n, "%s%lu-%lu", *n ? ", " : "", first, last);
+	else
+		*n += (size_t)snprintf(buf + *n, len - *n, "%s%lu", *n ? ", " : "", first);
+}
+
 /*
- * "0-39, 64-71": the memory blocks there are (status's runs, merged where
- * they touch), for a command that named one that is not (usereye4 #8);
- * cut short with "..." past @len
+ * "0-39, 64-71": the memory blocks there are (the present ids, merged
+ * where they touch), for a command that named one that is not (usereye4
+ * #8); cut short with "..." past @len
  */
 static void blocks_there(struct hmfs_ctx *ctx, char *buf, size_t len)
 {
-	json_object *runs = hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS);
-	size_t nr = json_object_array_length(runs), n = 0;
-	uint64_t first = 0, end = 0;
+	unsigned long id = 0, first = 0, last = 0;
+	bool any = false;
+	size_t n = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i <= nr && n < len; i++) {
-		json_object *run = i < nr ? json_object_array_get_idx(runs, i) : NULL;
-		uint64_t f = run ? json_object_get_uint64(hmfs_json_member(run, "first")) : 0;
-		uint64_t c = run ? json_object_get_uint64(hmfs_json_member(run, "count")) : 0;
-
-		if (run && i && f == end) {
-			end += c;
+	for (bool start = true; n < len && !hotmem_block_next(ctx->hm, &id, start); start = false) {
+		if (any && id == last + 1) {
+			last = id;
 			continue;
 		}
-		if (i && end - first > 1)
-			n += (size_t)snprintf(buf + n, len - n, "%s%llu-%llu", n ? ", " : "",
-					      (unsigned long long)first, (unsigned long long)end - 1);
-		else if (i)
-			n += (size_t)snprintf(buf + n, len - n, "%s%llu", n ? ", " : "",
-					      (unsigned long long)first);
-		first = f;
-		end = f + c;
+		if (any)
+			range_append(buf, len, &n, first, last);
+		first = last = id;
+		any = true;
 	}
+	if (any)
+		range_append(buf, len, &n, first, last);
 	if (n >= len && len > 4)
 		strcpy(buf + len - 4, "...");
-	json_object_put(runs);
 }
 
 static bool block_exists(struct hmfs_ctx *ctx, unsigned long id)
