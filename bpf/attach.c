@@ -354,7 +354,7 @@ undo:
 
 static int attach_kernel(struct hmt_tracer *t)
 {
-	int nok = 0, ntry = 0, first_err = 0;
+	int nok = 0, ntry = 0, first_err = 0, ntp = 0, tp_err = -ENOENT;
 
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
 		t->kerr[fn] = -ENOENT;
@@ -367,13 +367,21 @@ static int attach_kernel(struct hmt_tracer *t)
 		else if (!first_err)
 			first_err = t->kerr[fn];
 	}
-	for (int i = 0; i < HMT_NR_TP; i++)
-		if (tracepoint_exists(t, i))
-			t->tp_err[i] =
-				add_link(t, bpf_program__attach(bpf_object__find_program_by_name(
-						    t->skel->obj, tracepoints[i].prog)));
+	for (int i = 0; i < HMT_NR_TP; i++) {
+		if (!tracepoint_exists(t, i))
+			continue;
+		t->tp_err[i] = add_link(t, bpf_program__attach(bpf_object__find_program_by_name(
+						   t->skel->obj, tracepoints[i].prog)));
+		if (!t->tp_err[i])
+			ntp++;
+		else if (tp_err == -ENOENT)
+			tp_err = t->tp_err[i];
+	}
 	if (t->kmode != HMT_KMODE_NONE && !nok)
 		return ntry ? first_err : -ENOENT;
+	/* tracepoints only, none attached (tracefs's event ids unreadable: not root): nothing */
+	if (t->kmode == HMT_KMODE_NONE && !ntp)
+		return tp_err;
 	return 0;
 }
 
@@ -537,7 +545,7 @@ static void close_attempt(struct hmt_tracer *t)
 
 static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 {
-	int err;
+	int err, kerr = 0;
 
 	t->kmode = m;
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
@@ -566,13 +574,15 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	if (err)
 		goto fail;
 	if (t->want_kernel) {
-		err = attach_kernel(t);
-		if (err)
+		kerr = attach_kernel(t);
+		/* the last mode, tracepoints none: the engine's probes alone are a trace */
+		err = kerr;
+		if (kerr && !(m == HMT_KMODE_NONE && t->want_emulator))
 			goto fail;
 	}
 	if (t->want_emulator) {
 		err = attach_emulator(t);
-		if (err && !t->want_kernel)
+		if (err && (!t->want_kernel || kerr))
 			goto fail;
 	}
 	return 0;

@@ -669,6 +669,26 @@ static int uprobes_refused(const struct run *r, int err)
 	return err ? -EPERM : 0;
 }
 
+/*
+ * A tracepoint's program is attached by its id, read from tracefs
+ * (events/SYSTEM/EVENT/id), which only root may read: EACCES.  Said when
+ * that is why; -EPERM when nothing was traced (@err), else @err.
+ */
+static int tracepoints_refused(const struct run *r, int err)
+{
+	bool refused = false;
+
+	for (int i = 0; i < HMT_NR_TP; i++)
+		refused |= r->t.want_kernel && r->t.tp_err[i] == -EACCES;
+	if (!refused)
+		return err;
+	fprintf(stderr,
+		"hotmem-trace: not permitted: attaching the kernel's tracepoints needs read access to "
+		"tracefs's event ids (%s/events), which this process lacks: run it as root\n",
+		TRACEFS);
+	return err ? -EPERM : 0;
+}
+
 static int setup(struct run *r)
 {
 	int err;
@@ -689,9 +709,10 @@ static int setup(struct run *r)
 		/* a binary without probes: hmt_tracer_report() said what it is, and what to do */
 		if (!hmt_tracer_no_probes(&r->t))
 			fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
-		return uprobes_refused(r, err);
+		return tracepoints_refused(r, uprobes_refused(r, err));
 	}
 	uprobes_refused(r, 0);
+	tracepoints_refused(r, 0);
 	if (!r->o->no_pin) {
 		err = pin(r);
 		if (err)

@@ -13,7 +13,7 @@ HM=$(cd "$B" && pwd)/hotmem
 
 need_bpf "$HM"
 command -v setpriv > /dev/null || skip_all "setpriv (util-linux) not installed"
-echo "1..6"
+echo "1..7"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
@@ -59,5 +59,17 @@ if grep -q "ready:" "$tmp/usdt.err"; then
 else
 	[ $rc = 77 ] && grep -q "^hotmem-trace: not permitted: attaching the engine's USDT probes (uprobes) needs CAP_SYS_ADMIN on this kernel, and this process lacks it: run it as root$" "$tmp/usdt.err"
 	ok $? "CAP_BPF and CAP_PERFMON, uprobes refused: exit 77, names CAP_SYS_ADMIN"
+fi
+
+# the capabilities, the kernel side: its tracepoints are attached by ids that tracefs may keep to root
+$NOBODY $CAPS "$HT" --no-pin -d 1 -k > /dev/null 2> "$tmp/kernel.err"
+rc=$?
+diag < "$tmp/kernel.err"
+if grep -q "ready:" "$tmp/kernel.err"; then
+	[ $rc = 0 ] && ! grep -q "Permission denied" "$tmp/kernel.err"
+	ok $? "CAP_BPF and CAP_PERFMON, --kernel: attached, exit 0"
+else
+	[ $rc = 77 ] && grep -q "^hotmem-trace: not permitted: attaching the kernel's tracepoints needs read access to tracefs's event ids (.*/events), which this process lacks: run it as root$" "$tmp/kernel.err"
+	ok $? "CAP_BPF and CAP_PERFMON, --kernel, tracefs refused: exit 77, says so (was: ready, nothing attached, exit 0)"
 fi
 done_testing
