@@ -439,21 +439,10 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	return 0;
 }
 
-/*
- * A device named as QEMU takes it: its id, or its QOM path
- * /machine/peripheral/ID -- what DEVICE_DELETED's "path" says and libvirt
- * sends (qdev-monitor.c find_device_state(): an id starting with '/' is a
- * path; qom-get/qom-set resolve one) (usereye4 #13).  The id, or @path
- * as given (then not found).
- */
+/* a device by its id or QOM path (then not found): ctlargs.c's, hotmemctl names it so too */
 static const char *qom_device_id(const char *path)
 {
-	static const char prefix[] = "/machine/peripheral/";
-
-	if (path && !strncmp(path, prefix, sizeof(prefix) - 1) && path[sizeof(prefix) - 1] &&
-	    !strchr(path + sizeof(prefix) - 1, '/'))
-		return path + sizeof(prefix) - 1;
-	return path;
+	return hmfs_ctlargs_qom_id(path);
 }
 
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control socket: connections, their threads, and event streams.
+ * The control socket: connections, their threads, and their events.
  *
- * One JSON object a line each way; each request goes to ctl.c's
- * hmfs_ctl_execute() and its reply is written back.  `events` turns the
- * connection into a stream of
- *   {"event": "UEVENT"|"LOG"|"TRACE", "data": {...}, "timestamp": {...}}
- * The notifier thread only appends each event to every follower's own
- * bounded queue; the follower's connection thread writes it out.  A
- * client that stops reading loses events (and is told how many), never
- * holds back the notifier, the accept loop or the other clients (#16.1).
- * Parsing and printing is json-c's; nothing is formatted by hand.
+ * QMP (qmp.c): one JSON object a line each way; the greeting on connect,
+ * then each request goes through hmfs_qmp_dispatch() (capabilities
+ * negotiation, then ctl.c's commands) and its reply is written back.  A
+ * connection in command mode gets QEMU's events
+ *   {"event": "DEVICE_DELETED", "data": {...}, "timestamp": {...}}
+ * between its replies, as QEMU's monitor sends them; after `events`
+ * (hotmem's own command) hotmem's too: UEVENT, LOG (and TRACE).  The
+ * notifier thread only appends each event to every connection's own
+ * bounded queue; the connection's thread writes it out.  A client that
+ * stops reading loses events (and is told how many), never holds back
+ * the notifier, the accept loop or the other clients (#16.1).  Parsing
+ * and printing is json-c's; nothing is formatted by hand.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -30,6 +33,9 @@
 struct conn {
 	struct hmfs_ctx *ctx;
 	int fd;
+	struct hmfs_qmp qmp; /* its QMP session: negotiating, then commands */
+	struct hmfs_sub *sub; /* its events, once in command mode; NULL before */
+	size_t off; /* bytes of sub's first queued line already sent */
 	struct conn *next; /* ctx->conns, under sub_lock */
 };
 
@@ -220,7 +226,8 @@ static void sub_queue(struct hmfs_sub *s, struct hmfs_line *line)
 	if (!sub_push(s, line))
 		goto lose;
 	/* an eventfd's counter: never blocks short of 2^64 - 1 wake-ups */
-	eventfd_write(s->wake_fd, 1);
+	if (s->wake_fd >= 0)
+		eventfd_write(s->wake_fd, 1);
 	return;
 lose:
 	s->lost++;
@@ -228,7 +235,11 @@ lose:
 	s->ctx->events_lost++;
 }
 
-static struct hmfs_sub *sub_add(struct hmfs_ctx *ctx, int fd, bool trace)
+/* how often a connection without its eventfd (EMFILE) looks for queued events */
+#define SUB_NOWAKE_MS 100
+
+/* a connection entering command mode: QEMU's events from now on */
+static struct hmfs_sub *sub_add(struct hmfs_ctx *ctx, int fd)
 {
 	struct hmfs_sub *s = calloc(1, sizeof(*s));
 
@@ -236,20 +247,31 @@ static struct hmfs_sub *sub_add(struct hmfs_ctx *ctx, int fd, bool trace)
 		return NULL;
 	s->ctx = ctx;
 	s->fd = fd;
-	s->trace = trace;
+	/*
+	 * -1 when hotmemfs is out of descriptors (EMFILE): the connection
+	 * still negotiates and runs commands (a client must be able to look
+	 * while descriptors run out), and looks for its events every
+	 * SUB_NOWAKE_MS instead of being woken
+	 */
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (s->wake_fd < 0) {
-		free(s);
-		return NULL;
-	}
 	pthread_mutex_lock(&ctx->sub_lock);
 	s->next = ctx->subs;
 	ctx->subs = s;
-	__atomic_add_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&ctx->sub_lock);
+	return s;
+}
+
+/* `events`: hotmem's own events too from now on, @trace: its trace steps too */
+static void sub_follow(struct hmfs_ctx *ctx, struct hmfs_sub *s, bool trace)
+{
+	pthread_mutex_lock(&ctx->sub_lock);
+	if (!s->follow)
+		__atomic_add_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
+	s->follow = true;
+	s->trace |= trace;
 	if (trace)
 		ctx->want_trace = true;
 	pthread_mutex_unlock(&ctx->sub_lock);
-	return s;
 }
 
 static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
@@ -265,7 +287,8 @@ static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 		trace |= (*p)->trace;
 		p = &(*p)->next;
 	}
-	__atomic_sub_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
+	if (sub->follow)
+		__atomic_sub_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
 	ctx->want_trace = trace;
 	pthread_mutex_unlock(&ctx->sub_lock);
 	while (sub->head) {
@@ -274,15 +297,19 @@ static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 		sub->head = e->next;
 		subline_free(e);
 	}
-	close(sub->wake_fd);
+	if (sub->wake_fd >= 0)
+		close(sub->wake_fd);
 	free(sub);
 }
+
+/* who gets an event: every connection in command mode (QEMU's), followers, trace followers */
+enum sub_want { SUB_QEMU, SUB_FOLLOW, SUB_TRACE };
 
 /*
  * Hand @o to every client that wants it; returns at once whatever they do.
  * The line is formatted once, outside sub_lock, and shared.
  */
-static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, bool trace)
+static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, enum sub_want want)
 {
 	struct hmfs_line *line = line_new(o);
 
@@ -290,7 +317,7 @@ static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, bool trace)
 		return;
 	pthread_mutex_lock(&ctx->sub_lock);
 	for (struct hmfs_sub *s = ctx->subs; s; s = s->next)
-		if (!trace || s->trace)
+		if (want == SUB_QEMU || (want == SUB_FOLLOW ? s->follow : s->trace))
 			sub_queue(s, line);
 	pthread_mutex_unlock(&ctx->sub_lock);
 	line_put(line);
@@ -341,11 +368,11 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 	if (!__atomic_load_n(&ctx->nr_subs, __ATOMIC_RELAXED))
 		return;
 	o = event_json(q);
-	sub_broadcast(ctx, o, q->type == HM_EV_TRACE);
+	sub_broadcast(ctx, o, q->type == HM_EV_TRACE ? SUB_TRACE : SUB_FOLLOW);
 	json_object_put(o);
 }
 
-/* QEMU's event @name with @data (taken) at @ts to every follower */
+/* QEMU's event @name with @data (taken) at @ts to every connection in command mode */
 static void broadcast_qmp(struct hmfs_ctx *ctx, const char *name, json_object *data,
 			  const struct timespec *ts)
 {
@@ -354,7 +381,7 @@ static void broadcast_qmp(struct hmfs_ctx *ctx, const char *name, json_object *d
 	json_object_object_add(o, "event", json_object_new_string(name));
 	json_object_object_add(o, "data", data);
 	json_object_object_add(o, "timestamp", timestamp_json(ts));
-	sub_broadcast(ctx, o, false);
+	sub_broadcast(ctx, o, SUB_QEMU);
 	json_object_put(o);
 }
 
@@ -424,12 +451,13 @@ void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, con
 }
 
 /*
- * Send what is queued, without blocking: 0 when the queue is empty,
- * -EAGAIN when the socket is full, another -errno when the client is gone.
- * Only this client's thread takes lines off its queue, so the head it
- * sends from stays put while the lock is dropped.
+ * Send what is queued, without blocking, up to and including line @until
+ * (NULL: all): 0 when that is sent or the queue is empty, -EAGAIN when
+ * the socket is full, another -errno when the client is gone.  Only this
+ * client's thread takes lines off its queue, so the head it sends from
+ * stays put while the lock is dropped.
  */
-static int sub_send(struct hmfs_sub *s, size_t *off)
+static int sub_send(struct hmfs_sub *s, size_t *off, const struct hmfs_subline *until)
 {
 	struct hmfs_ctx *ctx = s->ctx;
 
@@ -439,7 +467,7 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
 		ssize_t n;
 
 		pthread_mutex_lock(&ctx->sub_lock);
-		if (!s->head)
+		if (!s->head && !until)
 			sub_flush_lost(s); /* told now, not at the next event */
 		e = s->head;
 		pthread_mutex_unlock(&ctx->sub_lock);
@@ -461,19 +489,39 @@ static int sub_send(struct hmfs_sub *s, size_t *off)
 			s->tail = NULL;
 		s->q_bytes -= l->len;
 		pthread_mutex_unlock(&ctx->sub_lock);
+		if (e == until) {
+			subline_free(e);
+			return 0;
+		}
 		subline_free(e);
 	}
 }
 
 /*
- * The connection's own thread writes its stream: it alone may wait for
- * the client.  It wakes for queued lines (wake_fd), for room in the
- * socket, and for the client going away (EOF, or hmfs_ctl_stop()'s
- * shutdown).  Bytes the client sends meanwhile are read and ignored.
+ * The events queued so far, out before what the connection sends next (a
+ * reply): they happened first.  Waits for room as a reply does
+ * (send_wait()); events queued meanwhile wait their turn after it.
  */
+static int sub_drain(struct hmfs_ctx *ctx, struct hmfs_sub *s, size_t *off)
+{
+	const struct hmfs_subline *until;
+	int ret;
+
+	pthread_mutex_lock(&ctx->sub_lock);
+	until = s->tail;
+	pthread_mutex_unlock(&ctx->sub_lock);
+	if (!until)
+		return 0;
+	while ((ret = sub_send(s, off, until)) == -EAGAIN) {
+		ret = send_wait(ctx, s->fd);
+		if (ret)
+			return ret;
+	}
+	return ret;
+}
 
 /*
- * A follower's stream ended by hmfs_ctl_stop(): its last line says so (a
+ * A follower's events ended by hmfs_ctl_stop(): its last line says so (a
  * bare EOF left `hotmemctl events` ending with 0, as if it had been asked
  * to).  Not at the middle of a line, and without blocking: a client that
  * stopped reading must not hold up the stop (it sees the EOF alone).
@@ -488,39 +536,6 @@ static void follow_say_stopping(int fd, size_t off)
 	if (!off && n > 0 && (size_t)n < sizeof(buf))
 		send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	json_object_put(o);
-}
-
-static void follow(struct hmfs_ctx *ctx, struct hmfs_sub *s)
-{
-	int fd = s->fd;
-	size_t off = 0;
-	int ret = 0;
-
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = fd, .events = POLLIN | (ret == -EAGAIN ? POLLOUT : 0) },
-			{ .fd = s->wake_fd, .events = POLLIN },
-		};
-		char buf[256];
-		eventfd_t v;
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-
-			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-				break;
-		}
-		if (p[1].revents & POLLIN)
-			eventfd_read(s->wake_fd, &v);
-		ret = sub_send(s, &off);
-		if (ret < 0 && ret != -EAGAIN)
-			break;
-	}
-	if (ctl_stopping(ctx))
-		follow_say_stopping(fd, off);
-	sub_del(ctx, s);
 }
 
 /*
@@ -566,6 +581,8 @@ static void conn_del(struct conn *c)
 int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r)
 {
 	r->pending = 0;
+	r->skip_line = false;
+	r->bad = NULL;
 	r->tok = json_tokener_new();
 	return r->tok ? 0 : -ENOMEM;
 }
@@ -581,6 +598,17 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 				 size_t *off, json_object **req)
 {
 	*req = NULL;
+	/*
+	 * The rest of a line that was no JSON: json-c cannot tell where a
+	 * broken request ends, a newline can -- QMP clients send a request
+	 * a line, and the next one parses (QEMU's lexer also recovers).
+	 */
+	if (r->skip_line) {
+		const char *nl = memchr(buf + *off, '\n', len - *off);
+
+		*off = nl ? (size_t)(nl - buf) + 1 : len;
+		r->skip_line = !nl;
+	}
 	/* between requests only: inside one, a blank may be in a string */
 	while (!r->pending && *off < len &&
 	       (buf[*off] == '\n' || buf[*off] == ' ' || buf[*off] == '\r'))
@@ -596,7 +624,10 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	r->pending = 0;
 	*off += json_tokener_get_parse_end(r->tok);
 	if (!*req) {
+		r->bad = json_tokener_error_desc(json_tokener_get_error(r->tok));
 		json_tokener_reset(r->tok);
+		/* the byte that broke it may be the newline itself */
+		r->skip_line = !(*off && buf[*off - 1] == '\n');
 		return HMFS_CTL_BAD_JSON;
 	}
 	return HMFS_CTL_REQUEST;
@@ -636,22 +667,6 @@ static bool client_hung_up(void *arg)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
 }
 
-/*
- * recv(), again when a signal interrupted it: STOP_KICK restarts it
- * (main.c), but not while a stop kicks the session loop, when one from
- * outside may land here -- an EINTR ended the connection, its client
- * heard nothing
- */
-static ssize_t recv_retry(int fd, char *buf, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = recv(fd, buf, len, 0);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 /* a command and its reply begin (1) or are over (-1): hmfs_ctl_replies_wait() */
 static void conn_busy(struct hmfs_ctx *ctx, int d)
 {
@@ -683,75 +698,167 @@ bool hmfs_ctl_replies_wait(struct hmfs_ctx *ctx, long ms)
 	return idle;
 }
 
+/* @reply (taken) to @c: its events so far first; 0, else the connection is over */
+static int conn_reply(struct conn *c, json_object *reply)
+{
+	int ret = c->sub ? sub_drain(c->ctx, c->sub, &c->off) : 0;
+
+	if (!ret)
+		ret = send_json(c->ctx, c->fd, reply);
+	json_object_put(reply);
+	return ret;
+}
+
+/*
+ * Run request @req (taken) of connection @c and send its reply: 0, else
+ * the connection is over (its reply not sent).  The connection's events
+ * begin before the reply of the qmp_capabilities that enters command mode
+ * (QEMU's monitor sends them from then on): none between is lost, none
+ * comes before that reply -- qemu.qmp reads the reply next, and only it.
+ */
+static int conn_request(struct conn *c, json_object *req)
+{
+	const struct hotmem_task client = { client_hung_up, c };
+	struct hmfs_ctl_follow f = { false, false };
+	json_object *reply;
+	int ret;
+
+	conn_busy(c->ctx, 1);
+	reply = hmfs_qmp_dispatch(c->ctx, &c->qmp, req, &f, &client);
+	json_object_put(req);
+	if (c->qmp.command_mode && !c->sub && !(c->sub = sub_add(c->ctx, c->fd))) {
+		c->qmp.command_mode = false; /* negotiate again */
+		json_object_put(reply);
+		reply = hmfs_ctl_error("GenericError", "cannot send events: out of memory");
+	}
+	if (f.events && c->sub)
+		sub_follow(c->ctx, c->sub, f.trace);
+	/*
+	 * A reply not sent (its client gone, or not reading while we stop:
+	 * CTL_STOP_SEND_MS) ends the connection: the next reply, or
+	 * "hotmemfs is stopping", would wait as long again for nothing
+	 * (review10 D5).  No event line is half sent here: conn_requests()
+	 * drained them before the command, and only this thread sends.
+	 */
+	ret = send_json(c->ctx, c->fd, reply);
+	json_object_put(reply);
+	conn_busy(c->ctx, -1);
+	return ret;
+}
+
+/* what the connection goes on with after reading */
+enum conn_next { CONN_READ, CONN_STOPPING, CONN_OVER };
+
+/* the requests in @buf: run each, their replies sent */
+static enum conn_next conn_requests(struct conn *c, struct hmfs_ctl_reader *r, const char *buf,
+				    size_t len)
+{
+	size_t off = 0;
+
+	for (;;) {
+		json_object *req;
+
+		switch (hmfs_ctl_read(r, buf, len, &off, &req)) {
+		case HMFS_CTL_MORE:
+			return CONN_READ;
+		case HMFS_CTL_TOO_LARGE:
+			conn_reply(c, hmfs_ctl_error("GenericError", "request too large"));
+			return CONN_OVER;
+		case HMFS_CTL_BAD_JSON:
+			/* QEMU answers and reads on: the connection stays */
+			if (conn_reply(c, hmfs_qmp_parse_error(r->bad)))
+				return CONN_OVER;
+			continue;
+		case HMFS_CTL_REQUEST:
+			if (ctl_stopping(c->ctx)) {
+				json_object_put(req);
+				return CONN_STOPPING;
+			}
+			if (c->sub && sub_drain(c->ctx, c->sub, &c->off)) {
+				json_object_put(req);
+				return CONN_OVER;
+			}
+			if (conn_request(c, req))
+				return CONN_OVER;
+			continue;
+		}
+	}
+}
+
+/*
+ * hmfs_ctl_stop() ended the connection: its client is told why, at a
+ * line's end (a follower's event line begun is not finished: it may not
+ * read at all, and sees the EOF alone)
+ */
+static void conn_say_stopping(struct conn *c)
+{
+	if (c->sub && c->sub->follow) {
+		follow_say_stopping(c->fd, c->off);
+		return;
+	}
+	if (c->sub && c->off && sub_send(c->sub, &c->off, c->sub->head) == -EAGAIN &&
+	    sub_drain(c->ctx, c->sub, &c->off))
+		return;
+	send_error(c->ctx, c->fd, CTL_STOPPING);
+}
+
+/*
+ * A connection's own thread: the greeting, then requests as they come,
+ * each run and answered in turn, and between them its events as they
+ * are queued -- it alone writes to its client, and may wait for it.  It
+ * wakes for bytes from the client, for queued events (wake_fd), for room
+ * in the socket, and for the client going away (EOF, or hmfs_ctl_stop()'s
+ * shutdown).
+ */
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
-	const struct hotmem_task client = { client_hung_up, c };
 	struct hmfs_ctl_reader r;
+	enum conn_next next = CONN_READ;
 	char buf[4096];
-	ssize_t n;
+	int ret = 0;
 
 	if (hmfs_ctl_reader_init(&r))
 		goto out;
-	while ((n = recv_retry(c->fd, buf, sizeof(buf))) > 0) {
-		size_t off = 0;
+	if (ctl_stopping(c->ctx))
+		goto stopping;
+	if (conn_reply(c, hmfs_qmp_greeting()))
+		goto out;
+	while (next == CONN_READ) {
+		struct pollfd p[2] = {
+			{ .fd = c->fd, .events = POLLIN | (ret == -EAGAIN ? POLLOUT : 0) },
+			{ .fd = c->sub ? c->sub->wake_fd : -1, .events = POLLIN },
+		};
+		bool nowake = c->sub && c->sub->wake_fd < 0;
+		eventfd_t v;
 
-		for (;;) {
-			struct hmfs_ctl_follow f = { false, false };
-			struct hmfs_sub *sub = NULL;
-			json_object *req, *reply;
-			int sent;
-
-			switch (hmfs_ctl_read(&r, buf, (size_t)n, &off, &req)) {
-			case HMFS_CTL_MORE:
-				break;
-			case HMFS_CTL_TOO_LARGE:
-				send_error(c->ctx, c->fd, "request too large");
-				goto out;
-			case HMFS_CTL_BAD_JSON:
-				send_error(c->ctx, c->fd, "JSON parse error");
-				goto out;
-			case HMFS_CTL_REQUEST:
-				if (ctl_stopping(c->ctx)) {
-					json_object_put(req);
-					goto stopping;
-				}
-				conn_busy(c->ctx, 1);
-				reply = hmfs_ctl_execute_task(c->ctx, req, &f, &client);
-				json_object_put(req);
-				/* a follower before the success: no event between is lost */
-				if (f.events && !(sub = sub_add(c->ctx, c->fd, f.trace))) {
-					json_object_put(reply);
-					reply = hmfs_ctl_error("GenericError",
-							       "cannot follow events: out of memory");
-				}
-				sent = send_json(c->ctx, c->fd, reply);
-				json_object_put(reply);
-				conn_busy(c->ctx, -1);
-				if (sub) {
-					follow(c->ctx, sub);
-					goto out;
-				}
-				/*
-				 * A reply not sent (its client gone, or not reading
-				 * while we stop: CTL_STOP_SEND_MS) ends the connection:
-				 * the next reply, or "hotmemfs is stopping", would wait
-				 * as long again for nothing (review10 D5).
-				 */
-				if (sent)
-					goto out;
+		if (poll(p, 2, nowake ? SUB_NOWAKE_MS : -1) < 0) {
+			if (errno == EINTR)
 				continue;
-			}
-			break; /* need more bytes */
+			break;
 		}
+		if (p[1].revents & POLLIN)
+			eventfd_read(c->sub->wake_fd, &v);
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+			if (!n || (n < 0 && errno != EAGAIN && errno != EINTR))
+				break; /* the client hung up (what is queued goes nowhere), or we stop */
+			if (n > 0)
+				next = conn_requests(c, &r, buf, (size_t)n);
+		}
+		ret = c->sub && next == CONN_READ ? sub_send(c->sub, &c->off, NULL) : 0;
+		if (ret < 0 && ret != -EAGAIN)
+			next = CONN_OVER;
 	}
-	/* the client hung up (the line goes nowhere), or we are stopping */
-	if (!ctl_stopping(c->ctx))
+	if (next == CONN_OVER || (next == CONN_READ && !ctl_stopping(c->ctx)))
 		goto out;
 stopping:
-	send_error(c->ctx, c->fd, CTL_STOPPING);
+	conn_say_stopping(c);
 out:
 	hmfs_ctl_reader_free(&r);
+	if (c->sub)
+		sub_del(c->ctx, c->sub);
 	conn_del(c);
 	return NULL;
 }
@@ -832,7 +939,7 @@ static void *accept_main(void *arg)
 			close(fd);
 			continue;
 		}
-		c = malloc(sizeof(*c));
+		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(fd);
 			continue;

@@ -413,11 +413,12 @@ struct conn;
 
 struct hmfs_subline;
 
-struct hmfs_sub { /* a control client following events (ctlsock.c) */
+struct hmfs_sub { /* a control connection in QMP's command mode: its events (ctlsock.c) */
 	struct hmfs_ctx *ctx;
 	int fd;
 	int wake_fd; /* eventfd: lines were queued */
-	bool trace; /* also HM_EV_TRACE */
+	bool follow; /* `events`: hotmem's own too (UEVENT, LOG), not QEMU's alone */
+	bool trace; /* `events` trace: also HM_EV_TRACE */
 	/* under ctx->sub_lock; only the client's own thread takes from head */
 	struct hmfs_subline *head, *tail;
 	size_t q_bytes;
@@ -581,7 +582,7 @@ struct hmfs_ctx {
 	/* never held across a blocking call: the notifier takes it */
 	pthread_mutex_t sub_lock;
 	struct hmfs_sub *subs;
-	unsigned long nr_subs; /* __atomic_*: the notifier peeks without the lock */
+	unsigned long nr_subs; /* __atomic_*: followers (`events`); the notifier peeks without the lock */
 	unsigned long events_lost; /* by all event clients, ever */
 	struct conn *conns; /* live connections (ctlsock.c) */
 	int nr_conns; /* at most HMFS_CTL_MAX_CLIENTS */
@@ -1220,7 +1221,7 @@ void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end);
 
 /* ctl.c: the control commands, pure: one request in, one reply out */
-struct hmfs_ctl_follow { /* the request asked to turn into an event stream */
+struct hmfs_ctl_follow { /* the request asked for hotmem's own events (`events`) */
 	bool events, trace;
 };
 struct json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, struct json_object *req,
@@ -1252,18 +1253,32 @@ struct json_tokener;
 struct hmfs_ctl_reader {
 	struct json_tokener *tok;
 	size_t pending; /* bytes of the request being parsed */
+	bool skip_line; /* after a parse error: the rest of its line is dropped */
+	const char *bad; /* HMFS_CTL_BAD_JSON: json-c's words for what is wrong */
 };
 enum hmfs_ctl_read {
 	HMFS_CTL_MORE, /* all of buf taken: receive more */
 	HMFS_CTL_REQUEST, /* *req is the next request: run it, read on */
 	HMFS_CTL_TOO_LARGE, /* beyond HMFS_CTL_REQ_MAX: drop the client */
-	HMFS_CTL_BAD_JSON, /* not JSON: drop the client */
+	HMFS_CTL_BAD_JSON, /* not JSON: say so (QMP's parse error); its line is skipped, read on */
 };
 int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r);
 void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r);
 /* The next request from buf[*off, len), *off advanced past what was read. */
 enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
 				 size_t *off, struct json_object **req);
+/* qmp.c: QMP's greeting, capabilities negotiation and request envelope (QEMU 9.2's) */
+struct hmfs_qmp { /* a connection's session */
+	bool command_mode; /* qmp_capabilities done: commands run, events come */
+};
+/* {"QMP": {"version": ..., "capabilities": []}}, sent on connect */
+struct json_object *hmfs_qmp_greeting(void);
+/* QEMU's reply to a line that is no JSON: @what went wrong */
+struct json_object *hmfs_qmp_parse_error(const char *what);
+/* @req (any JSON) as QEMU's monitor runs it in session @s: the reply, "id" echoed */
+struct json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s,
+				      struct json_object *req, struct hmfs_ctl_follow *follow,
+				      const struct hotmem_task *client);
 /* status's "control": clients, followers, events they lost */
 struct json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx);
 /* QEMU's ACPI_DEVICE_OST event: the guest's _OST answer to an eject (@id NULL: the slot is empty) */

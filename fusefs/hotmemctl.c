@@ -301,6 +301,21 @@ static int send_req(struct cli *c, json_object *req)
 }
 
 /* Next JSON object from the socket, or NULL at EOF. */
+static json_object *recv_obj(struct cli *c);
+
+/*
+ * The next reply: QEMU's events that come before it (a connection in
+ * command mode gets them: DEVICE_DELETED ...) are not what was asked
+ */
+static json_object *recv_reply(struct cli *c)
+{
+	json_object *o;
+
+	while ((o = recv_obj(c)) && get(o, "event"))
+		json_object_put(o);
+	return o;
+}
+
 static json_object *recv_obj(struct cli *c)
 {
 	for (;;) {
@@ -623,6 +638,12 @@ static void print_trace(json_object *d)
 	       zid >= 0 && zid < HMU_MAX_NR_ZONES ? hmu_zone_names[zid] : "-", ret, ex);
 }
 
+/* an empty column said as "-", as status's */
+static const char *dash(const char *s)
+{
+	return *s ? s : "-";
+}
+
 static void print_event(json_object *e)
 {
 	json_object *d = get(e, "data"), *ts = get(e, "timestamp");
@@ -642,10 +663,13 @@ static void print_event(json_object *e)
 		printf("%s events lost here: this client did not read them in time (%s in all)\n",
 		       gs(d, "lost"), gs(d, "total"));
 	else if (!strcmp(ev, "ACPI_DEVICE_OST"))
-		printf("%s source=%s status=%s\n", gs(get(d, "info"), "device"),
-		       gs(get(d, "info"), "source"), gs(get(d, "info"), "status"));
+		/* an emptied slot's has no device (QEMU's): its slot says which */
+		printf("%s slot=%s source=%s status=%s\n", dash(gs(get(d, "info"), "device")),
+		       gs(get(d, "info"), "slot"), gs(get(d, "info"), "source"),
+		       gs(get(d, "info"), "status"));
 	else if (!strcmp(ev, "DEVICE_DELETED"))
-		printf("%s %s\n", gs(d, "device"), gs(d, "path"));
+		/* a device's QOM child (virtio-backend) has no id: its path alone */
+		printf("%s %s\n", dash(gs(d, "device")), gs(d, "path"));
 	else if (!strcmp(ev, "MEMORY_DEVICE_SIZE_CHANGE"))
 		printf("%s size=%s\n", gs(d, "id"), gs(d, "size"));
 	else
@@ -918,10 +942,8 @@ static void print_done(json_object *req)
 	int e = json_object_get_int(get(args, "error"));
 	const char *action = gs(args, "action");
 
-	const char *id = gs(args, "id");
+	const char *id = hmfs_ctlargs_qom_id(gs(args, "id")); /* its QOM path: the id said */
 
-	if (!strncmp(id, "/machine/peripheral/", 20)) /* its QOM path: the id said */
-		id += 20;
 	if (!strcmp(cmd, "device_del"))
 		printf("%s: removed\n", id);
 	else if (!strcmp(cmd, "inject") && !e)
@@ -1202,7 +1224,7 @@ static int explain_all(struct cli *c, json_object *ret)
 		json_object_put(reply);
 		if (c->timeout)
 			c->deadline_ms = now_ms() + c->timeout * 1000L;
-		reply = send_req(c, req) ? NULL : recv_obj(c);
+		reply = send_req(c, req) ? NULL : recv_reply(c);
 		err = get(reply, "error");
 		ret = get(reply, "return");
 		if (!ret) {
@@ -1372,22 +1394,68 @@ static int parse_options(struct cli *c, int *argc, char **argv)
 	return -1;
 }
 
+/*
+ * QMP's handshake: hotmemfs's greeting read, qmp_capabilities answered.
+ * NULL when it went through; else what came instead, the reply to show
+ * (a refusal: too many clients, hotmemfs stopping), or NULL with
+ * c->bad_reply / c->hung_up set.
+ */
+static json_object *handshake(struct cli *c, bool *ok)
+{
+	json_object *o = recv_obj(c);
+
+	*ok = false;
+	if (!o || !get(o, "QMP"))
+		goto other;
+	json_object_put(o);
+	o = recv_reply(c);
+	if (o && get(o, "return")) {
+		json_object_put(o);
+		*ok = true;
+		return NULL;
+	}
+other:
+	if (o && !get(o, "error")) {
+		fprintf(stderr, "hotmemctl: %s: no QMP greeting but %s: is it hotmemfs's control "
+				"socket?\n", c->sock,
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_OUT));
+		c->bad_reply = true;
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
 /* @req sent, its reply read: NULL when there is none (why said) */
 static json_object *exchange(struct cli *c, json_object *req)
 {
-	json_object *reply;
+	json_object *caps = json_object_new_object(), *reply;
+	bool ok;
 	int sent;
 
 	if (c->timeout)
 		c->deadline_ms = now_ms() + c->timeout * 1000L;
 	c->fd = connect_sock(c, c->sock);
-	if (c->fd < 0)
+	if (c->fd < 0) {
+		json_object_put(caps);
 		return NULL;
-	/* a refusing server (too many clients) may hang up before reading: its reason waits */
-	sent = send_req(c, req);
+	}
+	/*
+	 * QMP: qmp_capabilities, then the request, sent at once (a QMP
+	 * server runs them in turn); the greeting and the negotiation's
+	 * reply come first.  A refusing server (too many clients) may hang
+	 * up before reading: its reason waits.
+	 */
+	json_object_object_add(caps, "execute", json_object_new_string("qmp_capabilities"));
+	sent = send_req(c, caps);
+	json_object_put(caps);
+	if (!sent)
+		sent = send_req(c, req);
 	if (!sent)
 		c->req = req;
-	reply = recv_obj(c);
+	reply = handshake(c, &ok);
+	if (ok)
+		reply = recv_reply(c);
 	if (reply || c->bad_reply)
 		return reply; /* not JSON: said, whatever became of the request */
 	if (sent == -EAGAIN && c->deadline_ms)

@@ -132,10 +132,12 @@ done
 # qemu_opts_create(): an id is a letter, then letters, digits, '-', '.', '_'
 is "$(ctl device_add pc-dimm size=1G id=d-1.x_/ 2>&1)" \
 	"hotmemctl: error: Parameter 'id' expects an identifier" "a device ID as QEMU's id_wellformed() wants, in QEMU's words"
-printf '{"execute": "status"\n' | timeout 20 python3 -c '
+timeout 20 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-s.sendall(b"{bad json}\n"); print(s.recv(4096).decode().strip())' "$CTL" | grep -q '"error"'
+f = s.makefile("rwb")
+f.readline()  # the QMP greeting
+f.write(b"{bad json}\n"); f.flush(); print(f.readline().decode().strip())' "$CTL" | grep -q '"error"'
 tap_ok $? "protocol: malformed JSON gets an error reply"
 is "$(ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"], d["devices"])')" \
 	"$snap" "the machine is unchanged after the refused commands"

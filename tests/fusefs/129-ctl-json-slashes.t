@@ -10,10 +10,12 @@ require_env
 mount_fs "hotmemfs mounts" --fresh --profile qemu-512m
 # one request, the socket's reply line as it came
 wire() {
-	timeout 60 python3 - "$CTL" "$1" <<'PY'
+	PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 60 python3 - "$CTL" "$1" <<'PY'
 import socket, sys
+from qmp import negotiate
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
+negotiate(s)
 s.sendall(sys.argv[2].encode() + b"\n")
 buf = b""
 while not buf.endswith(b"\n"):

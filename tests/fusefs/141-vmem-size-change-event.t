@@ -42,23 +42,28 @@ PY
 # qom-set of DEV's requested-size to each of SIZES (bytes), sent back to
 # back on one connection, then each reply read
 resize_burst() {
-	timeout 120 python3 - "$CTL" "$@" <<'PY'
+	PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" "$@" <<'PY'
 import json, socket, sys
+from qmp import negotiate
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
+negotiate(s)
 dev, sizes = sys.argv[2], sys.argv[3:]
 req = "".join(json.dumps({"execute": "qom-set", "arguments": {"path": dev,
       "property": "requested-size", "value": int(v)}}) + "\n" for v in sizes)
 s.sendall(req.encode())
-buf = b""
-while buf.count(b"\n") < len(sizes):
-    b = s.recv(65536)
-    if not b:
+f = s.makefile("rb")
+replies = 0
+while replies < len(sizes):
+    l = f.readline()
+    if not l:
         sys.exit("hotmemfs hung up")
-    buf += b
-for l in buf.decode().splitlines():
-    if "return" not in json.loads(l):
-        sys.exit("refused: " + l)
+    r = json.loads(l)
+    if "event" in r:
+        continue  # this connection gets the events too, between the replies
+    if "return" not in r:
+        sys.exit("refused: " + l.decode())
+    replies += 1
 PY
 }
 

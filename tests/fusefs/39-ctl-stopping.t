@@ -19,11 +19,14 @@ tap_ok $? "hotmemfs mounts"
 # client NAME [BYTES]: connects, sends BYTES, says it is ready, then prints
 # the first line it reads, or EOF (bounded: 60 s)
 client() {
-	timeout 90 python3 - "$CTL" "$TMP/$1.ready" "${2:-}" >"$TMP/$1.out" 2>&1 <<'EOF' &
+	PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 90 python3 - "$CTL" "$TMP/$1.ready" "${2:-}" \
+		>"$TMP/$1.out" 2>&1 <<'EOF' &
 import socket, sys
+from qmp import negotiate
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
 s.settimeout(60)
+negotiate(s)
 if sys.argv[3]:
     s.sendall(sys.argv[3].encode())
 open(sys.argv[2], "w").close()

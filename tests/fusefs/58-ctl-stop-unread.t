@@ -15,10 +15,12 @@ mount_fs "hotmemfs mounts" --state none
 
 # the hog: sends requests until hotmemfs stops reading (its replies fill
 # the socket both ways), says so, then holds the connection (bounded)
-timeout 300 python3 - "$CTL" "$TMP/hog.ready" >"$TMP/hog.out" 2>&1 <<'EOF' &
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" "$TMP/hog.ready" >"$TMP/hog.out" 2>&1 <<'EOF' &
 import socket, sys, time
+from qmp import negotiate
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
+negotiate(s)  # then status runs: its replies are big
 s.setblocking(False)
 req = b'{"execute": "status"}\n' * 64
 sent, stuck, t = 0, 0, time.time()

@@ -122,8 +122,8 @@ wrong_server "$TMP/other.sock" "SSH-2.0-OpenSSH_9.6" \
 	"$TMP/other.sock: the reply is not JSON .*is it hotmemfs's control socket\?" \
 	"a server that does not speak JSON"
 wrong_server "$TMP/json.sock" '{"jsonrpc": "2.0"}' \
-	"$TMP/json.sock: a reply with neither \"return\" nor \"error\": is it hotmemfs's control socket\?" \
-	"a server that speaks JSON but not hotmemfs's"
+	"$TMP/json.sock: no QMP greeting but \{\"jsonrpc\":\"2.0\"\}: is it hotmemfs's control socket\?" \
+	"a server that speaks JSON but not QMP"
 # a server that reads the request and hangs up, its socket left (killed,
 # crashed): what a command that changes the machine did is not known, one
 # that only looks did nothing (hotmemfs's table says which: ctlcmds.h)

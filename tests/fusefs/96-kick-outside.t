@@ -21,14 +21,17 @@ require_env
 mount_fs "hotmemfs mounts" --state none
 
 # idle_client: a client connected and idle (its connection thread waits
-# in recv()), which asks for status once $TMP/c.go exists (bounded: 60 s),
+# in poll()), which asks for status once $TMP/c.go exists (bounded: 60 s),
 # its pid in $CLIENT, connected once this returns
 idle_client() {
 	rm -f "$TMP/c.ready" "$TMP/c.go"
-	timeout 60 python3 - "$CTL" "$TMP/c.ready" "$TMP/c.go" >"$TMP/c.out" 2>&1 <<'EOF2' &
+	PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 60 python3 - "$CTL" "$TMP/c.ready" "$TMP/c.go" \
+		>"$TMP/c.out" 2>&1 <<'EOF2' &
 import os, socket, sys, time
+from qmp import negotiate
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
+negotiate(s)
 open(sys.argv[2], "w").close()
 while not os.path.exists(sys.argv[3]):
     time.sleep(0.05)

@@ -181,7 +181,7 @@ ev_wait "$TMP/ev.txt" DEVICE_DELETED 4
 tap_ok $? "hotmemctl events prints DEVICE_DELETED"
 grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 3p | grep -q ' DEVICE_DELETED vm0 /machine/peripheral/vm0$'
 tap_ok $? "... with the device and its QOM path"
-grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 2p | grep -q ' DEVICE_DELETED  */machine/peripheral/vm0/virtio-backend$'
+grep DEVICE_DELETED "$TMP/ev.txt" | sed -n 2p | grep -q ' DEVICE_DELETED - /machine/peripheral/vm0/virtio-backend$'
 tap_ok $? "... the backend's, before, with its QOM path alone"
 stop_fs
 wait_exit $evp 30 >/dev/null

@@ -13,22 +13,51 @@ import tempfile
 import time
 
 
+def negotiate(s):
+    """QMP's handshake on the connected socket @s, for a test that then
+    speaks raw: the greeting read, qmp_capabilities sent and its reply
+    read, a byte at a time (nothing after them is taken).  The greeting."""
+    def line():
+        b = b""
+        while not b.endswith(b"\n"):
+            c = s.recv(1)
+            if not c:
+                raise EOFError("the QMP server hung up: %r" % b)
+            b += c
+        return json.loads(b)
+    greeting = line()
+    if "QMP" not in greeting:
+        raise RuntimeError("no QMP greeting: %r" % greeting)
+    s.sendall(b'{"execute": "qmp_capabilities"}\n')
+    r = line()
+    if "return" not in r:
+        raise RuntimeError("qmp_capabilities: %r" % r)
+    return greeting
+
+
 class Qmp:
     def __init__(self, path, timeout=120, log=None):
         self.s = socket.socket(socket.AF_UNIX)
         self.s.settimeout(timeout)
         self.s.connect(path)
         self.f = self.s.makefile("rw")
-        self.f.readline()  # greeting
+        self.greeting = json.loads(self.f.readline())
+        if "QMP" not in self.greeting:
+            raise RuntimeError("no QMP greeting: %r" % self.greeting)
         self.log = log
-        self.events = []
+        self.events = []  # their names, in order
+        self.seen = []  # the events themselves, until wait_event() takes one
         self.cmd("qmp_capabilities")
 
     def _reply(self):
         """the next reply, or an event (remembered)"""
-        r = json.loads(self.f.readline())
+        line = self.f.readline()
+        if not line:
+            raise EOFError("the QMP server hung up")
+        r = json.loads(line)
         if "event" in r:
             self.events.append(r["event"])
+            self.seen.append(r)
             return None
         return r
 
@@ -44,8 +73,15 @@ class Qmp:
             raise RuntimeError("QMP %s: %s" % (name, r["error"]))
         return r["return"]
 
-    def wait_event(self, name):
-        while name not in self.events:
+    def wait_event(self, name, **data):
+        """The first event @name whose "data" has the members @data
+        (device="d1"), come already or to come; it is taken, so that a
+        second wait needs a second event."""
+        while True:
+            for i, e in enumerate(self.seen):
+                d = e.get("data", {})
+                if e["event"] == name and all(d.get(k) == v for k, v in data.items()):
+                    return self.seen.pop(i)
             self._reply()
 
     def close(self):
@@ -200,5 +236,5 @@ def device_del_captured(q, dev_id):
     """QMP's device_del of @dev_id, waited for (DEVICE_DELETED: the guest
     ejected it), as a capture header line"""
     q.cmd("device_del", id=dev_id)
-    q.wait_event("DEVICE_DELETED")
+    q.wait_event("DEVICE_DELETED", device=dev_id)
     print("CAP # qmp: DEVICE_DELETED %s" % dev_id)

@@ -11,13 +11,15 @@ max=$(ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin
 is "$max" 64 "status reports the cap: $max clients"
 
 # hold the cap's worth of connections, each served (status answered), until $TMP/go
-python3 -c '
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" python3 -c '
 import os, socket, sys, time
+from qmp import negotiate
 held = []
 for i in range(int(sys.argv[2])):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(20)
     s.connect(sys.argv[1])
+    negotiate(s)
     s.sendall(b"{\"execute\": \"query-commands\"}\n")
     f = s.makefile("rb")
     if b"return" not in f.readline():

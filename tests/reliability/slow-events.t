@@ -44,11 +44,13 @@ tap_ok $? "a netlink listener in hotmemfs's network namespace"
 # the Ctrl-Z'd terminal: a real hotmemctl, following trace steps too
 "$HMCTL" -s "$CTL" events --trace >"$TMP/stopped.out" 2>&1 &
 spid=$!
-# the client that asked and never reads (not even the reply)
-python3 -c '
+# the client that asked and never reads (not even the reply; QMP's handshake before)
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" python3 -c '
 import os, socket, sys, time
+from qmp import negotiate
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
+negotiate(s)
 s.sendall(b"{\"execute\": \"events\", \"arguments\": {\"trace\": true}}\n")
 while not os.path.exists(sys.argv[2]):
     time.sleep(0.2)

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * QMP's session on a control connection: the greeting, capabilities
+ * negotiation, a request's envelope checked -- as QEMU 9.2's monitor does
+ * it (monitor/qmp.c qmp_greeting() and monitor_qmp_dispatch(),
+ * monitor/qmp-cmds-control.c qmp_qmp_capabilities(), qapi/qmp-dispatch.c
+ * qmp_dispatch()), its error classes and words included, so that a QMP
+ * client written for QEMU (python's qemu.qmp, libvirt's monitor,
+ * tests/kernel/qmp.py) talks to hotmemfs unmodified.  The commands
+ * themselves are ctl.c's; the socket and the events are ctlsock.c's.
+ * No sockets here: the unit tests call it directly.
+ */
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hmfs.h"
+#include "uapi/hm_version.h" /* HMU_VERSION */
+
+/*
+ * The QEMU whose QMP this follows, said in the greeting's "version" as
+ * QEMU's query-version says it: a client that decides what to send by
+ * the version (libvirt refuses a QEMU older than it supports) gets the
+ * protocol it expects.  "package" is free text in QEMU (a distribution's
+ * build, QEMU_PKGVERSION): here it says honestly that this is hotmem,
+ * not QEMU -- a client that looks, or a human reading its log, can tell.
+ */
+#define QMP_QEMU_MAJOR 9
+#define QMP_QEMU_MINOR 2
+#define QMP_QEMU_MICRO 0
+#define QMP_PACKAGE "hotmem " HMU_VERSION " (hotmemfs's control socket, not QEMU)"
+
+json_object *hmfs_qmp_greeting(void)
+{
+	json_object *o = json_object_new_object(), *qmp = json_object_new_object();
+	json_object *ver = json_object_new_object(), *qemu = json_object_new_object();
+
+	/* QEMU's VersionTriple, major first as query-version's visitor writes it */
+	json_object_object_add(qemu, "major", json_object_new_int(QMP_QEMU_MAJOR));
+	json_object_object_add(qemu, "minor", json_object_new_int(QMP_QEMU_MINOR));
+	json_object_object_add(qemu, "micro", json_object_new_int(QMP_QEMU_MICRO));
+	json_object_object_add(ver, "qemu", qemu);
+	json_object_object_add(ver, "package", json_object_new_string(QMP_PACKAGE));
+	json_object_object_add(qmp, "version", ver);
+	/*
+	 * none offered: "oob" (exec-oob) is QEMU's only capability, offered
+	 * on a monitor with its own I/O thread; hotmemfs runs a connection's
+	 * requests in turn, as QEMU's monitor without it does
+	 */
+	json_object_object_add(qmp, "capabilities", json_object_new_array());
+	json_object_object_add(o, "QMP", qmp);
+	return o;
+}
+
+__attribute__((format(printf, 2, 3))) static json_object *qmp_error(const char *cls,
+								     const char *fmt, ...)
+{
+	char desc[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+	return hmfs_ctl_error(cls, desc);
+}
+
+json_object *hmfs_qmp_parse_error(const char *what)
+{
+	/* QEMU's json-parser.c parse_error(): "JSON parse error, %s" (json-c's words after it) */
+	return qmp_error("GenericError", "JSON parse error, %s", what);
+}
+
+/*
+ * qmp_capabilities's "enable": a list of QMPCapability ("oob" the only
+ * one), none of which is offered here (qmp_caps_accept()); its other
+ * arguments are unknown to QAPI's visitor.  NULL: accepted.
+ */
+static json_object *caps_check(json_object *args)
+{
+	json_object *enable = NULL;
+
+	if (!args)
+		return NULL;
+	json_object_object_foreach(args, key, val) {
+		if (strcmp(key, "enable"))
+			return qmp_error("GenericError", "Parameter '%s' is unexpected", key);
+		enable = val;
+	}
+	if (!enable)
+		return NULL;
+	if (!json_object_is_type(enable, json_type_array))
+		return qmp_error("GenericError",
+				 "Invalid parameter type for 'enable', expected: array");
+	for (size_t i = 0; i < json_object_array_length(enable); i++) {
+		json_object *cap = json_object_array_get_idx(enable, i);
+
+		if (!json_object_is_type(cap, json_type_string))
+			return qmp_error("GenericError",
+					 "Invalid parameter type for 'enable[%zu]', expected: string",
+					 i);
+		if (strcmp(json_object_get_string(cap), "oob"))
+			/* QAPI's input_type_enum(): a list's element has no name */
+			return qmp_error("GenericError",
+					 "Parameter 'null' does not accept value '%s'",
+					 json_object_get_string(cap));
+	}
+	return json_object_array_length(enable) ?
+		       qmp_error("GenericError", "Capability oob not available") :
+		       NULL;
+}
+
+static json_object *qmp_capabilities(struct hmfs_qmp *s, json_object *args)
+{
+	json_object *reply = caps_check(args);
+
+	if (reply)
+		return reply;
+	if (s->command_mode)
+		return qmp_error("CommandNotFound",
+				 "Capabilities negotiation is already complete, command ignored");
+	s->command_mode = true;
+	reply = json_object_new_object();
+	json_object_object_add(reply, "return", json_object_new_object());
+	return reply;
+}
+
+/*
+ * qmp_dispatch_check_obj(): "execute" a string, "arguments" an object,
+ * "id" anything, nothing else ("exec-oob" neither: out-of-band is not
+ * offered).  NULL when @req is well formed, else the error.
+ */
+static json_object *envelope_check(json_object *req, json_object **execute, json_object **args)
+{
+	*execute = *args = NULL;
+	json_object_object_foreach(req, key, val) {
+		if (!strcmp(key, "execute")) {
+			if (!json_object_is_type(val, json_type_string))
+				return qmp_error("GenericError",
+						 "QMP input member 'execute' must be a string");
+			*execute = val;
+		} else if (!strcmp(key, "arguments")) {
+			if (!json_object_is_type(val, json_type_object))
+				return qmp_error("GenericError",
+						 "QMP input member 'arguments' must be an object");
+			*args = val;
+		} else if (strcmp(key, "id")) {
+			return qmp_error("GenericError", "QMP input member '%s' is unexpected", key);
+		}
+	}
+	if (!*execute)
+		return qmp_error("GenericError", "QMP input lacks member 'execute'");
+	return NULL;
+}
+
+json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_object *req,
+			       struct hmfs_ctl_follow *follow, const struct hotmem_task *client)
+{
+	json_object *execute, *args, *id = NULL, *reply;
+	bool has_id;
+
+	follow->events = false;
+	follow->trace = false;
+	if (!json_object_is_type(req, json_type_object))
+		/* no "id" to echo: QEMU's answer has none either */
+		return qmp_error("GenericError", "QMP input must be a JSON object");
+	has_id = json_object_object_get_ex(req, "id", &id);
+	reply = envelope_check(req, &execute, &args);
+	if (reply)
+		goto out;
+	if (!strcmp(json_object_get_string(execute), "qmp_capabilities"))
+		reply = qmp_capabilities(s, args);
+	else if (!s->command_mode)
+		/*
+		 * monitor_qmp_dispatch(): only qmp_capabilities exists yet,
+		 * and the CommandNotFound of any other says why
+		 */
+		reply = qmp_error("CommandNotFound",
+				  "Expecting capabilities negotiation with 'qmp_capabilities'");
+	else
+		reply = hmfs_ctl_execute_task(ctx, req, follow, client); /* echoes a non-null "id" */
+out:
+	/* QEMU echoes "id" whatever its value, null too */
+	if (has_id && !json_object_object_get_ex(reply, "id", NULL))
+		json_object_object_add(reply, "id", json_object_get(id));
+	return reply;
+}

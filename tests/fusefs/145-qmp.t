@@ -1,0 +1,122 @@
+#!/bin/bash
+# The control socket speaks QMP as QEMU 9.2's monitor does
+# (docs/interop/qmp-spec.rst, monitor/qmp.c, qapi/qmp-dispatch.c): the
+# client of tests/kernel/qmp.py -- the one the kernel tests drive a real
+# QEMU with, unmodified -- gets the greeting, negotiates, plugs a pc-dimm,
+# waits for its DEVICE_DELETED after device_del and lists the memory
+# devices; before qmp_capabilities every other command is QEMU's
+# CommandNotFound; two connections both get an event; malformed input
+# gets QEMU's errors, with "id" echoed, and the connection goes on.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+mount_fs "hotmemfs mounts" --fresh --profile qemu-512m --state none
+
+# the conversation: a line a check, "RC NAME", each said as TAP below
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
+import json, socket, sys
+from qmp import Qmp
+
+n = 0
+
+
+def ok(cond, name):
+    global n
+    n += 1
+    print("%d %s" % (0 if cond else 1, name), flush=True)
+
+
+def raw():
+    """a connection of its own, a line each way; its greeting read"""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(60)
+    s.connect(sys.argv[1])
+    f = s.makefile("rwb")
+    return f, json.loads(f.readline())
+
+
+def ask(f, line):
+    """@line sent (bytes), the next reply read (events skipped)"""
+    f.write(line + b"\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "event" not in r:
+            return r
+
+
+def err(r):
+    e = r.get("error", {})
+    return "%s: %s" % (e.get("class"), e.get("desc"))
+
+
+# the kernel tests' client, as it drives QEMU
+q = Qmp(sys.argv[1], timeout=60)
+g = q.greeting["QMP"]
+ok(g["capabilities"] == [] and sorted(g["version"]["qemu"]) == ["major", "micro", "minor"],
+   "greeting: QEMU's version triple, no capability offered (no oob)")
+ok("hotmem" in g["version"]["package"], "... its package says hotmem: %s" % g["version"]["package"])
+q2 = Qmp(sys.argv[1], timeout=60)
+ok(True, "two clients negotiated (qmp_capabilities returned {})")
+r = q.cmd("device_add", driver="pc-dimm", id="d1", size="128M")
+ok(r.get("id") == "d1", "device_add pc-dimm d1")
+devs = q.cmd("query-memory-devices")
+ok([d["type"] for d in devs] == ["dimm"] and devs[0]["data"]["id"] == "d1" and
+   devs[0]["data"]["size"] == 128 << 20, "query-memory-devices: d1, a dimm of 128M")
+q.cmd("device_del", id="d1")
+e = q.wait_event("DEVICE_DELETED", device="d1")
+ok(e["data"]["path"] == "/machine/peripheral/d1" and
+   sorted(e["timestamp"]) == ["microseconds", "seconds"],
+   "DEVICE_DELETED d1 waited for: QEMU's data and timestamp")
+e2 = q2.wait_event("DEVICE_DELETED", device="d1")
+ok(e2["timestamp"] == e["timestamp"], "... the other connection got it too")
+ok(q.cmd("query-memory-devices") == [], "query-memory-devices: none left")
+try:
+    q.cmd("qmp_capabilities")
+    ok(False, "qmp_capabilities again refused")
+except RuntimeError as x:
+    ok("CommandNotFound" in str(x) and "Capabilities negotiation is already complete, "
+       "command ignored" in str(x), "qmp_capabilities again: QEMU's CommandNotFound")
+q.close()
+q2.close()
+
+# negotiation mode
+f, _ = raw()
+r = ask(f, b'{"execute": "status", "id": 1}')
+ok(err(r) == "CommandNotFound: Expecting capabilities negotiation with 'qmp_capabilities'"
+   and r.get("id") == 1, "before qmp_capabilities: %s, id echoed" % err(r))
+r = ask(f, b'{"execute": "nosuch"}')
+ok(err(r) == "CommandNotFound: Expecting capabilities negotiation with 'qmp_capabilities'",
+   "... an unknown command too")
+r = ask(f, b'{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}')
+ok(err(r) == "GenericError: Capability oob not available", "enable oob: %s" % err(r))
+r = ask(f, b'{"execute": "qmp_capabilities", "arguments": {"bogus": 1}}')
+ok(err(r) == "GenericError: Parameter 'bogus' is unexpected", "an unknown argument: %s" % err(r))
+r = ask(f, b'{"execute": "qmp_capabilities", "arguments": {"enable": []}, "id": "x"}')
+ok(r == {"return": {}, "id": "x"}, "qmp_capabilities with enable []: %s" % json.dumps(r))
+
+# malformed input, in command mode: QEMU's words, the connection goes on
+for line, want in [
+        (b'[1, 2]', "GenericError: QMP input must be a JSON object"),
+        (b'{"arguments": {}}', "GenericError: QMP input lacks member 'execute'"),
+        (b'{"execute": 7}', "GenericError: QMP input member 'execute' must be a string"),
+        (b'{"execute": "status", "arguments": []}',
+         "GenericError: QMP input member 'arguments' must be an object"),
+        (b'{"execute": "status", "bogus": 1}', "GenericError: QMP input member 'bogus' is unexpected"),
+        (b'{"execute": "nosuch"}', "CommandNotFound: The command nosuch has not been found")]:
+    r = ask(f, line)
+    ok(err(r) == want, "%s: %s" % (line.decode(), err(r)))
+r = ask(f, b'{"execute": "status", "bogus": 1, "id": {"a": [1]}}')
+ok(r.get("id") == {"a": [1]}, "an error's reply echoes the id, any JSON")
+r = ask(f, b'{bad json')
+ok(err(r).startswith("GenericError: JSON parse error, "), "not JSON: %s" % err(r))
+r = ask(f, b'{"execute": "query-memory-devices", "id": 5}')
+ok(r == {"return": [], "id": 5}, "... and the connection still answers: %s" % json.dumps(r))
+print("0 all %d checks ran" % n)
+PY
+rc=$?
+while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
+[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
+tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+stop_fs
+done_testing
