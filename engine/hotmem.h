@@ -1120,6 +1120,13 @@ long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count);
  */
 void hotmem_hugetlb_next_nid(struct hotmem *hm, int *to_alloc, int *to_free);
 int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free);
+/*
+ * The 2 MiB hstate's nr_overcommit_hugepages (6.12 h->nr_overcommit_huge_pages):
+ * how many surplus huge pages faults may add past the pool.  Kept and
+ * shown; nothing faults a huge page in here, so none is ever added.
+ */
+unsigned long hotmem_hugetlb_overcommit(struct hotmem *hm);
+void hotmem_hugetlb_set_overcommit(struct hotmem *hm, unsigned long nr);
 
 /* ------------------------------------------------------------------ */
 /* Fault injection (tests, fuzzing)                                    */

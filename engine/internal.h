@@ -684,6 +684,8 @@ struct hotmem {
 	unsigned long hugetlb_nr, hugetlb_cap;
 	/* struct hstate's round robin (workload.c), under device_hotplug_lock */
 	int hugetlb_next_nid_to_alloc, hugetlb_next_nid_to_free;
+	/* h->nr_overcommit_huge_pages (workload.c): atomic, a reader never waits */
+	atomic_ulong hugetlb_nr_overcommit;
 
 	/* workload */
 	struct hm_workload_entry *workload;

@@ -784,6 +784,24 @@ int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free)
 }
 
 /*
+ * hugetlb_overcommit_handler() and nr_overcommit_hugepages_store() (6.12
+ * mm/hugetlb.c) store any count for an hstate that is not gigantic, as
+ * the 2 MiB one is not: it bounds the surplus pages
+ * alloc_surplus_hugetlb_folio() may add at a fault past the pool, and no
+ * huge page is faulted in here.  hugetlb_lock's job: atomic here, so that
+ * a read never waits behind an operation holding device_hotplug_lock.
+ */
+unsigned long hotmem_hugetlb_overcommit(struct hotmem *hm)
+{
+	return atomic_load_explicit(&hm->hugetlb_nr_overcommit, memory_order_relaxed);
+}
+
+void hotmem_hugetlb_set_overcommit(struct hotmem *hm, unsigned long nr)
+{
+	atomic_store_explicit(&hm->hugetlb_nr_overcommit, nr, memory_order_relaxed);
+}
+
+/*
  * dissolve_free_hugetlb_folio() (6.12): the free huge page at @pfn back to
  * the buddy, 0 (none there: 0 too), or why not.  When its vmemmap cannot
  * be restored the kernel puts it back in the pool with add_hugetlb_folio(),

@@ -463,9 +463,8 @@ static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
  * nr_overcommit_hugepages_show()) and its sysctls (mm/hugetlb_sysctl.c:
  * proc_doulongvec_minmax() of h->max_huge_pages, which
  * set_max_huge_pages() and dissolve_free_hugetlb_folio() keep at the
- * persistent count; h->nr_overcommit_huge_pages).  Nothing maps a huge
- * page here: no reservation, no surplus page, and overcommit is not
- * modelled -- 0 (store_hugetlb_overcommit()).
+ * persistent count; h->nr_overcommit_huge_pages, as written).  Nothing
+ * maps a huge page here: no reservation, no surplus page.
  */
 static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 {
@@ -481,6 +480,10 @@ static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct o
 		break;
 	case A_HP_FREE:
 		emit(o, "%lu\n", mi.hugetlb_free);
+		break;
+	case A_HP_OVERCOMMIT:
+	case A_SYSCTL_NR_OVERCOMMIT:
+		emit(o, "%lu\n", hotmem_hugetlb_overcommit(ctx->hm));
 		break;
 	default:
 		emit(o, "0\n");
@@ -1632,15 +1635,26 @@ static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, siz
 }
 
 /*
- * nr_overcommit_hugepages (sysfs and sysctl): the engine has no surplus
- * pages (nothing faults a huge page in), so overcommit is not modelled:
- * every write is refused EINVAL, as 6.18 refuses one to an hstate whose
- * pool cannot overcommit (nr_overcommit_hugepages_store() and
- * hugetlb_overcommit_handler(): hstate_is_gigantic()), before parsing.
+ * nr_overcommit_hugepages_store() (sysfs: kstrtoul(buf, 10)) and
+ * hugetlb_overcommit_handler() (vm.nr_overcommit_hugepages:
+ * proc_doulongvec_minmax()), 6.12 mm/hugetlb.c: EINVAL only for a
+ * gigantic hstate, which the 2 MiB one is not; any count is stored
+ * (`sysctl -p` writes 0).  Through hmfs_change(): a parameter of the
+ * state file, so an acknowledged count survives kill -9.
  */
-static ssize_t store_hugetlb_overcommit(void)
+static ssize_t store_hugetlb_overcommit(struct hmfs_ctx *ctx, bool sysctl, const char *buf,
+					size_t count)
 {
-	return -EINVAL;
+	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB_OVERCOMMIT };
+	unsigned long long v;
+	int ret = sysctl ? sysctl_get_ulong(buf, count, &v) : hmu_kstrtoull(buf, 10, &v);
+
+	if (ret)
+		return ret;
+	if (v > ULONG_MAX)
+		return -ERANGE;
+	ch.value = (long long)v; /* apply() takes it back as unsigned: ULONG_MAX shows as written */
+	return store_change(ctx, &ch, count);
 }
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
@@ -1684,7 +1698,7 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_sysctl_hugepages(ctx, buf, count);
 	case A_HP_OVERCOMMIT:
 	case A_SYSCTL_NR_OVERCOMMIT:
-		return store_hugetlb_overcommit();
+		return store_hugetlb_overcommit(ctx, n->attr == A_SYSCTL_NR_OVERCOMMIT, buf, count);
 	case A_PROBE:
 		return store_probe(ctx, buf, count);
 	case A_SOFT_OFFLINE:

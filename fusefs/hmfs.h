@@ -919,6 +919,8 @@ enum hmfs_change_op {
 	 * (value 1) or offline (0): plugging, unplugging (recorded, undone)
 	 */
 	HMFS_CH_DRIVER_RETRY,
+	/* nr_overcommit_hugepages (sysfs, vm.nr_overcommit_hugepages): value */
+	HMFS_CH_HUGETLB_OVERCOMMIT,
 };
 
 struct hmfs_change {

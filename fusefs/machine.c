@@ -160,6 +160,9 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
 	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing changed, nothing to record */
 		return hmfs_dev_retry(ctx, ch) ? 0 : -EAGAIN;
+	case HMFS_CH_HUGETLB_OVERCOMMIT:
+		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)ch->value);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -428,6 +431,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_DEVICE_DEL] = "device_del",
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
 		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's work after it",
+		[HMFS_CH_HUGETLB_OVERCOMMIT] = "nr_overcommit_hugepages",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";

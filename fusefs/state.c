@@ -123,6 +123,9 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	json_object_object_add(p, "policy-zone",
 			       json_object_new_string(hmu_zone_name(hotmem_get_policy_zone(ctx->hm))));
 	json_object_object_add(p, "drivers-autoprobe", autoprobe_json(ctx));
+	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
+	json_object_object_add(p, "hugetlb-overcommit",
+			       json_object_new_uint64(hotmem_hugetlb_overcommit(ctx->hm)));
 	return p;
 }
 
@@ -1147,6 +1150,7 @@ static const unsigned int change_keys[] = {
 			       K(IATTRS) | POOL,
 	[HMFS_CH_DEVICE_RESIZE] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
 	[HMFS_CH_DRIVER_RETRY] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
+	[HMFS_CH_HUGETLB_OVERCOMMIT] = K(PARAMS),
 };
 #undef POOL
 #undef K
@@ -2492,6 +2496,8 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	if (t >= 0)
 		hotmem_raise_policy_zone(ctx->hm, t);
 	restore_autoprobe(ctx, hmfs_json_get(p, "drivers-autoprobe", json_type_object));
+	if ((v = hmfs_json_get(p, "hugetlb-overcommit", json_type_int)))
+		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)json_object_get_uint64(v));
 }
 
 /*

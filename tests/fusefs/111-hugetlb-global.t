@@ -56,11 +56,23 @@ is "$(w "$V/nr_hugepages" -1)" EINVAL "vm.nr_hugepages <- -1: EINVAL (proc_doulo
 is "$(w "$V/nr_hugepages" '\n')" EINVAL "vm.nr_hugepages <- nothing: EINVAL"
 is "$(w "$V/nr_hugepages" 4x)" EINVAL "vm.nr_hugepages <- 4x: EINVAL"
 is "$(w "$V/nr_hugepages" 99999999999999999999)" EINVAL "vm.nr_hugepages <- 2^66: EINVAL (strtoul_lenient()'s overflow)"
-is "$(w "$G/nr_overcommit_hugepages" 0)" EINVAL "nr_overcommit_hugepages <- 0: overcommit not modelled, EINVAL"
-is "$(w "$V/nr_overcommit_hugepages" 4)" EINVAL "vm.nr_overcommit_hugepages <- 4: EINVAL"
+# 6.12 hugetlb_overcommit_handler(), nr_overcommit_hugepages_store():
+# EINVAL for a gigantic hstate only, the 2 MiB one stores any count
+is "$(w "$V/nr_overcommit_hugepages" '0\n')" ret=2 "vm.nr_overcommit_hugepages <- 0 (what sysctl -p writes): stored"
+is "$(w "$G/nr_overcommit_hugepages" 7)" ret=1 "nr_overcommit_hugepages <- 7: stored"
+is "$(cat "$G/nr_overcommit_hugepages") $(cat "$V/nr_overcommit_hugepages")" "7 7" \
+	"... both files read 7 (one h->nr_overcommit_huge_pages)"
+is "$(w "$V/nr_overcommit_hugepages" ' 0x10\n')" ret=6 "vm.nr_overcommit_hugepages <- ' 0x10' (base 0, spaces skipped)"
+is "$(cat "$G/nr_overcommit_hugepages")" 16 "... 16"
+is "$(w "$G/nr_overcommit_hugepages" 18446744073709551615)" ret=20 "nr_overcommit_hugepages <- ULONG_MAX"
+is "$(cat "$V/nr_overcommit_hugepages")" 18446744073709551615 "... reads back as written"
+is "$(w "$G/nr_overcommit_hugepages" 0x4)" EINVAL "nr_overcommit_hugepages <- 0x4: kstrtoul base 10, EINVAL"
+is "$(w "$G/nr_overcommit_hugepages" 99999999999999999999)" ERANGE "nr_overcommit_hugepages <- 2^66: ERANGE"
+is "$(w "$V/nr_overcommit_hugepages" -1)" EINVAL "vm.nr_overcommit_hugepages <- -1: EINVAL"
+is "$(w "$V/nr_overcommit_hugepages" 3)" ret=1 "vm.nr_overcommit_hugepages <- 3"
 is "$(w "$G/free_hugepages" 1)" EACCES "free_hugepages is read-only (EACCES)"
-is "$(cat "$G/nr_hugepages") $(cat "$G/nr_overcommit_hugepages") $(cat "$V/nr_overcommit_hugepages")" "4 0 0" \
-	"... the pool 4 still, overcommit 0"
+is "$(cat "$G/nr_hugepages") $(cat "$G/nr_overcommit_hugepages") $(cat "$V/nr_overcommit_hugepages") $(cat "$G/surplus_hugepages")" "4 3 3 0" \
+	"... the pool 4 still, overcommit 3, no surplus page (nothing faults one in)"
 
 is "$(w "$G/nr_hugepages" 100000)" ret=6 "nr_hugepages <- 100000: more than fits, no error"
 all=$(cat "$G/nr_hugepages")
@@ -74,6 +86,7 @@ start_fs --profile "$TMP/two.profile" --cmdline hotmem.kernel_alloc=off
 tap_ok $? "hotmemfs restarts after kill -9"
 is "$(cat "$G/nr_hugepages") $(cat "$V/nr_hugepages") $(pools)" "5 5 $before" \
 	"the global pool's 5 pages survive, on the same nodes ($before)"
+is "$(cat "$V/nr_overcommit_hugepages")" 3 "... and nr_overcommit_hugepages 3 (a parameter of the state file)"
 is "$(w "$V/nr_hugepages" 0)" ret=1 "vm.nr_hugepages <- 0"
 is "$(cat "$G/nr_hugepages") $(pools) $(total)" "0 0 0 0" "... no pool left"
 done_testing
