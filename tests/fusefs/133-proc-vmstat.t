@@ -59,7 +59,9 @@ is "$(vm nr_isolated_anon) $(vm nr_unevictable) $(vm nr_free_cma) $(vm numa_inte
 numa_consistent() {
 	local ns
 	ns=$(cat "$MNT"/sys/devices/system/node/node*/numastat |
-		awk '{ s[$1] += $2 } END { printf "%.0f %.0f %.0f %.0f\n", s["numa_hit"], s["numa_miss"], s["local_node"], s["other_node"] }')
+		awk '$1 == "numa_hit" { h += $2 } $1 == "numa_miss" { m += $2 }
+		     $1 == "local_node" { l += $2 } $1 == "other_node" { o += $2 }
+		     END { printf "%.0f %.0f %.0f %.0f\n", h, m, l, o }')
 	is "$(vm numa_hit) $(vm numa_miss) $(vm numa_local) $(vm numa_other)" "$ns" \
 		"$1: numa_hit, numa_miss, numa_local, numa_other are the nodes' numastat summed ($ns)"
 	is "$(($(vm numa_hit) + $(vm numa_miss)))" "$(($(vm numa_local) + $(vm numa_other)))" \
