@@ -18,7 +18,8 @@
  * Nothing is left behind: every mount lives in the private mount
  * namespace, hotmemfs keeps no state file unless told to (-S), and the
  * PID namespace's init (this program's child) ending kills whatever the
- * command left running (a background udevd, say).
+ * command left running (a background udevd, say); init itself dies with
+ * hotmem-enter, a kill -9 of it too (die_with_parent()).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -31,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -1042,6 +1045,30 @@ static __attribute__((noreturn)) void wait_init(pid_t init, const sigset_t *set)
 	}
 }
 
+/*
+ * The PID namespace's init dies with the process that made it, and with
+ * init everything in the namespace (hotmemfs, the command): a kill -9 of
+ * hotmem-enter (a CI timeout) left the whole machine running, orphaned,
+ * holding a -S state file's lock (usereye5 #11).  unshare --fork
+ * --kill-child does the same with PR_SET_PDEATHSIG.  The parent may die
+ * before prctl(): getppid() cannot tell (outside this PID namespace the
+ * parent is 0, before and after), so the parent's end of @alive (a pipe
+ * it holds open while it lives) is looked at after: EOF, it is gone.
+ */
+static int die_with_parent(int alive)
+{
+	struct pollfd pfd = { .fd = alive, .events = POLLIN };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		perror("hotmem-enter: prctl(PR_SET_PDEATHSIG)");
+		return -1;
+	}
+	if (poll(&pfd, 1, 0) != 0)
+		return -1;	/* its end closed (or poll failed): hotmem-enter is gone */
+	close(alive);
+	return 0;
+}
+
 /* what entering needs of this host: 0, or hotmem-enter's exit status */
 static int check_host(void)
 {
@@ -1060,8 +1087,8 @@ int main(int argc, char **argv)
 {
 	struct enter_opts o;
 	sigset_t set, oldmask;
+	int alive[2], ret = 125;
 	pid_t init;
-	int ret = 125;
 
 	if (parse_opts(argc, argv, &o) < 0) {
 		usage(stderr);
@@ -1089,14 +1116,23 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &set, &oldmask);
 
+	if (pipe2(alive, O_CLOEXEC) < 0) {
+		perror("hotmem-enter: pipe");
+		goto out;
+	}
 	init = fork();
 	if (init < 0) {
 		perror("hotmem-enter: fork");
 		ret = 125;
 		goto out;
 	}
-	if (init == 0)
+	if (init == 0) {
+		close(alive[1]);
+		if (die_with_parent(alive[0]) < 0)
+			_exit(125);
 		_exit(enter_init(&o, &oldmask));
+	}
+	close(alive[0]);
 	free(o.fs_argv);
 	wait_init(init, &set);
 out:
