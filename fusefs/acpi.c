@@ -139,6 +139,24 @@ bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *o
 	return true;
 }
 
+/*
+ * QEMU's acpi_memory_hotplug_write() for MEMORY_SLOT_OST_EVENT and
+ * MEMORY_SLOT_OST_STATUS (hw/acpi/memory_hotplug.c, 7.2): the guest's _OST
+ * writes the slot's ost_event and ost_status, then QEMU sends them as
+ * ACPI_DEVICE_OST (acpi_memory_device_status()); they stay until the next
+ * _OST, after the DIMM is gone too, and query-acpi-ospm-status lists them.
+ */
+void hmfs_acpi_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status)
+{
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	ctx->acpi_slots[slot].ost_source = source;
+	ctx->acpi_slots[slot].ost_status = status;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	hmfs_emit_ost(ctx, slot, id, source, status);
+}
+
 long hmfs_acpi_slot_block(const struct hmfs_acpi_slot *s, uint64_t k, uint64_t block_size)
 {
 	return k < s->size / block_size ? (long)(s->start / block_size + k) : -1;
@@ -303,11 +321,11 @@ static void acpi_eject(struct hmfs_ctx *ctx, int slot)
 void hmfs_acpi_eject_end(struct hmfs_ctx *ctx, const char *id, int slot, int source, bool undone)
 {
 	if (undone) {
-		hmfs_emit_ost(ctx, slot, id, source, HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE);
+		hmfs_acpi_ost(ctx, slot, id, source, HM_ACPI_OST_SC_NON_SPECIFIC_FAILURE);
 		return;
 	}
 	hmfs_emit_device_deleted(ctx, id);
-	hmfs_emit_ost(ctx, slot, NULL, source, HM_ACPI_OST_SC_SUCCESS);
+	hmfs_acpi_ost(ctx, slot, NULL, source, HM_ACPI_OST_SC_SUCCESS);
 }
 
 /*
@@ -324,7 +342,7 @@ void hmfs_acpi_insert_end(struct hmfs_ctx *ctx, const char *id)
 	int slot = hmfs_dev_dimm_slot(ctx, id);
 
 	if (slot >= 0)
-		hmfs_emit_ost(ctx, slot, id, HM_ACPI_NOTIFY_DEVICE_CHECK, HM_ACPI_OST_SC_SUCCESS);
+		hmfs_acpi_ost(ctx, slot, id, HM_ACPI_NOTIFY_DEVICE_CHECK, HM_ACPI_OST_SC_SUCCESS);
 }
 
 static void *acpi_hotplug_worker(void *arg)

@@ -716,6 +716,38 @@ static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd
 	return 0;
 }
 
+/*
+ * QEMU's query-acpi-ospm-status (qapi/acpi.json ACPIOSTInfo, members in its
+ * order): a DIMM slot each, as acpi_memory_ospm_status() lists them
+ * (hw/acpi/memory_hotplug.c, 7.2): "device" only while a DIMM with an id
+ * is in the slot, "slot" the number as a string, the guest's last _OST's
+ * source and status (0 and 0 before any).  QEMU lists its CPU slots after
+ * them ("slot-type": "CPU"); hotmem models no CPU hotplug, so has none.
+ * Checked against a real QEMU 7.2 + 6.12 guest: tests/fixtures/acpi-refused.
+ */
+static int cmd_query_acpi_ospm_status(struct hmfs_ctx *ctx, json_object *args,
+				      struct cmd_result *r)
+{
+	(void)args;
+	r->ret = json_object_new_array();
+	for (int i = 0; i < ctx->nr_acpi_slots; i++) {
+		struct hmfs_acpi_slot s;
+		json_object *o = json_object_new_object();
+		char id[64], slot[16];
+
+		hmfs_acpi_slot_get(ctx, i, &s);
+		if (!hmfs_dev_dimm_in_slot(ctx, i, id, sizeof(id)))
+			json_object_object_add(o, "device", json_object_new_string(id));
+		snprintf(slot, sizeof(slot), "%d", i);
+		json_object_object_add(o, "slot", json_object_new_string(slot));
+		json_object_object_add(o, "slot-type", json_object_new_string("DIMM"));
+		json_object_object_add(o, "source", json_object_new_int(s.ost_source));
+		json_object_object_add(o, "status", json_object_new_int(s.ost_status));
+		json_object_array_add(r->ret, o);
+	}
+	return 0;
+}
+
 /* hotmem's own view of the devices: QEMU's and what hotmem knows besides (json.c) */
 static int cmd_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {

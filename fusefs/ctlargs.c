@@ -63,6 +63,8 @@ static const struct {
 	{ "devices", "devices", { NULL }, NULL, NULL, 0, "devices" },
 	{ "query-memory-devices", "query-memory-devices", { NULL }, NULL, NULL, 0,
 	  "query-memory-devices" },
+	{ "query-acpi-ospm-status", "query-acpi-ospm-status", { NULL }, NULL, NULL, 0,
+	  "query-acpi-ospm-status" },
 	{ "save", "save", { NULL }, NULL, NULL, 0, "save" },
 	{ "free-all", "free-all", { NULL }, NULL, NULL, 0, "free-all" },
 	/* the engine CLI's (hotmem run) spelling, the same command */

@@ -34,6 +34,8 @@
 	  "a device's property (size, requested-size, block-size, node ...)")                    \
 	X("query-memory-devices", cmd_query_devices, 0,                                          \
 	  "list memory devices, as QEMU's reply (type, data)")                                   \
+	X("query-acpi-ospm-status", cmd_query_acpi_ospm_status, 0,                              \
+	  "the guest's last _OST of each DIMM slot, as QEMU's reply")                            \
 	X("devices", cmd_devices, 0,                                                             \
 	  "hotmem's view of the memory devices: driver, addr, memory group, plugged size, "      \
 	  "the guest driver's state")                                                            \

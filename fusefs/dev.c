@@ -1406,11 +1406,11 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 
 	deadline.signal_pending = eject_over;
 	if (source)
-		hmfs_emit_ost(ctx, d->slot, d->id, HM_ACPI_NOTIFY_EJECT_REQUEST,
+		hmfs_acpi_ost(ctx, d->slot, d->id, HM_ACPI_NOTIFY_EJECT_REQUEST,
 			      HM_ACPI_OST_SC_EJECT_IN_PROGRESS);
 	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
 	if (ret && source)
-		hmfs_emit_ost(ctx, d->slot, d->id, source, hotmem_acpi_ost_status(ret));
+		hmfs_acpi_ost(ctx, d->slot, d->id, source, hotmem_acpi_ost_status(ret));
 	return ret;
 }
 

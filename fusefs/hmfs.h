@@ -319,6 +319,12 @@ struct hmfs_acpi_slot {
 	uint64_t start, size; /* the DIMM's range while present */
 	bool present; /* _STA: a DIMM is in the slot and its memory added */
 	bool enumerated; /* the kernel saw it present once: modalias shows */
+	/*
+	 * the guest's last _OST of the slot, kept after its DIMM goes (QEMU's
+	 * MemStatus ost_event, ost_status; 0, 0 until the first): what
+	 * query-acpi-ospm-status lists
+	 */
+	int ost_source, ost_status;
 };
 enum hmfs_dev_type { HMFS_PC_DIMM, HMFS_VIRTIO_MEM };
 
@@ -1002,6 +1008,11 @@ void hmfs_acpi_notify_online(struct hmfs_ctx *ctx);
 int hmfs_acpi_container_set(struct hmfs_ctx *ctx, bool online);
 bool hmfs_acpi_container_online(struct hmfs_ctx *ctx);
 bool hmfs_acpi_slot_get(struct hmfs_ctx *ctx, int slot, struct hmfs_acpi_slot *out);
+/*
+ * The guest's _OST of slot @slot (its DIMM @id; NULL: none any more): kept
+ * as the slot's last (query-acpi-ospm-status), sent as ACPI_DEVICE_OST
+ */
+void hmfs_acpi_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status);
 /*
  * The slot of the DIMM block @id belongs to now (a present slot's), or
  * -1; *node_id: its physical_node number.  The one lookup for the tree,

@@ -86,6 +86,7 @@ static void usage(FILE *f)
 		"  devices                              list memory devices (--json: hotmem's view: driver,\n"
 		"                                       memory group, plugged size, the guest driver's state)\n"
 		"  query-memory-devices                 the same table (--json: QEMU's reply, type and data)\n"
+		"  query-acpi-ospm-status               the guest's last _OST of each DIMM slot (QEMU's reply)\n"
 		"  vmem-retry [ID]                      fire the guest virtio-mem driver's retry timer now\n"
 		"                                       (hotmem's; it retries a short resize at 50 s..5 min)\n"
 		"  vmem-inject ID plug|unplug ACK|NACK|BUSY|ERROR [count=N]   the device's answer to its\n"
