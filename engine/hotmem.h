@@ -413,6 +413,12 @@ struct hm_eject_block {
  */
 int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 			     const struct hotmem_task *task, struct hm_eject_block *report);
+/*
+ * The guest's ACPI memory driver refused DIMM @acpi_dev ("PNP0C80:00"):
+ * add_memory() failed with @err; logs what 6.12 logs (nothing for -EEXIST,
+ * which it does not take as a failure).
+ */
+void hotmem_acpi_memory_enable_failed(struct hotmem *hm, const char *acpi_dev, int err);
 /* include/acpi/actypes.h, include/linux/acpi.h (6.12) */
 #define HM_ACPI_NOTIFY_DEVICE_CHECK		0x1
 #define HM_ACPI_NOTIFY_EJECT_REQUEST		0x3

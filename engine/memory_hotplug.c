@@ -1810,6 +1810,23 @@ out_free:
 	return ret;
 }
 
+/*
+ * What the guest's ACPI memory driver logs when add_memory() of a DIMM
+ * failed (drivers/acpi/acpi_memhotplug.c, 6.12): acpi_memory_enable_device()'s
+ * dev_err() "add_memory failed", then acpi_memory_device_add()'s
+ * "acpi_memory_enable_device() error" -- the handler is not attached, the
+ * device stays (acpi_bus_attach() ignores the error, so the device check's
+ * _OST still says success).  -EEXIST is no failure there: the range's
+ * memory counts as the device's.
+ */
+void hotmem_acpi_memory_enable_failed(struct hotmem *hm, const char *acpi_dev, int err)
+{
+	if (err == -EEXIST)
+		return;
+	pr_err(hm, "acpi %s: add_memory failed", acpi_dev);
+	pr_err(hm, "acpi %s: acpi_memory_enable_device() error", acpi_dev);
+}
+
 int hotmem_acpi_ost_status(int err)
 {
 	switch (err) {

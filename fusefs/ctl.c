@@ -346,7 +346,8 @@ static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
 					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
 					    "retry-in-ms", "retry-errno", "broken", "broken-errno",
-					    "plug-stopped", "offline-size", "offline-threshold" };
+					    "plug-stopped", "offline-size", "offline-threshold", "slot",
+					    "guest-refused", "guest-refused-why" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
 	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
 	uint64_t addr, size;

@@ -78,6 +78,7 @@ static void dev_unlink(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 
 static void dev_free(struct hmfs_dev *d)
 {
+	free(d->refused_why);
 	free(d);
 }
 
@@ -376,8 +377,30 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 	return ret;
 }
 
-static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, char *err,
-		    size_t errlen)
+/*
+ * The guest refused DIMM @d: add_memory() failed with @ret (@why the
+ * words).  6.12's acpi_memory_device_add() returns the error, which
+ * acpi_bus_attach() drops: the device object stays without a handler,
+ * the device check's _OST says success (acpi_scan_device_check() has had
+ * no "Enumeration failure" since 6.9), and QEMU keeps the DIMM, its slot
+ * taken and _STA present, until device_del (real QEMU 7.2 + 6.12:
+ * tests/fixtures/acpi-refused).  Its memory group went with the failed
+ * add (acpi_memory_device_free() unregisters it); no memory block of it.
+ */
+static void dimm_refused(struct hmfs_ctx *ctx, struct hmfs_dev *d, int ret, const char *why)
+{
+	char acpi_dev[16];
+
+	snprintf(acpi_dev, sizeof(acpi_dev), "PNP0C80:%02x", d->slot);
+	hotmem_acpi_memory_enable_failed(ctx->hm, acpi_dev, ret);
+	d->group = -1;
+	d->guest_refused = ret;
+	free(d->refused_why);
+	d->refused_why = strdup(why);
+}
+
+static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
+		    const struct hmfs_dev_refusal *refused, char *err, size_t errlen)
 {
 	int ret;
 
@@ -393,6 +416,13 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	if (ret)
 		return ret;
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
+	if (refused) {
+		/* restored as it was: the guest is not asked again */
+		d->group = -1;
+		d->guest_refused = refused->err;
+		d->refused_why = refused->why ? strdup(refused->why) : NULL;
+		return 0;
+	}
 	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
 	if (d->group < 0) {
 		ret = d->group;
@@ -402,7 +432,15 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ch
 	ret = dimm_add_memory(ctx, d, err, errlen);
 	if (ret) {
 		hotmem_unregister_memory_group(ctx->hm, d->group);
-		goto out_slot;
+		/*
+		 * -EEXIST, memory there already (a probe write's): 6.12 binds
+		 * that memory to the DIMM, which hotmem does not model: the
+		 * device_add is refused whole, as before
+		 */
+		if (ret == -EEXIST)
+			goto out_slot;
+		dimm_refused(ctx, d, ret, err);
+		return 0;
 	}
 	hmfs_acpi_notify_online(ctx);
 	return 0;
@@ -872,7 +910,8 @@ int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, v
 
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
-		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen)
+		 int slot, const struct hmfs_dev_refusal *refused, char *new_id,
+		 size_t new_id_len, char *err, size_t errlen)
 {
 	const struct dev_model *m = dev_model_find(driver);
 	struct hmfs_dev *d;
@@ -915,7 +954,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 		auto_id(ctx, m->id_prefix, d->id, sizeof(d->id));
 	dev_link(ctx, d);
 	if (d->type == HMFS_PC_DIMM)
-		ret = dimm_add(ctx, d, have_addr, err, errlen);
+		ret = dimm_add(ctx, d, have_addr, refused, err, errlen);
 	else
 		ret = vmem_add(ctx, d, have_addr, requested, err, errlen);
 	if (ret) {
@@ -1408,7 +1447,13 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 	if (source)
 		hmfs_acpi_ost(ctx, d->slot, d->id, HM_ACPI_NOTIFY_EJECT_REQUEST,
 			      HM_ACPI_OST_SC_EJECT_IN_PROGRESS);
-	ret = hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
+	/*
+	 * a DIMM the guest refused: no handler, no physical node, so
+	 * acpi_scan_hot_remove() has nothing to offline and no memory to
+	 * remove (acpi_bus_trim() calls no handler's detach): straight to _EJ0
+	 */
+	ret = d->guest_refused ? 0 :
+		hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
 	if (ret && source)
 		hmfs_acpi_ost(ctx, d->slot, d->id, source, hotmem_acpi_ost_status(ret));
 	return ret;
@@ -1554,7 +1599,8 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 		return ret;
 	}
 	free(report);
-	hotmem_unregister_memory_group(ctx->hm, d->group);
+	if (d->group >= 0)
+		hotmem_unregister_memory_group(ctx->hm, d->group);
 	hmfs_acpi_slot_unplug(ctx, d->slot);
 	return 0;
 }

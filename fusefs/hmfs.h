@@ -336,6 +336,14 @@ struct hmfs_dev {
 	int slot; /* pc-dimm: QEMU's slot property (acpi.c); virtio-mem: -1 */
 	bool memmap_on_memory;
 	int group; /* engine memory group */
+	/*
+	 * pc-dimm the guest refused: add_memory()'s -errno (0: its memory is
+	 * added), and what device_add said of it.  QEMU keeps such a DIMM
+	 * (slot taken, listed) until device_del, whose eject has no memory
+	 * to offline (dev.c dimm_refused()).
+	 */
+	int guest_refused;
+	char *refused_why;
 	/* virtio-mem: QEMU's properties; the guest's driver is the engine's */
 	uint64_t block_size; /* plug granularity */
 	uint64_t requested;
@@ -1160,11 +1168,19 @@ int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, v
 /*
  * QEMU's device_add and the guest's probe: the device is there with its
  * requested-size, nothing plugged yet (hmfs_dev_run_driver() plugs); the
- * new device's id (QEMU's, or the one it was given) goes to @new_id
+ * new device's id (QEMU's, or the one it was given) goes to @new_id.  A
+ * pc-dimm the guest refuses stays, its refusal said in @err (and the
+ * device's refused_why); @refused (a restore's, else NULL) brings one
+ * back as refused, its memory not tried again.
  */
+struct hmfs_dev_refusal {
+	int err;		/* add_memory()'s -errno */
+	const char *why;	/* what device_add said */
+};
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
-		 int slot, char *new_id, size_t new_id_len, char *err, size_t errlen);
+		 int slot, const struct hmfs_dev_refusal *refused, char *new_id,
+		 size_t new_id_len, char *err, size_t errlen);
 /* after hmfs_dev_add(): the guest's driver works toward the device's requested-size */
 void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);

@@ -582,6 +582,34 @@ static void dev_row(json_object *d, struct dev_row *r)
 	r->block_size = gu(d, "block-size");
 }
 
+/*
+ * A DIMM the guest refused (QEMU keeps it, as hotmemfs does): plugged,
+ * its slot taken, no memory of it in the guest, until device_del
+ */
+static void print_refused(json_object *d)
+{
+	printf("plugged in slot %lld but refused by the guest (%s): %s; the DIMM stays, its slot "
+	       "taken, with no memory in the guest, until `hotmemctl device_del %s`",
+	       (long long)json_object_get_int64(get(d, "slot")), gs(d, "guest-refused"),
+	       get(d, "guest-refused-why") ? gs(d, "guest-refused-why") : "add_memory() failed",
+	       gs(d, "id"));
+}
+
+/* after the devices table: the DIMMs the guest refused, a line each */
+static void print_devices_refused(json_object *devs)
+{
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		/* query-memory-devices' objects ({type, data}) have no such member */
+		if (!get(d, "guest-refused"))
+			continue;
+		printf("%s: ", gs(d, "id"));
+		print_refused(d);
+		putchar('\n');
+	}
+}
+
 static void print_devices(json_object *devs)
 {
 	char s1[32], s2[32], s3[32], s4[32];
@@ -607,6 +635,7 @@ static void print_devices(json_object *devs)
 		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s %7s\n", r.id, r.driver,
 		       (unsigned long long)r.node, (unsigned long long)r.addr, s1, s2, s3, s4);
 	}
+	print_devices_refused(devs);
 }
 
 /*
@@ -905,7 +934,10 @@ static void print_dev_return(const char *cmd, json_object *r)
 	if (!strcmp(cmd, "device_add")) {
 		size_col(gu(r, "size"), s1, sizeof(s1));
 		printf("%s: %s at 0x%llx, ", gs(r, "id"), s1, (unsigned long long)gu(r, "addr"));
-		print_dev_blocks(get(r, "blocks"));
+		if (get(r, "guest-refused"))
+			print_refused(r);
+		else
+			print_dev_blocks(get(r, "blocks"));
 		putchar('\n');
 	}
 	if (!get(r, "requested-size"))

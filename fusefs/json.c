@@ -146,6 +146,17 @@ json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 	/* QEMU's query-memory-devices; the state file puts the DIMM back in it */
 	if (d->type == HMFS_PC_DIMM)
 		json_object_object_add(o, "slot", json_object_new_int(d->slot));
+	/*
+	 * a DIMM the guest refused (dev.c dimm_refused()): plugged, without
+	 * memory; the state file brings it back so
+	 */
+	if (d->guest_refused) {
+		json_object_object_add(o, "guest-refused",
+				       json_object_new_string(strerrorname_np(-d->guest_refused) ?: "?"));
+		if (d->refused_why)
+			json_object_object_add(o, "guest-refused-why",
+					       json_object_new_string(d->refused_why));
+	}
 	if (view == HMFS_VIEW_STATE)
 		add_dev_state(o, d);
 	else

@@ -146,8 +146,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_DEVICE_ADD: {
 		int ret = hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				       ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
-				       ch->dev.block_size, ch->dev.memmap, ch->dev.slot, added, addedlen,
-				       err, errlen);
+				       ch->dev.block_size, ch->dev.memmap, ch->dev.slot, NULL, added,
+				       addedlen, err, errlen);
 
 		if (!ret)
 			hmfs_dev_run_driver(ctx, added);

@@ -106,7 +106,10 @@ static void dev_legend(const struct hmfs_map *m, size_t i, size_t end, char *buf
 	n = snprintf(buf, len, "device %s: %s, %s at 0x%" PRIx64 ", node %d", d->id, d->driver,
 		     sz, d->addr, d->node);
 	hmfs_size_str(d->plugged, pl, sizeof(pl));
-	if (d->plugged != d->size && n > 0 && (size_t)n < len)
+	if (d->refused[0] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", refused by the guest (%s): no memory of it",
+			 d->refused);
+	else if (d->plugged != d->size && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ", %s plugged", pl);
 }
 
@@ -206,6 +209,7 @@ static void add_devices(struct hmfs_map *m, json_object *devs)
 		md->size = ju(d, "size");
 		md->plugged = hmfs_json_member(d, "plugged-size") ? ju(d, "plugged-size") : md->size;
 		md->node = (int)ju(d, "node");
+		snprintf(md->refused, sizeof(md->refused), "%s", js(d, "guest-refused"));
 		first = md->addr / m->block_size;
 		end = (md->addr + md->size + m->block_size - 1) / m->block_size;
 		for (uint64_t b = first; b < end && b < m->nr_blocks; b++) {

@@ -35,6 +35,7 @@ struct hmfs_map_dev {
 	char driver[32];
 	uint64_t addr, size, plugged; /* plugged: virtio-mem only, else size */
 	int node;
+	char refused[24]; /* a DIMM the guest refused: the errno's name, else "" */
 };
 
 struct hmfs_map {

@@ -2272,18 +2272,52 @@ void hmfs_state_restore_timer(struct hmfs_ctx *ctx, json_object *d)
 	hmfs_dev_timer_restored(ctx, str(d, "id"), ra ? json_object_get_boolean(ra) : -1);
 }
 
+/* an errno's name ("ENOMEM"): -errno, or 0 for a name no errno has */
+static int errno_named(const char *name)
+{
+	for (int e = 1; name && e < 4096; e++)
+		if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name))
+			return -e;
+	return 0;
+}
+
+/*
+ * A DIMM the guest refused (dev.c dimm_refused()) comes back refused, its
+ * memory not added: the guest is the one that refused it, a restart of
+ * hotmemfs changes nothing of that.  A name no errno has: the file is
+ * not hotmemfs's (-EINVAL).
+ */
+static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err, size_t errlen)
+{
+	json_object *gr = hmfs_json_get(d, "guest-refused", json_type_string);
+	json_object *why = hmfs_json_get(d, "guest-refused-why", json_type_string);
+
+	if (!gr)
+		return 0;
+	r->err = errno_named(json_object_get_string(gr));
+	r->why = why ? json_object_get_string(why) : NULL;
+	if (r->err)
+		return 1;
+	snprintf(err, errlen, "guest-refused: '%s' is no errno name",
+		 json_object_get_string(gr));
+	return -EINVAL;
+}
+
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
 {
 	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
 	json_object *pl = hmfs_json_get(d, "plugged-blocks", json_type_array);
 	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
+	struct hmfs_dev_refusal refusal;
 	char e[512];
-	int ret;
+	int ret, refused = restore_refusal(d, &refusal, e, sizeof(e));
 
-	ret = hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"), (int)u64(d, "node"),
-			   u64(d, "addr"), true, u64(d, "requested-size"), u64(d, "block-size"),
-			   mm ? json_object_get_boolean(mm) : 1, slot ? json_object_get_int(slot) : -1,
-			   NULL, 0, e, sizeof(e));
+	ret = refused < 0 ? refused :
+		hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
+			     (int)u64(d, "node"), u64(d, "addr"), true, u64(d, "requested-size"),
+			     u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1,
+			     slot ? json_object_get_int(slot) : -1, refused ? &refusal : NULL, NULL,
+			     0, e, sizeof(e));
 	/*
 	 * With its plugged blocks saved, a virtio-mem device comes back as it
 	 * was; from a file before they were, the driver works toward the

@@ -96,47 +96,8 @@ OST d7 slot=0 DIMM 3 0x82' \
 # the differences between the fixture's run MODE and the stream's events
 # of DIMM ID in SLOT
 fixture() {
-	python3 - "$TMP/ev.json" "$HOTMEM_SRC/tests/fixtures/acpi-ost/qemu-6.12-ost.txt" "$@" 2>&1 <<'PY'
-import json, sys
-evs, fix, mode, dev, slot = sys.argv[1:6]
-# the DIMM's own events: its OSTs, its DEVICE_DELETED and the OST
-# without a device in its slot after that
-ours, gone = [], False
-for l in open(evs):
-    if not l.startswith("{"):
-        continue
-    e = json.loads(l)
-    d = e["data"]
-    if e["event"] == "DEVICE_DELETED" and d.get("device") == dev:
-        gone = True
-    elif e["event"] != "ACPI_DEVICE_OST" or d["info"]["slot"] != slot:
-        continue
-    elif d["info"].get("device") != dev and not (gone and "device" not in d["info"]):
-        continue
-    del e["timestamp"]
-    ours.append(json.dumps(e, sort_keys=True))
-real, m = [], None
-if mode not in [l[3:].strip() for l in open(fix) if l.startswith("== ")]:
-    print("no run %s in %s" % (mode, fix))
-for l in open(fix):
-    if l.startswith("== "):
-        m = l[3:].strip()
-    elif l.startswith("{") and m == mode:
-        e = json.loads(l)
-        d = e["data"]
-        if "info" in d:
-            d["info"]["slot"] = slot
-            if "device" in d["info"]:
-                d["info"]["device"] = dev
-        else:
-            d["device"], d["path"] = dev, "/machine/peripheral/" + dev
-        real.append(json.dumps(e, sort_keys=True))
-for i in range(max(len(real), len(ours))):
-    o = ours[i] if i < len(ours) else "(none)"
-    r = real[i] if i < len(real) else "(none)"
-    if o != r:
-        print("event %d: hotmemfs %s, QEMU %s" % (i + 1, o, r))
-PY
+	python3 "$HOTMEM_SRC/tests/fusefs/ost_fixture.py" "$TMP/ev.json" \
+		"$HOTMEM_SRC/tests/fixtures/acpi-ost/qemu-6.12-ost.txt" "$@" 2>&1
 }
 is "$(fixture done d6 0; fixture busy d7 0)" "" \
 	"d6's and d7's QMP events as QEMU 7.2 and a 6.12 guest sent d1's, done and refused (tests/fixtures/acpi-ost)"
