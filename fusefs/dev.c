@@ -557,30 +557,6 @@ struct eject_deadline {
 	const bool *stopping;		/* NULL: the deadlines alone */
 };
 
-static bool eject_deadline(void *arg)
-{
-	struct eject_deadline *d = arg;
-
-	if (d->stopping && __atomic_load_n(d->stopping, __ATOMIC_ACQUIRE))
-		return true;
-	if (hmfs_deadline_passed(&d->end))
-		return true;
-	if (!hmfs_deadline_passed(&d->block_end))
-		return false;
-	/* delivered to this block's offline, which ends with it: re-armed from now */
-	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
-	return true;
-}
-
-/* a task whose "signal" is the unplug deadline, from now, or a stop (@stopping, if not NULL) */
-static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *stopping)
-{
-	d->stopping = stopping;
-	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
-	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
-	return (struct hotmem_task){ eject_deadline, d };
-}
-
 /* a DIMM eject's "signal": a stop, or the whole work's bound; no block's own */
 static bool eject_over(void *arg)
 {
@@ -589,6 +565,36 @@ static bool eject_over(void *arg)
 	if (d->stopping && __atomic_load_n(d->stopping, __ATOMIC_ACQUIRE))
 		return true;
 	return hmfs_deadline_passed(&d->end);
+}
+
+/* a virtio-mem shrink's: the same, or this block's bound */
+static bool eject_deadline(void *arg)
+{
+	struct eject_deadline *d = arg;
+
+	if (eject_over(d))
+		return true;
+	if (!hmfs_deadline_passed(&d->block_end))
+		return false;
+	/* delivered to this block's offline, which ends with it: re-armed from now */
+	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	return true;
+}
+
+/* @d's bounds from now, a stop (@stopping, if not NULL) too: a task of @signal_pending's */
+static struct hotmem_task deadline_arm(struct eject_deadline *d, const bool *stopping,
+				       bool (*signal_pending)(void *))
+{
+	d->stopping = stopping;
+	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
+	return (struct hotmem_task){ signal_pending, d };
+}
+
+/* a task whose "signal" is the unplug deadline, from now, or a stop (@stopping, if not NULL) */
+static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *stopping)
+{
+	return deadline_arm(d, stopping, eject_deadline);
 }
 
 /*
@@ -1440,10 +1446,9 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 		      int source, struct hm_eject_block *report)
 {
 	struct eject_deadline end;
-	struct hotmem_task deadline = deadline_task(&end, &ctx->stopping);
+	const struct hotmem_task deadline = deadline_arm(&end, &ctx->stopping, eject_over);
 	int ret;
 
-	deadline.signal_pending = eject_over;
 	if (source)
 		hmfs_acpi_ost(ctx, d->slot, d->id, HM_ACPI_NOTIFY_EJECT_REQUEST,
 			      HM_ACPI_OST_SC_EJECT_IN_PROGRESS);
