@@ -666,6 +666,16 @@ struct hmfs_ctx {
 	 * it is saved or undone (hmfs_change()); every save happens under it.
 	 */
 	pthread_mutex_t change_lock;
+	/*
+	 * A device_add's or device_del's last events (its _OST, DEVICE_DELETED:
+	 * acpi.c) are queued once it is durable, after change_lock: until
+	 * they are, @ends_pending counts it and the next change waits
+	 * (machine.c lock_change()), so that no event of a later change comes
+	 * before them (review14 R10).  Under end_lock.
+	 */
+	pthread_mutex_t end_lock;
+	pthread_cond_t end_cond;
+	unsigned int ends_pending;
 	pthread_mutex_t save_lock; /* the counters below, for status */
 	bool restoring;
 	/*

@@ -564,6 +564,51 @@ static int lock_change_sysfs(struct hmfs_ctx *ctx, const struct hotmem_task *tas
 }
 
 /*
+ * change_lock once no device_add or device_del before has its last events
+ * still to queue (ends_pending): QEMU sends DEVICE_DELETED as the id goes
+ * (device_finalize()), and the guest's _OST of an eject before it handles
+ * the next notification (kacpi_hotplug_wq is ordered), so a change that
+ * follows -- a device_add of the same id, into the same slot -- has its
+ * events after them (review14 R10).  They are queued after the sync,
+ * outside change_lock (a failed sync's rollback() takes it), so the wait
+ * is with change_lock let go.  A change holding change_lock with none
+ * pending keeps it so: ends_pending grows only under change_lock.
+ */
+static int lock_change(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
+		       size_t errlen)
+{
+	unsigned int pending;
+	int ret;
+
+	for (;;) {
+		ret = lock_change_sysfs(ctx, task, err, errlen);
+		if (ret)
+			return ret;
+		pthread_mutex_lock(&ctx->end_lock);
+		pending = ctx->ends_pending;
+		pthread_mutex_unlock(&ctx->end_lock);
+		if (!pending)
+			return 0;
+		pthread_mutex_unlock(&ctx->change_lock);
+		pthread_mutex_lock(&ctx->end_lock);
+		while (ctx->ends_pending)
+			pthread_cond_wait(&ctx->end_cond, &ctx->end_lock);
+		pthread_mutex_unlock(&ctx->end_lock);
+	}
+}
+
+/* a change's last events to come (@hold), or queued now */
+static void ends_pending(struct hmfs_ctx *ctx, bool hold)
+{
+	pthread_mutex_lock(&ctx->end_lock);
+	if (hold)
+		ctx->ends_pending++;
+	else if (!--ctx->ends_pending)
+		pthread_cond_broadcast(&ctx->end_cond);
+	pthread_mutex_unlock(&ctx->end_lock);
+}
+
+/*
  * One change at a time (change_lock), from before it is applied until
  * its journal record is appended: an undo puts back exactly the machine
  * before its change, which a concurrent change would spoil; and no save
@@ -582,6 +627,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
 	struct hmfs_change fired;
+	bool ends;
 	int ret, sret;
 
 	if (!err || !errlen) {
@@ -589,7 +635,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		run.errlen = sizeof(e);
 	}
 	run.err[0] = '\0';
-	ret = lock_change_sysfs(ctx, ch->task, run.err, run.errlen);
+	ret = lock_change(ctx, ch->task, run.err, run.errlen);
 	if (ret)
 		return ret;
 	if (ctx->frozen) {
@@ -621,6 +667,9 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
 	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE))
 		driver_retry(ctx, &drun, &retry);
+	ends = ch->op == HMFS_CH_DEVICE_ADD || ch->op == HMFS_CH_DEVICE_DEL;
+	if (ends)
+		ends_pending(ctx, true);
 	pthread_mutex_unlock(&ctx->change_lock);
 	if (!sret) {
 		sret = hmfs_state_sync(ctx, &run.sv);
@@ -641,6 +690,8 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		hmfs_acpi_insert_end(ctx, run.added);
 	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)
 		hmfs_emit_virtio_device_deleted(ctx, ch->dev.id); /* a DIMM's has its slot */
+	if (ends)
+		ends_pending(ctx, false);
 out:
 	hmfs_state_done(&run.sv);
 	hmfs_state_done(&drun.sv);
@@ -662,6 +713,8 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
+	pthread_mutex_init(&ctx->end_lock, NULL);
+	pthread_cond_init(&ctx->end_cond, NULL);
 	pthread_mutex_init(&ctx->retired_lock, NULL);
 	pthread_mutex_init(&ctx->save_lock, NULL);
 	pthread_mutex_init(&ctx->journal_lock, NULL);
