@@ -290,7 +290,7 @@ static int check_explicit_machine(const struct opts *o, struct parsed_profile **
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
 	struct parsed_profile *pp;
 	struct hotmem_config *cfg;
-	int ret;
+	int ret = 0;
 
 	*parsed = NULL;
 	if (!profile && !o->cmdline)
@@ -303,23 +303,18 @@ static int check_explicit_machine(const struct opts *o, struct parsed_profile **
 	ret = hotmem_config_profile(&pp->cfg, pp->name, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "hotmemfs: %s\n", err[0] ? err : strerror(-ret));
-		goto refused;
+		goto out;
 	}
 	*cfg = pp->cfg;
-	if (o->cmdline && o->cmdline[0]) {
+	if (o->cmdline && o->cmdline[0])
 		ret = hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
-		if (ret) {
-			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
-			goto refused;
-		}
+	if (ret) {
+		fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+		goto out;
 	}
 	*parsed = pp;
 	pp = NULL;
 out:
-	free(pp);
-	free(cfg);
-	return 0;
-refused:
 	free(pp);
 	free(cfg);
 	return ret;
