@@ -416,7 +416,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	if (ret)
 		return ret;
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
-	if (refused) {
+	if (refused && refused->err) {
 		/* restored as it was: the guest is not asked again */
 		d->group = -1;
 		d->guest_refused = refused->err;
@@ -438,6 +438,12 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 		 * device_add is refused whole, as before
 		 */
 		if (ret == -EEXIST)
+			goto out_slot;
+		/*
+		 * a restore's (or an undo's) DIMM had its memory: one that
+		 * cannot have it again is no guest's refusal but a failed restore
+		 */
+		if (refused)
 			goto out_slot;
 		dimm_refused(ctx, d, ret, err);
 		return 0;

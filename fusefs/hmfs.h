@@ -1180,11 +1180,12 @@ int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, v
  * requested-size, nothing plugged yet (hmfs_dev_run_driver() plugs); the
  * new device's id (QEMU's, or the one it was given) goes to @new_id.  A
  * pc-dimm the guest refuses stays, its refusal said in @err (and the
- * device's refused_why); @refused (a restore's, else NULL) brings one
- * back as refused, its memory not tried again.
+ * device's refused_why).  @refused: NULL for a device_add; a restore's
+ * (the state file's, an undo's), whose DIMM comes back refused, its
+ * memory not tried again, if ->err, else with its memory or not at all.
  */
 struct hmfs_dev_refusal {
-	int err;		/* add_memory()'s -errno */
+	int err;		/* add_memory()'s -errno; 0: the DIMM had its memory */
 	const char *why;	/* what device_add said */
 };
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,

@@ -2292,6 +2292,8 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 	json_object *gr = hmfs_json_get(d, "guest-refused", json_type_string);
 	json_object *why = hmfs_json_get(d, "guest-refused-why", json_type_string);
 
+	r->err = 0;
+	r->why = NULL;
 	if (!gr)
 		return 0;
 	r->err = errno_named(json_object_get_string(gr));
@@ -2308,7 +2310,7 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
 	json_object *pl = hmfs_json_get(d, "plugged-blocks", json_type_array);
 	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
-	struct hmfs_dev_refusal refusal;
+	struct hmfs_dev_refusal refusal = { 0 };
 	char e[512];
 	int ret, refused = restore_refusal(d, &refusal, e, sizeof(e));
 
@@ -2316,8 +2318,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 		hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
 			     (int)u64(d, "node"), u64(d, "addr"), true, u64(d, "requested-size"),
 			     u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1,
-			     slot ? json_object_get_int(slot) : -1, refused ? &refusal : NULL, NULL,
-			     0, e, sizeof(e));
+			     slot ? json_object_get_int(slot) : -1, &refusal, NULL, 0, e,
+			     sizeof(e));
 	/*
 	 * With its plugged blocks saved, a virtio-mem device comes back as it
 	 * was; from a file before they were, the driver works toward the

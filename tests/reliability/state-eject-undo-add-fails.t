@@ -1,0 +1,34 @@
+#!/bin/bash
+# A device_del undone (its record's fdatasync() fails: sync_shim.so)
+# puts the DIMM back as the state file has it: with its memory.  When
+# that add_memory() fails too (`hotmemctl fail-nth-alloc 1`, set while the
+# fdatasync() is held, hits the undo's first allocation), the undo failed
+# -- hotmemfs freezes and says so -- and the DIMM does not come back as
+# one the guest refused (149-dimm-guest-refused.t): that is a device_add's
+# outcome, decided by the guest; a file's DIMM had its memory.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+
+LD_PRELOAD=$SHIM start_state_fs 256M
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }
+: >"$TMP/hold"
+ctl device_del d1 >"$TMP/del.out" 2>&1 &
+DEL=$!
+held_wait
+tap_ok $? "device_del d1: its record's fdatasync() held"
+: >"$TMP/fail"
+ctl fail-nth-alloc 1 >/dev/null
+tap_ok $? "the engine's next allocation (the undo's add_memory()) will fail"
+rm "$TMP/hold"
+wait_exit "$DEL" 60
+tap_ok $((! $?)) "device_del d1 refused (not saved)" || diag "$(cat "$TMP/del.out")"
+rm -f "$TMP/fail"
+ctl fail-nth-alloc 0 >/dev/null
+ctl --json devices | grep -q '"guest-refused"'
+tap_ok $((! $?)) "no DIMM came back as refused by the guest" || diag "$(ctl devices)"
+grep -q "takes no more changes" "$TMP/hotmemfs.log"
+tap_ok $? "the undo failed: hotmemfs is frozen and says so" || diag "$(tail -5 "$TMP/hotmemfs.log")"
+done_testing
