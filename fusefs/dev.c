@@ -620,33 +620,17 @@ static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *st
 #define VIRTIO_MEM_RETRY_TIMER_MIN_MS 50000U
 #define VIRTIO_MEM_RETRY_TIMER_MAX_MS 300000U
 
+/* @d's period: retry_ms, 0 the minimum (a device's first, and after a run that ended well) */
 static unsigned int vmem_retry_ms(const struct hmfs_dev *d)
 {
 	return d->retry_ms ? d->retry_ms : VIRTIO_MEM_RETRY_TIMER_MIN_MS;
 }
 
-static void *vmem_timer_main(void *arg);
-
-/* hrtimer_start(): @d's timer armed for its period, the thread started the first time (dev_lock held) */
+/* hrtimer_start(): @d's timer armed for its period (dev_lock held) */
 static void vmem_timer_start(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
-	pthread_condattr_t ca;
-
 	d->retry_armed = true;
 	hmfs_deadline_after(&d->retry_at, (long)vmem_retry_ms(d));
-	if (!ctx->vmem_timer_started && !ctx->vmem_timer_stop) {
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&ctx->vmem_timer_cond, &ca);
-		pthread_condattr_destroy(&ca);
-		ctx->vmem_timer_started = !pthread_create(&ctx->vmem_timer, NULL, vmem_timer_main,
-							  ctx);
-		if (!ctx->vmem_timer_started) {
-			pthread_cond_destroy(&ctx->vmem_timer_cond);
-			fprintf(stderr, "hotmemfs: the virtio-mem retry timer cannot start: %s retries on a block change or `hotmemctl vmem-retry` only\n",
-				d->id);
-		}
-	}
 	if (ctx->vmem_timer_started)
 		pthread_cond_broadcast(&ctx->vmem_timer_cond);
 }
@@ -663,7 +647,7 @@ static void vmem_timer_after_run(struct hmfs_ctx *ctx, struct hmfs_dev *d, int r
 	 */
 	d->retry_fired = false;
 	if (!rc)
-		d->retry_ms = VIRTIO_MEM_RETRY_TIMER_MIN_MS;
+		d->retry_ms = 0; /* VIRTIO_MEM_RETRY_TIMER_MIN_MS (vmem_retry_ms()) */
 	else if (rc == -EBUSY || rc == -ENOMEM || rc == -ETXTBSY)
 		vmem_timer_start(ctx, d);
 }
@@ -689,12 +673,13 @@ static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct eject_deadline end;
 	const struct hotmem_task task = deadline_task(&end, &ctx->stopping);
-	uint64_t before = vmem_plugged(d);
-	int rc = hotmem_virtio_mem_retry(d->vm, &task);
+	const uint64_t before = vmem_plugged(d);
+	const int rc = hotmem_virtio_mem_retry(d->vm, &task);
+	const uint64_t after = vmem_plugged(d);
 
 	/* QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest's requests moved the plugged size */
-	if (vmem_plugged(d) != before)
-		hmfs_emit_size_change(ctx, d->id, vmem_plugged(d));
+	if (after != before)
+		hmfs_emit_size_change(ctx, d->id, after);
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	vmem_timer_after_run(ctx, d, rc);
@@ -1202,8 +1187,7 @@ static bool vmem_timer_next(struct hmfs_ctx *ctx, struct timespec *at)
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		if (!d->retry_armed)
 			continue;
-		if (!any || d->retry_at.tv_sec < at->tv_sec ||
-		    (d->retry_at.tv_sec == at->tv_sec && d->retry_at.tv_nsec < at->tv_nsec))
+		if (!any || hmfs_timespec_before(&d->retry_at, at))
 			*at = d->retry_at;
 		any = true;
 	}
@@ -1312,6 +1296,32 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
 		d->retry_armed = d->retry_fired = false;
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
+ * The timers' thread, started once with the notifier's (prepare()): a
+ * timer a restore armed meanwhile is found by its first look.  Under
+ * dev_lock, so that no arm between the start and the flag goes unheard.
+ */
+int hmfs_dev_timer_start(struct hmfs_ctx *ctx)
+{
+	pthread_condattr_t ca;
+	int ret;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_lock(&ctx->dev_lock);
+	pthread_cond_init(&ctx->vmem_timer_cond, &ca);
+	ret = pthread_create(&ctx->vmem_timer, NULL, vmem_timer_main, ctx);
+	ctx->vmem_timer_started = !ret;
+	if (ret)
+		pthread_cond_destroy(&ctx->vmem_timer_cond);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	pthread_condattr_destroy(&ca);
+	if (ret)
+		fprintf(stderr, "hotmemfs: the virtio-mem drivers' retry timer thread cannot start: %s\n",
+			strerror(ret));
+	return -ret;
 }
 
 void hmfs_dev_timer_stop(struct hmfs_ctx *ctx)

@@ -466,8 +466,7 @@ static bool throttle_next(const struct hmfs_ctx *ctx, struct timespec *at)
 		return false;
 	*at = t->until;
 	for (t = t->next; t; t = t->next)
-		if (t->until.tv_sec < at->tv_sec ||
-		    (t->until.tv_sec == at->tv_sec && t->until.tv_nsec < at->tv_nsec))
+		if (hmfs_timespec_before(&t->until, at))
 			*at = t->until;
 	return true;
 }
@@ -1082,12 +1081,17 @@ void hmfs_deadline_after(struct timespec *ts, long ms)
 	}
 }
 
+bool hmfs_timespec_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 bool hmfs_deadline_passed(const struct timespec *ts)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > ts->tv_sec || (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+	return !hmfs_timespec_before(&now, ts);
 }
 
 /*

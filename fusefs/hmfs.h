@@ -1136,6 +1136,8 @@ void hmfs_evtab_free(struct hmfs_ctx *ctx);
 void hmfs_deadline_after(struct timespec *ts, long ms);
 /* CLOCK_MONOTONIC has reached @ts (one hmfs_deadline_after() made) */
 bool hmfs_deadline_passed(const struct timespec *ts);
+/* @a is earlier than @b (two deadlines: the sooner of several) */
+bool hmfs_timespec_before(const struct timespec *a, const struct timespec *b);
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_poll_bump(struct hmfs_ctx *ctx, uint64_t ino);
 /* the block @n (an open file's) went since its key @key was read (kernfs: ENODEV) */
@@ -1247,6 +1249,8 @@ bool hmfs_dev_timer_saved(const struct hmfs_dev *d);
  * saved) if the device is short of its requested-size
  */
 void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed);
+/* the timers' thread started, once, with the notifier's: 0 or -errno (said) */
+int hmfs_dev_timer_start(struct hmfs_ctx *ctx);
 /* the timers' thread ended (a stop): no retry after the final save */
 void hmfs_dev_timer_stop(struct hmfs_ctx *ctx);
 void hmfs_dev_move(struct hmfs_ctx *ctx, const char *id, size_t pos);
