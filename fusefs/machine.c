@@ -574,26 +574,56 @@ static int lock_change_sysfs(struct hmfs_ctx *ctx, const struct hotmem_task *tas
  * is with change_lock let go.  A change holding change_lock with none
  * pending keeps it so: ends_pending grows only under change_lock.
  */
-static int lock_change(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
-		       size_t errlen)
+static bool ends_out(struct hmfs_ctx *ctx)
 {
-	unsigned int pending;
-	int ret;
+	bool out;
 
-	for (;;) {
-		ret = lock_change_sysfs(ctx, task, err, errlen);
-		if (ret)
-			return ret;
-		pthread_mutex_lock(&ctx->end_lock);
-		pending = ctx->ends_pending;
-		pthread_mutex_unlock(&ctx->end_lock);
-		if (!pending)
-			return 0;
-		pthread_mutex_unlock(&ctx->change_lock);
+	pthread_mutex_lock(&ctx->end_lock);
+	out = !ctx->ends_pending;
+	pthread_mutex_unlock(&ctx->end_lock);
+	return out;
+}
+
+/*
+ * Until the ends are out: a change with a signal polls for it as
+ * lock_change_sysfs() does (5 ms), so that a writer still ends at its
+ * signal; one without waits for end_cond
+ */
+static int ends_wait(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
+		     size_t errlen)
+{
+	const struct timespec five_ms = { .tv_nsec = 5 * 1000 * 1000 };
+
+	if (!task || !task->signal_pending) {
 		pthread_mutex_lock(&ctx->end_lock);
 		while (ctx->ends_pending)
 			pthread_cond_wait(&ctx->end_cond, &ctx->end_lock);
 		pthread_mutex_unlock(&ctx->end_lock);
+		return 0;
+	}
+	while (!ends_out(ctx)) {
+		nanosleep(&five_ms, NULL);
+		if (task->signal_pending(task->arg)) {
+			snprintf(err, errlen, "interrupted while another change runs");
+			return -EINTR;
+		}
+	}
+	return 0;
+}
+
+static int lock_change(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
+		       size_t errlen)
+{
+	int ret;
+
+	for (;;) {
+		ret = lock_change_sysfs(ctx, task, err, errlen);
+		if (ret || ends_out(ctx))
+			return ret;
+		pthread_mutex_unlock(&ctx->change_lock);
+		ret = ends_wait(ctx, task, err, errlen);
+		if (ret)
+			return ret;
 	}
 }
 

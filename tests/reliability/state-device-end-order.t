@@ -68,4 +68,21 @@ OST - slot=0 3 0x0
 UEVENT add memory32
 OST d6 slot=0 1 0x0' \
 	"the old d6's DEVICE_DELETED and its slot's _OST before anything of the new d6"
+
+# a change that waits for another's ends still ends at its signal (the
+# command's timeout, as at change_lock: lock_change_sysfs())
+: >"$TMP/hold"
+ctl device_del d6 >"$TMP/del.out" 2>&1 &
+DEL=$!
+held_wait
+tap_ok $? "device_del of the new d6: its fdatasync() held"
+ctl offline 3 timeout=300 >"$TMP/off.out" 2>&1 &
+OFF=$!
+wait_exit "$OFF" 30
+rc=$?
+rm "$TMP/hold"
+is "$rc $(grep -c "interrupted (the timeout ran out) while waiting for another change" "$TMP/off.out")" "1 1" \
+	"offline 3 timeout=300 meanwhile: EINTR at its timeout, not after the hold" || diag "$(cat "$TMP/off.out")"
+wait_exit "$DEL" 60
+tap_ok $? "device_del d6 done"
 done_testing
