@@ -712,10 +712,13 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	 * never for one an undo brings back (nor for an undo's own removal,
 	 * hmfs_dev_unplug_and_del()); queued after its uevents.  A DIMM's
 	 * eject ends with the guest's _OST, of success or, undone, of a
-	 * failure (acpi.c).
+	 * failure (acpi.c).  Undone is the DIMM back in its slot: an undo
+	 * that failed (hotmemfs frozen) left it gone, as QEMU's list says,
+	 * and the eject ends as done (review14 R10's note).
 	 */
 	if (run.ost_slot >= 0)
-		hmfs_acpi_eject_end(ctx, ch->dev.id, run.ost_slot, eject_source(ch), ret < 0);
+		hmfs_acpi_eject_end(ctx, ch->dev.id, run.ost_slot, eject_source(ch),
+				    ret < 0 && hmfs_dev_dimm_slot(ctx, ch->dev.id) == run.ost_slot);
 	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_ADD)
 		hmfs_acpi_insert_end(ctx, run.added);
 	else if (ret >= 0 && ch->op == HMFS_CH_DEVICE_DEL)

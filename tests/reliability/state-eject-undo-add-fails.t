@@ -5,7 +5,10 @@
 # fdatasync() is held, hits the undo's first allocation), the undo failed
 # -- hotmemfs freezes and says so -- and the DIMM does not come back as
 # one the guest refused (149-dimm-guest-refused.t): that is a device_add's
-# outcome, decided by the guest; a file's DIMM had its memory.
+# outcome, decided by the guest; a file's DIMM had its memory.  The DIMM
+# stays gone, so its eject ends as a done one to QMP followers:
+# DEVICE_DELETED, then success for the emptied slot (an undo that worked
+# says failure naming the DIMM: state-eject-undone-ost.t).
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -14,6 +17,8 @@ export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 
 LD_PRELOAD=$SHIM start_state_fs 256M
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }
+"$HMCTL" -s "$CTL" -j events >"$TMP/ev.json" 2>"$TMP/ev.err" &
+follow_wait 1 "hotmemctl events follows"
 : >"$TMP/hold"
 ctl device_del d1 >"$TMP/del.out" 2>&1 &
 DEL=$!
@@ -31,4 +36,20 @@ ctl --json devices | grep -q '"guest-refused"'
 tap_ok $((! $?)) "no DIMM came back as refused by the guest" || diag "$(ctl devices)"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $? "the undo failed: hotmemfs is frozen and says so" || diag "$(tail -5 "$TMP/hotmemfs.log")"
+is "$(ctl -j query-memory-devices | tr -d ' \n')" "[]" "d1 is gone (query-memory-devices)"
+ev_wait "$TMP/ev.json" '"ACPI_DEVICE_OST"' 2
+tap_ok $? "the eject's _OSTs arrive"
+is "$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        e = json.loads(l)
+        if e["event"] == "ACPI_DEVICE_OST":
+            i = e["data"]["info"]
+            print("OST", i.get("device", "-"), i["source"], hex(i["status"]))
+        elif e["event"] == "DEVICE_DELETED":
+            print("DELETED", e["data"]["device"])
+' "$TMP/ev.json")" "OST d1 3 0x84
+DELETED d1
+OST - 3 0x0" "... in progress, DEVICE_DELETED, success for the emptied slot: it is gone, not back"
 done_testing
