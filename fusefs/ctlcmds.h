@@ -57,4 +57,35 @@
 	X("settle", cmd_settle, 0,                                                               \
 	  "wait until every queued event is delivered (timeout: seconds)")
 
+/*
+ * Each command's arguments, as its handler in ctl.c reads them (a space
+ * before each, after each): any other is refused before the command
+ * runs, in the words of QAPI's input visitor, "Parameter 'X' is
+ * unexpected" (qmp.c).  device_add is not here: its arguments are its
+ * driver's properties, which dev.c checks (hmfs_dev_check_prop(), QEMU's
+ * words).  A command missing here has its arguments unchecked.
+ */
+#define HMFS_CTL_ARGS(X)                                                                          \
+	X("device_del", " id ")                                                                   \
+	X("qom-set", " path property value ")                                                     \
+	X("qom-get", " path property ")                                                           \
+	X("vmem-retry", " id ")                                                                   \
+	X("vmem-inject", " id request response count ")                                           \
+	X("query-memory-devices", " ")                                                            \
+	X("devices", " ")                                                                         \
+	X("status", " ")                                                                          \
+	X("block-set-state", " block state timeout ")                                             \
+	X("alloc", " type pages node ")                                                           \
+	X("free-all", " ")                                                                        \
+	X("hugetlb", " pages node ")                                                              \
+	X("inject", " action error ")                                                             \
+	X("fail-nth-alloc", " nth ")                                                              \
+	X("check-invariants", " ")                                                                \
+	X("dmesg", " ")                                                                           \
+	X("explain", " block from all ")                                                          \
+	X("save", " ")                                                                            \
+	X("settle", " timeout ")                                                                  \
+	X("events", " trace ")                                                                    \
+	X("query-commands", " ")
+
 #endif /* HMFS_CTLCMDS_H */

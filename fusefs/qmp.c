@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctlcmds.h"
 #include "hmfs.h"
 #include "uapi/hm_version.h" /* HMU_VERSION */
 
@@ -153,6 +154,37 @@ static json_object *envelope_check(json_object *req, json_object **execute, json
 	return NULL;
 }
 
+#define CTL_ARGS(name, args) { name, args },
+
+static const struct {
+	const char *name;
+	const char *args; /* " a b c " */
+} known_args[] = { HMFS_CTL_ARGS(CTL_ARGS) };
+
+/*
+ * A command's argument it does not take: QAPI's input visitor refuses it
+ * before the command runs (qobject_input_check_struct(), "Parameter '%s'
+ * is unexpected"); hotmemfs's handlers would ignore it.  NULL: none.
+ */
+static json_object *args_check(const char *name, json_object *args)
+{
+	const char *known = NULL;
+	char word[72];
+
+	for (size_t i = 0; i < sizeof(known_args) / sizeof(*known_args); i++)
+		if (!strcmp(known_args[i].name, name))
+			known = known_args[i].args;
+	if (!known || !args)
+		return NULL;
+	json_object_object_foreach(args, key, val) {
+		(void)val;
+		snprintf(word, sizeof(word), " %s ", key);
+		if (strchr(key, ' ') || strlen(key) > sizeof(word) - 3 || !strstr(known, word))
+			return qmp_error("GenericError", "Parameter '%s' is unexpected", key);
+	}
+	return NULL;
+}
+
 json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_object *req,
 			       struct hmfs_ctl_follow *follow, const struct hotmem_task *client)
 {
@@ -177,7 +209,7 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 		 */
 		reply = qmp_error("CommandNotFound",
 				  "Expecting capabilities negotiation with 'qmp_capabilities'");
-	else
+	else if (!(reply = args_check(json_object_get_string(execute), args)))
 		reply = hmfs_ctl_execute_task(ctx, req, follow, client); /* echoes a non-null "id" */
 out:
 	/* QEMU echoes "id" whatever its value, null too */

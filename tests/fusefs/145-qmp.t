@@ -108,6 +108,22 @@ for line, want in [
     ok(err(r) == want, "%s: %s" % (line.decode(), err(r)))
 r = ask(f, b'{"execute": "status", "bogus": 1, "id": {"a": [1]}}')
 ok(r.get("id") == {"a": [1]}, "an error's reply echoes the id, any JSON")
+# a command's argument it does not take: QAPI's words, before it runs;
+# device_add's are its driver's properties (QEMU's "Property ... not found")
+cmds = [c["name"] for c in ask(f, b'{"execute": "query-commands"}')["return"]]
+bad = []
+for c in cmds + ["events", "query-commands"]:
+    if c == "device_add":
+        continue
+    r = ask(f, json.dumps({"execute": c, "arguments": {"bogus": 1, "timeout": 0}}).encode())
+    if err(r) != "GenericError: Parameter 'bogus' is unexpected":
+        bad.append("%s: %s" % (c, json.dumps(r)[:100]))
+ok(not bad and len(cmds) > 15, "every command of %d refuses an argument it does not take: %s" %
+   (len(cmds), "; ".join(bad) or "yes"))
+r = ask(f, b'{"execute": "alloc", "arguments": {"type": "movable", "pages": 1, "node": 0, "id node": 1}}')
+ok(err(r) == "GenericError: Parameter 'id node' is unexpected", "... an argument named with a space: %s" % err(r))
+r = ask(f, b'{"execute": "alloc", "arguments": {"type": "movable", "pages": 1, "node": 0}}')
+ok("return" in r, "... and one with all its arguments runs: %s" % json.dumps(r)[:80])
 r = ask(f, b'{bad json')
 ok(err(r).startswith("GenericError: JSON parse error, "), "not JSON: %s" % err(r))
 r = ask(f, b'{"execute": "query-memory-devices", "id": 5}')
