@@ -582,7 +582,7 @@ int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r)
 {
 	r->pending = 0;
 	r->skip_line = false;
-	r->bad = NULL;
+	r->bad = 0;
 	r->tok = json_tokener_new();
 	return r->tok ? 0 : -ENOMEM;
 }
@@ -624,7 +624,7 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	r->pending = 0;
 	*off += json_tokener_get_parse_end(r->tok);
 	if (!*req) {
-		r->bad = json_tokener_error_desc(json_tokener_get_error(r->tok));
+		r->bad = (int)json_tokener_get_error(r->tok);
 		json_tokener_reset(r->tok);
 		/* the byte that broke it may be the newline itself */
 		r->skip_line = !(*off && buf[*off - 1] == '\n');

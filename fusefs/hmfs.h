@@ -1298,7 +1298,7 @@ struct hmfs_ctl_reader {
 	struct json_tokener *tok;
 	size_t pending; /* bytes of the request being parsed */
 	bool skip_line; /* after a parse error: the rest of its line is dropped */
-	const char *bad; /* HMFS_CTL_BAD_JSON: json-c's words for what is wrong */
+	int bad; /* HMFS_CTL_BAD_JSON: what is wrong, json-c's enum json_tokener_error */
 };
 enum hmfs_ctl_read {
 	HMFS_CTL_MORE, /* all of buf taken: receive more */
@@ -1317,8 +1317,8 @@ struct hmfs_qmp { /* a connection's session */
 };
 /* {"QMP": {"version": ..., "capabilities": []}}, sent on connect */
 struct json_object *hmfs_qmp_greeting(void);
-/* QEMU's reply to a line that is no JSON: @what went wrong */
-struct json_object *hmfs_qmp_parse_error(const char *what);
+/* QEMU's reply to a line that is no JSON: json-c's @jerr (enum json_tokener_error) */
+struct json_object *hmfs_qmp_parse_error(int jerr);
 /* @req (any JSON) as QEMU's monitor runs it in session @s: the reply, "id" echoed */
 struct json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s,
 				      struct json_object *req, struct hmfs_ctl_follow *follow,

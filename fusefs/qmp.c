@@ -11,6 +11,7 @@
  * No sockets here: the unit tests call it directly.
  */
 #include <json-c/json.h>
+#include <json-c/json_tokener.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,9 +67,30 @@ __attribute__((format(printf, 2, 3))) static json_object *qmp_error(const char *
 	return hmfs_ctl_error(cls, desc);
 }
 
-json_object *hmfs_qmp_parse_error(const char *what)
+/*
+ * QEMU's json-parser.c parse_error(): "JSON parse error, %s", in its
+ * words where json-c's error is the same mistake (each checked against
+ * QEMU 7.2's answer to the same line: `{"execute": }`, `{"a" 1}`, `{1:
+ * 2}`, `{"a": 1 "b": 2}`, `[1 2]`), json-c's words for the others (QEMU
+ * names a bad keyword, "invalid keyword 'tru'", json-c does not)
+ */
+json_object *hmfs_qmp_parse_error(int jerr)
 {
-	/* QEMU's json-parser.c parse_error(): "JSON parse error, %s" (json-c's words after it) */
+	static const struct {
+		enum json_tokener_error jerr;
+		const char *qemu;
+	} words[] = {
+		{ json_tokener_error_parse_unexpected, "expecting value" },
+		{ json_tokener_error_parse_object_key_name, "key is not a string in object" },
+		{ json_tokener_error_parse_object_key_sep, "missing : in object pair" },
+		{ json_tokener_error_parse_object_value_sep, "expected separator in dict" },
+		{ json_tokener_error_parse_array, "expected separator in list" },
+	};
+	const char *what = json_tokener_error_desc((enum json_tokener_error)jerr);
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (words[i].jerr == (enum json_tokener_error)jerr)
+			what = words[i].qemu;
 	return qmp_error("GenericError", "JSON parse error, %s", what);
 }
 

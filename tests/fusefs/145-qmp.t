@@ -124,6 +124,13 @@ r = ask(f, b'{"execute": "alloc", "arguments": {"type": "movable", "pages": 1, "
 ok(err(r) == "GenericError: Parameter 'id node' is unexpected", "... an argument named with a space: %s" % err(r))
 r = ask(f, b'{"execute": "alloc", "arguments": {"type": "movable", "pages": 1, "node": 0}}')
 ok("return" in r, "... and one with all its arguments runs: %s" % json.dumps(r)[:80])
+# not JSON: QEMU 7.2's answers to these very lines; the rest of the line skipped
+for line, want in [(b'{"execute": }', "expecting value"), (b'{"a" 1}', "missing : in object pair"),
+                   (b'{1: 2}', "key is not a string in object"),
+                   (b'{"a": 1 "b": 2} {"execute": "status"}', "expected separator in dict"),
+                   (b'[1 2]', "expected separator in list")]:
+    r = ask(f, line)
+    ok(err(r) == "GenericError: JSON parse error, " + want, "%s: %s" % (line.decode(), err(r)))
 r = ask(f, b'{bad json')
 ok(err(r).startswith("GenericError: JSON parse error, "), "not JSON: %s" % err(r))
 r = ask(f, b'{"execute": "query-memory-devices", "id": 5}')
