@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../fusefs/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
-[ -x "$HM" ] || skip_all "no $HM"
+need_built "$HM"
 
 # boot RAM 0-3 GiB and 4-6 GiB, 128 MiB blocks
 cat >"$TMP/m.profile" <<'P'
@@ -31,13 +31,7 @@ for i in 48 49 50 51; do echo online_movable >"$M/memory$i/state"; done
 tap_ok $? "... half of the first online Movable"
 is "$(readlink "$M/memory48/firmware_node" | sed 's,.*/,,');$(readlink "$M/memory56/firmware_node" | sed 's,.*/,,');$(readlink "$M/memory47/firmware_node")" \
 	"PNP0C80:00;PNP0C80:01;" "their blocks link to their slots, boot RAM's do not"
-ctl export "$TMP/a" >/dev/null
-tap_ok $? "exported"
-stop_fs
-
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
-tap_ok $? "hotmem profile --from-sysfs"
-grep -E '^(ram|hotplug|online|offline) ' "$TMP/a.profile" | sed 's/^/# /'
+export_profile a
 is "$(grep -E '^(ram|hotplug) ' "$TMP/a.profile" | paste -sd ';')" \
 	"ram = 0x1000-0x9efff node=0;ram = 0x100000-0xbfffffff node=0;ram = 0x100000000-0x17fffffff node=0;hotplug = 0x180000000-0x1bfffffff node=0;hotplug = 0x1c0000000-0x1dfffffff node=0" \
 	"boot RAM above 4 GiB is ram; each DIMM its own hotplug line"
@@ -46,12 +40,7 @@ is "$(grep -E '^(online|offline) ' "$TMP/a.profile" | paste -sd ';')" "online = 
 grep -q "could not infer: boot or hot-added: by the memoryN/firmware_node links" "$TMP/a.notes"
 tap_ok $? "... the notes say the links told them apart"
 
-mount_fs "the profile mounts" -S none --profile "$TMP/a.profile"
-ctl export "$TMP/b" >/dev/null
-tap_ok $? "exported again"
-stop_fs
-is "$(diff -r --no-dereference "$TMP/a" "$TMP/b" 2>&1 | head -20)" "" \
-	"export -> from-sysfs -> mount -> export: the same tree, file for file"
+profile_same_tree a -S none
 
 # firmware that describes boot memory as a memory device too: its blocks
 # are bound (acpi_memory_enable_device(): add_memory()'s -EEXIST) and

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
-[ -x "$HM" ] || skip_all "no $HM"
+need_built "$HM"
 
 cat >"$TMP/split.profile" <<'P'
 profile = default
@@ -28,27 +28,16 @@ M=$MNT/sys/devices/system/memory
 tap_ok $? "... memory16 linked under both nodes, valid_zones none"
 ctl device_add pc-dimm id=d1 size=512M node=2 addr=0x200000000 >/dev/null
 tap_ok $? "a DIMM on node 2 at 8 GiB"
-ctl export "$TMP/a" >/dev/null
-tap_ok $? "exported"
-stop_fs
-
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/notes"
-tap_ok $? "hotmem profile --from-sysfs"
-grep -E '^(ram|hotplug) ' "$TMP/a.profile" | sed 's/^/# /'
+export_profile a
 is "$(grep -E '^ram ' "$TMP/a.profile" | tail -2 | paste -sd ';')" \
 	"ram = 0x100000000-0x107ffffff node=0;ram = 0x108000000-0x12fffffff node=1" \
 	"memory16's memory split: node 0's half, then node 1's"
-grep -q "could not infer: memory16 spans 2 nodes" "$TMP/notes"
+grep -q "could not infer: memory16 spans 2 nodes" "$TMP/a.notes"
 tap_ok $? "... and it says where the split is was not in sysfs"
 is "$(grep -c '^hotplug ' "$TMP/a.profile")" 1 "the DIMM: one hotplug line"
 
-start_fs --fresh --profile "$TMP/a.profile"
-tap_ok $? "the profile mounts"
-ctl export "$TMP/b" >/dev/null
-tap_ok $? "exported again"
-stop_fs
-is "$(diff -r --no-dereference "$TMP/a" "$TMP/b" 2>&1)" "" "export -> from-sysfs -> mount -> export: the same tree, file for file"
-is "$(cd "$TMP/a" && find . | sort | md5sum)" "$(cd "$TMP/b" && find . | sort | md5sum)" "... the same names"
+profile_same_tree a --fresh
+is "$(cd "$TMP/a" && find . | sort | md5sum)" "$(cd "$TMP/a.again" && find . | sort | md5sum)" "... the same names"
 
 # a dump with the node side's links alone (memory16 names only node1):
 # node0/memory16 says the block is node 0's too

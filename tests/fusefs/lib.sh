@@ -464,3 +464,34 @@ ev_wait() {
 	done
 	return 1
 }
+
+# ---- hotmem profile --from-sysfs round trips ----
+# export_profile NAME: the mounted machine exported to $TMP/NAME (check
+# "exported"), hotmemfs stopped, and `hotmem profile --from-sysfs` of the
+# export into $TMP/NAME.profile, its notes in $TMP/NAME.notes (check
+# "hotmem profile --from-sysfs"); the profile's memory lines shown
+export_profile() {
+	ctl export "$TMP/$1" >/dev/null
+	tap_ok $? "exported"
+	stop_fs
+	"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/$1" -o "$TMP/$1.profile" 2>"$TMP/$1.notes"
+	tap_ok $? "hotmem profile --from-sysfs"
+	grep -E '^(ram|hotplug|online|offline) ' "$TMP/$1.profile" | sed 's/^/# /'
+}
+# profile_same_tree NAME [hotmemfs options...]: $TMP/NAME.profile mounts
+# (check "the profile mounts"), is exported again into $TMP/NAME.again and
+# stopped: the same tree as $TMP/NAME, file for file.  An export without
+# a tree fails (two empty directories are not the same machine).
+profile_same_tree() {
+	local name=$1 what="export -> from-sysfs -> mount -> export: the same tree, file for file"
+	shift
+	mount_fs "the profile mounts" "$@" --profile "$TMP/$name.profile"
+	ctl export "$TMP/$name.again" >/dev/null
+	tap_ok $? "exported again"
+	stop_fs
+	if [ ! -s "$TMP/$name/sys/devices/system/memory/block_size_bytes" ]; then
+		nok "$what ($TMP/$name has no memory tree)"
+		return
+	fi
+	is "$(diff -r --no-dereference "$TMP/$name" "$TMP/$name.again" 2>&1 | head -20)" "" "$what"
+}
