@@ -9,6 +9,8 @@
 #
 # TOOL is a command on $PATH, or a path (/usr/bin/fusermount3) that must
 # be executable.  Returns 0 when it is there; else the test ends here.
+# have_tool TOOL PACKAGE NAME does the same for one check NAME, the test
+# going on after it; need_built FILE for what `make all` builds.
 
 # need_strict: the deps lists are installed (make check, CI)
 need_strict() { [ "${CI:-}" = true ] || [ -n "${HOTMEM_TEST_LOGS:-}" ]; }
@@ -40,20 +42,37 @@ need_end_fail() {
 	exit 1
 }
 
+# need_there TOOL: a command on $PATH, or an executable path
+need_there() {
+	if [[ $1 == */* ]]; then [ -x "$1" ]; else command -v "$1" >/dev/null; fi
+}
+# need_must PACKAGE: PACKAGE is in a deps list ($need_from: which) and
+# those lists were installed here (make check, CI, or dpkg has PACKAGE)
+need_must() {
+	need_from=$(need_list "$1") || { need_from=; return 1; }
+	need_strict || [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
 need_tool() {
-	local tool=$1 pkg=$2 list
-	if [[ $tool == */* ]]; then
-		[ -x "$tool" ] && return 0
+	local tool=$1 pkg=$2
+	need_there "$tool" && return 0
+	need_must "$pkg" &&
+		need_end_fail "$tool is there: $need_from installs $pkg (scripts/deps.sh check, run by make check)"
+	[ -n "$need_from" ] && need_end_skip "$tool missing: $need_from names $pkg (make deps installs it)"
+	need_end_skip "$tool missing (package $pkg)"
+}
+
+# have_tool TOOL PACKAGE NAME: for one check NAME needing TOOL, the test
+# going on after it: true when TOOL is there; else false, NAME printed as
+# a failed check where need_tool would fail, as a skipped one elsewhere
+have_tool() {
+	need_there "$1" && return 0
+	if need_must "$2"; then
+		nok "$3 ($1 is not there: $need_from installs $2)"
 	else
-		command -v "$tool" >/dev/null && return 0
+		ok "$3 # SKIP $1 missing (package $2${need_from:+, in $need_from: make deps})"
 	fi
-	if ! list=$(need_list "$pkg"); then
-		need_end_skip "$tool missing (package $pkg)"
-	fi
-	if need_strict || [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" = installed ]; then
-		need_end_fail "$tool is there: $list installs $pkg (scripts/deps.sh check, run by make check)"
-	fi
-	need_end_skip "$tool missing: $list names $pkg (make deps installs it)"
+	return 1
 }
 
 # need_built FILE: a file the build makes (make all; make check builds it

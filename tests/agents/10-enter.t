@@ -8,8 +8,10 @@ ENTER=$HOTMEM_BUILD/hotmem-enter
 UDEVD=/lib/systemd/systemd-udevd
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
-[ -x "$UDEVD" ] && command -v udevadm >/dev/null || skip_all "systemd-udevd/udevadm missing (udev package)"
+need_built "$ENTER"
+need_built "$HMFS"
+need_tool "$UDEVD" udev
+need_tool udevadm udev
 
 rules=$TMP/rules
 mkdir -p "$rules"

@@ -6,8 +6,9 @@
 ENTER=$HOTMEM_BUILD/hotmem-enter
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
-command -v strace >/dev/null || skip_all "strace missing (scripts/deps/fusefs-test.list)"
+need_built "$ENTER"
+need_built "$HMFS"
+need_tool strace strace
 
 # hotmemfs "exits before mounting": hotmem-enter gives up (125) and sends
 # no signal at all -- the only kill() it could make is to the reaped pid

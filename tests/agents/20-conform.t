@@ -12,9 +12,10 @@
 CONFORM=$HOTMEM_BUILD/hotmem-conform
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-enter)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$CONFORM" ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || skip_all "hotmem-conform not built yet"
-[ -x /lib/systemd/systemd-udevd ] || skip_all "systemd-udevd missing (udev package)"
-command -v jq >/dev/null || skip_all "jq missing (scripts/deps/conform.list)"
+need_built "$CONFORM"
+need_built "$HOTMEM_BUILD/hotmem-enter"
+need_tool /lib/systemd/systemd-udevd udev
+need_tool jq jq
 
 "$CONFORM" --reduced --json "$TMP/cells.json" >"$TMP/table" 2>"$TMP/err"
 is "$?" 0 "the built-in agents meet their expectations: exit status 0"

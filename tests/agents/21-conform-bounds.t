@@ -10,7 +10,7 @@
 # should be ✗ counts once, as a violation.
 . "$(dirname "$0")/../fusefs/lib.sh"
 CONFORM=$HOTMEM_BUILD/hotmem-conform
-[ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
+need_built "$CONFORM"
 skip() { # REASON COUNT
 	local i
 	for i in $(seq "$2"); do

@@ -4,9 +4,9 @@
 # and with bad settings, in a second per case (no machine is entered).
 . "$(dirname "$0")/../fusefs/lib.sh"
 CONFORM=$HOTMEM_BUILD/hotmem-conform
-[ -x "$CONFORM" ] || skip_all "hotmem-conform not built yet"
+need_built "$CONFORM"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-conform refuses otherwise)"
-command -v jq >/dev/null || skip_all "no jq"
+need_tool jq jq
 
 # fake_enter NAME BODY: a hotmem-enter that runs BODY (sh) instead of a cell
 fake_enter() {

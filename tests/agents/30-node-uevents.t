@@ -8,8 +8,10 @@
 ENTER=$HOTMEM_BUILD/hotmem-enter
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
-command -v udevadm >/dev/null && command -v python3 >/dev/null || skip_all "udevadm/python3 missing"
+need_built "$ENTER"
+need_built "$HMFS"
+need_tool udevadm udev
+need_tool python3 python3
 
 "$ENTER" --profile numa2 --cmdline hotmem.kernel_alloc=off -- bash -c '
 	python3 -c "

@@ -29,6 +29,13 @@ expect "same_text: different texts fail, with a diff" $'^not ok 1 - x\n#   --- '
 	"$(probe reliability 'same_text "a" "b" x')"
 expect "same_text: the same text passes" '^ok 1 - x$' "$(probe reliability 'same_text "a" "a" x')"
 
+# ---- tests/fusefs/lib.sh same_output ----
+expect "same_output: two empty outputs fail (two failed commands are not the same output)" \
+	'^not ok 1 - x' "$(probe fusefs 'same_output "" "" x')"
+expect "same_output: one empty side fails" '^not ok 1 - x' "$(probe fusefs 'same_output "" "a" x')"
+expect "same_output: different outputs fail" '^not ok 1 - x' "$(probe fusefs 'same_output "a" "b" x')"
+expect "same_output: the same output passes" '^ok 1 - x$' "$(probe fusefs 'same_output "a" "a" x')"
+
 # ---- tests/need.sh need_tool, need_built (through both libs) ----
 # a deps list of its own: a package no machine has, as if listed
 fake=$(mktemp -d)
@@ -65,6 +72,14 @@ for area in fusefs daemon; do
 		"$(plain $area 'ok a; need_tool nosuch-tool nosuch-hotmem-pkg; echo reached')"
 	expect "$area: a tool that is there (a path too): on" $'^reached\n\\[exit 0\\]' \
 		"$(strict $area 'need_tool bash nosuch-hotmem-pkg && need_tool /bin/sh nosuch-hotmem-pkg && echo reached')"
+	expect "$area: have_tool: one check failed under make check, the test going on" \
+		$'^not ok 1 - x \\(nosuch-tool is not there: scripts/deps/x-test.list installs nosuch-hotmem-pkg\\)\non' \
+		"$(strict $area 'have_tool nosuch-tool nosuch-hotmem-pkg x || echo on')"
+	expect "$area: ... one check skipped by hand, the test going on" \
+		$'^ok 1 - x # SKIP nosuch-tool missing \\(package nosuch-hotmem-pkg, in scripts/deps/x-test.list: make deps\\)\non' \
+		"$(plain $area 'have_tool nosuch-tool nosuch-hotmem-pkg x || echo on')"
+	expect "$area: ... a tool that is there: no check printed, true" $'^yes\n' \
+		"$(strict $area 'have_tool bash nosuch-hotmem-pkg x && echo yes')"
 	expect "$area: need_built of a missing file under make check fails" \
 		'^not ok 1 - /nonexistent/hotmemfs is built' "$(strict $area 'need_built /nonexistent/hotmemfs; echo reached')"
 	expect "$area: ... outside it, a skip" '^1\.\.0 # SKIP /nonexistent/hotmemfs not built \(make all\)' \
@@ -89,7 +104,7 @@ unlisted= nt=0
 while read -r pkg; do
 	nt=$((nt + 1))
 	HOTMEM_SRC=$src bash -c '. "$0"; need_list "$1"' "$tests/need.sh" "$pkg" >/dev/null || unlisted+=" $pkg"
-done < <(cd "$src" && grep -rhoE '^[[:space:]]*need_tool +[^ ]+ +[a-z0-9.+-]+' tests --include=*.t --include=*.sh |
+done < <(cd "$src" && grep -rhoE '(need|have)_tool +[^ ]+ +[a-z0-9.+-]+' tests --include=*.t --include=*.sh --exclude=need.sh --exclude=test-helpers.t |
 	awk '{ print $3 }' | sort -u)
 [ "$nt" -ge 3 ] && [ -z "$unlisted" ] && ok "every need_tool names a listed package ($nt)" ||
 	notok "every need_tool names a package of scripts/deps/*.list ($nt found)" "unlisted:${unlisted:- none}"

@@ -4,7 +4,7 @@
 # a private mount namespace, lsmem/chmem after a hot-plug.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v lsmem >/dev/null || skip_all "no lsmem (util-linux)"
+need_tool lsmem util-linux
 [ -f "$REF/lsmem-host.txt" ] || skip_all "no reference at $REF"
 
 start_fs --profile host-24g --fresh

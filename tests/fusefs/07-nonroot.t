@@ -4,7 +4,7 @@
 # is root's alone.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_tool setpriv util-linux
 start_fs --fresh
 tap_ok $? "hotmemfs mounts"
 M=$MNT/sys/devices/system/memory

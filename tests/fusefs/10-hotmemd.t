@@ -5,8 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 HMD=$HOTMEM_BUILD/hotmemd
-[ -x "$HMD" ] || skip_all "hotmemd not built"
-command -v ip >/dev/null || skip_all "no ip (iproute2)"
+need_built "$HMD"
+need_tool ip iproute2
 NS=hotmemfs-d$$
 ip netns add "$NS" || skip_all "cannot create a network namespace"
 HPID=

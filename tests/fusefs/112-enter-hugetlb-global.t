@@ -10,7 +10,8 @@
 ENTER=$HOTMEM_BUILD/hotmem-enter
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
+need_built "$ENTER"
+need_built "$HMFS"
 [ -e /proc/sys/vm/nr_hugepages ] && [ -d /sys/kernel/mm/hugepages ] ||
 	skip_all "the host's kernel has no HugeTLB (nothing to bind over)"
 

@@ -6,7 +6,7 @@
 # is made a namespace again, as `ip netns add` would after `ip netns del`.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v ip >/dev/null || skip_all "no ip (iproute2)"
+need_tool ip iproute2
 unshare -m true 2>/dev/null || skip_all "cannot unshare a mount namespace"
 NS=hotmemfs-nn$$
 had_none=no

@@ -12,8 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
-[ -x "$HM" ] || skip_all "no $HM"
-command -v lsmem >/dev/null || skip_all "no lsmem (util-linux)"
+need_built "$HM"
+need_tool lsmem util-linux
 M=$MNT/sys/devices/system/memory
 
 # machine A: two nodes, auto-movable, a DIMM per node, blocks in both zones and offline

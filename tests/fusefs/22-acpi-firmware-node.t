@@ -10,7 +10,7 @@
 require_env
 FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
 [ -f "$FIX" ] || skip_all "no capture at $FIX"
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
 
 USOCK=$TMP/uevent.sock
@@ -87,7 +87,7 @@ is "$(ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".j
 	"query-memory-devices: QEMU's type and data, QEMU's members in its schema's order, nothing else"
 is "$(ctl --json devices | python3 -c 'import json,sys; print(" ".join("%s:%s:%s" % (d["id"], d["driver"], "memory-group" in d) for d in json.load(sys.stdin)))')" \
 	"d0:pc-dimm:True vm0:virtio-mem-pci:True d1:pc-dimm:True" "devices --json: hotmem's view, with driver and memory group"
-is "$(ctl query-memory-devices)" "$(ctl devices)" "query-memory-devices and devices print one table"
+same_output "$(ctl query-memory-devices)" "$(ctl devices)" "query-memory-devices and devices print one table"
 
 for b in 32 33 42 43; do
 	same "after QMP device_add" "/sys/devices/system/memory/memory$b"

@@ -11,7 +11,7 @@ FLOOR=$HOTMEM_BUILD/tests/fusefs/fuse_floor
 PARAM=/sys/module/fuse/parameters/enable_uring
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (FUSE allow_other, fuse.enable_uring)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$FLOOR" ] || skip_all "no $FLOOR"
+need_built "$FLOOR"
 [ -w "$PARAM" ] || skip_all "this kernel has no FUSE over io_uring (no $PARAM: before 6.14 or without CONFIG_FUSE_IO_URING)"
 OLD=$(cat "$PARAM")
 trap 'in_test_shell && { echo "$OLD" >"$PARAM"; cleanup; }' EXIT

@@ -9,7 +9,7 @@
 # in bulk (READDIRPLUS): a handful of requests instead of one a block.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v lsmem >/dev/null || skip_all "no lsmem (util-linux)"
+need_tool lsmem util-linux
 M=$MNT/sys/devices/system/memory
 
 start_fs --profile host-24g --fresh
@@ -35,7 +35,7 @@ tap_ok "$([ $((g1 - g0)) -lt $((blocks / 8)) ]; echo $?)" \
 	"a second lsmem asks no GETATTR a block ($((g1 - g0)) for $blocks blocks)"
 tap_ok "$([ $((r1 - r0)) -le $((blocks + blocks / 8)) ]; echo $?)" \
 	"one READDIRPLUS a block, and memory/ in bulk ($((r1 - r0)) for $blocks blocks)"
-is "$(cat "$TMP/second")" "$(cat "$TMP/first")" "the same lsmem both times"
+same_output "$(cat "$TMP/second")" "$(cat "$TMP/first")" "the same lsmem both times"
 
 # fresh after a change: the DIMM's block online, then offline again
 last=$(ls "$M" | grep '^memory[0-9]' | sed 's/memory//' | sort -n | tail -1)
@@ -49,7 +49,7 @@ echo offline >"$M/memory$last/state"
 is "$(lsmem --sysroot "$MNT" -a -o BLOCK,STATE -n -r | awk -v b="$last" '$1 == b { print $2 }')" \
 	offline "lsmem shows memory$last offline again"
 [ "$was" = offline ] || echo "$was" >"$M/memory$last/state"
-is "$(lsmem --sysroot "$MNT")" "$(cat "$TMP/first")" "lsmem as at first"
+same_output "$(lsmem --sysroot "$MNT")" "$(cat "$TMP/first")" "lsmem as at first"
 
 stop_fs
 done_testing

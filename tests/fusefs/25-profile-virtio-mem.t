@@ -23,8 +23,8 @@ no_mount=
 [ -n "$no_mount" ] || [ -x "$HMFS" ] || no_mount="no $HMFS"
 [ -n "$no_mount" ] || [ -x "$HMCTL" ] || no_mount="no $HMCTL"
 HM=$HOTMEM_BUILD/hotmem
-[ -x "$HM" ] || skip_all "no $HM"
-command -v python3 >/dev/null || skip_all "no python3"
+need_built "$HM"
+need_tool python3 python3
 FIX=$HOTMEM_SRC/tests/fixtures
 CAP=$FIX/acpi-memory/qemu-6.12-pc-dimm.txt
 [ -f "$CAP" ] || skip_all "no $CAP"
@@ -134,7 +134,7 @@ boot_compare() {
 	is "$got" "$want" "$name: the memory blocks as the guest showed them (states, zones, phys_device, node links, firmware_node)"
 	[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
 	if grep -q '^# ls /sys/devices/system/node/node' "$cap"; then
-		is "$(node_links "$MNT")" "$(node_links "$cap")" "$name: each node's memoryN links as the guest's"
+		same_output "$(node_links "$MNT")" "$(node_links "$cap")" "$name: each node's memoryN links as the guest's"
 	fi
 	grep -q '^[0-9a-f]*-[0-9a-f]* : virtio0$' "$MNT/proc/iomem" && grep -q '^  [0-9a-f]*-[0-9a-f]* : System RAM (virtio_mem)$' "$MNT/proc/iomem"
 	tap_ok $? "$name: its /proc/iomem has the device's region virtio0 with System RAM (virtio_mem) below it"

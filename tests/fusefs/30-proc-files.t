@@ -13,7 +13,7 @@
 # pagesets; lowmem_reserve as setup_per_zone_lowmem_reserve() sets it.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_tool setpriv util-linux
 
 cat >"$TMP/eight.profile" <<'EOF'
 profile = default
@@ -38,13 +38,13 @@ diag "proc/zoneinfo: $size bytes"
 tap_ok "$([ "$size" -gt 4096 ]; echo $?)" "proc/zoneinfo of eight nodes is past one page ($size bytes)"
 is "$(printf '%s\n' "$zi" | grep -c '^Node 7, zone')" 5 "... and lists node 7's zones"
 is "$(tail -c 1 <(cat "$P/zoneinfo") | od -An -c | tr -d ' ')" '\n' "... and ends with a whole line"
-is "$(tail -n 3 "$P/zoneinfo")" "$(printf '%s\n' "$zi" | tail -n 3)" "tail -n 3 proc/zoneinfo reads its end"
+same_output "$(tail -n 3 "$P/zoneinfo")" "$(printf '%s\n' "$zi" | tail -n 3)" "tail -n 3 proc/zoneinfo reads its end"
 is "$(python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); print(len(os.read(fd,1<<20)))' "$P/zoneinfo")" \
 	"$size" "one read of 1 MiB returns all of it"
 for f in meminfo zoneinfo buddyinfo iomem; do
 	is "$(stat -c %s "$P/$f")" 0 "proc/$f: st_size 0, as procfs"
 done
-is "$(stat -c %s "$P/cmdline")" "$(wc -c <"$P/cmdline")" "proc/cmdline: st_size its length (6.18)"
+same_output "$(stat -c %s "$P/cmdline")" "$(wc -c <"$P/cmdline")" "proc/cmdline: st_size its length (6.18)"
 is "$(stat -c %a "$P/zoneinfo")" 444 "proc/zoneinfo is 0444 (mm/vmstat.c)"
 chmod 755 "$TMP"
 is "$(setpriv --reuid=65534 --regid=65534 --clear-groups head -c 5 "$P/zoneinfo" 2>&1)" "Node " \

@@ -5,7 +5,7 @@
 # EPERM and no page is retired.  Before, hotmemfs retired it.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_tool setpriv util-linux
 
 printf 'profile = default\nmemory_failure = yes\n' >"$TMP/mf.profile"
 start_fs --fresh --profile "$TMP/mf.profile"

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 require_room huge-64t
-command -v ip >/dev/null || skip_all "no ip (iproute2)"
+need_tool ip iproute2
 NS=hotmemfs-burst$$
 ip netns add "$NS" || skip_all "cannot create a network namespace"
 trap 'in_test_shell && { ip netns del "$NS" 2>/dev/null; cleanup; }' EXIT

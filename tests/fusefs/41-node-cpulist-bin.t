@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 private_mount_ns "$@"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 N=$MNT/sys/devices/system/node
 
 # the real host first: stat shows the host kernel's sizes (its NR_CPUS)

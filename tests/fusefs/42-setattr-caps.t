@@ -13,7 +13,7 @@
 # cases hotmemfs decides: the client's cached owner stale.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_tool setpriv util-linux
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+fowner --ambient-caps=+fowner true 2>/dev/null ||
 	skip_all "setpriv cannot raise ambient capabilities here"
 start_fs --fresh
@@ -61,9 +61,11 @@ PY=/usr/bin/python3
 setfattr -n trusted.hm -v 1 "$M/memory3/state" 2>/dev/null ||
 	$PY -c "import os; os.setxattr('$M/memory3/state', 'trusted.hm', b'1')"
 tap_ok $? "root sets trusted.hm on memory3/state"
-lx() { "$@" $PY -c "import os; print(' '.join(os.listxattr('$M/memory3/state')))"; }
-is "$(lx env)" "trusted.hm" "root lists it"
-is "$(lx with sys_admin)" "trusted.hm" "nobody with CAP_SYS_ADMIN lists it"
-is "$(lx nobody)" "" "nobody without it does not"
-is "$(lx setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin)" "" "nor root without CAP_SYS_ADMIN"
+# lx CMD...: the names listxattr gives CMD, in [] (a listxattr or a CMD
+# that failed prints nothing: no "[]" for "lists none")
+lx() { "$@" $PY -c "import os; print('[%s]' % ' '.join(os.listxattr('$M/memory3/state')))"; }
+is "$(lx env)" "[trusted.hm]" "root lists it"
+is "$(lx with sys_admin)" "[trusted.hm]" "nobody with CAP_SYS_ADMIN lists it"
+is "$(lx nobody)" "[]" "nobody without it does not"
+is "$(lx setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin)" "[]" "nor root without CAP_SYS_ADMIN"
 done_testing

@@ -142,9 +142,7 @@ tap_ok $? "hotmemfs mounts a machine whose memory8 spans nodes 0 and 1"
 is "$(names "$MNT/sys/devices/system/memory/memory8")" \
 	"uevent node0 power online phys_device phys_index valid_zones subsystem state node1 removable" \
 	"memory8: node0 where kernfs has it, node1 between state and removable"
-if ! command -v lsmem >/dev/null; then
-	ok "lsmem # SKIP lsmem not installed (util-linux)"
-else
+if have_tool lsmem util-linux "lsmem: block 8 is on node 0"; then
 	is "$(in_sysns lsmem -a -o RANGE,NODE 2>&1 | awk '$1 ~ /^0x0000000040000000-/ {print $2}')" 0 \
 		"lsmem: block 8 (0x40000000-0x47ffffff) is on node 0, its first nodeK link"
 fi

@@ -9,7 +9,7 @@
 # must stay within a few per block.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v bpftrace >/dev/null || skip_all "no bpftrace"
+need_tool bpftrace bpftrace
 printf 'profile = huge-64t\nname = huge-128m\nblock_size = 128M\nmaxmem = 1T\n' >"$TMP/p.profile"
 mount_fs "hotmemfs mounts a machine of 128 MiB blocks" -S none --profile "$TMP/p.profile"
 M=$MNT/sys/devices/system/memory

@@ -8,7 +8,7 @@
 # silent, one that answers a space every 0.2 s and never a reply.  The
 # outer timeout only keeps a hang from hanging the run (rc 124).
 . "$(dirname "$0")/lib.sh"
-[ -x "$HMCTL" ] || skip_all "no $HMCTL"
+need_built "$HMCTL"
 
 serve() {	# serve SOCKET silent|trickle
 	python3 -c '

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
-command -v gdb >/dev/null || skip_all "no gdb (scripts/deps/test.list has it)"
+need_tool gdb gdb
 printf 'profile = qemu-512m\nnodes = 3\n' >"$TMP/three.profile"
 start_fs --state none --profile "$TMP/three.profile" --cmdline memhp_default_state=offline
 rc=$?

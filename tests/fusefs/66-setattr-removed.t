@@ -8,7 +8,7 @@
 # O_PATH link).
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "no setpriv (util-linux)"
+need_tool setpriv util-linux
 start_node2_with_memory
 
 out=$(HMCTL=$HMCTL CTL=$CTL PYTHONPATH=$HOTMEM_SRC/tests/fusefs python3 - "$N" "$M" "$blk" \

@@ -12,7 +12,7 @@ require_env
 M=$MNT/sys/devices/system/memory
 dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
 pool() { awk '$1 == "HugePages_Total:" {print $2}' "$MNT/proc/meminfo"; }
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 
 mount_fs "hotmemfs mounts qemu-512m, hot-added memory offline" \
 	--profile qemu-512m --cmdline "memhp_default_state=offline hotmem.kernel_alloc=off" --fresh

@@ -14,7 +14,7 @@
 require_env
 require_uffd
 [ -d /sys/fs/fuse/connections ] || skip_all "no /sys/fs/fuse/connections (fusectl) to abort a connection with"
-command -v unshare >/dev/null || skip_all "no unshare"
+need_tool unshare util-linux
 M=$MNT/sys/devices/system/memory
 
 mount_fs "hotmemfs mounts (--stop-wait 600)" --state none --stop-wait 600

@@ -11,8 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 require_uffd
-command -v setpriv >/dev/null || skip_all "no setpriv"
-command -v fusermount3 >/dev/null || skip_all "no fusermount3"
+need_tool setpriv util-linux
+need_tool fusermount3 fuse3
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 nobody_ptrace() { nobody --inh-caps=+sys_ptrace --ambient-caps=+sys_ptrace "$@"; }
 M=$MNT/sys/devices/system/memory

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 private_mount_ns "$@"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts"

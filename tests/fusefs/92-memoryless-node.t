@@ -84,9 +84,8 @@ stop_fs
 
 # numactl and lscpu inside hotmem-enter
 ENTER=$HOTMEM_BUILD/hotmem-enter
-if ! command -v numactl >/dev/null || ! command -v lscpu >/dev/null; then
-	echo "# SKIP numactl or lscpu not installed (Debian packages numactl, util-linux)"
-	ok "numactl --hardware # SKIP numactl or lscpu missing"
+if ! have_tool numactl numactl "numactl --hardware" || ! have_tool lscpu util-linux "numactl --hardware"; then
+	:
 elif [ ! -x "$ENTER" ]; then
 	ok "numactl --hardware # SKIP no $ENTER"
 else

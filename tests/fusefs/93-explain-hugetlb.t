@@ -8,7 +8,7 @@
 # 1000 pages" hid the thousands that migrate (usereye3 #4).
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 
 mount_fs "hotmemfs mounts qemu-512m, hot-added memory offline" \

@@ -37,6 +37,17 @@ is() {	# is GOT WANT NAME
 		echo "#   want: $(printf %q "$2")"
 	fi
 }
+# same_output GOT WANT NAME: is() for two outputs that one failure would
+# leave both empty (two commands' or two readings', a capture's): an empty
+# side fails
+same_output() {
+	if [ -z "$1" ] || [ -z "$2" ]; then
+		tap_ok 1 "$3"
+		echo "#   empty: got ${#1} bytes, want ${#2} bytes (a failed command or read?)"
+	else
+		is "$@"
+	fi
+}
 diag() { echo "# $*"; }
 done_testing() {
 	stop_fs

@@ -22,11 +22,12 @@ wait_for() {
 	done
 }
 [ "$(id -u)" = 0 ] || skip_all "needs root for systemd-nspawn"
-command -v systemd-nspawn >/dev/null || skip_all "systemd-nspawn missing (apt-get install systemd-container)"
-command -v nsenter >/dev/null || skip_all "nsenter missing"
+need_tool systemd-nspawn systemd-container
+need_tool nsenter util-linux
 [ -e /dev/fuse ] || skip_all "no /dev/fuse"
 [ -z "${SANITIZE:-}" ] || skip_all "runs on the plain build only (the container has no libasan)"
-[ -x "$HOTMEM_BUILD/hotmemfs" ] && [ -x "$HOTMEMD" ] || skip_all "hotmemfs/hotmemd not built"
+need_built "$HOTMEM_BUILD/hotmemfs"
+need_built "$HOTMEMD"
 
 # the rootfs is shared with tests/systemd/10-nspawn.t (built by whichever
 # runs first, one user at a time)
@@ -119,6 +120,8 @@ acked=$(wc -l <"$TMP/acked")
 refused=$(wc -l <"$TMP/refused")
 diag() { echo "# $*"; }
 diag "storm: $acked device_add acknowledged, $refused refused (hotmemfs down), $kills kills"
+# none acknowledged would leave nothing to lose and 0 blocks for 0 DIMMs
+check "the storm's device_adds were acknowledged ($acked)" [ "$acked" -gt 0 ]
 check "hotmemfs.service active after the storm" wait_for 30 active hotmemfs.service
 check "the mount works again (block_size_bytes reads)" \
 	bash -c "nsenter -t $leader -a cat /run/hotmemfs/sys/devices/system/memory/block_size_bytes >/dev/null"

@@ -5,7 +5,7 @@
 # once clients leave.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v prlimit >/dev/null || skip_all "prlimit (util-linux) missing"
+need_tool prlimit util-linux
 
 start_fs_netns --profile qemu-512m --fresh
 tap_ok $? "hotmemfs mounts qemu-512m"

@@ -13,7 +13,7 @@
 # fails the test instead of hanging the run.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v nsenter >/dev/null || skip_all "no nsenter"
+need_tool nsenter util-linux
 B=${HOTMEM_STRESS_BUILD:-$HOTMEM_BUILD}
 HMFS=$B/hotmemfs
 HMCTL=$B/hotmemctl

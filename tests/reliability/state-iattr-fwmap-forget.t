@@ -9,7 +9,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v gdb >/dev/null || skip_all "no gdb"
+need_tool gdb gdb
 FW=$MNT/sys/firmware/memmap
 start_fs_netns "${STATE_OPTS[@]}" --fresh
 rc=$?

@@ -11,7 +11,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 start_fs_netns "${STATE_OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }

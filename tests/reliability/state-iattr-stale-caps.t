@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_tool setpriv util-linux
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+fowner --ambient-caps=+fowner true 2>/dev/null ||
 	skip_all "setpriv cannot raise ambient capabilities here"
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold

@@ -68,7 +68,7 @@ for b in map(str, range(32, 40)):
         bad.append(f"memory{b}: {state(b)}, acknowledged {acked.get(b)}, in flight {tried.get(b)}")
 print("; ".join(bad))
 PY
-)
+) || bad="the check itself failed (python3 exit $?)" # a failed read is no "every block as acknowledged"
 is "$bad" "" "every block is as its last acknowledged write (or the one in flight) left it"
 
 # quiet now: the journal alone carries what follows
@@ -119,7 +119,8 @@ tap_ok $? "... which is dropped, and said so"
 flips 1 35 >/dev/null
 tap_ok $? "a change after it"
 EXPECT=$(snapshot)
-! grep -aq -e deadbeef -e torn-tail "$STATE.journal"
+# (the journal there: no file has nothing of it left, vacuously)
+[ -s "$STATE.journal" ] && ! grep -aq -e deadbeef -e torn-tail "$STATE.journal"
 tap_ok $? "... written where the torn record was: nothing of it is left"
 kill9_fs
 start_fs_netns "${STATE_OPTS[@]}"

@@ -6,7 +6,7 @@
 # after its JSON and a block size of 0 are refused with a clear message.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v setpriv >/dev/null || skip_all "setpriv (util-linux) missing"
+need_tool setpriv util-linux
 id nobody >/dev/null 2>&1 || skip_all "no user nobody"
 D=$TMP/shared
 mkdir -p "$D"

@@ -15,7 +15,7 @@ DUR=${STRESS_SECONDS:-10}
 B=${HOTMEM_STRESS_BUILD:-$HOTMEM_BUILD}
 HMFS=$B/hotmemfs
 HMCTL=$B/hotmemctl
-[ -x "$HMFS" ] || skip_all "no $HMFS"
+need_built "$HMFS"
 M=$MNT/sys/devices/system/memory
 
 start_fs_netns --profile qemu-512m --fresh

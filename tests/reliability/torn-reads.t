@@ -8,7 +8,8 @@ require_env
 start_fs_netns --profile qemu-512m --fresh
 tap_ok $? "hotmemfs mounts qemu-512m"
 Z=$MNT/proc/zoneinfo
-[ -r "$Z" ] || skip_all "no proc/zoneinfo in the mount"
+# hotmemfs serves it: one not there is hotmemfs's failure, not the machine's
+[ -r "$Z" ] || { nok "proc/zoneinfo in the mount"; done_testing; exit 1; }
 
 python3 - "$Z" >"$TMP/out" <<'PY'
 import os, sys, threading

@@ -11,7 +11,7 @@
 # last acknowledged change left.
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v prlimit >/dev/null || skip_all "prlimit (util-linux) missing"
+need_tool prlimit util-linux
 state_on_small_tmpfs hotmem-unsaved
 M=$MNT/sys/devices/system/memory
 # an idle kernel: nothing allocates into the blocks, so every undo can offline
