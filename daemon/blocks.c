@@ -155,6 +155,7 @@ void hmd_block_account(struct hmd *d, unsigned long id, int sign)
 
 	if (!b->present || !b->online)
 		return;
+	hmd_dyn_account(d, id, sign);
 	if (is_movable(b)) {
 		add_pages(&d->sum_mov[b->nid], d->block_pages, sign);
 		if (group)
@@ -208,6 +209,7 @@ void hmd_blocks_recount(struct hmd *d)
 	memset(d->sum_kern, 0, sizeof(d->sum_kern));
 	memset(d->sum_kern_boot, 0, sizeof(d->sum_kern_boot));
 	memset(d->sum_mov, 0, sizeof(d->sum_mov));
+	hmd_dyn_zero(d);
 	d->group.valid = false;
 	for (i = 0; i < d->nblk; i++)
 		hmd_block_account(d, i, 1);

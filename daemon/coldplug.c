@@ -179,6 +179,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	for (i = 0; i < d->nblk; i++)
 		d->blk[i].present = false;
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	hmd_dyn_invalidate(d);
 	r = for_each_block_dir(d, block_seen, NULL);
 	if (r) {
 		/* the sums and the group followed the blocks just marked absent */
@@ -387,6 +388,8 @@ static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 	 * for the waiting blocks now, and by the next burst's first block.
 	 */
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	/* and which virtio-mem devices there are, for the next burst's first decision */
+	hmd_dyn_invalidate(d);
 	decide_fw_waiting(d);
 	hmd_scan_new(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;

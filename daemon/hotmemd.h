@@ -26,6 +26,9 @@
 #define HMD_MSGID_RETRY "11d3f845fdf74c53822d813104a3680c"
 #define HMD_MSGID_SKIPPED "fd17d5268fcf483182c4dbbaa1a64324"
 
+/* virtio-mem devices modelled as dynamic memory groups; more are decided alone */
+#define HMD_MAX_DYN 64
+
 /* What the daemon knows of one memory block; indexed by block id. */
 /* hmd_block.fwnode not read yet */
 #define HMD_FWNODE_UNREAD 0xffffffffu
@@ -76,6 +79,8 @@ struct hmd {
 	char zoneinfo_path[HMD_PATH_MAX + 32];
 	char params_path[HMD_PATH_MAX + 64];
 	char acpi_path[HMD_PATH_MAX + 32]; /* DIR/sys/bus/acpi/devices */
+	char iomem_path[HMD_PATH_MAX + 32]; /* DIR/proc/iomem */
+	char vmem_params_path[HMD_PATH_MAX + 64]; /* DIR/sys/module/virtio_mem/parameters */
 	/*
 	 * Whether an ACPI memory device is present but not bound to its
 	 * blocks yet (hmd_acpi_memory_binding()), asked once a uevent burst
@@ -107,6 +112,16 @@ struct hmd {
 		unsigned long lo, hi;
 		struct hmd_group g;
 	} group;
+
+	/* the dynamic memory groups, virtio-mem devices (dyngroups.c) */
+	struct {
+		bool stale; /* read /proc/iomem again before the next group asked for */
+		bool missed; /* read again for a block outside every group, this burst */
+		bool warned_hidden, warned_many;
+		int n;
+		unsigned long lo[HMD_MAX_DYN], hi[HMD_MAX_DYN]; /* block ids */
+		struct hmd_group g[HMD_MAX_DYN];
+	} dyn;
 
 	unsigned long n_fw_wait; /* blocks with fw_wait set */
 	uint64_t fw_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
@@ -214,6 +229,12 @@ void hmd_apply_config(struct hmd *d);
 void hmd_status_text(struct hmd *d, char *buf, size_t len);
 void hmd_status_changed(struct hmd *d);
 unsigned long hmd_count_pending(struct hmd *d);
+
+/* dyngroups.c: virtio-mem devices' dynamic memory groups, from /proc/iomem */
+void hmd_dyn_invalidate(struct hmd *d);
+void hmd_dyn_account(struct hmd *d, unsigned long id, int sign); /* from hmd_block_account() */
+void hmd_dyn_zero(struct hmd *d);
+const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hmd_block_req *req);
 
 /* bootblocks.c: boot memory and state_dir/boot-blocks */
 void hmd_mark_boot_blocks(struct hmd *d);

@@ -29,11 +29,17 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	struct hmd_block *b = &d->blk[id];
 	struct hmd_block_req req = { .nid = b->nid, .nr_pages = d->block_pages };
 	struct hmd_group g;
+	bool groups = hmd_block_wants_group(d, id);
 
 	hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
-	if (hmd_block_wants_group(d, id) && hmd_block_group(d, id, &g))
+	/* a virtio-mem device's block is in its dynamic group, else maybe a DIMM's */
+	if (groups)
+		req.group = hmd_dyn_group(d, id, &req);
+	if (groups && !req.group && hmd_block_group(d, id, &g))
 		req.group = &g;
 	hmd_node_stats(d, &d->pc);
+	d->pc.dyn = d->dyn.g;
+	d->pc.nr_dyn = groups ? d->dyn.n : 0;
 	hmd_decide(block_policy(d, b), &d->pc, &req, dec);
 }
 

@@ -109,22 +109,64 @@ void hmd_policy_total(const struct hmd_policy_ctx *pc, struct hmd_node_stats *st
 }
 
 /*
+ * The stats auto_movable_can_online_movable() compares: the zones' on one
+ * node or (nid == HMD_NUMA_NO_NODE) all, with every other dynamic memory
+ * group's effect taken out (auto_movable_stats_account_group(), 6.12):
+ * its Movable pages leave MOVABLE, and the kernel early pages its Movable
+ * needs beyond its own kernel pages are reserved for it.  The group asked
+ * for adds its own kernel pages: "Kernel memory inside dynamic memory group
+ * allows for more MOVABLE memory within the same group."  False when the
+ * reservations take all of KERNEL_EARLY (the kernel's early "return false").
+ */
+static bool ratio_stats(const struct hmd_policy_ctx *pc, int nid, const struct hmd_group *group,
+			struct hmd_node_stats *st)
+{
+	unsigned long req_kernel_early = 0, group_movable = 0;
+	int i;
+
+	st->kernel_early_pages = 0;
+	st->movable_pages = 0;
+	if (nid == HMD_NUMA_NO_NODE)
+		hmd_policy_total(pc, st);
+	else if (nid >= 0 && nid < pc->nr_nodes && nid < HMD_MAX_NODES)
+		*st = pc->node[nid];
+
+	for (i = 0; pc->ratio && i < pc->nr_dyn; i++) {
+		const struct hmd_group *g = &pc->dyn[i];
+		long pages;
+
+		if (g == group || (nid != HMD_NUMA_NO_NODE && g->nid != nid))
+			continue;
+		pages = (long)(g->present_movable_pages * 100 / pc->ratio);
+		pages -= (long)g->present_kernel_pages;
+		if (pages > 0)
+			req_kernel_early += (unsigned long)pages;
+		group_movable += g->present_movable_pages;
+	}
+	if (st->kernel_early_pages <= req_kernel_early)
+		return false;
+	st->kernel_early_pages -= req_kernel_early;
+	/* the groups' Movable is in the zones' (clamped: a sysroot's numbers may not add up) */
+	st->movable_pages = st->movable_pages > group_movable ? st->movable_pages - group_movable : 0;
+	if (group && group->is_dynamic)
+		st->kernel_early_pages += group->present_kernel_pages;
+	return true;
+}
+
+/*
  * auto_movable_can_online_movable(): would onlining nr_pages more to
  * ZONE_MOVABLE keep MOVABLE <= ratio% of KERNEL_EARLY, on one node or
- * (nid == HMD_NUMA_NO_NODE) on the whole machine?  Without dynamic memory
- * groups (virtio-mem) the group terms of the kernel function are zero.
+ * (nid == HMD_NUMA_NO_NODE) on the whole machine, for a block of @group
+ * (NULL: none)?
  */
 bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc, int nid,
-					 unsigned long nr_pages)
+					 const struct hmd_group *group, unsigned long nr_pages)
 {
-	struct hmd_node_stats st = { 0, 0 };
+	struct hmd_node_stats st;
 	unsigned long long limit;
 
-	if (nid == HMD_NUMA_NO_NODE)
-		hmd_policy_total(pc, &st);
-	else if (nid >= 0 && nid < pc->nr_nodes && nid < HMD_MAX_NODES)
-		st = pc->node[nid];
-
+	if (!ratio_stats(pc, nid, group, &st))
+		return false;
 	/* 64-bit arithmetic like the kernel's unsigned long on x86_64 */
 	limit = (unsigned long long)pc->ratio * st.kernel_early_pages / 100;
 	return (unsigned long long)st.movable_pages + nr_pages <= limit;
@@ -159,24 +201,28 @@ static void set_movable(struct hmd_decision *d)
 	d->zone = HMD_ZONE_MOVABLE;
 }
 
-static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, unsigned long nr_pages,
-			  const char *verdict, struct hmd_decision *d)
+static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct hmd_group *g,
+			  unsigned long nr_pages, const char *verdict, struct hmd_decision *d)
 {
-	struct hmd_node_stats st = { 0, 0 };
+	struct hmd_node_stats st;
 	char where[24] = "all nodes";
+	/* the numbers said are the kernel's after its dynamic-group adjustments */
+	const char *dyn = g && g->is_dynamic ? " (dynamic memory groups counted)" : "";
 
-	if (nid == HMD_NUMA_NO_NODE)
-		hmd_policy_total(pc, &st);
-	else if (nid >= 0 && nid < HMD_MAX_NODES) {
-		st = pc->node[nid];
+	if (nid != HMD_NUMA_NO_NODE && nid >= 0 && nid < HMD_MAX_NODES)
 		snprintf(where, sizeof(where), "node%d", nid);
+	if (!ratio_stats(pc, nid, g, &st)) {
+		snprintf(d->reason, sizeof(d->reason),
+			 "auto-movable: %s: other dynamic groups reserve all %lu kernel early pages",
+			 where, st.kernel_early_pages);
+		return;
 	}
 	snprintf(d->reason, sizeof(d->reason),
-		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu", where,
-		 st.movable_pages, nr_pages, verdict, pc->ratio, st.kernel_early_pages);
+		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu%s", where,
+		 st.movable_pages, nr_pages, verdict, pc->ratio, st.kernel_early_pages, dyn);
 }
 
-/* auto_movable_zone_for_pfn() for one block, or a static group. */
+/* auto_movable_zone_for_pfn() for one block of no group, a static or a dynamic group */
 static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hmd_block_req *req,
 				struct hmd_decision *d)
 {
@@ -188,7 +234,7 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 		snprintf(d->reason, sizeof(d->reason), "auto-movable: ratio 0");
 		return;
 	}
-	if (g) {
+	if (g && !g->is_dynamic) {
 		/* If anything is !MOVABLE online the rest !MOVABLE. */
 		if (g->present_kernel_pages) {
 			set_kernel(req, d);
@@ -204,19 +250,30 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 		nr_pages = g->max_pages > g->present_movable_pages ?
 				   g->max_pages - g->present_movable_pages :
 				   nr_pages;
+	} else if (g && g->unit_pages > req->nr_pages) {
+		/* a big block (BBM): its unit's other blocks decide with it */
+		if (req->unit_has_kernel) {
+			set_kernel(req, d);
+			snprintf(d->reason, sizeof(d->reason),
+				 "auto-movable: another block of its dynamic group's unit is not Movable");
+			return;
+		}
+		nr_pages = g->unit_pages > req->unit_online_pages ?
+				   g->unit_pages - req->unit_online_pages :
+				   nr_pages;
 	}
-	if (!hmd_auto_movable_can_online_movable(pc, HMD_NUMA_NO_NODE, nr_pages)) {
+	if (!hmd_auto_movable_can_online_movable(pc, HMD_NUMA_NO_NODE, g, nr_pages)) {
 		set_kernel(req, d);
-		explain_ratio(pc, HMD_NUMA_NO_NODE, nr_pages, "exceeds", d);
+		explain_ratio(pc, HMD_NUMA_NO_NODE, g, nr_pages, "exceeds", d);
 		return;
 	}
-	if (pc->numa_aware && !hmd_auto_movable_can_online_movable(pc, req->nid, nr_pages)) {
+	if (pc->numa_aware && !hmd_auto_movable_can_online_movable(pc, req->nid, g, nr_pages)) {
 		set_kernel(req, d);
-		explain_ratio(pc, req->nid, nr_pages, "exceeds", d);
+		explain_ratio(pc, req->nid, g, nr_pages, "exceeds", d);
 		return;
 	}
 	set_movable(d);
-	explain_ratio(pc, pc->numa_aware ? req->nid : HMD_NUMA_NO_NODE, nr_pages, "within", d);
+	explain_ratio(pc, pc->numa_aware ? req->nid : HMD_NUMA_NO_NODE, g, nr_pages, "within", d);
 }
 
 /*

@@ -57,14 +57,25 @@ struct hmd_policy_ctx {
 	bool numa_aware; /* memory_hotplug.auto_movable_numa_aware */
 	int nr_nodes;
 	struct hmd_node_stats node[HMD_MAX_NODES];
+	/*
+	 * The dynamic memory groups (walk_dynamic_memory_groups()): each but
+	 * the block's own reserves the kernel early pages its Movable needs.
+	 */
+	const struct hmd_group *dyn;
+	int nr_dyn;
 };
 
 /*
- * A static memory group (one DIMM in the kernel); userspace cannot see
- * groups, so the daemon guesses them (memory_groups = contiguous).
+ * A memory group (drivers/base/memory.c struct memory_group): static, one
+ * DIMM (max_pages its size), or dynamic, one virtio-mem device
+ * (unit_pages: a memory block in SBM, a big block in BBM).  Userspace
+ * cannot see groups; the daemon finds them (docs/hotmemd.md).
  */
 struct hmd_group {
-	unsigned long max_pages;
+	bool is_dynamic;
+	int nid; /* dynamic: the device's node, HMD_NUMA_NO_NODE: not known yet */
+	unsigned long max_pages; /* static */
+	unsigned long unit_pages; /* dynamic */
 	unsigned long present_movable_pages;
 	unsigned long present_kernel_pages;
 };
@@ -74,13 +85,16 @@ struct hmd_block_req {
 	unsigned long nr_pages;
 	unsigned int valid_zones; /* bitmask of 1 << enum hmd_zone; 0 = unknown */
 	int default_zone; /* first zone valid_zones listed */
-	const struct hmd_group *group; /* NULL: no group */
+	const struct hmd_group *group; /* NULL: no group; a dynamic one points into ctx->dyn */
+	/* a dynamic group whose unit is more than one block: the unit's other online blocks */
+	unsigned long unit_online_pages; /* Movable */
+	bool unit_has_kernel;
 };
 
 struct hmd_decision {
 	enum hmd_action action;
 	int zone; /* enum hmd_zone expected, or NONE */
-	char reason[200];
+	char reason[256];
 };
 
 const char *hmd_policy_name(int policy);
@@ -97,7 +111,7 @@ unsigned int hmd_parse_valid_zones(const char *s, int *first);
 void hmd_policy_total(const struct hmd_policy_ctx *pc, struct hmd_node_stats *st);
 
 bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc, int nid,
-					 unsigned long nr_pages);
+					 const struct hmd_group *group, unsigned long nr_pages);
 
 void hmd_decide(int policy, const struct hmd_policy_ctx *pc, const struct hmd_block_req *req,
 		struct hmd_decision *d);

@@ -104,7 +104,11 @@ int hmd_sysfs_open(struct hmd *d)
 	join(d->params_path, sizeof(d->params_path), d->cfg.sysroot,
 	     "sys/module/memory_hotplug/parameters");
 	join(d->acpi_path, sizeof(d->acpi_path), d->cfg.sysroot, "sys/bus/acpi/devices");
+	join(d->iomem_path, sizeof(d->iomem_path), d->cfg.sysroot, "proc/iomem");
+	join(d->vmem_params_path, sizeof(d->vmem_params_path), d->cfg.sysroot,
+	     "sys/module/virtio_mem/parameters");
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	hmd_dyn_invalidate(d);
 	return memdir_load(d, false);
 }
 

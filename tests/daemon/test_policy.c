@@ -41,11 +41,11 @@ static void test_kernel_doc_example(void **state)
 {
 	struct hmd_policy_ctx pc = one_node(8);
 
-	assert_true(hmd_auto_movable_can_online_movable(&pc, HMD_NUMA_NO_NODE, 24 * GIB_PAGES));
-	assert_false(hmd_auto_movable_can_online_movable(&pc, HMD_NUMA_NO_NODE,
+	assert_true(hmd_auto_movable_can_online_movable(&pc, HMD_NUMA_NO_NODE, NULL, 24 * GIB_PAGES));
+	assert_false(hmd_auto_movable_can_online_movable(&pc, HMD_NUMA_NO_NODE, NULL,
 							 24 * GIB_PAGES + BLOCK_PAGES));
 	/* 301% of 8 GiB is 24.08 GiB: a few pages more still fit */
-	assert_true(hmd_auto_movable_can_online_movable(&pc, 0, 24 * GIB_PAGES + 20000));
+	assert_true(hmd_auto_movable_can_online_movable(&pc, 0, NULL, 24 * GIB_PAGES + 20000));
 }
 
 /* Plug 128 MiB blocks one by one: 192 (24 GiB) go Movable, then Normal. */
@@ -81,7 +81,7 @@ static void test_hotplugged_kernel_does_not_count(void **state)
 	struct hmd_policy_ctx pc = one_node(8);
 
 	pc.node[0].movable_pages = 24 * GIB_PAGES;
-	assert_false(hmd_auto_movable_can_online_movable(&pc, 0, BLOCK_PAGES));
+	assert_false(hmd_auto_movable_can_online_movable(&pc, 0, NULL, BLOCK_PAGES));
 }
 
 /*
@@ -167,6 +167,80 @@ static void test_static_group(void **state)
 	assert_non_null(strstr(d.reason, "group"));
 }
 
+/*
+ * Dynamic groups (virtio-mem, 6.12 auto_movable_can_online_movable()):
+ * the group's own kernel pages allow more Movable in it; another group's
+ * Movable needs its kernel early pages, which are reserved.
+ */
+static void test_dynamic_group(void **state)
+{
+	struct hmd_policy_ctx pc = one_node(1); /* 3.01 GiB movable */
+	struct hmd_group dyn[2] = {
+		{ .is_dynamic = true, .nid = 0, .unit_pages = BLOCK_PAGES },
+		{ .is_dynamic = true, .nid = 0, .unit_pages = BLOCK_PAGES },
+	};
+	struct hmd_block_req req = block_req(0);
+	struct hmd_decision d;
+
+	pc.dyn = dyn;
+	pc.nr_dyn = 2;
+	req.group = &dyn[0];
+	/* 3 GiB Movable in group 0 already: the next block exceeds 3.01 GiB */
+	dyn[0].present_movable_pages = 3 * GIB_PAGES;
+	pc.node[0].movable_pages = 3 * GIB_PAGES;
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_int_equal(d.action, HMD_ACT_ONLINE_KERNEL);
+	/* one block of it in Normal: 3.01 x (1 GiB + 128 MiB) leaves room for one more */
+	dyn[0].present_kernel_pages = BLOCK_PAGES;
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_int_equal(d.action, HMD_ACT_ONLINE_MOVABLE);
+	assert_non_null(strstr(d.reason, "dynamic memory groups counted"));
+
+	/* group 1's first block: group 0 reserves 3 GiB x 100/301 - 128 MiB */
+	req.group = &dyn[1];
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_true(hmd_auto_movable_can_online_movable(&pc, 0, &dyn[1], BLOCK_PAGES));
+	assert_int_equal(d.action, HMD_ACT_ONLINE_MOVABLE);
+	/* group 0 grows Movable to 6 GiB on 1 GiB of own kernel: it reserves all of node0's */
+	dyn[0].present_movable_pages = 6 * GIB_PAGES;
+	dyn[0].present_kernel_pages = GIB_PAGES;
+	pc.node[0].movable_pages = 6 * GIB_PAGES;
+	assert_false(hmd_auto_movable_can_online_movable(&pc, 0, &dyn[1], BLOCK_PAGES));
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_int_equal(d.action, HMD_ACT_ONLINE_KERNEL);
+	/* groups on another node reserve nothing on node0 (auto_movable_numa_aware) */
+	dyn[0].nid = 1;
+	pc.nr_nodes = 2;
+	pc.node[1].movable_pages = pc.node[0].movable_pages;
+	pc.node[0].movable_pages = 0;
+	assert_true(hmd_auto_movable_can_online_movable(&pc, 0, &dyn[1], BLOCK_PAGES));
+}
+
+/* Big Block Mode: a unit of 4 blocks goes Movable only whole, or follows its kernel block. */
+static void test_dynamic_group_big_block(void **state)
+{
+	struct hmd_policy_ctx pc = one_node(1);
+	struct hmd_group dyn = { .is_dynamic = true, .nid = 0, .unit_pages = 4 * BLOCK_PAGES };
+	struct hmd_block_req req = block_req(0);
+	struct hmd_decision d;
+
+	pc.dyn = &dyn;
+	pc.nr_dyn = 1;
+	req.group = &dyn;
+	/* 2.75 GiB Movable: 2 blocks fit, the unit's 4 do not */
+	pc.node[0].movable_pages = 2 * GIB_PAGES + 6 * BLOCK_PAGES;
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_int_equal(d.action, HMD_ACT_ONLINE_KERNEL);
+	/* two of the unit already Movable: the remaining two fit */
+	req.unit_online_pages = 2 * BLOCK_PAGES;
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_int_equal(d.action, HMD_ACT_ONLINE_MOVABLE);
+	req.unit_has_kernel = true;
+	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
+	assert_int_equal(d.action, HMD_ACT_ONLINE_KERNEL);
+	assert_non_null(strstr(d.reason, "unit"));
+}
+
 static void test_valid_zones_respected(void **state)
 {
 	struct hmd_policy_ctx pc = one_node(8);
@@ -229,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_numa_per_node_ratio),
 		cmocka_unit_test(test_ratio_zero),
 		cmocka_unit_test(test_static_group),
+		cmocka_unit_test(test_dynamic_group),
+		cmocka_unit_test(test_dynamic_group_big_block),
 		cmocka_unit_test(test_valid_zones_respected),
 		cmocka_unit_test(test_simple_policies),
 		cmocka_unit_test(test_names),

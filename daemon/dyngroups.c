@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: the dynamic memory groups, one per virtio-mem device.
+ *
+ * 6.12 virtio_mem_init_hotplug() registers one dynamic memory group for a
+ * device (memory_group_register_dynamic(vm->nid, unit_pages)) and adds all
+ * its memory to it (add_memory_driver_managed(vm->mgid, ...,
+ * MHP_NID_IS_MGID)).  auto-movable then lets a group's own kernel pages
+ * allow more Movable in it, and reserves every other group's
+ * req_kernel_early_pages (mm/memory_hotplug.c
+ * auto_movable_can_online_movable()).  sysfs shows no groups (a memory
+ * block has no memory_group attribute), but /proc/iomem shows the device:
+ * virtio_mem_create_resource() requests its whole region under its device
+ * name, and the memory it adds is "System RAM (virtio_mem)" inside it:
+ *
+ *     100000000-1bfffffff : virtio0
+ *       100000000-1bfffffff : System RAM (virtio_mem)
+ *
+ * So a group is the blocks inside one "virtioN" with such a child.  Its
+ * unit (what the kernel decides together): a memory block in Sub Block
+ * Mode, a big block in Big Block Mode.  BBM is used when
+ * virtio_mem.force_bbm=Y, or when the device's block size is not below the
+ * memory block size -- the device block size is in no file, so without
+ * force_bbm the unit is taken as one memory block (docs/hotmemd.md,
+ * Approximations).  The table is read again once a uevent burst (like the
+ * ACPI binding state) and when a block outside it is decided, and its
+ * sums are kept by hmd_block_account().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "hotmemd.h"
+
+/* the next decision that needs a group reads /proc/iomem again */
+void hmd_dyn_invalidate(struct hmd *d)
+{
+	d->dyn.stale = true;
+	d->dyn.missed = false;
+}
+
+static int dyn_index(const struct hmd *d, unsigned long id)
+{
+	int i;
+
+	for (i = 0; i < d->dyn.n; i++)
+		if (id >= d->dyn.lo[i] && id <= d->dyn.hi[i])
+			return i;
+	return -1;
+}
+
+void hmd_dyn_account(struct hmd *d, unsigned long id, int sign)
+{
+	const struct hmd_block *b = &d->blk[id];
+	struct hmd_group *g;
+	unsigned long *v;
+	int i = dyn_index(d, id);
+
+	if (i < 0)
+		return;
+	g = &d->dyn.g[i];
+	if (g->nid == HMD_NUMA_NO_NODE)
+		g->nid = b->nid;
+	v = b->zone == HMD_ZONE_MOVABLE ? &g->present_movable_pages : &g->present_kernel_pages;
+	*v = sign > 0 ? *v + d->block_pages : *v - d->block_pages;
+}
+
+/* virtio_mem.force_bbm / bbm_block_size of the sysroot: the unit in pages */
+static unsigned long dyn_unit_pages(struct hmd *d)
+{
+	char path[HMD_PATH_MAX + 96], buf[32], *end;
+	unsigned long long bb;
+
+	snprintf(path, sizeof(path), "%s/force_bbm", d->vmem_params_path);
+	if (hmd_read_attr(AT_FDCWD, path, buf, sizeof(buf)) <= 0 || buf[0] != 'Y')
+		return d->block_pages; /* SBM: unit_pages = one memory block */
+	/* BBM: max(device block size, memory block size), or bbm_block_size if bigger */
+	snprintf(path, sizeof(path), "%s/bbm_block_size", d->vmem_params_path);
+	if (hmd_read_attr(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return d->block_pages;
+	bb = strtoull(buf, &end, 10);
+	if (*end || !bb || (bb & (bb - 1)) || bb < d->block_size)
+		return d->block_pages;
+	return (unsigned long)(bb / 4096);
+}
+
+/* one "virtioN" region with memory added: its blocks become group @d->dyn.n */
+static void dyn_add(struct hmd *d, uint64_t start, uint64_t end, unsigned long unit_pages)
+{
+	unsigned long lo = (start + d->block_size - 1) / d->block_size;
+	unsigned long hi = (end + 1) / d->block_size;
+	struct hmd_group *g;
+
+	if (hi <= lo)
+		return;
+	if (d->dyn.n == HMD_MAX_DYN) {
+		if (!d->dyn.warned_many)
+			hmd_log(d, LOG_WARNING,
+				"more than %d virtio-mem devices: the blocks of the others are decided alone",
+				HMD_MAX_DYN);
+		d->dyn.warned_many = true;
+		return;
+	}
+	g = &d->dyn.g[d->dyn.n];
+	memset(g, 0, sizeof(*g));
+	g->is_dynamic = true;
+	g->nid = HMD_NUMA_NO_NODE;
+	g->unit_pages = unit_pages;
+	d->dyn.lo[d->dyn.n] = lo;
+	d->dyn.hi[d->dyn.n] = hi - 1;
+	d->dyn.n++;
+}
+
+/* "  100000000-1bfffffff : virtio0": depth 1, its range and name; false: not such a line */
+static bool iomem_line(const char *line, int *depth, uint64_t *start, uint64_t *end,
+		       const char **name)
+{
+	int sp = 0, n = 0;
+
+	while (line[sp] == ' ')
+		sp++;
+	if (sscanf(line + sp, "%" SCNx64 "-%" SCNx64 " : %n", start, end, &n) < 2 || !n)
+		return false;
+	*depth = sp / 2;
+	*name = line + sp + n;
+	return true;
+}
+
+/* dev_name() of a virtio device: "virtio" and its index */
+static bool is_virtio_name(const char *name)
+{
+	size_t n;
+
+	if (strncmp(name, "virtio", 6))
+		return false;
+	n = strspn(name + 6, "0123456789");
+	return n && name[6 + n] == '\0';
+}
+
+/*
+ * /proc/iomem's virtio-mem devices into d->dyn; 0, or -errno (no file:
+ * no groups).  Addresses all 0: a reader without CAP_SYS_ADMIN
+ * (kernel/resource.c r_show()), said once.
+ */
+static int dyn_read(struct hmd *d)
+{
+	unsigned long unit_pages = dyn_unit_pages(d);
+	int vdepth = -1, depth, r = 0;
+	uint64_t vstart = 0, vend = 0, start, end;
+	bool added = false, hidden = false;
+	char line[256];
+	const char *name;
+	FILE *f;
+
+	d->dyn.n = 0;
+	f = fopen(d->iomem_path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!iomem_line(line, &depth, &start, &end, &name))
+			continue;
+		if (vdepth >= 0 && depth <= vdepth)
+			vdepth = -1; /* left the device's region */
+		if (is_virtio_name(name)) {
+			vdepth = depth;
+			vstart = start;
+			vend = end;
+			added = false;
+			hidden = hidden || (!start && !end);
+		} else if (vdepth >= 0 && depth == vdepth + 1 && !added &&
+			   !strcmp(name, "System RAM (virtio_mem)") && (vstart || vend)) {
+			dyn_add(d, vstart, vend, unit_pages);
+			added = true;
+		}
+	}
+	if (ferror(f))
+		r = -EIO;
+	fclose(f);
+	if (hidden && !d->dyn.warned_hidden)
+		hmd_log(d, LOG_WARNING,
+			"%s shows no addresses (read without CAP_SYS_ADMIN): virtio-mem blocks are decided alone, not with their device's memory group",
+			d->iomem_path);
+	d->dyn.warned_hidden = d->dyn.warned_hidden || hidden;
+	return r;
+}
+
+/* the groups' sums from the blocks, after a new table */
+static void dyn_recount(struct hmd *d)
+{
+	unsigned long id;
+	int i;
+
+	for (i = 0; i < d->dyn.n; i++)
+		for (id = d->dyn.lo[i]; id <= d->dyn.hi[i] && id < d->nblk; id++)
+			if (d->blk[id].present && d->blk[id].online)
+				hmd_dyn_account(d, id, 1);
+}
+
+void hmd_dyn_zero(struct hmd *d)
+{
+	int i;
+
+	for (i = 0; i < d->dyn.n; i++) {
+		d->dyn.g[i].present_movable_pages = 0;
+		d->dyn.g[i].present_kernel_pages = 0;
+	}
+}
+
+static void dyn_refresh(struct hmd *d)
+{
+	int r = dyn_read(d);
+
+	if (r && r != -ENOENT)
+		hmd_log(d, LOG_WARNING, "%s: %s: virtio-mem blocks are decided alone",
+			d->iomem_path, strerror(-r));
+	d->dyn.stale = false;
+	dyn_recount(d);
+}
+
+/*
+ * The dynamic group of block @id, NULL: none.  For a unit of more than one
+ * block (BBM), @req gets what auto_movable_zone_for_pfn() reads of the
+ * unit's other sections: their online Movable pages, or that one is not
+ * Movable.
+ */
+const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hmd_block_req *req)
+{
+	const struct hmd_group *g;
+	unsigned long per_unit, base, i;
+	int k;
+
+	if (d->dyn.stale)
+		dyn_refresh(d);
+	k = dyn_index(d, id);
+	if (k < 0 && !d->dyn.missed) {
+		/* a device probed since the burst began: read once more */
+		d->dyn.missed = true;
+		dyn_refresh(d);
+		k = dyn_index(d, id);
+	}
+	if (k < 0)
+		return NULL;
+	g = &d->dyn.g[k];
+	per_unit = g->unit_pages / d->block_pages;
+	if (per_unit <= 1)
+		return g;
+	base = id - id % per_unit;
+	for (i = base; i < base + per_unit && i < d->nblk; i++) {
+		const struct hmd_block *b = &d->blk[i];
+
+		if (!b->present || !b->online)
+			continue;
+		if (b->zone != HMD_ZONE_MOVABLE)
+			req->unit_has_kernel = true;
+		else
+			req->unit_online_pages += d->block_pages;
+	}
+	return g;
+}
