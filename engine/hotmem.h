@@ -512,6 +512,12 @@ int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t 
 /* the device's config changed (requested-size) without the work running yet */
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size);
 /*
+ * The run the probe queued reads the device's config (sizes in the log,
+ * once) without working toward it: a restored device whose state file
+ * puts no block back and runs no driver work.  Nothing when said already.
+ */
+void hotmem_virtio_mem_config_read(struct hotmem_virtio_mem *vm);
+/*
  * The driver's work runs again (its retry timer fired, its notifier
  * queued it), as far as it gets, as above.  Returns how the run ended, as
  * 6.12's virtio_mem_run_wq() switches on it for its retry timer: 0 (done:

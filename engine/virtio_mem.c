@@ -1887,8 +1887,12 @@ static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task
  * virtio_mem_config_changed(): the host's new requested-size.  The first
  * one right after the probe (a device_add's, a profile's, a state file's
  * requested-size) is the config the device was created with: the run the
- * probe queued reads it and says the sizes now, once, and the next run
- * has no change to say.
+ * probe queued reads it, with the plugged size the device has then, and
+ * says the sizes once -- a device_add's first run, or a restore's blocks
+ * put back (virtio_mem_blocks_do(): the device had them when the driver
+ * probed it), or hotmem_virtio_mem_config_read(); the next run has no
+ * change to say.  Said here, a restored device's probe said plugged 0
+ * while the device had its blocks (usereye4 #15).
  */
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size)
 {
@@ -1899,10 +1903,17 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	vm->requested_size = size;
 	vm->config_changed = true;
-	if (vm->probe_config)
-		virtio_mem_refresh_config_changed(vm);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return 0;
+}
+
+void hotmem_virtio_mem_config_read(struct hotmem_virtio_mem *dev)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+
+	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	virtio_mem_refresh_config_changed(vm);
+	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 }
 
 int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t size,
@@ -2321,15 +2332,21 @@ static int virtio_mem_blocks_do(struct hotmem_virtio_mem *dev, uint64_t first, u
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 	const uint64_t nblocks = vm->region_size / vm->device_block_size;
+	bool probed;
 	int rc;
 
 	if (!count || first >= nblocks || count > nblocks - first)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	kmem_tick(vm->hm);
-	virtio_mem_refresh_config_changed(vm);
+	probed = vm->probe_config;
+	if (!probed)
+		virtio_mem_refresh_config_changed(vm);
 	rc = fn(vm, vm->addr + first * vm->device_block_size,
 		vm->addr + (first + count) * vm->device_block_size);
+	/* a restored device's blocks were the device's at the probe: its config read after them */
+	if (probed)
+		virtio_mem_refresh_config_changed(vm);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
 	return rc;
 }

@@ -980,9 +980,13 @@ void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id)
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && !(d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
-		   vi.plugged_size != vi.requested_size))
+	if (d && !(d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi)))
 		d = NULL;
+	/* a run with nothing to do reads the config all the same: a new device's sizes said */
+	if (d && vi.plugged_size == vi.requested_size) {
+		hotmem_virtio_mem_config_read(d->vm);
+		d = NULL;
+	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	if (d)
 		vmem_run_driver(ctx, d);
@@ -1288,6 +1292,9 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
+	/* the probe's first run read the config (its sizes said), though no block came back */
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm)
+		hotmem_virtio_mem_config_read(d->vm);
 	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
 	    (armed > 0 || (armed < 0 && vi.plugged_size != vi.requested_size))) {
 		if (!d->retry_armed && !d->retry_fired)

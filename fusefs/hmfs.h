@@ -1246,7 +1246,8 @@ bool hmfs_dev_timer_saved(const struct hmfs_dev *d);
 /*
  * a device restored: its timer armed if the saved one was (@armed 1: the
  * state file's retry-armed), or (@armed -1: a file from before it was
- * saved) if the device is short of its requested-size
+ * saved) if the device is short of its requested-size; the probe's sizes
+ * said if its blocks put back did not say them
  */
 void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed);
 /* the timers' thread started, once, with the notifier's: 0 or -errno (said) */

@@ -46,4 +46,23 @@ echo online_movable >"$B32"
 tap_ok $? "memory32 online to ZONE_MOVABLE (build_all_zonelists() again)"
 is "$(pz)" "DMA32 Normal " "restore: boot's DMA32, then Normal: policy_zone as it was before the kill"
 echo offline >"$B32"
+
+# a device_add's device restored with its blocks: the probe's first run
+# reads the device's config, which has them plugged (usereye4 #15: it said
+# "plugged size: 0x0" while hotmemctl devices said what was plugged); one
+# with nothing plugged says its sizes all the same, once
+sizes_of() { ctl dmesg | sed -n "s/^<6>virtio_mem $1: \(plugged\|requested\) size: /\1 /p" | tr '\n' ' '; }
+ctl device_add virtio-mem-pci id=vm1 size=512M requested-size=256M >/dev/null &&
+	ctl device_add virtio-mem-pci id=vm2 size=256M requested-size=0 >/dev/null && ctl settle --timeout 60 >/dev/null
+tap_ok $? "vm1 (requested-size 256M) and vm2 (0) added"
+is "$(sizes_of virtio1)|$(sizes_of virtio2)" "plugged 0x0 requested 0x10000000 |plugged 0x0 requested 0x0 " \
+	"device_add: each probe says its sizes once, nothing plugged yet"
+kill9_fs
+start_fs "${OPTS[@]}"
+tap_ok $? "kill -9, restart on the state file"
+is "$(ctl --json devices | python3 -c 'import json,sys; print([d.get("plugged-size") for d in json.load(sys.stdin) if d.get("id") == "vm1"])')" "[268435456]" \
+	"vm1 is back with its 256M plugged"
+is "$(sizes_of virtio1)" "plugged 0x10000000 requested 0x10000000 " \
+	"restore: vm1's probe says the 256M plugged, once"
+is "$(sizes_of virtio2)" "plugged 0x0 requested 0x0 " "restore: vm2's says its sizes once too"
 done_testing
