@@ -75,6 +75,14 @@ have_tool() {
 	return 1
 }
 
+# need_file FILE: a file of the source tree (a fixture, a capture): one
+# that is not there is a broken checkout (or HOTMEM_REFERENCE pointing
+# nowhere), never the machine's lack: a failure, by hand too
+need_file() {
+	[ -f "$1" ] && return 0
+	need_end_fail "$1 is there (a file of the source tree)"
+}
+
 # need_built FILE: a file the build makes (make all; make check builds it
 # first): under make check or CI a missing one is a failure, else a skip
 need_built() {

@@ -80,6 +80,9 @@ for area in fusefs daemon; do
 		"$(plain $area 'have_tool nosuch-tool nosuch-hotmem-pkg x || echo on')"
 	expect "$area: ... a tool that is there: no check printed, true" $'^yes\n' \
 		"$(strict $area 'have_tool bash nosuch-hotmem-pkg x && echo yes')"
+	expect "$area: need_file of a missing fixture fails, by hand too" \
+		'^not ok 1 - /nonexistent/fixture.txt is there \(a file of the source tree\)' \
+		"$(plain $area 'need_file /nonexistent/fixture.txt; echo reached')"
 	expect "$area: need_built of a missing file under make check fails" \
 		'^not ok 1 - /nonexistent/hotmemfs is built' "$(strict $area 'need_built /nonexistent/hotmemfs; echo reached')"
 	expect "$area: ... outside it, a skip" '^1\.\.0 # SKIP /nonexistent/hotmemfs not built \(make all\)' \

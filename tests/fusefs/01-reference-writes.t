@@ -4,7 +4,7 @@
 # machine), then the state-changing writes the reference could not try.
 . "$(dirname "$0")/lib.sh"
 require_env
-[ -f "$REF/sysfs-memory-writes.txt" ] || skip_all "no reference at $REF"
+need_file "$REF/sysfs-memory-writes.txt"
 
 start_fs --profile host-24g --fresh
 tap_ok $? "hotmemfs mounts the host-24g machine"

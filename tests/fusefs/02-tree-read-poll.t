@@ -4,7 +4,7 @@
 # with the real 6.18 kernel's fixtures; then the state-change poll bonus.
 . "$(dirname "$0")/lib.sh"
 require_env
-[ -f "$REF/sysfs-memory-host.txt" ] || skip_all "no reference at $REF"
+need_file "$REF/sysfs-memory-host.txt"
 
 start_fs --profile host-24g --fresh
 tap_ok $? "hotmemfs mounts the host-24g machine"

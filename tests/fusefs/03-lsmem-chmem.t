@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool lsmem util-linux
-[ -f "$REF/lsmem-host.txt" ] || skip_all "no reference at $REF"
+need_file "$REF/lsmem-host.txt"
 
 start_fs --profile host-24g --fresh
 tap_ok $? "hotmemfs mounts the host-24g machine"

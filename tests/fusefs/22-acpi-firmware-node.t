@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
-[ -f "$FIX" ] || skip_all "no capture at $FIX"
+need_file "$FIX"
 need_tool python3 python3
 DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
 

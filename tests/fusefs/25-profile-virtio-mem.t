@@ -27,7 +27,7 @@ need_built "$HM"
 need_tool python3 python3
 FIX=$HOTMEM_SRC/tests/fixtures
 CAP=$FIX/acpi-memory/qemu-6.12-pc-dimm.txt
-[ -f "$CAP" ] || skip_all "no $CAP"
+need_file "$CAP"
 
 # the same blocks, attribute by attribute: NAME ATTR VALUE lines, and each node's memoryN links
 blocks() {

@@ -12,9 +12,9 @@ echo "1..$plan"
 skip_all() { for i in $(seq $plan); do echo "ok $i # SKIP $1"; done; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$B/hotmem-enter" ] && [ -x "$B/hotmemfs" ] || skip_all "hotmem-enter not built"
 . "$(dirname "$0")/selftest.sh"
-SCRIPT=$(selftest_script 2>"$B/selftest.why") || skip_all "$(cat "$B/selftest.why")"
+[ -x "$B/hotmem-enter" ] && [ -x "$B/hotmemfs" ] || fail_all "hotmem-enter not built"
+SCRIPT=$(selftest_script 2>"$B/selftest.why") || fail_all "$(cat "$B/selftest.why")"
 TMP=$(mktemp -d /tmp/hotmem-enter-selftest.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0

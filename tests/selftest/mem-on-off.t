@@ -14,11 +14,10 @@ echo "1..$plan"
 skip_all() { for i in $(seq $plan); do echo "ok $i # SKIP $1"; done; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (FUSE, mount namespaces)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$B/hotmemfs" ] && [ -x "$B/hotmemctl" ] || skip_all "hotmemfs not built"
-
 # the selftest, from the kernel source Debian ships
 . "$(dirname "$0")/selftest.sh"
-SCRIPT=$(selftest_script 2>"$B/selftest.why") || skip_all "$(cat "$B/selftest.why")"
+[ -x "$B/hotmemfs" ] && [ -x "$B/hotmemctl" ] || fail_all "hotmemfs not built"
+SCRIPT=$(selftest_script 2>"$B/selftest.why") || fail_all "$(cat "$B/selftest.why")"
 
 TMP=$(mktemp -d /tmp/hotmem-selftest.XXXXXX)
 MNT=$TMP/mnt
