@@ -135,11 +135,32 @@ r = ask(f, b'{bad json')
 ok(err(r).startswith("GenericError: JSON parse error, "), "not JSON: %s" % err(r))
 r = ask(f, b'{"execute": "query-memory-devices", "id": 5}')
 ok(r == {"return": [], "id": 5}, "... and the connection still answers: %s" % json.dumps(r))
+# hotmem's `events`: its own events too, and the connection still runs commands
+r = ask(f, b'{"execute": "events", "id": "ev"}')
+ok(r == {"return": {}, "id": "ev"}, "events: %s" % json.dumps(r))
+f.write(b'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "d2", "size": "128M"}}\n')
+f.flush()
+seen, reply = [], None
+while reply is None or "UEVENT" not in seen:
+    m = json.loads(f.readline())
+    if "event" in m:
+        seen.append(m["event"])
+    else:
+        reply = m
+ok(reply.get("return", {}).get("id") == "d2" and "UEVENT" in seen,
+   "... a device_add on it: its reply, and its UEVENTs (%s)" % " ".join(sorted(set(seen))))
+r = ask(f, b'{"execute": "device_del", "arguments": {"id": "d2"}}')
+ok(r == {"return": {}}, "... then device_del d2 on it too")
 print("0 all %d checks ran" % n)
 PY
 rc=$?
 while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
 [ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
 tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+# through hotmemctl: a mistyped KEY=VALUE is said, nothing done (it ran without it)
+is "$(ctl alloc movable 1 nod=0 2>&1; echo "rc $?")" "hotmemctl: error: Parameter 'nod' is unexpected
+rc 1" "hotmemctl alloc movable 1 nod=0: QAPI's words, exit 1"
+is "$(ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["followers"])')" 0 \
+	"the follower gone with its connection"
 stop_fs
 done_testing
