@@ -101,6 +101,14 @@ expect "mount_hotmemfs: FUSE refused to us (/dev/fuse: permission): a skip" \
 	'1\.\.0 # SKIP FUSE refused to us: fuse: failed to open /dev/fuse: Permission denied' \
 	"$(plain daemon "FS=$fake/fs-eperm; mount_hotmemfs \$TMP/m \$TMP/c \$TMP/u; echo reached")"
 
+# need_plan_skip, for tests that print their plan first (tests/engine, selftest)
+expect "need_plan_skip: under make check, check 1 fails, the rest skip, exit 1" \
+	$'^not ok 1 - why \\(make check.*\nok 2 # SKIP the test did not run\nok 3 # SKIP the test did not run\n\\[exit 1\\]$' \
+	"$(HOTMEM_TEST_LOGS=$fake bash -c '. "$0"; need_plan_skip 3 why' "$tests/need.sh"; echo "[exit $?]")"
+expect "need_plan_skip: by hand, all skip, exit 0" \
+	$'^ok 1 # SKIP why\nok 2 # SKIP why\nok 3 # SKIP why\n\\[exit 0\\]$' \
+	"$(env -u CI -u HOTMEM_TEST_LOGS bash -c '. "$0"; need_plan_skip 3 why' "$tests/need.sh"; echo "[exit $?]")"
+
 # every need_tool of the tests names a package the deps lists install (a
 # misspelt one would skip for good, even under make check)
 unlisted= nt=0

@@ -12,10 +12,8 @@ expect() { # NAME PATTERN TEXT
 }
 
 echo "1..58"
-if [ ! -x "$HM" ]; then
-	for i in $(seq 58); do echo "ok $i # SKIP $HM not built"; done
-	exit 0
-fi
+. "$(dirname "$0")/../need.sh"
+[ -x "$HM" ] || need_plan_skip 58 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"

@@ -26,10 +26,8 @@ set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
 echo "1..17"
-if [ ! -x "$HM" ]; then
-	for i in $(seq 17); do echo "ok $i # SKIP $HM not built"; done
-	exit 0
-fi
+. "$(dirname "$0")/../need.sh"
+[ -x "$HM" ] || need_plan_skip 17 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0

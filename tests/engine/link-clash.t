@@ -9,7 +9,8 @@ B=${HOTMEM_BUILD:-build}
 SRC=${HOTMEM_SRC:-.}
 CC=${CC:-cc}
 echo "1..3"
-skip_all() { for i in 1 2 3; do echo "ok $i # SKIP $1"; done; exit 0; }
+. "$(dirname "$0")/../need.sh"
+skip_all() { need_plan_skip 3 "$1"; } # a failure under make check
 [ -f "$B/libhotmem.a" ] || skip_all "$B/libhotmem.a missing (make all)"
 command -v "$CC" >/dev/null || skip_all "no C compiler ($CC)"
 

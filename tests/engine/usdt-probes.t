@@ -8,10 +8,9 @@ SRC=${HOTMEM_SRC:-.}
 probes=$(sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\)).*/\1/p' "$SRC/engine/hotmem_probes.h")
 count=$(wc -w <<<"$probes")
 echo "1..$((count * 2 + 2))"
-if ! command -v readelf >/dev/null || [ ! -x "$B/hotmem" ]; then
-	for i in $(seq $((count * 2 + 2))); do echo "ok $i # SKIP readelf or $B/hotmem missing"; done
-	exit 0
-fi
+. "$(dirname "$0")/../need.sh"
+command -v readelf >/dev/null && [ -x "$B/hotmem" ] ||
+	need_plan_skip $((count * 2 + 2)) "readelf (binutils) or $B/hotmem missing"
 notes=$(readelf -n "$B/hotmem")
 n=0
 [ "$(grep -c 'Provider: hotmem' <<<"$notes")" -ge $((count * 2)) ] &&
