@@ -7,7 +7,7 @@
 # (#13.5).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+need_built "$UEVENT_SEND"
 # the private network namespace both units share (JoinsNamespaceOf=)
 need_hotmemfs_in_netns "$@"
 mnt=$TMP/mnt

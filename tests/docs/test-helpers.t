@@ -108,6 +108,10 @@ expect "need_plan_skip: under make check, check 1 fails, the rest skip, exit 1" 
 expect "need_plan_skip: by hand, all skip, exit 0" \
 	$'^ok 1 # SKIP why\nok 2 # SKIP why\nok 3 # SKIP why\n\\[exit 0\\]$' \
 	"$(env -u CI -u HOTMEM_TEST_LOGS bash -c '. "$0"; need_plan_skip 3 why' "$tests/need.sh"; echo "[exit $?]")"
+expect "need_whole_skip: under make check, one failed check" $'^not ok 1 - why \\(make check.*\n1\\.\\.1\n\\[exit 1\\]$' \
+	"$(HOTMEM_TEST_LOGS=$fake bash -c '. "$0"; need_whole_skip why' "$tests/need.sh"; echo "[exit $?]")"
+expect "need_whole_skip: by hand, the file skipped" $'^1\\.\\.0 # SKIP why\n\\[exit 0\\]$' \
+	"$(env -u CI -u HOTMEM_TEST_LOGS bash -c '. "$0"; need_whole_skip why' "$tests/need.sh"; echo "[exit $?]")"
 
 # every need_tool of the tests names a package the deps lists install (a
 # misspelt one would skip for good, even under make check)

@@ -15,7 +15,9 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 has() { grep -qE -- "$1" "$out"; }
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (hotmemfs, hotmemd, BPF)"; exit 0; }
 [ -c /dev/fuse ] || { echo "1..0 # SKIP no /dev/fuse"; exit 0; }
-[ -x "$B/hotmemfs" ] && [ -x "$B/hotmemd" ] || { echo "1..0 # SKIP not built ($B)"; exit 0; }
+# built by make check before the tests: missing there is a failure (tests/need.sh)
+. "$(dirname "$0")/../need.sh"
+[ -x "$B/hotmemfs" ] && [ -x "$B/hotmemd" ] || need_whole_skip "hotmemfs, hotmemd not built ($B)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out
