@@ -6,11 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-mnt=$TMP/mnt
-ctl=$TMP/ctl.sock
-sock=$TMP/uevent.sock
+fs_paths
 mount_hotmemfs "$mnt" "$ctl" "$sock"
-mem=$mnt/sys/devices/system/memory
 if grep -q "uevents over netlink off" "$TMP/fs.log"; then
 	echo "# hotmemfs netlink injection is off here: $(grep -m1 'netlink off' "$TMP/fs.log")"
 	echo "# using its Unix-socket fallback"

@@ -8,20 +8,12 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-mnt=$TMP/mnt
-ctl=$TMP/ctl.sock
-sock=$TMP/uevent.sock
-mem=$mnt/sys/devices/system/memory
+fs_paths
 # hotmemfs on a private state file, its uevents to hotmemd's socket
 fs_start() { hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"; }
 mkdir -p "$TMP/fs"
 mount_hotmemfs "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
-log=$TMP/hotmemd.log
-"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
-	--uevent-socket "$sock" --netlink=no --policy online_movable 2>"$log" &
-dpid=$!
-_pids+=("$dpid")
-check "hotmemd ready on the hotmemfs mount" wait_for 10 grep -q "ready: sysroot" "$log"
+hotmemd_on_sock --policy online_movable
 hot_states() { # the states of the hot-added blocks (memory32 on)
 	local b
 	for b in "$mem"/memory*; do

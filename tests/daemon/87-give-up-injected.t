@@ -8,18 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-mnt=$TMP/mnt
-ctl=$TMP/ctl.sock
-sock=$TMP/uevent.sock
-mem=$mnt/sys/devices/system/memory
+fs_paths
 err=$mnt/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
 mount_hotmemfs "$mnt" "$ctl" "$sock"
-log=$TMP/hotmemd.log
-"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
-	--uevent-socket "$sock" --netlink=no --policy online_movable 2>"$log" &
-dpid=$!
-_pids+=("$dpid")
-check "hotmemd ready on the hotmemfs mount" wait_for 10 grep -q "ready: sysroot" "$log"
+hotmemd_on_sock --policy online_movable
 inject() { "$CTL" -s "$ctl" inject MEM_GOING_ONLINE "$1" >/dev/null; }
 check "hotmemctl inject MEM_GOING_ONLINE -12" inject -12
 is "$(cat "$err")" "-12" "... the debugfs file says -12"

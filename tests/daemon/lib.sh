@@ -65,6 +65,25 @@ need_hotmemfs_in_netns() {
 	fi
 }
 
+# the places of a test's hotmemfs and hotmemd under $TMP: mnt its mount,
+# ctl its control socket, sock hotmemd's uevent socket, mem the mount's
+# memory directory (set once need_hotmemfs_in_netns has run the test in
+# its namespace: TMP is that run's)
+fs_paths() {
+	mnt=$TMP/mnt ctl=$TMP/ctl.sock sock=$TMP/uevent.sock
+	mem=$mnt/sys/devices/system/memory
+}
+# hotmemd_on_sock ARGS...: hotmemd on $mnt, its uevents from $sock alone
+# (--netlink=no), ARGS its policy; its log $log ($TMP/hotmemd.log), $dpid,
+# in _pids; the check that it says "ready"
+hotmemd_on_sock() {
+	log=$TMP/hotmemd.log
+	"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
+		--uevent-socket "$sock" --netlink=no "$@" 2>"$log" &
+	dpid=$!
+	_pids+=("$dpid")
+	check "hotmemd ready on the hotmemfs mount" wait_for 10 grep -q "ready: sysroot" "$log"
+}
 # hotmemfs_start MNT CTL-SOCKET UEVENT-SOCKET [STATE]: hotmemfs on MNT
 # (after need_hotmemfs_in_netns), STATE its state file (none without),
 # its uevents also to UEVENT-SOCKET, its log appended to $TMP/fs.log,
