@@ -22,22 +22,17 @@
 
 #include "hmfs.h"
 
-struct out {
-	char *buf;
-	size_t len, off;
-};
-
 /*
  * @n bytes a formatter wrote at o->off, snprintf()'s way (the length it
  * wanted, which may be more than fit): what fit, the NUL kept
  */
-static void emitted(struct out *o, int n)
+void hmfs_emitted(struct hmfs_out *o, int n)
 {
 	if (n > 0)
 		o->off += (size_t)n < o->len - o->off ? (size_t)n : o->len - o->off - 1;
 }
 
-__attribute__((format(printf, 2, 3))) static void emit(struct out *o, const char *fmt, ...)
+void hmfs_emit(struct hmfs_out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -47,13 +42,17 @@ __attribute__((format(printf, 2, 3))) static void emit(struct out *o, const char
 	va_start(ap, fmt);
 	n = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
 	va_end(ap);
-	emitted(o, n);
+	hmfs_emitted(o, n);
 }
+
+/* by their short names in this file, which prints most of the tree's text */
+#define emit(o, ...) hmfs_emit(o, __VA_ARGS__)
+#define emitted(o, n) hmfs_emitted(o, n)
 
 #define PG_KB(pages) ((pages) << (HM_PAGE_SHIFT - 10))
 
 /* fs/proc/meminfo.c show_val_kb(): head padded to 16, value to 8. */
-static void kb(struct out *o, const char *prefix, const char *name, unsigned long pages)
+static void kb(struct hmfs_out *o, const char *prefix, const char *name, unsigned long pages)
 {
 	char head[32];
 
@@ -82,7 +81,7 @@ static unsigned long zone_anon(const struct hm_zone_info *zi)
 	return zi->nr_alloc_movable + zi->nr_alloc_pinned;
 }
 
-static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
+static void show_meminfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct hm_meminfo mi;
 	unsigned long anon, slab;
@@ -146,7 +145,7 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct out *o)
 	kb(o, "", "DirectMap1G", 0);
 }
 
-static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct out *o)
+static void show_node_meminfo(struct hmfs_ctx *ctx, int nid, struct hmfs_out *o)
 {
 	struct hm_node_info ni;
 	struct hm_zone_info zi;
@@ -367,7 +366,7 @@ static int node_vm_get(struct hmfs_ctx *ctx, int nid, unsigned long v[VM_NR_SRC]
 	return 0;
 }
 
-static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
+static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct hmfs_out *o)
 {
 	unsigned long v[VM_NR_SRC] = { 0 };
 
@@ -378,7 +377,7 @@ static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct out *o)
 }
 
 /* drivers/base/node.c node_read_numastat() (6.12): the node's zones' NUMA events summed */
-static void show_node_numastat(struct hmfs_ctx *ctx, int nid, struct out *o)
+static void show_node_numastat(struct hmfs_ctx *ctx, int nid, struct hmfs_out *o)
 {
 	unsigned long v[VM_NR_SRC] = { 0 };
 
@@ -401,7 +400,7 @@ static void show_node_numastat(struct hmfs_ctx *ctx, int nid, struct out *o)
  * 6.18.44 host's read() never returns it (fixtures/reference: b'0-1\n'),
  * and neither do we.
  */
-static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct out *o)
+static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct hmfs_out *o)
 {
 	size_t len = (size_t)ctx->cpus.nr_cpu_ids / 8 + 1;
 	unsigned char *mask = calloc(len, 1);
@@ -418,7 +417,7 @@ static void show_node_cpus(struct hmfs_ctx *ctx, int nid, bool list, struct out 
 }
 
 /* node_read_distance(): node_distance() to each online node (the profile's SLIT, or 10/20) */
-static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct out *o)
+static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct hmfs_out *o)
 {
 	for (int i = 0; i < hotmem_nr_possible_nodes(ctx->hm); i++) {
 		struct hm_node_info ni;
@@ -432,7 +431,7 @@ static void show_node_distance(struct hmfs_ctx *ctx, int nid, struct out *o)
 }
 
 /* mm/memory-failure.c MF_ATTR_RO(): a node's struct memory_failure_stats */
-static void show_node_mf(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+static void show_node_mf(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct hmfs_out *o)
 {
 	struct hm_node_info ni;
 
@@ -446,7 +445,7 @@ static void show_node_mf(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct
 }
 
 /* mm/hugetlb_sysfs.c: a node's nr_hugepages, free_hugepages, surplus_hugepages */
-static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct hmfs_out *o)
 {
 	struct hm_node_info ni;
 
@@ -466,7 +465,7 @@ static void show_node_hugepages(struct hmfs_ctx *ctx, const struct hmfs_node *n,
  * persistent count; h->nr_overcommit_huge_pages, as written).  Nothing
  * maps a huge page here: no reservation, no surplus page.
  */
-static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
+static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct hmfs_out *o)
 {
 	struct hm_meminfo mi;
 
@@ -571,7 +570,7 @@ static int zone_stat_threshold(const struct zoneinfo_node *zn, const struct hm_z
  * for every CPU alike.
  */
 static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node *zn,
-			       const struct hm_zone_info *zi, struct out *o)
+			       const struct hm_zone_info *zi, struct hmfs_out *o)
 {
 	long batch, high_min, high_max;
 	int threshold = zone_stat_threshold(zn, zi);
@@ -594,7 +593,7 @@ static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node 
 }
 
 /* the items of @kind, "%-12s %lu" each, as zoneinfo_show_print() prints them */
-static void show_vm_items(struct out *o, int kind, const unsigned long v[VM_NR_SRC])
+static void show_vm_items(struct hmfs_out *o, int kind, const unsigned long v[VM_NR_SRC])
 {
 	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
 		if (node_vmstat_items[i].kind == kind)
@@ -609,7 +608,7 @@ static void show_vm_items(struct out *o, int kind, const unsigned long v[VM_NR_S
  * (is_zone_first_populated()); a zone's watermarks and protection; for a
  * populated zone its own stats, NUMA events and pagesets.
  */
-static void show_zone(struct hmfs_ctx *ctx, struct out *o, const struct zoneinfo_node *zn,
+static void show_zone(struct hmfs_ctx *ctx, struct hmfs_out *o, const struct zoneinfo_node *zn,
 		      int zid, const unsigned long node_v[VM_NR_SRC])
 {
 	const struct hm_zone_info *zi = &zn->zi[zid];
@@ -655,7 +654,7 @@ static void show_zone(struct hmfs_ctx *ctx, struct out *o, const struct zoneinfo
 }
 
 /* zoneinfo_show(): every zone of every online node, populated or not */
-static void show_zoneinfo(struct hmfs_ctx *ctx, struct out *o)
+static void show_zoneinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct zoneinfo_node *zn = calloc(1, sizeof(*zn));
 	unsigned char *cpus = calloc((size_t)ctx->cpus.nr_cpu_ids / 8 + 1, 1);
@@ -712,7 +711,7 @@ static unsigned long node_totalreserve(const struct zoneinfo_node *zn)
  * nodeN/vmstat show (nr_free_pages is their "pages free" sum), then the
  * system-wide counters and the vm events (vmstat.c).
  */
-static void show_vmstat(struct hmfs_ctx *ctx, struct out *o)
+static void show_vmstat(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct zoneinfo_node *zn = calloc(1, sizeof(*zn));
 	unsigned long v[VM_NR_SRC] = { 0 }, reserve = 0;
@@ -731,13 +730,11 @@ static void show_vmstat(struct hmfs_ctx *ctx, struct out *o)
 	free(zn);
 	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
 		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
-	if (o->off < o->len)
-		emitted(o, hmfs_vmstat_global(ctx->hm, v[VM_FREE], reserve, o->buf + o->off,
-					      o->len - o->off));
+	hmfs_vmstat_global(ctx->hm, v[VM_FREE], reserve, o);
 }
 
 /* mm/vmstat.c frag_show_print(): each populated zone's free blocks per order */
-static void show_buddyinfo(struct hmfs_ctx *ctx, struct out *o)
+static void show_buddyinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
 		struct hm_node_info ni;
@@ -761,7 +758,7 @@ static void show_buddyinfo(struct hmfs_ctx *ctx, struct out *o)
  * /proc/iomem (kernel/resource.c r_show()): "%08llx-%08llx : name", two
  * spaces a level; the RAM part of the tree (no PCI windows or ROMs).
  */
-static void show_iomem(struct hmfs_ctx *ctx, struct out *o)
+static void show_iomem(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct hm_iomem_entry few[256], *ents = few;
 	size_t max = sizeof(few) / sizeof(few[0]), n;
@@ -787,7 +784,7 @@ static void show_iomem(struct hmfs_ctx *ctx, struct out *o)
 		free(ents);
 }
 
-static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
+static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct hmfs_out *o)
 {
 	unsigned char mask[HM_MAX_NUMNODES / 8] = { 0 }, cpus[8192 / 8];
 	int nr = hotmem_nr_possible_nodes(ctx->hm);
@@ -824,7 +821,7 @@ static void show_nodemask(struct hmfs_ctx *ctx, enum hmfs_attr a, struct out *o)
 		emitted(o, hmfs_nodelist(mask, nr, o->buf + o->off, o->len - o->off));
 }
 
-static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct hmfs_out *o)
 {
 	struct hm_block_info bi;
 	int ret;
@@ -865,7 +862,7 @@ static int show_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct ou
  * MPxx: _UID "0xNN", _STA 0xF with a DIMM, 0 without).  modalias is empty
  * until the kernel once saw the slot present (create_pnp_modalias()).
  */
-static void show_acpi_slot(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct out *o)
+static void show_acpi_slot(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct hmfs_out *o)
 {
 	struct hmfs_acpi_slot s = { 0 };
 	const char *modalias;
@@ -899,7 +896,7 @@ static void show_acpi_slot(struct hmfs_ctx *ctx, const struct hmfs_node *n, stru
 
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct hmfs_out o = { buf, len, 0 };
 	int ret = 0, v;
 
 	buf[0] = '\0';
@@ -1274,7 +1271,7 @@ static ssize_t store_acpi(struct hmfs_ctx *ctx, const struct hmfs_node *n, const
 	}
 	/* A_ACPI_SLOT_UEVENT */
 	snprintf(devpath, sizeof(devpath), "/devices/%s/PNP0C80:%02lx", HMFS_ACPI_MHPC, n->id);
-	show_acpi_slot(ctx, n, &(struct out){ line, sizeof(line), 0 });
+	show_acpi_slot(ctx, n, &(struct hmfs_out){ line, sizeof(line), 0 });
 	return store_acpi_uevent(ctx, devpath, "acpi", line, buf, count);
 }
 

@@ -825,13 +825,22 @@ int hmfs_node_get_held(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
 /* a static directory's devpath ("/devices/LNXSYSTM:00"): its path below sys/ */
 void hmfs_snode_devpath(struct hmfs_ctx *ctx, int idx, char *buf, size_t len);
 
+/* a read's text as it is built (attrs.c, vmstat.c): what fits of it, the NUL kept */
+struct hmfs_out {
+	char *buf;
+	size_t len, off;
+};
+/* @n bytes a formatter wrote at o->off, snprintf()'s way (it may want more than fit) */
+void hmfs_emitted(struct hmfs_out *o, int n);
+__attribute__((format(printf, 2, 3))) void hmfs_emit(struct hmfs_out *o, const char *fmt, ...);
+
 /*
  * vmstat.c: /proc/vmstat past its zone, NUMA and node items (system-wide
  * counters, vm events, nr_unstable), of @nr_free free pages and
- * @totalreserve reserved ones; snprintf()'s way: the length it wanted
+ * @totalreserve reserved ones, into @o
  */
-int hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long totalreserve,
-		       char *buf, size_t len);
+void hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long totalreserve,
+			struct hmfs_out *o);
 
 /* attrs.c */
 /*

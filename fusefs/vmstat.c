@@ -15,89 +15,79 @@
  * pgsteal_proactive, pgscan_proactive, swpin_zero, swpout_zero and
  * thp_underused_split_page; a tool reads /proc/vmstat by name.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hmfs.h"
 
-/* enum vm_event_item's names; the engine counts the ones vm_event_counted[] lists, the rest are 0 */
-static const char *const vm_event_text[] = {
-	"pgpgin", "pgpgout", "pswpin", "pswpout",
-	"pgalloc_dma", "pgalloc_dma32", "pgalloc_normal", "pgalloc_movable", "pgalloc_device",
-	"allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_movable",
-	"allocstall_device",
-	"pgskip_dma", "pgskip_dma32", "pgskip_normal", "pgskip_movable", "pgskip_device",
-	"pgfree", "pgactivate", "pgdeactivate", "pglazyfree",
-	"pgfault", "pgmajfault", "pglazyfreed",
-	"pgrefill", "pgreuse", "pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged",
-	"pgsteal_proactive", "pgscan_kswapd", "pgscan_direct", "pgscan_khugepaged",
-	"pgscan_proactive", "pgscan_direct_throttle", "pgscan_anon", "pgscan_file",
-	"pgsteal_anon", "pgsteal_file",
-	"zone_reclaim_success", "zone_reclaim_failed",
-	"pginodesteal", "slabs_scanned", "kswapd_inodesteal", "kswapd_low_wmark_hit_quickly",
-	"kswapd_high_wmark_hit_quickly", "pageoutrun",
-	"pgrotated", "drop_pagecache", "drop_slab", "oom_kill",
-	"numa_pte_updates", "numa_huge_pte_updates", "numa_hint_faults", "numa_hint_faults_local",
-	"numa_pages_migrated",
-	"pgmigrate_success", "pgmigrate_fail", "thp_migration_success", "thp_migration_fail",
-	"thp_migration_split",
-	"compact_migrate_scanned", "compact_free_scanned", "compact_isolated", "compact_stall",
-	"compact_fail", "compact_success", "compact_daemon_wake", "compact_daemon_migrate_scanned",
-	"compact_daemon_free_scanned",
-	"htlb_buddy_alloc_success", "htlb_buddy_alloc_fail",
-	"unevictable_pgs_culled", "unevictable_pgs_scanned", "unevictable_pgs_rescued",
-	"unevictable_pgs_mlocked", "unevictable_pgs_munlocked", "unevictable_pgs_cleared",
-	"unevictable_pgs_stranded",
-	"thp_fault_alloc", "thp_fault_fallback", "thp_fault_fallback_charge", "thp_collapse_alloc",
-	"thp_collapse_alloc_failed", "thp_file_alloc", "thp_file_fallback",
-	"thp_file_fallback_charge", "thp_file_mapped", "thp_split_page", "thp_split_page_failed",
-	"thp_deferred_split_page", "thp_underused_split_page", "thp_split_pmd",
-	"thp_scan_exceed_none_pte", "thp_scan_exceed_swap_pte", "thp_scan_exceed_share_pte",
-	"thp_split_pud", "thp_zero_page_alloc", "thp_zero_page_alloc_failed", "thp_swpout",
-	"thp_swpout_fallback",
-	"balloon_inflate", "balloon_deflate", "balloon_migrate",
-	"swap_ra", "swap_ra_hit", "swpin_zero", "swpout_zero", "ksm_swpin_copy", "cow_ksm",
-	"zswpin", "zswpout", "zswpwb",
-	"direct_map_level2_splits", "direct_map_level3_splits", "direct_map_level2_collapses",
-	"direct_map_level3_collapses",
+/*
+ * enum vm_event_item's names, in vmstat_text[]'s order: each an index
+ * (VMT_pgpgin ...) and its text, so that the events the engine counts
+ * are placed by index, not looked up by name at each read
+ */
+#define VM_EVENT_NAMES(X) \
+	X(pgpgin) X(pgpgout) X(pswpin) X(pswpout) X(pgalloc_dma) X(pgalloc_dma32) \
+	X(pgalloc_normal) X(pgalloc_movable) X(pgalloc_device) X(allocstall_dma) \
+	X(allocstall_dma32) X(allocstall_normal) X(allocstall_movable) X(allocstall_device) \
+	X(pgskip_dma) X(pgskip_dma32) X(pgskip_normal) X(pgskip_movable) X(pgskip_device) \
+	X(pgfree) X(pgactivate) X(pgdeactivate) X(pglazyfree) X(pgfault) X(pgmajfault) \
+	X(pglazyfreed) X(pgrefill) X(pgreuse) X(pgsteal_kswapd) X(pgsteal_direct) \
+	X(pgsteal_khugepaged) X(pgsteal_proactive) X(pgscan_kswapd) X(pgscan_direct) \
+	X(pgscan_khugepaged) X(pgscan_proactive) X(pgscan_direct_throttle) X(pgscan_anon) \
+	X(pgscan_file) X(pgsteal_anon) X(pgsteal_file) X(zone_reclaim_success) \
+	X(zone_reclaim_failed) X(pginodesteal) X(slabs_scanned) X(kswapd_inodesteal) \
+	X(kswapd_low_wmark_hit_quickly) X(kswapd_high_wmark_hit_quickly) X(pageoutrun) \
+	X(pgrotated) X(drop_pagecache) X(drop_slab) X(oom_kill) X(numa_pte_updates) \
+	X(numa_huge_pte_updates) X(numa_hint_faults) X(numa_hint_faults_local) \
+	X(numa_pages_migrated) X(pgmigrate_success) X(pgmigrate_fail) X(thp_migration_success) \
+	X(thp_migration_fail) X(thp_migration_split) X(compact_migrate_scanned) \
+	X(compact_free_scanned) X(compact_isolated) X(compact_stall) X(compact_fail) \
+	X(compact_success) X(compact_daemon_wake) X(compact_daemon_migrate_scanned) \
+	X(compact_daemon_free_scanned) X(htlb_buddy_alloc_success) X(htlb_buddy_alloc_fail) \
+	X(unevictable_pgs_culled) X(unevictable_pgs_scanned) X(unevictable_pgs_rescued) \
+	X(unevictable_pgs_mlocked) X(unevictable_pgs_munlocked) X(unevictable_pgs_cleared) \
+	X(unevictable_pgs_stranded) X(thp_fault_alloc) X(thp_fault_fallback) \
+	X(thp_fault_fallback_charge) X(thp_collapse_alloc) X(thp_collapse_alloc_failed) \
+	X(thp_file_alloc) X(thp_file_fallback) X(thp_file_fallback_charge) X(thp_file_mapped) \
+	X(thp_split_page) X(thp_split_page_failed) X(thp_deferred_split_page) \
+	X(thp_underused_split_page) X(thp_split_pmd) X(thp_scan_exceed_none_pte) \
+	X(thp_scan_exceed_swap_pte) X(thp_scan_exceed_share_pte) X(thp_split_pud) \
+	X(thp_zero_page_alloc) X(thp_zero_page_alloc_failed) X(thp_swpout) \
+	X(thp_swpout_fallback) X(balloon_inflate) X(balloon_deflate) X(balloon_migrate) \
+	X(swap_ra) X(swap_ra_hit) X(swpin_zero) X(swpout_zero) X(ksm_swpin_copy) X(cow_ksm) \
+	X(zswpin) X(zswpout) X(zswpwb) X(direct_map_level2_splits) X(direct_map_level3_splits) \
+	X(direct_map_level2_collapses) X(direct_map_level3_collapses)
+
+enum vm_event_text_index {
+#define X(name) VMT_##name,
+	VM_EVENT_NAMES(X)
+#undef X
+	NR_VM_EVENT_TEXT
 };
 
+static const char *const vm_event_text[NR_VM_EVENT_TEXT] = {
+#define X(name) #name,
+	VM_EVENT_NAMES(X)
+#undef X
+};
+
+/* the ones the engine counts; the rest are 0 */
 static const struct {
-	const char *name;
+	enum vm_event_text_index text;
 	enum hm_vm_event ev;
 } vm_event_counted[] = {
-	{ "pgmigrate_success", HM_PGMIGRATE_SUCCESS },
-	{ "pgmigrate_fail", HM_PGMIGRATE_FAIL },
-	{ "htlb_buddy_alloc_success", HM_HTLB_BUDDY_PGALLOC },
-	{ "htlb_buddy_alloc_fail", HM_HTLB_BUDDY_PGALLOC_FAIL },
-	{ "compact_isolated", HM_COMPACTISOLATED },
-	{ "pgalloc_dma", HM_PGALLOC + HM_ZONE_DMA },
-	{ "pgalloc_dma32", HM_PGALLOC + HM_ZONE_DMA32 },
-	{ "pgalloc_normal", HM_PGALLOC + HM_ZONE_NORMAL },
-	{ "pgalloc_movable", HM_PGALLOC + HM_ZONE_MOVABLE },
-	{ "pgalloc_device", HM_PGALLOC + HM_ZONE_DEVICE },
-	{ "pgfree", HM_PGFREE },
+	{ VMT_pgmigrate_success, HM_PGMIGRATE_SUCCESS },
+	{ VMT_pgmigrate_fail, HM_PGMIGRATE_FAIL },
+	{ VMT_htlb_buddy_alloc_success, HM_HTLB_BUDDY_PGALLOC },
+	{ VMT_htlb_buddy_alloc_fail, HM_HTLB_BUDDY_PGALLOC_FAIL },
+	{ VMT_compact_isolated, HM_COMPACTISOLATED },
+	{ VMT_pgalloc_dma, HM_PGALLOC + HM_ZONE_DMA },
+	{ VMT_pgalloc_dma32, HM_PGALLOC + HM_ZONE_DMA32 },
+	{ VMT_pgalloc_normal, HM_PGALLOC + HM_ZONE_NORMAL },
+	{ VMT_pgalloc_movable, HM_PGALLOC + HM_ZONE_MOVABLE },
+	{ VMT_pgalloc_device, HM_PGALLOC + HM_ZONE_DEVICE },
+	{ VMT_pgfree, HM_PGFREE },
 };
-
-struct vm_buf {
-	char *buf;
-	size_t len;
-	int want; /* what snprintf() would have written */
-};
-
-__attribute__((format(printf, 2, 3))) static void vm_emit(struct vm_buf *b, const char *fmt, ...)
-{
-	size_t off = b->want < 0 ? 0 : (size_t)b->want;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(off < b->len ? b->buf + off : NULL, off < b->len ? b->len - off : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->want += n;
-}
 
 /*
  * global_dirty_limits() (mm/page-writeback.c, 6.12-6.18) with the default
@@ -119,29 +109,21 @@ static void global_dirty_limits(unsigned long nr_free, unsigned long totalreserv
 		*bg_thresh = *thresh / 2;
 }
 
-static unsigned long vm_event_value(const struct hm_vmstat *vs, const char *name)
+void hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long totalreserve,
+			struct hmfs_out *o)
 {
-	for (size_t i = 0; i < sizeof(vm_event_counted) / sizeof(vm_event_counted[0]); i++)
-		if (!strcmp(name, vm_event_counted[i].name))
-			return vs->events[vm_event_counted[i].ev];
-	return 0;
-}
-
-int hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long totalreserve,
-		       char *buf, size_t len)
-{
-	struct vm_buf b = { buf, len, 0 };
-	unsigned long bg, thresh;
+	unsigned long bg, thresh, v[NR_VM_EVENT_TEXT] = { 0 };
 	struct hm_vmstat vs;
 
 	hotmem_vmstat(hm, &vs);
 	global_dirty_limits(nr_free, totalreserve, &bg, &thresh);
-	vm_emit(&b, "nr_dirty_threshold %lu\nnr_dirty_background_threshold %lu\n", thresh, bg);
-	vm_emit(&b, "nr_memmap_pages %lu\nnr_memmap_boot_pages %lu\n", vs.memmap_pages,
-		vs.memmap_boot_pages);
-	for (size_t i = 0; i < sizeof(vm_event_text) / sizeof(vm_event_text[0]); i++)
-		vm_emit(&b, "%s %lu\n", vm_event_text[i], vm_event_value(&vs, vm_event_text[i]));
+	hmfs_emit(o, "nr_dirty_threshold %lu\nnr_dirty_background_threshold %lu\n", thresh, bg);
+	hmfs_emit(o, "nr_memmap_pages %lu\nnr_memmap_boot_pages %lu\n", vs.memmap_pages,
+		  vs.memmap_boot_pages);
+	for (size_t i = 0; i < sizeof(vm_event_counted) / sizeof(vm_event_counted[0]); i++)
+		v[vm_event_counted[i].text] = vs.events[vm_event_counted[i].ev];
+	for (size_t i = 0; i < NR_VM_EVENT_TEXT; i++)
+		hmfs_emit(o, "%s %lu\n", vm_event_text[i], v[i]);
 	/* vmstat_show(): the deprecated counters, after the last item */
-	vm_emit(&b, "nr_unstable 0\n");
-	return b.want;
+	hmfs_emit(o, "nr_unstable 0\n");
 }
