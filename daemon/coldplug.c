@@ -361,6 +361,32 @@ static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 	block_added(d, id);
 }
 
+struct new_count {
+	unsigned long n, first;
+};
+
+static void block_count_new(struct hmd *d, unsigned long id, void *arg)
+{
+	struct new_count *c = arg;
+
+	if (hmd_block_find(d, id))
+		return;
+	c->n++;
+	if (id < c->first)
+		c->first = id;
+}
+
+/* memoryN directories the model has not seen, the lowest id in @first; 0 when unreadable */
+unsigned long hmd_count_new(struct hmd *d, unsigned long *first)
+{
+	struct new_count c = { 0, ULONG_MAX };
+
+	if (for_each_block_dir(d, block_count_new, &c))
+		return 0;
+	*first = c.first;
+	return c.n;
+}
+
 /*
  * Blocks in the sysroot the model has never seen: their ADD was lost (a
  * full netlink buffer, or a Unix-socket sender that drops when our queue

@@ -134,6 +134,11 @@ struct hmd {
 	sd_event *ev;
 	sd_event_source *nl_src, *unix_src, *wd_src, *status_src, *settle_src;
 	int nl_fd, unix_fd;
+	unsigned long unix_datagrams; /* received on the Unix socket since start */
+	/* silence.c: the memory directory's link count, and a rise not yet judged */
+	sd_event_source *silence_src;
+	unsigned long silence_nlink;
+	bool silence_rise;
 	uint64_t watchdog_usec;
 	bool ready;
 	int stop_signal; /* hmd_stop_requested() saw SIGTERM or SIGINT pending */
@@ -269,6 +274,11 @@ int hmd_coldplug(struct hmd *d, bool online_offline);
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
 bool hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
+unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
+
+/* silence.c: a Unix socket nobody sends to, while blocks appear (netlink off) */
+void hmd_silence_watch(struct hmd *d);
+void hmd_silence_unwatch(struct hmd *d);
 
 /* uevent.c */
 struct hmd_uevent {

@@ -360,6 +360,7 @@ static int run_daemon(struct hmd *d)
 	}
 	d->ready = true;
 	notify_status(d, "READY=1\n");
+	hmd_silence_watch(d);
 	r = setup_watchdog(d);
 	if (r < 0)
 		hmd_log(d, LOG_WARNING, "watchdog: %s", strerror(-r));
@@ -435,6 +436,7 @@ int main(int argc, char **argv)
 	r = d.oneshot ? run_oneshot(&d) : run_daemon(&d);
 out:
 	hmd_uevent_close(&d);
+	hmd_silence_unwatch(&d);
 	hmd_sysroot_unwatch(&d);
 	hmd_blocks_free(&d);
 	hmd_sysfs_close(&d);

@@ -114,6 +114,9 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 				hmd_log(d, LOG_WARNING, "uevent recvmsg: %m");
 			return;
 		}
+		/* someone sends here: what silence.c waits for */
+		if (!is_netlink)
+			d->unix_datagrams++;
 		if (mh.msg_flags & MSG_TRUNC || !sender_ok(d, &mh, is_netlink, &snl))
 			continue;
 		if (hmd_uevent_parse(buf, n, &ev))
