@@ -13,25 +13,9 @@
 need_hotmemd
 need_hotmemfs_in_netns "$@"
 
-# fs NAME CMDLINE: a hotmemfs of profile qemu-512m on $TMP/NAME (private
-# state: -S none), its control socket $TMP/NAME.sock, uevents also to
-# $TMP/NAME.uev; its pid in fs_pid
-fs() {
-	local i
-	mkdir -p "$TMP/$1"
-	"$FS" --profile qemu-512m --cmdline "$2" -S none -s "$TMP/$1.sock" -u "$TMP/$1.uev" \
-		"$TMP/$1" 2>"$TMP/$1.log" &
-	fs_pid=$!
-	_pids+=("$fs_pid")
-	for ((i = 0; i < 30 * 50; i++)); do
-		grep -q ' mounted on ' "$TMP/$1.log" &&
-			[ -e "$TMP/$1/sys/devices/system/memory/block_size_bytes" ] && return 0
-		kill -0 "$fs_pid" 2>/dev/null || break
-		sleep 0.02
-	done
-	sed 's/^/# /' "$TMP/$1.log"
-	return 1
-}
+. "$(dirname "$0")/fs_start.sh"
+# fs NAME CMDLINE: fs_start of profile qemu-512m, uevents also to $TMP/NAME.uev
+fs() { fs_start "$1" --profile qemu-512m --cmdline "$2" -u "$TMP/$1.uev"; }
 # zones NAME FIRST LAST: "ID ZONE" of each block, offline ones "ID offline"
 zones() {
 	local m=$TMP/$1/sys/devices/system/memory i

@@ -6,24 +6,7 @@
 need_hotmemd
 need_hotmemfs_in_netns "$@"
 
-# fs NAME [ARGS...]: a hotmemfs on $TMP/NAME, private state (-S none),
-# control socket $TMP/NAME.sock; pid in fs_pid
-fs() {
-	local n=$1 i
-	shift
-	mkdir -p "$TMP/$n"
-	"$FS" -S none -s "$TMP/$n.sock" "$@" "$TMP/$n" 2>"$TMP/$n.log" &
-	fs_pid=$!
-	_pids+=("$fs_pid")
-	for ((i = 0; i < 30 * 50; i++)); do
-		grep -q ' mounted on ' "$TMP/$n.log" &&
-			[ -e "$TMP/$n/sys/devices/system/memory/block_size_bytes" ] && return 0
-		kill -0 "$fs_pid" 2>/dev/null || break
-		sleep 0.02
-	done
-	sed 's/^/# /' "$TMP/$n.log"
-	return 1
-}
+. "$(dirname "$0")/fs_start.sh"
 # hmd NAME: hotmemd on $TMP/NAME, its socket $TMP/NAME.uev, netlink off, log $TMP/NAME.hmd
 hmd() {
 	: >"$TMP/$1.hmd"
@@ -37,7 +20,7 @@ state_of() { cat "$TMP/$1/sys/devices/system/memory/memory$2/state"; }
 said() { grep -c "not one uevent on" "$TMP/$1.hmd"; }
 
 # A: README's two lines as they were -- hotmemfs without -u
-check "hotmemfs A without -u" fs A
+check "hotmemfs A without -u" fs_start A
 check "hotmemd on A, --netlink=no, its own socket" hmd A
 check "plug a DIMM into A" plug A d1
 check "hotmemd says nothing sends to its socket" wait_for 15 grep -q "not one uevent on" "$TMP/A.hmd"
@@ -49,7 +32,7 @@ sleep 2.5 # two of its 1 s checks: a second warning would be there by now
 is "$(said A)" 1 "said once"
 
 # B: hotmemfs told to send there (-u): hotmemd onlines, and says nothing
-check "hotmemfs B with -u" fs B -u "$TMP/B.uev"
+check "hotmemfs B with -u" fs_start B -u "$TMP/B.uev"
 check "hotmemd on B" hmd B
 check "plug a DIMM into B" plug B d1
 check "... onlined" wait_for 15 sh -c "[ \"\$(cat '$TMP/B/sys/devices/system/memory/memory33/state')\" = online ]"

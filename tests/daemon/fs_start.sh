@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# tests/daemon/fs_start.sh, sourced after lib.sh and need_hotmemfs_in_netns:
+# fs_start NAME [HOTMEMFS-ARGS...]: a hotmemfs on $TMP/NAME with a private
+# state (-S none), its control socket $TMP/NAME.sock, its log $TMP/NAME.log,
+# its pid in fs_pid (ended by lib.sh's cleanup); true once its "mounted on"
+# line is there and the tree answers, false (its log shown) if it exits
+# first or takes over 30 s.  For a hotmemfs lib.sh's hotmemfs_start cannot
+# start: a profile, a command line, no -u, two at once.
+fs_start() {
+	local n=$1 i
+	shift
+	mkdir -p "$TMP/$n"
+	"$FS" -S none -s "$TMP/$n.sock" "$@" "$TMP/$n" 2>"$TMP/$n.log" &
+	fs_pid=$!
+	_pids+=("$fs_pid")
+	for ((i = 0; i < 30 * 50; i++)); do
+		grep -q ' mounted on ' "$TMP/$n.log" &&
+			[ -e "$TMP/$n/sys/devices/system/memory/block_size_bytes" ] && return 0
+		kill -0 "$fs_pid" 2>/dev/null || break
+		sleep 0.02
+	done
+	sed 's/^/# /' "$TMP/$n.log"
+	return 1
+}
