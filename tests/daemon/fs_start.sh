@@ -10,6 +10,7 @@ fs_start() {
 	local n=$1 i
 	shift
 	mkdir -p "$TMP/$n"
+	: >"$TMP/$n.log" # there before the first grep: the background shell opens it
 	"$FS" -S none -s "$TMP/$n.sock" "$@" "$TMP/$n" 2>"$TMP/$n.log" &
 	fs_pid=$!
 	_pids+=("$fs_pid")
