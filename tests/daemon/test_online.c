@@ -495,6 +495,7 @@ static void mk_dimm_links(struct fixture *f, int first, int last, int slot)
 static void assert_sums_recount(struct hmd *d)
 {
 	unsigned long kern[HMD_MAX_NODES], boot[HMD_MAX_NODES], mov[HMD_MAX_NODES];
+	struct hmd_group dyn[HMD_MAX_DYN];
 
 	if (d->group.valid) {
 		struct hmd_group kept = d->group.g, walked;
@@ -510,10 +511,72 @@ static void assert_sums_recount(struct hmd *d)
 	memcpy(kern, d->sum_kern, sizeof(kern));
 	memcpy(boot, d->sum_kern_boot, sizeof(boot));
 	memcpy(mov, d->sum_mov, sizeof(mov));
+	memcpy(dyn, d->dyn.g, sizeof(dyn));
 	hmd_blocks_recount(d);
 	assert_memory_equal(kern, d->sum_kern, sizeof(kern));
 	assert_memory_equal(boot, d->sum_kern_boot, sizeof(boot));
 	assert_memory_equal(mov, d->sum_mov, sizeof(mov));
+	/* the dynamic groups' sums, kept block by block, are what a recount finds */
+	assert_memory_equal(dyn, d->dyn.g, sizeof(dyn));
+}
+
+/*
+ * /proc/iomem as 6.12 shows a virtio-mem device of 5 GiB at 1 GiB (memory8-47),
+ * its region inside a PCI window, and a second device with no memory added
+ * (no "System RAM (virtio_mem)" in it: no group); @hidden: the addresses
+ * a reader without CAP_SYS_ADMIN sees.
+ */
+static void put_iomem(struct fixture *f, bool hidden)
+{
+	put(f->root, "proc/iomem",
+	    hidden ? "00000000-00000000 : System RAM\n"
+		     "00000000-00000000 : PCI Bus 0000:00\n"
+		     "  00000000-00000000 : virtio0\n"
+		     "    00000000-00000000 : System RAM (virtio_mem)\n"
+		     "  00000000-00000000 : virtio1\n" :
+		     "00000000-3fffffff : System RAM\n"
+		     "40000000-1ffffffff : PCI Bus 0000:00\n"
+		     "  40000000-17fffffff : virtio0\n"
+		     "    40000000-17fffffff : System RAM (virtio_mem)\n"
+		     "  180000000-19fffffff : virtio1\n");
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+}
+
+/*
+ * The device is one dynamic memory group: after 24 Movable blocks (3 GiB,
+ * 301% of 1 GiB) one goes Normal, and its 128 MiB of kernel memory lets the
+ * next three be Movable (6.12 auto_movable_can_online_movable()); decided
+ * alone, 24 Movable and the 16 others Normal (test_ratio_boundary).
+ */
+static void test_dynamic_group_from_iomem(void **state)
+{
+	struct fixture *f = *state;
+
+	put_iomem(f, false);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.dyn.n, 1);
+	assert_int_equal(f->d.dyn.lo[0], 8);
+	assert_int_equal(f->d.dyn.hi[0], 47);
+	assert_states(f, 8, 31, "online_movable");
+	assert_states(f, 32, 32, "online_kernel");
+	assert_states(f, 33, 35, "online_movable");
+	assert_states(f, 36, 36, "online_kernel");
+	assert_states(f, 37, 39, "online_movable");
+	assert_sums_recount(&f->d);
+}
+
+/* No addresses to read (not root): the device's blocks are decided alone */
+static void test_dynamic_group_hidden_iomem(void **state)
+{
+	struct fixture *f = *state;
+
+	put_iomem(f, true);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.dyn.n, 0);
+	assert_true(f->d.dyn.warned_hidden);
+	assert_states(f, 8, 31, "online_movable");
+	assert_states(f, 32, 47, "online_kernel");
 }
 
 /*
@@ -955,6 +1018,8 @@ int main(void)
 		T(test_node_policy),
 		T(test_boot_blocks_remembered),
 		T(test_firmware_group_whole_dimm),
+		T(test_dynamic_group_from_iomem),
+		T(test_dynamic_group_hidden_iomem),
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_wait_bounded),
