@@ -597,6 +597,8 @@ void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r)
 enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
 				 size_t *off, json_object **req)
 {
+	size_t end;
+
 	*req = NULL;
 	/*
 	 * The rest of a line that was no JSON: json-c cannot tell where a
@@ -622,12 +624,18 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 		return r->pending > HMFS_CTL_REQ_MAX ? HMFS_CTL_TOO_LARGE : HMFS_CTL_MORE;
 	}
 	r->pending = 0;
-	*off += json_tokener_get_parse_end(r->tok);
+	end = json_tokener_get_parse_end(r->tok);
+	*off += end;
 	if (!*req) {
 		r->bad = (int)json_tokener_get_error(r->tok);
 		json_tokener_reset(r->tok);
-		/* the byte that broke it may be the newline itself */
-		r->skip_line = !(*off && buf[*off - 1] == '\n');
+		/*
+		 * the line is over when what json-c took ends with its newline;
+		 * when it took nothing (the first byte is wrong: ",") the
+		 * newline before is the last line's, and reading on from here
+		 * failed here again, for ever
+		 */
+		r->skip_line = !(end && buf[*off - 1] == '\n');
 		return HMFS_CTL_BAD_JSON;
 	}
 	return HMFS_CTL_REQUEST;

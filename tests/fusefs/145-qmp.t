@@ -131,6 +131,12 @@ for line, want in [(b'{"execute": }', "expecting value"), (b'{"a" 1}', "missing 
                    (b'[1 2]', "expected separator in list")]:
     r = ask(f, line)
     ok(err(r) == "GenericError: JSON parse error, " + want, "%s: %s" % (line.decode(), err(r)))
+# a line whose first byte is wrong, after a newline in the same read: one
+# error, then the next line (it repeated the error for ever, a busy loop)
+r = ask(f, b'\n,\n{"execute": "query-memory-devices", "id": 9}')
+r2 = json.loads(f.readline())
+ok(err(r) == "GenericError: JSON parse error, expecting value" and r2 == {"return": [], "id": 9},
+   "a line beginning with ',': one error, then the next line's reply: %s" % json.dumps(r2)[:100])
 r = ask(f, b'{bad json')
 ok(err(r).startswith("GenericError: JSON parse error, "), "not JSON: %s" % err(r))
 r = ask(f, b'{"execute": "query-memory-devices", "id": 5}')
