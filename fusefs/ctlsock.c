@@ -597,8 +597,6 @@ void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r)
 enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
 				 size_t *off, json_object **req)
 {
-	size_t end;
-
 	*req = NULL;
 	/*
 	 * The rest of a line that was no JSON: json-c cannot tell where a
@@ -624,18 +622,25 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 		return r->pending > HMFS_CTL_REQ_MAX ? HMFS_CTL_TOO_LARGE : HMFS_CTL_MORE;
 	}
 	r->pending = 0;
-	end = json_tokener_get_parse_end(r->tok);
-	*off += end;
+	*off += json_tokener_get_parse_end(r->tok);
 	if (!*req) {
 		r->bad = (int)json_tokener_get_error(r->tok);
 		json_tokener_reset(r->tok);
 		/*
-		 * the line is over when what json-c took ends with its newline;
-		 * when it took nothing (the first byte is wrong: ",") the
-		 * newline before is the last line's, and reading on from here
-		 * failed here again, for ever
+		 * json-c stops at the byte that broke it, not past it (what it
+		 * took never ends with the newline: `{"execute":\nx}` broke
+		 * at "x", after a newline inside the request): the skip
+		 * begins there, and the newline itself (`tru\n`) ends it.
+		 * Reading on from the bad byte failed there again, for ever
+		 * (usereye5 #16; "," after a newline: b303fdd)
 		 */
-		r->skip_line = !(end && buf[*off - 1] == '\n');
+		r->skip_line = true;
+		return HMFS_CTL_BAD_JSON;
+	}
+	if (!hmfs_qmp_utf8_ok(*req)) {
+		json_object_put(*req);
+		*req = NULL;
+		r->bad = json_tokener_error_parse_utf8_string;
 		return HMFS_CTL_BAD_JSON;
 	}
 	return HMFS_CTL_REQUEST;

@@ -1325,6 +1325,8 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 struct hmfs_qmp { /* a connection's session */
 	bool command_mode; /* qmp_capabilities done: commands run, events come */
 };
+/* every string of @o (keys too) UTF-8, as QEMU's parser wants them */
+bool hmfs_qmp_utf8_ok(struct json_object *o);
 /* {"QMP": {"version": ..., "capabilities": []}}, sent on connect */
 struct json_object *hmfs_qmp_greeting(void);
 /* QEMU's reply to a line that is no JSON: json-c's @jerr (enum json_tokener_error) */

@@ -85,6 +85,7 @@ json_object *hmfs_qmp_parse_error(int jerr)
 		{ json_tokener_error_parse_object_key_sep, "missing : in object pair" },
 		{ json_tokener_error_parse_object_value_sep, "expected separator in dict" },
 		{ json_tokener_error_parse_array, "expected separator in list" },
+		{ json_tokener_error_parse_utf8_string, "invalid UTF-8 sequence in string" },
 	};
 	const char *what = json_tokener_error_desc((enum json_tokener_error)jerr);
 
@@ -92,6 +93,63 @@ json_object *hmfs_qmp_parse_error(int jerr)
 		if (words[i].jerr == (enum json_tokener_error)jerr)
 			what = words[i].qemu;
 	return qmp_error("GenericError", "JSON parse error, %s", what);
+}
+
+/* the bytes of one well-formed UTF-8 sequence at @s (RFC 3629), 0: none */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	/* the second byte's range narrows for E0, ED, F0, F4 (Unicode Table 3-7) */
+	unsigned char lo = *s == 0xe0 ? 0xa0 : *s == 0xf0 ? 0x90 : 0x80;
+	unsigned char hi = *s == 0xed ? 0x9f : *s == 0xf4 ? 0x8f : 0xbf;
+	size_t n = *s < 0x80 ? 1 : *s < 0xc2 ? 0 : *s < 0xe0 ? 2 : *s < 0xf0 ? 3 : *s < 0xf5 ? 4 : 0;
+
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	return n;
+}
+
+static bool utf8_str_ok(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t n; len; s += n, len -= n)
+		if (!(n = utf8_seq(s, len)))
+			return false;
+	return true;
+}
+
+/*
+ * Every string of a request, keys too, is UTF-8: QEMU's parser refuses
+ * one that is not (qobject/json-parser.c parse_string(), "invalid UTF-8
+ * sequence in string", QEMU 7.2 checked); json-c takes any bytes, ran
+ * the request and echoed them in the reply's "id" -- no JSON text a
+ * client can decode (RFC 8259 8.1, usereye5 #8i).  On the parsed object,
+ * not json-c 0.16's JSON_TOKENER_VALIDATE_UTF8: that one refuses a
+ * sequence cut by the end of a recv()'s bytes.  json-c bounds the depth.
+ */
+bool hmfs_qmp_utf8_ok(json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		return utf8_str_ok(json_object_get_string(o), (size_t)json_object_get_string_len(o));
+	case json_type_array:
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			if (!hmfs_qmp_utf8_ok(json_object_array_get_idx(o, i)))
+				return false;
+		return true;
+	case json_type_object: {
+		json_object_object_foreach(o, key, val) {
+			if (!utf8_str_ok(key, strlen(key)) || !hmfs_qmp_utf8_ok(val))
+				return false;
+		}
+		return true;
+	}
+	default:
+		return true;
+	}
 }
 
 /*

@@ -3,8 +3,10 @@
  * The control protocol without the socket: the input is what a client
  * sends, framed by ctlsock.c's hmfs_ctl_read() as a connection's thread
  * frames it (in recv()-sized chunks) and run through hmfs_ctl_execute()
- * against a fresh 512 MiB machine.  A client dropped for a bad or too
- * large request reconnects with the rest, from the next line.
+ * against a fresh 512 MiB machine.  A bad request is answered and the
+ * connection reads on (never the same bad input twice: usereye5 #16); a
+ * client dropped for a too large request reconnects with the rest, from
+ * the next line.
  *
  * An input starting with a NUL byte has a header: its second byte is the
  * chunk size (1..255; 0: 4096), its third bit 0 "inflate": the rest's
@@ -100,7 +102,7 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 		  struct framed *out)
 {
 	struct hmfs_ctl_reader r;
-	size_t pos = 0, begin = 0;
+	size_t pos = 0, begin = 0, bad_at = (size_t)-1;
 
 	memset(out, 0, sizeof(*out));
 	if (hmfs_ctl_reader_init(&r))
@@ -116,6 +118,21 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 			if (!r.pending)
 				begin = pos + off;
 			st = hmfs_ctl_read(&r, text + pos, n, &off, &req);
+			if (st == HMFS_CTL_BAD_JSON) {
+				/*
+				 * answered, and read on past it: a line to
+				 * skip begins at least a byte further on
+				 * (usereye5 #16: the same byte failed for ever)
+				 */
+				if (bad_at == pos + off) {
+					fprintf(stderr, "the same bad input at %zu answered again\n",
+						bad_at);
+					abort();
+				}
+				bad_at = r.skip_line ? pos + off : (size_t)-1;
+				out->dropped = true;
+				continue;
+			}
 			if (r.pending > HMFS_CTL_REQ_MAX + chunk) {
 				fprintf(stderr, "%zu bytes buffered for one request\n", r.pending);
 				abort();
@@ -146,7 +163,7 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 			json_object_put(req);
 		}
 		pos += off;
-		if (st == HMFS_CTL_TOO_LARGE || st == HMFS_CTL_BAD_JSON) {
+		if (st == HMFS_CTL_TOO_LARGE) {
 			/* dropped; the client reconnects with its next line */
 			const char *nl = memchr(text + pos, '\n', len - pos);
 

@@ -1,0 +1,183 @@
+#!/bin/bash
+# Bad input on the QMP control socket never wedges a connection: each
+# malformed line gets one "JSON parse error" and the requests after it
+# in the same write are answered, as QEMU's json-streamer recovers
+# (usereye5 #16: a valid request then `x` in one write was answered
+# "JSON parse error" for ever, the input never consumed).  A string that
+# is no UTF-8 is refused in QEMU 7.2's words, not run and echoed back
+# (usereye5 #8i); a request split over writes, many pipelined, a long
+# line of garbage, a NUL, nesting too deep: each answered, the
+# connection goes on.  A raw client (bytes, recv): what hotmemfs writes.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+mount_fs "hotmemfs mounts" --fresh --state none
+
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
+import json, socket, sys
+from qmp import negotiate
+
+n = 0
+
+
+def ok(cond, name):
+    global n
+    n += 1
+    print("%d %s" % (0 if cond else 1, name), flush=True)
+
+
+s, buf = None, b""
+
+
+def connect():
+    """a connection of its own, negotiated (the last one closed): a
+    check that wedges one does not fail the checks after it"""
+    global s, buf
+    if s:
+        s.close()
+    s, buf = socket.socket(socket.AF_UNIX), b""
+    s.settimeout(60)
+    s.connect(sys.argv[1])
+    negotiate(s)
+
+
+def line():
+    """the next line hotmemfs wrote, bytes, newline gone"""
+    global buf
+    while b"\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            raise EOFError("hotmemfs hung up")
+        buf += d
+    l, buf = buf.split(b"\n", 1)
+    return l
+
+
+END = 0
+
+
+def talk(data):
+    """@data sent in one write on a new connection, then a request of its
+    own: the replies to @data, every line up to that request's (at most
+    200: a stream of errors is no answer), each decoded as UTF-8 JSON;
+    None when a line is not"""
+    global END
+    END += 1
+    connect()
+    s.sendall(data + b'\n{"execute": "query-memory-devices", "id": "end%d"}\n' % END)
+    got = []
+    while len(got) <= 200:
+        l = line()
+        try:
+            r = json.loads(l.decode("utf-8"))
+        except ValueError:
+            return None
+        if r.get("id") == "end%d" % END:
+            return got
+        got.append(r)
+    return got
+
+
+def err(r):
+    e = r.get("error", {})
+    return "%s: %s" % (e.get("class"), e.get("desc"))
+
+
+QMD = b'{"execute": "query-memory-devices", "id": %d}'
+PE = "GenericError: JSON parse error, "
+
+# usereye5 #16: a request, a bad line, a request, in one write
+r = talk(QMD % 1 + b"\nx\n" + QMD % 2)
+ok(r is not None and len(r) == 3 and r[0] == {"return": [], "id": 1} and
+   err(r[1]).startswith(PE) and r[2] == {"return": [], "id": 2},
+   "a request, x, a request in one write: %s" % json.dumps(r)[:300])
+# the bad byte first on a line inside a request, a stray brace after one
+r = talk(b'{"execute":\nx}\n' + QMD % 3)
+ok(r is not None and len(r) == 2 and err(r[0]).startswith(PE) and r[1] == {"return": [], "id": 3},
+   "a request broken at a line's start: one error, the next answered: %s" % json.dumps(r)[:300])
+r = talk(QMD % 4 + b"\n}\n" + QMD % 5)
+ok(r is not None and len(r) == 3 and err(r[1]).startswith(PE) and r[2] == {"return": [], "id": 5},
+   "a stray } on its own line: one error, the next answered: %s" % json.dumps(r)[:300])
+# the newline itself breaks it
+r = talk(b"tru\n" + QMD % 6)
+ok(r is not None and len(r) == 2 and err(r[0]).startswith(PE) and r[1] == {"return": [], "id": 6},
+   "tru then a newline: one error, the next line answered: %s" % json.dumps(r)[:300])
+# invalid UTF-8 (QEMU 7.2: "JSON parse error, invalid UTF-8 sequence in string", nothing run)
+for bad in [b"\xc3\x28", b"\xff\xfe", b"\x80"]:
+    r = talk(b'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "size": "128M", "id": "u%s"}}'
+             % bad)
+    ok(r is not None and len(r) == 1 and err(r[0]) == PE + "invalid UTF-8 sequence in string",
+       "a string holding %r: QEMU's words, every reply UTF-8: %s" % (bad, json.dumps(r)))
+r = talk(b'{"execute": "query-memory-devices", "id": "\xff\xfe"}')
+ok(r is not None and len(r) == 1 and err(r[0]) == PE + "invalid UTF-8 sequence in string",
+   "an id holding \\xff\\xfe: refused, not echoed: %s" % json.dumps(r))
+r = talk(b'{"execute": "query-memory-devices"}')
+ok(r == [{"return": []}], "... and no device was added: %s" % json.dumps(r))
+r = talk(b'{"execute": "query-memory-devices", "id": "\xc3\xa9t\xc3\xa9"}')
+ok(r == [{"return": [], "id": "\u00e9t\u00e9"}], "valid UTF-8 is taken and echoed: %s" % json.dumps(r))
+# a NUL, nesting too deep, a long line of garbage
+for what, data in [("a NUL", b'{"execute": "status\x00"}'), ("nesting too deep", b"[" * 100),
+                   ("50000 bytes of garbage", b"x" * 50000),
+                   ("200000 bytes of garbage", b"@" * 200000)]:
+    r = talk(data + b"\n" + QMD % 7)
+    ok(r is not None and len(r) == 2 and err(r[0]).startswith(PE) and r[1] == {"return": [], "id": 7},
+       "%s: one error, the next line answered: %s" % (what, json.dumps(r)[:200]))
+# a request split over writes, at each byte
+req = b'{"execute": "query-memory-devices", "id": "split"}\n'
+connect()
+for i in range(1, len(req)):
+    s.sendall(req[:i])
+    s.sendall(req[i:])
+got = [line() for _ in range(1, len(req))]
+ok(all(json.loads(g) == {"return": [], "id": "split"} for g in got),
+   "a request split in two writes at each of its %d bytes: each answered" % (len(req) - 1))
+req = b'{"execute": "query-memory-devices", "id": "\xe2\x82\xac"}\n'
+for i in range(1, len(req)):
+    s.sendall(req[:i])
+    s.sendall(req[i:])
+got = [line() for _ in range(1, len(req))]
+ok(all(json.loads(g) == {"return": [], "id": "\u20ac"} for g in got),
+   "... one whose UTF-8 (a euro sign) is cut by the split too")
+# pipelined: 100 requests in one write, answered in order
+r = talk(b"\n".join(QMD % i for i in range(100)))
+ok(r is not None and [x.get("id") for x in r] == list(range(100)),
+   "100 requests in one write: 100 replies in order")
+# mixed: every other line bad
+r = talk(b"\n".join(QMD % i if i % 2 else b"{oops %d" % i for i in range(20)))
+ok(r is not None and len(r) == 20 and
+   all((x.get("id") == i) if i % 2 else err(x).startswith(PE) for i, x in enumerate(r)),
+   "good and bad lines in turn: a reply each, in order")
+print("0 all %d checks ran" % n)
+PY
+rc=$?
+while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
+[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
+tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+# a request too large (beyond 64 KiB unended): said, and the connection ends
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/big.out" 2>&1 <<'PY'
+import socket, sys
+from qmp import negotiate
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(60)
+s.connect(sys.argv[1])
+negotiate(s)
+try:
+    s.sendall(b'{"execute": "status", "id": "' + b"a" * 200000 + b'"}\n')
+except OSError:
+    pass
+out = b""
+try:
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        out += d
+except ConnectionResetError:
+    pass  # closed with what we sent unread: the reply came before
+print(out.decode())
+PY
+is "$(cat "$TMP/big.out")" '{"error":{"class":"GenericError","desc":"request too large"}}' \
+	"a request beyond 64 KiB: said once, then the connection ends"
+is "$(ctl status >/dev/null; echo $?)" 0 "hotmemfs still answers a new connection"
+stop_fs
+done_testing
