@@ -446,9 +446,20 @@ static const char *qom_device_id(const char *path)
 	return hmfs_ctlargs_qom_id(path);
 }
 
+/* QEMU names a device not found as it was asked for: its QOM path, when given one */
+static void not_found_as_asked(char *err, const char *asked, const char *id)
+{
+	char said[ERRLEN];
+
+	snprintf(said, sizeof(said), "Device '%s' not found", id);
+	if (asked != id && !strcmp(err, said))
+		snprintf(err, ERRLEN, "Device '%.200s' not found", asked);
+}
+
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
+	const char *asked;
 	int ret;
 
 	if (arg_string(args, "id", &ch.dev.id, r->err))
@@ -457,10 +468,13 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		snprintf(r->err, ERRLEN, "Parameter 'id' is missing");
 		return -EINVAL;
 	}
-	ch.dev.id = qom_device_id(ch.dev.id);
+	asked = ch.dev.id;
+	ch.dev.id = qom_device_id(asked);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
-	if (ret)
+	if (ret) {
+		not_found_as_asked(r->err, asked, ch.dev.id);
 		return ret;
+	}
 	r->ret = json_object_new_object();
 	return 0;
 }
@@ -553,8 +567,10 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	}
 	ch.dev.id = qom_device_id(path);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
-	if (ret)
+	if (ret) {
+		not_found_as_asked(r->err, path, ch.dev.id);
 		return ret;
+	}
 	r->ret = dev_return(ctx, ch.dev.id);
 	return 0;
 }
@@ -1284,6 +1300,26 @@ static const struct {
 	bool delivered; /* replies once its events are out (ctllimits.h: HMFS_CTL_DELIVER_WAIT_MS) */
 } commands[] = { HMFS_CTL_COMMANDS(CTL_COMMAND) };
 
+/*
+ * A failed command's error class: QEMU's DeviceNotFound for a device that
+ * is not there (qmp_device_del()'s find_device_state(), qom-get's and
+ * qom-set's path resolved to nothing: QEMU 7.2 answers all three
+ * {"class": "DeviceNotFound", "desc": "Device 'X' not found"}), said in
+ * that one wording by dev.c and qom-get; GenericError for the rest.
+ * Clients decide on the class: libvirt's qemuMonitorJSONDelDevice()
+ * takes DeviceNotFound as "already gone" (usereye5 #10).
+ */
+static const char *error_class(const char *desc)
+{
+	static const char head[] = "Device '", tail[] = "' not found";
+	size_t n = strlen(desc);
+
+	return n > strlen(head) + strlen(tail) && !strncmp(desc, head, strlen(head)) &&
+			       !strcmp(desc + n - strlen(tail), tail) ?
+		       "DeviceNotFound" :
+		       "GenericError";
+}
+
 json_object *hmfs_ctl_error(const char *cls, const char *desc)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
@@ -1370,7 +1406,7 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 			if (!r.err[0])
 				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));
 			json_object_put(r.ret);
-			reply = hmfs_ctl_error("GenericError", r.err);
+			reply = hmfs_ctl_error(error_class(r.err), r.err);
 		} else {
 			reply = json_object_new_object();
 			json_object_object_add(reply, "return", r.ret);

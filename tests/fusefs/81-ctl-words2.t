@@ -79,7 +79,8 @@ out=$(ctl inject MEM_GOING_ONLINE 0)
 is "$?:$out" "0:MEM_GOING_ONLINE: injection cleared: the memory notifier lets onlines through again" \
 	"inject MEM_GOING_ONLINE 0: cleared"
 out=$(ctl device_del /machine/peripheral/zz 2>&1)
-is "$?:$out" "1:hotmemctl: error: Device 'zz' not found" "device_del of a QOM path no device has: not found"
+is "$?:$out" "1:hotmemctl: error: Device '/machine/peripheral/zz' not found" \
+	"device_del of a QOM path no device has: not found, named as asked (QEMU 7.2's words)"
 stop_fs
 
 # 10. virtio-mem-pci: memaddr=, addr= refused; 8. set-size in words

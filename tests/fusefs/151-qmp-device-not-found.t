@@ -1,0 +1,66 @@
+#!/bin/bash
+# A device that is not there is QEMU's DeviceNotFound, not GenericError
+# (usereye5 #10): device_del, qom-get and qom-set of an unknown id or QOM
+# path answer {"class": "DeviceNotFound", "desc": "Device 'X' not found"},
+# class and words as QEMU 7.2 answers them (checked side by side). Clients
+# decide on the class: libvirt's qemuMonitorJSONDelDevice() takes it as
+# "already gone". Other refusals stay GenericError.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+mount_fs "hotmemfs mounts" --fresh --state none
+
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
+import json, socket, sys
+from qmp import negotiate
+
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(60)
+s.connect(sys.argv[1])
+negotiate(s)
+f = s.makefile("rb")
+
+
+def ask(req):
+    s.sendall(json.dumps(req).encode() + b"\n")
+    while True:
+        r = json.loads(f.readline())
+        if "event" not in r:
+            return r
+
+
+def show(r):
+    e = r.get("error")
+    return "%s: %s" % (e["class"], e["desc"]) if e else json.dumps(r)
+
+
+n = 0
+for cmd, args, want in [
+        ("device_del", {"id": "nope"}, "DeviceNotFound: Device 'nope' not found"),
+        ("device_del", {"id": "/machine/peripheral/nope"},
+         "DeviceNotFound: Device '/machine/peripheral/nope' not found"),
+        ("qom-get", {"path": "nope", "property": "size"}, "DeviceNotFound: Device 'nope' not found"),
+        ("qom-get", {"path": "/machine/peripheral/nope", "property": "size"},
+         "DeviceNotFound: Device '/machine/peripheral/nope' not found"),
+        ("qom-set", {"path": "nope", "property": "requested-size", "value": 1},
+         "DeviceNotFound: Device 'nope' not found"),
+        ("qom-set", {"path": "/machine/peripheral/nope", "property": "requested-size", "value": 1},
+         "DeviceNotFound: Device '/machine/peripheral/nope' not found"),
+        ("device_add", {"driver": "pc-dimm", "id": "d1", "size": "128M"}, None),
+        ("qom-get", {"path": "d1", "property": "bogus"},
+         "GenericError: Property 'pc-dimm.bogus' not found"),
+        ("device_add", {"driver": "pc-dimm", "id": "d1", "size": "128M"},
+         "GenericError: Duplicate device ID 'd1'")]:
+    r = ask({"execute": cmd, "arguments": args})
+    if want is None:
+        continue
+    n += 1
+    print("%d %s %s: %s" % (show(r) != want, cmd, json.dumps(args), show(r)), flush=True)
+print("0 all %d checks ran" % n)
+PY
+rc=$?
+while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
+[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
+tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+stop_fs
+done_testing
