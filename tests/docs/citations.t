@@ -12,6 +12,9 @@ files() { # the project's own text: docs, man pages, sources, scripts, tests, un
 		-e '^tests/docs/citations.t$' -e '^docs/design-notes.md$' -e '^tests/fuzz/corpus/' |
 		while read -r f; do [ -f "$f" ] && echo "$f"; done
 }
+# the files there (none, a git that failed, would find nothing to cite)
+nf=$(files | wc -l)
+[ "$nf" -ge 100 ] && ok "the project's files: $nf" || notok "the project's files listed ($nf, 100 or more expected)"
 notes=docs/design-notes.md
 [ -s "$notes" ] && ok "$notes exists" || notok "$notes exists"
 

@@ -3,7 +3,7 @@
 # --help`, in `compare --help` and in hotmem-trace(8) (#13.5: --max was
 # missing from --help).
 . "$(dirname "$0")/lib.sh"
-[ -x "$B/hotmem-trace" ] || { echo "1..0 # SKIP $B/hotmem-trace not built"; exit 0; }
+[ -x "$B/hotmem-trace" ] || need_whole_skip "$B/hotmem-trace not built"
 help=$("$B/hotmem-trace" --help 2>&1)
 chelp=$("$B/hotmem-trace" compare --help 2>&1)
 # the options compare's getopt table knows

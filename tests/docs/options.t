@@ -10,7 +10,7 @@ in_man() { grep -qF -- "${1//-/\\-}" "$2"; }
 
 for prog in hotmemd hotmemfs hotmem-enter; do
 	if [ ! -x "$B/$prog" ]; then
-		ok "$prog: --help against $prog(8) # SKIP $B/$prog not built"
+		skip_check "$prog: --help against $prog(8)" "$B/$prog not built"
 		continue
 	fi
 	opts=$("$B/$prog" --help 2>&1 | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
@@ -39,7 +39,7 @@ fi
 versions= built=0 err=$(mktemp)
 for prog in hotmem hotmemfs hotmemctl hotmem-enter hotmem-conform hotmemd hotmem-trace; do
 	if [ ! -x "$B/$prog" ]; then
-		ok "$prog --version # SKIP $B/$prog not built"
+		skip_check "$prog --version" "$B/$prog not built"
 		continue
 	fi
 	built=$((built + 1))

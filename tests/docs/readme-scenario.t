@@ -6,7 +6,7 @@
 # shows, prints every line of that output block (but the "…" that stand
 # for left-out lines), in that order, and exits 2 as README says.
 . "$(dirname "$0")/lib.sh"
-[ -x "$B/hotmem" ] || { echo "1..0 # SKIP $B/hotmem not built"; exit 0; }
+[ -x "$B/hotmem" ] || need_whole_skip "$B/hotmem not built"
 B=$(cd "$B" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
