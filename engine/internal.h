@@ -526,6 +526,17 @@ struct hm_workload_entry {
 	int type;
 };
 
+/* include/linux/ratelimit_types.h (6.12): DEFAULT_RATELIMIT_INTERVAL is 5 * HZ */
+#define DEFAULT_RATELIMIT_INTERVAL_MS	5000UL
+#define DEFAULT_RATELIMIT_BURST		10
+struct hm_ratelimit {
+	unsigned long interval_ms;
+	int burst;
+	int printed;
+	int missed;
+	unsigned long begin_ms;		/* 0: no call yet */
+};
+
 struct hotmem {
 	struct hotmem_config cfg;
 
@@ -671,6 +682,8 @@ struct hotmem {
 	/* the task of the running hotplug operation (device_hotplug_lock) */
 	const struct hotmem_task *current_task;
 	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
+	/* do_migrate_range()'s static migrate_rs, under mem_hotplug_lock (written) */
+	struct hm_ratelimit migrate_rs;
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
@@ -1081,6 +1094,10 @@ struct hm_page_owner;
 unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn);
 const char *page_type_name(const struct page *page);
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
+/* ratelimit.c: lib/ratelimit.c's ___ratelimit() */
+unsigned long hm_ratelimit_now_ms(void);
+bool __hm_ratelimit(struct hotmem *hm, struct hm_ratelimit *rs, const char *func,
+		    unsigned long now_ms);
 unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o);
 
 /* firmware_memmap.c */

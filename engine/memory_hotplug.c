@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -777,14 +778,71 @@ static int scan_movable_pages(struct hotmem *hm, unsigned long start, unsigned l
 }
 
 /*
- * do_migrate_range(): try every movable page of the range; a page that
- * fails (pinned, or no target memory) stays, and the caller's loop comes
- * back to it — the kernel ignores migration failures here too.
+ * 6.12 migrate_pages() with MIGRATE_SYNC tries a folio that fails with
+ * -EAGAIN (a pinned page's refcount) NR_MAX_MIGRATE_ASYNC_RETRY (3) times
+ * in the async batch, then NR_MAX_MIGRATE_SYNC_RETRY (7) alone; each
+ * attempt allocates a target, unmaps the source (TLB flush), finds the
+ * refcount unexpected, remaps and frees the target.  The engine's attempt
+ * is one test, so an offline looping on pinned pages would make passes
+ * (and count pgmigrate_fail) orders of magnitude faster than any kernel:
+ * it sleeps what the kernel would spend, estimated at 1 us an attempt.
+ */
+#define MIGRATE_ATTEMPTS_PER_PASS	(3 + 7)
+#define MIGRATE_ATTEMPT_NS		1000L
+
+static void migrate_pages_pace(unsigned long nr_retried)
+{
+	long ns = (long)nr_retried * MIGRATE_ATTEMPTS_PER_PASS * MIGRATE_ATTEMPT_NS;
+	struct timespec ts = { ns / 1000000000L, ns % 1000000000L };
+
+	if (ns)
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * What 6.12 do_migrate_range() says of the folios migrate_pages() left on
+ * its source list: "migrating pfn %lx failed ret:%d" and dump_page(...,
+ * "migration failure") for each, rate-limited by its static migrate_rs
+ * (DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST: 10 every 5 s,
+ * shared by every offline).  One clock reading for the whole list: the
+ * window opens at most at its first folio, so the folios allowed are
+ * among the first burst, the ones @first holds.
+ */
+static void migration_failure_report(struct hotmem *hm, int ret, const unsigned long *first,
+				     unsigned long nr_left)
+{
+	struct hm_ratelimit *rs = &hm->migrate_rs;
+	const unsigned long now = hm_ratelimit_now_ms();
+
+	/* static DEFINE_RATELIMIT_STATE(migrate_rs, ...) */
+	if (!rs->burst)
+		*rs = (struct hm_ratelimit){ .interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
+					     .burst = DEFAULT_RATELIMIT_BURST };
+	for (unsigned long i = 0; i < nr_left; i++) {
+		if (!__hm_ratelimit(hm, rs, "do_migrate_range", now) ||
+		    i >= DEFAULT_RATELIMIT_BURST)
+			continue;
+		pr_warn(hm, "migrating pfn %lx failed ret:%d", first[i], ret);
+		dump_page(hm, first[i], "migration failure");
+	}
+}
+
+/*
+ * do_migrate_range() (6.12): isolate every movable folio from @start on
+ * and migrate_pages() them.  Its result is what migrate_pages() returns:
+ * the number of folios that stayed (a pinned page), or -ENOMEM at the
+ * first target it could not allocate, where it stops (the rest stay on the
+ * list untried, uncounted).  The folios left are reported, and stay for
+ * the caller's next pass: the kernel does not act on the failure either.
  */
 static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned long end)
 {
+	unsigned long first[DEFAULT_RATELIMIT_BURST], nr_left = 0, nr_retried = 0;
+	int ret = 0;
+
 	for (unsigned long pfn = start; pfn < end; pfn++) {
 		struct page *page = pfn_to_page(hm, pfn);
+		int err = 0;
 
 		if (PageBuddy(page)) {
 			pfn += (1UL << page->private) - 1;
@@ -792,8 +850,27 @@ static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lo
 		}
 		if (!PageMovable(page) || !page->_refcount)
 			continue;
-		workload_migrate_page(hm, pfn);
+		if (ret >= 0) {
+			err = workload_migrate_page(hm, pfn);
+			if (!err)
+				continue;
+		}
+		if (nr_left < ARRAY_SIZE(first))
+			first[nr_left] = pfn;
+		nr_left++;
+		if (ret < 0)
+			continue;
+		if (err == -ENOMEM) {
+			ret = -ENOMEM;
+			continue;
+		}
+		nr_retried++;
 	}
+	if (ret >= 0)
+		ret = (int)nr_retried;
+	if (ret)
+		migration_failure_report(hm, ret, first, nr_left);
+	migrate_pages_pace(nr_retried);
 }
 
 /* signal_pending(current) */

@@ -162,6 +162,77 @@ static void test_pinned_movable_block_loops_until_signal_then_eintr_unchanged(vo
 	hotmem_destroy(hm);
 }
 
+static unsigned long count_lines(const char *log, const char *what)
+{
+	unsigned long n = 0;
+
+	for (const char *p = log; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * usereye5 #1: 6.12 do_migrate_range() says which folios migrate_pages()
+ * left, "migrating pfn %lx failed ret:%d" (ret: how many stayed) and a
+ * dump_page(..., "migration failure"), at most DEFAULT_RATELIMIT_BURST (10)
+ * of them; pgmigrate_fail counts each folio once a migrate_pages() call.
+ * One pass here (the signal at the second check).
+ */
+static void test_pinned_pages_migration_failure_logged_ratelimited(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct countdown cd = { .after = 1 };
+	const struct hotmem_task task = { countdown_signal, &cd };
+	static char log[64 * 1024];
+	struct hm_vmstat vs;
+	unsigned long h;
+	char line[64];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 5 + (uint64_t)i * 3,
+						      HM_ALLOC_PINNED, &h), 0);
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "failed ret:20\n"), 10);
+	assert_int_equal(count_lines(log, "page dumped because: migration failure\n"), 10);
+	snprintf(line, sizeof(line), "migrating pfn %lx failed ret:20\n",
+		 (unsigned long)DIMM_PFN + 5);
+	assert_non_null(strstr(log, line));
+	snprintf(line, sizeof(line), "migrating pfn %lx failed ret:20\n",
+		 (unsigned long)DIMM_PFN + 5 + 9 * 3);
+	assert_non_null(strstr(log, line));
+	hotmem_vmstat(hm, &vs);
+	assert_int_equal(vs.events[HM_PGMIGRATE_FAIL], 20);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* lib/ratelimit.c ___ratelimit(): a burst a window, then what was suppressed said */
+static void test_ratelimit_burst_then_callbacks_suppressed(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hm_ratelimit rs = { .interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
+				   .burst = DEFAULT_RATELIMIT_BURST };
+	static char log[64 * 1024];
+	int allowed = 0;
+
+	(void)state;
+	for (int i = 0; i < 25; i++)
+		allowed += __hm_ratelimit(hm, &rs, "do_migrate_range", 1000);
+	assert_int_equal(allowed, 10);
+	/* the window is 5 s from its first call: at 6000 still inside */
+	assert_false(__hm_ratelimit(hm, &rs, "do_migrate_range", 6000));
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log, "callbacks suppressed"));
+	assert_true(__hm_ratelimit(hm, &rs, "do_migrate_range", 6001));
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "do_migrate_range: 16 callbacks suppressed\n"));
+	hotmem_destroy(hm);
+}
+
 /*
  * The way an admin unblocks a looping offline: the process holding the
  * pin lets go.  6.12's free of a page takes no mem_hotplug_lock, which
@@ -491,6 +562,8 @@ int main(void)
 		cmocka_unit_test(test_nowhere_to_migrate_loops_until_a_signal_then_eintr),
 		cmocka_unit_test(test_pinned_movable_block_loops_until_signal_then_eintr_unchanged),
 		cmocka_unit_test(test_freeing_the_pinned_page_lets_a_looping_offline_finish),
+		cmocka_unit_test(test_pinned_pages_migration_failure_logged_ratelimited),
+		cmocka_unit_test(test_ratelimit_burst_then_callbacks_suppressed),
 		cmocka_unit_test(test_an_allocation_completes_while_an_offline_loops),
 		cmocka_unit_test(test_an_isolated_pageblock_in_a_free_block_is_never_allocated),
 		cmocka_unit_test(test_migration_targets_other_node_and_movable_only_from_movable),
