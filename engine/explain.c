@@ -127,21 +127,25 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 
 /*
  * A zone's free pages an allocation of the engine may take: the zone
- * passes zone_watermark_ok() (its free count above WMARK_MIN) and gives
- * what is on its lists.  @nr_block_free of them lie in the block being
- * offlined, isolated then (not allocatable).  In the block's own zone
- * each migration frees its old page into the isolated block, and the
- * engine's free count holds isolated pages: the count stays, so the
- * check passes for all the pages outside or for none; elsewhere the
- * count falls with each page taken, down to the watermark.
+ * passes zone_watermark_ok() (its free count above WMARK_MIN plus the
+ * lowmem_reserve[] it keeps from an allocation whose highest zone is
+ * @highest, 6.12 __zone_watermark_ok()) and gives what is on its lists.
+ * @nr_block_free of them lie in the block being offlined, isolated then
+ * (not allocatable).  In the block's own zone each migration frees its
+ * old page into the isolated block, and the engine's free count holds
+ * isolated pages: the count stays, so the check passes for all the pages
+ * outside or for none; elsewhere the count falls with each page taken,
+ * down to the watermark and reserve.
  */
-static unsigned long zone_free_for_migration(struct zone *z, bool own, unsigned long nr_block_free)
+static unsigned long zone_free_for_migration(struct zone *z, int highest, bool own,
+					     unsigned long nr_block_free)
 {
+	const unsigned long reserve = zone_lowmem_reserve(z, highest);
 	unsigned long free, wmark, n;
 
 	pthread_mutex_lock(&z->lock);
 	free = z->nr_free_pages;
-	wmark = z->_watermark[WMARK_MIN];
+	wmark = z->_watermark[WMARK_MIN] + reserve;
 	pthread_mutex_unlock(&z->lock);
 	if (free <= wmark)
 		return 0;
@@ -184,7 +188,7 @@ static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *
 			struct zone *z = &pgdat->node_zones[zid];
 
 			if (populated_zone(z))
-				n += zone_free_for_migration(z, z == zone, nr_block_free);
+				n += zone_free_for_migration(z, highest, z == zone, nr_block_free);
 		}
 	}
 	return n;

@@ -748,20 +748,48 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 	return NULL;
 }
 
-static bool zone_watermark_ok(struct zone *z, unsigned int order)
-{
-	unsigned long free = z->nr_free_pages;
+/* x86_64's sysctl_lowmem_reserve_ratio[] (6.12): DMA, DMA32, Normal; Movable, Device 0 */
+static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
 
-	return free >= (1UL << order) && free - (1UL << order) >= z->_watermark[WMARK_MIN];
+/*
+ * zone->lowmem_reserve[highest_zoneidx] as setup_per_zone_lowmem_reserve()
+ * (6.12) sets it: the managed pages of the zones above @z up to
+ * @highest_zoneidx over @z's ratio; 0 without a ratio or managed pages.
+ * The kernel redoes it at each online and offline
+ * (init_per_zone_wmark_min()); computed from the managed counts it used.
+ */
+unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx)
+{
+	const int zid = zone_idx(z);
+	unsigned long managed = 0;
+
+	if (!lowmem_reserve_ratio[zid] || !zone_managed_pages(z))
+		return 0;
+	for (int j = zid + 1; j <= highest_zoneidx; j++)
+		managed += zone_managed_pages(&z->zone_pgdat->node_zones[j]);
+	return managed / lowmem_reserve_ratio[zid];
+}
+
+/*
+ * 6.12 __zone_watermark_ok() at WMARK_MIN: the free pages but the
+ * (1 << order) - 1 an order needs beyond one must stay above the mark plus
+ * what the zone keeps from an allocation that could use a zone above it:
+ * "if (free_pages <= min + z->lowmem_reserve[highest_zoneidx]) return false;"
+ */
+static bool zone_watermark_ok(struct zone *z, unsigned int order, int highest_zoneidx)
+{
+	long free = (long)z->nr_free_pages - ((1L << order) - 1);
+
+	return free > (long)(z->_watermark[WMARK_MIN] + zone_lowmem_reserve(z, highest_zoneidx));
 }
 
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
-			      int mt, bool ignore_wmark)
+			      int mt, bool ignore_wmark, int highest_zoneidx)
 {
 	struct page *page = NULL;
 
 	pthread_mutex_lock(&z->lock);
-	if (ignore_wmark || zone_watermark_ok(z, order)) {
+	if (ignore_wmark || zone_watermark_ok(z, order, highest_zoneidx)) {
 		page = __rmqueue_smallest(z, order, mt);
 		if (!page)
 			page = __rmqueue_fallback(hm, z, order, mt);
@@ -851,7 +879,8 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 				continue;
 			if (!preferred)
 				preferred = z;
-			page = alloc_pages_zone(hm, z, order, ac->migratetype, ac->ignore_wmark);
+			page = alloc_pages_zone(hm, z, order, ac->migratetype, ac->ignore_wmark,
+						ac->highest_zoneidx);
 			if (page) {
 				zone_statistics(hm, preferred, z);
 				return page;

@@ -341,7 +341,8 @@ static void test_poison_elsewhere_reads_no_memmap(void **state)
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
-	page = alloc_pages_zone(hm, movable, MAX_PAGE_ORDER, MIGRATE_MOVABLE, true);
+	page = alloc_pages_zone(hm, movable, MAX_PAGE_ORDER, MIGRATE_MOVABLE, true,
+				 ZONE_MOVABLE);
 	assert_non_null(page);
 	pfn = page_to_pfn(hm, page);
 	assert_true(pfn >= b33 && pfn < b33 + 32768);

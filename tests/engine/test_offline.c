@@ -234,6 +234,38 @@ static void test_ratelimit_burst_then_callbacks_suppressed(void **state)
 }
 
 /*
+ * usereye5 #9: 6.12 __zone_watermark_ok() keeps a zone's lowmem_reserve
+ * for the allocation's highest zone: a Movable allocation (highest zone
+ * Movable) stops at min + lowmem_reserve[ZONE_MOVABLE] in every lower
+ * zone, where the engine drained each to its min watermark.
+ */
+static void test_movable_allocations_leave_lower_zones_their_lowmem_reserve(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long reserved = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
+		;
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		for (int zid = 0; zid < ZONE_MOVABLE && NODE_DATA(hm, nid); zid++) {
+			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+			unsigned long reserve = zone_lowmem_reserve(z, ZONE_MOVABLE);
+
+			if (!populated_zone(z))
+				continue;
+			assert_true(z->nr_free_pages >= z->_watermark[WMARK_MIN] + reserve);
+			reserved += reserve;
+		}
+	}
+	assert_true(reserved > 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The way an admin unblocks a looping offline: the process holding the
  * pin lets go.  6.12's free of a page takes no mem_hotplug_lock, which
  * the offline holds for writing all along: the page goes to its isolated
@@ -564,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_freeing_the_pinned_page_lets_a_looping_offline_finish),
 		cmocka_unit_test(test_pinned_pages_migration_failure_logged_ratelimited),
 		cmocka_unit_test(test_ratelimit_burst_then_callbacks_suppressed),
+		cmocka_unit_test(test_movable_allocations_leave_lower_zones_their_lowmem_reserve),
 		cmocka_unit_test(test_an_allocation_completes_while_an_offline_loops),
 		cmocka_unit_test(test_an_isolated_pageblock_in_a_free_block_is_never_allocated),
 		cmocka_unit_test(test_migration_targets_other_node_and_movable_only_from_movable),
