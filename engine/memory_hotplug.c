@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "uapi/hmuapi.h"
 
 void mem_hotplug_begin(struct hotmem *hm)
 {
@@ -45,11 +46,16 @@ int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_p
 	int ret = 0;
 	HM_TRACE_FN(hm, memory_notify, &ret, start_pfn, nr_pages, -1, -1, (long)action);
 
-	/* lib/notifier-error-inject.c: the error is returned for the action */
+	/*
+	 * lib/notifier-error-inject.c (6.12) notifier_err_inject_callback():
+	 * the error is returned for the action, said at KERN_INFO
+	 */
 	if (slot >= 0)
 		ret = atomic_load(&hm->notifier_error[slot]);
-	if (ret)
+	if (ret) {
+		pr_info(hm, "Injecting error (%d) to %s", ret, hmu_mem_action_name((long long)action));
 		return ret;
+	}
 	/* blocking_notifier_call_chain(): an error stops the chain */
 	for (struct notifier_block *nb = hm->memory_chain; nb && !ret; nb = nb->next)
 		ret = nb->notifier_call(hm, action,

@@ -456,6 +456,7 @@ static void test_going_offline_notifier_error_rolls_back(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
+	static char log[64 * 1024];
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
@@ -466,6 +467,9 @@ static void test_going_offline_notifier_error_rolls_back(void **state)
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
+	/* lib/notifier-error-inject.c's pr_info() (toolsfix) */
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>Injecting error (-16) to MEM_GOING_OFFLINE\n"));
 	/* the cause a front end explains, not the log's words */
 	assert_int_equal(offline_cause(hm, 32), HM_OFFLINE_CAUSE_NOTIFIER);
 	assert_string_equal(hotmem_offline_cause_name(HM_OFFLINE_CAUSE_NOTIFIER), "notifier failure");

@@ -157,6 +157,7 @@ static void test_going_online_notifier_error_leaves_block_offline(void **state)
 	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	struct ev_log log;
+	static char dmesg[64 * 1024];
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
@@ -169,6 +170,9 @@ static void test_going_online_notifier_error_leaves_block_offline(void **state)
 	snapshot(hm, &after);
 	assert_same(&before, &after);
 	assert_string_equal(log.buf, "");
+	/* lib/notifier-error-inject.c's pr_info() (toolsfix) */
+	hotmem_dmesg(hm, dmesg, sizeof(dmesg));
+	assert_non_null(strstr(dmesg, "<6>Injecting error (-12) to MEM_GOING_ONLINE\n"));
 	check(hm);
 	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_ONLINE, 0), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
