@@ -1739,9 +1739,9 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	pr_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
 		(unsigned long long)device_block_size);
 	pr_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, nid);
-	if (vm->in_sbm)
-		pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
-			(unsigned long long)memory_block_size_bytes(vm));
+	/* 6.12 virtio_mem_init_hotplug(): in either mode, then the unit's size */
+	pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
+		(unsigned long long)memory_block_size_bytes(vm));
 	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
 		vm->in_sbm ? "subblock" : "big block",
 		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));

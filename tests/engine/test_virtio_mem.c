@@ -532,6 +532,8 @@ static void test_force_bbm_and_bbm_block_size(void **state)
 		assert_int_equal(info(vm).sbm, cases[i].sbm);
 		assert_int_equal(info(vm).sb_size, cases[i].unit);
 		hotmem_dmesg(hm, log, sizeof(log));
+		/* 6.12 virtio_mem_init_hotplug() says it in either mode (usereye5 #8e) */
+		assert_non_null(strstr(log, "virtio_mem virtio0: memory block size: 0x8000000\n"));
 		assert_int_equal(strstr(log, "virtio_mem virtio0: bbm_block_size is too small") != NULL,
 				 cases[i].warned && !strcmp(cases[i].warned, "too small"));
 		assert_int_equal(strstr(log, "virtio_mem virtio0: bbm_block_size is not a power of 2") !=
