@@ -1151,6 +1151,12 @@ void hotmem_hugetlb_set_overcommit(struct hotmem *hm, unsigned long nr);
 void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth);
 unsigned long hotmem_alloc_calls(struct hotmem *hm);
 /*
+ * The failures hotmem_fail_nth_alloc() forced so far: a front end that
+ * sees it grow across an operation says the failure was injected (each is
+ * in the log as the kernel's "FAULT_INJECTION: forcing a failure.").
+ */
+unsigned long hotmem_fault_injected(struct hotmem *hm);
+/*
  * The virtio-mem device answers the next @count plug (@plug) or unplug
  * requests of its driver's runs with @resp (QEMU's, uapi/linux/virtio_mem.h),
  * then as before; @count 0 clears.  What a host gives: BUSY while

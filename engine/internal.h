@@ -715,6 +715,7 @@ struct hotmem {
 	atomic_ulong alloc_calls;
 	atomic_ulong fail_at;	/* absolute alloc_calls value to fail, 0 off */
 	atomic_ulong fail_more;	/* and this many after it (tests: a host refusing twice) */
+	atomic_ulong fail_injected;	/* failures forced so far (hotmem_fault_injected()) */
 	atomic_bool fail_keeps_old;	/* a refused MAP_FIXED keeps the old mapping (6.12), not a hole */
 	/* tests: called at each refused MAP_FIXED, after any teardown, with fail_arg */
 	void (*fail_hook)(struct hotmem *hm, void *fail_arg);
@@ -792,7 +793,13 @@ static inline bool is_zone_movable(const struct zone *z)
 void *hm_alloc(struct hotmem *hm, size_t size);	/* zeroed */
 void hm_free(struct hotmem *hm, void *p, size_t size);
 void *hm_alloc_noinject(struct hotmem *hm, size_t size);
-bool hm_should_fail(struct hotmem *hm);
+/*
+ * A fault point of hotmem_fail_nth_alloc(): true when this call is to fail,
+ * said as lib/fault-inject.c's fail_dump() says it, @attr the fault
+ * attribute's name ("failslab", "fail_page_alloc"; "host_mmap" for the
+ * host's refusal of a mapping, hotmem's own point)
+ */
+bool hm_should_fail(struct hotmem *hm, const char *attr);
 int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
 		    size_t elem, unsigned long ncap);
 

@@ -249,7 +249,7 @@ static int host_mmap_fixed(struct hotmem *hm, void *vaddr, size_t size, int prot
 {
 	void *p;
 
-	if (hm_should_fail(hm)) {
+	if (hm_should_fail(hm, "host_mmap")) {
 		/* torn down, a range inside a mapping splits it as a MAP_FIXED would */
 		if (!atomic_load(&hm->fail_keeps_old)) {
 			munmap(vaddr, size);
@@ -653,7 +653,7 @@ int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl)
 			goto out;
 		}
 	/* the host may refuse the template's mapping too: the memmap is written then */
-	if (hm->nr_memmap_tmpl == HM_MEMMAP_TEMPLATES || hm_should_fail(hm))
+	if (hm->nr_memmap_tmpl == HM_MEMMAP_TEMPLATES || hm_should_fail(hm, "host_mmap"))
 		goto out;
 	if (hm->memmap_tmpl_fd < 0)
 		hm->memmap_tmpl_fd = memfd_create("hotmem-memmap", MFD_CLOEXEC);

@@ -54,7 +54,8 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 {
 	struct page *page;
 
-	if (hm_should_fail(hm))
+	/* alloc_pages_node()'s fault point: should_fail_alloc_page() */
+	if (hm_should_fail(hm, "fail_page_alloc"))
 		return 0;
 	page = alloc_pages_node(hm, nid, order, false, false);
 	if (!page) {

@@ -24,12 +24,29 @@ int hm_seterr(int ret, char *err, size_t errlen, const char *fmt, ...)
 	return ret;
 }
 
-bool hm_should_fail(struct hotmem *hm)
+bool hm_should_fail(struct hotmem *hm, const char *attr)
 {
 	unsigned long n = atomic_fetch_add(&hm->alloc_calls, 1) + 1;
 	unsigned long at = atomic_load(&hm->fail_at);
+	unsigned long before;
 
-	return at && n >= at && n - at <= atomic_load(&hm->fail_more);
+	if (!at || n < at || n - at > atomic_load(&hm->fail_more))
+		return false;
+	before = atomic_fetch_add(&hm->fail_injected, 1);
+	/*
+	 * 6.12 should_fail_ex() -> fail_dump() at the attribute's defaults
+	 * (FAULT_ATTR_INITIALIZER: verbose 2, no ratelimit, interval 1,
+	 * times 1, counted down after the first): KERN_NOTICE, then
+	 * dump_stack(), which the engine has no stack for.
+	 */
+	pr_notice(hm, "FAULT_INJECTION: forcing a failure.");
+	pr_notice(hm, "name %s, interval 1, probability 0, space 0, times %d", attr, before ? 0 : 1);
+	return true;
+}
+
+unsigned long hotmem_fault_injected(struct hotmem *hm)
+{
+	return atomic_load(&hm->fail_injected);
 }
 
 void *hm_alloc_noinject(struct hotmem *hm, size_t size)
@@ -49,7 +66,8 @@ void *hm_alloc_noinject(struct hotmem *hm, size_t size)
 
 void *hm_alloc(struct hotmem *hm, size_t size)
 {
-	if (hm_should_fail(hm))
+	/* kmalloc()'s fault point: should_failslab() */
+	if (hm_should_fail(hm, "failslab"))
 		return NULL;
 	return hm_alloc_noinject(hm, size);
 }

@@ -1067,6 +1067,34 @@ static void test_host_map_bound_counts_refusals_that_tear_down(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * usereye5 #7: a failure hotmem_fail_nth_alloc() forces is said in the log
+ * as 6.12 lib/fault-inject.c fail_dump() says one (KERN_NOTICE, the
+ * attribute's name and settings) and counted, so that a front end can say
+ * an ENOMEM was injected, not the machine's.
+ */
+static void test_injected_failure_is_logged_and_counted(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	static char log[64 * 1024];
+	const char *at;
+
+	(void)state;
+	assert_int_equal(hotmem_fault_injected(hm), 0);
+	hotmem_fail_nth_alloc(hm, 1);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), -ENOMEM);
+	assert_int_equal(hotmem_fault_injected(hm), 1);
+	hotmem_dmesg(hm, log, sizeof(log));
+	at = strstr(log, "<5>FAULT_INJECTION: forcing a failure.\n<5>name ");
+	assert_non_null(at);
+	assert_non_null(strstr(at, ", interval 1, probability 0, space 0, times 1\n"));
+	/* once: the next allocations are the machine's own again */
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_fault_injected(hm), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_host_map_bound_is_an_upper_bound(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
@@ -1384,6 +1412,7 @@ int main(void)
 		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
 		cmocka_unit_test(test_host_map_bound_is_an_upper_bound),
 		cmocka_unit_test(test_host_map_bound_counts_refusals_that_tear_down),
+		cmocka_unit_test(test_injected_failure_is_logged_and_counted),
 		cmocka_unit_test(test_online_survives_a_host_refusing_the_memmap_twice),
 		cmocka_unit_test(test_online_without_template_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_remove_above_host_cap_fails_up_front),
