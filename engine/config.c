@@ -81,6 +81,16 @@ static const char *word_of(const char *const *names, size_t nr, int v)
 	return v >= 0 && (size_t)v < nr && names[v] ? names[v] : "?";
 }
 
+const char *hotmem_memmap_on_memory_name(int mode)
+{
+	return word_of(memmap_on_memory_names, ARRAY_SIZE(memmap_on_memory_names), mode);
+}
+
+const char *hotmem_kernel_alloc_name(int kernel_alloc)
+{
+	return word_of(kernel_alloc_names, ARRAY_SIZE(kernel_alloc_names), kernel_alloc);
+}
+
 static int parse_kernel_alloc(const char *v)
 {
 	for (size_t i = 0; v && i < ARRAY_SIZE(kernel_alloc_names); i++)
@@ -1762,8 +1772,7 @@ static void describe_cmdline(struct describe_buf *d, const struct hotmem_config 
 	if (cfg->movable_node)
 		describe_line(d, "cmdline = \"movable_node\"\n");
 	describe_line(d, "cmdline = \"memory_hotplug.memmap_on_memory=%s\"\n",
-		      word_of(memmap_on_memory_names, ARRAY_SIZE(memmap_on_memory_names),
-			      cfg->memmap_on_memory));
+		      hotmem_memmap_on_memory_name(cfg->memmap_on_memory));
 	describe_line(d, "cmdline = \"memory_hotplug.online_policy=%s\"\n",
 		      hotmem_online_policy_name(cfg->online_policy));
 	describe_line(d, "cmdline = \"memory_hotplug.auto_movable_ratio=%u\"\n",
@@ -1812,7 +1821,7 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 	describe_line(&d, "memory_failure = %s\n", yes_no(cfg->memory_failure));
 	describe_line(&d, "crash_hotplug = %s\n", yes_no(cfg->crash_hotplug));
 	describe_line(&d, "kernel_alloc = %s\n",
-		      word_of(kernel_alloc_names, ARRAY_SIZE(kernel_alloc_names), cfg->kernel_alloc));
+		      hotmem_kernel_alloc_name(cfg->kernel_alloc));
 	describe_line(&d, "kernel_alloc_seed = %lu\n", cfg->kernel_alloc_seed);
 	describe_cmdline(&d, cfg);
 	describe_ranges(&d, "hotplug", cfg->hotplug, cfg->nr_hotplug);

@@ -367,16 +367,14 @@ int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
 		     human(PFN_PHYS(mi.memmap_pages), e, sizeof(e)), mi.memmap_on_memory_pages,
 		     hotmem_online_policy_name(hotmem_get_online_policy(hm)),
 		     hotmem_online_type_name(hotmem_get_auto_online(hm)),
-		     hm->cfg.memmap_on_memory == HM_MEMMAP_ON_MEMORY_FORCE ? "force" :
-		     hm->cfg.memmap_on_memory ? "Y" : "N",
+		     hotmem_memmap_on_memory_name(hm->cfg.memmap_on_memory),
 		     hotmem_get_auto_movable_ratio(hm));
 	if (n >= 0 && (size_t)n < len)
 		n += summary_nodes(hm, buf + n, len - (size_t)n);
 	if (n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n,
 			      "kernel_alloc %s (seed %lu): Slab %lu kB, PageTables %lu kB, KernelStack %lu kB\n",
-			      hm->cfg.kernel_alloc == HM_KERNEL_ALLOC_OFF ? "off" :
-			      hm->cfg.kernel_alloc == HM_KERNEL_ALLOC_HEAVY ? "heavy" : "default",
+			      hotmem_kernel_alloc_name(hm->cfg.kernel_alloc),
 			      hm->cfg.kernel_alloc_seed,
 			      (mi.slab_reclaimable + mi.slab_unreclaimable) * 4, mi.pagetables * 4,
 			      mi.kernel_stack * 4);

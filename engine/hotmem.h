@@ -862,6 +862,10 @@ int hotmem_set_auto_movable_ratio(struct hotmem *hm, unsigned int ratio);
 bool hotmem_get_auto_movable_numa_aware(struct hotmem *hm);
 int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on);
 int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
+/* its word as 6.12's param_get prints it: "N", "Y", "force"; "?" for none */
+const char *hotmem_memmap_on_memory_name(int mode);
+/* a profile's kernel_alloc word: "off", "default", "heavy"; "?" for none */
+const char *hotmem_kernel_alloc_name(int kernel_alloc);
 /*
  * /sys/module/virtio_mem/parameters/unplug_online (0644, default Y): off,
  * the virtio-mem drivers unplug offline memory only, and retry when a

@@ -897,7 +897,7 @@ static void show_acpi_slot(struct hmfs_ctx *ctx, const struct hmfs_node *n, stru
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len)
 {
 	struct hmfs_out o = { buf, len, 0 };
-	int ret = 0, v;
+	int ret = 0;
 
 	buf[0] = '\0';
 	/* a write-only attribute has no show: dev_attr_show(), bus_attr_show() say EIO */
@@ -941,12 +941,8 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_P_RATIO:
 		emit(&o, "%u\n", hotmem_get_auto_movable_ratio(ctx->hm));
 		break;
-	case A_P_MEMMAP:
-		v = hotmem_get_memmap_on_memory(ctx->hm);
-		if (v == HM_MEMMAP_ON_MEMORY_FORCE)
-			emit(&o, "force\n");
-		else
-			emit(&o, "%c\n", v ? 'Y' : 'N');
+	case A_P_MEMMAP:	/* get_memmap_on_memory_param() */
+		emit(&o, "%s\n", hotmem_memmap_on_memory_name(hotmem_get_memmap_on_memory(ctx->hm)));
 		break;
 	case A_P_POLICY:
 		emit(&o, "%s\n", hotmem_online_policy_name(hotmem_get_online_policy(ctx->hm)));
