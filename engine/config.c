@@ -1452,12 +1452,43 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 	return ret;
 }
 
+/* a profile's size limit: it is a page of text, not data */
+#define PROFILE_MAX_BYTES	(1 << 20)
+
+/*
+ * Read @f as a stream (a pipe or /dev/stdin has no size to seek to) into
+ * a NUL-terminated buffer of at most PROFILE_MAX_BYTES: 0 and *bufp, or
+ * -EFBIG past the limit, -errno of a read (EISDIR...), -ENOMEM.
+ */
+static int read_profile_stream(FILE *f, char **bufp)
+{
+	char *buf = malloc(PROFILE_MAX_BYTES + 2);
+	size_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	/* one byte past the limit tells "larger" from "exactly 1 MiB" */
+	n = fread(buf, 1, PROFILE_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		free(buf);
+		return -e;
+	}
+	if (n > PROFILE_MAX_BYTES) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*bufp = buf;
+	return 0;
+}
+
 int hotmem_config_load(struct hotmem_config *cfg, const char *path, char *err,
 		       size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	char *buf;
-	long n;
 	int ret;
 
 	if (!f) {
@@ -1465,22 +1496,12 @@ int hotmem_config_load(struct hotmem_config *cfg, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return ret;
 	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return seterr(err, errlen, "%s: unreadable or larger than 1 MiB", path);
-	}
-	buf = calloc(1, (size_t)n + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return seterr(err, errlen, "%s: read error", path);
-	}
+	ret = read_profile_stream(f, &buf);
 	fclose(f);
+	if (ret == -EFBIG)
+		return hm_seterr(ret, err, errlen, "%s: larger than 1 MiB: not a profile", path);
+	if (ret)
+		return hm_seterr(ret, err, errlen, "%s: %s", path, strerror(-ret));
 	ret = hotmem_config_parse_text(cfg, buf, err, errlen);
 	if (ret && err && errlen) {
 		char tmp[512];

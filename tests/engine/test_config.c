@@ -2,6 +2,7 @@
 /* The machine: profiles and the kernel command line, by the kernel's names. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -266,6 +267,40 @@ static void test_profile_text(void **state)
 	assert_int_equal(cfg.boot[2].nid, 1);
 	assert_int_equal(cfg.boot[2].end, 0x80000000ULL);
 	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE);
+}
+
+/*
+ * A profile read as a stream: from a pipe (/dev/stdin of `... | hotmem
+ * --profile /dev/stdin`), which has no size to seek to, as from a file;
+ * past 1 MiB refused with EFBIG and words saying so (usereye5 hygiene:
+ * a pipe was "unreadable or larger than 1 MiB").
+ */
+static void test_profile_from_a_pipe_and_the_size_limit(void **state)
+{
+	static const char text[] = "name = piped\nblock_size = 256M\nmaxmem = 32G\n"
+				   "ram = 0x100000-0x3fffffff node=0\n";
+	struct hotmem_config cfg;
+	char err[256] = "", path[64], big[] = "/tmp/test_config_big.XXXXXX";
+	int fds[2], fd;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_load(&cfg, path, err, sizeof(err)), 0);
+	close(fds[0]);
+	assert_string_equal(cfg.name, "piped");
+	assert_int_equal(cfg.block_size, 256 * MiB);
+
+	fd = mkstemp(big);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (1 << 20) + 1), 0);
+	close(fd);
+	assert_int_equal(hotmem_config_load(&cfg, big, err, sizeof(err)), -EFBIG);
+	unlink(big);
+	assert_non_null(strstr(err, "larger than 1 MiB"));
 }
 
 static void assert_profile_refused(const char *text, const char *what)
@@ -565,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_sets_kernel_parameters),
 		cmocka_unit_test(test_bad_settings_are_refused_by_name),
 		cmocka_unit_test(test_profile_text),
+		cmocka_unit_test(test_profile_from_a_pipe_and_the_size_limit),
 		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
 		cmocka_unit_test(test_checks_after_parsing_name_the_line),
 		cmocka_unit_test(test_memparse_like_the_kernel),
