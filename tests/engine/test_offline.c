@@ -104,6 +104,15 @@ static bool countdown_signal(void *arg)
 	return ++c->asked > c->after;
 }
 
+static unsigned long count_lines(const char *log, const char *what)
+{
+	unsigned long n = 0;
+
+	for (const char *p = log; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
 /* 6.12 offline_pages(): no fixed number of passes; a signal ends it, -EINTR */
 static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state)
 {
@@ -111,6 +120,8 @@ static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state
 	struct hm_snapshot before, after;
 	struct countdown cd = { .after = 200 };
 	const struct hotmem_task task = { countdown_signal, &cd };
+	static char log[64 * 1024];
+	struct hm_vmstat vs;
 	char buf[16];
 	unsigned long h;
 
@@ -125,6 +136,16 @@ static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state
 	snapshot(hm, &before);
 	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
 	assert_true(cd.asked > cd.after);
+	/*
+	 * migrate_pages() stops at the first target it cannot allocate:
+	 * -ENOMEM for every folio left (untried ones too), one failure
+	 * counted a pass (6.12 migrate_pages_batch()), the first pass's
+	 * burst of 10 reported
+	 */
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "failed ret:-12\n"), 10);
+	hotmem_vmstat(hm, &vs);
+	assert_int_equal(vs.events[HM_PGMIGRATE_FAIL], cd.after);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
 	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
@@ -160,15 +181,6 @@ static void test_pinned_movable_block_loops_until_signal_then_eintr_unchanged(vo
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
 	check(hm);
 	hotmem_destroy(hm);
-}
-
-static unsigned long count_lines(const char *log, const char *what)
-{
-	unsigned long n = 0;
-
-	for (const char *p = log; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
 }
 
 /*
