@@ -13,17 +13,46 @@ import tempfile
 import time
 
 
+class Lines:
+    """The lines of socket @s, as bytes, newline included (b"" at EOF).
+    Each recv() takes at most up to the line's newline (MSG_PEEK finds
+    it): nothing after it is read ahead, so that a select() on the socket
+    sees every line not read yet, and a caller reading the socket itself
+    misses none.  A partial line waits here, across commands and across
+    a timeout (socket.makefile()'s file is dead after one).  Writes go
+    through the socket's sendall(): a text-mode makefile("rw") threw away
+    the lines it had read ahead at each write -- the events that came
+    along with a reply (usereye5 #17)."""
+
+    def __init__(self, s):
+        self.s, self.buf = s, b""
+
+    def readline(self):
+        while True:
+            d = self.s.recv(65536, socket.MSG_PEEK)
+            if not d:
+                line, self.buf = self.buf, b""
+                return line
+            nl = d.find(b"\n")
+            self.buf += self.s.recv(len(d) if nl < 0 else nl + 1)
+            if self.buf.endswith(b"\n"):
+                line, self.buf = self.buf, b""
+                return line
+
+    def close(self):
+        pass
+
+
 def negotiate(s):
     """QMP's handshake on the connected socket @s, for a test that then
     speaks raw: the greeting read, qmp_capabilities sent and its reply
-    read, a byte at a time (nothing after them is taken).  The greeting."""
+    read (Lines: nothing after them is taken).  The greeting."""
+    f = Lines(s)
+
     def line():
-        b = b""
-        while not b.endswith(b"\n"):
-            c = s.recv(1)
-            if not c:
-                raise EOFError("the QMP server hung up: %r" % b)
-            b += c
+        b = f.readline()
+        if not b.endswith(b"\n"):
+            raise EOFError("the QMP server hung up: %r" % b)
         return json.loads(b)
     greeting = line()
     if "QMP" not in greeting:
@@ -40,7 +69,7 @@ class Qmp:
         self.s = socket.socket(socket.AF_UNIX)
         self.s.settimeout(timeout)
         self.s.connect(path)
-        self.f = self.s.makefile("rw")
+        self.f = Lines(self.s)  # read only; cmd() writes with sendall()
         self.greeting = json.loads(self.f.readline())
         if "QMP" not in self.greeting:
             raise RuntimeError("no QMP greeting: %r" % self.greeting)
@@ -62,8 +91,7 @@ class Qmp:
         return r
 
     def cmd(self, name, **args):
-        self.f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
-        self.f.flush()
+        self.s.sendall((json.dumps({"execute": name, "arguments": args}) + "\n").encode())
         r = None
         while r is None:
             r = self._reply()
