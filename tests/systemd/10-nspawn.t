@@ -46,8 +46,11 @@ boot() { # boot NSPAWN-OPTIONS...: sets nspawn, leader
 	nspawn=$!
 	_pids+=("$nspawn")
 	leader=
-	wait_for 20 bash -c "ps --ppid $nspawn -o pid= | grep -q ." &&
-		leader=$(ps --ppid "$nspawn" -o pid= | head -1 | tr -d ' ')
+	# the container's init: nspawn's child that has exec'ed systemd.  Not
+	# just its first child: that can be nspawn's short-lived outer child,
+	# gone a moment later, and every nsenter -t then failed (session 13)
+	wait_for 20 bash -c "ps --ppid $nspawn -o comm= | grep -qx systemd" &&
+		leader=$(ps --ppid "$nspawn" -o pid=,comm= | awk '$2 == "systemd" { print $1; exit }')
 	[ -n "$leader" ]
 }
 in_ct() { nsenter -t "$leader" -a "$@"; }
