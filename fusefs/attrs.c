@@ -81,6 +81,12 @@ static unsigned long zone_anon(const struct hm_zone_info *zi)
 	return zi->nr_alloc_movable + zi->nr_alloc_pinned;
 }
 
+/*
+ * fs/proc/meminfo.c meminfo_proc_show() (6.12) line for line, for the
+ * config of the Debian 6.12 guest the profiles stand for (tests/kernel/:
+ * CONFIG_ZSWAP, CONFIG_TRANSPARENT_HUGEPAGE, CONFIG_UNACCEPTED_MEMORY,
+ * no CONFIG_CMA) and the profile's own memory_failure
+ */
 static void show_meminfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct hm_meminfo mi;
@@ -106,6 +112,9 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 	kb(o, "", "Mlocked", 0);
 	kb(o, "", "SwapTotal", 0);
 	kb(o, "", "SwapFree", 0);
+	/* CONFIG_ZSWAP (Debian 6.12's =y): no swap, nothing compressed */
+	kb(o, "", "Zswap", 0);
+	kb(o, "", "Zswapped", 0);
 	kb(o, "", "Dirty", 0);
 	kb(o, "", "Writeback", 0);
 	kb(o, "", "AnonPages", anon);
@@ -127,13 +136,19 @@ static void show_meminfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 	kb(o, "", "VmallocUsed", 0);
 	kb(o, "", "VmallocChunk", 0);
 	kb(o, "", "Percpu", mi.percpu);
-	/* fs/proc/meminfo.c (6.12) prints this one with its own width */
-	emit(o, "HardwareCorrupted: %5lu kB\n", PG_KB(hotmem_nr_poisoned_pages(ctx->hm)));
+	/*
+	 * CONFIG_MEMORY_FAILURE only, the profile's memory_failure (the
+	 * memory/ files' switch too); 6.12 prints it with its own width
+	 */
+	if (hotmem_get_config(ctx->hm)->memory_failure)
+		emit(o, "HardwareCorrupted: %5lu kB\n", PG_KB(hotmem_nr_poisoned_pages(ctx->hm)));
 	kb(o, "", "AnonHugePages", 0);
 	kb(o, "", "ShmemHugePages", 0);
 	kb(o, "", "ShmemPmdMapped", 0);
 	kb(o, "", "FileHugePages", 0);
 	kb(o, "", "FilePmdMapped", 0);
+	/* CONFIG_CMA is off in Debian 6.12: no CmaTotal/CmaFree; CONFIG_UNACCEPTED_MEMORY=y */
+	kb(o, "", "Unaccepted", 0);
 	emit(o, "HugePages_Total:   %5lu\n", mi.hugetlb_pages);
 	emit(o, "HugePages_Free:    %5lu\n", mi.hugetlb_free);
 	emit(o, "HugePages_Rsvd:    %5lu\n", 0UL);
