@@ -121,7 +121,12 @@ static void profile_default(struct hotmem_config *cfg)
 	cfg->device_memory_qemu = true;
 }
 
-/* the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G */
+/*
+ * the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G,
+ * Debian's 6.12 kernel: CONFIG_MEMORY_FAILURE=y and CONFIG_CRASH_HOTPLUG=y
+ * (its memory/ listing, tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt,
+ * has soft_offline_page, hard_offline_page and crash_hotplug)
+ */
 static void profile_qemu_512m(struct hotmem_config *cfg)
 {
 	config_common(cfg, "qemu-512m");
@@ -129,6 +134,8 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 	cfg->maxmem = (4ULL << 30) + (4ULL << 30);
 	cfg->ram_slots = 4;
 	cfg->device_memory_qemu = true;
+	cfg->memory_failure = true;
+	cfg->crash_hotplug = true;
 }
 
 /* the reference host: 24 GiB, no RAM at blocks 24-31 (32-bit PCI hole) */
@@ -179,7 +186,8 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 	X("default", profile_default,                                                              \
 	  "1 GiB on node 0, 2 possible nodes, 128 MiB blocks, 46-bit, maxmem 64 GiB")              \
 	X("qemu-512m", profile_qemu_512m,                                                          \
-	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB")                  \
+	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB, memory_failure "  \
+	  "and crash_hotplug as its Debian 6.12 kernel")                                           \
 	X("host-24g", profile_host_24g,                                                            \
 	  "the reference host of tests/fixtures/reference/: 24 GiB, no RAM at blocks 24-31")       \
 	X("numa2", profile_numa2, "1 GiB on each of nodes 0 and 1, 4 possible nodes")              \
