@@ -976,6 +976,36 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid,
 void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi);
 
 /*
+ * /proc/pagetypeinfo of a zone (mm/vmstat.c pagetypeinfo_show(), 6.12):
+ * its free blocks per migratetype's free list and order, counted as
+ * pagetypeinfo_showfree_print() counts them (it stops at
+ * HM_PAGETYPE_FREE_CAP and prints ">100000"), and its online pageblocks
+ * by migratetype, an isolated one as MIGRATE_ISOLATE (6.12 has no
+ * isolation bit of its own).  Columns in 6.12's migratetype_names[]
+ * order for the Debian guest's config (no CONFIG_CMA, with
+ * CONFIG_MEMORY_ISOLATION); the engine keeps no MIGRATE_HIGHATOMIC
+ * reserve, so that column is 0.  -EINVAL for a zone that does not exist.
+ */
+enum hm_migratetype {
+	HM_MT_UNMOVABLE,
+	HM_MT_MOVABLE,
+	HM_MT_RECLAIMABLE,
+	HM_MT_HIGHATOMIC,
+	HM_MT_ISOLATE,
+	HM_NR_MIGRATETYPES
+};
+#define HM_PAGETYPE_FREE_CAP 100000UL
+
+struct hm_pagetype_info {
+	unsigned long nr_free[HM_NR_MIGRATETYPES][HM_MAX_PAGE_ORDER + 1];
+	unsigned long nr_blocks[HM_NR_MIGRATETYPES];
+};
+
+int hotmem_zone_pagetype_info(struct hotmem *hm, int nid, int zid, struct hm_pagetype_info *pi);
+/* vm.min_free_kbytes: what init_per_zone_wmark_min() last set the watermarks from */
+unsigned long hotmem_min_free_kbytes(struct hotmem *hm);
+
+/*
  * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside
  * the zone and node state above: the vm events the engine's paths count
  * since boot, as the kernel's count_vm_events() calls do, and the memmap

@@ -670,6 +670,8 @@ struct hotmem {
 	atomic_long metadata_peak;
 	/* the vm events the engine's paths count (engine/vmstat.c, /proc/vmstat) */
 	atomic_ulong vm_events[HM_NR_VM_EVENTS];
+	/* vm.min_free_kbytes as init_per_zone_wmark_min() last computed it */
+	atomic_ulong min_free_kbytes;
 
 	/* locks: the kernel's, same order */
 	pthread_mutex_t device_hotplug_lock;

@@ -1084,6 +1084,7 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 	}
 	min_free_kbytes = (unsigned long)sqrt((double)(lowmem_pages * 4) * 16);
 	min_free_kbytes = min(max(min_free_kbytes, 128UL), 262144UL);
+	atomic_store(&hm->min_free_kbytes, min_free_kbytes);	/* vm.min_free_kbytes reads it */
 
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);

@@ -990,6 +990,19 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_IOMEM:
 		show_iomem(ctx, &o);
 		break;
+	case A_PAGETYPEINFO:
+		hmfs_pagetypeinfo(ctx->hm, &o);
+		break;
+	case A_SYSCTL_MIN_FREE_KBYTES:
+		/*
+		 * read-only, as a 0444 sysctl: proc_sys_permission() refuses
+		 * root's write too (EACCES at open), as the sysfs ops do
+		 */
+		emit(&o, "%lu\n", hotmem_min_free_kbytes(ctx->hm));
+		break;
+	case A_KPAGE_UNSERVED:
+		ret = -EOPNOTSUPP;
+		break;
 	case A_FW_START:
 	case A_FW_END:
 	case A_FW_TYPE: {
@@ -1103,6 +1116,8 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_SYSCTL_NR_HUGEPAGES:
 	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
 	case A_SYSCTL_NR_OVERCOMMIT: /* proc_sys_open(): nothing past the VFS's permission */
+	case A_PAGETYPEINFO:
+	case A_KPAGE_UNSERVED:
 		return HMFS_OPS_VFS;
 	default:
 		return HMFS_OPS_SYSFS;
@@ -1121,6 +1136,9 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_SYSCTL_NR_HUGEPAGES: /* procfs: st_size 0, DEFAULT_POLLMASK */
 	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
 	case A_SYSCTL_NR_OVERCOMMIT:
+	case A_PAGETYPEINFO:
+	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_KPAGE_UNSERVED:
 		return true;
 	default:
 		return false;

@@ -7,7 +7,8 @@
  * .../node, /sys/bus/memory, /sys/bus/node, module parameters, the ACPI
  * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
  * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, vmstat,
- * iomem, cmdline), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
+ * iomem, cmdline, pagetypeinfo, kpageflags and kpagecount (unserved:
+ * their read fails), vm.min_free_kbytes), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT, and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
  * to the host's udev nor reads the host's rules; modprobe, insmod and
@@ -111,6 +112,17 @@ static const struct {
 	 */
 	{ "proc/vmstat", "/proc/vmstat", true },
 	{ "proc/cmdline", "/proc/cmdline", false },
+	/*
+	 * Beside buddyinfo and zoneinfo, the host's pageblocks read as the
+	 * machine's (usereye5 #5): pagetypeinfo and vm.min_free_kbytes (the
+	 * zoneinfo watermarks' own) are the machine's; kpageflags and
+	 * kpagecount are not served, and their read fails (EOPNOTSUPP)
+	 * rather than give page-types the host's pages at the same pfns.
+	 */
+	{ "proc/pagetypeinfo", "/proc/pagetypeinfo", false },
+	{ "proc/kpageflags", "/proc/kpageflags", false },
+	{ "proc/kpagecount", "/proc/kpagecount", false },
+	{ "proc/sys/vm/min_free_kbytes", "/proc/sys/vm/min_free_kbytes", false },
 	/*
 	 * The global HugeTLB pool (hugeadm, libhugetlbfs, sysctl
 	 * vm.nr_hugepages): the machine's, as its nodeN pools and meminfo

@@ -9,7 +9,7 @@ JSONC_LIBS       := $(shell pkg-config --libs json-c)
 # the kernel's strings and parsers come from engine/uapi (libhmuapi.a).
 HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o ctlargs.o)
 HMFS_OBJS := $(HMFS_CORE_OBJS) \
-	$(addprefix $(BUILD)/fusefs/,tree.o incarn.o nodecpu.o acpi.o iattr.o attrs.o vmstat.o machine.o json.o fs.o events.o dev.o ctl.o qmp.o \
+	$(addprefix $(BUILD)/fusefs/,tree.o incarn.o nodecpu.o acpi.o iattr.o attrs.o vmstat.o pagetypeinfo.o machine.o json.o fs.o events.o dev.o ctl.o qmp.o \
 		ctlsock.o state.o main.o)
 HMCTL_OBJS := $(addprefix $(BUILD)/fusefs/,hotmemctl.o map.o sysfs_parse.o ctlargs.o export.o)
 

@@ -247,6 +247,16 @@ enum hmfs_attr {
 	A_SYSCTL_NR_HUGEPAGES,
 	A_SYSCTL_NR_HUGEPAGES_MEMPOLICY,
 	A_SYSCTL_NR_OVERCOMMIT,
+	/* pagetypeinfo.c: the machine's pageblocks and free lists (0400, mm/vmstat.c) */
+	A_PAGETYPEINFO,
+	/* proc/sys/vm/min_free_kbytes: the machine's, read-only (no user setting modelled) */
+	A_SYSCTL_MIN_FREE_KBYTES,
+	/*
+	 * proc/kpageflags, kpagecount (fs/proc/page.c, 0400): not served (the
+	 * engine keeps no KPF_* view of its pages); a read fails EOPNOTSUPP,
+	 * so that inside hotmem-enter page-types never reads the host's
+	 */
+	A_KPAGE_UNSERVED,
 };
 
 /* Which dynamic children a static directory has. */
@@ -841,6 +851,9 @@ __attribute__((format(printf, 2, 3))) void hmfs_emit(struct hmfs_out *o, const c
  */
 void hmfs_vmstat_global(struct hotmem *hm, unsigned long nr_free, unsigned long totalreserve,
 			struct hmfs_out *o);
+
+/* pagetypeinfo.c: /proc/pagetypeinfo (6.12), into @o */
+void hmfs_pagetypeinfo(struct hotmem *hm, struct hmfs_out *o);
 
 /* attrs.c */
 /*

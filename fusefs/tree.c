@@ -387,6 +387,8 @@ static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int proc)
 	sn_add(ctx, vm, "nr_hugepages", RW, A_SYSCTL_NR_HUGEPAGES);
 	sn_add(ctx, vm, "nr_hugepages_mempolicy", RW, A_SYSCTL_NR_HUGEPAGES_MEMPOLICY);
 	sn_add(ctx, vm, "nr_overcommit_hugepages", RW, A_SYSCTL_NR_OVERCOMMIT);
+	/* the watermarks' own (zoneinfo's min); 0644 in the kernel, no user value modelled here */
+	sn_add(ctx, vm, "min_free_kbytes", RO, A_SYSCTL_MIN_FREE_KBYTES);
 }
 
 static int kf_cache_init(struct hmfs_ctx *ctx);
@@ -493,6 +495,9 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "vmstat", RO, A_VMSTAT); /* 0444, mm/vmstat.c */
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
+	sn_add(ctx, proc, "pagetypeinfo", S_IFREG | 0400, A_PAGETYPEINFO); /* 0400 since 5.5 */
+	sn_add(ctx, proc, "kpageflags", S_IFREG | 0400, A_KPAGE_UNSERVED);
+	sn_add(ctx, proc, "kpagecount", S_IFREG | 0400, A_KPAGE_UNSERVED);
 	sn_hugetlb_global(ctx, kern, proc);
 	return 0;
 out_acpi:

@@ -29,9 +29,9 @@ is "$(ls "$MNT/sys/kernel/mm/hugepages")" hugepages-2048kB "kernel/mm/hugepages:
 is "$(cd "$G" && stat -c '%A %s %n' * | tr '\n' ';')" \
 	"-r--r--r-- 4096 free_hugepages;-rw-r--r-- 4096 nr_hugepages;-rw-r--r-- 4096 nr_hugepages_mempolicy;-rw-r--r-- 4096 nr_overcommit_hugepages;-r--r--r-- 4096 resv_hugepages;-r--r--r-- 4096 surplus_hugepages;" \
 	"hugepages-2048kB/: 6.18's six files, modes and sizes as the kernel's"
-is "$(stat -c '%A %s %n' "$V"/* | sed "s|$V/||" | tr '\n' ';')" \
+is "$(stat -c '%A %s %n' "$V"/nr_* | sed "s|$V/||" | tr '\n' ';')" \
 	"-rw-r--r-- 0 nr_hugepages;-rw-r--r-- 0 nr_hugepages_mempolicy;-rw-r--r-- 0 nr_overcommit_hugepages;" \
-	"proc/sys/vm: the three sysctls, 0644, size 0 (procfs)"
+	"proc/sys/vm: the three sysctls, 0644, size 0 (procfs; min_free_kbytes beside them)"
 is "$(stat -c %A "$V")" dr-xr-xr-x "proc/sys/vm is 0555"
 is "$(cat "$G"/* | tr '\n' ' ')" "0 0 0 0 0 0 " "an empty pool: every file 0"
 

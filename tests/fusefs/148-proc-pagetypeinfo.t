@@ -1,0 +1,69 @@
+#!/bin/bash
+# proc/pagetypeinfo is the machine's, in 6.12's format (mm/vmstat.c
+# pagetypeinfo_show(), Debian's config: Unmovable Movable Reclaimable
+# HighAtomic Isolate): each zone's free blocks per migratetype and order
+# add up to its buddyinfo, its pageblocks by migratetype, a looping
+# offline's pageblocks under Isolate; vm.min_free_kbytes is the one the
+# zoneinfo watermarks come from; kpageflags and kpagecount are not served
+# and say so (EOPNOTSUPP).  Inside hotmem-enter they were the host's,
+# beside the machine's buddyinfo and zoneinfo (usereye5 #5).
+. "$(dirname "$0")/lib.sh"
+require_env
+P=$MNT/proc
+M=$MNT/sys/devices/system/memory
+
+start_fs --fresh --cmdline memhp_default_state=offline
+tap_ok $? "hotmemfs mounts"
+is "$(stat -c %a "$P/pagetypeinfo")" 400 "pagetypeinfo: 0400, as proc_create_seq() makes it"
+is "$(sed -n 1,4p "$P/pagetypeinfo")" "Page block order: 9
+Pages per block:  512
+
+Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 " \
+	"its header, pageblock_order 9, NR_PAGE_ORDERS 11"
+grep -qx 'Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate ' "$P/pagetypeinfo"
+tap_ok $? "the block counts' header: 6.12's five migratetypes, Isolate last"
+
+# free_area[order].nr_free (buddyinfo) is the sum of that order's free lists
+sums() {
+	awk '$1 == "Node" && $5 == "type" { z = $4; sub(/,/, "", z); for (o = 0; o < 11; o++) s[z, o] += $(7 + o); zs[z] = 1 }
+		END { for (z in zs) { printf "%s", z; for (o = 0; o < 11; o++) printf " %d", s[z, o]; print "" } }' \
+		"$P/pagetypeinfo" | sort
+}
+buddy() { awk '{ printf "%s", $4; for (o = 5; o <= 15; o++) printf " %d", $o; print "" }' "$P/buddyinfo" | sort; }
+is "$(sums)" "$(buddy)" "each zone's free lists add up to its buddyinfo, order by order"
+
+# vm.min_free_kbytes: pages_min's quarter spread over the lowmem zones by managed pages
+mfk=$(cat "$P/sys/vm/min_free_kbytes")
+mins=$(awk '$1 == "Node" { z = $4 } $1 == "min" && z != "Movable" { s += $2 } END { printf "%.0f\n", s }' "$P/zoneinfo")
+nz=$(grep -c '^Node' "$P/buddyinfo")
+[ "$mins" -le $((mfk / 4)) ] && [ "$mins" -ge $((mfk / 4 - nz)) ]
+tap_ok $? "min_free_kbytes $mfk: the zones' min watermarks sum to its quarter ($mins pages)"
+echo 1024 >"$P/sys/vm/min_free_kbytes" 2>/dev/null
+tap_ok $((!$?)) "... read-only: a write is refused"
+
+cat "$P/kpageflags" >/dev/null 2>"$TMP/kpf.err"
+grep -q 'Operation not supported' "$TMP/kpf.err"
+tap_ok $? "kpageflags: not served, its read says so (EOPNOTSUPP)"
+head -c 8 "$P/kpagecount" >/dev/null 2>"$TMP/kpc.err"
+grep -q 'Operation not supported' "$TMP/kpc.err"
+tap_ok $? "kpagecount: the same"
+
+blocks() { awk -v z="$1" '$1 == "Node" && $4 == z && NF == 9 { print $5, $6, $7, $8, $9 }' "$P/pagetypeinfo"; }
+pinned_dimm
+is "$(blocks Movable)" "0 256 0 0 0" "memory32-35 online_movable: 256 Movable pageblocks"
+timeout 60 "$HMCTL" -s "$CTL" -t 30 offline 33 >/dev/null 2>&1 &
+looping=$!
+for _ in $(seq 300); do [ "$(cat "$M/memory33/state")" = going-offline ] && break; sleep 0.1; done
+is "$(cat "$M/memory33/state")" going-offline "memory33's offline loops on its pinned pages"
+is "$(blocks Movable)" "0 192 0 0 64" "... its 64 pageblocks are Isolate meanwhile"
+isofree=$(awk '$4 == "Movable," && $6 == "Isolate" { for (o = 7; o <= 17; o++) s += $o } END { printf "%.0f\n", s }' "$P/pagetypeinfo")
+[ "$isofree" -gt 0 ]
+tap_ok $? "... and its free pages are on the Isolate free lists ($isofree blocks)"
+kill "$looping" 2>/dev/null
+wait_exit "$looping" 60
+for _ in $(seq 300); do [ "$(cat "$M/memory33/state")" = online ] && break; sleep 0.1; done
+is "$(blocks Movable)" "0 256 0 0 0" "the offline given up: Movable again"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+stop_fs
+done_testing

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Inside hotmem-enter /proc/pagetypeinfo and vm.min_free_kbytes are the
+# machine's, beside its buddyinfo and zoneinfo, and /proc/kpageflags and
+# /proc/kpagecount are not the host's: they were (usereye5 #5), so the
+# host's Normal zone's pageblocks and page-types' flags of the host's pfns
+# read as the machine's.
+. "$(dirname "$0")/lib.sh"
+ENTER=$HOTMEM_BUILD/hotmem-enter
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
+[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
+
+"$ENTER" --profile qemu-512m -- bash -c '
+	say() { echo "$1=$2"; }
+	for f in pagetypeinfo kpageflags kpagecount sys/vm/min_free_kbytes; do
+		say "mounted_${f##*/}" "$(grep -c " /proc/$f fuse.hotmemfs " /proc/self/mounts)"
+	done
+	say zones "$(awk '"'"'NF == 9 && $1 == "Node" { printf "%s ", $4 }'"'"' /proc/pagetypeinfo)"
+	say buddyzones "$(awk '"'"'{ printf "%s ", $4 }'"'"' /proc/buddyinfo)"
+	say mfk "$(cat /proc/sys/vm/min_free_kbytes)"
+	say machine_mfk "$(cat "$HOTMEM_ENTERED/proc/sys/vm/min_free_kbytes")"
+	say kpageflags "$(head -c 8 /proc/kpageflags 2>&1 >/dev/null | grep -c "Operation not supported")"
+' >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "hotmem-enter ran the command"
+v() { sed -n "s/^$1=//p" "$TMP/out"; }
+is "$(v mounted_pagetypeinfo) $(v mounted_kpageflags) $(v mounted_kpagecount) $(v mounted_min_free_kbytes)" \
+	"1 1 1 1" "/proc/pagetypeinfo, kpageflags, kpagecount, sys/vm/min_free_kbytes inside are hotmemfs's"
+is "$(v zones)" "$(v buddyzones)" "pagetypeinfo's zones are buddyinfo's: the machine's ($(v zones))"
+is "$(v mfk)" "$(v machine_mfk)" "vm.min_free_kbytes is the machine's ($(v mfk))"
+is "$(v kpageflags)" 1 \
+	"kpageflags: a read says it is not served"
+sed 's/^/# /' "$TMP/err" | grep -v "^# hotmemfs: " | head
+done_testing
