@@ -114,24 +114,58 @@ static uint64_t boot_ram_end(struct hmfs_ctx *ctx)
 	return (top + ctx->block_size - 1) & ~(ctx->block_size - 1);
 }
 
+/* boot RAM, QEMU's ram_size: the ranges' pages, in whole memory blocks (the holes below 1 MiB are RAM to QEMU) */
+static uint64_t boot_ram_size(struct hmfs_ctx *ctx)
+{
+	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
+	uint64_t sum = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		sum += cfg->boot[i].end - cfg->boot[i].start;
+	return (sum + ctx->block_size - 1) & ~(ctx->block_size - 1);
+}
+
 /*
- * The device memory region, up to maxmem and the physical address limit;
- * it starts where the profile's device_memory says: QEMU pc/q35's
- * (hw/i386/pc.c pc_get_device_memory_range(): ROUND_UP(4 GiB + RAM above
- * 4 GiB, 1 GiB), the 32-bit PCI hole below 4 GiB no device may take),
- * else right above boot RAM.  Returns [*base, *end).
+ * QEMU's device memory, two figures (QEMU 7.2; the same in 9.x/10.x):
+ *
+ * - the region [*base, *end) devices are placed in: hw/i386/pc.c
+ *   pc_get_device_memory_range() (pc_memory_init() before 8.2) starts it at
+ *   ROUND_UP(4 GiB + RAM above 4 GiB, 1 GiB), the 32-bit PCI hole below
+ *   4 GiB taking no device, and makes it maxmem - RAM long plus 1 GiB a
+ *   slot (enforce_aligned_dimm: room for each device's alignment);
+ * - the total of all devices, *addable: hw/mem/memory-device.c
+ *   memory_device_check_addable() refuses "used + size > maxram_size -
+ *   ram_size", a smaller figure than the region.
+ *
+ * A QEMU machine's profile says maxmem = the region's base + QEMU's -m
+ * maxmem (qemu-512m, -m 512M,slots=4,maxmem=4G: 4 GiB + 4 GiB): the total
+ * is maxmem - base - RAM (3.5 GiB).  The emulator's memory ends at the
+ * profile's maxmem (and MAX_PHYSMEM_BITS), so the region is cut there; the
+ * slots' extra GiBs lie beyond it.  A profile with device_memory =
+ * after-ram is no QEMU: its region starts right above boot RAM, ends at
+ * maxmem, and is the total.
  */
-static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t *end)
+static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t *end,
+				 uint64_t *addable)
 {
 	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
 	const uint64_t gib = 1ULL << 30;
+	uint64_t ram = boot_ram_size(ctx);
 
 	*base = boot_ram_end(ctx);
-	if (cfg->device_memory_qemu)
-		*base = *base > 4 * gib ? (*base + gib - 1) & ~(gib - 1) : 4 * gib;
 	*end = cfg->maxmem;
+	if (cfg->device_memory_qemu) {
+		*base = *base > 4 * gib ? (*base + gib - 1) & ~(gib - 1) : 4 * gib;
+		*addable = cfg->maxmem > *base + ram ? cfg->maxmem - *base - ram : 0;
+		if (*addable + cfg->ram_slots * gib < *end - *base)
+			*end = *base + *addable + cfg->ram_slots * gib;
+	}
 	if (cfg->max_physmem_bits < 64 && *end > 1ULL << cfg->max_physmem_bits)
 		*end = 1ULL << cfg->max_physmem_bits;
+	if (*end < *base)
+		*end = *base;
+	if (!cfg->device_memory_qemu || *addable > *end - *base)
+		*addable = *end - *base;
 }
 
 /*
@@ -144,21 +178,30 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
 		 uint64_t align, char *err, size_t errlen)
 {
-	uint64_t base, end, used = 0, min;
+	uint64_t base, end, addable, used = 0, min;
 	uint64_t size = (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
 	struct hmfs_dev *o;
 	int ret;
 
-	device_memory_region(ctx, &base, &end);
+	device_memory_region(ctx, &base, &end, &addable);
 	for (o = ctx->devs; o; o = o->next)
 		if (o != self)
 			used += o->size;
-	/* memory_device_check_addable() */
-	if (end <= base || used > end - base || size > end - base - used) {
+	/*
+	 * memory_device_check_addable(): against the total, not the region.
+	 * A state file's devices were acknowledged: restored even if they
+	 * hold more than a total from before this check (placement still
+	 * checks the region below).
+	 */
+	if (!ctx->restoring && (used > addable || self->size > addable - used)) {
 		snprintf(err, errlen,
 			 "not enough space, currently 0x%llx in use of total space for memory devices 0x%llx",
-			 (unsigned long long)used,
-			 (unsigned long long)(end > base ? end - base : 0));
+			 (unsigned long long)used, (unsigned long long)addable);
+		return -ENOSPC;
+	}
+	if (end <= base || size > end - base) {
+		snprintf(err, errlen,
+			 "could not find position in guest address space for memory device - memory fragmented due to alignments");
 		return -ENOSPC;
 	}
 	if (have_addr) {

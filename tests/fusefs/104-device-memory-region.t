@@ -41,6 +41,23 @@ tap_ok $? "a DIMM at 4 GiB, the region's start, is taken: $out"
 out=$(ctl device_add pc-dimm id=d1 size=256M 2>&1)
 [[ $out == *"at 0x110000000"* ]]
 tap_ok $? "one without addr goes right after it: $out"
+ctl device_del d0 >/dev/null && ctl device_del d1 >/dev/null
+tap_ok $? "... both unplugged"
+# QEMU's total for devices is maxmem - RAM (memory_device_check_addable(),
+# 7.2 .. 10.x): -m 512M,maxmem=4G takes 3.5 GiB, not the 4 GiB its region
+# has room for (usereye5 #2: QEMU 7.2 refuses, hotmem took it)
+refused "qemu-512m: a 4G virtio-mem is more than QEMU's maxmem - RAM" \
+	"not enough space, currently 0x0 in use of total space for memory devices 0xe0000000" \
+	device_add virtio-mem-pci id=vm0 size=4G requested-size=300M
+out=$(ctl device_add pc-dimm id=dimm1 size=1G 2>&1)
+tap_ok $? "a 1G DIMM: $out"
+refused "... then a 3G virtio-mem is refused, 1G in use" \
+	"not enough space, currently 0x40000000 in use of total space for memory devices 0xe0000000" \
+	device_add virtio-mem-pci id=vm0 size=3G requested-size=300M
+out=$(ctl device_add virtio-mem-pci id=vm0 size=2560M requested-size=300M 2>&1)
+[[ $out == *"at 0x140000000"* ]]
+tap_ok $? "... a 2.5G one fills the 3.5 GiB, placed where QEMU puts it: ${out%%$'\n'*}"
+is "$(nblocks)" "$((before + 8 + 3))" "... the refused ones added no block"
 stop_fs
 
 mount_fs "hotmemfs mounts default" --profile default --fresh -S none --cmdline hotmem.kernel_alloc=off

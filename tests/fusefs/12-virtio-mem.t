@@ -139,7 +139,7 @@ stop_fs
 start_fs --profile qemu-512m --fresh \
 	--cmdline "hotmem.kernel_alloc=off memhp_default_state=online memory_hotplug.online_policy=auto-movable"
 tap_ok $? "qemu-512m (512 MiB boot), auto-movable, memhp_default_state=online"
-ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+ctl device_add virtio-mem-pci id=vm0 size=3G requested-size=1536M >/dev/null
 is "$(zones $(seq 32 43) | tr ' ' '\n' | sort | uniq -c | xargs)" "12 Movable" "1.5 GiB (3x boot): 12 blocks in ZONE_MOVABLE"
 ctl set-size vm0 1664M >/dev/null
 is "$(zones 44)" "Normal " "the 13th goes to ZONE_NORMAL"

@@ -20,7 +20,7 @@ probes() { ctl dmesg | grep -c "virtio_mem virtio0: start address"; }
 
 LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
-ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M >/dev/null
+ctl device_add virtio-mem-pci id=vm0 size=3G requested-size=1536M >/dev/null
 is "$(plugged)" $((1 << 30)) "virtio-mem vm0 requested 1.5G: 1G plugged, the driver waits for an online"
 echo online_movable >"$M/memory32/state"
 is "$(plugged)" $((1152 << 20)) "memory32 onlined to Movable, and the driver plugs memory40"
