@@ -544,6 +544,85 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 	return 0;
 }
 
+/*
+ * The properties of QEMU's pc-dimm and virtio-mem-pci that qom-get and
+ * qom-set know (QEMU 9.x): where qom-get finds the value in the device's
+ * query-memory-devices object, NULL where hotmem has no counterpart (no
+ * memory backends, no memslots).
+ */
+static const struct {
+	const char *driver, *prop;
+	const char *key; /* in query-memory-devices' object; NULL: not modelled */
+} qom_props[] = {
+	{ "virtio-mem-pci", "size", "plugged-size" },
+	{ "virtio-mem-pci", "requested-size", "requested-size" },
+	{ "virtio-mem-pci", "block-size", "block-size" },
+	{ "virtio-mem-pci", "node", "node" },
+	{ "virtio-mem-pci", "memaddr", "memaddr" },
+	{ "virtio-mem-pci", "memdev", NULL },
+	{ "virtio-mem-pci", "prealloc", NULL },
+	{ "virtio-mem-pci", "unplugged-inaccessible", NULL },
+	{ "virtio-mem-pci", "early-migration", NULL },
+	{ "virtio-mem-pci", "dynamic-memslots", NULL },
+	{ "virtio-mem-pci", "memslots", NULL },
+	{ "virtio-mem-pci", "used-memslots", NULL },
+	{ "pc-dimm", "size", "size" },
+	{ "pc-dimm", "addr", "addr" },
+	{ "pc-dimm", "node", "node" },
+	{ "pc-dimm", "slot", "slot" },
+	{ "pc-dimm", "memdev", NULL },
+};
+
+/*
+ * qom-set of any property but requested-size: the device first
+ * (DeviceNotFound), then QEMU's refusal on a realized device, as QEMU 7.2
+ * words each (checked side by side): block-size's own setter
+ * (virtio_mem_set_block_size(): "'%s' cannot be changed"), size read-only
+ * (virtio-mem-pci's is its virtio-mem child's), any other qdev property
+ * (qdev_prop_set_after_realize(); a virtio-mem-pci's child has no id),
+ * one the type has not (object_property_find_err()).  Was "not found or
+ * not settable" for all of them (usereye5 #8a).
+ */
+static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *prop,
+			   struct cmd_result *r)
+{
+	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *v = NULL;
+	json_object *dev = dev_by_id(devs, qom_device_id(path));
+	const char *driver;
+	bool vmem;
+	size_t i;
+
+	if (!dev) {
+		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
+		goto out;
+	}
+	json_object_object_get_ex(dev, "driver", &v);
+	driver = json_object_get_string(v);
+	vmem = !strcmp(driver, "virtio-mem-pci");
+	for (i = 0; i < sizeof(qom_props) / sizeof(*qom_props); i++)
+		if (!strcmp(qom_props[i].driver, driver) && !strcmp(qom_props[i].prop, prop))
+			break;
+	if (i == sizeof(qom_props) / sizeof(*qom_props))
+		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found", driver, prop);
+	else if (!strcmp(prop, "block-size"))
+		snprintf(r->err, ERRLEN, "'%s' cannot be changed", prop);
+	else if (!strcmp(prop, "size"))
+		snprintf(r->err, ERRLEN, "Property '%s.size' is not writable",
+			 vmem ? "virtio-mem" : driver);
+	else if (vmem)
+		snprintf(r->err, ERRLEN,
+			 "Attempt to set property '%s' on anonymous device (type 'virtio-mem') "
+			 "after it was realized", prop);
+	else
+		snprintf(r->err, ERRLEN,
+			 "Attempt to set %sproperty '%s' on device '%.200s' (type '%s') after it "
+			 "was realized", strcmp(prop, "memdev") ? "" : "link ", prop,
+			 qom_device_id(path), driver);
+out:
+	json_object_put(devs);
+	return -EINVAL;
+}
+
 static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE };
@@ -557,10 +636,8 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameters 'path' and 'property' are required");
 		return -EINVAL;
 	}
-	if (strcmp(prop, "requested-size")) {
-		snprintf(r->err, ERRLEN, "Property '%s' not found or not settable", prop);
-		return -EINVAL;
-	}
+	if (strcmp(prop, "requested-size"))
+		return qom_set_refused(ctx, path, prop, r);
 	if (arg_size(args, "value", &ch.dev.requested, &has, r->err) || !has) {
 		snprintf(r->err, ERRLEN, "Parameter 'value' expects a size");
 		return -EINVAL;
@@ -588,28 +665,6 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
  */
 static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	static const struct {
-		const char *driver, *prop;
-		const char *key; /* in query-memory-devices' object; NULL: not modelled */
-	} props[] = {
-		{ "virtio-mem-pci", "size", "plugged-size" },
-		{ "virtio-mem-pci", "requested-size", "requested-size" },
-		{ "virtio-mem-pci", "block-size", "block-size" },
-		{ "virtio-mem-pci", "node", "node" },
-		{ "virtio-mem-pci", "memaddr", "memaddr" },
-		{ "virtio-mem-pci", "memdev", NULL },
-		{ "virtio-mem-pci", "prealloc", NULL },
-		{ "virtio-mem-pci", "unplugged-inaccessible", NULL },
-		{ "virtio-mem-pci", "early-migration", NULL },
-		{ "virtio-mem-pci", "dynamic-memslots", NULL },
-		{ "virtio-mem-pci", "memslots", NULL },
-		{ "virtio-mem-pci", "used-memslots", NULL },
-		{ "pc-dimm", "size", "size" },
-		{ "pc-dimm", "addr", "addr" },
-		{ "pc-dimm", "node", "node" },
-		{ "pc-dimm", "slot", "slot" },
-		{ "pc-dimm", "memdev", NULL },
-	};
 	json_object *devs, *dev = NULL, *v = NULL;
 	const char *path, *prop, *driver;
 	size_t i;
@@ -629,14 +684,14 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	}
 	json_object_object_get_ex(dev, "driver", &v);
 	driver = json_object_get_string(v);
-	for (i = 0; i < sizeof(props) / sizeof(*props); i++)
-		if (!strcmp(props[i].driver, driver) && !strcmp(props[i].prop, prop))
+	for (i = 0; i < sizeof(qom_props) / sizeof(*qom_props); i++)
+		if (!strcmp(qom_props[i].driver, driver) && !strcmp(qom_props[i].prop, prop))
 			break;
-	if (i == sizeof(props) / sizeof(*props)) {
+	if (i == sizeof(qom_props) / sizeof(*qom_props)) {
 		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found", driver, prop);
 		goto out;
 	}
-	if (!props[i].key || !json_object_object_get_ex(dev, props[i].key, &v)) {
+	if (!qom_props[i].key || !json_object_object_get_ex(dev, qom_props[i].key, &v)) {
 		snprintf(r->err, ERRLEN,
 			 "Property '%s.%s': not modelled by hotmem (no memory backends or memslots: "
 			 "device_add's size= stands for memdev's size)", driver, prop);
@@ -1330,17 +1385,31 @@ json_object *hmfs_ctl_error(const char *cls, const char *desc)
 	return o;
 }
 
+static void command_info_add(json_object *a, const char *name, const char *help)
+{
+	json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "name", json_object_new_string(name));
+	json_object_object_add(c, "help", json_object_new_string(help));
+	json_object_array_add(a, c);
+}
+
+/*
+ * Every command the socket runs, QEMU's CommandInfo ("name"; "help" is
+ * hotmem's): the table's, and those run outside it -- QEMU lists
+ * qmp_capabilities and query-commands too, and a client probing a
+ * command by looking it up here (libvirt) finds them (usereye5 #8j)
+ */
 static json_object *query_commands(void)
 {
 	json_object *a = json_object_new_array();
 
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-		json_object *c = json_object_new_object();
-
-		json_object_object_add(c, "name", json_object_new_string(commands[i].name));
-		json_object_object_add(c, "help", json_object_new_string(commands[i].help));
-		json_object_array_add(a, c);
-	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		command_info_add(a, commands[i].name, commands[i].help);
+	command_info_add(a, "qmp_capabilities", "QMP's capabilities negotiation (qmp.c)");
+	command_info_add(a, "query-commands", "the commands this socket runs");
+	command_info_add(a, "events",
+			 "hotmem's events too from now on: UEVENT, LOG, with trace TRACE");
 	return a;
 }
 

@@ -261,6 +261,8 @@ struct dev_model {
 	 * QEMU refuses any other.
 	 */
 	const char *const *props;
+	/* QEMU's that hotmem does not model: said so, not "not found" */
+	const char *const *qemu_props;
 };
 
 static const char *const dimm_props[] = { "driver", "id", "size", "node", "addr", "slot",
@@ -269,9 +271,19 @@ static const char *const dimm_props[] = { "driver", "id", "size", "node", "addr"
 static const char *const vmem_props[] = { "driver", "id", "size", "node", "memaddr",
 					  "requested-size", "block-size", "memmap-on-memory", NULL };
 
+/*
+ * QEMU 9.x's properties without a counterpart here (no memory backends,
+ * memslots, PCI bus): a libvirt-made device_add has them (usereye5 #8h)
+ */
+static const char *const dimm_qemu_props[] = { "memdev", NULL };
+static const char *const vmem_qemu_props[] = { "memdev", "prealloc", "unplugged-inaccessible",
+					       "dynamic-memslots", "memslots", "early-migration",
+					       "bus", NULL };
+
 static const struct dev_model dev_models[] = {
-	{ "pc-dimm", NULL, HMFS_PC_DIMM, "dimm", true, dimm_props },
-	{ "virtio-mem-pci", "virtio-mem", HMFS_VIRTIO_MEM, "vmem", false, vmem_props },
+	{ "pc-dimm", NULL, HMFS_PC_DIMM, "dimm", true, dimm_props, dimm_qemu_props },
+	{ "virtio-mem-pci", "virtio-mem", HMFS_VIRTIO_MEM, "vmem", false, vmem_props,
+	  vmem_qemu_props },
 };
 
 static const struct dev_model *dev_model_of(enum hmfs_dev_type type)
@@ -310,6 +322,13 @@ int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t 
 				       "Property '%s.addr' is its PCI slot and function, which "
 				       "hotmem does not model: the memory's address is memaddr=",
 				       m->driver);
+	for (const char *const *p = m->qemu_props; *p; p++)
+		if (!strcmp(*p, prop))
+			return hmfs_qemu_error(err, errlen,
+					       "Property '%s.%s' is QEMU's, but hotmem does not "
+					       "model it (no memory backends, memslots or PCI bus: "
+					       "size= stands for memdev's size)",
+					       m->driver, prop);
 	/* object_property_find_err(), on the device's type */
 	return hmfs_qemu_error(err, errlen, "Property '%s.%s' not found", m->driver, prop);
 }
