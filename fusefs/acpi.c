@@ -18,7 +18,9 @@
  *
  * acpi_lock guards the table and is never held across anything that
  * waits, so that a reader never waits for an eject (which holds
- * dev_lock for as long as the offline takes).
+ * dev_lock for as long as the offline takes); query-memory-devices and
+ * query-acpi-ospm-status read the devices from the snapshot an eject
+ * leaves (dev.c hmfs_dev_query_json()) for the same reason.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -716,7 +716,7 @@ out:
  * -device on the command line), true for one device_add plugged, a
  * restart from the state file too.  hotmem's
  * own view (driver, memory group, the guest driver's state) is the
- * devices command's.  Under dev_lock, as hmfs_devices_json().
+ * devices command's.  Made under dev_lock, as hmfs_devices_json().
  */
 static json_object *qemu_dimm_info(const struct hmfs_dev *d)
 {
@@ -769,23 +769,43 @@ static int qemu_dev_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+/* query-memory-devices' reply made from the device list (dev_lock held): dev.c's snapshot too */
+json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx)
 {
-	(void)args;
-	r->ret = json_object_new_array();
-	pthread_mutex_lock(&ctx->dev_lock);
+	json_object *a = json_object_new_array();
+
 	for (const struct hmfs_dev *d = ctx->devs; d; d = d->next) {
 		bool dimm = d->type == HMFS_PC_DIMM;
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "type", json_object_new_string(dimm ? "dimm" : "virtio-mem"));
 		json_object_object_add(o, "data", dimm ? qemu_dimm_info(d) : qemu_vmem_info(d));
-		json_object_array_add(r->ret, o);
+		json_object_array_add(a, o);
 	}
-	pthread_mutex_unlock(&ctx->dev_lock);
 	/* by address, as QEMU's qmp_memory_device_list() (memory_device_addr_sort); ours: plug order */
-	json_object_array_sort(r->ret, qemu_dev_cmp);
-	return 0;
+	json_object_array_sort(a, qemu_dev_cmp);
+	return a;
+}
+
+/* never waits for an eject: hmfs_dev_query_json() */
+static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	(void)args;
+	r->ret = hmfs_dev_query_json(ctx);
+	return r->ret ? 0 : -ENOMEM;
+}
+
+/* the id of the DIMM in ACPI slot @slot in @devs (query-memory-devices' reply), or NULL */
+static const char *qemu_dimm_in_slot(json_object *devs, int slot)
+{
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *dev = json_object_array_get_idx(devs, i);
+		json_object *data = hmfs_json_member(dev, "data"), *s = hmfs_json_member(data, "slot");
+
+		if (s && json_object_get_int(s) == slot)
+			return json_object_get_string(hmfs_json_member(data, "id"));
+	}
+	return NULL;
 }
 
 /*
@@ -800,15 +820,21 @@ static int cmd_query_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd
 static int cmd_query_acpi_ospm_status(struct hmfs_ctx *ctx, json_object *args,
 				      struct cmd_result *r)
 {
+	/* the devices as one snapshot, that never waits for an eject (hmfs_dev_query_json()) */
+	json_object *devs = hmfs_dev_query_json(ctx);
+
 	(void)args;
+	if (!devs)
+		return -ENOMEM;
 	r->ret = json_object_new_array();
 	for (int i = 0; i < ctx->nr_acpi_slots; i++) {
 		struct hmfs_acpi_slot s;
 		json_object *o = json_object_new_object();
-		char id[64], slot[16];
+		const char *id = qemu_dimm_in_slot(devs, i);
+		char slot[16];
 
 		hmfs_acpi_slot_get(ctx, i, &s);
-		if (!hmfs_dev_dimm_in_slot(ctx, i, id, sizeof(id)))
+		if (id)
 			json_object_object_add(o, "device", json_object_new_string(id));
 		snprintf(slot, sizeof(slot), "%d", i);
 		json_object_object_add(o, "slot", json_object_new_string(slot));
@@ -817,6 +843,7 @@ static int cmd_query_acpi_ospm_status(struct hmfs_ctx *ctx, json_object *args,
 		json_object_object_add(o, "status", json_object_new_int(s.ost_status));
 		json_object_array_add(r->ret, o);
 	}
+	json_object_put(devs);
 	return 0;
 }
 

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "ctllimits.h"
 #include "hmfs.h"
 
@@ -1728,6 +1730,43 @@ static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * query-memory-devices and query-acpi-ospm-status answer at once, as
+ * QEMU's main loop answers them while its guest ejects a DIMM: an eject
+ * holds dev_lock for as long as its offline takes (up to the 40 s bound
+ * on a stuck block), so hmfs_dev_del() leaves the device list as it was
+ * before (the DIMM still there, as QEMU lists it until _EJ0) in
+ * ctx->dev_snap for that time, and a reader takes that; with none, the
+ * list itself.  dev_snap_lock is taken before dev_lock, by both: a reader
+ * that found no snapshot holds dev_snap_lock, so no eject can begin
+ * without one while it waits for dev_lock (only short holders are left).
+ */
+json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx)
+{
+	json_object *r = NULL;
+
+	pthread_mutex_lock(&ctx->dev_snap_lock);
+	if (ctx->dev_snap) {
+		if (json_object_deep_copy(ctx->dev_snap, &r, NULL))
+			r = NULL;
+	} else {
+		pthread_mutex_lock(&ctx->dev_lock);
+		r = hmfs_memory_devices_json(ctx);
+		pthread_mutex_unlock(&ctx->dev_lock);
+	}
+	pthread_mutex_unlock(&ctx->dev_snap_lock);
+	return r;
+}
+
+/* the eject is over: readers read the list again (dev_lock already let go: the lock order) */
+static void dev_snap_drop(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->dev_snap_lock);
+	json_object_put(ctx->dev_snap);
+	ctx->dev_snap = NULL;
+	pthread_mutex_unlock(&ctx->dev_snap_lock);
+}
+
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 int ost_source, int *ost_slot, char *err, size_t errlen)
 {
@@ -1735,8 +1774,12 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 	int ret;
 
 	*ost_slot = -1;
+	pthread_mutex_lock(&ctx->dev_snap_lock);
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_PC_DIMM)
+		ctx->dev_snap = hmfs_memory_devices_json(ctx); /* the eject may take long */
+	pthread_mutex_unlock(&ctx->dev_snap_lock);
 	if (!d) {
 		ret = hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
 		goto out;
@@ -1751,6 +1794,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 	}
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
+	dev_snap_drop(ctx);
 	return ret;
 }
 

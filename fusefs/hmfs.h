@@ -570,6 +570,13 @@ struct hmfs_ctx {
 
 	/* hardware */
 	pthread_mutex_t dev_lock;
+	/*
+	 * query-memory-devices' reply while a DIMM's eject holds dev_lock
+	 * (dev.c hmfs_dev_query_json()), NULL otherwise; under dev_snap_lock,
+	 * which is taken before dev_lock
+	 */
+	pthread_mutex_t dev_snap_lock;
+	struct json_object *dev_snap;
 	/* the DIMM slots' ACPI memory devices (acpi.c), under acpi_lock */
 	pthread_mutex_t acpi_lock;
 	struct hmfs_acpi_slot *acpi_slots;
@@ -1086,6 +1093,10 @@ enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 /* member @key of object @o if it is of type @t; else (absent, another type, @o NULL) NULL */
 struct json_object *hmfs_json_get(struct json_object *o, const char *key, json_type t);
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
+/* query-memory-devices' reply from the device list, dev_lock held (ctl.c) */
+struct json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx);
+/* the same at once, also while a DIMM's eject runs (dev.c); NULL: no memory */
+struct json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx);
 /* one device, as hmfs_devices_json() has it (dev_lock held) */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);

@@ -743,6 +743,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->q_lock, NULL);
 	hmfs_events_init(ctx);
 	pthread_mutex_init(&ctx->dev_lock, NULL);
+	pthread_mutex_init(&ctx->dev_snap_lock, NULL);
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
