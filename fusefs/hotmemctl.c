@@ -962,6 +962,37 @@ static void print_dev_return(const char *cmd, json_object *r)
 	putchar('\n');
 }
 
+/* fail-nth-alloc N: what fails from now on, and how to clear it (usereye5 #7) */
+static void print_fail_nth(uint64_t nth)
+{
+	if (!nth)
+		printf("fail-nth-alloc: cleared: engine allocations succeed again\n");
+	else
+		printf("fail-nth-alloc: the engine allocation %llu from now fails with ENOMEM, "
+		       "once (a failure it causes says \"FAULT_INJECTION: forcing a failure.\" "
+		       "in dmesg), until `hotmemctl fail-nth-alloc 0`\n",
+		       (unsigned long long)nth);
+}
+
+/* vmem-inject ID plug|unplug RESP [count=N]: the device's answers armed, or cleared */
+static void print_vmem_inject(const char *id, json_object *args)
+{
+	const char *req = gs(args, "request");
+	uint64_t count = get(args, "count") ? gu(args, "count") : 1;
+	char n[32] = "";
+
+	if (!count) {
+		printf("%s: injection cleared: the device answers %s requests as QEMU does\n", id,
+		       req);
+		return;
+	}
+	if (count > 1)
+		snprintf(n, sizeof(n), "%llu ", (unsigned long long)count);
+	printf("%s: the device answers the guest's next %s%s request%s %s, until `hotmemctl "
+	       "vmem-inject %s %s ACK count=0`\n",
+	       id, n, req, count > 1 ? "s" : "", gs(args, "response"), id, req);
+}
+
 /*
  * The commands whose reply is QEMU's empty return, in words as the other
  * changes are: what was done, and for an injection what it does from now
@@ -987,6 +1018,10 @@ static void print_done(json_object *req)
 		       "inject %s 0`\n",
 		       action, strstr(action, "OFFLINE") ? "offline" : "online", e,
 		       strerrorname_np(-e) ?: "?", action);
+	else if (!strcmp(cmd, "fail-nth-alloc"))
+		print_fail_nth(gu(args, "nth"));
+	else if (!strcmp(cmd, "vmem-inject"))
+		print_vmem_inject(id, args);
 }
 
 static void print_return(struct cli *c, json_object *req, json_object *ret)
@@ -1024,7 +1059,8 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 		printf("invariants hold\n");
 	else if (!strcmp(cmd, "vmem-retry"))
 		printf("%s\n", gu(ret, "fired") ? "the retry timer fired" : "no retry timer armed");
-	else if (!strcmp(cmd, "device_del") || !strcmp(cmd, "inject"))
+	else if (!strcmp(cmd, "device_del") || !strcmp(cmd, "inject") ||
+		 !strcmp(cmd, "fail-nth-alloc") || !strcmp(cmd, "vmem-inject"))
 		print_done(req);
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
 		; /* success says nothing, like QEMU's monitor */

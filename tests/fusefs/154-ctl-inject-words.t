@@ -1,0 +1,23 @@
+#!/bin/bash
+# hotmemctl says what a fault injection armed and how to clear it, as
+# `inject` does (usereye5 #7: fail-nth-alloc and vmem-inject printed
+# nothing).
+. "$(dirname "$0")/lib.sh"
+require_env
+
+mount_fs "hotmemfs mounts" --fresh --profile qemu-512m --state none
+
+is "$(ctl fail-nth-alloc 3 2>&1; echo "rc $?")" "fail-nth-alloc: the engine allocation 3 from now fails with ENOMEM, once (a failure it causes says \"FAULT_INJECTION: forcing a failure.\" in dmesg), until \`hotmemctl fail-nth-alloc 0\`
+rc 0" "fail-nth-alloc 3: what fails, and how to clear it"
+is "$(ctl fail-nth-alloc 0 2>&1; echo "rc $?")" "fail-nth-alloc: cleared: engine allocations succeed again
+rc 0" "fail-nth-alloc 0: cleared"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=0 >/dev/null
+tap_ok $? "device_add virtio-mem-pci vm0"
+is "$(ctl vmem-inject vm0 plug BUSY 2>&1; echo "rc $?")" "vm0: the device answers the guest's next plug request BUSY, until \`hotmemctl vmem-inject vm0 plug ACK count=0\`
+rc 0" "vmem-inject vm0 plug BUSY: what the device answers, and how to clear it"
+is "$(ctl vmem-inject vm0 unplug ERROR count=3 2>&1; echo "rc $?")" "vm0: the device answers the guest's next 3 unplug requests ERROR, until \`hotmemctl vmem-inject vm0 unplug ACK count=0\`
+rc 0" "vmem-inject vm0 unplug ERROR count=3"
+is "$(ctl vmem-inject vm0 plug ACK count=0 2>&1; echo "rc $?")" "vm0: injection cleared: the device answers plug requests as QEMU does
+rc 0" "vmem-inject vm0 plug ACK count=0: cleared"
+stop_fs
+done_testing
