@@ -963,6 +963,24 @@ static bool notifier_refused(struct hmfs_ctx *ctx, unsigned long id, char *buf, 
 	return !hotmem_block_info(ctx->hm, id, &bi) && hmfs_offline_refused(ctx, &bi, buf, len);
 }
 
+/*
+ * An offline's EINVAL that is no "already offline": what explain knows of
+ * it (a block spanning several zones or nodes, memory holes), in @buf.
+ * 6.12 says nothing (memory_block_offline(): `if (!mem->zone) return
+ * -EINVAL`); the reply says why, as an EBUSY's names explain (usereye5 #8b).
+ */
+static bool offline_einval_reason(struct hmfs_ctx *ctx, unsigned long id, char *buf, size_t len)
+{
+	struct hm_explain *ex = malloc(sizeof(*ex));
+	bool known = ex && !hotmem_explain(ctx->hm, id, ex) && ex->verdict &&
+		     !strcmp(ex->verdict, "einval");
+
+	if (known)
+		snprintf(buf, len, "%.*s", (int)len - 1, ex->reason);
+	free(ex);
+	return known;
+}
+
 static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
@@ -1014,6 +1032,13 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	    notifier_refused(ctx, (unsigned long)block, why, sizeof(why))) {
 		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s: %s", block, state,
 			 strerror(-ret), why);
+		return ret;
+	}
+	if (ret == -EINVAL && ch.value == HM_MMOP_OFFLINE &&
+	    offline_einval_reason(ctx, (unsigned long)block, why, sizeof(why))) {
+		snprintf(r->err, ERRLEN,
+			 "memory%lld: %s failed: %s: it %.150s (`hotmemctl explain %lld`)", block,
+			 state, strerror(-ret), why, block);
 		return ret;
 	}
 	/* where to look, as a store's EBUSY says in the log (attrs.c) */

@@ -1,7 +1,9 @@
 #!/bin/bash
 # hotmemctl says what a fault injection armed and how to clear it, as
 # `inject` does (usereye5 #7: fail-nth-alloc and vmem-inject printed
-# nothing).
+# nothing); an offline refused with EINVAL says why when explain knows it
+# (usereye5 #8b: `offline 0` said "Invalid argument" alone, its block
+# spanning two zones).
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -19,5 +21,9 @@ is "$(ctl vmem-inject vm0 unplug ERROR count=3 2>&1; echo "rc $?")" "vm0: the de
 rc 0" "vmem-inject vm0 unplug ERROR count=3"
 is "$(ctl vmem-inject vm0 plug ACK count=0 2>&1; echo "rc $?")" "vm0: injection cleared: the device answers plug requests as QEMU does
 rc 0" "vmem-inject vm0 plug ACK count=0: cleared"
+is "$(ctl explain 0 2>&1 | grep -c 'spans several zones: offlining refuses it (EINVAL)')" 1 \
+	"explain 0: memory0 spans several zones"
+is "$(ctl offline 0 2>&1; echo "rc $?")" "hotmemctl: error: memory0: offline failed: Invalid argument: it spans several zones: offlining refuses it (EINVAL) (\`hotmemctl explain 0\`)
+rc 1" "offline 0: EINVAL, and why"
 stop_fs
 done_testing
