@@ -159,10 +159,7 @@ r = ask(f, b'{"execute": "device_del", "arguments": {"id": "d2"}}')
 ok(r == {"return": {}}, "... then device_del d2 on it too")
 print("0 all %d checks ran" % n)
 PY
-rc=$?
-while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
-[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
-tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 # through hotmemctl: a mistyped KEY=VALUE is said, nothing done (it ran without it)
 is "$(ctl alloc movable 1 nod=0 2>&1; echo "rc $?")" "hotmemctl: error: Parameter 'nod' is unexpected
 rc 1" "hotmemctl alloc movable 1 nod=0: QAPI's words, exit 1"

@@ -149,10 +149,7 @@ ok(r is not None and len(r) == 20 and
    "good and bad lines in turn: a reply each, in order")
 print("0 all %d checks ran" % n)
 PY
-rc=$?
-while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
-[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
-tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 # a request too large (beyond 64 KiB unended): said, and the connection ends
 PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/big.out" 2>&1 <<'PY'
 import socket, sys

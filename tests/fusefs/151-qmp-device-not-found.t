@@ -58,9 +58,6 @@ for cmd, args, want in [
     print("%d %s %s: %s" % (show(r) != want, cmd, json.dumps(args), show(r)), flush=True)
 print("0 all %d checks ran" % n)
 PY
-rc=$?
-while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
-[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
-tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing

@@ -61,9 +61,6 @@ ok(r == [{"return": [], "id": 1}, {"return": [], "id": 2}],
    "negotiate() leaves the socket at the first reply: %s" % json.dumps(r))
 print("0 all %d checks ran" % n)
 PY
-rc=$?
-while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
-[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
-tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing

@@ -68,9 +68,6 @@ print("%d query-commands lists qmp_capabilities, query-commands, events, once ea
                                           "device_add"]), " ".join(names)), flush=True)
 print("0 all %d checks ran" % n)
 PY
-rc=$?
-while read -r r name; do tap_ok "$r" "$name"; done <"$TMP/qmp.out"
-[ $rc -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$TMP/qmp.out"
-tap_ok $? "the QMP conversation ran to its end (rc $rc)$(head -c 2000 "$TMP/qmp.err" | tr '\n' ' ')"
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing

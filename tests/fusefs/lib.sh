@@ -383,6 +383,17 @@ trap cleanup EXIT
 
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
 
+# conversation_checks OUT RC ERR: the checks a python conversation wrote to
+# OUT, a line each ("0 NAME" passed, "1 NAME" failed), as TAP, and one
+# more: it ran to its end (exit status RC, its last line "0 all N checks
+# ran"; else ERR, its stderr, said)
+conversation_checks() {
+	local r name
+	while read -r r name; do tap_ok "$r" "$name"; done <"$1"
+	[ "$2" -eq 0 ] && grep -q '^0 all [0-9]* checks ran$' "$1"
+	tap_ok $? "the QMP conversation ran to its end (rc $2)$(head -c 2000 "$3" | tr '\n' ' ')"
+}
+
 # nodes01_profile NR FILE: a profile of NR nodes (default's machine) with
 # memory on nodes 0 (its first GiB) and 1 (the second) only, into FILE
 nodes01_profile() {
