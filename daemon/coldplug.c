@@ -166,6 +166,34 @@ static int coldplug_stopped(struct hmd *d, unsigned long decided)
 }
 
 /*
+ * Whether the kernel onlines new memory itself: auto_online_blocks anything
+ * but "offline" (6.12 add_memory_resource() onlines each new block inside
+ * add_memory() when mhp_get_default_online_type() != MMOP_OFFLINE), so the
+ * block an ADD names is the kernel's and no policy of ours applies to it.
+ * Read at each coldplug (start, reload) and each ADD: one sysfs read, and an
+ * admin may write the file at any time.  Said at start, on reload and when
+ * an ADD finds it changed to onlining.  Unreadable (no such attribute, a
+ * bare sysroot): the kernel onlines nothing, as before hotplug's auto-online.
+ */
+static bool kernel_onlines(struct hmd *d, bool say, char *val, size_t len)
+{
+	bool on;
+
+	if (hmd_read_attr(d->memdir_fd, "auto_online_blocks", val, len) <= 0) {
+		snprintf(val, len, "?");
+		on = false;
+	} else {
+		on = strcmp(val, "offline") != 0;
+	}
+	if (on && (say || !d->kernel_onlines))
+		hmd_log(d, LOG_WARNING,
+			"auto_online_blocks is %s: the kernel onlines new memory itself; policy %s will not apply (memhp_default_state=offline or auto_online_blocks=offline)",
+			val, hmd_policy_name(d->cfg.policy));
+	d->kernel_onlines = on;
+	return on;
+}
+
+/*
  * Rebuild the model from the sysroot; online what is offline when asked
  * (at start, after lost uevents) but not on SIGHUP, where an offline block
  * is more likely one an admin offlined on purpose.
@@ -188,7 +216,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	}
 	hmd_mark_boot_blocks(d);
 	hmd_apply_config(d);
-	hmd_read_attr(d->memdir_fd, "auto_online_blocks", auto_online, sizeof(auto_online));
+	kernel_onlines(d, true, auto_online, sizeof(auto_online));
 	for (i = 0; i < d->nblk; i++)
 		offline += d->blk[i].present && !d->blk[i].online;
 	hmd_node_stats(d, &d->pc);
@@ -269,6 +297,7 @@ static void decide_fw_waiting(struct hmd *d)
 static void block_added(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
+	char val[32];
 
 	if (!b) {
 		hmd_log(d, LOG_WARNING, "memory%lu: block id out of range", id);
@@ -287,6 +316,14 @@ static void block_added(struct hmd *d, unsigned long id)
 		d->nr_nodes = b->nid + 1;
 	hmd_block_joined(d, id);
 	hmd_block_account(d, id, 1);
+	if (kernel_onlines(d, false, val, sizeof(val))) {
+		/* the kernel's block: its ONLINE uevent says where it went (hmd_block_reread) */
+		hmd_block_reread(d, id);
+		hmd_log_ev(d, LOG_DEBUG, HMD_MSGID_SKIPPED, id, NULL, NULL, 0,
+			   "left to the kernel (auto_online_blocks=%s)", val);
+		hmd_status_changed(d);
+		return;
+	}
 	if (!fwnode_pending(d, id))
 		hmd_block_process(d, id);
 }

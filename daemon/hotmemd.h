@@ -90,6 +90,7 @@ struct hmd {
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
 	bool warned_node_max; /* a block on a node >= HMD_MAX_NODES was said once */
+	bool kernel_onlines; /* auto_online_blocks was not "offline" at its last read */
 	/* ENOTCONN/ECONNABORTED: its filesystem is gone (sysroot.c), 0: there */
 	int sysroot_gone;
 	sd_event_source *mounts_src, *back_src; /* watching for its return */
