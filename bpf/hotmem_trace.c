@@ -36,12 +36,15 @@
 #include "uapi/hm_version.h"
 
 #define DEFAULT_PIN "/sys/fs/bpf/hotmem"
+/* set by hotmem-enter to its machine's hotmemfs pid: the default target */
+#define EMULATOR_ENV "HOTMEM_TRACE_EMULATOR"
 #define BPFFS "/sys/fs/bpf"
 #define TRACEFS "/sys/kernel/tracing"
 
 struct opts {
 	bool kernel, json, quiet, verbose, no_pin, per_probe;
 	const char *emulator;
+	bool emulator_env; /* the default target, HOTMEM_TRACE_EMULATOR's */
 	const char *pin;
 	const char *output;
 	const char *json_output; /* JSON lines here too, the table on output */
@@ -95,7 +98,9 @@ static void usage(FILE *f)
 		"Trace memory hotplug in the running kernel (fentry/fexit, else\n"
 		"kprobes, plus tracepoints) and in the hotmem engine (USDT probes).\n"
 		"\n"
-		"  -k, --kernel             trace the kernel (default without --emulator)\n"
+		"  -k, --kernel             trace the kernel (default without --emulator,\n"
+		"                           but for " EMULATOR_ENV "'s pid when set:\n"
+		"                           hotmem-enter's machine)\n"
 		"  -e, --emulator PID|PATH  trace the engine's USDT probes in a process or binary\n"
 		"      --per-probe          attach to each step's probe, hotmem:<fn> and\n"
 		"                           hotmem:<fn>__ret, not to hotmem:batch (the same\n"
@@ -244,6 +249,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return 2;
 	if (optind < argc)
 		o->cmd = argv + optind;
+	/*
+	 * No target said: inside hotmem-enter "the kernel" is the machine's,
+	 * its hotmemfs, whose pid hotmem-enter exports (the host's kernel
+	 * does nothing the machine does); elsewhere this kernel.
+	 */
+	if (!o->emulator && !o->cmd && !o->kernel) {
+		const char *env = getenv(EMULATOR_ENV);
+
+		if (env && *env) {
+			o->emulator = env;
+			o->emulator_env = true;
+		}
+	}
 	if (!o->emulator && !o->cmd)
 		o->kernel = true;
 	return 0;
@@ -695,8 +713,10 @@ static int setup(struct run *r)
 
 	err = set_emulator(r);
 	if (err) {
-		fprintf(stderr, "hotmem-trace: emulator %s: %s\n",
-			r->o->emulator ? r->o->emulator : r->o->cmd[0], strerror(-err));
+		fprintf(stderr, "hotmem-trace: emulator %s%s: %s\n",
+			r->o->emulator ? r->o->emulator : r->o->cmd[0],
+			r->o->emulator_env ? " (" EMULATOR_ENV ", hotmem-enter's machine)" : "",
+			strerror(-err));
 		return err;
 	}
 	r->t.want_kernel = r->o->kernel;
@@ -875,8 +895,10 @@ static int trace_main(struct opts *o)
 		hmt_print_table_header(r.out);
 	fflush(r.out);
 	if (!o->quiet)
-		fprintf(stderr, "hotmem-trace: ready: tracing%s; Ctrl-C to stop\n",
-			o->cmd ? ", command started" : "");
+		fprintf(stderr, "hotmem-trace: ready: tracing%s%s%s; Ctrl-C to stop\n",
+			o->cmd ? ", command started" : "",
+			o->emulator_env ? " the machine's hotmemfs, pid " : "",
+			o->emulator_env ? o->emulator : "");
 	start_cmd(&r);
 	err = poll_loop(&r);
 	end_cmd(&r); /* its status for the summary */

@@ -1007,6 +1007,13 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	 */
 	setenv("SYSTEMD_LOG_TARGET", "console", 0);
 	setenv("HOTMEM_ENTERED", ENTER_MNT, 1);
+	/* hotmem-trace's default target: the machine's "kernel", not the host's */
+	{
+		char fs_pid[24];
+
+		snprintf(fs_pid, sizeof(fs_pid), "%d", (int)fs.pid);
+		setenv("HOTMEM_TRACE_EMULATOR", fs_pid, 1);
+	}
 	cmd = start_command(o, oldmask);
 	if (cmd < 0)
 		goto fail;
