@@ -170,6 +170,8 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 	for (int i = 0; i < HM_NR_NUMA_EVENTS; i++)
 		zi->numa_events[i] = atomic_load_explicit(&z->vm_numa_event[i],
 							  memory_order_relaxed);
+	for (int j = 0; j < MAX_NR_ZONES; j++)
+		zi->lowmem_reserve[j] = zone_lowmem_reserve(z, j);
 	return 0;
 }
 

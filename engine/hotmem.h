@@ -930,6 +930,11 @@ struct hm_zone_info {
 	unsigned long nr_slab_reclaimable, nr_slab_unreclaimable;
 	unsigned long nr_page_table_pages, nr_kernel_stack, nr_percpu;
 	unsigned long numa_events[HM_NR_NUMA_EVENTS];	/* enum hm_numa_event */
+	/*
+	 * zone->lowmem_reserve[j]: the pages kept from allocations that could
+	 * use zone j above it, the allocator's own (zoneinfo's "protection:")
+	 */
+	unsigned long lowmem_reserve[HM_MAX_NR_ZONES];
 };
 
 struct hm_node_info {

@@ -505,26 +505,14 @@ static void show_hugetlb_global(struct hmfs_ctx *ctx, enum hmfs_attr a, struct h
 	}
 }
 
-/* x86's sysctl_lowmem_reserve_ratio[] (mm/page_alloc.c): DMA, DMA32, Normal, Movable */
-static const unsigned int lowmem_reserve_ratio[HM_MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
-
 /*
- * setup_per_zone_lowmem_reserve(): the pages zone @zid keeps from
- * allocations that could use zone @j above it, the managed pages of the
- * zones between over the zone's ratio.  online_pages() and
- * offline_pages() redo it (init_per_zone_wmark_min()), so the present
- * managed counts are the ones it used.
+ * zone->lowmem_reserve[j] (setup_per_zone_lowmem_reserve()): the pages zone
+ * @zid keeps from allocations that could use zone @j above it -- the
+ * engine's, which its allocator's watermark check uses (zone_lowmem_reserve())
  */
 static unsigned long lowmem_reserve(const struct zoneinfo_node *zn, int zid, int j)
 {
-	unsigned int ratio = zid < HM_MAX_NR_ZONES - 1 ? lowmem_reserve_ratio[zid] : 0;
-	unsigned long managed = 0;
-
-	if (!ratio || !zn->zi[zid].managed)
-		return 0;
-	for (int k = zid + 1; k <= j; k++)
-		managed += zn->zi[k].managed;
-	return managed / ratio;
+	return zn->zi[zid].lowmem_reserve[j];
 }
 
 static int fls_ul(unsigned long x)

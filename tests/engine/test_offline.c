@@ -278,6 +278,37 @@ static void test_movable_allocations_leave_lower_zones_their_lowmem_reserve(void
 }
 
 /*
+ * zoneinfo's "protection:" is the allocator's own lowmem_reserve: what
+ * hotmem_zone_info() gives is zone_lowmem_reserve(), for every zone and
+ * highest zone, after an online changed the managed counts (hotmemfs
+ * repeated the ratio table and the formula, offlinelog's finding).
+ */
+static void test_zone_info_lowmem_reserve_is_the_allocators(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	unsigned long nonzero = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES && NODE_DATA(hm, nid); zid++) {
+			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+			struct hm_zone_info zi;
+
+			assert_int_equal(hotmem_zone_info(hm, nid, zid, &zi), 0);
+			for (int j = 0; j < MAX_NR_ZONES; j++) {
+				assert_int_equal(zi.lowmem_reserve[j], zone_lowmem_reserve(z, j));
+				nonzero += zi.lowmem_reserve[j] != 0;
+			}
+		}
+	}
+	assert_true(nonzero > 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The way an admin unblocks a looping offline: the process holding the
  * pin lets go.  6.12's free of a page takes no mem_hotplug_lock, which
  * the offline holds for writing all along: the page goes to its isolated
@@ -613,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_pinned_pages_migration_failure_logged_ratelimited),
 		cmocka_unit_test(test_ratelimit_burst_then_callbacks_suppressed),
 		cmocka_unit_test(test_movable_allocations_leave_lower_zones_their_lowmem_reserve),
+		cmocka_unit_test(test_zone_info_lowmem_reserve_is_the_allocators),
 		cmocka_unit_test(test_an_allocation_completes_while_an_offline_loops),
 		cmocka_unit_test(test_an_isolated_pageblock_in_a_free_block_is_never_allocated),
 		cmocka_unit_test(test_migration_targets_other_node_and_movable_only_from_movable),
