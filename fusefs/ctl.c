@@ -1509,6 +1509,7 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
 		uint64_t before = hmfs_events_queued(ctx);
+		unsigned long faults = hotmem_fault_injected(ctx->hm);
 
 		if (strcmp(commands[i].name, name))
 			continue;
@@ -1526,6 +1527,16 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 		if (ret) {
 			if (!r.err[0])
 				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));
+			/*
+			 * fail-nth-alloc's failure is said, not read as the
+			 * guest's own ENOMEM (usereye5 #7): the engine counts
+			 * the failures it forced (hotmem_fault_injected())
+			 */
+			if (hotmem_fault_injected(ctx->hm) != faults) {
+				size_t n = strlen(r.err);
+
+				snprintf(r.err + n, ERRLEN - n, " (injected: fail-nth-alloc)");
+			}
 			json_object_put(r.ret);
 			reply = hmfs_ctl_error(error_class(r.err), r.err);
 		} else {

@@ -11,6 +11,11 @@ mount_fs "hotmemfs mounts" --fresh --profile qemu-512m --state none
 
 is "$(ctl fail-nth-alloc 3 2>&1; echo "rc $?")" "fail-nth-alloc: the engine allocation 3 from now fails with ENOMEM, once (a failure it causes says \"FAULT_INJECTION: forcing a failure.\" in dmesg), until \`hotmemctl fail-nth-alloc 0\`
 rc 0" "fail-nth-alloc 3: what fails, and how to clear it"
+ctl fail-nth-alloc 1 >/dev/null
+out=$(ctl hugetlb 4 2>&1)
+is "$?:${out##* (}" "1:injected: fail-nth-alloc)" "a command the injection makes fail says so: $out"
+is "$(ctl hugetlb 4 >/dev/null 2>&1; echo $?)" 0 "... the same again, the injection spent: it succeeds"
+ctl fail-nth-alloc 3 >/dev/null
 is "$(ctl fail-nth-alloc 0 2>&1; echo "rc $?")" "fail-nth-alloc: cleared: engine allocations succeed again
 rc 0" "fail-nth-alloc 0: cleared"
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=0 >/dev/null
