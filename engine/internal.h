@@ -991,6 +991,8 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 			   const struct alloc_context *ac);
 struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 			      bool movable, bool ignore_wmark);
+/* the allocating CPU's node: where an allocation without a node starts, "local" */
+int numa_node_id(struct hotmem *hm);
 struct page *alloc_migration_target(struct hotmem *hm, struct page *src);
 void build_all_zonelists(struct hotmem *hm);
 void build_all_zonelists_init(struct hotmem *hm);

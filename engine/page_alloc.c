@@ -810,9 +810,12 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
  * numa_node_id(): the node of the CPU an allocation runs on.  The
  * engine's callers (hotmemfs's threads, a test) are no task of the
  * machine: the boot CPU's node stands for it, the first node with CPUs
- * (a profile's cpu_nodes; node 0 on every built-in one).
+ * (a profile's cpu_nodes; node 0 on every built-in one).  The one place
+ * that choice is made: an allocation without a node starts there (6.12
+ * alloc_pages() -> policy_node(): MPOL_DEFAULT is the local node) and
+ * zone_statistics() counts numa_local against it.
  */
-static int numa_node_id(struct hotmem *hm)
+int numa_node_id(struct hotmem *hm)
 {
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
 		if (NODE_DATA(hm, nid)->has_cpu)
@@ -854,8 +857,9 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 	struct zone *preferred = NULL;
 	int nid = ac->nid;
 
+	/* NUMA_NO_NODE: the allocating CPU's node (review15 R3: it was node 0) */
 	if (nid < 0 || nid >= hm->nr_possible_nodes)
-		nid = 0;
+		nid = numa_node_id(hm);
 	for (int n = 0; n < hm->nr_possible_nodes; n++) {
 		int node = (nid + n) % hm->nr_possible_nodes;
 		struct pglist_data *pgdat = NODE_DATA(hm, node);

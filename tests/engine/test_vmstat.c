@@ -253,6 +253,38 @@ static void test_numa_events(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * An allocation without a node (NUMA_NO_NODE, a task without a
+ * mempolicy) starts on the allocating CPU's node, the one numa_local
+ * counts against (6.12 policy_node(): numa_node_id()).  CPUs on node 1
+ * alone: node 1 fills first, hit and local there (review15 R3: node 0
+ * took it, all numa_other).
+ */
+static void test_no_node_allocates_on_cpu_node(void **state)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+	const unsigned long none[HM_NR_NUMA_EVENTS] = { 0 };
+	struct numa_snap s;
+
+	(void)state;
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, IDLE_KERNEL, err, sizeof(err)), 0);
+	cfg.cpu_nodes = 1ULL << 1;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	s = numa_snap(hm);
+	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 10, NULL), 10);
+	numa_grew(hm, &s, 0, none);
+	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
+	s = numa_snap(hm);
+	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 10, NULL), 10);
+	numa_grew(hm, &s, 0, none);
+	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_compact_isolated),
 		cmocka_unit_test(test_pgalloc_pgfree),
 		cmocka_unit_test(test_numa_events),
+		cmocka_unit_test(test_no_node_allocates_on_cpu_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
