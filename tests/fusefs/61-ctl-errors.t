@@ -96,16 +96,26 @@ python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])'
 err_is 1 "nothing listens on $TMP/stale.sock: hotmemfs was killed or crashed and left its socket \(a stop removes it\); start hotmemfs again" \
 	"a socket nobody listens on (hotmemfs killed -9)" -- -s "$TMP/stale.sock" status
 
+# sock_listening SOCK: a server below made SOCK, listening (it renames its
+# listening SOCK.tmp); the bound is against a hang only: a python starting
+# under load took more than the 5 s once waited here
+sock_listening() {
+	timeout 60 bash -c 'until [ -S "$1" ]; do sleep 0.05; done' - "$1"
+}
 # a socket that is not hotmemfs's: its first line is the reply
 # wrong_server SOCK LINE PATTERN NAME: a server on SOCK answering each
-# client LINE (bounded: 60 s); hotmemctl status against it says PATTERN
+# client LINE (bounded: 60 s); hotmemctl status against it says PATTERN.
+# It binds and listens on SOCK.tmp and renames it to SOCK: SOCK appears
+# only once something listens (a client between bind and listen would be
+# refused: "nothing listens")
 wrong_server() {
 	local srv
 	timeout 60 python3 - "$1" "$2" <<'PY' &
-import socket, sys
+import os, socket, sys
 s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
+s.bind(sys.argv[1] + ".tmp")
 s.listen(4)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 while True:
     c, _ = s.accept()
     c.sendall(sys.argv[2].encode() + b"\n")
@@ -113,7 +123,7 @@ while True:
     c.close()
 PY
 	srv=$!
-	for _ in $(seq 100); do [ -S "$1" ] && break; sleep 0.05; done
+	sock_listening "$1"
 	err_is 1 "$3" "$4" -- -s "$1" -t 30 status
 	kill "$srv" 2>/dev/null
 	wait_exit "$srv" 30 2>/dev/null
@@ -129,17 +139,18 @@ wrong_server "$TMP/json.sock" '{"jsonrpc": "2.0"}' \
 # that only looks did nothing (hotmemfs's table says which: ctlcmds.h)
 hangup_server() {
 	timeout 60 python3 - "$1" <<'PY' &
-import socket, sys
+import os, socket, sys
 s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
+s.bind(sys.argv[1] + ".tmp")
 s.listen(4)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 while True:
     c, _ = s.accept()
     c.recv(65536)
     c.close()
 PY
 	HANGUP_PID=$!
-	for _ in $(seq 100); do [ -S "$1" ] && break; sleep 0.05; done
+	sock_listening "$1"
 }
 hangup_server "$TMP/hangup.sock"
 err_is 1 "^hotmemctl: $TMP/hangup.sock: hotmemfs closed the connection without replying: stopping or crashed\?: whether alloc was carried out is not known here; once hotmemfs runs again from its state file, .hotmemctl status. shows the machine$" \
