@@ -28,14 +28,20 @@ same() {
 }
 
 # listen_start; CMD; listen_is PHASE NAME: the uevents CMD sent against the guest's
-# between "uevents of PHASE" and the next section
+# between "uevents of PHASE" and the next section.  The listener runs until
+# told: once every uevent CMD queued is sent (hotmemctl settle), SIGUSR1
+# prints what its socket holds (it stopped after 2 s without one: under
+# load device_del's came later, or the listener was ready after the 5 s
+# waited for it).  60 s: bounds against a hang only
 listen_start() {
-	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 2 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
+	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 60 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
 	UE=$!
-	for _ in $(seq 100); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+	timeout 60 bash -c 'until grep -q ready "$1" 2>/dev/null; do sleep 0.05; done' - "$TMP/ue.err"
 }
 listen_is() {
-	wait_exit $UE 30
+	ctl settle --timeout 60 >/dev/null
+	kill -USR1 $UE
+	wait_exit $UE 60
 	is "$(cut -d' ' -f1-3 "$TMP/ue.txt")" \
 		"$(awk -v p="======== uevents of $1" 'index($0, p) == 1 { on = 1; next } /^========/ { on = 0 }
 			on && /^KERNEL/ { gsub(/[()]/, "", $4); print $2, $3, $4 }' "$FIX")" "$2"
