@@ -8,9 +8,10 @@
 MAN=$SRC/man/hotmem-trace.8
 
 need_usdt "$B/hotmem"
-command -v bpftrace > /dev/null || skip_all "bpftrace not installed (scripts/deps/bpf-test.list)"
-command -v bpftool > /dev/null && command -v readelf > /dev/null ||
-	skip_all "bpftool or readelf not installed (scripts/deps/bpf-test.list): they show bpftrace's uprobes attached"
+need_tool bpftrace bpftrace
+# bpftool and readelf show bpftrace's uprobes attached
+need_tool bpftool bpftool
+need_tool readelf binutils
 echo "1..3"
 
 # roff to shell: "\-" is "-", "\e" a backslash

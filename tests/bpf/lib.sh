@@ -13,13 +13,28 @@ fails=0
 . "$SRC/tests/wait_exit.sh"
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+# ok STATUS NAME: a check, passed when STATUS is 0; ok NAME (tests/need.sh's
+# form): a passed check
 ok() {
+	[ $# -eq 1 ] && set -- 0 "$1"
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
 diag() { sed 's/^/# /'; }
 # the script's exit status: 1 when any test failed
 done_testing() { exit $((fails > 0)); }
+nok() { ok 1 "$1"; }
+# need_tool TOOL PACKAGE, have_tool TOOL PACKAGE NAME: what scripts/deps/*.list
+# installs is a failure when missing under make check or CI, a loud skip by
+# hand (tests/need.sh)
+. "$SRC/tests/need.sh"
+# need_end_fail REASON: need.sh's, with the plan (the tools are asked for before a
+# test prints its own plan)
+need_end_fail() {
+	nok "$1"
+	echo "1..$n"
+	exit 1
+}
 # "hotmem-trace: N events, D dropped, H USDT probe hits" of a run's stderr
 hits() { sed -n 's/^hotmem-trace: .*, \([0-9]*\) USDT probe hits.*/\1/p' "$1"; }
 events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }

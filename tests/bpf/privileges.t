@@ -12,7 +12,7 @@
 HM=$(cd "$B" && pwd)/hotmem
 
 need_bpf "$HM"
-command -v setpriv > /dev/null || skip_all "setpriv (util-linux) not installed"
+need_tool setpriv util-linux
 echo "1..7"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
