@@ -96,8 +96,13 @@ STATE=$TMP/state.json
 FS_PID=
 mkdir -p "$MNT"
 
+# fs_wait_mounted: hotmemfs mounted, false once it exited; 60 s bound a
+# hang only: under load (2 vCPUs, load 10-14) a restart from a state file
+# took more than the 10 s once waited here, and a test went on against a
+# mount and control socket not there yet (52-virtio-mem-unplug-online.t:
+# "nothing listens on ctl.sock", memory256/state missing)
 fs_wait_mounted() {
-	for _ in $(seq 200); do
+	for _ in $(seq 1200); do
 		[ -e "$MNT/sys/devices/system/memory/block_size_bytes" ] && return 0
 		if [ -n "$FS_PID" ] && ! kill -0 "$FS_PID" 2>/dev/null; then
 			return 1
