@@ -14,7 +14,6 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 require_uffd
-command -v timeout >/dev/null || skip_all "no timeout(1)"
 
 # SIGTERM twice, taken one right after the other and not merged into one
 # (two of a kind pending at once are one): hotmemfs stopped (SIGSTOP), one

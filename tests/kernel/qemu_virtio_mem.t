@@ -31,8 +31,7 @@ set -u
 . "$(dirname "$0")/tap.sh"
 step_line() { grep "^$2 $3:" "$1" | head -1 | cut -d: -f2- | sed 's/^ //'; }	# steps-file BLOCKS|PLUGGED sizeN
 
-command -v qemu-system-x86_64 >/dev/null ||
-	skip_all "qemu-system-x86_64 missing (scripts/deps/bpf-test.list: apt-get install qemu-system-x86)"
+need_tool qemu-system-x86_64 qemu-system-x86
 qemu-system-x86_64 -device help 2>/dev/null | grep -q '"virtio-mem-pci"' ||
 	skip_all "this QEMU has no virtio-mem-pci device"
 K=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
@@ -40,7 +39,7 @@ K=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
 	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check: apt-get download + dpkg -x)"
 KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.ko.xz 2>/dev/null | tail -1)
 [ -r "$KO" ] || skip_all "no virtio_mem.ko.xz next to the 6.12 guest kernel ($HERE/cache/linux-6.12/lib/modules)"
-command -v xz >/dev/null || skip_all "xz missing (the guest's module is xz-compressed)"
+need_tool xz xz-utils	# the guest's module is xz-compressed
 need_guest_tools
 
 echo "1..33"

@@ -9,11 +9,27 @@ n=0
 fails=0
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-ok() {	# cond description
+ok() {	# cond description; or description alone (tests/need.sh's form): passed
+	[ $# -eq 1 ] && set -- 0 "$1"
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
+nok() { ok 1 "$1"; }
+done_testing() { exit $((fails > 0)); }
+# need_tool TOOL PACKAGE, have_tool TOOL PACKAGE NAME: what scripts/deps/*.list
+# installs (QEMU, xz, busybox-static ...) is a failure when missing under
+# make check or CI, a loud skip by hand (tests/need.sh).  A guest kernel is
+# no package: its download (scripts/deps.sh check) can fail for the network,
+# and the test skips loudly then.
+. "$SRC/tests/need.sh"
+# need_end_fail REASON: need.sh's, with the plan (the tools are asked for before a
+# test prints its own plan)
+need_end_fail() {
+	nok "$1"
+	echo "1..$n"
+	exit 1
+}
 skipn() { local k=$1; shift; for _ in $(seq "$k"); do skip "$@"; done; }
 diag() { sed 's/^/# /'; }
 fact() { grep "^$2=" "$1.facts" | head -1 | cut -d= -f2-; }
@@ -40,10 +56,12 @@ todo() {	# cond description why
 }
 # what every guest run needs besides QEMU and a kernel: skip_all without it
 need_guest_tools() {
-	command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q statically ||
-		skip_all "no static busybox (apt-get install busybox-static)"
-	command -v cpio >/dev/null || skip_all "cpio missing"
-	command -v python3 >/dev/null || skip_all "python3 missing"
-	[ -x "$B/hotmem-trace-static" ] && [ -x "$B/hotmem-trace" ] ||
-		skip_all "hotmem-trace not built ($B/hotmem-trace-static): run make"
+	need_tool busybox busybox-static
+	need_tool file file
+	file -L "$(command -v busybox)" | grep -q statically ||
+		skip_all "busybox is not static (apt-get install busybox-static)"
+	need_tool cpio cpio
+	need_tool python3 python3
+	need_built "$B/hotmem-trace-static"
+	need_built "$B/hotmem-trace"
 }

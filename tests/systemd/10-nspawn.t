@@ -11,8 +11,8 @@
 . "$(dirname "$0")/../daemon/lib.sh"
 need_hotmemd
 [ "$(id -u)" = 0 ] || skip_all "needs root for systemd-nspawn"
-command -v systemd-nspawn >/dev/null || skip_all "systemd-nspawn missing (apt-get install systemd-container)"
-command -v nsenter >/dev/null || skip_all "nsenter missing"
+need_tool systemd-nspawn systemd-container
+need_tool nsenter util-linux
 [ -z "${SANITIZE:-}" ] || skip_all "runs on the plain build only (the container has no libasan)"
 
 # --- the cached Debian -------------------------------------------------------

@@ -29,7 +29,7 @@ rootfs_get() {
 	exec 9>"$cache/.lock"
 	flock 9
 	[ "$(cat "$rootfs/.hotmem-include" 2>/dev/null)" = "$ROOTFS_INCLUDE" ] && return 0
-	command -v debootstrap >/dev/null || skip_all "debootstrap missing (needed to build the cached rootfs)"
+	need_tool debootstrap debootstrap	# builds the cached rootfs
 	echo "# building the cached Debian rootfs (once; about 40 s)"
 	rootfs_build "$cache" && return 0
 	tail -5 "$cache/debootstrap.log" | sed 's/^/# /'
