@@ -269,6 +269,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "unix-sockets", unix_sockets_json(ctx));
 	json_object_object_add(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent)));
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
+	/* of them, past a listener's HMFS_UEVENT_BACKLOG_MAX unread (uevent.c): it stopped reading */
+	json_object_object_add(u, "unix-overflowed", json_object_new_uint64(COUNTER(ctx->sink.unix_overflowed)));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
 	/*

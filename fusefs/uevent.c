@@ -18,6 +18,7 @@
 #include <linux/magic.h>
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,8 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 
 	memset(s, 0, sizeof(*s));
 	s->nl_fd = -1;
+	pthread_mutex_init(&s->backlog_lock, NULL);
+	pthread_cond_init(&s->backlog_cond, NULL);
 	s->dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	/* "none", as for --state: no netlink uevents (a namespace of that name: a path) */
@@ -310,36 +313,140 @@ static int nl_inject(int fd, const char *payload, size_t len)
 	return 0;
 }
 
+/*
+ * The Unix transport (contract: docs/hotmemd.md).  A datagram socket's
+ * queue holds net.unix.max_dgram_qlen datagrams, 10 by default: a
+ * netlink listener's receive buffer holds thousands of uevents (udevd's
+ * and hotmemd's ask for megabytes), and the kernel's broadcast never
+ * waits for a reader.  A big plug's ADDs came faster than a listener
+ * could take them while its own sysfs write waited for that plug's
+ * hotplug lock; hotmemfs gave it 200 ms and dropped the rest (usereye5
+ * #12: 5 of every big virtio-mem grow).  Now what a full queue does not
+ * take waits here, in order, as it would in a netlink socket's buffer,
+ * and the flusher thread sends it as the listener reads: the notifier
+ * thread never waits.  Dropped still, and counted: a datagram nobody
+ * listens for (no socket at the path), and one past
+ * HMFS_UEVENT_BACKLOG_MAX unread (the listener stopped reading: netlink's
+ * ENOBUFS overrun, unix_overflowed).
+ */
+struct hmfs_dgram {
+	struct hmfs_dgram *next;
+	size_t len;
+	char data[];
+};
+
+/* 0 sent, -EAGAIN the listener's queue is full, else dropped (nobody listens); backlog_lock held */
+static int dgram_send(struct hmfs_uevent_sink *s, int i, const char *buf, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int err;
+
+	strcpy(sa.sun_path, s->paths[i]);
+	if (sendto(s->dgram_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof(sa)) >= 0) {
+		__atomic_fetch_add(&s->unix_sent, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	err = errno;
+	if (err == EAGAIN || err == EWOULDBLOCK)
+		return -EAGAIN;
+	__atomic_fetch_add(&s->unix_dropped, 1, __ATOMIC_RELAXED);
+	return -err;
+}
+
+/* the head of listener @i's backlog let go; backlog_lock held */
+static void backlog_pop(struct hmfs_uevent_sink *s, int i)
+{
+	struct hmfs_dgram *d = s->backlog[i];
+
+	s->backlog[i] = d->next;
+	if (!s->backlog[i])
+		s->backlog_tail[i] = &s->backlog[i];
+	s->nr_backlog[i]--;
+	free(d);
+}
+
+/* send what listener @i's queue takes now; true if some is left for later.  backlog_lock held */
+static bool backlog_flush(struct hmfs_uevent_sink *s, int i, bool *progress)
+{
+	while (s->backlog[i]) {
+		int r = dgram_send(s, i, s->backlog[i]->data, s->backlog[i]->len);
+
+		if (r == -EAGAIN)
+			return true;
+		*progress = true;
+		backlog_pop(s, i);
+		/* nobody listens any more: the rest is nobody's either */
+		while (r && s->backlog[i]) {
+			__atomic_fetch_add(&s->unix_dropped, 1, __ATOMIC_RELAXED);
+			backlog_pop(s, i);
+		}
+	}
+	return false;
+}
+
+/*
+ * Sends the backlogs as listeners read: a datagram socket tells no
+ * sender that its reader made room, so it tries again, every
+ * millisecond while one reads, less often (up to 64 ms) while none does.
+ */
+static void *backlog_flusher(void *arg)
+{
+	struct hmfs_uevent_sink *s = arg;
+	unsigned int delay_ms = 1;
+
+	pthread_mutex_lock(&s->backlog_lock);
+	while (!s->flusher_stop) {
+		bool left = false, progress = false;
+
+		for (int i = 0; i < s->nr_paths; i++)
+			left |= backlog_flush(s, i, &progress);
+		if (!left) {
+			delay_ms = 1;
+			pthread_cond_wait(&s->backlog_cond, &s->backlog_lock);
+			continue;
+		}
+		delay_ms = progress ? 1 : delay_ms < 64 ? delay_ms * 2 : 64;
+		pthread_mutex_unlock(&s->backlog_lock);
+		nanosleep(&(struct timespec){ .tv_nsec = delay_ms * 1000000L }, NULL);
+		pthread_mutex_lock(&s->backlog_lock);
+	}
+	pthread_mutex_unlock(&s->backlog_lock);
+	return NULL;
+}
+
+/* keep @buf for listener @i, whose queue is full; backlog_lock held */
+static void backlog_add(struct hmfs_uevent_sink *s, int i, const char *buf, size_t len)
+{
+	struct hmfs_dgram *d;
+
+	if (s->nr_backlog[i] >= HMFS_UEVENT_BACKLOG_MAX || !(d = malloc(sizeof(*d) + len))) {
+		__atomic_fetch_add(&s->unix_overflowed, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->unix_dropped, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	d->next = NULL;
+	d->len = len;
+	memcpy(d->data, buf, len);
+	if (!s->backlog_tail[i])
+		s->backlog_tail[i] = &s->backlog[i];
+	*s->backlog_tail[i] = d;
+	s->backlog_tail[i] = &d->next;
+	s->nr_backlog[i]++;
+	if (!s->flusher_started)
+		s->flusher_started = !pthread_create(&s->flusher, NULL, backlog_flusher, s);
+	pthread_cond_signal(&s->backlog_cond);
+}
+
 static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 {
+	pthread_mutex_lock(&s->backlog_lock);
 	for (int i = 0; i < s->nr_paths; i++) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-		strcpy(sa.sun_path, s->paths[i]);
-		/*
-		 * Contract (docs/hotmemd.md): drop when nobody listens.  A
-		 * listener that is merely slow (its queue is full: a burst of
-		 * a big DIMM's ADDs against net.unix.max_dgram_qlen) gets up to
-		 * 200 ms to catch up; we run on the notifier thread, so waiting
-		 * here holds up no FUSE thread -- but the replies held for this
-		 * event do wait (a write that changed the tree, a control
-		 * command, settle: events.c), as does hotmemfs's stop, which
-		 * drains the queue.  One that let 200 ms pass is deemed stalled
-		 * and gets no more waiting until it reads.
-		 */
-		ssize_t r;
-		int tries = 0;
-
-		while ((r = sendto(s->dgram_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
-				   sizeof(sa))) < 0 && errno == EAGAIN && !s->stalled[i] &&
-		       tries++ < 200)
-			usleep(1000);
-		s->stalled[i] = r < 0 && errno == EAGAIN;
-		if (r < 0)
-			__atomic_fetch_add(&s->unix_dropped, 1, __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_add(&s->unix_sent, 1, __ATOMIC_RELAXED);
+		/* behind what waits already: in order */
+		if (!s->backlog[i] && dgram_send(s, i, buf, len) != -EAGAIN)
+			continue;
+		backlog_add(s, i, buf, len);
 	}
+	pthread_mutex_unlock(&s->backlog_lock);
 }
 
 void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue)
@@ -408,8 +515,26 @@ static void forget_created_netns(struct hmfs_uevent_sink *s)
 	s->created[0] = '\0';
 }
 
+/* the flusher stopped; what listeners never took is dropped */
+static void backlog_stop(struct hmfs_uevent_sink *s)
+{
+	pthread_mutex_lock(&s->backlog_lock);
+	s->flusher_stop = true;
+	pthread_cond_signal(&s->backlog_cond);
+	pthread_mutex_unlock(&s->backlog_lock);
+	if (s->flusher_started)
+		pthread_join(s->flusher, NULL);
+	s->flusher_started = false;
+	for (int i = 0; i < s->nr_paths; i++)
+		while (s->backlog[i]) {
+			__atomic_fetch_add(&s->unix_dropped, 1, __ATOMIC_RELAXED);
+			backlog_pop(s, i);
+		}
+}
+
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 {
+	backlog_stop(s);
 	forget_created_netns(s);
 	if (s->nl_fd >= 0)
 		close(s->nl_fd);

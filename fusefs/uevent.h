@@ -8,22 +8,41 @@
 #ifndef HMFS_UEVENT_H
 #define HMFS_UEVENT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "uapi/hmuapi.h"
 
 #define HMFS_MAX_UEVENT_SOCKETS 8
+/* datagrams held for one listener whose queue is full: its "socket buffer" (uevent.c) */
+#define HMFS_UEVENT_BACKLOG_MAX 16384
+
+struct hmfs_dgram;
 
 struct hmfs_uevent_sink {
 	int nl_fd; /* NETLINK_KOBJECT_UEVENT or -1 */
 	int dgram_fd; /* unbound AF_UNIX SOCK_DGRAM or -1 */
 	int nr_paths;
 	char paths[HMFS_MAX_UEVENT_SOCKETS][108];
-	bool stalled[HMFS_MAX_UEVENT_SOCKETS];	/* listener stopped reading */
 	unsigned long long seqnum; /* our own, for the Unix fallback */
-	/* written by the notifier thread, read by status: __atomic_* */
-	unsigned long nl_sent, nl_errors, unix_sent, unix_dropped;
+	/*
+	 * A listener's datagrams its full queue did not take yet, in order,
+	 * and the thread that sends them as it reads (uevent.c unix_send()).
+	 * Under backlog_lock.
+	 */
+	pthread_mutex_t backlog_lock;
+	pthread_cond_t backlog_cond;
+	struct hmfs_dgram *backlog[HMFS_MAX_UEVENT_SOCKETS], **backlog_tail[HMFS_MAX_UEVENT_SOCKETS];
+	unsigned int nr_backlog[HMFS_MAX_UEVENT_SOCKETS];
+	pthread_t flusher;
+	bool flusher_started, flusher_stop;
+	/*
+	 * written by the notifier and flusher threads, read by status:
+	 * __atomic_*.  unix_dropped: nobody listened, or a listener left
+	 * HMFS_UEVENT_BACKLOG_MAX unread (unix_overflowed counts those).
+	 */
+	unsigned long nl_sent, nl_errors, unix_sent, unix_dropped, unix_overflowed;
 	char nl_status[160]; /* why netlink is on or off, for status */
 	char created[280]; /* the /run/netns entry we made, "" if none */
 	unsigned long created_ino; /* ... its namespace, to remove only that */
