@@ -583,6 +583,8 @@ int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r)
 	r->pending = 0;
 	r->skip_line = false;
 	r->bad = 0;
+	r->quote = 0;
+	r->escape = false;
 	r->tok = json_tokener_new();
 	return r->tok ? 0 : -ENOMEM;
 }
@@ -594,9 +596,49 @@ void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r)
 	r->tok = NULL;
 }
 
+/*
+ * The first raw control byte inside a string in buf[from, len), or len.
+ * QEMU's lexer refuses one there (RFC 8259 7); json-c takes even a raw
+ * newline, so an unterminated `"abc` ran on into the next line's
+ * request and swallowed it (review15 R1).  The string state is carried
+ * over reads while a request is pending.  json-c's single quotes are
+ * strings too (QEMU takes them).
+ */
+static size_t string_ctl_byte(struct hmfs_ctl_reader *r, const char *buf, size_t from,
+			      size_t len)
+{
+	for (size_t i = from; i < len; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+
+		if (!r->quote) {
+			if (ch == '"' || ch == '\'')
+				r->quote = (char)ch;
+		} else if (r->escape) {
+			r->escape = false;
+		} else if (ch < 0x20) {
+			return i;
+		} else if (ch == '\\') {
+			r->escape = true;
+		} else if (ch == (unsigned char)r->quote) {
+			r->quote = 0;
+		}
+	}
+	return len;
+}
+
+static void reader_reset(struct hmfs_ctl_reader *r)
+{
+	json_tokener_reset(r->tok);
+	r->pending = 0;
+	r->quote = 0;
+	r->escape = false;
+}
+
 enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
 				 size_t *off, json_object **req)
 {
+	size_t ctl;
+
 	*req = NULL;
 	/*
 	 * The rest of a line that was no JSON: json-c cannot tell where a
@@ -615,7 +657,19 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 		(*off)++;
 	if (*off >= len)
 		return HMFS_CTL_MORE;
-	*req = json_tokener_parse_ex(r->tok, buf + *off, (int)(len - *off));
+	if (!r->pending)
+		r->quote = 0, r->escape = false;
+	ctl = string_ctl_byte(r, buf, *off, len);
+	*req = json_tokener_parse_ex(r->tok, buf + *off, (int)(ctl - *off));
+	if (json_tokener_get_error(r->tok) == json_tokener_continue && ctl < len) {
+		/* the string's control byte: the request is bad there, and a
+		 * newline ends its line (no skip), as QEMU's lexer resets */
+		reader_reset(r);
+		r->bad = json_tokener_error_parse_string;
+		*off = ctl + (buf[ctl] == '\n');
+		r->skip_line = buf[ctl] != '\n';
+		return HMFS_CTL_BAD_JSON;
+	}
 	if (json_tokener_get_error(r->tok) == json_tokener_continue) {
 		r->pending += len - *off;
 		*off = len;
@@ -623,9 +677,18 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	}
 	r->pending = 0;
 	*off += json_tokener_get_parse_end(r->tok);
+	/*
+	 * A bare `null` is a JSON text: json-c gives no object and success
+	 * (its parse end already past the newline).  A request, answered
+	 * "QMP input must be a JSON object" as QEMU's QNull is; taken for a
+	 * parse error, the skip swallowed the next line's request (review15
+	 * R1).
+	 */
+	if (!*req && json_tokener_get_error(r->tok) == json_tokener_success)
+		return HMFS_CTL_REQUEST;
 	if (!*req) {
 		r->bad = (int)json_tokener_get_error(r->tok);
-		json_tokener_reset(r->tok);
+		reader_reset(r);
 		/*
 		 * json-c stops at the byte that broke it, not past it (what it
 		 * took never ends with the newline: `{"execute":\nx}` broke

@@ -1333,6 +1333,8 @@ struct hmfs_ctl_reader {
 	size_t pending; /* bytes of the request being parsed */
 	bool skip_line; /* after a parse error: the rest of its line is dropped */
 	int bad; /* HMFS_CTL_BAD_JSON: what is wrong, json-c's enum json_tokener_error */
+	char quote; /* the request's bytes so far end inside a string opened by it, or 0 */
+	bool escape; /* ... right after its backslash */
 };
 enum hmfs_ctl_read {
 	HMFS_CTL_MORE, /* all of buf taken: receive more */

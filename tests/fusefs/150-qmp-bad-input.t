@@ -122,6 +122,26 @@ for what, data in [("a NUL", b'{"execute": "status\x00"}'), ("nesting too deep",
     r = talk(data + b"\n" + QMD % 7)
     ok(r is not None and len(r) == 2 and err(r[0]).startswith(PE) and r[1] == {"return": [], "id": 7},
        "%s: one error, the next line answered: %s" % (what, json.dumps(r)[:200]))
+# review15 R1: a bare null is a JSON text, not a parse error, and a string
+# broken by a raw newline ends at it: neither swallows the next request
+NO = "GenericError: QMP input must be a JSON object"
+r = talk(b"null\n" + QMD % 8)
+ok(r is not None and len(r) == 2 and err(r[0]) == NO and r[1] == {"return": [], "id": 8},
+   "null: QEMU's not-an-object, the next line answered: %s" % json.dumps(r)[:300])
+r = talk(QMD % 9 + b" null\n" + QMD % 10)
+ok(r is not None and len(r) == 3 and r[0] == {"return": [], "id": 9} and err(r[1]) == NO and
+   r[2] == {"return": [], "id": 10},
+   "a request then null on one line: both answered, then the next: %s" % json.dumps(r)[:300])
+for what, data in [("an unterminated string", b'"abc'),
+                   ("a request whose string a newline breaks", b'{"execute": "query-mem')]:
+    r = talk(data + b"\n" + QMD % 11)
+    ok(r is not None and len(r) == 2 and err(r[0]).startswith(PE) and r[1] == {"return": [], "id": 11},
+       "%s: one error, the next line answered: %s" % (what, json.dumps(r)[:300]))
+r = talk(b'{"execute": "query-memory-devices", "id": "a\tb"}')
+ok(r is not None and len(r) == 1 and err(r[0]).startswith(PE),
+   "a raw tab in a string: a parse error, as QEMU's lexer: %s" % json.dumps(r)[:300])
+r = talk(b'{"execute": "query-memory-devices", "id": "a\\"b\\\\"}')
+ok(r == [{"return": [], "id": 'a"b\\'}], "escapes in a string still taken: %s" % json.dumps(r)[:300])
 # a request split over writes, at each byte
 req = b'{"execute": "query-memory-devices", "id": "split"}\n'
 connect()
