@@ -760,8 +760,10 @@ static void show_buddyinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 /*
  * /proc/iomem (kernel/resource.c r_show()): "%08llx-%08llx : name", two
  * spaces a level; the RAM part of the tree (no PCI windows or ROMs).
+ * @no_addrs: an opener without CAP_SYS_ADMIN, shown 0 for every start and
+ * end as 6.12's r_show() does (the names and the tree's shape stay).
  */
-static void show_iomem(struct hmfs_ctx *ctx, struct hmfs_out *o)
+static void show_iomem(struct hmfs_ctx *ctx, bool no_addrs, struct hmfs_out *o)
 {
 	struct hm_iomem_entry few[256], *ents = few;
 	size_t max = sizeof(few) / sizeof(few[0]), n;
@@ -781,8 +783,8 @@ static void show_iomem(struct hmfs_ctx *ctx, struct hmfs_out *o)
 	}
 	for (size_t i = 0; i < n; i++)
 		emit(o, "%*s%08llx-%08llx : %s\n", ents[i].depth * 2, "",
-		     (unsigned long long)ents[i].start, (unsigned long long)ents[i].end,
-		     ents[i].name);
+		     no_addrs ? 0ULL : (unsigned long long)ents[i].start,
+		     no_addrs ? 0ULL : (unsigned long long)ents[i].end, ents[i].name);
 	if (ents != few)
 		free(ents);
 }
@@ -976,7 +978,7 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		emit(&o, "%s\n", ctx->cfg.cmdline);
 		break;
 	case A_IOMEM:
-		show_iomem(ctx, &o);
+		show_iomem(ctx, n->iomem_no_addrs, &o);
 		break;
 	case A_PAGETYPEINFO:
 		hmfs_pagetypeinfo(ctx->hm, &o);

@@ -592,6 +592,18 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -ret);
 		return;
 	}
+	/*
+	 * 6.12 kernel/resource.c r_show(): addresses only for an opener
+	 * capable of CAP_SYS_ADMIN in the initial user namespace
+	 * (file_ns_capable(), the opener's f_cred), zeros for any other
+	 * reader: judged here, at the open, by the caller's CapEff as
+	 * req_capable() reads it.
+	 */
+	if (n.attr == A_IOMEM) {
+		struct req_caller c = REQ_CALLER(ctx, req);
+
+		n.iomem_no_addrs = !req_capable(&c, CAP_SYS_ADMIN_BIT);
+	}
 	of = open_file(ctx, &n, gen, fi);
 	if (!of) {
 		fuse_reply_err(req, ENOMEM);

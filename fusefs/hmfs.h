@@ -299,6 +299,8 @@ struct hmfs_node {
 	int nlink;
 	bool removed; /* of a removed block's incarnation (tree.c: hmfs_node_get_removed()) */
 	uint64_t fw_start, fw_end; /* firmware/memmap/N and below: the entry's range (inclusive) */
+	/* proc/iomem opened without CAP_SYS_ADMIN: r_show()'s zeros (fs.c hmfs_open()) */
+	bool iomem_no_addrs;
 };
 
 /* ---- per-open state (kernfs_open_file) ----------------------------- */
