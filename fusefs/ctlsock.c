@@ -270,7 +270,7 @@ static void sub_follow(struct hmfs_ctx *ctx, struct hmfs_sub *s, bool trace)
 	s->follow = true;
 	s->trace |= trace;
 	if (trace)
-		ctx->want_trace = true;
+		__atomic_store_n(&ctx->want_trace, true, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&ctx->sub_lock);
 }
 
@@ -289,7 +289,8 @@ static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 	}
 	if (sub->follow)
 		__atomic_sub_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
-	ctx->want_trace = trace;
+	/* engine_event() reads it under no lock: a stale value only costs one trace step */
+	__atomic_store_n(&ctx->want_trace, trace, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&ctx->sub_lock);
 	while (sub->head) {
 		struct hmfs_subline *e = sub->head;

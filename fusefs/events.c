@@ -200,7 +200,7 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	struct hmfs_qev *q;
 	uint64_t gone_key = 0;
 
-	if (ev->type == HM_EV_TRACE && !ctx->want_trace)
+	if (ev->type == HM_EV_TRACE && !__atomic_load_n(&ctx->want_trace, __ATOMIC_RELAXED))
 		return;
 	/*
 	 * A removal's inode numbers and kept iattrs go with it, here and not
