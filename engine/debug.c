@@ -16,13 +16,13 @@ unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn)
 	struct page *page = pfn_to_page(hm, pfn);
 
 	if (test_page_flag(page, PG_kernel))
-		return page->mapping;
+		return READ_ONCE(page->mapping);
 	return pfn;
 }
 
 const char *page_type_name(const struct page *page)
 {
-	switch ((unsigned int)page->page_type >> 24) {
+	switch ((unsigned int)READ_ONCE(page->page_type) >> 24) {
 	case 0xf2:
 		return "table";
 	case 0xf5:
@@ -98,7 +98,7 @@ static unsigned int kernel_page_type(const struct page *page, const char **name)
 {
 	*name = page_type_name(page);
 	if (**name)
-		return (unsigned int)page->page_type >> 24;
+		return (unsigned int)READ_ONCE(page->page_type) >> 24;
 	if (PageBuddy(page))
 		*name = "buddy";
 	else if (PageOffline(page))
@@ -137,14 +137,14 @@ static void page_kernel_words(struct hotmem *hm, unsigned long pfn, unsigned lon
 	const struct page *page = pfn_to_page(hm, pfn);
 	const char *type;
 	unsigned int ptype = pfn == head ? kernel_page_type(page, &type) : 0;
-	unsigned int refcount = pfn == head ? (unsigned int)page->_refcount : 0;
+	unsigned int refcount = pfn == head ? (unsigned int)page_ref_count(page) : 0;
 
 	memset(w, 0, 8 * sizeof(*w));
 	w[0] = page_kernel_flags(page);
 	if (pfn != head)
 		w[1] = page_vmemmap_addr(hm, head) | 1;
 	if (PageBuddy(page))
-		w[5] = page->private;	/* set_buddy_order() */
+		w[5] = READ_ONCE(page->private);	/* set_buddy_order() */
 	/* a typed page's page_type, else _mapcount -1: not mapped */
 	w[6] = ((unsigned long)refcount << 32) | (ptype ? ptype << 24 : 0xffffffffU);
 }
@@ -182,7 +182,7 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 	unsigned long head = page_head_pfn(hm, pfn);
 	struct page *page = pfn_to_page(hm, head);
 	bool large = test_page_flag(page, PG_head) && test_page_flag(page, PG_kernel);
-	unsigned int order = large ? (unsigned int)page->private : 0;
+	unsigned int order = large ? (unsigned int)READ_ONCE(page->private) : 0;
 	unsigned long kflags = page_kernel_flags(page), w[8];
 	const char *type;
 	unsigned int ptype = kernel_page_type(page, &type);
@@ -190,7 +190,7 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 
 	/* folio->index (0) + the page's index in its folio */
 	pr_warn(hm, "page: refcount:%d mapcount:0 mapping:0000000000000000 index:0x%lx pfn:%#lx",
-		page->_refcount, pfn - head, pfn);
+		page_ref_count(page), pfn - head, pfn);
 	if (large)
 		pr_warn(hm, "head: order:%u mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0",
 			order);
@@ -230,26 +230,26 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 		snprintf(o->owner, sizeof(o->owner),
 			 "memory failure: retired, skipped by offlining; the block cannot be onlined again until removed");
 	} else if (test_page_flag(page, PG_kernel)) {
-		o->pfn = page->mapping;
-		o->order = (unsigned int)page->private;
+		o->pfn = READ_ONCE(page->mapping);
+		o->order = (unsigned int)READ_ONCE(page->private);
 		o->kind = "kernel";
 		snprintf(o->type, sizeof(o->type), "%s", page_type_name(page));
-		snprintf(o->owner, sizeof(o->owner), "%s", kmem_site_name((int)page->index));
+		snprintf(o->owner, sizeof(o->owner), "%s", kmem_site_name((int)READ_ONCE(page->index)));
 		covers = o->pfn + (1UL << o->order) - pfn;
 	} else if (test_page_flag(page, PG_workload)) {
-		int type = (int)page->mapping - 1;
+		int type = (int)READ_ONCE(page->mapping) - 1;
 
 		o->kind = type == HM_ALLOC_PINNED ? "pinned" :
 			  type == HM_ALLOC_UNMOVABLE ? "workload" : "movable";
 		o->blocks = type != HM_ALLOC_MOVABLE;
-		snprintf(o->owner, sizeof(o->owner), "workload handle %lu (%s)", page->index,
+		snprintf(o->owner, sizeof(o->owner), "workload handle %lu (%s)", READ_ONCE(page->index),
 			 type == HM_ALLOC_PINNED ? "pinned: migration fails while pinned" :
 			 type == HM_ALLOC_UNMOVABLE ? "unmovable" : "movable: migrates");
 	} else if (test_page_flag(page, PG_vmemmap)) {
 		/* one entry an allocation (vmemmap_alloc_pages()'s record) */
-		if (page->mapping && page->mapping <= pfn && pfn < page->mapping + (1UL << page->private)) {
-			o->pfn = page->mapping;
-			o->order = (unsigned int)page->private;
+		if (READ_ONCE(page->mapping) && READ_ONCE(page->mapping) <= pfn && pfn < READ_ONCE(page->mapping) + (1UL << READ_ONCE(page->private))) {
+			o->pfn = READ_ONCE(page->mapping);
+			o->order = (unsigned int)READ_ONCE(page->private);
 			covers = o->pfn + (1UL << o->order) - pfn;
 		}
 		o->kind = "memmap";
@@ -260,7 +260,7 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 		snprintf(o->owner, sizeof(o->owner), "memblock: reserved at boot (memmap, firmware)");
 	} else {
 		o->kind = "unknown";
-		snprintf(o->owner, sizeof(o->owner), "in use (refcount %d)", page->_refcount);
+		snprintf(o->owner, sizeof(o->owner), "in use (refcount %d)", page_ref_count(page));
 	}
 	return covers;
 }

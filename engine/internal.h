@@ -177,6 +177,42 @@ static inline void clear_page_flag(struct page *p, int nr)
 	__atomic_fetch_and(&p->flags, ~(1UL << nr), __ATOMIC_RELAXED);
 }
 
+/*
+ * The kernel's READ_ONCE()/WRITE_ONCE(): a word read or written whole by
+ * one side while the other holds no lock in common with it (the free
+ * path of a workload page takes no mem_hotplug_lock while offline's
+ * scans read the same struct pages).  Relaxed: like the kernel's, they
+ * promise no ordering, only that the word is never torn.
+ */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/* page_ref.h: _refcount is an atomic_t */
+static inline int page_ref_count(const struct page *p)
+{
+	return READ_ONCE(p->_refcount);
+}
+static inline void set_page_count(struct page *p, int v)
+{
+	WRITE_ONCE(p->_refcount, v);
+}
+
+/*
+ * buddy_order_unsafe(): a buddy's order read outside zone->lock (6.12
+ * mm/internal.h, READ_ONCE of page_private()); the value may be stale
+ * and a walker only uses it to step ahead.  set_buddy_order() is its
+ * writer (set_page_private(), written once here so that the reader's
+ * READ_ONCE pairs with a whole store).
+ */
+static inline unsigned long buddy_order_unsafe(const struct page *p)
+{
+	return READ_ONCE(p->private);
+}
+static inline void set_buddy_order(struct page *p, unsigned long order)
+{
+	WRITE_ONCE(p->private, order);
+}
+
 #define PageReserved(p)		test_page_flag(p, PG_reserved)
 #define PageBuddy(p)		test_page_flag(p, PG_buddy)
 #define PageOffline(p)		test_page_flag(p, PG_offline)
@@ -188,7 +224,7 @@ static inline void clear_page_flag(struct page *p, int nr)
 static inline unsigned long page_span_to_skip(const struct page *p)
 {
 	if (PageBuddy(p))
-		return 1UL << p->private;
+		return 1UL << buddy_order_unsafe(p);
 	if (PageHuge(p) && test_page_flag(p, PG_head))
 		return HM_PAGEBLOCK_NR_PAGES;
 	return 0;

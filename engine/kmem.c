@@ -144,10 +144,10 @@ static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, 
 		struct page *p = page + i;
 
 		set_page_flag(p, PG_kernel);
-		p->index = (unsigned long)site;
-		p->private = order;
-		p->mapping = pfn;		/* compound_head() */
-		p->page_type = d->page_type ? (int)((unsigned int)d->page_type << 24) : -1;
+		WRITE_ONCE(p->index, (unsigned long)site);
+		WRITE_ONCE(p->private, order);
+		WRITE_ONCE(p->mapping, pfn);		/* compound_head() */
+		WRITE_ONCE(p->page_type, d->page_type ? (int)((unsigned int)d->page_type << 24) : -1);
 	}
 	if (order)
 		set_page_flag(page, PG_head);
@@ -165,10 +165,10 @@ static void kmem_free_at(struct hotmem *hm, unsigned long idx)
 		struct page *p = page + i;
 
 		clear_page_flag(p, PG_kernel);
-		p->index = 0;
-		p->private = 0;
-		p->mapping = 0;
-		p->page_type = -1;
+		WRITE_ONCE(p->index, 0);
+		WRITE_ONCE(p->private, 0);
+		WRITE_ONCE(p->mapping, 0);
+		WRITE_ONCE(p->page_type, -1);
 	}
 	if (a.background)
 		hm->kmem.nr_background--;

@@ -771,11 +771,11 @@ static int scan_movable_pages(struct hotmem *hm, unsigned long start, unsigned l
 			pfn += skip;
 			continue;
 		}
-		if (PageMovable(page) && page->_refcount) {
+		if (PageMovable(page) && page_ref_count(page)) {
 			*movable_pfn = pfn;
 			return 0;
 		}
-		if (PageOffline(page) && page->_refcount &&
+		if (PageOffline(page) && page_ref_count(page) &&
 		    !PageVmemmapSelfHosted(page))
 			return -EBUSY;
 		pfn++;
@@ -851,10 +851,10 @@ static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lo
 		int err = 0;
 
 		if (PageBuddy(page)) {
-			pfn += (1UL << page->private) - 1;
+			pfn += (1UL << buddy_order_unsafe(page)) - 1;
 			continue;
 		}
-		if (!PageMovable(page) || !page->_refcount)
+		if (!PageMovable(page) || !page_ref_count(page))
 			continue;
 		if (ret >= 0) {
 			err = workload_migrate_page(hm, pfn);
@@ -915,7 +915,7 @@ static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zo
 		struct page *page = pfn_to_page(hm, pfn);
 		unsigned int order;
 
-		if (PageOffline(page) && !page->_refcount) {
+		if (PageOffline(page) && !page_ref_count(page)) {
 			pfn++;
 			continue;
 		}
@@ -925,7 +925,7 @@ static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zo
 			pfn++;
 			continue;
 		}
-		order = (unsigned int)page->private;
+		order = (unsigned int)buddy_order_unsafe(page);
 		del_page_from_free_list(zone, page, order);
 		managed += 1UL << order;
 		pfn += 1UL << order;

@@ -272,7 +272,7 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 
 static inline unsigned int buddy_order(const struct page *p)
 {
-	return (unsigned int)p->private;
+	return (unsigned int)buddy_order_unsafe(p);
 }
 
 bool page_is_buddy_head(const struct page *p)
@@ -285,8 +285,8 @@ static void add_to_free_list(struct zone *z, struct page *page, unsigned int ord
 {
 	struct free_area *area = &z->free_area[order];
 
-	page->private = order;
-	page->index = (unsigned long)mt;
+	set_buddy_order(page, order);
+	WRITE_ONCE(page->index, (unsigned long)mt);
 	set_page_flag(page, PG_buddy);
 	if (tail)
 		list_add_tail(&page->lru, &area->free_list[mt]);
@@ -300,7 +300,7 @@ void del_page_from_free_list(struct zone *z, struct page *page, unsigned int ord
 {
 	list_del(&page->lru);
 	clear_page_flag(page, PG_buddy);
-	page->private = 0;
+	set_buddy_order(page, 0);
 	z->free_area[order].nr_free--;
 	z->nr_free_pages -= 1UL << order;
 }
@@ -420,7 +420,7 @@ void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn)
 		order = buddy_order(page);
 		z = page_zone(hm, page);
 		pthread_mutex_lock(&z->lock);
-		add_to_free_list(z, page, order, (int)page->index, true);
+		add_to_free_list(z, page, order, (int)READ_ONCE(page->index), true);
 		pthread_mutex_unlock(&z->lock);
 		pfn += 1UL << order;
 	}
@@ -450,8 +450,8 @@ static void __free_one_page(struct hotmem *hm, struct zone *z, unsigned long pfn
 		    page_zone(hm, buddy) != z)
 			break;
 		/* never merge an isolated pageblock into a usable one */
-		if (order >= pageblock_order && (int)buddy->index != mt &&
-		    (mt == MIGRATE_ISOLATE || (int)buddy->index == MIGRATE_ISOLATE))
+		if (order >= pageblock_order && (int)READ_ONCE(buddy->index) != mt &&
+		    (mt == MIGRATE_ISOLATE || (int)READ_ONCE(buddy->index) == MIGRATE_ISOLATE))
 			break;
 		del_page_from_free_list(z, buddy, order);
 		pfn &= buddy_pfn;
@@ -532,7 +532,7 @@ void free_one_page(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order)
 {
-	page->_refcount = 0;
+	set_page_count(page, 0);
 	clear_page_flag(page, PG_head);
 	zone_pcp_touch(page_zone(hm, page), order);
 	if (free_pages_hwpoison(hm, page, order)) /* memory_failure.c */
@@ -550,9 +550,9 @@ void __free_pages_core(struct hotmem *hm, struct page *page, unsigned int order,
 	unsigned long nr = 1UL << order;
 
 	for (unsigned long i = 0; i < nr; i++) {
-		if (page[i]._refcount || page[i].flags & ((1UL << PG_reserved) |
+		if (page_ref_count(&page[i]) || READ_ONCE(page[i].flags) & ((1UL << PG_reserved) |
 							  (1UL << PG_offline))) {
-			page[i]._refcount = 0;
+			set_page_count(&page[i], 0);
 			clear_page_flag(&page[i], PG_reserved);
 			clear_page_flag(&page[i], PG_offline);
 		}
@@ -602,11 +602,11 @@ static struct page *free_block_over_pageblock(struct hotmem *hm, unsigned long s
 	unsigned long head = ALIGN_DOWN(start, MAX_ORDER_NR_PAGES);
 	struct page *hp = pfn_to_page(hm, head);
 
-	if (head != start && PageBuddy(hp) && hp->private > pageblock_order &&
-	    head + (1UL << hp->private) > start)
+	if (head != start && PageBuddy(hp) && buddy_order_unsafe(hp) > pageblock_order &&
+	    head + (1UL << buddy_order_unsafe(hp)) > start)
 		return hp;
 	hp = pfn_to_page(hm, start);
-	return PageBuddy(hp) && hp->private > pageblock_order ? hp : NULL;
+	return PageBuddy(hp) && buddy_order_unsafe(hp) > pageblock_order ? hp : NULL;
 }
 
 /* one of @head's pageblocks but the one at @except isolated */
@@ -650,11 +650,11 @@ static void move_free_block_over_pageblock(struct hotmem *hm, struct zone *z,
 					   struct page *big, unsigned long start, int new_list)
 {
 	const unsigned long head = page_to_pfn(hm, big);
-	const unsigned int order = (unsigned int)big->private;
+	const unsigned int order = (unsigned int)buddy_order_unsafe(big);
 	int list = new_list;
 
 	if (new_list == MIGRATE_ISOLATE) {
-		if ((int)big->index != MIGRATE_ISOLATE)
+		if ((int)READ_ONCE(big->index) != MIGRATE_ISOLATE)
 			split_large_buddy(hm, z, big, order);
 		return;
 	}
@@ -662,7 +662,7 @@ static void move_free_block_over_pageblock(struct hotmem *hm, struct zone *z,
 		return;
 	if (head != start)
 		list = get_pfnblock_migratetype(hm, head);
-	if ((int)big->index != list) {
+	if ((int)READ_ONCE(big->index) != list) {
 		del_page_from_free_list(z, big, order);
 		add_to_free_list(z, big, order, list, true);
 	}
@@ -698,7 +698,7 @@ void move_freepages_block(struct hotmem *hm, struct zone *z, unsigned long pfn, 
 		}
 		order = buddy_order(page);
 		/* move_to_free_list(): to the tail, as since 5.10 */
-		if ((int)page->index != new_list) {
+		if ((int)READ_ONCE(page->index) != new_list) {
 			del_page_from_free_list(z, page, order);
 			add_to_free_list(z, page, order, new_list, true);
 		}
@@ -796,9 +796,9 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 	}
 	pthread_mutex_unlock(&z->lock);
 	if (page) {
-		page->_refcount = 1;
-		page->index = 0;
-		page->mapping = 0;
+		set_page_count(page, 1);
+		WRITE_ONCE(page->index, 0);
+		WRITE_ONCE(page->mapping, 0);
 		zone_pcp_touch(z, order);
 		/* rmqueue_pcplist()/rmqueue_buddy(): __count_zid_vm_events(PGALLOC) */
 		count_vm_events(hm, HM_PGALLOC + zone_idx(z), 1UL << order);
@@ -1063,10 +1063,10 @@ void split_page(struct hotmem *hm, struct page *page, unsigned int order)
 
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		if (i)
-			page[i]._refcount = 1;
+			set_page_count(&page[i], 1);
 		if (owned) {
-			page[i].mapping = pfn + i;
-			page[i].private = 0;
+			WRITE_ONCE(page[i].mapping, pfn + i);
+			WRITE_ONCE(page[i].private, 0);
 		}
 	}
 }
@@ -1129,8 +1129,8 @@ struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
 	for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
 		struct page *head = pfn_to_page(hm, pfn & ~((1UL << order) - 1));
 
-		if (PageBuddy(head) && head->private >= order &&
-		    pfn < page_to_pfn(hm, head) + (1UL << head->private))
+		if (PageBuddy(head) && buddy_order_unsafe(head) >= order &&
+		    pfn < page_to_pfn(hm, head) + (1UL << buddy_order_unsafe(head)))
 			return head;
 	}
 	return NULL;
@@ -1190,7 +1190,7 @@ static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
 			free_range_locked(hm, z, start, pfn);
 			return 0;
 		}
-		order = (unsigned int)page->private;
+		order = (unsigned int)buddy_order_unsafe(page);
 		del_page_from_free_list(z, page, order);
 		pfn += 1UL << order;
 	}
@@ -1216,10 +1216,10 @@ static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 			struct page *page = pfn_to_page(hm, pfn);
 
 			if (PageBuddy(page)) {
-				pfn += (1UL << page->private) - 1;
+				pfn += (1UL << buddy_order_unsafe(page)) - 1;
 				continue;
 			}
-			if (PageMovable(page) && page->_refcount) {
+			if (PageMovable(page) && page_ref_count(page)) {
 				int rc;
 
 				/*
@@ -1346,8 +1346,8 @@ int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end
 		for (unsigned long pfn = start; pfn < end; pfn++) {
 			struct page *page = pfn_to_page(hm, pfn);
 
-			page->_refcount = 1;
-			page->index = 0;
+			set_page_count(page, 1);
+			WRITE_ONCE(page->index, 0);
 		}
 	}
 	pthread_mutex_unlock(&z->lock);

@@ -25,7 +25,7 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 			pfn += skip;
 			continue;
 		}
-		if (PageOffline(page) && !page->_refcount) {
+		if (PageOffline(page) && !page_ref_count(page)) {
 			pfn++;
 			continue;
 		}
@@ -45,7 +45,7 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 			pfn++;
 			continue;
 		}
-		if (page->_refcount && !PageMovable(page))
+		if (page_ref_count(page) && !PageMovable(page))
 			return (long)pfn;
 		pfn++;
 	}
@@ -87,7 +87,7 @@ static void remerge_pageblock(struct hotmem *hm, struct zone *z, unsigned long s
 	struct page *head = pfn_to_page(hm, ALIGN_DOWN(start, MAX_ORDER_NR_PAGES));
 
 	/* already part of a max-order block: nothing left to merge */
-	if (PageBuddy(head) && head->private == MAX_PAGE_ORDER)
+	if (PageBuddy(head) && buddy_order_unsafe(head) == MAX_PAGE_ORDER)
 		return;
 	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
 		struct page *page = pfn_to_page(hm, pfn);
@@ -97,7 +97,7 @@ static void remerge_pageblock(struct hotmem *hm, struct zone *z, unsigned long s
 			pfn++;
 			continue;
 		}
-		order = (unsigned int)page->private;
+		order = (unsigned int)buddy_order_unsafe(page);
 		/* __putback_isolated_page(): FPI_TO_TAIL */
 		if (order >= pageblock_order && order < MAX_PAGE_ORDER) {
 			del_page_from_free_list(z, page, order);
@@ -171,15 +171,15 @@ static unsigned long __test_page_isolated_in_pageblock(struct hotmem *hm, unsign
 	struct page *head = free_block_holding(hm, pfn);
 
 	if (head)
-		pfn = page_to_pfn(hm, head) + (1UL << head->private);
+		pfn = page_to_pfn(hm, head) + (1UL << buddy_order_unsafe(head));
 	while (pfn < end_pfn) {
 		struct page *page = pfn_to_page(hm, pfn);
 
 		if (PageBuddy(page))
-			pfn += 1UL << page->private;
+			pfn += 1UL << buddy_order_unsafe(page);
 		else if ((flags & MEMORY_OFFLINE) && test_page_flag(page, PG_hwpoison))
 			pfn++;
-		else if ((flags & MEMORY_OFFLINE) && PageOffline(page) && !page->_refcount)
+		else if ((flags & MEMORY_OFFLINE) && PageOffline(page) && !page_ref_count(page))
 			pfn++;
 		else
 			break;

@@ -113,38 +113,57 @@ static unsigned char *pageblock_byte(struct hotmem *hm, unsigned long pfn, int *
 	return &ms->usage->pageblock_flags[idx / 2];
 }
 
-int get_pfnblock_migratetype(struct hotmem *hm, unsigned long pfn)
+/*
+ * 6.12 get_pfnblock_flags_mask(): two pageblocks share a byte here (a word
+ * in the kernel), and test_pages_isolated() reads one's isolate bit
+ * without zone->lock while __rmqueue_fallback() changes the other's
+ * migratetype under it: the kernel reads the word with READ_ONCE() ...
+ */
+static unsigned char get_pfnblock_flags_mask(struct hotmem *hm, unsigned long pfn,
+					     unsigned char mask)
 {
 	int shift;
-	unsigned char b = *pageblock_byte(hm, pfn, &shift);
+	const unsigned char *b = pageblock_byte(hm, pfn, &shift);
 
-	return (b >> shift) & ((1 << PB_migratetype_bits) - 1);
+	return (unsigned char)((__atomic_load_n(b, __ATOMIC_RELAXED) >> shift) & mask);
+}
+
+/* ... and set_pfnblock_flags_mask() changes its bits with try_cmpxchg() */
+static void set_pfnblock_flags_mask(struct hotmem *hm, unsigned long pfn,
+				    unsigned char flags, unsigned char mask)
+{
+	int shift;
+	unsigned char *b = pageblock_byte(hm, pfn, &shift);
+	unsigned char word = __atomic_load_n(b, __ATOMIC_RELAXED);
+	unsigned char m = (unsigned char)(mask << shift);
+	unsigned char f = (unsigned char)(flags << shift);
+
+	while (!__atomic_compare_exchange_n(b, &word, (unsigned char)((word & ~m) | (f & m)),
+					    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+#define PB_MIGRATETYPE_MASK	((1 << PB_migratetype_bits) - 1)
+
+int get_pfnblock_migratetype(struct hotmem *hm, unsigned long pfn)
+{
+	return get_pfnblock_flags_mask(hm, pfn, PB_MIGRATETYPE_MASK);
 }
 
 void set_pageblock_migratetype(struct hotmem *hm, unsigned long pfn, int mt)
 {
-	int shift;
-	unsigned char *b = pageblock_byte(hm, pfn, &shift);
-	unsigned char mask = (unsigned char)(((1 << PB_migratetype_bits) - 1) << shift);
-
-	*b = (unsigned char)((*b & ~mask) | ((mt << shift) & mask));
+	set_pfnblock_flags_mask(hm, pfn, (unsigned char)mt, PB_MIGRATETYPE_MASK);
 }
 
 bool get_pageblock_isolate(struct hotmem *hm, unsigned long pfn)
 {
-	int shift;
-	unsigned char b = *pageblock_byte(hm, pfn, &shift);
-
-	return (b >> (shift + PB_migrate_isolate)) & 1;
+	return get_pfnblock_flags_mask(hm, pfn, 1 << PB_migrate_isolate) != 0;
 }
 
 void set_pageblock_isolate(struct hotmem *hm, unsigned long pfn, bool on)
 {
-	int shift;
-	unsigned char *b = pageblock_byte(hm, pfn, &shift);
-	unsigned char bit = (unsigned char)(1 << (shift + PB_migrate_isolate));
-
-	*b = on ? (*b | bit) : (*b & ~bit);
+	set_pfnblock_flags_mask(hm, pfn, on ? 1 << PB_migrate_isolate : 0,
+				1 << PB_migrate_isolate);
 }
 
 /* ------------------------------------------------------------------ */

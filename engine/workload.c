@@ -50,7 +50,7 @@ static int workload_attach(struct hotmem *hm, struct page *page, int type,
 {
 	long h;
 
-	page->mapping = (unsigned long)type + 1;
+	WRITE_ONCE(page->mapping, (unsigned long)type + 1);
 	set_page_flag(page, PG_workload);
 	if (type != HM_ALLOC_UNMOVABLE)
 		set_page_flag(page, PG_movable);
@@ -58,7 +58,7 @@ static int workload_attach(struct hotmem *hm, struct page *page, int type,
 	pthread_mutex_lock(&hm->workload_lock);
 	h = workload_slot(hm);
 	if (h >= 0) {
-		page->index = (unsigned long)h;
+		WRITE_ONCE(page->index, (unsigned long)h);
 		hm->workload[h].pfn = page_to_pfn(hm, page);
 		hm->workload[h].type = type;
 	}
@@ -157,9 +157,9 @@ struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn)
 		struct page *hp = pfn_to_page(hm, head);
 		unsigned int o;
 
-		if (!PageBuddy(hp) || hp->private < order)
+		if (!PageBuddy(hp) || buddy_order_unsafe(hp) < order)
 			continue;
-		o = (unsigned int)hp->private;
+		o = (unsigned int)buddy_order_unsafe(hp);
 		del_page_from_free_list(z, hp, o);
 		/* give back every piece that is not @pfn */
 		while (o > 0) {
@@ -173,9 +173,9 @@ struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn)
 			}
 		}
 		found = pfn_to_page(hm, pfn);
-		found->_refcount = 1;
-		found->index = 0;
-		found->mapping = 0;
+		set_page_count(found, 1);
+		WRITE_ONCE(found->index, 0);
+		WRITE_ONCE(found->mapping, 0);
 		break;
 	}
 	pthread_mutex_unlock(&z->lock);
@@ -228,19 +228,19 @@ out:
 
 static void workload_detach(struct hotmem *hm, struct page *page)
 {
-	int type = (int)page->mapping - 1;
+	int type = (int)READ_ONCE(page->mapping) - 1;
 
 	workload_account(hm, page, type, -1);
 	clear_page_flag(page, PG_workload);
 	clear_page_flag(page, PG_movable);
-	page->mapping = 0;
-	page->index = 0;
+	WRITE_ONCE(page->mapping, 0);
+	WRITE_ONCE(page->index, 0);
 }
 
 /* the owner of a workload page is gone (memory failure): keep the page */
 void workload_forget_page(struct hotmem *hm, struct page *page)
 {
-	unsigned long handle = page->index;
+	unsigned long handle = READ_ONCE(page->index);
 
 	pthread_mutex_lock(&hm->workload_lock);
 	if (handle < hm->workload_used && hm->workload[handle].pfn == page_to_pfn(hm, page)) {
@@ -395,7 +395,7 @@ int hotmem_page_read(struct hotmem *hm, unsigned long handle, void *buf, size_t 
 /* a workload page held by get_user_pages(): migration fails on it */
 bool workload_page_pinned(const struct page *page)
 {
-	return test_page_flag(page, PG_workload) && (int)page->mapping - 1 == HM_ALLOC_PINNED;
+	return test_page_flag(page, PG_workload) && (int)READ_ONCE(page->mapping) - 1 == HM_ALLOC_PINNED;
 }
 
 /*
@@ -408,8 +408,8 @@ bool workload_page_pinned(const struct page *page)
 int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 {
 	struct page *old = pfn_to_page(hm, pfn), *new;
-	unsigned long handle = old->index;
-	int type = (int)old->mapping - 1;
+	unsigned long handle = READ_ONCE(old->index);
+	int type = (int)READ_ONCE(old->mapping) - 1;
 
 	/*
 	 * Read once: hotmem_free_page() may detach the page meanwhile (it
@@ -429,8 +429,8 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 		return -ENOMEM;
 	}
 	memcpy(__va(hm, PFN_PHYS(page_to_pfn(hm, new))), __va(hm, PFN_PHYS(pfn)), PAGE_SIZE);
-	new->index = handle;
-	new->mapping = (unsigned long)type + 1;
+	WRITE_ONCE(new->index, handle);
+	WRITE_ONCE(new->mapping, (unsigned long)type + 1);
 	set_page_flag(new, PG_workload);
 	set_page_flag(new, PG_movable);
 	workload_account(hm, new, type, 1);
