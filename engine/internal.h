@@ -279,7 +279,7 @@ struct zone {
 	unsigned long present_pages;
 	unsigned long present_early_pages;
 	atomic_long managed_pages;
-	unsigned long nr_free_pages;	/* under lock */
+	unsigned long nr_free_pages;	/* under lock; isolated pageblocks not: account_freepages() */
 	unsigned long nr_isolate_pageblock;
 	unsigned long _watermark[3];	/* WMARK_MIN, LOW, HIGH */
 	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
@@ -1041,6 +1041,7 @@ void del_page_from_free_list(struct zone *z, struct page *page, unsigned int ord
 struct lost_block {
 	struct zone *z;
 	unsigned int order;
+	int migratetype;	/* its free list: account_freepages() */
 	struct list_head **field[2], *val[2];	/* field NULL: nothing outside */
 };
 long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,

@@ -280,6 +280,21 @@ bool page_is_buddy_head(const struct page *p)
 	return PageBuddy(p);
 }
 
+/*
+ * 6.12 account_freepages(): NR_FREE_PAGES (MemFree, zoneinfo's "pages
+ * free") leaves out the free pages of isolated pageblocks, which no
+ * allocation can take -- while an offline or alloc_contig_range() holds
+ * them, they are not free; a move between an isolated list and another
+ * (move_freepages_block()) is a delete and an add, and counts them out or
+ * in again.  zone->lock held.
+ */
+static void account_freepages(struct zone *z, long nr_pages, int migratetype)
+{
+	if (migratetype == MIGRATE_ISOLATE)
+		return;
+	z->nr_free_pages += (unsigned long)nr_pages;
+}
+
 static void add_to_free_list(struct zone *z, struct page *page, unsigned int order,
 			     int mt, bool tail)
 {
@@ -293,7 +308,7 @@ static void add_to_free_list(struct zone *z, struct page *page, unsigned int ord
 	else
 		list_add(&page->lru, &area->free_list[mt]);
 	area->nr_free++;
-	z->nr_free_pages += 1UL << order;
+	account_freepages(z, 1L << order, mt);
 }
 
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order)
@@ -302,7 +317,7 @@ void del_page_from_free_list(struct zone *z, struct page *page, unsigned int ord
 	clear_page_flag(page, PG_buddy);
 	set_buddy_order(page, 0);
 	z->free_area[order].nr_free--;
-	z->nr_free_pages -= 1UL << order;
+	account_freepages(z, -(1L << order), (int)READ_ONCE(page->index));
 }
 
 /* a list link of a lost memmap's struct page: in @copy, where it can be written; else NULL */
@@ -378,6 +393,7 @@ long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
 		}
 		b->z = page_zone(hm, p);
 		b->order = buddy_order(p);
+		b->migratetype = (int)READ_ONCE(p->index);
 		lost_unlink_one(p->lru.prev, true, p->lru.next, memmap, copy, b, 0);
 		lost_unlink_one(p->lru.next, false, p->lru.prev, memmap, copy, b, 1);
 		p->lru.next = p->lru.prev = NULL;
@@ -398,7 +414,7 @@ unsigned long lost_memmap_unlink(struct lost_block *blocks, unsigned long nr)
 			if (b->field[w])
 				*b->field[w] = b->val[w];
 		b->z->free_area[b->order].nr_free--;
-		b->z->nr_free_pages -= 1UL << b->order;
+		account_freepages(b->z, -(1L << b->order), b->migratetype);
 		pthread_mutex_unlock(&b->z->lock);
 		taken += 1UL << b->order;
 	}

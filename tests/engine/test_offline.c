@@ -371,6 +371,60 @@ static void test_freeing_the_pinned_page_lets_a_looping_offline_finish(void **st
 }
 
 /*
+ * MemFree while an offline loops on a pinned page: 6.12's
+ * account_freepages() leaves the free pages of isolated pageblocks out
+ * of NR_FREE_PAGES, so the block's ~128 MiB of free pages are not free
+ * while the offline holds them; once it gives up (here: the pin goes and
+ * it finishes) they are gone with the block.  The engine counted them as
+ * free all along.
+ */
+struct memfree_race {
+	struct free_race r;
+	unsigned long during;
+};
+
+static void *memfree_then_free_when_looping(void *arg)
+{
+	struct memfree_race *m = arg;
+	struct hm_meminfo mi;
+
+	while (atomic_load(&m->r.passes) < 5)
+		usleep(1000);
+	hotmem_meminfo(m->r.hm, &mi);
+	m->during = mi.free_pages;
+	m->r.free_ret = hotmem_free_page(m->r.hm, m->r.handle);
+	return NULL;
+}
+
+static void test_memfree_leaves_out_an_offline_isolated_block(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct memfree_race m = { .r = { .hm = hm, .free_ret = -1 } };
+	const struct hotmem_task task = { passes_then_deadline, &m.r };
+	struct hm_meminfo before, after;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 5, HM_ALLOC_PINNED, &m.r.handle), 0);
+	hotmem_meminfo(hm, &before);
+	clock_gettime(CLOCK_MONOTONIC, &m.r.deadline);
+	m.r.deadline.tv_sec += 20;
+	assert_int_equal(pthread_create(&t, NULL, memfree_then_free_when_looping, &m), 0);
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(m.r.free_ret, 0);
+	hotmem_meminfo(hm, &after);
+	/* the block's free pages (all but the pinned one) left MemFree at isolation */
+	assert_true(m.during <= before.free_pages - (32768 - 1));
+	/* and its freed pinned page never came back to it: the block is gone */
+	assert_int_equal(after.free_pages, m.during);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * review14 R15: a page allocation takes no mem_hotplug_lock in 6.12
  * (zone->lock alone; the isolated range is not on the lists it takes
  * from), so a task allocates while an offline loops on a pinned page.
@@ -641,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_nowhere_to_migrate_loops_until_a_signal_then_eintr),
 		cmocka_unit_test(test_pinned_movable_block_loops_until_signal_then_eintr_unchanged),
 		cmocka_unit_test(test_freeing_the_pinned_page_lets_a_looping_offline_finish),
+		cmocka_unit_test(test_memfree_leaves_out_an_offline_isolated_block),
 		cmocka_unit_test(test_pinned_pages_migration_failure_logged_ratelimited),
 		cmocka_unit_test(test_ratelimit_burst_then_callbacks_suppressed),
 		cmocka_unit_test(test_movable_allocations_leave_lower_zones_their_lowmem_reserve),
