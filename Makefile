@@ -89,9 +89,11 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory faults-san
+	@$(MAKE) --no-print-directory tsan-build
 	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) \
 		CMOCKA_MESSAGE_OUTPUT=TAP SANITIZE=$(SANITIZE) \
 		HOTMEM_FAULTS_BUILD=$(if $(SANITIZE),,$(abspath $(FAULTS_BUILD))) \
+		HOTMEM_TSAN_BUILD=$(if $(SANITIZE),,$(abspath $(TSAN_BUILD))) \
 		TSAN_OPTIONS="$(TSAN_OPTIONS) history_size=7 suppressions=$(CURDIR)/tests/tsan.supp"; \
 	export HOTMEM_TEST_LOGS=$(abspath $(BUILD))/test-logs TEST_TIMEOUT=$(TEST_TIMEOUT); \
 	rm -rf "$$HOTMEM_TEST_LOGS" && mkdir -p "$$HOTMEM_TEST_LOGS" || exit 1; \

@@ -31,6 +31,23 @@ else
 	@:
 endif
 
+# tsan.t: a plain make check runs what threads touch under
+# ThreadSanitizer too (the project's promise): make tsan-build builds only
+# that -- the engine's threaded unit tests, hotmemfs and hotmemctl -- in
+# build/san-thread (the directory make SANITIZE=thread uses), and make
+# check names it to tsan.t in HOTMEM_TSAN_BUILD.  Under make check
+# SANITIZE=... nothing is built: the suite runs in its own build.
+TSAN_BUILD := build/san-thread
+TSAN_UNITS := test_stress test_hugetlb test_offline test_hotplug
+.PHONY: tsan-build
+tsan-build:
+ifeq ($(SANITIZE),)
+	@$(MAKE) --no-print-directory SANITIZE=thread $(TSAN_BUILD)/hotmemfs $(TSAN_BUILD)/hotmemctl \
+		$(addprefix $(TSAN_BUILD)/tests/engine/,$(TSAN_UNITS))
+else
+	@:
+endif
+
 # state-group-commit.t's LD_PRELOAD shim: fdatasync() slowed or failed on
 # demand.  Never sanitized: it is preloaded into any hotmemfs build.
 $(BUILD)/tests/reliability/sync_shim.so: tests/reliability/sync_shim.c

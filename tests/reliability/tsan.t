@@ -1,0 +1,35 @@
+#!/bin/bash
+# make check's ThreadSanitizer step: where threads meet, under TSan, on a
+# plain make check too.  make tsan-build builds only what threads touch
+# (the engine's threaded unit tests, hotmemfs and hotmemctl) in
+# build/san-thread and make check names it in $HOTMEM_TSAN_BUILD; each
+# unit test and stress.t (four workers racing through a real mount) run
+# from it, and any ThreadSanitizer report fails the step (a data race is
+# a bug: tests/tsan.supp holds only what is racy by design and says why).
+# Under make check SANITIZE=thread the whole suite is this, and it skips.
+. "$(dirname "$0")/lib.sh"
+B=${HOTMEM_TSAN_BUILD:-}
+[ -n "$B" ] || skip_all "no TSan build named (make check builds one: make tsan-build)"
+[ -x "$B/hotmemfs" ] || skip_all "no $B/hotmemfs (make tsan-build)"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-} history_size=7 suppressions=$HOTMEM_SRC/tests/tsan.supp"
+
+# the engine's unit tests that start threads; TSan exits 66 on a report
+for t in test_stress test_hugetlb test_offline test_hotplug; do
+	out=$TMP/$t.out
+	CMOCKA_MESSAGE_OUTPUT=TAP "$B/tests/engine/$t" >"$out" 2>&1
+	rc=$?
+	n=$(grep -c "WARNING: ThreadSanitizer" "$out")
+	[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] && ! grep -q "^not ok" "$out"
+	tap_ok $? "$t under TSan: exit $rc, $n reports"
+	[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] ||
+		grep -m1 -A30 "WARNING: ThreadSanitizer\|^not ok" "$out" | sed 's/^/#   /'
+done
+
+# stress.t with hotmemfs and hotmemctl from the TSan build (it counts
+# hotmemfs's reports itself); its TAP is kept here, one line in ours
+HOTMEM_STRESS_BUILD=$B bash "$HOTMEM_SRC/tests/reliability/stress.t" >"$TMP/stress.out" 2>&1
+rc=$?
+! grep -q "^not ok" "$TMP/stress.out" && [ "$rc" -eq 0 ]
+tap_ok $? "stress.t under TSan: exit $rc, no failed check"
+[ "$rc" -eq 0 ] || grep -A30 "^not ok" "$TMP/stress.out" | sed 's/^/#   /'
+done_testing
