@@ -282,6 +282,8 @@ struct zone {
 	unsigned long nr_free_pages;	/* under lock; isolated pageblocks not: account_freepages() */
 	unsigned long nr_isolate_pageblock;
 	unsigned long _watermark[3];	/* WMARK_MIN, LOW, HIGH */
+	/* setup_per_zone_lowmem_reserve()'s, set with the watermarks (atomic reads) */
+	unsigned long lowmem_reserve[MAX_NR_ZONES];
 	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
 	unsigned long cma_pages;
 	unsigned long nr_kmem[5];	/* the kernel's own pages: enum kmem_counter */

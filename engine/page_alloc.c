@@ -768,22 +768,43 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
 
 /*
- * zone->lowmem_reserve[highest_zoneidx] as setup_per_zone_lowmem_reserve()
- * (6.12) sets it: the managed pages of the zones above @z up to
- * @highest_zoneidx over @z's ratio; 0 without a ratio or managed pages.
- * The kernel redoes it at each online and offline
- * (init_per_zone_wmark_min()); computed from the managed counts it used.
+ * zone->lowmem_reserve[highest_zoneidx]: what setup_per_zone_lowmem_reserve()
+ * (6.12) last stored.  The kernel sets it from init_per_zone_wmark_min()
+ * alone (boot, each online_pages() and offline_pages(), and a write of
+ * lowmem_reserve_ratio, which is fixed here), so a managed count changed
+ * in between (virtio-mem's sub-blocks plugged or fake-offlined inside an
+ * online block, adjust_managed_page_count()) is seen only at the next
+ * online or offline (review15 R5: it was recomputed at each call).
  */
 unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx)
 {
-	const int zid = zone_idx(z);
-	unsigned long managed = 0;
+	return __atomic_load_n(&z->lowmem_reserve[highest_zoneidx], __ATOMIC_RELAXED);
+}
 
-	if (!lowmem_reserve_ratio[zid] || !zone_managed_pages(z))
-		return 0;
-	for (int j = zid + 1; j <= highest_zoneidx; j++)
-		managed += zone_managed_pages(&z->zone_pgdat->node_zones[j]);
-	return managed / lowmem_reserve_ratio[zid];
+/*
+ * 6.12 setup_per_zone_lowmem_reserve(): for each zone below @j, the
+ * managed pages of the zones above it up to @j over its ratio; 0 without
+ * a ratio or managed pages of its own.  Entries at and below the zone
+ * stay 0.
+ */
+static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int i = 0; pgdat && i < MAX_NR_ZONES - 1; i++) {
+			struct zone *z = &pgdat->node_zones[i];
+			const bool clear = !lowmem_reserve_ratio[i] || !zone_managed_pages(z);
+			unsigned long managed = 0;
+
+			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+				managed += zone_managed_pages(&pgdat->node_zones[j]);
+				__atomic_store_n(&z->lowmem_reserve[j],
+						 clear ? 0 : managed / lowmem_reserve_ratio[i],
+						 __ATOMIC_RELAXED);
+			}
+		}
+	}
 }
 
 /*
@@ -1137,6 +1158,8 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 					 (long)z->_watermark[WMARK_MIN], 0);
 		}
 	}
+	/* 6.12 init_per_zone_wmark_min(): setup_per_zone_wmarks(), then the reserves */
+	setup_per_zone_lowmem_reserve(hm);
 }
 
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
