@@ -191,11 +191,13 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 			used += o->size;
 	/*
 	 * memory_device_check_addable(): against the total, not the region.
-	 * A state file's devices were acknowledged: restored even if they
-	 * hold more than a total from before this check (placement still
-	 * checks the region below).
+	 * A state file's devices were acknowledged: restored, or put back by
+	 * an undo, even if they hold more than a total from before this check
+	 * (placement still checks the region below); an undo refused here
+	 * lost the device and froze hotmemfs (finalB B1).
 	 */
-	if (!ctx->restoring && (used > addable || self->size > addable - used)) {
+	if (!ctx->restoring && !ctx->putting_back &&
+	    (used > addable || self->size > addable - used)) {
 		snprintf(err, errlen,
 			 "not enough space, currently 0x%llx in use of total space for memory devices 0x%llx",
 			 (unsigned long long)used, (unsigned long long)addable);
@@ -1083,7 +1085,8 @@ static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *er
 	if (!d)
 		hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
 	else if (d->type != HMFS_VIRTIO_MEM)
-		hmfs_qemu_error(err, errlen, "Property '%s.requested-size' not found", id);
+		/* QEMU's object_property_find_err() names the type (finalB B4) */
+		hmfs_qemu_error(err, errlen, "Property 'pc-dimm.requested-size' not found");
 	return d && d->type == HMFS_VIRTIO_MEM ? d : NULL;
 }
 

@@ -697,6 +697,9 @@ struct hmfs_ctx {
 	unsigned int ends_pending;
 	pthread_mutex_t save_lock; /* the counters below, for status */
 	bool restoring;
+	/* a state file's device being put back (restore or undo): acknowledged, not
+	 * checked against QEMU's total again (place()); under change_lock */
+	bool putting_back;
 	/*
 	 * The pages retired, in order (the state file's "hwpoison"): the
 	 * engine keeps no hard/soft, and a restart retires them again.

@@ -41,5 +41,7 @@ tap_ok $? "a DIMM of 256 MiB${out:+ ($out)}"
 is "$(ctl qom-get d1 size) $(ctl qom-get d1 slot) $(ctl qom-get d1 node)" "268435456 0 0" "pc-dimm: size, slot, node"
 out=$(ctl qom-get d1 requested-size 2>&1)
 is "$out" "hotmemctl: error: Property 'pc-dimm.requested-size' not found" "pc-dimm has no requested-size: QEMU's error"
+out=$(ctl qom-set d1 requested-size 128M 2>&1)
+is "$out" "hotmemctl: error: Property 'pc-dimm.requested-size' not found" "qom-set of it too: the type named, as QEMU (not the id; finalB B4)"
 stop_fs
 done_testing
