@@ -354,6 +354,13 @@ struct pglist_data {
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;
 	struct zone node_zones[MAX_NR_ZONES];
+	/*
+	 * build_zonelists()' node_order[]: this node's zonelist, nearest node
+	 * first (find_next_best_node()), -1 ended.  Rebuilt under
+	 * mem_hotplug_lock, read by allocations that take none: READ_ONCE
+	 * each entry (the kernel's zonelist_update_seq retries instead).
+	 */
+	int node_order[HM_MAX_NUMNODES + 1];
 	unsigned long nr_hugepages, free_hugepages;
 	/*
 	 * struct memory_failure_stats (6.5+): memory_failure()'s outcomes on

@@ -38,6 +38,7 @@ static int alloc_node_data(struct hotmem *hm)
 		if (!pgdat)
 			return -ENOMEM;
 		pgdat->node_id = nid;
+		pgdat->node_order[0] = -1; /* build_zonelists() fills it */
 		hm->node_data[nid] = pgdat;
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
 			zone_init(hm, &pgdat->node_zones[zid], nid, zid);

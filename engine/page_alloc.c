@@ -884,9 +884,9 @@ static void zone_statistics(struct hotmem *hm, struct zone *preferred, struct zo
 
 /*
  * __alloc_pages() over the zonelist of @ac->nid (build_zonelists(): this
- * node first, then the others; in each, the highest zone the gfp mask
- * allows first — Movable, Normal, DMA32, DMA), skipping nodes outside
- * @ac->nodemask.
+ * node first, then the others nearest first; in each, the highest zone
+ * the gfp mask allows first — Movable, Normal, DMA32, DMA), skipping
+ * nodes outside @ac->nodemask.
  */
 struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 			   const struct alloc_context *ac)
@@ -897,10 +897,13 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 	/* NUMA_NO_NODE: the allocating CPU's node (review15 R3: it was node 0) */
 	if (nid < 0 || nid >= hm->nr_possible_nodes)
 		nid = numa_node_id(hm);
-	for (int n = 0; n < hm->nr_possible_nodes; n++) {
-		int node = (nid + n) % hm->nr_possible_nodes;
-		struct pglist_data *pgdat = NODE_DATA(hm, node);
+	for (int n = 0; n <= HM_MAX_NUMNODES; n++) {
+		int node = NODE_DATA(hm, nid) ? READ_ONCE(NODE_DATA(hm, nid)->node_order[n]) : -1;
+		struct pglist_data *pgdat;
 
+		if (node < 0 || node >= hm->nr_possible_nodes)
+			break;
+		pgdat = NODE_DATA(hm, node);
 		if (!pgdat || (ac->nodemask && !(ac->nodemask & (1ULL << node))))
 			continue;
 		for (int zid = ac->highest_zoneidx; zid >= 0; zid--) {
@@ -1007,28 +1010,83 @@ int hotmem_raise_policy_zone(struct hotmem *hm, int zid)
 }
 
 /*
- * __build_all_zonelists(): each online node's fallback order (its line),
- * policy_zone raised from its populated zones.  The online nodes.
+ * find_next_best_node() (6.12 mm/page_alloc.c): the local node first, then
+ * of the nodes with memory not yet used the one nearest @node (the SLIT's
+ * node_distance()), a node below @node and a node with CPUs one worse
+ * (PENALTY_FOR_NODE_WITH_CPUS), ties to the less loaded.  -1: none left.
+ */
+static int find_next_best_node(struct hotmem *hm, int node, uint64_t *used,
+			       const int node_load[])
+{
+	int best = -1, min_val = INT_MAX;
+
+	if (!(*used & (1ULL << node))) {
+		*used |= 1ULL << node;
+		return node;
+	}
+	for (int n = 0; n < hm->nr_possible_nodes; n++) {
+		const struct pglist_data *pgdat = NODE_DATA(hm, n);
+		int val;
+
+		if ((*used & (1ULL << n)) || !pgdat || !pgdat->node_present_pages)
+			continue;
+		val = hotmem_node_distance(hm, node, n) + (n < node) + (pgdat->has_cpu ? 1 : 0);
+		val = val * HM_MAX_NUMNODES + node_load[n];
+		if (val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best >= 0)
+		*used |= 1ULL << best;
+	return best;
+}
+
+/*
+ * build_zonelists(): @pgdat's node_order, nearest first; a node at a new
+ * distance gets node_load + 1, so that nodes at one distance take turns
+ * being first in the zonelists of the nodes built after it.
+ */
+static void build_zonelists(struct hotmem *hm, struct pglist_data *pgdat, int node_load[],
+			    bool say)
+{
+	char order[HM_MAX_NUMNODES * 4 + 1] = "";
+	int local = pgdat->node_id, prev = local, node, nr = 0;
+	uint64_t used = 0;
+	size_t n = 0;
+
+	while ((node = find_next_best_node(hm, local, &used, node_load)) >= 0) {
+		if (hotmem_node_distance(hm, local, node) != hotmem_node_distance(hm, local, prev))
+			node_load[node]++;
+		WRITE_ONCE(pgdat->node_order[nr++], node);
+		n += (size_t)snprintf(order + n, sizeof(order) - n, "%d ", node);
+		prev = node;
+	}
+	WRITE_ONCE(pgdat->node_order[nr], -1);
+	if (say)
+		pr_info(hm, "Fallback order for Node %d: %s", local, order);
+}
+
+/*
+ * __build_all_zonelists(): every possible node's zonelist (6.12: "all
+ * possible nodes have pgdat preallocated"), the online ones' fallback
+ * order said (their line), policy_zone raised from their populated
+ * zones.  The online nodes.
  */
 static int __build_all_zonelists(struct hotmem *hm)
 {
+	int node_load[HM_MAX_NUMNODES] = { 0 };
 	int nr_online = 0;
 
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-		char order[HM_MAX_NUMNODES * 4 + 1] = "";
-		size_t n = 0;
 
-		if (!pgdat || !pgdat->online)
+		if (!pgdat)
+			continue;
+		build_zonelists(hm, pgdat, node_load, pgdat->online);
+		if (!pgdat->online)
 			continue;
 		nr_online++;
-		for (int i = 0; i < hm->nr_possible_nodes; i++) {
-			int node = (nid + i) % hm->nr_possible_nodes;
-
-			if (NODE_DATA(hm, node)->node_present_pages)
-				n += (size_t)snprintf(order + n, sizeof(order) - n, "%d ", node);
-		}
-		pr_info(hm, "Fallback order for Node %d: %s", nid, order);
 		check_highest_zones(hm, pgdat);
 	}
 	return nr_online;

@@ -285,6 +285,42 @@ static void test_no_node_allocates_on_cpu_node(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * build_zonelists() (6.12): past its own node an allocation spills to the
+ * nearest node by the SLIT (find_next_best_node()), not the next node id:
+ * node 2 at 15 before node 1 at 40 (finalA A4).
+ */
+static void test_spill_to_nearest_node(void **state)
+{
+	const uint64_t blk = 128ULL << 20, start = 4ULL << 30;
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+	struct hm_node_info ni;
+	unsigned long miss1, miss2;
+
+	(void)state;
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, IDLE_KERNEL, err, sizeof(err)), 0);
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 4; j++)
+			cfg.node_distance[i][j] = i == j ? 10 : 40;
+	cfg.node_distance[0][2] = cfg.node_distance[2][0] = 15;
+	cfg.slit = true;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_add_memory(hm, 2, start, blk, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, start / blk, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_node_info(hm, 0, &ni), 0);
+	miss1 = numa(hm, 1, HM_NUMA_MISS);
+	miss2 = numa(hm, 2, HM_NUMA_MISS);
+	assert_int_equal(hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, (long)ni.free + 50, NULL),
+			 (long)ni.free + 50);
+	assert_true(numa(hm, 2, HM_NUMA_MISS) > miss2);
+	assert_int_equal(numa(hm, 1, HM_NUMA_MISS), miss1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_pgalloc_pgfree),
 		cmocka_unit_test(test_numa_events),
 		cmocka_unit_test(test_no_node_allocates_on_cpu_node),
+		cmocka_unit_test(test_spill_to_nearest_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
