@@ -187,7 +187,7 @@ static bool kernel_onlines(struct hmd *d, bool say, char *val, size_t len)
 	}
 	if (on && (say || !d->kernel_onlines))
 		hmd_log(d, LOG_WARNING,
-			"auto_online_blocks is %s: the kernel onlines new memory itself; policy %s will not apply (memhp_default_state=offline or auto_online_blocks=offline)",
+			"auto_online_blocks is %s: the kernel onlines new memory itself; policy %s will not apply to memory added from now on (memhp_default_state=offline or auto_online_blocks=offline)",
 			val, hmd_policy_name(d->cfg.policy));
 	d->kernel_onlines = on;
 	return on;

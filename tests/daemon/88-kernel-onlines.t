@@ -18,7 +18,7 @@ chmod +x "$FS"
 mount_hotmemfs "$mnt" "$ctl" "$sock"
 is "$(cat "$mem/auto_online_blocks")" online "the machine onlines by itself (auto_online_blocks=online)"
 hotmemd_on_sock --policy online_movable --log-level debug
-warn="warning: auto_online_blocks is online: the kernel onlines new memory itself; policy online_movable will not apply (memhp_default_state=offline or auto_online_blocks=offline)"
+warn="warning: auto_online_blocks is online: the kernel onlines new memory itself; policy online_movable will not apply to memory added from now on (memhp_default_state=offline or auto_online_blocks=offline)"
 is "$(grep -cF "$warn" "$log")" 1 "said once at start, naming the policy"
 writes() { "$CTL" -s "$ctl" status | sed -n 's/^Writes: *//p'; }
 before=$(writes)
