@@ -942,6 +942,11 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	fprintf(stderr, "hotmemfs: uevents over netlink %s\n", ctx->sink.nl_status);
 	for (int i = 0; i < o->nr_uevent_socks; i++)
 		hmfs_uevent_sink_add_path(&ctx->sink, o->uevent_socks[i]);
+	ret = hmfs_uevent_sink_start(&ctx->sink);
+	if (ret) {
+		fprintf(stderr, "hotmemfs: the uevent socket's sender thread: %s\n", strerror(-ret));
+		return ret;
+	}
 	ret = hmfs_events_start(ctx);
 	/* the virtio-mem retry timers' thread with the notifier's: a restore's armed ones wait */
 	return ret ? ret : hmfs_dev_timer_start(ctx);

@@ -432,9 +432,24 @@ static void backlog_add(struct hmfs_uevent_sink *s, int i, const char *buf, size
 	*s->backlog_tail[i] = d;
 	s->backlog_tail[i] = &d->next;
 	s->nr_backlog[i]++;
-	if (!s->flusher_started)
-		s->flusher_started = !pthread_create(&s->flusher, NULL, backlog_flusher, s);
 	pthread_cond_signal(&s->backlog_cond);
+}
+
+/*
+ * The flusher, started once with the -u listeners known, not lazily under
+ * backlog_lock at the first full queue, where a failed pthread_create()
+ * went unsaid and was tried again at every datagram (finalB B5, as the
+ * virtio-mem retry timer's thread: 7d7c510).  0, or -errno.
+ */
+int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s)
+{
+	int ret;
+
+	if (!s->nr_paths || s->flusher_started)
+		return 0;
+	ret = pthread_create(&s->flusher, NULL, backlog_flusher, s);
+	s->flusher_started = !ret;
+	return -ret;
 }
 
 static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)

@@ -59,6 +59,7 @@ int hmfs_netns_is_initial(int ns_fd);
  */
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns);
 int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path);
+int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s); /* after add_path: the sender thread, once */
 /* Send one uevent everywhere it should go; never blocks for long. */
 void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue);
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s);
