@@ -304,6 +304,22 @@ static void test_zone_info_lowmem_reserve_is_the_allocators(void **state)
 		}
 	}
 	assert_true(nonzero > 0);
+	/*
+	 * and it is 6.12's sums, counted here by hand (finalA A2: both sides
+	 * came from the one function): a lower zone keeps from a Movable
+	 * allocation the managed pages of every zone above it over its
+	 * ratio, 256 for DMA and DMA32 (sysctl_lowmem_reserve_ratio)
+	 */
+	for (int zid = ZONE_DMA; zid <= ZONE_DMA32; zid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, 0);
+		unsigned long above = 0;
+
+		for (int j = zid + 1; j < MAX_NR_ZONES; j++)
+			above += zone_managed_pages(&pgdat->node_zones[j]);
+		if (zone_managed_pages(&pgdat->node_zones[zid]))
+			assert_int_equal(zone_lowmem_reserve(&pgdat->node_zones[zid], ZONE_MOVABLE),
+					 above / 256);
+	}
 	check(hm);
 	hotmem_destroy(hm);
 }
