@@ -13,7 +13,8 @@ trap 'in_test_shell && { ip netns del "$NS" 2>/dev/null; ip netns del "$NS-new" 
 L="python3 $HOTMEM_SRC/tests/fusefs/uevent_listen.py"
 USOCK=$TMP/uevent.sock
 
-wait_ready() { for _ in $(seq 100); do grep -q ready "$1" 2>/dev/null && return; sleep 0.05; done; }
+# python starts slowly under load: up to 60 s, a bound against a hang (it was 5 s)
+wait_ready() { for _ in $(seq 1200); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
 # 1. refuses the host's network namespace
 start_fs --fresh

@@ -159,6 +159,7 @@ busy_shrink_restart() {
 	start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK"
 }
 busy_shrink_restart
+tap_ok $? "hotmemfs restarts from its state file after kill -9"
 [ "$p" -gt 0 ]
 tap_ok $? "vm1 shrunk to 0 stops at unmovable pages: $((p >> 20))M plugged"
 ctl device_add pc-dimm id=d0 size=128M addr=0x800000000 >/dev/null
@@ -171,6 +172,7 @@ stop_fs
 #    queues nothing, and the work the restart's onlines queued is dropped
 #    with the restore (the saved machine had none pending)
 busy_shrink_restart
+tap_ok $? "hotmemfs restarts from its state file after kill -9 (again)"
 b=$(ls -d "$M"/memory3[2-9] | sed 's,.*/memory,,' | tail -1)
 echo offline >"$M/memory$b/state"
 tap_ok $? "kill -9, restart, offline memory$b (vm1's)"

@@ -22,7 +22,8 @@ W="python3 $HOTMEM_SRC/tests/reliability/uevent_watch.py"
 M=$MNT/sys/devices/system/memory
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
-wait_ready() { for _ in $(seq 100); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+# python starts slowly under load: up to 60 s, a bound against a hang (it was 5 s)
+wait_ready() { for _ in $(seq 1200); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
 start_fs_netns --profile qemu-512m --fresh
 tap_ok $? "hotmemfs mounts in a private network namespace"
