@@ -1476,6 +1476,7 @@ static int read_profile_stream(FILE *f, char **bufp)
 	if (!buf)
 		return -ENOMEM;
 	/* one byte past the limit tells "larger" from "exactly 1 MiB" */
+	errno = 0; /* not an earlier call's, if ferror() says no errno */
 	n = fread(buf, 1, PROFILE_MAX_BYTES + 1, f);
 	if (ferror(f)) {
 		int e = errno ? errno : EIO;

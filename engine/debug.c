@@ -247,9 +247,13 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 			 type == HM_ALLOC_UNMOVABLE ? "unmovable" : "movable: migrates");
 	} else if (test_page_flag(page, PG_vmemmap)) {
 		/* one entry an allocation (vmemmap_alloc_pages()'s record) */
-		if (READ_ONCE(page->mapping) && READ_ONCE(page->mapping) <= pfn && pfn < READ_ONCE(page->mapping) + (1UL << READ_ONCE(page->private))) {
-			o->pfn = READ_ONCE(page->mapping);
-			o->order = (unsigned int)READ_ONCE(page->private);
+		/* read once: a test and a store of two reads could disagree */
+		unsigned long first = READ_ONCE(page->mapping);
+		unsigned int order = (unsigned int)READ_ONCE(page->private);
+
+		if (first && first <= pfn && pfn < first + (1UL << order)) {
+			o->pfn = first;
+			o->order = order;
 			covers = o->pfn + (1UL << o->order) - pfn;
 		}
 		o->kind = "memmap";

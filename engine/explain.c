@@ -140,12 +140,11 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 static unsigned long zone_free_for_migration(struct zone *z, int highest, bool own,
 					     unsigned long nr_block_free)
 {
-	const unsigned long reserve = zone_lowmem_reserve(z, highest);
 	unsigned long free, wmark, n;
 
 	pthread_mutex_lock(&z->lock);
 	free = z->nr_free_pages;
-	wmark = z->_watermark[WMARK_MIN] + reserve;
+	wmark = zone_min_mark(z, highest); /* zone_watermark_ok()'s mark */
 	pthread_mutex_unlock(&z->lock);
 	if (free <= wmark)
 		return 0;

@@ -1044,6 +1044,8 @@ void build_all_zonelists_init(struct hotmem *hm);
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
 			      int mt, bool ignore_wmark, int highest_zoneidx);
 unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx);
+/* __zone_watermark_ok()'s mark at WMARK_MIN: min + lowmem_reserve[highest_zoneidx] */
+unsigned long zone_min_mark(struct zone *z, int highest_zoneidx);
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
 /* a free block of a lost memmap taken off: its zone, order and links outside to write */

@@ -813,11 +813,16 @@ static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
  * what the zone keeps from an allocation that could use a zone above it:
  * "if (free_pages <= min + z->lowmem_reserve[highest_zoneidx]) return false;"
  */
+unsigned long zone_min_mark(struct zone *z, int highest_zoneidx)
+{
+	return z->_watermark[WMARK_MIN] + zone_lowmem_reserve(z, highest_zoneidx);
+}
+
 static bool zone_watermark_ok(struct zone *z, unsigned int order, int highest_zoneidx)
 {
 	long free = (long)z->nr_free_pages - ((1L << order) - 1);
 
-	return free > (long)(z->_watermark[WMARK_MIN] + zone_lowmem_reserve(z, highest_zoneidx));
+	return free > (long)zone_min_mark(z, highest_zoneidx);
 }
 
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,

@@ -139,8 +139,10 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 	 */
 	if (nid >= 0 && !node_has_memory(hm, nid))
 		return -EINVAL;
+	if (nid < 0)
+		nid = numa_node_id(hm); /* the same for every page: asked once */
 	for (i = 0; i < nr; i++)
-		if (workload_alloc_one(hm, nid < 0 ? numa_node_id(hm) : nid, type, handles ? &handles[i] : NULL))
+		if (workload_alloc_one(hm, nid, type, handles ? &handles[i] : NULL))
 			break;
 	return i || !nr ? (long)i : -ENOMEM;
 }
