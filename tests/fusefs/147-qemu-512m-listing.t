@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
-[ -f "$FIX" ] || skip_all "no capture at $FIX"
+need_file "$FIX"
 W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
 M=$MNT/sys/devices/system/memory
 

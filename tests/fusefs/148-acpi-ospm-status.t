@@ -8,7 +8,7 @@
 # DIMM slots: hotmem models no CPU hotplug, so lists no "CPU" slot).
 . "$(dirname "$0")/lib.sh"
 require_env
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 FIX=$HOTMEM_SRC/tests/fixtures/acpi-refused/qemu-6.12-refused.txt
 
 # fixture WHEN: the fixture's query-acpi-ospm-status reply WHEN ("after the

@@ -8,7 +8,8 @@
 ENTER=$HOTMEM_BUILD/hotmem-enter
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
-[ -x "$ENTER" ] && [ -x "$HMFS" ] || skip_all "hotmem-enter not built yet"
+need_built "$ENTER"
+need_built "$HMFS"
 
 "$ENTER" --profile qemu-512m -- bash -c '
 	say() { echo "$1=$2"; }

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
-command -v python3 >/dev/null || skip_all "no python3"
+need_tool python3 python3
 export HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 M=$MNT/sys/devices/system/memory
 

@@ -32,8 +32,9 @@ wait_exit "$DEL" 60
 tap_ok $((! $?)) "device_del d1 refused (not saved)" || diag "$(cat "$TMP/del.out")"
 rm -f "$TMP/fail"
 ctl fail-nth-alloc 0 >/dev/null
-ctl --json devices | grep -q '"guest-refused"'
-tap_ok $((! $?)) "no DIMM came back as refused by the guest" || diag "$(ctl devices)"
+# a failed or empty devices reply is no answer (hotmemfs is frozen here)
+out=$(ctl --json devices) && [ -n "$out" ] && ! grep -q '"guest-refused"' <<<"$out"
+tap_ok $? "no DIMM came back as refused by the guest" || diag "$(ctl devices)"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $? "the undo failed: hotmemfs is frozen and says so" || diag "$(tail -5 "$TMP/hotmemfs.log")"
 is "$(ctl -j query-memory-devices | tr -d ' \n')" "[]" "d1 is gone (query-memory-devices)"

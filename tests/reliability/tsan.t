@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 B=${HOTMEM_TSAN_BUILD:-}
 [ -n "$B" ] || skip_all "no TSan build named (make check builds one: make tsan-build)"
-[ -x "$B/hotmemfs" ] || skip_all "no $B/hotmemfs (make tsan-build)"
+need_built "$B/hotmemfs"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-} history_size=7 suppressions=$HOTMEM_SRC/tests/tsan.supp"
 
 # the engine's unit tests that start threads; TSan exits 66 on a report
