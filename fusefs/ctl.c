@@ -2,7 +2,8 @@
 /*
  * The control commands: the machine's hardware, spoken in JSON.
  *
- * QMP-shaped, one request in, one reply out (ctlsock.c carries them):
+ * QMP commands, one request in, one reply out (ctlsock.c carries them, qmp.c
+ * the greeting, negotiation and envelope):
  *   -> {"execute": "device_add", "arguments": {"driver": "pc-dimm", ...}}
  *   <- {"return": {...}}  or  {"error": {"class": "GenericError", "desc": "..."}}
  * No sockets and no threads here: the fuzzer and the tests call
@@ -442,12 +443,6 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	return 0;
 }
 
-/* a device by its id or QOM path (then not found): ctlargs.c's, hotmemctl names it so too */
-static const char *qom_device_id(const char *path)
-{
-	return hmfs_ctlargs_qom_id(path);
-}
-
 /* QEMU names a device not found as it was asked for: its QOM path, when given one */
 static void not_found_as_asked(char *err, const char *asked, const char *id)
 {
@@ -471,7 +466,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return -EINVAL;
 	}
 	asked = ch.dev.id;
-	ch.dev.id = qom_device_id(asked);
+	ch.dev.id = hmfs_ctlargs_qom_id(asked);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret) {
 		not_found_as_asked(r->err, asked, ch.dev.id);
@@ -589,7 +584,7 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 			   struct cmd_result *r)
 {
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *v = NULL;
-	json_object *dev = dev_by_id(devs, qom_device_id(path));
+	json_object *dev = dev_by_id(devs, hmfs_ctlargs_qom_id(path));
 	const char *driver;
 	bool vmem;
 	size_t i;
@@ -619,7 +614,7 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 		snprintf(r->err, ERRLEN,
 			 "Attempt to set %sproperty '%s' on device '%.200s' (type '%s') after it "
 			 "was realized", strcmp(prop, "memdev") ? "" : "link ", prop,
-			 qom_device_id(path), driver);
+			 hmfs_ctlargs_qom_id(path), driver);
 out:
 	json_object_put(devs);
 	return -EINVAL;
@@ -644,7 +639,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameter 'value' expects a size");
 		return -EINVAL;
 	}
-	ch.dev.id = qom_device_id(path);
+	ch.dev.id = hmfs_ctlargs_qom_id(path);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret) {
 		not_found_as_asked(r->err, path, ch.dev.id);
@@ -658,7 +653,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
  * qom-get PATH PROPERTY (QEMU's qmp_qom_get(): the object, then
  * object_property_get_qobject()): one property of a device, as QEMU's
  * virtio-mem-pci and pc-dimm have it; PATH is the device's id or its
- * QOM path /machine/peripheral/ID (qom_device_id()), as qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
+ * QOM path /machine/peripheral/ID (hmfs_ctlargs_qom_id()), as qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
  * (virtio_mem_get_size(), hw/virtio/virtio-mem.c, QEMU 9.x), not
  * device_add's size= (the region, QEMU's memdev's size: max-size in
  * query-memory-devices).  A property QEMU has and hotmem has no
@@ -679,7 +674,7 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return -EINVAL;
 	}
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
-	dev = dev_by_id(devs, qom_device_id(path));
+	dev = dev_by_id(devs, hmfs_ctlargs_qom_id(path));
 	if (!dev) {
 		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
 		goto out;

@@ -808,7 +808,7 @@ static int conn_request(struct conn *c, json_object *req)
 		json_object_put(reply);
 		reply = hmfs_ctl_error("GenericError", "cannot send events: out of memory");
 	}
-	if (f.events && c->sub)
+	if (f.events) /* only in command mode, where c->sub is there (above) */
 		sub_follow(c->ctx, c->sub, f.trace);
 	/*
 	 * A reply not sent (its client gone, or not reading while we stop:
