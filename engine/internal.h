@@ -679,6 +679,7 @@ struct hotmem {
 	int nr_possible_nodes;
 	/* mm/mempolicy.c policy_zone: build_all_zonelists() raises it (check_highest_zones()) */
 	int policy_zone;
+	int local_nid; /* numa_node_id(): init_cpu_to_node() sets it, CPUs are not hotplugged */
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
 	struct hm_resource *resources;

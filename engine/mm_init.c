@@ -178,6 +178,11 @@ static void init_cpu_to_node(struct hotmem *hm)
 		pgdat->has_cpu = true;
 		pgdat->online = true;
 	}
+	/* the boot CPU's node (numa_node_id()): the first with CPUs, fixed from here on */
+	hm->local_nid = 0;
+	for (int nid = hm->nr_possible_nodes - 1; nid >= 0; nid--)
+		if (NODE_DATA(hm, nid)->has_cpu)
+			hm->local_nid = nid;
 }
 
 /*

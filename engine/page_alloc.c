@@ -859,10 +859,7 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
  */
 int numa_node_id(struct hotmem *hm)
 {
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
-		if (NODE_DATA(hm, nid)->has_cpu)
-			return nid;
-	return 0;
+	return hm->local_nid; /* asked at every allocation: worked out once, at boot */
 }
 
 static void count_numa_event(struct zone *z, enum hm_numa_event item)

@@ -581,11 +581,7 @@ static void conn_del(struct conn *c)
 
 int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r)
 {
-	r->pending = 0;
-	r->skip_line = false;
-	r->bad = 0;
-	r->quote = 0;
-	r->escape = false;
+	*r = (struct hmfs_ctl_reader){ 0 };
 	r->tok = json_tokener_new();
 	return r->tok ? 0 : -ENOMEM;
 }
