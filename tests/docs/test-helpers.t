@@ -36,6 +36,11 @@ expect "same_output: one empty side fails" '^not ok 1 - x' "$(probe fusefs 'same
 expect "same_output: different outputs fail" '^not ok 1 - x' "$(probe fusefs 'same_output "a" "b" x')"
 expect "same_output: the same output passes" '^ok 1 - x$' "$(probe fusefs 'same_output "a" "a" x')"
 
+# ---- tests/fusefs/lib.sh is_like ----
+expect "is_like: an empty got fails (a failed command's output)" '^not ok 1 - x' "$(probe fusefs 'is_like "" "*" x')"
+expect "is_like: a text not like the pattern fails" '^not ok 1 - x' "$(probe fusefs 'is_like "Error: b" "Error: a*" x')"
+expect "is_like: a text like it passes" '^ok 1 - x$' "$(probe fusefs 'is_like "Error: a (EBUSY); more" "Error: a (EBUSY)*" x')"
+
 # ---- tests/need.sh need_tool, need_built (through both libs) ----
 # a deps list of its own: a package no machine has, as if listed
 fake=$(mktemp -d)

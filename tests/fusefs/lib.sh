@@ -48,6 +48,18 @@ same_output() {
 		is "$@"
 	fi
 }
+# is_like GOT GLOB NAME: is() for a text known up to a part that varies
+# (a bash pattern: GLOB's * stands for it); an empty GOT fails
+is_like() {
+	# shellcheck disable=SC2053 # $2 unquoted: a pattern
+	if [ -n "$1" ] && [[ $1 == $2 ]]; then
+		tap_ok 0 "$3"
+	else
+		tap_ok 1 "$3"
+		echo "#   got:  $(printf %q "$1")"
+		echo "#   like: $2"
+	fi
+}
 diag() { echo "# $*"; }
 done_testing() {
 	stop_fs
@@ -387,6 +399,15 @@ cleanup() {
 trap cleanup EXIT
 
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
+# qmp_reply EXECUTE [ARGUMENTS-JSON]: EXECUTE sent to the control socket as
+# a QMP client sends it, a connection of its own (tests/fusefs/
+# qmp_checks.py): its reply as "CLASS: DESC" when refused (QEMU's error
+# class and words, what a refusal is checked by: a failed exit status
+# alone is a connect error or a typo as well), "return: JSON" else
+qmp_reply() {
+	PYTHONPATH="$HOTMEM_SRC/tests/kernel:$HOTMEM_SRC/tests/fusefs" timeout 600 \
+		python3 "$HOTMEM_SRC/tests/fusefs/qmp_checks.py" "$CTL" "$@" 2>&1
+}
 
 # conversation_checks OUT RC ERR: the checks a python conversation wrote to
 # OUT, a line each ("0 NAME" passed, "1 NAME" failed), as TAP, and one

@@ -8,6 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
+need_tool python3 python3
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
 start --profile qemu-512m --fresh
@@ -29,11 +30,13 @@ tap_ok $? "restarts from the state file"
 is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print([d["data"]["max-size"] for d in json.load(sys.stdin)])')" \
 	"[4294967296]" "vm0 restored at 4G, over the total of 3.5G (acknowledged)"
 : >"$HOTMEM_TEST_SYNC_FAIL"
-ctl qom-set vm0 requested-size 256M >"$TMP/qomset.out" 2>&1
-[ $? != 0 ]
-tap_ok $? "qom-set with fdatasync failing: refused (undone)"
+qmp_reply qom-set '{"path": "vm0", "property": "requested-size", "value": 268435456}' >"$TMP/qomset.out"
 rm -f "$HOTMEM_TEST_SYNC_FAIL"
-sed 's/^/# /' "$TMP/qomset.out"
+# the record's fdatasync() EIO (sync_shim.so), the change undone (machine.c
+# unsaved()): not any failure, a frozen hotmemfs's answer least of all
+is "$(cat "$TMP/qomset.out")" \
+	"GenericError: saving the state file $STATE: Input/output error; the requested-size was undone" \
+	"qom-set with fdatasync failing: refused (GenericError, EIO), undone"
 is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print([(d["data"]["id"], d["data"]["max-size"], d["data"]["requested-size"]) for d in json.load(sys.stdin)])')" \
 	"[('vm0', 4294967296, 0)]" "... vm0 put back as it was, 4G, requested-size 0"
 ! grep -q "takes no more changes" "$TMP/qomset.out" "$TMP/hotmemfs.log"

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The Python side of the tests that speak QMP to hotmemfs's control
+socket: tests/fusefs/lib.sh's qmp_reply runs this file as a program
+(the refusals of tests/fusefs/148 and tests/reliability), tests/kernel/
+qmp.py importable.
+
+  raw_connect(PATH, ...)  a connection of its own, QMP's handshake done
+  ask(S, EXECUTE, **ARGS) EXECUTE's reply on S (events skipped)
+  shown(REPLY)            "CLASS: DESC" of an error, "return: JSON" else
+
+qmp_checks.py SOCKET EXECUTE [ARGUMENTS-JSON]: EXECUTE's reply, shown():
+a refusal is checked by QEMU's error class and words, not by a failed
+exit status alone (which a connect error or a typo would give as well).
+"""
+import json
+import socket
+import sys
+
+from qmp import Lines, negotiate as qmp_negotiate
+
+def raw_connect(path=None, timeout=60, negotiate=True):
+    """a connection of its own to the control socket PATH (argv[1]), each
+    operation bounded by TIMEOUT seconds: a socket, QMP's handshake read
+    and qmp_capabilities answered when NEGOTIATE (tests/kernel/qmp.py's
+    negotiate(): nothing after them is read), the greeting unread else"""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    s.connect(path or sys.argv[1])
+    if negotiate:
+        qmp_negotiate(s)
+    return s
+
+
+def ask(s, execute, **args):
+    """EXECUTE sent on the negotiated socket S, its reply (a dict) read;
+    the events before it skipped"""
+    req = {"execute": execute}
+    if args:
+        req["arguments"] = args
+    s.sendall(json.dumps(req).encode() + b"\n")
+    f = Lines(s)
+    while True:
+        b = f.readline()
+        if not b.endswith(b"\n"):
+            raise EOFError("the control socket hung up before the reply: %r" % b)
+        r = json.loads(b)
+        if "event" not in r:
+            return r
+
+
+def shown(r):
+    """a reply as a QMP client sees it: "CLASS: DESC", or "return: JSON\""""
+    e = r.get("error")
+    return "%s: %s" % (e["class"], e["desc"]) if e else "return: " + json.dumps(r.get("return"))
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: qmp_checks.py SOCKET EXECUTE [ARGUMENTS-JSON]")
+    args = json.loads(sys.argv[3]) if len(sys.argv) == 4 else {}
+    # a refused eject answers after its offline (up to 40 s a stuck block)
+    s = raw_connect(sys.argv[1], timeout=300)
+    print(shown(ask(s, sys.argv[2], **args)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
