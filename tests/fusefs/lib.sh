@@ -203,6 +203,23 @@ nr_iattr_start() {
 	esac
 }
 
+# fs_thread_in FUNCTION SECONDS: 0 once a thread of the running hotmemfs
+# ($FS_PID) is inside FUNCTION (gdb's backtraces of its threads): a control
+# command under way there (cmd_device_add), whether it waits or runs --
+# a positive sign it reached hotmemfs, where a fixed wait guesses; 1 if
+# none within SECONDS, 2 where gdb cannot read hotmemfs's threads
+# (ptrace_scope, no symbols: say so and skip)
+fs_thread_in() {
+	local bt end=$((SECONDS + $2))
+	while :; do
+		bt=$(timeout 60 gdb -batch -p "$FS_PID" -ex 'thread apply all bt' 2>/dev/null)
+		[[ $bt == *"Thread "* ]] || return 2
+		[[ $bt == *" $1 ("* ]] && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
 # in_fuse_write PID: 0 once PID waits in its write(2)'s FUSE request for
 # hotmemfs's reply (its kernel stack: fuse and vfs_write; not its open's),
 # 1 after 20 s

@@ -13,8 +13,8 @@
 require_env
 require_shim
 need_tool python3 python3
+need_tool gdb gdb
 export HOTMEM_TEST_SYNC_HOLD=$TMP/hold
-M=$MNT/sys/devices/system/memory
 
 # order: the follower's memory uevents, OSTs and DEVICE_DELETEDs, a line each
 order() {
@@ -50,9 +50,15 @@ held_wait
 tap_ok $? "device_del d6 removed it; its record's fdatasync() held"
 ctl device_add pc-dimm id=d6 size=128M addr=0x100000000 >"$TMP/add.out" 2>&1 &
 ADD=$!
-# the second device_add runs (unfixed: memory32 comes back) or waits for
-# the first's end; either way the hold goes (bounded, no assertion on time)
-for _ in $(seq 40); do [ -d "$M/memory32" ] && break; sleep 0.05; done
+# the second device_add runs (unfixed: memory32 comes back, its own record's
+# sync held) or waits for the first's end: either way it is in hotmemfs
+# before the hold goes, not guessed to be by a fixed wait
+fs_thread_in cmd_device_add 60
+case $? in
+0) ok "the second client's device_add d6 reached hotmemfs (a thread in cmd_device_add)" ;;
+2) rm "$TMP/hold"; need_end_skip "gdb cannot read hotmemfs's threads (ptrace_scope?)" ;;
+*) nok "the second client's device_add d6 reached hotmemfs (a thread in cmd_device_add)" ;;
+esac
 rm "$TMP/hold"
 wait_exit "$DEL" 60
 tap_ok $? "device_del d6 done" || diag "$(cat "$TMP/del.out")"
