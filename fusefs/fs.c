@@ -17,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <linux/fuse.h>
 
 #include <sys/xattr.h>
 
 #include "hmfs.h"
+#include "uring.h"
 
 static struct hmfs_ctx *req_ctx(fuse_req_t req)
 {
@@ -41,6 +43,12 @@ static struct hmfs_ctx *req_ctx(fuse_req_t req)
  * changes (setattr, xattrs: they wait for its change_lock), and whatever
  * touches /proc/iomem or /sys/firmware/memmap, which the engine reads
  * under its device_hotplug_lock.
+ *
+ * With --io-uring (hmfs_session_uring()) the kernel hands each request
+ * to the queue of the CPU its reader runs on (uring.c), whose pinned
+ * thread serves it as this loop would, there: the reader's wake-up and
+ * its reply's stay on one CPU.  This thread then reads only what stays
+ * on /dev/fuse: INIT, FORGET and the INTERRUPT that ends a store.
  */
 struct hmfs_wjob {
 	struct hmfs_wjob *next;
@@ -871,6 +879,7 @@ struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *by = json_object_new_object();
 	unsigned long all = 0;
+	char transport[192];
 
 	for (unsigned int op = 0; op < HMFS_FUSE_OPS; op++) {
 		unsigned long n = __atomic_load_n(&ctx->fuse_requests[op], __ATOMIC_RELAXED);
@@ -885,6 +894,13 @@ struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 	}
 	json_object_object_add(o, "requests", json_object_new_uint64(all));
 	json_object_object_add(o, "by-opcode", by);
+	/* /dev/fuse, or --io-uring's ring and how many of them came through it */
+	json_object_object_add(o, "transport",
+			       json_object_new_string(hmfs_uring_describe(ctx->uring, transport,
+									  sizeof(transport))));
+	if (ctx->uring)
+		json_object_object_add(o, "io-uring-requests",
+				       json_object_new_uint64(hmfs_uring_requests(ctx->uring)));
 	return o;
 }
 
@@ -946,6 +962,73 @@ static void loop_stop_workers(struct hmfs_loop *loop, unsigned int started)
 		pthread_join(loop->workers[i], NULL);
 }
 
+/*
+ * --io-uring: a request from the ring, on the queue thread of its
+ * reader's CPU, served as the loop serves one: there, or handed whole to
+ * the workers.  The loop is there for every call: hmfs_session_loop()
+ * sets ctx->loop before it reads INIT, which starts the queues, and holds
+ * the ring (hmfs_uring_hold()) before it goes.
+ */
+static void ring_request(void *arg, const struct fuse_buf *fbuf)
+{
+	struct hmfs_ctx *ctx = arg;
+	struct hmfs_loop *loop = ctx->loop;
+	ssize_t len = (ssize_t)fbuf->size;
+
+	count_request(ctx, fbuf, len);
+	if (!may_wait(loop, fbuf, len) || !queue_request(loop, fbuf, fbuf->size))
+		fuse_session_process_buf(ctx->se, fbuf);
+}
+
+/* the session's custom io: libfuse hands it the session's userdata, the ctx */
+static ssize_t ring_io_read(int fd, void *buf, size_t len, void *userdata)
+{
+	struct hmfs_uring *ur = ((struct hmfs_ctx *)userdata)->uring;
+
+	return ur ? hmfs_uring_read(ur, fd, buf, len) : read(fd, buf, len);
+}
+
+static ssize_t ring_io_writev(int fd, struct iovec *iov, int count, void *userdata)
+{
+	struct hmfs_uring *ur = ((struct hmfs_ctx *)userdata)->uring;
+
+	return ur ? hmfs_uring_writev(ur, fd, iov, count) : writev(fd, iov, count);
+}
+
+/*
+ * Entries per queue: the requests of one CPU's readers hotmemfs may hold
+ * at once -- stores waiting in the workers, write replies held for the
+ * notifier (events.c), polls and reads.  One more waits in the kernel for
+ * an entry to come back (6.18 takes the reader's CPU's queue, no other);
+ * a held write reply waits for the notifier, which may wait for a lookup
+ * on that CPU: 64 writers held on one CPU at once before that could
+ * matter.  An entry's payload is max_write (1 MiB with libfuse 3.14),
+ * address space only (MAP_NORESERVE) until a request fills it.
+ */
+#define HMFS_URING_DEPTH 64
+
+int hmfs_session_uring(struct hmfs_ctx *ctx, struct fuse_session *se)
+{
+	static const struct fuse_custom_io io = { .read = ring_io_read, .writev = ring_io_writev };
+
+	/* required: a kernel that does not take it at INIT ends the session */
+	ctx->uring = hmfs_uring_new(se, true, HMFS_URING_DEPTH, ring_request, ctx);
+	if (!ctx->uring)
+		return -ENOMEM;
+	if (fuse_session_custom_io(se, &io, fuse_session_fd(se))) {
+		hmfs_uring_destroy(ctx->uring);
+		ctx->uring = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void hmfs_session_uring_end(struct hmfs_ctx *ctx)
+{
+	hmfs_uring_destroy(ctx->uring);
+	ctx->uring = NULL;
+}
+
 int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 {
 	struct hmfs_loop loop = { .ctx = ctx, .nr_workers = nr_workers ? nr_workers : 1 };
@@ -986,6 +1069,9 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 	if (res > 0)
 		res = 0;
 out_stop:
+	/* the ring's requests wait for the unmount from now on, as /dev/fuse's do */
+	if (ctx->uring)
+		hmfs_uring_hold(ctx->uring);
 	/* an offline under way (a store's, a control command's) ends: the join waits for it */
 	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	loop_stop_workers(&loop, started);

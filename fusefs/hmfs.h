@@ -454,6 +454,7 @@ struct hmfs_sub { /* a control connection in QMP's command mode: its events (ctl
 };
 
 struct hmfs_loop;
+struct hmfs_uring;
 struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
@@ -493,6 +494,7 @@ struct hmfs_ctx {
 	double attr_timeout;
 	bool no_opendir; /* kernel skips OPENDIR/RELEASEDIR */
 	struct hmfs_loop *loop; /* fs.c: store workers while the session runs */
+	struct hmfs_uring *uring; /* --io-uring's transport (uring.c), from the mount; NULL: /dev/fuse */
 	/* FUSE requests received, by opcode (0: any opcode beyond the table) */
 #define HMFS_FUSE_OPS 64
 	unsigned long fuse_requests[HMFS_FUSE_OPS];
@@ -921,6 +923,13 @@ size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 extern const struct fuse_lowlevel_ops hmfs_ops;
 /* fs.c: run the session: requests in this thread, stores on @nr_workers threads */
 int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers);
+/*
+ * fs.c: --io-uring: serve @ctx->se's requests through FUSE over io_uring
+ * (uring.c), set up at INIT; after the mount, before the loop.  0 or -errno.
+ */
+int hmfs_session_uring(struct hmfs_ctx *ctx, struct fuse_session *se);
+/* fs.c: its threads stopped, after the unmount and before fuse_session_destroy() */
+void hmfs_session_uring_end(struct hmfs_ctx *ctx);
 /* fs.c: the files still open when the session ended (no RELEASE came): freed */
 void hmfs_open_files_free(struct hmfs_ctx *ctx);
 /* the store workers hmfs_session_loop() starts, each a thread: what --threads takes */

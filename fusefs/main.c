@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "hmfs.h"
+#include "uring.h"
 #include "uapi/hm_version.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
@@ -58,6 +59,7 @@ struct opts {
 	double attr_timeout;
 	long stop_wait_ms;
 	bool fresh, debug, sync_background;
+	bool io_uring; /* --io-uring */
 };
 
 /* hotmem_config_list_builtins()'s line, to the FILE @f */
@@ -91,6 +93,8 @@ static void usage(FILE *f)
 		"  -t, --threads N           N threads for requests that may wait (writes); one thread\n"
 		"                            answers the rest\n"
 		"                            (default: 2 per CPU, at least 4)\n"
+		"      --io-uring            serve FUSE over io_uring (Linux 6.14+, fuse.enable_uring=Y):\n"
+		"                            each request on its reader's CPU (default: /dev/fuse)\n"
 		"      --attr-timeout SEC    kernel cache lifetime of names and attributes (default 3600)\n"
 		"      --state-sync WHEN     always: each change is on disk before its write returns\n"
 		"                            (it survives a host crash); background: it is written,\n"
@@ -154,6 +158,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "attr-timeout", required_argument, NULL, 'A' },
 		{ "state-sync", required_argument, NULL, 'Y' },
 		{ "stop-wait", required_argument, NULL, 'W' },
+		{ "io-uring", no_argument, NULL, 'U' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -221,6 +226,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->sync_background = !strcmp(optarg, "background");
+			break;
+		case 'U':
+			o->io_uring = true;
 			break;
 		case 'o':
 			o->fuse_opts = optarg;
@@ -895,6 +903,30 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 	return ret;
 }
 
+/*
+ * --io-uring on a kernel that will not serve it: refused before anything
+ * is made.  The kernel offers FUSE over io_uring at INIT only while fuse's
+ * enable_uring parameter is Y (fs/fuse/inode.c fuse_send_init(), 6.14+),
+ * a setting of the whole host that hotmemfs leaves to its admin.
+ */
+static int refuse_io_uring(const struct opts *o)
+{
+	char why[200];
+	int ret;
+
+	if (!o->io_uring)
+		return 0;
+	ret = hmfs_uring_check(why, sizeof(why));
+	if (ret == -EOPNOTSUPP)
+		fprintf(stderr, "hotmemfs: --io-uring: %s; start without --io-uring\n", why);
+	else if (ret)
+		fprintf(stderr, "hotmemfs: --io-uring: the kernel serves FUSE over io_uring only while "
+			"fuse's enable_uring parameter is Y, and it is not: as root, `echo Y > "
+			"/sys/module/fuse/parameters/enable_uring` (hotmemfs never changes it), or start "
+			"without --io-uring\n");
+	return ret;
+}
+
 static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
 {
 	struct parsed_profile *parsed = NULL;
@@ -912,6 +944,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	if (!ret) {
 		/* the options' own errors: they cannot mend by themselves */
 		ret = refuse_paths_inside(o, ctx->ctl_path);
+		if (!ret)
+			ret = refuse_io_uring(o);
 		if (!ret)
 			ret = check_explicit_machine(o, &parsed);
 		*refused = ret;
@@ -1111,6 +1145,13 @@ static struct fuse_session *mount_fs(struct hmfs_ctx *ctx, const struct opts *o)
 	if (!se)
 		return NULL;
 	if (fuse_session_mount(se, o->mountpoint)) {
+		fuse_session_destroy(se);
+		return NULL;
+	}
+	/* before the notifier sees the session: its notifications go through the custom io */
+	if (o->io_uring && hmfs_session_uring(ctx, se)) {
+		fprintf(stderr, "hotmemfs: --io-uring: cannot set up the transport: out of memory\n");
+		fuse_session_unmount(se);
 		fuse_session_destroy(se);
 		return NULL;
 	}
@@ -1878,6 +1919,8 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 		session_unmount_locked(st, se);
 		st->unmounted = true;
 		pthread_mutex_unlock(&st->mount_lock);
+		/* --io-uring: the queues' threads serve the session: they end before it */
+		hmfs_session_uring_end(ctx);
 		fuse_session_destroy(se);
 	}
 	/*
@@ -2013,6 +2056,17 @@ int main(int argc, char **argv)
 	ret = hmfs_session_loop(&ctx, o.threads);
 	if (ret < 0)
 		fprintf(stderr, "hotmemfs: serving %s: %s\n", o.mountpoint, strerror(-ret));
+	if (!ret && hmfs_uring_refused(ctx.uring)) {
+		char why[200];
+
+		/* uring.c ended the session at INIT (or a queue's REGISTER): not served at all */
+		fprintf(stderr, "hotmemfs: --io-uring: the kernel did not serve FUSE over io_uring: "
+			"%s; set /sys/module/fuse/parameters/enable_uring to Y (as root; hotmemfs "
+			"never changes it) or start without --io-uring\n",
+			hmfs_uring_describe(ctx.uring, why, sizeof(why)));
+		ret = -EOPNOTSUPP;
+		refused = true;
+	}
 	stopper_stop(&st);
 	/* the ejects queued dropped, the running one ended: none after the last save */
 	stop_waiting(&st, "an ACPI eject under way to end");

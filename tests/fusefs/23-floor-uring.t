@@ -1,6 +1,7 @@
 #!/bin/bash
-# fuse_floor -u: FUSE over io_uring (tests/fusefs/uring.c) beside libfuse
-# 3.14, which make bench holds against /dev/fuse.  The kernel takes it at
+# fuse_floor -u: FUSE over io_uring (fusefs/uring.c, which hotmemfs
+# --io-uring uses too) beside libfuse 3.14, which make bench holds against
+# /dev/fuse.  The kernel takes it at
 # INIT, one queue per possible CPU serves every request (none through
 # /dev/fuse), readers on each CPU get the file's content, and the server
 # ends cleanly on unmount and on SIGTERM; killed, it leaves no reader

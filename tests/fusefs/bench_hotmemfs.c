@@ -7,6 +7,10 @@
  *                     server with sysfs's freshness (tests/fusefs/fuse_floor.c)
  *   attr_read_vs_fuse_floor  hotmemfs against that floor (goal <= 1.2x)
  *   lsmem_ratio       lsmem over the same number of blocks (goal <= 2x)
+ *   attr_read_ratio_uring, lsmem_ratio_uring  the same with hotmemfs
+ *                     --io-uring (FUSE over io_uring, kernel 6.14+), mounted
+ *                     beside, interleaved with both (goals as theirs);
+ *                     *_uring_vs_devfuse: against hotmemfs on /dev/fuse
  *   lsmem_fuse_requests_per_block  what one lsmem asks hotmemfs, per block
  *                     (its status's "fuse" counters): the round trips
  *   *_one_cpu         attr_read_ratio and lsmem_ratio again with the reader
@@ -163,8 +167,12 @@ static int run(char *const argv[], bool quiet)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* hotmemfs on a fresh directory; with @state its state file is there too */
-static int fs_start_state(struct fs *f, const char *build, const char *profile, bool state)
+/*
+ * hotmemfs on a fresh directory; with @state its state file is there too;
+ * @opt: one more option (--io-uring), or NULL
+ */
+static int fs_start_opt(struct fs *f, const char *build, const char *profile, bool state,
+			const char *opt)
 {
 	char bin[512], probe[256], statefile[300];
 
@@ -183,8 +191,12 @@ static int fs_start_state(struct fs *f, const char *build, const char *profile, 
 		int fd = open("/dev/null", O_WRONLY);
 
 		dup2(fd, 2);
-		execl(bin, bin, "--profile", profile, "--state", state ? statefile : "none",
-		      "--control", f->ctl, f->mnt, (char *)NULL);
+		if (opt)
+			execl(bin, bin, opt, "--profile", profile, "--state",
+			      state ? statefile : "none", "--control", f->ctl, f->mnt, (char *)NULL);
+		else
+			execl(bin, bin, "--profile", profile, "--state", state ? statefile : "none",
+			      "--control", f->ctl, f->mnt, (char *)NULL);
 		_exit(127);
 	}
 	snprintf(probe, sizeof(probe), "%s/sys/devices/system/memory/block_size_bytes", f->mnt);
@@ -194,6 +206,11 @@ static int fs_start_state(struct fs *f, const char *build, const char *profile, 
 		usleep(25000);
 	}
 	return -1;
+}
+
+static int fs_start_state(struct fs *f, const char *build, const char *profile, bool state)
+{
+	return fs_start_opt(f, build, profile, state, NULL);
 }
 
 static int fs_start(struct fs *f, const char *build, const char *profile)
@@ -269,21 +286,37 @@ static double attr_batch(const char *path)
 	return (now() - t0) * 1e3;
 }
 
+#define NR_SIDES 3
+
+/* batches of @n sides (@n <= NR_SIDES), interleaved */
+static int attr_costs(const char *const *paths, int n, struct stat2 *s)
+{
+	double v[NR_SIDES][NR_BATCH];
+
+	for (int k = 0; k < NR_BATCH; k++) {
+		for (int i = 0; i < n; i++) {
+			v[i][k] = attr_batch(paths[i]);
+			if (v[i][k] < 0)
+				return -1;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		s[i].median = median(v[i], NR_BATCH); /* sorts: [0] is the best */
+		s[i].best = v[i][0];
+	}
+	return 0;
+}
+
 /* batches of both sides, interleaved */
 static int attr_cost(const char *a, const char *b, struct stat2 *sa, struct stat2 *sb)
 {
-	double va[NR_BATCH], vb[NR_BATCH];
+	const char *paths[2] = { a, b };
+	struct stat2 s[2];
 
-	for (int k = 0; k < NR_BATCH; k++) {
-		va[k] = attr_batch(a);
-		vb[k] = attr_batch(b);
-		if (va[k] < 0 || vb[k] < 0)
-			return -1;
-	}
-	sa->median = median(va, NR_BATCH);
-	sb->median = median(vb, NR_BATCH);
-	sa->best = va[0];
-	sb->best = vb[0];
+	if (attr_costs(paths, 2, s))
+		return -1;
+	*sa = s[0];
+	*sb = s[1];
 	return 0;
 }
 
@@ -292,6 +325,29 @@ static double cmd_once(char *const argv[])
 	double t0 = now();
 
 	return run(argv, true) ? -1 : now() - t0;
+}
+
+/* @n runs of @nr commands (@nr <= NR_SIDES), interleaved; seconds */
+static int cmd_costs(char *const *const *argvs, int nr, int n, struct stat2 *s)
+{
+	double v[NR_SIDES][NR_BATCH];
+
+	if (n > NR_BATCH)
+		n = NR_BATCH;
+	for (int i = 0; i < nr; i++)
+		run(argvs[i], true); /* warm the caches on every side */
+	for (int k = 0; k < n; k++) {
+		for (int i = 0; i < nr; i++) {
+			v[i][k] = cmd_once(argvs[i]);
+			if (v[i][k] < 0)
+				return -1;
+		}
+	}
+	for (int i = 0; i < nr; i++) {
+		s[i].median = median(v[i], n);
+		s[i].best = v[i][0];
+	}
+	return 0;
 }
 
 /* @n runs of both commands, interleaved; seconds */
@@ -630,45 +686,109 @@ static void requests_per_block(const char *build, const struct fs *f, char *cons
 	       "informational", true);
 }
 
+/*
+ * hotmemfs --io-uring on @profile, beside bench_small()'s /dev/fuse one:
+ * 0, or -1 (this kernel has no FUSE over io_uring, not root, or it did
+ * not mount).  Sets fuse's enable_uring, which the caller puts back
+ * (knob_restore(); a signal's bench_signal() too).
+ */
+static int uring_fs_start(struct fs *u, const char *build, const char *profile)
+{
+	if (knob_set(&knob_enable_uring, "Y")) {
+		printf("# cannot set %s (a kernel before 6.14 or without CONFIG_FUSE_IO_URING): "
+		       "the --io-uring figures skipped\n", knob_enable_uring.path);
+		return -1;
+	}
+	if (fs_start_opt(u, build, profile, false, "--io-uring")) {
+		printf("# hotmemfs --io-uring did not mount: its figures skipped\n");
+		fs_stop(u);
+		knob_restore(&knob_enable_uring);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The real sysfs, hotmemfs, and hotmemfs --io-uring (@uring, when it
+ * mounted: @u), interleaved: open+read+close of memory1/state
+ */
+static void small_attr(const struct fs *f, const struct fs *u, bool uring, const char *real)
+{
+	char emu[256], uemu[256];
+	const char *paths[NR_SIDES] = { real, emu, uemu };
+	struct stat2 s[NR_SIDES];
+
+	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory/memory1/state", f->mnt);
+	snprintf(uemu, sizeof(uemu), "%s/sys/devices/system/memory/memory1/state", u->mnt);
+	if (access(real, R_OK)) {
+		printf("# no %s on this machine: attribute comparison skipped\n", real);
+		return;
+	}
+	if (attr_costs(paths, uring ? 3 : 2, s))
+		return;
+	printf("# open+read+close of memoryN/state: real %.2f us, hotmemfs %.2f us (best of %d x 1000; medians %.2f, %.2f)\n",
+	       s[0].best, s[1].best, NR_BATCH, s[0].median, s[1].median);
+	report("attr_read_ratio", s[1].best / s[0].best, "x", "<= 3", s[1].best / s[0].best <= 3);
+	if (!uring)
+		return;
+	printf("# open+read+close of memoryN/state: hotmemfs --io-uring %.2f us (median %.2f), "
+	       "interleaved with the two above\n", s[2].best, s[2].median);
+	report("attr_read_ratio_uring", s[2].best / s[0].best, "x", "<= 3",
+	       s[2].best / s[0].best <= 3);
+	report("attr_read_uring_vs_devfuse", s[2].best / s[1].best, "x", "informational", true);
+}
+
+/* lsmem on the three, interleaved (as small_attr()) */
+static void small_lsmem(const struct fs *f, const struct fs *u, bool uring)
+{
+	char *real_argv[] = { "lsmem", NULL };
+	char *emu_argv[] = { "lsmem", "--sysroot", (char *)f->mnt, NULL };
+	char *uring_argv[] = { "lsmem", "--sysroot", (char *)u->mnt, NULL };
+	char *const *argvs[NR_SIDES] = { real_argv, emu_argv, uring_argv };
+	struct stat2 s[NR_SIDES];
+
+	if (cmd_costs(argvs, uring ? 3 : 2, NR_BATCH, s))
+		return;
+	printf("# lsmem: real %.2f ms, hotmemfs %.2f ms (best of %d; medians %.2f, %.2f)\n",
+	       s[0].best * 1e3, s[1].best * 1e3, NR_BATCH, s[0].median * 1e3, s[1].median * 1e3);
+	report("lsmem_ratio", s[1].best / s[0].best, "x", "<= 2", s[1].best / s[0].best <= 2);
+	if (!uring)
+		return;
+	printf("# lsmem: hotmemfs --io-uring %.2f ms (median %.2f), interleaved with the two above\n",
+	       s[2].best * 1e3, s[2].median * 1e3);
+	report("lsmem_ratio_uring", s[2].best / s[0].best, "x", "<= 2", s[2].best / s[0].best <= 2);
+	report("lsmem_uring_vs_devfuse", s[2].best / s[1].best, "x", "informational", true);
+}
+
 static void bench_small(const char *build)
 {
 	const char *real = "/sys/devices/system/memory/memory1/state";
 	char emu[256], emu_state[256];
-	struct stat2 r, e;
-	struct fs f;
+	struct fs f, u = { .pid = 0 };
+	bool uring;
 
 	if (fs_start(&f, build, "host-24g")) {
 		printf("# hotmemfs did not mount; skipping\n");
 		fs_stop(&f);
 		return;
 	}
-	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory/memory1/state", f.mnt);
-	snprintf(emu_state, sizeof(emu_state), "%s", emu);
-	if (access(real, R_OK)) {
-		printf("# no %s on this machine: attribute comparison skipped\n", real);
-	} else if (!attr_cost(real, emu, &r, &e)) {
-		printf("# open+read+close of memoryN/state: real %.2f us, hotmemfs %.2f us (best of %d x 1000; medians %.2f, %.2f)\n",
-		       r.best, e.best, NR_BATCH, r.median, e.median);
-		report("attr_read_ratio", e.best / r.best, "x", "<= 3", e.best / r.best <= 3);
-	}
-
-	bench_floor(build, emu);
-
+	uring = !uring_fs_start(&u, build, "host-24g");
+	snprintf(emu_state, sizeof(emu_state), "%s/sys/devices/system/memory/memory1/state", f.mnt);
+	small_attr(&f, &u, uring, real);
 	snprintf(emu, sizeof(emu), "%s/sys/devices/system/memory", f.mnt);
 	printf("# blocks: real %d, hotmemfs (host-24g) %d\n",
 	       count_blocks("/sys/devices/system/memory"), count_blocks(emu));
+	small_lsmem(&f, &u, uring);
+	if (uring) {
+		fs_stop(&u);
+		knob_restore(&knob_enable_uring);
+	}
 	{
-		char *real_argv[] = { "lsmem", NULL };
 		char *emu_argv[] = { "lsmem", "--sysroot", f.mnt, NULL };
 
-		if (!cmd_cost(real_argv, emu_argv, NR_BATCH, &r, &e)) {
-			printf("# lsmem: real %.2f ms, hotmemfs %.2f ms (best of %d; medians %.2f, %.2f)\n",
-			       r.best * 1e3, e.best * 1e3, NR_BATCH, r.median * 1e3,
-			       e.median * 1e3);
-			report("lsmem_ratio", e.best / r.best, "x", "<= 2", e.best / r.best <= 2);
-		}
 		requests_per_block(build, &f, emu_argv, count_blocks(emu));
 	}
+	bench_floor(build, emu_state);
 	bench_one_cpu(&f, real, emu_state);
 	fs_stop(&f);
 }

@@ -125,8 +125,11 @@ fs_wait_mounted() {
 }
 
 # start_fs [hotmemfs options...]: mount on $MNT; fails the test if it can't.
+# HOTMEM_TEST_IO_URING=1: every one with --io-uring (the suite over FUSE
+# over io_uring; fuse.enable_uring must be Y: the tests leave it alone)
 start_fs() {
-	"$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>>"$TMP/hotmemfs.log" &
+	"$HMFS" ${HOTMEM_TEST_IO_URING:+--io-uring} --control "$CTL" --state "$STATE" "$@" "$MNT" \
+		2>>"$TMP/hotmemfs.log" &
 	FS_PID=$!
 	if ! fs_wait_mounted; then
 		diag "hotmemfs did not mount; log:"

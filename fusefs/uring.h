@@ -2,8 +2,7 @@
 /*
  * FUSE over io_uring for a libfuse 3.14 low-level session (the kernel's
  * fs/fuse/dev_uring.c, 6.14+; followed here as of 6.18).  See uring.c.
- * fuse_floor -u uses it; hotmemfs does not (docs/hotmemfs.md: it measured
- * no cheaper than /dev/fuse on the development machine).
+ * hotmemfs --io-uring (fs.c) and fuse_floor -u use it.
  */
 #ifndef HMFS_URING_H
 #define HMFS_URING_H
@@ -47,10 +46,20 @@ ssize_t hmfs_uring_writev(struct hmfs_uring *ur, int fd, struct iovec *iov, int 
 
 /* serving through the ring (every queue registered); false: /dev/fuse */
 bool hmfs_uring_active(const struct hmfs_uring *ur);
+/* asked for and not served: the kernel refused it (at INIT, or a queue's REGISTER) */
+bool hmfs_uring_refused(const struct hmfs_uring *ur);
 /* what the transport is, for logs and status: "io_uring (2 queues)", "/dev/fuse" */
 const char *hmfs_uring_describe(const struct hmfs_uring *ur, char *buf, size_t len);
 /* requests served through the ring so far */
 unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur);
+
+/*
+ * From now on the requests the ring brings are left unanswered, to be
+ * ended by the unmount (as /dev/fuse's are once nobody reads it); returns
+ * once no @process call runs.  Replies to earlier ones still go out.
+ * From the thread that runs the session loop.
+ */
+void hmfs_uring_hold(struct hmfs_uring *ur);
 
 /* stop the queue threads (after the session loop ended) and free */
 void hmfs_uring_destroy(struct hmfs_uring *ur);

@@ -12,8 +12,10 @@
  * One thread per queue, pinned to that CPU, therefore serves the reader
  * on its own CPU.
  *
- * libfuse learnt this in 3.18 (lib/fuse_uring.c); Debian 12 has 3.14, so
- * this file does it beside libfuse through fuse_session_custom_io():
+ * hotmemfs serves through it with --io-uring (fs.c: hmfs_session_uring());
+ * tests/fusefs/fuse_floor -u, the bench's floor, too.  libfuse learnt
+ * this in 3.18 (lib/fuse_uring.c); Debian 12 has 3.14, so this file does
+ * it beside libfuse through fuse_session_custom_io():
  *
  *  - INIT: the kernel offers FUSE_OVER_IO_URING in init_in's flags2 only
  *    when fuse's enable_uring parameter is Y (fuse_send_init()).  3.14 does
@@ -47,6 +49,12 @@
  *  - What stays on /dev/fuse: FORGET and INTERRUPT (fuse_io_uring_ops
  *    sends them there), notifications (unique 0: "notify through
  *    fuse-io-uring not supported"), and the INIT exchange.
+ *  - A queue holds at most its depth of requests in the server at once
+ *    (6.18 picks the queue by the reader's CPU alone, task_cpu(current)):
+ *    one more from that CPU waits in the kernel until an entry comes back.
+ *  - hmfs_uring_hold(): from then on a request taken from the ring is
+ *    left unanswered (the unmount ends it), as /dev/fuse's are once
+ *    nobody reads it, while replies to those taken before still go out.
  *  - Teardown: unmounting aborts the connection; the kernel completes
  *    every waiting entry with -ENOTCONN (fuse_uring_stop_queues()) and
  *    refuses later commits, so each thread ends when its entries have;
@@ -60,6 +68,7 @@
 #include <linux/fuse.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -139,6 +148,14 @@ struct hmfs_uring_queue {
 	unsigned int alive;			/* entries not given up */
 	pthread_mutex_t lock;			/* done */
 	struct hmfs_uring_ent *done;		/* replied by other threads, to commit */
+	/*
+	 * Held by the queue's thread around each request it serves, and by
+	 * hmfs_uring_hold() to set @held: the queue's own, so that the
+	 * threads of two CPUs never share it
+	 */
+	pthread_mutex_t serve_lock;
+	bool held;
+	unsigned long long requests;		/* served (atomic: status reads it) */
 };
 
 struct hmfs_uring {
@@ -165,7 +182,6 @@ struct hmfs_uring {
 	int err;				/* the first thread's failure */
 	int go;					/* 1: register, -1: leave */
 	bool stop;				/* (atomic) */
-	unsigned long long requests;		/* (atomic) */
 };
 
 int hmfs_uring_check(char *why, size_t len)
@@ -320,12 +336,19 @@ static void ent_serve(struct hmfs_uring_ent *ent)
 	memcpy(start, in, sizeof(*in));
 	memcpy(start + sizeof(*in), ent->hdr->op_in, op_len);
 	buf = (struct fuse_buf){ .mem = start, .size = in->len };
+	pthread_mutex_lock(&q->serve_lock);
+	if (q->held) {
+		/* left to the unmount, as /dev/fuse's once nobody reads it */
+		pthread_mutex_unlock(&q->serve_lock);
+		return;
+	}
 	__atomic_store_n(&ent->unique, in->unique, __ATOMIC_RELEASE);
-	__atomic_fetch_add(&ur->requests, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->requests, q->requests + 1, __ATOMIC_RELAXED);
 	if (ur->process)
 		ur->process(ur->arg, &buf);
 	else
 		fuse_session_process_buf(ur->se, &buf);
+	pthread_mutex_unlock(&q->serve_lock);
 }
 
 /* the replies other threads left for us */
@@ -437,6 +460,11 @@ static void queue_registered(struct hmfs_uring *ur, int err)
 		ur->err = err;
 		/* the kernel reset fc->io_uring: every request goes to /dev/fuse */
 		devfuse(ur, "the kernel refused a queue's REGISTER");
+		if (ur->required) {
+			/* the loop sees it at its next request, which now comes through /dev/fuse */
+			fuse_log(FUSE_LOG_ERR, "fuse: io_uring required but %s\n", ur->why);
+			fuse_session_exit(ur->se);
+		}
 	}
 	if (++ur->registered == ur->nr_queues && !ur->err)
 		__atomic_store_n(&ur->state, UR_ACTIVE, __ATOMIC_RELEASE);
@@ -463,8 +491,12 @@ static void *queue_thread(void *arg)
 {
 	struct hmfs_uring_queue *q = arg;
 	struct hmfs_uring *ur = q->ur;
+	sigset_t all;
 	int ring_err, ret;
 
+	/* no signal handler runs here: a server's signals are its other threads' business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	queue_pin(q);
 	ring_err = queue_ring_init(q);
 	if (queue_wait_go(ur, ring_err) < 0)
@@ -516,6 +548,7 @@ static int queue_alloc(struct hmfs_uring_queue *q)
 	}
 	q->alive = ur->depth;
 	pthread_mutex_init(&q->lock, NULL);
+	pthread_mutex_init(&q->serve_lock, NULL);
 	return 0;
 }
 
@@ -528,8 +561,10 @@ static void queues_free(struct hmfs_uring *ur)
 			munmap(q->mem, q->mem_len);
 		if (q->efd > 0)
 			close(q->efd);
-		if (q->ents)
+		if (q->ents) {
 			pthread_mutex_destroy(&q->lock);
+			pthread_mutex_destroy(&q->serve_lock);
+		}
 		free(q->ents);
 	}
 	free(ur->queues);
@@ -674,9 +709,15 @@ static ssize_t init_reply(struct hmfs_uring *ur, int fd, struct iovec *iov, int 
 
 static struct hmfs_uring_ent *ent_find(struct hmfs_uring *ur, uint64_t unique)
 {
-	/* nr_queues x depth entries; a reply mostly finds its own thread's early */
-	for (unsigned int i = 0; i < ur->nr_queues; i++) {
-		struct hmfs_uring_queue *q = &ur->queues[i];
+	int cpu = sched_getcpu();
+	unsigned int first = cpu > 0 ? (unsigned int)cpu % ur->nr_queues : 0;
+
+	/*
+	 * nr_queues x depth entries: the replying thread's CPU's queue first,
+	 * where a request served without a hand-over is
+	 */
+	for (unsigned int k = 0; k < ur->nr_queues; k++) {
+		struct hmfs_uring_queue *q = &ur->queues[(first + k) % ur->nr_queues];
 
 		for (unsigned int j = 0; j < ur->depth; j++)
 			if (__atomic_load_n(&q->ents[j].unique, __ATOMIC_ACQUIRE) == unique)
@@ -766,12 +807,22 @@ bool hmfs_uring_active(const struct hmfs_uring *ur)
 	return ur && __atomic_load_n(&ur->state, __ATOMIC_ACQUIRE) == UR_ACTIVE;
 }
 
+bool hmfs_uring_refused(const struct hmfs_uring *ur)
+{
+	return ur && __atomic_load_n(&ur->state, __ATOMIC_ACQUIRE) == UR_DEVFUSE;
+}
+
 const char *hmfs_uring_describe(const struct hmfs_uring *ur, char *buf, size_t len)
 {
-	if (hmfs_uring_active(ur))
+	/* why is written before the state says /dev/fuse, and kept */
+	int state = ur ? __atomic_load_n(&ur->state, __ATOMIC_ACQUIRE) : UR_DEVFUSE;
+
+	if (state == UR_ACTIVE)
 		snprintf(buf, len, "io_uring (%u queues of %u)", ur->nr_queues, ur->depth);
 	else if (!ur)
 		snprintf(buf, len, "/dev/fuse");
+	else if (state == UR_IDLE)
+		snprintf(buf, len, "/dev/fuse (io_uring asked for, not set up yet)");
 	else
 		snprintf(buf, len, "/dev/fuse (%s)", ur->why);
 	return buf;
@@ -779,7 +830,26 @@ const char *hmfs_uring_describe(const struct hmfs_uring *ur, char *buf, size_t l
 
 unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur)
 {
-	return ur ? __atomic_load_n(&ur->requests, __ATOMIC_RELAXED) : 0;
+	unsigned long long n = 0;
+
+	/* the queues are there for good once the ring is active */
+	if (!hmfs_uring_active(ur))
+		return 0;
+	for (unsigned int i = 0; i < ur->nr_queues; i++)
+		n += __atomic_load_n(&ur->queues[i].requests, __ATOMIC_RELAXED);
+	return n;
+}
+
+void hmfs_uring_hold(struct hmfs_uring *ur)
+{
+	/* nr_queues is the loop thread's (init_reply()), as is this call */
+	for (unsigned int i = 0; ur && i < ur->nr_queues; i++) {
+		struct hmfs_uring_queue *q = &ur->queues[i];
+
+		pthread_mutex_lock(&q->serve_lock);
+		q->held = true;
+		pthread_mutex_unlock(&q->serve_lock);
+	}
 }
 
 void hmfs_uring_destroy(struct hmfs_uring *ur)
