@@ -272,6 +272,8 @@ int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path)
 		return -E2BIG;
 	if (strlen(path) >= sizeof(s->paths[0]))
 		return -ENAMETOOLONG;
+	/* its backlog, empty: backlog_add() appends at the tail, backlog_pop() puts it back */
+	s->backlog_tail[s->nr_paths] = &s->backlog[s->nr_paths];
 	strcpy(s->paths[s->nr_paths++], path);
 	return 0;
 }
@@ -427,8 +429,6 @@ static void backlog_add(struct hmfs_uevent_sink *s, int i, const char *buf, size
 	d->next = NULL;
 	d->len = len;
 	memcpy(d->data, buf, len);
-	if (!s->backlog_tail[i])
-		s->backlog_tail[i] = &s->backlog[i];
 	*s->backlog_tail[i] = d;
 	s->backlog_tail[i] = &d->next;
 	s->nr_backlog[i]++;
