@@ -1356,13 +1356,15 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
 {
 	struct hm_virtio_mem_info vi;
 	struct hmfs_dev *d;
+	bool vmem;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
+	vmem = d && d->type == HMFS_VIRTIO_MEM && d->vm;
 	/* the probe's first run read the config (its sizes said), though no block came back */
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm)
+	if (vmem)
 		hotmem_virtio_mem_config_read(d->vm);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
+	if (vmem && !hotmem_virtio_mem_info(d->vm, &vi) &&
 	    (armed > 0 || (armed < 0 && vi.plugged_size != vi.requested_size))) {
 		if (!d->retry_armed && !d->retry_fired)
 			vmem_timer_start(ctx, d);
