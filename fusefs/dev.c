@@ -453,16 +453,22 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
  * tests/fixtures/acpi-refused).  Its memory group went with the failed
  * add (acpi_memory_device_free() unregisters it); no memory block of it.
  */
+static void dimm_mark_refused(struct hmfs_dev *d, int ret, const char *why)
+{
+	d->group = -1;
+	d->guest_refused = ret;
+	free(d->refused_why);
+	d->refused_why = why ? strdup(why) : NULL;
+}
+
+/* the guest refuses it now: its ACPI driver says so (a restore puts a refusal back unasked) */
 static void dimm_refused(struct hmfs_ctx *ctx, struct hmfs_dev *d, int ret, const char *why)
 {
 	char acpi_dev[16];
 
 	snprintf(acpi_dev, sizeof(acpi_dev), "PNP0C80:%02x", d->slot);
 	hotmem_acpi_memory_enable_failed(ctx->hm, acpi_dev, ret);
-	d->group = -1;
-	d->guest_refused = ret;
-	free(d->refused_why);
-	d->refused_why = strdup(why);
+	dimm_mark_refused(d, ret, why);
 }
 
 static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
@@ -484,9 +490,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
 	if (refused && refused->err) {
 		/* restored as it was: the guest is not asked again */
-		d->group = -1;
-		d->guest_refused = refused->err;
-		d->refused_why = refused->why ? strdup(refused->why) : NULL;
+		dimm_mark_refused(d, refused->err, refused->why);
 		return 0;
 	}
 	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
