@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "conform.h"
+#include "utf8.h"
 
 /*
  * The agent column as wide as its longest name (conform_agent_width());
@@ -213,31 +214,6 @@ json_object *conform_cell_json(const struct conform_cell_report *r)
 }
 
 /*
- * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
- * overlong form, no surrogate, nothing above U+10FFFF), 0 if it is not one.
- */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = *s < 0x80 ? 1 : *s >= 0xc2 && *s <= 0xdf ? 2 : *s >= 0xe0 && *s <= 0xef ? 3 :
-		   *s >= 0xf0 && *s <= 0xf4 ? 4 : 0;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (*s == 0xe0)
-		lo = 0xa0;
-	else if (*s == 0xed)
-		hi = 0x9f;
-	else if (*s == 0xf0)
-		lo = 0x90;
-	else if (*s == 0xf4)
-		hi = 0x8f;
-	for (size_t i = 1; i < n; i++) {
-		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
-			return 0;
-	}
-	return n;
-}
-
-/*
  * A string as jq writes it: \uXXXX (lower case) for controls and DEL but
  * the short ones.  JSON text is UTF-8 (RFC 8259): a byte that is not part
  * of a well-formed sequence (an agent's command or log line in Latin-1)
@@ -247,12 +223,12 @@ static size_t utf8_len(const unsigned char *s)
  */
 static void put_string(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c;
+	const unsigned char *s = (const unsigned char *)str, *end = s + strlen(str);
 
 	fputc('"', f);
-	for (; (c = *s); s++) {
-		size_t n = c < 0x80 ? 1 : utf8_len(s);
+	for (; s < end; s++) {
+		unsigned char c = *s;
+		size_t n = hmfs_utf8_seq(s, (size_t)(end - s));
 
 		if (n > 1) {
 			fwrite(s, 1, n, f);

@@ -19,6 +19,7 @@
 #include "ctlcmds.h"
 #include "hmfs.h"
 #include "uapi/hm_version.h" /* HMU_VERSION */
+#include "utf8.h"
 
 /*
  * The QEMU whose QMP this follows, said in the greeting's "version" as
@@ -95,28 +96,12 @@ json_object *hmfs_qmp_parse_error(int jerr)
 	return qmp_error("GenericError", "JSON parse error, %s", what);
 }
 
-/* the bytes of one well-formed UTF-8 sequence at @s (RFC 3629), 0: none */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-	/* the second byte's range narrows for E0, ED, F0, F4 (Unicode Table 3-7) */
-	unsigned char lo = *s == 0xe0 ? 0xa0 : *s == 0xf0 ? 0x90 : 0x80;
-	unsigned char hi = *s == 0xed ? 0x9f : *s == 0xf4 ? 0x8f : 0xbf;
-	size_t n = *s < 0x80 ? 1 : *s < 0xc2 ? 0 : *s < 0xe0 ? 2 : *s < 0xf0 ? 3 : *s < 0xf5 ? 4 : 0;
-
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-	return n;
-}
-
 static bool utf8_str_ok(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	for (size_t n; len; s += n, len -= n)
-		if (!(n = utf8_seq(s, len)))
+		if (!(n = hmfs_utf8_seq(s, len)))
 			return false;
 	return true;
 }
