@@ -6,9 +6,10 @@
  * the greeting, negotiation and envelope):
  *   -> {"execute": "device_add", "arguments": {"driver": "pc-dimm", ...}}
  *   <- {"return": {...}}  or  {"error": {"class": "GenericError", "desc": "..."}}
- * No sockets and no threads here: the fuzzer and the tests call
- * hmfs_ctl_execute() directly.  A command that changes the machine goes
- * through hmfs_change() (machine.c), as a sysfs store does.
+ * No sockets and no threads here: the fuzzer and the tests run commands
+ * through qmp.c's hmfs_qmp_dispatch(), as the socket does.  A command
+ * that changes the machine goes through hmfs_change() (machine.c), as a
+ * sysfs store does.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -1462,32 +1463,27 @@ static json_object *query_commands(void)
 	return a;
 }
 
-/* Returns the reply; @follow says whether the client asked for events. */
-json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, json_object *req, struct hmfs_ctl_follow *follow)
+/* a command's reply: {"return": @ret} (taken) */
+static json_object *ctl_return(json_object *ret)
 {
-	return hmfs_ctl_execute_task(ctx, req, follow, NULL);
+	json_object *reply = json_object_new_object();
+
+	json_object_object_add(reply, "return", ret);
+	return reply;
 }
 
-json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
-				   struct hmfs_ctl_follow *follow, const struct hotmem_task *client)
+/*
+ * Command @name with its arguments @args (NULL: none): the reply.  The
+ * request's envelope is qmp.c's (hmfs_qmp_dispatch(): execute, arguments,
+ * id, the arguments a command takes, in QEMU's words), which echoes its
+ * "id" too; the socket, the tests and the fuzzer all come through it.
+ */
+json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_object *args,
+			      struct hmfs_ctl_follow *follow, const struct hotmem_task *client)
 {
-	json_object *args = NULL, *reply, *id = NULL;
 	struct cmd_result r = { .client = client };
-	const char *name;
 	int ret;
 
-	follow->events = false;
-	follow->trace = false;
-	if (!json_object_is_type(req, json_type_object))
-		return hmfs_ctl_error("GenericError", "Expected a JSON object");
-	if (arg_string(req, "execute", &name, r.err))
-		return hmfs_ctl_error("GenericError", r.err);
-	args = arg(req, "arguments");
-	id = arg(req, "id");
-	if (!name)
-		return hmfs_ctl_error("GenericError", "Missing 'execute'");
-	if (args && !json_object_is_type(args, json_type_object))
-		return hmfs_ctl_error("GenericError", "'arguments' must be an object");
 	if (!strcmp(name, "events")) {
 		int t;
 
@@ -1495,15 +1491,10 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 			return hmfs_ctl_error("GenericError", r.err);
 		follow->events = true;
 		follow->trace = t;
-		reply = json_object_new_object();
-		json_object_object_add(reply, "return", json_object_new_object());
-		goto out;
+		return ctl_return(json_object_new_object());
 	}
-	if (!strcmp(name, "query-commands")) {
-		reply = json_object_new_object();
-		json_object_object_add(reply, "return", query_commands());
-		goto out;
-	}
+	if (!strcmp(name, "query-commands"))
+		return ctl_return(query_commands());
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
 		uint64_t before = hmfs_events_queued(ctx);
 		unsigned long faults = hotmem_fault_injected(ctx->hm);
@@ -1521,31 +1512,23 @@ json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, json_object *req,
 			json_object_object_add(r.ret, "warning",
 					       json_object_new_string("uevents not delivered: "
 								      "hotmemfs is stopping"));
-		if (ret) {
-			if (!r.err[0])
-				snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));
-			/*
-			 * fail-nth-alloc's failure is said, not read as the
-			 * guest's own ENOMEM (usereye5 #7): the engine counts
-			 * the failures it forced (hotmem_fault_injected())
-			 */
-			if (hotmem_fault_injected(ctx->hm) != faults) {
-				size_t n = strlen(r.err);
+		if (!ret)
+			return ctl_return(r.ret);
+		if (!r.err[0])
+			snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));
+		/*
+		 * fail-nth-alloc's failure is said, not read as the guest's
+		 * own ENOMEM (usereye5 #7): the engine counts the failures it
+		 * forced (hotmem_fault_injected())
+		 */
+		if (hotmem_fault_injected(ctx->hm) != faults) {
+			size_t n = strlen(r.err);
 
-				snprintf(r.err + n, ERRLEN - n, " (injected: fail-nth-alloc)");
-			}
-			json_object_put(r.ret);
-			reply = hmfs_ctl_error(error_class(r.err), r.err);
-		} else {
-			reply = json_object_new_object();
-			json_object_object_add(reply, "return", r.ret);
+			snprintf(r.err + n, ERRLEN - n, " (injected: fail-nth-alloc)");
 		}
-		goto out;
+		json_object_put(r.ret);
+		return hmfs_ctl_error(error_class(r.err), r.err);
 	}
 	snprintf(r.err, ERRLEN, "The command %s has not been found", name);
-	reply = hmfs_ctl_error("CommandNotFound", r.err);
-out:
-	if (id)
-		json_object_object_add(reply, "id", json_object_get(id));
-	return reply;
+	return hmfs_ctl_error("CommandNotFound", r.err);
 }

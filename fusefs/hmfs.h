@@ -1312,16 +1312,18 @@ void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 /* a saved machine's blocks [first, end) missing in virtio-mem regions: added as leftovers */
 void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end);
 
-/* ctl.c: the control commands, pure: one request in, one reply out */
+/* ctl.c: the control commands, pure: one command in, one reply out */
 struct hmfs_ctl_follow { /* the request asked for hotmem's own events (`events`) */
 	bool events, trace;
 };
-struct json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, struct json_object *req,
-				     struct hmfs_ctl_follow *follow);
-/* the same for a client whose hang-up @client reports: an offline's signal (NULL: none) */
-struct json_object *hmfs_ctl_execute_task(struct hmfs_ctx *ctx, struct json_object *req,
-					  struct hmfs_ctl_follow *follow,
-					  const struct hotmem_task *client);
+/*
+ * Command @name with arguments @args (NULL: none), its envelope checked
+ * (hmfs_qmp_dispatch() runs it); @client's hang-up is an offline's
+ * signal (NULL: none)
+ */
+struct json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name,
+				     struct json_object *args, struct hmfs_ctl_follow *follow,
+				     const struct hotmem_task *client);
 struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
 
 /* ctlsock.c: the control socket */
@@ -1371,7 +1373,11 @@ bool hmfs_qmp_utf8_ok(struct json_object *o);
 struct json_object *hmfs_qmp_greeting(void);
 /* QEMU's reply to a line that is no JSON: json-c's @jerr (enum json_tokener_error) */
 struct json_object *hmfs_qmp_parse_error(int jerr);
-/* @req (any JSON) as QEMU's monitor runs it in session @s: the reply, "id" echoed */
+/*
+ * @req (any JSON) as QEMU's monitor runs it in session @s: the reply, "id"
+ * echoed.  The socket's one way in, the tests' and the fuzzer's too (a
+ * session { .command_mode = true } is one after qmp_capabilities).
+ */
 struct json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s,
 				      struct json_object *req, struct hmfs_ctl_follow *follow,
 				      const struct hotmem_task *client);

@@ -8,7 +8,8 @@
  * client written for QEMU (python's qemu.qmp, libvirt's monitor,
  * tests/kernel/qmp.py) talks to hotmemfs unmodified.  The commands
  * themselves are ctl.c's; the socket and the events are ctlsock.c's.
- * No sockets here: the unit tests call it directly.
+ * No sockets here: the unit tests and the fuzzer call hmfs_qmp_dispatch()
+ * directly, the request's one way in, as the socket's.
  */
 #include <json-c/json.h>
 #include <json-c/json_tokener.h>
@@ -275,10 +276,11 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 		reply = qmp_error("CommandNotFound",
 				  "Expecting capabilities negotiation with 'qmp_capabilities'");
 	else if (!(reply = args_check(json_object_get_string(execute), args)))
-		reply = hmfs_ctl_execute_task(ctx, req, follow, client); /* echoes a non-null "id" */
+		reply = hmfs_ctl_execute(ctx, json_object_get_string(execute), args, follow,
+					 client);
 out:
-	/* QEMU echoes "id" whatever its value, null too */
-	if (has_id && !json_object_object_get_ex(reply, "id", NULL))
+	/* QEMU echoes "id" whatever its value, null too; here alone (ctl.c's commands do not) */
+	if (has_id)
 		json_object_object_add(reply, "id", json_object_get(id));
 	return reply;
 }

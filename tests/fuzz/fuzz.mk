@@ -61,7 +61,7 @@ $(FUZZ_DIR)/fuzz_sysfs_store $(FUZZ_DIR)/fuzz_state: $(FUZZ_DIR)/%: tests/fuzz/%
 # the harnesses with a hotmemfs context are rebuilt when it changes (the
 # link rules drop -MMD, so no .d lists it)
 $(FUZZ_DIR)/fuzz_sysfs_store $(FUZZ_DIR)/fuzz_state $(FUZZ_DIR)/fuzz_ctl: tests/fuzz/fuzz_hmfs.h
-# the command layer through hmfs_ctl_execute(); the socket is linked, never started
+# the command layer through hmfs_qmp_dispatch(), the socket's way in; the socket is linked, never started
 $(FUZZ_DIR)/fuzz_ctl: tests/fuzz/fuzz_ctl.c $(FUZZ_HMFS_CORE) $(FUZZ_HMFS_REST) $(FUZZ_HMFS_CTL) \
 		$(FUZZ_ENGINE_OBJS)
 	@mkdir -p $(dir $@)

@@ -2,16 +2,20 @@
 /*
  * The control protocol without the socket: the input is what a client
  * sends, framed by ctlsock.c's hmfs_ctl_read() as a connection's thread
- * frames it (in recv()-sized chunks) and run through hmfs_ctl_execute()
- * against a fresh 512 MiB machine.  A bad request is answered and the
+ * frames it (in recv()-sized chunks) and run through hmfs_qmp_dispatch(),
+ * the socket's way in (QEMU's envelope, then ctl.c's command), against a
+ * fresh 512 MiB machine.  A bad request is answered and the
  * connection reads on (never the same bad input twice: usereye5 #16); a
  * client dropped for a too large request reconnects with the rest, from
  * the next line.
  *
  * An input starting with a NUL byte has a header: its second byte is the
- * chunk size (1..255; 0: 4096), its third bit 0 "inflate": the rest's
+ * chunk size (1..255; 0: 4096), its third's bit 0 "inflate": the rest's
  * first line once, then its other lines repeated past HMFS_CTL_REQ_MAX,
- * so that a small input reaches the request-size cap (#16.11).
+ * so that a small input reaches the request-size cap (#16.11); the
+ * third's bit 1 "negotiate": each connection begins before
+ * qmp_capabilities, as a client's does (without it, after: most inputs
+ * are commands).
  *
  * Checked: every request gets a reply with "return" or "error"; the
  * engine's invariants hold after each, and every device lies in the device
@@ -97,10 +101,14 @@ static void framed_free(struct framed *f)
 		free(f->req[i]);
 }
 
-/* Frame @text in @chunk-byte pieces; run each request on @ctx if given. */
+/*
+ * Frame @text in @chunk-byte pieces; run each request on @ctx if given,
+ * in a session that begins negotiating (@negotiate) or in command mode.
+ */
 static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chunk,
-		  struct framed *out)
+		  bool negotiate, struct framed *out)
 {
+	struct hmfs_qmp session = { .command_mode = !negotiate };
 	struct hmfs_ctl_reader r;
 	size_t pos = 0, begin = 0, bad_at = (size_t)-1;
 
@@ -147,7 +155,7 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 				strdup(json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
 			if (ctx) {
 				bound_offline(req);
-				reply = hmfs_ctl_execute(ctx, req, &follow);
+				reply = hmfs_qmp_dispatch(ctx, &session, req, &follow, NULL);
 				if (!reply || !(json_object_object_get_ex(reply, "return", &v) ||
 						json_object_object_get_ex(reply, "error", &v))) {
 					fprintf(stderr, "no reply for %s\n", out->req[out->nr - 1]);
@@ -169,6 +177,7 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 
 			out->dropped = true;
 			pos = nl ? (size_t)(nl - text) + 1 : len;
+			session.command_mode = !negotiate;
 			hmfs_ctl_reader_free(&r);
 			if (hmfs_ctl_reader_init(&r))
 				abort();
@@ -209,12 +218,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct framed chunked, whole;
 	struct hmfs_ctx *ctx;
 	size_t chunk = 4096, len;
+	bool negotiate = false;
 	char *text;
 
 	if (size > 16384)
 		return 0;
 	if (size >= 3 && data[0] == 0) {
 		chunk = data[1] ? data[1] : 4096;
+		negotiate = data[2] & 2;
 		if ((data[2] & 1) && size > 3) {
 			text = inflate(data + 3, size - 3, &len);
 			goto run;
@@ -229,9 +240,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size;
 run:
 	ctx = fuzz_ctx_new("qemu-512m");
-	frame(ctx, text, len, chunk, &chunked);
+	frame(ctx, text, len, chunk, negotiate, &chunked);
 	/* the same bytes in one piece: the same requests */
-	frame(NULL, text, len, len ? len : 1, &whole);
+	frame(NULL, text, len, len ? len : 1, negotiate, &whole);
 	if (!chunked.dropped && !whole.dropped) {
 		for (int i = 0; i < chunked.nr || i < whole.nr; i++) {
 			if (i >= chunked.nr || i >= whole.nr || strcmp(chunked.req[i], whole.req[i])) {
