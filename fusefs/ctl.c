@@ -30,6 +30,7 @@
 struct cmd_result {
 	json_object *ret; /* owned; NULL on error */
 	char err[ERRLEN];
+	const char *cls; /* the error's class, QEMU's; NULL: GenericError */
 	const struct hotmem_task *client; /* the client's hang-up (ctlsock.c); NULL: none */
 };
 
@@ -444,14 +445,19 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	return 0;
 }
 
-/* QEMU names a device not found as it was asked for: its QOM path, when given one */
-static void not_found_as_asked(char *err, const char *asked, const char *id)
+/*
+ * No device @asked: QEMU's DeviceNotFound (qmp_device_del()'s
+ * find_device_state(), qom-get's and qom-set's path resolved to nothing:
+ * QEMU 7.2 answers all three {"class": "DeviceNotFound", "desc": "Device
+ * 'X' not found"}), the device named as it was asked for, its QOM path
+ * when given one.  Clients decide on the class: libvirt's
+ * qemuMonitorJSONDelDevice() takes it as "already gone" (usereye5 #10).
+ */
+static int device_not_found(struct cmd_result *r, const char *asked)
 {
-	char said[ERRLEN];
-
-	snprintf(said, sizeof(said), "Device '%s' not found", id);
-	if (asked != id && !strcmp(err, said))
-		snprintf(err, ERRLEN, "Device '%.200s' not found", asked);
+	r->cls = "DeviceNotFound";
+	snprintf(r->err, ERRLEN, "Device '%s' not found", asked);
+	return -ENODEV;
 }
 
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
@@ -469,10 +475,10 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	asked = ch.dev.id;
 	ch.dev.id = hmfs_ctlargs_qom_id(asked);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
-	if (ret) {
-		not_found_as_asked(r->err, asked, ch.dev.id);
+	if (ret == -ENODEV) /* dev.c: no such device */
+		return device_not_found(r, asked);
+	if (ret)
 		return ret;
-	}
 	r->ret = json_object_new_object();
 	return 0;
 }
@@ -591,7 +597,7 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 	size_t i;
 
 	if (!dev) {
-		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
+		device_not_found(r, path);
 		goto out;
 	}
 	json_object_object_get_ex(dev, "driver", &v);
@@ -642,10 +648,10 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	}
 	ch.dev.id = hmfs_ctlargs_qom_id(path);
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
-	if (ret) {
-		not_found_as_asked(r->err, path, ch.dev.id);
+	if (ret == -ENODEV) /* dev.c: no such device */
+		return device_not_found(r, path);
+	if (ret)
 		return ret;
-	}
 	r->ret = dev_return(ctx, ch.dev.id);
 	return 0;
 }
@@ -677,7 +683,7 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
 	dev = dev_by_id(devs, hmfs_ctlargs_qom_id(path));
 	if (!dev) {
-		snprintf(r->err, ERRLEN, "Device '%.200s' not found", path);
+		ret = device_not_found(r, path);
 		goto out;
 	}
 	json_object_object_get_ex(dev, "driver", &v);
@@ -1405,26 +1411,6 @@ static const struct {
 	bool delivered; /* replies once its events are out (ctllimits.h: HMFS_CTL_DELIVER_WAIT_MS) */
 } commands[] = { HMFS_CTL_COMMANDS(CTL_COMMAND) };
 
-/*
- * A failed command's error class: QEMU's DeviceNotFound for a device that
- * is not there (qmp_device_del()'s find_device_state(), qom-get's and
- * qom-set's path resolved to nothing: QEMU 7.2 answers all three
- * {"class": "DeviceNotFound", "desc": "Device 'X' not found"}), said in
- * that one wording by dev.c and qom-get; GenericError for the rest.
- * Clients decide on the class: libvirt's qemuMonitorJSONDelDevice()
- * takes DeviceNotFound as "already gone" (usereye5 #10).
- */
-static const char *error_class(const char *desc)
-{
-	static const char head[] = "Device '", tail[] = "' not found";
-	size_t n = strlen(desc);
-
-	return n > strlen(head) + strlen(tail) && !strncmp(desc, head, strlen(head)) &&
-			       !strcmp(desc + n - strlen(tail), tail) ?
-		       "DeviceNotFound" :
-		       "GenericError";
-}
-
 json_object *hmfs_ctl_error(const char *cls, const char *desc)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
@@ -1527,7 +1513,7 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 			snprintf(r.err + n, ERRLEN - n, " (injected: fail-nth-alloc)");
 		}
 		json_object_put(r.ret);
-		return hmfs_ctl_error(error_class(r.err), r.err);
+		return hmfs_ctl_error(r.cls ? r.cls : "GenericError", r.err);
 	}
 	snprintf(r.err, ERRLEN, "The command %s has not been found", name);
 	return hmfs_ctl_error("CommandNotFound", r.err);

@@ -1081,17 +1081,23 @@ int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint
 	return ret;
 }
 
-/* the virtio-mem device @id, or an error as QEMU's qom-set words it */
-static struct hmfs_dev *vmem_find(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+/*
+ * The virtio-mem device @id in *@d: 0; else -ENODEV, no device @id (ctl.c
+ * says QEMU's DeviceNotFound), or -EINVAL, another device, with QEMU's
+ * qom-set words in @err
+ */
+static int vmem_find(struct hmfs_ctx *ctx, const char *id, struct hmfs_dev **d, char *err,
+		     size_t errlen)
 {
-	struct hmfs_dev *d = dev_find(ctx, id);
-
-	if (!d)
+	*d = dev_find(ctx, id);
+	if (!*d) {
 		hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
-	else if (d->type != HMFS_VIRTIO_MEM)
+		return -ENODEV;
+	}
+	if ((*d)->type != HMFS_VIRTIO_MEM)
 		/* QEMU's object_property_find_err() names the type (finalB B4) */
-		hmfs_qemu_error(err, errlen, "Property 'pc-dimm.requested-size' not found");
-	return d && d->type == HMFS_VIRTIO_MEM ? d : NULL;
+		return hmfs_qemu_error(err, errlen, "Property 'pc-dimm.requested-size' not found");
+	return 0;
 }
 
 /*
@@ -1105,18 +1111,18 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 			   size_t errlen)
 {
 	struct hmfs_dev *d;
-	int ret = -EINVAL;
+	int ret;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	d = vmem_find(ctx, id, err, errlen);
-	if (d)
+	ret = vmem_find(ctx, id, &d, err, errlen);
+	if (!ret)
 		ret = vmem_check_requested(d, req, err, errlen);
-	if (d && !ret)
+	if (!ret)
 		ret = hotmem_virtio_mem_update_config(d->vm, req);
-	if (d && !ret)
+	if (!ret)
 		d->requested = req;
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (d && !ret)
+	if (!ret)
 		vmem_run_driver(ctx, d);
 	return ret;
 }
@@ -1426,18 +1432,20 @@ static int vmem_blocks(struct hmfs_ctx *ctx, const char *id, uint64_t first, uin
 		       int (*fn)(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count),
 		       const char *what, char *err, size_t errlen)
 {
-	uint64_t before = 0, after = 0;
+	uint64_t before, after;
 	struct hmfs_dev *d;
-	int ret = -EINVAL;
+	int ret;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	d = vmem_find(ctx, id, err, errlen);
-	if (d) {
-		before = vmem_plugged(d);
-		ret = fn(d->vm, first, count);
-		after = vmem_plugged(d);
+	ret = vmem_find(ctx, id, &d, err, errlen);
+	if (ret) {
+		pthread_mutex_unlock(&ctx->dev_lock);
+		return ret;
 	}
-	if (d && ret)
+	before = vmem_plugged(d);
+	ret = fn(d->vm, first, count);
+	after = vmem_plugged(d);
+	if (ret)
 		snprintf(err, errlen, "%s: %s device blocks %llu+%llu: %s", id, what,
 			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -1790,7 +1798,9 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		ctx->dev_snap = hmfs_memory_devices_json(ctx); /* the eject may take long */
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
 	if (!d) {
-		ret = hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
+		/* ctl.c says QEMU's DeviceNotFound, naming the device as it was asked for */
+		hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
+		ret = -ENODEV;
 		goto out;
 	}
 	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, ost_source, err, errlen) :

@@ -46,6 +46,12 @@ for cmd, args, want in [
          "DeviceNotFound: Device 'nope' not found"),
         ("qom-set", {"path": "/machine/peripheral/nope", "property": "requested-size", "value": 1},
          "DeviceNotFound: Device '/machine/peripheral/nope' not found"),
+        # named whole, as QEMU names it (a QOM path, and any path qom-set
+        # refused, was cut at 200 bytes)
+        ("device_del", {"id": "/machine/peripheral/" + "n" * 300},
+         "DeviceNotFound: Device '/machine/peripheral/" + "n" * 300 + "' not found"),
+        ("qom-set", {"path": "q" * 300, "property": "block-size", "value": 1},
+         "DeviceNotFound: Device '" + "q" * 300 + "' not found"),
         ("device_add", {"driver": "pc-dimm", "id": "d1", "size": "128M"}, None),
         ("qom-get", {"path": "d1", "property": "bogus"},
          "GenericError: Property 'pc-dimm.bogus' not found"),
