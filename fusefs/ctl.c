@@ -590,18 +590,12 @@ static const struct {
 static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *prop,
 			   struct cmd_result *r)
 {
-	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *v = NULL;
-	json_object *dev = dev_by_id(devs, hmfs_ctlargs_qom_id(path));
-	const char *driver;
+	const char *driver = hmfs_dev_driver(ctx, hmfs_ctlargs_qom_id(path));
 	bool vmem;
 	size_t i;
 
-	if (!dev) {
-		device_not_found(r, path);
-		goto out;
-	}
-	json_object_object_get_ex(dev, "driver", &v);
-	driver = json_object_get_string(v);
+	if (!driver)
+		return device_not_found(r, path);
 	vmem = !strcmp(driver, "virtio-mem-pci");
 	for (i = 0; i < sizeof(qom_props) / sizeof(*qom_props); i++)
 		if (!strcmp(qom_props[i].driver, driver) && !strcmp(qom_props[i].prop, prop))
@@ -622,8 +616,6 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 			 "Attempt to set %sproperty '%s' on device '%.200s' (type '%s') after it "
 			 "was realized", strcmp(prop, "memdev") ? "" : "link ", prop,
 			 hmfs_ctlargs_qom_id(path), driver);
-out:
-	json_object_put(devs);
 	return -EINVAL;
 }
 

@@ -1848,6 +1848,20 @@ int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len)
 	return ret;
 }
 
+/* device @id's driver as QEMU names it (pc-dimm, virtio-mem-pci), or NULL: no device @id */
+const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id)
+{
+	const struct hmfs_dev *d;
+	const char *driver = NULL;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d)
+		driver = dev_model_of(d->type)->driver;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return driver;
+}
+
 /* the ACPI slot of pc-dimm @id, or -1 (none such: a virtio-mem device's id, or none) */
 int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id)
 {

@@ -1245,6 +1245,8 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
 int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id);
+/* device @id's driver as QEMU names it (pc-dimm, virtio-mem-pci), NULL: no device @id */
+const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id);
 /*
  * device_del: a pc-dimm's the guest's ACPI eject, its _OST sent as source
  * @ost_source (0: none, an undo's or a restore's own removal); when it
