@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1413,6 +1414,17 @@ json_object *hmfs_ctl_error(const char *cls, const char *desc)
 	return o;
 }
 
+json_object *hmfs_ctl_errorf(const char *cls, const char *fmt, ...)
+{
+	char desc[ERRLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+	return hmfs_ctl_error(cls, desc);
+}
+
 static void command_info_add(json_object *a, const char *name, const char *help)
 {
 	json_object *c = json_object_new_object();
@@ -1507,6 +1519,5 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 		json_object_put(r.ret);
 		return hmfs_ctl_error(r.cls ? r.cls : "GenericError", r.err);
 	}
-	snprintf(r.err, ERRLEN, "The command %s has not been found", name);
-	return hmfs_ctl_error("CommandNotFound", r.err);
+	return hmfs_ctl_errorf("CommandNotFound", "The command %s has not been found", name);
 }

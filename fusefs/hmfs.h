@@ -1327,6 +1327,9 @@ struct json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name,
 				     struct json_object *args, struct hmfs_ctl_follow *follow,
 				     const struct hotmem_task *client);
 struct json_object *hmfs_ctl_error(const char *cls, const char *desc);
+/* the same, its desc printf's (up to 511 bytes) */
+__attribute__((format(printf, 2, 3))) struct json_object *hmfs_ctl_errorf(const char *cls,
+									  const char *fmt, ...);
 
 /* ctlsock.c: the control socket */
 int hmfs_ctl_start(struct hmfs_ctx *ctx);

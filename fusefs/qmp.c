@@ -13,7 +13,6 @@
  */
 #include <json-c/json.h>
 #include <json-c/json_tokener.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,18 +56,6 @@ json_object *hmfs_qmp_greeting(void)
 	return o;
 }
 
-__attribute__((format(printf, 2, 3))) static json_object *qmp_error(const char *cls,
-								     const char *fmt, ...)
-{
-	char desc[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(desc, sizeof(desc), fmt, ap);
-	va_end(ap);
-	return hmfs_ctl_error(cls, desc);
-}
-
 /*
  * QEMU's json-parser.c parse_error(): "JSON parse error, %s", in its
  * words where json-c's error is the same mistake (each checked against
@@ -94,7 +81,7 @@ json_object *hmfs_qmp_parse_error(int jerr)
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (words[i].jerr == (enum json_tokener_error)jerr)
 			what = words[i].qemu;
-	return qmp_error("GenericError", "JSON parse error, %s", what);
+	return hmfs_ctl_errorf("GenericError", "JSON parse error, %s", what);
 }
 
 static bool utf8_str_ok(const char *str, size_t len)
@@ -151,29 +138,29 @@ static json_object *caps_check(json_object *args)
 		return NULL;
 	json_object_object_foreach(args, key, val) {
 		if (strcmp(key, "enable"))
-			return qmp_error("GenericError", "Parameter '%s' is unexpected", key);
+			return hmfs_ctl_errorf("GenericError", "Parameter '%s' is unexpected", key);
 		enable = val;
 	}
 	if (!enable)
 		return NULL;
 	if (!json_object_is_type(enable, json_type_array))
-		return qmp_error("GenericError",
-				 "Invalid parameter type for 'enable', expected: array");
+		return hmfs_ctl_error("GenericError",
+				      "Invalid parameter type for 'enable', expected: array");
 	for (size_t i = 0; i < json_object_array_length(enable); i++) {
 		json_object *cap = json_object_array_get_idx(enable, i);
 
 		if (!json_object_is_type(cap, json_type_string))
-			return qmp_error("GenericError",
-					 "Invalid parameter type for 'enable[%zu]', expected: string",
-					 i);
+			return hmfs_ctl_errorf(
+				"GenericError",
+				"Invalid parameter type for 'enable[%zu]', expected: string", i);
 		if (strcmp(json_object_get_string(cap), "oob"))
 			/* QAPI's input_type_enum(): a list's element has no name */
-			return qmp_error("GenericError",
-					 "Parameter 'null' does not accept value '%s'",
-					 json_object_get_string(cap));
+			return hmfs_ctl_errorf("GenericError",
+					       "Parameter 'null' does not accept value '%s'",
+					       json_object_get_string(cap));
 	}
 	return json_object_array_length(enable) ?
-		       qmp_error("GenericError", "Capability oob not available") :
+		       hmfs_ctl_error("GenericError", "Capability oob not available") :
 		       NULL;
 }
 
@@ -184,8 +171,9 @@ static json_object *qmp_capabilities(struct hmfs_qmp *s, json_object *args)
 	if (reply)
 		return reply;
 	if (s->command_mode)
-		return qmp_error("CommandNotFound",
-				 "Capabilities negotiation is already complete, command ignored");
+		return hmfs_ctl_error(
+			"CommandNotFound",
+			"Capabilities negotiation is already complete, command ignored");
 	s->command_mode = true;
 	reply = json_object_new_object();
 	json_object_object_add(reply, "return", json_object_new_object());
@@ -203,20 +191,23 @@ static json_object *envelope_check(json_object *req, json_object **execute, json
 	json_object_object_foreach(req, key, val) {
 		if (!strcmp(key, "execute")) {
 			if (!json_object_is_type(val, json_type_string))
-				return qmp_error("GenericError",
-						 "QMP input member 'execute' must be a string");
+				return hmfs_ctl_error(
+					"GenericError",
+					"QMP input member 'execute' must be a string");
 			*execute = val;
 		} else if (!strcmp(key, "arguments")) {
 			if (!json_object_is_type(val, json_type_object))
-				return qmp_error("GenericError",
-						 "QMP input member 'arguments' must be an object");
+				return hmfs_ctl_error(
+					"GenericError",
+					"QMP input member 'arguments' must be an object");
 			*args = val;
 		} else if (strcmp(key, "id")) {
-			return qmp_error("GenericError", "QMP input member '%s' is unexpected", key);
+			return hmfs_ctl_errorf("GenericError",
+					       "QMP input member '%s' is unexpected", key);
 		}
 	}
 	if (!*execute)
-		return qmp_error("GenericError", "QMP input lacks member 'execute'");
+		return hmfs_ctl_error("GenericError", "QMP input lacks member 'execute'");
 	return NULL;
 }
 
@@ -246,7 +237,7 @@ static json_object *args_check(const char *name, json_object *args)
 		(void)val;
 		snprintf(word, sizeof(word), " %s ", key);
 		if (strchr(key, ' ') || strlen(key) > sizeof(word) - 3 || !strstr(known, word))
-			return qmp_error("GenericError", "Parameter '%s' is unexpected", key);
+			return hmfs_ctl_errorf("GenericError", "Parameter '%s' is unexpected", key);
 	}
 	return NULL;
 }
@@ -261,7 +252,7 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 	follow->trace = false;
 	if (!json_object_is_type(req, json_type_object))
 		/* no "id" to echo: QEMU's answer has none either */
-		return qmp_error("GenericError", "QMP input must be a JSON object");
+		return hmfs_ctl_error("GenericError", "QMP input must be a JSON object");
 	has_id = json_object_object_get_ex(req, "id", &id);
 	reply = envelope_check(req, &execute, &args);
 	if (reply)
@@ -273,8 +264,9 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 		 * monitor_qmp_dispatch(): only qmp_capabilities exists yet,
 		 * and the CommandNotFound of any other says why
 		 */
-		reply = qmp_error("CommandNotFound",
-				  "Expecting capabilities negotiation with 'qmp_capabilities'");
+		reply = hmfs_ctl_error(
+			"CommandNotFound",
+			"Expecting capabilities negotiation with 'qmp_capabilities'");
 	else if (!(reply = args_check(json_object_get_string(execute), args)))
 		reply = hmfs_ctl_execute(ctx, json_object_get_string(execute), args, follow,
 					 client);
