@@ -657,16 +657,13 @@ struct hotmem {
 	 * Emulator: what the host offers beyond that, probed at boot and
 	 * used only by pagemap_pid (a forked child's calls would name its
 	 * parent): PAGEMAP_SCAN on pagemap_fd (6.7+), which returns only the
-	 * copied pages' ranges, and process_madvise() on this process's
-	 * pidfd with any advice (6.13+), which populates scattered pages in
-	 * one call; and a userfaultfd (5.19+) whose registration keeps the
-	 * host from faulting around on template mappings
-	 * (physmem_map_vmemmap_template()).  Lacking them: pagemap is read,
-	 * pages fault in, 16 at a time.
+	 * copied pages' ranges; and a userfaultfd (5.19+) whose registration
+	 * keeps the host from faulting around on template mappings
+	 * (physmem_map_vmemmap_template()) and lets UFFDIO_COPY fill their
+	 * pages without a fault (physmem_copy_in()).  Lacking them: pagemap is
+	 * read, pages fault in, 16 at a time.
 	 */
 	bool pagemap_scan;
-	bool populate_vector;
-	int pidfd;
 	int uffd;
 
 	/* SPARSEMEM_EXTREME */
@@ -943,7 +940,8 @@ int physmem_read(struct hotmem *hm, unsigned long pfn, void *buf, size_t size);
 size_t physmem_memfd_resident_bytes(struct hotmem *hm);
 long physmem_private_pages(struct hotmem *hm, void *addr, size_t size, unsigned long max,
 			   void (*fn)(void *page, void *arg), void *arg);
-void physmem_populate(struct hotmem *hm, void *addr, size_t stride, unsigned int nr, bool write);
+unsigned int physmem_copy_in(struct hotmem *hm, void *addr, size_t stride, unsigned int nr,
+			     const void *src);
 long physmem_faults(struct hotmem *hm);
 bool physmem_pagemap_copied(uint64_t ent);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);

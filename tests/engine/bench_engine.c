@@ -18,9 +18,11 @@
  *    copy-on-write with its template, a self-hosted one written (1/64 of
  *    what is online), and how many of those memmap pages hold the same
  *    bytes;
- *  - a fresh online of such a memmap with the buddy heads populated in one
- *    call (process_madvise(), 6.13+) vs left to fault, its traps, and the
+ *  - a fresh online of such a memmap with the buddy heads' vmemmap pages
+ *    copied in (UFFDIO_COPY) vs written (a fault each), its traps, and the
  *    vmemmap pages it copies (host memory) and maps;
+ *  - the engine's part of hotmemd's coldplug of the 16 TiB machine, memmaps
+ *    from RAM: a block's online, and the host memory it takes;
  *  - the copied-pages query (PAGEMAP_SCAN, 6.7+) vs reading pagemap, alone
  *    and as a share of the online/offline cycle that re-shares in place;
  *  - that cycle with the query asked only when the process faulted since
@@ -593,23 +595,16 @@ static long long traps_read(int fd)
 }
 
 /*
- * The host's help for a memmap shared with its template, in the four
- * ways it can be had: fault-around on or off (the userfaultfd
- * registration, physmem_map_vmemmap_template()), the buddy heads and
- * pageblocks populated in one call or faulted (vmemmap_populate_online()).
- * The old code is "around, faulted".
+ * The two ways a fresh memmap shared with its template gets its buddy
+ * heads' vmemmap pages copied (vmemmap_populate_online()): filled by
+ * UFFDIO_COPY where the template mapping is registered with the
+ * userfaultfd, or written first, a copy-on-write fault each, where it is
+ * not (no userfaultfd: the registration is skipped too, so reads fault
+ * around).  Until 2026-11-30 process_madvise(MADV_POPULATE_WRITE)
+ * populated them: 66 us an online, 45 copied in (bench_engine coldplug).
  */
-enum { AROUND_FAULTED, AROUND_POPULATED, SINGLE_FAULTED, SINGLE_POPULATED, NR_WAYS };
-static const char *const way_name[NR_WAYS] = {
-	"fault-around, faulted", "fault-around, populated",
-	"no fault-around, faulted", "no fault-around, populated",
-};
-
-static void set_way(struct hotmem *hm, int uffd, int way)
-{
-	hm->uffd = way >= SINGLE_FAULTED ? uffd : -1;
-	hm->populate_vector = way == AROUND_POPULATED || way == SINGLE_POPULATED;
-}
+enum { COPIED, WRITTEN, NR_WAYS };
+static const char *const way_name[NR_WAYS] = { "copied in (UFFDIO_COPY)", "written (a fault each)" };
 
 /* the vmemmap pages of the section at @spfn the host maps (present in pagemap); 0 unknown */
 static long section_mapped(struct hotmem *hm, unsigned long spfn)
@@ -633,7 +628,7 @@ static long section_mapped(struct hotmem *hm, unsigned long spfn)
  */
 static void bench_populate(void)
 {
-	enum { NR = 4 * 40 + 1 };
+	enum { NR = 2 * 80 + 1 };
 	const unsigned long first = DIMM >> 27;
 	double t[NR_WAYS][NR / NR_WAYS];
 	long long traps[NR_WAYS] = { 0 };
@@ -642,7 +637,6 @@ static void bench_populate(void)
 	struct hotmem *hm;
 	char err[256];
 	int fd = traps_open(), uffd, k[NR_WAYS] = { 0 };
-	bool vector;
 
 	hotmem_config_default(&cfg);
 	cfg.maxmem = DIMM + NR * (128ULL << 20);
@@ -652,21 +646,19 @@ static void bench_populate(void)
 		exit(1);
 	}
 	uffd = hm->uffd;
-	vector = hm->populate_vector;
-	if (uffd < 0 || !vector)
-		printf("# populate: this host has %s: its ways are the old code's\n",
-		       uffd < 0 ? "no userfaultfd (5.19+)" : "no process_madvise() of any advice (6.13+)");
+	if (uffd < 0)
+		printf("# populate: this host has no userfaultfd (5.19+): both ways write\n");
 	/* the template is made by the first online: not a fresh online's cost */
 	if (hotmem_block_set_state(hm, first, HM_MMOP_ONLINE_MOVABLE))
 		exit(1);
 	for (int i = 0; i < NR - 1; i++) {
-		/* each way in turn, the order rotating every round */
+		/* each way in turn, the order swapped every round */
 		const int way = (i + i / NR_WAYS) % NR_WAYS;
 		const unsigned long id = first + 1 + (unsigned long)i;
 		long long f0 = traps_read(fd);
 		double t0;
 
-		set_way(hm, uffd, way);
+		hm->uffd = way == COPIED ? uffd : -1;
 		t0 = now_us();
 		if (hotmem_block_set_state(hm, id, HM_MMOP_ONLINE_MOVABLE))
 			exit(1);
@@ -677,7 +669,6 @@ static void bench_populate(void)
 		mapped[way] += section_mapped(hm, id << (27 - 12));
 	}
 	hm->uffd = uffd;
-	hm->populate_vector = vector;
 	hotmem_destroy(hm);
 	if (fd >= 0)
 		close(fd);
@@ -685,24 +676,24 @@ static void bench_populate(void)
 
 	for (int w = 0; w < NR_WAYS; w++) {
 		us[w] = median(t[w], k[w]);
-		printf("# fresh online of a 128 MiB block, memmap shared with its template, %s: "
+		printf("# fresh online of a 128 MiB block, memmap shared with its template, heads %s: "
 		       "%.1f us, %.1f traps, %.1f vmemmap pages copied, %.1f mapped\n", way_name[w],
 		       us[w], fd >= 0 ? (double)traps[w] / k[w] : -1.0, (double)copies[w] / k[w],
 		       (double)mapped[w] / k[w]);
 	}
-	figure("engine_online_fresh_vs_old", us[SINGLE_POPULATED] / us[AROUND_FAULTED], "x",
-	       "< 1", us[SINGLE_POPULATED] < us[AROUND_FAULTED]);
+	figure("engine_online_fresh_copied_vs_written", us[COPIED] / us[WRITTEN], "x",
+	       "< 1", us[COPIED] < us[WRITTEN]);
 	if (fd >= 0)
-		figure("engine_online_fresh_traps", (double)traps[SINGLE_POPULATED] / k[SINGLE_POPULATED],
-		       "traps a block", "informational: the old code's in the line above", true);
-	figure("engine_online_fresh_copied_pages", (double)copies[SINGLE_POPULATED] / k[SINGLE_POPULATED],
+		figure("engine_online_fresh_traps", (double)traps[COPIED] / k[COPIED],
+		       "traps a block", "informational: the written way's in the line above", true);
+	figure("engine_online_fresh_copied_pages", (double)copies[COPIED] / k[COPIED],
 	       "vmemmap pages a block", "informational: host pages written, the 32 buddy heads", true);
-	figure("engine_online_fresh_mapped_pages", (double)mapped[SINGLE_POPULATED] / k[SINGLE_POPULATED],
+	figure("engine_online_fresh_mapped_pages", (double)mapped[COPIED] / k[COPIED],
 	       "vmemmap pages a block", "informational: 64 until the pageblocks' zone was read once", true);
-	figure("engine_online_fresh_copies_vs_old",
-	       (double)copies[SINGLE_POPULATED] / k[SINGLE_POPULATED] /
-	       ((double)copies[AROUND_FAULTED] / k[AROUND_FAULTED]), "x", "<= 1: no more host memory",
-	       copies[SINGLE_POPULATED] * k[AROUND_FAULTED] <= copies[AROUND_FAULTED] * k[SINGLE_POPULATED]);
+	figure("engine_online_fresh_copies_vs_written",
+	       (double)copies[COPIED] / k[COPIED] / ((double)copies[WRITTEN] / k[WRITTEN]), "x",
+	       "<= 1: no more host memory",
+	       copies[COPIED] * k[WRITTEN] <= copies[WRITTEN] * k[COPIED]);
 }
 
 /* the copied pages of @nr shared sections from @spfn asked @rounds times: us a section */
@@ -722,7 +713,7 @@ static double copied_query_us(struct hotmem *hm, unsigned long spfn, unsigned lo
  * The online/offline cycle that re-shares in place (vmemmap_reshare():
  * what the engine's storms pay), of 8 blocks mapped the old way
  * (fault-around, pagemap read) and of 8 mapped the new (no fault-around,
- * populated, PAGEMAP_SCAN), in turn; and vmemmap_reshare()'s question
+ * PAGEMAP_SCAN), in turn; and vmemmap_reshare()'s question
  * alone, which vmemmap pages the host copied, by PAGEMAP_SCAN against
  * reading pagemap, of each.
  */
@@ -731,18 +722,19 @@ static void bench_storm(void)
 	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=off", 1);
 	const unsigned long nr = 8;
 	const int uffd = hm->uffd;
-	const bool scan = hm->pagemap_scan, vector = hm->populate_vector;
+	const bool scan = hm->pagemap_scan;
 	double c[2][RUNS], q[2][2][RUNS];
 
 	if (hotmem_add_memory(hm, 0, DIMM, 2 * nr * (128ULL << 20), 0, -1))
 		exit(1);
 	/* blocks 32-39 mapped the old way, 40-47 the new */
 	hm->uffd = -1;
-	hm->populate_vector = false;
 	if (hotmem_online_blocks(hm, 32, nr, HM_MMOP_ONLINE_MOVABLE))
 		exit(1);
+	/* the old online read each head before its write: fault-around mapped all 512 */
+	for (unsigned long pfn = DIMM >> 12; pfn < (DIMM >> 12) + nr * 32768; pfn += 64)
+		(void)*(volatile unsigned long *)&pfn_to_page(hm, pfn)->flags;
 	hm->uffd = uffd;
-	hm->populate_vector = vector;
 	if (hotmem_online_blocks(hm, 32 + nr, nr, HM_MMOP_ONLINE_MOVABLE))
 		exit(1);
 	for (int i = 0; i < RUNS; i++)
@@ -856,6 +848,85 @@ static void bench_reshare_skip(void)
 	figure("engine_reshare_cycle_hinted_vs_asked", now / before, "x", "< 1", now < before);
 }
 
+
+/* this process's host memory (smaps_rollup's Pss: a template's pages count once), kB */
+static long pss_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/smaps_rollup", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pss: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * The engine's part of hotmemd's coldplug of the 16 TiB machine (#15.5),
+ * memmaps from system RAM (bench_hotmemfs's huge128m_hotmemd_coldplug_ram_s
+ * without FUSE and hotmemd): boot RAM that holds the memmaps of @nr 128
+ * MiB blocks, a DIMM of @nr blocks plugged offline, then each block
+ * onlined in turn, as hotmemd's write of `state` does, with the kernel's
+ * auto-movable policy (hotmemd's default picks as it does).  The time of
+ * the add and of each online, and the host memory an online takes.
+ * HOTMEM_BENCH_COLDPLUG_BLOCKS sets @nr (default 2048: ~300 MiB of host).
+ */
+static void bench_coldplug(void)
+{
+	const char *env = getenv("HOTMEM_BENCH_COLDPLUG_BLOCKS");
+	const unsigned long nr = env ? strtoul(env, NULL, 0) : 2048;
+	/* their memmaps, the boot memmap, the kernel: 2 MiB a block and a quarter, as bench_hotmemfs */
+	const unsigned long long ram_end = ((nr * (2ULL << 20) * 5 / 4 + (4ULL << 30)) +
+					    (1ULL << 30) - 1) & ~((1ULL << 30) - 1);
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256], text[256];
+	double t0, add_s, *t = calloc(nr, sizeof(*t)), first, last;
+	long pss0, pss1;
+
+	hotmem_config_default(&cfg);
+	snprintf(text, sizeof(text), "profile = huge-64t\nname = coldplug\nblock_size = 128M\n"
+		 "maxmem = 16T\nram = 0-%#llx\ncmdline = memory_hotplug.online_policy=auto-movable\n",
+		 ram_end - 1);
+	if (!t || nr < 64 || hotmem_config_parse_text(&cfg, text, err, sizeof(err)) ||
+	    hotmem_create(&cfg, &hm, err, sizeof(err))) {
+		fprintf(stderr, "bench: coldplug: %s\n", t ? err : "no memory");
+		exit(1);
+	}
+	t0 = now_us();
+	if (hotmem_add_memory(hm, 0, ram_end, (unsigned long long)nr << 27, 0, -1)) {
+		fprintf(stderr, "bench: coldplug: cannot add %lu blocks\n", nr);
+		exit(1);
+	}
+	add_s = (now_us() - t0) / 1e6;
+	pss0 = pss_kb();
+	for (unsigned long i = 0; i < nr; i++) {
+		t0 = now_us();
+		if (hotmem_block_set_state(hm, (ram_end >> 27) + i, HM_MMOP_ONLINE)) {
+			fprintf(stderr, "bench: coldplug: memory%llu did not online\n",
+				(ram_end >> 27) + i);
+			exit(1);
+		}
+		t[i] = now_us() - t0;
+	}
+	pss1 = pss_kb();
+	hotmem_destroy(hm);
+	first = median(t, 64);
+	last = median(t + nr - 64, 64);
+	printf("# coldplug of %lu blocks, memmaps from RAM shared with their template, engine alone: "
+	       "add %.2f s (%.1f us a block); online median %.1f us a block (first 64 %.1f, last 64 "
+	       "%.1f); host memory +%.1f KiB an online (Pss)\n", nr, add_s, add_s * 1e6 / (double)nr,
+	       median(t, (int)nr), first, last, (double)(pss1 - pss0) / (double)nr);
+	figure("engine_coldplug_online_us", median(t, (int)nr), "us a block",
+	       "informational: the engine's part of hotmemd's coldplug (memmaps from RAM)", true);
+	figure("engine_coldplug_online_host_kib", (double)(pss1 - pss0) / (double)nr, "KiB a block",
+	       "informational: fresh host memory an online takes", true);
+	free(t);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -871,6 +942,7 @@ static const struct {
 	{ "online_vs_memset", bench_online_vs_memset },
 	{ "parallel_online", bench_parallel_online },
 	{ "metadata", bench_metadata },
+	{ "coldplug", bench_coldplug },
 };
 
 int main(int argc, char **argv)
