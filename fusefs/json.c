@@ -6,6 +6,7 @@
  * shows what a user asks about, the state file what rebuilds the machine.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -23,6 +24,25 @@ json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
 	json_object *v = hmfs_json_member(o, key);
 
 	return v && json_object_is_type(v, t) ? v : NULL;
+}
+
+/*
+ * An errno as the state file keeps a refusal (guest-refused): @err
+ * (negative) by its name, "ENOMEM"; by its number, "300", where glibc
+ * has no name for it (as the kernel's %pe prints an errno errname() does
+ * not know).  state.c's restore_refusal() reads both back: a state file
+ * never holds what its reader refuses (a "?" lost the device at the
+ * restart, fr3 #7).
+ */
+static json_object *errno_json(int err)
+{
+	const char *name = strerrorname_np(-err);
+	char num[12];
+
+	if (name)
+		return json_object_new_string(name);
+	snprintf(num, sizeof(num), "%d", -err);
+	return json_object_new_string(num);
 }
 
 static const char *dev_driver(const struct hmfs_dev *d)
@@ -151,8 +171,7 @@ json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 	 * memory; the state file brings it back so
 	 */
 	if (d->guest_refused) {
-		json_object_object_add(o, "guest-refused",
-				       json_object_new_string(strerrorname_np(-d->guest_refused) ?: "?"));
+		json_object_object_add(o, "guest-refused", errno_json(d->guest_refused));
 		if (d->refused_why)
 			json_object_object_add(o, "guest-refused-why",
 					       json_object_new_string(d->refused_why));

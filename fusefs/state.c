@@ -10,6 +10,7 @@
  * text catches damage that still parses; a damaged file is refused with
  * a message, never replaced.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -2272,9 +2273,20 @@ void hmfs_state_restore_timer(struct hmfs_ctx *ctx, json_object *d)
 	hmfs_dev_timer_restored(ctx, str(d, "id"), ra ? json_object_get_boolean(ra) : -1);
 }
 
-/* an errno's name ("ENOMEM"): -errno, or 0 for a name no errno has */
+/*
+ * an errno's name ("ENOMEM"), or its number ("300", json.c's for an
+ * errno glibc has no name for): -errno, or 0 for neither
+ */
 static int errno_named(const char *name)
 {
+	char *end;
+	long n;
+
+	if (name && isdigit((unsigned char)*name)) {
+		errno = 0;
+		n = strtol(name, &end, 10);
+		return !errno && !*end && n > 0 && n < 4096 ? (int)-n : 0;
+	}
 	for (int e = 1; name && e < 4096; e++)
 		if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name))
 			return -e;
@@ -2284,8 +2296,8 @@ static int errno_named(const char *name)
 /*
  * A DIMM the guest refused (dev.c dimm_refused()) comes back refused, its
  * memory not added: the guest is the one that refused it, a restart of
- * hotmemfs changes nothing of that.  A name no errno has: the file is
- * not hotmemfs's (-EINVAL).
+ * hotmemfs changes nothing of that.  Neither an errno's name nor its
+ * number: the file is not hotmemfs's (-EINVAL).
  */
 static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err, size_t errlen)
 {
@@ -2300,7 +2312,7 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 	r->why = why ? json_object_get_string(why) : NULL;
 	if (r->err)
 		return 1;
-	snprintf(err, errlen, "guest-refused: '%s' is no errno name",
+	snprintf(err, errlen, "guest-refused: '%s' is no errno name or number",
 		 json_object_get_string(gr));
 	return -EINVAL;
 }
