@@ -1111,6 +1111,11 @@ struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 struct json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx);
 /* the same at once, also while a DIMM's eject runs (dev.c); NULL: no memory */
 struct json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx);
+/*
+ * an errno as status and the state file write it, its name ("ENOMEM") or
+ * its number ("300") where glibc has none: -errno, or 0 for neither
+ */
+int hmfs_errno_parse(const char *s);
 /* one device, as hmfs_devices_json() has it (dev_lock held) */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);

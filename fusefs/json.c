@@ -5,8 +5,10 @@
  * file.  The two views differ only in which fields they carry: status
  * shows what a user asks about, the state file what rebuilds the machine.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -26,13 +28,16 @@ json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
 	return v && json_object_is_type(v, t) ? v : NULL;
 }
 
+/* include/linux/err.h: the highest errno a kernel error value carries */
+#define MAX_ERRNO 4095
+
 /*
- * An errno as the state file keeps a refusal (guest-refused): @err
- * (negative) by its name, "ENOMEM"; by its number, "300", where glibc
- * has no name for it (as the kernel's %pe prints an errno errname() does
- * not know).  state.c's restore_refusal() reads both back: a state file
- * never holds what its reader refuses (a "?" lost the device at the
- * restart, fr3 #7).
+ * An errno as status and the state file write it (guest-refused,
+ * broken-errno, retry-errno): @err (negative) by its name, "ENOMEM"; by
+ * its number, "300", where glibc has no name for it (as the kernel's %pe
+ * prints an errno errname() does not know).  hmfs_errno_parse() reads
+ * both back: the state file never holds what its reader refuses (a "?"
+ * did, and hotmemfs did not start again on it, fr3 #7).
  */
 static json_object *errno_json(int err)
 {
@@ -43,6 +48,32 @@ static json_object *errno_json(int err)
 		return json_object_new_string(name);
 	snprintf(num, sizeof(num), "%d", -err);
 	return json_object_new_string(num);
+}
+
+int hmfs_errno_parse(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return 0;
+	if (isdigit((unsigned char)*s)) {
+		errno = 0;
+		n = strtol(s, &end, 10);
+		return !errno && !*end && n > 0 && n <= MAX_ERRNO ? (int)-n : 0;
+	}
+	/*
+	 * Every errno a kernel error value can carry, not x86's highest name
+	 * (EHWPOISON, 133): MIPS's EDQUOT is 1133.  One table lookup each,
+	 * at a restore only.
+	 */
+	for (int e = 1; e <= MAX_ERRNO; e++) {
+		const char *name = strerrorname_np(e);
+
+		if (name && !strcmp(name, s))
+			return -e;
+	}
+	return 0;
 }
 
 static const char *dev_driver(const struct hmfs_dev *d)
@@ -120,12 +151,8 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	if (d->retry_armed || d->retry_fired)
 		json_object_object_add(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
 	/* why: how its last run ended (EBUSY, ENOMEM, ETXTBSY: 6.12 logs nothing) */
-	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0) {
-		const char *name = strerrorname_np(-vi.last_err);
-
-		if (name)
-			json_object_object_add(o, "retry-errno", json_object_new_string(name));
-	}
+	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0)
+		json_object_object_add(o, "retry-errno", errno_json(vi.last_err));
 	/* a plug stopped with no retry (-ENOSPC): 6.12 logs nothing, this says why */
 	if (d->vm && vi.last_err == -ENOSPC && vi.plugged_size < vi.requested_size) {
 		json_object_object_add(o, "plug-stopped",
@@ -136,8 +163,7 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	/* 6.12's vm->broken: the driver handles nothing more (dmesg: "marking device broken") */
 	if (vi.broken) {
 		json_object_object_add(o, "broken", json_object_new_boolean(true));
-		json_object_object_add(o, "broken-errno",
-				       json_object_new_string(strerrorname_np(-vi.broken_err) ?: "?"));
+		json_object_object_add(o, "broken-errno", errno_json(vi.broken_err));
 	}
 }
 

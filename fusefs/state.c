@@ -10,7 +10,6 @@
  * text catches damage that still parses; a damaged file is refused with
  * a message, never replaced.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -2274,26 +2273,6 @@ void hmfs_state_restore_timer(struct hmfs_ctx *ctx, json_object *d)
 }
 
 /*
- * an errno's name ("ENOMEM"), or its number ("300", json.c's for an
- * errno glibc has no name for): -errno, or 0 for neither
- */
-static int errno_named(const char *name)
-{
-	char *end;
-	long n;
-
-	if (name && isdigit((unsigned char)*name)) {
-		errno = 0;
-		n = strtol(name, &end, 10);
-		return !errno && !*end && n > 0 && n < 4096 ? (int)-n : 0;
-	}
-	for (int e = 1; name && e < 4096; e++)
-		if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name))
-			return -e;
-	return 0;
-}
-
-/*
  * A DIMM the guest refused (dev.c dimm_refused()) comes back refused, its
  * memory not added: the guest is the one that refused it, a restart of
  * hotmemfs changes nothing of that.  Neither an errno's name nor its
@@ -2308,7 +2287,7 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 	r->why = NULL;
 	if (!gr)
 		return 0;
-	r->err = errno_named(json_object_get_string(gr));
+	r->err = hmfs_errno_parse(json_object_get_string(gr));
 	r->why = why ? json_object_get_string(why) : NULL;
 	if (r->err)
 		return 1;
