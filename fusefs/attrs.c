@@ -391,19 +391,27 @@ static void show_node_vmstat(struct hmfs_ctx *ctx, int nid, struct hmfs_out *o)
 		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
 }
 
-/* drivers/base/node.c node_read_numastat() (6.12): the node's zones' NUMA events summed */
+/*
+ * drivers/base/node.c node_read_numastat() (6.12): the node's zones' NUMA
+ * events summed, and nothing else of node_vm_get()'s (no node info, no
+ * other counter).  Zone 0 refused: the node is not possible, nothing shown.
+ */
 static void show_node_numastat(struct hmfs_ctx *ctx, int nid, struct hmfs_out *o)
 {
-	unsigned long v[VM_NR_SRC] = { 0 };
+	unsigned long ev[HM_NR_NUMA_EVENTS] = { 0 };
+	struct hm_zone_info zi;
 
-	if (node_vm_get(ctx, nid, v))
-		return;
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		if (hotmem_zone_info(ctx->hm, nid, zid, &zi))
+			return;
+		for (int i = 0; i < HM_NR_NUMA_EVENTS; i++)
+			ev[i] += zi.numa_events[i];
+	}
 	emit(o,
 	     "numa_hit %lu\nnuma_miss %lu\nnuma_foreign %lu\n"
 	     "interleave_hit %lu\nlocal_node %lu\nother_node %lu\n",
-	     v[VM_NUMA + HM_NUMA_HIT], v[VM_NUMA + HM_NUMA_MISS], v[VM_NUMA + HM_NUMA_FOREIGN],
-	     v[VM_NUMA + HM_NUMA_INTERLEAVE_HIT], v[VM_NUMA + HM_NUMA_LOCAL],
-	     v[VM_NUMA + HM_NUMA_OTHER]);
+	     ev[HM_NUMA_HIT], ev[HM_NUMA_MISS], ev[HM_NUMA_FOREIGN], ev[HM_NUMA_INTERLEAVE_HIT],
+	     ev[HM_NUMA_LOCAL], ev[HM_NUMA_OTHER]);
 }
 
 /*
