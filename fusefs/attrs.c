@@ -1592,14 +1592,19 @@ static ssize_t store_node_reclaim(const char *buf, size_t count)
  */
 /* the kernel's NUMA_NO_NODE: the global pool, the engine's node -1 */
 #define POOL_GLOBAL (-1)
+/*
+ * kstrtoul() and proc_doulongvec_minmax()'s unsigned long: on LP64, the
+ * only ABI hotmem builds for, hmu_kstrtoull()'s and strtoull()'s unsigned
+ * long long, whose overflow they refuse already (ERANGE, EINVAL): no
+ * value parsed is above ULONG_MAX.
+ */
+_Static_assert(sizeof(unsigned long) == sizeof(unsigned long long), "kstrtoul() is kstrtoull()");
 
 static ssize_t store_pool_count(struct hmfs_ctx *ctx, int nid, unsigned long long v,
 				size_t count)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_NODE_HUGEPAGES, .id = (unsigned long)nid };
 
-	if (v > ULONG_MAX)
-		return -ERANGE;
 	/* ULONG_MAX asks for all the pool can have: so does the widest count a change holds */
 	ch.value = v > LLONG_MAX ? LLONG_MAX : (long long)v;
 	return store_change(ctx, &ch, count);
@@ -1675,8 +1680,6 @@ static ssize_t store_hugetlb_overcommit(struct hmfs_ctx *ctx, bool sysctl, const
 
 	if (ret)
 		return ret;
-	if (v > ULONG_MAX)
-		return -ERANGE;
 	ch.value = (long long)v; /* apply() takes it back as unsigned: ULONG_MAX shows as written */
 	return store_change(ctx, &ch, count);
 }
