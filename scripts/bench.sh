@@ -2,12 +2,24 @@
 # make bench: run every benchmark program, print its figures, and collect
 # them into build/bench.json so that runs can be compared.
 #
-# A benchmark prints human lines "NAME VALUE UNIT (goal ...)" and, for each,
-# one machine line: BENCH {"name":..,"value":..,"unit":..,"goal":..,"met":..}
+# A benchmark prints human lines "NAME VALUE UNIT (goal ...)", ending in
+# " NOT MET" when the figure has a goal it misses, and, for each, one machine
+# line: BENCH {"name":..,"value":..,"unit":..,"goal":..,"met":..} with "met"
+# true or false for a figure with a goal and null for one without
+# (tests/bench_report.h).  bench.json holds the figures by name and "_run":
+# the date, the commit, the CPUs and the 1-minute load average at the run's
+# start and end, which move every figure on a shared machine.
 set -uo pipefail
 out=${HOTMEM_BUILD:-build}/bench.json
+src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
+load1() { local l _; read -r l _ </proc/loadavg && echo "$l"; }
+date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+git=$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)
+cpus=$(nproc)
+load_start=$(load1)
+echo "== run $date, $git, $cpus CPUs, load average (1 min) $load_start"
 status=0
 for prog in "$@"; do
 	echo "== $(basename "$prog")"
@@ -17,25 +29,38 @@ for prog in "$@"; do
 	fi
 done
 wait
-python3 - "$tmp" "$out" <<'PY'
+load_end=$(load1)
+echo "== end $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1 min) $load_end (at the start $load_start)"
+python3 - "$tmp" "$out" "$date" "$git" "$cpus" "$load_start" "$load_end" <<'PY'
 import json, sys
+path, out, date, git, cpus, load_start, load_end = sys.argv[1:8]
+# as tests/bench_report.h: a goal text that names no goal
+NO_GOAL = ("informational", "none", "report only")
 figures = {}
-for line in open(sys.argv[1]):
+for line in open(path):
     if not line.startswith("BENCH "):
         continue
     try:
         f = json.loads(line[6:])
     except ValueError:
         continue
+    if str(f.get("goal", "")).startswith(NO_GOAL):
+        f["met"] = None
     figures[f.pop("name")] = f
-json.dump(figures, open(sys.argv[2], "w"), indent=2, sort_keys=True)
-met = sum(1 for f in figures.values() if f.get("met"))
-unmet = sorted(n for n, f in figures.items() if not f.get("met"))
+goals = {n: f for n, f in figures.items() if f.get("met") is not None}
+met = sum(1 for f in goals.values() if f["met"] is True)
+unmet = sorted(n for n, f in goals.items() if f["met"] is not True)
+report = dict(figures)
+report["_run"] = {"date": date, "git": git, "nproc": int(cpus),
+                  "load1_start": float(load_start), "load1_end": float(load_end)}
+json.dump(report, open(out, "w"), indent=2, sort_keys=True)
 if unmet:
     print("\nNOT MET:")
     for n in unmet:
         f = figures[n]
         print(f"  {n} {f.get('value')} {f.get('unit')} (goal {f.get('goal')})")
-print(f"\n{len(figures)} figures, {met} goals met -> {sys.argv[2]}")
+    print("where the time goes: README.md#performance-make-bench")
+print(f"\n{len(figures)} figures: {len(goals)} goals, {met} met, {len(unmet)} not met, "
+      f"{len(figures) - len(goals)} informational -> {out}")
 PY
 exit $status

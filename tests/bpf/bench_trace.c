@@ -46,6 +46,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../bench_report.h"
+
 #define STORM 200000L
 #define STORM_CYCLES 2000
 #define ROUNDS 9 /* odd: the median is one round's ratio */
@@ -70,10 +72,7 @@ static const char *build_dir(void)
 
 static void bench(const char *name, double value, const char *unit, const char *goal, bool met)
 {
-	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal);
-	printf("BENCH {\"name\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"goal\":\"%s\","
-	       "\"met\":%s}\n",
-	       name, value, unit, goal, met ? "true" : "false");
+	bench_report(name, value, unit, goal, met);
 }
 
 /* the number after @key in @line, if @key is there */
@@ -558,8 +557,9 @@ static void bench_engine_run(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	bench_no_args(argc, argv, "bench_trace");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (geteuid() != 0) {
 		printf("# hotmem-trace benchmarks: SKIP: need root to load BPF programs\n");

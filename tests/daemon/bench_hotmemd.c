@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_report.h"
+
 #define SINGLE_RUNS 300
 #define BURST 1024
 #define BOOT_BLOCKS 64 /* 8 GiB */
@@ -65,11 +67,7 @@ static double now_ms(void)
 
 static void report(const char *name, double value, const char *unit, const char *goal, bool met)
 {
-	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal);
-	printf("BENCH {\"name\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"goal\":\"%s\","
-	       "\"met\":%s}\n",
-	       name, value, unit, goal, met ? "true" : "false");
-	fflush(stdout);
+	bench_report(name, value, unit, goal, met);
 }
 
 static int put(const char *dir, const char *name, const char *text)
@@ -765,12 +763,13 @@ static int hotmemfs_bench(void)
 	       hotmemfs_bench_one(fs_exe, true, true);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct bench b = { .pid = -1, .fd = -1, .ino = -1 };
 	char cmd[128];
 	int r = 1;
 
+	bench_no_args(argc, argv, "bench_hotmemd");
 	if (setup(&b) || start_daemon(&b)) {
 		fprintf(stderr, "bench_hotmemd: setup failed: %s\n", strerror(errno));
 		goto out;

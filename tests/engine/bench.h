@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_report.h"
+
 static inline double now_us(void)
 {
 	struct timespec ts;
@@ -55,14 +57,11 @@ static inline void bench_memfd_unmap(char *p, size_t size, int fd)
 	close(fd);
 }
 
-/* one figure: the human line, then the machine line */
+/* one figure: the human line, then the machine line (tests/bench_report.h) */
 static inline void figure(const char *name, double value, const char *unit,
 			  const char *goal, bool met)
 {
-	printf("%s %.3f %s (goal %s)%s\n", name, value, unit, goal, met ? "" : " NOT MET");
-	printf("BENCH {\"name\":\"%s\",\"value\":%.6f,\"unit\":\"%s\",\"goal\":\"%s\",\"met\":%s}\n",
-	       name, value, unit, goal, met ? "true" : "false");
-	fflush(stdout);
+	bench_report(name, value, unit, goal, met);
 }
 
 #endif

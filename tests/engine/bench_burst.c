@@ -96,11 +96,12 @@ static double memmap_memset_s(void)
 	return t;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *only = getenv("HOTMEM_BENCH_BURST_ONLY");
 	double sys[RUNS], mom[RUNS], ref[RUNS], rss[RUNS], bt[RUNS], rss_mom, bt_mom, s, m, r;
 
+	bench_no_args(argc, argv, "bench_burst");
 	if (only) {
 		printf("%.3f s\n", burst_s(!strcmp(only, "mom"), &rss_mom, &bt_mom));
 		return 0;

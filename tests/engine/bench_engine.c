@@ -945,8 +945,29 @@ static const struct {
 	{ "coldplug", bench_coldplug },
 };
 
+/* every argument a part's name, or refused (tests/bench_report.h) */
+static void check_parts(int argc, char **argv)
+{
+	char usage[512] = "[PART...] (none: every part; PART:";
+	const size_t nr = sizeof(parts) / sizeof(parts[0]);
+
+	for (int a = 1; a < argc; a++) {
+		size_t i = 0;
+
+		while (i < nr && strcmp(argv[a], parts[i].name))
+			i++;
+		if (i < nr)
+			continue;
+		for (i = 0; i < nr; i++)
+			snprintf(usage + strlen(usage), sizeof(usage) - strlen(usage), " %s%s",
+				 parts[i].name, i + 1 < nr ? "," : ")");
+		bench_refuse_arg("bench_engine", argv[a], usage);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	check_parts(argc, argv);
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		bool run = argc < 2;
 

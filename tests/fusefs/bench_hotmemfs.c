@@ -62,6 +62,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_report.h"
+
 #define NR_BATCH 15
 
 struct fs {
@@ -378,9 +380,7 @@ static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa, s
 static void report(const char *name, double value, const char *unit, const char *goal_text,
 		   bool met)
 {
-	printf("%s %.3f %s (goal %s)\n", name, value, unit, goal_text);
-	printf("BENCH {\"name\":\"%s\",\"value\":%.4f,\"unit\":\"%s\",\"goal\":\"%s\",\"met\":%s}\n",
-	       name, value, unit, goal_text, met ? "true" : "false");
+	bench_report(name, value, unit, goal_text, met);
 }
 
 static int count_blocks(const char *dir)
@@ -1536,20 +1536,20 @@ int main(int argc, char **argv)
 	const char *build = getenv("HOTMEM_BUILD");
 	/* one part alone: bench_hotmemfs small | huge128m | uring */
 	const char *only = argc > 1 ? argv[1] : NULL;
+	const char *usage = "[small|huge128m|uring] (one part; none: every part)";
 	char bin[512];
 
+	/* refused before the skip below, so that a mistyped part says so wherever it runs */
+	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring"))
+		bench_refuse_arg("bench_hotmemfs", only, usage);
+	if (argc > 2)
+		bench_refuse_arg("bench_hotmemfs", argv[2], usage);
 	if (!build)
 		build = "build";
 	snprintf(bin, sizeof(bin), "%s/hotmemfs", build);
 	if (geteuid() != 0 || access("/dev/fuse", R_OK | W_OK) || access(bin, X_OK)) {
 		printf("# bench_hotmemfs: needs root, /dev/fuse and %s; skipped\n", bin);
 		return 0;
-	}
-	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring")) {
-		fprintf(stderr,
-			"bench_hotmemfs: no part '%s' (small, huge128m, uring, or none for all)\n",
-			only);
-		return 2;
 	}
 	bench_guard();
 	if (!only || !strcmp(only, "small"))

@@ -1,0 +1,160 @@
+#!/bin/bash
+# make bench's summary and its programs' command lines, without measuring
+# anything: scripts/bench.sh runs two fake benchmark programs (shell
+# scripts printing BENCH lines) and is checked for its counts (a figure
+# without a goal -- "met": null, or a goal text "informational", "none",
+# "report only" -- is not a goal met: usereye6 B), its NOT MET list and
+# the pointer after it, the load it prints and the "_run" object of
+# bench.json (usereye6 F); tests/bench_report.h's figure lines; and every
+# real benchmark program refuses a part it does not have with exit status
+# 2 and a usage line, before it measures anything (usereye6 G).
+. "$(dirname "$0")/lib.sh"
+bench=$src/scripts/bench.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# fake1: one goal met, one not, one figure without a goal (met null)
+cat >"$tmp/fake1" <<'EOF'
+#!/bin/sh
+echo 'a_ratio 3.600 x (goal <= 3) NOT MET'
+echo 'BENCH {"name":"a_ratio","value":3.6,"unit":"x","goal":"<= 3","met":false}'
+echo 'b_ms 0.800 ms (goal <= 1)'
+echo 'BENCH {"name":"b_ms","value":0.8,"unit":"ms","goal":"<= 1","met":true}'
+echo 'BENCH {"name":"c_us","value":5,"unit":"us","goal":"informational","met":null}'
+EOF
+# fake2: goal texts without a goal that still say "met": true (as every
+# program did before), a goal met and one not
+cat >"$tmp/fake2" <<'EOF'
+#!/bin/sh
+echo '# a comment line'
+echo 'BENCH {"name":"d_ms","value":1.5,"unit":"ms","goal":"<= 2","met":true}'
+echo 'BENCH {"name":"e_x","value":0.25,"unit":"x","goal":"report only: the floor","met":true}'
+echo 'BENCH {"name":"f_s","value":2,"unit":"s","goal":"none, fake sysroot","met":true}'
+echo 'BENCH {"name":"g_pct","value":12.9,"unit":"%","goal":"<= 5","met":false}'
+EOF
+chmod +x "$tmp/fake1" "$tmp/fake2"
+got=$(HOTMEM_BUILD=$tmp "$bench" "$tmp/fake1" "$tmp/fake2" 2>&1)
+rc=$?
+json=$tmp/bench.json
+[ "$rc" = 0 ] && ok "bench.sh exits 0 when its programs do" || notok "bench.sh exit status $rc" "$got"
+
+want="7 figures: 4 goals, 2 met, 2 not met, 3 informational -> $json"
+last=$(tail -n 1 <<<"$got")
+[ "$last" = "$want" ] && ok "summary: figures, goals, met, not met, informational" ||
+	notok "summary line" "want: $want" "got:  $last"
+
+list=$(sed -n '/^NOT MET:$/,/^$/p' <<<"$got")
+want_list=$'NOT MET:\n  a_ratio 3.6 x (goal <= 3)\n  g_pct 12.9 % (goal <= 5)\nwhere the time goes: README.md#performance-make-bench'
+[ "$(sed '/^$/d' <<<"$list")" = "$want_list" ] &&
+	ok "NOT MET lists the goals not met (not the informational figures), then where the time goes" ||
+	notok "NOT MET list" "want:" "$want_list" "got:" "$list"
+# the pointer names a heading the README has (GitHub's anchor of it)
+grep -q '^## Performance (`make bench`)$' "$src/README.md" &&
+	ok "README.md has the heading of #performance-make-bench" ||
+	notok "README.md has no heading '## Performance (\`make bench\`)' for the pointer"
+
+! grep -q '^BENCH ' <<<"$got" && grep -q '^a_ratio 3.600 x (goal <= 3) NOT MET$' <<<"$got" &&
+	grep -q '^# a comment line$' <<<"$got" &&
+	ok "the programs' human lines are shown, their BENCH lines are not" ||
+	notok "human lines shown, BENCH lines hidden" "$got"
+
+re_load='load average \(1 min\) [0-9]+\.[0-9]+'
+[[ $(head -n 1 <<<"$got") =~ ^==\ run\ .*\ $(nproc)\ CPUs,\ $re_load$ ]] &&
+	grep -Eq "^== end .*$re_load \(at the start [0-9]+\.[0-9]+\)$" <<<"$got" &&
+	ok "the load and the CPUs are printed at the run's start and end" ||
+	notok "load printed at start and end" "$got"
+
+check=$(python3 - "$json" "$(nproc)" <<'PY' 2>&1
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+r = j.get("_run", {})
+bad = []
+if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", str(r.get("date"))):
+    bad.append("date %r" % r.get("date"))
+if r.get("nproc") != int(sys.argv[2]):
+    bad.append("nproc %r" % r.get("nproc"))
+for k in ("load1_start", "load1_end"):
+    if not isinstance(r.get(k), (int, float)) or r[k] < 0:
+        bad.append("%s %r" % (k, r.get(k)))
+if not r.get("git"):
+    bad.append("git %r" % r.get("git"))
+met = {n: f.get("met") for n, f in j.items() if n != "_run"}
+want = {"a_ratio": False, "b_ms": True, "c_us": None, "d_ms": True, "e_x": None,
+        "f_s": None, "g_pct": False}
+if met != want:
+    bad.append("met %r" % met)
+print("; ".join(bad) or "fine")
+PY
+)
+[ "$check" = fine ] && ok "bench.json: _run (date, git, nproc, loads); met null for figures without a goal" ||
+	notok "bench.json" "$check"
+
+# a failing program: said, and the exit status says it
+printf '#!/bin/sh\nexit 3\n' >"$tmp/fails"
+chmod +x "$tmp/fails"
+got=$(HOTMEM_BUILD=$tmp "$bench" "$tmp/fake1" "$tmp/fails" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "(failed: $tmp/fails)" <<<"$got" &&
+	grep -q '^3 figures: 2 goals, 1 met, 1 not met, 1 informational' <<<"$got" &&
+	ok "a failed program: named, exit status 1, the others' figures still counted" ||
+	notok "failed program (exit $rc)" "$got"
+
+# tests/bench_report.h: the figure lines of the C programs
+if command -v "${CC:-cc}" >/dev/null; then
+	cat >"$tmp/report.c" <<EOF
+#include "$src/tests/bench_report.h"
+int main(void)
+{
+	bench_report("g_met", 1, "x", "<= 2", true);
+	bench_report("g_unmet", 3, "x", "<= 2", false);
+	bench_report("i_info", 3, "us", "informational: why", false);
+	bench_report("i_none", 3, "ms", "none, fake sysroot", true);
+	bench_report("i_only", 3, "s", "report only", true);
+	return 0;
+}
+EOF
+	if "${CC:-cc}" -Wall -Werror -o "$tmp/report" "$tmp/report.c" 2>"$tmp/cc.err"; then
+		got=$("$tmp/report")
+		want='g_met 1.000 x (goal <= 2)
+BENCH {"name":"g_met","value":1.000000,"unit":"x","goal":"<= 2","met":true}
+g_unmet 3.000 x (goal <= 2) NOT MET
+BENCH {"name":"g_unmet","value":3.000000,"unit":"x","goal":"<= 2","met":false}
+i_info 3.000 us (goal informational: why)
+BENCH {"name":"i_info","value":3.000000,"unit":"us","goal":"informational: why","met":null}
+i_none 3.000 ms (goal none, fake sysroot)
+BENCH {"name":"i_none","value":3.000000,"unit":"ms","goal":"none, fake sysroot","met":null}
+i_only 3.000 s (goal report only)
+BENCH {"name":"i_only","value":3.000000,"unit":"s","goal":"report only","met":null}'
+		[ "$got" = "$want" ] &&
+			ok "bench_report.h: NOT MET on a goal not met, met null and no mark without a goal" ||
+			notok "bench_report.h lines" "want:" "$want" "got:" "$got"
+	else
+		notok "bench_report.h compiles" "$(cat "$tmp/cc.err")"
+	fi
+else
+	skip_check "bench_report.h lines" "no C compiler"
+fi
+
+# every benchmark program: a part it does not have is refused (exit 2,
+# a usage line) before anything is measured; bounded in case one runs
+for p in tests/engine/bench_engine tests/engine/bench_burst tests/daemon/bench_hotmemd \
+	tests/bpf/bench_trace tests/fusefs/bench_hotmemfs; do
+	if [ ! -x "$B/$p" ]; then
+		skip_check "${p##*/} refuses a bad part" "$B/$p not built"
+		continue
+	fi
+	got=$(HOTMEM_BUILD=$B timeout -k 5 60 "$B/$p" no_such_part 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" = 2 ] && grep -q "^${p##*/}: no part 'no_such_part'$" <<<"$got" &&
+		grep -q "^usage: ${p##*/} " <<<"$got" &&
+		ok "${p##*/} no_such_part: refused, usage, exit status 2" ||
+		notok "${p##*/} no_such_part: exit status $rc" "$got"
+done
+got=$(timeout -k 5 60 "$src/tests/agents/bench_burst.sh" no_such_part 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 2 ] && grep -q "^bench_burst.sh: no part 'no_such_part'$" <<<"$got" &&
+	grep -q "^usage: bench_burst.sh " <<<"$got" &&
+	ok "bench_burst.sh no_such_part: refused, usage, exit status 2" ||
+	notok "bench_burst.sh no_such_part: exit status $rc" "$got"
+
+echo "1..$n"
