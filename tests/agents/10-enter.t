@@ -4,12 +4,8 @@
 # synthetic uevents (uevent file writes) have the kernel's wire format and
 # refusals; nothing of the host's udev, /run or network namespace changes.
 . "$(dirname "$0")/../fusefs/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
 UDEVD=/lib/systemd/systemd-udevd
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 need_tool "$UDEVD" udev
 need_tool udevadm udev
 

@@ -3,11 +3,7 @@
 # reaped once and never signalled afterwards (its pid is free for reuse);
 # --rules DIR under /run is bound although the private /run hides /run.
 . "$(dirname "$0")/../fusefs/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 need_tool strace strace
 
 # hotmemfs "exits before mounting": hotmem-enter gives up (125) and sends

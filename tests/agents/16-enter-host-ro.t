@@ -9,11 +9,7 @@
 # invalid ones: on a writable host file they fail with EINVAL and change
 # nothing, read-only they fail with EROFS.
 . "$(dirname "$0")/../fusefs/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 
 "$ENTER" --profile qemu-512m -- bash -c '
 	R=/run/hotmem/machine

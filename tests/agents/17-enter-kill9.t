@@ -5,11 +5,7 @@
 # that the next run was refused (usereye5 #11).  init dies with its parent
 # (PR_SET_PDEATHSIG), the namespace with init.
 . "$(dirname "$0")/../fusefs/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 
 STATE=$TMP/machine.state
 "$ENTER" --profile qemu-512m -S "$STATE" -- sh -c "touch '$TMP/up'; exec sleep 300" \

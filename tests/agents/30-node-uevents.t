@@ -5,11 +5,7 @@
 # last memory sends KOBJ_REMOVE after theirs.  Raw wire format (fields and
 # order) on the entered machine's netlink, and udevadm monitor --property.
 . "$(dirname "$0")/../fusefs/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 need_tool udevadm udev
 need_tool python3 python3
 

@@ -94,6 +94,16 @@ for area in fusefs daemon; do
 		"$(plain $area 'need_built /nonexistent/hotmemfs; echo reached')"
 done
 
+# need_enter: the hotmem-enter tests' prelude (tests/fusefs/lib.sh)
+if [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ]; then
+	expect "need_enter: hotmem-enter not built, under make check: a failure" \
+		'^not ok 1 - /nonexistent/hotmem-enter is built' \
+		"$(in_env fusefs 'need_enter; echo reached' HOTMEM_TEST_LOGS="$fake" HOTMEM_BUILD=/nonexistent)"
+else
+	expect "need_enter: not root or no /dev/fuse: a skip saying which" \
+		'^1\.\.0 # SKIP (needs root|no /dev/fuse)' "$(in_env fusefs 'need_enter; echo reached')"
+fi
+
 # ---- tests/daemon/lib.sh mount_hotmemfs ----
 # a hotmemfs that exits at once: our own failure, not the machine's
 printf '#!/bin/sh\necho "hotmemfs: cannot boot: EINVAL" >&2\nexit 1\n' >"$fake/fs-fails"

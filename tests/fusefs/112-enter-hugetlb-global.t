@@ -7,11 +7,7 @@
 # untouched.  They were the host's, read-only (EROFS), reading the host's
 # count while the machine's meminfo said otherwise (usereye3 #14).
 . "$(dirname "$0")/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 [ -e /proc/sys/vm/nr_hugepages ] && [ -d /sys/kernel/mm/hugepages ] ||
 	skip_all "the host's kernel has no HugeTLB (nothing to bind over)"
 

@@ -5,11 +5,7 @@
 # and pages are allocated.  It was the host's (usereye3 #15): vmstat and
 # agents reading nr_free_pages saw a second machine.
 . "$(dirname "$0")/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 
 "$ENTER" --profile qemu-512m --cmdline hotmem.kernel_alloc=off -- bash -c '
 	say() { echo "$1=$2"; }

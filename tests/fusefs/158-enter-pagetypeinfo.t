@@ -5,11 +5,7 @@
 # host's Normal zone's pageblocks and page-types' flags of the host's pfns
 # read as the machine's.
 . "$(dirname "$0")/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 
 "$ENTER" --profile qemu-512m -- bash -c '
 	say() { echo "$1=$2"; }

@@ -101,6 +101,17 @@ require_env() {
 	[ -x "$HMCTL" ] || skip_all "no $HMCTL"
 }
 
+# need_enter: what a test of hotmem-enter needs: root and /dev/fuse (a
+# skip saying which), hotmem-enter ($ENTER) and hotmemfs built (need_built:
+# a failure under make check, which builds them)
+need_enter() {
+	ENTER=$HOTMEM_BUILD/hotmem-enter
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
+	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	need_built "$ENTER"
+	need_built "$HMFS"
+}
+
 TMP=$(mktemp -d /tmp/hotmemfs-test.XXXXXX)
 MNT=$TMP/mnt
 CTL=$TMP/ctl.sock
