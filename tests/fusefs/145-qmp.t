@@ -13,25 +13,15 @@ require_env
 mount_fs "hotmemfs mounts" --fresh --profile qemu-512m --state none
 
 # the conversation: a line a check, "RC NAME", each said as TAP below
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
-import json, socket, sys
+qmp_conversation 120 <<'PY'
+import json, sys
 from qmp import Qmp
-
-n = 0
-
-
-def ok(cond, name):
-    global n
-    n += 1
-    print("%d %s" % (0 if cond else 1, name), flush=True)
+from qmp_checks import ok, all_ran, raw_connect, shown as err
 
 
 def raw():
     """a connection of its own, a line each way; its greeting read"""
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(60)
-    s.connect(sys.argv[1])
-    f = s.makefile("rwb")
+    f = raw_connect(negotiate=False).makefile("rwb")
     return f, json.loads(f.readline())
 
 
@@ -43,11 +33,6 @@ def ask(f, line):
         r = json.loads(f.readline())
         if "event" not in r:
             return r
-
-
-def err(r):
-    e = r.get("error", {})
-    return "%s: %s" % (e.get("class"), e.get("desc"))
 
 
 # the kernel tests' client, as it drives QEMU
@@ -157,9 +142,8 @@ ok(reply.get("return", {}).get("id") == "d2" and "UEVENT" in seen,
    "... a device_add on it: its reply, and its UEVENTs (%s)" % " ".join(sorted(set(seen))))
 r = ask(f, b'{"execute": "device_del", "arguments": {"id": "d2"}}')
 ok(r == {"return": {}}, "... then device_del d2 on it too")
-print("0 all %d checks ran" % n)
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 # through hotmemctl: a mistyped KEY=VALUE is said, nothing done (it ran without it)
 is "$(ctl alloc movable 1 nod=0 2>&1; echo "rc $?")" "hotmemctl: error: Parameter 'nod' is unexpected
 rc 1" "hotmemctl alloc movable 1 nod=0: QAPI's words, exit 1"

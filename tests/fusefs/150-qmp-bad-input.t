@@ -13,18 +13,9 @@ require_env
 
 mount_fs "hotmemfs mounts" --fresh --state none
 
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
-import json, socket, sys
-from qmp import negotiate
-
-n = 0
-
-
-def ok(cond, name):
-    global n
-    n += 1
-    print("%d %s" % (0 if cond else 1, name), flush=True)
-
+qmp_conversation 300 <<'PY'
+import json
+from qmp_checks import ok, all_ran, raw_connect, shown as err
 
 s, buf = None, b""
 
@@ -35,10 +26,7 @@ def connect():
     global s, buf
     if s:
         s.close()
-    s, buf = socket.socket(socket.AF_UNIX), b""
-    s.settimeout(60)
-    s.connect(sys.argv[1])
-    negotiate(s)
+    s, buf = raw_connect(), b""
 
 
 def line():
@@ -76,11 +64,6 @@ def talk(data):
             return got
         got.append(r)
     return got
-
-
-def err(r):
-    e = r.get("error", {})
-    return "%s: %s" % (e.get("class"), e.get("desc"))
 
 
 QMD = b'{"execute": "query-memory-devices", "id": %d}'
@@ -167,17 +150,12 @@ r = talk(b"\n".join(QMD % i if i % 2 else b"{oops %d" % i for i in range(20)))
 ok(r is not None and len(r) == 20 and
    all((x.get("id") == i) if i % 2 else err(x).startswith(PE) for i, x in enumerate(r)),
    "good and bad lines in turn: a reply each, in order")
-print("0 all %d checks ran" % n)
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 # a request too large (beyond 64 KiB unended): said, and the connection ends
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/big.out" 2>&1 <<'PY'
-import socket, sys
-from qmp import negotiate
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(60)
-s.connect(sys.argv[1])
-negotiate(s)
+PYTHONPATH="$HOTMEM_SRC/tests/kernel:$HOTMEM_SRC/tests/fusefs" timeout 120 python3 - "$CTL" >"$TMP/big.out" 2>&1 <<'PY'
+from qmp_checks import raw_connect
+s = raw_connect()
 try:
     s.sendall(b'{"execute": "status", "id": "' + b"a" * 200000 + b'"}\n')
 except OSError:

@@ -10,31 +10,11 @@ require_env
 
 mount_fs "hotmemfs mounts" --fresh --state none
 
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
-import json, socket, sys
-from qmp import negotiate
+qmp_conversation 120 <<'PY'
+import json
+from qmp_checks import ok, all_ran, raw_connect, ask, shown
 
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(60)
-s.connect(sys.argv[1])
-negotiate(s)
-f = s.makefile("rb")
-
-
-def ask(req):
-    s.sendall(json.dumps(req).encode() + b"\n")
-    while True:
-        r = json.loads(f.readline())
-        if "event" not in r:
-            return r
-
-
-def show(r):
-    e = r.get("error")
-    return "%s: %s" % (e["class"], e["desc"]) if e else json.dumps(r)
-
-
-n = 0
+s = raw_connect()
 for cmd, args, want in [
         ("device_del", {"id": "nope"}, "DeviceNotFound: Device 'nope' not found"),
         ("device_del", {"id": "/machine/peripheral/nope"},
@@ -57,13 +37,10 @@ for cmd, args, want in [
          "GenericError: Property 'pc-dimm.bogus' not found"),
         ("device_add", {"driver": "pc-dimm", "id": "d1", "size": "128M"},
          "GenericError: Duplicate device ID 'd1'")]:
-    r = ask({"execute": cmd, "arguments": args})
-    if want is None:
-        continue
-    n += 1
-    print("%d %s %s: %s" % (show(r) != want, cmd, json.dumps(args), show(r)), flush=True)
-print("0 all %d checks ran" % n)
+    r = ask(s, cmd, **args)
+    if want is not None:
+        ok(shown(r) == want, "%s %s: %s" % (cmd, json.dumps(args), shown(r)))
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing

@@ -12,18 +12,10 @@ require_env
 
 mount_fs "hotmemfs mounts" --fresh --state none
 
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 600 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
+qmp_conversation 600 <<'PY'
 import json, socket, sys
-from qmp import Qmp, negotiate
-
-n = 0
-
-
-def ok(cond, name):
-    global n
-    n += 1
-    print("%d %s" % (0 if cond else 1, name), flush=True)
-
+from qmp import Qmp
+from qmp_checks import ok, all_ran, raw_connect
 
 # a wait that finds nothing is a failure, not a hang: 20 s a wait
 q = Qmp(sys.argv[1], timeout=20)
@@ -50,17 +42,13 @@ q.close()
 q2.close()
 # negotiate() reads the handshake and nothing more: two requests in one
 # write, their replies read raw after it
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(20)
-s.connect(sys.argv[1])
-negotiate(s)
+s = raw_connect(timeout=20)
 s.sendall(b'{"execute": "query-memory-devices", "id": 1}\n{"execute": "query-memory-devices", "id": 2}\n')
 f = s.makefile("rb")
 r = [json.loads(f.readline()) for _ in range(2)]
 ok(r == [{"return": [], "id": 1}, {"return": [], "id": 2}],
    "negotiate() leaves the socket at the first reply: %s" % json.dumps(r))
-print("0 all %d checks ran" % n)
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing

@@ -12,24 +12,22 @@ require_env
 
 mount_fs "hotmemfs mounts" --fresh --profile qemu-512m --state none
 
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 120 python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
-import json, socket, sys
+qmp_conversation 120 <<'PY'
+import json, sys
 from qmp import Qmp
+from qmp_checks import ok, all_ran
 
 q = Qmp(sys.argv[1], timeout=60)
-n = 0
 
 
 def check(cmd, args, want):
-    global n
-    n += 1
     try:
         got = "return: %s" % json.dumps(q.cmd(cmd, **args))[:80]
     except RuntimeError as x:
         e = x.args[0].split(": ", 1)[1]
         e = eval(e)  # the error's dict, as Qmp.cmd() raises it
         got = "%s: %s" % (e["class"], e["desc"])
-    print("%d %s %s: %s" % (got != want, cmd, json.dumps(args), got), flush=True)
+    ok(got == want, "%s %s: %s" % (cmd, json.dumps(args), got))
 
 
 q.cmd("device_add", driver="pc-dimm", id="d1", size="128M")
@@ -58,16 +56,12 @@ for drv, prop, val in [("virtio-mem-pci", "prealloc", "on"), ("virtio-mem-pci", 
           "GenericError: Property '%s.%s' %s" % (drv, prop, M))
 check("device_add", {"driver": "pc-dimm", "id": "x", "size": "128M", "bogus": 1},
       "GenericError: Property 'pc-dimm.bogus' not found")
-n += 1
 ids = sorted(d["data"]["id"] for d in q.cmd("query-memory-devices"))
-print("%d ... nothing added by them: %s" % (ids != ["d1", "vm0"], ids))
-n += 1
+ok(ids == ["d1", "vm0"], "... nothing added by them: %s" % ids)
 names = [c["name"] for c in q.cmd("query-commands")]
-print("%d query-commands lists qmp_capabilities, query-commands, events, once each: %s" %
-      (any(names.count(c) != 1 for c in ["qmp_capabilities", "query-commands", "events",
-                                          "device_add"]), " ".join(names)), flush=True)
-print("0 all %d checks ran" % n)
+ok(all(names.count(c) == 1 for c in ["qmp_capabilities", "query-commands", "events", "device_add"]),
+   "query-commands lists qmp_capabilities, query-commands, events, once each: %s" % " ".join(names))
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing

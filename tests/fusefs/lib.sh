@@ -451,6 +451,17 @@ conversation_checks() {
 	tap_ok $? "the QMP conversation ran to its end (rc $2)$(head -c 2000 "$3" | tr '\n' ' ')"
 }
 
+# qmp_conversation SECONDS: the python script on stdin talks QMP to the
+# control socket (its argv[1]; tests/kernel/qmp.py and tests/fusefs/
+# qmp_checks.py importable: ok() for each check, all_ran() at its end),
+# bounded by SECONDS; its checks as TAP (conversation_checks)
+qmp_conversation() {
+	need_tool python3 python3
+	PYTHONPATH="$HOTMEM_SRC/tests/kernel:$HOTMEM_SRC/tests/fusefs" timeout "$1" \
+		python3 - "$CTL" >"$TMP/qmp.out" 2>"$TMP/qmp.err"
+	conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
+}
+
 # nodes01_profile NR FILE: a profile of NR nodes (default's machine) with
 # memory on nodes 0 (its first GiB) and 1 (the second) only, into FILE
 nodes01_profile() {

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """The Python side of the tests that speak QMP to hotmemfs's control
-socket: tests/fusefs/lib.sh's qmp_reply runs this file as a program
-(the refusals of tests/fusefs/148 and tests/reliability), tests/kernel/
-qmp.py importable.
+socket (tests/fusefs/145, 150-153, the refusals of 148 and
+tests/reliability): tests/fusefs/lib.sh's qmp_conversation runs a test's
+script with this and tests/kernel/qmp.py importable, the socket its
+argv[1]; its qmp_reply runs this file as a program.
 
+  ok(COND, NAME)          a check: a line "RC NAME" for conversation_checks
+  all_ran()               the last line, "0 all N checks ran"
   raw_connect(PATH, ...)  a connection of its own, QMP's handshake done
   ask(S, EXECUTE, **ARGS) EXECUTE's reply on S (events skipped)
   shown(REPLY)            "CLASS: DESC" of an error, "return: JSON" else
@@ -17,6 +20,21 @@ import socket
 import sys
 
 from qmp import Lines, negotiate as qmp_negotiate
+
+n = 0
+
+
+def ok(cond, name):
+    """check NAME, passed when COND holds"""
+    global n
+    n += 1
+    print("%d %s" % (0 if cond else 1, name), flush=True)
+
+
+def all_ran():
+    """the conversation's last line: it ran to its end"""
+    print("0 all %d checks ran" % n, flush=True)
+
 
 def raw_connect(path=None, timeout=60, negotiate=True):
     """a connection of its own to the control socket PATH (argv[1]), each
