@@ -35,9 +35,16 @@ need_end_skip() {
 	done_testing
 	exit
 }
-# need_end_fail REASON: a failed check, and the test ends
+# need_end_fail REASON: a failed check, and the test ends.  A lib whose
+# tests print their plan themselves, after asking for their tools, and
+# whose done_testing prints none (tests/bpf/lib.sh, tests/kernel/tap.sh:
+# need_plan_first=1, their count $n) gets the plan of what it printed here
 need_end_fail() {
 	nok "$1"
+	if [ -n "${need_plan_first:-}" ]; then
+		echo "1..$n"
+		exit 1
+	fi
 	done_testing
 	exit 1
 }

@@ -28,13 +28,9 @@ nok() { ok 1 "$1"; }
 # installs is a failure when missing under make check or CI, a loud skip by
 # hand (tests/need.sh)
 . "$SRC/tests/need.sh"
-# need_end_fail REASON: need.sh's, with the plan (the tools are asked for before a
-# test prints its own plan)
-need_end_fail() {
-	nok "$1"
-	echo "1..$n"
-	exit 1
-}
+# their plan printed by the tests, after the tools are asked for: need.sh's
+# need_end_fail prints the plan of what it ends
+need_plan_first=1
 # "hotmem-trace: N events, D dropped, H USDT probe hits" of a run's stderr
 hits() { sed -n 's/^hotmem-trace: .*, \([0-9]*\) USDT probe hits.*/\1/p' "$1"; }
 events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }

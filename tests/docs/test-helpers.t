@@ -104,6 +104,16 @@ else
 		'^1\.\.0 # SKIP (needs root|no /dev/fuse)' "$(in_env fusefs 'need_enter; echo reached')"
 fi
 
+# tests/bpf/lib.sh, tests/kernel/tap.sh: their tests print their plan after
+# asking for tools, their done_testing none: need_end_fail prints it
+ln -s "$tests" "$fake/tests" # they source $HOTMEM_SRC/tests/need.sh
+for lib in bpf/lib.sh kernel/tap.sh; do
+	expect "$lib: need_tool of a listed package's missing tool under make check fails, with a plan" \
+		$'^not ok 1 - nosuch-tool is there: scripts/deps/x-test.list installs nosuch-hotmem-pkg.*\n1\\.\\.1\n\\[exit 1\\]$' \
+		"$(env -u CI HOTMEM_SRC="$fake" HOTMEM_TEST_LOGS="$fake" \
+			bash -c '. "$0"; need_tool nosuch-tool nosuch-hotmem-pkg; echo reached' "$tests/$lib" 2>&1; echo "[exit $?]")"
+done
+
 # ---- tests/daemon/lib.sh mount_hotmemfs ----
 # a hotmemfs that exits at once: our own failure, not the machine's
 printf '#!/bin/sh\necho "hotmemfs: cannot boot: EINVAL" >&2\nexit 1\n' >"$fake/fs-fails"

@@ -23,13 +23,9 @@ done_testing() { exit $((fails > 0)); }
 # no package: its download (scripts/deps.sh check) can fail for the network,
 # and the test skips loudly then.
 . "$SRC/tests/need.sh"
-# need_end_fail REASON: need.sh's, with the plan (the tools are asked for before a
-# test prints its own plan)
-need_end_fail() {
-	nok "$1"
-	echo "1..$n"
-	exit 1
-}
+# their plan printed by the tests, after the tools are asked for: need.sh's
+# need_end_fail prints the plan of what it ends
+need_plan_first=1
 skipn() { local k=$1; shift; for _ in $(seq "$k"); do skip "$@"; done; }
 diag() { sed 's/^/# /'; }
 fact() { grep "^$2=" "$1.facts" | head -1 | cut -d= -f2-; }
