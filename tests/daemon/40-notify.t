@@ -4,7 +4,7 @@
 # STOPPING=1, all from the daemon's own pid.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-command -v python3 >/dev/null || skip_all "python3 missing"
+need_tool python3 python3
 
 root=$TMP/root
 mk_sysroot "$root"

@@ -3,7 +3,7 @@
 # name $PREFIX/bin in ExecStart= (not /usr/local/bin: 203/EXEC), and keep
 # every other line of unit-files/ (#13.5).
 . "$(dirname "$0")/lib.sh"
-command -v make >/dev/null || skip_all "make missing"
+need_tool make make
 need_hotmemd
 root=$TMP/root
 if make -C "$HOTMEM_SRC" --no-print-directory -s install DESTDIR="$root" PREFIX=/usr \
