@@ -101,6 +101,12 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 			pfn += pageblock_nr_pages;
 			continue;
 		}
+		/* a memmap allocation: its record is the head's, for all its pages (vmemmap_alloc_pages()) */
+		if (test_page_flag(p, PG_vmemmap)) {
+			used += 1UL << p->private;
+			pfn += 1UL << p->private;
+			continue;
+		}
 		/* logically offline (virtio-mem's fake-offline pages): not managed */
 		if (PageReserved(p) || PageVmemmapSelfHosted(p) || PageOffline(p)) {
 			pfn++;
@@ -112,8 +118,8 @@ static int check_zone_pages(struct hotmem *hm, struct zone *z, char *err, size_t
 			workload++;
 		}
 		kmem += test_page_flag(p, PG_kernel);
-		/* a high-order memmap or kernel block holds its reference on the head only */
-		if (p->_refcount || test_page_flag(p, PG_vmemmap) || test_page_flag(p, PG_kernel))
+		/* a high-order kernel block holds its reference on the head only */
+		if (p->_refcount || test_page_flag(p, PG_kernel))
 			used++;
 		pfn++;
 	}

@@ -1151,17 +1151,20 @@ void build_all_zonelists_init(struct hotmem *hm)
 /*
  * split_page(): a non-compound high-order page becomes order-0 pages,
  * and split_page_owner() makes each its own page_owner entry (a vmemmap
- * or kernel page: mapping and private are the record)
+ * or kernel page: its flag, mapping and private are the record; a
+ * vmemmap allocation's tails had none, vmemmap_alloc_pages())
  */
 void split_page(struct hotmem *hm, struct page *page, unsigned int order)
 {
-	const bool owned = test_page_flag(page, PG_vmemmap) || test_page_flag(page, PG_kernel);
+	const int owner = test_page_flag(page, PG_vmemmap) ? PG_vmemmap :
+			  test_page_flag(page, PG_kernel) ? PG_kernel : -1;
 	const unsigned long pfn = page_to_pfn(hm, page);
 
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		if (i)
 			set_page_count(&page[i], 1);
-		if (owned) {
+		if (owner >= 0) {
+			set_page_flag(&page[i], owner);
 			WRITE_ONCE(page[i].mapping, pfn + i);
 			WRITE_ONCE(page[i].private, 0);
 		}

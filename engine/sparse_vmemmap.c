@@ -68,15 +68,22 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 		return 0;
 	}
 	/*
-	 * page_owner's record on each page, as kmem's (mapping: the head's
-	 * pfn, private: the order): one order-9 allocation is one entry, as
-	 * 6.12's read_page_owner() lists vmemmap_alloc_block()'s
+	 * page_owner's record (mapping: the head's pfn, private: the order)
+	 * on the head alone: one order-9 allocation is one entry, as 6.12's
+	 * read_page_owner() lists vmemmap_alloc_block()'s, and the kernel's
+	 * allocation without __GFP_COMP writes no tail's struct page
+	 * (post_alloc_hook(): the head's refcount; page_owner keeps its
+	 * per-page record in page_ext).  Marking all 512 wrote 8 vmemmap
+	 * pages of the memmap the memory came from: of a boot memmap shared
+	 * with its template, 8 host copies (32 KiB) and 16 faults an add.
+	 * Whoever walks pages meets the head first (the allocation is
+	 * pageblock-aligned) and takes the whole allocation from it: page
+	 * owner, has_unmovable_pages(), the invariants; split_page() marks
+	 * each page when HugeTLB's vmemmap optimisation splits it.
 	 */
-	for (unsigned long i = 0; i < (1UL << order); i++) {
-		set_page_flag(page + i, PG_vmemmap);
-		page[i].mapping = page_to_pfn(hm, page);
-		page[i].private = order;
-	}
+	set_page_flag(page, PG_vmemmap);
+	page->mapping = page_to_pfn(hm, page);
+	page->private = order;
 	return page_to_pfn(hm, page);
 }
 
@@ -87,11 +94,10 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 
 	switch (src) {
 	case VMEMMAP_BUDDY:
-		for (unsigned long i = 0; i < (1UL << order); i++) {
-			clear_page_flag(page + i, PG_vmemmap);
-			page[i].mapping = 0;
-			page[i].private = 0;
-		}
+		/* the record is the head's (vmemmap_alloc_pages()) */
+		clear_page_flag(page, PG_vmemmap);
+		page->mapping = 0;
+		page->private = 0;
 		__free_pages(hm, page, order);
 		break;
 	case VMEMMAP_BOOT:

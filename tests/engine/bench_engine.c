@@ -871,7 +871,7 @@ static long pss_kb(void)
  * MiB blocks, a DIMM of @nr blocks plugged offline, then each block
  * onlined in turn, as hotmemd's write of `state` does, with the kernel's
  * auto-movable policy (hotmemd's default picks as it does).  The time of
- * the add and of each online, and the host memory an online takes.
+ * the add and of each online, and the host memory each takes.
  * HOTMEM_BENCH_COLDPLUG_BLOCKS sets @nr (default 2048: ~300 MiB of host).
  */
 static void bench_coldplug(void)
@@ -885,7 +885,7 @@ static void bench_coldplug(void)
 	struct hotmem *hm;
 	char err[256], text[256];
 	double t0, add_s, *t = calloc(nr, sizeof(*t)), first, last;
-	long pss0, pss1;
+	long pss_add, pss0, pss1;
 
 	hotmem_config_default(&cfg);
 	snprintf(text, sizeof(text), "profile = huge-64t\nname = coldplug\nblock_size = 128M\n"
@@ -896,6 +896,7 @@ static void bench_coldplug(void)
 		fprintf(stderr, "bench: coldplug: %s\n", t ? err : "no memory");
 		exit(1);
 	}
+	pss_add = pss_kb();
 	t0 = now_us();
 	if (hotmem_add_memory(hm, 0, ram_end, (unsigned long long)nr << 27, 0, -1)) {
 		fprintf(stderr, "bench: coldplug: cannot add %lu blocks\n", nr);
@@ -903,6 +904,7 @@ static void bench_coldplug(void)
 	}
 	add_s = (now_us() - t0) / 1e6;
 	pss0 = pss_kb();
+	pss_add = pss0 - pss_add;
 	for (unsigned long i = 0; i < nr; i++) {
 		t0 = now_us();
 		if (hotmem_block_set_state(hm, (ram_end >> 27) + i, HM_MMOP_ONLINE)) {
@@ -917,13 +919,18 @@ static void bench_coldplug(void)
 	first = median(t, 64);
 	last = median(t + nr - 64, 64);
 	printf("# coldplug of %lu blocks, memmaps from RAM shared with their template, engine alone: "
-	       "add %.2f s (%.1f us a block); online median %.1f us a block (first 64 %.1f, last 64 "
-	       "%.1f); host memory +%.1f KiB an online (Pss)\n", nr, add_s, add_s * 1e6 / (double)nr,
-	       median(t, (int)nr), first, last, (double)(pss1 - pss0) / (double)nr);
+	       "add %.2f s (%.1f us and +%.1f KiB of host memory a block); online median %.1f us a "
+	       "block (first 64 %.1f, last 64 %.1f), +%.1f KiB of host memory a block (Pss)\n", nr,
+	       add_s, add_s * 1e6 / (double)nr, (double)pss_add / (double)nr, median(t, (int)nr),
+	       first, last, (double)(pss1 - pss0) / (double)nr);
 	figure("engine_coldplug_online_us", median(t, (int)nr), "us a block",
 	       "informational: the engine's part of hotmemd's coldplug (memmaps from RAM)", true);
 	figure("engine_coldplug_online_host_kib", (double)(pss1 - pss0) / (double)nr, "KiB a block",
 	       "informational: fresh host memory an online takes", true);
+	figure("engine_coldplug_add_us", add_s * 1e6 / (double)nr, "us a block",
+	       "informational: the DIMM's add_memory(), before the coldplug", true);
+	figure("engine_coldplug_add_host_kib", (double)pss_add / (double)nr, "KiB a block",
+	       "informational: fresh host memory the add takes", true);
 	free(t);
 }
 

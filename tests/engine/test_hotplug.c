@@ -468,6 +468,51 @@ static void test_fresh_template_mapping_copies_the_buddy_heads_only(void **state
 	hotmem_destroy(hm);
 }
 
+/*
+ * A section's memmap from system RAM is one order-9 allocation
+ * (vmemmap_alloc_pages()) whose record is on its head's struct page only,
+ * as the kernel's allocation without __GFP_COMP writes no tail's: the
+ * memmap the memory came from (boot RAM's, shared with its template) gets
+ * no copy of the tails' 7 other vmemmap pages at an add.  The invariants
+ * still count the 512 pages used, explain still names the memory behind
+ * them memmap, whole.
+ */
+static void test_memmap_allocation_marks_its_head_only(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hm_explain *ex = calloc(1, sizeof(*ex));
+	unsigned long backing;
+	struct page *head;
+	int src;
+
+	(void)state;
+	assert_non_null(ex);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	backing = vmemmap_backing_pfn(hm, DIMM >> 12, &src);
+	assert_int_equal(src, VMEMMAP_BUDDY);
+	head = pfn_to_page(hm, backing);
+	assert_true(test_page_flag(head, PG_vmemmap));
+	assert_int_equal(head->mapping, backing);
+	assert_int_equal(head->private, 9);
+	for (unsigned long i = 1; i < 512; i++) {
+		assert_false(test_page_flag(head + i, PG_vmemmap));
+		assert_int_equal(head[i].mapping, 0);
+		assert_int_equal(head[i].private, 0);
+	}
+	/* vmemmap pages 1-7 of the allocation's 8 in the boot memmap: read, never copied */
+	assert_int_equal(physmem_private_pages(hm, head + 64, 7 * 4096, ULONG_MAX, NULL, NULL), 0);
+	check(hm);
+	/* explain of the boot block holding it: one memmap entry, the 512 pages */
+	assert_int_equal(hotmem_explain_from(hm, backing >> 15, backing, ex), 0);
+	assert_true(ex->nr_shown >= 1);
+	assert_int_equal(ex->pages[0].pfn, backing);
+	assert_string_equal(ex->pages[0].kind, "memmap");
+	assert_int_equal(ex->pages[0].order, 9);
+	assert_true(ex->nr_shown == 1 || ex->pages[1].pfn >= backing + 512);
+	free(ex);
+	hotmem_destroy(hm);
+}
+
 static void *write_struct_page(void *page)
 {
 	((struct page *)page)->memcg_data++;
@@ -1443,6 +1488,7 @@ int main(void)
 		cmocka_unit_test(test_pagemap_copies_are_anonymous_pages_only),
 		cmocka_unit_test(test_copied_pages_scan_agrees_with_pagemap),
 		cmocka_unit_test(test_fresh_template_mapping_copies_the_buddy_heads_only),
+		cmocka_unit_test(test_memmap_allocation_marks_its_head_only),
 		cmocka_unit_test(test_reshare_asks_again_after_any_write_that_copied),
 		cmocka_unit_test(test_shared_memmap_is_mapped_where_read),
 		cmocka_unit_test(test_shared_memmap_without_the_hosts_help),
