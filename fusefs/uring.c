@@ -206,17 +206,35 @@ int hmfs_uring_check(char *why, size_t len)
 	return 0;
 }
 
-/* num_possible_cpus(): the kernel makes one queue per possible CPU, qid = CPU */
+/*
+ * num_possible_cpus(): the kernel makes that many queues (fuse_uring_create(),
+ * 6.14-6.18), qid = the CPU.  Taken from /proc/softirqs, whose header names
+ * every possible CPU (fs/proc/softirqs.c: for_each_possible_cpu()), not
+ * from /sys/devices/system/cpu/possible: a mount namespace may show another
+ * cpu/ there (tests/fusefs/nodes.sh fake_cpu_host), and a queue too many
+ * is a refused REGISTER, one too few a ring that never comes up (the
+ * kernel holds every request until each queue has an entry).
+ */
 static unsigned int possible_cpus(void)
 {
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
-	unsigned int last = 0, a, b;
-	int n;
+	FILE *f = fopen("/proc/softirqs", "re");
+	unsigned int n = 0, last = 0, a, b;
+	char word[32];
+	int r;
 
+	if (f) {
+		/* the header: "CPU0 CPU1 ..." up to the first row's name ("HI:") */
+		while (fscanf(f, "%31s", word) == 1 && !strncmp(word, "CPU", 3))
+			n++;
+		fclose(f);
+		if (n)
+			return n;
+	}
+	f = fopen("/sys/devices/system/cpu/possible", "re");
 	if (!f)
 		return (unsigned int)sysconf(_SC_NPROCESSORS_CONF);
-	while ((n = fscanf(f, "%u-%u", &a, &b)) >= 1) {
-		last = n == 2 ? b : a;
+	while ((r = fscanf(f, "%u-%u", &a, &b)) >= 1) {
+		last = r == 2 ? b : a;
 		if (fgetc(f) != ',')
 			break;
 	}

@@ -23,6 +23,8 @@
  *                     `bench_hotmemfs uring` runs these two alone
  *   huge_list_s       readdir of 32768 blocks (2 GiB each, 64 TiB)
  *   huge_lsmem_s      lsmem over those 32768 blocks
+ *   huge128m_lsmem_uring_s  huge128m's lsmem again on the same machine
+ *                     served by hotmemfs --io-uring (one run each)
  *   huge128m_*        a 16 TiB machine of 128 MiB blocks (131072 blocks,
  *                     memmap_on_memory): its DIMM plugged (or, when the
  *                     host refuses the mappings, the largest that fits),
@@ -1344,6 +1346,49 @@ static void bench_huge128m_remove(const char *ctlbin, const struct fs *f, unsign
 	report("huge128m_remove_s", d.dt, "s", "informational", true);
 }
 
+/*
+ * The same lsmem on the same machine (@profile, @size plugged) served by
+ * hotmemfs --io-uring, right after the /dev/fuse one's (@devfuse s): one
+ * run each, tens of seconds, not interleaved.  Sets fuse's enable_uring
+ * for it and puts it back.
+ */
+static void bench_huge128m_lsmem_uring(const char *build, const char *profile,
+				       unsigned long long size, double devfuse)
+{
+	char ctlbin[512], dir[256];
+	struct fs u = { .pid = 0 };
+	double t;
+	int n;
+
+	if (uring_fs_start(&u, build, profile))
+		return;
+	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
+	if (plug(ctlbin, &u, size)) {
+		printf("# huge128m: device_add on the --io-uring machine failed; skipped\n");
+		goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s/sys/devices/system/memory", u.mnt);
+	n = count_blocks(dir); /* as the /dev/fuse machine's: the listing warms the directory */
+	{
+		char *argv[] = { "lsmem", "--sysroot", u.mnt, NULL };
+
+		t = cmd_once(argv);
+	}
+	if (t < 0) {
+		printf("# huge128m: lsmem on the --io-uring machine failed; skipped\n");
+		goto out;
+	}
+	printf("# huge128m: lsmem over %d blocks, hotmemfs --io-uring: %.2f s (%.0f us a block), "
+	       "right after /dev/fuse's %.2f s\n", n, t, t * 1e6 / n, devfuse);
+	report("huge128m_lsmem_uring_s", t, "s", "<= 20 for 131072 blocks",
+	       n == 131072 && t <= 20);
+	if (devfuse > 0)
+		report("huge128m_lsmem_uring_vs_devfuse", t / devfuse, "x", "informational", true);
+out:
+	fs_stop(&u);
+	knob_restore(&knob_enable_uring);
+}
+
 static void bench_huge128m(const char *build)
 {
 	const unsigned long long full = (16ULL << 40) - (2ULL << 30);
@@ -1404,6 +1449,7 @@ static void bench_huge128m(const char *build)
 	bench_change_cost(build, profile, &f, (unsigned long)(size >> 27) + 15);
 	bench_huge128m_remove(ctlbin, &f, size >> 27);
 	fs_stop(&f);
+	bench_huge128m_lsmem_uring(build, profile, size, ls.best);
 	bench_huge128m_coldplug(build, profile, &(struct coldplug_way){
 		"huge128m_hotmemd_coldplug_s", "memmap_on_memory", 2048 + 256, true });
 	bench_huge128m_coldplug(build, profile, &(struct coldplug_way){
