@@ -96,11 +96,28 @@ static int send_all(struct hmfs_ctx *ctx, int fd, const char *s, size_t len)
 /* a line on the socket as QEMU's QMP writes it: '/' not escaped (json-c's default is "\/") */
 #define CTL_WIRE (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
+/*
+ * @o on the socket, a line.  A request's U+0000, modified UTF-8's
+ * "\xC0\x80" here (hmfs_ctl_read()), is written \u0000 again, as QEMU's
+ * JSON writer does (qobject/json-writer.c quoted_str()); json-c writes the
+ * bytes, no UTF-8.  C0 begins no UTF-8 sequence: these two bytes are
+ * nothing else, and json-c writes no byte above 0x7f outside a string.
+ */
 static int send_json(struct hmfs_ctx *ctx, int fd, json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, CTL_WIRE);
-	int ret = send_all(ctx, fd, s, strlen(s));
+	const char *s = json_object_to_json_string_ext(o, CTL_WIRE), *nul;
+	size_t len = strlen(s);
+	int ret = 0;
 
+	while (!ret && (nul = memmem(s, len, "\xc0\x80", 2))) {
+		ret = send_all(ctx, fd, s, (size_t)(nul - s));
+		if (!ret)
+			ret = send_all(ctx, fd, "\\u0000", 6);
+		len -= (size_t)(nul - s) + 2;
+		s = nul + 2;
+	}
+	if (!ret)
+		ret = send_all(ctx, fd, s, len);
 	return ret ? ret : send_all(ctx, fd, "\n", 1);
 }
 
@@ -594,33 +611,85 @@ void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r)
 }
 
 /*
- * The first raw control byte inside a string in buf[from, len), or len.
- * QEMU's lexer refuses one there (RFC 8259 7); json-c takes even a raw
- * newline, so an unterminated `"abc` ran on into the next line's
+ * U+0000 in a request's string is a character, as in QEMU's parser: its
+ * \u0000 becomes modified UTF-8's "\xC0\x80" (qobject/json-parser.c
+ * parse_string() -> util/unicode.c mod_utf8_encode(), QEMU >= 3.0;
+ * tests/unit/check-qjson.c: "\\u0000x" parses to "\xC0\x80x"), and the
+ * reply writes it \u0000 again (send_json()).  So "vm0\u0000junk" names
+ * no device and the command says so.  json-c made it a NUL byte, where
+ * every C string of a command ended: qom-get on "vm0\u0000junk" answered
+ * vm0's value, qom-set's "requested-size\u0000x" shrank vm0 (usereye6 A),
+ * a key lost its tail.  Rewritten in the bytes json-c is given, so every
+ * string, keys too, is covered where a request is parsed.
+ */
+static const char nul_escape[] = "\\u0000";
+#define NUL_ESCAPE_LEN (sizeof(nul_escape) - 1)
+static const char nul_mutf8[] = "\xc0\x80";
+
+enum scan_stop {
+	SCAN_END, /* nothing up to len */
+	SCAN_CTL, /* a raw control byte inside a string */
+	SCAN_NUL, /* a \u0000 escape inside a string */
+	SCAN_CUT, /* the start of one, cut by len */
+};
+
+/*
+ * The first of those inside a string in buf[from, len), at *@at.  QEMU's
+ * lexer refuses a raw control byte there (RFC 8259 7); json-c takes even
+ * a raw newline, so an unterminated `"abc` ran on into the next line's
  * request and swallowed it (review15 R1).  The string state is carried
  * over reads while a request is pending.  json-c's single quotes are
  * strings too (QEMU takes them).
  */
-static size_t string_ctl_byte(struct hmfs_ctl_reader *r, const char *buf, size_t from,
-			      size_t len)
+static enum scan_stop string_scan(struct hmfs_ctl_reader *r, const char *buf, size_t from,
+				  size_t len, size_t *at)
 {
 	for (size_t i = from; i < len; i++) {
 		unsigned char ch = (unsigned char)buf[i];
 
+		*at = i;
 		if (!r->quote) {
 			if (ch == '"' || ch == '\'')
 				r->quote = (char)ch;
 		} else if (r->escape) {
 			r->escape = false;
 		} else if (ch < 0x20) {
-			return i;
+			return SCAN_CTL;
 		} else if (ch == '\\') {
+			size_t n = len - i < NUL_ESCAPE_LEN ? len - i : NUL_ESCAPE_LEN;
+
+			if (!memcmp(buf + i, nul_escape, n))
+				return n == NUL_ESCAPE_LEN ? SCAN_NUL : SCAN_CUT;
 			r->escape = true;
 		} else if (ch == (unsigned char)r->quote) {
 			r->quote = 0;
 		}
 	}
-	return len;
+	*at = len;
+	return SCAN_END;
+}
+
+/*
+ * A \u0000 escape cut by the last read (its r->nesc first bytes) goes on
+ * with buf's from *@off: json-c is given "\xC0\x80" if it is one, else
+ * the bytes as they came.  false: buf ended first, all of it taken.
+ */
+static bool escape_resume(struct hmfs_ctl_reader *r, const char *buf, size_t len, size_t *off)
+{
+	while (r->nesc < NUL_ESCAPE_LEN && *off < len && buf[*off] == nul_escape[r->nesc])
+		r->nesc++, (*off)++;
+	if (r->nesc < NUL_ESCAPE_LEN && *off == len)
+		return false;
+	if (r->nesc == NUL_ESCAPE_LEN) {
+		json_tokener_parse_ex(r->tok, nul_mutf8, 2);
+	} else {
+		/* a prefix of a valid escape: json-c waits for the rest */
+		json_tokener_parse_ex(r->tok, nul_escape, r->nesc);
+		/* a lone backslash: the byte after it is escaped */
+		r->escape = r->nesc == 1;
+	}
+	r->nesc = 0;
+	return true;
 }
 
 static void reader_reset(struct hmfs_ctl_reader *r)
@@ -629,12 +698,58 @@ static void reader_reset(struct hmfs_ctl_reader *r)
 	r->pending = 0;
 	r->quote = 0;
 	r->escape = false;
+	r->nesc = 0;
+}
+
+/*
+ * buf[*off, len) to json-c, \u0000 rewritten, up to a raw control byte in
+ * a string (*@ctl, else len): json-c's state after it, *off past what
+ * json-c took (all of it while it wants more)
+ */
+static enum json_tokener_error feed(struct hmfs_ctl_reader *r, const char *buf, size_t len,
+				    size_t *off, size_t *ctl, json_object **req)
+{
+	enum json_tokener_error e = json_tokener_continue;
+	enum scan_stop stop;
+	size_t at;
+
+	*ctl = len;
+	if (r->nesc && !escape_resume(r, buf, len, off))
+		return e;
+	for (;;) {
+		stop = string_scan(r, buf, *off, len, &at);
+		if (at > *off) {
+			*req = json_tokener_parse_ex(r->tok, buf + *off, (int)(at - *off));
+			e = json_tokener_get_error(r->tok);
+			if (e != json_tokener_continue) {
+				*off += json_tokener_get_parse_end(r->tok);
+				return e;
+			}
+		}
+		*off = at;
+		switch (stop) {
+		case SCAN_END:
+			return e;
+		case SCAN_CTL:
+			*ctl = at;
+			return e;
+		case SCAN_CUT:
+			r->nesc = (unsigned char)(len - at);
+			*off = len;
+			return e;
+		case SCAN_NUL:
+			json_tokener_parse_ex(r->tok, nul_mutf8, 2);
+			*off = at + NUL_ESCAPE_LEN;
+			break;
+		}
+	}
 }
 
 enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, size_t len,
 				 size_t *off, json_object **req)
 {
-	size_t ctl;
+	enum json_tokener_error e;
+	size_t from, ctl;
 
 	*req = NULL;
 	/*
@@ -655,10 +770,10 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	if (*off >= len)
 		return HMFS_CTL_MORE;
 	if (!r->pending)
-		r->quote = 0, r->escape = false;
-	ctl = string_ctl_byte(r, buf, *off, len);
-	*req = json_tokener_parse_ex(r->tok, buf + *off, (int)(ctl - *off));
-	if (json_tokener_get_error(r->tok) == json_tokener_continue && ctl < len) {
+		r->quote = 0, r->escape = false, r->nesc = 0;
+	from = *off;
+	e = feed(r, buf, len, off, &ctl, req);
+	if (e == json_tokener_continue && ctl < len) {
 		/* the string's control byte: the request is bad there, and a
 		 * newline ends its line (no skip), as QEMU's lexer resets */
 		reader_reset(r);
@@ -667,13 +782,12 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 		r->skip_line = buf[ctl] != '\n';
 		return HMFS_CTL_BAD_JSON;
 	}
-	if (json_tokener_get_error(r->tok) == json_tokener_continue) {
-		r->pending += len - *off;
+	if (e == json_tokener_continue) {
+		r->pending += len - from;
 		*off = len;
 		return r->pending > HMFS_CTL_REQ_MAX ? HMFS_CTL_TOO_LARGE : HMFS_CTL_MORE;
 	}
 	r->pending = 0;
-	*off += json_tokener_get_parse_end(r->tok);
 	/*
 	 * A bare `null` is a JSON text: json-c gives no object and success
 	 * (its parse end already past the newline).  A request, answered
@@ -681,10 +795,10 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	 * parse error, the skip swallowed the next line's request (review15
 	 * R1).
 	 */
-	if (!*req && json_tokener_get_error(r->tok) == json_tokener_success)
+	if (!*req && e == json_tokener_success)
 		return HMFS_CTL_REQUEST;
 	if (!*req) {
-		r->bad = (int)json_tokener_get_error(r->tok);
+		r->bad = (int)e;
 		reader_reset(r);
 		/*
 		 * json-c stops at the byte that broke it, not past it (what it

@@ -1361,6 +1361,8 @@ struct hmfs_ctl_reader {
 	int bad; /* HMFS_CTL_BAD_JSON: what is wrong, json-c's enum json_tokener_error */
 	char quote; /* the request's bytes so far end inside a string opened by it, or 0 */
 	bool escape; /* ... right after its backslash */
+	/* the first nesc bytes of a \u0000 escape ("\\", "\\u", ...) cut by the read's end, not yet parsed */
+	unsigned char nesc;
 };
 enum hmfs_ctl_read {
 	HMFS_CTL_MORE, /* all of buf taken: receive more */
@@ -1377,7 +1379,7 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 struct hmfs_qmp { /* a connection's session */
 	bool command_mode; /* qmp_capabilities done: commands run, events come */
 };
-/* every string of @o (keys too) UTF-8, as QEMU's parser wants them */
+/* every string of @o (keys too) UTF-8 (U+0000 as "\xC0\x80"), as QEMU's parser wants */
 bool hmfs_qmp_utf8_ok(struct json_object *o);
 /* {"QMP": {"version": ..., "capabilities": []}}, sent on connect */
 struct json_object *hmfs_qmp_greeting(void);

@@ -84,12 +84,17 @@ json_object *hmfs_qmp_parse_error(int jerr)
 	return hmfs_ctl_errorf("GenericError", "JSON parse error, %s", what);
 }
 
+/*
+ * UTF-8, or modified UTF-8's U+0000 "\xC0\x80" (a \u0000 escape as the
+ * reader gives it, ctlsock.c): QEMU's mod_utf8_codepoint() takes that
+ * one overlong form, raw too
+ */
 static bool utf8_str_ok(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	for (size_t n; len; s += n, len -= n)
-		if (!(n = hmfs_utf8_seq(s, len)))
+		if (!(n = len >= 2 && s[0] == 0xc0 && s[1] == 0x80 ? 2 : hmfs_utf8_seq(s, len)))
 			return false;
 	return true;
 }

@@ -1,0 +1,153 @@
+#!/bin/bash
+# A \u0000 in a QMP string is the character U+0000, as QEMU's parser
+# takes it (qobject/json-parser.c parse_string(): mod_utf8_encode() gives
+# modified UTF-8's "\xC0\x80"; tests/unit/check-qjson.c "\\u0000x"), not
+# the string's end: a name holding one names nothing, the command is
+# refused in its own words (QEMU's writer gives the \u0000 back), nothing
+# changes (block state, requested-size, the state file and its journal
+# byte for byte) and
+# the connection goes on.  hotmemfs cut every string at the NUL and ran
+# the command on the prefix: qom-get of "vm0\u0000junk" answered vm0's
+# value, block-set-state "online_movable\u0000junk" onlined a block,
+# qom-set of "requested-size\u0000x" shrank vm0 (usereye6 A).  Keys too,
+# and a request whose escape a write cuts.
+. "$(dirname "$0")/lib.sh"
+require_env
+
+mount_fs "hotmemfs mounts (qemu-512m, hot-added memory offline, a private state file)" \
+	--fresh --profile qemu-512m --cmdline "memhp_default_state=offline hotmem.kernel_alloc=off"
+M=$MNT/sys/devices/system/memory
+ctl device_add pc-dimm size=1G id=dimm1 >/dev/null
+tap_ok $? "device_add pc-dimm dimm1 (1G, its blocks offline)"
+ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=1G >/dev/null
+tap_ok $? "device_add virtio-mem-pci vm0 (2G, requested-size 1G)"
+blk=
+for d in "$M"/memory*; do
+	[ "$(cat "$d/state")" = offline ] && { blk=${d##*memory}; break; }
+done
+[ -n "$blk" ]
+tap_ok $? "an offline block: memory$blk"
+
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" "$STATE" "$M" "$blk" \
+	>"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
+import json, socket, sys
+from qmp import negotiate
+
+ctl, statefile, mem, blk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+n = 0
+
+
+def ok(cond, name):
+    global n
+    n += 1
+    print("%d %s" % (0 if cond else 1, name), flush=True)
+
+
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(60)
+s.connect(ctl)
+negotiate(s)
+buf = b""
+seen = []  # every event this connection got
+
+
+def reply():
+    """the next reply on the connection (events kept in seen), decoded
+    from UTF-8 JSON"""
+    global buf
+    while True:
+        while b"\n" not in buf:
+            d = s.recv(65536)
+            if not d:
+                raise EOFError("hotmemfs hung up")
+            buf += d
+        l, buf = buf.split(b"\n", 1)
+        r = json.loads(l.decode("utf-8"))
+        if "event" in r:
+            seen.append(r)
+        else:
+            return r
+
+
+def ask(cmd, args=None, pieces=None):
+    req = {"execute": cmd}
+    if args is not None:
+        req["arguments"] = args
+    data = json.dumps(req).encode() + b"\n"
+    for p in pieces or [len(data)]:
+        s.sendall(data[:p])
+        data = data[p:]
+    s.sendall(data)
+    return reply()
+
+
+def show(r):
+    e = r.get("error")
+    return "%s: %s" % (e["class"], e["desc"]) if e else json.dumps(r)
+
+
+def state():
+    """the state file and its journal, as bytes"""
+    out = b""
+    for p in [statefile, statefile + ".journal"]:
+        try:
+            out += open(p, "rb").read() + b"\0"
+        except FileNotFoundError:
+            out += b"-\0"
+    return out
+
+
+def size(prop):
+    r = ask("qom-get", {"path": "vm0", "property": prop})
+    return r.get("return")
+
+
+blkstate = "%s/memory%d/state" % (mem, blk)
+req0, size0 = size("requested-size"), size("size")
+ok(req0 == 1 << 30 and size0 == 1 << 30, "vm0: requested-size and size 1G (%r %r)" % (req0, size0))
+before = state()
+NUL = "\0"
+for cmd, args, want in [
+        ("qom-get", {"path": "vm0" + NUL + "junk", "property": "requested-size"},
+         "DeviceNotFound: Device 'vm0" + NUL + "junk' not found"),
+        ("block-set-state", {"block": blk, "state": "online_movable" + NUL + "junk"}, "GenericError: "),
+        ("qom-set", {"path": "vm0", "property": "requested-size" + NUL + "x", "value": "512M"},
+         "GenericError: Property 'virtio-mem-pci.requested-size" + NUL + "x' not found"),
+        # a key: the argument is not "value"
+        ("qom-set", {"path": "vm0", "property": "requested-size", "val" + NUL + "ue": "512M"},
+         "GenericError: Parameter 'val" + NUL + "ue' is unexpected"),
+        ("device_del", {"id": "vm0" + NUL}, "DeviceNotFound: Device 'vm0" + NUL + "' not found")]:
+    r = ask(cmd, args)
+    ok(show(r).startswith(want) and (want.endswith(": ") or show(r) == want),
+       "%s %s: refused in its own words: %s" % (cmd, json.dumps(args), json.dumps(r)))
+ok(open(blkstate).read() == "offline\n", "memory%d is still offline" % blk)
+ok(size("requested-size") == req0 and size("size") == size0, "vm0's requested-size and size unchanged")
+ok(state() == before, "the state file is unchanged, byte for byte")
+ok(not [e for e in seen if e["event"] == "MEMORY_DEVICE_SIZE_CHANGE" and e["data"]["size"] != 1 << 30],
+   "no MEMORY_DEVICE_SIZE_CHANGE to another size: %s" % json.dumps(seen)[:300])
+# the escape cut by a write at each of its bytes: the same answer
+want = "DeviceNotFound: Device 'vm0" + NUL + "junk' not found"
+data = json.dumps({"execute": "qom-get", "arguments": {"path": "vm0" + NUL + "junk",
+                                                       "property": "size"}}).encode()
+at = data.index(b"\\u0000")
+bad = [i for i in range(at - 1, at + 7) if show(ask("qom-get", {"path": "vm0" + NUL + "junk",
+                                                                "property": "size"},
+                                                    [i])) != want]
+ok(not bad, "a \\u0000 split over two writes, at each of its bytes: the same refusal (%s)" % bad)
+# an escape that only begins like one, cut there: taken as it was
+r = ask("qom-get", {"path": "vm0", "property": "size"}, [at])
+ok(r.get("return") == size0, "qom-get vm0 split at the same place still answers: %s" % json.dumps(r))
+r = ask("qom-get", {"path": "vm0" + "\u0001", "property": "size"},
+        [data.index(b"\\u0") + 3])
+ok(show(r) == "DeviceNotFound: Device 'vm0\u0001' not found", "\\u0001 cut after \\u0: %s" % show(r))
+# the id echoed as it came, and the connection answers on
+s.sendall(b'{"execute": "query-memory-devices", "id": "a\\u0000b"}\n')
+r = reply()
+ok(r.get("id") == "a" + NUL + "b" and isinstance(r.get("return"), list),
+   "the id a\\u0000b echoed whole, the command answered: %s" % json.dumps(r)[:200])
+ok(state() == before, "the state file is still unchanged")
+print("0 all %d checks ran" % n)
+PY
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
+stop_fs
+done_testing
