@@ -157,19 +157,32 @@ static bool ratio_stats(const struct hmd_policy_ctx *pc, int nid, const struct h
  * auto_movable_can_online_movable(): would onlining nr_pages more to
  * ZONE_MOVABLE keep MOVABLE <= ratio% of KERNEL_EARLY, on one node or
  * (nid == HMD_NUMA_NO_NODE) on the whole machine, for a block of @group
- * (NULL: none)?
+ * (NULL: none)?  The stats it compared in @st, for the decision's reason
+ * (fr3 5: worked out once); *@reserved_all: false because the other
+ * dynamic groups reserve all of KERNEL_EARLY (@st then holds it before
+ * the reservations).
  */
+static bool can_online_movable(const struct hmd_policy_ctx *pc, int nid,
+			       const struct hmd_group *group, unsigned long nr_pages,
+			       struct hmd_node_stats *st, bool *reserved_all)
+{
+	unsigned long long limit;
+
+	*reserved_all = !ratio_stats(pc, nid, group, st);
+	if (*reserved_all)
+		return false;
+	/* 64-bit arithmetic like the kernel's unsigned long on x86_64 */
+	limit = (unsigned long long)pc->ratio * st->kernel_early_pages / 100;
+	return (unsigned long long)st->movable_pages + nr_pages <= limit;
+}
+
 bool hmd_auto_movable_can_online_movable(const struct hmd_policy_ctx *pc, int nid,
 					 const struct hmd_group *group, unsigned long nr_pages)
 {
 	struct hmd_node_stats st;
-	unsigned long long limit;
+	bool reserved_all;
 
-	if (!ratio_stats(pc, nid, group, &st))
-		return false;
-	/* 64-bit arithmetic like the kernel's unsigned long on x86_64 */
-	limit = (unsigned long long)pc->ratio * st.kernel_early_pages / 100;
-	return (unsigned long long)st.movable_pages + nr_pages <= limit;
+	return can_online_movable(pc, nid, group, nr_pages, &st, &reserved_all);
 }
 
 /* default_kernel_zone_for_pfn(): the kernel zone valid_zones offers. */
@@ -201,25 +214,27 @@ static void set_movable(struct hmd_decision *d)
 	d->zone = HMD_ZONE_MOVABLE;
 }
 
+/* the reason, from the stats can_online_movable() compared (@st, @reserved_all) */
 static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct hmd_group *g,
-			  unsigned long nr_pages, const char *verdict, struct hmd_decision *d)
+			  unsigned long nr_pages, const struct hmd_node_stats *st,
+			  bool reserved_all, struct hmd_decision *d)
 {
-	struct hmd_node_stats st;
 	char where[24] = "all nodes";
 	/* the numbers said are the kernel's after its dynamic-group adjustments */
 	const char *dyn = g && g->is_dynamic ? " (dynamic memory groups counted)" : "";
 
 	if (nid != HMD_NUMA_NO_NODE && nid >= 0 && nid < HMD_MAX_NODES)
 		snprintf(where, sizeof(where), "node%d", nid);
-	if (!ratio_stats(pc, nid, g, &st)) {
+	if (reserved_all) {
 		snprintf(d->reason, sizeof(d->reason),
 			 "auto-movable: %s: other dynamic groups reserve all %lu kernel early pages",
-			 where, st.kernel_early_pages);
+			 where, st->kernel_early_pages);
 		return;
 	}
 	snprintf(d->reason, sizeof(d->reason),
 		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu%s", where,
-		 st.movable_pages, nr_pages, verdict, pc->ratio, st.kernel_early_pages, dyn);
+		 st->movable_pages, nr_pages, d->action == HMD_ACT_ONLINE_MOVABLE ? "within" : "exceeds",
+		 pc->ratio, st->kernel_early_pages, dyn);
 }
 
 /* auto_movable_zone_for_pfn() for one block of no group, a static or a dynamic group */
@@ -228,6 +243,9 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 {
 	const struct hmd_group *g = req->group;
 	unsigned long nr_pages = req->nr_pages;
+	struct hmd_node_stats st;
+	bool fits, reserved_all;
+	int nid;
 
 	if (!pc->ratio) {
 		set_kernel(req, d);
@@ -262,18 +280,18 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 				   g->unit_pages - req->unit_online_pages :
 				   nr_pages;
 	}
-	if (!hmd_auto_movable_can_online_movable(pc, HMD_NUMA_NO_NODE, g, nr_pages)) {
-		set_kernel(req, d);
-		explain_ratio(pc, HMD_NUMA_NO_NODE, g, nr_pages, "exceeds", d);
-		return;
+	/* the whole machine, then (numa_aware) the block's node: the reason says the last asked */
+	nid = HMD_NUMA_NO_NODE;
+	fits = can_online_movable(pc, nid, g, nr_pages, &st, &reserved_all);
+	if (fits && pc->numa_aware) {
+		nid = req->nid;
+		fits = can_online_movable(pc, nid, g, nr_pages, &st, &reserved_all);
 	}
-	if (pc->numa_aware && !hmd_auto_movable_can_online_movable(pc, req->nid, g, nr_pages)) {
+	if (fits)
+		set_movable(d);
+	else
 		set_kernel(req, d);
-		explain_ratio(pc, req->nid, g, nr_pages, "exceeds", d);
-		return;
-	}
-	set_movable(d);
-	explain_ratio(pc, pc->numa_aware ? req->nid : HMD_NUMA_NO_NODE, g, nr_pages, "within", d);
+	explain_ratio(pc, nid, g, nr_pages, &st, reserved_all, d);
 }
 
 /*
