@@ -72,11 +72,6 @@ unsigned long hmd_count_pending(struct hmd *d)
 	return n;
 }
 
-static bool is_movable(const struct hmd_block *b)
-{
-	return b->zone == HMD_ZONE_MOVABLE;
-}
-
 /*
  * zone of an online block from valid_zones ("none": spans zones = kernel);
  * -errno when its state could not be read (then taken as offline)
@@ -114,7 +109,7 @@ void hmd_block_reread(struct hmd *d, unsigned long id)
 /* ---- accounting -------------------------------------------------------- */
 
 /* block @id's firmware node, read the first time it is asked for */
-static unsigned int block_fwnode(struct hmd *d, unsigned long id)
+unsigned int hmd_block_fwnode(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = &d->blk[id];
 
@@ -132,8 +127,8 @@ static bool same_group(struct hmd *d, unsigned long a, unsigned long b)
 	if (!y->present)
 		return false;
 	if (d->cfg.groups == HMD_GROUPS_FIRMWARE) {
-		fw = block_fwnode(d, a);
-		return fw && fw == block_fwnode(d, b);
+		fw = hmd_block_fwnode(d, a);
+		return fw && fw == hmd_block_fwnode(d, b);
 	}
 	return !y->boot && y->nid == x->nid;
 }
@@ -156,7 +151,7 @@ void hmd_block_account(struct hmd *d, unsigned long id, int sign)
 	if (!b->present || !b->online)
 		return;
 	hmd_dyn_account(d, id, sign);
-	if (is_movable(b)) {
+	if (hmd_block_is_movable(b)) {
 		add_pages(&d->sum_mov[b->nid], d->block_pages, sign);
 		if (group)
 			add_pages(&d->group.g.present_movable_pages, d->block_pages, sign);
@@ -259,6 +254,31 @@ void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc)
 }
 
 /*
+ * The present_*_pages of a group of blocks @lo..@hi, static or dynamic,
+ * from its online blocks (auto_movable_stats_account_group()'s Movable or
+ * kernel); the node of the first, or HMD_NUMA_NO_NODE when none is online.
+ */
+int hmd_group_count_online(struct hmd *d, unsigned long lo, unsigned long hi, struct hmd_group *g)
+{
+	int nid = HMD_NUMA_NO_NODE;
+	unsigned long i;
+
+	for (i = lo; i <= hi && i < d->nblk; i++) {
+		const struct hmd_block *b = &d->blk[i];
+
+		if (!b->present || !b->online)
+			continue;
+		if (nid == HMD_NUMA_NO_NODE)
+			nid = b->nid;
+		if (hmd_block_is_movable(b))
+			g->present_movable_pages += d->block_pages;
+		else
+			g->present_kernel_pages += d->block_pages;
+	}
+	return nid;
+}
+
+/*
  * memory_groups = contiguous: a run of hot-added blocks on one node;
  * firmware: the blocks of one memoryN/firmware_node, an ACPI memory device
  * (a DIMM), which acpi_memhotplug registers as one static memory group.
@@ -266,10 +286,10 @@ void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc)
  */
 bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
 {
-	unsigned long lo = id, hi = id, i;
+	unsigned long lo = id, hi = id;
 
 	if (d->cfg.groups == HMD_GROUPS_NONE ||
-	    (d->cfg.groups == HMD_GROUPS_FIRMWARE && !block_fwnode(d, id)))
+	    (d->cfg.groups == HMD_GROUPS_FIRMWARE && !hmd_block_fwnode(d, id)))
 		return false;
 	if (in_cached_group(d, id)) {
 		*g = d->group.g;
@@ -285,21 +305,14 @@ bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g)
 	 */
 	while (d->cfg.groups == HMD_GROUPS_FIRMWARE && hi + 1 < HMD_MAX_BLOCK_ID &&
 	       !(hi + 1 < d->nblk && d->blk[hi + 1].present) &&
-	       hmd_block_read_fwnode(d, hi + 1) == block_fwnode(d, id))
+	       hmd_block_read_fwnode(d, hi + 1) == hmd_block_fwnode(d, id))
 		hi++;
 	memset(&d->group, 0, sizeof(d->group));
 	d->group.lo = lo;
 	d->group.hi = hi;
 	d->group.g.max_pages = (hi - lo + 1) * d->block_pages;
 	d->group.valid = true;
-	for (i = lo; i <= hi && i < d->nblk; i++) {
-		if (!d->blk[i].present || !d->blk[i].online)
-			continue;
-		if (is_movable(&d->blk[i]))
-			d->group.g.present_movable_pages += d->block_pages;
-		else
-			d->group.g.present_kernel_pages += d->block_pages;
-	}
+	hmd_group_count_online(d, lo, hi, &d->group.g);
 	*g = d->group.g;
 	return true;
 }
@@ -344,7 +357,7 @@ void hmd_status_text(struct hmd *d, char *buf, size_t len)
 		if (!b->present)
 			continue;
 		online += b->online;
-		movable += b->online && is_movable(b);
+		movable += b->online && hmd_block_is_movable(b);
 		failed += b->failed;
 	}
 	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s%s", online,

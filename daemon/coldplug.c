@@ -3,7 +3,6 @@
  * hotmemd: the sysroot meets the model — coldplug, the block uevents, and
  * the rescan after a burst of uevents for blocks whose ADD was lost.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,6 +31,36 @@ bool hmd_stop_requested(struct hmd *d)
 	return d->stop_signal != 0;
 }
 
+struct block_walk {
+	struct hmd *d;
+	void (*fn)(struct hmd *d, unsigned long id, void *arg);
+	void *arg;
+	unsigned long beyond, first;
+};
+
+/* one entry of memory/: a memoryN directory is @w->fn's; false: a stop was asked for */
+static bool block_entry(int dfd, const char *name, void *arg)
+{
+	struct block_walk *w = arg;
+	unsigned long id;
+	char *end;
+
+	if (hmd_stop_requested(w->d))
+		return false;
+	if (strncmp(name, "memory", 6))
+		return true;
+	id = strtoul(name + 6, &end, 10);
+	if (end == name + 6 || *end)
+		return true;
+	if (id >= HMD_MAX_BLOCK_ID) {
+		w->beyond++;
+		w->first = w->first < id ? w->first : id;
+		return true;
+	}
+	w->fn(w->d, id, w->arg);
+	return true;
+}
+
 /*
  * Calls fn for every memoryN directory in the sysroot; 0 or -errno, -EINTR
  * when a stop was asked for.
@@ -39,38 +68,15 @@ bool hmd_stop_requested(struct hmd *d)
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
 			      void *arg)
 {
-	unsigned long id, beyond = 0, first = ULONG_MAX;
-	struct dirent *de;
-	char *end;
-	DIR *dir;
-	int fd;
+	struct block_walk w = { d, fn, arg, 0, ULONG_MAX };
+	unsigned long beyond, first;
+	int r;
 
-	fd = openat(d->memdir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(dir))) {
-		if (hmd_stop_requested(d)) {
-			closedir(dir);
-			return -EINTR;
-		}
-		if (strncmp(de->d_name, "memory", 6))
-			continue;
-		id = strtoul(de->d_name + 6, &end, 10);
-		if (end == de->d_name + 6 || *end)
-			continue;
-		if (id >= HMD_MAX_BLOCK_ID) {
-			beyond++;
-			first = first < id ? first : id;
-			continue;
-		}
-		fn(d, id, arg);
-	}
-	closedir(dir);
+	r = hmd_list_dir(d->memdir_fd, ".", block_entry, &w);
+	if (r)
+		return r == 1 ? -EINTR : r;
+	beyond = w.beyond;
+	first = w.first;
 	/* said when it changes, not at every rescan after a burst */
 	if (beyond != d->beyond && beyond)
 		hmd_log(d, LOG_WARNING,
@@ -179,7 +185,7 @@ static bool kernel_onlines(struct hmd *d, bool say, char *val, size_t len)
 {
 	bool on;
 
-	if (hmd_read_attr(d->memdir_fd, "auto_online_blocks", val, len) <= 0) {
+	if (hmd_read_auto_online(d, val, len) <= 0) {
 		snprintf(val, len, "?");
 		on = false;
 	} else {

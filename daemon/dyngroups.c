@@ -65,7 +65,7 @@ void hmd_dyn_account(struct hmd *d, unsigned long id, int sign)
 	g = &d->dyn.g[i];
 	if (g->nid == HMD_NUMA_NO_NODE)
 		g->nid = b->nid;
-	v = b->zone == HMD_ZONE_MOVABLE ? &g->present_movable_pages : &g->present_kernel_pages;
+	v = hmd_block_is_movable(b) ? &g->present_movable_pages : &g->present_kernel_pages;
 	*v = sign > 0 ? *v + d->block_pages : *v - d->block_pages;
 }
 
@@ -88,8 +88,13 @@ static unsigned long dyn_unit_pages(struct hmd *d)
 	return (unsigned long)(bb / 4096);
 }
 
-/* one "virtioN" region with memory added: its blocks become group @d->dyn.n */
-static void dyn_add(struct hmd *d, uint64_t start, uint64_t end, unsigned long unit_pages)
+/*
+ * one "virtioN" region with memory added: its blocks become group
+ * @d->dyn.n.  The unit is read at the first such region (*@unit_pages 0
+ * until then): a machine without virtio-mem reads /proc/iomem alone, not
+ * virtio_mem's parameters too, once a uevent burst.
+ */
+static void dyn_add(struct hmd *d, uint64_t start, uint64_t end, unsigned long *unit_pages)
 {
 	unsigned long lo = (start + d->block_size - 1) / d->block_size;
 	unsigned long hi = (end + 1) / d->block_size;
@@ -105,11 +110,13 @@ static void dyn_add(struct hmd *d, uint64_t start, uint64_t end, unsigned long u
 		d->dyn.warned_many = true;
 		return;
 	}
+	if (!*unit_pages)
+		*unit_pages = dyn_unit_pages(d);
 	g = &d->dyn.g[d->dyn.n];
 	memset(g, 0, sizeof(*g));
 	g->is_dynamic = true;
 	g->nid = HMD_NUMA_NO_NODE;
-	g->unit_pages = unit_pages;
+	g->unit_pages = *unit_pages;
 	d->dyn.lo[d->dyn.n] = lo;
 	d->dyn.hi[d->dyn.n] = hi - 1;
 	d->dyn.n++;
@@ -148,7 +155,7 @@ static bool is_virtio_name(const char *name)
  */
 static int dyn_read(struct hmd *d)
 {
-	unsigned long unit_pages = dyn_unit_pages(d);
+	unsigned long unit_pages = 0;
 	int vdepth = -1, depth, r = 0;
 	uint64_t vstart = 0, vend = 0, start, end;
 	bool added = false, hidden = false;
@@ -157,7 +164,7 @@ static int dyn_read(struct hmd *d)
 	FILE *f;
 
 	d->dyn.n = 0;
-	f = fopen(d->iomem_path, "re");
+	f = hmd_iomem_open(d);
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -174,13 +181,13 @@ static int dyn_read(struct hmd *d)
 			hidden = hidden || (!start && !end);
 		} else if (vdepth >= 0 && depth == vdepth + 1 && !added &&
 			   !strcmp(name, "System RAM (virtio_mem)") && (vstart || vend)) {
-			dyn_add(d, vstart, vend, unit_pages);
+			dyn_add(d, vstart, vend, &unit_pages);
 			added = true;
 		}
 	}
 	if (ferror(f))
 		r = -EIO;
-	fclose(f);
+	hmd_iomem_done(d, f);
 	if (hidden && !d->dyn.warned_hidden)
 		hmd_log(d, LOG_WARNING,
 			"%s shows no addresses (read without CAP_SYS_ADMIN): virtio-mem blocks are decided alone, not with their device's memory group",
@@ -189,16 +196,16 @@ static int dyn_read(struct hmd *d)
 	return r;
 }
 
-/* the groups' sums from the blocks, after a new table */
+/* the groups' sums from the blocks, after a new table; a group's node is its first online block's */
 static void dyn_recount(struct hmd *d)
 {
-	unsigned long id;
-	int i;
+	int i, nid;
 
-	for (i = 0; i < d->dyn.n; i++)
-		for (id = d->dyn.lo[i]; id <= d->dyn.hi[i] && id < d->nblk; id++)
-			if (d->blk[id].present && d->blk[id].online)
-				hmd_dyn_account(d, id, 1);
+	for (i = 0; i < d->dyn.n; i++) {
+		nid = hmd_group_count_online(d, d->dyn.lo[i], d->dyn.hi[i], &d->dyn.g[i]);
+		if (d->dyn.g[i].nid == HMD_NUMA_NO_NODE)
+			d->dyn.g[i].nid = nid;
+	}
 }
 
 void hmd_dyn_zero(struct hmd *d)
@@ -223,6 +230,19 @@ static void dyn_refresh(struct hmd *d)
 }
 
 /*
+ * A block with a firmware_node is an ACPI memory device's (a DIMM's,
+ * acpi_bind_memory_blocks()), never a virtio-mem device's, whose memory
+ * add_memory_driver_managed() adds with no ACPI companion: /proc/iomem
+ * need not be read again for it (fr3 2).  Asked only where
+ * memory_groups = firmware, where hmd_block_group() reads the link next
+ * anyway: no request more for a DIMM's block.
+ */
+static bool dimm_block(struct hmd *d, unsigned long id)
+{
+	return d->cfg.groups == HMD_GROUPS_FIRMWARE && hmd_block_fwnode(d, id);
+}
+
+/*
  * The dynamic group of block @id, NULL: none.  For a unit of more than one
  * block (BBM), @req gets what auto_movable_zone_for_pfn() reads of the
  * unit's other sections: their online Movable pages, or that one is not
@@ -237,7 +257,7 @@ const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hm
 	if (d->dyn.stale)
 		dyn_refresh(d);
 	k = dyn_index(d, id);
-	if (k < 0 && !d->dyn.missed) {
+	if (k < 0 && !d->dyn.missed && !dimm_block(d, id)) {
 		/* a device probed since the burst began: read once more */
 		d->dyn.missed = true;
 		dyn_refresh(d);

@@ -89,6 +89,13 @@ struct hmd {
 	unsigned long block_size;
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
+	/* kept open, read anew at 0 (sysfs.c kept_open()); -1/NULL: read the old way */
+	int auto_online_fd;
+	FILE *iomem;
+	/* memoryN/state of block state_fd_id open O_RDWR (hmd_state_open()), -1: none */
+	int state_fd;
+	unsigned long state_fd_id;
+	bool state_rdwr_refused; /* an O_RDWR open was refused: not tried again */
 	bool warned_node_max; /* a block on a node >= HMD_MAX_NODES was said once */
 	bool kernel_onlines; /* auto_online_blocks was not "offline" at its last read */
 	/* ENOTCONN/ECONNABORTED: its filesystem is gone (sysroot.c), 0: there */
@@ -188,6 +195,15 @@ int hmd_sysfs_reopen(struct hmd *d);
 int hmd_injected_error(struct hmd *d, const char *action, char *path, size_t len);
 void hmd_sysfs_close(struct hmd *d);
 int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len);
+/* @fn for each entry of @path until it returns false: 0 (the end), 1 (stopped), -errno */
+int hmd_list_dir(int dirfd, const char *path,
+		 bool (*fn)(int dfd, const char *name, void *arg), void *arg);
+int hmd_read_auto_online(struct hmd *d, char *buf, size_t len);
+FILE *hmd_iomem_open(struct hmd *d);
+void hmd_iomem_done(struct hmd *d, FILE *f);
+/* block @id's state kept open for its read and its write, until hmd_state_close() */
+void hmd_state_open(struct hmd *d, unsigned long id);
+void hmd_state_close(struct hmd *d);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
 int hmd_block_read_node(struct hmd *d, unsigned long id);
@@ -229,6 +245,14 @@ void hmd_block_account(struct hmd *d, unsigned long id, int sign);
 void hmd_block_joined(struct hmd *d, unsigned long id);
 void hmd_block_left(struct hmd *d, unsigned long id);
 void hmd_blocks_recount(struct hmd *d);
+static inline bool hmd_block_is_movable(const struct hmd_block *b)
+{
+	return b->zone == HMD_ZONE_MOVABLE;
+}
+/* blocks @lo..@hi's online pages into @g; the first online one's node, or HMD_NUMA_NO_NODE */
+int hmd_group_count_online(struct hmd *d, unsigned long lo, unsigned long hi, struct hmd_group *g);
+/* block @id's memoryN/firmware_node hashed (0: none), read the first time asked */
+unsigned int hmd_block_fwnode(struct hmd *d, unsigned long id);
 /* the static memory group of block @id (memory_groups), false: none */
 bool hmd_block_group(struct hmd *d, unsigned long id, struct hmd_group *g);
 void hmd_apply_config(struct hmd *d);

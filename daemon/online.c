@@ -145,14 +145,11 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	give_up(d, id, r, b->attempts ? "retries exhausted" : state);
 }
 
-void hmd_block_process(struct hmd *d, unsigned long id)
+static void process(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
-	struct hmd_block *b = hmd_block_find(d, id);
 	bool online;
 	int r;
 
-	if (!b || b->retry)
-		return;
 	r = hmd_block_read_state(d, id, &online, NULL);
 	if (r) {
 		if (hmd_sysroot_gone(d, -r))
@@ -172,6 +169,18 @@ void hmd_block_process(struct hmd *d, unsigned long id)
 	b->online = false;
 	hmd_block_account(d, id, 1);
 	hmd_block_decide(d, id);
+}
+
+/* its state read, then decided and written through one open file (hmd_state_open()) */
+void hmd_block_process(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = hmd_block_find(d, id);
+
+	if (!b || b->retry)
+		return;
+	hmd_state_open(d, id);
+	process(d, id, b);
+	hmd_state_close(d);
 }
 
 void hmd_block_decide(struct hmd *d, unsigned long id)

@@ -80,6 +80,45 @@ static int memdir_open(struct hmd *d, int *fd, unsigned long *bs, bool quiet)
 	return 0;
 }
 
+/*
+ * Files read again and again -- auto_online_blocks at every ADD,
+ * /proc/iomem once a uevent burst -- kept open and read anew at offset 0:
+ * a sysfs attribute or a procfs file is a seq_file, and a read at 0 runs
+ * show() again (seq_read_iter() starts over at ki_pos 0, fs/seq_file.c;
+ * kernfs_fop_read_iter() -> seq_read_iter(), fs/kernfs/file.c, 6.12), as
+ * hotmemfs's read at 0 does (fusefs/fs.c hmfs_read()).  One READ instead
+ * of OPEN, READ and RELEASE.  Only on a sysfs-like sysroot: a plain file
+ * may be replaced by another (a test's rename), which a kept one misses.
+ * Not there or not opened: read the old way, with the old errors.
+ */
+static void kept_close(struct hmd *d)
+{
+	if (d->auto_online_fd >= 0)
+		close(d->auto_online_fd);
+	d->auto_online_fd = -1;
+	if (d->iomem)
+		fclose(d->iomem);
+	d->iomem = NULL;
+}
+
+static void kept_open(struct hmd *d)
+{
+	kept_close(d);
+	if (d->trunc_writes)
+		return;
+	d->auto_online_fd = openat(d->memdir_fd, "auto_online_blocks", O_RDONLY | O_CLOEXEC);
+	/*
+	 * 64 KiB reads: hotmemfs answers each with as much (one READ and the
+	 * one at the end); a real seq_file gives at most its buffer, a page,
+	 * per read (seq_read_iter())
+	 */
+	d->iomem = fopen(d->iomem_path, "re");
+	if (d->iomem && setvbuf(d->iomem, NULL, _IOFBF, 1 << 16)) {
+		fclose(d->iomem);
+		d->iomem = NULL;
+	}
+}
+
 /* the memory directory opened anew, its block size read: 0, or -errno, the old one kept */
 static int memdir_load(struct hmd *d, bool quiet)
 {
@@ -95,6 +134,7 @@ static int memdir_load(struct hmd *d, bool quiet)
 	d->block_size = bs;
 	d->block_pages = bs / 4096;
 	d->trunc_writes = !sysfs_like(d);
+	kept_open(d);
 	return 0;
 }
 
@@ -108,6 +148,8 @@ int hmd_sysfs_open(struct hmd *d)
 	join(d->vmem_params_path, sizeof(d->vmem_params_path), d->cfg.sysroot,
 	     "sys/module/virtio_mem/parameters");
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	d->auto_online_fd = d->state_fd = -1;
+	d->iomem = NULL;
 	hmd_dyn_invalidate(d);
 	return memdir_load(d, false);
 }
@@ -139,9 +181,57 @@ int hmd_injected_error(struct hmd *d, const char *action, char *path, size_t len
 
 void hmd_sysfs_close(struct hmd *d)
 {
+	kept_close(d);
+	hmd_state_close(d);
 	if (d->memdir_fd >= 0)
 		close(d->memdir_fd);
 	d->memdir_fd = -1;
+}
+
+/* strips the trailing newline and blanks of @n bytes read into @buf; returns the length */
+static int attr_text(char *buf, ssize_t n)
+{
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+/* Reads the whole of attribute @fd anew (pread at 0); its length, or -1 with errno */
+static int read_fd_attr(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = pread(fd, buf, len - 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : attr_text(buf, n);
+}
+
+/* memory/auto_online_blocks, as hmd_read_attr() reads it */
+int hmd_read_auto_online(struct hmd *d, char *buf, size_t len)
+{
+	if (d->auto_online_fd < 0)
+		return hmd_read_attr(d->memdir_fd, "auto_online_blocks", buf, len);
+	return read_fd_attr(d->auto_online_fd, buf, len);
+}
+
+/* /proc/iomem from its start, the kept stream or a new one; NULL with errno */
+FILE *hmd_iomem_open(struct hmd *d)
+{
+	if (!d->iomem)
+		return fopen(d->iomem_path, "re");
+	rewind(d->iomem);
+	return d->iomem;
+}
+
+/* what hmd_iomem_open() gave back, closed unless kept */
+void hmd_iomem_done(struct hmd *d, FILE *f)
+{
+	if (f != d->iomem)
+		fclose(f);
+	else
+		clearerr(f);
 }
 
 /* Read a small attribute, strip the trailing newline; returns length. */
@@ -164,19 +254,57 @@ int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len)
 		return -1;
 	}
 	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return n;
+	return attr_text(buf, n);
+}
+
+/*
+ * memoryN/state opened for both the read that decides a block and the
+ * write of the decision, where hmd_block_process() does both: one OPEN
+ * and one RELEASE where there were two.  The write needs no position
+ * (sysfs_kf_write() ignores it, fs/sysfs/file.c 6.12; hotmemfs too) but
+ * is made at 0 all the same.  Only where the write would go through this
+ * file (hmd_write_state_sysfs(), no dry run) and on a sysfs-like sysroot
+ * (a plain file's write truncates it: O_TRUNC).  An O_RDWR open refused
+ * (a read-only /sys, a mode without w) is not said: the read opens it as
+ * before and the write meets the refusal as before, with its errno;
+ * it is not tried again until a restart.
+ */
+void hmd_state_open(struct hmd *d, unsigned long id)
+{
+	char path[48];
+
+	hmd_state_close(d);
+	if (d->trunc_writes || d->cfg.dry_run || d->state_rdwr_refused ||
+	    d->write_state != hmd_write_state_sysfs)
+		return;
+	snprintf(path, sizeof(path), "memory%lu/state", id);
+	d->state_fd = openat(d->memdir_fd, path, O_RDWR | O_CLOEXEC);
+	if (d->state_fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+		d->state_rdwr_refused = true;
+	d->state_fd_id = id;
+}
+
+void hmd_state_close(struct hmd *d)
+{
+	if (d->state_fd >= 0)
+		close(d->state_fd);
+	d->state_fd = -1;
+}
+
+/* the kept state file of block @id (hmd_state_open()), -1: none */
+static int state_fd(struct hmd *d, unsigned long id)
+{
+	return d->state_fd >= 0 && d->state_fd_id == id ? d->state_fd : -1;
 }
 
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint)
 {
 	char path[48], buf[32];
-	int type;
+	int type, fd = state_fd(d, id);
 
 	snprintf(path, sizeof(path), "memory%lu/state", id);
-	if (hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf)) < 0)
+	if ((fd >= 0 ? read_fd_attr(fd, buf, sizeof(buf)) :
+		       hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf))) < 0)
 		return -errno;
 	/*
 	 * The kernel shows online, offline or going-offline; a plain-file
@@ -204,6 +332,45 @@ int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, in
 	}
 	*mask = hmd_parse_valid_zones(buf, first);
 	return 0;
+}
+
+/*
+ * Lists directory @path (relative to @dirfd): @fn(dfd, name, arg) for each
+ * entry, "." and ".." left out, until it returns false.  0 at the
+ * listing's end, 1 when @fn stopped it, -errno.  getdents64() on an
+ * O_DIRECTORY descriptor, not opendir(): glibc's fstat() of the new
+ * descriptor (fdopendir(), opendir_tail()) checks only what O_DIRECTORY
+ * has checked, and on a FUSE sysroot it is a GETATTR whenever the
+ * directory's attributes are stale -- memory/ after every listing (the
+ * kernel invalidates its atime) and after a block came, once a burst.
+ * Stopped by @fn, nothing more is asked: no listing's end (one request on
+ * FUSE) is read for a name already found.
+ */
+int hmd_list_dir(int dirfd, const char *path,
+		 bool (*fn)(int dfd, const char *name, void *arg), void *arg)
+{
+	/* glibc's own buffer size for readdir() */
+	char buf[32768] __attribute__((aligned(8)));
+	int fd, r = 0;
+	ssize_t n;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (!r && (n = getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; !r && off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+
+			off += de->d_reclen;
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+			    !fn(fd, de->d_name, arg))
+				r = 1;
+		}
+	}
+	if (!r && n < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 /*
@@ -259,31 +426,37 @@ static bool acpi_memory_unbound(int dirfd, const char *name)
  * the uevent burst settles (coldplug.c): O(ACPI devices) a burst, not
  * a block.  No ACPI in the sysroot: nothing binds.
  */
+static bool acpi_entry(int dfd, const char *name, void *arg)
+{
+	/* false (stop) at the first memory device still to bind */
+	return strncmp(name, "PNP0C80:", 8) || !acpi_memory_unbound(dfd, name);
+}
+
 bool hmd_acpi_memory_binding(struct hmd *d)
 {
-	struct dirent *de;
-	bool binding = false;
-	DIR *dir;
+	bool binding;
 
 	if (d->acpi_state != HMD_ACPI_UNKNOWN)
 		return d->acpi_state == HMD_ACPI_BINDING;
-	dir = opendir(d->acpi_path);
-	while (dir && !binding && (de = readdir(dir)))
-		binding = !strncmp(de->d_name, "PNP0C80:", 8) &&
-			  acpi_memory_unbound(dirfd(dir), de->d_name);
-	if (dir)
-		closedir(dir);
+	binding = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_entry, NULL) == 1;
 	d->acpi_state = binding ? HMD_ACPI_BINDING : HMD_ACPI_NONE_BINDING;
 	return binding;
+}
+
+/* a nodeN entry: its N into *@arg, and the listing stops */
+static bool node_entry(int dfd, const char *name, void *arg)
+{
+	if (strncmp(name, "node", 4) || name[4] < '0' || name[4] > '9')
+		return true;
+	*(int *)arg = atoi(name + 4);
+	return false;
 }
 
 /* the nodeN entry inside memoryM (a symlink on sysfs); 0 if none */
 int hmd_block_read_node(struct hmd *d, unsigned long id)
 {
 	char path[64];
-	struct dirent *de;
-	int fd, nid = 0;
-	DIR *dir;
+	int nid = 0;
 
 	/*
 	 * One listing, not a lookup of node0, node1 ...: on a FUSE sysroot
@@ -291,22 +464,7 @@ int hmd_block_read_node(struct hmd *d, unsigned long id)
 	 * firmware_node, which are read next (two round trips instead of four).
 	 */
 	snprintf(path, sizeof(path), "memory%lu", id);
-	fd = openat(d->memdir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return 0;
-	}
-	while ((de = readdir(dir))) {
-		if (!strncmp(de->d_name, "node", 4) && de->d_name[4] >= '0' &&
-		    de->d_name[4] <= '9') {
-			nid = atoi(de->d_name + 4);
-			break;
-		}
-	}
-	closedir(dir);
+	hmd_list_dir(d->memdir_fd, path, node_entry, &nid);
 	if (nid >= HMD_MAX_NODES) {
 		/*
 		 * A kernel with NODES_SHIFT 10 can have such a node; hotmemd's
@@ -330,6 +488,14 @@ int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
 	ssize_t n;
 	int fd, e;
 
+	fd = state_fd(d, id);
+	if (fd >= 0) {
+		/* once, as below: an EINTR is the kernel's answer (online.c retries it) */
+		n = pwrite(fd, val, len, 0);
+		if (n < 0)
+			return -errno;
+		return (size_t)n == len ? 0 : -EIO;
+	}
 	snprintf(path, sizeof(path), "memory%lu/state", id);
 	/* O_TRUNC as echo does, where it matters: plain files (sysfs_like()) */
 	fd = openat(d->memdir_fd, path, O_WRONLY | O_CLOEXEC | (d->trunc_writes ? O_TRUNC : 0));
