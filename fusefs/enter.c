@@ -15,6 +15,8 @@
  * rmmod load nothing into the host's kernel.  Real tools need no
  * --sysroot there.  /sys/devices/system/cpu stays the host's, but for a
  * CPU hotmemfs placed off its host node (the CPUs' node links, below).
+ * systemd-detect-virt answers for the machine (--virt), not for the host:
+ * the machine's DMI, none of the host's container markers (below).
  *
  * Nothing is left behind: every mount lives in the private mount
  * namespace, hotmemfs keeps no state file unless told to (-S), and the
@@ -52,6 +54,8 @@
 #define ENTER_NODES ENTER_MNT "/sys/devices/system/node"
 #define ENTER_KMOD ENTER_ROOT "/kmod"
 #define DEBUGFS_MAGIC 0x64626720	/* include/uapi/linux/magic.h */
+/* a read-only stand-in in /sys, with sysfs's own flags */
+#define SYSFS_RO (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 struct enter_opts {
 	const char *rules;	/* bound over /etc/udev/rules.d, or NULL: empty */
@@ -59,6 +63,7 @@ struct enter_opts {
 	char **cmd;		/* command, NULL: $SHELL */
 	bool want_state;	/* the user gave -S/--state: keep it */
 	const char *profile;	/* the user's -p/--profile, or NULL: for the host name */
+	const char *virt;	/* --virt: what systemd-detect-virt says inside, kvm or none */
 };
 
 /*
@@ -145,7 +150,8 @@ static const char *const udev_rules_dirs[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hotmem-enter [--rules DIR|FILE] [hotmemfs options...] [-- COMMAND [ARG...]]\n"
+		"Usage: hotmem-enter [--rules DIR|FILE] [--virt kvm|none] [hotmemfs options...]\n"
+		"                    [-- COMMAND [ARG...]]\n"
 		"\n"
 		"Run COMMAND (default: $SHELL) in private mount, network and PID namespaces\n"
 		"where hotmemfs's emulated machine is the system: its memory sysfs and\n"
@@ -156,6 +162,9 @@ static void usage(FILE *f)
 		"\n"
 		"  --rules DIR|FILE  udev rules for a udevd started inside (bound over /etc/udev/rules.d,\n"
 		"                    a FILE alone in it)\n"
+		"  --virt kvm|none   what the machine is to systemd-detect-virt: a QEMU/KVM guest (its\n"
+		"                    DMI, the default) or bare metal; no container either way (CPUID\n"
+		"                    stays the host's: hotmem-enter(8))\n"
 		"  -h, --help    this text\n"
 		"  -V, --version hotmem-enter's version and the build's git describe\n"
 		"Every other option goes to hotmemfs (see hotmemfs --help): --profile, --cmdline, ...\n"
@@ -166,7 +175,7 @@ static int parse_opts(int argc, char **argv, struct enter_opts *o)
 {
 	int i, n = 0;
 
-	*o = (struct enter_opts){ 0 };
+	*o = (struct enter_opts){ .virt = "kvm" };
 	/* hotmemfs argv: argv[0], ours, -S none, the mountpoint, NULL */
 	o->fs_argv = calloc((size_t)argc + 6, sizeof(char *));
 	if (!o->fs_argv)
@@ -195,6 +204,18 @@ static int parse_opts(int argc, char **argv, struct enter_opts *o)
 		}
 		if (!strncmp(a, "--rules=", 8)) {
 			o->rules = a + 8;
+			continue;
+		}
+		if (!strcmp(a, "--virt") || !strncmp(a, "--virt=", 7)) {
+			if (!a[6] && ++i == argc) {
+				fprintf(stderr, "hotmem-enter: --virt needs kvm or none\n");
+				return -1;
+			}
+			o->virt = a[6] ? a + 7 : argv[i];
+			if (strcmp(o->virt, "kvm") && strcmp(o->virt, "none")) {
+				fprintf(stderr, "hotmem-enter: --virt %s: kvm or none\n", o->virt);
+				return -1;
+			}
 			continue;
 		}
 		if (!strncmp(a, "-S", 2) || !strncmp(a, "--state", 7))
@@ -718,11 +739,12 @@ static int host_cpu_node(int dfd)
 }
 
 /*
- * Entry @name of the host's cpuM (@hfd) into its copy at @path (@cfd): a
- * link as it was (not the node link: the machine's is made), a directory
- * or a file the host's, bound over a stand-in
+ * Entry @name of the host's directory @hfd into its copy at @path (@cfd):
+ * a link as it was, a directory or a file the host's, bound over a
+ * stand-in with every mount below it (a copy of / keeps /proc, /sys, /run
+ * and ours on them)
  */
-static int copy_cpu_entry(int hfd, int cfd, const char *path, const char *name)
+static int copy_entry(int hfd, int cfd, const char *path, const char *name)
 {
 	char src[PATH_MAX], dst[PATH_MAX], target[PATH_MAX];
 	struct stat st;
@@ -731,8 +753,6 @@ static int copy_cpu_entry(int hfd, int cfd, const char *path, const char *name)
 
 	if (fstatat(hfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
-	if (S_ISLNK(st.st_mode) && node_name(name) >= 0)
-		return 0;
 	if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(hfd, name, target, sizeof(target) - 1);
 		if (n < 0)
@@ -754,39 +774,68 @@ static int copy_cpu_entry(int hfd, int cfd, const char *path, const char *name)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return mount(src, dst, NULL, MS_BIND, NULL);
+	return mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
+}
+
+/*
+ * The host's directory @hfd copied onto a tmpfs mounted on @path: each
+ * entry the host's (copy_entry()), but those @skip says to leave out.
+ * Returns the copy, open (O_PATH), for the caller's own entries.
+ */
+static int copy_dir(int hfd, const char *path, bool (*skip)(int hfd, const char *name))
+{
+	DIR *d = list_dir(hfd);
+	struct dirent *e;
+	int cfd = -1;
+
+	if (!d)
+		return -1;
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		goto out;
+	cfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cfd < 0)
+		goto out;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (skip && skip(hfd, e->d_name)))
+			continue;
+		if (copy_entry(hfd, cfd, path, e->d_name) < 0) {
+			close(cfd);
+			cfd = -1;
+			goto out;
+		}
+	}
+out:
+	closedir(d);
+	return cfd;
+}
+
+/* a copy of cpuM has the machine's node link, not the host's */
+static bool host_node_link(int hfd, const char *name)
+{
+	struct stat st;
+
+	return node_name(name) >= 0 && fstatat(hfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISLNK(st.st_mode);
 }
 
 /* the copy of cpuM (@path, the host's open as @hfd) on tmpfs, linked to @nid */
 static int copy_cpu_dir(int hfd, const char *path, int nid)
 {
 	char name[32], target[64];
-	DIR *d = list_dir(hfd);
-	int cfd = -1, ret = -1;
-	struct dirent *e;
+	int cfd = copy_dir(hfd, path, host_node_link), ret = -1;
 
-	if (!d)
-		return -1;
-	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
-		goto out;
-	cfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cfd < 0)
-		goto out;
+		return -1;
 	/* register_cpu_under_node()'s link, the machine's node */
 	snprintf(name, sizeof(name), "node%d", nid);
 	snprintf(target, sizeof(target), "../../node/node%d", nid);
 	if (symlinkat(target, cfd, name) < 0)
 		goto out;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-		    copy_cpu_entry(hfd, cfd, path, e->d_name) < 0)
-			goto out;
 	/* as sysfs: nothing new is made in it (the entries bound stay as the host's) */
 	ret = mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
 out:
-	if (cfd >= 0)
-		close(cfd);
-	closedir(d);
+	close(cfd);
 	return ret;
 }
 
@@ -825,6 +874,289 @@ static void relink_cpus(void)
 		close(hfd);
 	}
 	closedir(d);
+}
+
+/*
+ * ---- what the machine is: systemd-detect-virt ------------------------
+ *
+ * Rules and agents decide by systemd-detect-virt (RHEL 9's
+ * 40-redhat.rules: online_movable when it says "none"), which reads
+ * (systemd 252 to 258, src/basic/virt.c): for a container
+ * /run/host/container-manager, /run/systemd/container, PID 1's
+ * $container, /run/.containerenv, /.dockerenv, cgroup.events and
+ * cgroup.type at /sys/fs/cgroup (a cgroup namespace), /proc/vz,
+ * /proc/sys/kernel/osrelease; for a VM the CPUID hypervisor leaf,
+ * /sys/class/dmi/id (product_name, sys_vendor, board_vendor, bios_vendor,
+ * product_version), /sys/firmware/dmi/entries/0-0/raw, /proc/xen,
+ * /sys/hypervisor, /proc/cpuinfo (UML).  Inside, the machine answers as
+ * --virt says: its own DMI directory (kvm: QEMU's, none: a bare-metal
+ * PC's), no SMBIOS entries or hypervisor directory of the host, and none
+ * of the host's container markers (/run is private already; PID 1 is
+ * init here, its $container gone; /.dockerenv left out of a copy of /).
+ * What stays the host's, and cannot be made otherwise from userspace:
+ * CPUID (a VM host's hypervisor leaf answers --vm before DMI is read),
+ * /proc/xen and /proc/vz (the kernel's procfs), osrelease, and a cgroup
+ * namespace's non-root cgroup (hotmem-enter(8), "What is the host's").
+ */
+
+/* a /sys/class/dmi/id attribute, as drivers/firmware/dmi-id.c shows it */
+struct dmi_attr {
+	const char *name, *value;
+	const char *alias;	/* its modalias field (dmi_id's get_modalias()), NULL: none */
+};
+
+/*
+ * kvm: QEMU 7.2's pc machine (i440FX, the qemu-512m guest of
+ * tests/kernel/) with SeaBIOS 1.16.2, read from such a guest's 6.12
+ * kernel: no type 2 table (no board_*), the serials 0400 and empty.
+ * systemd-detect-virt says "kvm" from CPUID on a KVM host, "qemu" from
+ * sys_vendor where CPUID has no hypervisor (a QEMU TCG guest).
+ */
+static const struct dmi_attr dmi_qemu[] = {
+	{ "bios_vendor", "SeaBIOS", "bvn" },
+	{ "bios_version", "1.16.2-debian-1.16.2-1", "bvr" },
+	{ "bios_date", "04/01/2014", "bd" },
+	{ "bios_release", "0.0", "br" },
+	{ "sys_vendor", "QEMU", "svn" },
+	{ "product_name", "Standard PC (i440FX + PIIX, 1996)", "pn" },
+	{ "product_version", "pc-i440fx-7.2", "pvr" },
+	{ "chassis_vendor", "QEMU", "cvn" },
+	{ "chassis_type", "1", "ct" },
+	{ "chassis_version", "pc-i440fx-7.2", "cvr" },
+	{ "product_sku", "", "sku" },
+	{ "product_family", "", NULL },
+	{ "product_serial", "", NULL },
+	{ "chassis_serial", "", NULL },
+	{ "chassis_asset_tag", "", NULL },
+	{ NULL, NULL, NULL },
+};
+
+/* none: a bare-metal PC whose firmware names no vendor systemd knows as a VM's */
+static const struct dmi_attr dmi_metal[] = {
+	{ "bios_vendor", "hotmem", "bvn" },
+	{ "bios_version", "1.0", "bvr" },
+	{ "bios_date", "11/30/2026", "bd" },
+	{ "bios_release", "1.0", "br" },
+	{ "sys_vendor", "hotmem", "svn" },
+	{ "product_name", "hotmem bare-metal machine", "pn" },
+	{ "product_version", "1.0", "pvr" },
+	{ "board_vendor", "hotmem", "rvn" },
+	{ "board_name", "hotmem board", "rn" },
+	{ "board_version", "1.0", "rvr" },
+	{ "chassis_vendor", "hotmem", "cvn" },
+	{ "chassis_type", "23", "ct" },
+	{ "chassis_version", "1.0", "cvr" },
+	{ "product_sku", "", "sku" },
+	{ NULL, NULL, NULL },
+};
+
+/* @name in @dir: @text, mode @mode */
+static int write_file(int dir, const char *name, const char *text, mode_t mode)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	size_t len = strlen(text);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * dmi_id's modalias: each field's alias and value, blanks and ':' left
+ * out (ascii_filter()), in the order of @t
+ */
+static void dmi_modalias(const struct dmi_attr *t, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "dmi:");
+
+	for (; t->name && n < len; t++) {
+		if (!t->alias)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s", t->alias);
+		for (const char *c = t->value; *c && n + 1 < len; c++)
+			if (!isspace((unsigned char)*c) && *c != ':' && *c >= 32 && *c < 127)
+				buf[n++] = *c;
+		if (n + 1 < len)
+			buf[n++] = ':';
+		buf[n < len ? n : len - 1] = '\0';
+	}
+}
+
+/* the machine's /sys/class/dmi/id, made in @dir (ENTER_ROOT "/dmi/id") */
+static int make_dmi(const char *virt, const char *dir)
+{
+	const struct dmi_attr *t = !strcmp(virt, "none") ? dmi_metal : dmi_qemu;
+	char line[512], alias[400];
+	int dfd, ret = -1;
+
+	if (mkdir(ENTER_ROOT "/dmi", 0755) < 0 || mkdir(dir, 0755) < 0)
+		return -1;
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	for (const struct dmi_attr *a = t; a->name; a++) {
+		bool secret = strstr(a->name, "serial") || strstr(a->name, "asset");
+
+		snprintf(line, sizeof(line), "%s\n", a->value);
+		if (write_file(dfd, a->name, line, secret ? 0400 : 0444) < 0)
+			goto out;
+	}
+	dmi_modalias(t, alias, sizeof(alias));
+	snprintf(line, sizeof(line), "%s\n", alias);
+	if (write_file(dfd, "modalias", line, 0444) < 0)
+		goto out;
+	snprintf(line, sizeof(line), "MODALIAS=%s\n", alias);
+	ret = write_file(dfd, "uevent", line, 0644);
+out:
+	close(dfd);
+	return ret;
+}
+
+/* a bind of @src on @dst, read-only as sysfs's */
+static int bind_ro(const char *src, const char *dst)
+{
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | SYSFS_RO, NULL) < 0) {
+		fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", src, dst, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The DMI directory over the host's (/sys/class/dmi/id is a link into
+ * /sys/devices/virtual/dmi: the bind lands there).  A host without DMI
+ * (a microVM) has no /sys/class/dmi to bind on: /sys/class becomes a copy
+ * with it.
+ */
+static int bind_dmi(const char *virt)
+{
+	const char *dmi = ENTER_ROOT "/dmi/id";
+	int hfd, cfd, ret = -1;
+
+	if (make_dmi(virt, dmi) < 0) {
+		fprintf(stderr, "hotmem-enter: %s: %s\n", dmi, strerror(errno));
+		return -1;
+	}
+	if (access("/sys/class/dmi/id", F_OK) == 0)
+		return bind_ro(dmi, "/sys/class/dmi/id");
+	hfd = open("/sys/class", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (hfd < 0)
+		return 0;	/* no /sys/class: nothing reads DMI there either */
+	cfd = copy_dir(hfd, "/sys/class", NULL);
+	if (cfd < 0 || mkdirat(cfd, "dmi", 0755) < 0 || mkdirat(cfd, "dmi/id", 0755) < 0 ||
+	    mount(NULL, "/sys/class", NULL, MS_REMOUNT | MS_BIND | SYSFS_RO, NULL) < 0)
+		fprintf(stderr, "hotmem-enter: /sys/class/dmi: %s\n", strerror(errno));
+	else
+		ret = bind_ro(dmi, "/sys/class/dmi/id");
+	if (cfd >= 0)
+		close(cfd);
+	close(hfd);
+	return ret;
+}
+
+/* @dir of the host, when there is one, as an empty read-only directory */
+static int hide_dir(const char *dir)
+{
+	if (access(dir, F_OK) < 0)
+		return 0;
+	if (mount("tmpfs", dir, "tmpfs", SYSFS_RO, "mode=0755") < 0) {
+		fprintf(stderr, "hotmem-enter: hiding %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * PID 1's $container (systemd-nspawn's, podman's: hotmem-enter inherits
+ * it), which systemd-detect-virt reads from /proc/1/environ: PID 1 here
+ * is this process, whose environment block the kernel shows as it was at
+ * exec.  Gone from the environment the command gets, and its bytes in
+ * the block zeroed (an empty entry, which readers skip).
+ */
+static void hide_container_env(void)
+{
+	const char *prefix = "container=";
+	char *v = getenv("container");
+	char *s = v ? v - strlen(prefix) : NULL;
+
+	if (!s || strncmp(s, prefix, strlen(prefix)))
+		return;
+	unsetenv("container");
+	memset(s, 0, strlen(s));
+}
+
+/* what the copy of / leaves out: Docker's marker (podman's is in /run, private already) */
+static bool container_marker(int hfd, const char *name)
+{
+	(void)hfd;
+	return !strcmp(name, ".dockerenv");
+}
+
+/*
+ * A root without /.dockerenv, which no bind can hide: a copy of / on a
+ * tmpfs (every other entry the host's, with what is mounted below it),
+ * made this process's root.  Only on a host that has one.  Returns the
+ * root to chroot() into in @root, "" when there is nothing to hide.
+ */
+static int root_without_markers(char *root, size_t len)
+{
+	int hfd, cfd;
+
+	root[0] = '\0';
+	if (access("/.dockerenv", F_OK) < 0)
+		return 0;
+	snprintf(root, len, "%s", ENTER_ROOT "/root");
+	hfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (hfd < 0 || mkdir(root, 0755) < 0)
+		goto fail;
+	cfd = copy_dir(hfd, root, container_marker);
+	if (cfd < 0)
+		goto fail;
+	close(cfd);
+	close(hfd);
+	/* the copy of /run holds a copy of this root, empty then: not kept */
+	umount2(ENTER_ROOT "/root" ENTER_ROOT "/root", MNT_DETACH);
+	return 0;
+fail:
+	fprintf(stderr, "hotmem-enter: a root without /.dockerenv: %s\n", strerror(errno));
+	if (hfd >= 0)
+		close(hfd);
+	return -1;
+}
+
+/* into @root (root_without_markers()), in the directory we were in */
+static int enter_root(const char *root)
+{
+	char cwd[PATH_MAX];
+	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+
+	if (!*root)
+		return 0;
+	if (chroot(root) < 0) {
+		fprintf(stderr, "hotmem-enter: chroot %s: %s\n", root, strerror(errno));
+		return -1;
+	}
+	if (!have_cwd || chdir(cwd) < 0)
+		return chdir("/");
+	return 0;
+}
+
+/* the machine's answer to systemd-detect-virt: --virt's */
+static int emulate_virt(const struct enter_opts *o)
+{
+	char root[PATH_MAX];
+
+	hide_container_env();
+	if (bind_dmi(o->virt) < 0 || hide_dir("/sys/firmware/dmi") < 0 ||
+	    hide_dir("/sys/hypervisor") < 0)
+		return -1;
+	if (root_without_markers(root, sizeof(root)) < 0)
+		return -1;
+	return enter_root(root);
 }
 
 /* hotmemctl, hotmemd and friends from the directory we were run from */
@@ -993,6 +1325,8 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	if (host_read_only() < 0 || bind_machine() < 0 || stub_modprobe() < 0)
 		goto fail;
 	relink_cpus();
+	if (emulate_virt(o) < 0)
+		goto fail;
 	path_prepend_self();
 	set_machine_hostname(o);
 	/*
