@@ -94,11 +94,17 @@ for area in fusefs daemon; do
 		"$(plain $area 'need_built /nonexistent/hotmemfs; echo reached')"
 done
 
-# need_enter: the hotmem-enter tests' prelude (tests/fusefs/lib.sh)
+# require_env, need_enter: the fusefs and hotmem-enter tests' preludes (a
+# build of hotmemfs and hotmemctl without hotmem-enter)
+mkdir -p "$fake/build"
+touch "$fake/build/hotmemfs" "$fake/build/hotmemctl"
 if [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ]; then
+	expect "require_env: hotmemfs not built, under make check: a failure" \
+		'^not ok 1 - /nonexistent/hotmemfs is built' \
+		"$(in_env fusefs 'require_env; echo reached' HOTMEM_TEST_LOGS="$fake" HOTMEM_BUILD=/nonexistent)"
 	expect "need_enter: hotmem-enter not built, under make check: a failure" \
-		'^not ok 1 - /nonexistent/hotmem-enter is built' \
-		"$(in_env fusefs 'need_enter; echo reached' HOTMEM_TEST_LOGS="$fake" HOTMEM_BUILD=/nonexistent)"
+		'^not ok 1 - [^ ]*/build/hotmem-enter is built' \
+		"$(in_env fusefs 'need_enter; echo reached' HOTMEM_TEST_LOGS="$fake" HOTMEM_BUILD="$fake/build")"
 else
 	expect "need_enter: not root or no /dev/fuse: a skip saying which" \
 		'^1\.\.0 # SKIP (needs root|no /dev/fuse)' "$(in_env fusefs 'need_enter; echo reached')"

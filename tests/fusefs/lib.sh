@@ -88,28 +88,27 @@ require_room() {
 # file is sourced: the first run's $TMP goes before the exec.
 private_mount_ns() {
 	[ -z "${HOTMEM_PRIVATE_NS:-}" ] && [ "$(id -u)" -eq 0 ] || return 0
-	command -v unshare >/dev/null || skip_all "no unshare"
+	need_tool unshare util-linux
 	rm -rf "$TMP"
 	HOTMEM_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
 }
 
-# Every script needs the same things.
+# Every script needs the same things: root and /dev/fuse (a skip saying
+# which), hotmemfs and hotmemctl built (need_built: a failure under make
+# check, which builds them)
 require_env() {
 	[ "$(id -u)" -eq 0 ] || skip_all "needs root (FUSE allow_other, mount namespaces)"
 	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-	[ -x "$HMFS" ] || skip_all "engine not built yet (no $HMFS)"
-	[ -x "$HMCTL" ] || skip_all "no $HMCTL"
+	need_built "$HMFS"
+	need_built "$HMCTL"
 }
 
-# need_enter: what a test of hotmem-enter needs: root and /dev/fuse (a
-# skip saying which), hotmem-enter ($ENTER) and hotmemfs built (need_built:
-# a failure under make check, which builds them)
+# need_enter: what a test of hotmem-enter needs: require_env's, and
+# hotmem-enter ($ENTER) built
 need_enter() {
 	ENTER=$HOTMEM_BUILD/hotmem-enter
-	[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	require_env
 	need_built "$ENTER"
-	need_built "$HMFS"
 }
 
 TMP=$(mktemp -d /tmp/hotmemfs-test.XXXXXX)
@@ -506,10 +505,10 @@ node2_with_memory() {
 	tap_ok $? "$blk online_movable: node2 has memory (hugepages/)"
 }
 # start_node2_with_memory: what the tests of a node held across its
-# removal start from (48, 55, 66, 86): python3 (or a skip), $N and $M,
+# removal start from (48, 55, 66, 86): python3 (need_tool), $N and $M,
 # start_three_nodes and node2_with_memory (three TAP lines)
 start_node2_with_memory() {
-	command -v python3 >/dev/null || skip_all "no python3"
+	need_tool python3 python3
 	N=$MNT/sys/devices/system/node
 	M=$MNT/sys/devices/system/memory
 	start_three_nodes
