@@ -36,11 +36,12 @@ hits() { sed -n 's/^hotmem-trace: .*, \([0-9]*\) USDT probe hits.*/\1/p' "$1"; }
 events() { sed -n 's/^hotmem-trace: \([0-9]*\) events.*/\1/p' "$1"; }
 dropped() { sed -n 's/^hotmem-trace: [0-9]* events, \([0-9]*\) dropped.*/\1/p' "$1"; }
 
-# need_bpf BINARY...: root, hotmem-trace and the binaries, or skip
+# need_bpf BINARY...: root (or a skip), hotmem-trace and the binaries built
+# (need_built: a failure under make check, which builds them)
 need_bpf() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
 	for bin in "$HT" "$@"; do
-		[ -x "$bin" ] || skip_all "not built: $bin (run make)"
+		need_built "$bin"
 	done
 	mkdir -p "$OUT"
 }

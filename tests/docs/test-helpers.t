@@ -119,6 +119,12 @@ for lib in bpf/lib.sh kernel/tap.sh; do
 		"$(env -u CI HOTMEM_SRC="$fake" HOTMEM_TEST_LOGS="$fake" \
 			bash -c '. "$0"; need_tool nosuch-tool nosuch-hotmem-pkg; echo reached' "$tests/$lib" 2>&1; echo "[exit $?]")"
 done
+if [ "$(id -u)" -eq 0 ]; then
+	expect "bpf/lib.sh need_bpf: hotmem-trace not built, under make check: a failure, with a plan" \
+		$'^not ok 1 - [^ ]*/build/hotmem-trace is built.*\n1\\.\\.1\n\\[exit 1\\]$' \
+		"$(env -u CI HOTMEM_SRC="$fake" HOTMEM_TEST_LOGS="$fake" HOTMEM_BUILD="$fake/build" \
+			bash -c '. "$0"; need_bpf; echo reached' "$tests/bpf/lib.sh" 2>&1; echo "[exit $?]")"
+fi
 
 # ---- tests/daemon/lib.sh mount_hotmemfs ----
 # a hotmemfs that exits at once: our own failure, not the machine's
