@@ -170,13 +170,18 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 /* ---- undo: a change that could not be saved ------------------------------ */
 
 /* a change that can fail half-way and still have changed the machine */
-static bool may_progress(const struct hmfs_change *ch)
+static bool may_progress(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
 	/*
 	 * a refused DIMM eject onlines what it offlined again (a resize fails
-	 * only unchanged); memory_failure() poisons a page it then ignores
+	 * only unchanged); memory_failure() poisons a page it then ignores.
+	 * A device_del of no device, or of a virtio-mem device (vmem_del()
+	 * refuses before anything), changed nothing: no record, no save
+	 * counted -- a failed operation leaves the machine as it was
 	 */
-	return ch->op == HMFS_CH_DEVICE_DEL || (ch->op == HMFS_CH_MEMORY_FAILURE && ch->value);
+	if (ch->op == HMFS_CH_DEVICE_DEL)
+		return hmfs_dev_dimm_slot(ctx, ch->dev.id) >= 0;
+	return ch->op == HMFS_CH_MEMORY_FAILURE && ch->value;
 }
 
 /* the device @id in a "devices" array, and its place there */
@@ -686,7 +691,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
-	if (ret < 0 && !may_progress(ch)) {
+	if (ret < 0 && !may_progress(ctx, ch)) {
 		pthread_mutex_unlock(&ctx->change_lock);
 		goto out;
 	}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# A device_del that is refused changes nothing, the state file included:
+# one naming no device answers QEMU's DeviceNotFound ("Device 'nope' not
+# found"), a virtio-mem device's with memory plugged QEMU's refusal, and
+# neither appends a record -- the state file and its journal are the same
+# bytes after as before.  Every device_del was taken for a change that may
+# have progressed half-way (a DIMM eject the guest refused, whose rollback
+# onlines blocks again, has) and recorded when refused: after a block's
+# change, and counted a save (status "state-saves").
+set -u
+. "$(dirname "$0")/lib.sh"
+require_env
+
+start_fs_netns --fresh --profile qemu-512m --cmdline memhp_default_state=offline
+tap_ok $? "hotmemfs mounts qemu-512m with a private state file"
+findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }
+
+PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" "$STATE" "$MNT/sys/devices/system/memory" \
+	>"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
+import json, socket, sys
+from qmp import negotiate
+
+ctl, statefile, mem = sys.argv[1:4]
+n = 0
+
+
+def ok(cond, name):
+    global n
+    n += 1
+    print("%d %s" % (0 if cond else 1, name), flush=True)
+
+
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(60)
+s.connect(ctl)
+negotiate(s)
+f = s.makefile("rb")
+
+
+def ask(cmd, args):
+    s.sendall(json.dumps({"execute": cmd, "arguments": args}).encode() + b"\n")
+    while True:
+        r = json.loads(f.readline())
+        if "event" not in r:
+            return r
+
+
+def files():
+    """the state file and its journal, as bytes, and status's count of saves"""
+    st = ask("status", {})["return"]
+    return [open(p, "rb").read() for p in [statefile, statefile + ".journal"]] + \
+        [st[k] for k in ["state-saves", "state-save-errors", "state-journal-records"]]
+
+
+r = ask("device_add", {"driver": "virtio-mem-pci", "id": "vm0", "size": "1G", "requested-size": "256M"})
+ok("return" in r, "device_add virtio-mem-pci vm0, 256M plugged: %s" % json.dumps(r))
+r = ask("device_add", {"driver": "pc-dimm", "id": "d1", "size": "256M"})
+ok("return" in r, "device_add pc-dimm d1: %s" % json.dumps(r))
+bs = int(open(mem + "/block_size_bytes").read(), 16)
+d1 = [d["data"] for d in ask("query-memory-devices", {})["return"] if d["data"]["id"] == "d1"][0]
+blk = "%s/memory%d/state" % (mem, d1["addr"] // bs)
+with open(blk, "w") as w:
+    w.write("online_movable")
+ok(open(blk).read() == "online\n", "%s onlined (a run record)" % blk)
+before = files()
+for cmd, args, want in [
+        ("device_del", {"id": "nope"},
+         {"error": {"class": "DeviceNotFound", "desc": "Device 'nope' not found"}}),
+        ("device_del", {"id": "/machine/peripheral/nope"},
+         {"error": {"class": "DeviceNotFound", "desc": "Device '/machine/peripheral/nope' not found"}}),
+        ("device_del", {"id": "vm0"}, "cannot get unplugged while some of its memory is still plugged")]:
+    r = ask(cmd, args)
+    ok(r == want if isinstance(want, dict) else want in r.get("error", {}).get("desc", ""),
+       "%s %s: refused as QEMU refuses it: %s" % (cmd, json.dumps(args), json.dumps(r)))
+    now = files()
+    ok(now[:2] == before[:2], "... the state file and its journal unchanged, byte for byte")
+    ok(now[2:] == before[2:], "... no save counted (state-saves, -save-errors, -journal-records %s, were %s)"
+       % (now[2:], before[2:]))
+ids = [d["data"]["id"] for d in ask("query-memory-devices", {})["return"]]
+ok(ids == ["vm0", "d1"], "both devices still there: %s" % ids)
+print("0 all %d checks ran" % n)
+PY
+conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
+stop_fs
+done_testing
