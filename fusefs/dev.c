@@ -178,7 +178,7 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
  * checks it.
  */
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
-		 uint64_t align, char *err, size_t errlen)
+		 uint64_t align, bool put_back, char *err, size_t errlen)
 {
 	uint64_t base, end, addable, used = 0, min;
 	uint64_t size = (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
@@ -192,11 +192,11 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 	/*
 	 * memory_device_check_addable(): against the total, not the region.
 	 * A state file's devices were acknowledged: restored, or put back by
-	 * an undo, even if they hold more than a total from before this check
-	 * (placement still checks the region below); an undo refused here
-	 * lost the device and froze hotmemfs (finalB B1).
+	 * an undo (@put_back), even if they hold more than a total from
+	 * before this check (placement still checks the region below); an
+	 * undo refused here lost the device and froze hotmemfs (finalB B1).
 	 */
-	if (!ctx->restoring && !ctx->putting_back &&
+	if (!ctx->restoring && !put_back &&
 	    (used > addable || self->size > addable - used)) {
 		snprintf(err, errlen,
 			 "not enough space, currently 0x%llx in use of total space for memory devices 0x%llx",
@@ -484,7 +484,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	if (ret < 0)
 		return ret;
 	d->slot = ret;
-	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, err, errlen);
+	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, refused != NULL, err, errlen);
 	if (ret)
 		return ret;
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
@@ -565,9 +565,10 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, ch
  * virtio_mem_device_realize()'s checks, the place in the device memory
  * region, then the guest's driver probes (it refuses a region meeting
  * memory: virtio_mem_create_resource()).  Nothing is plugged yet.
+ * @put_back: a state file's device (place()).
  */
 static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
-		    char *err, size_t errlen)
+		    bool put_back, char *err, size_t errlen)
 {
 	struct hm_virtio_mem_info vi;
 	uint64_t align;
@@ -578,7 +579,7 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 		return ret;
 	/* placed in whole memory blocks too: the driver adds only those */
 	align = d->block_size > ctx->block_size ? d->block_size : ctx->block_size;
-	ret = place(ctx, d, &d->addr, have_addr, align, err, errlen);
+	ret = place(ctx, d, &d->addr, have_addr, align, put_back, err, errlen);
 	if (ret)
 		return ret;
 	ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size, &d->vm);
@@ -1023,7 +1024,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	if (d->type == HMFS_PC_DIMM)
 		ret = dimm_add(ctx, d, have_addr, refused, err, errlen);
 	else
-		ret = vmem_add(ctx, d, have_addr, requested, err, errlen);
+		ret = vmem_add(ctx, d, have_addr, requested, refused != NULL, err, errlen);
 	if (ret) {
 		dev_unlink(ctx, d);
 		dev_free(d);

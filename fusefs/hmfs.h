@@ -699,9 +699,6 @@ struct hmfs_ctx {
 	unsigned int ends_pending;
 	pthread_mutex_t save_lock; /* the counters below, for status */
 	bool restoring;
-	/* a state file's device being put back (restore or undo): acknowledged, not
-	 * checked against QEMU's total again (place()); under change_lock */
-	bool putting_back;
 	/*
 	 * The pages retired, in order (the state file's "hwpoison"): the
 	 * engine keeps no hard/soft, and a restart retires them again.
@@ -1236,7 +1233,8 @@ int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, v
  * pc-dimm the guest refuses stays, its refusal said in @err (and the
  * device's refused_why).  @refused: NULL for a device_add; a restore's
  * (the state file's, an undo's), whose DIMM comes back refused, its
- * memory not tried again, if ->err, else with its memory or not at all.
+ * memory not tried again, if ->err, else with its memory or not at all;
+ * such a device was acknowledged: QEMU's total is not checked again.
  */
 struct hmfs_dev_refusal {
 	int err;		/* add_memory()'s -errno; 0: the DIMM had its memory */

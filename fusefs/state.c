@@ -2305,14 +2305,12 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	char e[512];
 	int ret, refused = restore_refusal(d, &refusal, e, sizeof(e));
 
-	ctx->putting_back = true;
 	ret = refused < 0 ? refused :
 		hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
 			     (int)u64(d, "node"), u64(d, "addr"), true, u64(d, "requested-size"),
 			     u64(d, "block-size"), mm ? json_object_get_boolean(mm) : 1,
 			     slot ? json_object_get_int(slot) : -1, &refusal, NULL, 0, e,
 			     sizeof(e));
-	ctx->putting_back = false;
 	/*
 	 * With its plugged blocks saved, a virtio-mem device comes back as it
 	 * was; from a file before they were, the driver works toward the
