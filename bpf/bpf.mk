@@ -20,7 +20,7 @@ HMT_STATIC   := $(BUILD)/hotmem-trace-static
 
 # user-space sources: the loader needs libbpf, the rest is plain C; the
 # kernel's names (zones) come from engine/uapi (libhmuapi.a)
-HMT_LIB_SRCS := bpf/event.c bpf/jsonl.c bpf/compare.c bpf/timeline.c
+HMT_LIB_SRCS := bpf/event.c bpf/jsonl.c bpf/absent.c bpf/compare.c bpf/timeline.c
 HMT_LIB_OBJS := $(HMT_LIB_SRCS:%.c=$(BUILD)/%.o)
 HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c $(HMT_LIB_SRCS)
 HMT_OBJS     := $(HMT_SRCS:%.c=$(BUILD)/%.o)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "absent.h"
 #include "compare.h"
 #include "event.h"
 #include "jsonl.h"
@@ -193,27 +194,137 @@ static bool trace_has_key(const struct hmt_trace *t, const struct hmt_rec *r)
 	return false;
 }
 
-/* keep the events whose key the other trace has too; list the rest */
-static size_t filter_common(const struct hmt_trace *t, const struct hmt_trace *other,
-			    const struct hmt_rec **out, FILE *f, bool strict)
-{
-	size_t n = 0;
-	char buf[32];
+/* the steps (keys) of one trace the other has, and those it has alone */
+struct hmt_only {
+	size_t common; /* steps both traces have */
+	size_t expected, missing; /* only in this trace: listed in absent.c, or not */
+	char expected_evs[160], missing_evs[160]; /* their event names */
+};
 
+static int report(int ndiff, const struct hmt_cmp_opts *o)
+{
+	return !o->max_report || ndiff <= o->max_report;
+}
+
+static bool trace_has_ev(const struct hmt_trace *t, const char *ev, size_t len)
+{
+	for (size_t i = 0; i < t->nev; i++)
+		if (strlen(t->ev[i].ev) == len && !strncmp(t->ev[i].ev, ev, len))
+			return true;
+	return false;
+}
+
+/*
+ * A trace of a real kernel (every event's src "kernel"): only such a trace
+ * may lack a step its kernel version does not show (absent.c).
+ */
+static bool kernel_trace(const struct hmt_trace *t)
+{
+	for (size_t i = 0; i < t->nev; i++)
+		if (strcmp(t->ev[i].src, "kernel"))
+			return false;
+	return t->nev > 0;
+}
+
+/* "memory_notify, online_pages": each event name once, "..." when full */
+static void add_name(char *list, size_t len, const char *ev)
+{
+	size_t n = strlen(list), l = strlen(ev);
+
+	for (const char *p = list; (p = strstr(p, ev)); p += l)
+		if ((p == list || p[-1] == ' ') && (p[l] == ',' || !p[l]))
+			return;
+	if (n + l + 8 < len)
+		snprintf(list + n, len - n, "%s%s", n ? ", " : "", ev);
+	else if (n + 5 < len && strcmp(list + n - 3, "..."))
+		snprintf(list + n, len - n, ", ...");
+}
+
+/*
+ * Whether @r is the first event of its step: @steps holds the first event
+ * of each step seen so far (a scenario has some 40), @r is added when it
+ * is.  Each step is then counted and said once.
+ */
+static bool first_of_step(const struct hmt_rec **steps, size_t *nsteps, const struct hmt_rec *r)
+{
+	for (size_t j = 0; j < *nsteps; j++)
+		if (same_key(steps[j], r))
+			return false;
+	steps[(*nsteps)++] = r;
+	return true;
+}
+
+static bool required(const struct hmt_cmp_opts *o, const char *ev)
+{
+	size_t l = strlen(ev);
+
+	for (const char *p = o->require; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (strcspn(p, ",") == l && !strncmp(p, ev, l))
+			return true;
+	return false;
+}
+
+/*
+ * A step only @t has: expected (listed, not compared) when @other is a
+ * kernel trace of a version that does not show it, else a difference --
+ * one per step, its events not aligned -- unless --require names it and
+ * @other lacks it altogether (check_required() counts that one).
+ */
+static void only_step(const struct hmt_trace *t, const struct hmt_trace *other,
+		      const struct hmt_rec *r, struct hmt_only *only, int *ndiff,
+		      const struct hmt_cmp_opts *o)
+{
+	const char *action = keyed_by_extra(r) ? hmu_mem_action_name(r->extra) : NULL;
+	const char *why = kernel_trace(other) ? hmt_absent_why(o->kernel, r->ev, action) : NULL;
+	char buf[32];
+	const char *key = key_suffix(r, buf, sizeof(buf));
+
+	if (required(o, r->ev) && !trace_has_ev(other, r->ev, strlen(r->ev)))
+		return;
+	if (why) {
+		only->expected++;
+		add_name(only->expected_evs, sizeof(only->expected_evs), r->ev);
+		fprintf(o->out, "compare: not compared, only in %s: %s/%s%s (expected on %s: %s)\n",
+			t->name, r->ev, r->phase, key, o->kernel, why);
+		return;
+	}
+	only->missing++;
+	add_name(only->missing_evs, sizeof(only->missing_evs), r->ev);
+	if (report(++*ndiff, o))
+		fprintf(o->out, "%s:%d only in %s, no such step in %s: %s/%s%s\n", t->name, r->line,
+			t->name, other->name, r->ev, r->phase, key);
+}
+
+/*
+ * Keep the events whose step (key) the other trace has too; a step only
+ * @t has is said once (only_step()).  --strict keeps everything: each
+ * event of such a step is then a difference of the alignment.  The
+ * number of events kept, -ENOMEM.
+ */
+static long filter_common(const struct hmt_trace *t, const struct hmt_trace *other,
+			  const struct hmt_rec **out, struct hmt_only *only, int *ndiff,
+			  const struct hmt_cmp_opts *o)
+{
+	const struct hmt_rec **steps = calloc(t->nev + 1, sizeof(*steps));
+	size_t n = 0, nsteps = 0;
+
+	memset(only, 0, sizeof(*only));
+	if (!steps)
+		return -ENOMEM;
 	for (size_t i = 0; i < t->nev; i++) {
 		const struct hmt_rec *r = &t->ev[i];
-		bool seen = false;
+		bool common = trace_has_key(other, r), first = first_of_step(steps, &nsteps, r);
 
-		if (strict || trace_has_key(other, r)) {
+		if (o->strict || common)
 			out[n++] = r;
-			continue;
-		}
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = same_key(&t->ev[j], r);
-		if (!seen)
-			fprintf(f, "compare: not compared, only in %s: %s/%s%s\n", t->name, r->ev,
-				r->phase, key_suffix(r, buf, sizeof(buf)));
+		if (first && common)
+			only->common++;
+		else if (first && o->strict)
+			only->missing++, add_name(only->missing_evs, sizeof(only->missing_evs), r->ev);
+		else if (first)
+			only_step(t, other, r, only, ndiff, o);
 	}
+	free(steps);
 	return n;
 }
 
@@ -341,16 +452,11 @@ static void print_only(FILE *f, const struct hmt_trace *t, const struct hmt_rec 
 		r->zone[0] ? r->zone : "-", ret);
 }
 
-static int report(int ndiff, const struct hmt_cmp_opts *o)
-{
-	return !o->max_report || ndiff <= o->max_report;
-}
-
-static int walk(const struct align *al, const struct hmt_trace *a, const struct hmt_trace *b,
-		const struct hmt_cmp_opts *o)
+/* each difference counted in *@ndiff, which holds those found before */
+static void walk(const struct align *al, const struct hmt_trace *a, const struct hmt_trace *b,
+		 const struct hmt_cmp_opts *o, int *ndiff)
 {
 	size_t i = 0, j = 0, w = al->ny + 1;
-	int ndiff = 0;
 	char buf[512];
 
 	while (i < al->nx || j < al->ny) {
@@ -358,7 +464,7 @@ static int walk(const struct align *al, const struct hmt_trace *a, const struct 
 
 		if (wt && (!al->lcs || al->lcs[i * w + j] == al->lcs[(i + 1) * w + j + 1] + wt)) {
 			if (diff_pair(a, al->x[i], b, al->y[j], o, buf, sizeof(buf)) &&
-			    report(++ndiff, o))
+			    report(++*ndiff, o))
 				fprintf(o->out, "%s:%d %s:%d %s/%s:%s\n", a->name, al->x[i]->line,
 					b->name, al->y[j]->line, al->x[i]->ev, al->x[i]->phase,
 					buf);
@@ -366,16 +472,15 @@ static int walk(const struct align *al, const struct hmt_trace *a, const struct 
 		} else if (j >= al->ny ||
 			   (i < al->nx &&
 			    (!al->lcs || al->lcs[(i + 1) * w + j] >= al->lcs[i * w + j + 1]))) {
-			if (report(++ndiff, o))
+			if (report(++*ndiff, o))
 				print_only(o->out, a, al->x[i]);
 			i++;
 		} else {
-			if (report(++ndiff, o))
+			if (report(++*ndiff, o))
 				print_only(o->out, b, al->y[j]);
 			j++;
 		}
 	}
-	return ndiff;
 }
 
 /* ---- meminfo: changes from the first record must agree ------------ */
@@ -388,13 +493,12 @@ static const struct hmt_rec *find_step(const struct hmt_trace *t, const char *st
 	return NULL;
 }
 
-static int compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
-			   const struct hmt_cmp_opts *o)
+static void compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
+			    const struct hmt_cmp_opts *o, int *ndiff)
 {
-	int ndiff = 0;
 
 	if (!a->nmi || !b->nmi)
-		return 0;
+		return;
 	for (size_t i = 1; i < a->nmi; i++) {
 		const struct hmt_rec *x = &a->mi[i], *y = find_step(b, x->phase);
 		long long dta, dtb, dfa, dfb;
@@ -405,78 +509,123 @@ static int compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
 		dtb = y->memtotal - b->mi[0].memtotal;
 		dfa = x->memfree - a->mi[0].memfree;
 		dfb = y->memfree - b->mi[0].memfree;
-		if (dta != dtb && report(++ndiff, o))
+		if (dta != dtb && report(++*ndiff, o))
 			fprintf(o->out, "meminfo %s: MemTotal change %+lld kB != %+lld kB\n",
 				x->phase, dta, dtb);
-		if (llabs(dfa - dfb) > o->memfree_tol_kb && report(++ndiff, o))
+		if (llabs(dfa - dfb) > o->memfree_tol_kb && report(++*ndiff, o))
 			fprintf(o->out,
 				"meminfo %s: MemFree(+PcpFree) change %+lld kB != %+lld kB (tolerance %lld kB)\n",
 				x->phase, dfa, dfb, o->memfree_tol_kb);
 	}
-	return ndiff;
 }
 
 /* ---- required steps: both traces must have them ------------------ */
-
-static bool trace_has_ev(const struct hmt_trace *t, const char *ev, size_t len)
-{
-	for (size_t i = 0; i < t->nev; i++)
-		if (strlen(t->ev[i].ev) == len && !strncmp(t->ev[i].ev, ev, len))
-			return true;
-	return false;
-}
 
 /*
  * A step listed in o->require that one trace lacks is a difference, not
  * a "not compared" note: the comparison is then step for step on them.
  */
-static int check_required(const struct hmt_trace *a, const struct hmt_trace *b,
-			  const struct hmt_cmp_opts *o)
+static void check_required(const struct hmt_trace *a, const struct hmt_trace *b,
+			   const struct hmt_cmp_opts *o, int *ndiff)
 {
 	const char *p = o->require;
-	int ndiff = 0;
 
 	while (p && *p) {
 		size_t len = strcspn(p, ",");
 		bool in_a = trace_has_ev(a, p, len), in_b = trace_has_ev(b, p, len);
 
-		if (len && !(in_a && in_b) && report(++ndiff, o))
+		if (len && !(in_a && in_b) && report(++*ndiff, o))
 			fprintf(o->out, "compare: required step %.*s missing from %s\n", (int)len,
 				p, in_a ? b->name : in_b ? a->name : "both traces");
 		p += len + (p[len] == ',');
 	}
-	return ndiff;
 }
 
-int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *o)
+/*
+ * A trace with fewer than half the other's events is a truncated
+ * recording (or a scenario cut short), whatever its steps: a difference,
+ * said; under --strict a note (every event is compared there already).
+ */
+static int check_truncated(const struct hmt_trace *a, const struct hmt_trace *b,
+			   const struct hmt_cmp_opts *o, int ndiff)
 {
-	struct align al = { .a = a, .b = b };
-	int ndiff, err = -ENOMEM;
+	const struct hmt_trace *s = a->nev < b->nev ? a : b, *l = s == a ? b : a;
 
+	if (!s->nev || s->nev * 2 >= l->nev)
+		return 0;
+	if (o->strict || report(ndiff + 1, o))
+		fprintf(o->out, "compare: %s has %zu events, %s %zu: fewer than half, a truncated recording?%s\n",
+			s->name, s->nev, l->name, l->nev, o->strict ? "" : " (a difference)");
+	return !o->strict;
+}
+
+static void summary_side(FILE *f, const struct hmt_trace *t, const struct hmt_only *only,
+			 const struct hmt_cmp_opts *o)
+{
+	if (only->missing)
+		fprintf(f, "; %zu step%s only in %s: %s -- %s", only->missing,
+			only->missing == 1 ? "" : "s", t->name, only->missing_evs,
+			o->strict ? "compared event by event (--strict)" :
+			only->missing == 1 ? "a difference" : "differences");
+	if (only->expected)
+		fprintf(f, "; %zu step%s only in %s, not compared: expected on %s (%s)",
+			only->expected, only->expected == 1 ? "" : "s", t->name, o->kernel,
+			only->expected_evs);
+}
+
+/* "compare: 0 differences in 17 common steps; 5 steps only in B, not compared: ..." */
+static void summary(int ndiff, const struct hmt_trace *a, const struct hmt_only *oa,
+		    const struct hmt_trace *b, const struct hmt_only *ob,
+		    const struct hmt_cmp_opts *o)
+{
+	fprintf(o->out, "compare: %d difference%s in %zu common step%s", ndiff, ndiff == 1 ? "" : "s",
+		oa->common, oa->common == 1 ? "" : "s");
+	summary_side(o->out, a, oa, o);
+	summary_side(o->out, b, ob, o);
+	fputc('\n', o->out);
+}
+
+int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts)
+{
+	struct hmt_cmp_opts o = *opts;
+	struct align al = { .a = a, .b = b };
+	struct hmt_only oa, ob;
+	int ndiff = 0, err = -ENOMEM;
+	long nx, ny;
+
+	if (!o.kernel)
+		o.kernel = HMT_CMP_KERNEL;
 	al.x = calloc(a->nev + 1, sizeof(*al.x));
 	al.y = calloc(b->nev + 1, sizeof(*al.y));
 	if (!al.x || !al.y)
 		goto out;
-	al.nx = filter_common(a, b, al.x, o->out, o->strict);
-	al.ny = filter_common(b, a, al.y, o->out, o->strict);
-	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", a->name, a->nev,
+	nx = filter_common(a, b, al.x, &oa, &ndiff, &o);
+	ny = filter_common(b, a, al.y, &ob, &ndiff, &o);
+	if (nx < 0 || ny < 0)
+		goto out;
+	al.nx = nx;
+	al.ny = ny;
+	fprintf(o.out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", a->name, a->nev,
 		al.nx, a->base);
-	fprintf(o->out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", b->name, b->nev,
+	fprintf(o.out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", b->name, b->nev,
 		al.ny, b->base);
 	err = align_lcs(&al);
 	if (err == -E2BIG)
-		fprintf(o->out, "compare: more than %d events: aligned in lockstep\n", LCS_MAX);
+		fprintf(o.out, "compare: more than %d events: aligned in lockstep\n", LCS_MAX);
 	else if (err)
 		goto out;
-	ndiff = walk(&al, a, b, o) + compare_meminfo(a, b, o) + check_required(a, b, o);
+	walk(&al, a, b, &o, &ndiff);
+	compare_meminfo(a, b, &o, &ndiff);
+	check_required(a, b, &o, &ndiff);
+	ndiff += check_truncated(a, b, &o, ndiff);
 	if (!al.nx && !al.ny && (a->nev || b->nev)) {
-		fprintf(o->out, "compare: no event in common%s\n",
+		fprintf(o.out, "compare: no event in common%s\n",
 			a->nev && b->nev ? "" : ": one trace is empty");
 		ndiff++;
 	}
-	if (o->max_report && ndiff > o->max_report)
-		fprintf(o->out, "compare: ... %d more\n", ndiff - o->max_report);
-	fprintf(o->out, "compare: %d difference%s\n", ndiff, ndiff == 1 ? "" : "s");
+	if (o.max_report && ndiff > o.max_report)
+		fprintf(o.out, "compare: ... %d more\n", ndiff - o.max_report);
+	summary(ndiff, a, &oa, b, &ob, &o);
 	err = ndiff;
 out:
 	free(al.lcs);
@@ -555,9 +704,11 @@ static int check_require_names(const char *list)
 
 static void compare_usage(FILE *f)
 {
-	fprintf(f, "usage: hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
+	fprintf(f, "usage: hotmem-trace compare [--strict] [--require EV[,EV...]] [--kernel VERSION]\n"
 		   "                            [--memfree-tolerance KB] [--max N] TRACE_A TRACE_B\n"
-		   "exit status: 0 same, 1 different, 2 error\n");
+		   "exit status: 0 same, 1 different, 2 error\n"
+		   "A step only one trace has is a difference, but for the steps a kernel trace\n"
+		   "of VERSION (default " HMT_CMP_KERNEL ") does not show (inlined): listed, not compared.\n");
 }
 
 int hmt_compare_main(int argc, char **argv)
@@ -566,15 +717,16 @@ int hmt_compare_main(int argc, char **argv)
 					      { "memfree-tolerance", required_argument, NULL, 't' },
 					      { "max", required_argument, NULL, 'm' },
 					      { "require", required_argument, NULL, 'r' },
+					      { "kernel", required_argument, NULL, 'k' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
-	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .out = stdout };
+	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .kernel = HMT_CMP_KERNEL, .out = stdout };
 	struct hmt_trace a, b;
 	long long max = 0;
 	int c, err;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "st:m:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "st:m:r:k:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.strict = true;
@@ -591,6 +743,15 @@ int hmt_compare_main(int argc, char **argv)
 		case 'r':
 			o.require = optarg;
 			break;
+		case 'k':
+			o.kernel = hmt_absent_list(optarg);
+			if (o.kernel)
+				break;
+			fprintf(stderr,
+				"hotmem-trace compare: --kernel %s: not a version hotmem-trace knows the "
+				"absent steps of (6.1 or newer: lists for %s)\n",
+				optarg, hmt_absent_lists());
+			return 2;
 		case 'h':
 			compare_usage(stdout);
 			return 0;

@@ -7,10 +7,13 @@
  * relative to the trace's base pfn (the lowest pfn of any ranged event:
  * the start of the hot-added memory), so a DIMM at 4 GiB in the guest and
  * one at 640 MiB in the engine line up block by block.
- * Aligning: by (ev, phase), as a longest common subsequence; events whose
- * (ev, phase) occurs in only one trace are listed, not counted as
- * differences, unless strict or required (--require: a step missing from
- * either trace is a difference).  "meminfo" records (MemTotal/MemFree in kB,
+ * Aligning: by (ev, phase), as a longest common subsequence.  A step
+ * (ev, phase) only one trace has is one difference, not aligned, unless
+ * the other is a kernel trace of a version that does not show that step
+ * (absent.h: listed, "not compared"); --strict aligns every event, each
+ * unmatched one a difference; --require: a named step missing from either
+ * trace is a difference, listed or not.  A trace with fewer than half the
+ * other's events is a difference too (truncated).  "meminfo" records (MemTotal/MemFree in kB,
  * "phase" naming the step, optional PcpFree: kB on the per-cpu lists,
  * added to MemFree) compare their changes from the first one.
  */
@@ -21,6 +24,8 @@
 #include <stdio.h>
 
 #define HMT_EV_LEN 40
+/* the kernel version a kernel trace is taken to be without --kernel */
+#define HMT_CMP_KERNEL "6.12"
 
 struct hmt_rec {
 	int line;
@@ -54,6 +59,7 @@ struct hmt_cmp_opts {
 	long long memfree_tol_kb; /* allowed MemFree change difference */
 	int max_report; /* differences printed, 0: all */
 	const char *require; /* "ev,ev,...": steps both traces must have */
+	const char *kernel; /* a list of absent.h (hmt_absent_list()), NULL: HMT_CMP_KERNEL */
 	FILE *out;
 };
 
@@ -69,7 +75,7 @@ int hmt_trace_open(struct hmt_trace *t, const char *path, const char *tool);
 void hmt_trace_free(struct hmt_trace *t);
 /* the number of differences (0: same), printed to opts->out */
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts);
-/* "hotmem-trace compare [--strict] [--require EV,..] [--memfree-tolerance KB] A B": 0, 1, 2 */
+/* "hotmem-trace compare [--strict] [--require EV,..] [--kernel VER] [--memfree-tolerance KB] A B": 0, 1, 2 */
 int hmt_compare_main(int argc, char **argv);
 
 #endif /* HMT_COMPARE_H */

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The steps a kernel version does not show (absent.h).  Checked against
+ * the kernels themselves, not their sources alone: inlining is the
+ * compiler's choice.  6.1 and 6.12: the BTF of Debian's 6.1.0-56 and
+ * 6.12.117 vmlinuz (tests/kernel/cache: every function that has a symbol
+ * has a BTF FUNC); 6.18: /proc/kallsyms of a 6.18.44 kernel.  In all three
+ * memory_block_online() and memory_block_offline() (static in
+ * drivers/base/memory.c, one caller each, memory_block_action()) have no
+ * symbol, nor do memory_block_action() and memory_block_change_state().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "absent.h"
+
+struct absent_step {
+	const char *list; /* the kernel version it was checked on */
+	const char *ev;
+	const char *action; /* memory_notify's action, NULL: any */
+	const char *why;
+};
+
+#define INLINED "inlined: static in drivers/base/memory.c, one caller, no symbol"
+
+static const struct absent_step absent[] = {
+	{ "6.1", "memory_block_online", NULL, INLINED },
+	{ "6.1", "memory_block_offline", NULL, INLINED },
+	/* 6.1's __meminit is notrace: fentry refused, kprobe EINVAL */
+	{ "6.1", "sparse_add_section", NULL, "__meminit is notrace: not traceable" },
+	{ "6.1", "vmemmap_populate", NULL, "__meminit is notrace: not traceable" },
+	{ "6.1", "vmemmap_populate_basepages", NULL, "__meminit is notrace: not traceable" },
+	{ "6.1", "vmemmap_populate_hugepages", NULL, "x86's own was static, inlined" },
+	{ "6.1", "create_altmaps_and_memory_blocks", NULL, "per-block altmaps came later" },
+	{ "6.1", "remove_memory_blocks_and_altmaps", NULL, "per-block altmaps came later" },
+	{ "6.1", "memory_notify", "MEM_PREPARE_ONLINE", "no such notification before 6.9" },
+	{ "6.1", "memory_notify", "MEM_FINISH_OFFLINE", "no such notification before 6.9" },
+	{ "6.1", "mm_setup_per_zone_wmarks", NULL, "no such tracepoint (6.18 has it)" },
+	{ "6.12", "memory_block_online", NULL, INLINED },
+	{ "6.12", "memory_block_offline", NULL, INLINED },
+	/* include/trace/events/kmem.h of 6.12 has none; 6.18 has it */
+	{ "6.12", "mm_setup_per_zone_wmarks", NULL, "no such tracepoint (6.18 has it)" },
+	{ "6.18", "memory_block_online", NULL, INLINED },
+	{ "6.18", "memory_block_offline", NULL, INLINED },
+};
+
+static const char *const lists[] = { "6.1", "6.12", "6.18" };
+
+/* "6.12.117+deb12" -> 6 * 1000 + 12; -1: not a version */
+static long version_number(const char *v)
+{
+	unsigned int major, minor;
+	char dot;
+
+	if (!v || sscanf(v, "%u.%u", &major, &minor) != 2 || major > 99 || minor > 999)
+		return -1;
+	if (sscanf(v, "%*u.%*u%c", &dot) == 1 && dot != '.' && dot != '+' && dot != '-')
+		return -1;
+	return major * 1000L + minor;
+}
+
+const char *hmt_absent_list(const char *version)
+{
+	long want = version_number(version);
+	const char *best = NULL;
+
+	for (size_t i = 0; want >= 0 && i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (version_number(lists[i]) <= want)
+			best = lists[i];
+	return best;
+}
+
+const char *hmt_absent_lists(void)
+{
+	return "6.1, 6.12, 6.18";
+}
+
+const char *hmt_absent_why(const char *list, const char *ev, const char *action)
+{
+	for (size_t i = 0; list && i < sizeof(absent) / sizeof(absent[0]); i++) {
+		const struct absent_step *s = &absent[i];
+
+		if (!strcmp(s->list, list) && !strcmp(s->ev, ev) &&
+		    (!s->action || (action && !strcmp(s->action, action))))
+			return s->why;
+	}
+	return NULL;
+}

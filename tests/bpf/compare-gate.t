@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotmem-trace compare as a regression gate (usereye6 L), on real
+# recordings (tests/fixtures/traces: 6.12 and 6.1 guests, the engine): a
+# step wholly missing from one trace is a difference -- a truncated
+# recording, an engine that stopped calling the notifier or online_pages
+# -- exit 1, the summary naming what was missing; the steps a kernel
+# version does not show (6.12 inlines memory_block_online/offline, has no
+# wmarks tracepoint) are listed, not compared: 6.12 beside the engine is
+# still exit 0.  Plain file tools: no root, no BPF.
+. "$(dirname "$0")/lib.sh"
+[ -x "$HT" ] || skip_all "not built: $HT (run make)"
+FX=$SRC/tests/fixtures/traces
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+echo "1..17"
+
+cp "$FX/kernel-6.12.jsonl" "$D/k612.jsonl"
+cp "$FX/kernel-6.1.jsonl" "$D/k61.jsonl"
+cp "$FX/engine.jsonl" "$D/e.jsonl"
+cd "$D" || exit 1
+# the finding's three cuts of the engine's 87 events
+head -n 20 e.jsonl > cut.jsonl	# 5 meminfo lines and 15 events: a recording stopped early
+grep -v '"ev":"memory_notify"' e.jsonl > nonotify.jsonl
+grep -v '"ev":"online_pages"\|"ev":"offline_pages"' e.jsonl > noop.jsonl
+
+cmp_() {	# name args...: compare into NAME.out, its exit status in NAME.rc
+	local name=$1
+	shift
+	"$HT" compare "$@" > "$name.out" 2> "$name.err"
+	echo $? > "$name.rc"
+}
+summary() { grep "^compare: [0-9]* difference" "$1.out"; }
+
+cmp_ cut e.jsonl cut.jsonl
+[ "$(cat cut.rc)" = 1 ]
+ok $? "engine vs its first 15 events: exit 1"
+grep -q "^compare: cut.jsonl has 15 events, e.jsonl 87: fewer than half, a truncated recording? (a difference)$" cut.out
+ok $? "... the truncation said and counted"
+summary cut | grep -q "steps only in e.jsonl: .*online_pages.* -- differences"
+ok $? "... the summary names the steps only in the whole trace: $(summary cut | cut -c1-160)"
+
+cmp_ nonotify e.jsonl nonotify.jsonl
+[ "$(cat nonotify.rc)" = 1 ] && [ "$(summary nonotify)" = "compare: 12 differences in 28 common steps; 12 steps only in e.jsonl: memory_notify -- differences" ]
+ok $? "engine vs engine without memory_notify: exit 1, '$(summary nonotify)'"
+grep -q "^e.jsonl:[0-9]* only in e.jsonl, no such step in nonotify.jsonl: memory_notify/exit(MEM_GOING_ONLINE)$" nonotify.out
+ok $? "... each missing step named with its first line"
+
+cmp_ noop e.jsonl noop.jsonl
+[ "$(cat noop.rc)" = 1 ] && [ "$(summary noop)" = "compare: 4 differences in 36 common steps; 4 steps only in e.jsonl: online_pages, offline_pages -- differences" ]
+ok $? "engine vs engine without online_pages/offline_pages: exit 1, '$(summary noop)'"
+
+# the kernel-vs-engine comparison the default was made for
+cmp_ k612 k612.jsonl e.jsonl
+[ "$(cat k612.rc)" = 0 ]
+ok $? "6.12 vs engine: exit 0"
+[ "$(summary k612)" = "compare: 0 differences in 35 common steps; 5 steps only in e.jsonl, not compared: expected on 6.12 (memory_block_online, mm_setup_per_zone_wmarks, memory_block_offline)" ]
+ok $? "... the summary says what was compared and what was not: '$(summary k612)'"
+grep -q "^compare: not compared, only in e.jsonl: memory_block_online/enter (expected on 6.12: inlined: " k612.out &&
+	grep -q "^compare: not compared, only in e.jsonl: mm_setup_per_zone_wmarks/exit (expected on 6.12: no such tracepoint" k612.out
+ok $? "... each step not compared said with its reason"
+cmp_ k612-18 --kernel 6.18.44 k612.jsonl e.jsonl
+[ "$(cat k612-18.rc)" = 1 ] && summary k612-18 | grep -q "; 1 step only in e.jsonl: mm_setup_per_zone_wmarks -- a difference; 4 steps only in e.jsonl, not compared: expected on 6.18 (memory_block_online, memory_block_offline)$"
+ok $? "--kernel 6.18: the wmarks tracepoint is 6.18's, its absence a difference"
+
+# the engine lost its notifier: beside the kernel it is a difference too
+cmp_ knonotify k612.jsonl nonotify.jsonl
+[ "$(cat knonotify.rc)" = 1 ] && summary knonotify | grep -q "; 12 steps only in k612.jsonl: memory_notify -- differences; 5 steps only in nonotify.jsonl, not compared"
+ok $? "6.12 vs engine without memory_notify: exit 1, '$(summary knonotify | cut -c1-100)...'"
+# the list is of what a kernel does not show: an engine lacking it differs
+grep -v '"ev":"memory_block_online"' e.jsonl > nombo.jsonl
+cmp_ nombo e.jsonl nombo.jsonl
+[ "$(cat nombo.rc)" = 1 ] && summary nombo | grep -q "; 2 steps only in e.jsonl: memory_block_online -- differences$"
+ok $? "engine vs engine without memory_block_online: exit 1 (only a kernel trace may lack it)"
+
+# 6.1 beside 6.12: 6.1's list (notrace __meminit, no MEM_PREPARE_ONLINE)
+cmp_ k61 --kernel 6.1 k612.jsonl k61.jsonl
+grep -q "^compare: not compared, only in k612.jsonl: sparse_add_section/enter (expected on 6.1: " k61.out &&
+	grep -q "^compare: not compared, only in k612.jsonl: memory_notify/exit(MEM_PREPARE_ONLINE) (expected on 6.1: no such notification before 6.9)$" k61.out &&
+	! grep -q "no such step" k61.out
+ok $? "--kernel 6.1: the steps only 6.12 shows are listed, not counted"
+cmp_ k61d k612.jsonl k61.jsonl
+summary k61d | grep -q "; 10 steps only in k612.jsonl: sparse_add_section, vmemmap_populate, vmemmap_populate_hugepages, memory_notify -- differences$"
+ok $? "... without it (6.12's list) they are differences"
+
+cmp_ bad --kernel 5.15 k612.jsonl e.jsonl
+[ "$(cat bad.rc)" = 2 ] && grep -q "^hotmem-trace compare: --kernel 5.15: not a version hotmem-trace knows the absent steps of (6.1 or newer: lists for 6.1, 6.12, 6.18)$" bad.err && [ ! -s bad.out ]
+ok $? "--kernel 5.15: exit 2, said, nothing compared"
+
+# --strict as it was: every event aligned, the summary says so
+cmp_ strict --strict k612.jsonl e.jsonl
+[ "$(cat strict.rc)" = 1 ] && [ "$(summary strict)" = "compare: 32 differences in 35 common steps; 5 steps only in e.jsonl: memory_block_online, mm_setup_per_zone_wmarks, memory_block_offline -- compared event by event (--strict)" ]
+ok $? "--strict: 32 differences as before, '$(summary strict | cut -c1-80)...'"
+cmp_ self e.jsonl e.jsonl
+[ "$(cat self.rc)" = 0 ] && [ "$(summary self)" = "compare: 0 differences in 40 common steps" ]
+ok $? "a trace beside itself: '$(summary self)'"
+done_testing
