@@ -36,6 +36,11 @@ expect "same_output: one empty side fails" '^not ok 1 - x' "$(probe fusefs 'same
 expect "same_output: different outputs fail" '^not ok 1 - x' "$(probe fusefs 'same_output "a" "b" x')"
 expect "same_output: the same output passes" '^ok 1 - x$' "$(probe fusefs 'same_output "a" "a" x')"
 
+# ---- tests/fusefs/lib.sh tap_ok ----
+expect "tap_ok: a failed check is false, so that || diag says why" $'^not ok 1 - x\n# why$' \
+	"$(probe fusefs 'tap_ok 1 x || diag why')"
+expect "tap_ok: a passed check is true" $'^ok 1 - x\non$' "$(probe fusefs 'tap_ok 0 x && echo on')"
+
 # ---- tests/fusefs/lib.sh is_like ----
 expect "is_like: an empty got fails (a failed command's output)" '^not ok 1 - x' "$(probe fusefs 'is_like "" "*" x')"
 expect "is_like: a text not like the pattern fails" '^not ok 1 - x' "$(probe fusefs 'is_like "Error: b" "Error: a*" x')"

@@ -17,13 +17,16 @@ T_FAIL=0
 # what the deps lists do not install)
 . "$(dirname "${BASH_SOURCE[0]}")/../need.sh"
 
-tap_ok() {	# tap_ok COND-EXIT-STATUS NAME
+# tap_ok COND-EXIT-STATUS NAME: the check NAME, passed when the status is
+# 0; returns that too, so that `tap_ok $? NAME || diag ...` says why
+tap_ok() {
 	T_N=$((T_N + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $T_N - $2"
 	else
 		echo "not ok $T_N - $2"
 		T_FAIL=$((T_FAIL + 1))
+		return 1
 	fi
 }
 ok() { tap_ok 0 "$1"; }
