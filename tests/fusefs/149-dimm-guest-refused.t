@@ -83,5 +83,9 @@ is "$(grep '"UEVENT"' "$TMP/ev.json" | grep -c '"subsystem":"memory"')" 0 \
 is "$(ctl -j query-memory-devices | tr -d " \n")" "[]" "query-memory-devices: none"
 ctl device_add pc-dimm size=128M slot=0 id=other >/dev/null
 tap_ok $? "slot 0 free again"
+# the "no memory block uevent" above counted a stream that carries them
+# (the same follower, the same words), not one that carries none at all
+ev_wait "$TMP/ev2.json" '"subsystem":"memory"' 1
+tap_ok $? "... other's blocks' uevents reach the follower: the count of none above could have found one"
 stop_fs
 done_testing
