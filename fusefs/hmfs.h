@@ -671,6 +671,18 @@ struct hmfs_ctx {
 	 * writers, in groups.  syncer_* under journal_lock.
 	 */
 	bool sync_background;
+	/*
+	 * --restore-partial: a journal damaged before its last record gives
+	 * the state file plus the records before the damage (the journal
+	 * kept as PATH.journal.damaged) instead of a refused start; and,
+	 * when refused, what each way out keeps (replay_journal())
+	 */
+	bool restore_partial;
+	struct hmfs_journal_damage {
+		uint64_t record; /* the damaged line's number, from 1; 0: no damage */
+		uint64_t kept;	 /* changes before it, which --restore-partial keeps */
+		uint64_t lost;	 /* acknowledged changes from it on, which it loses */
+	} journal_damage;
 	pthread_t syncer;
 	bool syncer_started, syncer_stop, syncer_failed;
 	struct json_object *saved;

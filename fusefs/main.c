@@ -58,7 +58,7 @@ struct opts {
 	unsigned int threads;
 	double attr_timeout;
 	long stop_wait_ms;
-	bool fresh, debug, sync_background;
+	bool fresh, restore_partial, debug, sync_background;
 	bool io_uring; /* --io-uring */
 };
 
@@ -84,6 +84,10 @@ static void usage(FILE *f)
 		"  -s, --control PATH        control socket, 0600 (default " DEFAULT_CONTROL ")\n"
 		"  -S, --state PATH|none     state file (default " DEFAULT_STATE ")\n"
 		"      --fresh               delete an existing state file and boot anew\n"
+		"      --restore-partial     a journal damaged before its last record: restore the\n"
+		"                            state file and the records before the damage, keep the\n"
+		"                            journal as PATH.journal.damaged (the later acknowledged\n"
+		"                            changes are lost; the count is said)\n"
 		"uevents:\n"
 		"  -n, --netns NAME|PATH     inject uevents into this private network namespace\n"
 		"                            (default: our own, if it is not the host's; none: off)\n"
@@ -152,6 +156,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "control", required_argument, NULL, 's' },
 		{ "state", required_argument, NULL, 'S' },
 		{ "fresh", no_argument, NULL, 'F' },
+		{ "restore-partial", no_argument, NULL, 'R' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "uevent-socket", required_argument, NULL, 'u' },
 		{ "threads", required_argument, NULL, 't' },
@@ -193,6 +198,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'F':
 			o->fresh = true;
+			break;
+		case 'R':
+			o->restore_partial = true;
 			break;
 		case 'n':
 			o->netns = optarg;
@@ -255,6 +263,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->mountpoint = argv[optind];
 	if (!strcmp(o->state, "none"))
 		o->state = NULL;
+	if (o->restore_partial && (o->fresh || !o->state)) {
+		fprintf(stderr, "hotmemfs: --restore-partial restores a state file's journal: not with %s\n",
+			o->fresh ? "--fresh, which deletes it" : "--state none");
+		return -1;
+	}
 	return 0;
 }
 
@@ -358,10 +371,50 @@ static void say_way_out(const char *path)
 			path, path, path, path);
 }
 
-static void refuse_state(const char *err, const char *path)
+/*
+ * A journal refused for damage (@d): its state file is not damaged, it
+ * is the machine as last compacted.  Every way out loses acknowledged
+ * changes, so each is the user's choice, its count said, the one that
+ * keeps the most first (usereye6 M); under systemd none goes in
+ * HOTMEMFS_OPTS, where each later start would take it again.
+ */
+static void say_journal_way_out(const char *path, const struct hmfs_journal_damage *d)
+{
+	unsigned long long all = d->kept + d->lost;
+	bool systemd = getenv("INVOCATION_ID");
+
+	fprintf(stderr,
+		"hotmemfs: the state file %s is not damaged: it is the machine as last compacted, "
+		"the journal holds the %llu change%s acknowledged since\n",
+		path, all, all == 1 ? "" : "s");
+	if (d->record)
+		fprintf(stderr,
+			"hotmemfs: to keep the %llu change%s before record %llu: %s--restore-partial "
+			"(loses the %llu acknowledged change%s from record %llu on; the journal is kept "
+			"as %s.journal.damaged)\n",
+			(unsigned long long)d->kept, d->kept == 1 ? "" : "s",
+			(unsigned long long)d->record,
+			systemd ? "run hotmemfs once by hand with the service's options and " :
+				  "start with ",
+			(unsigned long long)d->lost, d->lost == 1 ? "" : "s",
+			(unsigned long long)d->record, path);
+	fprintf(stderr,
+		"hotmemfs: to restart from the state file alone: mv %s.journal %s.journal.bad%s "
+		"(loses all %llu acknowledged change%s of the journal)\n",
+		path, path, systemd ? " && systemctl restart hotmemfs" : "", all,
+		all == 1 ? "" : "s");
+	fprintf(stderr, systemd ? "hotmemfs: never --restore-partial or --fresh in HOTMEMFS_OPTS: "
+				  "each later start would take it again\n" :
+				  "hotmemfs: or start anew with --fresh (which deletes both files)\n");
+}
+
+/* @d: the journal's damage when it was the journal that was refused (NULL: not loaded) */
+static void refuse_state(const char *err, const char *path, const struct hmfs_journal_damage *d)
 {
 	fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
-	if (path)
+	if (path && d && (d->record || d->lost))
+		say_journal_way_out(path, d);
+	else if (path)
 		say_way_out(path);
 	else
 		fprintf(stderr, "hotmemfs: move the file away or start with --fresh\n");
@@ -378,7 +431,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 						err, sizeof(err)) :
 			 -ENOENT;
 	if (ret && ret != -ENOENT) {
-		refuse_state(err, o->state);
+		refuse_state(err, o->state, NULL);
 		return ret;
 	}
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
@@ -940,6 +993,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
 	ctx->attr_timeout = o->attr_timeout;
 	ctx->sync_background = o->sync_background;
+	ctx->restore_partial = o->restore_partial;
 	ret = refuse_live_mount(o->mountpoint);
 	if (!ret) {
 		/* the options' own errors: they cannot mend by themselves */
@@ -961,7 +1015,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));
 	hotmem_host_reserve_suspend(ctx->hm, false);
 	if (ret) {
-		refuse_state(err, ctx->state_path);
+		refuse_state(err, ctx->state_path, &ctx->journal_damage);
 		*refused = true;
 		return ret;
 	}

@@ -11,6 +11,7 @@
  * a message, never replaced.
  */
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <libgen.h>
@@ -877,7 +878,7 @@ static int read_at(int fd, char *buf, size_t len, off_t off)
 static int rotate_journal(struct hmfs_ctx *ctx, size_t from)
 {
 	size_t len = ctx->journal_len - from;
-	char name[PATH_MAX + 16], journal[PATH_MAX + 16], *buf = malloc(len);
+	char name[PATH_MAX + 16], journal[PATH_MAX + 16], *buf = malloc(len + 1); /* len may be 0 */
 	int fd = -1, ret;
 
 	if (!buf)
@@ -3142,6 +3143,148 @@ static json_object *parse_record(const char *line, bool whole)
 		       NULL;
 }
 
+/* a record of a kind this hotmemfs writes */
+static bool record_known(json_object *rec)
+{
+	return hmfs_json_get(rec, "set", json_type_object) ||
+	       hmfs_json_get(rec, "run", json_type_object) ||
+	       hmfs_json_get(rec, "device", json_type_object) ||
+	       hmfs_json_get(rec, "iattr", json_type_object);
+}
+
+/*
+ * What is wrong with a journal line that is no record following @expect
+ * - 1: the checks parse_record(), record_known() and replay_journal()'s
+ * seq made, in their order; past them all, replay_record() refused it.
+ */
+static void record_fault(const char *line, bool whole, uint64_t expect, char *why, size_t len)
+{
+	unsigned long crc = 0;
+	json_object *rec = NULL;
+	char *sp = (char *)line;
+
+	if (isxdigit((unsigned char)line[0]))
+		crc = strtoul(line, &sp, 16);
+	if (!whole)
+		snprintf(why, len, "is cut short (no newline)");
+	else if (sp != line + 8 || *sp != ' ')
+		snprintf(why, len, "does not start with its CRC32 (\"CRC32 JSON\" expected)");
+	else if (crc != hmfs_crc32(sp + 1, strlen(sp + 1)))
+		snprintf(why, len, "fails its CRC32 checksum (%08lx written, %08x computed)", crc,
+			 hmfs_crc32(sp + 1, strlen(sp + 1)));
+	else if (!(rec = json_tokener_parse(sp + 1)))
+		snprintf(why, len, "is not JSON (its checksum is right)");
+	else if (!record_known(rec))
+		snprintf(why, len, "is no change this hotmemfs knows (its checksum is right)");
+	else if (u64(rec, "seq") != expect)
+		snprintf(why, len, "has seq %llu where %llu was expected (its checksum is right)",
+			 (unsigned long long)u64(rec, "seq"), (unsigned long long)expect);
+	else
+		snprintf(why, len, "is a change that does not fit the machine before it (its checksum is right)");
+	json_object_put(rec);
+}
+
+/*
+ * A damaged record @n, before the last line: @err says what is wrong
+ * with it and what follows it, ctx->journal_damage what each way out
+ * keeps.  @rest: the lines after it (cut into lines here); @seq: the
+ * last change replayed (@fileseq: none), @prev: the seq of the last
+ * good line (0: none).  Every line after it but a torn last one was
+ * acknowledged, and so was the damaged one, unless the state file holds
+ * it (a compaction cut short: @prev below @fileseq).
+ */
+static void describe_damage(struct hmfs_ctx *ctx, const char *line, bool whole, char *rest,
+			    uint64_t n, uint64_t seq, uint64_t fileseq, uint64_t prev, char *err,
+			    size_t errlen)
+{
+	uint64_t k = n, intact = 0, bad = 0, first_bad = 0, acked = 0;
+	char why[160], more[160] = "", range[64], after[256];
+	bool torn = false;
+
+	record_fault(line, whole, seq + 1, why, sizeof(why));
+	for (char *next; *rest; rest = next) {
+		char *nl = strchr(rest, '\n');
+		json_object *rec;
+
+		next = nl ? nl + 1 : rest + strlen(rest);
+		if (nl)
+			*nl = '\0';
+		rec = parse_record(rest, nl != NULL);
+		k++;
+		if (rec && record_known(rec)) {
+			intact++;
+			acked += u64(rec, "seq") > fileseq;
+		} else if (!*next) {
+			torn = true; /* the last: never acknowledged */
+		} else {
+			first_bad = first_bad ? first_bad : k;
+			bad++;
+			acked++;
+		}
+		json_object_put(rec);
+	}
+	snprintf(range, sizeof(range), n + 1 == k ? "record %llu" : "records %llu-%llu",
+		 (unsigned long long)n + 1, (unsigned long long)k);
+	if (bad)
+		snprintf(more, sizeof(more), "%s %llu damaged too (the first: record %llu)",
+			 torn ? "," : " and", (unsigned long long)bad, (unsigned long long)first_bad);
+	if (torn)
+		snprintf(more + strlen(more), sizeof(more) - strlen(more),
+			 " and record %llu, the last, was cut short by a crash", (unsigned long long)k);
+	if (bad || torn)
+		snprintf(after, sizeof(after), "of %s, %llu %s intact%s", range,
+			 (unsigned long long)intact, intact == 1 ? "is" : "are", more);
+	else
+		snprintf(after, sizeof(after), "%s %s intact", range, n + 1 == k ? "is" : "are");
+	snprintf(err, errlen,
+		 "journal %s.journal is damaged: record %llu of %llu %s; %s: %llu change%s acknowledged after it",
+		 ctx->state_path, (unsigned long long)n, (unsigned long long)k, why, after,
+		 (unsigned long long)acked, acked == 1 ? "" : "s");
+	ctx->journal_damage = (struct hmfs_journal_damage){
+		.record = n,
+		.kept = seq - fileseq,
+		.lost = acked + !(prev && prev < fileseq),
+	};
+}
+
+/*
+ * PATH.journal kept under the first free name of PATH@suffix, then .2,
+ * ... .99 (never over an older one): renamed, or (@link) given that name
+ * too, the directory synced.  @kept: the suffix it took.
+ */
+static int keep_journal_as(struct hmfs_ctx *ctx, const char *suffix, bool link, char *kept,
+			   size_t keptlen, char *err, size_t errlen)
+{
+	char name[PATH_MAX + 32], to[PATH_MAX + 32];
+	int k, ret;
+
+	sibling(ctx, ".journal", name, sizeof(name));
+	for (k = 1; k < 100; k++) {
+		snprintf(kept, keptlen, k > 1 ? "%s.%d" : "%s", suffix, k);
+		sibling(ctx, kept, to, sizeof(to));
+		ret = link ? linkat(ctx->state_dirfd, name, ctx->state_dirfd, to, 0) :
+			     renameat2(ctx->state_dirfd, name, ctx->state_dirfd, to, RENAME_NOREPLACE);
+		if (!ret)
+			break;
+		if (errno != EEXIST) {
+			ret = -errno;
+			snprintf(err, errlen, "journal %s.journal: keeping it as %s%s: %s",
+				 ctx->state_path, ctx->state_path, kept, strerror(-ret));
+			return ret;
+		}
+	}
+	if (k == 100) {
+		snprintf(err, errlen,
+			 "journal %s.journal: keeping it as %s%s: that, .2 ... .99 are all taken: move them away",
+			 ctx->state_path, ctx->state_path, suffix);
+		return -EEXIST;
+	}
+	if (fsync(ctx->state_dirfd))
+		fprintf(stderr, "hotmemfs: %s: directory fsync: %s\n", ctx->state_path,
+			strerror(errno));
+	return 0;
+}
+
 /*
  * A journal holding records while its state file is missing: the state
  * file was moved away (the advice for a damaged one) or deleted by hand.
@@ -3153,10 +3296,10 @@ static json_object *parse_record(const char *line, bool whole)
  */
 static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
-	char name[PATH_MAX + 32], kept[PATH_MAX + 32], suffix[32], *text = NULL, *line, *next;
+	char suffix[32], *text = NULL, *line, *next;
 	uint64_t first = 0, last = 0, n = 0, torn = 0;
 	struct stat st;
-	int ret, k;
+	int ret;
 
 	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) ||
 	    errno != ENOENT)
@@ -3182,30 +3325,9 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	}
 	if (!n)
 		goto out; /* a torn line alone: never acknowledged, nothing to keep */
-	sibling(ctx, ".journal", name, sizeof(name));
-	for (k = 1; k < 100; k++) {
-		snprintf(suffix, sizeof(suffix), k > 1 ? ".journal.orphaned.%d" : ".journal.orphaned", k);
-		sibling(ctx, suffix, kept, sizeof(kept));
-		if (!renameat2(ctx->state_dirfd, name, ctx->state_dirfd, kept, RENAME_NOREPLACE))
-			break;
-		if (errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, errlen,
-				 "journal %s.journal holds records but its state file is missing; keeping it as %s%s: %s",
-				 ctx->state_path, ctx->state_path, suffix, strerror(-ret));
-			goto out;
-		}
-	}
-	if (k == 100) {
-		snprintf(err, errlen,
-			 "journal %s.journal holds records but its state file is missing, and %s.journal.orphaned, .2 ... .99 are all taken: move them away",
-			 ctx->state_path, ctx->state_path);
-		ret = -EEXIST;
+	ret = keep_journal_as(ctx, ".journal.orphaned", false, suffix, sizeof(suffix), err, errlen);
+	if (ret)
 		goto out;
-	}
-	if (fsync(ctx->state_dirfd))
-		fprintf(stderr, "hotmemfs: %s: directory fsync: %s\n", ctx->state_path,
-			strerror(errno));
 	fprintf(stderr,
 		"hotmemfs: %s.journal holds %llu record%s (seq %llu-%llu%s): the changes acknowledged since the last compaction, "
 		"but its state file %s is missing: the journal is kept as %s%s, not emptied, and a new machine starts\n"
@@ -3223,16 +3345,54 @@ out:
 }
 
 /*
+ * --restore-partial, a damaged record @n found at @good (@err says what
+ * it is): the journal as it was keeps a name of its own,
+ * PATH.journal.damaged, and the records before the damage become the
+ * journal (rotate_journal(): a new file renamed over it).  A crash
+ * before that rename leaves the damaged journal in place, the start
+ * refused again; after, the records kept.  The replay ends at @good,
+ * as at a torn last record.
+ */
+static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, size_t errlen)
+{
+	const struct hmfs_journal_damage *d = &ctx->journal_damage;
+	char suffix[32], what[512];
+	int ret;
+
+	snprintf(what, sizeof(what), "%s", err);
+	ret = keep_journal_as(ctx, ".journal.damaged", true, suffix, sizeof(suffix), err, errlen);
+	if (ret)
+		return ret;
+	ctx->journal_len = good;
+	ret = rotate_journal(ctx, 0);
+	if (ret) {
+		snprintf(err, errlen, "journal %s.journal: keeping its records before record %llu: %s",
+			 ctx->state_path, (unsigned long long)d->record, strerror(-ret));
+		return ret;
+	}
+	err[0] = '\0';
+	fprintf(stderr,
+		"hotmemfs: %s\n"
+		"hotmemfs: --restore-partial: restoring the state file %s and the %llu change%s before record %llu; "
+		"%llu acknowledged change%s from record %llu on %s lost; the journal as it was is kept as %s%s\n",
+		what, ctx->state_path, (unsigned long long)d->kept, d->kept == 1 ? "" : "s",
+		(unsigned long long)d->record, (unsigned long long)d->lost, d->lost == 1 ? "" : "s",
+		(unsigned long long)d->record, d->lost == 1 ? "is" : "are", ctx->state_path, suffix);
+	return 0;
+}
+
+/*
  * The journal's records after the state file's seq, in order.  A last
  * line cut short or failing its checksum is a record a crash
  * interrupted: its change was never acknowledged, and it is dropped.
  * Damage before the last line refuses the start, like a damaged state
- * file.
+ * file, saying what is wrong and what each way out keeps; with
+ * --restore-partial the replay ends there instead.
  */
 static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *m, char *err,
 			  size_t errlen)
 {
-	uint64_t seq = u64(root, "seq"), n = 0;
+	uint64_t seq = u64(root, "seq"), fileseq = seq, prev = 0, n = 0;
 	struct patches ps = { 0 };
 	char *text = NULL, *line, *next;
 	size_t good = 0;
@@ -3259,11 +3419,9 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 		if (nl)
 			*nl = '\0';
 		rec = parse_record(line, nl != NULL);
-		known = hmfs_json_get(rec, "set", json_type_object) ||
-			hmfs_json_get(rec, "run", json_type_object) ||
-			hmfs_json_get(rec, "device", json_type_object) ||
-			hmfs_json_get(rec, "iattr", json_type_object);
+		known = record_known(rec);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
+			prev = u64(rec, "seq");
 			json_object_put(rec);
 			good = (size_t)(next - text);
 			continue;
@@ -3277,9 +3435,18 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 			ret = 0;
 			break;
 		}
+		if (ret == -EUCLEAN) {
+			describe_damage(ctx, line, nl != NULL, next, n, seq, fileseq, prev, err,
+					errlen);
+			if (ctx->restore_partial)
+				ret = keep_damaged_journal(ctx, good, err, errlen);
+			if (!ret)
+				break;
+			goto out;
+		}
 		if (ret)
 			goto fail;
-		seq++;
+		prev = ++seq;
 		good = (size_t)(next - text);
 	}
 	ret = pending_merge(m, &ps);
@@ -3301,11 +3468,14 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 		fprintf(stderr, "hotmemfs: %s.journal: %s\n", ctx->state_path, strerror(errno));
 	goto out;
 fail:
-	if (ret == -EUCLEAN)
-		snprintf(err, errlen, "journal %s.journal is damaged (record %llu)", ctx->state_path,
-			 (unsigned long long)n);
-	else
+	if (ret == -EUCLEAN) { /* pending_merge(): every record whole, their runs not */
+		snprintf(err, errlen,
+			 "journal %s.journal is damaged: the block runs of its %llu records do not fit the state file's (overlapping, or none)",
+			 ctx->state_path, (unsigned long long)n);
+		ctx->journal_damage = (struct hmfs_journal_damage){ .lost = seq - fileseq };
+	} else {
 		snprintf(err, errlen, "journal %s.journal: %s", ctx->state_path, strerror(-ret));
+	}
 out:
 	patches_clear(&ps);
 	ranges_clear(&ps);
