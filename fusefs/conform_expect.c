@@ -61,11 +61,12 @@ static const struct {
 	    "the classic rule's race; online, not online_movable, in a VM" } },
 	{ "virt-rule", "*online_policy=auto-movable*", "*", "*",
 	  { "may", "cannot.be.offlined|over.auto_movable_ratio",
-	    "online (the kernel's zone, by online_policy=auto-movable) in a VM per systemd-detect-virt, "
-	    "all Movable on bare metal" } },
+	    "online (the kernel's zone, by online_policy=auto-movable) where systemd-detect-virt says a "
+	    "VM (the virt: line above), all Movable where it says none" } },
 	{ "virt-rule", "*", "*", "*",
 	  { "may", "cannot.be.offlined|over.auto_movable_ratio",
-	    "online (Normal) in a VM per systemd-detect-virt, all Movable on bare metal" } },
+	    "online (Normal) where systemd-detect-virt says a VM (the virt: line above), all Movable "
+	    "where it says none" } },
 	{ "netlink-agent", "*state=offline*", "big-640g", "burst1024",
 	  { "fail", "left.offline.*lost|cannot.be.offlined",
 	    "the default receive buffer overflows: the field report" } },

@@ -783,6 +783,47 @@ static int print_legend(const struct matrix *m)
 }
 
 /*
+ * What systemd-detect-virt says inside an entered machine, said above the
+ * table: the virt rule's input (and RHEL 9's 40-redhat.rules'), which
+ * onlines online_movable only where it says "none".  hotmem-enter makes
+ * the machine a QEMU/KVM guest (--virt kvm, its default), but CPUID is
+ * the host's and answers first: the host's hypervisor on a VM host,
+ * "qemu" on bare metal, and the virt rule's zones with it (usereye6 H).
+ * Said once, from qemu-512m: every cell's hotmem-enter has the same --virt.
+ */
+static int print_virt(const struct matrix *m)
+{
+	char *argv[] = { (char *)m->enter, "--profile", "qemu-512m", "--", "systemd-detect-virt",
+			 NULL };
+	int null = conform_open_null();
+	char *out = NULL, *nl;
+	const char *seen = "unknown";
+	size_t len;
+	int ret;
+
+	/* only above a matrix with the virt rule: the input of no other built-in */
+	for (len = 0; len < m->nr_agents && strcmp(m->agents[len].name, "virt-rule"); len++)
+		;
+	if (len == m->nr_agents)
+		return 0;
+	conform_run_capture(argv, null, CONFORM_CTL_TIMEOUT_MS, &out);
+	if (null >= 0)
+		close(null);
+	nl = out ? strchr(out, '\n') : NULL;
+	if (nl)
+		*nl = '\0';
+	len = out ? strlen(out) : 0;
+	/* one word, as it prints one: anything else (no such tool inside) is not an answer */
+	if (len && strspn(out, "abcdefghijklmnopqrstuvwxyz-") == len)
+		seen = out;
+	printf("virt: systemd-detect-virt inside the machines says %s (hotmem-enter --virt kvm; "
+	       "CPUID is the host's: the virt rule's zones follow it)\n", seen);
+	ret = fflush(stdout) ? -errno : 0;
+	free(out);
+	return ret;
+}
+
+/*
  * A stop signal that came between cells (while a row was written): it
  * waits, blocked, and ends the matrix before the next cell starts.
  */
@@ -1030,6 +1071,8 @@ int main(int argc, char **argv)
 	start = conform_now_ms() / 1000;
 	m.agent_width = agent_width(&m);
 	m.out_err = -print_legend(&m);
+	if (!m.out_err)
+		m.out_err = -print_virt(&m);
 	if (!m.out_err)
 		m.out_err = -conform_print_header(stdout, m.agent_width);
 	run_matrix(&m);

@@ -7,7 +7,8 @@
 # the machine's DMI, QEMU's i440FX for kvm, a bare-metal PC's for none.
 # CPUID is the host's and answers --vm first: on a VM host both settings
 # say the host's hypervisor, on bare metal kvm says "qemu" (by DMI) and
-# none "none".  The RHEL rule onlines a DIMM as that answer says.  Run
+# none "none".  The RHEL rule onlines a DIMM as that answer says, and
+# hotmem-conform's virt: line, above its table, is that answer.  Run
 # with container=podman in its environment, as podman gives it.
 . "$(dirname "$0")/lib.sh"
 ENTER=$HOTMEM_BUILD/hotmem-enter
@@ -97,6 +98,15 @@ for s in kvm none; do
 	is "$(v $s blocks) $(v $s states)$(v $s zones)" "2 online $want " \
 		"--virt $s: 40-redhat.rules onlines the DIMM's 2 blocks into $want ($(v $s plain))"
 done
+# hotmem-conform says above its table what its virt rule saw inside
+if [ -x "$HOTMEM_BUILD/hotmem-conform" ]; then
+	"$HOTMEM_BUILD/hotmem-conform" --full --only '^virt-rule memhp_default_state=offline qemu-512m dimm1$' \
+		>"$TMP/conform" 2>"$TMP/conform.err"
+	is "$(sed -n 's/^virt: systemd-detect-virt inside the machines says \([^ ]*\) .*/\1/p' "$TMP/conform")" \
+		"$(v kvm plain)" "hotmem-conform's virt: line is the answer inside ($(v kvm plain))"
+	grep -A1 '^virt: ' "$TMP/conform" | grep -q '^agent '
+	tap_ok $? "... the line just above the table's header"
+fi
 "$ENTER" --virt xen -- true 2>"$TMP/bad.err"
 is "$?" 125 "--virt xen: refused"
 grep -q "virt xen: kvm or none" "$TMP/bad.err"
