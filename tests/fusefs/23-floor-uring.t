@@ -7,6 +7,11 @@
 # ends cleanly on unmount and on SIGTERM; killed, it leaves no reader
 # hanging; with fuse.enable_uring N it refuses to start.  The test sets
 # enable_uring and puts it back.
+# fuse's enable_uring is the whole host's: the tests that set it (23, 160)
+# and bench_hotmemfs take turns (prove -j2 ran 23 and 160 at once, and one
+# put back the value the other had set: Y was left behind)
+[ -n "${HOTMEM_URING_LOCKED:-}" ] ||
+	HOTMEM_URING_LOCKED=1 exec flock -w 1200 /run/lock/hotmem-enable-uring.lock "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 FLOOR=$HOTMEM_BUILD/tests/fusefs/fuse_floor
 PARAM=/sys/module/fuse/parameters/enable_uring

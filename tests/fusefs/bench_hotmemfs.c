@@ -57,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -443,25 +444,37 @@ static void bench_floor(const char *build, const char *emu)
 struct knob {
 	const char *path;
 	char old[32];		/* "" when not changed */
+	/*
+	 * flock()ed from the change until the value is back (-1: not held):
+	 * tests/fusefs/23-floor-uring.t and 160-io-uring.t take the same
+	 * lock, so that none puts back a value another one set
+	 */
+	const char *lock;
+	int lock_fd;
 };
-static struct knob knob_map_count = { "/proc/sys/vm/max_map_count", "" };
-static struct knob knob_enable_uring = { "/sys/module/fuse/parameters/enable_uring", "" };
+static struct knob knob_map_count = { "/proc/sys/vm/max_map_count", "", NULL, -1 };
+static struct knob knob_enable_uring = { "/sys/module/fuse/parameters/enable_uring", "",
+					 "/run/lock/hotmem-enable-uring.lock", -1 };
 
 /* async-signal-safe: open, write, close */
 static void knob_restore(struct knob *k)
 {
 	int fd;
 
-	if (!k->old[0])
-		return;
-	fd = open(k->path, O_WRONLY);
-	if (fd >= 0) {
-		ssize_t w = write(fd, k->old, strlen(k->old));
+	if (k->old[0]) {
+		fd = open(k->path, O_WRONLY);
+		if (fd >= 0) {
+			ssize_t w = write(fd, k->old, strlen(k->old));
 
-		(void)w;	/* nothing more to try, in a handler least of all */
-		close(fd);
+			(void)w; /* nothing more to try, in a handler least of all */
+			close(fd);
+		}
+		k->old[0] = '\0';
 	}
-	k->old[0] = '\0';
+	if (k->lock_fd >= 0) {
+		close(k->lock_fd); /* the flock() with it */
+		k->lock_fd = -1;
+	}
 }
 
 static void knobs_restore(void)
@@ -506,6 +519,23 @@ static int knob_read(const struct knob *k, char *cur, size_t len)
 	return ret;
 }
 
+/* @k's lock, if it has one: 0, or -1 when another holder kept it 2 minutes */
+static int knob_lock(struct knob *k)
+{
+	if (!k->lock)
+		return 0;
+	k->lock_fd = open(k->lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (k->lock_fd < 0)
+		return 0; /* no lock to take (not root): the change alone */
+	for (int i = 0; i < 1200; i++) {
+		if (!flock(k->lock_fd, LOCK_EX | LOCK_NB))
+			return 0;
+		usleep(100000);
+	}
+	printf("# %s: still held after 120 s by another (a test that sets %s)\n", k->lock, k->path);
+	return -1;
+}
+
 /* @k to @val, its old value kept to be put back; 0 or -1 */
 static int knob_set(struct knob *k, const char *val)
 {
@@ -513,12 +543,15 @@ static int knob_set(struct knob *k, const char *val)
 	FILE *f;
 	int ret;
 
-	if (knob_read(k, cur, sizeof(cur)))
+	if (knob_lock(k) || knob_read(k, cur, sizeof(cur))) {
+		knob_restore(k);
 		return -1;
+	}
 	snprintf(k->old, sizeof(k->old), "%s", cur);
 	f = fopen(k->path, "we");
 	if (!f) {
 		k->old[0] = '\0';
+		knob_restore(k);
 		return -1;
 	}
 	ret = fprintf(f, "%s\n", val) < 0;
