@@ -9,7 +9,8 @@
 # command needs root and uprobes (skipped loudly without them).
 . "$(dirname "$0")/lib.sh"
 T=$B/tests/bpf/usdt_target
-[ -x "$HT" ] || skip_all "not built: $HT (run make)"
+need_built "$HT"
+need_built "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 echo "1..14"
@@ -51,8 +52,6 @@ ok $? "--help still says a command goes after --"
 # -- COMMAND, as documented: parsed, run once attached
 if [ "$(id -u)" != 0 ]; then
 	why="needs root to load BPF programs"
-elif [ ! -x "$T" ]; then
-	why="not built: $T"
 elif [ ! -e /sys/bus/event_source/devices/uprobe/type ]; then
 	why="kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
 else

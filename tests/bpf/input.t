@@ -8,7 +8,7 @@
 # stderr; a range below the base pfn prints as -0x... (#18).  Plain file
 # tools: no root, no BPF.
 . "$(dirname "$0")/lib.sh"
-[ -x "$HT" ] || skip_all "not built: $HT (run make)"
+need_built "$HT"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 echo "1..19"

@@ -3,7 +3,7 @@
 # fallback: coldplug, ADD, kernel auto-online respected, restart, SIGHUP.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+need_built "$UEVENT_SEND"
 
 root=$TMP/root
 sock=$TMP/uevent.sock

@@ -3,7 +3,7 @@
 # namespace, as hotmemfs injects them; never the host's namespace.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+need_built "$UEVENT_SEND"
 [ "$(id -u)" = 0 ] || skip_all "needs root for a private network namespace (unshare -n)"
 unshare -n true 2>/dev/null || skip_all "unshare -n not permitted here"
 

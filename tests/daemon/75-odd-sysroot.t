@@ -7,7 +7,7 @@
 # and the log says so once.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+need_built "$UEVENT_SEND"
 
 root=$TMP/root
 log=$TMP/log

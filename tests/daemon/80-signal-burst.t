@@ -10,7 +10,7 @@
 # burst is queued and the SIGTERM is sent, then continued.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
-[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+need_built "$UEVENT_SEND"
 
 root=$TMP/root
 sock=$TMP/uevent.sock
