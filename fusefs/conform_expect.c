@@ -311,6 +311,75 @@ static void ratio(FILE *f, FILE *adv, const char *agent, long pct, long amr)
 	       pct, meant ? "" : " (--intent online_movable if all Movable is meant)");
 }
 
+/*
+ * The onlined blocks in a zone other than the one @intent means, counted
+ * by zone into @buf: "Normal" (one zone) or "not Movable (Normal:5,
+ * DMA32:1)"; how many (0: none, or an intent that leaves the zone to the
+ * kernel or allows Normal).  Only online_movable names one zone: its
+ * movable_meant.
+ */
+static long zones_not_meant(json_object *r, const struct intent *intent, char *buf, size_t len)
+{
+	char list[256] = "";
+	const char *one = NULL;
+	json_object *zones;
+	size_t off = 0;
+	long n = 0;
+	int kinds = 0;
+
+	buf[0] = '\0';
+	if (!intent || !intent->movable_meant || !json_object_object_get_ex(r, "zones", &zones) ||
+	    !json_object_is_type(zones, json_type_object))
+		return 0;
+	json_object_object_foreach(zones, z, count) {
+		long c = (long)json_object_get_int64(count);
+
+		if (!strcmp(z, "Movable") || c <= 0)
+			continue;
+		n += c;
+		kinds++;
+		one = z;
+		off += (size_t)snprintf(list + off, off < sizeof(list) ? sizeof(list) - off : 0, "%s%s:%ld",
+					off ? "," : "", z, c);
+	}
+	if (kinds == 1)
+		snprintf(buf, len, "%s", one);
+	else if (kinds > 1)
+		snprintf(buf, len, "not Movable (%s)", list);
+	return n;
+}
+
+/*
+ * What contradicts the stated intent leads the reasons (usereye6 I: "1 of
+ * 8 onlined blocks cannot be offlined again" named a side effect of 8
+ * Normal blocks, and none at all where the kernel allocated nothing
+ * there), where the agent chose the zones.  Where the kernel onlined the
+ * blocks itself (memhp_default_state=online*), before the agent could say
+ * a zone, the zones are the kernel's and the intent cannot be judged: the
+ * cell is judged as any there (the race only), and the advice says the
+ * zones are not what the intent means, so that a ✓ does not read as "the
+ * intent holds on this machine" (docs/agents.md, "--intent").
+ */
+static void intent_zones(FILE *f, FILE *adv, json_object *r, const char *agent, long onl)
+{
+	const struct intent *intent;
+	char zones[320];
+	long n;
+
+	key_whose(agent, &intent);
+	n = zones_not_meant(r, intent, zones, sizeof(zones));
+	if (!n)
+		return;
+	if (flag(r, "agent_chose_zones"))
+		reason(f, "%ld of %ld onlined blocks %s: --intent %s wants every block Movable", n, onl,
+		       zones, intent->name);
+	else
+		reason(adv, "not judged: the kernel onlined the blocks itself (memhp_default_state=online*) "
+			    "before the agent could choose their zone, %ld of %ld %s, not the Movable "
+			    "--intent %s means; the cells under memhp_default_state=offline judge it",
+		       n, onl, zones, intent->name);
+}
+
 int conform_reasons(json_object *r, char **out)
 {
 	char *adv = NULL;
@@ -350,6 +419,8 @@ int conform_reasons_for(json_object *r, const char *agent, char **out, char **ad
 		if (n > 1)
 			fprintf(f, " (%ld lines of complaint in all)", n);
 	}
+	/* then what contradicts the intent: its side effects (cannot be offlined) after it */
+	intent_zones(f, adv, r, agent, onl);
 	if (new == 0)
 		reason(f, "no new blocks appeared");
 	if (unsent > 0)

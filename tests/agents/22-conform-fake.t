@@ -247,8 +247,29 @@ jq -e '.[0] | .ok and .intent == "online_movable" and .expected_why == "--intent
 tap_ok $? "... the JSON has the intent and what it means"
 one_cell inormal "$normal" --intent online_movable
 is "$?" 1 "--intent online_movable, a Normal block stays: exit status 1"
-grep -qE "✗ 1 of 8 onlined blocks cannot be offlined again \[VIOLATION: should pass: --intent online_movable: every block online and Movable\]$" "$TMP/inormal"
-tap_ok $? "... a violation of that intent"
+# usereye6 I: the reason leads with what contradicts the intent (the zones,
+# counted), its side effect (a block that cannot be offlined) after it
+grep -qE "✗ 8 of 8 onlined blocks Normal: --intent online_movable wants every block Movable; 1 of 8 onlined blocks cannot be offlined again \[VIOLATION: should pass: --intent online_movable: every block online and Movable\]$" "$TMP/inormal"
+tap_ok $? "... a violation of that intent: 8 of 8 Normal first, then the side effect"
+jq -e '.[0].reason | startswith("8 of 8 onlined blocks Normal: --intent online_movable wants every block Movable; ")' "$TMP/inormal.json" >/dev/null
+tap_ok $? "... the JSON's reason the same"
+# ... and with no side effect at all (every block could be offlined) still a reason
+normal_off=$(outcome_enter normaloff '{"new": 8, "online": 8, "zones": {"Normal": 5, "DMA32": 3}, "writes": 8, "failed_writes": 0, "redundant_writes": 0, "agent_chose_zones": true, "movable_pct_of_kernel": 0, "auto_movable_ratio": 301, "offlinable": 8}')
+one_cell inormaloff "$normal_off" --intent online_movable
+is "$?" 1 "--intent online_movable, 8 Normal and DMA32 blocks that all go offline: exit status 1"
+grep -qE "✗ 8 of 8 onlined blocks not Movable \((Normal:5,DMA32:3|DMA32:3,Normal:5)\): --intent online_movable wants every block Movable \[VIOLATION: " "$TMP/inormaloff"
+tap_ok $? "... the zones named, counted"
+# the kernel onlined all 8 into Normal itself (memhp_default_state=online)
+# before the agent could say a zone: not the agent's doing, not judged --
+# ✓, and the verdict says so
+kernel_normal=$(outcome_enter knormal '{"new": 8, "online": 8, "zones": {"Normal": 8}, "writes": 0, "failed_writes": 0, "redundant_writes": 0, "agent_chose_zones": false, "movable_pct_of_kernel": 0, "auto_movable_ratio": 301, "offlinable": 7}')
+HOTMEM_ENTER=$kernel_normal "$CONFORM" --reduced --rules "$TMP/80-memory.rules" --intent online_movable \
+	--only ' memhp_default_state=online qemu' --json "$TMP/knormal.json" >"$TMP/knormal" 2>>"$TMP/err"
+is "$?" 0 "--intent online_movable, the kernel onlined 8 into Normal itself: exit status 0"
+grep -qE "^rules:80-memory.rules +online .* ✓ \[advice: not judged: the kernel onlined the blocks itself \(memhp_default_state=online\*\) before the agent could choose their zone, 8 of 8 Normal, not the Movable --intent online_movable means; the cells under memhp_default_state=offline judge it\]$" "$TMP/knormal"
+tap_ok $? "... ✓, and the verdict says the intent was not judged there, and why"
+jq -e '.[0] | .ok and (.violation | not) and (.advice | startswith("not judged: the kernel onlined"))' "$TMP/knormal.json" >/dev/null
+tap_ok $? "... the JSON: ok, the advice"
 one_cell kernel "$normal" --intent online_kernel
 is "$?" 0 "a rule onlining to Normal with --intent online_kernel: exit status 0"
 grep -qE "✗ 1 of 8 onlined blocks cannot be offlined again \[expected: --intent online_kernel: kernel memory on purpose, hot-unplug not promised\]$" "$TMP/kernel"
