@@ -415,9 +415,16 @@ static void print_legend(const struct hmfs_map *m, FILE *f, bool color)
 			m->count[c] == 1 ? "" : "s");
 	}
 	if (m->nr_hwpoison_blocks) {
+		char n[24] = "N";
+
+		/* one block: its number in the hint, ready to paste (usereye6 J) */
 		hwpoison_blocks(m, blocks, sizeof(blocks));
-		fprintf(f, "  x hwpoison: %s hold hwpoisoned pages; offline, a block with any cannot "
-			   "come online (EHWPOISON): `hotmemctl explain N`\n", blocks);
+		for (uint64_t b = 0; m->nr_hwpoison_blocks == 1 && b < m->nr_blocks; b++)
+			if (m->hwpoison[b])
+				snprintf(n, sizeof(n), "%" PRIu64, b);
+		fprintf(f, "  x hwpoison: %s %s hwpoisoned pages; offline, a block with any cannot "
+			   "come online (EHWPOISON): `hotmemctl explain %s`\n", blocks,
+			m->nr_hwpoison_blocks == 1 ? "holds" : "hold", n);
 	}
 	for (size_t i = 0, end; i < m->nr_devs; i = end) {
 		end = dev_run_end(m, i);

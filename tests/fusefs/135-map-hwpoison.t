@@ -22,10 +22,14 @@ tap_ok $? "a 1G DIMM, memory32-35 online_movable, memory36-39 offline"
 
 # a page of memory34 and one of memory35 poisoned; memory34 goes offline
 page() { printf '%#x' $(((0x100000000 + $1 * 0x8000000) / 4096 * 4096 + 16 * 4096)); }
-is "$(W "$M/hard_offline_page" "$(page 2)") $(W "$M/hard_offline_page" "$(page 3)")" \
-	"ret=11 ret=11" "hard_offline_page of a free page of memory34 and of memory35"
+is "$(W "$M/hard_offline_page" "$(page 2)")" "ret=11" "hard_offline_page of a free page of memory34"
 is "$(W "$M/memory34/state" offline) $(W "$M/memory34/state" online_movable)" "ret=7 133" \
 	"memory34 goes offline, and not online again: EHWPOISON"
+# one block: "holds", and the hint names it (usereye6 J)
+ctl map >"$TMP/map1.txt"
+grep -qxF '  x hwpoison: memory34 (1 page) holds hwpoisoned pages; offline, a block with any cannot come online (EHWPOISON): `hotmemctl explain 34`' "$TMP/map1.txt"
+tap_ok $? "legend, one block: memory34 holds them, \`hotmemctl explain 34\`"
+is "$(W "$M/hard_offline_page" "$(page 3)")" "ret=11" "hard_offline_page of a free page of memory35"
 
 ctl --json status >"$TMP/status.json"
 is "$(python3 -c 'import json,sys
