@@ -3378,6 +3378,8 @@ static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, si
 		what, ctx->state_path, (unsigned long long)d->kept, d->kept == 1 ? "" : "s",
 		(unsigned long long)d->record, (unsigned long long)d->lost, d->lost == 1 ? "" : "s",
 		(unsigned long long)d->record, d->lost == 1 ? "is" : "are", ctx->state_path, suffix);
+	/* taken: a later refusal of this start is not the journal's */
+	ctx->journal_damage = (struct hmfs_journal_damage){ 0 };
 	return 0;
 }
 
