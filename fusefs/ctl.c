@@ -211,13 +211,11 @@ static json_object *state_writes_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "done", json_object_new_uint64(COUNTER(ctx->state_writes[0])));
 	for (int e = 1; e < HMFS_STATE_WRITE_ERRNOS; e++) {
 		unsigned long n = COUNTER(ctx->state_writes[e]);
-		const char *name = strerrorname_np(e);
-		char other[16];
+		char num[HMFS_ERRNO_NAME_LEN];
 
-		if (!n)
-			continue;
-		snprintf(other, sizeof(other), "%d", e);
-		json_object_object_add(refused, name ? name : other, json_object_new_uint64(n));
+		if (n)
+			json_object_object_add(refused, hmfs_errno_name(-e, num),
+					       json_object_new_uint64(n));
 	}
 	json_object_object_add(o, "refused", refused);
 	/* of refused's EINVAL, the values the store could not parse (a failed write, not a race) */

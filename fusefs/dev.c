@@ -426,7 +426,7 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 {
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	struct add_log log = { .level = 8 };
-	char misfit[200];
+	char misfit[200], num[HMFS_ERRNO_NAME_LEN];
 	int slot = hotmem_subscribe(ctx->hm, add_log_take, &log);
 	int ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
 
@@ -437,7 +437,7 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 	dimm_memmap_misfit(ctx, d, ret, misfit, sizeof(misfit));
 	snprintf(err, errlen, "the guest could not add %s's memory: add_memory(node %d, 0x%llx, "
 		 "0x%llx) failed: %s (-%s)%s%s%s%s", d->id, d->node, (unsigned long long)d->addr,
-		 (unsigned long long)d->size, strerror(-ret), strerrorname_np(-ret) ?: "?",
+		 (unsigned long long)d->size, strerror(-ret), hmfs_errno_name(ret, num),
 		 misfit, log.level < 8 ? "; its log: \"" : "", log.level < 8 ? log.line : "",
 		 log.level < 8 ? "\"" : "");
 	return ret;
@@ -1850,6 +1850,11 @@ int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len)
 }
 
 /* device @id's driver as QEMU names it (pc-dimm, virtio-mem-pci), or NULL: no device @id */
+const char *hmfs_dev_type_driver(enum hmfs_dev_type type)
+{
+	return dev_model_of(type)->driver;
+}
+
 const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id)
 {
 	const struct hmfs_dev *d;
@@ -1858,7 +1863,7 @@ const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id)
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (d)
-		driver = dev_model_of(d->type)->driver;
+		driver = hmfs_dev_type_driver(d->type);
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return driver;
 }

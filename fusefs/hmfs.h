@@ -1121,9 +1121,13 @@ struct json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx);
 /* the same at once, also while a DIMM's eject runs (dev.c); NULL: no memory */
 struct json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx);
 /*
- * an errno as status and the state file write it, its name ("ENOMEM") or
- * its number ("300") where glibc has none: -errno, or 0 for neither
+ * errno @err (negative) as hotmemfs writes it everywhere (status, the
+ * state file, a refusal's words): its name, "ENOMEM", or its number,
+ * "300", in @buf where glibc has none (as the kernel's %pe prints it)
  */
+#define HMFS_ERRNO_NAME_LEN 12
+const char *hmfs_errno_name(int err, char buf[HMFS_ERRNO_NAME_LEN]);
+/* the same read back: -errno, or 0 for neither */
 int hmfs_errno_parse(const char *s);
 /* one device, as hmfs_devices_json() has it (dev_lock held) */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
@@ -1262,6 +1266,8 @@ int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
 int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id);
 /* device @id's driver as QEMU names it (pc-dimm, virtio-mem-pci), NULL: no device @id */
 const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id);
+/* the same of a device of type @type (json.c, dev_lock held) */
+const char *hmfs_dev_type_driver(enum hmfs_dev_type type);
 /*
  * device_del: a pc-dimm's the guest's ACPI eject, its _OST sent as source
  * @ost_source (0: none, an undo's or a restore's own removal); when it

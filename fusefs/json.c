@@ -32,22 +32,29 @@ json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
 #define MAX_ERRNO 4095
 
 /*
- * An errno as status and the state file write it (guest-refused,
- * broken-errno, retry-errno): @err (negative) by its name, "ENOMEM"; by
- * its number, "300", where glibc has no name for it (as the kernel's %pe
- * prints an errno errname() does not know).  hmfs_errno_parse() reads
- * both back: the state file never holds what its reader refuses (a "?"
- * did, and hotmemfs did not start again on it, fr3 #7).
+ * An errno as hotmemfs writes it (status's guest-refused, broken-errno,
+ * retry-errno and state-writes, the state file, a refusal's words): @err
+ * (negative) by its name, "ENOMEM"; by its number, "300", where glibc has
+ * no name for it (as the kernel's %pe prints an errno errname() does not
+ * know).  hmfs_errno_parse() reads both back: the state file never holds
+ * what its reader refuses (a "?" did, and hotmemfs did not start again on
+ * it, fr3 #7).
  */
-static json_object *errno_json(int err)
+const char *hmfs_errno_name(int err, char buf[HMFS_ERRNO_NAME_LEN])
 {
 	const char *name = strerrorname_np(-err);
-	char num[12];
 
 	if (name)
-		return json_object_new_string(name);
-	snprintf(num, sizeof(num), "%d", -err);
-	return json_object_new_string(num);
+		return name;
+	snprintf(buf, HMFS_ERRNO_NAME_LEN, "%d", -err);
+	return buf;
+}
+
+static json_object *errno_json(int err)
+{
+	char num[HMFS_ERRNO_NAME_LEN];
+
+	return json_object_new_string(hmfs_errno_name(err, num));
 }
 
 int hmfs_errno_parse(const char *s)
@@ -74,11 +81,6 @@ int hmfs_errno_parse(const char *s)
 			return -e;
 	}
 	return 0;
-}
-
-static const char *dev_driver(const struct hmfs_dev *d)
-{
-	return d->type == HMFS_PC_DIMM ? "pc-dimm" : "virtio-mem-pci";
 }
 
 /*
@@ -185,7 +187,7 @@ json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_string(d->id));
-	json_object_object_add(o, "driver", json_object_new_string(dev_driver(d)));
+	json_object_object_add(o, "driver", json_object_new_string(hmfs_dev_type_driver(d->type)));
 	json_object_object_add(o, "node", json_object_new_int(d->node));
 	json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
 	json_object_object_add(o, "size", json_object_new_uint64(d->size));
