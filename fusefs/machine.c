@@ -455,7 +455,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
 	if (!hmfs_state_pre_matches(ctx, sv)) {
-		hmfs_state_freeze(ctx, "saving the state file %.200s failed (%s) and the %s could not be undone%s%.120s; the machine differs from the file: restart hotmemfs to go back to the file's machine",
+		hmfs_state_freeze(ctx, "saving the state file %.200s failed (%s) and the %s could not be undone%s%s; the machine differs from the file: restart hotmemfs to go back to the file's machine",
 				  ctx->state_path, strerror(-sret), op_name(ch->op), e[0] ? ": " : "", e);
 		goto frozen;
 	}

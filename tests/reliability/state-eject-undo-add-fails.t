@@ -31,10 +31,11 @@ tap_ok $? "the engine's next allocation (the undo's add_memory()) will fail"
 rm "$TMP/hold"
 wait_exit "$DEL" 60
 # refused for the failed save, the undo's add_memory() failing too (machine.c
-# unsaved()): not any failure (a connect error, a typo).  The add's errno
-# (ENOMEM) is left to * : the undo's reason is cut at 120 characters
-is_like "$(cat "$TMP/del.out")" \
-	"GenericError: hotmemfs takes no more changes: saving the state file $STATE failed (Input/output error) and the device_del could not be undone: restoring device d1: the guest could not add d1's memory: add_memory(node 0, 0x100000000, 0x10000000) failed: *; the machine differs from the file: restart hotmemfs to go back to the file's machine (injected: fail-nth-alloc)" \
+# unsaved()): not any failure (a connect error, a typo).  The undo's reason
+# whole, the add's errno (ENOMEM) with it: it was cut at 120 characters,
+# mid-word ("failed: Cannot all")
+is "$(cat "$TMP/del.out")" \
+	"GenericError: hotmemfs takes no more changes: saving the state file $STATE failed (Input/output error) and the device_del could not be undone: restoring device d1: the guest could not add d1's memory: add_memory(node 0, 0x100000000, 0x10000000) failed: Cannot allocate memory (-ENOMEM); the machine differs from the file: restart hotmemfs to go back to the file's machine (injected: fail-nth-alloc)" \
 	"device_del d1 refused (GenericError: not saved, EIO; the undo failed)"
 rm -f "$TMP/fail"
 ctl fail-nth-alloc 0 >/dev/null
