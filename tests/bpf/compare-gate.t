@@ -10,7 +10,7 @@
 # wmarks tracepoint) are listed, not compared: 6.12 beside the engine is
 # still exit 0.  Plain file tools: no root, no BPF.
 . "$(dirname "$0")/lib.sh"
-[ -x "$HT" ] || skip_all "not built: $HT (run make)"
+need_built "$HT"
 FX=$SRC/tests/fixtures/traces
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-[ -x "$UEVENT_SEND" ] || skip_all "uevent_send helper not built"
+need_built "$UEVENT_SEND"
 fs_paths
 mount_hotmemfs "$mnt" "$ctl" "$sock"
 check "plug a DIMM while no hotmemd runs" plug 1 1
