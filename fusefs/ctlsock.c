@@ -692,10 +692,60 @@ static bool escape_resume(struct hmfs_ctl_reader *r, const char *buf, size_t len
 	return true;
 }
 
+/*
+ * The ':' outside strings in buf[0, n), the string state at buf[0] being
+ * (@quote, @escape): in JSON that json-c took, one per object member.
+ * No \u0000 escape in it (feed() gives json-c none), so a backslash
+ * escapes the next byte alone.
+ */
+static size_t pairs_in(char quote, bool escape, const char *buf, size_t n)
+{
+	size_t pairs = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!quote) {
+			if (buf[i] == '"' || buf[i] == '\'')
+				quote = buf[i];
+			else
+				pairs += buf[i] == ':';
+		} else if (escape) {
+			escape = false;
+		} else if (buf[i] == '\\') {
+			escape = true;
+		} else if (buf[i] == quote) {
+			quote = 0;
+		}
+	}
+	return pairs;
+}
+
+/* the members of @o's objects, nested ones too (json-c bounds the depth) */
+static size_t members(json_object *o)
+{
+	size_t n = 0;
+
+	switch (json_object_get_type(o)) {
+	case json_type_array:
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			n += members(json_object_array_get_idx(o, i));
+		return n;
+	case json_type_object: {
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			n += 1 + members(val);
+		}
+		return n;
+	}
+	default:
+		return 0;
+	}
+}
+
 static void reader_reset(struct hmfs_ctl_reader *r)
 {
 	json_tokener_reset(r->tok);
 	r->pending = 0;
+	r->pairs = 0;
 	r->quote = 0;
 	r->escape = false;
 	r->nesc = 0;
@@ -717,12 +767,19 @@ static enum json_tokener_error feed(struct hmfs_ctl_reader *r, const char *buf, 
 	if (r->nesc && !escape_resume(r, buf, len, off))
 		return e;
 	for (;;) {
+		char quote = r->quote;
+		bool escape = r->escape;
+		size_t took;
+
 		stop = string_scan(r, buf, *off, len, &at);
 		if (at > *off) {
 			*req = json_tokener_parse_ex(r->tok, buf + *off, (int)(at - *off));
 			e = json_tokener_get_error(r->tok);
+			took = e == json_tokener_continue ? at - *off :
+							    (size_t)json_tokener_get_parse_end(r->tok);
+			r->pairs += pairs_in(quote, escape, buf + *off, took);
 			if (e != json_tokener_continue) {
-				*off += json_tokener_get_parse_end(r->tok);
+				*off += took;
 				return e;
 			}
 		}
@@ -770,7 +827,7 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 	if (*off >= len)
 		return HMFS_CTL_MORE;
 	if (!r->pending)
-		r->quote = 0, r->escape = false, r->nesc = 0;
+		r->quote = 0, r->escape = false, r->nesc = 0, r->pairs = 0;
 	from = *off;
 	e = feed(r, buf, len, off, &ctl, req);
 	if (e == json_tokener_continue && ctl < len) {
@@ -809,6 +866,21 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 		 * (usereye5 #16; "," after a newline: b303fdd)
 		 */
 		r->skip_line = true;
+		return HMFS_CTL_BAD_JSON;
+	}
+	/*
+	 * A key twice in one object: QEMU's parser refuses the request
+	 * (qobject/json-parser.c parse_pair(), "duplicate key", QEMU 9.2),
+	 * answers it without an "id" and reads on; json-c kept the last
+	 * value silently (JSON_TOKENER_STRICT too), so that {"path": "vm0",
+	 * "path": "dimm1"} ran on dimm1.  Seen as a member fewer in the
+	 * parsed request than the ':' json-c took.  (A ':' in one of
+	 * json-c's comments counts too: QEMU refuses a comment as well.)
+	 */
+	if (members(*req) != r->pairs) {
+		json_object_put(*req);
+		*req = NULL;
+		r->bad = HMFS_CTL_BAD_DUPLICATE_KEY;
 		return HMFS_CTL_BAD_JSON;
 	}
 	if (!hmfs_qmp_utf8_ok(*req)) {

@@ -1374,7 +1374,9 @@ struct hmfs_ctl_reader {
 	struct json_tokener *tok;
 	size_t pending; /* bytes of the request being parsed */
 	bool skip_line; /* after a parse error: the rest of its line is dropped */
-	int bad; /* HMFS_CTL_BAD_JSON: what is wrong, json-c's enum json_tokener_error */
+	int bad; /* HMFS_CTL_BAD_JSON: what is wrong, json-c's enum json_tokener_error or: */
+#define HMFS_CTL_BAD_DUPLICATE_KEY (-1) /* an object names a key twice */
+	size_t pairs; /* the request's ':' outside strings so far: its objects' members */
 	char quote; /* the request's bytes so far end inside a string opened by it, or 0 */
 	bool escape; /* ... right after its backslash */
 	/* the first nesc bytes of a \u0000 escape ("\\", "\\u", ...) cut by the read's end, not yet parsed */

@@ -76,8 +76,11 @@ json_object *hmfs_qmp_parse_error(int jerr)
 		{ json_tokener_error_parse_array, "expected separator in list" },
 		{ json_tokener_error_parse_utf8_string, "invalid UTF-8 sequence in string" },
 	};
-	const char *what = json_tokener_error_desc((enum json_tokener_error)jerr);
+	const char *what;
 
+	if (jerr == HMFS_CTL_BAD_DUPLICATE_KEY) /* qobject/json-parser.c parse_pair() */
+		return hmfs_ctl_error("GenericError", "JSON parse error, duplicate key");
+	what = json_tokener_error_desc((enum json_tokener_error)jerr);
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (words[i].jerr == (enum json_tokener_error)jerr)
 			what = words[i].qemu;
