@@ -58,4 +58,16 @@ const char *hmfs_ctlargs_qom_id(const char *path);
  */
 json_object *hmfs_json_member(json_object *o, const char *key);
 
+/*
+ * errno @err (negative) as hotmemfs writes it everywhere (status, the
+ * state file, a refusal's words) and hotmemctl prints it: its name,
+ * "ENOMEM", or its number, "300", in @buf where glibc has none (as the
+ * kernel's %pe prints it).  Here, not in json.c: hotmemctl links this
+ * engine-free object, not json.c's.
+ */
+#define HMFS_ERRNO_NAME_LEN 12
+const char *hmfs_errno_name(int err, char buf[HMFS_ERRNO_NAME_LEN]);
+/* the same read back: -errno, or 0 for neither */
+int hmfs_errno_parse(const char *s);
+
 #endif /* HMFS_CTLARGS_H */

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ctlargs.h" /* hmfs_errno_name() */
 #include "hotmem.h"
 #include "sysfs_parse.h"
 #include "uevent.h"
@@ -1120,15 +1121,7 @@ struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 struct json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx);
 /* the same at once, also while a DIMM's eject runs (dev.c); NULL: no memory */
 struct json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx);
-/*
- * errno @err (negative) as hotmemfs writes it everywhere (status, the
- * state file, a refusal's words): its name, "ENOMEM", or its number,
- * "300", in @buf where glibc has none (as the kernel's %pe prints it)
- */
-#define HMFS_ERRNO_NAME_LEN 12
-const char *hmfs_errno_name(int err, char buf[HMFS_ERRNO_NAME_LEN]);
-/* the same read back: -errno, or 0 for neither */
-int hmfs_errno_parse(const char *s);
+/* an errno's name, hmfs_errno_name() and hmfs_errno_parse(): ctlargs.h (hotmemctl's too) */
 /* one device, as hmfs_devices_json() has it (dev_lock held) */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);

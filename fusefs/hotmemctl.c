@@ -994,6 +994,20 @@ static void print_vmem_inject(const char *id, json_object *args)
 }
 
 /*
+ * An injection set: the errno by hotmemfs's name for it, its number where
+ * glibc has none ("?" before), as status and the refusals write it
+ */
+static void print_inject(const char *action, int e)
+{
+	char num[HMFS_ERRNO_NAME_LEN];
+
+	printf("%s: the memory notifier now fails every %s with %d (%s), until `hotmemctl "
+	       "inject %s 0`\n",
+	       action, strstr(action, "OFFLINE") ? "offline" : "online", e,
+	       hmfs_errno_name(e, num), action);
+}
+
+/*
  * The commands whose reply is QEMU's empty return, in words as the other
  * changes are: what was done, and for an injection what it does from now
  * on and how it ends (notifier-error-inject keeps failing every online or
@@ -1014,10 +1028,7 @@ static void print_done(json_object *req)
 		printf("%s: injection cleared: the memory notifier lets %ss through again\n",
 		       action, strstr(action, "OFFLINE") ? "offline" : "online");
 	else if (!strcmp(cmd, "inject"))
-		printf("%s: the memory notifier now fails every %s with %d (%s), until `hotmemctl "
-		       "inject %s 0`\n",
-		       action, strstr(action, "OFFLINE") ? "offline" : "online", e,
-		       strerrorname_np(-e) ?: "?", action);
+		print_inject(action, e);
 	else if (!strcmp(cmd, "fail-nth-alloc"))
 		print_fail_nth(gu(args, "nth"));
 	else if (!strcmp(cmd, "vmem-inject"))

@@ -75,6 +75,10 @@ is "$?:$out" "1:hotmemctl: error: address must be aligned to 0x8000000 bytes (th
 out=$(ctl inject MEM_GOING_ONLINE -16)
 is "$?:$out" '0:MEM_GOING_ONLINE: the memory notifier now fails every online with -16 (EBUSY), until `hotmemctl inject MEM_GOING_ONLINE 0`' \
 	"inject MEM_GOING_ONLINE -16: what it does from now on and how it ends"
+# an errno glibc has no name for: its number, as hotmemfs writes it (json.c's rule, %pe's), not "?"
+out=$(ctl inject MEM_GOING_ONLINE -300)
+is "$?:$out" '0:MEM_GOING_ONLINE: the memory notifier now fails every online with -300 (300), until `hotmemctl inject MEM_GOING_ONLINE 0`' \
+	"inject MEM_GOING_ONLINE -300: the errno by its number"
 out=$(ctl inject MEM_GOING_ONLINE 0)
 is "$?:$out" "0:MEM_GOING_ONLINE: injection cleared: the memory notifier lets onlines through again" \
 	"inject MEM_GOING_ONLINE 0: cleared"
