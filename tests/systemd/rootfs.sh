@@ -7,7 +7,7 @@
 # until the test exits (one user of the rootfs at a time); builds the
 # rootfs when it is missing or was built with other packages; skip_all when
 # it cannot.
-ROOTFS_INCLUDE=systemd,dbus,systemd-sysv,libinih1,fuse3,libjson-c5
+ROOTFS_INCLUDE=systemd,dbus,systemd-sysv,libinih1,fuse3,libjson-c5,liburing2
 
 rootfs_build() { # CACHE
 	local mirror
