@@ -62,6 +62,8 @@ struct cli {
 	bool bad_reply; /* not JSON: said already */
 	int fd;
 	const char *export_dir; /* export DIR: a status request, then the copy */
+	const char *raw; /* raw JSON: raw_req sent as typed (once), not as json-c writes it again */
+	json_object *raw_req;
 	json_object *explain_all; /* explain N --all: its request, sent again a page of entries */
 	struct json_tokener *tok;
 	char buf[65536];
@@ -173,6 +175,26 @@ static const char *gs(json_object *o, const char *k)
 	json_object *v = get(o, k);
 
 	return v ? json_object_get_string(v) : "";
+}
+
+/*
+ * An error's "desc" to @f whole: a U+0000 in it (the name a request gave,
+ * "vm0\u0000junk") as the reply's \u0000, where json-c's NUL cut the
+ * string short ("Device 'vm0" alone).  QEMU's HMP prints the bytes C0 80
+ * of its modified UTF-8, no text a terminal shows.
+ */
+static void put_desc(FILE *f, json_object *err)
+{
+	json_object *v = get(err, "desc");
+	const char *s = v ? json_object_get_string(v) : "";
+	size_t len = v ? (size_t)json_object_get_string_len(v) : 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i])
+			fputc(s[i], f);
+		else
+			fputs("\\u0000", f);
+	}
 }
 
 /*
@@ -293,7 +315,12 @@ static int connect_sock(struct cli *c, const char *path)
 
 static int send_req(struct cli *c, json_object *req)
 {
-	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	const char *s = c->raw && req == c->raw_req ?
+				c->raw :
+				json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+
+	if (req == c->raw_req)
+		c->raw = NULL; /* explain --all's next pages: the request as changed */
 
 	set_send_timeout(c, c->fd);
 	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0 || send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0)
@@ -764,7 +791,9 @@ static int follow_events(struct cli *c)
 	while ((e = recv_obj(c))) {
 		err = get(e, "error");
 		if (err) {
-			fprintf(stderr, "hotmemctl: %s\n", gs(err, "desc"));
+			fputs("hotmemctl: ", stderr);
+			put_desc(stderr, err);
+			fputc('\n', stderr);
 			json_object_put(e);
 			return 1;
 		}
@@ -1308,8 +1337,12 @@ static int explain_all(struct cli *c, json_object *ret)
 		err = get(reply, "error");
 		ret = get(reply, "return");
 		if (!ret) {
-			fprintf(stderr, "hotmemctl: explain --all: %s\n",
-				err ? gs(err, "desc") : "no reply for the next entries");
+			fputs("hotmemctl: explain --all: ", stderr);
+			if (err)
+				put_desc(stderr, err);
+			else
+				fputs("no reply for the next entries", stderr);
+			fputc('\n', stderr);
 			rc = 1;
 			break;
 		}
@@ -1318,6 +1351,32 @@ static int explain_all(struct cli *c, json_object *ret)
 		printf("]}\n");
 	json_object_put(reply);
 	return rc;
+}
+
+/*
+ * raw's JSON, one value and nothing after it but blanks: it is sent as
+ * typed, so that hotmemfs judges what the user wrote -- json-c here cut a
+ * key at its \u0000 ("val\u0000ue" went as "val") and kept a duplicate
+ * key's last value silently, where hotmemfs refuses both as QEMU does;
+ * a second value after it would run unseen, its reply never read.
+ */
+static json_object *raw_parse(const char *text)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o;
+	size_t end;
+
+	if (!tok)
+		return NULL;
+	o = json_tokener_parse_ex(tok, text, -1);
+	end = json_tokener_get_parse_end(tok);
+	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
+		  text[end + strspn(text + end, " \t\r\n")])) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
 }
 
 /* -1 when the command's arguments are wrong (said, in one line) */
@@ -1338,11 +1397,13 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 					"(raw '{\"execute\": \"status\"}')\n");
 			return -1;
 		}
-		*req = json_tokener_parse(argv[1]);
+		*req = raw_parse(argv[1]);
 		if (!*req) {
 			fprintf(stderr, "hotmemctl: raw: not valid JSON: %s\n", argv[1]);
 			return -1;
 		}
+		c->raw = argv[1];
+		c->raw_req = *req;
 		return 0;
 	}
 	if (!strcmp(argv[0], "export")) {
@@ -1562,7 +1623,9 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 	}
 	if (err) {
 		/* QMP's words, and where to look for the right one */
-		fprintf(stderr, "hotmemctl: error: %s%s\n", gs(err, "desc"),
+		fputs("hotmemctl: error: ", stderr);
+		put_desc(stderr, err);
+		fprintf(stderr, "%s\n",
 			!strcmp(gs(err, "class"), "CommandNotFound") ?
 				" (hotmemctl --help lists the commands)" : "");
 		return 1;

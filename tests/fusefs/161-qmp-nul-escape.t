@@ -149,5 +149,29 @@ ok(state() == before, "the state file is still unchanged")
 print("0 all %d checks ran" % n)
 PY
 conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
+
+# the same through hotmemctl raw: its error printed whole, the U+0000 as the
+# reply's \u0000 (json-c's NUL cut it at "Device 'vm0"), the request sent as
+# typed (json-c cut the key "val\u0000ue" to "val" before sending it)
+req0=$(ctl qom-get vm0 requested-size)
+sum0=$(cat "$STATE" "$STATE.journal" 2>/dev/null | md5sum)
+while IFS='|' read -r req want; do
+	out=$(ctl raw "$req" 2>&1)
+	is "$?:$out" "1:hotmemctl: error: $want" "hotmemctl raw $req: the whole name"
+done <<'EOF_CASES'
+{"execute": "qom-get", "arguments": {"path": "vm0\u0000junk", "property": "requested-size"}}|Device 'vm0\u0000junk' not found
+{"execute": "qom-set", "arguments": {"path": "vm0", "property": "requested-size\u0000x", "value": "512M"}}|Property 'virtio-mem-pci.requested-size\u0000x' not found
+{"execute": "qom-set", "arguments": {"path": "vm0", "property": "requested-size", "val\u0000ue": "512M"}}|Parameter 'val\u0000ue' is unexpected
+{"execute": "device_del", "arguments": {"id": "vm0\u0000"}}|Device 'vm0\u0000' not found
+{"execute": "qom-set", "arguments": {"path": "vm0", "property": "requested-size", "value": "512M", "value": "1G"}}|JSON parse error, duplicate key
+EOF_CASES
+out=$(ctl raw "{\"execute\": \"block-set-state\", \"arguments\": {\"block\": $blk, \"state\": \"online_movable\\u0000junk\"}}" 2>&1)
+is "$?:${out%%:*}" "1:hotmemctl" "hotmemctl raw block-set-state online_movable\\u0000junk: refused: $out"
+out=$(ctl raw '{"execute": "qom-get", "arguments": {"path": "vm0", "property": "size"}} {"execute": "device_del", "arguments": {"id": "vm0"}}' 2>&1)
+is "$?:$out" '2:hotmemctl: raw: not valid JSON: {"execute": "qom-get", "arguments": {"path": "vm0", "property": "size"}} {"execute": "device_del", "arguments": {"id": "vm0"}}' \
+	"hotmemctl raw with a second request after the first: refused, nothing sent"
+is "$(cat "$M/memory$blk/state")" offline "memory$blk is still offline"
+is "$(ctl qom-get vm0 requested-size)" "$req0" "vm0's requested-size unchanged, vm0 still there"
+is "$(cat "$STATE" "$STATE.journal" 2>/dev/null | md5sum)" "$sum0" "the state file unchanged, byte for byte"
 stop_fs
 done_testing
