@@ -15,49 +15,28 @@ start_fs_netns --fresh --profile qemu-512m --cmdline memhp_default_state=offline
 tap_ok $? "hotmemfs mounts qemu-512m with a private state file"
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }
 
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" "$STATE" "$MNT/sys/devices/system/memory" \
-	>"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
-import json, socket, sys
-from qmp import negotiate
+# the state file and the memory directory: the script's environment
+STATE=$STATE MEM=$MNT/sys/devices/system/memory qmp_conversation 300 <<'PY'
+import json, os
+from qmp_checks import all_ran, ask, ok, raw_connect
 
-ctl, statefile, mem = sys.argv[1:4]
-n = 0
-
-
-def ok(cond, name):
-    global n
-    n += 1
-    print("%d %s" % (0 if cond else 1, name), flush=True)
-
-
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(60)
-s.connect(ctl)
-negotiate(s)
-f = s.makefile("rb")
-
-
-def ask(cmd, args):
-    s.sendall(json.dumps({"execute": cmd, "arguments": args}).encode() + b"\n")
-    while True:
-        r = json.loads(f.readline())
-        if "event" not in r:
-            return r
+statefile, mem = os.environ["STATE"], os.environ["MEM"]
+s = raw_connect()
 
 
 def files():
     """the state file and its journal, as bytes, and status's count of saves"""
-    st = ask("status", {})["return"]
+    st = ask(s, "status")["return"]
     return [open(p, "rb").read() for p in [statefile, statefile + ".journal"]] + \
         [st[k] for k in ["state-saves", "state-save-errors", "state-journal-records"]]
 
 
-r = ask("device_add", {"driver": "virtio-mem-pci", "id": "vm0", "size": "1G", "requested-size": "256M"})
+r = ask(s, "device_add", **{"driver": "virtio-mem-pci", "id": "vm0", "size": "1G", "requested-size": "256M"})
 ok("return" in r, "device_add virtio-mem-pci vm0, 256M plugged: %s" % json.dumps(r))
-r = ask("device_add", {"driver": "pc-dimm", "id": "d1", "size": "256M"})
+r = ask(s, "device_add", driver="pc-dimm", id="d1", size="256M")
 ok("return" in r, "device_add pc-dimm d1: %s" % json.dumps(r))
 bs = int(open(mem + "/block_size_bytes").read(), 16)
-d1 = [d["data"] for d in ask("query-memory-devices", {})["return"] if d["data"]["id"] == "d1"][0]
+d1 = [d["data"] for d in ask(s, "query-memory-devices")["return"] if d["data"]["id"] == "d1"][0]
 blk = "%s/memory%d/state" % (mem, d1["addr"] // bs)
 with open(blk, "w") as w:
     w.write("online_movable")
@@ -69,17 +48,16 @@ for cmd, args, want in [
         ("device_del", {"id": "/machine/peripheral/nope"},
          {"error": {"class": "DeviceNotFound", "desc": "Device '/machine/peripheral/nope' not found"}}),
         ("device_del", {"id": "vm0"}, "cannot get unplugged while some of its memory is still plugged")]:
-    r = ask(cmd, args)
+    r = ask(s, cmd, **args)
     ok(r == want if isinstance(want, dict) else want in r.get("error", {}).get("desc", ""),
        "%s %s: refused as QEMU refuses it: %s" % (cmd, json.dumps(args), json.dumps(r)))
     now = files()
     ok(now[:2] == before[:2], "... the state file and its journal unchanged, byte for byte")
     ok(now[2:] == before[2:], "... no save counted (state-saves, -save-errors, -journal-records %s, were %s)"
        % (now[2:], before[2:]))
-ids = [d["data"]["id"] for d in ask("query-memory-devices", {})["return"]]
+ids = [d["data"]["id"] for d in ask(s, "query-memory-devices")["return"]]
 ok(ids == ["vm0", "d1"], "both devices still there: %s" % ids)
-print("0 all %d checks ran" % n)
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 stop_fs
 done_testing
