@@ -11,11 +11,7 @@
 # hotmem-conform's virt: line, above its table, is that answer.  Run
 # with container=podman in its environment, as podman gives it.
 . "$(dirname "$0")/lib.sh"
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, FUSE)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$ENTER"
-need_built "$HMFS"
+need_enter
 need_tool systemd-detect-virt systemd
 need_tool /lib/systemd/systemd-udevd udev
 need_tool udevadm udev
