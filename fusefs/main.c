@@ -113,6 +113,7 @@ static void usage(FILE *f)
 		"                            save, control clients), detaches the mount and exits\n"
 		"                            1 without it (default 30)\n"
 		"  -d, --debug               FUSE debug output\n"
+		"  -f, --foreground          ignored: hotmemfs always stays in the foreground\n"
 		"  -h, --help                this text\n"
 		"  -V, --version             hotmemfs's version and the build's git describe\n"
 		"\n"
