@@ -1421,7 +1421,10 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 		}
 	}
 	if (new_node) {
-		pgdat->online = true;	/* node_set_online() */
+		/* node_set_online(); hotmem_node_info() reads it under span_lock */
+		pthread_rwlock_wrlock(&hm->span_lock);
+		pgdat->online = true;
+		pthread_rwlock_unlock(&hm->span_lock);
 		hm_node_uevent(hm, HM_KOBJ_ADD, nid);	/* __register_one_node() */
 	}
 	res->next = hm->resources;
@@ -1537,7 +1540,9 @@ static void try_offline_node(struct hotmem *hm, int nid)
 
 	if (pgdat->node_spanned_pages || node_has_memblock(hm, nid) || pgdat->has_cpu)
 		return;
-	pgdat->online = false;
+	pthread_rwlock_wrlock(&hm->span_lock);
+	pgdat->online = false;	/* node_set_offline(), read under span_lock */
+	pthread_rwlock_unlock(&hm->span_lock);
 	hm_node_uevent(hm, HM_KOBJ_REMOVE, nid);	/* unregister_one_node() */
 }
 

@@ -32,4 +32,17 @@ rc=$?
 ! grep -q "^not ok" "$TMP/stress.out" && [ "$rc" -eq 0 ]
 tap_ok $? "stress.t under TSan: exit $rc, no failed check"
 [ "$rc" -eq 0 ] || grep -A30 "^not ok" "$TMP/stress.out" | sed 's/^/#   /'
+# 37-write-invalidates.t with hotmemfs from the TSan build: lookups and
+# getattrs racing a control-socket device_add that onlines a new node
+# (pgdat->online is read under span_lock: 2026-11-30); TSan's reports go
+# to log files, one per process, which must not exist
+rm -f "$TMP"/tsan37.*
+HOTMEM_BUILD=$B TSAN_OPTIONS="$TSAN_OPTIONS log_path=$TMP/tsan37" \
+	prove "$HOTMEM_SRC/tests/fusefs/37-write-invalidates.t" >"$TMP/37.out" 2>&1
+rc=$?
+n=$(cat "$TMP"/tsan37.* 2>/dev/null | grep -c "WARNING: ThreadSanitizer")
+[ "$rc" -eq 0 ] && [ "$n" -eq 0 ]
+tap_ok $? "37-write-invalidates.t under TSan: exit $rc, $n reports"
+[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] ||
+	cat "$TMP/37.out" "$TMP"/tsan37.* 2>/dev/null | grep -m1 -A30 "WARNING: ThreadSanitizer\|^not ok" | sed 's/^/#   /'
 done_testing
