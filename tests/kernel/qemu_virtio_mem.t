@@ -209,15 +209,50 @@ drop_busy_isolations() {
 	grep -v '"ev":"test_pages_isolated","phase":"exit".*"ret":-16,' "$1" > "$1.cmp"
 	echo "# $1: $(grep -c '"ev":"test_pages_isolated","phase":"exit".*"ret":-16,' "$1") busy test_pages_isolated (-EBUSY, the driver retried) left out of the comparison"
 }
+# compare is a strict gate (ce67c8d): a step only one trace has is a
+# difference unless the guest's kernel version does not show it (--kernel,
+# bpf/absent.c), and so is a trace with fewer than half the other's events
+# (a truncated recording).  The check decides from compare's exit status and
+# its summary (the last line, "compare: N differences in M common steps;
+# ..."): N must be the number of differences the caller explains (one line
+# each, filtered by it), the exit status 1 exactly when N > 0, and no line
+# left but compare's own bookkeeping (compare_unexplained).
+# --kernel: the guest's own version, as its /init said it (uname -r)
+guest_version() { sed -n 's/.*GUEST: kernel \([0-9][^ ]*\) cmdline:.*/\1/p' "$1" | head -1; }
+vmem_compare() {	# guest-name engine-trace: compare rc in $rc, output in $OUT/guest-name.compare
+	local g=$OUT/$1
+	"$B/hotmem-trace" compare --kernel "$(guest_version "$g.log")" --require "$REQUIRE" \
+		"$g.jsonl.cmp" "$2" > "$g.compare" 2>&1
+	rc=$?
+	echo "# compare --kernel $(guest_version "$g.log") exit $rc: $g.compare"
+}
+# compare's lines that are no difference, whatever the traces: one "N
+# events, M compared" line per trace, the summary, and the steps the
+# engine shows but this kernel version does not ("not compared, only in
+# ENGINE-TRACE: ... (expected on 6.12: why)": memory_block_online/offline
+# inlined, no mm_setup_per_zone_wmarks tracepoint before 6.18; the last
+# check below wants each in docs/hotmem-trace.md).  Any other line stays:
+# "compare: X has N events, Y M: fewer than half" among them.
+compare_unexplained() {	# compare-output guest-trace engine-trace
+	grep -vx "compare: \($2\|$3\): [0-9]* events, [0-9]* compared, base pfn 0x[0-9a-f]*" "$1" |
+		grep -vx "compare: [0-9]* differences\? in [0-9]* common steps\?\(; .*\)\?" |
+		grep -vx "compare: not compared, only in $3: [a-z_]*/[a-z]*\(([A-Z_]*)\)\? (expected on [0-9.]*: .*)"
+}
+# N of the summary line (the last): empty when compare did not get there
+compare_ndiff() { tail -1 "$1" | sed -n 's/^compare: \([0-9]*\) differences\? in [0-9]* common steps\?\(; .*\)\?$/\1/p'; }
+# rc and the summary agree, N is the number of differences explained
+compare_exact() {	# compare-output rc explained
+	local n
+	n=$(compare_ndiff "$1")
+	[ -n "$n" ] && [ "$n" = "$3" ] && { { [ "$n" = 0 ] && [ "$2" = 0 ]; } || { [ "$n" -gt 0 ] && [ "$2" = 1 ]; }; }
+}
 drop_busy_isolations "$G.jsonl"
-"$B/hotmem-trace" compare --require "$REQUIRE" "$G.jsonl.cmp" "$E.jsonl" > "$G.compare" 2>&1
-crc="# compare exit $?: $G.compare"
-echo "$crc"
+vmem_compare vmem-k612 "$E.jsonl"
 grep -v "not compared" "$G.compare" | head -20 | diag
-rc=$(sed -n 's/^# compare exit \([0-9]*\).*/\1/p' <<< "$crc")
-grep -v "^compare: " "$G.compare" > "$G.compare-other"
-[ ! -s "$G.compare-other" ] && { [ "$rc" = 0 ] || [ "$rc" = 1 ]; }
-ok $? "compare 6.12 vs engine: the required steps agree one by one, meminfo changes agree; no difference but the listed ones"
+compare_unexplained "$G.compare" "$G.jsonl.cmp" "$E.jsonl" > "$G.compare-other"
+# no difference explained here: the Movable run must agree wholly
+[ ! -s "$G.compare-other" ] && compare_exact "$G.compare" "$rc" 0
+ok $? "compare 6.12 vs engine (--kernel $(guest_version "$G.log")): exit 0, '0 differences' ($(compare_ndiff "$G.compare")), the required steps agree one by one, meminfo changes agree; only the steps 6.12 does not show are not compared"
 diag < "$G.compare-other"
 [ "$(fact "$E.jsonl" add)" = "$(fact "$G.jsonl" add)" ]
 ok $? "engine: add_memory_resource traced on virtio-mem's path (add_memory_driver_managed): '$(fact "$E.jsonl" add)' vs 6.12's '$(fact "$G.jsonl" add)'"
@@ -248,21 +283,28 @@ gp=$(step_line "$G.steps" PLUGGED size0) ep=$(step_line "$E.steps" PLUGGED size0
 	[ "${gp:-0}" -gt 0 ] && [ "${ep:-0}" -gt 0 ] && [ "$gp" -le $((16 << 20)) ] && [ "$ep" -le $((16 << 20)) ]
 ok $? "engine ZONE_NORMAL size0: stops short as 6.12 did, $(step_line "$E.steps" BLOCKS size0) left with a few sub-blocks the kernel uses: plugged $((${ep:-0} >> 20))M, 6.12 this boot $((${gp:-0} >> 20))M"
 drop_busy_isolations "$G.jsonl"
-"$B/hotmem-trace" compare --require "$REQUIRE" "$G.jsonl.cmp" "$E.jsonl" > "$G.compare" 2>&1
-rc=$?
-echo "# compare exit $rc: $G.compare"
-# size0's MemTotal differs by as much as the two left plugged (above)
-# and which sub-blocks of the first block each freed is where this boot's
-# allocations landed: their test_pages_isolated (2 MiB) are compared by
-# count (when both left as much plugged), not place
-grep -v "^compare: " "$G.compare" |
-	grep -v "test_pages_isolated/exit: start_pfn [^;]*; extra [^;]*;\$" |
-	grep -v "only in [^ ]*: test_pages_isolated/exit .* nr_pages=512 zone=[^ ]* ret=0\$" |
-	if [ "$gp" != "$ep" ]; then grep -v "^meminfo size0: Mem"; else cat; fi > "$G.compare-other"
+vmem_compare vmem-k612-normal "$E.jsonl"
+# The differences explained, one line each (compare_exact counts them
+# against the summary's N):
+# - which sub-blocks of the first block each side freed is where this
+#   boot's allocations landed: a 2 MiB test_pages_isolated paired with
+#   one at another place (start_pfn and extra, its pfn, differ and nothing
+#   else), or left without a partner (only in one trace, nr_pages=512,
+#   ret 0); they are compared by count below (when both left as much
+#   plugged), not place
+# - size0's MemTotal and MemFree changes, when the two left different
+#   amounts plugged (above): they differ by as much
+explained_normal() {
+	grep -x "[^ ]*:[0-9]* [^ ]*:[0-9]* test_pages_isolated/exit: start_pfn [^;]*; extra [^;]*;" "$1"
+	grep -x "[^ ]*:[0-9]* only in [^ ]*: test_pages_isolated/exit [-+]\(0\|0x[0-9a-f]*\) nr_pages=512 zone=[^ ]* ret=0" "$1"
+	[ "$gp" = "$ep" ] || grep "^meminfo size0: Mem" "$1"
+}
+explained_normal "$G.compare" > "$G.compare-explained"
+compare_unexplained "$G.compare" "$G.jsonl.cmp" "$E.jsonl" | grep -vxF -f "$G.compare-explained" > "$G.compare-other"
 sb_ok() { grep -c '"ev":"test_pages_isolated","phase":"exit".*"nr_pages":512,.*"ret":0,' "$1"; }
-[ ! -s "$G.compare-other" ] && { [ "$rc" = 0 ] || [ "$rc" = 1 ]; } &&
+[ ! -s "$G.compare-other" ] && compare_exact "$G.compare" "$rc" "$(wc -l < "$G.compare-explained")" &&
 	{ [ "$gp" != "$ep" ] || [ "$(sb_ok "$G.jsonl")" = "$(sb_ok "$E.jsonl")" ]; }
-ok $? "compare 6.12 vs engine, ZONE_NORMAL: the required steps and test_pages_isolated agree one by one, meminfo changes agree (size0: by what was left plugged; the sub-blocks freed: $(sb_ok "$E.jsonl"), 6.12 $(sb_ok "$G.jsonl"))"
+ok $? "compare 6.12 vs engine, ZONE_NORMAL (--kernel $(guest_version "$G.log")): the summary's differences ($(compare_ndiff "$G.compare")) are the $(wc -l < "$G.compare-explained") explained, exit $rc; the required steps and test_pages_isolated agree one by one, meminfo changes agree (size0: by what was left plugged; the sub-blocks freed: $(sb_ok "$E.jsonl"), 6.12 $(sb_ok "$G.jsonl"))"
 diag < "$G.compare-other"
 # the driver's dmesg lines, whole: a busy unplug logs nothing on either
 # side (the engine had a line of its own, "cannot unplug more memory")
