@@ -218,19 +218,26 @@ int conform_reasons(json_object *outcome, char **out);
 int conform_reasons_for(json_object *outcome, const char *agent, char **out, char **advice);
 /*
  * --intent's POLICY: hotmemd's policy names, what each means, whether
- * auto_movable_ratio binds it and whether all Movable is meant -- the one
- * list (conform_expect.c's table, the usage, the messages).  FIRST and
+ * auto_movable_ratio binds it, and the zones it wants every onlined block
+ * in (as memoryN/valid_zones names them, space-separated; NULL: the
+ * kernel's choice, online's default zone, auto-movable's ratio) with how
+ * a reason says them after "every block" -- the one list (conform_expect.c's
+ * table, the usage, the messages).  online_kernel's are the kernel zones
+ * MMOP_ONLINE_KERNEL takes (6.12 default_kernel_zone_for_pfn(): the
+ * first of DMA, DMA32 the range intersects, else Normal).  FIRST and
  * REST: the first row and the others, so that the names join into one
  * literal (CONFORM_INTENT_NAMES) without a separator at either end.
  */
 /* clang-format off */
 #define CONFORM_INTENTS(FIRST, REST)                                                               \
-	FIRST("online_movable", "every block Movable; the Movable:kernel ratio is advice", false, true) \
-	REST("online_kernel", "Normal that cannot be offlined is meant", false, false)             \
-	REST("online", "Normal that cannot be offlined is meant", false, false)                    \
-	REST("auto-movable", "the ratio binds", true, false)
-#define CONFORM_INTENT_FIRST_NAME(name, means, binds, meant) name
-#define CONFORM_INTENT_REST_NAME(name, means, binds, meant) ", " name
+	FIRST("online_movable", "every block Movable; the Movable:kernel ratio is advice", false,  \
+	      "Movable", "Movable")                                                               \
+	REST("online_kernel", "every block in a kernel zone; Normal that cannot be offlined is meant", false,                    \
+	     "Normal DMA32 DMA", "in a kernel zone (Normal, DMA32 or DMA)")                        \
+	REST("online", "Normal that cannot be offlined is meant", false, NULL, NULL)               \
+	REST("auto-movable", "the ratio binds", true, NULL, NULL)
+#define CONFORM_INTENT_FIRST_NAME(name, means, binds, zones, said) name
+#define CONFORM_INTENT_REST_NAME(name, means, binds, zones, said) ", " name
 /* clang-format on */
 /* "online_movable, online_kernel, online, auto-movable" */
 #define CONFORM_INTENT_NAMES CONFORM_INTENTS(CONFORM_INTENT_FIRST_NAME, CONFORM_INTENT_REST_NAME)

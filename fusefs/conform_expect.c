@@ -165,12 +165,31 @@ static const struct {
 struct intent {
 	const char *name, *means;
 	bool ratio_binds;	/* auto_movable_ratio binds it, as the kernel's plain online */
-	bool movable_meant;	/* all Movable is what it says: the 4:1 guide is advice */
+	const char *zones;	/* the zones it wants every block in (space-separated), NULL: the kernel's */
+	const char *zones_said;	/* ... as a reason says them after "every block" */
 };
 
-#define INTENT_ROW(n, m, binds, meant) { .name = n, .means = m, .ratio_binds = binds, .movable_meant = meant },
+#define INTENT_ROW(n, m, binds, z, said)                                                           \
+	{ .name = n, .means = m, .ratio_binds = binds, .zones = z, .zones_said = said },
 static const struct intent intents[] = { CONFORM_INTENTS(INTENT_ROW, INTENT_ROW) };
 #undef INTENT_ROW
+
+/* @zone is one @intent wants (a word of its zones; "", an unreadable valid_zones, none) */
+static bool zone_meant(const struct intent *intent, const char *zone)
+{
+	size_t n = strlen(zone);
+
+	for (const char *p = intent->zones; n && (p = strstr(p, zone)); p += n)
+		if ((p == intent->zones || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+/* all Movable is what it says (online_movable): the 4:1 guide is advice */
+static bool movable_meant(const struct intent *intent)
+{
+	return intent && intent->zones && !strcmp(intent->zones, "Movable");
+}
 
 static const struct intent *intent_find(const char *name)
 {
@@ -290,7 +309,7 @@ static void ratio(FILE *f, FILE *adv, const char *agent, long pct, long amr)
 	const struct intent *intent;
 	enum whose whose = key_whose(agent, &intent);
 	bool binds = whose == BUILTIN || (intent && intent->ratio_binds);
-	bool meant = intent && intent->movable_meant;
+	bool meant = movable_meant(intent);
 
 	if (pct <= amr)
 		return;
@@ -312,11 +331,10 @@ static void ratio(FILE *f, FILE *adv, const char *agent, long pct, long amr)
 }
 
 /*
- * The onlined blocks in a zone other than the one @intent means, counted
+ * The onlined blocks in a zone other than those @intent means, counted
  * by zone into @buf: "Normal" (one zone) or "not Movable (Normal:5,
- * DMA32:1)"; how many (0: none, or an intent that leaves the zone to the
- * kernel or allows Normal).  Only online_movable names one zone: its
- * movable_meant.
+ * DMA32:1)", "not in a kernel zone (...)"; how many (0: none, or an
+ * intent that leaves the zone to the kernel: online, auto-movable).
  */
 static long zones_not_meant(json_object *r, const struct intent *intent, char *buf, size_t len)
 {
@@ -328,13 +346,13 @@ static long zones_not_meant(json_object *r, const struct intent *intent, char *b
 	int kinds = 0;
 
 	buf[0] = '\0';
-	if (!intent || !intent->movable_meant || !json_object_object_get_ex(r, "zones", &zones) ||
+	if (!intent || !intent->zones || !json_object_object_get_ex(r, "zones", &zones) ||
 	    !json_object_is_type(zones, json_type_object))
 		return 0;
 	json_object_object_foreach(zones, z, count) {
 		long c = (long)json_object_get_int64(count);
 
-		if (!strcmp(z, "Movable") || c <= 0)
+		if (zone_meant(intent, z) || c <= 0)
 			continue;
 		n += c;
 		kinds++;
@@ -345,7 +363,7 @@ static long zones_not_meant(json_object *r, const struct intent *intent, char *b
 	if (kinds == 1)
 		snprintf(buf, len, "%s", one);
 	else if (kinds > 1)
-		snprintf(buf, len, "not Movable (%s)", list);
+		snprintf(buf, len, "not %s (%s)", intent->zones_said, list);
 	return n;
 }
 
@@ -353,7 +371,9 @@ static long zones_not_meant(json_object *r, const struct intent *intent, char *b
  * What contradicts the stated intent leads the reasons (usereye6 I: "1 of
  * 8 onlined blocks cannot be offlined again" named a side effect of 8
  * Normal blocks, and none at all where the kernel allocated nothing
- * there), where the agent chose the zones.  Where the kernel onlined the
+ * there), where the agent chose the zones: for every intent that names
+ * zones (online_movable's Movable, online_kernel's kernel zones, which
+ * Movable blocks passed silently).  Where the kernel onlined the
  * blocks itself (memhp_default_state=online*), before the agent could say
  * a zone, the zones are the kernel's and the intent cannot be judged: the
  * cell is judged as any there (the race only), and the advice says the
@@ -371,13 +391,13 @@ static void intent_zones(FILE *f, FILE *adv, json_object *r, const char *agent, 
 	if (!n)
 		return;
 	if (flag(r, "agent_chose_zones"))
-		reason(f, "%ld of %ld onlined blocks %s: --intent %s wants every block Movable", n, onl,
-		       zones, intent->name);
+		reason(f, "%ld of %ld onlined blocks %s: --intent %s wants every block %s", n, onl,
+		       zones, intent->name, intent->zones_said);
 	else
 		reason(adv, "not judged: the kernel onlined the blocks itself (memhp_default_state=online*) "
-			    "before the agent could choose their zone, %ld of %ld %s, not the Movable "
-			    "--intent %s means; the cells under memhp_default_state=offline judge it",
-		       n, onl, zones, intent->name);
+			    "before the agent could choose their zone, %ld of %ld %s where --intent %s "
+			    "wants every block %s; the cells under memhp_default_state=offline judge it",
+		       n, onl, zones, intent->name, intent->zones_said);
 }
 
 int conform_reasons(json_object *r, char **out)

@@ -266,7 +266,7 @@ kernel_normal=$(outcome_enter knormal '{"new": 8, "online": 8, "zones": {"Normal
 HOTMEM_ENTER=$kernel_normal "$CONFORM" --reduced --rules "$TMP/80-memory.rules" --intent online_movable \
 	--only ' memhp_default_state=online qemu' --json "$TMP/knormal.json" >"$TMP/knormal" 2>>"$TMP/err"
 is "$?" 0 "--intent online_movable, the kernel onlined 8 into Normal itself: exit status 0"
-grep -qE "^rules:80-memory.rules +online .* ✓ \[advice: not judged: the kernel onlined the blocks itself \(memhp_default_state=online\*\) before the agent could choose their zone, 8 of 8 Normal, not the Movable --intent online_movable means; the cells under memhp_default_state=offline judge it\]$" "$TMP/knormal"
+grep -qE "^rules:80-memory.rules +online .* ✓ \[advice: not judged: the kernel onlined the blocks itself \(memhp_default_state=online\*\) before the agent could choose their zone, 8 of 8 Normal where --intent online_movable wants every block Movable; the cells under memhp_default_state=offline judge it\]$" "$TMP/knormal"
 tap_ok $? "... ✓, and the verdict says the intent was not judged there, and why"
 jq -e '.[0] | .ok and (.violation | not) and (.advice | startswith("not judged: the kernel onlined"))' "$TMP/knormal.json" >/dev/null
 tap_ok $? "... the JSON: ok, the advice"
@@ -274,6 +274,20 @@ one_cell kernel "$normal" --intent online_kernel
 is "$?" 0 "a rule onlining to Normal with --intent online_kernel: exit status 0"
 grep -qE "✗ 1 of 8 onlined blocks cannot be offlined again \[expected: --intent online_kernel: kernel memory on purpose, hot-unplug not promised\]$" "$TMP/kernel"
 tap_ok $? "... ✗ as expected, by that intent"
+# the mirror image: the rule writes online_movable (80-memory.rules) where
+# --intent online_kernel means kernel zones -- judged by the same intents
+# table row's zones, not passed in silence
+movable8=$(outcome_enter movable8 '{"new": 8, "online": 8, "zones": {"Movable": 8}, "writes": 8, "failed_writes": 0, "redundant_writes": 0, "agent_chose_zones": true, "movable_pct_of_kernel": 100, "auto_movable_ratio": 301, "offlinable": 8}')
+one_cell kmovable "$movable8" --intent online_kernel
+is "$?" 1 "--intent online_kernel, the rule put all 8 in Movable: exit status 1"
+grep -qE "✗ 8 of 8 onlined blocks Movable: --intent online_kernel wants every block in a kernel zone \(Normal, DMA32 or DMA\) \[VIOLATION: unexpected: 8 of 8 onlined blocks Movable: --intent online_kernel wants " "$TMP/kmovable"
+tap_ok $? "... a violation of that intent, the zones counted"
+# DMA32 is a kernel zone (6.12 default_kernel_zone_for_pfn()): no zone reason
+kdma32=$(outcome_enter kdma32 '{"new": 8, "online": 8, "zones": {"Normal": 5, "DMA32": 3}, "writes": 8, "failed_writes": 0, "redundant_writes": 0, "agent_chose_zones": true, "movable_pct_of_kernel": 0, "auto_movable_ratio": 301, "offlinable": 8}')
+one_cell kdma32 "$kdma32" --intent online_kernel
+is "$?" 0 "--intent online_kernel, 5 Normal and 3 DMA32 blocks: exit status 0"
+grep -qE "^rules:80-memory.rules +offline .* ✓$" "$TMP/kdma32"
+tap_ok $? "... ✓: every block in a kernel zone"
 # a why the table has shown whole is, in later rows, its start (the JSON keeps it whole)
 cp "$TMP/80-memory.rules" "$TMP/81-memory.rules"
 HOTMEM_ENTER=$normal "$CONFORM" --reduced --rules "$TMP/80-memory.rules" --intent online_kernel \

@@ -363,6 +363,50 @@ static void ratio_of(const char *agent, int pct, char **r, char **adv)
 	json_object_put(o);
 }
 
+/* the reasons of an outcome with @zones (a JSON object) for @agent */
+static char *zones_of(const char *agent, const char *zones, char **adv)
+{
+	char buf[512], *r;
+	json_object *o;
+
+	snprintf(buf, sizeof(buf), "{\"new\":8,\"online\":8,\"agent_chose_zones\":true,"
+		 "\"zones\":%s,\"auto_movable_ratio\":301,\"offlinable\":8}", zones);
+	o = json_tokener_parse(buf);
+	assert_non_null(o);
+	assert_int_equal(conform_reasons_for(o, agent, &r, adv), 0);
+	json_object_put(o);
+	return r;
+}
+
+/* every intent that names zones is judged by them: online_kernel's kernel zones as online_movable's Movable */
+static void test_intent_zones(void **state)
+{
+	char *r, *a;
+
+	r = zones_of("intent:online_kernel", "{\"Movable\":8}", &a);
+	assert_string_equal(r, "8 of 8 onlined blocks Movable: --intent online_kernel wants every block "
+			       "in a kernel zone (Normal, DMA32 or DMA)");
+	free(r), free(a);
+	/* DMA32 and DMA are kernel zones too (6.12 default_kernel_zone_for_pfn()) */
+	r = zones_of("intent:online_kernel", "{\"Normal\":5,\"DMA32\":2,\"DMA\":1}", &a);
+	assert_string_equal(r, "");
+	free(r), free(a);
+	r = zones_of("intent:online_movable", "{\"Normal\":8}", &a);
+	assert_string_equal(r, "8 of 8 onlined blocks Normal: --intent online_movable wants every block Movable");
+	free(r), free(a);
+	/* online and auto-movable leave the zone to the kernel: not judged by it */
+	r = zones_of("intent:online", "{\"Movable\":8}", &a);
+	assert_string_equal(r, "");
+	free(r), free(a);
+	r = zones_of("intent:auto-movable", "{\"Normal\":8}", &a);
+	assert_string_equal(r, "");
+	free(r), free(a);
+	/* an unreadable valid_zones ("") is no zone meant */
+	r = zones_of("intent:online_kernel", "{\"\":1,\"Normal\":7}", &a);
+	assert_true(!strncmp(r, "1 of 8 onlined blocks ", 22));
+	free(r), free(a);
+}
+
 /* the Movable:kernel ratio binds what means auto-movable; for yours it is the admin guide's 4:1 */
 static void test_ratio(void **state)
 {
@@ -483,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_row_writes),
 		cmocka_unit_test(test_expectations),
 		cmocka_unit_test(test_ratio),
+		cmocka_unit_test(test_intent_zones),
 		cmocka_unit_test(test_short_setting),
 		cmocka_unit_test(test_json_as_jq),
 	};
