@@ -28,25 +28,13 @@ done
 [ -n "$blk" ]
 tap_ok $? "an offline block: memory$blk"
 
-PYTHONPATH="$HOTMEM_SRC/tests/kernel" timeout 300 python3 - "$CTL" "$STATE" "$M" "$blk" \
-	>"$TMP/qmp.out" 2>"$TMP/qmp.err" <<'PY'
-import json, socket, sys
-from qmp import negotiate
+# the state file, the memory directory, the offline block: the script's environment
+STATE=$STATE MEM=$M BLK=$blk qmp_conversation 300 <<'PY'
+import json, os
+from qmp_checks import all_ran, ok, raw_connect, shown
 
-ctl, statefile, mem, blk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-n = 0
-
-
-def ok(cond, name):
-    global n
-    n += 1
-    print("%d %s" % (0 if cond else 1, name), flush=True)
-
-
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(60)
-s.connect(ctl)
-negotiate(s)
+statefile, mem, blk = os.environ["STATE"], os.environ["MEM"], int(os.environ["BLK"])
+s = raw_connect()
 buf = b""
 seen = []  # every event this connection got
 
@@ -81,11 +69,6 @@ def ask(cmd, args=None, pieces=None):
     return reply()
 
 
-def show(r):
-    e = r.get("error")
-    return "%s: %s" % (e["class"], e["desc"]) if e else json.dumps(r)
-
-
 def state():
     """the state file and its journal, as bytes"""
     out = b""
@@ -118,7 +101,7 @@ for cmd, args, want in [
          "GenericError: Parameter 'val" + NUL + "ue' is unexpected"),
         ("device_del", {"id": "vm0" + NUL}, "DeviceNotFound: Device 'vm0" + NUL + "' not found")]:
     r = ask(cmd, args)
-    ok(show(r).startswith(want) and (want.endswith(": ") or show(r) == want),
+    ok(shown(r).startswith(want) and (want.endswith(": ") or shown(r) == want),
        "%s %s: refused in its own words: %s" % (cmd, json.dumps(args), json.dumps(r)))
 ok(open(blkstate).read() == "offline\n", "memory%d is still offline" % blk)
 ok(size("requested-size") == req0 and size("size") == size0, "vm0's requested-size and size unchanged")
@@ -130,7 +113,7 @@ want = "DeviceNotFound: Device 'vm0" + NUL + "junk' not found"
 data = json.dumps({"execute": "qom-get", "arguments": {"path": "vm0" + NUL + "junk",
                                                        "property": "size"}}).encode()
 at = data.index(b"\\u0000")
-bad = [i for i in range(at - 1, at + 7) if show(ask("qom-get", {"path": "vm0" + NUL + "junk",
+bad = [i for i in range(at - 1, at + 7) if shown(ask("qom-get", {"path": "vm0" + NUL + "junk",
                                                                 "property": "size"},
                                                     [i])) != want]
 ok(not bad, "a \\u0000 split over two writes, at each of its bytes: the same refusal (%s)" % bad)
@@ -139,16 +122,15 @@ r = ask("qom-get", {"path": "vm0", "property": "size"}, [at])
 ok(r.get("return") == size0, "qom-get vm0 split at the same place still answers: %s" % json.dumps(r))
 r = ask("qom-get", {"path": "vm0" + "\u0001", "property": "size"},
         [data.index(b"\\u0") + 3])
-ok(show(r) == "DeviceNotFound: Device 'vm0\u0001' not found", "\\u0001 cut after \\u0: %s" % show(r))
+ok(shown(r) == "DeviceNotFound: Device 'vm0\u0001' not found", "\\u0001 cut after \\u0: %s" % shown(r))
 # the id echoed as it came, and the connection answers on
 s.sendall(b'{"execute": "query-memory-devices", "id": "a\\u0000b"}\n')
 r = reply()
 ok(r.get("id") == "a" + NUL + "b" and isinstance(r.get("return"), list),
    "the id a\\u0000b echoed whole, the command answered: %s" % json.dumps(r)[:200])
 ok(state() == before, "the state file is still unchanged")
-print("0 all %d checks ran" % n)
+all_ran()
 PY
-conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 
 # the same through hotmemctl raw: its error printed whole, the U+0000 as the
 # reply's \u0000 (json-c's NUL cut it at "Device 'vm0"), the request sent as
