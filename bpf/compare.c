@@ -198,6 +198,7 @@ static bool trace_has_key(const struct hmt_trace *t, const struct hmt_rec *r)
 struct hmt_only {
 	size_t common; /* steps both traces have */
 	size_t expected, missing; /* only in this trace: listed in absent.c, or not */
+	size_t expected_events; /* the events of the expected steps: not compared, not counted */
 	char expected_evs[160], missing_evs[160]; /* their event names */
 };
 
@@ -265,17 +266,31 @@ static bool required(const struct hmt_cmp_opts *o, const char *ev)
 }
 
 /*
- * A step only @t has: expected (listed, not compared) when @other is a
- * kernel trace of a version that does not show it, else a difference --
- * one per step, its events not aligned -- unless --require names it and
- * @other lacks it altogether (check_required() counts that one).
+ * Why the kernel of @other (a kernel trace, @kother) does not show @r's
+ * step, which only the other trace has (absent.c); NULL: it should, a
+ * difference -- and so when --require names it and @other lacks it
+ * altogether (check_required() counts that one).
  */
-static void only_step(const struct hmt_trace *t, const struct hmt_trace *other,
-		      const struct hmt_rec *r, struct hmt_only *only, int *ndiff,
-		      const struct hmt_cmp_opts *o)
+static const char *absent_why(const struct hmt_trace *other, bool kother,
+			      const struct hmt_rec *r, const struct hmt_cmp_opts *o)
 {
 	const char *action = keyed_by_extra(r) ? hmu_mem_action_name(r->extra) : NULL;
-	const char *why = kernel_trace(other) ? hmt_absent_why(o->kernel, r->ev, action) : NULL;
+
+	if (!kother || (required(o, r->ev) && !trace_has_ev(other, r->ev, strlen(r->ev))))
+		return NULL;
+	return hmt_absent_why(o->kernel, r->ev, action);
+}
+
+/*
+ * A step only @t has: expected (listed, not compared) when @why says the
+ * kernel of @other does not show it, else a difference -- one per step,
+ * its events not aligned -- unless --require names it and @other lacks
+ * it altogether (check_required() counts that one).
+ */
+static void only_step(const struct hmt_trace *t, const struct hmt_trace *other,
+		      const struct hmt_rec *r, const char *why, struct hmt_only *only,
+		      int *ndiff, const struct hmt_cmp_opts *o)
+{
 	char buf[32];
 	const char *key = key_suffix(r, buf, sizeof(buf));
 
@@ -307,6 +322,7 @@ static long filter_common(const struct hmt_trace *t, const struct hmt_trace *oth
 {
 	const struct hmt_rec **steps = calloc(t->nev + 1, sizeof(*steps));
 	size_t n = 0, nsteps = 0;
+	bool kother = !o->strict && kernel_trace(other); /* --strict lists nothing */
 
 	memset(only, 0, sizeof(*only));
 	if (!steps)
@@ -314,15 +330,18 @@ static long filter_common(const struct hmt_trace *t, const struct hmt_trace *oth
 	for (size_t i = 0; i < t->nev; i++) {
 		const struct hmt_rec *r = &t->ev[i];
 		bool common = trace_has_key(other, r), first = first_of_step(steps, &nsteps, r);
+		const char *why = common ? NULL : absent_why(other, kother, r, o);
 
 		if (o->strict || common)
 			out[n++] = r;
+		/* each event of a step not compared: the truncation test leaves it out */
+		only->expected_events += why != NULL;
 		if (first && common)
 			only->common++;
 		else if (first && o->strict)
 			only->missing++, add_name(only->missing_evs, sizeof(only->missing_evs), r->ev);
 		else if (first)
-			only_step(t, other, r, only, ndiff, o);
+			only_step(t, other, r, why, only, ndiff, o);
 	}
 	free(steps);
 	return n;
@@ -545,17 +564,25 @@ static void check_required(const struct hmt_trace *a, const struct hmt_trace *b,
  * A trace with fewer than half the other's events is a truncated
  * recording (or a scenario cut short), whatever its steps: a difference,
  * said; under --strict a note (every event is compared there already).
+ * The events of the steps not compared (a kernel version that does not
+ * show them, absent.c) are left out of both counts: the engine shows some
+ * 15 steps 6.1 does not, and a whole 6.1 recording was "fewer than half".
  */
-static int check_truncated(const struct hmt_trace *a, const struct hmt_trace *b,
+static int check_truncated(const struct hmt_trace *a, const struct hmt_only *oa,
+			   const struct hmt_trace *b, const struct hmt_only *ob,
 			   const struct hmt_cmp_opts *o, int ndiff)
 {
-	const struct hmt_trace *s = a->nev < b->nev ? a : b, *l = s == a ? b : a;
+	size_t na = a->nev - oa->expected_events, nb = b->nev - ob->expected_events;
+	const struct hmt_trace *s = na < nb ? a : b, *l = s == a ? b : a;
+	size_t ns = s == a ? na : nb, nl = s == a ? nb : na;
 
-	if (!s->nev || s->nev * 2 >= l->nev)
+	if (!ns || ns * 2 >= nl)
 		return 0;
 	if (o->strict || report(ndiff + 1, o))
-		fprintf(o->out, "compare: %s has %zu events, %s %zu: fewer than half, a truncated recording?%s\n",
-			s->name, s->nev, l->name, l->nev, o->strict ? "" : " (a difference)");
+		fprintf(o->out, "compare: %s has %zu events, %s %zu%s: fewer than half, a truncated recording?%s\n",
+			s->name, ns, l->name, nl,
+			oa->expected_events + ob->expected_events ? " (steps not compared left out)" : "",
+			o->strict ? "" : " (a difference)");
 	return !o->strict;
 }
 
@@ -617,7 +644,7 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_o
 	walk(&al, a, b, &o, &ndiff);
 	compare_meminfo(a, b, &o, &ndiff);
 	check_required(a, b, &o, &ndiff);
-	ndiff += check_truncated(a, b, &o, ndiff);
+	ndiff += check_truncated(a, &oa, b, &ob, &o, ndiff);
 	if (!al.nx && !al.ny && (a->nev || b->nev)) {
 		fprintf(o.out, "compare: no event in common%s\n",
 			a->nev && b->nev ? "" : ": one trace is empty");
