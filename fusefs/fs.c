@@ -1069,11 +1069,16 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 	if (res > 0)
 		res = 0;
 out_stop:
+	/*
+	 * an offline under way (a store's, a control command's) ends: the join
+	 * waits for it.  First: a queue thread serving a store itself (its
+	 * hand-over to a worker failed) holds its serve_lock until that store
+	 * ends, and hmfs_uring_hold() takes that lock
+	 */
+	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	/* the ring's requests wait for the unmount from now on, as /dev/fuse's do */
 	if (ctx->uring)
 		hmfs_uring_hold(ctx->uring);
-	/* an offline under way (a store's, a control command's) ends: the join waits for it */
-	__atomic_store_n(&ctx->stopping, true, __ATOMIC_RELEASE);
 	loop_stop_workers(&loop, started);
 	fuse_session_reset(se);
 	ctx->loop = NULL;

@@ -721,7 +721,7 @@ struct hmfs_ctx {
 	struct hmfs_retired *retired;
 	size_t nr_retired, retired_cap;
 	bool frozen; /* an undo failed: no more changes (frozen_why says) */
-	char frozen_why[512];
+	char frozen_why[1024]; /* an undo's reason whole (up to 512) and what to do */
 	unsigned long saves, save_errors;
 };
 

@@ -808,8 +808,9 @@ ssize_t hmfs_uring_writev(struct hmfs_uring *ur, int fd, struct iovec *iov, int 
 		ent->next = q->done;
 		q->done = ent;
 		pthread_mutex_unlock(&q->lock);
+		/* libfuse's custom io: -1 with errno set, as writev(2) */
 		if (write(q->efd, &one, sizeof(one)) < 0)
-			return -errno;
+			return -1;
 	}
 	if (res < 0) {
 		errno = (int)-res;

@@ -31,7 +31,7 @@ done
 wait
 load_end=$(load1)
 echo "== end $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1 min) $load_end (at the start $load_start)"
-python3 - "$tmp" "$out" "$date" "$git" "$cpus" "$load_start" "$load_end" <<'PY'
+python3 - "$tmp" "$out" "$date" "$git" "$cpus" "$load_start" "$load_end" <<'PY' || status=1
 import json, sys
 path, out, date, git, cpus, load_start, load_end = sys.argv[1:8]
 # as tests/bench_report.h: a goal text that names no goal
