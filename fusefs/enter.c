@@ -40,6 +40,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1099,8 +1100,8 @@ static bool container_marker(int hfd, const char *name)
 /*
  * A root without /.dockerenv, which no bind can hide: a copy of / on a
  * tmpfs (every other entry the host's, with what is mounted below it),
- * made this process's root.  Only on a host that has one.  Returns the
- * root to chroot() into in @root, "" when there is nothing to hide.
+ * made the root (enter_root()).  Only on a host that has one.  Returns the
+ * root to enter in @root, "" when there is nothing to hide.
  */
 static int root_without_markers(char *root, size_t len)
 {
@@ -1128,7 +1129,20 @@ fail:
 	return -1;
 }
 
-/* into @root (root_without_markers()), in the directory we were in */
+/*
+ * Into @root (root_without_markers()), in the directory we were in: made
+ * the mount namespace's root by pivot_root(2), the host's / under it
+ * detached (pivot_root(".", "."), then umount2(".", MNT_DETACH), as
+ * pivot_root(2)'s NOTES give it).  Not chroot(2): the kernel refuses a
+ * chrooted process a user namespace (create_user_ns(): current_chrooted(),
+ * EPERM), so bwrap, rootless podman and PrivateUsers= failed inside on a
+ * host with /.dockerenv.  In a mount namespace of our own first (a copy
+ * of hotmemfs's, private as it is): pivot_root moves the root of every
+ * process of the namespace, and hotmemfs, left in the one it mounted in,
+ * keeps the host's / and its mount as they were (its stop checks the
+ * mount is its own, by id: the copy's is another).  A host / that is no
+ * mount point of its own (pivot_root's EINVAL) gets chroot(2), as before.
+ */
 static int enter_root(const char *root)
 {
 	char cwd[PATH_MAX];
@@ -1136,8 +1150,21 @@ static int enter_root(const char *root)
 
 	if (!*root)
 		return 0;
-	if (chroot(root) < 0) {
-		fprintf(stderr, "hotmem-enter: chroot %s: %s\n", root, strerror(errno));
+	if (unshare(CLONE_NEWNS) < 0) {
+		perror("hotmem-enter: unshare(mount namespace of the copy of /)");
+		return -1;
+	}
+	if (chdir(root) < 0) {
+		fprintf(stderr, "hotmem-enter: chdir %s: %s\n", root, strerror(errno));
+		return -1;
+	}
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) < 0) {
+			fprintf(stderr, "hotmem-enter: detaching the host's /: %s\n", strerror(errno));
+			return -1;
+		}
+	} else if (errno != EINVAL || chroot(".") < 0) {
+		fprintf(stderr, "hotmem-enter: pivot_root/chroot %s: %s\n", root, strerror(errno));
 		return -1;
 	}
 	if (!have_cwd || chdir(cwd) < 0)

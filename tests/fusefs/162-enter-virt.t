@@ -37,6 +37,9 @@ say product "$(cat /sys/class/dmi/id/product_name)"
 say vendor "$(cat /sys/class/dmi/id/sys_vendor)"
 say dockerenv "$(test -e /.dockerenv && echo yes || echo no)"
 say environ "$(tr '\0' '\n' </proc/1/environ | grep -c '^container=')"
+unshare --user --map-root-user true 2>"$TMP_IN/userns.err"
+say userns "rc $?"
+say cwd "$(pwd -P)"
 M=/sys/devices/system/memory
 before=$(ls -d $M/memory* | sort)
 /lib/systemd/systemd-udevd 2>"$TMP_IN/udevd.err" &
@@ -77,6 +80,20 @@ else
 	want_none=none
 	is "$(v none vm)" none "--virt none on bare metal: systemd-detect-virt --vm says none"
 fi
+# a user namespace (bwrap, rootless podman, PrivateUsers=): the copy of /
+# without /.dockerenv was entered by chroot(2), and the kernel refuses one
+# to a chrooted process (EPERM), on a Docker host only
+if unshare --user --map-root-user true 2>/dev/null; then
+	[ -e /.dockerenv ] && ok "# this host has /.dockerenv: the command runs in a copy of /"
+	for s in kvm none; do
+		is "$(v $s userns)" "rc 0" "--virt $s: unshare --user --map-root-user works inside"
+	done
+else
+	ok "# skip: no user namespaces on this host itself"
+fi
+for s in kvm none; do
+	is "$(v $s cwd)" "$(pwd -P)" "--virt $s: the command runs in the directory hotmem-enter was run from"
+done
 for s in kvm none; do
 	is "$(v $s container)" "none rc 1" "--virt $s: systemd-detect-virt --container says none (exit 1)"
 	is "$(v $s dockerenv) $(v $s environ)" "no 0" "--virt $s: no /.dockerenv, no \$container in PID 1's environment"
