@@ -3185,7 +3185,7 @@ static void record_fault(const char *line, bool whole, uint64_t expect, char *wh
 }
 
 /*
- * A damaged record @n, before the last line: @err says what is wrong
+ * A damaged record @n (the last line too, unless torn): @err says what is wrong
  * with it and what follows it, ctx->journal_damage what each way out
  * keeps.  @rest: the lines after it (cut into lines here); @seq: the
  * last change replayed (@fileseq: none), @prev: the seq of the last
@@ -3214,8 +3214,8 @@ static void describe_damage(struct hmfs_ctx *ctx, const char *line, bool whole, 
 		if (rec && record_known(rec)) {
 			intact++;
 			acked += u64(rec, "seq") > fileseq;
-		} else if (!*next) {
-			torn = true; /* the last: never acknowledged */
+		} else if (!rec && !*next) {
+			torn = true; /* the last, torn (as replay_journal() tells): never acknowledged */
 		} else {
 			first_bad = first_bad ? first_bad : k;
 			bad++;
@@ -3231,7 +3231,9 @@ static void describe_damage(struct hmfs_ctx *ctx, const char *line, bool whole, 
 	if (torn)
 		snprintf(more + strlen(more), sizeof(more) - strlen(more),
 			 " and record %llu, the last, was cut short by a crash", (unsigned long long)k);
-	if (bad || torn)
+	if (k == n) /* itself the last, whole: a crash cannot make that */
+		snprintf(after, sizeof(after), "it is the last record");
+	else if (bad || torn)
 		snprintf(after, sizeof(after), "of %s, %llu %s intact%s", range,
 			 (unsigned long long)intact, intact == 1 ? "is" : "are", more);
 	else
@@ -3363,6 +3365,18 @@ static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, si
 	ret = keep_journal_as(ctx, ".journal.damaged", true, suffix, sizeof(suffix), err, errlen);
 	if (ret)
 		return ret;
+	/*
+	 * Said before rotate_journal()'s rename cuts the journal: a crash
+	 * after it leaves a whole journal a later start takes without a
+	 * word, so the loss is told first (finalD #2)
+	 */
+	fprintf(stderr,
+		"hotmemfs: %s\n"
+		"hotmemfs: --restore-partial: restoring the state file %s and the %llu change%s before record %llu; "
+		"%llu acknowledged change%s from record %llu on %s lost; the journal as it was is kept as %s%s\n",
+		what, ctx->state_path, (unsigned long long)d->kept, d->kept == 1 ? "" : "s",
+		(unsigned long long)d->record, (unsigned long long)d->lost, d->lost == 1 ? "" : "s",
+		(unsigned long long)d->record, d->lost == 1 ? "is" : "are", ctx->state_path, suffix);
 	ctx->journal_len = good;
 	ret = rotate_journal(ctx, 0);
 	if (ret) {
@@ -3371,13 +3385,6 @@ static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, si
 		return ret;
 	}
 	err[0] = '\0';
-	fprintf(stderr,
-		"hotmemfs: %s\n"
-		"hotmemfs: --restore-partial: restoring the state file %s and the %llu change%s before record %llu; "
-		"%llu acknowledged change%s from record %llu on %s lost; the journal as it was is kept as %s%s\n",
-		what, ctx->state_path, (unsigned long long)d->kept, d->kept == 1 ? "" : "s",
-		(unsigned long long)d->record, (unsigned long long)d->lost, d->lost == 1 ? "" : "s",
-		(unsigned long long)d->record, d->lost == 1 ? "is" : "are", ctx->state_path, suffix);
 	/* taken: a later refusal of this start is not the journal's */
 	ctx->journal_damage = (struct hmfs_journal_damage){ 0 };
 	return 0;
@@ -3387,7 +3394,8 @@ static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, si
  * The journal's records after the state file's seq, in order.  A last
  * line cut short or failing its checksum is a record a crash
  * interrupted: its change was never acknowledged, and it is dropped.
- * Damage before the last line refuses the start, like a damaged state
+ * Any other damage (a whole, checksummed last record refused too)
+ * refuses the start, like a damaged state
  * file, saying what is wrong and what each way out keeps; with
  * --restore-partial the replay ends there instead.
  */
@@ -3414,13 +3422,14 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 	for (line = text; *line; line = next) {
 		json_object *rec;
 		char *nl = strchr(line, '\n');
-		bool known;
+		bool known, torn;
 
 		next = nl ? nl + 1 : line + strlen(line);
 		n++;
 		if (nl)
 			*nl = '\0';
 		rec = parse_record(line, nl != NULL);
+		torn = !rec;
 		known = record_known(rec);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			prev = u64(rec, "seq");
@@ -3430,7 +3439,14 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 		}
 		ret = known && u64(rec, "seq") == seq + 1 ? replay_record(m, rec, &ps) : -EUCLEAN;
 		json_object_put(rec);
-		if (ret == -EUCLEAN && !*next) {
+		/*
+		 * Torn only if no newline ends it or its checksum or format
+		 * fails (parse_record() NULL): a crash's write lands as a prefix
+		 * over zeros.  A whole, checksummed last record that is refused
+		 * (seq gap, unknown kind, a change that does not fit) was
+		 * acknowledged: damage, never dropped (finalD #1).
+		 */
+		if (ret == -EUCLEAN && !*next && torn) {
 			fprintf(stderr,
 				"hotmemfs: %s.journal: record %llu was cut short by a crash (never acknowledged): dropped\n",
 				ctx->state_path, (unsigned long long)n);

@@ -5,8 +5,10 @@
 # they are, and the ways out with what each loses: --restore-partial (the
 # state file plus the records before the damage, the journal kept as
 # PATH.journal.damaged), the journal alone moved away (the state file as
-# last compacted), --fresh.  A torn last record is still dropped with a
-# line (never acknowledged) and the rest restored.
+# last compacted), --fresh.  A torn last record (no newline, or failing
+# its CRC32) is still dropped with a line (never acknowledged) and the
+# rest restored; a whole, checksummed last record that is refused (a seq
+# gap) is damage like any other (finalD #1).
 . "$(dirname "$0")/lib.sh"
 require_env
 unset INVOCATION_ID # the by-hand advice; the systemd one is asked for below
@@ -19,6 +21,7 @@ S0=$(snapshot)
 for i in $(seq 12); do
 	flips 1 $((32 + (i - 1) % 8)) >/dev/null || nok "change $i"
 	[ "$i" = 1 ] && S1=$(snapshot)
+	[ "$i" = 10 ] && S10=$(snapshot)
 	[ "$i" = 11 ] && S11=$(snapshot)
 done
 S12=$(snapshot)
@@ -159,7 +162,41 @@ refused "record 3 of 11 has seq " "a record missing (record 3 taken out)" "${STA
 says "where $(($(state_seq) + 3)) was expected (its checksum is right); records 4-11 are intact: 8 changes acknowledged after it" \
 	"... the seq found and the one expected"
 
+# ---- a whole last record with a good CRC that is refused: damage -------
+# (finalD #1) record 11 taken out: record 12, now the last line, is whole
+# and checksummed but has a seq gap.  A crash cannot make that: the start
+# is refused, nothing cut from the journal, not "cut short by a crash".
+put_back
+drop_line 11
+sum=$(cat "$STATE" "$STATE.journal" | md5sum)
+refused "record 11 of 11 has seq " "the last record whole but a seq gap (record 11 of 12 taken out)" \
+	"${STATE_OPTS[@]}"
+says "where $(($(state_seq) + 11)) was expected (its checksum is right); it is the last record: 0 changes acknowledged after it" \
+	"... saying the seq found and expected, that it is the last"
+! grep -q "cut short by a crash" "$TMP/err.txt"
+tap_ok $? "... not taken for a record cut short by a crash"
+says "to keep the 10 changes before record 11: start with --restore-partial (loses the 1 acknowledged change from record 11 on" \
+	"... offering --restore-partial"
+is "$(cat "$STATE" "$STATE.journal" | md5sum)" "$sum" "... the state file and its journal untouched"
+: >"$TMP/hotmemfs.log"
+start_fs_netns "${STATE_OPTS[@]}" --restore-partial
+tap_ok $? "... --restore-partial: hotmemfs starts"
+same_text "$(snapshot)" "$S10" "... the machine with the 10 records before it"
+grep -qF -- "--restore-partial: restoring the state file $STATE and the 10 changes before record 11" "$TMP/hotmemfs.log"
+tap_ok $? "... saying what it kept"
+stop_fs
+
 # ---- a torn last record still restores, as documented ------------------
+put_back
+flip_bit 12
+: >"$TMP/hotmemfs.log"
+start_fs_netns "${STATE_OPTS[@]}"
+tap_ok $? "a last record failing its CRC32: hotmemfs starts"
+same_text "$(snapshot)" "$S11" "... the machine with the 11 records before it"
+grep -qF "$STATE.journal: record 12 was cut short by a crash (never acknowledged): dropped" "$TMP/hotmemfs.log"
+tap_ok $? "... record 12 dropped with a line"
+kill9_fs
+
 put_back
 tear_last
 : >"$TMP/hotmemfs.log"
