@@ -1325,7 +1325,8 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 	}
 	ret = hmfs_state_save(ctx);
 	if (ret == -EROFS) {
-		snprintf(r->err, ERRLEN, "%s", ctx->frozen_why);
+		/* frozen_why holds up to 1023; a reply's error, ERRLEN */
+		snprintf(r->err, ERRLEN, "%.*s", ERRLEN - 1, ctx->frozen_why);
 		return ret;
 	}
 	if (ret) {
