@@ -25,8 +25,10 @@
 #include "ctlcmds.h"
 #include "ctllimits.h"
 #include "hmfs.h"
+#include "utf8.h"
 
-#define ERRLEN 512
+/* a reply's error text: QEMU cuts none; a name longer than this is cut, at a character (err_cut_whole()) */
+#define ERRLEN 4096
 
 struct cmd_result {
 	json_object *ret; /* owned; NULL on error */
@@ -1403,6 +1405,26 @@ static const struct {
 	bool delivered; /* replies once its events are out (ctllimits.h: HMFS_CTL_DELIVER_WAIT_MS) */
 } commands[] = { HMFS_CTL_COMMANDS(CTL_COMMAND) };
 
+/*
+ * An error text that filled its buffer was cut by snprintf() at a byte:
+ * maybe inside a UTF-8 sequence, or a U+0000's C0 80 (qmp.c), and the
+ * reply line would not be UTF-8.  Cut it before that character instead.
+ */
+static void err_cut_whole(char *err)
+{
+	size_t n = strlen(err), i = n;
+
+	if (n < ERRLEN - 1)
+		return;
+	while (i > 0 && n - i < 4 && ((unsigned char)err[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (!i--)
+		return;
+	if ((unsigned char)err[i] == 0xc0 ? n - i < 2 :
+	    !hmfs_utf8_seq((const unsigned char *)err + i, n - i))
+		err[i] = '\0';
+}
+
 json_object *hmfs_ctl_error(const char *cls, const char *desc)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
@@ -1413,15 +1435,26 @@ json_object *hmfs_ctl_error(const char *cls, const char *desc)
 	return o;
 }
 
+/*
+ * QEMU cuts no error message: a fixed buffer here cut a long name's, maybe
+ * inside a UTF-8 sequence or a U+0000's C0 80, and the reply line was then
+ * not UTF-8
+ */
 json_object *hmfs_ctl_errorf(const char *cls, const char *fmt, ...)
 {
-	char desc[ERRLEN];
+	json_object *e;
+	char *desc;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(desc, sizeof(desc), fmt, ap);
+	n = vasprintf(&desc, fmt, ap);
 	va_end(ap);
-	return hmfs_ctl_error(cls, desc);
+	if (n < 0)
+		return hmfs_ctl_error(cls, "out of memory");
+	e = hmfs_ctl_error(cls, desc);
+	free(desc);
+	return e;
 }
 
 static void command_info_add(json_object *a, const char *name, const char *help)
@@ -1516,6 +1549,7 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 			snprintf(r.err + n, ERRLEN - n, " (injected: fail-nth-alloc)");
 		}
 		json_object_put(r.ret);
+		err_cut_whole(r.err);
 		return hmfs_ctl_error(r.cls ? r.cls : "GenericError", r.err);
 	}
 	return hmfs_ctl_errorf("CommandNotFound", "The command %s has not been found", name);

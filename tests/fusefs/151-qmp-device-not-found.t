@@ -32,6 +32,12 @@ for cmd, args, want in [
          "DeviceNotFound: Device '/machine/peripheral/" + "n" * 300 + "' not found"),
         ("qom-set", {"path": "q" * 300, "property": "block-size", "value": 1},
          "DeviceNotFound: Device '" + "q" * 300 + "' not found"),
+        # past 511 bytes, in 2-byte characters: whole, and the reply still
+        # UTF-8 (a cut at 511 split a character: final read finalC 2)
+        ("device_del", {"id": "\u00e9" * 400},
+         "DeviceNotFound: Device '" + "\u00e9" * 400 + "' not found"),
+        ("qom-get", {"path": "x" + "\u00e9" * 400, "property": "size"},
+         "DeviceNotFound: Device 'x" + "\u00e9" * 400 + "' not found"),
         ("device_add", {"driver": "pc-dimm", "id": "d1", "size": "128M"}, None),
         ("qom-get", {"path": "d1", "property": "bogus"},
          "GenericError: Property 'pc-dimm.bogus' not found"),
@@ -40,6 +46,11 @@ for cmd, args, want in [
     r = ask(s, cmd, **args)
     if want is not None:
         ok(shown(r) == want, "%s %s: %s" % (cmd, json.dumps(args), shown(r)))
+# a name past the reply's 4 KiB of error text is cut there, at a character
+# (the line is read as UTF-8 by ask(): a cut inside one fails it)
+r = ask(s, "device_del", id="\u00e9" * 2100)
+ok(shown(r).startswith("DeviceNotFound: Device '" + "\u00e9" * 2000),
+   "a name of 4200 bytes: cut at a character, the reply UTF-8 (%d characters)" % len(shown(r)))
 all_ran()
 PY
 stop_fs
