@@ -1633,6 +1633,8 @@ static size_t upto(size_t n, size_t len)
 	return n < len ? n : len - 1;
 }
 
+/* a refused eject's reply, with what its rollback moved: as it was before replies grew to 4 KiB */
+#define ROLLBACK_SAY_MAX 512
 #define ROLLBACK_PART " back online (MMOP_ONLINE): now %s, were %s"
 #define ROLLBACK_HINT                                                                              \
 	" -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable"
@@ -1702,9 +1704,14 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 		n = snprintf(err, errlen,
 			     "%s: the guest refused the unplug (ACPI eject: %s, _OST status %#x); nothing removed; `hotmemctl dmesg` says why",
 			     d->id, strerror(-ret), hotmem_acpi_ost_status(ret));
-		/* what the rollback moved, in the room the reply has left */
-		if (report && n > 0 && (size_t)n < errlen)
-			rollback_say(report, nr, err + n, errlen - (size_t)n);
+		/*
+		 * what the rollback moved, in the room the reply has left: at
+		 * most ROLLBACK_SAY_MAX in all, a line a person reads (a list
+		 * of a big DIMM's blocks ends ",...": hotmemctl dmesg has them)
+		 */
+		if (report && n > 0 && (size_t)n < errlen && (size_t)n < ROLLBACK_SAY_MAX)
+			rollback_say(report, nr, err + n,
+				     (errlen < ROLLBACK_SAY_MAX ? errlen : ROLLBACK_SAY_MAX) - (size_t)n);
 		free(report);
 		return ret;
 	}
