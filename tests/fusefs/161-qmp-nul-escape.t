@@ -32,41 +32,19 @@ tap_ok $? "an offline block: memory$blk"
 STATE=$STATE MEM=$M BLK=$blk qmp_conversation 300 <<'PY'
 import json, os
 from qmp_checks import all_ran, ok, raw_connect, shown
+from qmp_checks import ask as qmp_ask, reply as qmp_reply
 
 statefile, mem, blk = os.environ["STATE"], os.environ["MEM"], int(os.environ["BLK"])
 s = raw_connect()
-buf = b""
 seen = []  # every event this connection got
 
 
 def reply():
-    """the next reply on the connection (events kept in seen), decoded
-    from UTF-8 JSON"""
-    global buf
-    while True:
-        while b"\n" not in buf:
-            d = s.recv(65536)
-            if not d:
-                raise EOFError("hotmemfs hung up")
-            buf += d
-        l, buf = buf.split(b"\n", 1)
-        r = json.loads(l.decode("utf-8"))
-        if "event" in r:
-            seen.append(r)
-        else:
-            return r
+    return qmp_reply(s, seen)
 
 
 def ask(cmd, args=None, pieces=None):
-    req = {"execute": cmd}
-    if args is not None:
-        req["arguments"] = args
-    data = json.dumps(req).encode() + b"\n"
-    for p in pieces or [len(data)]:
-        s.sendall(data[:p])
-        data = data[p:]
-    s.sendall(data)
-    return reply()
+    return qmp_ask(s, cmd, events_into=seen, pieces=pieces, **(args or {}))
 
 
 def state():

@@ -8,7 +8,9 @@ argv[1]; its qmp_reply runs this file as a program.
   ok(COND, NAME)          a check: a line "RC NAME" for conversation_checks
   all_ran()               the last line, "0 all N checks ran"
   raw_connect(PATH, ...)  a connection of its own, QMP's handshake done
-  ask(S, EXECUTE, **ARGS) EXECUTE's reply on S (events skipped)
+  ask(S, EXECUTE, **ARGS) EXECUTE's reply on S (events skipped, or kept in
+                          events_into=LIST; pieces=[N]: cut in writes)
+  reply(S, EVENTS)        the next reply on S
   shown(REPLY)            "CLASS: DESC" of an error, "return: JSON" else
 
 qmp_checks.py SOCKET EXECUTE [ARGUMENTS-JSON]: EXECUTE's reply, shown():
@@ -49,21 +51,33 @@ def raw_connect(path=None, timeout=60, negotiate=True):
     return s
 
 
-def ask(s, execute, **args):
-    """EXECUTE sent on the negotiated socket S, its reply (a dict) read;
-    the events before it skipped"""
-    req = {"execute": execute}
-    if args:
-        req["arguments"] = args
-    s.sendall(json.dumps(req).encode() + b"\n")
+def reply(s, events=None):
+    """the next reply on S (a dict), decoded as UTF-8 JSON; the events
+    before it skipped, or appended to the list EVENTS"""
     f = Lines(s)
     while True:
         b = f.readline()
         if not b.endswith(b"\n"):
             raise EOFError("the control socket hung up before the reply: %r" % b)
-        r = json.loads(b)
+        r = json.loads(b.decode("utf-8"))
         if "event" not in r:
             return r
+        if events is not None:
+            events.append(r)
+
+
+def ask(s, execute, *, events_into=None, pieces=None, **args):
+    """EXECUTE sent on the negotiated socket S, its reply (a dict) read
+    (reply()); PIECES: the request cut in writes at these lengths"""
+    req = {"execute": execute}
+    if args:
+        req["arguments"] = args
+    data = json.dumps(req).encode() + b"\n"
+    for p in pieces or []:
+        s.sendall(data[:p])
+        data = data[p:]
+    s.sendall(data)
+    return reply(s, events_into)
 
 
 def shown(r):
