@@ -19,12 +19,21 @@
  *   fuse_floor_uring_attr_read_us  fuse_floor over io_uring (-u: a queue
  *                     per CPU, the request served on the reader's CPU)
  *   fuse_floor_uring_vs_devfuse  that against fuse_floor on /dev/fuse,
- *                     interleaved (io_uring's gain per request, same run);
- *                     `bench_hotmemfs uring` runs these two alone
+ *                     interleaved (io_uring's gain per request, same run)
+ *   hotmemd_coldplug_256_uring_ms  hotmemd --oneshot onlining a 256-block
+ *                     DIMM (memmaps from system RAM) served by hotmemfs
+ *                     --io-uring (goal as bench_hotmemd's coldplug: 2 s per
+ *                     1024 blocks); *_vs_devfuse: against /dev/fuse, a
+ *                     fresh machine each run, in turn, best of 7;
+ *                     `bench_hotmemfs uring` runs these four alone
  *   huge_list_s       readdir of 32768 blocks (2 GiB each, 64 TiB)
  *   huge_lsmem_s      lsmem over those 32768 blocks
  *   huge128m_lsmem_uring_s  huge128m's lsmem again on the same machine
  *                     served by hotmemfs --io-uring (one run each)
+ *   huge128m_hotmemd_coldplug_ram_uring_s  huge128m's coldplug with
+ *                     memmaps from system RAM again, served by hotmemfs
+ *                     --io-uring, on as many blocks (one run each);
+ *                     *_vs_devfuse: its time a block against /dev/fuse's
  *   huge128m_*        a 16 TiB machine of 128 MiB blocks (131072 blocks,
  *                     memmap_on_memory): its DIMM plugged (or, when the
  *                     host refuses the mappings, the largest that fits),
@@ -1135,6 +1144,14 @@ struct coldplug_way {
 	const char *what;	/* its memmaps, in words */
 	unsigned long long host_kb;	/* host memory a block online, with slack */
 	bool self_hosted;
+	/*
+	 * served by hotmemfs --io-uring, against @devfuse's run (the same
+	 * way on /dev/fuse, just before): as many blocks, its time a block
+	 */
+	const struct coldplug_way *devfuse;
+	/* the run's outcome: blocks coldplugged, seconds a block (0: none) */
+	unsigned long long blocks;
+	double per;
 };
 
 /* the profile of the memmaps-from-RAM way: boot RAM for @blocks' memmaps */
@@ -1155,8 +1172,79 @@ static int huge128m_ram_profile(char *path, size_t len, unsigned long long block
 	return fclose(f);
 }
 
+/*
+ * @w's hotmemfs on @profile: on /dev/fuse, or --io-uring (fuse's
+ * enable_uring set until coldplug_fs_stop(), under its lock); 0, or -1
+ * and nothing left running
+ */
+static int coldplug_fs_start(struct fs *f, const char *build, const char *profile,
+			     const struct coldplug_way *w)
+{
+	if (w->devfuse) {
+		if (!uring_fs_start(f, build, profile))
+			return 0;
+		printf("# huge128m: %s skipped (hotmemfs --io-uring, above)\n", w->name);
+	} else if (!fs_start(f, build, profile)) {
+		return 0;
+	} else {
+		printf("# huge128m: hotmemfs did not start; %s skipped\n", w->name);
+		fs_stop(f);
+	}
+	f->pid = -1;
+	return -1;
+}
+
+static void coldplug_fs_stop(struct fs *f, const struct coldplug_way *w)
+{
+	if (f->pid > 0)
+		fs_stop(f);
+	f->pid = -1;
+	if (w->devfuse)
+		knob_restore(&knob_enable_uring);
+}
+
+/*
+ * @w's figures from a coldplug of @w->blocks in @dt s; @floor: 2 MiB of
+ * fresh host memory, us; @page0, @page1: a fresh host page before and
+ * after, us
+ */
+static void coldplug_report(struct coldplug_way *w, double dt, double floor, double page0,
+			    double page1)
+{
+	const double per = dt / (double)w->blocks;
+
+	if (page0 > 0 && page1 > 0 && !w->devfuse)
+		report(w->self_hosted ? "huge128m_host_fresh_page_after_vs_before" :
+					"huge128m_host_fresh_page_after_vs_before_ram",
+		       page1 / page0, "x",
+		       "informational: the host's fresh page at the coldplug's end against its start",
+		       true);
+	if (w->self_hosted) {
+		printf("# huge128m: 2 MiB of fresh host memory (a memmap's backing) costs %.0f us "
+		       "here: 131072 of them alone %.0f s\n", floor, floor * 131072 / 1e6);
+		report("huge128m_hotmemd_coldplug_us_per_block", per * 1e6, "us",
+		       "<= 458 (60 s / 131072)", per * 131072 <= 60);
+		report("huge128m_hotmemd_coldplug_vs_memmap_floor", per * 1e6 / floor, "x",
+		       "informational: a block against 2 MiB of fresh host memory", true);
+	}
+	report(w->name, per * 131072, "s",
+	       "<= 60 for 131072 blocks; extrapolated from the blocks this host holds online",
+	       per * 131072 <= 60);
+	w->per = per;
+	if (w->devfuse && w->devfuse->per > 0) {
+		char name[96];
+
+		/* huge128m_hotmemd_coldplug_ram_uring_s -> ..._ram_uring_vs_devfuse */
+		snprintf(name, sizeof(name), "%.*s_vs_devfuse", (int)strlen(w->name) - 2, w->name);
+		printf("# huge128m: a block %.0f us over io_uring, %.0f us on /dev/fuse (%llu and "
+		       "%llu blocks, one run each, not interleaved)\n", per * 1e6,
+		       w->devfuse->per * 1e6, w->blocks, w->devfuse->blocks);
+		report(name, per / w->devfuse->per, "x", "informational", true);
+	}
+}
+
 static void bench_huge128m_coldplug(const char *build, const char *profile,
-				    const struct coldplug_way *w)
+				    struct coldplug_way *w)
 {
 	long avail = kb_field("/proc/meminfo", "MemAvailable"), avail1, rss0, rss1;
 	unsigned long long blocks, start = 2ULL << 30;
@@ -1175,6 +1263,9 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 	blocks = ((unsigned long long)avail - (6ULL << 20)) / w->host_kb;
 	if (blocks > 131072 - 16)
 		blocks = 131072 - 16;
+	/* the same machine as the /dev/fuse run's, when this host still holds it */
+	if (w->devfuse && w->devfuse->blocks && blocks > w->devfuse->blocks)
+		blocks = w->devfuse->blocks;
 	if (!w->self_hosted) {
 		if (huge128m_ram_profile(ram_profile, sizeof(ram_profile), blocks, &start))
 			return;
@@ -1185,10 +1276,8 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
 	snprintf(args, sizeof(args), "size=%llu", blocks << 27);
 	snprintf(addr, sizeof(addr), "addr=%#llx", start);
-	if (fs_start(&f, build, profile)) {
-		printf("# huge128m: hotmemfs did not start; %s skipped\n", w->name);
+	if (coldplug_fs_start(&f, build, profile, w))
 		goto out;
-	}
 	add[2] = f.ctl;
 	/* Pss: a template's pages, mapped by every shared memmap, count once */
 	snprintf(status, sizeof(status), "/proc/%d/smaps_rollup", (int)f.pid);
@@ -1205,8 +1294,7 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 	page1 = fresh_anon_page_us();
 	avail1 = kb_field("/proc/meminfo", "MemAvailable");
 	left = count_not_online(&f);
-	fs_stop(&f);
-	f.pid = -1;
+	coldplug_fs_stop(&f, w);
 	/* the floor on either side of the coldplug: the load moves */
 	floor = (floor0 + fresh_memmap_us()) / 2;
 	if (dt < 0 || left) {
@@ -1215,34 +1303,19 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 		goto out;
 	}
 	per = dt / (double)blocks;
-	printf("# huge128m: hotmemd coldplugged %llu blocks (%.2f TiB, %s) in %.2f s, %.0f us a "
+	printf("# huge128m: hotmemd coldplugged %llu blocks (%.2f TiB, %s%s) in %.2f s, %.0f us a "
 	       "block; hotmemfs grew %.0f KiB a block online (Pss) -- all 131072 would take "
 	       "%.1f GiB of host memory, more than this host can give: the time is extrapolated\n",
-	       blocks, (double)(blocks << 27) / (1ULL << 40), w->what, dt, per * 1e6,
+	       blocks, (double)(blocks << 27) / (1ULL << 40), w->what,
+	       w->devfuse ? ", hotmemfs --io-uring" : "", dt, per * 1e6,
 	       (double)(rss1 - rss0) / (double)blocks,
 	       (double)(rss1 - rss0) / (double)blocks * 131072 / (1 << 20));
 	printf("# huge128m: a fresh 4 KiB host page %.2f us before the coldplug, %.2f us after it "
 	       "(%ld kB available then)\n", page0, page1, avail1);
-	if (page0 > 0 && page1 > 0)
-		report(w->self_hosted ? "huge128m_host_fresh_page_after_vs_before" :
-					"huge128m_host_fresh_page_after_vs_before_ram",
-		       page1 / page0, "x",
-		       "informational: the host's fresh page at the coldplug's end against its start",
-		       true);
-	if (w->self_hosted) {
-		printf("# huge128m: 2 MiB of fresh host memory (a memmap's backing) costs %.0f us "
-		       "here: 131072 of them alone %.0f s\n", floor, floor * 131072 / 1e6);
-		report("huge128m_hotmemd_coldplug_us_per_block", per * 1e6, "us",
-		       "<= 458 (60 s / 131072)", per * 131072 <= 60);
-		report("huge128m_hotmemd_coldplug_vs_memmap_floor", per * 1e6 / floor, "x",
-		       "informational: a block against 2 MiB of fresh host memory", true);
-	}
-	report(w->name, per * 131072, "s",
-	       "<= 60 for 131072 blocks; extrapolated from the blocks this host holds online",
-	       per * 131072 <= 60);
+	w->blocks = blocks;
+	coldplug_report(w, dt, floor, page0, page1);
 out:
-	if (f.pid > 0)
-		fs_stop(&f);
+	coldplug_fs_stop(&f, w);
 	if (ram_profile[0])
 		unlink(ram_profile);
 }
@@ -1425,6 +1498,15 @@ out:
 static void bench_huge128m(const char *build)
 {
 	const unsigned long long full = (16ULL << 40) - (2ULL << 30);
+	struct coldplug_way self_hosted = { .name = "huge128m_hotmemd_coldplug_s",
+					    .what = "memmap_on_memory", .host_kb = 2048 + 256,
+					    .self_hosted = true },
+			    ram = { .name = "huge128m_hotmemd_coldplug_ram_s",
+				    .what = "memmaps from system RAM", .host_kb = 136 },
+			    /* hotmemd's 11 FUSE requests a block, over io_uring */
+			    ram_uring = { .name = "huge128m_hotmemd_coldplug_ram_uring_s",
+					  .what = "memmaps from system RAM", .host_kb = 136,
+					  .devfuse = &ram };
 	char ctlbin[512], dir[256], profile[128];
 	unsigned long long size = full;
 	double t0, list;
@@ -1483,10 +1565,9 @@ static void bench_huge128m(const char *build)
 	bench_huge128m_remove(ctlbin, &f, size >> 27);
 	fs_stop(&f);
 	bench_huge128m_lsmem_uring(build, profile, size, ls.best);
-	bench_huge128m_coldplug(build, profile, &(struct coldplug_way){
-		"huge128m_hotmemd_coldplug_s", "memmap_on_memory", 2048 + 256, true });
-	bench_huge128m_coldplug(build, profile, &(struct coldplug_way){
-		"huge128m_hotmemd_coldplug_ram_s", "memmaps from system RAM", 136, false });
+	bench_huge128m_coldplug(build, profile, &self_hosted);
+	bench_huge128m_coldplug(build, profile, &ram);
+	bench_huge128m_coldplug(build, profile, &ram_uring);
 	unlink(profile);
 	map_count_put_back();
 }
@@ -1604,10 +1685,109 @@ out:
 	rmdir(fa.dir);
 }
 
+/*
+ * hotmemd's coldplug at a small scale: a 32 GiB DIMM (256 blocks, memmaps
+ * from system RAM) on host-24g, hotmemd --oneshot onlining it, 11 FUSE
+ * requests a block (docs/hotmemd.md).  What --io-uring does to
+ * huge128m_hotmemd_coldplug_ram_s, seen in seconds instead of 20 GiB and
+ * minutes.
+ */
+#define COLDPLUG_BLOCKS 256
+#define COLDPLUG_RUNS 7
+
+/*
+ * One coldplug on a fresh machine served with @opt ("--io-uring" or
+ * NULL): hotmemd's seconds, or -1 (said why)
+ */
+static double coldplug_once(const char *build, const char *opt)
+{
+	char ctlbin[512], size[32];
+	char *add[] = { ctlbin, "-s", NULL, "device_add", "pc-dimm", size, NULL };
+	struct fs f = { .pid = -1 };
+	double dt = -1;
+	int offline, left = -1;
+
+	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
+	snprintf(size, sizeof(size), "size=%uM", COLDPLUG_BLOCKS * 128);
+	if (fs_start_opt(&f, build, "host-24g", false, opt)) {
+		printf("# coldplug: hotmemfs %s did not mount\n", opt ? opt : "");
+		goto out;
+	}
+	add[2] = f.ctl;
+	if (run(add, true)) {
+		printf("# coldplug: device_add %s did not plug\n", size);
+		goto out;
+	}
+	/* the DIMM's blocks, and only they, wait for hotmemd */
+	offline = count_not_online(&f);
+	if (offline != COLDPLUG_BLOCKS) {
+		printf("# coldplug: %d blocks not online before it, not %d\n", offline,
+		       COLDPLUG_BLOCKS);
+		goto out;
+	}
+	dt = hotmemd_coldplug(build, &f);
+	left = count_not_online(&f);
+	if (dt < 0 || left) {
+		printf("# coldplug: hotmemd failed (%d blocks not online)\n", left);
+		dt = -1;
+	}
+out:
+	fs_stop(&f);
+	return dt;
+}
+
+/* COLDPLUG_RUNS coldplugs on /dev/fuse and over io_uring, in turn; -1 at the first failure */
+static int coldplug_runs(const char *build, struct stat2 *sd, struct stat2 *su)
+{
+	double vd[COLDPLUG_RUNS], vu[COLDPLUG_RUNS];
+
+	for (int k = 0; k < COLDPLUG_RUNS; k++) {
+		vd[k] = coldplug_once(build, NULL);
+		vu[k] = vd[k] < 0 ? -1 : coldplug_once(build, "--io-uring");
+		if (vu[k] < 0)
+			return -1;
+	}
+	sd->median = median(vd, COLDPLUG_RUNS); /* sorts: [0] is the best */
+	sd->best = vd[0];
+	su->median = median(vu, COLDPLUG_RUNS);
+	su->best = vu[0];
+	return 0;
+}
+
+static void bench_coldplug_uring(const char *build)
+{
+	const double goal_ms = 2000.0 * COLDPLUG_BLOCKS / 1024; /* as bench_hotmemd's */
+	char name[64], goal[96];
+	struct stat2 sd, su;
+
+	if (knob_set(&knob_enable_uring, "Y")) {
+		printf("# cannot set %s (a kernel before 6.14 or without CONFIG_FUSE_IO_URING, "
+		       "or not root): hotmemd_coldplug_%d_uring skipped\n", knob_enable_uring.path,
+		       COLDPLUG_BLOCKS);
+		return;
+	}
+	if (coldplug_runs(build, &sd, &su)) {
+		printf("# coldplug: hotmemd_coldplug_%d_uring skipped\n", COLDPLUG_BLOCKS);
+		goto out;
+	}
+	printf("# hotmemd coldplug of %d blocks (host-24g, memmaps from system RAM): hotmemfs "
+	       "--io-uring %.1f ms, on /dev/fuse %.1f ms (best of %d, interleaved; medians %.1f, "
+	       "%.1f)\n", COLDPLUG_BLOCKS, su.best * 1e3, sd.best * 1e3, COLDPLUG_RUNS,
+	       su.median * 1e3, sd.median * 1e3);
+	snprintf(name, sizeof(name), "hotmemd_coldplug_%d_uring_ms", COLDPLUG_BLOCKS);
+	snprintf(goal, sizeof(goal), "<= %.0f (2 s per 1024), hotmemfs --io-uring", goal_ms);
+	report(name, su.best * 1e3, "ms", goal, su.best * 1e3 <= goal_ms);
+	snprintf(name, sizeof(name), "hotmemd_coldplug_%d_uring_vs_devfuse", COLDPLUG_BLOCKS);
+	report(name, su.best / sd.best, "x", "informational", true);
+out:
+	knob_restore(&knob_enable_uring);
+}
+
 /* FUSE over io_uring's figures */
 static void bench_uring(const char *build)
 {
 	bench_floor_uring(build);
+	bench_coldplug_uring(build);
 }
 
 int main(int argc, char **argv)
