@@ -735,7 +735,13 @@ static void compare_usage(FILE *f)
 		   "                            [--memfree-tolerance KB] [--max N] TRACE_A TRACE_B\n"
 		   "exit status: 0 same, 1 different, 2 error\n"
 		   "A step only one trace has is a difference, but for the steps a kernel trace\n"
-		   "of VERSION (default " HMT_CMP_KERNEL ") does not show (inlined): listed, not compared.\n");
+		   "of VERSION (default " HMT_CMP_KERNEL ") does not show (inlined): listed, not compared.\n"
+		   "  -s, --strict                 every step and extra compared, event by event\n"
+		   "  -r, --require EV[,EV...]     steps both traces must have\n"
+		   "  -k, --kernel VERSION         the kernel trace's kernel version\n"
+		   "  -t, --memfree-tolerance KB   MemFree changes may differ by KB (default 4096)\n"
+		   "  -m, --max N                  print at most N differences (0: all)\n"
+		   "  -h, --help                   this text\n");
 }
 
 int hmt_compare_main(int argc, char **argv)

@@ -90,7 +90,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hotmem-trace [OPTIONS] [-- COMMAND [ARGS...]]\n"
-		"       hotmem-trace compare [--strict] [--require EV[,EV...]]\n"
+		"       hotmem-trace compare [--strict] [--require EV[,EV...]] [--kernel VERSION]\n"
 		"                            [--memfree-tolerance KB] [--max N] A B\n"
 		"       hotmem-trace timeline [-o FILE.svg] [--block-pages N] [--own-scale]\n"
 		"                             [--cut-gaps[=MS]] A [B]\n"
@@ -110,7 +110,8 @@ static void usage(FILE *f)
 		"  -J, --json-output FILE   JSON lines to FILE as well (the table stays on\n"
 		"                           stdout or --output: people and programs at once)\n"
 		"  -p, --pin DIR            pin the counters and blocks maps in DIR\n"
-		"                           (default " DEFAULT_PIN "); --no-pin: do not pin\n"
+		"                           (default " DEFAULT_PIN ")\n"
+		"      --no-pin             do not pin them\n"
 		"  -d, --duration SEC       stop after SEC seconds\n"
 		"  -m, --mode MODE          auto, fentry, kprobe or tracepoint (kernel side)\n"
 		"  -q, --quiet              no status lines on stderr\n"

@@ -700,8 +700,8 @@ int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_t
 
 static void timeline_usage(FILE *f)
 {
-	fprintf(f, "usage: hotmem-trace timeline [-o FILE.svg] [--block-pages N] [--own-scale]\n"
-		   "                            [--cut-gaps[=MS]] TRACE [TRACE2]\n"
+	fprintf(f, "usage: hotmem-trace timeline [-o|--output FILE.svg] [-b|--block-pages N]\n"
+		   "                            [--own-scale] [--cut-gaps[=MS]] TRACE [TRACE2]\n"
 		   "  an SVG of memory blocks over time from JSON-lines traces (--json);\n"
 		   "  two traces (kernel and engine) side by side, on one time scale\n"
 		   "  unless --own-scale; --cut-gaps draws gaps between events longer\n"

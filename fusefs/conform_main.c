@@ -94,7 +94,8 @@ static void usage(FILE *f)
 	fputs("Usage: hotmem-conform [--reduced|--full] [--rules FILE|DIR [--intent POLICY]]...\n"
 	      "                      [--agent CMD [--intent POLICY]]... [--builtin]\n"
 	      "                      [--only REGEX] [--json FILE]\n"
-	      "       hotmem-conform --version | -V\n"
+	      "       hotmem-conform --cell AGENT EVENT\n"
+	      "       hotmem-conform --version | -V | --help | -h\n"
 	      "\n"
 	      "Runs each onlining agent inside a fresh entered machine (hotmem-enter) for\n"
 	      "each kernel setting, machine and plug event, and prints one row per cell:\n"
@@ -114,6 +115,8 @@ static void usage(FILE *f)
 	fputs("--only runs the cells whose \"AGENT SETTING MACHINE EVENT\" matches REGEX,\n"
 	      "SETTING as on the command line or as the table prints it (one matching\n"
 	      "none is a usage error).\n"
+	      "--cell runs one cell, AGENT on EVENT: what hotmem-conform runs inside each\n"
+	      "cell's hotmem-enter, refused outside one (hotmem-conform(8)).\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
 	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage.\n",
 	      f);
