@@ -489,8 +489,11 @@ static int bind_machine(void)
  * drop_caches act on the host) and /proc/sysrq-trigger, as a container
  * runtime leaves them.  The machine's own files are bound over them
  * afterwards, each a mount of its own, writable.
+ * readonly_in_place(): @path itself (bound on itself first when
+ * @self_bind) and every mount under it; readonly_bind_over() below binds
+ * another directory over a path, read-only, that one mount alone.
  */
-static int ro_bind(const char *path, bool self_bind)
+static int readonly_in_place(const char *path, bool self_bind)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 
@@ -529,10 +532,10 @@ static int host_read_only(void)
 					       "/proc/bus", "/proc/fs" };
 
 	/* /sys is a mount of its own; the /proc ones are in /proc's: bound on themselves */
-	if (ro_bind("/sys", false) < 0)
+	if (readonly_in_place("/sys", false) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(proc_ro) / sizeof(proc_ro[0]); i++)
-		if (ro_bind(proc_ro[i], true) < 0)
+		if (readonly_in_place(proc_ro[i], true) < 0)
 			return -1;
 	private_bpffs();
 	return 0;
@@ -1016,8 +1019,12 @@ out:
 	return ret;
 }
 
-/* a bind of @src on @dst, read-only as sysfs's */
-static int bind_ro(const char *src, const char *dst)
+/*
+ * A bind of @src over @dst, read-only as sysfs's: that one mount, not
+ * recursive (@src is a directory of ours, with no mount under it);
+ * readonly_in_place() makes a host tree read-only where it is.
+ */
+static int readonly_bind_over(const char *src, const char *dst)
 {
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
 	    mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | SYSFS_RO, NULL) < 0) {
@@ -1043,7 +1050,7 @@ static int bind_dmi(const char *virt)
 		return -1;
 	}
 	if (access("/sys/class/dmi/id", F_OK) == 0)
-		return bind_ro(dmi, "/sys/class/dmi/id");
+		return readonly_bind_over(dmi, "/sys/class/dmi/id");
 	hfd = open("/sys/class", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (hfd < 0)
 		return 0;	/* no /sys/class: nothing reads DMI there either */
@@ -1052,7 +1059,7 @@ static int bind_dmi(const char *virt)
 	    mount(NULL, "/sys/class", NULL, MS_REMOUNT | MS_BIND | SYSFS_RO, NULL) < 0)
 		fprintf(stderr, "hotmem-enter: /sys/class/dmi: %s\n", strerror(errno));
 	else
-		ret = bind_ro(dmi, "/sys/class/dmi/id");
+		ret = readonly_bind_over(dmi, "/sys/class/dmi/id");
 	if (cfd >= 0)
 		close(cfd);
 	close(hfd);
