@@ -234,27 +234,19 @@ void hmd_iomem_done(struct hmd *d, FILE *f)
 		clearerr(f);
 }
 
-/* Read a small attribute, strip the trailing newline; returns length. */
+/* Read a small attribute, strip the trailing newline; returns length, or -1 with errno. */
 int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
+	int fd, n, e;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	do
-		n = read(fd, buf, len - 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	n = read_fd_attr(fd, buf, len);
+	e = errno;
 	close(fd);
-	return attr_text(buf, n);
+	errno = e;
+	return n;
 }
 
 /*
