@@ -210,6 +210,8 @@ int hmd_block_read_node(struct hmd *d, unsigned long id);
 unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id);
 bool hmd_acpi_memory_binding(struct hmd *d);
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val);
+/* positive @err of a state write: block @id was removed (ENODEV, or ENOENT and no memoryN) */
+bool hmd_block_went_away(struct hmd *d, unsigned long id, int err);
 
 struct hmd_zoneinfo {
 	int nr_nodes;

@@ -109,6 +109,23 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	hmd_status_changed(d);
 }
 
+/*
+ * Removed between the read that decided it and the write: nothing was
+ * refused, there is nothing left to online, and its REMOVE says the rest.
+ * Said as what it is, below a give-up, and not counted as one.
+ */
+static void went_away(struct hmd *d, unsigned long id, int err)
+{
+	struct hmd_block *b = &d->blk[id];
+
+	b->failed = false;
+	b->attempts = 0;
+	hmd_log_ev(d, LOG_NOTICE, HMD_MSGID_SKIPPED, id, NULL, hmd_policy_name(block_policy(d, b)),
+		   err,
+		   "went away before its state was written (the memory block device is gone): nothing to online");
+	hmd_status_changed(d);
+}
+
 static void write_decision(struct hmd *d, unsigned long id, const struct hmd_decision *dec)
 {
 	struct hmd_block *b = &d->blk[id];
@@ -129,6 +146,10 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	/* not a give-up: the coldplug on its return decides it again */
 	if (hmd_sysroot_gone(d, r))
 		return;
+	if (hmd_block_went_away(d, id, r)) {
+		went_away(d, id, r);
+		return;
+	}
 	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
 		/* raced with the kernel (auto_online_blocks) or an admin: fine */
 		hmd_block_reread(d, id);

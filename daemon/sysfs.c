@@ -473,6 +473,23 @@ int hmd_block_read_node(struct hmd *d, unsigned long id)
 	return nid;
 }
 
+/*
+ * A write's errno that says block @id is gone, not that the kernel refused
+ * it: ENODEV through a file opened before the removal (kernfs_fop_write_iter():
+ * no active reference on a removed node, fs/kernfs/file.c 6.12; hotmemfs
+ * the same), ENOENT from a new open once memoryN itself is gone.
+ */
+bool hmd_block_went_away(struct hmd *d, unsigned long id, int err)
+{
+	char path[32];
+	struct stat st;
+
+	if (err == ENODEV)
+		return true;
+	snprintf(path, sizeof(path), "memory%lu", id);
+	return err == ENOENT && fstatat(d->memdir_fd, path, &st, 0) && errno == ENOENT;
+}
+
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
 {
 	char path[48];

@@ -31,6 +31,7 @@ struct mock {
 	int nscript[NBLOCKS];
 	int writes[NBLOCKS];
 	bool race_online[NBLOCKS]; /* someone onlines it at EINVAL */
+	bool removed[NBLOCKS]; /* its directory goes at its write (ENOENT) */
 	/* after the write of block then_after, block then_block's state becomes then_state */
 	int then_after, then_block;
 	const char *then_state;
@@ -120,6 +121,13 @@ static int mock_write(struct hmd *d, unsigned long id, const char *val)
 		m->then_state = NULL;
 	}
 
+	if (m->removed[id]) {
+		char cmd[HMD_PATH_MAX + 128];
+
+		snprintf(cmd, sizeof(cmd), "rm -r '%s/sys/devices/system/memory/memory%lu'",
+			 d->cfg.sysroot, id);
+		assert_int_equal(system(cmd), 0);
+	}
 	if (e == EINVAL && m->race_online[id]) {
 		char rel[64];
 
@@ -376,6 +384,45 @@ static void test_other_errno_gives_up(void **state)
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_int_equal(f->m.writes[14], 1);
 	assert_int_equal(f->d.n_failed, 1);
+}
+
+static void capture_journal(struct hmd *d, const struct iovec *iov, int n);
+
+/*
+ * A block removed between its read and its write (finalD 5): ENODEV
+ * through the file it was read with, ENOENT from a new open once its
+ * directory is gone.  Not a give-up: said below one, as the block gone;
+ * ENOENT with the directory still there is one.
+ */
+static void test_block_gone_not_a_give_up(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.cfg.log_level = LOG_NOTICE; /* the block gone is said at notice */
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	script(f, 12, 1, ENODEV);
+	script(f, 13, 1, ENOENT);
+	f->m.removed[13] = true;
+	script(f, 14, 1, ENOENT);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->m.writes[12], 1);
+	assert_int_equal(f->m.writes[13], 1);
+	assert_int_equal(hmd_count_pending(&f->d), 0);
+	/* memory14's state file refused with its directory there: a give-up */
+	assert_int_equal(f->d.n_failed, 1);
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory12: went away before its state was written (the memory "
+			       "block device is gone): nothing to online [policy=auto-movable "
+			       "errno=ENODEV(19)]\n"));
+	assert_non_null(strstr(f->m.journal, "PRIORITY=5\nSYSLOG_IDENTIFIER=hotmemd\nMESSAGE_ID=" HMD_MSGID_SKIPPED
+					     "\nHOTMEM_BLOCK=memory12\n"));
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory13: went away before its state"));
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory14: gave up onlining"));
+	assert_null(strstr(f->m.journal, "MESSAGE=memory12: gave up"));
+	assert_null(strstr(f->m.journal, "MESSAGE=memory13: gave up"));
+	assert_false(f->d.blk[12].failed);
+	assert_false(f->d.blk[13].failed);
 }
 
 /* The kernel onlined it (auto_online_blocks=online): left alone. */
@@ -1011,6 +1058,7 @@ int main(void)
 		T(test_einval_not_retried),
 		T(test_einval_raced_online),
 		T(test_other_errno_gives_up),
+		T(test_block_gone_not_a_give_up),
 		T(test_kernel_auto_online_respected),
 		T(test_offline_event_not_fought),
 		T(test_remove_cancels_retry),
