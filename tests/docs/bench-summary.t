@@ -99,6 +99,46 @@ rc=$?
 	ok "a failed program: named, exit status 1, the others' figures still counted" ||
 	notok "failed program (exit $rc)" "$got"
 
+# a summary that fails: said, and the exit status says it (finalE F13:
+# bench.sh exited 0 without a bench.json); here bench.json's directory
+# does not exist
+got=$(HOTMEM_BUILD=$tmp/no-such-dir "$bench" "$tmp/fake1" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "^   (failed: the summary of $tmp/no-such-dir/bench.json)$" <<<"$got" &&
+	! grep -q '^[0-9]* figures: ' <<<"$got" &&
+	ok "a failed summary (bench.json unwritable): named, exit status 1" ||
+	notok "failed summary (exit $rc)" "$got"
+
+# the goal texts that name no goal are tests/bench_report.h's
+# BENCH_NO_GOAL, the one list bench.sh reads: a copy of bench.sh beside a
+# header whose list is "informational|not-a-goal" counts "not-a-goal:
+# x" apart and "none, y" as a goal (not met); a header without the line
+# fails
+mkdir -p "$tmp/tree/scripts" "$tmp/tree/tests"
+cp "$bench" "$tmp/tree/scripts/"
+sed 's/^#define BENCH_NO_GOAL ".*"$/#define BENCH_NO_GOAL "informational|not-a-goal"/' \
+	"$src/tests/bench_report.h" >"$tmp/tree/tests/bench_report.h"
+cat >"$tmp/fake3" <<'EOF'
+#!/bin/sh
+echo 'BENCH {"name":"h_x","value":1,"unit":"x","goal":"not-a-goal: x","met":true}'
+echo 'BENCH {"name":"i_x","value":1,"unit":"x","goal":"none, y","met":false}'
+echo 'BENCH {"name":"j_x","value":1,"unit":"x","goal":"informational","met":null}'
+EOF
+chmod +x "$tmp/fake3"
+got=$(HOTMEM_BUILD=$tmp "$tmp/tree/scripts/bench.sh" "$tmp/fake3" 2>&1)
+rc=$?
+[ "$rc" = 0 ] && grep -q '^3 figures: 1 goals, 0 met, 1 not met, 2 informational' <<<"$got" &&
+	grep -q '^  i_x 1 x (goal none, y)$' <<<"$got" &&
+	ok "bench.sh takes the goal texts without a goal from bench_report.h's BENCH_NO_GOAL" ||
+	notok "bench.sh's list is BENCH_NO_GOAL (exit $rc)" "$got"
+grep -v '^#define BENCH_NO_GOAL ' "$src/tests/bench_report.h" >"$tmp/tree/tests/bench_report.h"
+got=$(HOTMEM_BUILD=$tmp "$tmp/tree/scripts/bench.sh" "$tmp/fake3" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "^bench.sh: no BENCH_NO_GOAL line in $tmp/tree/tests/bench_report.h$" <<<"$got" &&
+	grep -q '^   (failed: the summary of ' <<<"$got" &&
+	ok "a bench_report.h without BENCH_NO_GOAL: the summary fails, exit status 1" ||
+	notok "no BENCH_NO_GOAL (exit $rc)" "$got"
+
 # tests/bench_report.h: the figure lines of the C programs
 if command -v "${CC:-cc}" >/dev/null; then
 	cat >"$tmp/report.c" <<EOF
@@ -135,10 +175,15 @@ else
 	skip_check "bench_report.h lines" "no C compiler"
 fi
 
-# every benchmark program: a part it does not have is refused (exit 2,
-# a usage line) before anything is measured; bounded in case one runs
-for p in tests/engine/bench_engine tests/engine/bench_burst tests/daemon/bench_hotmemd \
-	tests/bpf/bench_trace tests/fusefs/bench_hotmemfs; do
+# every benchmark program, each tests/*/bench_*.c (so that a new one is
+# not left out): a part it does not have is refused (exit 2, a usage line)
+# before anything is measured; bounded in case one runs.  One not built:
+# skip_check, a failure under make check (which builds them first), a
+# loud skip by hand
+progs=$(cd "$src" && ls tests/*/bench_*.c | sed 's/\.c$//')
+[ "$(wc -w <<<"$progs")" -ge 5 ] && ok "the benchmark programs' sources: $(echo $progs)" ||
+	notok "at least 5 tests/*/bench_*.c" "found: $progs"
+for p in $progs; do
 	if [ ! -x "$B/$p" ]; then
 		skip_check "${p##*/} refuses a bad part" "$B/$p not built"
 		continue
