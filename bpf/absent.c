@@ -8,6 +8,21 @@
  * memory_block_online() and memory_block_offline() (static in
  * drivers/base/memory.c, one caller each, memory_block_action()) have no
  * symbol, nor do memory_block_action() and memory_block_change_state().
+ *
+ * 6.9 to 6.11, not booted here, from their changes (finalE F11: they took
+ * 6.1's list, whose MEM_PREPARE_ONLINE and altmaps rows are false for
+ * them): MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE came in 6.9 (the s390
+ * memmap_on_memory series); create_altmaps_and_memory_blocks() and
+ * remove_memory_blocks_and_altmaps() have symbols of their own already in
+ * Ubuntu's 6.8.0-31 (DepSurf's BTF and kallsyms data of it), as has the
+ * generic vmemmap_populate_hugepages() of mm/sparse-vmemmap.c since 6.2;
+ * __meminit stayed "__cold notrace" until 73db3abdca58 ("init/modpost:
+ * conditionally check section mismatch to __meminit*", 6.11: empty with
+ * CONFIG_MEMORY_HOTPLUG), so 6.9 and 6.10 cannot trace sparse_add_section()
+ * and the vmemmap_populate*() functions, 6.11 can; the kmem tracepoint
+ * mm_setup_per_zone_wmarks is newer than 6.12.  6.2 to 6.8 still take
+ * 6.1's list (not checked: its altmaps rows are wrong for 6.8, and a late
+ * 6.6.y has 73db3abdca58 backported).
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +37,7 @@ struct absent_step {
 };
 
 #define INLINED "inlined: static in drivers/base/memory.c, one caller, no symbol"
+#define MEMINIT_NOTRACE "__meminit is notrace before 6.11: not traceable"
 
 static const struct absent_step absent[] = {
 	{ "6.1", "memory_block_online", NULL, INLINED },
@@ -36,6 +52,18 @@ static const struct absent_step absent[] = {
 	{ "6.1", "memory_notify", "MEM_PREPARE_ONLINE", "no such notification before 6.9" },
 	{ "6.1", "memory_notify", "MEM_FINISH_OFFLINE", "no such notification before 6.9" },
 	{ "6.1", "mm_setup_per_zone_wmarks", NULL, "no such tracepoint (6.18 has it)" },
+	/* 6.9, 6.10: 6.1's rows but the notifications and the altmaps */
+	{ "6.9", "memory_block_online", NULL, INLINED },
+	{ "6.9", "memory_block_offline", NULL, INLINED },
+	{ "6.9", "sparse_add_section", NULL, MEMINIT_NOTRACE },
+	{ "6.9", "vmemmap_populate", NULL, MEMINIT_NOTRACE },
+	{ "6.9", "vmemmap_populate_basepages", NULL, MEMINIT_NOTRACE },
+	{ "6.9", "vmemmap_populate_hugepages", NULL, MEMINIT_NOTRACE },
+	{ "6.9", "mm_setup_per_zone_wmarks", NULL, "no such tracepoint (6.18 has it)" },
+	/* 6.11: __meminit traceable, 6.12's rows */
+	{ "6.11", "memory_block_online", NULL, INLINED },
+	{ "6.11", "memory_block_offline", NULL, INLINED },
+	{ "6.11", "mm_setup_per_zone_wmarks", NULL, "no such tracepoint (6.18 has it)" },
 	{ "6.12", "memory_block_online", NULL, INLINED },
 	{ "6.12", "memory_block_offline", NULL, INLINED },
 	/* include/trace/events/kmem.h of 6.12 has none; 6.18 has it */
@@ -44,7 +72,7 @@ static const struct absent_step absent[] = {
 	{ "6.18", "memory_block_offline", NULL, INLINED },
 };
 
-static const char *const lists[] = { "6.1", "6.12", "6.18" };
+static const char *const lists[] = { "6.1", "6.9", "6.11", "6.12", "6.18" };
 
 /* "6.12.117+deb12" -> 6 * 1000 + 12; -1: not a version */
 static long version_number(const char *v)
@@ -72,7 +100,7 @@ const char *hmt_absent_list(const char *version)
 
 const char *hmt_absent_lists(void)
 {
-	return "6.1, 6.12, 6.18";
+	return "6.1, 6.9, 6.11, 6.12, 6.18";
 }
 
 const char *hmt_absent_why(const char *list, const char *ev, const char *action)

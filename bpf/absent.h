@@ -16,7 +16,7 @@
  * NULL: not a version, or older than every list.
  */
 const char *hmt_absent_list(const char *version);
-/* the versions listed, "6.1, 6.12, 6.18", for a message */
+/* the versions listed, "6.1, 6.9, 6.11, 6.12, 6.18", for a message */
 const char *hmt_absent_lists(void);
 /*
  * Why step @ev (for memory_notify, @action: its hmu_mem_action_name(),
