@@ -683,6 +683,12 @@ struct hmfs_ctx {
 		uint64_t record; /* the damaged line's number, from 1; 0: no damage */
 		uint64_t kept;	 /* changes before it, which --restore-partial keeps */
 		uint64_t lost;	 /* acknowledged changes from it on, which it loses */
+		/*
+		 * --restore-partial refused (its errno; 0: not asked, or done):
+		 * -EEXIST when every PATH.journal.damaged name is taken, which
+		 * moving them away mends; any other, its advice is not given again
+		 */
+		int partial_err;
 	} journal_damage;
 	pthread_t syncer;
 	bool syncer_started, syncer_stop, syncer_failed;

@@ -392,17 +392,25 @@ static void say_journal_way_out(const char *path, const struct hmfs_journal_dama
 		"hotmemfs: the state file %s is not damaged: it is the machine as last compacted, "
 		"the journal holds the %llu change%s acknowledged since\n",
 		path, all, all == 1 ? "" : "s");
-	if (d->record)
-		fprintf(stderr,
-			"hotmemfs: to keep the %llu change%s before record %llu: %s--restore-partial "
-			"(loses the %llu acknowledged change%s from record %llu on; the journal is kept "
-			"as %s.journal.damaged)\n",
+	/*
+	 * --restore-partial refused: offered again only where moving the
+	 * names it found taken mends it (the error above says why: a
+	 * filesystem without hard links, a full disk) (finalD 7)
+	 */
+	if (d->record && (!d->partial_err || d->partial_err == -EEXIST)) {
+		fprintf(stderr, "hotmemfs: to keep the %llu change%s before record %llu: ",
 			(unsigned long long)d->kept, d->kept == 1 ? "" : "s",
-			(unsigned long long)d->record,
+			(unsigned long long)d->record);
+		if (d->partial_err)
+			fprintf(stderr, "move %s.journal.damaged and .2 ... .99 away, then ", path);
+		fprintf(stderr,
+			"%s--restore-partial%s (loses the %llu acknowledged change%s from record %llu on; "
+			"the journal is kept as %s.journal.damaged)\n",
 			systemd ? "run hotmemfs once by hand with the service's options and " :
 				  "start with ",
-			(unsigned long long)d->lost, d->lost == 1 ? "" : "s",
-			(unsigned long long)d->record, path);
+			d->partial_err ? " again" : "", (unsigned long long)d->lost,
+			d->lost == 1 ? "" : "s", (unsigned long long)d->record, path);
+	}
 	fprintf(stderr,
 		"hotmemfs: to restart from the state file alone: mv %s.journal %s.journal.bad%s "
 		"(loses all %llu acknowledged change%s of the journal)\n",

@@ -3358,13 +3358,17 @@ out:
 static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, size_t errlen)
 {
 	const struct hmfs_journal_damage *d = &ctx->journal_damage;
-	char suffix[32], what[512];
+	char suffix[32], name[PATH_MAX + 32], *what = strdup(err); /* whole: any path's */
 	int ret;
 
-	snprintf(what, sizeof(what), "%s", err);
+	if (!what)
+		return -ENOMEM; /* @err still says the damage */
 	ret = keep_journal_as(ctx, ".journal.damaged", true, suffix, sizeof(suffix), err, errlen);
-	if (ret)
-		return ret;
+	if (ret) {
+		/* the damage said first: the refusal's error is the keeping's */
+		fprintf(stderr, "hotmemfs: %s\n", what);
+		goto refused;
+	}
 	/*
 	 * Said before rotate_journal()'s rename cuts the journal: a crash
 	 * after it leaves a whole journal a later start takes without a
@@ -3380,14 +3384,24 @@ static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, si
 	ctx->journal_len = good;
 	ret = rotate_journal(ctx, 0);
 	if (ret) {
-		snprintf(err, errlen, "journal %s.journal: keeping its records before record %llu: %s",
+		/* the journal untouched: its second name goes too, and a later try takes it again */
+		sibling(ctx, suffix, name, sizeof(name));
+		unlinkat(ctx->state_dirfd, name, 0);
+		snprintf(err, errlen,
+			 "journal %s.journal: keeping its records before record %llu: %s; the journal is as it was, nothing lost",
 			 ctx->state_path, (unsigned long long)d->record, strerror(-ret));
-		return ret;
+		goto refused;
 	}
 	err[0] = '\0';
 	/* taken: a later refusal of this start is not the journal's */
 	ctx->journal_damage = (struct hmfs_journal_damage){ 0 };
+	free(what);
 	return 0;
+refused:
+	/* what the refusal's advice offers (main.c): not this again, unless moving names mends it */
+	ctx->journal_damage.partial_err = ret;
+	free(what);
+	return ret;
 }
 
 /*

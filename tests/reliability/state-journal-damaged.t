@@ -8,7 +8,9 @@
 # last compacted), --fresh.  A torn last record (no newline, or failing
 # its CRC32) is still dropped with a line (never acknowledged) and the
 # rest restored; a whole, checksummed last record that is refused (a seq
-# gap) is damage like any other (finalD #1).
+# gap) is damage like any other (finalD #1).  A --restore-partial that
+# fails is not offered again, unless moving the names it found taken
+# mends it (finalD 7).
 . "$(dirname "$0")/lib.sh"
 require_env
 unset INVOCATION_ID # the by-hand advice; the systemd one is asked for below
@@ -129,6 +131,22 @@ tap_ok $? "after kill -9, a start without --restore-partial is not refused"
 same_text "$(snapshot)" "$S1" "... the same machine: what --restore-partial kept is the journal now"
 stop_fs
 
+# ---- a --restore-partial that fails offers only what can still help ---
+# (finalD 7) every PATH.journal.damaged name taken: moving them away mends it
+put_back
+flip_bit 2
+for k in "" $(seq -f .%g 2 99); do : >"$STATE.journal.damaged$k"; done
+sum=$(cat "$STATE" "$STATE.journal" | md5sum)
+refused "keeping it as $STATE.journal.damaged: that, .2 ... .99 are all taken: move them away" \
+	"--restore-partial with .journal.damaged, .2 ... .99 all taken" "${STATE_OPTS[@]}" --restore-partial
+says "record 2 of 12 fails its CRC32 checksum (" "... saying what the damage is too"
+says "to keep the 1 change before record 2: move $STATE.journal.damaged and .2 ... .99 away, then start with --restore-partial again (loses the 11" \
+	"... offering --restore-partial again once those names are moved away"
+! grep -qF "start with --restore-partial (loses" "$TMP/err.txt"
+tap_ok $? "... not --restore-partial as it was just refused"
+says "to restart from the state file alone: mv $STATE.journal $STATE.journal.bad" "... and the journal's mv"
+is "$(cat "$STATE" "$STATE.journal" | md5sum)" "$sum" "... the state file and its journal untouched"
+
 # ---- the journal alone moved away --------------------------------------
 put_back
 flip_bit 2
@@ -215,6 +233,23 @@ same_text "$(snapshot)" "$S12" "... every acknowledged change back"
 [ ! -e "$STATE.journal.damaged" ]
 tap_ok $? "... no $STATE.journal.damaged"
 stop_fs
+
+# the records kept cannot be written (a full disk): not offered again
+state_on_small_tmpfs hotmem-damaged
+cp "$TMP/good.state" "$STATE"
+cp "$TMP/good.journal" "$STATE.journal"
+flip_bit 2
+fill_sd
+sum=$(cat "$STATE" "$STATE.journal" | md5sum)
+refused "keeping its records before record 2: No space left on device; the journal is as it was, nothing lost" \
+	"--restore-partial on a full disk" "${STATE_OPTS[@]}" --restore-partial
+! grep -q "to keep the 1 change before record 2" "$TMP/err.txt"
+tap_ok $? "... --restore-partial not offered again" || sed 's/^/#   /' "$TMP/err.txt"
+says "to restart from the state file alone: mv $STATE.journal $STATE.journal.bad" "... the journal's mv is"
+says "or start anew with --fresh (which deletes both files)" "... and --fresh"
+is "$(cat "$STATE" "$STATE.journal" | md5sum) $(ls "$SD" | grep -c damaged)" "$sum 0" \
+	"... the state file and its journal untouched, no second name of it left"
+rm -f "$SD/fill" "$SD/fill2"
 
 "$HMFS" --state none --restore-partial "$MNT" 2>"$TMP/err.txt"
 is "$?" 2 "--restore-partial with --state none: a usage error"
