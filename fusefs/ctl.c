@@ -1327,8 +1327,8 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 	}
 	ret = hmfs_state_save(ctx);
 	if (ret == -EROFS) {
-		/* frozen_why holds up to 1023; a reply's error, ERRLEN */
-		snprintf(r->err, ERRLEN, "%.*s", ERRLEN - 1, ctx->frozen_why);
+		/* a reply's error holds ERRLEN: what to do kept whole */
+		hmfs_state_frozen_say(ctx, r->err, ERRLEN);
 		return ret;
 	}
 	if (ret) {

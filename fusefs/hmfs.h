@@ -727,7 +727,13 @@ struct hmfs_ctx {
 	struct hmfs_retired *retired;
 	size_t nr_retired, retired_cap;
 	bool frozen; /* an undo failed: no more changes (frozen_why says) */
-	char frozen_why[1024]; /* an undo's reason whole (up to 512) and what to do */
+	/*
+	 * why, whole with any PATH_MAX path (allocated; NULL: memory ran
+	 * out), what to do from frozen_then on: hmfs_state_frozen_say()
+	 * keeps that whole where a reply's room cuts the reason
+	 */
+	char *frozen_why;
+	size_t frozen_then;
 	unsigned long saves, save_errors;
 };
 
@@ -1442,13 +1448,19 @@ int hmfs_state_remove(struct hmfs_ctx *ctx);
 int hmfs_state_save(struct hmfs_ctx *ctx);
 /*
  * After a failed save, under change_lock: frozen (no more changes, EROFS;
- * @fmt's text after "hotmemfs takes no more changes: " in the log and
- * hotmemctl's errors), or the machine first written whole into the state
- * file, then frozen only when that fails ("@why (its errno)@then")
+ * @fmt's text then @then, what to do, after "hotmemfs takes no more
+ * changes: " in the log and hotmemctl's errors), or the machine first
+ * written whole into the state file, then frozen only when that fails
+ * ("@fmt's text (its errno)@then")
  */
-void hmfs_state_freeze(struct hmfs_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *why, const char *then);
+void hmfs_state_freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* frozen: why, whole (the log, the exit's line) */
+const char *hmfs_state_frozen_why(const struct hmfs_ctx *ctx);
+/* frozen: why in @buf (a reply's error): whole, or its reason cut before what to do */
+void hmfs_state_frozen_say(const struct hmfs_ctx *ctx, char *buf, size_t len);
 /*
  * A change's save, around the change (hmfs_change()): under change_lock,
  * prepare before anything changes keeps what an undo needs (@pre), and

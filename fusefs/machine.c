@@ -451,29 +451,27 @@ static const char *op_name(enum hmfs_change_op op)
 static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 		   const struct hmfs_save *sv, const char *added, int sret, char *err, size_t errlen)
 {
-	char e[512] = "", why[400];
+	char e[512] = "";
 
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
 	if (!hmfs_state_pre_matches(ctx, sv)) {
-		hmfs_state_freeze(ctx, "saving the state file %.200s failed (%s) and the %s could not be undone%s%s; the machine differs from the file: restart hotmemfs to go back to the file's machine",
+		hmfs_state_freeze(ctx, "; the machine differs from the file: restart hotmemfs to go back to the file's machine",
+				  "saving the state file %s failed (%s) and the %s could not be undone%s%s",
 				  ctx->state_path, strerror(-sret), op_name(ch->op), e[0] ? ": " : "", e);
 		goto frozen;
 	}
 	/* the file is the one from before, unless the failed record may be in it */
-	if (sv->maybe_kept) {
-		snprintf(why, sizeof(why),
-			 "saving the state file %.200s failed (%s) and may have reached it, and so did writing it whole after the undo",
-			 ctx->state_path, strerror(-sret));
-		if (hmfs_state_write_or_freeze(ctx, why,
-					       ": a restart may bring the change back; repair the disk, restart hotmemfs and check the machine"))
-			goto frozen;
-	}
+	if (sv->maybe_kept &&
+	    hmfs_state_write_or_freeze(ctx, ": a restart may bring the change back; repair the disk, restart hotmemfs and check the machine",
+				       "saving the state file %s failed (%s) and may have reached it, and so did writing it whole after the undo",
+				       ctx->state_path, strerror(-sret)))
+		goto frozen;
 	snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone", ctx->state_path,
 		 strerror(-sret), op_name(ch->op));
 	fprintf(stderr, "hotmemfs: %s\n", err);
 	return sret;
 frozen:
-	snprintf(err, errlen, "%s", ctx->frozen_why);
+	hmfs_state_frozen_say(ctx, err, errlen);
 	return sret;
 }
 
@@ -674,7 +672,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	if (ret)
 		return ret;
 	if (ctx->frozen) {
-		snprintf(run.err, run.errlen, "%s", ctx->frozen_why);
+		hmfs_state_frozen_say(ctx, run.err, run.errlen);
 		pthread_mutex_unlock(&ctx->change_lock);
 		return -EROFS;
 	}

@@ -353,6 +353,9 @@ out:
  */
 #define EXIT_REFUSED 78
 
+/* a state file's error: its path twice (PATH.journal kept as PATH.journal.damaged), whole */
+#define STATE_ERRLEN (2 * PATH_MAX + 512)
+
 /*
  * The way out of a refused state file, the journal with it (its records
  * are the changes acknowledged since the last compaction).  By hand:
@@ -436,7 +439,7 @@ static void refuse_state(const char *err, const char *path, const struct hmfs_jo
 /* Settle which machine to boot: the state file's, unless told otherwise. */
 static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 {
-	char sprof[PATH_MAX] = "", scmd[1024] = "", err[512], canon[PATH_MAX];
+	char sprof[PATH_MAX] = "", scmd[1024] = "", err[STATE_ERRLEN], canon[PATH_MAX];
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
 	int ret;
 
@@ -940,7 +943,7 @@ static int refuse_paths_inside(const struct opts *o, const char *ctl_path)
 static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 			   const struct parsed_profile *parsed, bool *refused)
 {
-	char err[512] = "";
+	char err[STATE_ERRLEN] = "";
 	int ret;
 
 	if (o->state)
@@ -996,7 +999,7 @@ static int refuse_io_uring(const struct opts *o)
 static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
 {
 	struct parsed_profile *parsed = NULL;
-	char err[512] = "";
+	char err[STATE_ERRLEN] = "";
 	int ret;
 
 	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
@@ -2145,7 +2148,7 @@ int main(int argc, char **argv)
 	stop_waiting(&st, "the final save");
 	ret_save = hmfs_state_save(&ctx);
 	if (ret_save == -EROFS)
-		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", ctx.frozen_why);
+		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", hmfs_state_frozen_why(&ctx));
 	/* read by watch_main() too */
 	__atomic_store_n(&st.saved, ret_save ? ret_save : 1, __ATOMIC_RELEASE);
 out:

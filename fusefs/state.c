@@ -409,6 +409,8 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 	ctx->saved = NULL;
 	free(ctx->profile_lines);
 	ctx->profile_lines = NULL;
+	free(ctx->frozen_why);
+	ctx->frozen_why = NULL;
 	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
 		free(ctx->saved_text[k]);
 		ctx->saved_text[k] = NULL;
@@ -1560,46 +1562,107 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
  * Frozen: the machine differs from the state file for good (an undo was
  * refused, or the file could not be written after one): hotmemfs takes
  * no more changes (EROFS, hmfs_change()), and the log and hotmemctl say
- * why, "hotmemfs takes no more changes: " and @fmt's text.  The first
- * reason stays.  Under change_lock.
+ * why, "hotmemfs takes no more changes: ", @fmt's text and @then, what
+ * to do.  Allocated: a state file's path may be PATH_MAX long, and a
+ * buffer cut at its end cut what to do (finalD 3).  The first reason
+ * stays.  Under change_lock.
  */
-void hmfs_state_freeze(struct hmfs_ctx *ctx, const char *fmt, ...)
+static void freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, va_list ap)
 {
 	static const char head[] = "hotmemfs takes no more changes: ";
-	va_list ap;
+	char *why = NULL;
 
 	if (ctx->frozen)
 		return;
 	ctx->frozen = true;
-	snprintf(ctx->frozen_why, sizeof(ctx->frozen_why), "%s", head);
+	if (vasprintf(&why, fmt, ap) < 0)
+		why = NULL;
+	if (!why || asprintf(&ctx->frozen_why, "%s%s%s", head, why, then) < 0)
+		ctx->frozen_why = NULL; /* hmfs_state_frozen_why() says memory ran out */
+	ctx->frozen_then = ctx->frozen_why ? strlen(ctx->frozen_why) - strlen(then) : 0;
+	free(why);
+	fprintf(stderr, "hotmemfs: %s\n", hmfs_state_frozen_why(ctx));
+}
+
+void hmfs_state_freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(ctx->frozen_why + sizeof(head) - 1, sizeof(ctx->frozen_why) - sizeof(head) + 1,
-		  fmt, ap);
+	freeze(ctx, then, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "hotmemfs: %s\n", ctx->frozen_why);
+}
+
+const char *hmfs_state_frozen_why(const struct hmfs_ctx *ctx)
+{
+	return ctx->frozen_why ? ctx->frozen_why :
+				 "hotmemfs takes no more changes (out of memory saying why): "
+				 "the machine differs from the state file: restart hotmemfs";
+}
+
+/*
+ * A reply holds ERRLEN (ctl.c): a reason with a long path may not fit,
+ * and then it is the reason that is cut (" ..." says where), never what
+ * to do after it
+ */
+void hmfs_state_frozen_say(const struct hmfs_ctx *ctx, char *buf, size_t len)
+{
+	static const char cut[] = " ...";
+	const char *why = hmfs_state_frozen_why(ctx);
+	size_t n = strlen(why), then = ctx->frozen_why ? ctx->frozen_then : n;
+
+	if (!len)
+		return;
+	if (n < len || n - then + sizeof(cut) > len)
+		snprintf(buf, len, "%s", why);
+	else
+		snprintf(buf, len, "%.*s%s%s", (int)(len - (n - then) - sizeof(cut)), why, cut,
+			 why + then);
 }
 
 /*
  * How a failed save ends (rollback(), background_failed(), machine.c's
  * unsaved()): the machine written whole into the state file, which then
  * supersedes every record of the journal, undone or acknowledged; when
- * that fails too, frozen, saying "@why (the write's errno)@then".  Not
- * counted in state-saves: hmfs_state_write_or_freeze() is.  Under
+ * that fails too, frozen, saying "@fmt's text (the write's errno)@then".
+ * Not counted in state-saves: hmfs_state_write_or_freeze() is.  Under
  * change_lock.
  */
-static int write_or_freeze(struct hmfs_ctx *ctx, const char *why, const char *then)
+static int write_or_freezev(struct hmfs_ctx *ctx, const char *then, const char *fmt, va_list ap)
 {
 	int ret = compact(ctx, NULL);
+	char *why = NULL;
 
-	if (ret)
-		hmfs_state_freeze(ctx, "%s (%s)%s", why, strerror(-ret), then);
+	if (!ret)
+		return 0;
+	if (vasprintf(&why, fmt, ap) < 0)
+		why = NULL;
+	hmfs_state_freeze(ctx, then, "%s (%s)", why ? why : "writing the state file whole",
+			  strerror(-ret));
+	free(why);
 	return ret;
 }
 
-int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *why, const char *then)
+static int __attribute__((format(printf, 3, 4)))
+write_or_freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, ...)
 {
-	int ret = write_or_freeze(ctx, why, then);
+	va_list ap;
+	int ret;
 
+	va_start(ap, fmt);
+	ret = write_or_freezev(ctx, then, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = write_or_freezev(ctx, then, fmt, ap);
+	va_end(ap);
 	count_save(ctx, ret);
 	return ret;
 }
@@ -1656,18 +1719,15 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	 * is the way back: never written over.  With the cut lost, the file
 	 * is still written whole: it is what supersedes the undone records.
 	 */
-	if (!ctx->frozen || cut) {
-		char why[400];
-
+	if (!ctx->frozen || cut)
 		/* not counted: recount_undone() made the records save errors */
-		snprintf(why, sizeof(why),
-			 "saving the state file %.200s failed (%s), and so did writing it whole after the undo",
-			 ctx->state_path, strerror(-sret));
-		/* with the cut lost too, nothing says the undone records are undone */
-		write_or_freeze(ctx, why,
-				cut ? " and cutting the undone changes from its journal: a restart may bring them back; repair the disk, restart hotmemfs and check the machine" :
-				      ": restart hotmemfs to go back to the file's machine");
-	}
+		write_or_freeze(
+			ctx,
+			/* with the cut lost too, nothing says the undone records are undone */
+			cut ? " and cutting the undone changes from its journal: a restart may bring them back; repair the disk, restart hotmemfs and check the machine" :
+			      ": restart hotmemfs to go back to the file's machine",
+			"saving the state file %s failed (%s), and so did writing it whole after the undo",
+			ctx->state_path, strerror(-sret));
 	pthread_mutex_lock(&ctx->journal_lock);
 	for (sv = list; sv; sv = sv->next) {
 		sv->pending = false;
@@ -1757,7 +1817,6 @@ int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  */
 static void background_failed(struct hmfs_ctx *ctx, int sret)
 {
-	char why[400];
 	int ret;
 
 	pthread_mutex_lock(&ctx->change_lock);
@@ -1770,11 +1829,11 @@ static void background_failed(struct hmfs_ctx *ctx, int sret)
 	}
 	fprintf(stderr, "hotmemfs: syncing %s.journal: %s; writing the state file whole instead\n",
 		ctx->state_path, strerror(-sret));
-	snprintf(why, sizeof(why),
-		 "syncing the state file's journal %.200s.journal failed (%s), and so did writing the state file whole",
-		 ctx->state_path, strerror(-sret));
-	ret = hmfs_state_write_or_freeze(ctx, why,
-					 ": the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host; repair the disk and restart hotmemfs");
+	ret = hmfs_state_write_or_freeze(
+		ctx,
+		": the changes acknowledged since its last sync survive a restart of hotmemfs, not a crash of the host; repair the disk and restart hotmemfs",
+		"syncing the state file's journal %s.journal failed (%s), and so did writing the state file whole",
+		ctx->state_path, strerror(-sret));
 	if (!ret)
 		fprintf(stderr, "hotmemfs: %s holds every change acknowledged: nothing lost\n",
 			ctx->state_path);
