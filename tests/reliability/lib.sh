@@ -122,6 +122,23 @@ fill_sd() {
 	dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
 	dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
 }
+# full_no_undo: a change now can be neither saved nor undone (two TAP
+# lines): $SD filled, then memory33's onlines and offlines (records of one
+# block, the size of memory32's) until one is refused, as the journal's
+# last page may still have room; then every offline fails (hotmemctl's
+# inject: no record), so an online's undo is refused
+full_no_undo() {
+	local n b=$MNT/sys/devices/system/memory/memory33/state
+	fill_sd
+	for ((n = 0; n < 200; n++)); do
+		echo online_movable >"$b" 2>/dev/null || break
+		echo offline >"$b" 2>/dev/null || break
+	done
+	[ "$n" -lt 200 ]
+	tap_ok $? "the journal is full (a write refused after $n pairs acknowledged)"
+	ctl inject MEM_GOING_OFFLINE -16 >/dev/null
+	tap_ok $? "every offline now fails with EBUSY"
+}
 
 # ---- the state file's tests (state-*.t) ----
 # state_drop_key KEY...: $STATE as a file from before the machine had

@@ -29,15 +29,7 @@ ctl device_add pc-dimm id=d1 size=256M >/dev/null
 tap_ok $? "a DIMM (memory32, memory33 offline)"
 
 # ---- frozen -------------------------------------------------------------
-fill_sd
-for ((n = 0; n < 200; n++)); do
-	echo online_movable >"$M/memory33/state" 2>/dev/null || break
-	echo offline >"$M/memory33/state" 2>/dev/null || break
-done
-[ "$n" -lt 200 ]
-tap_ok $? "the journal is full (a write refused after $n pairs acknowledged)"
-ctl inject MEM_GOING_OFFLINE -16 >/dev/null
-tap_ok $? "every offline now fails with EBUSY"
+full_no_undo
 echo online_movable >"$M/memory32/state" 2>/dev/null
 tap_ok $((! $?)) "onlining memory32 is refused: not saved, not undone"
 line=$(grep "takes no more changes" "$TMP/hotmemfs.log" | head -1)

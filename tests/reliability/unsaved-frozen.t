@@ -17,19 +17,7 @@ start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m, its state file on a 256k tmpfs"
 ctl device_add pc-dimm id=d1 size=256M >/dev/null
 tap_ok $? "a DIMM (memory32, memory33 offline)"
-fill_sd
-
-# the journal's last page may still have room: memory33's onlines and
-# offlines (records of one block, the size of memory32's) until one is
-# refused; then every offline fails (hotmemctl's inject: no record)
-for ((n = 0; n < 200; n++)); do
-	echo online_movable >"$M/memory33/state" 2>/dev/null || break
-	echo offline >"$M/memory33/state" 2>/dev/null || break
-done
-[ "$n" -lt 200 ]
-tap_ok $? "the journal is full (a write refused after $n pairs acknowledged)"
-ctl inject MEM_GOING_OFFLINE -16 >/dev/null
-tap_ok $? "every offline now fails with EBUSY"
+full_no_undo
 EXPECT=$(snapshot)
 
 echo online_movable >"$M/memory32/state" 2>"$TMP/err"
