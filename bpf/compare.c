@@ -74,8 +74,22 @@ static void skip_line(struct hmt_trace *t, const char *line, int lineno)
 }
 
 /*
+ * The header's release(s) (event.h hmt_format_json_header()): the first
+ * header's, a trace being one recording (cat of two: the first one's).
+ */
+static void read_header(struct hmt_trace *t, const struct jsonl_obj *obj)
+{
+	if (!t->kernel_release[0])
+		snprintf(t->kernel_release, sizeof(t->kernel_release), "%s",
+			 jsonl_str(obj, "kernel_release", ""));
+	if (!t->engine[0])
+		snprintf(t->engine, sizeof(t->engine), "%s", jsonl_str(obj, "engine", ""));
+}
+
+/*
  * A line's object may follow a prefix (a console's "HMT "); blank lines
- * are nothing, any other line without an event object is skipped.
+ * are nothing, a header is read, any other line without an event object
+ * is skipped.
  */
 static int add_line(struct hmt_trace *t, const char *line, int lineno)
 {
@@ -85,6 +99,11 @@ static int add_line(struct hmt_trace *t, const char *line, int lineno)
 
 	if (!line[strspn(line, " \t\r\n")])
 		return 0;
+	if (brace && !jsonl_parse(brace, &obj) && !jsonl_get(&obj, "ev") &&
+	    jsonl_get(&obj, HMT_HEADER_KEY)) {
+		read_header(t, &obj);
+		return 0;
+	}
 	if (!brace || jsonl_parse(brace, &obj) || !jsonl_get(&obj, "ev")) {
 		skip_line(t, line, lineno);
 		return 0;
@@ -199,6 +218,7 @@ struct hmt_only {
 	size_t common; /* steps both traces have */
 	size_t expected, missing; /* only in this trace: listed in absent.c, or not */
 	size_t expected_events; /* the events of the expected steps: not compared, not counted */
+	const char *list; /* the other trace's kernel version's list (absent.h) */
 	char expected_evs[160], missing_evs[160]; /* their event names */
 };
 
@@ -325,6 +345,7 @@ static long filter_common(const struct hmt_trace *t, const struct hmt_trace *oth
 	bool kother = !o->strict && kernel_trace(other); /* --strict lists nothing */
 
 	memset(only, 0, sizeof(*only));
+	only->list = o->kernel;
 	if (!steps)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->nev; i++) {
@@ -596,7 +617,7 @@ static void summary_side(FILE *f, const struct hmt_trace *t, const struct hmt_on
 			only->missing == 1 ? "a difference" : "differences");
 	if (only->expected)
 		fprintf(f, "; %zu step%s only in %s, not compared: expected on %s (%s)",
-			only->expected, only->expected == 1 ? "" : "s", t->name, o->kernel,
+			only->expected, only->expected == 1 ? "" : "s", t->name, only->list,
 			only->expected_evs);
 }
 
@@ -612,21 +633,56 @@ static void summary(int ndiff, const struct hmt_trace *a, const struct hmt_only 
 	fputc('\n', o->out);
 }
 
+/*
+ * The list of absent steps for kernel trace @t: --kernel's, else its
+ * header's release's, else HMT_CMP_KERNEL; which one and why said on
+ * @o->out, so that a reader knows what "expected" was measured against.
+ */
+static const char *kernel_list(const struct hmt_trace *t, const struct hmt_cmp_opts *o)
+{
+	const char *rel = t->kernel_release, *list = rel[0] ? hmt_absent_list(rel) : NULL;
+
+	if (!kernel_trace(t))
+		return o->kernel ? o->kernel : HMT_CMP_KERNEL; /* not used: no list applies */
+	if (o->kernel) {
+		fprintf(o->out, "compare: %s: kernel %s (--kernel%s%s): %s's list of steps it does not show\n",
+			t->name, o->kernel_arg ? o->kernel_arg : o->kernel,
+			rel[0] ? "; its header says " : "", rel, o->kernel);
+		return o->kernel;
+	}
+	if (list) {
+		fprintf(o->out, "compare: %s: kernel %s (its header): %s's list of steps it does not show\n",
+			t->name, rel, list);
+		return list;
+	}
+	if (rel[0])
+		fprintf(o->out, "compare: %s: kernel %s (its header) has no list (6.1 or newer: %s): "
+				"%s's (the default; --kernel VERSION says another)\n",
+			t->name, rel, hmt_absent_lists(), HMT_CMP_KERNEL);
+	else
+		fprintf(o->out, "compare: %s: kernel release not recorded (a trace without a header): "
+				"%s's list (the default; --kernel VERSION says another)\n",
+			t->name, HMT_CMP_KERNEL);
+	return HMT_CMP_KERNEL;
+}
+
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts)
 {
 	struct hmt_cmp_opts o = *opts;
 	struct align al = { .a = a, .b = b };
+	const char *list_a = kernel_list(a, opts), *list_b = kernel_list(b, opts);
 	struct hmt_only oa, ob;
 	int ndiff = 0, err = -ENOMEM;
 	long nx, ny;
 
-	if (!o.kernel)
-		o.kernel = HMT_CMP_KERNEL;
 	al.x = calloc(a->nev + 1, sizeof(*al.x));
 	al.y = calloc(b->nev + 1, sizeof(*al.y));
 	if (!al.x || !al.y)
 		goto out;
+	/* a step only one trace has: the other's kernel may not show it */
+	o.kernel = list_b;
 	nx = filter_common(a, b, al.x, &oa, &ndiff, &o);
+	o.kernel = list_a;
 	ny = filter_common(b, a, al.y, &ob, &ndiff, &o);
 	if (nx < 0 || ny < 0)
 		goto out;
@@ -735,7 +791,8 @@ static void compare_usage(FILE *f)
 		   "                            [--memfree-tolerance KB] [--max N] TRACE_A TRACE_B\n"
 		   "exit status: 0 same, 1 different, 2 error\n"
 		   "A step only one trace has is a difference, but for the steps a kernel trace\n"
-		   "of VERSION (default " HMT_CMP_KERNEL ") does not show (inlined): listed, not compared.\n"
+		   "of VERSION does not show (inlined): listed, not compared.  VERSION: --kernel's,\n"
+		   "else the trace's header's (the release it was taken on), else " HMT_CMP_KERNEL ".\n"
 		   "  -s, --strict                 every step and extra compared, event by event\n"
 		   "  -r, --require EV[,EV...]     steps both traces must have\n"
 		   "  -k, --kernel VERSION         the kernel trace's kernel version\n"
@@ -753,7 +810,7 @@ int hmt_compare_main(int argc, char **argv)
 					      { "kernel", required_argument, NULL, 'k' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
-	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .kernel = HMT_CMP_KERNEL, .out = stdout };
+	struct hmt_cmp_opts o = { .memfree_tol_kb = 4096, .out = stdout };
 	struct hmt_trace a, b;
 	long long max = 0;
 	int c, err;
@@ -778,6 +835,7 @@ int hmt_compare_main(int argc, char **argv)
 			break;
 		case 'k':
 			o.kernel = hmt_absent_list(optarg);
+			o.kernel_arg = optarg;
 			if (o.kernel)
 				break;
 			fprintf(stderr,

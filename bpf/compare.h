@@ -24,7 +24,7 @@
 #include <stdio.h>
 
 #define HMT_EV_LEN 40
-/* the kernel version a kernel trace is taken to be without --kernel */
+/* the kernel version a kernel trace is taken to be without --kernel or a header */
 #define HMT_CMP_KERNEL "6.12"
 
 struct hmt_rec {
@@ -52,6 +52,9 @@ struct hmt_trace {
 	int first_skipped; /* the first of them (its line number), 0: none */
 	char skipped_text[40]; /* its beginning, for the message */
 	unsigned long long base; /* lowest pfn */
+	/* its header's (event.h HMT_HEADER_KEY): "" when it has none (older traces) */
+	char kernel_release[64]; /* uname -r of the kernel traced */
+	char engine[64]; /* HMT_ENGINE_RELEASE when the engine was traced */
 };
 
 struct hmt_cmp_opts {
@@ -59,7 +62,12 @@ struct hmt_cmp_opts {
 	long long memfree_tol_kb; /* allowed MemFree change difference */
 	int max_report; /* differences printed, 0: all */
 	const char *require; /* "ev,ev,...": steps both traces must have */
-	const char *kernel; /* a list of absent.h (hmt_absent_list()), NULL: HMT_CMP_KERNEL */
+	/*
+	 * --kernel: a list of absent.h (hmt_absent_list()) for every kernel
+	 * trace; NULL: each kernel trace's from its header's kernel_release,
+	 * else HMT_CMP_KERNEL -- said for each.  @kernel_arg: --kernel's text.
+	 */
+	const char *kernel, *kernel_arg;
 	FILE *out;
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "uapi/hm_version.h"
 #include "uapi/hmuapi.h"
 
 _Static_assert(HMU_MAX_NR_ZONES == 5, "hmt_zone_name() knows five zones");
@@ -379,6 +380,24 @@ int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_ta
 int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 {
 	return hmt_format_json_tail(e, t0, NULL, false, buf, len);
+}
+
+int hmt_format_json_header(const char *kernel_release, const char *engine, char *buf, size_t len)
+{
+	/* each string at most 64 bytes, 6 each escaped: 2 * 384 and the keys */
+	char tmp[1024], *p = tmp;
+
+	p = put_lit(p, "{\"" HMT_HEADER_KEY "\":\"" HMU_VERSION "\"");
+	if (kernel_release)
+		p = put_json_str(put_lit(p, ",\"kernel_release\":"), kernel_release, 64);
+	if (engine)
+		p = put_json_str(put_lit(p, ",\"engine\":"), engine, 64);
+	*p++ = '}';
+	if ((size_t)(p - tmp) >= len)
+		return -1;
+	memcpy(buf, tmp, p - tmp);
+	buf[p - tmp] = '\0';
+	return p - tmp;
 }
 
 void hmt_print_table_header(FILE *f)

@@ -61,6 +61,17 @@ struct hmt_json_tail {
  */
 int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_tail *tail,
 			 bool same_thread, char *buf, size_t len);
+/*
+ * A JSON trace's first line, its header: no "ev", HMT_HEADER_KEY with
+ * hotmem-trace's version, "kernel_release" (uname -r of the kernel traced)
+ * when @kernel_release, "engine" when the engine was traced.  compare takes
+ * a kernel trace's version from it; a trace without one (older) still
+ * loads.  One JSON object, no newline; -1 if cut.
+ */
+#define HMT_HEADER_KEY "hotmem_trace"
+/* the engine's "release": the kernel it follows (docs/design-notes.md) */
+#define HMT_ENGINE_RELEASE "hotmem engine (follows Linux 6.12)"
+int hmt_format_json_header(const char *kernel_release, const char *engine, char *buf, size_t len);
 void hmt_print_table_header(FILE *f);
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 

@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -520,6 +521,30 @@ fail:
 	return -errno; /* ends the poll loop: detach, unpin */
 }
 
+/*
+ * JSON lines start with the header (event.h): the release of the kernel
+ * traced, uname -r (inside hotmem-enter too: the host's kernel is the one
+ * traced), and the engine's when it is traced, so that compare knows which
+ * steps that kernel does not show without --kernel.
+ */
+static int write_json_header(struct run *r)
+{
+	const char *engine = r->t.want_emulator ? HMT_ENGINE_RELEASE : NULL;
+	struct utsname u;
+	char line[1024];
+	int n;
+
+	n = hmt_format_json_header(r->o->kernel && !uname(&u) ? u.release : NULL, engine, line,
+				   sizeof(line) - 1);
+	if (n < 0)
+		return 0; /* two strings of 64 bytes at most: not cut */
+	if ((r->o->json && put_line(line, n, r->out)) || (r->jout && put_line(line, n, r->jout))) {
+		fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 /* one event, or a hotmem:batch's events in one record */
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -894,6 +919,9 @@ static int trace_main(struct opts *o)
 	r.t0 = now_ns();
 	if (!o->json)
 		hmt_print_table_header(r.out);
+	err = write_json_header(&r);
+	if (err)
+		goto out;
 	fflush(r.out);
 	if (!o->quiet)
 		fprintf(stderr, "hotmem-trace: ready: tracing%s%s%s; Ctrl-C to stop\n",

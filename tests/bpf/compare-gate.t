@@ -14,7 +14,7 @@ need_built "$HT"
 FX=$SRC/tests/fixtures/traces
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..21"
+echo "1..25"
 
 cp "$FX/kernel-6.12.jsonl" "$D/k612.jsonl"
 cp "$FX/kernel-6.1.jsonl" "$D/k61.jsonl"
@@ -63,6 +63,21 @@ ok $? "... each step not compared said with its reason"
 cmp_ k612-18 --kernel 6.18.44 k612.jsonl e.jsonl
 [ "$(cat k612-18.rc)" = 1 ] && summary k612-18 | grep -q "; 1 step only in e.jsonl: mm_setup_per_zone_wmarks -- a difference; 4 steps only in e.jsonl, not compared: expected on 6.18 (memory_block_online, memory_block_offline)$"
 ok $? "--kernel 6.18: the wmarks tracepoint is 6.18's, its absence a difference"
+
+# the release in a trace's header (hotmem-trace writes it first): compare
+# takes the list from it without --kernel and says so; the fixtures have
+# none (recorded before the header): the default, said; --kernel still wins
+{ echo '{"hotmem_trace":"0.1.0","kernel_release":"6.18.44-fc"}'; cat k612.jsonl; } > k618h.jsonl
+cmp_ k618h k618h.jsonl e.jsonl
+[ "$(cat k618h.rc)" = 1 ] && summary k618h | grep -q "; 1 step only in e.jsonl: mm_setup_per_zone_wmarks -- a difference; 4 steps only in e.jsonl, not compared: expected on 6.18 (memory_block_online, memory_block_offline)$" && [ ! -s k618h.err ]
+ok $? "a header saying 6.18.44-fc: 6.18's list without --kernel, the header no skipped line"
+grep -qx "compare: k618h.jsonl: kernel 6.18.44-fc (its header): 6.18's list of steps it does not show" k618h.out
+ok $? "... said: '$(grep "kernel 6.18" k618h.out)'"
+grep -qx "compare: k612.jsonl: kernel release not recorded (a trace without a header): 6.12's list (the default; --kernel VERSION says another)" k612.out
+ok $? "no header: the default, said: '$(grep "k612.jsonl: kernel" k612.out)'"
+cmp_ k618k --kernel 6.12 k618h.jsonl e.jsonl
+[ "$(cat k618k.rc)" = 0 ] && grep -qx "compare: k618h.jsonl: kernel 6.12 (--kernel; its header says 6.18.44-fc): 6.12's list of steps it does not show" k618k.out
+ok $? "--kernel 6.12 wins over the header, both said"
 
 # the engine lost its notifier: beside the kernel it is a difference too
 cmp_ knonotify k612.jsonl nonotify.jsonl

@@ -9,7 +9,7 @@
 # current value (which recomputes the watermarks and changes nothing).
 . "$(dirname "$0")/lib.sh"
 need_bpf
-echo "1..6"
+echo "1..7"
 
 "$HT" --kernel --json --no-pin -o "$OUT/kernel.jsonl" 2> "$OUT/kernel.err" & tr=$!
 for _ in $(seq 300); do grep -q "ready:\|nothing could" "$OUT/kernel.err" && break; sleep 0.1; done
@@ -44,6 +44,9 @@ if [ $has_wmarks = 1 ]; then
 else
 	n=$((n + 1)); echo "ok $n # SKIP kmem:mm_setup_per_zone_wmarks not in this kernel (< 6.3)"
 fi
+# the release it was taken on, for compare: uname -r
+head -1 "$OUT/kernel.jsonl" | grep -qx "{\"hotmem_trace\":\"[0-9.]*\",\"kernel_release\":\"$(uname -r)\"}"
+ok $? "the header: the kernel release, $(uname -r): '$(head -1 "$OUT/kernel.jsonl")'"
 "$HT" --kernel --mode nonsense > /dev/null 2>&1
 [ $? = 2 ]
 ok $? "a bad --mode is a usage error (exit 2)"

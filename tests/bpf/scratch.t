@@ -64,6 +64,6 @@ read -r handed lost < <(sed -n 's/^records \([0-9]*\) lost \([0-9]*\)$/\1 \2/p' 
 d=$(dropped "$tmp/all.err")
 [ -n "$handed" ] && [ "$d" = "$handed" ]
 ok $? "every record counts as dropped: ${d:-?} of ${handed:-?}"
-[ ! -s "$tmp/all.jsonl" ]
+! grep -q '"ev":' "$tmp/all.jsonl"
 ok $? "and none is an event"
 done_testing

@@ -13,6 +13,7 @@
 
 #include "absent.h"
 #include "compare.h"
+#include "event.h"
 
 #define EVX(pre, ev, ph, pfn, nr, zone, rest)                                              \
 	"{" pre "\"ev\":\"" ev "\",\"phase\":\"" ph "\",\"start_pfn\":" #pfn                   \
@@ -58,9 +59,9 @@ static void load(struct hmt_trace *t, const char *text, const char *name)
 	fclose(f);
 }
 
-static int run(const char *a_text, const char *b_text, bool strict, char **out)
+/* compare @a_text with @b_text under @o, its output in *@out */
+static int run_opts(const char *a_text, const char *b_text, struct hmt_cmp_opts o, char **out)
 {
-	struct hmt_cmp_opts o = { .strict = strict, .memfree_tol_kb = 4096 };
 	struct hmt_trace a, b;
 	size_t len;
 	int n;
@@ -73,6 +74,12 @@ static int run(const char *a_text, const char *b_text, bool strict, char **out)
 	hmt_trace_free(&a);
 	hmt_trace_free(&b);
 	return n;
+}
+
+static int run(const char *a_text, const char *b_text, bool strict, char **out)
+{
+	return run_opts(a_text, b_text, (struct hmt_cmp_opts){ .strict = strict, .memfree_tol_kb = 4096 },
+			out);
 }
 
 static void test_read_skips_noise(void **state)
@@ -379,6 +386,65 @@ static void test_extra_compared_where_defined(void **state)
 }
 
 /*
+ * The release a trace was taken on, in its header line (hotmem-trace
+ * writes one first; older traces have none and still load): without
+ * --kernel, compare takes a kernel trace's list from it and says so;
+ * --kernel still wins.  6.18 shows mm_setup_per_zone_wmarks, 6.12 not.
+ */
+#define WMARKS EV("mm_setup_per_zone_wmarks", "exit", 0, 1048576, "\"Normal\"", "")
+
+static int run_kernel_opt(const char *a_text, const char *b_text, const char *kernel_list, char **out)
+{
+	return run_opts(a_text, b_text,
+			(struct hmt_cmp_opts){ .memfree_tol_kb = 4096, .kernel = kernel_list }, out);
+}
+
+static void test_header_release(void **state)
+{
+	char hdr[512], k618[sizeof(kernel) + 512], e[sizeof(engine) + 256], *out = NULL;
+	struct hmt_trace t;
+	int n;
+
+	(void)state;
+	n = hmt_format_json_header("6.18.44-fc", NULL, hdr, sizeof(hdr) - 1);
+	assert_true(n > 0);
+	hdr[n] = '\n';
+	hdr[n + 1] = '\0';
+	snprintf(k618, sizeof(k618), "%s%s", hdr, kernel);
+	snprintf(e, sizeof(e), "%s" WMARKS, engine);
+
+	/* the header is no event and no skipped line; a header alone is a trace */
+	load(&t, k618, "k");
+	assert_string_equal(t.kernel_release, "6.18.44-fc");
+	assert_int_equal(t.skipped, 1); /* "GUEST: booting" only */
+	assert_int_equal(t.nev, 6);
+	hmt_trace_free(&t);
+	load(&t, hdr, "h");
+	assert_int_equal(t.nev, 0);
+	hmt_trace_free(&t);
+	n = hmt_format_json_header(NULL, HMT_ENGINE_RELEASE, hdr, sizeof(hdr) - 1);
+	hdr[n] = '\0';
+	load(&t, hdr, "e");
+	assert_string_equal(t.kernel_release, "");
+	assert_string_equal(t.engine, HMT_ENGINE_RELEASE);
+	hmt_trace_free(&t);
+
+	/* 6.18 from its header: the engine's wmarks step is a difference */
+	assert_int_equal(run_kernel_opt(k618, e, NULL, &out), 1);
+	assert_non_null(strstr(out, "compare: A: kernel 6.18.44-fc (its header): 6.18's list of steps it does not show\n"));
+	assert_non_null(strstr(out, "only in B, no such step in A: mm_setup_per_zone_wmarks/exit"));
+	free(out);
+	/* no header (an older trace): the default, 6.12, said */
+	assert_int_equal(run_kernel_opt(kernel, e, NULL, &out), 0);
+	assert_non_null(strstr(out, "compare: A: kernel release not recorded (a trace without a header): 6.12's list (the default; --kernel VERSION says another)\n"));
+	free(out);
+	/* --kernel wins over the header, and says so */
+	assert_int_equal(run_kernel_opt(k618, e, "6.12", &out), 0);
+	assert_non_null(strstr(out, "compare: A: kernel 6.12 (--kernel; its header says 6.18.44-fc): 6.12's list of steps it does not show\n"));
+	free(out);
+}
+
+/*
  * Not a trace: hotmem-trace's table (-o without --json) or anything else
  * with no event line at all is -EBADMSG, its first line named; blank
  * lines are nothing; an empty file is a trace with no event (#2).
@@ -488,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_differs),
 		cmocka_unit_test(test_absent_lists),
 		cmocka_unit_test(test_absent_lists_6_9_to_6_11),
+		cmocka_unit_test(test_header_release),
 		cmocka_unit_test(test_ret_and_zone_differences),
 		cmocka_unit_test(test_block_relative_pfns),
 		cmocka_unit_test(test_missing_event_aligned),

@@ -57,7 +57,7 @@ steps=$(python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
     e = json.loads(l)
-    if e["phase"] == "exit" and e["ev"] in ("mhp_supports_memmap_on_memory",
+    if e.get("phase") == "exit" and e["ev"] in ("mhp_supports_memmap_on_memory",
             "create_altmaps_and_memory_blocks", "vmemmap_populate_hugepages",
             "create_memory_block_devices", "remove_memory_blocks_and_altmaps"):
         print(e["ev"], e["nr_pages"], e["nid"], e["extra"], e["ret"])' "$tmp/t.jsonl" | sort | uniq -c |
