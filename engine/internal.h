@@ -383,6 +383,12 @@ struct pglist_data {
 #define SECTION_MEMMAP_UNMAPPED		(1UL << 7)	/* emulator: the host left the memmap unmapped */
 /* emulator: meanwhile its free pages are off the buddy (take_lost_memmap_off_buddy()) */
 #define SECTION_MEMMAP_OFF_BUDDY	(1UL << 8)
+/*
+ * emulator: a self-hosted memmap registered with hm->holes_uffd: a hole
+ * of its memfd pages stands for the struct pages hm->hole_slot[] says
+ * (physmem.c, "holes"), filled in on first touch
+ */
+#define SECTION_MEMMAP_HOLES		(1UL << 9)
 
 #define PAGEBLOCKS_PER_SECTION	(PAGES_PER_SECTION / pageblock_nr_pages)
 
@@ -665,6 +671,21 @@ struct hotmem {
 	 */
 	bool pagemap_scan;
 	int uffd;
+	/*
+	 * Emulator: self-hosted memmaps whose memfd pages stay holes while
+	 * they hold the template's struct pages (physmem.c, "holes"): a
+	 * userfaultfd of their vmemmap ranges in MISSING mode (-1 until the
+	 * first is registered, or when the host has none), the thread that
+	 * fills a hole on first touch, the eventfd that stops it, and per
+	 * section the template slot a hole stands for (HOLE_ZERO: zeros).
+	 * Set up under device_hotplug_lock before the thread starts; the
+	 * slots are read by the thread with acquire loads.
+	 */
+	int holes_uffd;
+	int holes_stop;
+	pthread_t holes_thread;
+	bool holes_running;
+	signed char *hole_slot;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */
@@ -945,6 +966,20 @@ unsigned int physmem_copy_in(struct hotmem *hm, void *addr, size_t stride, unsig
 long physmem_faults(struct hotmem *hm);
 bool physmem_pagemap_copied(uint64_t ent);
 void physmem_allocate(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
+
+/* vmemmap_holes.c: self-hosted memmaps whose template pages stay holes */
+void vmemmap_holes_init(struct hotmem *hm);
+void vmemmap_holes_exit(struct hotmem *hm);
+void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *vaddr);
+void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr);
+void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr);
+void vmemmap_holes_fill_backing(struct hotmem *hm, unsigned long pfn);
+void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
+				   unsigned long nr_pages);
+void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+			      const struct page *tmpl, int slot);
+bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
+bool vmemmap_has_holes(const struct mem_section *ms);
 
 /* memblock.c */
 uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,

@@ -987,6 +987,8 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		*cause = HM_OFFLINE_CAUSE_HOLES;
 		goto failed_removal;
 	}
+	/* what the offline reads of a self-hosted memmap's holes, filled without a trap */
+	vmemmap_holes_fill_pageblocks(hm, start_pfn, nr_pages);
 	if (page_zone(hm, pfn_to_page(hm, start_pfn)) != zone ||
 	    page_zone(hm, pfn_to_page(hm, end_pfn - 1)) != zone) {
 		ret = -EINVAL;

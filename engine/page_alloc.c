@@ -125,6 +125,9 @@ static void prefault_section(struct hotmem *hm, struct mem_section *ms, unsigned
 {
 	if (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_RESIDENT)
 		return;
+	/* a fallocate() would fill its holes with zeros, which the vmemmap shows */
+	if (vmemmap_has_holes(ms))
+		return;
 	/* a huge mapping's backing is contiguous: allocate it in bulk */
 	if (ms->vmemmap.pmd_src != VMEMMAP_NONE)
 		physmem_allocate(hm, ms->vmemmap.pmd_pfn, SECTION_MEMMAP_PAGES);
@@ -150,7 +153,8 @@ uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned 
 
 		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
 		      SECTION_MEMMAP_RESIDENT) &&
-		    !(next - pfn == PAGES_PER_SECTION && memmap_shareable(ms)))
+		    !(next - pfn == PAGES_PER_SECTION && memmap_shareable(ms)) &&
+		    !vmemmap_holes_range(hm, pfn, next - pfn))
 			bytes += (uint64_t)(next - pfn) * sizeof(struct page);
 		pfn = next;
 	}
@@ -198,7 +202,9 @@ static void *memmap_init_worker(void *arg)
 			c->ret = shared;
 			break;
 		}
-		if (!shared) {
+		if (!shared && vmemmap_has_holes(__pfn_to_section(c->hm, pfn))) {
+			vmemmap_holes_init_range(c->hm, pfn, next - pfn, c->tmpl, c->slot);
+		} else if (!shared) {
 			prefault_section(c->hm, __pfn_to_section(c->hm, pfn), pfn, next - pfn);
 			memmap_fill(pfn_to_page(c->hm, pfn), next - pfn, c->tmpl);
 		}
@@ -215,6 +221,14 @@ static bool range_has_shareable_section(struct hotmem *hm, unsigned long start_p
 	     pfn + PAGES_PER_SECTION <= end_pfn; pfn += PAGES_PER_SECTION)
 		if (memmap_shareable(__pfn_to_section(hm, pfn)))
 			return true;
+	/* or where a self-hosted memmap's pages stay holes standing for it */
+	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
+		unsigned long next = min(end_pfn, ALIGN(pfn + 1, PAGES_PER_SECTION));
+
+		if (vmemmap_holes_range(hm, pfn, next - pfn))
+			return true;
+		pfn = next;
+	}
 	return false;
 }
 

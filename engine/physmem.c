@@ -127,6 +127,7 @@ int physmem_init(struct hotmem *hm)
 	hm->memmap_tmpl_fd = -1;
 	hm->max_map_count_fd = -1;
 	hm->meminfo_fd = -1;
+	vmemmap_holes_init(hm);
 	pthread_mutex_init(&hm->memmap_tmpl_lock, NULL);
 	vmemmap_remap_lock_init(hm);
 	/* none (no /proc): shared memmaps are re-shared by remapping them */
@@ -187,6 +188,8 @@ err_pagemap:
 
 void physmem_exit(struct hotmem *hm)
 {
+	/* no fault is left to fill: nothing touches the memmap any more */
+	vmemmap_holes_exit(hm);
 	if (hm->vmemmap_reserved)
 		munmap(hm->vmemmap_reserved, hm->vmemmap_reserved_size);
 	if (hm->direct_map)
@@ -919,5 +922,9 @@ void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)
 {
 	if (phys >= hm->maxmem)
 		return NULL;
+	/* the direct map of a self-hosted memmap shows its holes filled */
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	vmemmap_holes_fill_backing(hm, PHYS_PFN(phys));
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return __va(hm, phys);
 }

@@ -242,6 +242,10 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 			vm->pmd_pfn = pfn;
 			vm->pmd_src = src;
 			account_memmap(hm, SECTION_MEMMAP_PAGES, src);
+			/* its template's pages may stay holes (vmemmap_holes.c) */
+			if (src == VMEMMAP_ALTMAP)
+				vmemmap_holes_register(hm, section_nr,
+						       vmemmap_vaddr(hm, section_nr, 0));
 			return 0;
 		}
 		pr_debug(hm, "vmemmap: PMD allocation failed for section %lu, falling back to base pages",
@@ -340,6 +344,7 @@ static void vmemmap_free_pmd(struct hotmem *hm, unsigned long section_nr,
 		vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
 	free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src);
 	account_memmap(hm, -(long)SECTION_MEMMAP_PAGES, vm->pmd_src);
+	vmemmap_holes_forget(hm, section_nr);
 	vm->pmd_src = VMEMMAP_NONE;
 	vm->pmd_pfn = 0;
 }

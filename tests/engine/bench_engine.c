@@ -444,7 +444,8 @@ static size_t most_common_page(char *memmap, size_t nr)
 /*
  * 64 blocks of 128 MiB (8 GiB) onlined, all free: host memory per TiB,
  * bytes of emulated RAM resident (memfd, memmap templates and the pages
- * copied from them); @self_hosted: memmap_on_memory, written into each block.
+ * copied from them); @self_hosted: memmap_on_memory, in each block (what
+ * differs from its template: vmemmap_holes.c).
  */
 static double host_rss_per_tib(bool self_hosted, size_t *same, size_t *nr_pages)
 {
@@ -489,7 +490,7 @@ static void bench_host_memory(void)
 	figure("host_rss_per_tib_online", ram, "GiB", "<= 2", ram <= 2);
 	self = host_rss_per_tib(true, &same, &nr);
 	figure("host_rss_per_tib_online_self_hosted", self, "GiB",
-	       "informational: written into each block (seed 001)", true);
+	       "informational: the vmemmap pages unlike the template, in each block (seed 001)", true);
 	figure("memmap_identical_page_share", (double)same * 100 / (double)nr,
 	       "%", "informational: what copy-on-write sharing could save", true);
 }
@@ -864,6 +865,21 @@ static long pss_kb(void)
 	return kb;
 }
 
+/* blocks @first.. @first + @nr - 1 onlined in turn, as hotmemd's writes: each one's time in @t */
+static void coldplug_online_each(struct hotmem *hm, unsigned long first, unsigned long nr,
+				 double *t, const char *part)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		double t0 = now_us();
+
+		if (hotmem_block_set_state(hm, first + i, HM_MMOP_ONLINE)) {
+			fprintf(stderr, "bench: %s: memory%lu did not online\n", part, first + i);
+			exit(1);
+		}
+		t[i] = now_us() - t0;
+	}
+}
+
 /*
  * The engine's part of hotmemd's coldplug of the 16 TiB machine (#15.5),
  * memmaps from system RAM (bench_hotmemfs's huge128m_hotmemd_coldplug_ram_s
@@ -905,15 +921,7 @@ static void bench_coldplug(void)
 	add_s = (now_us() - t0) / 1e6;
 	pss0 = pss_kb();
 	pss_add = pss0 - pss_add;
-	for (unsigned long i = 0; i < nr; i++) {
-		t0 = now_us();
-		if (hotmem_block_set_state(hm, (ram_end >> 27) + i, HM_MMOP_ONLINE)) {
-			fprintf(stderr, "bench: coldplug: memory%llu did not online\n",
-				(ram_end >> 27) + i);
-			exit(1);
-		}
-		t[i] = now_us() - t0;
-	}
+	coldplug_online_each(hm, ram_end >> 27, nr, t, "coldplug");
 	pss1 = pss_kb();
 	hotmem_destroy(hm);
 	first = median(t, 64);
@@ -934,6 +942,64 @@ static void bench_coldplug(void)
 	free(t);
 }
 
+/*
+ * The coldplug of self-hosted memmaps (memmap_on_memory, as the huge128m
+ * profile has it), engine alone: a DIMM of @nr 128 MiB blocks plugged with
+ * memmap_on_memory, each block onlined in turn (auto-movable).  The time
+ * of each online and the host memory each takes: the memmap's vmemmap
+ * pages that differ from its template (vmemmap_holes.c), or 2 MiB where
+ * they are all written.  HOTMEM_BENCH_SELFHOST_BLOCKS sets @nr (default
+ * 512: up to 1 GiB of host memory written).
+ */
+static void bench_coldplug_self_hosted(void)
+{
+	const char *env = getenv("HOTMEM_BENCH_SELFHOST_BLOCKS");
+	const unsigned long nr = env ? strtoul(env, NULL, 0) : 512;
+	const unsigned long long ram_end = 4ULL << 30;
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256], text[256];
+	double t0, *t = calloc(nr, sizeof(*t)), off[64];
+	size_t rss0, rss1;
+	long pss0, pss1;
+
+	hotmem_config_default(&cfg);
+	snprintf(text, sizeof(text), "profile = huge-64t\nname = coldplug\nblock_size = 128M\n"
+		 "maxmem = 16T\nram = 0-%#llx\ncmdline = memory_hotplug.online_policy=auto-movable "
+		 "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0\n", ram_end - 1);
+	if (!t || nr < 64 || hotmem_config_parse_text(&cfg, text, err, sizeof(err)) ||
+	    hotmem_create(&cfg, &hm, err, sizeof(err)) ||
+	    hotmem_add_memory(hm, 0, ram_end, (unsigned long long)nr << 27,
+			      HM_MHP_MEMMAP_ON_MEMORY, -1)) {
+		fprintf(stderr, "bench: coldplug_self_hosted: %s\n", t ? err : "no memory");
+		exit(1);
+	}
+	pss0 = pss_kb();
+	rss0 = hotmem_ram_resident_bytes(hm);
+	coldplug_online_each(hm, ram_end >> 27, nr, t, "coldplug_self_hosted");
+	pss1 = pss_kb();
+	rss1 = hotmem_ram_resident_bytes(hm);
+	/* and offline again: the scans read the struct pages the online did not write */
+	for (unsigned long i = 0; i < 64; i++) {
+		t0 = now_us();
+		if (hotmem_block_set_state(hm, (ram_end >> 27) + i, HM_MMOP_OFFLINE))
+			exit(1);
+		off[i] = now_us() - t0;
+	}
+	hotmem_destroy(hm);
+	printf("# coldplug of %lu blocks, self-hosted memmaps, engine alone: online median %.1f us "
+	       "a block (first 64 %.1f, last 64 %.1f), +%.1f KiB of host memory a block (Pss), "
+	       "+%.1f KiB of emulated RAM resident; offline median %.1f us (64 blocks)\n", nr,
+	       median(t, (int)nr), median(t, 64), median(t + nr - 64, 64),
+	       (double)(pss1 - pss0) / (double)nr, (double)(rss1 - rss0) / 1024 / (double)nr,
+	       median(off, 64));
+	figure("engine_coldplug_self_hosted_online_us", median(t, (int)nr), "us a block",
+	       "informational: the engine's part of hotmemd's coldplug (memmap_on_memory)", true);
+	figure("engine_coldplug_self_hosted_host_kib", (double)(pss1 - pss0) / (double)nr,
+	       "KiB a block", "informational: fresh host memory a self-hosted online takes", true);
+	free(t);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -950,6 +1016,7 @@ static const struct {
 	{ "parallel_online", bench_parallel_online },
 	{ "metadata", bench_metadata },
 	{ "coldplug", bench_coldplug },
+	{ "coldplug_self_hosted", bench_coldplug_self_hosted },
 };
 
 /* every argument a part's name, or refused (tests/bench_report.h) */

@@ -99,9 +99,28 @@ static void test_removed_dimm_gives_host_memory_back(void **state)
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 512 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
 	assert_int_equal(hotmem_online_blocks(hm, 32, 4, HM_MMOP_ONLINE_MOVABLE), 0);
 	online = hotmem_ram_resident_bytes(hm);
-	assert_true(online >= before + 4 * 2 * MiB);	/* the memmaps were written */
+	/* what the memmaps hold besides their template (vmemmap_holes.c) */
+	assert_true(online >= before + 4 * 40 * 4096);
 	assert_int_equal(hotmem_offline_and_remove_memory(hm, DIMM, 512 * MiB), 0);
-	assert_true(hotmem_ram_resident_bytes(hm) <= before);
+	/* the template the memmaps' holes stood for stays */
+	assert_true(hotmem_ram_resident_bytes(hm) <= before + 2 * MiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* the blocks checked, offlined, checked again */
+static void offline_checked(struct hotmem *hm, unsigned long first, unsigned long nr)
+{
+	check(hm);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
+	check(hm);
+}
+
+/* the DIMM of @nr blocks removed: the host has what it had, and a template at most */
+static void remove_gives_host_memory_back(struct hotmem *hm, unsigned long nr, size_t before)
+{
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, nr * 128 * MiB), 0);
+	assert_true(hotmem_ram_resident_bytes(hm) <= before + 2 * MiB);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -133,15 +152,55 @@ static void test_free_memmap_from_ram_costs_the_host_its_heads(void **state)
 			assert_int_equal(page_to_nid(page), 0);
 			assert_int_equal(page->_refcount, 0);
 		}
-		check(hm);
-		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_OFFLINE), 0);
-		check(hm);
+		offline_checked(hm, first, nr);
 	}
 	/* the shared memmaps go with the DIMM */
-	assert_int_equal(hotmem_remove_memory(hm, DIMM, nr * 128 * MiB), 0);
-	assert_true(hotmem_ram_resident_bytes(hm) <= before + 2 * MiB);
-	check(hm);
-	hotmem_destroy(hm);
+	remove_gives_host_memory_back(hm, nr, before);
+}
+
+/*
+ * A free block's self-hosted memmap (memmap_on_memory) costs the host the
+ * vmemmap pages that differ from its template: the memmap's own 512
+ * struct pages (8 vmemmap pages) and the 32 buddy heads; the rest stay
+ * holes of the memfd (vmemmap_holes.c), 2 MiB a block when written.
+ * Every struct page reads as written all the same, through the vmemmap
+ * as through the direct map (seed 003), filled on first touch; an
+ * offline and online again gives the filled pages back.
+ */
+static void test_free_self_hosted_memmap_costs_the_host_its_heads(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	const unsigned long first = DIMM >> 27, nr = 16, spfn = DIMM >> 12;
+	const unsigned long epfn = spfn + nr * (128 * MiB >> 12);
+	size_t before, online;
+	struct page *page;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY,
+					   -1), 0);
+	before = hotmem_ram_resident_bytes(hm);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+		online = hotmem_ram_resident_bytes(hm);
+		/* 40 vmemmap pages a block and the template's 2 MiB; written, nr * 2 MiB */
+		assert_true(online - before <= 2 * MiB + nr * 48 * 4096);
+		for (unsigned long pfn = spfn; pfn < epfn; pfn += 4099) {
+			bool self = (pfn & 32767) < 512;
+
+			page = pfn_to_page(hm, pfn);
+			assert_int_equal(page_zonenum(page), ZONE_MOVABLE);
+			assert_int_equal(page_to_nid(page), 0);
+			assert_int_equal(page->_refcount, self ? 1 : 0);
+			assert_int_equal(PageVmemmapSelfHosted(page), self);
+		}
+		/* the direct map of a memmap page shows what the vmemmap does */
+		page = pfn_to_page(hm, spfn + 4 * 32768 + 20000);
+		assert_memory_equal(hotmem_phys_to_virt(hm, DIMM + 4 * 128 * MiB +
+							(20000 * sizeof(struct page) & ~4095UL)),
+				    (void *)((uintptr_t)page & ~4095UL), 4096);
+		offline_checked(hm, first, nr);
+	}
+	remove_gives_host_memory_back(hm, nr, before);
 }
 
 static unsigned long used_pages(struct hotmem *hm, unsigned long spfn, unsigned long epfn)
@@ -1486,6 +1545,7 @@ int main(void)
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
 		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
+		cmocka_unit_test(test_free_self_hosted_memmap_costs_the_host_its_heads),
 		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
 		cmocka_unit_test(test_memmap_onlined_again_is_reshared_in_place),
 		cmocka_unit_test(test_memmap_used_while_online_gives_its_copies_back),

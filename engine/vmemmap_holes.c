@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Holes in self-hosted memmaps (emulator only; docs/engine.md, "Big
+ * machines").
+ *
+ * A memmap from system RAM shares its template copy-on-write (physmem.c,
+ * "Memmap templates"); a self-hosted one (memmap_on_memory, seed 001)
+ * cannot: the direct map and the vmemmap show the same memfd pages
+ * (MAP_SHARED of one memfd in both windows, seed 003), and a shmem page
+ * cannot be shared between file offsets.  But it need not be written
+ * either.  A vmemmap page that holds the template's struct pages (the
+ * section's hm->hole_slot[]) stays a hole of the memfd, and the section's
+ * vmemmap range is registered with a userfaultfd in MISSING mode: the
+ * first touch of a hole, read or write, by any thread, traps to
+ * holes_thread(), which fills it with UFFDIO_COPY -- 64 copies of the
+ * template's struct page.  For a MAP_SHARED shmem mapping UFFDIO_COPY
+ * puts the page into the memfd's page cache (6.18 shmem_mfill_atomic_pte()),
+ * so the direct map, which maps the same offset, sees that page too.  A
+ * MISSING fault is raised only for a page absent from the page cache, so
+ * a page once there never traps again.  What differs from the template
+ * (the buddy heads the online writes, the memmap's own struct pages) is
+ * copied in by the writer beforehand, without a trap
+ * (vmemmap_holes_copy()), as the RAM path's vmemmap_populate_online().
+ *
+ * The emulated machine is unchanged: the 512 vmemmap pages are used from
+ * the block, MemTotal and MemFree as before; only the host's pages differ.
+ *
+ * What may not touch a hole:
+ *  - the direct map: its range is not registered (each registration
+ *    splits the direct map's mapping, one more host mapping a block, and
+ *    vm.max_map_count bounds big machines already).  A hole read through
+ *    it would put a zero page into the page cache, which the vmemmap
+ *    would then show.  The engine reads no self-hosted memmap through
+ *    __va(); hotmem_phys_to_virt() fills the section's holes first
+ *    (vmemmap_holes_fill()).
+ *  - a system call given a vmemmap address (the registration is
+ *    UFFD_USER_MODE_ONLY, unprivileged: a fault in kernel mode fails
+ *    with EFAULT), nor the memfd's pread()/pwrite()/fallocate() of that
+ *    range, which see zeros: the prefetcher and prefault_memmap() leave
+ *    such sections alone.
+ *  - a forked child: its copy of the mappings is not registered (no
+ *    UFFD_FEATURE_EVENT_FORK).  Children of hotmemfs never read the
+ *    memmap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/userfaultfd.h>
+
+#include "internal.h"
+
+#define HOLE_ZERO	(-1)
+
+/* the vmemmap page a fault hit: its section and the section's hole slot */
+static void holes_page(struct hotmem *hm, unsigned long addr, struct page *buf)
+{
+	const uintptr_t base = (uintptr_t)hm->vmemmap;
+	unsigned long nr;
+	int slot = HOLE_ZERO;
+
+	if (addr >= base && addr < base + hm->vmemmap_size) {
+		nr = (addr - base) / SECTION_MEMMAP_SIZE;
+		slot = __atomic_load_n(&hm->hole_slot[nr], __ATOMIC_ACQUIRE);
+	}
+	if (slot == HOLE_ZERO)
+		memset(buf, 0, PAGE_SIZE);
+	else
+		memmap_fill(buf, PAGE_SIZE / sizeof(struct page), &hm->memmap_tmpl[slot]);
+}
+
+/*
+ * Fills each hole a thread touched.  Takes no lock and touches no
+ * registered page: a faulting thread may hold any lock of the engine.
+ * EEXIST: filled meanwhile by a writer's vmemmap_holes_copy(); the
+ * faulting thread is woken then, to find it.
+ */
+static void *holes_thread(void *arg)
+{
+	struct hotmem *hm = arg;
+	struct pollfd pfd[2] = { { hm->holes_uffd, POLLIN, 0 }, { hm->holes_stop, POLLIN, 0 } };
+	struct page *buf = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	struct uffd_msg msg;
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		while (read(hm->holes_uffd, &msg, sizeof(msg)) == sizeof(msg)) {
+			unsigned long addr = ALIGN_DOWN((unsigned long)msg.arg.pagefault.address,
+							PAGE_SIZE);
+			struct uffdio_copy copy = {
+				.dst = addr, .src = (uintptr_t)buf, .len = PAGE_SIZE,
+			};
+			struct uffdio_range wake = { addr, PAGE_SIZE };
+
+			if (msg.event != UFFD_EVENT_PAGEFAULT)
+				continue;
+			holes_page(hm, addr, buf);
+			if (ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) && errno == EEXIST)
+				ioctl(hm->holes_uffd, UFFDIO_WAKE, &wake);
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+/*
+ * The userfaultfd, the slots and the thread, at the first registration
+ * (under device_hotplug_lock).  UFFD_USER_MODE_ONLY needs no privilege
+ * (5.11+); shmem's MISSING mode is 4.11's.  -1 when the host offers none:
+ * self-hosted memmaps are written, as before.
+ */
+static int holes_start(struct hotmem *hm)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+
+	if (hm->holes_running)
+		return 0;
+	if (hm->holes_uffd == -2)
+		return -1;
+	if (hm->holes_uffd < 0)
+		hm->holes_uffd = (int)syscall(SYS_userfaultfd,
+					      O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (hm->holes_uffd < 0 || ioctl(hm->holes_uffd, UFFDIO_API, &api))
+		goto err;
+	if (!hm->hole_slot)
+		hm->hole_slot = malloc(nr_mem_sections(hm));
+	if (hm->holes_stop < 0)
+		hm->holes_stop = eventfd(0, EFD_CLOEXEC);
+	if (!hm->hole_slot || hm->holes_stop < 0)
+		goto err;
+	memset(hm->hole_slot, HOLE_ZERO, nr_mem_sections(hm));
+	if (pthread_create(&hm->holes_thread, NULL, holes_thread, hm))
+		goto err;
+	hm->holes_running = true;
+	return 0;
+
+err:
+	/* never again: a host without it answers the same next time */
+	if (hm->holes_uffd >= 0)
+		close(hm->holes_uffd);
+	hm->holes_uffd = -2;
+	return -1;
+}
+
+void vmemmap_holes_init(struct hotmem *hm)
+{
+	hm->holes_uffd = -1;
+	hm->holes_stop = -1;
+}
+
+void vmemmap_holes_exit(struct hotmem *hm)
+{
+	if (hm->holes_running) {
+		eventfd_write(hm->holes_stop, 1);
+		pthread_join(hm->holes_thread, NULL);
+		hm->holes_running = false;
+	}
+	if (hm->holes_uffd >= 0)
+		close(hm->holes_uffd);
+	hm->holes_uffd = -1;
+	if (hm->holes_stop >= 0)
+		close(hm->holes_stop);
+	hm->holes_stop = -1;
+	free(hm->hole_slot);
+	hm->hole_slot = NULL;
+}
+
+/*
+ * A self-hosted memmap just mapped at @vaddr: registered, its holes read
+ * as zeros (what the memfd's holes read as before) until an online
+ * says otherwise.  Best effort: unregistered, it is written as before.
+ * Only by the process that booted (a forked child's registration would
+ * have no thread to fill its holes).
+ */
+void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *vaddr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct uffdio_register reg = {
+		.range = { (uintptr_t)vaddr, SECTION_MEMMAP_SIZE },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+
+	if (hm->pagemap_pid != getpid() || holes_start(hm))
+		return;
+	__atomic_store_n(&hm->hole_slot[section_nr], HOLE_ZERO, __ATOMIC_RELEASE);
+	if (!ioctl(hm->holes_uffd, UFFDIO_REGISTER, &reg))
+		__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED);
+}
+
+/* the memmap's mapping is gone, and its registration with it */
+void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED);
+}
+
+/*
+ * Vmemmap pages [@i0, @i1) of a section given @tmpl's struct pages
+ * without a trap: UFFDIO_COPY into a hole, a plain write into a page
+ * already there.  When @keep, a page already there keeps what it holds
+ * (a hole filled as it would have been at its first touch).
+ */
+static void holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+		       unsigned long i1, const struct page *tmpl, bool keep)
+{
+	char *memmap = (char *)pfn_to_page(hm, section_nr_to_pfn(section_nr));
+	struct page src[PAGE_SIZE / sizeof(struct page)] __attribute__((aligned(PAGE_SIZE)));
+
+	if (tmpl)
+		memmap_fill(src, ARRAY_SIZE(src), tmpl);
+	else
+		memset(src, 0, sizeof(src));
+	for (unsigned long i = i0; i < i1; i++) {
+		struct uffdio_copy copy = {
+			.dst = (uintptr_t)memmap + i * PAGE_SIZE, .src = (uintptr_t)src,
+			.len = PAGE_SIZE, .mode = UFFDIO_COPY_MODE_DONTWAKE,
+		};
+
+		if (!ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) || keep)
+			continue;
+		memcpy(memmap + i * PAGE_SIZE, src, PAGE_SIZE);
+	}
+}
+
+/* the template a hole of the section stands for now, or NULL for zeros */
+static const struct page *holes_tmpl(struct hotmem *hm, unsigned long section_nr)
+{
+	int slot = __atomic_load_n(&hm->hole_slot[section_nr], __ATOMIC_ACQUIRE);
+
+	return slot == HOLE_ZERO ? NULL : &hm->memmap_tmpl[slot];
+}
+
+/* every hole of the section filled, as its first touch would */
+void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+
+	if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES))
+		return;
+	holes_copy(hm, section_nr, 0, SECTION_MEMMAP_PAGES, holes_tmpl(hm, section_nr), true);
+}
+
+/*
+ * memmap_init_range() of [@pfn, @pfn + @nr_pages), all in one section
+ * with SECTION_MEMMAP_HOLES, to @tmpl (template @slot, or -1 if none):
+ * the struct pages it covers made @tmpl's.  The vmemmap pages it covers
+ * whole become holes standing for the template, when they are at least
+ * half of the section (the online's range; the memmap's own struct pages
+ * at mhp_init_memmap_on_memory() are 8 pages of another template, copied
+ * in): whatever else of the section is still a hole is filled first with
+ * what it stands for, the holes' template changes, and the pages that
+ * held the last online's memmap go back to the host.  Then the pages
+ * the online writes next without reading anything else of the range --
+ * the head of each block it frees to the buddy, at @pfn and each
+ * max-order boundary -- are copied in, so that it takes no trap.  The
+ * struct pages sharing a vmemmap page with the range's ends are written.
+ *
+ * Under vmemmap_remap_lock for writing: a reader without the hotplug
+ * locks (explain, hotmem_page_flags()) holds it for reading, so none of
+ * its faults is filled with the old template after the change.
+ */
+void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+			      const struct page *tmpl, int slot)
+{
+	const unsigned long section_nr = pfn_to_section_nr(pfn);
+	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
+	unsigned long i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
+	unsigned long i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
+	struct page *first = pfn_to_page(hm, pfn);
+
+	/* the ends' struct pages that share a vmemmap page with others */
+	if (i1 <= i0) {
+		memmap_fill(first, nr_pages, tmpl);
+		return;
+	}
+	memmap_fill(first, (i0 * PAGE_SIZE / sizeof(struct page)) - off, tmpl);
+	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
+		    i1 * PAGE_SIZE / sizeof(struct page),
+		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
+	if (slot < 0 || 2 * (i1 - i0) < SECTION_MEMMAP_PAGES) {
+		holes_copy(hm, section_nr, i0, i1, tmpl, false);
+		return;
+	}
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	if (__atomic_load_n(&hm->hole_slot[section_nr], __ATOMIC_RELAXED) != slot) {
+		holes_copy(hm, section_nr, 0, i0, holes_tmpl(hm, section_nr), true);
+		holes_copy(hm, section_nr, i1, SECTION_MEMMAP_PAGES, holes_tmpl(hm, section_nr), true);
+		__atomic_store_n(&hm->hole_slot[section_nr], (signed char)slot, __ATOMIC_RELEASE);
+	}
+	physmem_discard(hm, PFN_PHYS(__nr_to_section(hm, section_nr)->vmemmap.pmd_pfn) +
+			i0 * PAGE_SIZE, (i1 - i0) * PAGE_SIZE);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	/* the buddy heads online_pages_range() writes: at @pfn, then max-order aligned */
+	for (unsigned long p = pfn; p < pfn + nr_pages; p = ALIGN(p + 1, MAX_ORDER_NR_PAGES)) {
+		unsigned long i = (p & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
+
+		if (i >= i0 && i < i1)
+			holes_copy(hm, section_nr, i, i + 1, tmpl, true);
+	}
+}
+
+/*
+ * Before an offline of [@start_pfn, @start_pfn + @nr_pages): the vmemmap
+ * pages it reads whatever the pages' use -- each pageblock's first struct
+ * page (start_isolate_page_range(), the HugeTLB dissolve, as the kernel's)
+ * and the range's last (its zone) -- filled by the offlining thread
+ * without a trap: ~1.3 us a page, against a fault thread's round trip of
+ * 8-25 us.  The scans that follow step over free blocks by their heads.
+ */
+void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
+				   unsigned long nr_pages)
+{
+	const unsigned long end_pfn = start_pfn + nr_pages;
+
+	if (!hm->holes_running)
+		return;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
+		const unsigned long nr = pfn_to_section_nr(pfn);
+		const unsigned long next = min(end_pfn, section_nr_to_pfn(nr + 1));
+		const struct page *tmpl;
+
+		if (!vmemmap_has_holes(__nr_to_section(hm, nr))) {
+			pfn = next;
+			continue;
+		}
+		tmpl = holes_tmpl(hm, nr);
+		for (; pfn < next; pfn = ALIGN(pfn + 1, pageblock_nr_pages)) {
+			unsigned long i = (pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) /
+					  PAGE_SIZE;
+
+			holes_copy(hm, nr, i, i + 1, tmpl, true);
+		}
+		if (next == end_pfn)
+			holes_copy(hm, nr, SECTION_MEMMAP_PAGES - 1, SECTION_MEMMAP_PAGES, tmpl,
+				   true);
+	}
+}
+
+/* does memmap_init_range() of this part of the section leave holes (vmemmap_holes_init_range())? */
+bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages)
+{
+	const struct mem_section *ms = __pfn_to_section(hm, pfn);
+	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
+	unsigned long i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
+	unsigned long i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
+
+	(void)hm;
+	return (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES) &&
+	       i1 > i0 && 2 * (i1 - i0) >= SECTION_MEMMAP_PAGES;
+}
+
+/* a section whose memmap may have holes: never prefaulted, never fallocate()d */
+bool vmemmap_has_holes(const struct mem_section *ms)
+{
+	return __atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES;
+}
+
+/*
+ * hotmem_phys_to_virt() of a page that backs a self-hosted memmap: its
+ * section's holes filled first (the direct map is not registered).  The
+ * backing pages of a block's memmaps are at its start, so the sections
+ * whose memmap may be at @pfn are those of its block.
+ */
+void vmemmap_holes_fill_backing(struct hotmem *hm, unsigned long pfn)
+{
+	unsigned long first = ALIGN_DOWN(pfn_to_section_nr(pfn), hm->sections_per_block);
+
+	if (!hm->holes_running || pfn >= hm->max_pfn)
+		return;
+	for (unsigned long nr = first; nr < first + hm->sections_per_block &&
+	     nr < nr_mem_sections(hm); nr++) {
+		struct mem_section *ms = __nr_to_section(hm, nr);
+
+		if (ms && vmemmap_has_holes(ms) && ms->vmemmap.pmd_src == VMEMMAP_ALTMAP &&
+		    pfn >= ms->vmemmap.pmd_pfn && pfn < ms->vmemmap.pmd_pfn + SECTION_MEMMAP_PAGES)
+			vmemmap_holes_fill(hm, nr);
+	}
+}
