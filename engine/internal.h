@@ -686,6 +686,7 @@ struct hotmem {
 	pthread_t holes_thread;
 	bool holes_running;
 	signed char *hole_slot;
+	struct page *holes_buf;		/* the thread's: what it copies in */
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */
@@ -947,6 +948,7 @@ bool physmem_is_mapped(void *vaddr, size_t size);
 void physmem_reserve_hole(struct hotmem *hm, void *vaddr, size_t size);
 /* -ENOMEM (and why, in the log) unless @nr_new more host mappings fit */
 int physmem_check_mappings(struct hotmem *hm, unsigned long nr_new);
+void physmem_maps_made(struct hotmem *hm, unsigned long nr);
 int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
 		     unsigned long nr_pages);
 /* the same before a removal: the sysctl read afresh, no headroom kept */

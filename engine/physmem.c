@@ -487,6 +487,12 @@ static void host_maps_made(struct hotmem *hm)
 	__atomic_fetch_add(&hm->host_maps_bound, HOST_MAPS_PER_FIXED, __ATOMIC_RELAXED);
 }
 
+/* @nr mappings made by others than a MAP_FIXED (a thread's stack and guard page) */
+void physmem_maps_made(struct hotmem *hm, unsigned long nr)
+{
+	__atomic_fetch_add(&hm->host_maps_bound, nr, __ATOMIC_RELAXED);
+}
+
 /* @key's value in kB in /proc/meminfo's text @buf, in bytes; -1 when missing */
 static int meminfo_bytes(const char *buf, const char *key, uint64_t *out)
 {

@@ -58,21 +58,34 @@
 
 #define HOLE_ZERO	(-1)
 
-/* the vmemmap page a fault hit: its section and the section's hole slot */
-static void holes_page(struct hotmem *hm, unsigned long addr, struct page *buf)
+/*
+ * A fault fills the vmemmap pages from the one it hit up to the next
+ * max-order block's (16): the memmap of one max-order block, whose
+ * struct pages a split or a walk touches together (expand() writes heads
+ * 1, 2, 4 and 8 vmemmap pages in), and a reader of a whole memmap traps
+ * once a 16 pages, not each page (7-14 us a page trapped one by one,
+ * the fault thread's round trip; ~1.3 us a page copied).  Up to the
+ * first page already there: UFFDIO_COPY stops at it.
+ */
+#define HOLES_AROUND	(MAX_ORDER_NR_PAGES * sizeof(struct page) / PAGE_SIZE)
+
+/* the vmemmap pages a fault at @addr fills, and their content in @buf */
+static unsigned long holes_around(struct hotmem *hm, unsigned long addr, struct page *buf)
 {
 	const uintptr_t base = (uintptr_t)hm->vmemmap;
-	unsigned long nr;
+	unsigned long nr, n = 1;
 	int slot = HOLE_ZERO;
 
 	if (addr >= base && addr < base + hm->vmemmap_size) {
 		nr = (addr - base) / SECTION_MEMMAP_SIZE;
 		slot = __atomic_load_n(&hm->hole_slot[nr], __ATOMIC_ACQUIRE);
+		n = HOLES_AROUND - (addr - base) / PAGE_SIZE % HOLES_AROUND;
 	}
 	if (slot == HOLE_ZERO)
-		memset(buf, 0, PAGE_SIZE);
+		memset(buf, 0, n * PAGE_SIZE);
 	else
-		memmap_fill(buf, PAGE_SIZE / sizeof(struct page), &hm->memmap_tmpl[slot]);
+		memmap_fill(buf, n * PAGE_SIZE / sizeof(struct page), &hm->memmap_tmpl[slot]);
+	return n;
 }
 
 /*
@@ -85,11 +98,9 @@ static void *holes_thread(void *arg)
 {
 	struct hotmem *hm = arg;
 	struct pollfd pfd[2] = { { hm->holes_uffd, POLLIN, 0 }, { hm->holes_stop, POLLIN, 0 } };
-	struct page *buf = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	struct page *buf = hm->holes_buf;
 	struct uffd_msg msg;
 
-	if (!buf)
-		return NULL;
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
@@ -98,19 +109,17 @@ static void *holes_thread(void *arg)
 		while (read(hm->holes_uffd, &msg, sizeof(msg)) == sizeof(msg)) {
 			unsigned long addr = ALIGN_DOWN((unsigned long)msg.arg.pagefault.address,
 							PAGE_SIZE);
-			struct uffdio_copy copy = {
-				.dst = addr, .src = (uintptr_t)buf, .len = PAGE_SIZE,
-			};
+			struct uffdio_copy copy = { .dst = addr, .src = (uintptr_t)buf };
 			struct uffdio_range wake = { addr, PAGE_SIZE };
 
 			if (msg.event != UFFD_EVENT_PAGEFAULT)
 				continue;
-			holes_page(hm, addr, buf);
-			if (ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) && errno == EEXIST)
+			copy.len = holes_around(hm, addr, buf) * PAGE_SIZE;
+			/* a partial copy (-EAGAIN) woke the pages it filled, the faulting one first */
+			if (ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) && copy.copy <= 0)
 				ioctl(hm->holes_uffd, UFFDIO_WAKE, &wake);
 		}
 	}
-	free(buf);
 	return NULL;
 }
 
@@ -135,13 +144,18 @@ static int holes_start(struct hotmem *hm)
 		goto err;
 	if (!hm->hole_slot)
 		hm->hole_slot = malloc(nr_mem_sections(hm));
+	/* here, not in the thread: its first malloc() would map an arena of its own */
+	if (!hm->holes_buf)
+		hm->holes_buf = aligned_alloc(PAGE_SIZE, HOLES_AROUND * PAGE_SIZE);
 	if (hm->holes_stop < 0)
 		hm->holes_stop = eventfd(0, EFD_CLOEXEC);
-	if (!hm->hole_slot || hm->holes_stop < 0)
+	if (!hm->hole_slot || !hm->holes_buf || hm->holes_stop < 0)
 		goto err;
 	memset(hm->hole_slot, HOLE_ZERO, nr_mem_sections(hm));
 	if (pthread_create(&hm->holes_thread, NULL, holes_thread, hm))
 		goto err;
+	/* its stack and guard page: the host's mappings, which the add counts */
+	physmem_maps_made(hm, 2);
 	hm->holes_running = true;
 	return 0;
 
@@ -174,6 +188,8 @@ void vmemmap_holes_exit(struct hotmem *hm)
 	hm->holes_stop = -1;
 	free(hm->hole_slot);
 	hm->hole_slot = NULL;
+	free(hm->holes_buf);
+	hm->holes_buf = NULL;
 }
 
 /*

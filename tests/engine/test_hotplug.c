@@ -184,6 +184,10 @@ static void test_free_self_hosted_memmap_costs_the_host_its_heads(void **state)
 		online = hotmem_ram_resident_bytes(hm);
 		/* 40 vmemmap pages a block and the template's 2 MiB; written, nr * 2 MiB */
 		assert_true(online - before <= 2 * MiB + nr * 48 * 4096);
+		/* a hole touched fills the rest of its max-order block's memmap: 16 - 3 pages */
+		page = pfn_to_page(hm, spfn + 5 * 32768 + (16 * 10 + 3) * 4096 / sizeof(*page));
+		assert_int_equal(page_zonenum(page), ZONE_MOVABLE);
+		assert_int_equal(hotmem_ram_resident_bytes(hm) - online, 13 * 4096);
 		for (unsigned long pfn = spfn; pfn < epfn; pfn += 4099) {
 			bool self = (pfn & 32767) < 512;
 
