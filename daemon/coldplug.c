@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * hotmemd: the sysroot meets the model — coldplug, the block uevents, and
- * the rescan after a burst of uevents for blocks whose ADD was lost.
+ * the rescan after a burst of uevents for blocks whose ADD was lost, when
+ * something says one may have been (missed.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,18 +64,24 @@ static bool block_entry(int dfd, const char *name, void *arg)
 
 /*
  * Calls fn for every memoryN directory in the sysroot; 0 or -errno, -EINTR
- * when a stop was asked for.
+ * when a stop was asked for.  A whole listing measures memory/'s links
+ * besides the model's blocks anew (missed.c).
  */
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
 			      void *arg)
 {
 	struct block_walk w = { d, fn, arg, 0, ULONG_MAX };
-	unsigned long beyond, first;
-	int r;
+	unsigned long beyond, first, links;
+	int r, links_err;
 
+	links_err = hmd_memdir_links(d, &links);
 	r = hmd_list_dir(d->memdir_fd, ".", block_entry, &w);
-	if (r)
+	if (r) {
+		/* blocks left unseen: the links say nothing until a whole listing */
+		d->links_known = false;
 		return r == 1 ? -EINTR : r;
+	}
+	hmd_missed_measure(d, links_err, links);
 	beyond = w.beyond;
 	first = w.first;
 	/* said when it changes, not at every rescan after a burst */
@@ -93,6 +100,7 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	if (!b)
 		return;
 	/* the sums are recounted when the rescan is done (hmd_mark_boot_blocks()) */
+	d->n_present += !b->present;
 	b->present = true;
 	b->nid = hmd_block_read_node(d, id);
 	b->fwnode = HMD_FWNODE_UNREAD;
@@ -212,6 +220,9 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 
 	for (i = 0; i < d->nblk; i++)
 		d->blk[i].present = false;
+	d->n_present = 0;
+	/* a look at every block: what a settle would relist for is seen now */
+	hmd_missed_clear(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	hmd_dyn_invalidate(d);
 	r = for_each_block_dir(d, block_seen, NULL);
@@ -312,6 +323,7 @@ static void block_added(struct hmd *d, unsigned long id)
 	hmd_retry_cancel(b);
 	fw_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
+	d->n_present += !b->present;
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->failed = false;
@@ -352,6 +364,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		hmd_block_account(d, id, -1);
 		hmd_block_left(d, id);
 		b->present = false;
+		d->n_present--;
 		b->online = false;
 		b->failed = false;
 	} else if (type == HMU_KOBJ_ONLINE || type == HMU_KOBJ_OFFLINE) {
@@ -398,8 +411,13 @@ static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 {
 	unsigned long *found = arg;
 
-	if (hmd_block_find(d, id) || !block_complete(d, id))
+	if (hmd_block_find(d, id))
 		return;
+	if (!block_complete(d, id)) {
+		/* left for the next settle's rescan: said to be due */
+		hmd_missed_note(d, "memory%lu was half-created at the last rescan", id);
+		return;
+	}
 	(*found)++;
 	block_added(d, id);
 }
@@ -433,8 +451,8 @@ unsigned long hmd_count_new(struct hmd *d, unsigned long *first)
 /*
  * Blocks in the sysroot the model has never seen: their ADD was lost (a
  * full netlink buffer, or a Unix-socket sender that drops when our queue
- * of net.unix.max_dgram_qlen datagrams is full).  Only new blocks: an
- * offline block we know of may be offline on purpose.
+ * of net.unix.max_dgram_qlen datagrams is full), as missed.c judged.  Only
+ * new blocks: an offline block we know of may be offline on purpose.
  */
 void hmd_scan_new(struct hmd *d)
 {
@@ -446,6 +464,26 @@ void hmd_scan_new(struct hmd *d)
 		hmd_log(d, LOG_NOTICE, "%lu new block(s) without an ADD uevent: handled", found);
 	else
 		hmd_log(d, LOG_DEBUG, "rescan after uevents: no new blocks");
+}
+
+/*
+ * A burst is over: memory/ relisted only if a uevent may have been missed
+ * (missed.c), not after every burst -- that listing grew with the machine.
+ * Each settle says which at debug level.
+ */
+static void settled(struct hmd *d)
+{
+	const char *why = hmd_missed(d);
+
+	if (!why) {
+		hmd_log(d, LOG_DEBUG,
+			"uevents settled: nothing missed (%lu blocks, memory/'s links agree): no rescan",
+			d->n_present);
+		return;
+	}
+	hmd_log(d, LOG_DEBUG, "uevents settled: %s: rescanning memory/", why);
+	hmd_missed_clear(d);
+	hmd_scan_new(d);
 }
 
 static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
@@ -460,7 +498,7 @@ static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 	/* and which virtio-mem devices there are, for the next burst's first decision */
 	hmd_dyn_invalidate(d);
 	decide_fw_waiting(d);
-	hmd_scan_new(d);
+	settled(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	return 0;
 }

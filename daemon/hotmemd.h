@@ -131,6 +131,19 @@ struct hmd {
 		struct hmd_group g[HMD_MAX_DYN];
 	} dyn;
 
+	/*
+	 * Whether a uevent may have been missed since the last settle's look
+	 * (missed.c): a sign and why; the Unix socket's last SEQNUM (0: none
+	 * yet); memory/'s links besides the model's blocks, measured by the
+	 * last listing (links_known: it held still and counts subdirectories)
+	 */
+	bool missed;
+	char missed_why[160];
+	unsigned long long unix_seqnum;
+	unsigned long n_present; /* blocks present in the model */
+	bool links_known;
+	unsigned long links_other;
+
 	unsigned long n_fw_wait; /* blocks with fw_wait set */
 	uint64_t fw_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
 
@@ -302,6 +315,14 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
 bool hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
 unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
+
+/* missed.c: whether a burst's settle must relist memory/ */
+void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq);
+int hmd_memdir_links(struct hmd *d, unsigned long *links);
+void hmd_missed_measure(struct hmd *d, int before_err, unsigned long before);
+const char *hmd_missed(struct hmd *d);
+void hmd_missed_clear(struct hmd *d);
 
 /* silence.c: a Unix socket nobody sends to, while blocks appear (netlink off) */
 void hmd_silence_watch(struct hmd *d);

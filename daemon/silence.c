@@ -16,8 +16,6 @@
  * is said once, with the socket and what sends to it.  The watch ends with
  * the first datagram or the warning.
  */
-#include <errno.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
 #include "hotmemd.h"
@@ -27,16 +25,6 @@
 void hmd_silence_unwatch(struct hmd *d)
 {
 	d->silence_src = sd_event_source_disable_unref(d->silence_src);
-}
-
-static bool memdir_nlink(struct hmd *d, unsigned long *nlink)
-{
-	struct stat st;
-
-	if (d->sysroot_gone || fstat(d->memdir_fd, &st))
-		return false;
-	*nlink = st.st_nlink;
-	return true;
 }
 
 static void say_silence(struct hmd *d, unsigned long n, unsigned long first)
@@ -55,7 +43,7 @@ static int on_silence(sd_event_source *s, uint64_t usec, void *userdata)
 		hmd_silence_unwatch(d);
 		return 0;
 	}
-	if (memdir_nlink(d, &nlink)) {
+	if (!hmd_memdir_links(d, &nlink)) {
 		if (d->silence_rise) {
 			d->silence_rise = false;
 			n = hmd_count_new(d, &first);
@@ -79,7 +67,7 @@ void hmd_silence_watch(struct hmd *d)
 {
 	if (d->cfg.netlink || d->unix_fd < 0 || !d->ev || d->silence_src)
 		return;
-	if (!memdir_nlink(d, &d->silence_nlink))
+	if (hmd_memdir_links(d, &d->silence_nlink))
 		d->silence_nlink = 0;
 	if (sd_event_add_time_relative(d->ev, &d->silence_src, CLOCK_MONOTONIC, SILENCE_USEC,
 				       100000, on_silence, d) < 0)

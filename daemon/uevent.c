@@ -36,7 +36,9 @@ static int parse_devpath(const char *p, unsigned long *block)
 
 /*
  * Returns 0 for a memory-block uevent, -EINVAL for anything else (other
- * subsystems, udev's "libudev" messages, malformed datagrams).
+ * subsystems, udev's "libudev" messages, malformed datagrams).  ev->seqnum
+ * is any well-formed uevent's SEQNUM, of another subsystem's too (a
+ * sender's numbers run through all it sends: missed.c), else 0.
  */
 int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
 {
@@ -45,11 +47,12 @@ int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
 	_Static_assert(sizeof(ev->action) == sizeof(ue.action), "ACTION fits as it is");
 	memset(ev, 0, sizeof(*ev));
 	/* the wire format, the header agreeing with ACTION and DEVPATH (engine/uapi) */
-	if (hmu_uevent_parse(buf, len, &ue) || strcmp(ue.subsystem, "memory") ||
-	    parse_devpath(ue.devpath, &ev->block))
+	if (hmu_uevent_parse(buf, len, &ue))
+		return -EINVAL;
+	ev->seqnum = ue.seqnum;
+	if (strcmp(ue.subsystem, "memory") || parse_devpath(ue.devpath, &ev->block))
 		return -EINVAL;
 	strcpy(ev->action, ue.action);
-	ev->seqnum = ue.seqnum;
 	return 0;
 }
 
@@ -88,6 +91,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 	};
 	struct hmd_uevent ev;
 	ssize_t n;
+	int r;
 
 	if (is_netlink) {
 		mh.msg_name = &snl;
@@ -117,9 +121,17 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		/* someone sends here: what silence.c waits for */
 		if (!is_netlink)
 			d->unix_datagrams++;
-		if (mh.msg_flags & MSG_TRUNC || !sender_ok(d, &mh, is_netlink, &snl))
+		if (!sender_ok(d, &mh, is_netlink, &snl))
 			continue;
-		if (hmd_uevent_parse(buf, n, &ev))
+		if (mh.msg_flags & MSG_TRUNC) {
+			hmd_missed_note(d, "a uevent longer than %d bytes", HMU_UEVENT_BUFFER_SIZE);
+			continue;
+		}
+		r = hmd_uevent_parse(buf, n, &ev);
+		/* the kernel's SEQNUM on netlink counts every uevent anywhere: not looked at */
+		if (!is_netlink)
+			hmd_missed_seqnum(d, ev.seqnum);
+		if (r)
 			continue;
 		hmd_log_ev(d, LOG_DEBUG, NULL, ev.block, NULL, NULL, 0, "uevent %s seqnum %llu",
 			   ev.action, ev.seqnum);

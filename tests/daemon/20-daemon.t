@@ -30,9 +30,9 @@ all_state() { # all_state FIRST LAST STATE
 	for ((i = $1; i <= $2; i++)); do is_state "$i" "$3" || return 1; done
 }
 send() { "$UEVENT_SEND" --unix "$sock" "$@"; }
-# settled: the rescan hotmemd runs 20 ms after a uevent burst has happened
-rescans() { grep -cE "rescan after uevents|without an ADD uevent" "$log"; }
-settled() { local n=$1; wait_for 5 bash -c "[ \$(grep -cE 'rescan after uevents|without an ADD uevent' '$log') -gt $n ]"; }
+# settled: hotmemd's look 20 ms after a uevent burst, a rescan or not
+rescans() { grep -c "uevents settled" "$log"; }
+settled() { local n=$1; wait_for 5 bash -c "[ \$(grep -c 'uevents settled' '$log') -gt $n ]"; }
 
 check "daemon starts and binds its uevent socket" start
 check "coldplug onlines memory8-11 Movable" wait_for 5 all_state 8 11 online_movable
@@ -130,5 +130,57 @@ n=$(rescans)
 send add 62
 check "... and onlined by the next rescan once complete" wait_for 5 all_state 60 60 online_kernel
 settled "$n"
+
+# A settle relists memory/ only when a uevent may have been lost
+# (daemon/missed.c): a gap in the sender's SEQNUMs, or memory/'s link
+# count (2 + its subdirectories) against the blocks the uevents brought.
+# One sender numbering its uevents across runs (--seq), as hotmemfs does.
+mem=$root/sys/devices/system/memory
+# said L PATTERN: the log says PATTERN (grep -E) from its line L on
+said() { tail -n "+$1" "$log" | grep -qE "$2"; }
+# the number the log's next line will have
+lines() { echo $(($(wc -l <"$log") + 1)); }
+if [ "$(stat -c %h "$mem")" -lt 3 ]; then
+	echo "# $(stat -f -c %T "$mem")'s directories do not count their subdirectories: every settle relists"
+else
+	n=$(rescans) l=$(lines)
+	mk_blocks "$root" 63 64 offline "Normal Movable"
+	send --seq 1 add 63 64
+	settled "$n"
+	check "one sender's ADDs (SEQNUM 1, 2): onlined" wait_for 5 all_state 63 64 online_kernel
+	check "... their settle relisted memory/: SEQNUM 1 after the other senders' numbers" \
+		wait_for 5 said "$l" "rescan after uevents|without an ADD"
+	n=$(rescans) l=$(lines)
+	mk_block "$root" 65 offline "Normal Movable"
+	send --seq 3 add 65
+	settled "$n"
+	check "its next ADD (SEQNUM 3) onlined" wait_for 5 is_state 65 online_kernel
+	check "... and its settle relists nothing: nothing was missed" \
+		said "$l" "uevents settled: nothing missed"
+	check "... not one rescan" bash -c "! tail -n +$l '$log' | grep -qE 'rescanning memory/|rescan after uevents|without an ADD'"
+
+	# the last four ADDs of a burst dropped (SEQNUM 5-8): no gap to see
+	n=$(rescans) l=$(lines)
+	mk_blocks "$root" 66 70 offline "Normal Movable"
+	send --seq 4 add 66
+	settled "$n"
+	check "ADDs dropped at a burst's end: memory/'s links tell, the rescan onlines them" \
+		wait_for 5 all_state 66 70 online_kernel
+	check "... its settle says why" said "$l" \
+		"uevents settled: memory/ has [0-9]+ links, the [0-9]+ blocks hotmemd knows of make [0-9]+: rescanning memory/"
+	check "... and what it found" said "$l" "4 new block\(s\) without an ADD uevent"
+
+	# an ADD lost (SEQNUM 9) while a block went without its REMOVE: the
+	# links agree with the model, the gap alone tells
+	n=$(rescans) l=$(lines)
+	mk_block "$root" 71 offline "Normal Movable"
+	rm -r "$mem/memory12"
+	mk_block "$root" 72 offline "Normal Movable"
+	send --seq 10 add 72
+	settled "$n"
+	check "an ADD lost in a gap of SEQNUMs: the rescan onlines its block" \
+		wait_for 5 all_state 71 72 online_kernel
+	check "... its settle names the gap" said "$l" "uevents settled: SEQNUM 10 after 4 on .*: rescanning memory/"
+fi
 
 done_testing

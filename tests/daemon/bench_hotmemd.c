@@ -344,6 +344,7 @@ struct fsbench {
 	char ctl[128];
 	pid_t fs_pid;
 	int relay; /* hotmemfs sends its uevents here */
+	unsigned long long relay_seq; /* the SEQNUM of the last uevent passed on */
 	unsigned long long block_size;
 	bool state; /* hotmemfs keeps its state file (each change durable before its reply) */
 	bool background; /* ... with --state-sync background (written before its reply) */
@@ -408,8 +409,22 @@ static int relay_add(struct fsbench *f, long id, char *buf, size_t len, ssize_t 
 	}
 }
 
-static int forward(struct fsbench *f, const char *buf, ssize_t n)
+/*
+ * One ADD of hotmemfs's passed on to hotmemd, numbered as the relay's own
+ * next uevent: hotmemd takes a gap in a sender's SEQNUMs for uevents lost
+ * and relists memory/ when they settle (daemon/missed.c), and the relay
+ * passes on one uevent of several, where hotmemfs itself would send all.
+ * hotmemfs puts SEQNUM last (hmu_uevent_format()).
+ */
+static int forward(struct fsbench *f, char *buf, ssize_t n, size_t len)
 {
+	char *seq = memmem(buf, n, "SEQNUM=", 7);
+	int m;
+
+	if (seq) {
+		m = snprintf(seq, len - (seq - buf), "SEQNUM=%llu", ++f->relay_seq);
+		n = seq - buf + m + 1;
+	}
 	return sendto(f->b.fd, buf, n, 0, (struct sockaddr *)&f->b.to, sizeof(f->b.to)) == n ? 0 :
 											       -1;
 }
@@ -469,7 +484,7 @@ static int fs_single(struct fsbench *f, int runs)
 		}
 		double t0 = now_ms();
 
-		if (forward(f, buf, n) || !wait_writes(&f->b, 1))
+		if (forward(f, buf, n, sizeof(buf)) || !wait_writes(&f->b, 1))
 			return -1;
 		lat[i++] = now_ms() - t0;
 	}

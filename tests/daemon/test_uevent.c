@@ -64,11 +64,17 @@ static void test_ignored(void **state)
 	struct hmd_uevent ev;
 	char buf[64];
 
-	/* other subsystem */
+	/* other subsystem: its SEQNUM kept, a sender's numbers run through it (missed.c) */
+	assert_int_equal(parse("add@/devices/system/cpu/cpu1|ACTION=add|"
+			       "DEVPATH=/devices/system/cpu/cpu1|SUBSYSTEM=cpu|SEQNUM=77|",
+			       &ev),
+			 -EINVAL);
+	assert_int_equal(ev.seqnum, 77);
 	assert_int_equal(parse("add@/devices/system/cpu/cpu1|ACTION=add|"
 			       "DEVPATH=/devices/system/cpu/cpu1|SUBSYSTEM=cpu|",
 			       &ev),
 			 -EINVAL);
+	assert_int_equal(ev.seqnum, 0);
 	/* the memory subsystem's own directory, not a block */
 	assert_int_equal(parse("change@/devices/system/memory|ACTION=change|"
 			       "DEVPATH=/devices/system/memory|SUBSYSTEM=memory|",

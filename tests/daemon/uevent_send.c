@@ -7,6 +7,10 @@
  *   uevent_send --netlink ACTION ID|FIRST-LAST...   (group 1 of *this*
  *       network namespace: run it under `unshare -n` only)
  *   uevent_send --unix PATH --raw STRING            (\0 written as |)
+ *
+ * SEQNUM: pid * 100000 on, one more each uevent; after --seq N (before
+ * ACTION), N on: one sender numbering its uevents across runs, as hotmemd
+ * wants a sender to (daemon/missed.c: a gap is a uevent lost).
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -78,8 +82,17 @@ int main(int argc, char **argv)
 	} else if (argc > 1 && !strcmp(argv[1], "--netlink")) {
 		i = 2;
 	}
+	if (argc - i > 1 && !strcmp(argv[i], "--seq")) {
+		seq = strtoull(argv[i + 1], &end, 10);
+		if (*end || !seq) {
+			fprintf(stderr, "uevent_send: --seq wants a number from 1, got '%s'\n",
+				argv[i + 1]);
+			return 2;
+		}
+		i += 2;
+	}
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: uevent_send --unix PATH|--netlink ACTION ID|A-B...\n"
+		fprintf(stderr, "usage: uevent_send --unix PATH|--netlink [--seq N] ACTION ID|A-B...\n"
 				"       uevent_send --unix PATH|--netlink --raw 'A@B|K=V|'\n");
 		return 2;
 	}

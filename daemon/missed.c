@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: whether a uevent may have been missed since the last look, so
+ * that a burst's settle relists memory/ only then (issue #15 goal 5: each
+ * change O(change), not O(machine); the listing was one READDIRPLUS per
+ * ~190 blocks after every burst, 87 of an ADD's 103 FUSE requests on a
+ * machine of 16384 blocks).
+ *
+ * How uevents get lost, and what says so:
+ *  - netlink: a full receive queue.  The kernel says it, ENOBUFS at the
+ *    next recvmsg() (netlink_overrun(), 6.12 net/netlink/af_netlink.c):
+ *    uevent.c runs a coldplug then.  Netlink's SEQNUM is the kernel's one
+ *    counter for every uevent (lib/kobject_uevent.c uevent_seqnum, also
+ *    bumped for those broadcast only to another network namespace and for
+ *    injected ones): gaps there are normal and are not looked at.
+ *  - the Unix socket: a sender that drops at EAGAIN (docs/hotmemd.md), or
+ *    none sending at all (silence.c).  A sender numbers its datagrams, one
+ *    more each (hotmemfs: fusefs/uevent.c, every uevent it sends there, in
+ *    order): a SEQNUM that is not the last one + 1, or none, is a sign.
+ *  - what no number shows (the last datagrams of a burst dropped, a
+ *    sender that numbers otherwise): memory/'s link count.  A directory's
+ *    st_nlink is 2 + its subdirectories (kernfs_refresh_inode(); hotmemfs
+ *    and plain directories alike), and a memoryN/ is made before its ADD
+ *    is sent (device_add(): kobject_add() first, the uevent last), so
+ *    once a burst is quiet the count is the blocks the model holds plus
+ *    the other subdirectories (power/, blocks beyond HMD_MAX_BLOCK_ID),
+ *    which every listing measures anew.  A block no uevent brought (or
+ *    one gone without its REMOVE) makes them disagree.  One fstat() of an
+ *    open descriptor: on hotmemfs no request at all while memory/'s
+ *    attributes are cached, one GETATTR after a block came (hotmemfs
+ *    invalidates them before the uevent goes out).
+ * A listing that meets a block half-created (no valid_zones yet) is a sign
+ * for the next settle too, as it was left for a later rescan.  Where the
+ * link count does not count subdirectories (btrfs keeps 1, ext4 past
+ * 65000), every settle relists, as every settle did before.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hotmemd.h"
+
+/* something may have been missed: why, for the settle's log line */
+void hmd_missed_note(struct hmd *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->missed)
+		return; /* the first sign is the one said */
+	va_start(ap, fmt);
+	vsnprintf(d->missed_why, sizeof(d->missed_why), fmt, ap);
+	va_end(ap);
+	d->missed = true;
+}
+
+/*
+ * A datagram from the Unix socket's sender, its SEQNUM @seq (0: none):
+ * the first one after start is only remembered (the coldplug saw what came
+ * before our socket was bound; what was sent since, it delivers or drops,
+ * which the link count shows).
+ */
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq)
+{
+	if (!seq)
+		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);
+	else if (d->unix_seqnum && seq != d->unix_seqnum + 1)
+		hmd_missed_note(d, "SEQNUM %llu after %llu on %s", seq, d->unix_seqnum,
+				d->cfg.uevent_socket);
+	d->unix_seqnum = seq;
+}
+
+/* memory/'s link count now: 0, or -errno */
+int hmd_memdir_links(struct hmd *d, unsigned long *links)
+{
+	struct stat st;
+
+	if (d->sysroot_gone)
+		return -d->sysroot_gone;
+	if (fstat(d->memdir_fd, &st))
+		return -errno;
+	*links = st.st_nlink;
+	return 0;
+}
+
+/*
+ * After a whole listing of memory/, @before its link count read before it:
+ * what the links are besides the model's blocks, if the count held still
+ * across the listing and counts subdirectories at all.
+ */
+void hmd_missed_measure(struct hmd *d, int before_err, unsigned long before)
+{
+	unsigned long after;
+
+	d->links_known = !before_err && !hmd_memdir_links(d, &after) && after == before &&
+			 after >= 2 + d->n_present;
+	if (d->links_known)
+		d->links_other = after - d->n_present;
+}
+
+/* why a uevent may have been missed since the last look, NULL: nothing says so */
+const char *hmd_missed(struct hmd *d)
+{
+	unsigned long links;
+	int r;
+
+	if (d->missed)
+		return d->missed_why;
+	if (!d->links_known)
+		return "memory/'s link count does not count its blocks here";
+	r = hmd_memdir_links(d, &links);
+	if (r) {
+		snprintf(d->missed_why, sizeof(d->missed_why), "memory/ unreadable: %s",
+			 strerror(-r));
+		return d->missed_why;
+	}
+	if (links != d->links_other + d->n_present) {
+		snprintf(d->missed_why, sizeof(d->missed_why),
+			 "memory/ has %lu links, the %lu blocks hotmemd knows of make %lu", links,
+			 d->n_present, d->links_other + d->n_present);
+		return d->missed_why;
+	}
+	return NULL;
+}
+
+/* looked: the next sign starts anew */
+void hmd_missed_clear(struct hmd *d)
+{
+	d->missed = false;
+}

@@ -1,0 +1,100 @@
+#!/bin/bash
+# An ADD uevent costs hotmemd the same FUSE requests on a machine of 17
+# blocks as on one of 4122 (issue #15 goal 5: each state change O(change),
+# not O(machine)).  Counted by opcode through `hotmemctl status --json`
+# ("fuse"), every request hotmemd asks -- the ADD, its decision and write,
+# and whatever its burst's settle asks -- never a time.  Until 2026-11-30
+# the settle relisted memory/ after every burst (one READDIRPLUS per ~190
+# blocks: 87 of an ADD's 103 requests at 16384 blocks); now it relists
+# only when something may have been missed (docs/hotmemd.md, "Lost
+# uevents"), and memory/'s link count says nothing was.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+need_hotmemfs_in_netns "$@"
+need_tool python3 python3
+. "$(dirname "$0")/fs_start.sh"
+
+# the default machine (1 GiB on node 0, 2 possible nodes) with room for a
+# 512 GiB DIMM on node 1 beside the small ones; its memmap on its own
+# memory (8 GiB of it would not fit in system RAM), written only as its
+# blocks go online, which they never do here
+cat >"$TMP/profile" <<'EOF'
+profile = default
+name = add-cost
+maxmem = 1T
+EOF
+# what hotmemd_on_sock takes: the mount, its control socket, hotmemd's socket
+mnt=$TMP/m ctl=$TMP/m.sock sock=$TMP/uevent.sock
+mem=$mnt/sys/devices/system/memory
+check "hotmemfs mounts the profile" \
+	fs_start m -u "$sock" -p "$TMP/profile" -c memory_hotplug.memmap_on_memory=1
+
+. "$(dirname "$0")/fuse_counts.sh"
+ops() { fuse_ops "$ctl"; }
+delta() { fuse_delta "$@"; }
+total() { awk '$1 == "total" { print $2 }' "$1"; }
+blocks() { ls -d "$mem"/memory[0-9]* | wc -l; }
+# the settles of uevent bursts so far (before 2026-11-30 each was a rescan)
+settles() { grep -cE "uevents settled|rescan after uevents|without an ADD uevent" "$log"; }
+settled_past() { [ "$(settles)" -gt "$1" ]; }
+dimm() { "$CTL" -s "$ctl" device_add pc-dimm size="$1" id="$2" ${3:+node=$3} >/dev/null; }
+
+# node 1 observed only: its 4096 blocks stay offline, as cheap as can be
+hotmemd_on_sock --log-level debug --node-policy 1=offline
+
+# adds N DIMMs of 128 MiB named PREFIX1..N one at a time, each settled
+# before the next, and writes the per-ADD counts to FILE
+n=8
+adds() {
+	local i s
+	s=$(settles)
+	dimm 128M "$1"0 && wait_for 30 settled_past "$s" || return 1
+	s=$(settles)
+	from=$(($(wc -l <"$log") + 1))
+	ops >"$TMP/$1.a"
+	for ((i = 1; i <= n; i++)); do
+		dimm 128M "$1$i" && wait_for 30 settled_past "$s" || return 1
+		s=$(settles)
+	done
+	ops >"$TMP/$1.b"
+	delta "$TMP/$1.a" "$TMP/$1.b" "$n" >"$TMP/$1"
+	tail -n "+$from" "$log" >"$TMP/$1.log"
+	echo "# $(blocks) blocks, FUSE requests an ADD:"
+	sed 's/^/# /' "$TMP/$1"
+}
+offline_on_node0() { grep -lx offline "$mem"/node0/memory*/state 2>/dev/null | wc -l; }
+
+check "the small machine: $n single DIMMs plugged, each ADD settled" adds s
+small=$(blocks)
+# blocks the kernel made beside the uevents that came: none, so no settle
+# of these ADDs relists memory/ (before 2026-11-30 every one did)
+relisted() { grep -cE "rescanning memory/|rescan after uevents|without an ADD uevent" "$TMP/$1.log"; }
+is "$(relisted s)" 0 "... no settle relisted memory/"
+is "$(offline_on_node0)" 0 "... all online"
+
+check "a 512 GiB DIMM on node 1" dimm 512G big 1
+# every ADD of the burst taken (hotmemfs's sender may still be sending
+# them after a settle), then its last settle
+adds_taken() { [ "$(grep -c ": uevent add " "$log")" -ge $((n + 1 + 4096)) ]; }
+observed() { [ "$(grep -c ": left offline: policy offline" "$log")" -ge 4096 ]; }
+# a settle logged after the last ADD taken
+quiet() {
+	awk '/: uevent add /{a=NR} /uevents settled|rescan after uevents|without an ADD uevent/{s=NR} END{exit !(s>a)}' "$log"
+}
+check "... its 4096 ADDs taken" wait_for 300 adds_taken
+check "... and their burst settled" wait_for 30 quiet
+check "... its 4096 blocks observed, left offline" observed
+check "the big machine: $n single DIMMs plugged, each ADD settled" adds b
+big=$(blocks)
+is "$(offline_on_node0)" 0 "... all online"
+is "$(relisted b)" 0 "... no settle relisted memory/"
+
+ok_count() { python3 -c 'import sys; sys.exit(not eval(sys.argv[1]))' "$1"; }
+# 15 on 2026-11-30 at either size (the ADD's own 14 and a GETATTR of
+# memory/ after hotmemfs invalidated it; docs/hotmemd.md "FUSE requests a
+# block"); 18 and 39 before, the settle's listing of memory/ growing with it
+check "an ADD on $small blocks costs at most 16 FUSE requests ($(total "$TMP/s"))" \
+	ok_count "$(total "$TMP/s") <= 16"
+check "... and on $big blocks ($(total "$TMP/b")) no more than on $small" \
+	ok_count "$(total "$TMP/b") <= $(total "$TMP/s") + 0.5"
+done_testing
