@@ -29,6 +29,15 @@
 #define CONFORM_READY_MS 30000	   /* an agent or the listener coming up */
 #define CONFORM_STALL_MS 5000	   /* no block came online for this long */
 #define CONFORM_CTL_TIMEOUT_MS 120000 /* one hotmemctl command */
+/*
+ * The exit status of a matrix whose only fault is its own: the emulated
+ * machine refused an event of it (its cells not run, no verdict on any
+ * agent); a violation or another error of the run is 1 all the same.
+ * --cell's too, when the machine refused its event.
+ */
+#define CONFORM_EXIT_REFUSED 3
+/* such a cell's error of the run, as its row and the JSON's "error" say it */
+#define CONFORM_REFUSED_ERROR "event refused: hotmem-conform's own matrix, no verdict on the agent"
 
 /* ---- conform_spawn.c ---------------------------------------------------- */
 /*
@@ -70,6 +79,8 @@ int conform_exit_code(const struct conform_child *c);
 int conform_run(char *const argv[], const struct conform_io *io, long timeout_ms);
 /* the same, its stdout read into a NUL-terminated *@out (malloc'ed) */
 int conform_run_capture(char *const argv[], int err_fd, long timeout_ms, char **out);
+/* the same, its stderr read into *@err, its stdout to @out_fd */
+int conform_run_capture_err(char *const argv[], int out_fd, long timeout_ms, char **err);
 /* an fd on /dev/null, or on a file truncated/created (0644); -1 and said on stderr */
 int conform_open_null(void);
 int conform_open_file(const char *path, bool append);
@@ -161,8 +172,14 @@ struct conform_state_writes {
 	long unparsed;	/* of einval, values the store could not parse (status's "unparsed") */
 	bool known;	/* status answered with its state-writes */
 };
-/* hotmemctl ARGS... >/dev/null, bounded; its exit code */
-int conform_ctl(const char *const args[]);
+/*
+ * hotmemctl ARGS... >/dev/null, bounded; its exit code.  When that is not
+ * 0, *@why (malloc'ed; NULL when out of memory) says the command and what
+ * hotmemctl said on stderr (or that it was stopped), which goes on our
+ * stderr too: a plug the emulated hardware refused is said, never
+ * swallowed (usereye7 #5).
+ */
+int conform_ctl(const char *const args[], char **why);
 /* status's "state-writes": zeros when status fails */
 void conform_state_writes(struct conform_state_writes *sw);
 /* status's uevents "netlink-errors", -1 when status fails */

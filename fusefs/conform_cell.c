@@ -7,7 +7,9 @@
  * redundant writes, uevents lost, Movable against auto_movable_ratio --
  * the agent stopped and the onlined blocks offlined again.  One JSON
  * object on stdout (the last line), the steps on stderr (the last one
- * says where a cell that never finishes stopped).
+ * says where a cell that never finishes stopped).  An event the machine
+ * refuses (hotmemctl failed) ends the cell there: the outcome is
+ * "event_refused" alone, exit status CONFORM_EXIT_REFUSED.
  *
  * AGENT: rule:DIR (a systemd-udevd; hotmem-enter bound DIR's rules),
  * hotmemd:POLICY, cmd:COMMAND (sh -c), netlink-agent, none (the kernel's
@@ -50,6 +52,7 @@ struct cell {
 	int ended_code;		/* its exit status, -1: a signal's death */
 	int ended_signal;	/* that signal, 0: none */
 	long ended_within_ms;	/* of its start: when the cell saw it had ended */
+	char *refused;		/* the event's first hotmemctl command that failed, and why */
 };
 
 static void step(const char *fmt, ...)
@@ -413,13 +416,42 @@ static void add_agent_exit(const struct cell *c, json_object *o)
 }
 
 /*
+ * One hotmemctl command of the event.  One that fails is the emulated
+ * hardware refusing the matrix's own event (a device that does not fit
+ * the machine: usereye7 #5, a 4 GiB virtio-mem device on qemu-512m's
+ * 3.5 GiB): kept in @c->refused, the event stopped there, and the cell
+ * says so instead of waiting for blocks that never come and blaming the
+ * agent for them.
+ */
+static int event_ctl(struct cell *c, const char *const args[])
+{
+	char *why = NULL;
+
+	if (c->refused)
+		return -1;
+	if (!conform_ctl(args, &why))
+		return 0;
+	c->refused = why ? why : strdup("hotmemctl failed (out of memory saying how)");
+	step("the machine refused the event: %s", c->refused ? c->refused : "?");
+	return -1;
+}
+
+/*
+ * Sizes that fit every machine of the matrix: a 1 GiB DIMM everywhere,
+ * the 64 DIMMs and the burst only where conform_main.c's fits() lets
+ * them.  The virtio-mem device is 3 GiB, grown to 2 GiB at most:
+ * qemu-512m (QEMU's -m 512M,maxmem=4G) has 3.5 GiB for all memory
+ * devices together (maxmem - RAM, QEMU's memory_device_check_addable()),
+ * and a 4 GiB device is refused there.
+ *
  * The event's devices go to node 0 (device_add's default), or on a machine
  * with a memoryless node with CPUs to that node, as memory added to a
  * socket without DIMMs: its first memory, which the kernel's zone rules
  * (auto-movable's per-node ratio) and an agent's see as such.  @node is
  * "node=N", or NULL, which ends the device_add's arguments there.
+ * 0, or -1 when the machine refused a step (@c->refused says which).
  */
-static void plug(struct cell *c)
+static int plug(struct cell *c)
 {
 	const char *e = c->event;
 	int nid = conform_plug_node();
@@ -431,32 +463,38 @@ static void plug(struct cell *c)
 		node = nodearg;
 		step("plugging on node %d: it has CPUs and no memory", nid);
 	}
-	if (!strcmp(e, "dimm1")) {
-		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=1G", "id=d1", node, NULL });
-	} else if (!strcmp(e, "dimm64")) {
+	if (!strcmp(e, "dimm1"))
+		return event_ctl(c, (const char *[]){ "device_add", "pc-dimm", "size=1G", "id=d1", node,
+						      NULL });
+	if (!strcmp(e, "dimm64")) {
 		for (int i = 1; i <= 64; i++) {
 			char id[16];
 
 			snprintf(id, sizeof(id), "id=d%d", i);
-			conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128M", id, node,
-						      NULL });
+			if (event_ctl(c, (const char *[]){ "device_add", "pc-dimm", "size=128M", id,
+							   node, NULL }))
+				return -1;
 		}
-	} else if (!strcmp(e, "burst1024")) {
-		conform_ctl((const char *[]){ "device_add", "pc-dimm", "size=128G", "id=big", node,
-					      NULL });
-	} else if (!strcmp(e, "virtio-grow-shrink")) {
-		/* each step once the agent has onlined the one before (a
-		 * virtio-mem driver unplugs only what it plugged and is online) */
-		conform_ctl((const char *[]){ "device_add", "virtio-mem-pci", "size=4G",
-					      "requested-size=1G", "id=vm0", node, NULL });
-		wait_resized(c, "vm0");
-		wait_grown_online(c);
-		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "2G", NULL });
-		wait_resized(c, "vm0");
-		wait_grown_online(c);
-		conform_ctl((const char *[]){ "qom-set", "vm0", "requested-size", "1G", NULL });
-		wait_resized(c, "vm0");
+		return 0;
 	}
+	if (!strcmp(e, "burst1024"))
+		return event_ctl(c, (const char *[]){ "device_add", "pc-dimm", "size=128G", "id=big",
+						      node, NULL });
+	/* virtio-grow-shrink: each step once the agent has onlined the one
+	 * before (a virtio-mem driver unplugs only what it plugged and is online) */
+	if (event_ctl(c, (const char *[]){ "device_add", "virtio-mem-pci", "size=3G",
+					   "requested-size=1G", "id=vm0", node, NULL }))
+		return -1;
+	wait_resized(c, "vm0");
+	wait_grown_online(c);
+	if (event_ctl(c, (const char *[]){ "qom-set", "vm0", "requested-size", "2G", NULL }))
+		return -1;
+	wait_resized(c, "vm0");
+	wait_grown_online(c);
+	if (event_ctl(c, (const char *[]){ "qom-set", "vm0", "requested-size", "1G", NULL }))
+		return -1;
+	wait_resized(c, "vm0");
+	return 0;
 }
 
 /* what the count of the new blocks found */
@@ -698,12 +736,13 @@ static int start(struct cell *c)
 	return 0;
 }
 
-/* the event, then until its new blocks are online (or not) */
-static void plug_and_wait(struct cell *c)
+/* the event, then until its new blocks are online (or not); -1: the machine refused it */
+static int plug_and_wait(struct cell *c)
 {
 	long t0 = conform_now_ms();
 
-	plug(c);
+	if (plug(c))
+		return -1;
 	listed_blocks(c, &c->before, &c->after);
 	conform_blocks_diff(&c->after, &c->before, &c->added);
 	step("%zu blocks before, %zu after, %zu new", c->before.count, c->after.count,
@@ -712,6 +751,7 @@ static void plug_and_wait(struct cell *c)
 	c->ms_to_last_online = all_online(c, &c->added) ? conform_now_ms() - t0 : -1;
 	step("%zu of %zu online; settling", conform_count_online(&c->added), c->added.count);
 	settle(c);
+	return 0;
 }
 
 /* what the agent did, counted while it still runs; then it is stopped and the blocks offlined */
@@ -742,19 +782,27 @@ static int count(struct cell *c, const struct conform_state_writes *sw0, struct 
 	return 0;
 }
 
-/* the outcome of a cell whose agent ended before the plug: that alone */
-static int print_ended(const struct cell *c)
+/*
+ * The outcome of a cell that counted nothing: its agent ended before the
+ * plug (@c->failed: its exit), or the machine refused the event
+ * ("event_refused": which command, what hotmemctl said).  Exit status 0,
+ * or CONFORM_EXIT_REFUSED for a refused event.
+ */
+static int print_not_run(const struct cell *c)
 {
 	json_object *o = json_object_new_object();
 
 	if (!o)
 		return 1;
-	add_agent_exit(c, o);
+	if (c->refused)
+		json_object_object_add(o, "event_refused", json_object_new_string(c->refused));
+	else
+		add_agent_exit(c, o);
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 	json_object_put(o);
-	return 0;
+	return c->refused ? CONFORM_EXIT_REFUSED : 0;
 }
 
 static int run_cell(struct cell *c)
@@ -775,11 +823,12 @@ static int run_cell(struct cell *c)
 	 */
 	agent_ended(c, true);
 	if (c->failed)
-		return print_ended(c);
+		return print_not_run(c);
 	step("listener ready; plugging %s", c->event);
 	/* memoryN/state writes hotmemfs refused so far: the agent's are what follows */
 	conform_state_writes(&sw0);
-	plug_and_wait(c);
+	if (plug_and_wait(c))
+		return print_not_run(c);
 	if (!count(c, &sw0, &r)) {
 		print_outcome(c, &r);
 		ret = 0;
@@ -818,5 +867,6 @@ int conform_cell_main(int argc, char **argv)
 	conform_blocks_free(&c.before);
 	conform_blocks_free(&c.after);
 	conform_blocks_free(&c.added);
+	free(c.refused);
 	return ret;
 }

@@ -16,17 +16,61 @@
 
 #define CTL_ARGS_MAX 16
 
-int conform_ctl(const char *const args[])
+/*
+ * "hotmemctl ARGS...: exit status N: WHAT IT SAID" (its stderr's lines,
+ * "; "-joined), or "...: stopped after S s"; NULL when out of memory.
+ */
+static char *ctl_failure(char *const argv[], int rc, const char *err)
+{
+	char *why = NULL;
+	size_t len = 0, n;
+	bool first = true;
+	FILE *f = open_memstream(&why, &len);
+
+	if (!f)
+		return NULL;
+	for (int i = 0; argv[i]; i++)
+		fprintf(f, "%s%s", i ? " " : "", argv[i]);
+	if (rc == 124)
+		fprintf(f, ": stopped after %d s", CONFORM_CTL_TIMEOUT_MS / 1000);
+	else
+		fprintf(f, ": exit status %d", rc);
+	for (const char *l = err ? err : ""; *l; l += n + (l[n] == '\n')) {
+		n = strcspn(l, "\n");
+		if (!n)
+			continue;
+		fprintf(f, "%s%.*s", first ? ": " : "; ", (int)n, l);
+		first = false;
+	}
+	if (first && rc != 124)
+		fputs(": it said nothing on stderr", f);
+	if (fclose(f)) {
+		free(why);
+		return NULL;
+	}
+	return why;
+}
+
+int conform_ctl(const char *const args[], char **why)
 {
 	char *argv[CTL_ARGS_MAX + 2] = { "hotmemctl" };
-	struct conform_io io = { .out_fd = conform_open_null(), .err_fd = -1 };
+	int null = conform_open_null();
+	char *err = NULL;
 	int i, rc;
 
+	*why = NULL;
 	for (i = 0; args[i] && i < CTL_ARGS_MAX; i++)
 		argv[i + 1] = (char *)args[i];
-	rc = conform_run(argv, &io, CONFORM_CTL_TIMEOUT_MS);
-	if (io.out_fd >= 0)
-		close(io.out_fd);
+	rc = conform_run_capture_err(argv, null, CONFORM_CTL_TIMEOUT_MS, &err);
+	if (null >= 0)
+		close(null);
+	if (rc) {
+		/* its own words in the cell's log (stderr) too */
+		if (err)
+			fputs(err, stderr);
+		*why = ctl_failure(argv, rc, err);
+	}
+	free(err);
 	return rc;
 }
 

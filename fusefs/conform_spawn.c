@@ -207,20 +207,25 @@ int conform_run(char *const argv[], const struct conform_io *io, long timeout_ms
 	return conform_exit_code(&c);
 }
 
-/* stdout into a memfd: no pipe for a grandchild to hold open, no file left behind */
-int conform_run_capture(char *const argv[], int err_fd, long timeout_ms, char **out)
+/*
+ * Run @argv with @io, but the stream @slot points to (&io->out_fd or
+ * &io->err_fd) into a memfd: no pipe for a grandchild to hold open, no
+ * file left behind.  What it wrote into a NUL-terminated *@text
+ * (malloc'ed; NULL when out of memory).
+ */
+static int run_captured(char *const argv[], struct conform_io *io, int *slot, long timeout_ms,
+			char **text)
 {
-	struct conform_io io = { .err_fd = err_fd };
 	struct stat st;
 	int fd, rc;
 	char *buf;
 
-	*out = NULL;
+	*text = NULL;
 	fd = memfd_create("hotmem-conform-out", MFD_CLOEXEC);
 	if (fd < 0)
 		return 127;
-	io.out_fd = fd;
-	rc = conform_run(argv, &io, timeout_ms);
+	*slot = fd;
+	rc = conform_run(argv, io, timeout_ms);
 	if (fstat(fd, &st) < 0 || !(buf = calloc(1, (size_t)st.st_size + 1))) {
 		close(fd);
 		return rc;
@@ -228,6 +233,20 @@ int conform_run_capture(char *const argv[], int err_fd, long timeout_ms, char **
 	if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
 		buf[0] = '\0';
 	close(fd);
-	*out = buf;
+	*text = buf;
 	return rc;
+}
+
+int conform_run_capture(char *const argv[], int err_fd, long timeout_ms, char **out)
+{
+	struct conform_io io = { .err_fd = err_fd };
+
+	return run_captured(argv, &io, &io.out_fd, timeout_ms, out);
+}
+
+int conform_run_capture_err(char *const argv[], int out_fd, long timeout_ms, char **err)
+{
+	struct conform_io io = { .out_fd = out_fd };
+
+	return run_captured(argv, &io, &io.err_fd, timeout_ms, err);
 }
