@@ -346,6 +346,23 @@ static void block_added(struct hmd *d, unsigned long id)
 		hmd_block_process(d, id);
 }
 
+/* block @id is gone (its REMOVE, or found gone): out of the model and its sums */
+void hmd_block_forget(struct hmd *d, unsigned long id)
+{
+	struct hmd_block *b = hmd_block_find(d, id);
+
+	if (!b)
+		return;
+	hmd_retry_cancel(b);
+	fw_wait_clear(d, b);
+	hmd_block_account(d, id, -1);
+	hmd_block_left(d, id);
+	b->present = false;
+	d->n_present--;
+	b->online = false;
+	b->failed = false;
+}
+
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 {
 	int type = hmu_kobject_action_type(action, strlen(action));
@@ -359,14 +376,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 	if (!b)
 		return;
 	if (type == HMU_KOBJ_REMOVE) {
-		hmd_retry_cancel(b);
-		fw_wait_clear(d, b);
-		hmd_block_account(d, id, -1);
-		hmd_block_left(d, id);
-		b->present = false;
-		d->n_present--;
-		b->online = false;
-		b->failed = false;
+		hmd_block_forget(d, id);
 	} else if (type == HMU_KOBJ_ONLINE || type == HMU_KOBJ_OFFLINE) {
 		/*
 		 * Only ADD makes us online a block: an admin's offline is

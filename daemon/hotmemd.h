@@ -312,6 +312,7 @@ bool hmd_stop_requested(struct hmd *d);
 /* 0, -errno, or -EINTR: stopped by hmd_stop_requested(), blocks left undecided */
 int hmd_coldplug(struct hmd *d, bool online_offline);
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
+void hmd_block_forget(struct hmd *d, unsigned long id);
 bool hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
 unsigned long hmd_count_new(struct hmd *d, unsigned long *first);

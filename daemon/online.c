@@ -110,19 +110,21 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 }
 
 /*
- * Removed between the read that decided it and the write: nothing was
- * refused, there is nothing left to online, and its REMOVE says the rest.
- * Said as what it is, below a give-up, and not counted as one.
+ * Removed before its state was read (its ADD and REMOVE both queued), or
+ * between the read that decided it and the write: nothing was refused,
+ * there is nothing left to online, and its REMOVE says the rest.  Said as
+ * what it is, below a give-up, and not counted as one.
  */
-static void went_away(struct hmd *d, unsigned long id, int err)
+static void went_away(struct hmd *d, unsigned long id, int err, const char *when)
 {
 	struct hmd_block *b = &d->blk[id];
 
-	b->failed = false;
 	b->attempts = 0;
 	hmd_log_ev(d, LOG_NOTICE, HMD_MSGID_SKIPPED, id, NULL, hmd_policy_name(block_policy(d, b)),
-		   err,
-		   "went away before its state was written (the memory block device is gone): nothing to online");
+		   err, "went away before its state was %s (the memory block device is gone): nothing to online",
+		   when);
+	/* as its REMOVE would: the model holds what memory/ holds (missed.c) */
+	hmd_block_forget(d, id);
 	hmd_status_changed(d);
 }
 
@@ -147,7 +149,7 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	if (hmd_sysroot_gone(d, r))
 		return;
 	if (hmd_block_went_away(d, id, r)) {
-		went_away(d, id, r);
+		went_away(d, id, r, "written");
 		return;
 	}
 	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
@@ -175,7 +177,10 @@ static void process(struct hmd *d, unsigned long id, struct hmd_block *b)
 	if (r) {
 		if (hmd_sysroot_gone(d, -r))
 			return;
-		hmd_log_ev(d, LOG_WARNING, NULL, id, NULL, NULL, -r, "cannot read state");
+		if (hmd_block_went_away(d, id, -r))
+			went_away(d, id, -r, "read");
+		else
+			hmd_log_ev(d, LOG_WARNING, NULL, id, NULL, NULL, -r, "cannot read state");
 		return;
 	}
 	if (online) {

@@ -40,7 +40,7 @@ drained() { awk 'NR > 1 && $2 == 15 && $5 != 0 { q = 1 } END { exit q }' /proc/n
 wait_for 10 drained
 "$UEVENT_SEND" --unix "$sock" add 999
 check "hotmemd handled every uevent sent (a marker after them handled)" \
-	wait_for 10 grep -q "memory999: cannot read state" "$TMP/log"
+	wait_for 10 grep -q "memory999: went away before its state was read" "$TMP/log"
 for b in 32 33; do
 	is "$(grep -c "memory$b: uevent add" "$TMP/log")" 1 "memory$b: its add uevent arrives once"
 	is "$(grep -c "memory$b: online_movable\|memory$b: online_kernel\|memory$b: online " "$TMP/log")" 1 \

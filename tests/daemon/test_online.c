@@ -391,8 +391,9 @@ static void capture_journal(struct hmd *d, const struct iovec *iov, int n);
 /*
  * A block removed between its read and its write (finalD 5): ENODEV
  * through the file it was read with, ENOENT from a new open once its
- * directory is gone.  Not a give-up: said below one, as the block gone;
- * ENOENT with the directory still there is one.
+ * directory is gone.  Not a give-up: said below one, as the block gone,
+ * and out of the model; ENOENT with the directory still there is one.
+ * The same for a block gone before its ADD's read.
  */
 static void test_block_gone_not_a_give_up(void **state)
 {
@@ -423,6 +424,17 @@ static void test_block_gone_not_a_give_up(void **state)
 	assert_null(strstr(f->m.journal, "MESSAGE=memory13: gave up"));
 	assert_false(f->d.blk[12].failed);
 	assert_false(f->d.blk[13].failed);
+	/* out of the model, as their REMOVE would take them; memory14 is there */
+	assert_null(hmd_block_find(&f->d, 12));
+	assert_null(hmd_block_find(&f->d, 13));
+	assert_non_null(hmd_block_find(&f->d, 14));
+	/* an ADD whose block went before its state was read (its REMOVE queued) */
+	hmd_block_event(&f->d, "add", 40);
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory40: went away before its state was "
+					     "read (the memory block device is gone): nothing to "
+					     "online [policy=auto-movable errno=ENOENT(2)]\n"));
+	assert_null(hmd_block_find(&f->d, 40));
+	assert_int_equal(f->d.n_failed, 1);
 }
 
 /* The kernel onlined it (auto_online_blocks=online): left alone. */
