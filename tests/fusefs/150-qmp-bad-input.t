@@ -7,7 +7,9 @@
 # is no UTF-8 is refused in QEMU 7.2's words, not run and echoed back
 # (usereye5 #8i); a request split over writes, many pipelined, a long
 # line of garbage, a NUL, nesting too deep: each answered, the
-# connection goes on.  A raw client (bytes, recv): what hotmemfs writes.
+# connection goes on.  A request split in two: its first piece read by
+# hotmemfs before the second is sent (qmp_checks.peer_read()), else both
+# came in one read and a reader of whole reads only passed.  A raw client (bytes, recv): what hotmemfs writes.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -15,7 +17,7 @@ mount_fs "hotmemfs mounts" --fresh --state none
 
 qmp_conversation 300 <<'PY'
 import json
-from qmp_checks import ok, all_ran, raw_connect, shown as err
+from qmp_checks import ok, all_ran, peer_read, raw_connect, shown as err
 
 s, buf = None, b""
 
@@ -121,10 +123,11 @@ data = b'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "size": "1
 bad = []
 for i in range(1, len(data)):
     s.sendall(data[:i])
+    peer_read(s)  # the first piece read on its own: the second comes in a read of its own
     s.sendall(data[i:])
     if json.loads(line()) != DUP:
         bad.append(i)
-ok(not bad, "the duplicate split over two writes, at each byte: the same refusal (%s)" % bad)
+ok(not bad, "the duplicate split over two reads, at each byte: the same refusal (%s)" % bad)
 for what, data, want in [
         ("a ':' in strings", b'{"execute": "query-memory-devices", "id": {"a:b": "c:d"}}',
          {"a:b": "c:d"}),
@@ -172,13 +175,15 @@ req = b'{"execute": "query-memory-devices", "id": "split"}\n'
 connect()
 for i in range(1, len(req)):
     s.sendall(req[:i])
+    peer_read(s)
     s.sendall(req[i:])
 got = [line() for _ in range(1, len(req))]
 ok(all(json.loads(g) == {"return": [], "id": "split"} for g in got),
-   "a request split in two writes at each of its %d bytes: each answered" % (len(req) - 1))
+   "a request split in two reads at each of its %d bytes: each answered" % (len(req) - 1))
 req = b'{"execute": "query-memory-devices", "id": "\xe2\x82\xac"}\n'
 for i in range(1, len(req)):
     s.sendall(req[:i])
+    peer_read(s)
     s.sendall(req[i:])
 got = [line() for _ in range(1, len(req))]
 ok(all(json.loads(g) == {"return": [], "id": "\u20ac"} for g in got),

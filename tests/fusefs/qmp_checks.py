@@ -9,7 +9,9 @@ argv[1]; its qmp_reply runs this file as a program.
   all_ran()               the last line, "0 all N checks ran"
   raw_connect(PATH, ...)  a connection of its own, QMP's handshake done
   ask(S, EXECUTE, **ARGS) EXECUTE's reply on S (events skipped, or kept in
-                          events_into=LIST; pieces=[N]: cut in writes)
+                          events_into=LIST; pieces=[N]: cut in writes,
+                          each read by hotmemfs before the next is sent)
+  peer_read(S)            once hotmemfs has read every byte sent on S
   reply(S, EVENTS)        the next reply on S
   shown(REPLY)            "CLASS: DESC" of an error, "return: JSON" else
 
@@ -17,9 +19,13 @@ qmp_checks.py SOCKET EXECUTE [ARGUMENTS-JSON]: EXECUTE's reply, shown():
 a refusal is checked by QEMU's error class and words, not by a failed
 exit status alone (which a connect error or a typo would give as well).
 """
+import fcntl
 import json
 import socket
+import struct
 import sys
+import termios
+import time
 
 from qmp import Lines, negotiate as qmp_negotiate
 
@@ -66,15 +72,30 @@ def reply(s, events=None):
             events.append(r)
 
 
+def peer_read(s, bound=60):
+    """return once hotmemfs has read (recv()) every byte sent on the Unix
+    stream socket S: its SIOCOUTQ (TIOCOUTQ), the bytes the peer has not
+    read yet, is 0.  So a request's second piece, sent after, comes in a
+    read of its own: a reader that parsed only whole reads fails.  BOUND
+    seconds a hang only (no timing is checked)"""
+    end = time.monotonic() + bound
+    while struct.unpack("i", fcntl.ioctl(s.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]:
+        if time.monotonic() > end:
+            raise TimeoutError("hotmemfs read nothing of a request's piece in %d s" % bound)
+        time.sleep(0.001)
+
+
 def ask(s, execute, *, events_into=None, pieces=None, **args):
     """EXECUTE sent on the negotiated socket S, its reply (a dict) read
-    (reply()); PIECES: the request cut in writes at these lengths"""
+    (reply()); PIECES: the request cut in writes at these lengths, each
+    read by hotmemfs before the next is sent (peer_read())"""
     req = {"execute": execute}
     if args:
         req["arguments"] = args
     data = json.dumps(req).encode() + b"\n"
     for p in pieces or []:
         s.sendall(data[:p])
+        peer_read(s)
         data = data[p:]
     s.sendall(data)
     return reply(s, events_into)
