@@ -1374,24 +1374,26 @@ void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *ev);
  * request grew hotmemfs by its whole size (#16.11).
  */
 #define HMFS_CTL_REQ_MAX (64 * 1024)
-struct json_tokener;
+/* qmpread.c: QEMU 9.2's JSON lexer, streamer and parser, a byte at a time */
+struct hmfs_ctl_tok;
 struct hmfs_ctl_reader {
-	struct json_tokener *tok;
-	size_t pending; /* bytes of the request being parsed */
-	bool skip_line; /* after a parse error: the rest of its line is dropped */
-	int bad; /* HMFS_CTL_BAD_JSON: what is wrong, json-c's enum json_tokener_error or: */
-#define HMFS_CTL_BAD_DUPLICATE_KEY (-1) /* an object names a key twice */
-	size_t pairs; /* the request's ':' outside strings so far: its objects' members */
-	char quote; /* the request's bytes so far end inside a string opened by it, or 0 */
-	bool escape; /* ... right after its backslash */
-	/* the first nesc bytes of a \u0000 escape ("\\", "\\u", ...) cut by the read's end, not yet parsed */
-	unsigned char nesc;
+	unsigned char state; /* the lexer's */
+	int brace, bracket; /* the request's open { and [ so far (QEMU's counts: may go below 0) */
+	char *text; /* its tokens' text, each NUL-terminated, then the token being read */
+	size_t text_len, text_cap, tok_at; /* ... tok_at: where that token begins */
+	struct hmfs_ctl_tok *toks; /* its tokens */
+	size_t ntoks, toks_cap;
+	size_t pending; /* bytes of the request being read, from its first token's */
+	int out; /* what the last token ended: nothing, a request, a refusal */
+	struct json_object *req; /* ... the request */
+	char *bad; /* HMFS_CTL_BAD_JSON: QEMU's error text for it ("JSON parse error, ...") */
+	bool nomem; /* its text found no memory: the client is dropped */
 };
 enum hmfs_ctl_read {
 	HMFS_CTL_MORE, /* all of buf taken: receive more */
 	HMFS_CTL_REQUEST, /* *req is the next request: run it, read on */
 	HMFS_CTL_TOO_LARGE, /* beyond HMFS_CTL_REQ_MAX: drop the client */
-	HMFS_CTL_BAD_JSON, /* not JSON: say so (QMP's parse error); its line is skipped, read on */
+	HMFS_CTL_BAD_JSON, /* refused as QEMU does (r->bad): say so, read on */
 };
 int hmfs_ctl_reader_init(struct hmfs_ctl_reader *r);
 void hmfs_ctl_reader_free(struct hmfs_ctl_reader *r);
@@ -1402,12 +1404,8 @@ enum hmfs_ctl_read hmfs_ctl_read(struct hmfs_ctl_reader *r, const char *buf, siz
 struct hmfs_qmp { /* a connection's session */
 	bool command_mode; /* qmp_capabilities done: commands run, events come */
 };
-/* every string of @o (keys too) UTF-8 (U+0000 as "\xC0\x80"), as QEMU's parser wants */
-bool hmfs_qmp_utf8_ok(struct json_object *o);
 /* {"QMP": {"version": ..., "capabilities": []}}, sent on connect */
 struct json_object *hmfs_qmp_greeting(void);
-/* QEMU's reply to a line that is no JSON: json-c's @jerr (enum json_tokener_error) */
-struct json_object *hmfs_qmp_parse_error(int jerr);
 /*
  * @req (any JSON) as QEMU's monitor runs it in session @s: the reply, "id"
  * echoed.  The socket's one way in, the tests' and the fuzzer's too (a

@@ -12,14 +12,12 @@
  * directly, the request's one way in, as the socket's.
  */
 #include <json-c/json.h>
-#include <json-c/json_tokener.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ctlcmds.h"
 #include "hmfs.h"
 #include "uapi/hm_version.h" /* HMU_VERSION */
-#include "utf8.h"
 
 /*
  * The QEMU whose QMP this follows, said in the greeting's "version" as
@@ -54,83 +52,6 @@ json_object *hmfs_qmp_greeting(void)
 	json_object_object_add(qmp, "capabilities", json_object_new_array());
 	json_object_object_add(o, "QMP", qmp);
 	return o;
-}
-
-/*
- * QEMU's json-parser.c parse_error(): "JSON parse error, %s", in its
- * words where json-c's error is the same mistake (each checked against
- * QEMU 7.2's answer to the same line: `{"execute": }`, `{"a" 1}`, `{1:
- * 2}`, `{"a": 1 "b": 2}`, `[1 2]`), json-c's words for the others (QEMU
- * names a bad keyword, "invalid keyword 'tru'", json-c does not)
- */
-json_object *hmfs_qmp_parse_error(int jerr)
-{
-	static const struct {
-		enum json_tokener_error jerr;
-		const char *qemu;
-	} words[] = {
-		{ json_tokener_error_parse_unexpected, "expecting value" },
-		{ json_tokener_error_parse_object_key_name, "key is not a string in object" },
-		{ json_tokener_error_parse_object_key_sep, "missing : in object pair" },
-		{ json_tokener_error_parse_object_value_sep, "expected separator in dict" },
-		{ json_tokener_error_parse_array, "expected separator in list" },
-		{ json_tokener_error_parse_utf8_string, "invalid UTF-8 sequence in string" },
-	};
-	const char *what;
-
-	if (jerr == HMFS_CTL_BAD_DUPLICATE_KEY) /* qobject/json-parser.c parse_pair() */
-		return hmfs_ctl_error("GenericError", "JSON parse error, duplicate key");
-	what = json_tokener_error_desc((enum json_tokener_error)jerr);
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (words[i].jerr == (enum json_tokener_error)jerr)
-			what = words[i].qemu;
-	return hmfs_ctl_errorf("GenericError", "JSON parse error, %s", what);
-}
-
-/*
- * UTF-8, or modified UTF-8's U+0000 "\xC0\x80" (a \u0000 escape as the
- * reader gives it, ctlsock.c): QEMU's mod_utf8_codepoint() takes that
- * one overlong form, raw too
- */
-static bool utf8_str_ok(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	for (size_t n; len; s += n, len -= n)
-		if (!(n = len >= 2 && s[0] == 0xc0 && s[1] == 0x80 ? 2 : hmfs_utf8_seq(s, len)))
-			return false;
-	return true;
-}
-
-/*
- * Every string of a request, keys too, is UTF-8: QEMU's parser refuses
- * one that is not (qobject/json-parser.c parse_string(), "invalid UTF-8
- * sequence in string", QEMU 7.2 checked); json-c takes any bytes, ran
- * the request and echoed them in the reply's "id" -- no JSON text a
- * client can decode (RFC 8259 8.1, usereye5 #8i).  On the parsed object,
- * not json-c 0.16's JSON_TOKENER_VALIDATE_UTF8: that one refuses a
- * sequence cut by the end of a recv()'s bytes.  json-c bounds the depth.
- */
-bool hmfs_qmp_utf8_ok(json_object *o)
-{
-	switch (json_object_get_type(o)) {
-	case json_type_string:
-		return utf8_str_ok(json_object_get_string(o), (size_t)json_object_get_string_len(o));
-	case json_type_array:
-		for (size_t i = 0; i < json_object_array_length(o); i++)
-			if (!hmfs_qmp_utf8_ok(json_object_array_get_idx(o, i)))
-				return false;
-		return true;
-	case json_type_object: {
-		json_object_object_foreach(o, key, val) {
-			if (!utf8_str_ok(key, strlen(key)) || !hmfs_qmp_utf8_ok(val))
-				return false;
-		}
-		return true;
-	}
-	default:
-		return true;
-	}
 }
 
 /*

@@ -2,9 +2,9 @@
 /*
  * One well-formed UTF-8 sequence (RFC 3629: no overlong form, no
  * surrogate, nothing above U+10FFFF; the ranges of Unicode's Table 3-7).
- * Header-only: hotmemfs's QMP (qmp.c: a request's strings, as QEMU's
- * parser takes them) and hotmem-conform's report (conform_report.c: what
- * it writes as JSON) judge by it and link no object in common.
+ * Header-only: hotmemfs (ctl.c: an error text cut before a character)
+ * and hotmem-conform's report (conform_report.c: what it writes as JSON)
+ * judge by it and link no object in common.
  */
 #ifndef HMFS_UTF8_H
 #define HMFS_UTF8_H

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The control protocol without the socket: the input is what a client
- * sends, framed by ctlsock.c's hmfs_ctl_read() as a connection's thread
+ * sends, framed by qmpread.c's hmfs_ctl_read() as a connection's thread
  * frames it (in recv()-sized chunks) and run through hmfs_qmp_dispatch(),
  * the socket's way in (QEMU's envelope, then ctl.c's command), against a
  * fresh 512 MiB machine.  A bad request is answered and the
- * connection reads on (never the same bad input twice: usereye5 #16); a
- * client dropped for a too large request reconnects with the rest, from
- * the next line.
+ * connection reads on (no byte answered more than twice -- a token its
+ * lookahead ended, then the byte itself -- so never the same bad input
+ * for ever: usereye5 #16); a client dropped for a too large request
+ * reconnects with the rest, from the next line.
  *
  * An input starting with a NUL byte has a header: its second byte is the
  * chunk size (1..255; 0: 4096), its third's bit 0 "inflate": the rest's
@@ -21,9 +22,10 @@
  * engine's invariants hold after each, and every device lies in the device
  * memory region (#16.7); the bytes buffered for one request
  * never exceed the cap by more than a chunk, and no request longer than
- * that is run; framing does not depend on chunking (the same input in one
- * piece gives the same requests).  No state file (the state harness
- * covers that).
+ * that is run; framing does not depend on chunking: the same input in one
+ * piece gives the same requests and the same refusals, in the same order
+ * (QEMU's lexer reads a byte at a time).  No state file (the state
+ * harness covers that).
  */
 #include <json-c/json.h>
 
@@ -90,10 +92,20 @@ static void bound_offline(json_object *req)
 #define MAX_REQUESTS 64
 
 struct framed {
-	char *req[MAX_REQUESTS]; /* requests as parsed, printed */
+	char *req[MAX_REQUESTS]; /* requests as parsed, printed; a refusal as "error: " and its words */
 	int nr;
-	bool dropped; /* a client was dropped: chunking may matter */
+	bool dropped; /* a client was dropped (too large): chunking may matter */
 };
+
+/* a refusal's words, as the request list holds them */
+static char *refused(const char *desc)
+{
+	char *s;
+
+	if (asprintf(&s, "error: %s", desc) < 0)
+		abort();
+	return s;
+}
 
 static void framed_free(struct framed *f)
 {
@@ -110,7 +122,8 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 {
 	struct hmfs_qmp session = { .command_mode = !negotiate };
 	struct hmfs_ctl_reader r;
-	size_t pos = 0, begin = 0, bad_at = (size_t)-1;
+	size_t pos = 0, begin = 0, answered_at = (size_t)-1;
+	int answers = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (hmfs_ctl_reader_init(&r))
@@ -126,19 +139,18 @@ static void frame(struct hmfs_ctx *ctx, const char *text, size_t len, size_t chu
 			if (!r.pending)
 				begin = pos + off;
 			st = hmfs_ctl_read(&r, text + pos, n, &off, &req);
-			if (st == HMFS_CTL_BAD_JSON) {
-				/*
-				 * answered, and read on past it: a line to
-				 * skip begins at least a byte further on
-				 * (usereye5 #16: the same byte failed for ever)
-				 */
-				if (bad_at == pos + off) {
-					fprintf(stderr, "the same bad input at %zu answered again\n",
-						bad_at);
+			if (st == HMFS_CTL_BAD_JSON || st == HMFS_CTL_REQUEST) {
+				/* read on past it: usereye5 #16's byte failed for ever */
+				answers = answered_at == pos + off ? answers + 1 : 1;
+				answered_at = pos + off;
+				if (answers > 2) {
+					fprintf(stderr, "byte %zu answered %d times\n", answered_at,
+						answers);
 					abort();
 				}
-				bad_at = r.skip_line ? pos + off : (size_t)-1;
-				out->dropped = true;
+			}
+			if (st == HMFS_CTL_BAD_JSON) {
+				out->req[out->nr++] = refused(r.bad);
 				continue;
 			}
 			if (r.pending > HMFS_CTL_REQ_MAX + chunk) {
