@@ -5,15 +5,11 @@
  * file.  The two views differ only in which fields they carry: status
  * shows what a user asks about, the state file what rebuilds the machine.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include <json-c/json.h>
+#include <time.h>
 
-#include "ctlargs.h"
+#include "ctlargs.h" /* hmfs_errno_name() */
 #include "hmfs.h"
 
 /*
