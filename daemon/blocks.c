@@ -150,8 +150,10 @@ void hmd_block_account(struct hmd *d, unsigned long id, int sign)
 
 	if (!b->present || !b->online)
 		return;
+	add_pages(&d->nr_online, 1, sign);
 	hmd_dyn_account(d, id, sign);
 	if (hmd_block_is_movable(b)) {
+		add_pages(&d->nr_movable, 1, sign);
 		add_pages(&d->sum_mov[b->nid], d->block_pages, sign);
 		if (group)
 			add_pages(&d->group.g.present_movable_pages, d->block_pages, sign);
@@ -204,10 +206,23 @@ void hmd_blocks_recount(struct hmd *d)
 	memset(d->sum_kern, 0, sizeof(d->sum_kern));
 	memset(d->sum_kern_boot, 0, sizeof(d->sum_kern_boot));
 	memset(d->sum_mov, 0, sizeof(d->sum_mov));
+	d->nr_online = d->nr_movable = d->nr_failed_now = 0;
 	hmd_dyn_zero(d);
 	d->group.valid = false;
-	for (i = 0; i < d->nblk; i++)
+	for (i = 0; i < d->nblk; i++) {
 		hmd_block_account(d, i, 1);
+		d->nr_failed_now += d->blk[i].present && d->blk[i].failed;
+	}
+}
+
+/* block @id's give-up mark, the count STATUS= says kept with it (a present block's) */
+void hmd_block_set_failed(struct hmd *d, unsigned long id, bool failed)
+{
+	struct hmd_block *b = &d->blk[id];
+
+	if (b->present && b->failed != failed)
+		add_pages(&d->nr_failed_now, 1, failed ? 1 : -1);
+	b->failed = failed;
 }
 
 void hmd_anchor_zoneinfo(struct hmd *d)
@@ -347,21 +362,11 @@ void hmd_apply_config(struct hmd *d)
 
 /* ---- status ------------------------------------------------------------ */
 
+/* the counts kept as blocks change (hmd_block_account(), hmd_block_set_failed()): O(1) */
 void hmd_status_text(struct hmd *d, char *buf, size_t len)
 {
-	unsigned long i, online = 0, movable = 0, failed = 0;
-
-	for (i = 0; i < d->nblk; i++) {
-		const struct hmd_block *b = &d->blk[i];
-
-		if (!b->present)
-			continue;
-		online += b->online;
-		movable += b->online && hmd_block_is_movable(b);
-		failed += b->failed;
-	}
-	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s%s", online,
-		 movable, failed, hmd_policy_name(d->cfg.policy),
+	snprintf(buf, len, "%lu blocks online, %lu movable, %lu failed; policy %s%s%s",
+		 d->nr_online, d->nr_movable, d->nr_failed_now, hmd_policy_name(d->cfg.policy),
 		 d->cfg.dry_run ? " (dry run)" : "",
 		 d->sysroot_gone ? "; sysroot gone, waiting for it" : "");
 }

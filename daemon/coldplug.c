@@ -323,10 +323,10 @@ static void block_added(struct hmd *d, unsigned long id)
 	hmd_retry_cancel(b);
 	fw_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
+	hmd_block_set_failed(d, id, false);
 	d->n_present += !b->present;
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
-	b->failed = false;
 	b->attempts = 0;
 	b->nid = hmd_block_read_node(d, id);
 	b->fwnode = HMD_FWNODE_UNREAD;
@@ -357,10 +357,10 @@ void hmd_block_forget(struct hmd *d, unsigned long id)
 	fw_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
 	hmd_block_left(d, id);
+	hmd_block_set_failed(d, id, false);
 	b->present = false;
 	d->n_present--;
 	b->online = false;
-	b->failed = false;
 }
 
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id)

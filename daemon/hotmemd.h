@@ -114,6 +114,8 @@ struct hmd {
 	 * (hmd_block_account()) so a decision costs O(1), not O(blocks).
 	 */
 	unsigned long sum_kern[HMD_MAX_NODES], sum_kern_boot[HMD_MAX_NODES], sum_mov[HMD_MAX_NODES];
+	/* STATUS='s counts, kept the same way: present blocks online, Movable, failed */
+	unsigned long nr_online, nr_movable, nr_failed_now;
 	/* the memory group last asked for (hmd_block_group()), kept the same way */
 	struct {
 		bool valid;
@@ -260,6 +262,8 @@ void hmd_block_account(struct hmd *d, unsigned long id, int sign);
 void hmd_block_joined(struct hmd *d, unsigned long id);
 void hmd_block_left(struct hmd *d, unsigned long id);
 void hmd_blocks_recount(struct hmd *d);
+/* a block's give-up mark (hmd_block.failed), STATUS='s count with it */
+void hmd_block_set_failed(struct hmd *d, unsigned long id, bool failed);
 static inline bool hmd_block_is_movable(const struct hmd_block *b)
 {
 	return b->zone == HMD_ZONE_MOVABLE;

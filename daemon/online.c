@@ -51,7 +51,7 @@ static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *
 
 	hmd_block_account(d, id, -1);
 	b->online = true;
-	b->failed = false;
+	hmd_block_set_failed(d, id, false);
 	b->attempts = 0;
 	b->zone = dec->zone;
 	if (dec->action == HMD_ACT_ONLINE || dec->zone == HMD_ZONE_NONE) {
@@ -94,7 +94,7 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	struct hmd_block *b = &d->blk[id];
 	char hint[HMD_PATH_MAX + 256];
 
-	b->failed = true;
+	hmd_block_set_failed(d, id, true);
 	b->attempts = 0;
 	d->n_failed++;
 	/*
@@ -217,7 +217,7 @@ void hmd_block_decide(struct hmd *d, unsigned long id)
 	decide(d, id, &dec);
 	if (dec.action == HMD_ACT_NONE) {
 		/* policy offline observes; any other policy that cannot apply failed */
-		b->failed = block_policy(d, b) != HMD_POL_OFFLINE;
+		hmd_block_set_failed(d, id, block_policy(d, b) != HMD_POL_OFFLINE);
 		hmd_log_ev(d, b->failed ? LOG_WARNING : LOG_INFO, HMD_MSGID_SKIPPED, id, NULL,
 			   hmd_policy_name(block_policy(d, b)), 0, "left offline: %s", dec.reason);
 		hmd_status_changed(d);

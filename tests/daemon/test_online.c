@@ -191,11 +191,36 @@ static int setup(void **state)
 	return 0;
 }
 
+/*
+ * STATUS='s counts are kept as blocks change, not walked: after every test
+ * they must be what a walk of the blocks counts
+ */
+static void status_counts_as_walked(struct hmd *d)
+{
+	unsigned long i, online = 0, movable = 0, failed = 0, present = 0;
+
+	for (i = 0; i < d->nblk; i++) {
+		const struct hmd_block *b = &d->blk[i];
+
+		if (!b->present)
+			continue;
+		present++;
+		online += b->online;
+		movable += b->online && hmd_block_is_movable(b);
+		failed += b->failed;
+	}
+	assert_int_equal(d->nr_online, online);
+	assert_int_equal(d->nr_movable, movable);
+	assert_int_equal(d->nr_failed_now, failed);
+	assert_int_equal(d->n_present, present);
+}
+
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	char cmd[128];
 
+	status_counts_as_walked(&f->d);
 	hmd_blocks_free(&f->d);
 	hmd_sysfs_close(&f->d);
 	/* the settle timer a wait for a firmware_node armed holds the loop */
