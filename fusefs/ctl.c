@@ -85,9 +85,21 @@ bad:
 	return -EINVAL;
 }
 
-static int arg_int(json_object *args, const char *key, long long def, long long *out, char *err)
+/*
+ * How a string is read as an integer: INT_HOTMEM for hotmem's own
+ * counts, ms, nodes, errnos, pfns (decimal or 0x hex, never octal:
+ * "010" was eight, usereye7 #1); INT_QEMU for QEMU's -device node= and
+ * slot= (its keyval visitor reads them with qemu_strtoi64(), base 0: C's
+ * octal too); INT_BLOCK for a block number (decimal, no leading 0).
+ */
+enum int_form { INT_HOTMEM, INT_QEMU, INT_BLOCK };
+
+/* An integer: a JSON number as it is, a string as @form reads it. */
+static int arg_int_form(json_object *args, const char *key, enum int_form form, long long def,
+			long long *out, char *err)
 {
 	json_object *v = arg(args, key);
+	const char *s;
 
 	*out = def;
 	if (!v)
@@ -97,11 +109,20 @@ static int arg_int(json_object *args, const char *key, long long def, long long 
 		return 0;
 	}
 	/* hotmemctl reads them so too: it refuses what we would */
-	if (json_object_is_type(v, json_type_string) &&
-	    !hmfs_ctlargs_int(json_object_get_string(v), out))
+	s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	if (s && !(form == INT_BLOCK ? hmfs_ctlargs_block(s, out) :
+		   form == INT_QEMU  ? hmfs_ctlargs_int_base(s, 0, out) :
+				       hmfs_ctlargs_int(s, out)))
 		return 0;
-	snprintf(err, ERRLEN, "Parameter '%s' expects an integer", key);
+	snprintf(err, ERRLEN, "Parameter '%s' expects %s", key,
+		 form == INT_BLOCK ? "a block number, decimal as in memoryN (no leading 0)" :
+				     "an integer");
 	return -EINVAL;
+}
+
+static int arg_int(json_object *args, const char *key, long long def, long long *out, char *err)
+{
+	return arg_int_form(args, key, INT_HOTMEM, def, out, err);
 }
 
 /*
@@ -119,11 +140,11 @@ static int arg_int_required(json_object *args, const char *key, long long *out, 
 }
 
 /* A NUMA node: -1 (any) up to INT_MAX; never truncated into another node. */
-static int arg_node(json_object *args, long long def, int *out, char *err)
+static int arg_node(json_object *args, enum int_form form, long long def, int *out, char *err)
 {
 	long long v;
 
-	if (arg_int(args, "node", def, &v, err))
+	if (arg_int_form(args, "node", form, def, &v, err))
 		return -EINVAL;
 	if (v < -1 || v > INT_MAX) {
 		snprintf(err, ERRLEN, "Parameter 'node' is out of range");
@@ -429,10 +450,10 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	     arg_size(args, "memaddr", &ch.dev.addr, &ch.dev.have_addr, r->err)) ||
 	    arg_size(args, "requested-size", &ch.dev.requested, &has_req, r->err) ||
 	    arg_size(args, "block-size", &ch.dev.block_size, &has_bs, r->err) ||
-	    arg_node(args, 0, &ch.dev.node, r->err) ||
+	    arg_node(args, INT_QEMU, 0, &ch.dev.node, r->err) ||
 	    arg_bool(args, "memmap-on-memory", 1, &ch.dev.memmap, r->err) ||
 	    /* pc-dimm's "slot", PC_DIMM_UNASSIGNED_SLOT (-1) unless given */
-	    arg_int(args, "slot", -1, &slot, r->err))
+	    arg_int_form(args, "slot", INT_QEMU, -1, &slot, r->err))
 		return -EINVAL;
 	if (slot < -1 || slot > INT_MAX) {
 		snprintf(r->err, ERRLEN, "Parameter 'slot' is out of range");
@@ -990,7 +1011,7 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 
 	if (arg_string(args, "state", &state, r->err))
 		return -EINVAL;
-	if (arg_int(args, "block", -1, &block, r->err) ||
+	if (arg_int_form(args, "block", INT_BLOCK, -1, &block, r->err) ||
 	    arg_int(args, "timeout", 0, &timeout, r->err))
 		return -EINVAL;
 	ch.value = state ? hmu_online_type_from_str(state) : -EINVAL;
@@ -1092,7 +1113,8 @@ static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 
 	if (arg_string(args, "type", &type, r->err))
 		return -EINVAL;
-	if (arg_int(args, "pages", 0, &pages, r->err) || arg_node(args, -1, &node, r->err))
+	if (arg_int(args, "pages", 0, &pages, r->err) ||
+	    arg_node(args, INT_HOTMEM, -1, &node, r->err))
 		return -EINVAL;
 	t = !type ? -1 : !strcmp(type, "movable") ? HM_ALLOC_MOVABLE :
 	    !strcmp(type, "unmovable") ? HM_ALLOC_UNMOVABLE :
@@ -1169,7 +1191,8 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	char err[400] = "";
 	int ret;
 
-	if (arg_int_required(args, "pages", &pages, r->err) || arg_node(args, -1, &node, r->err))
+	if (arg_int_required(args, "pages", &pages, r->err) ||
+	    arg_node(args, INT_HOTMEM, -1, &node, r->err))
 		return -EINVAL;
 	/* the pool is in the state file: saved, and undone when its save fails (review8 #2) */
 	ch.value = pages;
@@ -1276,7 +1299,8 @@ static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	unsigned int parts;
 	int ret, all;
 
-	if (arg_int(args, "block", -1, &block, r->err) || arg_int(args, "from", -1, &from, r->err) ||
+	if (arg_int_form(args, "block", INT_BLOCK, -1, &block, r->err) ||
+	    arg_int(args, "from", -1, &from, r->err) ||
 	    arg_bool(args, "all", 0, &all, r->err))
 		return -EINVAL;
 	if (block < 0) {

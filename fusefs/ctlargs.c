@@ -150,13 +150,13 @@ static int check_required(json_object *args, size_t t, char *err, size_t errlen)
  * pages read as memparse() reads it asked for 4 Mi pages (16 GiB), "1K"
  * huge pages for 1024 (review13 N6).  Sizes are arg_size()'s (ctl.c).
  */
-int hmfs_ctlargs_int(const char *s, long long *out)
+int hmfs_ctlargs_int_base(const char *s, int base, long long *out)
 {
 	char *end;
 	long long v;
 
 	errno = 0;
-	v = strtoll(s, &end, 0);
+	v = strtoll(s, &end, base);
 	if (!*s || *end || errno)
 		return -EINVAL;
 	*out = v;
@@ -164,31 +164,64 @@ int hmfs_ctlargs_int(const char *s, long long *out)
 }
 
 /*
+ * hotmem's own numbers: decimal, or hex after 0x (a pfn is hex where it
+ * is printed: explain's own "next", /proc/iomem, page-types), never
+ * strtoll()'s octal -- "010" was eight, "08" refused (usereye7 #1): a
+ * leading 0 is a zero-padded decimal, as the kernel's kstrtoul(buf, 10)
+ * reads nr_hugepages.
+ */
+int hmfs_ctlargs_int(const char *s, long long *out)
+{
+	const char *d = s + (*s == '-' || *s == '+');
+
+	return hmfs_ctlargs_int_base(s, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10,
+				     out);
+}
+
+/*
+ * A memory block's number: memoryN's N, decimal (as chmem -b and lsmem
+ * print it), digits only and no leading 0.  "010" is refused, not read:
+ * as C's octal it was memory8, as chmem's decimal it is memory10, and a
+ * phys_index pasted ("00000020", hex: memory32) is neither -- a refusal
+ * costs a retyping, a wrong guess onlines or offlines another block.
+ */
+int hmfs_ctlargs_block(const char *s, long long *out)
+{
+	if (!isdigit((unsigned char)s[0]) || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	return hmfs_ctlargs_int(s, out);
+}
+
+/*
  * What a server command's arguments must be, checked here so that a
  * malformed one is a usage error (exit status 2, nothing sent): hotmemfs
  * would refuse it with the same rule (ctl.c reads numbers with
- * hmfs_ctlargs_int() and holds them to these ranges, a state with
+ * hmfs_ctlargs_int(), _block(), _int_base() and holds them to these ranges, a state with
  * hmu_online_type_from_str(), a flag with hmu_kstrtobool()), but only
  * once running, and as a refusal (exit status 1).  Never stricter than
  * ctl.c: what it takes, this takes.
  */
-enum arg_kind { ARG_INT, ARG_STATE, ARG_ONLINE, ARG_BOOL, ARG_WORD };
+/* ARG_INT hmfs_ctlargs_int()'s, ARG_BLOCK memoryN's N (hmfs_ctlargs_block()) */
+enum arg_kind { ARG_INT, ARG_BLOCK, ARG_STATE, ARG_ONLINE, ARG_BOOL, ARG_WORD };
+
+/* what ARG_BLOCK must be, in the words of its refusal */
+#define BLOCK_WHAT "a block number, 0 or more, decimal as in memoryN"
 
 static const struct {
 	const char *execute, *key;
 	enum arg_kind kind;
-	long long min, max; /* ARG_INT */
+	long long min, max; /* ARG_INT, ARG_BLOCK */
 	const char *words;  /* ARG_WORD: the values, '|' between */
 	const char *what;   /* what it must be, for the message */
 } arg_rules[] = {
 	/* the command's own rule before its execute's: `online 3 offline` offlined block 3 */
 	{ "online", "state", ARG_ONLINE, 0, 0, NULL,
 	  "online, online_kernel or online_movable" },
-	{ "block-set-state", "block", ARG_INT, 0, LLONG_MAX, NULL, "a block number, 0 or more" },
+	{ "block-set-state", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, BLOCK_WHAT },
 	{ "block-set-state", "state", ARG_STATE, 0, 0, NULL,
 	  "offline, online, online_kernel or online_movable" },
 	{ "block-set-state", "timeout", ARG_INT, 0, LLONG_MAX, NULL, "milliseconds, 0 or more" },
-	{ "explain", "block", ARG_INT, 0, LLONG_MAX, NULL, "a block number, 0 or more" },
+	{ "explain", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, BLOCK_WHAT },
 	{ "explain", "from", ARG_INT, 0, LLONG_MAX, NULL, "a pfn, 0 or more" },
 	{ "explain", "all", ARG_BOOL, 0, 0, NULL, "on or off (yes, no, 1, 0, true, false)" },
 	{ "alloc", "type", ARG_WORD, 0, 0, "movable|unmovable|pinned",
@@ -219,6 +252,11 @@ static bool one_of(const char *v, const char *words)
 	return false;
 }
 
+static int int_of(enum arg_kind kind, const char *v, long long *n)
+{
+	return kind == ARG_BLOCK ? hmfs_ctlargs_block(v, n) : hmfs_ctlargs_int(v, n);
+}
+
 static bool arg_ok(size_t r, const char *v)
 {
 	long long n;
@@ -226,7 +264,9 @@ static bool arg_ok(size_t r, const char *v)
 
 	switch (arg_rules[r].kind) {
 	case ARG_INT:
-		return !hmfs_ctlargs_int(v, &n) && n >= arg_rules[r].min && n <= arg_rules[r].max;
+	case ARG_BLOCK:
+		return !int_of(arg_rules[r].kind, v, &n) && n >= arg_rules[r].min &&
+		       n <= arg_rules[r].max;
 	case ARG_STATE:
 		return hmu_online_type_from_str(v) >= 0;
 	case ARG_ONLINE: /* a state but offline */
@@ -239,13 +279,33 @@ static bool arg_ok(size_t r, const char *v)
 	return false;
 }
 
-/* a count given as a size ("4M"): said as such, it is what the user meant */
-static bool size_not_count(size_t r, const char *v)
+/*
+ * Why a number was refused, past what it must be: a count given as a
+ * size ("4M"), it is what the user meant; a block in C's spellings
+ * ("0x20", "010"), what it was read as before (usereye7 #1).  "" when
+ * the rule's words say it all.
+ */
+static const char *int_hint(size_t r, const char *v, char *buf, size_t len)
 {
-	uint64_t u;
+	enum arg_kind kind = arg_rules[r].kind;
 	long long n;
+	uint64_t u;
 
-	return arg_rules[r].kind == ARG_INT && hmfs_ctlargs_int(v, &n) && !hmu_memparse(v, &u);
+	if (kind != ARG_INT && kind != ARG_BLOCK)
+		return "";
+	if (kind == ARG_BLOCK && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') &&
+	    !hmfs_ctlargs_int(v, &n)) {
+		snprintf(buf, len, ", not hex (%s is %lld)", v, n);
+		return buf;
+	}
+	if (kind == ARG_BLOCK && v[0] == '0' && isdigit((unsigned char)v[1])) {
+		snprintf(buf, len,
+			 ", without a leading 0 (is %s decimal, C's octal or a phys_index's hex?)", v);
+		return buf;
+	}
+	if (int_of(kind, v, &n) && !hmu_memparse(v, &u))
+		return ", not a size (no K, M, G, T suffix)";
+	return "";
 }
 
 /*
@@ -256,6 +316,7 @@ static bool size_not_count(size_t r, const char *v)
 static int check_values(json_object *args, size_t t, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(arg_rules) / sizeof(*arg_rules); i++) {
+		char hint[160];
 		json_object *v;
 		const char *s;
 
@@ -267,8 +328,7 @@ static int check_values(json_object *args, size_t t, char *err, size_t errlen)
 		if (arg_ok(i, s))
 			continue;
 		snprintf(err, errlen, "bad %s '%s': %s%s (%s; hotmemctl --help)", arg_rules[i].key, s,
-			 arg_rules[i].what, size_not_count(i, s) ? ", not a size (no K, M, G, T suffix)" : "",
-			 table[t].synopsis);
+			 arg_rules[i].what, int_hint(i, s, hint, sizeof(hint)), table[t].synopsis);
 		return -EINVAL;
 	}
 	return 0;

@@ -18,12 +18,20 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
 
 /*
  * An integer as a control command takes it in a string (a count, a
- * block, a node, an errno): strtoll()'s, base 0 ("12", "0x1f", "-1"),
- * never a size ("1K" is refused: sizes are size=, value=, memparse()'s).
- * 0 and the value in @out, or -EINVAL.  hotmemfs and hotmemctl both read
- * them with it (as hmfs_ctlargs_seconds()).
+ * node, an errno, a pfn): decimal ("12", "-1"; "010" is ten, no octal)
+ * or hex after 0x ("0x1f"), never a size ("1K" is refused: sizes are
+ * size=, value=, memparse()'s).  0 and the value in @out, or -EINVAL.
+ * hotmemfs and hotmemctl both read them with these (as
+ * hmfs_ctlargs_seconds()).  _int_base() reads @base as strtoll() does:
+ * 0 for QEMU's -device properties node= and slot=, which QEMU reads so.
  */
 int hmfs_ctlargs_int(const char *s, long long *out);
+int hmfs_ctlargs_int_base(const char *s, int base, long long *out);
+/*
+ * A memory block's number, memoryN's N: decimal digits, no leading 0
+ * ("010" would be octal 8 to C, 10 to chmem, a pasted phys_index hex)
+ */
+int hmfs_ctlargs_block(const char *s, long long *out);
 
 /*
  * Whether the server command @execute may change the machine (ctlcmds.h's

@@ -57,7 +57,7 @@ refused 1 "^hotmemctl: error: Parameter 'pages' expects an integer$" "raw alloc 
 	raw '{"execute": "alloc", "arguments": {"type": "movable", "pages": "4M"}}'
 refused 1 "^hotmemctl: error: Parameter 'pages' expects an integer$" "raw hugetlb pages \"1K\": hotmemfs refuses it" -- \
 	raw '{"execute": "hugetlb", "arguments": {"pages": "1K"}}'
-refused 1 "^hotmemctl: error: Parameter 'block' expects an integer$" "raw offline block \"1K\": hotmemfs refuses it" -- \
+refused 1 "^hotmemctl: error: Parameter 'block' expects a block number, decimal as in memoryN \(no leading 0\)$" "raw offline block \"1K\": hotmemfs refuses it" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "1K", "state": "offline"}}'
 refused 1 "^hotmemctl: error: Parameter 'pages' is missing$" "raw hugetlb without pages: hotmemfs asks for it" -- \
 	raw '{"execute": "hugetlb"}'

@@ -65,7 +65,7 @@ err_is 2 "^hotmemctl: explain: which block\?" "explain --all without its block" 
 err_is 2 "^hotmemctl: device_del: which id\? \(device_del ID;" "device_del without its id" -- device_del
 # a block command's malformed value: refused here too, saying which and what
 # it must be (it reached hotmemfs, which refused it: exit status 1)
-err_is 2 "^hotmemctl: offline: bad block 'abc': a block number, 0 or more \(offline BLOCK \[timeout=MS\]; hotmemctl --help\)$" \
+err_is 2 "^hotmemctl: offline: bad block 'abc': a block number, 0 or more, decimal as in memoryN \(offline BLOCK \[timeout=MS\]; hotmemctl --help\)$" \
 	"offline abc: refused before any connect" -- offline abc
 err_is 2 "^hotmemctl: offline: bad block '-1': a block number" "offline -1" -- offline -1
 err_is 2 "^hotmemctl: offline: bad timeout 'soon': milliseconds, 0 or more" "offline 3 timeout=soon" -- offline 3 timeout=soon
@@ -179,7 +179,7 @@ tap_ok $? "offline block=99999: the block as KEY=VALUE is given, sent"
 err_is 1 "error: memory99999: offline failed: No such device \(no memory99999; the memory blocks: 0-7\)$" \
 	"a refused command: exit status 1; a block that is not: the blocks there are (usereye4 #8)" -- offline 99999
 # what hotmemctl refuses itself, hotmemfs refuses too (sent as is with raw)
-err_is 1 "error: Parameter 'block' expects an integer" "raw offline of block 'abc': hotmemfs's refusal" -- \
+err_is 1 "error: Parameter 'block' expects a block number, decimal as in memoryN \(no leading 0\)" "raw offline of block 'abc': hotmemfs's refusal" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "abc", "state": "offline"}}'
 err_is 1 "error: Parameter 'node' is out of range" "raw alloc node=-2: hotmemfs's refusal" -- \
 	raw '{"execute": "alloc", "arguments": {"type": "movable", "pages": 10, "node": -2}}'

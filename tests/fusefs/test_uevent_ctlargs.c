@@ -152,24 +152,39 @@ static void test_ctlargs_values(void **state)
 		char *argv[4];
 		const char *err; /* NULL: taken */
 	} cases[] = {
-		{ 2, { "offline", "abc" }, "bad block 'abc': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
-		{ 2, { "offline", "-1" }, "bad block '-1': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
-		{ 2, { "offline", "99999999999999999999" }, "bad block '99999999999999999999': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
-		{ 2, { "offline", "block=1x" }, "bad block '1x': a block number, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "abc" }, "bad block 'abc': a block number, 0 or more, decimal as in memoryN (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "-1" }, "bad block '-1': a block number, 0 or more, decimal as in memoryN (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "99999999999999999999" }, "bad block '99999999999999999999': a block number, 0 or more, decimal as in memoryN (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "block=1x" }, "bad block '1x': a block number, 0 or more, decimal as in memoryN (offline BLOCK [timeout=MS]; hotmemctl --help)" },
 		{ 3, { "offline", "3", "timeout=soon" }, "bad timeout 'soon': milliseconds, 0 or more (offline BLOCK [timeout=MS]; hotmemctl --help)" },
 		{ 3, { "online", "3", "bogus" }, "bad state 'bogus': online, online_kernel or online_movable (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
 		/* online's state is no offline: `online 3 offline` offlined block 3 */
 		{ 3, { "online", "3", "offline" }, "bad state 'offline': online, online_kernel or online_movable (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
 		{ 3, { "online", "3", "online_kernel\n" }, NULL },
-		{ 3, { "block-set-state", "x", "online" }, "bad block 'x': a block number, 0 or more (block-set-state BLOCK STATE; hotmemctl --help)" },
+		{ 3, { "block-set-state", "x", "online" }, "bad block 'x': a block number, 0 or more, decimal as in memoryN (block-set-state BLOCK STATE; hotmemctl --help)" },
 		{ 3, { "explain", "3", "from=zz" }, "bad from 'zz': a pfn, 0 or more (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
 		{ 3, { "explain", "3", "all=maybe" }, "bad all 'maybe': on or off (yes, no, 1, 0, true, false) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
-		/* what hotmemfs takes, taken: hex, a suffix, a state's trailing newline as sysfs's */
-		{ 2, { "offline", "0x10" }, NULL },
+		/*
+		 * a block is memoryN's N: decimal, no leading 0 -- "010" was
+		 * strtoll()'s octal memory8, "08" refused, "0x20" memory32
+		 * (usereye7 #1)
+		 */
+		{ 2, { "offline", "010" }, "bad block '010': a block number, 0 or more, decimal as in memoryN, without a leading 0 (is 010 decimal, C's octal or a phys_index's hex?) (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "online", "08" }, "bad block '08': a block number, 0 or more, decimal as in memoryN, without a leading 0 (is 08 decimal, C's octal or a phys_index's hex?) (online BLOCK [online|online_kernel|online_movable]; hotmemctl --help)" },
+		{ 2, { "explain", "0x20" }, "bad block '0x20': a block number, 0 or more, decimal as in memoryN, not hex (0x20 is 32) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
+		{ 3, { "block-set-state", "+3", "online" }, "bad block '+3': a block number, 0 or more, decimal as in memoryN (block-set-state BLOCK STATE; hotmemctl --help)" },
+		{ 2, { "offline", "0" }, NULL },
+		{ 2, { "offline", "10" }, NULL },
+		/* what hotmemfs takes, taken: a state's trailing newline as sysfs's */
 		{ 3, { "offline", "3", "timeout=1000" }, NULL },
 		{ 3, { "online", "3", "online_movable" }, NULL },
 		{ 3, { "block-set-state", "3", "offline\n" }, NULL },
 		{ 3, { "explain", "0", "from=0x1000" }, NULL },
+		/* the other numbers: decimal, zero-padded too, or 0x hex (a pfn is hex where printed) */
+		{ 3, { "offline", "3", "timeout=010" }, NULL },
+		{ 3, { "alloc", "movable", "0x10" }, NULL },
+		{ 3, { "alloc", "movable", "08" }, NULL },
+		{ 3, { "explain", "0", "from=09" }, NULL },
 		/* the other commands that take numbers and words: ctl.c's ranges */
 		{ 3, { "alloc", "movabel", "10" }, "bad type 'movabel': movable, unmovable or pinned (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 3, { "alloc", "movable", "0" }, "bad pages '0': a number of pages, 1 or more (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
@@ -179,7 +194,7 @@ static void test_ctlargs_values(void **state)
 		{ 3, { "alloc", "movable", "4M" }, "bad pages '4M': a number of pages, 1 or more, not a size (no K, M, G, T suffix) (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 2, { "hugetlb", "1K" }, "bad pages '1K': a number of huge pages, negative to free, not a size (no K, M, G, T suffix) (hugetlb PAGES [node=N]; hotmemctl --help)" },
 		{ 2, { "fail-nth-alloc", "1M" }, "bad nth '1M': a count, 0 or more, not a size (no K, M, G, T suffix) (fail-nth-alloc N; hotmemctl --help)" },
-		{ 2, { "offline", "1K" }, "bad block '1K': a block number, 0 or more, not a size (no K, M, G, T suffix) (offline BLOCK [timeout=MS]; hotmemctl --help)" },
+		{ 2, { "offline", "1K" }, "bad block '1K': a block number, 0 or more, decimal as in memoryN, not a size (no K, M, G, T suffix) (offline BLOCK [timeout=MS]; hotmemctl --help)" },
 		{ 3, { "offline", "3", "timeout=1K" }, "bad timeout '1K': milliseconds, 0 or more, not a size (no K, M, G, T suffix) (offline BLOCK [timeout=MS]; hotmemctl --help)" },
 		{ 4, { "alloc", "movable", "1", "node=1K" }, "bad node '1K': a node number, or -1 for any, not a size (no K, M, G, T suffix) (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 3, { "explain", "3", "from=4K" }, "bad from '4K': a pfn, 0 or more, not a size (no K, M, G, T suffix) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
@@ -245,6 +260,33 @@ static void test_ctlargs_int(void **state)
 	assert_int_equal(hmfs_ctlargs_int("abc", &v), -EINVAL);
 	assert_int_equal(hmfs_ctlargs_int("1x", &v), -EINVAL);
 	assert_int_equal(hmfs_ctlargs_int("99999999999999999999", &v), -EINVAL);
+	/* a leading 0 is zero-padded decimal, never strtoll()'s octal (usereye7 #1) */
+	assert_int_equal(hmfs_ctlargs_int("010", &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(hmfs_ctlargs_int("08", &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(hmfs_ctlargs_int("-010", &v), 0);
+	assert_int_equal(v, -10);
+	assert_int_equal(hmfs_ctlargs_int("-0x10", &v), 0);
+	assert_int_equal(v, -16);
+	assert_int_equal(hmfs_ctlargs_int("0X1F", &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(hmfs_ctlargs_int("0x", &v), -EINVAL);
+	/* QEMU's -device node= and slot=: its base 0, octal as QEMU reads it */
+	assert_int_equal(hmfs_ctlargs_int_base("010", 0, &v), 0);
+	assert_int_equal(v, 8);
+	/* a block: memoryN's N, digits and no leading 0 */
+	assert_int_equal(hmfs_ctlargs_block("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(hmfs_ctlargs_block("32", &v), 0);
+	assert_int_equal(v, 32);
+	assert_int_equal(hmfs_ctlargs_block("010", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_block("00", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_block("0x20", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_block("-1", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_block(" 3", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_block("", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_block("99999999999999999999", &v), -EINVAL);
 }
 
 /*
