@@ -63,12 +63,13 @@ static bool block_entry(int dfd, const char *name, void *arg)
 }
 
 /*
- * Calls fn for every memoryN directory in the sysroot; 0 or -errno, -EINTR
- * when a stop was asked for.  A whole listing measures memory/'s links
- * besides the model's blocks anew (missed.c).
+ * Calls fn for every memoryN directory in the sysroot, then @done (if any)
+ * once the listing is whole; 0 or -errno, -EINTR when a stop was asked
+ * for.  A whole listing measures memory/'s links besides the model's
+ * blocks anew (missed.c), after @done.
  */
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
-			      void *arg)
+			      void (*done)(struct hmd *d, void *arg), void *arg)
 {
 	struct block_walk w = { d, fn, arg, 0, ULONG_MAX };
 	unsigned long beyond, first, links;
@@ -81,6 +82,8 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 		d->links_known = false;
 		return r == 1 ? -EINTR : r;
 	}
+	if (done)
+		done(d, arg);
 	hmd_missed_measure(d, links_err, links);
 	beyond = w.beyond;
 	first = w.first;
@@ -225,7 +228,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	hmd_missed_clear(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	hmd_dyn_invalidate(d);
-	r = for_each_block_dir(d, block_seen, NULL);
+	r = for_each_block_dir(d, block_seen, NULL, NULL);
 	if (r) {
 		/* the sums and the group followed the blocks just marked absent */
 		hmd_blocks_recount(d);
@@ -417,19 +420,48 @@ static bool block_complete(struct hmd *d, unsigned long id)
 	return true;
 }
 
+struct rescan {
+	unsigned long found, gone, first_gone;
+};
+
 static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 {
-	unsigned long *found = arg;
+	struct rescan *rs = arg;
+	struct hmd_block *b = hmd_block_find(d, id);
 
-	if (hmd_block_find(d, id))
+	if (b) {
+		b->listed = true;
 		return;
+	}
 	if (!block_complete(d, id)) {
 		/* left for the next settle's rescan: said to be due */
 		hmd_missed_note(d, "memory%lu was half-created at the last rescan", id);
 		return;
 	}
-	(*found)++;
+	rs->found++;
 	block_added(d, id);
+	d->blk[id].listed = true;
+}
+
+/*
+ * Blocks the model holds that the whole listing did not show: their
+ * REMOVE was lost (a sender's drop; the kernel sends it before the
+ * directory goes, device_del(), so a REMOVE on its way cannot be ahead of
+ * its directory).  Forgotten as the REMOVE would have done, so the zone
+ * sums and memory/'s links agree with memory/ again.
+ */
+static void forget_unlisted(struct hmd *d, void *arg)
+{
+	struct rescan *rs = arg;
+	unsigned long i;
+
+	for (i = 0; i < d->nblk; i++) {
+		if (!d->blk[i].present || d->blk[i].listed)
+			continue;
+		if (!rs->gone++)
+			rs->first_gone = i;
+		hmd_block_forget(d, i);
+	}
 }
 
 struct new_count {
@@ -452,7 +484,7 @@ unsigned long hmd_count_new(struct hmd *d, unsigned long *first)
 {
 	struct new_count c = { 0, ULONG_MAX };
 
-	if (for_each_block_dir(d, block_count_new, &c))
+	if (for_each_block_dir(d, block_count_new, NULL, &c))
 		return 0;
 	*first = c.first;
 	return c.n;
@@ -462,18 +494,28 @@ unsigned long hmd_count_new(struct hmd *d, unsigned long *first)
  * Blocks in the sysroot the model has never seen: their ADD was lost (a
  * full netlink buffer, or a Unix-socket sender that drops when our queue
  * of net.unix.max_dgram_qlen datagrams is full), as missed.c judged.  Only
- * new blocks: an offline block we know of may be offline on purpose.
+ * new blocks: an offline block we know of may be offline on purpose.  And
+ * blocks the model holds that are gone, their REMOVE lost.
  */
 void hmd_scan_new(struct hmd *d)
 {
-	unsigned long found = 0;
+	struct rescan rs = { 0 };
+	unsigned long i;
 
-	if (for_each_block_dir(d, block_if_new, &found))
+	for (i = 0; i < d->nblk; i++)
+		d->blk[i].listed = false;
+	if (for_each_block_dir(d, block_if_new, forget_unlisted, &rs))
 		return;
-	if (found)
-		hmd_log(d, LOG_NOTICE, "%lu new block(s) without an ADD uevent: handled", found);
+	if (rs.gone)
+		hmd_log(d, LOG_NOTICE,
+			"%lu block(s) gone without a REMOVE uevent, from memory%lu on: forgotten",
+			rs.gone, rs.first_gone);
+	if (rs.found)
+		hmd_log(d, LOG_NOTICE, "%lu new block(s) without an ADD uevent: handled", rs.found);
 	else
 		hmd_log(d, LOG_DEBUG, "rescan after uevents: no new blocks");
+	if (rs.gone)
+		hmd_status_changed(d);
 }
 
 /*

@@ -42,6 +42,7 @@ struct hmd_block {
 	short nid;
 	unsigned short attempts;
 	bool unread; /* the coldplug scan could not read its state */
+	bool listed; /* seen by the rescan under way (hmd_scan_new()) */
 	/*
 	 * ADDed without a firmware_node: decided when the uevents settle,
 	 * once acpi_bind_memory_blocks() has linked the DIMM's blocks

@@ -181,6 +181,15 @@ else
 	check "an ADD lost in a gap of SEQNUMs: the rescan onlines its block" \
 		wait_for 5 all_state 71 72 online_kernel
 	check "... its settle names the gap" said "$l" "uevents settled: SEQNUM 10 after 4 on .*: rescanning memory/"
+	check "... and the rescan forgets memory12, gone without its REMOVE" \
+		said "$l" "1 block\(s\) gone without a REMOVE uevent, from memory12 on: forgotten"
+	# the model holds what memory/ holds again: the next ADD relists nothing
+	n=$(rescans) l=$(lines)
+	mk_block "$root" 73 offline "Normal Movable"
+	send --seq 11 add 73
+	settled "$n"
+	check "... the next ADD onlined" wait_for 5 is_state 73 online_kernel
+	check "... and its settle finds nothing missed" said "$l" "uevents settled: nothing missed"
 fi
 
 done_testing
