@@ -197,13 +197,18 @@ static int attr_text(char *buf, ssize_t n)
 	return (int)n;
 }
 
-/* Reads the whole of attribute @fd anew (pread at 0); its length, or -1 with errno */
-static int read_fd_attr(int fd, char *buf, size_t len)
+/*
+ * Reads the whole of attribute @fd: a kept one anew by pread() at 0, one
+ * just opened by read() -- where it is (0), and the way a FIFO or another
+ * file without an offset is read too (pread() there is ESPIPE: a test's
+ * FIFO for a state, 70-signal-coldplug.t).  Its length, or -1 with errno.
+ */
+static int read_fd_attr(int fd, char *buf, size_t len, bool kept)
 {
 	ssize_t n;
 
 	do
-		n = pread(fd, buf, len - 1, 0);
+		n = kept ? pread(fd, buf, len - 1, 0) : read(fd, buf, len - 1);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -1 : attr_text(buf, n);
 }
@@ -213,7 +218,7 @@ int hmd_read_auto_online(struct hmd *d, char *buf, size_t len)
 {
 	if (d->auto_online_fd < 0)
 		return hmd_read_attr(d->memdir_fd, "auto_online_blocks", buf, len);
-	return read_fd_attr(d->auto_online_fd, buf, len);
+	return read_fd_attr(d->auto_online_fd, buf, len, true);
 }
 
 /* /proc/iomem from its start, the kept stream or a new one; NULL with errno */
@@ -242,7 +247,7 @@ int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len)
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read_fd_attr(fd, buf, len);
+	n = read_fd_attr(fd, buf, len, false);
 	e = errno;
 	close(fd);
 	errno = e;
@@ -295,7 +300,7 @@ int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hin
 	int type, fd = state_fd(d, id);
 
 	snprintf(path, sizeof(path), "memory%lu/state", id);
-	if ((fd >= 0 ? read_fd_attr(fd, buf, sizeof(buf)) :
+	if ((fd >= 0 ? read_fd_attr(fd, buf, sizeof(buf), true) :
 		       hmd_read_attr(d->memdir_fd, path, buf, sizeof(buf))) < 0)
 		return -errno;
 	/*
