@@ -740,7 +740,8 @@ static json_object *qemu_dimm_info(const struct hmfs_dev *d)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "id", json_object_new_string(d->id));
+	if (hmfs_dev_qdev_id(d->id)) /* optional: an anonymous device has none */
+		json_object_object_add(o, "id", json_object_new_string(d->id));
 	json_object_object_add(o, "addr", json_object_new_int64((int64_t)d->addr));
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)d->size));
 	json_object_object_add(o, "slot", json_object_new_int(d->slot));
@@ -759,7 +760,8 @@ static json_object *qemu_vmem_info(const struct hmfs_dev *d)
 
 	if (d->vm)
 		hotmem_virtio_mem_info(d->vm, &vi);
-	json_object_object_add(o, "id", json_object_new_string(d->id));
+	if (hmfs_dev_qdev_id(d->id))
+		json_object_object_add(o, "id", json_object_new_string(d->id));
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
 	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
 	/* QEMU's size: what the guest plugged (virtio_mem_get_size()), as qom-get's */

@@ -416,7 +416,7 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int 
 	char num[16];
 
 	snprintf(num, sizeof(num), "%d", slot);
-	if (id)
+	if (hmfs_dev_qdev_id(id)) /* an anonymous DIMM's neither: QEMU's dev->id is NULL */
 		json_object_object_add(info, "device", json_object_new_string(id));
 	json_object_object_add(info, "slot", json_object_new_string(num));
 	json_object_object_add(info, "slot-type", json_object_new_string("DIMM"));
@@ -436,10 +436,11 @@ void hmfs_ctl_broadcast_size_change(struct hmfs_ctx *ctx, const char *id, uint64
 				    const struct timespec *ts)
 {
 	json_object *d = json_object_new_object();
-	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id)];
+	char path[sizeof(HMFS_PERIPHERAL) + sizeof(((struct hmfs_dev *)0)->id)];
 
-	snprintf(path, sizeof(path), "/machine/peripheral/%s", id);
-	json_object_object_add(d, "id", json_object_new_string(id));
+	hmfs_dev_qom_path(id, NULL, path, sizeof(path));
+	if (hmfs_dev_qdev_id(id)) /* "id" is optional: none for an anonymous device */
+		json_object_object_add(d, "id", json_object_new_string(id));
 	json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
 	json_object_object_add(d, "qom-path", json_object_new_string(path));
 	broadcast_qmp(ctx, "MEMORY_DEVICE_SIZE_CHANGE", d, ts);
@@ -448,8 +449,9 @@ void hmfs_ctl_broadcast_size_change(struct hmfs_ctx *ctx, const char *id, uint64
 /*
  * {"event": "DEVICE_DELETED", "data": {"device": ID, "path":
  * "/machine/peripheral/ID"}} at @ts, as QEMU's device_finalize() sends it
- * (hw/core/qdev.c, 7.2): every hotmemfs device has an id, so it is always
- * a -device/device_add one under /machine/peripheral.  Its QOM child
+ * (hw/core/qdev.c, 7.2): a device with an id under /machine/peripheral;
+ * one plugged without (hmfs_dev_anon()) has no "device", its path
+ * /machine/peripheral-anon/device[N].  Its QOM child
  * @child (a virtio proxy's "virtio-backend") has no id: no "device", its
  * canonical path below the proxy's.
  */
@@ -457,12 +459,11 @@ void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, con
 				       const struct timespec *ts)
 {
 	json_object *d = json_object_new_object();
-	char path[sizeof("/machine/peripheral/") + sizeof(((struct hmfs_dev *)0)->id) +
+	char path[sizeof(HMFS_PERIPHERAL) + sizeof(((struct hmfs_dev *)0)->id) +
 		  sizeof(((struct hmfs_qev *)0)->subsys)];
 
-	snprintf(path, sizeof(path), "/machine/peripheral/%s%s%s", id, child ? "/" : "",
-		 child ? child : "");
-	if (!child)
+	hmfs_dev_qom_path(id, child, path, sizeof(path));
+	if (!child && hmfs_dev_qdev_id(id))
 		json_object_object_add(d, "device", json_object_new_string(id));
 	json_object_object_add(d, "path", json_object_new_string(path));
 	broadcast_qmp(ctx, "DEVICE_DELETED", d, ts);

@@ -94,6 +94,24 @@ static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id, size_t l
 	}
 }
 
+/*
+ * device_add without an id: the next /machine/peripheral-anon/device[N]
+ * (hmfs.h hmfs_dev_anon()); a device restored or put back under such a
+ * path moves the count past it, so that no two ever share one.
+ */
+static void anon_id(struct hmfs_ctx *ctx, char *id, size_t len)
+{
+	snprintf(id, len, HMFS_ANON_PATH "%u]", ctx->anon_count++);
+}
+
+static void anon_seen(struct hmfs_ctx *ctx, const char *id)
+{
+	unsigned int n;
+
+	if (hmfs_dev_anon(id) && sscanf(id, HMFS_ANON_PATH "%u]", &n) == 1 && n >= ctx->anon_count)
+		ctx->anon_count = n + 1;
+}
+
 /* Another device whose region (a virtio-mem device's whole size) meets [addr, addr + size). */
 static struct hmfs_dev *dev_overlapping(struct hmfs_ctx *ctx, const struct hmfs_dev *self,
 					uint64_t addr, uint64_t size)
@@ -220,7 +238,7 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 		o = dev_overlapping(ctx, self, *addr, self->size);
 		if (o)
 			return hmfs_qemu_error(err, errlen, "address range conflicts with memory device id='%s'",
-				    o->id);
+				    hmfs_dev_anon(o->id) ? "(unnamed)" : o->id);
 		return 0;
 	}
 	min = base > 1ULL << 32 ? base : 1ULL << 32; /* QEMU's region starts above 4 GiB */
@@ -1019,7 +1037,8 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	if (id)
 		snprintf(d->id, sizeof(d->id), "%s", id);
 	else
-		auto_id(ctx, m->id_prefix, d->id, sizeof(d->id));
+		anon_id(ctx, d->id, sizeof(d->id));
+	anon_seen(ctx, d->id);
 	dev_link(ctx, d);
 	if (d->type == HMFS_PC_DIMM)
 		ret = dimm_add(ctx, d, have_addr, refused, err, errlen);

@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ctlargs.h" /* hmfs_errno_name() */
 #include "hotmem.h"
@@ -374,6 +375,35 @@ struct hmfs_dev {
 	struct hmfs_dev *next;
 };
 
+/*
+ * A device plugged without an id has none in QEMU (qdev_set_id()): it is
+ * the QOM child /machine/peripheral-anon/device[N], and query-memory-devices,
+ * ACPI_DEVICE_OST and DEVICE_DELETED leave its id out (usereye7 #4).  hotmemfs
+ * keys such a device by that QOM path, which no id can be (QEMU's
+ * id_wellformed(): a letter first), so that every id stays the user's.
+ */
+#define HMFS_ANON_PATH "/machine/peripheral-anon/device["
+#define HMFS_PERIPHERAL "/machine/peripheral/"
+
+/* @key (a struct hmfs_dev's id) is an anonymous device's QOM path */
+static inline bool hmfs_dev_anon(const char *key)
+{
+	return key && key[0] == '/';
+}
+
+/* QEMU's id of the device keyed @key: NULL for an anonymous one */
+static inline const char *hmfs_dev_qdev_id(const char *key)
+{
+	return hmfs_dev_anon(key) ? NULL : key;
+}
+
+/* the device's canonical QOM path, at most @len bytes (@child: its QOM child's, or NULL) */
+static inline void hmfs_dev_qom_path(const char *key, const char *child, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", key[0] == '/' ? "" : HMFS_PERIPHERAL, key,
+		 child ? "/" : "", child ? child : "");
+}
+
 /* ---- the notifier queue (engine events -> uevents, invals, clients) -- */
 struct hmfs_qev {
 	enum hm_event_type type;
@@ -597,6 +627,12 @@ struct hmfs_ctx {
 	bool acpi_wq_started, acpi_wq_stop;
 	bool acpi_container_offline; /* system/container/PNP0A06:04/online is 0 */
 	struct hmfs_dev *devs;
+	/*
+	 * the next anonymous device's number, /machine/peripheral-anon/device[N]
+	 * (QEMU's qdev_set_id() static anon_count: taken by each device_add
+	 * without an id, a refused one too, never given back), under dev_lock
+	 */
+	unsigned int anon_count;
 	/* the virtio-mem retry timers' thread (dev.c), under dev_lock */
 	pthread_cond_t vmem_timer_cond;
 	pthread_t vmem_timer;

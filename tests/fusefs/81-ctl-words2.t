@@ -21,8 +21,8 @@ mount_fs "hotmemfs mounts" --fresh --profile host-24g --cmdline hotmem.kernel_al
 
 # 4. device_add says what it plugged
 out=$(ctl device_add pc-dimm size=1G 2>&1)
-is "$?:$out" "0:dimm0: 1G at 0x640000000, memory200-207 (offline)" \
-	"device_add pc-dimm size=1G: its id, size, address, blocks and their state"
+is "$?:$out" "0:/machine/peripheral-anon/device[0]: 1G at 0x640000000, memory200-207 (offline)" \
+	"device_add pc-dimm size=1G: its QOM path (no id given), size, address, blocks and their state"
 echo online_movable >"$M/memory204/state"
 out=$(ctl --json device_add pc-dimm id=d2 size=256M)
 is "$(echo "$out" | jfield '[o["id"], o["driver"], o["size"], o["addr"], [(b["first"], b["count"], b["state"], b["zone"]) for b in o["blocks"]]]')" \

@@ -932,7 +932,7 @@ static int plug(const char *ctlbin, const struct fs *f, unsigned long long size)
 {
 	char sz[64];
 	char *argv[] = { (char *)ctlbin, "-s", (char *)f->ctl, "device_add", "pc-dimm",
-			 "addr=0x80000000", sz, NULL };
+			 "addr=0x80000000", "id=dimm0", sz, NULL };
 
 	snprintf(sz, sizeof(sz), "size=%llu", size);
 	return run(argv, true);
