@@ -33,7 +33,8 @@
 /* an eject queued: its slot, looked at again when it runs */
 struct hmfs_acpi_work {
 	struct hmfs_acpi_work *next;
-	int slot;
+	int slot, source;
+	char id[sizeof(((struct hmfs_dev *)0)->id)]; /* "": the slot's DIMM, whichever */
 };
 
 int hmfs_acpi_init(struct hmfs_ctx *ctx)
@@ -294,16 +295,19 @@ int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
  * still has one, goes as device_del takes it (offline each block, remove,
  * _EJ0; a refusal is the _OST status and dmesg, nobody waits for it).  No
  * writer's signal reaches it: the unplug deadline ends an offline that
- * never finishes (dev.c).
+ * never finishes (dev.c).  Asked by QEMU's device_del (its eject request
+ * notification, @source 3) or the guest's own eject file (0x103): the
+ * result's _OST has the request's source.  A DIMM gone meanwhile (an
+ * earlier eject of it succeeded) is nothing to do, as the kernel's work on
+ * a device already trimmed evaluates no _OST; nor is another DIMM plugged
+ * into the slot since the request (@want: the one asked for).
  */
-static void acpi_eject(struct hmfs_ctx *ctx, int slot)
+static void acpi_eject(struct hmfs_ctx *ctx, int slot, int source, const char *want)
 {
-	/* the result's _OST has the request's source: acpi_eject_store()'s */
-	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL,
-				  .dev.ost_source = HM_ACPI_OST_EC_OSPM_EJECT };
-	char id[64], err[512] = "";
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL, .dev.ost_source = source };
+	char id[sizeof(((struct hmfs_dev *)0)->id)], err[512] = "";
 
-	if (hmfs_dev_dimm_in_slot(ctx, slot, id, sizeof(id)))
+	if (hmfs_dev_dimm_in_slot(ctx, slot, id, sizeof(id)) || (*want && strcmp(want, id)))
 		return; /* ejected meanwhile (device_del, an earlier eject) */
 	ch.dev.id = id;
 	if (hmfs_change(ctx, &ch, err, sizeof(err)) && err[0])
@@ -364,7 +368,7 @@ static void *acpi_hotplug_worker(void *arg)
 			ctx->acpi_wq_tail = &ctx->acpi_wq_head;
 		/* acpi_lock is never held across what waits */
 		pthread_mutex_unlock(&ctx->acpi_lock);
-		acpi_eject(ctx, w->slot);
+		acpi_eject(ctx, w->slot, w->source, w->id);
 		free(w);
 		pthread_mutex_lock(&ctx->acpi_lock);
 	}
@@ -377,14 +381,21 @@ static void *acpi_hotplug_worker(void *arg)
  * the write returns; the work runs on one ordered queue (kacpi_hotplug_wq),
  * its thread started the first time.
  */
-int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot)
+int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot, int source, const char *id)
 {
-	struct hmfs_acpi_work *w = calloc(1, sizeof(*w));
+	struct hmfs_acpi_work *w;
 	int ret = 0;
 
+	if (ctx->acpi_wq_inline) {
+		acpi_eject(ctx, slot, source, id ? id : "");
+		return 0;
+	}
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w->slot = slot;
+	w->source = source;
+	snprintf(w->id, sizeof(w->id), "%s", id ? id : "");
 	pthread_mutex_lock(&ctx->acpi_lock);
 	if (!ctx->acpi_wq_started && !ctx->acpi_wq_stop)
 		ctx->acpi_wq_started = !pthread_create(&ctx->acpi_wq_thread, NULL,

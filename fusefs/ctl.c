@@ -35,6 +35,8 @@ struct cmd_result {
 	char err[ERRLEN];
 	const char *cls; /* the error's class, QEMU's; NULL: GenericError */
 	const struct hotmem_task *client; /* the client's hang-up (ctlsock.c); NULL: none */
+	/* it raised a request the guest answers later (a DIMM's device_del): no events to wait for */
+	bool raised;
 };
 
 /* ---- argument helpers -------------------------------------------------- */
@@ -482,13 +484,51 @@ static int device_not_found(struct cmd_result *r, const char *asked)
 	return -ENODEV;
 }
 
+/*
+ * QEMU's device_del of a pc-dimm (qmp_device_del() -> qdev_unplug() ->
+ * acpi_memory_unplug_request_cb(), QEMU 9.2) only raises the slot's eject
+ * request (the GPE; the guest's ACPI_NOTIFY_EJECT_REQUEST) and returns {}:
+ * the guest's eject runs after, on its kacpi_hotplug_wq (acpi.c), and its
+ * outcome is events only -- ACPI_DEVICE_OST 0x84 in progress, then
+ * DEVICE_DELETED and success, or the refusal's status (usereye7 #2: the
+ * reply waited for the whole eject, up to 40 s, and a refusal was an
+ * error QEMU never sends).  A second device_del while it is pending
+ * raises it again ({} again: the DIMM has no pending_deleted_event, that
+ * is PCI's), as a DIMM the guest refused may be asked for again.  -1: not
+ * a DIMM (a virtio-mem device's device_del answers here and now, as
+ * QEMU's virtio_mem_unplug_request_check() refusal does; no device:
+ * DeviceNotFound).
+ */
+static int dimm_unplug_request(struct hmfs_ctx *ctx, const char *id, struct cmd_result *r)
+{
+	int slot = hmfs_dev_slot_nowait(ctx, id), ret;
+
+	if (slot < 0)
+		return -1; /* a virtio-mem device, or none: hmfs_change() says which */
+	ret = hmfs_acpi_hotplug_schedule(ctx, slot, HM_ACPI_NOTIFY_EJECT_REQUEST, id);
+	if (ret) {
+		snprintf(r->err, ERRLEN, "%s: the eject request was not raised: hotmemfs is stopping",
+			 id);
+		return ret;
+	}
+	r->ret = json_object_new_object();
+	r->raised = true;
+	return 0;
+}
+
+/*
+ * device_del ID: QEMU's (a DIMM: the request raised, dimm_unplug_request());
+ * with hotmem's own "wait": true (hotmemctl's device_del), the reply
+ * waits for the guest's eject and says how it ended: removed, or refused
+ * as an error with what the rollback did.
+ */
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
 	const char *asked;
-	int ret;
+	int ret, wait;
 
-	if (arg_string(args, "id", &ch.dev.id, r->err))
+	if (arg_string(args, "id", &ch.dev.id, r->err) || arg_bool(args, "wait", 0, &wait, r->err))
 		return -EINVAL;
 	if (!ch.dev.id) {
 		snprintf(r->err, ERRLEN, "Parameter 'id' is missing");
@@ -496,6 +536,11 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	}
 	asked = ch.dev.id;
 	ch.dev.id = hmfs_ctlargs_qom_id(asked);
+	if (!wait) {
+		ret = dimm_unplug_request(ctx, ch.dev.id, r);
+		if (ret >= 0)
+			return ret;
+	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret == -ENODEV) /* dev.c: no such device */
 		return device_not_found(r, asked);
@@ -1554,7 +1599,7 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 		 * outside change_lock, in the connection's thread: events.c; a
 		 * stop that gave up on its notifier ends the wait, the change made
 		 */
-		if (commands[i].delivered &&
+		if (commands[i].delivered && !r.raised &&
 		    hmfs_events_wait_since(ctx, before, HMFS_CTL_DELIVER_WAIT_MS) == -ESHUTDOWN &&
 		    !ret && json_object_is_type(r.ret, json_type_object))
 			json_object_object_add(r.ret, "warning",

@@ -36,7 +36,8 @@ static const struct {
 	{ "status", "status", { NULL }, NULL, NULL, 0, "status" },
 	{ "device_add", "device_add", { "driver" }, NULL, NULL, 1,
 	  "device_add pc-dimm|virtio-mem-pci size=SIZE ..." },
-	{ "device_del", "device_del", { "id" }, NULL, NULL, 1, "device_del ID" },
+	/* hotmem's "wait": the reply once the guest's eject is over (QEMU's returns at once) */
+	{ "device_del", "device_del", { "id" }, "wait", "true", 1, "device_del ID" },
 	/* QMP's own commands: hotmemfs's "Parameter 'property' is missing", as QEMU says it */
 	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL, 0,
 	  "qom-set ID requested-size SIZE" },

@@ -67,7 +67,7 @@
  * (tests/fusefs/145-qmp.t fails: it gives every command one).
  */
 #define HMFS_CTL_ARGS(X)                                                                          \
-	X("device_del", " id ")                                                                   \
+	X("device_del", " id wait ")                                                              \
 	X("qom-set", " path property value ")                                                     \
 	X("qom-get", " path property ")                                                           \
 	X("vmem-retry", " id ")                                                                   \

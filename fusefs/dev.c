@@ -1808,7 +1808,53 @@ static void dev_snap_drop(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->dev_snap_lock);
 	json_object_put(ctx->dev_snap);
 	ctx->dev_snap = NULL;
+	free(ctx->dev_snap_keys);
+	ctx->dev_snap_keys = NULL;
+	ctx->nr_dev_snap_keys = 0;
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
+}
+
+/* each device's id and DIMM slot, for hmfs_dev_slot_nowait() (dev_lock held) */
+static void dev_snap_keys(struct hmfs_ctx *ctx)
+{
+	size_t n = 0;
+
+	for (const struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		n++;
+	ctx->dev_snap_keys = calloc(n ? n : 1, sizeof(*ctx->dev_snap_keys));
+	ctx->nr_dev_snap_keys = ctx->dev_snap_keys ? n : 0;
+	n = 0;
+	for (const struct hmfs_dev *d = ctx->devs; d && ctx->dev_snap_keys; d = d->next, n++) {
+		memcpy(ctx->dev_snap_keys[n].id, d->id, sizeof(d->id));
+		ctx->dev_snap_keys[n].slot = d->type == HMFS_PC_DIMM ? d->slot : -1;
+	}
+}
+
+/*
+ * QMP device_del's look-up (ctl.c): a second device_del of a DIMM whose
+ * eject runs answers at once, as QEMU's main loop does while its guest
+ * ejects.  The snapshot's keys while an eject holds dev_lock (the DIMM
+ * still there, as QEMU has it until _EJ0); the list itself else.
+ */
+int hmfs_dev_slot_nowait(struct hmfs_ctx *ctx, const char *id)
+{
+	const struct hmfs_dev *d;
+	int slot = -ENODEV;
+
+	pthread_mutex_lock(&ctx->dev_snap_lock);
+	if (ctx->dev_snap_keys) {
+		for (size_t i = 0; i < ctx->nr_dev_snap_keys; i++)
+			if (!strcmp(ctx->dev_snap_keys[i].id, id))
+				slot = ctx->dev_snap_keys[i].slot;
+	} else {
+		pthread_mutex_lock(&ctx->dev_lock);
+		d = dev_find(ctx, id);
+		if (d)
+			slot = d->type == HMFS_PC_DIMM ? d->slot : -1;
+		pthread_mutex_unlock(&ctx->dev_lock);
+	}
+	pthread_mutex_unlock(&ctx->dev_snap_lock);
+	return slot;
 }
 
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
@@ -1821,8 +1867,10 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 	pthread_mutex_lock(&ctx->dev_snap_lock);
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_PC_DIMM)
+	if (d && d->type == HMFS_PC_DIMM) {
 		ctx->dev_snap = hmfs_memory_devices_json(ctx); /* the eject may take long */
+		dev_snap_keys(ctx);
+	}
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
 	if (!d) {
 		/* ctl.c says QEMU's DeviceNotFound, naming the device as it was asked for */

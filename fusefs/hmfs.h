@@ -612,19 +612,28 @@ struct hmfs_ctx {
 	 */
 	pthread_mutex_t dev_snap_lock;
 	struct json_object *dev_snap;
+	/* and each device's id and DIMM slot (-1: virtio-mem) then: hmfs_dev_slot_nowait() */
+	struct hmfs_dev_key {
+		char id[64];
+		int slot;
+	} *dev_snap_keys;
+	size_t nr_dev_snap_keys;
 	/* the DIMM slots' ACPI memory devices (acpi.c), under acpi_lock */
 	pthread_mutex_t acpi_lock;
 	struct hmfs_acpi_slot *acpi_slots;
 	int nr_acpi_slots;
 	/*
 	 * kacpi_hotplug_wq (acpi.c: hmfs_acpi_hotplug_schedule()): the
-	 * guest's ejects, one at a time, after their writes returned.  Under
-	 * acpi_lock.
+	 * guest's ejects, one at a time, after their writes (and QMP
+	 * device_del's eject requests) returned.  Under acpi_lock.
+	 * @acpi_wq_inline: no thread, each work runs in its caller (the
+	 * fuzzers' context, which the next input frees: nothing may run on
+	 * after the input that queued it)
 	 */
 	struct hmfs_acpi_work *acpi_wq_head, **acpi_wq_tail;
 	pthread_cond_t acpi_wq_cond;
 	pthread_t acpi_wq_thread;
-	bool acpi_wq_started, acpi_wq_stop;
+	bool acpi_wq_started, acpi_wq_stop, acpi_wq_inline;
 	bool acpi_container_offline; /* system/container/PNP0A06:04/online is 0 */
 	struct hmfs_dev *devs;
 	/*
@@ -1100,8 +1109,14 @@ int hmfs_retire(struct hmfs_ctx *ctx, uint64_t pfn, bool hard, int count_as);
 #define HMFS_ACPI_MHPC "LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04"
 int hmfs_acpi_init(struct hmfs_ctx *ctx);
 void hmfs_acpi_free(struct hmfs_ctx *ctx);
-/* queue the eject of ACPI slot @slot's DIMM, as acpi_hotplug_schedule(): 0 or -ENOMEM */
-int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot);
+/*
+ * queue the eject of ACPI slot @slot's DIMM, as acpi_hotplug_schedule():
+ * 0 or -ENOMEM.  @source: the notification (HM_ACPI_NOTIFY_EJECT_REQUEST,
+ * QEMU's device_del) or the guest's own request (HM_ACPI_OST_EC_OSPM_EJECT,
+ * a write of its eject file); @id: the DIMM asked for (NULL: whichever the
+ * slot holds), nothing done if another holds the slot by then
+ */
+int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot, int source, const char *id);
 /* the eject running ends, the queued ones are dropped (at stop, before the engine goes) */
 void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
 
@@ -1305,6 +1320,11 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 void hmfs_dev_run_driver(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_dimm_in_slot(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
 int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id);
+/*
+ * device @id's DIMM slot, -1 for a virtio-mem device, -ENODEV for none,
+ * never waiting for a DIMM's eject (as hmfs_dev_query_json())
+ */
+int hmfs_dev_slot_nowait(struct hmfs_ctx *ctx, const char *id);
 /* device @id's driver as QEMU names it (pc-dimm, virtio-mem-pci), NULL: no device @id */
 const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id);
 /* the same of a device of type @type (json.c, dev_lock held) */

@@ -47,9 +47,10 @@ is "$(ours)" "$(fixture 'after the eject')" \
 ctl device_add pc-dimm id=d7 size=128M >/dev/null
 echo online_kernel >"$MNT/sys/devices/system/memory/memory32/state"
 ctl alloc unmovable 1000 >/dev/null
-# refused as QEMU's GenericError, the guest's eject EBUSY (acpi_scan_hot_remove()'s
+# with hotmem's "wait" (QEMU's device_del answers {} at once: 171-qmp-device-del-request.t),
+# refused as a GenericError, the guest's eject EBUSY (acpi_scan_hot_remove()'s
 # offline failing, _OST 0x82), not any failure: a typo or a connect error fails too
-is_like "$(qmp_reply device_del '{"id": "d7"}')" \
+is_like "$(qmp_reply device_del '{"id": "d7", "wait": true}')" \
 	"GenericError: d7: the guest refused the unplug (ACPI eject: Device or resource busy, _OST status 0x82); nothing removed; \`hotmemctl dmesg\` says why*" \
 	"device_del d7 refused: GenericError, the eject's EBUSY (memory32 holds unmovable pages)"
 ctl settle --timeout 60 >/dev/null

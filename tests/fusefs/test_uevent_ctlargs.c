@@ -94,8 +94,9 @@ static void test_ctlargs(void **state)
 	assert_string_equal(
 		req_str(3, a2),
 		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"size\":\"1G\"}}");
+	/* hotmem's "wait": hotmemctl's device_del answers once the eject is over */
 	assert_string_equal(req_str(2, a3),
-			    "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}");
+			    "{\"execute\":\"device_del\",\"arguments\":{\"wait\":\"true\",\"id\":\"d1\"}}");
 	assert_string_equal(
 		req_str(3, a4),
 		"{\"execute\":\"qom-set\",\"arguments\":{\"property\":\"requested-size\",\"path\":\"vm0\",\"value\":\"512M\"}}");

@@ -39,6 +39,8 @@ static inline struct hmfs_ctx *fuzz_ctx_new(const char *profile)
 	 * 50 s on a context the next input frees (review14 R9)
 	 */
 	ctx->vmem_timer_stop = true;
+	/* nor an ACPI hotplug thread: a device_del's eject runs in the input that asked for it */
+	ctx->acpi_wq_inline = true;
 	if (hmfs_tree_init(ctx))
 		abort();
 	return ctx;

@@ -21,7 +21,7 @@ findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs m
 "$HMCTL" -s "$CTL" -j events >"$TMP/ev.json" 2>"$TMP/ev.err" &
 follow_wait 1 "hotmemctl events follows"
 : >"$TMP/hold"
-qmp_reply device_del '{"id": "d1"}' >"$TMP/del.out" &
+qmp_reply device_del '{"id": "d1", "wait": true}' >"$TMP/del.out" &
 DEL=$!
 held_wait
 tap_ok $? "device_del d1: its record's fdatasync() held"
