@@ -24,6 +24,7 @@
 #include "export.h"
 #include "sysfs_parse.h"
 #include "uapi/hm_version.h"
+#include "uapi/hmuapi.h"
 
 #define DEFAULT_CONTROL "/run/hotmem/hotmemfs.sock"
 /*
@@ -728,7 +729,8 @@ static void print_event(json_object *e)
 		/* a device's QOM child (virtio-backend) has no id: its path alone */
 		printf("%s %s\n", dash(gs(d, "device")), gs(d, "path"));
 	else if (!strcmp(ev, "MEMORY_DEVICE_SIZE_CHANGE"))
-		printf("%s size=%s\n", gs(d, "id"), gs(d, "size"));
+		/* a device plugged without an id has none (QEMU's): its QOM path says which */
+		printf("%s size=%s\n", *gs(d, "id") ? gs(d, "id") : gs(d, "qom-path"), gs(d, "size"));
 	else
 		print_trace(d);
 	fflush(stdout);
@@ -1050,8 +1052,13 @@ static void print_done(json_object *req)
 	const char *action = gs(args, "action");
 
 	const char *id = hmfs_ctlargs_qom_id(gs(args, "id")); /* its QOM path: the id said */
+	bool wait = true;
 
-	if (!strcmp(cmd, "device_del"))
+	/* device_del ID wait=false: QEMU's, the eject request raised and no more */
+	if (!strcmp(cmd, "device_del") && !hmu_kstrtobool(gs(args, "wait"), &wait) && !wait)
+		printf("%s: unplug requested: the guest's eject runs on (`hotmemctl events` says how "
+		       "it ends)\n", id);
+	else if (!strcmp(cmd, "device_del"))
 		printf("%s: removed\n", id);
 	else if (!strcmp(cmd, "inject") && !e)
 		printf("%s: injection cleared: the memory notifier lets %ss through again\n",

@@ -72,5 +72,22 @@ is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print(" ".join(
 is "$(ctl qom-get '/machine/peripheral-anon/device[2]' size)" 134217728 "device[2] still named by its path"
 out=$(ctl device_add pc-dimm size=128M 2>&1)
 is_like "$out" '/machine/peripheral-anon/device\[3\]: *' "the next anonymous DIMM after the restart: past the highest kept (device[3])"
+
+# an anonymous virtio-mem device: MEMORY_DEVICE_SIZE_CHANGE without id, its
+# qom-path naming it, and hotmemctl events printing that path
+"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
+EV=$!
+follow_wait 1 "hotmemctl events follows"
+ctl device_add virtio-mem-pci size=1G requested-size=128M >/dev/null &&
+	ctl set-size '/machine/peripheral-anon/device[4]' 256M >/dev/null
+tap_ok $? "an anonymous virtio-mem device (device[4]) plugged, then resized by its QOM path"
+ev_wait "$TMP/ev.txt" ' size=268435456' 1
+is "$(grep -o 'MEMORY_DEVICE_SIZE_CHANGE .*size=268435456' "$TMP/ev.txt")" \
+	"MEMORY_DEVICE_SIZE_CHANGE /machine/peripheral-anon/device[4] size=268435456" \
+	"hotmemctl events: its size change named by its QOM path"
+kill $EV
+is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print([sorted(d["data"]) for d in json.load(sys.stdin) if d["type"] == "virtio-mem"][0])')" \
+	"['block-size', 'max-size', 'memaddr', 'memdev', 'node', 'requested-size', 'size']" \
+	"query-memory-devices: the virtio-mem device has no id member"
 stop_fs
 done_testing

@@ -91,5 +91,17 @@ PY
 ctl settle --timeout 60 >/dev/null
 is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print([d["data"]["id"] for d in json.load(sys.stdin)])')" \
 	"['d7']" "d1 is gone, d7 stays; the second request found d1 gone and did nothing"
+
+# hotmemctl device_del ID wait=false: QEMU's request, said as such; the
+# eject follows (an event follower sees it begin)
+"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
+EV=$!
+follow_wait 1 "hotmemctl events follows"
+out=$(ctl device_del d7 wait=false 2>&1)
+is "$?:$out" "0:d7: unplug requested: the guest's eject runs on (\`hotmemctl events\` says how it ends)" \
+	"hotmemctl device_del d7 wait=false: the request raised, said so"
+ev_wait "$TMP/ev.txt" "ACPI_DEVICE_OST d7 slot=0 source=3 status=132" 1
+tap_ok $? "... and d7's eject begins (ACPI_DEVICE_OST 0x84)"
+kill $EV
 stop_fs
 done_testing
