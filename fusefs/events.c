@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "hmfs.h"
+#include "uring.h"
 
 /* ---- kernfs_open_node->event per inode -------------------------------- */
 
@@ -882,7 +883,15 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
  * instead (below) and the notifier sends it: a writer waits in its own
  * write(2), holding only the written file's inode lock
  * (fuse_direct_write_iter()), which the notifier never takes (an
- * attribute's inode invalidation takes none).  A control command's reply
+ * attribute's inode invalidation takes none).  With --io-uring the
+ * held reply keeps its request's ring entry, and a lookup from that CPU
+ * finding none free is parked on that CPU's queue until one is committed
+ * (fs/fuse/dev_uring.c, 6.18: no other queue takes it): were every entry
+ * a held reply, the lookup under memory/'s lock, the notifier waiting for
+ * that lock and the held replies would wait for each other.  So a reply
+ * is held only while its queue keeps an entry that is not
+ * (hmfs_uring_may_hold(): at most depth - 1 held), else it goes at once,
+ * its events a moment later.  A control command's reply
  * waits in its connection's thread (hmfs_events_wait_since()), which no
  * FUSE request waits for, outside change_lock too.
  */
@@ -972,20 +981,25 @@ static bool must_wait_locked(const struct hmfs_ctx *ctx, const uint64_t *since)
 	       ctx->notifier_started && !ctx->q_stop;
 }
 
-void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t before, int err,
-			    size_t count)
+void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t unique, uint64_t before,
+			    int err, size_t count)
 {
 	struct hmfs_held_reply *h = NULL;
 
 	pthread_mutex_lock(&ctx->q_lock);
-	if (must_wait_locked(ctx, &before))
+	/* --io-uring: only while the request's ring queue keeps an entry for the rest (uring.c) */
+	if (must_wait_locked(ctx, &before) && hmfs_uring_may_hold(ctx->uring, unique))
 		h = malloc(sizeof(*h));
 	if (h) {
 		*h = (struct hmfs_held_reply){ ctx->q_queued, req, err, count, ctx->q_held };
 		ctx->q_held = h;
 	}
 	pthread_mutex_unlock(&ctx->q_lock);
-	/* nothing queued, all delivered, or no memory to hold it: now, not never */
+	/*
+	 * nothing queued, all delivered, no memory to hold it, or no room in
+	 * its ring queue: now, not never -- its change made, the kernel's
+	 * caches and the uevent told a moment later, by the notifier
+	 */
 	if (!h)
 		reply_write(req, err, count);
 }

@@ -66,6 +66,12 @@ struct hmfs_loop {
 	bool *static_waits; /* by static inode number: static_may_wait() */
 	bool blocks_atime_stale; /* blocks_atime_note() */
 	struct stat userns; /* hotmemfs's /proc/self/ns/user, read at start (st_ino 0: not) */
+	/*
+	 * the fuse_in_header of the request this thread serves (serve_buf()):
+	 * libfuse 3.14 shows a callback no unique, which hmfs_write() needs
+	 * to ask the ring whether its reply may be held (hmfs_uring_may_hold())
+	 */
+	pthread_key_t serving;
 };
 
 static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct fuse_entry_param *e)
@@ -745,6 +751,14 @@ static bool req_interrupted(void *req)
 	return fuse_req_interrupted(req);
 }
 
+/* the unique of the request this thread serves, 0: not known (serve_buf()) */
+static uint64_t serving_unique(const struct hmfs_ctx *ctx)
+{
+	const struct fuse_in_header *in = ctx->loop ? pthread_getspecific(ctx->loop->serving) : NULL;
+
+	return in ? in->unique : 0;
+}
+
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
@@ -790,7 +804,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	 * store returns; this thread goes back to the queue meanwhile
 	 * (events.c: why it must not wait, and why nothing deadlocks).
 	 */
-	hmfs_reply_write_after(ctx, req, before, ret < 0 ? (int)-ret : 0,
+	hmfs_reply_write_after(ctx, req, serving_unique(ctx), before, ret < 0 ? (int)-ret : 0,
 			       ret < 0 ? 0 : hmfs_store_claims(&of->node, size, (size_t)ret));
 }
 
@@ -898,10 +912,22 @@ struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "transport",
 			       json_object_new_string(hmfs_uring_describe(ctx->uring, transport,
 									  sizeof(transport))));
-	if (ctx->uring)
+	if (ctx->uring) {
 		json_object_object_add(o, "io-uring-requests",
 				       json_object_new_uint64(hmfs_uring_requests(ctx->uring)));
+		/* writes that replied before the notifier was done: their queue had no entry to spare */
+		json_object_object_add(o, "io-uring-unheld-writes",
+				       json_object_new_uint64(hmfs_uring_unheld(ctx->uring)));
+	}
 	return o;
+}
+
+/* fuse_session_process_buf(), its request known to this thread meanwhile (serving_unique()) */
+static void serve_buf(struct hmfs_loop *loop, const struct fuse_buf *buf)
+{
+	pthread_setspecific(loop->serving, buf->mem);
+	fuse_session_process_buf(loop->ctx->se, buf);
+	pthread_setspecific(loop->serving, NULL);
 }
 
 static void *request_worker(void *arg)
@@ -920,7 +946,7 @@ static void *request_worker(void *arg)
 		if (!loop->head)
 			loop->tail = &loop->head;
 		pthread_mutex_unlock(&loop->lock);
-		fuse_session_process_buf(loop->ctx->se, &job->buf);
+		serve_buf(loop, &job->buf);
 		free(job);
 		pthread_mutex_lock(&loop->lock);
 	}
@@ -977,7 +1003,7 @@ static void ring_request(void *arg, const struct fuse_buf *fbuf)
 
 	count_request(ctx, fbuf, len);
 	if (!may_wait(loop, fbuf, len) || !queue_request(loop, fbuf, fbuf->size))
-		fuse_session_process_buf(ctx->se, fbuf);
+		serve_buf(loop, fbuf);
 }
 
 /* the session's custom io: libfuse hands it the session's userdata, the ctx */
@@ -999,11 +1025,13 @@ static ssize_t ring_io_writev(int fd, struct iovec *iov, int count, void *userda
  * Entries per queue: the requests of one CPU's readers hotmemfs may hold
  * at once -- stores waiting in the workers, write replies held for the
  * notifier (events.c), polls and reads.  One more waits in the kernel for
- * an entry to come back (6.18 takes the reader's CPU's queue, no other);
- * a held write reply waits for the notifier, which may wait for a lookup
- * on that CPU: 64 writers held on one CPU at once before that could
- * matter.  An entry's payload is max_write (1 MiB with libfuse 3.14),
- * address space only (MAP_NORESERVE) until a request fills it.
+ * an entry to come back (6.18 takes the reader's CPU's queue, no other).
+ * A held write reply waits for the notifier, which may wait for a lookup
+ * parked on that queue: so at most 63 of a queue's replies are held
+ * (hmfs_uring_may_hold()), a 64th write from that CPU replies before its
+ * events are out, as when its hold cannot be allocated.  An entry's
+ * payload is max_write (1 MiB with libfuse 3.14), address space only
+ * (MAP_NORESERVE) until a request fills it.
  */
 #define HMFS_URING_DEPTH 64
 
@@ -1048,6 +1076,9 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 		res = -ENOMEM;
 		goto out;
 	}
+	res = -pthread_key_create(&loop.serving, NULL);
+	if (res)
+		goto out;
 	for (; started < loop.nr_workers; started++) {
 		res = -pthread_create(&loop.workers[started], NULL, request_worker, &loop);
 		if (res)
@@ -1082,6 +1113,7 @@ out_stop:
 	loop_stop_workers(&loop, started);
 	fuse_session_reset(se);
 	ctx->loop = NULL;
+	pthread_key_delete(loop.serving);
 out:
 	free(loop.static_waits);
 	free(loop.workers);

@@ -1212,11 +1212,13 @@ uint64_t hmfs_events_queued(struct hmfs_ctx *ctx);
 /*
  * A FUSE write's reply (@err, else @count) once the notifier has delivered
  * every event queued since @before (the change's invalidations and
- * uevents); at once when there are none.  Never waits: the notifier
- * sends it (events.c says why).
+ * uevents); at once when there are none, or when the ring queue that
+ * brought request @unique (--io-uring; 0: unknown) has no entry to spare
+ * (hmfs_uring_may_hold()).  Never waits: the notifier sends it (events.c
+ * says why).
  */
-void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t before, int err,
-			    size_t count);
+void hmfs_reply_write_after(struct hmfs_ctx *ctx, fuse_req_t req, uint64_t unique, uint64_t before,
+			    int err, size_t count);
 /*
  * a control command's reply: the same wait, in the control thread, at most
  * @timeout_ms; -ESHUTDOWN: hmfs_events_give_up() ended it, events still out

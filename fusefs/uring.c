@@ -51,7 +51,18 @@
  *    fuse-io-uring not supported"), and the INIT exchange.
  *  - A queue holds at most its depth of requests in the server at once
  *    (6.18 picks the queue by the reader's CPU alone, task_cpu(current)):
- *    one more from that CPU waits in the kernel until an entry comes back.
+ *    one more from that CPU waits in the kernel until an entry comes back
+ *    (fuse_uring_queue_fuse_req() parks it on the queue's fuse_req_queue;
+ *    only a commit of that queue's takes it from there,
+ *    fuse_uring_next_fuse_req(): an entry REGISTERed later does not).
+ *  - So a reply the server holds back for a while (hotmemfs holds a
+ *    write's until its notifier has told the kernel's caches, events.c)
+ *    must never take a queue's last entry: the notifier may wait for a
+ *    directory lock that a lookup parked on that queue holds, and no
+ *    commit would come to take it.  hmfs_uring_may_hold() says whether a
+ *    request's entry may still be held: at most depth - 1 of a queue's
+ *    at once, so one entry always goes back, and every parked request
+ *    gets its turn.  Refused, the reply goes at once.
  *  - hmfs_uring_hold(): from then on a request taken from the ring is
  *    left unanswered (the unmount ends it), as /dev/fuse's are once
  *    nobody reads it, while replies to those taken before still go out.
@@ -132,6 +143,7 @@ struct hmfs_uring_ent {
 	uint64_t unique;			/* the request held (atomic), 0: none */
 	struct hmfs_uring_ent *next;		/* on q->done */
 	bool dead;				/* the kernel gave it up */
+	bool held;				/* its reply may be held (q->lock): hmfs_uring_may_hold() */
 };
 
 struct hmfs_uring_queue {
@@ -146,8 +158,10 @@ struct hmfs_uring_queue {
 	size_t mem_len;
 	struct hmfs_uring_ent *ents;
 	unsigned int alive;			/* entries not given up */
-	pthread_mutex_t lock;			/* done */
+	pthread_mutex_t lock;			/* done, nr_held, the entries' held */
 	struct hmfs_uring_ent *done;		/* replied by other threads, to commit */
+	unsigned int nr_held;			/* entries whose reply may be held */
+	unsigned long long unheld;		/* replies not held for want of room (atomic) */
 	/*
 	 * Held by the queue's thread around each request it serves, and by
 	 * hmfs_uring_hold() to set @held: the queue's own, so that the
@@ -744,6 +758,42 @@ static struct hmfs_uring_ent *ent_find(struct hmfs_uring *ur, uint64_t unique)
 	return NULL;
 }
 
+/* @ent's reply goes: its room for a held reply, if it had it, is its queue's again */
+static void ent_unhold(struct hmfs_uring_ent *ent)
+{
+	struct hmfs_uring_queue *q = ent->q;
+
+	pthread_mutex_lock(&q->lock);
+	if (ent->held) {
+		ent->held = false;
+		q->nr_held--;
+	}
+	pthread_mutex_unlock(&q->lock);
+}
+
+bool hmfs_uring_may_hold(struct hmfs_uring *ur, uint64_t unique)
+{
+	struct hmfs_uring_ent *ent;
+	struct hmfs_uring_queue *q;
+	bool room;
+
+	/* not from the ring (/dev/fuse, or before it came up): no entry to keep */
+	if (!ur || !unique || !ur->nr_queues || !(ent = ent_find(ur, unique)))
+		return true;
+	q = ent->q;
+	pthread_mutex_lock(&q->lock);
+	/* depth - 1: one entry always comes back to take a parked request */
+	room = ent->held || q->nr_held + 1 < ur->depth;
+	if (room && !ent->held) {
+		ent->held = true;
+		q->nr_held++;
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (!room)
+		__atomic_add_fetch(&q->unheld, 1, __ATOMIC_RELAXED);
+	return room;
+}
+
 /* the reply in @iov into @ent: fuse_out_header to the headers, the rest to the payload */
 static ssize_t ent_reply(struct hmfs_uring_ent *ent, const struct iovec *iov, int count)
 {
@@ -789,6 +839,7 @@ ssize_t hmfs_uring_writev(struct hmfs_uring *ur, int fd, struct iovec *iov, int 
 	/* notifications (unique 0) and what came through /dev/fuse go back there */
 	if (!oh->unique || !ur->nr_queues || !(ent = ent_find(ur, oh->unique)))
 		return writev(fd, iov, count);
+	ent_unhold(ent);
 	res = ent_reply(ent, iov, count);
 	if (res < 0) {
 		struct fuse_out_header *out = (void *)ent->hdr->in_out;
@@ -847,7 +898,8 @@ const char *hmfs_uring_describe(const struct hmfs_uring *ur, char *buf, size_t l
 	return buf;
 }
 
-unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur)
+/* the queues' counter at @off (an atomic unsigned long long in each), summed */
+static unsigned long long queues_sum(const struct hmfs_uring *ur, size_t off)
 {
 	unsigned long long n = 0;
 
@@ -855,8 +907,19 @@ unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur)
 	if (!hmfs_uring_active(ur))
 		return 0;
 	for (unsigned int i = 0; i < ur->nr_queues; i++)
-		n += __atomic_load_n(&ur->queues[i].requests, __ATOMIC_RELAXED);
+		n += __atomic_load_n((const unsigned long long *)((const char *)&ur->queues[i] + off),
+				     __ATOMIC_RELAXED);
 	return n;
+}
+
+unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur)
+{
+	return queues_sum(ur, offsetof(struct hmfs_uring_queue, requests));
+}
+
+unsigned long long hmfs_uring_unheld(const struct hmfs_uring *ur)
+{
+	return queues_sum(ur, offsetof(struct hmfs_uring_queue, unheld));
 }
 
 void hmfs_uring_hold(struct hmfs_uring *ur)

@@ -10,6 +10,7 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/uio.h>
 
 struct hmfs_uring;
@@ -52,6 +53,19 @@ bool hmfs_uring_refused(const struct hmfs_uring *ur);
 const char *hmfs_uring_describe(const struct hmfs_uring *ur, char *buf, size_t len);
 /* requests served through the ring so far */
 unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur);
+
+/*
+ * May the reply to request @unique be held back for a while (hotmemfs
+ * holds a write's reply until its notifier is done, events.c)?  true: from
+ * now until that reply it counts against its ring queue, which lets at
+ * most depth - 1 of its entries be held at once (uring.c says why); false:
+ * the queue has no room, reply at once.  A request that did not come
+ * through the ring (unique 0 or unknown: /dev/fuse) may always be held.
+ * From the thread that will reply, before it does.
+ */
+bool hmfs_uring_may_hold(struct hmfs_uring *ur, uint64_t unique);
+/* replies hmfs_uring_may_hold() refused so far */
+unsigned long long hmfs_uring_unheld(const struct hmfs_uring *ur);
 
 /*
  * From now on the requests the ring brings are left unanswered, to be
