@@ -877,7 +877,7 @@ static const char *const fuse_opcode_names[HMFS_FUSE_OPS] = {
 	[FUSE_RENAME2] = "RENAME2",	    [FUSE_LSEEK] = "LSEEK",
 };
 
-/* one more request of its opcode; only the session loop counts */
+/* one more request of its opcode: the session loop's, or a ring queue thread's (atomic) */
 static void count_request(struct hmfs_ctx *ctx, const struct fuse_buf *fbuf, ssize_t len)
 {
 	const struct fuse_in_header *in = fbuf->mem;

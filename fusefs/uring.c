@@ -556,6 +556,9 @@ static int queue_alloc(struct hmfs_uring_queue *q)
 	struct hmfs_uring *ur = q->ur;
 	size_t stride = ENT_ROOM + ur->payload_sz;
 
+	/* first: queues_free() destroys them for every queue given its q->ur, whatever failed after */
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_mutex_init(&q->serve_lock, NULL);
 	q->efd = eventfd(0, EFD_CLOEXEC);
 	if (q->efd < 0)
 		return -errno;
@@ -579,8 +582,6 @@ static int queue_alloc(struct hmfs_uring_queue *q)
 		ent->iov[1] = (struct iovec){ ent->payload, ur->payload_sz };
 	}
 	q->alive = ur->depth;
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_mutex_init(&q->serve_lock, NULL);
 	return 0;
 }
 
@@ -589,14 +590,15 @@ static void queues_free(struct hmfs_uring *ur)
 	for (unsigned int i = 0; i < ur->nr_queues; i++) {
 		struct hmfs_uring_queue *q = &ur->queues[i];
 
+		/* q->ur: queue_alloc() ran (the queues after a failed one never did) */
+		if (!q->ur)
+			continue;
 		if (q->mem)
 			munmap(q->mem, q->mem_len);
-		if (q->efd > 0)
+		if (q->efd >= 0) /* 0 is a descriptor like any other */
 			close(q->efd);
-		if (q->ents) {
-			pthread_mutex_destroy(&q->lock);
-			pthread_mutex_destroy(&q->serve_lock);
-		}
+		pthread_mutex_destroy(&q->lock);
+		pthread_mutex_destroy(&q->serve_lock);
 		free(q->ents);
 	}
 	free(ur->queues);
@@ -632,7 +634,7 @@ static int queues_make(struct hmfs_uring *ur, const struct fuse_init_out *out)
 	long page = sysconf(_SC_PAGESIZE);
 	size_t pages = out->flags & FUSE_MAX_PAGES ? out->max_pages : 32;
 	size_t sz = FUSE_MIN_READ_BUFFER;
-	unsigned int started = 0;
+	unsigned int n, started = 0;
 	int ret = 0;
 
 	/* fuse_uring_create()'s max_payload_sz; FUSE_DEFAULT_MAX_PAGES_PER_REQ 32 */
@@ -641,10 +643,12 @@ static int queues_make(struct hmfs_uring *ur, const struct fuse_init_out *out)
 	if (pages * (size_t)page > sz)
 		sz = pages * (size_t)page;
 	ur->payload_sz = (sz + (size_t)page - 1) / (size_t)page * (size_t)page;
-	ur->nr_queues = possible_cpus();
-	ur->queues = calloc(ur->nr_queues, sizeof(*ur->queues));
+	n = possible_cpus();
+	/* nr_queues once they are there: ent_find() reads them whenever it is not 0 */
+	ur->queues = calloc(n, sizeof(*ur->queues));
 	if (!ur->queues)
 		return -ENOMEM;
+	ur->nr_queues = n;
 	for (unsigned int i = 0; i < ur->nr_queues && !ret; i++) {
 		struct hmfs_uring_queue *q = &ur->queues[i];
 

@@ -49,7 +49,10 @@ ssize_t hmfs_uring_writev(struct hmfs_uring *ur, int fd, struct iovec *iov, int 
 bool hmfs_uring_active(const struct hmfs_uring *ur);
 /* asked for and not served: the kernel refused it (at INIT, or a queue's REGISTER) */
 bool hmfs_uring_refused(const struct hmfs_uring *ur);
-/* what the transport is, for logs and status: "io_uring (2 queues)", "/dev/fuse" */
+/*
+ * what the transport is, for logs and status: "io_uring (2 queues of 64)",
+ * "/dev/fuse", "/dev/fuse (why not io_uring)"
+ */
 const char *hmfs_uring_describe(const struct hmfs_uring *ur, char *buf, size_t len);
 /* requests served through the ring so far */
 unsigned long long hmfs_uring_requests(const struct hmfs_uring *ur);
