@@ -641,14 +641,22 @@ static void print_devices_refused(json_object *devs)
 static void print_devices(json_object *devs)
 {
 	char s1[32], s2[32], s3[32], s4[32];
+	int w = 12; /* the ID column: wider for a device without an id, named by its QOM path */
 
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		struct dev_row r;
+
+		dev_row(json_object_array_get_idx(devs, i), &r);
+		if (strlen(r.id) > (size_t)w && strlen(r.id) < 256)
+			w = (int)strlen(r.id);
+	}
 	/*
 	 * QEMU's `info memory-devices`: a virtio-mem device's size is its
 	 * region; BLKSIZE its device block size (its block-size property),
 	 * not the ranges table's BLOCK (lsmem's: memory block numbers)
 	 */
-	printf("%-12s %-15s %4s %-18s %7s %9s %8s %7s\n", "ID", "DRIVER", "NODE", "MEMADDR", "SIZE",
-	       "REQUESTED", "PLUGGED", "BLKSIZE");
+	printf("%-*s %-15s %4s %-18s %7s %9s %8s %7s\n", w, "ID", "DRIVER", "NODE", "MEMADDR",
+	       "SIZE", "REQUESTED", "PLUGGED", "BLKSIZE");
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		struct dev_row r;
 
@@ -660,7 +668,8 @@ static void print_devices(json_object *devs)
 			size_col(r.block_size, s4, sizeof(s4));
 		else
 			snprintf(s4, sizeof(s4), "-");
-		printf("%-12s %-15s %4llu 0x%016llx %7s %9s %8s %7s\n", r.id, r.driver,
+		/* query-memory-devices' anonymous device has no id: "-" */
+		printf("%-*s %-15s %4llu 0x%016llx %7s %9s %8s %7s\n", w, *r.id ? r.id : "-", r.driver,
 		       (unsigned long long)r.node, (unsigned long long)r.addr, s1, s2, s3, s4);
 	}
 	print_devices_refused(devs);

@@ -70,6 +70,11 @@ mount_fs "hotmemfs restarts from its state file"
 is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print(" ".join(str(d["data"].get("id")) for d in json.load(sys.stdin)))')" \
 	"None None dimm1" "the devices as left (by address): two anonymous, dimm1"
 is "$(ctl qom-get '/machine/peripheral-anon/device[2]' size)" 134217728 "device[2] still named by its path"
+# hotmemctl devices: the ID column as wide as the QOM paths, DRIVER one column for all
+is "$(ctl devices | awk 'NR == 1 { c = index($0, "DRIVER") } NR > 1 && NF > 2 { print (index($0, $2) == c) }' | sort -u)" 1 \
+	"hotmemctl devices: every row's driver under DRIVER, the QOM paths in the ID column"
+is "$(ctl query-memory-devices | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" "- - dimm1 " \
+	"hotmemctl query-memory-devices: an anonymous device's ID said as -"
 out=$(ctl device_add pc-dimm size=128M 2>&1)
 is_like "$out" '/machine/peripheral-anon/device\[3\]: *' "the next anonymous DIMM after the restart: past the highest kept (device[3])"
 
