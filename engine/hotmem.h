@@ -304,7 +304,13 @@ int hotmem_memparse(const char *s, uint64_t *out);
 
 struct hotmem;
 
-/* Boot the machine: sparse_init(), memmap init, free boot memory. */
+/*
+ * Boot the machine: sparse_init(), memmap init, free boot memory.  The
+ * machine is the creating process's: a child forked from it must not
+ * touch its memory or struct pages (a self-hosted memmap's holes are
+ * filled by a thread of the creator; the child would read zeros, and put
+ * them into the memory the creator shares with it).
+ */
 int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out,
 		  char *err, size_t errlen);
 void hotmem_destroy(struct hotmem *hm);

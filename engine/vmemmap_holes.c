@@ -175,11 +175,15 @@ void vmemmap_holes_init(struct hotmem *hm)
 
 void vmemmap_holes_exit(struct hotmem *hm)
 {
-	if (hm->holes_running) {
+	/*
+	 * Only where the thread runs: a forked child has none, and its write
+	 * to the eventfd it shares with its parent would stop the parent's.
+	 */
+	if (hm->holes_running && hm->pagemap_pid == getpid()) {
 		eventfd_write(hm->holes_stop, 1);
 		pthread_join(hm->holes_thread, NULL);
-		hm->holes_running = false;
 	}
+	hm->holes_running = false;
 	if (hm->holes_uffd >= 0)
 		close(hm->holes_uffd);
 	hm->holes_uffd = -1;
