@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -205,6 +207,42 @@ static void test_free_self_hosted_memmap_costs_the_host_its_heads(void **state)
 		offline_checked(hm, first, nr);
 	}
 	remove_gives_host_memory_back(hm, nr, before);
+}
+
+/*
+ * A child forked from the machine's creator that destroys its copy (as a
+ * test's child that exits through cmocka might) leaves the creator's
+ * fault thread alone: it has no thread of its own, and the eventfd that
+ * stops it is shared with the parent.  The child ends by itself (an alarm
+ * bounds a join that would wait for a thread it does not have).
+ */
+static void test_forked_child_leaves_the_fault_thread_alone(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	struct pollfd stop;
+	int status = -1;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_true(hm->holes_running);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		alarm(10);
+		hotmem_destroy(hm);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	/* nobody asked the parent's thread to stop */
+	stop = (struct pollfd){ .fd = hm->holes_stop, .events = POLLIN };
+	assert_int_equal(poll(&stop, 1, 0), 0);
+	/* and it fills a hole still: every struct page reads as written */
+	check(hm);
+	hotmem_destroy(hm);
 }
 
 static unsigned long used_pages(struct hotmem *hm, unsigned long spfn, unsigned long epfn)
@@ -1550,6 +1588,7 @@ int main(void)
 		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
 		cmocka_unit_test(test_free_self_hosted_memmap_costs_the_host_its_heads),
+		cmocka_unit_test(test_forked_child_leaves_the_fault_thread_alone),
 		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
 		cmocka_unit_test(test_memmap_onlined_again_is_reshared_in_place),
 		cmocka_unit_test(test_memmap_used_while_online_gives_its_copies_back),
