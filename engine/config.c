@@ -194,7 +194,7 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 	X("kdump-52bit", profile_kdump_52bit,                                                      \
 	  "256 MiB with 5-level paging (MAX_PHYSMEM_BITS 52), maxmem 1 TiB")                       \
 	X("huge-64t", profile_huge_64t,                                                            \
-	  "2 GiB blocks, maxmem 64 TiB, memmap_on_memory on: 32 MiB of host memory per online block")
+	  "2 GiB blocks, maxmem 64 TiB, memmap_on_memory on: ~2.5 MiB of host memory per online block")
 
 #define PROFILE_ENTRY(name, fill, desc) { name, fill, desc },
 #define PROFILE_NAME(name, fill, desc) name,
