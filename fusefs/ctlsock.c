@@ -924,9 +924,19 @@ static void *accept_main(void *arg)
 	return NULL;
 }
 
+void hmfs_ctl_unlink(const struct hmfs_ctx *ctx)
+{
+	struct stat st;
+
+	if (ctx->ctl_ino && !lstat(ctx->ctl_path, &st) && st.st_ino == ctx->ctl_ino &&
+	    st.st_dev == ctx->ctl_dev)
+		unlink(ctx->ctl_path);
+}
+
 int hmfs_ctl_start(struct hmfs_ctx *ctx)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
 	mode_t old;
 	int fd, ret;
 
@@ -936,10 +946,20 @@ int hmfs_ctl_start(struct hmfs_ctx *ctx)
 	if (fd < 0)
 		return -errno;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctx->ctl_path);
-	unlink(ctx->ctl_path);
+	/*
+	 * Only a socket, a stopped hotmemfs's (main.c refused anything else at
+	 * start and a live one's): a file put there since stays, bind() says
+	 * EADDRINUSE (usereye7 #9: a regular file's data, a device node went)
+	 */
+	if (!lstat(ctx->ctl_path, &st) && S_ISSOCK(st.st_mode))
+		unlink(ctx->ctl_path);
 	old = umask(0177); /* 0600 from birth: no window */
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
+	if (!ret && !lstat(ctx->ctl_path, &st)) {
+		ctx->ctl_dev = st.st_dev;
+		ctx->ctl_ino = st.st_ino;
+	}
 	if (ret || listen(fd, 16)) {
 		ret = -errno;
 		close(fd);
@@ -983,7 +1003,7 @@ void hmfs_ctl_stop(struct hmfs_ctx *ctx)
 	close(ctx->ctl_fd);
 	/* before the unlink: a stop past its bound unlinks the socket while it is ours (main.c) */
 	__atomic_store_n(&ctx->ctl_started, false, __ATOMIC_RELEASE);
-	unlink(ctx->ctl_path);
+	hmfs_ctl_unlink(ctx);
 	pthread_mutex_lock(&ctx->sub_lock);
 	for (struct conn *c = ctx->conns; c; c = c->next)
 		shutdown(c->fd, SHUT_RD);

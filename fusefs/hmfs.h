@@ -649,6 +649,8 @@ struct hmfs_ctx {
 
 	/* control socket */
 	char ctl_path[108];
+	dev_t ctl_dev; /* the socket's file, as bound: only it is unlinked (hmfs_ctl_unlink()) */
+	ino_t ctl_ino;
 	int ctl_fd;
 	pthread_t ctl_thread;
 	bool ctl_started;
@@ -1419,6 +1421,11 @@ __attribute__((format(printf, 2, 3))) struct json_object *hmfs_ctl_errorf(const 
 int hmfs_ctl_start(struct hmfs_ctx *ctx);
 void hmfs_ctl_stop(struct hmfs_ctx *ctx);
 /*
+ * The control socket's file, once hmfs_ctl_start() bound it, unlinked if
+ * its path still names it; async-signal-safe (a stop's exit_now() paths)
+ */
+void hmfs_ctl_unlink(const struct hmfs_ctx *ctx);
+/*
  * Until no connection runs a command or sends its reply, @ms at most:
  * false if one still does (a stop that gives up, main.c, lets the
  * replies hmfs_events_give_up() released go out first)
@@ -1498,8 +1505,13 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
  */
 void hmfs_state_stop_threads(struct hmfs_ctx *ctx);
 void hmfs_state_close(struct hmfs_ctx *ctx);
-/* --fresh: remove the state file (we hold the lock) */
+/*
+ * --fresh: remove the state file (we hold the lock) and empty its journal;
+ * -EINVAL, nothing removed, when its path is not a regular file
+ */
 int hmfs_state_remove(struct hmfs_ctx *ctx);
+/* what an lstat()'s @mode is, for a message: "a FIFO", "a character device", ... */
+const char *hmfs_file_type(mode_t mode);
 /* save now (the control socket's `save`, startup); takes change_lock */
 int hmfs_state_save(struct hmfs_ctx *ctx);
 /*

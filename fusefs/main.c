@@ -199,6 +199,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->control = optarg;
 			break;
 		case 'S':
+			/* "" was a state file named "" in the working directory (usereye7 #8) */
+			if (!optarg[0]) {
+				fprintf(stderr, "hotmemfs: --state '': a path, or none (no state file)\n");
+				return -1;
+			}
 			o->state = optarg;
 			break;
 		case 'F':
@@ -566,19 +571,89 @@ static void sd_notify_ready(void)
 	close(fd);
 }
 
-/* mkdir -p of @path's directory: /run/hotmem may not exist yet */
-static void mkdir_parent(const char *path)
+/*
+ * The paths hotmemfs makes and replaces name the kind of file it makes
+ * there, or nothing yet: the state file and its .lock and .journal
+ * regular files (a symbolic link is not followed there, #16.8), the
+ * control socket a socket, which a stopped hotmemfs may have left.
+ * Anything else is somebody else's: refused with its type before any of
+ * them is opened, made or removed.  --fresh removed the state path
+ * whatever it was and wrote a state file in its place (usereye7 #7: -S
+ * /dev/null, then --fresh as the refusal advised); the control socket's
+ * bind() unlinked a file of data or a device node (#9).
+ */
+static int refuse_foreign_file(const char *what, const char *path, mode_t kind)
+{
+	struct stat st, target;
+
+	if (!path[0] || lstat(path, &st) || (st.st_mode & S_IFMT) == kind)
+		return 0; /* absent, or out of reach: opening it says why */
+	fprintf(stderr, "hotmemfs: %s %s is not %s (%s): hotmemfs never removes or replaces it%s\n",
+		what, path, hmfs_file_type(kind), hmfs_file_type(st.st_mode),
+		kind == S_IFREG ? ", --fresh included" : "");
+	if (kind == S_IFSOCK)
+		fprintf(stderr, "hotmemfs: refusing to start; choose another --control path\n");
+	else if (S_ISLNK(st.st_mode) && !stat(path, &target) && S_ISREG(target.st_mode))
+		fprintf(stderr, "hotmemfs: refusing to start; a symbolic link is not followed there: "
+				"give --state the path it points to\n");
+	else
+		fprintf(stderr, "hotmemfs: refusing to start; choose another --state path "
+				"(--state none: no state file)\n");
+	return -EINVAL;
+}
+
+static int refuse_foreign_files(const struct opts *o, const char *ctl_path)
+{
+	static const char *const what[] = { "state file", "lock file", "journal" };
+	static const char *const suffix[] = { "", ".lock", ".journal" };
+	char path[PATH_MAX + 16];
+	int ret = 0;
+
+	for (size_t i = 0; o->state && !ret && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", o->state, suffix[i]);
+		ret = refuse_foreign_file(what[i], path, S_IFREG);
+	}
+	return ret ? ret : refuse_foreign_file("control socket", ctl_path, S_IFSOCK);
+}
+
+/*
+ * mkdir -p of @path's directory: /var/lib/hotmem and /run/hotmem may not
+ * exist yet (by hand; hotmemfs.service's StateDirectory= and
+ * RuntimeDirectory= make them).  Said when it made one: a mistyped -S
+ * directory made a new machine there without a word but the start line's
+ * "new", while the real state file waited elsewhere (usereye7 #8).
+ */
+static void mkdir_parent(const char *what, const char *path)
 {
 	char buf[PATH_MAX];
+	size_t first = 0; /* the end of the topmost directory made, 0: none */
+	char *slash, c;
 
 	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
+	slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return;
+	*slash = '\0';
+	for (char *p = buf + 1;; p++) {
+		if (*p && *p != '/')
 			continue;
+		c = *p;
 		*p = '\0';
-		mkdir(buf, 0755);
-		*p = '/';
+		if (!mkdir(buf, 0755) && !first)
+			first = (size_t)(p - buf);
+		*p = c;
+		if (!c)
+			break;
 	}
+	if (!first)
+		return;
+	if (!buf[first])
+		fprintf(stderr, "hotmemfs: created the %s's directory %s (it did not exist)\n", what,
+			buf);
+	else
+		fprintf(stderr, "hotmemfs: created the %s's directory %s (from %.*s on: it did not "
+				"exist)\n",
+			what, buf, (int)first, buf);
 }
 
 /*
@@ -947,9 +1022,9 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 	int ret;
 
 	if (o->state)
-		mkdir_parent(o->state);
+		mkdir_parent("state file", o->state);
 	if (ctx->ctl_path[0])
-		mkdir_parent(ctx->ctl_path);
+		mkdir_parent("control socket", ctx->ctl_path);
 	/* before --fresh removes anything: it may be another hotmemfs's file */
 	if (o->state) {
 		ret = hmfs_state_open(ctx, o->state, err, sizeof(err));
@@ -958,8 +1033,14 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 			return ret;
 		}
 	}
-	if (o->fresh)
-		hmfs_state_remove(ctx);
+	ret = o->fresh ? hmfs_state_remove(ctx) : 0;
+	if (ret) {
+		/* booting anew beside the old file would restore it at the next start */
+		fprintf(stderr, "hotmemfs: --fresh: removing the state file %s: %s\n"
+				"hotmemfs: refusing to start\n", o->state, strerror(-ret));
+		*refused = true;
+		return ret;
+	}
 	ret = choose_machine(ctx, o);
 	*refused = ret;
 	if (!ret)
@@ -1014,6 +1095,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	if (!ret) {
 		/* the options' own errors: they cannot mend by themselves */
 		ret = refuse_paths_inside(o, ctx->ctl_path);
+		if (!ret)
+			ret = refuse_foreign_files(o, ctx->ctl_path);
 		if (!ret)
 			ret = refuse_io_uring(o);
 		if (!ret)
@@ -1413,7 +1496,7 @@ static void stop_now(struct stopper *st, int sig)
 	detach_ours_locked(st);
 	/* the socket is still ours until hmfs_ctl_stop() takes it away */
 	if (__atomic_load_n(&st->ctx->ctl_started, __ATOMIC_ACQUIRE))
-		unlink(st->ctx->ctl_path);
+		hmfs_ctl_unlink(st->ctx);
 	exit_now(1); /* mount_lock held: teardown's unmount never comes */
 }
 
@@ -1795,7 +1878,7 @@ static void stop_stuck(struct stopper *st)
 	pthread_mutex_lock(&st->mount_lock); /* held to the exit: a second signal's detach waits */
 	detach_ours_locked(st);
 	if (__atomic_load_n(&ctx->ctl_started, __ATOMIC_ACQUIRE))
-		unlink(ctx->ctl_path);
+		hmfs_ctl_unlink(ctx);
 	exit_now(1);
 }
 
@@ -1900,7 +1983,7 @@ static void stop_overdue(struct stopper *st, const char *what)
 	detach_ours_locked(st); /* not unmounted: stop_overdue_commit() */
 	/* the socket is still ours until hmfs_ctl_stop() takes it away */
 	if (__atomic_load_n(&ctx->ctl_started, __ATOMIC_ACQUIRE))
-		unlink(ctx->ctl_path);
+		hmfs_ctl_unlink(ctx);
 	exit_now(1);
 }
 

@@ -225,6 +225,18 @@ static void sibling(const struct hmfs_ctx *ctx, const char *suffix, char *buf, s
 	snprintf(buf, len, "%s%s", base_name(ctx->state_path), suffix);
 }
 
+const char *hmfs_file_type(mode_t mode)
+{
+	return S_ISREG(mode)  ? "a regular file" :
+	       S_ISDIR(mode)  ? "a directory" :
+	       S_ISLNK(mode)  ? "a symbolic link" :
+	       S_ISFIFO(mode) ? "a FIFO" :
+	       S_ISSOCK(mode) ? "a socket" :
+	       S_ISCHR(mode)  ? "a character device" :
+	       S_ISBLK(mode)  ? "a block device" :
+				"a special file";
+}
+
 /*
  * Trust only what we own: a file another user can plant or change must
  * not steer what root writes or restores (#16.8).
@@ -234,10 +246,7 @@ static int check_ours(const struct stat *st, const char *path, const char *what,
 {
 	if (!S_ISREG(st->st_mode)) {
 		snprintf(err, errlen, "%s %s is not a regular file (%s)", what, path,
-			 S_ISLNK(st->st_mode)  ? "a symbolic link" :
-			 S_ISFIFO(st->st_mode) ? "a FIFO" :
-			 S_ISDIR(st->st_mode)  ? "a directory" :
-						 "a special file");
+			 hmfs_file_type(st->st_mode));
 		return -EINVAL;
 	}
 	if (st->st_uid != geteuid()) {
@@ -430,8 +439,18 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 
 int hmfs_state_remove(struct hmfs_ctx *ctx)
 {
+	struct stat st;
+
 	if (!ctx->state_path[0])
 		return 0;
+	/*
+	 * Only a state file: main.c refused anything else at start, and a
+	 * device node or FIFO put there since stays too (usereye7 #7: --fresh
+	 * unlinked -S /dev/null and wrote a state file in its place)
+	 */
+	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) &&
+	    !S_ISREG(st.st_mode))
+		return -EINVAL;
 	if (ctx->journal_fd >= 0 && ftruncate(ctx->journal_fd, 0))
 		return -errno;
 	ctx->journal_size = 0;
