@@ -121,6 +121,27 @@ static void usage(FILE *f)
 	hotmem_config_list_builtins("  ", put_line, f);
 }
 
+/*
+ * A socket's path: sun_path holds 107 bytes and its NUL.  Refused at
+ * start, as hotmemctl refuses it: a --uevent-socket past it was dropped
+ * without a word and its listener never heard an event (usereye7 #14).
+ */
+static int check_socket_path(const char *opt, const char *path)
+{
+	size_t max = sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1;
+
+	if (!path[0]) {
+		fprintf(stderr, "hotmemfs: %s '': a socket's path\n", opt);
+		return -EINVAL;
+	}
+	if (strlen(path) <= max)
+		return 0;
+	fprintf(stderr, "hotmemfs: %s %s: %zu bytes, more than the %zu a unix socket's address "
+			"holds: use a shorter path\n",
+		opt, path, strlen(path), max);
+	return -ENAMETOOLONG;
+}
+
 static int parse_threads(const char *arg, unsigned int *out)
 {
 	unsigned long v;
@@ -196,6 +217,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->cmdline = optarg;
 			break;
 		case 's':
+			/* "": no control socket (the start line says "control off") */
+			if (optarg[0] && check_socket_path("--control", optarg))
+				return -1;
 			o->control = optarg;
 			break;
 		case 'S':
@@ -221,6 +245,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					HMFS_MAX_UEVENT_SOCKETS);
 				return -1;
 			}
+			if (check_socket_path("--uevent-socket", optarg))
+				return -1;
 			o->uevent_socks[o->nr_uevent_socks++] = optarg;
 			break;
 		case 't':
@@ -901,6 +927,27 @@ static void mount_holder(const char *path, char *buf, size_t len)
 }
 
 /*
+ * hotmemfs's root is a directory: libfuse mounts on a file too, with the
+ * file's type as the root's, and the kernel then finds the root it gets
+ * of another type and marks it bad -- "mounted", every access EIO, and
+ * after one access a stop that took the dead mount for somebody else's
+ * and left it (usereye7 #6).  Refused before mounting.  stat(), as
+ * mount(2), follows a symbolic link; a path that cannot be stat()ed is
+ * mount_fs()'s to say (a dead one's mount: ENOTCONN, detached there).
+ */
+static int refuse_not_directory(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) || S_ISDIR(st.st_mode))
+		return 0;
+	fprintf(stderr, "hotmemfs: mountpoint %s: not a directory (%s): hotmemfs mounts a "
+			"directory tree\nhotmemfs: refusing to start; choose a directory\n",
+		path, hmfs_file_type(st.st_mode));
+	return -ENOTDIR;
+}
+
+/*
  * A second hotmemfs mounted over a running one's tree hides it without
  * a word (usereye #14): refused, before anything (a state file) is made.
  * So is a mountpoint whose filesystem does not answer (mount_probe()):
@@ -1083,10 +1130,6 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	char err[STATE_ERRLEN] = "";
 	int ret;
 
-	if (o->control && strlen(o->control) >= sizeof(ctx->ctl_path)) {
-		fprintf(stderr, "hotmemfs: --control path too long\n");
-		return -ENAMETOOLONG;
-	}
 	snprintf(ctx->ctl_path, sizeof(ctx->ctl_path), "%s", o->control ? o->control : "");
 	ctx->attr_timeout = o->attr_timeout;
 	ctx->sync_background = o->sync_background;
@@ -1094,7 +1137,9 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	ret = refuse_live_mount(o->mountpoint);
 	if (!ret) {
 		/* the options' own errors: they cannot mend by themselves */
-		ret = refuse_paths_inside(o, ctx->ctl_path);
+		ret = refuse_not_directory(o->mountpoint);
+		if (!ret)
+			ret = refuse_paths_inside(o, ctx->ctl_path);
 		if (!ret)
 			ret = refuse_foreign_files(o, ctx->ctl_path);
 		if (!ret)

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Paths a start cannot use are refused before anything is made, with a
+# clear message: a --uevent-socket longer than a unix socket's address
+# holds (usereye7 #14: dropped without a word, its listener never heard
+# an event) or empty, a --control as long, and a mountpoint that is not a
+# directory (usereye7 #6: "mounted", every access EIO, and a stop after
+# one access left the dead mount behind).
+. "$(dirname "$0")/lib.sh"
+set -u
+require_env
+
+# started_rc NAME WANT-RC WANT-IN-MESSAGE hotmemfs-args...: exits WANT-RC,
+# no mount at $MNT, its message holding WANT-IN-MESSAGE (grep -F)
+started_rc() {
+	local name=$1 want=$2 msg=$3 rc
+	shift 3
+	"$HMFS" --netns none -S none "$@" >"$TMP/out" 2>&1 &
+	FS_PID=$!
+	if fs_wait_mounted; then
+		stop_fs
+		nok "$name: refused (it mounted)"
+		return 1
+	fi
+	wait_exit "$FS_PID" 30
+	rc=$?
+	FS_PID=
+	is "$rc" "$want" "$name: refused, exit $want"
+	grep -qF -- "$msg" "$TMP/out"
+	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
+}
+
+# a path of $1 bytes in $TMP
+path_of() {
+	local p=$TMP/u
+	while [ ${#p} -lt $(($1 - 5)) ]; do p=${p}x; done
+	echo "${p}.sock"
+}
+LONG=$(path_of 120)
+is "${#LONG}" 120 "a path of 120 bytes"
+started_rc "-u a 120-byte path" 2 \
+	"hotmemfs: --uevent-socket $LONG: 120 bytes, more than the 107 a unix socket's address holds: use a shorter path" \
+	-s "$CTL" -u "$LONG" "$MNT"
+started_rc "-u ''" 2 "hotmemfs: --uevent-socket '': a socket's path" -s "$CTL" -u '' "$MNT"
+started_rc "--control a 120-byte path" 2 \
+	"hotmemfs: --control $LONG: 120 bytes, more than the 107 a unix socket's address holds: use a shorter path" \
+	-s "$LONG" "$MNT"
+
+# 107 bytes: the longest taken, and listed by status
+U107=$(path_of 107)
+mount_fs "-u a 107-byte path: starts" -S none --netns none -u "$U107"
+"$HMCTL" -s "$CTL" status | grep -qF "unix $U107"
+tap_ok $? "... status lists it: $("$HMCTL" -s "$CTL" status | grep uevents)"
+stop_fs
+
+# ---- a mountpoint that is not a directory ---------------------------------
+FILE=$TMP/afile
+echo precious >"$FILE"
+"$HMFS" --netns none -S none -s "$CTL" "$FILE" >"$TMP/out" 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	kill -0 "$pid" 2>/dev/null || break
+	findmnt "$FILE" >/dev/null && break
+	sleep 0.05
+done
+if findmnt "$FILE" >/dev/null; then
+	stat "$FILE" >/dev/null 2>&1 # what left the dead mount behind at stop
+	kill "$pid"
+	wait_exit "$pid" 30
+	findmnt "$FILE" >/dev/null && umount -l "$FILE"
+	nok "a regular file as mountpoint: refused (it mounted)"
+else
+	wait_exit "$pid" 30
+	is "$?" 78 "a regular file as mountpoint: refused, exit 78"
+fi
+grep -qF "hotmemfs: mountpoint $FILE: not a directory (a regular file): hotmemfs mounts a directory tree" "$TMP/out"
+tap_ok $? "... says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
+is "$(cat "$FILE")" precious "... the file is as it was"
+[ ! -e "$CTL" ]
+tap_ok $? "... no control socket made"
+done_testing
