@@ -41,6 +41,12 @@ expect "tap_ok: a failed check is false, so that || diag says why" $'^not ok 1 -
 	"$(probe fusefs 'tap_ok 1 x || diag why')"
 expect "tap_ok: a passed check is true" $'^ok 1 - x\non$' "$(probe fusefs 'tap_ok 0 x && echo on')"
 
+# ---- tests/fusefs/lib.sh start_refused ----
+expect "start_refused: another exit status fails" '^not ok 1 - x: refused, exit 78' \
+	"$(probe fusefs 'HMFS=true; start_refused x 78 .')"
+expect "start_refused: a message without the words wanted fails" $'^ok 1 - x: refused, exit 1\nnot ok 2 - x: says why' \
+	"$(probe fusefs 'HMFS=false; start_refused x 1 words')"
+
 # ---- tests/fusefs/lib.sh is_like ----
 expect "is_like: an empty got fails (a failed command's output)" '^not ok 1 - x' "$(probe fusefs 'is_like "" "*" x')"
 expect "is_like: a text not like the pattern fails" '^not ok 1 - x' "$(probe fusefs 'is_like "Error: b" "Error: a*" x')"

@@ -12,26 +12,6 @@
 set -u
 require_env
 
-# start_refused NAME WANT-RC WANT-IN-MESSAGE hotmemfs-options...: exits
-# WANT-RC without mounting, its message holding WANT-IN-MESSAGE (grep -E)
-start_refused() {
-	local name=$1 want=$2 msg=$3 rc
-	shift 3
-	(cd "$TMP" && exec "$HMFS" --netns none -s "$CTL" "$@" "$MNT") >"$TMP/out" 2>&1 &
-	FS_PID=$!
-	if fs_wait_mounted; then
-		stop_fs
-		nok "$name: refused (it mounted)"
-		return 1
-	fi
-	wait_exit "$FS_PID" 30
-	rc=$?
-	FS_PID=
-	is "$rc" "$want" "$name: refused, exit $want"
-	grep -qE -- "$msg" "$TMP/out"
-	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
-}
-
 # no_way_out_advice NAME: neither mv of the file nor --fresh is proposed
 no_way_out_advice() {
 	! grep -qE 'mv |start with --fresh' "$TMP/out"
@@ -51,7 +31,7 @@ mknod "$NUL" c 1 3 || skip_all "mknod refused here"
 # ---- a device node ----------------------------------------------------
 start_refused "-S a character device" 78 \
 	"state file $NUL is not a regular file \(a character device\): hotmemfs never removes or replaces it, --fresh included" \
-	-S "$NUL"
+	-S "$NUL" -s "$CTL" "$MNT"
 grep -q -- "choose another --state path (--state none: no state file)" "$TMP/out"
 tap_ok $? "... advises another path, or --state none"
 no_way_out_advice "-S a character device"
@@ -60,26 +40,26 @@ is_chrdev_1_3 "$NUL" "... the device node is as it was"
 tap_ok $? "... no .lock nor .journal made beside it"
 
 start_refused "-S a character device --fresh" 78 "is not a regular file \(a character device\)" \
-	-S "$NUL" --fresh
+	-S "$NUL" --fresh -s "$CTL" "$MNT"
 is_chrdev_1_3 "$NUL" "... --fresh neither removes nor replaces the device node"
 
 # ---- a FIFO, a directory, a socket --------------------------------------
 mkfifo "$D/fifo"
 start_refused "-S a FIFO --fresh" 78 "state file $D/fifo is not a regular file \(a FIFO\)" \
-	-S "$D/fifo" --fresh
+	-S "$D/fifo" --fresh -s "$CTL" "$MNT"
 [ -p "$D/fifo" ]
 tap_ok $? "... the FIFO is still there"
 no_way_out_advice "-S a FIFO"
 
 mkdir "$D/dir"
 start_refused "-S a directory --fresh" 78 "state file $D/dir is not a regular file \(a directory\)" \
-	-S "$D/dir" --fresh
+	-S "$D/dir" --fresh -s "$CTL" "$MNT"
 [ -d "$D/dir" ]
 tap_ok $? "... the directory is still there"
 
 python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/sock"
 start_refused "-S a socket --fresh" 78 "state file $D/sock is not a regular file \(a socket\)" \
-	-S "$D/sock" --fresh
+	-S "$D/sock" --fresh -s "$CTL" "$MNT"
 [ -S "$D/sock" ]
 tap_ok $? "... the socket is still there"
 
@@ -87,7 +67,7 @@ tap_ok $? "... the socket is still there"
 echo precious >"$D/target"
 ln -s "$D/target" "$D/link"
 start_refused "-S a symlink to a regular file --fresh" 78 \
-	"state file $D/link is not a regular file \(a symbolic link\)" -S "$D/link" --fresh
+	"state file $D/link is not a regular file \(a symbolic link\)" -S "$D/link" --fresh -s "$CTL" "$MNT"
 grep -q "a symbolic link is not followed there: give --state the path it points to" "$TMP/out"
 tap_ok $? "... advises the path it points to"
 [ -L "$D/link" ] && [ "$(cat "$D/target")" = precious ]
@@ -95,7 +75,7 @@ tap_ok $? "... the link and the file it points to are as they were"
 
 ln -s "$NUL" "$D/nlink"
 start_refused "-S a symlink to a device node --fresh" 78 "is not a regular file \(a symbolic link\)" \
-	-S "$D/nlink" --fresh
+	-S "$D/nlink" --fresh -s "$CTL" "$MNT"
 grep -q -- "choose another --state path" "$TMP/out"
 tap_ok $? "... advises another path"
 [ -L "$D/nlink" ]
@@ -105,31 +85,22 @@ is_chrdev_1_3 "$NUL" "... and the device node it points to as it was"
 # ---- its .lock and .journal ---------------------------------------------
 mkfifo "$D/s1.state.lock"
 start_refused "a FIFO at PATH.lock" 78 "lock file $D/s1.state.lock is not a regular file \(a FIFO\)" \
-	-S "$D/s1.state" --fresh
+	-S "$D/s1.state" --fresh -s "$CTL" "$MNT"
 [ -p "$D/s1.state.lock" ] && [ ! -e "$D/s1.state" ] && [ ! -e "$D/s1.state.journal" ]
 tap_ok $? "... the FIFO stays, nothing made beside it"
 
 mknod "$D/s2.state.journal" c 1 3
 start_refused "a device node at PATH.journal --fresh" 78 \
 	"journal $D/s2.state.journal is not a regular file \(a character device\)" \
-	-S "$D/s2.state" --fresh
+	-S "$D/s2.state" --fresh -s "$CTL" "$MNT"
 is_chrdev_1_3 "$D/s2.state.journal" "... the device node is as it was"
 
 # ---- -S '' --------------------------------------------------------------
 mkdir "$D/cwd"
-(cd "$D/cwd" && exec "$HMFS" --netns none -s "$CTL" -S '' "$MNT") >"$TMP/out" 2>&1 &
-FS_PID=$!
-if fs_wait_mounted; then
-	stop_fs
-	rc=mounted
-else
-	wait_exit "$FS_PID" 30
-	rc=$?
-	FS_PID=
-fi
-is "$rc" 2 "-S '': refused as a bad option (exit 2)"
-grep -q -- "--state '': a path, or none (no state file)" "$TMP/out"
-tap_ok $? "... says what --state takes"
+pushd "$D/cwd" >/dev/null || exit 1
+start_refused "-S '' (a bad option)" 2 "hotmemfs: --state '': a path, or none \(no state file\)" \
+	-s "$CTL" -S '' "$MNT"
+popd >/dev/null || exit 1
 is "$(ls -A "$D/cwd")" "" "... nothing made in the working directory"
 
 # ---- a state directory that does not exist: made, and said --------------

@@ -9,56 +9,36 @@
 set -u
 require_env
 
-# start_refused NAME WANT-IN-MESSAGE hotmemfs-options...: exits 78
-# without mounting, its message holding WANT-IN-MESSAGE (grep -E)
-start_refused() {
-	local name=$1 msg=$2 rc
-	shift 2
-	"$HMFS" --netns none -S none "$@" "$MNT" >"$TMP/out" 2>&1 &
-	FS_PID=$!
-	if fs_wait_mounted; then
-		stop_fs
-		nok "$name: refused (it mounted)"
-		return 1
-	fi
-	wait_exit "$FS_PID" 30
-	rc=$?
-	FS_PID=
-	is "$rc" 78 "$name: refused, exit 78"
-	grep -qE -- "$msg" "$TMP/out"
-	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
-}
-
 D=$TMP/d
 mkdir -p "$D"
 
 echo precious >"$D/file"
-start_refused "--control a regular file" \
+start_refused "--control a regular file" 78 \
 	"control socket $D/file is not a socket \(a regular file\): hotmemfs never removes or replaces it" \
-	--control "$D/file"
+	--control "$D/file" -S none "$MNT"
 grep -q "refusing to start; choose another --control path" "$TMP/out"
 tap_ok $? "... advises another path"
 is "$(cat "$D/file")" precious "... the file and its data are as they were"
 
 mknod "$D/fakenull" c 1 3 || skip_all "mknod refused here"
-start_refused "--control a character device" "control socket $D/fakenull is not a socket \(a character device\)" \
-	--control "$D/fakenull"
+start_refused "--control a character device" 78 "control socket $D/fakenull is not a socket \(a character device\)" \
+	--control "$D/fakenull" -S none "$MNT"
 is "$(stat -c '%F %t:%T' "$D/fakenull" 2>&1)" "character special file 1:3" "... the device node is as it was"
 
 mkfifo "$D/fifo"
-start_refused "--control a FIFO" "control socket $D/fifo is not a socket \(a FIFO\)" --control "$D/fifo"
+start_refused "--control a FIFO" 78 "control socket $D/fifo is not a socket \(a FIFO\)" --control "$D/fifo" -S none "$MNT"
 [ -p "$D/fifo" ]
 tap_ok $? "... the FIFO is still there"
 
 mkdir "$D/dir"
-start_refused "--control a directory" "control socket $D/dir is not a socket \(a directory\)" \
-	--control "$D/dir"
+start_refused "--control a directory" 78 "control socket $D/dir is not a socket \(a directory\)" \
+	--control "$D/dir" -S none "$MNT"
 [ -d "$D/dir" ]
 tap_ok $? "... the directory is still there"
 
 ln -s "$D/file" "$D/link"
-start_refused "--control a symlink to a file" "control socket $D/link is not a socket \(a symbolic link\)" \
-	--control "$D/link"
+start_refused "--control a symlink to a file" 78 "control socket $D/link is not a socket \(a symbolic link\)" \
+	--control "$D/link" -S none "$MNT"
 [ -L "$D/link" ] && [ "$(cat "$D/file")" = precious ]
 tap_ok $? "... the link and its file are as they were"
 

@@ -9,26 +9,6 @@
 set -u
 require_env
 
-# started_rc NAME WANT-RC WANT-IN-MESSAGE hotmemfs-args...: exits WANT-RC,
-# no mount at $MNT, its message holding WANT-IN-MESSAGE (grep -F)
-started_rc() {
-	local name=$1 want=$2 msg=$3 rc
-	shift 3
-	"$HMFS" --netns none -S none "$@" >"$TMP/out" 2>&1 &
-	FS_PID=$!
-	if fs_wait_mounted; then
-		stop_fs
-		nok "$name: refused (it mounted)"
-		return 1
-	fi
-	wait_exit "$FS_PID" 30
-	rc=$?
-	FS_PID=
-	is "$rc" "$want" "$name: refused, exit $want"
-	grep -qF -- "$msg" "$TMP/out"
-	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
-}
-
 # a path of $1 bytes in $TMP
 path_of() {
 	local p=$TMP/u
@@ -37,13 +17,13 @@ path_of() {
 }
 LONG=$(path_of 120)
 is "${#LONG}" 120 "a path of 120 bytes"
-started_rc "-u a 120-byte path" 2 \
+start_refused "-u a 120-byte path" 2 \
 	"hotmemfs: --uevent-socket $LONG: 120 bytes, more than the 107 a unix socket's address holds: use a shorter path" \
-	-s "$CTL" -u "$LONG" "$MNT"
-started_rc "-u ''" 2 "hotmemfs: --uevent-socket '': a socket's path" -s "$CTL" -u '' "$MNT"
-started_rc "--control a 120-byte path" 2 \
+	-S none -s "$CTL" -u "$LONG" "$MNT"
+start_refused "-u ''" 2 "hotmemfs: --uevent-socket '': a socket's path" -S none -s "$CTL" -u '' "$MNT"
+start_refused "--control a 120-byte path" 2 \
 	"hotmemfs: --control $LONG: 120 bytes, more than the 107 a unix socket's address holds: use a shorter path" \
-	-s "$LONG" "$MNT"
+	-S none -s "$LONG" "$MNT"
 
 # 107 bytes: the longest taken, and listed by status
 U107=$(path_of 107)

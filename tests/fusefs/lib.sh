@@ -198,6 +198,29 @@ stop_notifier_leaving() {
 # wait_gone PID SECONDS: 0 once PID has exited, 1 if it is still there
 wait_gone() { timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null; }
 
+# start_refused NAME WANT-RC WANT-IN-MESSAGE hotmemfs-args...: hotmemfs
+# --netns none with the args (MOUNTPOINT among them) exits WANT-RC without
+# mounting $MNT, its message (kept in $TMP/out) matching WANT-IN-MESSAGE
+# (grep -E).  A start that mounts fails the check and is stopped; one that
+# hangs is killed (fs_wait_mounted's 60 s, wait_exit's 30 s): rc 137.
+start_refused() {
+	local name=$1 want=$2 msg=$3 rc
+	shift 3
+	"$HMFS" --netns none "$@" >"$TMP/out" 2>&1 &
+	FS_PID=$!
+	if fs_wait_mounted; then
+		stop_fs
+		nok "$name: refused (it mounted)"
+		return 1
+	fi
+	wait_exit "$FS_PID" 30
+	rc=$?
+	FS_PID=
+	is "$rc" "$want" "$name: refused, exit $want"
+	grep -qE -- "$msg" "$TMP/out"
+	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
+}
+
 # nr_iattr: the running hotmemfs's ($FS_PID) count of kept modes, owners
 # and xattrs (ctx->nr_iattr), read with gdb from the notifier thread's
 # context; "no-ctx" when gdb cannot attach or find it.  A forgotten entry
