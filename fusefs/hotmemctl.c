@@ -69,6 +69,10 @@ struct cli {
 	struct json_tokener *tok;
 	char buf[65536];
 	size_t len, off;
+	bool in_obj; /* the tokener holds an object's start: buf[off] is in it, blank or not */
+	/* raw: the text of the object read last, as received, to print it so */
+	char *text;
+	size_t text_len, text_cap;
 };
 
 static void usage(FILE *f)
@@ -113,11 +117,11 @@ static void usage(FILE *f)
 		"  export DIR                           the machine as a sysfs dump: DIR/sys/devices/system/memory\n"
 		"                                       (util-linux's lsmem test layout; hotmem profile --from-sysfs DIR)\n"
 		"  events [--trace]                     follow uevents and kernel log lines\n"
-		"  raw JSON                             send one request as is\n"
+		"  raw JSON                             send one request as is, print its reply whole\n"
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
-		"  -j, --json          print JSON instead of tables\n"
+		"  -j, --json          print JSON instead of tables (a refusal: its {\"error\": ...})\n"
 		"  -t, --timeout SECS  give up when the whole command (connect, request, reply) takes\n"
 		"                      longer; the command may still complete in hotmemfs (default\n"
 		"                      " XSTR(DEFAULT_TIMEOUT) ", settle: its --timeout + " XSTR(SETTLE_MARGIN) "; 0: never)\n"
@@ -345,17 +349,47 @@ static json_object *recv_reply(struct cli *c)
 	return o;
 }
 
+/* @n bytes of the object being read, after those kept (raw's c->text); false: out of memory */
+static bool keep_text(struct cli *c, const char *p, size_t n)
+{
+	if (c->text_len + n + 1 > c->text_cap) {
+		size_t cap = (c->text_len + n + 1) * 2;
+		char *t = realloc(c->text, cap);
+
+		if (!t)
+			return false;
+		c->text = t;
+		c->text_cap = cap;
+	}
+	memcpy(c->text + c->text_len, p, n);
+	c->text_len += n;
+	c->text[c->text_len] = '\0';
+	return true;
+}
+
 static json_object *recv_obj(struct cli *c)
 {
 	for (;;) {
-		while (c->off < c->len && (c->buf[c->off] == '\n' || c->buf[c->off] == ' '))
-			c->off++;
+		/* blanks between objects only: one inside a string split across reads is the string's */
+		if (!c->in_obj) {
+			while (c->off < c->len && strchr(" \t\r\n", c->buf[c->off]) && c->buf[c->off])
+				c->off++;
+			c->text_len = 0;
+		}
 		if (c->off < c->len) {
+			size_t start = c->off;
 			json_object *o = json_tokener_parse_ex(c->tok, c->buf + c->off,
 							       (int)(c->len - c->off));
 			enum json_tokener_error e = json_tokener_get_error(c->tok);
 
 			c->off += json_tokener_get_parse_end(c->tok);
+			c->in_obj = !o && e == json_tokener_continue;
+			if (c->raw_req && !keep_text(c, c->buf + start, c->off - start)) {
+				json_object_put(o);
+				fprintf(stderr, "hotmemctl: the reply: out of memory\n");
+				c->bad_reply = true;
+				return NULL;
+			}
 			if (o)
 				return o;
 			if (e != json_tokener_continue) {
@@ -1637,6 +1671,21 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 				"hotmemfs's control socket?\n", c->sock);
 		return 1;
 	}
+	/*
+	 * raw: the reply whole, as received (its "id", an error's class);
+	 * --json: a refusal's {"error": {"class": ..., "desc": ...}} too, the
+	 * class a script tells DeviceNotFound from GenericError by (usereye7 #3)
+	 */
+	if (c->raw_req) {
+		/* json-c's tokener takes the line's end with the object */
+		while (c->text_len && strchr(" \t\r\n", c->text[c->text_len - 1]))
+			c->text_len--;
+		fwrite(c->text, 1, c->text_len, stdout);
+		putchar('\n');
+	} else if (err && c->json) {
+		printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PRETTY | JSON_OUT));
+	}
+	fflush(stdout); /* before the error's line, as it came */
 	if (err) {
 		/* QMP's words, and where to look for the right one */
 		fputs("hotmemctl: error: ", stderr);
@@ -1646,6 +1695,8 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 				" (hotmemctl --help lists the commands)" : "");
 		return 1;
 	}
+	if (c->raw_req)
+		return 0;
 	if (c->export_dir)
 		return export_machine(c, ret);
 	if (!strcmp(cmd, "events")) {
@@ -1691,6 +1742,7 @@ out:
 		json_tokener_free(c->tok);
 	if (c->fd >= 0)
 		close(c->fd);
+	free(c->text);
 	free(c);
 	return rc;
 }

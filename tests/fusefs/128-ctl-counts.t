@@ -14,13 +14,15 @@ require_env
 M=$MNT/sys/devices/system/memory
 
 # refused EXIT PATTERN NAME -- HOTMEMCTL-ARGS...: exit status EXIT,
-# nothing on stdout, stderr one line matching the extended regex PATTERN
+# nothing on stdout (raw's: the refusal's reply, refused_stdout_ok),
+# stderr one line matching the extended regex PATTERN
 refused() {
 	local want=$1 pat=$2 name=$3 rc out
 	shift 4
 	out=$(ctl "$@" 2>"$TMP/err")
 	rc=$?
-	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	if [ "$rc" -eq "$want" ] && refused_stdout_ok "$out" "$(cat "$TMP/err")" "$@" &&
+		[ "$(wc -l <"$TMP/err")" -eq 1 ] &&
 		[[ $(cat "$TMP/err") =~ $pat ]]; then
 		ok "$name"
 	else

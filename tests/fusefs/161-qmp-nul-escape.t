@@ -116,7 +116,7 @@ PY
 req0=$(ctl qom-get vm0 requested-size)
 sum0=$(cat "$STATE" "$STATE.journal" 2>/dev/null | md5sum)
 while IFS='|' read -r req want; do
-	out=$(ctl raw "$req" 2>&1)
+	out=$(ctl raw "$req" 2>&1 >/dev/null)
 	is "$?:$out" "1:hotmemctl: error: $want" "hotmemctl raw $req: the whole name"
 done <<'EOF_CASES'
 {"execute": "qom-get", "arguments": {"path": "vm0\u0000junk", "property": "requested-size"}}|Device 'vm0\u0000junk' not found
@@ -125,7 +125,7 @@ done <<'EOF_CASES'
 {"execute": "device_del", "arguments": {"id": "vm0\u0000"}}|Device 'vm0\u0000' not found
 {"execute": "qom-set", "arguments": {"path": "vm0", "property": "requested-size", "value": "512M", "value": "1G"}}|JSON parse error, duplicate key
 EOF_CASES
-out=$(ctl raw "{\"execute\": \"block-set-state\", \"arguments\": {\"block\": $blk, \"state\": \"online_movable\\u0000junk\"}}" 2>&1)
+out=$(ctl raw "{\"execute\": \"block-set-state\", \"arguments\": {\"block\": $blk, \"state\": \"online_movable\\u0000junk\"}}" 2>&1 >/dev/null)
 is "$?:${out%%:*}" "1:hotmemctl" "hotmemctl raw block-set-state online_movable\\u0000junk: refused: $out"
 out=$(ctl raw '{"execute": "qom-get", "arguments": {"path": "vm0", "property": "size"}} {"execute": "device_del", "arguments": {"id": "vm0"}}' 2>&1)
 is "$?:$out" '2:hotmemctl: raw: not valid JSON: {"execute": "qom-get", "arguments": {"path": "vm0", "property": "size"}} {"execute": "device_del", "arguments": {"id": "vm0"}}' \

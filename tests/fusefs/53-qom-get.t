@@ -23,8 +23,8 @@ ctl qom-set vm0 requested-size 512M >/dev/null
 is "$(ctl qom-get vm0 requested-size),$(ctl qom-get vm0 size)" 536870912,536870912 \
 	"after qom-set requested-size 512M: both follow"
 is "$(ctl --json qom-get vm0 size)" 536870912 "--json: the bare value, as QMP's return"
-is "$(ctl raw '{"execute": "qom-get", "arguments": {"path": "vm0", "property": "node"}}' 2>&1)" 0 \
-	"the control socket's qom-get, QMP's arguments"
+is "$(ctl raw '{"execute": "qom-get", "arguments": {"path": "vm0", "property": "node"}}' 2>&1)" '{"return":0}' \
+	"the control socket's qom-get, QMP's arguments (raw: the reply whole)"
 
 out=$(ctl qom-get vm0 foo 2>&1)
 is "$?:$out" "1:hotmemctl: error: Property 'virtio-mem-pci.foo' not found" "an unknown property: QEMU's error, exit 1"

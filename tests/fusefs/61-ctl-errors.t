@@ -13,8 +13,9 @@
 require_env
 
 # err_is EXIT PATTERN NAME -- HOTMEMCTL-ARGS...: exit status EXIT, stdout
-# empty, stderr one line matching the extended regex PATTERN (run as
-# ${AS[@]} when set)
+# empty (raw's and --json's: the refusal's reply, refused_stdout_ok),
+# stderr one line matching the extended regex PATTERN (run as ${AS[@]}
+# when set)
 AS=()
 err_is() {
 	local want=$1 pat=$2 name=$3 rc out err pre='^hotmemctl: '
@@ -22,7 +23,8 @@ err_is() {
 	out=$(timeout 60 "${AS[@]}" "$HMCTL" "$@" 2>"$TMP/err")
 	rc=$?
 	err=$(cat "$TMP/err")
-	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	if [ "$rc" -eq "$want" ] && refused_stdout_ok "$out" "$err" "$@" &&
+		[ "$(wc -l <"$TMP/err")" -eq 1 ] &&
 		[[ $err =~ $pre ]] && [[ $err =~ $pat ]]; then
 		ok "$name"
 	else

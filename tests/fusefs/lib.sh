@@ -455,6 +455,24 @@ cleanup() {
 trap cleanup EXIT
 
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
+# refused_stdout_ok OUT ERR ARGS...: OUT is what hotmemctl ARGS may print
+# on stdout when refused with the stderr line ERR: nothing, or -- raw's
+# reply as received, --json's refusal (usereye7 #3) -- the reply's one
+# object, {"error": {"class": ..., "desc": DESC}} ("id" too when the
+# request had one), DESC the one ERR says ("hotmemctl: error: DESC")
+refused_stdout_ok() {
+	local out=$1 err=$2
+	shift 2
+	[ -z "$out" ] && return 0
+	[[ " $* " =~ \ (raw|-j|--json)\  ]] || return 1
+	python3 -c '
+import json, sys
+o = json.loads(sys.argv[1])
+e = o["error"]
+ok = set(o) <= {"error", "id"} and set(e) == {"class", "desc"} and \
+	sys.argv[2].startswith("hotmemctl: error: " + e["desc"])
+sys.exit(0 if ok else 1)' "$out" "$err" 2>/dev/null
+}
 # qmp_reply EXECUTE [ARGUMENTS-JSON]: EXECUTE sent to the control socket as
 # a QMP client sends it, a connection of its own (tests/fusefs/
 # qmp_checks.py): its reply as "CLASS: DESC" when refused (QEMU's error
