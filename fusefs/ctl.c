@@ -674,10 +674,12 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 	else if (!strcmp(prop, "size"))
 		snprintf(r->err, ERRLEN, "Property '%s.size' is not writable",
 			 vmem ? "virtio-mem" : driver);
-	else if (vmem)
+	else if (vmem || hmfs_dev_anon(hmfs_ctlargs_qom_id(path)))
+		/* a device without an id (the proxy's virtio-mem child has none either) */
 		snprintf(r->err, ERRLEN,
-			 "Attempt to set property '%s' on anonymous device (type 'virtio-mem') "
-			 "after it was realized", prop);
+			 "Attempt to set %sproperty '%s' on anonymous device (type '%s') "
+			 "after it was realized", strcmp(prop, "memdev") ? "" : "link ", prop,
+			 vmem ? "virtio-mem" : driver);
 	else
 		snprintf(r->err, ERRLEN,
 			 "Attempt to set %sproperty '%s' on device '%.200s' (type '%s') after it "

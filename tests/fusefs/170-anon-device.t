@@ -35,6 +35,13 @@ except RuntimeError as e:
     size = str(e)
 ok(size == 128 << 20, "qom-get %s size: %s" % (A1, size))
 try:
+    q.cmd("qom-set", path=A1, property="addr", value=0)
+    refused = "no error"
+except RuntimeError as e:
+    refused = str(e)
+ok("Attempt to set property 'addr' on anonymous device (type 'pc-dimm') after it was realized"
+   in refused, "qom-set of its addr: refused as QEMU's, an anonymous device (%s)" % refused)
+try:
     q.cmd("device_del", id=A0)
     gone = q.wait_event("DEVICE_DELETED", path=A0)["data"]
 except (RuntimeError, OSError) as e:
