@@ -3,9 +3,10 @@
  * hotmemd: which blocks are boot memory, and the state_dir/boot-blocks file.
  *
  * boot_blocks = LIST names them; boot_blocks = auto takes the blocks online
- * when hotmemd first ran since boot and remembers them, with the zone
- * offsets anchored then (blocks.c), in state_dir/boot-blocks.  A dry run
- * reads that file but never creates it.
+ * when hotmemd first ran since boot, less those it can tell were hot-added
+ * (hot_added()), and remembers them, with the zone offsets anchored then
+ * (blocks.c), in state_dir/boot-blocks.  A dry run reads that file but
+ * never creates it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -118,8 +119,46 @@ static bool load_state(struct hmd *d, const char *path, char *list, size_t len)
 	return true;
 }
 
+/* what hmd_mark_boot_blocks() took at a first start, for its log line */
+struct boot_count {
+	unsigned long boot, acpi, vmem;
+};
+
+/*
+ * Online block @id at the first start: hot-added, so not boot memory?
+ * The kernel's KERNEL_EARLY is zone->present_early_pages, which counts
+ * early sections only (6.12 adjust_present_page_count(): early_section(),
+ * the sections sparse_init() made from the boot memory map).  A block
+ * linked to an ACPI memory device (memoryN/firmware_node -> PNP0C80) was
+ * added by acpi_memory_device_add() -> __add_memory(), at boot too for a
+ * cold-plugged QEMU DIMM, never early; a block inside a virtio-mem
+ * device's region in /proc/iomem was added by add_memory_driver_managed().
+ * Not seen: firmware that also lists boot RAM as PNP0C80 (__add_memory()
+ * -EEXIST, bound all the same) -- docs/hotmemd.md Approximations 1.
+ */
+static bool hot_added(struct hmd *d, unsigned long id, struct boot_count *c)
+{
+	if (hmd_block_fwnode(d, id)) {
+		c->acpi++;
+		return true;
+	}
+	if (hmd_dyn_block(d, id)) {
+		c->vmem++;
+		return true;
+	}
+	return false;
+}
+
+static void say_boot_count(struct hmd *d, const struct boot_count *c)
+{
+	hmd_log(d, LOG_NOTICE,
+		"boot memory: %lu online blocks taken as boot memory, %lu left out as hot-added (%lu of ACPI memory devices, %lu of virtio-mem devices: never early memory); boot_blocks = LIST names them",
+		c->boot, c->acpi + c->vmem, c->acpi, c->vmem);
+}
+
 void hmd_mark_boot_blocks(struct hmd *d)
 {
+	struct boot_count count = { 0 };
 	char path[HMD_PATH_MAX + 32], list[4096] = "";
 	const char *spec = d->cfg.boot_blocks;
 	bool auto_spec = !strcmp(spec, "auto");
@@ -138,12 +177,15 @@ void hmd_mark_boot_blocks(struct hmd *d)
 			b->boot = hmd_in_list(spec, i);
 		else if (have)
 			b->boot = hmd_in_list(list, i);
-		else
-			b->boot = b->online; /* first run since boot */
+		else /* first run since boot */
+			b->boot = b->online && !hot_added(d, i, &count);
+		count.boot += b->boot;
 	}
 	hmd_blocks_recount(d);
 	if (have)
 		return;
+	if (auto_spec)
+		say_boot_count(d, &count);
 	hmd_anchor_zoneinfo(d);
 	if (!d->cfg.state_dir[0])
 		return;

@@ -230,6 +230,18 @@ static void dyn_refresh(struct hmd *d)
 }
 
 /*
+ * Is block @id inside a virtio-mem device's region (/proc/iomem read again
+ * if stale)?  Its memory was added by add_memory_driver_managed(), never at
+ * boot: bootblocks.c leaves it out of boot memory.
+ */
+bool hmd_dyn_block(struct hmd *d, unsigned long id)
+{
+	if (d->dyn.stale)
+		dyn_refresh(d);
+	return dyn_index(d, id) >= 0;
+}
+
+/*
  * A block with a firmware_node is an ACPI memory device's (a DIMM's,
  * acpi_bind_memory_blocks()), never a virtio-mem device's, whose memory
  * add_memory_driver_managed() adds with no ACPI companion: /proc/iomem

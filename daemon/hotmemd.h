@@ -284,6 +284,7 @@ unsigned long hmd_count_pending(struct hmd *d);
 void hmd_dyn_invalidate(struct hmd *d);
 void hmd_dyn_account(struct hmd *d, unsigned long id, int sign); /* from hmd_block_account() */
 void hmd_dyn_zero(struct hmd *d);
+bool hmd_dyn_block(struct hmd *d, unsigned long id); /* in a virtio-mem region */
 const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hmd_block_req *req);
 
 /* bootblocks.c: boot memory and state_dir/boot-blocks */
