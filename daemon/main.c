@@ -249,12 +249,42 @@ out:
 	notify_status(d, "READY=1\n");
 }
 
+/*
+ * SIGUSR1: what STATUS= says and the figures auto-movable compares, into
+ * the log (the journal), as systemd's own managers dump their state on a
+ * signal; a user's `systemctl kill -s USR1 hotmemd` must not stop it.
+ */
+static void log_status(struct hmd *d)
+{
+	struct hmd_policy_ctx pc = d->pc;
+	char status[256];
+	int n;
+
+	hmd_status_text(d, status, sizeof(status));
+	hmd_log(d, LOG_NOTICE, "status: %s; %lu blocks present%s", status, d->n_present,
+		d->ready ? "" : ", coldplug not done");
+	hmd_node_stats(d, &pc);
+	for (n = 0; n < pc.nr_nodes && n < HMD_MAX_NODES; n++)
+		hmd_log(d, LOG_NOTICE,
+			"status: node%d: movable %lu pages, kernel early %lu pages, ratio %u%%", n,
+			pc.node[n].movable_pages, pc.node[n].kernel_early_pages, pc.ratio);
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
 	struct hmd *d = userdata;
 
 	if (si->ssi_signo == SIGHUP) {
 		reload(d);
+		return 0;
+	}
+	if (si->ssi_signo == SIGUSR1) {
+		log_status(d);
+		return 0;
+	}
+	if (si->ssi_signo == SIGUSR2) {
+		/* reserved: ignored rather than the default action (exit) */
+		hmd_log(d, LOG_INFO, "SIGUSR2 ignored (SIGUSR1 logs the status)");
 		return 0;
 	}
 	hmd_log(d, LOG_INFO, "signal %d: exiting", (int)si->ssi_signo);
@@ -266,7 +296,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 
 static int setup_loop(struct hmd *d)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 	sigset_t mask;
 	unsigned int i;
 	int r;
