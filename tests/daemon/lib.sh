@@ -78,6 +78,7 @@ fs_paths() {
 # in _pids; the check that it says "ready"
 hotmemd_on_sock() {
 	log=$TMP/hotmemd.log
+	: >"$log" # there before the first grep: the background shell opens it
 	"$HOTMEMD" --config /dev/null --sysroot "$mnt" --state-dir "$TMP/state" \
 		--uevent-socket "$sock" --netlink=no "$@" 2>"$log" &
 	dpid=$!
