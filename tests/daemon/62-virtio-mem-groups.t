@@ -18,16 +18,7 @@ need_hotmemfs_in_netns "$@"
 # fs NAME CMDLINE: fs_start of profile qemu-512m, uevents also to $TMP/NAME.uev
 fs() { fs_start "$1" --profile qemu-512m --cmdline "$2" -u "$TMP/$1.uev"; }
 # zones NAME FIRST LAST: "ID ZONE" of each block, offline ones "ID offline"
-zones() {
-	local m=$TMP/$1/sys/devices/system/memory i
-	for ((i = $2; i <= $3; i++)); do
-		if [ "$(cat "$m/memory$i/state")" = online ]; then
-			echo "$i $(cat "$m/memory$i/valid_zones")"
-		else
-			echo "$i offline"
-		fi
-	done
-}
+zones() { block_zones "$1" $(seq "$2" "$3"); }
 all_online() { ! zones "$@" | grep -q offline; }
 # vmem NAME ID SIZE: a virtio-mem device of SIZE, all of it requested
 vmem() { "$CTL" -s "$TMP/$1.sock" device_add virtio-mem-pci id="$2" size="$3" requested-size="$3" >/dev/null; }

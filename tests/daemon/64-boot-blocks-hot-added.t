@@ -30,20 +30,7 @@ online_kernel() {
 		(echo online_kernel >"$m/memory$i/state") || return 1
 	done
 }
-# zones NAME IDS...: "ID ZONE" of each, "ID offline" for an offline one
-zones() {
-	local n=$1 m i
-	shift
-	m=$TMP/$n/sys/devices/system/memory
-	for i in "$@"; do
-		if [ "$(cat "$m/memory$i/state")" = online ]; then
-			echo "$i $(cat "$m/memory$i/valid_zones")"
-		else
-			echo "$i offline"
-		fi
-	done
-}
-all_online() { ! zones "$@" | grep -q offline; }
+all_online() { ! block_zones "$@" | grep -q offline; }
 new_blocks() { comm -13 <(sort "$1") <(sort "$2") | sort -n; }
 
 # machine NAME kernel|hotmemd: A and vm0 plugged and onlined online_kernel,
@@ -73,7 +60,7 @@ machine() {
 		"$HOTMEMD" --config /dev/null --sysroot "$TMP/$n" --state-dir "$TMP/state.$n" \
 		--netlink=no --policy auto-movable --oneshot --log-level debug 2>"$TMP/$n.hmd"
 	check "$n: B online" wait_for 30 all_online "$n" "${bb[@]}"
-	zones "$n" "${bb[@]}" >"$TMP/$n.zones"
+	block_zones "$n" "${bb[@]}" >"$TMP/$n.zones"
 	echo "# $n ($who): B $(awk '{print $2}' "$TMP/$n.zones" | sort | uniq -c | tr -s ' \n' ' ')"
 }
 

@@ -23,3 +23,16 @@ fs_start() {
 	sed 's/^/# /' "$TMP/$n.log"
 	return 1
 }
+# block_zones NAME IDS...: "ID ZONE" of each block of machine NAME
+# (valid_zones of an online block is its zone), "ID offline" for an offline one
+block_zones() {
+	local m=$TMP/$1/sys/devices/system/memory i
+	shift
+	for i in "$@"; do
+		if [ "$(cat "$m/memory$i/state")" = online ]; then
+			echo "$i $(cat "$m/memory$i/valid_zones")"
+		else
+			echo "$i offline"
+		fi
+	done
+}
