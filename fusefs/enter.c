@@ -66,6 +66,7 @@ struct enter_opts {
 	bool want_state;	/* the user gave -S/--state: keep it */
 	const char *profile;	/* the user's -p/--profile, or NULL: for the host name */
 	const char *virt;	/* --virt: what systemd-detect-virt says inside, kvm or none */
+	char self_dir[PATH_MAX];	/* the directory hotmem-enter runs from, "" unknown */
 };
 
 /*
@@ -255,29 +256,37 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* hotmemfs next to us (build tree, same bindir), else $HOTMEMFS, else PATH */
-static void find_hotmemfs(char *buf, size_t len)
+/*
+ * The directory of /proc/self/exe, read before any namespace is made: in
+ * a mount namespace of our own the link names the binary's path in the
+ * one it was executed in, which from a chroot is the path outside it
+ * (/CHROOT/usr/bin/hotmem-enter), and hotmemfs beside it was not found.
+ */
+static void find_self_dir(char *dir, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, len - 1);
+	char *slash;
+
+	dir[n > 0 ? n : 0] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		dir[0] = '\0';
+}
+
+/* $HOTMEMFS, else hotmemfs next to us (build tree, same bindir), else PATH's */
+static void find_hotmemfs(const struct enter_opts *o, char *buf, size_t len)
 {
 	const char *env = getenv("HOTMEMFS");
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
 
 	if (env && *env) {
 		snprintf(buf, len, "%s", env);
 		return;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash && (size_t)(slash - self) + sizeof("/hotmemfs") <= len) {
-			memcpy(buf, self, (size_t)(slash - self));
-			strcpy(buf + (slash - self), "/hotmemfs");
-			if (access(buf, X_OK) == 0)
-				return;
-		}
-	}
+	if (o->self_dir[0] && (size_t)snprintf(buf, len, "%s/hotmemfs", o->self_dir) < len &&
+	    access(buf, X_OK) == 0)
+		return;
 	snprintf(buf, len, "hotmemfs");
 }
 
@@ -408,7 +417,7 @@ static pid_t start_hotmemfs(const struct enter_opts *o, const sigset_t *oldmask)
 	char path[PATH_MAX];
 	pid_t pid;
 
-	find_hotmemfs(path, sizeof(path));
+	find_hotmemfs(o, path, sizeof(path));
 	pid = fork();
 	if (pid < 0) {
 		perror("hotmem-enter: fork");
@@ -1195,20 +1204,14 @@ static int emulate_virt(const struct enter_opts *o)
 }
 
 /* hotmemctl, hotmemd and friends from the directory we were run from */
-static void path_prepend_self(void)
+static void path_prepend_self(const struct enter_opts *o)
 {
-	char self[PATH_MAX], *slash, *path;
 	const char *old = getenv("PATH");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *path;
 
-	if (n <= 0)
+	if (!o->self_dir[0])
 		return;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	if (asprintf(&path, "%s:%s", self, old ? old : "/usr/sbin:/usr/bin:/sbin:/bin") < 0)
+	if (asprintf(&path, "%s:%s", o->self_dir, old ? old : "/usr/sbin:/usr/bin:/sbin:/bin") < 0)
 		return;
 	setenv("PATH", path, 1);
 	free(path);
@@ -1362,7 +1365,7 @@ static int enter_init(const struct enter_opts *o, const sigset_t *oldmask)
 	relink_cpus();
 	if (emulate_virt(o) < 0)
 		goto fail;
-	path_prepend_self();
+	path_prepend_self(o);
 	set_machine_hostname(o);
 	/*
 	 * systemd's own switch for testing (sd-device, systemd >= 250): the
@@ -1638,6 +1641,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	find_self_dir(o.self_dir, sizeof(o.self_dir));
 	ret = check_host();
 	if (ret)
 		goto out;

@@ -27,6 +27,7 @@ watch() {
 		udevadm monitor --kernel >'"$TMP/mon"' 2>&1 &
 		for i in $(seq 600); do grep -q "^KERNEL - the kernel uevent" '"$TMP/mon"' && break; sleep 0.05; done
 		readlink /proc/self/ns/user >'"$TMP/userns"'
+		command -v hotmemctl >'"$TMP/ctlpath"'
 		touch '"$TMP/ready"'
 		for i in $(seq 1200); do [ -e '"$TMP/host-done"' ] && break; sleep 0.05; done
 		echo change >/sys/devices/system/memory/memory1/uevent
@@ -45,6 +46,7 @@ watch() {
 	grep -q "change *.*/devices/system/memory/memory1 (memory)" "$TMP/mon"
 	tap_ok $? "$name: the machine's own uevent arrives (hotmemfs injects into the namespace)" ||
 		sed 's/^/# err: /' "$TMP/err"
+	is "$(cat "$TMP/ctlpath")" "$(realpath "$HMCTL")" "$name: hotmemctl from hotmem-enter's directory first in PATH"
 }
 
 name="own user namespace"
@@ -57,13 +59,13 @@ tap_ok $((!$?)) "$name: the host's bdi $bdi uevent does not reach the machine" |
 grep -q "warning" "$TMP/err"
 tap_ok $((!$?)) "$name: no warning" || sed 's/^/# err: /' "$TMP/err"
 
-# the same from a chroot (a bind of / in a mount namespace of its own);
-# HOTMEMFS: the chroot's /proc/self/exe, read in hotmem-enter's mount
-# namespace, names the path outside it
+# the same from a chroot (a bind of / in a mount namespace of its own),
+# hotmemfs found beside hotmem-enter there too (/proc/self/exe read in a
+# mount namespace of hotmem-enter's own named the path outside the chroot)
 name="chrooted, no user namespace"
 root=$TMP/root
 mkdir -p "$root"
-watch env HOTMEMFS="$HMFS" unshare -m --propagation private sh -c 'mount --rbind / "$0" && exec chroot "$0" "$@"' "$root" "$ENTER"
+watch unshare -m --propagation private sh -c 'mount --rbind / "$0" && exec chroot "$0" "$@"' "$root" "$ENTER"
 grep -q "/devices/virtual/bdi/$bdi " "$TMP/mon"
 tap_ok $? "$name: the host's bdi $bdi uevent arrives (the check above can see one)" ||
 	sed 's/^/# mon: /' "$TMP/mon"
