@@ -23,6 +23,7 @@
 
 #include "hotmem.h"
 #include "uapi/hm_version.h"
+#include "uapi/hmuapi.h"
 #include "from_sysfs.h"
 
 /* the signal an offline waits for: SIGINT, or the timeout of the command */
@@ -68,19 +69,26 @@ static void on_event(const struct hm_event *ev, void *arg)
 }
 
 /*
- * A script's number, whole (decimal, 0x hex): 0, or -EINVAL for anything
- * else -- "offline x" read as block 0 offlined memory0.
+ * A script's number, whole: decimal, or hex after 0x (a pfn, an address
+ * is hex where it is printed), never C's octal -- strtol(base 0) read
+ * "010" as eight and refused "08" (usereye7 #1, as hotmemctl reads a
+ * count since 37d2c49): a leading 0 is a zero-padded decimal, as the
+ * kernel's kstrtoll(buf, 10) reads it.  0, or -EINVAL for anything else
+ * -- "offline x" read as block 0 offlined memory0.
  */
 static int parse_long(const char *s, long *out)
 {
-	char *end;
+	const char *d = s + (*s == '-' || *s == '+');
+	long long v;
 
-	errno = 0;
-	*out = strtol(s, &end, 0);
-	return errno || end == s || *end ? -EINVAL : 0;
+	/* the kernel's parser, one sign; base 16 takes the 0x, base 10 the leading 0s */
+	if (hmu_kstrtoll(s, d[0] == '0' && (d[1] | 0x20) == 'x' ? 16 : 10, &v) || v != (long)v)
+		return -EINVAL;
+	*out = (long)v;
+	return 0;
 }
 
-/* a block, a count, milliseconds: not negative */
+/* a count, milliseconds: not negative */
 static int parse_ulong(const char *s, unsigned long *out)
 {
 	long v;
@@ -89,6 +97,20 @@ static int parse_ulong(const char *s, unsigned long *out)
 		return -EINVAL;
 	*out = (unsigned long)v;
 	return 0;
+}
+
+/*
+ * A memory block's number, memoryN's N: decimal digits without a leading
+ * 0, as chmem -b and lsmem write it (hotmemctl's hmfs_ctlargs_block()).
+ * "040" is refused, not read: C's octal made it memory32, chmem's decimal
+ * memory40, a pasted phys_index ("00000020", hex) memory32 -- a refusal
+ * costs a retyping, a wrong guess offlines another block.
+ */
+static int parse_block(const char *s, unsigned long *out)
+{
+	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	return parse_ulong(s, out);
 }
 
 /* KEY=N: 1 when @tok is KEY=..., its number in @out (-EINVAL: not a number), else 0 */
@@ -172,12 +194,31 @@ static int __attribute__((format(printf, 2, 3))) wrong(struct why *w, const char
 	return SCRIPT_ERROR;
 }
 
-/* BLOCK, COUNT, MS: a whole number, 0 or more */
+/* COUNT, MS: a whole number, 0 or more */
 static int want_ulong(struct why *w, const char *what, const char *s, unsigned long *out)
 {
 	return parse_ulong(s, out) ? wrong(w, "%s '%s': a whole number, 0 or more (decimal or 0x hex)",
 					   what, s) :
 				     0;
+}
+
+/*
+ * BLOCK: memoryN's N, refused in hotmemctl's words (fusefs/ctlargs.c
+ * int_hint()): why, when it is C's hex or has a leading 0
+ */
+static int want_block(struct why *w, const char *s, unsigned long *out)
+{
+	static const char what[] = "a block number, 0 or more, decimal as in memoryN";
+	long v;
+
+	if (!parse_block(s, out))
+		return 0;
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' && !parse_long(s, &v))
+		return wrong(w, "BLOCK '%s': %s, not hex (%s is %ld)", s, what, s, v);
+	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+		return wrong(w, "BLOCK '%s': %s, without a leading 0 (is %s decimal, C's octal or a "
+			     "phys_index's hex?)", s, what, s);
+	return wrong(w, "BLOCK '%s': %s", s, what);
 }
 
 /* START, SIZE: hotmem_memparse()'s bytes (K, M, G, T) */
@@ -247,7 +288,7 @@ static int cmd_online(struct hotmem *hm, int argc, char **argv, struct why *w)
 			      HM_MMOP_ONLINE;
 	unsigned long block = 0;
 
-	if (want_ulong(w, "BLOCK", argv[1], &block))
+	if (want_block(w, argv[1], &block))
 		return SCRIPT_ERROR;
 	/* "offline" is a state the file takes, not one this command onlines into */
 	if (type < 0 || type == HM_MMOP_OFFLINE)
@@ -264,7 +305,7 @@ static int cmd_offline(struct hotmem *hm, int argc, char **argv, struct why *w)
 	long ms = 0;
 	int ret;
 
-	if (want_ulong(w, "BLOCK", argv[1], &block))
+	if (want_block(w, argv[1], &block))
 		return SCRIPT_ERROR;
 	if (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0))
 		return wrong(w, "'%s': timeout=MS, whole milliseconds, 0 or more", argv[2]);
@@ -406,7 +447,7 @@ static int cmd_explain(struct hotmem *hm, int argc, char **argv, struct why *w)
 	char *out;
 	int ret;
 
-	if (want_ulong(w, "BLOCK", argv[1], &block))
+	if (want_block(w, argv[1], &block))
 		return SCRIPT_ERROR;
 	if (json && strcmp(argv[2], "--json"))
 		return wrong(w, "unknown word '%s'", argv[2]);

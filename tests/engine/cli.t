@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..58"
+echo "1..69"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 58 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 69 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
@@ -108,6 +108,26 @@ bad=$(grep -c -- "= script error: nothing done$" <<<"$out")
 expect "... the boot blocks listed" "^memory7 " "$out"
 grep -q "^memory32 " <<<"$out" && notok "... nothing added (memory32 is there)" "$out" || ok "... nothing added (no memory32)"
 expect "... the HugeTLB pool still empty" "^HugePages_Total: 0$" "$out"
+
+# a block is memoryN's N, decimal without a leading 0; other numbers decimal
+# (a leading 0 pads) or 0x hex, never octal (usereye7 #1, hotmemctl's rule
+# since 37d2c49): strtol(base 0) read "offline 040" as memory32, "online
+# 0x21" as memory33, "alloc movable 010" as 8 pages, refused "hugetlb 08"
+out=$(printf '%s\n' "add 0x100000000 256M" "online 32" "offline 040" "online 0x21" "explain 00000020" \
+	"alloc movable 010" "free-all" "alloc movable 0x10" "hugetlb 08" "blocks" |
+	"$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1); rc=$?
+expect "offline 040: the script's error, not octal memory32" "^> offline 040 = script error: nothing done$" "$out"
+expect "... memory32 still online" "^memory32 .* online " "$out"
+expect "... said why, in hotmemctl's words" \
+	"^hotmem: <stdin>:3: offline: BLOCK '040': a block number, 0 or more, decimal as in memoryN, without a leading 0 \(is 040 decimal, C's octal or a phys_index's hex\?\) \(offline BLOCK \[timeout=MS\]\)$" "$out"
+expect "online 0x21: the script's error, not memory33" "^> online 0x21 = script error: nothing done$" "$out"
+expect "... memory33 still offline" "^memory33 .* offline " "$out"
+expect "... said: not hex" "^hotmem: <stdin>:4: online: BLOCK '0x21': a block number, 0 or more, decimal as in memoryN, not hex \(0x21 is 33\)" "$out"
+expect "explain 00000020 (a pasted phys_index): refused" "^> explain 00000020 = script error: nothing done$" "$out"
+expect "alloc movable 010: ten pages (a leading 0 pads), not eight" "^freed 10$" "$out"
+expect "alloc movable 0x10: hex still taken (sixteen)" "^allocated 16$" "$out"
+expect "hugetlb 08: eight pages, not refused" "^hugepages 8$" "$out"
+[ $rc -eq 3 ] && ok "... exit status 3 (the script's errors)" || notok "... exit status 3 (the script's errors)" "rc=$rc" "$out"
 
 # a node past int is no node (cmd_alloc's (int)2^32 was node 0, allocated
 # there; node=-2 too): EINVAL as hugetlb's; and a refused alloc or hugetlb
