@@ -1242,7 +1242,14 @@ int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 #define HM_PG_hwpoison		10
 /* Pointer to the struct page of @pfn in the vmemmap window (tests); NULL with errno as above. */
 void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn);
-/* Pointer to the direct map of physical address @phys (tests). */
+/*
+ * Pointer to the direct map of physical address @phys (tests).  The first
+ * call fills every self-hosted memmap's holes and ends them for the
+ * machine's life (its host memory: 2 MiB a section), since the pointer
+ * may read any memmap through the direct map; that call takes
+ * device_hotplug_lock: never make it from a notifier or a
+ * hotmem_subscribe() callback.
+ */
 void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys);
 /* Is a section present/online; is its vmemmap PMD-mapped (huge)? */
 int hotmem_section_state(struct hotmem *hm, unsigned long section_nr,

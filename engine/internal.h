@@ -687,6 +687,13 @@ struct hotmem {
 	bool holes_running;
 	signed char *hole_slot;
 	struct page *holes_buf;		/* the thread's: what it copies in */
+	/*
+	 * Set for good by the first hotmem_phys_to_virt() (under
+	 * device_hotplug_lock, acquire/release): its caller may read any
+	 * memmap through the unregistered direct map from then on, so every
+	 * hole is filled and none is made again (vmemmap_holes_end()).
+	 */
+	bool holes_ended;
 
 	/* SPARSEMEM_EXTREME */
 	struct mem_section **mem_section;	/* roots */
@@ -975,7 +982,7 @@ void vmemmap_holes_exit(struct hotmem *hm);
 void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *vaddr);
 void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr);
 void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr);
-void vmemmap_holes_fill_backing(struct hotmem *hm, unsigned long pfn);
+void vmemmap_holes_end(struct hotmem *hm);
 void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
 				   unsigned long nr_pages);
 void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,

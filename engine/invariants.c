@@ -16,9 +16,12 @@
  *     zero between operations.
  *  6. no leaked memfd pages: resident RAM never exceeds what is present
  *     plus the memmap.
+ *  7. every struct page of an online self-hosted memmap (memmap_on_memory)
+ *     names a zone that spans it (a zeroed one says node 0's first zone).
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -254,6 +257,61 @@ static int check_memmaps_mapped(struct hotmem *hm, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Invariant 7, on the vmemmap pages the host holds (mincore()): a hole
+ * of a self-hosted memmap stands for its template and is not read here
+ * (reading would fill it); a hole read through a mapping no userfaultfd
+ * watches (the direct map, a forked child's) became a zeroed page, and
+ * its struct pages -- in a free block's tail, which the zone walks step
+ * over -- are caught here.  Boot sections are left out (their holes'
+ * struct pages are the boot's).
+ */
+static int check_section_memmap(struct hotmem *hm, unsigned long nr, char *err, size_t errlen)
+{
+	const unsigned long spfn = section_nr_to_pfn(nr), per = PAGE_SIZE / sizeof(struct page);
+	struct page *memmap = pfn_to_page(hm, spfn);
+	unsigned char vec[SECTION_MEMMAP_PAGES];
+
+	if (mincore(memmap, SECTION_MEMMAP_SIZE, vec))
+		return 0;
+	for (unsigned long i = 0; i < SECTION_MEMMAP_PAGES; i++) {
+		if (!(vec[i] & 1))
+			continue;
+		for (unsigned long pfn = spfn + i * per; pfn < spfn + (i + 1) * per; pfn++) {
+			const struct page *p = pfn_to_online_page(hm, pfn);
+			struct zone *z;
+
+			if (!p)
+				continue;
+			z = page_zone(hm, p);
+			if (!zone_intersects(z, pfn, 1))
+				return fail(err, errlen, "pfn %#lx: online, its struct page says zone %s of node %d, which does not span it (flags %#lx)",
+					    pfn, z->name, z->node, p->flags);
+		}
+	}
+	return 0;
+}
+
+static int check_online_memmaps(struct hotmem *hm, char *err, size_t errlen)
+{
+	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
+		const struct mem_section *ms = __nr_to_section(hm, nr);
+		int ret;
+
+		if (!ms) {
+			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			continue;
+		}
+		/* a memmap in the memfd it describes (a RAM one's reads would map its template) */
+		if (!online_section(ms) || early_section(ms) || ms->vmemmap.pmd_src != VMEMMAP_ALTMAP)
+			continue;
+		ret = check_section_memmap(hm, nr, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 {
 	long total = 0;
@@ -286,6 +344,8 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 		ret = check_vmemmap(hm, err, errlen);
 	if (!ret)
 		ret = check_resident(hm, err, errlen);
+	if (!ret)
+		ret = check_online_memmaps(hm, err, errlen);
 	if (!ret)
 		ret = virtio_mem_check_invariants(hm, err, errlen);
 	pthread_mutex_unlock(&hm->workload_lock);

@@ -928,9 +928,16 @@ void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)
 {
 	if (phys >= hm->maxmem)
 		return NULL;
-	/* the direct map of a self-hosted memmap shows its holes filled */
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	vmemmap_holes_fill_backing(hm, PHYS_PFN(phys));
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/*
+	 * The caller may read on from @phys anywhere through the direct map,
+	 * which no userfaultfd watches: no self-hosted memmap keeps a hole
+	 * from the first call on (vmemmap_holes_end()).  Only that call
+	 * takes device_hotplug_lock.
+	 */
+	if (!__atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&hm->device_hotplug_lock);
+		vmemmap_holes_end(hm);
+		pthread_mutex_unlock(&hm->device_hotplug_lock);
+	}
 	return __va(hm, phys);
 }

@@ -27,12 +27,15 @@
  *
  * What may not touch a hole:
  *  - the direct map: its range is not registered (each registration
- *    splits the direct map's mapping, one more host mapping a block, and
- *    vm.max_map_count bounds big machines already).  A hole read through
- *    it would put a zero page into the page cache, which the vmemmap
- *    would then show.  The engine reads no self-hosted memmap through
- *    __va(); hotmem_phys_to_virt() fills the section's holes first
- *    (vmemmap_holes_fill()).
+ *    splits the direct map's mapping, up to two more host mappings a
+ *    block, and vm.max_map_count bounds big machines already).  A hole
+ *    read through it would put a zero page into the page cache, which
+ *    the vmemmap would then show: the memmap silently zeroed.  The engine
+ *    reads no self-hosted memmap through __va().  hotmem_phys_to_virt()
+ *    hands out a pointer its caller may read on from, into any block's
+ *    memmap, and keep across later onlines: its first call ends the
+ *    holes for good (vmemmap_holes_end()) -- every hole filled, none
+ *    made again -- rather than fill a block's and trust the caller.
  *  - a system call given a vmemmap address (the registration is
  *    UFFD_USER_MODE_ONLY, unprivileged: a fault in kernel mode fails
  *    with EFAULT), nor the memfd's pread()/pwrite()/fallocate() of that
@@ -211,7 +214,8 @@ void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *v
 		.mode = UFFDIO_REGISTER_MODE_MISSING,
 	};
 
-	if (hm->pagemap_pid != getpid() || holes_start(hm))
+	if (hm->pagemap_pid != getpid() || __atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE) ||
+	    holes_start(hm))
 		return;
 	__atomic_store_n(&hm->hole_slot[section_nr], HOLE_ZERO, __ATOMIC_RELEASE);
 	if (!ioctl(hm->holes_uffd, UFFDIO_REGISTER, &reg))
@@ -309,7 +313,8 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
 		    i1 * PAGE_SIZE / sizeof(struct page),
 		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
-	if (slot < 0 || 2 * (i1 - i0) < SECTION_MEMMAP_PAGES) {
+	if (slot < 0 || 2 * (i1 - i0) < SECTION_MEMMAP_PAGES ||
+	    __atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE)) {
 		holes_copy(hm, section_nr, i0, i1, tmpl, false);
 		return;
 	}
@@ -376,8 +381,8 @@ bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_
 	unsigned long i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
 	unsigned long i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
 
-	(void)hm;
-	return (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES) &&
+	return !__atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE) &&
+	       (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES) &&
 	       i1 > i0 && 2 * (i1 - i0) >= SECTION_MEMMAP_PAGES;
 }
 
@@ -388,23 +393,23 @@ bool vmemmap_has_holes(const struct mem_section *ms)
 }
 
 /*
- * hotmem_phys_to_virt() of a page that backs a self-hosted memmap: its
- * section's holes filled first (the direct map is not registered).  The
- * backing pages of a block's memmaps are at its start, so the sections
- * whose memmap may be at @pfn are those of its block.
+ * hotmem_phys_to_virt()'s first call, under device_hotplug_lock (every
+ * online and add, which make holes, holds it): from now on a memmap is
+ * written, not punched, and a new one is not registered; every hole there
+ * is is filled as its first touch would.  A section keeps its
+ * registration and SECTION_MEMMAP_HOLES (never prefaulted, nor
+ * fallocate()d): with no hole left, it never traps again.
  */
-void vmemmap_holes_fill_backing(struct hotmem *hm, unsigned long pfn)
+void vmemmap_holes_end(struct hotmem *hm)
 {
-	unsigned long first = ALIGN_DOWN(pfn_to_section_nr(pfn), hm->sections_per_block);
-
-	if (!hm->holes_running || pfn >= hm->max_pfn)
+	__atomic_store_n(&hm->holes_ended, true, __ATOMIC_RELEASE);
+	if (!hm->holes_running)
 		return;
-	for (unsigned long nr = first; nr < first + hm->sections_per_block &&
-	     nr < nr_mem_sections(hm); nr++) {
-		struct mem_section *ms = __nr_to_section(hm, nr);
-
-		if (ms && vmemmap_has_holes(ms) && ms->vmemmap.pmd_src == VMEMMAP_ALTMAP &&
-		    pfn >= ms->vmemmap.pmd_pfn && pfn < ms->vmemmap.pmd_pfn + SECTION_MEMMAP_PAGES)
-			vmemmap_holes_fill(hm, nr);
+	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
+		if (!__nr_to_section(hm, nr)) {
+			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			continue;
+		}
+		vmemmap_holes_fill(hm, nr);
 	}
 }
