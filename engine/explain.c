@@ -35,25 +35,96 @@ static struct hm_explain_owner *owner_row(struct hm_explain *ex, const struct hm
 	return row;
 }
 
-/* every entry counted and summed up by owner; listed if from from_pfn and room is left */
-static void explain_add(struct hm_explain *ex, const struct hm_page_owner *o)
+/* 64-bit FNV-1a over @len bytes, from @h */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * An entry's digest: what its row shows (not the flags word, whose bits
+ * an offline's isolation may touch while nothing about the entry
+ * changes), mixed (splitmix64's finaliser) so that a sum of digests
+ * tells one set of entries from another
+ */
+static uint64_t entry_digest(const struct hm_page_owner *o)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char blocks = o->blocks;
+
+	h = fnv1a(h, &o->pfn, sizeof(o->pfn));
+	h = fnv1a(h, &o->order, sizeof(o->order));
+	h = fnv1a(h, &blocks, 1);
+	h = fnv1a(h, o->kind, strlen(o->kind) + 1);
+	h = fnv1a(h, o->type, strnlen(o->type, sizeof(o->type)));
+	h = fnv1a(h, "", 1);
+	h = fnv1a(h, o->owner, strnlen(o->owner, sizeof(o->owner)));
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/*
+ * Every entry counted and summed up by owner; listed if from from_pfn and
+ * room is left.  True: the walk may end here (a page alone is listed and
+ * this is the entry after it).
+ */
+static bool explain_add(struct hm_explain *ex, const struct hm_page_owner *o)
 {
 	const unsigned long pages = 1UL << o->order;
-	struct hm_explain_owner *row = owner_row(ex, o);
+	const uint64_t digest = entry_digest(o);
 
-	row->pages += pages;
-	row->entries++;
-	ex->nr_entries++;
-	ex->nr_entry_pages += pages;
+	if (!ex->page_only) {
+		struct hm_explain_owner *row = owner_row(ex, o);
+
+		row->pages += pages;
+		row->entries++;
+		ex->nr_entries++;
+		ex->nr_entry_pages += pages;
+		ex->digest += digest;
+	}
 	if (o->pfn < ex->from_pfn) {
-		ex->nr_before++;
+		ex->nr_before += !ex->page_only;
 	} else if (ex->nr_shown < HM_EXPLAIN_MAX) {
 		ex->pages[ex->nr_shown++] = *o;
+		ex->shown_digest += digest;
 	} else {
 		if (!ex->nr_after++)
 			ex->next_pfn = o->pfn;
 		ex->nr_after_pages += pages;
+		return ex->page_only;
 	}
+	return false;
+}
+
+/*
+ * Where a page's walk starts: at @from itself when an entry starts there
+ * (the next entry an earlier page named: nothing before it can cover it),
+ * else where no free buddy block or huge page can reach across @from
+ * (MAX_ORDER_NR_PAGES aligned), so that it meets what the block's whole
+ * walk meets from there on
+ */
+static unsigned long page_walk_start(struct hotmem *hm, unsigned long start, unsigned long from)
+{
+	struct page *page;
+
+	if (from <= start)
+		return start;
+	if (!memmap_unmapped(hm, from) && pfn_valid(hm, from)) {
+		page = pfn_to_page(hm, from);
+		if (!PageBuddy(page) && !PageHuge(page) &&
+		    (test_page_flag(page, PG_workload) ||
+		     ((test_page_flag(page, PG_kernel) || test_page_flag(page, PG_vmemmap)) &&
+		      READ_ONCE(page->mapping) == from)))
+			return from;
+	}
+	return max(start, ALIGN_DOWN(from, MAX_ORDER_NR_PAGES));
 }
 
 /* the pages of an online block: what stops it, what would migrate */
@@ -62,11 +133,14 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 {
 	const unsigned long start = section_nr_to_pfn(mem->start_section_nr);
 	const unsigned long end = start + pages_per_block(hm);
+	unsigned long pfn = ex->page_only ? page_walk_start(hm, start, ex->from_pfn) : start;
 
-	for (unsigned long pfn = start; pfn < end;) {
+	while (pfn < end) {
 		struct hm_page_owner o;
 		struct page *page;
 		unsigned long skip;
+
+		ex->nr_walked++;
 
 		/*
 		 * A memmap the host left unmapped (a HugeTLB undo) cannot be
@@ -121,7 +195,8 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 			if (strcmp(o.kind, "pinned"))
 				*unmovable = true;
 		}
-		explain_add(ex, &o);
+		if (explain_add(ex, &o))
+			break;
 	}
 }
 
@@ -327,8 +402,36 @@ static unsigned long hugetlb_pool_pages(struct hotmem *hm)
 	return n;
 }
 
-int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
-			struct hm_explain *ex)
+/* the whole explanation: the verdict, the totals, the owners, a page of entries */
+static void explain_whole(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
+{
+	ex->notifier_error_offline = hotmem_get_notifier_error(hm, HM_MEM_GOING_OFFLINE);
+	ex->notifier_error_online = hotmem_get_notifier_error(hm, HM_MEM_GOING_ONLINE);
+	if (ex->state == HM_MEM_OFFLINE) {
+		explain_offline(hm, mem, ex);
+		return;
+	}
+	explain_verdict(hm, mem, ex);
+	/* read apart from the walk (no pool lock): never fewer than the block holds */
+	if (ex->nr_hugetlb_free)
+		ex->hugetlb_pool_pages = max(hugetlb_pool_pages(hm), ex->nr_hugetlb_free);
+}
+
+/* a page of entries alone: an offline block lists nothing, as its whole explanation does */
+static void explain_listing(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
+{
+	bool unmovable, holes, unmapped;
+	unsigned long nr_free = 0;
+
+	if (ex->state == HM_MEM_OFFLINE)
+		return;
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped, &nr_free);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+}
+
+static int explain_block(struct hotmem *hm, unsigned long id, uint64_t from_pfn, bool page_only,
+			 struct hm_explain *ex)
 {
 	struct memory_block *mem;
 	int ret = 0;
@@ -336,6 +439,8 @@ int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
 	memset(ex, 0, sizeof(*ex));
 	ex->id = id;
 	ex->from_pfn = from_pfn;
+	ex->page_only = page_only;
+	ex->zone = -1;
 	/* holding the table: the block's memmap cannot be removed under us */
 	pthread_rwlock_rdlock(&hm->blocks_lock);
 	mem = hm_xa_load(&hm->memory_blocks, id);
@@ -347,20 +452,25 @@ int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
 	ex->from_pfn = max(from_pfn, (uint64_t)section_nr_to_pfn(mem->start_section_nr));
 	ex->state = atomic_load(&mem->state);
 	ex->nid = mem->nid;
-	ex->zone = -1;
-	ex->notifier_error_offline = hotmem_get_notifier_error(hm, HM_MEM_GOING_OFFLINE);
-	ex->notifier_error_online = hotmem_get_notifier_error(hm, HM_MEM_GOING_ONLINE);
-	if (ex->state == HM_MEM_OFFLINE) {
-		explain_offline(hm, mem, ex);
-		goto out;
-	}
-	explain_verdict(hm, mem, ex);
-	/* read apart from the walk (no pool lock): never fewer than the block holds */
-	if (ex->nr_hugetlb_free)
-		ex->hugetlb_pool_pages = max(hugetlb_pool_pages(hm), ex->nr_hugetlb_free);
+	if (page_only)
+		explain_listing(hm, mem, ex);
+	else
+		explain_whole(hm, mem, ex);
 out:
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return ret;
+}
+
+int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
+			struct hm_explain *ex)
+{
+	return explain_block(hm, id, from_pfn, false, ex);
+}
+
+int hotmem_explain_page(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
+			struct hm_explain *ex)
+{
+	return explain_block(hm, id, from_pfn, true, ex);
 }
 
 int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex)
@@ -397,9 +507,49 @@ static int owners_json(const struct hm_explain *ex, char *buf, size_t len)
 	return n;
 }
 
+/* the listed entries, "pages":[...] */
+static int pages_json(const struct hm_explain *ex, char *buf, size_t len)
+{
+	int n = 0;
+
+	APPEND("\"pages\":[");
+	for (unsigned long i = 0; i < ex->nr_shown; i++) {
+		const struct hm_page_owner *o = &ex->pages[i];
+
+		APPEND("%s{\"pfn\":\"%#llx\",\"order\":%u,\"flags\":\"%#lx\",\"type\":\"%s\","
+		       "\"kind\":\"%s\",\"blocks\":%s,\"owner\":", i ? "," : "",
+		       (unsigned long long)o->pfn, o->order, o->flags, o->type, o->kind,
+		       o->blocks ? "true" : "false");
+		APPEND_STR(o->owner);
+		APPEND("}");
+	}
+	APPEND("]");
+	return n;
+}
+
+/* a page alone (hotmem_explain_page()): where it starts, its entries, where the next start */
+static int page_json(const struct hm_explain *ex, char *buf, size_t len)
+{
+	int n = 0;
+
+	APPEND("{\"block\":%lu,\"state\":\"%s\",\"page_only\":true,\"from\":\"%#llx\","
+	       "\"pages_digest\":\"%#llx\",\"truncated\":%s,",
+	       ex->id, hotmem_state_name(ex->state), (unsigned long long)ex->from_pfn,
+	       (unsigned long long)ex->shown_digest, ex->nr_after ? "true" : "false");
+	if (ex->nr_after)
+		APPEND("\"next\":\"%#llx\",", (unsigned long long)ex->next_pfn);
+	if ((size_t)n < len)
+		n += pages_json(ex, buf + n, len - (size_t)n);
+	APPEND("}\n");
+	return n;
+}
+
 static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 {
 	int n = 0;
+
+	if (ex->page_only)
+		return page_json(ex, buf, len);
 
 	APPEND("{\"block\":%lu,\"state\":\"%s\",\"node\":%d,\"zone\":\"%s\",\"zone_rule\":",
 	       ex->id, hotmem_state_name(ex->state), ex->nid,
@@ -431,18 +581,12 @@ static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 	       ex->nr_after, ex->nr_after_pages);
 	if (ex->nr_after)
 		APPEND("\"next\":\"%#llx\",", (unsigned long long)ex->next_pfn);
-	APPEND("\"pages\":[");
-	for (unsigned long i = 0; i < ex->nr_shown; i++) {
-		const struct hm_page_owner *o = &ex->pages[i];
-
-		APPEND("%s{\"pfn\":\"%#llx\",\"order\":%u,\"flags\":\"%#lx\",\"type\":\"%s\","
-		       "\"kind\":\"%s\",\"blocks\":%s,\"owner\":", i ? "," : "",
-		       (unsigned long long)o->pfn, o->order, o->flags, o->type, o->kind,
-		       o->blocks ? "true" : "false");
-		APPEND_STR(o->owner);
-		APPEND("}");
-	}
-	APPEND("]}\n");
+	/* what a reader paging through the block checks its pages against */
+	APPEND("\"entries_digest\":\"%#llx\",\"pages_digest\":\"%#llx\",",
+	       (unsigned long long)ex->digest, (unsigned long long)ex->shown_digest);
+	if ((size_t)n < len)
+		n += pages_json(ex, buf + n, len - (size_t)n);
+	APPEND("}\n");
 	return n;
 }
 
@@ -574,6 +718,9 @@ int hotmem_explain_text(const struct hm_explain *ex, unsigned int parts, const c
 	if (!len)
 		return 0;
 	buf[0] = '\0';
+	/* a page alone has no head and does not count what follows it */
+	if (ex->page_only)
+		parts &= HM_EXPLAIN_TEXT_ROWS;
 	if (parts & HM_EXPLAIN_TEXT_HEAD)
 		n += explain_head(ex, buf, len);
 	if ((parts & HM_EXPLAIN_TEXT_ROWS) && (size_t)n < len)
@@ -608,7 +755,8 @@ int hotmem_explain_render(struct hotmem *hm, unsigned long id, uint64_t from_pfn
 
 	if (!ex || (json && !j) || (text && !t))
 		goto out;
-	ret = hotmem_explain_from(hm, id, from_pfn, ex);
+	ret = parts & HM_EXPLAIN_PAGE_ONLY ? hotmem_explain_page(hm, id, from_pfn, ex) :
+					     hotmem_explain_from(hm, id, from_pfn, ex);
 	if (ret)
 		goto out;
 	if (j)

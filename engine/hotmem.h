@@ -823,11 +823,36 @@ struct hm_explain {
 	unsigned long nr_shown;		/* pages[0..nr_shown) */
 	unsigned long nr_after, nr_after_pages;	/* entries past pages[], their pages */
 	uint64_t next_pfn;		/* the first of those (nr_after > 0) */
+	/*
+	 * A listing in pages must be told from one the block changed under:
+	 * digest is the sum (mod 2^64) of every entry's digest (its pfn,
+	 * order, type, kind, owner and whether it blocks: what a row shows),
+	 * shown_digest that of pages[] alone.  A reader that pages through
+	 * the block adds up each page's shown_digest: the sum and the count
+	 * equal to the first page's digest and nr_entries, the entries it
+	 * listed are those the first page summed up.
+	 */
+	uint64_t digest, shown_digest;
+	/* the pfns this call's walk looked at: a page's walk is bounded (tests count it) */
+	unsigned long nr_walked;
+	/* hotmem_explain_page(): the listing alone, the head and the totals not read */
+	bool page_only;
 	struct hm_page_owner pages[HM_EXPLAIN_MAX];
 };
 int hotmem_explain(struct hotmem *hm, unsigned long id, struct hm_explain *ex);
 /* the same, listing from the first entry at or above @from_pfn */
 int hotmem_explain_from(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
+			struct hm_explain *ex);
+/*
+ * One page of the listing alone: the entries from the first at or above
+ * @from_pfn, at most HM_EXPLAIN_MAX, and next_pfn (nr_after 1: there are
+ * more; their number is not counted).  The walk starts near @from_pfn and
+ * ends at the entry after the page, so that a reader paging through a
+ * block (explain --all) walks it once in all, not once a page; the head,
+ * the owners and the totals are not read (the first page's full
+ * explanation gives them), nr_before is 0.
+ */
+int hotmem_explain_page(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
 			struct hm_explain *ex);
 /* Text for a person, or one JSON object (@json); returns the length. */
 int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, size_t len);
@@ -840,6 +865,8 @@ int hotmem_explain_format(const struct hm_explain *ex, bool json, char *buf, siz
 #define HM_EXPLAIN_TEXT_HEAD	1u
 #define HM_EXPLAIN_TEXT_ROWS	2u
 #define HM_EXPLAIN_TEXT_MORE	4u
+/* hotmem_explain_render(): the page alone, as hotmem_explain_page() (a later page of --all) */
+#define HM_EXPLAIN_PAGE_ONLY	8u
 int hotmem_explain_text(const struct hm_explain *ex, unsigned int parts, const char *more_hint,
 			char *buf, size_t len);
 /*

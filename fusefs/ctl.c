@@ -1339,7 +1339,10 @@ static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
  * first HM_EXPLAIN_MAX entries from "from" (a pfn) on, "next" where the
  * following ones start.  "all": the caller pages through every entry
  * (hotmemctl explain N --all), so the text is the head and entries
- * of the first page, the entries alone of the next ones.
+ * of the first page, the entries alone of the next ones; and a next
+ * one ("all" with "from") is the page alone (hotmem_explain_page()),
+ * its walk ending after its entries: the whole list walks the block
+ * once, not once a page (usereye7 #15)
  */
 static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
@@ -1361,7 +1364,7 @@ static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return -EINVAL;
 	}
 	if (all)
-		parts = HM_EXPLAIN_TEXT_ROWS | (from < 0 ? HM_EXPLAIN_TEXT_HEAD : 0);
+		parts = HM_EXPLAIN_TEXT_ROWS | (from < 0 ? HM_EXPLAIN_TEXT_HEAD : HM_EXPLAIN_PAGE_ONLY);
 	else
 		parts = HM_EXPLAIN_TEXT_HEAD | HM_EXPLAIN_TEXT_ROWS | HM_EXPLAIN_TEXT_MORE;
 	snprintf(hint, sizeof(hint), ": `hotmemctl explain %lld --all` lists them", block);

@@ -1346,14 +1346,44 @@ static void explain_print_page(struct cli *c, json_object *ret, bool first)
 }
 
 /*
+ * The pages listed, against what the first reply counted: its "entries"
+ * and "entries_digest", the sum of every entry's digest, which the
+ * listed pages' "pages_digest" add up to when the block did not change
+ * between them.  0, or 1 with the words (a hotmemfs that sends no
+ * digest is taken at its word).
+ */
+static int explain_all_check(json_object *first, unsigned long long listed, uint64_t digest)
+{
+	const char *want = gs(first, "entries_digest");
+	json_object *entries = get(first, "entries");
+	unsigned long long counted = entries ? (unsigned long long)json_object_get_int64(entries) : 0;
+
+	if (!*want || (listed == counted && digest == strtoull(want, NULL, 0)))
+		return 0;
+	fprintf(stderr,
+		"hotmemctl: explain --all: memory%s changed while it was listed: the head counts the block as "
+		"the first page saw it (%llu %s), the later pages are as each was asked (%llu %s listed%s): "
+		"run it again for a list that matches its head\n",
+		gs(first, "block"), counted, counted == 1 ? "entry" : "entries", listed,
+		listed == 1 ? "entry" : "entries", listed == counted ? ", not the same ones" : "");
+	return 1;
+}
+
+/*
  * explain N --all: a request a page of entries, each from the last one's
  * "next", printed as it comes: memory stays bounded whatever the block's
  * size.  --json prints one object, the first reply's with every page's
  * entries in "pages" (compact, not pretty: it is written as it comes).
+ * The first reply has the head; a later page's walk covers its own
+ * entries alone, so the whole list costs one walk of the block (usereye7
+ * #15), and the digests say whether the block changed meanwhile.
  */
 static int explain_all(struct cli *c, json_object *ret)
 {
 	json_object *req = c->explain_all, *args = get(req, "arguments"), *reply = NULL, *err;
+	json_object *first = json_object_get(ret);
+	unsigned long long listed = 0;
+	uint64_t digest = 0;
 	const char *head;
 	int rc = 0;
 
@@ -1368,6 +1398,7 @@ static int explain_all(struct cli *c, json_object *ret)
 		json_object_object_del(top, "pages");
 		json_object_object_del(top, "text");
 		json_object_object_del(top, "next");
+		json_object_object_del(top, "pages_digest");
 		json_object_object_add(top, "truncated", json_object_new_boolean(false));
 		json_object_object_add(top, "more_entries", json_object_new_int(0));
 		json_object_object_add(top, "more_pages", json_object_new_int(0));
@@ -1375,8 +1406,10 @@ static int explain_all(struct cli *c, json_object *ret)
 		printf("%.*s,\"pages\":[", (int)strlen(head) - 1, head);
 		json_object_put(top);
 	}
-	for (bool first = true;; first = false) {
-		explain_print_page(c, ret, first);
+	for (bool first_page = true;; first_page = false) {
+		explain_print_page(c, ret, first_page);
+		listed += json_object_array_length(get(ret, "pages"));
+		digest += strtoull(gs(ret, "pages_digest"), NULL, 0);
 		if (!get(ret, "next"))
 			break;
 		json_object_object_add(args, "from", json_object_new_string(gs(ret, "next")));
@@ -1399,7 +1432,12 @@ static int explain_all(struct cli *c, json_object *ret)
 	}
 	if (c->json)
 		printf("]}\n");
+	if (!rc) {
+		fflush(stdout);
+		rc = explain_all_check(first, listed, digest);
+	}
 	json_object_put(reply);
+	json_object_put(first);
 	return rc;
 }
 

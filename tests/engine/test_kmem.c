@@ -546,6 +546,114 @@ static void test_explain_pages_through_a_block(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * Page through @id as explain --all does: the full explanation first,
+ * then hotmem_explain_page() from each "next".  The pfns the later
+ * pages walked in all (*walked), the entries listed (*listed) and the
+ * sum of their digests, for the caller to hold against the head's
+ * (@head).  @between runs after the page numbered @at.
+ */
+static uint64_t page_through(struct hotmem *hm, unsigned long id, struct hm_explain *head,
+			     unsigned long *walked, unsigned long *listed, unsigned long at,
+			     void (*between)(struct hotmem *hm))
+{
+	static struct hm_explain ex;
+	uint64_t digest;
+
+	assert_int_equal(hotmem_explain(hm, id, head), 0);
+	*walked = 0;
+	*listed = head->nr_shown;
+	digest = head->shown_digest;
+	for (unsigned long page = 1, from = head->next_pfn, more = head->nr_after; more; page++) {
+		if (page == at && between)
+			between(hm);
+		assert_int_equal(hotmem_explain_page(hm, id, from, &ex), 0);
+		assert_true(ex.page_only);
+		assert_true(ex.nr_shown <= HM_EXPLAIN_MAX);
+		*walked += ex.nr_walked;
+		*listed += ex.nr_shown;
+		digest += ex.shown_digest;
+		from = ex.next_pfn;
+		more = ex.nr_after;
+	}
+	return digest;
+}
+
+static unsigned long free_handle, replace_handle;
+
+/* the 1500th entry freed (not listed yet at page 3) */
+static void free_one(struct hotmem *hm)
+{
+	assert_int_equal(hotmem_free_page(hm, free_handle), 0);
+}
+
+/* the same pfn freed and taken again: another handle, another owner */
+static void replace_one(struct hotmem *hm)
+{
+	unsigned long h;
+	uint64_t pfn;
+
+	assert_int_equal(hotmem_handle_pfn(hm, replace_handle, &pfn), 0);
+	assert_int_equal(hotmem_free_page(hm, replace_handle), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_UNMOVABLE, &h), 0);
+	replace_handle = h;
+}
+
+/*
+ * explain --all is linear in the block (usereye7 #15): its later pages
+ * walk from their "from" to the entry after their 64, so that all of
+ * them together walk the block about once, where a full explanation a
+ * page walked it once a page (2000 entries: 31 pages, 31 block walks).
+ * A count, never a time.  And the digests tell a listing the block
+ * changed under from one that matches its head.
+ */
+static void test_explain_all_walks_the_block_once(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	static struct hm_explain head, again;
+	const unsigned long base = DIMM >> 12, nr = 2000;
+	unsigned long h, walked, listed;
+	uint64_t digest;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	for (unsigned long i = 0; i < nr; i++) {
+		assert_int_equal(hotmem_alloc_page_at(hm, base + 2 * i, HM_ALLOC_UNMOVABLE, &h), 0);
+		if (i == 1500)
+			free_handle = h;
+		if (i == 1600)
+			replace_handle = h;
+	}
+	digest = page_through(hm, 32, &head, &walked, &listed, 0, NULL);
+	assert_int_equal(head.nr_entries, nr);
+	assert_int_equal(listed, nr);
+	assert_true(digest == head.digest);
+	/* the whole explanation walked the block: the pages together no more */
+	assert_true(head.nr_walked >= 2 * nr);
+	assert_true(walked <= head.nr_walked + 2 * (nr / HM_EXPLAIN_MAX + 1));
+	/* the same entries, the same digest: nothing in them changed */
+	assert_int_equal(hotmem_explain(hm, 32, &again), 0);
+	assert_true(again.digest == head.digest);
+
+	/* an entry not listed yet goes: one fewer listed than the head counts (1500 > 3 * 64) */
+	digest = page_through(hm, 32, &head, &walked, &listed, 3, free_one);
+	assert_int_equal(head.nr_entries, nr);
+	assert_int_equal(listed, nr - 1);
+	assert_true(digest != head.digest);
+	/* one replaced (the same pfn, another owner): as many, but not the same */
+	digest = page_through(hm, 32, &head, &walked, &listed, 3, replace_one);
+	assert_int_equal(head.nr_entries, nr - 1);
+	assert_int_equal(listed, head.nr_entries);
+	assert_true(digest != head.digest);
+	/* a page asked from inside a free range starts where the whole walk would meet it */
+	assert_int_equal(hotmem_explain_page(hm, 32, base + 2 * nr + 5, &again), 0);
+	assert_int_equal(again.nr_shown, 0);
+	assert_int_equal(hotmem_explain_page(hm, 32, base + 1, &again), 0);
+	assert_int_equal(again.pages[0].pfn, base + 2);
+	hotmem_destroy(hm);
+}
+
 /* explain of an offline block: one "offline", not "offline: offline: ..." */
 static void test_explain_offline_block_says_it_once(void **state)
 {
@@ -685,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_dump_page_raw_words_are_the_kernels),
 		cmocka_unit_test(test_explain_offline_block_says_it_once),
 		cmocka_unit_test(test_explain_pages_through_a_block),
+		cmocka_unit_test(test_explain_all_walks_the_block_once),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 		cmocka_unit_test(test_policy_zone_is_the_highest_below_movable),
 		cmocka_unit_test(test_policy_zone_raised_never_lowered),

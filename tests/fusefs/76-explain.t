@@ -55,8 +55,9 @@ grep -q "names every page\|pages below" "$TMP/one.txt"
 tap_ok $((!$?)) "no 'pages below' of a list that shows fewer"
 
 read -r entries pages < <(sed -n 7p "$TMP/want")
-ctl explain 32 --all >"$TMP/all.txt"
+ctl explain 32 --all >"$TMP/all.txt" 2>"$TMP/all.err"
 tap_ok $? "explain 32 --all"
+is "$(cat "$TMP/all.err")" "" "--all: nothing changed while listed, nothing said"
 is "$(grep -c '^  0x' "$TMP/all.txt")" "$entries" "--all: every entry listed ($entries), each once"
 is "$(grep -c '^  pfn ' "$TMP/all.txt"):$(grep -c 'more entries' "$TMP/all.txt")" "1:0" \
 	"--all: the column names once, no 'more' line"
@@ -78,6 +79,18 @@ print(len(d["pages"]), sum(1 << p["order"] for p in d["pages"]), d["truncated"],
 	"--json --all: one object, every entry in 'pages' by pfn, pages adding up, nothing more to ask"
 
 next=$(sed -n 6p "$TMP/want")
+# a later page of --all ("all" with "from") is the page alone: its walk
+# ends after its entries, no head, no totals (usereye7 #15: each page
+# walked the whole block again, quadratic in its entries)
+ctl raw "{\"execute\": \"explain\", \"arguments\": {\"block\": 32, \"all\": true, \"from\": \"$next\"}}" >"$TMP/page.json"
+is "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d = d.get("return", d)
+print(d["page_only"], "owners" in d, "entries" in d, len(d["pages"]), d["pages"][0]["pfn"] == sys.argv[2],
+      d["truncated"], "next" in d, d["pages_digest"].startswith("0x"), d["text"].startswith("  0x"))' "$TMP/page.json" "$next")" \
+	"True False False 64 True True True True True" \
+	"all with from: the page alone, from that pfn, with its digest and where the next starts"
 ctl explain 32 from="$next" >"$TMP/from.txt"
 is "$(grep -m1 '^  0x' "$TMP/from.txt" | awk '{print $1}')" "$next" "from=PFN: the list starts at that pfn"
 grep -q "^  (64 entries below pfn $next not listed)" "$TMP/from.txt"
