@@ -101,6 +101,20 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
+void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
+				enum hm_synth_uevent_error why)
+{
+	static const char *const words[] = {
+		[HM_SYNTH_UEVENT_ACTION] = "unknown uevent action string",
+		[HM_SYNTH_UEVENT_ARGS] = "incorrect uevent action arguments",
+		[HM_SYNTH_UEVENT_SEND] = "failed to send uevent",
+	};
+
+	/* kobject_get_path() failing: "unknown device" */
+	pr_warn(hm, "synth uevent: %s: %s", devpath && *devpath ? devpath : "unknown device",
+		(unsigned int)why < ARRAY_SIZE(words) ? words[why] : words[HM_SYNTH_UEVENT_SEND]);
+}
+
 size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len)
 {
 	size_t n, start;

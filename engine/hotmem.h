@@ -363,6 +363,24 @@ void hotmem_unsubscribe(struct hotmem *hm, int slot);
 const char *hotmem_uevent_action_name(enum hm_uevent_action a);
 /* The engine's kernel log (boot messages included), "<level>msg\n" lines. */
 size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len);
+/*
+ * Why a write to a device's uevent file failed, as kobject_synth_uevent()
+ * tells it (lib/kobject_uevent.c, 6.12 to 6.18): the action word, its
+ * arguments, or the sending
+ */
+enum hm_synth_uevent_error {
+	HM_SYNTH_UEVENT_ACTION,		/* "unknown uevent action string" */
+	HM_SYNTH_UEVENT_ARGS,		/* "incorrect uevent action arguments" */
+	HM_SYNTH_UEVENT_SEND,		/* "failed to send uevent" */
+};
+/*
+ * kobject_synth_uevent()'s pr_warn() for a refused write to @devpath's
+ * uevent file (the kobject's path, "/devices/system/memory/memory1"):
+ * "synth uevent: DEVPATH: WHY" in the log, the only word a udev user
+ * gets about a bad `udevadm trigger --action=` besides the EINVAL
+ */
+void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
+				enum hm_synth_uevent_error why);
 
 /* ------------------------------------------------------------------ */
 /* Hardware: add and remove physical memory                            */

@@ -1210,7 +1210,25 @@ static ssize_t store_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, 
 	return ret < 0 ? ret : (ssize_t)count;
 }
 
-/* kobject_synth_uevent(): "ACTION [UUID [KEY=VALUE ...]]" */
+/*
+ * kobject_synth_uevent()'s warning for a write it refused (@err): the
+ * machine's log says which part was wrong, as the kernel's (usereye7 #11l)
+ */
+static int synth_uevent_refused(struct hmfs_ctx *ctx, const char *devpath, const char *buf,
+				size_t count, int err)
+{
+	const char *args;
+
+	hotmem_synth_uevent_failed(ctx->hm, devpath,
+				   hmfs_synth_uevent_action(buf, count, &args) < 0 ? HM_SYNTH_UEVENT_ACTION :
+				   err == -EINVAL ? HM_SYNTH_UEVENT_ARGS : HM_SYNTH_UEVENT_SEND);
+	return err;
+}
+
+/*
+ * kobject_synth_uevent(): "ACTION [UUID [KEY=VALUE ...]]" of @devpath;
+ * @subsys NULL: a device of no bus or class, whose event the kernel drops
+ */
 static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *subsys,
 			    const char *buf, size_t count)
 {
@@ -1219,8 +1237,8 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
 	int action = hmfs_synth_uevent_parse(buf, count, env, sizeof(env), &env_len);
 
 	if (action < 0)
-		return action;
-	if (devpath)
+		return synth_uevent_refused(ctx, devpath, buf, count, action);
+	if (subsys)
 		hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
 				 env_len);
 	return (ssize_t)count;
@@ -1239,7 +1257,7 @@ static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, cons
 	int action = hmfs_synth_uevent_parse(buf, count, env, HMFS_SYNTH_ENV_SIZE, &env_len);
 
 	if (action < 0)
-		return action;
+		return synth_uevent_refused(ctx, devpath, buf, count, action);
 	if (env_len + mlen + 1 > sizeof(env))
 		return -ENOMEM;
 	if (mlen) {
@@ -1701,9 +1719,13 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 			return -EINVAL;
 		return store_change(ctx, &ch, count);
 	case A_UEVENT_NOSUBSYS:
-	case A_BUS_UEVENT:
-		/* A device without a bus or class: the kernel drops the event. */
-		return store_uevent(ctx, NULL, NULL, buf, count);
+	case A_BUS_UEVENT: {
+		char devpath[128];
+
+		/* A device without a bus or class: the kernel drops the event (its path: the log's) */
+		hmfs_snode_devpath(ctx, ctx->snodes[n->snode].parent, devpath, sizeof(devpath));
+		return store_uevent(ctx, devpath, NULL, buf, count);
+	}
 	case A_N_UEVENT: {
 		char devpath[48];
 

@@ -272,22 +272,31 @@ static int synth_action_args(const char *buf, size_t count, char *env, size_t si
 	return 0;
 }
 
-int hmfs_synth_uevent_parse(const char *buf, size_t count, char *env, size_t env_size,
-			    size_t *env_len)
+int hmfs_synth_uevent_action(const char *buf, size_t count, const char **args)
 {
 	size_t n = count, first;
-	const char *args;
-	int action, ret;
+	int action;
 
-	*env_len = 0;
+	*args = NULL;
 	/* kobject_action_type(): one trailing newline or NUL only */
 	if (n && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
 		n--;
 	if (!n)
 		return -EINVAL;
-	args = memchr(buf, ' ', n);
-	first = args ? (size_t)(args - buf) : n;
+	*args = memchr(buf, ' ', n);
+	first = *args ? (size_t)(*args - buf) : n;
 	action = hmu_kobject_action_type(buf, first);
+	return action < 0 ? -EINVAL : action;
+}
+
+int hmfs_synth_uevent_parse(const char *buf, size_t count, char *env, size_t env_size,
+			    size_t *env_len)
+{
+	const char *args;
+	int action, ret;
+
+	*env_len = 0;
+	action = hmfs_synth_uevent_action(buf, count, &args);
 	if (action < 0)
 		return -EINVAL;
 	if (!args) {

@@ -71,5 +71,12 @@ size_t hmfs_slice(const char *content, size_t clen, off_t off, size_t size, cons
 #define HMFS_SYNTH_ENV_MAX 64 /* UEVENT_NUM_ENVP */
 int hmfs_synth_uevent_parse(const char *buf, size_t count, char *env, size_t env_size,
 			    size_t *env_len);
+/*
+ * The same write's action alone (kobject_action_type()): the action, or
+ * -EINVAL for an unknown one, which kobject_synth_uevent() logs as "unknown
+ * uevent action string" where a refused rest is "incorrect uevent action
+ * arguments"
+ */
+int hmfs_synth_uevent_action(const char *buf, size_t count, const char **args);
 
 #endif /* HMFS_SYSFS_PARSE_H */

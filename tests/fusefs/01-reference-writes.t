@@ -73,6 +73,14 @@ is "$(W $M/memory190/state online)" "ret=6" "online works again after clearing t
 
 is "$(W $M/memory104/uevent 'change')" "ret=6" "uevent <- change: synthetic uevent, count"
 is "$(W $M/memory104/uevent 'bogus')" "EINVAL" "uevent <- bogus: EINVAL"
+# and the machine's log says why, as kobject_synth_uevent()'s pr_warn() (usereye7 #11l)
+is "$(W $M/memory104/uevent 'add UUID FOO')" "EINVAL" "uevent <- add UUID FOO: EINVAL"
+is "$(W $M/uevent 'bogus')" "EINVAL" "memory/uevent <- bogus: EINVAL"
+ctl dmesg | grep -F 'synth uevent: ' | tail -n 3 >"$TMP/synth.log"
+is "$(cat "$TMP/synth.log")" "<4>synth uevent: /devices/system/memory/memory104: unknown uevent action string
+<4>synth uevent: /devices/system/memory/memory104: incorrect uevent action arguments
+<4>synth uevent: /devices/system/memory: unknown uevent action string" \
+	"the log says each refused uevent write, the kernel's words at KERN_WARNING"
 is "$(W $M/memory104/power/control 'on')" "ret=2" "power/control <- on"
 is "$(W $M/memory104/power/control 'x')" "EINVAL" "power/control <- x: EINVAL"
 is "$(cat $M/memory104/power/autosuspend_delay_ms 2>&1 | sed 's/.*: //')" "Input/output error" "power/autosuspend_delay_ms read: EIO"
