@@ -867,26 +867,28 @@ static unsigned long long asked_count(json_object *asked)
 	return want < 0 ? 0ULL - (unsigned long long)want : (unsigned long long)want;
 }
 
-static void print_count(const char *verb, uint64_t done, json_object *asked, const char *what,
-			uint64_t page_size)
+/* @one or @many after the count, as it says (usereye7 #11c: "1 huge page", "1 of 2 huge pages") */
+static void print_count(const char *verb, uint64_t done, json_object *asked, const char *one,
+			const char *many, uint64_t page_size)
 {
 	unsigned long long n = asked_count(asked);
 	char sz[32];
 
 	size_col(done * page_size, sz, sizeof(sz));
 	if (asked && done != n)
-		printf("%s %llu of %llu %s asked for (%s)", verb, (unsigned long long)done, n, what,
-		       sz);
+		printf("%s %llu of %llu %s asked for (%s)", verb, (unsigned long long)done, n,
+		       n == 1 ? one : many, sz);
 	else
-		printf("%s %llu %s (%s)", verb, (unsigned long long)done, what, sz);
+		printf("%s %llu %s (%s)", verb, (unsigned long long)done, done == 1 ? one : many, sz);
 }
 
 static void print_alloc(json_object *r)
 {
-	char what[48];
+	char one[48], many[48];
 
-	snprintf(what, sizeof(what), "%s pages", gs(r, "type"));
-	print_count("allocated", gu(r, "allocated"), get(r, "requested"), what, 4096);
+	snprintf(one, sizeof(one), "%s page", gs(r, "type"));
+	snprintf(many, sizeof(many), "%s pages", gs(r, "type"));
+	print_count("allocated", gu(r, "allocated"), get(r, "requested"), one, many, 4096);
 	printf("\n");
 }
 
@@ -898,7 +900,8 @@ static void print_hugetlb(json_object *r)
 	json_object *asked = get(r, "requested");
 
 	printf("HugeTLB pool: ");
-	print_count(shrink ? "freed" : "added", n, asked, "huge pages of 2 MiB", 2ULL << 20);
+	print_count(shrink ? "freed" : "added", n, asked, "huge page of 2 MiB", "huge pages of 2 MiB",
+		    2ULL << 20);
 	if (asked && n != asked_count(asked))
 		printf(", %s", shrink ? "only free huge pages can go" :
 					"no more free 2 MiB ranges");
@@ -1138,7 +1141,7 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 	else if (!strcmp(cmd, "alloc"))
 		print_alloc(ret);
 	else if (!strcmp(cmd, "free-all")) {
-		print_count("freed", gu(ret, "freed"), NULL, "pages", 4096);
+		print_count("freed", gu(ret, "freed"), NULL, "page", "pages", 4096);
 		printf("\n");
 	}
 	else if (!strcmp(cmd, "hugetlb"))

@@ -17,6 +17,11 @@ is "$(ctl hugetlb -6)" "HugeTLB pool: freed 6 huge pages of 2 MiB (12M); it now 
 is "$(ctl hugetlb -16)" \
 	"HugeTLB pool: freed 10 of 16 huge pages of 2 MiB asked for (20M), only free huge pages can go; it now holds 0, 0 free" \
 	"hugetlb -16 on a pool of 10: says it freed 10 of 16"
+is "$(ctl hugetlb 1)" "HugeTLB pool: added 1 huge page of 2 MiB (2M); it now holds 1, 1 free" \
+	"hugetlb 1: one huge page, not pages (usereye7 #11c)"
+is "$(ctl alloc pinned 1)" "allocated 1 pinned page (4K)" "alloc pinned 1: one page"
+is "$(ctl free-all)" "freed 1 page (4K)" "free-all of one page: one page"
+ctl hugetlb -1 >/dev/null
 is "$(ctl check)" "invariants hold" "check: a sentence"
 out=$(ctl --json hugetlb 2)
 ok=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["pages"], d["added"], d["requested"], d["pool-pages"], d["pool-free"])' "$out" 2>&1)

@@ -25,7 +25,7 @@ is "$(pools)" "1 2 1 2" "shrinking interleaves too: node 0, 1, 0"
 # with node= a shrink is that node's alone, as a write of its nodeN
 # nr_hugepages (__nr_hugepages_store_common() with the node's mask); it
 # went to the global round robin, and a node not possible was taken
-is "$(ctl hugetlb -1 node=1)" "HugeTLB pool: freed 1 huge pages of 2 MiB (2M); it now holds 2, 2 free" \
+is "$(ctl hugetlb -1 node=1)" "HugeTLB pool: freed 1 huge page of 2 MiB (2M); it now holds 2, 2 free" \
 	"hugetlb -1 node=1: one freed"
 is "$(pools)" "1 1 1 1" "... node 1's (review12 D1)"
 is "$(ctl hugetlb -1 node=99 2>&1; echo "rc=$?")" "hotmemctl: error: hugetlb: Invalid argument: node 99 does not exist (possible: 0-1)
