@@ -1220,9 +1220,9 @@ static void hugetlb_error(struct hmfs_ctx *ctx, int node, long long pages, int r
 		hotmem_meminfo(ctx->hm, &mi);
 		snprintf(why, sizeof(why), " on node %d", node);
 		snprintf(r->err, ERRLEN,
-			 "hugetlb: added 0 of %lld huge pages of 2 MiB asked for: no free 2 MiB range%s "
+			 "hugetlb: added 0 of %lld huge %s of 2 MiB asked for: no free 2 MiB range%s "
 			 "(%s); it holds %llu, %llu free",
-			 pages, node >= 0 ? why : "", strerror(-ret),
+			 pages, pages == 1 ? "page" : "pages", node >= 0 ? why : "", strerror(-ret),
 			 (unsigned long long)mi.hugetlb_pages, (unsigned long long)mi.hugetlb_free);
 	} else {
 		snprintf(r->err, ERRLEN, "hugetlb: %s", strerror(-ret));

@@ -208,6 +208,8 @@ err_is 1 "error: hugetlb: Invalid argument: node 9 does not exist \(possible: 0\
 held=$(ctl hugetlb 1000000 | sed -n 's/.*; it now holds \([0-9]*\), .*/\1/p')
 err_is 1 "error: hugetlb: added 0 of 100 huge pages of 2 MiB asked for: no free 2 MiB range \(Cannot allocate memory\); it holds ${held:-?}, ${held:-?} free$" \
 	"hugetlb 100 with no free 2 MiB range: added 0 of 100, what the pool holds" -- hugetlb 100
+err_is 1 "error: hugetlb: added 0 of 1 huge page of 2 MiB asked for: no free 2 MiB range \(Cannot allocate memory\); it holds ${held:-?}, ${held:-?} free$" \
+	"hugetlb 1 with no free 2 MiB range: one huge page, not pages (usereye7 #11c)" -- hugetlb 1
 ctl hugetlb -1000000 >/dev/null
 chmod 711 "$TMP"
 AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
