@@ -1296,7 +1296,7 @@ static ssize_t store_acpi_eject(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 	if (!count || buf[0] != '1')
 		return -EINVAL;
 	if (!hmfs_acpi_slot_get(ctx, (int)n->id, &s) || !s.present ||
-	    hmfs_dev_dimm_in_slot(ctx, (int)n->id, id, sizeof(id)))
+	    hmfs_dev_dimm_in_slot_nowait(ctx, (int)n->id, id, sizeof(id)))
 		return -ENODEV;
 	ret = hmfs_acpi_hotplug_schedule(ctx, (int)n->id, HM_ACPI_OST_EC_OSPM_EJECT, NULL);
 	return ret ? ret : (ssize_t)count;

@@ -1830,31 +1830,70 @@ static void dev_snap_keys(struct hmfs_ctx *ctx)
 	}
 }
 
-/*
- * QMP device_del's look-up (ctl.c): a second device_del of a DIMM whose
- * eject runs answers at once, as QEMU's main loop does while its guest
- * ejects.  The snapshot's keys while an eject holds dev_lock (the DIMM
- * still there, as QEMU has it until _EJ0); the list itself else.
- */
-int hmfs_dev_slot_nowait(struct hmfs_ctx *ctx, const char *id)
+/* a device keyed @key, DIMM slot @slot (-1: virtio-mem) is the one asked for: by @id, else by @want */
+static bool key_match(const char *key, int slot, const char *id, int want)
 {
-	const struct hmfs_dev *d;
-	int slot = -ENODEV;
+	return id ? !strcmp(key, id) : want >= 0 && slot == want;
+}
+
+/*
+ * Device @id's DIMM slot (-1: virtio-mem) or, @id NULL, the id of the
+ * DIMM in slot @want into @out: -ENODEV for none.  Never waits for a
+ * DIMM's eject: the snapshot's keys while an eject holds dev_lock (the
+ * DIMM still there, as QEMU has it until _EJ0); the list itself else.
+ */
+static int dev_key_nowait(struct hmfs_ctx *ctx, const char *id, int want, char *out, size_t len)
+{
+	int ret = -ENODEV;
 
 	pthread_mutex_lock(&ctx->dev_snap_lock);
 	if (ctx->dev_snap_keys) {
-		for (size_t i = 0; i < ctx->nr_dev_snap_keys; i++)
-			if (!strcmp(ctx->dev_snap_keys[i].id, id))
-				slot = ctx->dev_snap_keys[i].slot;
+		for (size_t i = 0; i < ctx->nr_dev_snap_keys && ret == -ENODEV; i++) {
+			const struct hmfs_dev_key *k = &ctx->dev_snap_keys[i];
+
+			if (key_match(k->id, k->slot, id, want)) {
+				ret = k->slot;
+				if (out)
+					snprintf(out, len, "%s", k->id);
+			}
+		}
 	} else {
 		pthread_mutex_lock(&ctx->dev_lock);
-		d = dev_find(ctx, id);
-		if (d)
-			slot = d->type == HMFS_PC_DIMM ? d->slot : -1;
+		for (const struct hmfs_dev *d = ctx->devs; d && ret == -ENODEV; d = d->next) {
+			const int slot = d->type == HMFS_PC_DIMM ? d->slot : -1;
+
+			if (key_match(d->id, slot, id, want)) {
+				ret = slot;
+				if (out)
+					snprintf(out, len, "%s", d->id);
+			}
+		}
 		pthread_mutex_unlock(&ctx->dev_lock);
 	}
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
-	return slot;
+	return ret;
+}
+
+/*
+ * QMP device_del's look-up (ctl.c): a second device_del of a DIMM whose
+ * eject runs answers at once, as QEMU's main loop does while its guest
+ * ejects.
+ */
+int hmfs_dev_slot_nowait(struct hmfs_ctx *ctx, const char *id)
+{
+	return dev_key_nowait(ctx, id, -1, NULL, 0);
+}
+
+/*
+ * A write of a slot's eject file (attrs.c): it returns at once while
+ * another DIMM's eject runs, as acpi_eject_store() does (it queues, it
+ * waits for no scan).
+ */
+int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_t len)
+{
+	int ret = dev_key_nowait(ctx, NULL, slot, id, len);
+
+	return ret < 0 ? ret : 0;
 }
 
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,

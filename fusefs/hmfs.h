@@ -1329,6 +1329,8 @@ int hmfs_dev_dimm_slot(struct hmfs_ctx *ctx, const char *id);
  * never waiting for a DIMM's eject (as hmfs_dev_query_json())
  */
 int hmfs_dev_slot_nowait(struct hmfs_ctx *ctx, const char *id);
+/* hmfs_dev_dimm_in_slot() that never waits for a DIMM's eject */
+int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_t len);
 /* device @id's driver as QEMU names it (pc-dimm, virtio-mem-pci), NULL: no device @id */
 const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id);
 /* the same of a device of type @type (json.c, dev_lock held) */
