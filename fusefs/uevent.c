@@ -217,12 +217,29 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 		snprintf(s->nl_status, sizeof(s->nl_status), "off: --netns none");
 		return 0;
 	}
+	/*
+	 * With --netns a failure here refuses the start, and main.c prints
+	 * nl_status after "--netns NAME: ": say what is wrong, without the
+	 * status line's "off: " (usereye7 #11a).
+	 */
+	if (netns && !*netns) {
+		snprintf(s->nl_status, sizeof(s->nl_status),
+			 "expects a name (/run/netns/NAME), a path or none, not an empty string");
+		return -EINVAL;
+	}
 	ns_fd = open_netns(s, netns, &note);
 	if (ns_fd < 0) {
 		err = -errno;
-		snprintf(s->nl_status, sizeof(s->nl_status),
-			 "off: cannot open network namespace %s: %s", netns, strerror(errno));
+		snprintf(s->nl_status, sizeof(s->nl_status), "%scannot open network namespace %s: %s",
+			 netns ? "" : "off: ", netns ? netns : "/proc/self/ns/net", strerror(errno));
 		return err;
+	}
+	if (netns && !is_nsfs(ns_fd)) {
+		snprintf(s->nl_status, sizeof(s->nl_status),
+			 "%s is not a network namespace (a name in /run/netns, or a path such as /proc/PID/ns/net)",
+			 netns);
+		err = -EINVAL;
+		goto out;
 	}
 	/*
 	 * 1: pid 1's namespace, refuse.  <0: cannot tell (pid 1 belongs to
@@ -246,8 +263,8 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	if (s->nl_fd < 0) {
 		err = s->nl_fd;
 		s->nl_fd = -1;
-		snprintf(s->nl_status, sizeof(s->nl_status), "off: netlink socket: %s",
-			 strerror(-err));
+		snprintf(s->nl_status, sizeof(s->nl_status), "%snetlink socket: %s",
+			 netns ? "" : "off: ", strerror(-err));
 		goto out;
 	}
 	if (initial < 0 && !lo_only) {

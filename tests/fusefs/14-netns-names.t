@@ -54,4 +54,14 @@ tap_ok $? "... and ip netns exec $NS-orphan works"
 stop_fs
 ip netns exec "$NS-orphan" true
 tap_ok $? "created in the host's mount namespace, it stays after hotmemfs, as ip netns add's"
+
+# usereye7 #11a: a refused --netns says what is wrong, not the status
+# line's "off: ..." (an empty name was "off: netlink socket: Invalid argument")
+netns_refused() { # ARG WANT
+	timeout 30 "$HMFS" --control "$CTL" --state none --netns "$1" "$MNT" 2>"$TMP/netns.err"
+	is "$?:$(grep -- '--netns' "$TMP/netns.err")" "1:hotmemfs: --netns $1: $2" "--netns '$1' is refused: $2"
+}
+netns_refused "" "expects a name (/run/netns/NAME), a path or none, not an empty string"
+netns_refused "$TMP/no/such" "cannot open network namespace $TMP/no/such: No such file or directory"
+netns_refused "$TMP" "$TMP is not a network namespace (a name in /run/netns, or a path such as /proc/PID/ns/net)"
 done_testing
