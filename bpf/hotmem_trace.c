@@ -458,6 +458,23 @@ static int pins_in_the_way(struct run *r)
 	return -EEXIST;
 }
 
+/*
+ * bpf_obj_pin() refuses a path outside a BPF filesystem with a bare
+ * EINVAL (kernel/bpf/inode.c bpf_obj_do_pin(), 6.12): say why.  After
+ * pins_in_the_way(), which names stale pins wherever they are.
+ */
+static int pin_dir_is_bpffs(const char *dir)
+{
+	if (is_fs(dir, BPF_FS_MAGIC))
+		return 0;
+	fprintf(stderr,
+		"hotmem-trace: --pin %s: not on a BPF filesystem: mount one there "
+		"(mount -t bpf bpf %s), pin under " BPFFS ", or add --no-pin\n",
+		dir, dir);
+	rmdir(dir); /* only if it is empty: ours */
+	return -EINVAL;
+}
+
 static int pin(struct run *r)
 {
 	struct bpf_map *maps[] = PIN_MAPS(r);
@@ -467,6 +484,9 @@ static int pin(struct run *r)
 	if (mkdir(r->o->pin, 0700) && errno != EEXIST)
 		return -errno;
 	err = pins_in_the_way(r);
+	if (err)
+		return err;
+	err = pin_dir_is_bpffs(r->o->pin);
 	if (err)
 		return err;
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
@@ -922,7 +942,10 @@ static int trace_main(struct opts *o)
 	err = write_json_header(&r);
 	if (err)
 		goto out;
-	fflush(r.out);
+	/* the header's write error too (-o /dev/full): later flushes see an empty buffer */
+	err = flush_output(&r);
+	if (err)
+		goto out;
 	if (!o->quiet)
 		fprintf(stderr, "hotmem-trace: ready: tracing%s%s%s; Ctrl-C to stop\n",
 			o->cmd ? ", command started" : "",

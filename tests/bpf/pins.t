@@ -10,7 +10,7 @@ T=$B/tests/bpf/usdt_target
 need_usdt "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..6"
+echo "1..11"
 
 touch "$D/counters" "$D/blocks"
 "$HT" -q --emulator "$T" --pin "$D" -d 1 >/dev/null 2>"$D/err"
@@ -28,4 +28,22 @@ grep -q "rm $D/blocks;" "$D/err" && ! grep -q "$D/counters" "$D/err"
 ok $? "the hint names exactly that one"
 [ -e "$D/blocks" ] && [ ! -e "$D/counters" ]
 ok $? "... nothing pinned, nothing removed"
+
+# usereye7 #11b: a --pin DIR off bpffs was "pinning DIR/counters: Invalid
+# argument" (bpf_obj_pin()'s bare EINVAL)
+rm "$D/blocks"
+"$HT" -q --emulator "$T" --pin "$D/sub" -d 1 >/dev/null 2>"$D/err"
+ok $((! $?)) "refused: --pin on a directory off bpffs"
+sed 's/^/# /' "$D/err"
+[ "$(cat "$D/err")" = "hotmem-trace: --pin $D/sub: not on a BPF filesystem: mount one there (mount -t bpf bpf $D/sub), pin under /sys/fs/bpf, or add --no-pin" ]
+ok $? "it says the directory is not on a BPF filesystem and how to mount one"
+[ ! -e "$D/sub" ]
+ok $? "... and removes the directory it made"
+# the header's write error was lost: exit 0, not a word, with no event
+"$HT" -q --emulator "$T" --no-pin -o /dev/full -d 1 2>"$D/err"
+rc=$?
+ok $([ $rc = 1 ]; echo $?) "-o /dev/full with no event: exit status 1, as for events' write errors (got $rc)"
+sed 's/^/# /' "$D/err"
+grep -qx "hotmem-trace: writing events: No space left on device" "$D/err"
+ok $? "... saying the write error"
 done_testing
