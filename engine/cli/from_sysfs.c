@@ -1177,7 +1177,7 @@ static int write_profile(struct found *f, FILE *out)
 int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 {
 	struct found f = { .dir = dir };
-	char buf[64];
+	char buf[64], *end;
 	int ret;
 
 	f.notes = open_memstream(&f.notes_buf, &f.notes_len);
@@ -1189,7 +1189,15 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 			strerror(-ret));
 		goto out;
 	}
-	f.block_size = strtoull(buf, NULL, 16);
+	f.block_size = strtoull(buf, &end, 16);
+	if (end == buf || *end) {
+		/* drivers/base/memory.c block_size_bytes_show() writes "%lx\n" */
+		fprintf(stderr,
+			"hotmem: %s: block_size_bytes '%s' is not a hex number (the kernel writes e.g. 8000000)\n",
+			dir, buf);
+		ret = -EINVAL;
+		goto out;
+	}
 	if (!f.block_size || (f.block_size & (f.block_size - 1))) {
 		fprintf(stderr, "hotmem: %s: block_size_bytes '%s' is not a power of two\n", dir, buf);
 		ret = -EINVAL;

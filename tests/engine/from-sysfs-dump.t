@@ -22,12 +22,14 @@
 #    one inside another resource (virtio-fs's DAX window in its PCI BAR is
 #    named virtioN too) is not taken, said with the line to add.  Both
 #    were left out without a word.
+#  - a block_size_bytes that is no hex number at all ("zz") is said so; it
+#    was "'zz' is not a power of two" (usereye7 #11k).
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..17"
+echo "1..20"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 17 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 20 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -142,3 +144,17 @@ t $? "... virtio0: a virtio-mem device with requested-size 0, said"
 t $? "... virtio1: not taken, said with the line to add"
 "$HM" --profile "$TMP/d.profile" status >/dev/null 2>"$TMP/boot.err"
 t $? "... the profile boots $(cat "$TMP/boot.err")"
+
+# block_size_bytes: not a hex number, and a hex number that is no power of 2
+dump "$TMP/e"
+for v in zz 8000000x 6000000; do
+	echo "$v" >"$TMP/e/sys/devices/system/memory/block_size_bytes"
+	"$HM" profile --from-sysfs "$TMP/e" -o "$TMP/e.profile" 2>"$TMP/e.err"
+	rc=$?
+	case $v in
+	6000000) want="hotmem: $TMP/e: block_size_bytes '6000000' is not a power of two" ;;
+	*) want="hotmem: $TMP/e: block_size_bytes '$v' is not a hex number (the kernel writes e.g. 8000000)" ;;
+	esac
+	[ "$rc" -ne 0 ] && [ "$(cat "$TMP/e.err")" = "$want" ]
+	t $? "block_size_bytes '$v': refused, $(cat "$TMP/e.err")"
+done
