@@ -25,8 +25,9 @@ snap() {
 before=$(snap)
 kill -9 "$FS_PID"
 wait_exit "$FS_PID" 30 2>/dev/null
-! kill -0 "$FS_PID" 2>/dev/null && [[ $(stat "$MNT/sys" 2>&1) == *"not connected"* ]]
-tap_ok $? "kill -9 (the mount is left behind, not connected)"
+err=$(dead_mount_error)
+! kill -0 "$FS_PID" 2>/dev/null && [[ $err == *"not connected"* ]]
+tap_ok $? "kill -9 (the mount is left behind, not connected: $err)"
 FS_PID=
 
 start_fs --profile numa2 --cmdline "memory_hotplug.online_policy=contig-zones"

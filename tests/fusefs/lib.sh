@@ -396,6 +396,20 @@ unmounted() {
 	return 1
 }
 
+# dead_mount_error: stat's error on $MNT/sys after a kill -9 of hotmemfs,
+# once it is ENOTCONN ("not connected").  Over io_uring a request caught
+# while the rings go (io_uring's exit work, a moment after the process)
+# ends ECONNABORTED first (docs/hotmemfs.md): waited out, 10 s at most.
+dead_mount_error() {
+	local err
+	for _ in $(seq 200); do
+		err=$(stat "$MNT/sys" 2>&1)
+		[[ $err == *"connection abort"* ]] || break
+		sleep 0.05
+	done
+	echo "$err"
+}
+
 # sigterm_stops_cleanly NAME: a SIGTERM still stops hotmemfs (NAME says
 # what came before), with status 0 and its tree unmounted (three TAP lines)
 sigterm_stops_cleanly() {
