@@ -688,6 +688,15 @@ struct hotmem {
 	signed char *hole_slot;
 	struct page *holes_buf;		/* the thread's: what it copies in */
 	/*
+	 * A UFFDIO_COPY the host refused (ENOMEM, a seccomp or LSM policy):
+	 * the hole is written through the memfd instead (holes_write()).
+	 * The lock orders that write with the copies of writers (a leaf
+	 * lock: nothing holding it touches a registered page); the flag
+	 * logs the refusal once.
+	 */
+	pthread_mutex_t holes_fill_lock;
+	bool holes_copy_refused;
+	/*
 	 * Set for good by the first hotmem_phys_to_virt() (under
 	 * device_hotplug_lock, acquire/release): its caller may read any
 	 * memmap through the unregistered direct map from then on, so every

@@ -48,12 +48,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/userfaultfd.h>
 
@@ -92,10 +94,67 @@ static unsigned long holes_around(struct hotmem *hm, unsigned long addr, struct 
 }
 
 /*
- * Fills each hole a thread touched.  Takes no lock and touches no
- * registered page: a faulting thread may hold any lock of the engine.
- * EEXIST: filled meanwhile by a writer's vmemmap_holes_copy(); the
- * faulting thread is woken then, to find it.
+ * The refusal said once, by a writer (the fault thread logs nothing: a
+ * faulting thread may hold event_lock, in a subscriber's callback):
+ * hotmemfs goes on, slower, each fill a write.
+ */
+static void holes_copy_refused(struct hotmem *hm, int err, unsigned long addr)
+{
+	if (__atomic_exchange_n(&hm->holes_copy_refused, true, __ATOMIC_RELAXED))
+		return;
+	pr_err(hm, "vmemmap: the host refused UFFDIO_COPY at %#lx (%s): self-hosted memmaps' holes are written through the memfd from now on",
+	       addr, strerror(err));
+}
+
+/*
+ * The vmemmap page at @addr, still a hole, given @src through the memfd
+ * (pwrite(), no trap: the registered mapping is not touched) when the
+ * host refuses UFFDIO_COPY.  Under holes_fill_lock, with the writers'
+ * copies: a page a writer filled meanwhile is not overwritten.  A host
+ * that refuses the write too is out of memory: tried again with a
+ * growing pause, then abort() with a message -- the faulting thread may
+ * hold device_hotplug_lock, and a hang there stops all of hotmemfs for
+ * good, where an abort leaves the state file to restore the machine.
+ */
+static void holes_write(struct hotmem *hm, unsigned long addr, const void *src)
+{
+	const uintptr_t base = (uintptr_t)hm->vmemmap;
+	const unsigned long nr = (addr - base) / SECTION_MEMMAP_SIZE;
+	const off_t off = (off_t)PFN_PHYS(__nr_to_section(hm, nr)->vmemmap.pmd_pfn) +
+			  (off_t)((addr - base) % SECTION_MEMMAP_SIZE);
+	struct timespec pause = { 0, 1000000 };
+	unsigned char vec;
+	int tries = 0;
+
+	for (;;) {
+		bool done;
+
+		pthread_mutex_lock(&hm->holes_fill_lock);
+		done = (!mincore((void *)addr, PAGE_SIZE, &vec) && (vec & 1)) ||
+		       pwrite(hm->memfd, src, PAGE_SIZE, off) == PAGE_SIZE;
+		pthread_mutex_unlock(&hm->holes_fill_lock);
+		if (done)
+			return;
+		/* stderr, not the log: this may be the fault thread */
+		if (++tries == 1)
+			fprintf(stderr, "hotmem: vmemmap: the host gives no memory for the memmap page at %#lx (%s); trying again\n",
+				addr, strerror(errno));
+		if (tries == 14) {
+			fputs("hotmem: vmemmap: the host gave no memory for a memmap page in 16 s: aborting (the state file restores the machine)\n",
+			      stderr);
+			abort();
+		}
+		nanosleep(&pause, NULL);
+		pause.tv_nsec = min(pause.tv_nsec * 2, 999999999L);
+	}
+}
+
+/*
+ * Fills each hole a thread touched.  Takes no lock (but the leaf
+ * holes_fill_lock) and touches no registered page: a faulting thread may
+ * hold any lock of the engine.  EEXIST: filled meanwhile by a writer's
+ * vmemmap_holes_copy(); the faulting thread is woken then, to find it.
+ * Any other refusal: the faulting page written through the memfd.
  */
 static void *holes_thread(void *arg)
 {
@@ -119,8 +178,11 @@ static void *holes_thread(void *arg)
 				continue;
 			copy.len = holes_around(hm, addr, buf) * PAGE_SIZE;
 			/* a partial copy (-EAGAIN) woke the pages it filled, the faulting one first */
-			if (ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) && copy.copy <= 0)
-				ioctl(hm->holes_uffd, UFFDIO_WAKE, &wake);
+			if (!ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) || copy.copy > 0)
+				continue;
+			if (errno != EEXIST)
+				holes_write(hm, addr, buf);
+			ioctl(hm->holes_uffd, UFFDIO_WAKE, &wake);
 		}
 	}
 	return NULL;
@@ -174,6 +236,7 @@ void vmemmap_holes_init(struct hotmem *hm)
 {
 	hm->holes_uffd = -1;
 	hm->holes_stop = -1;
+	pthread_mutex_init(&hm->holes_fill_lock, NULL);
 }
 
 void vmemmap_holes_exit(struct hotmem *hm)
@@ -197,6 +260,7 @@ void vmemmap_holes_exit(struct hotmem *hm)
 	hm->hole_slot = NULL;
 	free(hm->holes_buf);
 	hm->holes_buf = NULL;
+	pthread_mutex_destroy(&hm->holes_fill_lock);
 }
 
 /*
@@ -252,8 +316,20 @@ static void holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned lon
 			.len = PAGE_SIZE, .mode = UFFDIO_COPY_MODE_DONTWAKE,
 		};
 
-		if (!ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) || keep)
+		int ret;
+
+		pthread_mutex_lock(&hm->holes_fill_lock);
+		ret = ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) ? errno : 0;
+		pthread_mutex_unlock(&hm->holes_fill_lock);
+		if (!ret || (keep && ret == EEXIST))
 			continue;
+		/* refused: a page still a hole is written through the memfd, never touched */
+		if (ret != EEXIST) {
+			holes_copy_refused(hm, ret, copy.dst);
+			holes_write(hm, copy.dst, src);
+			if (keep)
+				continue;
+		}
 		memcpy(memmap + i * PAGE_SIZE, src, PAGE_SIZE);
 	}
 }

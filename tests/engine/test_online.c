@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/filter.h>
+#include <linux/userfaultfd.h>
 #include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -289,6 +291,81 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * In a child whose UFFDIO_COPY the host refuses (seccomp: ENOMEM, what
+ * shmem_mfill_atomic_pte() returns when the memcg charge fails): the
+ * online's copies and the fault thread's fills write each hole through
+ * the memfd instead, the refusal is logged, and the memmap is right.  It
+ * spun for good before (every fault answered with a wake).  alarm() bounds
+ * a child that hangs.
+ */
+static int copy_refused(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[512], log[16384];
+	unsigned long flags;
+
+	alarm(300);
+	if (hotmem_config_builtin(&cfg, "default") ||
+	    hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=1 "
+					"hotmem.host_reserve=0 " IDLE_KERNEL, err, sizeof(err)) ||
+	    hotmem_create(&cfg, &hm, err, sizeof(err)))
+		return 3;
+	/* the fault thread, started at the add, inherits the filter */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return 2;
+	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+		return 4;
+	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
+		return 5;
+	/* a hole of the online block, and one of the offline block, read */
+	if (hotmem_page_flags(hm, (DIMM >> 12) + 5000, &flags) ||
+	    page_zonenum(pfn_to_page(hm, (DIMM >> 12) + 5000)) != ZONE_MOVABLE ||
+	    hotmem_page_flags(hm, (DIMM >> 12) + 32768 + 5000, &flags))
+		return 6;
+	hotmem_dmesg(hm, log, sizeof(log));
+	if (!strstr(log, "the host refused UFFDIO_COPY") || !strstr(log, "Cannot allocate memory"))
+		return 7;
+	if (hotmem_check_invariants(hm, err, sizeof(err)))
+		return 8;
+	if (hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE) ||
+	    hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL) ||
+	    hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE) ||
+	    page_zonenum(pfn_to_page(hm, (DIMM >> 12) + 5000)) != ZONE_NORMAL)
+		return 9;
+	if (hotmem_check_invariants(hm, err, sizeof(err)))
+		return 10;
+	hotmem_destroy(hm);
+	return 0;
+}
+
+static void test_online_when_host_refuses_uffdio_copy(void **state)
+{
+	int status = -1;
+	pid_t pid;
+
+	(void)state;
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(copy_refused());
+	/* bounded: the child's alarm() */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_false(WIFSIGNALED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
 {
 	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1");
@@ -416,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_online_frees_max_order_chunks_to_the_tail),
 		cmocka_unit_test(test_state_and_online_file_semantics),
 		cmocka_unit_test(test_online_refused_when_host_memory_would_run_out),
+		cmocka_unit_test(test_online_when_host_refuses_uffdio_copy),
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
 		cmocka_unit_test(test_online_refusal_never_read_by_explain),
 	};
