@@ -4,7 +4,7 @@
  * monitor reads them (qobject/json-lexer.c, json-streamer.c,
  * json-parser.c, util/unicode.c; these files behave the same from QEMU
  * 5.0 to 9.2, and every answer here was held against QEMU 7.2's
- * qemu-storage-daemon: tests/fusefs/154-qmp-json-qemu.t).  Written for
+ * qemu-storage-daemon: tests/fusefs/164-qmp-json-qemu.t).  Written for
  * hotmemfs, by those files' rules, not copied:
  *
  *  - the lexer takes a byte at a time, so a request cut anywhere by the

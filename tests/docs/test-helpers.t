@@ -180,4 +180,13 @@ bad=$(cd "$src" && grep -rnE '\[ !? ?-x [^]]*\].*\|\| *skip|\[ -[fe] "?\$\{?(B|H
 [ -z "$bad" ] && ok "no test skips on a missing built program with [ -x ... ] || skip" ||
 	notok "no test skips on a missing built program with [ -x ... ] || skip: use need_built (tests/need.sh)" "found: $bad"
 
+# no two tests of a directory share a number: helpers working side by side
+# each took the next free one, and a pair hides which one a report names
+dup=$(cd "$src" && for d in tests/*/; do
+	ls "$d" | sed -n "s|^\([0-9][0-9]*\)-.*\.t\$|$d\1|p" | sort | uniq -d
+done | tr '\n' ' ')
+nums=$(cd "$src" && ls tests/*/[0-9]*-*.t | wc -l)
+[ "$nums" -ge 100 ] && [ -z "$dup" ] && ok "no two tests of a directory share a number ($nums numbered)" ||
+	notok "no two tests of a directory share a number ($nums numbered)" "shared: ${dup:-none}"
+
 echo "1..$n"
