@@ -238,7 +238,18 @@ static int host_mmap_fixed(struct hotmem *hm, void *vaddr, size_t size, int prot
 	}
 	p = mmap(vaddr, size, prot, flags | MAP_FIXED, fd, off);
 	host_maps_made(hm);
-	return p == MAP_FAILED ? -ENOMEM : 0;
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	/*
+	 * The memfd's windows (direct map, self-hosted vmemmap) not in a
+	 * forked child: its read of a self-hosted memmap's hole, which no
+	 * userfaultfd watches there, would put a zeroed page into the memfd
+	 * the parent's vmemmap shows -- the child gets SIGSEGV instead.
+	 * Merges with its like as before (same flags); best effort.
+	 */
+	if (fd == hm->memfd && (flags & MAP_SHARED))
+		madvise(vaddr, size, MADV_DONTFORK);
+	return 0;
 }
 
 /*

@@ -41,8 +41,11 @@
  *    with EFAULT), nor the memfd's pread()/pwrite()/fallocate() of that
  *    range, which see zeros: the prefetcher and prefault_memmap() leave
  *    such sections alone.
- *  - a forked child: its copy of the mappings is not registered (no
- *    UFFD_FEATURE_EVENT_FORK).  Children of hotmemfs never read the
+ *  - a forked child: its copy of the mappings would not be registered
+ *    (no UFFD_FEATURE_EVENT_FORK), and its read of a hole would put a
+ *    zeroed page into the memfd the *parent's* vmemmap shows.  The
+ *    memfd's windows are MADV_DONTFORK (host_mmap_fixed()): a child that
+ *    touches them gets SIGSEGV.  Children of hotmemfs never read the
  *    memmap.
  */
 #include <errno.h>

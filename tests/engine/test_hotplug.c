@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -243,6 +244,41 @@ static void test_forked_child_leaves_the_fault_thread_alone(void **state)
 	stop = (struct pollfd){ .fd = hm->holes_stop, .events = POLLIN };
 	assert_int_equal(poll(&stop, 1, 0), 0);
 	/* and it fills a hole still: every struct page reads as written */
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A forked child that reads a self-hosted memmap's hole (its mappings are
+ * not registered with the parent's userfaultfd) gets SIGSEGV: the memfd's
+ * windows are not in it (MADV_DONTFORK).  Its read put a zeroed page into
+ * the memfd the parent's vmemmap showed (selfreview finding 4).
+ */
+static void test_forked_child_cannot_zero_the_memmap(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	const unsigned long pfn = (DIMM >> 12) + 5000;
+	int status = -1;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		const volatile struct page *page = hotmem_pfn_to_page(hm, pfn);
+
+		alarm(10);
+		/* the SIGSEGV ends the child, not cmocka's handler */
+		signal(SIGSEGV, SIG_DFL);
+		_exit(page->flags ? 1 : 2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	assert_int_equal(page_zonenum(pfn_to_page(hm, pfn)), ZONE_MOVABLE);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -1633,6 +1669,7 @@ int main(void)
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
 		cmocka_unit_test(test_free_self_hosted_memmap_costs_the_host_its_heads),
 		cmocka_unit_test(test_forked_child_leaves_the_fault_thread_alone),
+		cmocka_unit_test(test_forked_child_cannot_zero_the_memmap),
 		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
 		cmocka_unit_test(test_memmap_onlined_again_is_reshared_in_place),
 		cmocka_unit_test(test_memmap_used_while_online_gives_its_copies_back),
