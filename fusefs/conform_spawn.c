@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,12 +56,27 @@ int conform_open_file(const char *path, bool append)
 	return fd;
 }
 
-/* in the child: its own group, the caller's signal mask undone, its fds */
-static void child_setup(const struct conform_io *io)
+/*
+ * A kill -9 of hotmem-conform left a cell's hotmem-enter (its hotmemfs,
+ * its agent) running on, orphaned, until the cell's own deadline
+ * (usereye7 #11g): the child dies with it, as hotmem-enter's init dies
+ * with hotmem-enter.  @parent may have died before prctl(): then the
+ * child was reparented already, getppid() tells (no PID namespace
+ * between them).  conform has no threads: the death is the process's.
+ */
+static void die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(128 + SIGKILL);
+}
+
+/* in the child: dies with @parent, its own group, the caller's signal mask undone, its fds */
+static void child_setup(const struct conform_io *io, pid_t parent)
 {
 	sigset_t none;
 	int null;
 
+	die_with_parent(parent);
 	setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -90,12 +106,12 @@ static int start(struct conform_child *c, pid_t pid)
 
 int conform_spawn(struct conform_child *c, char *const argv[], const struct conform_io *io)
 {
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		child_setup(io);
+		child_setup(io, parent);
 		execvp(argv[0], argv);
 		fprintf(stderr, "hotmem-conform: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -106,12 +122,12 @@ int conform_spawn(struct conform_child *c, char *const argv[], const struct conf
 int conform_fork(struct conform_child *c, int (*fn)(void *), void *arg,
 		 const struct conform_io *io)
 {
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		child_setup(io);
+		child_setup(io, parent);
 		fflush(NULL);
 		_exit(fn(arg));
 	}

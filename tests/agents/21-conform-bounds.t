@@ -7,7 +7,9 @@
 # and never onlines is stopped (its process group killed) after the
 # stall, its cell a row like any other -- the script waited for it until
 # the cell's 300 s timeout; ^C stops the cell and the matrix; a ✓ that
-# should be ✗ counts once, as a violation.
+# should be ✗ counts once, as a violation; a kill -9 of hotmem-conform
+# ends its cell (hotmem-enter, its machine, the agent) with it: they ran
+# on, orphaned, until the cell's own deadline (usereye7 #11g).
 . "$(dirname "$0")/../fusefs/lib.sh"
 CONFORM=$HOTMEM_BUILD/hotmem-conform
 need_built "$CONFORM"
@@ -45,7 +47,7 @@ grep -q "^Usage: hotmem-conform" "$TMP/out" && [ ! -s "$TMP/err" ]
 tap_ok $? "the usage on stdout"
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip "not root: the rest needs root (hotmem-enter)" 27
+	skip "not root: the rest needs root (hotmem-enter)" 29
 	done_testing
 	exit
 fi
@@ -93,7 +95,7 @@ grep -q -- "--profile .*/big-640g --cmdline memhp_default_state=offline -- .*hot
 tap_ok $? "the cell ran as hotmem-enter --profile ... --cmdline ... -- hotmem-conform --cell AGENT EVENT"
 
 [ -c /dev/fuse ] && [ -x "$HOTMEM_BUILD/hotmem-enter" ] || {
-	skip "no /dev/fuse or hotmem-enter" 16
+	skip "no /dev/fuse or hotmem-enter" 18
 	done_testing
 	exit
 }
@@ -166,5 +168,28 @@ grep -q "^hotmem-conform: stopped by signal 2$" "$TMP/interr" && [ "$(wc -l <"$T
 tap_ok $? "it says so; the table has its legend, its header and no row"
 ! pgrep -f "^$nap\$" >/dev/null
 tap_ok $? "nothing of the cell is left running"
+# kill -9 in a cell: the cell's hotmem-enter (PR_SET_PDEATHSIG) and with
+# it its machine and agent end too.  This agent onlines and offlines a
+# new block every 2 s: the cell sees a change before each stall of 5 s
+# and waits HOTMEM_CONFORM_WAIT (150 s), past this test's bound of 30 s.
+mark=k9mark$$
+flip="$mark=1; while :; do for f in /sys/devices/system/memory/memory*/state; do grep -q offline \$f && { echo online >\$f; sleep 2; echo offline >\$f; sleep 2; }; done; sleep 0.2; done"
+HOTMEM_CONFORM_WAIT=150 "$CONFORM" --reduced --agent "$flip" --only ' memhp_default_state=offline ' \
+	>"$TMP/k9" 2>"$TMP/k9err" &
+pid=$!
+for _ in $(seq 300); do pgrep -f "$mark" >/dev/null && break; sleep 0.1; done
+sleep 5 # into the settling: the blocks are plugged, the agent flips one
+cell=$(pgrep -P "$pid")
+pgrep -f "$mark" >/dev/null && [ -n "$cell" ]
+tap_ok $? "a cell runs its agent (hotmem-enter pid ${cell:-none})"
+kill -KILL "$pid"
+wait_exit "$pid" 30
+gone=1
+for _ in $(seq 300); do
+	pgrep -f "$mark" >/dev/null || ps -o pid= -p "$cell" >/dev/null || { gone=0; break; }
+	sleep 0.1
+done
+tap_ok $gone "kill -9 of hotmem-conform: its cell's hotmem-enter and agent end with it"
+[ $gone = 0 ] || kill -KILL $cell 2>/dev/null
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
 done_testing
