@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns_owner.h"
 #include "uapi/hm_version.h"
 
 #define ENTER_ROOT "/run/hotmem"
@@ -1463,134 +1464,11 @@ static int die_with_parent(int alive)
 /*
  * ---- the machine's network namespace --------------------------------
  *
- * The kernel sends the uevent of every device without a network
- * namespace (a memory block's, a FUSE mount's bdi) to the uevent socket
- * of each network namespace owned by the initial user namespace
- * (lib/kobject_uevent.c, 6.12 to 6.18: uevent_net_init() puts a
- * namespace's socket on uevent_sock_list only when its user_ns is
- * &init_user_ns, "Restrict uevents to initial user namespace", and
- * uevent_net_broadcast_untagged() walks that list).  A namespace of the
- * machine's owned by it heard the host's own memory blocks' uevents,
- * whose DEVPATH names the emulated memoryN of the same number: a rule or
- * hotmemd inside acted on the machine because the host plugged memory
- * (usereye7 #12).  So the namespace is made by a helper in a user
- * namespace of its own (root mapped to root), and this process joins the
- * network namespace alone: it and everything it starts stay in the
- * initial user namespace with their capabilities, which cover a child's
- * -- hotmemfs's injection needs CAP_SYS_ADMIN over the namespace's owner
- * (uevent_net_rcv_skb()), udevd's multicast to its monitors
- * CAP_NET_ADMIN (netlink_sendmsg(): netlink_allowed()).
+ * Owned by a user namespace of its own, so that the host's untagged
+ * uevents (its memory blocks', naming memoryN as the machine's) stay out
+ * (netns_owner.c says why and how); this process joins the network
+ * namespace alone and stays root of the initial user namespace.
  */
-
-/* the helper: unshares, says how that went, then waits for EOF on @wait */
-static __attribute__((noreturn)) void netns_owner(int tell, int wait)
-{
-	int err = 0;
-	char c;
-
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
-		err = errno;
-	if (write(tell, &err, sizeof(err)) != (ssize_t)sizeof(err))
-		_exit(1);
-	while (read(wait, &c, 1) > 0)
-		;
-	_exit(0);
-}
-
-/* root of the helper's user namespace is root: @file is uid_map or gid_map */
-static int map_root(pid_t pid, const char *file)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, "0 0 1\n", 6);
-	close(fd);
-	if (n == 6)
-		return 0;
-	if (n >= 0)
-		errno = EIO;
-	return -1;
-}
-
-/* the helper started: its pid; @up its answer's end, @down open until it may go */
-static pid_t start_netns_owner(int *up, int *down)
-{
-	int u[2], d[2];
-	pid_t pid;
-
-	if (pipe2(u, O_CLOEXEC) < 0)
-		return -1;
-	if (pipe2(d, O_CLOEXEC) < 0)
-		goto close_u;
-	pid = fork();
-	if (pid < 0)
-		goto close_d;
-	if (pid == 0) {
-		close(u[0]);
-		close(d[1]);
-		netns_owner(u[1], d[0]);
-	}
-	close(u[1]);
-	close(d[0]);
-	*up = u[0];
-	*down = d[1];
-	return pid;
-close_d:
-	close(d[0]);
-	close(d[1]);
-close_u:
-	close(u[0]);
-	close(u[1]);
-	return -1;
-}
-
-/* into the network namespace of the helper @pid, its root mapped first: 0 or an errno */
-static int join_netns_of(pid_t pid, const char **step)
-{
-	char path[64];
-	int ns, err = 0;
-
-	*step = "uid_map/gid_map";
-	if (map_root(pid, "uid_map") < 0 || map_root(pid, "gid_map") < 0)
-		return errno;
-	*step = "setns(its network namespace)";
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0)
-		return errno;
-	if (setns(ns, CLONE_NEWNET) < 0)
-		err = errno;
-	close(ns);
-	return err;
-}
-
-/* the helper's network namespace joined: 0, else -1 with errno and @step set */
-static int join_owned_netns(const char **step)
-{
-	int up, down, err;
-	pid_t pid;
-
-	*step = "fork";
-	pid = start_netns_owner(&up, &down);
-	if (pid < 0)
-		return -1;
-	*step = "unshare(CLONE_NEWUSER)";
-	if (read(up, &err, sizeof(err)) != (ssize_t)sizeof(err))
-		err = ECHILD;	/* the helper died before saying */
-	if (!err)
-		err = join_netns_of(pid, step);
-	/* EOF: the helper goes; its namespaces live on, joined (a netns holds its owner) */
-	close(down);
-	close(up);
-	waitpid(pid, NULL, 0);
-	errno = err;
-	return err ? -1 : 0;
-}
 
 /*
  * The machine's network namespace, owned by a user namespace of its own;
@@ -1600,19 +1478,23 @@ static int join_owned_netns(const char **step)
  */
 static int unshare_netns(void)
 {
-	const char *step, *why;
-	int err;
+	const char *step;
+	int ns, err;
 
-	if (join_owned_netns(&step) == 0)
-		return 0;
-	err = errno;
-	why = err == ENOSPC ? " (user.max_user_namespaces is 0?)"
-	      : err == EPERM ? " (a seccomp filter, or a chroot?)"
-	      : err == EINVAL ? " (a kernel without user namespaces?)" : "";
+	ns = hmfs_owned_netns_open(&step);
+	if (ns >= 0) {
+		step = "setns(its network namespace)";
+		err = setns(ns, CLONE_NEWNET) < 0 ? errno : 0;
+		close(ns);
+		if (!err)
+			return 0;
+	} else {
+		err = errno;
+	}
 	fprintf(stderr,
 		"hotmem-enter: warning: no user namespace of its own for the machine's network namespace (%s: %s%s):\n"
 		"hotmem-enter: warning: the host's own uevents arrive inside too, its memory blocks' (memoryN, named as the machine's) among them\n",
-		step, strerror(err), why);
+		step, strerror(err), hmfs_owned_netns_hint(err));
 	return unshare(CLONE_NEWNET);
 }
 

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns_owner.h"
 #include "uevent.h"
 
 int hmfs_netns_is_initial(int ns_fd)
@@ -43,36 +44,64 @@ int hmfs_netns_is_initial(int ns_fd)
 }
 
 /*
- * `ip netns add NAME`: a new network namespace kept alive by a bind mount
- * on /run/netns/NAME, so that listeners can join it with
- * `ip netns exec NAME ...`.  Called before any thread exists: unshare()
- * moves only the calling thread, and we move it back.
+ * Where no user namespace can be made: a network namespace owned by the
+ * initial user namespace, as `ip netns add` makes.  Called before any
+ * thread exists: unshare() moves only the calling thread, and we move it
+ * back.
+ */
+static int bind_initial_netns(const char *path)
+{
+	int self, err = 0;
+
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNET) < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		err = -errno;
+	if (setns(self, CLONE_NEWNET) < 0 && !err)
+		err = -errno;
+out:
+	close(self);
+	return err;
+}
+
+/*
+ * A new network namespace at @path, an nsfs bind mount as `ip netns add
+ * NAME` leaves, so that listeners join it with `ip netns exec NAME ...`.
+ * Its owner is a user namespace of its own (netns_owner.c): owned by the
+ * initial one, the kernel would broadcast the host's untagged uevents
+ * into it, the host's memory blocks' among them (usereye7 #12).  We stay
+ * in our user and network namespaces; the mount holds the namespace.
  */
 static int create_netns(const char *path)
 {
-	int self, fd, err = 0;
+	const char *step;
+	char src[32];
+	int fd, ns, err = 0;
 
 	mkdir("/run/netns", 0755);
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0) {
-		err = -errno;
-		goto out_unlink;
+	ns = hmfs_owned_netns_open(&step);
+	if (ns >= 0) {
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", ns);
+		if (mount(src, path, "none", MS_BIND, NULL) < 0)
+			err = -errno;
+		close(ns);
+	} else {
+		err = errno;
+		fprintf(stderr,
+			"hotmemfs: warning: no user namespace of its own for the network namespace %s (%s: %s%s):\n"
+			"hotmemfs: warning: the host's own uevents arrive in it too, its memory blocks' (memoryN, named as the emulated ones) among them\n",
+			path, step, strerror(err), hmfs_owned_netns_hint(err));
+		err = bind_initial_netns(path);
 	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		err = -errno;
-		goto out_close;
-	}
-	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
-		err = -errno;
-	if (setns(self, CLONE_NEWNET) < 0 && !err)
-		err = -errno;
-out_close:
-	close(self);
-out_unlink:
 	if (err)
 		unlink(path);
 	return err;
@@ -200,6 +229,20 @@ out:
 	return err;
 }
 
+/*
+ * A --netns namespace we did not create is the user's to keep as it is;
+ * owned by the initial user namespace, the host's untagged uevents reach
+ * its listeners too (create_netns()): say so once.
+ */
+static void note_initial_owner(int ns_fd, const char *netns)
+{
+	if (hmfs_netns_owned_by_initial(ns_fd) != 1)
+		return;
+	fprintf(stderr,
+		"hotmemfs: note: --netns %s is owned by the initial user namespace: the host's own uevents, its memory blocks' (memoryN, named as the emulated ones) among them, reach its listeners too; a name hotmemfs creates gets a user namespace of its own\n",
+		netns);
+}
+
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 {
 	int ns_fd, initial, err = 0;
@@ -276,6 +319,8 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 			netns ? netns : "our network namespace", strerror(-initial));
 		goto out;
 	}
+	if (netns && !*note)
+		note_initial_owner(ns_fd, netns);
 	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s%s",
 		 netns ? netns : "(inherited)", note);
 out:
