@@ -289,12 +289,24 @@ void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *v
 		__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED);
 }
 
-/* the memmap's mapping is gone, and its registration with it */
+/*
+ * The memmap's mapping is gone, and its registration with it -- or the
+ * host refused the unmap (vm.max_map_count) and the mapping stays onto
+ * the removed block until the next add maps over it: unregistered too,
+ * so that no mapping is registered without SECTION_MEMMAP_HOLES (a stray
+ * touch was filled from the section's stale template slot).  Not in a
+ * forked child: the userfaultfd acts on its parent's mm.
+ */
 void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct uffdio_range range = {
+		(uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)), SECTION_MEMMAP_SIZE
+	};
 
-	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED);
+	if ((__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED) &
+	     SECTION_MEMMAP_HOLES) && hm->holes_running && hm->pagemap_pid == getpid())
+		ioctl(hm->holes_uffd, UFFDIO_UNREGISTER, &range);
 }
 
 /*

@@ -7,6 +7,10 @@
 #include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <linux/userfaultfd.h>
+#include <sys/syscall.h>
+#include <sys/ioctl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -1582,6 +1586,63 @@ static void test_remove_with_an_unmap_refused_keeps_what_the_host_keeps(void **s
 }
 
 /*
+ * A self-hosted memmap whose unmap the host refused at a removal stays
+ * mapped onto the removed block: it is no longer registered with the
+ * engine's userfaultfd (another one may register it), as its
+ * SECTION_MEMMAP_HOLES is gone (selfreview finding 6).  Every failure
+ * point of the removal in turn.
+ */
+static void test_remove_unmap_refused_unregisters_self_hosted_memmap(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	void *memmap = pfn_to_page(hm, DIMM >> 12);
+	unsigned long kept = 0;
+	bool reached = true;
+
+	(void)state;
+	hm->fail_keeps_old = true;
+	for (unsigned long nth = 1; reached; nth++) {
+		unsigned long calls;
+		int ret;
+
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB,
+						   HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+		assert_true(vmemmap_has_holes(__nr_to_section(hm, DIMM >> 27)));
+		calls = hotmem_alloc_calls(hm);
+		hotmem_fail_nth_alloc(hm, nth);
+		ret = hotmem_remove_memory(hm, DIMM, 128 * MiB);
+		hotmem_fail_nth_alloc(hm, 0);
+		reached = hotmem_alloc_calls(hm) - calls >= nth;
+		if (ret)
+			continue;
+		assert_false(vmemmap_has_holes(__nr_to_section(hm, DIMM >> 27)));
+		if (host_readable(memmap)) {
+			int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+			struct uffdio_api api = { .api = UFFD_API };
+			struct uffdio_register reg = {
+				.range = { (uintptr_t)memmap, 2 * MiB },
+				.mode = UFFDIO_REGISTER_MODE_MISSING,
+			};
+
+			assert_true(uffd >= 0);
+			assert_int_equal(ioctl(uffd, UFFDIO_API, &api), 0);
+			assert_int_equal(ioctl(uffd, UFFDIO_REGISTER, &reg), 0);
+			close(uffd);
+			kept++;
+		}
+		check(hm);
+	}
+	assert_true(kept > 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1),
+			 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The same refused after the host tore the mapping down (hosts before
  * 6.12): a hole, which the engine took for a memmap kept (populated, its
  * pages and SECTION_MEMMAP_SHARED kept, "they stay mapped"), and the next
@@ -1662,6 +1723,7 @@ int main(void)
 		cmocka_unit_test(test_remove_above_host_cap_fails_up_front),
 		cmocka_unit_test(test_remove_with_an_unmap_refused_keeps_what_the_host_keeps),
 		cmocka_unit_test(test_remove_unmap_refused_torn_down),
+		cmocka_unit_test(test_remove_unmap_refused_unregisters_self_hosted_memmap),
 		cmocka_unit_test(test_boot_says_the_map_count_maxmem_needs),
 		cmocka_unit_test(test_add_refuses_bad_ranges_with_kernel_errnos),
 		cmocka_unit_test(test_memhp_default_state_onlines_new_blocks),
