@@ -150,8 +150,8 @@ const char *hmfs_owned_netns_hint(int err)
 
 /*
  * Our user namespace is the initial one: its uid_map maps every id
- * (/proc/1/ns/user is no help: hotmemfs's capabilities are dropped by
- * then, and pid 1's namespace files need ptrace access).
+ * (/proc/1/ns/user is no help: pid 1's namespace files need ptrace
+ * access to it, which root in a container often lacks -- EACCES).
  */
 static int in_initial_userns(void)
 {
