@@ -121,6 +121,24 @@ static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
 }
 
 /*
+ * Whether an ACPI memory device is binding, for block @b read without a
+ * link: asked after that read, the answer can be "none" because the
+ * binding ended in between (the DIMM's links all made at once, after its
+ * ADDs): the link is read again then, once -- only when the answer is
+ * new, a cached one is older than the read.
+ */
+static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	bool fresh = d->acpi_state == HMD_ACPI_UNKNOWN;
+
+	if (hmd_acpi_memory_binding(d))
+		return true;
+	if (fresh)
+		b->fwnode = hmd_block_read_fwnode(d, id);
+	return false;
+}
+
+/*
  * acpi_memory_enable_device() (drivers/acpi/acpi_memhotplug.c, 6.12) calls
  * __add_memory(), whose ADDs go out one a block, and only then
  * acpi_bind_memory_blocks() links the blocks' firmware_node: an ADD handled
@@ -149,7 +167,7 @@ static bool fwnode_pending(struct hmd *d, unsigned long id)
 	 * wait.  The ACPI answer first: it is asked once a burst (or a scan),
 	 * the state is a read a block.
 	 */
-	if (b->fwnode || !hmd_acpi_memory_binding(d) ||
+	if (b->fwnode || !acpi_binding_unlinked(d, id, b) ||
 	    hmd_block_read_state(d, id, &online, NULL) || online)
 		return false;
 	/* no settle timer, nothing would ever decide it: decided now */
