@@ -268,7 +268,11 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 struct dev_model {
 	const char *driver, *alias;
 	enum hmfs_dev_type type;
-	const char *id_prefix;	/* QEMU numbers devices it names itself: dimm0, vmem0 ... */
+	/*
+	 * the ids of the profile's boot devices (dimm0, vmem0 ...); a
+	 * device_add without id= gets none, as in QEMU (0b9f586)
+	 */
+	const char *id_prefix;
 	/*
 	 * Linux adds a DIMM whole (add_memory() of whole memory blocks): its
 	 * size and address are in memory blocks.  A virtio-mem device's

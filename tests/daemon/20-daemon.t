@@ -141,7 +141,7 @@ said() { tail -n "+$1" "$log" | grep -qE "$2"; }
 # the number the log's next line will have
 lines() { echo $(($(wc -l <"$log") + 1)); }
 if [ "$(stat -c %h "$mem")" -lt 3 ]; then
-	echo "# $(stat -f -c %T "$mem")'s directories do not count their subdirectories: every settle relists"
+	ok "# SKIP the settle's lost-uevent signs: $(stat -f -c %T "$mem")'s directories do not count their subdirectories, so every settle relists"
 else
 	n=$(rescans) l=$(lines)
 	mk_blocks "$root" 63 64 offline "Normal Movable"

@@ -13,7 +13,14 @@ need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 MHPC=/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04
 SYSW="python3 $HOTMEM_SRC/tests/fusefs/sysw.py"
-ids() { ctl --json query-memory-devices | python3 -c 'import json,sys; print(" ".join(d["data"]["id"] for d in json.load(sys.stdin)))'; }
+# the devices' ids; "(query failed)" when hotmemctl or hotmemfs is gone, so
+# that "no device left" cannot pass on a dead machine
+ids() {
+	local j
+	j=$(ctl --json query-memory-devices) || { echo "(query failed)"; return; }
+	python3 -c 'import json,sys; print(" ".join(d["data"]["id"] for d in json.load(sys.stdin)))' <<<"$j" ||
+		echo "(query failed)"
+}
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts"
