@@ -138,10 +138,15 @@ static void prefault_section(struct hotmem *hm, struct mem_section *ms, unsigned
 }
 
 /*
- * The host memory prefault_memmap() will fault in for the range: the
- * memmap of each section neither resident already nor sharing its
- * template -- a self-hosted memmap (memmap_on_memory), 2 MiB a 128 MiB
- * section.
+ * The host memory the range's memmap may take: that of each section
+ * neither resident already nor sharing its template -- a self-hosted
+ * memmap (memmap_on_memory), 2 MiB a 128 MiB section.  Counted in full
+ * where its pages stay holes too (vmemmap_holes.c): the online costs the
+ * host ~160 KiB, but any later reader of the memmap (pagetypeinfo,
+ * explain, the invariants, an offline's scans, a workload filling the
+ * block) fills each hole it reads with a host page for good, with no
+ * check; and a memmap with no template slot left is written in full.
+ * The holes are a saving, not a budget.
  */
 uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
 {
@@ -153,8 +158,7 @@ uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned 
 
 		if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) &
 		      SECTION_MEMMAP_RESIDENT) &&
-		    !(next - pfn == PAGES_PER_SECTION && memmap_shareable(ms)) &&
-		    !vmemmap_holes_range(hm, pfn, next - pfn))
+		    !(next - pfn == PAGES_PER_SECTION && memmap_shareable(ms)))
 			bytes += (uint64_t)(next - pfn) * sizeof(struct page);
 		pfn = next;
 	}
