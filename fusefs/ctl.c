@@ -505,9 +505,18 @@ static int dimm_unplug_request(struct hmfs_ctx *ctx, const char *id, struct cmd_
 
 	if (slot < 0)
 		return -1; /* a virtio-mem device, or none: hmfs_change() says which */
+	/*
+	 * a frozen hotmemfs would refuse the queued eject before it starts,
+	 * with no _OST and no DEVICE_DELETED to tell the client: refused here,
+	 * as hotmemfs refuses every change then (finalF F1)
+	 */
+	if (__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE)) {
+		hmfs_state_frozen_say(ctx, r->err, ERRLEN);
+		return -EROFS;
+	}
 	ret = hmfs_acpi_hotplug_schedule(ctx, slot, HM_ACPI_NOTIFY_EJECT_REQUEST, id);
 	if (ret) {
-		snprintf(r->err, ERRLEN, "%s: the eject request was not raised: hotmemfs is stopping",
+		snprintf(r->err, ERRLEN, "%s: the eject request was not raised: out of memory, or hotmemfs is stopping",
 			 id);
 		return ret;
 	}
@@ -538,7 +547,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	ch.dev.id = hmfs_ctlargs_qom_id(asked);
 	if (!wait) {
 		ret = dimm_unplug_request(ctx, ch.dev.id, r);
-		if (ret >= 0)
+		if (ret != -1) /* -1: no DIMM of that id, hmfs_change() says */
 			return ret;
 	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);

@@ -1593,13 +1593,18 @@ static void freeze(struct hmfs_ctx *ctx, const char *then, const char *fmt, va_l
 
 	if (ctx->frozen)
 		return;
-	ctx->frozen = true;
 	if (vasprintf(&why, fmt, ap) < 0)
 		why = NULL;
 	if (!why || asprintf(&ctx->frozen_why, "%s%s%s", head, why, then) < 0)
 		ctx->frozen_why = NULL; /* hmfs_state_frozen_why() says memory ran out */
 	ctx->frozen_then = ctx->frozen_why ? strlen(ctx->frozen_why) - strlen(then) : 0;
 	free(why);
+	/*
+	 * last, and atomic: QMP's device_del reads it without change_lock
+	 * (ctl.c dimm_unplug_request(), which must not wait for a running
+	 * eject), and then reads the reason written above
+	 */
+	__atomic_store_n(&ctx->frozen, true, __ATOMIC_RELEASE);
 	fprintf(stderr, "hotmemfs: %s\n", hmfs_state_frozen_why(ctx));
 }
 

@@ -38,6 +38,15 @@ grep -q "Read-only file system" "$TMP/err"
 tap_ok $? "... a sysfs write gets EROFS: $(cat "$TMP/err")"
 ctl --json devices | grep -q '"d2"'
 tap_ok $((! $?)) "... and nothing was added"
+# QMP's device_del (no "wait") answers {} once the eject is queued; a
+# frozen hotmemfs would refuse that eject before it starts, with no event
+# to tell the client: it is refused at once (finalF F1)
+ctl raw '{"execute":"device_del","arguments":{"id":"d1"}}' >"$TMP/out" 2>"$TMP/err"
+tap_ok $((! $?)) "QMP device_del d1 is refused too, not answered {}"
+grep -q '"error".*takes no more changes' "$TMP/out"
+tap_ok $? "... the reply says why: $(head -c 160 "$TMP/out")"
+ctl --json devices | grep -q '"d1"'
+tap_ok $? "... and d1 is still there"
 
 ctl save 2>"$TMP/err"
 tap_ok $((! $?)) "hotmemctl save is refused: the file stays the way back"
