@@ -259,24 +259,34 @@ static int refused_without_userfaultfd(void)
  * was counted 0 and never refused).  hotmem.host_reserve=0 turns the
  * check off.
  */
+/*
+ * @child run in a forked child, which must exit 0 (its exit status is the
+ * first check that failed).  Bounded: a child either ends by itself (no
+ * userfaultfd, nothing waits on a fault) or its alarm() ends it.
+ */
+static void run_in_child(int (*child)(void))
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_online_refused_when_host_memory_would_run_out(void **state)
 {
 	struct hm_block_info info;
 	struct hotmem *hm;
 	char log[16384];
-	int status = -1;
-	pid_t pid;
 
 	(void)state;
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid)
-		_exit(refused_without_userfaultfd());
-	/* the child ends by itself: no userfaultfd, nothing waits on a fault */
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	run_in_child(refused_without_userfaultfd);
 
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=1000T "
 		  IDLE_KERNEL);
@@ -357,19 +367,8 @@ static int copy_refused(void)
 
 static void test_online_when_host_refuses_uffdio_copy(void **state)
 {
-	int status = -1;
-	pid_t pid;
-
 	(void)state;
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid)
-		_exit(copy_refused());
-	/* bounded: the child's alarm() */
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_false(WIFSIGNALED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	run_in_child(copy_refused);
 }
 
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
