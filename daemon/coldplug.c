@@ -65,11 +65,14 @@ static bool block_entry(int dfd, const char *name, void *arg)
 /*
  * Calls fn for every memoryN directory in the sysroot, then @done (if any)
  * once the listing is whole; 0 or -errno, -EINTR when a stop was asked
- * for.  A whole listing measures memory/'s links besides the model's
- * blocks anew (missed.c), after @done.
+ * for.  With @measure (fn puts every block it meets into the model), a
+ * whole listing measures memory/'s links besides the model's blocks anew
+ * (missed.c), after @done.  A listing that only looks (hmd_count_new())
+ * must not: the blocks the model lacks would count as other links, the
+ * link check would agree from then on and those blocks stay unhandled.
  */
 static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned long id, void *arg),
-			      void (*done)(struct hmd *d, void *arg), void *arg)
+			      void (*done)(struct hmd *d, void *arg), void *arg, bool measure)
 {
 	struct block_walk w = { d, fn, arg, 0, ULONG_MAX };
 	unsigned long beyond, first, links;
@@ -79,12 +82,14 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 	r = hmd_list_dir(d->memdir_fd, ".", block_entry, &w);
 	if (r) {
 		/* blocks left unseen: the links say nothing until a whole listing */
-		d->links_known = false;
+		if (measure)
+			d->links_known = false;
 		return r == 1 ? -EINTR : r;
 	}
 	if (done)
 		done(d, arg);
-	hmd_missed_measure(d, links_err, links);
+	if (measure)
+		hmd_missed_measure(d, links_err, links);
 	beyond = w.beyond;
 	first = w.first;
 	/* said when it changes, not at every rescan after a burst */
@@ -246,7 +251,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	hmd_missed_clear(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	hmd_dyn_invalidate(d);
-	r = for_each_block_dir(d, block_seen, NULL, NULL);
+	r = for_each_block_dir(d, block_seen, NULL, NULL, true);
 	if (r) {
 		/* the sums and the group followed the blocks just marked absent */
 		hmd_blocks_recount(d);
@@ -502,7 +507,7 @@ unsigned long hmd_count_new(struct hmd *d, unsigned long *first)
 {
 	struct new_count c = { 0, ULONG_MAX };
 
-	if (for_each_block_dir(d, block_count_new, NULL, &c))
+	if (for_each_block_dir(d, block_count_new, NULL, &c, false))
 		return 0;
 	*first = c.first;
 	return c.n;
@@ -522,7 +527,7 @@ void hmd_scan_new(struct hmd *d)
 
 	for (i = 0; i < d->nblk; i++)
 		d->blk[i].listed = false;
-	if (for_each_block_dir(d, block_if_new, forget_unlisted, &rs))
+	if (for_each_block_dir(d, block_if_new, forget_unlisted, &rs, true))
 		return;
 	if (rs.gone)
 		hmd_log(d, LOG_NOTICE,
