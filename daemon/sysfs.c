@@ -479,18 +479,42 @@ int hmd_block_read_node(struct hmd *d, unsigned long id)
 }
 
 /*
- * A write's errno that says block @id is gone, not that the kernel refused
- * it: ENODEV through a file opened before the removal (kernfs_fop_write_iter():
- * no active reference on a removed node, fs/kernfs/file.c 6.12; hotmemfs
- * the same), ENOENT from a new open once memoryN itself is gone.
+ * A write's or read's errno that says block @id is gone, not that the
+ * kernel refused it.  ENODEV through a file opened before the removal
+ * (kernfs_fop_write_iter(): no active reference on a removed node,
+ * fs/kernfs/file.c 6.12; hotmemfs the same) -- but ENODEV is also what a
+ * memory notifier may return for a block that is there (online_pages()
+ * returns memory_notify()'s notifier_to_errno(), e.g. notifier-error-inject's
+ * MEM_GOING_ONLINE -19): so gone only if a new open of memoryN/state fails
+ * too.  device_del() removes the attributes (device_remove_attrs()) before
+ * the REMOVE uevent, so the lookup says ENOENT (6.12 drivers/base/core.c);
+ * an open, not a stat: on a FUSE sysroot a stat may be answered from a
+ * dentry and attributes still cached, an open always asks the filesystem,
+ * which refuses a removed node's (hotmemfs: ENODEV, as kernfs_fop_open()).
+ * ENOENT from a new open once memoryN itself is gone.
  */
+static bool state_file_gone(struct hmd *d, unsigned long id)
+{
+	char path[48];
+	int fd;
+
+	snprintf(path, sizeof(path), "memory%lu/state", id);
+	/* O_NONBLOCK: a FIFO standing in for it (tests) must not block the open */
+	fd = openat(d->memdir_fd, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == ENOENT || errno == ENODEV;
+}
+
 bool hmd_block_went_away(struct hmd *d, unsigned long id, int err)
 {
 	char path[32];
 	struct stat st;
 
 	if (err == ENODEV)
-		return true;
+		return state_file_gone(d, id);
 	snprintf(path, sizeof(path), "memory%lu", id);
 	return err == ENOENT && fstatat(d->memdir_fd, path, &st, 0) && errno == ENOENT;
 }

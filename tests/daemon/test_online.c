@@ -417,8 +417,9 @@ static void capture_journal(struct hmd *d, const struct iovec *iov, int n);
  * A block removed between its read and its write (finalD 5): ENODEV
  * through the file it was read with, ENOENT from a new open once its
  * directory is gone.  Not a give-up: said below one, as the block gone,
- * and out of the model; ENOENT with the directory still there is one.
- * The same for a block gone before its ADD's read.
+ * and out of the model; ENOENT with the directory still there is one,
+ * and so is ENODEV with its state file still there (a memory notifier's
+ * refusal: finalG 1).  The same for a block gone before its ADD's read.
  */
 static void test_block_gone_not_a_give_up(void **state)
 {
@@ -428,15 +429,24 @@ static void test_block_gone_not_a_give_up(void **state)
 	f->d.journal = true;
 	f->d.journal_send = capture_journal;
 	script(f, 12, 1, ENODEV);
+	f->m.removed[12] = true;
 	script(f, 13, 1, ENOENT);
 	f->m.removed[13] = true;
 	script(f, 14, 1, ENOENT);
+	script(f, 15, 1, ENODEV);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_int_equal(f->m.writes[12], 1);
 	assert_int_equal(f->m.writes[13], 1);
 	assert_int_equal(hmd_count_pending(&f->d), 0);
-	/* memory14's state file refused with its directory there: a give-up */
-	assert_int_equal(f->d.n_failed, 1);
+	/*
+	 * memory14's state file refused with its directory there, memory15's
+	 * ENODEV with its state file there: give-ups
+	 */
+	assert_int_equal(f->d.n_failed, 2);
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory15: gave up onlining"));
+	assert_null(strstr(f->m.journal, "MESSAGE=memory15: went away"));
+	assert_true(f->d.blk[15].failed);
+	assert_non_null(hmd_block_find(&f->d, 15));
 	assert_non_null(strstr(f->m.journal,
 			       "MESSAGE=memory12: went away before its state was written (the memory "
 			       "block device is gone): nothing to online [policy=auto-movable "
@@ -459,7 +469,7 @@ static void test_block_gone_not_a_give_up(void **state)
 					     "read (the memory block device is gone): nothing to "
 					     "online [policy=auto-movable errno=ENOENT(2)]\n"));
 	assert_null(hmd_block_find(&f->d, 40));
-	assert_int_equal(f->d.n_failed, 1);
+	assert_int_equal(f->d.n_failed, 2);
 }
 
 /* The kernel onlined it (auto_online_blocks=online): left alone. */
