@@ -25,7 +25,10 @@
  *    once a burst is quiet the count is the blocks the model holds plus
  *    the other subdirectories (power/, blocks beyond HMD_MAX_BLOCK_ID),
  *    which every listing measures anew.  A block no uevent brought (or
- *    one gone without its REMOVE) makes them disagree.  One fstat() of an
+ *    one gone without its REMOVE) makes them disagree -- a count: a lost
+ *    REMOVE of one block and a lost ADD of another cancel out (the new
+ *    block waits for the next sign), and a lost REMOVE and ADD of the
+ *    same block number are not seen at all (finalG 3; docs/hotmemd.md).  One fstat() of an
  *    open descriptor: on hotmemfs no request at all while memory/'s
  *    attributes are cached, one GETATTR after a block came (hotmemfs
  *    invalidates them before the uevent goes out).
