@@ -97,6 +97,18 @@ static unsigned long holes_around(struct hotmem *hm, unsigned long addr, struct 
 }
 
 /*
+ * No new hole is made: after hotmem_phys_to_virt() (vmemmap_holes_end()),
+ * or once the host refused a writer's UFFDIO_COPY (a policy or a host out
+ * of memory refuses the next one too: each fill would be a refused ioctl
+ * and a write through the memfd, so memmaps are written from then on).
+ */
+static bool holes_stopped(struct hotmem *hm)
+{
+	return __atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&hm->holes_copy_refused, __ATOMIC_RELAXED);
+}
+
+/*
  * The refusal said once, by a writer (the fault thread logs nothing: a
  * faulting thread may hold event_lock, in a subscriber's callback):
  * hotmemfs goes on, slower, each fill a write.
@@ -105,7 +117,7 @@ static void holes_copy_refused(struct hotmem *hm, int err, unsigned long addr)
 {
 	if (__atomic_exchange_n(&hm->holes_copy_refused, true, __ATOMIC_RELAXED))
 		return;
-	pr_err(hm, "vmemmap: the host refused UFFDIO_COPY at %#lx (%s): self-hosted memmaps' holes are written through the memfd from now on",
+	pr_err(hm, "vmemmap: the host refused UFFDIO_COPY at %#lx (%s): self-hosted memmaps' holes are written through the memfd, and memmaps written in full, from now on",
 	       addr, strerror(err));
 }
 
@@ -281,8 +293,7 @@ void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *v
 		.mode = UFFDIO_REGISTER_MODE_MISSING,
 	};
 
-	if (hm->pagemap_pid != getpid() || __atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE) ||
-	    holes_start(hm))
+	if (hm->pagemap_pid != getpid() || holes_stopped(hm) || holes_start(hm))
 		return;
 	__atomic_store_n(&hm->hole_slot[section_nr], HOLE_ZERO, __ATOMIC_RELEASE);
 	if (!ioctl(hm->holes_uffd, UFFDIO_REGISTER, &reg))
@@ -404,8 +415,7 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
 		    i1 * PAGE_SIZE / sizeof(struct page),
 		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
-	if (slot < 0 || 2 * (i1 - i0) < SECTION_MEMMAP_PAGES ||
-	    __atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE)) {
+	if (slot < 0 || 2 * (i1 - i0) < SECTION_MEMMAP_PAGES || holes_stopped(hm)) {
 		holes_copy(hm, section_nr, i0, i1, tmpl, false);
 		return;
 	}
@@ -472,7 +482,7 @@ bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_
 	unsigned long i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
 	unsigned long i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
 
-	return !__atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE) &&
+	return !holes_stopped(hm) &&
 	       (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES) &&
 	       i1 > i0 && 2 * (i1 - i0) >= SECTION_MEMMAP_PAGES;
 }
