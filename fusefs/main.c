@@ -939,7 +939,20 @@ static int refuse_not_directory(const char *path)
 {
 	struct stat st;
 
-	if (stat(path, &st) || S_ISDIR(st.st_mode))
+	if (stat(path, &st)) {
+		/*
+		 * a missing one is refused here too, before the state file's
+		 * directory, lock and journal are made, and with the exit
+		 * status the unit does not restart on (78), not mount's 1
+		 * after them (finalF F7)
+		 */
+		if (errno != ENOENT && errno != ENOTDIR)
+			return 0;
+		fprintf(stderr, "hotmemfs: mountpoint %s: %s\nhotmemfs: refusing to start; "
+				"create it first (mkdir -p %s)\n", path, strerror(errno), path);
+		return -ENOENT;
+	}
+	if (S_ISDIR(st.st_mode))
 		return 0;
 	fprintf(stderr, "hotmemfs: mountpoint %s: not a directory (%s): hotmemfs mounts a "
 			"directory tree\nhotmemfs: refusing to start; choose a directory\n",

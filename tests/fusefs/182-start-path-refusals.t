@@ -4,7 +4,7 @@
 # holds (usereye7 #14: dropped without a word, its listener never heard
 # an event) or empty, a --control as long, and a mountpoint that is not a
 # directory (usereye7 #6: "mounted", every access EIO, and a stop after
-# one access left the dead mount behind).
+# one access left the dead mount behind), or does not exist.
 . "$(dirname "$0")/lib.sh"
 set -u
 require_env
@@ -57,4 +57,13 @@ tap_ok $? "... says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
 is "$(cat "$FILE")" precious "... the file is as it was"
 [ ! -e "$CTL" ]
 tap_ok $? "... no control socket made"
+
+# ---- a mountpoint that does not exist (finalF F7: refused by the mount, exit
+# 1, which the unit restarts on, after the state file's directory, lock and
+# journal were made) -------------------------------------------------------
+NOMNT=$TMP/nomnt
+start_refused "a missing mountpoint" 78 "hotmemfs: mountpoint $NOMNT: No such file or directory" \
+	-S "$TMP/sd/x.state" -s "$TMP/nomnt.sock" "$NOMNT"
+[ ! -e "$TMP/sd" ] && [ ! -e "$TMP/nomnt.sock" ]
+tap_ok $? "... before the state file's directory or the control socket is made"
 done_testing
