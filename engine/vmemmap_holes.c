@@ -127,40 +127,44 @@ static void holes_copy_refused(struct hotmem *hm, int err, unsigned long addr)
  * host refuses UFFDIO_COPY.  Under holes_fill_lock, with the writers'
  * copies: a page a writer filled meanwhile is not overwritten.  A host
  * that refuses the write too is out of memory: tried again with a
- * growing pause, then abort() with a message -- the faulting thread may
+ * growing pause for 10 s, then abort() with a message -- the faulting thread may
  * hold device_hotplug_lock, and a hang there stops all of hotmemfs for
  * good, where an abort leaves the state file to restore the machine.
  */
+#define HOLES_WRITE_PATIENCE_MS	10000
+
 static void holes_write(struct hotmem *hm, unsigned long addr, const void *src)
 {
 	const uintptr_t base = (uintptr_t)hm->vmemmap;
 	const unsigned long nr = (addr - base) / SECTION_MEMMAP_SIZE;
 	const off_t off = (off_t)PFN_PHYS(__nr_to_section(hm, nr)->vmemmap.pmd_pfn) +
 			  (off_t)((addr - base) % SECTION_MEMMAP_SIZE);
-	struct timespec pause = { 0, 1000000 };
+	unsigned long pause_ms = 1, waited_ms = 0;
 	unsigned char vec;
-	int tries = 0;
 
 	for (;;) {
 		bool done;
+		int err;
 
 		pthread_mutex_lock(&hm->holes_fill_lock);
 		done = (!mincore((void *)addr, PAGE_SIZE, &vec) && (vec & 1)) ||
 		       pwrite(hm->memfd, src, PAGE_SIZE, off) == PAGE_SIZE;
+		err = errno;
 		pthread_mutex_unlock(&hm->holes_fill_lock);
 		if (done)
 			return;
 		/* stderr, not the log: this may be the fault thread */
-		if (++tries == 1)
+		if (!waited_ms)
 			fprintf(stderr, "hotmem: vmemmap: the host gives no memory for the memmap page at %#lx (%s); trying again\n",
-				addr, strerror(errno));
-		if (tries == 14) {
-			fputs("hotmem: vmemmap: the host gave no memory for a memmap page in 16 s: aborting (the state file restores the machine)\n",
-			      stderr);
+				addr, strerror(err));
+		if (waited_ms >= HOLES_WRITE_PATIENCE_MS) {
+			fprintf(stderr, "hotmem: vmemmap: the host gave no memory for a memmap page in %d s: aborting (the state file restores the machine)\n",
+				HOLES_WRITE_PATIENCE_MS / 1000);
 			abort();
 		}
-		nanosleep(&pause, NULL);
-		pause.tv_nsec = min(pause.tv_nsec * 2, 999999999L);
+		nanosleep(&(struct timespec){ pause_ms / 1000, (long)(pause_ms % 1000) * 1000000 }, NULL);
+		waited_ms += pause_ms;
+		pause_ms = min(pause_ms * 2, 1000UL);
 	}
 }
 

@@ -2,6 +2,7 @@
 /* Onlining: zone choice exactly as the kernel, state semantics, notifiers. */
 #include <errno.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -371,10 +372,53 @@ static int copy_refused(void)
 	return 0;
 }
 
+/*
+ * A host that refuses the write through the memfd too (seccomp: ENOMEM
+ * for pwrite64 as well) is out of memory: the online tries again for 16 s
+ * and aborts, never spins for good with device_hotplug_lock held.
+ */
+static int copy_and_write_refused(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pwrite64, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
+	struct hotmem *hm;
+
+	alarm(300);
+	signal(SIGABRT, SIG_DFL);
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
+		  IDLE_KERNEL);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return 2;
+	if (hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+		return 4;
+	hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE);
+	return 5;
+}
+
 static void test_online_when_host_refuses_uffdio_copy(void **state)
 {
+	int status = -1;
+	pid_t pid;
+
 	(void)state;
 	run_in_child(copy_refused);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(copy_and_write_refused());
+	/* bounded: abort() after 16 s, or the child's alarm() */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
