@@ -262,10 +262,11 @@ static int refused_without_userfaultfd(void)
  */
 /*
  * @child run in a forked child, which must exit 0 (its exit status is the
- * first check that failed).  Bounded: a child either ends by itself (no
- * userfaultfd, nothing waits on a fault) or its alarm() ends it.
+ * first check that failed), or be killed by @sig if not 0.  Bounded: a
+ * child either ends by itself (no userfaultfd, nothing waits on a fault)
+ * or its alarm() ends it.
  */
-static void run_in_child(int (*child)(void))
+static void run_in_child(int (*child)(void), int sig)
 {
 	int status = -1;
 	pid_t pid;
@@ -276,6 +277,11 @@ static void run_in_child(int (*child)(void))
 	if (!pid)
 		_exit(child());
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (sig) {
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), sig);
+		return;
+	}
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -287,7 +293,7 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 	char log[16384];
 
 	(void)state;
-	run_in_child(refused_without_userfaultfd);
+	run_in_child(refused_without_userfaultfd, 0);
 
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=1000T "
 		  IDLE_KERNEL);
@@ -309,6 +315,27 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 }
 
 /*
+ * This thread and those it starts from now on get ENOMEM for
+ * ioctl(UFFDIO_COPY), and for pwrite64() if @and_pwrite.
+ */
+static int refuse_uffdio_copy(bool and_pwrite)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, and_pwrite ? __NR_pwrite64 : ~0u, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
+
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/*
  * In a child whose UFFDIO_COPY the host refuses (seccomp: ENOMEM, what
  * shmem_mfill_atomic_pte() returns when the memcg charge fails): the
  * online's copies and the fault thread's fills write each hole through
@@ -319,15 +346,6 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
  */
 static int copy_refused(void)
 {
-	struct sock_filter filter[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
 	struct hotmem_config cfg;
 	struct hotmem *hm;
 	char err[512], log[16384];
@@ -341,7 +359,7 @@ static int copy_refused(void)
 	    hotmem_create(&cfg, &hm, err, sizeof(err)))
 		return 3;
 	/* the fault thread, started at the add, inherits the filter */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+	if (refuse_uffdio_copy(false))
 		return 2;
 	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
 		return 4;
@@ -374,28 +392,18 @@ static int copy_refused(void)
 
 /*
  * A host that refuses the write through the memfd too (seccomp: ENOMEM
- * for pwrite64 as well) is out of memory: the online tries again for 16 s
+ * for pwrite64 as well) is out of memory: the online tries again for 10 s
  * and aborts, never spins for good with device_hotplug_lock held.
  */
 static int copy_and_write_refused(void)
 {
-	struct sock_filter filter[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pwrite64, 3, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
 	struct hotmem *hm;
 
 	alarm(300);
 	signal(SIGABRT, SIG_DFL);
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
 		  IDLE_KERNEL);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+	if (refuse_uffdio_copy(true))
 		return 2;
 	if (hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
 		return 4;
@@ -405,20 +413,10 @@ static int copy_and_write_refused(void)
 
 static void test_online_when_host_refuses_uffdio_copy(void **state)
 {
-	int status = -1;
-	pid_t pid;
-
 	(void)state;
-	run_in_child(copy_refused);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid)
-		_exit(copy_and_write_refused());
-	/* bounded: abort() after 16 s, or the child's alarm() */
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGABRT);
+	run_in_child(copy_refused, 0);
+	/* abort() after 10 s */
+	run_in_child(copy_and_write_refused, SIGABRT);
 }
 
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
