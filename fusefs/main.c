@@ -927,6 +927,24 @@ static void mount_holder(const char *path, char *buf, size_t len)
 }
 
 /*
+ * A missing mountpoint is refused before the state file's directory, lock
+ * and journal are made, and with the exit status the unit does not restart
+ * on (78), not mount's 1 after them (finalF F7).  Last of the options'
+ * checks: a bad profile or parameter is said first, whatever the
+ * mountpoint.
+ */
+static int refuse_missing_mountpoint(const char *path)
+{
+	struct stat st;
+
+	if (!stat(path, &st) || (errno != ENOENT && errno != ENOTDIR))
+		return 0;
+	fprintf(stderr, "hotmemfs: mountpoint %s: %s\nhotmemfs: refusing to start; "
+			"create it first (mkdir -p %s)\n", path, strerror(errno), path);
+	return -ENOENT;
+}
+
+/*
  * hotmemfs's root is a directory: libfuse mounts on a file too, with the
  * file's type as the root's, and the kernel then finds the root it gets
  * of another type and marks it bad -- "mounted", every access EIO, and
@@ -939,20 +957,7 @@ static int refuse_not_directory(const char *path)
 {
 	struct stat st;
 
-	if (stat(path, &st)) {
-		/*
-		 * a missing one is refused here too, before the state file's
-		 * directory, lock and journal are made, and with the exit
-		 * status the unit does not restart on (78), not mount's 1
-		 * after them (finalF F7)
-		 */
-		if (errno != ENOENT && errno != ENOTDIR)
-			return 0;
-		fprintf(stderr, "hotmemfs: mountpoint %s: %s\nhotmemfs: refusing to start; "
-				"create it first (mkdir -p %s)\n", path, strerror(errno), path);
-		return -ENOENT;
-	}
-	if (S_ISDIR(st.st_mode))
+	if (stat(path, &st) || S_ISDIR(st.st_mode))
 		return 0;
 	fprintf(stderr, "hotmemfs: mountpoint %s: not a directory (%s): hotmemfs mounts a "
 			"directory tree\nhotmemfs: refusing to start; choose a directory\n",
@@ -1159,6 +1164,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 			ret = refuse_io_uring(o);
 		if (!ret)
 			ret = check_explicit_machine(o, &parsed);
+		if (!ret)
+			ret = refuse_missing_mountpoint(o->mountpoint);
 		*refused = ret;
 	}
 	if (ret)
