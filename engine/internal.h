@@ -990,7 +990,6 @@ void vmemmap_holes_init(struct hotmem *hm);
 void vmemmap_holes_exit(struct hotmem *hm);
 void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *vaddr);
 void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr);
-void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr);
 void vmemmap_holes_end(struct hotmem *hm);
 void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
 				   unsigned long nr_pages);

@@ -493,15 +493,15 @@ int physmem_check_unmaps(struct hotmem *hm, unsigned long nr_new)
  * mapping in three.  Merges with neighbours only lower the real count, so
  * the bound stays an upper bound; a count brings it back down.
  */
-static void host_maps_made(struct hotmem *hm)
-{
-	__atomic_fetch_add(&hm->host_maps_bound, HOST_MAPS_PER_FIXED, __ATOMIC_RELAXED);
-}
-
-/* @nr mappings made by others than a MAP_FIXED (a thread's stack and guard page) */
+/* @nr mappings made (a MAP_FIXED's, or a thread's stack and guard page) */
 void physmem_maps_made(struct hotmem *hm, unsigned long nr)
 {
 	__atomic_fetch_add(&hm->host_maps_bound, nr, __ATOMIC_RELAXED);
+}
+
+static void host_maps_made(struct hotmem *hm)
+{
+	physmem_maps_made(hm, HOST_MAPS_PER_FIXED);
 }
 
 /* @key's value in kB in /proc/meminfo's text @buf, in bytes; -1 when missing */

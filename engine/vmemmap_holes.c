@@ -373,13 +373,30 @@ static const struct page *holes_tmpl(struct hotmem *hm, unsigned long section_nr
 }
 
 /* every hole of the section filled, as its first touch would */
-void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr)
+static void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr)
 {
-	struct mem_section *ms = __nr_to_section(hm, section_nr);
-
-	if (!(__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES))
+	if (!vmemmap_has_holes(__nr_to_section(hm, section_nr)))
 		return;
 	holes_copy(hm, section_nr, 0, SECTION_MEMMAP_PAGES, holes_tmpl(hm, section_nr), true);
+}
+
+/*
+ * The vmemmap pages [*@i0, *@i1) of @pfn's section that hold only struct
+ * pages of [@pfn, @pfn + @nr_pages)
+ */
+static void holes_span(unsigned long pfn, unsigned long nr_pages, unsigned long *i0,
+		       unsigned long *i1)
+{
+	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
+
+	*i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
+	*i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
+}
+
+/* holes are made for half a section's memmap or more (an online's range) */
+static bool holes_worth(unsigned long i0, unsigned long i1)
+{
+	return i1 > i0 && 2 * (i1 - i0) >= SECTION_MEMMAP_PAGES;
 }
 
 /*
@@ -406,9 +423,10 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 {
 	const unsigned long section_nr = pfn_to_section_nr(pfn);
 	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
-	unsigned long i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
-	unsigned long i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
 	struct page *first = pfn_to_page(hm, pfn);
+	unsigned long i0, i1;
+
+	holes_span(pfn, nr_pages, &i0, &i1);
 
 	/* the ends' struct pages that share a vmemmap page with others */
 	if (i1 <= i0) {
@@ -419,7 +437,7 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
 		    i1 * PAGE_SIZE / sizeof(struct page),
 		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
-	if (slot < 0 || 2 * (i1 - i0) < SECTION_MEMMAP_PAGES || holes_stopped(hm)) {
+	if (slot < 0 || !holes_worth(i0, i1) || holes_stopped(hm)) {
 		holes_copy(hm, section_nr, i0, i1, tmpl, false);
 		return;
 	}
@@ -481,14 +499,11 @@ void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
 /* does memmap_init_range() of this part of the section leave holes (vmemmap_holes_init_range())? */
 bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages)
 {
-	const struct mem_section *ms = __pfn_to_section(hm, pfn);
-	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
-	unsigned long i0 = DIV_ROUND_UP(off * sizeof(struct page), PAGE_SIZE);
-	unsigned long i1 = (off + nr_pages) * sizeof(struct page) / PAGE_SIZE;
+	unsigned long i0, i1;
 
-	return !holes_stopped(hm) &&
-	       (__atomic_load_n(&ms->section_mem_map, __ATOMIC_RELAXED) & SECTION_MEMMAP_HOLES) &&
-	       i1 > i0 && 2 * (i1 - i0) >= SECTION_MEMMAP_PAGES;
+	holes_span(pfn, nr_pages, &i0, &i1);
+	return !holes_stopped(hm) && vmemmap_has_holes(__pfn_to_section(hm, pfn)) &&
+	       holes_worth(i0, i1);
 }
 
 /* a section whose memmap may have holes: never prefaulted, never fallocate()d */
