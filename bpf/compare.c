@@ -96,15 +96,17 @@ static int add_line(struct hmt_trace *t, const char *line, int lineno)
 	const char *brace = strchr(line, '{');
 	struct jsonl_obj obj;
 	struct hmt_rec r;
+	bool parsed;
 
 	if (!line[strspn(line, " \t\r\n")])
 		return 0;
-	if (brace && !jsonl_parse(brace, &obj) && !jsonl_get(&obj, "ev") &&
-	    jsonl_get(&obj, HMT_HEADER_KEY)) {
+	/* one parse a line: a header, an event, or neither */
+	parsed = brace && !jsonl_parse(brace, &obj);
+	if (parsed && !jsonl_get(&obj, "ev") && jsonl_get(&obj, HMT_HEADER_KEY)) {
 		read_header(t, &obj);
 		return 0;
 	}
-	if (!brace || jsonl_parse(brace, &obj) || !jsonl_get(&obj, "ev")) {
+	if (!parsed || !jsonl_get(&obj, "ev")) {
 		skip_line(t, line, lineno);
 		return 0;
 	}

@@ -1492,7 +1492,7 @@ static const struct {
 
 /*
  * An error text that filled its buffer was cut by snprintf() at a byte:
- * maybe inside a UTF-8 sequence, or a U+0000's C0 80 (qmp.c), and the
+ * maybe inside a UTF-8 sequence, or a U+0000's C0 80 (qmpread.c), and the
  * reply line would not be UTF-8.  Cut it before that character instead.
  */
 static void err_cut_whole(char *err)

@@ -393,22 +393,20 @@ out:
  */
 static json_object *parse_number(const struct hmfs_ctl_tok *t, const char *s)
 {
-	char *end;
-
 	if (t->type == TOK_INTEGER) {
 		long long i;
 		unsigned long long u;
 
 		errno = 0;
-		i = strtoll(s, &end, 10);
+		i = strtoll(s, NULL, 10);
 		if (!errno)
 			return json_object_new_int64(i);
 		errno = 0;
-		u = s[0] != '-' ? strtoull(s, &end, 10) : 0;
+		u = s[0] != '-' ? strtoull(s, NULL, 10) : 0;
 		if (s[0] != '-' && !errno)
 			return json_object_new_uint64(u);
 	}
-	return json_object_new_double(strtod(s, &end));
+	return json_object_new_double(strtod(s, NULL));
 }
 
 /* parse_pair(): "key": value into @o */
