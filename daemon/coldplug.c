@@ -75,10 +75,12 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 			      void (*done)(struct hmd *d, void *arg), void *arg, bool measure)
 {
 	struct block_walk w = { d, fn, arg, 0, ULONG_MAX };
-	unsigned long beyond, first, links;
-	int r, links_err;
+	unsigned long beyond, first, links = 0;
+	int r, links_err = 0;
 
-	links_err = hmd_memdir_links(d, &links);
+	/* read before the listing: a block made meanwhile shows as a change */
+	if (measure)
+		links_err = hmd_memdir_links(d, &links);
 	r = hmd_list_dir(d->memdir_fd, ".", block_entry, &w);
 	if (r) {
 		/* blocks left unseen: the links say nothing until a whole listing */

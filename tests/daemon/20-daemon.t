@@ -130,6 +130,10 @@ n=$(rescans)
 send add 62
 check "... and onlined by the next rescan once complete" wait_for 5 all_state 60 60 online_kernel
 settled "$n"
+# the relisting is for memory60's own sake, not only this send's new
+# SEQNUM series (a gap too): the half-created block is a sign of its own
+check "... the settle names the half-created block as its reason" \
+	grep -q "memory60 was half-created at the last rescan" "$log"
 
 # A settle relists memory/ only when a uevent may have been lost
 # (daemon/missed.c): a gap in the sender's SEQNUMs, or memory/'s link
