@@ -1099,6 +1099,11 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 		}
 	}
 	ret = o->fresh ? hmfs_state_remove(ctx) : 0;
+	/* not a regular file (put there since the start's check): its type said */
+	if (ret == -EINVAL && refuse_foreign_file("state file", o->state, S_IFREG)) {
+		*refused = true;
+		return ret;
+	}
 	if (ret) {
 		/* booting anew beside the old file would restore it at the next start */
 		fprintf(stderr, "hotmemfs: --fresh: removing the state file %s: %s\n"
