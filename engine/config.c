@@ -268,6 +268,20 @@ static int parse_uint(const char *v, unsigned int *out)
 	return 0;
 }
 
+/*
+ * A profile's node=N (ram, hotplug, virtio_mem lines): decimal, as its
+ * distance and cpu_nodes lines read a node and sysfs's nodeN names it
+ * (the kernel's kstrtouint(buf, 10)), no sign.  parse_uint() is the
+ * command line's, a module parameter's kstrtouint(val, 0): there "010"
+ * is octal 8 and "0x1" hex, which made "node=010" node 8 here too.
+ */
+static int parse_node(const char *v, unsigned int *out)
+{
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	return hmu_kstrtouint(v, 10, out) ? -EINVAL : 0;
+}
+
 /* a boolean parameter, as kstrtobool() takes it: @what is said when it is not one */
 /*
  * A bool parameter.  A module's (module_param(name, bool, ...):
@@ -780,8 +794,9 @@ static int parse_range(const char *key, char *v, struct hm_boot_range *r, char *
 	if (sp) {
 		*sp++ = '\0';
 		sp = trim(sp);
-		if (strncmp(sp, "node=", 5) || parse_uint(sp + 5, &nid))
-			return seterr(err, errlen, "line %d: %s: bad node '%s'", line, key, sp);
+		if (strncmp(sp, "node=", 5) || parse_node(sp + 5, &nid))
+			return seterr(err, errlen, "line %d: %s: bad node '%s' (node=N, N decimal)",
+				      line, key, sp);
 	}
 	if (hotmem_memparse(trim(v), &start) || hotmem_memparse(trim(dash + 1), &last) ||
 	    last < start)
@@ -864,8 +879,9 @@ static int virtio_mem_prop(struct hm_virtio_mem_config *v, const char *prop, con
 		snprintf(v->id, sizeof(v->id), "%s", val);
 		break;
 	case VMEM_NODE:
-		if (parse_uint(val, &nid) || nid >= HM_MAX_NUMNODES)
-			return seterr(err, errlen, "line %d: virtio_mem: bad node '%s'", line, val);
+		if (parse_node(val, &nid) || nid >= HM_MAX_NUMNODES)
+			return seterr(err, errlen, "line %d: virtio_mem: bad node '%s' (decimal)", line,
+				      val);
 		v->nid = (int)nid;
 		break;
 	case VMEM_SIZE:
@@ -944,6 +960,21 @@ static int parse_virtio_mem(struct hotmem_config *cfg, char *val, char *err, siz
 	return ret;
 }
 
+/*
+ * A block number of an online/offline line, memoryN's N: decimal digits
+ * without a leading 0, as hotmemctl and hotmem run read one (fusefs
+ * ctlargs.c hmfs_ctlargs_block()).  "010" is refused, not read as 10: to
+ * C it is octal 8, a pasted phys_index ("00000020") is hex.  @*end past it.
+ */
+static int parse_block_nr(const char *s, unsigned long *out, char **end)
+{
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit((unsigned char)s[1])))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, end, 10);
+	return errno ? -EINVAL : 0;
+}
+
 /* "FIRST[-LAST] online|online_kernel|online_movable", or for offline "FIRST[-LAST]" */
 static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v, char *err,
 			     size_t errlen, int line)
@@ -967,14 +998,19 @@ static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v
 	} else if (type && *trim(type)) {
 		return seterr(err, errlen, "line %d: offline: expected BLOCKS", line);
 	}
-	errno = 0;
-	b->first = strtoul(v, &end, 10);
+	if (parse_block_nr(v, &b->first, &end))
+		goto bad;
 	dash = end;
-	b->last = *dash == '-' ? strtoul(dash + 1, &end, 10) : b->first;
-	if (errno || end == v || *end || b->last < b->first || !isdigit((unsigned char)*v))
-		return seterr(err, errlen, "line %d: %s: bad block range '%s'", line, key, v);
+	b->last = b->first;
+	if ((*dash == '-' && parse_block_nr(dash + 1, &b->last, &end)) || *end ||
+	    b->last < b->first)
+		goto bad;
 	cfg->nr_block_states++;
 	return 0;
+bad:
+	return seterr(err, errlen,
+		      "line %d: %s: bad block range '%s': FIRST[-LAST], block numbers decimal as in memoryN, without a leading 0",
+		      line, key, v);
 }
 
 /*

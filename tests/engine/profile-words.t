@@ -43,7 +43,7 @@ done
 [ -z "$missing" ] && ok "docs/profile.md describes every key hotmem names" ||
 	notok "docs/profile.md describes every key hotmem names" "missing:$missing"
 printf 'profile = default\nonline = 4x online_movable\n' >"$tmp/online.conf"
-check "a bad online line" "$tmp/online.conf" "$tmp/online.conf: line 2: online: bad block range '4x'"
+check "a bad online line" "$tmp/online.conf" "$tmp/online.conf: line 2: online: bad block range '4x': FIRST[-LAST], block numbers decimal as in memoryN, without a leading 0"
 printf 'profile = default\nhotplug = 0x100000000-0x107ffffff\nonline = 32 online_movable\nonline = 32\n' >"$tmp/twice.conf"
 check "a block onlined twice" "$tmp/twice.conf" "cannot boot the machine: online memory32 online: Invalid argument"
 # a built-in after a setting would load a whole machine over it (memory_failure

@@ -419,6 +419,45 @@ static void test_checks_after_parsing_name_the_line(void **state)
 	}
 }
 
+/*
+ * A profile's node=N is decimal, as its distance and cpu_nodes lines and
+ * sysfs's nodeN (strtoul base 0 read "node=010" as node 8 and took
+ * "node=0x1"); an online/offline line's block is memoryN's N without a
+ * leading 0, as hotmemctl's (it read "online = 010" as memory10, where C
+ * reads 8 and a pasted phys_index is hex) (cliparse, session 15).
+ */
+static void test_profile_numbers_are_decimal(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256] = "";
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 16\n"
+				"ram = 0x100000-0x1fffffff node=010\n"
+				"virtio_mem = memaddr=0x140000000 size=1G node=011\n"
+				"online = 10-12 online_movable\noffline = 0\n",
+				err, sizeof(err)), 0);
+	assert_int_equal(cfg.boot[0].nid, 10);
+	assert_int_equal(cfg.virtio_mem[0].nid, 11);
+	assert_int_equal(cfg.block_state[0].first, 10);
+	assert_int_equal(cfg.block_state[0].last, 12);
+	assert_int_equal(cfg.block_state[1].first, 0);
+	assert_profile_refused("nodes = 2\nram = 0x100000-0x1fffffff node=0x1\n",
+			       "line 2: ram: bad node 'node=0x1' (node=N, N decimal)");
+	assert_profile_refused("nodes = 2\nhotplug = 0x100000000-0x10fffffff node=+1\n",
+			       "line 2: hotplug: bad node 'node=+1'");
+	assert_profile_refused("nodes = 2\nvirtio_mem = memaddr=0x140000000 size=1G node=0x1\n",
+			       "line 2: virtio_mem: bad node '0x1' (decimal)");
+	assert_profile_refused("online = 010 online_movable\n",
+			       "line 1: online: bad block range '010': FIRST[-LAST], block numbers decimal as in memoryN, without a leading 0");
+	assert_profile_refused("offline = 8-010\n", "line 1: offline: bad block range '8-010'");
+	assert_profile_refused("offline = 00\n", "bad block range '00'");
+	assert_profile_refused("offline = 0x8\n", "bad block range '0x8'");
+	assert_profile_refused("offline = 8-\n", "bad block range '8-'");
+	assert_profile_refused("offline = -8\n", "bad block range '-8'");
+}
+
 /* QEMU's -m slots=N: 256 unless the profile says; qemu-512m is -m 512M,slots=4 */
 static void test_slots(void **state)
 {
@@ -605,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_checks_after_parsing_name_the_line),
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_profile_numbers_are_decimal),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_unknown_module_parameters_refused_alike),
 		cmocka_unit_test(test_bare_module_bool_is_true),

@@ -73,7 +73,7 @@ static void test_bad_lines_name_line_and_setting(void **state)
 		{ "virtio_mem = memaddr=0x140000000 size=1X\n",
 		  "line 3: virtio_mem: size: bad size '1X'" },
 		{ "virtio_mem = memaddr=0x140000000 size=1G node=x\n",
-		  "line 3: virtio_mem: bad node 'x'" },
+		  "line 3: virtio_mem: bad node 'x' (decimal)" },
 		{ "virtio_mem = memaddr=0x140000000 size=1G slot\n",
 		  "line 3: virtio_mem: expected PROPERTY=VALUE, got 'slot'" },
 		{ "virtio_mem = memaddr=0x140000000 size=1G block-size=3M\n",
