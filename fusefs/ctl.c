@@ -102,6 +102,7 @@ static int arg_int_form(json_object *args, const char *key, enum int_form form, 
 {
 	json_object *v = arg(args, key);
 	const char *s;
+	char hint[160];
 
 	*out = def;
 	if (!v)
@@ -116,9 +117,12 @@ static int arg_int_form(json_object *args, const char *key, enum int_form form, 
 		   form == INT_QEMU  ? hmfs_ctlargs_int_base(s, 0, out) :
 				       hmfs_ctlargs_int(s, out)))
 		return 0;
-	snprintf(err, ERRLEN, "Parameter '%s' expects %s", key,
-		 form == INT_BLOCK ? "a block number, decimal as in memoryN (no leading 0)" :
-				     "an integer");
+	/* a block refused in hotmemctl's words (ctlargs.c check_values()) */
+	if (form == INT_BLOCK)
+		snprintf(err, ERRLEN, "Parameter '%s' expects %s%s", key, HMFS_CTLARGS_BLOCK_WHAT,
+			 s ? hmfs_ctlargs_int_hint(true, s, hint, sizeof(hint)) : "");
+	else
+		snprintf(err, ERRLEN, "Parameter '%s' expects an integer", key);
 	return -EINVAL;
 }
 

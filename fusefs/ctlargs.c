@@ -150,6 +150,8 @@ static int check_required(json_object *args, size_t t, char *err, size_t errlen)
  * A count, a block, a node, an errno: a number, never a size -- "4M"
  * pages read as memparse() reads it asked for 4 Mi pages (16 GiB), "1K"
  * huge pages for 1024 (review13 N6).  Sizes are arg_size()'s (ctl.c).
+ * This one is strtoll()'s, for what QEMU reads with qemu_strtoi64()
+ * (a -device node= or slot=); hotmem's own are hmfs_ctlargs_int()'s.
  */
 int hmfs_ctlargs_int_base(const char *s, int base, long long *out)
 {
@@ -175,8 +177,12 @@ int hmfs_ctlargs_int(const char *s, long long *out)
 {
 	const char *d = s + (*s == '-' || *s == '+');
 
-	return hmfs_ctlargs_int_base(s, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10,
-				     out);
+	/*
+	 * the kernel's kstrtoll() (lib/kstrtox.c, 6.12): one sign, no blank
+	 * before it (strtoll() took " 5"), one '\n' after; base 16 takes the 0x
+	 */
+	return hmu_kstrtoll(s, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10, out) ?
+		       -EINVAL : 0;
 }
 
 /*
@@ -205,9 +211,6 @@ int hmfs_ctlargs_block(const char *s, long long *out)
 /* ARG_INT hmfs_ctlargs_int()'s, ARG_BLOCK memoryN's N (hmfs_ctlargs_block()) */
 enum arg_kind { ARG_INT, ARG_BLOCK, ARG_STATE, ARG_ONLINE, ARG_BOOL, ARG_WORD };
 
-/* what ARG_BLOCK must be, in the words of its refusal */
-#define BLOCK_WHAT "a block number, 0 or more, decimal as in memoryN"
-
 static const struct {
 	const char *execute, *key;
 	enum arg_kind kind;
@@ -218,11 +221,11 @@ static const struct {
 	/* the command's own rule before its execute's: `online 3 offline` offlined block 3 */
 	{ "online", "state", ARG_ONLINE, 0, 0, NULL,
 	  "online, online_kernel or online_movable" },
-	{ "block-set-state", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, BLOCK_WHAT },
+	{ "block-set-state", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, HMFS_CTLARGS_BLOCK_WHAT },
 	{ "block-set-state", "state", ARG_STATE, 0, 0, NULL,
 	  "offline, online, online_kernel or online_movable" },
 	{ "block-set-state", "timeout", ARG_INT, 0, LLONG_MAX, NULL, "milliseconds, 0 or more" },
-	{ "explain", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, BLOCK_WHAT },
+	{ "explain", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, HMFS_CTLARGS_BLOCK_WHAT },
 	{ "explain", "from", ARG_INT, 0, LLONG_MAX, NULL, "a pfn, 0 or more" },
 	{ "explain", "all", ARG_BOOL, 0, 0, NULL, "on or off (yes, no, 1, 0, true, false)" },
 	{ "alloc", "type", ARG_WORD, 0, 0, "movable|unmovable|pinned",
@@ -280,33 +283,33 @@ static bool arg_ok(size_t r, const char *v)
 	return false;
 }
 
-/*
- * Why a number was refused, past what it must be: a count given as a
- * size ("4M"), it is what the user meant; a block in C's spellings
- * ("0x20", "010"), what it was read as before (usereye7 #1).  "" when
- * the rule's words say it all.
- */
-static const char *int_hint(size_t r, const char *v, char *buf, size_t len)
+/* hmfs_ctlargs_int_hint() for rule @r: "" for a rule of no number */
+const char *hmfs_ctlargs_int_hint(bool block, const char *v, char *buf, size_t len)
 {
-	enum arg_kind kind = arg_rules[r].kind;
 	long long n;
 	uint64_t u;
 
-	if (kind != ARG_INT && kind != ARG_BLOCK)
-		return "";
-	if (kind == ARG_BLOCK && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') &&
-	    !hmfs_ctlargs_int(v, &n)) {
+	if (block && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && !hmfs_ctlargs_int(v, &n)) {
 		snprintf(buf, len, ", not hex (%s is %lld)", v, n);
 		return buf;
 	}
-	if (kind == ARG_BLOCK && v[0] == '0' && isdigit((unsigned char)v[1])) {
+	if (block && v[0] == '0' && isdigit((unsigned char)v[1])) {
 		snprintf(buf, len,
 			 ", without a leading 0 (is %s decimal, C's octal or a phys_index's hex?)", v);
 		return buf;
 	}
-	if (int_of(kind, v, &n) && !hmu_memparse(v, &u))
+	if ((block ? hmfs_ctlargs_block(v, &n) : hmfs_ctlargs_int(v, &n)) && !hmu_memparse(v, &u))
 		return ", not a size (no K, M, G, T suffix)";
 	return "";
+}
+
+static const char *int_hint(size_t r, const char *v, char *buf, size_t len)
+{
+	enum arg_kind kind = arg_rules[r].kind;
+
+	if (kind != ARG_INT && kind != ARG_BLOCK)
+		return "";
+	return hmfs_ctlargs_int_hint(kind == ARG_BLOCK, v, buf, len);
 }
 
 /*

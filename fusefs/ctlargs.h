@@ -19,7 +19,8 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
 /*
  * An integer as a control command takes it in a string (a count, a
  * node, an errno, a pfn): decimal ("12", "-1"; "010" is ten, no octal)
- * or hex after 0x ("0x1f"), never a size ("1K" is refused: sizes are
+ * or hex after 0x ("0x1f"), as the kernel's kstrtoll() reads it (no
+ * blank before, one '\n' after), never a size ("1K" is refused: sizes are
  * size=, value=, memparse()'s).  0 and the value in @out, or -EINVAL.
  * hotmemfs and hotmemctl both read them with these (as
  * hmfs_ctlargs_seconds()).  _int_base() reads @base as strtoll() does:
@@ -32,6 +33,15 @@ int hmfs_ctlargs_int_base(const char *s, int base, long long *out);
  * ("010" would be octal 8 to C, 10 to chmem, a pasted phys_index hex)
  */
 int hmfs_ctlargs_block(const char *s, long long *out);
+/* what a block number must be, in hotmemctl's and hotmemfs's refusals alike */
+#define HMFS_CTLARGS_BLOCK_WHAT "a block number, 0 or more, decimal as in memoryN"
+/*
+ * Why @v was refused as a number (@block: as a block number), past what
+ * it must be: a count given as a size ("4M"), it is what the user meant;
+ * a block in C's spellings ("0x20", "010"), what it was read as before
+ * (usereye7 #1).  "" when the rule's words say it all, else @buf.
+ */
+const char *hmfs_ctlargs_int_hint(bool block, const char *v, char *buf, size_t len);
 
 /*
  * Whether the server command @execute may change the machine (ctlcmds.h's

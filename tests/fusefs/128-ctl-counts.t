@@ -59,7 +59,7 @@ refused 1 "^hotmemctl: error: Parameter 'pages' expects an integer$" "raw alloc 
 	raw '{"execute": "alloc", "arguments": {"type": "movable", "pages": "4M"}}'
 refused 1 "^hotmemctl: error: Parameter 'pages' expects an integer$" "raw hugetlb pages \"1K\": hotmemfs refuses it" -- \
 	raw '{"execute": "hugetlb", "arguments": {"pages": "1K"}}'
-refused 1 "^hotmemctl: error: Parameter 'block' expects a block number, decimal as in memoryN \(no leading 0\)$" "raw offline block \"1K\": hotmemfs refuses it" -- \
+refused 1 "^hotmemctl: error: Parameter 'block' expects a block number, 0 or more, decimal as in memoryN, not a size \(no K, M, G, T suffix\)$" "raw offline block \"1K\": hotmemfs refuses it" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "1K", "state": "offline"}}'
 refused 1 "^hotmemctl: error: Parameter 'pages' is missing$" "raw hugetlb without pages: hotmemfs asks for it" -- \
 	raw '{"execute": "hugetlb"}'

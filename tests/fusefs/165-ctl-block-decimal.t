@@ -47,10 +47,11 @@ refused 2 "^hotmemctl: explain: bad block '040'" "explain 040: refused too" -- e
 is "$(states)" "offline offline " "... memory32 and memory33 as they were"
 
 # hotmemfs, sent the string as is
-refused 1 "^hotmemctl: error: Parameter 'block' expects a block number, decimal as in memoryN \(no leading 0\)$" \
+# in hotmemctl's words (one text: reread-fusefs #2)
+refused 1 "^hotmemctl: error: Parameter 'block' expects a block number, 0 or more, decimal as in memoryN, without a leading 0 \(is 040 decimal, C's octal or a phys_index's hex\?\)$" \
 	"raw block-set-state block \"040\": hotmemfs refuses it" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "040", "state": "online_movable"}}'
-refused 1 "^hotmemctl: error: Parameter 'block' expects a block number" "raw block \"0x20\": refused" -- \
+refused 1 "^hotmemctl: error: Parameter 'block' expects a block number, 0 or more, decimal as in memoryN, not hex \(0x20 is 32\)$" "raw block \"0x20\": refused" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "0x20", "state": "online_movable"}}'
 refused 1 "^hotmemctl: error: Parameter 'block' expects a block number" "raw explain block \"040\": refused" -- \
 	raw '{"execute": "explain", "arguments": {"block": "040"}}'

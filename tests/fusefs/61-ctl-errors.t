@@ -181,7 +181,7 @@ tap_ok $? "offline block=99999: the block as KEY=VALUE is given, sent"
 err_is 1 "error: memory99999: offline failed: No such device \(no memory99999; the memory blocks: 0-7\)$" \
 	"a refused command: exit status 1; a block that is not: the blocks there are (usereye4 #8)" -- offline 99999
 # what hotmemctl refuses itself, hotmemfs refuses too (sent as is with raw)
-err_is 1 "error: Parameter 'block' expects a block number, decimal as in memoryN \(no leading 0\)" "raw offline of block 'abc': hotmemfs's refusal" -- \
+err_is 1 "error: Parameter 'block' expects a block number, 0 or more, decimal as in memoryN$" "raw offline of block 'abc': hotmemfs's refusal" -- \
 	raw '{"execute": "block-set-state", "arguments": {"block": "abc", "state": "offline"}}'
 err_is 1 "error: Parameter 'node' is out of range" "raw alloc node=-2: hotmemfs's refusal" -- \
 	raw '{"execute": "alloc", "arguments": {"type": "movable", "pages": 10, "node": -2}}'

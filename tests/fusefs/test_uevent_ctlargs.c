@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* uevent wire format (docs/hotmemd.md contract) and hotmemctl arguments. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,6 +193,8 @@ static void test_ctlargs_values(void **state)
 		{ 4, { "alloc", "movable", "1", "node=-2" }, "bad node '-2': a node number, or -1 for any (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 4, { "alloc", "pinned", "1024", "node=-1" }, NULL },
 		/* a count is a number, not a size: 4M pages were 4 Mi pages, 16 GiB (review13 N6) */
+		/* the kernel's kstrtoll(): no blank before the number (strtoll() took it) */
+		{ 3, { "alloc", "movable", " 5" }, "bad pages ' 5': a number of pages, 1 or more (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 3, { "alloc", "movable", "4M" }, "bad pages '4M': a number of pages, 1 or more, not a size (no K, M, G, T suffix) (alloc movable|unmovable|pinned PAGES [node=N]; hotmemctl --help)" },
 		{ 2, { "hugetlb", "1K" }, "bad pages '1K': a number of huge pages, negative to free, not a size (no K, M, G, T suffix) (hugetlb PAGES [node=N]; hotmemctl --help)" },
 		{ 2, { "fail-nth-alloc", "1M" }, "bad nth '1M': a count, 0 or more, not a size (no K, M, G, T suffix) (fail-nth-alloc N; hotmemctl --help)" },
@@ -273,6 +276,23 @@ static void test_ctlargs_int(void **state)
 	assert_int_equal(hmfs_ctlargs_int("0X1F", &v), 0);
 	assert_int_equal(v, 31);
 	assert_int_equal(hmfs_ctlargs_int("0x", &v), -EINVAL);
+	/*
+	 * the kernel's kstrtoll(): no blank before (strtoll() took " 5"), a
+	 * '+' but one sign only, one '\n' after as a sysfs write has it
+	 */
+	assert_int_equal(hmfs_ctlargs_int(" 5", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("\t5", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("- 5", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("-+5", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("5 ", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("5\n\n", &v), -EINVAL);
+	assert_int_equal(hmfs_ctlargs_int("+5", &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(hmfs_ctlargs_int("5\n", &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(hmfs_ctlargs_int("-9223372036854775808", &v), 0);
+	assert_int_equal(v, LLONG_MIN);
+	assert_int_equal(hmfs_ctlargs_int("9223372036854775808", &v), -EINVAL);
 	/* QEMU's -device node= and slot=: its base 0, octal as QEMU reads it */
 	assert_int_equal(hmfs_ctlargs_int_base("010", 0, &v), 0);
 	assert_int_equal(v, 8);
