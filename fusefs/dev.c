@@ -101,15 +101,42 @@ static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id, size_t l
  */
 static void anon_id(struct hmfs_ctx *ctx, char *id, size_t len)
 {
-	snprintf(id, len, HMFS_ANON_PATH "%u]", ctx->anon_count++);
+	snprintf(id, len, HMFS_ANON_PATH "%u]",
+		 __atomic_fetch_add(&ctx->anon_count, 1, __ATOMIC_RELAXED));
 }
 
 static void anon_seen(struct hmfs_ctx *ctx, const char *id)
 {
 	unsigned int n;
 
-	if (hmfs_dev_anon(id) && sscanf(id, HMFS_ANON_PATH "%u]", &n) == 1 && n >= ctx->anon_count)
-		ctx->anon_count = n + 1;
+	if (hmfs_dev_anon(id) && sscanf(id, HMFS_ANON_PATH "%u]", &n) == 1)
+		hmfs_dev_anon_raise(ctx, n + 1);
+}
+
+/*
+ * The count, for the state file's "params" (state.c): read without
+ * dev_lock, which a save may hold already (hmfs_devices_json()); the
+ * count is atomic for that, and only rises.
+ */
+unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->anon_count, __ATOMIC_RELAXED);
+}
+
+/*
+ * The count raised to @n, never lowered: a restore puts back the count
+ * the run had reached (finalF F2: a device[N] deleted before a restart
+ * was named again by the next anonymous device_add after it), and an
+ * undone anonymous device_add keeps its number taken, as QEMU's refused
+ * one does.
+ */
+void hmfs_dev_anon_raise(struct hmfs_ctx *ctx, unsigned int n)
+{
+	unsigned int cur = __atomic_load_n(&ctx->anon_count, __ATOMIC_RELAXED);
+
+	while (cur < n && !__atomic_compare_exchange_n(&ctx->anon_count, &cur, n, false,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 /* Another device whose region (a virtio-mem device's whole size) meets [addr, addr + size). */

@@ -639,7 +639,9 @@ struct hmfs_ctx {
 	/*
 	 * the next anonymous device's number, /machine/peripheral-anon/device[N]
 	 * (QEMU's qdev_set_id() static anon_count: taken by each device_add
-	 * without an id, a refused one too, never given back), under dev_lock
+	 * without an id, a refused one too, never given back; QEMU counts
+	 * within one run, and a state file's restarts are one run: saved in
+	 * "params"), atomic (dev.c hmfs_dev_anon_count())
 	 */
 	unsigned int anon_count;
 	/* the virtio-mem retry timers' thread (dev.c), under dev_lock */
@@ -1399,6 +1401,8 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			  char *err, size_t errlen);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
+unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
+void hmfs_dev_anon_raise(struct hmfs_ctx *ctx, unsigned int n);
 /* a saved machine's blocks [first, end) missing in virtio-mem regions: added as leftovers */
 void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end);
 

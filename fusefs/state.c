@@ -127,6 +127,12 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
 	json_object_object_add(p, "hugetlb-overcommit",
 			       json_object_new_uint64(hotmem_hugetlb_overcommit(ctx->hm)));
+	/*
+	 * the next /machine/peripheral-anon/device[N]: a restart is the same
+	 * run, whose numbers are never given back (a file from before it:
+	 * past the restored devices' numbers, as before)
+	 */
+	json_object_object_add(p, "anon-count", json_object_new_uint64(hmfs_dev_anon_count(ctx)));
 	return p;
 }
 
@@ -1410,7 +1416,8 @@ static bool same_json(json_object *a, json_object *b)
 }
 
 /*
- * "params" after an undo against before the change, but "policy-zone":
+ * "params" after an undo against before the change, but "policy-zone"
+ * (and "anon-count", which only rises too):
  * the kernel's policy_zone only rises (check_highest_zone(), 6.12), so a
  * first online into ZONE_NORMAL undone leaves it raised -- the machine
  * was put back as far as the kernel can be, and the change refused.
@@ -1426,6 +1433,9 @@ static bool params_same(json_object *now, json_object *pre)
 	}
 	json_object_object_del(a, "policy-zone");
 	json_object_object_del(b, "policy-zone");
+	/* and the anonymous devices' count: an undone device_add's number stays taken */
+	json_object_object_del(a, "anon-count");
+	json_object_object_del(b, "anon-count");
 	same = same_json(a, b);
 	json_object_put(a);
 	json_object_put(b);
@@ -2609,6 +2619,10 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	restore_autoprobe(ctx, hmfs_json_get(p, "drivers-autoprobe", json_type_object));
 	if ((v = hmfs_json_get(p, "hugetlb-overcommit", json_type_int)))
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)json_object_get_uint64(v));
+	/* raised only: an undo keeps the number an undone device_add took */
+	if ((v = hmfs_json_get(p, "anon-count", json_type_int)) &&
+	    json_object_get_uint64(v) <= UINT_MAX)
+		hmfs_dev_anon_raise(ctx, (unsigned int)json_object_get_uint64(v));
 }
 
 /*

@@ -83,7 +83,7 @@ is "$(ctl devices | awk 'NR == 1 { c = index($0, "DRIVER") } NR > 1 && NF > 2 { 
 is "$(ctl query-memory-devices | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" "- - dimm1 " \
 	"hotmemctl query-memory-devices: an anonymous device's ID said as -"
 out=$(ctl device_add pc-dimm size=128M 2>&1)
-is_like "$out" '/machine/peripheral-anon/device\[3\]: *' "the next anonymous DIMM after the restart: past the highest kept (device[3])"
+is_like "$out" '/machine/peripheral-anon/device\[4\]: *' "the next anonymous DIMM after the restart: the count as saved (device[3], deleted, not given back: device[4])"
 
 # an anonymous virtio-mem device: MEMORY_DEVICE_SIZE_CHANGE without id, its
 # qom-path naming it, and hotmemctl events printing that path
@@ -91,11 +91,11 @@ is_like "$out" '/machine/peripheral-anon/device\[3\]: *' "the next anonymous DIM
 EV=$!
 follow_wait 1 "hotmemctl events follows"
 ctl device_add virtio-mem-pci size=1G requested-size=128M >/dev/null &&
-	ctl set-size '/machine/peripheral-anon/device[4]' 256M >/dev/null
-tap_ok $? "an anonymous virtio-mem device (device[4]) plugged, then resized by its QOM path"
+	ctl set-size '/machine/peripheral-anon/device[5]' 256M >/dev/null
+tap_ok $? "an anonymous virtio-mem device (device[5]) plugged, then resized by its QOM path"
 ev_wait "$TMP/ev.txt" ' size=268435456' 1
 is "$(grep -o 'MEMORY_DEVICE_SIZE_CHANGE .*size=268435456' "$TMP/ev.txt")" \
-	"MEMORY_DEVICE_SIZE_CHANGE /machine/peripheral-anon/device[4] size=268435456" \
+	"MEMORY_DEVICE_SIZE_CHANGE /machine/peripheral-anon/device[5] size=268435456" \
 	"hotmemctl events: its size change named by its QOM path"
 kill $EV
 is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print([sorted(d["data"]) for d in json.load(sys.stdin) if d["type"] == "virtio-mem"][0])')" \
