@@ -388,11 +388,31 @@ out:
 }
 
 /*
+ * A double as QEMU writes it back (qobject/json-writer.c
+ * json_writer_double(), 9.2: "%.17g", nothing trimmed or added): an "id"
+ * of 1.0 is echoed 1, 1e2 100, -0.0 -0, 1e400 inf (finalF F5).  json-c's
+ * own writer said 1.0, 100.0, -0.0, Infinity.  C's printf in the C
+ * locale, as hotmemfs runs (QEMU's g_strdup_printf() is its libc's too).
+ */
+static int qemu_double_out(json_object *o, struct printbuf *pb, int level, int flags)
+{
+	char buf[40];
+
+	(void)level;
+	(void)flags;
+	snprintf(buf, sizeof(buf), "%.17g", json_object_get_double(o));
+	return printbuf_memappend(pb, buf, (int)strlen(buf));
+}
+
+/*
  * parse_literal()'s numbers: an integer is an int64 if it fits, else a
- * uint64, else a double; json-c's types as its tokener gave them
+ * uint64, else a double (QEMU's json-parser.c parse_literal(): the same
+ * three, a double written back as QEMU writes it)
  */
 static json_object *parse_number(const struct hmfs_ctl_tok *t, const char *s)
 {
+	json_object *d;
+
 	if (t->type == TOK_INTEGER) {
 		long long i;
 		unsigned long long u;
@@ -406,7 +426,10 @@ static json_object *parse_number(const struct hmfs_ctl_tok *t, const char *s)
 		if (s[0] != '-' && !errno)
 			return json_object_new_uint64(u);
 	}
-	return json_object_new_double(strtod(s, NULL));
+	d = json_object_new_double(strtod(s, NULL));
+	if (d)
+		json_object_set_serializer(d, qemu_double_out, NULL, NULL);
+	return d;
 }
 
 /* parse_pair(): "key": value into @o */

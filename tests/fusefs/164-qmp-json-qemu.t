@@ -14,21 +14,8 @@
 # commas, and counted a ':' in a comment as a duplicate key.
 . "$(dirname "$0")/lib.sh"
 require_env
-need_tool qemu-storage-daemon qemu-system-common
-
 mount_fs "hotmemfs mounts" --fresh --state none
-QSD=$TMP/qsd.sock
-qemu-storage-daemon --chardev "socket,path=$QSD,server=on,wait=off,id=qmp0" \
-	--monitor chardev=qmp0 >"$TMP/qsd.log" 2>&1 &
-QSD_PID=$!
-trap 'in_test_shell && kill "$QSD_PID" 2>/dev/null; cleanup' EXIT
-for _ in $(seq 600); do
-	[ -S "$QSD" ] && break
-	kill -0 "$QSD_PID" 2>/dev/null || break
-	sleep 0.05
-done
-[ -S "$QSD" ]
-tap_ok $? "qemu-storage-daemon listens on its QMP socket ($(qemu-storage-daemon --version | head -1))"
+qemu_storage_daemon
 
 QSD=$QSD qmp_conversation 600 <<'PY'
 import json, os
@@ -144,7 +131,5 @@ for d in CASES:
 ok(not diff, "... each cut in reads: the same answers: %s" % ("; ".join(diff[:5]) or "yes"))
 all_ran()
 PY
-kill "$QSD_PID" 2>/dev/null
-wait_exit "$QSD_PID" 30 2>/dev/null
 stop_fs
 done_testing

@@ -519,6 +519,37 @@ qmp_conversation() {
 	conversation_checks "$TMP/qmp.out" $? "$TMP/qmp.err"
 }
 
+# qemu_monitor SOCKET CMD...: a real QEMU program CMD (its command line
+# making a QMP monitor on the Unix socket SOCKET) started to compare
+# hotmemfs's answers with, killed at the test's end; one TAP line (it
+# listens).  need_tool it first: the test skips loudly without it.
+_qemu_pids=
+qemu_monitor() {
+	local sock=$1 pid
+	shift
+	"$@" >>"$TMP/qemu.log" 2>&1 &
+	pid=$!
+	_qemu_pids="$_qemu_pids $pid"
+	trap 'in_test_shell && for p in $_qemu_pids; do kill "$p" 2>/dev/null; done; cleanup' EXIT
+	for _ in $(seq 600); do
+		[ -S "$sock" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -S "$sock" ]
+	tap_ok $? "$1 listens on its QMP socket ($("$1" --version | head -1))"
+}
+
+# qemu_storage_daemon: qemu-storage-daemon's QMP monitor on $QSD
+# (qemu_monitor): the same qobject/json-* and qapi/qmp-dispatch.c code as
+# the emulator's
+qemu_storage_daemon() {
+	need_tool qemu-storage-daemon qemu-system-common
+	QSD=$TMP/qsd.sock
+	qemu_monitor "$QSD" qemu-storage-daemon \
+		--chardev "socket,path=$QSD,server=on,wait=off,id=qmp0" --monitor chardev=qmp0
+}
+
 # nodes01_profile NR FILE: a profile of NR nodes (default's machine) with
 # memory on nodes 0 (its first GiB) and 1 (the second) only, into FILE
 nodes01_profile() {
