@@ -51,7 +51,7 @@
 #define SECTION_MEMMAP_SIZE	(PAGES_PER_SECTION * sizeof(struct page))
 #define SECTION_MEMMAP_PAGES	(SECTION_MEMMAP_SIZE >> PAGE_SHIFT)
 /* distinct initial memmaps shared copy-on-write: node x zone x kind, then written */
-#define HM_MEMMAP_TEMPLATES	32
+#define HM_MEMMAP_TEMPLATES	32	/* memmap_tmpl_written's bits */
 
 #define ALIGN(x, a)		(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a)	((x) & ~((__typeof__(x))(a) - 1))
@@ -620,6 +620,14 @@ struct hotmem {
 	 */
 	int memmap_tmpl_fd;
 	int nr_memmap_tmpl;
+	/*
+	 * The slots whose PMD_SIZE of memmap_tmpl_fd is written (bit per
+	 * slot, under memmap_tmpl_lock): at the first mapping of one, not
+	 * at its making -- a self-hosted memmap's holes need only
+	 * memmap_tmpl[] (vmemmap_holes.c), and writing 2 MiB of fresh
+	 * host memory was a sixth of the first 64 such onlines.
+	 */
+	uint32_t memmap_tmpl_written;
 	/*
 	 * physmem_allocate(): a fallocate() of the memfd is under way.  The
 	 * host allocates and clears a fallocate()'s pages under the memfd's

@@ -633,12 +633,13 @@ void physmem_prefault(void *addr, size_t size)
  * made: a private mapping shows later writes to the file.
  *
  * Returns the template's slot, or -1 when none can be had (the caller
- * writes the memmap instead).
+ * writes the memmap instead).  The slot's PMD_SIZE of the file is only
+ * reserved here (ftruncate): physmem_memmap_template_write() writes it at
+ * its first mapping.
  */
 int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl)
 {
 	int slot = -1;
-	void *p;
 
 	pthread_mutex_lock(&hm->memmap_tmpl_lock);
 	for (int i = 0; i < hm->nr_memmap_tmpl; i++)
@@ -654,17 +655,39 @@ int physmem_memmap_template(struct hotmem *hm, const struct page *tmpl)
 	if (hm->memmap_tmpl_fd < 0 ||
 	    ftruncate(hm->memmap_tmpl_fd, (off_t)((hm->nr_memmap_tmpl + 1) * PMD_SIZE)))
 		goto out;
-	p = mmap(NULL, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, hm->memmap_tmpl_fd,
-		 (off_t)(hm->nr_memmap_tmpl * PMD_SIZE));
-	if (p == MAP_FAILED)
-		goto out;
-	memmap_fill(p, PAGES_PER_SECTION, tmpl);
-	munmap(p, PMD_SIZE);
 	slot = hm->nr_memmap_tmpl++;
 	hm->memmap_tmpl[slot] = *tmpl;
 out:
 	pthread_mutex_unlock(&hm->memmap_tmpl_lock);
 	return slot;
+}
+
+/*
+ * Template @slot's PMD_SIZE of the file written with its struct page,
+ * once, before its first mapping (two init threads may ask together).
+ * -1 when the host refuses the mapping to write it through: the caller
+ * maps nothing and writes the memmap.
+ */
+static int physmem_memmap_template_write(struct hotmem *hm, int slot)
+{
+	int ret = 0;
+	void *p;
+
+	pthread_mutex_lock(&hm->memmap_tmpl_lock);
+	if (hm->memmap_tmpl_written & (1u << slot))
+		goto out;
+	p = mmap(NULL, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, hm->memmap_tmpl_fd,
+		 (off_t)((size_t)slot * PMD_SIZE));
+	if (p == MAP_FAILED) {
+		ret = -1;
+		goto out;
+	}
+	memmap_fill(p, PAGES_PER_SECTION, &hm->memmap_tmpl[slot]);
+	munmap(p, PMD_SIZE);
+	hm->memmap_tmpl_written |= 1u << slot;
+out:
+	pthread_mutex_unlock(&hm->memmap_tmpl_lock);
+	return ret;
 }
 
 /*
@@ -690,7 +713,8 @@ int physmem_map_vmemmap_template(struct hotmem *hm, void *vaddr, int slot)
 		.range = { (uintptr_t)vaddr, PMD_SIZE },
 		.mode = UFFDIO_REGISTER_MODE_WP,
 	};
-	int ret = host_mmap_fixed(hm, vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+	int ret = physmem_memmap_template_write(hm, slot) ?:
+		  host_mmap_fixed(hm, vaddr, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 				  hm->memmap_tmpl_fd, (off_t)((size_t)slot * PMD_SIZE));
 
 	if (!ret && hm->uffd >= 0 && hm->pagemap_pid == getpid())
