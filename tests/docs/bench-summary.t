@@ -171,6 +171,49 @@ BENCH {"name":"i_only","value":3.000000,"unit":"s","goal":"report only","met":nu
 	else
 		notok "bench_report.h compiles" "$(cat "$tmp/cc.err")"
 	fi
+	# a ratio of two interleaved sides is judged by their medians, not by
+	# the best of each (reviews/ochange.md: one disturbed batch of 15
+	# flipped huge128m_state_change_vs_17_blocks to 1.63x): side A's
+	# batches 10 10 10 10 40, side B's 5 10 10 10 10 -- the bests' ratio is
+	# 2, the medians' 1; both medians, the spread, the bests' ratio and the
+	# load go beside it, in bench.json too
+	cat >"$tmp/pair.c" <<EOF
+#include "$src/tests/bench_report.h"
+int main(void)
+{
+	double a[] = { 40, 10, 10, 10, 10 }, b[] = { 10, 10, 5, 10, 10 };
+	struct bench_pair p;
+
+	bench_pair_of(&p, a, b, 5);
+	bench_report_pair("p_ratio", &p, "us", "<= 1.5", bench_pair_ratio(&p) <= 1.5);
+	return 0;
+}
+EOF
+	if "${CC:-cc}" -Wall -Werror -o "$tmp/pair" "$tmp/pair.c" 2>"$tmp/cc.err"; then
+		got=$("$tmp/pair" | head -n 2)
+		re='^p_ratio 1\.000 x \(goal <= 1\.5\)
+#   medians of 5 batches each, in turn: 10\.00 us against 10\.00 us \(quartiles 0% and 0% of them apart\); best against best 2\.000x; load average [0-9]+\.[0-9]+ on [0-9]+ CPUs'
+		[[ $got =~ $re ]] &&
+			ok "bench_report_pair: the medians' ratio judged (met), both medians, spread, bests' ratio, load" ||
+			notok "bench_report_pair lines" "got:" "$got"
+		HOTMEM_BUILD=$tmp "$bench" "$tmp/pair" >/dev/null 2>&1
+		check=$(python3 - "$tmp/bench.json" <<'PY' 2>&1
+import json, sys
+f = json.load(open(sys.argv[1]))["p_ratio"]
+want = {"value": 1.0, "met": True, "judged": "median", "batches": 5, "medians": [10.0, 10.0],
+        "spread": [0.0, 0.0], "best_ratio": 2.0}
+bad = ["%s %r, not %r" % (k, f.get(k), v) for k, v in want.items() if f.get(k) != v]
+if not isinstance(f.get("load1"), (int, float)):
+    bad.append("load1 %r" % f.get("load1"))
+print("; ".join(bad) or "fine")
+PY
+)
+		[ "$check" = fine ] &&
+			ok "bench.json keeps a pair's medians, spread, bests' ratio and load beside its value" ||
+			notok "bench.json of a pair" "$check"
+	else
+		notok "bench_report_pair compiles" "$(cat "$tmp/cc.err")"
+	fi
 else
 	skip_check "bench_report.h lines" "no C compiler"
 fi

@@ -51,9 +51,14 @@
  * The real side is read-only.  Needs root and /dev/fuse; otherwise it
  * says so and exits 0.
  *
- * The machine is shared (2 CPUs, other jobs): each figure is the best of
- * several batches, the sides interleaved, so that both are measured at
- * their least disturbed; the median is printed alongside.
+ * The machine is shared (2 CPUs, other jobs): the sides are timed in
+ * batches taken in turn, so that both see the same load.  A ratio is that
+ * of the sides' medians (a best-of flipped with one disturbed batch):
+ * under each, a "#" line gives both medians, their spread, the ratio of
+ * the bests and the 1-minute load (tests/bench_report.h
+ * bench_report_pair(); in build/bench.json "medians", "spread",
+ * "best_ratio", "load1").  A time alone is the best of its batches, the
+ * median printed beside it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -157,9 +162,40 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
+/* one side's batches, sorted: its best and median, and what a ratio of medians needs */
 struct stat2 {
 	double best, median;
+	double v[NR_BATCH];
+	int n;
 };
+
+/* @n batches @v (sorted here) as @s */
+static void stat_of(struct stat2 *s, double *v, int n)
+{
+	s->median = median(v, n); /* sorts: [0] is the best */
+	s->best = v[0];
+	memcpy(s->v, v, sizeof(*v) * (size_t)n);
+	s->n = n;
+}
+
+/*
+ * @a's median over @b's (two sides of one interleaved run) as @name, with
+ * both medians in @what (their values times @scale), their spread and the
+ * load (tests/bench_report.h); met when at most @max, or @goal names none
+ */
+static void report_ratio(const char *name, const struct stat2 *a, const struct stat2 *b,
+			 double scale, const char *what, const char *goal, double max)
+{
+	double va[NR_BATCH], vb[NR_BATCH];
+	struct bench_pair p;
+
+	for (int k = 0; k < a->n; k++) {
+		va[k] = a->v[k] * scale;
+		vb[k] = b->v[k] * scale;
+	}
+	bench_pair_of(&p, va, vb, a->n);
+	bench_report_pair(name, &p, what, goal, bench_pair_ratio(&p) <= max);
+}
 
 static int run(char *const argv[], bool quiet)
 {
@@ -314,10 +350,8 @@ static int attr_costs(const char *const *paths, int n, struct stat2 *s)
 				return -1;
 		}
 	}
-	for (int i = 0; i < n; i++) {
-		s[i].median = median(v[i], NR_BATCH); /* sorts: [0] is the best */
-		s[i].best = v[i][0];
-	}
+	for (int i = 0; i < n; i++)
+		stat_of(&s[i], v[i], NR_BATCH);
 	return 0;
 }
 
@@ -357,10 +391,8 @@ static int cmd_costs(char *const *const *argvs, int nr, int n, struct stat2 *s)
 				return -1;
 		}
 	}
-	for (int i = 0; i < nr; i++) {
-		s[i].median = median(v[i], n);
-		s[i].best = v[i][0];
-	}
+	for (int i = 0; i < nr; i++)
+		stat_of(&s[i], v[i], n);
 	return 0;
 }
 
@@ -380,12 +412,9 @@ static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa, s
 		if (va[k] < 0 || vb[k] < 0)
 			return -1;
 	}
-	sa->median = median(va, n);
-	sa->best = va[0];
-	if (sb) {
-		sb->median = median(vb, n);
-		sb->best = vb[0];
-	}
+	stat_of(sa, va, n);
+	if (sb)
+		stat_of(sb, vb, n);
 	return 0;
 }
 
@@ -435,13 +464,14 @@ static void bench_floor(const char *build, const char *emu)
 		}
 		fs_stop(&f);
 	}
-	best = fl[1].best < fl[0].best;
+	/* the floor: the loop of the lower median */
+	best = fl[1].median < fl[0].median;
 	printf("# open+read+close: fuse_floor %.2f us (single-threaded loop), %.2f us (mt loop); "
-	       "hotmemfs %.2f us / %.2f us beside them (best of %d x 1000)\n",
-	       fl[0].best, fl[1].best, e[0].best, e[1].best, NR_BATCH);
+	       "hotmemfs %.2f us / %.2f us beside them (best of %d x 1000; medians %.2f, %.2f; "
+	       "%.2f, %.2f)\n", fl[0].best, fl[1].best, e[0].best, e[1].best, NR_BATCH,
+	       fl[0].median, fl[1].median, e[0].median, e[1].median);
 	report("fuse_floor_attr_read_us", fl[best].best, "us", "informational", true);
-	report("attr_read_vs_fuse_floor", e[best].best / fl[best].best, "x", "<= 1.2",
-	       e[best].best / fl[best].best <= 1.2);
+	report_ratio("attr_read_vs_fuse_floor", &e[best], &fl[best], 1, "us", "<= 1.2", 1.2);
 }
 
 /*
@@ -617,7 +647,7 @@ static void bench_floor_uring(const char *build)
 		       "(best of %d x 1000; medians %.2f, %.2f)\n",
 		       su.best, sd.best, NR_BATCH, su.median, sd.median);
 		report("fuse_floor_uring_attr_read_us", su.best, "us", "informational", true);
-		report("fuse_floor_uring_vs_devfuse", su.best / sd.best, "x", "informational", true);
+		report_ratio("fuse_floor_uring_vs_devfuse", &su, &sd, 1, "us", "informational", 0);
 	}
 	fs_stop(&d);
 	fs_stop(&u);
@@ -704,13 +734,14 @@ static void bench_one_cpu(const struct fs *f, const char *real, const char *emu)
 		return;
 	}
 	if (!access(real, R_OK) && !attr_cost(real, emu, &r, &e)) {
-		printf("# one CPU: open+read+close real %.2f us, hotmemfs %.2f us\n", r.best, e.best);
-		report("attr_read_ratio_one_cpu", e.best / r.best, "x", "informational", true);
+		printf("# one CPU: open+read+close real %.2f us, hotmemfs %.2f us (best of %d x "
+		       "1000)\n", r.best, e.best, NR_BATCH);
+		report_ratio("attr_read_ratio_one_cpu", &e, &r, 1, "us", "informational", 0);
 	}
 	if (!cmd_cost(real_argv, emu_argv, NR_BATCH, &r, &e)) {
-		printf("# one CPU: lsmem real %.2f ms, hotmemfs %.2f ms\n", r.best * 1e3,
-		       e.best * 1e3);
-		report("lsmem_ratio_one_cpu", e.best / r.best, "x", "informational", true);
+		printf("# one CPU: lsmem real %.2f ms, hotmemfs %.2f ms (best of %d)\n", r.best * 1e3,
+		       e.best * 1e3, NR_BATCH);
+		report_ratio("lsmem_ratio_one_cpu", &e, &r, 1e3, "ms", "informational", 0);
 	}
 	pin(f->pid, &all);
 }
@@ -772,14 +803,13 @@ static void small_attr(const struct fs *f, const struct fs *u, bool uring, const
 		return;
 	printf("# open+read+close of memoryN/state: real %.2f us, hotmemfs %.2f us (best of %d x 1000; medians %.2f, %.2f)\n",
 	       s[0].best, s[1].best, NR_BATCH, s[0].median, s[1].median);
-	report("attr_read_ratio", s[1].best / s[0].best, "x", "<= 3", s[1].best / s[0].best <= 3);
+	report_ratio("attr_read_ratio", &s[1], &s[0], 1, "us", "<= 3", 3);
 	if (!uring)
 		return;
 	printf("# open+read+close of memoryN/state: hotmemfs --io-uring %.2f us (median %.2f), "
 	       "interleaved with the two above\n", s[2].best, s[2].median);
-	report("attr_read_ratio_uring", s[2].best / s[0].best, "x", "<= 3",
-	       s[2].best / s[0].best <= 3);
-	report("attr_read_uring_vs_devfuse", s[2].best / s[1].best, "x", "informational", true);
+	report_ratio("attr_read_ratio_uring", &s[2], &s[0], 1, "us", "<= 3", 3);
+	report_ratio("attr_read_uring_vs_devfuse", &s[2], &s[1], 1, "us", "informational", 0);
 }
 
 /* lsmem on the three, interleaved (as small_attr()) */
@@ -795,13 +825,13 @@ static void small_lsmem(const struct fs *f, const struct fs *u, bool uring)
 		return;
 	printf("# lsmem: real %.2f ms, hotmemfs %.2f ms (best of %d; medians %.2f, %.2f)\n",
 	       s[0].best * 1e3, s[1].best * 1e3, NR_BATCH, s[0].median * 1e3, s[1].median * 1e3);
-	report("lsmem_ratio", s[1].best / s[0].best, "x", "<= 2", s[1].best / s[0].best <= 2);
+	report_ratio("lsmem_ratio", &s[1], &s[0], 1e3, "ms", "<= 2", 2);
 	if (!uring)
 		return;
 	printf("# lsmem: hotmemfs --io-uring %.2f ms (median %.2f), interleaved with the two above\n",
 	       s[2].best * 1e3, s[2].median * 1e3);
-	report("lsmem_ratio_uring", s[2].best / s[0].best, "x", "<= 2", s[2].best / s[0].best <= 2);
-	report("lsmem_uring_vs_devfuse", s[2].best / s[1].best, "x", "informational", true);
+	report_ratio("lsmem_ratio_uring", &s[2], &s[0], 1e3, "ms", "<= 2", 2);
+	report_ratio("lsmem_uring_vs_devfuse", &s[2], &s[1], 1e3, "ms", "informational", 0);
 }
 
 static void bench_small(const char *build)
@@ -958,13 +988,15 @@ static double state_changes_us(const char *state, int n)
 
 /*
  * The last block of @big's DIMM against the only DIMM block of a 17-block
- * machine of the same profile, batches interleaved: best of each.
+ * machine of the same profile, batches interleaved: the ratio of the
+ * medians (the bests' flipped with one disturbed batch, reviews/ochange.md).
  */
 static void bench_change_cost(const char *build, const char *profile, const struct fs *big,
 			      unsigned long big_block)
 {
 	char a[256], b[256], ctlbin[512];
 	double va[NR_BATCH], vb[NR_BATCH];
+	struct bench_pair p;
 	struct fs small;
 
 	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
@@ -984,12 +1016,12 @@ static void bench_change_cost(const char *build, const char *profile, const stru
 			return;
 		}
 	}
-	median(va, NR_BATCH);
-	median(vb, NR_BATCH);
+	bench_pair_of(&p, va, vb, NR_BATCH);
 	printf("# huge128m: a state change %.0f us on memory%lu, %.0f us on a 17-block machine "
-	       "(best of %d x 40)\n", va[0], big_block, vb[0], NR_BATCH);
-	report("huge128m_state_change_vs_17_blocks", va[0] / vb[0], "x", "<= 1.5 (O(change))",
-	       va[0] / vb[0] <= 1.5);
+	       "(medians of %d x 40; bests %.0f, %.0f)\n", p.median[0], big_block, p.median[1],
+	       NR_BATCH, p.best[0], p.best[1]);
+	bench_report_pair("huge128m_state_change_vs_17_blocks", &p, "us", "<= 1.5 (O(change))",
+			  bench_pair_ratio(&p) <= 1.5);
 	fs_stop(&small);
 }
 
@@ -1642,12 +1674,14 @@ static void bench_group_commit(const char *build, const struct fs *f, int first,
  * What saving costs a client (#15.1): memory32's state written on a
  * machine with a state file (journal: one appended record and an
  * fdatasync per change, in a directory below /tmp) against the same
- * machine with --state none, batches interleaved, best of each.
+ * machine with --state none, batches interleaved: the best with a state
+ * file, and the ratio of the medians.
  */
 static void bench_state_save(const char *build)
 {
 	char a[256], b[256], ctlbin[512];
 	double va[NR_BATCH], vb[NR_BATCH];
+	struct bench_pair p;
 	struct fs fa = { .pid = -1 }, fb = { .pid = -1 };
 	char *add_a[] = { ctlbin, "-s", fa.ctl, "device_add", "pc-dimm", "size=128M", NULL };
 	char *add_b[] = { ctlbin, "-s", fb.ctl, "device_add", "pc-dimm", "size=128M", NULL };
@@ -1670,12 +1704,12 @@ static void bench_state_save(const char *build)
 			goto out;
 		}
 	}
-	median(va, NR_BATCH);
-	median(vb, NR_BATCH);
+	bench_pair_of(&p, va, vb, NR_BATCH); /* sorts both */
 	printf("# state save: a state change %.0f us with a state file, %.0f us without "
-	       "(best of %d x 40)\n", va[0], vb[0], NR_BATCH);
+	       "(best of %d x 40; medians %.0f, %.0f)\n", va[0], vb[0], NR_BATCH, p.median[0],
+	       p.median[1]);
 	report("state_change_with_state_file_us", va[0], "us", "<= 1000 (#15.1)", va[0] <= 1000);
-	report("state_change_state_file_vs_none", va[0] / vb[0], "x", "informational", true);
+	bench_report_pair("state_change_state_file_vs_none", &p, "us", "informational", true);
 	if (run(add_g, true))
 		printf("# group commit: no room for a 1G DIMM; skipped\n");
 	else
@@ -1754,10 +1788,8 @@ static int coldplug_runs(const char *build, struct stat2 *sd, struct stat2 *su)
 		if (vu[k] < 0)
 			return -1;
 	}
-	sd->median = median(vd, COLDPLUG_RUNS); /* sorts: [0] is the best */
-	sd->best = vd[0];
-	su->median = median(vu, COLDPLUG_RUNS);
-	su->best = vu[0];
+	stat_of(sd, vd, COLDPLUG_RUNS);
+	stat_of(su, vu, COLDPLUG_RUNS);
 	return 0;
 }
 
@@ -1785,7 +1817,7 @@ static void bench_coldplug_uring(const char *build)
 	snprintf(goal, sizeof(goal), "<= %.0f (2 s per 1024), hotmemfs --io-uring", goal_ms);
 	report(name, su.best * 1e3, "ms", goal, su.best * 1e3 <= goal_ms);
 	snprintf(name, sizeof(name), "hotmemd_coldplug_%d_uring_vs_devfuse", COLDPLUG_BLOCKS);
-	report(name, su.best / sd.best, "x", "informational", true);
+	report_ratio(name, &su, &sd, 1e3, "ms", "informational", 0);
 out:
 	knob_restore(&knob_enable_uring);
 }
