@@ -12,6 +12,8 @@
 set -uo pipefail
 out=${HOTMEM_BUILD:-build}/bench.json
 src=$(cd "$(dirname "$0")/.." && pwd)
+# the programs' helpers (bench_hotmemfs: tests/enable_uring.sh)
+export HOTMEM_SRC=${HOTMEM_SRC:-$src}
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 load1() { local l _; read -r l _ </proc/loadavg && echo "$l"; }

@@ -9,13 +9,11 @@
 # returns (the reply held for the notifier's invalidation), device_add and
 # device_del, a looping offline that reads do not wait for and that the
 # writer's signal ends (FUSE_INTERRUPT stays on /dev/fuse), kill -9 and a
-# restart from the state file, SIGTERM.  The test sets enable_uring and
-# puts the old value back.
-# fuse's enable_uring is the whole host's: the tests that set it (23, 160)
-# and bench_hotmemfs take turns (prove -j2 ran 23 and 160 at once, and one
-# put back the value the other had set: Y was left behind)
-[ -n "${HOTMEM_URING_LOCKED:-}" ] ||
-	HOTMEM_URING_LOCKED=1 exec flock -w 1200 /run/lock/hotmem-enable-uring.lock "$0" "$@"
+# restart from the state file, SIGTERM.
+# fuse's enable_uring is the whole host's: the test holds it Y through
+# tests/enable_uring.sh, shared with the runs beside (the last one puts
+# the old value back), and sees N only in a mount namespace of its own
+# (enable_uring_seen_as): an io_uring run beside it keeps its Y.
 . "$(dirname "$0")/lib.sh"
 require_env
 PARAM=/sys/module/fuse/parameters/enable_uring
@@ -24,13 +22,14 @@ need_built "$HOTMEM_BUILD/tests/fusefs/readprobe"
 need_tool setpriv util-linux
 need_tool taskset util-linux
 need_tool lsmem util-linux
-OLD=$(cat "$PARAM")
+. "$HOTMEM_SRC/tests/enable_uring.sh"
+enable_uring_hold Y || skip_all "$ENABLE_URING_WHY"
 M=$MNT/sys/devices/system/memory
 W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
 DEV=$TMP/dev
 DEV_PID=
 mkdir -p "$DEV"
-# the /dev/fuse mount beside ours, then the parameter back
+# the /dev/fuse mount beside ours, then our hold of the parameter
 end_test() {
 	in_test_shell || return 0
 	if [ -n "$DEV_PID" ]; then
@@ -38,8 +37,8 @@ end_test() {
 		kill "$DEV_PID" 2>/dev/null
 		wait_exit "$DEV_PID" 30 2>/dev/null
 	fi
-	echo "$OLD" >"$PARAM"
 	cleanup
+	enable_uring_release
 }
 trap end_test EXIT
 
@@ -62,16 +61,14 @@ stay = sum(f["by-opcode"].get(k, 0) for k in ("INIT", "FORGET", "BATCH_FORGET", 
 print(f["requests"] - stay - f["io-uring-requests"])'
 }
 
-echo N >"$PARAM"
-"$HMFS" --io-uring --control "$CTL" --state "$TMP/refused.state" --profile "$TMP/p.profile" \
-	"$MNT" 2>"$TMP/refused.log"
-is "$?" 78 "with fuse.enable_uring N, hotmemfs --io-uring is refused (exit 78)"
+enable_uring_seen_as N "$HMFS" --io-uring --control "$CTL" --state "$TMP/refused.state" \
+	--profile "$TMP/p.profile" "$MNT" 2>"$TMP/refused.log"
+is "$?" 78 "with fuse.enable_uring N (seen in a mount namespace of its own), hotmemfs --io-uring is refused (exit 78)"
 grep -q "enable_uring.*without --io-uring" "$TMP/refused.log"
 tap_ok $? "saying so and what to do: $(head -c 300 "$TMP/refused.log")"
 ! findmnt "$MNT" >/dev/null && [ ! -e "$TMP/refused.state" ] && [ ! -e "$CTL" ]
 tap_ok $? "nothing mounted, no state file, no control socket"
 
-echo Y >"$PARAM"
 mount_fs "hotmemfs --io-uring mounts with fuse.enable_uring Y" --io-uring --profile "$TMP/p.profile" --fresh
 # the possible CPUs as hotmemfs counts them (uring.c possible_cpus()):
 # /proc/softirqs's header, which a mount namespace cannot cover as it can

@@ -15,10 +15,9 @@
 # inside getdents64(2), faulting on a userfaultfd page (uffd_hold.py),
 # while a device_del's invalidations wait for it.  No timed assertions:
 # each wait is bounded only so that a hang fails.
-# fuse's enable_uring is the whole host's: set under the lock 160 and 23
-# take, and put back.
-[ -n "${HOTMEM_URING_LOCKED:-}" ] ||
-	HOTMEM_URING_LOCKED=1 exec flock -w 1200 /run/lock/hotmem-enable-uring.lock "$0" "$@"
+# fuse's enable_uring is the whole host's: held Y through
+# tests/enable_uring.sh, shared with the runs beside (the last one puts
+# the old value back).
 . "$(dirname "$0")/lib.sh"
 require_env
 require_uffd
@@ -26,7 +25,8 @@ PARAM=/sys/module/fuse/parameters/enable_uring
 [ -w "$PARAM" ] || skip_all "this kernel has no FUSE over io_uring (no writable $PARAM: before 6.14 or without CONFIG_FUSE_IO_URING)"
 need_tool taskset util-linux
 taskset -c 0 true 2>/dev/null || skip_all "CPU 0 is not ours to run on (taskset -c 0)"
-OLD=$(cat "$PARAM")
+. "$HOTMEM_SRC/tests/enable_uring.sh"
+enable_uring_hold Y || skip_all "$ENABLE_URING_WHY"
 M=$MNT/sys/devices/system/memory
 NW=70
 LOOKUP=
@@ -38,8 +38,8 @@ end_test() {
 	[ -n "$LOOKUP" ] && kill -9 "$LOOKUP" 2>/dev/null
 	[ -n "${HOLDER:-}" ] && kill -USR1 "$HOLDER" 2>/dev/null
 	[ -n "$WRITERS" ] && wait_gone "$WRITERS" 60
-	echo "$OLD" >"$PARAM"
 	cleanup
+	enable_uring_release
 }
 trap end_test EXIT
 
@@ -50,7 +50,6 @@ writes() {	# FUSE_WRITE requests so far
 	ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["fuse"]["by-opcode"].get("WRITE", 0))'
 }
 
-echo Y >"$PARAM"
 cat >"$TMP/p.profile" <<'EOF'
 profile = host-24g
 name = held-cap

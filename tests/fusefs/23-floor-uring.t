@@ -5,13 +5,11 @@
 # INIT, one queue per possible CPU serves every request (none through
 # /dev/fuse), readers on each CPU get the file's content, and the server
 # ends cleanly on unmount and on SIGTERM; killed, it leaves no reader
-# hanging; with fuse.enable_uring N it refuses to start.  The test sets
-# enable_uring and puts it back.
-# fuse's enable_uring is the whole host's: the tests that set it (23, 160)
-# and bench_hotmemfs take turns (prove -j2 ran 23 and 160 at once, and one
-# put back the value the other had set: Y was left behind)
-[ -n "${HOTMEM_URING_LOCKED:-}" ] ||
-	HOTMEM_URING_LOCKED=1 exec flock -w 1200 /run/lock/hotmem-enable-uring.lock "$0" "$@"
+# hanging; with fuse.enable_uring N it refuses to start.
+# fuse's enable_uring is the whole host's: the test holds it Y through
+# tests/enable_uring.sh, shared with the runs beside (the last one puts
+# the old value back), and sees N only in a mount namespace of its own
+# (enable_uring_seen_as): an io_uring run beside it keeps its Y.
 . "$(dirname "$0")/lib.sh"
 FLOOR=$HOTMEM_BUILD/tests/fusefs/fuse_floor
 PARAM=/sys/module/fuse/parameters/enable_uring
@@ -19,8 +17,10 @@ PARAM=/sys/module/fuse/parameters/enable_uring
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
 need_built "$FLOOR"
 [ -w "$PARAM" ] || skip_all "this kernel has no FUSE over io_uring (no $PARAM: before 6.14 or without CONFIG_FUSE_IO_URING)"
-OLD=$(cat "$PARAM")
-trap 'in_test_shell && { echo "$OLD" >"$PARAM"; cleanup; }' EXIT
+. "$HOTMEM_SRC/tests/enable_uring.sh"
+enable_uring_hold Y || skip_all "$ENABLE_URING_WHY"
+# the servers gone before the value may go back
+trap 'in_test_shell && { cleanup; enable_uring_release; }' EXIT
 FM=$TMP/floor
 mkdir -p "$FM"
 FLOOR_PID=
@@ -54,7 +54,6 @@ print(bad)
 EOF
 }
 
-echo Y >"$PARAM"
 floor_start "$TMP/floor1.log"
 tap_ok $? "fuse_floor -u mounts with fuse.enable_uring Y"
 is "$(cat "$FM/attr")" online "its file reads online"
@@ -106,9 +105,8 @@ kill -9 "$reader" 2>/dev/null
 wait_exit "$reader" 30 2>/dev/null
 umount -l "$FM" 2>/dev/null
 
-echo N >"$PARAM"
-out=$("$FLOOR" -u "$FM" 2>&1)
-is "$?" 1 "with fuse.enable_uring N, fuse_floor -u exits 1"
+out=$(enable_uring_seen_as N "$FLOOR" -u "$FM" 2>&1)
+is "$?" 1 "with fuse.enable_uring N (seen in a mount namespace of its own), fuse_floor -u exits 1"
 tap_ok "$(grep -q 'fuse.enable_uring is N' <<<"$out"; echo $?)" "saying why: $out"
 unmounted
 tap_ok $? "and mounts nothing"

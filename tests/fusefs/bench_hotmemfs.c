@@ -74,6 +74,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -475,25 +476,26 @@ static void bench_floor(const char *build, const char *emu)
 }
 
 /*
- * Host settings a part changes for its run (vm.max_map_count for
- * huge128m, fuse's enable_uring for the io_uring floor), put back however
- * the bench ends: the old values live where an atexit() handler and a
- * signal handler find them.
+ * A host setting a part changes for its run (vm.max_map_count for
+ * huge128m), put back however the bench ends: the old value lives where
+ * an atexit() handler and a signal handler find it.  (fuse's enable_uring
+ * is shared with the runs beside: uring_hold().)
  */
 struct knob {
 	const char *path;
 	char old[32];		/* "" when not changed */
-	/*
-	 * flock()ed from the change until the value is back (-1: not held):
-	 * tests/fusefs/23-floor-uring.t and 160-io-uring.t take the same
-	 * lock, so that none puts back a value another one set
-	 */
-	const char *lock;
-	int lock_fd;
 };
-static struct knob knob_map_count = { "/proc/sys/vm/max_map_count", "", NULL, -1 };
-static struct knob knob_enable_uring = { "/sys/module/fuse/parameters/enable_uring", "",
-					 "/run/lock/hotmem-enable-uring.lock", -1 };
+static struct knob knob_map_count = { "/proc/sys/vm/max_map_count", "" };
+
+/*
+ * fuse's enable_uring, held Y by tests/enable_uring.sh's holder process
+ * (the one way tests and the bench set it): shared with every run beside
+ * that holds Y too, the old value put back by the last one, and by the
+ * holder itself when this bench dies (PR_SET_PDEATHSIG), even by kill -9.
+ * Its pid while held, 0 otherwise; @uring_users: the parts using it now.
+ */
+static volatile pid_t uring_holder;
+static int uring_users;
 
 /* async-signal-safe: open, write, close */
 static void knob_restore(struct knob *k)
@@ -510,16 +512,35 @@ static void knob_restore(struct knob *k)
 		}
 		k->old[0] = '\0';
 	}
-	if (k->lock_fd >= 0) {
-		close(k->lock_fd); /* the flock() with it */
-		k->lock_fd = -1;
+}
+
+/*
+ * async-signal-safe (kill, waitpid, nanosleep): the holder told to end,
+ * and waited for -- up to its 60 s wait for the helper's mutex, then
+ * killed (the next holder then puts back the value it saved)
+ */
+static void uring_holder_end(void)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pid_t pid = uring_holder;
+	int t = 0;
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	while (waitpid(pid, NULL, WNOHANG) == 0 && t++ < 6500)
+		nanosleep(&tick, NULL);
+	if (t > 6500) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 	}
+	uring_holder = 0;
 }
 
 static void knobs_restore(void)
 {
 	knob_restore(&knob_map_count);
-	knob_restore(&knob_enable_uring);
+	uring_holder_end();
 }
 
 /* however the bench ends: its servers unmounted and stopped, the host settings put back */
@@ -558,23 +579,6 @@ static int knob_read(const struct knob *k, char *cur, size_t len)
 	return ret;
 }
 
-/* @k's lock, if it has one: 0, or -1 when another holder kept it 2 minutes */
-static int knob_lock(struct knob *k)
-{
-	if (!k->lock)
-		return 0;
-	k->lock_fd = open(k->lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (k->lock_fd < 0)
-		return 0; /* no lock to take (not root): the change alone */
-	for (int i = 0; i < 1200; i++) {
-		if (!flock(k->lock_fd, LOCK_EX | LOCK_NB))
-			return 0;
-		usleep(100000);
-	}
-	printf("# %s: still held after 120 s by another (a test that sets %s)\n", k->lock, k->path);
-	return -1;
-}
-
 /* @k to @val, its old value kept to be put back; 0 or -1 */
 static int knob_set(struct knob *k, const char *val)
 {
@@ -582,10 +586,8 @@ static int knob_set(struct knob *k, const char *val)
 	FILE *f;
 	int ret;
 
-	if (knob_lock(k) || knob_read(k, cur, sizeof(cur))) {
-		knob_restore(k);
+	if (knob_read(k, cur, sizeof(cur)))
 		return -1;
-	}
 	snprintf(k->old, sizeof(k->old), "%s", cur);
 	f = fopen(k->path, "we");
 	if (!f) {
@@ -599,6 +601,91 @@ static int knob_set(struct knob *k, const char *val)
 		return -1;
 	}
 	return 0;
+}
+
+/* tests/enable_uring.sh: in $HOTMEM_SRC, or beside @build (build/..) */
+static void uring_script(const char *build, char *path, size_t len)
+{
+	const char *src = getenv("HOTMEM_SRC");
+
+	if (src)
+		snprintf(path, len, "%s/tests/enable_uring.sh", src);
+	else
+		snprintf(path, len, "%s/../tests/enable_uring.sh", build);
+}
+
+/* the holder's one line ("held Y was N" or "refused: why") into @line; 0, or -1 */
+static int uring_answer(int fd, char *line, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t n = 0;
+
+	/* its 120 s wait for the runs holding another value, 60 s for the mutex, and some */
+	while (n < len - 1 && poll(&pfd, 1, 300 * 1000) > 0) {
+		ssize_t r = read(fd, line + n, 1);
+
+		if (r <= 0 || line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	return n ? 0 : -1;
+}
+
+/*
+ * fuse's enable_uring held Y for a part (uring_release() when it is
+ * done): 0, or -1 with the reason said (no such parameter: a kernel
+ * before 6.14 or without CONFIG_FUSE_IO_URING; not root; another run
+ * holding N for over 120 s)
+ */
+static int uring_hold(const char *build)
+{
+	char script[600], line[256] = "";
+	const pid_t parent = getpid();
+	int fds[2];
+	pid_t pid;
+
+	if (uring_users++)
+		return 0;
+	uring_script(build, script, sizeof(script));
+	if (access(script, R_OK) || pipe2(fds, O_CLOEXEC)) {
+		printf("# no %s: fuse's enable_uring not set\n", script);
+		uring_users = 0;
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		/* it ends with this bench, however the bench ends */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(1);
+		dup2(null, 0);
+		dup2(fds[1], 1);
+		execl("/bin/bash", "bash", script, "hold", "Y", "120", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid > 0 && !uring_answer(fds[0], line, sizeof(line)) &&
+	    !strncmp(line, "held Y was ", 11)) {
+		uring_holder = pid;
+		close(fds[0]);
+		return 0;
+	}
+	close(fds[0]);
+	printf("# fuse's enable_uring not held: %s\n", line[0] ? line : "the holder said nothing");
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	uring_users = 0;
+	return -1;
+}
+
+static void uring_release(void)
+{
+	if (uring_users > 0 && !--uring_users)
+		uring_holder_end();
 }
 
 /* both floors' files, interleaved: @u over io_uring, @d on /dev/fuse */
@@ -621,9 +708,9 @@ static int floor_uring_pair(const char *build, struct fs *u, struct fs *d)
 /*
  * fuse_floor over io_uring against fuse_floor on /dev/fuse (its single-
  * threaded loop, the cheaper of its two on this machine), one run,
- * interleaved: what FUSE over io_uring saves per request.  Sets fuse's
- * enable_uring (it lets servers that ask use io_uring, nothing else) and
- * puts it back (on a signal too: bench_signal()).
+ * interleaved: what FUSE over io_uring saves per request.  Holds fuse's
+ * enable_uring Y (it lets servers that ask use io_uring, nothing else)
+ * meanwhile: uring_hold().
  */
 static void bench_floor_uring(const char *build)
 {
@@ -631,9 +718,8 @@ static void bench_floor_uring(const char *build)
 	struct stat2 su, sd;
 	struct fs u, d;
 
-	if (knob_set(&knob_enable_uring, "Y")) {
-		printf("# cannot set %s (a kernel before 6.14 or without CONFIG_FUSE_IO_URING, "
-		       "or not root): io_uring floor skipped\n", knob_enable_uring.path);
+	if (uring_hold(build)) {
+		printf("# io_uring floor skipped\n");
 		return;
 	}
 	if (floor_uring_pair(build, &u, &d))
@@ -652,7 +738,7 @@ static void bench_floor_uring(const char *build)
 	fs_stop(&d);
 	fs_stop(&u);
 out:
-	knob_restore(&knob_enable_uring);
+	uring_release();
 }
 
 /* `hotmemctl status --json` of @f into @buf; 0 or -1 */
@@ -764,20 +850,19 @@ static void requests_per_block(const char *build, const struct fs *f, char *cons
 /*
  * hotmemfs --io-uring on @profile, beside bench_small()'s /dev/fuse one:
  * 0, or -1 (this kernel has no FUSE over io_uring, not root, or it did
- * not mount).  Sets fuse's enable_uring, which the caller puts back
- * (knob_restore(); a signal's bench_signal() too).
+ * not mount).  Holds fuse's enable_uring Y (uring_hold()) until the
+ * caller's uring_release().
  */
 static int uring_fs_start(struct fs *u, const char *build, const char *profile)
 {
-	if (knob_set(&knob_enable_uring, "Y")) {
-		printf("# cannot set %s (a kernel before 6.14 or without CONFIG_FUSE_IO_URING): "
-		       "the --io-uring figures skipped\n", knob_enable_uring.path);
+	if (uring_hold(build)) {
+		printf("# the --io-uring figures skipped\n");
 		return -1;
 	}
 	if (fs_start_opt(u, build, profile, false, "--io-uring")) {
 		printf("# hotmemfs --io-uring did not mount: its figures skipped\n");
 		fs_stop(u);
-		knob_restore(&knob_enable_uring);
+		uring_release();
 		return -1;
 	}
 	return 0;
@@ -855,7 +940,7 @@ static void bench_small(const char *build)
 	small_lsmem(&f, &u, uring);
 	if (uring) {
 		fs_stop(&u);
-		knob_restore(&knob_enable_uring);
+		uring_release();
 	}
 	{
 		char *emu_argv[] = { "lsmem", "--sysroot", f.mnt, NULL };
@@ -1206,7 +1291,7 @@ static int huge128m_ram_profile(char *path, size_t len, unsigned long long block
 
 /*
  * @w's hotmemfs on @profile: on /dev/fuse, or --io-uring (fuse's
- * enable_uring set until coldplug_fs_stop(), under its lock); 0, or -1
+ * enable_uring held Y until coldplug_fs_stop()); 0, or -1
  * and nothing left running
  */
 static int coldplug_fs_start(struct fs *f, const char *build, const char *profile,
@@ -1226,13 +1311,15 @@ static int coldplug_fs_start(struct fs *f, const char *build, const char *profil
 	return -1;
 }
 
+/* @f stopped, if coldplug_fs_start() started it (once: a second call does nothing) */
 static void coldplug_fs_stop(struct fs *f, const struct coldplug_way *w)
 {
-	if (f->pid > 0)
-		fs_stop(f);
+	if (f->pid <= 0)
+		return;
+	fs_stop(f);
 	f->pid = -1;
 	if (w->devfuse)
-		knob_restore(&knob_enable_uring);
+		uring_release();
 }
 
 /*
@@ -1487,8 +1574,8 @@ static void bench_huge128m_remove(const char *ctlbin, const struct fs *f, unsign
 /*
  * The same lsmem on the same machine (@profile, @size plugged) served by
  * hotmemfs --io-uring, right after the /dev/fuse one's (@devfuse s): one
- * run each, tens of seconds, not interleaved.  Sets fuse's enable_uring
- * for it and puts it back.
+ * run each, tens of seconds, not interleaved.  Holds fuse's enable_uring
+ * Y for it (uring_hold()).
  */
 static void bench_huge128m_lsmem_uring(const char *build, const char *profile,
 				       unsigned long long size, double devfuse)
@@ -1524,7 +1611,7 @@ static void bench_huge128m_lsmem_uring(const char *build, const char *profile,
 		report("huge128m_lsmem_uring_vs_devfuse", t / devfuse, "x", "informational", true);
 out:
 	fs_stop(&u);
-	knob_restore(&knob_enable_uring);
+	uring_release();
 }
 
 static void bench_huge128m(const char *build)
@@ -1799,10 +1886,8 @@ static void bench_coldplug_uring(const char *build)
 	char name[64], goal[96];
 	struct stat2 sd, su;
 
-	if (knob_set(&knob_enable_uring, "Y")) {
-		printf("# cannot set %s (a kernel before 6.14 or without CONFIG_FUSE_IO_URING, "
-		       "or not root): hotmemd_coldplug_%d_uring skipped\n", knob_enable_uring.path,
-		       COLDPLUG_BLOCKS);
+	if (uring_hold(build)) {
+		printf("# hotmemd_coldplug_%d_uring skipped\n", COLDPLUG_BLOCKS);
 		return;
 	}
 	if (coldplug_runs(build, &sd, &su)) {
@@ -1819,7 +1904,7 @@ static void bench_coldplug_uring(const char *build)
 	snprintf(name, sizeof(name), "hotmemd_coldplug_%d_uring_vs_devfuse", COLDPLUG_BLOCKS);
 	report_ratio(name, &su, &sd, 1e3, "ms", "informational", 0);
 out:
-	knob_restore(&knob_enable_uring);
+	uring_release();
 }
 
 /* FUSE over io_uring's figures */
