@@ -699,10 +699,13 @@ struct hotmem {
 	 * A UFFDIO_COPY the host refused (ENOMEM, a seccomp or LSM policy):
 	 * the hole is written through the memfd instead (holes_write()).
 	 * The lock orders that write with the copies of writers (a leaf
-	 * lock: nothing holding it touches a registered page); the flag
+	 * lock: nothing holding it touches a registered page): the write
+	 * takes it for writing, a copy for reading, so that two init
+	 * threads' copies run side by side (UFFDIO_COPY never overwrites
+	 * a page: a copy meeting another's fails with EEXIST); the flag
 	 * logs the refusal once.
 	 */
-	pthread_mutex_t holes_fill_lock;
+	pthread_rwlock_t holes_fill_lock;
 	bool holes_copy_refused;
 	/*
 	 * Set for good by the first hotmem_phys_to_virt() (under

@@ -124,8 +124,9 @@ static void holes_copy_refused(struct hotmem *hm, int err, unsigned long addr)
 /*
  * The vmemmap page at @addr, still a hole, given @src through the memfd
  * (pwrite(), no trap: the registered mapping is not touched) when the
- * host refuses UFFDIO_COPY.  Under holes_fill_lock, with the writers'
- * copies: a page a writer filled meanwhile is not overwritten.  A host
+ * host refuses UFFDIO_COPY.  Under holes_fill_lock for writing, the
+ * writers' copies hold it for reading: a page a writer filled meanwhile
+ * is not overwritten.  A host
  * that refuses the write too is out of memory: tried again with a
  * growing pause for 10 s, then abort() with a message -- the faulting thread may
  * hold device_hotplug_lock, and a hang there stops all of hotmemfs for
@@ -146,11 +147,11 @@ static void holes_write(struct hotmem *hm, unsigned long addr, const void *src)
 		bool done;
 		int err;
 
-		pthread_mutex_lock(&hm->holes_fill_lock);
+		pthread_rwlock_wrlock(&hm->holes_fill_lock);
 		done = (!mincore((void *)addr, PAGE_SIZE, &vec) && (vec & 1)) ||
 		       pwrite(hm->memfd, src, PAGE_SIZE, off) == PAGE_SIZE;
 		err = errno;
-		pthread_mutex_unlock(&hm->holes_fill_lock);
+		pthread_rwlock_unlock(&hm->holes_fill_lock);
 		if (done)
 			return;
 		/* stderr, not the log: this may be the fault thread */
@@ -255,7 +256,7 @@ void vmemmap_holes_init(struct hotmem *hm)
 {
 	hm->holes_uffd = -1;
 	hm->holes_stop = -1;
-	pthread_mutex_init(&hm->holes_fill_lock, NULL);
+	pthread_rwlock_init(&hm->holes_fill_lock, NULL);
 }
 
 void vmemmap_holes_exit(struct hotmem *hm)
@@ -279,7 +280,7 @@ void vmemmap_holes_exit(struct hotmem *hm)
 	hm->hole_slot = NULL;
 	free(hm->holes_buf);
 	hm->holes_buf = NULL;
-	pthread_mutex_destroy(&hm->holes_fill_lock);
+	pthread_rwlock_destroy(&hm->holes_fill_lock);
 }
 
 /*
@@ -348,9 +349,10 @@ static void holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned lon
 
 		int ret;
 
-		pthread_mutex_lock(&hm->holes_fill_lock);
+		/* shared: two init threads' copies do not wait for each other */
+		pthread_rwlock_rdlock(&hm->holes_fill_lock);
 		ret = ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) ? errno : 0;
-		pthread_mutex_unlock(&hm->holes_fill_lock);
+		pthread_rwlock_unlock(&hm->holes_fill_lock);
 		if (!ret || (keep && ret == EEXIST))
 			continue;
 		/* refused: a page still a hole is written through the memfd, never touched */
