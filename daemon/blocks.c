@@ -225,18 +225,56 @@ void hmd_block_set_failed(struct hmd *d, unsigned long id, bool failed)
 	b->failed = failed;
 }
 
+/*
+ * Where ZONE_DMA and ZONE_DMA32 reach, from @zi (NULL: unknown): their
+ * spans widened to whole blocks.  A span grows only by a block onlined
+ * into it, which default_kernel_zone_for_pfn() gives only to a block the
+ * span already meets (mm/memory_hotplug.c, 6.12), so it never grows past
+ * the blocks it meets now; a block outside them is offered Normal, today
+ * and after any online.  Shrunk by an offline, what is kept is wider
+ * than it is: a block inside reads its valid_zones, as before.
+ */
+static void low_zones_note(struct hmd *d, const struct hmd_zoneinfo *zi)
+{
+	const unsigned long bp = d->block_pages ? d->block_pages : 1;
+
+	d->low_known = zi && zi->low_known;
+	for (int n = 0; n < HMD_MAX_NODES; n++) {
+		d->low_lo[n] = d->low_known ? zi->low_lo[n] / bp * bp : 0;
+		d->low_hi[n] = d->low_known ? (zi->low_hi[n] + bp - 1) / bp * bp : 0;
+	}
+}
+
+static int zoneinfo_read(struct hmd *d, struct hmd_zoneinfo *zi)
+{
+	FILE *f = fopen(d->zoneinfo_path, "re");
+	int r = -ENOENT;
+
+	if (f) {
+		r = hmd_parse_zoneinfo(f, zi);
+		fclose(f);
+	}
+	return r;
+}
+
+/*
+ * Where the low zones reach, where hmd_anchor_zoneinfo() did not say it
+ * (the anchor kept from an earlier start): /proc/zoneinfo read for that
+ * alone, once a coldplug.  Unreadable: every decision reads valid_zones.
+ */
+void hmd_low_zones_read(struct hmd *d)
+{
+	struct hmd_zoneinfo zi;
+
+	low_zones_note(d, zoneinfo_read(d, &zi) ? NULL : &zi);
+}
+
 void hmd_anchor_zoneinfo(struct hmd *d)
 {
 	const unsigned long *kern = d->sum_kern, *mov = d->sum_mov;
 	struct hmd_zoneinfo zi;
-	int n, r = -ENOENT;
-	FILE *f;
+	int n, r = zoneinfo_read(d, &zi);
 
-	f = fopen(d->zoneinfo_path, "re");
-	if (f) {
-		r = hmd_parse_zoneinfo(f, &zi);
-		fclose(f);
-	}
 	if (r) {
 		hmd_log(d, LOG_WARNING, "%s unreadable: zone sizes from memory blocks only",
 			d->zoneinfo_path);
@@ -248,6 +286,7 @@ void hmd_anchor_zoneinfo(struct hmd *d)
 		d->kernel_offset[n] = (long)zi.kernel_present[n] - (long)zi.cma[n] - (long)kern[n];
 		d->movable_offset[n] = (long)zi.movable_present[n] + (long)zi.cma[n] - (long)mov[n];
 	}
+	low_zones_note(d, r ? NULL : &zi);
 	if (zi.nr_nodes > d->nr_nodes)
 		d->nr_nodes = zi.nr_nodes;
 }

@@ -259,7 +259,11 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 		hmd_blocks_recount(d);
 		return r == -EINTR ? coldplug_stopped(d, 0) : r;
 	}
+	/* where ZONE_DMA(32) reach: said by the anchor if it reads zoneinfo, else read */
+	d->low_known = false;
 	hmd_mark_boot_blocks(d);
+	if (!d->low_known)
+		hmd_low_zones_read(d);
 	hmd_apply_config(d);
 	kernel_onlines(d, true, auto_online, sizeof(auto_online));
 	for (i = 0; i < d->nblk; i++)

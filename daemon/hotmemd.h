@@ -109,6 +109,14 @@ struct hmd {
 	int nr_nodes;
 	long kernel_offset[HMD_MAX_NODES];
 	long movable_offset[HMD_MAX_NODES];
+	/*
+	 * The pfns [low_lo, low_hi) of each node where ZONE_DMA or ZONE_DMA32
+	 * may reach, from /proc/zoneinfo (hmd_anchor_zoneinfo()); outside,
+	 * an offline block's kernel zone is Normal (hmd_block_zones_known()).
+	 * low_known: zoneinfo said them.
+	 */
+	unsigned long low_lo[HMD_MAX_NODES], low_hi[HMD_MAX_NODES];
+	bool low_known;
 	struct hmd_policy_ctx pc;
 	/*
 	 * Online blocks' pages per node, kept as blocks change
@@ -234,6 +242,9 @@ struct hmd_zoneinfo {
 	unsigned long kernel_present[HMD_MAX_NODES];
 	unsigned long movable_present[HMD_MAX_NODES];
 	unsigned long cma[HMD_MAX_NODES];
+	/* ZONE_DMA's and ZONE_DMA32's spans together, [low_lo, low_hi): low_lo == low_hi none */
+	unsigned long low_lo[HMD_MAX_NODES], low_hi[HMD_MAX_NODES];
+	bool low_known; /* each non-empty one had its start_pfn */
 };
 int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi);
 int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len);
@@ -251,6 +262,7 @@ int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b);
 void hmd_block_reread(struct hmd *d, unsigned long id);
 void hmd_blocks_free(struct hmd *d);
 void hmd_anchor_zoneinfo(struct hmd *d);
+void hmd_low_zones_read(struct hmd *d); /* hmd->low_lo/low_hi anew */
 void hmd_node_stats(struct hmd *d, struct hmd_policy_ctx *pc);
 /*
  * A block's change of present/online/zone/boot is bracketed by

@@ -24,14 +24,48 @@ bool hmd_block_wants_group(struct hmd *d, unsigned long id)
 	       block_policy(d, &d->blk[id]) == HMD_POL_AUTO_MOVABLE;
 }
 
+/*
+ * What valid_zones offers offline block @id, known without reading it
+ * (true): on a kernel -- a sysfs-like sysroot; hotmemfs is the same --
+ * 6.12 valid_zones_show() lists zone_for_pfn_range() of MMOP_ONLINE,
+ * MMOP_ONLINE_KERNEL and MMOP_ONLINE_MOVABLE (drivers/base/memory.c,
+ * mm/memory_hotplug.c): the Movable one is ZONE_MOVABLE whatever the
+ * block, and the kernel one default_kernel_zone_for_pfn(), Normal unless
+ * ZONE_DMA or ZONE_DMA32 meets the block (hmd->low_lo/low_hi, from
+ * /proc/zoneinfo).  Only the first, the default, depends on more (the
+ * kernel's own online policy): policy online, which writes it, reads the
+ * file, as a block where a low zone may reach does.  A plain-file
+ * sysroot's file holds whatever it was given: read.  One OPEN, READ and
+ * RELEASE a decision fewer on a FUSE sysroot (docs/hotmemd.md, "FUSE
+ * requests a block").
+ */
+static bool zones_offered(struct hmd *d, unsigned long id, int policy, struct hmd_block_req *req)
+{
+	const unsigned long lo = id * d->block_pages, hi = lo + d->block_pages;
+	const int nid = d->blk[id].nid;
+
+	if (d->trunc_writes || !d->low_known || d->warned_node_max ||
+	    (policy != HMD_POL_AUTO_MOVABLE && policy != HMD_POL_ONLINE_KERNEL &&
+	     policy != HMD_POL_ONLINE_MOVABLE))
+		return false;
+	if (lo < d->low_hi[nid] && hi > d->low_lo[nid])
+		return false;
+	req->valid_zones = 1u << HMD_ZONE_NORMAL | 1u << HMD_ZONE_MOVABLE;
+	req->default_zone = HMD_ZONE_NONE;
+	return true;
+}
+
 static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 {
 	struct hmd_block *b = &d->blk[id];
 	struct hmd_block_req req = { .nid = b->nid, .nr_pages = d->block_pages };
 	struct hmd_group g;
 	bool groups = hmd_block_wants_group(d, id);
+	int policy = block_policy(d, b);
 
-	hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
+	/* policy offline observes: it asks nothing of the block */
+	if (policy != HMD_POL_OFFLINE && !zones_offered(d, id, policy, &req))
+		hmd_block_read_zones(d, id, &req.valid_zones, &req.default_zone);
 	/* a virtio-mem device's block is in its dynamic group, else maybe a DIMM's */
 	if (groups)
 		req.group = hmd_dyn_group(d, id, &req);
@@ -40,7 +74,7 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	hmd_node_stats(d, &d->pc);
 	d->pc.dyn = d->dyn.g;
 	d->pc.nr_dyn = groups ? d->dyn.n : 0;
-	hmd_decide(block_policy(d, b), &d->pc, &req, dec);
+	hmd_decide(policy, &d->pc, &req, dec);
 }
 
 static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *dec, bool ours)

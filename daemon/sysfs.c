@@ -557,20 +557,61 @@ static int zone_line(const char *line, int *nid, int *zone)
 	return 0;
 }
 
+/* ZONE_DMA and ZONE_DMA32: the kernel zones below Normal */
+static bool low_zone(int zone)
+{
+	return zone == HMD_ZONE_DMA || zone == HMD_ZONE_DMA32;
+}
+
+/*
+ * The zone that ends here (another "Node" line, or the file's end): a low
+ * kernel zone's span [start_pfn, start_pfn + spanned) joined into its
+ * node's; one that spans pages without saying where leaves them unknown.
+ */
+static void zone_done(struct hmd_zoneinfo *zi, int nid, int zone, unsigned long spanned,
+		      long start)
+{
+	unsigned long end;
+
+	if (nid < 0 || !low_zone(zone) || !spanned)
+		return;
+	if (start < 0) {
+		zi->low_known = false;
+		return;
+	}
+	end = (unsigned long)start + spanned;
+	if (zi->low_lo[nid] == zi->low_hi[nid]) {
+		zi->low_lo[nid] = (unsigned long)start;
+		zi->low_hi[nid] = end;
+		return;
+	}
+	if ((unsigned long)start < zi->low_lo[nid])
+		zi->low_lo[nid] = (unsigned long)start;
+	if (end > zi->low_hi[nid])
+		zi->low_hi[nid] = end;
+}
+
 /*
  * /proc/zoneinfo: "Node 0, zone   Normal" starts a zone; its "present"
  * and "cma" lines (CONFIG_CMA) are what auto_movable_stats_account_zone()
- * uses.  CMA pages behave like ZONE_MOVABLE.
+ * uses.  CMA pages behave like ZONE_MOVABLE.  Its "spanned" and
+ * "start_pfn:" lines (6.12 zoneinfo_show_print(), spanned first) say
+ * where ZONE_DMA and ZONE_DMA32 reach.
  */
 int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi)
 {
 	int nid = -1, zone = HMD_ZONE_NONE;
-	unsigned long v;
+	unsigned long v, spanned = 0;
+	long start = -1;
 	char line[256];
 
 	memset(zi, 0, sizeof(*zi));
+	zi->low_known = true;
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "Node ", 5)) {
+			zone_done(zi, nid, zone, spanned, start);
+			spanned = 0;
+			start = -1;
 			if (zone_line(line, &nid, &zone) || nid < 0 || nid >= HMD_MAX_NODES)
 				nid = -1;
 			else if (nid + 1 > zi->nr_nodes)
@@ -586,8 +627,13 @@ int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi)
 				zi->kernel_present[nid] += v;
 		} else if (sscanf(line, " cma %lu", &v) == 1 && zone != HMD_ZONE_MOVABLE) {
 			zi->cma[nid] += v;
+		} else if (sscanf(line, " spanned %lu", &v) == 1) {
+			spanned = v;
+		} else if (sscanf(line, " start_pfn: %lu", &v) == 1) {
+			start = (long)v;
 		}
 	}
+	zone_done(zi, nid, zone, spanned, start);
 	return zi->nr_nodes ? 0 : -ENOENT;
 }
 

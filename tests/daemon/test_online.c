@@ -1092,6 +1092,53 @@ static void test_give_up_names_injected_error(void **state)
 					     "Input/output error; left offline until"));
 }
 
+/*
+ * /proc/zoneinfo's "spanned" and "start_pfn:" lines (6.12
+ * zoneinfo_show_print(), spanned first): where ZONE_DMA and ZONE_DMA32
+ * reach on each node, what lets a decision know an offline block's kernel
+ * zone without reading its valid_zones (online.c zones_offered()).  A low
+ * zone spanning pages without its start_pfn leaves them unknown.
+ */
+static void test_zoneinfo_low_zones(void **state)
+{
+	static const char two_nodes[] =
+		"Node 0, zone      DMA\n  per-node stats\n      nr_inactive_anon 0\n"
+		"  pages free     3840\n        spanned  4095\n        present  3998\n"
+		"        managed  3840\n        cma      0\n  start_pfn:           1\n"
+		"Node 0, zone    DMA32\n  pages free     1000\n        spanned  258048\n"
+		"        present  258048\n        managed  250000\n  start_pfn:           4096\n"
+		"Node 0, zone   Normal\n  pages free     0\n        spanned  0\n"
+		"        present  0\n        managed  0\n"
+		"Node 1, zone      DMA\n  pages free     0\n        spanned  0\n"
+		"        present  0\n        managed  0\n"
+		"Node 1, zone   Normal\n  pages free     9\n        spanned  262144\n"
+		"        present  262144\n        managed  262144\n  start_pfn:           1048576\n";
+	static const char no_start[] = "Node 0, zone    DMA32\n        spanned  4096\n"
+				       "        present  4096\n";
+	struct hmd_zoneinfo zi;
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)two_nodes, sizeof(two_nodes) - 1, "r");
+	assert_non_null(f);
+	assert_int_equal(hmd_parse_zoneinfo(f, &zi), 0);
+	fclose(f);
+	assert_true(zi.low_known);
+	assert_int_equal(zi.nr_nodes, 2);
+	/* DMA and DMA32 together; Normal is no low zone */
+	assert_int_equal(zi.low_lo[0], 1);
+	assert_int_equal(zi.low_hi[0], 262144);
+	assert_int_equal(zi.low_lo[1], zi.low_hi[1]);
+	assert_int_equal(zi.kernel_present[0], 3998 + 258048);
+	assert_int_equal(zi.kernel_present[1], 262144);
+
+	f = fmemopen((void *)no_start, sizeof(no_start) - 1, "r");
+	assert_non_null(f);
+	assert_int_equal(hmd_parse_zoneinfo(f, &zi), 0);
+	fclose(f);
+	assert_false(zi.low_known);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1126,6 +1173,7 @@ int main(void)
 		T(test_coldplug_state_unreadable),
 		T(test_plain_sysroot_write_truncates),
 		T(test_give_up_names_injected_error),
+		T(test_zoneinfo_low_zones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
