@@ -61,12 +61,28 @@ report = dict(figures)
 report["_run"] = {"date": date, "git": git, "nproc": int(cpus),
                   "load1_start": float(load_start), "load1_end": float(load_end)}
 json.dump(report, open(out, "w"), indent=2, sort_keys=True)
+def num(v):
+    """a figure as a reader takes it in: 3 decimals at most, no trailing zeros"""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{round(v, 3):g}"
+    return str(v)
 if unmet:
     print("\nNOT MET:")
     for n in unmet:
         f = figures[n]
-        print(f"  {n} {f.get('value')} {f.get('unit')} (goal {f.get('goal')})")
+        line = f"  {n} {num(f.get('value'))} {f.get('unit')} (goal {f.get('goal')})"
+        # a ratio of two sides' medians (bench_report_pair()): the sides and the load
+        m = f.get("medians")
+        if isinstance(m, list) and len(m) == 2:
+            line += (f"; medians {num(m[0])} and {num(m[1])} {f.get('medians_unit', '')}"
+                     .rstrip() + f" at load {num(f.get('load1'))}")
+        print(line)
     print("where the time goes: README.md#performance-make-bench")
+busiest = max(float(load_start), float(load_end))
+if busiest > int(cpus):
+    print(f"\nThe load average ({load_start} at the start, {load_end} at the end) was above "
+          f"the {cpus} CPUs: other jobs moved the timed figures; compare them with README.md's "
+          "\"under load\" column, or measure again on a quieter machine.")
 print(f"\n{len(figures)} figures: {len(goals)} goals, {met} met, {len(unmet)} not met, "
       f"{len(figures) - len(goals)} informational -> {out}")
 PY

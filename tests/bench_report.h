@@ -127,8 +127,9 @@ static inline double bench_load1(void)
 /*
  * The ratio of @p's medians as the figure @name (unit "x"), @met judged
  * on it by the caller; @what: the sides' unit, "us" or "ms".  The "#"
- * line under it, and in bench.json "batches", "medians", "spread",
- * "best_ratio" and "load1"; a load above the CPUs is said there.
+ * line under it, and in bench.json "batches", "medians" (in
+ * "medians_unit": @what), "spread", "best_ratio" and "load1"; a load above
+ * the CPUs is said there (and bench.sh's NOT MET list shows the medians).
  */
 static inline void bench_report_pair(const char *name, const struct bench_pair *p,
 				     const char *what, const char *goal, bool met)
@@ -147,8 +148,10 @@ static inline void bench_report_pair(const char *name, const struct bench_pair *
 		 load > cpus ? " -- above the CPUs: disturbed, measure again" : "");
 	snprintf(fields, sizeof(fields),
 		 ",\"judged\":\"median\",\"batches\":%d,\"medians\":[%.6f,%.6f],"
-		 "\"spread\":[%.4f,%.4f],\"best_ratio\":%.6f,\"load1\":%.2f",
-		 p->batches, p->median[0], p->median[1], p->spread[0], p->spread[1], best, load);
+		 "\"medians_unit\":\"%s\",\"spread\":[%.4f,%.4f],\"best_ratio\":%.6f,"
+		 "\"load1\":%.2f",
+		 p->batches, p->median[0], p->median[1], what, p->spread[0], p->spread[1], best,
+		 load);
 	bench_report_more(name, bench_pair_ratio(p), "x", goal, met, more, fields);
 }
 

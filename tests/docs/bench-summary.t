@@ -139,6 +139,21 @@ rc=$?
 	ok "a bench_report.h without BENCH_NO_GOAL: the summary fails, exit status 1" ||
 	notok "no BENCH_NO_GOAL (exit $rc)" "$got"
 
+# the NOT MET list as a reader takes it in: values to 3 decimals, and a
+# ratio of two sides' medians (bench_report_pair()) with both medians and
+# the load it was measured at
+cat >"$tmp/fake4" <<'EOF'
+#!/bin/sh
+echo 'BENCH {"name":"p_x","value":1.633987,"unit":"x","goal":"<= 1.5","met":false,"judged":"median","batches":15,"medians":[314.2,192.3],"medians_unit":"us","spread":[0.2,0.1],"best_ratio":1.2,"load1":6.21}'
+echo 'BENCH {"name":"q_ms","value":3.308223,"unit":"ms","goal":"<= 2","met":false}'
+EOF
+chmod +x "$tmp/fake4"
+got=$(HOTMEM_BUILD=$tmp "$bench" "$tmp/fake4" 2>&1)
+grep -qxF '  p_x 1.634 x (goal <= 1.5); medians 314.2 and 192.3 us at load 6.21' <<<"$got" &&
+	grep -qxF '  q_ms 3.308 ms (goal <= 2)' <<<"$got" &&
+	ok "NOT MET: values to 3 decimals, a ratio of medians with both medians and its load" ||
+	notok "NOT MET lines of a ratio of medians" "$got"
+
 # tests/bench_report.h: the figure lines of the C programs
 if command -v "${CC:-cc}" >/dev/null; then
 	cat >"$tmp/report.c" <<EOF
@@ -201,7 +216,7 @@ EOF
 import json, sys
 f = json.load(open(sys.argv[1]))["p_ratio"]
 want = {"value": 1.0, "met": True, "judged": "median", "batches": 5, "medians": [10.0, 10.0],
-        "spread": [0.0, 0.0], "best_ratio": 2.0}
+        "medians_unit": "us", "spread": [0.0, 0.0], "best_ratio": 2.0}
 bad = ["%s %r, not %r" % (k, f.get(k), v) for k, v in want.items() if f.get(k) != v]
 if not isinstance(f.get("load1"), (int, float)):
     bad.append("load1 %r" % f.get("load1"))

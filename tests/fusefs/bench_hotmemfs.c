@@ -1323,14 +1323,14 @@ static void coldplug_fs_stop(struct fs *f, const struct coldplug_way *w)
 }
 
 /*
- * @w's figures from a coldplug of @w->blocks in @dt s; @floor: 2 MiB of
- * fresh host memory, us; @page0, @page1: a fresh host page before and
- * after, us
+ * @w's figures from its coldplug (@w->blocks, @w->per s a block); @floor:
+ * 2 MiB of fresh host memory, us; @page0, @page1: a fresh host page
+ * before and after, us
  */
-static void coldplug_report(struct coldplug_way *w, double dt, double floor, double page0,
+static void coldplug_report(const struct coldplug_way *w, double floor, double page0,
 			    double page1)
 {
-	const double per = dt / (double)w->blocks;
+	const double per = w->per;
 
 	if (page0 > 0 && page1 > 0 && !w->devfuse)
 		report(w->self_hosted ? "huge128m_host_fresh_page_after_vs_before" :
@@ -1349,7 +1349,6 @@ static void coldplug_report(struct coldplug_way *w, double dt, double floor, dou
 	report(w->name, per * 131072, "s",
 	       "<= 60 for 131072 blocks; extrapolated from the blocks this host holds online",
 	       per * 131072 <= 60);
-	w->per = per;
 	if (w->devfuse && w->devfuse->per > 0) {
 		char name[96];
 
@@ -1370,7 +1369,7 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 	char ctlbin[512], status[64], args[160], addr[64], ram_profile[128] = "";
 	char *add[] = { ctlbin, "-s", NULL, "device_add", "pc-dimm", addr, args,
 			w->self_hosted ? "memmap-on-memory=on" : "memmap-on-memory=off", NULL };
-	double dt, per, floor0, floor, page0, page1;
+	double dt, kib, floor0, floor, page0, page1;
 	struct fs f = { .pid = -1 };
 	int left;
 
@@ -1421,18 +1420,19 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 		report(w->name, -1, "s", "<= 60 for 131072 blocks", false);
 		goto out;
 	}
-	per = dt / (double)blocks;
+	/* the time and the host memory a block: once, here (coldplug_report() reads w->per) */
+	w->blocks = blocks;
+	w->per = dt / (double)blocks;
+	kib = (double)(rss1 - rss0) / (double)blocks;
 	printf("# huge128m: hotmemd coldplugged %llu blocks (%.2f TiB, %s%s) in %.2f s, %.0f us a "
 	       "block; hotmemfs grew %.0f KiB a block online (Pss) -- all 131072 would take "
 	       "%.1f GiB of host memory, more than this host can give: the time is extrapolated\n",
 	       blocks, (double)(blocks << 27) / (1ULL << 40), w->what,
-	       w->devfuse ? ", hotmemfs --io-uring" : "", dt, per * 1e6,
-	       (double)(rss1 - rss0) / (double)blocks,
-	       (double)(rss1 - rss0) / (double)blocks * 131072 / (1 << 20));
+	       w->devfuse ? ", hotmemfs --io-uring" : "", dt, w->per * 1e6, kib,
+	       kib * 131072 / (1 << 20));
 	printf("# huge128m: a fresh 4 KiB host page %.2f us before the coldplug, %.2f us after it "
 	       "(%ld kB available then)\n", page0, page1, avail1);
-	w->blocks = blocks;
-	coldplug_report(w, dt, floor, page0, page1);
+	coldplug_report(w, floor, page0, page1);
 out:
 	coldplug_fs_stop(&f, w);
 	if (ram_profile[0])
