@@ -822,6 +822,36 @@ static void say_no_reply(const struct cli *c, json_object *req)
 				"stopping or crashed?%s\n", c->sock, what);
 }
 
+/* {"class": @cls, "desc": @desc}, as a refusal's "error" is */
+static json_object *error_obj(const char *cls, const char *desc)
+{
+	json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "class", json_object_new_string(cls));
+	json_object_object_add(e, "desc", json_object_new_string(desc));
+	return e;
+}
+
+/*
+ * --json: the stream's last line when it ends in an error, @err as
+ * hotmemfs sent it or one of hotmemctl's words, {"error": {"class": ...,
+ * "desc": ...}}, as --json prints a refusal: a reader of stdout alone
+ * knows the stream ended and why (it ended on stderr only)
+ */
+static void events_json_end(const struct cli *c, json_object *err, const char *desc)
+{
+	json_object *o = json_object_new_object();
+
+	if (!c->json || !o)
+		goto out;
+	json_object_object_add(o, "error", err ? json_object_get(err) :
+						 error_obj("GenericError", desc));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_OUT));
+	fflush(stdout);
+out:
+	json_object_put(o);
+}
+
 /* until hotmemfs ends the stream: it says it stops (an error line), or hangs up; 1 either way */
 static int follow_events(struct cli *c)
 {
@@ -836,6 +866,7 @@ static int follow_events(struct cli *c)
 	while ((e = recv_obj(c))) {
 		err = get(e, "error");
 		if (err) {
+			events_json_end(c, err, NULL);
 			fputs("hotmemctl: ", stderr);
 			put_desc(stderr, err);
 			fputc('\n', stderr);
@@ -850,6 +881,8 @@ static int follow_events(struct cli *c)
 		fflush(stdout);
 		json_object_put(e);
 	}
+	events_json_end(c, NULL, c->hung_up ? "hotmemfs closed the connection without a word" :
+					      "the event stream could not be read");
 	if (c->hung_up)
 		say_hung_up(c, "without a word");
 	return 1;
@@ -1334,17 +1367,19 @@ static int explain_request(struct cli *c, int argc, char **argv, json_object **r
 }
 
 /* one page of entries: its text, or (--json) its entries after those already printed */
-static void explain_print_page(struct cli *c, json_object *ret, bool first)
+static void explain_print_page(struct cli *c, json_object *ret, bool first, uint64_t *pages)
 {
-	json_object *pages = get(ret, "pages");
+	json_object *list = get(ret, "pages");
 
+	for (size_t i = 0; i < json_object_array_length(list); i++)
+		*pages += 1ULL << gu(json_object_array_get_idx(list, i), "order");
 	if (!c->json) {
 		fputs(gs(ret, "text"), stdout);
 		return;
 	}
-	for (size_t i = 0; i < json_object_array_length(pages); i++)
+	for (size_t i = 0; i < json_object_array_length(list); i++)
 		printf("%s%s", first && !i ? "" : ",",
-		       json_object_to_json_string_ext(json_object_array_get_idx(pages, i),
+		       json_object_to_json_string_ext(json_object_array_get_idx(list, i),
 						      JSON_C_TO_STRING_PLAIN | JSON_OUT));
 }
 
@@ -1352,24 +1387,47 @@ static void explain_print_page(struct cli *c, json_object *ret, bool first)
  * The pages listed, against what the first reply counted: its "entries"
  * and "entries_digest", the sum of every entry's digest, which the
  * listed pages' "pages_digest" add up to when the block did not change
- * between them.  0, or 1 with the words (a hotmemfs that sends no
- * digest is taken at its word).
+ * between them.  0, or 1 with the words in @why (a hotmemfs that sends
+ * no digest is taken at its word).
  */
-static int explain_all_check(json_object *first, unsigned long long listed, uint64_t digest)
+static int explain_all_check(json_object *first, unsigned long long listed, uint64_t digest,
+			     char *why, size_t len)
 {
 	const char *want = gs(first, "entries_digest");
-	json_object *entries = get(first, "entries");
-	unsigned long long counted = entries ? (unsigned long long)json_object_get_int64(entries) : 0;
+	unsigned long long counted = gu(first, "entries");
 
 	if (!*want || (listed == counted && digest == strtoull(want, NULL, 0)))
 		return 0;
-	fprintf(stderr,
-		"hotmemctl: explain --all: memory%s changed while it was listed: the head counts the block as "
-		"the first page saw it (%llu %s), the later pages are as each was asked (%llu %s listed%s): "
-		"run it again for a list that matches its head\n",
-		gs(first, "block"), counted, counted == 1 ? "entry" : "entries", listed,
-		listed == 1 ? "entry" : "entries", listed == counted ? ", not the same ones" : "");
+	snprintf(why, len,
+		 "memory%s changed while it was listed: the head counts the block as the first page "
+		 "saw it (%llu %s), the later pages are as each was asked (%llu %s listed%s): run it "
+		 "again for a list that matches its head",
+		 gs(first, "block"), counted, counted == 1 ? "entry" : "entries", listed,
+		 listed == 1 ? "entry" : "entries", listed == counted ? ", not the same ones" : "");
 	return 1;
+}
+
+/*
+ * --json explain --all's end, after its pages: whether the list is whole
+ * and what is not listed, the head's count less what was; a listing that
+ * ended in an error (a page refused, no reply) or does not match its head
+ * has the "error" a refusal has, {"class": ..., "desc": ...}: one JSON
+ * object on stdout whatever happened, and a consumer of it alone (jq
+ * .error) tells a cut or stale list from a whole one (its "]}" closed a
+ * list cut short as if it were whole).
+ */
+static void explain_all_tail(json_object *first, unsigned long long listed, uint64_t pages,
+			     json_object *err)
+{
+	unsigned long long counted = gu(first, "entries"), counted_pages = gu(first, "entry_pages");
+
+	printf("],\"truncated\":%s,\"more_entries\":%llu,\"more_pages\":%llu",
+	       err && listed < counted ? "true" : "false", listed < counted ? counted - listed : 0,
+	       pages < counted_pages ? (unsigned long long)(counted_pages - pages) : 0);
+	if (err)
+		printf(",\"error\":%s", json_object_to_json_string_ext(err, JSON_C_TO_STRING_PLAIN |
+									      JSON_OUT));
+	printf("}\n");
 }
 
 /*
@@ -1383,17 +1441,18 @@ static int explain_all_check(json_object *first, unsigned long long listed, uint
  */
 static int explain_all(struct cli *c, json_object *ret)
 {
-	json_object *req = c->explain_all, *args = get(req, "arguments"), *reply = NULL, *err;
-	json_object *first = json_object_get(ret);
+	json_object *req = c->explain_all, *args = get(req, "arguments"), *reply = NULL;
+	json_object *first = json_object_get(ret), *err = NULL;
 	unsigned long long listed = 0;
-	uint64_t digest = 0;
+	uint64_t digest = 0, pages = 0;
+	char why[512];
 	const char *head;
 	int rc = 0;
 
 	if (c->json) {
 		json_object *top = NULL;
 
-		/* the first reply's fields, but for what paging means alone */
+		/* the first reply's fields, but for what paging means alone: the tail's */
 		if (json_object_deep_copy(ret, &top, NULL)) {
 			fprintf(stderr, "hotmemctl: explain --all: out of memory\n");
 			return 1;
@@ -1402,15 +1461,15 @@ static int explain_all(struct cli *c, json_object *ret)
 		json_object_object_del(top, "text");
 		json_object_object_del(top, "next");
 		json_object_object_del(top, "pages_digest");
-		json_object_object_add(top, "truncated", json_object_new_boolean(false));
-		json_object_object_add(top, "more_entries", json_object_new_int(0));
-		json_object_object_add(top, "more_pages", json_object_new_int(0));
+		json_object_object_del(top, "truncated");
+		json_object_object_del(top, "more_entries");
+		json_object_object_del(top, "more_pages");
 		head = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_OUT);
 		printf("%.*s,\"pages\":[", (int)strlen(head) - 1, head);
 		json_object_put(top);
 	}
 	for (bool first_page = true;; first_page = false) {
-		explain_print_page(c, ret, first_page);
+		explain_print_page(c, ret, first_page, &pages);
 		listed += json_object_array_length(get(ret, "pages"));
 		digest += strtoull(gs(ret, "pages_digest"), NULL, 0);
 		if (!get(ret, "next"))
@@ -1420,25 +1479,28 @@ static int explain_all(struct cli *c, json_object *ret)
 		if (c->timeout)
 			c->deadline_ms = now_ms() + c->timeout * 1000L;
 		reply = send_req(c, req) ? NULL : recv_reply(c);
-		err = get(reply, "error");
 		ret = get(reply, "return");
 		if (!ret) {
-			fputs("hotmemctl: explain --all: ", stderr);
-			if (err)
-				put_desc(stderr, err);
-			else
-				fputs("no reply for the next entries", stderr);
-			fputc('\n', stderr);
+			err = get(reply, "error");
+			err = err ? json_object_get(err) :
+				    error_obj("GenericError", "no reply for the next entries");
 			rc = 1;
 			break;
 		}
 	}
-	if (c->json)
-		printf("]}\n");
-	if (!rc) {
-		fflush(stdout);
-		rc = explain_all_check(first, listed, digest);
+	if (!rc && explain_all_check(first, listed, digest, why, sizeof(why))) {
+		err = error_obj("GenericError", why);
+		rc = 1;
 	}
+	if (c->json)
+		explain_all_tail(first, listed, pages, err);
+	fflush(stdout); /* the list, then why it is not whole */
+	if (err) {
+		fputs("hotmemctl: explain --all: ", stderr);
+		put_desc(stderr, err);
+		fputc('\n', stderr);
+	}
+	json_object_put(err);
 	json_object_put(reply);
 	json_object_put(first);
 	return rc;

@@ -16,6 +16,8 @@ def ours(evs, dev, slot):
         if not line.startswith("{"):
             continue
         e = json.loads(line)
+        if "event" not in e:  # a stream's end: {"error": ...} (hotmemctl -j events)
+            continue
         d = e["data"]
         if e["event"] == "DEVICE_DELETED" and d.get("device") == dev:
             gone = True
