@@ -51,19 +51,45 @@ static char *ctl_failure(char *const argv[], int rc, const char *err)
 	return why;
 }
 
+/*
+ * "hotmemctl ARGS...: not run: /dev/null: WHY": its stdout had nowhere to
+ * go (fd -1 is conform_io's "inherit": hotmemctl wrote into hotmem-conform's
+ * own stdout, the report); NULL when out of memory
+ */
+static char *ctl_not_run(char *const argv[], int err)
+{
+	char *why = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&why, &len);
+
+	if (!f)
+		return NULL;
+	for (int i = 0; argv[i]; i++)
+		fprintf(f, "%s%s", i ? " " : "", argv[i]);
+	fprintf(f, ": not run: /dev/null, for its output, cannot be opened: %s", strerror(err));
+	if (fclose(f)) {
+		free(why);
+		return NULL;
+	}
+	return why;
+}
+
 int conform_ctl(const char *const args[], char **why)
 {
 	char *argv[CTL_ARGS_MAX + 2] = { "hotmemctl" };
-	int null = conform_open_null();
+	int null = conform_open_null(), e = errno;
 	char *err = NULL;
 	int i, rc;
 
 	*why = NULL;
 	for (i = 0; args[i] && i < CTL_ARGS_MAX; i++)
 		argv[i + 1] = (char *)args[i];
+	if (null < 0) {
+		*why = ctl_not_run(argv, e);
+		return 127; /* as a child that could not be started (conform_run()) */
+	}
 	rc = conform_run_capture_err(argv, null, CONFORM_CTL_TIMEOUT_MS, &err);
-	if (null >= 0)
-		close(null);
+	close(null);
 	if (rc) {
 		/* its own words in the cell's log (stderr) too */
 		if (err)
@@ -74,7 +100,10 @@ int conform_ctl(const char *const args[], char **why)
 	return rc;
 }
 
-/* hotmemctl status --json, parsed; NULL when it fails (stderr: /dev/null) */
+/*
+ * hotmemctl status --json, parsed; NULL when it fails (stderr: /dev/null;
+ * not run without one, conform_open_null() said why)
+ */
 static json_object *status(void)
 {
 	char *argv[] = { "hotmemctl", "status", "--json", NULL };
@@ -83,9 +112,10 @@ static json_object *status(void)
 	char *out;
 	int rc;
 
+	if (null < 0)
+		return NULL;
 	rc = conform_run_capture(argv, null, CONFORM_CTL_TIMEOUT_MS, &out);
-	if (null >= 0)
-		close(null);
+	close(null);
 	if (!rc && out)
 		o = json_tokener_parse(out);
 	free(out);

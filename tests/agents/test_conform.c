@@ -5,12 +5,20 @@
  * violations, the table's setting column, and the --json list as
  * `jq -s .` printed it when hotmem-conform was a shell script.
  */
+#include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -516,6 +524,87 @@ static void test_json_as_jq(void **state)
 	json_object_put(cells);
 }
 
+/* in a child: /dev/null a unix socket (open() is ENXIO), in a mount namespace of its own; 77: cannot */
+static int break_dev_null(char *dir)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(dir))
+		return 77;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    mount(sa.sun_path, "/dev/null", NULL, MS_BIND, NULL))
+		return 77;
+	close(s);
+	s = open("/dev/null", O_RDWR);
+	return s < 0 ? 0 : 77;
+}
+
+/* the child's checks: 0 when they hold, 1 (said on stderr) when not, 77 to skip */
+static int ctl_without_dev_null(void)
+{
+	const char *const args[] = { "--version", NULL };
+	const char *build = getenv("HOTMEM_BUILD");
+	char dir[] = "/tmp/test_conform_null.XXXXXX", path[4096], sock[64], *why = NULL;
+	int out = memfd_create("out", 0), saved = dup(STDOUT_FILENO), rc, bad = 0;
+	struct stat st;
+
+	if (break_dev_null(dir) || out < 0 || saved < 0)
+		return 77;
+	/* a real hotmemctl to run, which would write its version into our stdout */
+	snprintf(path, sizeof(path), "%s:%s", build ? build : "build", getenv("PATH") ?: "");
+	setenv("PATH", path, 1);
+	fflush(stdout);
+	dup2(out, STDOUT_FILENO);
+	rc = conform_ctl(args, &why);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	if (!rc || !why || !strstr(why, "hotmemctl --version: not run: /dev/null, for its output, "
+				       "cannot be opened: No such device or address")) {
+		fprintf(stderr, "# conform_ctl: %d, why: %s\n", rc, why ? why : "(none)");
+		bad = 1;
+	}
+	if (fstat(out, &st) || st.st_size) {
+		fprintf(stderr, "# hotmemctl wrote %lld bytes into the caller's stdout\n",
+			(long long)st.st_size);
+		bad = 1;
+	}
+	free(why);
+	umount2("/dev/null", MNT_DETACH);
+	snprintf(sock, sizeof(sock), "%s/s", dir);
+	unlink(sock);
+	rmdir(dir);
+	return bad;
+}
+
+/*
+ * conform_ctl() without a /dev/null to open (conformfix, session 15): it
+ * ran hotmemctl with fd -1, conform_io's "inherit", so that its output
+ * went into hotmem-conform's own stdout (the report); now refused, saying
+ * why.  As root only (a mount namespace of its own, /dev/null a socket).
+ */
+static void test_ctl_without_dev_null(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	if (geteuid())
+		skip();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(ctl_without_dev_null());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_intent_zones),
 		cmocka_unit_test(test_short_setting),
 		cmocka_unit_test(test_json_as_jq),
+		cmocka_unit_test(test_ctl_without_dev_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
