@@ -933,6 +933,20 @@ void hmfs_ctl_unlink(const struct hmfs_ctx *ctx)
 		unlink(ctx->ctl_path);
 }
 
+/*
+ * A file that is no socket, put at --control since main.c's start check
+ * (refuse_foreign_file(), whose words these are): bind()'s EADDRINUSE
+ * alone ("Address already in use") said neither what is there nor that
+ * it stays (reread-fusefs #5).  Reached in that race only.
+ */
+static void say_not_socket(const char *path, mode_t mode)
+{
+	fprintf(stderr, "hotmemfs: control socket %s is not a socket (%s), put there since the "
+			"start's check: hotmemfs never removes or replaces it\n"
+			"hotmemfs: refusing to start; choose another --control path\n",
+		path, hmfs_file_type(mode));
+}
+
 int hmfs_ctl_start(struct hmfs_ctx *ctx)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -960,7 +974,14 @@ int hmfs_ctl_start(struct hmfs_ctx *ctx)
 		ctx->ctl_dev = st.st_dev;
 		ctx->ctl_ino = st.st_ino;
 	}
-	if (ret || listen(fd, 16)) {
+	if (ret) {
+		ret = -errno;
+		if (ret == -EADDRINUSE && !lstat(ctx->ctl_path, &st) && !S_ISSOCK(st.st_mode))
+			say_not_socket(ctx->ctl_path, st.st_mode);
+		close(fd);
+		return ret;
+	}
+	if (listen(fd, 16)) {
 		ret = -errno;
 		close(fd);
 		return ret;
