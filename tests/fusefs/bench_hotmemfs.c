@@ -219,6 +219,17 @@ static int run(char *const argv[], bool quiet)
 }
 
 /*
+ * In a file server's child, before its exec: SIGTERM (which unmounts and
+ * ends it) when the bench dies, even by kill -9, which no handler of
+ * bench_signal() sees -- else its mount stays, served by nobody's bench
+ */
+static void server_ends_with_bench(pid_t bench)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != bench)
+		_exit(1); /* or it died before: nobody to serve */
+}
+
+/*
  * hotmemfs on a fresh directory; with @state its state file is there too;
  * @opt: one more option (--io-uring), or NULL
  */
@@ -226,6 +237,7 @@ static int fs_start_opt(struct fs *f, const char *build, const char *profile, bo
 			const char *opt)
 {
 	char bin[512], probe[256], statefile[300];
+	pid_t bench;
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/hotmemfs-bench.XXXXXX");
 	if (!mkdtemp(f->dir))
@@ -235,12 +247,14 @@ static int fs_start_opt(struct fs *f, const char *build, const char *profile, bo
 	mkdir(f->mnt, 0755);
 	snprintf(statefile, sizeof(statefile), "%s/state.json", f->dir);
 	snprintf(bin, sizeof(bin), "%s/hotmemfs", build);
+	bench = getpid();
 	f->pid = fork();
 	if (f->pid > 0)
 		live_add(f);
 	if (f->pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 
+		server_ends_with_bench(bench);
 		dup2(fd, 2);
 		if (opt)
 			execl(bin, bin, opt, "--profile", profile, "--state",
@@ -273,6 +287,7 @@ static int fs_start(struct fs *f, const char *build, const char *profile)
 static int floor_start(struct fs *f, const char *build, const char *flag)
 {
 	char bin[512], probe[160];
+	pid_t bench;
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/hotmemfs-floor.XXXXXX");
 	if (!mkdtemp(f->dir))
@@ -281,10 +296,12 @@ static int floor_start(struct fs *f, const char *build, const char *flag)
 	f->ctl[0] = '\0';
 	mkdir(f->mnt, 0755);
 	snprintf(bin, sizeof(bin), "%s/tests/fusefs/fuse_floor", build);
+	bench = getpid();
 	f->pid = fork();
 	if (f->pid > 0)
 		live_add(f);
 	if (f->pid == 0) {
+		server_ends_with_bench(bench);
 		if (flag)
 			execl(bin, bin, flag, f->mnt, (char *)NULL);
 		else
