@@ -28,7 +28,8 @@
 #   enable_uring_hold VALUE [WAIT]  0 once held (ENABLE_URING_OLD: the
 #       value before the first holder); 1 with ENABLE_URING_WHY for the
 #       test's `skip_all "$ENABLE_URING_WHY"`.  Call it from the test's own
-#       shell (not from a $(...)): the holder ends with its parent.
+#       shell (not from a $(...)): the holder ends with its parent.  Called
+#       again for the value this shell holds, it counts (one release each).
 #   enable_uring_release  the hold ended (bounded); the value put back if
 #       this was the last holder.  A test's exit does it too.
 #   enable_uring_seen_as VALUE CMD...  (below) a refusal of N checked
@@ -140,11 +141,17 @@ eu_hold_main() {
 # sourced: see the head of this file
 enable_uring_hold() {
 	local want=$1 wait=${2:-600} line='' out i
-	ENABLE_URING_WHY='' ENABLE_URING_OLD=''
+	ENABLE_URING_WHY=''
 	if [ -n "${ENABLE_URING_PID:-}" ]; then
-		ENABLE_URING_WHY="enable_uring_hold: already held (pid $ENABLE_URING_PID)"
+		# held by this shell already (tests/fusefs/lib.sh's, say): once more
+		if [ "$ENABLE_URING_HELD" = "$want" ]; then
+			ENABLE_URING_DEPTH=$((ENABLE_URING_DEPTH + 1))
+			return 0
+		fi
+		ENABLE_URING_WHY="enable_uring_hold $want: this shell holds $ENABLE_URING_HELD (pid $ENABLE_URING_PID)"
 		return 1
 	fi
+	ENABLE_URING_OLD=
 	if ! command -v flock >/dev/null || ! command -v setpriv >/dev/null; then
 		ENABLE_URING_WHY="enable_uring_hold needs flock and setpriv (util-linux)"
 		return 1
@@ -164,6 +171,7 @@ enable_uring_hold() {
 	case $line in
 	"held $want was "*)
 		ENABLE_URING_OLD=${line#"held $want was "}
+		ENABLE_URING_HELD=$want ENABLE_URING_DEPTH=1
 		return 0
 		;;
 	esac
@@ -175,11 +183,15 @@ enable_uring_hold() {
 enable_uring_release() {
 	local pid=${ENABLE_URING_PID:-}
 	[ -n "$pid" ] || return 0
+	if [ "${ENABLE_URING_DEPTH:-1}" -gt 1 ]; then
+		ENABLE_URING_DEPTH=$((ENABLE_URING_DEPTH - 1))
+		return 0
+	fi
 	kill -TERM "$pid" 2>/dev/null
 	# bounded: a holder stuck past its 60 s mutex wait is killed (its locks go with it)
 	timeout 90 tail -s 0.05 --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	ENABLE_URING_PID=
+	ENABLE_URING_PID='' ENABLE_URING_HELD='' ENABLE_URING_DEPTH=0
 }
 
 # enable_uring_seen_as VALUE CMD...: CMD with the parameter reading VALUE,

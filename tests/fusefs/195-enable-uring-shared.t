@@ -126,6 +126,18 @@ is "$?:$ENABLE_URING_OLD" "0:N" "the next holder takes N from the saved file"
 enable_uring_release
 is "$(cat "$P")" N "... and puts it back"
 
+# a shell that holds it already (tests/fusefs/lib.sh's, then the test's):
+# the same value counts, one release each; another value is refused
+enable_uring_hold Y 5 && enable_uring_hold Y 5
+is "$? $(cat "$P")" "0 Y" "held twice by one shell (the same value: counted)"
+enable_uring_hold N 2
+is "$?" 1 "... N asked by the same shell: refused"
+is_like "$ENABLE_URING_WHY" "enable_uring_hold N: this shell holds Y*" "... saying so: $ENABLE_URING_WHY"
+enable_uring_release
+is "$(cat "$P")" Y "one release of two: still held"
+enable_uring_release
+is "$(cat "$P")" N "the second: N back"
+
 chmod 0444 "$P"
 if [ -w "$P" ]; then
 	# root writes a 0444 file: a path that is not there instead
