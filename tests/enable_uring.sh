@@ -40,7 +40,12 @@
 ENABLE_URING_SH=${BASH_SOURCE[0]}
 
 eu_param() { echo "${HOTMEM_ENABLE_URING_PARAM:-/sys/module/fuse/parameters/enable_uring}"; }
-eu_dir() { echo "${HOTMEM_ENABLE_URING_LOCKDIR:-/run/lock}"; }
+# /run/lock, or /tmp where there is none (a container): every run on a host agrees
+eu_dir() {
+	local d=${HOTMEM_ENABLE_URING_LOCKDIR:-/run/lock}
+	[ -d "$d" ] && [ -w "$d" ] || d=/tmp
+	echo "$d"
+}
 
 # the holder's refusal: said on stdout, exit 1 (its locks go with it)
 eu_refuse() {
