@@ -74,6 +74,14 @@ skip_all() {
 	exit 0
 }
 
+# The suite over FUSE over io_uring (HOTMEM_TEST_IO_URING=1) holds fuse's
+# host-wide enable_uring at Y for the test's life, shared with the other
+# runs that want it and put back by the last one (tests/enable_uring.sh)
+if [ -n "${HOTMEM_TEST_IO_URING:-}" ]; then
+	. "$(dirname "${BASH_SOURCE[0]}")/../enable_uring.sh"
+	enable_uring_hold Y || skip_all "$ENABLE_URING_WHY"
+fi
+
 # require_room PROFILE: skip, saying why, where hotmemfs is built with
 # ThreadSanitizer (SANITIZE=thread): its shadow memory leaves no room for
 # a huge profile's address space (huge-64t: "cannot reserve 70368744177664
@@ -139,7 +147,8 @@ fs_wait_mounted() {
 
 # start_fs [hotmemfs options...]: mount on $MNT; fails the test if it can't.
 # HOTMEM_TEST_IO_URING=1: every one with --io-uring (the suite over FUSE
-# over io_uring; fuse.enable_uring must be Y: the tests leave it alone)
+# over io_uring; fuse.enable_uring is held Y for the test through
+# tests/enable_uring.sh, shared with other runs and put back at the end)
 start_fs() {
 	"$HMFS" ${HOTMEM_TEST_IO_URING:+--io-uring} --control "$CTL" --state "$STATE" "$@" "$MNT" \
 		2>>"$TMP/hotmemfs.log" &
@@ -522,7 +531,8 @@ qmp_conversation() {
 # qemu_monitor SOCKET CMD...: a real QEMU program CMD (its command line
 # making a QMP monitor on the Unix socket SOCKET) started to compare
 # hotmemfs's answers with, killed at the test's end; one TAP line (it
-# listens).  need_tool it first: the test skips loudly without it.
+# listens).  Check for CMD first (with need_tool), so that the test
+# skips loudly without it.
 _qemu_pids=
 qemu_monitor() {
 	local sock=$1 pid
