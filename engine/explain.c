@@ -171,13 +171,13 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 			continue;
 		}
 		/* fake-offline (virtio-mem): given up in MEM_GOING_OFFLINE, never a blocker */
-		if (PageOffline(page) && page->_refcount) {
+		if (PageOffline(page) && page_ref_count(page)) {
 			ex->nr_fake_offline_pages++;
 			pfn++;
 			continue;
 		}
-		if (PageVmemmapSelfHosted(page) || (PageOffline(page) && !page->_refcount) ||
-		    (!page->_refcount && !test_page_flag(page, PG_kernel) &&
+		if (PageVmemmapSelfHosted(page) || (PageOffline(page) && !page_ref_count(page)) ||
+		    (!page_ref_count(page) && !test_page_flag(page, PG_kernel) &&
 		     !test_page_flag(page, PG_vmemmap) && !PageReserved(page) &&
 		     !test_page_flag(page, PG_hwpoison))) {
 			pfn++;
@@ -242,15 +242,29 @@ static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *
 {
 	const int highest = zone_idx(zone) == ZONE_MOVABLE ? ZONE_MOVABLE : ZONE_NORMAL;
 	uint64_t nodemask = 0;
+	unsigned int populated[HM_MAX_NUMNODES] = { 0 };
 	unsigned long n = 0;
 
+	/*
+	 * The nodes' and zones' present pages under span_lock (the
+	 * kernel's pgdat_resize_lock), as hotmem_zone_info() reads them:
+	 * an online or offline beside us changes them there
+	 * (adjust_present_page_count()).  Then each zone's free count
+	 * under its own lock, span_lock dropped.
+	 */
+	pthread_rwlock_rdlock(&hm->span_lock);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		if (nid != mem->nid && pgdat &&
-		    __atomic_load_n(&pgdat->node_present_pages, __ATOMIC_RELAXED))
+		if (!pgdat)
+			continue;
+		if (nid != mem->nid && pgdat->node_present_pages)
 			nodemask |= 1ULL << nid;
+		for (int zid = highest; zid >= 0; zid--)
+			if (populated_zone(&pgdat->node_zones[zid]))
+				populated[nid] |= 1U << zid;
 	}
+	pthread_rwlock_unlock(&hm->span_lock);
 	if (!nodemask)
 		nodemask = 1ULL << mem->nid;
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
@@ -261,7 +275,7 @@ static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *
 		for (int zid = highest; zid >= 0; zid--) {
 			struct zone *z = &pgdat->node_zones[zid];
 
-			if (populated_zone(z))
+			if (populated[nid] & (1U << zid))
 				n += zone_free_for_migration(z, highest, z == zone, nr_block_free);
 		}
 	}

@@ -34,24 +34,48 @@ struct mem_section *__pfn_to_section(struct hotmem *hm, unsigned long pfn)
 	return __nr_to_section(hm, pfn_to_section_nr(pfn));
 }
 
+/*
+ * The section's flags word is read by walkers that hold no hotplug lock
+ * (explain, pagetypeinfo, a workload's pfn_valid()) while an online,
+ * offline, add or remove changes it under mem_hotplug_lock, and the
+ * prefetcher sets SECTION_MEMMAP_RESIDENT beside the onlining thread:
+ * READ_ONCE here, each change one atomic RMW (section_flags_set()/_clear()),
+ * so that no reader sees a torn word and no concurrent bit is lost.  (6.12
+ * reads it plainly; pfn_valid() under rcu_read_lock_sched().)
+ */
+static unsigned long section_flags(const struct mem_section *ms)
+{
+	return READ_ONCE(ms->section_mem_map);
+}
+
+static void section_flags_set(struct mem_section *ms, unsigned long flags)
+{
+	__atomic_fetch_or(&ms->section_mem_map, flags, __ATOMIC_RELAXED);
+}
+
+static void section_flags_clear(struct mem_section *ms, unsigned long flags)
+{
+	__atomic_fetch_and(&ms->section_mem_map, ~flags, __ATOMIC_RELAXED);
+}
+
 bool present_section(const struct mem_section *ms)
 {
-	return ms && (ms->section_mem_map & SECTION_MARKED_PRESENT);
+	return ms && (section_flags(ms) & SECTION_MARKED_PRESENT);
 }
 
 bool valid_section(const struct mem_section *ms)
 {
-	return ms && (ms->section_mem_map & SECTION_HAS_MEM_MAP);
+	return ms && (section_flags(ms) & SECTION_HAS_MEM_MAP);
 }
 
 bool online_section(const struct mem_section *ms)
 {
-	return ms && (ms->section_mem_map & SECTION_IS_ONLINE);
+	return ms && (section_flags(ms) & SECTION_IS_ONLINE);
 }
 
 bool early_section(const struct mem_section *ms)
 {
-	return ms && (ms->section_mem_map & SECTION_IS_EARLY);
+	return ms && (section_flags(ms) & SECTION_IS_EARLY);
 }
 
 static int subsection_map_index(unsigned long pfn)
@@ -378,8 +402,8 @@ static void section_deactivate(struct hotmem *hm, unsigned long pfn,
 		if (present_section(ms))
 			hm->nr_present_sections--;
 		/* a memmap the host kept mapped keeps what the flags say of it (vmemmap_free()) */
-		ms->section_mem_map &= vmemmap_populated(ms) ?
-				       SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED : 0;
+		section_flags_clear(ms, ~(vmemmap_populated(ms) ?
+					  SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED : 0UL));
 	}
 }
 
@@ -412,7 +436,7 @@ static int section_activate(struct hotmem *hm, int nid, unsigned long pfn,
 		bool was_present = present_section(ms);
 
 		/* section_deactivate() must not count a section never marked */
-		ms->section_mem_map |= SECTION_MARKED_PRESENT;
+		section_flags_set(ms, SECTION_MARKED_PRESENT);
 		if (!was_present)
 			hm->nr_present_sections++;
 		section_deactivate(hm, pfn, nr_pages, altmap);
@@ -439,9 +463,8 @@ int sparse_add_section(struct hotmem *hm, int nid, unsigned long start_pfn,
 	if (!present_section(ms))
 		hm->nr_present_sections++;
 	ms->nid = nid;
-	ms->section_mem_map |= SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
-	if (altmap)
-		ms->section_mem_map |= SECTION_CANNOT_OPTIMIZE_VMEMMAP;
+	section_flags_set(ms, SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP |
+			      (altmap ? SECTION_CANNOT_OPTIMIZE_VMEMMAP : 0));
 	return ret;
 }
 
@@ -464,7 +487,7 @@ void online_mem_sections(struct hotmem *hm, unsigned long start_pfn,
 		struct mem_section *ms = __pfn_to_section(hm, pfn);
 
 		if (ms)
-			ms->section_mem_map |= SECTION_IS_ONLINE;
+			section_flags_set(ms, SECTION_IS_ONLINE);
 	}
 }
 
@@ -475,7 +498,7 @@ void offline_mem_sections(struct hotmem *hm, unsigned long start_pfn,
 		struct mem_section *ms = __pfn_to_section(hm, pfn);
 
 		if (ms)
-			ms->section_mem_map &= ~SECTION_IS_ONLINE;
+			section_flags_clear(ms, SECTION_IS_ONLINE);
 	}
 }
 

@@ -38,7 +38,7 @@ endif
 # check names it to tsan.t in HOTMEM_TSAN_BUILD.  Under make check
 # SANITIZE=... nothing is built: the suite runs in its own build.
 TSAN_BUILD := build/san-thread
-TSAN_UNITS := test_stress test_hugetlb test_offline test_hotplug
+TSAN_UNITS := test_stress test_hugetlb test_offline test_hotplug test_online
 .PHONY: tsan-build
 tsan-build:
 ifeq ($(SANITIZE),)

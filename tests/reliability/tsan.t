@@ -13,8 +13,12 @@ B=${HOTMEM_TSAN_BUILD:-}
 need_built "$B/hotmemfs"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-} history_size=7 suppressions=$HOTMEM_SRC/tests/tsan.supp"
 
-# the engine's unit tests that start threads; TSan exits 66 on a report
-for t in test_stress test_hugetlb test_offline test_hotplug; do
+# the engine's unit tests that start threads (reliability.mk's TSAN_UNITS,
+# the list make tsan-build builds); TSan exits 66 on a report
+units=$(sed -n 's/^TSAN_UNITS := //p' "$HOTMEM_SRC/tests/reliability/reliability.mk")
+[ -n "$units" ]
+tap_ok $? "reliability.mk names the TSan units: $units"
+for t in $units; do
 	out=$TMP/$t.out
 	CMOCKA_MESSAGE_OUTPUT=TAP "$B/tests/engine/$t" >"$out" 2>&1
 	rc=$?
