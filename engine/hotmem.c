@@ -263,33 +263,61 @@ size_t hotmem_metadata_peak_bytes(struct hotmem *hm)
 	return (size_t)atomic_load(&hm->metadata_peak);
 }
 
+/*
+ * get_online_mems() for a reader of any pfn's struct page (6.12
+ * pfn_to_online_page()'s callers that may meet a removal hold it, e.g.
+ * memory_failure()): an add or a removal holds mem_hotplug_lock for
+ * writing while it maps or frees a section's usage and memmap, so
+ * pfn_valid() and the read that follows see one section, present
+ * throughout (a reader racing hotmem_remove_memory() read the unmapped
+ * memmap: SIGSEGV; review O1).  A reader never waits for device_hotplug_lock,
+ * but does wait for an online or an offline under way, as the kernel's
+ * get_online_mems() does.  Called with it held for writing (a memory
+ * notifier or a subscriber's callback in the operation's thread): already
+ * excluded, glibc says so (EDEADLK) and nothing is taken.
+ */
+static bool get_online_mems(struct hotmem *hm)
+{
+	return pthread_rwlock_rdlock(&hm->mem_hotplug_lock) == 0;
+}
+
+static void put_online_mems(struct hotmem *hm, bool taken)
+{
+	if (taken)
+		pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+}
+
 int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags)
 {
-	int ret;
+	const bool taken = get_online_mems(hm);
+	int ret = -EINVAL;
 
 	if (!pfn_valid(hm, (unsigned long)pfn))
-		return -EINVAL;
+		goto out;
 	/* a HugeTLB remap the host refuses may leave a hole for a moment */
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_page_flags");
 	if (!ret)
-		*flags = pfn_to_page(hm, (unsigned long)pfn)->flags;
+		*flags = READ_ONCE(pfn_to_page(hm, (unsigned long)pfn)->flags);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+out:
+	put_online_mems(hm, taken);
 	return ret;
 }
 
+/* the pointer stays valid while the pfn's memory is present (hotmem.h) */
 void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn)
 {
-	int ret;
+	const bool taken = get_online_mems(hm);
+	int ret = -EINVAL;
 
-	if (!pfn_valid(hm, (unsigned long)pfn)) {
-		errno = EINVAL;
-		return NULL;
+	if (pfn_valid(hm, (unsigned long)pfn)) {
+		/* as hotmem_page_flags(): a refused remap's hole is never seen half handled */
+		pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+		ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_pfn_to_page");
+		pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	}
-	/* as hotmem_page_flags(): a refused remap's hole is never seen half handled */
-	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
-	ret = memmap_check_mapped(hm, (unsigned long)pfn, "hotmem_pfn_to_page");
-	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	put_online_mems(hm, taken);
 	if (ret) {
 		errno = -ret;
 		return NULL;

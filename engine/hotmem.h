@@ -1273,6 +1273,9 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
  * Raw page access for tests: flags word of pfn's struct page.  -EINVAL
  * without a memmap, -ENOMEM while the host leaves it unmapped (a refused
  * HugeTLB undo; hotmem_alloc_page_at() refuses such a pfn the same way).
+ * Safe beside an add or a removal of the pfn's memory: it holds
+ * get_online_mems() (mem_hotplug_lock for reading), so it waits for an
+ * add, remove, online or offline under way.
  */
 int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 /* Bit numbers in the flags word (page-flags.h subset). */
@@ -1285,7 +1288,12 @@ int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 #define HM_PG_hugetlb		6
 #define HM_PG_isolated		7
 #define HM_PG_hwpoison		10
-/* Pointer to the struct page of @pfn in the vmemmap window (tests); NULL with errno as above. */
+/*
+ * Pointer to the struct page of @pfn in the vmemmap window (tests); NULL
+ * with errno as above.  Checked under get_online_mems(); the pointer is
+ * valid until the pfn's memory is removed (its memmap goes with it): a
+ * caller that reads it beside a removal of that memory must order the two.
+ */
 void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn);
 /*
  * Pointer to the direct map of physical address @phys (tests).  The first

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -1733,6 +1736,102 @@ static void test_boot_says_the_map_count_maxmem_needs(void **state)
 	hotmem_destroy(ram);
 }
 
+/*
+ * Review O1: a reader of a pfn's struct page (hotmem_page_flags()) beside
+ * the removal of its memory read the memmap the removal unmapped
+ * (SIGSEGV), or its freed usage map: it tested pfn_valid() under no lock
+ * the removal takes.  Now it holds get_online_mems(), as the kernel's
+ * readers that may meet a removal do.  Deterministic: a reader starts
+ * while the removal is in sparse_remove_section() (its trace step, under
+ * mem_hotplug_lock), and the removal goes on once the reader has either
+ * finished (it did not wait: the old way) or sleeps (on the lock); after
+ * the removal the reader must have found no memmap (-EINVAL), never read
+ * the one being removed (0).
+ */
+struct removal_reader {
+	struct hotmem *hm;
+	uint64_t pfn;
+	pthread_t thread;
+	bool started, create_failed;
+	_Atomic pid_t tid;
+	_Atomic bool done;
+	int ret, own_ret;
+};
+
+static void *removal_read(void *arg)
+{
+	struct removal_reader *r = arg;
+	unsigned long flags;
+
+	atomic_store(&r->tid, (pid_t)syscall(SYS_gettid));
+	r->ret = hotmem_page_flags(r->hm, r->pfn, &flags);
+	atomic_store(&r->done, true);
+	return NULL;
+}
+
+/* the thread is asleep (S in /proc/self/task/TID/stat): waiting on a lock */
+static bool thread_sleeps(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	bool sleeps = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) && p[1] == ' ')
+		sleeps = p[2] == 'S';
+	fclose(f);
+	return sleeps;
+}
+
+static void reader_at_removal(const struct hm_event *ev, void *arg)
+{
+	struct removal_reader *r = arg;
+
+	if (ev->type != HM_EV_TRACE || ev->exit || strcmp(ev->fn, "sparse_remove_section") ||
+	    r->started || r->create_failed)
+		return;
+	/*
+	 * A read in the removal's own thread (it holds mem_hotplug_lock for
+	 * writing) is excluded already: it neither waits for itself nor
+	 * releases the removal's lock.  No cmocka assert here: the removal
+	 * holds the engine's locks.
+	 */
+	r->own_ret = hotmem_page_flags(r->hm, r->pfn, &(unsigned long){ 0 });
+	if (pthread_create(&r->thread, NULL, removal_read, r)) {
+		r->create_failed = true;
+		return;
+	}
+	r->started = true;
+	while (!atomic_load(&r->done) && !(atomic_load(&r->tid) && thread_sleeps(atomic_load(&r->tid))))
+		sched_yield();
+}
+
+static void test_page_reader_beside_a_removal_never_reads_its_memmap(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	struct removal_reader r = { .hm = hm, .pfn = (DIMM >> 12) + 5000, .own_ret = 1 };
+	unsigned long flags;
+	int slot;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_page_flags(hm, r.pfn, &flags), 0);
+	slot = hotmem_subscribe(hm, reader_at_removal, &r);
+	assert_true(slot >= 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	hotmem_unsubscribe(hm, slot);
+	assert_false(r.create_failed);
+	assert_true(r.started);
+	assert_int_equal(pthread_join(r.thread, NULL), 0);
+	assert_int_equal(r.ret, -EINVAL);
+	assert_int_equal(r.own_ret, 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1778,6 +1877,7 @@ int main(void)
 		cmocka_unit_test(test_memoryless_cpu_node),
 		cmocka_unit_test(test_cpu_node_not_possible_is_refused),
 		cmocka_unit_test(test_cpuless_node_stays_while_its_boot_memory_does),
+		cmocka_unit_test(test_page_reader_beside_a_removal_never_reads_its_memmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
