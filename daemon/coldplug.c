@@ -129,9 +129,9 @@ static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
 
 /*
  * Whether an ACPI memory device is binding, for block @b read without a
- * link: asked after that read, the answer can be "none" because the
- * binding ended in between (the DIMM's links all made at once, after its
- * ADDs): the link is read again then, once -- only when the answer is
+ * link at a scan: asked after that read, the answer can be "none" because
+ * the binding ended in between (the DIMM's links all made at once, after
+ * its ADDs): the link is read again then, once -- only when the answer is
  * new, a cached one is older than the read.
  */
 static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_block *b)
@@ -148,34 +148,37 @@ static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_bl
 /*
  * acpi_memory_enable_device() (drivers/acpi/acpi_memhotplug.c, 6.12) calls
  * __add_memory(), whose ADDs go out one a block, and only then
- * acpi_bind_memory_blocks() links the blocks' firmware_node: an ADD handled
- * at once can find no link yet, and its block would be decided without its
- * DIMM's group.  Under memory_groups = firmware such a block waits until
- * the uevents settle (SETTLE_USEC after the last), and again while an ACPI
- * memory device is still unbound, FW_WAIT_USEC at most; one still without
- * a link then is decided alone.  Only while an ACPI memory device is
- * present but unbound: a block none is about to bind (virtio-mem, probe,
- * no ACPI) is decided at once.  The coldplug holds back an offline block
- * it finds the same way (a rescan after lost ADDs, a start while a DIMM is
- * being added).  Without an event loop, or when its timer cannot be armed,
- * there is nothing to wait with.
+ * acpi_bind_memory_blocks() links the blocks' firmware_node: an ADD
+ * handled at once finds no link yet, and its block would be decided
+ * without its DIMM's group.  Under memory_groups = firmware an offline
+ * block ADDed without a link waits until the uevents settle (SETTLE_USEC
+ * after the last; decide_fw_waiting()), where its link is read again.
+ * Whether an ACPI memory device is still to bind is not asked at an ADD:
+ * a walk of every PNP0C80 device (256 slots on QEMU) at each lone DIMM's
+ * ADD cost 30 times the ADD (tests/daemon/92-*); the settle asks it once,
+ * only for blocks still without a link.  The coldplug (@at_add false: a
+ * start while a DIMM is being added, a rescan after lost ADDs) asks it once
+ * a scan, and holds back an offline block without a link only while a
+ * device is present but unbound.  A virtio-mem device's block never gets a
+ * link (add_memory_driver_managed(), no ACPI companion): decided at once.
+ * Without an event loop, or when its timer cannot be armed, there is
+ * nothing to wait with.
  */
-static bool fwnode_pending(struct hmd *d, unsigned long id)
+static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 {
 	struct hmd_block *b = &d->blk[id];
-	bool online;
 
 	if (!d->ev || d->cfg.groups != HMD_GROUPS_FIRMWARE || !hmd_block_wants_group(d, id))
 		return false;
 	if (b->fwnode == HMD_FWNODE_UNREAD)
 		b->fwnode = hmd_block_read_fwnode(d, id);
 	/*
-	 * One the kernel onlined (auto_online_blocks) is only counted: no
-	 * wait.  The ACPI answer first: it is asked once a burst (or a scan),
-	 * the state is a read a block.
+	 * /proc/iomem is read once a burst.  The state is not read at an ADD:
+	 * one onlined meanwhile (a udev rule) is said by its ONLINE, which
+	 * ends the wait (hmd_block_event()), else the settle's decision reads
+	 * it; the coldplug's scan has just read it.
 	 */
-	if (b->fwnode || !acpi_binding_unlinked(d, id, b) ||
-	    hmd_block_read_state(d, id, &online, NULL) || online)
+	if (b->fwnode || hmd_dyn_block(d, id) || (!at_add && !acpi_binding_unlinked(d, id, b)))
 		return false;
 	/* no settle timer, nothing would ever decide it: decided now */
 	if (!hmd_uevent_seen(d))
@@ -284,7 +287,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			continue;
 		}
 		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
-		if (!online_offline || b->retry || b->fw_wait || fwnode_pending(d, i))
+		if (!online_offline || b->retry || b->fw_wait || fwnode_pending(d, i, false))
 			continue;
 		if (hmd_stop_requested(d)) {
 			hmd_status_changed(d);
@@ -306,31 +309,50 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	return 0;
 }
 
+/* the waiting blocks' links read again: how many still have none */
+static unsigned long read_fw_waiting(struct hmd *d)
+{
+	unsigned long i, unlinked = 0;
+
+	for (i = 0; i < d->nblk; i++) {
+		if (!d->blk[i].fw_wait || (d->blk[i].fwnode && d->blk[i].fwnode != HMD_FWNODE_UNREAD))
+			continue;
+		d->blk[i].fwnode = hmd_block_read_fwnode(d, i);
+		unlinked += !d->blk[i].fwnode;
+	}
+	return unlinked;
+}
+
 /*
  * The blocks that waited for a firmware_node, in order: read their links
- * again and walk the group again (it was found without them).  One still
- * without a link waits on while an ACPI memory device is unbound, until
- * fw_wait_until.
+ * again and walk the group again (it was found without them).  Only when
+ * one still has no link are the ACPI memory devices walked, once this
+ * settle: while one is present but unbound, the blocks without a link wait
+ * on, until fw_wait_until.  None binding: their links are read once more,
+ * as the binding may have ended between the read and the walk (the DIMM's
+ * links all made at once, after its ADDs; tests/daemon/67-*).
  */
 static void decide_fw_waiting(struct hmd *d)
 {
 	unsigned long i, waiting = 0;
-	bool binding;
 	uint64_t now;
 
 	if (!d->n_fw_wait)
 		return;
 	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
-	/* waiting on needs the settle timer again: without it all are decided now */
-	binding = now < d->fw_wait_until && hmd_acpi_memory_binding(d) && hmd_uevent_seen(d);
-	for (i = 0; i < d->nblk; i++) {
-		if (!d->blk[i].fw_wait)
-			continue;
-		d->blk[i].fwnode = hmd_block_read_fwnode(d, i);
-		if (binding && !d->blk[i].fwnode) {
-			d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
-			waiting++;
-		}
+	if (read_fw_waiting(d)) {
+		/* waiting on needs the settle timer again: without it all are decided now */
+		if (now >= d->fw_wait_until)
+			;
+		else if (!hmd_acpi_memory_binding(d))
+			read_fw_waiting(d);
+		else if (hmd_uevent_seen(d))
+			for (i = 0; i < d->nblk; i++) {
+				if (!d->blk[i].fw_wait || d->blk[i].fwnode)
+					continue;
+				d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
+				waiting++;
+			}
 	}
 	d->group.valid = false;
 	for (i = 0; d->n_fw_wait > waiting && i < d->nblk; i++) {
@@ -374,7 +396,7 @@ static void block_added(struct hmd *d, unsigned long id)
 		hmd_status_changed(d);
 		return;
 	}
-	if (!fwnode_pending(d, id))
+	if (!fwnode_pending(d, id, true))
 		hmd_block_process(d, id);
 }
 
@@ -571,14 +593,15 @@ static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct hmd *d = userdata;
 
-	/*
-	 * Whether an ACPI memory device binds holds for one burst: asked anew
-	 * for the waiting blocks now, and by the next burst's first block.
-	 */
+	/* whether an ACPI memory device binds: asked anew for the waiting blocks */
 	d->acpi_state = HMD_ACPI_UNKNOWN;
-	/* and which virtio-mem devices there are, for the next burst's first decision */
-	hmd_dyn_invalidate(d);
+	/*
+	 * They were found outside every virtio-mem device with this burst's
+	 * /proc/iomem (a device probed since is read once more, dyngroups.c):
+	 * it is read again after them, for the rescan and the next burst
+	 */
 	decide_fw_waiting(d);
+	hmd_dyn_invalidate(d);
 	settled(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	return 0;

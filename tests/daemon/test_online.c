@@ -463,8 +463,12 @@ static void test_block_gone_not_a_give_up(void **state)
 	assert_null(hmd_block_find(&f->d, 12));
 	assert_null(hmd_block_find(&f->d, 13));
 	assert_non_null(hmd_block_find(&f->d, 14));
-	/* an ADD whose block went before its state was read (its REMOVE queued) */
+	/*
+	 * an ADD whose block went before its state was read (its REMOVE
+	 * queued): without a firmware_node, read at the settle
+	 */
 	hmd_block_event(&f->d, "add", 40);
+	run_until_settled(f);
 	assert_non_null(strstr(f->m.journal, "MESSAGE=memory40: went away before its state was "
 					     "read (the memory block device is gone): nothing to "
 					     "online [policy=auto-movable errno=ENOENT(2)]\n"));
@@ -480,6 +484,8 @@ static void test_kernel_auto_online_respected(void **state)
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	mk_block(f->root, 50, "online\n", 0);
 	hmd_block_event(&f->d, "add", 50);
+	/* without a firmware_node, read at the settle (its ONLINE would end the wait) */
+	run_until_settled(f);
 	assert_int_equal(f->m.writes[50], 0);
 	assert_true(f->d.blk[50].online);
 	assert_false(f->d.blk[50].boot);
@@ -820,10 +826,13 @@ static void test_firmware_link_wait_bounded(void **state)
 }
 
 /*
- * A block no ACPI memory device is about to bind (virtio-mem; the slots
- * are bound or empty): decided at its ADD, not when the uevents settle.
+ * A block without a link waits for the settle after its ADD, even where no
+ * ACPI memory device is about to bind (the slots bound or empty): the
+ * devices are not looked at at an ADD (a walk of QEMU's 256 slots at each
+ * lone DIMM's ADD, tests/daemon/92-*), only at the settle, for the blocks
+ * still without a link, and none binding it is decided alone there.
  */
-static void test_no_firmware_link_not_delayed(void **state)
+static void test_no_firmware_link_decided_at_settle(void **state)
 {
 	struct fixture *f = *state;
 
@@ -834,6 +843,11 @@ static void test_no_firmware_link_not_delayed(void **state)
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	mk_block(f->root, 48, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 48);
+	assert_int_equal(f->d.acpi_state, HMD_ACPI_UNKNOWN);
+	assert_int_equal(f->d.n_fw_wait, 1);
+	assert_int_equal(f->m.writes[48], 0);
+	/* the settle the ADD armed: one look at the devices, none binding */
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
 	assert_int_equal(f->d.n_fw_wait, 0);
 	assert_int_equal(f->m.writes[48], 1);
 	assert_states(f, 48, 48, "online_movable");
@@ -846,6 +860,28 @@ static void rm_block(struct fixture *f, int id)
 
 	snprintf(cmd, sizeof(cmd), "rm -r '%s/sys/devices/system/memory/memory%d'", f->root, id);
 	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * A virtio-mem device's block never gets a firmware_node
+ * (add_memory_driver_managed(), no ACPI companion): decided at its ADD,
+ * in its dynamic group, while a DIMM's device is still unbound.
+ */
+static void test_virtio_mem_block_not_delayed(void **state)
+{
+	struct fixture *f = *state;
+
+	put_iomem(f, false);
+	for (int i = 40; i < 48; i++)
+		rm_block(f, i);
+	mk_acpi_slot(f, 1, -1);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_fw_wait, 0);
+	mk_block(f->root, 40, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 40);
+	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->m.writes[40], 1);
+	assert_sums_recount(&f->d);
 }
 
 /*
@@ -1165,7 +1201,8 @@ int main(void)
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_wait_bounded),
-		T(test_no_firmware_link_not_delayed),
+		T(test_no_firmware_link_decided_at_settle),
+		T(test_virtio_mem_block_not_delayed),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
