@@ -54,7 +54,7 @@ int hmfs_acpi_init(struct hmfs_ctx *ctx)
 
 		s->start = cfg->hotplug[i].start;
 		s->size = cfg->hotplug[i].end - cfg->hotplug[i].start;
-		s->present = s->enumerated = true;
+		s->present = s->enumerated = s->bound = true;
 	}
 	return 0;
 }
@@ -120,7 +120,30 @@ void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_
 	 * (drivers/acpi/device_sysfs.c create_pnp_modalias()).
 	 */
 	s->present = s->enumerated = true;
+	/* its blocks are linked once they are all added: hmfs_acpi_slot_bind() */
+	s->bound = false;
 	pthread_mutex_unlock(&ctx->acpi_lock);
+}
+
+/*
+ * The DIMM's memory is added, every block of it there and its ADD queued:
+ * acpi_bind_memory_blocks() links them now (6.12 acpi_memory_enable_device()
+ * calls it after __add_memory() returns), memoryN/firmware_node and the
+ * slot's physical_nodeK appear together, after the blocks' ADDs.  Before,
+ * the links came with each block, and an agent handling the first ADD (the
+ * other blocks not there yet) took the link for a whole DIMM of one block:
+ * hotmemd's auto-movable put a DIMM's first blocks in Movable where the
+ * kernel's puts all in Normal.  The cached listings that lacked the links
+ * are dropped by the notifier, after those ADDs (events.c).
+ */
+void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot)
+{
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	ctx->acpi_slots[slot].bound = true;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	hmfs_emit_acpi_bind(ctx, slot);
 }
 
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot)
@@ -128,7 +151,7 @@ void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot)
 	if (slot < 0 || slot >= ctx->nr_acpi_slots)
 		return;
 	pthread_mutex_lock(&ctx->acpi_lock);
-	ctx->acpi_slots[slot].present = false;
+	ctx->acpi_slots[slot].present = ctx->acpi_slots[slot].bound = false;
 	pthread_mutex_unlock(&ctx->acpi_lock);
 }
 
@@ -241,13 +264,13 @@ bool hmfs_acpi_container_online(struct hmfs_ctx *ctx)
 	return online;
 }
 
-/* under acpi_lock: the first slot from @from whose DIMM (present, or the last one it had) holds @addr */
+/* under acpi_lock: the first slot from @from whose DIMM (bound, or the last one it had) holds @addr */
 static int slot_covering(struct hmfs_ctx *ctx, uint64_t addr, int from, bool gone, unsigned long *node_id)
 {
 	for (int i = from < 0 ? 0 : from; i < ctx->nr_acpi_slots; i++) {
 		const struct hmfs_acpi_slot *s = &ctx->acpi_slots[i];
 
-		if ((s->present || gone) && s->size && addr >= s->start && addr - s->start < s->size) {
+		if ((s->bound || gone) && s->size && addr >= s->start && addr - s->start < s->size) {
 			/* blocks are bound in address order: the lowest free id each */
 			if (node_id)
 				*node_id = (unsigned long)((addr - s->start) / ctx->block_size);

@@ -567,6 +567,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 		dimm_refused(ctx, d, ret, err);
 		return 0;
 	}
+	hmfs_acpi_slot_bind(ctx, d->slot);
 	hmfs_acpi_notify_online(ctx);
 	return 0;
 out_slot:

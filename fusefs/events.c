@@ -280,6 +280,24 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 }
 
 /*
+ * acpi_bind_memory_blocks() linked slot @slot's blocks (acpi.c
+ * hmfs_acpi_slot_bind()): queued after their ADDs, so that the listings
+ * cached before the links came are dropped after those ADDs' own
+ * invalidations.
+ */
+void hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot)
+{
+	struct hmfs_qev *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return;
+	q->type = HM_EV_LOG; /* no engine event, no QMP event: q->qmp says what it is */
+	q->qmp = HMFS_QMP_ACPI_BIND;
+	q->zid = slot;
+	enqueue(ctx, q);
+}
+
+/*
  * The guest's _OST of slot @slot's DIMM @id (NULL: the slot has none any
  * more), as QEMU sends it the moment the guest writes it: in the stream
  * between the uevents queued before and after (an eject's "in progress"
@@ -608,6 +626,26 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t 
 		kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, SUB_PWR + k));
 }
 
+/*
+ * Slot @slot's blocks were linked: each memoryN/ gained firmware_node and
+ * the slot's PNP0C80:xx/ its physical_nodeK, which listings cached since
+ * the blocks' ADDs lack (no name went: no entry to drop).
+ */
+static void inval_acpi_bound(struct hmfs_ctx *ctx, int slot)
+{
+	struct hmfs_acpi_slot s;
+	long id;
+
+	if (!hmfs_acpi_slot_get(ctx, slot, &s) || !s.bound)
+		return;
+	for (uint64_t k = 0; (id = hmfs_acpi_slot_block(&s, k, ctx->block_size)) >= 0; k++)
+		if (kernel_inval_inode(ctx, HMFS_BLOCK_INO(hmfs_inc_key(ctx, HMFS_INC_BLOCK,
+									 (unsigned long)id),
+							    BSUB_DIR)) == -ENOTCONN)
+			return;
+	inval_dir(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | ASUB_DIR), NULL);
+}
+
 /* a DIMM's block came or went: slot @slot's physical_nodeK with it (acpi_bind_one()) */
 static void inval_acpi_link(struct hmfs_ctx *ctx, int slot, unsigned long k,
 			    enum hm_uevent_action action)
@@ -779,6 +817,10 @@ static bool deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	if (q->qmp == HMFS_QMP_OST) {
 		hmfs_ctl_broadcast_ost(ctx, q->zid, q->text[0] ? q->text : NULL, q->nid, q->ret,
 				       &q->ts);
+		return false;
+	}
+	if (q->qmp == HMFS_QMP_ACPI_BIND) {
+		inval_acpi_bound(ctx, q->zid);
 		return false;
 	}
 	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {

@@ -334,6 +334,14 @@ struct hmfs_acpi_slot {
 	bool present; /* _STA: a DIMM is in the slot and its memory added */
 	bool enumerated; /* the kernel saw it present once: modalias shows */
 	/*
+	 * acpi_bind_memory_blocks() linked the DIMM's blocks: their
+	 * memoryN/firmware_node and the slot's physical_nodeK are there.  Only
+	 * once all its blocks are added and ADDed (6.12 acpi_memory_enable_device():
+	 * __add_memory(), then the binding): an agent handling the first ADD
+	 * never sees a link while the DIMM's other blocks are still to come.
+	 */
+	bool bound;
+	/*
 	 * the guest's last _OST of the slot, kept after its DIMM goes (QEMU's
 	 * MemStatus ost_event, ost_status; 0, 0 until the first): what
 	 * query-acpi-ospm-status lists
@@ -417,6 +425,7 @@ struct hmfs_qev {
 		HMFS_QMP_OST,
 		HMFS_QMP_DEVICE_DELETED,
 		HMFS_QMP_SIZE_CHANGE, /* text device id, nr_pages its plugged size in bytes */
+		HMFS_QMP_ACPI_BIND, /* no QMP event: slot zid's blocks linked (acpi.c) */
 	} qmp;
 	bool released; /* a SIZE_CHANGE the rate limit kept, queued again at its period's end */
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
@@ -1132,6 +1141,7 @@ void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
 int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen);
 void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
+void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot);
 /*
  * The end of an eject that removed slot @slot's DIMM @id (hmfs_dev_del()),
  * once hmfs_change() knows whether it holds: QEMU's DEVICE_DELETED and
@@ -1250,6 +1260,7 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
  * control clients after the uevents queued before it
  */
 void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status);
+void hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot);
 /* QEMU's DEVICE_DELETED for device @id, gone: after its removal's uevents and OST */
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
 /* a virtio-mem-pci's: its backend's DEVICE_DELETED (no "device"), then the proxy @id's */

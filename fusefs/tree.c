@@ -632,7 +632,7 @@ static int acpi_phys_block(struct hmfs_ctx *ctx, unsigned long slot, uint64_t k,
 	struct hmfs_acpi_slot s;
 	struct hm_block_info bi;
 
-	if (!hmfs_acpi_slot_get(ctx, (int)slot, &s) || !s.present ||
+	if (!hmfs_acpi_slot_get(ctx, (int)slot, &s) || !s.bound ||
 	    k >= s.size / ctx->block_size)
 		return -ENOENT;
 	*id = (unsigned long)(s.start / ctx->block_size + k);
