@@ -122,6 +122,12 @@ static bool load_state(struct hmd *d, const char *path, char *list, size_t len)
 /* what hmd_mark_boot_blocks() took at a first start, for its log line */
 struct boot_count {
 	unsigned long boot, acpi, vmem;
+	/*
+	 * the lowest block, boot RAM, is linked: links say nothing (acpi
+	 * counts the boot blocks linked then); its id
+	 */
+	bool acpi_boot;
+	unsigned long lowest;
 };
 
 /*
@@ -131,16 +137,17 @@ struct boot_count {
  * the sections sparse_init() made from the boot memory map).  A block
  * linked to an ACPI memory device (memoryN/firmware_node -> PNP0C80) was
  * added by acpi_memory_device_add() -> __add_memory(), at boot too for a
- * cold-plugged QEMU DIMM, never early; a block inside a virtio-mem
- * device's region in /proc/iomem was added by add_memory_driver_managed().
- * Not seen: firmware that also lists boot RAM as PNP0C80 (__add_memory()
- * -EEXIST, bound all the same) -- docs/hotmemd.md Approximations 1.
+ * cold-plugged QEMU DIMM, never early -- unless the firmware lists boot
+ * RAM as PNP0C80 too (__add_memory() -EEXIST, bound all the same,
+ * acpi_memory_enable_device()): then the links tell nothing (@c->acpi_boot,
+ * boot_ram_linked()).  A block inside a virtio-mem device's region in
+ * /proc/iomem was added by add_memory_driver_managed().
  */
 static bool hot_added(struct hmd *d, unsigned long id, struct boot_count *c)
 {
 	if (hmd_block_fwnode(d, id)) {
 		c->acpi++;
-		return true;
+		return !c->acpi_boot;
 	}
 	if (hmd_dyn_block(d, id)) {
 		c->vmem++;
@@ -149,8 +156,32 @@ static bool hot_added(struct hmd *d, unsigned long id, struct boot_count *c)
 	return false;
 }
 
+/*
+ * Does the firmware list boot RAM as ACPI memory devices?  The lowest
+ * block is boot RAM (the memory the kernel booted in; QEMU and hotplug
+ * ranges put hot-pluggable memory above it, pc-dimm in the device memory
+ * region): linked, the links mark boot RAM too.  Taking every linked block
+ * as hot-added there left no boot memory at all (finalG 6): KERNEL_EARLY
+ * near 0, and auto-movable put every hot-added block in a kernel zone.
+ */
+static bool boot_ram_linked(struct hmd *d, struct boot_count *c)
+{
+	unsigned long i;
+
+	for (i = 0; i < d->nblk && !d->blk[i].present; i++)
+		;
+	c->lowest = i;
+	return i < d->nblk && hmd_block_fwnode(d, i);
+}
+
 static void say_boot_count(struct hmd *d, const struct boot_count *c)
 {
+	if (c->acpi_boot) {
+		hmd_log(d, LOG_WARNING,
+			"boot memory: memory%lu, the lowest block, is linked to an ACPI memory device: this firmware describes boot RAM as PNP0C80 devices too, so a link does not tell hot-added memory; %lu online blocks taken as boot memory (%lu of them linked), %lu of virtio-mem devices left out; memory hot-added and onlined before hotmemd first ran counts as boot memory too: set boot_blocks = LIST to the blocks present at boot if there was such",
+			c->lowest, c->boot, c->acpi, c->vmem);
+		return;
+	}
 	hmd_log(d, LOG_NOTICE,
 		"boot memory: %lu online blocks taken as boot memory, %lu left out as hot-added (%lu of ACPI memory devices, %lu of virtio-mem devices: never early memory); boot_blocks = LIST names them",
 		c->boot, c->acpi + c->vmem, c->acpi, c->vmem);
@@ -168,6 +199,8 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
 	if (d->cfg.state_dir[0])
 		have = load_state(d, path, list, sizeof(list));
+	if (auto_spec && !have)
+		count.acpi_boot = boot_ram_linked(d, &count);
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 
