@@ -379,6 +379,14 @@ static void block_added(struct hmd *d, unsigned long id)
 	hmd_block_account(d, id, -1);
 	hmd_block_set_failed(d, id, false);
 	d->n_present += !b->present;
+	if (!b->present) {
+		/*
+		 * what was known of it before it went (a rescan found it gone)
+		 * is stale: counted offline until its state is read (finalG 5)
+		 */
+		b->online = false;
+		b->zone = HMD_ZONE_NONE;
+	}
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->attempts = 0;

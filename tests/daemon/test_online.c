@@ -885,6 +885,38 @@ static void test_virtio_mem_block_not_delayed(void **state)
 }
 
 /*
+ * A block a rescan found gone, ADDed again: what was known of it before
+ * is stale.  It was counted online (STATUS, the zone sums) with its old
+ * state until decided, under memory_groups = firmware until the settle
+ * (finalG 5); now offline until its state is read.
+ */
+static void test_readded_block_not_counted_stale(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long nr;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 50, "online\n", 0);
+	hmd_block_event(&f->d, "add", 50);
+	run_until_settled(f);
+	assert_true(f->d.blk[50].online);
+	nr = f->d.nr_online;
+	rm_block(f, 50);
+	assert_int_equal(hmd_coldplug(&f->d, false), 0);
+	assert_int_equal(f->d.nr_online, nr - 1);
+	mk_block(f->root, 50, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 50);
+	assert_int_equal(f->d.n_fw_wait, 1);
+	assert_false(f->d.blk[50].online);
+	assert_int_equal(f->d.nr_online, nr - 1);
+	assert_sums_recount(&f->d);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[50], 1);
+	assert_int_equal(f->d.nr_online, nr);
+	assert_sums_recount(&f->d);
+}
+
+/*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
@@ -1203,6 +1235,7 @@ int main(void)
 		T(test_firmware_link_wait_bounded),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_virtio_mem_block_not_delayed),
+		T(test_readded_block_not_counted_stale),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
