@@ -192,6 +192,13 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 		b->fw_wait = true;
 		d->n_fw_wait++;
 	}
+	/*
+	 * not cached: a block of its DIMM ADDed after the binding walks its
+	 * group now, and must find this one's link (it found the group cut
+	 * at the waiting blocks: the late ones alone, put in Movable where
+	 * the whole DIMM goes to Normal, tests/daemon/66-*)
+	 */
+	b->fwnode = HMD_FWNODE_UNREAD;
 	hmd_log(d, LOG_DEBUG, "memory%lu: no firmware_node yet, decided when the uevents settle",
 		id);
 	return true;

@@ -794,6 +794,36 @@ static void test_firmware_link_after_adds(void **state)
 	assert_int_equal(f->m.writes[49], 0);
 }
 
+/*
+ * The binding comes while the DIMM's last ADDs are still queued: those
+ * are decided at once, with the group their links show -- the whole DIMM,
+ * the waiting blocks too.  Their links were taken as "none" from the read
+ * at their ADD, which cut the group at them: the 8 late blocks alone
+ * (1 GiB, within 301% of 1 GiB boot) went Movable, the rest Normal.
+ */
+static void test_firmware_link_before_last_adds(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+	for (int i = 16; i < 40; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_int_equal(f->d.n_fw_wait, 24);
+	mk_dimm_links(f, 16, 47, 1);
+	mk_acpi_slot(f, 1, 16);
+	for (int i = 40; i < 48; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_states(f, 40, 47, "online_kernel");
+	run_until_settled(f);
+	assert_states(f, 16, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
 /* An ACPI device that never binds: the wait is bounded, the blocks then decided alone. */
 static void test_firmware_link_wait_bounded(void **state)
 {
@@ -1232,6 +1262,7 @@ int main(void)
 		T(test_dynamic_group_hidden_iomem),
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
+		T(test_firmware_link_before_last_adds),
 		T(test_firmware_link_wait_bounded),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_virtio_mem_block_not_delayed),
