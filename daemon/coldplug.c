@@ -180,15 +180,21 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 	 */
 	if (b->fwnode || hmd_dyn_block(d, id) || (!at_add && !acpi_binding_unlinked(d, id, b)))
 		return false;
+	/*
+	 * Each block that begins waiting sets when all are decided at the
+	 * latest: a DIMM whose ADDs keep coming (a real kernel adds a big one
+	 * for seconds, its binding after the last) holds its first blocks on;
+	 * other uevents that keep coming do not (hmd_uevent_seen()).  Set
+	 * first: the settle timer is pulled to it.
+	 */
+	if (!b->fw_wait) {
+		sd_event_now(d->ev, CLOCK_MONOTONIC, &d->fw_wait_until);
+		d->fw_wait_until += FW_WAIT_USEC;
+	}
 	/* no settle timer, nothing would ever decide it: decided now */
 	if (!hmd_uevent_seen(d))
 		return false;
 	if (!b->fw_wait) {
-		/* the first to wait sets when all are decided at the latest */
-		if (!d->n_fw_wait) {
-			sd_event_now(d->ev, CLOCK_MONOTONIC, &d->fw_wait_until);
-			d->fw_wait_until += FW_WAIT_USEC;
-		}
 		b->fw_wait = true;
 		d->n_fw_wait++;
 	}

@@ -856,6 +856,41 @@ static void test_firmware_link_wait_bounded(void **state)
 }
 
 /*
+ * A DIMM whose ADDs keep coming past FW_WAIT_USEC (a real kernel adds a
+ * big DIMM for seconds, and links it after its last ADD): each new
+ * waiting block moves the deadline, its first blocks are not decided alone
+ * meanwhile.  The deadline was the first block's: they went Movable one by
+ * one, where the whole DIMM goes to Normal.
+ */
+static void test_firmware_wait_while_adds_come(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t now;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+	for (int i = 16; i < 24; i++)
+		hmd_block_event(&f->d, "add", i);
+	/* FW_WAIT_USEC gone by since the first */
+	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
+	f->d.fw_wait_until = now;
+	for (int i = 24; i < 48; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->d.n_fw_wait, 32);
+	assert_states(f, 16, 47, "offline");
+	mk_dimm_links(f, 16, 47, 1);
+	mk_acpi_slot(f, 1, 16);
+	run_until_settled(f);
+	assert_states(f, 16, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
+/*
  * A block without a link waits for the settle after its ADD, even where no
  * ACPI memory device is about to bind (the slots bound or empty): the
  * devices are not looked at at an ADD (a walk of QEMU's 256 slots at each
@@ -1264,6 +1299,7 @@ int main(void)
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_before_last_adds),
 		T(test_firmware_link_wait_bounded),
+		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_virtio_mem_block_not_delayed),
 		T(test_readded_block_not_counted_stale),
