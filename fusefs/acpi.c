@@ -122,6 +122,7 @@ void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_
 	s->present = s->enumerated = true;
 	/* its blocks are linked once they are all added: hmfs_acpi_slot_bind() */
 	s->bound = false;
+	s->plug_gen++;
 	pthread_mutex_unlock(&ctx->acpi_lock);
 }
 
@@ -133,17 +134,45 @@ void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_
  * the links came with each block, and an agent handling the first ADD (the
  * other blocks not there yet) took the link for a whole DIMM of one block:
  * hotmemd's auto-movable put a DIMM's first blocks in Movable where the
- * kernel's puts all in Normal.  The cached listings that lacked the links
- * are dropped by the notifier, after those ADDs (events.c).
+ * kernel's puts all in Normal.  The links show once the notifier has sent
+ * the ADDs queued before (hmfs_acpi_slot_bound()): the kernel's ADDs are on
+ * every listener's socket before the binding starts (netlink_broadcast()
+ * in device_add()), and the notifier sends a run of ADDs only after their
+ * invalidations, so links shown at once were there before an agent had
+ * the DIMM's first ADD.  No notifier (a restore, before it starts) or no
+ * memory to queue it: linked now.
  */
 void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot)
 {
+	unsigned long gen;
+
 	if (slot < 0 || slot >= ctx->nr_acpi_slots)
 		return;
 	pthread_mutex_lock(&ctx->acpi_lock);
-	ctx->acpi_slots[slot].bound = true;
+	gen = ctx->acpi_slots[slot].plug_gen;
 	pthread_mutex_unlock(&ctx->acpi_lock);
-	hmfs_emit_acpi_bind(ctx, slot);
+	if (!hmfs_emit_acpi_bind(ctx, slot, gen))
+		hmfs_acpi_slot_bound(ctx, slot, gen);
+}
+
+/*
+ * The notifier reached slot @slot's binding, queued after its ADDs: its
+ * links show, if the slot still has the DIMM of plug @gen (one unplugged
+ * meanwhile, or plugged anew, is not linked by an old binding).
+ */
+bool hmfs_acpi_slot_bound(struct hmfs_ctx *ctx, int slot, unsigned long gen)
+{
+	struct hmfs_acpi_slot *s;
+	bool bound = false;
+
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return false;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	s = &ctx->acpi_slots[slot];
+	if (s->present && s->plug_gen == gen)
+		bound = s->bound = true;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+	return bound;
 }
 
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot)

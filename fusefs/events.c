@@ -280,21 +280,32 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 }
 
 /*
- * acpi_bind_memory_blocks() linked slot @slot's blocks (acpi.c
- * hmfs_acpi_slot_bind()): queued after their ADDs, so that the listings
- * cached before the links came are dropped after those ADDs' own
- * invalidations.
+ * acpi_bind_memory_blocks() links slot @slot's blocks (acpi.c
+ * hmfs_acpi_slot_bind()): queued after their ADDs, the links show once
+ * those are sent, and the listings cached before are dropped after those
+ * ADDs' own invalidations.  Without a notifier (a restore, before it
+ * starts) nothing would deliver it: false, as without memory.
  */
-void hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot)
+bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen)
 {
-	struct hmfs_qev *q = calloc(1, sizeof(*q));
+	struct hmfs_qev *q;
+	bool live;
 
+	/* as hmfs_emit_size_change(): q_stop set before notifier_started is cleared */
+	pthread_mutex_lock(&ctx->q_lock);
+	live = !ctx->q_stop && ctx->notifier_started;
+	pthread_mutex_unlock(&ctx->q_lock);
+	if (!live)
+		return false;
+	q = calloc(1, sizeof(*q));
 	if (!q)
-		return;
+		return false;
 	q->type = HM_EV_LOG; /* no engine event, no QMP event: q->qmp says what it is */
 	q->qmp = HMFS_QMP_ACPI_BIND;
 	q->zid = slot;
+	q->block_id = gen;
 	enqueue(ctx, q);
+	return true;
 }
 
 /*
@@ -820,7 +831,9 @@ static bool deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		return false;
 	}
 	if (q->qmp == HMFS_QMP_ACPI_BIND) {
-		inval_acpi_bound(ctx, q->zid);
+		/* the ADDs queued before are sent: the links show now (acpi.c) */
+		if (hmfs_acpi_slot_bound(ctx, q->zid, q->block_id))
+			inval_acpi_bound(ctx, q->zid);
 		return false;
 	}
 	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {

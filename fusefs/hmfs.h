@@ -341,6 +341,7 @@ struct hmfs_acpi_slot {
 	 * never sees a link while the DIMM's other blocks are still to come.
 	 */
 	bool bound;
+	unsigned long plug_gen; /* DIMMs plugged in it so far: which one a queued binding is for */
 	/*
 	 * the guest's last _OST of the slot, kept after its DIMM goes (QEMU's
 	 * MemStatus ost_event, ost_status; 0, 0 until the first): what
@@ -1142,6 +1143,7 @@ int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen
 void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
 void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot);
+bool hmfs_acpi_slot_bound(struct hmfs_ctx *ctx, int slot, unsigned long gen);
 /*
  * The end of an eject that removed slot @slot's DIMM @id (hmfs_dev_del()),
  * once hmfs_change() knows whether it holds: QEMU's DEVICE_DELETED and
@@ -1260,7 +1262,8 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
  * control clients after the uevents queued before it
  */
 void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status);
-void hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot);
+/* slot @slot's binding of plug @gen, after the ADDs queued before; false: not queued */
+bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen);
 /* QEMU's DEVICE_DELETED for device @id, gone: after its removal's uevents and OST */
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
 /* a virtio-mem-pci's: its backend's DEVICE_DELETED (no "device"), then the proxy @id's */
