@@ -437,6 +437,9 @@ bool hmd_acpi_memory_binding(struct hmd *d)
 		return d->acpi_state == HMD_ACPI_BINDING;
 	binding = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_entry, NULL) == 1;
 	d->acpi_state = binding ? HMD_ACPI_BINDING : HMD_ACPI_NONE_BINDING;
+	/* a walk of every device (256 on QEMU): said, so its cost can be seen */
+	hmd_log(d, LOG_DEBUG, "ACPI memory devices looked at: %s",
+		binding ? "one is still to bind its blocks" : "none is binding");
 	return binding;
 }
 

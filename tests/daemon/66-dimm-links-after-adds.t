@@ -67,9 +67,14 @@ for ((r = 0; r < RUNS; r++)); do
 done
 is "$early" 0 "memory$first/firmware_node never there before memory$last, $RUNS runs of an 8 GiB DIMM"
 
-bad=0
+bad=0 walked=0
 for ((r = 0; r < RUNS; r++)); do
 	running "h$r"
+	# B's links are all there when its ADDs settle: no look at the ACPI
+	# devices (256 slots) is needed; hotmemd looked at its first ADD,
+	# made without a link (500 FUSE requests an ADD of a lone DIMM, 92-*)
+	w=$(grep -c "ACPI memory devices looked at" "$TMP/h$r.hmd")
+	[ "$w" = 0 ] || { walked=$((walked + 1)); echo "# run $r: $w look(s) at the ACPI devices"; }
 	z=$(cat "$TMP/h$r.zones")
 	[ "$z" = "64 Normal" ] && continue
 	bad=$((bad + 1))
@@ -77,4 +82,5 @@ for ((r = 0; r < RUNS; r++)); do
 	grep -m3 "memory$first:" "$TMP/h$r.hmd" | sed 's/^/#   /'
 done
 is "$bad" 0 "a running hotmemd puts DIMM B whole in Normal, as the kernel's auto-movable, $RUNS runs"
+is "$walked" 0 "... without looking at the ACPI memory devices, its links there at the settle"
 done_testing
