@@ -155,8 +155,8 @@ static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_bl
  * after the last; decide_fw_waiting()), where its link is read again.
  * Whether an ACPI memory device is still to bind is not asked at an ADD:
  * a walk of every PNP0C80 device (256 slots on QEMU) at each lone DIMM's
- * ADD cost 30 times the ADD (tests/daemon/92-*); the settle asks it once,
- * only for blocks still without a link.  The coldplug (@at_add false: a
+ * ADD cost up to 46 times the ADD (tests/daemon/92-*); the settle asks it
+ * once, only for blocks still without a link.  The coldplug (@at_add false: a
  * start while a DIMM is being added, a rescan after lost ADDs) asks it once
  * a scan, and holds back an offline block without a link only while a
  * device is present but unbound.  A virtio-mem device's block never gets a
