@@ -85,7 +85,7 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 	if (r) {
 		/* blocks left unseen: the links say nothing until a whole listing */
 		if (measure)
-			d->links_known = false;
+			hmd_links_unknown(d, "the last listing of memory/ stopped before its end");
 		return r == 1 ? -EINTR : r;
 	}
 	if (done)
@@ -507,7 +507,10 @@ static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 	}
 	if (!block_complete(d, id)) {
 		/* left for the next settle's rescan: said to be due */
-		hmd_missed_note(d, "memory%lu was half-created at the last rescan", id);
+		/* on a kernel mostly half-removed: device_del() drops the attributes first */
+		hmd_missed_note(d,
+				"memory%lu was half-created at the last rescan (or half-removed: no state or valid_zones)",
+				id);
 		return;
 	}
 	rs->found++;

@@ -340,6 +340,8 @@ void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(
 void hmd_missed_seqnum(struct hmd *d, unsigned long long seq);
 int hmd_memdir_links(struct hmd *d, unsigned long *links);
 void hmd_missed_measure(struct hmd *d, int before_err, unsigned long before);
+/* memory/'s links say nothing until the next whole listing, for reason @why */
+void hmd_links_unknown(struct hmd *d, const char *why);
 const char *hmd_missed(struct hmd *d);
 void hmd_missed_clear(struct hmd *d);
 

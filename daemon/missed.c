@@ -96,10 +96,28 @@ void hmd_missed_measure(struct hmd *d, int before_err, unsigned long before)
 {
 	unsigned long after;
 
-	d->links_known = !before_err && !hmd_memdir_links(d, &after) && after == before &&
-			 after >= 2 + d->n_present;
-	if (d->links_known)
+	if (before_err || hmd_memdir_links(d, &after))
+		hmd_links_unknown(d, "memory/'s link count was unreadable at the last listing");
+	else if (after != before)
+		hmd_links_unknown(d, "memory/ changed during the last listing");
+	else if (after < 2 + d->n_present)
+		hmd_links_unknown(d, "memory/'s link count does not count its blocks here");
+	else {
+		d->links_known = true;
 		d->links_other = after - d->n_present;
+	}
+}
+
+/*
+ * The links say nothing until the next whole listing, for reason @why:
+ * the settle's reason to relist, in missed_why unless a missed uevent's
+ * own is there (it comes first, hmd_missed())
+ */
+void hmd_links_unknown(struct hmd *d, const char *why)
+{
+	d->links_known = false;
+	if (!d->missed)
+		snprintf(d->missed_why, sizeof(d->missed_why), "%s", why);
 }
 
 /* why a uevent may have been missed since the last look, NULL: nothing says so */
@@ -111,7 +129,7 @@ const char *hmd_missed(struct hmd *d)
 	if (d->missed)
 		return d->missed_why;
 	if (!d->links_known)
-		return "memory/'s link count does not count its blocks here";
+		return d->missed_why;
 	r = hmd_memdir_links(d, &links);
 	if (r) {
 		snprintf(d->missed_why, sizeof(d->missed_why), "memory/ unreadable: %s",

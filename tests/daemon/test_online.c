@@ -982,6 +982,33 @@ static void test_readded_block_not_counted_stale(void **state)
 }
 
 /*
+ * The settle's reason to relist when memory/'s links say nothing: what
+ * happened at the last listing, not "does not count its blocks here" on a
+ * sysroot whose count does (finalG 7).
+ */
+static void test_settle_reason_links_unknown(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long links;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_null(hmd_missed(&f->d));
+	assert_int_equal(hmd_memdir_links(&f->d, &links), 0);
+	hmd_missed_measure(&f->d, 0, links + 1);
+	assert_string_equal(hmd_missed(&f->d), "memory/ changed during the last listing");
+	hmd_missed_measure(&f->d, -EIO, 0);
+	assert_string_equal(hmd_missed(&f->d),
+			    "memory/'s link count was unreadable at the last listing");
+	/* a missed uevent's own reason comes first, and stays */
+	hmd_missed_note(&f->d, "SEQNUM 9 after 7");
+	hmd_missed_measure(&f->d, 0, links + 1);
+	assert_string_equal(hmd_missed(&f->d), "SEQNUM 9 after 7");
+	hmd_missed_clear(&f->d);
+	hmd_missed_measure(&f->d, 0, links);
+	assert_null(hmd_missed(&f->d));
+}
+
+/*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
@@ -1303,6 +1330,7 @@ int main(void)
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_virtio_mem_block_not_delayed),
 		T(test_readded_block_not_counted_stale),
+		T(test_settle_reason_links_unknown),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
