@@ -209,19 +209,88 @@ static void *holes_thread(void *arg)
 }
 
 /*
+ * At boot, once: does this host fill a hole of a MAP_SHARED memfd page
+ * with UFFDIO_COPY?  A userfaultfd of its own (UFFD_USER_MODE_ONLY needs
+ * no privilege, 5.11+; the faulting thread's id, 4.14+), a memfd of one
+ * page registered in MISSING mode (shmem: 4.11+) and one copy into it --
+ * what a self-hosted memmap's holes need.  A host may offer the syscall
+ * and still refuse the rest: a seccomp filter or an LSM refusing the
+ * ioctl, a kernel without shmem userfaultfd support (EINVAL at the
+ * registration).  Known here, a self-hosted memmap is written from its
+ * first online, instead of the first refused copy at an online or a
+ * fault finding out (and each fill a refused ioctl and a write before
+ * that).  Nothing is kept open (a boot failing after this leaves no file
+ * open): the holes' userfaultfd is opened at the first registration.
+ * false with *@step and *@err saying what was refused.
+ */
+static bool holes_probe(const char **step, int *err)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_THREAD_ID };
+	static const char zeros[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_copy copy = { .src = (uintptr_t)zeros, .len = PAGE_SIZE,
+				    .mode = UFFDIO_COPY_MODE_DONTWAKE };
+	int uffd, memfd = -1;
+	void *page = MAP_FAILED;
+
+	*step = "userfaultfd";
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (uffd < 0)
+		goto refused;
+	*step = "UFFDIO_API";
+	if (ioctl(uffd, UFFDIO_API, &api))
+		goto refused;
+	*step = "a memfd";
+	memfd = memfd_create("hotmem-holes-probe", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, PAGE_SIZE))
+		goto refused;
+	page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (page == MAP_FAILED)
+		goto refused;
+	*step = "UFFDIO_REGISTER";
+	reg.range = (struct uffdio_range){ (uintptr_t)page, PAGE_SIZE };
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		goto refused;
+	*step = "UFFDIO_COPY";
+	copy.dst = (uintptr_t)page;
+	if (ioctl(uffd, UFFDIO_COPY, &copy))
+		goto refused;
+	*step = NULL;
+	goto out;
+
+refused:
+	*err = errno;
+out:
+	if (page != MAP_FAILED)
+		munmap(page, PAGE_SIZE);
+	if (memfd >= 0)
+		close(memfd);
+	if (uffd >= 0)
+		close(uffd);
+	return !*step;
+}
+
+/*
  * The userfaultfd, the slots and the thread, at the first registration
- * (under device_hotplug_lock).  UFFD_USER_MODE_ONLY needs no privilege
- * (5.11+); shmem's MISSING mode is 4.11's.  -1 when the host offers none:
- * self-hosted memmaps are written, as before.
+ * (under device_hotplug_lock).  -1 when the host offers none, or refused
+ * at boot to fill a memfd page with it (holes_probe()): self-hosted
+ * memmaps are written, as before (said once, where the host has a
+ * userfaultfd but refused the rest).
  */
 static int holes_start(struct hotmem *hm)
 {
-	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_THREAD_ID };
 
 	if (hm->holes_running)
 		return 0;
-	if (hm->holes_uffd == -2)
+	if (hm->holes_uffd == -2) {
+		/* no userfaultfd at all: silent, as before */
+		if (hm->holes_refused && strcmp(hm->holes_refused, "userfaultfd"))
+			pr_info(hm, "vmemmap: this host refuses %s for a memfd page (%s), found at boot: self-hosted memmaps are written in full (2 MiB of host memory a section), not left holes",
+				hm->holes_refused, strerror(hm->holes_refused_err));
+		hm->holes_refused = NULL;
 		return -1;
+	}
 	if (hm->holes_uffd < 0)
 		hm->holes_uffd = (int)syscall(SYS_userfaultfd,
 					      O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
@@ -245,7 +314,7 @@ static int holes_start(struct hotmem *hm)
 	return 0;
 
 err:
-	/* never again: a host without it answers the same next time */
+	/* never again: memmaps are written */
 	if (hm->holes_uffd >= 0)
 		close(hm->holes_uffd);
 	hm->holes_uffd = -2;
@@ -254,7 +323,7 @@ err:
 
 void vmemmap_holes_init(struct hotmem *hm)
 {
-	hm->holes_uffd = -1;
+	hm->holes_uffd = holes_probe(&hm->holes_refused, &hm->holes_refused_err) ? -1 : -2;
 	hm->holes_stop = -1;
 	pthread_rwlock_init(&hm->holes_fill_lock, NULL);
 }

@@ -392,6 +392,51 @@ static int copy_refused(void)
 }
 
 /*
+ * A host whose UFFDIO_COPY is refused from the start (seccomp: ENOMEM
+ * before the engine boots; a policy or a kernel without shmem userfaultfd
+ * support alike): the boot's probe finds it, and the first self-hosted
+ * memmap is written in full at its online -- no copy is tried and refused
+ * at the online or at a fault (before: the first refused copy said so,
+ * "the host refused UFFDIO_COPY at ...", and each hole before it was a
+ * refused ioctl and a write).  Said once, at the first registration.
+ */
+static int copy_refused_from_boot(void)
+{
+	struct hotmem *hm;
+	char err[512], log[16384];
+	unsigned long flags;
+	size_t resident;
+
+	alarm(300);
+	if (refuse_uffdio_copy(false))
+		return 2;
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
+		  IDLE_KERNEL);
+	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+		return 4;
+	resident = hotmem_ram_resident_bytes(hm);
+	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
+		return 5;
+	/* written at the online: ~2 MiB of the host, not ~160 KiB */
+	if (hotmem_ram_resident_bytes(hm) - resident < 1 * MiB)
+		return 6;
+	if (hotmem_page_flags(hm, (DIMM >> 12) + 5000, &flags) ||
+	    page_zonenum(pfn_to_page(hm, (DIMM >> 12) + 5000)) != ZONE_MOVABLE)
+		return 7;
+	hotmem_dmesg(hm, log, sizeof(log));
+	if (strstr(log, "the host refused UFFDIO_COPY at"))
+		return 8;
+	if (!strstr(log, "vmemmap: this host refuses UFFDIO_COPY for a memfd page (Cannot allocate memory), found at boot") ||
+	    strstr(strstr(log, "found at boot") + 1, "found at boot"))
+		return 9;
+	if (hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL) ||
+	    hotmem_check_invariants(hm, err, sizeof(err)))
+		return 10;
+	hotmem_destroy(hm);
+	return 0;
+}
+
+/*
  * A host that refuses the write through the memfd too (seccomp: ENOMEM
  * for pwrite64 as well) is out of memory: the online tries again for 10 s
  * and aborts, never spins for good with device_hotplug_lock held.
@@ -423,6 +468,7 @@ static void test_online_when_host_refuses_uffdio_copy(void **state)
 		skip();
 	}
 	close(fd);
+	run_in_child(copy_refused_from_boot, 0);
 	run_in_child(copy_refused, 0);
 	/* abort() after 10 s */
 	run_in_child(copy_and_write_refused, SIGABRT);
