@@ -280,6 +280,22 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 }
 
 /*
+ * Whether the notifier would deliver an event queued now: not before it
+ * starts (a start's restore of the state file: hmfs_dev_restore_plugged())
+ * or once it stops (nothing would deliver or free it); q_stop first, set
+ * before notifier_started is cleared
+ */
+static bool notifier_live(struct hmfs_ctx *ctx)
+{
+	bool live;
+
+	pthread_mutex_lock(&ctx->q_lock);
+	live = !ctx->q_stop && ctx->notifier_started;
+	pthread_mutex_unlock(&ctx->q_lock);
+	return live;
+}
+
+/*
  * acpi_bind_memory_blocks() links slot @slot's blocks (acpi.c
  * hmfs_acpi_slot_bind()): queued after their ADDs, the links show once
  * those are sent, and the listings cached before are dropped after those
@@ -289,13 +305,8 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen)
 {
 	struct hmfs_qev *q;
-	bool live;
 
-	/* as hmfs_emit_size_change(): q_stop set before notifier_started is cleared */
-	pthread_mutex_lock(&ctx->q_lock);
-	live = !ctx->q_stop && ctx->notifier_started;
-	pthread_mutex_unlock(&ctx->q_lock);
-	if (!live)
+	if (!notifier_live(ctx))
 		return false;
 	q = calloc(1, sizeof(*q));
 	if (!q)
@@ -384,18 +395,9 @@ void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id)
 void hmfs_emit_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size)
 {
 	struct hmfs_qev *q;
-	bool live;
 
-	/*
-	 * None before the notifier starts (a start's restore of the state
-	 * file: hmfs_dev_restore_plugged(); no follower yet) or once it stops
-	 * (nothing would deliver or free it); q_stop first, set before
-	 * notifier_started is cleared
-	 */
-	pthread_mutex_lock(&ctx->q_lock);
-	live = !ctx->q_stop && ctx->notifier_started;
-	pthread_mutex_unlock(&ctx->q_lock);
-	if (!live)
+	/* none before the notifier starts (no follower yet) or once it stops */
+	if (!notifier_live(ctx))
 		return;
 	q = calloc(1, sizeof(*q));
 	if (!q)

@@ -753,6 +753,28 @@ static void mk_acpi_slot(struct fixture *f, int slot, int first)
 }
 
 /*
+ * A DIMM being added, as the kernel does it: memory8-15 a bound DIMM
+ * (PNP0C80:00) taken at the coldplug, then memory16..@last offline, and
+ * PNP0C80:01 present (_STA 15) but not bound yet; its ADDs are the test's
+ */
+static void dimm_being_added(struct fixture *f, int last)
+{
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (int i = 16; i <= last; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_acpi_slot(f, 1, -1);
+}
+
+/* the ADDs of memory@first..@last */
+static void adds(struct fixture *f, int first, int last)
+{
+	for (int i = first; i <= last; i++)
+		hmd_block_event(&f->d, "add", i);
+}
+
+/*
  * A real kernel sends a DIMM's ADDs (__add_memory()) before it links their
  * firmware_node (acpi_bind_memory_blocks()): blocks ADDed without a link
  * wait for the uevents to settle and are then decided as the whole DIMM,
@@ -763,16 +785,9 @@ static void test_firmware_link_after_adds(void **state)
 {
 	struct fixture *f = *state;
 
-	mk_dimm_links(f, 8, 15, 0);
-	mk_acpi_slot(f, 0, 8);
-	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	dimm_being_added(f, 48);
 	assert_states(f, 8, 15, "online_movable");
-	for (int i = 16; i < 49; i++)
-		mk_block(f->root, i, "offline\n", 0);
-	mk_acpi_slot(f, 1, -1); /* the DIMM's device: present, not bound yet */
-	for (int i = 16; i < 48; i++)
-		hmd_block_event(&f->d, "add", i);
-	hmd_block_event(&f->d, "add", 48);
+	adds(f, 16, 48);
 	assert_states(f, 16, 48, "offline");
 	/* the uevents settle before the links come: the blocks wait on */
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
@@ -805,19 +820,12 @@ static void test_firmware_link_before_last_adds(void **state)
 {
 	struct fixture *f = *state;
 
-	mk_dimm_links(f, 8, 15, 0);
-	mk_acpi_slot(f, 0, 8);
-	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	for (int i = 16; i < 48; i++)
-		mk_block(f->root, i, "offline\n", 0);
-	mk_acpi_slot(f, 1, -1);
-	for (int i = 16; i < 40; i++)
-		hmd_block_event(&f->d, "add", i);
+	dimm_being_added(f, 47);
+	adds(f, 16, 39);
 	assert_int_equal(f->d.n_fw_wait, 24);
 	mk_dimm_links(f, 16, 47, 1);
 	mk_acpi_slot(f, 1, 16);
-	for (int i = 40; i < 48; i++)
-		hmd_block_event(&f->d, "add", i);
+	adds(f, 40, 47);
 	assert_states(f, 40, 47, "online_kernel");
 	run_until_settled(f);
 	assert_states(f, 16, 47, "online_kernel");
@@ -830,14 +838,8 @@ static void test_firmware_link_wait_bounded(void **state)
 	struct fixture *f = *state;
 	uint64_t now, when;
 
-	mk_dimm_links(f, 8, 15, 0);
-	mk_acpi_slot(f, 0, 8);
-	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	for (int i = 16; i < 48; i++)
-		mk_block(f->root, i, "offline\n", 0);
-	mk_acpi_slot(f, 1, -1);
-	for (int i = 16; i < 48; i++)
-		hmd_block_event(&f->d, "add", i);
+	dimm_being_added(f, 47);
+	adds(f, 16, 47);
 	assert_int_equal(f->d.n_fw_wait, 32);
 	/* uevents that keep coming do not hold them past the deadline (5 ms on here) */
 	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
@@ -867,19 +869,12 @@ static void test_firmware_wait_while_adds_come(void **state)
 	struct fixture *f = *state;
 	uint64_t now;
 
-	mk_dimm_links(f, 8, 15, 0);
-	mk_acpi_slot(f, 0, 8);
-	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	for (int i = 16; i < 48; i++)
-		mk_block(f->root, i, "offline\n", 0);
-	mk_acpi_slot(f, 1, -1);
-	for (int i = 16; i < 24; i++)
-		hmd_block_event(&f->d, "add", i);
+	dimm_being_added(f, 47);
+	adds(f, 16, 23);
 	/* FW_WAIT_USEC gone by since the first */
 	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
 	f->d.fw_wait_until = now;
-	for (int i = 24; i < 48; i++)
-		hmd_block_event(&f->d, "add", i);
+	adds(f, 24, 47);
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
 	assert_int_equal(f->d.n_fw_wait, 32);
 	assert_states(f, 16, 47, "offline");
@@ -1019,14 +1014,8 @@ static void test_firmware_wait_across_rescan(void **state)
 {
 	struct fixture *f = *state;
 
-	mk_dimm_links(f, 8, 15, 0);
-	mk_acpi_slot(f, 0, 8);
-	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	for (int i = 16; i < 49; i++)
-		mk_block(f->root, i, "offline\n", 0);
-	mk_acpi_slot(f, 1, -1);
-	for (int i = 16; i < 32; i++)
-		hmd_block_event(&f->d, "add", i);
+	dimm_being_added(f, 48);
+	adds(f, 16, 31);
 	hmd_block_event(&f->d, "add", 48);
 	assert_int_equal(f->d.n_fw_wait, 17);
 	assert_int_equal(hmd_coldplug(&f->d, false), 0);
