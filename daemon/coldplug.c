@@ -348,15 +348,15 @@ static unsigned long read_fw_waiting(struct hmd *d)
 static void decide_fw_waiting(struct hmd *d)
 {
 	unsigned long i, waiting = 0;
+	const char *cut = NULL; /* why one an ACPI device may still bind is decided alone */
 	uint64_t now;
 
 	if (!d->n_fw_wait)
 		return;
 	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
 	if (read_fw_waiting(d)) {
-		/* waiting on needs the settle timer again: without it all are decided now */
 		if (now >= d->fw_wait_until)
-			;
+			cut = "0.5 s after the last block began waiting";
 		else if (!hmd_acpi_memory_binding(d))
 			read_fw_waiting(d);
 		else if (hmd_uevent_seen(d))
@@ -366,13 +366,23 @@ static void decide_fw_waiting(struct hmd *d)
 				d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
 				waiting++;
 			}
+		else /* waiting on needs the settle timer again: without it all are decided now */
+			cut = "no settle timer to wait on";
 	}
 	d->group.valid = false;
 	for (i = 0; d->n_fw_wait > waiting && i < d->nblk; i++) {
 		if (!d->blk[i].fw_wait || d->blk[i].fwnode == HMD_FWNODE_UNREAD)
 			continue;
+		/*
+		 * a block no ACPI device binds (probe, dax/kmem) is decided
+		 * alone as it should: said at notice only where one may still
+		 * bind it
+		 */
 		if (!d->blk[i].fwnode)
-			hmd_log(d, LOG_NOTICE, "memory%lu: no firmware_node: decided alone", i);
+			hmd_log(d, cut ? LOG_NOTICE : LOG_DEBUG,
+				"memory%lu: no firmware_node%s%s: decided alone", i,
+				cut ? ", an ACPI memory device still unbound, " : ", no ACPI memory device binding",
+				cut ? cut : "");
 		fw_wait_clear(d, &d->blk[i]);
 		hmd_block_process(d, i);
 	}

@@ -838,6 +838,10 @@ static void test_firmware_link_wait_bounded(void **state)
 	struct fixture *f = *state;
 	uint64_t now, when;
 
+	f->d.cfg.log_level = LOG_NOTICE;
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+
 	dimm_being_added(f, 47);
 	adds(f, 16, 47);
 	assert_int_equal(f->d.n_fw_wait, 32);
@@ -855,6 +859,11 @@ static void test_firmware_link_wait_bounded(void **state)
 	for (int i = 16; i < 48; i++)
 		assert_int_equal(f->d.blk[i].fwnode, 0);
 	assert_sums_recount(&f->d);
+	/* cut short while an ACPI memory device may still bind them: said */
+	assert_non_null(strstr(f->m.journal, "PRIORITY=5\n"));
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory16: no firmware_node, an ACPI memory device still unbound, "
+			       "0.5 s after the last block began waiting: decided alone"));
 }
 
 /*
@@ -896,6 +905,11 @@ static void test_no_firmware_link_decided_at_settle(void **state)
 {
 	struct fixture *f = *state;
 
+	/* decided alone as it should: not said at notice */
+	f->d.cfg.log_level = LOG_NOTICE;
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+
 	mk_dimm_links(f, 8, 15, 0);
 	mk_acpi_slot(f, 0, 8);
 	mk_acpi_slot(f, 1, -1);
@@ -911,6 +925,7 @@ static void test_no_firmware_link_decided_at_settle(void **state)
 	assert_int_equal(f->d.n_fw_wait, 0);
 	assert_int_equal(f->m.writes[48], 1);
 	assert_states(f, 48, 48, "online_movable");
+	assert_null(strstr(f->m.journal, "decided alone"));
 }
 
 /* memory@id gone from the sysroot (its REMOVE lost) */
