@@ -17,11 +17,29 @@
  * once when the watch starts, the memory directory is opened again; once
  * it answers, the coldplug of a start runs on it, as after a restart.
  * Without an event loop (--oneshot) or a watch, hotmemd exits 1.
+ *
+ * The watch sees only what reaches hotmemd's mount namespace.  `ip netns
+ * exec` gives hotmemd one of its own, a slave of /; where / is private
+ * (Docker, any `unshare -m` shell) the sysroot's mount has no shared: or
+ * master: tag there, so neither the dead mount's unmount nor a new
+ * hotmemfs mount made elsewhere ever arrives: the wait would be for ever,
+ * its log line a false promise (usereye8 #1).  When hotmemd is moreover
+ * the only process in that namespace, nothing can mount there either
+ * (short of nsenter), and it exits 1 as --oneshot does: a supervisor
+ * (a systemd-run unit's Restart=) or the user sees it end
+ * and starts it again in a fresh namespace, which does see the new mount;
+ * idling on would keep the dead mount pinned and look alive.  Shared with
+ * other processes (a shell in it), it waits, and says that only a mount
+ * made in its namespace will be seen.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -75,15 +93,123 @@ static int watch_mounts(struct hmd *d)
 	return r < 0 ? r : 0;
 }
 
+/* the mount id of @fd (fs/proc/fd.c seq_show() "mnt_id:"), -1 if unknown */
+static int fd_mnt_id(int fd)
+{
+	char path[64], line[128];
+	int id = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "mnt_id: %d", &id) == 1)
+			break;
+	fclose(f);
+	return id;
+}
+
+/*
+ * Mount @id's line of /proc/self/mountinfo: 1 if it has no shared: or
+ * master: tag among its optional fields (fs/proc_namespace.c
+ * show_mountinfo(), 6.12: between the options and " - "), 0 if it has one,
+ * -1 if it is not there (an unmount reached this namespace: it propagates)
+ * or unreadable.
+ */
+static int mount_private(int id)
+{
+	char *line = NULL, *end;
+	size_t cap = 0;
+	int r = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0) {
+		if (strtol(line, &end, 10) != id || *end != ' ')
+			continue;
+		end = strstr(line, " - ");
+		if (end)
+			*end = 0;
+		r = !strstr(line, " shared:") && !strstr(line, " master:");
+		break;
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+/*
+ * Whether /proc/N/ns/mnt is @ns.  One hotmemd may not inspect (EACCES
+ * without CAP_SYS_PTRACE, as in Docker: the container's pid 1, a
+ * non-dumpable daemon) is taken to be elsewhere: a process gets into a
+ * private namespace only from the one that made it (ip netns exec execs
+ * hotmemd) or by nsenter, and hotmemd can read its own children.
+ */
+static bool in_ns(const char *pid, const struct stat *ns)
+{
+	char path[sizeof("/proc//ns/mnt") + 256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
+	return !stat(path, &st) && st.st_dev == ns->st_dev && st.st_ino == ns->st_ino;
+}
+
+/* whether hotmemd is the only process in its mount namespace */
+static bool alone_in_mnt_ns(void)
+{
+	char self[24];
+	struct dirent *e;
+	struct stat ns;
+	bool alone = true;
+	DIR *dir;
+
+	if (stat("/proc/self/ns/mnt", &ns) || !(dir = opendir("/proc")))
+		return false;
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	while (alone && (e = readdir(dir)))
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && strcmp(e->d_name, self))
+			alone = !in_ns(e->d_name, &ns);
+	closedir(dir);
+	return alone;
+}
+
+/*
+ * 2: the sysroot's mount is private here and hotmemd alone in its mount
+ * namespace (nothing can ever replace it), 1: private, others there too
+ * (only a mount made in this namespace is seen), 0: it propagates or
+ * cannot tell
+ */
+static int sysroot_stuck(struct hmd *d)
+{
+	int id = d->memdir_fd >= 0 ? fd_mnt_id(d->memdir_fd) : -1;
+
+	if (id < 0 || mount_private(id) != 1)
+		return 0;
+	return alone_in_mnt_ns() ? 2 : 1;
+}
+
 bool hmd_sysroot_gone(struct hmd *d, int err)
 {
-	int r = -EINVAL;
+	int r = -EINVAL, stuck;
 
 	if (err != ENOTCONN && err != ECONNABORTED)
 		return false;
 	if (d->sysroot_gone)
 		return true;
 	d->sysroot_gone = err;
+	stuck = sysroot_stuck(d);
+	if (stuck == 2) {
+		hmd_log(d, LOG_ERR,
+			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?), and its mount is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both",
+			d->cfg.sysroot, strerrorname_np(err));
+		if (d->ev && !d->oneshot)
+			sd_event_exit(d->ev, 1);
+		return true;
+	}
 	if (d->ev && !d->oneshot)
 		r = watch_mounts(d);
 	if (r < 0) {
@@ -95,8 +221,10 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 		return true;
 	}
 	hmd_log(d, LOG_ERR,
-		"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): waiting for it to be mounted again, then a coldplug onlines what is offline",
-		d->cfg.sysroot, strerrorname_np(err));
+		"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): waiting for it to be mounted again%s, then a coldplug onlines what is offline",
+		d->cfg.sysroot, strerrorname_np(err),
+		stuck ? " in hotmemd's mount namespace (its mount is private there: a hotmemfs mounted in another namespace is not seen; restart hotmemd then)"
+		      : "");
 	hmd_status_changed(d);
 	return true;
 }

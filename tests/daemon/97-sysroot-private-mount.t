@@ -1,0 +1,97 @@
+#!/bin/bash
+# hotmemd in a mount namespace of its own, as `ip netns exec` gives it,
+# where / is private (Docker, an `unshare -m` shell; usereye8 #1): when
+# hotmemfs dies, neither its unmount nor a new hotmemfs mount made outside
+# ever reaches hotmemd's namespace, so the mountinfo watch of 85 could
+# never fire.  hotmemd, alone in that namespace, says so and exits 1,
+# rather than "waiting for it to be mounted again" for ever.  With / shared
+# and hotmemd's namespace its slave (what ip netns exec makes of a systemd
+# host's /), the new mount does arrive: hotmemd waits and its coldplug
+# onlines what was plugged meanwhile.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+need_hotmemfs_in_netns "$@"
+# the test itself in a mount namespace of its own (private, as unshare
+# makes it): its mounts and propagation changes end with it
+if [ -z "${HOTMEMD_IN_MNTNS:-}" ]; then
+	rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
+	HOTMEMD_IN_MNTNS=1 exec unshare -m "$0" "$@"
+fi
+fs_paths
+mkdir -p "$TMP/fs"
+
+hot_states() { # the states of the hot-added blocks (memory32 on)
+	local b
+	for b in "$mem"/memory*; do
+		[ "${b##*memory}" -ge 32 ] && cat "$b/state"
+	done 2>/dev/null
+}
+all_online() { [ "$(hot_states | grep -c online)" = "$1" ] && ! hot_states | grep -q offline; }
+
+# hotmemd_in_ns PROPAGATION LOG [COMPANION]: hotmemd on $mnt in a new mount
+# namespace of its own (unshare execs it: the only process there), its
+# mounts PROPAGATION of the test's, as ip netns exec does it; with
+# COMPANION, a process in that namespace with it (ending with it)
+hotmemd_in_ns() {
+	log=$2
+	: >"$log"
+	unshare -m --propagation "$1" sh -c '[ -z "$1" ] || tail --pid=$$ -f /dev/null & shift; exec "$@"' \
+		sh "${3:-}" "$HOTMEMD" --config /dev/null --sysroot "$mnt" \
+		--state-dir "$TMP/state" --uevent-socket "$sock" --netlink=no \
+		--policy online_movable 2>"$log" &
+	dpid=$!
+	_pids+=("$dpid")
+	check "hotmemd ready in its own mount namespace ($1)" wait_for 10 grep -q "ready: sysroot" "$log"
+}
+# kill_fs_under_hotmemd FIRST LAST: hotmemd stopped, DIMMs FIRST..LAST
+# plugged (their ADDs wait in its socket), hotmemfs killed, hotmemd
+# continued: it wakes to blocks on a dead mount
+kill_fs_under_hotmemd() {
+	kill -STOP "$dpid"
+	plug "$1" "$2" || return 1
+	kill -9 "$fs_pid"
+	wait_exit "$fs_pid" 10 >/dev/null 2>&1
+	kill -CONT "$dpid"
+}
+
+# 1. / private (this namespace's, as unshare -m left it)
+echo "# / is $(findmnt -no PROPAGATION /)"
+mount_hotmemfs "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
+hotmemd_in_ns private "$TMP/hotmemd1.log"
+check "plug a DIMM" plug 1 1
+check "... online" wait_for 10 all_online 1
+check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 2 3
+wait_exit "$dpid" 10 >/dev/null 2>&1
+is "$?" 1 "hotmemd exits 1 (137: still waiting after 10 s)"
+grep "filesystem is gone" "$log" | sed 's/^/# /'
+check "... saying its mount is private in its own namespace, that no new mount can reach it, what to do" \
+	grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?), and its mount is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both" "$log"
+is "$(grep -c 'waiting for it to be mounted again' "$log")" 0 "... and no promise to wait"
+fusermount3 -uz "$mnt"
+
+# 1b. / private, another process in hotmemd's namespace (a shell there):
+# a mount made in it would be seen, so hotmemd waits, and says for what
+check "hotmemfs mounted again on its state file" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
+hotmemd_in_ns private "$TMP/hotmemd1b.log" companion
+check "... its coldplug onlines the 2 DIMMs left offline" wait_for 20 all_online 3
+check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 4 5
+check "hotmemd says it waits for a mount in its own namespace, one elsewhere not seen" \
+	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again in hotmemd's mount namespace (its mount is private there: a hotmemfs mounted in another namespace is not seen; restart hotmemd then), then a coldplug onlines what is offline" "$log"
+check "... hotmemd still running" kill -0 "$dpid"
+kill "$dpid"
+wait_exit "$dpid" 10 >/dev/null 2>&1
+fusermount3 -uz "$mnt"
+
+# 2. / shared, hotmemd's namespace its slave: the new mount arrives
+mount --make-rshared /
+check "hotmemfs mounted again on its state file" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
+hotmemd_in_ns slave "$TMP/hotmemd2.log"
+check "... its coldplug onlines the 2 DIMMs left offline" wait_for 20 all_online 5
+check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 6 7
+check "hotmemd says it waits for the mount" \
+	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again, then a coldplug" "$log"
+check "hotmemfs mounted again" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
+check "hotmemd notices: 'sysroot ... is back: coldplug'" wait_for 20 grep -q "sysroot $mnt is back: coldplug" "$log"
+check "... its coldplug onlines the 2 blocks left offline" wait_for 20 all_online 7
+check "... hotmemd still running" kill -0 "$dpid"
+done_testing
