@@ -672,10 +672,20 @@ static void add_int(json_object *o, const char *k, long v)
  * ("memory32: FILE:LINE ATTR ... writing").  Their count and the first.
  */
 #define RULES_COMPLAINT "^/[^ ]*\\.rules:[0-9]+ "
+/*
+ * udevd --debug's line for each rules file it loads (udev-rules.c
+ * udev_rules_parse_file(), systemd 252 and since): none, and the agent
+ * ran no rule at all -- the cell is an error of the run, not the rule's
+ * violation (usereye8 #2: a --rules FILE not named *.rules, a DIR
+ * without one, an empty file).
+ */
+#define RULES_READ "^Reading rules file: "
 
 static void add_rules_errors(json_object *o)
 {
 	char *first = conform_first_line(AGENT_LOG, RULES_COMPLAINT);
+
+	add_int(o, "rules_files_read", conform_count_lines(AGENT_LOG, RULES_READ));
 
 	add_int(o, "rules_errors", first ? conform_count_lines(AGENT_LOG, RULES_COMPLAINT) : 0);
 	json_object_object_add(o, "rules_error", first ? json_object_new_string(first) : NULL);

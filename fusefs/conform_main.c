@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "conform.h"
+#include "udev_rules.h"
 #include "uapi/hm_version.h"
 
 #define ENTER_STOP_GRACE_MS 15000 /* hotmem-enter stops hotmemfs within 5 s */
@@ -178,13 +179,15 @@ static int add_rule_agent(struct matrix *m, const char *dirname, const char *rul
 /*
  * A --rules FILE copied into a directory of its own, user-N-BASE (N the
  * agent's number: two files of one base name each keep their own -- the
- * second replaced the first, and both rows ran it); a DIR as it is.  The
+ * second replaced the first, and both rows ran it), named as udevd reads
+ * it (BASE.rules: hmfs_udev_rules_name()); a DIR as it is.  The
  * row's name: rules:BASE, or rules:PATH when another --rules file has
  * that base (name_user_rules()).  The same file twice is refused.
  */
 static int add_user_rules(struct matrix *m, const char *path)
 {
 	char dir[PATH_MAX], dst[PATH_MAX * 2], spec[PATH_MAX + 8], name[PATH_MAX + 8];
+	char file[NAME_MAX + 1];
 	const char *base = strrchr(path, '/') + 1; /* a realpath() */
 	char *content = NULL;
 	struct stat st;
@@ -206,8 +209,15 @@ static int add_user_rules(struct matrix *m, const char *path)
 			fprintf(stderr, "hotmem-conform: --rules %s: given twice\n", path);
 			return -1;
 		}
+	/* under a name udevd reads, as hotmem-enter --rules FILE binds it */
+	ret = hmfs_udev_rules_name(path, file, sizeof(file));
+	if (ret < 0) {
+		fprintf(stderr, "hotmem-conform: --rules %s: %s\n", path, strerror(-ret));
+		return -1;
+	}
+	ret = -1;
 	snprintf(dir, sizeof(dir), "%s/user-%zu-%s", m->work, m->nr_agents, base);
-	snprintf(dst, sizeof(dst), "%s/%s", dir, base);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, file);
 	f = fopen(path, "re");
 	if (!f || mkdir(dir, 0755) < 0) {
 		fprintf(stderr, "hotmem-conform: --rules %s: %s\n", path, strerror(errno));
@@ -662,6 +672,24 @@ static bool event_refused(json_object *outcome, char *buf, size_t len)
 }
 
 /*
+ * A rule agent's udevd read no rules file (the outcome's
+ * "rules_files_read" 0): its rules never ran, so the blocks it left
+ * offline say nothing of them -- an error of the run, never the rule's
+ * violation (usereye8 #2).  The reason into @buf.
+ */
+static bool no_rules_read(const struct agent *a, json_object *outcome, char *buf, size_t len)
+{
+	json_object *v;
+
+	if (!a->rules || !json_object_object_get_ex(outcome, "rules_files_read", &v) ||
+	    json_object_get_int64(v) > 0)
+		return false;
+	snprintf(buf, len, "udevd read no rules file from %s (it reads only non-empty files named *.rules)",
+		 a->origin ? a->origin : a->rules);
+	return true;
+}
+
+/*
  * An earlier row of the table showed this ✗-as-expected row's why whole
  * (then this one shows its start): else it is noted as shown now.  The
  * JSON has it whole in every cell.
@@ -687,6 +715,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 		  const char *machine, const char *event)
 {
 	char why_not_run[4096] = "", viol[1200], ended[4096 + PATH_MAX] = "", refused[2048];
+	char unread[PATH_MAX + 80];
 	const char *error = "";
 	bool ours = false;	/* the error is the matrix's own: its event refused */
 	char *advice = NULL;
@@ -714,6 +743,10 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	} else if (agent_exit(m, &r, ended, sizeof(ended), &error) && *error) {
 		r.reason = ended;
 		r.expect = (struct conform_expect){ "ok", "", "every cell runs" };
+	} else if (no_rules_read(a, r.outcome, unread, sizeof(unread))) {
+		r.reason = unread;
+		r.expect = (struct conform_expect){ "ok", "", "a rule agent's udevd reads its rules" };
+		error = "udevd read no rules file";
 	} else {
 		if (conform_reasons_for(r.outcome, a->key ? a->key : a->name, &reasons, &advice)) {
 			reasons = NULL;

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "netns_owner.h"
+#include "udev_rules.h"
 #include "uapi/hm_version.h"
 
 #define ENTER_ROOT "/run/hotmem"
@@ -345,18 +346,20 @@ static int bind_rules(const struct enter_opts *o, int fd, const char *dst)
 	return 0;
 }
 
-/* --rules FILE: alone in a private @dir, under its name (udev reads only *.rules) */
+/* --rules FILE: alone in a private @dir, under a name udevd reads (hmfs_udev_rules_name()) */
 static int bind_rules_file(const struct enter_opts *o, int fd, const char *dir)
 {
-	const char *base = strrchr(o->rules, '/') ? strrchr(o->rules, '/') + 1 : o->rules;
-	size_t len = strlen(base);
-	bool suffix = len > 6 && !strcmp(base + len - 6, ".rules");
-	char dst[PATH_MAX];
-	int f;
+	char name[NAME_MAX + 1], dst[PATH_MAX];
+	int f, r;
 
+	r = hmfs_udev_rules_name(o->rules, name, sizeof(name));
+	if (r < 0) {
+		fprintf(stderr, "hotmem-enter: --rules %s: %s\n", o->rules, strerror(-r));
+		return -1;
+	}
 	if (mount_tmpfs(dir, "mode=0755") < 0)
 		return -1;
-	snprintf(dst, sizeof(dst), "%s/%s%s", dir, base, suffix ? "" : ".rules");
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
 	f = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (f < 0) {
 		fprintf(stderr, "hotmem-enter: %s: %s\n", dst, strerror(errno));

@@ -26,13 +26,16 @@ $(BUILD)/hotmemctl: $(HMCTL_OBJS) $(HMUAPI_LIB)
 
 # hotmem-enter: namespaces only, no engine, no FUSE library (it runs hotmemfs);
 # engine/uapi for --version
-$(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o $(BUILD)/fusefs/netns_owner.o $(HMUAPI_LIB)
+$(BUILD)/hotmem-enter: $(BUILD)/fusefs/enter.o $(BUILD)/fusefs/netns_owner.o $(BUILD)/fusefs/udev_rules.o \
+		$(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ -o $@
 
 # hotmem-conform: the onlining-agent conformance matrix (fusefs/conform_*.c):
 # no engine, no FUSE library (it runs hotmem-enter, hotmemctl and the
 # agents); engine/uapi for the uevent wire format, json-c
-CONFORM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard fusefs/conform_*.c)))
+# udev_rules.o: a --rules FILE's name, as hotmem-enter gives it
+CONFORM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard fusefs/conform_*.c))) \
+	$(BUILD)/fusefs/udev_rules.o
 $(BUILD)/hotmem-conform: $(CONFORM_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) -o $@
 # its judging and printing as a cmocka test (tests/agents/test_conform.c)
