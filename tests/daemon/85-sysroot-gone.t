@@ -14,13 +14,7 @@ fs_start() { hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"; }
 mkdir -p "$TMP/fs"
 mount_hotmemfs "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
 hotmemd_on_sock --policy online_movable
-hot_states() { # the states of the hot-added blocks (memory32 on)
-	local b
-	for b in "$mem"/memory*; do
-		[ "${b##*memory}" -ge 32 ] && cat "$b/state"
-	done 2>/dev/null
-}
-all_online() { [ "$(hot_states | grep -c online)" = "$1" ] && ! hot_states | grep -q offline; }
+. "$(dirname "$0")/hot_blocks.sh"
 check "plug a DIMM" plug 1 1
 check "... online" wait_for 10 all_online 1
 

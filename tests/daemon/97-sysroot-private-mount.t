@@ -20,13 +20,7 @@ fi
 fs_paths
 mkdir -p "$TMP/fs"
 
-hot_states() { # the states of the hot-added blocks (memory32 on)
-	local b
-	for b in "$mem"/memory*; do
-		[ "${b##*memory}" -ge 32 ] && cat "$b/state"
-	done 2>/dev/null
-}
-all_online() { [ "$(hot_states | grep -c online)" = "$1" ] && ! hot_states | grep -q offline; }
+. "$(dirname "$0")/hot_blocks.sh"
 
 # hotmemd_in_ns PROPAGATION LOG [COMPANION]: hotmemd on $mnt in a new mount
 # namespace of its own (unshare execs it: the only process there), its
