@@ -1817,12 +1817,24 @@ static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
  * that found no snapshot holds dev_snap_lock, so no eject can begin
  * without one while it waits for dev_lock (only short holders are left).
  */
+/*
+ * The snapshot stands for the list (dev_snap_lock held): an eject is
+ * running.  Not once it is over: between its dev_lock's release and
+ * dev_snap_drop() the snapshot still had the DIMM just removed, and a
+ * device_del of it answered {} (finalF F3); a reader then waits for
+ * dev_lock, which is being let go.
+ */
+static bool dev_snap_stands(struct hmfs_ctx *ctx)
+{
+	return ctx->dev_snap_keys && !__atomic_load_n(&ctx->dev_snap_over, __ATOMIC_ACQUIRE);
+}
+
 json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx)
 {
 	json_object *r = NULL;
 
 	pthread_mutex_lock(&ctx->dev_snap_lock);
-	if (ctx->dev_snap) {
+	if (ctx->dev_snap && dev_snap_stands(ctx)) {
 		if (json_object_deep_copy(ctx->dev_snap, &r, NULL))
 			r = NULL;
 	} else {
@@ -1843,6 +1855,7 @@ static void dev_snap_drop(struct hmfs_ctx *ctx)
 	free(ctx->dev_snap_keys);
 	ctx->dev_snap_keys = NULL;
 	ctx->nr_dev_snap_keys = 0;
+	__atomic_store_n(&ctx->dev_snap_over, false, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
 }
 
@@ -1879,7 +1892,7 @@ static int dev_key_nowait(struct hmfs_ctx *ctx, const char *id, int want, char *
 	int ret = -ENODEV;
 
 	pthread_mutex_lock(&ctx->dev_snap_lock);
-	if (ctx->dev_snap_keys) {
+	if (dev_snap_stands(ctx)) {
 		for (size_t i = 0; i < ctx->nr_dev_snap_keys && ret == -ENODEV; i++) {
 			const struct hmfs_dev_key *k = &ctx->dev_snap_keys[i];
 
@@ -1932,15 +1945,18 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		 int ost_source, int *ost_slot, char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
+	bool snap;
 	int ret;
 
 	*ost_slot = -1;
 	pthread_mutex_lock(&ctx->dev_snap_lock);
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_PC_DIMM) {
+	snap = d && d->type == HMFS_PC_DIMM;
+	if (snap) {
 		ctx->dev_snap = hmfs_memory_devices_json(ctx); /* the eject may take long */
 		dev_snap_keys(ctx);
+		__atomic_store_n(&ctx->dev_snap_over, false, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
 	if (!d) {
@@ -1958,8 +1974,17 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		dev_free(d);
 	}
 out:
+	/*
+	 * the snapshot says no more than the list from here (the lock order:
+	 * dropped after); only this eject's own: a device_del that made none
+	 * (a virtio-mem device's) dropped the one of the DIMM eject waiting
+	 * for dev_lock behind it
+	 */
+	if (snap)
+		__atomic_store_n(&ctx->dev_snap_over, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ctx->dev_lock);
-	dev_snap_drop(ctx);
+	if (snap)
+		dev_snap_drop(ctx);
 	return ret;
 }
 

@@ -628,6 +628,12 @@ struct hmfs_ctx {
 		int slot;
 	} *dev_snap_keys;
 	size_t nr_dev_snap_keys;
+	/*
+	 * the eject is over (its DIMM unlinked, set under dev_lock before it
+	 * is let go): the snapshot is stale until hmfs_dev_del() drops it,
+	 * and a reader reads the list (finalF F3); atomic
+	 */
+	bool dev_snap_over;
 	/* the DIMM slots' ACPI memory devices (acpi.c), under acpi_lock */
 	pthread_mutex_t acpi_lock;
 	struct hmfs_acpi_slot *acpi_slots;
