@@ -827,8 +827,10 @@ static json_object *error_obj(const char *cls, const char *desc)
 {
 	json_object *e = json_object_new_object();
 
-	json_object_object_add(e, "class", json_object_new_string(cls));
-	json_object_object_add(e, "desc", json_object_new_string(desc));
+	if (e) { /* out of memory: "error": null, the line on stderr still says it */
+		json_object_object_add(e, "class", json_object_new_string(cls));
+		json_object_object_add(e, "desc", json_object_new_string(desc));
+	}
 	return e;
 }
 
