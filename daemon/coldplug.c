@@ -337,41 +337,64 @@ static unsigned long read_fw_waiting(struct hmd *d)
 }
 
 /*
+ * A binding under way that the ACPI devices do not show: the device's
+ * physical_node comes with its first block (acpi_bind_one()), and
+ * acpi_bind_memory_blocks() links the blocks in address order
+ * (walk_memory_blocks()), so a DIMM of thousands of blocks still being
+ * linked when its ADDs settle is a linked block right below a waiting one
+ * still without a link.  (A probe block right above a DIMM looks the same:
+ * it waits the 0.5 s.)
+ */
+static bool binding_under_way(struct hmd *d)
+{
+	unsigned long i;
+
+	for (i = 1; i < d->nblk; i++)
+		if (d->blk[i].fw_wait && !d->blk[i].fwnode && d->blk[i - 1].present &&
+		    hmd_block_fwnode(d, i - 1))
+			return true;
+	return false;
+}
+
+/*
  * The blocks that waited for a firmware_node, in order: read their links
  * again and walk the group again (it was found without them).  Only when
  * one still has no link are the ACPI memory devices walked, once this
- * settle: while one is present but unbound, the blocks without a link wait
- * on, until fw_wait_until.  None binding: their links are read once more,
- * as the binding may have ended between the read and the walk (the DIMM's
- * links all made at once, after its ADDs; tests/daemon/67-*).
+ * settle: while one is present but unbound, or a binding is still under
+ * way (binding_under_way()), all wait on -- a linked one too, its group
+ * not whole yet -- until fw_wait_until.  None binding: their links are
+ * read once more first, as the binding may have ended between the read and
+ * the walk (the DIMM's links all made at once, after its ADDs;
+ * tests/daemon/67-*).
  */
 static void decide_fw_waiting(struct hmd *d)
 {
-	unsigned long i, waiting = 0;
-	const char *cut = NULL; /* why one an ACPI device may still bind is decided alone */
+	const char *cut = NULL; /* why one a device may still bind is decided alone */
+	unsigned long i;
 	uint64_t now;
 
 	if (!d->n_fw_wait)
 		return;
 	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
 	if (read_fw_waiting(d)) {
-		if (now >= d->fw_wait_until)
+		if (now >= d->fw_wait_until) {
 			cut = "0.5 s after the last block began waiting";
-		else if (!hmd_acpi_memory_binding(d))
-			read_fw_waiting(d);
-		else if (hmd_uevent_seen(d))
-			for (i = 0; i < d->nblk; i++) {
-				if (!d->blk[i].fw_wait || d->blk[i].fwnode)
-					continue;
-				d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
-				waiting++;
-			}
-		else /* waiting on needs the settle timer again: without it all are decided now */
+		} else if (!hmd_acpi_memory_binding(d) &&
+			   (!read_fw_waiting(d) || !binding_under_way(d))) {
+			; /* none binding: decided alone */
+		} else if (hmd_uevent_seen(d)) {
+			for (i = 0; i < d->nblk; i++)
+				if (d->blk[i].fw_wait && !d->blk[i].fwnode)
+					d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
+			return;
+		} else {
+			/* waiting on needs the settle timer again: without it all are decided now */
 			cut = "no settle timer to wait on";
+		}
 	}
 	d->group.valid = false;
-	for (i = 0; d->n_fw_wait > waiting && i < d->nblk; i++) {
-		if (!d->blk[i].fw_wait || d->blk[i].fwnode == HMD_FWNODE_UNREAD)
+	for (i = 0; d->n_fw_wait && i < d->nblk; i++) {
+		if (!d->blk[i].fw_wait)
 			continue;
 		/*
 		 * a block no ACPI device binds (probe, dax/kmem) is decided
@@ -381,7 +404,8 @@ static void decide_fw_waiting(struct hmd *d)
 		if (!d->blk[i].fwnode)
 			hmd_log(d, cut ? LOG_NOTICE : LOG_DEBUG,
 				"memory%lu: no firmware_node%s%s: decided alone", i,
-				cut ? ", an ACPI memory device still unbound, " : ", no ACPI memory device binding",
+				cut ? ", an ACPI memory device still binding, " :
+				      ", no ACPI memory device binding",
 				cut ? cut : "");
 		fw_wait_clear(d, &d->blk[i]);
 		hmd_block_process(d, i);

@@ -832,6 +832,32 @@ static void test_firmware_link_before_last_adds(void **state)
 	assert_sums_recount(&f->d);
 }
 
+/*
+ * The uevents settle while the DIMM's blocks are still being linked: its
+ * device has its physical_node (the first block bound), so no ACPI device
+ * shows a binding, but memory16-31 are linked and memory32-47 not yet
+ * (acpi_bind_memory_blocks() links in address order).  All wait on, the
+ * linked ones too (their group is not whole yet): the DIMM is decided
+ * whole.  Decided then, memory16-31 went Movable as a group of 2 GiB and
+ * memory32-47 alone.
+ */
+static void test_firmware_binding_under_way(void **state)
+{
+	struct fixture *f = *state;
+
+	dimm_being_added(f, 47);
+	adds(f, 16, 47);
+	mk_dimm_links(f, 16, 31, 1);
+	mk_acpi_slot(f, 1, 16);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->d.n_fw_wait, 32);
+	assert_states(f, 16, 47, "offline");
+	mk_dimm_links(f, 32, 47, 1);
+	run_until_settled(f);
+	assert_states(f, 16, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
 /* An ACPI device that never binds: the wait is bounded, the blocks then decided alone. */
 static void test_firmware_link_wait_bounded(void **state)
 {
@@ -862,7 +888,7 @@ static void test_firmware_link_wait_bounded(void **state)
 	/* cut short while an ACPI memory device may still bind them: said */
 	assert_non_null(strstr(f->m.journal, "PRIORITY=5\n"));
 	assert_non_null(strstr(f->m.journal,
-			       "MESSAGE=memory16: no firmware_node, an ACPI memory device still unbound, "
+			       "MESSAGE=memory16: no firmware_node, an ACPI memory device still binding, "
 			       "0.5 s after the last block began waiting: decided alone"));
 }
 
@@ -1330,6 +1356,7 @@ int main(void)
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_before_last_adds),
 		T(test_firmware_link_wait_bounded),
+		T(test_firmware_binding_under_way),
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_virtio_mem_block_not_delayed),
