@@ -927,6 +927,64 @@ static int cmd_query_acpi_ospm_status(struct hmfs_ctx *ctx, json_object *args,
 	return 0;
 }
 
+/*
+ * QEMU's query-version: the QEMU whose QMP this follows, as the greeting
+ * says it (qmp.c); libvirt and generic QMP clients ask it first thing
+ * (usereye7 #11f)
+ */
+static int cmd_query_version(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	(void)ctx;
+	(void)args;
+	r->ret = hmfs_qmp_version();
+	return 0;
+}
+
+/*
+ * QEMU's query-status (qapi/run-state.json StatusInfo, 9.2: "singlestep"
+ * removed in 9.1): the machine's guest runs from hotmemfs's start to its
+ * stop -- no paused state, no -S
+ */
+static int cmd_query_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
+{
+	(void)ctx;
+	(void)args;
+	r->ret = json_object_new_object();
+	json_object_object_add(r->ret, "running", json_object_new_boolean(1));
+	json_object_object_add(r->ret, "status", json_object_new_string("running"));
+	return 0;
+}
+
+/*
+ * QEMU's query-memory-size-summary (hw/core/machine-qmp-cmds.c
+ * qmp_query_memory_size_summary(), MemoryInfo): "base-memory" the
+ * machine's ram_size (-m: boot RAM with the holes below 1 MiB, dev.c),
+ * "plugged-memory" what the memory devices plug (get_plugged_memory_size():
+ * a DIMM's size, a virtio-mem device's plugged size) -- the sizes
+ * query-memory-devices lists, of the same snapshot.
+ */
+static int cmd_query_memory_size_summary(struct hmfs_ctx *ctx, json_object *args,
+					 struct cmd_result *r)
+{
+	json_object *devs = hmfs_dev_query_json(ctx);
+	uint64_t plugged = 0;
+
+	(void)args;
+	if (!devs)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *data = hmfs_json_member(json_object_array_get_idx(devs, i), "data");
+
+		plugged += json_object_get_uint64(hmfs_json_member(data, "size"));
+	}
+	json_object_put(devs);
+	r->ret = json_object_new_object();
+	json_object_object_add(r->ret, "base-memory",
+			       json_object_new_uint64(hmfs_dev_base_memory(ctx)));
+	json_object_object_add(r->ret, "plugged-memory", json_object_new_uint64(plugged));
+	return 0;
+}
+
 /* hotmem's own view of the devices: QEMU's and what hotmem knows besides (json.c) */
 static int cmd_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {

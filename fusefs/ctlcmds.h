@@ -36,6 +36,10 @@
 	  "list memory devices, as QEMU's reply (type, data)")                                   \
 	X("query-acpi-ospm-status", cmd_query_acpi_ospm_status, 0,                              \
 	  "the guest's last _OST of each DIMM slot, as QEMU's reply")                            \
+	X("query-version", cmd_query_version, 0, "QEMU's: the QEMU version whose QMP this follows") \
+	X("query-status", cmd_query_status, 0, "QEMU's: the guest runs")                         \
+	X("query-memory-size-summary", cmd_query_memory_size_summary, 0,                        \
+	  "QEMU's: base-memory (boot RAM) and plugged-memory (what devices plug)")               \
 	X("devices", cmd_devices, 0,                                                             \
 	  "hotmem's view of the memory devices: driver, addr, memory group, plugged size, "      \
 	  "the guest driver's state")                                                            \
@@ -74,6 +78,9 @@
 	X("vmem-inject", " id request response count ")                                           \
 	X("query-memory-devices", " ")                                                            \
 	X("query-acpi-ospm-status", " ")                                                          \
+	X("query-version", " ")                                                                   \
+	X("query-status", " ")                                                                    \
+	X("query-memory-size-summary", " ")                                                       \
 	X("devices", " ")                                                                         \
 	X("status", " ")                                                                          \
 	X("block-set-state", " block state timeout ")                                             \

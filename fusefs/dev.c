@@ -172,6 +172,12 @@ static uint64_t boot_ram_size(struct hmfs_ctx *ctx)
 	return (sum + ctx->block_size - 1) & ~(ctx->block_size - 1);
 }
 
+/* query-memory-size-summary's base-memory: QEMU's ram_size (machine.c qmp_query_memory_size_summary()) */
+uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx)
+{
+	return boot_ram_size(ctx);
+}
+
 /*
  * QEMU's device memory, two figures (QEMU 7.2; the same in 9.x/10.x):
  *

@@ -1422,6 +1422,7 @@ int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, 
 			  char *err, size_t errlen);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
+uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx);
 void hmfs_dev_anon_raise(struct hmfs_ctx *ctx, unsigned int n);
 /* a saved machine's blocks [first, end) missing in virtio-mem regions: added as leftovers */
 void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end);
@@ -1497,6 +1498,7 @@ struct hmfs_qmp { /* a connection's session */
 };
 /* {"QMP": {"version": ..., "capabilities": []}}, sent on connect */
 struct json_object *hmfs_qmp_greeting(void);
+struct json_object *hmfs_qmp_version(void);
 /*
  * @req (any JSON) as QEMU's monitor runs it in session @s: the reply, "id"
  * echoed.  The socket's one way in, the tests' and the fuzzer's too (a

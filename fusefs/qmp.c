@@ -32,9 +32,9 @@
 #define QMP_QEMU_MICRO 0
 #define QMP_PACKAGE "hotmem " HMU_VERSION " (hotmemfs's control socket, not QEMU)"
 
-json_object *hmfs_qmp_greeting(void)
+/* QEMU's VersionInfo: the greeting's "version" and query-version's reply (qmp_query_version()) */
+json_object *hmfs_qmp_version(void)
 {
-	json_object *o = json_object_new_object(), *qmp = json_object_new_object();
 	json_object *ver = json_object_new_object(), *qemu = json_object_new_object();
 
 	/* QEMU's VersionTriple, major first as query-version's visitor writes it */
@@ -43,7 +43,14 @@ json_object *hmfs_qmp_greeting(void)
 	json_object_object_add(qemu, "micro", json_object_new_int(QMP_QEMU_MICRO));
 	json_object_object_add(ver, "qemu", qemu);
 	json_object_object_add(ver, "package", json_object_new_string(QMP_PACKAGE));
-	json_object_object_add(qmp, "version", ver);
+	return ver;
+}
+
+json_object *hmfs_qmp_greeting(void)
+{
+	json_object *o = json_object_new_object(), *qmp = json_object_new_object();
+
+	json_object_object_add(qmp, "version", hmfs_qmp_version());
 	/*
 	 * none offered: "oob" (exec-oob) is QEMU's only capability, offered
 	 * on a monitor with its own I/O thread; hotmemfs runs a connection's
