@@ -50,6 +50,7 @@
 /* size of the memmap of one section: exactly one PMD on x86_64 */
 #define SECTION_MEMMAP_SIZE	(PAGES_PER_SECTION * sizeof(struct page))
 #define SECTION_MEMMAP_PAGES	(SECTION_MEMMAP_SIZE >> PAGE_SHIFT)
+#define PFNS_PER_VMEMMAP_PAGE	(PAGE_SIZE / sizeof(struct page))	/* struct pages a vmemmap page holds */
 /* distinct initial memmaps shared copy-on-write: node x zone x kind, then written */
 #define HM_MEMMAP_TEMPLATES	32	/* memmap_tmpl_written's bits */
 
@@ -698,6 +699,18 @@ struct hotmem {
 	pthread_t holes_thread;
 	bool holes_running;
 	signed char *hole_slot;
+	/*
+	 * Per section, the fault thread's and the writers' (atomic; its own
+	 * array: section_mem_map has plain writers):
+	 * HOLES_ONLY  the memfd holds nothing of its memmap but what
+	 *             vmemmap_holes_prefill() put there (set at its
+	 *             registration over an empty range, cleared by any
+	 *             other fill);
+	 * HOLES_PREFILLED  and the pages its first online writes are there.
+	 */
+	unsigned char *hole_prefill;
+#define HOLES_ONLY		1
+#define HOLES_PREFILLED		2
 	struct page *holes_buf;		/* the thread's: what it copies in */
 	/*
 	 * A UFFDIO_COPY the host refused (ENOMEM, a seccomp or LSM policy):
@@ -1012,6 +1025,8 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 			      const struct page *tmpl, int slot);
 bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 bool vmemmap_has_holes(const struct mem_section *ms);
+void vmemmap_holes_prefill(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
+			   unsigned long nr_vmemmap_pages);
 
 /* memblock.c */
 uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,

@@ -142,9 +142,6 @@ int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
 	return 0;
 }
 
-/* the pfns whose struct pages one vmemmap page holds */
-#define PFNS_PER_VMEMMAP_PAGE	(PAGE_SIZE / sizeof(struct page))
-
 /*
  * vmemmap_populate_basepages() for vmemmap pages [i0, i1) of a section.
  * Traced as the kernel's (start, end) vmemmap addresses read: the pfns

@@ -109,6 +109,16 @@ static bool holes_stopped(struct hotmem *hm)
 }
 
 /*
+ * Something but vmemmap_holes_prefill() put pages into the section's
+ * memmap: its next online punches and copies as always.  Before the
+ * fill, so that an online that reads neither flag punches.
+ */
+static void holes_filled(struct hotmem *hm, unsigned long section_nr)
+{
+	__atomic_store_n(&hm->hole_prefill[section_nr], 0, __ATOMIC_SEQ_CST);
+}
+
+/*
  * The refusal said once, by a writer (the fault thread logs nothing: a
  * faulting thread may hold event_lock, in a subscriber's callback):
  * hotmemfs goes on, slower, each fill a write.
@@ -196,6 +206,9 @@ static void *holes_thread(void *arg)
 
 			if (msg.event != UFFD_EVENT_PAGEFAULT)
 				continue;
+			if (addr >= (uintptr_t)hm->vmemmap &&
+			    addr < (uintptr_t)hm->vmemmap + hm->vmemmap_size)
+				holes_filled(hm, (addr - (uintptr_t)hm->vmemmap) / SECTION_MEMMAP_SIZE);
 			copy.len = holes_around(hm, addr, buf) * PAGE_SIZE;
 			/* a partial copy (-EAGAIN) woke the pages it filled, the faulting one first */
 			if (!ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) || copy.copy > 0)
@@ -298,12 +311,14 @@ static int holes_start(struct hotmem *hm)
 		goto err;
 	if (!hm->hole_slot)
 		hm->hole_slot = malloc(nr_mem_sections(hm));
+	if (!hm->hole_prefill)
+		hm->hole_prefill = calloc(nr_mem_sections(hm), 1);
 	/* here, not in the thread: its first malloc() would map an arena of its own */
 	if (!hm->holes_buf)
 		hm->holes_buf = aligned_alloc(PAGE_SIZE, HOLES_AROUND * PAGE_SIZE);
 	if (hm->holes_stop < 0)
 		hm->holes_stop = eventfd(0, EFD_CLOEXEC);
-	if (!hm->hole_slot || !hm->holes_buf || hm->holes_stop < 0)
+	if (!hm->hole_slot || !hm->hole_prefill || !hm->holes_buf || hm->holes_stop < 0)
 		goto err;
 	memset(hm->hole_slot, HOLE_ZERO, nr_mem_sections(hm));
 	if (pthread_create(&hm->holes_thread, NULL, holes_thread, hm))
@@ -347,9 +362,20 @@ void vmemmap_holes_exit(struct hotmem *hm)
 	hm->holes_stop = -1;
 	free(hm->hole_slot);
 	hm->hole_slot = NULL;
+	free(hm->hole_prefill);
+	hm->hole_prefill = NULL;
 	free(hm->holes_buf);
 	hm->holes_buf = NULL;
 	pthread_rwlock_destroy(&hm->holes_fill_lock);
+}
+
+/* nothing of the section's memmap in the memfd: one SEEK_DATA, no walk of its 512 pages */
+static bool holes_memfd_empty(struct hotmem *hm, const struct mem_section *ms)
+{
+	const off_t off = (off_t)PFN_PHYS(ms->vmemmap.pmd_pfn);
+	off_t data = lseek(hm->memfd, off, SEEK_DATA);
+
+	return data < 0 ? errno == ENXIO : data >= off + (off_t)SECTION_MEMMAP_SIZE;
 }
 
 /*
@@ -370,6 +396,8 @@ void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *v
 	if (hm->pagemap_pid != getpid() || holes_stopped(hm) || holes_start(hm))
 		return;
 	__atomic_store_n(&hm->hole_slot[section_nr], HOLE_ZERO, __ATOMIC_RELEASE);
+	__atomic_store_n(&hm->hole_prefill[section_nr], holes_memfd_empty(hm, ms) ? HOLES_ONLY : 0,
+			 __ATOMIC_RELEASE);
 	if (!ioctl(hm->holes_uffd, UFFDIO_REGISTER, &reg))
 		__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED);
 }
@@ -389,6 +417,8 @@ void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr)
 		(uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)), SECTION_MEMMAP_SIZE
 	};
 
+	if (hm->hole_prefill)
+		holes_filled(hm, section_nr);
 	if ((__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED) &
 	     SECTION_MEMMAP_HOLES) && hm->holes_running && hm->pagemap_pid == getpid())
 		ioctl(hm->holes_uffd, UFFDIO_UNREGISTER, &range);
@@ -406,6 +436,7 @@ static void holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned lon
 	char *memmap = (char *)pfn_to_page(hm, section_nr_to_pfn(section_nr));
 	struct page src[PAGE_SIZE / sizeof(struct page)] __attribute__((aligned(PAGE_SIZE)));
 
+	holes_filled(hm, section_nr);
 	if (tmpl)
 		memmap_fill(src, ARRAY_SIZE(src), tmpl);
 	else
@@ -470,6 +501,108 @@ static bool holes_worth(unsigned long i0, unsigned long i1)
 	return i1 > i0 && 2 * (i1 - i0) >= SECTION_MEMMAP_PAGES;
 }
 
+/* the section's first online was made ahead (vmemmap_holes_prefill()) and nothing filled it since */
+static bool holes_prefilled(struct hotmem *hm, unsigned long section_nr)
+{
+	return __atomic_load_n(&hm->hole_prefill[section_nr], __ATOMIC_SEQ_CST) ==
+	       (HOLES_ONLY | HOLES_PREFILLED);
+}
+
+/*
+ * Vmemmap pages [@i0, @i1) of a prefilled section given @tmpl's struct
+ * pages where they are, without a UFFDIO_COPY (whose shmem page is
+ * allocated, charged and freed again to find the page there: as dear as
+ * a copy).  A page the prefill did not make after all traps, is filled
+ * with what its hole stands for, and is written then.
+ */
+static void holes_write_in_place(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+				 unsigned long i1, const struct page *tmpl)
+{
+	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) + i0 * PFNS_PER_VMEMMAP_PAGE,
+		    (i1 - i0) * PFNS_PER_VMEMMAP_PAGE, tmpl);
+}
+
+/*
+ * One vmemmap page of the section given what its hole stands for
+ * (@src), no trap; a page there already (an earlier prefill) is left.
+ * False when the host refuses: the prefill stops, the online copies.
+ */
+static bool holes_prefill_page(struct hotmem *hm, unsigned long section_nr, unsigned long i,
+			       const struct page *src)
+{
+	struct uffdio_copy copy = {
+		.dst = (uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)) + i * PAGE_SIZE,
+		.src = (uintptr_t)src, .len = PAGE_SIZE, .mode = UFFDIO_COPY_MODE_DONTWAKE,
+	};
+	int ret;
+
+	pthread_rwlock_rdlock(&hm->holes_fill_lock);
+	ret = ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) ? errno : 0;
+	pthread_rwlock_unlock(&hm->holes_fill_lock);
+	return !ret || ret == EEXIST;
+}
+
+/*
+ * The pages of the section that its first online writes: the block's
+ * memmap's own struct pages [@start_pfn, @heads_from) where they are in
+ * it, and each buddy head from @heads_from on (at @heads_from, then
+ * max-order aligned: vmemmap_holes_init_range()'s).
+ */
+static void holes_prefill_section(struct hotmem *hm, unsigned long section_nr,
+				  unsigned long heads_from)
+{
+	const unsigned long spfn = section_nr_to_pfn(section_nr), epfn = spfn + PAGES_PER_SECTION;
+	unsigned char only = HOLES_ONLY;
+	struct page src[PFNS_PER_VMEMMAP_PAGE] __attribute__((aligned(PAGE_SIZE)));
+	const struct page *tmpl = holes_tmpl(hm, section_nr);
+	unsigned long i;
+
+	if (!vmemmap_has_holes(__nr_to_section(hm, section_nr)) ||
+	    __atomic_load_n(&hm->hole_prefill[section_nr], __ATOMIC_SEQ_CST) != HOLES_ONLY)
+		return;
+	if (tmpl)
+		memmap_fill(src, ARRAY_SIZE(src), tmpl);
+	else
+		memset(src, 0, sizeof(src));
+	for (i = 0; heads_from > spfn && i < DIV_ROUND_UP(min(heads_from, epfn) - spfn,
+							  PFNS_PER_VMEMMAP_PAGE); i++)
+		if (!holes_prefill_page(hm, section_nr, i, src))
+			return;
+	for (unsigned long p = max(spfn, heads_from); p < epfn; p = ALIGN(p + 1, MAX_ORDER_NR_PAGES))
+		if (!holes_prefill_page(hm, section_nr, (p - spfn) / PFNS_PER_VMEMMAP_PAGE, src))
+			return;
+	/* not if a fill meanwhile cleared HOLES_ONLY */
+	__atomic_compare_exchange_n(&hm->hole_prefill[section_nr], &only,
+				    HOLES_ONLY | HOLES_PREFILLED, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The first online of a block with a fresh self-hosted memmap, made
+ * ahead by the second thread of hotmem_online_blocks() (prefault_memmap())
+ * while the first onlines the block before: that online's UFFDIO_COPYs
+ * (~2 us each, 40 a 128 MiB block: a shmem page allocated, charged, put
+ * into the page cache and mapped) are made now, each page given what its
+ * hole stands for, so nothing reads otherwise.  The online then writes
+ * those pages in place and punches nothing (vmemmap_holes_init_range()).
+ * Only where the memfd holds nothing else of the memmap
+ * (HOLES_ONLY, cleared by any other fill); best effort.
+ * The block's memmap's own struct pages are its first @nr_vmemmap_pages
+ * pfns (its altmap).  The caller holds device_hotplug_lock for the batch:
+ * no online of these sections, which alone changes what their holes
+ * stand for, runs meanwhile, nor vmemmap_holes_end().  (Not
+ * vmemmap_remap_lock: held for reading through a prefill, it made the
+ * onlining thread's vmemmap_holes_init_range() wait for it.)
+ */
+void vmemmap_holes_prefill(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
+			   unsigned long nr_vmemmap_pages)
+{
+	if (!hm->holes_running || holes_stopped(hm))
+		return;
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += PAGES_PER_SECTION)
+		holes_prefill_section(hm, pfn_to_section_nr(pfn), start_pfn + nr_vmemmap_pages);
+}
+
 /*
  * memmap_init_range() of [@pfn, @pfn + @nr_pages), all in one section
  * with SECTION_MEMMAP_HOLES, to @tmpl (template @slot, or -1 if none):
@@ -496,6 +629,7 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
 	struct page *first = pfn_to_page(hm, pfn);
 	unsigned long i0, i1;
+	bool prefilled;
 
 	holes_span(pfn, nr_pages, &i0, &i1);
 
@@ -509,25 +643,40 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 		    i1 * PAGE_SIZE / sizeof(struct page),
 		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
 	if (slot < 0 || !holes_worth(i0, i1) || holes_stopped(hm)) {
-		holes_copy(hm, section_nr, i0, i1, tmpl, false);
+		/* the memmap's own struct pages: there already when prefilled */
+		if (holes_prefilled(hm, section_nr))
+			holes_write_in_place(hm, section_nr, i0, i1, tmpl);
+		else
+			holes_copy(hm, section_nr, i0, i1, tmpl, false);
 		return;
 	}
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	/* prefilled: [0, i0) is the memmap's own pages, there; [i0, i1) holes but the heads */
+	prefilled = holes_prefilled(hm, section_nr) && i1 == SECTION_MEMMAP_PAGES;
 	if (__atomic_load_n(&hm->hole_slot[section_nr], __ATOMIC_RELAXED) != slot) {
-		holes_copy(hm, section_nr, 0, i0, holes_tmpl(hm, section_nr), true);
-		holes_copy(hm, section_nr, i1, SECTION_MEMMAP_PAGES, holes_tmpl(hm, section_nr), true);
+		if (!prefilled) {
+			holes_copy(hm, section_nr, 0, i0, holes_tmpl(hm, section_nr), true);
+			holes_copy(hm, section_nr, i1, SECTION_MEMMAP_PAGES,
+				   holes_tmpl(hm, section_nr), true);
+		}
 		__atomic_store_n(&hm->hole_slot[section_nr], (signed char)slot, __ATOMIC_RELEASE);
 	}
-	physmem_discard(hm, PFN_PHYS(__nr_to_section(hm, section_nr)->vmemmap.pmd_pfn) +
-			i0 * PAGE_SIZE, (i1 - i0) * PAGE_SIZE);
+	if (!prefilled)
+		physmem_discard(hm, PFN_PHYS(__nr_to_section(hm, section_nr)->vmemmap.pmd_pfn) +
+				i0 * PAGE_SIZE, (i1 - i0) * PAGE_SIZE);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	/* the buddy heads online_pages_range() writes: at @pfn, then max-order aligned */
 	for (unsigned long p = pfn; p < pfn + nr_pages; p = ALIGN(p + 1, MAX_ORDER_NR_PAGES)) {
 		unsigned long i = (p & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
 
-		if (i >= i0 && i < i1)
+		if (i >= i0 && i < i1 && prefilled)
+			holes_write_in_place(hm, section_nr, i, i + 1, tmpl);
+		else if (i >= i0 && i < i1)
 			holes_copy(hm, section_nr, i, i + 1, tmpl, true);
 	}
+	/* written: the next online of the section punches and copies again */
+	if (prefilled)
+		holes_filled(hm, section_nr);
 }
 
 /*

@@ -239,6 +239,122 @@ static void test_free_self_hosted_memmap_costs_the_host_its_heads(void **state)
 	remove_gives_host_memory_back(hm, nr, before);
 }
 
+/* what vmemmap_holes_prefill() says of each section of the block at @spfn */
+static void assert_prefilled(struct hotmem *hm, unsigned long spfn, uint64_t block, bool prefilled)
+{
+	for (unsigned long pfn = spfn; pfn < spfn + (block >> 12); pfn += 32768)
+		assert_int_equal(!!(__atomic_load_n(&hm->hole_prefill[pfn_to_section_nr(pfn)],
+						    __ATOMIC_SEQ_CST) & HOLES_PREFILLED), prefilled);
+}
+
+/* every struct page of @nr blocks of @block bytes from DIMM reads as an online left it */
+static void assert_online_memmap(struct hotmem *hm, uint64_t block, unsigned long nr)
+{
+	const unsigned long spfn = DIMM >> 12, per = block >> 12;
+	const unsigned long own = memory_block_memmap_on_memory_pages(hm);
+
+	for (unsigned long pfn = spfn; pfn < spfn + nr * per; pfn += 4099) {
+		const struct page *page = pfn_to_page(hm, pfn);
+		const bool self = (pfn - spfn) % per < own;
+
+		assert_int_equal(page_zonenum(page), ZONE_MOVABLE);
+		assert_int_equal(page_to_nid(page), 0);
+		assert_int_equal(page->_refcount, self ? 1 : 0);
+		assert_int_equal(PageVmemmapSelfHosted(page), self);
+	}
+}
+
+/*
+ * A batch of first onlines of fresh self-hosted memmaps on two init
+ * threads: the second copies in ahead what each online writes (the
+ * memmap's own struct pages, the buddy heads: vmemmap_holes_prefill(),
+ * from prefault_memmap()), and the online writes those pages in place
+ * and punches nothing.  Every struct page reads as the online left it,
+ * buddy lists and counters agree (check()), the host holds no more than
+ * the usual copies, and the online after an offline goes the usual way.
+ * Blocks of one section and of eight.
+ */
+static void prefilled_batch(uint64_t block)
+{
+	const unsigned long nr = 4, first = DIMM / block, spfn = DIMM >> 12;
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+	size_t before;
+
+	hotmem_config_builtin(&cfg, "default");
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=1 "
+						     IDLE_KERNEL, err, sizeof(err)), 0);
+	cfg.block_size = block;
+	cfg.init_threads = 2;
+	if (cfg.maxmem < DIMM + nr * block)
+		cfg.maxmem = DIMM + nr * block;
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	need_holes(hm);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * block, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	before = hotmem_ram_resident_bytes(hm);
+	/* what the batch's second thread does for each block, here for the second one */
+	assert_prefilled(hm, spfn + (block >> 12), block, false);
+	prefault_memmap(hm, spfn + (block >> 12), block >> 12);
+	assert_prefilled(hm, spfn + (block >> 12), block, true);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	for (unsigned long b = 0; b < nr; b++)
+		assert_prefilled(hm, spfn + b * (block >> 12), block, false);
+	/* 40 vmemmap pages a 128 MiB section (the 1 GiB block's first: 64 + 28) */
+	assert_true(hotmem_ram_resident_bytes(hm) - before <=
+		    nr * (block >> 27) * 96 * 4096);
+	assert_online_memmap(hm, block, nr);
+	offline_checked(hm, first, nr);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_online_memmap(hm, block, nr);
+	offline_checked(hm, first, nr);
+	hotmem_destroy(hm);
+}
+
+static void test_prefilled_first_onlines_of_128m_blocks(void **state)
+{
+	(void)state;
+	prefilled_batch(128 * MiB);
+}
+
+static void test_prefilled_first_onlines_of_1g_blocks(void **state)
+{
+	(void)state;
+	prefilled_batch(1 * GiB);
+}
+
+/*
+ * A hole of a prefilled memmap filled before its online (a reader of the
+ * offline block's struct pages traps: the fault thread fills the vmemmap
+ * pages up to the next max-order block's with what the holes stand for,
+ * zeros) is not left there by the online, which writes only the pages
+ * the prefill made: the fill clears HOLES_ONLY, and the
+ * online punches and copies as always.  Left, those struct pages read
+ * zeros after the online (zone 0, no node, no flags).
+ */
+static void test_prefilled_memmap_filled_since_is_punched(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	const unsigned long spfn = DIMM >> 12;
+	const volatile struct page *page;
+
+	(void)state;
+	need_holes(hm);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	prefault_memmap(hm, spfn, 32768);
+	assert_prefilled(hm, spfn, 128 * MiB, true);
+	/* vmemmap page 78 of the section: no buddy head's, no memmap's own */
+	page = pfn_to_page(hm, spfn + 5000);
+	assert_int_equal(page->flags, 0);
+	assert_false(__atomic_load_n(&hm->hole_prefill[pfn_to_section_nr(spfn)], __ATOMIC_SEQ_CST) &
+		     HOLES_ONLY);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_online_memmap(hm, 128 * MiB, 1);
+	assert_int_equal(page_zonenum((const struct page *)page), ZONE_MOVABLE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * A child forked from the machine's creator that destroys its copy (as a
  * test's child that exits through cmocka might) leaves the creator's
@@ -1851,6 +1967,9 @@ int main(void)
 		cmocka_unit_test(test_remove_needs_every_block_of_the_range_offline),
 		cmocka_unit_test(test_removed_dimm_gives_host_memory_back),
 		cmocka_unit_test(test_free_self_hosted_memmap_costs_the_host_its_heads),
+		cmocka_unit_test(test_prefilled_first_onlines_of_128m_blocks),
+		cmocka_unit_test(test_prefilled_first_onlines_of_1g_blocks),
+		cmocka_unit_test(test_prefilled_memmap_filled_since_is_punched),
 		cmocka_unit_test(test_forked_child_leaves_the_fault_thread_alone),
 		cmocka_unit_test(test_forked_child_cannot_zero_the_memmap),
 		cmocka_unit_test(test_free_memmap_from_ram_costs_the_host_its_heads),
