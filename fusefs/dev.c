@@ -1858,6 +1858,8 @@ static void dev_snap_drop(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->dev_snap_lock);
 	json_object_put(ctx->dev_snap);
 	ctx->dev_snap = NULL;
+	json_object_put(ctx->dev_snap_status);
+	ctx->dev_snap_status = NULL;
 	free(ctx->dev_snap_keys);
 	ctx->dev_snap_keys = NULL;
 	ctx->nr_dev_snap_keys = 0;
@@ -1961,6 +1963,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 	snap = d && d->type == HMFS_PC_DIMM;
 	if (snap) {
 		ctx->dev_snap = hmfs_memory_devices_json(ctx); /* the eject may take long */
+		ctx->dev_snap_status = hmfs_devices_eject_json(ctx, d->id);
 		dev_snap_keys(ctx);
 		__atomic_store_n(&ctx->dev_snap_over, false, __ATOMIC_RELAXED);
 	}

@@ -622,6 +622,8 @@ struct hmfs_ctx {
 	 */
 	pthread_mutex_t dev_snap_lock;
 	struct json_object *dev_snap;
+	/* and status's devices then (json.c hmfs_devices_json()), the DIMM marked "ejecting" */
+	struct json_object *dev_snap_status;
 	/* and each device's id and DIMM slot (-1: virtio-mem) then: hmfs_dev_slot_nowait() */
 	struct hmfs_dev_key {
 		char id[64];
@@ -1202,6 +1204,8 @@ enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 /* member @key of object @o if it is of type @t; else (absent, another type, @o NULL) NULL */
 struct json_object *hmfs_json_get(struct json_object *o, const char *key, json_type t);
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
+/* status's devices, device @ejecting marked so, for the time of its eject (dev_lock held) */
+struct json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting);
 /* query-memory-devices' reply from the device list, dev_lock held (ctl.c) */
 struct json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx);
 /* the same at once, also while a DIMM's eject runs (dev.c); NULL: no memory */

@@ -663,6 +663,11 @@ static void print_devices_refused(json_object *devs)
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
+		/* status during an eject: the DIMM still listed, as QEMU lists it until _EJ0 */
+		if (get(d, "ejecting"))
+			printf("%s: being ejected: the guest offlines its memory first (up to 40 s for a "
+			       "block that will not go); a device_add waits for the eject\n",
+			       gs(d, "id"));
 		/* query-memory-devices' objects ({type, data}) have no such member */
 		if (!get(d, "guest-refused"))
 			continue;

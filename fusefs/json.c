@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <string.h>
 #include <time.h>
 
 #include "ctlargs.h" /* hmfs_errno_name() */
@@ -159,14 +160,54 @@ json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 	return o;
 }
 
-json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
+/* the device list as @view has it (dev_lock held) */
+static json_object *devices_json_locked(struct hmfs_ctx *ctx, enum hmfs_view view)
 {
 	json_object *a = json_object_new_array();
 
-	pthread_mutex_lock(&ctx->dev_lock);
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
 		json_object_array_add(a, hmfs_dev_json(d, view));
-	pthread_mutex_unlock(&ctx->dev_lock);
+	return a;
+}
+
+json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting)
+{
+	json_object *a = devices_json_locked(ctx, HMFS_VIEW_STATUS);
+
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *o = json_object_array_get_idx(a, i);
+		json_object *id = hmfs_json_get(o, "id", json_type_string);
+
+		if (id && !strcmp(json_object_get_string(id), ejecting))
+			json_object_object_add(o, "ejecting", json_object_new_boolean(true));
+	}
+	return a;
+}
+
+/*
+ * status's view answers at once while a DIMM's eject holds dev_lock (up
+ * to the 40 s bound on a stuck block), as the kernel's sysfs and QEMU's
+ * monitor answer while the guest ejects: the list as the eject began
+ * (dev.c hmfs_dev_del()), the DIMM still in it, as QEMU has it until
+ * _EJ0.  The lock order is dev.c's hmfs_dev_query_json()'s.  The state
+ * file's view waits: it must be the list as it is.
+ */
+json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
+{
+	json_object *a = NULL;
+
+	if (view == HMFS_VIEW_STATUS) {
+		pthread_mutex_lock(&ctx->dev_snap_lock);
+		if (ctx->dev_snap_status && json_object_deep_copy(ctx->dev_snap_status, &a, NULL))
+			a = NULL;
+	}
+	if (!a) {
+		pthread_mutex_lock(&ctx->dev_lock);
+		a = devices_json_locked(ctx, view);
+		pthread_mutex_unlock(&ctx->dev_lock);
+	}
+	if (view == HMFS_VIEW_STATUS)
+		pthread_mutex_unlock(&ctx->dev_snap_lock);
 	return a;
 }
 
