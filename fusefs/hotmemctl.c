@@ -1770,6 +1770,20 @@ static json_object *exchange(struct cli *c, json_object *req)
 	return NULL;
 }
 
+/*
+ * what follows an error's words: a CommandNotFound is an unknown command,
+ * except a qmp_capabilities (raw) after hotmemctl's own, which QMP refuses
+ * with that class (QEMU's monitor/qmp-cmds-control.c: negotiation done)
+ */
+static const char *error_hint(const char *cmd, json_object *err)
+{
+	if (strcmp(gs(err, "class"), "CommandNotFound"))
+		return "";
+	if (cmd && !strcmp(cmd, "qmp_capabilities"))
+		return " (hotmemctl negotiates capabilities itself, before every command)";
+	return " (hotmemctl --help lists the commands)";
+}
+
 /* the reply of command @cmd, as asked: printed, followed, drawn or exported */
 static int show_reply(struct cli *c, json_object *req, json_object *reply)
 {
@@ -1800,9 +1814,7 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 		/* QMP's words, and where to look for the right one */
 		fputs("hotmemctl: error: ", stderr);
 		put_desc(stderr, err);
-		fprintf(stderr, "%s\n",
-			!strcmp(gs(err, "class"), "CommandNotFound") ?
-				" (hotmemctl --help lists the commands)" : "");
+		fprintf(stderr, "%s\n", error_hint(cmd, err));
 		return 1;
 	}
 	if (c->raw_req)
