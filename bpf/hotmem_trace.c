@@ -79,6 +79,18 @@ static void on_signal(int sig)
 	stop = sig;
 }
 
+/*
+ * SIGUSR1, SIGUSR2: said, tracing goes on (as hotmemd and hotmemfs take
+ * them); at their default action they ended hotmem-trace at once, its
+ * --pin maps left pinned (usereye8 #9)
+ */
+static volatile sig_atomic_t user_sig;
+
+static void on_user_signal(int sig)
+{
+	user_sig = sig;
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	/* the fallbacks make libbpf warn on purpose: our report says it better */
@@ -126,7 +138,8 @@ static void usage(FILE *f)
 		"differences (hotmem-trace compare --help, hotmem-trace(8)).\n"
 		"\n"
 		"Needs root (CAP_BPF, CAP_PERFMON), bpffs on " BPFFS " and tracefs.\n"
-		"Stops on SIGINT/SIGTERM, detaching and unpinning everything.\n");
+		"Stops on SIGINT/SIGTERM/SIGHUP, detaching and unpinning everything; SIGUSR1\n"
+		"says how many events so far, SIGUSR2 is ignored.\n");
 }
 
 /* seconds, > 0: "-d abc" was atof()'s 0, no limit at all */
@@ -847,6 +860,12 @@ static int poll_loop(struct run *r)
 	int err = 0;
 
 	while (!stop) {
+		if (user_sig) {
+			fprintf(stderr, "hotmem-trace: %s: %llu events so far, tracing on%s\n",
+				user_sig == SIGUSR1 ? "SIGUSR1" : "SIGUSR2 ignored", r->nevents,
+				" (SIGINT, SIGTERM, SIGHUP stop it)");
+			user_sig = 0;
+		}
 		/* the BPF side wakes us only when its buffer fills: drain anyway */
 		err = ring_buffer__poll(r->rb, 50);
 		if (err >= 0)
@@ -910,6 +929,10 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_user_signal;
+	sa.sa_flags = SA_RESTART; /* the setup's calls go on: it is no stop */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	/* a closed pipe is a write error, handled like a signal */
 	signal(SIGPIPE, SIG_IGN);
 }

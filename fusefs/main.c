@@ -1243,7 +1243,13 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
  */
 static void stop_signals(sigset_t *set)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	/*
+	 * and SIGUSR1, SIGUSR2, which do not stop (stopper_main()): at their
+	 * default action they ended hotmemfs at once, its mount left dead
+	 * (usereye8 #9), where hotmemd takes them (`systemctl kill -s USR1`
+	 * reaches both daemons alike)
+	 */
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 
 	sigemptyset(set);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -1818,6 +1824,31 @@ static bool stop_woken(const siginfo_t *si)
 	return false;
 }
 
+/*
+ * SIGUSR1: where this hotmemfs runs, into the log, as hotmemd's SIGUSR1
+ * logs its status; read from nothing that locks (a stop signal after it
+ * must not wait behind an eject): `hotmemctl status` has the machine.
+ * SIGUSR2 is ignored, said so.
+ */
+static void stopper_user_signal(const struct stopper *st, int sig, const siginfo_t *si)
+{
+	const struct hmfs_ctx *ctx = st->ctx;
+
+	if (sig == SIGUSR2) {
+		fprintf(stderr, "hotmemfs: SIGUSR2 from pid %ld ignored (SIGUSR1 says where hotmemfs "
+				"runs; SIGTERM, SIGINT, SIGHUP stop it)\n",
+			(long)si->si_pid);
+		return;
+	}
+	fprintf(stderr, "hotmemfs: SIGUSR1 from pid %ld: running, pid %ld, mounted on %s, ", (long)si->si_pid,
+		(long)getpid(), ctx->mountpoint);
+	if (ctx->ctl_path[0])
+		fprintf(stderr, "control socket %s (`hotmemctl -s %s status` shows the machine)\n",
+			ctx->ctl_path, ctx->ctl_path);
+	else
+		fputs("control off\n", stderr);
+}
+
 static void *stopper_main(void *arg)
 {
 	struct stopper *st = arg;
@@ -1832,7 +1863,9 @@ static void *stopper_main(void *arg)
 			continue;
 		if (sig < 0 || (sig == STOP_WAKE && stop_woken(&si)))
 			return NULL; /* stopper_end(): the stop is done */
-		if (sig != STOP_WAKE)
+		if (sig == SIGUSR1 || sig == SIGUSR2)
+			stopper_user_signal(st, sig, &si);
+		else if (sig != STOP_WAKE)
 			stopper_take(st, sig);
 	}
 }
