@@ -72,6 +72,10 @@ delta "$TMP/a0" "$TMP/a1" "$n" >"$TMP/add"
 # 37 early on 2026-11-30, 19 later (13 without READDIRPLUS and GETATTR),
 # 15 once its settle stopped relisting memory/: the ADD's own 14 and one
 # GETATTR of memory/; 12 since its decision reads no valid_zones (OPEN,
-# READ, RELEASE); docs/hotmemd.md says which
-at_most "an ADD uevent, its decision, write and settle ($n single DIMMs)" "$TMP/add" total 12.5
+# READ, RELEASE); docs/hotmemd.md says which.  Now and then one ADD of
+# the 8 asks a GETATTR and two LOOKUPs more (12.38 in 1 run of 4 on
+# 2026-11-30 09:37, since hotmemfs links a DIMM's firmware_node after its
+# ADDs, as 6.12 does: a listing of memoryN/ may come before the link).
+# 12.9: a request more every ADD still fails
+at_most "an ADD uevent, its decision, write and settle ($n single DIMMs)" "$TMP/add" total 12.9
 done_testing
