@@ -372,7 +372,8 @@ static void copy_key(json_object *to, json_object *from, const char *key)
  * itself (retry-in-ms, its timer's) and why (retry-errno), or that it
  * marked the device broken (broken, broken-errno); a growth it stopped
  * for good (plug-stopped: its offline threshold, with offline-size and
- * offline-threshold; the region full).
+ * offline-threshold; the region full); its mode and the unit it moves
+ * (big-block-size, subblock-size): less than one it does not try.
  */
 static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 {
@@ -380,7 +381,8 @@ static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
 					    "retry-in-ms", "retry-errno", "broken", "broken-errno",
 					    "plug-stopped", "offline-size", "offline-threshold", "slot",
-					    "guest-refused", "guest-refused-why" };
+					    "guest-refused", "guest-refused-why", "mode", "big-block-size",
+					    "subblock-size" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
 	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
 	uint64_t addr, size;

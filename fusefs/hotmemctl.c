@@ -984,6 +984,29 @@ static void size_word(uint64_t bytes, char *buf, size_t len)
 }
 
 /*
+ * A virtio-mem difference the driver does not even try: 6.12's
+ * virtio_mem_bbm_plug_request() and virtio_mem_bbm_unplug_request() move
+ * whole big blocks only (nb_bb = diff / bb_size: none when less than one),
+ * the sbm ones whole sub-blocks; said when @diff is less than the unit of
+ * @r's mode ("mode", "big-block-size" or "subblock-size": the device's
+ * status, device_add's and qom-set's return)
+ */
+static bool print_whole_units(json_object *r, uint64_t diff, const char *verb)
+{
+	bool bbm = !strcmp(gs(r, "mode"), "bbm");
+	uint64_t unit = gu(r, bbm ? "big-block-size" : "subblock-size");
+	char s1[32], s2[32];
+
+	if (!unit || diff >= unit)
+		return false;
+	size_word(unit, s1, sizeof(s1));
+	size_word(diff, s2, sizeof(s2));
+	printf(": the guest %s whole %s (%s in %s Block Mode): %s is less than one", verb,
+	       bbm ? "big blocks" : "sub-blocks", s1, bbm ? "Big" : "Sub", s2);
+	return true;
+}
+
+/*
  * Why a virtio-mem shrink stopped short, as the driver knows it (6.12
  * logs nothing: it retries on its timer): online memory left alone
  * under virtio_mem.unplug_online=0, or the block where taking its pages
@@ -993,6 +1016,8 @@ static void print_unplug_short(json_object *r)
 {
 	json_object *uo = get(r, "unplug-online");
 
+	if (print_whole_units(r, gu(r, "plugged-size") - gu(r, "requested-size"), "unplugs"))
+		return;
 	if (uo && !json_object_get_boolean(uo))
 		printf(": the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory "
 		       "only (offline its blocks)");
@@ -1019,6 +1044,8 @@ static void print_plug_short(json_object *r)
 	const char *e = get(r, "retry-errno") ? gs(r, "retry-errno") : "";
 	char s1[32], s2[32];
 
+	if (print_whole_units(r, gu(r, "requested-size") - gu(r, "plugged-size"), "plugs"))
+		return;
 	if (!strcmp(e, "ETXTBSY"))
 		printf(": the device answered BUSY (the host migrating, or unable to preallocate "
 		       "its memory)");
