@@ -491,6 +491,38 @@ static int device_not_found(struct cmd_result *r, const char *asked)
 }
 
 /*
+ * The device QOM path @asked names, as QEMU resolves it (qom/object.c 9.2):
+ * device_del's find_device_state() by object_resolve_path_at() from
+ * /machine/peripheral (@at_peripheral: "d1", "d1/", "/machine//peripheral/d1"
+ * all name d1), qom-get's and qom-set's qom_resolve_path() by
+ * object_resolve_path() (a partial path too: "peripheral/d1"; one naming
+ * two objects names none), each in QEMU's words when it names no device.  0 and the device's key in @key;
+ * its virtio-backend child too when @backend is given (set then).  Was an
+ * exact /machine/peripheral/ID or ID only (finalF F6).
+ */
+static int qom_device(struct hmfs_ctx *ctx, const char *asked, bool at_peripheral, char *key,
+		      size_t len, bool *backend, struct cmd_result *r)
+{
+	enum hmfs_qom n = hmfs_dev_qom_resolve(ctx, asked, at_peripheral, key, len);
+
+	if (n == HMFS_QOM_DEVICE || (n == HMFS_QOM_BACKEND && backend)) {
+		if (backend)
+			*backend = n == HMFS_QOM_BACKEND;
+		return 0;
+	}
+	/* qmp_qom_get() and qmp_qom_set(), 9.2: object_resolve_path(path, NULL), ambiguous or not */
+	if (n == HMFS_QOM_NONE || n == HMFS_QOM_AMBIGUOUS)
+		return device_not_found(r, asked);
+	if (n == HMFS_QOM_BACKEND) /* qdev_unplug(): its bus is no hotplug bus */
+		snprintf(r->err, ERRLEN, "Bus 'virtio-bus' does not support hotplugging");
+	else if (at_peripheral) /* find_device_state(), 9.2 (7.2: "is not a hotpluggable device") */
+		snprintf(r->err, ERRLEN, "%.200s is not a device", asked);
+	else
+		return 1; /* a container: the caller's */
+	return -EINVAL;
+}
+
+/*
  * QEMU's device_del of a pc-dimm (qmp_device_del() -> qdev_unplug() ->
  * acpi_memory_unplug_request_cb(), QEMU 9.2) only raises the slot's eject
  * request (the GPE; the guest's ACPI_NOTIFY_EJECT_REQUEST) and returns {}:
@@ -540,6 +572,7 @@ static int dimm_unplug_request(struct hmfs_ctx *ctx, const char *id, struct cmd_
 static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *asked;
 	int ret, wait;
 
@@ -550,7 +583,10 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return -EINVAL;
 	}
 	asked = ch.dev.id;
-	ch.dev.id = hmfs_ctlargs_qom_id(asked);
+	ret = qom_device(ctx, asked, true, key, sizeof(key), NULL, r);
+	if (ret)
+		return ret;
+	ch.dev.id = key;
 	if (!wait) {
 		ret = dimm_unplug_request(ctx, ch.dev.id, r);
 		if (ret != -1) /* -1: no DIMM of that id, hmfs_change() says */
@@ -660,6 +696,21 @@ static const struct {
 };
 
 /*
+ * qom-get of a container (/, /machine, /machine/peripheral, ...): its one
+ * property hotmemfs has, "type" (QEMU's object_property_find_err() for
+ * any other; its children are child<> properties hotmemfs does not list)
+ */
+static int qom_container_get(const char *prop, struct cmd_result *r)
+{
+	if (strcmp(prop, "type")) {
+		snprintf(r->err, ERRLEN, "Property 'container.%.200s' not found", prop);
+		return -EINVAL;
+	}
+	r->ret = json_object_new_string("container");
+	return 0;
+}
+
+/*
  * qom-set of any property but requested-size: the device first
  * (DeviceNotFound), then QEMU's refusal on a realized device, as QEMU 7.2
  * words each (checked side by side): block-size's own setter
@@ -669,10 +720,10 @@ static const struct {
  * one the type has not (object_property_find_err()).  Was "not found or
  * not settable" for all of them (usereye5 #8a).
  */
-static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *prop,
-			   struct cmd_result *r)
+static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *key,
+			   const char *prop, struct cmd_result *r)
 {
-	const char *driver = hmfs_dev_driver(ctx, hmfs_ctlargs_qom_id(path));
+	const char *driver = hmfs_dev_driver(ctx, key);
 	bool vmem;
 	size_t i;
 
@@ -689,7 +740,7 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 	else if (!strcmp(prop, "size"))
 		snprintf(r->err, ERRLEN, "Property '%s.size' is not writable",
 			 vmem ? "virtio-mem" : driver);
-	else if (vmem || hmfs_dev_anon(hmfs_ctlargs_qom_id(path)))
+	else if (vmem || hmfs_dev_anon(key))
 		/* a device without an id (the proxy's virtio-mem child has none either) */
 		snprintf(r->err, ERRLEN,
 			 "Attempt to set %sproperty '%s' on anonymous device (type '%s') "
@@ -699,15 +750,25 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *p
 		snprintf(r->err, ERRLEN,
 			 "Attempt to set %sproperty '%s' on device '%.200s' (type '%s') after it "
 			 "was realized", strcmp(prop, "memdev") ? "" : "link ", prop,
-			 hmfs_ctlargs_qom_id(path), driver);
+			 key, driver);
+	return -EINVAL;
+}
+
+/* qom-set of a container's "type": QEMU's object_property_set() of a property without a setter */
+static int qom_set_type(struct cmd_result *r)
+{
+	json_object_put(r->ret);
+	r->ret = NULL;
+	snprintf(r->err, ERRLEN, "Insufficient permission to perform this operation");
 	return -EINVAL;
 }
 
 static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE };
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *path, *prop;
-	bool has;
+	bool has, backend;
 	int ret;
 
 	if (arg_string(args, "path", &path, r->err) || arg_string(args, "property", &prop, r->err))
@@ -716,13 +777,18 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameters 'path' and 'property' are required");
 		return -EINVAL;
 	}
+	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, r);
+	if (ret == 1) /* a container: no property to set but its children */
+		return qom_container_get(prop, r) ? -EINVAL : qom_set_type(r);
+	if (ret)
+		return ret;
 	if (strcmp(prop, "requested-size"))
-		return qom_set_refused(ctx, path, prop, r);
+		return qom_set_refused(ctx, path, key, prop, r);
 	if (arg_size(args, "value", &ch.dev.requested, &has, r->err) || !has) {
 		snprintf(r->err, ERRLEN, "Parameter 'value' expects a size");
 		return -EINVAL;
 	}
-	ch.dev.id = hmfs_ctlargs_qom_id(path);
+	ch.dev.id = key;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret == -ENODEV) /* dev.c: no such device */
 		return device_not_found(r, path);
@@ -746,7 +812,9 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	json_object *devs, *dev = NULL, *v = NULL;
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *path, *prop, *driver;
+	bool backend;
 	size_t i;
 	int ret = -EINVAL;
 
@@ -756,8 +824,14 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameter '%s' is missing", !path ? "path" : "property");
 		return -EINVAL;
 	}
+	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, r);
+	if (ret == 1)
+		return qom_container_get(prop, r);
+	if (ret)
+		return ret;
+	ret = -EINVAL;
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
-	dev = dev_by_id(devs, hmfs_ctlargs_qom_id(path));
+	dev = dev_by_id(devs, key);
 	if (!dev) {
 		ret = device_not_found(r, path);
 		goto out;
@@ -768,7 +842,9 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		if (!strcmp(qom_props[i].driver, driver) && !strcmp(qom_props[i].prop, prop))
 			break;
 	if (i == sizeof(qom_props) / sizeof(*qom_props)) {
-		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found", driver, prop);
+		/* the virtio-backend child is the virtio-mem device the proxy's props alias */
+		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found",
+			 backend ? "virtio-mem" : driver, prop);
 		goto out;
 	}
 	if (!qom_props[i].key || !json_object_object_get_ex(dev, qom_props[i].key, &v)) {

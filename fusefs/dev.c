@@ -1938,6 +1938,120 @@ int hmfs_dev_slot_nowait(struct hmfs_ctx *ctx, const char *id)
 }
 
 /*
+ * QEMU's QOM tree, the part hotmemfs has: / -> machine -> peripheral ->
+ * ID, and machine -> peripheral-anon -> device[N], each virtio-mem-pci
+ * with its child virtio-backend (the virtio-mem device on its virtio
+ * bus).  A walk from node @n by the path's components @c (empty ones
+ * skipped already, as object_resolve_abs_path() skips them, qom/object.c
+ * 9.2): the node reached, its device's key in @key.  Devices are looked
+ * up without waiting for an eject (dev_key_nowait()).
+ */
+static enum hmfs_qom qom_walk(struct hmfs_ctx *ctx, enum hmfs_qom n, char **c, int nc,
+			      char *key, size_t len)
+{
+	for (int i = 0; i < nc; i++) {
+		int slot;
+
+		if (n == HMFS_QOM_ROOT && !strcmp(c[i], "machine"))
+			n = HMFS_QOM_MACHINE;
+		else if (n == HMFS_QOM_MACHINE && !strcmp(c[i], "peripheral"))
+			n = HMFS_QOM_PERIPHERAL;
+		else if (n == HMFS_QOM_MACHINE && !strcmp(c[i], "peripheral-anon"))
+			n = HMFS_QOM_PERIPHERAL_ANON;
+		else if (n == HMFS_QOM_PERIPHERAL || n == HMFS_QOM_PERIPHERAL_ANON) {
+			unsigned int nr;
+			char end;
+
+			if (n == HMFS_QOM_PERIPHERAL_ANON &&
+			    (sscanf(c[i], "device[%u%c", &nr, &end) != 2 || end != ']' ||
+			     snprintf(key, len, HMFS_ANON_PATH "%u]", nr) < 0 ||
+			     strcmp(c[i] + strlen("device["), key + strlen(HMFS_ANON_PATH))))
+				return HMFS_QOM_NONE;
+			if (n == HMFS_QOM_PERIPHERAL)
+				snprintf(key, len, "%s", c[i]);
+			/* an anonymous device's key is its path: no id names it */
+			if ((n == HMFS_QOM_PERIPHERAL && hmfs_dev_anon(key)) ||
+			    dev_key_nowait(ctx, key, -1, NULL, 0) == -ENODEV)
+				return HMFS_QOM_NONE;
+			n = HMFS_QOM_DEVICE;
+		} else if (n == HMFS_QOM_DEVICE && !strcmp(c[i], "virtio-backend") &&
+			   (slot = dev_key_nowait(ctx, key, -1, NULL, 0)) == -1)
+			n = HMFS_QOM_BACKEND;
+		else
+			return HMFS_QOM_NONE;
+	}
+	return n;
+}
+
+/*
+ * The virtio-mem devices, each with a virtio-backend a partial path may
+ * start at; the last one's key in @key.  Under dev_lock: only qom-get and
+ * qom-set resolve partial paths, and they wait for an eject anyway.
+ */
+static int vmem_backends(struct hmfs_ctx *ctx, char *key, size_t len)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (const struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		if (d->type == HMFS_VIRTIO_MEM) {
+			snprintf(key, len, "%s", d->id);
+			n++;
+		}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return n;
+}
+
+enum hmfs_qom hmfs_dev_qom_resolve(struct hmfs_ctx *ctx, const char *path, bool at_peripheral,
+				   char *key, size_t len)
+{
+	static const enum hmfs_qom starts[] = { HMFS_QOM_ROOT, HMFS_QOM_MACHINE, HMFS_QOM_PERIPHERAL,
+						HMFS_QOM_PERIPHERAL_ANON };
+	char buf[256], *c[8], *save = NULL, k[sizeof(((struct hmfs_dev *)0)->id)];
+	enum hmfs_qom found = HMFS_QOM_NONE, n;
+	int nc = 0;
+
+	*key = '\0';
+	if (strlen(path) >= sizeof(buf))
+		return HMFS_QOM_NONE; /* deeper than anything here */
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *t = strtok_r(buf, "/", &save); t; t = strtok_r(NULL, "/", &save))
+		if (nc == (int)(sizeof(c) / sizeof(*c)))
+			return HMFS_QOM_NONE;
+		else
+			c[nc++] = t;
+	/* object_resolve_path_at(): from the root, or from /machine/peripheral */
+	if (path[0] == '/' || at_peripheral)
+		return qom_walk(ctx, path[0] == '/' ? HMFS_QOM_ROOT : HMFS_QOM_PERIPHERAL, c, nc, key,
+				len);
+	/*
+	 * object_resolve_partial_path(): the path from any object of the tree;
+	 * found from two, it is ambiguous (no path at all: from each)
+	 */
+	if (!nc)
+		return HMFS_QOM_AMBIGUOUS;
+	for (size_t i = 0; i < sizeof(starts) / sizeof(*starts); i++) {
+		n = qom_walk(ctx, starts[i], c, nc, k, sizeof(k));
+		if (n == HMFS_QOM_NONE)
+			continue;
+		if (found != HMFS_QOM_NONE)
+			return HMFS_QOM_AMBIGUOUS;
+		found = n;
+		snprintf(key, len, "%s", k);
+	}
+	/* from a device: its virtio-backend only; from that: nothing has children */
+	if (nc == 1 && !strcmp(c[0], "virtio-backend")) {
+		int vmems = vmem_backends(ctx, key, len);
+
+		if (vmems > 1 || (vmems && found != HMFS_QOM_NONE))
+			return HMFS_QOM_AMBIGUOUS;
+		if (vmems)
+			return HMFS_QOM_BACKEND;
+	}
+	return found;
+}
+
+/*
  * A write of a slot's eject file (attrs.c): it returns at once while
  * another DIMM's eject runs, as acpi_eject_store() does (it queues, it
  * waits for no scan).

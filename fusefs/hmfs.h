@@ -1427,6 +1427,23 @@ int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, 
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
 uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx);
+/*
+ * What a QOM path names in the part of QEMU's tree hotmemfs has (dev.c
+ * hmfs_dev_qom_resolve()): a device (its key), its virtio-backend child,
+ * a container, nothing, or two things (a partial path)
+ */
+enum hmfs_qom {
+	HMFS_QOM_NONE,
+	HMFS_QOM_AMBIGUOUS,
+	HMFS_QOM_ROOT,
+	HMFS_QOM_MACHINE,
+	HMFS_QOM_PERIPHERAL,
+	HMFS_QOM_PERIPHERAL_ANON,
+	HMFS_QOM_DEVICE,
+	HMFS_QOM_BACKEND,
+};
+enum hmfs_qom hmfs_dev_qom_resolve(struct hmfs_ctx *ctx, const char *path, bool at_peripheral,
+				   char *key, size_t len);
 void hmfs_dev_anon_raise(struct hmfs_ctx *ctx, unsigned int n);
 /* a saved machine's blocks [first, end) missing in virtio-mem regions: added as leftovers */
 void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t end);
