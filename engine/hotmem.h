@@ -688,7 +688,7 @@ struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr)
  */
 enum hm_offline_cause {
 	HM_OFFLINE_CAUSE_NONE,		/* it did not fail, or never ran */
-	HM_OFFLINE_CAUSE_MEMMAP,	/* a memmap the host left unmapped (ENOMEM; hotmem's own) */
+	HM_OFFLINE_CAUSE_MEMMAP,	/* a memmap the host left unmapped, or gave no memory for a hole of (ENOMEM; hotmem's own) */
 	HM_OFFLINE_CAUSE_HOLES,		/* memory holes (EINVAL) */
 	HM_OFFLINE_CAUSE_MULTIZONE,	/* multizone range (EINVAL) */
 	HM_OFFLINE_CAUSE_ISOLATE,	/* failure to isolate range (EBUSY) */
@@ -1301,7 +1301,8 @@ void *hotmem_pfn_to_page(struct hotmem *hm, uint64_t pfn);
  * machine's life (its host memory: 2 MiB a section), since the pointer
  * may read any memmap through the direct map; that call takes
  * device_hotplug_lock: never make it from a notifier or a
- * hotmem_subscribe() callback.
+ * hotmem_subscribe() callback.  NULL (errno ENOMEM) when the host gives
+ * no memory to fill them: the holes stay, a later call tries again.
  */
 void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys);
 /* Is a section present/online; is its vmemmap PMD-mapped (huge)? */

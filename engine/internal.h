@@ -1018,11 +1018,11 @@ void vmemmap_holes_init(struct hotmem *hm);
 void vmemmap_holes_exit(struct hotmem *hm);
 void vmemmap_holes_register(struct hotmem *hm, unsigned long section_nr, void *vaddr);
 void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr);
-void vmemmap_holes_end(struct hotmem *hm);
-void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
-				   unsigned long nr_pages);
-void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
-			      const struct page *tmpl, int slot);
+int vmemmap_holes_end(struct hotmem *hm);
+int vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
+				  unsigned long nr_pages);
+int vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+			     const struct page *tmpl, int slot);
 bool vmemmap_holes_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages);
 bool vmemmap_has_holes(const struct mem_section *ms);
 void vmemmap_holes_prefill(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,

@@ -937,7 +937,7 @@ static unsigned long __offline_isolated_pages(struct hotmem *hm, struct zone *zo
 
 /* offline_pages()'s "failed due to" words, 6.12's (the memmap's is hotmem's own) */
 static const char *const offline_cause_names[] = {
-	[HM_OFFLINE_CAUSE_MEMMAP] = "a memmap the host left unmapped",
+	[HM_OFFLINE_CAUSE_MEMMAP] = "a memmap the host left unmapped, or gave no memory for",
 	[HM_OFFLINE_CAUSE_HOLES] = "memory holes",
 	[HM_OFFLINE_CAUSE_MULTIZONE] = "multizone range",
 	[HM_OFFLINE_CAUSE_ISOLATE] = "failure to isolate range",
@@ -988,7 +988,11 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		goto failed_removal;
 	}
 	/* what the offline reads of a self-hosted memmap's holes, filled without a trap */
-	vmemmap_holes_fill_pageblocks(hm, start_pfn, nr_pages);
+	if (vmemmap_holes_fill_pageblocks(hm, start_pfn, nr_pages)) {
+		ret = -ENOMEM;
+		*cause = HM_OFFLINE_CAUSE_MEMMAP;
+		goto failed_removal;
+	}
 	if (page_zone(hm, pfn_to_page(hm, start_pfn)) != zone ||
 	    page_zone(hm, pfn_to_page(hm, end_pfn - 1)) != zone) {
 		ret = -EINVAL;

@@ -111,7 +111,7 @@ struct memmap_chunk {
 	int slot;	/* its memmap template, or -1 */
 	pthread_t thread;
 	bool started;
-	int ret;	/* -ENOMEM: a memmap the host left unmapped */
+	int ret;	/* -ENOMEM: a memmap the host left unmapped, or a hole it gives no memory for */
 };
 
 /* a section's memmap that vmemmap_share_template() would take: not worth faulting in */
@@ -215,7 +215,10 @@ static void *memmap_init_worker(void *arg)
 			break;
 		}
 		if (!shared && vmemmap_has_holes(__pfn_to_section(c->hm, pfn))) {
-			vmemmap_holes_init_range(c->hm, pfn, next - pfn, c->tmpl, c->slot);
+			/* the host gives no memory for a page it writes: the caller fails */
+			c->ret = vmemmap_holes_init_range(c->hm, pfn, next - pfn, c->tmpl, c->slot);
+			if (c->ret)
+				break;
 		} else if (!shared) {
 			prefault_section(c->hm, __pfn_to_section(c->hm, pfn), pfn, next - pfn);
 			memmap_fill(pfn_to_page(c->hm, pfn), next - pfn, c->tmpl);

@@ -970,9 +970,16 @@ void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)
 	 * takes device_hotplug_lock.
 	 */
 	if (!__atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE)) {
+		int ret;
+
 		pthread_mutex_lock(&hm->device_hotplug_lock);
-		vmemmap_holes_end(hm);
+		ret = vmemmap_holes_end(hm);
 		pthread_mutex_unlock(&hm->device_hotplug_lock);
+		/* the host gives no memory to fill them: holes as before */
+		if (ret) {
+			errno = -ret;
+			return NULL;
+		}
 	}
 	return __va(hm, phys);
 }

@@ -134,43 +134,69 @@ static void holes_copy_refused(struct hotmem *hm, int err, unsigned long addr)
 /*
  * The vmemmap page at @addr, still a hole, given @src through the memfd
  * (pwrite(), no trap: the registered mapping is not touched) when the
- * host refuses UFFDIO_COPY.  Under holes_fill_lock for writing, the
- * writers' copies hold it for reading: a page a writer filled meanwhile
- * is not overwritten.  A host
- * that refuses the write too is out of memory: tried again with a
- * growing pause for 10 s, then abort() with a message -- the faulting thread may
- * hold device_hotplug_lock, and a hang there stops all of hotmemfs for
- * good, where an abort leaves the state file to restore the machine.
+ * host refuses UFFDIO_COPY: 0, or the write's errno.  Under
+ * holes_fill_lock for writing, the writers' copies hold it for reading:
+ * a page a writer filled meanwhile is not overwritten.
  */
-#define HOLES_WRITE_PATIENCE_MS	10000
-
-static void holes_write(struct hotmem *hm, unsigned long addr, const void *src)
+static int holes_write(struct hotmem *hm, unsigned long addr, const void *src)
 {
 	const uintptr_t base = (uintptr_t)hm->vmemmap;
 	const unsigned long nr = (addr - base) / SECTION_MEMMAP_SIZE;
 	const off_t off = (off_t)PFN_PHYS(__nr_to_section(hm, nr)->vmemmap.pmd_pfn) +
 			  (off_t)((addr - base) % SECTION_MEMMAP_SIZE);
-	unsigned long pause_ms = 1, waited_ms = 0;
 	unsigned char vec;
+	int err = 0;
 
-	for (;;) {
-		bool done;
-		int err;
+	pthread_rwlock_wrlock(&hm->holes_fill_lock);
+	errno = 0;
+	if ((mincore((void *)addr, PAGE_SIZE, &vec) || !(vec & 1)) &&
+	    pwrite(hm->memfd, src, PAGE_SIZE, off) != PAGE_SIZE)
+		err = errno ?: EIO;
+	pthread_rwlock_unlock(&hm->holes_fill_lock);
+	return err;
+}
 
-		pthread_rwlock_wrlock(&hm->holes_fill_lock);
-		done = (!mincore((void *)addr, PAGE_SIZE, &vec) && (vec & 1)) ||
-		       pwrite(hm->memfd, src, PAGE_SIZE, off) == PAGE_SIZE;
-		err = errno;
-		pthread_rwlock_unlock(&hm->holes_fill_lock);
-		if (done)
-			return;
-		/* stderr, not the log: this may be the fault thread */
+/*
+ * A touched hole the host gives no memory for, not even through the
+ * memfd: tried again with a growing pause for 10 s, then the process
+ * aborts, saying which access of which thread it could not serve.
+ *
+ * Why not an errno and an undo, as an online or an offline that meets
+ * the same refusal in its own copies gets (holes_copy(): ENOMEM, the
+ * operation unwound as 6.12's online_pages()/memory_block_online()
+ * failure paths unwind it): the fault is a load or a store by any
+ * thread, anywhere in the engine -- a buddy merge under zone->lock, an
+ * explain, a workload's allocation -- stopped in the host's
+ * handle_userfault() until this thread answers.  A userfaultfd handler
+ * can only fill the page (UFFDIO_COPY, refused here), wake the thread to
+ * fault again (a hang with its locks held: selfreview #2), zero it
+ * (struct pages silently wrong) or poison it (UFFDIO_POISON: SIGBUS, a
+ * crash as well).  The instruction has no errno to return, and the
+ * kernel has no failure path to model: its memmap is populated whole at
+ * hot-add (sparse_add_section() -> ENOMEM there, unwound by
+ * __add_pages()), so a struct page read never fails.  stderr, not the
+ * log: the faulting thread may hold event_lock.  The state file restores
+ * an acknowledged machine.
+ */
+#define HOLES_WRITE_PATIENCE_MS	10000
+
+static void holes_fault_write(struct hotmem *hm, const struct uffd_msg *msg, unsigned long addr,
+			      const void *src)
+{
+	const unsigned long pfn = (addr - (uintptr_t)hm->vmemmap) / sizeof(struct page);
+	unsigned long pause_ms = 1, waited_ms = 0;
+	int err;
+
+	while ((err = holes_write(hm, addr, src))) {
 		if (!waited_ms)
 			fprintf(stderr, "hotmem: vmemmap: the host gives no memory for the memmap page at %#lx (%s); trying again\n",
 				addr, strerror(err));
 		if (waited_ms >= HOLES_WRITE_PATIENCE_MS) {
-			fprintf(stderr, "hotmem: vmemmap: the host gave no memory for a memmap page in %d s: aborting (the state file restores the machine)\n",
-				HOLES_WRITE_PATIENCE_MS / 1000);
+			fprintf(stderr, "hotmem: vmemmap: thread %u touched the struct pages of pfns %#lx-%#lx (memory block %lu), a hole of a self-hosted memmap, and the host gave no memory for it in %d s (%s): aborting. A memory access cannot fail with an errno (the kernel's memmap is populated whole when memory is added); an online or offline meeting this fails with ENOMEM and is undone. The state file restores the acknowledged machine.\n",
+				msg->arg.pagefault.feat.ptid, pfn,
+				pfn + PAGE_SIZE / sizeof(struct page) - 1,
+				memory_block_id(hm, pfn_to_section_nr(pfn)),
+				HOLES_WRITE_PATIENCE_MS / 1000, strerror(err));
 			abort();
 		}
 		nanosleep(&(struct timespec){ pause_ms / 1000, (long)(pause_ms % 1000) * 1000000 }, NULL);
@@ -214,7 +240,7 @@ static void *holes_thread(void *arg)
 			if (!ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) || copy.copy > 0)
 				continue;
 			if (errno != EEXIST)
-				holes_write(hm, addr, buf);
+				holes_fault_write(hm, &msg, addr, buf);
 			ioctl(hm->holes_uffd, UFFDIO_WAKE, &wake);
 		}
 	}
@@ -428,9 +454,13 @@ void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr)
  * Vmemmap pages [@i0, @i1) of a section given @tmpl's struct pages
  * without a trap: UFFDIO_COPY into a hole, a plain write into a page
  * already there.  When @keep, a page already there keeps what it holds
- * (a hole filled as it would have been at its first touch).
+ * (a hole filled as it would have been at its first touch).  -ENOMEM
+ * when the host gives no memory for a hole, not even through the memfd:
+ * the pages before it are done (as a first touch would have done them),
+ * and the caller -- an online, an offline, hotmem_phys_to_virt() -- fails
+ * and unwinds, the machine as it was.
  */
-static void holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+static int holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
 		       unsigned long i1, const struct page *tmpl, bool keep)
 {
 	char *memmap = (char *)pfn_to_page(hm, section_nr_to_pfn(section_nr));
@@ -458,12 +488,18 @@ static void holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned lon
 		/* refused: a page still a hole is written through the memfd, never touched */
 		if (ret != EEXIST) {
 			holes_copy_refused(hm, ret, copy.dst);
-			holes_write(hm, copy.dst, src);
+			ret = holes_write(hm, copy.dst, src);
+			if (ret) {
+				pr_err(hm, "vmemmap: the host gives no memory for the memmap page at %#lx (%s): ENOMEM",
+				       (unsigned long)copy.dst, strerror(ret));
+				return -ENOMEM;
+			}
 			if (keep)
 				continue;
 		}
 		memcpy(memmap + i * PAGE_SIZE, src, PAGE_SIZE);
 	}
+	return 0;
 }
 
 /* the template a hole of the section stands for now, or NULL for zeros */
@@ -474,12 +510,13 @@ static const struct page *holes_tmpl(struct hotmem *hm, unsigned long section_nr
 	return slot == HOLE_ZERO ? NULL : &hm->memmap_tmpl[slot];
 }
 
-/* every hole of the section filled, as its first touch would */
-static void vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr)
+/* every hole of the section filled, as its first touch would: 0 or -ENOMEM */
+static int vmemmap_holes_fill(struct hotmem *hm, unsigned long section_nr)
 {
 	if (!vmemmap_has_holes(__nr_to_section(hm, section_nr)))
-		return;
-	holes_copy(hm, section_nr, 0, SECTION_MEMMAP_PAGES, holes_tmpl(hm, section_nr), true);
+		return 0;
+	return holes_copy(hm, section_nr, 0, SECTION_MEMMAP_PAGES, holes_tmpl(hm, section_nr),
+			  true);
 }
 
 /*
@@ -616,27 +653,46 @@ void vmemmap_holes_prefill(struct hotmem *hm, unsigned long start_pfn, unsigned 
  * the online writes next without reading anything else of the range --
  * the head of each block it frees to the buddy, at @pfn and each
  * max-order boundary -- are copied in, so that it takes no trap.  The
- * struct pages sharing a vmemmap page with the range's ends are written.
+ * struct pages sharing a vmemmap page with the range's ends are written,
+ * their vmemmap pages filled first with what they stand for.
  *
  * Under vmemmap_remap_lock for writing: a reader without the hotplug
  * locks (explain, hotmem_page_flags()) holds it for reading, so none of
  * its faults is filled with the old template after the change.
+ *
+ * -ENOMEM when the host gives no memory for a page the online writes
+ * (holes_copy()): its caller fails the online, which unwinds as 6.12's
+ * failure paths do (move_pfn_range_to_zone()'s caller,
+ * memory_block_online()).  What was done stays as a first touch would
+ * have left it, or as the kernel's memmap init leaves an online that
+ * failed after it: the range's struct pages initialised, the block
+ * offline; a failed switch keeps the section's old template.
  */
-void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
-			      const struct page *tmpl, int slot)
+int vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
+			     const struct page *tmpl, int slot)
 {
 	const unsigned long section_nr = pfn_to_section_nr(pfn);
 	const unsigned long off = pfn & ~PAGE_SECTION_MASK;
 	struct page *first = pfn_to_page(hm, pfn);
 	unsigned long i0, i1;
 	bool prefilled;
+	int ret = 0;
 
 	holes_span(pfn, nr_pages, &i0, &i1);
 
-	/* the ends' struct pages that share a vmemmap page with others */
+	/* the ends' vmemmap pages, shared with struct pages outside the range */
+	if (off % PFNS_PER_VMEMMAP_PAGE)
+		ret = holes_copy(hm, section_nr, off / PFNS_PER_VMEMMAP_PAGE,
+				 off / PFNS_PER_VMEMMAP_PAGE + 1, holes_tmpl(hm, section_nr), true);
+	if (!ret && (off + nr_pages) % PFNS_PER_VMEMMAP_PAGE)
+		ret = holes_copy(hm, section_nr, (off + nr_pages) / PFNS_PER_VMEMMAP_PAGE,
+				 (off + nr_pages) / PFNS_PER_VMEMMAP_PAGE + 1,
+				 holes_tmpl(hm, section_nr), true);
+	if (ret)
+		return ret;
 	if (i1 <= i0) {
 		memmap_fill(first, nr_pages, tmpl);
-		return;
+		return 0;
 	}
 	memmap_fill(first, (i0 * PAGE_SIZE / sizeof(struct page)) - off, tmpl);
 	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
@@ -644,20 +700,25 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
 	if (slot < 0 || !holes_worth(i0, i1) || holes_stopped(hm)) {
 		/* the memmap's own struct pages: there already when prefilled */
-		if (holes_prefilled(hm, section_nr))
+		if (holes_prefilled(hm, section_nr)) {
 			holes_write_in_place(hm, section_nr, i0, i1, tmpl);
-		else
-			holes_copy(hm, section_nr, i0, i1, tmpl, false);
-		return;
+			return 0;
+		}
+		return holes_copy(hm, section_nr, i0, i1, tmpl, false);
 	}
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
 	/* prefilled: [0, i0) is the memmap's own pages, there; [i0, i1) holes but the heads */
 	prefilled = holes_prefilled(hm, section_nr) && i1 == SECTION_MEMMAP_PAGES;
 	if (__atomic_load_n(&hm->hole_slot[section_nr], __ATOMIC_RELAXED) != slot) {
 		if (!prefilled) {
-			holes_copy(hm, section_nr, 0, i0, holes_tmpl(hm, section_nr), true);
-			holes_copy(hm, section_nr, i1, SECTION_MEMMAP_PAGES,
-				   holes_tmpl(hm, section_nr), true);
+			ret = holes_copy(hm, section_nr, 0, i0, holes_tmpl(hm, section_nr), true) ?:
+			      holes_copy(hm, section_nr, i1, SECTION_MEMMAP_PAGES,
+					 holes_tmpl(hm, section_nr), true);
+		}
+		if (ret) {
+			/* the holes left still stand for the old template */
+			pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+			return ret;
 		}
 		__atomic_store_n(&hm->hole_slot[section_nr], (signed char)slot, __ATOMIC_RELEASE);
 	}
@@ -671,12 +732,13 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
 
 		if (i >= i0 && i < i1 && prefilled)
 			holes_write_in_place(hm, section_nr, i, i + 1, tmpl);
-		else if (i >= i0 && i < i1)
-			holes_copy(hm, section_nr, i, i + 1, tmpl, true);
+		else if (i >= i0 && i < i1 && (ret = holes_copy(hm, section_nr, i, i + 1, tmpl, true)))
+			return ret;
 	}
 	/* written: the next online of the section punches and copies again */
 	if (prefilled)
 		holes_filled(hm, section_nr);
+	return 0;
 }
 
 /*
@@ -686,14 +748,18 @@ void vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned lon
  * and the range's last (its zone) -- filled by the offlining thread
  * without a trap: ~1.3 us a page, against a fault thread's round trip of
  * 8-25 us.  The scans that follow step over free blocks by their heads.
+ * -ENOMEM when the host gives no memory for one: the offline fails
+ * before it changed anything (the pages filled hold what a first touch
+ * would have put there).
  */
-void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
-				   unsigned long nr_pages)
+int vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
+				  unsigned long nr_pages)
 {
 	const unsigned long end_pfn = start_pfn + nr_pages;
+	int ret = 0;
 
 	if (!hm->holes_running)
-		return;
+		return 0;
 	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
 		const unsigned long nr = pfn_to_section_nr(pfn);
 		const unsigned long next = min(end_pfn, section_nr_to_pfn(nr + 1));
@@ -708,12 +774,15 @@ void vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
 			unsigned long i = (pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) /
 					  PAGE_SIZE;
 
-			holes_copy(hm, nr, i, i + 1, tmpl, true);
+			ret = holes_copy(hm, nr, i, i + 1, tmpl, true);
+			if (ret)
+				return ret;
 		}
 		if (next == end_pfn)
-			holes_copy(hm, nr, SECTION_MEMMAP_PAGES - 1, SECTION_MEMMAP_PAGES, tmpl,
-				   true);
+			return holes_copy(hm, nr, SECTION_MEMMAP_PAGES - 1, SECTION_MEMMAP_PAGES,
+					  tmpl, true);
 	}
+	return 0;
 }
 
 /* does memmap_init_range() of this part of the section leave holes (vmemmap_holes_init_range())? */
@@ -738,18 +807,21 @@ bool vmemmap_has_holes(const struct mem_section *ms)
  * written, not punched, and a new one is not registered; every hole there
  * is is filled as its first touch would.  A section keeps its
  * registration and SECTION_MEMMAP_HOLES (never prefaulted, nor
- * fallocate()d): with no hole left, it never traps again.
+ * fallocate()d): with no hole left, it never traps again.  Ended only
+ * once every hole is filled: -ENOMEM when the host gives no memory for
+ * one, holes as before (those filled hold what they stood for) and
+ * hotmem_phys_to_virt() refuses.
  */
-void vmemmap_holes_end(struct hotmem *hm)
+int vmemmap_holes_end(struct hotmem *hm)
 {
-	__atomic_store_n(&hm->holes_ended, true, __ATOMIC_RELEASE);
-	if (!hm->holes_running)
-		return;
-	for (unsigned long nr = 0; nr < nr_mem_sections(hm); nr++) {
+	for (unsigned long nr = 0; hm->holes_running && nr < nr_mem_sections(hm); nr++) {
 		if (!__nr_to_section(hm, nr)) {
 			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
 			continue;
 		}
-		vmemmap_holes_fill(hm, nr);
+		if (vmemmap_holes_fill(hm, nr))
+			return -ENOMEM;
 	}
+	__atomic_store_n(&hm->holes_ended, true, __ATOMIC_RELEASE);
+	return 0;
 }

@@ -2,6 +2,7 @@
 /* Onlining: zone choice exactly as the kernel, state semantics, notifiers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
@@ -437,29 +438,138 @@ static int copy_refused_from_boot(void)
 }
 
 /*
- * A host that refuses the write through the memfd too (seccomp: ENOMEM
- * for pwrite64 as well) is out of memory: the online tries again for 10 s
- * and aborts, never spins for good with device_hotplug_lock held.
+ * @op run in a thread of its own whose UFFDIO_COPY and pwrite64 the host
+ * refuses (seccomp: ENOMEM, a filter on that thread alone -- the fault
+ * thread and this one are not filtered): its return value.
  */
-static int copy_and_write_refused(void)
-{
+struct refused_op {
 	struct hotmem *hm;
+	int (*op)(struct hotmem *hm);
+	int ret;
+};
+
+static void *run_refused(void *arg)
+{
+	struct refused_op *r = arg;
+
+	r->ret = refuse_uffdio_copy(true) ? -ECHILD : r->op(r->hm);
+	return NULL;
+}
+
+static int with_no_memory_for_holes(struct hotmem *hm, int (*op)(struct hotmem *hm))
+{
+	struct refused_op r = { hm, op, 0 };
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, run_refused, &r), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	return r.ret;
+}
+
+static int online_32(struct hotmem *hm)
+{
+	return hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE);
+}
+
+static int offline_32(struct hotmem *hm)
+{
+	return hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE);
+}
+
+/*
+ * An online or offline whose own copies into a self-hosted memmap's
+ * holes the host gives no memory for (UFFDIO_COPY and the write through
+ * the memfd refused, ENOMEM) fails with ENOMEM, undone, the machine as it
+ * was (6.12 online_pages()/memory_block_online() unwinding): it aborted
+ * the process after 10 s.  The same operation succeeds afterwards.
+ */
+static void online_offline_refused_no_memory(void)
+{
+	struct hm_snapshot before, after;
+	struct hotmem *hm;
+	char log[16384];
+
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	snapshot(hm, &before);
+	assert_int_equal(with_no_memory_for_holes(hm, online_32), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	assert_string_equal(valid_zones(hm, 32), "Normal Movable\n");
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "the host gives no memory for the memmap page at"));
+	check(hm);
+	assert_int_equal(online_32(hm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+
+	/* an offline: refused before it changed anything */
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(online_32(hm), 0);
+	snapshot(hm, &before);
+	assert_int_equal(with_no_memory_for_holes(hm, offline_32), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "failed due to a memmap the host left unmapped, or gave no memory for"));
+	check(hm);
+	assert_int_equal(offline_32(hm), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A touch of a hole the host gives no memory for, not even through the
+ * memfd (seccomp: every thread, the fault thread too), cannot fail with
+ * an errno: the process aborts after 10 s, saying on stderr which access
+ * of which thread it could not serve (vmemmap_holes.c holes_fault_write()
+ * says why).  The child's stderr goes to @touch_log.
+ */
+static char touch_log[64];
+
+static int touch_refused(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pwrite64, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
+	struct hotmem *hm;
+	unsigned long flags;
+	int fd;
 
 	alarm(300);
 	signal(SIGABRT, SIG_DFL);
+	fd = open(touch_log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || dup2(fd, 2) < 0)
+		return 2;
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
 		  IDLE_KERNEL);
-	if (refuse_uffdio_copy(true))
-		return 2;
-	if (hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+	if (hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1) ||
+	    hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
+		return 3;
+	/* every thread, the fault thread too */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog))
 		return 4;
-	hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE);
+	/* a hole of the online block: pfn 0x101388's vmemmap page */
+	hotmem_page_flags(hm, (DIMM >> 12) + 5000, &flags);
 	return 5;
 }
 
 static void test_online_when_host_refuses_uffdio_copy(void **state)
 {
 	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	char out[4096];
+	ssize_t n;
 
 	(void)state;
 	/* no userfaultfd at all: no holes, no copy to refuse (finalH 7) */
@@ -470,8 +580,19 @@ static void test_online_when_host_refuses_uffdio_copy(void **state)
 	close(fd);
 	run_in_child(copy_refused_from_boot, 0);
 	run_in_child(copy_refused, 0);
-	/* abort() after 10 s */
-	run_in_child(copy_and_write_refused, SIGABRT);
+	online_offline_refused_no_memory();
+	/* abort() after 10 s, said on stderr */
+	snprintf(touch_log, sizeof(touch_log), "/tmp/hotmem-touch-refused.%d", (int)getpid());
+	run_in_child(touch_refused, SIGABRT);
+	fd = open(touch_log, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, out, sizeof(out) - 1);
+	close(fd);
+	unlink(touch_log);
+	assert_true(n > 0);
+	out[n] = 0;
+	assert_non_null(strstr(out, "touched the struct pages of pfns 0x101380-0x1013bf (memory block 32), a hole of a self-hosted memmap, and the host gave no memory for it in 10 s (Cannot allocate memory): aborting"));
+	assert_non_null(strstr(out, "A memory access cannot fail with an errno"));
 }
 
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
