@@ -707,6 +707,16 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_o
 		fprintf(o.out, "compare: no event in common%s\n",
 			a->nev && b->nev ? "" : ": one trace is empty");
 		ndiff++;
+	} else if (!a->nev && !b->nev && !(a->nmi && b->nmi)) {
+		/*
+		 * two recordings that caught nothing (a header alone: the wrong
+		 * --emulator pid, a kernel with no hotplug meanwhile) agree in no
+		 * step: "0 differences" passed a CI gate on nothing (usereye8 #6).
+		 * Their meminfo records alone are something compared.
+		 */
+		fprintf(o.out, "compare: nothing to compare: neither trace has an event (was anything "
+			       "traced? --emulator PID, the kernel's probes: see hotmem-trace's ready: line)\n");
+		ndiff++;
 	}
 	if (o.max_report && ndiff > o.max_report)
 		fprintf(o.out, "compare: ... %d more\n", ndiff - o.max_report);

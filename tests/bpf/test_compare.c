@@ -299,7 +299,14 @@ static void test_empty_trace_differs(void **state)
 	assert_non_null(strstr(out, "one trace is empty"));
 	free(out);
 	out = NULL;
-	assert_int_equal(run("", "", false, &out), 0);
+	/* two with no event agree in nothing: never "0 differences", --strict neither */
+	assert_int_equal(run("", "", false, &out), 1);
+	assert_non_null(strstr(out, "compare: nothing to compare: neither trace has an event"));
+	assert_non_null(strstr(out, "compare: 1 difference in 0 common steps"));
+	free(out);
+	out = NULL;
+	assert_int_equal(run("", "", true, &out), 1);
+	assert_non_null(strstr(out, "nothing to compare"));
 	free(out);
 }
 
