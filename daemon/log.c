@@ -33,11 +33,40 @@ static bool stderr_is_journal(void)
 	return st.st_dev == dev && st.st_ino == ino;
 }
 
+/*
+ * Where sd_journal_sendv() sends (libsystemd's journal-send.c), which
+ * answers 0 when it is not there ("fail silently if the journal is not
+ * available"): every entry of an explicit log_target=journal was lost,
+ * not a word on a machine without journald (usereye8 #5k).
+ */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+
+/* journald listens: a socket at JOURNAL_SOCKET; else why not into @why */
+static bool journald_listens(char *why, size_t len)
+{
+	struct stat st;
+
+	if (stat(JOURNAL_SOCKET, &st)) {
+		snprintf(why, len, "%s", strerror(errno));
+		return false;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(why, len, "not a socket");
+		return false;
+	}
+	return true;
+}
+
 void hmd_log_setup(struct hmd *d)
 {
+	char why[128];
+
 	switch (d->cfg.log_target) {
 	case HMD_LOG_JOURNAL:
-		d->journal = true;
+		d->journal = journald_listens(why, sizeof(why));
+		if (!d->journal)
+			fprintf(stderr, "hotmemd: warning: log_target=journal, but no journald "
+					"listens (%s: %s): logging to stderr\n", JOURNAL_SOCKET, why);
 		break;
 	case HMD_LOG_STDERR:
 		d->journal = false;
