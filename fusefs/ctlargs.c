@@ -167,39 +167,6 @@ int hmfs_ctlargs_int_base(const char *s, int base, long long *out)
 }
 
 /*
- * hotmem's own numbers: decimal, or hex after 0x (a pfn is hex where it
- * is printed: explain's own "next", /proc/iomem, page-types), never
- * strtoll()'s octal -- "010" was eight, "08" refused (usereye7 #1): a
- * leading 0 is a zero-padded decimal, as the kernel's kstrtoul(buf, 10)
- * reads nr_hugepages.
- */
-int hmfs_ctlargs_int(const char *s, long long *out)
-{
-	const char *d = s + (*s == '-' || *s == '+');
-
-	/*
-	 * the kernel's kstrtoll() (lib/kstrtox.c, 6.12): one sign, no blank
-	 * before it (strtoll() took " 5"), one '\n' after; base 16 takes the 0x
-	 */
-	return hmu_kstrtoll(s, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10, out) ?
-		       -EINVAL : 0;
-}
-
-/*
- * A memory block's number: memoryN's N, decimal (as chmem -b and lsmem
- * print it), digits only and no leading 0.  "010" is refused, not read:
- * as C's octal it was memory8, as chmem's decimal it is memory10, and a
- * phys_index pasted ("00000020", hex: memory32) is neither -- a refusal
- * costs a retyping, a wrong guess onlines or offlines another block.
- */
-int hmfs_ctlargs_block(const char *s, long long *out)
-{
-	if (!isdigit((unsigned char)s[0]) || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	return hmfs_ctlargs_int(s, out);
-}
-
-/*
  * What a server command's arguments must be, checked here so that a
  * malformed one is a usage error (exit status 2, nothing sent): hotmemfs
  * would refuse it with the same rule (ctl.c reads numbers with
@@ -281,26 +248,6 @@ static bool arg_ok(size_t r, const char *v)
 		return one_of(v, arg_rules[r].words);
 	}
 	return false;
-}
-
-/* hmfs_ctlargs_int_hint() for rule @r: "" for a rule of no number */
-const char *hmfs_ctlargs_int_hint(bool block, const char *v, char *buf, size_t len)
-{
-	long long n;
-	uint64_t u;
-
-	if (block && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && !hmfs_ctlargs_int(v, &n)) {
-		snprintf(buf, len, ", not hex (%s is %lld)", v, n);
-		return buf;
-	}
-	if (block && v[0] == '0' && isdigit((unsigned char)v[1])) {
-		snprintf(buf, len,
-			 ", without a leading 0 (is %s decimal, C's octal or a phys_index's hex?)", v);
-		return buf;
-	}
-	if ((block ? hmfs_ctlargs_block(v, &n) : hmfs_ctlargs_int(v, &n)) && !hmu_memparse(v, &u))
-		return ", not a size (no K, M, G, T suffix)";
-	return "";
 }
 
 static const char *int_hint(size_t r, const char *v, char *buf, size_t len)

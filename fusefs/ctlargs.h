@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "uapi/hmuapi.h"
+
 /*
  * Build {"execute": ..., "arguments": {...}} from argv (argv[0] is the
  * command).  Returns 0, or -EINVAL with @err saying what is wrong.
@@ -22,26 +24,30 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
  * or hex after 0x ("0x1f"), as the kernel's kstrtoll() reads it (no
  * blank before, one '\n' after), never a size ("1K" is refused: sizes are
  * size=, value=, memparse()'s).  0 and the value in @out, or -EINVAL.
- * hotmemfs and hotmemctl both read them with these (as
- * hmfs_ctlargs_seconds()).  _int_base() reads @base as strtoll() does:
+ * hotmemfs, hotmemctl and `hotmem run` read them with the one rule,
+ * engine/uapi/numbers.c's.  _int_base() reads @base as strtoll() does:
  * 0 for QEMU's -device properties node= and slot=, which QEMU reads so.
  */
-int hmfs_ctlargs_int(const char *s, long long *out);
+static inline int hmfs_ctlargs_int(const char *s, long long *out)
+{
+	return hmu_number(s, out);
+}
 int hmfs_ctlargs_int_base(const char *s, int base, long long *out);
 /*
  * A memory block's number, memoryN's N: decimal digits, no leading 0
  * ("010" would be octal 8 to C, 10 to chmem, a pasted phys_index hex)
  */
-int hmfs_ctlargs_block(const char *s, long long *out);
-/* what a block number must be, in hotmemctl's and hotmemfs's refusals alike */
-#define HMFS_CTLARGS_BLOCK_WHAT "a block number, 0 or more, decimal as in memoryN"
-/*
- * Why @v was refused as a number (@block: as a block number), past what
- * it must be: a count given as a size ("4M"), it is what the user meant;
- * a block in C's spellings ("0x20", "010"), what it was read as before
- * (usereye7 #1).  "" when the rule's words say it all, else @buf.
- */
-const char *hmfs_ctlargs_int_hint(bool block, const char *v, char *buf, size_t len);
+static inline int hmfs_ctlargs_block(const char *s, long long *out)
+{
+	return hmu_block_number(s, out);
+}
+/* what a block number must be, in every tool's refusals alike */
+#define HMFS_CTLARGS_BLOCK_WHAT HMU_BLOCK_WHAT
+/* why @v was refused as a number: hmu_number_hint() */
+static inline const char *hmfs_ctlargs_int_hint(bool block, const char *v, char *buf, size_t len)
+{
+	return hmu_number_hint(block, v, buf, len);
+}
 
 /*
  * Whether the server command @execute may change the machine (ctlcmds.h's

@@ -69,58 +69,28 @@ static void on_event(const struct hm_event *ev, void *arg)
 }
 
 /*
- * A script's number, whole: decimal, or hex after 0x (a pfn, an address
- * is hex where it is printed), never C's octal -- strtol(base 0) read
- * "010" as eight and refused "08" (usereye7 #1, as hotmemctl reads a
- * count since 37d2c49): a leading 0 is a zero-padded decimal, as the
- * kernel's kstrtoll(buf, 10) reads it.  0, or -EINVAL for anything else
- * -- "offline x" read as block 0 offlined memory0.
+ * A script's numbers are hotmemctl's (engine/uapi/numbers.c hmu_number():
+ * decimal, or hex after 0x, never C's octal -- usereye7 #1; "offline x"
+ * read as block 0 offlined memory0).  A count, milliseconds: not negative
  */
-static int parse_long(const char *s, long *out)
-{
-	const char *d = s + (*s == '-' || *s == '+');
-	long long v;
-
-	/* the kernel's parser, one sign; base 16 takes the 0x, base 10 the leading 0s */
-	if (hmu_kstrtoll(s, d[0] == '0' && (d[1] | 0x20) == 'x' ? 16 : 10, &v) || v != (long)v)
-		return -EINVAL;
-	*out = (long)v;
-	return 0;
-}
-
-/* a count, milliseconds: not negative */
 static int parse_ulong(const char *s, unsigned long *out)
 {
-	long v;
+	long long v;
 
-	if (parse_long(s, &v) || v < 0)
+	if (hmu_number(s, &v) || v < 0 || (unsigned long long)v != (unsigned long)v)
 		return -EINVAL;
 	*out = (unsigned long)v;
 	return 0;
 }
 
-/*
- * A memory block's number, memoryN's N: decimal digits without a leading
- * 0, as chmem -b and lsmem write it (hotmemctl's hmfs_ctlargs_block()).
- * "040" is refused, not read: C's octal made it memory32, chmem's decimal
- * memory40, a pasted phys_index ("00000020", hex) memory32 -- a refusal
- * costs a retyping, a wrong guess offlines another block.
- */
-static int parse_block(const char *s, unsigned long *out)
-{
-	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	return parse_ulong(s, out);
-}
-
 /* KEY=N: 1 when @tok is KEY=..., its number in @out (-EINVAL: not a number), else 0 */
-static int parse_kv_int(const char *tok, const char *key, long *out)
+static int parse_kv_int(const char *tok, const char *key, long long *out)
 {
 	size_t n = strlen(key);
 
 	if (strncmp(tok, key, n) || tok[n] != '=')
 		return 0;
-	return parse_long(tok + n + 1, out) ? -EINVAL : 1;
+	return hmu_number(tok + n + 1, out) ? -EINVAL : 1;
 }
 
 /*
@@ -130,7 +100,7 @@ static int parse_kv_int(const char *tok, const char *key, long *out)
  */
 static int parse_kv_node(const char *tok, const char *key, int *out)
 {
-	long v;
+	long long v;
 	int kv = parse_kv_int(tok, key, &v);
 
 	if (kv <= 0)
@@ -197,28 +167,25 @@ static int __attribute__((format(printf, 2, 3))) wrong(struct why *w, const char
 /* COUNT, MS: a whole number, 0 or more */
 static int want_ulong(struct why *w, const char *what, const char *s, unsigned long *out)
 {
-	return parse_ulong(s, out) ? wrong(w, "%s '%s': a whole number, 0 or more (decimal or 0x hex)",
-					   what, s) :
+	char hint[160];
+
+	return parse_ulong(s, out) ? wrong(w, "%s '%s': a whole number, 0 or more (decimal or 0x hex)%s",
+					   what, s, hmu_number_hint(false, s, hint, sizeof(hint))) :
 				     0;
 }
 
-/*
- * BLOCK: memoryN's N, refused in hotmemctl's words (fusefs/ctlargs.c
- * int_hint()): why, when it is C's hex or has a leading 0
- */
+/* BLOCK: memoryN's N, refused in hotmemctl's words (hmu_number_hint()) */
 static int want_block(struct why *w, const char *s, unsigned long *out)
 {
-	static const char what[] = "a block number, 0 or more, decimal as in memoryN";
-	long v;
+	char hint[160];
+	long long v;
 
-	if (!parse_block(s, out))
+	if (!hmu_block_number(s, &v) && (unsigned long long)v == (unsigned long)v) {
+		*out = (unsigned long)v;
 		return 0;
-	if (s[0] == '0' && (s[1] | 0x20) == 'x' && !parse_long(s, &v))
-		return wrong(w, "BLOCK '%s': %s, not hex (%s is %ld)", s, what, s, v);
-	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
-		return wrong(w, "BLOCK '%s': %s, without a leading 0 (is %s decimal, C's octal or a "
-			     "phys_index's hex?)", s, what, s);
-	return wrong(w, "BLOCK '%s': %s", s, what);
+	}
+	return wrong(w, "BLOCK '%s': %s%s", s, HMU_BLOCK_WHAT,
+		     hmu_number_hint(true, s, hint, sizeof(hint)));
 }
 
 /* START, SIZE: hotmem_memparse()'s bytes (K, M, G, T) */
@@ -302,7 +269,7 @@ static int cmd_offline(struct hotmem *hm, int argc, char **argv, struct why *w)
 	struct deadline d = { 0 };
 	const struct hotmem_task task = { cli_signal_pending, &d };
 	unsigned long block = 0;
-	long ms = 0;
+	long long ms = 0;
 	int ret;
 
 	if (want_block(w, argv[1], &block))
@@ -370,13 +337,13 @@ static int cmd_inject(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	int action = !strcmp(argv[1], "MEM_GOING_ONLINE") ? HM_MEM_GOING_ONLINE :
 		     !strcmp(argv[1], "MEM_GOING_OFFLINE") ? HM_MEM_GOING_OFFLINE : 0;
-	long err;
+	long long err;
 
 	(void)argc;
 	if (!action)
 		return wrong(w, "'%s' is not a notifier action (MEM_GOING_ONLINE, MEM_GOING_OFFLINE)",
 			     argv[1]);
-	if (parse_long(argv[2], &err) || err < -4095 || err > 0)
+	if (hmu_number(argv[2], &err) || err < -4095 || err > 0)
 		return wrong(w, "ERRNO '%s': a -errno, -4095..0 (0: none)", argv[2]);
 	return hotmem_set_notifier_error(hm, action, (int)err);
 }

@@ -115,6 +115,21 @@ int hmu_memparse(const char *s, uint64_t *out);
 unsigned long long hmu_simple_strtoull(const char *s, const char **end, unsigned int base);
 unsigned long long hmu_memparse_end(const char *s, const char **end);
 
+/* ---- hotmem's own numbers (numbers.c): what a user types to its tools -- */
+/* decimal, or hex after 0x, never C's octal: kstrtoll()'s sign and end; -EINVAL */
+int hmu_number(const char *s, long long *res);
+/* memoryN's N: decimal digits, no leading 0 ("010": octal 8 to C, 10 to chmem) */
+int hmu_block_number(const char *s, long long *res);
+/* what a block number must be, in every tool's refusal alike */
+#define HMU_BLOCK_WHAT "a block number, 0 or more, decimal as in memoryN"
+/*
+ * Why @v was refused as a number (@block: as a block number), past what
+ * it must be: a count given as a size ("4M"), it is what the user meant;
+ * a block in C's spellings ("0x20", "010"), what it was read as before
+ * (usereye7 #1).  "" when the rule's words say it all, else @buf.
+ */
+const char *hmu_number_hint(bool block, const char *v, char *buf, size_t len);
+
 /* ---- the uevent wire format: lib/kobject_uevent.c -------------------- */
 #define HMU_UEVENT_BUFFER_SIZE 8192 /* UEVENT_BUFFER_SIZE */
 

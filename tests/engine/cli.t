@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..69"
+echo "1..71"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 69 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 71 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
@@ -185,6 +185,13 @@ expect "a line past 510 bytes: the script's error, its tail no line of its own" 
 expect "... counted apart from the kernel's refusals" "^hotmem: $script: 7 lines are the script's own errors \(skipped\), 0 steps refused$" "$err"
 expect "... each echoed as the script's error, not -22" "^> online 32 movable = script error: nothing done$" "$out"
 expect "... the run goes on: the good add done" "^memory32 " "$out"
+# the one rule and its words, engine/uapi/numbers.c, for hotmemctl and hotmem
+# run alike: a size where a block or a count goes is said to be one
+out=$(printf '%s\n' "online 4M" "alloc movable 4M" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+expect "online 4M: refused as hotmemctl refuses it, not a size" \
+	"^hotmem: <stdin>:1: online: BLOCK '4M': a block number, 0 or more, decimal as in memoryN, not a size \(no K, M, G, T suffix\) \(online BLOCK" "$out"
+expect "alloc movable 4M: a count, not a size" \
+	"^hotmem: <stdin>:2: alloc: COUNT '4M': a whole number, 0 or more \(decimal or 0x hex\), not a size \(no K, M, G, T suffix\) \(alloc" "$out"
 out=$(printf '%s\n' "add 0x100000000 128M" "online 32" "online 32" | "$HM" run - 2>&1); rc=$?
 [ $rc -eq 2 ] && grep -q "^> online 32 = -22 Invalid argument$" <<<"$out" &&
 	ok "a step the kernel refuses: -22 and exit status 2, as before" ||
