@@ -446,6 +446,15 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		snprintf(r->err, ERRLEN, "Parameter 'id' expects an identifier");
 		return -EINVAL;
 	}
+	/*
+	 * QEMU's virtio-mem is the device on the proxy's virtio bus, not
+	 * pluggable by itself: qdev_device_add() finds it no bus, before its
+	 * properties (usereye7 #11e: was taken as virtio-mem-pci)
+	 */
+	if (!strcmp(ch.dev.driver, "virtio-mem")) {
+		snprintf(r->err, ERRLEN, "No 'virtio-bus' bus found for device 'virtio-mem'");
+		return -EINVAL;
+	}
 	json_object_object_foreach(args, key, val) {
 		(void)val;
 		if (hmfs_dev_check_prop(ch.dev.driver, key, r->err, ERRLEN))
@@ -754,6 +763,39 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *k
 	return -EINVAL;
 }
 
+/*
+ * qom-set's value of requested-size, as QEMU 9.2's object_property_set_qobject()
+ * visits it (qobject_input_type_size(), qapi/qobject-input-visitor.c): a
+ * JSON integer, a negative one taken as its uint64 (QEMU's "backward
+ * compatibility"), which the device's checks then refuse; anything else
+ * "Parameter 'requested-size' expects uint64"; none "Parameter 'value'
+ * is missing" (usereye7 #10, #11d).  A string of a size ("1G") is
+ * hotmem's own, QEMU refuses it: hotmemctl sends its words so (its
+ * qom-set and set-size); a QMP client should send the number.
+ */
+static int qom_set_size(json_object *args, uint64_t *out, struct cmd_result *r)
+{
+	json_object *v = NULL;
+	bool has;
+
+	/* a JSON null is a value (json-c's NULL object): "expects uint64" below */
+	if (!args || !json_object_object_get_ex(args, "value", &v)) {
+		snprintf(r->err, ERRLEN, "Parameter 'value' is missing");
+		return -EINVAL;
+	}
+	if (json_object_is_type(v, json_type_int)) {
+		/* json-c keeps an int64 or a uint64: the uint64 as is, an int64's bits */
+		*out = json_object_get_int64(v) < 0 ? (uint64_t)json_object_get_int64(v) :
+						      json_object_get_uint64(v);
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_string) &&
+	    !arg_size(args, "value", out, &has, r->err))
+		return 0;
+	snprintf(r->err, ERRLEN, "Parameter 'requested-size' expects uint64");
+	return -EINVAL;
+}
+
 /* qom-set of a container's "type": QEMU's object_property_set() of a property without a setter */
 static int qom_set_type(struct cmd_result *r)
 {
@@ -768,7 +810,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE };
 	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *path, *prop;
-	bool has, backend;
+	bool backend;
 	int ret;
 
 	if (arg_string(args, "path", &path, r->err) || arg_string(args, "property", &prop, r->err))
@@ -784,10 +826,9 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return ret;
 	if (strcmp(prop, "requested-size"))
 		return qom_set_refused(ctx, path, key, prop, r);
-	if (arg_size(args, "value", &ch.dev.requested, &has, r->err) || !has) {
-		snprintf(r->err, ERRLEN, "Parameter 'value' expects a size");
-		return -EINVAL;
-	}
+	ret = qom_set_size(args, &ch.dev.requested, r);
+	if (ret)
+		return ret;
 	ch.dev.id = key;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret == -ENODEV) /* dev.c: no such device */

@@ -409,12 +409,20 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 	if (m->memory_block_aligned && have_addr && addr % ctx->block_size)
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes (the guest's memory block size: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())",
 			    (unsigned long long)ctx->block_size);
-	if (node < 0 || node >= hotmem_nr_possible_nodes(ctx->hm)) {
-		char why[64 + 4 * HM_MAX_NUMNODES];
-
-		hmfs_node_missing(ctx, node, why, sizeof(why));
-		return hmfs_qemu_error(err, errlen, "%s", why);
-	}
+	/*
+	 * QEMU 9.2's words (usereye7 #11m): a negative node is no uint32 (the
+	 * property's parse, QemuOpts), one past the NUMA nodes refused by
+	 * pc_dimm_realize() or virtio_mem_device_realize() (its missing
+	 * space is QEMU's)
+	 */
+	if (node < 0)
+		return hmfs_qemu_error(err, errlen, "Parameter 'node' expects uint32_t");
+	if (node >= hotmem_nr_possible_nodes(ctx->hm))
+		return hmfs_qemu_error(err, errlen,
+				       m->type == HMFS_PC_DIMM ?
+					       "'DIMM property node has value %d' which exceeds the number of numa nodes: %d" :
+					       "'node' property has value '%d', which exceedsthe number of numa nodes: %d",
+				       node, hotmem_nr_possible_nodes(ctx->hm));
 	return 0;
 }
 

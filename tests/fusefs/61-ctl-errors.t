@@ -197,11 +197,13 @@ err_is 1 "error: memory32: offline failed: Device or resource busy: \`hotmemctl 
 	"an offline refused EBUSY: says which command names the pages in the way" -- offline 32
 err_is 1 "error: memory9: online failed: No such device \(no memory9; the memory blocks: 0-3, 32-33\)$" \
 	"online of a block in the hole: the blocks there are, boot RAM and the DIMM's" -- online 9
+# device_add: QEMU's pc_dimm_realize() words (usereye7 #11m; 187-qmp-qom-set-size.t
+# compares them with QEMU), a one-node machine's count 1
+err_is 1 "error: 'DIMM property node has value 9' which exceeds the number of numa nodes: 1$" \
+	"device_add node=9: QEMU's words, the node count" -- device_add pc-dimm size=128M node=9
 # usereye3 16: a one-node machine's possible nodes as node/possible reads: "0", not "0-0"
-err_is 1 "error: node 9 does not exist \(possible: 0\)$" "device_add node=9: the possible nodes as a node list" -- \
-	device_add pc-dimm size=128M node=9
 err_is 1 "error: allocation failed: Invalid argument: node 9 does not exist \(possible: 0\)$" \
-	"alloc node=9: the same list" -- alloc movable 1 node=9
+	"alloc node=9: the possible nodes as a node list" -- alloc movable 1 node=9
 err_is 1 "error: hugetlb: Invalid argument: node 9 does not exist \(possible: 0\)$" \
 	"hugetlb node=9: the same list" -- hugetlb 1 node=9
 # a growth that finds no free 2 MiB range says it as the partial one does
