@@ -90,12 +90,24 @@ is "$(offline_on_node0)" 0 "... all online"
 is "$(relisted b)" 0 "... no settle relisted memory/"
 
 ok_count() { python3 -c 'import sys; sys.exit(not eval(sys.argv[1]))' "$1"; }
+# An ADD that met its DIMM's binding halfway (the kernel's order:
+# acpi_memory_enable_device() binds after __add_memory(), and under load
+# hotmemd often takes the ADD first) reads memoryN/'s firmware_node again:
+# a GETATTR of memoryN/ and one or two LOOKUPs more, at any machine size
+# (0-3 of 8 ADDs raced in runs at load 12-17).  race PREFIX: those, an ADD,
+# above an ADD's own GETATTR and 2 LOOKUPs; own PREFIX: the total without
+# them.  A cost that grows with the machine (a relisting READDIRPLUS, a
+# walk of the ACPI slots) is in the other opcodes, counted whole.
+op() { awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' "$TMP/$1"; }
+race() { python3 -c "print(round(max(0, $(op "$1" GETATTR) - 1) + max(0, $(op "$1" LOOKUP) - 2), 3))"; }
+own() { python3 -c "print(round($(total "$TMP/$1") - $(race "$1"), 3))"; }
+
 # 15 on 2026-11-30 at either size (the ADD's own 14 and a GETATTR of
 # memory/ after hotmemfs invalidated it; docs/hotmemd.md "FUSE requests a
 # block"); 18 and 39 before, the settle's listing of memory/ growing with
 # it; 12 since its decision reads no valid_zones (the ADD's own 11)
-check "an ADD on $small blocks costs its own 11 FUSE requests and at most 13 ($(total "$TMP/s"))" \
-	ok_count "11 <= $(total "$TMP/s") <= 13"
-check "... and on $big blocks ($(total "$TMP/b")) no more than on $small" \
-	ok_count "$(total "$TMP/b") <= $(total "$TMP/s") + 0.5"
+check "an ADD on $small blocks costs its own 11 FUSE requests and at most 13 ($(own s); $(race s) more meeting the binding)" \
+	ok_count "11 <= $(own s) <= 13 and $(race s) <= 3"
+check "... and on $big blocks ($(own b); $(race b) more meeting the binding) no more than on $small" \
+	ok_count "$(own b) <= $(own s) + 0.5 and $(race b) <= 3"
 done_testing
