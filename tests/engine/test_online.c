@@ -318,9 +318,10 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 
 /*
  * This thread and those it starts from now on get ENOMEM for
- * ioctl(UFFDIO_COPY), and for pwrite64() if @and_pwrite.
+ * ioctl(UFFDIO_COPY), and for pwrite64() if @and_pwrite; every thread of
+ * the process if @all_threads (SECCOMP_FILTER_FLAG_TSYNC).
  */
-static int refuse_uffdio_copy(bool and_pwrite)
+static int refuse_uffdio_copy(bool and_pwrite, bool all_threads)
 {
 	struct sock_filter filter[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -333,8 +334,12 @@ static int refuse_uffdio_copy(bool and_pwrite)
 	};
 	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
 
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	if (all_threads)
+		return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+				    &prog);
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
 /*
@@ -361,7 +366,7 @@ static int copy_refused(void)
 	    hotmem_create(&cfg, &hm, err, sizeof(err)))
 		return 3;
 	/* the fault thread, started at the add, inherits the filter */
-	if (refuse_uffdio_copy(false))
+	if (refuse_uffdio_copy(false, false))
 		return 2;
 	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
 		return 4;
@@ -409,7 +414,7 @@ static int copy_refused_from_boot(void)
 	size_t resident;
 
 	alarm(300);
-	if (refuse_uffdio_copy(false))
+	if (refuse_uffdio_copy(false, false))
 		return 2;
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
 		  IDLE_KERNEL);
@@ -452,7 +457,7 @@ static void *run_refused(void *arg)
 {
 	struct refused_op *r = arg;
 
-	r->ret = refuse_uffdio_copy(true) ? -ECHILD : r->op(r->hm);
+	r->ret = refuse_uffdio_copy(true, false) ? -ECHILD : r->op(r->hm);
 	return NULL;
 }
 
@@ -477,6 +482,29 @@ static int offline_32(struct hotmem *hm)
 }
 
 /*
+ * @op refused with ENOMEM where the host gives no memory for the holes,
+ * the machine as it was, block 32 still @state, the log saying @said;
+ * then @op succeeds.
+ */
+static void refused_then_done(struct hotmem *hm, int (*op)(struct hotmem *hm), int state,
+			      const char *said)
+{
+	struct hm_snapshot before, after;
+	char log[16384];
+
+	snapshot(hm, &before);
+	assert_int_equal(with_no_memory_for_holes(hm, op), -ENOMEM);
+	snapshot(hm, &after);
+	assert_same(&before, &after);
+	assert_int_equal(block_state(hm, 32), state);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, said));
+	check(hm);
+	assert_int_equal(op(hm), 0);
+	check(hm);
+}
+
+/*
  * An online or offline whose own copies into a self-hosted memmap's
  * holes the host gives no memory for (UFFDIO_COPY and the write through
  * the memfd refused, ENOMEM) fails with ENOMEM, undone, the machine as it
@@ -485,39 +513,20 @@ static int offline_32(struct hotmem *hm)
  */
 static void online_offline_refused_no_memory(void)
 {
-	struct hm_snapshot before, after;
 	struct hotmem *hm;
-	char log[16384];
 
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
-	snapshot(hm, &before);
-	assert_int_equal(with_no_memory_for_holes(hm, online_32), -ENOMEM);
-	snapshot(hm, &after);
-	assert_same(&before, &after);
-	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
-	assert_string_equal(valid_zones(hm, 32), "Normal Movable\n");
-	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "the host gives no memory for the memmap page at"));
-	check(hm);
-	assert_int_equal(online_32(hm), 0);
-	check(hm);
+	refused_then_done(hm, online_32, HM_MEM_OFFLINE,
+			  "the host gives no memory for the memmap page at");
 	hotmem_destroy(hm);
 
 	/* an offline: refused before it changed anything */
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
 	assert_int_equal(online_32(hm), 0);
-	snapshot(hm, &before);
-	assert_int_equal(with_no_memory_for_holes(hm, offline_32), -ENOMEM);
-	snapshot(hm, &after);
-	assert_same(&before, &after);
-	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
-	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "failed due to a memmap the host left unmapped, or gave no memory for"));
-	check(hm);
-	assert_int_equal(offline_32(hm), 0);
-	check(hm);
+	refused_then_done(hm, offline_32, HM_MEM_ONLINE,
+			  "failed due to a memmap the host left unmapped, or gave no memory for");
 	hotmem_destroy(hm);
 }
 
@@ -532,16 +541,6 @@ static char touch_log[64];
 
 static int touch_refused(void)
 {
-	struct sock_filter filter[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pwrite64, 3, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
 	struct hotmem *hm;
 	unsigned long flags;
 	int fd;
@@ -557,8 +556,7 @@ static int touch_refused(void)
 	    hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
 		return 3;
 	/* every thread, the fault thread too */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog))
+	if (refuse_uffdio_copy(true, true))
 		return 4;
 	/* a hole of the online block: pfn 0x101388's vmemmap page */
 	hotmem_page_flags(hm, (DIMM >> 12) + 5000, &flags);
