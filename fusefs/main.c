@@ -1194,6 +1194,8 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	ret = hmfs_uevent_sink_init(&ctx->sink, o->netns);
 	if (ret && o->netns) {
 		fprintf(stderr, "hotmemfs: --netns %s: %s\n", o->netns, ctx->sink.nl_status);
+		/* another hotmemfs has the namespace (uevent.c claim_netns()): no restart mends it */
+		*refused = ret == -EADDRINUSE;
 		return ret;
 	}
 	fprintf(stderr, "hotmemfs: uevents over netlink %s\n", ctx->sink.nl_status);

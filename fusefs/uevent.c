@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/magic.h>
 #include <linux/netlink.h>
 #include <net/if.h>
@@ -204,8 +205,64 @@ static bool only_loopback(void)
 	return lo_only;
 }
 
+/*
+ * One hotmemfs a --netns namespace: a second one's uevents, of another
+ * machine, reached the same listeners, and a hotmemd there onlined one
+ * machine's memoryN for the other's ADD (usereye8 #10; memoryN names no
+ * machine).  The claim is an abstract unix socket, whose names are per
+ * network namespace and go with the last process holding it (kill -9
+ * too): a second bind() there gets EADDRINUSE, and a connect() the
+ * first's pid (SO_PEERCRED; 0 when it is in another PID namespace).
+ * Called inside the namespace.
+ */
+#define NETNS_CLAIM "hotmemfs-uevents"
+
+static int claim_addr(struct sockaddr_un *sa)
+{
+	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	memcpy(sa->sun_path + 1, NETNS_CLAIM, sizeof(NETNS_CLAIM) - 1);
+	return (int)(offsetof(struct sockaddr_un, sun_path) + sizeof(NETNS_CLAIM));
+}
+
+/* the claim's holder: its pid, 0 if not visible from here, -1 if none answers */
+static long claim_holder(void)
+{
+	struct sockaddr_un sa;
+	socklen_t len = (socklen_t)claim_addr(&sa);
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	long pid = -1;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -1;
+	if (!connect(fd, (struct sockaddr *)&sa, len) &&
+	    !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
+		pid = cred.pid;
+	close(fd);
+	return pid;
+}
+
+/* the claim's fd; -EADDRINUSE (@holder: claim_holder()) when another hotmemfs has it */
+static int claim_netns(long *holder)
+{
+	struct sockaddr_un sa;
+	socklen_t len = (socklen_t)claim_addr(&sa);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	if (!bind(fd, (struct sockaddr *)&sa, len) && !listen(fd, 4))
+		return fd;
+	err = -errno;
+	close(fd);
+	if (err == -EADDRINUSE)
+		*holder = claim_holder();
+	return err;
+}
+
 /* Create the socket inside @ns_fd's namespace; a socket keeps its netns. */
-static int nl_socket_in(int ns_fd, bool *lo_only)
+static int nl_socket_in(int ns_fd, bool *lo_only, int *claim, long *holder)
 {
 	int self, fd, err;
 
@@ -216,7 +273,8 @@ static int nl_socket_in(int ns_fd, bool *lo_only)
 		err = -errno;
 		goto out;
 	}
-	fd = nl_socket();
+	*claim = claim_netns(holder);
+	fd = nl_socket(); /* a claim that failed otherwise (no memory): no claim, as before */
 	*lo_only = only_loopback();
 	if (setns(self, CLONE_NEWNET) < 0) {
 		/* Cannot go home: the control socket is path-based, carry on. */
@@ -243,6 +301,21 @@ static void note_initial_owner(int ns_fd, const char *netns)
 		netns);
 }
 
+/* nl_status for main.c's "--netns NAME: ": who has the namespace already (fits nl_status) */
+static void claim_refused(struct hmfs_uevent_sink *s, long holder)
+{
+	char who[48];
+
+	if (holder > 0)
+		snprintf(who, sizeof(who), "the hotmemfs with pid %ld", holder);
+	else
+		snprintf(who, sizeof(who), "%s", holder == 0 ? "a hotmemfs in another PID namespace" :
+							     "another hotmemfs");
+	snprintf(s->nl_status, sizeof(s->nl_status),
+		 "its uevents go to %s already, whose memoryN a listener cannot tell from ours: choose another --netns",
+		 who);
+}
+
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 {
 	int ns_fd, initial, err = 0;
@@ -250,7 +323,7 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	const char *note;
 
 	memset(s, 0, sizeof(*s));
-	s->nl_fd = -1;
+	s->nl_fd = s->ns_lock_fd = -1;
 	pthread_mutex_init(&s->backlog_lock, NULL);
 	pthread_cond_init(&s->backlog_cond, NULL);
 	s->dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -298,7 +371,19 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 		goto out;
 	}
 	if (netns) {
-		s->nl_fd = nl_socket_in(ns_fd, &lo_only);
+		long holder = -1;
+		int claim = -1;
+
+		s->nl_fd = nl_socket_in(ns_fd, &lo_only, &claim, &holder);
+		if (claim == -EADDRINUSE) {
+			if (s->nl_fd >= 0)
+				close(s->nl_fd);
+			s->nl_fd = -1;
+			claim_refused(s, holder);
+			err = -EADDRINUSE;
+			goto out;
+		}
+		s->ns_lock_fd = claim >= 0 ? claim : -1;
 	} else {
 		s->nl_fd = nl_socket();
 		lo_only = only_loopback();
@@ -617,5 +702,7 @@ void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 		close(s->nl_fd);
 	if (s->dgram_fd >= 0)
 		close(s->dgram_fd);
-	s->nl_fd = s->dgram_fd = -1;
+	if (s->ns_lock_fd >= 0)
+		close(s->ns_lock_fd);
+	s->nl_fd = s->dgram_fd = s->ns_lock_fd = -1;
 }

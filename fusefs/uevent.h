@@ -22,6 +22,7 @@ struct hmfs_dgram;
 
 struct hmfs_uevent_sink {
 	int nl_fd; /* NETLINK_KOBJECT_UEVENT or -1 */
+	int ns_lock_fd; /* --netns's namespace claimed: uevent.c claim_netns(), or -1 */
 	int dgram_fd; /* unbound AF_UNIX SOCK_DGRAM or -1 */
 	int nr_paths;
 	char paths[HMFS_MAX_UEVENT_SOCKETS][108];
