@@ -33,6 +33,19 @@ send() { "$UEVENT_SEND" --unix "$sock" "$@"; }
 # settled: hotmemd's look 20 ms after a uevent burst, a rescan or not
 rescans() { grep -c "uevents settled" "$log"; }
 settled() { local n=$1; wait_for 5 bash -c "[ \$(grep -c 'uevents settled' '$log') -gt $n ]"; }
+# said L PATTERN: the log says PATTERN (grep -E) from its line L on
+said() { tail -n "+$1" "$log" | grep -qE "$2"; }
+# the number the log's next line will have
+lines() { echo $(($(wc -l <"$log") + 1)); }
+# rescanned L: a settle logged from line L on relisted memory/ and that
+# listing is over.  The settle's line comes before its listing, and
+# "uevents settled" can be the settle of an earlier uevent's burst:
+# neither says which blocks a listing met, its end after its start does.
+rescanned() {
+	tail -n "+$1" "$log" | awk '/uevents settled: .*rescanning memory\//{s = 1}
+		s && /rescan after uevents: no new blocks|new block\(s\) without an ADD uevent/{f = 1}
+		END {exit !f}'
+}
 
 check "daemon starts and binds its uevent socket" start
 check "coldplug onlines memory8-11 Movable" wait_for 5 all_state 8 11 online_movable
@@ -115,14 +128,17 @@ check "daemon still running" kill -0 "$pid"
 
 # sysfs shows a block's directory before all its files: a rescan that
 # meets it half-created leaves it for later instead of judging it
-n=$(rescans)
 mkdir -p "$root/sys/devices/system/memory/memory60"
 echo offline >"$root/sys/devices/system/memory/memory60/state"
+l=$(lines)	# a listing that begins from here on meets memory60 half-created
 mk_block "$root" 61 offline "Normal Movable"
 send add 61
 check "half-created memory60 beside a new memory61: memory61 onlined" \
 	wait_for 5 all_state 61 61 online_kernel
-settled "$n"
+# memory61's send is a new SEQNUM series: its settle relists memory/ (if
+# an earlier burst's settle did not already); memory60 is made whole only
+# once a listing has met it half-created, not at the settle's line
+check "... a rescan met memory60 half-created" wait_for 5 rescanned "$l"
 is "$(state "$root" 60)" "offline" "... memory60 (no valid_zones yet) left for later"
 mk_block "$root" 60 offline "Normal Movable"
 mk_block "$root" 62 offline "Normal Movable"
@@ -131,19 +147,17 @@ send add 62
 check "... and onlined by the next rescan once complete" wait_for 5 all_state 60 60 online_kernel
 settled "$n"
 # the relisting is for memory60's own sake, not only this send's new
-# SEQNUM series (a gap too): the half-created block is a sign of its own
+# SEQNUM series (a gap too): the half-created block is a sign of its own.
+# The settle that onlined memory60 was due to the listing before it,
+# which met memory60 half-created and made that the settle's first sign
 check "... the settle names the half-created block as its reason" \
-	grep -q "memory60 was half-created at the last rescan" "$log"
+	said "$l" "uevents settled: memory60 was half-created at the last rescan"
 
 # A settle relists memory/ only when a uevent may have been lost
 # (daemon/missed.c): a gap in the sender's SEQNUMs, or memory/'s link
 # count (2 + its subdirectories) against the blocks the uevents brought.
 # One sender numbering its uevents across runs (--seq), as hotmemfs does.
 mem=$root/sys/devices/system/memory
-# said L PATTERN: the log says PATTERN (grep -E) from its line L on
-said() { tail -n "+$1" "$log" | grep -qE "$2"; }
-# the number the log's next line will have
-lines() { echo $(($(wc -l <"$log") + 1)); }
 if [ "$(stat -c %h "$mem")" -lt 3 ]; then
 	ok "# SKIP the settle's lost-uevent signs: $(stat -f -c %T "$mem")'s directories do not count their subdirectories, so every settle relists"
 else
