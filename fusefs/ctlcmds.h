@@ -32,6 +32,8 @@
 	  "a virtio-mem device's answer to its driver's next requests (fault injection)")        \
 	X("qom-get", cmd_qom_get, 0,                                                             \
 	  "a device's property (size, requested-size, block-size, node ...)")                    \
+	X("qom-list", cmd_qom_list, 0,                                                           \
+	  "QEMU's: the properties of /machine/peripheral, /machine/peripheral-anon, a pc-dimm")  \
 	X("query-memory-devices", cmd_query_devices, 0,                                          \
 	  "list memory devices, as QEMU's reply (type, data)")                                   \
 	X("query-acpi-ospm-status", cmd_query_acpi_ospm_status, 0,                              \
@@ -76,6 +78,7 @@
 	X("qom-get", " path property ")                                                           \
 	X("vmem-retry", " id ")                                                                   \
 	X("vmem-inject", " id request response count ")                                           \
+	X("qom-list", " path ")                                                                   \
 	X("query-memory-devices", " ")                                                            \
 	X("query-acpi-ospm-status", " ")                                                          \
 	X("query-version", " ")                                                                   \
