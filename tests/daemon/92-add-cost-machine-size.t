@@ -90,17 +90,12 @@ is "$(offline_on_node0)" 0 "... all online"
 is "$(relisted b)" 0 "... no settle relisted memory/"
 
 ok_count() { python3 -c 'import sys; sys.exit(not eval(sys.argv[1]))' "$1"; }
-# An ADD that met its DIMM's binding halfway (the kernel's order:
-# acpi_memory_enable_device() binds after __add_memory(), and under load
-# hotmemd often takes the ADD first) reads memoryN/'s firmware_node again:
-# a GETATTR of memoryN/ and one or two LOOKUPs more, at any machine size
-# (0-3 of 8 ADDs raced in runs at load 12-17).  race PREFIX: those, an ADD,
-# above an ADD's own GETATTR and 2 LOOKUPs; own PREFIX: the total without
-# them.  A cost that grows with the machine (a relisting READDIRPLUS, a
-# walk of the ACPI slots) is in the other opcodes, counted whole.
-op() { awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' "$TMP/$1"; }
-race() { python3 -c "print(round(max(0, $(op "$1" GETATTR) - 1) + max(0, $(op "$1" LOOKUP) - 2), 3))"; }
-own() { python3 -c "print(round($(total "$TMP/$1") - $(race "$1"), 3))"; }
+# An ADD that met its DIMM's binding halfway costs a few requests more at
+# any size (fuse_counts.sh, fuse_binding_race): counted apart, at most 3 an
+# ADD; a cost that grows with the machine (a relisting READDIRPLUS, a walk
+# of the ACPI slots) is in the rest, compared whole.
+race() { fuse_binding_race "$TMP/$1"; }
+own() { fuse_own "$TMP/$1"; }
 
 # 15 on 2026-11-30 at either size (the ADD's own 14 and a GETATTR of
 # memory/ after hotmemfs invalidated it; docs/hotmemd.md "FUSE requests a
