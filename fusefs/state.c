@@ -279,6 +279,7 @@ static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char name[PATH_MAX + 16], path[PATH_MAX + 16], pid[32];
 	struct stat st;
+	bool busy;
 	int fd, ret;
 
 	sibling(ctx, ".lock", name, sizeof(name));
@@ -295,11 +296,17 @@ static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	if (fcntl(fd, F_SETLK, &fl)) {
 		ret = -errno;
 		fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
-		if ((ret == -EAGAIN || ret == -EACCES) && !fcntl(fd, F_GETLK, &fl) &&
-		    fl.l_type != F_UNLCK)
+		busy = (ret == -EAGAIN || ret == -EACCES) && !fcntl(fd, F_GETLK, &fl) &&
+		       fl.l_type != F_UNLCK;
+		if (busy && fl.l_pid > 0)
 			snprintf(err, errlen,
 				 "state file %s is in use by another hotmemfs (pid %ld holds %s.lock)",
 				 ctx->state_path, (long)fl.l_pid, ctx->state_path);
+		else if (busy)
+			/* F_GETLK's pid 0: the holder is in a PID namespace ours cannot see */
+			snprintf(err, errlen,
+				 "state file %s is in use by another hotmemfs, in another PID namespace (another hotmem-enter?), which holds %s.lock",
+				 ctx->state_path, ctx->state_path);
 		else
 			snprintf(err, errlen, "locking %s.lock: %s", ctx->state_path,
 				 strerror(-ret));

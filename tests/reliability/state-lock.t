@@ -31,6 +31,15 @@ rc=$?
 tap_ok $((rc == 0 || rc == 124)) "a second one on the same state file is refused (exit $rc)"
 grep -q "state file $STATE is in use by another hotmemfs (pid $FS_PID" "$TMP/err2.txt"
 tap_ok $? "... naming the pid: $(head -1 "$TMP/err2.txt")"
+# one in another PID namespace (another hotmem-enter's), where F_GETLK's
+# pid is 0: "pid 0 holds" named nobody (usereye8 5b)
+timeout 10 unshare -n -p -f --kill-child "$HMFS" --control "$TMP/other.sock" --state "$STATE" "$MNT2" \
+	2>"$TMP/err3.txt"
+rc=$?
+mountpoint -q "$MNT2" && umount -l "$MNT2"
+grep -q "state file $STATE is in use by another hotmemfs, in another PID namespace (another hotmem-enter?), which holds $STATE.lock" \
+	"$TMP/err3.txt"
+tap_ok $? "from another PID namespace: refused (exit $rc), the holder named by its namespace, not as pid 0: $(head -1 "$TMP/err3.txt")"
 second --control "$TMP/other.sock" --state "$STATE" --fresh
 rc=$?
 tap_ok $((rc == 0 || rc == 124)) "... also with --fresh (exit $rc)"
