@@ -15,12 +15,7 @@
 # device": the word is 9.2's here).
 . "$(dirname "$0")/lib.sh"
 require_env
-need_tool qemu-system-x86_64 qemu-system-x86
-
-mount_fs "hotmemfs mounts (qemu-512m)" --fresh --state none --profile qemu-512m
-QS=$TMP/qemu.sock
-qemu_monitor "$QS" qemu-system-x86_64 -M pc -accel tcg -m 512M,slots=4,maxmem=4G -nodefaults \
-	-display none -S -qmp "unix:$QS,server=on,wait=off" \
+mount_beside_qemu qemu-512m -m 512M,slots=4,maxmem=4G \
 	-object memory-backend-ram,id=m1,size=128M -object memory-backend-ram,id=m2,size=128M \
 	-object memory-backend-ram,id=m3,size=128M -object memory-backend-ram,id=v1,size=1G \
 	-object memory-backend-ram,id=v2,size=1G

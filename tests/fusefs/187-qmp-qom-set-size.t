@@ -15,12 +15,7 @@
 # sends its words so; checked as such.
 . "$(dirname "$0")/lib.sh"
 require_env
-need_tool qemu-system-x86_64 qemu-system-x86
-
-mount_fs "hotmemfs mounts (numa2)" --fresh --state none --profile numa2
-QS=$TMP/qemu.sock
-qemu_monitor "$QS" qemu-system-x86_64 -M pc -accel tcg -m 2G,slots=4,maxmem=8G -nodefaults \
-	-display none -S -qmp "unix:$QS,server=on,wait=off" \
+mount_beside_qemu numa2 -m 2G,slots=4,maxmem=8G \
 	-object memory-backend-ram,id=r0,size=1G -object memory-backend-ram,id=r1,size=1G \
 	-numa node,nodeid=0,memdev=r0 -numa node,nodeid=1,memdev=r1 -numa node,nodeid=2 \
 	-numa node,nodeid=3 -object memory-backend-ram,id=m1,size=128M \

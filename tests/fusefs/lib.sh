@@ -578,6 +578,28 @@ qemu_storage_daemon() {
 		--chardev "socket,path=$QSD,server=on,wait=off,id=qmp0" --monitor chardev=qmp0
 }
 
+# qemu_system ARGS...: a real qemu-system-x86_64 of a pc machine, stopped
+# before its guest runs (-S: its QMP monitor answers, nothing boots), its
+# monitor on $QS (qemu_monitor), ARGS its memory and NUMA options, to
+# compare with hotmemfs's machine of the same profile
+qemu_system() {
+	need_tool qemu-system-x86_64 qemu-system-x86
+	QS=$TMP/qemu.sock
+	qemu_monitor "$QS" qemu-system-x86_64 -M pc -accel tcg -nodefaults -display none -S \
+		-qmp "unix:$QS,server=on,wait=off" "$@"
+}
+
+# mount_beside_qemu PROFILE QEMU-ARGS...: hotmemfs of PROFILE mounted
+# (-S none) and qemu_system QEMU-ARGS, its QEMU counterpart, listening on
+# $QS; the test skipped first without qemu-system-x86_64
+mount_beside_qemu() {
+	local profile=$1
+	shift
+	need_tool qemu-system-x86_64 qemu-system-x86
+	mount_fs "hotmemfs mounts ($profile)" --fresh --state none --profile "$profile"
+	qemu_system "$@"
+}
+
 # nodes01_profile NR FILE: a profile of NR nodes (default's machine) with
 # memory on nodes 0 (its first GiB) and 1 (the second) only, into FILE
 nodes01_profile() {
