@@ -488,6 +488,26 @@ static int pin_dir_is_bpffs(const char *dir)
 	return -EINVAL;
 }
 
+/*
+ * mkdir of --pin DIR refused (@err): said, where it ended the run with
+ * exit 77 and not a word.  A BPF filesystem refuses every name with a dot
+ * in it with EPERM (kernel/bpf/inode.c bpf_lookup(), 6.12), root or not:
+ * that is no missing privilege (exit 1).
+ */
+static int pin_dir_refused(const char *dir, int err)
+{
+	const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+
+	if (err == EPERM && strchr(base, '.')) {
+		fprintf(stderr, "hotmem-trace: --pin %s: a BPF filesystem takes no name with a dot "
+				"in it: choose one without (e.g. %.*s)\n",
+			dir, (int)(strchr(base, '.') - dir), dir);
+		return -EINVAL;
+	}
+	fprintf(stderr, "hotmem-trace: --pin %s: %s\n", dir, strerror(err));
+	return err == EPERM || err == EACCES ? -EPERM : -err;
+}
+
 static int pin(struct run *r)
 {
 	struct bpf_map *maps[] = PIN_MAPS(r);
@@ -495,7 +515,7 @@ static int pin(struct run *r)
 	int err;
 
 	if (mkdir(r->o->pin, 0700) && errno != EEXIST)
-		return -errno;
+		return pin_dir_refused(r->o->pin, errno);
 	err = pins_in_the_way(r);
 	if (err)
 		return err;

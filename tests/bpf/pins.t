@@ -10,7 +10,7 @@ T=$B/tests/bpf/usdt_target
 need_usdt "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..11"
+echo "1..13"
 
 touch "$D/counters" "$D/blocks"
 "$HT" -q --emulator "$T" --pin "$D" -d 1 >/dev/null 2>"$D/err"
@@ -39,6 +39,19 @@ sed 's/^/# /' "$D/err"
 ok $? "it says the directory is not on a BPF filesystem and how to mount one"
 [ ! -e "$D/sub" ]
 ok $? "... and removes the directory it made"
+# a --pin name with a dot on bpffs: mkdir's EPERM (bpffs takes no dot in
+# a name) was exit 77, "missing privileges", and not a word
+if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
+	"$HT" -q --emulator "$T" --pin /sys/fs/bpf/hotmem.pins-t -d 1 >/dev/null 2>"$D/err"
+	rc=$?
+	ok $([ $rc = 1 ]; echo $?) "--pin /sys/fs/bpf/hotmem.pins-t: exit status 1, no privilege missing (got $rc)"
+	sed 's/^/# /' "$D/err"
+	[ "$(cat "$D/err")" = "hotmem-trace: --pin /sys/fs/bpf/hotmem.pins-t: a BPF filesystem takes no name with a dot in it: choose one without (e.g. /sys/fs/bpf/hotmem)" ]
+	ok $? "... saying bpffs takes no dot in a name"
+else
+	ok "--pin NAME.WITH.DOT # SKIP /sys/fs/bpf is no BPF filesystem"
+	ok "... # SKIP /sys/fs/bpf is no BPF filesystem"
+fi
 # the header's write error was lost: exit 0, not a word, with no event
 "$HT" -q --emulator "$T" --no-pin -o /dev/full -d 1 2>"$D/err"
 rc=$?
