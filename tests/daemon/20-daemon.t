@@ -30,13 +30,23 @@ all_state() { # all_state FIRST LAST STATE
 	for ((i = $1; i <= $2; i++)); do is_state "$i" "$3" || return 1; done
 }
 send() { "$UEVENT_SEND" --unix "$sock" "$@"; }
-# settled: hotmemd's look 20 ms after a uevent burst, a rescan or not
-rescans() { grep -c "uevents settled" "$log"; }
-settled() { local n=$1; wait_for 5 bash -c "[ \$(grep -c 'uevents settled' '$log') -gt $n ]"; }
 # said L PATTERN: the log says PATTERN (grep -E) from its line L on
 said() { tail -n "+$1" "$log" | grep -qE "$2"; }
 # the number the log's next line will have
 lines() { echo $(($(wc -l <"$log") + 1)); }
+# quiet L N: hotmemd took memoryN's uevent (logged from line L on) and the
+# settle 20 ms after the last uevent it took is over, its listing too.  Not
+# a count of "uevents settled" lines: the settle of the burst before can
+# come after the count was read, and a settle's line comes before its listing.
+quiet() {
+	awk -v l="$1" -v b="memory$2: uevent " 'NR >= l && index($0, b) {seen = 1}
+		/: uevent / {s = 0}
+		/uevents settled: / {s = 1; busy = /rescanning memory\//}
+		/rescan after uevents: no new blocks|new block\(s\) without an ADD uevent/ {busy = 0}
+		END {exit !(seen && s && !busy)}' "$log"
+}
+# settled L N: waits for quiet L N (hotmemd's look after a burst, a rescan or not)
+settled() { wait_for 5 quiet "$1" "$2"; }
 # rescanned L: a settle logged from line L on relisted memory/ and that
 # listing is over.  The settle's line comes before its listing, and
 # "uevents settled" can be the settle of an earlier uevent's burst:
@@ -62,14 +72,14 @@ check "... and logged" grep -q "new block(s) without an ADD uevent" "$log"
 
 mk_block "$root" 16 online Normal		# the kernel auto-onlined it
 touch -d '2000-01-01' "$root/sys/devices/system/memory/memory16/state"
-n=$(rescans)
+l=$(lines)
 send add 16
 check "ADD of a block the kernel onlined: logged, left alone" \
 	wait_for 5 grep -q "memory16: already online, left alone" "$log"
 is "$(stat -c %Y "$root/sys/devices/system/memory/memory16/state")" \
 	"$(date -d 2000-01-01 +%s)" "memory16/state never written"
 
-settled "$n"		# else the rescan would find memory17 below
+settled "$l" 16		# else the rescan would find memory17 below
 mk_block "$root" 17 offline "Normal Movable"
 uevents() { grep -c ": uevent " "$log"; }
 u=$(uevents)
@@ -142,10 +152,10 @@ check "... a rescan met memory60 half-created" wait_for 5 rescanned "$l"
 is "$(state "$root" 60)" "offline" "... memory60 (no valid_zones yet) left for later"
 mk_block "$root" 60 offline "Normal Movable"
 mk_block "$root" 62 offline "Normal Movable"
-n=$(rescans)
+l62=$(lines)
 send add 62
 check "... and onlined by the next rescan once complete" wait_for 5 all_state 60 60 online_kernel
-settled "$n"
+settled "$l62" 62
 # the relisting is for memory60's own sake, not only this send's new
 # SEQNUM series (a gap too): the half-created block is a sign of its own.
 # The settle that onlined memory60 was due to the listing before it,
@@ -161,27 +171,27 @@ mem=$root/sys/devices/system/memory
 if [ "$(stat -c %h "$mem")" -lt 3 ]; then
 	ok "# SKIP the settle's lost-uevent signs: $(stat -f -c %T "$mem")'s directories do not count their subdirectories, so every settle relists"
 else
-	n=$(rescans) l=$(lines)
+	l=$(lines)
 	mk_blocks "$root" 63 64 offline "Normal Movable"
 	send --seq 1 add 63 64
-	settled "$n"
+	settled "$l" 64
 	check "one sender's ADDs (SEQNUM 1, 2): onlined" wait_for 5 all_state 63 64 online_kernel
 	check "... their settle relisted memory/: SEQNUM 1 after the other senders' numbers" \
 		wait_for 5 said "$l" "rescan after uevents|without an ADD"
-	n=$(rescans) l=$(lines)
+	l=$(lines)
 	mk_block "$root" 65 offline "Normal Movable"
 	send --seq 3 add 65
-	settled "$n"
+	settled "$l" 65
 	check "its next ADD (SEQNUM 3) onlined" wait_for 5 is_state 65 online_kernel
 	check "... and its settle relists nothing: nothing was missed" \
 		said "$l" "uevents settled: nothing missed"
 	check "... not one rescan" bash -c "! tail -n +$l '$log' | grep -qE 'rescanning memory/|rescan after uevents|without an ADD'"
 
 	# the last four ADDs of a burst dropped (SEQNUM 5-8): no gap to see
-	n=$(rescans) l=$(lines)
+	l=$(lines)
 	mk_blocks "$root" 66 70 offline "Normal Movable"
 	send --seq 4 add 66
-	settled "$n"
+	settled "$l" 66
 	check "ADDs dropped at a burst's end: memory/'s links tell, the rescan onlines them" \
 		wait_for 5 all_state 66 70 online_kernel
 	check "... its settle says why" said "$l" \
@@ -190,22 +200,22 @@ else
 
 	# an ADD lost (SEQNUM 9) while a block went without its REMOVE: the
 	# links agree with the model, the gap alone tells
-	n=$(rescans) l=$(lines)
+	l=$(lines)
 	mk_block "$root" 71 offline "Normal Movable"
 	rm -r "$mem/memory12"
 	mk_block "$root" 72 offline "Normal Movable"
 	send --seq 10 add 72
-	settled "$n"
+	settled "$l" 72
 	check "an ADD lost in a gap of SEQNUMs: the rescan onlines its block" \
 		wait_for 5 all_state 71 72 online_kernel
 	check "... its settle names the gap" said "$l" "uevents settled: SEQNUM 10 after 4 on .*: rescanning memory/"
 	check "... and the rescan forgets memory12, gone without its REMOVE" \
 		said "$l" "1 block\(s\) gone without a REMOVE uevent, from memory12 on: forgotten"
 	# the model holds what memory/ holds again: the next ADD relists nothing
-	n=$(rescans) l=$(lines)
+	l=$(lines)
 	mk_block "$root" 73 offline "Normal Movable"
 	send --seq 11 add 73
-	settled "$n"
+	settled "$l" 73
 	check "... the next ADD onlined" wait_for 5 is_state 73 online_kernel
 	check "... and its settle finds nothing missed" said "$l" "uevents settled: nothing missed"
 fi
