@@ -742,7 +742,9 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *k
 	for (i = 0; i < sizeof(qom_props) / sizeof(*qom_props); i++)
 		if (!strcmp(qom_props[i].driver, driver) && !strcmp(qom_props[i].prop, prop))
 			break;
-	if (i == sizeof(qom_props) / sizeof(*qom_props))
+	if (!strcmp(prop, "type")) /* every object's, read-only */
+		snprintf(r->err, ERRLEN, "Property '%s.type' is not writable", driver);
+	else if (i == sizeof(qom_props) / sizeof(*qom_props))
 		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found", driver, prop);
 	else if (!strcmp(prop, "block-size"))
 		snprintf(r->err, ERRLEN, "'%s' cannot be changed", prop);
@@ -801,7 +803,7 @@ static int qom_set_type(struct cmd_result *r)
 {
 	json_object_put(r->ret);
 	r->ret = NULL;
-	snprintf(r->err, ERRLEN, "Insufficient permission to perform this operation");
+	snprintf(r->err, ERRLEN, "Property 'container.type' is not writable");
 	return -EINVAL;
 }
 

@@ -45,6 +45,10 @@ for path in ["d1", "d1/", "/machine/peripheral/d1", "/machine//peripheral/d1/", 
     for prop in ["size", "type"]:
         a, b = both("qom-get", path=path, property=prop)
         ok(a == b, "qom-get %r %s: %s (hotmemfs: %s)" % (path, prop, a, b))
+for path, prop in [("/machine/peripheral", "type"), ("/machine/peripheral", "foo"), ("d1", "type"),
+                   ("peripheral/d1", "node"), ("vm1", "type")]:
+    a, b = both("qom-set", path=path, property=prop, value=0)
+    ok(a == b, "qom-set %r %s: %s (hotmemfs: %s)" % (path, prop, a, b))
 for path in ["d1/", "/machine//peripheral/d2", "peripheral/d3", "/machine/peripheral-anon",
              "/machine", "", "/", "nope", "vm1/virtio-backend", "d3"]:
     a, b = both("device_del", id=path)
