@@ -1005,12 +1005,41 @@ static int refuse_live_mount(const char *path)
  * `hotmemctl devices`/`lsmem`, and what it does not (usereye4 #5): the
  * state file holds the machine, not the workload's allocations.
  */
+/*
+ * The notifier-error-inject values the state file brought back, as
+ * "; notifier-error-inject restored: MEM_GOING_OFFLINE -16 (...)" into
+ * @buf, "" for none.  The kernel's debugfs values never outlive a boot;
+ * hotmem keeps them, so a restart that brings one back says so, where
+ * every offline then failed EBUSY with no word at the start (usereye8 5i).
+ */
+static void restored_injections(struct hmfs_ctx *ctx, char *buf, size_t len)
+{
+	static const struct {
+		int action;
+		const char *name;
+	} acts[] = { { HM_MEM_GOING_ONLINE, "MEM_GOING_ONLINE" },
+		     { HM_MEM_GOING_OFFLINE, "MEM_GOING_OFFLINE" } };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		int err = hotmem_get_notifier_error(ctx->hm, acts[i].action);
+
+		if (err && n < len)
+			n += snprintf(buf + n, len - n, "%s %s %d", n ? "," : "; notifier-error-inject restored:",
+				      acts[i].name, err);
+	}
+	if (n && n < len)
+		snprintf(buf + n, len - n, " (what it names fails until `hotmemctl inject ACTION 0`)");
+}
+
 static void say_restored(struct hmfs_ctx *ctx)
 {
 	unsigned long id = 0, blocks = 0, online = 0, devs = 0;
 	const struct hmfs_dev *dv;
 	struct hm_block_info bi;
 	bool first = true;
+	char inj[192];
 
 	for (dv = ctx->devs; dv; dv = dv->next)
 		devs++;
@@ -1018,10 +1047,12 @@ static void say_restored(struct hmfs_ctx *ctx)
 		blocks++;
 		online += !hotmem_block_info(ctx->hm, id, &bi) && bi.state == HM_MEM_ONLINE;
 	}
+	restored_injections(ctx, inj, sizeof(inj));
 	fprintf(stderr,
 		"hotmemfs: restored the machine from %s: %lu device%s, %lu block%s (%lu online); "
-		"workload allocations (hotmemctl alloc) are not saved\n",
-		ctx->state_path, devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online);
+		"workload allocations (hotmemctl alloc) are not saved%s\n",
+		ctx->state_path, devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online,
+		inj);
 }
 
 /*
