@@ -913,6 +913,9 @@ void *hm_alloc_noinject(struct hotmem *hm, size_t size);
 bool hm_should_fail(struct hotmem *hm, const char *attr);
 int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
 		    size_t elem, unsigned long ncap);
+/* the same past hotmem_fail_nth_alloc()'s count: another task's allocation (kmem.c) */
+int hm_array_resize_noinject(struct hotmem *hm, void **arr, unsigned long *cap,
+			     unsigned long used, size_t elem, unsigned long ncap);
 
 /*
  * @fmt into @err (when there is one), then @ret: a check's failure said

@@ -97,14 +97,23 @@ static void kmem_account(struct hotmem *hm, struct page *page, int counter, long
 	pthread_mutex_unlock(&z->lock);
 }
 
+/*
+ * A background allocation (kmem_tick()) is other processes' work, which
+ * the kernel's per-task fail-nth (/proc/PID/fail-nth, 6.12
+ * should_fail_ex(): current->fail_nth) never counts: past
+ * hotmem_fail_nth_alloc()'s count, or the tick before a command took the
+ * failure meant for the command, silently (usereye8 #8).
+ */
 static int kmem_record(struct hotmem *hm, unsigned long pfn, unsigned int order, int site,
 		       int owner, bool background)
 {
+	int (*resize)(struct hotmem *, void **, unsigned long *, unsigned long, size_t,
+		      unsigned long) = background ? hm_array_resize_noinject : hm_array_resize;
 	struct kmem_alloc *a;
 
 	if (hm->kmem.used == hm->kmem.cap &&
-	    hm_array_resize(hm, (void **)&hm->kmem.allocs, &hm->kmem.cap, hm->kmem.used,
-			    sizeof(*hm->kmem.allocs), hm->kmem.cap ? hm->kmem.cap * 2 : 1024))
+	    resize(hm, (void **)&hm->kmem.allocs, &hm->kmem.cap, hm->kmem.used,
+		   sizeof(*hm->kmem.allocs), hm->kmem.cap ? hm->kmem.cap * 2 : 1024))
 		return -ENOMEM;
 	a = &hm->kmem.allocs[hm->kmem.used++];
 	a->pfn = pfn;

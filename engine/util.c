@@ -84,10 +84,10 @@ void hm_free(struct hotmem *hm, void *p, size_t size)
  * Move an accounted array of @elem-sized entries to room for @ncap,
  * keeping the first @used; the old one is freed.  A failure keeps the old.
  */
-int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
-		    size_t elem, unsigned long ncap)
+static int array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
+			size_t elem, unsigned long ncap, bool inject)
 {
-	void *n = hm_alloc(hm, ncap * elem);
+	void *n = inject ? hm_alloc(hm, ncap * elem) : hm_alloc_noinject(hm, ncap * elem);
 
 	if (!n)
 		return -ENOMEM;
@@ -98,6 +98,18 @@ int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned 
 	*arr = n;
 	*cap = ncap;
 	return 0;
+}
+
+int hm_array_resize(struct hotmem *hm, void **arr, unsigned long *cap, unsigned long used,
+		    size_t elem, unsigned long ncap)
+{
+	return array_resize(hm, arr, cap, used, elem, ncap, true);
+}
+
+int hm_array_resize_noinject(struct hotmem *hm, void **arr, unsigned long *cap,
+			     unsigned long used, size_t elem, unsigned long ncap)
+{
+	return array_resize(hm, arr, cap, used, elem, ncap, false);
 }
 
 void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth)

@@ -1728,6 +1728,33 @@ static int arg_seconds(json_object *args, const char *key, double def, long *ms,
 }
 
 /*
+ * settle's "held": the uevents sent but held for a -u listener whose queue
+ * is full (stopped, or slower than the events), each sent as it reads.
+ * settle does not wait for a listener (a stopped one would hold it until
+ * its timeout); it says who has not read (usereye8 5c).
+ */
+static void settle_held(struct hmfs_ctx *ctx, json_object *o)
+{
+	json_object *a = NULL;
+
+	for (int i = 0; i < ctx->sink.nr_paths; i++) {
+		unsigned int n = hmfs_uevent_sink_held(&ctx->sink, i);
+		json_object *h;
+
+		if (!n)
+			continue;
+		if (!a)
+			a = json_object_new_array();
+		h = json_object_new_object();
+		json_object_object_add(h, "path", json_object_new_string(ctx->sink.paths[i]));
+		json_object_object_add(h, "uevents", json_object_new_uint64(n));
+		json_object_array_add(a, h);
+	}
+	if (a)
+		json_object_object_add(o, "held", a);
+}
+
+/*
  * `udevadm settle`: every event queued when asked -- the kernel's caches
  * told what changed, the uevent sent, followers given their copy -- is
  * delivered; so a script's `ls`, `stat` or netlink listener after it sees
@@ -1757,6 +1784,7 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	if (ret)
 		return ret;
 	r->ret = json_object_new_object();
+	settle_held(ctx, r->ret);
 	return 0;
 }
 

@@ -1184,6 +1184,23 @@ static void print_done(json_object *req)
 		print_vmem_inject(id, args);
 }
 
+/*
+ * settle's success with uevents still held for a -u listener that is not
+ * reading: delivered as far as hotmemfs goes, not read yet (usereye8 5c)
+ */
+static void print_settle_held(json_object *held)
+{
+	if (!json_object_is_type(held, json_type_array))
+		return; /* none held: settle says nothing, as before */
+	for (size_t i = 0; i < json_object_array_length(held); i++) {
+		json_object *h = json_object_array_get_idx(held, i);
+
+		printf("settled; %llu uevents held for %s, whose listener is not reading: sent as it "
+		       "reads (settle does not wait for a listener)\n",
+		       (unsigned long long)gu(h, "uevents"), gs(h, "path"));
+	}
+}
+
 static void print_return(struct cli *c, json_object *req, json_object *ret)
 {
 	const char *cmd = gs(req, "execute");
@@ -1219,6 +1236,8 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 		printf("invariants hold\n");
 	else if (!strcmp(cmd, "vmem-retry"))
 		printf("%s\n", gu(ret, "fired") ? "the retry timer fired" : "no retry timer armed");
+	else if (!strcmp(cmd, "settle"))
+		print_settle_held(get(ret, "held"));
 	else if (!strcmp(cmd, "device_del") || !strcmp(cmd, "inject") ||
 		 !strcmp(cmd, "fail-nth-alloc") || !strcmp(cmd, "vmem-inject"))
 		print_done(req);

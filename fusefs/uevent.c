@@ -694,6 +694,16 @@ static void backlog_stop(struct hmfs_uevent_sink *s)
 		}
 }
 
+unsigned int hmfs_uevent_sink_held(struct hmfs_uevent_sink *s, int i)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&s->backlog_lock);
+	n = s->nr_backlog[i];
+	pthread_mutex_unlock(&s->backlog_lock);
+	return n;
+}
+
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 {
 	backlog_stop(s);

@@ -64,5 +64,7 @@ int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s); /* after add_path: the s
 /* Send one uevent everywhere it should go; never blocks for long. */
 void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue);
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s);
+/* the datagrams held for -u listener @i, whose queue is full (it is not reading) */
+unsigned int hmfs_uevent_sink_held(struct hmfs_uevent_sink *s, int i);
 
 #endif /* HMFS_UEVENT_H */
