@@ -1114,6 +1114,7 @@ struct profile_line {
 	size_t errlen;
 	bool *have_ram; /* a ram line came: the built-in's boot ranges are replaced */
 	bool after_setting; /* a setting came before this line */
+	int *seen; /* each profile_keys[] key's line so far, 0: none (profile_key()) */
 };
 
 static int pl_size(struct profile_line *pl, uint64_t *out)
@@ -1314,30 +1315,31 @@ static int key_debug_fail_memmap_section(struct profile_line *pl)
 static const struct {
 	const char *key;
 	int (*set)(struct profile_line *pl);
+	bool many; /* a line each (a range, a device, a distance); else once */
 } profile_keys[] = {
-	{ "profile", key_profile },
-	{ "name", key_name },
-	{ "block_size", key_block_size },
-	{ "max_physmem_bits", key_max_physmem_bits },
-	{ "maxmem", key_maxmem },
-	{ "nodes", key_nodes },
-	{ "cpu_nodes", key_cpu_nodes },
-	{ "distance", key_distance },
-	{ "slots", key_slots },
-	{ "device_memory", key_device_memory },
-	{ "ram", key_ram },
-	{ "probe", key_probe },
-	{ "memory_failure", key_memory_failure },
-	{ "crash_hotplug", key_crash_hotplug },
-	{ "init_threads", key_init_threads },
-	{ "kernel_alloc", key_kernel_alloc },
-	{ "kernel_alloc_seed", key_kernel_alloc_seed },
-	{ "cmdline", key_cmdline },
-	{ "hotplug", key_hotplug },
-	{ "virtio_mem", key_virtio_mem },
-	{ "online", key_block_state },
-	{ "offline", key_block_state },
-	{ "debug_fail_memmap_section", key_debug_fail_memmap_section },
+	{ "profile", key_profile, true }, /* once: key_profile() says so its own way */
+	{ "name", key_name, false },
+	{ "block_size", key_block_size, false },
+	{ "max_physmem_bits", key_max_physmem_bits, false },
+	{ "maxmem", key_maxmem, false },
+	{ "nodes", key_nodes, false },
+	{ "cpu_nodes", key_cpu_nodes, false },
+	{ "distance", key_distance, true },
+	{ "slots", key_slots, false },
+	{ "device_memory", key_device_memory, false },
+	{ "ram", key_ram, true },
+	{ "probe", key_probe, false },
+	{ "memory_failure", key_memory_failure, false },
+	{ "crash_hotplug", key_crash_hotplug, false },
+	{ "init_threads", key_init_threads, false },
+	{ "kernel_alloc", key_kernel_alloc, false },
+	{ "kernel_alloc_seed", key_kernel_alloc_seed, false },
+	{ "cmdline", key_cmdline, true }, /* its parameters add up, a line each */
+	{ "hotplug", key_hotplug, true },
+	{ "virtio_mem", key_virtio_mem, true },
+	{ "online", key_block_state, true },
+	{ "offline", key_block_state, true },
+	{ "debug_fail_memmap_section", key_debug_fail_memmap_section, false },
 };
 
 static int profile_key(struct profile_line *pl)
@@ -1345,9 +1347,21 @@ static int profile_key(struct profile_line *pl)
 	char known[512];
 	size_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(profile_keys); i++)
-		if (!strcmp(pl->key, profile_keys[i].key))
-			return profile_keys[i].set(pl);
+	for (size_t i = 0; i < ARRAY_SIZE(profile_keys); i++) {
+		if (strcmp(pl->key, profile_keys[i].key))
+			continue;
+		/*
+		 * a setting given twice was silently the last (a typo'd second
+		 * block_size won unseen), where a QMP object's duplicate key is
+		 * refused (usereye8 5f): both lines named
+		 */
+		if (!profile_keys[i].many && pl->seen[i])
+			return seterr(pl->err, pl->errlen,
+				      "line %d: %s given again (line %d): a setting comes once",
+				      pl->line, pl->key, pl->seen[i]);
+		pl->seen[i] = pl->line;
+		return profile_keys[i].set(pl);
+	}
 	known[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(profile_keys) && n < sizeof(known); i++)
 		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", n ? ", " : "",
@@ -1448,7 +1462,7 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 	char *copy = strdup(text), *ln, *next, val_copy[64];
 	struct where *w = calloc(1, sizeof(*w)); /* 16 KiB of distances: not on the stack */
 	bool have_ram = false, any_setting = false;
-	int line = 0, ret = 0;
+	int line = 0, ret = 0, seen[ARRAY_SIZE(profile_keys)] = { 0 };
 
 	if (!copy || !w) {
 		free(copy);
@@ -1481,7 +1495,7 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 		}
 		snprintf(val_copy, sizeof(val_copy), "%s", val); /* key_*() may cut it */
 		ret = profile_key(&(struct profile_line){ &tmp, key, val, line, err, errlen,
-							  &have_ram, any_setting });
+							  &have_ram, any_setting, seen });
 		if (ret)
 			break;
 		any_setting = true;

@@ -365,6 +365,10 @@ static void test_bad_profiles_name_line_and_setting(void **state)
 			       "line 2: 'profile =' must come before other settings");
 	assert_profile_refused("# a comment\nprofile = default\nprofile = numa2\n",
 			       "line 3: 'profile ='");
+	/* a setting given twice: both lines named (usereye8 5f), not the last silently */
+	assert_profile_refused("block_size = 0x8000000\n# typo below\nblock_size = 0x10000000\n",
+			       "line 3: block_size given again (line 1): a setting comes once");
+	assert_profile_refused("profile = numa2\nname = a\nname = b\n", "line 3: name given again (line 2)");
 	assert_profile_refused("slots = 1\nhotplug = 0x100000000-0x10fffffff\n"
 			       "hotplug = 0x110000000-0x11fffffff\n", "only 1 slots");
 }
