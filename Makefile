@@ -4,7 +4,7 @@
 #   make check      install test deps (root: apt-get), build, run all tests under prove
 #   make run        a running machine: hotmemfs, hotmemd, hotmem-trace, a DIMM
 #   make bench      figures as ratios against references measured in the same run
-#   make install    DESTDIR= PREFIX= (binaries, unit files, man pages)
+#   make install    DESTDIR= PREFIX= (binaries, unit files, man pages, libhotmem.a and its hotmem.pc)
 #   make check SANITIZE=address,undefined   the same suite under ASan/UBSan
 #
 # Each component adds itself through its own fragment (engine/engine.mk,
@@ -49,7 +49,7 @@ BENCH_PROGS  :=
 INSTALL_BINS :=
 CLEAN_FILES  :=
 
-.PHONY: all check run bench install clean deps deps-run distclean fmt
+.PHONY: all check run bench install install-pc clean deps deps-run distclean fmt
 all:
 
 # cmocka unit tests print TAP (make check exports CMOCKA_MESSAGE_OUTPUT=TAP)
@@ -142,7 +142,15 @@ UNIT_SED := s|/usr/local/bin/|$(PREFIX)/bin/|g
 # install_units FILES DIR
 install_units = $(foreach f,$(1),sed '$(UNIT_SED)' $(f) >$(2)/$(notdir $(f)) && chmod 0644 $(2)/$(notdir $(f)) &&) true
 
-install: $(BINS)
+# libhotmem.a's pkg-config file for PREFIX (a target of its own: tests/docs/engine-pkgconfig.t)
+install-pc:
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' \
+	    -e "s|@VERSION@|$$(sed -n 's/^#define HMU_VERSION \"\(.*\)\"$$/\1/p' engine/uapi/hm_version.h)|" \
+	    engine/hotmem.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/hotmem.pc
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/hotmem.pc
+
+install: $(BINS) install-pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/doc/hotmem $(DESTDIR)$(PREFIX)/include/hotmem \

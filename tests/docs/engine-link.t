@@ -25,26 +25,7 @@ trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/include/hotmem" "$T/lib"
 install -m 0644 "$src/engine/hotmem.h" "$src/engine/hotmem_probes.h" "$T/include/hotmem/"
 install -m 0644 "$B/libhotmem.a" "$T/lib/"
-cat >"$T/prog.c" <<'C'
-#include <stdio.h>
-#include <hotmem/hotmem.h>
-
-int main(void)
-{
-	struct hotmem_config cfg;
-	struct hotmem *hm;
-	char err[256];
-
-	hotmem_config_default(&cfg);
-	if (hotmem_create(&cfg, &hm, err, sizeof(err))) {
-		printf("create: %s\n", err);
-		return 1;
-	}
-	printf("booted: %lu blocks\n", (unsigned long)hotmem_nr_blocks(hm));
-	hotmem_destroy(hm);
-	return 0;
-}
-C
+cp "$src/tests/docs/engine_prog.c" "$T/prog.c"
 # the doc's line, its flags after prog.c, with the installed layout's -I/-L
 read -r -a flags <<<"${line#*prog.c}"
 san=()
