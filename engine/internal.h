@@ -745,6 +745,17 @@ struct hotmem {
 	int local_nid; /* numa_node_id(): init_cpu_to_node() sets it, CPUs are not hotplugged */
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
+	/*
+	 * cfg.init_threads is how many threads do an online's init work at
+	 * once (seed 004; the kernel's padata honours its count so): a batch
+	 * of onlines (hotmem_online_blocks()) lends one to its prefetcher and
+	 * memmap init runs on the rest (under device_hotplug_lock).  What ran,
+	 * for tests: the threads at work now and at most, the blocks
+	 * prefetched, the memmap init chunks (one a thread).
+	 */
+	unsigned int init_threads_lent;
+	_Atomic unsigned int init_busy, init_busy_peak;
+	_Atomic unsigned long init_prefetched, init_chunks;
 	struct hm_resource *resources;
 	struct hm_resource boot_res[HM_MAX_BOOT_RANGES];
 	struct memory_group groups[HM_MAX_GROUPS];
@@ -1156,6 +1167,8 @@ void for_each_zone_unlock_all(struct hotmem *hm);
 unsigned long zone_free_pages(struct zone *z);
 bool page_is_buddy_head(const struct page *p);
 void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
+void init_work_begin(struct hotmem *hm);
+void init_work_end(struct hotmem *hm);
 uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,

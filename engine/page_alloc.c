@@ -189,6 +189,21 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 	}
 }
 
+/* a thread starts or ends its share of an online's init work (memmap chunk, prefetch) */
+void init_work_begin(struct hotmem *hm)
+{
+	unsigned int busy = atomic_fetch_add(&hm->init_busy, 1) + 1;
+	unsigned int peak = atomic_load(&hm->init_busy_peak);
+
+	while (busy > peak && !atomic_compare_exchange_weak(&hm->init_busy_peak, &peak, busy))
+		;
+}
+
+void init_work_end(struct hotmem *hm)
+{
+	atomic_fetch_sub(&hm->init_busy, 1);
+}
+
 /*
  * Section by section: a whole one from system RAM or memblock shares its
  * template, the rest is written -- after a memmap an earlier refusal left
@@ -201,6 +216,8 @@ static void *memmap_init_worker(void *arg)
 	struct memmap_chunk *c = arg;
 	const unsigned long end_pfn = c->start_pfn + c->nr_pages;
 
+	init_work_begin(c->hm);
+	atomic_fetch_add(&c->hm->init_chunks, 1);
 	for (unsigned long pfn = c->start_pfn; pfn < end_pfn;) {
 		unsigned long next = min(end_pfn, ALIGN(pfn + 1, PAGES_PER_SECTION));
 		int shared = 0;
@@ -225,6 +242,7 @@ static void *memmap_init_worker(void *arg)
 		}
 		pfn = next;
 	}
+	init_work_end(c->hm);
 	return NULL;
 }
 
@@ -251,13 +269,15 @@ static bool range_has_shareable_section(struct hotmem *hm, unsigned long start_p
  * Large ranges are initialised by init_threads workers in section-aligned
  * chunks (seed 004): a section's pageblock flags live in its own usemap, so
  * no two threads share one, and a chunk never splits a max-order block.
+ * Those lent to a batch's prefetcher (hotmem_online_blocks()) are not
+ * among them: init_threads is how many work at once.
  */
 int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,
 			 unsigned long extra_flags, int refcount)
 {
 	const struct page tmpl = memmap_template(nid, zid, extra_flags, refcount);
-	unsigned int nthreads = hm->cfg.init_threads;
+	unsigned int nthreads = hm->cfg.init_threads - hm->init_threads_lent;
 	unsigned long end_pfn = start_pfn + nr_pages;
 	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
 	struct memmap_chunk chunks[64] = { 0 };	/* fewer chunks than threads may do */

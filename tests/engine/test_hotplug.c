@@ -274,24 +274,32 @@ static void assert_online_memmap(struct hotmem *hm, uint64_t block, unsigned lon
  * the usual copies, and the online after an offline goes the usual way.
  * Blocks of one section and of eight.
  */
-static void prefilled_batch(uint64_t block)
+/* @nr blocks of @block bytes at DIMM, self-hosted memmaps with holes, offline */
+static struct hotmem *self_hosted_blocks(uint64_t block, unsigned long nr, unsigned int threads)
 {
-	const unsigned long nr = 4, first = DIMM / block, spfn = DIMM >> 12;
 	struct hotmem_config cfg;
 	struct hotmem *hm;
 	char err[256];
-	size_t before;
 
 	hotmem_config_builtin(&cfg, "default");
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=1 "
 						     IDLE_KERNEL, err, sizeof(err)), 0);
 	cfg.block_size = block;
-	cfg.init_threads = 2;
+	cfg.init_threads = threads;
 	if (cfg.maxmem < DIMM + nr * block)
 		cfg.maxmem = DIMM + nr * block;
 	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
 	need_holes(hm);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * block, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	return hm;
+}
+
+static void prefilled_batch(uint64_t block)
+{
+	const unsigned long nr = 4, first = DIMM / block, spfn = DIMM >> 12;
+	struct hotmem *hm = self_hosted_blocks(block, nr, 2);
+	size_t before;
+
 	before = hotmem_ram_resident_bytes(hm);
 	/* what the batch's second thread does for each block, here for the second one */
 	assert_prefilled(hm, spfn + (block >> 12), block, false);
@@ -321,6 +329,49 @@ static void test_prefilled_first_onlines_of_1g_blocks(void **state)
 {
 	(void)state;
 	prefilled_batch(1 * GiB);
+}
+
+/*
+ * A batch of 1 GiB blocks (8 sections) with holes in their self-hosted
+ * memmaps gives one of its init threads to the prefetcher, which copies
+ * in ahead what each online writes (most of its cost), and memmap init
+ * runs on the rest: with init_threads=2 every block is prefetched, and
+ * never more than two threads do init work at once (the kernel's padata
+ * honours its thread count so): each online's memmap init runs on one.
+ * One thread: no prefetcher.  Three: the prefetcher and memmap init on
+ * two.  The counts, not times.
+ */
+static void batch_threads(unsigned int threads, unsigned long prefetched, unsigned long chunks)
+{
+	const unsigned long nr = 4, first = DIMM / GiB;
+	struct hotmem *hm = self_hosted_blocks(1 * GiB, nr, threads);
+
+	/* the boot's memmap init's */
+	atomic_store(&hm->init_busy_peak, 0);
+	atomic_store(&hm->init_chunks, 0);
+	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(atomic_load(&hm->init_prefetched), prefetched);
+	assert_int_equal(atomic_load(&hm->init_chunks), chunks);
+	assert_true(atomic_load(&hm->init_busy_peak) >= 1);
+	assert_true(atomic_load(&hm->init_busy_peak) <= threads);
+	assert_int_equal(atomic_load(&hm->init_busy), 0);
+	assert_int_equal(hm->init_threads_lent, 0);
+	assert_online_memmap(hm, 1 * GiB, nr);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+static void test_batch_of_1g_blocks_lends_a_thread_to_its_prefetcher(void **state)
+{
+	(void)state;
+	/*
+	 * blocks prefetched, memmap init chunks: an online inits its own
+	 * struct pages' (the altmap's, part of a section: one chunk) and the
+	 * rest's (eight sections: one chunk a thread)
+	 */
+	batch_threads(2, 4, 4 * (1 + 1));
+	batch_threads(1, 0, 4 * (1 + 1));
+	batch_threads(3, 4, 4 * (1 + 2));
 }
 
 /*
@@ -1969,6 +2020,7 @@ int main(void)
 		cmocka_unit_test(test_free_self_hosted_memmap_costs_the_host_its_heads),
 		cmocka_unit_test(test_prefilled_first_onlines_of_128m_blocks),
 		cmocka_unit_test(test_prefilled_first_onlines_of_1g_blocks),
+		cmocka_unit_test(test_batch_of_1g_blocks_lends_a_thread_to_its_prefetcher),
 		cmocka_unit_test(test_prefilled_memmap_filled_since_is_punched),
 		cmocka_unit_test(test_forked_child_leaves_the_fault_thread_alone),
 		cmocka_unit_test(test_forked_child_cannot_zero_the_memmap),
