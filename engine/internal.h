@@ -747,7 +747,8 @@ struct hotmem {
 	unsigned long sections_per_block;
 	/*
 	 * cfg.init_threads is how many threads do an online's init work at
-	 * once (seed 004; the kernel's padata honours its count so): a batch
+	 * once (seed 004; 6.12 padata_do_multithreaded()'s max_threads counts
+	 * the calling thread among them so): a batch
 	 * of onlines (hotmem_online_blocks()) lends one to its prefetcher and
 	 * memmap init runs on the rest (under device_hotplug_lock).  What ran,
 	 * for tests: the threads at work now and at most, the blocks
