@@ -180,7 +180,7 @@ struct hotmem_config {
 	 * ROUND_UP(4 GiB + RAM above 4 GiB, 1 GiB), the 32-bit PCI hole below.
 	 */
 	bool device_memory_qemu;
-	unsigned int init_threads;	/* parallel memmap init workers (seed 004) */
+	unsigned int init_threads;	/* at memmap init at once, a batch's prefetcher too (seed 004) */
 	/* test knob: the memmap of this section fails to populate at boot */
 	bool debug_fail_memmap;
 	unsigned long debug_fail_memmap_section;
