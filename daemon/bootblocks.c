@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 
 #include "hotmemd.h"
@@ -60,13 +62,42 @@ static void format_list(struct hmd *d, FILE *f)
 }
 
 /*
- * state_dir/boot-blocks: line 1 the boot block list, then one line per node
- * "node N kernel_offset K movable_offset M".  Both describe boot memory, so
- * they hold until reboot (/run is then empty); restarts and rescans reuse
- * them instead of re-reading zoneinfo, which on a plain-file sysroot never
- * changes.
+ * The machine a record describes, its "machine ..." line: the block size,
+ * the sysroot's boot_id where it has one (a real kernel's: the same for
+ * every hotmemd start of one boot, so hotmemd.service keeps its record
+ * across restarts), else the memory directory's device and inode (a
+ * hotmemfs mount gets a new device at every start, --fresh or another
+ * profile; a plain-file sysroot made anew a new inode), and the sysroot
+ * path, last as it may hold spaces.  A record of another machine gave
+ * its boot memory to this one (usereye8 #4).
  */
-static void save_state(struct hmd *d, const char *path)
+static void machine_key(struct hmd *d, char *key, size_t len)
+{
+	char path[HMD_PATH_MAX + 40], id[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/proc/sys/kernel/random/boot_id", d->cfg.sysroot);
+	if (hmd_read_attr(AT_FDCWD, path, id, sizeof(id)) > 0 && !strchr(id, ' '))
+		snprintf(key, len, "machine block_size %lu boot_id %s sysroot %s", d->block_size, id,
+			 d->cfg.sysroot);
+	else if (!fstat(d->memdir_fd, &st))
+		snprintf(key, len, "machine block_size %lu memory_dir %u:%u:%lu sysroot %s",
+			 d->block_size, major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino,
+			 d->cfg.sysroot);
+	else
+		snprintf(key, len, "machine block_size %lu sysroot %s", d->block_size,
+			 d->cfg.sysroot);
+}
+
+/*
+ * state_dir/boot-blocks: line 1 the boot block list, then one line per node
+ * "node N kernel_offset K movable_offset M", then the machine's key
+ * (machine_key()).  Both describe boot memory, so they hold until reboot
+ * (/run is then empty); restarts and rescans reuse them instead of
+ * re-reading zoneinfo, which on a plain-file sysroot never changes.
+ * @list: the boot block list to write, NULL: the blocks marked boot.
+ */
+static void save_state(struct hmd *d, const char *path, const char *list, const char *key)
 {
 	char tmp[HMD_PATH_MAX + 64];
 	FILE *f;
@@ -78,10 +109,14 @@ static void save_state(struct hmd *d, const char *path)
 	f = fopen(tmp, "we");
 	if (!f)
 		goto fail;
-	format_list(d, f);
+	if (list)
+		fprintf(f, "%s\n", list);
+	else
+		format_list(d, f);
 	for (n = 0; n < d->nr_nodes && n < HMD_MAX_NODES; n++)
 		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n, d->kernel_offset[n],
 			d->movable_offset[n]);
+	fprintf(f, "%s\n", key);
 	if (fclose(f) || rename(tmp, path))
 		goto fail;
 	return;
@@ -89,13 +124,16 @@ fail:
 	hmd_log(d, LOG_WARNING, "cannot remember boot memory in %s: %m", path);
 }
 
-static bool load_state(struct hmd *d, const char *path, char *list, size_t len)
+/*
+ * Reads the list into @list and the record's "machine" line into @key
+ * ("" in a record written before it had one).  The offsets are only
+ * taken when the caller keeps the record (apply_state()).
+ */
+static bool load_state(const char *path, char *list, size_t len, char *key, size_t klen)
 {
-	char line[128];
-	long k, m;
-	int n;
 	FILE *f;
 
+	key[0] = '\0';
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -104,8 +142,28 @@ static bool load_state(struct hmd *d, const char *path, char *list, size_t len)
 		return false;
 	}
 	list[strcspn(list, "\n")] = '\0';
+	while (fgets(key, klen, f))
+		if (!strncmp(key, "machine ", 8))
+			break;
+	if (strncmp(key, "machine ", 8))
+		key[0] = '\0';
+	key[strcspn(key, "\n")] = '\0';
+	fclose(f);
+	return true;
+}
+
+static void apply_state(struct hmd *d, const char *path)
+{
+	char line[128];
+	long k, m;
+	int n;
+	FILE *f;
+
 	memset(d->kernel_offset, 0, sizeof(d->kernel_offset));
 	memset(d->movable_offset, 0, sizeof(d->movable_offset));
+	f = fopen(path, "re");
+	if (!f)
+		return;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "node %d kernel_offset %ld movable_offset %ld", &n, &k, &m) != 3 ||
 		    n < 0 || n >= HMD_MAX_NODES)
@@ -116,7 +174,6 @@ static bool load_state(struct hmd *d, const char *path, char *list, size_t len)
 			d->nr_nodes = n + 1;
 	}
 	fclose(f);
-	return true;
 }
 
 /* what hmd_mark_boot_blocks() took at a first start, for its log line */
@@ -187,18 +244,41 @@ static void say_boot_count(struct hmd *d, const struct boot_count *c)
 		c->boot, c->acpi + c->vmem, c->acpi, c->vmem);
 }
 
+/*
+ * Is the record at @path (read into @list) this machine's?  One of another
+ * (@key differs) is said at warning and not used: hotmemd re-anchors from
+ * what this machine shows now, as at a first start.  One written before
+ * records had a key is taken as this machine's once (as before) and
+ * rewritten with @key (@rekey).
+ */
+static bool record_fits(struct hmd *d, const char *path, const char *old, const char *key,
+			bool *rekey)
+{
+	*rekey = !old[0];
+	if (!old[0] || !strcmp(old, key))
+		return true;
+	hmd_log(d, LOG_WARNING,
+		"%s describes another machine (\"%s\"; this one is \"%s\"): its boot memory is not this machine's, re-anchoring boot memory from what this machine shows now",
+		path, old, key);
+	return false;
+}
+
 void hmd_mark_boot_blocks(struct hmd *d)
 {
 	struct boot_count count = { 0 };
 	char path[HMD_PATH_MAX + 32], list[4096] = "";
+	char key[HMD_PATH_MAX + 128], old[HMD_PATH_MAX + 128];
 	const char *spec = d->cfg.boot_blocks;
 	bool auto_spec = !strcmp(spec, "auto");
-	bool have = false;
+	bool have = false, rekey = false;
 	unsigned long i;
 
 	snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
-	if (d->cfg.state_dir[0])
-		have = load_state(d, path, list, sizeof(list));
+	machine_key(d, key, sizeof(key));
+	if (d->cfg.state_dir[0] && load_state(path, list, sizeof(list), old, sizeof(old)))
+		have = record_fits(d, path, old, key, &rekey);
+	if (have)
+		apply_state(d, path);
 	if (auto_spec && !have)
 		count.acpi_boot = boot_ram_linked(d, &count);
 	for (i = 0; i < d->nblk; i++) {
@@ -210,13 +290,16 @@ void hmd_mark_boot_blocks(struct hmd *d)
 			b->boot = hmd_in_list(spec, i);
 		else if (have)
 			b->boot = hmd_in_list(list, i);
-		else /* first run since boot */
+		else /* first run since boot, or the record was another machine's */
 			b->boot = b->online && !hot_added(d, i, &count);
 		count.boot += b->boot;
 	}
 	hmd_blocks_recount(d);
-	if (have)
+	if (have) {
+		if (rekey && !d->cfg.dry_run)
+			save_state(d, path, list, key);
 		return;
+	}
 	if (auto_spec)
 		say_boot_count(d, &count);
 	hmd_anchor_zoneinfo(d);
@@ -231,5 +314,5 @@ void hmd_mark_boot_blocks(struct hmd *d)
 		hmd_log(d, LOG_INFO, "dry run: boot memory not recorded in %s", path);
 		return;
 	}
-	save_state(d, path);
+	save_state(d, path, NULL, key);
 }
