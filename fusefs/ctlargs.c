@@ -339,14 +339,34 @@ bool hmfs_ctlargs_changes(const char *execute)
 	return false;
 }
 
+/*
+ * Seconds as a person writes them: decimal digits, a fraction after a '.'
+ * ("2.5"), or a whole number in hex after 0x as hotmem's numbers
+ * (hmu_number()); strtod() alone took " 5", "+5", "1e2" and hex floats
+ * ("0x1p3"), strtoul() -t's " 5" and "+5" (usereye8).
+ */
 int hmfs_ctlargs_seconds(const char *s, double *secs)
 {
-	char *end;
+	static const char digits[] = "0123456789";
+	size_t n = strspn(s, digits);
+	long long whole;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0 && v <= HMFS_CTL_MAX_WAIT_S)) /* NaN too */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		n = strspn(s + 2, "0123456789abcdefABCDEF");
+		if (!n || s[2 + n] || hmu_number(s, &whole))
+			return -EINVAL;
+		v = (double)whole;
+	} else {
+		if (!n || (s[n] == '.' && !strspn(s + n + 1, digits)))
+			return -EINVAL;
+		if (s[n] == '.')
+			n += 1 + strspn(s + n + 1, digits);
+		if (s[n])
+			return -EINVAL;
+		v = strtod(s, NULL); /* what it takes, checked above: no locale's ',' here */
+	}
+	if (!(v <= HMFS_CTL_MAX_WAIT_S))
 		return -EINVAL;
 	*secs = v;
 	return 0;

@@ -58,10 +58,12 @@ static inline const char *hmfs_ctlargs_int_hint(bool block, const char *v, char 
 bool hmfs_ctlargs_changes(const char *execute);
 
 /*
- * Seconds as a control command takes them (settle's timeout): a number,
- * "2.5" or "0x10" too, from 0 to HMFS_CTL_MAX_WAIT_S (ctllimits.h).  0
- * and the value in @secs, or -EINVAL.  hotmemfs and hotmemctl both read
- * them with it, so the client refuses what the server would.
+ * Seconds as a control command and hotmemctl's options take them
+ * (settle's timeout, -t): decimal, "2.5" too, or whole in hex after 0x
+ * ("0x10"); no sign, blank or exponent; from 0 to HMFS_CTL_MAX_WAIT_S
+ * (ctllimits.h).  0 and the value in @secs, or -EINVAL.  hotmemfs and
+ * hotmemctl both read them with it, so the client refuses what the server
+ * would.
  */
 int hmfs_ctlargs_seconds(const char *s, double *secs);
 

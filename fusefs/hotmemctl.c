@@ -1376,8 +1376,8 @@ static int settle_request(struct cli *c, int argc, char **argv, json_object **re
 	}
 	t = HMFS_SETTLE_DEFAULT_S;
 	if (secs && hmfs_ctlargs_seconds(secs, &t)) {
-		fprintf(stderr, "hotmemctl: settle: bad timeout '%s': seconds, 0..%d "
-				"(0: only ask)\n", secs, HMFS_CTL_MAX_WAIT_S);
+		fprintf(stderr, "hotmemctl: settle: bad timeout '%s': --timeout takes seconds, decimal "
+				"(2.5) or 0x hex, 0..%d (0: only ask)\n", secs, HMFS_CTL_MAX_WAIT_S);
 		json_object_put(args);
 		return -1;
 	}
@@ -1651,16 +1651,16 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 	return 0;
 }
 
-/* -t SECONDS: whole seconds, 0 (no limit) to HMFS_CTL_MAX_WAIT_S; false if not */
+/*
+ * -t SECONDS: whole seconds, 0 (no limit) to HMFS_CTL_MAX_WAIT_S, read as
+ * settle's (hmfs_ctlargs_seconds()); false if not
+ */
 static bool parse_timeout(struct cli *c, const char *arg)
 {
-	unsigned long t;
-	char *end;
+	double t;
 
-	errno = 0;
-	t = strtoul(arg, &end, 10);
-	if (errno || *end || !*arg || *arg == '-' || t > HMFS_CTL_MAX_WAIT_S) {
-		fprintf(stderr, "hotmemctl: bad timeout '%s': -t takes whole seconds, "
+	if (hmfs_ctlargs_seconds(arg, &t) || t != (unsigned)t) {
+		fprintf(stderr, "hotmemctl: bad timeout '%s': -t takes whole seconds, decimal or 0x hex, "
 				"0..%d (0: no limit)\n", arg, HMFS_CTL_MAX_WAIT_S);
 		return false;
 	}

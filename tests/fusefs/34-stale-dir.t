@@ -147,7 +147,7 @@ is "$(ctl settle 2>&1; echo "rc=$?")" "rc=0" "settle: nothing printed, exit 0"
 is "$(ctl settle --timeout=0 2>&1; echo "rc=$?")" "rc=0" "settle --timeout=0 on an idle machine: exit 0"
 is "$(ctl settle -t 5 2>&1; echo "rc=$?")" "rc=0" "settle -t 5"
 is "$(ctl settle --timeout x 2>&1; echo "rc=$?")" \
-	"hotmemctl: settle: bad timeout 'x': seconds, 0..86400 (0: only ask)
+	"hotmemctl: settle: bad timeout 'x': --timeout takes seconds, decimal (2.5) or 0x hex, 0..86400 (0: only ask)
 rc=2" "settle --timeout x: refused by hotmemctl, a usage error (exit 2)"
 is "$(ctl raw '{"execute": "settle", "arguments": {"timeout": "x"}}' 2>&1 >/dev/null; echo "rc=$?")" \
 	"hotmemctl: error: Parameter 'timeout' expects seconds (0..86400)

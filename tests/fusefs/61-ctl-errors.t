@@ -44,7 +44,7 @@ err_is 2 "unknown option '--bogus' .*--help" "--bogus" -- --bogus status
 err_is 2 "unknown option '-x'" "-jx: the option in the group" -- -jx status
 err_is 2 "-t/--timeout needs a value" "-t without a value" -- -t
 err_is 2 "-s/--socket needs a value" "--socket without a value" -- --socket
-err_is 2 "bad timeout 'abc': -t takes whole seconds, 0\.\.86400" "-t abc" -- -t abc status
+err_is 2 "bad timeout 'abc': -t takes whole seconds, decimal or 0x hex, 0\.\.86400" "-t abc" -- -t abc status
 err_is 2 "bad timeout '-1'" "-t -1" -- -t -1 status
 err_is 2 "socket path .*: 1[0-9][0-9] bytes, more than the 107 .*shorter path" "a socket path too long" -- -s "$LONG" status
 err_is 2 "status: unexpected argument '-x' \(takes KEY=VALUE items only\)" "status -x" -- status -x
@@ -54,7 +54,7 @@ err_is 2 "raw: not valid JSON: \{" "raw {" -- raw '{'
 err_is 2 "export: takes one argument, the directory" "export without DIR" -- export
 err_is 2 "map: unknown argument '--bogus'" "map --bogus" -- map --bogus
 err_is 2 "settle: unexpected argument '--bogus'" "settle --bogus" -- settle --bogus
-err_is 2 "settle: bad timeout 'abc': seconds, 0\.\.86400" "settle abc: refused before sending" -- settle abc
+err_is 2 "settle: bad timeout 'abc': --timeout takes seconds, decimal \(2\.5\) or 0x hex, 0\.\.86400" "settle abc: refused before sending" -- settle abc
 err_is 2 "settle: bad timeout '1e9'" "settle --timeout 1e9" -- settle --timeout 1e9
 err_is 2 "events: unexpected argument '--bogus' \(events \[--trace\]\)" "events --bogus" -- events --bogus
 # usereye2 6: refused here, with no hotmemfs running (HOTMEM_CONTROL names no socket)

@@ -114,8 +114,11 @@ static void test_ctlargs(void **state)
 /* one reading of seconds for hotmemctl and hotmemfs: what one refuses, the other does */
 static void test_ctlargs_seconds(void **state)
 {
-	static const char *const good[] = { "0", "2.5", "120", "0x10", "86400" };
-	static const char *const bad[] = { "", "abc", "-1", "86401", "1e9", "nan", "inf", "5s", "1e-400" };
+	static const char *const good[] = { "0", "2.5", "120", "0x10", "86400", "007", "0X1F" };
+	/* strtod() took a blank, a sign, an exponent, a hex float (usereye8) */
+	static const char *const bad[] = { "", "abc", "-1", "86401", "1e9", "nan", "inf", "5s",
+					   "1e-400", " 5", "+5", "1e2", "0x1p3", "5.", ".5", "0x",
+					   "5\n", "0x+5", "0x10 " };
 	double s;
 
 	(void)state;
