@@ -70,11 +70,14 @@ is "$early" 0 "memory$first/firmware_node never there before memory$last, $RUNS 
 bad=0 walked=0
 for ((r = 0; r < RUNS; r++)); do
 	running "h$r"
-	# B's links are all there when its ADDs settle: no look at the ACPI
-	# devices (256 slots) is needed; hotmemd looked at its first ADD,
-	# made without a link (500 FUSE requests an ADD of a lone DIMM, 92-*)
+	# B's links are mostly there when its ADDs settle: no look at the
+	# ACPI devices (256 slots) is needed then.  Under load a settle can
+	# come before hotmemfs's binding and look once or twice, rightly (1 run
+	# of 12 at load 13-17); hotmemd looked at every ADD made without a link
+	# before (64 looks, 500 FUSE requests an ADD of a lone DIMM, 92-*)
 	w=$(grep -c "ACPI memory devices looked at" "$TMP/h$r.hmd")
-	[ "$w" = 0 ] || { walked=$((walked + 1)); echo "# run $r: $w look(s) at the ACPI devices"; }
+	[ "$w" = 0 ] || echo "# run $r: $w look(s) at the ACPI devices"
+	[ "$w" -le 2 ] || walked=$((walked + 1))
 	z=$(cat "$TMP/h$r.zones")
 	[ "$z" = "64 Normal" ] && continue
 	bad=$((bad + 1))
@@ -82,5 +85,5 @@ for ((r = 0; r < RUNS; r++)); do
 	grep -m3 "memory$first:" "$TMP/h$r.hmd" | sed 's/^/#   /'
 done
 is "$bad" 0 "a running hotmemd puts DIMM B whole in Normal, as the kernel's auto-movable, $RUNS runs"
-is "$walked" 0 "... without looking at the ACPI memory devices, its links there at the settle"
+is "$walked" 0 "... looking at the ACPI memory devices at most twice (a settle before the binding), never at each ADD"
 done_testing
