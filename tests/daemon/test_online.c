@@ -414,6 +414,29 @@ static void test_other_errno_gives_up(void **state)
 static void capture_journal(struct hmd *d, const struct iovec *iov, int n);
 
 /*
+ * EHWPOISON (6.12 memory_block_online(): a poisoned page in the block):
+ * a restart's retry or a write of state is refused the same, so the
+ * give-up says what brings the block back, not those (usereye8 5a).
+ */
+static void test_hwpoison_give_up_advice(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	script(f, 14, 1, EHWPOISON);
+	script(f, 15, 1, ENOMEM);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_failed, 2);
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory14: gave up onlining: online_movable: Memory page has hardware error; left offline: a block with a poisoned page is never onlined again"));
+	assert_non_null(strstr(f->m.journal, "it comes back only after its memory is removed and plugged again"));
+	assert_null(strstr(f->m.journal, "MESSAGE=memory14: gave up onlining: online_movable: Memory page has hardware error; left offline until"));
+	/* any other errno keeps the advice that works for it */
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory15: gave up onlining: online_movable: Cannot allocate memory; left offline until `systemctl restart hotmemd`"));
+}
+
+/*
  * A block removed between its read and its write (finalD 5): ENODEV
  * through the file it was read with, ENOENT from a new open once its
  * directory is gone.  Not a give-up: said below one, as the block gone,
@@ -1342,6 +1365,7 @@ int main(void)
 		T(test_einval_not_retried),
 		T(test_einval_raced_online),
 		T(test_other_errno_gives_up),
+		T(test_hwpoison_give_up_advice),
 		T(test_block_gone_not_a_give_up),
 		T(test_kernel_auto_online_respected),
 		T(test_offline_event_not_fought),
