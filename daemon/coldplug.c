@@ -642,6 +642,13 @@ static void settled(struct hmd *d)
 			d->n_present);
 		return;
 	}
+	/* a count of one instant: a block's ADD may be on its way (missed.c) */
+	if (hmd_missed_look_again(d) && hmd_uevent_seen(d)) {
+		hmd_log(d, LOG_DEBUG,
+			"uevents settled: %s: looked at again at the next settle (an ADD or REMOVE may be on its way)",
+			why);
+		return;
+	}
 	hmd_log(d, LOG_DEBUG, "uevents settled: %s: rescanning memory/", why);
 	hmd_missed_clear(d);
 	hmd_scan_new(d);

@@ -154,6 +154,12 @@ struct hmd {
 	unsigned long n_present; /* blocks present in the model */
 	bool links_known;
 	unsigned long links_other;
+	/*
+	 * memory/'s links disagreed at a settle (links_disagree, set by
+	 * hmd_missed()) and no memory uevent came since (links_doubt): the
+	 * next settle relists if they still do
+	 */
+	bool links_disagree, links_doubt;
 
 	unsigned long n_fw_wait; /* blocks with fw_wait set */
 	uint64_t fw_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
@@ -343,6 +349,8 @@ void hmd_missed_measure(struct hmd *d, int before_err, unsigned long before);
 /* memory/'s links say nothing until the next whole listing, for reason @why */
 void hmd_links_unknown(struct hmd *d, const char *why);
 const char *hmd_missed(struct hmd *d);
+bool hmd_missed_look_again(struct hmd *d);
+void hmd_missed_uevent(struct hmd *d);
 void hmd_missed_clear(struct hmd *d);
 
 /* silence.c: a Unix socket nobody sends to, while blocks appear (netlink off) */

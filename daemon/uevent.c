@@ -136,6 +136,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		hmd_log_ev(d, LOG_DEBUG, NULL, ev.block, NULL, NULL, 0, "uevent %s seqnum %llu",
 			   ev.action, ev.seqnum);
 		hmd_block_event(d, ev.action, ev.block);
+		hmd_missed_uevent(d);
 		hmd_uevent_seen(d);
 	}
 }

@@ -1067,6 +1067,48 @@ static void test_settle_reason_links_unknown(void **state)
 	assert_null(hmd_missed(&f->d));
 }
 
+/* the settle timer (re)armed and run: one settle */
+static void run_one_settle(struct fixture *f)
+{
+	assert_true(hmd_uevent_seen(&f->d));
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+}
+
+/*
+ * A block's directory comes before its ADD is read (device_add(): the
+ * directory, then the uevent; the ADD may wait in hotmemd's queue while
+ * the settle's timer is dispatched first): a settle whose only sign is
+ * memory/'s link count looks once more at the next settle instead of
+ * relisting, and the ADD taken meanwhile makes the count agree (92-*: 1
+ * run in 10 at load 15 relisted).  An ADD really lost still disagrees a
+ * settle later: relisted then, its block onlined.
+ */
+static void test_settle_links_look_again(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 16, "offline\n", 0);
+	run_one_settle(f);
+	assert_false(f->d.blk[16].present); /* not relisted */
+	assert_true(f->d.links_doubt);
+	/* its ADD, taken before the next settle: the count agrees there */
+	hmd_block_event(&f->d, "add", 16);
+	hmd_missed_uevent(&f->d);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[16], 1);
+	assert_null(hmd_missed(&f->d));
+	/* memory17's ADD lost: its count still disagrees a settle later */
+	mk_block(f->root, 17, "offline\n", 0);
+	run_one_settle(f);
+	assert_false(f->d.blk[17].present);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_true(f->d.blk[17].present);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[17], 1);
+	assert_null(hmd_missed(&f->d));
+}
+
 /*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
@@ -1386,6 +1428,7 @@ int main(void)
 		T(test_virtio_mem_block_not_delayed),
 		T(test_readded_block_not_counted_stale),
 		T(test_settle_reason_links_unknown),
+		T(test_settle_links_look_again),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
