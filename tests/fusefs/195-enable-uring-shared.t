@@ -82,7 +82,7 @@ wantN=$RUN_PID
 wait_exit "$wantN" 120
 is "$?" 0 "a run wanting N beside a holder of Y ends"
 is_like "$(cat "$TMP/wantN.out")" "$P is held at Y by another run for over 2 s*" \
-	"... refused after its wait, with the reason (for its # SKIP)"
+	"... refused after its wait, with the reason (for the test's skip)"
 is "$(cat "$P")" Y "... and Y was not touched"
 enable_uring_release
 is "$(cat "$P")" N "N back"
