@@ -103,6 +103,29 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 	return 0;
 }
 
+/*
+ * Block @id's node, from its memoryN/nodeK link.  6.12
+ * add_memory_resource() (mm/memory_hotplug.c) sends every block's ADD in
+ * create_memory_block_devices() and links them under their node only
+ * afterwards, in register_memory_blocks_under_node(nid, ..., MEMINIT_HOTPLUG)
+ * (register_memory_blocks_under_node_hotplug() in later kernels), after
+ * __register_one_node() of a new node: an ADD handled at once can find no
+ * link.  Such a block counts as node 0's until its link is read.  Whether
+ * it has one (or is gone: nothing to wait for).
+ */
+static bool block_node(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	int nid = hmd_block_read_node(d, id);
+
+	b->nid = nid < 0 ? 0 : nid;
+	if (b->nid + 1 > d->nr_nodes)
+		d->nr_nodes = b->nid + 1;
+	if (nid >= 0)
+		d->node_links = true;
+	/* a block gone (its directory unlistable) has no link to wait for */
+	return nid != -ENODATA;
+}
+
 static void block_seen(struct hmd *d, unsigned long id, void *arg)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
@@ -112,19 +135,52 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	/* the sums are recounted when the rescan is done (hmd_mark_boot_blocks()) */
 	d->n_present += !b->present;
 	b->present = true;
-	b->nid = hmd_block_read_node(d, id);
+	/* the coldplug's blocks were linked under their node with them */
+	block_node(d, id, b);
 	b->fwnode = HMD_FWNODE_UNREAD;
-	if (b->nid + 1 > d->nr_nodes)
-		d->nr_nodes = b->nid + 1;
 	b->unread = hmd_block_refresh(d, id, b) != 0;
 }
 
+static void node_wait_clear(struct hmd *d, struct hmd_block *b)
+{
+	if (!b->node_wait)
+		return;
+	b->node_wait = false;
+	d->n_node_wait--;
+}
+
+/* it waits for nothing more: its firmware_node nor its node link */
 static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
 {
+	node_wait_clear(d, b);
 	if (!b->fw_wait)
 		return;
 	b->fw_wait = false;
 	d->n_fw_wait--;
+}
+
+/*
+ * Block @b waits until the uevents settle, for its firmware_node or its
+ * node link: @flag set, @count counted.  Each block that begins waiting
+ * sets when all are decided at the latest: a DIMM whose ADDs keep coming
+ * (a real kernel adds a big one for seconds, its links after the last)
+ * holds its first blocks on; other uevents that keep coming do not
+ * (hmd_uevent_seen()).  Set first: the settle timer is pulled to it.
+ * Without a settle timer nothing would ever decide it: false, decided now.
+ */
+static bool settle_wait(struct hmd *d, struct hmd_block *b, bool *flag, unsigned long *count)
+{
+	if (!b->fw_wait && !b->node_wait) {
+		sd_event_now(d->ev, CLOCK_MONOTONIC, &d->fw_wait_until);
+		d->fw_wait_until += FW_WAIT_USEC;
+	}
+	if (!hmd_uevent_seen(d))
+		return false;
+	if (!*flag) {
+		*flag = true;
+		(*count)++;
+	}
+	return true;
 }
 
 /*
@@ -180,24 +236,8 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 	 */
 	if (b->fwnode || hmd_dyn_block(d, id) || (!at_add && !acpi_binding_unlinked(d, id, b)))
 		return false;
-	/*
-	 * Each block that begins waiting sets when all are decided at the
-	 * latest: a DIMM whose ADDs keep coming (a real kernel adds a big one
-	 * for seconds, its binding after the last) holds its first blocks on;
-	 * other uevents that keep coming do not (hmd_uevent_seen()).  Set
-	 * first: the settle timer is pulled to it.
-	 */
-	if (!b->fw_wait) {
-		sd_event_now(d->ev, CLOCK_MONOTONIC, &d->fw_wait_until);
-		d->fw_wait_until += FW_WAIT_USEC;
-	}
-	/* no settle timer, nothing would ever decide it: decided now */
-	if (!hmd_uevent_seen(d))
+	if (!settle_wait(d, b, &b->fw_wait, &d->n_fw_wait))
 		return false;
-	if (!b->fw_wait) {
-		b->fw_wait = true;
-		d->n_fw_wait++;
-	}
 	/*
 	 * not cached: a block of its DIMM ADDed after the binding walks its
 	 * group now, and must find this one's link (it found the group cut
@@ -207,6 +247,27 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 	b->fwnode = HMD_FWNODE_UNREAD;
 	hmd_log(d, LOG_DEBUG, "memory%lu: no firmware_node yet, decided when the uevents settle",
 		id);
+	return true;
+}
+
+/*
+ * A block ADDed before its memoryN/nodeK link (block_node()) would be
+ * decided with node 0's policy and ratios: `--node-policy 1=offline` would
+ * online the first blocks of a node-1 DIMM.  It waits until the uevents
+ * settle, as one without its firmware_node (fwnode_pending(): the same
+ * 0.5 s cap), a virtio-mem device's block too.  A kernel without
+ * CONFIG_NUMA links no block under a node: where no block was ever seen
+ * with a link, none waits.
+ */
+static bool node_pending(struct hmd *d, unsigned long id, bool linked)
+{
+	struct hmd_block *b = &d->blk[id];
+
+	if (linked || !d->ev || !d->node_links)
+		return false;
+	if (!settle_wait(d, b, &b->node_wait, &d->n_node_wait))
+		return false;
+	hmd_log(d, LOG_DEBUG, "memory%lu: no node link yet, decided when the uevents settle", id);
 	return true;
 }
 
@@ -300,7 +361,8 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			continue;
 		}
 		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
-		if (!online_offline || b->retry || b->fw_wait || fwnode_pending(d, i, false))
+		if (!online_offline || b->retry || b->fw_wait || b->node_wait ||
+		    fwnode_pending(d, i, false))
 			continue;
 		if (hmd_stop_requested(d)) {
 			hmd_status_changed(d);
@@ -367,6 +429,44 @@ static bool binding_under_way(struct hmd *d)
  * the walk (the DIMM's links all made at once, after its ADDs;
  * tests/daemon/67-*).
  */
+/*
+ * The blocks ADDed without a node link (node_pending()): their links read
+ * again.  While one still has none they all wait on, until fw_wait_until;
+ * then one without a link is decided as node 0's, said at notice.  Those
+ * also waiting for a firmware_node are left to decide_fw_waiting().
+ * Whether they still wait on.
+ */
+static bool decide_node_waiting(struct hmd *d)
+{
+	unsigned long i, unlinked = 0;
+	uint64_t now;
+
+	if (!d->n_node_wait)
+		return false;
+	for (i = 0; i < d->nblk; i++)
+		if (d->blk[i].node_wait)
+			unlinked += !block_node(d, i, &d->blk[i]);
+	/* the group was walked with them on node 0 */
+	d->group.valid = false;
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	if (unlinked && now < d->fw_wait_until && hmd_uevent_seen(d))
+		return true;
+	for (i = 0; d->n_node_wait && i < d->nblk; i++) {
+		struct hmd_block *b = &d->blk[i];
+
+		if (!b->node_wait)
+			continue;
+		node_wait_clear(d, b);
+		/* read again: which of them the wait's last read found linked is not kept */
+		if (unlinked && !block_node(d, i, b))
+			hmd_log(d, LOG_NOTICE,
+				"memory%lu: no node link 0.5 s after its ADD: decided as node0's", i);
+		if (!b->fw_wait)
+			hmd_block_process(d, i);
+	}
+	return false;
+}
+
 static void decide_fw_waiting(struct hmd *d)
 {
 	const char *cut = NULL; /* why one a device may still bind is decided alone */
@@ -415,6 +515,7 @@ static void decide_fw_waiting(struct hmd *d)
 static void block_added(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
+	bool linked, wait;
 	char val[32];
 
 	if (!b) {
@@ -437,10 +538,8 @@ static void block_added(struct hmd *d, unsigned long id)
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->attempts = 0;
-	b->nid = hmd_block_read_node(d, id);
+	linked = block_node(d, id, b);
 	b->fwnode = HMD_FWNODE_UNREAD;
-	if (b->nid + 1 > d->nr_nodes)
-		d->nr_nodes = b->nid + 1;
 	hmd_block_joined(d, id);
 	hmd_block_account(d, id, 1);
 	if (kernel_onlines(d, false, val, sizeof(val))) {
@@ -451,7 +550,9 @@ static void block_added(struct hmd *d, unsigned long id)
 		hmd_status_changed(d);
 		return;
 	}
-	if (!fwnode_pending(d, id, true))
+	/* both asked: one waiting for both has its node read at the settle */
+	wait = node_pending(d, id, linked);
+	if (!fwnode_pending(d, id, true) && !wait)
 		hmd_block_process(d, id);
 }
 
@@ -665,7 +766,8 @@ static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 	 * /proc/iomem (a device probed since is read once more, dyngroups.c):
 	 * it is read again after them, for the rescan and the next burst
 	 */
-	decide_fw_waiting(d);
+	if (!decide_node_waiting(d))
+		decide_fw_waiting(d);
 	hmd_dyn_invalidate(d);
 	settled(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
@@ -693,7 +795,7 @@ bool hmd_uevent_seen(struct hmd *d)
 	if (sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC) < 0)
 		return false;
 	/* uevents that keep coming hold the blocks waiting for a link no longer */
-	if (d->n_fw_wait && !sd_event_source_get_time(d->settle_src, &when) &&
+	if ((d->n_fw_wait || d->n_node_wait) && !sd_event_source_get_time(d->settle_src, &when) &&
 	    when > d->fw_wait_until)
 		sd_event_source_set_time(d->settle_src, d->fw_wait_until);
 	return sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT) >= 0;

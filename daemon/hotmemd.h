@@ -49,6 +49,12 @@ struct hmd_block {
 	 */
 	bool fw_wait;
 	/*
+	 * ADDed without a memoryN/nodeK link (made after the ADDs,
+	 * register_memory_blocks_under_node()): decided when the uevents
+	 * settle, its node read again there (nid is 0 until then)
+	 */
+	bool node_wait;
+	/*
 	 * memoryN/firmware_node's name hashed, 0: none (memory_groups =
 	 * firmware); read when a group is first asked for (hmd_block_group())
 	 */
@@ -162,6 +168,8 @@ struct hmd {
 	bool links_disagree, links_doubt;
 
 	unsigned long n_fw_wait; /* blocks with fw_wait set */
+	unsigned long n_node_wait; /* blocks with node_wait set */
+	bool node_links; /* a block was seen with a nodeK link (CONFIG_NUMA) */
 	uint64_t fw_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
 
 	/* counters for STATUS= */

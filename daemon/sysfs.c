@@ -452,11 +452,14 @@ static bool node_entry(int dfd, const char *name, void *arg)
 	return false;
 }
 
-/* the nodeN entry inside memoryM (a symlink on sysfs); 0 if none */
+/*
+ * the nodeN entry inside memoryM (a symlink on sysfs); -ENODATA if none,
+ * -errno if memoryM cannot be listed (gone)
+ */
 int hmd_block_read_node(struct hmd *d, unsigned long id)
 {
 	char path[64];
-	int nid = 0;
+	int nid = -ENODATA, r;
 
 	/*
 	 * One listing, not a lookup of node0, node1 ...: on a FUSE sysroot
@@ -464,7 +467,9 @@ int hmd_block_read_node(struct hmd *d, unsigned long id)
 	 * firmware_node, which are read next (two round trips instead of four).
 	 */
 	snprintf(path, sizeof(path), "memory%lu", id);
-	hmd_list_dir(d->memdir_fd, path, node_entry, &nid);
+	r = hmd_list_dir(d->memdir_fd, path, node_entry, &nid);
+	if (r < 0)
+		return r;
 	if (nid >= HMD_MAX_NODES) {
 		/*
 		 * A kernel with NODES_SHIFT 10 can have such a node; hotmemd's

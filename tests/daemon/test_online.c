@@ -246,7 +246,7 @@ static void run_until_settled(struct fixture *f)
 {
 	int guard = 1000;
 
-	while (f->d.n_fw_wait && guard--)
+	while ((f->d.n_fw_wait || f->d.n_node_wait) && guard--)
 		assert_true(sd_event_run(f->d.ev, UINT64_MAX) >= 0);
 	assert_true(guard > 0);
 }
@@ -977,6 +977,65 @@ static void test_no_firmware_link_decided_at_settle(void **state)
 	assert_null(strstr(f->m.journal, "decided alone"));
 }
 
+/* memory@id/@name in the fixture's sysroot, in @path */
+static const char *path_of(struct fixture *f, int id, const char *name, char path[256])
+{
+	snprintf(path, 256, "%s/sys/devices/system/memory/memory%d/%s", f->root, id, name);
+	return path;
+}
+
+/*
+ * memory@id on node @node ADDed before its memoryN/nodeK link: it waits,
+ * nothing written; @link: the link made then, before the settle
+ */
+static void add_before_node_link(struct fixture *f, int id, int node, bool link)
+{
+	char path[256], name[16];
+
+	snprintf(name, sizeof(name), "node%d", node);
+	mk_block(f->root, id, "offline\n", node);
+	assert_int_equal(rmdir(path_of(f, id, name, path)), 0);
+	hmd_block_event(&f->d, "add", id);
+	assert_int_equal(f->d.n_node_wait, 1);
+	assert_int_equal(f->m.writes[id], 0);
+	if (link)
+		assert_int_equal(mkdir(path, 0755), 0);
+}
+
+/*
+ * 6.12 add_memory_resource() links memoryN/nodeK after every block's ADD
+ * (register_memory_blocks_under_node()): a node-1 block ADDed before its
+ * link waits for the settle and is decided with node 1's policy there, not
+ * node 0's; a virtio-mem block (decided at its ADD otherwise) too, and one
+ * still without a link at the 0.5 s cap is decided as node 0's, said at
+ * notice.
+ */
+static void test_no_node_link_decided_at_settle(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.cfg.log_level = LOG_NOTICE;
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	f->d.cfg.node_policy[1] = HMD_POL_OFFLINE;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	/* linked after the ADD, before the settle: node 1's policy, left offline */
+	add_before_node_link(f, 48, 1, true);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->d.n_node_wait, 0);
+	assert_int_equal(f->d.blk[48].nid, 1);
+	assert_int_equal(f->m.writes[48], 0);
+	assert_states(f, 48, 48, "offline");
+	assert_null(strstr(f->m.journal, "no node link"));
+	/* never linked: node 0's, decided at the cap and said */
+	add_before_node_link(f, 49, 1, false);
+	while (f->d.n_node_wait)
+		assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->m.writes[49], 1);
+	assert_non_null(strstr(f->m.journal, "memory49: no node link 0.5 s after its ADD"));
+	assert_sums_recount(&f->d);
+}
+
 /* memory@id gone from the sysroot (its REMOVE lost) */
 static void rm_block(struct fixture *f, int id)
 {
@@ -1005,6 +1064,10 @@ static void test_virtio_mem_block_not_delayed(void **state)
 	hmd_block_event(&f->d, "add", 40);
 	assert_int_equal(f->d.n_fw_wait, 0);
 	assert_int_equal(f->m.writes[40], 1);
+	/* one ADDed before its node link waits for it (register_memory_blocks_under_node()) */
+	add_before_node_link(f, 41, 0, true);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[41], 1);
 	assert_sums_recount(&f->d);
 }
 
@@ -1425,6 +1488,7 @@ int main(void)
 		T(test_firmware_binding_under_way),
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
+		T(test_no_node_link_decided_at_settle),
 		T(test_virtio_mem_block_not_delayed),
 		T(test_readded_block_not_counted_stale),
 		T(test_settle_reason_links_unknown),
