@@ -99,6 +99,7 @@ check: deps
 	rm -rf "$$HOTMEM_TEST_LOGS" && mkdir -p "$$HOTMEM_TEST_LOGS" || exit 1; \
 	rc=0; $(PROVE) --exec '$(CURDIR)/scripts/test-exec.sh' --timer $(PROVE_FLAGS) \
 		$(UNIT_TESTS) $(TEST_SCRIPTS) </dev/null || rc=$$?; \
+	bash tests/enable_uring.sh restore; \
 	scripts/skips.sh "$$HOTMEM_TEST_LOGS"; exit $$rc
 
 # make run builds what it runs, no test programs: the installed binaries

@@ -15,7 +15,8 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 # the programs' helpers (bench_hotmemfs: tests/enable_uring.sh)
 export HOTMEM_SRC=${HOTMEM_SRC:-$src}
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+# fuse's enable_uring put back if a holder of the bench's was killed (tests/enable_uring.sh)
+trap 'rm -f "$tmp"; bash "$src/tests/enable_uring.sh" restore' EXIT
 load1() { local l _; read -r l _ </proc/loadavg && echo "$l"; }
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git=$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)

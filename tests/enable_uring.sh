@@ -123,6 +123,25 @@ eu_give_back() {
 	exit 0
 }
 
+# `enable_uring.sh restore`: a holder killed with -9 itself (the OOM
+# killer, enable_uring_release's own bound below) gave nothing back; where
+# nobody holds the value any more, the saved one is put back now.  Run by
+# enable_uring_release after such a kill, at make check's and make bench's
+# end; by hand the same.  Exit 0 (nothing to do counts).
+eu_restore_main() {
+	local saved old _
+	saved=$(eu_saved)
+	[ -e "$saved" ] || exit 0
+	exec 8>>"$(eu_dir)/hotmem-enable-uring.mutex" 9>>"$(eu_dir)/hotmem-enable-uring.lock" || exit 0
+	flock -w 60 8 || exit 0
+	if flock -n -x 9 && [ -s "$saved" ] && read -r old _ <"$saved"; then
+		echo "$old" >"$(eu_param)" &&
+			echo "enable_uring.sh: $(eu_param) put back to $old (its last holder was killed)" >&2
+		rm -f "$saved"
+	fi
+	exit 0
+}
+
 # the holder process: `enable_uring.sh hold VALUE [WAIT]`
 eu_hold_main() {
 	local want=$1 wait=${2:-600}
@@ -194,7 +213,11 @@ enable_uring_release() {
 	fi
 	kill -TERM "$pid" 2>/dev/null
 	# bounded: a holder stuck past its 60 s mutex wait is killed (its locks go with it)
-	timeout 90 tail -s 0.05 --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null
+	if ! timeout 90 tail -s 0.05 --pid="$pid" -f /dev/null; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		bash "$ENABLE_URING_SH" restore
+	fi
 	wait "$pid" 2>/dev/null
 	ENABLE_URING_PID='' ENABLE_URING_HELD='' ENABLE_URING_DEPTH=0
 }
@@ -221,8 +244,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 		shift
 		eu_hold_main "$@"
 		;;
+	restore)
+		eu_restore_main
+		;;
 	*)
-		echo "usage: $0 hold Y|N [WAIT]" >&2
+		echo "usage: $0 hold Y|N [WAIT] | restore" >&2
 		exit 2
 		;;
 	esac

@@ -138,6 +138,32 @@ is "$(cat "$P")" Y "one release of two: still held"
 enable_uring_release
 is "$(cat "$P")" N "the second: N back"
 
+# the holder itself killed with -9 (the OOM killer, or release's own
+# bound): nothing gave Y back; `enable_uring.sh restore` (make check's
+# and make bench's end) puts N back where nobody holds it any more, and
+# leaves a value that is held alone (finalK K3)
+enable_uring_hold Y 5
+kill -9 "$ENABLE_URING_PID"
+wait "$ENABLE_URING_PID" 2>/dev/null
+ENABLE_URING_PID='' ENABLE_URING_HELD='' ENABLE_URING_DEPTH=0
+is "$(cat "$P") $([ -e "$SAVED" ]; echo $?)" "Y 0" "a holder killed with -9: Y left, the saved file too"
+run holdY 'enable_uring_hold Y 5 && echo held && sleep 600'
+holdY=$RUN_PID
+wait_line "$TMP/holdY.out" held
+bash "$H" restore
+is "$(cat "$P")" Y "... restore while another run holds Y: Y stays"
+kill "$holdY"
+wait_exit "$holdY" 30
+wait_value N
+is "$(cat "$P")" N "... that run's end gives N back"
+enable_uring_hold Y 5
+kill -9 "$ENABLE_URING_PID"
+wait "$ENABLE_URING_PID" 2>/dev/null
+ENABLE_URING_PID='' ENABLE_URING_HELD='' ENABLE_URING_DEPTH=0
+bash "$H" restore 2>"$TMP/restore.err"
+is "$(cat "$P") $([ -e "$SAVED" ]; echo $?)" "N 1" "... restore with nobody holding it: N back, the saved file gone"
+is_like "$(cat "$TMP/restore.err")" "*put back to N (its last holder was killed)*" "... saying so"
+
 chmod 0444 "$P"
 if [ -w "$P" ]; then
 	# root writes a 0444 file: a path that is not there instead
