@@ -32,7 +32,12 @@ EOF
 # since bc9f32fd, and under load hotmemd often takes an ADD first; it then
 # reads memoryN/'s firmware_node again, a GETATTR of memoryN/ and one or
 # two LOOKUPs more.  Counted above an ADD's own GETATTR and 2 LOOKUPs, the
-# LOOKUPs at most two a GETATTR (0-3 of 8 ADDs raced at load 12-17).
+# LOOKUPs at most two a GETATTR (0-5 of 8 ADDs raced at load 12-17: up to
+# 1.87 an ADD).  FUSE_RACE_MAX: what the tests forgive, 6 ADDs of 8 at 3
+# each -- a GETATTR and two LOOKUPs more at EVERY ADD (3.0) still fails
+# (finalJ J3); the log cannot count the races: an ADD whose listing the
+# binding invalidated asks its 2 more without hotmemd noticing.
+FUSE_RACE_MAX=2.25
 fuse_binding_race() {
 	awk '$1 == "GETATTR" { g = $2 - 1 } $1 == "LOOKUP" { l = $2 - 2 }
 	END { if (g < 0) g = 0; if (l < 0) l = 0; if (l > 2 * g) l = 2 * g; printf "%.3f\n", g + l }' "$1"
