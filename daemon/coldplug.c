@@ -118,6 +118,7 @@ static bool block_node(struct hmd *d, unsigned long id, struct hmd_block *b)
 	int nid = hmd_block_read_node(d, id);
 
 	b->nid = nid < 0 ? 0 : nid;
+	b->nid_guessed = nid < 0;
 	if (b->nid + 1 > d->nr_nodes)
 		d->nr_nodes = b->nid + 1;
 	if (nid >= 0)
@@ -135,7 +136,11 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	/* the sums are recounted when the rescan is done (hmd_mark_boot_blocks()) */
 	d->n_present += !b->present;
 	b->present = true;
-	/* the coldplug's blocks were linked under their node with them */
+	/*
+	 * a scan during add_memory_resource() meets blocks before
+	 * register_memory_blocks_under_node() links them: nid_guessed, they
+	 * wait like one ADDed so (hmd_coldplug(), node_pending())
+	 */
 	block_node(d, id, b);
 	b->fwnode = HMD_FWNODE_UNREAD;
 	b->unread = hmd_block_refresh(d, id, b) != 0;
@@ -251,9 +256,10 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 }
 
 /*
- * A block ADDed before its memoryN/nodeK link (block_node()) would be
- * decided with node 0's policy and ratios: `--node-policy 1=offline` would
- * online the first blocks of a node-1 DIMM.  It waits until the uevents
+ * A block ADDed before its memoryN/nodeK link (block_node()), or met so by
+ * a coldplug's scan during the hot-add, would be decided with node 0's
+ * policy and ratios: `--node-policy 1=offline` would online the first
+ * blocks of a node-1 DIMM.  It waits until the uevents
  * settle, as one without its firmware_node (fwnode_pending(): the same
  * 0.5 s cap), a virtio-mem device's block too.  A kernel without
  * CONFIG_NUMA links no block under a node: where no block was ever seen
@@ -321,6 +327,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 {
 	char auto_online[32] = "?";
 	unsigned long i, offline = 0, decided = 0;
+	bool wait;
 	int r;
 
 	for (i = 0; i < d->nblk; i++)
@@ -361,8 +368,14 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			continue;
 		}
 		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
-		if (!online_offline || b->retry || b->fw_wait || b->node_wait ||
-		    fwnode_pending(d, i, false))
+		if (!online_offline || b->retry || b->fw_wait || b->node_wait)
+			continue;
+		/*
+		 * both asked, as at an ADD: one the scan met before its node
+		 * link (a scan during a hot-add) waits for it too (finalJ J6)
+		 */
+		wait = b->nid_guessed && node_pending(d, i, false);
+		if (fwnode_pending(d, i, false) || wait)
 			continue;
 		if (hmd_stop_requested(d)) {
 			hmd_status_changed(d);

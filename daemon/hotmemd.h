@@ -55,6 +55,12 @@ struct hmd_block {
 	 */
 	bool node_wait;
 	/*
+	 * its node not read from a memoryN/nodeK link (none when last read):
+	 * nid 0 is a guess, the kernel uses the real one (online.c
+	 * zones_offered() reads valid_zones then)
+	 */
+	bool nid_guessed;
+	/*
 	 * memoryN/firmware_node's name hashed, 0: none (memory_groups =
 	 * firmware); read when a group is first asked for (hmd_block_group())
 	 */

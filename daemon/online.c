@@ -31,8 +31,8 @@ bool hmd_block_wants_group(struct hmd *d, unsigned long id)
  * MMOP_ONLINE_KERNEL and MMOP_ONLINE_MOVABLE (drivers/base/memory.c,
  * mm/memory_hotplug.c): the Movable one is ZONE_MOVABLE whatever the
  * block, and the kernel one default_kernel_zone_for_pfn(), Normal unless
- * ZONE_DMA or ZONE_DMA32 meets the block (hmd->low_lo/low_hi, from
- * /proc/zoneinfo).  Only the first, the default, depends on more (the
+ * ZONE_DMA or ZONE_DMA32 of the block's node meets the block
+ * (hmd->low_lo/low_hi, from /proc/zoneinfo).  Only the first, the default, depends on more (the
  * kernel's own online policy): policy online, which writes it, reads the
  * file, as a block where a low zone may reach does.  A plain-file
  * sysroot's file holds whatever it was given: read.  One OPEN, READ and
@@ -47,6 +47,15 @@ static bool zones_offered(struct hmd *d, unsigned long id, int policy, struct hm
 	if (d->trunc_writes || !d->low_known || d->warned_node_max ||
 	    (policy != HMD_POL_AUTO_MOVABLE && policy != HMD_POL_ONLINE_KERNEL &&
 	     policy != HMD_POL_ONLINE_MOVABLE))
+		return false;
+	/*
+	 * the kernel's default_kernel_zone_for_pfn(mem->nid, ...) asks the
+	 * block's real node: one whose node link was still missing (decided
+	 * as node 0's after the 0.5 s cap, coldplug.c) is read, not judged
+	 * on node 0's spans (finalJ J4); without CONFIG_NUMA no block has a
+	 * link and node 0 is right
+	 */
+	if (d->blk[id].nid_guessed && d->node_links)
 		return false;
 	if (lo < d->low_hi[nid] && hi > d->low_lo[nid])
 		return false;

@@ -1036,6 +1036,68 @@ static void test_no_node_link_decided_at_settle(void **state)
 	assert_sums_recount(&f->d);
 }
 
+/*
+ * A coldplug or rescan that runs during 6.12 add_memory_resource() meets
+ * blocks create_memory_block_devices() made before
+ * register_memory_blocks_under_node() links them (finalJ J6): such a
+ * node-1 block waits for the settle like one ADDed so, and is decided with
+ * node 1's policy there, not node 0's at once.
+ */
+static void test_coldplug_before_node_link(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+
+	f->d.cfg.node_policy[1] = HMD_POL_OFFLINE;
+	mk_block(f->root, 16, "offline\n", 1);
+	assert_int_equal(rmdir(path_of(f, 16, "node1", path)), 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_node_wait, 1);
+	assert_true(f->d.blk[16].node_wait);
+	assert_int_equal(f->m.writes[16], 0);
+	assert_states(f, 8, 15, "online_movable");
+	assert_int_equal(mkdir(path, 0755), 0);
+	run_until_settled(f);
+	assert_int_equal(f->d.blk[16].nid, 1);
+	assert_false(f->d.blk[16].nid_guessed);
+	assert_int_equal(f->m.writes[16], 0);
+	assert_states(f, 16, 16, "offline");
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * A block still without its node link at the 0.5 s cap is decided as node
+ * 0's, but the kernel puts it in its real node's zones
+ * (default_kernel_zone_for_pfn(mem->nid, ...)): its valid_zones is read,
+ * not judged on node 0's low-zone spans (finalJ J4).  Here node 1's DMA32
+ * meets memory49, node 0's does not.
+ */
+static void test_unlinked_block_zones_read(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f->root, "proc/zoneinfo",
+	    "Node 0, zone    DMA32\n  pages free     1000\n        spanned  4096\n"
+	    "        present  4096\n        managed  4000\n  start_pfn:           1\n"
+	    "Node 0, zone   Normal\n  pages free     9\n        spanned  524288\n"
+	    "        present  524288\n        managed  524288\n  start_pfn:           4097\n"
+	    "Node 1, zone    DMA32\n  pages free     9\n        spanned  65536\n"
+	    "        present  32768\n        managed  32768\n  start_pfn:           1572864\n");
+	f->d.cfg.policy = HMD_POL_ONLINE_KERNEL;
+	/* as on a kernel's sysfs: a plain-file sysroot always reads valid_zones */
+	f->d.trunc_writes = false;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_true(f->d.low_known);
+	assert_states(f, 8, 15, "online_kernel");
+	add_before_node_link(f, 49, 1, false);
+	put(f->root, "sys/devices/system/memory/memory49/valid_zones", "DMA32 Movable\n");
+	run_until_settled(f);
+	assert_true(f->d.blk[49].nid_guessed);
+	assert_int_equal(f->m.writes[49], 1);
+	assert_int_equal(f->d.blk[49].zone, HMD_ZONE_DMA32);
+	assert_sums_recount(&f->d);
+}
+
 /* memory@id gone from the sysroot (its REMOVE lost) */
 static void rm_block(struct fixture *f, int id)
 {
@@ -1489,6 +1551,8 @@ int main(void)
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_no_node_link_decided_at_settle),
+		T(test_coldplug_before_node_link),
+		T(test_unlinked_block_zones_read),
 		T(test_virtio_mem_block_not_delayed),
 		T(test_readded_block_not_counted_stale),
 		T(test_settle_reason_links_unknown),
