@@ -65,11 +65,13 @@ ok $? "... the 2 lines skipped said on stderr (the blank one is not counted)"
 [ $? = 0 ] && grep -q "memory32<" "$D/n.svg" && grep -q "2 lines skipped" "$D/err"
 ok $? "timeline noisy.jsonl: drawn (memory32), the skipped lines said"
 
-# an empty file is a trace with nothing in it, not an error
+# an empty file is a trace with nothing in it, not a malformed one; two
+# of them have nothing to compare, a difference (a1d54599: a CI gate
+# passed on nothing), said on stdout, nothing on stderr
 : > "$D/empty.jsonl"
-"$HT" compare "$D/empty.jsonl" "$D/empty.jsonl" > /dev/null 2> "$D/err"
-[ $? = 0 ] && [ ! -s "$D/err" ]
-ok $? "compare of two empty traces: exit 0, nothing on stderr"
+"$HT" compare "$D/empty.jsonl" "$D/empty.jsonl" > "$D/out" 2> "$D/err"
+[ $? = 1 ] && [ ! -s "$D/err" ] && grep -q "nothing to compare" "$D/out"
+ok $? "compare of two empty traces: exit 1, nothing to compare, nothing on stderr"
 
 # numbers that are not: --max abc was atoi()'s 0 ("all"), a tolerance 0 kB
 "$HT" compare --max abc "$D/good.jsonl" "$D/good.jsonl" > "$D/out" 2> "$D/err"
