@@ -65,9 +65,10 @@ static void format_list(struct hmd *d, FILE *f)
  * The machine a record describes, its "machine ..." line: the block size,
  * the sysroot's boot_id where it has one (a real kernel's: the same for
  * every hotmemd start of one boot, so hotmemd.service keeps its record
- * across restarts), else the memory directory's device and inode (a
- * hotmemfs mount gets a new device at every start, --fresh or another
- * profile; a plain-file sysroot made anew a new inode), and the sysroot
+ * across restarts; hotmemfs's is its state file's, kept across its
+ * restarts, new at --fresh, where its mount's st_dev is new at every
+ * start), else the memory directory's device and inode (a plain-file
+ * sysroot made anew has a new inode), and the sysroot
  * path, last as it may hold spaces.  A record of another machine gave
  * its boot memory to this one (usereye8 #4).
  */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "hmfs.h"
 
@@ -991,6 +992,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_PAGETYPEINFO:
 		hmfs_pagetypeinfo(ctx->hm, &o);
 		break;
+	case A_BOOT_ID: /* proc_do_uuid(): "%pU" and a newline */
+		emit(&o, "%s\n", ctx->boot_id);
+		break;
 	case A_SYSCTL_MIN_FREE_KBYTES:
 		/*
 		 * read-only, as a 0444 sysctl: proc_sys_permission() refuses
@@ -1094,6 +1098,51 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	return ret < 0 ? ret : (int)o.off;
 }
 
+/*
+ * drivers/char/random.c proc_do_uuid() (6.12): boot_id is made once per
+ * boot by generate_random_uuid() -- 16 random bytes, the version nibble
+ * 4 (byte 6) and the variant bits 10 (byte 8) -- and printed "%pU":
+ * lowercase, 8-4-4-4-12.  The machine's one: hotmemfs makes it when it
+ * makes the machine, not at every read as the kernel's random/uuid.
+ */
+bool hmfs_boot_id_make(char *buf)
+{
+	unsigned char u[16];
+	size_t got = 0;
+	char *p = buf;
+
+	while (got < sizeof(u)) {
+		ssize_t n = getrandom(u + got, sizeof(u) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	u[6] = (u[6] & 0x0F) | 0x40;
+	u[8] = (u[8] & 0x3F) | 0x80;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		p += sprintf(p, "%02x", u[i]);
+	}
+	return true;
+}
+
+bool hmfs_boot_id_valid(const char *s)
+{
+	if (!s || strlen(s) != HMFS_BOOT_ID_LEN)
+		return false;
+	for (int i = 0; i < HMFS_BOOT_ID_LEN; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
 enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 {
 	switch (a) {
@@ -1136,6 +1185,7 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_SYSCTL_NR_OVERCOMMIT:
 	case A_PAGETYPEINFO:
 	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_BOOT_ID:
 	case A_KPAGE_UNSERVED:
 		return true;
 	default:

@@ -259,6 +259,11 @@ enum hmfs_attr {
 	 * so that inside hotmem-enter page-types never reads the host's
 	 */
 	A_KPAGE_UNSERVED,
+	/*
+	 * proc/sys/kernel/random/boot_id (drivers/char/random.c, 0444): the
+	 * machine's own, made with it and kept in its state file
+	 */
+	A_BOOT_ID,
 };
 
 /* Which dynamic children a static directory has. */
@@ -500,7 +505,9 @@ struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 13
+#define HMFS_STATE_KEYS 14
+/* a UUID as "%pU" prints it: 8-4-4-4-12 lowercase hex digits */
+#define HMFS_BOOT_ID_LEN 36
 
 /* a page soft_offline_page or hard_offline_page retired (kept for the state file) */
 struct hmfs_retired {
@@ -529,6 +536,13 @@ struct hmfs_ctx {
 	char *profile_lines;
 	char mountpoint[PATH_MAX]; /* absolute, for hotmemctl export */
 	char cmdline[1024];
+	/*
+	 * proc/sys/kernel/random/boot_id's UUID: made when the machine is
+	 * (a fresh start, every start of -S none), restored from the state
+	 * file, so that a restart on it is the same boot (hotmemd's
+	 * boot-blocks record is keyed on it)
+	 */
+	char boot_id[HMFS_BOOT_ID_LEN + 1];
 	uint64_t block_size;
 	struct fuse_session *se;
 	struct timespec mount_time;
@@ -974,6 +988,10 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
  * kernfs's 4096.
  */
 bool hmfs_attr_is_seq(enum hmfs_attr a);
+/* a new random boot_id into @buf (HMFS_BOOT_ID_LEN + 1); false: no randomness to be had */
+bool hmfs_boot_id_make(char *buf);
+/* @s is a boot_id as hmfs_boot_id_make() writes them */
+bool hmfs_boot_id_valid(const char *s);
 /*
  * A binary attribute whose read() prints at any offset (nodeN/cpumap,
  * cpulist: BIN_ATTR_RO(), 6.18): no page limit either, and its st_size

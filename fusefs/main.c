@@ -1210,6 +1210,12 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	free(parsed);
 	if (ret)
 		return ret;
+	/* a new machine's boot: a state file restored puts its own back */
+	if (!hmfs_boot_id_make(ctx->boot_id)) {
+		fprintf(stderr, "hotmemfs: making the machine's boot_id: getrandom: %s\n",
+			strerror(errno));
+		return -errno;
+	}
 	/* the acknowledged machine comes back whatever the host's memory now */
 	hotmem_host_reserve_suspend(ctx->hm, true);
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));

@@ -478,7 +478,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
-	KEY_PROFILE_CONFIG,
+	KEY_PROFILE_CONFIG, KEY_BOOT_ID,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -492,7 +492,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_BLOCKS] = "blocks",   [KEY_PROFILE_DEVICES] = "profile-devices",
 	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
 	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
-	[KEY_PROFILE_CONFIG] = "profile-config",
+	[KEY_PROFILE_CONFIG] = "profile-config", [KEY_BOOT_ID] = "boot-id",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -502,7 +502,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_BLOCKS] = json_type_array,	  [KEY_PROFILE_DEVICES] = json_type_array,
 	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
 	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
-	[KEY_PROFILE_CONFIG] = json_type_array,
+	[KEY_PROFILE_CONFIG] = json_type_array, [KEY_BOOT_ID] = json_type_string,
 };
 
 /*
@@ -706,6 +706,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return hugetlb_next_nid_json(ctx);
 	case KEY_PROFILE_CONFIG:
 		return profile_config_json(ctx);
+	case KEY_BOOT_ID:
+		return json_object_new_string(ctx->boot_id);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -3808,6 +3810,23 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 	return -EINVAL;
 }
 
+/*
+ * "boot-id": the machine's proc/sys/kernel/random/boot_id, the same for
+ * its life (the state file's), so that a restart on the file is the same
+ * boot to hotmemd.  A file without it (before 2026-11-30), or with one
+ * not a UUID, keeps the one made at this start (main.c), which the start's
+ * whole save writes into it: from then on it is kept.
+ */
+static void restore_boot_id(struct hmfs_ctx *ctx, json_object *m)
+{
+	const char *id = json_object_get_string(hmfs_json_get(m, "boot-id", json_type_string));
+
+	if (hmfs_boot_id_valid(id))
+		snprintf(ctx->boot_id, sizeof(ctx->boot_id), "%s", id);
+	else
+		json_object_object_add(m, "boot-id", json_object_new_string(ctx->boot_id));
+}
+
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 {
 	json_object *root, *m, *blocks;
@@ -3845,6 +3864,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	/* nor "hugetlb": no HugeTLB pool */
 	if (!hmfs_json_get(m, "hugetlb", json_type_array))
 		json_object_object_add(m, "hugetlb", json_object_new_array());
+	restore_boot_id(ctx, m);
 	ctx->restoring = true;
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);

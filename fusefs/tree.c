@@ -370,13 +370,12 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
  * hugepages-1048576kB, as nodeN's); mm/hugetlb_sysctl.c's
  * hugetlb_table[] the three vm sysctls, 0644 in a 0555 procfs directory.
  */
-static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int proc)
+static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 {
 	int mm = sn_add(ctx, kern, "mm", DIR_MODE, A_NONE);
 	int hp = sn_add(ctx, sn_add(ctx, mm, "hugepages", DIR_MODE, A_NONE), "hugepages-2048kB",
 			DIR_MODE, A_NONE);
-	int vm = sn_add(ctx, sn_add(ctx, proc, "sys", S_IFDIR | 0555, A_NONE), "vm",
-			S_IFDIR | 0555, A_NONE);
+	int vm = sn_add(ctx, procsys, "vm", S_IFDIR | 0555, A_NONE);
 
 	sn_add(ctx, hp, "free_hugepages", RO, A_HP_FREE);
 	sn_add(ctx, hp, "nr_hugepages", RW, A_HP_NR);
@@ -498,7 +497,16 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "pagetypeinfo", S_IFREG | 0400, A_PAGETYPEINFO); /* 0400 since 5.5 */
 	sn_add(ctx, proc, "kpageflags", S_IFREG | 0400, A_KPAGE_UNSERVED);
 	sn_add(ctx, proc, "kpagecount", S_IFREG | 0400, A_KPAGE_UNSERVED);
-	sn_hugetlb_global(ctx, kern, proc);
+	a = sn_add(ctx, proc, "sys", S_IFDIR | 0555, A_NONE);
+	sn_hugetlb_global(ctx, kern, a);
+	/*
+	 * drivers/char/random.c random_table[]: boot_id 0444; the machine's
+	 * identity across hotmemfs restarts on its state file (hotmemd keys
+	 * its boot-blocks record on it), where a FUSE mount's st_dev is new
+	 */
+	a = sn_add(ctx, sn_add(ctx, a, "kernel", S_IFDIR | 0555, A_NONE), "random",
+		   S_IFDIR | 0555, A_NONE);
+	sn_add(ctx, a, "boot_id", RO, A_BOOT_ID);
 	return 0;
 out_acpi:
 	hmfs_acpi_free(ctx);

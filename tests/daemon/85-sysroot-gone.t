@@ -18,6 +18,11 @@ hotmemd_on_sock --policy online_movable
 check "plug a DIMM" plug 1 1
 check "... online" wait_for 10 all_online 1
 
+boot_id=$(cat "$mnt/proc/sys/kernel/random/boot_id")
+uuid4='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
+check "hotmemfs serves proc/sys/kernel/random/boot_id, a version-4 UUID" \
+	eval '[[ $boot_id =~ $uuid4 ]]'
+
 # hotmemd stopped, 4 DIMMs plugged (their ADDs wait in its socket), then
 # hotmemfs killed: hotmemd wakes to 4 blocks on a dead mount
 kill -STOP "$dpid"
@@ -41,5 +46,11 @@ check "hotmemfs: 'restored ...: 5 devices, 13 blocks (9 online)', allocations no
 check "hotmemd notices: 'sysroot ... is back: coldplug'" wait_for 20 grep -q "sysroot $mnt is back: coldplug" "$log"
 check "... its coldplug onlines the 4 blocks left offline" wait_for 20 all_online 5
 check "... hotmemd still running" kill -0 "$dpid"
+# the same machine (finalJ J1): hotmemfs restored its boot_id with the
+# state file, so hotmemd keeps its boot-blocks record, no re-anchoring
+is "$(cat "$mnt/proc/sys/kernel/random/boot_id")" "$boot_id" \
+	"hotmemfs restarted on its state file: the same boot_id"
+is "$(grep -c 'describes another machine' "$log")" 0 \
+	"... hotmemd keeps its boot-blocks record (no 'describes another machine')"
 tail -4 "$log" | sed 's/^/# hotmemd: /'
 done_testing
