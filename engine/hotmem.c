@@ -274,10 +274,17 @@ size_t hotmem_metadata_peak_bytes(struct hotmem *hm)
  * but does wait for an online or an offline under way, as the kernel's
  * get_online_mems() does.  Called with it held for writing (a memory
  * notifier or a subscriber's callback in the operation's thread): already
- * excluded, glibc says so (EDEADLK) and nothing is taken.
+ * excluded, glibc says so (EDEADLK) and nothing is taken.  Nor in a thread
+ * working for that operation (a memmap init chunk, the batch prefetcher:
+ * mem_hotplug_helper_begin()), which the operation waits to join: waiting
+ * there would hang both (finalI F1).  The operation excludes what the lock
+ * would: the chunk runs under its mem_hotplug_lock, the prefetcher under
+ * its batch's device_hotplug_lock (no add or remove meanwhile).
  */
 static bool get_online_mems(struct hotmem *hm)
 {
+	if (mem_hotplug_helper_running())
+		return false;
 	return pthread_rwlock_rdlock(&hm->mem_hotplug_lock) == 0;
 }
 

@@ -1275,7 +1275,9 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
  * HugeTLB undo; hotmem_alloc_page_at() refuses such a pfn the same way).
  * Safe beside an add or a removal of the pfn's memory: it holds
  * get_online_mems() (mem_hotplug_lock for reading), so it waits for an
- * add, remove, online or offline under way.
+ * add, remove, online or offline under way -- except in a hotmem_subscribe()
+ * callback run by that operation's own thread or by a thread working for
+ * it (memmap init, the batch prefetcher), which takes nothing.
  */
 int hotmem_page_flags(struct hotmem *hm, uint64_t pfn, unsigned long *flags);
 /* Bit numbers in the flags word (page-flags.h subset). */

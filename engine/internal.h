@@ -1219,6 +1219,10 @@ int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_p
 		  unsigned long nr_pages);
 void mem_hotplug_begin(struct hotmem *hm);
 void mem_hotplug_done(struct hotmem *hm);
+/* a thread working for the holder of mem_hotplug_lock (get_online_mems() takes nothing) */
+void mem_hotplug_helper_begin(void);
+void mem_hotplug_helper_end(void);
+bool mem_hotplug_helper_running(void);
 struct memory_group *memory_group_find_by_id(struct hotmem *hm, int id);
 unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm);
 

@@ -572,9 +572,12 @@ static void *online_prefetch_worker(void *arg)
 {
 	struct online_prefetch *pf = arg;
 
+	/* a callback it runs must not wait for an online of the batch (get_online_mems()) */
+	mem_hotplug_helper_begin();
 	for (unsigned long i = 1; i < pf->nr && !atomic_load(&pf->stop); i++)
 		if (prefetch_claim(pf, i))
 			prefetch_block(pf, i);
+	mem_hotplug_helper_end();
 	return NULL;
 }
 

@@ -26,6 +26,31 @@ void mem_hotplug_done(struct hotmem *hm)
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 }
 
+/*
+ * A thread that works for the operation holding mem_hotplug_lock for
+ * writing (a memmap init chunk, the batch prefetcher) while that operation
+ * waits to join it: a subscriber's callback it runs must not wait for the
+ * lock (the operation would never join it; finalI F1).  A mark per thread,
+ * as the operation's own thread is marked by glibc's EDEADLK.  Nested: the
+ * operation's thread runs a chunk itself.
+ */
+static _Thread_local unsigned int mem_hotplug_helper;
+
+void mem_hotplug_helper_begin(void)
+{
+	mem_hotplug_helper++;
+}
+
+void mem_hotplug_helper_end(void)
+{
+	mem_hotplug_helper--;
+}
+
+bool mem_hotplug_helper_running(void)
+{
+	return mem_hotplug_helper != 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* memory notifier chain, with notifier-error-inject                   */
 /* ------------------------------------------------------------------ */

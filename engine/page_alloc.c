@@ -216,6 +216,7 @@ static void *memmap_init_worker(void *arg)
 	struct memmap_chunk *c = arg;
 	const unsigned long end_pfn = c->start_pfn + c->nr_pages;
 
+	mem_hotplug_helper_begin();
 	init_work_begin(c->hm);
 	atomic_fetch_add(&c->hm->init_chunks, 1);
 	for (unsigned long pfn = c->start_pfn; pfn < end_pfn;) {
@@ -243,6 +244,7 @@ static void *memmap_init_worker(void *arg)
 		pfn = next;
 	}
 	init_work_end(c->hm);
+	mem_hotplug_helper_end();
 	return NULL;
 }
 

@@ -707,9 +707,89 @@ static void test_online_refusal_never_read_by_explain(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A subscriber's callback run by a memmap init chunk thread of an online
+ * (here its log that the host gives no memory for a hole) reads a struct
+ * page with hotmem_page_flags(): it must not wait for mem_hotplug_lock,
+ * which the online holds while it waits to join that thread -- it hung the
+ * process for good (finalI F1).  In a child bounded by alarm().
+ */
+static _Atomic long helper_op_tid;
+static _Atomic int helper_calls, helper_calls_elsewhere;
+
+static void page_flags_on_log(const struct hm_event *ev, void *arg)
+{
+	unsigned long fl;
+
+	if (ev->type != HM_EV_LOG || !strstr(ev->msg, "gives no memory"))
+		return;
+	(void)hotmem_page_flags(arg, DIMM >> 12, &fl);
+	atomic_fetch_add(&helper_calls, 1);
+	if ((long)syscall(SYS_gettid) != atomic_load(&helper_op_tid))
+		atomic_fetch_add(&helper_calls_elsewhere, 1);
+}
+
+static int online_1g(struct hotmem *hm)
+{
+	atomic_store(&helper_op_tid, (long)syscall(SYS_gettid));
+	return hotmem_block_set_state(hm, DIMM >> 30, HM_MMOP_ONLINE_MOVABLE);
+}
+
+static int callback_in_chunk_thread(void)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+	unsigned long fl;
+
+	alarm(60);	/* the hang, if get_online_mems() waits */
+	hotmem_config_builtin(&cfg, "default");
+	if (hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=1 "
+					"hotmem.host_reserve=0 " IDLE_KERNEL, err, sizeof(err)))
+		return 3;
+	cfg.block_size = 1ULL << 30;
+	cfg.init_threads = 2;
+	if (cfg.maxmem < DIMM + (1ULL << 30))
+		cfg.maxmem = DIMM + (1ULL << 30);
+	if (hotmem_create(&cfg, &hm, err, sizeof(err)))
+		return 4;
+	if (hotmem_add_memory(hm, 0, DIMM, 1ULL << 30, HM_MHP_MEMMAP_ON_MEMORY, -1))
+		return 5;
+	/* the altmap's own 64 vmemmap pages filled first: the first refused copy is in a chunk */
+	for (unsigned long k = 0; k < 4096; k += 1024)
+		(void)hotmem_page_flags(hm, (DIMM >> 12) + k, &fl);
+	hotmem_subscribe(hm, page_flags_on_log, hm);
+	if (with_no_memory_for_holes(hm, online_1g) != -ENOMEM)
+		return 6;
+	/* the chunk thread's callback ran and returned */
+	if (!atomic_load(&helper_calls_elsewhere))
+		return 7;
+	hotmem_destroy(hm);
+	return 0;
+}
+
+static void test_callback_in_memmap_init_thread_reads_page(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(callback_in_chunk_thread());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (WIFSIGNALED(st))
+		fprintf(stderr, "# child killed by signal %d (14: the callback never returned)\n",
+			WTERMSIG(st));
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_callback_in_memmap_init_thread_reads_page),
 		cmocka_unit_test(test_contig_zones_defaults_and_valid_zones),
 		cmocka_unit_test(test_movable_node_prefers_movable),
 		cmocka_unit_test(test_auto_movable_ratio_301_allows_24g_on_8g),
