@@ -1058,6 +1058,8 @@ unsigned long nr_mem_sections(struct hotmem *hm);
 bool present_section(const struct mem_section *ms);
 bool valid_section(const struct mem_section *ms);
 bool online_section(const struct mem_section *ms);
+/* every change of a section's flags: one atomic RMW (readers hold no lock) */
+void section_flags_clear(struct mem_section *ms, unsigned long flags);
 bool early_section(const struct mem_section *ms);
 bool pfn_valid(struct hotmem *hm, unsigned long pfn);
 struct page *pfn_to_online_page(struct hotmem *hm, unsigned long pfn);

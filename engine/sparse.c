@@ -53,7 +53,7 @@ static void section_flags_set(struct mem_section *ms, unsigned long flags)
 	__atomic_fetch_or(&ms->section_mem_map, flags, __ATOMIC_RELAXED);
 }
 
-static void section_flags_clear(struct mem_section *ms, unsigned long flags)
+void section_flags_clear(struct mem_section *ms, unsigned long flags)
 {
 	__atomic_fetch_and(&ms->section_mem_map, ~flags, __ATOMIC_RELAXED);
 }

@@ -356,7 +356,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 
 	HM_TRACE_FN(hm, vmemmap_free, NULL, start_pfn, nr_pages, ms->nid, -1, !!altmap);
 
-	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
+	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
 	if (whole) {
 		i0 = 0;
 		i1 = SECTION_MEMMAP_PAGES;
@@ -381,7 +381,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	}
 	/* what the flags say of the mapping goes with it (a kept one keeps them) */
 	if (!vmemmap_populated(ms))
-		ms->section_mem_map &= ~(SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED);
+		section_flags_clear(ms, SECTION_MEMMAP_SHARED | SECTION_MEMMAP_UNMAPPED);
 }
 
 /* a memmap mapped, of a valid section or one the host kept (vmemmap_unmap_refused()) */
@@ -1128,7 +1128,7 @@ static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 		    ms->nid, -1, 0);
 
 	/* the tails change backing: let them be faulted in afresh */
-	ms->section_mem_map &= ~SECTION_MEMMAP_RESIDENT;
+	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
 	if (!vmemmap_should_optimize(hm, head_pfn))
 		return ret = -EOPNOTSUPP;
 	/* a memmap an earlier refusal left unmapped is mapped first, or nothing is done */
