@@ -471,12 +471,17 @@ static int hugetlb_pool_add(struct hotmem *hm, unsigned long pfn, int nid)
 	return 0;
 }
 
+/*
+ * Atomic (relaxed) though under the hotplug locks: explain reads
+ * nr_hugepages without them (hugetlb_pool_pages(), a count for its text),
+ * and a plain update beside that load is a data race (finalI F3).
+ */
 static void hugetlb_count(struct hotmem *hm, int nid, long delta)
 {
 	struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-	pgdat->nr_hugepages += (unsigned long)delta;
-	pgdat->free_hugepages += (unsigned long)delta;
+	__atomic_fetch_add(&pgdat->nr_hugepages, (unsigned long)delta, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&pgdat->free_hugepages, (unsigned long)delta, __ATOMIC_RELAXED);
 }
 
 /* a 2 MiB block just allocated becomes a free huge page of the pool: 0, or -ENOMEM (freed) */
