@@ -702,6 +702,14 @@ int vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long
 		/* the memmap's own struct pages: there already when prefilled */
 		if (holes_prefilled(hm, section_nr)) {
 			holes_write_in_place(hm, section_nr, i0, i1, tmpl);
+			/*
+			 * The online's range (it reaches the section's end; the
+			 * altmap's own does not, the online follows it): written,
+			 * so the next online punches, as below -- not only if a
+			 * page the prefill did not make trapped (finalI F4).
+			 */
+			if (off + nr_pages == PAGES_PER_SECTION)
+				holes_filled(hm, section_nr);
 			return 0;
 		}
 		return holes_copy(hm, section_nr, i0, i1, tmpl, false);
