@@ -1229,6 +1229,12 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 		say_restored(ctx);
 
 	ret = hmfs_uevent_sink_init(&ctx->sink, o->netns);
+	if (ret == -EADDRINUSE && !o->netns) {
+		/* the namespace we were started in has a hotmemfs already (finalK K2) */
+		fprintf(stderr, "hotmemfs: our network namespace: %s\n", ctx->sink.nl_status);
+		*refused = true;
+		return ret;
+	}
 	if (ret && o->netns) {
 		fprintf(stderr, "hotmemfs: --netns %s: %s\n", o->netns, ctx->sink.nl_status);
 		/* another hotmemfs has the namespace (uevent.c claim_netns()): no restart mends it */

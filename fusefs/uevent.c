@@ -213,7 +213,12 @@ static bool only_loopback(void)
  * network namespace and go with the last process holding it (kill -9
  * too): a second bind() there gets EADDRINUSE, and a connect() the
  * first's pid (SO_PEERCRED; 0 when it is in another PID namespace).
- * Called inside the namespace.
+ * Called inside the namespace: with --netns and when we inject into the
+ * one we were started in (`ip netns exec NS hotmemfs`, unshare -n), as
+ * both reach the same listeners (finalK K2).  The holder accepts and
+ * closes each such connect() (claim_answer()): unaccepted, they filled
+ * its listen queue and from the 6th refusal on connect() failed and the
+ * pid went unnamed (finalK K1).
  */
 #define NETNS_CLAIM "hotmemfs-uevents"
 
@@ -261,6 +266,30 @@ static int claim_netns(long *holder)
 	return err;
 }
 
+/*
+ * The claim's thread: a refused hotmemfs connect()s only to read our pid
+ * (SO_PEERCRED, set at connect()), so each connection is closed at once.
+ * hmfs_uevent_sink_close() ends it by shutdown(), as ctlsock.c's accept_main().
+ */
+static void *claim_answer(void *arg)
+{
+	struct hmfs_uevent_sink *s = arg;
+
+	for (;;) {
+		int fd = accept4(s->ns_lock_fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		if (errno == EINVAL || errno == EBADF || errno == ENOTSOCK)
+			break; /* shut down: we are stopping */
+		if (errno != EINTR && errno != ECONNABORTED) /* EMFILE, ENOMEM: back off */
+			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	}
+	return NULL;
+}
+
 /* Create the socket inside @ns_fd's namespace; a socket keeps its netns. */
 static int nl_socket_in(int ns_fd, bool *lo_only, int *claim, long *holder)
 {
@@ -302,7 +331,7 @@ static void note_initial_owner(int ns_fd, const char *netns)
 }
 
 /* nl_status for main.c's "--netns NAME: ": who has the namespace already (fits nl_status) */
-static void claim_refused(struct hmfs_uevent_sink *s, long holder)
+static void claim_refused(struct hmfs_uevent_sink *s, long holder, bool inherited)
 {
 	char who[48];
 
@@ -312,15 +341,16 @@ static void claim_refused(struct hmfs_uevent_sink *s, long holder)
 		snprintf(who, sizeof(who), "%s", holder == 0 ? "a hotmemfs in another PID namespace" :
 							     "another hotmemfs");
 	snprintf(s->nl_status, sizeof(s->nl_status),
-		 "its uevents go to %s already, whose memoryN a listener cannot tell from ours: choose another --netns",
-		 who);
+		 "its uevents go to %s already, whose memoryN a listener cannot tell from ours: %s",
+		 who, inherited ? "start this one in another network namespace" : "choose another --netns");
 }
 
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 {
-	int ns_fd, initial, err = 0;
+	int ns_fd, initial, err = 0, claim = -1;
 	bool lo_only = false;
 	const char *note;
+	long holder = -1;
 
 	memset(s, 0, sizeof(*s));
 	s->nl_fd = s->ns_lock_fd = -1;
@@ -371,22 +401,19 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 		goto out;
 	}
 	if (netns) {
-		long holder = -1;
-		int claim = -1;
-
 		s->nl_fd = nl_socket_in(ns_fd, &lo_only, &claim, &holder);
-		if (claim == -EADDRINUSE) {
-			if (s->nl_fd >= 0)
-				close(s->nl_fd);
-			s->nl_fd = -1;
-			claim_refused(s, holder);
-			err = -EADDRINUSE;
-			goto out;
-		}
-		s->ns_lock_fd = claim >= 0 ? claim : -1;
 	} else {
+		claim = claim_netns(&holder);
 		s->nl_fd = nl_socket();
 		lo_only = only_loopback();
+	}
+	if (claim == -EADDRINUSE) {
+		if (s->nl_fd >= 0)
+			close(s->nl_fd);
+		s->nl_fd = -1;
+		claim_refused(s, holder, !netns);
+		err = -EADDRINUSE;
+		goto out;
 	}
 	if (s->nl_fd < 0) {
 		err = s->nl_fd;
@@ -404,11 +431,16 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 			netns ? netns : "our network namespace", strerror(-initial));
 		goto out;
 	}
+	/* held while we inject; a claim that failed otherwise (no memory): none, as before */
+	s->ns_lock_fd = claim >= 0 ? claim : -1;
+	claim = -1;
 	if (netns && !*note)
 		note_initial_owner(ns_fd, netns);
 	snprintf(s->nl_status, sizeof(s->nl_status), "on: private network namespace %s%s",
 		 netns ? netns : "(inherited)", note);
 out:
+	if (claim >= 0)
+		close(claim);
 	close(ns_fd);
 	return err;
 }
@@ -592,6 +624,12 @@ int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s)
 {
 	int ret;
 
+	if (s->ns_lock_fd >= 0 && !s->claim_started) {
+		ret = pthread_create(&s->claim_thread, NULL, claim_answer, s);
+		if (ret)
+			return -ret;
+		s->claim_started = true;
+	}
 	if (!s->nr_paths || s->flusher_started)
 		return 0;
 	ret = pthread_create(&s->flusher, NULL, backlog_flusher, s);
@@ -712,6 +750,11 @@ void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 		close(s->nl_fd);
 	if (s->dgram_fd >= 0)
 		close(s->dgram_fd);
+	if (s->claim_started) {
+		shutdown(s->ns_lock_fd, SHUT_RDWR);
+		pthread_join(s->claim_thread, NULL);
+		s->claim_started = false;
+	}
 	if (s->ns_lock_fd >= 0)
 		close(s->ns_lock_fd);
 	s->nl_fd = s->dgram_fd = s->ns_lock_fd = -1;

@@ -22,7 +22,9 @@ struct hmfs_dgram;
 
 struct hmfs_uevent_sink {
 	int nl_fd; /* NETLINK_KOBJECT_UEVENT or -1 */
-	int ns_lock_fd; /* --netns's namespace claimed: uevent.c claim_netns(), or -1 */
+	int ns_lock_fd; /* the namespace we inject into claimed: uevent.c claim_netns(), or -1 */
+	pthread_t claim_thread; /* accepts and closes on ns_lock_fd: uevent.c claim_answer() */
+	bool claim_started;
 	int dgram_fd; /* unbound AF_UNIX SOCK_DGRAM or -1 */
 	int nr_paths;
 	char paths[HMFS_MAX_UEVENT_SOCKETS][108];
@@ -44,7 +46,7 @@ struct hmfs_uevent_sink {
 	 * HMFS_UEVENT_BACKLOG_MAX unread (unix_overflowed counts those).
 	 */
 	unsigned long nl_sent, nl_errors, unix_sent, unix_dropped, unix_overflowed;
-	char nl_status[160]; /* why netlink is on or off, for status */
+	char nl_status[200]; /* why netlink is on or off, for status */
 	char created[280]; /* the /run/netns entry we made, "" if none */
 	unsigned long created_ino; /* ... its namespace, to remove only that */
 };
@@ -60,7 +62,8 @@ int hmfs_netns_is_initial(int ns_fd);
  */
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns);
 int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path);
-int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s); /* after add_path: the sender thread, once */
+/* after add_path: the sender thread and the claim's (claim_answer()), once */
+int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s);
 /* Send one uevent everywhere it should go; never blocks for long. */
 void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue);
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s);

@@ -5,13 +5,17 @@
 # its pid in fs_pid (ended by lib.sh's cleanup); true once its "mounted on"
 # line is there and the tree answers, false (its log shown) if it exits
 # first or takes over 30 s.  For a hotmemfs lib.sh's hotmemfs_start cannot
-# start: a profile, a command line, no -u, two at once.
+# start: a profile, a command line, no -u, two at once.  One hotmemfs a
+# network namespace (finalK K2): while another holds this one's claim
+# (its abstract socket in /proc/net/unix), the next gets --netns none and
+# sends to its -u sockets only.
 fs_start() {
-	local n=$1 i
+	local n=$1 i nl=()
 	shift
 	mkdir -p "$TMP/$n"
 	: >"$TMP/$n.log" # there before the first grep: the background shell opens it
-	"$FS" -S none -s "$TMP/$n.sock" "$@" "$TMP/$n" 2>"$TMP/$n.log" &
+	grep -q ' @hotmemfs-uevents$' /proc/net/unix && nl=(--netns none)
+	"$FS" -S none -s "$TMP/$n.sock" "${nl[@]}" "$@" "$TMP/$n" 2>"$TMP/$n.log" &
 	fs_pid=$!
 	_pids+=("$fs_pid")
 	for ((i = 0; i < 30 * 50; i++)); do
