@@ -344,6 +344,36 @@ static int check_caps(void)
 }
 
 /*
+ * The first dot of @dir's first name that bpffs refuses to look up: the
+ * path up to that name is looked up (lstat) and gives EPERM there, which
+ * only bpf_lookup() does for a name that lookup() finds fine elsewhere.
+ * A dot above the mount (/tmp/x.y/bpf) is no such name.  NULL: none.
+ */
+static const char *bpffs_dotted_name(const char *dir)
+{
+	char prefix[PATH_MAX];
+	struct stat st;
+
+	for (const char *name = dir; *name; ) {
+		size_t len = strcspn(name, "/");
+		const char *dot = memchr(name, '.', len);
+		size_t end = (size_t)(name - dir) + len;
+
+		/* "." and ".." are the VFS's, never bpf_lookup()'s */
+		if (dot && strncmp(name, ".", len) && strncmp(name, "..", len) &&
+		    end < sizeof(prefix)) {
+			memcpy(prefix, dir, end);
+			prefix[end] = '\0';
+			if (lstat(prefix, &st) && errno == EPERM)
+				return dot;
+		}
+		name += len;
+		name += strspn(name, "/");
+	}
+	return NULL;
+}
+
+/*
  * Pinning makes @o->pin (its parent must let this process in) in a
  * mounted bpffs, mounted here if need be (CAP_SYS_ADMIN).  -EPERM, said,
  * when it cannot.
@@ -369,8 +399,10 @@ static int check_pin_access(const struct opts *o)
 			 slash ? dir : ".");
 		dir = parent;
 	}
-	if (!faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) || errno == ENOENT)
-		return 0; /* ENOENT: said by the pinning itself, with its path */
+	/* ENOENT, a bpffs name with a dot (EPERM): said by the pinning itself, with its path */
+	if (!faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) || errno == ENOENT ||
+	    (errno == EPERM && bpffs_dotted_name(o->pin)))
+		return 0;
 	fprintf(stderr,
 		"hotmem-trace: not permitted: pinning the maps in %s needs write access to %s, "
 		"which uid %u lacks: run it as root, or add --no-pin\n",
@@ -492,16 +524,17 @@ static int pin_dir_is_bpffs(const char *dir)
  * mkdir of --pin DIR refused (@err): said, where it ended the run with
  * exit 77 and not a word.  A BPF filesystem refuses every name with a dot
  * in it with EPERM (kernel/bpf/inode.c bpf_lookup(), 6.12), root or not:
- * that is no missing privilege (exit 1).
+ * that is no missing privilege (exit 1).  Any name of the path below the
+ * mount may be the one (/sys/fs/bpf/a.b/c, /sys/fs/bpf/x.y/: finalK K5).
  */
 static int pin_dir_refused(const char *dir, int err)
 {
-	const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	const char *dot = err == EPERM ? bpffs_dotted_name(dir) : NULL;
 
-	if (err == EPERM && strchr(base, '.')) {
+	if (dot) {
 		fprintf(stderr, "hotmem-trace: --pin %s: a BPF filesystem takes no name with a dot "
 				"in it: choose one without (e.g. %.*s)\n",
-			dir, (int)(strchr(base, '.') - dir), dir);
+			dir, (int)(dot - dir), dir);
 		return -EINVAL;
 	}
 	fprintf(stderr, "hotmem-trace: --pin %s: %s\n", dir, strerror(err));

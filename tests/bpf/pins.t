@@ -10,7 +10,7 @@ T=$B/tests/bpf/usdt_target
 need_usdt "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..13"
+echo "1..15"
 
 touch "$D/counters" "$D/blocks"
 "$HT" -q --emulator "$T" --pin "$D" -d 1 >/dev/null 2>"$D/err"
@@ -48,9 +48,20 @@ if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
 	sed 's/^/# /' "$D/err"
 	[ "$(cat "$D/err")" = "hotmem-trace: --pin /sys/fs/bpf/hotmem.pins-t: a BPF filesystem takes no name with a dot in it: choose one without (e.g. /sys/fs/bpf/hotmem)" ]
 	ok $? "... saying bpffs takes no dot in a name"
+	# the dot in a name before the last (finalK K5): a trailing slash, a
+	# parent of the directory; each was exit 77 and a bare EPERM
+	for pin in /sys/fs/bpf/hotmem.pins-t/ /sys/fs/bpf/hotmem.pins-t/sub; do
+		"$HT" -q --emulator "$T" --pin "$pin" -d 1 >/dev/null 2>"$D/err"
+		rc=$?
+		sed 's/^/# /' "$D/err"
+		[ $rc = 1 ] && [ "$(cat "$D/err")" = "hotmem-trace: --pin $pin: a BPF filesystem takes no name with a dot in it: choose one without (e.g. /sys/fs/bpf/hotmem)" ]
+		ok $? "--pin $pin: exit status 1 (got $rc), saying bpffs takes no dot in a name"
+	done
 else
 	ok "--pin NAME.WITH.DOT # SKIP /sys/fs/bpf is no BPF filesystem"
 	ok "... # SKIP /sys/fs/bpf is no BPF filesystem"
+	ok "--pin NAME.WITH.DOT/ # SKIP /sys/fs/bpf is no BPF filesystem"
+	ok "--pin NAME.WITH.DOT/sub # SKIP /sys/fs/bpf is no BPF filesystem"
 fi
 # the header's write error was lost: exit 0, not a word, with no event
 "$HT" -q --emulator "$T" --no-pin -o /dev/full -d 1 2>"$D/err"
