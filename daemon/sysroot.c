@@ -20,17 +20,25 @@
  *
  * The watch sees only what reaches hotmemd's mount namespace.  `ip netns
  * exec` gives hotmemd one of its own, a slave of /; where / is private
- * (Docker, any `unshare -m` shell) the sysroot's mount has no shared: or
- * master: tag there, so neither the dead mount's unmount nor a new
- * hotmemfs mount made elsewhere ever arrives: the wait would be for ever,
- * its log line a false promise (usereye8 #1).  When hotmemd is moreover
- * the only process in that namespace, nothing can mount there either
- * (short of nsenter), and it exits 1 as --oneshot does: a supervisor
- * (a systemd-run unit's Restart=) or the user sees it end
- * and starts it again in a fresh namespace, which does see the new mount;
- * idling on would keep the dead mount pinned and look alive.  Shared with
- * other processes (a shell in it), it waits, and says that only a mount
- * made in its namespace will be seen.
+ * (Docker, any `unshare -m` shell) neither the dead mount's unmount nor a
+ * new hotmemfs mount made elsewhere ever arrives: the wait would be for
+ * ever, its log line a false promise (usereye8 #1).  Both travel by the
+ * PARENT's peer group, the mount the sysroot's mount sits on, not by the
+ * sysroot mount's own tag (6.12 fs/pnode.c: propagate_mnt() copies a new
+ * mount to the peers and slaves of dest_mnt, the mount it is made on;
+ * __propagate_umount() walks propagation_next(parent, parent) of
+ * mnt->mnt_parent, "unmounting 'mnt' naturally propagates to all other
+ * mounts its parent propagates to"; the mount's own shared:/master: tag
+ * governs only mounts made on top of it).  So the parent's line is judged:
+ * a `mount --make-private` of the hotmemfs mount under a shared parent
+ * still sees the next mount (finalJ J2).  When the parent has no shared:
+ * or master: tag here and hotmemd is moreover the only process in that
+ * namespace, nothing can mount there either (short of nsenter), and it
+ * exits 1 as --oneshot does: a supervisor (a systemd-run unit's Restart=)
+ * or the user sees it end and starts it again in a fresh namespace, which
+ * does see the new mount; idling on would keep the dead mount pinned and
+ * look alive.  Shared with other processes (a shell in it), it waits, and
+ * says that only a mount made in its namespace will be seen.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -116,9 +124,10 @@ static int fd_mnt_id(int fd)
  * master: tag among its optional fields (fs/proc_namespace.c
  * show_mountinfo(), 6.12: between the options and " - "), 0 if it has one,
  * -1 if it is not there (an unmount reached this namespace: it propagates)
- * or unreadable.
+ * or unreadable.  @parent, if not NULL, gets its parent's mount ID (the
+ * line's second field).
  */
-static int mount_private(int id)
+static int mount_private(int id, int *parent)
 {
 	char *line = NULL, *end;
 	size_t cap = 0;
@@ -131,6 +140,8 @@ static int mount_private(int id)
 	while (getline(&line, &cap, f) > 0) {
 		if (strtol(line, &end, 10) != id || *end != ' ')
 			continue;
+		if (parent)
+			*parent = (int)strtol(end, NULL, 10);
 		end = strstr(line, " - ");
 		if (end)
 			*end = 0;
@@ -178,16 +189,21 @@ static bool alone_in_mnt_ns(void)
 }
 
 /*
- * 2: the sysroot's mount is private here and hotmemd alone in its mount
- * namespace (nothing can ever replace it), 1: private, others there too
- * (only a mount made in this namespace is seen), 0: it propagates or
- * cannot tell
+ * 2: the mount the sysroot's mount sits on (its parent: a new mount and an
+ * unmount propagate by the parent's peer group) is private here and
+ * hotmemd alone in its mount namespace (nothing can ever replace it), 1:
+ * private, others there too (only a mount made in this namespace is seen),
+ * 0: it propagates or cannot tell (the mount or its parent already gone
+ * from this namespace, or a namespace's root with no parent shown)
  */
 static int sysroot_stuck(struct hmd *d)
 {
 	int id = d->memdir_fd >= 0 ? fd_mnt_id(d->memdir_fd) : -1;
+	int parent = -1;
 
-	if (id < 0 || mount_private(id) != 1)
+	if (id < 0 || mount_private(id, &parent) < 0 || parent < 0 || parent == id)
+		return 0;
+	if (mount_private(parent, NULL) != 1)
 		return 0;
 	return alone_in_mnt_ns() ? 2 : 1;
 }
@@ -204,7 +220,7 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 	stuck = sysroot_stuck(d);
 	if (stuck == 2) {
 		hmd_log(d, LOG_ERR,
-			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?), and its mount is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both",
+			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?), and the mount it sits on is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both",
 			d->cfg.sysroot, strerrorname_np(err));
 		if (d->ev && !d->oneshot)
 			sd_event_exit(d->ev, 1);
@@ -223,7 +239,7 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 	hmd_log(d, LOG_ERR,
 		"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): waiting for it to be mounted again%s, then a coldplug onlines what is offline",
 		d->cfg.sysroot, strerrorname_np(err),
-		stuck ? " in hotmemd's mount namespace (its mount is private there: a hotmemfs mounted in another namespace is not seen; restart hotmemd then)"
+		stuck ? " in hotmemd's mount namespace (a mount made in this namespace is seen; the mount it sits on is private there, so one made in another namespace is not: restart hotmemd then)"
 		      : "");
 	hmd_status_changed(d);
 	return true;

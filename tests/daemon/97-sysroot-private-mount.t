@@ -7,7 +7,10 @@
 # rather than "waiting for it to be mounted again" for ever.  With / shared
 # and hotmemd's namespace its slave (what ip netns exec makes of a systemd
 # host's /), the new mount does arrive: hotmemd waits and its coldplug
-# onlines what was plugged meanwhile.
+# onlines what was plugged meanwhile.  Propagation is the PARENT's (6.12
+# fs/pnode.c propagate_mnt() on dest_mnt, __propagate_umount() over
+# mnt_parent): a hotmemfs mount made private under that shared / still
+# sees the next mount arrive, so hotmemd waits there too (finalJ J2).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
@@ -59,7 +62,7 @@ wait_exit "$dpid" 10 >/dev/null 2>&1
 is "$?" 1 "hotmemd exits 1 (137: still waiting after 10 s)"
 grep "filesystem is gone" "$log" | sed 's/^/# /'
 check "... saying its mount is private in its own namespace, that no new mount can reach it, what to do" \
-	grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?), and its mount is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both" "$log"
+	grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?), and the mount it sits on is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both" "$log"
 is "$(grep -c 'waiting for it to be mounted again' "$log")" 0 "... and no promise to wait"
 fusermount3 -uz "$mnt"
 
@@ -70,7 +73,7 @@ hotmemd_in_ns private "$TMP/hotmemd1b.log" companion
 check "... its coldplug onlines the 2 DIMMs left offline" wait_for 20 all_online 3
 check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 4 5
 check "hotmemd says it waits for a mount in its own namespace, one elsewhere not seen" \
-	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again in hotmemd's mount namespace (its mount is private there: a hotmemfs mounted in another namespace is not seen; restart hotmemd then), then a coldplug onlines what is offline" "$log"
+	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again in hotmemd's mount namespace (a mount made in this namespace is seen; the mount it sits on is private there, so one made in another namespace is not: restart hotmemd then), then a coldplug onlines what is offline" "$log"
 check "... hotmemd still running" kill -0 "$dpid"
 kill "$dpid"
 wait_exit "$dpid" 10 >/dev/null 2>&1
@@ -87,5 +90,28 @@ check "hotmemd says it waits for the mount" \
 check "hotmemfs mounted again" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
 check "hotmemd notices: 'sysroot ... is back: coldplug'" wait_for 20 grep -q "sysroot $mnt is back: coldplug" "$log"
 check "... its coldplug onlines the 2 blocks left offline" wait_for 20 all_online 7
+check "... hotmemd still running" kill -0 "$dpid"
+kill "$dpid"
+wait_exit "$dpid" 10 >/dev/null 2>&1
+fusermount3 -uz "$mnt"
+# its hotmemfs gone before the next takes the state file (a lock)
+wait_exit "$fs_pid" 10 >/dev/null 2>&1
+
+# 3. / shared, the hotmemfs mount itself made private (mount
+# --make-private), hotmemd alone in its slave namespace: the mount's own
+# tag says private, its parent's says master:, and the next mount made on
+# that parent does arrive: hotmemd waits, it does not exit
+check "hotmemfs mounted again on its state file" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
+check "its mount made private (its parent / rshared)" mount --make-private "$mnt"
+echo "# $mnt is $(findmnt -no PROPAGATION "$mnt"), / is $(findmnt -no PROPAGATION /)"
+hotmemd_in_ns slave "$TMP/hotmemd3.log"
+check "... its coldplug onlines the 2 DIMMs left offline" wait_for 20 all_online 7
+check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 8 9
+check "hotmemd says it waits for the mount" \
+	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again, then a coldplug" "$log"
+is "$(grep -c 'exiting' "$log")" 0 "... and does not exit"
+check "hotmemfs mounted again" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
+check "hotmemd notices: 'sysroot ... is back: coldplug'" wait_for 20 grep -q "sysroot $mnt is back: coldplug" "$log"
+check "... its coldplug onlines the 2 blocks left offline" wait_for 20 all_online 9
 check "... hotmemd still running" kill -0 "$dpid"
 done_testing
