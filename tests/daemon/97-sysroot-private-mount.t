@@ -78,6 +78,8 @@ check "... hotmemd still running" kill -0 "$dpid"
 kill "$dpid"
 wait_exit "$dpid" 10 >/dev/null 2>&1
 fusermount3 -uz "$mnt"
+# its hotmemfs gone before the next takes the state file (a lock)
+wait_exit "$fs_pid" 10 >/dev/null 2>&1
 
 # 2. / shared, hotmemd's namespace its slave: the new mount arrives
 mount --make-rshared /
