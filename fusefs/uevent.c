@@ -19,6 +19,7 @@
 #include <linux/magic.h>
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -253,7 +254,7 @@ static int claim_netns(long *holder)
 {
 	struct sockaddr_un sa;
 	socklen_t len = (socklen_t)claim_addr(&sa);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), err;
 
 	if (fd < 0)
 		return -errno;
@@ -269,22 +270,32 @@ static int claim_netns(long *holder)
 /*
  * The claim's thread: a refused hotmemfs connect()s only to read our pid
  * (SO_PEERCRED, set at connect()), so each connection is closed at once.
- * hmfs_uevent_sink_close() ends it by shutdown(), as ctlsock.c's accept_main().
+ * It waits in poll(), not in accept(): a blocked accept4() holds the
+ * lowest free descriptor reserved (the kernel's __sys_accept4() takes it
+ * before it waits), and at a descriptor limit the control socket's
+ * accept got EMFILE for good (tests/reliability/unsaved.t).  The listener
+ * is non-blocking (claim_netns()).  hmfs_uevent_sink_close() ends it by
+ * shutdown(): POLLHUP.
  */
 static void *claim_answer(void *arg)
 {
 	struct hmfs_uevent_sink *s = arg;
+	struct pollfd p = { .fd = s->ns_lock_fd, .events = POLLIN };
 
 	for (;;) {
-		int fd = accept4(s->ns_lock_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd;
 
-		if (fd >= 0) {
-			close(fd);
-			continue;
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
 		}
-		if (errno == EINVAL || errno == EBADF || errno == ENOTSOCK)
+		if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
 			break; /* shut down: we are stopping */
-		if (errno != EINTR && errno != ECONNABORTED) /* EMFILE, ENOMEM: back off */
+		fd = accept4(s->ns_lock_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
 			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 	}
 	return NULL;
