@@ -58,6 +58,8 @@ kill -TERM "$other"
 wait_exit "$other" 30 >/dev/null 2>&1
 wait_value N
 tap_ok $? "the last ends (its shell's end): N is back"
+# the holder writes N, then removes the file: a moment apart
+for _ in $(seq 600); do [ -e "$SAVED" ] || break; sleep 0.1; done
 tap_ok "$([ ! -e "$SAVED" ]; echo $?)" "... and the saved file is gone"
 
 # two runs each holding and releasing 15 times, side by side: never a
