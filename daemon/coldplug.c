@@ -470,8 +470,8 @@ static bool decide_node_waiting(struct hmd *d)
 		if (!b->node_wait)
 			continue;
 		node_wait_clear(d, b);
-		/* read again: which of them the wait's last read found linked is not kept */
-		if (unlinked && !block_node(d, i, b))
+		/* the first loop's read of it, kept in nid_guessed */
+		if (b->nid_guessed)
 			hmd_log(d, LOG_NOTICE,
 				"memory%lu: no node link 0.5 s after its ADD: decided as node0's", i);
 		if (!b->fw_wait)

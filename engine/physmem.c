@@ -668,6 +668,9 @@ out:
  * -1 when the host refuses the mapping to write it through: the caller
  * maps nothing and writes the memmap.
  */
+_Static_assert(HM_MEMMAP_TEMPLATES <= 8 * sizeof(((struct hotmem *)0)->memmap_tmpl_written),
+	       "a template slot each bit of memmap_tmpl_written");
+
 static int physmem_memmap_template_write(struct hotmem *hm, int slot)
 {
 	int ret = 0;
