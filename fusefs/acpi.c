@@ -139,10 +139,11 @@ void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_
  * every listener's socket before the binding starts (netlink_broadcast()
  * in device_add()), and the notifier sends a run of ADDs only after their
  * invalidations, so links shown at once were there before an agent had
- * the DIMM's first ADD.  No notifier (a restore, before it starts) or no
- * memory to queue it: linked now.
+ * the DIMM's first ADD.  @now (a restore's or an undo's DIMM, bound
+ * before: its links' iattrs come back right after), no notifier (a
+ * restore, before it starts) or no memory to queue it: linked now.
  */
-void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot)
+void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot, bool now)
 {
 	unsigned long gen;
 
@@ -151,7 +152,7 @@ void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot)
 	pthread_mutex_lock(&ctx->acpi_lock);
 	gen = ctx->acpi_slots[slot].plug_gen;
 	pthread_mutex_unlock(&ctx->acpi_lock);
-	if (!hmfs_emit_acpi_bind(ctx, slot, gen))
+	if (now || !hmfs_emit_acpi_bind(ctx, slot, gen))
 		hmfs_acpi_slot_bound(ctx, slot, gen);
 }
 

@@ -581,20 +581,12 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 		dimm_refused(ctx, d, ret, err);
 		return 0;
 	}
-	if (refused) {
-		/*
-		 * a restore's or an undo's DIMM was bound: linked at once, as it
-		 * was, before its links' iattrs come back (an undo's binding
-		 * queued behind the notifier left physical_node's chown out:
-		 * the machine differed from the file, frozen)
-		 */
-		struct hmfs_acpi_slot s;
-
-		if (hmfs_acpi_slot_get(ctx, d->slot, &s))
-			hmfs_acpi_slot_bound(ctx, d->slot, s.plug_gen);
-	} else {
-		hmfs_acpi_slot_bind(ctx, d->slot);
-	}
+	/*
+	 * a restore's or an undo's DIMM was bound: linked at once, as it was,
+	 * before its links' iattrs come back (an undo's binding queued behind
+	 * the notifier left physical_node's chown out: frozen)
+	 */
+	hmfs_acpi_slot_bind(ctx, d->slot, refused != NULL);
 	hmfs_acpi_notify_online(ctx);
 	return 0;
 out_slot:
