@@ -201,6 +201,11 @@ err_is 1 "error: memory9: online failed: No such device \(no memory9; the memory
 # compares them with QEMU), a one-node machine's count 1
 err_is 1 "error: 'DIMM property node has value 9' which exceeds the number of numa nodes: 1$" \
 	"device_add node=9: QEMU's words, the node count" -- device_add pc-dimm size=128M node=9
+err_is 1 "error: 'node' property has value '9', which exceedsthe number of numa nodes: 1$" \
+	"device_add virtio-mem-pci node=9: QEMU's words (its missing space too)" -- \
+	raw '{"execute": "device_add", "arguments": {"driver": "virtio-mem-pci", "id": "vm9", "size": "1G", "requested-size": 0, "node": 9}}'
+err_is 1 "error: Parameter 'node' expects uint32_t$" "raw device_add node -1: no uint32, as QEMU's" -- \
+	raw '{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dn", "size": "128M", "node": -1}}'
 # usereye3 16: a one-node machine's possible nodes as node/possible reads: "0", not "0-0"
 err_is 1 "error: allocation failed: Invalid argument: node 9 does not exist \(possible: 0\)$" \
 	"alloc node=9: the possible nodes as a node list" -- alloc movable 1 node=9
