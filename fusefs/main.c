@@ -939,8 +939,12 @@ static int refuse_missing_mountpoint(const char *path)
 
 	if (!stat(path, &st) || (errno != ENOENT && errno != ENOTDIR))
 		return 0;
-	fprintf(stderr, "hotmemfs: mountpoint %s: %s\nhotmemfs: refusing to start; "
-			"create it first (mkdir -p %s)\n", path, strerror(errno), path);
+	if (errno == ENOTDIR)	/* mkdir -p cannot make a directory under a file */
+		fprintf(stderr, "hotmemfs: mountpoint %s: %s\nhotmemfs: refusing to start; "
+				"a part of its path is a file, not a directory\n", path, strerror(errno));
+	else
+		fprintf(stderr, "hotmemfs: mountpoint %s: %s\nhotmemfs: refusing to start; "
+				"create it first (mkdir -p %s)\n", path, strerror(errno), path);
 	return -ENOENT;
 }
 

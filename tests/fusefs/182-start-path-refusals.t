@@ -66,4 +66,12 @@ start_refused "a missing mountpoint" 78 "hotmemfs: mountpoint $NOMNT: No such fi
 	-S "$TMP/sd/x.state" -s "$TMP/nomnt.sock" "$NOMNT"
 [ ! -e "$TMP/sd" ] && [ ! -e "$TMP/nomnt.sock" ]
 tap_ok $? "... before the state file's directory or the control socket is made"
+grep -qF "create it first (mkdir -p $NOMNT)" "$TMP/out"
+tap_ok $? "... saying to create it"
+# under a file: mkdir -p cannot make it, so it is not advised
+: >"$TMP/afile"
+start_refused "a mountpoint under a file" 78 "hotmemfs: mountpoint $TMP/afile/mnt: Not a directory" \
+	-S none "$TMP/afile/mnt"
+grep -q "a part of its path is a file, not a directory" "$TMP/out" && ! grep -q "mkdir -p" "$TMP/out"
+tap_ok $? "... saying a part of its path is a file, no mkdir -p advice"
 done_testing
