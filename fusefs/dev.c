@@ -1843,7 +1843,7 @@ static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
  * device_del of it answered {} (finalF F3); a reader then waits for
  * dev_lock, which is being let go.
  */
-static bool dev_snap_stands(struct hmfs_ctx *ctx)
+bool hmfs_dev_snap_stands(struct hmfs_ctx *ctx)
 {
 	return ctx->dev_snap_keys && !__atomic_load_n(&ctx->dev_snap_over, __ATOMIC_ACQUIRE);
 }
@@ -1853,7 +1853,7 @@ json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx)
 	json_object *r = NULL;
 
 	pthread_mutex_lock(&ctx->dev_snap_lock);
-	if (ctx->dev_snap && dev_snap_stands(ctx)) {
+	if (ctx->dev_snap && hmfs_dev_snap_stands(ctx)) {
 		if (json_object_deep_copy(ctx->dev_snap, &r, NULL))
 			r = NULL;
 	} else {
@@ -1913,7 +1913,7 @@ static int dev_key_nowait(struct hmfs_ctx *ctx, const char *id, int want, char *
 	int ret = -ENODEV;
 
 	pthread_mutex_lock(&ctx->dev_snap_lock);
-	if (dev_snap_stands(ctx)) {
+	if (hmfs_dev_snap_stands(ctx)) {
 		for (size_t i = 0; i < ctx->nr_dev_snap_keys && ret == -ENODEV; i++) {
 			const struct hmfs_dev_key *k = &ctx->dev_snap_keys[i];
 

@@ -1221,6 +1221,8 @@ uint64_t hmfs_acpi_block_link(struct hmfs_ctx *ctx, unsigned long id);
 enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 /* member @key of object @o if it is of type @t; else (absent, another type, @o NULL) NULL */
 struct json_object *hmfs_json_get(struct json_object *o, const char *key, json_type t);
+/* an eject's device snapshot stands for the list (dev_snap_lock held; dev.c) */
+bool hmfs_dev_snap_stands(struct hmfs_ctx *ctx);
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
 /* status's devices, device @ejecting marked so, for the time of its eject (dev_lock held) */
 struct json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting);

@@ -198,7 +198,9 @@ json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 
 	if (view == HMFS_VIEW_STATUS) {
 		pthread_mutex_lock(&ctx->dev_snap_lock);
-		if (ctx->dev_snap_status && json_object_deep_copy(ctx->dev_snap_status, &a, NULL))
+		/* not once the eject is over: the DIMM gone, the snapshot not yet dropped (finalF F3) */
+		if (ctx->dev_snap_status && hmfs_dev_snap_stands(ctx) &&
+		    json_object_deep_copy(ctx->dev_snap_status, &a, NULL))
 			a = NULL;
 	}
 	if (!a) {

@@ -31,7 +31,7 @@ break dev.c:$line
 commands 1
   silent
   shell { $Q device_del '{"id": "d1"}' >$TMP/del.txt 2>&1; touch $TMP/del.done; } &
-  shell { $Q query-memory-devices >$TMP/query.txt 2>&1; touch $TMP/hit; } &
+  shell { $Q query-memory-devices >$TMP/query.txt 2>&1; $HMCTL -s $CTL --json status >$TMP/status.json 2>&1; touch $TMP/hit; } &
 end
 run &
 GDB
@@ -68,6 +68,8 @@ done
 is "$(cat "$TMP/del.txt")" "DeviceNotFound: Device 'd1' not found" \
 	"then a device_del d1: DeviceNotFound, as after the eject (not {} from the stale snapshot)"
 is "$(cat "$TMP/query.txt")" "return: []" "and query-memory-devices: d1 is gone"
+is "$(python3 -c 'import json,sys; print([d["id"] for d in json.load(open(sys.argv[1]))["devices"]])' "$TMP/status.json" 2>&1)" "[]" \
+	"and status: d1 is gone, not 'ejecting' from the stale snapshot"
 is "$(qmp_reply query-memory-devices)" "return: []" "the eject ended: no device"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
