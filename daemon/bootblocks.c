@@ -125,56 +125,62 @@ fail:
 	hmd_log(d, LOG_WARNING, "cannot remember boot memory in %s: %m", path);
 }
 
+/* state_dir/boot-blocks as read (load_state()): each line taken at its one read */
+struct boot_record {
+	char list[4096];
+	/* its "machine ..." line, "" in a record written before it had one */
+	char key[HMD_PATH_MAX + 128];
+	long kernel_offset[HMD_MAX_NODES], movable_offset[HMD_MAX_NODES];
+	int nr_nodes;
+};
+
 /*
- * Reads the list into @list and the record's "machine" line into @key
- * ("" in a record written before it had one).  The offsets are only
- * taken when the caller keeps the record (apply_state()).
+ * The record at @path into @rec, opened and parsed once: the list, the
+ * offsets and the key.  The offsets are only used when the caller keeps
+ * the record (apply_state()), a record of another machine's being read
+ * all the same.
  */
-static bool load_state(const char *path, char *list, size_t len, char *key, size_t klen)
+static bool load_state(const char *path, struct boot_record *rec)
 {
-	FILE *f;
-
-	key[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(list, len, f)) {
-		fclose(f);
-		return false;
-	}
-	list[strcspn(list, "\n")] = '\0';
-	while (fgets(key, klen, f))
-		if (!strncmp(key, "machine ", 8))
-			break;
-	if (strncmp(key, "machine ", 8))
-		key[0] = '\0';
-	key[strcspn(key, "\n")] = '\0';
-	fclose(f);
-	return true;
-}
-
-static void apply_state(struct hmd *d, const char *path)
-{
-	char line[128];
+	char line[HMD_PATH_MAX + 128];
 	long k, m;
 	int n;
 	FILE *f;
 
-	memset(d->kernel_offset, 0, sizeof(d->kernel_offset));
-	memset(d->movable_offset, 0, sizeof(d->movable_offset));
+	memset(rec, 0, sizeof(*rec));
 	f = fopen(path, "re");
 	if (!f)
-		return;
+		return false;
+	if (!fgets(rec->list, sizeof(rec->list), f)) {
+		fclose(f);
+		return false;
+	}
+	rec->list[strcspn(rec->list, "\n")] = '\0';
 	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "machine ", 8) && !rec->key[0]) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(rec->key, sizeof(rec->key), "%s", line);
+			continue;
+		}
 		if (sscanf(line, "node %d kernel_offset %ld movable_offset %ld", &n, &k, &m) != 3 ||
 		    n < 0 || n >= HMD_MAX_NODES)
 			continue;
-		d->kernel_offset[n] = k;
-		d->movable_offset[n] = m;
-		if (n + 1 > d->nr_nodes)
-			d->nr_nodes = n + 1;
+		rec->kernel_offset[n] = k;
+		rec->movable_offset[n] = m;
+		if (n + 1 > rec->nr_nodes)
+			rec->nr_nodes = n + 1;
 	}
 	fclose(f);
+	return true;
+}
+
+/* the kept record's zone offsets: the anchor of its first start */
+static void apply_state(struct hmd *d, const struct boot_record *rec)
+{
+	memcpy(d->kernel_offset, rec->kernel_offset, sizeof(d->kernel_offset));
+	memcpy(d->movable_offset, rec->movable_offset, sizeof(d->movable_offset));
+	if (rec->nr_nodes > d->nr_nodes)
+		d->nr_nodes = rec->nr_nodes;
 }
 
 /* what hmd_mark_boot_blocks() took at a first start, for its log line */
@@ -267,8 +273,8 @@ static bool record_fits(struct hmd *d, const char *path, const char *old, const 
 void hmd_mark_boot_blocks(struct hmd *d)
 {
 	struct boot_count count = { 0 };
-	char path[HMD_PATH_MAX + 32], list[4096] = "";
-	char key[HMD_PATH_MAX + 128], old[HMD_PATH_MAX + 128];
+	struct boot_record rec;
+	char path[HMD_PATH_MAX + 32], key[HMD_PATH_MAX + 128];
 	const char *spec = d->cfg.boot_blocks;
 	bool auto_spec = !strcmp(spec, "auto");
 	bool have = false, rekey = false;
@@ -276,10 +282,10 @@ void hmd_mark_boot_blocks(struct hmd *d)
 
 	snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
 	machine_key(d, key, sizeof(key));
-	if (d->cfg.state_dir[0] && load_state(path, list, sizeof(list), old, sizeof(old)))
-		have = record_fits(d, path, old, key, &rekey);
+	if (d->cfg.state_dir[0] && load_state(path, &rec))
+		have = record_fits(d, path, rec.key, key, &rekey);
 	if (have)
-		apply_state(d, path);
+		apply_state(d, &rec);
 	if (auto_spec && !have)
 		count.acpi_boot = boot_ram_linked(d, &count);
 	for (i = 0; i < d->nblk; i++) {
@@ -290,7 +296,7 @@ void hmd_mark_boot_blocks(struct hmd *d)
 		if (!auto_spec)
 			b->boot = hmd_in_list(spec, i);
 		else if (have)
-			b->boot = hmd_in_list(list, i);
+			b->boot = hmd_in_list(rec.list, i);
 		else /* first run since boot, or the record was another machine's */
 			b->boot = b->online && !hot_added(d, i, &count);
 		count.boot += b->boot;
@@ -298,7 +304,7 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	hmd_blocks_recount(d);
 	if (have) {
 		if (rekey && !d->cfg.dry_run)
-			save_state(d, path, list, key);
+			save_state(d, path, rec.list, key);
 		return;
 	}
 	if (auto_spec)
