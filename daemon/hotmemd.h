@@ -167,11 +167,10 @@ struct hmd {
 	bool links_known;
 	unsigned long links_other;
 	/*
-	 * memory/'s links disagreed at a settle (links_disagree, set by
-	 * hmd_missed()) and no memory uevent came since (links_doubt): the
-	 * next settle relists if they still do
+	 * memory/'s links disagreed at a settle (hmd_missed_look_again()) and
+	 * no memory uevent came since: the next settle relists if they still do
 	 */
-	bool links_disagree, links_doubt;
+	bool links_doubt;
 
 	unsigned long n_fw_wait; /* blocks with fw_wait set */
 	unsigned long n_node_wait; /* blocks with node_wait set */

@@ -123,34 +123,35 @@ void hmd_links_unknown(struct hmd *d, const char *why)
 /* why a uevent may have been missed since the last look, NULL: nothing says so */
 const char *hmd_missed(struct hmd *d)
 {
-	unsigned long links;
+	unsigned long links = 0;
 	int r;
 
-	d->links_disagree = false;
 	if (d->missed)
 		return d->missed_why;
 	if (!d->links_known)
 		return d->missed_why;
 	r = hmd_memdir_links(d, &links);
 	if (r) {
-		snprintf(d->missed_why, sizeof(d->missed_why), "memory/ unreadable: %s",
-			 strerror(-r));
+		char why[64];
+
+		/* no count to compare until a listing measures one anew */
+		snprintf(why, sizeof(why), "memory/ unreadable: %s", strerror(-r));
+		hmd_links_unknown(d, why);
 		return d->missed_why;
 	}
 	if (links != d->links_other + d->n_present) {
 		snprintf(d->missed_why, sizeof(d->missed_why),
 			 "memory/ has %lu links, the %lu blocks hotmemd knows of make %lu", links,
 			 d->n_present, d->links_other + d->n_present);
-		d->links_disagree = true;
 		return d->missed_why;
 	}
 	return NULL;
 }
 
 /*
- * Whether a settle whose only sign is memory/'s link count (hmd_missed())
- * should look once more before it relists: the first time since the last
- * memory uevent, yes.  A count is of one instant, and a block's directory
+ * Whether a settle whose only sign is memory/'s link count (hmd_missed(),
+ * just called and not NULL) should look once more before it relists: the
+ * first time since the last memory uevent, yes.  A count is of one instant, and a block's directory
  * comes before its ADD is read: the kernel's device_add() makes memoryN/
  * (kobject_add()) and only then sends the ADD, which may still wait in our
  * socket's queue when the settle's timer is dispatched first (both ready
@@ -167,7 +168,12 @@ const char *hmd_missed(struct hmd *d)
  */
 bool hmd_missed_look_again(struct hmd *d)
 {
-	if (!d->links_disagree || d->links_doubt)
+	/*
+	 * after a hmd_missed() that said why: with no uevent's sign and the
+	 * links known (an unreadable count made them unknown), its why was
+	 * the count's disagreement -- derived, not a flag kept beside it
+	 */
+	if (d->missed || !d->links_known || d->links_doubt)
 		return false;
 	d->links_doubt = true;
 	return true;

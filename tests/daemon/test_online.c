@@ -1235,6 +1235,34 @@ static void test_settle_links_look_again(void **state)
 }
 
 /*
+ * Whether a settle looks again is derived from what hmd_missed() found
+ * (missed.c): only a count that disagrees does, not a count unreadable
+ * (the sysroot's FUSE server gone), which relists at once as before.
+ */
+static void test_settle_unreadable_links_relist(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_true(f->d.links_known);
+	f->d.sysroot_gone = ENOTCONN;
+	assert_string_equal(hmd_missed(&f->d), "memory/ unreadable: Transport endpoint is not connected");
+	assert_false(hmd_missed_look_again(&f->d));
+	assert_false(f->d.links_doubt);
+	f->d.sysroot_gone = 0;
+	/* a listing measures anew: the count agrees again */
+	hmd_missed_clear(&f->d);
+	hmd_scan_new(&f->d);
+	assert_null(hmd_missed(&f->d));
+	/* a count that disagrees looks again once */
+	mk_block(f->root, 16, "offline\n", 0);
+	assert_non_null(hmd_missed(&f->d));
+	assert_true(hmd_missed_look_again(&f->d));
+	assert_non_null(hmd_missed(&f->d));
+	assert_false(hmd_missed_look_again(&f->d));
+}
+
+/*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
@@ -1557,6 +1585,7 @@ int main(void)
 		T(test_readded_block_not_counted_stale),
 		T(test_settle_reason_links_unknown),
 		T(test_settle_links_look_again),
+		T(test_settle_unreadable_links_relist),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
