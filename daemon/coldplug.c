@@ -17,7 +17,6 @@
 #include "uapi/hmuapi.h"
 
 #define SETTLE_USEC 20000 /* quiet time after a uevent burst */
-#define FW_WAIT_USEC 500000 /* the longest a block waits for its firmware_node */
 
 bool hmd_stop_requested(struct hmd *d)
 {
@@ -103,30 +102,6 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 	return 0;
 }
 
-/*
- * Block @id's node, from its memoryN/nodeK link.  6.12
- * add_memory_resource() (mm/memory_hotplug.c) sends every block's ADD in
- * create_memory_block_devices() and links them under their node only
- * afterwards, in register_memory_blocks_under_node(nid, ..., MEMINIT_HOTPLUG)
- * (register_memory_blocks_under_node_hotplug() in later kernels), after
- * __register_one_node() of a new node: an ADD handled at once can find no
- * link.  Such a block counts as node 0's until its link is read.  Whether
- * it has one (or is gone: nothing to wait for).
- */
-static bool block_node(struct hmd *d, unsigned long id, struct hmd_block *b)
-{
-	int nid = hmd_block_read_node(d, id);
-
-	b->nid = nid < 0 ? 0 : nid;
-	b->nid_guessed = nid < 0;
-	if (b->nid + 1 > d->nr_nodes)
-		d->nr_nodes = b->nid + 1;
-	if (nid >= 0)
-		d->node_links = true;
-	/* a block gone (its directory unlistable) has no link to wait for */
-	return nid != -ENODATA;
-}
-
 static void block_seen(struct hmd *d, unsigned long id, void *arg)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
@@ -139,142 +114,11 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	/*
 	 * a scan during add_memory_resource() meets blocks before
 	 * register_memory_blocks_under_node() links them: nid_guessed, they
-	 * wait like one ADDed so (hmd_coldplug(), node_pending())
+	 * wait like one ADDed so (hmd_coldplug(), hmd_link_wait())
 	 */
-	block_node(d, id, b);
+	hmd_block_node(d, id, b);
 	b->fwnode = HMD_FWNODE_UNREAD;
 	b->unread = hmd_block_refresh(d, id, b) != 0;
-}
-
-static void node_wait_clear(struct hmd *d, struct hmd_block *b)
-{
-	if (!b->node_wait)
-		return;
-	b->node_wait = false;
-	d->n_node_wait--;
-}
-
-/* it waits for nothing more: its firmware_node nor its node link */
-static void fw_wait_clear(struct hmd *d, struct hmd_block *b)
-{
-	node_wait_clear(d, b);
-	if (!b->fw_wait)
-		return;
-	b->fw_wait = false;
-	d->n_fw_wait--;
-}
-
-/*
- * Block @b waits until the uevents settle, for its firmware_node or its
- * node link: @flag set, @count counted.  Each block that begins waiting
- * sets when all are decided at the latest: a DIMM whose ADDs keep coming
- * (a real kernel adds a big one for seconds, its links after the last)
- * holds its first blocks on; other uevents that keep coming do not
- * (hmd_uevent_seen()).  Set first: the settle timer is pulled to it.
- * Without a settle timer nothing would ever decide it: false, decided now.
- */
-static bool settle_wait(struct hmd *d, struct hmd_block *b, bool *flag, unsigned long *count)
-{
-	if (!b->fw_wait && !b->node_wait) {
-		sd_event_now(d->ev, CLOCK_MONOTONIC, &d->fw_wait_until);
-		d->fw_wait_until += FW_WAIT_USEC;
-	}
-	if (!hmd_uevent_seen(d))
-		return false;
-	if (!*flag) {
-		*flag = true;
-		(*count)++;
-	}
-	return true;
-}
-
-/*
- * Whether an ACPI memory device is binding, for block @b read without a
- * link at a scan: asked after that read, the answer can be "none" because
- * the binding ended in between (the DIMM's links all made at once, after
- * its ADDs): the link is read again then, once -- only when the answer is
- * new, a cached one is older than the read.
- */
-static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_block *b)
-{
-	bool fresh = d->acpi_state == HMD_ACPI_UNKNOWN;
-
-	if (hmd_acpi_memory_binding(d))
-		return true;
-	if (fresh)
-		b->fwnode = hmd_block_read_fwnode(d, id);
-	return false;
-}
-
-/*
- * acpi_memory_enable_device() (drivers/acpi/acpi_memhotplug.c, 6.12) calls
- * __add_memory(), whose ADDs go out one a block, and only then
- * acpi_bind_memory_blocks() links the blocks' firmware_node: an ADD
- * handled at once finds no link yet, and its block would be decided
- * without its DIMM's group.  Under memory_groups = firmware an offline
- * block ADDed without a link waits until the uevents settle (SETTLE_USEC
- * after the last; decide_fw_waiting()), where its link is read again.
- * Whether an ACPI memory device is still to bind is not asked at an ADD:
- * a walk of every PNP0C80 device (256 slots on QEMU) at each lone DIMM's
- * ADD cost up to 46 times the ADD (tests/daemon/92-*); the settle asks it
- * once, only for blocks still without a link.  The coldplug (@at_add false: a
- * start while a DIMM is being added, a rescan after lost ADDs) asks it once
- * a scan, and holds back an offline block without a link only while a
- * device is present but unbound.  A virtio-mem device's block never gets a
- * link (add_memory_driver_managed(), no ACPI companion): decided at once.
- * Without an event loop, or when its timer cannot be armed, there is
- * nothing to wait with.
- */
-static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
-{
-	struct hmd_block *b = &d->blk[id];
-
-	if (!d->ev || d->cfg.groups != HMD_GROUPS_FIRMWARE || !hmd_block_wants_group(d, id))
-		return false;
-	if (b->fwnode == HMD_FWNODE_UNREAD)
-		b->fwnode = hmd_block_read_fwnode(d, id);
-	/*
-	 * /proc/iomem is read once a burst.  The state is not read at an ADD:
-	 * one onlined meanwhile (a udev rule) is said by its ONLINE, which
-	 * ends the wait (hmd_block_event()), else the settle's decision reads
-	 * it; the coldplug's scan has just read it.
-	 */
-	if (b->fwnode || hmd_dyn_block(d, id) || (!at_add && !acpi_binding_unlinked(d, id, b)))
-		return false;
-	if (!settle_wait(d, b, &b->fw_wait, &d->n_fw_wait))
-		return false;
-	/*
-	 * not cached: a block of its DIMM ADDed after the binding walks its
-	 * group now, and must find this one's link (it found the group cut
-	 * at the waiting blocks: the late ones alone, put in Movable where
-	 * the whole DIMM goes to Normal, tests/daemon/66-*)
-	 */
-	b->fwnode = HMD_FWNODE_UNREAD;
-	hmd_log(d, LOG_DEBUG, "memory%lu: no firmware_node yet, decided when the uevents settle",
-		id);
-	return true;
-}
-
-/*
- * A block ADDed before its memoryN/nodeK link (block_node()), or met so by
- * a coldplug's scan during the hot-add, would be decided with node 0's
- * policy and ratios: `--node-policy 1=offline` would online the first
- * blocks of a node-1 DIMM.  It waits until the uevents
- * settle, as one without its firmware_node (fwnode_pending(): the same
- * 0.5 s cap), a virtio-mem device's block too.  A kernel without
- * CONFIG_NUMA links no block under a node: where no block was ever seen
- * with a link, none waits.
- */
-static bool node_pending(struct hmd *d, unsigned long id, bool linked)
-{
-	struct hmd_block *b = &d->blk[id];
-
-	if (linked || !d->ev || !d->node_links)
-		return false;
-	if (!settle_wait(d, b, &b->node_wait, &d->n_node_wait))
-		return false;
-	hmd_log(d, LOG_DEBUG, "memory%lu: no node link yet, decided when the uevents settle", id);
-	return true;
 }
 
 /*
@@ -327,7 +171,6 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 {
 	char auto_online[32] = "?";
 	unsigned long i, offline = 0, decided = 0;
-	bool wait;
 	int r;
 
 	for (i = 0; i < d->nblk; i++)
@@ -364,18 +207,17 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 
 		/* one waiting for its link that went or came online meanwhile: decided */
 		if (!b->present || b->online) {
-			fw_wait_clear(d, b);
+			hmd_link_wait_clear(d, b);
 			continue;
 		}
 		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
-		if (!online_offline || b->retry || b->fw_wait || b->node_wait)
+		if (!online_offline || b->retry || b->link_wait)
 			continue;
 		/*
-		 * both asked, as at an ADD: one the scan met before its node
-		 * link (a scan during a hot-add) waits for it too (finalJ J6)
+		 * as at an ADD: one the scan met before its node link (a scan
+		 * during a hot-add) waits for it too (finalJ J6)
 		 */
-		wait = b->nid_guessed && node_pending(d, i, false);
-		if (fwnode_pending(d, i, false) || wait)
+		if (hmd_link_wait(d, i, b->nid_guessed, false))
 			continue;
 		if (hmd_stop_requested(d)) {
 			hmd_status_changed(d);
@@ -397,138 +239,10 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	return 0;
 }
 
-/* the waiting blocks' links read again: how many still have none */
-static unsigned long read_fw_waiting(struct hmd *d)
-{
-	unsigned long i, unlinked = 0;
-
-	for (i = 0; i < d->nblk; i++) {
-		if (!d->blk[i].fw_wait || (d->blk[i].fwnode && d->blk[i].fwnode != HMD_FWNODE_UNREAD))
-			continue;
-		d->blk[i].fwnode = hmd_block_read_fwnode(d, i);
-		unlinked += !d->blk[i].fwnode;
-	}
-	return unlinked;
-}
-
-/*
- * A binding under way that the ACPI devices do not show: the device's
- * physical_node comes with its first block (acpi_bind_one()), and
- * acpi_bind_memory_blocks() links the blocks in address order
- * (walk_memory_blocks()), so a DIMM of thousands of blocks still being
- * linked when its ADDs settle is a linked block right below a waiting one
- * still without a link.  (A probe block right above a DIMM looks the same:
- * it waits the 0.5 s.)
- */
-static bool binding_under_way(struct hmd *d)
-{
-	unsigned long i;
-
-	for (i = 1; i < d->nblk; i++)
-		if (d->blk[i].fw_wait && !d->blk[i].fwnode && d->blk[i - 1].present &&
-		    hmd_block_fwnode(d, i - 1))
-			return true;
-	return false;
-}
-
-/*
- * The blocks that waited for a firmware_node, in order: read their links
- * again and walk the group again (it was found without them).  Only when
- * one still has no link are the ACPI memory devices walked, once this
- * settle: while one is present but unbound, or a binding is still under
- * way (binding_under_way()), all wait on -- a linked one too, its group
- * not whole yet -- until fw_wait_until.  None binding: their links are
- * read once more first, as the binding may have ended between the read and
- * the walk (the DIMM's links all made at once, after its ADDs;
- * tests/daemon/67-*).
- */
-/*
- * The blocks ADDed without a node link (node_pending()): their links read
- * again.  While one still has none they all wait on, until fw_wait_until;
- * then one without a link is decided as node 0's, said at notice.  Those
- * also waiting for a firmware_node are left to decide_fw_waiting().
- * Whether they still wait on.
- */
-static bool decide_node_waiting(struct hmd *d)
-{
-	unsigned long i, unlinked = 0;
-	uint64_t now;
-
-	if (!d->n_node_wait)
-		return false;
-	for (i = 0; i < d->nblk; i++)
-		if (d->blk[i].node_wait)
-			unlinked += !block_node(d, i, &d->blk[i]);
-	/* the group was walked with them on node 0 */
-	d->group.valid = false;
-	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
-	if (unlinked && now < d->fw_wait_until && hmd_uevent_seen(d))
-		return true;
-	for (i = 0; d->n_node_wait && i < d->nblk; i++) {
-		struct hmd_block *b = &d->blk[i];
-
-		if (!b->node_wait)
-			continue;
-		node_wait_clear(d, b);
-		/* the first loop's read of it, kept in nid_guessed */
-		if (b->nid_guessed)
-			hmd_log(d, LOG_NOTICE,
-				"memory%lu: no node link 0.5 s after its ADD: decided as node0's", i);
-		if (!b->fw_wait)
-			hmd_block_process(d, i);
-	}
-	return false;
-}
-
-static void decide_fw_waiting(struct hmd *d)
-{
-	const char *cut = NULL; /* why one a device may still bind is decided alone */
-	unsigned long i;
-	uint64_t now;
-
-	if (!d->n_fw_wait)
-		return;
-	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
-	if (read_fw_waiting(d)) {
-		if (now >= d->fw_wait_until) {
-			cut = "0.5 s after the last block began waiting";
-		} else if (!hmd_acpi_memory_binding(d) &&
-			   (!read_fw_waiting(d) || !binding_under_way(d))) {
-			; /* none binding: decided alone */
-		} else if (hmd_uevent_seen(d)) {
-			for (i = 0; i < d->nblk; i++)
-				if (d->blk[i].fw_wait && !d->blk[i].fwnode)
-					d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
-			return;
-		} else {
-			/* waiting on needs the settle timer again: without it all are decided now */
-			cut = "no settle timer to wait on";
-		}
-	}
-	d->group.valid = false;
-	for (i = 0; d->n_fw_wait && i < d->nblk; i++) {
-		if (!d->blk[i].fw_wait)
-			continue;
-		/*
-		 * a block no ACPI device binds (probe, dax/kmem) is decided
-		 * alone as it should: said at notice only where one may still
-		 * bind it
-		 */
-		if (!d->blk[i].fwnode)
-			hmd_log(d, cut ? LOG_NOTICE : LOG_DEBUG,
-				"memory%lu: no firmware_node%s%s: decided alone", i,
-				cut ? ", an ACPI memory device still binding, " :
-				      ", no ACPI memory device binding",
-				cut ? cut : "");
-		fw_wait_clear(d, &d->blk[i]);
-		hmd_block_process(d, i);
-	}
-}
-
 static void block_added(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
-	bool linked, wait;
+	bool linked;
 	char val[32];
 
 	if (!b) {
@@ -536,7 +250,7 @@ static void block_added(struct hmd *d, unsigned long id)
 		return;
 	}
 	hmd_retry_cancel(b);
-	fw_wait_clear(d, b);
+	hmd_link_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
 	hmd_block_set_failed(d, id, false);
 	d->n_present += !b->present;
@@ -551,7 +265,7 @@ static void block_added(struct hmd *d, unsigned long id)
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->attempts = 0;
-	linked = block_node(d, id, b);
+	linked = hmd_block_node(d, id, b);
 	b->fwnode = HMD_FWNODE_UNREAD;
 	hmd_block_joined(d, id);
 	hmd_block_account(d, id, 1);
@@ -563,9 +277,7 @@ static void block_added(struct hmd *d, unsigned long id)
 		hmd_status_changed(d);
 		return;
 	}
-	/* both asked: one waiting for both has its node read at the settle */
-	wait = node_pending(d, id, linked);
-	if (!fwnode_pending(d, id, true) && !wait)
+	if (!hmd_link_wait(d, id, !linked, true))
 		hmd_block_process(d, id);
 }
 
@@ -577,7 +289,7 @@ void hmd_block_forget(struct hmd *d, unsigned long id)
 	if (!b)
 		return;
 	hmd_retry_cancel(b);
-	fw_wait_clear(d, b);
+	hmd_link_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
 	hmd_block_left(d, id);
 	hmd_block_set_failed(d, id, false);
@@ -611,7 +323,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		 * A block waiting for its link that someone else onlined (and
 		 * maybe offlined again) is theirs: the settle decides nothing.
 		 */
-		fw_wait_clear(d, b);
+		hmd_link_wait_clear(d, b);
 		/* the ONLINE that follows our own write: nothing new to read */
 		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE)
 			return;
@@ -779,8 +491,7 @@ static int on_settle(sd_event_source *s, uint64_t usec, void *userdata)
 	 * /proc/iomem (a device probed since is read once more, dyngroups.c):
 	 * it is read again after them, for the rescan and the next burst
 	 */
-	if (!decide_node_waiting(d))
-		decide_fw_waiting(d);
+	hmd_link_wait_settle(d);
 	hmd_dyn_invalidate(d);
 	settled(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
@@ -808,8 +519,8 @@ bool hmd_uevent_seen(struct hmd *d)
 	if (sd_event_source_set_time_relative(d->settle_src, SETTLE_USEC) < 0)
 		return false;
 	/* uevents that keep coming hold the blocks waiting for a link no longer */
-	if ((d->n_fw_wait || d->n_node_wait) && !sd_event_source_get_time(d->settle_src, &when) &&
-	    when > d->fw_wait_until)
-		sd_event_source_set_time(d->settle_src, d->fw_wait_until);
+	if (d->n_link_wait && !sd_event_source_get_time(d->settle_src, &when) &&
+	    when > d->link_wait_until)
+		sd_event_source_set_time(d->settle_src, d->link_wait_until);
 	return sd_event_source_set_enabled(d->settle_src, SD_EVENT_ONESHOT) >= 0;
 }

@@ -29,6 +29,10 @@
 /* virtio-mem devices modelled as dynamic memory groups; more are decided alone */
 #define HMD_MAX_DYN 64
 
+/* hmd_block.link_wait's bits: the links a block waits for */
+#define HMD_WAIT_FWNODE 1u /* memoryN/firmware_node */
+#define HMD_WAIT_NODE 2u /* memoryN/nodeK */
+
 /* What the daemon knows of one memory block; indexed by block id. */
 /* hmd_block.fwnode not read yet */
 #define HMD_FWNODE_UNREAD 0xffffffffu
@@ -44,16 +48,13 @@ struct hmd_block {
 	bool unread; /* the coldplug scan could not read its state */
 	bool listed; /* seen by the rescan under way (hmd_scan_new()) */
 	/*
-	 * ADDed without a firmware_node: decided when the uevents settle,
-	 * once acpi_bind_memory_blocks() has linked the DIMM's blocks
+	 * HMD_WAIT_*: the links it was ADDed (or met by a scan) without,
+	 * made after the ADDs -- its firmware_node
+	 * (acpi_bind_memory_blocks()), its memoryN/nodeK
+	 * (register_memory_blocks_under_node(), nid is 0 until then): decided
+	 * when the uevents settle, those links read again there (linkwait.c)
 	 */
-	bool fw_wait;
-	/*
-	 * ADDed without a memoryN/nodeK link (made after the ADDs,
-	 * register_memory_blocks_under_node()): decided when the uevents
-	 * settle, its node read again there (nid is 0 until then)
-	 */
-	bool node_wait;
+	unsigned char link_wait;
 	/*
 	 * its node not read from a memoryN/nodeK link (none when last read):
 	 * nid 0 is a guess, the kernel uses the real one (online.c
@@ -172,10 +173,9 @@ struct hmd {
 	 */
 	bool links_doubt;
 
-	unsigned long n_fw_wait; /* blocks with fw_wait set */
-	unsigned long n_node_wait; /* blocks with node_wait set */
+	unsigned long n_link_wait; /* blocks with link_wait set */
 	bool node_links; /* a block was seen with a nodeK link (CONFIG_NUMA) */
-	uint64_t fw_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
+	uint64_t link_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
 
 	/* counters for STATUS= */
 	unsigned long n_onlined; /* by us, since start */
@@ -353,6 +353,15 @@ void hmd_block_forget(struct hmd *d, unsigned long id);
 bool hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
 unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
+
+/* linkwait.c: a new block waits for the links the kernel makes after its ADD */
+/* block @id's node from its nodeK link into @b; false: it has none yet (not gone) */
+bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b);
+/* whether offline block @id waits for a link (its node link too if @node_missing) */
+bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_add);
+void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b);
+/* at the settle: the waiting blocks' links read again, those waiting no longer decided */
+void hmd_link_wait_settle(struct hmd *d);
 
 /* missed.c: whether a burst's settle must relist memory/ */
 void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

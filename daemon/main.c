@@ -363,8 +363,8 @@ static int run_oneshot(struct hmd *d)
 	int r;
 
 	r = hmd_coldplug(d, true);
-	/* busy writes retried, and blocks waiting for their DIMM's firmware_node */
-	while (!r && (hmd_count_pending(d) || d->n_fw_wait))
+	/* busy writes retried, and blocks waiting for their links (linkwait.c) */
+	while (!r && (hmd_count_pending(d) || d->n_link_wait))
 		r = sd_event_run(d->ev, UINT64_MAX) < 0 ? -1 : 0;
 	/* the sysroot gone under the scan: said once (sysroot.c), the blocks left */
 	return r || d->sysroot_gone ? 1 : (d->n_failed ? 2 : 0);

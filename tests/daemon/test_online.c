@@ -246,7 +246,7 @@ static void run_until_settled(struct fixture *f)
 {
 	int guard = 1000;
 
-	while ((f->d.n_fw_wait || f->d.n_node_wait) && guard--)
+	while (f->d.n_link_wait && guard--)
 		assert_true(sd_event_run(f->d.ev, UINT64_MAX) >= 0);
 	assert_true(guard > 0);
 }
@@ -814,7 +814,7 @@ static void test_firmware_link_after_adds(void **state)
 	assert_states(f, 16, 48, "offline");
 	/* the uevents settle before the links come: the blocks wait on */
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
-	assert_int_equal(f->d.n_fw_wait, 33);
+	assert_int_equal(f->d.n_link_wait, 33);
 	assert_states(f, 16, 48, "offline");
 	mk_dimm_links(f, 16, 47, 1);
 	mk_acpi_slot(f, 1, 16); /* acpi_bind_memory_blocks() done */
@@ -828,7 +828,7 @@ static void test_firmware_link_after_adds(void **state)
 	mk_block(f->root, 49, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 49);
 	hmd_block_event(&f->d, "remove", 49);
-	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	assert_int_equal(f->m.writes[49], 0);
 }
 
@@ -845,7 +845,7 @@ static void test_firmware_link_before_last_adds(void **state)
 
 	dimm_being_added(f, 47);
 	adds(f, 16, 39);
-	assert_int_equal(f->d.n_fw_wait, 24);
+	assert_int_equal(f->d.n_link_wait, 24);
 	mk_dimm_links(f, 16, 47, 1);
 	mk_acpi_slot(f, 1, 16);
 	adds(f, 40, 47);
@@ -873,7 +873,7 @@ static void test_firmware_binding_under_way(void **state)
 	mk_dimm_links(f, 16, 31, 1);
 	mk_acpi_slot(f, 1, 16);
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
-	assert_int_equal(f->d.n_fw_wait, 32);
+	assert_int_equal(f->d.n_link_wait, 32);
 	assert_states(f, 16, 47, "offline");
 	mk_dimm_links(f, 32, 47, 1);
 	run_until_settled(f);
@@ -893,14 +893,14 @@ static void test_firmware_link_wait_bounded(void **state)
 
 	dimm_being_added(f, 47);
 	adds(f, 16, 47);
-	assert_int_equal(f->d.n_fw_wait, 32);
+	assert_int_equal(f->d.n_link_wait, 32);
 	/* uevents that keep coming do not hold them past the deadline (5 ms on here) */
 	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
-	f->d.fw_wait_until = now + 5000;
+	f->d.link_wait_until = now + 5000;
 	for (int i = 0; i < 3; i++)
 		hmd_uevent_seen(&f->d);
 	assert_int_equal(sd_event_source_get_time(f->d.settle_src, &when), 0);
-	assert_true(when == f->d.fw_wait_until);
+	assert_true(when == f->d.link_wait_until);
 	run_until_settled(f);
 	/* block by block: 3.01 GiB Movable are 24 blocks in all */
 	assert_states(f, 16, 31, "online_movable");
@@ -916,7 +916,7 @@ static void test_firmware_link_wait_bounded(void **state)
 }
 
 /*
- * A DIMM whose ADDs keep coming past FW_WAIT_USEC (a real kernel adds a
+ * A DIMM whose ADDs keep coming past LINK_WAIT_USEC (a real kernel adds a
  * big DIMM for seconds, and links it after its last ADD): each new
  * waiting block moves the deadline, its first blocks are not decided alone
  * meanwhile.  The deadline was the first block's: they went Movable one by
@@ -929,12 +929,12 @@ static void test_firmware_wait_while_adds_come(void **state)
 
 	dimm_being_added(f, 47);
 	adds(f, 16, 23);
-	/* FW_WAIT_USEC gone by since the first */
+	/* LINK_WAIT_USEC gone by since the first */
 	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
-	f->d.fw_wait_until = now;
+	f->d.link_wait_until = now;
 	adds(f, 24, 47);
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
-	assert_int_equal(f->d.n_fw_wait, 32);
+	assert_int_equal(f->d.n_link_wait, 32);
 	assert_states(f, 16, 47, "offline");
 	mk_dimm_links(f, 16, 47, 1);
 	mk_acpi_slot(f, 1, 16);
@@ -967,11 +967,11 @@ static void test_no_firmware_link_decided_at_settle(void **state)
 	mk_block(f->root, 48, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 48);
 	assert_int_equal(f->d.acpi_state, HMD_ACPI_UNKNOWN);
-	assert_int_equal(f->d.n_fw_wait, 1);
+	assert_int_equal(f->d.n_link_wait, 1);
 	assert_int_equal(f->m.writes[48], 0);
 	/* the settle the ADD armed: one look at the devices, none binding */
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
-	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	assert_int_equal(f->m.writes[48], 1);
 	assert_states(f, 48, 48, "online_movable");
 	assert_null(strstr(f->m.journal, "decided alone"));
@@ -996,7 +996,7 @@ static void add_before_node_link(struct fixture *f, int id, int node, bool link)
 	mk_block(f->root, id, "offline\n", node);
 	assert_int_equal(rmdir(path_of(f, id, name, path)), 0);
 	hmd_block_event(&f->d, "add", id);
-	assert_int_equal(f->d.n_node_wait, 1);
+	assert_int_equal(f->d.n_link_wait, 1);
 	assert_int_equal(f->m.writes[id], 0);
 	if (link)
 		assert_int_equal(mkdir(path, 0755), 0);
@@ -1022,14 +1022,14 @@ static void test_no_node_link_decided_at_settle(void **state)
 	/* linked after the ADD, before the settle: node 1's policy, left offline */
 	add_before_node_link(f, 48, 1, true);
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
-	assert_int_equal(f->d.n_node_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	assert_int_equal(f->d.blk[48].nid, 1);
 	assert_int_equal(f->m.writes[48], 0);
 	assert_states(f, 48, 48, "offline");
 	assert_null(strstr(f->m.journal, "no node link"));
 	/* never linked: node 0's, decided at the cap and said */
 	add_before_node_link(f, 49, 1, false);
-	while (f->d.n_node_wait)
+	while (f->d.n_link_wait)
 		assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
 	assert_int_equal(f->m.writes[49], 1);
 	assert_non_null(strstr(f->m.journal, "memory49: no node link 0.5 s after its ADD"));
@@ -1052,8 +1052,8 @@ static void test_coldplug_before_node_link(void **state)
 	mk_block(f->root, 16, "offline\n", 1);
 	assert_int_equal(rmdir(path_of(f, 16, "node1", path)), 0);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	assert_int_equal(f->d.n_node_wait, 1);
-	assert_true(f->d.blk[16].node_wait);
+	assert_int_equal(f->d.n_link_wait, 1);
+	assert_true(f->d.blk[16].link_wait & HMD_WAIT_NODE);
 	assert_int_equal(f->m.writes[16], 0);
 	assert_states(f, 8, 15, "online_movable");
 	assert_int_equal(mkdir(path, 0755), 0);
@@ -1121,10 +1121,10 @@ static void test_virtio_mem_block_not_delayed(void **state)
 		rm_block(f, i);
 	mk_acpi_slot(f, 1, -1);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	mk_block(f->root, 40, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 40);
-	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	assert_int_equal(f->m.writes[40], 1);
 	/* one ADDed before its node link waits for it (register_memory_blocks_under_node()) */
 	add_before_node_link(f, 41, 0, true);
@@ -1155,7 +1155,7 @@ static void test_readded_block_not_counted_stale(void **state)
 	assert_int_equal(f->d.nr_online, nr - 1);
 	mk_block(f->root, 50, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 50);
-	assert_int_equal(f->d.n_fw_wait, 1);
+	assert_int_equal(f->d.n_link_wait, 1);
 	assert_false(f->d.blk[50].online);
 	assert_int_equal(f->d.nr_online, nr - 1);
 	assert_sums_recount(&f->d);
@@ -1276,14 +1276,14 @@ static void test_firmware_wait_across_rescan(void **state)
 	dimm_being_added(f, 48);
 	adds(f, 16, 31);
 	hmd_block_event(&f->d, "add", 48);
-	assert_int_equal(f->d.n_fw_wait, 17);
+	assert_int_equal(f->d.n_link_wait, 17);
 	assert_int_equal(hmd_coldplug(&f->d, false), 0);
-	assert_int_equal(f->d.n_fw_wait, 17);
+	assert_int_equal(f->d.n_link_wait, 17);
 	rm_block(f, 48);
 	/* memory32-47's ADDs lost with the queue's overflow */
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
-	assert_int_equal(f->d.n_fw_wait, 32);
-	assert_false(f->d.blk[48].fw_wait);
+	assert_int_equal(f->d.n_link_wait, 32);
+	assert_false(f->d.blk[48].link_wait);
 	assert_states(f, 16, 47, "offline");
 	mk_dimm_links(f, 16, 47, 1);
 	mk_acpi_slot(f, 1, 16);
@@ -1308,12 +1308,12 @@ static void test_firmware_wait_onlined_elsewhere(void **state)
 	mk_block(f->root, 16, "offline\n", 0);
 	mk_acpi_slot(f, 1, -1);
 	hmd_block_event(&f->d, "add", 16);
-	assert_int_equal(f->d.n_fw_wait, 1);
+	assert_int_equal(f->d.n_link_wait, 1);
 	replace_state(f->root, 16, "online\n");
 	hmd_block_event(&f->d, "online", 16);
 	replace_state(f->root, 16, "offline\n");
 	hmd_block_event(&f->d, "offline", 16);
-	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	/* the settle the ADD armed */
 	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
 	assert_int_equal(f->m.writes[16], 0);
@@ -1339,7 +1339,7 @@ static void test_firmware_wait_needs_timer(void **state)
 	mk_acpi_slot(f, 1, -1);
 	hmd_block_event(&f->d, "add", 16);
 	assert_null(f->d.settle_src);
-	assert_int_equal(f->d.n_fw_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
 	assert_int_equal(f->m.writes[16], 1);
 	assert_states(f, 16, 16, "online_movable");
 }

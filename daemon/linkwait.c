@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hotmemd: a new block waits for its links.  A real kernel makes a block's
+ * links after its ADD uevent: 6.12 acpi_memory_enable_device()
+ * (drivers/acpi/acpi_memhotplug.c) calls __add_memory(), whose ADDs go out
+ * one a block, and only then acpi_bind_memory_blocks() links the blocks'
+ * memoryN/firmware_node (and the device's physical_nodeK);
+ * add_memory_resource() (mm/memory_hotplug.c) sends every block's ADD in
+ * create_memory_block_devices() and links them under their node only
+ * afterwards, in register_memory_blocks_under_node(nid, ..., MEMINIT_HOTPLUG)
+ * (register_memory_blocks_under_node_hotplug() in later kernels).  A block
+ * decided at once would be decided without its DIMM's group or with node
+ * 0's policy: it waits until the uevents settle (coldplug.c on_settle(),
+ * SETTLE_USEC after the last), where the link it lacked is read again --
+ * one mechanism for both links: a bit a missing kind (hmd_block.link_wait),
+ * one count of the waiting blocks, one settle pass, one deadline.
+ */
+#include <errno.h>
+#include <syslog.h>
+
+#include "hotmemd.h"
+
+#define LINK_WAIT_USEC 500000 /* the longest a block waits for its links */
+
+/*
+ * Block @id's node, from its memoryN/nodeK link.  An ADD handled at once
+ * can find no link (register_memory_blocks_under_node() comes after the
+ * ADDs): such a block counts as node 0's until its link is read.  Whether
+ * it has one (or is gone: nothing to wait for).
+ */
+bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	int nid = hmd_block_read_node(d, id);
+
+	b->nid = nid < 0 ? 0 : nid;
+	b->nid_guessed = nid < 0;
+	if (b->nid + 1 > d->nr_nodes)
+		d->nr_nodes = b->nid + 1;
+	if (nid >= 0)
+		d->node_links = true;
+	/* a block gone (its directory unlistable) has no link to wait for */
+	return nid != -ENODATA;
+}
+
+/* block @b waits no longer for the links of @kinds (HMD_WAIT_*) */
+static void link_wait_drop(struct hmd *d, struct hmd_block *b, unsigned int kinds)
+{
+	if (!(b->link_wait & kinds))
+		return;
+	b->link_wait &= ~kinds;
+	if (!b->link_wait)
+		d->n_link_wait--;
+}
+
+/* it waits for nothing more: its firmware_node nor its node link */
+void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b)
+{
+	link_wait_drop(d, b, HMD_WAIT_FWNODE | HMD_WAIT_NODE);
+}
+
+/*
+ * Block @b waits until the uevents settle, for its link of kind @kind:
+ * its bit set, the block counted once.  Each block that begins waiting
+ * sets when all are decided at the latest: a DIMM whose ADDs keep coming
+ * (a real kernel adds a big one for seconds, its links after the last)
+ * holds its first blocks on; other uevents that keep coming do not
+ * (hmd_uevent_seen()).  Set first: the settle timer is pulled to it.
+ * Without a settle timer nothing would ever decide it: false, decided now.
+ */
+static bool link_wait_set(struct hmd *d, struct hmd_block *b, unsigned int kind)
+{
+	if (!b->link_wait) {
+		sd_event_now(d->ev, CLOCK_MONOTONIC, &d->link_wait_until);
+		d->link_wait_until += LINK_WAIT_USEC;
+	}
+	if (!hmd_uevent_seen(d))
+		return false;
+	if (!b->link_wait)
+		d->n_link_wait++;
+	b->link_wait |= kind;
+	return true;
+}
+
+/*
+ * Whether an ACPI memory device is binding, for block @b read without a
+ * link at a scan: asked after that read, the answer can be "none" because
+ * the binding ended in between (the DIMM's links all made at once, after
+ * its ADDs): the link is read again then, once -- only when the answer is
+ * new, a cached one is older than the read.
+ */
+static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	bool fresh = d->acpi_state == HMD_ACPI_UNKNOWN;
+
+	if (hmd_acpi_memory_binding(d))
+		return true;
+	if (fresh)
+		b->fwnode = hmd_block_read_fwnode(d, id);
+	return false;
+}
+
+/*
+ * The firmware_node: under memory_groups = firmware an offline block
+ * ADDed without one waits until the uevents settle, where its link is
+ * read again (link_wait_settle()).  Whether an ACPI memory device is
+ * still to bind is not asked at an ADD: a walk of every PNP0C80 device
+ * (256 slots on QEMU) at each lone DIMM's ADD cost up to 46 times the ADD
+ * (tests/daemon/92-*); the settle asks it once, only for blocks still
+ * without a link.  The coldplug (@at_add false: a start while a DIMM is
+ * being added, a rescan after lost ADDs) asks it once a scan, and holds
+ * back an offline block without a link only while a device is present
+ * but unbound.  A virtio-mem device's block never gets a link
+ * (add_memory_driver_managed(), no ACPI companion): decided at once.
+ */
+static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
+{
+	struct hmd_block *b = &d->blk[id];
+
+	if (d->cfg.groups != HMD_GROUPS_FIRMWARE || !hmd_block_wants_group(d, id))
+		return false;
+	if (b->fwnode == HMD_FWNODE_UNREAD)
+		b->fwnode = hmd_block_read_fwnode(d, id);
+	/*
+	 * /proc/iomem is read once a burst.  The state is not read at an ADD:
+	 * one onlined meanwhile (a udev rule) is said by its ONLINE, which
+	 * ends the wait (hmd_block_event()), else the settle's decision reads
+	 * it; the coldplug's scan has just read it.
+	 */
+	if (b->fwnode || hmd_dyn_block(d, id) || (!at_add && !acpi_binding_unlinked(d, id, b)))
+		return false;
+	if (!link_wait_set(d, b, HMD_WAIT_FWNODE))
+		return false;
+	/*
+	 * not cached: a block of its DIMM ADDed after the binding walks its
+	 * group now, and must find this one's link (it found the group cut
+	 * at the waiting blocks: the late ones alone, put in Movable where
+	 * the whole DIMM goes to Normal, tests/daemon/66-*)
+	 */
+	b->fwnode = HMD_FWNODE_UNREAD;
+	hmd_log(d, LOG_DEBUG, "memory%lu: no firmware_node yet, decided when the uevents settle",
+		id);
+	return true;
+}
+
+/*
+ * The node link: without it the block would be decided with node 0's
+ * policy and ratios (`--node-policy 1=offline` would online the first
+ * blocks of a node-1 DIMM), a virtio-mem device's block too.  A kernel
+ * without CONFIG_NUMA links no block under a node: where no block was
+ * ever seen with a link, none waits.
+ */
+static bool node_pending(struct hmd *d, unsigned long id)
+{
+	if (!d->node_links || !link_wait_set(d, &d->blk[id], HMD_WAIT_NODE))
+		return false;
+	hmd_log(d, LOG_DEBUG, "memory%lu: no node link yet, decided when the uevents settle", id);
+	return true;
+}
+
+/*
+ * Whether block @id, offline and just ADDed (@at_add) or met by a
+ * coldplug's scan, waits for a link: its node link when @node_missing
+ * (hmd_block_node()), its firmware_node (fwnode_pending()); both asked, one
+ * waiting for both has its node read at the settle.  Without an event
+ * loop, or when its timer cannot be armed, there is nothing to wait with.
+ */
+bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_add)
+{
+	bool wait;
+
+	if (!d->ev)
+		return false;
+	wait = node_missing && node_pending(d, id);
+	return fwnode_pending(d, id, at_add) || wait;
+}
+
+/* the blocks waiting for their node link: their links read again, how many still have none */
+static unsigned long read_node_waiting(struct hmd *d)
+{
+	unsigned long i, unlinked = 0;
+
+	for (i = 0; i < d->nblk; i++)
+		if (d->blk[i].link_wait & HMD_WAIT_NODE)
+			unlinked += !hmd_block_node(d, i, &d->blk[i]);
+	return unlinked;
+}
+
+/* the blocks waiting for their firmware_node: their links read again, how many still have none */
+static unsigned long read_fw_waiting(struct hmd *d)
+{
+	unsigned long i, unlinked = 0;
+
+	for (i = 0; i < d->nblk; i++) {
+		if (!(d->blk[i].link_wait & HMD_WAIT_FWNODE) ||
+		    (d->blk[i].fwnode && d->blk[i].fwnode != HMD_FWNODE_UNREAD))
+			continue;
+		d->blk[i].fwnode = hmd_block_read_fwnode(d, i);
+		unlinked += !d->blk[i].fwnode;
+	}
+	return unlinked;
+}
+
+/*
+ * A binding under way that the ACPI devices do not show: the device's
+ * physical_node comes with its first block (acpi_bind_one()), and
+ * acpi_bind_memory_blocks() links the blocks in address order
+ * (walk_memory_blocks()), so a DIMM of thousands of blocks still being
+ * linked when its ADDs settle is a linked block right below a waiting one
+ * still without a link.  (A probe block right above a DIMM looks the same:
+ * it waits the 0.5 s.)
+ */
+static bool binding_under_way(struct hmd *d)
+{
+	unsigned long i;
+
+	for (i = 1; i < d->nblk; i++)
+		if ((d->blk[i].link_wait & HMD_WAIT_FWNODE) && !d->blk[i].fwnode &&
+		    d->blk[i - 1].present && hmd_block_fwnode(d, i - 1))
+			return true;
+	return false;
+}
+
+/*
+ * The blocks waiting for a firmware_node: their links read again.  Only
+ * when one still has none are the ACPI memory devices walked, once this
+ * settle: while one is present but unbound, or a binding is still under
+ * way (binding_under_way()), all wait on -- a linked one too, its group
+ * not whole yet -- until link_wait_until.  None binding: their links are
+ * read once more first, as the binding may have ended between the read
+ * and the walk (the DIMM's links all made at once, after its ADDs;
+ * tests/daemon/67-*).  Whether they wait on; in @cut why one a device may
+ * still bind is decided alone, NULL where none may.
+ */
+static bool fw_waiting_hold(struct hmd *d, uint64_t now, const char **cut)
+{
+	unsigned long i;
+
+	*cut = NULL;
+	if (!read_fw_waiting(d))
+		return false;
+	if (now >= d->link_wait_until) {
+		*cut = "0.5 s after the last block began waiting";
+		return false;
+	}
+	if (!hmd_acpi_memory_binding(d) && (!read_fw_waiting(d) || !binding_under_way(d)))
+		return false; /* none binding: decided alone */
+	if (!hmd_uevent_seen(d)) {
+		/* waiting on needs the settle timer again: without it all are decided now */
+		*cut = "no settle timer to wait on";
+		return false;
+	}
+	for (i = 0; i < d->nblk; i++)
+		if ((d->blk[i].link_wait & HMD_WAIT_FWNODE) && !d->blk[i].fwnode)
+			d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
+	return true;
+}
+
+/* block @id waits for its firmware_node no longer: said where it has none */
+static void fw_wait_end(struct hmd *d, unsigned long id, const char *cut)
+{
+	/*
+	 * a block no ACPI device binds (probe, dax/kmem) is decided alone as
+	 * it should: said at notice only where one may still bind it
+	 */
+	if (!d->blk[id].fwnode)
+		hmd_log(d, cut ? LOG_NOTICE : LOG_DEBUG,
+			"memory%lu: no firmware_node%s%s: decided alone", id,
+			cut ? ", an ACPI memory device still binding, " :
+			      ", no ACPI memory device binding",
+			cut ? cut : "");
+	link_wait_drop(d, &d->blk[id], HMD_WAIT_FWNODE);
+}
+
+/*
+ * The settle's pass over the waiting blocks, in block order: the link each
+ * lacks read again.  While one still lacks its node link they all wait on,
+ * until link_wait_until; then one without a link is decided as node 0's,
+ * said at notice.  The firmware_node's waiters wait on as
+ * fw_waiting_hold() says; a block is decided once it waits for nothing.
+ */
+void hmd_link_wait_settle(struct hmd *d)
+{
+	unsigned long i, node_unlinked;
+	const char *cut;
+	bool fw_hold;
+	uint64_t now;
+
+	if (!d->n_link_wait)
+		return;
+	node_unlinked = read_node_waiting(d);
+	/* the group was walked with them on node 0, or without their firmware_node */
+	d->group.valid = false;
+	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	if (node_unlinked && now < d->link_wait_until && hmd_uevent_seen(d))
+		return;
+	fw_hold = fw_waiting_hold(d, now, &cut);
+	d->group.valid = false;
+	for (i = 0; d->n_link_wait && i < d->nblk; i++) {
+		struct hmd_block *b = &d->blk[i];
+
+		if (!b->link_wait)
+			continue;
+		/* the read above, kept in nid_guessed */
+		if ((b->link_wait & HMD_WAIT_NODE) && b->nid_guessed)
+			hmd_log(d, LOG_NOTICE,
+				"memory%lu: no node link 0.5 s after its ADD: decided as node0's",
+				i);
+		link_wait_drop(d, b, HMD_WAIT_NODE);
+		if ((b->link_wait & HMD_WAIT_FWNODE) && !fw_hold)
+			fw_wait_end(d, i, cut);
+		if (!b->link_wait)
+			hmd_block_process(d, i);
+	}
+}
