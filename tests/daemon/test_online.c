@@ -1547,6 +1547,211 @@ static void test_zoneinfo_low_zones(void **state)
 	assert_false(zi.low_known);
 }
 
+/*
+ * online.c zones_offered(): what 6.12 valid_zones_show() offers an offline
+ * block, zone_for_pfn_range() of MMOP_ONLINE_KERNEL and MMOP_ONLINE_MOVABLE
+ * (drivers/base/memory.c, mm/memory_hotplug.c): ZONE_MOVABLE always, and
+ * default_kernel_zone_for_pfn(), Normal unless ZONE_DMA or ZONE_DMA32 of
+ * the block's own node meets it.  Where /proc/zoneinfo says so, a decision
+ * reads no valid_zones; elsewhere it must.  Whether it did: the file's
+ * atime, set older than its mtime, moves at a read (relatime; strictatime
+ * the same) -- on a filesystem that keeps no atime the tests skip.
+ */
+static const char zone_fmt[] = "Node %d, zone %8s\n  pages free     0\n        spanned  %lu\n"
+			       "        present  %lu\n        managed  %lu\n  start_pfn:           %lu\n";
+
+/* a zone of node @nid, [@start, @start + @spanned) */
+static void zone_add(char *buf, size_t len, int nid, const char *name, unsigned long start,
+		     unsigned long spanned)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, zone_fmt, nid, name, spanned, spanned, spanned, start);
+}
+
+/* valid_zones of block @id made to look unread */
+static void zones_unread(struct fixture *f, int id)
+{
+	const struct timespec ts[2] = { { .tv_sec = 1 }, { .tv_nsec = UTIME_OMIT } };
+	char path[256];
+
+	assert_int_equal(utimensat(AT_FDCWD, path_of(f, id, "valid_zones", path), ts, 0), 0);
+}
+
+static bool zones_were_read(struct fixture *f, int id)
+{
+	struct stat st;
+	char path[256];
+
+	assert_int_equal(stat(path_of(f, id, "valid_zones", path), &st), 0);
+	return st.st_atime != 1;
+}
+
+/* does a read move the atime here?  the tests cannot see a read otherwise */
+static bool atime_moves(struct fixture *f)
+{
+	char path[256], buf[32];
+	int fd;
+
+	zones_unread(f, 8);
+	fd = open(path_of(f, 8, "valid_zones", path), O_RDONLY);
+	assert_true(fd >= 0);
+	assert_true(read(fd, buf, sizeof(buf)) > 0);
+	close(fd);
+	return zones_were_read(f, 8);
+}
+
+/* memory8 offline again, on node @nid, its valid_zones unread */
+static void block8_offline_on(struct fixture *f, int nid)
+{
+	char cmd[HMD_PATH_MAX + 64], rel[96];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/devices/system/memory/memory8'", f->root);
+	assert_int_equal(system(cmd), 0);
+	mk_block(f->root, 8, "offline\n", nid);
+	snprintf(rel, sizeof(rel), "sys/devices/system/memory/memory8/valid_zones");
+	put(f->root, rel, "Normal Movable\n");
+	zones_unread(f, 8);
+}
+
+struct zones_case {
+	const char *what;
+	int nid; /* memory8's node */
+	/* the zones: node, name, start pfn, pages spanned; name NULL ends */
+	struct {
+		int nid;
+		const char *name;
+		unsigned long start, spanned;
+	} z[4];
+	bool read; /* the kernel's answer not known from zoneinfo: valid_zones read */
+};
+
+/* 128 MiB blocks: memory8 is pfns [262144, 294912) */
+static const struct zones_case zones_cases[] = {
+	{ "Normal alone", 0, { { 0, "Normal", 262144, 1048576 } }, false },
+	{ "DMA and DMA32 end where memory8 begins",
+	  0,
+	  { { 0, "DMA", 1, 4095 }, { 0, "DMA32", 4096, 258048 }, { 0, "Normal", 262144, 524288 } },
+	  false },
+	{ "DMA alone below, Normal", 0, { { 0, "DMA", 1, 4095 }, { 0, "Normal", 4096, 524288 } }, false },
+	{ "Normal and Movable (movablecore=)",
+	  0,
+	  { { 0, "Normal", 0, 262144 }, { 0, "Movable", 262144, 262144 } },
+	  false },
+	{ "Movable alone", 0, { { 0, "Movable", 0, 524288 } }, false },
+	{ "node 0's DMA32 spans memory8, a node-1 block",
+	  1,
+	  { { 0, "DMA32", 4096, 1044480 }, { 1, "Normal", 262144, 262144 } },
+	  false },
+	{ "DMA32 reaches one page into memory8",
+	  0,
+	  { { 0, "DMA", 1, 4095 }, { 0, "DMA32", 4096, 258049 }, { 0, "Normal", 262145, 262143 } },
+	  true },
+	{ "DMA32 spans memory8", 0, { { 0, "DMA32", 4096, 1044480 } }, true },
+	{ "DMA starts inside memory8's last page",
+	  0,
+	  { { 0, "DMA", 294911, 1 }, { 0, "Normal", 0, 262144 } },
+	  true },
+	{ "node 1's DMA32 meets its block memory8",
+	  1,
+	  { { 0, "Normal", 0, 262144 }, { 1, "DMA32", 262144, 32768 } },
+	  true },
+};
+
+/* @c under @policy: memory8 decided by a coldplug; whether its valid_zones was read */
+static bool zones_case_reads(struct fixture *f, const struct zones_case *c, int policy)
+{
+	char zi[2048] = "";
+
+	for (int i = 0; i < 4 && c->z[i].name; i++)
+		zone_add(zi, sizeof(zi), c->z[i].nid, c->z[i].name, c->z[i].start, c->z[i].spanned);
+	put(f->root, "proc/zoneinfo", zi);
+	f->d.cfg.policy = policy;
+	block8_offline_on(f, c->nid);
+	f->m.writes[8] = 0;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->m.writes[8], policy != HMD_POL_OFFLINE);
+	return zones_were_read(f, 8);
+}
+
+static void test_zones_offered_by_zoneinfo(void **state)
+{
+	static const int policies[] = { HMD_POL_AUTO_MOVABLE, HMD_POL_ONLINE_KERNEL,
+					HMD_POL_ONLINE_MOVABLE };
+	struct fixture *f = *state;
+
+	if (!atime_moves(f))
+		skip(); /* "# SKIP": a noatime filesystem shows no read */
+	/* as on a kernel's sysfs: a plain-file sysroot always reads valid_zones */
+	f->d.trunc_writes = false;
+	for (size_t i = 0; i < sizeof(zones_cases) / sizeof(zones_cases[0]); i++) {
+		const struct zones_case *c = &zones_cases[i];
+
+		for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
+			bool read = zones_case_reads(f, c, policies[p]);
+
+			if (read != c->read)
+				fail_msg("%s, policy %s: valid_zones %s", c->what,
+					 hmd_policy_name(policies[p]),
+					 read ? "read where zoneinfo says it" : "not read");
+			assert_true(f->d.low_known);
+		}
+	}
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * Where the rule must not be taken: policy online writes the kernel's
+ * default zone, which its own online policy chooses; a plain-file sysroot's
+ * valid_zones holds whatever it was given; a low zone without its start_pfn
+ * leaves the spans unknown.  Each reads valid_zones where zoneinfo alone
+ * would have offered Normal and Movable.  Policy offline reads nothing.
+ */
+static void test_zones_offered_not_taken(void **state)
+{
+	static const struct zones_case normal = { "Normal alone", 0,
+						  { { 0, "Normal", 262144, 1048576 } }, false };
+	struct fixture *f = *state;
+
+	if (!atime_moves(f))
+		skip();
+	f->d.trunc_writes = false;
+	assert_false(zones_case_reads(f, &normal, HMD_POL_AUTO_MOVABLE));
+	/*
+	 * policy online: its decision is the kernel's default zone, valid_zones'
+	 * first (here its online policy's Movable), which zoneinfo does not
+	 * say (the write's read after it would hide a missing one: dry run)
+	 */
+	f->d.cfg.dry_run = true;
+	f->d.cfg.log_level = LOG_INFO;
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	block8_offline_on(f, 0);
+	put(f->root, "sys/devices/system/memory/memory8/valid_zones", "Movable Normal\n");
+	f->d.cfg.policy = HMD_POL_ONLINE;
+	f->m.journal[0] = '\0';
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_non_null(strstr(f->m.journal, "HOTMEM_ZONE=Movable\n"));
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory8: dry run: would write online (policy online"));
+	f->d.cfg.dry_run = f->d.journal = false;
+	f->d.cfg.log_level = LOG_WARNING;
+	assert_false(zones_case_reads(f, &zones_cases[7], HMD_POL_OFFLINE));
+	/* spanned with no start_pfn: where it lies is unknown */
+	put(f->root, "proc/zoneinfo",
+	    "Node 0, zone    DMA32\n        spanned  4096\n        present  4096\n"
+	    "Node 0, zone   Normal\n        spanned  1048576\n        present  1048576\n"
+	    "  start_pfn:           262144\n");
+	block8_offline_on(f, 0);
+	f->d.cfg.policy = HMD_POL_ONLINE_MOVABLE;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_false(f->d.low_known);
+	assert_true(zones_were_read(f, 8));
+	/* a plain-file sysroot */
+	f->d.trunc_writes = true;
+	assert_true(zones_case_reads(f, &normal, HMD_POL_AUTO_MOVABLE));
+	assert_sums_recount(&f->d);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1594,6 +1799,8 @@ int main(void)
 		T(test_plain_sysroot_write_truncates),
 		T(test_give_up_names_injected_error),
 		T(test_zoneinfo_low_zones),
+		T(test_zones_offered_by_zoneinfo),
+		T(test_zones_offered_not_taken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
