@@ -98,10 +98,36 @@ int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 	return 0;
 }
 
+/* block @id is in the memory group last asked for (hmd_block_group()) */
+static bool in_cached_group(const struct hmd *d, unsigned long id)
+{
+	return d->group.valid && id >= d->group.lo && id <= d->group.hi;
+}
+
+/*
+ * A block whose memoryN/nodeK link was missing at its last read
+ * (nid_guessed: node 0 until then) has it read again when its state is:
+ * 6.12 add_memory_resource() links the blocks after their ADDs, and a
+ * SIGHUP rescan during a hot-add meets them so (a reload decides nothing
+ * and waits for no link), as does a block decided at the node wait's cap.
+ * Their pages counted on node 0 for good; now on their node from the first
+ * ONLINE/OFFLINE after the link came (finalJ).
+ */
+static void node_reread(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	if (!b->nid_guessed)
+		return;
+	hmd_block_node(d, id, b);
+	/* a group walked with it on node 0 (memory_groups = contiguous) */
+	if (!b->nid_guessed && in_cached_group(d, id))
+		d->group.valid = false;
+}
+
 /* hmd_block_refresh() of a block the sums count: its pages moved with it */
 void hmd_block_reread(struct hmd *d, unsigned long id)
 {
 	hmd_block_account(d, id, -1);
+	node_reread(d, id, &d->blk[id]);
 	hmd_block_refresh(d, id, &d->blk[id]);
 	hmd_block_account(d, id, 1);
 }
@@ -131,11 +157,6 @@ static bool same_group(struct hmd *d, unsigned long a, unsigned long b)
 		return fw && fw == hmd_block_fwnode(d, b);
 	}
 	return !y->boot && y->nid == x->nid;
-}
-
-static bool in_cached_group(const struct hmd *d, unsigned long id)
-{
-	return d->group.valid && id >= d->group.lo && id <= d->group.hi;
 }
 
 static void add_pages(unsigned long *v, unsigned long pages, int sign)

@@ -1098,6 +1098,40 @@ static void test_unlinked_block_zones_read(void **state)
 	assert_sums_recount(&f->d);
 }
 
+/*
+ * A SIGHUP rescan (hmd_coldplug(, false)) during a hot-add meets a node-1
+ * block before its memoryN/nodeK link: a reload decides nothing and waits
+ * for no link, so its node is node 0's guess.  Onlined by someone else
+ * once its link came, its pages count on node 1, where the kernel put
+ * them, not on node 0 (finalJ).
+ */
+static void test_reload_unlinked_block_counted_on_its_node(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long mov0;
+	char path[256];
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 16, "offline\n", 1);
+	assert_int_equal(rmdir(path_of(f, 16, "node1", path)), 0);
+	assert_int_equal(hmd_coldplug(&f->d, false), 0);
+	assert_true(f->d.blk[16].nid_guessed);
+	assert_int_equal(f->d.n_link_wait, 0);
+	assert_int_equal(f->m.writes[16], 0);
+	mov0 = f->d.sum_mov[0];
+	/* the link comes; a udev rule onlines it to Movable */
+	assert_int_equal(mkdir(path, 0755), 0);
+	replace_state(f->root, 16, "online\n");
+	put(f->root, "sys/devices/system/memory/memory16/valid_zones", "Movable\n");
+	hmd_block_event(&f->d, "online", 16);
+	assert_int_equal(f->d.blk[16].nid, 1);
+	assert_false(f->d.blk[16].nid_guessed);
+	assert_int_equal(f->d.sum_mov[1], f->d.block_pages);
+	assert_int_equal(f->d.sum_mov[0], mov0);
+	assert_int_equal(f->d.nr_nodes, 2);
+	assert_sums_recount(&f->d);
+}
+
 /* memory@id gone from the sysroot (its REMOVE lost) */
 static void rm_block(struct fixture *f, int id)
 {
@@ -1786,6 +1820,7 @@ int main(void)
 		T(test_no_node_link_decided_at_settle),
 		T(test_coldplug_before_node_link),
 		T(test_unlinked_block_zones_read),
+		T(test_reload_unlinked_block_counted_on_its_node),
 		T(test_virtio_mem_block_not_delayed),
 		T(test_readded_block_not_counted_stale),
 		T(test_settle_reason_links_unknown),
