@@ -85,7 +85,12 @@ extern const void vmemmap_base __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	/*
+	 * 4 MiB: the reader drains it every 200 ms (POLL_MS) or when a
+	 * quarter is full, whichever comes first; a storm through hotmemfs
+	 * (~6.5 MB/s of records) fills a quarter in ~150 ms
+	 */
+	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
 struct {
@@ -268,7 +273,8 @@ static __always_inline void track_block(const struct hmt_event *e)
 /*
  * Waking the reader for every event costs the traced thread a context
  * switch: wake it only when the buffer is a quarter full; it also drains
- * the buffer every 50 ms by itself.  Only the record that crosses a
+ * the buffer every 200 ms by itself (hotmem_trace.c POLL_MS; was 50 ms
+ * with a 1 MiB buffer, which a storm filled past a quarter every ~40 ms).  Only the record that crosses a
  * quarter (a half, three quarters: two CPUs' records at once may both
  * miss one) wakes it, and past three quarters every record: each forced
  * wake-up queues an irq_work, a self-IPI (a VM exit in a guest), and
@@ -279,7 +285,7 @@ static __always_inline void track_block(const struct hmt_event *e)
  * second (bench_trace's usdt_target) dropped events in 2 runs of 14 at
  * load 10, none with it, as none before.
  */
-#define WAKEUP_SHIFT 18 /* 256 KiB, a quarter of the buffer */
+#define WAKEUP_SHIFT 20 /* 1 MiB, a quarter of the buffer */
 /*
  * What a record of @size takes in the buffer: its 8-byte header
  * (BPF_RINGBUF_HDR_SZ), rounded up to 8.  Without the header a record

@@ -15,7 +15,7 @@
  *                                much slower tracing makes the traced work
  *   trace_engine_storm_slowdown_delivered  the same, a traced storm ending
  *                                when its reader has written its last event
- *                                (the reader's drain, up to its 50 ms poll,
+ *                                (the reader's drain, up to its 200 ms poll,
  *                                counted): informational
  *   trace_engine_storm_cpu_overhead  the same rounds in CPU time: hotmemfs's
  *                                and the reader's, traced vs untraced
@@ -197,9 +197,9 @@ static void bench_usdt(void)
  *
  * A traced storm's window ends when its reader has written the storm's
  * last event (the file's mtime), not when the writes end: the reader
- * drains its ring buffer every 50 ms, and that drain is what the storm
+ * drains its ring buffer every 200 ms, and that drain is what the storm
  * costs a user who waits for its trace.  Between storms an untimed settle
- * until no reader's file grows for 0.12 s (over twice the reader's poll),
+ * until no reader's file grows for 0.45 s (over twice the reader's poll),
  * so that no storm absorbs the drain of the one before it.
  *
  * The order of a round: a row of a Williams square, the rows cycled, so
@@ -248,10 +248,10 @@ static const char storm_sh[] =
 	" awk '{ c += $1 } END { printf \"%.0f\\n\", c }' || echo 0; }\n"
 	"storm() { for i in $(seq $1); do echo online_movable > $2; echo offline > $2; done; }\n"
 	/*
-	 * until no reader's output grows over twice its 50 ms poll; then
+	 * until no reader's output grows over twice its 200 ms poll; then
 	 * emptied: the reader writes on past the end, a hole tmpfs does not keep
 	 */
-	"settle() { s=$(stat -c %s $out/*.out); while sleep 0.12; do"
+	"settle() { s=$(stat -c %s $out/*.out); while sleep 0.45; do"
 	" z=$(stat -c %s $out/*.out); [ \"$z\" = \"$s\" ] && break; s=$z; done; }\n"
 	"for h in $hows; do eval \"storm 20 \\$st_$h\"; done; settle\n"
 	"for h in $hows; do eval \"r0_$h=\\$(cpu \\${tr_$h:-})\"; done\n"
@@ -479,7 +479,7 @@ static void bench_engine(void)
 	printf("\n");
 	ratio = median_ratio(storm, rounds, BATCH);
 	bench("trace_engine_storm_slowdown", (ratio - 1) * 100, "%", "<= 5", ratio - 1 <= 0.05);
-	/* with the reader's drain after the writes: up to its 50 ms poll */
+	/* with the reader's drain after the writes: up to its 200 ms poll */
 	bench("trace_engine_storm_slowdown_delivered", (median_ratio(wall, rounds, BATCH) - 1) * 100,
 	      "%", "informational: to the reader's last event, not the storm's last write", true);
 	/* CPU, which the other processes' load moves less: hotmemfs's and its reader's */

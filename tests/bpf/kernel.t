@@ -31,7 +31,7 @@ wmarks='"src":"kernel","ev":"mm_setup_per_zone_wmarks","phase":"exit",.*"zone":"
 if [ $has_wmarks = 1 ]; then
 	v=$(cat /proc/sys/vm/min_free_kbytes)
 	echo "$v" > /proc/sys/vm/min_free_kbytes
-	# the tracer writes out what its ring buffer holds every 50 ms: stop
+	# the tracer writes out what its ring buffer holds every 200 ms: stop
 	# it once the event is there (30 s at most)
 	for _ in $(seq 600); do grep -q "$wmarks" "$OUT/kernel.jsonl" && break; sleep 0.05; done
 fi
