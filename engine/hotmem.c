@@ -392,8 +392,15 @@ int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
 		else
 			offline++;
 	}
+	/*
+	 * The profile's maxmem is where the emulator's physical addresses
+	 * end (highest hot-pluggable address + 1), not QEMU's -m maxmem=
+	 * (RAM plus the devices' total: qemu-512m's 4G against this 8G), so
+	 * the line says what it is, not the key's name (usereye9 F3).
+	 */
 	n = snprintf(buf, len,
-		     "machine %s: %d possible node(s), block size %s, MAX_PHYSMEM_BITS %u, maxmem %s\n"
+		     "machine %s: %d possible node(s), block size %s, MAX_PHYSMEM_BITS %u, "
+		     "hotplug addresses end at %s\n"
 		     "blocks: %lu online, %lu offline; present sections %lu\n"
 		     "MemTotal %s, MemFree %s, memmap %s (%lu pages self-hosted)\n"
 		     "policy %s, auto_online_blocks %s, memmap_on_memory %s, ratio %u\n",

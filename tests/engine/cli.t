@@ -11,13 +11,20 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..71"
+echo "1..73"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 71 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 73 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
 expect "eight boot blocks online" "blocks: 8 online, 0 offline" "$out"
+# the profile's maxmem (where addresses end) is not QEMU's -m maxmem= (qemu-512m's
+# help says maxmem=4G): the line names what it is, not the key (usereye9 F3)
+q=$("$HM" --profile qemu-512m status 2>&1)
+expect "qemu-512m: the end of its addresses, 8G, said as such" \
+	"^machine qemu-512m: .*, hotplug addresses end at 8G$" "$q"
+if grep -q 'maxmem' <<<"$q"; then notok "... no 'maxmem' beside QEMU's maxmem=4G" "$(head -1 <<<"$q")"
+else ok "... no 'maxmem' beside QEMU's maxmem=4G"; fi
 expect "the node states: node 0 online with CPUs and memory, node 1 possible only" \
 	"^nodes: online 0, has_cpu 0, has_memory 0, has_normal_memory 0$" "$out"
 
