@@ -370,7 +370,8 @@ static int summary_nodes(struct hotmem *hm, char *buf, size_t len)
 	}
 	for (int i = 0; i < 4; i++)
 		hotmem_nodelist_format(set[i], l[i], sizeof(l[i]));
-	return snprintf(buf, len, "nodes: online %s, has_cpu %s, has_memory %s, has_normal_memory %s\n",
+	/* lists in brackets: "has_memory 0" read as "no node has memory" (usereye9 F5) */
+	return snprintf(buf, len, "nodes: online=[%s] has_cpu=[%s] has_memory=[%s] has_normal_memory=[%s]\n",
 			l[0], l[1], l[2], l[3]);
 }
 

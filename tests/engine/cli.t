@@ -26,7 +26,7 @@ expect "qemu-512m: the end of its addresses, 8G, said as such" \
 if grep -q 'maxmem' <<<"$q"; then notok "... no 'maxmem' beside QEMU's maxmem=4G" "$(head -1 <<<"$q")"
 else ok "... no 'maxmem' beside QEMU's maxmem=4G"; fi
 expect "the node states: node 0 online with CPUs and memory, node 1 possible only" \
-	"^nodes: online 0, has_cpu 0, has_memory 0, has_normal_memory 0$" "$out"
+	"^nodes: online=\\[0\\] has_cpu=\\[0\\] has_memory=\\[0\\] has_normal_memory=\\[0\\]$" "$out"
 
 # a memoryless node with CPUs (cpu_nodes naming a node without ram): online
 # from boot; memory added to it is N_MEMORY once online; removed, the node stays
@@ -34,17 +34,17 @@ ml=$(mktemp)
 printf 'profile = numa2\ncpu_nodes = 0,2\n' >"$ml"
 out=$("$HM" --profile "$ml" status 2>&1)
 expect "numa2 with cpu_nodes = 0,2: node 2 online with CPUs, without memory" \
-	"^nodes: online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1$" "$out"
+	"^nodes: online=\\[0-2\\] has_cpu=\\[0,2\\] has_memory=\\[0-1\\] has_normal_memory=\\[0-1\\]$" "$out"
 out=$(printf '%s\n' "add 0x100000000 256M node=2" status "online 32 online_movable" status \
 	"offline 32" "remove 0x100000000 256M" status | "$HM" --profile "$ml" run - 2>&1)
 rm -f "$ml"
 states=$(grep '^nodes:' <<<"$out" | paste -sd';')
 expect "... memory added to node 2: not N_MEMORY while offline" \
-	"^nodes: online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1;" "$states"
+	"^nodes: online=\\[0-2\\] has_cpu=\\[0,2\\] has_memory=\\[0-1\\] has_normal_memory=\\[0-1\\];" "$states"
 expect "... a block of it online_movable: N_MEMORY, not N_NORMAL_MEMORY" \
-	";nodes: online 0-2, has_cpu 0,2, has_memory 0-2, has_normal_memory 0-1;" "$states"
+	";nodes: online=\\[0-2\\] has_cpu=\\[0,2\\] has_memory=\\[0-2\\] has_normal_memory=\\[0-1\\];" "$states"
 expect "... removed: node 2 stays (its CPUs)" \
-	";nodes: online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1$" "$states"
+	";nodes: online=\\[0-2\\] has_cpu=\\[0,2\\] has_memory=\\[0-1\\] has_normal_memory=\\[0-1\\]$" "$states"
 
 out=$("$HM" --profile no-such-profile status 2>&1); rc=$?
 [ $rc -ne 0 ] && ok "unknown profile is refused" || notok "unknown profile is refused" "rc=$rc"
