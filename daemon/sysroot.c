@@ -31,7 +31,10 @@
  * mounts its parent propagates to"; the mount's own shared:/master: tag
  * governs only mounts made on top of it).  So the parent's line is judged:
  * a `mount --make-private` of the hotmemfs mount under a shared parent
- * still sees the next mount (finalJ J2).  When the parent has no shared:
+ * still sees the next mount (finalJ J2, tests/daemon/97), and a
+ * `mount --make-shared` one under a private parent does not (110): hotmemfs
+ * detaches a dead one's mount before it mounts anew, so the next mount is
+ * made on the parent, never on top of the shared dead one.  When the parent has no shared:
  * or master: tag here and hotmemd is moreover the only process in that
  * namespace, nothing can mount there either (short of nsenter), and it
  * exits 1 as --oneshot does: a supervisor (a systemd-run unit's Restart=)
