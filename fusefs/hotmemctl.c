@@ -78,7 +78,7 @@ struct cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hotmemctl [-s SOCKET] [--json] COMMAND [ARGS...]\n"
+		"Usage: hotmemctl [-s SOCKET] [-t SECONDS] [--json] COMMAND [ARGS...]\n"
 		"\n"
 		"Commands (named after QEMU's monitor; KEY=VALUE or KEY=VALUE,KEY=VALUE):\n"
 		"  status                               machine, zones, blocks, devices\n"
@@ -120,7 +120,7 @@ static void usage(FILE *f)
 		"  raw JSON                             send one request as is, print its reply whole\n"
 		"\n"
 		"Options:\n"
-		"  -s, --socket PATH   control socket (default " DEFAULT_CONTROL ")\n"
+		"  -s, --socket PATH   control socket (default $HOTMEM_CONTROL, else " DEFAULT_CONTROL ")\n"
 		"  -j, --json          print JSON instead of tables (a refusal: its {\"error\": ...})\n"
 		"  -t, --timeout SECS  give up when the whole command (connect, request, reply) takes\n"
 		"                      longer; the command may still complete in hotmemfs (default\n"
