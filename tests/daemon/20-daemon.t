@@ -32,21 +32,7 @@ all_state() { # all_state FIRST LAST STATE
 send() { "$UEVENT_SEND" --unix "$sock" "$@"; }
 # said L PATTERN: the log says PATTERN (grep -E) from its line L on
 said() { tail -n "+$1" "$log" | grep -qE "$2"; }
-# the number the log's next line will have
-lines() { echo $(($(wc -l <"$log") + 1)); }
-# quiet L N: hotmemd took memoryN's uevent (logged from line L on) and the
-# settle 20 ms after the last uevent it took is over, its listing too.  Not
-# a count of "uevents settled" lines: the settle of the burst before can
-# come after the count was read, and a settle's line comes before its listing.
-quiet() {
-	awk -v l="$1" -v b="memory$2: uevent " 'NR >= l && index($0, b) {seen = 1}
-		/: uevent / {s = 0}
-		/uevents settled: / {s = 1; busy = /rescanning memory\//}
-		/rescan after uevents: no new blocks|new block\(s\) without an ADD uevent/ {busy = 0}
-		END {exit !(seen && s && !busy)}' "$log"
-}
-# settled L N: waits for quiet L N (hotmemd's look after a burst, a rescan or not)
-settled() { wait_for 5 quiet "$1" "$2"; }
+. "$(dirname "$0")/settle.sh"
 # rescanned L: a settle logged from line L on relisted memory/ and that
 # listing is over.  The settle's line comes before its listing, and
 # "uevents settled" can be the settle of an earlier uevent's burst:

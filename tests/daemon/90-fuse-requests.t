@@ -56,13 +56,21 @@ at_most "coldplug of 256 blocks" "$TMP/cold" total 8.5
 
 # (2) ADDs one at a time, each settled before the next
 hotmemd_on_sock --log-level debug
-settled() { [ "$(grep -c 'uevents settled' "$log")" -ge "$1" ]; }
+. "$(dirname "$0")/settle.sh"
+has_added() { [ -n "$(added "$1")" ]; }
+# dimm_settled ID: a 128 MiB DIMM plugged, its block's ADD and then the
+# ONLINE of hotmemd's write taken, and the settle after them over (not a
+# count of settle lines: an earlier burst's settle can pass for its own)
+dimm_settled() {
+	local l
+	l=$(lines)
+	dimm 128M "$1" && wait_for 10 has_added "$l" && settled "$l" "$(added "$l")" online 10
+}
 n=8 s=0
-check "plug a first DIMM" dimm 128M s0
-check "... its burst settles" wait_for 10 settled 1
+check "plug a first DIMM, its burst settled" dimm_settled s0
 ops >"$TMP/a0"
 for ((i = 1; i <= n; i++)); do
-	dimm 128M "s$i" && wait_for 10 settled $((i + 1)) || break
+	dimm_settled "s$i" || break
 	s=$i
 done
 ops >"$TMP/a1"

@@ -34,27 +34,32 @@ ops() { fuse_ops "$ctl"; }
 delta() { fuse_delta "$@"; }
 total() { awk '$1 == "total" { print $2 }' "$1"; }
 blocks() { ls -d "$mem"/memory[0-9]* | wc -l; }
-# the settles of uevent bursts so far (before 2026-11-30 each was a rescan)
-settles() { grep -cE "uevents settled|rescan after uevents|without an ADD uevent" "$log"; }
-settled_past() { [ "$(settles)" -gt "$1" ]; }
+. "$(dirname "$0")/settle.sh"
+has_added() { [ -n "$(added "$1")" ]; }
 dimm() { "$CTL" -s "$ctl" device_add pc-dimm size="$1" id="$2" ${3:+node=$3} >/dev/null; }
 
 # node 1 observed only: its 4096 blocks stay offline, as cheap as can be
 hotmemd_on_sock --log-level debug --node-policy 1=offline
 
+# dimm_settled ID: a 128 MiB DIMM plugged, its block's ADD and then the
+# ONLINE of hotmemd's write taken, and the settle after them over
+# (settle.sh; not a count of settle lines: an earlier burst's settle,
+# after its DIMM's ONLINE, could pass for this one's)
+dimm_settled() {
+	local l
+	l=$(lines)
+	dimm 128M "$1" && wait_for 30 has_added "$l" && settled "$l" "$(added "$l")" online 30
+}
 # adds N DIMMs of 128 MiB named PREFIX1..N one at a time, each settled
 # before the next, and writes the per-ADD counts to FILE
 n=8
 adds() {
-	local i s
-	s=$(settles)
-	dimm 128M "$1"0 && wait_for 30 settled_past "$s" || return 1
-	s=$(settles)
-	from=$(($(wc -l <"$log") + 1))
+	local i
+	dimm_settled "$1"0 || return 1
+	from=$(lines)
 	ops >"$TMP/$1.a"
 	for ((i = 1; i <= n; i++)); do
-		dimm 128M "$1$i" && wait_for 30 settled_past "$s" || return 1
-		s=$(settles)
+		dimm_settled "$1$i" || return 1
 	done
 	ops >"$TMP/$1.b"
 	delta "$TMP/$1.a" "$TMP/$1.b" "$n" >"$TMP/$1"
@@ -77,12 +82,10 @@ check "a 512 GiB DIMM on node 1" dimm 512G big 1
 # them after a settle), then its last settle
 adds_taken() { [ "$(grep -c ": uevent add " "$log")" -ge $((n + 1 + 4096)) ]; }
 observed() { [ "$(grep -c ": left offline: policy offline" "$log")" -ge 4096 ]; }
-# a settle logged after the last ADD taken
-quiet() {
-	awk '/: uevent add /{a=NR} /uevents settled|rescan after uevents|without an ADD uevent/{s=NR} END{exit !(s>a)}' "$log"
-}
 check "... its 4096 ADDs taken" wait_for 300 adds_taken
-check "... and their burst settled" wait_for 30 quiet
+# the settle after its last uevent over (settle.sh): its last block's ADD
+last=$(ls "$mem" | sed -n 's/^memory\([0-9]*\)$/\1/p' | sort -n | tail -n 1)
+check "... and their burst settled" settled 1 "$last" add 30
 check "... its 4096 blocks observed, left offline" observed
 check "the big machine: $n single DIMMs plugged, each ADD settled" adds b
 big=$(blocks)
