@@ -208,8 +208,9 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	ni->node_start_pfn = pgdat->node_start_pfn;
 	ni->spanned = pgdat->node_spanned_pages;
 	pthread_rwlock_unlock(&hm->span_lock);
-	ni->hugepages_total = pgdat->nr_hugepages;
-	ni->hugepages_free = pgdat->free_hugepages;
+	/* hugetlb_count() updates them atomically, beside a reader with no lock (explain) */
+	ni->hugepages_total = __atomic_load_n(&pgdat->nr_hugepages, __ATOMIC_RELAXED);
+	ni->hugepages_free = __atomic_load_n(&pgdat->free_hugepages, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -237,8 +238,9 @@ void hotmem_meminfo(struct hotmem *hm, struct hm_meminfo *mi)
 			mi->kernel_stack += zi.nr_kernel_stack;
 			mi->percpu += zi.nr_percpu;
 		}
-		mi->hugetlb_pages += pgdat->nr_hugepages;
-		mi->hugetlb_free += pgdat->free_hugepages;
+		/* as hotmem_node_info() reads them: hugetlb_count()'s atomics */
+		mi->hugetlb_pages += __atomic_load_n(&pgdat->nr_hugepages, __ATOMIC_RELAXED);
+		mi->hugetlb_free += __atomic_load_n(&pgdat->free_hugepages, __ATOMIC_RELAXED);
 	}
 	mi->reserved_pages = mi->present_pages - mi->totalram_pages;
 	mi->memmap_pages = (unsigned long)atomic_load(&hm->memmap_pages);

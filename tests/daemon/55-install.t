@@ -33,4 +33,18 @@ check "hotmemd.service: ExecReload= checks the configuration with /usr/bin/hotme
 	grep -q "^/bin/sh -c '/usr/bin/hotmemd --check-config >/dev/null && kill -HUP" <<<"$reload"
 check "journal catalog installed as /usr/lib/systemd/catalog/hotmemd.catalog (journalctl -x)" \
 	cmp "$HOTMEM_SRC/daemon/hotmemd.catalog" "$root/usr/lib/systemd/catalog/hotmemd.catalog"
+# usereye9 F8: README's links are docs/X.md; the docs were installed beside it,
+# flat, and every one pointed nowhere.  Each relative link of the installed
+# README and docs names an installed file.
+doc=$root/usr/share/doc/hotmem
+links=0 dead=
+for f in "$doc"/README.md "$doc"/docs/*.md; do
+	[ -f "$f" ] || continue
+	while read -r l; do
+		links=$((links + 1))
+		[ -e "$(dirname "$f")/$l" ] || dead="$dead ${f#"$doc"/}:$l"
+	done < <(grep -o '\]([^)]*)' "$f" | sed 's/^](//; s/)$//; s/#.*//' | grep -v '^$' | grep -vE '^[a-z]+:')
+done
+check "installed README names docs/ (found its links)" test -f "$doc/docs/engine.md"
+is "${dead:- none}" " none" "installed README and docs: each of $links relative links names an installed file"
 done_testing
