@@ -1037,6 +1037,20 @@ static void restored_injections(struct hmfs_ctx *ctx, char *buf, size_t len)
 		snprintf(buf + n, len - n, " (what it names fails until `hotmemctl inject ACTION 0`)");
 }
 
+/*
+ * The state file keeps the machine's changes, not where the kernel's own
+ * pages (kmem.c: slab, page tables, pagesets) were: the restore boots and
+ * replays, and they are allocated anew, possibly in other blocks, so a
+ * Normal block they pinned before may offline after (usereye9 F1).
+ */
+static const char *kernel_alloc_anew(const struct hmfs_ctx *ctx)
+{
+	if (ctx->cfg.kernel_alloc == HM_KERNEL_ALLOC_OFF)
+		return "";
+	return "; the kernel's own allocations (slab, page tables, pagesets) are made anew and may "
+	       "land in other blocks: which Normal blocks can go offline may change";
+}
+
 static void say_restored(struct hmfs_ctx *ctx)
 {
 	unsigned long id = 0, blocks = 0, online = 0, devs = 0;
@@ -1054,9 +1068,9 @@ static void say_restored(struct hmfs_ctx *ctx)
 	restored_injections(ctx, inj, sizeof(inj));
 	fprintf(stderr,
 		"hotmemfs: restored the machine from %s: %lu device%s, %lu block%s (%lu online); "
-		"workload allocations (hotmemctl alloc) are not saved%s\n",
+		"workload allocations (hotmemctl alloc) are not saved%s%s\n",
 		ctx->state_path, devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online,
-		inj);
+		kernel_alloc_anew(ctx), inj);
 }
 
 /*
