@@ -163,6 +163,8 @@ struct hmd {
 	 */
 	bool missed;
 	char missed_why[160];
+	/* blocks the last listing met half-created, the lowest (hmd_missed_half_created()) */
+	unsigned long half_created, half_lowest;
 	unsigned long long unix_seqnum;
 	unsigned long n_present; /* blocks present in the model */
 	bool links_known;
@@ -366,6 +368,8 @@ void hmd_link_wait_settle(struct hmd *d);
 /* missed.c: whether a burst's settle must relist memory/ */
 void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hmd_missed_seqnum(struct hmd *d, unsigned long long seq);
+/* a listing met block @id half-created: the settle names the lowest such */
+void hmd_missed_half_created(struct hmd *d, unsigned long id);
 int hmd_memdir_links(struct hmd *d, unsigned long *links);
 void hmd_missed_measure(struct hmd *d, int before_err, unsigned long before);
 /* memory/'s links say nothing until the next whole listing, for reason @why */

@@ -59,6 +59,35 @@ void hmd_missed_note(struct hmd *d, const char *fmt, ...)
 }
 
 /*
+ * Block @id met half-created (its directory without state or valid_zones
+ * yet; on a kernel mostly half-removed, device_del() drops the attributes
+ * first) by a listing, which leaves it for the next settle's rescan: a
+ * sign.  Several in one listing: the settle names the lowest, by its
+ * number as the kernel's memory%u, and how many more -- not whichever
+ * readdir's order met first, as hmd_missed_note()'s first sign would
+ * (finalJ; 20-daemon.t had to keep memory61 out of such a listing).  A
+ * sign of another kind noted first stays the one said.
+ */
+void hmd_missed_half_created(struct hmd *d, unsigned long id)
+{
+	if (d->missed && !d->half_created)
+		return;
+	if (!d->half_created || id < d->half_lowest)
+		d->half_lowest = id;
+	d->half_created++;
+	snprintf(d->missed_why, sizeof(d->missed_why),
+		 "memory%lu was half-created at the last rescan (or half-removed: no state or valid_zones)",
+		 d->half_lowest);
+	if (d->half_created > 1) {
+		size_t n = strlen(d->missed_why);
+
+		snprintf(d->missed_why + n, sizeof(d->missed_why) - n, ", %lu more above it",
+			 d->half_created - 1);
+	}
+	d->missed = true;
+}
+
+/*
  * A datagram from the Unix socket's sender, its SEQNUM @seq (0: none):
  * the first one after start is only remembered (the coldplug saw what came
  * before our socket was bound; what was sent since, it delivers or drops,
@@ -189,5 +218,6 @@ void hmd_missed_uevent(struct hmd *d)
 void hmd_missed_clear(struct hmd *d)
 {
 	d->missed = false;
+	d->half_created = 0;
 	d->links_doubt = false;
 }

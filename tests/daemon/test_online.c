@@ -1297,6 +1297,33 @@ static void test_settle_unreadable_links_relist(void **state)
 }
 
 /*
+ * Blocks a listing met half-created are named by their number, the lowest
+ * and how many more, not by which readdir's order met first (finalJ):
+ * memory61 met before memory60 still names memory60.  A sign of another
+ * kind noted first stays the one said; a look clears them.
+ */
+static void test_half_created_named_by_number(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	hmd_missed_half_created(&f->d, 61);
+	assert_string_equal(hmd_missed(&f->d), "memory61 was half-created at the last rescan "
+					       "(or half-removed: no state or valid_zones)");
+	hmd_missed_half_created(&f->d, 60);
+	hmd_missed_half_created(&f->d, 1000);
+	assert_string_equal(hmd_missed(&f->d), "memory60 was half-created at the last rescan "
+					       "(or half-removed: no state or valid_zones), 2 more above it");
+	assert_false(hmd_missed_look_again(&f->d));
+	hmd_missed_clear(&f->d);
+	hmd_missed_note(&f->d, "SEQNUM 9 after 7");
+	hmd_missed_half_created(&f->d, 60);
+	assert_string_equal(hmd_missed(&f->d), "SEQNUM 9 after 7");
+	hmd_missed_clear(&f->d);
+	assert_null(hmd_missed(&f->d));
+}
+
+/*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
@@ -1826,6 +1853,7 @@ int main(void)
 		T(test_settle_reason_links_unknown),
 		T(test_settle_links_look_again),
 		T(test_settle_unreadable_links_relist),
+		T(test_half_created_named_by_number),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
