@@ -117,7 +117,7 @@ static void node_reread(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
 	if (!b->nid_guessed)
 		return;
-	hmd_block_node(d, id, b);
+	hmd_block_node(d, id, b, false);
 	/* a group walked with it on node 0 (memory_groups = contiguous) */
 	if (!b->nid_guessed && in_cached_group(d, id))
 		d->group.valid = false;

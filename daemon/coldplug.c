@@ -116,9 +116,16 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	 * register_memory_blocks_under_node() links them: nid_guessed, they
 	 * wait like one ADDed so (hmd_coldplug(), hmd_link_wait())
 	 */
-	hmd_block_node(d, id, b);
-	b->fwnode = HMD_FWNODE_UNREAD;
+	hmd_block_node(d, id, b, true);
 	b->unread = hmd_block_refresh(d, id, b) != 0;
+	/*
+	 * an offline block's firmware_node is read when it is decided, after
+	 * the scan: a DIMM bound while the scan ran (minutes on a big
+	 * machine) shows its link then.  An online one's is what the listing
+	 * showed (the boot blocks' scan asks it).
+	 */
+	if (!b->online)
+		b->fwnode = HMD_FWNODE_UNREAD;
 }
 
 /*
@@ -128,6 +135,7 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
  */
 static int coldplug_stopped(struct hmd *d, unsigned long decided)
 {
+	hmd_fw_range_learning(d, false);
 	hmd_log(d, LOG_NOTICE,
 		"coldplug stopped by signal %d after %lu block(s): the others are left as they are, for the next start's coldplug",
 		d->stop_signal, decided);
@@ -186,6 +194,8 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 		hmd_blocks_recount(d);
 		return r == -EINTR ? coldplug_stopped(d, 0) : r;
 	}
+	/* the blocks' firmware_node from their devices' links, where they say it (sysfs.c) */
+	hmd_fw_range_learning(d, true);
 	/* where ZONE_DMA(32) reach: said by the anchor if it reads zoneinfo, else read */
 	d->low_known = false;
 	hmd_mark_boot_blocks(d);
@@ -233,8 +243,9 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			hmd_block_decide(d, i);
 		decided++;
 	}
-	/* whether an ACPI memory device binds was asked for this scan only */
+	/* whether an ACPI memory device binds was asked for this scan only, its ranges too */
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	hmd_fw_range_learning(d, false);
 	hmd_status_changed(d);
 	return 0;
 }
@@ -265,8 +276,8 @@ static void block_added(struct hmd *d, unsigned long id)
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->attempts = 0;
-	linked = hmd_block_node(d, id, b);
-	b->fwnode = HMD_FWNODE_UNREAD;
+	/* its firmware_node as its listing shows it: none before the DIMM's binding */
+	linked = hmd_block_node(d, id, b, true);
 	hmd_block_joined(d, id);
 	hmd_block_account(d, id, 1);
 	if (kernel_onlines(d, false, val, sizeof(val))) {

@@ -100,6 +100,17 @@ struct hmd {
 	 * blocks yet (hmd_acpi_memory_binding()), asked once a uevent burst
 	 */
 	enum { HMD_ACPI_UNKNOWN, HMD_ACPI_NONE_BINDING, HMD_ACPI_BINDING } acpi_state;
+	/*
+	 * The blocks [lo, hi] an ACPI memory device is bound to, told by its
+	 * physical_nodeK links (sysfs.c fw_range_learn()): their firmware_node
+	 * read without a READLINK each.  Learnt only while @on (a coldplug's
+	 * pass, a settle's), forgotten when it ends.
+	 */
+	struct {
+		bool on, valid;
+		unsigned long lo, hi;
+		unsigned int hash;
+	} fw_range;
 	unsigned long block_size;
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
@@ -251,8 +262,11 @@ void hmd_state_open(struct hmd *d, unsigned long id);
 void hmd_state_close(struct hmd *d);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
-int hmd_block_read_node(struct hmd *d, unsigned long id);
+/* its nodeK (-ENODATA none, -errno gone); *@fwnode 1 when the listing showed a firmware_node, 0 none, -1 not known */
+int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode);
 unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id);
+/* the ACPI devices' ranges learnt from now on (@on), or no longer and forgotten */
+void hmd_fw_range_learning(struct hmd *d, bool on);
 bool hmd_acpi_memory_binding(struct hmd *d);
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val);
 /* positive @err of a state write: block @id was removed (ENODEV, or ENOENT and no memoryN) */
@@ -357,8 +371,8 @@ void hmd_scan_new(struct hmd *d);
 unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
 
 /* linkwait.c: a new block waits for the links the kernel makes after its ADD */
-/* block @id's node from its nodeK link into @b; false: it has none yet (not gone) */
-bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b);
+/* block @id's node from its nodeK link into @b (@fw: its firmware_node as listed); false: none yet */
+bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool fw);
 /* whether offline block @id waits for a link (its node link too if @node_missing) */
 bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_add);
 void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b);

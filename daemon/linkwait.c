@@ -26,11 +26,16 @@
  * Block @id's node, from its memoryN/nodeK link.  An ADD handled at once
  * can find no link (register_memory_blocks_under_node() comes after the
  * ADDs): such a block counts as node 0's until its link is read.  Whether
- * it has one (or is gone: nothing to wait for).
+ * it has one (or is gone: nothing to wait for).  With @fw, its firmware_node
+ * is taken from the same listing: none where the listing showed none (no
+ * READLINK of it, hmd_block_read_node()), else read when first asked for.
  */
-bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b)
+bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool fw)
 {
-	int nid = hmd_block_read_node(d, id);
+	int listed, nid = hmd_block_read_node(d, id, &listed);
+
+	if (fw)
+		b->fwnode = listed == 0 ? 0 : HMD_FWNODE_UNREAD;
 
 	b->nid = nid < 0 ? 0 : nid;
 	b->nid_guessed = nid < 0;
@@ -181,7 +186,7 @@ static unsigned long read_node_waiting(struct hmd *d)
 
 	for (i = 0; i < d->nblk; i++)
 		if (d->blk[i].link_wait & HMD_WAIT_NODE)
-			unlinked += !hmd_block_node(d, i, &d->blk[i]);
+			unlinked += !hmd_block_node(d, i, &d->blk[i], false);
 	return unlinked;
 }
 

@@ -343,8 +343,8 @@ int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, in
  * Stopped by @fn, nothing more is asked: no listing's end (one request on
  * FUSE) is read for a name already found.
  */
-int hmd_list_dir(int dirfd, const char *path,
-		 bool (*fn)(int dfd, const char *name, void *arg), void *arg)
+int hmd_list_dir(int dirfd, const char *path, bool (*fn)(int dfd, const char *name, void *arg),
+		 void *arg)
 {
 	/* glibc's own buffer size for readdir() */
 	char buf[32768] __attribute__((aligned(8)));
@@ -370,27 +370,136 @@ int hmd_list_dir(int dirfd, const char *path,
 	return r;
 }
 
+/* FNV-1a of @name, never 0 (none) nor HMD_FWNODE_UNREAD */
+static unsigned int fwnode_hash(const char *name)
+{
+	unsigned int h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h && h != HMD_FWNODE_UNREAD ? h : 1;
+}
+
+/* the basename of symlink @path (relative to @dirfd) into @buf: its length, or <= 0 */
+static ssize_t link_name(int dirfd, const char *path, char *buf, size_t len, const char **name)
+{
+	ssize_t n = readlinkat(dirfd, path, buf, len - 1);
+
+	if (n <= 0)
+		return n;
+	buf[n] = '\0';
+	*name = strrchr(buf, '/');
+	*name = *name ? *name + 1 : buf;
+	return n;
+}
+
+/* the block ACPI device @dfd's physical_node@k links to, -1 none */
+static long physical_node(int dfd, unsigned long k)
+{
+	char path[40], target[256], *end;
+	const char *name;
+	unsigned long id;
+
+	if (k)
+		snprintf(path, sizeof(path), "physical_node%lu", k);
+	else
+		snprintf(path, sizeof(path), "physical_node");
+	if (link_name(dfd, path, target, sizeof(target), &name) <= 0 || strncmp(name, "memory", 6))
+		return -1;
+	id = strtoul(name + 6, &end, 10);
+	return end == name + 6 || *end || id >= HMD_MAX_BLOCK_ID ? -1 : (long)id;
+}
+
+/* physical_node@k links to block @a + @k */
+static bool node_at(int dfd, unsigned long a, unsigned long k)
+{
+	return physical_node(dfd, k) == (long)(a + k);
+}
+
+/*
+ * Block @id is bound to ACPI memory device @name: which blocks are, from
+ * the device's physical_nodeK links, in a few reads instead of a READLINK
+ * of every block's firmware_node (a 16 TiB DIMM: 131072).  6.12
+ * acpi_bind_memory_blocks() binds the blocks of each range in address
+ * order (walk_memory_blocks()), and acpi_bind_one() (drivers/acpi/glue.c)
+ * gives each the first free node id: physical_node is the lowest, A, and
+ * physical_nodeK the K-th above it.  So where physical_nodeK links to
+ * memory(A+K), the links 0..K are K+1 distinct blocks in [A, A+K]: all of
+ * them.  That holds for K up to the last block of the run from A, and for
+ * none past it (the next run's blocks or none): the largest such K is
+ * found by doubling, then halving -- ~2 log2(blocks) reads.  @id outside
+ * the run: nothing learnt, its neighbours are read one by one as before.
+ */
+static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, unsigned int hash)
+{
+	char path[HMD_PATH_MAX + 64];
+	unsigned long good, bad, step;
+	long a;
+	int dfd;
+
+	if (strchr(name, '/') ||
+	    snprintf(path, sizeof(path), "%s/%s", d->acpi_path, name) >= (int)sizeof(path))
+		return;
+	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	a = physical_node(dfd, 0);
+	if (a < 0 || (unsigned long)a > id || ((unsigned long)a < id && !node_at(dfd, a, id - a)))
+		goto out;
+	/* links 0..good are the blocks a..a+good; bad: the first K known not to be */
+	good = id - a;
+	for (step = 1;; step *= 2) {
+		if (good + step >= HMD_MAX_BLOCK_ID - a || !node_at(dfd, a, good + step)) {
+			bad = good + step;
+			break;
+		}
+		good += step;
+	}
+	while (bad - good > 1) {
+		step = good + (bad - good) / 2;
+		if (node_at(dfd, a, step))
+			good = step;
+		else
+			bad = step;
+	}
+	d->fw_range.valid = true;
+	d->fw_range.lo = a;
+	d->fw_range.hi = a + good;
+	d->fw_range.hash = hash;
+out:
+	close(dfd);
+}
+
+void hmd_fw_range_learning(struct hmd *d, bool on)
+{
+	d->fw_range.on = on;
+	d->fw_range.valid = false;
+}
+
 /*
  * memoryN/firmware_node -> .../PNP0C80:xx: the ACPI memory device the
  * block belongs to (acpi_bind_memory_blocks()), hashed (FNV-1a) to a
  * non-zero number; 0 when the block has none (boot memory, virtio-mem).
+ * Within the range of blocks its device was last found bound to: that
+ * device's, without a read (fw_range_learn()).
  */
 unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id)
 {
 	char path[48], target[256];
 	const char *name;
-	unsigned int h = 2166136261u;
-	ssize_t n;
+	unsigned int h;
 
+	if (d->fw_range.valid && id >= d->fw_range.lo && id <= d->fw_range.hi)
+		return d->fw_range.hash;
 	snprintf(path, sizeof(path), "memory%lu/firmware_node", id);
-	n = readlinkat(d->memdir_fd, path, target, sizeof(target) - 1);
-	if (n <= 0)
+	if (link_name(d->memdir_fd, path, target, sizeof(target), &name) <= 0)
 		return 0;
-	target[n] = '\0';
-	name = strrchr(target, '/');
-	for (name = name ? name + 1 : target; *name; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h && h != HMD_FWNODE_UNREAD ? h : 1;
+	h = fwnode_hash(name);
+	/* a block above it to be read too: a DIMM of one block learns nothing worth its reads */
+	if (d->fw_range.on && id + 1 < d->nblk && d->blk[id + 1].present &&
+	    d->blk[id + 1].fwnode == HMD_FWNODE_UNREAD)
+		fw_range_learn(d, id, name, h);
+	return h;
 }
 
 /*
@@ -443,33 +552,90 @@ bool hmd_acpi_memory_binding(struct hmd *d)
 	return binding;
 }
 
-/* a nodeN entry: its N into *@arg, and the listing stops */
+/*
+ * kernfs_name_hash() (fs/kernfs/dir.c, 6.12 and 6.18 alike): a directory's
+ * children sit in an rbtree ordered by this hash, then name, and
+ * kernfs_fop_readdir() lists them in that order; hotmemfs lists sysfs
+ * directories in it too (fusefs/tree.c, "kernfs order").
+ * partial_name_hash() of each char (signed on x86), end_name_hash() of
+ * the 64 bits (hash_long(), include/linux/stringhash.h).
+ */
+static unsigned int kernfs_name_hash(const char *name)
+{
+	uint64_t hash = 0;
+
+	for (const char *c = name; *c; c++) {
+		uint64_t ch = (uint64_t)(long)(signed char)*c;
+
+		hash = (hash + (ch << 4) + (ch >> 4)) * 11;
+	}
+	hash = ((hash * 0x61C8864680B583EBULL) >> 32) & 0x7fffffffU;
+	if (hash < 2)
+		hash += 2;
+	if (hash >= 0x7fffffffU)
+		hash = 0x7fffffffU - 1;
+	return (unsigned int)hash;
+}
+
+struct node_listing {
+	int nid;
+	int fwnode; /* 1: a firmware_node entry, 0: none, -1: not known (yet) */
+	bool kernfs_order; /* the listing comes in kernfs order (a sysfs-like sysroot) */
+	unsigned int fw_hash; /* kernfs_name_hash("firmware_node") */
+};
+
+/*
+ * An entry of memoryM/: a nodeN's N into @arg, whether a firmware_node is
+ * there, and the listing stops once both are known.  In kernfs order an
+ * entry past firmware_node's place says it is not there: the listing
+ * tells it without a READLINK (node0 comes right after it; most entries
+ * do, so the entries one READDIRPLUS brings tell it).
+ */
 static bool node_entry(int dfd, const char *name, void *arg)
 {
-	if (strncmp(name, "node", 4) || name[4] < '0' || name[4] > '9')
-		return true;
-	*(int *)arg = atoi(name + 4);
-	return false;
+	struct node_listing *l = arg;
+	unsigned int h;
+
+	if (!strcmp(name, "firmware_node")) {
+		l->fwnode = 1;
+	} else if (l->fwnode < 0 && l->kernfs_order) {
+		h = kernfs_name_hash(name);
+		if (h > l->fw_hash || (h == l->fw_hash && strcmp(name, "firmware_node") > 0))
+			l->fwnode = 0;
+	}
+	if (l->nid == -ENODATA && !strncmp(name, "node", 4) && name[4] >= '0' && name[4] <= '9')
+		l->nid = atoi(name + 4);
+	return l->nid == -ENODATA || l->fwnode < 0;
 }
 
 /*
  * the nodeN entry inside memoryM (a symlink on sysfs); -ENODATA if none,
- * -errno if memoryM cannot be listed (gone)
+ * -errno if memoryM cannot be listed (gone).  In *@fwnode (if not NULL)
+ * whether the listing showed a firmware_node: 1, 0 none, -1 not known.
  */
-int hmd_block_read_node(struct hmd *d, unsigned long id)
+int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 {
+	struct node_listing l = { -ENODATA, -1, !d->trunc_writes, 0 };
 	char path[64];
-	int nid = -ENODATA, r;
+	int nid, r;
 
 	/*
 	 * One listing, not a lookup of node0, node1 ...: on a FUSE sysroot
 	 * its READDIRPLUS also brings the names of state, valid_zones and
 	 * firmware_node, which are read next (two round trips instead of four).
 	 */
+	if (l.kernfs_order)
+		l.fw_hash = kernfs_name_hash("firmware_node");
 	snprintf(path, sizeof(path), "memory%lu", id);
-	r = hmd_list_dir(d->memdir_fd, path, node_entry, &nid);
+	r = hmd_list_dir(d->memdir_fd, path, node_entry, &l);
 	if (r < 0)
 		return r;
+	/* the whole listing read: what it did not show is not there */
+	if (!r && l.fwnode < 0)
+		l.fwnode = 0;
+	if (fwnode)
+		*fwnode = l.fwnode;
+	nid = l.nid;
 	if (nid >= HMD_MAX_NODES) {
 		/*
 		 * A kernel with NODES_SHIFT 10 can have such a node; hotmemd's
@@ -576,8 +742,7 @@ static bool low_zone(int zone)
  * kernel zone's span [start_pfn, start_pfn + spanned) joined into its
  * node's; one that spans pages without saying where leaves them unknown.
  */
-static void zone_done(struct hmd_zoneinfo *zi, int nid, int zone, unsigned long spanned,
-		      long start)
+static void zone_done(struct hmd_zoneinfo *zi, int nid, int zone, unsigned long spanned, long start)
 {
 	unsigned long end;
 

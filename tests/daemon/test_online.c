@@ -977,6 +977,83 @@ static void test_no_firmware_link_decided_at_settle(void **state)
 	assert_null(strstr(f->m.journal, "decided alone"));
 }
 
+/* PNP0C80:@slot/physical_node@k -> memory@id, as acpi_bind_one() links a bound block */
+static void mk_phys_node(struct fixture *f, int slot, int k, int id)
+{
+	char path[256], target[96], name[24];
+
+	if (k)
+		snprintf(name, sizeof(name), "physical_node%d", k);
+	else
+		snprintf(name, sizeof(name), "physical_node");
+	snprintf(path, sizeof(path), "%s/sys/bus/acpi/devices/PNP0C80:%02x/%s", f->root, slot, name);
+	snprintf(target, sizeof(target), "../../../../devices/system/memory/memory%d", id);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+/* memory@id's firmware_node link gone from the sysroot */
+static void rm_fwnode_link(struct fixture *f, int id)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%d/firmware_node", f->root,
+		 id);
+	assert_int_equal(unlink(path), 0);
+}
+
+/*
+ * A block's firmware_node told by its device's physical_nodeK links
+ * (sysfs.c fw_range_learn(): 6.12 acpi_bind_one() numbers a device's
+ * blocks in address order): the blocks [A, A+K] where physical_nodeK links
+ * to memory(A+K), read without a READLINK each -- here the links of
+ * memory9-15 are gone after the first read and still answered -- and not
+ * one block past a gap in the device's links (PNP0C80:01 has memory16-18,
+ * then memory20: memory19 is PNP0C80:02's).
+ */
+static void test_fwnode_range_from_physical_nodes(void **state)
+{
+	struct fixture *f = *state;
+	unsigned int h8, h16;
+	int k;
+
+	for (int i = 16; i < 24; i++)
+		mk_block(f->root, i, "online\n", 0);
+	mk_dimm_links(f, 8, 15, 0);
+	mk_dimm_links(f, 16, 18, 1);
+	mk_dimm_links(f, 19, 19, 2);
+	mk_dimm_links(f, 20, 23, 1);
+	mk_acpi_slot(f, 0, 8);
+	mk_acpi_slot(f, 1, 16);
+	mk_acpi_slot(f, 2, 19);
+	for (k = 1; k < 8; k++)
+		mk_phys_node(f, 0, k, 8 + k);
+	mk_phys_node(f, 1, 1, 17);
+	mk_phys_node(f, 1, 2, 18);
+	for (k = 3; k < 7; k++)
+		mk_phys_node(f, 1, k, 17 + k);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_false(f->d.fw_range.on); /* learnt for the coldplug's pass only */
+	hmd_fw_range_learning(&f->d, true);
+	for (int i = 0; i < 24; i++)
+		f->d.blk[i].fwnode = HMD_FWNODE_UNREAD;
+	h8 = hmd_block_read_fwnode(&f->d, 8);
+	assert_true(f->d.fw_range.valid);
+	assert_int_equal(f->d.fw_range.lo, 8);
+	assert_int_equal(f->d.fw_range.hi, 15);
+	for (int i = 9; i < 16; i++)
+		rm_fwnode_link(f, i);
+	for (int i = 9; i < 16; i++)
+		assert_int_equal(hmd_block_read_fwnode(&f->d, i), h8);
+	h16 = hmd_block_read_fwnode(&f->d, 16);
+	assert_true(h16 != h8 && h16);
+	assert_int_equal(f->d.fw_range.lo, 16);
+	assert_int_equal(f->d.fw_range.hi, 18);
+	assert_true(hmd_block_read_fwnode(&f->d, 19) != h16);
+	assert_int_equal(hmd_block_read_fwnode(&f->d, 20), h16);
+	hmd_fw_range_learning(&f->d, false);
+	assert_int_equal(hmd_block_read_fwnode(&f->d, 12), 0); /* read again: gone */
+}
+
 /* memory@id/@name in the fixture's sysroot, in @path */
 static const char *path_of(struct fixture *f, int id, const char *name, char path[256])
 {
@@ -1844,6 +1921,7 @@ int main(void)
 		T(test_firmware_binding_under_way),
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
+		T(test_fwnode_range_from_physical_nodes),
 		T(test_no_node_link_decided_at_settle),
 		T(test_coldplug_before_node_link),
 		T(test_unlinked_block_zones_read),
