@@ -15,3 +15,15 @@ TEST_SCRIPTS += tests/selftest/mem-on-off.t tests/selftest/enter-selftest.t
 TEST_SCRIPTS += $(sort $(wildcard tests/systemd/*.t))
 # last: stress, faults, crashes, security
 -include tests/reliability/reliability.mk
+
+# make units [PART=daemon]: the cmocka unit tests under prove, one part's
+# (build/tests/PART/) or all, the test programs alone.  A shell glob of
+# their folder (`prove build/tests/daemon/test_*`) takes the .o and .d
+# the build keeps beside them too, which prove then tries to run;
+# UNIT_TESTS lists the programs.
+UNITS_RUN = $(if $(PART),$(filter $(BUILD)/tests/$(PART)/%,$(UNIT_TESTS)),$(UNIT_TESTS))
+.PHONY: units
+units: $(UNITS_RUN)
+	@[ -n "$(UNITS_RUN)" ] || { echo "make units: no unit tests under $(BUILD)/tests/$(PART)/" >&2; exit 2; }
+	@export HOTMEM_BUILD=$(abspath $(BUILD)) HOTMEM_SRC=$(CURDIR) CMOCKA_MESSAGE_OUTPUT=TAP; \
+		$(PROVE) $(PROVE_FLAGS) $(UNITS_RUN) </dev/null
