@@ -107,8 +107,9 @@ static void usage(FILE *f)
 	      "auto_movable_ratio, the agent's state writes and the redundant and\n"
 	      "failed of them, uevents the agent lost (the kernel's drop count), how\n"
 	      "many onlined blocks offline again, ms until the last block is online,\n"
-	      "and the verdict: ✓, or ✗ and why, held against what that agent is\n"
-	      "expected to do ([expected: ...] or [VIOLATION: ...]).  --rules/--agent\n"
+	      "and the verdict: ✓; ~ and why, a failure that agent is expected to\n"
+	      "have ([expected: ...], inherent: no fault); or ✗ and why, a violation\n"
+	      "([VIOLATION: ...]) or an error of the run ([ERROR: ...]).  --rules/--agent\n"
 	      "test yours, which must pass every cell but for the race with\n"
 	      "memhp_default_state=online* (inherent to acting on the ADD, which\n"
 	      "comes before the kernel's auto-online; the built-in agents are then\n"
@@ -1164,7 +1165,7 @@ int main(int argc, char **argv)
 	if (m.json && conform_write_json(m.json, m.cells) < 0)
 		ret = 1;
 	list_to_look_at(&m);
-	printf("%d cells in %ld s: %d ✓, %d ✗ as expected, %d violating the expectation",
+	printf("%d cells in %ld s: %d ✓, %d ~ (failed as expected), %d violating the expectation",
 	       m.passed + m.failed_ok + m.bad + m.errors + m.refused,
 	       conform_now_ms() / 1000 - start, m.passed, m.failed_ok, m.bad);
 	/* errors of the run: cells that did not run, agents that failed to start */

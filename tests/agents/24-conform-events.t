@@ -70,7 +70,7 @@ tap_ok $? "its row: not run (no counts), the command and hotmemctl's message, an
 tap_ok $? "no VIOLATION, no 'no new blocks appeared'"
 grep -qx "matrix error: classic-rule offline qemu-512m dimm1" "$TMP/dimm"
 tap_ok $? "the cell is listed as a matrix error, as --only takes it"
-tail -1 "$TMP/dimm" | grep -qE "^1 cells in [0-9]+ s: 0 ✓, 0 ✗ as expected, 0 violating the expectation, 1 not run \(the machine refused the matrix's event: hotmem-conform's own error\)$"
+tail -1 "$TMP/dimm" | grep -qE "^1 cells in [0-9]+ s: 0 ✓, 0 ~ \(failed as expected\), 0 violating the expectation, 1 not run \(the machine refused the matrix's event: hotmem-conform's own error\)$"
 tap_ok $? "the summary counts it apart from the agents' verdicts and errors"
 jq -e '.[0] | .error == "event refused: hotmem-conform'"'"'s own matrix, no verdict on the agent" and (.violation | not)
 	and (.outcome.event_refused | test("^hotmemctl device_add pc-dimm size=1G id=d1: exit status 1: hotmemctl: error: not enough space"))

@@ -41,7 +41,7 @@ grep -qF "✗ udevd read no rules file from $TMP/norules (it reads only non-empt
 tap_ok $? "... its row: udevd read no rules file, an [ERROR]"
 ! grep -q "VIOLATION\|^violating:" "$TMP/dir"
 tap_ok $? "... never a VIOLATION of the rule"
-grep -qE "^1 cells in [0-9]+ s: 0 ✓, 0 ✗ as expected, 0 violating the expectation, 1 not run \(errors\)$" "$TMP/dir"
+grep -qE "^1 cells in [0-9]+ s: 0 ✓, 0 ~ \(failed as expected\), 0 violating the expectation, 1 not run \(errors\)$" "$TMP/dir"
 tap_ok $? "... the summary counts it an error"
 is "$(jq -r '.[0] | "\(.error) \(.violation) \(.outcome.rules_files_read)"' "$TMP/dir.json")" \
 	"udevd read no rules file false 0" "... the JSON: error, no violation, 0 rules files read"

@@ -248,6 +248,48 @@ static void row_writes(const char *outcome, char *buf, size_t len)
 	json_object_put(r.outcome);
 }
 
+/* the verdict column of a row: reason, violation, error as judge() sets them */
+static char *row_verdict(const char *reason, const char *violation, const char *error)
+{
+	struct conform_cell_report r = { "classic-rule", "memhp_default_state=online", "qemu-512m",
+					 "dimm1", NULL, json_tokener_parse("{\"new\":8,\"online\":8}"),
+					 reason, { "may", "redundant", "the ADD comes before the auto-online" },
+					 violation, error, "", NULL, false };
+	char *row = NULL;
+	size_t len;
+	FILE *f = open_memstream(&row, &len);
+
+	assert_non_null(f);
+	assert_int_equal(conform_print_row(f, &r, CONFORM_AGENT_WIDTH), 0);
+	fclose(f);
+	json_object_put(r.outcome);
+	return row;
+}
+
+/*
+ * A failure the expectation allows (the race with the kernel's auto-online)
+ * has its own mark, ~, apart from ✓ and from a violation's or an error's ✗:
+ * all three were ✗ but for the bracket at the row's end (usereye9 F7)
+ */
+static void test_verdict_marks(void **state)
+{
+	char *ok = row_verdict("", "", ""), *exp = row_verdict("8 redundant writes: EINVAL race", "", ""),
+	     *bad = row_verdict("8 of 8 blocks left offline", "unexpected: 8 of 8 blocks left offline", ""),
+	     *err = row_verdict("did not run (exit 1)", "", "cell did not run");
+
+	(void)state;
+	assert_non_null(strstr(ok, " ✓\n"));
+	assert_non_null(strstr(exp, " ~ 8 redundant writes: EINVAL race [expected: the ADD comes"));
+	assert_null(strstr(exp, "✗"));
+	assert_null(strstr(exp, "✓"));
+	assert_non_null(strstr(bad, " ✗ 8 of 8 blocks left offline [VIOLATION: "));
+	assert_non_null(strstr(err, " ✗ did not run (exit 1) [ERROR: cell did not run]"));
+	free(ok);
+	free(exp);
+	free(bad);
+	free(err);
+}
+
 /* the table's writes column: every write the agent made, its bad ones beside */
 static void test_row_writes(void **state)
 {
@@ -620,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_short_setting),
 		cmocka_unit_test(test_json_as_jq),
 		cmocka_unit_test(test_ctl_without_dev_null),
+		cmocka_unit_test(test_verdict_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
