@@ -126,6 +126,8 @@ struct hmd {
 	/* ENOTCONN/ECONNABORTED: its filesystem is gone (sysroot.c), 0: there */
 	int sysroot_gone;
 	sd_event_source *mounts_src, *back_src; /* watching for its return */
+	sd_event_source *alive_src; /* a FUSE sysroot asked every few seconds (sysroot.c) */
+	unsigned long alive_onlined; /* n_onlined at its last tick */
 
 	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;
@@ -351,6 +353,8 @@ bool hmd_block_wants_group(struct hmd *d, unsigned long id);
  */
 bool hmd_sysroot_gone(struct hmd *d, int err);
 void hmd_sysroot_unwatch(struct hmd *d);
+/* after the coldplug: a FUSE sysroot's death noticed within seconds, idle too */
+void hmd_sysroot_watch(struct hmd *d);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

@@ -391,6 +391,7 @@ static int run_daemon(struct hmd *d)
 	d->ready = true;
 	notify_status(d, "READY=1\n");
 	hmd_silence_watch(d);
+	hmd_sysroot_watch(d);
 	r = setup_watchdog(d);
 	if (r < 0)
 		hmd_log(d, LOG_WARNING, "watchdog: %s", strerror(-r));

@@ -42,6 +42,22 @@
  * does see the new mount; idling on would keep the dead mount pinned and
  * look alive.  Shared with other processes (a shell in it), it waits, and
  * says that only a mount made in its namespace will be seen.
+ *
+ * Noticing it at all: a `kill -9` of hotmemfs unmounts nothing (the dead
+ * mount stays, ENOTCONN), so the mount table does not change and nothing
+ * but hotmemd's next touch of the sysroot tells; idle, that was the next
+ * uevent, maybe after hotmemfs was back: that plug's blocks lost, a daemon
+ * that looked alive meanwhile (usereye9 F6).  So on a FUSE sysroot a
+ * timer asks fstatfs() of the memory directory every SYSROOT_CHECK_USEC:
+ * statfs always asks the server (fs/fuse/inode.c fuse_statfs(), 6.12; a
+ * stat may be answered from the attribute cache), and a dead connection
+ * fails it at once with ENOTCONN (fuse_simple_request() on !fc->connected),
+ * no server needed.  Its cost: one FUSE STATFS a tick while idle, none a
+ * block or a uevent; a tick after one that saw a block onlined asks
+ * nothing (that write was answered: the server lived a moment ago).  On the kernel's sysfs (or a plain tree) nothing goes away
+ * under hotmemd: no timer.  Not before each uevent as well: that would be
+ * a STATFS a burst on the normal path, and a uevent's first read of the
+ * sysroot meets the same ENOTCONN and takes the same way out.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -51,14 +67,26 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "hotmemd.h"
 
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546 /* include/uapi/linux/magic.h */
+#endif
+#define SYSROOT_CHECK_USEC (3 * 1000000ull) /* how often a FUSE sysroot is asked */
+
+static void mounts_unwatch(struct hmd *d)
+{
+	d->mounts_src = sd_event_source_disable_unref(d->mounts_src);
+	d->back_src = sd_event_source_disable_unref(d->back_src);
+}
+
 static void sysroot_back(struct hmd *d)
 {
-	hmd_sysroot_unwatch(d);
+	mounts_unwatch(d);
 	d->sysroot_gone = 0;
 	hmd_log(d, LOG_NOTICE, "sysroot %s is back: coldplug", d->cfg.sysroot);
 	hmd_coldplug(d, true);
@@ -211,12 +239,11 @@ static int sysroot_stuck(struct hmd *d)
 	return alone_in_mnt_ns() ? 2 : 1;
 }
 
-bool hmd_sysroot_gone(struct hmd *d, int err)
+/* @err: ENOTCONN, ECONNABORTED, or ENODEV of the sysroot check */
+static bool sysroot_gone(struct hmd *d, int err)
 {
 	int r = -EINVAL, stuck;
 
-	if (err != ENOTCONN && err != ECONNABORTED)
-		return false;
 	if (d->sysroot_gone)
 		return true;
 	d->sysroot_gone = err;
@@ -248,8 +275,52 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 	return true;
 }
 
+bool hmd_sysroot_gone(struct hmd *d, int err)
+{
+	if (err != ENOTCONN && err != ECONNABORTED)
+		return false;
+	return sysroot_gone(d, err);
+}
+
+/* the timer: is the FUSE sysroot's server still there? (one STATFS) */
+static int on_sysroot_check(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hmd *d = userdata;
+	struct statfs sf;
+
+	/*
+	 * Gone already: the mount watch waits for its return, or it exits.
+	 * A block onlined since the last tick: its write was answered, the
+	 * server lived a moment ago; asked at the next tick (a plug's burst
+	 * costs no STATFS, tests/daemon/90).
+	 */
+	if (d->n_onlined != d->alive_onlined)
+		d->alive_onlined = d->n_onlined;
+	else if (!d->sysroot_gone && d->memdir_fd >= 0 && fstatfs(d->memdir_fd, &sf) &&
+		 (errno == ENOTCONN || errno == ECONNABORTED || errno == ENODEV))
+		sysroot_gone(d, errno);
+	sd_event_source_set_time_relative(s, SYSROOT_CHECK_USEC);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+/* after the coldplug, with an event loop: watch a FUSE sysroot (hotmemfs) */
+void hmd_sysroot_watch(struct hmd *d)
+{
+	struct statfs sf;
+
+	if (!d->ev || d->oneshot || d->alive_src || d->memdir_fd < 0)
+		return;
+	if (fstatfs(d->memdir_fd, &sf) || sf.f_type != FUSE_SUPER_MAGIC)
+		return;
+	d->alive_onlined = d->n_onlined;
+	if (sd_event_add_time_relative(d->ev, &d->alive_src, CLOCK_MONOTONIC, SYSROOT_CHECK_USEC,
+				       250000, on_sysroot_check, d) < 0)
+		d->alive_src = NULL;
+}
+
 void hmd_sysroot_unwatch(struct hmd *d)
 {
-	d->mounts_src = sd_event_source_disable_unref(d->mounts_src);
-	d->back_src = sd_event_source_disable_unref(d->back_src);
+	mounts_unwatch(d);
+	d->alive_src = sd_event_source_disable_unref(d->alive_src);
 }
