@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "hotmemd.h"
 
@@ -64,6 +65,19 @@ void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b)
 }
 
 /*
+ * CLOCK_MONOTONIC now, as sd-event counts it: not sd_event_now(), the
+ * loop's wake-up -- a drain of a burst of ADDs takes long after it, and
+ * the last ADD's block would begin its wait counted from before its ADD.
+ */
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
  * Block @b waits until the uevents settle, for its link of kind @kind:
  * its bit set, the block counted once.  Each block that begins waiting
  * sets when all are decided at the latest: a DIMM whose ADDs keep coming
@@ -74,10 +88,8 @@ void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b)
  */
 static bool link_wait_set(struct hmd *d, struct hmd_block *b, unsigned int kind)
 {
-	if (!b->link_wait) {
-		sd_event_now(d->ev, CLOCK_MONOTONIC, &d->link_wait_until);
-		d->link_wait_until += LINK_WAIT_USEC;
-	}
+	if (!b->link_wait)
+		d->link_wait_until = now_usec() + LINK_WAIT_USEC;
 	if (!hmd_uevent_seen(d))
 		return false;
 	if (!b->link_wait)
@@ -295,7 +307,7 @@ void hmd_link_wait_settle(struct hmd *d)
 	node_unlinked = read_node_waiting(d);
 	/* the group was walked with them on node 0, or without their firmware_node */
 	d->group.valid = false;
-	sd_event_now(d->ev, CLOCK_MONOTONIC, &now);
+	now = now_usec();
 	if (node_unlinked && now < d->link_wait_until && hmd_uevent_seen(d))
 		return;
 	fw_hold = fw_waiting_hold(d, now, &cut);
@@ -308,7 +320,7 @@ void hmd_link_wait_settle(struct hmd *d)
 		/* the read above, kept in nid_guessed */
 		if ((b->link_wait & HMD_WAIT_NODE) && b->nid_guessed)
 			hmd_log(d, LOG_NOTICE,
-				"memory%lu: no node link 0.5 s after its ADD: decided as node0's",
+				"memory%lu: no node link 0.5 s after the last block began waiting: decided as node0's",
 				i);
 		link_wait_drop(d, b, HMD_WAIT_NODE);
 		if ((b->link_wait & HMD_WAIT_FWNODE) && !fw_hold)

@@ -682,15 +682,10 @@ static bool state_file_gone(struct hmd *d, unsigned long id)
 	return errno == ENOENT || errno == ENODEV;
 }
 
+/* one check for both errnos: a stat of memoryN could be answered from a cache */
 bool hmd_block_went_away(struct hmd *d, unsigned long id, int err)
 {
-	char path[32];
-	struct stat st;
-
-	if (err == ENODEV)
-		return state_file_gone(d, id);
-	snprintf(path, sizeof(path), "memory%lu", id);
-	return err == ENOENT && fstatat(d->memdir_fd, path, &st, 0) && errno == ENOENT;
+	return (err == ENODEV || err == ENOENT) && state_file_gone(d, id);
 }
 
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
