@@ -769,16 +769,15 @@ static int qom_set_refused(struct hmfs_ctx *ctx, const char *path, const char *k
  * qom-set's value of requested-size, as QEMU 9.2's object_property_set_qobject()
  * visits it (qobject_input_type_size(), qapi/qobject-input-visitor.c): a
  * JSON integer, a negative one taken as its uint64 (QEMU's "backward
- * compatibility"), which the device's checks then refuse; anything else
- * "Parameter 'requested-size' expects uint64"; none "Parameter 'value'
- * is missing" (usereye7 #10, #11d).  A string of a size ("1G") is
- * hotmem's own, QEMU refuses it: hotmemctl sends its words so (its
- * qom-set and set-size); a QMP client should send the number.
+ * compatibility"), which the device's checks then refuse; anything else,
+ * a string of a size ("1G") too, "Parameter 'requested-size' expects
+ * uint64"; none "Parameter 'value' is missing" (usereye7 #10, #11d).  A
+ * string was hotmem's own until 2026-11-30: hotmemctl now sends the
+ * number, as any QMP client must to QEMU.
  */
 static int qom_set_size(json_object *args, uint64_t *out, struct cmd_result *r)
 {
 	json_object *v = NULL;
-	bool has;
 
 	/* a JSON null is a value (json-c's NULL object): "expects uint64" below */
 	if (!args || !json_object_object_get_ex(args, "value", &v)) {
@@ -791,9 +790,6 @@ static int qom_set_size(json_object *args, uint64_t *out, struct cmd_result *r)
 						      json_object_get_uint64(v);
 		return 0;
 	}
-	if (json_object_is_type(v, json_type_string) &&
-	    !arg_size(args, "value", out, &has, r->err))
-		return 0;
 	snprintf(r->err, ERRLEN, "Parameter 'requested-size' expects uint64");
 	return -EINVAL;
 }
@@ -837,7 +833,8 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return device_not_found(r, path);
 	if (ret)
 		return ret;
-	r->ret = dev_return(ctx, ch.dev.id);
+	/* QEMU's qmp_qom_set() returns nothing: {} (hotmemctl asks `devices` for the line) */
+	r->ret = json_object_new_object();
 	return 0;
 }
 
@@ -1202,11 +1199,36 @@ static int cmd_query_memory_size_summary(struct hmfs_ctx *ctx, json_object *args
 	return 0;
 }
 
-/* hotmem's own view of the devices: QEMU's and what hotmem knows besides (json.c) */
+/*
+ * hotmem's own view of the devices: QEMU's and what hotmem knows besides
+ * (json.c); with "id" (an id or a QOM path, resolved as qom-set resolves
+ * it) the one device as device_add returns it, dev_return(): what
+ * hotmemctl's qom-set prints after QEMU's {} (usereye7 #2's leftover)
+ */
 static int cmd_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	(void)args;
-	r->ret = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
+	const char *id;
+	bool backend;
+	int ret;
+
+	if (arg_string(args, "id", &id, r->err))
+		return -EINVAL;
+	if (!id) {
+		r->ret = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
+		return 0;
+	}
+	ret = qom_device(ctx, id, false, key, sizeof(key), &backend, r);
+	if (ret == 1) /* a container */
+		return device_not_found(r, id);
+	if (ret)
+		return ret;
+	r->ret = dev_return(ctx, key);
+	if (!json_object_object_get_ex(r->ret, "id", NULL)) { /* gone meanwhile */
+		json_object_put(r->ret);
+		r->ret = NULL;
+		return device_not_found(r, id);
+	}
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * hotmemctl argument translation.  Values travel as JSON strings; the
  * server parses sizes (memparse), integers and booleans (kstrtobool)
- * itself, so "size=1G" and {"size": 1073741824} mean the same.
+ * itself, so "size=1G" and {"size": 1073741824} mean the same -- but
+ * qom-set's value, a number as QEMU takes it (qom_set_value()).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -285,6 +286,32 @@ static int check_values(json_object *args, size_t t, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * qom-set's value as QEMU visits it, the property's type: requested-size
+ * (and the other numbers, refused after realize anyway) a JSON integer,
+ * a string refused (usereye7 #10); typed as a size, memparse()'s "1G",
+ * read here.  A value no size stays a string (a link's path: memdev),
+ * but for requested-size, whose SIZE it must be: a usage error.
+ */
+static int qom_set_value(json_object *args, size_t t, char *err, size_t errlen)
+{
+	json_object *v = hmfs_json_member(args, "value");
+	const char *prop = json_object_get_string(hmfs_json_member(args, "property"));
+	uint64_t n;
+
+	if (strcmp(table[t].execute, "qom-set") || !v)
+		return 0;
+	if (!hmu_memparse(json_object_get_string(v), &n)) {
+		json_object_object_add(args, "value", json_object_new_uint64(n));
+		return 0;
+	}
+	if (!prop || strcmp(prop, "requested-size"))
+		return 0;
+	snprintf(err, errlen, "bad size '%s': a size, 128M, 1G or 0x8000000 (%s; hotmemctl --help)",
+		 json_object_get_string(v), table[t].synopsis);
+	return -EINVAL;
+}
+
 int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, size_t errlen)
 {
 	json_object *args, *r;
@@ -313,6 +340,8 @@ int hmfs_ctlargs_request(int argc, char **argv, json_object **req, char *err, si
 		ret = check_required(args, t, err, errlen);
 	if (!ret)
 		ret = check_values(args, t, err, errlen);
+	if (!ret)
+		ret = qom_set_value(args, t, err, errlen);
 	if (ret) {
 		json_object_put(args);
 		return ret;

@@ -84,7 +84,7 @@
 	X("query-version", " ")                                                                   \
 	X("query-status", " ")                                                                    \
 	X("query-memory-size-summary", " ")                                                       \
-	X("devices", " ")                                                                         \
+	X("devices", " id ")                                                                      \
 	X("status", " ")                                                                          \
 	X("block-set-state", " block state timeout ")                                             \
 	X("alloc", " type pages node ")                                                           \

@@ -1830,6 +1830,37 @@ static const char *error_hint(const char *cmd, json_object *err)
 	return " (hotmemctl --help lists the commands)";
 }
 
+/*
+ * qom-set's {} (QEMU's) made hotmemctl's line: the device as device_add
+ * returns it, asked for on the same connection (`devices` with its
+ * "id"), what it is now the guest has worked toward the new size.  NULL
+ * when that fails (the device gone meanwhile: said); a hotmemfs from
+ * before 2026-11-30 returned the device itself, taken as it is.
+ */
+static json_object *qom_set_device(struct cli *c, json_object *req, json_object *ret)
+{
+	json_object *q, *args, *reply, *dev;
+
+	if (get(ret, "id"))
+		return json_object_get(ret);
+	q = json_object_new_object();
+	args = json_object_new_object();
+	json_object_object_add(args, "id",
+			       json_object_new_string(gs(get(req, "arguments"), "path")));
+	json_object_object_add(q, "execute", json_object_new_string("devices"));
+	json_object_object_add(q, "arguments", args);
+	reply = send_req(c, q) ? NULL : recv_reply(c);
+	json_object_put(q);
+	dev = json_object_get(get(reply, "return"));
+	if (!dev && get(reply, "error")) {
+		fputs("hotmemctl: qom-set done; the device's state not read: ", stderr);
+		put_desc(stderr, get(reply, "error"));
+		fputc('\n', stderr);
+	}
+	json_object_put(reply);
+	return dev;
+}
+
 /* the reply of command @cmd, as asked: printed, followed, drawn or exported */
 static int show_reply(struct cli *c, json_object *req, json_object *reply)
 {
@@ -1875,6 +1906,17 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 		return print_map(c, ret);
 	if (c->explain_all)
 		return explain_all(c, ret);
+	if (!strcmp(cmd, "qom-set")) {
+		json_object *dev = qom_set_device(c, req, ret);
+
+		/* its uevents' warning (hotmemfs stopping) said after the line, as before */
+		if (dev && dev != ret && get(ret, "warning"))
+			json_object_object_add(dev, "warning", json_object_get(get(ret, "warning")));
+		if (dev)
+			print_return(c, req, dev);
+		json_object_put(dev);
+		return 0;
+	}
 	print_return(c, req, ret);
 	return 0;
 }

@@ -100,7 +100,8 @@ static void test_ctlargs(void **state)
 			    "{\"execute\":\"device_del\",\"arguments\":{\"wait\":\"true\",\"id\":\"d1\"}}");
 	assert_string_equal(
 		req_str(3, a4),
-		"{\"execute\":\"qom-set\",\"arguments\":{\"property\":\"requested-size\",\"path\":\"vm0\",\"value\":\"512M\"}}");
+		/* the number, as QEMU takes it (a string is refused: "expects uint64") */
+		"{\"execute\":\"qom-set\",\"arguments\":{\"property\":\"requested-size\",\"path\":\"vm0\",\"value\":536870912}}");
 	assert_string_equal(
 		req_str(3, a5),
 		"{\"execute\":\"block-set-state\",\"arguments\":{\"state\":\"online_movable\",\"block\":\"40\"}}");
@@ -207,6 +208,7 @@ static void test_ctlargs_values(void **state)
 		{ 3, { "explain", "3", "from=4K" }, "bad from '4K': a pfn, 0 or more, not a size (no K, M, G, T suffix) (explain BLOCK [--all] [from=PFN]; hotmemctl --help)" },
 		/* ... and sizes keep theirs */
 		{ 3, { "set-size", "vm0", "1G" }, NULL },
+		{ 3, { "set-size", "vm0", "1X" }, "bad size '1X': a size, 128M, 1G or 0x8000000 (set-size ID SIZE; hotmemctl --help)" },
 		{ 3, { "device_add", "pc-dimm", "size=1G" }, NULL },
 		/* a number the command needs, missing: asked for, not 0 (review12 N3) */
 		{ 1, { "hugetlb" }, "which pages? (hugetlb PAGES [node=N]; hotmemctl --help)" },
