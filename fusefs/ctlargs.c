@@ -39,10 +39,10 @@ static const struct {
 	  "device_add pc-dimm|virtio-mem-pci size=SIZE ..." },
 	/* hotmem's "wait": the reply once the guest's eject is over (QEMU's returns at once) */
 	{ "device_del", "device_del", { "id" }, "wait", "true", 1, "device_del ID" },
-	/* QMP's own commands: hotmemfs's "Parameter 'property' is missing", as QEMU says it */
-	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL, 0,
+	/* each argument asked for here, a usage error (`raw` sends QMP's without them) */
+	{ "qom-set", "qom-set", { "path", "property", "value" }, NULL, NULL, 3,
 	  "qom-set ID requested-size SIZE" },
-	{ "qom-get", "qom-get", { "path", "property" }, NULL, NULL, 0, "qom-get ID PROPERTY" },
+	{ "qom-get", "qom-get", { "path", "property" }, NULL, NULL, 2, "qom-get ID PROPERTY" },
 	{ "set-size", "qom-set", { "path", "value" }, "property", "requested-size", 2,
 	  "set-size ID SIZE" },
 	{ "online", "block-set-state", { "block", "state" }, "state", "online", 1,

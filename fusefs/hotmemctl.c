@@ -66,6 +66,8 @@ struct cli {
 	const char *raw; /* raw JSON: raw_req sent as typed (once), not as json-c writes it again */
 	json_object *raw_req;
 	json_object *explain_all; /* explain N --all: its request, sent again a page of entries */
+	bool caps_only; /* `qmp_capabilities`: the negotiation hotmemctl makes anyway, shown */
+	json_object *greeting; /* QMP's greeting, its "version" for caps_only's line */
 	struct json_tokener *tok;
 	char buf[65536];
 	size_t len, off;
@@ -118,6 +120,7 @@ static void usage(FILE *f)
 		"                                       (util-linux's lsmem test layout; hotmem profile --from-sysfs DIR)\n"
 		"  events [--trace]                     follow uevents and kernel log lines\n"
 		"  raw JSON                             send one request as is, print its reply whole\n"
+		"  qmp_capabilities                     QMP's negotiation alone (made before every command)\n"
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default $HOTMEM_CONTROL, else " DEFAULT_CONTROL ")\n"
@@ -1612,6 +1615,24 @@ static int build_request(struct cli *c, int argc, char **argv, json_object **req
 		c->raw_req = *req;
 		return 0;
 	}
+	/*
+	 * what a user typing it means: does this socket speak QMP?  The
+	 * negotiation hotmemctl makes before every command, made and said;
+	 * sent again after it QMP refuses it (CommandNotFound), `raw` shows
+	 * that (usereye9: it was "unknown command")
+	 */
+	if (!strcmp(argv[0], "qmp_capabilities")) {
+		if (argc != 1) {
+			fprintf(stderr, "hotmemctl: qmp_capabilities: takes no argument (hotmemctl "
+					"negotiates none; raw '{\"execute\": \"qmp_capabilities\", "
+					"\"arguments\": {...}}' sends one as typed)\n");
+			return -1;
+		}
+		c->caps_only = true;
+		*req = json_object_new_object();
+		json_object_object_add(*req, "execute", json_object_new_string("qmp_capabilities"));
+		return 0;
+	}
 	if (!strcmp(argv[0], "export")) {
 		if (argc != 2) {
 			fprintf(stderr, "hotmemctl: export: takes one argument, the directory to "
@@ -1754,7 +1775,8 @@ static json_object *handshake(struct cli *c, bool *ok)
 	*ok = false;
 	if (!o || !get(o, "QMP"))
 		goto other;
-	json_object_put(o);
+	json_object_put(c->greeting);
+	c->greeting = o;
 	o = recv_reply(c);
 	if (o && get(o, "return")) {
 		json_object_put(o);
@@ -1796,13 +1818,13 @@ static json_object *exchange(struct cli *c, json_object *req)
 	json_object_object_add(caps, "execute", json_object_new_string("qmp_capabilities"));
 	sent = send_req(c, caps);
 	json_object_put(caps);
-	if (!sent)
+	if (!sent && !c->caps_only)
 		sent = send_req(c, req);
 	if (!sent)
 		c->req = req;
 	reply = handshake(c, &ok);
 	if (ok)
-		reply = recv_reply(c);
+		reply = c->caps_only ? json_tokener_parse("{\"return\": {}}") : recv_reply(c);
 	if (reply || c->bad_reply)
 		return reply; /* not JSON: said, whatever became of the request */
 	if (sent == -EAGAIN && c->deadline_ms)
@@ -1896,6 +1918,16 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 	}
 	if (c->raw_req)
 		return 0;
+	if (c->caps_only && !c->json) {
+		json_object *q = get(get(get(c->greeting, "QMP"), "version"), "qemu");
+
+		printf("QMP capabilities negotiated (none offered; the protocol of QEMU %llu.%llu.%llu, "
+		       "%s): hotmemctl does it before every command\n",
+		       (unsigned long long)gu(q, "major"), (unsigned long long)gu(q, "minor"),
+		       (unsigned long long)gu(q, "micro"),
+		       gs(get(get(c->greeting, "QMP"), "version"), "package"));
+		return 0;
+	}
 	if (c->export_dir)
 		return export_machine(c, ret);
 	if (!strcmp(cmd, "events")) {
@@ -1948,6 +1980,7 @@ int main(int argc, char **argv)
 out:
 	json_object_put(req);
 	json_object_put(reply);
+	json_object_put(c->greeting);
 	if (c->tok)
 		json_tokener_free(c->tok);
 	if (c->fd >= 0)

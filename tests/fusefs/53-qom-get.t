@@ -34,7 +34,8 @@ out=$(ctl qom-get vm0 memdev 2>&1)
 [ $? = 1 ] && [[ $out == *"Property 'virtio-mem-pci.memdev': not modelled by hotmem"* ]]
 tap_ok $? "memdev, which hotmem does not model: said so ($out)"
 out=$(ctl qom-get vm0 2>&1)
-is "$?:$out" "1:hotmemctl: error: Parameter 'property' is missing" "no property: QMP's missing parameter"
+is "$?:$out" "2:hotmemctl: qom-get: which property? (qom-get ID PROPERTY; hotmemctl --help)" \
+	"no property: a usage error, nothing sent (was hotmemfs's QMP refusal, exit 1)"
 
 out=$(ctl device_add pc-dimm id=d1 size=256M node=0 2>&1)
 tap_ok $? "a DIMM of 256 MiB${out:+ ($out)}"
