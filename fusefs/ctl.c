@@ -607,7 +607,25 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	if (ret)
 		return ret;
 	r->ret = json_object_new_object();
+	/* hotmem's "wait" (QEMU's device_del has none): the device it removed, as resolved */
+	if (wait)
+		json_object_object_add(r->ret, "id", json_object_new_string(key));
 	return 0;
+}
+
+/*
+ * hotmem's own commands' device, @id resolved as device_del resolves it
+ * (qom_device()'s at /machine/peripheral: "vm0", "vm0/",
+ * "/machine/peripheral/vm0"): its key in @key, or @id as given when it
+ * names no device (the command's own refusal then names it).  One
+ * resolver for every command, hotmemctl naming what hotmemfs found
+ * (its hmfs_ctlargs_qom_id() knew one form of path only).
+ */
+static const char *own_device(struct hmfs_ctx *ctx, const char *id, char *key, size_t len)
+{
+	if (id && hmfs_dev_qom_resolve(ctx, id, true, key, len) == HMFS_QOM_DEVICE)
+		return key;
+	return id;
 }
 
 /*
@@ -618,12 +636,13 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
  */
 static int cmd_vmem_retry(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *id;
 	int ret;
 
 	if (arg_string(args, "id", &id, r->err))
 		return -EINVAL;
-	ret = hmfs_dev_timer_fire(ctx, id, r->err, ERRLEN);
+	ret = hmfs_dev_timer_fire(ctx, own_device(ctx, id, key, sizeof(key)), r->err, ERRLEN);
 	if (ret < 0)
 		return ret;
 	r->ret = json_object_new_object();
@@ -640,6 +659,7 @@ static int cmd_vmem_retry(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	static const char *const resps[] = { "ACK", "NACK", "BUSY", "ERROR" };
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *id, *req, *resp;
 	long long count;
 	int ret, i;
@@ -667,11 +687,14 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 	if (r->err[0])
 		return -EINVAL;
 	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in resps[]'s order */
+	id = own_device(ctx, id, key, sizeof(key));
 	ret = hmfs_dev_vmem_inject(ctx, id, !strcmp(req, "plug"), i, (unsigned int)count, r->err,
 				   ERRLEN);
 	if (ret)
 		return ret;
+	/* the device as resolved: hotmemctl's line names it so */
 	r->ret = json_object_new_object();
+	json_object_object_add(r->ret, "id", json_object_new_string(id));
 	return 0;
 }
 
@@ -842,7 +865,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
  * qom-get PATH PROPERTY (QEMU's qmp_qom_get(): the object, then
  * object_property_get_qobject()): one property of a device, as QEMU's
  * virtio-mem-pci and pc-dimm have it; PATH is the device's id or its
- * QOM path /machine/peripheral/ID (hmfs_ctlargs_qom_id()), as qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
+ * QOM path (qom_device()), as qom-set's.  A virtio-mem-pci's "size" is QEMU's: what is plugged
  * (virtio_mem_get_size(), hw/virtio/virtio-mem.c, QEMU 9.x), not
  * device_add's size= (the region, QEMU's memdev's size: max-size in
  * query-memory-devices).  A property QEMU has and hotmem has no

@@ -408,16 +408,6 @@ json_object *hmfs_json_member(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
-const char *hmfs_ctlargs_qom_id(const char *path)
-{
-	static const char prefix[] = "/machine/peripheral/";
-
-	if (path && !strncmp(path, prefix, sizeof(prefix) - 1) && path[sizeof(prefix) - 1] &&
-	    !strchr(path + sizeof(prefix) - 1, '/'))
-		return path + sizeof(prefix) - 1;
-	return path;
-}
-
 /* include/linux/err.h: the highest errno a kernel error value carries */
 #define MAX_ERRNO 4095
 

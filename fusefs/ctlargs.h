@@ -68,15 +68,6 @@ bool hmfs_ctlargs_changes(const char *execute);
 int hmfs_ctlargs_seconds(const char *s, double *secs);
 
 /*
- * A device named as QEMU takes it: its id, or its QOM path
- * /machine/peripheral/ID -- what DEVICE_DELETED's "path" says and libvirt
- * sends (qdev-monitor.c find_device_state(): an id starting with '/' is a
- * path; qom-get/qom-set resolve one) (usereye4 #13).  The id, or @path
- * as given.  hotmemfs finds the device by it, hotmemctl names it so.
- */
-const char *hmfs_ctlargs_qom_id(const char *path);
-
-/*
  * Member @key of object @o whatever its type, NULL when @o is none or
  * has no such member: the one lookup of the control protocol's objects,
  * hotmemctl's reads of a reply and hotmemfs's of a request alike;

@@ -1160,14 +1160,15 @@ static void print_inject(const char *action, int e)
  * on and how it ends (notifier-error-inject keeps failing every online or
  * offline until cleared).
  */
-static void print_done(json_object *req)
+static void print_done(json_object *req, json_object *ret)
 {
 	const char *cmd = gs(req, "execute");
 	json_object *args = get(req, "arguments");
 	int e = json_object_get_int(get(args, "error"));
 	const char *action = gs(args, "action");
 
-	const char *id = hmfs_ctlargs_qom_id(gs(args, "id")); /* its QOM path: the id said */
+	/* the device as hotmemfs resolved it ("d1/", a QOM path: d1), else as typed */
+	const char *id = get(ret, "id") ? gs(ret, "id") : gs(args, "id");
 	bool wait = true;
 
 	/* device_del ID wait=false: QEMU's, the eject request raised and no more */
@@ -1243,7 +1244,7 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 		print_settle_held(get(ret, "held"));
 	else if (!strcmp(cmd, "device_del") || !strcmp(cmd, "inject") ||
 		 !strcmp(cmd, "fail-nth-alloc") || !strcmp(cmd, "vmem-inject"))
-		print_done(req);
+		print_done(req, ret);
 	else if (json_object_is_type(ret, json_type_object) && json_object_object_length(ret) == 0)
 		; /* success says nothing, like QEMU's monitor */
 	else
