@@ -421,13 +421,80 @@ static bool id_wellformed(const char *id)
 	return true;
 }
 
+/*
+ * Whether hotmem models @driver: dev.c refuses no property of a driver it
+ * does not know (it refuses the driver itself, "is not a valid device
+ * model name"), and every known one has no property of this name
+ */
+static bool driver_known(const char *driver)
+{
+	char err[8];
+
+	return hmfs_dev_check_prop(driver, "\x01", err, sizeof(err)) != 0;
+}
+
+/*
+ * A refused anonymous device_add: the number QEMU's qdev_set_id() took
+ * (static anon_count++, qdev-monitor.c qdev_device_add_from_qdict(), 7.2
+ * and 9.2 alike) stays taken, as QEMU 7.2 shows (tests/fusefs/221) --
+ * taken before the properties are set and the device realized, so that
+ * every refusal after it (a property unknown or of a bad value, the
+ * realize's node or size checks, no room) takes one; dev.c's refusals
+ * after its anon_id() took it already.  Saved now, as a change is: a
+ * restart gave the number out again, the refusal never in the state file
+ * (usereye9).  hotmemfs runs device_adds one at a time (change_lock): a
+ * count other than @before + 1 is dev.c's own, or another connection's
+ * device_add between, whose number is saved with it.
+ */
+static void anon_refused(struct hmfs_ctx *ctx, unsigned int before)
+{
+	if (hmfs_dev_anon_count(ctx) == before)
+		hmfs_dev_anon_raise(ctx, before + 1);
+	/* failing: the frozen state file says so in status; the refusal's words stand */
+	if (ctx->state_path[0])
+		(void)hmfs_state_save(ctx);
+}
+
+/* device_add past QEMU's qdev_set_id(): the properties, then the device realized */
+static int device_add_set(struct hmfs_ctx *ctx, json_object *args, struct hmfs_change *ch,
+			  struct cmd_result *r)
+{
+	bool has_size, has_req, has_bs;
+	long long slot;
+	int ret;
+
+	json_object_object_foreach(args, key, val) {
+		(void)val;
+		if (hmfs_dev_check_prop(ch->dev.driver, key, r->err, ERRLEN))
+			return -EINVAL;
+	}
+	/* pc-dimm's addr, virtio-mem-pci's memaddr (QEMU's): each refuses the other's above */
+	if (arg_size(args, "size", &ch->dev.size, &has_size, r->err) ||
+	    arg_size(args, "addr", &ch->dev.addr, &ch->dev.have_addr, r->err) ||
+	    (!ch->dev.have_addr &&
+	     arg_size(args, "memaddr", &ch->dev.addr, &ch->dev.have_addr, r->err)) ||
+	    arg_size(args, "requested-size", &ch->dev.requested, &has_req, r->err) ||
+	    arg_size(args, "block-size", &ch->dev.block_size, &has_bs, r->err) ||
+	    arg_node(args, INT_QEMU, 0, &ch->dev.node, r->err) ||
+	    arg_bool(args, "memmap-on-memory", 1, &ch->dev.memmap, r->err) ||
+	    /* pc-dimm's "slot", PC_DIMM_UNASSIGNED_SLOT (-1) unless given */
+	    arg_int_form(args, "slot", INT_QEMU, -1, &slot, r->err))
+		return -EINVAL;
+	if (slot < -1 || slot > INT_MAX) {
+		snprintf(r->err, ERRLEN, "Parameter 'slot' is out of range");
+		return -EINVAL;
+	}
+	ch->dev.slot = (int)slot;
+	ret = hmfs_change(ctx, ch, r->err, ERRLEN);
+	return ret;
+}
+
 static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	char new_id[64] = "";
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD,
 				  .dev = { .new_id = new_id, .new_id_len = sizeof(new_id) } };
-	bool has_size, has_req, has_bs;
-	long long slot;
+	unsigned int anon_before = hmfs_dev_anon_count(ctx);
 	int ret;
 
 	if (arg_string(args, "driver", &ch.dev.driver, r->err) ||
@@ -455,29 +522,12 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		snprintf(r->err, ERRLEN, "No 'virtio-bus' bus found for device 'virtio-mem'");
 		return -EINVAL;
 	}
-	json_object_object_foreach(args, key, val) {
-		(void)val;
-		if (hmfs_dev_check_prop(ch.dev.driver, key, r->err, ERRLEN))
-			return -EINVAL;
-	}
-	/* pc-dimm's addr, virtio-mem-pci's memaddr (QEMU's): each refuses the other's above */
-	if (arg_size(args, "size", &ch.dev.size, &has_size, r->err) ||
-	    arg_size(args, "addr", &ch.dev.addr, &ch.dev.have_addr, r->err) ||
-	    (!ch.dev.have_addr &&
-	     arg_size(args, "memaddr", &ch.dev.addr, &ch.dev.have_addr, r->err)) ||
-	    arg_size(args, "requested-size", &ch.dev.requested, &has_req, r->err) ||
-	    arg_size(args, "block-size", &ch.dev.block_size, &has_bs, r->err) ||
-	    arg_node(args, INT_QEMU, 0, &ch.dev.node, r->err) ||
-	    arg_bool(args, "memmap-on-memory", 1, &ch.dev.memmap, r->err) ||
-	    /* pc-dimm's "slot", PC_DIMM_UNASSIGNED_SLOT (-1) unless given */
-	    arg_int_form(args, "slot", INT_QEMU, -1, &slot, r->err))
-		return -EINVAL;
-	if (slot < -1 || slot > INT_MAX) {
-		snprintf(r->err, ERRLEN, "Parameter 'slot' is out of range");
-		return -EINVAL;
-	}
-	ch.dev.slot = (int)slot;
-	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
+	/* an unknown driver: dev.c's words, before qdev_set_id() as QEMU's (no number taken) */
+	if (!driver_known(ch.dev.driver))
+		return hmfs_change(ctx, &ch, r->err, ERRLEN);
+	ret = device_add_set(ctx, args, &ch, r);
+	if (ret && !ch.dev.id)
+		anon_refused(ctx, anon_before);
 	if (ret)
 		return ret;
 	r->ret = dev_return(ctx, new_id);
