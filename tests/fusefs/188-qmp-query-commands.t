@@ -8,7 +8,9 @@
 # profile qemu-512m (-m 512M,slots=4,maxmem=4G) with the same devices.
 # qom-list too, of what hotmemfs has of QEMU's tree: /machine/peripheral,
 # /machine/peripheral-anon, a pc-dimm (as sets: QEMU's order is a hash
-# table's).
+# table's); of /, /machine, a virtio-mem-pci and its virtio-backend a part
+# of QEMU's list, type and the children and links hotmemfs has; qom-get of
+# /machine's type QEMU's machine type (was "container").
 . "$(dirname "$0")/lib.sh"
 require_env
 mount_beside_qemu qemu-512m -m 512M,slots=4,maxmem=4G \
@@ -61,6 +63,41 @@ for path in ["/machine/peripheral", "/machine/peripheral-anon", "/machine/periph
              "peripheral-anon/device[0]", "nope", "/machine/peripheral/nope"]:
     a, b = props(ask(q, "qom-list", path=path)), props(ask(h, "qom-list", path=path))
     ok(a == b, "qom-list %s: %s (hotmemfs %s)" % (path, a, b))
+# what hotmemfs lists of /, /machine, a virtio-mem-pci and its
+# virtio-backend (were "not modelled", usereye9): type, the children and
+# links it has, each as QEMU lists it -- a part of QEMU's list, never a
+# name QEMU has not or of another type
+want = {"/": [("machine", "child<pc-i440fx-7.2-machine>")],
+        "/machine": [("peripheral", "child<container>"), ("peripheral-anon", "child<container>")],
+        "vm0": [("virtio-backend", "child<virtio-mem>"), ("virtio-bus", "child<virtio-pci-bus>"),
+                ("memdev", "link<memory-backend>"), ("parent_bus", "link<bus>"),
+                ("requested-size", "size"), ("size", "size"), ("memaddr", "uint64")],
+        "/machine/peripheral/vm0/virtio-backend": [("memdev", "link<memory-backend>"),
+                                                   ("requested-size", "size")]}
+for path, have in want.items():
+    a, b = props(ask(q, "qom-list", path=path)), props(ask(h, "qom-list", path=path))
+    ok(isinstance(a, list) and isinstance(b, list) and set(b) <= set(a) and
+       set(have) | {("type", "string")} <= set(b),
+       "qom-list %s: type and %s, a part of QEMU's (hotmemfs %s; not QEMU's: %s)" %
+       (path, have, b, sorted(set(b) - set(a)) if isinstance(a, list) else a))
+a, b = props(ask(q, "qom-list", path="/machine/peripheral/d1")), props(ask(h, "qom-list", path="d1"))
+ok(a == b, "a pc-dimm's list still QEMU's whole (hotmemfs %s)" % b)
+for prop in ["type", "nosuch"]:
+    a = shown(ask(q, "qom-get", path="/machine", property=prop))
+    b = shown(ask(h, "qom-get", path="/machine", property=prop))
+    ok(a == b, "qom-get /machine %s: %s (hotmemfs %s)" % (prop, a, b))
+a = shown(ask(q, "qom-set", path="/machine", property="type", value="x"))
+b = shown(ask(h, "qom-set", path="/machine", property="type", value="x"))
+ok(a == b, "qom-set /machine type: %s (hotmemfs %s)" % (a, b))
+# QEMU's /machine/unattached (the board's devices, device[0] its CPU) is
+# not modelled: a partial device[0] is ambiguous in QEMU, hotmemfs's
+# anonymous device[0] here (docs/hotmemctl.md says which it answers)
+a, b = shown(ask(q, "qom-list", path="device[0]")), props(ask(h, "qom-list", path="device[0]"))
+ok(a == "GenericError: Path 'device[0]' is ambiguous" and ("slot", "int32") in b,
+   "partial device[0]: QEMU's %s, hotmemfs the anonymous DIMM's list" % a)
+b = shown(ask(h, "qom-list", path="/machine/unattached"))
+ok(b == "GenericError: qom-list /machine/unattached: QEMU's board devices (/machine/unattached) "
+   "are not modelled by hotmem", "qom-list /machine/unattached: not modelled, said so (%s)" % b)
 names = [c["name"] for c in ask(h, "query-commands")["return"]]
 ok({"query-version", "query-status", "query-memory-size-summary", "qom-list"} <= set(names),
    "query-commands lists them")
