@@ -8,7 +8,7 @@
  * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
  * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, vmstat,
  * iomem, cmdline, pagetypeinfo, kpageflags and kpagecount (unserved:
- * their read fails), vm.min_free_kbytes), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
+ * their read fails), vm.min_free_kbytes, kernel.random.boot_id), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT (owned by a user namespace of its own, so that
  * the host's uevents stay out: unshare_netns()), and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
@@ -142,6 +142,12 @@ static const struct {
 	{ "proc/sys/vm/nr_hugepages", "/proc/sys/vm/nr_hugepages", false },
 	{ "proc/sys/vm/nr_hugepages_mempolicy", "/proc/sys/vm/nr_hugepages_mempolicy", false },
 	{ "proc/sys/vm/nr_overcommit_hugepages", "/proc/sys/vm/nr_overcommit_hugepages", false },
+	/*
+	 * The machine's boot_id, which hotmemfs serves and its state file
+	 * keeps (c5aed6f5): hotmemd's boot-blocks key (daemon/bootblocks.c)
+	 * inside was the host's boot, not the machine's
+	 */
+	{ "proc/sys/kernel/random/boot_id", "/proc/sys/kernel/random/boot_id", false },
 };
 
 /* udev reads rules from these (systemd 252: UDEV_RULES_DIRS, split-usr and merged) */
