@@ -1471,15 +1471,20 @@ static int explain_all_check(json_object *first, unsigned long long listed, uint
  * has the "error" a refusal has, {"class": ..., "desc": ...}: one JSON
  * object on stdout whatever happened, and a consumer of it alone (jq
  * .error) tells a cut or stale list from a whole one (its "]}" closed a
- * list cut short as if it were whole).
+ * list cut short as if it were whole), and "truncated" (a page lost:
+ * entries missing) from "stale" (every page listed, the block changed
+ * between them: run it again) -- a stale list with fewer entries was
+ * "truncated" too (usereye9).
  */
 static void explain_all_tail(json_object *first, unsigned long long listed, uint64_t pages,
-			     json_object *err)
+			     json_object *err, bool stale)
 {
 	unsigned long long counted = gu(first, "entries"), counted_pages = gu(first, "entry_pages");
 
-	printf("],\"truncated\":%s,\"more_entries\":%llu,\"more_pages\":%llu",
-	       err && listed < counted ? "true" : "false", listed < counted ? counted - listed : 0,
+	/* stale: every page listed, the block changed between them; truncated: a page lost */
+	printf("],\"truncated\":%s,\"stale\":%s,\"more_entries\":%llu,\"more_pages\":%llu",
+	       err && !stale && listed < counted ? "true" : "false", stale ? "true" : "false",
+	       listed < counted ? counted - listed : 0,
 	       pages < counted_pages ? (unsigned long long)(counted_pages - pages) : 0);
 	if (err)
 		printf(",\"error\":%s", json_object_to_json_string_ext(err, JSON_C_TO_STRING_PLAIN |
@@ -1502,6 +1507,7 @@ static int explain_all(struct cli *c, json_object *ret)
 	json_object *first = json_object_get(ret), *err = NULL;
 	unsigned long long listed = 0;
 	uint64_t digest = 0, pages = 0;
+	bool stale = false;
 	char why[512];
 	const char *head;
 	int rc = 0;
@@ -1547,10 +1553,11 @@ static int explain_all(struct cli *c, json_object *ret)
 	}
 	if (!rc && explain_all_check(first, listed, digest, why, sizeof(why))) {
 		err = error_obj("GenericError", why);
+		stale = true;
 		rc = 1;
 	}
 	if (c->json)
-		explain_all_tail(first, listed, pages, err);
+		explain_all_tail(first, listed, pages, err, stale);
 	fflush(stdout); /* the list, then why it is not whole */
 	if (err) {
 		fputs("hotmemctl: explain --all: ", stderr);
