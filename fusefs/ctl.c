@@ -262,6 +262,49 @@ static json_object *unix_sockets_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
+/* those of them another hotmemfs sends to as well (main.c uevent_socket_claims()) */
+static json_object *unix_shared_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < ctx->sink.nr_paths; i++)
+		if (ctx->unix_shared[i])
+			json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
+	return a;
+}
+
+/*
+ * The fault injections armed, which hotmemctl's status shows (usereye9:
+ * none did, a forgotten one failing every later online or offline):
+ * notifier-error-inject's errors by action, fail-nth-alloc's allocation
+ * still to come (gone once it fired: the engine fails it once)
+ */
+static json_object *injections_json(struct hmfs_ctx *ctx)
+{
+	static const struct {
+		int action;
+		const char *name;
+	} acts[] = { { HM_MEM_GOING_ONLINE, "MEM_GOING_ONLINE" },
+		     { HM_MEM_GOING_OFFLINE, "MEM_GOING_OFFLINE" } };
+	json_object *o = json_object_new_object();
+	unsigned long nth = __atomic_load_n(&ctx->fail_nth, __ATOMIC_ACQUIRE);
+	unsigned long calls, done;
+
+	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++) {
+		int e = hotmem_get_notifier_error(ctx->hm, acts[i].action);
+
+		if (e)
+			json_object_object_add(o, acts[i].name, json_object_new_int(e));
+	}
+	calls = __atomic_load_n(&ctx->fail_nth_calls, __ATOMIC_ACQUIRE);
+	done = hotmem_alloc_calls(ctx->hm) - calls;
+	if (nth && hotmem_fault_injected(ctx->hm) ==
+			   __atomic_load_n(&ctx->fail_nth_faults, __ATOMIC_RELAXED) &&
+	    done < nth)
+		json_object_object_add(o, "fail-nth-alloc", json_object_new_uint64(nth - done));
+	return o;
+}
+
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
@@ -298,12 +341,16 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "netlink-errors", json_object_new_uint64(COUNTER(ctx->sink.nl_errors)));
 	/* the --uevent-socket paths (set at start): hotmemd's only source under its unit */
 	json_object_object_add(u, "unix-sockets", unix_sockets_json(ctx));
+	json_object_object_add(u, "unix-shared", unix_shared_json(ctx));
+	/* --netns's claim held (uevent.c claim_netns()): a second hotmemfs there is refused */
+	json_object_object_add(u, "netns-claimed", json_object_new_boolean(ctx->sink.ns_lock_fd >= 0));
 	json_object_object_add(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent)));
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
 	/* of them, past a listener's HMFS_UEVENT_BACKLOG_MAX unread (uevent.c): it stopped reading */
 	json_object_object_add(u, "unix-overflowed", json_object_new_uint64(COUNTER(ctx->sink.unix_overflowed)));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
+	json_object_object_add(o, "injections", injections_json(ctx));
 	/*
 	 * How far a stop got, while the control socket still answers: the
 	 * stop began (a signal), the notifier was told to leave the kernel
@@ -1772,7 +1819,12 @@ static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 		snprintf(r->err, ERRLEN, "'nth' must be >= 0");
 		return -EINVAL;
 	}
+	/* what status says of it: the engine's counts as it is armed */
+	__atomic_store_n(&ctx->fail_nth, 0, __ATOMIC_RELEASE);
 	hotmem_fail_nth_alloc(ctx->hm, (unsigned long)nth);
+	__atomic_store_n(&ctx->fail_nth_calls, hotmem_alloc_calls(ctx->hm), __ATOMIC_RELAXED);
+	__atomic_store_n(&ctx->fail_nth_faults, hotmem_fault_injected(ctx->hm), __ATOMIC_RELAXED);
+	__atomic_store_n(&ctx->fail_nth, (unsigned long)nth, __ATOMIC_RELEASE);
 	r->ret = json_object_new_object();
 	return 0;
 }

@@ -1173,6 +1173,48 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 }
 
 /*
+ * Each --uevent-socket PATH claimed, as --netns claims its namespace
+ * (uevent.c claim_netns()), by an abstract socket named after PATH's
+ * inode (its path when there is none yet): a second hotmemfs sending to
+ * the same listener finds it bound, and is told that the listener gets
+ * both machines' uevents, mixed -- said at start and in status, not
+ * refused (a listener may want two machines).  Abstract names are per
+ * network namespace: two hotmemfs in two namespaces sharing a path are
+ * not seen (usereye9).  The fd is the process's.
+ */
+static void uevent_socket_claims(struct hmfs_ctx *ctx, const struct opts *o)
+{
+	for (int i = 0; i < o->nr_uevent_socks; i++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		const char *p = o->uevent_socks[i];
+		unsigned long long h = 1469598103934665603ULL; /* FNV-1a of the path */
+		struct stat st;
+		int fd, len;
+
+		if (!stat(p, &st))
+			h = ((unsigned long long)st.st_dev << 32) ^ (unsigned long long)st.st_ino;
+		else
+			for (; *p; p++)
+				h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "hotmemfs-uevent-socket:%llx",
+			       h);
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (!bind(fd, (struct sockaddr *)&sa,
+			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)len)))
+			continue; /* ours for the process's life */
+		if (errno == EADDRINUSE) {
+			ctx->unix_shared[i] = true;
+			fprintf(stderr, "hotmemfs: warning: --uevent-socket %s: another hotmemfs sends "
+					"its uevents there too: the listener gets both machines' "
+					"uevents, mixed\n", o->uevent_socks[i]);
+		}
+		close(fd);
+	}
+}
+
+/*
  * --io-uring on a kernel that will not serve it: refused before anything
  * is made.  The kernel offers FUSE over io_uring at INIT only while fuse's
  * enable_uring parameter is Y (fs/fuse/inode.c fuse_send_init(), 6.14+),
@@ -1262,6 +1304,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	fprintf(stderr, "hotmemfs: uevents over netlink %s\n", ctx->sink.nl_status);
 	for (int i = 0; i < o->nr_uevent_socks; i++)
 		hmfs_uevent_sink_add_path(&ctx->sink, o->uevent_socks[i]);
+	uevent_socket_claims(ctx, o);
 	ret = hmfs_uevent_sink_start(&ctx->sink);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: the uevent socket's sender thread: %s\n", strerror(-ret));
