@@ -355,6 +355,8 @@ bool hmd_sysroot_gone(struct hmd *d, int err);
 void hmd_sysroot_unwatch(struct hmd *d);
 /* after the coldplug: a FUSE sysroot's death noticed within seconds, idle too */
 void hmd_sysroot_watch(struct hmd *d);
+/* statelock.c: STATE_DIR/hotmemd.lock held for life; -EBUSY: another hotmemd has it (said) */
+int hmd_state_lock(struct hmd *d);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

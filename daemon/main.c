@@ -374,6 +374,8 @@ static int run_daemon(struct hmd *d)
 {
 	int r;
 
+	if (hmd_state_lock(d))
+		return 1;
 	r = setup_sources(d);
 	if (r < 0)
 		return 1;

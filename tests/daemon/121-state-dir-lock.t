@@ -1,0 +1,40 @@
+#!/bin/bash
+# One hotmemd a --state-dir: a second one started on it while the first
+# runs is refused (exit 1, naming the holder's pid), the first untouched;
+# a --oneshot dry run beside it is not; once the first is gone, the lock
+# is free (usereye9 F6: both ran side by side).
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+
+root=$TMP/root
+mk_sysroot "$root"
+mk_blocks "$root" 0 3 online Normal
+zone_add "$root" 0 Normal 131072
+zone_add "$root" 0 Movable 0
+
+# start N: hotmemd N on the state dir, its log $TMP/N.log, its pid in pidN
+start() {
+	: >"$TMP/$1.log"
+	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
+		--netlink=no --uevent-socket "$TMP/$1.sock" 2>"$TMP/$1.log" &
+	eval "pid$1=$!"
+	_pids+=("$!")
+}
+start 1
+check "the first hotmemd is ready" wait_for 10 grep -q "ready: sysroot" "$TMP/1.log"
+start 2
+wait_exit "$pid2" 30 >/dev/null 2>&1
+is "$?" 1 "a second one on the same state dir exits 1 (137: both ran)"
+sed 's/^/# /' "$TMP/2.log"
+check "... saying who holds it" \
+	grep -q "state dir $TMP/state is in use by another hotmemd (pid $pid1 holds $TMP/state/hotmemd.lock): exiting" "$TMP/2.log"
+check "... and never ready" bash -c "! grep -q 'ready: sysroot' '$TMP/2.log'"
+check "the first still runs" kill -0 "$pid1"
+check "a --oneshot dry run beside it is not refused" "$HOTMEMD" --config /dev/null \
+	--sysroot "$root" --state-dir "$TMP/state" --netlink=no --oneshot --dry-run
+kill -9 "$pid1"
+wait_exit "$pid1" 10 >/dev/null 2>&1
+start 3
+check "once the first is gone (kill -9), the next one starts" \
+	wait_for 10 grep -q "ready: sysroot" "$TMP/3.log"
+done_testing
