@@ -143,7 +143,17 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 	 * ends the wait (hmd_block_event()), else the settle's decision reads
 	 * it; the coldplug's scan has just read it.
 	 */
-	if (b->fwnode || hmd_dyn_block(d, id) || (!at_add && !acpi_binding_unlinked(d, id, b)))
+	if (b->fwnode || hmd_dyn_block(d, id))
+		return false;
+	/*
+	 * the coldplug: a device still to bind, or a binding under way that
+	 * no device shows (the block right below linked: binding_under_way()
+	 * at the settle, review D4)
+	 */
+	if (!at_add && !acpi_binding_unlinked(d, id, b) &&
+	    (b->fwnode ||
+	     !(id > 0 && d->blk[id - 1].present &&
+	       ((d->blk[id - 1].link_wait & HMD_WAIT_FWNODE) || hmd_block_fwnode(d, id - 1)))))
 		return false;
 	if (!link_wait_set(d, b, HMD_WAIT_FWNODE))
 		return false;

@@ -900,6 +900,31 @@ static void test_firmware_binding_under_way(void **state)
 	assert_sums_recount(&f->d);
 }
 
+/*
+ * A coldplug during a DIMM's binding (review D4): its device shows bound
+ * (physical_node came with memory16), memory16-31 are linked, memory32-47
+ * not yet.  The unlinked ones wait as at the settle (binding_under_way()),
+ * not decided alone at once; decided with their links at the settle.
+ */
+static void test_coldplug_binding_under_way(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	for (int i = 16; i < 48; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_links(f, 16, 31, 1);
+	mk_acpi_slot(f, 1, 16);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_link_wait, 16);
+	assert_states(f, 32, 47, "offline");
+	mk_dimm_links(f, 32, 47, 1);
+	run_until_settled(f);
+	assert_states(f, 32, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
 /* An ACPI device that never binds: the wait is bounded, the blocks then decided alone. */
 static void test_firmware_link_wait_bounded(void **state)
 {
@@ -1944,6 +1969,7 @@ int main(void)
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_fwnode_range_from_physical_nodes),
+		T(test_coldplug_binding_under_way),
 		T(test_no_node_link_decided_at_settle),
 		T(test_coldplug_before_node_link),
 		T(test_unlinked_block_zones_read),
