@@ -604,7 +604,9 @@ struct hotmem {
 	unsigned long max_pfn;
 	unsigned long host_maps_max;	/* vm.max_map_count, read at boot and again near the cap */
 	int max_map_count_fd;		/* /proc/sys/vm/max_map_count, to read it again */
-	int meminfo_fd;			/* /proc/meminfo, read again at each self-hosted online */
+	int meminfo_fd;			/* /proc/meminfo, read by host_memory_room() */
+	/* host_memory_room()'s last read: when (ns), MemAvailable, MemTotal, granted since */
+	uint64_t host_room_read_ns, host_room_avail, host_room_total, host_room_granted;
 	/* the process's mappings, at most: last counted + every mmap since */
 	unsigned long host_maps_bound;
 	unsigned long host_maps_counted;	/* the bound when last counted */
