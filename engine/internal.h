@@ -686,17 +686,14 @@ struct hotmem {
 	 * Emulator: self-hosted memmaps whose memfd pages stay holes while
 	 * they hold the template's struct pages (physmem.c, "holes"): a
 	 * userfaultfd of their vmemmap ranges in MISSING mode (-1 until the
-	 * first is registered; -2 when the host has none, or refused at boot
-	 * to fill a memfd page with one, holes_probe(): holes_refused says
-	 * which step and holes_refused_err its errno), the thread that
+	 * first is registered; -2 when the host has none, or refused then
+	 * to fill a memfd page with one, holes_probe()), the thread that
 	 * fills a hole on first touch, the eventfd that stops it, and per
 	 * section the template slot a hole stands for (HOLE_ZERO: zeros).
 	 * Set up under device_hotplug_lock before the thread starts; the
 	 * slots are read by the thread with acquire loads.
 	 */
 	int holes_uffd;
-	const char *holes_refused;
-	int holes_refused_err;
 	int holes_stop;
 	pthread_t holes_thread;
 	bool holes_running;

@@ -248,8 +248,8 @@ static void *holes_thread(void *arg)
 }
 
 /*
- * At boot, once: does this host fill a hole of a MAP_SHARED memfd page
- * with UFFDIO_COPY?  A userfaultfd of its own (UFFD_USER_MODE_ONLY needs
+ * At the first registration, once: does this host fill a hole of a
+ * MAP_SHARED memfd page with UFFDIO_COPY?  A userfaultfd of its own (UFFD_USER_MODE_ONLY needs
  * no privilege, 5.11+; the faulting thread's id, 4.14+), a memfd of one
  * page registered in MISSING mode (shmem: 4.11+) and one copy into it --
  * what a self-hosted memmap's holes need.  A host may offer the syscall
@@ -258,8 +258,9 @@ static void *holes_thread(void *arg)
  * registration).  Known here, a self-hosted memmap is written from its
  * first online, instead of the first refused copy at an online or a
  * fault finding out (and each fill a refused ioctl and a write before
- * that).  Nothing is kept open (a boot failing after this leaves no file
- * open): the holes' userfaultfd is opened at the first registration.
+ * that).  Not at boot: a machine that never adds a self-hosted memmap
+ * (most) never needs the answer, and a policy set up after boot is
+ * seen.  Nothing is kept open: the holes' own userfaultfd follows.
  * false with *@step and *@err saying what was refused.
  */
 static bool holes_probe(const char **step, int *err)
@@ -311,28 +312,29 @@ out:
 
 /*
  * The userfaultfd, the slots and the thread, at the first registration
- * (under device_hotplug_lock).  -1 when the host offers none, or refused
- * at boot to fill a memfd page with it (holes_probe()): self-hosted
- * memmaps are written, as before (said once, where the host has a
- * userfaultfd but refused the rest).
+ * (under device_hotplug_lock).  -1 when the host offers none, or refuses
+ * to fill a memfd page with it (holes_probe(), asked here once):
+ * self-hosted memmaps are written, as before (said once, where the host
+ * has a userfaultfd but refused the rest).
  */
 static int holes_start(struct hotmem *hm)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_THREAD_ID };
+	const char *refused;
+	int refused_err = 0;
 
 	if (hm->holes_running)
 		return 0;
-	if (hm->holes_uffd == -2) {
-		/* no userfaultfd at all: silent, as before */
-		if (hm->holes_refused && strcmp(hm->holes_refused, "userfaultfd"))
-			pr_info(hm, "vmemmap: this host refuses %s for a memfd page (%s), found at boot: self-hosted memmaps are written in full (2 MiB of host memory a section), not left holes",
-				hm->holes_refused, strerror(hm->holes_refused_err));
-		hm->holes_refused = NULL;
+	if (hm->holes_uffd == -2)
 		return -1;
+	if (!holes_probe(&refused, &refused_err)) {
+		/* no userfaultfd at all: silent, as before */
+		if (strcmp(refused, "userfaultfd"))
+			pr_info(hm, "vmemmap: this host refuses %s for a memfd page (%s), found at the first self-hosted memmap: self-hosted memmaps are written in full (2 MiB of host memory a section), not left holes",
+				refused, strerror(refused_err));
+		goto err;
 	}
-	if (hm->holes_uffd < 0)
-		hm->holes_uffd = (int)syscall(SYS_userfaultfd,
-					      O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	hm->holes_uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
 	if (hm->holes_uffd < 0 || ioctl(hm->holes_uffd, UFFDIO_API, &api))
 		goto err;
 	if (!hm->hole_slot)
@@ -364,7 +366,7 @@ err:
 
 void vmemmap_holes_init(struct hotmem *hm)
 {
-	hm->holes_uffd = holes_probe(&hm->holes_refused, &hm->holes_refused_err) ? -1 : -2;
+	hm->holes_uffd = -1;
 	hm->holes_stop = -1;
 	pthread_rwlock_init(&hm->holes_fill_lock, NULL);
 }

@@ -365,11 +365,15 @@ static int copy_refused(void)
 					"hotmem.host_reserve=0 " IDLE_KERNEL, err, sizeof(err)) ||
 	    hotmem_create(&cfg, &hm, err, sizeof(err)))
 		return 3;
-	/* the fault thread, started at the add, inherits the filter */
-	if (refuse_uffdio_copy(false, false))
-		return 2;
+	/*
+	 * After the add: its probe of the host's help (the first self-hosted
+	 * memmap's) found UFFDIO_COPY allowed; every thread, the fault
+	 * thread started at the add too
+	 */
 	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
 		return 4;
+	if (refuse_uffdio_copy(false, true))
+		return 2;
 	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
 		return 5;
 	/* a hole of the online block, and one of the offline block, read */
@@ -400,8 +404,8 @@ static int copy_refused(void)
 /*
  * A host whose UFFDIO_COPY is refused from the start (seccomp: ENOMEM
  * before the engine boots; a policy or a kernel without shmem userfaultfd
- * support alike): the boot's probe finds it, and the first self-hosted
- * memmap is written in full at its online -- no copy is tried and refused
+ * support alike): the probe at the first self-hosted memmap finds it, and
+ * that memmap is written in full at its online -- no copy is tried and refused
  * at the online or at a fault (before: the first refused copy said so,
  * "the host refused UFFDIO_COPY at ...", and each hole before it was a
  * refused ioctl and a write).  Said once, at the first registration.
@@ -432,8 +436,8 @@ static int copy_refused_from_boot(void)
 	hotmem_dmesg(hm, log, sizeof(log));
 	if (strstr(log, "the host refused UFFDIO_COPY at"))
 		return 8;
-	if (!strstr(log, "vmemmap: this host refuses UFFDIO_COPY for a memfd page (Cannot allocate memory), found at boot") ||
-	    strstr(strstr(log, "found at boot") + 1, "found at boot"))
+	if (!strstr(log, "vmemmap: this host refuses UFFDIO_COPY for a memfd page (Cannot allocate memory), found at the first self-hosted memmap") ||
+	    strstr(strstr(log, "found at the first") + 1, "found at the first"))
 		return 9;
 	if (hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL) ||
 	    hotmem_check_invariants(hm, err, sizeof(err)))

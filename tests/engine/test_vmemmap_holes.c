@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Holes in self-hosted memmaps (engine/vmemmap_holes.c): when the host's
+ * help is asked for, and what an online of such a memmap asks of the
+ * host.  Each case runs in a forked child (a seccomp filter, or a count
+ * of the child's system calls, stays there); the child's exit status is
+ * the first check that failed.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+#define DIMM 0x100000000ULL
+
+/* @child run in a forked child, which must exit 0; alarm() bounds one that hangs */
+static void run_in_child(int (*child)(void))
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		alarm(300);
+		_exit(child());
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail_msg("child: %s %d", WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+/* this thread and those it starts from now on get ENOMEM for ioctl(UFFDIO_COPY) */
+static int refuse_uffdio_copy(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/*
+ * The host's help for holes is asked for at the first self-hosted
+ * memmap, not at boot: a host that refuses UFFDIO_COPY from some moment
+ * after boot (a policy set up then; here seccomp, ENOMEM) and before the
+ * first self-hosted add has that memmap written in full, said once by
+ * the probe -- not a boot's stale yes, then the online's first copy
+ * refused ("the host refused UFFDIO_COPY at ...") and each hole a
+ * refused ioctl and a write.
+ */
+static int probe_after_boot(void)
+{
+	struct hotmem *hm;
+	char err[512], log[16384];
+	size_t resident;
+
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
+		  IDLE_KERNEL);
+	if (refuse_uffdio_copy())
+		return 2;
+	if (hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+		return 3;
+	resident = hotmem_ram_resident_bytes(hm);
+	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
+		return 4;
+	/* written at the online: ~2 MiB of the host, not ~160 KiB */
+	if (hotmem_ram_resident_bytes(hm) - resident < 1 * MiB)
+		return 5;
+	hotmem_dmesg(hm, log, sizeof(log));
+	if (strstr(log, "the host refused UFFDIO_COPY at"))
+		return 6;
+	if (!strstr(log, "vmemmap: this host refuses UFFDIO_COPY for a memfd page (Cannot allocate memory), found at the first self-hosted memmap"))
+		return 7;
+	if (hotmem_check_invariants(hm, err, sizeof(err)))
+		return 8;
+	hotmem_destroy(hm);
+	return 0;
+}
+
+static void test_probe_at_first_self_hosted_memmap(void **state)
+{
+	(void)state;
+	run_in_child(probe_after_boot);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_at_first_self_hosted_memmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
