@@ -1231,6 +1231,8 @@ unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm);
 int memory_dev_init(struct hotmem *hm);
 void memory_dev_exit(struct hotmem *hm);
 struct memory_block *find_memory_block_by_id(struct hotmem *hm, unsigned long id);
+/* @mem's memmap made ready ahead of its online (a batch's prefetch) */
+void memory_block_prefetch(struct hotmem *hm, struct memory_block *mem);
 struct memory_block *phys_to_memory_block(struct hotmem *hm, uint64_t phys);
 int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 				unsigned long size, int nid,

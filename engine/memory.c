@@ -554,14 +554,30 @@ static bool prefetch_claim(struct online_prefetch *pf, unsigned long i)
 	return atomic_compare_exchange_strong(&pf->state[i], &expect, PF_CLAIMED);
 }
 
+/*
+ * @mem's memmap made ready ahead of its online, by the batch's second
+ * init thread (hotmem_online_blocks()): faulted in (prefault_memmap()),
+ * or where it is self-hosted with holes, the pages its first online
+ * writes copied in with what their holes stand for
+ * (vmemmap_holes_prefill(): the memmap's own struct pages are its
+ * altmap's first pfns).
+ */
+void memory_block_prefetch(struct hotmem *hm, struct memory_block *mem)
+{
+	const unsigned long spfn = section_nr_to_pfn(mem->start_section_nr);
+
+	if (mem->altmap && vmemmap_has_holes(__pfn_to_section(hm, spfn)))
+		vmemmap_holes_prefill(hm, spfn, pages_per_block(hm), mem->altmap->free);
+	prefault_memmap(hm, spfn, pages_per_block(hm));
+}
+
 static void prefetch_block(struct online_prefetch *pf, unsigned long i)
 {
 	struct memory_block *mem = find_memory_block_by_id(pf->hm, pf->first + i);
 
 	if (mem && atomic_load(&mem->state) == HM_MEM_OFFLINE) {
 		init_work_begin(pf->hm);
-		prefault_memmap(pf->hm, section_nr_to_pfn(mem->start_section_nr),
-				pages_per_block(pf->hm));
+		memory_block_prefetch(pf->hm, mem);
 		atomic_fetch_add(&pf->hm->init_prefetched, 1);
 		init_work_end(pf->hm);
 	}

@@ -169,16 +169,11 @@ uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned 
  * Fault a section's memmap in once, in one call, not a fault a page; not
  * one that will share its template (its memfd pages are never used).  A
  * self-hosted one whose pages stay holes is not faulted in (that would
- * fill its holes with zeros): the pages its first online writes are
- * copied in ahead instead (vmemmap_holes_prefill()), the second init
- * thread's share of a batch of such onlines (hotmem_online_blocks()).
+ * fill its holes with zeros): its memory block's prefetch copies in what
+ * its first online writes instead (memory.c, memory_block_prefetch()).
  */
 void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages)
 {
-	struct memory_block *mem = phys_to_memory_block(hm, PFN_PHYS(start_pfn));
-
-	if (mem && mem->altmap && vmemmap_has_holes(__pfn_to_section(hm, start_pfn)))
-		vmemmap_holes_prefill(hm, start_pfn, nr_pages, mem->altmap->free);
 	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages;) {
 		unsigned long next = min(start_pfn + nr_pages, ALIGN(pfn + 1, PAGES_PER_SECTION));
 		struct mem_section *ms = __pfn_to_section(hm, pfn);

@@ -646,7 +646,7 @@ static void holes_prefill_section(struct hotmem *hm, unsigned long section_nr,
 
 /*
  * The first online of a block with a fresh self-hosted memmap, made
- * ahead by the second thread of hotmem_online_blocks() (prefault_memmap())
+ * ahead by the second thread of hotmem_online_blocks() (memory_block_prefetch())
  * while the first onlines the block before: that online's UFFDIO_COPYs
  * (~2 us each, 40 a 128 MiB block: a shmem page allocated, charged, put
  * into the page cache and mapped) are made now, each page given what its

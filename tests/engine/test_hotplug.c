@@ -268,7 +268,7 @@ static void assert_online_memmap(struct hotmem *hm, uint64_t block, unsigned lon
  * A batch of first onlines of fresh self-hosted memmaps on two init
  * threads: the second copies in ahead what each online writes (the
  * memmap's own struct pages, the buddy heads: vmemmap_holes_prefill(),
- * from prefault_memmap()), and the online writes those pages in place
+ * from memory_block_prefetch()), and the online writes those pages in place
  * and punches nothing.  Every struct page reads as the online left it,
  * buddy lists and counters agree (check()), the host holds no more than
  * the usual copies, and the online after an offline goes the usual way.
@@ -303,7 +303,7 @@ static void prefilled_batch(uint64_t block)
 	before = hotmem_ram_resident_bytes(hm);
 	/* what the batch's second thread does for each block, here for the second one */
 	assert_prefilled(hm, spfn + (block >> 12), block, false);
-	prefault_memmap(hm, spfn + (block >> 12), block >> 12);
+	memory_block_prefetch(hm, find_memory_block_by_id(hm, first + 1));
 	assert_prefilled(hm, spfn + (block >> 12), block, true);
 	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
 	for (unsigned long b = 0; b < nr; b++)
@@ -392,7 +392,7 @@ static void test_prefilled_memmap_filled_since_is_punched(void **state)
 	(void)state;
 	need_holes(hm);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
-	prefault_memmap(hm, spfn, 32768);
+	memory_block_prefetch(hm, find_memory_block_by_id(hm, 32));
 	assert_prefilled(hm, spfn, 128 * MiB, true);
 	/* vmemmap page 78 of the section: no buddy head's, no memmap's own */
 	page = pfn_to_page(hm, spfn + 5000);
