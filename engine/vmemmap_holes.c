@@ -458,6 +458,28 @@ void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr)
 }
 
 /*
+ * The hole at @dst (a vmemmap page) given @src's page without a trap,
+ * without waking a thread faulting there (the fault thread wakes it,
+ * finding EEXIST): 0, or the ioctl's errno (EEXIST: there already).
+ * holes_fill_lock shared: two init threads' copies do not wait for each
+ * other, only a write through the memfd after a refusal (holes_write())
+ * takes it alone.
+ */
+static int holes_uffd_copy(struct hotmem *hm, unsigned long dst, const void *src)
+{
+	struct uffdio_copy copy = {
+		.dst = dst, .src = (uintptr_t)src, .len = PAGE_SIZE,
+		.mode = UFFDIO_COPY_MODE_DONTWAKE,
+	};
+	int ret;
+
+	pthread_rwlock_rdlock(&hm->holes_fill_lock);
+	ret = ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) ? errno : 0;
+	pthread_rwlock_unlock(&hm->holes_fill_lock);
+	return ret;
+}
+
+/*
  * Which of the section's vmemmap pages [@i0, @i1) are in the memfd
  * already, in @there (bit 0), when @keep leaves them as they are: one
  * mincore() (the page cache, no fault: ~1 us) instead of a UFFDIO_COPY
@@ -500,28 +522,21 @@ static int holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned long
 		memset(src, 0, sizeof(src));
 	holes_there(memmap, i0, i1, keep, there);
 	for (unsigned long i = i0; i < i1; i++) {
-		if (there[i - i0] & 1)
-			continue;
-		struct uffdio_copy copy = {
-			.dst = (uintptr_t)memmap + i * PAGE_SIZE, .src = (uintptr_t)src,
-			.len = PAGE_SIZE, .mode = UFFDIO_COPY_MODE_DONTWAKE,
-		};
-
+		const unsigned long dst = (uintptr_t)memmap + i * PAGE_SIZE;
 		int ret;
 
-		/* shared: two init threads' copies do not wait for each other */
-		pthread_rwlock_rdlock(&hm->holes_fill_lock);
-		ret = ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) ? errno : 0;
-		pthread_rwlock_unlock(&hm->holes_fill_lock);
+		if (there[i - i0] & 1)
+			continue;
+		ret = holes_uffd_copy(hm, dst, src);
 		if (!ret || (keep && ret == EEXIST))
 			continue;
 		/* refused: a page still a hole is written through the memfd, never touched */
 		if (ret != EEXIST) {
-			holes_copy_refused(hm, ret, copy.dst);
-			ret = holes_write(hm, copy.dst, src);
+			holes_copy_refused(hm, ret, dst);
+			ret = holes_write(hm, dst, src);
 			if (ret) {
 				pr_err(hm, "vmemmap: the host gives no memory for the memmap page at %#lx (%s): ENOMEM",
-				       (unsigned long)copy.dst, strerror(ret));
+				       dst, strerror(ret));
 				return -ENOMEM;
 			}
 			if (keep)
@@ -597,15 +612,9 @@ static void holes_write_in_place(struct hotmem *hm, unsigned long section_nr, un
 static bool holes_prefill_page(struct hotmem *hm, unsigned long section_nr, unsigned long i,
 			       const struct page *src)
 {
-	struct uffdio_copy copy = {
-		.dst = (uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)) + i * PAGE_SIZE,
-		.src = (uintptr_t)src, .len = PAGE_SIZE, .mode = UFFDIO_COPY_MODE_DONTWAKE,
-	};
-	int ret;
+	int ret = holes_uffd_copy(hm, (uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
+					      i * PAGE_SIZE, src);
 
-	pthread_rwlock_rdlock(&hm->holes_fill_lock);
-	ret = ioctl(hm->holes_uffd, UFFDIO_COPY, &copy) ? errno : 0;
-	pthread_rwlock_unlock(&hm->holes_fill_lock);
 	return !ret || ret == EEXIST;
 }
 

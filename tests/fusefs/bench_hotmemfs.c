@@ -1398,6 +1398,10 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 	blocks = ((unsigned long long)avail - (6ULL << 20)) / w->host_kb;
 	if (blocks > 131072 - 16)
 		blocks = 131072 - 16;
+	/* fewer on a host others share (HOTMEM_BENCH_HUGE128M_BLOCKS) */
+	if (getenv("HOTMEM_BENCH_HUGE128M_BLOCKS") &&
+	    blocks > strtoull(getenv("HOTMEM_BENCH_HUGE128M_BLOCKS"), NULL, 0))
+		blocks = strtoull(getenv("HOTMEM_BENCH_HUGE128M_BLOCKS"), NULL, 0);
 	/* the same machine as the /dev/fuse run's, when this host still holds it */
 	if (w->devfuse && w->devfuse->blocks && blocks > w->devfuse->blocks)
 		blocks = w->devfuse->blocks;
@@ -1716,6 +1720,28 @@ static void bench_huge128m(const char *build)
 }
 
 /*
+ * hotmemd's coldplug of the 16 TiB machine with self-hosted memmaps alone
+ * (huge128m_hotmemd_coldplug_s), without the rest of huge128m's ten
+ * minutes: the part to compare two engines by, in turn
+ */
+static void bench_huge128m_coldplug_self_hosted(const char *build)
+{
+	struct coldplug_way self_hosted = { .name = "huge128m_hotmemd_coldplug_s",
+					    .what = "memmap_on_memory", .host_kb = 256,
+					    .self_hosted = true };
+	char profile[128];
+
+	if (map_count_raise())
+		printf("# huge128m: cannot raise vm.max_map_count; the DIMM may not plug\n");
+	if (huge128m_profile(profile, sizeof(profile)))
+		printf("# huge128m: no profile; skipping\n");
+	else
+		bench_huge128m_coldplug(build, profile, &self_hosted);
+	unlink(profile);
+	map_count_put_back();
+}
+
+/*
  * Group commit (#15.1): eight writers at once, each flipping its own
  * block of @f's 1 GiB DIMM (blocks @first...), 40 changes each: the
  * journal's fdatasyncs per change (status's state-journal-syncs and
@@ -1934,13 +1960,15 @@ static void bench_uring(const char *build)
 int main(int argc, char **argv)
 {
 	const char *build = getenv("HOTMEM_BUILD");
-	/* one part alone: bench_hotmemfs small | huge128m | uring */
+	/* one part alone: bench_hotmemfs small | huge128m | uring | huge128m_coldplug */
 	const char *only = argc > 1 ? argv[1] : NULL;
-	const char *usage = "[small|huge128m|uring] (one part; none: every part)";
+	const char *usage = "[small|huge128m|uring|huge128m_coldplug] (one part; none: every part "
+			    "but huge128m_coldplug, which is in huge128m)";
 	char bin[512];
 
 	/* refused before the skip below, so that a mistyped part says so wherever it runs */
-	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring"))
+	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring") &&
+	    strcmp(only, "huge128m_coldplug"))
 		bench_refuse_arg("bench_hotmemfs", only, usage);
 	if (argc > 2)
 		bench_refuse_arg("bench_hotmemfs", argv[2], usage);
@@ -1962,5 +1990,7 @@ int main(int argc, char **argv)
 		bench_uring(build);
 	if (!only || !strcmp(only, "huge128m"))
 		bench_huge128m(build);
+	if (only && !strcmp(only, "huge128m_coldplug"))
+		bench_huge128m_coldplug_self_hosted(build);
 	return 0;
 }
