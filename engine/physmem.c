@@ -713,8 +713,9 @@ out:
 /*
  * Template @slot's PMD_SIZE of the file written with its struct page,
  * once, before its first mapping (two init threads may ask together).
- * -1 when the host refuses the mapping to write it through: the caller
- * maps nothing and writes the memmap.
+ * -ENOMEM, as host_mmap_fixed() says a refused mapping, when the host
+ * refuses the mapping to write it through: the caller maps nothing and
+ * writes the memmap.
  */
 _Static_assert(HM_MEMMAP_TEMPLATES <= 8 * sizeof(((struct hotmem *)0)->memmap_tmpl_written),
 	       "a template slot each bit of memmap_tmpl_written");
@@ -730,7 +731,7 @@ static int physmem_memmap_template_write(struct hotmem *hm, int slot)
 	p = mmap(NULL, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, hm->memmap_tmpl_fd,
 		 (off_t)((size_t)slot * PMD_SIZE));
 	if (p == MAP_FAILED) {
-		ret = -1;
+		ret = -ENOMEM;
 		goto out;
 	}
 	memmap_fill(p, PAGES_PER_SECTION, &hm->memmap_tmpl[slot]);

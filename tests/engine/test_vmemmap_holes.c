@@ -17,6 +17,7 @@
 #include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -106,10 +107,64 @@ static void test_probe_at_first_self_hosted_memmap(void **state)
 	run_in_child(probe_after_boot);
 }
 
+/* this process's address space now, in bytes (/proc/self/status VmSize) */
+static unsigned long long vm_size(void)
+{
+	unsigned long long kb = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb << 10;
+}
+
+/*
+ * A template mapping refused because the host refuses the mapping that
+ * writes the template (RLIMIT_AS: no room for 2 MiB more) says -ENOMEM,
+ * as a refused MAP_FIXED of the memmap does, not -1 (-EPERM to a caller
+ * passing it on); nothing is mapped, the template stays unwritten.
+ */
+static int template_write_refused(void)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct page tmpl;
+	struct rlimit as;
+	int slot, ret;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.flags = 0x5a5a0;	/* no memmap's: a slot of its own, unwritten */
+	slot = physmem_memmap_template(hm, &tmpl);
+	if (slot < 0)
+		return 2;
+	as.rlim_cur = as.rlim_max = vm_size() + (1 << 20);
+	if (!as.rlim_cur || setrlimit(RLIMIT_AS, &as))
+		return 3;
+	ret = physmem_map_vmemmap_template(hm, pfn_to_page(hm, DIMM >> 12), slot);
+	as.rlim_cur = as.rlim_max = RLIM_INFINITY;
+	setrlimit(RLIMIT_AS, &as);
+	if (ret != -ENOMEM)
+		return 4;
+	if (hm->memmap_tmpl_written & (1u << slot))
+		return 5;
+	hotmem_destroy(hm);
+	return 0;
+}
+
+static void test_template_write_refused_says_enomem(void **state)
+{
+	(void)state;
+	run_in_child(template_write_refused);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_at_first_self_hosted_memmap),
+		cmocka_unit_test(test_template_write_refused_says_enomem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
