@@ -498,6 +498,10 @@ static void holes_there(const char *memmap, unsigned long i0, unsigned long i1, 
 		memset(there, 0, i1 - i0);
 }
 
+static int holes_copy_range(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+			    unsigned long i1, const struct page *tmpl, bool keep,
+			    const unsigned char *there);
+
 /*
  * Vmemmap pages [@i0, @i1) of a section given @tmpl's struct pages
  * without a trap: UFFDIO_COPY into a hole, a plain write into a page
@@ -511,23 +515,36 @@ static void holes_there(const char *memmap, unsigned long i0, unsigned long i1, 
 static int holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
 		       unsigned long i1, const struct page *tmpl, bool keep)
 {
-	char *memmap = (char *)pfn_to_page(hm, section_nr_to_pfn(section_nr));
-	struct page src[PAGE_SIZE / sizeof(struct page)] __attribute__((aligned(PAGE_SIZE)));
 	unsigned char there[SECTION_MEMMAP_PAGES];
 
 	holes_filled(hm, section_nr);
+	holes_there((char *)pfn_to_page(hm, section_nr_to_pfn(section_nr)), i0, i1, keep, there);
+	return holes_copy_range(hm, section_nr, i0, i1, tmpl, keep, there);
+}
+
+/*
+ * holes_copy()'s pages, @there saying which are in the memfd already
+ * (bit 0; the others may be too): those are kept (@keep) or written in
+ * place, no UFFDIO_COPY asked to find them there
+ */
+static int holes_copy_range(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+			    unsigned long i1, const struct page *tmpl, bool keep,
+			    const unsigned char *there)
+{
+	char *memmap = (char *)pfn_to_page(hm, section_nr_to_pfn(section_nr));
+	struct page src[PAGE_SIZE / sizeof(struct page)] __attribute__((aligned(PAGE_SIZE)));
+
 	if (tmpl)
 		memmap_fill(src, ARRAY_SIZE(src), tmpl);
 	else
 		memset(src, 0, sizeof(src));
-	holes_there(memmap, i0, i1, keep, there);
 	for (unsigned long i = i0; i < i1; i++) {
 		const unsigned long dst = (uintptr_t)memmap + i * PAGE_SIZE;
 		int ret;
 
-		if (there[i - i0] & 1)
+		if ((there[i - i0] & 1) && keep)
 			continue;
-		ret = holes_uffd_copy(hm, dst, src);
+		ret = (there[i - i0] & 1) ? EEXIST : holes_uffd_copy(hm, dst, src);
 		if (!ret || (keep && ret == EEXIST))
 			continue;
 		/* refused: a page still a hole is written through the memfd, never touched */
@@ -594,14 +611,23 @@ static bool holes_prefilled(struct hotmem *hm, unsigned long section_nr)
  * Vmemmap pages [@i0, @i1) of a prefilled section given @tmpl's struct
  * pages where they are, without a UFFDIO_COPY (whose shmem page is
  * allocated, charged and freed again to find the page there: as dear as
- * a copy).  A page the prefill did not make after all traps, is filled
- * with what its hole stands for, and is written then.
+ * a copy), one mincore() saying which.  A page the prefill did not make
+ * (an online's range past the memmap's own pages when it leaves no
+ * holes: no template slot, or the holes stopped) is copied in as
+ * holes_copy() does: -ENOMEM when the host gives no memory for it, the
+ * online failing and unwound -- not a trap that aborts after 10 s
+ * (holes_fault_write()).  Not holes_filled(): the online that follows
+ * still finds the section prefilled.
  */
-static void holes_write_in_place(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
-				 unsigned long i1, const struct page *tmpl)
+static int holes_write_in_place(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+				unsigned long i1, const struct page *tmpl)
 {
-	memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) + i0 * PFNS_PER_VMEMMAP_PAGE,
-		    (i1 - i0) * PFNS_PER_VMEMMAP_PAGE, tmpl);
+	const char *memmap = (const char *)pfn_to_page(hm, section_nr_to_pfn(section_nr));
+	unsigned char there[SECTION_MEMMAP_PAGES];
+
+	if (mincore((void *)(memmap + i0 * PAGE_SIZE), (i1 - i0) * PAGE_SIZE, there))
+		memset(there, 0, i1 - i0);
+	return holes_copy_range(hm, section_nr, i0, i1, tmpl, false, there);
 }
 
 /*
@@ -740,16 +766,16 @@ int vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long
 	if (slot < 0 || !holes_worth(i0, i1) || holes_stopped(hm)) {
 		/* the memmap's own struct pages: there already when prefilled */
 		if (holes_prefilled(hm, section_nr)) {
-			holes_write_in_place(hm, section_nr, i0, i1, tmpl);
+			ret = holes_write_in_place(hm, section_nr, i0, i1, tmpl);
 			/*
 			 * The online's range (it reaches the section's end; the
 			 * altmap's own does not, the online follows it): written,
 			 * so the next online punches, as below -- not only if a
 			 * page the prefill did not make trapped (finalI F4).
 			 */
-			if (off + nr_pages == PAGES_PER_SECTION)
+			if (ret || off + nr_pages == PAGES_PER_SECTION)
 				holes_filled(hm, section_nr);
-			return 0;
+			return ret;
 		}
 		return holes_copy(hm, section_nr, i0, i1, tmpl, false);
 	}
@@ -782,8 +808,10 @@ int vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long
 	for (unsigned long p = pfn; p < pfn + nr_pages; p = ALIGN(p + 1, MAX_ORDER_NR_PAGES)) {
 		unsigned long i = (p & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
 
+		/* the prefill made each of these heads (holes_prefill_section()'s loop) */
 		if (i >= i0 && i < i1 && prefilled)
-			holes_write_in_place(hm, section_nr, i, i + 1, tmpl);
+			memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
+				    i * PFNS_PER_VMEMMAP_PAGE, PFNS_PER_VMEMMAP_PAGE, tmpl);
 		else if (i >= i0 && i < i1 && (ret = holes_copy(hm, section_nr, i, i + 1, tmpl, true)))
 			return ret;
 	}
