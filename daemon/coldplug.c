@@ -377,11 +377,8 @@ static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 		return;
 	}
 	if (!block_complete(d, id)) {
-		/* left for the next settle's rescan: said to be due */
-		/* on a kernel mostly half-removed: device_del() drops the attributes first */
-		hmd_missed_note(d,
-				"memory%lu was half-created at the last rescan (or half-removed: no state or valid_zones)",
-				id);
+		/* left for the next settle's rescan: said to be due, named by number */
+		hmd_missed_half_created(d, id);
 		return;
 	}
 	rs->found++;

@@ -126,11 +126,11 @@ check "daemon still running" kill -0 "$pid"
 # meets it half-created leaves it for later instead of judging it
 mkdir -p "$root/sys/devices/system/memory/memory60"
 echo offline >"$root/sys/devices/system/memory/memory60/state"
-mk_block "$root" 61 offline "Normal Movable"
-# a listing that begins from here on meets memory60 half-created, and it
-# alone: one that met memory61 in the making too names whichever it met
-# first (the first sign is the one said, missed.c), in readdir's order
+# a listing that begins from here on meets memory60 half-created; one that
+# meets memory61 in the making too still names memory60, the lowest
+# (hmd_missed_half_created(), not readdir's order)
 l=$(lines)
+mk_block "$root" 61 offline "Normal Movable"
 send add 61
 check "half-created memory60 beside a new memory61: memory61 onlined" \
 	wait_for 5 all_state 61 61 online_kernel
