@@ -166,7 +166,10 @@ install: $(BINS) install-pc
 	$(if $(CONF_FILES),install -m 0644 $(CONF_FILES) $(DESTDIR)/etc/hotmem/)
 	$(if $(DROPINS),install -d $(DESTDIR)$(PREFIX)/share/doc/hotmem/examples)
 	$(call install_units,$(DROPINS),$(DESTDIR)$(PREFIX)/share/doc/hotmem/examples)
-	install -m 0644 README.md CHANGELOG.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/hotmem/
+	install -m 0644 README.md CHANGELOG.md $(DESTDIR)$(PREFIX)/share/doc/hotmem/
+	# docs/ as in the tree: README's links are docs/X.md (tests/daemon/55-install.t)
+	install -d $(DESTDIR)$(PREFIX)/share/doc/hotmem/docs
+	install -m 0644 $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/hotmem/docs/
 
 fmt:
 	clang-format -i $(wildcard engine/*.[ch] fusefs/*.[ch] daemon/*.[ch] bpf/*.[ch] tests/engine/*.c)
