@@ -362,6 +362,9 @@ static int run_oneshot(struct hmd *d)
 {
 	int r;
 
+	/* it writes as the service does: one of them a state dir (statelock.c) */
+	if (hmd_state_lock(d))
+		return 1;
 	r = hmd_coldplug(d, true);
 	/* busy writes retried, and blocks waiting for their links (linkwait.c) */
 	while (!r && (hmd_count_pending(d) || d->n_link_wait))

@@ -8,8 +8,9 @@
  * a POSIX write lock on STATE_DIR/hotmemd.lock, held until exit (the kernel
  * drops it at death, kill -9 included; F_GETLK names the holder's pid).
  * The descriptor is never closed: closing any descriptor of the file would
- * drop the lock.  A --oneshot run or a dry run is not refused (`hotmemd
- * --dry-run --oneshot` beside the service is what the README shows).
+ * drop the lock.  Only a dry run is not refused (`hotmemd --dry-run
+ * --oneshot` beside the service is what the README shows): a plain --oneshot
+ * onlines blocks and rewrites boot-blocks as the service does (finalD D1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@ int hmd_state_lock(struct hmd *d)
 	char path[HMD_PATH_MAX + 16];
 	int fd, err;
 
-	if (d->oneshot || d->cfg.dry_run || !d->cfg.state_dir[0])
+	if (d->cfg.dry_run || !d->cfg.state_dir[0])
 		return 0;
 	snprintf(path, sizeof(path), "%s/hotmemd.lock", d->cfg.state_dir);
 	if (mkdir(d->cfg.state_dir, 0755) && errno != EEXIST)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # One hotmemd a --state-dir: a second one started on it while the first
 # runs is refused (exit 1, naming the holder's pid), the first untouched;
-# a --oneshot dry run beside it is not; once the first is gone, the lock
+# so is a plain --oneshot (it onlines blocks and writes boot-blocks); a
+# --oneshot dry run beside it is not; once the first is gone, the lock
 # is free (usereye9 F6: both ran side by side).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
@@ -30,6 +31,13 @@ check "... saying who holds it" \
 	grep -q "state dir $TMP/state is in use by another hotmemd (pid $pid1 holds $TMP/state/hotmemd.lock): exiting" "$TMP/2.log"
 check "... and never ready" bash -c "! grep -q 'ready: sysroot' '$TMP/2.log'"
 check "the first still runs" kill -0 "$pid1"
+mk_block "$root" 4 offline "Normal Movable"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
+	--netlink=no --oneshot 2>"$TMP/os.log"
+is "$?" 1 "a plain --oneshot beside it exits 1 (0: it ran beside the service)"
+sed 's/^/# /' "$TMP/os.log"
+check "... saying who holds it" \
+	grep -q "state dir $TMP/state is in use by another hotmemd (pid $pid1 holds" "$TMP/os.log"
 check "a --oneshot dry run beside it is not refused" "$HOTMEMD" --config /dev/null \
 	--sysroot "$root" --state-dir "$TMP/state" --netlink=no --oneshot --dry-run
 kill -9 "$pid1"
