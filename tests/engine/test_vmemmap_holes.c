@@ -186,11 +186,14 @@ static void test_template_write_refused_says_enomem(void **state)
  * writes the pages the prefill did not make; where the host gives no
  * memory for them (UFFDIO_COPY and the memfd write refused, every
  * thread), the online fails with ENOMEM and leaves the block offline,
- * as holes_copy()'s refusals do.  Before, those pages were written in
+ * as holes_copy()'s refusals do, its counters and node span as they
+ * were (meminfo and the node's info compared).  Before, those pages were written in
  * place, trapped, and the fault thread aborted the process after 10 s.
  */
 static int prefilled_write_refused(void)
 {
+	struct hm_meminfo mi_before, mi_after;
+	struct hm_node_info ni_before, ni_after;
 	struct hotmem *hm;
 	struct hm_block_info info;
 
@@ -206,12 +209,26 @@ static int prefilled_write_refused(void)
 		return 3;
 	/* as after a writer's refused copy: memmaps written in full from now on */
 	__atomic_store_n(&hm->holes_copy_refused, true, __ATOMIC_RELAXED);
+	/* the machine as it was before the online: counters, node span (zero padding) */
+	memset(&mi_before, 0, sizeof(mi_before));
+	memset(&mi_after, 0, sizeof(mi_after));
+	memset(&ni_before, 0, sizeof(ni_before));
+	memset(&ni_after, 0, sizeof(ni_after));
+	hotmem_meminfo(hm, &mi_before);
+	if (hotmem_node_info(hm, 0, &ni_before))
+		return 7;
 	if (refuse_uffdio_copy(true, true))
 		return 4;
 	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE) != -ENOMEM)
 		return 5;
 	if (hotmem_block_info(hm, 32, &info) || info.state != HM_MEM_OFFLINE)
 		return 6;
+	/* a failed online leaves the machine as it was (memory_block_online()'s undo) */
+	hotmem_meminfo(hm, &mi_after);
+	if (memcmp(&mi_before, &mi_after, sizeof(mi_before)))
+		return 8;
+	if (hotmem_node_info(hm, 0, &ni_after) || memcmp(&ni_before, &ni_after, sizeof(ni_before)))
+		return 9;
 	return 0;
 }
 
