@@ -4,58 +4,86 @@
  *
  * Two daemons on one --state-dir both ran (usereye9 F6): each decided each
  * block, raced the other's writes and rewrote the other's boot-blocks
- * record.  As hotmemfs does for its state file (fusefs/state.c take_lock()),
- * a POSIX write lock on STATE_DIR/hotmemd.lock, held until exit (the kernel
- * drops it at death, kill -9 included; F_GETLK names the holder's pid).
- * The descriptor is never closed: closing any descriptor of the file would
- * drop the lock.  Only a dry run is not refused (`hotmemd --dry-run
- * --oneshot` beside the service is what the README shows): a plain --oneshot
- * onlines blocks and rewrites boot-blocks as the service does (finalD D1).
+ * record.  An exclusive flock() on the state directory itself, held until
+ * exit (the kernel drops it at death, kill -9 included).  The directory,
+ * not a file in it: opening it O_RDONLY needs no write permission, so a
+ * lock file left by another user (a root run's, the state dir kept) or a
+ * read-only state dir cannot silently disable the lock (finalD D2).  The
+ * descriptor is never closed.  Only a dry run is not refused (`hotmemd
+ * --dry-run --oneshot` beside the service is what the README shows): a plain
+ * --oneshot onlines blocks and rewrites boot-blocks as the service does
+ * (finalD D1).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "hotmemd.h"
 
+/* the holder's pid from /proc/locks (flock has no F_GETLK); 0: not known */
+static long flock_holder(int fd)
+{
+	char line[256];
+	struct stat st;
+	long pid = 0;
+	FILE *f;
+
+	if (fstat(fd, &st) || !(f = fopen("/proc/locks", "re")))
+		return 0;
+	while (!pid && fgets(line, sizeof(line), f)) {
+		unsigned int maj, min;
+		unsigned long long ino;
+		long p;
+
+		if (!strstr(line, "FLOCK") ||
+		    sscanf(line, "%*s FLOCK %*s WRITE %ld %x:%x:%llu", &p, &maj, &min, &ino) != 4)
+			continue;
+		if (ino == st.st_ino && makedev(maj, min) == st.st_dev && p != getpid())
+			pid = p;
+	}
+	fclose(f);
+	return pid;
+}
+
 int hmd_state_lock(struct hmd *d)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	char path[HMD_PATH_MAX + 16];
-	int fd, err;
+	const char *dir = d->cfg.state_dir;
+	long pid;
+	int fd;
 
-	if (d->cfg.dry_run || !d->cfg.state_dir[0])
+	if (d->cfg.dry_run || !dir[0])
 		return 0;
-	snprintf(path, sizeof(path), "%s/hotmemd.lock", d->cfg.state_dir);
-	if (mkdir(d->cfg.state_dir, 0755) && errno != EEXIST)
+	if (mkdir(dir, 0755) && errno != EEXIST)
 		goto unlocked;
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		goto unlocked;
-	if (!fcntl(fd, F_SETLK, &fl))
+	if (!flock(fd, LOCK_EX | LOCK_NB))
 		return 0; /* held for life */
-	err = errno;
-	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	if ((err == EAGAIN || err == EACCES) && !fcntl(fd, F_GETLK, &fl) && fl.l_type != F_UNLCK) {
+	if (errno != EWOULDBLOCK) {
 		close(fd);
-		if (fl.l_pid > 0)
-			hmd_log(d, LOG_ERR,
-				"state dir %s is in use by another hotmemd (pid %ld holds %s): exiting; one hotmemd a state dir (--state-dir)",
-				d->cfg.state_dir, (long)fl.l_pid, path);
-		else
-			hmd_log(d, LOG_ERR,
-				"state dir %s is in use by another hotmemd, in another PID namespace, which holds %s: exiting; one hotmemd a state dir (--state-dir)",
-				d->cfg.state_dir, path);
-		return -EBUSY;
+		goto unlocked;
 	}
+	pid = flock_holder(fd);
 	close(fd);
-	errno = err;
+	if (pid > 0)
+		hmd_log(d, LOG_ERR,
+			"state dir %s is in use by another hotmemd (pid %ld holds its lock): exiting; one hotmemd a state dir (--state-dir)",
+			dir, pid);
+	else
+		hmd_log(d, LOG_ERR,
+			"state dir %s is in use by another hotmemd, which holds its lock: exiting; one hotmemd a state dir (--state-dir)",
+			dir);
+	return -EBUSY;
 unlocked:
 	/* what bootblocks.c's record would meet too: said, not fatal */
-	hmd_log(d, LOG_WARNING, "cannot lock %s (%m): a second hotmemd on it would not be refused",
-		path);
+	hmd_log(d, LOG_WARNING, "cannot lock state dir %s (%m): a second hotmemd on it would not be refused",
+		dir);
 	return 0;
 }
