@@ -33,7 +33,7 @@
  */
 bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool fw)
 {
-	int listed, nid = hmd_block_read_node(d, id, &listed);
+	int listed = -1, nid = hmd_block_read_node(d, id, &listed);
 
 	if (fw)
 		b->fwnode = listed == 0 ? 0 : HMD_FWNODE_UNREAD;

@@ -624,6 +624,8 @@ int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 	 * its READDIRPLUS also brings the names of state, valid_zones and
 	 * firmware_node, which are read next (two round trips instead of four).
 	 */
+	if (fwnode)
+		*fwnode = -1; /* not known, also when the listing fails */
 	if (l.kernfs_order)
 		l.fw_hash = kernfs_name_hash("firmware_node");
 	snprintf(path, sizeof(path), "memory%lu", id);

@@ -1476,6 +1476,26 @@ static void test_scan_names_half_created_lowest(void **state)
 }
 
 /*
+ * memoryN/ that cannot be listed (here a file: ENOTDIR; on a FUSE sysroot
+ * EMFILE, ENOMEM, EIO) says nothing of its firmware_node: -1, "not known",
+ * never a stale 0 ("none": linkreview F2, the caller's variable was left
+ * as it was), and hmd_block_node() leaves it to be read.
+ */
+static void test_unlistable_block_fwnode_unknown(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_block b = { 0 };
+	int listed = 0;
+
+	put(f->root, "sys/devices/system/memory/memory40", "not a directory\n");
+	assert_int_equal(hmd_block_read_node(&f->d, 40, &listed), -ENOTDIR);
+	assert_int_equal(listed, -1);
+	hmd_block_node(&f->d, 40, &b, true);
+	assert_int_equal(b.fwnode, HMD_FWNODE_UNREAD);
+	assert_true(b.nid_guessed);
+}
+
+/*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
@@ -2009,6 +2029,7 @@ int main(void)
 		T(test_settle_unreadable_links_relist),
 		T(test_half_created_named_by_number),
 		T(test_scan_names_half_created_lowest),
+		T(test_unlistable_block_fwnode_unknown),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
