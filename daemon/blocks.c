@@ -115,7 +115,8 @@ static bool in_cached_group(const struct hmd *d, unsigned long id)
  */
 static void node_reread(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
-	if (!b->nid_guessed)
+	/* no link seen on any block: a kernel without CONFIG_NUMA, none will come */
+	if (!b->nid_guessed || !d->node_links)
 		return;
 	hmd_block_node(d, id, b, false);
 	/* a group walked with it on node 0 (memory_groups = contiguous) */

@@ -1496,6 +1496,34 @@ static void test_unlistable_block_fwnode_unknown(void **state)
 }
 
 /*
+ * A kernel without CONFIG_NUMA links no block to a node: every block is
+ * nid_guessed for good, and an ONLINE/OFFLINE must not list memoryN/ again
+ * for a link that never comes (linkreview F3: one READDIRPLUS a uevent).
+ * The listing is seen by what it would learn: a node1 link made after the
+ * coldplug (a marker; no such kernel makes one) stays unread.
+ */
+static void test_no_node_links_no_relisting(void **state)
+{
+	struct fixture *f = *state;
+	char rel[128];
+
+	for (int i = 0; i < 16; i++) {
+		snprintf(rel, sizeof(rel), "%s/sys/devices/system/memory/memory%d/node0", f->root, i);
+		assert_int_equal(rmdir(rel), 0);
+	}
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_false(f->d.node_links);
+	assert_true(f->d.blk[3].nid_guessed);
+	mk(f->root, "sys/devices/system/memory/memory3/node1");
+	put(f->root, "sys/devices/system/memory/memory3/state", "offline\n");
+	hmd_block_event(&f->d, "offline", 3);
+	assert_false(f->d.blk[3].online);
+	assert_true(f->d.blk[3].nid_guessed);
+	assert_int_equal(f->d.blk[3].nid, 0);
+	assert_false(f->d.node_links);
+}
+
+/*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
  * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
@@ -2030,6 +2058,7 @@ int main(void)
 		T(test_half_created_named_by_number),
 		T(test_scan_names_half_created_lowest),
 		T(test_unlistable_block_fwnode_unknown),
+		T(test_no_node_links_no_relisting),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
