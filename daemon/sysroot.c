@@ -239,7 +239,7 @@ static int sysroot_stuck(struct hmd *d)
 	return alone_in_mnt_ns() ? 2 : 1;
 }
 
-/* @err: ENOTCONN, ECONNABORTED, or ENODEV of the sysroot check */
+/* @err: ENOTCONN or ECONNABORTED (hmd_sysroot_gone()'s set, the timer's too) */
 static bool sysroot_gone(struct hmd *d, int err)
 {
 	int r = -EINVAL, stuck;
@@ -296,9 +296,13 @@ static int on_sysroot_check(sd_event_source *s, uint64_t usec, void *userdata)
 	 */
 	if (d->n_onlined != d->alive_onlined)
 		d->alive_onlined = d->n_onlined;
-	else if (!d->sysroot_gone && d->memdir_fd >= 0 && fstatfs(d->memdir_fd, &sf) &&
-		 (errno == ENOTCONN || errno == ECONNABORTED || errno == ENODEV))
-		sysroot_gone(d, errno);
+	else if (!d->sysroot_gone && d->memdir_fd >= 0 && fstatfs(d->memdir_fd, &sf))
+		/*
+		 * one set of "server gone" errors with the uevent path: 6.12
+		 * fuse_statfs() on a dead connection gives ENOTCONN; an ENODEV
+		 * would be hotmemfs's own answer, the server alive (finalD D3)
+		 */
+		hmd_sysroot_gone(d, errno);
 	sd_event_source_set_time_relative(s, SYSROOT_CHECK_USEC);
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return 0;
