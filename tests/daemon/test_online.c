@@ -1161,6 +1161,35 @@ static void test_no_node_link_decided_at_settle(void **state)
 }
 
 /*
+ * The node-link hold (linkreview F11): a node-1 block whose link
+ * register_memory_blocks_under_node() has not made by the first settle
+ * waits on -- not decided as node 0's there -- and gets node 1's policy
+ * once its link comes.  Removing the hold writes memory49 at the first
+ * settle (node 0's policy).
+ */
+static void test_node_link_held_past_settle(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+
+	f->d.cfg.node_policy[1] = HMD_POL_OFFLINE;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	add_before_node_link(f, 49, 1, false);
+	cap_far(f);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0); /* one settle, no link yet */
+	assert_int_equal(f->d.n_link_wait, 1);
+	assert_true(f->d.blk[49].link_wait & HMD_WAIT_NODE);
+	assert_int_equal(f->m.writes[49], 0);
+	assert_int_equal(mkdir(path_of(f, 49, "node1", path), 0755), 0);
+	run_until_settled(f);
+	assert_int_equal(f->d.blk[49].nid, 1);
+	assert_false(f->d.blk[49].nid_guessed);
+	assert_int_equal(f->m.writes[49], 0);
+	assert_states(f, 49, 49, "offline");
+	assert_sums_recount(&f->d);
+}
+
+/*
  * A coldplug or rescan that runs during 6.12 add_memory_resource() meets
  * blocks create_memory_block_devices() made before
  * register_memory_blocks_under_node() links them (finalJ J6): such a
@@ -2059,6 +2088,7 @@ int main(void)
 		T(test_scan_names_half_created_lowest),
 		T(test_unlistable_block_fwnode_unknown),
 		T(test_no_node_links_no_relisting),
+		T(test_node_link_held_past_settle),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
