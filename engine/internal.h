@@ -605,7 +605,12 @@ struct hotmem {
 	unsigned long host_maps_max;	/* vm.max_map_count, read at boot and again near the cap */
 	int max_map_count_fd;		/* /proc/sys/vm/max_map_count, to read it again */
 	int meminfo_fd;			/* /proc/meminfo, read by host_memory_room() */
-	/* host_memory_room()'s last read: when (ns), MemAvailable, MemTotal, granted since */
+	/*
+	 * host_memory_room()'s last read: when (ns), MemAvailable, MemTotal,
+	 * granted since.  Plain fields: read and written under mem_hotplug_lock
+	 * held for writing only (move_pfn_range_to_zone()'s two callers); a new
+	 * caller must hold it too.
+	 */
 	uint64_t host_room_read_ns, host_room_avail, host_room_total, host_room_granted;
 	/* the process's mappings, at most: last counted + every mmap since */
 	unsigned long host_maps_bound;
@@ -696,7 +701,7 @@ struct hotmem {
 	int holes_uffd;
 	int holes_stop;
 	pthread_t holes_thread;
-	bool holes_running;
+	bool holes_running;		/* __atomic loads/stores: read outside the lock that sets it */
 	signed char *hole_slot;
 	/*
 	 * Per section, the fault thread's and the writers' (atomic; its own

@@ -323,7 +323,7 @@ static int holes_start(struct hotmem *hm)
 	const char *refused;
 	int refused_err = 0;
 
-	if (hm->holes_running)
+	if (__atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE))
 		return 0;
 	if (hm->holes_uffd == -2)
 		return -1;
@@ -353,7 +353,7 @@ static int holes_start(struct hotmem *hm)
 		goto err;
 	/* its stack and guard page: the host's mappings, which the add counts */
 	physmem_maps_made(hm, 2);
-	hm->holes_running = true;
+	__atomic_store_n(&hm->holes_running, true, __ATOMIC_RELEASE);
 	return 0;
 
 err:
@@ -377,11 +377,11 @@ void vmemmap_holes_exit(struct hotmem *hm)
 	 * Only where the thread runs: a forked child has none, and its write
 	 * to the eventfd it shares with its parent would stop the parent's.
 	 */
-	if (hm->holes_running && hm->pagemap_pid == getpid()) {
+	if (__atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE) && hm->pagemap_pid == getpid()) {
 		eventfd_write(hm->holes_stop, 1);
 		pthread_join(hm->holes_thread, NULL);
 	}
-	hm->holes_running = false;
+	__atomic_store_n(&hm->holes_running, false, __ATOMIC_RELEASE);
 	if (hm->holes_uffd >= 0)
 		close(hm->holes_uffd);
 	hm->holes_uffd = -1;
@@ -453,7 +453,8 @@ void vmemmap_holes_forget(struct hotmem *hm, unsigned long section_nr)
 	if (hm->hole_prefill)
 		holes_filled(hm, section_nr);
 	if ((__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_HOLES, __ATOMIC_RELAXED) &
-	     SECTION_MEMMAP_HOLES) && hm->holes_running && hm->pagemap_pid == getpid())
+	     SECTION_MEMMAP_HOLES) && __atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE) &&
+	    hm->pagemap_pid == getpid())
 		ioctl(hm->holes_uffd, UFFDIO_UNREGISTER, &range);
 }
 
@@ -488,6 +489,8 @@ static int holes_uffd_copy(struct hotmem *hm, unsigned long dst, const void *src
  * the section's template met the memmap's own 8 pages so at every first
  * online of a 128 MiB block.  Not asked of one page: the caller's copy
  * answers that as cheaply.  All clear when not asked or unanswered.
+ * A wrong "not there" (shmem swapped out) is harmless: its UFFDIO_COPY
+ * answers EEXIST and the page is kept, or written in place.
  */
 static void holes_there(const char *memmap, unsigned long i0, unsigned long i1, bool keep,
 			unsigned char *there)
@@ -699,7 +702,7 @@ static void holes_prefill_section(struct hotmem *hm, unsigned long section_nr,
 void vmemmap_holes_prefill(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
 			   unsigned long nr_vmemmap_pages)
 {
-	if (!hm->holes_running || holes_stopped(hm))
+	if (!__atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE) || holes_stopped(hm))
 		return;
 	for (unsigned long pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += PAGES_PER_SECTION)
 		holes_prefill_section(hm, pfn_to_section_nr(pfn), start_pfn + nr_vmemmap_pages);
@@ -838,7 +841,7 @@ int vmemmap_holes_fill_pageblocks(struct hotmem *hm, unsigned long start_pfn,
 	const unsigned long end_pfn = start_pfn + nr_pages;
 	int ret = 0;
 
-	if (!hm->holes_running)
+	if (!__atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE))
 		return 0;
 	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
 		const unsigned long nr = pfn_to_section_nr(pfn);
@@ -894,7 +897,8 @@ bool vmemmap_has_holes(const struct mem_section *ms)
  */
 int vmemmap_holes_end(struct hotmem *hm)
 {
-	for (unsigned long nr = 0; hm->holes_running && nr < nr_mem_sections(hm); nr++) {
+	for (unsigned long nr = 0;
+	     __atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE) && nr < nr_mem_sections(hm); nr++) {
 		if (!__nr_to_section(hm, nr)) {
 			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
 			continue;
