@@ -961,18 +961,24 @@ static int parse_virtio_mem(struct hotmem_config *cfg, char *val, char *err, siz
 }
 
 /*
- * A block number of an online/offline line, memoryN's N: decimal digits
- * without a leading 0, as hotmemctl and hotmem run read one (fusefs
- * ctlargs.c hmfs_ctlargs_block()).  "010" is refused, not read as 10: to
- * C it is octal 8, a pasted phys_index ("00000020") is hex.  @*end past it.
+ * A block number of an online/offline line, memoryN's N: hmu_block_number()
+ * (engine/uapi/numbers.c), the one rule hotmemctl, hotmemfs's control
+ * socket and `hotmem run` read a block with -- "010" refused, not read.
+ * @len: the number's length in @s (FIRST ends at the range's '-').
  */
-static int parse_block_nr(const char *s, unsigned long *out, char **end)
+static int parse_block_nr(const char *s, size_t len, unsigned long *out)
 {
-	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit((unsigned char)s[1])))
+	char buf[24];
+	long long n;
+
+	if (len >= sizeof(buf))
 		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, end, 10);
-	return errno ? -EINVAL : 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (hmu_block_number(buf, &n))
+		return -EINVAL;
+	*out = (unsigned long)n;
+	return 0;
 }
 
 /* "FIRST[-LAST] online|online_kernel|online_movable", or for offline "FIRST[-LAST]" */
@@ -980,7 +986,7 @@ static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v
 			     size_t errlen, int line)
 {
 	struct hm_block_run *b = &cfg->block_state[cfg->nr_block_states];
-	char *type = strpbrk(v, " \t"), *dash, *end;
+	char *type = strpbrk(v, " \t"), *dash;
 
 	if (cfg->nr_block_states >= HM_MAX_PROFILE_STATES)
 		return seterr(err, errlen, "line %d: %s: more than %d online/offline lines", line,
@@ -998,12 +1004,11 @@ static int parse_block_state(struct hotmem_config *cfg, const char *key, char *v
 	} else if (type && *trim(type)) {
 		return seterr(err, errlen, "line %d: offline: expected BLOCKS", line);
 	}
-	if (parse_block_nr(v, &b->first, &end))
+	dash = strchr(v, '-');
+	if (parse_block_nr(v, dash ? (size_t)(dash - v) : strlen(v), &b->first))
 		goto bad;
-	dash = end;
 	b->last = b->first;
-	if ((*dash == '-' && parse_block_nr(dash + 1, &b->last, &end)) || *end ||
-	    b->last < b->first)
+	if ((dash && parse_block_nr(dash + 1, strlen(dash + 1), &b->last)) || b->last < b->first)
 		goto bad;
 	cfg->nr_block_states++;
 	return 0;
