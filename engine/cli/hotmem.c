@@ -263,6 +263,35 @@ static int cmd_online(struct hotmem *hm, int argc, char **argv, struct why *w)
 	return hotmem_block_set_state(hm, block, type);
 }
 
+/* an offline's timeout=MS and sleep's MS: at most an hour */
+#define SCRIPT_MS_MAX (3600 * 1000)
+
+/*
+ * timeout=MS: 0 (none) up to an hour, as sleep's MS.  Unbounded,
+ * monotonic_ms() + MS overflowed (timeout=9223372036854775807 was a
+ * deadline long past: the offline ended at once, -EINTR).  Refused with
+ * the kernel's errno for it, as kstrtox says it: ERANGE for a number past
+ * the bound (or past long long), EINVAL for no number or a negative one.
+ */
+static int want_timeout(struct why *w, const char *tok, long long *ms)
+{
+	static const char key[] = "timeout=";
+	int ret = strncmp(tok, key, sizeof(key) - 1) ? -EINVAL :
+						       hmu_number_errno(tok + sizeof(key) - 1, ms);
+
+	if (!ret && *ms < 0)
+		ret = -EINVAL;
+	if (!ret && *ms > SCRIPT_MS_MAX)
+		ret = -ERANGE;
+	if (ret == -ERANGE)
+		return wrong(w, "'%s': out of range (ERANGE): timeout=MS, at most an hour, %d", tok,
+			     SCRIPT_MS_MAX);
+	if (ret)
+		return wrong(w, "'%s': not a timeout (EINVAL): timeout=MS, whole milliseconds, 0 or more",
+			     tok);
+	return 0;
+}
+
 /* offline_pages()'s loop, its signal SIGINT or the timeout */
 static int cmd_offline(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
@@ -274,8 +303,8 @@ static int cmd_offline(struct hotmem *hm, int argc, char **argv, struct why *w)
 
 	if (want_block(w, argv[1], &block))
 		return SCRIPT_ERROR;
-	if (argc == 3 && (parse_kv_int(argv[2], "timeout", &ms) <= 0 || ms < 0))
-		return wrong(w, "'%s': timeout=MS, whole milliseconds, 0 or more", argv[2]);
+	if (argc == 3 && want_timeout(w, argv[2], &ms))
+		return SCRIPT_ERROR;
 	if (ms > 0)
 		d.at_ms = monotonic_ms() + ms;
 	interrupted = 0;
@@ -436,8 +465,8 @@ static int cmd_sleep(struct hotmem *hm, int argc, char **argv, struct why *w)
 	(void)argc;
 	if (want_ulong(w, "MS", argv[1], &ms))
 		return SCRIPT_ERROR;
-	if (ms > 3600 * 1000)
-		return wrong(w, "MS %lu: at most an hour, 3600000", ms);
+	if (ms > SCRIPT_MS_MAX)
+		return wrong(w, "MS %lu: at most an hour, %d", ms, SCRIPT_MS_MAX);
 	usleep((useconds_t)ms * 1000);
 	return 0;
 }
@@ -454,7 +483,7 @@ static const struct {
 	{ "online", 1, 2, "online BLOCK [online|online_kernel|online_movable]", "echo > memoryN/state",
 	  cmd_online },
 	{ "offline", 1, 2, "offline BLOCK [timeout=MS]",
-	  "offline_pages()'s loop; SIGINT or the timeout ends it (-EINTR)", cmd_offline },
+	  "offline_pages()'s loop; SIGINT or the timeout (at most an hour) ends it (-EINTR)", cmd_offline },
 	{ "alloc", 2, 3, "alloc movable|unmovable|pinned COUNT [node=N]", "workload pages", cmd_alloc },
 	{ "free-all", 0, 0, "free-all", "free the workload (hotmemctl's word)", cmd_freeall },
 	/* the name it had: still taken, no longer listed */

@@ -118,6 +118,8 @@ unsigned long long hmu_memparse_end(const char *s, const char **end);
 /* ---- hotmem's own numbers (numbers.c): what a user types to its tools -- */
 /* decimal, or hex after 0x, never C's octal: kstrtoll()'s sign and end; -EINVAL */
 int hmu_number(const char *s, long long *res);
+/* the same, saying kstrtoll()'s errno: -ERANGE past long long, else -EINVAL */
+int hmu_number_errno(const char *s, long long *res);
 /* memoryN's N: decimal digits, no leading 0 ("010": octal 8 to C, 10 to chmem) */
 int hmu_block_number(const char *s, long long *res);
 /* what a block number must be, in every tool's refusal alike */

@@ -17,7 +17,7 @@
  * was eight, "08" refused (usereye7 #1): a leading 0 is a zero-padded
  * decimal, as the kernel's kstrtoul(buf, 10) reads nr_hugepages.
  */
-int hmu_number(const char *s, long long *res)
+int hmu_number_errno(const char *s, long long *res)
 {
 	const char *d = s + (*s == '-' || *s == '+');
 
@@ -25,8 +25,12 @@ int hmu_number(const char *s, long long *res)
 	 * the kernel's kstrtoll() (lib/kstrtox.c, 6.12): one sign, no blank
 	 * before it (strtoll() took " 5"), one '\n' after; base 16 takes the 0x
 	 */
-	return hmu_kstrtoll(s, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10, res) ?
-		       -EINVAL : 0;
+	return hmu_kstrtoll(s, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10, res);
+}
+
+int hmu_number(const char *s, long long *res)
+{
+	return hmu_number_errno(s, res) ? -EINVAL : 0;
 }
 
 /*

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..73"
+echo "1..79"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 73 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 79 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
@@ -89,6 +89,24 @@ out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" "alloc pin
 expect "pinned Movable block: offline ends in EINTR at the signal" "> offline 32 timeout=200 = -4 Interrupted" "$out"
 expect "pinned Movable block: still online in Movable after EINTR" "memory32 .*online +node0 Movable" "$out"
 expect "pinned Movable block: goes offline once unpinned" "^> offline 32 = 0" "$out"
+# timeout=MS is bounded, an hour as sleep's MS: unbounded, monotonic_ms() + MS
+# overflowed and timeout=2^63-1 ended the offline at once (-EINTR); past the
+# bound or past long long it is ERANGE, no number EINVAL, the script's error
+out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" "alloc pinned 3" \
+	"offline 32 timeout=9223372036854775807" "blocks" |
+	"$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+expect "offline timeout=2^63-1: the script's error, not an EINTR at once" \
+	"^> offline 32 timeout=9223372036854775807 = script error: nothing done$" "$out"
+expect "... said: out of range, ERANGE, at most an hour" \
+	"^hotmem: <stdin>:4: offline: 'timeout=9223372036854775807': out of range \(ERANGE\): timeout=MS, at most an hour, 3600000 \(offline BLOCK \[timeout=MS\]\)$" "$out"
+# (nothing pinned here: a timeout taken is an offline done, not an hour's wait)
+out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" \
+	"offline 32 timeout=99999999999999999999" "offline 32 timeout=-1" "offline 32 timeout=3600001" \
+	"blocks" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
+expect "timeout past long long: ERANGE" "^hotmem: <stdin>:3: offline: 'timeout=99999999999999999999': out of range \(ERANGE\)" "$out"
+expect "timeout=-1: EINVAL" "^hotmem: <stdin>:4: offline: 'timeout=-1': not a timeout \(EINVAL\): timeout=MS, whole milliseconds, 0 or more" "$out"
+expect "timeout=3600001 (an hour and a millisecond): ERANGE" "^hotmem: <stdin>:5: offline: 'timeout=3600001': out of range \(ERANGE\)" "$out"
+expect "... memory32 still online" "^memory32 .* online " "$out"
 # free-all, hotmemctl's word (usereye 16); freeall, the old one, still taken
 out=$(printf '%s\n' "alloc movable 10" "free-all" "alloc movable 5" "freeall" | "$HM" run - 2>&1)
 expect "free-all frees the workload" "^freed 10$" "$out"
