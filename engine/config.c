@@ -269,13 +269,15 @@ static int parse_uint(const char *v, unsigned int *out)
 }
 
 /*
- * A profile's node=N (ram, hotplug, virtio_mem lines): decimal, as its
- * distance and cpu_nodes lines read a node and sysfs's nodeN names it
- * (the kernel's kstrtouint(buf, 10)), no sign.  parse_uint() is the
- * command line's, a module parameter's kstrtouint(val, 0): there "010"
- * is octal 8 and "0x1" hex, which made "node=010" node 8 here too.
+ * A profile's numbers: a node=N (ram, hotplug, virtio_mem lines) and a
+ * count (nodes, slots, max_physmem_bits, init_threads, kernel_alloc_seed)
+ * are decimal, as its distance and cpu_nodes lines read a node and sysfs's
+ * nodeN names it (the kernel's kstrtouint(buf, 10)), no sign; a leading 0
+ * pads.  parse_uint() is the command line's, a module parameter's
+ * kstrtouint(val, 0): there "010" is octal 8 and "0x1" hex, which made
+ * "node=010" node 8 and "nodes = 010" eight nodes here too.
  */
-static int parse_node(const char *v, unsigned int *out)
+static int parse_decimal(const char *v, unsigned int *out)
 {
 	if (!isdigit((unsigned char)*v))
 		return -EINVAL;
@@ -794,7 +796,7 @@ static int parse_range(const char *key, char *v, struct hm_boot_range *r, char *
 	if (sp) {
 		*sp++ = '\0';
 		sp = trim(sp);
-		if (strncmp(sp, "node=", 5) || parse_node(sp + 5, &nid))
+		if (strncmp(sp, "node=", 5) || parse_decimal(sp + 5, &nid))
 			return seterr(err, errlen, "line %d: %s: bad node '%s' (node=N, N decimal)",
 				      line, key, sp);
 	}
@@ -879,7 +881,7 @@ static int virtio_mem_prop(struct hm_virtio_mem_config *v, const char *prop, con
 		snprintf(v->id, sizeof(v->id), "%s", val);
 		break;
 	case VMEM_NODE:
-		if (parse_node(val, &nid) || nid >= HM_MAX_NUMNODES)
+		if (parse_decimal(val, &nid) || nid >= HM_MAX_NUMNODES)
 			return seterr(err, errlen, "line %d: virtio_mem: bad node '%s' (decimal)", line,
 				      val);
 		v->nid = (int)nid;
@@ -1130,10 +1132,11 @@ static int pl_size(struct profile_line *pl, uint64_t *out)
 	return 0;
 }
 
+/* a profile's count: parse_decimal()'s, a refusal in one text for every key */
 static int pl_uint(struct profile_line *pl, unsigned int *out)
 {
-	if (parse_uint(pl->val, out))
-		return seterr(pl->err, pl->errlen, "line %d: %s: bad number '%s'", pl->line,
+	if (parse_decimal(pl->val, out))
+		return seterr(pl->err, pl->errlen, "line %d: %s: bad number '%s' (decimal)", pl->line,
 			      pl->key, pl->val);
 	return 0;
 }
@@ -1267,9 +1270,12 @@ static int key_crash_hotplug(struct profile_line *pl)
 
 static int key_init_threads(struct profile_line *pl)
 {
-	unsigned int u;
+	unsigned int u = 0;
+	int ret = pl_uint(pl, &u);
 
-	if (parse_uint(pl->val, &u) || u < 1 || u > 64)
+	if (ret)
+		return ret;
+	if (u < 1 || u > 64)
 		return seterr(pl->err, pl->errlen, "line %d: init_threads: expected 1..64", pl->line);
 	pl->cfg->init_threads = u;
 	return 0;

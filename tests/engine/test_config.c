@@ -462,6 +462,37 @@ static void test_profile_numbers_are_decimal(void **state)
 	assert_profile_refused("offline = -8\n", "bad block range '-8'");
 }
 
+/*
+ * A profile's counts are decimal as its nodes (e21f3531): nodes,
+ * init_threads, kernel_alloc_seed, slots and max_physmem_bits were read
+ * with strtoul(base 0), "nodes = 010" eight nodes and "0x2" taken.  A
+ * leading 0 pads; hex and a sign are refused, in one text for every key.
+ */
+static void test_profile_counts_are_decimal(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256] = "";
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 010\ninit_threads = 010\n"
+				"kernel_alloc_seed = 010\nslots = 010\nmax_physmem_bits = 052\n",
+				err, sizeof(err)), 0);
+	assert_int_equal(cfg.nr_possible_nodes, 10);
+	assert_int_equal(cfg.init_threads, 10);
+	assert_int_equal(cfg.kernel_alloc_seed, 10);
+	assert_int_equal(cfg.ram_slots, 10);
+	assert_int_equal(cfg.max_physmem_bits, 52);
+	assert_profile_refused("nodes = 0x2\n", "line 1: nodes: bad number '0x2' (decimal)");
+	assert_profile_refused("init_threads = 0x2\n", "line 1: init_threads: bad number '0x2' (decimal)");
+	assert_profile_refused("kernel_alloc_seed = 0x10\n",
+			       "line 1: kernel_alloc_seed: bad number '0x10' (decimal)");
+	assert_profile_refused("slots = +4\n", "line 1: slots: bad number '+4' (decimal)");
+	assert_profile_refused("\nmax_physmem_bits = 0x2e\n",
+			       "line 2: max_physmem_bits: bad number '0x2e' (decimal)");
+	assert_profile_refused("init_threads = 65\n", "line 1: init_threads: expected 1..64");
+}
+
 /* QEMU's -m slots=N: 256 unless the profile says; qemu-512m is -m 512M,slots=4 */
 static void test_slots(void **state)
 {
@@ -649,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_profile_numbers_are_decimal),
+		cmocka_unit_test(test_profile_counts_are_decimal),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_unknown_module_parameters_refused_alike),
 		cmocka_unit_test(test_bare_module_bool_is_true),
