@@ -150,10 +150,15 @@ static void *race(void *arg)
 			char buf[64];
 			struct hm_block_info bi;
 			struct hm_explain ex;
+			struct hm_meminfo mi;
+			struct hm_node_info ni;
 
 			hotmem_block_info(r->hm, block, &bi);
 			hotmem_block_valid_zones(r->hm, block, buf, sizeof(buf));
 			hotmem_explain(r->hm, block, &ex);
+			/* the pool's counts beside case 4's HugeTLB (a plain read raced its atomics) */
+			hotmem_meminfo(r->hm, &mi);
+			hotmem_node_info(r->hm, 0, &ni);
 			break;
 		}
 		case 4:
