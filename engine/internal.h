@@ -755,11 +755,22 @@ struct hotmem {
 	 * the calling thread among them so): a batch
 	 * of onlines (hotmem_online_blocks()) lends one to its prefetcher and
 	 * memmap init runs on the rest (under device_hotplug_lock).  What ran,
-	 * for tests: the threads at work now and at most, the blocks
-	 * prefetched, the memmap init chunks (one a thread).
+	 * for tests: the blocks prefetched, the memmap init chunks (one a
+	 * thread: fewer with a thread lent, which proves the lend without
+	 * timing it; a count of threads at work at once cost every chunk two
+	 * atomics and its peak was a matter of timing).
 	 */
-	unsigned int init_threads_lent;
-	_Atomic unsigned int init_busy, init_busy_peak;
+	/*
+	 * Atomic (relaxed), not a field under device_hotplug_lock: its reader,
+	 * parallel_memmap_init(), also runs at boot with no lock, and under the
+	 * lock only by its callers' convention, which the engine cannot check
+	 * (no lockdep: a pthread mutex does not say its owner).  The batch holds
+	 * device_hotplug_lock while it is 1, and every online takes that lock,
+	 * so an online outside the batch never sees it; atomic, TSan checks
+	 * that whatever lock a new caller holds.  A load an online, two stores
+	 * a batch.
+	 */
+	_Atomic unsigned int init_threads_lent;
 	_Atomic unsigned long init_prefetched, init_chunks;
 	struct hm_resource *resources;
 	struct hm_resource boot_res[HM_MAX_BOOT_RANGES];
@@ -1174,8 +1185,6 @@ void for_each_zone_unlock_all(struct hotmem *hm);
 unsigned long zone_free_pages(struct zone *z);
 bool page_is_buddy_head(const struct page *p);
 void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
-void init_work_begin(struct hotmem *hm);
-void init_work_end(struct hotmem *hm);
 uint64_t memmap_host_bytes(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);
 int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid, int zid,

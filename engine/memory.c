@@ -576,10 +576,8 @@ static void prefetch_block(struct online_prefetch *pf, unsigned long i)
 	struct memory_block *mem = find_memory_block_by_id(pf->hm, pf->first + i);
 
 	if (mem && atomic_load(&mem->state) == HM_MEM_OFFLINE) {
-		init_work_begin(pf->hm);
 		memory_block_prefetch(pf->hm, mem);
 		atomic_fetch_add(&pf->hm->init_prefetched, 1);
-		init_work_end(pf->hm);
 	}
 	atomic_store(&pf->state[i], PF_DONE);
 }
@@ -663,7 +661,7 @@ int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long n
 		pf.state = NULL;
 	}
 	if (pf.state)
-		hm->init_threads_lent = 1;
+		atomic_store_explicit(&hm->init_threads_lent, 1, memory_order_relaxed);
 	for (unsigned long i = 0; i < nr && !ret; i++) {
 		unsigned long id = first + i;
 		struct memory_block *mem;
@@ -683,7 +681,7 @@ int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long n
 		atomic_store(&pf.stop, true);
 		pthread_join(thread, NULL);
 		free(pf.state);
-		hm->init_threads_lent = 0;
+		atomic_store_explicit(&hm->init_threads_lent, 0, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;

@@ -184,21 +184,6 @@ void prefault_memmap(struct hotmem *hm, unsigned long start_pfn, unsigned long n
 	}
 }
 
-/* a thread starts or ends its share of an online's init work (memmap chunk, prefetch) */
-void init_work_begin(struct hotmem *hm)
-{
-	unsigned int busy = atomic_fetch_add(&hm->init_busy, 1) + 1;
-	unsigned int peak = atomic_load(&hm->init_busy_peak);
-
-	while (busy > peak && !atomic_compare_exchange_weak(&hm->init_busy_peak, &peak, busy))
-		;
-}
-
-void init_work_end(struct hotmem *hm)
-{
-	atomic_fetch_sub(&hm->init_busy, 1);
-}
-
 /*
  * Section by section: a whole one from system RAM or memblock shares its
  * template, the rest is written -- after a memmap an earlier refusal left
@@ -211,8 +196,24 @@ static void *memmap_init_worker(void *arg)
 	struct memmap_chunk *c = arg;
 	const unsigned long end_pfn = c->start_pfn + c->nr_pages;
 
+	/*
+	 * Marked as working for the mem_hotplug_lock holder (3123b44f), and
+	 * that is the right depth, read against 6.12: padata_do_multithreaded()
+	 * (kernel/padata.c) is __init, deferred_init_memmap()'s, its thread_fn
+	 * void -- a kernel helper never fails and never runs a notifier, and an
+	 * online's memmap_init_range() runs in the onlining thread alone.
+	 * Here a chunk does fail (-ENOMEM: a hole the host gives no memory for)
+	 * and the log line saying so is made where the copy is refused
+	 * (vmemmap_holes.c holes_copy(), shared with the offline, the fault
+	 * thread and hotmem_phys_to_virt(), which are no helpers), so a
+	 * subscriber's callback runs in this thread, under event_lock.  Moving
+	 * that line after the join would not be enough: the batch prefetcher
+	 * is joined by no one with a result, and any callback that waited
+	 * for the lock in a helper, event_lock held, would stop the operation
+	 * at its own next log line.  The operation excludes what
+	 * get_online_mems() would, for as long as the helper runs.
+	 */
 	mem_hotplug_helper_begin();
-	init_work_begin(c->hm);
 	atomic_fetch_add(&c->hm->init_chunks, 1);
 	for (unsigned long pfn = c->start_pfn; pfn < end_pfn;) {
 		unsigned long next = min(end_pfn, ALIGN(pfn + 1, PAGES_PER_SECTION));
@@ -238,7 +239,6 @@ static void *memmap_init_worker(void *arg)
 		}
 		pfn = next;
 	}
-	init_work_end(c->hm);
 	mem_hotplug_helper_end();
 	return NULL;
 }
@@ -274,7 +274,8 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long extra_flags, int refcount)
 {
 	const struct page tmpl = memmap_template(nid, zid, extra_flags, refcount);
-	unsigned int nthreads = hm->cfg.init_threads - hm->init_threads_lent;
+	unsigned int nthreads = hm->cfg.init_threads -
+				atomic_load_explicit(&hm->init_threads_lent, memory_order_relaxed);
 	unsigned long end_pfn = start_pfn + nr_pages;
 	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
 	struct memmap_chunk chunks[64] = { 0 };	/* fewer chunks than threads may do */
