@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -1173,9 +1174,42 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 }
 
 /*
+ * The key a --uevent-socket PATH is claimed by: PATH made absolute, its
+ * directory through realpath() (which exists when the socket does not
+ * yet), FNV-1a of that.  Not the socket's inode: a hotmemfs started
+ * before the listener binds PATH and one started after must meet on the
+ * same key (finalF #3), and a restarted listener has a new inode.
+ */
+static unsigned long long uevent_socket_key(const char *path)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	char dir[PATH_MAX], abs[2 * PATH_MAX + 2], real[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	if (base) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+		if (!dir[0])
+			strcpy(dir, "/");
+		base++;
+	} else {
+		strcpy(dir, ".");
+		base = path;
+	}
+	if (realpath(dir, real))
+		snprintf(abs, sizeof(abs), "%s/%s", real, base);
+	else if (path[0] != '/' && getcwd(real, sizeof(real)))
+		snprintf(abs, sizeof(abs), "%s/%s", real, path);
+	else
+		snprintf(abs, sizeof(abs), "%s", path);
+	for (const char *p = abs; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+/*
  * Each --uevent-socket PATH claimed, as --netns claims its namespace
- * (uevent.c claim_netns()), by an abstract socket named after PATH's
- * inode (its path when there is none yet): a second hotmemfs sending to
+ * (uevent.c claim_netns()), by an abstract socket named after PATH made
+ * absolute (uevent_socket_key()): a second hotmemfs sending to
  * the same listener finds it bound, and is told that the listener gets
  * both machines' uevents, mixed -- said at start and in status, not
  * refused (a listener may want two machines).  Abstract names are per
@@ -1186,16 +1220,9 @@ static void uevent_socket_claims(struct hmfs_ctx *ctx, const struct opts *o)
 {
 	for (int i = 0; i < o->nr_uevent_socks; i++) {
 		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		const char *p = o->uevent_socks[i];
-		unsigned long long h = 1469598103934665603ULL; /* FNV-1a of the path */
-		struct stat st;
+		unsigned long long h = uevent_socket_key(o->uevent_socks[i]);
 		int fd, len;
 
-		if (!stat(p, &st))
-			h = ((unsigned long long)st.st_dev << 32) ^ (unsigned long long)st.st_ino;
-		else
-			for (; *p; p++)
-				h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 		len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "hotmemfs-uevent-socket:%llx",
 			       h);
 		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

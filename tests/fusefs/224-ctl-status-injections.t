@@ -46,5 +46,28 @@ is "$(ctl status | grep -c '^warning:')" 0 "the first's status: its claim, no wa
 kill "$two"
 wait_exit "$two" 60
 umount -l "$B2" 2>/dev/null
+
+# one hotmemfs started before its listener binds the socket, one after: the
+# claim is keyed on the path made absolute, not on the socket's inode (which
+# the first never saw), so the second is warned (finalF #3: it was not)
+start_two() { # NAME SOCKPATH: a hotmemfs on $TMP/NAME, -u SOCKPATH
+	mkdir -p "$TMP/$1"
+	timeout 60 "$HMFS" -S none --control "$TMP/$1.sock" -u "$2" "$TMP/$1" >"$TMP/$1.log" 2>&1 &
+	for _ in $(seq 600); do [ -S "$TMP/$1.sock" ] && break; sleep 0.05; done
+}
+start_two early "$TMP/late.sock"
+early=$!
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' \
+	"$TMP/late.sock"
+cd "$TMP" && start_two later late.sock
+later=$!
+cd - >/dev/null || exit 1
+grep -qF "hotmemfs: warning: --uevent-socket late.sock: another hotmemfs sends its uevents there too" "$TMP/later.log"
+tap_ok $? "the listener bound between two starts, named relative the second time: warned" \
+	"$(cat "$TMP/early.log" "$TMP/later.log")"
+kill "$early" "$later"
+wait_exit "$early" 60
+wait_exit "$later" 60
+umount -l "$TMP/early" "$TMP/later" 2>/dev/null
 stop_fs
 done_testing
