@@ -769,7 +769,7 @@ static void judge(struct matrix *m, const struct agent *a, const char *setting,
 	r.error = error;
 	r.advice = advice ? advice : "";
 	r.intent = a->intent;
-	/* an error of the run is no verdict on the agent: neither violation nor ✗ as expected */
+	/* an error of the run is no verdict on the agent: neither violation nor ~ (failed as expected) */
 	viol[0] = '\0';
 	if (!*error)
 		conform_violation(&r.expect, r.reason, viol, sizeof(viol));
