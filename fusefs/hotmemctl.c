@@ -1511,18 +1511,20 @@ static int explain_all_check(json_object *first, unsigned long long listed, uint
  * object on stdout whatever happened, and a consumer of it alone (jq
  * .error) tells a cut or stale list from a whole one (its "]}" closed a
  * list cut short as if it were whole), and "truncated" (a page lost:
- * entries missing) from "stale" (every page listed, the block changed
- * between them: run it again) -- a stale list with fewer entries was
- * "truncated" too (usereye9).
+ * entries missing, whatever the cause) apart from "stale" (why: the
+ * pages do not match their head -- the block changed between them, or an
+ * entry was lost in transit: run it again).  "truncated" stays true for
+ * every list that is not whole, as before 5148e4ca, so a consumer of it
+ * alone is not told a short list is whole (finalF #5).
  */
 static void explain_all_tail(json_object *first, unsigned long long listed, uint64_t pages,
 			     json_object *err, bool stale)
 {
 	unsigned long long counted = gu(first, "entries"), counted_pages = gu(first, "entry_pages");
 
-	/* stale: every page listed, the block changed between them; truncated: a page lost */
+	/* truncated: entries missing, stale or not; stale: changed or lost, run again */
 	printf("],\"truncated\":%s,\"stale\":%s,\"more_entries\":%llu,\"more_pages\":%llu",
-	       err && !stale && listed < counted ? "true" : "false", stale ? "true" : "false",
+	       err && listed < counted ? "true" : "false", stale ? "true" : "false",
 	       listed < counted ? counted - listed : 0,
 	       pages < counted_pages ? (unsigned long long)(counted_pages - pages) : 0);
 	if (err)

@@ -1,10 +1,10 @@
 #!/bin/bash
-# `explain N --all --json` tells a stale list from a truncated one: a list
-# whose pages do not match its head (the block changed between two pages)
-# had "truncated": true when it held fewer entries than the head counted,
-# as a list cut short by a refused or lost page has (190-ctl-json-error-end.t)
-# -- a consumer could not tell "run it again" from "entries missing".  Now
-# "stale": true says the first, "truncated" the second alone.  The change
+# `explain N --all --json` says why a list is not whole: a list whose pages
+# do not match its head (the block changed between two pages, or an entry
+# was lost) has "stale": true beside "truncated": true (entries missing, as a
+# list cut short by a refused or lost page has, 190-ctl-json-error-end.t):
+# a consumer of "truncated" alone still sees a short list as not whole
+# (finalF #5), one of "stale" knows to run it again.  The change
 # between pages is made by a relay between hotmemctl and hotmemfs that
 # drops one entry of the second page (a block that changed so), hotmemfs
 # real.
@@ -57,8 +57,8 @@ is "$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(d["stale"], d["truncated"], d["more_entries"], d["error"]["class"])' "$TMP/stale.json" 2>&1)" \
-	"True False 1 GenericError" \
-	"... stdout: stale, not truncated (no page was lost), the one entry not listed, the error"
+	"True True 1 GenericError" \
+	"... stdout: stale and truncated (an entry missing), the one entry not listed, the error"
 kill "$relay_pid" 2>/dev/null
 ctl --json explain 32 --all >"$TMP/all.json"
 is "$(python3 -c '
