@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <sched.h>
+#include <stddef.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -337,4 +345,32 @@ void assert_normal_span_back(struct hotmem *hm, int nid, unsigned long id)
 	assert_int_equal(after.zone_start_pfn, before.zone_start_pfn);
 	assert_int_equal(after.spanned, before.spanned);
 	assert_int_equal(after.present, before.present);
+}
+
+/*
+ * This thread and those it starts from now on get ENOMEM for
+ * ioctl(UFFDIO_COPY), and for pwrite64() if @and_pwrite; every thread of
+ * the process if @all_threads (SECCOMP_FILTER_FLAG_TSYNC).  What
+ * shmem_mfill_atomic_pte() returns when the memcg charge fails: the
+ * host refusing the engine's copies, for the tests of that refusal.
+ */
+int refuse_uffdio_copy(bool and_pwrite, bool all_threads)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, and_pwrite ? __NR_pwrite64 : ~0u, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)UFFDIO_COPY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_SIZE(filter), filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	if (all_threads)
+		return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+				    &prog);
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }

@@ -104,4 +104,8 @@ struct remap_window {
 void remap_window_start(struct hotmem *hm, struct remap_window *w, unsigned long id);
 void remap_window_stop(struct remap_window *w);
 
+/* ioctl(UFFDIO_COPY) (and pwrite64 if @and_pwrite) fail with ENOMEM from
+ * now on, for this thread or all (@all_threads); helpers.c */
+int refuse_uffdio_copy(bool and_pwrite, bool all_threads);
+
 #endif
