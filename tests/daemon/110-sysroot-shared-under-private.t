@@ -14,38 +14,8 @@
 need_hotmemd
 need_hotmemfs_in_netns "$@"
 need_tool findmnt util-linux
-# the test in a mount namespace of its own (unshare makes / private there)
-if [ -z "${HOTMEMD_IN_MNTNS:-}" ]; then
-	rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
-	HOTMEMD_IN_MNTNS=1 exec unshare -m "$0" "$@"
-fi
-fs_paths
-mkdir -p "$TMP/fs"
-
-. "$(dirname "$0")/hot_blocks.sh"
-
-# hotmemd_in_ns LOG [COMPANION]: hotmemd on $mnt in a new mount namespace
-# whose mounts keep the test's propagation (unchanged: the sysroot a peer
-# of the test's, its parent private); with COMPANION a process there too
-hotmemd_in_ns() {
-	log=$1
-	: >"$log"
-	unshare -m --propagation unchanged sh -c '[ -z "$1" ] || tail --pid=$$ -f /dev/null & shift; exec "$@"' \
-		sh "${2:-}" "$HOTMEMD" --config /dev/null --sysroot "$mnt" \
-		--state-dir "$TMP/state" --uevent-socket "$sock" --netlink=no \
-		--policy online_movable 2>"$log" &
-	dpid=$!
-	_pids+=("$dpid")
-	check "hotmemd ready in its own mount namespace" wait_for 10 grep -q "ready: sysroot" "$log"
-}
-# as 97's: hotmemd stopped, DIMMs FIRST..LAST plugged, hotmemfs killed, hotmemd continued
-kill_fs_under_hotmemd() {
-	kill -STOP "$dpid"
-	plug "$1" "$2" || return 1
-	kill -9 "$fs_pid"
-	wait_exit "$fs_pid" 10 >/dev/null 2>&1
-	kill -CONT "$dpid"
-}
+. "$(dirname "$0")/mntns.sh"
+in_own_mntns "$@"
 # the propagation findmnt says of $mnt and of the mount it sits on
 propagation() {
 	echo "$(findmnt -no PROPAGATION "$mnt") under $(findmnt -no PROPAGATION -T "$(dirname "$mnt")")"
@@ -55,7 +25,7 @@ propagation() {
 mount_hotmemfs "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
 check "the hotmemfs mount made shared" mount --make-shared "$mnt"
 is "$(propagation)" "shared under private" "... its parent private"
-hotmemd_in_ns "$TMP/hotmemd1.log"
+hotmemd_in_ns unchanged "$TMP/hotmemd1.log"
 check "plug a DIMM" plug 1 1
 check "... online" wait_for 10 all_online 1
 check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 2 3
@@ -71,7 +41,7 @@ is "$(grep -c 'waiting for it to be mounted again' "$log")" 0 "... and no promis
 check "hotmemfs mounted again on its state file" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
 check "the hotmemfs mount made shared" mount --make-shared "$mnt"
 is "$(propagation)" "shared under private" "... its parent private"
-hotmemd_in_ns "$TMP/hotmemd2.log" companion
+hotmemd_in_ns unchanged "$TMP/hotmemd2.log" companion
 check "... its coldplug onlines the 2 DIMMs left offline" wait_for 20 all_online 3
 check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 4 5
 check "hotmemd says it waits for a mount in its own namespace, one elsewhere not seen" \

@@ -11,29 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-# the test in a mount namespace of its own (unshare makes / private there)
-if [ -z "${HOTMEMD_IN_MNTNS:-}" ]; then
-	rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
-	HOTMEMD_IN_MNTNS=1 exec unshare -m "$0" "$@"
-fi
-fs_paths
-mkdir -p "$TMP/fs"
-
-. "$(dirname "$0")/hot_blocks.sh"
-
-# hotmemd_in_ns LOG [COMPANION]: hotmemd on $mnt in a new mount namespace
-# (as ip netns exec makes one), with COMPANION a process there too
-hotmemd_in_ns() {
-	log=$1
-	: >"$log"
-	unshare -m --propagation unchanged sh -c '[ -z "$1" ] || tail --pid=$$ -f /dev/null & shift; exec "$@"' \
-		sh "${2:-}" "$HOTMEMD" --config /dev/null --sysroot "$mnt" \
-		--state-dir "$TMP/state" --uevent-socket "$sock" --netlink=no \
-		--policy online_movable 2>"$log" &
-	dpid=$!
-	_pids+=("$dpid")
-	check "hotmemd ready in its own mount namespace" wait_for 10 grep -q "ready: sysroot" "$log"
-}
+. "$(dirname "$0")/mntns.sh"
+in_own_mntns "$@"
 kill_fs() {
 	kill -9 "$fs_pid"
 	wait_exit "$fs_pid" 10 >/dev/null 2>&1
@@ -42,7 +21,7 @@ kill_fs() {
 
 # 1. alone in its namespace: exits 1 though no uevent ever comes
 mount_hotmemfs "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
-hotmemd_in_ns "$TMP/hotmemd1.log"
+hotmemd_in_ns unchanged "$TMP/hotmemd1.log"
 check "plug a DIMM" plug 1 1
 check "... online" wait_for 10 all_online 1
 check "hotmemfs killed (-9), nothing plugged after" kill_fs
@@ -54,7 +33,7 @@ check "... saying why and what to do" \
 
 # 2. another process in its namespace: it says, with no uevent, that it waits
 check "hotmemfs mounted again on its state file" hotmemfs_start "$mnt" "$ctl" "$sock" "$TMP/fs/hotmemfs.state"
-hotmemd_in_ns "$TMP/hotmemd2.log" companion
+hotmemd_in_ns unchanged "$TMP/hotmemd2.log" companion
 check "hotmemfs killed (-9), nothing plugged after" kill_fs
 check "hotmemd says its sysroot is gone and it waits (30 s guard)" \
 	wait_for 30 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again" "$log"

@@ -14,42 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-# the test itself in a mount namespace of its own (private, as unshare
-# makes it): its mounts and propagation changes end with it
-if [ -z "${HOTMEMD_IN_MNTNS:-}" ]; then
-	rm -rf "$TMP" # exec runs no EXIT trap; the second run makes its own
-	HOTMEMD_IN_MNTNS=1 exec unshare -m "$0" "$@"
-fi
-fs_paths
-mkdir -p "$TMP/fs"
-
-. "$(dirname "$0")/hot_blocks.sh"
-
-# hotmemd_in_ns PROPAGATION LOG [COMPANION]: hotmemd on $mnt in a new mount
-# namespace of its own (unshare execs it: the only process there), its
-# mounts PROPAGATION of the test's, as ip netns exec does it; with
-# COMPANION, a process in that namespace with it (ending with it)
-hotmemd_in_ns() {
-	log=$2
-	: >"$log"
-	unshare -m --propagation "$1" sh -c '[ -z "$1" ] || tail --pid=$$ -f /dev/null & shift; exec "$@"' \
-		sh "${3:-}" "$HOTMEMD" --config /dev/null --sysroot "$mnt" \
-		--state-dir "$TMP/state" --uevent-socket "$sock" --netlink=no \
-		--policy online_movable 2>"$log" &
-	dpid=$!
-	_pids+=("$dpid")
-	check "hotmemd ready in its own mount namespace ($1)" wait_for 10 grep -q "ready: sysroot" "$log"
-}
-# kill_fs_under_hotmemd FIRST LAST: hotmemd stopped, DIMMs FIRST..LAST
-# plugged (their ADDs wait in its socket), hotmemfs killed, hotmemd
-# continued: it wakes to blocks on a dead mount
-kill_fs_under_hotmemd() {
-	kill -STOP "$dpid"
-	plug "$1" "$2" || return 1
-	kill -9 "$fs_pid"
-	wait_exit "$fs_pid" 10 >/dev/null 2>&1
-	kill -CONT "$dpid"
-}
+. "$(dirname "$0")/mntns.sh"
+in_own_mntns "$@"
 
 # 1. / private (this namespace's, as unshare -m left it)
 echo "# / is $(findmnt -no PROPAGATION /)"
