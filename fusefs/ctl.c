@@ -469,18 +469,6 @@ static bool id_wellformed(const char *id)
 }
 
 /*
- * Whether hotmem models @driver: dev.c refuses no property of a driver it
- * does not know (it refuses the driver itself, "is not a valid device
- * model name"), and every known one has no property of this name
- */
-static bool driver_known(const char *driver)
-{
-	char err[8];
-
-	return hmfs_dev_check_prop(driver, "\x01", err, sizeof(err)) != 0;
-}
-
-/*
  * A refused anonymous device_add: the number QEMU's qdev_set_id() took
  * (static anon_count++, qdev-monitor.c qdev_device_add_from_qdict(), 7.2
  * and 9.2 alike) stays taken, as QEMU 7.2 shows (tests/fusefs/221) --
@@ -570,7 +558,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return -EINVAL;
 	}
 	/* an unknown driver: dev.c's words, before qdev_set_id() as QEMU's (no number taken) */
-	if (!driver_known(ch.dev.driver))
+	if (!hmfs_dev_model_known(ch.dev.driver))
 		return hmfs_change(ctx, &ch, r->err, ERRLEN);
 	ret = device_add_set(ctx, args, &ch, r);
 	if (ret && !ch.dev.id)

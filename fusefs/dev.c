@@ -362,6 +362,11 @@ static const struct dev_model *dev_model_find(const char *driver)
 	return NULL;
 }
 
+bool hmfs_dev_model_known(const char *driver)
+{
+	return dev_model_find(driver) != NULL;
+}
+
 int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t errlen)
 {
 	const struct dev_model *m = dev_model_find(driver);

@@ -1338,6 +1338,8 @@ void hmfs_node_missing(struct hmfs_ctx *ctx, int node, char *buf, size_t len);
  * "Property 'MODEL.PROP' not found".
  */
 int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t errlen);
+/* whether hotmem models the device @driver (device_add's "driver", or its alias) */
+bool hmfs_dev_model_known(const char *driver);
 /* the devices the profile made at boot, listed as device_add's (after hotmem_create()) */
 int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen);
 /*
