@@ -468,28 +468,6 @@ static bool id_wellformed(const char *id)
 	return true;
 }
 
-/*
- * A refused anonymous device_add: the number QEMU's qdev_set_id() took
- * (static anon_count++, qdev-monitor.c qdev_device_add_from_qdict(), 7.2
- * and 9.2 alike) stays taken, as QEMU 7.2 shows (tests/fusefs/221) --
- * taken before the properties are set and the device realized, so that
- * every refusal after it (a property unknown or of a bad value, the
- * realize's node or size checks, no room) takes one; dev.c's refusals
- * after its anon_id() took it already.  Saved now, as a change is: a
- * restart gave the number out again, the refusal never in the state file
- * (usereye9).  hotmemfs runs device_adds one at a time (change_lock): a
- * count other than @before + 1 is dev.c's own, or another connection's
- * device_add between, whose number is saved with it.
- */
-static void anon_refused(struct hmfs_ctx *ctx, unsigned int before)
-{
-	if (hmfs_dev_anon_count(ctx) == before)
-		hmfs_dev_anon_raise(ctx, before + 1);
-	/* failing: the frozen state file says so in status; the refusal's words stand */
-	if (ctx->state_path[0])
-		(void)hmfs_state_save(ctx);
-}
-
 /* device_add past QEMU's qdev_set_id(): the properties, then the device realized */
 static int device_add_set(struct hmfs_ctx *ctx, json_object *args, struct hmfs_change *ch,
 			  struct cmd_result *r)
@@ -529,7 +507,7 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	char new_id[64] = "";
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD,
 				  .dev = { .new_id = new_id, .new_id_len = sizeof(new_id) } };
-	unsigned int anon_before = hmfs_dev_anon_count(ctx);
+	char anon[64];
 	int ret;
 
 	if (arg_string(args, "driver", &ch.dev.driver, r->err) ||
@@ -560,9 +538,21 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	/* an unknown driver: dev.c's words, before qdev_set_id() as QEMU's (no number taken) */
 	if (!hmfs_dev_model_known(ch.dev.driver))
 		return hmfs_change(ctx, &ch, r->err, ERRLEN);
+	/*
+	 * QEMU's qdev_set_id() (static anon_count++, qdev-monitor.c
+	 * qdev_device_add_from_qdict(), 7.2 and 9.2 alike): the number is
+	 * taken here, before the properties are set and the device realized,
+	 * so that every refusal after (a property unknown or of a bad value,
+	 * the realize's node or size checks, no room) keeps it taken, as QEMU
+	 * 7.2 shows (tests/fusefs/221), across a restart too (saved now)
+	 */
+	if (!ch.dev.id) {
+		ret = hmfs_dev_anon_take(ctx, anon, sizeof(anon), r->err, ERRLEN);
+		if (ret)
+			return ret;
+		ch.dev.id = anon;
+	}
 	ret = device_add_set(ctx, args, &ch, r);
-	if (ret && !ch.dev.id)
-		anon_refused(ctx, anon_before);
 	if (ret)
 		return ret;
 	r->ret = dev_return(ctx, new_id);

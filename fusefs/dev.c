@@ -99,7 +99,7 @@ static void auto_id(struct hmfs_ctx *ctx, const char *prefix, char *id, size_t l
  * (hmfs.h hmfs_dev_anon()); a device restored or put back under such a
  * path moves the count past it, so that no two ever share one.
  */
-static void anon_id(struct hmfs_ctx *ctx, char *id, size_t len)
+void hmfs_dev_anon_id(struct hmfs_ctx *ctx, char *id, size_t len)
 {
 	snprintf(id, len, HMFS_ANON_PATH "%u]",
 		 __atomic_fetch_add(&ctx->anon_count, 1, __ATOMIC_RELAXED));
@@ -1093,7 +1093,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	if (id)
 		snprintf(d->id, sizeof(d->id), "%s", id);
 	else
-		anon_id(ctx, d->id, sizeof(d->id));
+		hmfs_dev_anon_id(ctx, d->id, sizeof(d->id));
 	anon_seen(ctx, d->id);
 	dev_link(ctx, d);
 	if (d->type == HMFS_PC_DIMM)

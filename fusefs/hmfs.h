@@ -1452,6 +1452,15 @@ int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, 
 			  char *err, size_t errlen);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
 unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
+/* the next anonymous device's key, /machine/peripheral-anon/device[N], into @id (N taken) */
+void hmfs_dev_anon_id(struct hmfs_ctx *ctx, char *id, size_t len);
+/*
+ * QEMU's qdev_set_id() for an anonymous device_add: its number taken and
+ * saved (a journal "params" set, durable on return) before its properties
+ * and realize, so that a refusal after keeps it taken across a restart
+ * (machine.c, change_lock); -EROFS when frozen
+ */
+int hmfs_dev_anon_take(struct hmfs_ctx *ctx, char *id, size_t len, char *err, size_t errlen);
 uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx);
 /*
  * What a QOM path names in the part of QEMU's tree hotmemfs has (dev.c
@@ -1649,6 +1658,8 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 /* may a change of kind @op touch the state file's machine key @key (what its undo puts back)? */
 bool hmfs_change_touches(enum hmfs_change_op op, const char *key);
 int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* change_lock held: a "set" of "params" only (a refused anonymous device_add's number) */
+int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* without change_lock: wait until sv's record (and all before it) is durable */
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* drop what prepare kept */

@@ -651,6 +651,28 @@ static void ends_pending(struct hmfs_ctx *ctx, bool hold)
  * concurrent writers share one fdatasync (hmfs_state_sync()); the client
  * hears of its change only after it.
  */
+int hmfs_dev_anon_take(struct hmfs_ctx *ctx, char *id, size_t len, char *err, size_t errlen)
+{
+	struct hmfs_save sv;
+	int ret;
+
+	ret = lock_change(ctx, NULL, err, errlen);
+	if (ret)
+		return ret;
+	if (ctx->frozen) {
+		hmfs_state_frozen_say(ctx, err, errlen);
+		pthread_mutex_unlock(&ctx->change_lock);
+		return -EROFS;
+	}
+	hmfs_dev_anon_id(ctx, id, len);
+	/* failing: the number stays taken here; the state file's words in status */
+	ret = hmfs_state_append_params(ctx, &sv);
+	pthread_mutex_unlock(&ctx->change_lock);
+	if (!ret)
+		(void)hmfs_state_sync(ctx, &sv);
+	return 0;
+}
+
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
 	/* the driver's work after block ch->id's online (.value) or offline */

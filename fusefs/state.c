@@ -2128,6 +2128,36 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	return 0;
 }
 
+/*
+ * Only "params" changed (a refused anonymous device_add kept its number,
+ * machine.c hmfs_dev_anon_take()): one "set" of them, change_lock held,
+ * not the whole machine compared nor the file rewritten
+ */
+int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	json_object *set;
+	int ret;
+
+	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
+	if (!sv->active)
+		return 0;
+	if (!has_journal(ctx) || !ctx->saved)
+		return hmfs_state_append(ctx, sv);
+	set = json_object_new_object();
+	json_object_object_add(set, "params", params_json(ctx));
+	ret = append_record(ctx, sv, "set", set);
+	json_object_put(set);
+	if (!ret)
+		ctx->saved_stale |= 1u << KEY_PARAMS;
+	count_save(ctx, ret);
+	if (ret)
+		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
+			strerror(-ret));
+	else
+		maybe_compact(ctx);
+	return ret;
+}
+
 /* a whole-file save now: at start, `hotmemctl save`, at a clean exit; never once frozen */
 int hmfs_state_save(struct hmfs_ctx *ctx)
 {
