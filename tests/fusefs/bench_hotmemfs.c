@@ -230,6 +230,32 @@ static void server_ends_with_bench(pid_t bench)
 }
 
 /*
+ * Wait for @f's hotmemfs to show @probe, for as long as it lives (up to
+ * 5 minutes): the huge128m RAM profile boots 324 GiB, whose 5 GiB of
+ * struct pages took 60-90 s where a fresh host page cost 25 us (2026-11-30;
+ * a fixed 10 s said "did not start" of a hotmemfs still booting).  Its
+ * exit is looked at without reaping it (WNOWAIT): fs_stop() waits for it.
+ */
+static int fs_mounted(const struct fs *f, const char *probe)
+{
+	double t0 = now();
+
+	for (int i = 0; i < 12000; i++) {
+		siginfo_t si = { 0 };
+
+		if (!access(probe, F_OK)) {
+			if (now() - t0 > 5.0)
+				printf("# hotmemfs took %.1f s to mount\n", now() - t0);
+			return 0;
+		}
+		if (!waitid(P_PID, (id_t)f->pid, &si, WEXITED | WNOHANG | WNOWAIT) && si.si_pid)
+			return -1;
+		usleep(25000);
+	}
+	return -1;
+}
+
+/*
  * hotmemfs on a fresh directory; with @state its state file is there too;
  * @opt: one more option (--io-uring), or NULL
  */
@@ -265,12 +291,7 @@ static int fs_start_opt(struct fs *f, const char *build, const char *profile, bo
 		_exit(127);
 	}
 	snprintf(probe, sizeof(probe), "%s/sys/devices/system/memory/block_size_bytes", f->mnt);
-	for (int i = 0; i < 400; i++) {
-		if (!access(probe, F_OK))
-			return 0;
-		usleep(25000);
-	}
-	return -1;
+	return fs_mounted(f, probe);
 }
 
 static int fs_start_state(struct fs *f, const char *build, const char *profile, bool state)
