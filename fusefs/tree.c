@@ -1822,9 +1822,10 @@ struct kf_head {
 	unsigned int refs; /* under the cache's lock: its own while it keeps it, and each reader's */
 	bool per_block; /* per-block entries follow (at KF_TAIL) */
 	bool nomem;
-	struct kf_shape { /* a memory block's: its node links (kf_head_get()) */
+	struct kf_shape { /* a memory block's: its node links, its firmware_node (kf_head_get()) */
 		int nid;
 		uint64_t nodes;
+		bool fwnode;
 	} shape;
 	struct kf_ent *ents;
 	size_t nr, cap;
@@ -2017,20 +2018,26 @@ static void kf_cache_add(struct hmfs_kfcache *c, struct kf_head *h)
 
 /*
  * What a memory block's directory lists besides its table: its node
- * links.  The block's key already says it is the same block (a block
- * added again has a new one, incarn.c); this also holds where no key
- * went (an engine without hotmemfs's callbacks, test_tree).  A DIMM
- * block's firmware_node is there for the block's whole life: its slot is
- * plugged before the add and unplugged after the removal (dev.c).
+ * links, and a DIMM block's firmware_node, which comes after the block's
+ * ADD (acpi.c hmfs_acpi_slot_bind(), as 6.12 acpi_memory_enable_device()
+ * binds the blocks after __add_memory()): a listing read between the two
+ * and kept lacked it, and was served so after the binding (bc9f32fd made
+ * the binding late; the shape had only the node links).  The block's key
+ * already says it is the same block (a block added again has a new one,
+ * incarn.c); this also holds where no key went (an engine without
+ * hotmemfs's callbacks, test_tree).
  */
 static struct kf_shape kf_shape(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 {
-	struct kf_shape sh = { -1, 0 };
+	struct kf_shape sh = { -1, 0, false };
 	struct hm_block_info bi;
 
 	if (HMFS_INO_CLASS(n->ino) == HMFS_C_BLOCK && !hotmem_block_info(ctx->hm, n->id, &bi)) {
 		sh.nid = bi.nid;
 		sh.nodes = bi.nodes;
+		/* what readdir_rd() asks for the block's directory */
+		sh.fwnode = (HMFS_INO_VAL(n->ino) & 0xff) == BSUB_DIR &&
+			    hmfs_acpi_block_slot(ctx, n->id, NULL) >= 0;
 	}
 	return sh;
 }
@@ -2040,7 +2047,7 @@ static struct kf_head *kf_head_get(struct hmfs_ctx *ctx, uint64_t ino, long *err
 {
 	struct hmfs_kfcache *c = ctx->kfcache;
 	struct kf_head *h = NULL;
-	struct kf_shape sh = { -1, 0 };
+	struct kf_shape sh = { -1, 0, false };
 	struct hmfs_node n;
 	bool live = !hmfs_node_get(ctx, ino, &n);
 
@@ -2048,7 +2055,8 @@ static struct kf_head *kf_head_get(struct hmfs_ctx *ctx, uint64_t ino, long *err
 		sh = kf_shape(ctx, &n);
 	/* a kept one is the live directory's: a removed one lists "." and ".." only */
 	if (live && (h = kf_cache_get(c, ino))) {
-		if (h->shape.nid == sh.nid && h->shape.nodes == sh.nodes)
+		if (h->shape.nid == sh.nid && h->shape.nodes == sh.nodes &&
+		    h->shape.fwnode == sh.fwnode)
 			return h;
 		kf_head_put(c, h);
 	}
