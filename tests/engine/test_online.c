@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/userfaultfd.h>
@@ -312,6 +313,70 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* CLOCK_MONOTONIC in ns, host_memory_room()'s clock */
+static uint64_t room_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* host_memory_room()'s last read as @avail bytes, @age_ns old, nothing granted since */
+static void room_read(struct hotmem *hm, uint64_t avail, uint64_t age_ns)
+{
+	hm->host_room_read_ns = room_now_ns() - age_ns;
+	hm->host_room_avail = avail;
+	hm->host_room_total = avail;
+	hm->host_room_granted = 0;
+}
+
+/*
+ * host_memory_room()'s read of /proc/meminfo answers for 20 ms: with
+ * hotmem.host_reserve=1000T any real read refuses, so an online granted
+ * is one the cached read granted.  Its grants are summed: a second online
+ * past the cached room reads afresh (and is refused, the cache dropped);
+ * a read 21 ms old is not used.  A first online that took the machine
+ * more than ~15 ms (load) is tried again, so no timing is asserted.
+ */
+static void test_host_room_read_answers_for_20ms_summing_grants(void **state)
+{
+	const uint64_t keep = 1000ULL << 40, memmap = 2 * MiB;
+	struct hotmem *hm;
+	uint64_t t0;
+	int i, ret = -1;
+
+	(void)state;
+	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=1000T "
+		  IDLE_KERNEL);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 128 * MiB, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY,
+					 -1), 0);
+	/* a fresh read with room for one memmap and a half: the first online from it */
+	for (i = 0; i < 100; i++) {
+		room_read(hm, keep + memmap + memmap / 2, 0);
+		t0 = hm->host_room_read_ns;
+		ret = hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE);
+		if (room_now_ns() - t0 < 15ULL * 1000 * 1000)
+			break;
+		if (!ret)
+			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(hm->host_room_read_ns, t0);
+	/* its memmap less what the altmap holds, ~2 MiB: counted against the read */
+	assert_in_range(hm->host_room_granted, memmap - 64 * 1024, memmap);
+	/* the second's memmap is past what is left: a fresh read, which refuses */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
+	assert_int_equal(hm->host_room_read_ns, 0);
+	/* a read 21 ms old with room to spare is read again: refused */
+	room_read(hm, keep << 4, 21ULL * 1000 * 1000);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
+	assert_int_equal(hm->host_room_read_ns, 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -778,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_online_frees_max_order_chunks_to_the_tail),
 		cmocka_unit_test(test_state_and_online_file_semantics),
 		cmocka_unit_test(test_online_refused_when_host_memory_would_run_out),
+		cmocka_unit_test(test_host_room_read_answers_for_20ms_summing_grants),
 		cmocka_unit_test(test_online_when_host_refuses_uffdio_copy),
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
 		cmocka_unit_test(test_online_refusal_never_read_by_explain),
