@@ -281,7 +281,8 @@ static int parse_decimal(const char *v, unsigned int *out)
 {
 	if (!isdigit((unsigned char)*v))
 		return -EINVAL;
-	return hmu_kstrtouint(v, 10, out) ? -EINVAL : 0;
+	/* kstrtouint()'s errno: -ERANGE past unsigned int, else -EINVAL */
+	return hmu_kstrtouint(v, 10, out);
 }
 
 /* a boolean parameter, as kstrtobool() takes it: @what is said when it is not one */
@@ -1135,7 +1136,12 @@ static int pl_size(struct profile_line *pl, uint64_t *out)
 /* a profile's count: parse_decimal()'s, a refusal in one text for every key */
 static int pl_uint(struct profile_line *pl, unsigned int *out)
 {
-	if (parse_decimal(pl->val, out))
+	int ret = parse_decimal(pl->val, out);
+
+	if (ret == -ERANGE)
+		return hm_seterr(-ERANGE, pl->err, pl->errlen,
+				 "line %d: %s: '%s' out of range (ERANGE)", pl->line, pl->key, pl->val);
+	if (ret)
 		return seterr(pl->err, pl->errlen, "line %d: %s: bad number '%s' (decimal)", pl->line,
 			      pl->key, pl->val);
 	return 0;

@@ -267,29 +267,38 @@ static int cmd_online(struct hotmem *hm, int argc, char **argv, struct why *w)
 #define SCRIPT_MS_MAX (3600 * 1000)
 
 /*
- * timeout=MS: 0 (none) up to an hour, as sleep's MS.  Unbounded,
- * monotonic_ms() + MS overflowed (timeout=9223372036854775807 was a
- * deadline long past: the offline ended at once, -EINTR).  Refused with
- * the kernel's errno for it, as kstrtox says it: ERANGE for a number past
- * the bound (or past long long), EINVAL for no number or a negative one.
+ * @num, the milliseconds of @tok (sleep's MS, an offline's timeout=MS,
+ * @name): 0 up to an hour.  Unbounded, a timeout's monotonic_ms() + MS
+ * overflowed (timeout=9223372036854775807 was a deadline long past: the
+ * offline ended at once, -EINTR).  Refused with the kernel's errno for
+ * it, as kstrtox says it: ERANGE for a number past the bound (or past
+ * long long), EINVAL for no number or a negative one; one text for both.
  */
-static int want_timeout(struct why *w, const char *tok, long long *ms)
+static int want_ms(struct why *w, const char *tok, const char *num, const char *name,
+		   long long *ms)
 {
-	static const char key[] = "timeout=";
-	int ret = strncmp(tok, key, sizeof(key) - 1) ? -EINVAL :
-						       hmu_number_errno(tok + sizeof(key) - 1, ms);
+	int ret = num ? hmu_number_errno(num, ms) : -EINVAL;
 
 	if (!ret && *ms < 0)
 		ret = -EINVAL;
 	if (!ret && *ms > SCRIPT_MS_MAX)
 		ret = -ERANGE;
 	if (ret == -ERANGE)
-		return wrong(w, "'%s': out of range (ERANGE): timeout=MS, at most an hour, %d", tok,
+		return wrong(w, "'%s': out of range (ERANGE): %s, at most an hour, %d", tok, name,
 			     SCRIPT_MS_MAX);
 	if (ret)
-		return wrong(w, "'%s': not a timeout (EINVAL): timeout=MS, whole milliseconds, 0 or more",
-			     tok);
+		return wrong(w, "'%s': not milliseconds (EINVAL): %s, a whole number, 0 or more", tok,
+			     name);
 	return 0;
+}
+
+/* timeout=MS: 0 (none) up to an hour, as sleep's MS */
+static int want_timeout(struct why *w, const char *tok, long long *ms)
+{
+	static const char key[] = "timeout=";
+
+	return want_ms(w, tok, strncmp(tok, key, sizeof(key) - 1) ? NULL : tok + sizeof(key) - 1,
+		       "timeout=MS", ms);
 }
 
 /* offline_pages()'s loop, its signal SIGINT or the timeout */
@@ -459,14 +468,12 @@ static int cmd_explain(struct hotmem *hm, int argc, char **argv, struct why *w)
 
 static int cmd_sleep(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
-	unsigned long ms = 0;
+	long long ms = 0;
 
 	(void)hm;
 	(void)argc;
-	if (want_ulong(w, "MS", argv[1], &ms))
+	if (want_ms(w, argv[1], argv[1], "MS", &ms))
 		return SCRIPT_ERROR;
-	if (ms > SCRIPT_MS_MAX)
-		return wrong(w, "MS %lu: at most an hour, %d", ms, SCRIPT_MS_MAX);
 	usleep((useconds_t)ms * 1000);
 	return 0;
 }

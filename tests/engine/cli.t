@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..79"
+echo "1..82"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 79 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 82 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
@@ -104,9 +104,15 @@ out=$(printf '%s\n' "add 0x100000000 128M" "online 32 online_movable" \
 	"offline 32 timeout=99999999999999999999" "offline 32 timeout=-1" "offline 32 timeout=3600001" \
 	"blocks" | "$HM" --cmdline hotmem.kernel_alloc=off run - 2>&1)
 expect "timeout past long long: ERANGE" "^hotmem: <stdin>:3: offline: 'timeout=99999999999999999999': out of range \(ERANGE\)" "$out"
-expect "timeout=-1: EINVAL" "^hotmem: <stdin>:4: offline: 'timeout=-1': not a timeout \(EINVAL\): timeout=MS, whole milliseconds, 0 or more" "$out"
+expect "timeout=-1: EINVAL" "^hotmem: <stdin>:4: offline: 'timeout=-1': not milliseconds \(EINVAL\): timeout=MS, a whole number, 0 or more" "$out"
 expect "timeout=3600001 (an hour and a millisecond): ERANGE" "^hotmem: <stdin>:5: offline: 'timeout=3600001': out of range \(ERANGE\)" "$out"
 expect "... memory32 still online" "^memory32 .* online " "$out"
+# sleep's MS in the same words as timeout=MS (reread17 R2: sleep said "a whole
+# number" of 20 digits, and its hour's bound without ERANGE)
+out=$(printf '%s\n' "sleep 99999999999999999999" "sleep 3600001" "sleep -1" | "$HM" run - 2>&1)
+expect "sleep past long long: ERANGE" "^hotmem: <stdin>:1: sleep: '99999999999999999999': out of range \(ERANGE\): MS, at most an hour, 3600000" "$out"
+expect "sleep 3600001: ERANGE" "^hotmem: <stdin>:2: sleep: '3600001': out of range \(ERANGE\)" "$out"
+expect "sleep -1: EINVAL" "^hotmem: <stdin>:3: sleep: '-1': not milliseconds \(EINVAL\): MS, a whole number, 0 or more" "$out"
 # free-all, hotmemctl's word (usereye 16); freeall, the old one, still taken
 out=$(printf '%s\n' "alloc movable 10" "free-all" "alloc movable 5" "freeall" | "$HM" run - 2>&1)
 expect "free-all frees the workload" "^freed 10$" "$out"

@@ -491,6 +491,11 @@ static void test_profile_counts_are_decimal(void **state)
 	assert_profile_refused("\nmax_physmem_bits = 0x2e\n",
 			       "line 2: max_physmem_bits: bad number '0x2e' (decimal)");
 	assert_profile_refused("init_threads = 65\n", "line 1: init_threads: expected 1..64");
+	/* past unsigned int: kstrtouint()'s ERANGE, not a "bad number" (reread17 R3) */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "nodes = 4294967296\n", err, sizeof(err)),
+			 -ERANGE);
+	assert_non_null(strstr(err, "line 1: nodes: '4294967296' out of range (ERANGE)"));
 }
 
 /* QEMU's -m slots=N: 256 unless the profile says; qemu-512m is -m 512M,slots=4 */
