@@ -606,12 +606,13 @@ struct hotmem {
 	int max_map_count_fd;		/* /proc/sys/vm/max_map_count, to read it again */
 	int meminfo_fd;			/* /proc/meminfo, read by host_memory_room() */
 	/*
-	 * host_memory_room()'s last read: when (ns), MemAvailable, MemTotal,
-	 * granted since.  Plain fields: read and written under mem_hotplug_lock
-	 * held for writing only (move_pfn_range_to_zone()'s two callers); a new
-	 * caller must hold it too.
+	 * host_memory_room()'s last read: when (hm_ratelimit_now_ms(), 0 none),
+	 * MemAvailable, MemTotal, granted since.  Plain fields: read and written
+	 * under mem_hotplug_lock held for writing only (move_pfn_range_to_zone()'s
+	 * two callers); a new caller must hold it too.
 	 */
-	uint64_t host_room_read_ns, host_room_avail, host_room_total, host_room_granted;
+	unsigned long host_room_read_ms;
+	uint64_t host_room_avail, host_room_total, host_room_granted;
 	/* the process's mappings, at most: last counted + every mmap since */
 	unsigned long host_maps_bound;
 	unsigned long host_maps_counted;	/* the bound when last counted */

@@ -19,7 +19,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/fs.h>
 #include <linux/userfaultfd.h>
@@ -568,24 +567,16 @@ static uint64_t host_reserve(const struct hotmem *hm, uint64_t total)
  * (128 MiB to 1 GiB), 20 ms of another job's allocations, against the
  * ~160 KiB an online of holes really takes and the 2 MiB counted.
  */
-#define HOST_ROOM_FRESH_NS	(20ULL * 1000 * 1000)
-
-static uint64_t host_room_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
+#define HOST_ROOM_FRESH_MS	20
 
 /*
  * @bytes more fit the host by the last read, counting what was granted
  * since (in full, 2 MiB a self-hosted block however many of its pages
  * stay holes: vmemmap_holes.c's saving is not a budget, memmap_host_bytes())
  */
-static bool host_room_known(const struct hotmem *hm, uint64_t bytes, uint64_t now)
+static bool host_room_known(const struct hotmem *hm, uint64_t bytes, unsigned long now)
 {
-	return hm->host_room_read_ns && now - hm->host_room_read_ns < HOST_ROOM_FRESH_NS &&
+	return hm->host_room_read_ms && now - hm->host_room_read_ms < HOST_ROOM_FRESH_MS &&
 	       hm->host_room_avail >=
 		       hm->host_room_granted + bytes + host_reserve(hm, hm->host_room_total);
 }
@@ -600,29 +591,30 @@ static bool host_room_known(const struct hotmem *hm, uint64_t bytes, uint64_t no
  * cannot allocate.  Only for @bytes of a MiB or more: a memmap shared
  * with its template (~155 KiB an online) is not worth a read of
  * /proc/meminfo (a pread of the fd physmem_init() opened).  The read
- * answers for HOST_ROOM_FRESH_NS, each online since counted against it;
+ * answers for HOST_ROOM_FRESH_MS, each online since counted against it;
  * a refusal is always a fresh read's.  Under the hotplug lock (the
  * online's move_pfn_range_to_zone(), mhp_init_memmap_on_memory()).
  */
 int host_memory_room(struct hotmem *hm, uint64_t bytes, unsigned long start_pfn,
 		     unsigned long nr_pages)
 {
-	uint64_t avail = 0, total = 0, keep, now;
+	uint64_t avail = 0, total = 0, keep;
+	unsigned long now;
 
 	if (bytes < (1u << 20) || (hm->cfg.host_reserve_given && !hm->cfg.host_reserve) ||
 	    atomic_load(&hm->host_reserve_suspended))
 		return 0;
-	now = host_room_now_ns();
+	now = hm_ratelimit_now_ms();
 	if (host_room_known(hm, bytes, now)) {
 		hm->host_room_granted += bytes;
 		return 0;
 	}
-	hm->host_room_read_ns = 0;
+	hm->host_room_read_ms = 0;
 	if (host_meminfo(hm, &avail, &total))
 		return 0;
 	keep = host_reserve(hm, total);
 	if (avail >= bytes + keep) {
-		hm->host_room_read_ns = now;
+		hm->host_room_read_ms = now;
 		hm->host_room_avail = avail;
 		hm->host_room_total = total;
 		hm->host_room_granted = bytes;

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/userfaultfd.h>
@@ -317,19 +316,10 @@ static void test_online_refused_when_host_memory_would_run_out(void **state)
 	hotmem_destroy(hm);
 }
 
-/* CLOCK_MONOTONIC in ns, host_memory_room()'s clock */
-static uint64_t room_now_ns(void)
+/* host_memory_room()'s last read as @avail bytes, @age_ms old, nothing granted since */
+static void room_read(struct hotmem *hm, uint64_t avail, unsigned long age_ms)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* host_memory_room()'s last read as @avail bytes, @age_ns old, nothing granted since */
-static void room_read(struct hotmem *hm, uint64_t avail, uint64_t age_ns)
-{
-	hm->host_room_read_ns = room_now_ns() - age_ns;
+	hm->host_room_read_ms = hm_ratelimit_now_ms() - age_ms;
 	hm->host_room_avail = avail;
 	hm->host_room_total = avail;
 	hm->host_room_granted = 0;
@@ -347,7 +337,7 @@ static void test_host_room_read_answers_for_20ms_summing_grants(void **state)
 {
 	const uint64_t keep = 1000ULL << 40, memmap = 2 * MiB;
 	struct hotmem *hm;
-	uint64_t t0;
+	unsigned long t0 = 0;
 	int i, ret = -1;
 
 	(void)state;
@@ -359,24 +349,24 @@ static void test_host_room_read_answers_for_20ms_summing_grants(void **state)
 	/* a fresh read with room for one memmap and a half: the first online from it */
 	for (i = 0; i < 100; i++) {
 		room_read(hm, keep + memmap + memmap / 2, 0);
-		t0 = hm->host_room_read_ns;
+		t0 = hm->host_room_read_ms;
 		ret = hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE);
-		if (room_now_ns() - t0 < 15ULL * 1000 * 1000)
+		if (hm_ratelimit_now_ms() - t0 < 15)
 			break;
 		if (!ret)
 			assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
 	}
 	assert_int_equal(ret, 0);
-	assert_int_equal(hm->host_room_read_ns, t0);
+	assert_int_equal(hm->host_room_read_ms, t0);
 	/* its memmap less what the altmap holds, ~2 MiB: counted against the read */
 	assert_in_range(hm->host_room_granted, memmap - 64 * 1024, memmap);
 	/* the second's memmap is past what is left: a fresh read, which refuses */
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
-	assert_int_equal(hm->host_room_read_ns, 0);
+	assert_int_equal(hm->host_room_read_ms, 0);
 	/* a read 21 ms old with room to spare is read again: refused */
-	room_read(hm, keep << 4, 21ULL * 1000 * 1000);
+	room_read(hm, keep << 4, 21);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), -ENOMEM);
-	assert_int_equal(hm->host_room_read_ns, 0);
+	assert_int_equal(hm->host_room_read_ms, 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
