@@ -482,21 +482,21 @@ static int holes_uffd_copy(struct hotmem *hm, unsigned long dst, const void *src
 
 /*
  * Which of the section's vmemmap pages [@i0, @i1) are in the memfd
- * already, in @there (bit 0), when @keep leaves them as they are: one
- * mincore() (the page cache, no fault: ~1 us) instead of a UFFDIO_COPY
- * each that finds the page there (EEXIST), whose shmem page is
- * allocated, charged and freed again -- as dear as a copy.  A switch of
- * the section's template met the memmap's own 8 pages so at every first
- * online of a 128 MiB block.  Not asked of one page: the caller's copy
- * answers that as cheaply.  All clear when not asked or unanswered.
- * A wrong "not there" (shmem swapped out) is harmless: its UFFDIO_COPY
- * answers EEXIST and the page is kept, or written in place.
+ * already, in @there (bit 0), to be kept as they are: one mincore()
+ * (the page cache, no fault: ~1 us) instead of a UFFDIO_COPY each that
+ * finds the page there (EEXIST), whose shmem page is allocated, charged
+ * and freed again -- as dear as a copy.  A switch of the section's
+ * template met the memmap's own 8 pages so at every first online of a
+ * 128 MiB block.  Not asked of one page: the caller's copy answers that
+ * as cheaply.  All clear when unanswered.  A wrong "not there" (shmem
+ * swapped out) is harmless: its UFFDIO_COPY answers EEXIST and the page
+ * is kept.
  */
-static void holes_there(const char *memmap, unsigned long i0, unsigned long i1, bool keep,
+static void holes_there(const char *memmap, unsigned long i0, unsigned long i1,
 			unsigned char *there)
 {
 	memset(there, 0, i1 - i0);
-	if (keep && i1 - i0 > 1 &&
+	if (i1 - i0 > 1 &&
 	    mincore((void *)(memmap + i0 * PAGE_SIZE), (i1 - i0) * PAGE_SIZE, there))
 		memset(there, 0, i1 - i0);
 }
@@ -521,7 +521,11 @@ static int holes_copy(struct hotmem *hm, unsigned long section_nr, unsigned long
 	unsigned char there[SECTION_MEMMAP_PAGES];
 
 	holes_filled(hm, section_nr);
-	holes_there((char *)pfn_to_page(hm, section_nr_to_pfn(section_nr)), i0, i1, keep, there);
+	/* a page not kept is copied or written in place alike: no need to know */
+	if (keep)
+		holes_there((char *)pfn_to_page(hm, section_nr_to_pfn(section_nr)), i0, i1, there);
+	else
+		memset(there, 0, i1 - i0);
 	return holes_copy_range(hm, section_nr, i0, i1, tmpl, keep, there);
 }
 
