@@ -615,12 +615,12 @@ static bool holes_prefilled(struct hotmem *hm, unsigned long section_nr)
 }
 
 /*
- * Vmemmap pages [@i0, @i1) of a prefilled section given @tmpl's struct
- * pages where they are, without a UFFDIO_COPY (whose shmem page is
- * allocated, charged and freed again to find the page there: as dear as
- * a copy), one mincore() saying which.  A page the prefill did not make
- * (an online's range past the memmap's own pages when it leaves no
- * holes: no template slot, or the holes stopped) is copied in as
+ * Vmemmap pages [@i0, @i1) of a prefilled section's online range given
+ * @tmpl's struct pages where they are, without a UFFDIO_COPY (whose
+ * shmem page is allocated, charged and freed again to find the page
+ * there: as dear as a copy), one mincore() saying which.  A page the
+ * prefill did not make (the range leaves no holes: no template slot, or
+ * the holes stopped) is copied in as
  * holes_copy() does: -ENOMEM when the host gives no memory for it, the
  * online failing and unwound -- not a trap that aborts after 10 s
  * (holes_fault_write()).  Not holes_filled(): the online that follows
@@ -771,17 +771,26 @@ int vmemmap_holes_init_range(struct hotmem *hm, unsigned long pfn, unsigned long
 		    i1 * PAGE_SIZE / sizeof(struct page),
 		    off + nr_pages - i1 * PAGE_SIZE / sizeof(struct page), tmpl);
 	if (slot < 0 || !holes_worth(i0, i1) || holes_stopped(hm)) {
-		/* the memmap's own struct pages: there already when prefilled */
+		/*
+		 * The altmap's own struct pages (the range ends inside the
+		 * section, the online's follows it to the end): a prefill put
+		 * every one there (holes_prefill_section()'s first loop, all
+		 * of it or HOLES_PREFILLED is not set), written in place.
+		 */
+		if (holes_prefilled(hm, section_nr) && off + nr_pages < PAGES_PER_SECTION) {
+			memmap_fill(pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
+				    i0 * PFNS_PER_VMEMMAP_PAGE, (i1 - i0) * PFNS_PER_VMEMMAP_PAGE, tmpl);
+			return 0;
+		}
+		/*
+		 * The online's range of a prefilled section: its heads are
+		 * there, the rest asked of the page cache.  Written, so the
+		 * next online punches, as below -- not only if a page the
+		 * prefill did not make trapped (finalI F4).
+		 */
 		if (holes_prefilled(hm, section_nr)) {
 			ret = holes_write_in_place(hm, section_nr, i0, i1, tmpl);
-			/*
-			 * The online's range (it reaches the section's end; the
-			 * altmap's own does not, the online follows it): written,
-			 * so the next online punches, as below -- not only if a
-			 * page the prefill did not make trapped (finalI F4).
-			 */
-			if (ret || off + nr_pages == PAGES_PER_SECTION)
-				holes_filled(hm, section_nr);
+			holes_filled(hm, section_nr);
 			return ret;
 		}
 		return holes_copy(hm, section_nr, i0, i1, tmpl, false);
