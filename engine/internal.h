@@ -751,25 +751,11 @@ struct hotmem {
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
 	/*
-	 * cfg.init_threads is how many threads do an online's init work at
-	 * once (seed 004; 6.12 padata_do_multithreaded()'s max_threads counts
-	 * the calling thread among them so): a batch
-	 * of onlines (hotmem_online_blocks()) lends one to its prefetcher and
-	 * memmap init runs on the rest (under device_hotplug_lock).  What ran,
-	 * for tests: the blocks prefetched, the memmap init chunks (one a
-	 * thread: fewer with a thread lent, which proves the lend without
-	 * timing it; a count of threads at work at once cost every chunk two
-	 * atomics and its peak was a matter of timing).
-	 */
-	/*
-	 * Atomic (relaxed), not a field under device_hotplug_lock: its reader,
-	 * parallel_memmap_init(), also runs at boot with no lock, and under the
-	 * lock only by its callers' convention, which the engine cannot check
-	 * (no lockdep: a pthread mutex does not say its owner).  The batch holds
-	 * device_hotplug_lock while it is 1, and every online takes that lock,
-	 * so an online outside the batch never sees it; atomic, TSan checks
-	 * that whatever lock a new caller holds.  A load an online, two stores
-	 * a batch.
+	 * A batch of onlines (hotmem_online_blocks()) lends one of
+	 * cfg.init_threads to its prefetcher (seed 004; 6.12 padata's
+	 * max_threads counts the calling thread).  Atomic (relaxed): its reader,
+	 * parallel_memmap_init(), also runs at boot with no lock.  For tests:
+	 * the blocks prefetched, the memmap init chunks (one a thread at work).
 	 */
 	_Atomic unsigned int init_threads_lent;
 	_Atomic unsigned long init_prefetched, init_chunks;

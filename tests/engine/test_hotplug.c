@@ -335,12 +335,11 @@ static void test_prefilled_first_onlines_of_1g_blocks(void **state)
  * A batch of 1 GiB blocks (8 sections) with holes in their self-hosted
  * memmaps gives one of its init threads to the prefetcher, which copies
  * in ahead what each online writes (most of its cost), and memmap init
- * runs on the rest: with init_threads=2 every block is prefetched, and
- * no more than two threads do init work at once (the kernel's padata
- * honours its thread count so): each online's memmap init runs in one
- * chunk, on one thread -- a batch that lent none splits it in two, the
- * prefetcher a third thread at work.  One thread: no prefetcher.  Three:
- * the prefetcher and memmap init on two.  The counts, not times.
+ * runs on the rest.  Checked by counts, not times: with init_threads=2
+ * every block is prefetched and each online's memmap init of its eight
+ * sections is one chunk (a batch that lent no thread would split it in
+ * two); one thread: no prefetcher; three: the prefetcher, and memmap
+ * init in two chunks.
  */
 static void batch_threads(unsigned int threads, unsigned long prefetched, unsigned long chunks)
 {

@@ -2,9 +2,8 @@
 /*
  * Holes in self-hosted memmaps (engine/vmemmap_holes.c): when the host's
  * help is asked for, and what an online of such a memmap asks of the
- * host.  Each case runs in a forked child (a seccomp filter, or a count
- * of the child's system calls, stays there); the child's exit status is
- * the first check that failed.
+ * host.  Each case runs in a forked child (its seccomp filter stays
+ * there); the child's exit status is the first check that failed.
  */
 #include <errno.h>
 #include <stdbool.h>
