@@ -273,17 +273,16 @@ static __always_inline void track_block(const struct hmt_event *e)
 /*
  * Waking the reader for every event costs the traced thread a context
  * switch: wake it only when the buffer is a quarter full; it also drains
- * the buffer every 200 ms by itself (hotmem_trace.c POLL_MS; was 50 ms
- * with a 1 MiB buffer, which a storm filled past a quarter every ~40 ms).  Only the record that crosses a
- * quarter (a half, three quarters: two CPUs' records at once may both
- * miss one) wakes it, and past three quarters every record: each forced
- * wake-up queues an irq_work, a self-IPI (a VM exit in a guest), and
- * while a busy machine kept the reader from running, every record past
- * the quarter paid one (8.7% of a traced engine storm's CPU in perf,
- * 2026-11-29).  Past three quarters, close to dropping, each record's
- * wake-up stays: with crossings alone a storm of 1.5 million events a
- * second (bench_trace's usdt_target) dropped events in 2 runs of 14 at
- * load 10, none with it, as none before.
+ * the buffer every 200 ms by itself (hotmem_trace.c POLL_MS).  Only the
+ * record that crosses a quarter (a half, three quarters: two CPUs'
+ * records at once may both miss one) wakes it, and past three quarters
+ * every record: each forced wake-up queues an irq_work, a self-IPI (a VM
+ * exit in a guest), and while a busy machine kept the reader from
+ * running, every record past the quarter paid one (8.7% of a traced
+ * engine storm's CPU in perf, 2026-11-29).  Past three quarters, close to
+ * dropping, each record's wake-up stays: with crossings alone a storm of
+ * 1.5 million events a second (bench_trace's usdt_target) dropped events
+ * in 2 runs of 14 at load 10, none with it, as none before.
  */
 #define WAKEUP_SHIFT 20 /* 1 MiB, a quarter of the buffer */
 /*

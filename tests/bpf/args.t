@@ -13,7 +13,7 @@ need_built "$HT"
 need_built "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..14"
+echo "1..15"
 
 # pids that cannot exist (pid_max is at most 2^22): nothing is attached
 # even if a hotmem-trace without the check got that far
@@ -59,6 +59,7 @@ else
 fi
 if [ -n "$why" ]; then
 	for t in "-- COMMAND ARGS: exit 0" "... the command's probes traced to -o" "... options before -- still options" \
+		"... ends with its command, not at --duration" \
 		"-- sh -c: exit 1" "... sh named as no hotmem program, what to trace said"; do
 		echo "ok $((n += 1)) # SKIP $t: $why"
 	done
@@ -70,6 +71,14 @@ else
 	ok $? "... the command's probes traced to -o's file"
 	! grep -q "^TIME(s)" "$D/out" && grep -q "^fired " "$D/out"
 	ok $? "... options before -- still options (JSON to the file, stdout the command's own)"
+	# the command's end ends the trace (poll_loop(): SIGCHLD, cmd_done()),
+	# not --duration: an hour's duration, the run bounded by timeout at two
+	# minutes -- 124 had it waited for the duration (reread17 R11; no time
+	# is asserted, the command takes well under a second)
+	timeout 120 "$HT" -q --no-pin --duration 3600 -o "$D/dur.out" -- "$T" scenario > /dev/null 2> "$D/err"
+	rc=$?
+	ok $([ $rc = 0 ]; echo $?) "... with --duration 3600: ends with its command (exit $rc; 124: it waited for the duration)"
+	diag < "$D/err"
 	# a command that is not hotmem's (no --emulator: its binary is looked
 	# in): said as that, with what to do -- it was 'nothing could be
 	# traced: No such file or directory' after 54 probe names
