@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/userfaultfd.h>
@@ -368,6 +369,73 @@ static void test_batch_of_1g_blocks_lends_a_thread_to_its_prefetcher(void **stat
 	batch_threads(2, 4, 4 * (1 + 1));
 	batch_threads(1, 0, 4 * (1 + 1));
 	batch_threads(3, 4, 4 * (1 + 2));
+}
+
+/*
+ * The vmemmap pages of @pfn's section in the memfd (mincore(): the page
+ * cache, no fault), in @there; how many
+ */
+static unsigned long memmap_pages_there(struct hotmem *hm, unsigned long pfn,
+					unsigned char there[SECTION_MEMMAP_PAGES])
+{
+	unsigned long n = 0;
+
+	assert_int_equal(mincore((void *)pfn_to_page(hm, pfn), SECTION_MEMMAP_SIZE, there), 0);
+	for (unsigned long i = 0; i < SECTION_MEMMAP_PAGES; i++)
+		n += there[i] & 1;
+	return n;
+}
+
+/*
+ * The batch's prefetcher (memory.c prefetch_block(), 5add2ca4/fb1edacd)
+ * prefills the blocks of its batch and none other: a batch of the middle
+ * three of five blocks leaves the first and the last unprefilled, each of
+ * the three prefetched once.  memory_block_prefetch() of a block left
+ * offline (what prefetch_block() runs; prefault_memmap() alone no longer
+ * prefills, 2e82c8a5) copies in what its first online writes and nothing
+ * else: the memmap's own 8 vmemmap pages and each max-order block's
+ * head's (32), 40 of the section's 512 in the memfd, none before.  And
+ * what it copies in is what the holes stand for: the block reads as its
+ * twin left in holes, struct page by struct page -- the memmap's own
+ * pages, each head and its neighbour (the twin's reads trap and are
+ * filled with what its holes stand for).
+ */
+static void test_prefetch_fills_its_batch_blocks_with_what_holes_stand_for(void **state)
+{
+	const uint64_t block = 128 * MiB;
+	const unsigned long nr = 5, per = block >> 12, spfn = DIMM >> 12, first = DIMM / block;
+	unsigned char there[SECTION_MEMMAP_PAGES];
+	unsigned long own;
+	struct hotmem *hm;
+
+	(void)state;
+	hm = self_hosted_blocks(block, nr, 2);
+	/* the memmap's own struct pages, 512 */
+	own = memory_block_memmap_on_memory_pages(hm);
+	atomic_store(&hm->init_prefetched, 0);
+	assert_int_equal(hotmem_online_blocks(hm, first + 1, 3, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(atomic_load(&hm->init_prefetched), 3);
+	assert_prefilled(hm, spfn, block, false);
+	assert_prefilled(hm, spfn + 4 * per, block, false);
+	/* block 4 prefetched and left offline, block 0 its twin in holes */
+	assert_int_equal(memmap_pages_there(hm, spfn + 4 * per, there), 0);
+	memory_block_prefetch(hm, find_memory_block_by_id(hm, first + 4));
+	assert_prefilled(hm, spfn + 4 * per, block, true);
+	assert_int_equal(memmap_pages_there(hm, spfn + 4 * per, there), 40);
+	for (unsigned long i = 0; i < own / PFNS_PER_VMEMMAP_PAGE; i++)
+		assert_true(there[i] & 1);
+	for (unsigned long p = own; p < per; p = ALIGN(p + 1, MAX_ORDER_NR_PAGES))
+		assert_true(there[p / PFNS_PER_VMEMMAP_PAGE] & 1);
+	for (unsigned long k = 0; k < per; k = k < 4096 ? k + 1 : k + (k % 1024 ? 1023 : 1)) {
+		const struct page *got = pfn_to_page(hm, spfn + 4 * per + k);
+		const struct page *want = pfn_to_page(hm, spfn + k);
+
+		if (memcmp(got, want, sizeof(*got)))
+			fail_msg("struct page %lu of the prefetched block: flags %#lx, its hole's %#lx",
+				 k, (unsigned long)got->flags, (unsigned long)want->flags);
+	}
+	check(hm);
+	hotmem_destroy(hm);
 }
 
 /*
@@ -2017,6 +2085,7 @@ int main(void)
 		cmocka_unit_test(test_prefilled_first_onlines_of_128m_blocks),
 		cmocka_unit_test(test_prefilled_first_onlines_of_1g_blocks),
 		cmocka_unit_test(test_batch_of_1g_blocks_lends_a_thread_to_its_prefetcher),
+		cmocka_unit_test(test_prefetch_fills_its_batch_blocks_with_what_holes_stand_for),
 		cmocka_unit_test(test_prefilled_memmap_filled_since_is_punched),
 		cmocka_unit_test(test_forked_child_leaves_the_fault_thread_alone),
 		cmocka_unit_test(test_forked_child_cannot_zero_the_memmap),
