@@ -45,47 +45,80 @@ const char *page_type_name(const struct page *page)
  * ones: page_cpupid_reset_last()).
  */
 enum {
+	KPG_uptodate = 3,	/* a user page: its content is valid */
 	KPG_dirty = 4,		/* virtio-mem's fake-offline page never onlined */
+	KPG_lru = 5,		/* a user page on its LRU list, not isolated */
 	KPG_head = 6,
+	KPG_active = 8,		/* hotmemfs counts user pages Active(anon) */
 	KPG_owner_priv_1 = 10,	/* PG_vmemmap_self_hosted */
 	KPG_reserved = 13,
+	KPG_swapbacked = 17,	/* an anonymous page */
 	KPG_hwpoison = 20,
 };
 #define KNODES_PGSHIFT		54
 #define KZONES_PGSHIFT		51
 #define KLAST_CPUPID_PGSHIFT	30
 #define KLAST_CPUPID_MASK	0x1fffffUL
+/* folio->mapping's low bit: an anonymous folio's mapping is its anon_vma | 1 */
+#define PAGE_MAPPING_ANON	0x1UL
 
-/* engine bit -> kernel bit, in the order %pGp names them (mmflags.h) */
-static const struct { int bit, kbit; const char *name; } kernel_flags[] = {
-	{ PG_dirty, KPG_dirty, "dirty" },
-	{ PG_vmemmap_self_hosted, KPG_owner_priv_1, "owner_priv_1" },
-	{ PG_reserved, KPG_reserved, "reserved" },
-	{ PG_head, KPG_head, "head" },
-	{ PG_hwpoison, KPG_hwpoison, "hwpoison" },
+/* engine bit -> kernel bit */
+static const struct { int bit, kbit; } kernel_bits[] = {
+	{ PG_dirty, KPG_dirty },
+	{ PG_vmemmap_self_hosted, KPG_owner_priv_1 },
+	{ PG_reserved, KPG_reserved },
+	{ PG_head, KPG_head },
+	{ PG_hwpoison, KPG_hwpoison },
 };
 
-static unsigned long page_kernel_flags(const struct page *page)
+/* the kernel's names, in the order %pGp prints them (6.12 mmflags.h __def_pageflag_names) */
+static const struct { int kbit; const char *name; } kernel_flag_names[] = {
+	{ KPG_uptodate, "uptodate" },	{ KPG_dirty, "dirty" },
+	{ KPG_lru, "lru" },		{ KPG_active, "active" },
+	{ KPG_owner_priv_1, "owner_priv_1" }, { KPG_reserved, "reserved" },
+	{ KPG_head, "head" },		{ KPG_swapbacked, "swapbacked" },
+	{ KPG_hwpoison, "hwpoison" },
+};
+
+/*
+ * A workload page a task maps (alloc movable or pinned): to the kernel an
+ * anonymous folio of one page, mapped once, on the LRU.  An unmovable one
+ * is a kernel allocation (GFP_KERNEL): no mapping, no LRU.
+ */
+static bool page_is_user(const struct page *page)
+{
+	return test_page_flag(page, PG_workload) && PageMovable(page);
+}
+
+/*
+ * @isolated: off its LRU list (folio_isolate_lru() clears PG_lru), as a
+ * page on migration's source list is.
+ */
+static unsigned long page_kernel_flags(const struct page *page, bool isolated)
 {
 	unsigned long kflags = ((unsigned long)page_to_nid(page) << KNODES_PGSHIFT) |
 			       ((unsigned long)page_zonenum(page) << KZONES_PGSHIFT) |
 			       (KLAST_CPUPID_MASK << KLAST_CPUPID_PGSHIFT);
 
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++)
-		if (test_page_flag(page, kernel_flags[i].bit))
-			kflags |= 1UL << kernel_flags[i].kbit;
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_bits); i++)
+		if (test_page_flag(page, kernel_bits[i].bit))
+			kflags |= 1UL << kernel_bits[i].kbit;
+	/* do_anonymous_page(): uptodate, then folio_add_new_anon_rmap()'s swapbacked */
+	if (page_is_user(page))
+		kflags |= 1UL << KPG_uptodate | 1UL << KPG_active | 1UL << KPG_swapbacked |
+			  (isolated ? 0 : 1UL << KPG_lru);
 	return kflags;
 }
 
 /* %pGp (lib/vsprintf.c format_page_flags()): the set flags by name, then the fields */
-static void flag_names(const struct page *page, char *buf, size_t len)
+static void flag_names(const struct page *page, unsigned long kflags, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++)
-		if (test_page_flag(page, kernel_flags[i].bit))
-			n += (size_t)snprintf(buf + n, len - n, "%s|", kernel_flags[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_flag_names); i++)
+		if (kflags & 1UL << kernel_flag_names[i].kbit)
+			n += (size_t)snprintf(buf + n, len - n, "%s|", kernel_flag_names[i].name);
 	snprintf(buf + n, len - n, "node=%d|zone=%d|lastcpupid=%#lx", page_to_nid(page),
 		 page_zonenum(page), KLAST_CPUPID_MASK);
 }
@@ -122,14 +155,30 @@ static unsigned long page_vmemmap_addr(struct hotmem *hm, unsigned long pfn)
 }
 
 /*
+ * A user page dump_page() is asked about is on migration's source list:
+ * its one caller for such a page is do_migrate_range()'s "migration
+ * failure", and 6.12 dumps the folios migrate_pages() left there before
+ * putback_movable_pages().  So it holds folio_isolate_lru()'s reference
+ * and is off its LRU; still mapped (try_to_migrate() leaves a pinned
+ * anon page mapped: folio_try_share_anon_rmap_pte() refuses), and a pin
+ * is in its refcount (workload_attach(): GUP_PIN_COUNTING_BIAS).
+ */
+static bool page_dumped_isolated(const struct page *page)
+{
+	return page_is_user(page);
+}
+
+/*
  * The eight words of a page as 6.12's x86_64 struct page holds them
  * (mm_types.h): flags; lru (compound_head | 1 in a tail's first word);
  * mapping; index; private; _mapcount or page_type, then _refcount;
  * memcg_data.  What hotmem keeps in mapping, index and private is its
- * own bookkeeping (compound head, allocation site, order) with no kernel
- * meaning: those read 0, as dump_page()'s decoded line says (mapping 0,
- * index 0); so do the pointers hotmem has no kernel value for (a slab's
- * slab_cache, list links).
+ * own bookkeeping (compound head, allocation site, order, workload
+ * handle) with no kernel meaning: those read 0, as dump_page()'s decoded
+ * line says (mapping 0, index 0); so do the pointers hotmem has no kernel
+ * value for (a slab's slab_cache, list links, a user page's anon_vma:
+ * its mapping word is PAGE_MAPPING_ANON alone, and its index, the
+ * virtual page it is mapped at, 0).
  */
 static void page_kernel_words(struct hotmem *hm, unsigned long pfn, unsigned long head,
 			      unsigned long w[8])
@@ -137,16 +186,22 @@ static void page_kernel_words(struct hotmem *hm, unsigned long pfn, unsigned lon
 	const struct page *page = pfn_to_page(hm, pfn);
 	const char *type;
 	unsigned int ptype = pfn == head ? kernel_page_type(page, &type) : 0;
-	unsigned int refcount = pfn == head ? (unsigned int)page_ref_count(page) : 0;
+	bool isolated = pfn == head && page_dumped_isolated(page);
+	unsigned int refcount = pfn == head ? (unsigned int)page_ref_count(page) + isolated : 0;
+	/* _mapcount: -1 not mapped; a user page's is the engine's (0: mapped once) */
+	unsigned int mapcount = page_is_user(page) ? (unsigned int)READ_ONCE(page->page_type) :
+						     0xffffffffU;
 
 	memset(w, 0, 8 * sizeof(*w));
-	w[0] = page_kernel_flags(page);
+	w[0] = page_kernel_flags(page, isolated);
 	if (pfn != head)
 		w[1] = page_vmemmap_addr(hm, head) | 1;
+	if (page_is_user(page))
+		w[2] = PAGE_MAPPING_ANON;
 	if (PageBuddy(page))
 		w[5] = READ_ONCE(page->private);	/* set_buddy_order() */
-	/* a typed page's page_type, else _mapcount -1: not mapped */
-	w[6] = ((unsigned long)refcount << 32) | (ptype ? ptype << 24 : 0xffffffffU);
+	/* a typed page's page_type, else _mapcount */
+	w[6] = ((unsigned long)refcount << 32) | (ptype ? ptype << 24 : mapcount);
 }
 
 /*
@@ -176,26 +231,31 @@ static void print_raw(struct hotmem *hm, const char *prefix, const unsigned long
  * 6.12 dump_page() -> __dump_folio(): the decoded lines of the folio, the
  * raw words of the page itself, then for a large folio the raw words of
  * its first two pages ("head:", print_hex_dump() of 2 * sizeof(struct page)).
+ * refcount is folio_ref_count(), mapcount _mapcount + 1 (0 for a typed
+ * page), mapping folio_mapping(): NULL for an anonymous folio, whose
+ * flags line says "anon " instead (folio_test_anon()).
  */
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 {
 	unsigned long head = page_head_pfn(hm, pfn);
 	struct page *page = pfn_to_page(hm, head);
 	bool large = test_page_flag(page, PG_head) && test_page_flag(page, PG_kernel);
+	bool user = page_is_user(page), isolated = page_dumped_isolated(page);
 	unsigned int order = large ? (unsigned int)READ_ONCE(page->private) : 0;
-	unsigned long kflags = page_kernel_flags(page), w[8];
+	unsigned long kflags = page_kernel_flags(page, isolated), w[8];
 	const char *type;
 	unsigned int ptype = kernel_page_type(page, &type);
+	int mapcount = user ? READ_ONCE(page->page_type) + 1 : 0;
 	char flags[128];
 
 	/* folio->index (0) + the page's index in its folio */
-	pr_warn(hm, "page: refcount:%d mapcount:0 mapping:0000000000000000 index:0x%lx pfn:%#lx",
-		page_ref_count(page), pfn - head, pfn);
+	pr_warn(hm, "page: refcount:%d mapcount:%d mapping:0000000000000000 index:0x%lx pfn:%#lx",
+		page_ref_count(page) + isolated, mapcount, pfn - head, pfn);
 	if (large)
 		pr_warn(hm, "head: order:%u mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0",
 			order);
-	flag_names(page, flags, sizeof(flags));
-	pr_warn(hm, "flags: %#lx(%s)", kflags, flags);
+	flag_names(page, kflags, flags, sizeof(flags));
+	pr_warn(hm, "%sflags: %#lx(%s)", user ? "anon " : "", kflags, flags);
 	if (ptype)
 		pr_warn(hm, "page_type: %x(%s)", ptype, type);
 	page_kernel_words(hm, pfn, head, w);
@@ -222,7 +282,7 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 	memset(o, 0, sizeof(*o));
 	o->pfn = pfn;
 	/* the kernel's word, as dump_page() prints it: the engine's bits mean nothing to a reader */
-	o->flags = page_kernel_flags(page);
+	o->flags = page_kernel_flags(page, false);
 	o->blocks = true;
 	if (test_page_flag(page, PG_hwpoison)) {
 		o->kind = "hwpoison";

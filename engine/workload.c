@@ -40,6 +40,27 @@ static void workload_account(struct hotmem *hm, struct page *page, int type, lon
 
 static void workload_detach(struct hotmem *hm, struct page *page);
 
+/* include/linux/mm.h: what one FOLL_PIN adds to a small folio's _refcount */
+#define GUP_PIN_COUNTING_BIAS	(1 << 10)
+
+/*
+ * What the kernel's struct page of a task's page holds, kept in the
+ * engine's, so that dump_page() prints it (usereye10 U1: a pinned page
+ * that failed migration dumped as refcount:1 mapcount:0, a page migration
+ * could move): a user page (movable, pinned) is an anonymous page mapped
+ * once, _mapcount 0, its mapping's reference; a pinned one holds
+ * pin_user_pages()' too, GUP_PIN_COUNTING_BIAS on an order-0 folio (6.12
+ * mm/gup.c try_grab_folio(); a large folio would count _pincount).  An
+ * unmovable page (GFP_KERNEL) is the kernel's: one reference, unmapped.
+ */
+static void workload_set_refs(struct page *page, int type)
+{
+	if (type == HM_ALLOC_UNMOVABLE)
+		return;
+	WRITE_ONCE(page->page_type, 0);
+	set_page_count(page, 1 + (type == HM_ALLOC_PINNED ? GUP_PIN_COUNTING_BIAS : 0));
+}
+
 /*
  * The page is made a workload page before its handle names it: a free
  * of that handle (free-all walks every handle, and takes no
@@ -51,6 +72,7 @@ static int workload_attach(struct hotmem *hm, struct page *page, int type,
 	long h;
 
 	WRITE_ONCE(page->mapping, (unsigned long)type + 1);
+	workload_set_refs(page, type);
 	set_page_flag(page, PG_workload);
 	if (type != HM_ALLOC_UNMOVABLE)
 		set_page_flag(page, PG_movable);
@@ -237,6 +259,8 @@ static void workload_detach(struct hotmem *hm, struct page *page)
 	clear_page_flag(page, PG_movable);
 	WRITE_ONCE(page->mapping, 0);
 	WRITE_ONCE(page->index, 0);
+	/* unmapped (its task's mapping gone); the references go with the free */
+	WRITE_ONCE(page->page_type, -1);
 }
 
 /* the owner of a workload page is gone (memory failure): keep the page */
@@ -433,6 +457,7 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 	memcpy(__va(hm, PFN_PHYS(page_to_pfn(hm, new))), __va(hm, PFN_PHYS(pfn)), PAGE_SIZE);
 	WRITE_ONCE(new->index, handle);
 	WRITE_ONCE(new->mapping, (unsigned long)type + 1);
+	workload_set_refs(new, type);
 	set_page_flag(new, PG_workload);
 	set_page_flag(new, PG_movable);
 	workload_account(hm, new, type, 1);
