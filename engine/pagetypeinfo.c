@@ -5,7 +5,8 @@
  * read-only: the free lists' lengths by migratetype and order, and the
  * zone's online pageblocks by migratetype.  Read while an offline loops
  * (that is when one looks at MIGRATE_ISOLATE): no mem_hotplug_lock, as
- * the kernel takes none there.
+ * the kernel takes none there (no get_online_mems()), but each under the
+ * zone's lock, as its walk_zones_in_node() holds it for both.
  */
 #include <string.h>
 
@@ -44,7 +45,13 @@ static void count_free(struct zone *z, struct hm_pagetype_info *pi)
  * online and this zone's; 6.12 keeps isolation in the migratetype bits
  * (MIGRATE_ISOLATE), the engine in a bit of its own (6.16+), which wins.
  * blocks_lock held: no block's memmap goes; vmemmap_remap_lock: no HVO
- * hole is read.
+ * hole is read; the zone's lock, as 6.12's walk_zones_in_node() holds
+ * it: an online into the zone takes it between its memmap init and
+ * online_mem_sections(), an offline before it inits the memmap again, so
+ * a struct page read here is never mid-init (without it, the count's
+ * page_zone() raced an online's memmap init: TSan, test_stress), and no
+ * isolation changes mid-count.  A pageblock of another zone within the
+ * span (zones overlap) is read with this zone's lock only, as 6.12 does.
  */
 static void count_blocks(struct hotmem *hm, struct zone *z, unsigned long start,
 			 unsigned long end, struct hm_pagetype_info *pi)
@@ -79,7 +86,9 @@ int hotmem_zone_pagetype_info(struct hotmem *hm, int nid, int zid, struct hm_pag
 	end = start + z->spanned_pages;
 	pthread_rwlock_unlock(&hm->span_lock);
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+	pthread_mutex_lock(&z->lock);
 	count_blocks(hm, z, start, end, pi);
+	pthread_mutex_unlock(&z->lock);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return 0;

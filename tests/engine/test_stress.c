@@ -152,6 +152,7 @@ static void *race(void *arg)
 			struct hm_explain ex;
 			struct hm_meminfo mi;
 			struct hm_node_info ni;
+			struct hm_pagetype_info pi;
 
 			hotmem_block_info(r->hm, block, &bi);
 			hotmem_block_valid_zones(r->hm, block, buf, sizeof(buf));
@@ -159,6 +160,13 @@ static void *race(void *arg)
 			/* the pool's counts beside case 4's HugeTLB (a plain read raced its atomics) */
 			hotmem_meminfo(r->hm, &mi);
 			hotmem_node_info(r->hm, 0, &ni);
+			/*
+			 * /proc/pagetypeinfo's pageblock count beside the onlines:
+			 * without the zone lock its page_zone() raced an online's
+			 * memmap init
+			 */
+			hotmem_zone_pagetype_info(r->hm, 0, rnd(&s) & 1 ? HM_ZONE_MOVABLE : HM_ZONE_NORMAL,
+						  &pi);
 			break;
 		}
 		case 4:
