@@ -104,7 +104,7 @@ struct hmd {
 	 * The blocks [lo, hi] an ACPI memory device is bound to, told by its
 	 * physical_nodeK links (sysfs.c fw_range_learn()): their firmware_node
 	 * read without a READLINK each.  Learnt only while @on (a coldplug's
-	 * pass, a settle's), forgotten when it ends.
+	 * pass: coldplug.c alone switches it on), forgotten when it ends.
 	 */
 	struct {
 		bool on, valid;
