@@ -145,13 +145,21 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	 * comes for it): say what does, so the admin need not read the source.
 	 */
 	injected_hint(d, err, hint, sizeof(hint));
-	hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL, hmd_policy_name(block_policy(d, b)), err,
-		   "gave up onlining: %s: %s%s; left offline%s memory%lu/state%s", what, strerror(err), hint,
-		   /* a restart's retry or a state write is refused the same */
-		   err == EHWPOISON ?
-		   ": a block with a poisoned page is never onlined again (6.12 memory_block_online(): memblk_nr_poison()), not by a restart nor a write of" :
-		   " until `systemctl restart hotmemd` (its coldplug retries every offline block) or a write of",
-		   id, err == EHWPOISON ? "; it comes back only after its memory is removed and plugged again" : "");
+	/*
+	 * A poisoned page: a restart's retry or a state write is refused the
+	 * same.  An injected -EHWPOISON poisoned nothing: its hint says what
+	 * is true then.
+	 */
+	if (err == EHWPOISON && !hint[0])
+		hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL,
+			   hmd_policy_name(block_policy(d, b)), err,
+			   "gave up onlining: %s: %s; left offline: a block with a poisoned page is never onlined again (6.12 memory_block_online(): memblk_nr_poison()), not by a restart nor a write of memory%lu/state; it comes back only after its memory is removed and plugged again",
+			   what, strerror(err), id);
+	else
+		hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL,
+			   hmd_policy_name(block_policy(d, b)), err,
+			   "gave up onlining: %s: %s%s; left offline until `systemctl restart hotmemd` (its coldplug retries every offline block) or a write of memory%lu/state",
+			   what, strerror(err), hint, id);
 	hmd_status_changed(d);
 }
 
