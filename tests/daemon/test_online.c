@@ -32,6 +32,7 @@ struct mock {
 	int writes[NBLOCKS];
 	bool race_online[NBLOCKS]; /* someone onlines it at EINVAL */
 	bool removed[NBLOCKS]; /* its directory goes at its write (ENOENT) */
+	bool half_removed[NBLOCKS]; /* its state file goes at its write, memoryN/ stays */
 	/* after the write of block then_after, block then_block's state becomes then_state */
 	int then_after, then_block;
 	const char *then_state;
@@ -127,6 +128,13 @@ static int mock_write(struct hmd *d, unsigned long id, const char *val)
 		snprintf(cmd, sizeof(cmd), "rm -r '%s/sys/devices/system/memory/memory%lu'",
 			 d->cfg.sysroot, id);
 		assert_int_equal(system(cmd), 0);
+	}
+	if (m->half_removed[id]) {
+		char path[HMD_PATH_MAX + 128];
+
+		snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%lu/state",
+			 d->cfg.sysroot, id);
+		assert_int_equal(unlink(path), 0);
 	}
 	if (e == EINVAL && m->race_online[id]) {
 		char rel[64];
@@ -453,9 +461,11 @@ static void test_hwpoison_give_up_advice(void **state)
  * A block removed between its read and its write (finalD 5): ENODEV
  * through the file it was read with, ENOENT from a new open once its
  * directory is gone.  Not a give-up: said below one, as the block gone,
- * and out of the model; ENOENT with the directory still there is one,
+ * and out of the model; ENOENT with its state file still there is one,
  * and so is ENODEV with its state file still there (a memory notifier's
- * refusal: finalG 1).  The same for a block gone before its ADD's read.
+ * refusal: finalG 1).  A block half removed (memoryN/ there, its state
+ * file gone) went away: sysfs.c state_file_gone() opens memoryN/state.
+ * The same for a block gone before its ADD's read.
  */
 static void test_block_gone_not_a_give_up(void **state)
 {
@@ -470,12 +480,14 @@ static void test_block_gone_not_a_give_up(void **state)
 	f->m.removed[13] = true;
 	script(f, 14, 1, ENOENT);
 	script(f, 15, 1, ENODEV);
+	script(f, 11, 1, ENOENT);
+	f->m.half_removed[11] = true;
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_int_equal(f->m.writes[12], 1);
 	assert_int_equal(f->m.writes[13], 1);
 	assert_int_equal(hmd_count_pending(&f->d), 0);
 	/*
-	 * memory14's state file refused with its directory there, memory15's
+	 * memory14's ENOENT with its state file there, memory15's
 	 * ENODEV with its state file there: give-ups
 	 */
 	assert_int_equal(f->d.n_failed, 2);
@@ -490,6 +502,9 @@ static void test_block_gone_not_a_give_up(void **state)
 	assert_non_null(strstr(f->m.journal, "PRIORITY=5\nSYSLOG_IDENTIFIER=hotmemd\nMESSAGE_ID=" HMD_MSGID_SKIPPED
 					     "\nHOTMEM_BLOCK=memory12\n"));
 	assert_non_null(strstr(f->m.journal, "MESSAGE=memory13: went away before its state"));
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory11: went away before its state"));
+	assert_null(strstr(f->m.journal, "MESSAGE=memory11: gave up"));
+	assert_false(f->d.blk[11].failed);
 	assert_non_null(strstr(f->m.journal, "MESSAGE=memory14: gave up onlining"));
 	assert_null(strstr(f->m.journal, "MESSAGE=memory12: gave up"));
 	assert_null(strstr(f->m.journal, "MESSAGE=memory13: gave up"));
