@@ -117,6 +117,24 @@ static bool acpi_binding_unlinked(struct hmd *d, unsigned long id, struct hmd_bl
 }
 
 /*
+ * The block right below @id is there and linked (@or_waiting: or waiting
+ * for its firmware_node, not read then: it is read at the settle).
+ * acpi_bind_memory_blocks() links a DIMM's blocks in address order
+ * (walk_memory_blocks()), so a block without a link above such a one may
+ * be its DIMM's, not linked yet: binding_under_way(), fwnode_pending().
+ */
+static bool below_linked(struct hmd *d, unsigned long id, bool or_waiting)
+{
+	const struct hmd_block *below;
+
+	if (!id)
+		return false;
+	below = &d->blk[id - 1];
+	return below->present && ((or_waiting && (below->link_wait & HMD_WAIT_FWNODE)) ||
+				  hmd_block_fwnode(d, id - 1));
+}
+
+/*
  * The firmware_node: under memory_groups = firmware an offline block
  * ADDed without one waits until the uevents settle, where its link is
  * read again (link_wait_settle()).  Whether an ACPI memory device is
@@ -150,10 +168,7 @@ static bool fwnode_pending(struct hmd *d, unsigned long id, bool at_add)
 	 * no device shows (the block right below linked: binding_under_way()
 	 * at the settle, review D4)
 	 */
-	if (!at_add && !acpi_binding_unlinked(d, id, b) &&
-	    (b->fwnode ||
-	     !(id > 0 && d->blk[id - 1].present &&
-	       ((d->blk[id - 1].link_wait & HMD_WAIT_FWNODE) || hmd_block_fwnode(d, id - 1)))))
+	if (!at_add && !acpi_binding_unlinked(d, id, b) && (b->fwnode || !below_linked(d, id, true)))
 		return false;
 	if (!link_wait_set(d, b, HMD_WAIT_FWNODE))
 		return false;
@@ -242,7 +257,7 @@ static bool binding_under_way(struct hmd *d)
 
 	for (i = 1; i < d->nblk; i++)
 		if ((d->blk[i].link_wait & HMD_WAIT_FWNODE) && !d->blk[i].fwnode &&
-		    d->blk[i - 1].present && hmd_block_fwnode(d, i - 1))
+		    below_linked(d, i, false))
 			return true;
 	return false;
 }
@@ -321,7 +336,6 @@ void hmd_link_wait_settle(struct hmd *d)
 	if (node_unlinked && now < d->link_wait_until && hmd_uevent_seen(d))
 		return;
 	fw_hold = fw_waiting_hold(d, now, &cut);
-	d->group.valid = false;
 	for (i = 0; d->n_link_wait && i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 
