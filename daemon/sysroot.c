@@ -239,11 +239,13 @@ static int sysroot_stuck(struct hmd *d)
 	return alone_in_mnt_ns() ? 2 : 1;
 }
 
-/* @err: ENOTCONN or ECONNABORTED (hmd_sysroot_gone()'s set, the timer's too) */
-static bool sysroot_gone(struct hmd *d, int err)
+/* the uevent path's errors and the timer's (on_sysroot_check()): one set */
+bool hmd_sysroot_gone(struct hmd *d, int err)
 {
 	int r = -EINVAL, stuck;
 
+	if (err != ENOTCONN && err != ECONNABORTED)
+		return false;
 	if (d->sysroot_gone)
 		return true;
 	d->sysroot_gone = err;
@@ -273,13 +275,6 @@ static bool sysroot_gone(struct hmd *d, int err)
 		      : "");
 	hmd_status_changed(d);
 	return true;
-}
-
-bool hmd_sysroot_gone(struct hmd *d, int err)
-{
-	if (err != ENOTCONN && err != ECONNABORTED)
-		return false;
-	return sysroot_gone(d, err);
 }
 
 /* the timer: is the FUSE sysroot's server still there? (one STATFS) */
