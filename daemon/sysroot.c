@@ -49,13 +49,16 @@
  * uevent, maybe after hotmemfs was back: that plug's blocks lost, a daemon
  * that looked alive meanwhile (usereye9 F6).  So on a FUSE sysroot a
  * timer asks fstatfs() of the memory directory every SYSROOT_CHECK_USEC:
- * statfs always asks the server (fs/fuse/inode.c fuse_statfs(), 6.12; a
- * stat may be answered from the attribute cache), and a dead connection
- * fails it at once with ENOTCONN (fuse_simple_request() on !fc->connected),
- * no server needed.  Its cost: one FUSE STATFS a tick while idle, none a
- * block or a uevent; a tick after one that saw a block onlined asks
- * nothing (that write was answered: the server lived a moment ago).  On the kernel's sysfs (or a plain tree) nothing goes away
- * under hotmemd: no timer.  Not before each uevent as well: that would be
+ * statfs asks the server (fs/fuse/inode.c fuse_statfs(), 6.12; a stat may
+ * be answered from the attribute cache) -- for a process the mount allows:
+ * another's (another uid, no allow_other) gets FUSE_SUPER_MAGIC and 0, no
+ * request, but such a hotmemd cannot read the tree at all (finalD D8) --
+ * and a dead connection fails it at once with ENOTCONN
+ * (fuse_simple_request() on !fc->connected), no server needed.  Its cost:
+ * one FUSE STATFS a tick while idle, none a block or a uevent; a tick
+ * after one that saw a block onlined asks nothing (that write was
+ * answered: the server lived a moment ago).  On the kernel's sysfs (or a
+ * plain tree) nothing goes away under hotmemd: no timer.  Not before each uevent as well: that would be
  * a STATFS a burst on the normal path, and a uevent's first read of the
  * sysroot meets the same ENOTCONN and takes the same way out.
  */
