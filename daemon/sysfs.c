@@ -577,11 +577,13 @@ static unsigned int kernfs_name_hash(const char *name)
 	return (unsigned int)hash;
 }
 
+/* kernfs_name_hash("firmware_node"): where it sits in a block's listing */
+#define KERNFS_HASH_FIRMWARE_NODE 578288747u
+
 struct node_listing {
 	int nid;
 	int fwnode; /* 1: a firmware_node entry, 0: none, -1: not known (yet) */
 	bool kernfs_order; /* the listing comes in kernfs order (a sysfs-like sysroot) */
-	unsigned int fw_hash; /* kernfs_name_hash("firmware_node") */
 };
 
 /*
@@ -600,7 +602,8 @@ static bool node_entry(int dfd, const char *name, void *arg)
 		l->fwnode = 1;
 	} else if (l->fwnode < 0 && l->kernfs_order) {
 		h = kernfs_name_hash(name);
-		if (h > l->fw_hash || (h == l->fw_hash && strcmp(name, "firmware_node") > 0))
+		if (h > KERNFS_HASH_FIRMWARE_NODE ||
+		    (h == KERNFS_HASH_FIRMWARE_NODE && strcmp(name, "firmware_node") > 0))
 			l->fwnode = 0;
 	}
 	if (l->nid == -ENODATA && !strncmp(name, "node", 4) && name[4] >= '0' && name[4] <= '9')
@@ -610,12 +613,12 @@ static bool node_entry(int dfd, const char *name, void *arg)
 
 /*
  * the nodeN entry inside memoryM (a symlink on sysfs); -ENODATA if none,
- * -errno if memoryM cannot be listed (gone).  In *@fwnode (if not NULL)
- * whether the listing showed a firmware_node: 1, 0 none, -1 not known.
+ * -errno if memoryM cannot be listed (gone).  In *@fwnode whether the
+ * listing showed a firmware_node: 1, 0 none, -1 not known.
  */
 int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 {
-	struct node_listing l = { -ENODATA, -1, !d->trunc_writes, 0 };
+	struct node_listing l = { -ENODATA, -1, !d->trunc_writes };
 	char path[64];
 	int nid, r;
 
@@ -624,10 +627,7 @@ int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 	 * its READDIRPLUS also brings the names of state, valid_zones and
 	 * firmware_node, which are read next (two round trips instead of four).
 	 */
-	if (fwnode)
-		*fwnode = -1; /* not known, also when the listing fails */
-	if (l.kernfs_order)
-		l.fw_hash = kernfs_name_hash("firmware_node");
+	*fwnode = -1; /* not known, also when the listing fails */
 	snprintf(path, sizeof(path), "memory%lu", id);
 	r = hmd_list_dir(d->memdir_fd, path, node_entry, &l);
 	if (r < 0)
@@ -635,8 +635,7 @@ int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 	/* the whole listing read: what it did not show is not there */
 	if (!r && l.fwnode < 0)
 		l.fwnode = 0;
-	if (fwnode)
-		*fwnode = l.fwnode;
+	*fwnode = l.fwnode;
 	nid = l.nid;
 	if (nid >= HMD_MAX_NODES) {
 		/*
