@@ -104,7 +104,7 @@ static void save_state(struct hmd *d, const char *path, const char *list, const 
 	FILE *f;
 	int n;
 
-	if (mkdir(d->cfg.state_dir, 0755) && errno != EEXIST)
+	if (hmd_state_dir_make(d))
 		goto fail;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "we");

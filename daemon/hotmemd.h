@@ -357,6 +357,8 @@ void hmd_sysroot_unwatch(struct hmd *d);
 void hmd_sysroot_watch(struct hmd *d);
 /* statelock.c: STATE_DIR/hotmemd.lock held for life; -EBUSY: another hotmemd has it (said) */
 int hmd_state_lock(struct hmd *d);
+/* the state dir made if missing: 0 or -errno (errno kept for %m) */
+int hmd_state_dir_make(struct hmd *d);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

@@ -51,6 +51,12 @@ static long flock_holder(int fd)
 	return pid;
 }
 
+/* the one place the state dir is made: the lock's, and boot-blocks' record (bootblocks.c) */
+int hmd_state_dir_make(struct hmd *d)
+{
+	return mkdir(d->cfg.state_dir, 0755) && errno != EEXIST ? -errno : 0;
+}
+
 int hmd_state_lock(struct hmd *d)
 {
 	const char *dir = d->cfg.state_dir;
@@ -59,7 +65,7 @@ int hmd_state_lock(struct hmd *d)
 
 	if (d->cfg.dry_run || !dir[0])
 		return 0;
-	if (mkdir(dir, 0755) && errno != EEXIST)
+	if (hmd_state_dir_make(d))
 		goto unlocked;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
