@@ -105,11 +105,15 @@ struct hmd {
 	 * physical_nodeK links (sysfs.c fw_range_learn()): their firmware_node
 	 * read without a READLINK each.  Learnt only while @on (a coldplug's
 	 * pass: coldplug.c alone switches it on), forgotten when it ends.
+	 * failed_hash: the device whose learn failed at block failed_id (past
+	 * its run), not asked again above it this pass; 0 none.
 	 */
 	struct {
 		bool on, valid;
 		unsigned long lo, hi;
 		unsigned int hash;
+		unsigned int failed_hash;
+		unsigned long failed_id;
 	} fw_range;
 	unsigned long block_size;
 	unsigned long block_pages;

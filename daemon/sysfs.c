@@ -429,6 +429,9 @@ static bool node_at(int dfd, unsigned long a, unsigned long k)
  * none past it (the next run's blocks or none): the largest such K is
  * found by doubling, then halving -- ~2 log2(blocks) reads.  @id outside
  * the run: nothing learnt, its neighbours are read one by one as before.
+ * Past its run (or no run to learn), no block above @id is in it either:
+ * the device is not asked again for them this pass -- a device of several
+ * ranges cost 3-4 reads more a block, its every block (reread17 R11).
  */
 static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, unsigned int hash)
 {
@@ -437,15 +440,21 @@ static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, un
 	long a;
 	int dfd;
 
+	if (d->fw_range.failed_hash == hash && id >= d->fw_range.failed_id)
+		return;
 	if (strchr(name, '/') ||
 	    snprintf(path, sizeof(path), "%s/%s", d->acpi_path, name) >= (int)sizeof(path))
 		return;
 	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return;
-	a = physical_node(dfd, 0);
-	if (a < 0 || (unsigned long)a > id || ((unsigned long)a < id && !node_at(dfd, a, id - a)))
+	a = dfd < 0 ? -1 : physical_node(dfd, 0);
+	if (a < 0 || (unsigned long)a > id || ((unsigned long)a < id && !node_at(dfd, a, id - a))) {
+		/* past its run, or none: not asked again above @id (a run above may be learnt) */
+		if (a < 0 || (unsigned long)a < id) {
+			d->fw_range.failed_hash = hash;
+			d->fw_range.failed_id = id;
+		}
 		goto out;
+	}
 	/* links 0..good are the blocks a..a+good; bad: the first K known not to be */
 	good = id - a;
 	for (step = 1;; step *= 2) {
@@ -467,13 +476,15 @@ static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, un
 	d->fw_range.hi = a + good;
 	d->fw_range.hash = hash;
 out:
-	close(dfd);
+	if (dfd >= 0)
+		close(dfd);
 }
 
 void hmd_fw_range_learning(struct hmd *d, bool on)
 {
 	d->fw_range.on = on;
 	d->fw_range.valid = false;
+	d->fw_range.failed_hash = 0;
 }
 
 /*

@@ -1116,6 +1116,49 @@ static void test_fwnode_range_from_physical_nodes(void **state)
 	assert_int_equal(hmd_block_read_fwnode(&f->d, 12), 0); /* read again: gone */
 }
 
+/*
+ * A device of two ranges (PNP0C80:01: memory16-17, then memory20-23, its
+ * physical_node2.. the second range's): the learn at memory20 fails (past
+ * the run from physical_node), and the device is not asked again for the
+ * blocks above it this pass (reread17 R11: 3-4 reads more, each block).
+ * Here memory21 would learn [21, 21] had it asked (physical_node re-pointed
+ * to it); a new pass asks again.
+ */
+static void test_fwnode_range_failed_not_retried(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	unsigned int h;
+
+	for (int i = 16; i < 24; i++)
+		mk_block(f->root, i, "online\n", 0);
+	mk_dimm_links(f, 16, 17, 1);
+	mk_dimm_links(f, 18, 19, 2);
+	mk_dimm_links(f, 20, 23, 1);
+	mk_acpi_slot(f, 1, 16);
+	mk_phys_node(f, 1, 1, 17);
+	for (int k = 2; k < 6; k++)
+		mk_phys_node(f, 1, k, 18 + k);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	hmd_fw_range_learning(&f->d, true);
+	for (int i = 0; i < 24; i++)
+		f->d.blk[i].fwnode = HMD_FWNODE_UNREAD;
+	h = hmd_block_read_fwnode(&f->d, 20);
+	assert_true(h);
+	assert_false(f->d.fw_range.valid);
+	snprintf(path, sizeof(path), "%s/sys/bus/acpi/devices/PNP0C80:01/physical_node", f->root);
+	assert_int_equal(unlink(path), 0);
+	mk_phys_node(f, 1, 0, 21);
+	assert_int_equal(hmd_block_read_fwnode(&f->d, 21), h);
+	assert_false(f->d.fw_range.valid); /* not asked: the learn failed below */
+	hmd_fw_range_learning(&f->d, true);
+	assert_int_equal(hmd_block_read_fwnode(&f->d, 21), h);
+	assert_true(f->d.fw_range.valid);
+	assert_int_equal(f->d.fw_range.lo, 21);
+	assert_int_equal(f->d.fw_range.hi, 21);
+	hmd_fw_range_learning(&f->d, false);
+}
+
 /* memory@id/@name in the fixture's sysroot, in @path */
 static const char *path_of(struct fixture *f, int id, const char *name, char path[256])
 {
@@ -2089,6 +2132,7 @@ int main(void)
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_fwnode_range_from_physical_nodes),
+		T(test_fwnode_range_failed_not_retried),
 		T(test_coldplug_binding_under_way),
 		T(test_no_node_link_decided_at_settle),
 		T(test_coldplug_before_node_link),
