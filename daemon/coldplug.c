@@ -335,8 +335,14 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		 * maybe offlined again) is theirs: the settle decides nothing.
 		 */
 		hmd_link_wait_clear(d, b);
-		/* the ONLINE that follows our own write: nothing new to read */
-		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE)
+		/*
+		 * the ONLINE that follows our own write: nothing new to read,
+		 * but the node of one decided without its node link (the link
+		 * wait's cap, linkwait.c): its pages on node 0 until a later
+		 * state change, maybe never (linkreview F4)
+		 */
+		if (type == HMU_KOBJ_ONLINE && b->online && b->zone != HMD_ZONE_NONE &&
+		    !(b->nid_guessed && d->node_links))
 			return;
 		hmd_block_reread(d, id);
 	} else {

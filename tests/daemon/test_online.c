@@ -1219,6 +1219,35 @@ static void test_no_node_link_decided_at_settle(void **state)
 }
 
 /*
+ * A node-1 block decided as node 0's at the link wait's cap, onlined by
+ * us: its link made by then, the ONLINE that follows our write reads its
+ * node, and its pages count on node 1 -- that ONLINE returned before any
+ * read, the pages on node 0 until a second state change (linkreview F4).
+ */
+static void test_cap_decided_block_reread_at_own_online(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	uint64_t now;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	add_before_node_link(f, 49, 1, false);
+	assert_true(sd_event_now(f->d.ev, CLOCK_MONOTONIC, &now) >= 0);
+	f->d.link_wait_until = now; /* the cap: decided at the next settle */
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[49], 1);
+	assert_true(f->d.blk[49].online);
+	assert_true(f->d.blk[49].nid_guessed);
+	assert_int_equal(mkdir(path_of(f, 49, "node1", path), 0755), 0);
+	hmd_block_event(&f->d, "online", 49);
+	assert_int_equal(f->d.blk[49].nid, 1);
+	assert_false(f->d.blk[49].nid_guessed);
+	assert_int_equal(f->d.sum_mov[1] + f->d.sum_kern[1], f->d.block_pages);
+	assert_int_equal(f->d.nr_nodes, 2);
+	assert_sums_recount(&f->d);
+}
+
+/*
  * The node-link hold (linkreview F11): a node-1 block whose link
  * register_memory_blocks_under_node() has not made by the first settle
  * waits on -- not decided as node 0's there -- and gets node 1's policy
@@ -2148,6 +2177,7 @@ int main(void)
 		T(test_unlistable_block_fwnode_unknown),
 		T(test_no_node_links_no_relisting),
 		T(test_node_link_held_past_settle),
+		T(test_cap_decided_block_reread_at_own_online),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
