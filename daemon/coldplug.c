@@ -190,6 +190,14 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	hmd_dyn_invalidate(d);
 	r = for_each_block_dir(d, block_seen, NULL, NULL, true);
 	if (r) {
+		/*
+		 * the blocks the scan did not reach are absent: one waiting for
+		 * its link waits no longer, its ONLINE or REMOVE would find no
+		 * block to clear it (linkreview F10)
+		 */
+		for (i = 0; i < d->nblk; i++)
+			if (!d->blk[i].present)
+				hmd_link_wait_clear(d, &d->blk[i]);
 		/* the sums and the group followed the blocks just marked absent */
 		hmd_blocks_recount(d);
 		return r == -EINTR ? coldplug_stopped(d, 0) : r;

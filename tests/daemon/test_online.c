@@ -1219,6 +1219,36 @@ static void test_no_node_link_decided_at_settle(void **state)
 }
 
 /*
+ * A coldplug whose listing of memory/ fails (here ENOTDIR; the sysroot
+ * going, EMFILE) leaves the blocks it did not reach absent: a block that
+ * was waiting for its link waits no longer -- counted on, decided by no
+ * one, its ONLINE or REMOVE finding no block to clear it (linkreview F10).
+ */
+static void test_failed_scan_clears_waiters(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	int memdir = f->d.memdir_fd;
+
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	add_before_node_link(f, 49, 1, false);
+	cap_far(f);
+	snprintf(path, sizeof(path), "%s/proc/zoneinfo", f->root);
+	f->d.memdir_fd = open(path, O_PATH | O_CLOEXEC); /* not a directory */
+	assert_true(f->d.memdir_fd >= 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), -ENOTDIR);
+	close(f->d.memdir_fd);
+	f->d.memdir_fd = memdir;
+	assert_false(f->d.blk[49].present);
+	assert_int_equal(f->d.blk[49].link_wait, 0);
+	assert_int_equal(f->d.n_link_wait, 0);
+	assert_int_equal(f->m.writes[49], 0);
+	/* the next coldplug finds it and waits for its link anew */
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_link_wait, 1);
+}
+
+/*
  * A node-1 block decided as node 0's at the link wait's cap, onlined by
  * us: its link made by then, the ONLINE that follows our write reads its
  * node, and its pages count on node 1 -- that ONLINE returned before any
@@ -2178,6 +2208,7 @@ int main(void)
 		T(test_no_node_links_no_relisting),
 		T(test_node_link_held_past_settle),
 		T(test_cap_decided_block_reread_at_own_online),
+		T(test_failed_scan_clears_waiters),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
 		T(test_firmware_wait_needs_timer),
