@@ -235,18 +235,35 @@ bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_a
 	return fwnode_pending(d, id, at_add) || wait;
 }
 
-/* the blocks waiting for their node link: their links read again, how many still have none */
+/*
+ * The blocks waiting for their node link: their links read again, how
+ * many still have none.  The group last asked for is walked again only
+ * where a node changed: walked with one on node 0 (memory_groups =
+ * contiguous), it is not that node's run -- not at every settle, a held
+ * one too, which made a DIMM's next ADD walk its group again (linkreview F6).
+ */
 static unsigned long read_node_waiting(struct hmd *d)
 {
 	unsigned long i, end = waiting_end(d), unlinked = 0;
 
-	for (i = d->link_wait_lo; i < end; i++)
-		if (d->blk[i].link_wait & HMD_WAIT_NODE)
-			unlinked += !hmd_block_node(d, i, &d->blk[i], false);
+	for (i = d->link_wait_lo; i < end; i++) {
+		struct hmd_block *b = &d->blk[i];
+		short nid = b->nid;
+
+		if (!(b->link_wait & HMD_WAIT_NODE))
+			continue;
+		unlinked += !hmd_block_node(d, i, b, false);
+		if (b->nid != nid)
+			d->group.valid = false;
+	}
 	return unlinked;
 }
 
-/* the blocks waiting for their firmware_node: their links read again, how many still have none */
+/*
+ * The blocks waiting for their firmware_node: their links read again, how
+ * many still have none.  One with a link now: a group walked without it
+ * was cut at it, walked again (as read_node_waiting()).
+ */
 static unsigned long read_fw_waiting(struct hmd *d)
 {
 	unsigned long i, end = waiting_end(d), unlinked = 0;
@@ -256,6 +273,8 @@ static unsigned long read_fw_waiting(struct hmd *d)
 		    (d->blk[i].fwnode && d->blk[i].fwnode != HMD_FWNODE_UNREAD))
 			continue;
 		d->blk[i].fwnode = hmd_block_read_fwnode(d, i);
+		if (d->blk[i].fwnode)
+			d->group.valid = false;
 		unlinked += !d->blk[i].fwnode;
 	}
 	return unlinked;
@@ -349,8 +368,6 @@ void hmd_link_wait_settle(struct hmd *d)
 	if (!d->n_link_wait)
 		return;
 	node_unlinked = read_node_waiting(d);
-	/* the group was walked with them on node 0, or without their firmware_node */
-	d->group.valid = false;
 	now = now_usec();
 	if (node_unlinked && now < d->link_wait_until && hmd_uevent_seen(d))
 		return;

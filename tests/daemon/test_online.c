@@ -916,6 +916,35 @@ static void test_firmware_binding_under_way(void **state)
 }
 
 /*
+ * A settle that holds the waiting blocks (their device not bound yet)
+ * keeps the group last asked for: nothing a group walk read changed.  It
+ * was thrown away at every settle, a held one too, so each of a DIMM's
+ * next ADDs walked its group again (linkreview F6).  Their links read at
+ * a later settle do change it: walked again then.
+ */
+static void test_held_settle_keeps_group(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_group g;
+
+	dimm_being_added(f, 47);
+	adds(f, 16, 47);
+	assert_true(hmd_block_group(&f->d, 8, &g));
+	assert_true(f->d.group.valid);
+	cap_far(f);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0);
+	assert_int_equal(f->d.n_link_wait, 32);
+	assert_true(f->d.group.valid);
+	assert_int_equal(f->d.group.lo, 8);
+	assert_int_equal(f->d.group.hi, 15);
+	mk_dimm_links(f, 16, 47, 1);
+	mk_acpi_slot(f, 1, 16);
+	run_until_settled(f);
+	assert_states(f, 16, 47, "online_kernel");
+	assert_sums_recount(&f->d);
+}
+
+/*
  * A coldplug during a DIMM's binding (review D4): its device shows bound
  * (physical_node came with memory16), memory16-31 are linked, memory32-47
  * not yet.  The unlinked ones wait as at the settle (binding_under_way()),
@@ -2224,6 +2253,7 @@ int main(void)
 		T(test_firmware_link_before_last_adds),
 		T(test_firmware_link_wait_bounded),
 		T(test_firmware_binding_under_way),
+		T(test_held_settle_keeps_group),
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_fwnode_range_from_physical_nodes),
