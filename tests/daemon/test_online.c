@@ -1314,6 +1314,62 @@ static void test_failed_scan_clears_waiters(void **state)
 }
 
 /*
+ * An ACPI DIMM hot-added on node 1, as 6.12 does it: each block's ADD
+ * before register_memory_blocks_under_node() (its nodeK link) and before
+ * acpi_bind_memory_blocks() (its firmware_node).  Each waits for both,
+ * counted once; the node hold keeps the firmware decision back; the node
+ * links read, the blocks wait on for their firmware_node (the device not
+ * bound); a REMOVE of a block waiting for both counts down once; bound, the
+ * DIMM is decided whole with node 1's policy (linkreview F8).
+ */
+static void rm_block(struct fixture *f, int id);
+
+static void test_block_waits_for_both_links(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+
+	f->d.cfg.node_policy[1] = HMD_POL_ONLINE_KERNEL;
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	for (int i = 16; i < 24; i++) {
+		mk_block(f->root, i, "offline\n", 1);
+		assert_int_equal(rmdir(path_of(f, i, "node1", path)), 0);
+	}
+	mk_acpi_slot(f, 1, -1);
+	adds(f, 16, 23);
+	assert_int_equal(f->d.n_link_wait, 8);
+	for (int i = 16; i < 24; i++)
+		assert_int_equal(f->d.blk[i].link_wait, HMD_WAIT_FWNODE | HMD_WAIT_NODE);
+	cap_far(f);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0); /* no node link yet: held */
+	assert_int_equal(f->d.n_link_wait, 8);
+	assert_int_equal(f->d.blk[16].link_wait, HMD_WAIT_FWNODE | HMD_WAIT_NODE);
+	/* a block waiting for both removed: counted down once */
+	rm_block(f, 23);
+	hmd_block_event(&f->d, "remove", 23);
+	assert_int_equal(f->d.n_link_wait, 7);
+	for (int i = 16; i < 23; i++)
+		assert_int_equal(mkdir(path_of(f, i, "node1", path), 0755), 0);
+	assert_true(sd_event_run(f->d.ev, UINT64_MAX) > 0); /* node links, no firmware_node */
+	assert_int_equal(f->d.n_link_wait, 7);
+	for (int i = 16; i < 23; i++) {
+		assert_int_equal(f->d.blk[i].link_wait, HMD_WAIT_FWNODE);
+		assert_int_equal(f->d.blk[i].nid, 1);
+		assert_false(f->d.blk[i].nid_guessed);
+		assert_int_equal(f->m.writes[i], 0);
+	}
+	mk_dimm_links(f, 16, 22, 1);
+	mk_acpi_slot(f, 1, 16);
+	run_until_settled(f);
+	assert_states(f, 16, 22, "online_kernel");
+	assert_int_equal(f->d.sum_kern[1], 7 * f->d.block_pages);
+	assert_int_equal(f->d.n_link_wait, 0);
+	assert_sums_recount(&f->d);
+}
+
+/*
  * A node-1 block decided as node 0's at the link wait's cap, onlined by
  * us: its link made by then, the ONLINE that follows our write reads its
  * node, and its pages count on node 1 -- that ONLINE returned before any
@@ -2275,6 +2331,7 @@ int main(void)
 		T(test_node_link_held_past_settle),
 		T(test_cap_decided_block_reread_at_own_online),
 		T(test_failed_scan_clears_waiters),
+		T(test_block_waits_for_both_links),
 		T(test_link_wait_span),
 		T(test_firmware_wait_across_rescan),
 		T(test_firmware_wait_onlined_elsewhere),
