@@ -118,6 +118,8 @@ struct hmd {
 	unsigned long block_size;
 	unsigned long block_pages;
 	bool trunc_writes; /* O_TRUNC on state writes: a plain-file sysroot */
+	/* a block's listing in kernfs order (sysfs.c listing_order()): not known yet, yes, no */
+	enum { HMD_ORDER_UNKNOWN, HMD_ORDER_KERNFS, HMD_ORDER_OTHER } listing_order;
 	/* kept open, read anew at 0 (sysfs.c kept_open()); -1/NULL: read the old way */
 	int auto_online_fd;
 	FILE *iomem;

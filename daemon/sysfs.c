@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "hotmemd.h"
@@ -119,6 +120,30 @@ static void kept_open(struct hmd *d)
 	}
 }
 
+#ifndef SYSFS_MAGIC
+#define SYSFS_MAGIC 0x62656572 /* include/uapi/linux/magic.h */
+#endif
+
+/*
+ * Whether a block's listing comes in kernfs order, which tells "no
+ * firmware_node" without a READLINK (hmd_block_read_node()): the kernel's
+ * sysfs lists so, always; a plain-file tree never (its readdir order is its
+ * filesystem's: ext4's hash, tmpfs's creation order); another sysroot
+ * (hotmemfs, a FUSE filesystem that lists sysfs directories in kernfs
+ * order, or one that does not) is told by its first block listings.
+ * Trusted from st_size alone it was a guess (linkreview F9).
+ */
+static int listing_order(struct hmd *d)
+{
+	struct statfs sf;
+
+	if (d->trunc_writes)
+		return HMD_ORDER_OTHER;
+	if (!fstatfs(d->memdir_fd, &sf) && sf.f_type == SYSFS_MAGIC)
+		return HMD_ORDER_KERNFS;
+	return HMD_ORDER_UNKNOWN;
+}
+
 /* the memory directory opened anew, its block size read: 0, or -errno, the old one kept */
 static int memdir_load(struct hmd *d, bool quiet)
 {
@@ -134,6 +159,7 @@ static int memdir_load(struct hmd *d, bool quiet)
 	d->block_size = bs;
 	d->block_pages = bs / 4096;
 	d->trunc_writes = !sysfs_like(d);
+	d->listing_order = listing_order(d);
 	kept_open(d);
 	return 0;
 }
@@ -594,8 +620,24 @@ static unsigned int kernfs_name_hash(const char *name)
 struct node_listing {
 	int nid;
 	int fwnode; /* 1: a firmware_node entry, 0: none, -1: not known (yet) */
-	bool kernfs_order; /* the listing comes in kernfs order (a sysfs-like sysroot) */
+	bool kernfs_order; /* the listing comes in kernfs order (d->listing_order) */
+	/* not known yet: the whole listing read, whether in kernfs order */
+	bool verify, sorted;
+	unsigned int n, prev_hash;
+	char prev[NAME_MAX + 1];
 };
+
+/* the entries so far in kernfs order: kernfs_name_compare(), by hash, then name */
+static void order_check(struct node_listing *l, const char *name)
+{
+	unsigned int h = kernfs_name_hash(name);
+
+	if (l->n && (h < l->prev_hash || (h == l->prev_hash && strcmp(name, l->prev) < 0)))
+		l->sorted = false;
+	l->prev_hash = h;
+	snprintf(l->prev, sizeof(l->prev), "%s", name);
+	l->n++;
+}
 
 /*
  * An entry of memoryM/: a nodeN's N into @arg, whether a firmware_node is
@@ -609,6 +651,8 @@ static bool node_entry(int dfd, const char *name, void *arg)
 	struct node_listing *l = arg;
 	unsigned int h;
 
+	if (l->verify)
+		order_check(l, name);
 	if (!strcmp(name, "firmware_node")) {
 		l->fwnode = 1;
 	} else if (l->fwnode < 0 && l->kernfs_order) {
@@ -619,7 +663,7 @@ static bool node_entry(int dfd, const char *name, void *arg)
 	}
 	if (l->nid == -ENODATA && !strncmp(name, "node", 4) && name[4] >= '0' && name[4] <= '9')
 		l->nid = atoi(name + 4);
-	return l->nid == -ENODATA || l->fwnode < 0;
+	return l->verify || l->nid == -ENODATA || l->fwnode < 0;
 }
 
 /*
@@ -629,7 +673,11 @@ static bool node_entry(int dfd, const char *name, void *arg)
  */
 int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 {
-	struct node_listing l = { -ENODATA, -1, !d->trunc_writes };
+	struct node_listing l = { .nid = -ENODATA,
+				  .fwnode = -1,
+				  .kernfs_order = d->listing_order == HMD_ORDER_KERNFS,
+				  .verify = d->listing_order == HMD_ORDER_UNKNOWN,
+				  .sorted = true };
 	char path[64];
 	int nid, r;
 
@@ -643,6 +691,14 @@ int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 	r = hmd_list_dir(d->memdir_fd, path, node_entry, &l);
 	if (r < 0)
 		return r;
+	/*
+	 * a real block has 10 entries and more (6.18: uevent ... removable,
+	 * tests/daemon's fixtures fewer): 8 in kernfs order are no chance
+	 */
+	if (l.verify && !r)
+		d->listing_order = !l.sorted ? HMD_ORDER_OTHER :
+				   l.n >= 8  ? HMD_ORDER_KERNFS :
+					       HMD_ORDER_UNKNOWN;
 	/* the whole listing read: what it did not show is not there */
 	if (!r && l.fwnode < 0)
 		l.fwnode = 0;

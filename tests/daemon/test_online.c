@@ -4,6 +4,7 @@
  * replaced so that it can fail as the kernel does: EBUSY/EAGAIN (retried
  * with bounded backoff), EINVAL (never retried), and no same-state write.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -1188,6 +1189,120 @@ static void test_fwnode_range_failed_not_retried(void **state)
 	hmd_fw_range_learning(&f->d, false);
 }
 
+/* @dir's entries, in readdir order, are @names[0..@n) */
+static bool listed_in_order(const char *dir, const char *const *names, int n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	int i = 0;
+	bool ok = true;
+
+	assert_non_null(dp);
+	while ((de = readdir(dp)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			ok = ok && i < n && !strcmp(de->d_name, names[i++]);
+	closedir(dp);
+	return ok && i == n;
+}
+
+/* @names made in @dir, first to last (@step 1) or last to first (-1) */
+static void make_entries(const char *dir, const char *const *names, int n, int step)
+{
+	char path[512];
+
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (int k = 0; k < n; k++) {
+		const char *name = names[step > 0 ? k : n - 1 - k];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (!strcmp(name, "firmware_node"))
+			assert_int_equal(symlink("../../../LNXSYSTM:00/PNP0C80:01", path), 0);
+		else if (!strncmp(name, "node", 4))
+			assert_int_equal(mkdir(path, 0755), 0);
+		else
+			put(dir, name, strcmp(name, "state") ? "\n" : "offline\n");
+	}
+}
+
+/*
+ * memory@id a directory under @shm (tmpfs: readdir lists in creation
+ * order, or its reverse) listed in the order @names: false where the
+ * filesystem's order cannot be made so
+ */
+static bool block_listed_as(struct fixture *f, const char *shm, int id, const char *const *names,
+			    int n)
+{
+	char dir[256], cmd[300], link[256];
+
+	snprintf(dir, sizeof(dir), "%s/memory%d", shm, id);
+	for (int step = -1; step <= 1; step += 2) {
+		make_entries(dir, names, n, step);
+		if (listed_in_order(dir, names, n))
+			break;
+		snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+		if (step > 0)
+			return false;
+	}
+	snprintf(link, sizeof(link), "%s/sys/devices/system/memory/memory%d", f->root, id);
+	assert_int_equal(symlink(dir, link), 0);
+	return true;
+}
+
+/*
+ * "No firmware_node" is told by a block's listing only where the listing
+ * is in kernfs order (an entry past firmware_node's place): known to be
+ * so on the kernel's sysfs, never on a plain-file tree, and elsewhere (a
+ * FUSE sysroot) only once a whole listing of 8 entries or more came
+ * sorted by kernfs_name_hash().  It was trusted from block_size_bytes'
+ * st_size of 4096 alone (linkreview F9): a listing in another order
+ * (valid_zones, node1, then firmware_node) said "none" of a linked block, and
+ * an online block met by a coldplug kept that for good.
+ */
+static void test_listing_order_verified(void **state)
+{
+	static const char *const unsorted[] = { "valid_zones", "node1", "firmware_node", "state" };
+	/* 6.18's memoryN/ in kernfs order (../shared/reference), linked, and not */
+	static const char *const linked[] = { "uevent",	 "firmware_node", "node0",	"power",
+					      "online",	 "phys_device",	  "phys_index", "valid_zones",
+					      "subsystem", "state",	  "removable" };
+	static const char *const unlinked[] = { "uevent",     "node0",	    "power",
+						"online",     "phys_device", "phys_index",
+						"valid_zones", "subsystem",  "state",
+						"removable" };
+	struct fixture *f = *state;
+	char shm[] = "/dev/shm/hotmemd-order.XXXXXX", cmd[64];
+	int listed;
+
+	if (!mkdtemp(shm))
+		skip(); /* "# SKIP": no /dev/shm */
+	if (!block_listed_as(f, shm, 49, unsorted, 4)) {
+		snprintf(cmd, sizeof(cmd), "rm -r '%s'", shm);
+		assert_int_equal(system(cmd), 0);
+		skip(); /* "# SKIP": /dev/shm lists in neither creation order */
+	}
+	/* as a FUSE sysroot, its order not known yet */
+	f->d.trunc_writes = false;
+	f->d.listing_order = HMD_ORDER_UNKNOWN;
+	assert_int_equal(hmd_block_read_node(&f->d, 49, &listed), 1);
+	assert_int_equal(listed, 1);
+	assert_int_equal(f->d.listing_order, HMD_ORDER_OTHER);
+	/* one that lists in kernfs order: trusted after a whole listing */
+	f->d.listing_order = HMD_ORDER_UNKNOWN;
+	assert_true(block_listed_as(f, shm, 50, linked, 11));
+	assert_true(block_listed_as(f, shm, 51, unlinked, 10));
+	assert_int_equal(hmd_block_read_node(&f->d, 50, &listed), 0);
+	assert_int_equal(listed, 1);
+	assert_int_equal(f->d.listing_order, HMD_ORDER_KERNFS);
+	assert_int_equal(hmd_block_read_node(&f->d, 51, &listed), 0);
+	assert_int_equal(listed, 0); /* node0 is past firmware_node's place */
+	/* a plain-file tree (the fixture) never */
+	assert_int_equal(hmd_sysfs_reopen(&f->d), 0);
+	assert_int_equal(f->d.listing_order, HMD_ORDER_OTHER);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", shm);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* memory@id/@name in the fixture's sysroot, in @path */
 static const char *path_of(struct fixture *f, int id, const char *name, char path[256])
 {
@@ -2314,6 +2429,7 @@ int main(void)
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_fwnode_range_from_physical_nodes),
 		T(test_fwnode_range_failed_not_retried),
+		T(test_listing_order_verified),
 		T(test_coldplug_binding_under_way),
 		T(test_no_node_link_decided_at_settle),
 		T(test_coldplug_before_node_link),
