@@ -107,8 +107,8 @@ static bool link_wait_set(struct hmd *d, unsigned long id, unsigned int kind)
 }
 
 /*
- * The ids a settle walks for the waiting blocks: [link_wait_lo, *@end),
- * not every block -- a probe block's wait on a 16 TiB machine (131072
+ * The end of the ids a settle walks for the waiting blocks, [link_wait_lo,
+ * end), not every block -- a probe block's wait on a 16 TiB machine (131072
  * blocks) walked them all up to 6 times a settle, each 20 ms for 0.5 s
  * (linkreview F5); a DIMM's waiters are contiguous
  */
@@ -237,10 +237,10 @@ bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_a
 
 /*
  * The blocks waiting for their node link: their links read again, how
- * many still have none.  The group last asked for is walked again only
- * where a node changed: walked with one on node 0 (memory_groups =
- * contiguous), it is not that node's run -- not at every settle, a held
- * one too, which made a DIMM's next ADD walk its group again (linkreview F6).
+ * many still have none.  A node read anew that changed: the group last
+ * asked for, walked with the block on node 0 (memory_groups =
+ * contiguous), is walked again -- only then, not at every settle: a held
+ * one made each of a DIMM's next ADDs walk its group again (linkreview F6).
  */
 static unsigned long read_node_waiting(struct hmd *d)
 {
