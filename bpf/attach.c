@@ -575,6 +575,9 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 		goto fail;
 	if (t->want_kernel) {
 		kerr = attach_kernel(t);
+		/* what ends a kernel operation in the blocks map (hmt_ends_operation()) */
+		t->skel->bss->kernel_block_ops = !t->kerr[HMT_FN_memory_block_online] &&
+						 !t->kerr[HMT_FN_memory_block_offline];
 		/* the last mode, tracepoints none: the engine's probes alone are a trace */
 		err = kerr;
 		if (kerr && !(m == HMT_KMODE_NONE && t->want_emulator))

@@ -75,6 +75,13 @@ const volatile __u32 filter_tgid = 0;
  * 0: filter_tgid is the initial namespace's.
  */
 const volatile __u32 filter_pidns_ino = 0;
+/*
+ * 1: the kernel's memory_block_online and memory_block_offline are both
+ * attached, and end its operations in the blocks map; 0 (6.1 .. 6.18
+ * inline them): online_pages/offline_pages do (hmt_ends_operation()).
+ * Set by the loader once attached (attach.c).
+ */
+__u32 kernel_block_ops = 0;
 /* USDT probe hits (uprobe runs), for the summary: hits per event */
 __u64 usdt_hits = 0;
 /* hotmem:batch records never made events: past HOTMEM_PROBE_BATCH_MAX,
@@ -222,21 +229,8 @@ static __always_inline void name_zone(char *zone, const struct hmt_event *e)
 /* the block state @b of the block @e is about, told of @e */
 static __always_inline void update_block(struct hmt_block_state *b, const struct hmt_event *e)
 {
-	/*
-	 * The first step that failed, not its callers failing after it: an
-	 * operation ends when memory_block_online/offline returns.
-	 */
-	if (e->ret < 0 && !b->in_failure) {
-		b->error_fn = e->fn;
-		b->error = e->ret;
-		b->error_ts = e->ts;
-		b->in_failure = 1;
-	}
-	if (e->fn == HMT_FN_memory_block_online || e->fn == HMT_FN_memory_block_offline) {
-		b->in_failure = 0;
-		if (e->ret < 0)
-			b->failed++;
-	}
+	/* the engine always has memory_block_online/offline; the kernel's loader says */
+	hmt_block_failure(b, e, e->src == HMT_SRC_EMULATOR || kernel_block_ops);
 	b->last_ts = e->ts;
 	b->last_fn = e->fn;
 	b->last_ret = e->ret;

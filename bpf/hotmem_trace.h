@@ -155,17 +155,18 @@ struct hmt_block_state {
 	__u64 last_ts;
 	__u64 onlined; /* successful online_pages */
 	__u64 offlined; /* successful offline_pages */
-	__u64 failed; /* memory_block_online/offline that failed */
+	__u64 failed; /* onlines/offlines that failed (hmt_ends_operation()) */
 	__s64 last_ret;
 	enum hmt_fn last_fn;
 	enum hmt_mem_action last_action; /* the last memory_notify's; 0: none */
-	/* the latest failure's first failing step (test_pages_isolated, not
-	 * offline_pages after it): kept whatever the block sees next;
-	 * HMT_FN_none: never failed */
+	/* the latest failed operation's first failing step (memory_notify's
+	 * MEM_GOING_OFFLINE, not offline_pages after it; never a
+	 * test_pages_isolated pass, which only loops): kept until the next
+	 * failure; HMT_FN_none: never failed */
 	enum hmt_fn error_fn;
 	__s32 error; /* its return value; 0: never failed */
 	__u64 error_ts;
-	__u32 in_failure; /* a step failed, memory_block_on/offline not back yet */
+	__u32 in_failure; /* a step failed, its operation not ended yet */
 	__u32 online; /* 1 after online_pages, 0 after offline_pages */
 	__s32 nid;
 	enum hmu_zone zid; /* -1: none */
@@ -193,6 +194,71 @@ static inline int hmt_block_step(unsigned int fn)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Whether a step that returned @e fails its operation.  Not a
+ * test_pages_isolated -EBUSY: offline_pages() only repeats its loop
+ * (6.12 mm/memory_hotplug.c: do { ... ret = test_pages_isolated(...); }
+ * while (ret)), and the offline may yet succeed; not a memory_notify the
+ * kernel ignores the result of (MEM_ONLINE, MEM_OFFLINE, MEM_CANCEL_*,
+ * MEM_FINISH_OFFLINE): only MEM_PREPARE_ONLINE's, MEM_GOING_ONLINE's and
+ * MEM_GOING_OFFLINE's end an operation (notifier_to_errno()).
+ */
+static inline int hmt_step_fails(const struct hmt_event *e)
+{
+	if (e->ret >= 0 || e->fn == HMT_FN_test_pages_isolated)
+		return 0;
+	if (e->fn == HMT_FN_memory_notify)
+		return e->extra == MEM_PREPARE_ONLINE || e->extra == MEM_GOING_ONLINE ||
+		       e->extra == MEM_GOING_OFFLINE;
+	return 1;
+}
+
+/*
+ * Whether @e is the last step of a block's online or offline:
+ * memory_block_online/offline's return where those are traced
+ * (@block_ops: the engine's probes, a kernel that does not inline them).
+ * 6.1 .. 6.18 inline both into memory_block_action() (bpf/absent.c): there
+ * an operation ends at online_pages/offline_pages' return, or at a failed
+ * step memory_block_online() takes before online_pages()
+ * (MEM_PREPARE_ONLINE's notifier, mhp_init_memmap_on_memory()), after
+ * which it returns.  usereye10 U2: only memory_block_* ended one, so on a
+ * kernel `failed` never counted and the first failure stayed for ever.
+ */
+static inline int hmt_ends_operation(const struct hmt_event *e, int block_ops)
+{
+	if (e->fn == HMT_FN_memory_block_online || e->fn == HMT_FN_memory_block_offline)
+		return 1;
+	if (block_ops)
+		return 0;
+	if (e->fn == HMT_FN_online_pages || e->fn == HMT_FN_offline_pages)
+		return 1;
+	return hmt_step_fails(e) &&
+	       (e->fn == HMT_FN_mhp_init_memmap_on_memory ||
+		(e->fn == HMT_FN_memory_notify && e->extra == MEM_PREPARE_ONLINE));
+}
+
+/*
+ * The blocks map's failure fields told of @e, a step of block @b: the
+ * first failing step of an operation names the failure (its callers
+ * failing after it do not), the operation's end counts it and lets the
+ * next failure be named.
+ */
+static inline void hmt_block_failure(struct hmt_block_state *b, const struct hmt_event *e,
+				     int block_ops)
+{
+	if (hmt_step_fails(e) && !b->in_failure) {
+		b->error_fn = (enum hmt_fn)e->fn;
+		b->error = (__s32)e->ret;
+		b->error_ts = e->ts;
+		b->in_failure = 1;
+	}
+	if (hmt_ends_operation(e, block_ops)) {
+		if (e->ret < 0)
+			b->failed++;
+		b->in_failure = 0;
+	}
 }
 
 /* per-function flags the loader fills from the running kernel's BTF */

@@ -9,7 +9,9 @@
  *                            online Normal, online_movable, offline both,
  *                            online_movable both; prints "fired N"
  *   usdt_target ebusy        add 256 MiB at 4 GiB, online the first block
- *                            movable, fail to offline it (EBUSY), then
+ *                            movable, fail to offline it (EBUSY at
+ *                            isolation, then EINTR after two -EBUSY
+ *                            test_pages_isolated passes), then
  *                            watermarks as the engine fires them (a
  *                            zone's range: ZONE_DMA's from pfn 1, ZONE_MOVABLE's
  *                            from the block); prints "fired N"
@@ -40,6 +42,7 @@
 #define MEM_GOING_ONLINE 8
 #define MEM_CANCEL_OFFLINE 32
 #define EBUSY 16
+#define EINTR 4
 
 static long fired;
 
@@ -115,16 +118,34 @@ static void offline(long pfn, int zid)
 	EXIT(memory_block_offline, pfn, BLOCK, 0, zid, 0, 0);
 }
 
-/* offline_pages() failing at isolation, as engine/memory_hotplug.c does */
+/*
+ * offline_pages() failing at isolation, as engine/memory_hotplug.c and
+ * 6.12 do: start_isolate_page_range() -EBUSY, before MEM_GOING_OFFLINE,
+ * no MEM_CANCEL_OFFLINE (goto failed_removal_pcplists_disabled)
+ */
 static void offline_ebusy(long pfn, int zid)
+{
+	ENTER(memory_block_offline, pfn, BLOCK, 0, zid, 0);
+	ENTER(offline_pages, pfn, BLOCK, 0, zid, 0);
+	EXIT(offline_pages, pfn, BLOCK, 0, zid, 0, -EBUSY);
+	EXIT(memory_block_offline, pfn, BLOCK, 0, zid, 0, -EBUSY);
+}
+
+/*
+ * offline_pages() ended by a signal after two passes whose
+ * test_pages_isolated() found pages not yet free (-EBUSY: the loop goes
+ * round again, no failure): MEM_CANCEL_OFFLINE, -EINTR
+ */
+static void offline_eintr(long pfn, int zid)
 {
 	ENTER(memory_block_offline, pfn, BLOCK, 0, zid, 0);
 	ENTER(offline_pages, pfn, BLOCK, 0, zid, 0);
 	notify(pfn, MEM_GOING_OFFLINE);
 	STEP(test_pages_isolated, pfn, BLOCK, -1, -1, pfn + 8, -EBUSY);
+	STEP(test_pages_isolated, pfn, BLOCK, -1, -1, pfn + 8, -EBUSY);
 	notify(pfn, MEM_CANCEL_OFFLINE);
-	EXIT(offline_pages, pfn, BLOCK, 0, zid, 0, -EBUSY);
-	EXIT(memory_block_offline, pfn, BLOCK, 0, zid, 0, -EBUSY);
+	EXIT(offline_pages, pfn, BLOCK, 0, zid, 0, -EINTR);
+	EXIT(memory_block_offline, pfn, BLOCK, 0, zid, 0, -EINTR);
 }
 
 /* engine/page_alloc.c: (zone_start_pfn, spanned_pages, nid, zid, wmark_min) */
@@ -139,6 +160,7 @@ static void ebusy(void)
 	add_memory();
 	online(PFN0, ZONE_MOVABLE);
 	offline_ebusy(PFN0, ZONE_MOVABLE);
+	offline_eintr(PFN0, ZONE_MOVABLE);
 	zone_wmarks();
 }
 
