@@ -101,6 +101,11 @@ struct hmd {
 	 */
 	enum { HMD_ACPI_UNKNOWN, HMD_ACPI_NONE_BINDING, HMD_ACPI_BINDING } acpi_state;
 	/*
+	 * Whether the sysroot has any ACPI memory device (PNP0C80) at all
+	 * (hmd_acpi_memory_devices()): listed once, then told by each walk
+	 */
+	enum { HMD_ACPI_DEVS_UNKNOWN, HMD_ACPI_DEVS_NONE, HMD_ACPI_DEVS_SOME } acpi_devs;
+	/*
 	 * The blocks [lo, hi] an ACPI memory device is bound to, told by its
 	 * physical_nodeK links (sysfs.c fw_range_learn()): their firmware_node
 	 * read without a READLINK each.  Learnt only while @on (a coldplug's
@@ -277,6 +282,7 @@ unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id);
 /* the ACPI devices' ranges learnt from now on (@on), or no longer and forgotten */
 void hmd_fw_range_learning(struct hmd *d, bool on);
 bool hmd_acpi_memory_binding(struct hmd *d);
+bool hmd_acpi_memory_devices(struct hmd *d);
 int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val);
 /* positive @err of a state write: block @id was removed (ENODEV, or ENOENT and no memoryN) */
 bool hmd_block_went_away(struct hmd *d, unsigned long id, int err);

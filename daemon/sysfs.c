@@ -571,22 +571,58 @@ static bool acpi_memory_unbound(int dirfd, const char *name)
  */
 static bool acpi_entry(int dfd, const char *name, void *arg)
 {
+	bool *seen = arg;
+
+	if (strncmp(name, "PNP0C80:", 8))
+		return true;
+	*seen = true;
 	/* false (stop) at the first memory device still to bind */
-	return strncmp(name, "PNP0C80:", 8) || !acpi_memory_unbound(dfd, name);
+	return !acpi_memory_unbound(dfd, name);
 }
 
 bool hmd_acpi_memory_binding(struct hmd *d)
 {
-	bool binding;
+	bool binding, seen = false;
 
 	if (d->acpi_state != HMD_ACPI_UNKNOWN)
 		return d->acpi_state == HMD_ACPI_BINDING;
-	binding = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_entry, NULL) == 1;
+	binding = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_entry, &seen) == 1;
 	d->acpi_state = binding ? HMD_ACPI_BINDING : HMD_ACPI_NONE_BINDING;
+	d->acpi_devs = seen ? HMD_ACPI_DEVS_SOME : HMD_ACPI_DEVS_NONE;
 	/* a walk of every device (256 on QEMU): said, so its cost can be seen */
 	hmd_log(d, LOG_DEBUG, "ACPI memory devices looked at: %s",
 		binding ? "one is still to bind its blocks" : "none is binding");
 	return binding;
+}
+
+/* false (stop) at the first ACPI memory device */
+static bool acpi_memdev_entry(int dfd, const char *name, void *arg)
+{
+	(void)dfd;
+	(void)arg;
+	return strncmp(name, "PNP0C80:", 8) != 0;
+}
+
+/*
+ * Whether the sysroot has any ACPI memory device, bound, binding or an
+ * empty slot: only acpi_memhotplug binding one links a block's
+ * firmware_node (acpi_bind_memory_blocks(), drivers/acpi/acpi_memhotplug.c,
+ * 6.12), and the devices are the firmware's (QEMU's DIMM slots, present
+ * or not), made at boot.  Without one (a guest with no DIMM slots, an
+ * architecture without ACPI memory hotplug, a sysroot of plain files)
+ * no block ever gets a firmware_node to wait for.  Listed once, names
+ * only (one READDIR on FUSE, no device read); each walk of
+ * hmd_acpi_memory_binding() tells it again.  (An ACPI container
+ * hot-added with the first memory devices is not foreseen: its first
+ * DIMM's blocks ADDed before that walk are decided alone.)
+ */
+bool hmd_acpi_memory_devices(struct hmd *d)
+{
+	if (d->acpi_devs == HMD_ACPI_DEVS_UNKNOWN)
+		d->acpi_devs = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_memdev_entry, NULL) == 1 ?
+				       HMD_ACPI_DEVS_SOME :
+				       HMD_ACPI_DEVS_NONE;
+	return d->acpi_devs == HMD_ACPI_DEVS_SOME;
 }
 
 /*

@@ -1069,6 +1069,37 @@ static void test_no_firmware_link_decided_at_settle(void **state)
 	assert_null(strstr(f->m.journal, "decided alone"));
 }
 
+/*
+ * No ACPI memory device at all (no DIMM slots, no ACPI memory hotplug, a
+ * sysroot of plain files): nothing ever links a block's firmware_node, so
+ * a block ADDed without one is decided at its ADD, not 20 ms later at the
+ * settle (bench_hotmemd's fake sysroot: 21.5 ms an ADD, 0.07 before
+ * f16b10ea); the one look at bus/acpi/devices is kept.
+ */
+static void test_no_acpi_memory_device_decided_at_add(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(f->d.cfg.groups, HMD_GROUPS_FIRMWARE);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	mk_block(f->root, 48, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 48);
+	assert_int_equal(f->d.n_link_wait, 0);
+	assert_int_equal(f->m.writes[48], 1);
+	assert_int_equal(f->d.acpi_devs, HMD_ACPI_DEVS_NONE);
+	/* with a slot (empty) the next one waits for the settle, as before */
+	f->d.acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
+	mk_acpi_slot(f, 0, -1);
+	put(f->root, "sys/bus/acpi/devices/PNP0C80:00/status", "0\n");
+	mk_block(f->root, 49, "offline\n", 0);
+	hmd_block_event(&f->d, "add", 49);
+	assert_int_equal(f->d.n_link_wait, 1);
+	assert_int_equal(f->m.writes[49], 0);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[49], 1);
+	assert_sums_recount(&f->d);
+}
+
 /* PNP0C80:@slot/physical_node@k -> memory@id, as acpi_bind_one() links a bound block */
 static void mk_phys_node(struct fixture *f, int slot, int k, int id)
 {
@@ -1684,6 +1715,9 @@ static void test_readded_block_not_counted_stale(void **state)
 	struct fixture *f = *state;
 	unsigned long nr;
 
+	/* an empty DIMM slot: a block ADDed without a firmware_node waits for the settle */
+	mk_acpi_slot(f, 0, -1);
+	put(f->root, "sys/bus/acpi/devices/PNP0C80:00/status", "0\n");
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	mk_block(f->root, 50, "online\n", 0);
 	hmd_block_event(&f->d, "add", 50);
@@ -2427,6 +2461,7 @@ int main(void)
 		T(test_held_settle_keeps_group),
 		T(test_firmware_wait_while_adds_come),
 		T(test_no_firmware_link_decided_at_settle),
+		T(test_no_acpi_memory_device_decided_at_add),
 		T(test_fwnode_range_from_physical_nodes),
 		T(test_fwnode_range_failed_not_retried),
 		T(test_listing_order_verified),
