@@ -104,13 +104,12 @@ static void replay(struct blocks *bs, const char *name)
  * offline_pages' return and nothing after it (memory_block_offline is
  * inlined); memory33 (Movable) goes offline.  The failure counts, ended.
  */
-static void test_recorded_612_failed_offline_counts(void **state)
+static void recorded_failed_offline_counts(const char *recording)
 {
 	static struct blocks bs;
 
-	(void)state;
 	blocks_init(&bs, 0);
-	replay(&bs, "kernel-6.12.jsonl");
+	replay(&bs, recording);
 	assert_int_equal(bs.b[32].failed, 1);
 	assert_int_equal(bs.b[32].error_fn, HMT_FN_offline_pages);
 	assert_int_equal(bs.b[32].error, -EBUSY);
@@ -120,20 +119,17 @@ static void test_recorded_612_failed_offline_counts(void **state)
 	assert_int_equal(bs.b[33].in_failure, 0);
 }
 
+static void test_recorded_612_failed_offline_counts(void **state)
+{
+	(void)state;
+	recorded_failed_offline_counts("kernel-6.12.jsonl");
+}
+
 /* 6.1's recording, the same scenario: memory_block_* inlined there too (bpf/absent.c) */
 static void test_recorded_61_failed_offline_counts(void **state)
 {
-	static struct blocks bs;
-
 	(void)state;
-	blocks_init(&bs, 0);
-	replay(&bs, "kernel-6.1.jsonl");
-	assert_int_equal(bs.b[32].failed, 1);
-	assert_int_equal(bs.b[32].error_fn, HMT_FN_offline_pages);
-	assert_int_equal(bs.b[32].error, -EBUSY);
-	assert_int_equal(bs.b[32].in_failure, 0);
-	assert_int_equal(bs.b[33].failed, 0);
-	assert_int_equal(bs.b[33].error_fn, HMT_FN_none);
+	recorded_failed_offline_counts("kernel-6.1.jsonl");
 }
 
 /* a later failure of the same block is counted and named: the latest, not the first */
