@@ -917,6 +917,52 @@ int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
 const char *hotmem_memmap_on_memory_name(int mode);
 /* a profile's kernel_alloc word: "off", "default", "heavy"; "?" for none */
 const char *hotmem_kernel_alloc_name(int kernel_alloc);
+
+/*
+ * The kernel's own allocations (kmem.c: slab, page tables, pagesets,
+ * kthread stacks) across a restart of a front end that saves the machine
+ * (hotmemfs's state file): where they are, what changed since the last
+ * look, and putting them back at their pages.  Boot's own (never freed)
+ * are not among them: a boot of the same profile makes them again.
+ */
+struct hotmem_kmem_alloc {
+	uint64_t pfn;
+	unsigned int order;
+	int site;		/* the allocating kernel function: hotmem_kmem_site_name() */
+	int owner;		/* a pageset's zone (nid * zones + zid), a kthread's nid; -1 */
+	bool background;	/* a later operation's tick may free it */
+	bool freed;		/* in the log: the allocation at pfn was freed */
+};
+typedef int (*hotmem_kmem_cb)(void *arg, const struct hotmem_kmem_alloc *a);
+const char *hotmem_kmem_site_name(int site);
+int hotmem_kmem_site_from_name(const char *name);	/* -EINVAL: none */
+/* each live allocation, in the engine's order; *@rng: the generator's state */
+int hotmem_kmem_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *rng);
+/* keep a log of the changes from now on (emptied) */
+void hotmem_kmem_log_start(struct hotmem *hm);
+/*
+ * the log's entries, in order (*@n of them); -EOVERFLOW: it was too long
+ * and is lost (take hotmem_kmem_walk() instead)
+ */
+int hotmem_kmem_log_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *rng,
+			 unsigned long *n);
+/* the log's first @n entries taken (ULONG_MAX: all, and a lost log found again) */
+void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long n);
+/* a restore under way: operations allocate nothing of the kernel's own */
+void hotmem_kmem_pause(struct hotmem *hm, bool pause);
+/*
+ * A restore puts saved ones back at their pages: _begin() frees those the
+ * boot made; _take() takes each of @a not yet @taken whose pages are free
+ * now (online, below ZONE_MOVABLE) and sets it, as often as more memory
+ * came online (-ENOMEM: the record could not grow); _end() allocates anew
+ * those never taken (*@moved of them, where the allocator puts them) and
+ * puts the saved order and generator back.
+ */
+void hotmem_kmem_restore_begin(struct hotmem *hm);
+int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
+			     unsigned long n, bool *taken);
+int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
+			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved);
 /*
  * /sys/module/virtio_mem/parameters/unplug_online (0644, default Y): off,
  * the virtio-mem drivers unplug offline memory only, and retry when a

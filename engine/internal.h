@@ -834,6 +834,14 @@ struct hotmem {
 		struct kmem_alloc *allocs;
 		unsigned long cap, used, nr_background;
 		uint64_t rng;
+		/*
+		 * what changed since a front end last took it
+		 * (hotmem_kmem_log_walk()): allocations and frees in order
+		 */
+		struct hotmem_kmem_alloc *log;
+		unsigned long log_cap, log_used;
+		bool logging, log_lost;	/* lost: too long, the front end takes all */
+		bool paused;		/* a restore: nothing allocated (hotmem_kmem_pause()) */
 	} kmem;
 
 	/* fault injection */

@@ -97,6 +97,36 @@ static void kmem_account(struct hotmem *hm, struct page *page, int counter, long
 	pthread_mutex_unlock(&z->lock);
 }
 
+/* the front end's log past this many entries is dropped: it takes the whole list instead */
+#define KMEM_LOG_MAX	(1UL << 16)
+
+/*
+ * A change for the front end that saves the machine (hotmem_kmem_log_walk()).
+ * Its own bookkeeping, no allocation of the machine's: never a fault point
+ * (hm_array_resize_noinject()).  Full or out of memory, the log is lost
+ * and says so: the front end then takes the whole list.
+ */
+static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed)
+{
+	struct hotmem_kmem_alloc *e;
+
+	if (!hm->kmem.logging || hm->kmem.log_lost)
+		return;
+	if (hm->kmem.log_used == hm->kmem.log_cap &&
+	    (hm->kmem.log_cap >= KMEM_LOG_MAX ||
+	     hm_array_resize_noinject(hm, (void **)&hm->kmem.log, &hm->kmem.log_cap,
+				      hm->kmem.log_used, sizeof(*hm->kmem.log),
+				      hm->kmem.log_cap ? hm->kmem.log_cap * 2 : 64))) {
+		hm->kmem.log_lost = true;
+		hm->kmem.log_used = 0;
+		return;
+	}
+	e = &hm->kmem.log[hm->kmem.log_used++];
+	*e = (struct hotmem_kmem_alloc){ .pfn = a->pfn, .order = a->order, .site = a->site,
+					 .owner = a->owner, .background = a->background,
+					 .freed = freed };
+}
+
 /*
  * A background allocation (kmem_tick()) is other processes' work, which
  * the kernel's per-task fail-nth (/proc/PID/fail-nth, 6.12
@@ -123,8 +153,12 @@ static int kmem_record(struct hotmem *hm, unsigned long pfn, unsigned int order,
 	a->owner = owner;
 	if (background)
 		hm->kmem.nr_background++;
+	kmem_log(hm, a, false);
 	return 0;
 }
+
+static void kmem_mark(struct hotmem *hm, struct page *page, unsigned long pfn, unsigned int order,
+		      int site);
 
 /*
  * One allocation of @site on @nid's zonelist: 0 or -ENOMEM.  @owner < -1
@@ -149,6 +183,16 @@ static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, 
 		__free_pages(hm, page, order);
 		return -ENOMEM;
 	}
+	kmem_mark(hm, page, pfn, order, site);
+	return 0;
+}
+
+/* @page's 2^@order pages the kernel's, of @site: explain names it, meminfo counts it */
+static void kmem_mark(struct hotmem *hm, struct page *page, unsigned long pfn, unsigned int order,
+		      int site)
+{
+	const struct kmem_site_desc *d = &kmem_sites[site];
+
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *p = page + i;
 
@@ -161,7 +205,6 @@ static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, 
 	if (order)
 		set_page_flag(page, PG_head);
 	kmem_account(hm, page, d->counter, 1L << order);
-	return 0;
 }
 
 static void kmem_free_at(struct hotmem *hm, unsigned long idx)
@@ -181,6 +224,7 @@ static void kmem_free_at(struct hotmem *hm, unsigned long idx)
 	}
 	if (a.background)
 		hm->kmem.nr_background--;
+	kmem_log(hm, &a, true);
 	hm->kmem.allocs[idx] = hm->kmem.allocs[--hm->kmem.used];
 	__free_pages(hm, page, a.order);
 }
@@ -245,7 +289,7 @@ void kmem_tick(struct hotmem *hm)
 		{ KMEM_PTE, 0 }, { KMEM_SLAB, 1 }, { KMEM_SLAB, 3 }, { KMEM_SLAB_RECLAIMABLE, 0 },
 	};
 
-	if (!sz)
+	if (!sz || hm->kmem.paused)
 		return;
 	for (unsigned int i = 0; i < sz->tick_allocs; i++)
 		kmem_alloc(hm, 0, step[i % ARRAY_SIZE(step)].site,
@@ -286,7 +330,7 @@ void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
 {
 	const int nid = zone_to_nid(zone);
 
-	if (!sizes(hm))
+	if (!sizes(hm) || hm->kmem.paused)
 		return;
 	if (zone_was_empty)
 		kmem_alloc(hm, nid, KMEM_PAGESET, 0, zone_owner(zone), false);
@@ -341,4 +385,267 @@ void kmem_destroy(struct hotmem *hm)
 	hm_free(hm, hm->kmem.allocs, hm->kmem.cap * sizeof(*hm->kmem.allocs));
 	hm->kmem.allocs = NULL;
 	hm->kmem.cap = hm->kmem.used = 0;
+	hm_free(hm, hm->kmem.log, hm->kmem.log_cap * sizeof(*hm->kmem.log));
+	hm->kmem.log = NULL;
+	hm->kmem.log_cap = hm->kmem.log_used = 0;
+}
+
+/* ---- across a restart: the front end's state file ------------------------ */
+
+const char *hotmem_kmem_site_name(int site)
+{
+	return kmem_site_name(site);
+}
+
+int hotmem_kmem_site_from_name(const char *name)
+{
+	for (int i = 0; name && i < KMEM_NR_SITES; i++)
+		if (!strcmp(name, kmem_sites[i].name))
+			return i;
+	return -EINVAL;
+}
+
+static struct hotmem_kmem_alloc kmem_public(const struct kmem_alloc *a)
+{
+	return (struct hotmem_kmem_alloc){ .pfn = a->pfn, .order = a->order, .site = a->site,
+					   .owner = a->owner, .background = a->background };
+}
+
+int hotmem_kmem_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *rng)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	*rng = hm->kmem.rng;
+	for (unsigned long i = 0; !ret && i < hm->kmem.used; i++) {
+		struct hotmem_kmem_alloc a = kmem_public(&hm->kmem.allocs[i]);
+
+		ret = cb(arg, &a);
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+void hotmem_kmem_log_start(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->kmem.logging = true;
+	hm->kmem.log_lost = false;
+	hm->kmem.log_used = 0;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+int hotmem_kmem_log_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *rng,
+			 unsigned long *n)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	*rng = hm->kmem.rng;
+	*n = hm->kmem.log_used;
+	if (hm->kmem.log_lost)
+		ret = -EOVERFLOW;
+	for (unsigned long i = 0; !ret && i < hm->kmem.log_used; i++)
+		ret = cb(arg, &hm->kmem.log[i]);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long n)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	if (n >= hm->kmem.log_used) {
+		hm->kmem.log_used = 0;
+		if (n == ULONG_MAX)
+			hm->kmem.log_lost = false;
+	} else {
+		memmove(hm->kmem.log, hm->kmem.log + n,
+			(hm->kmem.log_used - n) * sizeof(*hm->kmem.log));
+		hm->kmem.log_used -= n;
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+void hotmem_kmem_pause(struct hotmem *hm, bool pause)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->kmem.paused = pause;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+/*
+ * @a's 2^order pages, all of them free in one buddy block of an online
+ * zone below ZONE_MOVABLE, taken off the free lists as
+ * take_page_off_buddy() takes one page (the rest of the block given back
+ * in halves), and given the reference an allocation gives (6.12
+ * post_alloc_hook()'s set_page_refcounted()).  -EBUSY: a page is not free
+ * (the kernel's errno for a range it cannot have: alloc_contig_range()).
+ */
+static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order)
+{
+	struct page *page = pfn_to_online_page(hm, pfn), *hp;
+	unsigned long head, end = pfn + (1UL << order);
+	struct zone *z;
+	unsigned int o;
+
+	if (!page || !IS_ALIGNED(pfn, 1UL << order) || !pfn_to_online_page(hm, end - 1))
+		return -EBUSY;
+	/*
+	 * a memmap the host left unmapped is mapped first (as
+	 * alloc_contig_range()): the whole max-order block's, whose heads
+	 * free_block_holding() reads
+	 */
+	if (vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
+		return -ENOMEM;
+	z = page_zone(hm, page);
+	if (zone_idx(z) > ZONE_NORMAL || page_zone(hm, pfn_to_page(hm, end - 1)) != z)
+		return -EBUSY;
+	pthread_mutex_lock(&z->lock);
+	hp = free_block_holding(hm, pfn);
+	if (!hp || buddy_order_unsafe(hp) < order) {
+		pthread_mutex_unlock(&z->lock);
+		return -EBUSY;
+	}
+	head = page_to_pfn(hm, hp);
+	o = (unsigned int)buddy_order_unsafe(hp);
+	del_page_from_free_list(z, hp, o);
+	/* every half that does not hold [pfn, end) goes back */
+	while (o > order) {
+		unsigned long half = 1UL << --o;
+
+		if (pfn >= head + half) {
+			free_one_page_locked(hm, z, head, o, false);
+			head += half;
+		} else {
+			free_one_page_locked(hm, z, head + half, o, false);
+		}
+	}
+	pthread_mutex_unlock(&z->lock);
+	set_page_count(page, 1);
+	WRITE_ONCE(page->index, 0);
+	WRITE_ONCE(page->mapping, 0);
+	return 0;
+}
+
+/* one saved allocation back at its pages: 0, -EBUSY (they are not free) or -ENOMEM */
+static int kmem_put_back(struct hotmem *hm, const struct hotmem_kmem_alloc *a)
+{
+	struct page *page;
+
+	if (!pfn_valid(hm, a->pfn))
+		return -EBUSY;
+	/* not free, or a memmap the host will not map back: not there */
+	if (take_block_off_buddy(hm, a->pfn, a->order))
+		return -EBUSY;
+	page = pfn_to_page(hm, a->pfn);
+	if (kmem_record(hm, a->pfn, a->order, a->site, a->owner, a->background)) {
+		__free_pages(hm, page, a->order);
+		return -ENOMEM;
+	}
+	kmem_mark(hm, page, a->pfn, a->order, a->site);
+	return 0;
+}
+
+/* a saved allocation whose pages are taken now: anew, where the allocator puts it */
+static int kmem_anew(struct hotmem *hm, const struct hotmem_kmem_alloc *a)
+{
+	/* a kthread's stack on its node, the others on the CPUs' (kmem_tick()) */
+	int nid = a->site == KMEM_KSWAPD || a->site == KMEM_KCOMPACTD ? a->owner : 0;
+
+	return kmem_alloc(hm, nid, a->site, a->order, a->owner, a->background);
+}
+
+static bool kmem_saved_ok(const struct hotmem_kmem_alloc *a)
+{
+	return a->site >= 0 && a->site < KMEM_NR_SITES && a->order <= MAX_PAGE_ORDER &&
+	       a->owner >= KMEM_OWNER_NONE;
+}
+
+/*
+ * A restart puts the kernel's allocations back where they were.  No
+ * kernel does this -- a real reboot places them anew -- but the state
+ * file's promise is the machine as it was, which blocks can go offline
+ * being part of it.  First the ones the boot made go (not boot's own,
+ * never recorded: the same boot made them at the same pages).
+ */
+void hotmem_kmem_restore_begin(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (unsigned long i = hm->kmem.used; i-- > 0;)
+		if (kmem_mapped(hm, &hm->kmem.allocs[i]))
+			kmem_free_at(hm, i);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+/*
+ * Then the saved ones at their pages, as soon as those are online: those
+ * in boot memory before the devices come back, so that a device's memmap
+ * from system RAM (vmemmap_populate()) takes none of their pages, the
+ * others once the blocks are.
+ */
+int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
+			     unsigned long n, bool *taken)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (unsigned long i = 0; !ret && i < n; i++) {
+		if (taken[i] || !kmem_saved_ok(&a[i]))
+			continue;
+		ret = kmem_put_back(hm, &a[i]);
+		taken[i] = !ret;
+		ret = ret == -EBUSY ? 0 : ret;
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+/* @a's allocation among the engine's from @from on: its index, or used */
+static unsigned long kmem_find_from(struct hotmem *hm, unsigned long from,
+				    const struct hotmem_kmem_alloc *a)
+{
+	for (unsigned long j = from; j < hm->kmem.used; j++)
+		if (hm->kmem.allocs[j].pfn == a->pfn && hm->kmem.allocs[j].site == a->site)
+			return j;
+	return hm->kmem.used;
+}
+
+/*
+ * Last, those whose pages are not free are allocated anew where the
+ * allocator puts them (counted in *@moved), and the array is put in the
+ * saved order, the generator as saved: the next tick frees the same one
+ * (kmem_random() over the same array).
+ */
+int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
+			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved)
+{
+	unsigned long at = 0;
+
+	*moved = 0;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (unsigned long i = 0; i < n; i++) {
+		if (taken[i])
+			continue;
+		(*moved)++; /* one the kernel does not allocate is dropped */
+		if (kmem_saved_ok(&a[i]))
+			kmem_anew(hm, &a[i]); /* -ENOMEM: a machine that full has it nowhere */
+	}
+	/* the taken ones first, in the saved order; those anew after them */
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long j;
+		struct kmem_alloc t;
+
+		if (!taken[i])
+			continue;
+		j = kmem_find_from(hm, at, &a[i]);
+		if (j == hm->kmem.used)
+			continue;
+		t = hm->kmem.allocs[at];
+		hm->kmem.allocs[at] = hm->kmem.allocs[j];
+		hm->kmem.allocs[j] = t;
+		at++;
+	}
+	hm->kmem.rng = rng;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return 0;
 }

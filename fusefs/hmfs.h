@@ -505,7 +505,7 @@ struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 14
+#define HMFS_STATE_KEYS 15
 /* a UUID as "%pU" prints it: 8-4-4-4-12 lowercase hex digits */
 #define HMFS_BOOT_ID_LEN 36
 
@@ -803,6 +803,15 @@ struct hmfs_ctx {
 	unsigned int ends_pending;
 	pthread_mutex_t save_lock; /* the counters below, for status */
 	bool restoring;
+	/*
+	 * The kernel's own allocations (state.c "kmem"): their log is kept
+	 * from the first whole save on (every record carries what changed);
+	 * what the restore did with them (HMFS_KMEM_*) and how many it could
+	 * not put back at their pages, for the restore line.
+	 */
+	bool kmem_logging;
+	int kmem_restored;
+	unsigned long kmem_moved;
 	/*
 	 * The pages retired, in order (the state file's "hwpoison"): the
 	 * engine keeps no hard/soft, and a restart retires them again.
@@ -1660,6 +1669,11 @@ bool hmfs_change_touches(enum hmfs_change_op op, const char *key);
 int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* change_lock held: a "set" of "params" only (a refused anonymous device_add's number) */
 int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* the kernel's allocations moved without a record (a refused change's tick): their own */
+int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/* what a restore did with the kernel's own allocations: the restore line's words */
+enum { HMFS_KMEM_ANEW, HMFS_KMEM_BACK, HMFS_KMEM_FAILED };
+const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t len);
 /* without change_lock: wait until sv's record (and all before it) is durable */
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* drop what prepare kept */

@@ -681,6 +681,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	struct change_run run = { .ch = ch, .err = err, .errlen = errlen, .ost_slot = -1 };
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
+	struct hmfs_save ksv = { 0 }; /* the kernel's allocations' own record (state.c) */
 	struct hmfs_change fired;
 	bool ends;
 	int ret, sret;
@@ -712,7 +713,10 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	run.sv.undo = undo_unsynced;
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (ret < 0 && !may_progress(ctx, ch)) {
+		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
+		hmfs_state_append_kmem(ctx, &ksv);
 		pthread_mutex_unlock(&ctx->change_lock);
+		hmfs_state_sync(ctx, &ksv);
 		goto out;
 	}
 	if (ch->dev.new_id)
@@ -722,6 +726,9 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
 	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE))
 		driver_retry(ctx, &drun, &retry);
+	/* a change that left the file's machine as it was has no record to carry them */
+	if (!sret)
+		hmfs_state_append_kmem(ctx, &ksv);
 	ends = ch->op == HMFS_CH_DEVICE_ADD || ch->op == HMFS_CH_DEVICE_DEL;
 	if (ends)
 		ends_pending(ctx, true);
@@ -731,6 +738,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		if (sret)
 			ret = sret; /* undone, run.err says so */
 		hmfs_state_sync(ctx, &drun.sv);
+		hmfs_state_sync(ctx, &ksv);
 	}
 	/*
 	 * QEMU's DEVICE_DELETED once the device is gone for good: durable, so

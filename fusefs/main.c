@@ -1039,17 +1039,16 @@ static void restored_injections(struct hmfs_ctx *ctx, char *buf, size_t len)
 }
 
 /*
- * The state file keeps the machine's changes, not where the kernel's own
- * pages (kmem.c: slab, page tables, pagesets) were: the restore boots and
- * replays, and they are allocated anew, possibly in other blocks, so a
+ * What the restore did with the kernel's own pages (kmem.c: slab, page
+ * tables, pagesets): put back at their pages, or, from a state file of
+ * before they were saved, made anew, possibly in other blocks, so that a
  * Normal block they pinned before may offline after (usereye9 F1).
  */
-static const char *kernel_alloc_anew(const struct hmfs_ctx *ctx)
+static const char *kernel_alloc_anew(const struct hmfs_ctx *ctx, char *buf, size_t len)
 {
 	if (ctx->cfg.kernel_alloc == HM_KERNEL_ALLOC_OFF)
 		return "";
-	return "; the kernel's own allocations (slab, page tables, pagesets) are made anew and may "
-	       "land in other blocks: which Normal blocks can go offline may change";
+	return hmfs_state_kmem_said(ctx, buf, len);
 }
 
 static void say_restored(struct hmfs_ctx *ctx)
@@ -1058,7 +1057,7 @@ static void say_restored(struct hmfs_ctx *ctx)
 	const struct hmfs_dev *dv;
 	struct hm_block_info bi;
 	bool first = true;
-	char inj[192];
+	char inj[192], kmem[256];
 
 	for (dv = ctx->devs; dv; dv = dv->next)
 		devs++;
@@ -1071,7 +1070,7 @@ static void say_restored(struct hmfs_ctx *ctx)
 		"hotmemfs: restored the machine from %s: %lu device%s, %lu block%s (%lu online); "
 		"workload allocations (hotmemctl alloc) are not saved%s%s\n",
 		ctx->state_path, devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online,
-		kernel_alloc_anew(ctx), inj);
+		kernel_alloc_anew(ctx, kmem, sizeof(kmem)), inj);
 }
 
 /*

@@ -478,7 +478,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
-	KEY_PROFILE_CONFIG, KEY_BOOT_ID,
+	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -493,6 +493,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
 	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
 	[KEY_PROFILE_CONFIG] = "profile-config", [KEY_BOOT_ID] = "boot-id",
+	[KEY_KMEM] = "kmem",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -503,6 +504,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
 	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
 	[KEY_PROFILE_CONFIG] = json_type_array, [KEY_BOOT_ID] = json_type_string,
+	[KEY_KMEM] = json_type_object,
 };
 
 /*
@@ -646,6 +648,292 @@ void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, json_object *next
 			ctx->state_path, json_object_to_json_string_ext(next, JSON_C_TO_STRING_PLAIN));
 }
 
+/* ---- the kernel's own allocations ----------------------------------------- */
+
+/*
+ * "kmem": where the kernel's own allocations are (engine/kmem.c: slab,
+ * page tables, the zones' pagesets, kthread stacks; not boot's, which a
+ * boot of the same profile makes again), {"rng": the engine's generator,
+ * "allocs": [[pfn, order, "site", owner, background], ...]} in the
+ * engine's order, so that a restart takes them back at their very pages
+ * (hotmem_kmem_restore_take()) and a Normal block they pinned stays pinned
+ * (usereye9 F1).  Every record after the first whole save carries what
+ * changed since the record before, {"rng", "ops": [an allocation as above,
+ * or [pfn] freed], ...} (kmem_delta()): a few entries an operation
+ * (kmem_tick()), O(change), never the whole list; the whole list only
+ * when the engine's log was lost ("allocs", as here).  Its changes never
+ * make a "set" (append_set()).  A file without it (before 2026-11-30):
+ * the kernel's allocations are made anew on the restore, as before, and
+ * the restore line says so.
+ */
+static int kmem_entry_add(void *arg, const struct hotmem_kmem_alloc *a)
+{
+	json_object *e = json_object_new_array();
+
+	if (!e)
+		return -ENOMEM;
+	json_object_array_add(e, json_object_new_uint64(a->pfn));
+	if (!a->freed) {
+		json_object_array_add(e, json_object_new_int((int)a->order));
+		json_object_array_add(e, json_object_new_string(hotmem_kmem_site_name(a->site)));
+		json_object_array_add(e, json_object_new_int(a->owner));
+		json_object_array_add(e, json_object_new_boolean(a->background));
+	}
+	if (json_object_array_add((json_object *)arg, e)) {
+		json_object_put(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* the whole list; the first one taken starts the engine's log, which records add up from */
+static json_object *kmem_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object(), *allocs = json_object_new_array();
+	uint64_t rng = 0;
+
+	if (!ctx->kmem_logging) {
+		hotmem_kmem_log_start(ctx->hm);
+		ctx->kmem_logging = true;
+	}
+	if (!o || !allocs || hotmem_kmem_walk(ctx->hm, kmem_entry_add, allocs, &rng)) {
+		json_object_put(o);
+		json_object_put(allocs);
+		return NULL;
+	}
+	json_object_object_add(o, "rng", json_object_new_uint64(rng));
+	json_object_object_add(o, "allocs", allocs);
+	return o;
+}
+
+/*
+ * What changed since the last record into *@delta (NULL: nothing), and
+ * how many of the log's entries it holds (*@n: ULONG_MAX for the whole
+ * list, the log lost); 0 or -ENOMEM.  Under change_lock.
+ */
+static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *n)
+{
+	json_object *ops;
+	uint64_t rng;
+	int ret;
+
+	*delta = NULL;
+	*n = 0;
+	if (!ctx->kmem_logging)
+		return 0;
+	ops = json_object_new_array();
+	if (!ops)
+		return -ENOMEM;
+	ret = hotmem_kmem_log_walk(ctx->hm, kmem_entry_add, ops, &rng, n);
+	if (ret == -EOVERFLOW) {
+		json_object_put(ops);
+		*delta = kmem_json(ctx);
+		*n = ULONG_MAX;
+		return *delta ? 0 : -ENOMEM;
+	}
+	if (ret || !*n) {
+		json_object_put(ops);
+		return ret;
+	}
+	*delta = json_object_new_object();
+	if (!*delta) {
+		json_object_put(ops);
+		return -ENOMEM;
+	}
+	json_object_object_add(*delta, "rng", json_object_new_uint64(rng));
+	json_object_object_add(*delta, "ops", ops);
+	return 0;
+}
+
+/* an entry [pfn, order, "site", owner, background] (@whole) or [pfn] into @a: false if malformed */
+static bool kmem_entry_parse(json_object *e, struct hotmem_kmem_alloc *a, bool whole)
+{
+	size_t len = json_object_is_type(e, json_type_array) ? json_object_array_length(e) : 0;
+	json_object *v[5] = { NULL };
+
+	if (len != 1 && len != 5)
+		return false;
+	if (whole && len != 5)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		v[i] = json_object_array_get_idx(e, i);
+	*a = (struct hotmem_kmem_alloc){ .freed = len == 1, .owner = -1 };
+	if (!json_object_is_type(v[0], json_type_int))
+		return false;
+	a->pfn = (uint64_t)json_object_get_uint64(v[0]);
+	if (len == 1)
+		return true;
+	if (!json_object_is_type(v[1], json_type_int) || !json_object_is_type(v[2], json_type_string) ||
+	    !json_object_is_type(v[3], json_type_int) || !json_object_is_type(v[4], json_type_boolean))
+		return false;
+	a->order = (unsigned int)json_object_get_int(v[1]);
+	/* a site this engine does not know: dropped by hotmem_kmem_restore_end() */
+	a->site = hotmem_kmem_site_from_name(json_object_get_string(v[2]));
+	a->owner = json_object_get_int(v[3]);
+	a->background = json_object_get_boolean(v[4]);
+	return true;
+}
+
+/* the index in @allocs of the allocation at @pfn, or -1 */
+static long kmem_find(json_object *allocs, uint64_t pfn)
+{
+	for (size_t i = 0; i < json_object_array_length(allocs); i++) {
+		json_object *e = json_object_array_get_idx(allocs, i);
+
+		if ((uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)) == pfn)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * A freed allocation out of @allocs as kmem_free_at() takes it out of the
+ * engine's array (the last one into its place), so that the order -- which
+ * the next tick's random free reads -- stays the engine's
+ */
+static void kmem_remove(json_object *allocs, size_t i)
+{
+	size_t last = json_object_array_length(allocs) - 1;
+
+	if (i != last)
+		json_object_array_put_idx(allocs, i,
+					  json_object_get(json_object_array_get_idx(allocs, last)));
+	json_object_array_del_idx(allocs, last, 1);
+}
+
+/*
+ * A record's "kmem" onto @m's: the whole list ("allocs") or the changes
+ * ("ops") in order.  An allocation already there or a free of one not
+ * there is what the file holds already (a compaction took the list while
+ * a refused change's entries waited for their record): left.  A file
+ * without "kmem" (from before) gets nothing from the changes: the
+ * restore makes them anew.
+ */
+static int replay_kmem(json_object *m, json_object *delta)
+{
+	json_object *full = hmfs_json_get(delta, "allocs", json_type_array);
+	json_object *ops = hmfs_json_get(delta, "ops", json_type_array);
+	json_object *kmem = hmfs_json_get(m, "kmem", json_type_object), *allocs;
+	struct hotmem_kmem_alloc a;
+
+	if (!hmfs_json_get(delta, "rng", json_type_int) || (!full && !ops))
+		return -EUCLEAN;
+	for (size_t i = 0; i < json_object_array_length(full ? full : ops); i++)
+		if (!kmem_entry_parse(json_object_array_get_idx(full ? full : ops, i), &a, full))
+			return -EUCLEAN;
+	if (full) {
+		json_object_object_add(m, "kmem", json_object_get(delta));
+		return 0;
+	}
+	allocs = hmfs_json_get(kmem, "allocs", json_type_array);
+	/* a list not the engine's shape (never written so): no change applies, the restore checks it */
+	for (size_t i = 0; allocs && i < json_object_array_length(allocs); i++)
+		if (!kmem_entry_parse(json_object_array_get_idx(allocs, i), &a, true))
+			allocs = NULL;
+	if (!allocs)
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(ops); i++) {
+		json_object *e = json_object_array_get_idx(ops, i);
+		long at;
+
+		kmem_entry_parse(e, &a, false);
+		at = kmem_find(allocs, a.pfn);
+		if (a.freed && at >= 0)
+			kmem_remove(allocs, (size_t)at);
+		else if (!a.freed && at < 0)
+			json_object_array_add(allocs, json_object_get(e));
+	}
+	json_object_object_add(kmem, "rng",
+			       json_object_get(hmfs_json_get(delta, "rng", json_type_int)));
+	return 0;
+}
+
+/* a restore's saved allocations (restore_kmem_begin() to restore_kmem_end()) */
+struct kmem_saved {
+	json_object *kmem;	/* the file's "kmem"; NULL: a file from before */
+	struct hotmem_kmem_alloc *a;
+	bool *taken;
+	size_t n;
+	int err;
+};
+
+/*
+ * The file's allocations, before anything of the machine comes back (the
+ * restore allocates none meanwhile: hotmem_kmem_pause()): the boot's go,
+ * and those in boot memory are taken back at their pages at once, so
+ * that a device's memmap from system RAM takes none of them.
+ */
+static void restore_kmem_begin(struct hmfs_ctx *ctx, json_object *kmem, struct kmem_saved *ks)
+{
+	json_object *allocs = hmfs_json_get(kmem, "allocs", json_type_array);
+
+	*ks = (struct kmem_saved){ .kmem = kmem, .n = allocs ? json_object_array_length(allocs) : 0 };
+	if (!kmem)
+		return;
+	hotmem_kmem_pause(ctx->hm, true);
+	ks->a = calloc(ks->n ? ks->n : 1, sizeof(*ks->a));
+	ks->taken = calloc(ks->n ? ks->n : 1, sizeof(*ks->taken));
+	if (!ks->a || !ks->taken) {
+		ks->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < ks->n; i++)
+		if (!kmem_entry_parse(json_object_array_get_idx(allocs, i), &ks->a[i], true))
+			ks->a[i].site = -1; /* malformed: dropped, counted as not put back */
+	hotmem_kmem_restore_begin(ctx->hm);
+	ks->err = hotmem_kmem_restore_take(ctx->hm, ks->a, ks->n, ks->taken);
+}
+
+/* once every block is as saved: the rest at their pages, the ones not free anew */
+static void restore_kmem_end(struct hmfs_ctx *ctx, struct kmem_saved *ks)
+{
+	ctx->kmem_restored = HMFS_KMEM_ANEW;
+	ctx->kmem_moved = 0;
+	if (!ks->kmem)
+		return;
+	if (!ks->err)
+		ks->err = hotmem_kmem_restore_take(ctx->hm, ks->a, ks->n, ks->taken);
+	if (!ks->err)
+		ks->err = hotmem_kmem_restore_end(ctx->hm, ks->a, ks->n, ks->taken,
+						  u64(ks->kmem, "rng"), &ctx->kmem_moved);
+	ctx->kmem_restored = ks->err ? HMFS_KMEM_FAILED : HMFS_KMEM_BACK;
+	if (ks->err)
+		fprintf(stderr, "hotmemfs: state file %s: putting the kernel's own allocations back: %s\n",
+			ctx->state_path, strerror(-ks->err));
+}
+
+static void restore_kmem_done(struct hmfs_ctx *ctx, struct kmem_saved *ks)
+{
+	if (ks->kmem)
+		hotmem_kmem_pause(ctx->hm, false);
+	free(ks->a);
+	free(ks->taken);
+}
+
+const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t len)
+{
+	static const char anew[] =
+		"; the kernel's own allocations (slab, page tables, pagesets) are made anew and may land in other blocks";
+	static const char may[] = ": which Normal blocks can go offline may change";
+
+	switch (ctx->kmem_restored) {
+	case HMFS_KMEM_BACK:
+		if (!ctx->kmem_moved)
+			return "; the kernel's own allocations (slab, page tables, pagesets) are back at their pages";
+		snprintf(buf, len,
+			 "; the kernel's own allocations (slab, page tables, pagesets) are back at their pages but %lu, whose pages were not free, made anew elsewhere%s",
+			 ctx->kmem_moved, may);
+		return buf;
+	case HMFS_KMEM_FAILED:
+		snprintf(buf, len, "; the kernel's own allocations could not all be put back (out of memory)%s", may);
+		return buf;
+	default:
+		/* a file from before "kmem" */
+		snprintf(buf, len, "%s (the state file is from before they were saved)%s", anew, may);
+		return buf;
+	}
+}
+
 /*
  * "profile-config": the machine the profile file said when the file was
  * saved, its lines as hotmem_config_describe() puts them (empty for a
@@ -708,6 +996,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return profile_config_json(ctx);
 	case KEY_BOOT_ID:
 		return json_object_new_string(ctx->boot_id);
+	case KEY_KMEM:
+		return kmem_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -1197,7 +1487,8 @@ static unsigned int op_keys(enum hmfs_change_op op)
 {
 	if ((unsigned)op < sizeof(change_keys) / sizeof(change_keys[0]) && change_keys[op])
 		return change_keys[op];
-	return (1u << HMFS_STATE_KEYS) - 1;
+	/* but "kmem": an undo puts no kernel allocation back, nor compares them */
+	return ((1u << HMFS_STATE_KEYS) - 1) & ~(1u << KEY_KMEM);
 }
 
 bool hmfs_change_touches(enum hmfs_change_op op, const char *key)
@@ -1545,14 +1836,23 @@ static bool background_sync(struct hmfs_ctx *ctx)
 static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			 json_object *val)
 {
-	json_object *rec = json_object_new_object();
+	json_object *rec, *kmem;
+	unsigned long kmem_n;
 	const char *text;
 	char *line;
 	size_t len;
 	int ret;
 
+	/* and what the kernel's own allocations did since the last record (@key NULL: that alone) */
+	ret = kmem_delta(ctx, &kmem, &kmem_n);
+	if (ret || (!key && !kmem))
+		return ret;
+	rec = json_object_new_object();
 	json_object_object_add(rec, "seq", json_object_new_uint64(ctx->journal_seq + 1));
-	json_object_object_add(rec, key, json_object_get(val));
+	if (key)
+		json_object_object_add(rec, key, json_object_get(val));
+	if (kmem)
+		json_object_object_add(rec, "kmem", kmem);
 	text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
 	len = strlen(text) + 10; /* "%08x " and "\n" */
 	line = malloc(len + 1);
@@ -1589,6 +1889,9 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
 	if (!ret) {
+		/* in the journal: the engine's log is past them (a failed one keeps them) */
+		if (kmem_n)
+			hotmem_kmem_log_drop(ctx->hm, kmem_n);
 		pthread_mutex_lock(&ctx->save_lock);
 		ctx->journal_records++;
 		pthread_mutex_unlock(&ctx->save_lock);
@@ -2031,8 +2334,14 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
 		/* after one-block or device records, saved's value is not the journal's */
 		bool stale = ctx->saved_stale & (1u << k);
-		const char *old = stale ? NULL : saved_text(ctx, k);
+		const char *old;
 
+		/* every record carries the kernel's allocations' changes (append_record()) */
+		if (k == KEY_KMEM) {
+			text[k] = NULL;
+			continue;
+		}
+		old = stale ? NULL : saved_text(ctx, k);
 		text[k] = value_text(m, k);
 		if (!text[k] || !old || strcmp(text[k], old))
 			json_object_object_add(set, machine_keys[k],
@@ -2150,6 +2459,32 @@ int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	if (!ret)
 		ctx->saved_stale |= 1u << KEY_PARAMS;
 	count_save(ctx, ret);
+	if (ret)
+		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
+			strerror(-ret));
+	else
+		maybe_compact(ctx);
+	return ret;
+}
+
+/*
+ * The kernel's own allocations moved and no record took it: a refused
+ * change's tick (kmem_tick() runs before the operation, as other
+ * processes' work between two writes), or a change that left its block
+ * as it was.  A record of their own, synced by the caller as a change's
+ * (hmfs_state_sync()), so that a kill -9 after a refused offline brings
+ * back the pages that refused it.  No undo: a rollback writes the
+ * machine whole, which has them.  Under change_lock.
+ */
+int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	int ret;
+
+	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
+	/* frozen, the file is the way back; without a journal the next whole save has them */
+	if (!sv->active || ctx->frozen || !ctx->kmem_logging || !has_journal(ctx) || !ctx->saved)
+		return 0;
+	ret = append_record(ctx, sv, NULL, NULL);
 	if (ret)
 		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
 			strerror(-ret));
@@ -3238,7 +3573,7 @@ static int replay_iattr(json_object *m, json_object *e)
 	return 0;
 }
 
-static int replay_record(json_object *m, json_object *rec, struct patches *ps)
+static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = hmfs_json_get(rec, "set", json_type_object);
 
@@ -3267,6 +3602,20 @@ static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 	return 0;
 }
 
+/* a record's change, then what the kernel's allocations did with it; or those alone */
+static int replay_record(json_object *m, json_object *rec, struct patches *ps)
+{
+	json_object *kmem = hmfs_json_get(rec, "kmem", json_type_object);
+	int ret = 0;
+
+	if (!kmem || hmfs_json_get(rec, "set", json_type_object) ||
+	    hmfs_json_get(rec, "run", json_type_object) ||
+	    hmfs_json_get(rec, "device", json_type_object) ||
+	    hmfs_json_get(rec, "iattr", json_type_object))
+		ret = replay_change(m, rec, ps);
+	return ret || !kmem ? ret : replay_kmem(m, kmem);
+}
+
 /* one journal line "CRC32 JSON" (NUL-terminated; @whole: a newline ended it): NULL if torn */
 static json_object *parse_record(const char *line, bool whole)
 {
@@ -3285,7 +3634,8 @@ static bool record_known(json_object *rec)
 	return hmfs_json_get(rec, "set", json_type_object) ||
 	       hmfs_json_get(rec, "run", json_type_object) ||
 	       hmfs_json_get(rec, "device", json_type_object) ||
-	       hmfs_json_get(rec, "iattr", json_type_object);
+	       hmfs_json_get(rec, "iattr", json_type_object) ||
+	       hmfs_json_get(rec, "kmem", json_type_object);
 }
 
 /*
@@ -3860,6 +4210,7 @@ static void restore_boot_id(struct hmfs_ctx *ctx, json_object *m)
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 {
 	json_object *root, *m, *blocks;
+	struct kmem_saved ks = { 0 };
 	int ret;
 
 	*found = false;
@@ -3896,6 +4247,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		json_object_object_add(m, "hugetlb", json_object_new_array());
 	restore_boot_id(ctx, m);
 	ctx->restoring = true;
+	/* the kernel's own allocations saved: none made on the way, the saved ones put back */
+	restore_kmem_begin(ctx, hmfs_json_get(m, "kmem", json_type_object), &ks);
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
 	blocks = hmfs_json_get(m, "blocks", json_type_array);
@@ -3912,6 +4265,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		keep_saved(ctx, json_object_get(m), NULL);
 		hmfs_state_restore_blocks(ctx, blocks);
 		warn_missing(ctx, blocks);
+		/* with every block as saved, before the pool takes pages */
+		restore_kmem_end(ctx, &ks);
 		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, hmfs_json_get(m, "hwpoison", json_type_array));
 		hmfs_state_restore_hugetlb(ctx, hmfs_json_get(m, "hugetlb", json_type_array), -1);
@@ -3939,6 +4294,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	}
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */
 	hmfs_dev_forget_work(ctx);
+	restore_kmem_done(ctx, &ks);
 	ctx->restoring = false;
 out:
 	json_object_put(root);
