@@ -64,8 +64,11 @@ if [ -n "$why" ]; then
 		echo "ok $((n += 1)) # SKIP $t: $why"
 	done
 else
-	"$HT" -q --no-pin --json -o "$D/cmd.jsonl" -- "$T" scenario > "$D/out" 2> "$D/err"
-	ok $? "hotmem-trace --json -o FILE -- usdt_target scenario: exit 0"
+	# without --duration: bounded as the check below is, so that a broken
+	# end of the command fails this line instead of hanging until prove's
+	# timeout
+	timeout 120 "$HT" -q --no-pin --json -o "$D/cmd.jsonl" -- "$T" scenario > "$D/out" 2> "$D/err"
+	ok $? "hotmem-trace --json -o FILE -- usdt_target scenario: exit 0 (124: it never ended)"
 	diag < "$D/err"
 	grep -q '"ev":"add_memory_resource"' "$D/cmd.jsonl"
 	ok $? "... the command's probes traced to -o's file"
