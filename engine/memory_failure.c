@@ -260,6 +260,23 @@ static bool page_pinned(const struct page *page)
 }
 
 /*
+ * What has_extra_refcount() prints for an anonymous user page (6.12-6.18
+ * me_pagecache_clean(): "the only reference left should be the one m_f()
+ * holds"): page_count() - 1, counted after get_hwpoison_page() took
+ * memory_failure()'s reference and try_to_unmap() (TTU_HWPOISON, which a
+ * pin does not stop) dropped the mapping's; delete_from_lru_cache() puts
+ * its isolation reference back at once.  So of the page's refcount now
+ * (the mapping's, a pin's GUP_PIN_COUNTING_BIAS) the pin is left: 1024
+ * users for a pinned page, 0 for a movable one.
+ */
+static int hwpoison_extra_users(const struct page *page)
+{
+	int count = page_ref_count(page) + 1 /* get_hwpoison_page() */ - 1 /* unmapped */;
+
+	return count - 1;
+}
+
+/*
  * soft_offline_page() (6.12) from its get_hwpoison_page() on, for a page
  * not poisoned.  *@again: page_handle_poison() of a free page or a free
  * huge page failed (the page not taken off the buddy, or the huge page
@@ -508,13 +525,14 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 					    count_as, counted);
 	} else if (page_handlable(hm, page, (unsigned long)pfn)) {
 		bool pinned = page_pinned(page);
+		int users = hwpoison_extra_users(page);
 
 		/* the user of the page is killed: its content is gone */
 		workload_forget_page(hm, page);
 		set_page_hwpoison(hm, page);
 		if (pinned)
-			pr_err(hm, "Memory failure: %#llx: dirty LRU page still referenced by 1 users",
-			       (unsigned long long)pfn);
+			pr_err(hm, "Memory failure: %#llx: dirty LRU page still referenced by %d users",
+			       (unsigned long long)pfn, users);
 		ret = action_result(hm, pfn, page, "dirty LRU page",
 				    pinned ? MF_FAILED : MF_RECOVERED, count_as, counted);
 	} else {
