@@ -18,7 +18,9 @@
  * the caller); its state is protected by the engine's
  * device_hotplug_lock instead of hotplug_mutex; the device is in-process.
  */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -117,7 +119,33 @@ struct virtio_mem {
 		unsigned int count;
 	} inject[2];
 	struct virtio_mem *next;
+	/* the readers' copy (virtio_mem_publish()): last, not copied itself */
+	struct virtio_mem_pub *pub;
 };
+
+/*
+ * What the device's readers see (hotmem_virtio_mem_info(), _block_plugged(),
+ * _next_plugged()): a copy of the driver's state, made by each writer
+ * before it lets go of device_hotplug_lock (virtio_mem_unlock()) and by
+ * the memory notifier (which runs inside someone else's operation), read
+ * under @lock alone.  QEMU's device state -- plugged-size, requested-size,
+ * its bitmap -- is the host's, never behind a guest lock: a reader that
+ * took device_hotplug_lock waited for as long as a guest user's `echo
+ * offline` looped on pinned pages (usereye10 U5: query-memory-devices,
+ * hotmemctl status/devices/map, for ever without `timeout`).  A run under
+ * way shows the state its last request left (each request publishes).
+ */
+struct virtio_mem_pub {
+	pthread_mutex_t lock;
+	struct hm_virtio_mem_info info;	/* the sizes: each writer's, the notifier's */
+	/* the plugged blocks: a copy of the driver, its state arrays the copy's own */
+	struct virtio_mem vm;
+	uint8_t *mb_states, *sb_states, *bb_states;
+	size_t mb_cap, sb_cap, bb_cap;
+};
+
+static void virtio_mem_publish_info(struct virtio_mem *vm);
+static void virtio_mem_unlock(struct virtio_mem *vm);
 
 /* ------------------------------------------------------------------ */
 /* ids and states                                                      */
@@ -673,8 +701,8 @@ static bool unplug_online(struct virtio_mem *vm)
 	return atomic_load(&vm->hm->virtio_mem_unplug_online);
 }
 
-static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action,
-					 const struct memory_notify *mhp, void *data)
+static int virtio_mem_memory_notify(struct hotmem *hm, unsigned long action,
+				    const struct memory_notify *mhp, void *data)
 {
 	struct virtio_mem *vm = data;
 	const uint64_t start = PFN_PHYS(mhp->start_pfn);
@@ -745,6 +773,24 @@ static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action
 	default:
 		break;
 	}
+	return rc;
+}
+
+/*
+ * The notifier runs inside another's operation (an offline that may loop
+ * for as long as its pages stay pinned): what it changed (offline_size,
+ * work_pending, a memory block's state) is published now, not when that
+ * operation lets go of device_hotplug_lock.  Plugged blocks never change
+ * here: the sizes alone.
+ */
+static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action,
+					 const struct memory_notify *mhp, void *data)
+{
+	struct virtio_mem *vm = data;
+	const int rc = virtio_mem_memory_notify(hm, action, mhp, data);
+
+	if (virtio_mem_overlaps_range(vm, PFN_PHYS(mhp->start_pfn), PFN_PHYS(mhp->nr_pages)))
+		virtio_mem_publish_info(vm);
 	return rc;
 }
 
@@ -1550,6 +1596,13 @@ static void virtio_mem_free(struct virtio_mem *vm)
 	vm->sbm.next_mb_id = vm->sbm.first_mb_id;
 	vm->bbm.next_bb_id = vm->bbm.first_bb_id;
 	virtio_mem_release_states(vm);
+	if (vm->pub) {
+		free(vm->pub->mb_states);
+		free(vm->pub->sb_states);
+		free(vm->pub->bb_states);
+		pthread_mutex_destroy(&vm->pub->lock);
+		free(vm->pub);
+	}
 	hm_free(vm->hm, vm, sizeof(*vm));
 }
 
@@ -1711,6 +1764,13 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	vm->device_block_size = device_block_size;
 	vm->resource_name = "System RAM (virtio_mem)";
 	vm->memory_notifier = (struct notifier_block){ virtio_mem_memory_notifier_cb, vm, NULL };
+	/* hotmem's own, not the guest kernel's: no fault injection */
+	vm->pub = calloc(1, sizeof(*vm->pub));
+	if (!vm->pub) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	pthread_mutex_init(&vm->pub->lock, NULL);
 
 	rc = virtio_mem_init_hotplug(vm);
 	if (rc)
@@ -1752,7 +1812,7 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	 */
 	vm->config_changed = true;
 	vm->probe_config = true;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 	*out = (struct hotmem_virtio_mem *)vm;
 	return 0;
 
@@ -1879,7 +1939,7 @@ static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task
 	kmem_tick(hm);
 	rc = virtio_mem_run_wq(vm);
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 	return rc;
 }
 
@@ -1903,7 +1963,7 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	vm->requested_size = size;
 	vm->config_changed = true;
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 	return 0;
 }
 
@@ -1913,7 +1973,7 @@ void hotmem_virtio_mem_config_read(struct hotmem_virtio_mem *dev)
 
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	virtio_mem_refresh_config_changed(vm);
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 }
 
 int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *dev, uint64_t size,
@@ -1941,7 +2001,7 @@ int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *dev, bool plug, 
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	vm->inject[plug].resp = resp;
 	vm->inject[plug].count = count;
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 	return 0;
 }
 
@@ -1951,7 +2011,7 @@ void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *dev)
 
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	vm->work_pending = false;
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 }
 
 /* what the driver added: memory blocks in an added state (SBM), added big blocks (BBM) */
@@ -1967,11 +2027,9 @@ static uint64_t virtio_mem_added_size(struct virtio_mem *vm)
 	return n * memory_block_size_bytes(vm);
 }
 
-int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_info *info)
+/* the sizes and the driver's state, as hotmem_virtio_mem_info() says them (device_hotplug_lock held) */
+static void virtio_mem_fill_info(struct virtio_mem *vm, struct hm_virtio_mem_info *info)
 {
-	struct virtio_mem *vm = (struct virtio_mem *)dev;
-
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	*info = (struct hm_virtio_mem_info){
 		.addr = vm->addr,
 		.region_size = vm->region_size,
@@ -1995,7 +2053,86 @@ int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_i
 		.broken = vm->broken,
 		.broken_err = vm->broken_err,
 	};
+}
+
+/* the readers' sizes (device_hotplug_lock held): cheap, the memory notifier's */
+static void virtio_mem_publish_info(struct virtio_mem *vm)
+{
+	struct virtio_mem_pub *p = vm->pub;
+	struct hm_virtio_mem_info info;
+
+	virtio_mem_fill_info(vm, &info);
+	pthread_mutex_lock(&p->lock);
+	p->info = info;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* @n bytes of @src into the copy's @buf, grown to hold them: false if it could not grow */
+static bool virtio_mem_pub_copy(uint8_t **buf, size_t *cap, const uint8_t *src, size_t n)
+{
+	if (n > *cap) {
+		size_t ncap = *cap ? *cap : 64;
+		uint8_t *b;
+
+		while (ncap < n)
+			ncap *= 2;
+		b = realloc(*buf, ncap);
+		if (!b)
+			return false;
+		*buf = b;
+		*cap = ncap;
+	}
+	if (n)
+		memcpy(*buf, src, n);
+	return true;
+}
+
+/*
+ * The readers' copy, sizes and plugged blocks (device_hotplug_lock held):
+ * by each writer before it lets go (virtio_mem_unlock()).  O(prepared
+ * blocks), as the request that changed them.  A copy that could not grow
+ * keeps the plugged blocks of the last one (within its arrays' bounds:
+ * their pointers are the copy's own whatever happened).
+ */
+static void virtio_mem_publish(struct virtio_mem *vm)
+{
+	struct virtio_mem_pub *p = vm->pub;
+	const size_t nb_mb = vm->sbm.next_mb_id - vm->sbm.first_mb_id;
+	const size_t nb_bb = vm->bbm.next_bb_id - vm->bbm.first_bb_id;
+	struct hm_virtio_mem_info info;
+	bool copied;
+
+	virtio_mem_fill_info(vm, &info);
+	pthread_mutex_lock(&p->lock);
+	p->info = info;
+	copied = virtio_mem_pub_copy(&p->mb_states, &p->mb_cap, vm->sbm.mb_states, nb_mb) &&
+		 virtio_mem_pub_copy(&p->sb_states, &p->sb_cap, vm->sbm.sb_states,
+				     nb_mb * vm->sbm.sbs_per_mb) &&
+		 virtio_mem_pub_copy(&p->bb_states, &p->bb_cap, vm->bbm.bb_states, nb_bb);
+	if (copied)
+		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
+	p->vm.sbm.mb_states = p->mb_states;
+	p->vm.sbm.sb_states = p->sb_states;
+	p->vm.bbm.bb_states = p->bb_states;
+	p->vm.pub = NULL;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* a writer lets go of device_hotplug_lock: the readers' copy first */
+static void virtio_mem_unlock(struct virtio_mem *vm)
+{
+	virtio_mem_publish(vm);
 	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+}
+
+/* never waits for device_hotplug_lock: the copy (struct virtio_mem_pub) */
+int hotmem_virtio_mem_info(struct hotmem_virtio_mem *dev, struct hm_virtio_mem_info *info)
+{
+	struct virtio_mem_pub *p = ((struct virtio_mem *)dev)->pub;
+
+	pthread_mutex_lock(&p->lock);
+	*info = p->info;
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
@@ -2023,9 +2160,9 @@ bool hotmem_virtio_mem_block_plugged(struct hotmem_virtio_mem *dev, uint64_t idx
 
 	if (idx >= vm->region_size / vm->device_block_size)
 		return false;
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
-	plugged = virtio_mem_addr_plugged(vm, vm->addr + idx * vm->device_block_size);
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	pthread_mutex_lock(&vm->pub->lock);
+	plugged = virtio_mem_addr_plugged(&vm->pub->vm, vm->addr + idx * vm->device_block_size);
+	pthread_mutex_unlock(&vm->pub->lock);
 	return plugged;
 }
 
@@ -2066,13 +2203,13 @@ static uint64_t virtio_mem_next_plugged_addr(struct virtio_mem *vm, uint64_t add
 int hotmem_virtio_mem_next_plugged(struct hotmem_virtio_mem *dev, uint64_t *first,
 				   uint64_t *count)
 {
-	struct virtio_mem *vm = (struct virtio_mem *)dev;
-	const uint64_t unit_blocks = (vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size) /
-				     vm->device_block_size;
-	uint64_t addr, end, run;
+	struct virtio_mem_pub *p = ((struct virtio_mem *)dev)->pub;
+	struct virtio_mem *vm = &p->vm;	/* the copy: device_hotplug_lock never waited for */
+	uint64_t unit_blocks, addr, end, run;
 	int ret = -ENOENT;
 
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	pthread_mutex_lock(&p->lock);
+	unit_blocks = (vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size) / vm->device_block_size;
 	end = virtio_mem_prepared_end(vm);
 	if (*first < vm->region_size / vm->device_block_size) {
 		addr = virtio_mem_next_plugged_addr(vm, vm->addr + *first * vm->device_block_size,
@@ -2085,7 +2222,7 @@ int hotmem_virtio_mem_next_plugged(struct hotmem_virtio_mem *dev, uint64_t *firs
 			ret = 0;
 		}
 	}
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	pthread_mutex_unlock(&p->lock);
 	return ret;
 }
 
@@ -2347,7 +2484,7 @@ static int virtio_mem_blocks_do(struct hotmem_virtio_mem *dev, uint64_t first, u
 	/* a restored device's blocks were the device's at the probe: its config read after them */
 	if (probed)
 		virtio_mem_refresh_config_changed(vm);
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 	return rc;
 }
 
@@ -2403,7 +2540,7 @@ int hotmem_virtio_mem_restore_leftover(struct hotmem_virtio_mem *dev, unsigned l
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
 	kmem_tick(vm->hm);
 	rc = virtio_mem_restore_leftover_locked(vm, mb_id);
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
+	virtio_mem_unlock(vm);
 	return rc;
 }
 

@@ -496,6 +496,75 @@ static void test_an_allocation_completes_while_an_offline_loops(void **state)
 }
 
 /*
+ * usereye10 U5: a virtio-mem device's readers (QEMU's query-memory-devices,
+ * hotmemctl status and map: hotmem_virtio_mem_info(), _next_plugged(),
+ * _block_plugged()) answer while a guest user's offline loops on a pinned
+ * page of the device's memory, holding device_hotplug_lock: the device's
+ * state is the host's.  The thread reads, then lets the pin go: the
+ * offline finishes only if the reads returned first.  They took
+ * device_hotplug_lock, so the offline ended -EINTR at its 20 s bound (a
+ * bound, not a measure).  Under TSan (tsan.t): the readers' copy against
+ * the memory notifier's publishing inside the offline.
+ */
+struct vmem_read_race {
+	struct free_race r;
+	struct hotmem_virtio_mem *vm;
+	struct hm_virtio_mem_info vi;
+	uint64_t first, count;
+	int next_ret;
+	bool plugged;
+};
+
+static void *vmem_read_then_free_when_looping(void *arg)
+{
+	struct vmem_read_race *v = arg;
+
+	while (atomic_load(&v->r.passes) < 5)
+		usleep(1000);
+	hotmem_virtio_mem_info(v->vm, &v->vi);
+	v->first = 0;
+	v->next_ret = hotmem_virtio_mem_next_plugged(v->vm, &v->first, &v->count);
+	v->plugged = hotmem_virtio_mem_block_plugged(v->vm, 64 + 2);
+	v->r.free_ret = hotmem_free_page(v->r.hm, v->r.handle);
+	return NULL;
+}
+
+static void test_virtio_mem_readers_answer_while_an_offline_loops(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct vmem_read_race v = { .r = { .hm = hm, .free_ret = -1 }, .next_ret = -1 };
+	const struct hotmem_task task = { passes_then_deadline, &v.r };
+	pthread_t t;
+
+	(void)state;
+	/* 1 GiB in 2 MiB device blocks at 4 GiB: memory32 and 33 plugged, online movable */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, DIMM, 1 * GiB, 2 * MiB, &v.vm), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(v.vm, 256 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 32768 + 5, HM_ALLOC_PINNED,
+					      &v.r.handle), 0);
+	clock_gettime(CLOCK_MONOTONIC, &v.r.deadline);
+	v.r.deadline.tv_sec += 20;
+	assert_int_equal(pthread_create(&t, NULL, vmem_read_then_free_when_looping, &v), 0);
+	assert_int_equal(hotmem_block_set_state_task(hm, 33, HM_MMOP_OFFLINE, &task), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(v.r.free_ret, 0);
+	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
+	/* what the device had while the offline ran: its plugged memory, all of it */
+	assert_int_equal(v.vi.plugged_size, 256 * MiB);
+	assert_int_equal(v.vi.requested_size, 256 * MiB);
+	assert_int_equal(v.next_ret, 0);
+	assert_int_equal(v.first, 0);
+	assert_int_equal(v.count, 128);
+	assert_true(v.plugged);
+	/* and after it, memory33 offline: the copy followed the notifier */
+	assert_int_equal(hotmem_virtio_mem_info(v.vm, &v.vi), 0);
+	assert_int_equal(v.vi.offline_size, 128 * MiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A free max-order block reaching from a pageblock into an isolated one
  * after it (alloc_contig_range() of one pageblock: a virtio-mem sub-block
  * of 2 MiB) is split at the edge, as 6.12's move_freepages_block_isolate()
@@ -724,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_movable_allocations_leave_lower_zones_their_lowmem_reserve),
 		cmocka_unit_test(test_zone_info_lowmem_reserve_is_the_allocators),
 		cmocka_unit_test(test_an_allocation_completes_while_an_offline_loops),
+		cmocka_unit_test(test_virtio_mem_readers_answer_while_an_offline_loops),
 		cmocka_unit_test(test_an_isolated_pageblock_in_a_free_block_is_never_allocated),
 		cmocka_unit_test(test_migration_targets_other_node_and_movable_only_from_movable),
 		cmocka_unit_test(test_going_offline_notifier_error_rolls_back),
