@@ -1203,6 +1203,28 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 	return ret;
 }
 
+int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			     size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	ret = vmem_find(ctx, id, &d, err, errlen);
+	if (!ret)
+		ret = vmem_check_requested(d, req, err, errlen);
+	if (!ret && !ctx->vmem_timer_started)
+		ret = -EAGAIN;
+	if (!ret) {
+		/* QEMU's virtio_mem_set_requested_size(): the host's value, the guest notified */
+		d->requested = req;
+		d->resize_queued = true;
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
 /*
  * The driver's work runs for @d after the online (@retry->value) or
  * offline of memory block @retry->id: when that block is @d's and its
@@ -1351,6 +1373,43 @@ static bool vmem_timer_next(struct hmfs_ctx *ctx, struct timespec *at)
 	return any;
 }
 
+/*
+ * A qom-set queued behind a guest's offline (hmfs_dev_queue_requested()),
+ * made the change it is: journaled, the driver run, once change_lock is
+ * free.  Refused then (hotmemfs frozen, the device gone), the host's
+ * value goes back to the one the device has.  dev_lock held, let go
+ * meanwhile (change_lock is taken before it).
+ */
+static bool vmem_resize_queued(struct hmfs_ctx *ctx)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE, .queued = true };
+	struct hm_virtio_mem_info vi;
+	char id[sizeof(ctx->devs->id)], err[512] = "";
+	struct hmfs_dev *d;
+	int ret;
+
+	for (d = ctx->devs; d && !d->resize_queued; d = d->next)
+		;
+	if (!d)
+		return false;
+	d->resize_queued = false;
+	snprintf(id, sizeof(id), "%s", d->id);
+	ch.dev.id = id;
+	ch.dev.requested = d->requested;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	ret = hmfs_change(ctx, &ch, err, sizeof(err));
+	pthread_mutex_lock(&ctx->dev_lock);
+	if (!ret)
+		return true;
+	fprintf(stderr, "hotmemfs: %s: the queued requested-size %#llx: %s\n", id,
+		(unsigned long long)ch.dev.requested, err[0] ? err : strerror(-ret));
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !d->resize_queued &&
+	    !hotmem_virtio_mem_info(d->vm, &vi))
+		d->requested = vi.requested_size;
+	return true;
+}
+
 static void *vmem_timer_main(void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
@@ -1360,6 +1419,8 @@ static void *vmem_timer_main(void *arg)
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	while (!ctx->vmem_timer_stop) {
+		if (vmem_resize_queued(ctx))
+			continue;
 		if (!vmem_timer_next(ctx, &at)) {
 			pthread_cond_wait(&ctx->vmem_timer_cond, &ctx->dev_lock);
 			continue;

@@ -384,6 +384,8 @@ struct hmfs_dev {
 	 * @retry_fired: expired, its run not taken yet (hmfs_dev_due())
 	 */
 	bool retry_armed, retry_fired;
+	/* virtio-mem: a qom-set requested-size queued behind a guest's offline (hmfs_dev_queue_requested()) */
+	bool resize_queued;
 	unsigned int retry_ms;
 	struct timespec retry_at;
 	struct hmfs_dev *next;
@@ -684,6 +686,11 @@ struct hmfs_ctx {
 	pthread_cond_t vmem_timer_cond;
 	pthread_t vmem_timer;
 	bool vmem_timer_started, vmem_timer_stop;
+	/*
+	 * a change that waits for the guest (an offline, which loops for as
+	 * long as its pages stay pinned) holds change_lock: atomic (machine.c)
+	 */
+	bool change_waits_guest;
 
 	/* control socket */
 	char ctl_path[108];
@@ -1139,6 +1146,8 @@ struct hmfs_change {
 	size_t nr_due;
 	/* HMFS_CH_DRIVER_RETRY: the retry timers' (their devices found under change_lock), not a block's */
 	bool timer;
+	/* HMFS_CH_DEVICE_RESIZE: a queued qom-set's (dev.c), which waits for change_lock */
+	bool queued;
 	const struct hmfs_iattr_change *iattr;
 	long *done; /* HMFS_CH_HUGETLB: the pages added or freed (may be NULL) */
 };
@@ -1406,6 +1415,15 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		 int ost_source, int *ost_slot, char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
+/*
+ * qom-set requested-size behind a change that waits for the guest: the
+ * host's value set now, the guest driver's run queued (dev.c's timers'
+ * thread runs it as the change it is once change_lock is free): 0, or
+ * -errno with @err (a bad value, no such device; -EAGAIN: no thread to
+ * queue to, wait instead)
+ */
+int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			     size_t errlen);
 /* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
 int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint64_t *requested);
 /* an undo's removal: a virtio-mem device's memory is asked back first */

@@ -673,6 +673,49 @@ int hmfs_dev_anon_take(struct hmfs_ctx *ctx, char *id, size_t len, char *err, si
 	return 0;
 }
 
+/*
+ * A change that waits for the guest: an offline, which 6.12's
+ * offline_pages() repeats for as long as a page will not move, until a
+ * signal (a guest user's `echo offline` without `timeout`: for ever)
+ */
+static bool waits_guest(const struct hmfs_change *ch)
+{
+	return (ch->op == HMFS_CH_BLOCK_STATE && ch->value == HM_MMOP_OFFLINE) ||
+	       (ch->op == HMFS_CH_BLOCK_ONLINE && !ch->value);
+}
+
+static bool guest_holds_change(void *arg)
+{
+	struct hmfs_ctx *ctx = arg;
+
+	return __atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * qom-set requested-size (usereye10 U5): QEMU's returns at once, the
+ * guest's driver works later.  Behind a change that waits for the guest
+ * it is queued (hmfs_dev_queue_requested(): the host's value now, the
+ * change once change_lock is free); else it waits for change_lock as any
+ * change does and the driver runs before the reply, as before.  1: the
+ * caller goes on (change_lock held); else the qom-set's answer.
+ */
+static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
+			   size_t errlen)
+{
+	const struct hotmem_task guest = { guest_holds_change, ctx };
+	int ret = lock_change(ctx, &guest, err, errlen);
+
+	if (!ret)
+		return 1;
+	err[0] = '\0';
+	ret = hmfs_dev_queue_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
+	if (ret != -EAGAIN)
+		return ret;
+	err[0] = '\0';
+	ret = lock_change(ctx, NULL, err, errlen);
+	return ret ? ret : 1;
+}
+
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
 	/* the driver's work after block ch->id's online (.value) or offline */
@@ -691,9 +734,15 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		run.errlen = sizeof(e);
 	}
 	run.err[0] = '\0';
-	ret = lock_change(ctx, ch->task, run.err, run.errlen);
-	if (ret)
-		return ret;
+	if (ch->op == HMFS_CH_DEVICE_RESIZE && !ch->queued && !ch->task) {
+		ret = resize_or_queue(ctx, ch, run.err, run.errlen);
+		if (ret != 1)
+			return ret;
+	} else {
+		ret = lock_change(ctx, ch->task, run.err, run.errlen);
+		if (ret)
+			return ret;
+	}
 	if (ctx->frozen) {
 		hmfs_state_frozen_say(ctx, run.err, run.errlen);
 		pthread_mutex_unlock(&ctx->change_lock);
@@ -711,7 +760,11 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
+	if (waits_guest(ch))
+		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
+	if (waits_guest(ch))
+		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
 	if (ret < 0 && !may_progress(ctx, ch)) {
 		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
 		hmfs_state_append_kmem(ctx, &ksv);

@@ -1,0 +1,73 @@
+#!/bin/bash
+# usereye10 U5: with a virtio-mem device on the machine, a guest user's
+# `echo offline > memoryN/state` that loops on pinned pages (6.12's
+# offline_pages() until a signal: for ever without `timeout`) held up
+# query-memory-devices, hotmemctl status/devices/map and qom-set
+# requested-size for as long as it looped: the device's sizes were read
+# under the engine's device_hotplug_lock, which the offline holds, and
+# qom-set waited for change_lock behind it.  QEMU's monitor never waits
+# for its guest: the readers read the device's published copy now, and a
+# qom-set behind the offline sets the host's requested-size at once and
+# queues the guest driver's run, made once the offline is over.  Each
+# answer is checked to come while the offline still loops (memory33
+# going-offline, its writer alive), not by a time; hotmemctl's -t 20 is
+# the bound a query that waited would fail by, the pins freed only after.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+
+start_fs --fresh
+tap_ok $? "hotmemfs mounts"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
+for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
+ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
+tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
+
+(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
+off=$!
+block_state_wait 33 going-offline
+tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
+
+looping() { block_state_wait 33 going-offline && kill -0 "$off" 2>/dev/null; }
+size_of() { python3 -c 'import json,sys; d=json.load(sys.stdin)[0]["data"]; print(d["requested-size"], d["size"])'; }
+
+q=$(ctl -t 20 -j query-memory-devices 2>&1)
+tap_ok $? "query-memory-devices answers"
+is "$(size_of <<<"$q")" "268435456 268435456" "... vm0: requested-size and size 256M"
+looping
+tap_ok $? "... while the offline still loops"
+ctl -t 20 status >"$TMP/status.out" 2>&1 && grep -q vm0 "$TMP/status.out"
+tap_ok $? "hotmemctl status answers, vm0 in it"
+ctl -t 20 devices >/dev/null 2>&1 && ctl -t 20 map >/dev/null 2>&1
+tap_ok $? "hotmemctl devices and map answer"
+looping
+tap_ok $? "... while the offline still loops"
+
+r=$(timeout 20 "$HMCTL" -s "$CTL" raw '{"execute":"qom-set","arguments":{"path":"vm0","property":"requested-size","value":536870912}}' 2>&1)
+is "$r" '{"return":{}}' "qom-set requested-size 512M answers {}"
+looping
+tap_ok $? "... while the offline still loops: the guest's driver runs later"
+q=$(ctl -t 20 -j query-memory-devices 2>&1)
+is "$(size_of <<<"$q")" "536870912 268435456" "query-memory-devices: requested-size 512M (the host's), size still 256M"
+looping
+tap_ok $? "... the offline still loops"
+
+ctl free-all >/dev/null
+wait "$off"
+tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
+is "$(cat "$M/memory33/state")" "offline" "memory33 offline"
+for _ in $(seq 600); do
+	s=$(ctl -j query-memory-devices | size_of)
+	[ "$s" = "536870912 536870912" ] && break
+	sleep 0.05
+done
+is "$s" "536870912 536870912" "the queued run: vm0 plugs its 512M once the offline is over"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+stop_fs
+start_fs
+tap_ok $? "hotmemfs starts again from its state file"
+is "$(ctl -j query-memory-devices | size_of)" "536870912 536870912" "... vm0's queued requested-size 512M was saved"
+stop_fs
+done_testing
