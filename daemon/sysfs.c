@@ -453,7 +453,8 @@ static bool node_at(int dfd, unsigned long a, unsigned long k)
  * memory(A+K), the links 0..K are K+1 distinct blocks in [A, A+K]: all of
  * them.  That holds for K up to the last block of the run from A, and for
  * none past it (the next run's blocks or none): the largest such K is
- * found by doubling, then halving -- ~2 log2(blocks) reads.  @id outside
+ * found by doubling, then halving -- ~2 log2(blocks) reads, the top one's
+ * firmware_node then read (it may be being bound).  @id outside
  * the run: nothing learnt, its neighbours are read one by one as before.
  * Past its run (or no run to learn), no block above @id is in it either:
  * the device is not asked again for them this pass -- a device of several
@@ -497,6 +498,17 @@ static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, un
 		else
 			bad = step;
 	}
+	/*
+	 * acpi_bind_one() makes the device's physical_nodeK before the
+	 * block's firmware_node (6.12 drivers/acpi/glue.c): a coldplug during
+	 * acpi_bind_memory_blocks() can find the run's top block bound by its
+	 * device's link alone, its own not made yet (finalD D4).  Only links
+	 * that exist are told: the top is left to its own READLINK -- the
+	 * blocks below it were bound whole before it (walk_memory_blocks()
+	 * binds one block after the other), @id was read.
+	 */
+	if (a + good > id)
+		good--;
 	d->fw_range.valid = true;
 	d->fw_range.lo = a;
 	d->fw_range.hi = a + good;

@@ -1129,9 +1129,10 @@ static void rm_fwnode_link(struct fixture *f, int id)
  * (sysfs.c fw_range_learn(): 6.12 acpi_bind_one() numbers a device's
  * blocks in address order): the blocks [A, A+K] where physical_nodeK links
  * to memory(A+K), read without a READLINK each -- here the links of
- * memory9-15 are gone after the first read and still answered -- and not
- * one block past a gap in the device's links (PNP0C80:01 has memory16-18,
- * then memory20: memory19 is PNP0C80:02's).
+ * memory9-14 are gone after the first read and still answered; the run's
+ * top, memory15, is read (finalD D4) -- and not one block past a gap in
+ * the device's links (PNP0C80:01 has memory16-18, then memory20: memory19
+ * is PNP0C80:02's).
  */
 static void test_fwnode_range_from_physical_nodes(void **state)
 {
@@ -1162,19 +1163,51 @@ static void test_fwnode_range_from_physical_nodes(void **state)
 	h8 = hmd_block_read_fwnode(&f->d, 8);
 	assert_true(f->d.fw_range.valid);
 	assert_int_equal(f->d.fw_range.lo, 8);
-	assert_int_equal(f->d.fw_range.hi, 15);
-	for (int i = 9; i < 16; i++)
+	assert_int_equal(f->d.fw_range.hi, 14);
+	for (int i = 9; i < 15; i++)
 		rm_fwnode_link(f, i);
 	for (int i = 9; i < 16; i++)
 		assert_int_equal(hmd_block_read_fwnode(&f->d, i), h8);
 	h16 = hmd_block_read_fwnode(&f->d, 16);
 	assert_true(h16 != h8 && h16);
 	assert_int_equal(f->d.fw_range.lo, 16);
-	assert_int_equal(f->d.fw_range.hi, 18);
+	assert_int_equal(f->d.fw_range.hi, 17);
 	assert_true(hmd_block_read_fwnode(&f->d, 19) != h16);
 	assert_int_equal(hmd_block_read_fwnode(&f->d, 20), h16);
 	hmd_fw_range_learning(&f->d, false);
 	assert_int_equal(hmd_block_read_fwnode(&f->d, 12), 0); /* read again: gone */
+}
+
+/*
+ * A coldplug during a DIMM's binding, as 6.12 acpi_bind_one() goes: the
+ * device's physical_node3 -> memory19 made, memory19's firmware_node not
+ * yet (finalD D4).  memory19 is not told bound by its device's links: its
+ * own is read, none, and it waits as the blocks above it
+ * (binding_under_way()), decided with its link at the settle.  Learnt from
+ * the range it was decided at once, as its device's.
+ */
+static void test_fwnode_range_mid_binding(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	mk_acpi_slot(f, 0, 8);
+	for (int i = 16; i < 24; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_links(f, 16, 18, 1);
+	mk_acpi_slot(f, 1, 16);
+	for (int k = 1; k < 4; k++)
+		mk_phys_node(f, 1, k, 16 + k);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.blk[19].fwnode, HMD_FWNODE_UNREAD); /* not cached: it may come */
+	assert_true(f->d.blk[19].link_wait & HMD_WAIT_FWNODE);
+	assert_int_equal(f->m.writes[19], 0);
+	assert_int_equal(f->d.n_link_wait, 5);
+	mk_dimm_links(f, 19, 23, 1);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[19], 1);
+	assert_true(f->d.blk[19].fwnode == f->d.blk[16].fwnode);
+	assert_sums_recount(&f->d);
 }
 
 /*
@@ -2463,6 +2496,7 @@ int main(void)
 		T(test_no_firmware_link_decided_at_settle),
 		T(test_no_acpi_memory_device_decided_at_add),
 		T(test_fwnode_range_from_physical_nodes),
+		T(test_fwnode_range_mid_binding),
 		T(test_fwnode_range_failed_not_retried),
 		T(test_listing_order_verified),
 		T(test_coldplug_binding_under_way),
