@@ -21,7 +21,12 @@
 
 #include "hotmemd.h"
 
-#define LINK_WAIT_USEC 500000 /* the longest a block waits for its links */
+/*
+ * the waiters are decided this long after the last block began waiting at
+ * the latest: a block of a DIMM whose ADDs keep coming waits longer
+ * (link_wait_set())
+ */
+#define LINK_WAIT_USEC 500000
 
 /*
  * Block @id's node, from its memoryN/nodeK link.  An ADD handled at once
@@ -368,7 +373,7 @@ static void fw_wait_end(struct hmd *d, unsigned long id, const char *cut)
 void hmd_link_wait_settle(struct hmd *d)
 {
 	unsigned long i, end, node_unlinked;
-	const char *cut;
+	const char *cut, *node_cut;
 	bool fw_hold;
 	uint64_t now;
 
@@ -379,17 +384,23 @@ void hmd_link_wait_settle(struct hmd *d)
 	if (node_unlinked && now < d->link_wait_until && hmd_uevent_seen(d))
 		return;
 	fw_hold = fw_waiting_hold(d, now, &cut);
+	node_cut = now >= d->link_wait_until ? "0.5 s after the last block began waiting" :
+					       "and no settle timer to wait on";
 	/* taken first: the span is the next waiters' once the count reaches 0 */
 	for (i = d->link_wait_lo, end = waiting_end(d); d->n_link_wait && i < end; i++) {
 		struct hmd_block *b = &d->blk[i];
 
 		if (!b->link_wait)
 			continue;
-		/* the read above, kept in nid_guessed */
-		if ((b->link_wait & HMD_WAIT_NODE) && b->nid_guessed)
-			hmd_log(d, LOG_NOTICE,
-				"memory%lu: no node link 0.5 s after the last block began waiting: decided as node0's",
-				i);
+		/*
+		 * the read above, kept in nid_guessed; one gone meanwhile (its
+		 * listing failed, hmd_block_node()) is not decided: said by
+		 * hmd_block_process() as gone (linkreview F7)
+		 */
+		if ((b->link_wait & HMD_WAIT_NODE) && b->nid_guessed &&
+		    !hmd_block_went_away(d, i, ENOENT))
+			hmd_log(d, LOG_NOTICE, "memory%lu: no node link %s: decided as node0's", i,
+				node_cut);
 		link_wait_drop(d, b, HMD_WAIT_NODE);
 		if ((b->link_wait & HMD_WAIT_FWNODE) && !fw_hold)
 			fw_wait_end(d, i, cut);

@@ -1427,6 +1427,30 @@ static void test_no_node_link_decided_at_settle(void **state)
 }
 
 /*
+ * A block waiting for its node link that is gone by the settle (its
+ * directory removed, its REMOVE not seen yet) is not "decided as node0's"
+ * at notice (linkreview F7): it is said gone, nothing written.
+ */
+static void test_gone_node_waiter_not_noticed(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[HMD_PATH_MAX + 64];
+
+	f->d.cfg.log_level = LOG_NOTICE;
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	add_before_node_link(f, 49, 1, false);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/devices/system/memory/memory49'", f->root);
+	assert_int_equal(system(cmd), 0);
+	run_until_settled(f);
+	assert_int_equal(f->m.writes[49], 0);
+	assert_null(strstr(f->m.journal, "no node link"));
+	assert_non_null(strstr(f->m.journal, "memory49: went away"));
+	assert_sums_recount(&f->d);
+}
+
+/*
  * A settle walks the waiting blocks' span, not every block (linkreview
  * F5: 131072 blocks on a 16 TiB machine, up to 6 walks a settle while one
  * probe block waits): the span is the waiters' lowest and highest id, and
@@ -2501,6 +2525,7 @@ int main(void)
 		T(test_listing_order_verified),
 		T(test_coldplug_binding_under_way),
 		T(test_no_node_link_decided_at_settle),
+		T(test_gone_node_waiter_not_noticed),
 		T(test_coldplug_before_node_link),
 		T(test_unlinked_block_zones_read),
 		T(test_reload_unlinked_block_counted_on_its_node),
