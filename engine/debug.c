@@ -155,17 +155,14 @@ static unsigned long page_vmemmap_addr(struct hotmem *hm, unsigned long pfn)
 }
 
 /*
- * A user page dump_page() is asked about is on migration's source list:
- * its one caller for such a page is do_migrate_range()'s "migration
- * failure", and 6.12 dumps the folios migrate_pages() left there before
- * putback_movable_pages().  So it holds folio_isolate_lru()'s reference
- * and is off its LRU; still mapped (try_to_migrate() leaves a pinned
- * anon page mapped: folio_try_share_anon_rmap_pte() refuses), and a pin
- * is in its refcount (workload_attach(): GUP_PIN_COUNTING_BIAS).
+ * A user page off its LRU: do_migrate_range()'s folio_isolate_lru() took
+ * it (with a reference of its own, in its refcount) for migration's
+ * source list, and a page migration left is dumped there ("migration
+ * failure") before putback_movable_pages(), as 6.12 does.
  */
 static bool page_dumped_isolated(const struct page *page)
 {
-	return page_is_user(page);
+	return page_is_user(page) && test_page_flag(page, PG_isolated);
 }
 
 /*
@@ -187,7 +184,7 @@ static void page_kernel_words(struct hotmem *hm, unsigned long pfn, unsigned lon
 	const char *type;
 	unsigned int ptype = pfn == head ? kernel_page_type(page, &type) : 0;
 	bool isolated = pfn == head && page_dumped_isolated(page);
-	unsigned int refcount = pfn == head ? (unsigned int)page_ref_count(page) + isolated : 0;
+	unsigned int refcount = pfn == head ? (unsigned int)page_ref_count(page) : 0;
 	/* _mapcount: -1 not mapped; a user page's is the engine's (0: mapped once) */
 	unsigned int mapcount = page_is_user(page) ? (unsigned int)READ_ONCE(page->page_type) :
 						     0xffffffffU;
@@ -250,7 +247,7 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 
 	/* folio->index (0) + the page's index in its folio */
 	pr_warn(hm, "page: refcount:%d mapcount:%d mapping:0000000000000000 index:0x%lx pfn:%#lx",
-		page_ref_count(page) + isolated, mapcount, pfn - head, pfn);
+		page_ref_count(page), mapcount, pfn - head, pfn);
 	if (large)
 		pr_warn(hm, "head: order:%u mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0",
 			order);

@@ -859,6 +859,44 @@ static void migration_failure_report(struct hotmem *hm, int ret, const unsigned 
 }
 
 /*
+ * folio_isolate_lru() (6.12, as do_migrate_range() calls it after its
+ * folio_try_get()): the folio off its LRU (PG_isolated stands for PG_lru
+ * cleared) with a reference of its own, which migration drops with the
+ * folio it moved and putback_movable_pages() with a folio that stayed.
+ * False for a folio freed meanwhile (hotmem_free_page() takes no
+ * mem_hotplug_lock): a free page takes no reference.
+ */
+static bool folio_isolate_lru(struct page *page)
+{
+	int count = page_ref_count(page);
+
+	do {
+		if (count <= 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&page->_refcount, &count, count + 1, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	set_page_flag(page, PG_isolated);
+	return true;
+}
+
+/*
+ * putback_movable_pages() of one folio: back on its LRU, the isolation's
+ * reference dropped -- unless hotmem_free_page() (no mem_hotplug_lock)
+ * freed it meanwhile, which dropped every reference: its pageblock is
+ * isolated, so nothing allocated it again since.
+ */
+static void folio_putback_lru(struct page *page)
+{
+	int count = page_ref_count(page);
+
+	clear_page_flag(page, PG_isolated);
+	while (count > 0 && !__atomic_compare_exchange_n(&page->_refcount, &count, count - 1,
+							 false, __ATOMIC_RELAXED,
+							 __ATOMIC_RELAXED))
+		;
+}
+
+/*
  * do_migrate_range() (6.12): isolate every movable folio from @start on
  * and migrate_pages() them.  Its result is what migrate_pages() returns:
  * the number of folios that stayed (a pinned page), or -ENOMEM at the
@@ -879,15 +917,25 @@ static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lo
 			pfn += (1UL << buddy_order_unsafe(page)) - 1;
 			continue;
 		}
-		if (!PageMovable(page) || !page_ref_count(page))
+		if (!PageMovable(page) || !folio_isolate_lru(page))
 			continue;
 		if (ret >= 0) {
 			err = workload_migrate_page(hm, pfn);
-			if (!err)
+			if (!err) {
+				/* moved (or freed from under us): the free took every reference */
+				clear_page_flag(page, PG_isolated);
 				continue;
+			}
 		}
+		/*
+		 * Left on the source list.  Only the first burst can be
+		 * dumped (migration_failure_report()): those keep the
+		 * isolation until then, the rest are put back now.
+		 */
 		if (nr_left < ARRAY_SIZE(first))
 			first[nr_left] = pfn;
+		else
+			folio_putback_lru(page);
 		nr_left++;
 		if (ret < 0)
 			continue;
@@ -901,6 +949,8 @@ static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lo
 		ret = (int)nr_retried;
 	if (ret)
 		migration_failure_report(hm, ret, first, nr_left);
+	for (unsigned long i = 0; i < nr_left && i < ARRAY_SIZE(first); i++)
+		folio_putback_lru(pfn_to_page(hm, first[i]));
 	migrate_pages_pace(nr_retried);
 }
 

@@ -78,6 +78,17 @@ static void test_pinned_page_dump_shows_the_pin(void **state)
 		"<4>raw: 001fffffc0020108 0000000000000000 0000000000000001 0000000000000000\n"
 		"<4>raw: 0000000000000000 0000000000000000 0000040200000000 0000000000000000\n"
 		"<4>page dumped because: migration failure\n");
+	/*
+	 * put back (putback_movable_pages()): the isolation's reference is
+	 * gone from the page itself, and it is on its LRU again; a dump now
+	 * reads the page, not a dump-time guess (it read refcount:1026, no lru)
+	 */
+	assert_int_equal(page_ref_count(pfn_to_page(hm, pfn)), 1 + 1024);
+	dump_page(hm, pfn, "test");
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log,
+		"<4>page: refcount:1025 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x100005\n"
+		"<4>anon flags: 0x1fffffc0020128(uptodate|lru|active|swapbacked|node=0|zone=3|lastcpupid=0x1fffff)\n"));
 	check(hm);
 	/* the pin released: the page goes, and its struct page is a free one again */
 	assert_int_equal(hotmem_free_page(hm, h), 0);
