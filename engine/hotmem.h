@@ -1287,6 +1287,11 @@ void hotmem_hugetlb_set_overcommit(struct hotmem *hm, unsigned long nr);
 void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth);
 unsigned long hotmem_alloc_calls(struct hotmem *hm);
 /*
+ * The allocations still to pass before hotmem_fail_nth_alloc()'s fails,
+ * counting it: 0 when none is armed or it was reached (fired)
+ */
+unsigned long hotmem_fail_nth_pending(struct hotmem *hm);
+/*
  * The failures hotmem_fail_nth_alloc() forced so far: a front end that
  * sees it grow across an operation says the failure was injected (each is
  * in the log as the kernel's "FAULT_INJECTION: forcing a failure.").

@@ -117,6 +117,14 @@ void hotmem_fail_nth_alloc(struct hotmem *hm, unsigned long nth)
 	atomic_store(&hm->fail_at, nth ? atomic_load(&hm->alloc_calls) + nth : 0);
 }
 
+unsigned long hotmem_fail_nth_pending(struct hotmem *hm)
+{
+	unsigned long at = atomic_load(&hm->fail_at);
+	unsigned long calls = atomic_load(&hm->alloc_calls);
+
+	return at && calls < at ? at - calls : 0;
+}
+
 unsigned long hotmem_alloc_calls(struct hotmem *hm)
 {
 	return atomic_load(&hm->alloc_calls);

@@ -287,8 +287,7 @@ static json_object *injections_json(struct hmfs_ctx *ctx)
 	} acts[] = { { HM_MEM_GOING_ONLINE, "MEM_GOING_ONLINE" },
 		     { HM_MEM_GOING_OFFLINE, "MEM_GOING_OFFLINE" } };
 	json_object *o = json_object_new_object();
-	unsigned long nth = __atomic_load_n(&ctx->fail_nth, __ATOMIC_ACQUIRE);
-	unsigned long calls, done;
+	unsigned long pending = hotmem_fail_nth_pending(ctx->hm);
 
 	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++) {
 		int e = hotmem_get_notifier_error(ctx->hm, acts[i].action);
@@ -296,12 +295,8 @@ static json_object *injections_json(struct hmfs_ctx *ctx)
 		if (e)
 			json_object_object_add(o, acts[i].name, json_object_new_int(e));
 	}
-	calls = __atomic_load_n(&ctx->fail_nth_calls, __ATOMIC_ACQUIRE);
-	done = hotmem_alloc_calls(ctx->hm) - calls;
-	if (nth && hotmem_fault_injected(ctx->hm) ==
-			   __atomic_load_n(&ctx->fail_nth_faults, __ATOMIC_RELAXED) &&
-	    done < nth)
-		json_object_object_add(o, "fail-nth-alloc", json_object_new_uint64(nth - done));
+	if (pending)
+		json_object_object_add(o, "fail-nth-alloc", json_object_new_uint64(pending));
 	return o;
 }
 
@@ -1797,12 +1792,8 @@ static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 		snprintf(r->err, ERRLEN, "'nth' must be >= 0");
 		return -EINVAL;
 	}
-	/* what status says of it: the engine's counts as it is armed */
-	__atomic_store_n(&ctx->fail_nth, 0, __ATOMIC_RELEASE);
+	/* status asks the engine what is left of it (hotmem_fail_nth_pending()) */
 	hotmem_fail_nth_alloc(ctx->hm, (unsigned long)nth);
-	__atomic_store_n(&ctx->fail_nth_calls, hotmem_alloc_calls(ctx->hm), __ATOMIC_RELAXED);
-	__atomic_store_n(&ctx->fail_nth_faults, hotmem_fault_injected(ctx->hm), __ATOMIC_RELAXED);
-	__atomic_store_n(&ctx->fail_nth, (unsigned long)nth, __ATOMIC_RELEASE);
 	r->ret = json_object_new_object();
 	return 0;
 }

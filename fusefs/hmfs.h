@@ -630,8 +630,6 @@ struct hmfs_ctx {
 	struct hmfs_uevent_sink sink;
 	/* --uevent-socket i another hotmemfs sends to as well (main.c uevent_socket_claims()) */
 	bool unix_shared[HMFS_MAX_UEVENT_SOCKETS];
-	/* fail-nth-alloc as armed (ctl.c): nth, the engine's alloc calls and faults then */
-	unsigned long fail_nth, fail_nth_calls, fail_nth_faults;
 
 	/* hardware */
 	pthread_mutex_t dev_lock;
