@@ -262,15 +262,25 @@ static json_object *unix_sockets_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
-/* those of them another hotmemfs sends to as well (main.c uevent_socket_claims()) */
-static json_object *unix_shared_json(struct hmfs_ctx *ctx)
+/*
+ * Those of them another hotmemfs sends to as well, now (uevent.c
+ * path_claim(): both the one that claimed first and the later ones see
+ * it), into @u's "unix-shared", and the pid of one of them (0: in
+ * another PID namespace, -1: unknown) into "unix-shared-pids"
+ */
+static void unix_shared_json(struct hmfs_ctx *ctx, json_object *u)
 {
-	json_object *a = json_object_new_array();
+	json_object *a = json_object_new_array(), *pids = json_object_new_array();
 
-	for (int i = 0; i < ctx->sink.nr_paths; i++)
-		if (ctx->unix_shared[i])
-			json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
-	return a;
+	for (int i = 0; i < ctx->sink.nr_paths; i++) {
+		if (!__atomic_load_n(&ctx->sink.shared_nr[i], __ATOMIC_ACQUIRE))
+			continue;
+		json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
+		json_object_array_add(pids, json_object_new_int64(__atomic_load_n(
+						    &ctx->sink.shared_pid[i], __ATOMIC_RELAXED)));
+	}
+	json_object_object_add(u, "unix-shared", a);
+	json_object_object_add(u, "unix-shared-pids", pids);
 }
 
 /*
@@ -336,8 +346,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "netlink-errors", json_object_new_uint64(COUNTER(ctx->sink.nl_errors)));
 	/* the --uevent-socket paths (set at start): hotmemd's only source under its unit */
 	json_object_object_add(u, "unix-sockets", unix_sockets_json(ctx));
-	json_object_object_add(u, "unix-shared", unix_shared_json(ctx));
-	/* --netns's claim held (uevent.c claim_netns()): a second hotmemfs there is refused */
+	unix_shared_json(ctx, u);
+	/* --netns's claim held (uevent.c claim_take()): a second hotmemfs there is refused */
 	json_object_object_add(u, "netns-claimed", json_object_new_boolean(ctx->sink.ns_lock_fd >= 0));
 	json_object_object_add(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent)));
 	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));

@@ -628,8 +628,6 @@ struct hmfs_ctx {
 	pthread_mutex_t kernel_lock; /* held by the notifier across each call into the kernel */
 	int ev_slot;
 	struct hmfs_uevent_sink sink;
-	/* --uevent-socket i another hotmemfs sends to as well (main.c uevent_socket_claims()) */
-	bool unix_shared[HMFS_MAX_UEVENT_SOCKETS];
 
 	/* hardware */
 	pthread_mutex_t dev_lock;

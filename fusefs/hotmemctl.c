@@ -471,6 +471,7 @@ static void print_uevents(json_object *u)
 	uint64_t dropped = gu(u, "unix-dropped");
 
 	json_object *shared = get(u, "unix-shared"), *claimed = get(u, "netns-claimed");
+	json_object *pids = get(u, "unix-shared-pids");
 
 	printf("uevents:    netlink %s", gs(u, "netlink"));
 	/* --netns's claim: a second hotmemfs injecting there is refused (202) */
@@ -484,10 +485,22 @@ static void print_uevents(json_object *u)
 		       dropped ? " (nobody listened then, or the listener stopped reading)" : "");
 	putchar('\n');
 	for (size_t i = 0; json_object_is_type(shared, json_type_array) &&
-			   i < json_object_array_length(shared); i++)
-		printf("warning:    another hotmemfs sends its uevents to %s too: its listener gets "
-		       "both machines' uevents, mixed\n",
+			   i < json_object_array_length(shared); i++) {
+		/* its pid: a hotmemfs from before it says none */
+		json_object *pid = json_object_is_type(pids, json_type_array) &&
+						   i < json_object_array_length(pids) ?
+					   json_object_array_get_idx(pids, i) :
+					   NULL;
+		int64_t p = pid ? json_object_get_int64(pid) : -1;
+
+		if (p > 0)
+			printf("warning:    the hotmemfs with pid %lld sends", (long long)p);
+		else
+			printf("warning:    %s sends", p == 0 ? "a hotmemfs in another PID namespace" :
+							"another hotmemfs");
+		printf(" its uevents to %s too: its listener gets both machines' uevents, mixed\n",
 		       json_object_get_string(json_object_array_get_idx(shared, i)));
+	}
 }
 
 /*

@@ -1173,74 +1173,6 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 }
 
 /*
- * The key a --uevent-socket PATH is claimed by: PATH made absolute, its
- * directory through realpath() (which exists when the socket does not
- * yet), FNV-1a of that.  Not the socket's inode: a hotmemfs started
- * before the listener binds PATH and one started after must meet on the
- * same key (finalF #3), and a restarted listener has a new inode.
- */
-static unsigned long long uevent_socket_key(const char *path)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	char dir[PATH_MAX], abs[2 * PATH_MAX + 2], real[PATH_MAX];
-	const char *base = strrchr(path, '/');
-
-	if (base) {
-		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
-		if (!dir[0])
-			strcpy(dir, "/");
-		base++;
-	} else {
-		strcpy(dir, ".");
-		base = path;
-	}
-	if (realpath(dir, real))
-		snprintf(abs, sizeof(abs), "%s/%s", real, base);
-	else if (path[0] != '/' && getcwd(real, sizeof(real)))
-		snprintf(abs, sizeof(abs), "%s/%s", real, path);
-	else
-		snprintf(abs, sizeof(abs), "%s", path);
-	for (const char *p = abs; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h;
-}
-
-/*
- * Each --uevent-socket PATH claimed, as --netns claims its namespace
- * (uevent.c claim_netns()), by an abstract socket named after PATH made
- * absolute (uevent_socket_key()): a second hotmemfs sending to
- * the same listener finds it bound, and is told that the listener gets
- * both machines' uevents, mixed -- said at start and in status, not
- * refused (a listener may want two machines).  Abstract names are per
- * network namespace: two hotmemfs in two namespaces sharing a path are
- * not seen (usereye9).  The fd is the process's.
- */
-static void uevent_socket_claims(struct hmfs_ctx *ctx, const struct opts *o)
-{
-	for (int i = 0; i < o->nr_uevent_socks; i++) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		unsigned long long h = uevent_socket_key(o->uevent_socks[i]);
-		int fd, len;
-
-		len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "hotmemfs-uevent-socket:%llx",
-			       h);
-		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		if (!bind(fd, (struct sockaddr *)&sa,
-			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)len)))
-			continue; /* ours for the process's life */
-		if (errno == EADDRINUSE) {
-			ctx->unix_shared[i] = true;
-			fprintf(stderr, "hotmemfs: warning: --uevent-socket %s: another hotmemfs sends "
-					"its uevents there too: the listener gets both machines' "
-					"uevents, mixed\n", o->uevent_socks[i]);
-		}
-		close(fd);
-	}
-}
-
-/*
  * --io-uring on a kernel that will not serve it: refused before anything
  * is made.  The kernel offers FUSE over io_uring at INIT only while fuse's
  * enable_uring parameter is Y (fs/fuse/inode.c fuse_send_init(), 6.14+),
@@ -1323,14 +1255,22 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	}
 	if (ret && o->netns) {
 		fprintf(stderr, "hotmemfs: --netns %s: %s\n", o->netns, ctx->sink.nl_status);
-		/* another hotmemfs has the namespace (uevent.c claim_netns()): no restart mends it */
+		/* another hotmemfs has the namespace (uevent.c claim_take()): no restart mends it */
 		*refused = ret == -EADDRINUSE;
 		return ret;
 	}
 	fprintf(stderr, "hotmemfs: uevents over netlink %s\n", ctx->sink.nl_status);
-	for (int i = 0; i < o->nr_uevent_socks; i++)
-		hmfs_uevent_sink_add_path(&ctx->sink, o->uevent_socks[i]);
-	uevent_socket_claims(ctx, o);
+	/* each claimed there: another hotmemfs sending to one is said (uevent.c path_claim()) */
+	for (int i = 0; i < o->nr_uevent_socks; i++) {
+		ret = hmfs_uevent_sink_add_path(&ctx->sink, o->uevent_socks[i]);
+		if (ret) {
+			/* check_socket_path() refused these already: not reached */
+			fprintf(stderr, "hotmemfs: --uevent-socket %s: %s\n", o->uevent_socks[i],
+				strerror(-ret));
+			*refused = true;
+			return ret;
+		}
+	}
 	ret = hmfs_uevent_sink_start(&ctx->sink);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: the uevent socket's sender thread: %s\n", strerror(-ret));

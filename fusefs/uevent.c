@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -223,81 +224,294 @@ static bool only_loopback(void)
  */
 #define NETNS_CLAIM "hotmemfs-uevents"
 
-static int claim_addr(struct sockaddr_un *sa)
+/* claim @name's address: an abstract unix socket, per network namespace */
+static socklen_t claim_addr(struct sockaddr_un *sa, const char *name)
 {
+	size_t len = strnlen(name, sizeof(sa->sun_path) - 1);
+
 	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
-	memcpy(sa->sun_path + 1, NETNS_CLAIM, sizeof(NETNS_CLAIM) - 1);
-	return (int)(offsetof(struct sockaddr_un, sun_path) + sizeof(NETNS_CLAIM));
+	memcpy(sa->sun_path + 1, name, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
 }
 
-/* the claim's holder: its pid, 0 if not visible from here, -1 if none answers */
-static long claim_holder(void)
+/*
+ * A connection to claim @name's holder, its pid in @pid (SO_PEERCRED, set
+ * at its listen(): 0 when it is in another PID namespace); -errno
+ */
+static int claim_connect(const char *name, long *pid)
 {
 	struct sockaddr_un sa;
-	socklen_t len = (socklen_t)claim_addr(&sa);
+	socklen_t len = claim_addr(&sa, name);
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
-	long pid = -1;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	if (!connect(fd, (struct sockaddr *)&sa, len) &&
-	    !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
-		pid = cred.pid;
-	close(fd);
-	return pid;
-}
-
-/* the claim's fd; -EADDRINUSE (@holder: claim_holder()) when another hotmemfs has it */
-static int claim_netns(long *holder)
-{
-	struct sockaddr_un sa;
-	socklen_t len = (socklen_t)claim_addr(&sa);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), err;
 
 	if (fd < 0)
 		return -errno;
-	if (!bind(fd, (struct sockaddr *)&sa, len) && !listen(fd, 4))
-		return fd;
-	err = -errno;
+	if (connect(fd, (struct sockaddr *)&sa, len) ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	*pid = cred.pid;
+	return fd;
+}
+
+/* claim @name's holder: its pid, 0 if not visible from here, -1 if none answers */
+static long claim_holder(const char *name)
+{
+	long pid = -1;
+	int fd = claim_connect(name, &pid);
+
+	if (fd < 0)
+		return -1;
 	close(fd);
-	if (err == -EADDRINUSE)
-		*holder = claim_holder();
-	return err;
+	return pid;
 }
 
 /*
- * The claim's thread: a refused hotmemfs connect()s only to read our pid
- * (SO_PEERCRED, set at connect()), so each connection is closed at once.
- * It waits in poll(), not in accept(): a blocked accept4() holds the
- * lowest free descriptor reserved (the kernel's __sys_accept4() takes it
- * before it waits), and at a descriptor limit the control socket's
- * accept got EMFILE for good (tests/reliability/unsaved.t).  The listener
- * is non-blocking (claim_netns()).  hmfs_uevent_sink_close() ends it by
- * shutdown(): POLLHUP.
+ * Claim @name: its listener's fd (non-blocking, claim_answer() accepts);
+ * -EADDRINUSE when another hotmemfs has it, its pid in @holder when
+ * asked for (claim_holder())
+ */
+static int claim_take(const char *name, long *holder)
+{
+	struct sockaddr_un sa;
+	socklen_t len = claim_addr(&sa, name);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	if (!bind(fd, (struct sockaddr *)&sa, len) && !listen(fd, 16))
+		return fd;
+	err = -errno;
+	close(fd);
+	if (err == -EADDRINUSE && holder)
+		*holder = claim_holder(name);
+	return err;
+}
+
+/* "the hotmemfs with pid N": a claim's holder (or sharer) as a message names it */
+static const char *hotmemfs_words(long pid, char *buf, size_t size)
+{
+	if (pid > 0)
+		snprintf(buf, size, "the hotmemfs with pid %ld", pid);
+	else
+		snprintf(buf, size, "%s", pid == 0 ? "a hotmemfs in another PID namespace" :
+						     "another hotmemfs");
+	return buf;
+}
+
+/*
+ * A --uevent-socket PATH's claim (usereye9): a second hotmemfs sending to
+ * the same listener, which then gets both machines' uevents mixed, is
+ * told so -- not refused (a listener may want two machines).  The claim
+ * is --netns's (claim_take()) under a name made of PATH made absolute,
+ * its directory through realpath() (which exists when the socket does
+ * not yet), FNV-1a of that: not the socket's inode, as a hotmemfs started
+ * before the listener binds PATH and one started after must meet on the
+ * same name (finalF #3), and a restarted listener has a new inode.
+ * Abstract names are per network namespace: two hotmemfs in two
+ * namespaces sharing a path are not seen.
+ */
+static void path_claim_name(const char *path, char *name, size_t size)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	char dir[PATH_MAX], abs[2 * PATH_MAX + 2], real[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	if (base) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+		if (!dir[0])
+			strcpy(dir, "/");
+		base++;
+	} else {
+		strcpy(dir, ".");
+		base = path;
+	}
+	if (realpath(dir, real))
+		snprintf(abs, sizeof(abs), "%s/%s", real, base);
+	else if (path[0] != '/' && getcwd(real, sizeof(real)))
+		snprintf(abs, sizeof(abs), "%s/%s", real, path);
+	else
+		snprintf(abs, sizeof(abs), "%s", path);
+	for (const char *p = abs; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(name, size, "hotmemfs-uevent-socket:%016llx", h);
+}
+
+/* -u path @i shared with @nr other hotmemfs, @pid one of them (status reads it) */
+static void shared_set(struct hmfs_uevent_sink *s, int i, unsigned int nr, long pid)
+{
+	__atomic_store_n(&s->shared_pid[i], pid, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->shared_nr[i], nr, __ATOMIC_RELEASE);
+}
+
+static void say_shared(const struct hmfs_uevent_sink *s, int i, long pid)
+{
+	char who[48];
+
+	fprintf(stderr,
+		"hotmemfs: warning: --uevent-socket %s: %s sends its uevents there too: the listener gets both machines' uevents, mixed\n",
+		s->paths[i], hotmemfs_words(pid, who, sizeof(who)));
+}
+
+/*
+ * Claim -u path @i (at add_path, and in claim_answer() when its holder
+ * went): held, its listener in path_claim_fd[i], or another hotmemfs
+ * holds it: then our connection to it stays open in path_holder_fd[i],
+ * so that each of the two sees the other go (POLLHUP) and both say the
+ * sharing (reread17 A: the first one did not know).  A claim that fails
+ * otherwise (no memory) is no claim, as --netns's.
+ */
+static void path_claim(struct hmfs_uevent_sink *s, int i)
+{
+	long pid = -1;
+
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = claim_take(s->claim_name[i], NULL);
+
+		if (fd >= 0) {
+			s->path_claim_fd[i] = fd;
+			return;
+		}
+		if (fd != -EADDRINUSE)
+			return;
+		fd = claim_connect(s->claim_name[i], &pid);
+		if (fd >= 0 && pid == getpid()) {
+			close(fd); /* -u PATH twice: our own claim, no other hotmemfs */
+			return;
+		}
+		if (fd >= 0) {
+			s->path_holder_fd[i] = fd;
+			shared_set(s, i, 1, pid);
+			say_shared(s, i, pid);
+			return;
+		}
+		/* its holder between bind() and listen(), or just gone: again */
+		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
+	}
+}
+
+/* a hotmemfs connected to our claim of -u path @path: shares it with us */
+struct claim_peer {
+	int fd, path;
+	long pid;
+};
+
+#define CLAIM_PEERS 32
+
+static void peer_accept(struct hmfs_uevent_sink *s, int i, struct claim_peer *peers, int *nr)
+{
+	struct ucred cred = { .pid = -1 };
+	socklen_t clen = sizeof(cred);
+	int fd = accept4(s->path_claim_fd[i], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+		return;
+	}
+	/* ourselves (-u PATH twice, path_claim()): no other hotmemfs */
+	if (*nr == CLAIM_PEERS || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) ||
+	    cred.pid == getpid()) {
+		close(fd);
+		return;
+	}
+	peers[(*nr)++] = (struct claim_peer){ .fd = fd, .path = i, .pid = cred.pid };
+	shared_set(s, i, s->shared_nr[i] + 1, cred.pid);
+	say_shared(s, i, cred.pid);
+}
+
+/* peer @j closed its connection: it stopped (or was killed) */
+static void peer_gone(struct hmfs_uevent_sink *s, struct claim_peer *peers, int *nr, int j)
+{
+	int i = peers[j].path;
+	long other = -1;
+	char who[48];
+
+	close(peers[j].fd);
+	fprintf(stderr, "hotmemfs: --uevent-socket %s: %s no longer sends there\n", s->paths[i],
+		hotmemfs_words(peers[j].pid, who, sizeof(who)));
+	peers[j] = peers[--*nr];
+	for (int k = 0; k < *nr; k++)
+		if (peers[k].path == i)
+			other = peers[k].pid;
+	shared_set(s, i, s->shared_nr[i] - 1, other);
+}
+
+/* the hotmemfs holding -u path @i's claim went: claim it again (ours now, or a third's) */
+static void holder_gone(struct hmfs_uevent_sink *s, int i)
+{
+	char who[48];
+
+	close(s->path_holder_fd[i]);
+	s->path_holder_fd[i] = -1;
+	fprintf(stderr, "hotmemfs: --uevent-socket %s: %s no longer sends there\n", s->paths[i],
+		hotmemfs_words(s->shared_pid[i], who, sizeof(who)));
+	shared_set(s, i, 0, -1);
+	path_claim(s, i);
+}
+
+/*
+ * The claims' thread.  A refused hotmemfs connect()s to the --netns claim
+ * only to read our pid (SO_PEERCRED, set at connect()), so each such
+ * connection is closed at once; one sharing a -u path stays connected
+ * while it runs (peer_accept(), peer_gone()), as ours to the holder of a
+ * path we share (holder_gone()).  It waits in poll(), not in accept(): a
+ * blocked accept4() holds the lowest free descriptor reserved (the
+ * kernel's __sys_accept4() takes it before it waits), and at a
+ * descriptor limit the control socket's accept got EMFILE for good
+ * (tests/reliability/unsaved.t).  The listeners are non-blocking
+ * (claim_take()).  hmfs_uevent_sink_close() ends it through claim_stop_fd.
  */
 static void *claim_answer(void *arg)
 {
 	struct hmfs_uevent_sink *s = arg;
-	struct pollfd p = { .fd = s->ns_lock_fd, .events = POLLIN };
+	struct claim_peer peers[CLAIM_PEERS];
+	struct pollfd p[2 + 2 * HMFS_MAX_UEVENT_SOCKETS + CLAIM_PEERS];
+	int nr_peers = 0;
 
 	for (;;) {
-		int fd;
+		int n = 0, polled_peers = nr_peers, fd;
 
-		if (poll(&p, 1, -1) < 0) {
+		p[n++] = (struct pollfd){ .fd = s->claim_stop_fd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = s->ns_lock_fd, .events = POLLIN };
+		for (int i = 0; i < s->nr_paths; i++) {
+			p[n++] = (struct pollfd){ .fd = s->path_claim_fd[i], .events = POLLIN };
+			p[n++] = (struct pollfd){ .fd = s->path_holder_fd[i], .events = POLLIN };
+		}
+		for (int j = 0; j < nr_peers; j++)
+			p[n++] = (struct pollfd){ .fd = peers[j].fd, .events = POLLIN };
+		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
-			break; /* shut down: we are stopping */
-		fd = accept4(s->ns_lock_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0)
-			close(fd);
-		else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
-			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+		if (p[0].revents)
+			break; /* we are stopping */
+		/* the peers first, last to first: peer_gone() moves the last into its place */
+		for (int j = polled_peers - 1; j >= 0; j--)
+			if (p[2 + 2 * s->nr_paths + j].revents)
+				peer_gone(s, peers, &nr_peers, j);
+		if (p[1].revents & POLLIN) {
+			fd = accept4(s->ns_lock_fd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				close(fd);
+			else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
+				 errno == ENOBUFS)
+				nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+		}
+		for (int i = 0; i < s->nr_paths; i++) {
+			if (p[2 + 2 * i].revents & POLLIN)
+				peer_accept(s, i, peers, &nr_peers);
+			if (p[3 + 2 * i].revents)
+				holder_gone(s, i);
+		}
 	}
+	for (int j = 0; j < nr_peers; j++)
+		close(peers[j].fd);
 	return NULL;
 }
 
@@ -313,7 +527,7 @@ static int nl_socket_in(int ns_fd, bool *lo_only, int *claim, long *holder)
 		err = -errno;
 		goto out;
 	}
-	*claim = claim_netns(holder);
+	*claim = claim_take(NETNS_CLAIM, holder);
 	fd = nl_socket(); /* a claim that failed otherwise (no memory): no claim, as before */
 	*lo_only = only_loopback();
 	if (setns(self, CLONE_NEWNET) < 0) {
@@ -346,14 +560,10 @@ static void claim_refused(struct hmfs_uevent_sink *s, long holder, bool inherite
 {
 	char who[48];
 
-	if (holder > 0)
-		snprintf(who, sizeof(who), "the hotmemfs with pid %ld", holder);
-	else
-		snprintf(who, sizeof(who), "%s", holder == 0 ? "a hotmemfs in another PID namespace" :
-							     "another hotmemfs");
 	snprintf(s->nl_status, sizeof(s->nl_status),
 		 "its uevents go to %s already, whose memoryN a listener cannot tell from ours: %s",
-		 who, inherited ? "start this one in another network namespace" : "choose another --netns");
+		 hotmemfs_words(holder, who, sizeof(who)),
+		 inherited ? "start this one in another network namespace" : "choose another --netns");
 }
 
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
@@ -364,7 +574,9 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	long holder = -1;
 
 	memset(s, 0, sizeof(*s));
-	s->nl_fd = s->ns_lock_fd = -1;
+	s->nl_fd = s->ns_lock_fd = s->claim_stop_fd = -1;
+	for (int i = 0; i < HMFS_MAX_UEVENT_SOCKETS; i++)
+		s->path_claim_fd[i] = s->path_holder_fd[i] = -1;
 	pthread_mutex_init(&s->backlog_lock, NULL);
 	pthread_cond_init(&s->backlog_cond, NULL);
 	s->dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -414,7 +626,7 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns)
 	if (netns) {
 		s->nl_fd = nl_socket_in(ns_fd, &lo_only, &claim, &holder);
 	} else {
-		claim = claim_netns(&holder);
+		claim = claim_take(NETNS_CLAIM, &holder);
 		s->nl_fd = nl_socket();
 		lo_only = only_loopback();
 	}
@@ -464,7 +676,9 @@ int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path)
 		return -ENAMETOOLONG;
 	/* its backlog, empty: backlog_add() appends at the tail, backlog_pop() puts it back */
 	s->backlog_tail[s->nr_paths] = &s->backlog[s->nr_paths];
-	strcpy(s->paths[s->nr_paths++], path);
+	strcpy(s->paths[s->nr_paths], path);
+	path_claim_name(path, s->claim_name[s->nr_paths], sizeof(s->claim_name[0]));
+	path_claim(s, s->nr_paths++);
 	return 0;
 }
 
@@ -625,6 +839,16 @@ static void backlog_add(struct hmfs_uevent_sink *s, int i, const char *buf, size
 	pthread_cond_signal(&s->backlog_cond);
 }
 
+/* a claim to answer for, or a holder of one to watch: claim_answer()'s work */
+static bool claims_held(const struct hmfs_uevent_sink *s)
+{
+	bool any = s->ns_lock_fd >= 0;
+
+	for (int i = 0; i < s->nr_paths; i++)
+		any |= s->path_claim_fd[i] >= 0 || s->path_holder_fd[i] >= 0;
+	return any;
+}
+
 /*
  * The flusher, started once with the -u listeners known, not lazily under
  * backlog_lock at the first full queue, where a failed pthread_create()
@@ -635,7 +859,10 @@ int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s)
 {
 	int ret;
 
-	if (s->ns_lock_fd >= 0 && !s->claim_started) {
+	if (!s->claim_started && claims_held(s)) {
+		s->claim_stop_fd = eventfd(0, EFD_CLOEXEC);
+		if (s->claim_stop_fd < 0)
+			return -errno;
 		ret = pthread_create(&s->claim_thread, NULL, claim_answer, s);
 		if (ret)
 			return -ret;
@@ -762,11 +989,20 @@ void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 	if (s->dgram_fd >= 0)
 		close(s->dgram_fd);
 	if (s->claim_started) {
-		shutdown(s->ns_lock_fd, SHUT_RDWR);
+		eventfd_write(s->claim_stop_fd, 1);
 		pthread_join(s->claim_thread, NULL);
 		s->claim_started = false;
 	}
 	if (s->ns_lock_fd >= 0)
 		close(s->ns_lock_fd);
-	s->nl_fd = s->dgram_fd = s->ns_lock_fd = -1;
+	if (s->claim_stop_fd >= 0)
+		close(s->claim_stop_fd);
+	for (int i = 0; i < s->nr_paths; i++) {
+		if (s->path_claim_fd[i] >= 0)
+			close(s->path_claim_fd[i]);
+		if (s->path_holder_fd[i] >= 0)
+			close(s->path_holder_fd[i]);
+		s->path_claim_fd[i] = s->path_holder_fd[i] = -1;
+	}
+	s->nl_fd = s->dgram_fd = s->ns_lock_fd = s->claim_stop_fd = -1;
 }

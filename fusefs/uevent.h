@@ -22,12 +22,23 @@ struct hmfs_dgram;
 
 struct hmfs_uevent_sink {
 	int nl_fd; /* NETLINK_KOBJECT_UEVENT or -1 */
-	int ns_lock_fd; /* the namespace we inject into claimed: uevent.c claim_netns(), or -1 */
-	pthread_t claim_thread; /* accepts and closes on ns_lock_fd: uevent.c claim_answer() */
+	int ns_lock_fd; /* the namespace we inject into claimed: uevent.c claim_take(), or -1 */
+	pthread_t claim_thread; /* answers the claims: uevent.c claim_answer() */
 	bool claim_started;
+	int claim_stop_fd; /* eventfd: hmfs_uevent_sink_close() ends claim_thread */
 	int dgram_fd; /* unbound AF_UNIX SOCK_DGRAM or -1 */
 	int nr_paths;
 	char paths[HMFS_MAX_UEVENT_SOCKETS][108];
+	/*
+	 * Each path's claim (uevent.c path_claim()): held (our listener), or
+	 * our connection to the hotmemfs holding it, -1 otherwise; how many
+	 * other hotmemfs send to it too and one's pid (0: another PID
+	 * namespace, -1: unknown), which status reads: __atomic_*
+	 */
+	char claim_name[HMFS_MAX_UEVENT_SOCKETS][48];
+	int path_claim_fd[HMFS_MAX_UEVENT_SOCKETS], path_holder_fd[HMFS_MAX_UEVENT_SOCKETS];
+	unsigned int shared_nr[HMFS_MAX_UEVENT_SOCKETS];
+	long shared_pid[HMFS_MAX_UEVENT_SOCKETS];
 	unsigned long long seqnum; /* our own, for the Unix fallback */
 	/*
 	 * A listener's datagrams its full queue did not take yet, in order,
@@ -61,6 +72,11 @@ int hmfs_netns_is_initial(int ns_fd);
  * namespace that cannot be entered.
  */
 int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns);
+/*
+ * Add a --uevent-socket listener and claim it (uevent.c path_claim()): a
+ * hotmemfs holding it already is warned of on stderr, and shows in both
+ * one's status.  -E2BIG past HMFS_MAX_UEVENT_SOCKETS, -ENAMETOOLONG.
+ */
 int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path);
 /* after add_path: the sender thread and the claim's (claim_answer()), once */
 int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s);

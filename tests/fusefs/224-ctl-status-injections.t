@@ -5,7 +5,7 @@
 # --netns claim hotmemfs holds (a second hotmemfs there is refused, 202);
 # and a --uevent-socket another hotmemfs sends to as well, which its
 # listener gets both machines' uevents on, mixed: warned at start and in
-# status (it was not).
+# both one's status (it was not; then the second one's only).
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool ip iproute2
@@ -30,44 +30,80 @@ is_like "$(ctl status | grep '^uevents:')" \
 	"uevents:    netlink on: private network namespace $NS* (claimed: no other hotmemfs injects there); unix $TMP/listener.sock: *" \
 	"uevents: the --netns claim held, said"
 
-# a second hotmemfs sending to the same listener: warned, in status too
-B2=$TMP/two
-mkdir -p "$B2"
-timeout 60 "$HMFS" -S none --control "$TMP/two.sock" -u "$TMP/listener.sock" "$B2" \
-	>"$TMP/two.log" 2>&1 &
-two=$!
-for _ in $(seq 600); do [ -S "$TMP/two.sock" ] && break; sleep 0.05; done
-grep -qxF "hotmemfs: warning: --uevent-socket $TMP/listener.sock: another hotmemfs sends its uevents there too: the listener gets both machines' uevents, mixed" "$TMP/two.log"
-tap_ok $? "the second hotmemfs on the same -u: warned at start" "$(cat "$TMP/two.log")"
-is "$("$HMCTL" -s "$TMP/two.sock" status | grep '^warning:')" \
-	"warning:    another hotmemfs sends its uevents to $TMP/listener.sock too: its listener gets both machines' uevents, mixed" \
-	"... and in its status"
-is "$(ctl status | grep -c '^warning:')" 0 "the first's status: its claim, no warning"
-kill "$two"
-wait_exit "$two" 60
-umount -l "$B2" 2>/dev/null
-
-# one hotmemfs started before its listener binds the socket, one after: the
-# claim is keyed on the path made absolute, not on the socket's inode (which
-# the first never saw), so the second is warned (finalF #3: it was not)
-start_two() { # NAME SOCKPATH: a hotmemfs on $TMP/NAME, -u SOCKPATH
+# warnings: NUMBER of "warning:" lines in the status of the hotmemfs at
+# control socket SOCK, once it has them (the first learns of a second one
+# from its claim's thread): waits 30 s at most, a hang's bound only
+warnings() { # SOCK NUMBER
+	local n
+	for _ in $(seq 600); do
+		n=$("$HMCTL" -s "$1" status | grep -c '^warning:')
+		[ "$n" = "$2" ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
+# start_two NAME SOCKPATH: a hotmemfs on $TMP/NAME, -u SOCKPATH; $pid its
+# pid (timeout's child), $tpid timeout's
+start_two() {
 	mkdir -p "$TMP/$1"
 	timeout 60 "$HMFS" -S none --control "$TMP/$1.sock" -u "$2" "$TMP/$1" >"$TMP/$1.log" 2>&1 &
+	tpid=$!
 	for _ in $(seq 600); do [ -S "$TMP/$1.sock" ] && break; sleep 0.05; done
+	pid=$(pgrep -P "$tpid")
 }
+stop_two() { # TPID NAME
+	kill "$1"
+	wait_exit "$1" 60
+	umount -l "$TMP/$2" 2>/dev/null
+}
+L=$TMP/listener.sock
+MIXED="its listener gets both machines' uevents, mixed"
+
+# a second hotmemfs sending to the same listener: each one warned, naming
+# the other's pid, at start or as the other comes, and in status; the
+# first one's said nothing, its status neither (reread17 A)
+start_two two "$L"
+two=$tpid two_pid=$pid
+grep -qxF "hotmemfs: warning: --uevent-socket $L: the hotmemfs with pid $FS_PID sends its uevents there too: the listener gets both machines' uevents, mixed" "$TMP/two.log"
+tap_ok $? "the second hotmemfs on the same -u: warned at start, the first's pid named" "$(cat "$TMP/two.log")"
+is "$("$HMCTL" -s "$TMP/two.sock" status | grep '^warning:')" \
+	"warning:    the hotmemfs with pid $FS_PID sends its uevents to $L too: $MIXED" \
+	"... and in its status"
+is "$(warnings "$CTL" 1):$(ctl status | grep '^warning:')" \
+	"1:warning:    the hotmemfs with pid $two_pid sends its uevents to $L too: $MIXED" \
+	"the first's status says the second one"
+is "$(ctl --json status | python3 -c 'import json,sys; u=json.load(sys.stdin)["uevents"]; print(u["unix-shared"], u["unix-shared-pids"])')" \
+	"['$L'] [$two_pid]" "--json: uevents.unix-shared, unix-shared-pids"
+grep -qxF "hotmemfs: warning: --uevent-socket $L: the hotmemfs with pid $two_pid sends its uevents there too: the listener gets both machines' uevents, mixed" "$TMP/hotmemfs.log"
+tap_ok $? "the first's log says it as the second comes"
+stop_two "$two" two
+is "$(warnings "$CTL" 0)" 0 "the second stopped: the first's status no longer warns"
+grep -qxF "hotmemfs: --uevent-socket $L: the hotmemfs with pid $two_pid no longer sends there" "$TMP/hotmemfs.log"
+tap_ok $? "... and its log says so"
+
+# one hotmemfs started before its listener binds the socket, one after: the
+# claim is named after the path made absolute, not the socket's inode
+# (which the first never saw), so the second is warned (finalF #3: it was
+# not)
 start_two early "$TMP/late.sock"
-early=$!
+early=$tpid early_pid=$pid
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' \
 	"$TMP/late.sock"
 cd "$TMP" && start_two later late.sock
-later=$!
+later=$tpid later_pid=$pid
 cd - >/dev/null || exit 1
-grep -qF "hotmemfs: warning: --uevent-socket late.sock: another hotmemfs sends its uevents there too" "$TMP/later.log"
+grep -qF "hotmemfs: warning: --uevent-socket late.sock: the hotmemfs with pid $early_pid sends its uevents there too" "$TMP/later.log"
 tap_ok $? "the listener bound between two starts, named relative the second time: warned" \
 	"$(cat "$TMP/early.log" "$TMP/later.log")"
-kill "$early" "$later"
-wait_exit "$early" 60
-wait_exit "$later" 60
-umount -l "$TMP/early" "$TMP/later" 2>/dev/null
+# the first one gone, the second holds the claim: a third is told of it
+stop_two "$early" early
+is "$(warnings "$TMP/later.sock" 0)" 0 "the first stopped: the second's status no longer warns"
+start_two third "$TMP/late.sock"
+third=$tpid
+grep -qF "hotmemfs: warning: --uevent-socket $TMP/late.sock: the hotmemfs with pid $later_pid sends its uevents there too" "$TMP/third.log"
+tap_ok $? "a third one: warned of the second, which took the claim over" "$(cat "$TMP/third.log")"
+is "$(warnings "$TMP/later.sock" 1)" 1 "... and the second's status says it"
+stop_two "$third" third
+stop_two "$later" later
 stop_fs
 done_testing
