@@ -1409,6 +1409,7 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 			w->self_hosted ? "memmap-on-memory=on" : "memmap-on-memory=off", NULL };
 	double dt, kib, floor0, floor, page0, page1;
 	struct fs f = { .pid = -1 };
+	const char *cap;
 	int left;
 
 	if (avail < (6L << 20) + 128 * (long)w->host_kb) {
@@ -1419,10 +1420,26 @@ static void bench_huge128m_coldplug(const char *build, const char *profile,
 	blocks = ((unsigned long long)avail - (6ULL << 20)) / w->host_kb;
 	if (blocks > 131072 - 16)
 		blocks = 131072 - 16;
-	/* fewer on a host others share (HOTMEM_BENCH_HUGE128M_BLOCKS) */
-	if (getenv("HOTMEM_BENCH_HUGE128M_BLOCKS") &&
-	    blocks > strtoull(getenv("HOTMEM_BENCH_HUGE128M_BLOCKS"), NULL, 0))
-		blocks = strtoull(getenv("HOTMEM_BENCH_HUGE128M_BLOCKS"), NULL, 0);
+	/*
+	 * fewer on a host others share (HOTMEM_BENCH_HUGE128M_BLOCKS): a
+	 * value that is no number of blocks is said and the part skipped
+	 * ("16k" was 16 blocks, garbage 0, silently: reread17 J)
+	 */
+	if ((cap = getenv("HOTMEM_BENCH_HUGE128M_BLOCKS"))) {
+		char *end;
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(cap, &end, 0);
+		if (errno || end == cap || *end || n == 0 || cap[strspn(cap, " \t")] == '-') {
+			fprintf(stderr, "bench_hotmemfs: HOTMEM_BENCH_HUGE128M_BLOCKS=%s: not a number "
+				"of blocks (1 or more, decimal or 0x hex, no suffix); %s skipped\n",
+				cap, w->name);
+			return;
+		}
+		if (blocks > n)
+			blocks = n;
+	}
 	/* the same machine as the /dev/fuse run's, when this host still holds it */
 	if (w->devfuse && w->devfuse->blocks && blocks > w->devfuse->blocks)
 		blocks = w->devfuse->blocks;
