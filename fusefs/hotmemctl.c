@@ -1918,15 +1918,13 @@ static const char *error_hint(const char *cmd, json_object *err)
  * qom-set's {} (QEMU's) made hotmemctl's line: the device as device_add
  * returns it, asked for on the same connection (`devices` with its
  * "id"), what it is now the guest has worked toward the new size.  NULL
- * when that fails (the device gone meanwhile: said); a hotmemfs from
- * before 2026-11-30 returned the device itself, taken as it is.
+ * when that fails (the device gone meanwhile: said).  hotmemctl and
+ * hotmemfs ship together: no branch for an older hotmemfs (reread17 H).
  */
-static json_object *qom_set_device(struct cli *c, json_object *req, json_object *ret)
+static json_object *qom_set_device(struct cli *c, json_object *req)
 {
 	json_object *q, *args, *reply, *dev;
 
-	if (get(ret, "id"))
-		return json_object_get(ret);
 	q = json_object_new_object();
 	args = json_object_new_object();
 	json_object_object_add(args, "id",
@@ -2001,10 +1999,10 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 	if (c->explain_all)
 		return explain_all(c, ret);
 	if (!strcmp(cmd, "qom-set")) {
-		json_object *dev = qom_set_device(c, req, ret);
+		json_object *dev = qom_set_device(c, req);
 
 		/* its uevents' warning (hotmemfs stopping) said after the line, as before */
-		if (dev && dev != ret && get(ret, "warning"))
+		if (dev && get(ret, "warning"))
 			json_object_object_add(dev, "warning", json_object_get(get(ret, "warning")));
 		if (dev)
 			print_return(c, req, dev);
