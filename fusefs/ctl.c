@@ -572,6 +572,20 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
  * when given one.  Clients decide on the class: libvirt's
  * qemuMonitorJSONDelDevice() takes it as "already gone" (usereye5 #10).
  */
+/*
+ * /machine's QOM type: the machine QEMU's -M pc is on 7.2, the one
+ * hotmem-enter's DMI names (HMFS_QEMU_MACHINE); a QEMU 9.2 runs it as the
+ * versioned machine it is (hotmemfs's greeting says 9.2).  Was
+ * "container" (usereye9).
+ */
+#define QOM_MACHINE_TYPE HMFS_QEMU_MACHINE "-machine"
+
+/* the QOM type of container @n (hmfs_dev_qom_resolve()): /machine's, or "container" */
+static const char *qom_container_type(enum hmfs_qom n)
+{
+	return n == HMFS_QOM_MACHINE ? QOM_MACHINE_TYPE : "container";
+}
+
 static int device_not_found(struct cmd_result *r, const char *asked)
 {
 	r->cls = "DeviceNotFound";
@@ -587,10 +601,12 @@ static int device_not_found(struct cmd_result *r, const char *asked)
  * object_resolve_path() (a partial path too: "peripheral/d1"; one naming
  * two objects names none), each in QEMU's words when it names no device.  0 and the device's key in @key;
  * its virtio-backend child too when @backend is given (set then).  Was an
- * exact /machine/peripheral/ID or ID only (finalF F6).
+ * exact /machine/peripheral/ID or ID only (finalF F6).  1: a container
+ * (not at_peripheral), its QOM type in @container (qom_container_type()),
+ * the path resolved once (reread17 G: it was resolved again for its type).
  */
 static int qom_device(struct hmfs_ctx *ctx, const char *asked, bool at_peripheral, char *key,
-		      size_t len, bool *backend, struct cmd_result *r)
+		      size_t len, bool *backend, const char **container, struct cmd_result *r)
 {
 	enum hmfs_qom n = hmfs_dev_qom_resolve(ctx, asked, at_peripheral, key, len);
 
@@ -606,8 +622,11 @@ static int qom_device(struct hmfs_ctx *ctx, const char *asked, bool at_periphera
 		snprintf(r->err, ERRLEN, "Bus 'virtio-bus' does not support hotplugging");
 	else if (at_peripheral) /* find_device_state(), 9.2 (7.2: "is not a hotpluggable device") */
 		snprintf(r->err, ERRLEN, "%.200s is not a device", asked);
-	else
+	else {
+		if (container)
+			*container = qom_container_type(n);
 		return 1; /* a container: the caller's */
+	}
 	return -EINVAL;
 }
 
@@ -672,7 +691,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return -EINVAL;
 	}
 	asked = ch.dev.id;
-	ret = qom_device(ctx, asked, true, key, sizeof(key), NULL, r);
+	ret = qom_device(ctx, asked, true, key, sizeof(key), NULL, NULL, r);
 	if (ret)
 		return ret;
 	ch.dev.id = key;
@@ -694,12 +713,11 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 }
 
 /*
- * hotmem's own commands' device, @id resolved as device_del resolves it
- * (qom_device()'s at /machine/peripheral: "vm0", "vm0/",
- * "/machine/peripheral/vm0"): its key in @key, or @id as given when it
- * names no device (the command's own refusal then names it).  One
- * resolver for every command, hotmemctl naming what hotmemfs found
- * (its hmfs_ctlargs_qom_id() knew one form of path only).
+ * hotmem's own commands' device (vmem-retry, vmem-inject), @id resolved
+ * as device_del resolves it (hmfs_dev_qom_resolve() at /machine/peripheral:
+ * "vm0", "vm0/", "/machine/peripheral/vm0"): its key in @key, or @id as
+ * given when it names no device -- not qom_device()'s DeviceNotFound: the
+ * command's own refusal (dev.c) names it, as it always did.
  */
 static const char *own_device(struct hmfs_ctx *ctx, const char *id, char *key, size_t len)
 {
@@ -808,34 +826,14 @@ static const struct {
 };
 
 /*
- * /machine's QOM type: the machine QEMU's -M pc is on 7.2, the one
- * hotmem-enter's DMI names (enter.c, "pc-i440fx-7.2"); a QEMU 9.2 runs it
- * as the versioned machine it is (hotmemfs's greeting says 9.2).  Was
- * "container" (usereye9).
+ * qom-get of a container (/, /machine, /machine/peripheral, ...) of QOM
+ * type @type (qom_device()): its one property hotmemfs has, "type"
+ * (QEMU's object_property_find_err() for any other, in its words whatever
+ * QEMU has of it: hotmemfs has not the machine's options, nor children's
+ * values)
  */
-#define QOM_MACHINE_TYPE "pc-i440fx-7.2-machine"
-
-/* the QOM type of the container @path names: /machine's, or "container" */
-static const char *qom_container_type(struct hmfs_ctx *ctx, const char *path)
+static int qom_container_get(const char *type, const char *prop, struct cmd_result *r)
 {
-	char key[sizeof(((struct hmfs_dev *)0)->id)];
-
-	return hmfs_dev_qom_resolve(ctx, path, false, key, sizeof(key)) == HMFS_QOM_MACHINE ?
-		       QOM_MACHINE_TYPE :
-		       "container";
-}
-
-/*
- * qom-get of a container (/, /machine, /machine/peripheral, ...): its one
- * property hotmemfs has, "type" (QEMU's object_property_find_err() for
- * any other, in its words whatever QEMU has of it: hotmemfs has not the
- * machine's options, nor children's values)
- */
-static int qom_container_get(struct hmfs_ctx *ctx, const char *path, const char *prop,
-			     struct cmd_result *r)
-{
-	const char *type = qom_container_type(ctx, path);
-
 	if (strcmp(prop, "type")) {
 		snprintf(r->err, ERRLEN, "Property '%s.%.200s' not found", type, prop);
 		return -EINVAL;
@@ -920,11 +918,11 @@ static int qom_set_size(json_object *args, uint64_t *out, struct cmd_result *r)
 }
 
 /* qom-set of a container's "type": QEMU's object_property_set() of a property without a setter */
-static int qom_set_type(struct hmfs_ctx *ctx, const char *path, struct cmd_result *r)
+static int qom_set_type(const char *type, struct cmd_result *r)
 {
 	json_object_put(r->ret);
 	r->ret = NULL;
-	snprintf(r->err, ERRLEN, "Property '%s.type' is not writable", qom_container_type(ctx, path));
+	snprintf(r->err, ERRLEN, "Property '%s.type' is not writable", type);
 	return -EINVAL;
 }
 
@@ -932,7 +930,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE };
 	char key[sizeof(((struct hmfs_dev *)0)->id)];
-	const char *path, *prop;
+	const char *path, *prop, *type;
 	bool backend;
 	int ret;
 
@@ -942,9 +940,9 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameters 'path' and 'property' are required");
 		return -EINVAL;
 	}
-	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, r);
+	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, &type, r);
 	if (ret == 1) /* a container: no property to set but its children */
-		return qom_container_get(ctx, path, prop, r) ? -EINVAL : qom_set_type(ctx, path, r);
+		return qom_container_get(type, prop, r) ? -EINVAL : qom_set_type(type, r);
 	if (ret)
 		return ret;
 	if (strcmp(prop, "requested-size"))
@@ -978,7 +976,7 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 {
 	json_object *devs, *dev = NULL, *v = NULL;
 	char key[sizeof(((struct hmfs_dev *)0)->id)];
-	const char *path, *prop, *driver;
+	const char *path, *prop, *driver, *type;
 	bool backend;
 	size_t i;
 	int ret = -EINVAL;
@@ -989,9 +987,9 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		snprintf(r->err, ERRLEN, "Parameter '%s' is missing", !path ? "path" : "property");
 		return -EINVAL;
 	}
-	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, r);
+	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, &type, r);
 	if (ret == 1)
-		return qom_container_get(ctx, path, prop, r);
+		return qom_container_get(type, prop, r);
 	if (ret)
 		return ret;
 	ret = -EINVAL;
@@ -1059,7 +1057,7 @@ static const char *const dimm_qom_props[][2] = {
  * aliased from its virtio-mem child, then its children), those QEMU 7.2
  * and 9.2 both list; the PCI and virtio transport's tens of tunables
  * (rombar, ats, event_idx ...) and its memory regions hotmem has no
- * counterpart of are not listed (tests/fusefs/222 holds this list
+ * counterpart of are not listed (tests/fusefs/188 holds this list
  * against QEMU 7.2's)
  */
 static const char *const vmem_pci_qom_props[][2] = {
@@ -1410,7 +1408,7 @@ static int cmd_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		r->ret = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
 		return 0;
 	}
-	ret = qom_device(ctx, id, false, key, sizeof(key), &backend, r);
+	ret = qom_device(ctx, id, false, key, sizeof(key), &backend, NULL, r);
 	if (ret == 1) /* a container */
 		return device_not_found(r, id);
 	if (ret)

@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hmfs.h" /* HMFS_QEMU_MACHINE */
 #include "netns_owner.h"
 #include "udev_rules.h"
 #include "uapi/hm_version.h"
@@ -944,10 +945,10 @@ static const struct dmi_attr dmi_qemu[] = {
 	{ "bios_release", "0.0", "br" },
 	{ "sys_vendor", "QEMU", "svn" },
 	{ "product_name", "Standard PC (i440FX + PIIX, 1996)", "pn" },
-	{ "product_version", "pc-i440fx-7.2", "pvr" },
+	{ "product_version", HMFS_QEMU_MACHINE, "pvr" },
 	{ "chassis_vendor", "QEMU", "cvn" },
 	{ "chassis_type", "1", "ct" },
-	{ "chassis_version", "pc-i440fx-7.2", "cvr" },
+	{ "chassis_version", HMFS_QEMU_MACHINE, "cvr" },
 	{ "product_sku", "", "sku" },
 	{ "product_family", "", NULL },
 	{ "product_serial", "", NULL },
