@@ -565,6 +565,13 @@ void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *vm);
 
 struct hm_virtio_mem_info {
 	uint64_t addr, region_size, device_block_size;
+	/*
+	 * hotmem_virtio_mem_inject_response()'s armed answers, [1] plugs'
+	 * ([0] unplugs'): HM_VIRTIO_MEM_RESP_* for the next inject_count
+	 * requests (0: none armed)
+	 */
+	int inject_resp[2];
+	unsigned int inject_count[2];
 	uint64_t plugged_size, requested_size;
 	/*
 	 * The memory the driver has added (its memory blocks, SBM; its big

@@ -2052,6 +2052,8 @@ static void virtio_mem_fill_info(struct virtio_mem *vm, struct hm_virtio_mem_inf
 		.offline_blocked = vm->last_err == -ENOSPC && vm->offline_blocked,
 		.broken = vm->broken,
 		.broken_err = vm->broken_err,
+		.inject_resp = { vm->inject[0].resp, vm->inject[1].resp },
+		.inject_count = { vm->inject[0].count, vm->inject[1].count },
 	};
 }
 

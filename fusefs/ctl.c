@@ -284,12 +284,47 @@ static void unix_shared_json(struct hmfs_ctx *ctx, json_object *u)
 }
 
 /*
+ * "vmem-inject": each virtio-mem device's armed answers, from @devs
+ * (status's "devices": json.c add_vmem_inject()), one entry a request:
+ * {"id": "vm0", "request": "plug", "response": "BUSY", "count": 1}
+ */
+static void vmem_injections(json_object *o, json_object *devs)
+{
+	json_object *a = NULL;
+
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		json_object *inj = hmfs_json_get(d, "vmem-inject", json_type_object);
+
+		if (!inj)
+			continue;
+		json_object_object_foreach(inj, req, v) {
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "id", json_object_get(json_object_object_get(d, "id")));
+			json_object_object_add(e, "request", json_object_new_string(req));
+			json_object_object_add(e, "response",
+					       json_object_get(json_object_object_get(v, "response")));
+			json_object_object_add(e, "count",
+					       json_object_get(json_object_object_get(v, "count")));
+			if (!a)
+				a = json_object_new_array();
+			json_object_array_add(a, e);
+		}
+	}
+	if (a)
+		json_object_object_add(o, "vmem-inject", a);
+}
+
+/*
  * The fault injections armed, which hotmemctl's status shows (usereye9:
  * none did, a forgotten one failing every later online or offline):
  * notifier-error-inject's errors by action, fail-nth-alloc's allocation
- * still to come (gone once it fired: the engine fails it once)
+ * still to come (gone once it fired: the engine fails it once), and the
+ * virtio-mem devices' answers vmem-inject armed (from @devs, status's
+ * "devices"; finalF F4: a forgotten BUSY failed every later set-size)
  */
-static json_object *injections_json(struct hmfs_ctx *ctx)
+static json_object *injections_json(struct hmfs_ctx *ctx, json_object *devs)
 {
 	static const struct {
 		int action;
@@ -307,6 +342,7 @@ static json_object *injections_json(struct hmfs_ctx *ctx)
 	}
 	if (pending)
 		json_object_object_add(o, "fail-nth-alloc", json_object_new_uint64(pending));
+	vmem_injections(o, devs);
 	return o;
 }
 
@@ -355,7 +391,8 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(u, "unix-overflowed", json_object_new_uint64(COUNTER(ctx->sink.unix_overflowed)));
 	json_object_object_add(o, "uevents", u);
 	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
-	json_object_object_add(o, "injections", injections_json(ctx));
+	json_object_object_add(o, "injections",
+			       injections_json(ctx, json_object_object_get(o, "devices")));
 	/*
 	 * How far a stop got, while the control socket still answers: the
 	 * stop began (a signal), the notifier was told to leave the kernel
@@ -756,7 +793,6 @@ static int cmd_vmem_retry(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
  */
 static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	static const char *const resps[] = { "ACK", "NACK", "BUSY", "ERROR" };
 	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *id, *req, *resp;
 	long long count;
@@ -770,12 +806,12 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 			 !id ? "id" : !req ? "request" : "response");
 		return -EINVAL;
 	}
-	for (i = 0; i < (int)(sizeof(resps) / sizeof(*resps)) && strcmp(resp, resps[i]); i++)
+	for (i = 0; hmfs_vmem_resp_name(i) && strcmp(resp, hmfs_vmem_resp_name(i)); i++)
 		;
 	/* each argument its own message, as the other commands' Parameter '...' */
 	if (strcmp(req, "plug") && strcmp(req, "unplug"))
 		snprintf(r->err, ERRLEN, "Parameter 'request' expects plug or unplug, not '%.40s'", req);
-	else if (i == (int)(sizeof(resps) / sizeof(*resps)))
+	else if (!hmfs_vmem_resp_name(i))
 		snprintf(r->err, ERRLEN,
 			 "Parameter 'response' expects ACK, NACK, BUSY or ERROR, not '%.40s'", resp);
 	else if (count < 0 || count > UINT_MAX)
@@ -784,7 +820,7 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 		r->err[0] = '\0';
 	if (r->err[0])
 		return -EINVAL;
-	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in resps[]'s order */
+	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in hmfs_vmem_resp_name()'s order */
 	id = own_device(ctx, id, key, sizeof(key));
 	ret = hmfs_dev_vmem_inject(ctx, id, !strcmp(req, "plug"), i, (unsigned int)count, r->err,
 				   ERRLEN);

@@ -1459,6 +1459,14 @@ int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t 
 	return ret ? ret : 1;
 }
 
+const char *hmfs_vmem_resp_name(int resp)
+{
+	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in this order */
+	static const char *const names[] = { "ACK", "NACK", "BUSY", "ERROR" };
+
+	return resp >= 0 && resp < (int)(sizeof(names) / sizeof(*names)) ? names[resp] : NULL;
+}
+
 int hmfs_dev_vmem_inject(struct hmfs_ctx *ctx, const char *id, bool plug, int resp,
 			 unsigned int count, char *err, size_t errlen)
 {

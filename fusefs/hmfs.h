@@ -1451,6 +1451,8 @@ bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry);
  * such virtio-mem device, or the run's change's -errno (@err says why).
  */
 int hmfs_dev_timer_fire(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/* QEMU's name of virtio-mem answer HM_VIRTIO_MEM_RESP_* @resp ("BUSY"), NULL past them */
+const char *hmfs_vmem_resp_name(int resp);
 /*
  * Fault injection: virtio-mem device @id answers its driver's next @count
  * plug (@plug) or unplug requests with @resp (HM_VIRTIO_MEM_RESP_*);

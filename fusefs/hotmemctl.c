@@ -504,6 +504,27 @@ static void print_uevents(json_object *u)
 }
 
 /*
+ * status's armed vmem-injects, as vmem-inject's own line says one: "vm0
+ * answers the guest's next plug request BUSY (`hotmemctl vmem-inject vm0
+ * plug ACK count=0` clears)" (finalF F4)
+ */
+static void print_vmem_injections(json_object *a, const char *sep)
+{
+	for (size_t i = 0; json_object_is_type(a, json_type_array) &&
+			   i < json_object_array_length(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+		uint64_t count = gu(e, "count");
+		char n[32] = "";
+
+		if (count > 1)
+			snprintf(n, sizeof(n), "%llu ", (unsigned long long)count);
+		printf("%s%s answers the guest's next %s%s request%s %s (`hotmemctl vmem-inject %s %s "
+		       "ACK count=0` clears)", i ? "; " : sep, gs(e, "id"), n, gs(e, "request"),
+		       count > 1 ? "s" : "", gs(e, "response"), gs(e, "id"), gs(e, "request"));
+	}
+}
+
+/*
  * "injected:   MEM_GOING_OFFLINE fails with -16 (EBUSY) ...": the fault
  * injections armed, each with how it is cleared (usereye9: status showed
  * none, a forgotten one failing every later offline)
@@ -520,6 +541,8 @@ static void print_injections(json_object *inj)
 			printf("%sthe engine allocation %llu from now fails with ENOMEM "
 			       "(`hotmemctl fail-nth-alloc 0` clears)", sep,
 			       (unsigned long long)json_object_get_uint64(val));
+		else if (!strcmp(key, "vmem-inject"))
+			print_vmem_injections(val, sep);
 		else
 			printf("%s%s fails every %s with %d (%s) (`hotmemctl inject %s 0` clears)", sep,
 			       key, strstr(key, "OFFLINE") ? "offline" : "online",

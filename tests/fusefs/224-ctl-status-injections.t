@@ -1,6 +1,7 @@
 #!/bin/bash
 # hotmemctl status shows what is armed and held (usereye9): a memory
-# notifier error (inject) and fail-nth-alloc, each with how to clear it
+# notifier error (inject), fail-nth-alloc and a virtio-mem device's
+# vmem-inject answers (finalF F4), each with how to clear it
 # (a forgotten one failed every later offline, status silent); the
 # --netns claim hotmemfs holds (a second hotmemfs there is refused, 202);
 # and a --uevent-socket another hotmemfs sends to as well, which its
@@ -26,6 +27,25 @@ is "$(ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin
 ctl inject MEM_GOING_OFFLINE 0 >/dev/null && ctl fail-nth-alloc 1 >/dev/null
 ctl hugetlb 4 >/dev/null 2>&1
 is "$?:$(injected)" "1:" "the injection cleared, fail-nth-alloc 1 fired (hugetlb 4 failed): nothing armed"
+
+# a virtio-mem device's answers armed by vmem-inject: in status too, with
+# the requests left (finalF F4: a forgotten BUSY failed every later
+# set-size, status silent)
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=0 >/dev/null &&
+	ctl vmem-inject vm0 plug BUSY >/dev/null && ctl vmem-inject vm0 unplug NACK count=3 >/dev/null
+tap_ok $? "virtio-mem vm0: vmem-inject plug BUSY, unplug NACK count=3"
+is "$(injected)" "injected:   vm0 answers the guest's next plug request BUSY (\`hotmemctl vmem-inject vm0 plug ACK count=0\` clears); vm0 answers the guest's next 3 unplug requests NACK (\`hotmemctl vmem-inject vm0 unplug ACK count=0\` clears)" \
+	"status: each armed answer, the requests left, how it is cleared"
+VMINJ='import json,sys; print(json.load(sys.stdin)["injections"].get("vmem-inject"))'
+is "$(ctl --json status | python3 -c "$VMINJ")" \
+	"[{'id': 'vm0', 'request': 'plug', 'response': 'BUSY', 'count': 1}, {'id': 'vm0', 'request': 'unplug', 'response': 'NACK', 'count': 3}]" \
+	"--json: injections.vmem-inject"
+ctl qom-set vm0 requested-size 128M >/dev/null 2>&1
+is "$(ctl --json status | python3 -c "$VMINJ")" \
+	"[{'id': 'vm0', 'request': 'unplug', 'response': 'NACK', 'count': 3}]" \
+	"the plug's BUSY answered (qom-set requested-size 128M): the unplug's left"
+ctl vmem-inject vm0 unplug ACK count=0 >/dev/null
+is "$(injected)" "" "vmem-inject vm0 unplug ACK count=0: nothing armed"
 is_like "$(ctl status | grep '^uevents:')" \
 	"uevents:    netlink on: private network namespace $NS* (claimed: no other hotmemfs injects there); unix $TMP/listener.sock: *" \
 	"uevents: the --netns claim held, said"
