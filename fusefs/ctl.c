@@ -510,6 +510,14 @@ static bool id_wellformed(const char *id)
 	return true;
 }
 
+/*
+ * hotmem's own device_add argument (QEMU's device has no such property):
+ * the reply is the device, as `devices ID` shows it, where QEMU's
+ * qmp_device_add() sets no return: {} (qapi/qmp-dispatch.c).  hotmemctl
+ * sends it for its line; a QMP client gets QEMU's {} (it got the device).
+ */
+#define DEVICE_ADD_RETURN "return-device"
+
 /* device_add past QEMU's qdev_set_id(): the properties, then the device realized */
 static int device_add_set(struct hmfs_ctx *ctx, json_object *args, struct hmfs_change *ch,
 			  struct cmd_result *r)
@@ -520,7 +528,8 @@ static int device_add_set(struct hmfs_ctx *ctx, json_object *args, struct hmfs_c
 
 	json_object_object_foreach(args, key, val) {
 		(void)val;
-		if (hmfs_dev_check_prop(ch->dev.driver, key, r->err, ERRLEN))
+		if (strcmp(key, DEVICE_ADD_RETURN) &&
+		    hmfs_dev_check_prop(ch->dev.driver, key, r->err, ERRLEN))
 			return -EINVAL;
 	}
 	/* pc-dimm's addr, virtio-mem-pci's memaddr (QEMU's): each refuses the other's above */
@@ -550,10 +559,11 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD,
 				  .dev = { .new_id = new_id, .new_id_len = sizeof(new_id) } };
 	char anon[64];
-	int ret;
+	int ret, want_dev;
 
 	if (arg_string(args, "driver", &ch.dev.driver, r->err) ||
-	    arg_string(args, "id", &ch.dev.id, r->err))
+	    arg_string(args, "id", &ch.dev.id, r->err) ||
+	    arg_bool(args, DEVICE_ADD_RETURN, 0, &want_dev, r->err))
 		return -EINVAL;
 	if (!ch.dev.driver) {
 		snprintf(r->err, ERRLEN, "Parameter 'driver' is missing");
@@ -597,7 +607,8 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	ret = device_add_set(ctx, args, &ch, r);
 	if (ret)
 		return ret;
-	r->ret = dev_return(ctx, new_id);
+	/* QEMU's {}, or the device for hotmemctl's line (DEVICE_ADD_RETURN) */
+	r->ret = want_dev ? dev_return(ctx, new_id) : json_object_new_object();
 	return 0;
 }
 

@@ -35,7 +35,8 @@ static const struct {
 	const char *synopsis;
 } table[] = {
 	{ "status", "status", { NULL }, NULL, NULL, 0, "status" },
-	{ "device_add", "device_add", { "driver" }, NULL, NULL, 1,
+	/* hotmem's "return-device": the device in the reply, for the line (QEMU's is {}) */
+	{ "device_add", "device_add", { "driver" }, "return-device", "true", 1,
 	  "device_add pc-dimm|virtio-mem-pci size=SIZE ..." },
 	/* hotmem's "wait": the reply once the guest's eject is over (QEMU's returns at once) */
 	{ "device_del", "device_del", { "id" }, "wait", "true", 1, "device_del ID" },

@@ -44,7 +44,8 @@ ok("hotmem" in g["version"]["package"], "... its package says hotmem: %s" % g["v
 q2 = Qmp(sys.argv[1], timeout=60)
 ok(True, "two clients negotiated (qmp_capabilities returned {})")
 r = q.cmd("device_add", driver="pc-dimm", id="d1", size="128M")
-ok(r.get("id") == "d1", "device_add pc-dimm d1")
+# QEMU's qmp_device_add() sets no return: {} (it was the device, hotmem's)
+ok(r == {}, "device_add pc-dimm d1: QEMU's {}: %s" % json.dumps(r))
 devs = q.cmd("query-memory-devices")
 ok([d["type"] for d in devs] == ["dimm"] and devs[0]["data"]["id"] == "d1" and
    devs[0]["data"]["size"] == 128 << 20, "query-memory-devices: d1, a dimm of 128M")
@@ -145,8 +146,14 @@ while reply is None or "UEVENT" not in seen:
         seen.append(m["event"])
     else:
         reply = m
-ok(reply.get("return", {}).get("id") == "d2" and "UEVENT" in seen,
-   "... a device_add on it: its reply, and its UEVENTs (%s)" % " ".join(sorted(set(seen))))
+ok(reply == {"return": {}} and "UEVENT" in seen,
+   "... a device_add on it: QEMU's reply, {}, and its UEVENTs (%s)" % " ".join(sorted(set(seen))))
+# hotmem's own "return-device" (hotmemctl's line): the device
+r = ask(f, b'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "d3", '
+        b'"size": "128M", "return-device": true}}')
+ok(r.get("return", {}).get("id") == "d3" and r["return"].get("size") == 128 << 20,
+   "... with hotmem's \"return-device\": the device: %s" % json.dumps(r)[:100])
+ask(f, b'{"execute": "device_del", "arguments": {"id": "d3", "wait": true}}')
 r = ask(f, b'{"execute": "device_del", "arguments": {"id": "d2"}}')
 ok(r == {"return": {}}, "... then device_del d2 on it too")
 all_ran()

@@ -91,10 +91,10 @@ static void test_ctlargs(void **state)
 	(void)state;
 	assert_string_equal(
 		req_str(3, a1),
-		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"id\":\"d1\",\"size\":\"1G\",\"node\":\"0\"}}");
+		"{\"execute\":\"device_add\",\"arguments\":{\"return-device\":\"true\",\"driver\":\"pc-dimm\",\"id\":\"d1\",\"size\":\"1G\",\"node\":\"0\"}}");
 	assert_string_equal(
 		req_str(3, a2),
-		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"size\":\"1G\"}}");
+		"{\"execute\":\"device_add\",\"arguments\":{\"return-device\":\"true\",\"driver\":\"pc-dimm\",\"size\":\"1G\"}}");
 	/* hotmem's "wait": hotmemctl's device_del answers once the eject is over */
 	assert_string_equal(req_str(2, a3),
 			    "{\"execute\":\"device_del\",\"arguments\":{\"wait\":\"true\",\"id\":\"d1\"}}");
