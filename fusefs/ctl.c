@@ -596,15 +596,21 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	 * taken here, before the properties are set and the device realized,
 	 * so that every refusal after (a property unknown or of a bad value,
 	 * the realize's node or size checks, no room) keeps it taken, as QEMU
-	 * 7.2 shows (tests/fusefs/221), across a restart too (saved now)
+	 * 7.2 shows (tests/fusefs/221), across a restart too (saved at the
+	 * refusal: an accepted device's own record names it).  A frozen
+	 * hotmemfs refuses first, no number taken, as every change then.
 	 */
 	if (!ch.dev.id) {
-		ret = hmfs_dev_anon_take(ctx, anon, sizeof(anon), r->err, ERRLEN);
-		if (ret)
-			return ret;
+		if (__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE)) {
+			hmfs_state_frozen_say(ctx, r->err, ERRLEN);
+			return -EROFS;
+		}
+		hmfs_dev_anon_id(ctx, anon, sizeof(anon));
 		ch.dev.id = anon;
 	}
 	ret = device_add_set(ctx, args, &ch, r);
+	if (ret && ch.dev.id == anon)
+		hmfs_dev_anon_keep(ctx);
 	if (ret)
 		return ret;
 	/* QEMU's {}, or the device for hotmemctl's line (DEVICE_ADD_RETURN) */

@@ -1488,12 +1488,11 @@ unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
 /* the next anonymous device's key, /machine/peripheral-anon/device[N], into @id (N taken) */
 void hmfs_dev_anon_id(struct hmfs_ctx *ctx, char *id, size_t len);
 /*
- * QEMU's qdev_set_id() for an anonymous device_add: its number taken and
- * saved (a journal "params" set, durable on return) before its properties
- * and realize, so that a refusal after keeps it taken across a restart
- * (machine.c, change_lock); -EROFS when frozen
+ * A refused anonymous device_add's number (hmfs_dev_anon_id()) saved (a
+ * journal "params" set, durable on return), so that it stays taken
+ * across a restart (machine.c, change_lock)
  */
-int hmfs_dev_anon_take(struct hmfs_ctx *ctx, char *id, size_t len, char *err, size_t errlen);
+void hmfs_dev_anon_keep(struct hmfs_ctx *ctx);
 uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx);
 /*
  * What a QOM path names in the part of QEMU's tree hotmemfs has (dev.c

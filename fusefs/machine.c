@@ -642,6 +642,29 @@ static void ends_pending(struct hmfs_ctx *ctx, bool hold)
 }
 
 /*
+ * A refused anonymous device_add's number (hmfs_dev_anon_id(), taken by
+ * ctl.c where QEMU's qdev_set_id() takes it) kept across a restart: a
+ * journal "set" of params (hmfs_state_append_params()), not the whole
+ * file, durable before the refusal is answered.  An accepted one's
+ * device record names its number: no record more, no fdatasync more, for
+ * it.  Failing (frozen, the state file's error): the number stays taken
+ * here, the state file's words in status; the refusal's stand.
+ */
+void hmfs_dev_anon_keep(struct hmfs_ctx *ctx)
+{
+	struct hmfs_save sv;
+	char err[64];
+	int ret;
+
+	if (lock_change(ctx, NULL, err, sizeof(err)))
+		return;
+	ret = ctx->frozen ? -EROFS : hmfs_state_append_params(ctx, &sv);
+	pthread_mutex_unlock(&ctx->change_lock);
+	if (!ret)
+		(void)hmfs_state_sync(ctx, &sv);
+}
+
+/*
  * One change at a time (change_lock), from before it is applied until
  * its journal record is appended: an undo puts back exactly the machine
  * before its change, which a concurrent change would spoil; and no save
@@ -651,27 +674,6 @@ static void ends_pending(struct hmfs_ctx *ctx, bool hold)
  * concurrent writers share one fdatasync (hmfs_state_sync()); the client
  * hears of its change only after it.
  */
-int hmfs_dev_anon_take(struct hmfs_ctx *ctx, char *id, size_t len, char *err, size_t errlen)
-{
-	struct hmfs_save sv;
-	int ret;
-
-	ret = lock_change(ctx, NULL, err, errlen);
-	if (ret)
-		return ret;
-	if (ctx->frozen) {
-		hmfs_state_frozen_say(ctx, err, errlen);
-		pthread_mutex_unlock(&ctx->change_lock);
-		return -EROFS;
-	}
-	hmfs_dev_anon_id(ctx, id, len);
-	/* failing: the number stays taken here; the state file's words in status */
-	ret = hmfs_state_append_params(ctx, &sv);
-	pthread_mutex_unlock(&ctx->change_lock);
-	if (!ret)
-		(void)hmfs_state_sync(ctx, &sv);
-	return 0;
-}
 
 /*
  * A change that waits for the guest: an offline, which 6.12's

@@ -2439,7 +2439,7 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 
 /*
  * Only "params" changed (a refused anonymous device_add kept its number,
- * machine.c hmfs_dev_anon_take()): one "set" of them, change_lock held,
+ * machine.c hmfs_dev_anon_keep()): one "set" of them, change_lock held,
  * not the whole machine compared nor the file rewritten
  */
 int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv)
