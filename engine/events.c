@@ -176,6 +176,21 @@ void hm_node_uevent(struct hotmem *hm, enum hm_uevent_action action, int nid)
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
+/*
+ * register_memory_blocks_under_node_hotplug() linked the blocks of
+ * [start_pfn, start_pfn + nr_pages) under node @nid: after their ADDs,
+ * and after a new node's own ADD (memory.c)
+ */
+void hm_link_event(struct hotmem *hm, int nid, unsigned long start_pfn, unsigned long nr_pages)
+{
+	struct hm_event ev = { .type = HM_EV_LINK, .block_id = HM_NO_BLOCK, .nid = nid,
+			       .zid = -1, .start_pfn = start_pfn, .nr_pages = nr_pages };
+
+	pthread_mutex_lock(&hm->event_lock);
+	deliver(hm, &ev);
+	pthread_mutex_unlock(&hm->event_lock);
+}
+
 static const char *const probe_names[HMP_NR] = {
 #define HM_PROBE_NAME(name) [HMP_##name] = #name,
 	HOTMEM_PROBES(HM_PROBE_NAME)

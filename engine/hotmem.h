@@ -325,6 +325,14 @@ enum hm_event_type {
 	HM_EV_LOG,	/* a kernel log line (pr_info/pr_warn/pr_err) */
 	HM_EV_TRACE,	/* a step of the hotplug path (same as the USDT) */
 };
+/*
+ * register_memory_blocks_under_node_hotplug(): the blocks of [start_pfn,
+ * start_pfn + nr_pages) are linked under node nid now (memoryN/nodeK,
+ * nodeK/memoryN), after their ADDs (6.12 add_memory_resource()).  A type
+ * kept out of the enum: a subscriber's switch over the three above needs
+ * no case for it, and one that does not know it ignores it.
+ */
+#define HM_EV_LINK ((enum hm_event_type)3)
 
 enum hm_uevent_action {
 	HM_KOBJ_ADD,
@@ -344,7 +352,7 @@ struct hm_event {
 	/* HM_EV_LOG */
 	int level;			/* syslog level: 3 err, 4 warn, 6 info */
 	const char *msg;
-	/* HM_EV_TRACE: the USDT probe's name and its arguments */
+	/* HM_EV_TRACE: the USDT probe's name and its arguments (HM_EV_LINK: start_pfn, nr_pages, nid) */
 	const char *fn;
 	bool exit;			/* false: entry; true: return */
 	uint64_t start_pfn, nr_pages;
@@ -712,7 +720,10 @@ struct hm_block_info {
 	uint64_t start;			/* physical start */
 	int state;			/* HM_MEM_ONLINE / GOING_OFFLINE / OFFLINE */
 	int nid;			/* a boot block on several nodes: the last (6.12) */
-	/* bit N: the block is linked under nodeN (nodeN/memoryM, memoryM/nodeN) */
+	/*
+	 * bit N: the block is linked under nodeN (nodeN/memoryM, memoryM/nodeN);
+	 * a hot-added block's only once its hot-add sent every ADD (HM_EV_LINK)
+	 */
 	uint64_t nodes;
 	int zone;			/* zone when online or going offline, else -1 */
 	int group;			/* memory group or -1 */

@@ -987,6 +987,8 @@ void hm_trace_scope_end(const struct hm_trace_scope *scope);
 		hm_trace_scope_begin(hm, HMP_##name, retp, start_pfn, nr_pages,	\
 				     nid, zid, extra)
 void hm_uevent(struct hotmem *hm, enum hm_uevent_action action, unsigned long block_id);
+/* HM_EV_LINK: the blocks of [start_pfn, start_pfn + nr_pages) linked under node @nid */
+void hm_link_event(struct hotmem *hm, int nid, unsigned long start_pfn, unsigned long nr_pages);
 void hm_node_uevent(struct hotmem *hm, enum hm_uevent_action action, int nid);
 
 /* hm_xa: sparse table */
@@ -1246,6 +1248,8 @@ struct memory_block *phys_to_memory_block(struct hotmem *hm, uint64_t phys);
 int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 				unsigned long size, int nid,
 				struct vmem_altmap *altmap, int group);
+void register_memory_blocks_under_node_hotplug(struct hotmem *hm, int nid, uint64_t start,
+					       uint64_t size);
 void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
 				 unsigned long size);
 int memory_block_online(struct hotmem *hm, struct memory_block *mem);

@@ -65,8 +65,14 @@ static int init_memory_block(struct hotmem *hm, unsigned long block_id, int nid,
 	atomic_store(&mem->state, state);
 	mem->online_type = HM_MMOP_OFFLINE;
 	mem->nid = nid;
-	/* a hot-added block's one node; boot blocks: memory_dev_init() registers them */
-	mem->nodes = nid >= 0 ? 1ULL << nid : 0;
+	/*
+	 * linked under no node yet: a hot-added block under its node by
+	 * register_memory_blocks_under_node_hotplug(), after every ADD of its
+	 * hot-add; boot blocks by memory_dev_init().  (6.12's add_memory_block()
+	 * leaves mem->nid NUMA_NO_NODE until then, memory_block_add_nid(); the
+	 * engine keeps the node it was added for, which its zone rules read.)
+	 */
+	mem->nodes = 0;
 	mem->altmap = altmap;
 	mem->group = group;
 	mem->early = early;
@@ -233,14 +239,58 @@ int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 	return ret;
 }
 
+/*
+ * register_memory_blocks_under_node_hotplug() (drivers/base/node.c; 6.12
+ * names it register_memory_blocks_under_node(..., MEMINIT_HOTPLUG)):
+ * add_memory_resource() links the new blocks of [start, start + size)
+ * under node @nid only after create_memory_block_devices() sent every
+ * block's ADD and __register_one_node() registered a new node -- an agent
+ * reading memoryN/ at its ADD may find no nodeK link yet.  Each block's
+ * links in ascending order (register_mem_block_under_node_hotplug()),
+ * told once for the range (HM_EV_LINK).
+ */
+void register_memory_blocks_under_node_hotplug(struct hotmem *hm, int nid, uint64_t start,
+					       uint64_t size)
+{
+	const unsigned long first = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start)));
+	const unsigned long end = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + size)));
+
+	pthread_rwlock_wrlock(&hm->blocks_lock);
+	for (unsigned long id = first; id < end; id++) {
+		struct memory_block *mem = hm_xa_load(&hm->memory_blocks, id);
+
+		if (mem)
+			mem->nodes |= 1ULL << nid;
+	}
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	hm_link_event(hm, nid, PHYS_PFN(start), PHYS_PFN(size));
+}
+
+/*
+ * unregister_memory_block_under_nodes() (drivers/base/node.c, 6.12): a
+ * block's node links go before the block does, its REMOVE after them
+ */
+static void unregister_memory_block_under_nodes(struct hotmem *hm, unsigned long id)
+{
+	struct memory_block *mem;
+
+	pthread_rwlock_wrlock(&hm->blocks_lock);
+	mem = hm_xa_load(&hm->memory_blocks, id);
+	if (mem)
+		mem->nodes = 0;
+	pthread_rwlock_unlock(&hm->blocks_lock);
+}
+
 void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
 				 unsigned long size)
 {
 	const unsigned long first = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start)));
 	const unsigned long end = memory_block_id(hm, pfn_to_section_nr(PHYS_PFN(start + size)));
 
-	for (unsigned long id = first; id < end; id++)
+	for (unsigned long id = first; id < end; id++) {
+		unregister_memory_block_under_nodes(hm, id);
 		remove_memory_block(hm, id);
+	}
 }
 
 /* ------------------------------------------------------------------ */

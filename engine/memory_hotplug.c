@@ -1508,6 +1508,8 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 		pthread_rwlock_unlock(&hm->span_lock);
 		hm_node_uevent(hm, HM_KOBJ_ADD, nid);	/* __register_one_node() */
 	}
+	/* the blocks' node links only now, after their ADDs and the node's (memory.c) */
+	register_memory_blocks_under_node_hotplug(hm, nid, start, size);
 	res->next = hm->resources;
 	hm->resources = res;
 	/* create new memmap entry: "System RAM" only, not driver-managed memory */

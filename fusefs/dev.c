@@ -539,6 +539,19 @@ static void dimm_refused(struct hmfs_ctx *ctx, struct hmfs_dev *d, int ret, cons
 	dimm_mark_refused(d, ret, why);
 }
 
+/*
+ * The memory of [addr, addr + size) a restore or an undo brought back:
+ * its blocks' node links shown at once, not after the notifier sent their
+ * ADDs (nodelink.c), as the machine had them -- the iattrs of those links
+ * come back right after (machine.c iattrs_back()), and a link not there
+ * yet kept none: the machine differed from the state file, frozen
+ */
+static void links_now(struct hmfs_ctx *ctx, uint64_t addr, uint64_t size)
+{
+	hmfs_nodelink_now(ctx, (unsigned long)(addr / ctx->block_size),
+			  (unsigned long)((addr + size) / ctx->block_size));
+}
+
 static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 		    const struct hmfs_dev_refusal *refused, char *err, size_t errlen)
 {
@@ -592,6 +605,9 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	 * the notifier left physical_node's chown out: frozen)
 	 */
 	hmfs_acpi_slot_bind(ctx, d->slot, refused != NULL);
+	/* its node links too, for the same reason (nodelink.c) */
+	if (refused)
+		links_now(ctx, d->addr, d->size);
 	hmfs_acpi_notify_online(ctx);
 	return 0;
 out_slot:
@@ -1590,6 +1606,9 @@ static int vmem_blocks(struct hmfs_ctx *ctx, const char *id, uint64_t first, uin
 	before = vmem_plugged(d);
 	ret = fn(d->vm, first, count);
 	after = vmem_plugged(d);
+	/* a restore's or an undo's plugging: what it added linked at once */
+	if (fn == hotmem_virtio_mem_restore_plugged)
+		links_now(ctx, d->addr, d->size);
 	if (ret)
 		snprintf(err, errlen, "%s: %s device blocks %llu+%llu: %s", id, what,
 			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
@@ -1648,6 +1667,7 @@ void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t e
 			if (!hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
 				continue;
 			ret = hotmem_virtio_mem_restore_leftover(d->vm, (unsigned long)id);
+			hmfs_nodelink_now(ctx, (unsigned long)id, (unsigned long)id + 1);
 			if (ret && ret != -EINVAL)
 				fprintf(stderr, "hotmemfs: restore: memory%llu, %s's block with nothing plugged: %s\n",
 					(unsigned long long)id, d->id, strerror(-ret));

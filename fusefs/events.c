@@ -195,6 +195,9 @@ static const char *action_name(enum hm_uevent_action a)
 	return name ? name : "change";
 }
 
+static bool notifier_live(struct hmfs_ctx *ctx);
+static void emit_node_link(struct hmfs_ctx *ctx, const struct hm_event *ev);
+
 static void engine_event(const struct hm_event *ev, void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
@@ -203,12 +206,25 @@ static void engine_event(const struct hm_event *ev, void *arg)
 
 	if (ev->type == HM_EV_TRACE && !__atomic_load_n(&ctx->want_trace, __ATOMIC_RELAXED))
 		return;
+	if (ev->type == HM_EV_LINK) {
+		emit_node_link(ctx, ev);
+		return;
+	}
+	/*
+	 * a block added now shows its node links once the notifier has sent
+	 * its hot-add's ADDs (nodelink.c); none would deliver the link event
+	 * of a notifier not running: linked at once
+	 */
+	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_ADD && ev->block_id != HM_NO_BLOCK &&
+	    notifier_live(ctx))
+		hmfs_nodelink_hold(ctx, ev->block_id);
 	/*
 	 * A removal's inode numbers and kept iattrs go with it, here and not
 	 * when the notifier delivers it: a late forget erased what an undo
 	 * or a block added again had kept (iattr.c)
 	 */
 	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK) {
+		hmfs_nodelink_drop(ctx, ev->block_id);
 		gone_key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, ev->block_id);
 		hmfs_forget_block_attrs(ctx, ev->block_id, gone_key);
 	/* a node's (unregister_one_node()): its numbers go the same way */
@@ -317,6 +333,33 @@ bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen)
 	q->block_id = gen;
 	enqueue(ctx, q);
 	return true;
+}
+
+/*
+ * The engine linked a hot-add's blocks under their node
+ * (register_memory_blocks_under_node_hotplug(), after their ADDs): queued
+ * after those ADDs, the links show once the notifier has sent them
+ * (nodelink.c), the holds made until now released.  No notifier (it
+ * stops) or no memory to queue it: linked now.  In the engine's callback.
+ */
+static void emit_node_link(struct hmfs_ctx *ctx, const struct hm_event *ev)
+{
+	const unsigned long pages = (unsigned long)(ctx->block_size >> 12);
+	const unsigned long first = (unsigned long)ev->start_pfn / pages;
+	const unsigned long end = (unsigned long)(ev->start_pfn + ev->nr_pages) / pages;
+	struct hmfs_qev *q = notifier_live(ctx) ? calloc(1, sizeof(*q)) : NULL;
+
+	if (!q) {
+		hmfs_nodelink_now(ctx, first, end);
+		return;
+	}
+	q->type = HM_EV_LOG; /* no uevent, no QMP event: q->qmp says what it is */
+	q->qmp = HMFS_QMP_NODE_LINK;
+	q->block_id = first;
+	q->nr_pages = end - first;
+	q->nid = ev->nid;
+	q->gone_key = hmfs_nodelink_seq(ctx);
+	enqueue(ctx, q);
 }
 
 /*
@@ -659,6 +702,71 @@ static void inval_acpi_bound(struct hmfs_ctx *ctx, int slot)
 	inval_dir(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | ASUB_DIR), NULL);
 }
 
+/*
+ * ---- a listing answered before the links came --------------------------
+ *
+ * A READDIR of memoryN/ answered before the block's links showed, but
+ * parsed by its reader only after node_linked() dropped the directory's
+ * cached listing, fills that cache anew without them
+ * (fuse_add_dirent_to_cache() checks the cache's own version, which
+ * fuse_reverse_inval_inode() leaves alone), and the kernel then serves
+ * it for good: hotmemd, listing a DIMM's first block at its ADD while the
+ * notifier linked the DIMM, read no node link at its settle either and
+ * decided the block as node 0's (1 run in 3 of tests/fusefs/215-*).
+ *
+ * So the listing is dropped only once every reader that may hold such a
+ * reply is done with it.  A reader holds the directory's i_rwsem, shared,
+ * from before its READDIR to the end of its parse (iterate_dir() ->
+ * fuse_readdir()), and fuse_reverse_inval_entry() takes it exclusively
+ * (6.12 to 6.18 fs/fuse/dir.c: inode_lock_nested(parent, I_MUTEX_PARENT),
+ * whether the name has a dentry or not): a notify_inval_entry() of the
+ * new link's name, made after the links show, returns once every
+ * getdents64() that began before has ended -- any READDIR answered
+ * without the links is parsed and cached by then -- and the
+ * notify_inval_inode() after it drops what they cached.  No timer.  (The
+ * name, nodeK or memoryN, has no dentry to drop: it was not there.  A
+ * kernel whose fuse_reverse_inval_entry() looks the name up before it
+ * locks, as later ones do, returns at once for a name with no dentry and
+ * is no such fence.)
+ */
+static int listing_fence(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
+{
+	int ret = kernel_inval_entry(ctx, dir, name);
+
+	return ret == -ENOTCONN ? ret : kernel_inval_inode(ctx, dir);
+}
+
+/*
+ * A hot-add's link event, after its ADDs (emit_node_link()): each block
+ * held since its ADD shows memoryN/nodeK and nodeK/memoryN now, in
+ * ascending order as register_memory_blocks_under_node_hotplug() links
+ * them; the listings the kernel cached without them are dropped
+ * (listing_fence()), each block's after its links came, the node's once
+ * at the end.  A block removed meanwhile had its hold dropped, one added
+ * again after the event was queued keeps its own.
+ */
+static void node_linked(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
+{
+	char name[32];
+	long first = -1;
+
+	snprintf(name, sizeof(name), "node%d", q->nid);
+	for (unsigned long id = q->block_id; id < q->block_id + q->nr_pages; id++) {
+		if (!hmfs_nodelink_release(ctx, id, q->gone_key))
+			continue;
+		if (first < 0)
+			first = (long)id;
+		if (listing_fence(ctx, HMFS_BLOCK_INO(hmfs_inc_key(ctx, HMFS_INC_BLOCK, id), BSUB_DIR),
+				  name) == -ENOTCONN)
+			return;
+	}
+	if (first < 0 || q->nid < 0)
+		return;
+	/* every block's links show by now: one fence covers the node's listing */
+	snprintf(name, sizeof(name), "memory%ld", first);
+	listing_fence(ctx, hmfs_node_dir_ino(ctx, (unsigned long)q->nid), name);
+}
+
 /* a DIMM's block came or went: slot @slot's physical_nodeK with it (acpi_bind_one()) */
 static void inval_acpi_link(struct hmfs_ctx *ctx, int slot, unsigned long k,
 			    enum hm_uevent_action action)
@@ -836,6 +944,10 @@ static bool deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		/* the ADDs queued before are sent: the links show now (acpi.c) */
 		if (hmfs_acpi_slot_bound(ctx, q->zid, q->block_id))
 			inval_acpi_bound(ctx, q->zid);
+		return false;
+	}
+	if (q->qmp == HMFS_QMP_NODE_LINK) {
+		node_linked(ctx, q);
 		return false;
 	}
 	if (q->qmp == HMFS_QMP_DEVICE_DELETED) {
@@ -1131,6 +1243,7 @@ void hmfs_events_init(struct hmfs_ctx *ctx)
 {
 	pthread_condattr_t a;
 
+	hmfs_nodelink_init(ctx);
 	pthread_mutex_init(&ctx->kernel_lock, NULL);
 	/* a settle's deadline, and a rate limit's period, do not move with the wall clock */
 	pthread_condattr_init(&a);
@@ -1288,6 +1401,8 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 	held = held_ready_locked(ctx, true);
 	pthread_mutex_unlock(&ctx->q_lock);
 	held_send(held);
+	/* nothing delivers a link event now: every block held is linked */
+	hmfs_nodelink_free(ctx);
 	hmfs_evtab_free(ctx);
 	hmfs_inc_free(ctx);
 }

@@ -442,6 +442,12 @@ struct hmfs_qev {
 		HMFS_QMP_DEVICE_DELETED,
 		HMFS_QMP_SIZE_CHANGE, /* text device id, nr_pages its plugged size in bytes */
 		HMFS_QMP_ACPI_BIND, /* no QMP event: slot zid's blocks linked (acpi.c) */
+		/*
+		 * no QMP event: the engine's HM_EV_LINK, blocks [block_id,
+		 * block_id + nr_pages) linked under node nid, its holds up to
+		 * gone_key released (nodelink.c)
+		 */
+		HMFS_QMP_NODE_LINK,
 	} qmp;
 	bool released; /* a SIZE_CHANGE the rate limit kept, queued again at its period's end */
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
@@ -606,6 +612,12 @@ struct hmfs_ctx {
 	/* incarn.c: the keys of ids that went */
 	pthread_mutex_t inc_lock;
 	struct hmfs_inc_tab inc[HMFS_INC_KINDS];
+
+	/* nodelink.c: the blocks whose node links wait for their hot-add's ADDs */
+	pthread_mutex_t nodelink_lock;
+	struct hmfs_nodelink **nodelink; /* nodelink_buckets chains */
+	unsigned long nodelink_buckets, nr_nodelink; /* nr_nodelink read without the lock */
+	uint64_t nodelink_seq; /* the last hold's */
 
 	/* engine events, delivered outside the engine's locks */
 	pthread_mutex_t q_lock;
@@ -1320,6 +1332,22 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 void hmfs_emit_ost(struct hmfs_ctx *ctx, int slot, const char *id, int source, int status);
 /* slot @slot's binding of plug @gen, after the ADDs queued before; false: not queued */
 bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen);
+/*
+ * nodelink.c: block @id's node links wait for its hot-add's link event
+ * (hold: at its ADD, in the engine's callback); the last hold's number,
+ * which a link event queued now releases up to; release @id's hold if it
+ * is at most @upto (true: it went); drop @id's (its REMOVE); the holds of
+ * blocks [first, end) released now (an undo's, whose links' iattrs come
+ * back right after); whether @id waits (the tree shows it under no node)
+ */
+void hmfs_nodelink_init(struct hmfs_ctx *ctx);
+void hmfs_nodelink_free(struct hmfs_ctx *ctx);
+void hmfs_nodelink_hold(struct hmfs_ctx *ctx, unsigned long id);
+uint64_t hmfs_nodelink_seq(struct hmfs_ctx *ctx);
+bool hmfs_nodelink_release(struct hmfs_ctx *ctx, unsigned long id, uint64_t upto);
+void hmfs_nodelink_drop(struct hmfs_ctx *ctx, unsigned long id);
+void hmfs_nodelink_now(struct hmfs_ctx *ctx, unsigned long first, unsigned long end);
+bool hmfs_nodelink_waits(struct hmfs_ctx *ctx, unsigned long id);
 /* QEMU's DEVICE_DELETED for device @id, gone: after its removal's uevents and OST */
 void hmfs_emit_device_deleted(struct hmfs_ctx *ctx, const char *id);
 /* a virtio-mem-pci's: its backend's DEVICE_DELETED (no "device"), then the proxy @id's */

@@ -566,6 +566,26 @@ static int block_sub_node(unsigned sub, struct hmfs_node *n)
 }
 
 /*
+ * hotmem_block_info() as the tree shows the block: one whose node links
+ * wait for its hot-add's ADDs to be sent (nodelink.c) is linked under no
+ * node yet, memoryN/nodeK and nodeK/memoryN not there
+ */
+static int block_info_shown(struct hmfs_ctx *ctx, unsigned long id, struct hm_block_info *bi)
+{
+	int ret = hotmem_block_info(ctx->hm, id, bi);
+
+	if (!ret && bi->nodes && hmfs_nodelink_waits(ctx, id))
+		bi->nodes = 0;
+	return ret;
+}
+
+/* memoryN/nodeK of its nid: there once it is registered under that node */
+static bool block_linked(const struct hm_block_info *bi)
+{
+	return bi->nid >= 0 && bi->nid < HM_MAX_NUMNODES && (bi->nodes & (1ULL << bi->nid));
+}
+
+/*
  * A boot block spanning nodes is linked to each (6.12 drivers/base/node.c
  * do_register_memory_block_under_node()): nodeK, K other than its nid's.
  */
@@ -582,9 +602,11 @@ static int block_node_get(struct hmfs_ctx *ctx, uint64_t key, unsigned sub,
 	long id = hmfs_inc_id(ctx, HMFS_INC_BLOCK, key);
 	struct hm_block_info bi;
 
-	if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
+	if (id < 0 || block_info_shown(ctx, (unsigned long)id, &bi))
 		return -ENOENT;
 	n->id = (unsigned long)id;
+	if (sub == BSUB_NODE && !block_linked(&bi))
+		return -ENOENT;
 	if (sub >= BSUB_NODE_MORE) {
 		if (!block_other_node(&bi, sub - BSUB_NODE_MORE))
 			return -ENOENT;
@@ -763,7 +785,7 @@ static int node_link_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_no
 	unsigned long nid = HMFS_NODELINK_NID(ino);
 	struct hm_block_info bi;
 
-	if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi) || nid >= HM_MAX_NUMNODES ||
+	if (id < 0 || block_info_shown(ctx, (unsigned long)id, &bi) || nid >= HM_MAX_NUMNODES ||
 	    !(bi.nodes & (1ULL << nid)))
 		return -ENOENT;
 	n->id = (unsigned long)id;
@@ -1057,10 +1079,10 @@ static int lookup_block_child(struct hmfs_ctx *ctx, unsigned long key, unsigned 
 		return lookup_power(ctx, mk_block, key, name, n);
 	if (sub != BSUB_DIR)
 		return -ENOTDIR;
-	if (id < 0 || hotmem_block_info(ctx->hm, (unsigned long)id, &bi))
+	if (id < 0 || block_info_shown(ctx, (unsigned long)id, &bi))
 		return -ENOENT;
 	snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
-	if (!strcmp(name, nodename))
+	if (block_linked(&bi) && !strcmp(name, nodename))
 		return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, BSUB_NODE), n);
 	if (parse_id(name, "node", &nid) && block_other_node(&bi, nid))
 		return hmfs_node_get(ctx, HMFS_BLOCK_INO(key, BSUB_NODE_MORE + nid), n);
@@ -1498,7 +1520,8 @@ static long rd_subs(const struct sub_ent *ents, int nr, mk_ino_fn mk, unsigned l
 	for (int s = 1; s < nr; s++) {
 		const char *name = ents[s].name ? ents[s].name : special;
 
-		if (s + 1 < off)
+		/* @special NULL: that entry is not there (a block linked under no node yet) */
+		if (s + 1 < off || !name)
 			continue;
 		if (!rd->fn(rd->arg, name, mk(key, (unsigned)s), ents[s].mode, s + 1))
 			return s + 1;
@@ -1634,7 +1657,7 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 	if (!rd_blocks_next(rd))
 		return LONG_MAX;
 	for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
-		if (hotmem_block_info(ctx->hm, id, &bi) || nid >= HM_MAX_NUMNODES ||
+		if (block_info_shown(ctx, id, &bi) || nid >= HM_MAX_NUMNODES ||
 		    !(bi.nodes & (1ULL << nid)))
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
@@ -1740,14 +1763,14 @@ static long readdir_rd(struct hmfs_ctx *ctx, uint64_t ino, long off, struct rd *
 			return LONG_MAX;
 		if ((v & 0xff) == BSUB_POWER)
 			return rd_power(mk_block, v >> 8, off, rd);
-		if (hotmem_block_info(ctx->hm, n.id, &bi))
+		if (block_info_shown(ctx, n.id, &bi))
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
-		/* firmware_node, the last entry, for a DIMM's blocks only */
+		/* firmware_node, the last entry, for a DIMM's blocks only; nodeK once linked */
 		r = rd_subs(block_ents,
 			    hmfs_acpi_block_slot(ctx, n.id, NULL) >= 0 ? BSUB_END :
 									 BSUB_FIRMWARE_NODE,
-			    mk_block, v >> 8, off, rd, nodename);
+			    mk_block, v >> 8, off, rd, block_linked(&bi) ? nodename : NULL);
 		return r == LONG_MAX ? rd_block_other_nodes(&bi, v >> 8, off, rd) : r;
 	}
 	case HMFS_C_ACPI:
@@ -2018,21 +2041,18 @@ static void kf_cache_add(struct hmfs_kfcache *c, struct kf_head *h)
 
 /*
  * What a memory block's directory lists besides its table: its node
- * links, and a DIMM block's firmware_node, which comes after the block's
- * ADD (acpi.c hmfs_acpi_slot_bind(), as 6.12 acpi_memory_enable_device()
- * binds the blocks after __add_memory()): a listing read between the two
- * and kept lacked it, and was served so after the binding (bc9f32fd made
- * the binding late; the shape had only the node links).  The block's key
- * already says it is the same block (a block added again has a new one,
- * incarn.c); this also holds where no key went (an engine without
- * hotmemfs's callbacks, test_tree).
+ * links, which come after its hot-add's ADDs (nodelink.c), and a DIMM
+ * block's firmware_node, which comes after them too (acpi.c
+ * hmfs_acpi_slot_bind()).  The block's key already says it is the same
+ * block (a block added again has a new one, incarn.c); this also holds
+ * where no key went (an engine without hotmemfs's callbacks, test_tree).
  */
 static struct kf_shape kf_shape(struct hmfs_ctx *ctx, const struct hmfs_node *n)
 {
 	struct kf_shape sh = { -1, 0, false };
 	struct hm_block_info bi;
 
-	if (HMFS_INO_CLASS(n->ino) == HMFS_C_BLOCK && !hotmem_block_info(ctx->hm, n->id, &bi)) {
+	if (HMFS_INO_CLASS(n->ino) == HMFS_C_BLOCK && !block_info_shown(ctx, n->id, &bi)) {
 		sh.nid = bi.nid;
 		sh.nodes = bi.nodes;
 		/* what readdir_rd() asks for the block's directory */
