@@ -258,6 +258,23 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	return 0;
 }
 
+/*
+ * A block below @id still waits for its node link: @id, linked at its ADD,
+ * waits with it and is decided after it, in block order.  A hot-add's
+ * links come after its ADDs (6.12 add_memory_resource()), and a virtio-mem
+ * device adds a block at a time: the next block's ADD can meet its link
+ * already there while the block before it waits, and deciding it first
+ * swapped their zones under auto-movable (tests/daemon/62 check 13).
+ */
+static bool node_waiter_below(struct hmd *d, unsigned long id)
+{
+	/* the waiters lie in [link_wait_lo, link_wait_hi] (linkwait.c) */
+	for (unsigned long i = d->link_wait_lo; d->n_link_wait && i < id && i < d->nblk; i++)
+		if (d->blk[i].link_wait & HMD_WAIT_NODE)
+			return true;
+	return false;
+}
+
 static void block_added(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
@@ -296,7 +313,7 @@ static void block_added(struct hmd *d, unsigned long id)
 		hmd_status_changed(d);
 		return;
 	}
-	if (!hmd_link_wait(d, id, !linked, true))
+	if (!hmd_link_wait(d, id, !linked || node_waiter_below(d, id), true))
 		hmd_block_process(d, id);
 }
 
