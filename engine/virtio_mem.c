@@ -63,6 +63,13 @@ struct virtio_mem {
 	uint64_t plugged_size;
 	uint64_t requested_size;
 	bool config_changed;		/* virtio_mem_config_changed() since the last run */
+	/*
+	 * the state arrays or their bounds changed since the readers' copy
+	 * was made (virtio_mem_publish() copies them only then: a writer that
+	 * changes no state, e.g. each block of a restore's leftovers, copied
+	 * the whole device, O(device) a block -- review reread18 F1)
+	 */
+	bool states_unpublished;
 	bool probe_config;		/* probed, its config neither set nor read since */
 	uint64_t device_block_size;
 	int nid;
@@ -189,6 +196,7 @@ static void virtio_mem_sbm_set_mb_state(struct virtio_mem *vm, unsigned long mb_
 	const uint8_t old_state = vm->sbm.mb_states[idx];
 
 	vm->sbm.mb_states[idx] = state;
+	vm->states_unpublished = true;
 	vm->sbm.mb_count[old_state]--;
 	vm->sbm.mb_count[state]++;
 }
@@ -204,6 +212,7 @@ static void virtio_mem_bbm_set_bb_state(struct virtio_mem *vm, unsigned long bb_
 	const uint8_t old_state = vm->bbm.bb_states[idx];
 
 	vm->bbm.bb_states[idx] = state;
+	vm->states_unpublished = true;
 	vm->bbm.bb_count[old_state]--;
 	vm->bbm.bb_count[state]++;
 }
@@ -225,6 +234,7 @@ static void virtio_mem_sbm_set_sb(struct virtio_mem *vm, unsigned long mb_id, in
 	const unsigned long bit = virtio_mem_sbm_sb_state_bit_nr(vm, mb_id, sb_id);
 
 	memset(vm->sbm.sb_states + bit, plugged, (size_t)count);
+	vm->states_unpublished = true;
 }
 
 static bool virtio_mem_sbm_test_sb_plugged(struct virtio_mem *vm, unsigned long mb_id, int sb_id,
@@ -331,6 +341,7 @@ static int virtio_mem_sbm_prepare_next_mb(struct virtio_mem *vm, unsigned long *
 	}
 	vm->sbm.mb_count[VIRTIO_MEM_SBM_MB_UNUSED]++;
 	*mb_id = vm->sbm.next_mb_id++;
+	vm->states_unpublished = true;
 	return 0;
 }
 
@@ -346,6 +357,7 @@ static void virtio_mem_sbm_unprepare_mb(struct virtio_mem *vm, unsigned long mb_
 		return;
 	vm->sbm.mb_count[VIRTIO_MEM_SBM_MB_UNUSED]--;
 	vm->sbm.next_mb_id--;
+	vm->states_unpublished = true;
 	virtio_mem_release_states(vm);
 }
 
@@ -362,6 +374,7 @@ static int virtio_mem_bbm_prepare_next_bb(struct virtio_mem *vm, unsigned long *
 		return rc;
 	vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED]++;
 	*bb_id = vm->bbm.next_bb_id++;
+	vm->states_unpublished = true;
 	return 0;
 }
 
@@ -373,6 +386,7 @@ static void virtio_mem_bbm_unprepare_bb(struct virtio_mem *vm, unsigned long bb_
 		return;
 	vm->bbm.bb_count[VIRTIO_MEM_BBM_BB_UNUSED]--;
 	vm->bbm.next_bb_id--;
+	vm->states_unpublished = true;
 	virtio_mem_release_states(vm);
 }
 
@@ -1656,6 +1670,7 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 		vm->sbm.sbs_per_mb = (uint32_t)(mb_size / sb_size);
 		vm->sbm.first_mb_id = virtio_mem_phys_to_mb_id(vm, vm->addr - 1 + mb_size);
 		vm->sbm.next_mb_id = vm->sbm.first_mb_id;
+		vm->states_unpublished = true;
 		if (end_addr / mb_size <= vm->sbm.first_mb_id)
 			return -ENOSPC;
 		vm->sbm.last_usable_mb_id = virtio_mem_phys_to_mb_id(vm, end_addr) - 1;
@@ -1664,6 +1679,7 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 		vm->bbm.bb_size = virtio_mem_bbm_bb_size(vm, max(vm->device_block_size, mb_size));
 		vm->bbm.first_bb_id = virtio_mem_phys_to_bb_id(vm, vm->addr - 1 + vm->bbm.bb_size);
 		vm->bbm.next_bb_id = vm->bbm.first_bb_id;
+		vm->states_unpublished = true;
 		if (end_addr / vm->bbm.bb_size <= vm->bbm.first_bb_id)
 			return -ENOSPC;
 		vm->bbm.last_usable_bb_id = virtio_mem_phys_to_bb_id(vm, end_addr) - 1;
@@ -2091,10 +2107,12 @@ static bool virtio_mem_pub_copy(uint8_t **buf, size_t *cap, const uint8_t *src, 
 
 /*
  * The readers' copy, sizes and plugged blocks (device_hotplug_lock held):
- * by each writer before it lets go (virtio_mem_unlock()).  O(prepared
- * blocks), as the request that changed them.  A copy that could not grow
- * keeps the plugged blocks of the last one (within its arrays' bounds:
- * their pointers are the copy's own whatever happened).
+ * by each writer before it lets go (virtio_mem_unlock()).  The state
+ * arrays are copied only when a state or their bounds changed
+ * (states_unpublished): O(prepared blocks), as the request that changed
+ * them; a writer that changed none copies the struct alone.  A copy that
+ * could not grow keeps the whole last copy and is tried again by the
+ * next writer (states_unpublished stays set).
  */
 static void virtio_mem_publish(struct virtio_mem *vm)
 {
@@ -2107,12 +2125,15 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
 	p->info = info;
-	copied = virtio_mem_pub_copy(&p->mb_states, &p->mb_cap, vm->sbm.mb_states, nb_mb) &&
-		 virtio_mem_pub_copy(&p->sb_states, &p->sb_cap, vm->sbm.sb_states,
-				     nb_mb * vm->sbm.sbs_per_mb) &&
-		 virtio_mem_pub_copy(&p->bb_states, &p->bb_cap, vm->bbm.bb_states, nb_bb);
-	if (copied)
+	copied = !vm->states_unpublished ||
+		 (virtio_mem_pub_copy(&p->mb_states, &p->mb_cap, vm->sbm.mb_states, nb_mb) &&
+		  virtio_mem_pub_copy(&p->sb_states, &p->sb_cap, vm->sbm.sb_states,
+				      nb_mb * vm->sbm.sbs_per_mb) &&
+		  virtio_mem_pub_copy(&p->bb_states, &p->bb_cap, vm->bbm.bb_states, nb_bb));
+	if (copied) {
+		vm->states_unpublished = false;
 		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
+	}
 	p->vm.sbm.mb_states = p->mb_states;
 	p->vm.sbm.sb_states = p->sb_states;
 	p->vm.bbm.bb_states = p->bb_states;
