@@ -407,13 +407,21 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 		return hmfs_qemu_error(err, errlen, "invalid device ID '%s'", id);
 	if (!size)
 		return hmfs_qemu_error(err, errlen, "'size' is required and must be > 0");
-	if (m->memory_block_aligned && size % ctx->block_size)
+	/*
+	 * A DIMM not in whole memory blocks is QEMU's to plug and the guest's
+	 * to refuse (usereye10 U4): QEMU 7.2 plugs a 100M pc-dimm ({}, listed
+	 * in query-memory-devices), 6.12's check_hotplug_memory_range() fails
+	 * its add_memory() with -EINVAL (dimm_add()'s guest refusal).  QEMU's
+	 * own rule is its RAM's alignment, QEMU_VMALLOC_ALIGN (2 MiB on
+	 * x86_64), for addr (memory_device_pre_plug()); hotmem's, whole pages.
+	 */
+	if (m->memory_block_aligned && have_addr && addr % (2ULL << 20))
+		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
+				       2ULL << 20);
+	if (m->memory_block_aligned && size % HM_PAGE_SIZE)
 		return hmfs_qemu_error(err, errlen,
-			    "size 0x%llx is not a multiple of the memory block size 0x%llx (the guest's: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())",
-			    (unsigned long long)size, (unsigned long long)ctx->block_size);
-	if (m->memory_block_aligned && have_addr && addr % ctx->block_size)
-		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes (the guest's memory block size: Linux refuses a hotplug range not aligned to it, check_hotplug_memory_range())",
-			    (unsigned long long)ctx->block_size);
+				       "size 0x%llx is not a multiple of the page size 0x%llx: hotmem models no part of a page",
+				       (unsigned long long)size, (unsigned long long)HM_PAGE_SIZE);
 	/*
 	 * QEMU 9.2's words (usereye7 #11m): a negative node is no uint32 (the
 	 * property's parse, QemuOpts), one past the NUMA nodes refused by

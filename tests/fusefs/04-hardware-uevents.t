@@ -108,7 +108,7 @@ is "$(grep -c memory32 "$TMP/host.txt")" 0 "no fake uevent in the host's network
 
 # errors say what was wrong and change nothing
 snap=$(ctl status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["blocks"], d["devices"])')
-for bad in "device_add pc-dimm size=100M" "device_add pc-dimm size=1G id=d1" \
+for bad in "device_add pc-dimm size=1G addr=0x100100000" "device_add pc-dimm size=1G id=d1" \
 	"device_add pc-dimm size=1G node=7" "device_add pc-dimm size=1G addr=0x1000" \
 	"device_add nvdimm size=1G" "device_del nosuch" "set-size nosuch 1G" "device_add pc-dimm" \
 	"device_add pc-dimm size=1G id=a/b" "device_add pc-dimm size=1G id=9lives" \
