@@ -187,6 +187,8 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	/* a look at every block: what a settle would relist for is seen now */
 	hmd_missed_clear(d);
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	/* whether there is any ACPI memory device: asked anew at each coldplug */
+	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
 	hmd_dyn_invalidate(d);
 	r = for_each_block_dir(d, block_seen, NULL, NULL, true);
 	if (r) {
@@ -268,8 +270,15 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
  */
 static bool node_waiter_below(struct hmd *d, unsigned long id)
 {
-	/* the waiters lie in [link_wait_lo, link_wait_hi] (linkwait.c) */
-	for (unsigned long i = d->link_wait_lo; d->n_link_wait && i < id && i < d->nblk; i++)
+	/*
+	 * none waits for its node link (a DIMM's blocks waiting for their
+	 * firmware_node alone): no walk, which made each ADD O(waiters) and a
+	 * DIMM's ADDs quadratic (reread18-daemon 2); else the waiters lie in
+	 * [link_wait_lo, link_wait_hi] (linkwait.c)
+	 */
+	if (!d->n_node_wait)
+		return false;
+	for (unsigned long i = d->link_wait_lo; i < id && i < d->nblk; i++)
 		if (d->blk[i].link_wait & HMD_WAIT_NODE)
 			return true;
 	return false;

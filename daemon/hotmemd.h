@@ -200,6 +200,7 @@ struct hmd {
 	bool links_doubt;
 
 	unsigned long n_link_wait; /* blocks with link_wait set */
+	unsigned long n_node_wait; /* of them, those waiting for their node link */
 	unsigned long link_wait_lo, link_wait_hi; /* they lie in [lo, hi] (while any) */
 	bool node_links; /* a block was seen with a nodeK link (CONFIG_NUMA) */
 	uint64_t link_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */

@@ -58,6 +58,8 @@ static void link_wait_drop(struct hmd *d, struct hmd_block *b, unsigned int kind
 {
 	if (!(b->link_wait & kinds))
 		return;
+	if (b->link_wait & kinds & HMD_WAIT_NODE)
+		d->n_node_wait--;
 	b->link_wait &= ~kinds;
 	if (!b->link_wait)
 		d->n_link_wait--;
@@ -107,6 +109,8 @@ static bool link_wait_set(struct hmd *d, unsigned long id, unsigned int kind)
 			d->link_wait_hi = id;
 		d->n_link_wait++;
 	}
+	if ((kind & HMD_WAIT_NODE) && !(b->link_wait & HMD_WAIT_NODE))
+		d->n_node_wait++;
 	b->link_wait |= kind;
 	return true;
 }

@@ -174,6 +174,7 @@ int hmd_sysfs_open(struct hmd *d)
 	join(d->vmem_params_path, sizeof(d->vmem_params_path), d->cfg.sysroot,
 	     "sys/module/virtio_mem/parameters");
 	d->acpi_state = HMD_ACPI_UNKNOWN;
+	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN; /* another sysroot, or one mounted again */
 	d->auto_online_fd = d->state_fd = -1;
 	d->iomem = NULL;
 	hmd_dyn_invalidate(d);
@@ -622,11 +623,13 @@ static bool acpi_memdev_entry(int dfd, const char *name, void *arg)
  * 6.12), and the devices are the firmware's (QEMU's DIMM slots, present
  * or not), made at boot.  Without one (a guest with no DIMM slots, an
  * architecture without ACPI memory hotplug, a sysroot of plain files)
- * no block ever gets a firmware_node to wait for.  Listed once, names
- * only (one READDIR on FUSE, no device read); each walk of
- * hmd_acpi_memory_binding() tells it again.  (An ACPI container
- * hot-added with the first memory devices is not foreseen: its first
- * DIMM's blocks ADDed before that walk are decided alone.)
+ * no block ever gets a firmware_node to wait for.  Names only (one
+ * READDIR on FUSE, no device read), listed at the first ADD after each
+ * coldplug (a start, a rescan) and after the sysroot is opened again (a
+ * hotmemfs restarted with other slots); a walk of
+ * hmd_acpi_memory_binding() tells it too.  (An ACPI container hot-added
+ * with the first memory devices is not foreseen until then: its first
+ * DIMM's blocks are decided alone.)
  */
 bool hmd_acpi_memory_devices(struct hmd *d)
 {

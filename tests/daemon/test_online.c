@@ -648,7 +648,12 @@ static void assert_sums_recount(struct hmd *d)
 {
 	unsigned long kern[HMD_MAX_NODES], boot[HMD_MAX_NODES], mov[HMD_MAX_NODES];
 	struct hmd_group dyn[HMD_MAX_DYN];
+	unsigned long node_waiters = 0;
 
+	/* the node-link waiters' count (node_waiter_below()'s shortcut) is their number */
+	for (unsigned long i = 0; i < d->nblk; i++)
+		node_waiters += !!(d->blk[i].link_wait & HMD_WAIT_NODE);
+	assert_int_equal(d->n_node_wait, node_waiters);
 	if (d->group.valid) {
 		struct hmd_group kept = d->group.g, walked;
 		unsigned long lo = d->group.lo, hi = d->group.hi;
@@ -1087,10 +1092,13 @@ static void test_no_acpi_memory_device_decided_at_add(void **state)
 	assert_int_equal(f->d.n_link_wait, 0);
 	assert_int_equal(f->m.writes[48], 1);
 	assert_int_equal(f->d.acpi_devs, HMD_ACPI_DEVS_NONE);
-	/* with a slot (empty) the next one waits for the settle, as before */
-	f->d.acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
+	/*
+	 * a slot (empty) seen at the next coldplug (a rescan; a sysroot
+	 * opened again): the next block waits for the settle, as before
+	 */
 	mk_acpi_slot(f, 0, -1);
 	put(f->root, "sys/bus/acpi/devices/PNP0C80:00/status", "0\n");
+	assert_int_equal(hmd_coldplug(&f->d, false), 0);
 	mk_block(f->root, 49, "offline\n", 0);
 	hmd_block_event(&f->d, "add", 49);
 	assert_int_equal(f->d.n_link_wait, 1);
@@ -1387,6 +1395,8 @@ static void add_before_node_link(struct fixture *f, int id, int node, bool link)
 	assert_int_equal(rmdir(path_of(f, id, name, path)), 0);
 	hmd_block_event(&f->d, "add", id);
 	assert_int_equal(f->d.n_link_wait, 1);
+	/* counted apart: node_waiter_below() walks only while one waits for a node link */
+	assert_int_equal(f->d.n_node_wait, 1);
 	assert_int_equal(f->m.writes[id], 0);
 	if (link)
 		assert_int_equal(mkdir(path, 0755), 0);
