@@ -1334,7 +1334,7 @@ static bool block_listed_as(struct fixture *f, const char *shm, int id, const ch
 static void test_listing_order_verified(void **state)
 {
 	static const char *const unsorted[] = { "valid_zones", "node1", "firmware_node", "state" };
-	/* 6.18's memoryN/ in kernfs order (../shared/reference), linked, and not */
+	/* 6.18's memoryN/ in kernfs order (tests/fixtures/reference), linked, and not */
 	static const char *const linked[] = { "uevent",	 "firmware_node", "node0",	"power",
 					      "online",	 "phys_device",	  "phys_index", "valid_zones",
 					      "subsystem", "state",	  "removable" };
