@@ -424,7 +424,8 @@ int hotmem_offline_and_remove_memory_task(struct hotmem *hm, uint64_t start, uin
 /*
  * What an ACPI eject did to one memory block of the DIMM: its zone before
  * the eject and, when a refused eject's rollback onlined it again
- * (MMOP_ONLINE: the zone policy decides afresh), the zone it is in now.
+ * (MMOP_ONLINE: the zone policy decides afresh; or the type a refused
+ * state write left, @online_type), the zone it is in now.
  * A zone is an enum hm_zone_type, -1 for none (offline, or spanning zones).
  */
 struct hm_eject_block {
@@ -432,6 +433,14 @@ struct hm_eject_block {
 	int zone_before;
 	bool onlined_again;
 	int zone_after;
+	/*
+	 * the MMOP_* the rollback onlined it with: MMOP_ONLINE, or the type
+	 * a refused state write left in it (6.12's state_store() sets
+	 * mem->online_type before device_online(), which keeps it when the
+	 * block is online already; memory_subsys_online() defaults only
+	 * MMOP_OFFLINE to MMOP_ONLINE)
+	 */
+	int online_type;
 };
 /*
  * The ACPI eject of a DIMM (device_del): each block offlined, a second

@@ -1885,7 +1885,10 @@ static struct memory_block *acpi_bus_offline(struct hotmem *hm, uint64_t start, 
 	return errdev;
 }
 
-/* acpi_bus_online(): back online what the eject offlined, with MMOP_ONLINE */
+/*
+ * acpi_bus_online(): back online what the eject offlined, with MMOP_ONLINE
+ * -- or with the type a refused state write left in the block (usereye10 U9)
+ */
 static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
 			    const bool *put_online, struct hm_eject_block *report)
 {
@@ -1896,6 +1899,10 @@ static void acpi_bus_online(struct hotmem *hm, uint64_t start, uint64_t size,
 
 		if (!mem || !put_online[i])
 			continue;
+		/* memory_subsys_online()'s choice, before it resets it (6.12) */
+		if (report)
+			report[i].online_type = mem->online_type == HM_MMOP_OFFLINE ? HM_MMOP_ONLINE
+										: mem->online_type;
 		if (device_online(hm, mem) < 0) {
 			pr_warn(hm, "memory memory%lu: could not be onlined again", mem->id);
 			continue;

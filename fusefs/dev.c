@@ -1741,10 +1741,14 @@ static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hot
 	return ret;
 }
 
-/* a block the rollback onlined again into another zone than before, @before to @after */
-static bool rollback_moved(const struct hm_eject_block *b, int before, int after)
+/*
+ * a block the rollback onlined again into another zone than before,
+ * @before to @after, with online type @type (an MMOP_*)
+ */
+static bool rollback_moved(const struct hm_eject_block *b, int before, int after, int type)
 {
-	return b->onlined_again && b->zone_before == before && b->zone_after == after;
+	return b->onlined_again && b->zone_before == before && b->zone_after == after &&
+	       b->online_type == type;
 }
 
 /*
@@ -1754,7 +1758,7 @@ static bool rollback_moved(const struct hm_eject_block *b, int before, int after
  * that fits, never inside a number (review13 N3).
  */
 static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, int before,
-			    int after, char *buf, size_t len)
+			    int after, int type, char *buf, size_t len)
 {
 	static const char more[] = ",...";
 	size_t n = 0;
@@ -1766,18 +1770,18 @@ static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, 
 		char run[64];
 		int r;
 
-		if (!rollback_moved(&rep[i], before, after)) {
+		if (!rollback_moved(&rep[i], before, after, type)) {
 			i++;
 			continue;
 		}
-		for (j = i; j + 1 < nr && rollback_moved(&rep[j + 1], before, after) &&
+		for (j = i; j + 1 < nr && rollback_moved(&rep[j + 1], before, after, type) &&
 			    rep[j + 1].id == rep[j].id + 1;
 		     j++)
 			;
 		r = j > i ? snprintf(run, sizeof(run), "%s%lu-%lu", n ? "," : "memory", rep[i].id,
 				     rep[j].id)
 			  : snprintf(run, sizeof(run), "%s%lu", n ? "," : "memory", rep[i].id);
-		for (i = j + 1; i < nr && !rollback_moved(&rep[i], before, after); i++)
+		for (i = j + 1; i < nr && !rollback_moved(&rep[i], before, after, type); i++)
 			;
 		/* room for this run, and for ",..." after it unless it is the last */
 		if (n + (size_t)r + (i < nr ? sizeof(more) - 1 : 0) >= len) {
@@ -1790,11 +1794,12 @@ static size_t rollback_list(const struct hm_eject_block *rep, unsigned long nr, 
 	return n;
 }
 
-/* some block of @rep the rollback moved from @before to @after */
-static bool rollback_pair(const struct hm_eject_block *rep, unsigned long nr, int before, int after)
+/* some block of @rep the rollback moved from @before to @after with @type */
+static bool rollback_pair(const struct hm_eject_block *rep, unsigned long nr, int before, int after,
+			  int type)
 {
 	for (unsigned long i = 0; before != after && i < nr; i++)
-		if (rollback_moved(&rep[i], before, after))
+		if (rollback_moved(&rep[i], before, after, type))
 			return true;
 	return false;
 }
@@ -1808,8 +1813,27 @@ static size_t upto(size_t n, size_t len)
 /* a refused eject's reply, with what its rollback moved: as it was before replies grew to 4 KiB */
 #define ROLLBACK_SAY_MAX 512
 #define ROLLBACK_PART " back online (MMOP_ONLINE): now %s, were %s"
+/*
+ * a block a refused state write had left another online type in (6.12's
+ * state_store() sets it before device_online() refuses an online block,
+ * usereye10 U9): that type, not MMOP_ONLINE, brought it back
+ */
+#define ROLLBACK_PART_STALE                                                                        \
+	" back online as %s, left by a refused `echo %s > state` (6.12 state_store()): now %s, were %s"
 #define ROLLBACK_HINT                                                                              \
 	" -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable"
+
+/* one pair's words after its list, into @buf's @len (snprintf()'s count) */
+static int rollback_part(char *buf, size_t len, int type, int before, int after)
+{
+	const char *t = hotmem_online_type_name(type);
+
+	if (type == HM_MMOP_ONLINE)
+		return snprintf(buf, len, ROLLBACK_PART, hotmem_zone_name(after),
+				hotmem_zone_name(before));
+	return snprintf(buf, len, ROLLBACK_PART_STALE, t, t, hotmem_zone_name(after),
+			hotmem_zone_name(before));
+}
 
 /*
  * What a refused eject's rollback did to the zones: acpi_bus_online()
@@ -1817,7 +1841,9 @@ static size_t upto(size_t n, size_t len)
  * DIMM's blocks land in ZONE_NORMAL once ZONE_MOVABLE's span has shrunk
  * away; the kernel allocates there at once and the DIMM can no longer be
  * unplugged (usereye3 #23).  "; memory33-39 back online (MMOP_ONLINE): now
- * Normal, were Movable", one part per pair of zones, then how to keep
+ * Normal, were Movable", one part per pair of zones and online type (a
+ * block a refused state write left online_movable in comes back Movable,
+ * said so: usereye10 U9), then how to keep
  * them Movable when some block left ZONE_MOVABLE; nothing when every
  * block came back in its zone.  Into @buf's @len: the lists share what
  * the words leave and end ",..." where they must (rollback_list()), so
@@ -1834,32 +1860,32 @@ static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, cha
 	if (!len)
 		return;
 	buf[0] = '\0';
-	for (int before = 0; before < HM_MAX_NR_ZONES; before++)
-		for (int after = 0; after < HM_MAX_NR_ZONES; after++) {
-			if (!rollback_pair(rep, nr, before, after))
-				continue;
-			pairs++;
-			words += 2 + (size_t)snprintf(NULL, 0, ROLLBACK_PART, hotmem_zone_name(after),
-						      hotmem_zone_name(before));
-			left_movable |= before == HM_ZONE_MOVABLE;
-		}
+	for (int type = HM_MMOP_ONLINE; type <= HM_MMOP_ONLINE_MOVABLE; type++)
+		for (int before = 0; before < HM_MAX_NR_ZONES; before++)
+			for (int after = 0; after < HM_MAX_NR_ZONES; after++) {
+				if (!rollback_pair(rep, nr, before, after, type))
+					continue;
+				pairs++;
+				words += 2 + (size_t)rollback_part(NULL, 0, type, before, after);
+				left_movable |= before == HM_ZONE_MOVABLE;
+			}
 	if (!pairs)
 		return;
 	words += left_movable ? sizeof(ROLLBACK_HINT) - 1 : 0;
 	share = words < len ? (len - words) / pairs : 0;
-	for (int before = 0; before < HM_MAX_NR_ZONES; before++)
-		for (int after = 0; after < HM_MAX_NR_ZONES; after++) {
-			if (!rollback_pair(rep, nr, before, after))
-				continue;
-			n = upto(n + (size_t)snprintf(buf + n, len - n, "; "), len);
-			n = upto(n + rollback_list(rep, nr, before, after, buf + n,
-						   share + 1 < len - n ? share + 1 : len - n),
-				 len);
-			n = upto(n + (size_t)snprintf(buf + n, len - n, ROLLBACK_PART,
-						      hotmem_zone_name(after),
-						      hotmem_zone_name(before)),
-				 len);
-		}
+	for (int type = HM_MMOP_ONLINE; type <= HM_MMOP_ONLINE_MOVABLE; type++)
+		for (int before = 0; before < HM_MAX_NR_ZONES; before++)
+			for (int after = 0; after < HM_MAX_NR_ZONES; after++) {
+				if (!rollback_pair(rep, nr, before, after, type))
+					continue;
+				n = upto(n + (size_t)snprintf(buf + n, len - n, "; "), len);
+				n = upto(n + rollback_list(rep, nr, before, after, type, buf + n,
+							   share + 1 < len - n ? share + 1 : len - n),
+					 len);
+				n = upto(n + (size_t)rollback_part(buf + n, len - n, type, before,
+								   after),
+					 len);
+			}
 	if (left_movable && n + 1 < len)
 		snprintf(buf + n, len - n, "%s", ROLLBACK_HINT);
 }
