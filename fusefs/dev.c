@@ -1921,23 +1921,58 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 }
 
 /*
+ * What to do about a virtio-mem device's plugged memory before its
+ * device_del, into @buf: with requested-size 0 asked already, the
+ * host's `set-size 0` would change nothing -- what holds the rest is the
+ * guest's (usereye10 U6): the block whose pages its driver could not
+ * take, as set-size's own line says (hotmemctl.c print_unplug_short()),
+ * online memory under virtio_mem.unplug_online=0, or a driver that has
+ * not run since; its retry timer, at once with vmem-retry.
+ */
+static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
+			  const struct hm_virtio_mem_info *vi, char *buf, size_t len)
+{
+	unsigned long blk = (unsigned long)(((uint64_t)vi->busy_pfn << HM_PAGE_SHIFT) /
+					    ctx->block_size);
+
+	if (vi->requested_size)
+		snprintf(buf, len, "`hotmemctl set-size %s 0`, then device_del once its plugged-size is 0",
+			 d->id);
+	else if (vi->broken)
+		snprintf(buf, len, "requested-size is 0 already");
+	else if (!hotmem_get_virtio_mem_unplug_online(ctx->hm))
+		snprintf(buf, len, "requested-size is 0 already: the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory only (offline its blocks), then device_del once its plugged-size is 0");
+	else if (vi->busy_pfn != ~0UL && vi->busy_err == -ENOMEM)
+		snprintf(buf, len, "requested-size is 0 already: memory%lu's pages have no free memory to migrate into (`hotmemctl explain %lu`: free memory first; `hotmemctl vmem-retry %s` retries now), then device_del once its plugged-size is 0",
+			 blk, blk, d->id);
+	else if (vi->busy_pfn != ~0UL)
+		snprintf(buf, len, "requested-size is 0 already: memory%lu's pages could not be taken (`hotmemctl explain %lu` says what is in the way; `hotmemctl vmem-retry %s` retries now), then device_del once its plugged-size is 0",
+			 blk, blk, d->id);
+	else
+		snprintf(buf, len, "requested-size is 0 already: the guest's driver has not unplugged the rest yet (`hotmemctl vmem-retry %s` retries now), then device_del once its plugged-size is 0",
+			 d->id);
+}
+
+/*
  * device_del of a virtio-mem device: QEMU refuses it while memory is
  * plugged or requested (virtio_mem_unplug_request_check()): the host
  * first sets requested-size 0 and waits for plugged-size 0.  Refused,
  * nothing changed.
  */
-static int vmem_del(struct hmfs_dev *d, char *err, size_t errlen)
+static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
 {
 	struct hm_virtio_mem_info vi;
+	char hint[400];
 	int ret;
 
 	hotmem_virtio_mem_info(d->vm, &vi);
 	if (vi.plugged_size) {
+		vmem_del_hint(ctx, d, &vi, hint, sizeof(hint));
 		snprintf(err, errlen,
-			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx%s): `hotmemctl set-size %s 0`, then device_del once its plugged-size is 0",
+			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx%s): %s",
 			 d->id, (unsigned long long)vi.plugged_size,
 			 (unsigned long long)vi.requested_size,
-			 vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "", d->id);
+			 vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "", hint);
 		return -EBUSY;
 	}
 	if (vi.requested_size) {
@@ -2230,7 +2265,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		goto out;
 	}
 	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, ost_source, err, errlen) :
-					vmem_del(d, err, errlen);
+					vmem_del(ctx, d, err, errlen);
 	if (!ret && d->type == HMFS_PC_DIMM && ost_source)
 		*ost_slot = d->slot;
 	if (!ret) {
