@@ -1212,6 +1212,12 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 int offline_pages(struct hotmem *hm, unsigned long start_pfn,
 		  unsigned long nr_pages, struct zone *zone,
 		  struct memory_group *group, enum hm_offline_cause *cause);
+/*
+ * this thread's last offline_pages() ended EINTR before it tried a page:
+ * the signal was pending as its first pass began (hotmem's own, for the
+ * "hotmem:" hint: nothing was in its way to explain)
+ */
+bool offline_pages_untried(void);
 void register_memory_notifier(struct hotmem *hm, struct notifier_block *nb);
 void unregister_memory_notifier(struct hotmem *hm, struct notifier_block *nb);
 int set_online_page_callback(struct hotmem *hm, online_page_callback_t cb, void *data);

@@ -366,6 +366,14 @@ static void offline_failed_hint(struct hotmem *hm, struct memory_block *mem, int
 		else
 			pr_debug(hm, "hotmem: memory%lu: offline failed (%d): a memory notifier refused it (a driver's MEM_GOING_OFFLINE callback)",
 				 mem->id, ret);
+	} else if (ret == -EINTR && offline_pages_untried()) {
+		/*
+		 * the signal was there before a page was tried (an eject
+		 * ended at hotmemfs's 40 s bound, a stop): nothing in its way
+		 * to explain (usereye10 U7)
+		 */
+		pr_debug(hm, "hotmem: memory%lu: offline failed (EINTR): interrupted before it tried a page (the signal was pending as it began: an eject ended at its bound, a stop, a timeout): not tried, nothing in its way",
+			 mem->id);
 	} else if (ret == -EBUSY || ret == -EINTR) {
 		pr_debug(hm, "hotmem: memory%lu: offline failed (%s): its explain sums up what is in the way by owner (`hotmemctl explain %lu`, `--all` lists every page; `explain %lu` in a hotmem script)",
 			 mem->id, ret == -EBUSY ? "EBUSY" : "EINTR", mem->id, mem->id);

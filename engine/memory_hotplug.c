@@ -1036,16 +1036,25 @@ const char *hotmem_offline_cause_name(enum hm_offline_cause cause)
  * kernel's, it tells its caller why it failed (@cause, what its "failed
  * due to" line says; NONE when it did not) for the block's explanation.
  */
+static __thread bool offline_untried;
+
+bool offline_pages_untried(void)
+{
+	return offline_untried;
+}
+
 int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
 		  struct zone *zone, struct memory_group *group, enum hm_offline_cause *cause)
 {
 	const unsigned long end_pfn = start_pfn + nr_pages;
 	const int nid = zone_to_nid(zone);
 	unsigned long managed, pfn;
+	bool tried = false;
 	int ret = 0;
 	HM_TRACE_FN(hm, offline_pages, &ret, start_pfn, nr_pages, nid, zone_idx(zone), 0);
 
 	*cause = HM_OFFLINE_CAUSE_NONE;
+	offline_untried = false;
 
 	if (!nr_pages || !IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
 	    !IS_ALIGNED(end_pfn, PAGES_PER_SECTION))
@@ -1093,8 +1102,10 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 			if (signal_pending(hm)) {
 				ret = -EINTR;
 				*cause = HM_OFFLINE_CAUSE_SIGNAL;
+				offline_untried = !tried;
 				goto failed_removal_isolated;
 			}
+			tried = true;
 			sched_yield();	/* cond_resched() */
 			ret = scan_movable_pages(hm, pfn, end_pfn, &pfn);
 			if (!ret)
