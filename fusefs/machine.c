@@ -705,8 +705,21 @@ static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 			   size_t errlen)
 {
 	const struct hotmem_task guest = { guest_holds_change, ctx };
-	int ret = lock_change(ctx, &guest, err, errlen);
+	int ret;
 
+	/*
+	 * With a state file the qom-set is acknowledged once its record is
+	 * journaled, and appending it needs change_lock: it waits for the
+	 * guest as any change does.  Queued, it answered {} with nothing
+	 * saved, and a kill -9 before the guest let go lost an acknowledged
+	 * change (reread18-fusefs2 F1; a record of the requested size under
+	 * journal_lock alone is what would let it answer at once).
+	 */
+	if (ctx->state_path[0]) {
+		ret = lock_change(ctx, NULL, err, errlen);
+		return ret ? ret : 1;
+	}
+	ret = lock_change(ctx, &guest, err, errlen);
 	if (!ret)
 		return 1;
 	err[0] = '\0';
