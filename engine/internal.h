@@ -1133,6 +1133,13 @@ void free_one_page(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 		   unsigned int order, bool to_tail);
 void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 			  unsigned int order, bool to_tail);
+/*
+ * A free block of order @o at @head, off its free list (z->lock held):
+ * every half that does not hold [@pfn, @pfn + 2^@order) goes back, as
+ * take_page_off_buddy()'s split (break_down_buddy_pages(), 6.12)
+ */
+void split_free_block_around(struct hotmem *hm, struct zone *z, unsigned long head,
+			     unsigned int o, unsigned long pfn, unsigned int order);
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
 /* what __alloc_pages() derives from a gfp mask, nodemask and node */
 struct alloc_context {

@@ -509,17 +509,7 @@ static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned i
 	head = page_to_pfn(hm, hp);
 	o = (unsigned int)buddy_order_unsafe(hp);
 	del_page_from_free_list(z, hp, o);
-	/* every half that does not hold [pfn, end) goes back */
-	while (o > order) {
-		unsigned long half = 1UL << --o;
-
-		if (pfn >= head + half) {
-			free_one_page_locked(hm, z, head, o, false);
-			head += half;
-		} else {
-			free_one_page_locked(hm, z, head + half, o, false);
-		}
-	}
+	split_free_block_around(hm, z, head, o, pfn, order);
 	pthread_mutex_unlock(&z->lock);
 	set_page_count(page, 1);
 	WRITE_ONCE(page->index, 0);

@@ -1513,3 +1513,18 @@ void free_contig_range(struct hotmem *hm, unsigned long pfn, unsigned long nr_pa
 	for (unsigned long i = 0; i < nr_pages; i++)
 		__free_pages(hm, pfn_to_page(hm, pfn + i), 0);
 }
+
+void split_free_block_around(struct hotmem *hm, struct zone *z, unsigned long head,
+			     unsigned int o, unsigned long pfn, unsigned int order)
+{
+	while (o > order) {
+		unsigned long half = 1UL << --o;
+
+		if (pfn >= head + half) {
+			free_one_page_locked(hm, z, head, o, false);
+			head += half;
+		} else {
+			free_one_page_locked(hm, z, head + half, o, false);
+		}
+	}
+}

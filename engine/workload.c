@@ -185,17 +185,7 @@ struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn)
 			continue;
 		o = (unsigned int)buddy_order_unsafe(hp);
 		del_page_from_free_list(z, hp, o);
-		/* give back every piece that is not @pfn */
-		while (o > 0) {
-			unsigned long half = 1UL << --o;
-
-			if (pfn >= head + half) {
-				free_one_page_locked(hm, z, head, o, false);
-				head += half;
-			} else {
-				free_one_page_locked(hm, z, head + half, o, false);
-			}
-		}
+		split_free_block_around(hm, z, head, o, pfn, 0);
 		found = pfn_to_page(hm, pfn);
 		set_page_count(found, 1);
 		WRITE_ONCE(found->index, 0);
