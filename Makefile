@@ -83,7 +83,9 @@ PROVE ?= prove
 # rootfs build a few minutes).  stdin is /dev/null: timeout puts the test
 # in its own process group, where a read of the terminal would stop it.
 # scripts/test-exec.sh keeps each file's TAP in $(BUILD)/test-logs, and
-# scripts/skips.sh lists every skipped check with its reason at the end.
+# scripts/skips.sh lists every skipped check with its reason at the end,
+# scripts/failures.sh each failed file with its "not ok" lines, their
+# diagnostics and the end of its stderr, last (the end of a CI log).
 TEST_TIMEOUT ?= 1200
 check: deps
 	@$(MAKE) --no-print-directory fuzz-build
@@ -100,7 +102,7 @@ check: deps
 	rc=0; $(PROVE) --exec '$(CURDIR)/scripts/test-exec.sh' --timer $(PROVE_FLAGS) \
 		$(UNIT_TESTS) $(TEST_SCRIPTS) </dev/null || rc=$$?; \
 	bash tests/enable_uring.sh restore; \
-	scripts/skips.sh "$$HOTMEM_TEST_LOGS"; exit $$rc
+	scripts/skips.sh "$$HOTMEM_TEST_LOGS"; scripts/failures.sh "$$HOTMEM_TEST_LOGS"; exit $$rc
 
 # make run builds what it runs, no test programs: the installed binaries
 # but hotmem-conform.  On a terminal it runs until Ctrl-C; without one it

@@ -10,4 +10,9 @@ if [ -z "${HOTMEM_TEST_LOGS:-}" ]; then
 	exec timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@"
 fi
 log=$HOTMEM_TEST_LOGS/${t//\//%}.tap
-timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@" | tee "$log"
+# stderr kept beside the TAP (scripts/failures.sh prints its end for a
+# failed file), still shown as prove shows it; the exit status too
+timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@" 2> >(tee "${log%.tap}.err" >&2) | tee "$log"
+rc=$?
+echo "$rc" > "${log%.tap}.rc"
+exit "$rc"

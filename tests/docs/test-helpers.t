@@ -189,4 +189,30 @@ nums=$(cd "$src" && ls tests/*/[0-9]*-*.t | wc -l)
 [ "$nums" -ge 100 ] && [ -z "$dup" ] && ok "no two tests of a directory share a number ($nums numbered)" ||
 	notok "no two tests of a directory share a number ($nums numbered)" "shared: ${dup:-none}"
 
+# ---- make check's end: scripts/test-exec.sh keeps each file's TAP,
+# stderr and exit status, scripts/failures.sh prints each failed file's
+# "not ok" lines with their diagnostics and its stderr's end, last (the
+# end of a CI log is what a person sees of it)
+fl=$(mktemp -d)
+export HOTMEM_TEST_LOGS=$fl
+printf '%s\n' '#!/bin/bash' 'echo "1..2"; echo "ok 1 - fine"; echo "not ok 2 - broken"; echo "# got: 3"' \
+	'echo "why it broke" >&2; exit 1' > "$fl/t1"
+printf '%s\n' '#!/bin/bash' 'echo "1..1"; echo "ok 1 - fine"; echo "quiet" >&2' > "$fl/t2"
+printf '%s\n' '#!/bin/bash' 'echo "1..1"; echo "not ok 1 - later # TODO not yet"' > "$fl/t3"
+chmod +x "$fl"/t1 "$fl"/t2 "$fl"/t3
+"$src/scripts/test-exec.sh" "$fl/t1" > /dev/null 2>&1
+rc1=$?
+for t in t2 t3; do "$src/scripts/test-exec.sh" "$fl/$t" > /dev/null 2>&1; done
+unset HOTMEM_TEST_LOGS
+# its stderr's tee may end a moment after it
+for _ in $(seq 50); do grep -qs "why it broke" "$fl/${fl//\//%}%t1.err" && break; sleep 0.1; done
+fout=$("$src/scripts/failures.sh" "$fl")
+expect "test-exec.sh keeps a file's exit status ($rc1) and stderr" '^1 why it broke$' \
+	"$rc1 $(cat "$fl/${fl//\//%}%t1.err" 2>/dev/null)"
+expect "failures.sh names a failed file with its not ok line, its diagnostic and its stderr" \
+	$'FAILED .*/t1 \\(exit status 1\\)\n  not ok 2 - broken\n  # got: 3\n  -- the end of its stderr:\n  why it broke\nmake check: 1 test file' "$fout"
+[[ $fout != *t2* && $fout != *t3* ]] && ok "failures.sh leaves out a passing file and a TODO" ||
+	notok "failures.sh leaves out a passing file and a TODO" "$fout"
+rm -rf "$fl"
+
 echo "1..$n"
