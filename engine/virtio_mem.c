@@ -1911,6 +1911,58 @@ static int virtio_mem_check_added(struct virtio_mem *vm, unsigned long first_id,
 	return 0;
 }
 
+/*
+ * The readers' copy is one driver state, as a writer left it: each of
+ * its memory blocks' state says what its sub-blocks are (6.12's
+ * virtio_mem_sbm_plug_any_sb()/_unplug_any_sb_*() keep them so): unused,
+ * none plugged; fully plugged (offline, kernel, movable), all plugged;
+ * partial, not all.  A copy that took one array and not the others
+ * breaks it (review reread18 F3).  PLUGGED (not added) may be either.
+ */
+static int virtio_mem_check_pub(struct virtio_mem *vm, char *err, size_t errlen)
+{
+	struct virtio_mem_pub *p = vm->pub;
+	struct virtio_mem *c = &p->vm;
+	const int n = (int)c->sbm.sbs_per_mb;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (unsigned long id = c->sbm.first_mb_id; c->in_sbm && !rc && id < c->sbm.next_mb_id;
+	     id++) {
+		const int state = virtio_mem_sbm_get_mb_state(c, id);
+		const bool all = virtio_mem_sbm_test_sb_plugged(c, id, 0, n);
+		const bool none = virtio_mem_sbm_test_sb_unplugged(c, id, 0, n);
+		bool bad;
+
+		switch (state) {
+		case VIRTIO_MEM_SBM_MB_UNUSED:
+			bad = !none;
+			break;
+		case VIRTIO_MEM_SBM_MB_OFFLINE:
+		case VIRTIO_MEM_SBM_MB_KERNEL:
+		case VIRTIO_MEM_SBM_MB_MOVABLE:
+			bad = !all;
+			break;
+		case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
+		case VIRTIO_MEM_SBM_MB_KERNEL_PARTIAL:
+		case VIRTIO_MEM_SBM_MB_MOVABLE_PARTIAL:
+			bad = all;
+			break;
+		default:
+			bad = false;
+		}
+		if (!bad)
+			continue;
+		snprintf(err, errlen,
+			 "virtio_mem virtio%d: the readers' copy has memory%lu in state %d "
+			 "with %s of its sub-blocks plugged", vm->index, id, state,
+			 all ? "all" : none ? "none" : "some");
+		rc = -EINVAL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 {
 	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next) {
@@ -1931,6 +1983,8 @@ int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 			if (rc)
 				return rc;
 		}
+		if (virtio_mem_check_pub(vm, err, errlen))
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -2085,24 +2139,28 @@ static void virtio_mem_publish_info(struct virtio_mem *vm)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* @n bytes of @src into the copy's @buf, grown to hold them: false if it could not grow */
-static bool virtio_mem_pub_copy(uint8_t **buf, size_t *cap, const uint8_t *src, size_t n)
+/* the copy's @buf grown to hold @n bytes (contents kept): false if it could not grow */
+static bool virtio_mem_pub_grow(uint8_t **buf, size_t *cap, size_t n)
 {
-	if (n > *cap) {
-		size_t ncap = *cap ? *cap : 64;
-		uint8_t *b;
+	size_t ncap = *cap ? *cap : 64;
+	uint8_t *b;
 
-		while (ncap < n)
-			ncap *= 2;
-		b = realloc(*buf, ncap);
-		if (!b)
-			return false;
-		*buf = b;
-		*cap = ncap;
-	}
-	if (n)
-		memcpy(*buf, src, n);
+	if (n <= *cap)
+		return true;
+	while (ncap < n)
+		ncap *= 2;
+	b = realloc(*buf, ncap);
+	if (!b)
+		return false;
+	*buf = b;
+	*cap = ncap;
 	return true;
+}
+
+static void virtio_mem_pub_copy(uint8_t *buf, const uint8_t *src, size_t n)
+{
+	if (n)
+		memcpy(buf, src, n);
 }
 
 /*
@@ -2110,30 +2168,35 @@ static bool virtio_mem_pub_copy(uint8_t **buf, size_t *cap, const uint8_t *src, 
  * by each writer before it lets go (virtio_mem_unlock()).  The state
  * arrays are copied only when a state or their bounds changed
  * (states_unpublished): O(prepared blocks), as the request that changed
- * them; a writer that changed none copies the struct alone.  A copy that
- * could not grow keeps the whole last copy and is tried again by the
- * next writer (states_unpublished stays set).
+ * them; a writer that changed none copies the struct alone.  All three
+ * arrays grow first and are copied only once all three have grown: a
+ * later one that could not grow leaves the whole last copy (struct and
+ * arrays, which only grew) and the next writer tries again
+ * (states_unpublished stays set).  Copying each as it grew mixed the new
+ * mb_states with the old struct and sb_states (review reread18 F3).
  */
 static void virtio_mem_publish(struct virtio_mem *vm)
 {
 	struct virtio_mem_pub *p = vm->pub;
 	const size_t nb_mb = vm->sbm.next_mb_id - vm->sbm.first_mb_id;
+	const size_t nb_sb = nb_mb * vm->sbm.sbs_per_mb;
 	const size_t nb_bb = vm->bbm.next_bb_id - vm->bbm.first_bb_id;
 	struct hm_virtio_mem_info info;
-	bool copied;
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
 	p->info = info;
-	copied = !vm->states_unpublished ||
-		 (virtio_mem_pub_copy(&p->mb_states, &p->mb_cap, vm->sbm.mb_states, nb_mb) &&
-		  virtio_mem_pub_copy(&p->sb_states, &p->sb_cap, vm->sbm.sb_states,
-				      nb_mb * vm->sbm.sbs_per_mb) &&
-		  virtio_mem_pub_copy(&p->bb_states, &p->bb_cap, vm->bbm.bb_states, nb_bb));
-	if (copied) {
+	if (vm->states_unpublished &&
+	    virtio_mem_pub_grow(&p->mb_states, &p->mb_cap, nb_mb) &&
+	    virtio_mem_pub_grow(&p->sb_states, &p->sb_cap, nb_sb) &&
+	    virtio_mem_pub_grow(&p->bb_states, &p->bb_cap, nb_bb)) {
+		virtio_mem_pub_copy(p->mb_states, vm->sbm.mb_states, nb_mb);
+		virtio_mem_pub_copy(p->sb_states, vm->sbm.sb_states, nb_sb);
+		virtio_mem_pub_copy(p->bb_states, vm->bbm.bb_states, nb_bb);
 		vm->states_unpublished = false;
-		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
 	}
+	if (!vm->states_unpublished)
+		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
 	p->vm.sbm.mb_states = p->mb_states;
 	p->vm.sbm.sb_states = p->sb_states;
 	p->vm.bbm.bb_states = p->bb_states;

@@ -1432,6 +1432,61 @@ static void test_plugged_not_added_unplugged_first(void **state)
 	plugged_not_added("virtio_mem.force_bbm=1", 2 * MiB);
 }
 
+/*
+ * realloc() seen (-Wl,--wrap=realloc, engine.mk): the engine's one caller
+ * is virtio_mem_publish(), growing the readers' copy.  Armed, the next
+ * call fails.
+ */
+static int realloc_fail_next, realloc_failed;
+
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (realloc_fail_next) {
+		realloc_fail_next = 0;
+		realloc_failed++;
+		return NULL;
+	}
+	return __real_realloc(p, n);
+}
+
+/*
+ * The readers' copy is one state of the driver, never parts of two: a
+ * request that fills memory32 (64 sub-blocks of 2 MiB, half plugged) and
+ * plugs half of memory33 grows the copy's sub-block array (64 -> 128)
+ * but not its block array (64).  That growth failing, the copy took the
+ * new block states (memory32 fully plugged) with the old sub-blocks
+ * (half plugged) (review reread18 F3); now it keeps the whole last copy
+ * until the next writer (hotmem_check_invariants() checks the copy).
+ */
+static void test_readers_copy_whole_when_it_cannot_grow(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 64 * MiB, NULL), 0);
+	assert_true(hotmem_virtio_mem_block_plugged(vm, 31));
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
+	check(hm);
+	realloc_failed = 0;
+	realloc_fail_next = 1;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 192 * MiB, NULL), 0);
+	assert_int_equal(realloc_failed, 1);
+	assert_int_equal(info(vm).plugged_size, 192 * MiB);
+	/* the readers still see the last whole copy: memory32 half plugged */
+	assert_true(hotmem_virtio_mem_block_plugged(vm, 31));
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
+	check(hm);
+	/* the next writer publishes all of it */
+	hotmem_virtio_mem_config_read(vm);
+	assert_true(hotmem_virtio_mem_block_plugged(vm, 95));
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 96));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1472,6 +1527,7 @@ int main(void)
 		cmocka_unit_test(test_device_nack_starts_over),
 		cmocka_unit_test(test_device_error_marks_broken),
 		cmocka_unit_test(test_plugged_not_added_unplugged_first),
+		cmocka_unit_test(test_readers_copy_whole_when_it_cannot_grow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
