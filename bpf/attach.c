@@ -352,20 +352,42 @@ undo:
 	return err;
 }
 
+/* memory_block_online/offline: they end the operations the other steps are part of */
+static bool is_block_op(unsigned int fn)
+{
+	return fn == HMT_FN_memory_block_online || fn == HMT_FN_memory_block_offline;
+}
+
+/*
+ * memory_block_online/offline first, then kernel_block_ops from what
+ * they gave, then the other steps: an event of online_pages() or
+ * offline_pages() reads the flag it belongs with.  Stored after all
+ * were attached, the events in between read 0, and on a kernel that
+ * does not inline memory_block_* a failure then was counted twice, at
+ * online_pages/offline_pages and at memory_block_* (review reread18 F4).
+ */
 static int attach_kernel(struct hmt_tracer *t)
 {
 	int nok = 0, ntry = 0, first_err = 0, ntp = 0, tp_err = -ENOENT;
 
-	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
-		t->kerr[fn] = -ENOENT;
-		if (t->fn_mode[fn] == HMT_KMODE_NONE)
-			continue;
-		ntry++;
-		t->kerr[fn] = attach_kernel_fn(t, fn);
-		if (!t->kerr[fn])
-			nok++;
-		else if (!first_err)
-			first_err = t->kerr[fn];
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+			if (is_block_op(fn) != !pass)
+				continue;
+			t->kerr[fn] = -ENOENT;
+			if (t->fn_mode[fn] == HMT_KMODE_NONE)
+				continue;
+			ntry++;
+			t->kerr[fn] = attach_kernel_fn(t, fn);
+			if (!t->kerr[fn])
+				nok++;
+			else if (!first_err)
+				first_err = t->kerr[fn];
+		}
+		/* what ends a kernel operation in the blocks map (hmt_ends_operation()) */
+		if (!pass)
+			t->skel->bss->kernel_block_ops = !t->kerr[HMT_FN_memory_block_online] &&
+							 !t->kerr[HMT_FN_memory_block_offline];
 	}
 	for (int i = 0; i < HMT_NR_TP; i++) {
 		if (!tracepoint_exists(t, i))
@@ -574,10 +596,7 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	if (err)
 		goto fail;
 	if (t->want_kernel) {
-		kerr = attach_kernel(t);
-		/* what ends a kernel operation in the blocks map (hmt_ends_operation()) */
-		t->skel->bss->kernel_block_ops = !t->kerr[HMT_FN_memory_block_online] &&
-						 !t->kerr[HMT_FN_memory_block_offline];
+		kerr = attach_kernel(t);	/* kernel_block_ops too */
 		/* the last mode, tracepoints none: the engine's probes alone are a trace */
 		err = kerr;
 		if (kerr && !(m == HMT_KMODE_NONE && t->want_emulator))

@@ -79,7 +79,8 @@ const volatile __u32 filter_pidns_ino = 0;
  * 1: the kernel's memory_block_online and memory_block_offline are both
  * attached, and end its operations in the blocks map; 0 (6.1 .. 6.18
  * inline them): online_pages/offline_pages do (hmt_ends_operation()).
- * Set by the loader once attached (attach.c).
+ * Set by the loader once those two are attached, before the other steps
+ * are (attach.c attach_kernel()).
  */
 __u32 kernel_block_ops = 0;
 /* USDT probe hits (uprobe runs), for the summary: hits per event */
