@@ -254,11 +254,6 @@ static void folio_clear_hugetlb_hwpoison(struct page *head, unsigned int order)
 		*raw_hwp_word(head, i * RAW_HWP_BITS) = 0;
 }
 
-static bool page_pinned(const struct page *page)
-{
-	return test_page_flag(page, PG_workload) && (int)page->mapping - 1 == HM_ALLOC_PINNED;
-}
-
 /*
  * What has_extra_refcount() prints for an anonymous user page (6.12-6.18
  * me_pagecache_clean(): "the only reference left should be the one m_f()
@@ -267,7 +262,7 @@ static bool page_pinned(const struct page *page)
  * pin does not stop) dropped the mapping's; delete_from_lru_cache() puts
  * its isolation reference back at once.  So of the page's refcount now
  * (the mapping's, a pin's GUP_PIN_COUNTING_BIAS) the pin is left: 1024
- * users for a pinned page, 0 for a movable one.
+ * users for a pinned page, 0 for a movable one that nobody else holds.
  */
 static int hwpoison_extra_users(const struct page *page)
 {
@@ -524,17 +519,22 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 			ret = action_result(hm, pfn, page, "free buddy page", MF_RECOVERED,
 					    count_as, counted);
 	} else if (page_handlable(hm, page, (unsigned long)pfn)) {
-		bool pinned = page_pinned(page);
 		int users = hwpoison_extra_users(page);
 
 		/* the user of the page is killed: its content is gone */
 		workload_forget_page(hm, page);
 		set_page_hwpoison(hm, page);
-		if (pinned)
+		/*
+		 * has_extra_refcount() (6.12 me_pagecache_clean()): any
+		 * reference but m_f()'s fails it and says so -- a pin's, and
+		 * any other holder's (an isolation, a GUP), not a pin's alone
+		 * (review reread18 F6)
+		 */
+		if (users > 0)
 			pr_err(hm, "Memory failure: %#llx: dirty LRU page still referenced by %d users",
 			       (unsigned long long)pfn, users);
 		ret = action_result(hm, pfn, page, "dirty LRU page",
-				    pinned ? MF_FAILED : MF_RECOVERED, count_as, counted);
+				    users > 0 ? MF_FAILED : MF_RECOVERED, count_as, counted);
 	} else {
 		pr_err(hm, "Memory failure: %#llx: unhandlable page.", (unsigned long long)pfn);
 		set_page_hwpoison(hm, page);

@@ -229,6 +229,35 @@ static void test_memory_failure_of_kernel_pages_is_ignored(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * has_extra_refcount() (6.12 me_pagecache_clean()) fails a user page
+ * whatever holds the reference left besides m_f()'s: a movable page held
+ * by someone else too (here one reference more, as an isolation or a GUP
+ * would take) is "still referenced by 1 users", MF_FAILED, -EBUSY.  Only
+ * a pinned page said so (review reread18 F6): this one was recovered.
+ */
+static void test_memory_failure_of_a_held_movable_page_fails(void **state)
+{
+	struct hotmem *hm = boot("default", NULL);
+	struct page *page;
+	unsigned long q;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20017, HM_ALLOC_MOVABLE, &q), 0);
+	page = pfn_to_page(hm, DIMM_PFN + 20017);
+	set_page_count(page, page_ref_count(page) + 1);
+	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20017), -EBUSY);
+	assert_true(dmesg_has(hm, "Memory failure: 0x104e31: dirty LRU page still referenced by 1 users"));
+	assert_true(poisoned(hm, DIMM_PFN + 20017));
+	assert_mf(hm, 1, 0, 1, 0);
+	/* the other holder lets go */
+	set_page_count(page, page_ref_count(page) - 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* a DIMM online_kernel with a workload kmalloc page at DIMM_PFN + 20009 (*@u) */
 static struct hotmem *dimm_with_kmalloc_page(unsigned long *u)
 {
@@ -400,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_soft_offline_migrates_then_retires),
 		cmocka_unit_test(test_memory_failure_drops_the_content),
 		cmocka_unit_test(test_memory_failure_of_kernel_pages_is_ignored),
+		cmocka_unit_test(test_memory_failure_of_a_held_movable_page_fails),
 		cmocka_unit_test(test_retire_maps_a_lost_memmap_first),
 		cmocka_unit_test(test_ignored_workload_page_leaves_with_its_block),
 		cmocka_unit_test(test_memory_failure_counted_as_recorded),
