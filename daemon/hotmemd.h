@@ -110,11 +110,12 @@ struct hmd {
 	 * physical_nodeK links (sysfs.c fw_range_learn()): their firmware_node
 	 * read without a READLINK each.  Learnt only while @on (a coldplug's
 	 * pass: coldplug.c alone switches it on), forgotten when it ends.
-	 * failed_hash: the device whose learn failed at block failed_id (past
-	 * its run), not asked again above it this pass; 0 none.
+	 * failed: a device's learn failed at block failed_id (past its run),
+	 * the device hashed to failed_hash: not asked again above it this
+	 * pass.  A flag, not a sentinel hash: every hash is a device's.
 	 */
 	struct {
-		bool on, valid;
+		bool on, valid, failed;
 		unsigned long lo, hi;
 		unsigned int hash;
 		unsigned int failed_hash;

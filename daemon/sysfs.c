@@ -468,7 +468,7 @@ static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, un
 	long a;
 	int dfd;
 
-	if (d->fw_range.failed_hash == hash && id >= d->fw_range.failed_id)
+	if (d->fw_range.failed && d->fw_range.failed_hash == hash && id >= d->fw_range.failed_id)
 		return;
 	if (strchr(name, '/') ||
 	    snprintf(path, sizeof(path), "%s/%s", d->acpi_path, name) >= (int)sizeof(path))
@@ -478,6 +478,7 @@ static void fw_range_learn(struct hmd *d, unsigned long id, const char *name, un
 	if (a < 0 || (unsigned long)a > id || ((unsigned long)a < id && !node_at(dfd, a, id - a))) {
 		/* past its run, or none: not asked again above @id (a run above may be learnt) */
 		if (a < 0 || (unsigned long)a < id) {
+			d->fw_range.failed = true;
 			d->fw_range.failed_hash = hash;
 			d->fw_range.failed_id = id;
 		}
@@ -523,7 +524,7 @@ void hmd_fw_range_learning(struct hmd *d, bool on)
 {
 	d->fw_range.on = on;
 	d->fw_range.valid = false;
-	d->fw_range.failed_hash = 0;
+	d->fw_range.failed = false;
 }
 
 /*
