@@ -21,13 +21,7 @@ N=$MNT/sys/devices/system/node
 B="64 65"
 
 mount_fs "hotmemfs mounts" --state none
-ctl device_add pc-dimm id=d0 size=128M addr=0x100000000 >/dev/null && ctl settle >/dev/null
-tap_ok $? "a DIMM d0 (memory32) to remove"
-must_hold_dir "$N/node0" n0
-timeout 120 "$HMCTL" -s "$CTL" device_del d0 >/dev/null 2>"$TMP/del.err" &
-DEL=$!
-removed_stalled d0
-tap_ok $? "device_del d0: its REMOVE waits for node0/"
+removal_holds_notifier n0 addr=0x100000000
 timeout 120 "$HMCTL" -s "$CTL" device_add pc-dimm id=d1 size=256M addr=0x200000000 \
 	>/dev/null 2>"$TMP/add.err" &
 ADD=$!

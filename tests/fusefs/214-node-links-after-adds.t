@@ -25,28 +25,8 @@ require_uffd
 need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 N=$MNT/sys/devices/system/node
-USOCK=$TMP/uevent.sock
-cat >"$TMP/p.profile" <<'PROF'
-profile = numa2
-name = nodeorder
-probe = yes
-PROF
-mount_fs "hotmemfs mounts numa2 (nodes 0-1 with memory, 4 possible) with probe" \
-	--fresh --profile "$TMP/p.profile" --cmdline memhp_default_state=offline --uevent-socket "$USOCK"
+mount_numa2_probe "hotmemfs mounts numa2 (nodes 0-1 with memory, 4 possible) with probe" nodeorder
 
-# listen_start: every uevent into $TMP/ue.txt ("ACTION DEVPATH SUBSYSTEM ...")
-# until listen_stop (after a settle: all sent); 60 s bound a hang only
-listen_start() {
-	: >"$TMP/ue.txt"
-	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 60 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
-	UE=$!
-	timeout 60 bash -c 'until grep -q ready "$1" 2>/dev/null; do sleep 0.05; done' - "$TMP/ue.err"
-}
-listen_stop() {
-	ctl settle --timeout 60 >/dev/null
-	kill -USR1 $UE
-	wait_exit $UE 60
-}
 # adds_of: the memory blocks whose ADD arrived, "memoryN ..." in order
 adds_of() { awk '$1 == "add" && $3 == "memory" { sub(/.*\//, "", $2); print $2 }' "$TMP/ue.txt" | paste -sd' ' -; }
 # wait_for SECONDS TEST...: TEST true within SECONDS (a bound against a hang)
@@ -88,7 +68,7 @@ check_links() {
 new_node() {
 	local nid=$1 name=$2 want=$3 before new
 	shift 3
-	listen_start
+	uevents_start
 	before=$(blocks)
 	must_hold_dir "$MNT/sys/bus/node/devices" "bn$nid"
 	timeout 120 "$HMCTL" -s "$CTL" "$@" >/dev/null 2>"$TMP/add.err" &
@@ -105,7 +85,7 @@ new_node() {
 	tap_ok $? "the reader let go" || diag "$(cat "$TMP"/*.out)"
 	wait_exit "$add" 60
 	tap_ok $? "$name's command is done: $(cat "$TMP/add.err")"
-	listen_stop
+	uevents_stop
 	# shellcheck disable=SC2086
 	check_links linked "$nid" $new
 	is "$(awk '$1 == "add" { sub(/.*\//, "", $2); print $2 }' "$TMP/ue.txt" | grep -n "^node$nid$" | cut -d: -f1)" \
@@ -125,14 +105,9 @@ there() { local b; for b in "$@"; do [ -d "$M/memory$b" ] || return 1; done; }
 old_node() {
 	local name=$1 new=$2 del add
 	shift 2
-	ctl device_add pc-dimm id=d0 size=128M node=0 >/dev/null && ctl settle >/dev/null
-	tap_ok $? "$name: a DIMM d0 on node0 to remove"
-	listen_start
-	must_hold_dir "$N/node0" "n0${name// /_}"
-	timeout 120 "$HMCTL" -s "$CTL" device_del d0 >/dev/null 2>"$TMP/del.err" &
-	del=$!
-	removed_stalled d0
-	tap_ok $? "... device_del d0: its REMOVE waits for node0/"
+	removal_holds_notifier "n0${name// /_}" node=0
+	del=$DEL
+	uevents_start
 	"$@" &
 	add=$!
 	# shellcheck disable=SC2086 # the block numbers
@@ -146,7 +121,7 @@ old_node() {
 	wait_exit "$del" 60
 	wait_exit "$add" 60
 	tap_ok $? "$name is done"
-	listen_stop
+	uevents_stop
 	is "$(adds_of)" "memory${new// / memory}" "... its ADDs arrived"
 	# shellcheck disable=SC2086
 	check_links linked 0 $new

@@ -13,14 +13,8 @@ need_built "$HMD"
 HPID=
 trap 'in_test_shell && { [ -n "$HPID" ] && kill $HPID 2>/dev/null; cleanup; }' EXIT
 M=$MNT/sys/devices/system/memory
-cat >"$TMP/p.profile" <<'PROF'
-profile = numa2
-name = nodeorder-hotmemd
-probe = yes
-PROF
-mount_fs "hotmemfs mounts numa2 with probe, uevents on a Unix socket" \
-	--fresh --profile "$TMP/p.profile" --cmdline memhp_default_state=offline --uevent-socket "$TMP/ue.sock"
-"$HMD" --config /dev/null --sysroot="$MNT" --netlink=no --uevent-socket="$TMP/ue.sock" \
+mount_numa2_probe "hotmemfs mounts numa2 with probe, uevents on a Unix socket" nodeorder-hotmemd
+"$HMD" --config /dev/null --sysroot="$MNT" --netlink=no --uevent-socket="$USOCK" \
 	--policy=online_movable --node-policy 2=offline --node-policy 3=online_kernel \
 	--log-level debug >"$TMP/hotmemd.log" 2>&1 &
 HPID=$!

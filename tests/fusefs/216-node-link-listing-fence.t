@@ -25,28 +25,13 @@ require_uffd
 need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 N=$MNT/sys/devices/system/node
-USOCK=$TMP/uevent.sock
-cat >"$TMP/p.profile" <<'PROF'
-profile = numa2
-name = nodelink-fence
-probe = yes
-PROF
-mount_fs "hotmemfs mounts numa2 with probe" \
-	--fresh --profile "$TMP/p.profile" --cmdline memhp_default_state=offline --uevent-socket "$USOCK"
+mount_numa2_probe "hotmemfs mounts numa2 with probe" nodelink-fence
 
 # the uevents into $TMP/ue.txt ("ACTION DEVPATH SUBSYSTEM ..."), as they come
-python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 120 >"$TMP/ue.txt" 2>"$TMP/ue.err" &
-UE=$!
-timeout 60 bash -c 'until grep -q ready "$1" 2>/dev/null; do sleep 0.05; done' - "$TMP/ue.err"
+uevents_start 120
 added() { awk '$1 == "add" && $2 ~ /\/memory128$/' "$TMP/ue.txt" | grep -q .; }
 
-ctl device_add pc-dimm id=d0 size=128M node=0 >/dev/null && ctl settle >/dev/null
-tap_ok $? "a DIMM d0 on node0 to remove"
-must_hold_dir "$N/node0" n0
-timeout 120 "$HMCTL" -s "$CTL" device_del d0 >/dev/null 2>"$TMP/del.err" &
-DEL=$!
-removed_stalled d0
-tap_ok $? "device_del d0: its REMOVE waits for node0/"
+removal_holds_notifier n0 node=0
 sh -c 'echo 0x400000000 >"$1"' - "$M/probe" 2>"$TMP/probe.err" &
 PROBE=$!
 for _ in $(seq 1200); do [ -d "$M/memory128" ] && break; sleep 0.05; done
@@ -55,12 +40,9 @@ tap_ok $? "probe: memory128 added, its ADD behind the REMOVE"
 N0_HOLDER=$HOLDER N0_JOB=$HOLDER_JOB
 
 # the second reader: no ls before it, memory128/'s listing not cached
-rm -f "$TMP/r.ready"
-python3 "$HOTMEM_SRC/tests/fusefs/uffd_hold.py" "$M/memory128" "$TMP/r.ready" >"$TMP/r.out" 2>&1 &
-R_JOB=$!
-for _ in $(seq 600); do [ -e "$TMP/r.ready" ] && break; kill -0 $R_JOB 2>/dev/null || break; sleep 0.05; done
-[ -e "$TMP/r.ready" ]
+hold_first_listing "$M/memory128" r
 tap_ok $? "a reader is inside memory128/'s first listing: $(cat "$TMP/r.out")"
+R_HOLDER=$HOLDER R_JOB=$HOLDER_JOB
 
 HOLDER=$N0_HOLDER HOLDER_JOB=$N0_JOB holder_release
 tap_ok $? "node0/'s reader let go: $(cat "$TMP/n0.out")"
@@ -72,16 +54,14 @@ tap_ok $? "memory128's ADD arrived"
 # (memory128/ is not looked at here: a lookup in it would queue behind the notifier)
 kill -0 "$PROBE" 2>/dev/null
 tap_ok $? "the probe's write waits: its link event waits for the reader inside memory128/'s listing"
-HOLDER=$(cat "$TMP/r.ready") HOLDER_JOB=$R_JOB holder_release
+HOLDER=$R_HOLDER HOLDER_JOB=$R_JOB holder_release
 tap_ok $? "memory128/'s reader let go: $(cat "$TMP/r.out")"
 wait_exit "$PROBE" 60
 tap_ok $? "the probe's write is done: $(cat "$TMP/probe.err")"
 ls "$M/memory128" | grep -qx node0
 tap_ok $? "memory128/ lists node0" || diag "memory128/: $(ls "$M/memory128" | paste -sd' ' -)"
 is "$(readlink "$N/node0/memory128")" "../../memory/memory128" "node0/memory128 is there"
-ctl settle --timeout 60 >/dev/null
-kill -USR1 $UE
-wait_exit $UE 60
+uevents_stop
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 done_testing

@@ -174,6 +174,35 @@ mount_fs() {
 	exit 1
 }
 
+# mount_numa2_probe NAME [PROFILE-NAME]: mount_fs on the numa2 profile
+# (nodes 0-1 with memory, 4 possible) with probe, new memory left offline
+# (memhp_default_state=offline), the uevents on the Unix socket $USOCK
+# (uevents_start reads them); the check NAME
+mount_numa2_probe() {
+	USOCK=$TMP/uevent.sock
+	printf 'profile = numa2\nname = %s\nprobe = yes\n' "${2:-numa2-probe}" >"$TMP/p.profile"
+	mount_fs "$1" --fresh --profile "$TMP/p.profile" --cmdline memhp_default_state=offline \
+		--uevent-socket "$USOCK"
+}
+
+# uevents_start [SECONDS]: every uevent on $USOCK into $TMP/ue.txt
+# ("ACTION DEVPATH SUBSYSTEM ..."), as they come, until uevents_stop (UE:
+# the listener's pid); SECONDS (60) bound a hang only
+uevents_start() {
+	: >"$TMP/ue.txt"
+	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" "${1:-60}" \
+		>"$TMP/ue.txt" 2>"$TMP/ue.err" &
+	UE=$!
+	timeout 60 bash -c 'until grep -q ready "$1" 2>/dev/null; do sleep 0.05; done' - "$TMP/ue.err"
+}
+
+# uevents_stop: after a settle (every uevent queued is sent) the listener ends
+uevents_stop() {
+	ctl settle --timeout 60 >/dev/null
+	kill -USR1 "$UE"
+	wait_exit "$UE" 60
+}
+
 stop_fs() {
 	[ -n "$FS_PID" ] || return 0
 	umount "$MNT" 2>>"$TMP/umount.log" || fusermount3 -u "$MNT" 2>>"$TMP/umount.log"
@@ -307,7 +336,8 @@ hold_dir() {
 	local dir=$1 name=$2
 	shift 2
 	rm -f "$TMP/$name.ready"
-	"$@" ls "$dir" >/dev/null # DIR's inode and names in the kernel's caches
+	# DIR's inode and names in the kernel's caches (hold_first_listing: not)
+	[ -n "${HOLD_FIRST:-}" ] || "$@" ls "$dir" >/dev/null
 	# the system python: a per-user one (pyenv) may not be another user's to run
 	"$@" "$(command -v /usr/bin/python3 || command -v python3)" \
 		"$HOTMEM_SRC/tests/fusefs/uffd_hold.py" "$dir" "$TMP/$name.ready" \
@@ -333,6 +363,11 @@ must_hold_dir() {
 	esac
 }
 
+# hold_first_listing DIR NAME: hold_dir with no ls before: the reader is
+# inside DIR's first listing (a READDIR answered by hotmemfs, its parse
+# faulting) -- what a notifier's listing_fence() (events.c) must wait for
+hold_first_listing() { HOLD_FIRST=1 hold_dir "$@"; }
+
 # require_uffd: uffd_hold.py can run here (CONFIG_USERFAULTFD: the sysctl
 # is there with it; x86_64: its syscall numbers)
 require_uffd() {
@@ -354,6 +389,24 @@ notifier_stalled() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# removal_holds_notifier NAME DIMM-ARGS...: DIMM d0 (pc-dimm id=d0
+# size=128M DIMM-ARGS) added, a reader holding node0/ (must_hold_dir DIR
+# NAME), and d0's device_del under way (its hotmemctl: DEL, its stderr in
+# $TMP/del.err): the REMOVE waits in the notifier for node0/'s lock (d0's
+# names are dropped from every node's directory before it is sent), and
+# whatever is queued after it waits behind it (three TAP lines)
+removal_holds_notifier() {
+	local name=$1
+	shift
+	ctl device_add pc-dimm id=d0 size=128M "$@" >/dev/null && ctl settle >/dev/null
+	tap_ok $? "a DIMM d0 to remove"
+	must_hold_dir "$MNT/sys/devices/system/node/node0" "$name"
+	timeout 120 "$HMCTL" -s "$CTL" device_del d0 >/dev/null 2>"$TMP/del.err" &
+	DEL=$!
+	removed_stalled d0
+	tap_ok $? "device_del d0: its REMOVE waits for node0/"
 }
 
 # stuck_device_del [PREFIX...]: device_del d1 (its hotmemctl: DEL) whose
