@@ -683,26 +683,6 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t 
 }
 
 /*
- * Slot @slot's blocks were linked: each memoryN/ gained firmware_node and
- * the slot's PNP0C80:xx/ its physical_nodeK, which listings cached since
- * the blocks' ADDs lack (no name went: no entry to drop).
- */
-static void inval_acpi_bound(struct hmfs_ctx *ctx, int slot)
-{
-	struct hmfs_acpi_slot s;
-	long id;
-
-	if (!hmfs_acpi_slot_get(ctx, slot, &s) || !s.bound)
-		return;
-	for (uint64_t k = 0; (id = hmfs_acpi_slot_block(&s, k, ctx->block_size)) >= 0; k++)
-		if (kernel_inval_inode(ctx, HMFS_BLOCK_INO(hmfs_inc_key(ctx, HMFS_INC_BLOCK,
-									 (unsigned long)id),
-							    BSUB_DIR)) == -ENOTCONN)
-			return;
-	inval_dir(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | ASUB_DIR), NULL);
-}
-
-/*
  * ---- a listing answered before the links came --------------------------
  *
  * A READDIR of memoryN/ answered before the block's links showed, but
@@ -724,7 +704,8 @@ static void inval_acpi_bound(struct hmfs_ctx *ctx, int slot)
  * getdents64() that began before has ended -- any READDIR answered
  * without the links is parsed and cached by then -- and the
  * notify_inval_inode() after it drops what they cached.  No timer.  (The
- * name, nodeK or memoryN, has no dentry to drop: it was not there.  A
+ * name -- nodeK, memoryN, a DIMM binding's firmware_node or physical_node
+ * (inval_acpi_bound()) -- has no dentry to drop: it was not there.  A
  * kernel whose fuse_reverse_inval_entry() looks the name up before it
  * locks, as later ones do, returns at once for a name with no dentry and
  * is no such fence.)
@@ -734,6 +715,35 @@ static int listing_fence(struct hmfs_ctx *ctx, uint64_t dir, const char *name)
 	int ret = kernel_inval_entry(ctx, dir, name);
 
 	return ret == -ENOTCONN ? ret : kernel_inval_inode(ctx, dir);
+}
+
+/* listing_fence() of block @id's memoryN/, @name the entry that came */
+static int block_dir_fence(struct hmfs_ctx *ctx, unsigned long id, const char *name)
+{
+	return listing_fence(ctx, HMFS_BLOCK_INO(hmfs_inc_key(ctx, HMFS_INC_BLOCK, id), BSUB_DIR),
+			     name);
+}
+
+/*
+ * Slot @slot's blocks were linked (acpi_bind_memory_blocks(), after the
+ * blocks' ADDs and node links): each memoryN/ gained firmware_node and
+ * the slot's PNP0C80:xx/ its physical_node, physical_node1 ..., which
+ * listings read since the blocks' ADDs lack.  Dropped behind the same
+ * fence as the node links' (above): a READDIR of PNP0C80:xx/ answered
+ * before the binding and parsed after a bare drop kept the slot listed
+ * without physical_nodeK for good, where hotmemd looks for a DIMM's blocks.
+ */
+static void inval_acpi_bound(struct hmfs_ctx *ctx, int slot)
+{
+	struct hmfs_acpi_slot s;
+	long id;
+
+	if (!hmfs_acpi_slot_get(ctx, slot, &s) || !s.bound)
+		return;
+	for (uint64_t k = 0; (id = hmfs_acpi_slot_block(&s, k, ctx->block_size)) >= 0; k++)
+		if (block_dir_fence(ctx, (unsigned long)id, "firmware_node") == -ENOTCONN)
+			return;
+	listing_fence(ctx, HMFS_INO(HMFS_C_ACPI, (uint64_t)slot << 8 | ASUB_DIR), "physical_node");
 }
 
 /*
@@ -756,8 +766,7 @@ static void node_linked(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 			continue;
 		if (first < 0)
 			first = (long)id;
-		if (listing_fence(ctx, HMFS_BLOCK_INO(hmfs_inc_key(ctx, HMFS_INC_BLOCK, id), BSUB_DIR),
-				  name) == -ENOTCONN)
+		if (block_dir_fence(ctx, id, name) == -ENOTCONN)
 			return;
 	}
 	if (first < 0 || q->nid < 0)
