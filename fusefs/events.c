@@ -23,60 +23,11 @@
 /*
  * One node per inode that ever changed: every block's state, online and
  * valid_zones once the block has come or gone, so the table grows with the
- * machine (a 131072-block machine has ~400000) and keeps ~1 node a chain.
+ * machine (a 131072-block machine has ~400000; htab.c).  Under poll_lock.
  */
-#define EVTAB_MIN_BUCKETS 1024UL
-
-static unsigned long evtab_hash(uint64_t ino, unsigned long buckets)
-{
-	return (unsigned long)((ino * 0x9E3779B97F4A7C15ULL) >> 24) & (buckets - 1);
-}
-
-/* Caller holds poll_lock. */
 static struct hmfs_evnode *evtab_find(struct hmfs_ctx *ctx, uint64_t ino)
 {
-	struct hmfs_evnode *e;
-
-	if (!ctx->evtab)
-		return NULL;
-	for (e = ctx->evtab[evtab_hash(ino, ctx->evtab_buckets)]; e; e = e->next)
-		if (e->ino == ino)
-			return e;
-	return NULL;
-}
-
-/* every node of the table in one list, its buckets left empty: to rehash or to free */
-static struct hmfs_evnode *evtab_unlink_all(struct hmfs_ctx *ctx)
-{
-	struct hmfs_evnode *all = NULL, *e;
-
-	for (unsigned long i = 0; ctx->evtab && i < ctx->evtab_buckets; i++) {
-		while ((e = ctx->evtab[i])) {
-			ctx->evtab[i] = e->next;
-			e->next = all;
-			all = e;
-		}
-	}
-	return all;
-}
-
-/* twice the buckets, or the first ones; false: no memory (chains grow instead) */
-static bool evtab_grow(struct hmfs_ctx *ctx)
-{
-	unsigned long n = ctx->evtab ? ctx->evtab_buckets * 2 : EVTAB_MIN_BUCKETS;
-	struct hmfs_evnode **t = calloc(n, sizeof(*t)), *e, *next;
-
-	if (!t)
-		return false;
-	for (e = evtab_unlink_all(ctx); e; e = next) {
-		next = e->next;
-		e->next = t[evtab_hash(e->ino, n)];
-		t[evtab_hash(e->ino, n)] = e;
-	}
-	free(ctx->evtab);
-	ctx->evtab = t;
-	ctx->evtab_buckets = n;
-	return true;
+	return (struct hmfs_evnode *)hmfs_htab_find(&ctx->evtab, ino);
 }
 
 int hmfs_evtab_get_locked(struct hmfs_ctx *ctx, uint64_t ino)
@@ -106,16 +57,12 @@ static struct hmfs_evnode *evtab_bump_locked(struct hmfs_ctx *ctx, uint64_t ino)
 		e = calloc(1, sizeof(*e));
 		if (!e)
 			return NULL;
-		if ((!ctx->evtab || ctx->nr_evnodes >= 2 * ctx->evtab_buckets) &&
-		    !evtab_grow(ctx) && !ctx->evtab) {
+		e->h.key = ino;
+		e->event = 1;
+		if (!hmfs_htab_add(&ctx->evtab, &e->h)) {
 			free(e);
 			return NULL;
 		}
-		e->ino = ino;
-		e->event = 1;
-		e->next = ctx->evtab[evtab_hash(ino, ctx->evtab_buckets)];
-		ctx->evtab[evtab_hash(ino, ctx->evtab_buckets)] = e;
-		ctx->nr_evnodes++;
 	}
 	e->event++;
 	return e;
@@ -350,7 +297,8 @@ static void emit_node_link(struct hmfs_ctx *ctx, const struct hm_event *ev)
 	struct hmfs_qev *q = notifier_live(ctx) ? calloc(1, sizeof(*q)) : NULL;
 
 	if (!q) {
-		hmfs_nodelink_now(ctx, first, end);
+		for (unsigned long id = first; id < end; id++)
+			hmfs_nodelink_drop(ctx, id);
 		return;
 	}
 	q->type = HM_EV_LOG; /* no uevent, no QMP event: q->qmp says what it is */
@@ -1379,15 +1327,12 @@ int hmfs_events_start(struct hmfs_ctx *ctx)
 
 void hmfs_evtab_free(struct hmfs_ctx *ctx)
 {
-	struct hmfs_evnode *e, *next;
+	struct hmfs_hnode *e, *next;
 
-	for (e = evtab_unlink_all(ctx); e; e = next) {
+	for (e = hmfs_htab_take_all(&ctx->evtab); e; e = next) {
 		next = e->next;
 		free(e);
 	}
-	free(ctx->evtab);
-	ctx->evtab = NULL;
-	ctx->evtab_buckets = ctx->nr_evnodes = 0;
 }
 
 void hmfs_events_stop(struct hmfs_ctx *ctx)

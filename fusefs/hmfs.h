@@ -468,10 +468,33 @@ struct hmfs_qev {
 	struct hmfs_qev *next;
 };
 
+/*
+ * htab.c: records kept by a 64-bit key, each beginning with its
+ * hmfs_hnode; no lock of its own (its user's)
+ */
+struct hmfs_hnode {
+	uint64_t key;
+	struct hmfs_hnode *next;
+};
+struct hmfs_htab {
+	struct hmfs_hnode **b;
+	unsigned long buckets, nr;
+};
+struct hmfs_hnode *hmfs_htab_find(const struct hmfs_htab *t, uint64_t key);
+/* false: no memory for a table at all (one that cannot grow still takes it) */
+bool hmfs_htab_add(struct hmfs_htab *t, struct hmfs_hnode *n);
+/* @key's record unlinked, or NULL; the buckets go with the last one */
+struct hmfs_hnode *hmfs_htab_del(struct hmfs_htab *t, uint64_t key);
+/* every record in one list (by ->next), the table emptied: to free them */
+struct hmfs_hnode *hmfs_htab_take_all(struct hmfs_htab *t);
+/* @fn on each record, which it must not unlink */
+void hmfs_htab_each(const struct hmfs_htab *t, void (*fn)(struct hmfs_hnode *n, void *arg),
+		    void *arg);
+
+/* kernfs_open_node->event of inode key.key (events.c evtab) */
 struct hmfs_evnode {
-	uint64_t ino;
+	struct hmfs_hnode h;
 	int event;
-	struct hmfs_evnode *next;
 };
 
 struct hmfs_iattr; /* iattr.c */
@@ -599,8 +622,7 @@ struct hmfs_ctx {
 
 	/* poll: kernfs_open_node->event per inode, and who waits */
 	pthread_mutex_t poll_lock;
-	struct hmfs_evnode **evtab; /* evtab_buckets chains, grown with the nodes */
-	unsigned long evtab_buckets, nr_evnodes;
+	struct hmfs_htab evtab; /* struct hmfs_evnode by inode, grown with the machine */
 	struct hmfs_open *polled;
 	/*
 	 * every open file, until its RELEASE: at the end of the session the
@@ -615,8 +637,8 @@ struct hmfs_ctx {
 
 	/* nodelink.c: the blocks whose node links wait for their hot-add's ADDs */
 	pthread_mutex_t nodelink_lock;
-	struct hmfs_nodelink **nodelink; /* nodelink_buckets chains */
-	unsigned long nodelink_buckets, nr_nodelink; /* nr_nodelink read without the lock */
+	struct hmfs_htab nodelink; /* struct hmfs_nodelink by block */
+	unsigned long nr_nodelink; /* its records, read without the lock */
 	uint64_t nodelink_seq; /* the last hold's */
 
 	/* engine events, delivered outside the engine's locks */
@@ -1337,8 +1359,9 @@ bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen);
  * (hold: at its ADD, in the engine's callback); the last hold's number,
  * which a link event queued now releases up to; release @id's hold if it
  * is at most @upto (true: it went); drop @id's (its REMOVE); the holds of
- * blocks [first, end) released now (an undo's, whose links' iattrs come
- * back right after); whether @id waits (the tree shows it under no node)
+ * blocks [first, end) shown now (an undo's, whose links' iattrs come back
+ * right after), kept for their link event to release (its listings'
+ * fence); whether @id waits (the tree shows it under no node)
  */
 void hmfs_nodelink_init(struct hmfs_ctx *ctx);
 void hmfs_nodelink_free(struct hmfs_ctx *ctx);
