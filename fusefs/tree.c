@@ -579,6 +579,19 @@ static int block_info_shown(struct hmfs_ctx *ctx, unsigned long id, struct hm_bl
 	return ret;
 }
 
+/*
+ * nodeK/memoryN of block @id, as the tree shows it (block_info_shown()):
+ * the node's own blocks alone ask for a hold -- a nodeK/ listing during a
+ * hot-add asked one of every block of the machine (131072)
+ */
+static bool block_shown_under(struct hmfs_ctx *ctx, unsigned long id, unsigned long nid)
+{
+	struct hm_block_info bi;
+
+	return nid < HM_MAX_NUMNODES && !hotmem_block_info(ctx->hm, id, &bi) &&
+	       (bi.nodes & (1ULL << nid)) && !hmfs_nodelink_waits(ctx, id);
+}
+
 /* memoryN/nodeK of its nid: there once it is registered under that node */
 static bool block_linked(const struct hm_block_info *bi)
 {
@@ -783,10 +796,8 @@ static int node_link_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_no
 {
 	long id = hmfs_inc_id(ctx, HMFS_INC_BLOCK, HMFS_NODELINK_KEY(ino));
 	unsigned long nid = HMFS_NODELINK_NID(ino);
-	struct hm_block_info bi;
 
-	if (id < 0 || block_info_shown(ctx, (unsigned long)id, &bi) || nid >= HM_MAX_NUMNODES ||
-	    !(bi.nodes & (1ULL << nid)))
+	if (id < 0 || !block_shown_under(ctx, (unsigned long)id, nid))
 		return -ENOENT;
 	n->id = (unsigned long)id;
 	n->mode = LNK;
@@ -1627,7 +1638,6 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 			long off, struct rd *rd)
 {
 	unsigned long id;
-	struct hm_block_info bi;
 	char name[32];
 	long ret;
 
@@ -1657,8 +1667,7 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 	if (!rd_blocks_next(rd))
 		return LONG_MAX;
 	for (int r = block_from(ctx, off, &id); !r; r = hotmem_block_next(ctx->hm, &id, false)) {
-		if (block_info_shown(ctx, id, &bi) || nid >= HM_MAX_NUMNODES ||
-		    !(bi.nodes & (1ULL << nid)))
+		if (!block_shown_under(ctx, id, nid))
 			continue;
 		snprintf(name, sizeof(name), "memory%lu", id);
 		if (!rd->fn(rd->arg, name, HMFS_NODELINK_INO(block_key(ctx, id), nid), LNK,
