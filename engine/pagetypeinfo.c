@@ -44,14 +44,24 @@ static void count_free(struct zone *z, struct hm_pagetype_info *pi)
  * pagetypeinfo_showblockcount_print(): each pageblock of the span that is
  * online and this zone's; 6.12 keeps isolation in the migratetype bits
  * (MIGRATE_ISOLATE), the engine in a bit of its own (6.16+), which wins.
- * blocks_lock held: no block's memmap goes; vmemmap_remap_lock: no HVO
- * hole is read; the zone's lock, as 6.12's walk_zones_in_node() holds
- * it: an online into the zone takes it between its memmap init and
- * online_mem_sections(), an offline before it inits the memmap again, so
- * a struct page read here is never mid-init (without it, the count's
- * page_zone() raced an online's memmap init: TSan, test_stress), and no
- * isolation changes mid-count.  A pageblock of another zone within the
- * span (zones overlap) is read with this zone's lock only, as 6.12 does.
+ * The locks, and what each keeps still:
+ * - blocks_lock (read): the memory_blocks table, nothing of the memmap
+ *   itself.  A removal takes its blocks out of the table
+ *   (remove_memory_block_devices(), for writing) before
+ *   arch_remove_memory() frees their memmap, so a block still in the
+ *   table when the count starts keeps its memmap until the count ends; a
+ *   block taken out before was offline (only offline blocks are
+ *   removed), and pfn_to_online_page() skips its sections.  So a struct
+ *   page read here is never a freed one, of this zone or another.
+ * - vmemmap_remap_lock: no HVO hole is read.
+ * - the zone's lock, as 6.12's walk_zones_in_node() holds it: an online
+ *   into the zone takes it between its memmap init and
+ *   online_mem_sections(), an offline before it inits the memmap again,
+ *   so a struct page of the zone read here is never mid-init (without it,
+ *   the count's page_zone() raced an online's memmap init: TSan,
+ *   test_stress), and no isolation changes mid-count.  A pageblock of
+ *   another zone within the span (zones overlap) is read with this
+ *   zone's lock only, as 6.12 does.
  */
 static void count_blocks(struct hotmem *hm, struct zone *z, unsigned long start,
 			 unsigned long end, struct hm_pagetype_info *pi)
