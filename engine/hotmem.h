@@ -746,6 +746,12 @@ struct hm_block_info {
 	unsigned long nr_hwpoison;
 	/* why its last offline failed (offline_pages()'s "failed due to"); NONE: it did not */
 	enum hm_offline_cause offline_cause;
+	/*
+	 * what it was onlined as (HM_MMOP_ONLINE: `online`, the default
+	 * zone's rule; _KERNEL, _MOVABLE), HM_MMOP_OFFLINE when offline: what
+	 * a front end saves for hotmem_block_restore_online()
+	 */
+	int online_type;
 };
 
 /* Block size in bytes (block_size_bytes). */
@@ -763,6 +769,14 @@ int hotmem_block_valid_zones(struct hotmem *hm, unsigned long id, char *buf,
 			     size_t len);
 /* state_store(): online_type per mhp_online_type_from_str(). */
 int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type);
+/*
+ * A saved block's online put back: as @online_type (its hm_block_info's
+ * when saved) if that puts it in zone @zid again, so that it reads as
+ * saved (explain's zone rule); else into @zid by online_movable or
+ * online_kernel.  hotmem_block_set_state()'s errors; -EINVAL for a bad
+ * type or zone.
+ */
+int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_type, int zid);
 /* online_store(): device_online()/device_offline(); same state is 0. */
 int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online);
 /*

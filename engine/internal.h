@@ -486,6 +486,7 @@ struct memory_block {
 	/* why its last offline failed (offline_pages()'s "failed due to"); atomic */
 	enum hm_offline_cause offline_cause;
 	const char *zone_rule;		/* why its zone (explain); NULL: offline */
+	int zone_rule_type;		/* the online type zone_rule is of (a restore's) */
 };
 
 /* an iomem "System RAM" resource added by add_memory() */

@@ -312,7 +312,8 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 		return ret = -EHWPOISON;
 	zone = zone_for_pfn_range(hm, mem->online_type, mem->nid, group, start_pfn, nr_pages,
 				  &rule);
-	/* explain reads it without device_hotplug_lock */
+	/* explain and hotmem_block_info() read them without device_hotplug_lock */
+	__atomic_store_n(&mem->zone_rule_type, mem->online_type, __ATOMIC_RELAXED);
 	__atomic_store_n(&mem->zone_rule, rule, __ATOMIC_RELEASE);
 	hm_trace_scope.zid = zone_idx(zone);
 	if (mem->altmap)
@@ -561,6 +562,41 @@ int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
 	return hotmem_block_set_state_task(hm, id, online_type, NULL);
 }
 
+/*
+ * A restore's online (a front end's saved machine put back): as the block
+ * was onlined (@online_type, hm_block_info.online_type when saved) when
+ * that puts it in @zid again, so that it reads as it did (explain's zone
+ * rule: a block onlined by `online` read `online_kernel: ...` after a
+ * restart, which onlined it by its zone); else into @zid by the type that
+ * names it (online_movable, online_kernel).
+ */
+int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_type, int zid)
+{
+	struct memory_block *mem;
+	int ret = -ENODEV;
+
+	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE ||
+	    zid < 0 || zid >= MAX_NR_ZONES)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	kmem_tick(hm);
+	mem = find_memory_block_by_id(hm, id);
+	if (mem) {
+		const unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
+		struct zone *zone = online_type == HM_MMOP_OFFLINE ? NULL :
+			zone_for_pfn_range(hm, online_type, mem->nid,
+					   memory_group_find_by_id(hm, mem->group), start_pfn,
+					   pages_per_block(hm), NULL);
+
+		if (!zone || zone_idx(zone) != zid)
+			online_type = zid == ZONE_MOVABLE ? HM_MMOP_ONLINE_MOVABLE :
+							    HM_MMOP_ONLINE_KERNEL;
+		ret = block_set_state_locked(hm, id, online_type);
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
 int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool online,
 				 const struct hotmem_task *task)
 {
@@ -771,6 +807,10 @@ int hotmem_block_info(struct hotmem *hm, unsigned long id, struct hm_block_info 
 		info->boot = mem->early;
 		info->nr_hwpoison = __atomic_load_n(&mem->nr_hwpoison, __ATOMIC_ACQUIRE);
 		info->offline_cause = __atomic_load_n(&mem->offline_cause, __ATOMIC_ACQUIRE);
+		info->online_type = info->state != HM_MEM_OFFLINE &&
+				    __atomic_load_n(&mem->zone_rule, __ATOMIC_ACQUIRE) ?
+				    __atomic_load_n(&mem->zone_rule_type, __ATOMIC_RELAXED) :
+				    HM_MMOP_OFFLINE;
 	}
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return ret;

@@ -712,6 +712,68 @@ static void test_state_strings_parse_like_sysfs_streq(void **state)
  * a re-share), refused once or until the memmap is lost: no reader may
  * be in, and a thread explaining the block all along never faults.
  */
+/* explain's zone line of @id */
+static const char *zone_line(struct hotmem *hm, unsigned long id)
+{
+	static struct hm_explain ex;
+
+	assert_int_equal(hotmem_explain(hm, id, &ex), 0);
+	return ex.zone_rule;
+}
+
+/*
+ * A saved machine put back reads as saved: a block onlined by `online`
+ * (the default zone's rule, here ZONE_NORMAL) comes back by
+ * hotmem_block_restore_online() with its hm_block_info.online_type and
+ * zone, and explain's zone line is the one it had; onlined by its zone's
+ * type (online_kernel), as hotmemfs's state file restore did, it read
+ * "online_kernel: ..." after a restart.  One the saved type would now put
+ * elsewhere (Movable's span grew over it) comes back into its zone all
+ * the same.
+ */
+static void test_restore_online_reads_as_saved(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hm_block_info bi;
+	char saved[sizeof(((struct hm_explain *)0)->zone_rule)];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 640 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_info(hm, 32, &bi), 0);
+	assert_int_equal(bi.online_type, HM_MMOP_ONLINE);
+	assert_int_equal(bi.zone, HM_ZONE_NORMAL);
+	snprintf(saved, sizeof(saved), "%s", zone_line(hm, 32));
+	assert_true(saved[0]);
+	/* a restart: offline, and back */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_info(hm, 32, &bi), 0);
+	assert_int_equal(bi.online_type, HM_MMOP_OFFLINE);
+	assert_int_equal(hotmem_block_restore_online(hm, 32, HM_MMOP_ONLINE, HM_ZONE_NORMAL), 0);
+	assert_string_equal(zone_line(hm, 32), saved);
+	assert_int_equal(block_zone(hm, 32), HM_ZONE_NORMAL);
+	/* what the restore did: online_kernel reads otherwise */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_string_not_equal(zone_line(hm, 32), saved);
+	assert_int_equal(hotmem_block_info(hm, 32, &bi), 0);
+	assert_int_equal(bi.online_type, HM_MMOP_ONLINE_KERNEL);
+
+	/* 34 saved `online` in Normal; Movable now spans it (33, 35): Normal still */
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_restore_online(hm, 34, HM_MMOP_ONLINE, HM_ZONE_NORMAL), 0);
+	assert_int_equal(block_zone(hm, 34), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_info(hm, 34, &bi), 0);
+	assert_int_equal(bi.online_type, HM_MMOP_ONLINE_KERNEL);
+	/* bad arguments change nothing */
+	assert_int_equal(hotmem_block_restore_online(hm, 36, 7, HM_ZONE_NORMAL), -EINVAL);
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE, 9), -EINVAL);
+	assert_int_equal(block_state(hm, 36), HM_MEM_OFFLINE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_online_refusal_never_read_by_explain(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -837,6 +899,7 @@ int main(void)
 		cmocka_unit_test(test_online_when_host_refuses_uffdio_copy),
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
 		cmocka_unit_test(test_online_refusal_never_read_by_explain),
+		cmocka_unit_test(test_restore_online_reads_as_saved),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
