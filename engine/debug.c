@@ -194,7 +194,7 @@ static void page_kernel_words(struct hotmem *hm, unsigned long pfn, unsigned lon
 	if (pfn != head)
 		w[1] = page_vmemmap_addr(hm, head) | 1;
 	if (page_is_user(page))
-		w[2] = PAGE_MAPPING_ANON;
+		w[3] = PAGE_MAPPING_ANON;	/* mapping: anon_vma | PAGE_MAPPING_ANON */
 	if (PageBuddy(page))
 		w[5] = READ_ONCE(page->private);	/* set_buddy_order() */
 	/* a typed page's page_type, else _mapcount */

@@ -75,7 +75,7 @@ static void test_pinned_page_dump_shows_the_pin(void **state)
 	assert_string_equal(dump,
 		"<4>page: refcount:1026 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x100005\n"
 		"<4>anon flags: 0x1fffffc0020108(uptodate|active|swapbacked|node=0|zone=3|lastcpupid=0x1fffff)\n"
-		"<4>raw: 001fffffc0020108 0000000000000000 0000000000000001 0000000000000000\n"
+		"<4>raw: 001fffffc0020108 0000000000000000 0000000000000000 0000000000000001\n"
 		"<4>raw: 0000000000000000 0000000000000000 0000040200000000 0000000000000000\n"
 		"<4>page dumped because: migration failure\n");
 	/*
