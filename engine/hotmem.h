@@ -969,7 +969,8 @@ const char *hotmem_kernel_alloc_name(int kernel_alloc);
 struct hotmem_kmem_alloc {
 	uint64_t pfn;
 	unsigned int order;
-	int site;		/* the allocating kernel function: hotmem_kmem_site_name() */
+	int site;		/* the allocating kernel function: hotmem_kmem_site_name();
+				 * a state file keeps the number: never renumbered */
 	int owner;		/* a pageset's zone (nid * zones + zid), a kthread's nid; -1 */
 	bool background;	/* a later operation's tick may free it */
 	bool freed;		/* in the log: the allocation at pfn was freed */

@@ -553,7 +553,7 @@ struct hm_subscriber {
 	void *arg;
 };
 
-/* kmem.c: the kernel's own allocations, by site */
+/* kmem.c: the kernel's own allocations, by site (a state file keeps the number: a new one last) */
 enum kmem_site {
 	KMEM_PTE,		/* a process's page table */
 	KMEM_SLAB,		/* kmalloc and other unreclaimable caches */

@@ -793,7 +793,8 @@ struct hmfs_ctx {
 	pthread_cond_t compact_cond;
 	pthread_t compactor;
 	bool compactor_started, compact_wanted, compact_stop;
-	size_t compact_at; /* 0: HMFS_JOURNAL_MAX */
+	size_t compact_at; /* 0: HMFS_JOURNAL_MAX (of state.c journal_weight()) */
+	size_t journal_kmem_len; /* the journal's "kmem" bytes, under journal_lock */
 	/*
 	 * --state-sync background: a change is acknowledged once its record
 	 * is written into the journal (in the host kernel: it survives

@@ -1988,6 +1988,167 @@ out:
 	uring_release();
 }
 
+/*
+ * The kernel's own allocations in the state file's journal (reread18-
+ * fusefs2 F9): every record carries what they did since the record
+ * before ("kmem"), and the journal is compacted -- the whole machine
+ * written -- every HMFS_JOURNAL_MAX bytes of it.  On one machine: its
+ * records' bytes a change and how many of them are "kmem", the whole
+ * saves (the state file renamed over) in 1000 changes, the state file's
+ * size (what each of them writes) and a change's time, all informational.
+ */
+struct kmem_case {
+	const char *name;	/* state_kmem_NAME_... */
+	const char *lines;	/* the profile file */
+	bool huge;		/* the 16 TiB machine: its DIMM as huge128m plugs it */
+};
+
+/* @path's records: how many, their bytes, and their "kmem" bytes (from the key to the line's end) */
+static int journal_bytes(const char *path, long *recs, long *bytes, long *kmem)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	*recs = *bytes = *kmem = 0;
+	if (!f)
+		return -1;
+	while ((n = getline(&line, &cap, f)) > 0 && line[0]) {
+		const char *k = strstr(line, "\"kmem\":");
+
+		if (line[n - 1] != '\n')
+			break; /* the zeros after the last record */
+		(*recs)++;
+		*bytes += n;
+		if (k)
+			*kmem += (long)(line + n - k);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static ino_t ino_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+static void bench_state_kmem_case(const char *build, const struct kmem_case *c)
+{
+	enum { FIRST = 20, CHANGES = 1000 };
+	char profile[128], ctlbin[512], state[256], journal[280], path[256], name[128];
+	long r0, b0, k0, r1, b1, k1;
+	unsigned long block = 32;
+	int compactions = 0;
+	struct fs f = { .pid = -1 };
+	struct stat st;
+	double t0, us;
+	ino_t ino;
+	FILE *pf;
+
+	snprintf(ctlbin, sizeof(ctlbin), "%s/hotmemctl", build);
+	snprintf(profile, sizeof(profile), "/tmp/hotmemfs-bench-kmem.%d", (int)getpid());
+	pf = fopen(profile, "w");
+	if (!pf || fputs(c->lines, pf) < 0 || fclose(pf)) {
+		printf("# state kmem %s: no profile file; skipped\n", c->name);
+		goto out;
+	}
+	if (fs_start_state(&f, build, profile, true)) {
+		printf("# state kmem %s: hotmemfs did not start; skipped\n", c->name);
+		goto out;
+	}
+	if (c->huge) {
+		unsigned long long size = (16ULL << 40) - (2ULL << 30);
+
+		t0 = now();
+		while (plug(ctlbin, &f, size) && size > (1ULL << 40))
+			size = (size / 8 * 7) & ~((128ULL << 20) - 1);
+		block = (unsigned long)(size >> 27) + 15;
+		printf("# state kmem %s: %llu blocks plugged in %.1f s\n", c->name, size >> 27,
+		       now() - t0);
+	} else if (run((char *[]){ ctlbin, "-s", f.ctl, "device_add", "pc-dimm", "size=128M", NULL },
+		       true)) {
+		printf("# state kmem %s: device_add failed; skipped\n", c->name);
+		goto out;
+	}
+	snprintf(state, sizeof(state), "%s/state.json", f.dir);
+	snprintf(journal, sizeof(journal), "%s.journal", state);
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory%lu/state", f.mnt, block);
+	journal_bytes(journal, &r0, &b0, &k0);
+	if (state_changes_us(path, FIRST / 2) < 0 || journal_bytes(journal, &r1, &b1, &k1) ||
+	    r1 - r0 <= 0) {
+		printf("# state kmem %s: no records (or a compaction) in %d changes; skipped\n",
+		       c->name, FIRST);
+		goto out;
+	}
+	ino = ino_of(state);
+	t0 = now();
+	for (int i = 0; i < CHANGES / 2; i++) {
+		ino_t now_ino;
+
+		if (state_changes_us(path, 1) < 0) {
+			printf("# state kmem %s: a change failed; skipped\n", c->name);
+			goto out;
+		}
+		now_ino = ino_of(state);
+		compactions += now_ino != ino;
+		ino = now_ino;
+	}
+	us = (now() - t0) * 1e6 / CHANGES;
+	usleep(200000); /* a compaction the last change asked for */
+	compactions += ino_of(state) != ino;
+	if (stat(state, &st))
+		st.st_size = 0;
+	printf("# state kmem %s: a record %.0f bytes (%.0f of them \"kmem\") over %ld records; "
+	       "%d whole saves in %d changes of %s (%lld bytes each); %.0f us a change; load %.2f\n",
+	       c->name, (double)(b1 - b0) / (r1 - r0), (double)(k1 - k0) / (r1 - r0), r1 - r0,
+	       compactions, CHANGES, path + strlen(f.mnt), (long long)st.st_size, us, bench_load1());
+	snprintf(name, sizeof(name), "state_kmem_%s_record_bytes", c->name);
+	report(name, (double)(b1 - b0) / (r1 - r0), "bytes", "informational", true);
+	snprintf(name, sizeof(name), "state_kmem_%s_record_kmem_bytes", c->name);
+	report(name, (double)(k1 - k0) / (r1 - r0), "bytes", "informational", true);
+	snprintf(name, sizeof(name), "state_kmem_%s_compactions_per_1000_changes", c->name);
+	report(name, compactions * 1000.0 / CHANGES, "saves", "informational", true);
+	snprintf(name, sizeof(name), "state_kmem_%s_state_file_bytes", c->name);
+	report(name, (double)st.st_size, "bytes", "informational", true);
+	snprintf(name, sizeof(name), "state_kmem_%s_change_us", c->name);
+	report(name, us, "us", "informational", true);
+out:
+	fs_stop(&f);
+	unlink(profile);
+	if (f.dir[0]) {
+		for (const char *const *n = (const char *const[]){ "", ".lock", ".journal", NULL };
+		     *n; n++) {
+			snprintf(state, sizeof(state), "%s/state.json%s", f.dir, *n);
+			unlink(state);
+		}
+		rmdir(f.dir);
+	}
+}
+
+/* `bench_hotmemfs statekmem`: the default and heavy kernel, and the 16 TiB machine's */
+static void bench_state_kmem(const char *build)
+{
+	static const struct kmem_case cases[] = {
+		{ "default", "profile = qemu-512m\nname = qemu-512m-kmem\n", false },
+		{ "heavy", "profile = qemu-512m\nname = qemu-512m-heavy\nkernel_alloc = heavy\n",
+		  false },
+		{ "huge128m", "profile = huge-64t\nname = huge-16t-128m\nblock_size = 128M\n"
+			      "maxmem = 16T\n", true },
+		{ "huge128m_heavy", "profile = huge-64t\nname = huge-16t-128m\nblock_size = 128M\n"
+				    "maxmem = 16T\nkernel_alloc = heavy\n", true },
+	};
+
+	if (map_count_raise())
+		printf("# state kmem: cannot raise vm.max_map_count; the 16 TiB DIMM shrinks until it fits\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bench_state_kmem_case(build, &cases[i]);
+	map_count_put_back();
+}
+
 /* FUSE over io_uring's figures */
 static void bench_uring(const char *build)
 {
@@ -1998,15 +2159,15 @@ static void bench_uring(const char *build)
 int main(int argc, char **argv)
 {
 	const char *build = getenv("HOTMEM_BUILD");
-	/* one part alone: bench_hotmemfs small | huge128m | uring | huge128m_coldplug */
+	/* one part alone: bench_hotmemfs small | huge128m | uring | huge128m_coldplug | statekmem */
 	const char *only = argc > 1 ? argv[1] : NULL;
-	const char *usage = "[small|huge128m|uring|huge128m_coldplug] (one part; none: every part "
-			    "but huge128m_coldplug, which is in huge128m)";
+	const char *usage = "[small|huge128m|uring|huge128m_coldplug|statekmem] (one part; none: "
+			    "every part but huge128m_coldplug, which is in huge128m, and statekmem)";
 	char bin[512];
 
 	/* refused before the skip below, so that a mistyped part says so wherever it runs */
 	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring") &&
-	    strcmp(only, "huge128m_coldplug"))
+	    strcmp(only, "huge128m_coldplug") && strcmp(only, "statekmem"))
 		bench_refuse_arg("bench_hotmemfs", only, usage);
 	if (argc > 2)
 		bench_refuse_arg("bench_hotmemfs", argv[2], usage);
@@ -2030,5 +2191,7 @@ int main(int argc, char **argv)
 		bench_huge128m(build);
 	if (only && !strcmp(only, "huge128m_coldplug"))
 		bench_huge128m_coldplug_self_hosted(build);
+	if (only && !strcmp(only, "statekmem"))
+		bench_state_kmem(build);
 	return 0;
 }
