@@ -137,12 +137,18 @@ static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state
 	/*
 	 * one window of the ratelimit for the whole loop: under TSan the 200
 	 * passes outlast the kernel's 5 s and a second burst of 10 came (20,
-	 * make check 2026-11-30 at load 12); the windows are
-	 * test_pinned_pages_migration_failure_logged_ratelimited's
+	 * make check 2026-11-30 at load 12, again at 13-17); the windows are
+	 * test_pinned_pages_migration_failure_logged_ratelimited's.  The
+	 * burst set too: a state with none is one never used, which the first
+	 * report makes the kernel's default (migration_failure_report()), so
+	 * the interval alone was put back to 5 s and the window was the
+	 * kernel's all along.
 	 */
-	hm->migrate_rs.interval_ms = 24UL * 3600 * 1000;
+	hm->migrate_rs = (struct hm_ratelimit){ .interval_ms = 24UL * 3600 * 1000,
+						.burst = DEFAULT_RATELIMIT_BURST };
 	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
 	assert_true(cd.asked > cd.after);
+	assert_int_equal(hm->migrate_rs.interval_ms, 24UL * 3600 * 1000);
 	/*
 	 * migrate_pages() stops at the first target it cannot allocate:
 	 * -ENOMEM for every folio left (untried ones too), one failure
