@@ -409,11 +409,17 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 		return hmfs_qemu_error(err, errlen, "'size' is required and must be > 0");
 	/*
 	 * A DIMM not in whole memory blocks is QEMU's to plug and the guest's
-	 * to refuse (usereye10 U4): QEMU 7.2 plugs a 100M pc-dimm ({}, listed
-	 * in query-memory-devices), 6.12's check_hotplug_memory_range() fails
-	 * its add_memory() with -EINVAL (dimm_add()'s guest refusal).  QEMU's
-	 * own rule is its RAM's alignment, QEMU_VMALLOC_ALIGN (2 MiB on
-	 * x86_64), for addr (memory_device_pre_plug()); hotmem's, whole pages.
+	 * to refuse (usereye10 U4): QEMU 9.2, whose QMP hotmemfs speaks,
+	 * plugs a 100M pc-dimm ({}, listed in query-memory-devices), 6.12's
+	 * check_hotplug_memory_range() fails its add_memory() with -EINVAL
+	 * (dimm_add()'s guest refusal).  QEMU's own rule is its RAM's
+	 * alignment, QEMU_VMALLOC_ALIGN (2 MiB on x86_64), for addr
+	 * (memory_device_pre_plug()); hotmem's size rule, whole pages.  Since
+	 * 8.2 ("memory-device: Drop size alignment check") QEMU checks no
+	 * size: 7.2's memory_device_get_free_addr() still refused a size not
+	 * a multiple of 2 MiB ("backend memory size must be multiple of
+	 * 0x200000"), so a 101M DIMM is 9.2's to plug, not 7.2's
+	 * (reread18-fusefs2 F11).
 	 */
 	if (m->memory_block_aligned && have_addr && addr % (2ULL << 20))
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
