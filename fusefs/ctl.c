@@ -1280,7 +1280,8 @@ static json_object *qemu_vmem_info(const struct hmfs_dev *d)
 	if (hmfs_dev_qdev_id(d->id))
 		json_object_object_add(o, "id", json_object_new_string(d->id));
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
-	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+	/* the host's, a qom-set queued behind a guest's offline included */
+	json_object_object_add(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
 	/* QEMU's size: what the guest plugged (virtio_mem_get_size()), as qom-get's */
 	json_object_object_add(o, "size", json_object_new_uint64(vi.plugged_size));
 	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));

@@ -1206,53 +1206,95 @@ static int vmem_find(struct hmfs_ctx *ctx, const char *id, struct hmfs_dev **d, 
 	return 0;
 }
 
+/* what vmem_set() does with a requested-size */
+enum vmem_set_how {
+	VMEM_SET,   /* qom-set: set now, the guest's driver run */
+	VMEM_QUEUE, /* qom-set behind a guest's offline: kept apart, the change queued */
+	VMEM_TAKE,  /* the queued change: the value queued last set, as VMEM_SET */
+};
+
 /*
  * The host changes requested-size (QEMU's qom-set): accepted whatever the
  * guest then achieves, as with QEMU; the guest's driver works toward it
  * at once and may stop short (offline memory over its threshold, busy
  * memory it cannot unplug): plugged-size says how far it got, the log
- * why.  Refused only for a bad value, and then nothing changed.
+ * why.  Refused only for a bad value, and then nothing changed.  One
+ * find and check for a qom-set made and a qom-set queued (duplicates D3).
+ *
+ * VMEM_SET and VMEM_TAKE run under change_lock (a change's apply()), the
+ * only place d->requested changes: the state file's records and an undo's
+ * compare read it.  VMEM_QUEUE (hmfs_dev_queue_requested()) keeps its
+ * value apart, in d->queued_requested (reread18-fusefs2 F8: written into
+ * d->requested outside change_lock, it reached the next record of
+ * whichever change came first, and an undo's compare of the devices found
+ * a difference no change had made).  VMEM_TAKE takes whatever is queued
+ * by then -- the last qom-set's, as QEMU's last
+ * virtio_mem_set_requested_size() is what the guest's driver reads at its
+ * next run (6.12 virtio_mem_run_wq() -> virtio_mem_refresh_config()) --
+ * and nothing when a later qom-set, made and answered, took its place:
+ * VMEM_SET drops what was queued before it (reread18-fusefs2 F2: the
+ * queued change had copied its value before change_lock, and could undo
+ * a later qom-set answered before it ran).
  */
-int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
-			   size_t errlen)
+static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vmem_set_how how,
+		    char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
 	int ret;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	ret = vmem_find(ctx, id, &d, err, errlen);
-	if (!ret)
-		ret = vmem_check_requested(d, req, err, errlen);
+	if (ret || (how == VMEM_TAKE && !d->resize_queued))
+		goto out;
+	if (how == VMEM_TAKE)
+		req = d->queued_requested;
+	ret = vmem_check_requested(d, req, err, errlen);
+	if (!ret && how == VMEM_QUEUE) {
+		if (!ctx->vmem_timer_started) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		/* QEMU's virtio_mem_set_requested_size(): the host's value, the guest notified */
+		d->queued_requested = req;
+		d->queued_gen++;
+		d->resize_queued = true;
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+		goto out;
+	}
 	if (!ret)
 		ret = hotmem_virtio_mem_update_config(d->vm, req);
-	if (!ret)
-		d->requested = req;
+	if (ret)
+		goto out;
+	d->requested = req;
+	d->resize_queued = false;
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (!ret)
-		vmem_run_driver(ctx, d);
+	vmem_run_driver(ctx, d);
+	return 0;
+out:
+	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
+}
+
+int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
+			   size_t errlen)
+{
+	return vmem_set(ctx, id, req, VMEM_SET, err, errlen);
 }
 
 int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			     size_t errlen)
 {
-	struct hmfs_dev *d;
-	int ret;
+	return vmem_set(ctx, id, req, VMEM_QUEUE, err, errlen);
+}
 
-	pthread_mutex_lock(&ctx->dev_lock);
-	ret = vmem_find(ctx, id, &d, err, errlen);
-	if (!ret)
-		ret = vmem_check_requested(d, req, err, errlen);
-	if (!ret && !ctx->vmem_timer_started)
-		ret = -EAGAIN;
-	if (!ret) {
-		/* QEMU's virtio_mem_set_requested_size(): the host's value, the guest notified */
-		d->requested = req;
-		d->resize_queued = true;
-		pthread_cond_broadcast(&ctx->vmem_timer_cond);
-	}
-	pthread_mutex_unlock(&ctx->dev_lock);
-	return ret;
+int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	return vmem_set(ctx, id, 0, VMEM_TAKE, err, errlen);
+}
+
+uint64_t hmfs_dev_host_requested(const struct hmfs_dev *d)
+{
+	return d->resize_queued ? d->queued_requested : d->requested;
 }
 
 /*
@@ -1406,37 +1448,39 @@ static bool vmem_timer_next(struct hmfs_ctx *ctx, struct timespec *at)
 /*
  * A qom-set queued behind a guest's offline (hmfs_dev_queue_requested()),
  * made the change it is: journaled, the driver run, once change_lock is
- * free.  Refused then (hotmemfs frozen, the device gone), the host's
- * value goes back to the one the device has.  dev_lock held, let go
- * meanwhile (change_lock is taken before it).
+ * free.  The change takes the queued value under change_lock
+ * (hmfs_dev_set_queued()), the last one queued by then.  Refused before it
+ * took it (hotmemfs frozen, the device gone), the queued value is dropped
+ * unless another qom-set queued since: the host's value is the device's
+ * again.  dev_lock held, let go meanwhile (change_lock is taken before it).
  */
 static bool vmem_resize_queued(struct hmfs_ctx *ctx)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_RESIZE, .queued = true };
-	struct hm_virtio_mem_info vi;
 	char id[sizeof(ctx->devs->id)], err[512] = "";
 	struct hmfs_dev *d;
+	uint64_t gen, req;
 	int ret;
 
 	for (d = ctx->devs; d && !d->resize_queued; d = d->next)
 		;
 	if (!d)
 		return false;
-	d->resize_queued = false;
 	snprintf(id, sizeof(id), "%s", d->id);
+	gen = d->queued_gen;
+	req = d->queued_requested;
 	ch.dev.id = id;
-	ch.dev.requested = d->requested;
 	pthread_mutex_unlock(&ctx->dev_lock);
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	pthread_mutex_lock(&ctx->dev_lock);
-	if (!ret)
+	d = dev_find(ctx, id);
+	/* not taken: dropped (else the thread would try it for ever) */
+	if (d && d->resize_queued && d->queued_gen == gen)
+		d->resize_queued = false;
+	else if (!ret)
 		return true;
 	fprintf(stderr, "hotmemfs: %s: the queued requested-size %#llx: %s\n", id,
-		(unsigned long long)ch.dev.requested, err[0] ? err : strerror(-ret));
-	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !d->resize_queued &&
-	    !hotmem_virtio_mem_info(d->vm, &vi))
-		d->requested = vi.requested_size;
+		(unsigned long long)req, ret ? (err[0] ? err : strerror(-ret)) : "not taken");
 	return true;
 }
 

@@ -392,8 +392,14 @@ struct hmfs_dev {
 	 * @retry_fired: expired, its run not taken yet (hmfs_dev_due())
 	 */
 	bool retry_armed, retry_fired;
-	/* virtio-mem: a qom-set requested-size queued behind a guest's offline (hmfs_dev_queue_requested()) */
+	/*
+	 * virtio-mem: a qom-set requested-size queued behind a guest's offline
+	 * (hmfs_dev_queue_requested()): @queued_requested, the host's value
+	 * until the queued change takes it into @requested under change_lock;
+	 * @queued_gen counts the qom-sets queued
+	 */
 	bool resize_queued;
+	uint64_t queued_requested, queued_gen;
 	unsigned int retry_ms;
 	struct timespec retry_at;
 	struct hmfs_dev *next;
@@ -1480,6 +1486,10 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
  */
 int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			     size_t errlen);
+/* the queued change's apply(): the value queued last, if any is left (0: none, nothing done) */
+int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/* the host's requested-size of @d (dev_lock held): a queued qom-set's, else the device's */
+uint64_t hmfs_dev_host_requested(const struct hmfs_dev *d);
 /* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */
 int hmfs_dev_sizes(struct hmfs_ctx *ctx, const char *id, uint64_t *plugged, uint64_t *requested);
 /* an undo's removal: a virtio-mem device's memory is asked back first */

@@ -109,7 +109,11 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 		hotmem_virtio_mem_info(d->vm, &vi);
 	/* QEMU's `info memory-devices` for a virtio-mem device */
 	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
-	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+	/* the host's (QEMU's qom-get): a qom-set queued behind a guest's offline included */
+	json_object_object_add(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
+	/* ... which the guest's driver has not seen yet (hotmem's own) */
+	if (d->resize_queued)
+		json_object_object_add(o, "requested-size-queued", json_object_new_boolean(true));
 	json_object_object_add(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
 	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));

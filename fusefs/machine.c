@@ -157,6 +157,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hmfs_dev_del(ctx, ch->dev.id, ch->task, eject_source(ch), ost_slot, err,
 				    errlen);
 	case HMFS_CH_DEVICE_RESIZE:
+		if (ch->queued) /* the value queued last, taken now (dev.c vmem_set()) */
+			return hmfs_dev_set_queued(ctx, ch->dev.id, err, errlen);
 		return hmfs_dev_set_requested(ctx, ch->dev.id, ch->dev.requested, err, errlen);
 	case HMFS_CH_DRIVER_RETRY: /* -EAGAIN: nothing changed, nothing to record */
 		return hmfs_dev_retry(ctx, ch) ? 0 : -EAGAIN;
@@ -696,8 +698,8 @@ static bool guest_holds_change(void *arg)
 /*
  * qom-set requested-size (usereye10 U5): QEMU's returns at once, the
  * guest's driver works later.  Behind a change that waits for the guest
- * it is queued (hmfs_dev_queue_requested(): the host's value now, the
- * change once change_lock is free); else it waits for change_lock as any
+ * it is queued (hmfs_dev_queue_requested(): the host's value now, kept
+ * apart from the device's, the change once change_lock is free); else it waits for change_lock as any
  * change does and the driver runs before the reply, as before.  1: the
  * caller goes on (change_lock held); else the qom-set's answer.
  */
