@@ -47,6 +47,34 @@ static const char *dump_of(const char *log, unsigned long pfn, char *buf, size_t
 }
 
 /*
+ * A looping offline's "migration failure" dump of @pfn, a workload page
+ * of @type (whose refcount is @refs) in a Movable DIMM block: the offline
+ * ended by a signal after its first pass (-EINTR), the rest of memory
+ * filled first when @fill (nowhere to migrate to).  The dump into @dump,
+ * the log into @log; the page's handle in *@h.
+ */
+static struct hotmem *dump_after_looping_offline(unsigned long pfn, int type, int refs, bool fill,
+						 unsigned long *h, char *log, size_t loglen,
+						 char *dump, size_t len)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct countdown cd = { .after = 1 };
+	const struct hotmem_task task = { countdown_signal, &cd };
+
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn, type, h), 0);
+	/* the engine's page carries its references, not only its dump */
+	assert_int_equal(page_ref_count(pfn_to_page(hm, pfn)), refs);
+	while (fill && hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
+		;
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
+	hotmem_dmesg(hm, log, loglen);
+	dump_of(log, pfn, dump, len);
+	return hm;
+}
+
+/*
  * A pinned page (pin_user_pages(), order 0): its mapping's reference, the
  * isolation's (folio_isolate_lru()), and GUP_PIN_COUNTING_BIAS (1024);
  * mapped once; anonymous (flags line "anon ", mapping word anon_vma | 1,
@@ -55,23 +83,14 @@ static const char *dump_of(const char *log, unsigned long pfn, char *buf, size_t
  */
 static void test_pinned_page_dump_shows_the_pin(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL);
-	struct countdown cd = { .after = 1 };
-	const struct hotmem_task task = { countdown_signal, &cd };
 	static char log[64 * 1024];
 	const unsigned long pfn = DIMM_PFN + 5;
 	char dump[2048];
 	unsigned long h;
+	struct hotmem *hm = dump_after_looping_offline(pfn, HM_ALLOC_PINNED, 1 + 1024, false, &h,
+						       log, sizeof(log), dump, sizeof(dump));
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_PINNED, &h), 0);
-	/* the engine's page carries the pin, not only its dump */
-	assert_int_equal(page_ref_count(pfn_to_page(hm, pfn)), 1 + 1024);
-	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
-	hotmem_dmesg(hm, log, sizeof(log));
-	dump_of(log, pfn, dump, sizeof(dump));
 	assert_string_equal(dump,
 		"<4>page: refcount:1026 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x100005\n"
 		"<4>anon flags: 0x1fffffc0020108(uptodate|active|swapbacked|node=0|zone=3|lastcpupid=0x1fffff)\n"
@@ -105,28 +124,18 @@ static void test_pinned_page_dump_shows_the_pin(void **state)
  */
 static void test_unpinned_page_dump_shows_mapping_and_isolation(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL);
-	struct countdown cd = { .after = 1 };
-	const struct hotmem_task task = { countdown_signal, &cd };
 	static char log[64 * 1024];
 	const unsigned long pfn = DIMM_PFN;
 	char dump[2048];
 	uint64_t now;
 	unsigned long h;
+	struct hotmem *hm = dump_after_looping_offline(pfn, HM_ALLOC_MOVABLE, 1, true, &h,
+						       log, sizeof(log), dump, sizeof(dump));
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, &h), 0);
-	assert_int_equal(page_ref_count(pfn_to_page(hm, pfn)), 1);
-	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
-		;
-	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
 	/* still where it was: nowhere to go */
 	assert_int_equal(hotmem_handle_pfn(hm, h, &now), 0);
 	assert_int_equal(now, pfn);
-	hotmem_dmesg(hm, log, sizeof(log));
-	dump_of(log, pfn, dump, sizeof(dump));
 	assert_non_null(strstr(dump, "<4>page: refcount:2 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x100000\n"
 				     "<4>anon flags: 0x1fffffc0020108(uptodate|active|swapbacked|"));
 	assert_non_null(strstr(dump, " 0000000200000000 0000000000000000\n"));

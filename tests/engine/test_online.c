@@ -380,26 +380,39 @@ static void test_host_room_read_answers_for_20ms_summing_grants(void **state)
  * spun for good before (every fault answered with a wake).  alarm() bounds
  * a child that hangs.
  */
+/*
+ * The two fixtures' machine: default, memmap_on_memory, no host reserve,
+ * a 256 MiB DIMM added with its memmap self-hosted (the add probes the
+ * host's UFFDIO_COPY help at that first self-hosted memmap).  NULL: the
+ * add failed.
+ */
+static struct hotmem *boot_self_hosted_dimm(void)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 "
+				 "hotmem.host_reserve=0 " IDLE_KERNEL);
+
+	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1)) {
+		hotmem_destroy(hm);
+		return NULL;
+	}
+	return hm;
+}
+
 static int copy_refused(void)
 {
-	struct hotmem_config cfg;
 	struct hotmem *hm;
 	char err[512], log[16384];
 	unsigned long flags;
 	size_t resident;
 
 	alarm(300);
-	if (hotmem_config_builtin(&cfg, "default") ||
-	    hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=1 "
-					"hotmem.host_reserve=0 " IDLE_KERNEL, err, sizeof(err)) ||
-	    hotmem_create(&cfg, &hm, err, sizeof(err)))
-		return 3;
 	/*
 	 * After the add: its probe of the host's help (the first self-hosted
 	 * memmap's) found UFFDIO_COPY allowed; every thread, the fault
 	 * thread started at the add too
 	 */
-	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+	hm = boot_self_hosted_dimm();
+	if (!hm)
 		return 4;
 	if (refuse_uffdio_copy(false, true))
 		return 2;
@@ -449,9 +462,8 @@ static int copy_refused_from_boot(void)
 	alarm(300);
 	if (refuse_uffdio_copy(false, false))
 		return 2;
-	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
-		  IDLE_KERNEL);
-	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1))
+	hm = boot_self_hosted_dimm();
+	if (!hm)
 		return 4;
 	resident = hotmem_ram_resident_bytes(hm);
 	if (hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
