@@ -38,6 +38,8 @@ struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id)
 	n = d->nblk ? d->nblk : 256;
 	while (n <= id)
 		n *= 2;
+	if (hmd_link_wait_grow(d, n))
+		return NULL;
 	nb = realloc(d->blk, n * sizeof(*nb));
 	if (!nb)
 		return NULL;
@@ -61,6 +63,7 @@ void hmd_blocks_free(struct hmd *d)
 	free(d->blk);
 	d->blk = NULL;
 	d->nblk = 0;
+	hmd_link_wait_free(d);
 }
 
 unsigned long hmd_count_pending(struct hmd *d)

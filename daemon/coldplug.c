@@ -273,12 +273,12 @@ static bool node_waiter_below(struct hmd *d, unsigned long id)
 	/*
 	 * none waits for its node link (a DIMM's blocks waiting for their
 	 * firmware_node alone): no walk, which made each ADD O(waiters) and a
-	 * DIMM's ADDs quadratic (reread18-daemon 2); else the waiters lie in
-	 * [link_wait_lo, link_wait_hi] (linkwait.c)
+	 * DIMM's ADDs quadratic (reread18-daemon 2); else the waiters below
+	 * @id alone are looked at (linkwait.c hmd_next_waiter())
 	 */
 	if (!d->n_node_wait)
 		return false;
-	for (unsigned long i = d->link_wait_lo; i < id && i < d->nblk; i++)
+	for (unsigned long i = hmd_next_waiter(d, 0, id); i < id; i = hmd_next_waiter(d, i + 1, id))
 		if (d->blk[i].link_wait & HMD_WAIT_NODE)
 			return true;
 	return false;

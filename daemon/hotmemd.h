@@ -202,7 +202,15 @@ struct hmd {
 
 	unsigned long n_link_wait; /* blocks with link_wait set */
 	unsigned long n_node_wait; /* of them, those waiting for their node link */
-	unsigned long link_wait_lo, link_wait_hi; /* they lie in [lo, hi] (while any) */
+	/*
+	 * which blocks have link_wait set: a bit a block id (wait_map), a bit
+	 * a word of it that has any (wait_sum), grown with the blocks
+	 * (hmd_link_wait_grow()): a walk of the waiters visits them alone,
+	 * not the ids between (linkwait.c next_waiter())
+	 */
+	unsigned long *wait_map, *wait_sum;
+	unsigned long wait_ids; /* ids the two cover: nblk, once grown */
+	unsigned long link_wait_walked; /* waiters the walks visited, since start (tests) */
 	bool node_links; /* a block was seen with a nodeK link (CONFIG_NUMA) */
 	uint64_t link_wait_until; /* CLOCK_MONOTONIC usec: they are decided by then */
 
@@ -399,6 +407,11 @@ bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool f
 /* whether offline block @id waits for a link (its node link too if @node_missing) */
 bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_add);
 void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b);
+/* the waiters' bitmaps cover block ids [0, @n): 0 or -ENOMEM; freed by hmd_link_wait_free() */
+int hmd_link_wait_grow(struct hmd *d, unsigned long n);
+void hmd_link_wait_free(struct hmd *d);
+/* the lowest waiting block id at or above @id, below @end; @end if none */
+unsigned long hmd_next_waiter(struct hmd *d, unsigned long id, unsigned long end);
 /* at the settle: the waiting blocks' links read again, those waiting no longer decided */
 void hmd_link_wait_settle(struct hmd *d);
 

@@ -16,6 +16,8 @@
  * one count of the waiting blocks, one settle pass, one deadline.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -53,6 +55,113 @@ bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool f
 	return nid != -ENODATA;
 }
 
+#define WORD_BITS (8 * sizeof(unsigned long))
+
+/*
+ * The waiting blocks, a bit each (hmd.wait_map) and a bit a word of those
+ * (hmd.wait_sum): the settle walks the waiters alone.  It walked the span
+ * [lowest, highest] of them, which only widened while any waited: a probe
+ * block far below a DIMM's waiters made every settle walk the gap, and on a
+ * 16 TiB machine (131072 blocks) that is up to 6 walks a settle, each
+ * 20 ms, for 0.5 s (reread18-daemon 3, linkreview F5).  A next waiter is
+ * found in O(1) words of the map and ids/4096 of the summary.
+ */
+static unsigned long words_of(unsigned long bits)
+{
+	return (bits + WORD_BITS - 1) / WORD_BITS;
+}
+
+/* both bitmaps grown (zeroed) to cover ids [0, @n) */
+int hmd_link_wait_grow(struct hmd *d, unsigned long n)
+{
+	unsigned long old = words_of(d->wait_ids), words = words_of(n);
+	unsigned long old_sum = words_of(old), sum = words_of(words);
+	unsigned long *map, *summary;
+
+	if (n <= d->wait_ids)
+		return 0;
+	map = realloc(d->wait_map, words * sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	d->wait_map = map;
+	memset(map + old, 0, (words - old) * sizeof(*map));
+	summary = realloc(d->wait_sum, sum * sizeof(*summary));
+	if (!summary)
+		return -ENOMEM;
+	d->wait_sum = summary;
+	memset(summary + old_sum, 0, (sum - old_sum) * sizeof(*summary));
+	d->wait_ids = n;
+	return 0;
+}
+
+/* the blocks are freed: none waits any longer */
+void hmd_link_wait_free(struct hmd *d)
+{
+	free(d->wait_map);
+	free(d->wait_sum);
+	d->wait_map = d->wait_sum = NULL;
+	d->wait_ids = 0;
+	d->n_link_wait = d->n_node_wait = 0;
+}
+
+static void wait_mark(struct hmd *d, unsigned long id, bool on)
+{
+	unsigned long w = id / WORD_BITS, bit = 1ul << (id % WORD_BITS);
+
+	if (on)
+		d->wait_map[w] |= bit;
+	else
+		d->wait_map[w] &= ~bit;
+	bit = 1ul << (w % WORD_BITS);
+	if (d->wait_map[w])
+		d->wait_sum[w / WORD_BITS] |= bit;
+	else
+		d->wait_sum[w / WORD_BITS] &= ~bit;
+}
+
+/* the first word at or above @w of the map with a waiter, or past the map */
+static unsigned long next_word(const struct hmd *d, unsigned long w)
+{
+	unsigned long words = words_of(d->wait_ids), s = w / WORD_BITS, sum = words_of(words);
+	unsigned long bits;
+
+	if (w >= words)
+		return words;
+	bits = d->wait_sum[s] & (~0ul << (w % WORD_BITS));
+	while (!bits) {
+		if (++s >= sum)
+			return words;
+		bits = d->wait_sum[s];
+	}
+	return s * WORD_BITS + (unsigned long)__builtin_ctzl(bits);
+}
+
+unsigned long hmd_next_waiter(struct hmd *d, unsigned long id, unsigned long end)
+{
+	unsigned long words = words_of(d->wait_ids), w = id / WORD_BITS, bits;
+
+	if (end > d->wait_ids)
+		end = d->wait_ids;
+	if (id >= end || !d->n_link_wait)
+		return end;
+	bits = d->wait_map[w] & (~0ul << (id % WORD_BITS));
+	while (!bits) {
+		w = next_word(d, w + 1);
+		if (w >= words)
+			return end;
+		bits = d->wait_map[w];
+	}
+	id = w * WORD_BITS + (unsigned long)__builtin_ctzl(bits);
+	if (id >= end)
+		return end;
+	d->link_wait_walked++;
+	return id;
+}
+
+/* each waiting block @i, in block order: one may stop waiting meanwhile */
+#define for_each_waiter(d, i) \
+	for (i = hmd_next_waiter(d, 0, (d)->nblk); i < (d)->nblk; i = hmd_next_waiter(d, i + 1, (d)->nblk))
+
 /* block @b waits no longer for the links of @kinds (HMD_WAIT_*) */
 static void link_wait_drop(struct hmd *d, struct hmd_block *b, unsigned int kinds)
 {
@@ -61,8 +170,10 @@ static void link_wait_drop(struct hmd *d, struct hmd_block *b, unsigned int kind
 	if (b->link_wait & kinds & HMD_WAIT_NODE)
 		d->n_node_wait--;
 	b->link_wait &= ~kinds;
-	if (!b->link_wait)
+	if (!b->link_wait) {
 		d->n_link_wait--;
+		wait_mark(d, (unsigned long)(b - d->blk), false);
+	}
 }
 
 /* it waits for nothing more: its firmware_node nor its node link */
@@ -102,28 +213,13 @@ static bool link_wait_set(struct hmd *d, unsigned long id, unsigned int kind)
 	if (!hmd_uevent_seen(d))
 		return false;
 	if (!b->link_wait) {
-		/* the span the settle walks: the first waiter's id, then widened */
-		if (!d->n_link_wait || id < d->link_wait_lo)
-			d->link_wait_lo = id;
-		if (!d->n_link_wait || id > d->link_wait_hi)
-			d->link_wait_hi = id;
+		wait_mark(d, id, true); /* covered: the map grows with the blocks */
 		d->n_link_wait++;
 	}
 	if ((kind & HMD_WAIT_NODE) && !(b->link_wait & HMD_WAIT_NODE))
 		d->n_node_wait++;
 	b->link_wait |= kind;
 	return true;
-}
-
-/*
- * The end of the ids a settle walks for the waiting blocks, [link_wait_lo,
- * end), not every block -- a probe block's wait on a 16 TiB machine (131072
- * blocks) walked them all up to 6 times a settle, each 20 ms for 0.5 s
- * (linkreview F5); a DIMM's waiters are contiguous
- */
-static unsigned long waiting_end(const struct hmd *d)
-{
-	return d->link_wait_hi < d->nblk ? d->link_wait_hi + 1 : d->nblk;
 }
 
 /*
@@ -260,9 +356,9 @@ bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_a
  */
 static unsigned long read_node_waiting(struct hmd *d)
 {
-	unsigned long i, end = waiting_end(d), unlinked = 0;
+	unsigned long i, unlinked = 0;
 
-	for (i = d->link_wait_lo; i < end; i++) {
+	for_each_waiter(d, i) {
 		struct hmd_block *b = &d->blk[i];
 		short nid = b->nid;
 
@@ -282,9 +378,9 @@ static unsigned long read_node_waiting(struct hmd *d)
  */
 static unsigned long read_fw_waiting(struct hmd *d)
 {
-	unsigned long i, end = waiting_end(d), unlinked = 0;
+	unsigned long i, unlinked = 0;
 
-	for (i = d->link_wait_lo; i < end; i++) {
+	for_each_waiter(d, i) {
 		if (!(d->blk[i].link_wait & HMD_WAIT_FWNODE) ||
 		    (d->blk[i].fwnode && d->blk[i].fwnode != HMD_FWNODE_UNREAD))
 			continue;
@@ -307,9 +403,9 @@ static unsigned long read_fw_waiting(struct hmd *d)
  */
 static bool binding_under_way(struct hmd *d)
 {
-	unsigned long i, end = waiting_end(d);
+	unsigned long i;
 
-	for (i = d->link_wait_lo ? d->link_wait_lo : 1; i < end; i++)
+	for_each_waiter(d, i)
 		if ((d->blk[i].link_wait & HMD_WAIT_FWNODE) && !d->blk[i].fwnode &&
 		    below_linked(d, i, false))
 			return true;
@@ -329,7 +425,7 @@ static bool binding_under_way(struct hmd *d)
  */
 static bool fw_waiting_hold(struct hmd *d, uint64_t now, const char **cut)
 {
-	unsigned long i, end;
+	unsigned long i;
 
 	*cut = NULL;
 	if (!read_fw_waiting(d))
@@ -345,7 +441,7 @@ static bool fw_waiting_hold(struct hmd *d, uint64_t now, const char **cut)
 		*cut = "no settle timer to wait on";
 		return false;
 	}
-	for (i = d->link_wait_lo, end = waiting_end(d); i < end; i++)
+	for_each_waiter(d, i)
 		if ((d->blk[i].link_wait & HMD_WAIT_FWNODE) && !d->blk[i].fwnode)
 			d->blk[i].fwnode = HMD_FWNODE_UNREAD; /* not cached: it may come */
 	return true;
@@ -376,7 +472,7 @@ static void fw_wait_end(struct hmd *d, unsigned long id, const char *cut)
  */
 void hmd_link_wait_settle(struct hmd *d)
 {
-	unsigned long i, end, node_unlinked;
+	unsigned long i, node_unlinked;
 	const char *cut, *node_cut;
 	bool fw_hold;
 	uint64_t now;
@@ -390,12 +486,10 @@ void hmd_link_wait_settle(struct hmd *d)
 	fw_hold = fw_waiting_hold(d, now, &cut);
 	node_cut = now >= d->link_wait_until ? "0.5 s after the last block began waiting" :
 					       "and no settle timer to wait on";
-	/* taken first: the span is the next waiters' once the count reaches 0 */
-	for (i = d->link_wait_lo, end = waiting_end(d); d->n_link_wait && i < end; i++) {
+	/* the next waiter taken after each decision: one may end another's wait */
+	for_each_waiter(d, i) {
 		struct hmd_block *b = &d->blk[i];
 
-		if (!b->link_wait)
-			continue;
 		/*
 		 * the read above, kept in nid_guessed; one gone meanwhile (its
 		 * listing failed, hmd_block_node()) is not decided: said by
