@@ -808,12 +808,26 @@ static void block_names_changed(struct hmfs_ctx *ctx, unsigned long id,
  * The directories whose listing and attributes any block's ADD or REMOVE
  * changes (a name not in the kernel's dcache has no dentry to drop, so
  * fuse_reverse_inval_entry() leaves its directory alone): once for a run
- * of ADDs and REMOVEs, after their names and before their uevents.
+ * of ADDs and REMOVEs, after their names and before their uevents.  A run
+ * that added block @added (its first ADD; -1: none) fences memory/ and
+ * bus/memory/devices/ first with that name (listing_fence()), as a
+ * REMOVE's name does: a READDIR answered before the block was made and
+ * parsed after a bare drop kept memory/ listed without it until the next
+ * ADD or REMOVE (lsmem missed it).
  */
-static void block_dirs_changed(struct hmfs_ctx *ctx)
+static void block_dirs_changed(struct hmfs_ctx *ctx, long added)
 {
-	inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1), NULL);
-	inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1), NULL);
+	uint64_t dirs[] = { HMFS_INO(HMFS_C_STATIC, ctx->sn_memory + 1),
+			    HMFS_INO(HMFS_C_STATIC, ctx->sn_busdev + 1) };
+	char name[32];
+
+	snprintf(name, sizeof(name), "memory%ld", added);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (added >= 0)
+			listing_fence(ctx, dirs[i], name);
+		else
+			inval_dir(ctx, dirs[i], NULL);
+	}
 	inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
 	/* memory came or went: a DIMM's firmware memmap entry with it */
 	inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_fwmap + 1), NULL);
@@ -834,7 +848,7 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 {
 	block_names_changed(ctx, id, action, gone_key);
 	if (changes_dirs(action))
-		block_dirs_changed(ctx);
+		block_dirs_changed(ctx, action == HM_KOBJ_ADD ? (long)id : -1);
 	block_pollers_wake(ctx, id);
 }
 
@@ -954,10 +968,14 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
 {
 	unsigned long n = 0;
 	struct hmfs_qev *q, *next;
+	long added = -1;
 
-	for (q = first; q && n < RUN_MAX && in_run(q); q = q->next, n++)
+	for (q = first; q && n < RUN_MAX && in_run(q); q = q->next, n++) {
 		block_names_changed(ctx, q->block_id, q->action, q->gone_key);
-	block_dirs_changed(ctx);
+		if (added < 0 && q->action == HM_KOBJ_ADD)
+			added = (long)q->block_id;
+	}
+	block_dirs_changed(ctx, added);
 	*done = n;
 	for (q = first; n--; q = next) {
 		next = q->next;
