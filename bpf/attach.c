@@ -386,8 +386,9 @@ static int attach_kernel(struct hmt_tracer *t)
 		}
 		/* what ends a kernel operation in the blocks map (hmt_ends_operation()) */
 		if (!pass)
-			t->skel->bss->kernel_block_ops = !t->kerr[HMT_FN_memory_block_online] &&
-							 !t->kerr[HMT_FN_memory_block_offline];
+			t->skel->bss->kernel_block_ops =
+				(!t->kerr[HMT_FN_memory_block_online] ? HMT_BLOCK_OPS_ONLINE : 0) |
+				(!t->kerr[HMT_FN_memory_block_offline] ? HMT_BLOCK_OPS_OFFLINE : 0);
 	}
 	for (int i = 0; i < HMT_NR_TP; i++) {
 		if (!tracepoint_exists(t, i))

@@ -76,11 +76,12 @@ const volatile __u32 filter_tgid = 0;
  */
 const volatile __u32 filter_pidns_ino = 0;
 /*
- * 1: the kernel's memory_block_online and memory_block_offline are both
- * attached, and end its operations in the blocks map; 0 (6.1 .. 6.18
- * inline them): online_pages/offline_pages do (hmt_ends_operation()).
- * Set by the loader once those two are attached, before the other steps
- * are (attach.c attach_kernel()).
+ * HMT_BLOCK_OPS_ONLINE, _OFFLINE: the kernel's memory_block_online,
+ * memory_block_offline is attached and ends that direction's operations
+ * in the blocks map; a direction without (6.1 .. 6.18 inline both):
+ * online_pages/offline_pages do (hmt_ends_operation()).  Set by the
+ * loader once those two are attached, before the other steps are
+ * (attach.c attach_kernel()).
  */
 __u32 kernel_block_ops = 0;
 /* USDT probe hits (uprobe runs), for the summary: hits per event */
@@ -231,7 +232,7 @@ static __always_inline void name_zone(char *zone, const struct hmt_event *e)
 static __always_inline void update_block(struct hmt_block_state *b, const struct hmt_event *e)
 {
 	/* the engine always has memory_block_online/offline; the kernel's loader says */
-	hmt_block_failure(b, e, e->src == HMT_SRC_EMULATOR || kernel_block_ops);
+	hmt_block_failure(b, e, e->src == HMT_SRC_EMULATOR ? HMT_BLOCK_OPS_BOTH : (int)kernel_block_ops);
 	b->last_ts = e->ts;
 	b->last_fn = e->fn;
 	b->last_ret = e->ret;

@@ -216,23 +216,37 @@ static inline int hmt_step_fails(const struct hmt_event *e)
 }
 
 /*
+ * @block_ops: which of memory_block_online/offline are traced (the
+ * engine's probes both; a kernel's each as its loader attached it: the
+ * compiler inlines either or both, 6.1 .. 6.18 both)
+ */
+#define HMT_BLOCK_OPS_ONLINE 1
+#define HMT_BLOCK_OPS_OFFLINE 2
+#define HMT_BLOCK_OPS_BOTH (HMT_BLOCK_OPS_ONLINE | HMT_BLOCK_OPS_OFFLINE)
+
+/*
  * Whether @e is the last step of a block's online or offline:
- * memory_block_online/offline's return where those are traced
- * (@block_ops: the engine's probes, a kernel that does not inline them).
- * 6.1 .. 6.18 inline both into memory_block_action() (bpf/absent.c): there
- * an operation ends at online_pages/offline_pages' return, or at a failed
- * step memory_block_online() takes before online_pages()
- * (MEM_PREPARE_ONLINE's notifier, mhp_init_memmap_on_memory()), after
- * which it returns.  usereye10 U2: only memory_block_* ended one, so on a
- * kernel `failed` never counted and the first failure stayed for ever.
+ * memory_block_online/offline's return where that direction's is traced
+ * (@block_ops).  6.1 .. 6.18 inline both into memory_block_action()
+ * (bpf/absent.c): there an operation ends at online_pages/offline_pages'
+ * return, or at a failed step memory_block_online() takes before
+ * online_pages() (MEM_PREPARE_ONLINE's notifier,
+ * mhp_init_memmap_on_memory()), after which it returns.  usereye10 U2:
+ * only memory_block_* ended one, so on a kernel `failed` never counted
+ * and the first failure stayed for ever.  Each direction by its own
+ * flag: one flag for both (set only when both were traced) counted a
+ * failure of the traced direction twice, at online_pages and at
+ * memory_block_online, naming memory_block_online (reread19 R1).
  */
 static inline int hmt_ends_operation(const struct hmt_event *e, int block_ops)
 {
 	if (e->fn == HMT_FN_memory_block_online || e->fn == HMT_FN_memory_block_offline)
 		return 1;
-	if (block_ops)
+	if (e->fn == HMT_FN_offline_pages)
+		return !(block_ops & HMT_BLOCK_OPS_OFFLINE);
+	if (block_ops & HMT_BLOCK_OPS_ONLINE)
 		return 0;
-	if (e->fn == HMT_FN_online_pages || e->fn == HMT_FN_offline_pages)
+	if (e->fn == HMT_FN_online_pages)
 		return 1;
 	return hmt_step_fails(e) &&
 	       (e->fn == HMT_FN_mhp_init_memmap_on_memory ||

@@ -164,7 +164,7 @@ static void test_isolated_ebusy_pass_is_no_failure(void **state)
 	static struct blocks bs;
 
 	(void)state;
-	for (int block_ops = 0; block_ops <= 1; block_ops++) {
+	for (int block_ops = 0; block_ops <= HMT_BLOCK_OPS_BOTH; block_ops += HMT_BLOCK_OPS_BOTH) {
 		blocks_init(&bs, block_ops);
 		step(&bs, HMT_FN_memory_notify, B33, MEM_GOING_OFFLINE, 0);
 		step(&bs, HMT_FN_test_pages_isolated, B33, 0, -EBUSY);
@@ -190,7 +190,7 @@ static void test_notifier_refusal_names_the_notifier(void **state)
 	static struct blocks bs;
 
 	(void)state;
-	for (int block_ops = 0; block_ops <= 1; block_ops++) {
+	for (int block_ops = 0; block_ops <= HMT_BLOCK_OPS_BOTH; block_ops += HMT_BLOCK_OPS_BOTH) {
 		blocks_init(&bs, block_ops);
 		step(&bs, HMT_FN_memory_notify, B32, MEM_GOING_OFFLINE, -ENOMEM);
 		step(&bs, HMT_FN_memory_notify, B32, MEM_CANCEL_OFFLINE, 0);
@@ -238,6 +238,48 @@ static void test_prepare_online_refusal_ends_the_online(void **state)
 	assert_int_equal(bs.b[32].in_failure, 0);
 }
 
+/*
+ * A kernel that inlines memory_block_offline and not memory_block_online
+ * (the compiler's choice): a failed online ends at memory_block_online,
+ * counted once and named by its notifier; a failed offline at
+ * offline_pages.  One flag for both, 0 here, counted the online twice
+ * and named memory_block_online (reread19 R1).
+ */
+static void test_one_direction_traced(void **state)
+{
+	static struct blocks bs;
+
+	(void)state;
+	blocks_init(&bs, HMT_BLOCK_OPS_ONLINE);
+	step(&bs, HMT_FN_memory_notify, B32, MEM_PREPARE_ONLINE, 0);
+	step(&bs, HMT_FN_memory_notify, B32, MEM_GOING_ONLINE, -EBUSY);
+	step(&bs, HMT_FN_memory_notify, B32, MEM_CANCEL_ONLINE, 0);
+	step(&bs, HMT_FN_online_pages, B32, 0, -EBUSY);
+	assert_int_equal(bs.b[32].failed, 0);
+	step(&bs, HMT_FN_memory_block_online, B32, 0, -EBUSY);
+	assert_int_equal(bs.b[32].failed, 1);
+	assert_int_equal(bs.b[32].error_fn, HMT_FN_memory_notify);
+	assert_int_equal(bs.b[32].in_failure, 0);
+	/* the offline direction, inlined: offline_pages ends it */
+	step(&bs, HMT_FN_memory_notify, B33, MEM_GOING_OFFLINE, 0);
+	step(&bs, HMT_FN_test_pages_isolated, B33, 0, -EBUSY);
+	step(&bs, HMT_FN_offline_pages, B33, 0, -EBUSY);
+	assert_int_equal(bs.b[33].failed, 1);
+	assert_int_equal(bs.b[33].error_fn, HMT_FN_offline_pages);
+	assert_int_equal(bs.b[33].in_failure, 0);
+	/* and the other way round */
+	blocks_init(&bs, HMT_BLOCK_OPS_OFFLINE);
+	step(&bs, HMT_FN_memory_notify, B32, MEM_GOING_ONLINE, -EBUSY);
+	step(&bs, HMT_FN_online_pages, B32, 0, -EBUSY);
+	assert_int_equal(bs.b[32].failed, 1);
+	step(&bs, HMT_FN_memory_notify, B33, MEM_GOING_OFFLINE, -ENOMEM);
+	step(&bs, HMT_FN_offline_pages, B33, 0, -ENOMEM);
+	assert_int_equal(bs.b[33].failed, 0);
+	step(&bs, HMT_FN_memory_block_offline, B33, 0, -ENOMEM);
+	assert_int_equal(bs.b[33].failed, 1);
+	assert_int_equal(bs.b[33].error_fn, HMT_FN_memory_notify);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_isolated_ebusy_pass_is_no_failure),
 		cmocka_unit_test(test_notifier_refusal_names_the_notifier),
 		cmocka_unit_test(test_prepare_online_refusal_ends_the_online),
+		cmocka_unit_test(test_one_direction_traced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
