@@ -562,8 +562,9 @@ static void dimm_refused(struct hmfs_ctx *ctx, struct hmfs_dev *d, int ret, cons
  */
 static void links_now(struct hmfs_ctx *ctx, uint64_t addr, uint64_t size)
 {
+	/* rounded out: a virtio-mem run may start or end inside a memory block */
 	hmfs_nodelink_now(ctx, (unsigned long)(addr / ctx->block_size),
-			  (unsigned long)((addr + size) / ctx->block_size));
+			  (unsigned long)((addr + size + ctx->block_size - 1) / ctx->block_size));
 }
 
 static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
@@ -1664,9 +1665,15 @@ static int vmem_blocks(struct hmfs_ctx *ctx, const char *id, uint64_t first, uin
 	before = vmem_plugged(d);
 	ret = fn(d->vm, first, count);
 	after = vmem_plugged(d);
-	/* a restore's or an undo's plugging: what it added linked at once */
+	/*
+	 * a restore's or an undo's plugging: what it added linked at once --
+	 * the run's memory blocks only: called once a run (state.c
+	 * plugged_as(), machine.c plugged_back()), the whole device each time
+	 * was a nodelink look-up for every block of it a run, O(runs x
+	 * blocks) for a fragmented device (reread18-fusefs2 F7)
+	 */
 	if (fn == hotmem_virtio_mem_restore_plugged)
-		links_now(ctx, d->addr, d->size);
+		links_now(ctx, d->addr + first * d->block_size, count * d->block_size);
 	if (ret)
 		snprintf(err, errlen, "%s: %s device blocks %llu+%llu: %s", id, what,
 			 (unsigned long long)first, (unsigned long long)count, strerror(-ret));
