@@ -1339,7 +1339,10 @@ int hmfs_events_start(struct hmfs_ctx *ctx)
 		ctx->ev_slot = -1;
 		return -ret;
 	}
+	/* under q_lock: notifier_live() and must_wait_locked() read it there, from other threads */
+	pthread_mutex_lock(&ctx->q_lock);
 	ctx->notifier_started = true;
+	pthread_mutex_unlock(&ctx->q_lock);
 	return 0;
 }
 
@@ -1366,10 +1369,15 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 		pthread_cond_signal(&ctx->q_cond);
 		pthread_mutex_unlock(&ctx->q_lock);
 		pthread_join(ctx->notifier, NULL);
-		ctx->notifier_started = false;
 	}
-	/* drained: none is left; were one, its writer must not wait forever */
+	/*
+	 * drained: none is left; were one, its writer must not wait forever.
+	 * notifier_started cleared under q_lock: the session loop still
+	 * serves writes (main.c teardown() stops us before the unmount),
+	 * whose held replies read it there (must_wait_locked())
+	 */
 	pthread_mutex_lock(&ctx->q_lock);
+	ctx->notifier_started = false;
 	held = held_ready_locked(ctx, true);
 	pthread_mutex_unlock(&ctx->q_lock);
 	held_send(held);
