@@ -60,8 +60,17 @@ void hmd_dyn_account(struct hmd *d, unsigned long id, int sign)
 	unsigned long *v;
 	int i = dyn_index(d, id);
 
-	if (i < 0)
+	if (i < 0) {
+		/*
+		 * online memory no group read holds, maybe a virtio-mem
+		 * device's probed since (its memory onlined by the kernel or
+		 * an admin, never by a decision of ours, which reads the table
+		 * for it): its group is read before the next decision
+		 */
+		if (sign > 0 && !b->boot && (!b->fwnode || b->fwnode == HMD_FWNODE_UNREAD))
+			d->dyn.outside_online = true;
 		return;
+	}
 	g = &d->dyn.g[i];
 	if (g->nid == HMD_NUMA_NO_NODE)
 		g->nid = b->nid;
@@ -226,6 +235,7 @@ static void dyn_refresh(struct hmd *d)
 		hmd_log(d, LOG_WARNING, "%s: %s: virtio-mem blocks are decided alone",
 			d->iomem_path, strerror(-r));
 	d->dyn.stale = false;
+	d->dyn.outside_online = false;
 	dyn_recount(d);
 }
 
@@ -266,6 +276,17 @@ const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hm
 	unsigned long per_unit, base, i;
 	int k;
 
+	/*
+	 * A DIMM's block is in no dynamic group, and the groups' sums were
+	 * kept block by block since the table was read: it is read again
+	 * for it only when online memory outside the table may be a
+	 * virtio-mem device's (hmd_dyn_account()), whose req_kernel_early_pages
+	 * the decision reserves (6.12 auto_movable_can_online_movable()).
+	 * Once a burst it was read anyway, two READs of /proc/iomem an ADD
+	 * of a single DIMM on hotmemfs.
+	 */
+	if (d->dyn.stale && !d->dyn.outside_online && dimm_block(d, id))
+		return NULL;
 	if (d->dyn.stale)
 		dyn_refresh(d);
 	k = dyn_index(d, id);

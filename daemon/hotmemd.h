@@ -174,6 +174,12 @@ struct hmd {
 	struct {
 		bool stale; /* read /proc/iomem again before the next group asked for */
 		bool missed; /* read again for a block outside every group, this burst */
+		/*
+		 * a block outside every group read went online that may be a
+		 * virtio-mem device's (no firmware_node known, not boot memory):
+		 * read again even before a DIMM's decision (hmd_dyn_group())
+		 */
+		bool outside_online;
 		bool warned_hidden, warned_many;
 		int n;
 		unsigned long lo[HMD_MAX_DYN], hi[HMD_MAX_DYN]; /* block ids */

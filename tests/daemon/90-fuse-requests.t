@@ -95,7 +95,12 @@ delta "$TMP/a0" "$TMP/a1" "$n" >"$TMP/add"
 # 2026-11-30 09:37, 3 of 8 at load 12-17, since hotmemfs links a DIMM's
 # firmware_node after its ADDs, as 6.12 does: a listing of memoryN/ may
 # come before the link): counted apart (fuse_counts.sh), FUSE_RACE_MAX an ADD.
-# 12.5 for the rest: a request more every ADD still fails
+# 10-12 since a DIMM's block's decision reads /proc/iomem (two READs)
+# only when online memory outside the virtio-mem groups read may be a
+# device's (dyngroups.c hmd_dyn_group()): an ADD that comes before its
+# DIMM's binding still reads it, to tell a virtio-mem block (11.51 at load
+# 11, READ 3.50 an ADD where it was 4.00).  12.5 for the rest: a request
+# more every ADD still fails
 race=$(fuse_binding_race "$TMP/add")
 # A block's node link comes after its ADD too, as 6.12 add_memory_resource()
 # makes it (register_memory_blocks_under_node_hotplug() after

@@ -106,9 +106,13 @@ own() { awk -v a="$(fuse_own "$TMP/$1")" -v r="$(nrace "$1")" 'BEGIN { printf "%
 # 15 on 2026-11-30 at either size (the ADD's own 14 and a GETATTR of
 # memory/ after hotmemfs invalidated it; docs/hotmemd.md "FUSE requests a
 # block"); 18 and 39 before, the settle's listing of memory/ growing with
-# it; 12 since its decision reads no valid_zones (the ADD's own 11)
-check "an ADD on $small blocks costs its own 11 FUSE requests and at most 13 ($(own s); $(race s) more meeting the binding, $(nrace s) before the node link)" \
-	ok_count "11 <= $(own s) <= 13 and $(race s) <= $FUSE_RACE_MAX and $(nrace s) <= $FUSE_NODE_RACE_MAX"
+# it; 12 since its decision reads no valid_zones (the ADD's own 11);
+# 10-12 since a DIMM's block's decision reads /proc/iomem (two READs)
+# only when online memory outside the virtio-mem groups read may be a
+# device's -- one that comes before its DIMM's binding still reads it
+# (11.37 at load 11; the ADD's own 9 when none does)
+check "an ADD on $small blocks costs its own 9-11 FUSE requests and at most 13 ($(own s); $(race s) more meeting the binding, $(nrace s) before the node link)" \
+	ok_count "9 <= $(own s) <= 13 and $(race s) <= $FUSE_RACE_MAX and $(nrace s) <= $FUSE_NODE_RACE_MAX"
 check "... and on $big blocks ($(own b); $(race b) more meeting the binding, $(nrace b) before the node link) no more than on $small" \
 	ok_count "$(own b) <= $(own s) + 0.5 and $(race b) <= $FUSE_RACE_MAX and $(nrace b) <= $FUSE_NODE_RACE_MAX"
 done_testing

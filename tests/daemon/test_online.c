@@ -755,6 +755,44 @@ static void test_firmware_group_whole_dimm(void **state)
 }
 
 /*
+ * A DIMM's block is in no virtio-mem device's dynamic group: its ADD does
+ * not read /proc/iomem again (two READs an ADD of a single DIMM on
+ * hotmemfs) while the groups read hold all online memory that may be a
+ * device's.  A block outside them without a firmware_node that goes online
+ * (here one an admin onlines, policy offline) may be a device's probed
+ * since: the next decision, a DIMM's too, reads the groups first.
+ */
+static void test_dimm_add_reads_no_iomem(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.cfg.node_policy[1] = HMD_POL_OFFLINE;
+	mk_dimm_links(f, 8, 15, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	hmd_dyn_invalidate(&f->d); /* as each settle does */
+	mk_block(f->root, 16, "offline\n", 0);
+	mk_dimm_links(f, 16, 16, 1);
+	hmd_block_event(&f->d, "add", 16);
+	assert_int_equal(f->m.writes[16], 1);
+	assert_true(f->d.dyn.stale); /* not read for it */
+	/* no firmware_node, left offline, then onlined by an admin */
+	mk_block(f->root, 17, "offline\n", 1);
+	hmd_block_event(&f->d, "add", 17);
+	assert_int_equal(f->m.writes[17], 0);
+	replace_state(f->root, 17, "online\n");
+	hmd_block_event(&f->d, "online", 17);
+	assert_true(f->d.blk[17].online);
+	assert_true(f->d.dyn.outside_online);
+	mk_block(f->root, 18, "offline\n", 0);
+	mk_dimm_links(f, 18, 18, 2);
+	hmd_block_event(&f->d, "add", 18);
+	assert_int_equal(f->m.writes[18], 1);
+	assert_false(f->d.dyn.stale); /* read before its decision */
+	assert_false(f->d.dyn.outside_online);
+	assert_sums_recount(&f->d);
+}
+
+/*
  * Two DIMMs: the first (1 GiB) fits Movable; the second's ADDs come one by
  * one, and its first block is decided for the whole 4 GiB device (the
  * sysroot shows blocks whose ADD has not come yet), which does not fit the
@@ -2532,6 +2570,7 @@ int main(void)
 		T(test_firmware_group_whole_dimm),
 		T(test_dynamic_group_from_iomem),
 		T(test_dynamic_group_hidden_iomem),
+		T(test_dimm_add_reads_no_iomem),
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_before_last_adds),
