@@ -5,9 +5,9 @@
 # in prove's summary.  scripts/test-exec.sh keeps each file's TAP (.tap),
 # its stderr (.err) and its exit status (.rc) in LOGDIR.  For each failed
 # file: its exit status, every "not ok" line (a TODO's excepted) with the
-# "#" lines after it, and the end of its stderr; at most MAX lines a file.
+# "#" lines after it, and the end of its stderr; at most MAX lines a file (60).
 logs=${1:?usage: failures.sh LOGDIR [MAX-LINES-A-FILE]}
-max=${2:-40}
+max=${2:-60}
 [ -d "$logs" ] || exit 0
 nfail=0
 for f in "$logs"/*.tap; do
