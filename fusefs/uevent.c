@@ -400,9 +400,36 @@ struct claim_peer {
 	long pid;
 };
 
-#define CLAIM_PEERS 32
+/*
+ * The sharers: as many as connect (reread18-fusefs2 F6: at a fixed 32 the
+ * holder closed the 33rd's connection at once, which took it for the
+ * holder gone, claimed again, connected again, and looped logging two
+ * lines a turn), grown here with the poll array; *@cap their room.  False
+ * without memory.
+ */
+static bool peers_room(struct claim_peer **peers, struct pollfd **p, int nr, int *cap,
+		       int nr_fixed)
+{
+	int n = *cap ? 2 * *cap : 8;
+	struct claim_peer *more;
+	struct pollfd *pmore;
 
-static void peer_accept(struct hmfs_uevent_sink *s, int i, struct claim_peer *peers, int *nr)
+	if (nr < *cap)
+		return true;
+	more = realloc(*peers, (size_t)n * sizeof(*more));
+	if (!more)
+		return false;
+	*peers = more;
+	pmore = realloc(*p, (size_t)(nr_fixed + n) * sizeof(*pmore));
+	if (!pmore)
+		return false;
+	*p = pmore;
+	*cap = n;
+	return true;
+}
+
+static void peer_accept(struct hmfs_uevent_sink *s, int i, struct claim_peer **peers,
+			struct pollfd **p, int *nr, int *cap)
 {
 	struct ucred cred = { .pid = -1 };
 	socklen_t clen = sizeof(cred);
@@ -413,13 +440,17 @@ static void peer_accept(struct hmfs_uevent_sink *s, int i, struct claim_peer *pe
 			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 		return;
 	}
-	/* ourselves (-u PATH twice, path_claim()): no other hotmemfs */
-	if (*nr == CLAIM_PEERS || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) ||
-	    cred.pid == getpid()) {
+	/*
+	 * ourselves (-u PATH twice, path_claim()): no other hotmemfs; no
+	 * memory for one more: closed, and the sharer, which finds us still
+	 * holding it, tries again quietly (holder_gone())
+	 */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || cred.pid == getpid() ||
+	    !peers_room(peers, p, *nr, cap, 2 + 2 * s->nr_paths)) {
 		close(fd);
 		return;
 	}
-	peers[(*nr)++] = (struct claim_peer){ .fd = fd, .path = i, .pid = cred.pid };
+	(*peers)[(*nr)++] = (struct claim_peer){ .fd = fd, .path = i, .pid = cred.pid };
 	shared_set(s, i, s->shared_nr[i] + 1, cred.pid);
 	say_shared(s, i, cred.pid);
 }
@@ -441,15 +472,31 @@ static void peer_gone(struct hmfs_uevent_sink *s, struct claim_peer *peers, int 
 	shared_set(s, i, s->shared_nr[i] - 1, other);
 }
 
-/* the hotmemfs holding -u path @i's claim went: claim it again (ours now, or a third's) */
+/*
+ * Our connection to the hotmemfs holding -u path @i's claim closed: it
+ * went, and we claim it again (ours now, or a third's), saying so; or it
+ * is still there and closed ours alone (an older hotmemfs's 33rd sharer,
+ * its lack of memory): connected again, quietly and not at once, not a
+ * loop of log lines (reread18-fusefs2 F6)
+ */
 static void holder_gone(struct hmfs_uevent_sink *s, int i)
 {
+	long was = s->shared_pid[i], pid = -1;
 	char who[48];
+	int fd;
 
 	close(s->path_holder_fd[i]);
 	s->path_holder_fd[i] = -1;
+	fd = claim_connect(s->claim_name[i], &pid);
+	if (fd >= 0 && pid == was && pid > 0) {
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+		s->path_holder_fd[i] = fd;
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
 	fprintf(stderr, "hotmemfs: --uevent-socket %s: %s no longer sends there\n", s->paths[i],
-		hotmemfs_words(s->shared_pid[i], who, sizeof(who)));
+		hotmemfs_words(was, who, sizeof(who)));
 	shared_set(s, i, 0, -1);
 	path_claim(s, i);
 }
@@ -469,10 +516,12 @@ static void holder_gone(struct hmfs_uevent_sink *s, int i)
 static void *claim_answer(void *arg)
 {
 	struct hmfs_uevent_sink *s = arg;
-	struct claim_peer peers[CLAIM_PEERS];
-	struct pollfd p[2 + 2 * HMFS_MAX_UEVENT_SOCKETS + CLAIM_PEERS];
-	int nr_peers = 0;
+	struct claim_peer *peers = NULL;
+	struct pollfd *p = malloc((2 + 2 * HMFS_MAX_UEVENT_SOCKETS) * sizeof(*p));
+	int nr_peers = 0, cap = 0;
 
+	if (!p)
+		return NULL;
 	for (;;) {
 		int n = 0, polled_peers = nr_peers, fd;
 
@@ -505,13 +554,15 @@ static void *claim_answer(void *arg)
 		}
 		for (int i = 0; i < s->nr_paths; i++) {
 			if (p[2 + 2 * i].revents & POLLIN)
-				peer_accept(s, i, peers, &nr_peers);
+				peer_accept(s, i, &peers, &p, &nr_peers, &cap);
 			if (p[3 + 2 * i].revents)
 				holder_gone(s, i);
 		}
 	}
 	for (int j = 0; j < nr_peers; j++)
 		close(peers[j].fd);
+	free(peers);
+	free(p);
 	return NULL;
 }
 
