@@ -23,6 +23,7 @@
  * xorshift generator: a scenario replays exactly.  All of it runs under
  * device_hotplug_lock (or at boot, before anybody else can look).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -600,27 +601,12 @@ static unsigned long kmem_find_from(struct hotmem *hm, unsigned long from,
 	return hm->kmem.used;
 }
 
-/*
- * Last, those whose pages are not free are allocated anew where the
- * allocator puts them (counted in *@moved), and the array is put in the
- * saved order, the generator as saved: the next tick frees the same one
- * (kmem_random() over the same array).
- */
-int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
-			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved)
+/* the same order by swaps, O(n^2): when the sorted index below cannot be had */
+static void kmem_reorder_slow(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
+			      unsigned long n, const bool *taken)
 {
 	unsigned long at = 0;
 
-	*moved = 0;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (unsigned long i = 0; i < n; i++) {
-		if (taken[i])
-			continue;
-		(*moved)++; /* one the kernel does not allocate is dropped */
-		if (kmem_saved_ok(&a[i]))
-			kmem_anew(hm, &a[i]); /* -ENOMEM: a machine that full has it nowhere */
-	}
-	/* the taken ones first, in the saved order; those anew after them */
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long j;
 		struct kmem_alloc t;
@@ -635,6 +621,83 @@ int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a
 		hm->kmem.allocs[j] = t;
 		at++;
 	}
+}
+
+struct pfn_at {
+	unsigned long pfn, idx;
+};
+
+static int pfn_at_cmp(const void *x, const void *y)
+{
+	const struct pfn_at *a = x, *b = y;
+
+	return a->pfn < b->pfn ? -1 : a->pfn > b->pfn;
+}
+
+/*
+ * The engine's array in @a's order (the taken ones; those anew after
+ * them, in the order they were made): each found by its pfn in a sorted
+ * index, O(n log n) -- a linear search for each was O(n^2)
+ * (reread18-engine F5).  The restore's own bookkeeping, not the
+ * machine's: plain malloc, and without it the swaps as before.
+ */
+static void kmem_reorder(struct hotmem *hm, const struct hotmem_kmem_alloc *a, unsigned long n,
+			 const bool *taken)
+{
+	unsigned long used = hm->kmem.used, at = 0;
+	struct pfn_at *idx = malloc((used ? used : 1) * sizeof(*idx));
+	struct kmem_alloc *out = malloc((used ? used : 1) * sizeof(*out));
+	bool *done = calloc(used ? used : 1, sizeof(*done));
+
+	if (!idx || !out || !done) {
+		kmem_reorder_slow(hm, a, n, taken);
+		goto out;
+	}
+	for (unsigned long j = 0; j < used; j++)
+		idx[j] = (struct pfn_at){ hm->kmem.allocs[j].pfn, j };
+	qsort(idx, used, sizeof(*idx), pfn_at_cmp);
+	for (unsigned long i = 0; i < n; i++) {
+		struct pfn_at key = { (unsigned long)a[i].pfn, 0 }, *f;
+
+		if (!taken[i])
+			continue;
+		f = bsearch(&key, idx, used, sizeof(*idx), pfn_at_cmp);
+		/* one pfn, one live allocation: its site says it is this one */
+		if (!f || done[f->idx] || hm->kmem.allocs[f->idx].site != a[i].site)
+			continue;
+		done[f->idx] = true;
+		out[at++] = hm->kmem.allocs[f->idx];
+	}
+	for (unsigned long j = 0; j < used; j++)
+		if (!done[j])
+			out[at++] = hm->kmem.allocs[j];
+	memcpy(hm->kmem.allocs, out, used * sizeof(*out));
+out:
+	free(idx);
+	free(out);
+	free(done);
+}
+
+/*
+ * Last, those whose pages are not free are allocated anew where the
+ * allocator puts them (counted in *@moved), and the array is put in the
+ * saved order, the generator as saved: the next tick frees the same one
+ * (kmem_random() over the same array).
+ */
+int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
+			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved)
+{
+	*moved = 0;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (unsigned long i = 0; i < n; i++) {
+		if (taken[i])
+			continue;
+		(*moved)++; /* one the kernel does not allocate is dropped */
+		if (kmem_saved_ok(&a[i]))
+			kmem_anew(hm, &a[i]); /* -ENOMEM: a machine that full has it nowhere */
+	}
+	/* the taken ones first, in the saved order; those anew after them */
+	kmem_reorder(hm, a, n, taken);
 	hm->kmem.rng = rng;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return 0;

@@ -862,6 +862,10 @@ struct hmfs_ctx {
 	 * not put back at their pages, for the restore line.
 	 */
 	bool kmem_logging;
+	/* under change_lock: a whole save failed (the next record has the list); */
+	bool kmem_whole_next;
+	/* the log's entries the last whole save's list holds ("based") */
+	unsigned long kmem_in_base;
 	int kmem_restored;
 	unsigned long kmem_moved;
 	/*

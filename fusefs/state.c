@@ -730,7 +730,8 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
 	if (!ops)
 		return -ENOMEM;
 	ret = hotmem_kmem_log_walk(ctx->hm, kmem_entry_add, ops, &rng, n);
-	if (ret == -EOVERFLOW) {
+	/* a whole save failed: the list no durable file may hold (kmem_base_lost()) */
+	if (ret == -EOVERFLOW || (!ret && ctx->kmem_whole_next)) {
 		json_object_put(ops);
 		*delta = kmem_json(ctx);
 		*n = ULONG_MAX;
@@ -747,7 +748,52 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
 	}
 	json_object_object_add(*delta, "rng", json_object_new_uint64(rng));
 	json_object_object_add(*delta, "ops", ops);
+	if (ctx->kmem_in_base)
+		json_object_object_add(*delta, "based",
+				       json_object_new_uint64(ctx->kmem_in_base < *n ?
+							      ctx->kmem_in_base : *n));
 	return 0;
+}
+
+/*
+ * A whole save that took the list (kmem_json()) failed: no durable file
+ * may hold the list the log goes on from -- the first one taken started
+ * it, and a failed start save left records carrying changes to a list
+ * no file held, replayed onto the file before's (reread18-fusefs2 F10).
+ * The next record carries the whole list ("allocs"), whichever file the
+ * failure left.  Under change_lock.
+ */
+static void kmem_base_lost(struct hmfs_ctx *ctx)
+{
+	if (ctx->kmem_logging)
+		ctx->kmem_whole_next = true;
+	ctx->kmem_in_base = 0;
+}
+
+static int kmem_count(void *arg, const struct hotmem_kmem_alloc *a)
+{
+	(void)arg;
+	(void)a;
+	return 0;
+}
+
+/*
+ * A whole save took the list now: the log's entries no record has yet
+ * are in it, and the next record, which carries them, says how many
+ * ("based"): replayed onto this file (its seq the one before), they are
+ * skipped -- applied again, a free of a pfn allocated again later in
+ * them moved it to the list's end, and the next tick's random free
+ * read another order (reread18-fusefs2 F5).  Onto an older file (this
+ * one's save failed) they apply.  Under change_lock.
+ */
+static void kmem_based(struct hmfs_ctx *ctx)
+{
+	unsigned long n = 0;
+	uint64_t rng;
+
+	if (!ctx->kmem_logging || hotmem_kmem_log_walk(ctx->hm, kmem_count, NULL, &rng, &n))
+		n = 0;
+	ctx->kmem_in_base = n;
 }
 
 /*
@@ -791,47 +837,120 @@ static bool kmem_entry_parse(json_object *e, struct hotmem_kmem_alloc *a, bool w
 	return true;
 }
 
-/* the index in @allocs of the allocation at @pfn, or -1 */
-static long kmem_find(json_object *allocs, uint64_t pfn)
-{
-	for (size_t i = 0; i < json_object_array_length(allocs); i++) {
-		json_object *e = json_object_array_get_idx(allocs, i);
+/*
+ * A journal's replay of "kmem" ops: the list they change, checked once,
+ * and where each pfn is in it (pfn's decimal -> index: json-c's hash),
+ * kept as the ops take entries out and add them -- not a check of the
+ * whole list and a walk of it for each op, O(records x allocations)
+ * (reread18-fusefs2 F3).  Dropped when a record replaces the list.
+ */
+struct kmem_replay {
+	json_object *allocs;	/* not held: the machine's */
+	json_object *index;	/* NULL: not built */
+	bool bad;		/* the list is not the engine's shape: no op applies */
+};
 
-		if ((uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)) == pfn)
-			return (long)i;
-	}
-	return -1;
+static void kmem_replay_clear(struct kmem_replay *kr)
+{
+	json_object_put(kr->index);
+	*kr = (struct kmem_replay){ 0 };
+}
+
+static void pfn_key(uint64_t pfn, char *key, size_t len)
+{
+	snprintf(key, len, "%llu", (unsigned long long)pfn);
+}
+
+static int kmem_index_set(json_object *index, uint64_t pfn, size_t i)
+{
+	char key[24];
+
+	pfn_key(pfn, key, sizeof(key));
+	return json_object_object_add(index, key, json_object_new_uint64(i));
+}
+
+/* @allocs checked and indexed (once for the replay); false: no op applies */
+static bool kmem_replay_ready(struct kmem_replay *kr, json_object *allocs)
+{
+	struct hotmem_kmem_alloc a;
+
+	if (kr->allocs == allocs && (kr->index || kr->bad))
+		return !kr->bad;
+	kmem_replay_clear(kr);
+	kr->allocs = allocs;
+	kr->bad = !allocs;
+	kr->index = allocs ? json_object_new_object() : NULL;
+	for (size_t i = 0; kr->index && i < json_object_array_length(allocs); i++)
+		if (!kmem_entry_parse(json_object_array_get_idx(allocs, i), &a, true) ||
+		    kmem_index_set(kr->index, a.pfn, i))
+			kr->bad = true;
+	if (!kr->index)
+		kr->bad = true;
+	return !kr->bad;
+}
+
+/* the index in the list of the allocation at @pfn, or -1 */
+static long kmem_find(struct kmem_replay *kr, uint64_t pfn)
+{
+	json_object *v;
+	char key[24];
+
+	pfn_key(pfn, key, sizeof(key));
+	return json_object_object_get_ex(kr->index, key, &v) ? (long)json_object_get_uint64(v) : -1;
 }
 
 /*
- * A freed allocation out of @allocs as kmem_free_at() takes it out of the
+ * A freed allocation out of the list as kmem_free_at() takes it out of the
  * engine's array (the last one into its place), so that the order -- which
  * the next tick's random free reads -- stays the engine's
  */
-static void kmem_remove(json_object *allocs, size_t i)
+static int kmem_remove(struct kmem_replay *kr, size_t i, uint64_t pfn)
 {
+	json_object *allocs = kr->allocs;
 	size_t last = json_object_array_length(allocs) - 1;
+	char key[24];
 
-	if (i != last)
-		json_object_array_put_idx(allocs, i,
-					  json_object_get(json_object_array_get_idx(allocs, last)));
+	pfn_key(pfn, key, sizeof(key));
+	json_object_object_del(kr->index, key);
+	if (i != last) {
+		json_object *e = json_object_array_get_idx(allocs, last);
+
+		json_object_array_put_idx(allocs, i, json_object_get(e));
+		if (kmem_index_set(kr->index,
+				   (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)), i))
+			return -ENOMEM;
+	}
 	json_object_array_del_idx(allocs, last, 1);
+	return 0;
+}
+
+static int kmem_append(struct kmem_replay *kr, json_object *e, uint64_t pfn)
+{
+	if (json_object_array_add(kr->allocs, json_object_get(e)))
+		return -ENOMEM;
+	return kmem_index_set(kr->index, pfn, json_object_array_length(kr->allocs) - 1);
 }
 
 /*
  * A record's "kmem" onto @m's: the whole list ("allocs") or the changes
- * ("ops") in order.  An allocation already there or a free of one not
- * there is what the file holds already (a compaction took the list while
- * a refused change's entries waited for their record): left.  A file
+ * ("ops") in order.  The first "based" of them are in the state file
+ * already when the record is the first after it (@after_base: the save
+ * that took the list then carried them, kmem_based()): skipped.  Past
+ * them, an allocation already there or a free of one not there is what
+ * the file holds already (a file from before "based"): left.  A file
  * without "kmem" (from before) gets nothing from the changes: the
  * restore makes them anew.
  */
-static int replay_kmem(json_object *m, json_object *delta)
+static int replay_kmem(json_object *m, json_object *delta, struct kmem_replay *kr,
+		       bool after_base)
 {
 	json_object *full = hmfs_json_get(delta, "allocs", json_type_array);
 	json_object *ops = hmfs_json_get(delta, "ops", json_type_array);
-	json_object *kmem = hmfs_json_get(m, "kmem", json_type_object), *allocs;
+	json_object *kmem = hmfs_json_get(m, "kmem", json_type_object);
+	json_object *based = hmfs_json_get(delta, "based", json_type_int);
+	size_t skip = after_base && based ? (size_t)json_object_get_uint64(based) : 0;
 	struct hotmem_kmem_alloc a;
+	int ret = 0;
 
 	if (!hmfs_json_get(delta, "rng", json_type_int) || (!full && !ops))
 		return -EUCLEAN;
@@ -839,30 +958,27 @@ static int replay_kmem(json_object *m, json_object *delta)
 		if (!kmem_entry_parse(json_object_array_get_idx(full ? full : ops, i), &a, full))
 			return -EUCLEAN;
 	if (full) {
+		kmem_replay_clear(kr);
 		json_object_object_add(m, "kmem", json_object_get(delta));
 		return 0;
 	}
-	allocs = hmfs_json_get(kmem, "allocs", json_type_array);
 	/* a list not the engine's shape (never written so): no change applies, the restore checks it */
-	for (size_t i = 0; allocs && i < json_object_array_length(allocs); i++)
-		if (!kmem_entry_parse(json_object_array_get_idx(allocs, i), &a, true))
-			allocs = NULL;
-	if (!allocs)
+	if (!kmem_replay_ready(kr, hmfs_json_get(kmem, "allocs", json_type_array)))
 		return 0;
-	for (size_t i = 0; i < json_object_array_length(ops); i++) {
+	for (size_t i = skip; !ret && i < json_object_array_length(ops); i++) {
 		json_object *e = json_object_array_get_idx(ops, i);
 		long at;
 
 		kmem_entry_parse(e, &a, false);
-		at = kmem_find(allocs, a.pfn);
+		at = kmem_find(kr, a.pfn);
 		if (a.freed && at >= 0)
-			kmem_remove(allocs, (size_t)at);
+			ret = kmem_remove(kr, (size_t)at, a.pfn);
 		else if (!a.freed && at < 0)
-			json_object_array_add(allocs, json_object_get(e));
+			ret = kmem_append(kr, e, a.pfn);
 	}
 	json_object_object_add(kmem, "rng",
 			       json_object_get(hmfs_json_get(delta, "rng", json_type_int)));
-	return 0;
+	return ret;
 }
 
 /* a restore's saved allocations (restore_kmem_begin() to restore_kmem_end()) */
@@ -1208,6 +1324,8 @@ struct snapshot {
 static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 {
 	s->m = hmfs_state_machine(ctx);
+	if (s->m)
+		kmem_based(ctx);
 	s->seq = ctx->journal_seq;
 	s->len = ctx->journal_len;
 	s->kmem_len = ctx->journal_kmem_len;
@@ -1376,6 +1494,7 @@ static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 	take_snapshot(ctx, &s);
 	ret = write_snapshot(ctx, &s, kept);
 	if (ret) {
+		kmem_base_lost(ctx);
 		json_object_put(s.m);
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
@@ -1426,6 +1545,11 @@ static void compact_background(struct hmfs_ctx *ctx)
 	pthread_mutex_unlock(&ctx->compact_lock);
 	json_object_put(s.m);
 	count_save(ctx, ret);
+	if (ret) {
+		pthread_mutex_lock(&ctx->change_lock);
+		kmem_base_lost(ctx);
+		pthread_mutex_unlock(&ctx->change_lock);
+	}
 	pthread_mutex_lock(&ctx->journal_lock);
 	ctx->compact_at = ret ? journal_weight(ctx) + HMFS_JOURNAL_MAX / 4 : 0;
 	pthread_mutex_unlock(&ctx->journal_lock);
@@ -1955,6 +2079,11 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 		/* in the journal: the engine's log is past them (a failed one keeps them) */
 		if (kmem_n)
 			hotmem_kmem_log_drop(ctx->hm, kmem_n);
+		if (kmem) {
+			ctx->kmem_in_base = 0;
+			if (kmem_n == ULONG_MAX)
+				ctx->kmem_whole_next = false;
+		}
 		pthread_mutex_lock(&ctx->save_lock);
 		ctx->journal_records++;
 		pthread_mutex_unlock(&ctx->save_lock);
@@ -3159,6 +3288,8 @@ struct patches {
 	size_t nr, rcap;
 	json_object *devices; /* id -> device, in place of the machine's (a "set" of "devices" drops them) */
 	size_t order; /* of the next record */
+	struct kmem_replay kr; /* the "kmem" ops' list and its pfn index */
+	bool after_base; /* the record now is the first after the state file's */
 };
 
 static int patch_add(struct patches *ps, json_object *run)
@@ -3676,7 +3807,7 @@ static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 	    hmfs_json_get(rec, "device", json_type_object) ||
 	    hmfs_json_get(rec, "iattr", json_type_object))
 		ret = replay_change(m, rec, ps);
-	return ret || !kmem ? ret : replay_kmem(m, kmem);
+	return ret || !kmem ? ret : replay_kmem(m, kmem, &ps->kr, ps->after_base);
 }
 
 /* one journal line "CRC32 JSON" (NUL-terminated; @whole: a newline ended it): NULL if torn */
@@ -4000,6 +4131,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 			good = (size_t)(next - text);
 			continue;
 		}
+		ps.after_base = seq == fileseq;
 		ret = known && u64(rec, "seq") == seq + 1 ? replay_record(m, rec, &ps) : -EUCLEAN;
 		json_object_put(rec);
 		/*
@@ -4060,6 +4192,7 @@ fail:
 out:
 	patches_clear(&ps);
 	ranges_clear(&ps);
+	kmem_replay_clear(&ps.kr);
 	json_object_put(ps.devices);
 	free(ps.p);
 	free(ps.r);
