@@ -2,12 +2,16 @@
 # A session that ends by itself (umount) while the guest's ACPI eject of a
 # DIMM with a pinned page runs (each block's offline gets 10 s, the eject
 # up to 40 s: 100-acpi-eject-stuck-block.t) (review12 D3).  The stop's
-# --stop-wait (here 3 s) was spent on the eject, and only then did the
+# --stop-wait (3 s then) was spent on the eject, and only then did the
 # stop ask the notifier to leave: it gave up at once, blamed the
 # notifier ("the notifier is still inside the kernel after 3.000 s")
 # and exited 1, nothing stuck but the eject.  Now a stop ends the eject
 # under way: its offline ends EINTR as a refused eject (its blocks back
 # online, nothing removed), and the stop exits 0, the machine saved.
+# --stop-wait 10, not 3: ending the eject (its offline's EINTR, memory32
+# back online, their record) took 3.8-5.4 s at load ~10 on 2 vCPUs, and a
+# CI run under such load failed here at 3 s; the old fault still fails
+# (the whole wait spent, exit 1).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -29,19 +33,22 @@ eject_stuck() {
 	tap_ok $? "... still under way (its end not logged)"
 }
 
-mount_fs "hotmemfs mounts (--stop-wait 3)" --fresh --stop-wait 3
+mount_fs "hotmemfs mounts (--stop-wait 10)" --fresh --stop-wait 10
 eject_stuck
+t0=$(date +%s%N)
 umount "$MNT"
 tap_ok $? "umount: the session ends by itself"
 wait_exit "$FS_PID" 60
-is "$?" 0 "hotmemfs ends its stop: exit 0 (nothing was stuck but the eject)"
+rc=$?
+echo "# the stop took $((($(date +%s%N) - t0) / 1000000)) ms (--stop-wait 10)"
+is "$rc" 0 "hotmemfs ends its stop: exit 0 (nothing was stuck but the eject)"
 FS_PID=
 grep -q "ACPI eject of $slot: d1: the guest refused the unplug" "$TMP/hotmemfs.log"
 tap_ok $? "... the eject ended by the stop, as a refused one"
 ! grep -q "notifier is still inside the kernel\|still waiting after" "$TMP/hotmemfs.log"
 tap_ok $? "... without blaming the notifier, or a wait past --stop-wait"
 end_fs_stopped
-start_fs --stop-wait 3
+start_fs --stop-wait 10
 tap_ok $? "hotmemfs restarts from the state file"
 ctl devices | grep -q '^d1 '
 tap_ok $? "... d1 is there: the eject ended, nothing removed"
@@ -52,12 +59,15 @@ tap_ok $? "invariants hold"
 # the same eject, SIGTERM instead of the umount
 stop_fs
 : >"$TMP/hotmemfs.log"
-start_fs --fresh --stop-wait 3
+start_fs --fresh --stop-wait 10
 tap_ok $? "a fresh hotmemfs"
 eject_stuck
+t0=$(date +%s%N)
 kill -TERM "$FS_PID"
 wait_exit "$FS_PID" 60
-is "$?" 0 "SIGTERM: hotmemfs ends its stop, exit 0"
+rc=$?
+echo "# the stop took $((($(date +%s%N) - t0) / 1000000)) ms (--stop-wait 10)"
+is "$rc" 0 "SIGTERM: hotmemfs ends its stop, exit 0"
 FS_PID=
 grep -q "ACPI eject of $slot: d1: the guest refused the unplug" "$TMP/hotmemfs.log" &&
 	! grep -q "still waiting after" "$TMP/hotmemfs.log"
