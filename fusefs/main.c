@@ -1778,6 +1778,19 @@ static bool notifier_leave(struct stopper *st)
 
 	pthread_mutex_lock(&st->lock);
 	stop_begin_locked(st);
+	/*
+	 * Never mounted (a start refused before mount_fs(), its session not
+	 * published): the notifier never entered the kernel (kernel_enter()
+	 * needs ctx->se), so it is out at once, with nothing to wait for or
+	 * to say.  Under load the helper thread could take longer than
+	 * STOP_SAY_WAIT_MS to run, and a refused boot printed "stop: waiting
+	 * up to 30 s ... for the notifier to leave the kernel" after its
+	 * refusal (tests/engine/profile-words.t check 7, once in CI).
+	 */
+	if (!st->gone_started && !st->gone_done && !__atomic_load_n(&st->ctx->se, __ATOMIC_ACQUIRE)) {
+		hmfs_events_kernel_gone(st->ctx);
+		st->gone_done = true;
+	}
 	if (!st->gone_started && !st->gone_done) {
 		st->gone_started = !pthread_create(&st->gone, NULL, gone_main, st);
 		if (!st->gone_started) {
