@@ -28,7 +28,7 @@ decided() {
 	for _ in $(seq 1200); do
 		for b in "$@"; do
 			[ "$(cat "$M/memory$b/state" 2>/dev/null)" = online ] ||
-				grep -q "memory$b: left offline" "$TMP/hotmemd.log" || continue 2
+				grep -q "memory$b: left offline" "$TMP/hotmemd.log" || { sleep 0.05; continue 2; }
 		done
 		return 0
 	done
