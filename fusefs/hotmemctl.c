@@ -486,7 +486,7 @@ static void print_uevents(json_object *u)
 	putchar('\n');
 	for (size_t i = 0; json_object_is_type(shared, json_type_array) &&
 			   i < json_object_array_length(shared); i++) {
-		/* its pid: a hotmemfs from before it says none */
+		/* its pid: -1 where the peer's could not be read, 0 in another PID namespace */
 		json_object *pid = json_object_is_type(pids, json_type_array) &&
 						   i < json_object_array_length(pids) ?
 					   json_object_array_get_idx(pids, i) :

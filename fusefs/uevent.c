@@ -385,8 +385,9 @@ static void path_claim(struct hmfs_uevent_sink *s, int i)
 		}
 		if (fd >= 0) {
 			s->path_holder_fd[i] = fd;
-			shared_set(s, i, 1, pid);
+			/* said before status shows it: a status reader then finds the line */
 			say_shared(s, i, pid);
+			shared_set(s, i, 1, pid);
 			return;
 		}
 		/* its holder between bind() and listen(), or just gone: again */
@@ -451,8 +452,8 @@ static void peer_accept(struct hmfs_uevent_sink *s, int i, struct claim_peer **p
 		return;
 	}
 	(*peers)[(*nr)++] = (struct claim_peer){ .fd = fd, .path = i, .pid = cred.pid };
-	shared_set(s, i, s->shared_nr[i] + 1, cred.pid);
 	say_shared(s, i, cred.pid);
+	shared_set(s, i, s->shared_nr[i] + 1, cred.pid);
 }
 
 /* peer @j closed its connection: it stopped (or was killed) */

@@ -24,6 +24,13 @@
 
 #include "hotmemd.h"
 
+/* cmocka's skip() says no reason: a "# SKIP: why" line first */
+#define skip_why(why)                                 \
+	do {                                          \
+		print_message("# SKIP: %s\n", (why)); \
+		skip();                               \
+	} while (0)
+
 #define MAX_SCRIPT 16
 #define NBLOCKS 64
 
@@ -1385,11 +1392,11 @@ static void test_listing_order_verified(void **state)
 	int listed;
 
 	if (!mkdtemp(shm))
-		skip(); /* "# SKIP": no /dev/shm */
+		skip_why("no /dev/shm");
 	if (!block_listed_as(f, shm, 49, unsorted, 4)) {
 		snprintf(cmd, sizeof(cmd), "rm -r '%s'", shm);
 		assert_int_equal(system(cmd), 0);
-		skip(); /* "# SKIP": /dev/shm lists in neither creation order */
+		skip_why("/dev/shm lists in neither creation order");
 	}
 	/* as a FUSE sysroot, its order not known yet */
 	f->d.trunc_writes = false;
@@ -2475,7 +2482,7 @@ static void test_zones_offered_by_zoneinfo(void **state)
 	struct fixture *f = *state;
 
 	if (!atime_moves(f))
-		skip(); /* "# SKIP": a noatime filesystem shows no read */
+		skip_why("a noatime filesystem shows no read");
 	/* as on a kernel's sysfs: a plain-file sysroot always reads valid_zones */
 	f->d.trunc_writes = false;
 	for (size_t i = 0; i < sizeof(zones_cases) / sizeof(zones_cases[0]); i++) {
@@ -2508,7 +2515,7 @@ static void test_zones_offered_not_taken(void **state)
 	struct fixture *f = *state;
 
 	if (!atime_moves(f))
-		skip();
+		skip_why("a noatime filesystem shows no read");
 	f->d.trunc_writes = false;
 	assert_false(zones_case_reads(f, &normal, HMD_POL_AUTO_MOVABLE));
 	/*
