@@ -23,8 +23,10 @@
  * memory block size -- the device block size is in no file, so without
  * force_bbm the unit is taken as one memory block (docs/hotmemd.md,
  * Approximations).  The table is read again once a uevent burst (like the
- * ACPI binding state) and when a block outside it is decided, and its
- * sums are kept by hmd_block_account().
+ * ACPI binding state) when a block that may be a virtio-mem device's is
+ * decided (a DIMM's, with its firmware_node, needs it only when online
+ * memory outside the table may be a device's: hmd_dyn_group()), and when
+ * a block outside it is decided; its sums are kept by hmd_block_account().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -235,7 +237,12 @@ static void dyn_refresh(struct hmd *d)
 		hmd_log(d, LOG_WARNING, "%s: %s: virtio-mem blocks are decided alone",
 			d->iomem_path, strerror(-r));
 	d->dyn.stale = false;
-	d->dyn.outside_online = false;
+	/*
+	 * A table that could not be read is empty: the next DIMM decision
+	 * reads it again (a virtio-mem device's req_kernel_early_pages may
+	 * be missing), as every burst did before 54238a6c (reread19-rest F1)
+	 */
+	d->dyn.outside_online = r && r != -ENOENT;
 	dyn_recount(d);
 }
 

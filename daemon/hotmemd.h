@@ -212,7 +212,7 @@ struct hmd {
 	 * which blocks have link_wait set: a bit a block id (wait_map), a bit
 	 * a word of it that has any (wait_sum), grown with the blocks
 	 * (hmd_link_wait_grow()): a walk of the waiters visits them alone,
-	 * not the ids between (linkwait.c next_waiter())
+	 * not the ids between (linkwait.c hmd_next_waiter())
 	 */
 	unsigned long *wait_map, *wait_sum;
 	unsigned long wait_ids; /* ids the two cover: nblk, once grown */

@@ -139,10 +139,10 @@ static unsigned long next_word(const struct hmd *d, unsigned long w)
 unsigned long hmd_next_waiter(struct hmd *d, unsigned long id, unsigned long end)
 {
 	unsigned long words = words_of(d->wait_ids), w = id / WORD_BITS, bits;
+	/* no waiter: the caller's @end, as hotmemd.h says, not the map's size */
+	unsigned long stop = end > d->wait_ids ? d->wait_ids : end;
 
-	if (end > d->wait_ids)
-		end = d->wait_ids;
-	if (id >= end || !d->n_link_wait)
+	if (id >= stop || !d->n_link_wait)
 		return end;
 	bits = d->wait_map[w] & (~0ul << (id % WORD_BITS));
 	while (!bits) {
@@ -152,7 +152,7 @@ unsigned long hmd_next_waiter(struct hmd *d, unsigned long id, unsigned long end
 		bits = d->wait_map[w];
 	}
 	id = w * WORD_BITS + (unsigned long)__builtin_ctzl(bits);
-	if (id >= end)
+	if (id >= stop)
 		return end;
 	d->link_wait_walked++;
 	return id;

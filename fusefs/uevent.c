@@ -489,7 +489,8 @@ static void holder_gone(struct hmfs_uevent_sink *s, int i)
 	close(s->path_holder_fd[i]);
 	s->path_holder_fd[i] = -1;
 	fd = claim_connect(s->claim_name[i], &pid);
-	if (fd >= 0 && pid == was && pid > 0) {
+	/* the same holder (pid 0: one in another PID namespace, as before) */
+	if (fd >= 0 && pid == was) {
 		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 		s->path_holder_fd[i] = fd;
 		return;

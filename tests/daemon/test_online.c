@@ -800,6 +800,30 @@ static void test_dimm_add_reads_no_iomem(void **state)
 }
 
 /*
+ * A /proc/iomem that could not be read leaves the table empty: the next
+ * DIMM decision reads it again, as each burst did before the DIMM cut
+ * (reread19-rest F1: the failure cleared outside_online, and DIMM
+ * decisions went without the virtio-mem groups' reserve for good).
+ */
+static void test_iomem_unread_read_again(void **state)
+{
+	struct fixture *f = *state;
+
+	mk_dimm_links(f, 8, 15, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	if (f->d.iomem) {
+		fclose(f->d.iomem);
+		f->d.iomem = NULL;
+	}
+	/* a directory: fopen() succeeds, its read fails (EISDIR) */
+	snprintf(f->d.iomem_path, sizeof(f->d.iomem_path), "%s", f->root);
+	hmd_dyn_invalidate(&f->d);
+	assert_false(hmd_dyn_block(&f->d, 8));
+	assert_false(f->d.dyn.stale);
+	assert_true(f->d.dyn.outside_online);
+}
+
+/*
  * Two DIMMs: the first (1 GiB) fits Movable; the second's ADDs come one by
  * one, and its first block is decided for the whole 4 GiB device (the
  * sysroot shows blocks whose ADD has not come yet), which does not fit the
@@ -2578,6 +2602,7 @@ int main(void)
 		T(test_dynamic_group_from_iomem),
 		T(test_dynamic_group_hidden_iomem),
 		T(test_dimm_add_reads_no_iomem),
+		T(test_iomem_unread_read_again),
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_before_last_adds),

@@ -7,8 +7,8 @@
 # to 256M: QEMU's guest driver reads the config at its run (6.12
 # virtio_mem_run_wq() -> virtio_mem_refresh_config()), which has the last
 # one, so it never works toward the first; hotmemfs's queued change ran
-# the first (plugged 1G, its dmesg "requested size: 0x40000000") and then
-# the last (unplugged it all again).  Now the queued value is kept apart
+# the first (plugged 1G, its dmesg "requested size: 0x40000000") and the
+# device stayed there, the answered 256M lost.  Now the queued value is kept apart
 # and the queued change takes, under change_lock, the one queued last.
 . "$(dirname "$0")/lib.sh"
 require_env
