@@ -11,8 +11,13 @@ if [ -z "${HOTMEM_TEST_LOGS:-}" ]; then
 fi
 log=$HOTMEM_TEST_LOGS/${t//\//%}.tap
 # stderr kept beside the TAP (scripts/failures.sh prints its end for a
-# failed file), still shown as prove shows it; the exit status too
-timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@" 2> >(tee "${log%.tap}.err" >&2) | tee "$log"
+# failed file) and shown after the test, before prove's line for it; the
+# exit status too.  A file, not a pipe through tee: a helper a test leaves
+# running (tests/enable_uring.sh's hold) inherits the test's stderr, and a
+# pipe's reader then kept prove waiting for the helper's end, 10 min.
+err=${log%.tap}.err
+timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@" 2> "$err" | tee "$log"
 rc=$?
+cat "$err" >&2
 echo "$rc" > "${log%.tap}.rc"
 exit "$rc"

@@ -199,10 +199,21 @@ printf '%s\n' '#!/bin/bash' 'echo "1..2"; echo "ok 1 - fine"; echo "not ok 2 - b
 	'echo "why it broke" >&2; exit 1' > "$fl/t1"
 printf '%s\n' '#!/bin/bash' 'echo "1..1"; echo "ok 1 - fine"; echo "quiet" >&2' > "$fl/t2"
 printf '%s\n' '#!/bin/bash' 'echo "1..1"; echo "not ok 1 - later # TODO not yet"' > "$fl/t3"
-chmod +x "$fl"/t1 "$fl"/t2 "$fl"/t3
+# a helper a test leaves running with its stderr (tests/enable_uring.sh's
+# hold): test-exec.sh ends with the test, not with the helper
+printf '%s\n' '#!/bin/bash' 'echo "1..1"; sleep 60 >/dev/null & echo $! > "$0.pid"; echo "ok 1 - left a helper"' > "$fl/t4"
+chmod +x "$fl"/t1 "$fl"/t2 "$fl"/t3 "$fl"/t4
 "$src/scripts/test-exec.sh" "$fl/t1" > /dev/null 2>&1
 rc1=$?
 for t in t2 t3; do "$src/scripts/test-exec.sh" "$fl/$t" > /dev/null 2>&1; done
+# its stderr read through a pipe kept the caller waiting for the helper
+# (60 s here; 10 min in make check): a hang bound, not a timing
+# (its reader, as prove, sees the end of both outputs)
+timeout 20 bash -c '"$1" "$2" 2>&1 | cat > /dev/null' _ "$src/scripts/test-exec.sh" "$fl/t4"
+t4=$?
+kill "$(cat "$fl/t4.pid" 2>/dev/null)" 2>/dev/null
+[ "$t4" = 0 ] && ok "test-exec.sh ends with its test, not with a helper the test left holding its stderr" ||
+	notok "test-exec.sh ends with its test, not with a helper the test left holding its stderr" "exit $t4 (124: still waiting after 20 s)"
 unset HOTMEM_TEST_LOGS
 # its stderr's tee may end a moment after it
 for _ in $(seq 50); do grep -qs "why it broke" "$fl/${fl//\//%}%t1.err" && break; sleep 0.1; done
