@@ -748,8 +748,10 @@ struct hm_block_info {
 	enum hm_offline_cause offline_cause;
 	/*
 	 * what it was onlined as (HM_MMOP_ONLINE: `online`, the default
-	 * zone's rule; _KERNEL, _MOVABLE), HM_MMOP_OFFLINE when offline: what
-	 * a front end saves for hotmem_block_restore_online()
+	 * zone's rule; _KERNEL, _MOVABLE), HM_MMOP_OFFLINE when offline, and
+	 * for a boot block never onlined since (boot onlines no block through
+	 * a state write): what a front end saves for
+	 * hotmem_block_restore_online()
 	 */
 	int online_type;
 };
