@@ -6,7 +6,8 @@
  * restore's or an undo's "linked at once" (hmfs_nodelink_now()) showing
  * the links but leaving the hold for that event, whose release drops the
  * listings read before (events.c node_linked()); and now() over a range
- * far wider than the holds costing the holds, not the range.  Both files
+ * far wider than the holds costing the holds, not the range, and one
+ * narrower than the table's buckets costing the range, not the buckets.  Both files
  * are compiled in (they need nothing but pthreads and the context).
  */
 #include <setjmp.h>
@@ -108,6 +109,31 @@ static void test_now_wide_range(void **state)
 	assert_false(hmfs_nodelink_waits(ctx, 1UL << 45));
 }
 
+/*
+ * The walk's cost is the buckets' (reread19-fusefs F5): after a hot-add of
+ * 4096 blocks whose holds all went but one, the buckets stay (2048+), and
+ * now() over a run of 100 blocks looks each up rather than walk them all;
+ * over a range wider than the buckets and holds it walks the table
+ */
+static void test_now_walk_by_buckets(void **state)
+{
+	struct hmfs_ctx *ctx = *state;
+	uint64_t seq;
+
+	for (unsigned long id = 0; id < 4096; id++)
+		hmfs_nodelink_hold(ctx, id);
+	seq = hmfs_nodelink_seq(ctx);
+	for (unsigned long id = 1; id < 4096; id++)
+		assert_true(hmfs_nodelink_release(ctx, id, seq));
+	assert_int_equal(ctx->nodelink.nr, 1);
+	assert_true(ctx->nodelink.buckets >= 2048);
+	assert_false(now_walks_table(&ctx->nodelink, 8000, 8100));
+	assert_true(now_walks_table(&ctx->nodelink, 0, 1UL << 44));
+	hmfs_nodelink_now(ctx, 0, 100);
+	assert_false(hmfs_nodelink_waits(ctx, 0));
+	assert_true(hmfs_nodelink_release(ctx, 0, seq));
+}
+
 /* the table grows past its first buckets and finds, deletes and lists every record */
 static void test_htab(void **state)
 {
@@ -143,6 +169,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hold_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_now_keeps_for_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_now_wide_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_now_walk_by_buckets, setup, teardown),
 		cmocka_unit_test(test_htab),
 	};
 
