@@ -145,6 +145,10 @@ struct virtio_mem {
 struct virtio_mem_pub {
 	pthread_mutex_t lock;
 	struct hm_virtio_mem_info info;	/* the sizes: each writer's, the notifier's */
+	/* the sizes as of the last whole copy: what a failed growth leaves (reread19-engine E1) */
+	struct hm_virtio_mem_info whole_info;
+	/* the last copy could not grow: the notifier publishes no sizes until one does */
+	bool behind;
 	/* the plugged blocks: a copy of the driver, its state arrays the copy's own */
 	struct virtio_mem vm;
 	uint8_t *mb_states, *sb_states, *bb_states;
@@ -1927,6 +1931,15 @@ static int virtio_mem_check_pub(struct virtio_mem *vm, char *err, size_t errlen)
 	int rc = 0;
 
 	pthread_mutex_lock(&p->lock);
+	/* the sizes are the copy's: a reader pairs plugged_size with its plugged blocks */
+	if (p->info.plugged_size != c->plugged_size) {
+		snprintf(err, errlen,
+			 "virtio_mem virtio%d: the readers' copy says %llu bytes plugged, "
+			 "its plugged blocks are of %llu", vm->index,
+			 (unsigned long long)p->info.plugged_size,
+			 (unsigned long long)c->plugged_size);
+		rc = -EINVAL;
+	}
 	for (unsigned long id = c->sbm.first_mb_id; c->in_sbm && !rc && id < c->sbm.next_mb_id;
 	     id++) {
 		const int state = virtio_mem_sbm_get_mb_state(c, id);
@@ -2135,7 +2148,8 @@ static void virtio_mem_publish_info(struct virtio_mem *vm)
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
-	p->info = info;
+	if (!p->behind)
+		p->info = info;
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -2170,10 +2184,13 @@ static void virtio_mem_pub_copy(uint8_t *buf, const uint8_t *src, size_t n)
  * (states_unpublished): O(prepared blocks), as the request that changed
  * them; a writer that changed none copies the struct alone.  All three
  * arrays grow first and are copied only once all three have grown: a
- * later one that could not grow leaves the whole last copy (struct and
- * arrays, which only grew) and the next writer tries again
- * (states_unpublished stays set).  Copying each as it grew mixed the new
- * mb_states with the old struct and sb_states (review reread18 F3).
+ * later one that could not grow leaves the whole last copy (struct,
+ * arrays, which only grew, and the sizes it was made with) and the next
+ * writer tries again (states_unpublished stays set).  Copying each as it
+ * grew mixed the new mb_states with the old struct and sb_states (review
+ * reread18 F3); publishing the new sizes anyway paired plugged_size with
+ * the old plugged blocks (reread19-engine E1).  Until a copy grows, the
+ * notifier publishes no sizes either (p->behind).
  */
 static void virtio_mem_publish(struct virtio_mem *vm)
 {
@@ -2185,7 +2202,6 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
-	p->info = info;
 	if (vm->states_unpublished &&
 	    virtio_mem_pub_grow(&p->mb_states, &p->mb_cap, nb_mb) &&
 	    virtio_mem_pub_grow(&p->sb_states, &p->sb_cap, nb_sb) &&
@@ -2195,8 +2211,12 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 		virtio_mem_pub_copy(p->bb_states, vm->bbm.bb_states, nb_bb);
 		vm->states_unpublished = false;
 	}
-	if (!vm->states_unpublished)
+	p->behind = vm->states_unpublished;
+	if (!p->behind) {
 		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
+		p->whole_info = info;
+	}
+	p->info = p->whole_info;
 	p->vm.sbm.mb_states = p->mb_states;
 	p->vm.sbm.sb_states = p->sb_states;
 	p->vm.bbm.bb_states = p->bb_states;

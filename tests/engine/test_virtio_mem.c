@@ -1457,8 +1457,10 @@ void *__wrap_realloc(void *p, size_t n)
  * plugs half of memory33 grows the copy's sub-block array (64 -> 128)
  * but not its block array (64).  That growth failing, the copy took the
  * new block states (memory32 fully plugged) with the old sub-blocks
- * (half plugged) (review reread18 F3); now it keeps the whole last copy
- * until the next writer (hotmem_check_invariants() checks the copy).
+ * (half plugged) (review reread18 F3), and then the new sizes (192 MiB
+ * plugged) with the old blocks (reread19-engine E1); now it keeps the
+ * whole last copy, sizes too, until the next writer
+ * (hotmem_check_invariants() checks the copy and its plugged_size).
  */
 static void test_readers_copy_whole_when_it_cannot_grow(void **state)
 {
@@ -1474,13 +1476,14 @@ static void test_readers_copy_whole_when_it_cannot_grow(void **state)
 	realloc_fail_next = 1;
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 192 * MiB, NULL), 0);
 	assert_int_equal(realloc_failed, 1);
-	assert_int_equal(info(vm).plugged_size, 192 * MiB);
-	/* the readers still see the last whole copy: memory32 half plugged */
+	/* the readers still see the last whole copy: its sizes, memory32 half plugged */
+	assert_int_equal(info(vm).plugged_size, 64 * MiB);
 	assert_true(hotmem_virtio_mem_block_plugged(vm, 31));
 	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
 	check(hm);
 	/* the next writer publishes all of it */
 	hotmem_virtio_mem_config_read(vm);
+	assert_int_equal(info(vm).plugged_size, 192 * MiB);
 	assert_true(hotmem_virtio_mem_block_plugged(vm, 95));
 	assert_false(hotmem_virtio_mem_block_plugged(vm, 96));
 	check(hm);
