@@ -189,7 +189,8 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	/* whether there is any ACPI memory device: asked anew at each coldplug */
 	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
-	hmd_dyn_invalidate(d);
+	/* the virtio-mem table too: the sysroot may be another machine now (sysroot.c) */
+	hmd_dyn_drop(d);
 	r = for_each_block_dir(d, block_seen, NULL, NULL, true);
 	if (r) {
 		/*
@@ -337,6 +338,7 @@ void hmd_block_forget(struct hmd *d, unsigned long id)
 	hmd_link_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
 	hmd_block_left(d, id);
+	hmd_dyn_block_left(d, id);
 	hmd_block_set_failed(d, id, false);
 	b->present = false;
 	d->n_present--;

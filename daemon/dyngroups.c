@@ -27,6 +27,8 @@
  * decided (a DIMM's, with its firmware_node, needs it only when online
  * memory outside the table may be a device's: hmd_dyn_group()), and when
  * a block outside it is decided; its sums are kept by hmd_block_account().
+ * It is dropped (hmd_dyn_drop()) at each coldplug -- the sysroot may be
+ * another machine's -- and when a block inside it leaves.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +47,25 @@ void hmd_dyn_invalidate(struct hmd *d)
 	d->dyn.missed = false;
 }
 
+/*
+ * The table dropped, not only stale: the next decision that may need a
+ * group, a DIMM's too, reads /proc/iomem before it (hmd_dyn_group()).  A
+ * stale table is kept across bursts for DIMM decisions and
+ * hmd_dyn_account() files onlined blocks by it: after a virtio-mem
+ * device's removal a DIMM in its old range (QEMU reuses the freed
+ * device-memory address) was counted in the dead group, whose
+ * req_kernel_early_pages every later decision reserved; after a new
+ * sysroot (another machine, or one mounted again) the old machine's
+ * ranges were used (reread19-rest F2).  Until the next read no block is
+ * in a group, and the groups' sums are counted anew then (dyn_recount()).
+ */
+void hmd_dyn_drop(struct hmd *d)
+{
+	hmd_dyn_invalidate(d);
+	d->dyn.n = 0;
+	d->dyn.outside_online = true;
+}
+
 static int dyn_index(const struct hmd *d, unsigned long id)
 {
 	int i;
@@ -53,6 +74,18 @@ static int dyn_index(const struct hmd *d, unsigned long id)
 		if (id >= d->dyn.lo[i] && id <= d->dyn.hi[i])
 			return i;
 	return -1;
+}
+
+/*
+ * Block @id leaves (its REMOVE): one of a virtio-mem device's blocks goes
+ * when the device unplugs memory, and all of them when it is removed --
+ * then its region leaves /proc/iomem, which the table cannot tell from a
+ * shrink: dropped (a read more at the next decision after such a burst).
+ */
+void hmd_dyn_block_left(struct hmd *d, unsigned long id)
+{
+	if (dyn_index(d, id) >= 0)
+		hmd_dyn_drop(d);
 }
 
 void hmd_dyn_account(struct hmd *d, unsigned long id, int sign)

@@ -360,6 +360,8 @@ unsigned long hmd_count_pending(struct hmd *d);
 
 /* dyngroups.c: virtio-mem devices' dynamic memory groups, from /proc/iomem */
 void hmd_dyn_invalidate(struct hmd *d);
+void hmd_dyn_drop(struct hmd *d); /* read again before any decision: a coldplug, a new sysroot */
+void hmd_dyn_block_left(struct hmd *d, unsigned long id); /* from hmd_block_forget() */
 void hmd_dyn_account(struct hmd *d, unsigned long id, int sign); /* from hmd_block_account() */
 void hmd_dyn_zero(struct hmd *d);
 bool hmd_dyn_block(struct hmd *d, unsigned long id); /* in a virtio-mem region */

@@ -177,7 +177,7 @@ int hmd_sysfs_open(struct hmd *d)
 	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN; /* another sysroot, or one mounted again */
 	d->auto_online_fd = d->state_fd = -1;
 	d->iomem = NULL;
-	hmd_dyn_invalidate(d);
+	hmd_dyn_drop(d);
 	return memdir_load(d, false);
 }
 

@@ -823,6 +823,79 @@ static void test_iomem_unread_read_again(void **state)
 	assert_true(f->d.dyn.outside_online);
 }
 
+static void rm_block(struct fixture *f, int id);
+
+/* a machine's /proc/iomem with no virtio-mem device: boot RAM and a DIMM at 1 GiB */
+static void put_iomem_dimm(struct fixture *f)
+{
+	put(f->root, "proc/iomem",
+	    "00000000-3fffffff : System RAM\n"
+	    "40000000-1ffffffff : PCI Bus 0000:00\n"
+	    "  40000000-7fffffff : System RAM\n");
+}
+
+/* memory8-15 anew: a DIMM's, offline, linked to PNP0C80:@slot */
+static void dimm_where_vmem_was(struct fixture *f, int slot)
+{
+	for (int i = 8; i < 48; i++)
+		rm_block(f, i);
+	put_iomem_dimm(f);
+	for (int i = 8; i < 16; i++)
+		mk_block(f->root, i, "offline\n", 0);
+	mk_dimm_links(f, 8, 15, slot);
+}
+
+/*
+ * A virtio-mem device (memory8-47) removed, its blocks offlined and gone,
+ * and a DIMM plugged at its old address: the DIMM's decision reads the
+ * table again, its blocks are in no group -- a stale table filed them in
+ * the dead device's group, whose req_kernel_early_pages every later
+ * decision reserved (reread19-rest F2).
+ */
+static void test_vmem_removed_dimm_in_no_group(void **state)
+{
+	struct fixture *f = *state;
+
+	put_iomem(f, false);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.dyn.n, 1);
+	for (int i = 8; i < 48; i++) {
+		replace_state(f->root, i, "offline\n");
+		hmd_block_event(&f->d, "offline", i);
+		hmd_block_event(&f->d, "remove", i);
+	}
+	hmd_dyn_invalidate(&f->d); /* as the burst's settle does */
+	dimm_where_vmem_was(f, 1);
+	for (int i = 8; i < 16; i++)
+		hmd_block_event(&f->d, "add", i);
+	assert_states(f, 8, 15, "online_movable");
+	assert_false(f->d.dyn.stale); /* read before the DIMM's decision */
+	assert_int_equal(f->d.dyn.n, 0);
+	assert_sums_recount(&f->d);
+}
+
+/*
+ * A new sysroot -- another machine where this one had a virtio-mem device,
+ * a DIMM there: its coldplug decides with that machine's /proc/iomem, not
+ * the table of the one before (reread19-rest F2, sysfs.c).
+ */
+static void test_new_sysroot_drops_vmem_table(void **state)
+{
+	struct fixture *f = *state;
+
+	put_iomem(f, false);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.dyn.n, 1);
+	dimm_where_vmem_was(f, 0);
+	hmd_sysfs_close(&f->d);
+	assert_int_equal(hmd_sysfs_open(&f->d), 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_states(f, 8, 15, "online_movable");
+	assert_false(f->d.dyn.stale);
+	assert_int_equal(f->d.dyn.n, 0);
+	assert_sums_recount(&f->d);
+}
+
 /*
  * Two DIMMs: the first (1 GiB) fits Movable; the second's ADDs come one by
  * one, and its first block is decided for the whole 4 GiB device (the
@@ -1616,8 +1689,6 @@ static void test_failed_scan_clears_waiters(void **state)
  * bound); a REMOVE of a block waiting for both counts down once; bound, the
  * DIMM is decided whole with node 1's policy (linkreview F8).
  */
-static void rm_block(struct fixture *f, int id);
-
 static void test_block_waits_for_both_links(void **state)
 {
 	struct fixture *f = *state;
@@ -2603,6 +2674,8 @@ int main(void)
 		T(test_dynamic_group_hidden_iomem),
 		T(test_dimm_add_reads_no_iomem),
 		T(test_iomem_unread_read_again),
+		T(test_vmem_removed_dimm_in_no_group),
+		T(test_new_sysroot_drops_vmem_table),
 		T(test_firmware_group_add_burst),
 		T(test_firmware_link_after_adds),
 		T(test_firmware_link_before_last_adds),
