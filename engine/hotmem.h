@@ -776,7 +776,8 @@ int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
  * when saved) if that puts it in zone @zid again, so that it reads as
  * saved (explain's zone rule); else into @zid by online_movable or
  * online_kernel.  hotmem_block_set_state()'s errors; -EINVAL for a bad
- * type or zone.
+ * type or zone, and for a @zid neither puts it in (ZONE_DEVICE, DMA32
+ * above 4 GiB), nothing changed.
  */
 int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_type, int zid);
 /* online_store(): device_online()/device_offline(); same state is 0. */

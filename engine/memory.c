@@ -570,6 +570,27 @@ int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
  * restart, which onlined it by its zone); else into @zid by the type that
  * names it (online_movable, online_kernel).
  */
+/* does onlining @mem by @online_type put it in @zid?  (no side effects) */
+static bool restore_type_gives_zone(struct hotmem *hm, struct memory_block *mem,
+				    int online_type, int zid)
+{
+	struct zone *zone;
+
+	if (online_type == HM_MMOP_OFFLINE)
+		return false;
+	zone = zone_for_pfn_range(hm, online_type, mem->nid,
+				  memory_group_find_by_id(hm, mem->group),
+				  section_nr_to_pfn(mem->start_section_nr), pages_per_block(hm), NULL);
+	return zone && zone_idx(zone) == zid;
+}
+
+/*
+ * The fallback is checked too: online_kernel gives the block's default
+ * kernel zone, which is not @zid when @zid is ZONE_DEVICE, or DMA32 for a
+ * block above 4 GiB.  Such a restore is refused (-EINVAL), nothing
+ * changed, rather than reporting success with the block elsewhere
+ * (review reread19-engine E2).
+ */
 int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_type, int zid)
 {
 	struct memory_block *mem;
@@ -582,16 +603,13 @@ int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_
 	kmem_tick(hm);
 	mem = find_memory_block_by_id(hm, id);
 	if (mem) {
-		const unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
-		struct zone *zone = online_type == HM_MMOP_OFFLINE ? NULL :
-			zone_for_pfn_range(hm, online_type, mem->nid,
-					   memory_group_find_by_id(hm, mem->group), start_pfn,
-					   pages_per_block(hm), NULL);
-
-		if (!zone || zone_idx(zone) != zid)
+		if (!restore_type_gives_zone(hm, mem, online_type, zid))
 			online_type = zid == ZONE_MOVABLE ? HM_MMOP_ONLINE_MOVABLE :
 							    HM_MMOP_ONLINE_KERNEL;
-		ret = block_set_state_locked(hm, id, online_type);
+		if (restore_type_gives_zone(hm, mem, online_type, zid))
+			ret = block_set_state_locked(hm, id, online_type);
+		else
+			ret = -EINVAL;
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;

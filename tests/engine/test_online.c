@@ -781,7 +781,17 @@ static void test_restore_online_reads_as_saved(void **state)
 	/* bad arguments change nothing */
 	assert_int_equal(hotmem_block_restore_online(hm, 36, 7, HM_ZONE_NORMAL), -EINVAL);
 	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE, 9), -EINVAL);
+	/* a zone neither type gives (reread19-engine E2): it went to Normal, 0 */
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE, HM_ZONE_DEVICE),
+			 -EINVAL);
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE_KERNEL, HM_ZONE_DMA32),
+			 -EINVAL);
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_OFFLINE, HM_ZONE_DMA),
+			 -EINVAL);
 	assert_int_equal(block_state(hm, 36), HM_MEM_OFFLINE);
+	/* saved HM_MMOP_OFFLINE (a boot block never onlined since) comes back by its zone */
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_OFFLINE, HM_ZONE_NORMAL), 0);
+	assert_int_equal(block_zone(hm, 36), HM_ZONE_NORMAL);
 	check(hm);
 	hotmem_destroy(hm);
 }
