@@ -254,21 +254,33 @@ static int refused_without_userfaultfd(void)
 }
 
 /*
- * A self-hosted memmap leaves its template's pages holes of the memfd
- * (vmemmap_holes.c): an online costs the host ~160 KiB, but any reader of
- * the memmap fills the holes it reads (up to 2 MiB a section, for good),
- * so the check counts the memmap in full and refuses, as without a
- * userfaultfd (refused_without_userfaultfd(); selfreview finding 3: it
- * was counted 0 and never refused).  hotmem.host_reserve=0 turns the
- * check off.
- */
-/*
  * @child run in a forked child, which must exit 0 (its exit status is the
  * first check that failed), or be killed by @sig if not 0.  Bounded: a
  * child either ends by itself (no userfaultfd, nothing waits on a fault)
  * or its alarm() ends it.
  */
-static void run_in_child(int (*child)(void), int sig)
+/*
+ * boot() for a forked child: NULL, said on stderr, where boot() fails
+ * through cmocka, whose longjmp in a child ran the rest of the suite there
+ * (review reread19-engine E6)
+ */
+static struct hotmem *child_boot(const char *cmdline)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+
+	if (hotmem_config_builtin(&cfg, "default") ||
+	    hotmem_config_parse_cmdline(&cfg, cmdline, err, sizeof(err)) ||
+	    hotmem_create(&cfg, &hm, err, sizeof(err))) {
+		fprintf(stderr, "# child: boot: %s\n", err);
+		return NULL;
+	}
+	return hm;
+}
+
+/* @child in a forked child: its wait status */
+static int child_status(int (*child)(void))
 {
 	int status = -1;
 	pid_t pid;
@@ -279,6 +291,13 @@ static void run_in_child(int (*child)(void), int sig)
 	if (!pid)
 		_exit(child());
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static void run_in_child(int (*child)(void), int sig)
+{
+	const int status = child_status(child);
+
 	if (sig) {
 		assert_true(WIFSIGNALED(status));
 		assert_int_equal(WTERMSIG(status), sig);
@@ -288,6 +307,15 @@ static void run_in_child(int (*child)(void), int sig)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * A self-hosted memmap leaves its template's pages holes of the memfd
+ * (vmemmap_holes.c): an online costs the host ~160 KiB, but any reader of
+ * the memmap fills the holes it reads (up to 2 MiB a section, for good),
+ * so the check counts the memmap in full and refuses, as without a
+ * userfaultfd (refused_without_userfaultfd(); selfreview finding 3: it
+ * was counted 0 and never refused).  hotmem.host_reserve=0 turns the
+ * check off.
+ */
 static void test_online_refused_when_host_memory_would_run_out(void **state)
 {
 	struct hm_block_info info;
@@ -372,6 +400,28 @@ static void test_host_room_read_answers_for_20ms_summing_grants(void **state)
 }
 
 /*
+ * The two fixtures' machine: default, memmap_on_memory, no host reserve,
+ * a 256 MiB DIMM added with its memmap self-hosted (the add probes the
+ * host's UFFDIO_COPY help at that first self-hosted memmap).  NULL: the
+ * add failed.
+ */
+static const char *self_hosted_cmdline = "memory_hotplug.memmap_on_memory=1 "
+					  "hotmem.host_reserve=0 " IDLE_KERNEL;
+
+static struct hotmem *boot_self_hosted_dimm(void)
+{
+	struct hotmem *hm = child_boot(self_hosted_cmdline);
+
+	if (!hm)
+		return NULL;
+	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1)) {
+		hotmem_destroy(hm);
+		return NULL;
+	}
+	return hm;
+}
+
+/*
  * In a child whose UFFDIO_COPY the host refuses (seccomp: ENOMEM, what
  * shmem_mfill_atomic_pte() returns when the memcg charge fails): the
  * online's copies and the fault thread's fills write each hole through
@@ -380,24 +430,6 @@ static void test_host_room_read_answers_for_20ms_summing_grants(void **state)
  * spun for good before (every fault answered with a wake).  alarm() bounds
  * a child that hangs.
  */
-/*
- * The two fixtures' machine: default, memmap_on_memory, no host reserve,
- * a 256 MiB DIMM added with its memmap self-hosted (the add probes the
- * host's UFFDIO_COPY help at that first self-hosted memmap).  NULL: the
- * add failed.
- */
-static struct hotmem *boot_self_hosted_dimm(void)
-{
-	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 "
-				 "hotmem.host_reserve=0 " IDLE_KERNEL);
-
-	if (hotmem_add_memory(hm, 0, DIMM, 256 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1)) {
-		hotmem_destroy(hm);
-		return NULL;
-	}
-	return hm;
-}
-
 static int copy_refused(void)
 {
 	struct hotmem *hm;
@@ -595,8 +627,9 @@ static int touch_refused(void)
 	fd = open(touch_log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0 || dup2(fd, 2) < 0)
 		return 2;
-	hm = boot("default", "memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 "
-		  IDLE_KERNEL);
+	hm = child_boot("memory_hotplug.memmap_on_memory=1 hotmem.host_reserve=0 " IDLE_KERNEL);
+	if (!hm)
+		return 6;
 	if (hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1) ||
 	    hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE))
 		return 3;
@@ -636,6 +669,25 @@ static void test_online_when_host_refuses_uffdio_copy(void **state)
 	out[n] = 0;
 	assert_non_null(strstr(out, "touched the struct pages of pfns 0x101380-0x1013bf (memory block 32), a hole of a self-hosted memmap, and the host gave no memory for it in 10 s (Cannot allocate memory): aborting"));
 	assert_non_null(strstr(out, "A memory access cannot fail with an errno"));
+}
+
+/*
+ * A child's failed boot is its exit status (4: boot_self_hosted_dimm()
+ * gave NULL), never a cmocka failure in the child: its longjmp ran the
+ * rest of test_online in the child, which exited with a failure count
+ * (review reread19-engine E6).
+ */
+static void test_child_boot_failure_is_its_exit_status(void **state)
+{
+	const char *saved = self_hosted_cmdline;
+	int status;
+
+	(void)state;
+	self_hosted_cmdline = "memory_hotplug.memmap_on_memory=maybe";
+	status = child_status(copy_refused);
+	self_hosted_cmdline = saved;
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 4);
 }
 
 static void test_online_frees_max_order_chunks_to_the_tail(void **state)
@@ -714,16 +766,6 @@ static void test_state_strings_parse_like_sysfs_streq(void **state)
 	assert_int_equal(hotmem_zone_from_name("DMA32"), HM_ZONE_DMA32);
 }
 
-/*
- * An online maps the template over a section's memmap
- * (vmemmap_share_template()); a host that refuses and tears the range
- * down leaves a hole until vmemmap_map_memfd() maps it again or says it
- * unmapped.  explain, which may have read the block online before an
- * offline and this online, took SIGSEGV in that hole (explain_pages()).
- * At each failure point of an online into the other zone (a remap, not
- * a re-share), refused once or until the memmap is lost: no reader may
- * be in, and a thread explaining the block all along never faults.
- */
 /* explain's zone line of @id */
 static const char *zone_line(struct hotmem *hm, unsigned long id)
 {
@@ -796,6 +838,16 @@ static void test_restore_online_reads_as_saved(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * An online maps the template over a section's memmap
+ * (vmemmap_share_template()); a host that refuses and tears the range
+ * down leaves a hole until vmemmap_map_memfd() maps it again or says it
+ * unmapped.  explain, which may have read the block online before an
+ * offline and this online, took SIGSEGV in that hole (explain_pages()).
+ * At each failure point of an online into the other zone (a remap, not
+ * a re-share), refused once or until the memmap is lost: no reader may
+ * be in, and a thread explaining the block all along never faults.
+ */
 static void test_online_refusal_never_read_by_explain(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
@@ -922,6 +974,7 @@ int main(void)
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
 		cmocka_unit_test(test_online_refusal_never_read_by_explain),
 		cmocka_unit_test(test_restore_online_reads_as_saved),
+		cmocka_unit_test(test_child_boot_failure_is_its_exit_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
