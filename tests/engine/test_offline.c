@@ -351,6 +351,8 @@ struct free_race {
 	struct hotmem *hm;
 	unsigned long handle;
 	atomic_int passes;
+	/* the offline returned: a helper waiting for passes gives up (reread19 R11) */
+	atomic_bool done;
 	struct timespec deadline;
 	int free_ret;
 	long alloc_ret;		/* alloc_then_free_when_looping() */
@@ -367,12 +369,47 @@ static bool passes_then_deadline(void *arg)
 	return now.tv_sec > r->deadline.tv_sec;
 }
 
+/*
+ * A helper thread's wait for the offline's 5th pass: false when the
+ * offline returned first (a regression: -EBUSY at once, the pin not hit)
+ * or its deadline passed, and the helper does nothing.  Bounded so that
+ * the test's thread, which sets @done and joins before it asserts, never
+ * leaves a helper spinning on its dead frame (review reread19 R11).
+ */
+static bool looping(struct free_race *r)
+{
+	struct timespec now;
+
+	while (atomic_load(&r->passes) < 5) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (atomic_load(&r->done) || now.tv_sec > r->deadline.tv_sec)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
+/* the offline with a helper thread @fn(@arg), joined before the return value is asserted */
+static int offline_with_helper(struct hotmem *hm, unsigned long id, struct free_race *r,
+			       void *(*fn)(void *), void *arg)
+{
+	const struct hotmem_task task = { passes_then_deadline, r };
+	pthread_t t;
+	int ret;
+
+	assert_int_equal(pthread_create(&t, NULL, fn, arg), 0);
+	ret = hotmem_block_set_state_task(hm, id, HM_MMOP_OFFLINE, &task);
+	atomic_store(&r->done, true);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	return ret;
+}
+
 static void *free_when_looping(void *arg)
 {
 	struct free_race *r = arg;
 
-	while (atomic_load(&r->passes) < 5)
-		usleep(1000);
+	if (!looping(r))
+		return NULL;
 	r->free_ret = hotmem_free_page(r->hm, r->handle);
 	return NULL;
 }
@@ -381,8 +418,6 @@ static void test_freeing_the_pinned_page_lets_a_looping_offline_finish(void **st
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct free_race r = { .hm = hm, .free_ret = -1 };
-	const struct hotmem_task task = { passes_then_deadline, &r };
-	pthread_t t;
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
@@ -390,10 +425,33 @@ static void test_freeing_the_pinned_page_lets_a_looping_offline_finish(void **st
 	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 5, HM_ALLOC_PINNED, &r.handle), 0);
 	clock_gettime(CLOCK_MONOTONIC, &r.deadline);
 	r.deadline.tv_sec += 20;
-	assert_int_equal(pthread_create(&t, NULL, free_when_looping, &r), 0);
-	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), 0);
-	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(offline_with_helper(hm, 32, &r, free_when_looping, &r), 0);
 	assert_int_equal(r.free_ret, 0);
+	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The helper of an offline that returns before its 5th pass (nothing
+ * pinned: it ends at its first) gives up when the offline has returned,
+ * does nothing, and is joined: it waited for the 5th pass for good, and
+ * a failed assertion left it spinning on the test's frame (review
+ * reread19 R11).  Its deadline is 1000 s, past any run of the suite.
+ */
+static void test_looping_helper_ends_with_the_offline(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct free_race r = { .hm = hm, .free_ret = -1 };
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	clock_gettime(CLOCK_MONOTONIC, &r.deadline);
+	r.deadline.tv_sec += 1000;
+	assert_int_equal(offline_with_helper(hm, 32, &r, free_when_looping, &r), 0);
+	assert_true(atomic_load(&r.passes) < 5);
+	assert_int_equal(r.free_ret, -1);
 	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
 	check(hm);
 	hotmem_destroy(hm);
@@ -417,8 +475,8 @@ static void *memfree_then_free_when_looping(void *arg)
 	struct memfree_race *m = arg;
 	struct hm_meminfo mi;
 
-	while (atomic_load(&m->r.passes) < 5)
-		usleep(1000);
+	if (!looping(&m->r))
+		return NULL;
 	hotmem_meminfo(m->r.hm, &mi);
 	m->during = mi.free_pages;
 	m->r.free_ret = hotmem_free_page(m->r.hm, m->r.handle);
@@ -429,9 +487,7 @@ static void test_memfree_leaves_out_an_offline_isolated_block(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct memfree_race m = { .r = { .hm = hm, .free_ret = -1 } };
-	const struct hotmem_task task = { passes_then_deadline, &m.r };
 	struct hm_meminfo before, after;
-	pthread_t t;
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
@@ -440,9 +496,7 @@ static void test_memfree_leaves_out_an_offline_isolated_block(void **state)
 	hotmem_meminfo(hm, &before);
 	clock_gettime(CLOCK_MONOTONIC, &m.r.deadline);
 	m.r.deadline.tv_sec += 20;
-	assert_int_equal(pthread_create(&t, NULL, memfree_then_free_when_looping, &m), 0);
-	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), 0);
-	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(offline_with_helper(hm, 32, &m.r, memfree_then_free_when_looping, &m), 0);
 	assert_int_equal(m.r.free_ret, 0);
 	hotmem_meminfo(hm, &after);
 	/* the block's free pages (all but the pinned one) left MemFree at isolation */
@@ -466,8 +520,8 @@ static void *alloc_then_free_when_looping(void *arg)
 {
 	struct free_race *r = arg;
 
-	while (atomic_load(&r->passes) < 5)
-		usleep(1000);
+	if (!looping(r))
+		return NULL;
 	r->alloc_ret = hotmem_alloc_pages(r->hm, NUMA_NO_NODE, HM_ALLOC_MOVABLE, 1,
 					  &r->alloc_handle);
 	r->free_ret = hotmem_free_page(r->hm, r->handle);
@@ -478,8 +532,6 @@ static void test_an_allocation_completes_while_an_offline_loops(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct free_race r = { .hm = hm, .free_ret = -1, .alloc_ret = -1 };
-	const struct hotmem_task task = { passes_then_deadline, &r };
-	pthread_t t;
 	uint64_t pfn;
 
 	(void)state;
@@ -488,9 +540,7 @@ static void test_an_allocation_completes_while_an_offline_loops(void **state)
 	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 5, HM_ALLOC_PINNED, &r.handle), 0);
 	clock_gettime(CLOCK_MONOTONIC, &r.deadline);
 	r.deadline.tv_sec += 20;
-	assert_int_equal(pthread_create(&t, NULL, alloc_then_free_when_looping, &r), 0);
-	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), 0);
-	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(offline_with_helper(hm, 32, &r, alloc_then_free_when_looping, &r), 0);
 	assert_int_equal(r.alloc_ret, 1);
 	assert_int_equal(r.free_ret, 0);
 	assert_int_equal(block_state(hm, 32), HM_MEM_OFFLINE);
@@ -525,8 +575,8 @@ static void *vmem_read_then_free_when_looping(void *arg)
 {
 	struct vmem_read_race *v = arg;
 
-	while (atomic_load(&v->r.passes) < 5)
-		usleep(1000);
+	if (!looping(&v->r))
+		return NULL;
 	hotmem_virtio_mem_info(v->vm, &v->vi);
 	v->first = 0;
 	v->next_ret = hotmem_virtio_mem_next_plugged(v->vm, &v->first, &v->count);
@@ -539,8 +589,6 @@ static void test_virtio_mem_readers_answer_while_an_offline_loops(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
 	struct vmem_read_race v = { .r = { .hm = hm, .free_ret = -1 }, .next_ret = -1 };
-	const struct hotmem_task task = { passes_then_deadline, &v.r };
-	pthread_t t;
 
 	(void)state;
 	/* 1 GiB in 2 MiB device blocks at 4 GiB: memory32 and 33 plugged, online movable */
@@ -551,9 +599,7 @@ static void test_virtio_mem_readers_answer_while_an_offline_loops(void **state)
 					      &v.r.handle), 0);
 	clock_gettime(CLOCK_MONOTONIC, &v.r.deadline);
 	v.r.deadline.tv_sec += 20;
-	assert_int_equal(pthread_create(&t, NULL, vmem_read_then_free_when_looping, &v), 0);
-	assert_int_equal(hotmem_block_set_state_task(hm, 33, HM_MMOP_OFFLINE, &task), 0);
-	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(offline_with_helper(hm, 33, &v.r, vmem_read_then_free_when_looping, &v), 0);
 	assert_int_equal(v.r.free_ret, 0);
 	assert_int_equal(block_state(hm, 33), HM_MEM_OFFLINE);
 	/* what the device had while the offline ran: its plugged memory, all of it */
@@ -793,6 +839,7 @@ int main(void)
 		cmocka_unit_test(test_nowhere_to_migrate_loops_until_a_signal_then_eintr),
 		cmocka_unit_test(test_pinned_movable_block_loops_until_signal_then_eintr_unchanged),
 		cmocka_unit_test(test_freeing_the_pinned_page_lets_a_looping_offline_finish),
+		cmocka_unit_test(test_looping_helper_ends_with_the_offline),
 		cmocka_unit_test(test_memfree_leaves_out_an_offline_isolated_block),
 		cmocka_unit_test(test_pinned_pages_migration_failure_logged_ratelimited),
 		cmocka_unit_test(test_ratelimit_burst_then_callbacks_suppressed),
