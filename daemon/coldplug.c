@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "hotmemd.h"
@@ -102,9 +103,96 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 	return 0;
 }
 
+/*
+ * The offline blocks' memoryN/state, opened O_RDWR by the coldplug's scan
+ * for its read and kept for the write of the block's decision (#15): one
+ * OPEN and one RELEASE a block less on a FUSE sysroot (hotmemfs), as an
+ * ADD's hmd_block_process() does.  A write on a file a read went through
+ * is what sysfs takes: kernfs_fop_open() allows O_RDWR on an attribute
+ * with show and store (memoryN/state, 0644), sysfs_kf_write() ignores the
+ * position (6.12 fs/kernfs/file.c, fs/sysfs/file.c); made at 0 all the
+ * same (hmd_write_state_sysfs()).  At most COLD_KEEP_MAX files, and half
+ * the descriptors hotmemd may open: the blocks past it are read and
+ * written by an open each, as before.  By block id, for the decisions'
+ * walk in block order.
+ */
+#define COLD_KEEP_MAX 512
+
+struct cold_kept {
+	struct cold_fd {
+		unsigned long id;
+		int fd;
+	} *v;
+	size_t n, alloc, max, next; /* next: the decisions' walk */
+};
+
+static void cold_kept_init(struct cold_kept *k, bool decide)
+{
+	struct rlimit rl;
+
+	memset(k, 0, sizeof(*k));
+	if (!decide || getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	k->max = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > COLD_KEEP_MAX ? COLD_KEEP_MAX :
+										      rl.rlim_cur / 2;
+}
+
+/* block @id's file the scan read (hmd_state_open()): kept if offline, else closed */
+static void cold_keep(struct hmd *d, struct cold_kept *k, unsigned long id,
+		      const struct hmd_block *b)
+{
+	int fd = hmd_state_take(d);
+
+	if (fd < 0)
+		return;
+	if (b->unread || b->online || k->n == k->max) {
+		close(fd);
+		return;
+	}
+	if (k->n == k->alloc) {
+		size_t n = k->alloc ? 2 * k->alloc : 64;
+		struct cold_fd *v = realloc(k->v, n * sizeof(*v));
+
+		if (!v) {
+			close(fd);
+			return;
+		}
+		k->v = v;
+		k->alloc = n;
+	}
+	k->v[k->n++] = (struct cold_fd){ id, fd };
+}
+
+static int cold_fd_cmp(const void *a, const void *b)
+{
+	const struct cold_fd *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* block @id's kept file, -1: none; those of the blocks before it (not decided) closed */
+static int cold_kept_take(struct cold_kept *k, unsigned long id)
+{
+	for (; k->next < k->n && k->v[k->next].id < id; k->next++)
+		close(k->v[k->next].fd);
+	if (k->next < k->n && k->v[k->next].id == id)
+		return k->v[k->next++].fd;
+	return -1;
+}
+
+static void cold_kept_free(struct cold_kept *k)
+{
+	cold_kept_take(k, ULONG_MAX);
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
+}
+
 static void block_seen(struct hmd *d, unsigned long id, void *arg)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
+	struct cold_kept *k = arg;
+	bool keep = k && k->n < k->max;
 
 	if (!b)
 		return;
@@ -117,7 +205,11 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 	 * wait like one ADDed so (hmd_coldplug(), hmd_link_wait())
 	 */
 	hmd_block_node(d, id, b, true);
+	if (keep)
+		hmd_state_open(d, id);
 	b->unread = hmd_block_refresh(d, id, b) != 0;
+	if (keep)
+		cold_keep(d, k, id, b);
 	/*
 	 * an offline block's firmware_node is read when it is decided, after
 	 * the scan: a DIMM bound while the scan ran (minutes on a big
@@ -133,8 +225,9 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
  * minutes (hotmemfs: 1-6 ms a block), past systemd's stop timeout.  The
  * blocks not decided yet stay as they are, for the next start's coldplug.
  */
-static int coldplug_stopped(struct hmd *d, unsigned long decided)
+static int coldplug_stopped(struct hmd *d, struct cold_kept *k, unsigned long decided)
 {
+	cold_kept_free(k);
 	hmd_fw_range_learning(d, false);
 	hmd_log(d, LOG_NOTICE,
 		"coldplug stopped by signal %d after %lu block(s): the others are left as they are, for the next start's coldplug",
@@ -179,6 +272,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 {
 	char auto_online[32] = "?";
 	unsigned long i, offline = 0, decided = 0;
+	struct cold_kept kept;
 	int r;
 
 	for (i = 0; i < d->nblk; i++)
@@ -191,7 +285,8 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
 	/* the virtio-mem table too: the sysroot may be another machine now (sysroot.c) */
 	hmd_dyn_drop(d);
-	r = for_each_block_dir(d, block_seen, NULL, NULL, true);
+	cold_kept_init(&kept, online_offline);
+	r = for_each_block_dir(d, block_seen, NULL, &kept, true);
 	if (r) {
 		/*
 		 * the blocks the scan did not reach are absent: one waiting for
@@ -203,8 +298,14 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 				hmd_link_wait_clear(d, &d->blk[i]);
 		/* the sums and the group followed the blocks just marked absent */
 		hmd_blocks_recount(d);
-		return r == -EINTR ? coldplug_stopped(d, 0) : r;
+		if (r == -EINTR)
+			return coldplug_stopped(d, &kept, 0);
+		cold_kept_free(&kept);
+		return r;
 	}
+	/* readdir's order is not the blocks' (kernfs: by name hash) */
+	if (kept.n > 1)
+		qsort(kept.v, kept.n, sizeof(*kept.v), cold_fd_cmp);
 	/* the blocks' firmware_node from their devices' links, where they say it (sysfs.c) */
 	hmd_fw_range_learning(d, true);
 	/* where ZONE_DMA(32) reach: said by the anchor if it reads zoneinfo, else read */
@@ -242,18 +343,26 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			continue;
 		if (hmd_stop_requested(d)) {
 			hmd_status_changed(d);
-			return coldplug_stopped(d, decided);
+			return coldplug_stopped(d, &kept, decided);
 		}
 		/* its filesystem gone (sysroot.c): the rest waits for its return's coldplug */
 		if (d->sysroot_gone)
 			break;
 		/* the scan just read its state: read it again only where it could not */
-		if (b->unread)
+		if (b->unread) {
 			hmd_block_process(d, i);
-		else
+		} else {
+			/* its file the scan read through, kept (cold_keep()): written through it */
+			int fd = cold_kept_take(&kept, i);
+
+			if (fd >= 0)
+				hmd_state_give(d, i, fd);
 			hmd_block_decide(d, i);
+			hmd_state_close(d);
+		}
 		decided++;
 	}
+	cold_kept_free(&kept);
 	/* whether an ACPI memory device binds was asked for this scan only, its ranges too */
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	hmd_fw_range_learning(d, false);

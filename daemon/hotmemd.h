@@ -290,6 +290,9 @@ void hmd_iomem_done(struct hmd *d, FILE *f);
 /* block @id's state kept open for its read and its write, until hmd_state_close() */
 void hmd_state_open(struct hmd *d, unsigned long id);
 void hmd_state_close(struct hmd *d);
+/* the coldplug keeps one from its scan to its decision: taken (-1: none), given back */
+int hmd_state_take(struct hmd *d);
+void hmd_state_give(struct hmd *d, unsigned long id, int fd);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
 /* its nodeK (-ENODATA none, -errno gone); *@fwnode 1 when the listing showed a firmware_node, 0 none, -1 not known */

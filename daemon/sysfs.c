@@ -315,6 +315,21 @@ void hmd_state_close(struct hmd *d)
 	d->state_fd = -1;
 }
 
+int hmd_state_take(struct hmd *d)
+{
+	int fd = d->state_fd;
+
+	d->state_fd = -1;
+	return fd;
+}
+
+void hmd_state_give(struct hmd *d, unsigned long id, int fd)
+{
+	hmd_state_close(d);
+	d->state_fd = fd;
+	d->state_fd_id = id;
+}
+
 /* the kept state file of block @id (hmd_state_open()), -1: none */
 static int state_fd(struct hmd *d, unsigned long id)
 {
