@@ -140,6 +140,9 @@ struct hmd {
 	sd_event_source *mounts_src, *back_src; /* watching for its return */
 	sd_event_source *alive_src; /* a FUSE sysroot asked every few seconds (sysroot.c) */
 	unsigned long alive_onlined; /* n_onlined at its last tick */
+	/* its ticks that asked (a STATFS) and that did not, since start (SIGUSR1's status) */
+	unsigned long alive_asked, alive_skipped;
+	int alive_said; /* the kind of tick last said at debug: 0 none, 1 asked, 2 not */
 
 	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;

@@ -268,6 +268,10 @@ static void log_status(struct hmd *d)
 		hmd_log(d, LOG_NOTICE,
 			"status: node%d: movable %lu pages, kernel early %lu pages, ratio %u%%", n,
 			pc.node[n].movable_pages, pc.node[n].kernel_early_pages, pc.ratio);
+	if (d->alive_src)
+		hmd_log(d, LOG_NOTICE,
+			"status: sysroot watch: %lu ticks asked its server (statfs), %lu did not (a block onlined since the tick before)",
+			d->alive_asked, d->alive_skipped);
 }
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)

@@ -280,6 +280,20 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 	return true;
 }
 
+/*
+ * A tick said at debug when it is not of the kind the last one said was:
+ * each tick said was a line every 3 s for hotmemd's whole life
+ * (reread19-rest F4).  Their counts are in SIGUSR1's status
+ * (tests/daemon/90 counts the STATFS against them).
+ */
+static void tick_said(struct hmd *d, int kind, const char *what)
+{
+	if (d->alive_said == kind)
+		return;
+	d->alive_said = kind;
+	hmd_log(d, LOG_DEBUG, "sysroot watch: %s (said again when that changes)", what);
+}
+
 /* the timer: is the FUSE sysroot's server still there? (one STATFS) */
 static int on_sysroot_check(sd_event_source *s, uint64_t usec, void *userdata)
 {
@@ -294,10 +308,11 @@ static int on_sysroot_check(sd_event_source *s, uint64_t usec, void *userdata)
 	 */
 	if (d->n_onlined != d->alive_onlined) {
 		d->alive_onlined = d->n_onlined;
-		/* each tick said at debug: tests/daemon/90 counts the STATFS against them */
-		hmd_log(d, LOG_DEBUG, "sysroot watch: a block onlined since the last tick, not asked");
+		d->alive_skipped++;
+		tick_said(d, 2, "a block onlined since the last tick, not asked");
 	} else if (!d->sysroot_gone && d->memdir_fd >= 0) {
-		hmd_log(d, LOG_DEBUG, "sysroot watch: asking its server (statfs)");
+		d->alive_asked++;
+		tick_said(d, 1, "asking its server (statfs) every 3 s");
 		if (fstatfs(d->memdir_fd, &sf))
 			/*
 			 * one set of "server gone" errors with the uevent path:
