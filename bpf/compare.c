@@ -546,13 +546,19 @@ static const struct hmt_rec *find_step(const struct hmt_trace *t, const char *st
 static void compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b,
 			    const struct hmt_cmp_opts *o, int *ndiff)
 {
-	for (size_t i = 1; i < a->nmi; i++) {
-		const struct hmt_rec *xp = &a->mi[i - 1], *x = &a->mi[i];
-		const struct hmt_rec *yp = find_step(b, xp->phase), *y = find_step(b, x->phase);
+	const struct hmt_rec *xp = NULL, *yp = NULL;
+
+	/* steps both traces have, in A's order: a step one lacks is bridged, never a hidden next step */
+	for (size_t i = 0; i < a->nmi; i++) {
+		const struct hmt_rec *x = &a->mi[i], *y = find_step(b, x->phase);
 		long long dta, dtb, dfa, dfb;
 
-		if (!y || !yp)
+		if (!y)
 			continue;
+		if (!xp) {
+			xp = x, yp = y;
+			continue;
+		}
 		dta = x->memtotal - xp->memtotal;
 		dtb = y->memtotal - yp->memtotal;
 		dfa = x->memfree - xp->memfree;
@@ -564,6 +570,7 @@ static void compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b
 			fprintf(o->out,
 				"meminfo %s (from %s): MemFree(+PcpFree) change %+lld kB != %+lld kB (tolerance %lld kB)\n",
 				x->phase, xp->phase, dfa, dfb, o->memfree_tol_kb);
+		xp = x, yp = y;
 	}
 }
 

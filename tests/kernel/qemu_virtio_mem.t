@@ -299,7 +299,7 @@ vmem_compare vmem-k612-normal "$E.jsonl"
 explained_normal() {
 	grep -x "[^ ]*:[0-9]* [^ ]*:[0-9]* test_pages_isolated/exit: start_pfn [^;]*; extra [^;]*;" "$1"
 	grep -x "[^ ]*:[0-9]* only in [^ ]*: test_pages_isolated/exit [-+]\(0\|0x[0-9a-f]*\) nr_pages=512 zone=[^ ]* ret=0" "$1"
-	[ "$gp" = "$ep" ] || grep "^meminfo size0: Mem" "$1"
+	[ "$gp" = "$ep" ] || grep "^meminfo size0 ([^)]*): Mem" "$1"
 }
 explained_normal "$G.compare" > "$G.compare-explained"
 compare_unexplained "$G.compare" "$G.jsonl.cmp" "$E.jsonl" | grep -vxF -f "$G.compare-explained" > "$G.compare-other"
