@@ -986,13 +986,36 @@ int hotmem_kmem_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *
 /* keep a log of the changes from now on (emptied) */
 void hotmem_kmem_log_start(struct hotmem *hm);
 /*
- * the log's entries, in order (*@n of them); -EOVERFLOW: it was too long
- * and is lost (take hotmem_kmem_walk() instead)
+ * The log's entries have positions that only grow: the log's end now
+ * (where the next entry goes) and the generator's state with it, for a
+ * rewind to this point (hotmem_kmem_log_rewind())
  */
-int hotmem_kmem_log_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *rng,
-			 unsigned long *n);
-/* the log's first @n entries taken (ULONG_MAX: all, and a lost log found again) */
-void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long n);
+unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng);
+/*
+ * the log's entries from position @from on, in order; *@end: the log's
+ * end; -EOVERFLOW: it was too long and is lost (take hotmem_kmem_walk()
+ * instead)
+ */
+int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb cb, void *arg,
+			 uint64_t *rng, unsigned long *end);
+/* the entries before position @to forgotten (ULONG_MAX: all, and a lost log found again) */
+void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to);
+/*
+ * A front end's change not saved, undone: the log's entries from @to on
+ * taken back, newest first -- an allocation freed, a free allocated
+ * again at its pages, site and owner, in the list's order as it was --
+ * and the generator as @rng; then nothing is allocated (paused) until
+ * _rewind_end(), so that the undo's own operations (an offline) find
+ * the machine as before the change.  A page the change took offline
+ * cannot be taken yet: it is owed, taken in _rewind_end() once the undo
+ * onlined it again (*@moved: those allocated elsewhere instead).
+ * -EOVERFLOW: the log was lost or does not reach back to @to; -EBUSY:
+ * an allocation could not be freed (its memmap unmapped); what was
+ * taken back stays.  The kernel never undoes: this is the state file's
+ * own transaction (docs/hotmemfs.md).
+ */
+int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng);
+void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved);
 /* a restore under way: operations allocate nothing of the kernel's own */
 void hotmem_kmem_pause(struct hotmem *hm, bool pause);
 /*

@@ -571,7 +571,13 @@ struct kmem_alloc {
 	unsigned long pfn;
 	unsigned char order, site;
 	bool background;	/* freed again by a later tick */
+	bool owed;		/* a rewind put it back, its pages not yet (hotmem_kmem_log_rewind()) */
 	int owner;		/* pageset: nid * MAX_NR_ZONES + zid; kthreads: nid */
+};
+/* a log entry: the change, and for a free the index it left (kmem_free_at()'s swap) */
+struct kmem_log_entry {
+	struct hotmem_kmem_alloc a;
+	unsigned long idx;
 };
 
 struct hm_workload_entry {
@@ -839,8 +845,10 @@ struct hotmem {
 		 * what changed since a front end last took it
 		 * (hotmem_kmem_log_walk()): allocations and frees in order
 		 */
-		struct hotmem_kmem_alloc *log;
+		struct kmem_log_entry *log;
 		unsigned long log_cap, log_used;
+		unsigned long log_first;	/* log[0]'s position (hotmem_kmem_log_mark()) */
+		unsigned long nr_owed;		/* allocs[] owed pages (a rewind under way) */
 		bool logging, log_lost;	/* lost: too long, the front end takes all */
 		bool paused;		/* a restore: nothing allocated (hotmem_kmem_pause()) */
 	} kmem;

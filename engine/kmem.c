@@ -107,9 +107,9 @@ static void kmem_account(struct hotmem *hm, struct page *page, int counter, long
  * (hm_array_resize_noinject()).  Full or out of memory, the log is lost
  * and says so: the front end then takes the whole list.
  */
-static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed)
+static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed, unsigned long idx)
 {
-	struct hotmem_kmem_alloc *e;
+	struct kmem_log_entry *e;
 
 	if (!hm->kmem.logging || hm->kmem.log_lost)
 		return;
@@ -119,13 +119,16 @@ static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed)
 				      hm->kmem.log_used, sizeof(*hm->kmem.log),
 				      hm->kmem.log_cap ? hm->kmem.log_cap * 2 : 64))) {
 		hm->kmem.log_lost = true;
+		/* a gap: no position taken before (or while lost) is rewound */
+		hm->kmem.log_first += hm->kmem.log_used + 1;
 		hm->kmem.log_used = 0;
 		return;
 	}
 	e = &hm->kmem.log[hm->kmem.log_used++];
-	*e = (struct hotmem_kmem_alloc){ .pfn = a->pfn, .order = a->order, .site = a->site,
-					 .owner = a->owner, .background = a->background,
-					 .freed = freed };
+	e->a = (struct hotmem_kmem_alloc){ .pfn = a->pfn, .order = a->order, .site = a->site,
+					   .owner = a->owner, .background = a->background,
+					   .freed = freed };
+	e->idx = idx;
 }
 
 /*
@@ -154,7 +157,7 @@ static int kmem_record(struct hotmem *hm, unsigned long pfn, unsigned int order,
 	a->owner = owner;
 	if (background)
 		hm->kmem.nr_background++;
-	kmem_log(hm, a, false);
+	kmem_log(hm, a, false, hm->kmem.used - 1);
 	return 0;
 }
 
@@ -208,13 +211,17 @@ static void kmem_mark(struct hotmem *hm, struct page *page, unsigned long pfn, u
 	kmem_account(hm, page, d->counter, 1L << order);
 }
 
-static void kmem_free_at(struct hotmem *hm, unsigned long idx)
+/* @a's pages the kernel's no more, given back to the buddy (an owed one has none) */
+static void kmem_unmark_free(struct hotmem *hm, const struct kmem_alloc *a)
 {
-	struct kmem_alloc a = hm->kmem.allocs[idx];
-	struct page *page = pfn_to_page(hm, a.pfn);
+	struct page *page = pfn_to_page(hm, a->pfn);
 
-	kmem_account(hm, page, kmem_sites[a.site].counter, -(1L << a.order));
-	for (unsigned long i = 0; i < (1UL << a.order); i++) {
+	if (a->owed) {
+		hm->kmem.nr_owed--;
+		return;
+	}
+	kmem_account(hm, page, kmem_sites[a->site].counter, -(1L << a->order));
+	for (unsigned long i = 0; i < (1UL << a->order); i++) {
 		struct page *p = page + i;
 
 		clear_page_flag(p, PG_kernel);
@@ -223,11 +230,19 @@ static void kmem_free_at(struct hotmem *hm, unsigned long idx)
 		WRITE_ONCE(p->mapping, 0);
 		WRITE_ONCE(p->page_type, -1);
 	}
+	__free_pages(hm, page, a->order);
+}
+
+static void kmem_free_at(struct hotmem *hm, unsigned long idx)
+{
+	struct kmem_alloc a = hm->kmem.allocs[idx];
+
 	if (a.background)
 		hm->kmem.nr_background--;
-	kmem_log(hm, &a, true);
+	kmem_log(hm, &a, true, idx);
+	/* the last one moved here: a rewind moves it back (kmem_unlog()) */
 	hm->kmem.allocs[idx] = hm->kmem.allocs[--hm->kmem.used];
-	__free_pages(hm, page, a.order);
+	kmem_unmark_free(hm, &a);
 }
 
 /* a kernel stack: THREAD_SIZE (16 KiB) of vmalloc'd order-0 pages */
@@ -304,7 +319,7 @@ void kmem_tick(struct hotmem *hm)
 		 * pages cannot be written, so it is kept until the memmap is
 		 * mapped again; with no other one, none is freed this time.
 		 */
-		while (left && (!hm->kmem.allocs[idx].background ||
+		while (left && (!hm->kmem.allocs[idx].background || hm->kmem.allocs[idx].owed ||
 				memmap_unmapped(hm, hm->kmem.allocs[idx].pfn))) {
 			idx = (idx + 1) % hm->kmem.used;
 			left--;
@@ -350,7 +365,7 @@ void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
  */
 static bool kmem_mapped(struct hotmem *hm, const struct kmem_alloc *a)
 {
-	if (!memmap_unmapped(hm, a->pfn) || !vmemmap_remap_lost(hm, a->pfn, 1UL << a->order))
+	if (a->owed || !memmap_unmapped(hm, a->pfn) || !vmemmap_remap_lost(hm, a->pfn, 1UL << a->order))
 		return true;
 	pr_warn(hm, "kmem: %s at pfn %#lx is kept until its memmap is mapped again "
 		    "(the host refused to map it back: vm.max_map_count)",
@@ -431,38 +446,157 @@ void hotmem_kmem_log_start(struct hotmem *hm)
 {
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->kmem.logging = true;
+	/* positions go on growing: none taken before is rewound past a lost log */
+	hm->kmem.log_first += hm->kmem.log_used + hm->kmem.log_lost;
 	hm->kmem.log_lost = false;
 	hm->kmem.log_used = 0;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
 
-int hotmem_kmem_log_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *rng,
-			 unsigned long *n)
+unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
 {
-	int ret = 0;
+	unsigned long end;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	*rng = hm->kmem.rng;
-	*n = hm->kmem.log_used;
+	end = hm->kmem.log_first + hm->kmem.log_used;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return end;
+}
+
+int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb cb, void *arg,
+			 uint64_t *rng, unsigned long *end)
+{
+	int ret = 0;
+	unsigned long i;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	*rng = hm->kmem.rng;
+	*end = hm->kmem.log_first + hm->kmem.log_used;
 	if (hm->kmem.log_lost)
 		ret = -EOVERFLOW;
-	for (unsigned long i = 0; !ret && i < hm->kmem.log_used; i++)
-		ret = cb(arg, &hm->kmem.log[i]);
+	for (i = from > hm->kmem.log_first ? from - hm->kmem.log_first : 0;
+	     !ret && cb && i < hm->kmem.log_used; i++)
+		ret = cb(arg, &hm->kmem.log[i].a);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
 }
 
-void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long n)
+void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 {
+	unsigned long n;
+
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	if (n >= hm->kmem.log_used) {
+	if (to == ULONG_MAX) {
+		/* a gap past the lost entries, as kmem_log() made when it lost them */
+		hm->kmem.log_first += hm->kmem.log_used + hm->kmem.log_lost;
 		hm->kmem.log_used = 0;
-		if (n == ULONG_MAX)
-			hm->kmem.log_lost = false;
-	} else {
+		hm->kmem.log_lost = false;
+	} else if (to > hm->kmem.log_first) {
+		n = to - hm->kmem.log_first < hm->kmem.log_used ? to - hm->kmem.log_first :
+								  hm->kmem.log_used;
 		memmove(hm->kmem.log, hm->kmem.log + n,
 			(hm->kmem.log_used - n) * sizeof(*hm->kmem.log));
 		hm->kmem.log_used -= n;
+		hm->kmem.log_first += n;
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order);
+
+/*
+ * One log entry taken back, the newest (every later one is): an
+ * allocation is the array's last (kmem_record() appended it), freed; a
+ * free is put back at the index it left, the one moved there back at
+ * the end (kmem_free_at()'s swap), and its pages taken again -- owed
+ * when they are not free and online now (the change took them offline:
+ * hotmem_kmem_log_rewind_end() takes them after the undo).
+ */
+static int kmem_unlog(struct hotmem *hm, const struct kmem_log_entry *e)
+{
+	struct kmem_alloc *a;
+
+	if (!e->a.freed) {
+		a = hm->kmem.used ? &hm->kmem.allocs[hm->kmem.used - 1] : NULL;
+		if (!a || a->pfn != e->a.pfn || a->site != e->a.site)
+			return -EINVAL; /* the log and the list disagree: cannot be */
+		if (!kmem_mapped(hm, a))
+			return -EBUSY;
+		if (a->background)
+			hm->kmem.nr_background--;
+		hm->kmem.used--;
+		kmem_unmark_free(hm, a);
+		return 0;
+	}
+	/* it was in the array, which never shrinks: room for it */
+	if (hm->kmem.used >= hm->kmem.cap || e->idx > hm->kmem.used)
+		return -EINVAL;
+	a = &hm->kmem.allocs[e->idx];
+	hm->kmem.allocs[hm->kmem.used++] = *a;
+	*a = (struct kmem_alloc){ .pfn = e->a.pfn, .order = (unsigned char)e->a.order,
+				  .site = (unsigned char)e->a.site, .background = e->a.background,
+				  .owner = e->a.owner };
+	if (a->background)
+		hm->kmem.nr_background++;
+	if (pfn_valid(hm, a->pfn) && !take_block_off_buddy(hm, a->pfn, a->order)) {
+		kmem_mark(hm, pfn_to_page(hm, a->pfn), a->pfn, a->order, a->site);
+	} else {
+		a->owed = true;
+		hm->kmem.nr_owed++;
+	}
+	return 0;
+}
+
+int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	if (hm->kmem.log_lost || to < hm->kmem.log_first ||
+	    to > hm->kmem.log_first + hm->kmem.log_used)
+		ret = -EOVERFLOW;
+	while (!ret && hm->kmem.log_used > to - hm->kmem.log_first &&
+	       !(ret = kmem_unlog(hm, &hm->kmem.log[hm->kmem.log_used - 1])))
+		hm->kmem.log_used--;
+	/* the next tick frees what it would have without the change */
+	if (!ret)
+		hm->kmem.rng = rng;
+	/* the undo's own operations allocate nothing (its ticks, a zone's pagesets) */
+	hm->kmem.paused = true;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+/* an owed allocation whose pages the undo did not bring back: freed, and made anew (logged) */
+static void kmem_owed_anew(struct hotmem *hm, unsigned long idx, unsigned long *moved)
+{
+	struct kmem_alloc a = hm->kmem.allocs[idx];
+	int nid = a.site == KMEM_KSWAPD || a.site == KMEM_KCOMPACTD ? a.owner : 0;
+
+	kmem_free_at(hm, idx);
+	(*moved)++;
+	kmem_alloc(hm, nid, a.site, a.order, a.owner, a.background); /* -ENOMEM: nowhere */
+}
+
+void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved)
+{
+	*moved = 0;
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->kmem.paused = false;
+	for (unsigned long i = 0; hm->kmem.nr_owed && i < hm->kmem.used;) {
+		struct kmem_alloc *a = &hm->kmem.allocs[i];
+
+		if (!a->owed) {
+			i++;
+		} else if (pfn_valid(hm, a->pfn) && !take_block_off_buddy(hm, a->pfn, a->order)) {
+			a->owed = false;
+			hm->kmem.nr_owed--;
+			kmem_mark(hm, pfn_to_page(hm, a->pfn), a->pfn, a->order, a->site);
+			i++;
+		} else {
+			kmem_owed_anew(hm, i, moved); /* the last one moved here: look again */
+		}
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }

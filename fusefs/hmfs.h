@@ -866,6 +866,10 @@ struct hmfs_ctx {
 	bool kmem_whole_next;
 	/* the log's entries the last whole save's list holds ("based") */
 	unsigned long kmem_in_base;
+	/* the log's position up to which appended records carry its entries */
+	unsigned long kmem_sent;
+	/* an undo's rewind of the log under way (hotmem_kmem_log_rewind()) */
+	bool kmem_rewinding;
 	int kmem_restored;
 	unsigned long kmem_moved;
 	/*
@@ -1744,6 +1748,14 @@ struct hmfs_save {
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
 	struct json_object *pre;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
+	/*
+	 * the kernel's allocations' log when prepared (its position and
+	 * generator: an undo rewinds them there) and where its record's
+	 * entries began (state.c kmem_rewind())
+	 */
+	bool kmem_marked;
+	unsigned long kmem_mark, kmem_from;
+	uint64_t kmem_rng;
 	/* put the machine back as @pre after a failed sync (change_lock held); NULL: never */
 	int (*undo)(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret);
 	/* under journal_lock: its record, waiting to be durable */

@@ -699,6 +699,7 @@ static json_object *kmem_json(struct hmfs_ctx *ctx)
 
 	if (!ctx->kmem_logging) {
 		hotmem_kmem_log_start(ctx->hm);
+		ctx->kmem_sent = hotmem_kmem_log_mark(ctx->hm, &rng);
 		ctx->kmem_logging = true;
 	}
 	if (!o || !allocs || hotmem_kmem_walk(ctx->hm, kmem_entry_add, allocs, &rng)) {
@@ -713,31 +714,34 @@ static json_object *kmem_json(struct hmfs_ctx *ctx)
 
 /*
  * What changed since the last record into *@delta (NULL: nothing), and
- * how many of the log's entries it holds (*@n: ULONG_MAX for the whole
- * list, the log lost); 0 or -ENOMEM.  Under change_lock.
+ * the log's position past the entries it holds (*@end: ULONG_MAX for the
+ * whole list, the log lost); 0 or -ENOMEM.  Under change_lock.
  */
-static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *n)
+static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *end)
 {
 	json_object *ops;
+	unsigned long n;
 	uint64_t rng;
 	int ret;
 
 	*delta = NULL;
-	*n = 0;
+	*end = ctx->kmem_sent;
 	if (!ctx->kmem_logging)
 		return 0;
 	ops = json_object_new_array();
 	if (!ops)
 		return -ENOMEM;
-	ret = hotmem_kmem_log_walk(ctx->hm, kmem_entry_add, ops, &rng, n);
+	ret = hotmem_kmem_log_walk(ctx->hm, ctx->kmem_sent, kmem_entry_add, ops, &rng, end);
 	/* a whole save failed: the list no durable file may hold (kmem_base_lost()) */
 	if (ret == -EOVERFLOW || (!ret && ctx->kmem_whole_next)) {
 		json_object_put(ops);
 		*delta = kmem_json(ctx);
-		*n = ULONG_MAX;
+		if (ret)
+			*end = ULONG_MAX;
 		return *delta ? 0 : -ENOMEM;
 	}
-	if (ret || !*n) {
+	n = *end - ctx->kmem_sent;
+	if (ret || !n) {
 		json_object_put(ops);
 		return ret;
 	}
@@ -750,8 +754,8 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
 	json_object_object_add(*delta, "ops", ops);
 	if (ctx->kmem_in_base)
 		json_object_object_add(*delta, "based",
-				       json_object_new_uint64(ctx->kmem_in_base < *n ?
-							      ctx->kmem_in_base : *n));
+				       json_object_new_uint64(ctx->kmem_in_base < n ?
+							      ctx->kmem_in_base : n));
 	return 0;
 }
 
@@ -770,13 +774,6 @@ static void kmem_base_lost(struct hmfs_ctx *ctx)
 	ctx->kmem_in_base = 0;
 }
 
-static int kmem_count(void *arg, const struct hotmem_kmem_alloc *a)
-{
-	(void)arg;
-	(void)a;
-	return 0;
-}
-
 /*
  * A whole save took the list now: the log's entries no record has yet
  * are in it, and the next record, which carries them, says how many
@@ -788,12 +785,55 @@ static int kmem_count(void *arg, const struct hotmem_kmem_alloc *a)
  */
 static void kmem_based(struct hmfs_ctx *ctx)
 {
-	unsigned long n = 0;
+	unsigned long end = 0;
 	uint64_t rng;
 
-	if (!ctx->kmem_logging || hotmem_kmem_log_walk(ctx->hm, kmem_count, NULL, &rng, &n))
-		n = 0;
-	ctx->kmem_in_base = n;
+	if (!ctx->kmem_logging || hotmem_kmem_log_walk(ctx->hm, ctx->kmem_sent, NULL, NULL, &rng, &end))
+		end = ctx->kmem_sent;
+	ctx->kmem_in_base = end - ctx->kmem_sent;
+}
+
+/*
+ * A change not saved is undone (rollback(), or a failed append and
+ * machine.c's unsaved()), and the kernel's allocations it made with it:
+ * the engine's log rewound to where it was when the change was prepared
+ * (hmfs_state_prepare()), what the change allocated freed and what it
+ * freed allocated again at the same pages, and nothing allocated while
+ * the undo's own operations run -- else memory33's online, the first
+ * ZONE_NORMAL memory, left its pagesets and a tick's slab in it, the
+ * undo's offline was refused (EBUSY) and hotmemfs took no more changes.
+ * No kernel does this: the kernel never undoes an online.  It is the
+ * state file's own transaction, whose promise is that a change the
+ * client is told failed leaves the machine as it was.  Under change_lock.
+ */
+static void kmem_rewind(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
+{
+	int ret;
+
+	if (!sv->kmem_marked || !ctx->kmem_logging)
+		return;
+	ret = hotmem_kmem_log_rewind(ctx->hm, sv->kmem_mark, sv->kmem_rng);
+	ctx->kmem_rewinding = true;
+	if (ret)
+		fprintf(stderr, "hotmemfs: the undo cannot take back the kernel's allocations of the change (%s): they stay where the change put them\n",
+			strerror(-ret));
+	/* the entries rewound belong to no record; what the records before carry, kept */
+	if (ctx->kmem_sent > sv->kmem_mark)
+		ctx->kmem_sent = sv->kmem_mark;
+}
+
+/* the undo is over: the pages owed by the rewind taken, allocating again */
+static void kmem_rewind_end(struct hmfs_ctx *ctx)
+{
+	unsigned long moved = 0;
+
+	if (!ctx->kmem_rewinding)
+		return;
+	ctx->kmem_rewinding = false;
+	hotmem_kmem_log_rewind_end(ctx->hm, &moved);
+	if (moved)
+		fprintf(stderr, "hotmemfs: the undo put %lu of the kernel's allocations elsewhere: their pages are not free\n",
+			moved);
 }
 
 /*
@@ -1849,6 +1889,11 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 				  .keys = op_keys(ch->op) };
 	if (!sv->active)
 		return;
+	/* where an undo rewinds the kernel's allocations to (kmem_rewind()) */
+	if (ctx->kmem_logging) {
+		sv->kmem_marked = true;
+		sv->kmem_mark = hotmem_kmem_log_mark(ctx->hm, &sv->kmem_rng);
+	}
 	sv->ranges = device_ranges(ctx, ch);
 	if (sv->ranges) {
 		sv->pre = part_pre(ctx, sv);
@@ -1930,6 +1975,8 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	json_object *now;
 	bool same = true;
 
+	/* the undo is over when its machine is compared: the rewind's owed pages taken */
+	kmem_rewind_end(ctx);
 	if (sv->one_iattr) {
 		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
 		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
@@ -2010,6 +2057,26 @@ static bool background_sync(struct hmfs_ctx *ctx)
 }
 
 /*
+ * The engine's log keeps the kernel's allocations' changes until the
+ * records carrying them are durable: a record an fdatasync() lost is
+ * undone (rollback()), and its undo rewinds them (kmem_rewind()).  The
+ * entries before the oldest record still waiting go.  Under change_lock.
+ */
+static void kmem_log_trim(struct hmfs_ctx *ctx)
+{
+	unsigned long keep = ctx->kmem_sent;
+
+	if (!ctx->kmem_logging)
+		return;
+	pthread_mutex_lock(&ctx->journal_lock);
+	for (const struct hmfs_save *p = ctx->journal_pending; p; p = p->next)
+		if (p->kmem_from < keep)
+			keep = p->kmem_from;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	hotmem_kmem_log_drop(ctx->hm, keep);
+}
+
+/*
  * One journal line, "CRC32 JSON\n", appended (under change_lock, in
  * the order of the changes); hmfs_state_sync() makes it durable.  A
  * failed append is cut off again (journal_cut() from where it began); if
@@ -2020,7 +2087,7 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 			 json_object *val)
 {
 	json_object *rec, *kmem;
-	unsigned long kmem_n;
+	unsigned long kmem_end;
 	size_t kmem_len;
 	const char *text;
 	char *line;
@@ -2028,7 +2095,7 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 	int ret;
 
 	/* and what the kernel's own allocations did since the last record (@key NULL: that alone) */
-	ret = kmem_delta(ctx, &kmem, &kmem_n);
+	ret = kmem_delta(ctx, &kmem, &kmem_end);
 	if (ret || (!key && !kmem))
 		return ret;
 	rec = json_object_new_object();
@@ -2053,6 +2120,7 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 	ret = write_at(ctx->journal_fd, line, len, (off_t)ctx->journal_len);
 	if (!ret) {
 		sv->seq = ++ctx->journal_seq;
+		sv->kmem_from = ctx->kmem_sent;
 		ctx->journal_len += len;
 		ctx->journal_kmem_len += kmem_len;
 		if (ctx->journal_size < ctx->journal_len)
@@ -2076,14 +2144,21 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
 	if (!ret) {
-		/* in the journal: the engine's log is past them (a failed one keeps them) */
-		if (kmem_n)
-			hotmem_kmem_log_drop(ctx->hm, kmem_n);
+		/*
+		 * in the journal: the next record goes on past them (a failed
+		 * one keeps them); the engine keeps them until their record is
+		 * durable, for an undo (kmem_log_trim())
+		 */
 		if (kmem) {
+			if (kmem_end == ULONG_MAX) { /* the log lost, found again */
+				hotmem_kmem_log_drop(ctx->hm, ULONG_MAX);
+				kmem_end = hotmem_kmem_log_mark(ctx->hm, &(uint64_t){ 0 });
+			}
+			ctx->kmem_sent = kmem_end;
 			ctx->kmem_in_base = 0;
-			if (kmem_n == ULONG_MAX)
-				ctx->kmem_whole_next = false;
+			ctx->kmem_whole_next = false;
 		}
+		kmem_log_trim(ctx);
 		pthread_mutex_lock(&ctx->save_lock);
 		ctx->journal_records++;
 		pthread_mutex_unlock(&ctx->save_lock);
@@ -2247,9 +2322,15 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 		ctx->state_path, strerror(-sret));
 	for (sv = list; sv; sv = sv->next) {
 		sv->ret = sret;
-		if (sv->undo && !ctx->frozen)
+		if (sv->undo && !ctx->frozen) {
+			kmem_rewind(ctx, sv);
 			sv->undo(ctx, sv, sret);
+			kmem_rewind_end(ctx);
+		}
 		recount_undone(ctx);
+		/* the records cut: the next one carries what they did and no undo took back */
+		if (!sv->next && ctx->kmem_sent > sv->kmem_from)
+			ctx->kmem_sent = sv->kmem_from;
 	}
 	/*
 	 * Frozen by an undo that failed: the machine differs from the file for
@@ -2613,6 +2694,8 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		/* failed after the rename: the file may hold the change (unsaved() saves its undo) */
 		ret = compact(ctx, &sv->maybe_kept);
 		count_save(ctx, ret);
+		if (ret && sv->undo)
+			kmem_rewind(ctx, sv); /* as below */
 		return ret;
 	}
 	ret = sv->one_block ? append_run(ctx, sv) :
@@ -2623,6 +2706,9 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	if (ret) {
 		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
 			strerror(-ret));
+		/* the caller undoes the change (machine.c unsaved()): its allocations first */
+		if (sv->undo)
+			kmem_rewind(ctx, sv);
 		return ret;
 	}
 	maybe_compact(ctx);

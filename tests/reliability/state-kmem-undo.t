@@ -1,0 +1,82 @@
+#!/bin/bash
+# A failed save's undo takes back the kernel allocations its change made
+# (engine/kmem.c's log rewound, hotmem_kmem_log_rewind()): memory33's
+# online -- the first ZONE_NORMAL block -- gets the zone's pagesets and a
+# tick's slab and page tables; its fdatasync() failing, the undo offlined
+# it with those pages still there: EBUSY, and hotmemfs took no more
+# changes.  Now the undo frees what the change allocated and allocates
+# again what it freed, at the same pages, so memory33 goes offline, the
+# machine reads as before, and the state file's list (written whole
+# after the rollback) is the engine's: a restart shows the same pages.
+# The same when the record cannot even be written (ENOSPC): the undo
+# machine.c's unsaved() does at once.
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+OPTS=(--profile qemu-512m)
+# the kernel's pages: explain's boot blocks and memory33, meminfo's counts
+kernel_pages() {
+	local b
+	for b in 0 1 2 3 33; do
+		echo "== memory$b"
+		ctl explain "$b" --all | grep -v -e '^zone: ' -e 'vmemmap_populate'
+	done
+	grep -E '^(MemFree|Slab|SReclaimable|SUnreclaim|KernelStack|PageTables|Percpu):' \
+		"$MNT/proc/meminfo"
+}
+frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
+
+LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m (kernel_alloc default) with a fresh state file"
+ctl device_add pc-dimm size=1G id=dimm1 >/dev/null && echo online_movable >"$M/memory32/state"
+tap_ok $? "a 1G DIMM, memory32 online_movable"
+EXPECT=$(snapshot)
+before=$(kernel_pages)
+: >"$TMP/fail"
+echo online >"$M/memory33/state" 2>/dev/null
+tap_ok $((! $?)) "memory33's online (ZONE_NORMAL's first memory) is refused, its fdatasync() failing"
+rm "$TMP/fail"
+is "$(frozen)" 0 "... its undo is done: hotmemfs is not frozen"
+! grep -q "could not be undone" "$TMP/hotmemfs.log"
+tap_ok $? "... no undo refused (the offline was not EBUSY)"
+is "$(cat "$M/memory33/state")" offline "... memory33 offline again"
+same_text "$(snapshot)" "$EXPECT" "... the machine as before the online"
+same_text "$(kernel_pages)" "$before" "... the kernel's pages too: the change's allocations taken back"
+echo online >"$M/memory33/state"
+tap_ok $? "the next online of memory33 is taken"
+before=$(kernel_pages)
+kill9_fs
+LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(kernel_pages)" "$before" "... the same kernel pages: the file's list is the engine's"
+
+# 2. the record not written: the disk full
+state_on_small_tmpfs hmkmemundo
+start_fs_netns "${OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file on a 256k tmpfs"
+ctl device_add pc-dimm size=1G id=dimm1 >/dev/null
+tap_ok $? "a 1G DIMM"
+fill_sd
+for ((n = 0; n < 200; n++)); do
+	echo online_movable >"$M/memory32/state" 2>/dev/null || break
+	echo offline >"$M/memory32/state" 2>/dev/null || break
+done
+[ "$n" -lt 200 ] && [ "$(cat "$M/memory32/state")" = offline ]
+tap_ok $? "the journal is full (a change refused after $n pairs), memory32 offline"
+EXPECT=$(snapshot)
+before=$(kernel_pages)
+out=$(echo online 2>&1 >"$M/memory33/state")
+tap_ok $((! $?)) "memory33's online is refused, its record not written: ${out##*: }"
+is "$(frozen)" 0 "... undone: hotmemfs is not frozen"
+same_text "$(snapshot)" "$EXPECT" "... the machine as before the online"
+same_text "$(kernel_pages)" "$before" "... the kernel's pages too"
+rm -f "$SD/fill" "$SD/fill2"
+echo online >"$M/memory33/state"
+tap_ok $? "with room again, memory33's online is taken"
+before=$(kernel_pages)
+kill9_fs
+start_fs_netns "${OPTS[@]}"
+tap_ok $? "restart after kill -9"
+same_text "$(kernel_pages)" "$before" "... the same kernel pages"
+done_testing
