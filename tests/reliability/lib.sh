@@ -287,3 +287,16 @@ for i in range(n):
 print(want)
 PY
 }
+
+# kernel_pages [--memfree] BLOCK...: the kernel's pages, to compare across a
+# restart or an undo: each block's explain (less its zone line and vmemmap
+# steps) and meminfo's kernel counts (MemFree too with --memfree)
+kernel_pages() {
+	local b f='Slab|SReclaimable|SUnreclaim|KernelStack|PageTables|Percpu'
+	[ "$1" = --memfree ] && { f="MemFree|$f"; shift; }
+	for b in "$@"; do
+		echo "== memory$b"
+		ctl explain "$b" --all | grep -v -e '^zone: ' -e 'vmemmap_populate'
+	done
+	grep -E "^($f):" "$MNT/proc/meminfo"
+}

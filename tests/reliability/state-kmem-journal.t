@@ -14,16 +14,6 @@ OPTS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=heavy)
 # the kernel's pages as meminfo counts them and the boot memory's blocks as
 # explain shows them: the kernel's own allocations, not the DIMM's memmap
 # (vmemmap_populate() at the restore's device_add, from the free lists as
-# they are then: not saved)
-kernel_pages() {
-	local b
-	for b in 0 1 2 3; do
-		echo "== memory$b"
-		ctl explain "$b" --all | grep -v -e '^zone: ' -e 'vmemmap_populate'
-	done
-	grep -E '^(MemFree|Slab|SReclaimable|SUnreclaim|KernelStack|PageTables|Percpu):' \
-		"$MNT/proc/meminfo"
-}
 restore_line() { grep "restored the machine from" "$TMP/hotmemfs.log" | tail -1; }
 state_seq() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seq"])' "$STATE"; }
 # the journal's records: how many, their bytes, their "kmem" values' bytes
@@ -66,15 +56,15 @@ tap_ok $? "the journal holds more than 256 KiB of records ($bytes bytes)"
 [ "$(stat -c %i "$STATE")" = "$ino0" ] && [ "$(state_seq)" = "$seq0" ]
 tap_ok $? "... and was not compacted: the kernel's allocations' bytes count a quarter"
 
-before=$(kernel_pages)
+before=$(kernel_pages --memfree 0 1 2 3)
 kill9_fs
 start_fs_netns "${OPTS[@]}"
 tap_ok $? "restart on the state file and its $n records after kill -9"
 line=$(restore_line)
 [[ "$line" == *"; the kernel's own allocations (slab, page tables, pagesets) are back at their pages" ]]
 tap_ok $? "the restore line says the kernel's allocations are back at their pages: ${line#*not saved}"
-same_text "$(kernel_pages)" "$before" "... explain and meminfo show the same kernel pages as before the kill"
-before=$(kernel_pages)
+same_text "$(kernel_pages --memfree 0 1 2 3)" "$before" "... explain and meminfo show the same kernel pages as before the kill"
+before=$(kernel_pages --memfree 0 1 2 3)
 stop_fs
 python3 -c '
 import json, sys
@@ -103,5 +93,5 @@ tap_ok $? "restart on it"
 line=$(restore_line)
 [[ "$line" == *"; the kernel's own allocations (slab, page tables, pagesets) are back at their pages" ]]
 tap_ok $? "... the kernel's allocations are back at their pages: ${line#*not saved}"
-same_text "$(kernel_pages)" "$before" "... the same kernel pages as before the stop"
+same_text "$(kernel_pages --memfree 0 1 2 3)" "$before" "... the same kernel pages as before the stop"
 done_testing

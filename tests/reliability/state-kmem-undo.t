@@ -15,16 +15,6 @@ require_env
 require_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 OPTS=(--profile qemu-512m)
-# the kernel's pages: explain's boot blocks and memory33, meminfo's counts
-kernel_pages() {
-	local b
-	for b in 0 1 2 3 33; do
-		echo "== memory$b"
-		ctl explain "$b" --all | grep -v -e '^zone: ' -e 'vmemmap_populate'
-	done
-	grep -E '^(MemFree|Slab|SReclaimable|SUnreclaim|KernelStack|PageTables|Percpu):' \
-		"$MNT/proc/meminfo"
-}
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
 
 LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}" --fresh
@@ -32,7 +22,7 @@ tap_ok $? "hotmemfs mounts qemu-512m (kernel_alloc default) with a fresh state f
 ctl device_add pc-dimm size=1G id=dimm1 >/dev/null && echo online_movable >"$M/memory32/state"
 tap_ok $? "a 1G DIMM, memory32 online_movable"
 EXPECT=$(snapshot)
-before=$(kernel_pages)
+before=$(kernel_pages --memfree 0 1 2 3 33)
 : >"$TMP/fail"
 echo online >"$M/memory33/state" 2>/dev/null
 tap_ok $((! $?)) "memory33's online (ZONE_NORMAL's first memory) is refused, its fdatasync() failing"
@@ -42,14 +32,14 @@ is "$(frozen)" 0 "... its undo is done: hotmemfs is not frozen"
 tap_ok $? "... no undo refused (the offline was not EBUSY)"
 is "$(cat "$M/memory33/state")" offline "... memory33 offline again"
 same_text "$(snapshot)" "$EXPECT" "... the machine as before the online"
-same_text "$(kernel_pages)" "$before" "... the kernel's pages too: the change's allocations taken back"
+same_text "$(kernel_pages --memfree 0 1 2 3 33)" "$before" "... the kernel's pages too: the change's allocations taken back"
 echo online >"$M/memory33/state"
 tap_ok $? "the next online of memory33 is taken"
-before=$(kernel_pages)
+before=$(kernel_pages --memfree 0 1 2 3 33)
 kill9_fs
 LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}"
 tap_ok $? "restart after kill -9"
-same_text "$(kernel_pages)" "$before" "... the same kernel pages: the file's list is the engine's"
+same_text "$(kernel_pages --memfree 0 1 2 3 33)" "$before" "... the same kernel pages: the file's list is the engine's"
 
 # 2. the record not written: the disk full
 state_on_small_tmpfs hmkmemundo
@@ -65,18 +55,18 @@ done
 [ "$n" -lt 200 ] && [ "$(cat "$M/memory32/state")" = offline ]
 tap_ok $? "the journal is full (a change refused after $n pairs), memory32 offline"
 EXPECT=$(snapshot)
-before=$(kernel_pages)
+before=$(kernel_pages --memfree 0 1 2 3 33)
 out=$(echo online 2>&1 >"$M/memory33/state")
 tap_ok $((! $?)) "memory33's online is refused, its record not written: ${out##*: }"
 is "$(frozen)" 0 "... undone: hotmemfs is not frozen"
 same_text "$(snapshot)" "$EXPECT" "... the machine as before the online"
-same_text "$(kernel_pages)" "$before" "... the kernel's pages too"
+same_text "$(kernel_pages --memfree 0 1 2 3 33)" "$before" "... the kernel's pages too"
 rm -f "$SD/fill" "$SD/fill2"
 echo online >"$M/memory33/state"
 tap_ok $? "with room again, memory33's online is taken"
-before=$(kernel_pages)
+before=$(kernel_pages --memfree 0 1 2 3 33)
 kill9_fs
 start_fs_netns "${OPTS[@]}"
 tap_ok $? "restart after kill -9"
-same_text "$(kernel_pages)" "$before" "... the same kernel pages"
+same_text "$(kernel_pages --memfree 0 1 2 3 33)" "$before" "... the same kernel pages"
 done_testing
