@@ -20,7 +20,12 @@ for f in "$logs"/*.tap; do
 		/^not ok/ && !/#[[:space:]]*[Tt][Oo][Dd][Oo]/ { show = 1; print; next }
 		/^#/ && show { print; next }
 		{ show = 0 }' "$f")
-	[ "$rc" = 0 ] && [ -z "$detail" ] && continue
+	# prove fails a file whose plan is missing or not what it ran, exit 0 or not
+	plan=$(awk '/^1\.\.[0-9]+/ { sub(/^1\.\./, ""); p = $1 + 0; has = 1 }
+		/^(not )?ok/ { n++ }
+		END { if (!has) print "-- no TAP plan: it ended before its plan";
+		      else if (n != p) printf "-- bad plan: %d planned, %d ran\n", p, n }' "$f")
+	[ "$rc" = 0 ] && [ -z "$detail" ] && [ -z "$plan" ] && continue
 	nfail=$((nfail + 1))
 	name=$(basename "$base")
 	name=${name//%//}
@@ -31,8 +36,7 @@ for f in "$logs"/*.tap; do
 			echo "-- the end of its stderr:"
 			tail -n 15 "$base.err"
 		fi
-		# no plan, no checks: a test that died before its first line
-		grep -q '^1\.\.' "$f" || echo "-- no TAP plan: it ended before its plan"
+		[ -n "$plan" ] && printf '%s\n' "$plan"
 	} | head -n "$max" | sed 's/^/  /'
 done
 [ "$nfail" -eq 0 ] || echo "make check: $nfail test file(s) failed; each file's TAP, stderr and exit status: $logs"

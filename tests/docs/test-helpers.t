@@ -224,6 +224,14 @@ expect "failures.sh names a failed file with its not ok line, its diagnostic and
 	$'FAILED .*/t1 \\(exit status 1\\)\n  not ok 2 - broken\n  # got: 3\n  -- the end of its stderr:\n  why it broke\nmake check: 1 test file' "$fout"
 [[ $fout != *"/t2 (exit"* && $fout != *"/t3 (exit"* ]] && ok "failures.sh leaves out a passing file and a TODO" ||
 	notok "failures.sh leaves out a passing file and a TODO" "$fout"
+# a file prove fails for its plan alone (exit 0, no not ok): named too (reread20 G1)
+printf '1..3\nok 1 - a\n' > "$fl/bad.tap"; echo 0 > "$fl/bad.rc"
+printf 'ok 1 - a\n' > "$fl/none.tap"; echo 0 > "$fl/none.rc"
+fout=$("$src/scripts/failures.sh" "$fl")
+[[ $fout == *"FAILED bad (exit status 0)"*"bad plan: 3 planned, 1 ran"* &&
+	$fout == *"FAILED none (exit status 0)"*"no TAP plan"* ]] &&
+	ok "failures.sh names a file exiting 0 with a bad or no plan" ||
+	notok "failures.sh names a file exiting 0 with a bad or no plan" "$fout"
 rm -rf "$fl"
 
 echo "1..$n"
