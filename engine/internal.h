@@ -1315,6 +1315,8 @@ void firmware_map_destroy(struct hotmem *hm);
 void virtio_mem_destroy_all(struct hotmem *hm);
 /* under device_hotplug_lock: the drivers' block states agree with the memory blocks */
 int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
+/* hotmem_iomem() by the O(n^2) walk it replaced: its fallback, and the tests' reference */
+size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max);
 
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);

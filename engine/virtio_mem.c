@@ -2750,35 +2750,188 @@ static void iomem_boot(struct hotmem *hm, struct iomem_out *o)
 		iomem_add(o, hm->fw_map[i].start, hm->fw_map[i].end, 0, hm->fw_map[i].type);
 }
 
-size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
+static void iomem_add_res(struct iomem_out *o, const struct hm_resource *r, int depth)
 {
-	struct iomem_out o = { ents, max, 0 };
+	iomem_add(o, r->start, r->start + r->size - 1, depth, r->name ? r->name : "System RAM");
+}
+
+static void iomem_add_vm(struct iomem_out *o, const struct virtio_mem *vm)
+{
+	char name[32];
+
+	/* virtio_mem_create_resource(): the device's region, busy */
+	snprintf(name, sizeof(name), "virtio%d", vm->index);
+	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, 0, name);
+}
+
+/*
+ * The walk by repeated "lowest at or above": O(n^2) in the resources, no
+ * memory of its own.  The fallback when the sorted walk cannot have its
+ * arrays, and the reference test_virtio_mem compares that walk with.
+ * Called with device_hotplug_lock held.
+ */
+static void iomem_walk_slow(struct hotmem *hm, struct iomem_out *o)
+{
 	uint64_t at = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	iomem_boot(hm, &o);
+	iomem_boot(hm, o);
 	for (;;) {
 		const struct hm_resource *r = iomem_next_res(hm, at);
 		const struct virtio_mem *vm = iomem_next_vm(hm, at);
-		char name[32];
 
 		if (vm && (!r || vm->addr <= r->start)) {
-			/* virtio_mem_create_resource(): the device's region, busy */
-			snprintf(name, sizeof(name), "virtio%d", vm->index);
-			iomem_add(&o, vm->addr, vm->addr + vm->region_size - 1, 0, name);
+			iomem_add_vm(o, vm);
 			for (r = iomem_next_res(hm, vm->addr); r && r->start < vm->addr + vm->region_size;
 			     r = iomem_next_res(hm, r->start + 1))
-				iomem_add(&o, r->start, r->start + r->size - 1, 1,
-					  r->name ? r->name : "System RAM");
+				iomem_add_res(o, r, 1);
 			at = vm->addr + vm->region_size;
 		} else if (r) {
-			iomem_add(&o, r->start, r->start + r->size - 1, 0,
-				  r->name ? r->name : "System RAM");
+			iomem_add_res(o, r, 0);
 			at = r->start + 1;
 		} else {
 			break;
 		}
 	}
+}
+
+/* by start, then by list position: the slow walk's "first lowest" among equal starts */
+struct iomem_key {
+	uint64_t start;
+	size_t pos;
+	const void *p;
+};
+
+static int iomem_key_cmp(const void *a, const void *b)
+{
+	const struct iomem_key *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The resources (or devices) sorted by start, only the first of each
+ * start kept (the slow walk never shows a second one: it goes on from
+ * start + 1).  NULL when the list is empty or on -ENOMEM (*@n then ~0).
+ */
+static struct iomem_key *iomem_sorted_res(struct hotmem *hm, size_t *n)
+{
+	struct iomem_key *k;
+	size_t nr = 0, i = 0, kept = 0;
+
+	for (const struct hm_resource *r = hm->resources; r; r = r->next)
+		nr++;
+	*n = 0;
+	if (!nr)
+		return NULL;
+	k = malloc(nr * sizeof(*k));
+	if (!k) {
+		*n = SIZE_MAX;
+		return NULL;
+	}
+	for (const struct hm_resource *r = hm->resources; r; r = r->next, i++)
+		k[i] = (struct iomem_key){ r->start, i, r };
+	qsort(k, nr, sizeof(*k), iomem_key_cmp);
+	for (i = 0; i < nr; i++)
+		if (!kept || k[kept - 1].start != k[i].start)
+			k[kept++] = k[i];
+	*n = kept;
+	return k;
+}
+
+static struct iomem_key *iomem_sorted_vm(struct hotmem *hm, size_t *n)
+{
+	struct iomem_key *k;
+	size_t nr = 0, i = 0, kept = 0;
+
+	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		nr++;
+	*n = 0;
+	if (!nr)
+		return NULL;
+	k = malloc(nr * sizeof(*k));
+	if (!k) {
+		*n = SIZE_MAX;
+		return NULL;
+	}
+	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next, i++)
+		k[i] = (struct iomem_key){ vm->addr, i, vm };
+	qsort(k, nr, sizeof(*k), iomem_key_cmp);
+	for (i = 0; i < nr; i++)
+		if (!kept || k[kept - 1].start != k[i].start)
+			k[kept++] = k[i];
+	*n = kept;
+	return k;
+}
+
+/*
+ * The slow walk's output in O(n log n): both lists sorted once, then
+ * merged with two cursors that only move forward, as the slow walk's
+ * "at" only grows (session 20 found the O(n^2) one: hotmemfs reads
+ * /proc/iomem at every DIMM decision).  Returns false, nothing written,
+ * when it cannot have its arrays.
+ */
+static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
+{
+	size_t nr, nv, i = 0, j = 0;
+	struct iomem_key *res = iomem_sorted_res(hm, &nr);
+	struct iomem_key *vms = iomem_sorted_vm(hm, &nv);
+	uint64_t at = 0;
+
+	if (nr == SIZE_MAX || nv == SIZE_MAX) {
+		free(res);
+		free(vms);
+		return false;
+	}
+	iomem_boot(hm, o);
+	for (;;) {
+		const struct hm_resource *r;
+		const struct virtio_mem *vm;
+
+		while (i < nr && res[i].start < at)
+			i++;
+		while (j < nv && vms[j].start < at)
+			j++;
+		r = i < nr ? res[i].p : NULL;
+		vm = j < nv ? vms[j].p : NULL;
+		if (vm && (!r || vm->addr <= r->start)) {
+			uint64_t end = vm->addr + vm->region_size;
+
+			iomem_add_vm(o, vm);
+			/* i is at the first start >= at, and at <= vm->addr <= res[i].start */
+			for (; i < nr && res[i].start < end; i++)
+				iomem_add_res(o, res[i].p, 1);
+			at = end;
+		} else if (r) {
+			iomem_add_res(o, r, 0);
+			at = r->start + 1;
+		} else {
+			break;
+		}
+	}
+	free(res);
+	free(vms);
+	return true;
+}
+
+size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
+{
+	struct iomem_out o = { ents, max, 0 };
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	if (!iomem_walk_sorted(hm, &o))
+		iomem_walk_slow(hm, &o);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return o.n;
+}
+
+size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
+{
+	struct iomem_out o = { ents, max, 0 };
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	iomem_walk_slow(hm, &o);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return o.n;
 }

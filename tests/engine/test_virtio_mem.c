@@ -1490,6 +1490,64 @@ static void test_readers_copy_whole_when_it_cannot_grow(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * hotmem_iomem() sorts once and merges (O(n log n)); it prints byte for
+ * byte what the O(n^2) walk it replaced printed, on a big machine: 400
+ * DIMMs added in a shuffled order (the resource list is newest first,
+ * not by address), between and after three virtio-mem devices with
+ * parts plugged (children, MHP_MERGE_RESOURCE merges), one of them at a
+ * lower address than the DIMMs it was probed after.  Also with too small
+ * an array: the same count, the same first entries.
+ */
+static void test_iomem_sorted_as_the_slow_walk(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1"
+				 " memhp_default_state=offline");
+	static struct hm_iomem_entry fast[1024], slow[1024];
+	const uint64_t dimm0 = 8 * GiB, block = 128 * MiB;
+	const uint64_t vm_at[3] = { 4 * GiB, 62 * GiB, 7 * GiB };
+	unsigned long order[400];
+	size_t nf, ns;
+
+	(void)state;
+	for (unsigned long i = 0; i < 400; i++)
+		order[i] = i;
+	for (unsigned long i = 399; i > 0; i--) {	/* a fixed shuffle: the test replays */
+		unsigned long j = (i * 2654435761UL) % (i + 1), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int d = 0; d < 3; d++) {
+		struct hotmem_virtio_mem *vm = NULL;
+
+		assert_int_equal(hotmem_virtio_mem_probe(hm, 0, vm_at[d], d == 1 ? 1 * GiB : 512 * MiB,
+							 2 * MiB, &vm), 0);
+		assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, (uint64_t)(d + 1) * 128 * MiB,
+								      NULL), 0);
+		for (unsigned long i = d * 133; i < (unsigned long)(d + 1) * 133; i++)
+			assert_int_equal(hotmem_add_memory(hm, 0, dimm0 + order[i] * block, block,
+							   HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	}
+	assert_int_equal(hotmem_add_memory(hm, 0, dimm0 + order[399] * block, block,
+					   HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	memset(fast, 0, sizeof(fast));
+	memset(slow, 0, sizeof(slow));
+	nf = hotmem_iomem(hm, fast, 1024);
+	ns = hm_iomem_slow(hm, slow, 1024);
+	assert_true(nf > 400 + 3);
+	assert_int_equal(nf, ns);
+	assert_memory_equal(fast, slow, sizeof(fast));
+	/* too small an array: the same count (an upper bound past @max: no merging there) */
+	for (size_t m = 0; m < ns; m = m < 8 ? m + 1 : m + 97) {
+		memset(fast, 0, sizeof(fast));
+		memset(slow, 0, sizeof(slow));
+		assert_int_equal(hotmem_iomem(hm, fast, m), hm_iomem_slow(hm, slow, m));
+		assert_memory_equal(fast, slow, sizeof(fast));
+	}
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1531,6 +1589,7 @@ int main(void)
 		cmocka_unit_test(test_device_error_marks_broken),
 		cmocka_unit_test(test_plugged_not_added_unplugged_first),
 		cmocka_unit_test(test_readers_copy_whole_when_it_cannot_grow),
+		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
