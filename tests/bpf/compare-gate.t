@@ -14,7 +14,7 @@ need_built "$HT"
 FX=$SRC/tests/fixtures/traces
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..25"
+echo "1..27"
 
 cp "$FX/kernel-6.12.jsonl" "$D/k612.jsonl"
 cp "$FX/kernel-6.1.jsonl" "$D/k61.jsonl"
@@ -123,6 +123,30 @@ ok $? "--kernel 6.11: __meminit traced, its steps differences: '$(summary k611e 
 cmp_ bad --kernel 5.15 k612.jsonl e.jsonl
 [ "$(cat bad.rc)" = 2 ] && grep -q "^hotmem-trace compare: --kernel 5.15: not a version hotmem-trace knows the absent steps of (6.1 or newer: lists for 6.1, 6.9, 6.11, 6.12, 6.18)$" bad.err && [ ! -s bad.out ]
 ok $? "--kernel 5.15: exit 2, said, nothing compared"
+
+# meminfo (docs/hotmem-trace.md item 5's examples are these lines): the
+# engine's MemFree lowered from "online" on, 6000 kB: that step alone
+# differs; lowered 3000 kB more at each step: every step within 4096 kB,
+# 12852 kB off in all, past 4096 x sqrt(4) (reread20 G5)
+memfree() {	# PHASE=OLD:NEW...: e.jsonl, its MemFree at PHASE made NEW (OLD checked)
+	local e= p ph old
+	for p in "$@"; do
+		ph=${p%%=*} old=${p#*=}
+		e+="s/\"phase\":\"$ph\",\(\"MemTotal\":[0-9]*\),\"MemFree\":${old%:*},/"
+		e+="\"phase\":\"$ph\",\1,\"MemFree\":${p##*:},/;"
+	done
+	sed "$e" e.jsonl
+}
+memfree online=746368:740368 offline=615204:609204 again=746128:740128 > mi-step.jsonl
+cmp_ mi-step k612.jsonl mi-step.jsonl
+[ "$(cat mi-step.rc)" = 1 ] && [ "$(grep -c "^meminfo" mi-step.out)" = 1 ] &&
+	grep -qx "meminfo online (from added): MemFree(+PcpFree) change +262312 kB != +255944 kB (tolerance 4096 kB)" mi-step.out
+ok $? "6.12 vs an engine freeing 6000 kB less at online: that step, once: '$(grep "^meminfo" mi-step.out)'"
+memfree added=484424:481424 online=746368:740368 offline=615204:606204 again=746128:734128 > mi-drift.jsonl
+cmp_ mi-drift k612.jsonl mi-drift.jsonl
+[ "$(cat mi-drift.rc)" = 1 ] && [ "$(grep -c "^meminfo" mi-drift.out)" = 1 ] &&
+	grep -qx "meminfo again (from boot, 4 steps in all): MemFree(+PcpFree) change +258412 kB != +245560 kB (tolerance 8192 kB = 4096 x sqrt(4): each step within, a drift)" mi-drift.out
+ok $? "6.12 vs an engine freeing 3000 kB less at each step: the whole change: '$(grep "^meminfo" mi-drift.out)'"
 
 # --strict as it was: every event aligned, the summary says so
 cmp_ strict --strict k612.jsonl e.jsonl

@@ -351,6 +351,68 @@ static void test_meminfo_step_by_step(void **state)
 	free(out);
 }
 
+/*
+ * Each step within the tolerance, the same way each time, is a drift:
+ * the whole change is compared too, within tolerance x sqrt(steps)
+ * (reread20 G5).  The kernel's side of test_meminfo_step_by_step's second
+ * half, the engine 4000 kB short at each of added, online, offline, again.
+ */
+static void test_meminfo_drift_in_all(void **state)
+{
+	static const char k[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":400000,\"MemFree\":300000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":560000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":531072,\"MemFree\":429000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":662144,\"MemFree\":560000}\n";
+	/* boot +0, then each step's free change 4000 kB below the kernel's */
+	static const char drift[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":396000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":652000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":517000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":762144,\"MemFree\":644000}\n";
+	/* the CI's guest, as the engine: 2600 kB off once at added, 4900 kB in all */
+	static const char once[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":402600}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":663600}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":533600}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":762144,\"MemFree\":664900}\n";
+	/* 4000 kB off at each step, but up and down: noise, 0 in all */
+	static const char updown[] =
+		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":396000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":660000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":525000}\n"
+		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":762144,\"MemFree\":660000}\n";
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run(k, drift, false, &out), 1);
+	assert_non_null(strstr(out, "meminfo again (from boot, 4 steps in all): MemFree(+PcpFree) change "
+				    "+260000 kB != +244000 kB (tolerance 8192 kB = 4096 x sqrt(4): each step within, a drift)\n"));
+	assert_null(strstr(out, "(from added)"));
+	free(out);
+	out = NULL;
+	/* both ways: the same drift, the same verdict */
+	assert_int_equal(run(drift, k, false, &out), 1);
+	free(out);
+	out = NULL;
+	assert_int_equal(run(k, once, false, &out), 0);
+	free(out);
+	out = NULL;
+	assert_int_equal(run(k, updown, false, &out), 0);
+	free(out);
+	out = NULL;
+	/* a wider tolerance widens the sum's too: 16000 kB is past 6000 x sqrt(4), not past 8000 x sqrt(4) */
+	assert_int_equal(run_opts(k, drift, (struct hmt_cmp_opts){ .memfree_tol_kb = 6000 }, &out), 1);
+	free(out);
+	out = NULL;
+	assert_int_equal(run_opts(k, drift, (struct hmt_cmp_opts){ .memfree_tol_kb = 8000 }, &out), 0);
+	free(out);
+}
+
 /* PcpFree (per-cpu lists drained by offlining) counts as free */
 static void test_pcp_free_counts_as_free(void **state)
 {
@@ -608,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_missing_event_aligned),
 		cmocka_unit_test(test_meminfo_changes),
 		cmocka_unit_test(test_meminfo_step_by_step),
+		cmocka_unit_test(test_meminfo_drift_in_all),
 		cmocka_unit_test(test_empty_trace_differs),
 		cmocka_unit_test(test_pcp_free_counts_as_free),
 		cmocka_unit_test(test_required_step_missing),
