@@ -771,6 +771,8 @@ static void show_buddyinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
  * spaces a level; the RAM part of the tree (no PCI windows or ROMs).
  * @no_addrs: an opener without CAP_SYS_ADMIN, shown 0 for every start and
  * end as 6.12's r_show() does (the names and the tree's shape stay).
+ * Never behind a guest's looping offline (r_show() takes resource_lock
+ * alone): hmfs_iomem().
  */
 static void show_iomem(struct hmfs_ctx *ctx, bool no_addrs, struct hmfs_out *o)
 {
@@ -778,7 +780,7 @@ static void show_iomem(struct hmfs_ctx *ctx, bool no_addrs, struct hmfs_out *o)
 	size_t max = sizeof(few) / sizeof(few[0]), n;
 
 	/* as many entries as the resource tree has: 256 slots' DIMMs and more */
-	while ((n = hotmem_iomem(ctx->hm, ents, max)) > max) {
+	while ((n = hmfs_iomem(ctx, ents, max)) > max) {
 		if (ents != few)
 			free(ents);
 		max = n + 16;
@@ -786,7 +788,7 @@ static void show_iomem(struct hmfs_ctx *ctx, bool no_addrs, struct hmfs_out *o)
 		if (!ents) {
 			ents = few;
 			n = max = sizeof(few) / sizeof(few[0]);
-			hotmem_iomem(ctx->hm, ents, max);
+			hmfs_iomem(ctx, ents, max);
 			break;
 		}
 	}

@@ -735,6 +735,18 @@ struct hmfs_ctx {
 	 * long as its pages stay pinned) holds change_lock: atomic (machine.c)
 	 */
 	bool change_waits_guest;
+	/*
+	 * /proc/iomem while a change holds the engine's device_hotplug_lock
+	 * for long (machine.c iomem_snap_take()): the kernel's r_show() takes
+	 * resource_lock only, never device_hotplug_lock, and an offline or an
+	 * eject changes no resource.  The copy, its generation and
+	 * iomem_snap_stands under iomem_snap_lock; iomem_gen under change_lock.
+	 */
+	pthread_mutex_t iomem_snap_lock;
+	struct hm_iomem_entry *iomem_snap;
+	size_t iomem_snap_n;
+	uint64_t iomem_gen, iomem_snap_gen;
+	bool iomem_snap_stands;
 
 	/* control socket */
 	char ctl_path[108];
@@ -1211,6 +1223,12 @@ struct hmfs_change {
  * carries (with @err saying why, where dev.c knows).
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen);
+/*
+ * /proc/iomem as hotmem_iomem() gives it, but during a change that holds
+ * the engine's device_hotplug_lock for long the tree as before it (machine.c)
+ */
+size_t hmfs_iomem(struct hmfs_ctx *ctx, struct hm_iomem_entry *ents, size_t max);
+void hmfs_iomem_snap_free(struct hmfs_ctx *ctx);
 void hmfs_ctx_init(struct hmfs_ctx *ctx);
 /* retire page @pfn (@hard: memory_failure()), kept for the state file: 0 or -errno */
 /*

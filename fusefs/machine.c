@@ -455,6 +455,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 {
 	char e[512] = "";
 
+	ctx->iomem_gen++; /* an undo may move a resource: /proc/iomem's copy taken again */
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
 	if (!hmfs_state_pre_matches(ctx, sv)) {
 		hmfs_state_freeze(ctx, "; the machine differs from the file: restart hotmemfs to go back to the file's machine",
@@ -529,6 +530,7 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
+	ctx->iomem_gen++; /* it may add or remove memory: /proc/iomem's copy taken again */
 	if (!apply(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
 		if (sret)
@@ -696,6 +698,89 @@ static bool guest_holds_change(void *arg)
 }
 
 /*
+ * A change that may hold the engine's device_hotplug_lock for long: an
+ * offline that loops (waits_guest()) and a DIMM's eject, which offlines
+ * its blocks (dev.c dimm_del(): up to its 40 s bound on a stuck block)
+ */
+static bool holds_hotplug_long(const struct hmfs_change *ch)
+{
+	return waits_guest(ch) || ch->op == HMFS_CH_DEVICE_DEL;
+}
+
+/*
+ * /proc/iomem during such a change (usereye10 U5's rest): 6.12's r_show()
+ * walks the resource tree under resource_lock alone (kernel/resource.c),
+ * which an offline never holds for long, so a guest's `cat /proc/iomem`
+ * answers while an `echo offline` loops; the engine's hotmem_iomem() takes
+ * its device_hotplug_lock.  An offline or an eject changes no resource
+ * until the eject's removal, so the tree as it was before the change is
+ * what the kernel's reader would see: copied here, under change_lock,
+ * and shown while the change runs.  Copied again only when a change that
+ * may have moved a resource ran since (iomem_gen: every change but an
+ * offline, the drivers' work after one, an undo): a series of offlines
+ * walks the tree once.  iomem_snap_lock is held across the copy and
+ * across each reader's walk (hmfs_iomem()), so a reader that found no
+ * copy standing ends its walk before the change starts.  No memory for
+ * the copy: readers wait as before.
+ */
+static void iomem_snap_take(struct hmfs_ctx *ctx)
+{
+	struct hm_iomem_entry *e = NULL, *more;
+	size_t n, max = 0;
+
+	pthread_mutex_lock(&ctx->iomem_snap_lock);
+	if (ctx->iomem_snap && ctx->iomem_snap_gen == ctx->iomem_gen)
+		goto stands;
+	free(ctx->iomem_snap);
+	ctx->iomem_snap = NULL;
+	while ((n = hotmem_iomem(ctx->hm, e, max)) > max) {
+		max = n + 16;
+		more = realloc(e, max * sizeof(*e));
+		if (!more) {
+			free(e);
+			goto out;
+		}
+		e = more;
+	}
+	ctx->iomem_snap = e;
+	ctx->iomem_snap_n = n;
+	ctx->iomem_snap_gen = ctx->iomem_gen;
+stands:
+	ctx->iomem_snap_stands = true;
+out:
+	pthread_mutex_unlock(&ctx->iomem_snap_lock);
+}
+
+static void iomem_snap_drop(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->iomem_snap_lock);
+	ctx->iomem_snap_stands = false;
+	pthread_mutex_unlock(&ctx->iomem_snap_lock);
+}
+
+size_t hmfs_iomem(struct hmfs_ctx *ctx, struct hm_iomem_entry *ents, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&ctx->iomem_snap_lock);
+	if (ctx->iomem_snap_stands) {
+		n = ctx->iomem_snap_n;
+		if (n && max)
+			memcpy(ents, ctx->iomem_snap, (n < max ? n : max) * sizeof(*ents));
+	} else {
+		n = hotmem_iomem(ctx->hm, ents, max);
+	}
+	pthread_mutex_unlock(&ctx->iomem_snap_lock);
+	return n;
+}
+
+void hmfs_iomem_snap_free(struct hmfs_ctx *ctx)
+{
+	free(ctx->iomem_snap);
+	ctx->iomem_snap = NULL;
+}
+
+/*
  * qom-set requested-size (usereye10 U5): QEMU's returns at once, the
  * guest's driver works later.  Behind a change that waits for the guest
  * it is queued (hmfs_dev_queue_requested(): the host's value now, kept
@@ -777,11 +862,17 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
+	if (holds_hotplug_long(ch))
+		iomem_snap_take(ctx);
+	if (!waits_guest(ch)) /* it may move a resource */
+		ctx->iomem_gen++;
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
+	if (holds_hotplug_long(ch))
+		iomem_snap_drop(ctx);
 	if (ret < 0 && !may_progress(ctx, ch)) {
 		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
 		hmfs_state_append_kmem(ctx, &ksv);
@@ -850,6 +941,8 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
+	pthread_mutex_init(&ctx->iomem_snap_lock, NULL);
+	ctx->iomem_gen = 1; /* no copy yet */
 	pthread_mutex_init(&ctx->end_lock, NULL);
 	pthread_cond_init(&ctx->end_cond, NULL);
 	pthread_mutex_init(&ctx->retired_lock, NULL);

@@ -310,6 +310,31 @@ in_fuse_write() {
 	return 1
 }
 
+# in_background NAME CMD...: CMD runs in the background, its stdout in
+# $TMP/NAME.out, stderr in $TMP/NAME.err, its exit status in $TMP/NAME.rc
+# once it ends (BG: its job).  For a request that may wait in the kernel
+# uninterruptibly (a FUSE request once sent: neither `timeout` nor a kill
+# ends it): answered_within says whether it ended, the test then lets
+# go of what held it, and the job returns -- the test fails, not hangs.
+in_background() {
+	local name=$1
+	shift
+	rm -f "$TMP/$name.rc"
+	( "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"; echo $? >"$TMP/$name.rc" ) &
+	BG=$!
+}
+
+# answered_within NAME SECONDS: 0 once in_background NAME's command ended
+# with status 0, 1 if it failed or did not end within SECONDS (a bound
+# for a failure, not a speed: its answer needs no wait)
+answered_within() {
+	for _ in $(seq $(($2 * 20))); do
+		[ -s "$TMP/$1.rc" ] && break
+		sleep 0.05
+	done
+	[ "$(cat "$TMP/$1.rc" 2>/dev/null)" = 0 ]
+}
+
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
 # (an offline looping: going-offline; ended: online offline), 1 after 30 s.
 # Each read is bounded too (20 s): one that waits for the running offline
