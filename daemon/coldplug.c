@@ -81,7 +81,7 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
 	/* read before the listing: a block made meanwhile shows as a change */
 	if (measure)
 		links_err = hmd_memdir_links(d, &links);
-	r = hmd_list_dir(d->memdir_fd, ".", block_entry, &w);
+	r = hmd_list_dir(d->memdir_fd, ".", block_entry, &w, NULL);
 	if (r) {
 		/* blocks left unseen: the links say nothing until a whole listing */
 		if (measure)

@@ -143,6 +143,13 @@ struct hmd {
 	/* its ticks that asked (a STATFS) and that did not, since start (SIGUSR1's status) */
 	unsigned long alive_asked, alive_skipped;
 	int alive_said; /* the kind of tick last said at debug: 0 none, 1 asked, 2 not */
+	/*
+	 * Directory reads (getdents64(), a READDIRPLUS each on FUSE at most) a
+	 * link not there yet cost, since start (SIGUSR1's status): memoryN/
+	 * listings for a node link (hmd_block_node()), the ACPI devices listed
+	 * for a firmware_node (hmd_acpi_memory_devices(), _binding())
+	 */
+	unsigned long node_wait_reads, acpi_walk_reads;
 
 	/* the blocks and the zone accounting (blocks.c, bootblocks.c) */
 	struct hmd_block *blk;
@@ -285,8 +292,9 @@ int hmd_injected_error(struct hmd *d, const char *action, char *path, size_t len
 void hmd_sysfs_close(struct hmd *d);
 int hmd_read_attr(int dirfd, const char *path, char *buf, size_t len);
 /* @fn for each entry of @path until it returns false: 0 (the end), 1 (stopped), -errno */
+/* its getdents64() calls added to *@reads (NULL: not counted): a READDIRPLUS each on FUSE at most */
 int hmd_list_dir(int dirfd, const char *path,
-		 bool (*fn)(int dfd, const char *name, void *arg), void *arg);
+		 bool (*fn)(int dfd, const char *name, void *arg), void *arg, unsigned long *reads);
 int hmd_read_auto_online(struct hmd *d, char *buf, size_t len);
 FILE *hmd_iomem_open(struct hmd *d);
 void hmd_iomem_done(struct hmd *d, FILE *f);
@@ -298,8 +306,11 @@ int hmd_state_take(struct hmd *d);
 void hmd_state_give(struct hmd *d, unsigned long id, int fd);
 int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
-/* its nodeK (-ENODATA none, -errno gone); *@fwnode 1 when the listing showed a firmware_node, 0 none, -1 not known */
-int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode);
+/*
+ * its nodeK (-ENODATA none, -errno gone); *@fwnode 1 when the listing showed a
+ * firmware_node, 0 none, -1 not known; the listing's reads added to *@reads (NULL: not)
+ */
+int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode, unsigned long *reads);
 unsigned int hmd_block_read_fwnode(struct hmd *d, unsigned long id);
 /* the ACPI devices' ranges learnt from now on (@on), or no longer and forgotten */
 void hmd_fw_range_learning(struct hmd *d, bool on);

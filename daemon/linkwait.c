@@ -37,10 +37,24 @@
  * it has one (or is gone: nothing to wait for).  With @fw, its firmware_node
  * is taken from the same listing: none where the listing showed none (no
  * READLINK of it, hmd_block_read_node()), else read when first asked for.
+ * The reads a link not there yet costs are counted (SIGUSR1's status): a
+ * block's first listing (@fw: at its ADD, or met by a scan) stops at its
+ * node link, one read; one without the link is read to its end, its reads
+ * but one counted (on FUSE the empty READDIRPLUS that ends it).  A listing
+ * again of a block still without its link (a settle's for a waiter, an
+ * ONLINE's for one decided as node 0's) is counted whole; one of a block
+ * with its link is not (none is made: tests/daemon/90 fails on one).
  */
 bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool fw)
 {
-	int listed = -1, nid = hmd_block_read_node(d, id, &listed);
+	bool unlinked = b->nid_guessed || (b->link_wait & HMD_WAIT_NODE);
+	unsigned long reads = 0;
+	int listed = -1, nid = hmd_block_read_node(d, id, &listed, &reads);
+
+	if (!fw && unlinked)
+		d->node_wait_reads += reads;
+	else if (fw && nid == -ENODATA && reads)
+		d->node_wait_reads += reads - 1;
 
 	if (fw)
 		b->fwnode = listed == 0 ? 0 : HMD_FWNODE_UNREAD;

@@ -272,6 +272,9 @@ static void log_status(struct hmd *d)
 		hmd_log(d, LOG_NOTICE,
 			"status: sysroot watch: %lu ticks asked its server (statfs), %lu did not (a block onlined since the tick before)",
 			d->alive_asked, d->alive_skipped);
+	hmd_log(d, LOG_NOTICE,
+		"status: link waits: %lu directory reads of memoryN/ for a node link, %lu of the ACPI devices for a firmware_node",
+		d->node_wait_reads, d->acpi_walk_reads);
 }
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)

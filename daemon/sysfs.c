@@ -383,20 +383,29 @@ int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, in
  * directory's attributes are stale -- memory/ after every listing (the
  * kernel invalidates its atime) and after a block came, once a burst.
  * Stopped by @fn, nothing more is asked: no listing's end (one request on
- * FUSE) is read for a name already found.
+ * FUSE) is read for a name already found.  The getdents64() calls made are
+ * added to *@reads (NULL: not counted): on FUSE each is one READDIRPLUS at
+ * most (fuse_readdir_uncached(), 6.12 fs/fuse/readdir.c: one request a
+ * call), none where the kernel's listing cache answers (CACHE_DIR, a
+ * listing read to its end and not invalidated since).
  */
 int hmd_list_dir(int dirfd, const char *path, bool (*fn)(int dfd, const char *name, void *arg),
-		 void *arg)
+		 void *arg, unsigned long *reads)
 {
 	/* glibc's own buffer size for readdir() */
 	char buf[32768] __attribute__((aligned(8)));
 	int fd, r = 0;
-	ssize_t n;
+	ssize_t n = 0;
 
 	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (!r && (n = getdents64(fd, buf, sizeof(buf))) > 0) {
+	while (!r) {
+		n = getdents64(fd, buf, sizeof(buf));
+		if (reads)
+			(*reads)++;
+		if (n <= 0)
+			break;
 		for (ssize_t off = 0; !r && off < n;) {
 			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
 
@@ -615,7 +624,8 @@ bool hmd_acpi_memory_binding(struct hmd *d)
 
 	if (d->acpi_state != HMD_ACPI_UNKNOWN)
 		return d->acpi_state == HMD_ACPI_BINDING;
-	binding = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_entry, &seen) == 1;
+	/* walked only for a block waiting for its firmware_node (linkwait.c) */
+	binding = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_entry, &seen, &d->acpi_walk_reads) == 1;
 	d->acpi_state = binding ? HMD_ACPI_BINDING : HMD_ACPI_NONE_BINDING;
 	d->acpi_devs = seen ? HMD_ACPI_DEVS_SOME : HMD_ACPI_DEVS_NONE;
 	/* a walk of every device (256 on QEMU): said, so its cost can be seen */
@@ -640,8 +650,9 @@ static bool acpi_memdev_entry(int dfd, const char *name, void *arg)
  * or not), made at boot.  Without one (a guest with no DIMM slots, an
  * architecture without ACPI memory hotplug, a sysroot of plain files)
  * no block ever gets a firmware_node to wait for.  Names only (one
- * READDIR on FUSE, no device read), listed at the first ADD after each
- * coldplug (a start, a rescan) and after the sysroot is opened again (a
+ * READDIRPLUS on FUSE, no device read), listed for the first block met
+ * without a firmware_node after each coldplug (a start, a rescan) and
+ * after the sysroot is opened again (a
  * hotmemfs restarted with other slots); a walk of
  * hmd_acpi_memory_binding() tells it too.  (An ACPI container hot-added
  * with the first memory devices is not foreseen until then: its first
@@ -650,7 +661,8 @@ static bool acpi_memdev_entry(int dfd, const char *name, void *arg)
 bool hmd_acpi_memory_devices(struct hmd *d)
 {
 	if (d->acpi_devs == HMD_ACPI_DEVS_UNKNOWN)
-		d->acpi_devs = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_memdev_entry, NULL) == 1 ?
+		d->acpi_devs = hmd_list_dir(AT_FDCWD, d->acpi_path, acpi_memdev_entry, NULL,
+					    &d->acpi_walk_reads) == 1 ?
 				       HMD_ACPI_DEVS_SOME :
 				       HMD_ACPI_DEVS_NONE;
 	return d->acpi_devs == HMD_ACPI_DEVS_SOME;
@@ -738,7 +750,7 @@ static bool node_entry(int dfd, const char *name, void *arg)
  * -errno if memoryM cannot be listed (gone).  In *@fwnode whether the
  * listing showed a firmware_node: 1, 0 none, -1 not known.
  */
-int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
+int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode, unsigned long *reads)
 {
 	struct node_listing l = { .nid = -ENODATA,
 				  .fwnode = -1,
@@ -755,7 +767,7 @@ int hmd_block_read_node(struct hmd *d, unsigned long id, int *fwnode)
 	 */
 	*fwnode = -1; /* not known, also when the listing fails */
 	snprintf(path, sizeof(path), "memory%lu", id);
-	r = hmd_list_dir(d->memdir_fd, path, node_entry, &l);
+	r = hmd_list_dir(d->memdir_fd, path, node_entry, &l, reads);
 	if (r < 0)
 		return r;
 	/*

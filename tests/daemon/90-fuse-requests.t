@@ -87,6 +87,7 @@ tick_line() {
 n=8 s=0
 check "plug a first DIMM, its burst settled" dimm_settled s0
 read -r asked0 skipped0 <<<"$(ticks)"
+reads0=$(link_reads)
 ops >"$TMP/a0"
 for ((i = 1; i <= n; i++)); do
 	dimm_settled "s$i" || break
@@ -107,6 +108,7 @@ tick_after() {
 check "the sysroot watch's tick after the last online" tick_after
 ops >"$TMP/a1"
 read -r asked1 skipped1 <<<"$(ticks)"
+reads1=$(link_reads)
 is "$s" "$n" "$n single DIMMs plugged, each ADD settled"
 is "$(offline_blocks)" 0 "all online"
 delta "$TMP/a0" "$TMP/a1" "$n" >"$TMP/add"
@@ -129,11 +131,14 @@ race=$(fuse_binding_race "$TMP/add")
 # makes it (register_memory_blocks_under_node_hotplug() after
 # create_memory_block_devices() sent the ADDs; hotmemfs since the link
 # event, tests/fusefs/214): an ADD whose listing of memoryN/ came before
-# the link lists memoryN/ again at its settle, one READDIRPLUS more
-# (12.00 an ADD with none of 8 ADDs meeting it, 13.00 with all 8 at load
-# 15), counted apart: at most FUSE_NODE_RACE_MAX (fuse_counts.sh) an ADD
-# on average, the race met twice at one ADD under load.  (A READDIRPLUS more at every
-# ADD would pass as this race; any other request more still fails.)
+# the link reads it to its end and lists memoryN/ again at its settle, two
+# READDIRPLUS more (the FUSE request log of 2026-12-01: entries 1816
+# bytes, the end 16, the settle's 2144; a settle before the link is
+# answered by the kernel's listing cache), and one waiting for its
+# firmware_node walks the ACPI devices (one more): counted apart, at most
+# the directory reads hotmemd's link waits made (fuse_counts.sh
+# link_reads, SIGUSR1's status).  Any READDIRPLUS no wait made (a
+# relisting of memory/ or of a block not waiting) still fails.
 node_race=$(fuse_node_race "$TMP/add")
 # the sysroot watch's STATFS are its ticks', not the ADDs': counted apart
 # below, against the ticks (the window ends after a tick, up to 3 s after
@@ -146,8 +151,8 @@ awk -v a="$(fuse_own "$TMP/add")" -v r="$node_race" -v s="$statfs" -v n="$n" \
 at_most "an ADD uevent, its decision, write and settle ($n single DIMMs; $race more meeting the binding, $node_race before the node link)" "$TMP/add.own" own 12.5
 check "... meeting the binding: $race requests an ADD more, at most $FUSE_RACE_MAX" \
 	python3 -c 'import sys; sys.exit(float(sys.argv[1]) > float(sys.argv[2]))' "$race" "$FUSE_RACE_MAX"
-check "... before the node link: $node_race READDIRPLUS an ADD more, at most $FUSE_NODE_RACE_MAX" \
-	python3 -c 'import sys; sys.exit(float(sys.argv[1]) > float(sys.argv[2]))' "$node_race" "$FUSE_NODE_RACE_MAX"
+check "... before the node link: $node_race READDIRPLUS an ADD more ($n ADDs), at most the $((reads1 - reads0)) reads of the link waits" \
+	fuse_node_race_within "$TMP/add" "$n" $((reads1 - reads0))
 # the sysroot watch's timer (sysroot.c on_sysroot_check()) asks one STATFS
 # every 3 s, none at a tick after one that saw a block onlined: a plug
 # costs none.  Counted against the ticks (SIGUSR1's status, read before

@@ -1498,17 +1498,17 @@ static void test_listing_order_verified(void **state)
 	/* as a FUSE sysroot, its order not known yet */
 	f->d.trunc_writes = false;
 	f->d.listing_order = HMD_ORDER_UNKNOWN;
-	assert_int_equal(hmd_block_read_node(&f->d, 49, &listed), 1);
+	assert_int_equal(hmd_block_read_node(&f->d, 49, &listed, NULL), 1);
 	assert_int_equal(listed, 1);
 	assert_int_equal(f->d.listing_order, HMD_ORDER_OTHER);
 	/* one that lists in kernfs order: trusted after a whole listing */
 	f->d.listing_order = HMD_ORDER_UNKNOWN;
 	assert_true(block_listed_as(f, shm, 50, linked, 11));
 	assert_true(block_listed_as(f, shm, 51, unlinked, 10));
-	assert_int_equal(hmd_block_read_node(&f->d, 50, &listed), 0);
+	assert_int_equal(hmd_block_read_node(&f->d, 50, &listed, NULL), 0);
 	assert_int_equal(listed, 1);
 	assert_int_equal(f->d.listing_order, HMD_ORDER_KERNFS);
-	assert_int_equal(hmd_block_read_node(&f->d, 51, &listed), 0);
+	assert_int_equal(hmd_block_read_node(&f->d, 51, &listed, NULL), 0);
 	assert_int_equal(listed, 0); /* node0 is past firmware_node's place */
 	/* a plain-file tree (the fixture) never */
 	assert_int_equal(hmd_sysfs_reopen(&f->d), 0);
@@ -2123,7 +2123,7 @@ static void test_unlistable_block_fwnode_unknown(void **state)
 	int listed = 0;
 
 	put(f->root, "sys/devices/system/memory/memory40", "not a directory\n");
-	assert_int_equal(hmd_block_read_node(&f->d, 40, &listed), -ENOTDIR);
+	assert_int_equal(hmd_block_read_node(&f->d, 40, &listed, NULL), -ENOTDIR);
 	assert_int_equal(listed, -1);
 	hmd_block_node(&f->d, 40, &b, true);
 	assert_int_equal(b.fwnode, HMD_FWNODE_UNREAD);
