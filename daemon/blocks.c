@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "hotmemd.h"
 
@@ -44,6 +45,8 @@ struct hmd_block *hmd_block_get(struct hmd *d, unsigned long id)
 	if (!nb)
 		return NULL;
 	memset(nb + d->nblk, 0, (n - d->nblk) * sizeof(*nb));
+	for (unsigned long i = d->nblk; i < n; i++)
+		nb[i].state_fd = -1;
 	d->blk = nb;
 	d->nblk = n;
 	return &d->blk[id];
@@ -58,8 +61,11 @@ void hmd_blocks_free(struct hmd *d)
 {
 	unsigned long i;
 
-	for (i = 0; i < d->nblk; i++)
+	for (i = 0; i < d->nblk; i++) {
 		hmd_retry_cancel(&d->blk[i]);
+		if (d->blk[i].state_fd >= 0)
+			close(d->blk[i].state_fd);
+	}
 	free(d->blk);
 	d->blk = NULL;
 	d->nblk = 0;

@@ -113,85 +113,62 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
  * position (6.12 fs/kernfs/file.c, fs/sysfs/file.c); made at 0 all the
  * same (hmd_write_state_sysfs()).  At most COLD_KEEP_MAX files, and half
  * the descriptors hotmemd may open: the blocks past it are read and
- * written by an open each, as before.  By block id, for the decisions'
- * walk in block order.
+ * written by an open each, as before.  Each in its block's entry
+ * (hmd_block.state_fd), where the decisions' walk in block order finds it:
+ * no table of its own beside the blocks'.
  */
 #define COLD_KEEP_MAX 512
 
-struct cold_kept {
-	struct cold_fd {
-		unsigned long id;
-		int fd;
-	} *v;
-	size_t n, alloc, max, next; /* next: the decisions' walk */
+/* the files the scan keeps open, and how many it may */
+struct cold_keep {
+	unsigned long n, max;
 };
 
-static void cold_kept_init(struct cold_kept *k, bool decide)
+static void cold_keep_init(struct cold_keep *k, bool decide)
 {
 	struct rlimit rl;
 
-	memset(k, 0, sizeof(*k));
+	k->n = k->max = 0;
 	if (!decide || getrlimit(RLIMIT_NOFILE, &rl))
 		return;
 	k->max = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > COLD_KEEP_MAX ? COLD_KEEP_MAX :
 										      rl.rlim_cur / 2;
 }
 
-/* block @id's file the scan read (hmd_state_open()): kept if offline, else closed */
-static void cold_keep(struct hmd *d, struct cold_kept *k, unsigned long id,
-		      const struct hmd_block *b)
+/* block @b's file the scan read (hmd_state_open()): kept in its entry if offline, else closed */
+static void cold_keep(struct hmd *d, struct cold_keep *k, struct hmd_block *b)
 {
 	int fd = hmd_state_take(d);
 
 	if (fd < 0)
 		return;
-	if (b->unread || b->online || k->n == k->max) {
+	if (b->unread || b->online || k->n == k->max || b->state_fd >= 0) {
 		close(fd);
 		return;
 	}
-	if (k->n == k->alloc) {
-		size_t n = k->alloc ? 2 * k->alloc : 64;
-		struct cold_fd *v = realloc(k->v, n * sizeof(*v));
-
-		if (!v) {
-			close(fd);
-			return;
-		}
-		k->v = v;
-		k->alloc = n;
-	}
-	k->v[k->n++] = (struct cold_fd){ id, fd };
+	b->state_fd = fd;
+	k->n++;
 }
 
-static int cold_fd_cmp(const void *a, const void *b)
+/* block @b's kept file closed, if it has one (not decided through it) */
+static void cold_drop(struct hmd_block *b)
 {
-	const struct cold_fd *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
+	if (b->state_fd >= 0)
+		close(b->state_fd);
+	b->state_fd = -1;
 }
 
-/* block @id's kept file, -1: none; those of the blocks before it (not decided) closed */
-static int cold_kept_take(struct cold_kept *k, unsigned long id)
+/* every kept file closed: the walk is over, stopped or failed */
+static void cold_drop_all(struct hmd *d)
 {
-	for (; k->next < k->n && k->v[k->next].id < id; k->next++)
-		close(k->v[k->next].fd);
-	if (k->next < k->n && k->v[k->next].id == id)
-		return k->v[k->next++].fd;
-	return -1;
-}
-
-static void cold_kept_free(struct cold_kept *k)
-{
-	cold_kept_take(k, ULONG_MAX);
-	free(k->v);
-	k->v = NULL;
-	k->n = 0;
+	for (unsigned long i = 0; i < d->nblk; i++)
+		cold_drop(&d->blk[i]);
 }
 
 static void block_seen(struct hmd *d, unsigned long id, void *arg)
 {
 	struct hmd_block *b = hmd_block_get(d, id);
-	struct cold_kept *k = arg;
+	struct cold_keep *k = arg;
 	bool keep = k && k->n < k->max;
 
 	if (!b)
@@ -209,7 +186,7 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
 		hmd_state_open(d, id);
 	b->unread = hmd_block_refresh(d, id, b) != 0;
 	if (keep)
-		cold_keep(d, k, id, b);
+		cold_keep(d, k, b);
 	/*
 	 * an offline block's firmware_node is read when it is decided, after
 	 * the scan: a DIMM bound while the scan ran (minutes on a big
@@ -225,9 +202,9 @@ static void block_seen(struct hmd *d, unsigned long id, void *arg)
  * minutes (hotmemfs: 1-6 ms a block), past systemd's stop timeout.  The
  * blocks not decided yet stay as they are, for the next start's coldplug.
  */
-static int coldplug_stopped(struct hmd *d, struct cold_kept *k, unsigned long decided)
+static int coldplug_stopped(struct hmd *d, unsigned long decided)
 {
-	cold_kept_free(k);
+	cold_drop_all(d);
 	hmd_fw_range_learning(d, false);
 	hmd_log(d, LOG_NOTICE,
 		"coldplug stopped by signal %d after %lu block(s): the others are left as they are, for the next start's coldplug",
@@ -263,6 +240,26 @@ static bool kernel_onlines(struct hmd *d, bool say, char *val, size_t len)
 	return on;
 }
 
+/* block @i is not decided by the coldplug's walk (now) */
+static bool cold_skip(struct hmd *d, unsigned long i, bool online_offline)
+{
+	struct hmd_block *b = &d->blk[i];
+
+	/* one waiting for its link that went or came online meanwhile: decided */
+	if (!b->present || b->online) {
+		hmd_link_wait_clear(d, b);
+		return true;
+	}
+	/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
+	if (!online_offline || b->retry || b->link_wait)
+		return true;
+	/*
+	 * as at an ADD: one the scan met before its node link (a scan
+	 * during a hot-add) waits for it too (finalJ J6)
+	 */
+	return hmd_link_wait(d, i, b->nid_guessed, false);
+}
+
 /*
  * Rebuild the model from the sysroot; online what is offline when asked
  * (at start, after lost uevents) but not on SIGHUP, where an offline block
@@ -272,7 +269,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 {
 	char auto_online[32] = "?";
 	unsigned long i, offline = 0, decided = 0;
-	struct cold_kept kept;
+	struct cold_keep keep;
 	int r;
 
 	for (i = 0; i < d->nblk; i++)
@@ -285,8 +282,8 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
 	/* the virtio-mem table too: the sysroot may be another machine now (sysroot.c) */
 	hmd_dyn_drop(d);
-	cold_kept_init(&kept, online_offline);
-	r = for_each_block_dir(d, block_seen, NULL, &kept, true);
+	cold_keep_init(&keep, online_offline);
+	r = for_each_block_dir(d, block_seen, NULL, &keep, true);
 	if (r) {
 		/*
 		 * the blocks the scan did not reach are absent: one waiting for
@@ -299,13 +296,10 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 		/* the sums and the group followed the blocks just marked absent */
 		hmd_blocks_recount(d);
 		if (r == -EINTR)
-			return coldplug_stopped(d, &kept, 0);
-		cold_kept_free(&kept);
+			return coldplug_stopped(d, 0);
+		cold_drop_all(d);
 		return r;
 	}
-	/* readdir's order is not the blocks' (kernfs: by name hash) */
-	if (kept.n > 1)
-		qsort(kept.v, kept.n, sizeof(*kept.v), cold_fd_cmp);
 	/* the blocks' firmware_node from their devices' links, where they say it (sysfs.c) */
 	hmd_fw_range_learning(d, true);
 	/* where ZONE_DMA(32) reach: said by the anchor if it reads zoneinfo, else read */
@@ -327,23 +321,14 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 
-		/* one waiting for its link that went or came online meanwhile: decided */
-		if (!b->present || b->online) {
-			hmd_link_wait_clear(d, b);
+		/* not decided now: the file the scan kept for it (cold_keep()) closed */
+		if (cold_skip(d, i, online_offline)) {
+			cold_drop(b);
 			continue;
 		}
-		/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
-		if (!online_offline || b->retry || b->link_wait)
-			continue;
-		/*
-		 * as at an ADD: one the scan met before its node link (a scan
-		 * during a hot-add) waits for it too (finalJ J6)
-		 */
-		if (hmd_link_wait(d, i, b->nid_guessed, false))
-			continue;
 		if (hmd_stop_requested(d)) {
 			hmd_status_changed(d);
-			return coldplug_stopped(d, &kept, decided);
+			return coldplug_stopped(d, decided);
 		}
 		/* its filesystem gone (sysroot.c): the rest waits for its return's coldplug */
 		if (d->sysroot_gone)
@@ -353,16 +338,15 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 			hmd_block_process(d, i);
 		} else {
 			/* its file the scan read through, kept (cold_keep()): written through it */
-			int fd = cold_kept_take(&kept, i);
-
-			if (fd >= 0)
-				hmd_state_give(d, i, fd);
+			if (b->state_fd >= 0)
+				hmd_state_give(d, i, b->state_fd);
+			b->state_fd = -1;
 			hmd_block_decide(d, i);
 			hmd_state_close(d);
 		}
 		decided++;
 	}
-	cold_kept_free(&kept);
+	cold_drop_all(d);
 	/* whether an ACPI memory device binds was asked for this scan only, its ranges too */
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	hmd_fw_range_learning(d, false);

@@ -66,6 +66,11 @@ struct hmd_block {
 	 * firmware); read when a group is first asked for (hmd_block_group())
 	 */
 	unsigned int fwnode;
+	/*
+	 * its memoryN/state the coldplug's scan opened O_RDWR, kept for its
+	 * decision's write (coldplug.c cold_keep()), -1: none
+	 */
+	int state_fd;
 	sd_event_source *retry; /* pending backoff timer */
 };
 
