@@ -21,6 +21,9 @@
 #define EV(ev, ph, pfn, nr, zone, rest) EVX("", ev, ph, pfn, nr, zone, rest)
 /* a real kernel's event (src "kernel": its version's absent steps apply) */
 #define KEV(ev, ph, pfn, nr, zone, rest) EVX("\"src\":\"kernel\",", ev, ph, pfn, nr, zone, rest)
+/* a meminfo record, kB */
+#define MI(ph, total, free) \
+	"{\"ev\":\"meminfo\",\"phase\":\"" ph "\",\"MemTotal\":" #total ",\"MemFree\":" #free "}\n"
 
 /* a kernel trace: DIMM at 4 GiB, noise lines from a console */
 static const char kernel[] =
@@ -31,8 +34,8 @@ static const char kernel[] =
 	KEV("memory_notify", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":8")
 	KEV("online_pages", "exit", 1048576, 32768, "\"Normal\"", ",\"ret\":0")
 	KEV("test_pages_isolated", "exit", 1048576, 32768, "null", ",\"ret\":0,\"extra\":1081344")
-	"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
-	"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":560000}\n";
+	MI("boot", 400000, 300000)
+	MI("online", 662144, 560000);
 
 /*
  * The same scenario in the engine: DIMM at 640 MiB, memory_block_online
@@ -47,8 +50,8 @@ static const char engine[] =
 	EV("online_pages", "exit", 163840, 32768, "\"Normal\"", ",\"ret\":0")
 	EV("memory_block_online", "exit", 163840, 32768, "null", ",\"ret\":0")
 	EV("test_pages_isolated", "exit", 163840, 32768, "null", ",\"ret\":0,\"extra\":196608")
-	"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-	"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":661000}\n";
+	MI("boot", 500000, 400000)
+	MI("online", 762144, 661000);
 
 static void load(struct hmt_trace *t, const char *text, const char *name)
 {
@@ -80,6 +83,16 @@ static int run(const char *a_text, const char *b_text, bool strict, char **out)
 {
 	return run_opts(a_text, b_text, (struct hmt_cmp_opts){ .strict = strict, .memfree_tol_kb = 4096 },
 			out);
+}
+
+/* the number of differences alone, MemFree's tolerance @tol_kb */
+static int ndiff(const char *a_text, const char *b_text, long long tol_kb)
+{
+	char *out = NULL;
+	int n = run_opts(a_text, b_text, (struct hmt_cmp_opts){ .memfree_tol_kb = tol_kb }, &out);
+
+	free(out);
+	return n;
 }
 
 static void test_read_skips_noise(void **state)
@@ -318,34 +331,32 @@ static void test_empty_trace_differs(void **state)
 static void test_meminfo_step_by_step(void **state)
 {
 	static const char k[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":400000,\"MemFree\":303000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":565000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":531072,\"MemFree\":433928}\n";
+		MI("boot", 400000, 300000)
+		MI("added", 400000, 303000)
+		MI("online", 662144, 565000)
+		MI("offline", 531072, 433928);
 	static const char e[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":660000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":528928}\n";
+		MI("boot", 500000, 400000)
+		MI("added", 500000, 400000)
+		MI("online", 762144, 660000)
+		MI("offline", 631072, 528928);
 	char *out = NULL;
 
 	(void)state;
-	assert_int_equal(run(k, e, false, &out), 0);
-	free(out);
-	out = NULL;
+	assert_int_equal(ndiff(k, e, 4096), 0);
 	/* the engine's offline step frees 5000 kB less than the kernel's: one difference, that step */
-	assert_int_equal(run(k, "{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-				 "{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-				 "{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":660000}\n"
-				 "{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":518928}\n",
+	assert_int_equal(run(k, MI("boot", 500000, 400000)
+				 MI("added", 500000, 400000)
+				 MI("online", 762144, 660000)
+				 MI("offline", 631072, 518928),
 			     false, &out), 1);
 	assert_non_null(strstr(out, "meminfo offline (from online): MemFree(+PcpFree) change -131072 kB != -141072 kB"));
 	assert_null(strstr(out, "meminfo online"));
 	free(out);
 	out = NULL;
 	/* a step the engine lacks ("added") is bridged: its wrong "online" is still seen, from boot */
-	assert_int_equal(run(k, "{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-				 "{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":758048,\"MemFree\":660000}\n",
+	assert_int_equal(run(k, MI("boot", 500000, 400000)
+				 MI("online", 758048, 660000),
 			     false, &out), 2); /* MemTotal, and MemFree from boot (5000 kB off) */
 	assert_non_null(strstr(out, "meminfo online (from boot): MemTotal change +262144 kB != +258048 kB"));
 	free(out);
@@ -359,33 +370,19 @@ static void test_meminfo_step_by_step(void **state)
  */
 static void test_meminfo_drift_in_all(void **state)
 {
-	static const char k[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":400000,\"MemFree\":300000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":662144,\"MemFree\":560000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":531072,\"MemFree\":429000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":662144,\"MemFree\":560000}\n";
-	/* boot +0, then each step's free change 4000 kB below the kernel's */
-	static const char drift[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":396000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":652000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":517000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":762144,\"MemFree\":644000}\n";
+	static const char k[] = MI("boot", 400000, 300000) MI("added", 400000, 300000)
+		MI("online", 662144, 560000) MI("offline", 531072, 429000) MI("again", 662144, 560000);
+/* the engine's run of the same steps, MemFree at added, online, offline, again */
+#define E5(added, online, offline, again)                                                     \
+	MI("boot", 500000, 400000) MI("added", 500000, added) MI("online", 762144, online)     \
+	MI("offline", 631072, offline) MI("again", 762144, again)
+	/* each step's free change 4000 kB below the kernel's */
+	static const char drift[] = E5(396000, 652000, 517000, 644000);
 	/* the CI's guest, as the engine: 2600 kB off once at added, 4900 kB in all */
-	static const char once[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":402600}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":663600}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":533600}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":762144,\"MemFree\":664900}\n";
+	static const char once[] = E5(402600, 663600, 533600, 664900);
 	/* 4000 kB off at each step, but up and down: noise, 0 in all */
-	static const char updown[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"added\",\"MemTotal\":500000,\"MemFree\":396000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"online\",\"MemTotal\":762144,\"MemFree\":660000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":631072,\"MemFree\":525000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"again\",\"MemTotal\":762144,\"MemFree\":660000}\n";
+	static const char updown[] = E5(396000, 660000, 525000, 660000);
+#undef E5
 	char *out = NULL;
 
 	(void)state;
@@ -394,23 +391,13 @@ static void test_meminfo_drift_in_all(void **state)
 				    "+260000 kB != +244000 kB (tolerance 8192 kB = 4096 x sqrt(4): each step within, a drift)\n"));
 	assert_null(strstr(out, "(from added)"));
 	free(out);
-	out = NULL;
 	/* both ways: the same drift, the same verdict */
-	assert_int_equal(run(drift, k, false, &out), 1);
-	free(out);
-	out = NULL;
-	assert_int_equal(run(k, once, false, &out), 0);
-	free(out);
-	out = NULL;
-	assert_int_equal(run(k, updown, false, &out), 0);
-	free(out);
-	out = NULL;
+	assert_int_equal(ndiff(drift, k, 4096), 1);
+	assert_int_equal(ndiff(k, once, 4096), 0);
+	assert_int_equal(ndiff(k, updown, 4096), 0);
 	/* a wider tolerance widens the sum's too: 16000 kB is past 6000 x sqrt(4), not past 8000 x sqrt(4) */
-	assert_int_equal(run_opts(k, drift, (struct hmt_cmp_opts){ .memfree_tol_kb = 6000 }, &out), 1);
-	free(out);
-	out = NULL;
-	assert_int_equal(run_opts(k, drift, (struct hmt_cmp_opts){ .memfree_tol_kb = 8000 }, &out), 0);
-	free(out);
+	assert_int_equal(ndiff(k, drift, 6000), 1);
+	assert_int_equal(ndiff(k, drift, 8000), 0);
 }
 
 /* PcpFree (per-cpu lists drained by offlining) counts as free */
@@ -420,11 +407,11 @@ static void test_pcp_free_counts_as_free(void **state)
 		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":400000,\"MemFree\":300000,\"PcpFree\":12000}\n"
 		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":400000,\"MemFree\":306000,\"PcpFree\":6000}\n";
 	static const char e[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":500000,\"MemFree\":400000}\n";
+		MI("boot", 500000, 400000)
+		MI("offline", 500000, 400000);
 	static const char e2[] =
-		"{\"ev\":\"meminfo\",\"phase\":\"boot\",\"MemTotal\":500000,\"MemFree\":400000}\n"
-		"{\"ev\":\"meminfo\",\"phase\":\"offline\",\"MemTotal\":500000,\"MemFree\":406000}\n";
+		MI("boot", 500000, 400000)
+		MI("offline", 500000, 406000);
 	char *out = NULL;
 
 	(void)state;
