@@ -137,6 +137,35 @@ if [ "$(id -u)" -eq 0 ]; then
 			bash -c '. "$0"; need_bpf; echo reached' "$tests/bpf/lib.sh" 2>&1; echo "[exit $?]")"
 fi
 
+# tests/kernel/tap.sh verdict: the check's status is the verdict, its
+# printer's never (reread20 G8: `compare || ! compare_failed; ok $?`)
+kv() { bash -c '. "$0"; '"$1"'; echo "[exit $?]"' "$tests/kernel/tap.sh" 2>&1; }
+expect "kernel/tap.sh verdict: a failed check is not ok though its printer fails" $'^why\nnot ok 1 - x\n\\[exit 1\\]$' \
+	"$(kv 'verdict 1 x eval "echo why; false"')"
+expect "kernel/tap.sh verdict: a passed check is ok, its printer not run" $'^ok 1 - x\n\\[exit 0\\]$' \
+	"$(kv 'verdict 0 x echo printed')"
+# and no test takes a verdict from a printer's status: `check ||` then a
+# line `! printer`, whose $? an ok reads
+bad=$(cd "$src" && awk 'prev ~ /\|\|[[:space:]]*$/ && /^[[:space:]]*! / { print FILENAME ":" FNR } { prev = $0 }' \
+	tests/*/*.t tests/*/*.sh | tr '\n' ' ')
+[ -z "$bad" ] && ok "no test's verdict is a printer's status (check || ! printer; ok \$?)" ||
+	notok "no test's verdict is a printer's status (check || ! printer; ok \$?): tests/kernel/tap.sh verdict" "found: $bad"
+
+# tests/kernel/qmp.py Guest: its timeout bounds a guest that hangs silent
+# too (lines() read the clock only when a console line came): a stand-in
+# for QEMU printing one line, then nothing for 60 s, under a 1 s timeout
+gout=$(cd "$tests/kernel" && timeout 20 python3 -c '
+import io
+from qmp import Guest
+log = io.StringIO()
+with Guest(["sh", "-c", "echo hi; exec sleep 60", "sh"], log, 1) as g:
+    print(list(g.lines()))
+print(log.getvalue(), end="")' 2>&1)
+grc=$?
+[ $grc = 0 ] && [[ $gout == *"TIMEOUT after 1 s"* ]] &&
+	ok "kernel/qmp.py Guest: a guest silent past its timeout is killed there" ||
+	notok "kernel/qmp.py Guest: a guest silent past its timeout is killed there" "exit $grc (124: still waiting after 20 s)" "$gout"
+
 # ---- tests/daemon/lib.sh mount_hotmemfs ----
 # a hotmemfs that exits at once: our own failure, not the machine's
 printf '#!/bin/sh\necho "hotmemfs: cannot boot: EINVAL" >&2\nexit 1\n' >"$fake/fs-fails"

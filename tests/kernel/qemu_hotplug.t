@@ -36,11 +36,38 @@ INITRD=$OUT/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD"
 ok $? "initramfs with busybox and the static hotmem-trace ($INITRD)"
 
+# The file's time.  make check ends it at TEST_TIMEOUT (1200 s).  Its
+# guests, each run bounded alone, added up past that: k612 and
+# k612-memmap up to 3 runs each (guest_usual), k612-kprobe and k61 one
+# each, each run up to 150 s and booted twice on a boot panic
+# (run_twice_on_boot_panic): 8 x 2 x 150 = 2400 s, before the engine's
+# side.  So the guests share GUEST_END, TEST_TIMEOUT less ENGINE_S for
+# what follows them (the engine's side and its compares, after k61: 25 s
+# at load 7, 45 s in a run of 2026-11-30): a run's --timeout is the
+# smaller of 150 s and half (a panic's second boot) of what is left over
+# the runs still needed, this one's included (GUESTS_LEFT).  Each run with its second boot then takes at
+# most left/GUESTS_LEFT, and the four guests together at most what was
+# left, whatever the panics.  A run takes 12-60 s here (load 1-10): a
+# share of 60 s or more is asked for a rerun (guest_usual), else none.
+# (The whole file took 6 min at load 7 on 2026-12-01: 4 runs, no panic.)
+ENGINE_S=200
+GUEST_END=$((${TEST_TIMEOUT:-1200} - ENGINE_S))
+GUESTS_LEFT=0
+[ -r "$K612" ] && GUESTS_LEFT=3	# k612, k612-memmap, k612-kprobe
+[ -r "$K61" ] && GUESTS_LEFT=$((GUESTS_LEFT + 1))
+guest_timeout() {	# the --timeout of the next run, one of GUESTS_LEFT
+	local t=$(((GUEST_END - SECONDS) / (2 * (GUESTS_LEFT > 0 ? GUESTS_LEFT : 1))))
+	echo $((t > 150 ? 150 : t > 0 ? t : 1))
+}
 guest() {	# name kernel extra-cmdline dimms
+	local t
+	t=$(guest_timeout)
+	[ "$t" = 150 ] || echo "# $1: --timeout $t s, not 150: $((GUEST_END - SECONDS)) s left for $GUESTS_LEFT guest run(s) (GUEST_END)"
 	python3 "$HERE/run_hotplug.py" "$2" "$INITRD" "$OUT/$1.jsonl" \
-		--append "$3" --dimms "$4" --timeout 150 --log "$OUT/$1.log" 2>&1 |
+		--append "$3" --dimms "$4" --timeout "$t" --log "$OUT/$1.log" 2>&1 |
 		grep -v "GUEST tracer: \(libbpf:\|hotmem-trace: mounted\|.*signatures (BTF)\|.*attached: \)" | diag
 	local rc=${PIPESTATUS[0]}
+	GUESTS_LEFT=$((GUESTS_LEFT - 1))
 	python3 "$HERE/trace_facts.py" "$OUT/$1.jsonl" > "$OUT/$1.jsonl.facts"
 	return $rc
 }
@@ -60,6 +87,13 @@ guest_usual() {	# name kernel extra-cmdline dimms
 		[ $rc = 0 ] && [ "$(fact "$OUT/$1.jsonl" offline_ok)" = 2 ] || return $rc
 		echo "# $1: the guest's ZONE_NORMAL block went offline in run $try of 3 (no kernel allocation landed in it)" |
 			tee -a "$OUT/$1.retries" >&2
+		[ $try -lt 3 ] || break
+		GUESTS_LEFT=$((GUESTS_LEFT + 1))
+		if [ "$(guest_timeout)" -lt 60 ]; then
+			GUESTS_LEFT=$((GUESTS_LEFT - 1))
+			echo "# $1: no run $((try + 1)): $((GUEST_END - SECONDS)) s left for the guests, under 2 x 60 s a run (GUEST_END)" >&2
+			break
+		fi
 	done
 	return 0
 }
@@ -83,6 +117,13 @@ say_usual() {	# name trace
 FIXTURES=$SRC/tests/fixtures/traces
 # A failed kernel-vs-engine comparison says why on stderr (prove shows it,
 # a CI log keeps it): the differences and the guest's facts.
+# The verdict is compare's own exit status; the printer only prints (a
+# failing printer -- a closed stderr, python's error -- never turns a failed
+# comparison into ok).
+compare_ok() {	# kernel-trace engine-trace out require description
+	engine_compare "$1" "$2" "$3" "$4"
+	verdict $? "$5" compare_failed "$3" "$1"
+}
 compare_failed() {	# compare-output kernel-trace
 	{
 		echo "# $1:"
@@ -357,15 +398,13 @@ else
 	engine_cli_run engine-cli "" "$KE" "0x100000000 256M memmap_on_memory"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine-cli.trace")" -gt 0 ]
 	ok $? "engine (hotmem run) scenario traced through USDT"
-	engine_compare "$KE" "$OUT/engine-cli.jsonl" "$OUT/compare-engine-cli.txt" "$REQUIRE" ||
-		! compare_failed "$OUT/compare-engine-cli.txt" "$KE"
-	ok $? "compare 6.12 vs engine (hotmem run): step for step, no differences ($OUT/compare-engine-cli.txt)"
+	compare_ok "$KE" "$OUT/engine-cli.jsonl" "$OUT/compare-engine-cli.txt" "$REQUIRE" \
+		"compare 6.12 vs engine (hotmem run): step for step, no differences ($OUT/compare-engine-cli.txt)"
 	grep -v "not compared" "$OUT/compare-engine-cli.txt" | diag
 	engine_cli_run engine-cli-memmap "memory_hotplug.memmap_on_memory=1" "$ME" \
 		"0x100000000 256M memmap_on_memory"
-	engine_compare "$ME" "$OUT/engine-cli-memmap.jsonl" "$OUT/compare-engine-cli-memmap.txt" "$REQUIRE_MEMMAP" ||
-		! compare_failed "$OUT/compare-engine-cli-memmap.txt" "$ME"
-	ok $? "compare 6.12 vs engine (hotmem run), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
+	compare_ok "$ME" "$OUT/engine-cli-memmap.jsonl" "$OUT/compare-engine-cli-memmap.txt" "$REQUIRE_MEMMAP" \
+		"compare 6.12 vs engine (hotmem run), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
 	grep -v "not compared" "$OUT/compare-engine-cli-memmap.txt" | diag
 fi
 
@@ -391,16 +430,14 @@ else
 	engine_run engine "" "$KE" "size=256M id=d1"
 	[ "$(grep -c '"src":"emulator"' "$OUT/engine.trace")" -gt 0 ]
 	ok $? "engine scenario traced through USDT (hotmemfs, profile qemu-512m)"
-	engine_compare "$KE" "$OUT/engine.jsonl" "$OUT/compare-engine.txt" "$REQUIRE" ||
-		! compare_failed "$OUT/compare-engine.txt" "$KE"
-	ok $? "compare 6.12 vs engine (hotmemfs): step for step, no differences ($OUT/compare-engine.txt)"
+	compare_ok "$KE" "$OUT/engine.jsonl" "$OUT/compare-engine.txt" "$REQUIRE" \
+		"compare 6.12 vs engine (hotmemfs): step for step, no differences ($OUT/compare-engine.txt)"
 	diag < "$OUT/compare-engine.txt" | head -30
 	engine_run engine-memmap "memory_hotplug.memmap_on_memory=1" "$ME" "size=256M id=d1"
 	[ -s "$OUT/engine-memmap.trace" ]
 	ok $? "engine memmap_on_memory scenario traced"
-	engine_compare "$ME" "$OUT/engine-memmap.jsonl" "$OUT/compare-engine-memmap.txt" "$REQUIRE_MEMMAP" ||
-		! compare_failed "$OUT/compare-engine-memmap.txt" "$ME"
-	ok $? "compare 6.12 vs engine (hotmemfs), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
+	compare_ok "$ME" "$OUT/engine-memmap.jsonl" "$OUT/compare-engine-memmap.txt" "$REQUIRE_MEMMAP" \
+		"compare 6.12 vs engine (hotmemfs), memmap_on_memory: step for step, MemTotal/MemFree changes agree"
 	diag < "$OUT/compare-engine-memmap.txt" | head -30
 fi
 

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 
@@ -121,7 +122,8 @@ class Guest:
     """QEMU run as @cmd plus a QMP socket in a directory of its own; its
     console, each line stamped with the seconds since the start, goes to
     the file object @log.  lines() yields the console's lines until QEMU
-    exits or @timeout seconds pass; leaving the with block kills QEMU
+    exits or @timeout seconds pass (then QEMU is killed: a guest that
+    prints nothing more is bounded too); leaving the with block kills QEMU
     and removes the socket and its directory."""
 
     def __init__(self, cmd, log, timeout, prefix="hotmem-qemu-"):
@@ -131,11 +133,23 @@ class Guest:
         self.log, self.timeout = log, timeout
         self.p, self._qmp = None, None
         self.t0 = time.monotonic()
+        self.expired = False
 
     def __enter__(self):
         self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # lines() reads the clock only when a line comes: a guest hung
+        # silent (no console line) kept the caller waiting for good, past
+        # the bound its test's time was planned on (tests/kernel/qemu_hotplug.t)
+        self.killer = threading.Timer(max(self.timeout - self.elapsed(), 0), self._expire)
+        self.killer.daemon = True
+        self.killer.start()
         return self
+
+    def _expire(self):
+        if self.p.poll() is None:
+            self.expired = True
+            self.p.kill()
 
     def lines(self):
         for raw in self.p.stdout:
@@ -146,6 +160,8 @@ class Guest:
             if self.elapsed() > self.timeout:
                 self.log.write("TIMEOUT after %.0f s\n" % self.timeout)
                 return
+        if self.expired:
+            self.log.write("TIMEOUT after %.0f s (no console line since; killed)\n" % self.timeout)
 
     def elapsed(self):
         return time.monotonic() - self.t0
@@ -157,6 +173,7 @@ class Guest:
         return self._qmp
 
     def __exit__(self, *exc):
+        self.killer.cancel()
         if self._qmp is not None:
             self._qmp.close()
         if self.p.poll() is None:

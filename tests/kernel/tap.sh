@@ -14,6 +14,17 @@ ok() {	# cond description; or description alone (tests/need.sh's form): passed
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
+# verdict RC DESCRIPTION [PRINTER ARGS...]: ok by RC, the check's own
+# status; PRINTER (why it failed) runs only when RC is not 0, and its own
+# status is never the verdict (`check || ! printer; ok $?` passed a failed
+# check whenever the printer failed: reread20 G8).  RC again.
+verdict() {
+	local rc=$1 desc=$2
+	shift 2
+	[ "$rc" = 0 ] || [ $# = 0 ] || "$@"
+	ok "$rc" "$desc"
+	return "$rc"
+}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
 nok() { ok 1 "$1"; }
 done_testing() { exit $((fails > 0)); }
