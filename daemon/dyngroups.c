@@ -271,9 +271,13 @@ static void dyn_refresh(struct hmd *d)
 			d->iomem_path, strerror(-r));
 	d->dyn.stale = false;
 	/*
-	 * A table that could not be read is empty: the next DIMM decision
-	 * reads it again (a virtio-mem device's req_kernel_early_pages may
-	 * be missing), as every burst did before 54238a6c (reread19-rest F1)
+	 * A table that could not be read is empty (a virtio-mem device's
+	 * req_kernel_early_pages may be missing): it is read again at the
+	 * first DIMM decision after the next settle (hmd_dyn_invalidate()),
+	 * as every burst read it before 54238a6c.  The burst's other DIMM
+	 * decisions go without the groups' reserve, as this one does: an
+	 * unreadable file read at each would warn at each (reread19-rest F1,
+	 * reread20 G7)
 	 */
 	d->dyn.outside_online = r && r != -ENOENT;
 	dyn_recount(d);

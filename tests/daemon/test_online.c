@@ -800,14 +800,16 @@ static void test_dimm_add_reads_no_iomem(void **state)
 }
 
 /*
- * A /proc/iomem that could not be read leaves the table empty: the next
- * DIMM decision reads it again, as each burst did before the DIMM cut
- * (reread19-rest F1: the failure cleared outside_online, and DIMM
- * decisions went without the virtio-mem groups' reserve for good).
+ * A /proc/iomem that could not be read leaves the table empty: the first
+ * DIMM decision after the next settle reads it again, as each burst did
+ * before the DIMM cut (reread19-rest F1: the failure cleared
+ * outside_online, and DIMM decisions went without the virtio-mem groups'
+ * reserve for good); the burst's other DIMM decisions do not (reread20 G7).
  */
 static void test_iomem_unread_read_again(void **state)
 {
 	struct fixture *f = *state;
+	struct hmd_block_req req = { 0 };
 
 	mk_dimm_links(f, 8, 15, 0);
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
@@ -821,6 +823,21 @@ static void test_iomem_unread_read_again(void **state)
 	assert_false(hmd_dyn_block(&f->d, 8));
 	assert_false(f->d.dyn.stale);
 	assert_true(f->d.dyn.outside_online);
+	/* readable again, a virtio-mem device's memory at 8 GiB (memory64-71) in it */
+	put(f->root, "proc/iomem",
+	    "00000000-3fffffff : System RAM\n"
+	    "200000000-23fffffff : virtio0\n"
+	    "  200000000-23fffffff : System RAM (virtio_mem)\n");
+	snprintf(f->d.iomem_path, sizeof(f->d.iomem_path), "%s/proc/iomem", f->root);
+	/* the same burst's next DIMM decision: not read */
+	assert_null(hmd_dyn_group(&f->d, 9, &req));
+	assert_int_equal(f->d.dyn.n, 0);
+	/* the settle; the first DIMM decision after it reads the table */
+	hmd_dyn_invalidate(&f->d);
+	assert_null(hmd_dyn_group(&f->d, 8, &req));
+	assert_int_equal(f->d.dyn.n, 1);
+	assert_false(f->d.dyn.outside_online);
+	assert_true(hmd_dyn_block(&f->d, 64));
 }
 
 static void rm_block(struct fixture *f, int id);
