@@ -171,6 +171,8 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	 * or a block added again had kept (iattr.c)
 	 */
 	if (ev->type == HM_EV_UEVENT && ev->action == HM_KOBJ_REMOVE && ev->block_id != HM_NO_BLOCK) {
+		/* /proc/iomem's and firmware/memmap's copy: the removal moves both next */
+		hmfs_maps_snap_stale(ctx);
 		hmfs_nodelink_drop(ctx, ev->block_id);
 		gone_key = hmfs_inc_gone(ctx, HMFS_INC_BLOCK, ev->block_id);
 		hmfs_forget_block_attrs(ctx, ev->block_id, gone_key);

@@ -42,7 +42,12 @@ static struct hmfs_ctx *req_ctx(fuse_req_t req)
  * stores (an offline migrates until done or interrupted), the other
  * changes (setattr, xattrs: they wait for its change_lock), and whatever
  * touches /proc/iomem or /sys/firmware/memmap, which the engine reads
- * under its device_hotplug_lock.
+ * under its device_hotplug_lock.  The kernel reads neither under it
+ * (r_show(): resource_lock; firmware/memmap: kernfs, its entries changed
+ * under drivers/firmware/memmap.c's map_entries_lock), so during a change
+ * that holds it for long -- an offline that loops, an eject -- hotmemfs
+ * answers them from a copy (machine.c hmfs_iomem(), hmfs_firmware_map());
+ * they still go to a worker for the short holders (an add, a removal).
  *
  * With --io-uring (hmfs_session_uring()) the kernel hands each request
  * to the queue of the CPU its reader runs on (uring.c), whose pinned
@@ -808,7 +813,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 			       ret < 0 ? 0 : hmfs_store_claims(&of->node, size, (size_t)ret));
 }
 
-/* a static node that reads the engine under device_hotplug_lock, or holds one */
+/* a static node that may read the engine under device_hotplug_lock (see above), or holds one */
 static bool static_may_wait(const struct hmfs_ctx *ctx, int i)
 {
 	const struct hmfs_snode *sn = &ctx->snodes[i];

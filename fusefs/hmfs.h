@@ -736,17 +736,20 @@ struct hmfs_ctx {
 	 */
 	bool change_waits_guest;
 	/*
-	 * /proc/iomem while a change holds the engine's device_hotplug_lock
-	 * for long (machine.c iomem_snap_take()): the kernel's r_show() takes
-	 * resource_lock only, never device_hotplug_lock, and an offline or an
-	 * eject changes no resource.  The copy, its generation and
-	 * iomem_snap_stands under iomem_snap_lock; iomem_gen under change_lock.
+	 * /proc/iomem and /sys/firmware/memmap while a change holds the
+	 * engine's device_hotplug_lock for long (machine.c maps_snap_take()):
+	 * the kernel's readers take resource_lock or nothing, never
+	 * device_hotplug_lock, and an offline or an eject before its removal
+	 * changes neither.  The copies, their generation and maps_snap_stands
+	 * under maps_snap_lock; maps_gen under change_lock; maps_snap_stale
+	 * (a block's REMOVE came: the removal goes on) atomic.
 	 */
-	pthread_mutex_t iomem_snap_lock;
+	pthread_mutex_t maps_snap_lock;
 	struct hm_iomem_entry *iomem_snap;
-	size_t iomem_snap_n;
-	uint64_t iomem_gen, iomem_snap_gen;
-	bool iomem_snap_stands;
+	struct hm_fwmap_entry *fwmap_snap;
+	size_t iomem_snap_n, fwmap_snap_n;
+	uint64_t maps_gen, maps_snap_gen;
+	bool maps_snap_stands, maps_snap_stale;
 
 	/* control socket */
 	char ctl_path[108];
@@ -1228,7 +1231,11 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
  * the engine's device_hotplug_lock for long the tree as before it (machine.c)
  */
 size_t hmfs_iomem(struct hmfs_ctx *ctx, struct hm_iomem_entry *ents, size_t max);
-void hmfs_iomem_snap_free(struct hmfs_ctx *ctx);
+/* /sys/firmware/memmap as hotmem_firmware_map() gives it, the same way */
+size_t hmfs_firmware_map(struct hmfs_ctx *ctx, struct hm_fwmap_entry *ents, size_t max);
+/* a block's REMOVE (the engine's callback): the copies stand no more */
+void hmfs_maps_snap_stale(struct hmfs_ctx *ctx);
+void hmfs_maps_snap_free(struct hmfs_ctx *ctx);
 void hmfs_ctx_init(struct hmfs_ctx *ctx);
 /* retire page @pfn (@hard: memory_failure()), kept for the state file: 0 or -errno */
 /*

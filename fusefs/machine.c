@@ -455,7 +455,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 {
 	char e[512] = "";
 
-	ctx->iomem_gen++; /* an undo may move a resource: /proc/iomem's copy taken again */
+	ctx->maps_gen++; /* an undo may move a resource: maps_snap_take() copies again */
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
 	if (!hmfs_state_pre_matches(ctx, sv)) {
 		hmfs_state_freeze(ctx, "; the machine differs from the file: restart hotmemfs to go back to the file's machine",
@@ -530,7 +530,7 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	ctx->iomem_gen++; /* it may add or remove memory: /proc/iomem's copy taken again */
+	ctx->maps_gen++; /* it may add or remove memory: maps_snap_take() copies again */
 	if (!apply(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
 		if (sret)
@@ -708,76 +708,144 @@ static bool holds_hotplug_long(const struct hmfs_change *ch)
 }
 
 /*
- * /proc/iomem during such a change (usereye10 U5's rest): 6.12's r_show()
- * walks the resource tree under resource_lock alone (kernel/resource.c),
- * which an offline never holds for long, so a guest's `cat /proc/iomem`
- * answers while an `echo offline` loops; the engine's hotmem_iomem() takes
- * its device_hotplug_lock.  An offline or an eject changes no resource
- * until the eject's removal, so the tree as it was before the change is
- * what the kernel's reader would see: copied here, under change_lock,
- * and shown while the change runs.  Copied again only when a change that
- * may have moved a resource ran since (iomem_gen: every change but an
- * offline, the drivers' work after one, an undo): a series of offlines
- * walks the tree once.  iomem_snap_lock is held across the copy and
- * across each reader's walk (hmfs_iomem()), so a reader that found no
- * copy standing ends its walk before the change starts.  No memory for
- * the copy: readers wait as before.
+ * /proc/iomem and /sys/firmware/memmap during such a change (usereye10
+ * U5's rest): 6.12's r_show() walks the resource tree under resource_lock
+ * alone (kernel/resource.c), and firmware/memmap is kernfs's listing of
+ * the entries' kobjects, each file a show() of its entry's fields, which
+ * drivers/firmware/memmap.c changes under map_entries_lock: neither waits
+ * for device_hotplug_lock, which an offline holds while it loops, so a
+ * guest's `cat /proc/iomem` or `ls /sys/firmware/memmap` answers; the
+ * engine's hotmem_iomem() and hotmem_firmware_map() take it.  An offline
+ * changes neither, nor does an eject until its removal, so both as they
+ * were before the change are what the kernel's reader sees: copied here,
+ * under change_lock, and shown while the change runs -- until a block's
+ * REMOVE (hmfs_maps_snap_stale(), from the engine's callback: the
+ * removal's firmware_map_remove() and release of the resource follow),
+ * after which readers wait for the removal as before.  Copied again only
+ * when a change that may have moved a resource or an entry ran since
+ * (maps_gen: every change but an offline, the drivers' work after one, an
+ * undo): a series of offlines walks the engine once.  maps_snap_lock is
+ * held across the copy and across each reader's walk, so a reader that
+ * found no copy standing ends its walk before the change starts.  No
+ * memory for a copy: readers wait as before.
  */
-static void iomem_snap_take(struct hmfs_ctx *ctx)
+static bool snap_iomem(struct hmfs_ctx *ctx)
 {
 	struct hm_iomem_entry *e = NULL, *more;
 	size_t n, max = 0;
 
-	pthread_mutex_lock(&ctx->iomem_snap_lock);
-	if (ctx->iomem_snap && ctx->iomem_snap_gen == ctx->iomem_gen)
-		goto stands;
-	free(ctx->iomem_snap);
-	ctx->iomem_snap = NULL;
 	while ((n = hotmem_iomem(ctx->hm, e, max)) > max) {
 		max = n + 16;
 		more = realloc(e, max * sizeof(*e));
 		if (!more) {
 			free(e);
-			goto out;
+			return false;
 		}
 		e = more;
 	}
 	ctx->iomem_snap = e;
 	ctx->iomem_snap_n = n;
-	ctx->iomem_snap_gen = ctx->iomem_gen;
-stands:
-	ctx->iomem_snap_stands = true;
-out:
-	pthread_mutex_unlock(&ctx->iomem_snap_lock);
+	return true;
 }
 
-static void iomem_snap_drop(struct hmfs_ctx *ctx)
+static bool snap_fwmap(struct hmfs_ctx *ctx)
 {
-	pthread_mutex_lock(&ctx->iomem_snap_lock);
-	ctx->iomem_snap_stands = false;
-	pthread_mutex_unlock(&ctx->iomem_snap_lock);
+	struct hm_fwmap_entry *e = NULL, *more;
+	size_t n, max = 0;
+
+	while ((n = hotmem_firmware_map(ctx->hm, e, max)) > max) {
+		max = n + 16;
+		more = realloc(e, max * sizeof(*e));
+		if (!more) {
+			free(e);
+			return false;
+		}
+		e = more;
+	}
+	ctx->fwmap_snap = e;
+	ctx->fwmap_snap_n = n;
+	return true;
+}
+
+static void maps_snap_take(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->maps_snap_lock);
+	if (ctx->maps_snap_gen == ctx->maps_gen)
+		goto stands;
+	hmfs_maps_snap_free(ctx);
+	if (!snap_iomem(ctx) || !snap_fwmap(ctx)) {
+		hmfs_maps_snap_free(ctx);
+		goto out;
+	}
+	ctx->maps_snap_gen = ctx->maps_gen;
+stands:
+	__atomic_store_n(&ctx->maps_snap_stale, false, __ATOMIC_RELAXED);
+	ctx->maps_snap_stands = true;
+out:
+	pthread_mutex_unlock(&ctx->maps_snap_lock);
+}
+
+static void maps_snap_drop(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->maps_snap_lock);
+	ctx->maps_snap_stands = false;
+	pthread_mutex_unlock(&ctx->maps_snap_lock);
+}
+
+/* the copy stands for the engine (maps_snap_lock held) */
+static bool maps_snap_stands(struct hmfs_ctx *ctx)
+{
+	return ctx->maps_snap_stands && !__atomic_load_n(&ctx->maps_snap_stale, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A block's REMOVE, from the engine's callback (which may hold its
+ * device_hotplug_lock: no lock taken here) -- the removal changes the
+ * resources and the firmware map next
+ */
+void hmfs_maps_snap_stale(struct hmfs_ctx *ctx)
+{
+	__atomic_store_n(&ctx->maps_snap_stale, true, __ATOMIC_RELEASE);
 }
 
 size_t hmfs_iomem(struct hmfs_ctx *ctx, struct hm_iomem_entry *ents, size_t max)
 {
 	size_t n;
 
-	pthread_mutex_lock(&ctx->iomem_snap_lock);
-	if (ctx->iomem_snap_stands) {
+	pthread_mutex_lock(&ctx->maps_snap_lock);
+	if (maps_snap_stands(ctx)) {
 		n = ctx->iomem_snap_n;
 		if (n && max)
 			memcpy(ents, ctx->iomem_snap, (n < max ? n : max) * sizeof(*ents));
 	} else {
 		n = hotmem_iomem(ctx->hm, ents, max);
 	}
-	pthread_mutex_unlock(&ctx->iomem_snap_lock);
+	pthread_mutex_unlock(&ctx->maps_snap_lock);
 	return n;
 }
 
-void hmfs_iomem_snap_free(struct hmfs_ctx *ctx)
+size_t hmfs_firmware_map(struct hmfs_ctx *ctx, struct hm_fwmap_entry *ents, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&ctx->maps_snap_lock);
+	if (maps_snap_stands(ctx)) {
+		n = ctx->fwmap_snap_n;
+		if (n && max)
+			memcpy(ents, ctx->fwmap_snap, (n < max ? n : max) * sizeof(*ents));
+	} else {
+		n = hotmem_firmware_map(ctx->hm, ents, max);
+	}
+	pthread_mutex_unlock(&ctx->maps_snap_lock);
+	return n;
+}
+
+void hmfs_maps_snap_free(struct hmfs_ctx *ctx)
 {
 	free(ctx->iomem_snap);
 	ctx->iomem_snap = NULL;
+	free(ctx->fwmap_snap);
+	ctx->fwmap_snap = NULL;
 }
 
 /*
@@ -863,16 +931,16 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
 	if (holds_hotplug_long(ch))
-		iomem_snap_take(ctx);
+		maps_snap_take(ctx);
 	if (!waits_guest(ch)) /* it may move a resource */
-		ctx->iomem_gen++;
+		ctx->maps_gen++;
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
 	if (holds_hotplug_long(ch))
-		iomem_snap_drop(ctx);
+		maps_snap_drop(ctx);
 	if (ret < 0 && !may_progress(ctx, ch)) {
 		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
 		hmfs_state_append_kmem(ctx, &ksv);
@@ -941,8 +1009,8 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
-	pthread_mutex_init(&ctx->iomem_snap_lock, NULL);
-	ctx->iomem_gen = 1; /* no copy yet */
+	pthread_mutex_init(&ctx->maps_snap_lock, NULL);
+	ctx->maps_gen = 1; /* no copy yet */
 	pthread_mutex_init(&ctx->end_lock, NULL);
 	pthread_cond_init(&ctx->end_cond, NULL);
 	pthread_mutex_init(&ctx->retired_lock, NULL);

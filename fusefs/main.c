@@ -2302,7 +2302,7 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	hmfs_state_stop_threads(ctx);
 	hmfs_uevent_sink_close(&ctx->sink);
 	hmfs_dev_free_all(ctx);
-	hmfs_iomem_snap_free(ctx);
+	hmfs_maps_snap_free(ctx);
 	hmfs_tree_free(ctx);
 	if (ctx->hm)
 		hotmem_destroy(ctx->hm);

@@ -809,7 +809,7 @@ static int node_link_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_no
 bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap_entry *out)
 {
 	struct hm_fwmap_entry ents[HMFS_FWMAP_MAX];
-	size_t n = hotmem_firmware_map(ctx->hm, ents, HMFS_FWMAP_MAX);
+	size_t n = hmfs_firmware_map(ctx, ents, HMFS_FWMAP_MAX);
 
 	for (size_t i = 0; i < n && i < HMFS_FWMAP_MAX; i++) {
 		if (ents[i].index == index) {
@@ -824,7 +824,7 @@ bool hmfs_fwmap_entry(struct hmfs_ctx *ctx, unsigned long index, struct hm_fwmap
 long hmfs_fwmap_find(struct hmfs_ctx *ctx, uint64_t start, uint64_t end, const char *type)
 {
 	struct hm_fwmap_entry ents[HMFS_FWMAP_MAX];
-	size_t n = hotmem_firmware_map(ctx->hm, ents, HMFS_FWMAP_MAX);
+	size_t n = hmfs_firmware_map(ctx, ents, HMFS_FWMAP_MAX);
 
 	for (size_t i = 0; i < n && i < HMFS_FWMAP_MAX; i++)
 		if (ents[i].start == start && ents[i].end == end && !strcmp(ents[i].type, type))
@@ -861,7 +861,7 @@ static int static_nlink(struct hmfs_ctx *ctx, int idx)
 	if (ctx->snodes[idx].dyn == DYN_BLOCKS)
 		nl += (int)hotmem_nr_blocks(ctx->hm);
 	if (ctx->snodes[idx].dyn == DYN_FWMAP)
-		nl += (int)hotmem_firmware_map(ctx->hm, NULL, 0);
+		nl += (int)hmfs_firmware_map(ctx, NULL, 0);
 	if (ctx->snodes[idx].dyn == DYN_ACPI_SLOTS)
 		nl += ctx->nr_acpi_slots;
 	if (ctx->snodes[idx].dyn == DYN_NODES) {
@@ -1476,7 +1476,7 @@ static long rd_static(struct hmfs_ctx *ctx, int idx, long off, struct rd *rd)
 		break;
 	case DYN_FWMAP: {
 		struct hm_fwmap_entry ents[HMFS_FWMAP_MAX];
-		size_t nr = hotmem_firmware_map(ctx->hm, ents, HMFS_FWMAP_MAX);
+		size_t nr = hmfs_firmware_map(ctx, ents, HMFS_FWMAP_MAX);
 
 		for (size_t i = 0; i < nr && i < HMFS_FWMAP_MAX; i++) {
 			long o = DYN_OFF + (long)ents[i].index;
