@@ -36,38 +36,29 @@ INITRD=$OUT/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD"
 ok $? "initramfs with busybox and the static hotmem-trace ($INITRD)"
 
-# The file's time.  make check ends it at TEST_TIMEOUT (1200 s).  Its
-# guests, each run bounded alone, added up past that: k612 and
-# k612-memmap up to 3 runs each (guest_usual), k612-kprobe and k61 one
-# each, each run up to 150 s and booted twice on a boot panic
-# (run_twice_on_boot_panic): 8 x 2 x 150 = 2400 s, before the engine's
-# side.  So the guests share GUEST_END, TEST_TIMEOUT less ENGINE_S for
-# what follows them (the engine's side and its compares, after k61: 25 s
-# at load 7, 45 s in a run of 2026-11-30): a run's --timeout is the
-# smaller of 150 s and half (a panic's second boot) of what is left over
-# the runs still needed, this one's included (GUESTS_LEFT).  Each run with its second boot then takes at
-# most left/GUESTS_LEFT, and the four guests together at most what was
-# left, whatever the panics.  A run takes 12-60 s here (load 1-10): a
-# share of 60 s or more is asked for a rerun (guest_usual), else none.
-# (The whole file took 6 min at load 7 on 2026-12-01: 4 runs, no panic.)
-ENGINE_S=200
-GUEST_END=$((${TEST_TIMEOUT:-1200} - ENGINE_S))
-GUESTS_LEFT=0
-[ -r "$K612" ] && GUESTS_LEFT=3	# k612, k612-memmap, k612-kprobe
-[ -r "$K61" ] && GUESTS_LEFT=$((GUESTS_LEFT + 1))
-guest_timeout() {	# the --timeout of the next run, one of GUESTS_LEFT
-	local t=$(((GUEST_END - SECONDS) / (2 * (GUESTS_LEFT > 0 ? GUESTS_LEFT : 1))))
-	echo $((t > 150 ? 150 : t > 0 ? t : 1))
-}
+# The file's time (tap.sh guest_budget).  Its guests, each run bounded
+# alone, added up past TEST_TIMEOUT: k612 and k612-memmap up to 3 runs
+# each (guest_usual), k612-kprobe and k61 one each, each run up to 150 s
+# and booted twice on a boot panic: 8 x 2 x 150 = 2400 s, before the
+# engine's side.  Now they end 200 s before TEST_TIMEOUT (the engine's
+# side and its compares, after k61: 25 s at load 7, 45 s in a run of
+# 2026-11-30), each run's --timeout at most 150 s and its share.  A run
+# takes 12-60 s here (load 1-10): a rerun is asked for only with a share
+# of 60 s or more.  (The whole file took 5-6 min at load 7 on 2026-12-01:
+# 4 runs, no panic.)
+runs=0
+[ -r "$K612" ] && runs=3	# k612, k612-memmap, k612-kprobe
+[ -r "$K61" ] && runs=$((runs + 1))
+guest_budget 200 $runs
 guest() {	# name kernel extra-cmdline dimms
 	local t
-	t=$(guest_timeout)
-	[ "$t" = 150 ] || echo "# $1: --timeout $t s, not 150: $((GUEST_END - SECONDS)) s left for $GUESTS_LEFT guest run(s) (GUEST_END)"
+	t=$(guest_timeout 150)
+	[ "$t" = 150 ] || guest_said "$1" "$t"
 	python3 "$HERE/run_hotplug.py" "$2" "$INITRD" "$OUT/$1.jsonl" \
 		--append "$3" --dimms "$4" --timeout "$t" --log "$OUT/$1.log" 2>&1 |
 		grep -v "GUEST tracer: \(libbpf:\|hotmem-trace: mounted\|.*signatures (BTF)\|.*attached: \)" | diag
 	local rc=${PIPESTATUS[0]}
-	GUESTS_LEFT=$((GUESTS_LEFT - 1))
+	guest_ran
 	python3 "$HERE/trace_facts.py" "$OUT/$1.jsonl" > "$OUT/$1.jsonl.facts"
 	return $rc
 }
@@ -87,13 +78,7 @@ guest_usual() {	# name kernel extra-cmdline dimms
 		[ $rc = 0 ] && [ "$(fact "$OUT/$1.jsonl" offline_ok)" = 2 ] || return $rc
 		echo "# $1: the guest's ZONE_NORMAL block went offline in run $try of 3 (no kernel allocation landed in it)" |
 			tee -a "$OUT/$1.retries" >&2
-		[ $try -lt 3 ] || break
-		GUESTS_LEFT=$((GUESTS_LEFT + 1))
-		if [ "$(guest_timeout)" -lt 60 ]; then
-			GUESTS_LEFT=$((GUESTS_LEFT - 1))
-			echo "# $1: no run $((try + 1)): $((GUEST_END - SECONDS)) s left for the guests, under 2 x 60 s a run (GUEST_END)" >&2
-			break
-		fi
+		[ $try -lt 3 ] && guest_rerun "$1" 60 || break
 	done
 	return 0
 }

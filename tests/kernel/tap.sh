@@ -25,6 +25,34 @@ verdict() {
 	ok "$rc" "$desc"
 	return "$rc"
 }
+# The guests of a file share its time: make check ends the file at
+# TEST_TIMEOUT (1200 s), and its guest runs, each bounded alone, could add
+# up past that (each run booted twice on a boot panic:
+# run_twice_on_boot_panic).  guest_budget ENGINE-S RUNS: the guests end
+# by TEST_TIMEOUT less ENGINE-S (what follows them), RUNS runs needed.
+guest_budget() { GUEST_END=$((${TEST_TIMEOUT:-1200} - $1)) GUESTS_LEFT=$2; }
+# guest_timeout MAX: the --timeout of the next run, one of GUESTS_LEFT:
+# at most MAX, and at most half (a panic's second boot) of what is left
+# over GUESTS_LEFT.  Each run, second boot included, then takes at most
+# left/GUESTS_LEFT, and all of them at most what was left, panics or not.
+guest_timeout() {
+	local t=$(((GUEST_END - SECONDS) / (2 * (GUESTS_LEFT > 0 ? GUESTS_LEFT : 1))))
+	[ "$t" -lt "$1" ] || t=$1
+	echo $((t > 0 ? t : 1))
+}
+# guest_said NAME T: a run's timeout, said when short of MAX
+guest_said() { echo "# $1: --timeout $2 s: $((GUEST_END - SECONDS)) s left for $GUESTS_LEFT guest run(s) (tap.sh guest_budget)"; }
+# guest_ran: one run fewer needed
+guest_ran() { GUESTS_LEFT=$((GUESTS_LEFT - 1)); }
+# guest_rerun NAME MIN: one more run needed, if its share is MIN s or more
+# (true); else none, said on stderr (false)
+guest_rerun() {
+	GUESTS_LEFT=$((GUESTS_LEFT + 1))
+	[ "$(guest_timeout "$2")" -ge "$2" ] && return 0
+	GUESTS_LEFT=$((GUESTS_LEFT - 1))
+	echo "# $1: no run again: $((GUEST_END - SECONDS)) s left for the guests, under 2 x $2 s a run (tap.sh guest_budget)" >&2
+	return 1
+}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
 nok() { ok 1 "$1"; }
 done_testing() { exit $((fails > 0)); }
