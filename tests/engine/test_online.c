@@ -254,12 +254,6 @@ static int refused_without_userfaultfd(void)
 }
 
 /*
- * @child run in a forked child, which must exit 0 (its exit status is the
- * first check that failed), or be killed by @sig if not 0.  Bounded: a
- * child either ends by itself (no userfaultfd, nothing waits on a fault)
- * or its alarm() ends it.
- */
-/*
  * boot() for a forked child: NULL, said on stderr, where boot() fails
  * through cmocka, whose longjmp in a child ran the rest of the suite there
  * (review reread19-engine E6)
@@ -279,7 +273,7 @@ static struct hotmem *child_boot(const char *cmdline)
 	return hm;
 }
 
-/* @child in a forked child: its wait status */
+/* @child in a forked child: its wait status (bounded: see run_in_child()) */
 static int child_status(int (*child)(void))
 {
 	int status = -1;
@@ -294,6 +288,12 @@ static int child_status(int (*child)(void))
 	return status;
 }
 
+/*
+ * @child run in a forked child, which must exit 0 (its exit status is the
+ * first check that failed), or be killed by @sig if not 0.  Bounded: a
+ * child either ends by itself (no userfaultfd, nothing waits on a fault)
+ * or its alarm() ends it.
+ */
 static void run_in_child(int (*child)(void), int sig)
 {
 	const int status = child_status(child);
