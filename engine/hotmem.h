@@ -1032,6 +1032,25 @@ int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *
 int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
 			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved);
 /*
+ * Where each memmap from system RAM is (vmemmap_populate(): an order-9
+ * block of the buddy's, PG_vmemmap; not memmap_on_memory's, not boot's):
+ * the section's first pfn and the memmap's.  A restart puts them back
+ * there: _restore_begin() keeps @n places, the adds that follow take a
+ * section's place when its pages are free and online (as the kernel
+ * would have, at its add, when they were), else the buddy's block;
+ * _restore_end() (every block as saved) moves those memmaps to their
+ * places when free now, forgets the places and returns how many
+ * memmaps are not at theirs.  The kernel never moves a memmap: this is
+ * the state file's restore (docs/engine.md).
+ */
+struct hotmem_memmap_at {
+	uint64_t section_pfn, pfn;
+};
+typedef int (*hotmem_memmap_cb)(void *arg, const struct hotmem_memmap_at *at);
+int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg);
+int hotmem_memmap_restore_begin(struct hotmem *hm, const struct hotmem_memmap_at *at, size_t n);
+unsigned long hotmem_memmap_restore_end(struct hotmem *hm);
+/*
  * /sys/module/virtio_mem/parameters/unplug_online (0644, default Y): off,
  * the virtio-mem drivers unplug offline memory only, and retry when a
  * memory block of theirs goes offline (hm_virtio_mem_info.work_pending).

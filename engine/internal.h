@@ -852,6 +852,9 @@ struct hotmem {
 		bool logging, log_lost;	/* lost: too long, the front end takes all */
 		bool paused;		/* a restore: nothing allocated (hotmem_kmem_pause()) */
 	} kmem;
+	/* a restore's memmap places (hotmem_memmap_restore_begin()), under device_hotplug_lock */
+	struct hotmem_memmap_at *memmap_want;
+	size_t nr_memmap_want;
 
 	/* fault injection */
 	atomic_ulong alloc_calls;
@@ -1288,6 +1291,8 @@ void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 		  bool node_now_empty);
 void kmem_destroy(struct hotmem *hm);
 const char *kmem_site_name(int site);
+/* 2^@order free pages of an online zone below Movable off the buddy, as allocated: 0, -EBUSY */
+int kmem_take_block(struct hotmem *hm, unsigned long pfn, unsigned int order);
 
 /* debug.c */
 struct hm_page_owner;

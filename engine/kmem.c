@@ -505,6 +505,11 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 
 static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order);
 
+int kmem_take_block(struct hotmem *hm, unsigned long pfn, unsigned int order)
+{
+	return take_block_off_buddy(hm, pfn, order);
+}
+
 /*
  * One log entry taken back, the newest (every later one is): an
  * allocation is the array's last (kmem_record() appended it), freed; a

@@ -561,6 +561,7 @@ void hotmem_destroy(struct hotmem *hm)
 	firmware_map_destroy(hm);
 	workload_destroy(hm);
 	kmem_destroy(hm);
+	free(hm->memmap_want);	/* a restore that never ended */
 	memory_dev_exit(hm);
 	for (r = hm->resources; r; r = next) {
 		next = r->next;

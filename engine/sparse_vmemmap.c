@@ -49,15 +49,43 @@ static void vmem_altmap_free(struct vmem_altmap *altmap, unsigned long nr_pfns)
 		altmap->align = 0;
 }
 
-/* vmemmap_alloc_block(): GFP_KERNEL memory of the node, never ZONE_MOVABLE */
-static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned int order)
+/* a restore's place for @section_nr's memmap (hotmem_memmap_restore_begin()), or 0 */
+static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
+{
+	const struct hotmem_memmap_at *w = hm->memmap_want;
+	size_t lo = 0, hi = hm->nr_memmap_want;
+	const uint64_t spfn = section_nr_to_pfn(section_nr);
+
+	while (lo < hi) {	/* sorted by section_pfn: hotmem_memmap_restore_begin() */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w[mid].section_pfn == spfn)
+			return (unsigned long)w[mid].pfn;
+		if (w[mid].section_pfn < spfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * vmemmap_alloc_block(): GFP_KERNEL memory of the node, never ZONE_MOVABLE;
+ * at a restore, @want's block when it is free and online (the block the
+ * buddy gave this memmap before the restart: the state's, not a new choice)
+ */
+static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned int order,
+					 unsigned long want)
 {
 	struct page *page;
 
 	/* alloc_pages_node()'s fault point: should_fail_alloc_page() */
 	if (hm_should_fail(hm, "fail_page_alloc"))
 		return 0;
-	page = alloc_pages_node(hm, nid, order, false, false);
+	if (want && !kmem_take_block(hm, want, order))
+		page = pfn_to_page(hm, want);
+	else
+		page = alloc_pages_node(hm, nid, order, false, false);
 	if (!page) {
 		/* vmemmap_alloc_block(): warn_alloc() once per boot */
 		if (!hm->vmemmap_warned) {
@@ -178,7 +206,7 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 			pfn = altmap_alloc_block_buf(altmap, 1);
 			src = VMEMMAP_ALTMAP;
 		} else {
-			pfn = vmemmap_alloc_pages(hm, nid, 0);
+			pfn = vmemmap_alloc_pages(hm, nid, 0, 0);
 			src = VMEMMAP_BUDDY;
 		}
 		if (!pfn)
@@ -223,7 +251,8 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 				return ret = -ENOMEM;
 			src = VMEMMAP_ALTMAP;
 		} else {
-			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order);
+			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order,
+						  memmap_wanted(hm, section_nr));
 			src = VMEMMAP_BUDDY;
 		}
 		if (pfn) {
@@ -1257,7 +1286,7 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
 		if (VMEMMAP_PTE_SRC(vm->pte[i0 + n]) != VMEMMAP_SHARED)
 			continue;
-		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0);
+		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0);
 		if (!pfns[n])
 			goto err_free;
 	}
@@ -1307,4 +1336,134 @@ err_free:
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 {
 	return hvo_remap_locked(hm, head_pfn, __hugetlb_vmemmap_restore);
+}
+
+/* ------------------------------------------------------------------ */
+/* A restore's memmap places (hotmem_memmap_restore_begin())           */
+/* ------------------------------------------------------------------ */
+
+int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (unsigned long nr = 0; !ret && nr < nr_mem_sections(hm); nr++) {
+		const struct mem_section *ms = __nr_to_section(hm, nr);
+		struct hotmem_memmap_at at;
+
+		if (!ms || !present_section(ms) || ms->vmemmap.pmd_src != VMEMMAP_BUDDY)
+			continue;
+		at = (struct hotmem_memmap_at){ section_nr_to_pfn(nr), ms->vmemmap.pmd_pfn };
+		ret = cb(arg, &at);
+	}
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+static int memmap_at_cmp(const void *a, const void *b)
+{
+	const struct hotmem_memmap_at *x = a, *y = b;
+
+	return x->section_pfn < y->section_pfn ? -1 : x->section_pfn > y->section_pfn;
+}
+
+int hotmem_memmap_restore_begin(struct hotmem *hm, const struct hotmem_memmap_at *at, size_t n)
+{
+	struct hotmem_memmap_at *w = n ? malloc(n * sizeof(*w)) : NULL;
+
+	if (n && !w)
+		return -ENOMEM;
+	if (n) {
+		memcpy(w, at, n * sizeof(*w));
+		qsort(w, n, sizeof(*w), memmap_at_cmp);
+	}
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	free(hm->memmap_want);
+	hm->memmap_want = w;
+	hm->nr_memmap_want = n;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return 0;
+}
+
+/*
+ * @section_nr's memmap from system RAM moved to the free block at @to:
+ * its 2 MiB written there, the vmemmap mapped from there, the old block
+ * freed.  -EBUSY: @to is not free (or not online below Movable), -ENOMEM:
+ * the host refused (the memmap stays where it was).  Under
+ * device_hotplug_lock; the write side of vmemmap_remap_lock, as a
+ * template's remap, for the readers without it (explain).
+ */
+static int vmemmap_move(struct hotmem *hm, unsigned long section_nr, unsigned long to)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	void *vaddr = vmemmap_vaddr(hm, section_nr, 0);
+	const unsigned long from = vm->pmd_pfn;
+	struct page *page;
+	int ret = 0;
+
+	if (section_memmap_unmapped(ms) || physmem_check_mappings(hm, 1))
+		return -ENOMEM;
+	if (kmem_take_block(hm, to, pageblock_order))
+		return -EBUSY;
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	if (physmem_write(hm, to, vaddr, PMD_SIZE) ||
+	    (physmem_map_vmemmap(hm, vaddr, to, PMD_SIZE, false) &&
+	     physmem_is_mapped(vaddr, PMD_SIZE))) {
+		/* refused, the old mapping stays: nothing moved */
+		pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+		__free_pages(hm, pfn_to_page(hm, to), pageblock_order);
+		return -ENOMEM;
+	}
+	/* mapped from @to's memfd pages, which hold it (or torn down: mapped from there again) */
+	vm->pmd_pfn = to;
+	if (!physmem_is_mapped(vaddr, PMD_SIZE))
+		ret = vmemmap_map_memfd(hm, section_nr);
+	__atomic_fetch_and(&ms->section_mem_map, ~SECTION_MEMMAP_SHARED, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&ms->section_mem_map, SECTION_MEMMAP_RESIDENT, __ATOMIC_RELAXED);
+	vm->copies_faults = -1;
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	page = pfn_to_page(hm, to);
+	set_page_flag(page, PG_vmemmap);
+	page->mapping = to;
+	page->private = pageblock_order;
+	free_vmemmap_pages(hm, from, pageblock_order, VMEMMAP_BUDDY);
+	return ret;
+}
+
+/*
+ * The places not taken at the adds (their blocks were not online then:
+ * a memmap from an earlier DIMM's memory, which the restore onlines
+ * after adding every device): moved there now, as often as a move frees
+ * a block another place wants
+ */
+unsigned long hotmem_memmap_restore_end(struct hotmem *hm)
+{
+	unsigned long astray = 0;
+	bool moved = true;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	while (moved) {
+		moved = false;
+		astray = 0;
+		for (size_t i = 0; i < hm->nr_memmap_want; i++) {
+			const struct hotmem_memmap_at *w = &hm->memmap_want[i];
+			unsigned long nr = pfn_to_section_nr(w->section_pfn);
+			const struct mem_section *ms = nr < nr_mem_sections(hm) ?
+							       __nr_to_section(hm, nr) : NULL;
+
+			if (!ms || !present_section(ms) || ms->vmemmap.pmd_src != VMEMMAP_BUDDY ||
+			    ms->vmemmap.pmd_pfn == w->pfn)
+				continue;
+			if (!vmemmap_move(hm, nr, (unsigned long)w->pfn))
+				moved = true;
+			else
+				astray++;
+		}
+	}
+	free(hm->memmap_want);
+	hm->memmap_want = NULL;
+	hm->nr_memmap_want = 0;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return astray;
 }

@@ -478,7 +478,7 @@ int hmfs_state_remove(struct hmfs_ctx *ctx)
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
-	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM,
+	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM, KEY_MEMMAP,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -493,7 +493,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_HWPOISON] = "hwpoison",	   [KEY_IATTRS] = "iattrs",
 	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
 	[KEY_PROFILE_CONFIG] = "profile-config", [KEY_BOOT_ID] = "boot-id",
-	[KEY_KMEM] = "kmem",
+	[KEY_KMEM] = "kmem",			   [KEY_MEMMAP] = "memmap",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -504,7 +504,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_HWPOISON] = json_type_array, [KEY_IATTRS] = json_type_array,
 	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
 	[KEY_PROFILE_CONFIG] = json_type_array, [KEY_BOOT_ID] = json_type_string,
-	[KEY_KMEM] = json_type_object,
+	[KEY_KMEM] = json_type_object,	  [KEY_MEMMAP] = json_type_array,
 };
 
 /*
@@ -1138,6 +1138,71 @@ static json_object *profile_config_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
+/*
+ * "memmap": where each memmap from system RAM is (not memmap_on_memory's,
+ * not boot's), [[section pfn, memmap pfn], ...]: the buddy gave it an
+ * order-9 block at the add, which a restore that adds every device
+ * before onlining any block could not give again (a DIMM's memmap from
+ * an earlier DIMM's memory landed in boot memory: MemFree per node,
+ * /proc/zoneinfo and explain differed).  A file without it (from before
+ * 2026-12-01) restores as before: where the buddy puts them.  No undo
+ * compares or puts it back (op_keys()): an undone remove's memmap is
+ * the buddy's choice, as the kernel's.
+ */
+static int memmap_entry_add(void *arg, const struct hotmem_memmap_at *at)
+{
+	json_object *e = json_object_new_array();
+
+	if (!e)
+		return -ENOMEM;
+	json_object_array_add(e, json_object_new_uint64(at->section_pfn));
+	json_object_array_add(e, json_object_new_uint64(at->pfn));
+	return json_object_array_add(arg, e) ? -ENOMEM : 0;
+}
+
+static json_object *memmap_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+
+	if (a && hotmem_memmap_walk(ctx->hm, memmap_entry_add, a)) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* the file's places, kept for the adds that follow (a malformed entry: left out) */
+static void restore_memmap_begin(struct hmfs_ctx *ctx, json_object *memmap)
+{
+	size_t n = memmap ? json_object_array_length(memmap) : 0, k = 0;
+	struct hotmem_memmap_at *at = calloc(n ? n : 1, sizeof(*at));
+
+	for (size_t i = 0; at && i < n; i++) {
+		json_object *e = json_object_array_get_idx(memmap, i);
+
+		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) != 2)
+			continue;
+		at[k++] = (struct hotmem_memmap_at){
+			(uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)),
+			(uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 1)) };
+	}
+	if (!at || hotmem_memmap_restore_begin(ctx->hm, at, k))
+		fprintf(stderr, "hotmemfs: state file %s: the memmaps' places: %s: they go where the buddy puts them\n",
+			ctx->state_path, strerror(ENOMEM));
+	free(at);
+}
+
+/* every block as saved: the memmaps not at their places yet moved there, said when one is not */
+static void restore_memmap_end(struct hmfs_ctx *ctx)
+{
+	unsigned long astray = hotmem_memmap_restore_end(ctx->hm);
+
+	if (astray)
+		fprintf(stderr, "hotmemfs: state file %s: %lu memmap%s from system RAM not back at %s pages (not free, or the host refused): where the buddy put %s\n",
+			ctx->state_path, astray, astray == 1 ? "" : "s", astray == 1 ? "its" : "their",
+			astray == 1 ? "it" : "them");
+}
+
 /* the machine's value of machine_keys[@key], as the state file has it */
 static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 {
@@ -1171,6 +1236,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return json_object_new_string(ctx->boot_id);
 	case KEY_KMEM:
 		return kmem_json(ctx);
+	case KEY_MEMMAP:
+		return memmap_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -1710,8 +1777,8 @@ static unsigned int op_keys(enum hmfs_change_op op)
 {
 	if ((unsigned)op < sizeof(change_keys) / sizeof(change_keys[0]) && change_keys[op])
 		return change_keys[op];
-	/* but "kmem": an undo puts no kernel allocation back, nor compares them */
-	return ((1u << HMFS_STATE_KEYS) - 1) & ~(1u << KEY_KMEM);
+	/* but "kmem": an undo puts no kernel allocation back, nor compares them; nor "memmap" */
+	return ((1u << HMFS_STATE_KEYS) - 1) & ~(1u << KEY_KMEM) & ~(1u << KEY_MEMMAP);
 }
 
 bool hmfs_change_touches(enum hmfs_change_op op, const char *key)
@@ -4531,6 +4598,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	ctx->restoring = true;
 	/* the kernel's own allocations saved: none made on the way, the saved ones put back */
 	restore_kmem_begin(ctx, hmfs_json_get(m, "kmem", json_type_object), &ks);
+	/* and the memmaps from system RAM at their blocks (a file from before: none kept) */
+	restore_memmap_begin(ctx, hmfs_json_get(m, "memmap", json_type_array));
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
 	blocks = hmfs_json_get(m, "blocks", json_type_array);
@@ -4547,6 +4616,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		keep_saved(ctx, json_object_get(m), NULL);
 		hmfs_state_restore_blocks(ctx, blocks);
 		warn_missing(ctx, blocks);
+		/* every block online as saved: the memmaps whose blocks were not, moved there */
+		restore_memmap_end(ctx);
 		/* with every block as saved, before the pool takes pages */
 		restore_kmem_end(ctx, &ks);
 		/* before the parameters: a notifier error would fail the moment's online */
@@ -4577,6 +4648,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	/* the saved machine had no driver work pending: what the restore's onlines queued goes */
 	hmfs_dev_forget_work(ctx);
 	restore_kmem_done(ctx, &ks);
+	/* a restore that failed keeps no places for the adds that follow */
+	if (ret)
+		hotmem_memmap_restore_begin(ctx->hm, NULL, 0);
 	ctx->restoring = false;
 out:
 	json_object_put(root);
