@@ -1979,7 +1979,7 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 
 /*
  * What to do about a virtio-mem device's plugged memory before its
- * device_del, into @buf: with requested-size 0 asked already, the
+ * device_del, into @buf (@requested: the requested-size its check saw): with requested-size 0 asked already, the
  * host's `set-size 0` would change nothing -- what holds the rest is the
  * guest's (usereye10 U6): the block whose pages its driver could not
  * take, as set-size's own line says (hotmemctl.c print_unplug_short()),
@@ -1987,12 +1987,13 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
  * not run since; its retry timer, at once with vmem-retry.
  */
 static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
-			  const struct hm_virtio_mem_info *vi, char *buf, size_t len)
+			  const struct hm_virtio_mem_info *vi, uint64_t requested, char *buf,
+			  size_t len)
 {
 	unsigned long blk = (unsigned long)(((uint64_t)vi->busy_pfn << HM_PAGE_SHIFT) /
 					    ctx->block_size);
 
-	if (vi->requested_size)
+	if (requested)
 		snprintf(buf, len, "`hotmemctl set-size %s 0`, then device_del once its plugged-size is 0",
 			 d->id);
 	else if (vi->broken)
@@ -2013,30 +2014,68 @@ static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
 /*
  * device_del of a virtio-mem device: QEMU refuses it while memory is
  * plugged or requested (virtio_mem_unplug_request_check()): the host
- * first sets requested-size 0 and waits for plugged-size 0.  Refused,
- * nothing changed.
+ * first sets requested-size 0 and waits for plugged-size 0.  @requested:
+ * the requested-size the check sees.  -EBUSY with @err, or 0.
  */
-static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
+static int vmem_del_check(struct hmfs_ctx *ctx, const struct hmfs_dev *d, uint64_t requested,
+			  char *err, size_t errlen)
 {
 	struct hm_virtio_mem_info vi;
 	char hint[400];
-	int ret;
 
 	hotmem_virtio_mem_info(d->vm, &vi);
 	if (vi.plugged_size) {
-		vmem_del_hint(ctx, d, &vi, hint, sizeof(hint));
+		vmem_del_hint(ctx, d, &vi, requested, hint, sizeof(hint));
 		snprintf(err, errlen,
 			 "virtio-mem device cannot get unplugged while some of its memory is still plugged (%s: plugged-size 0x%llx, requested-size 0x%llx%s): %s",
 			 d->id, (unsigned long long)vi.plugged_size,
-			 (unsigned long long)vi.requested_size,
+			 (unsigned long long)requested,
 			 vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "", hint);
 		return -EBUSY;
 	}
-	if (vi.requested_size) {
+	if (requested) {
 		snprintf(err, errlen,
 			 "virtio-mem device cannot get unplugged while 'requested-size' != '0'");
 		return -EBUSY;
 	}
+	return 0;
+}
+
+/*
+ * QEMU's check answers a device_del of a virtio-mem device at once, on
+ * the host, whatever its guest is doing: behind a guest's offline that
+ * loops (change_lock held) hotmemfs's used to wait for the offline to
+ * end before it refused (usereye10 U5's rest).  The check reads what
+ * never waits: the device list (dev_lock, short holders only: an eject
+ * leaves it while it offlines) and the driver's published sizes
+ * (hotmem_virtio_mem_info()); requested-size is the host's, a qom-set
+ * queued behind the offline included, as QEMU's check sees it.  A
+ * refusal here changed nothing; 0 lets the device_del run as a change
+ * (a DIMM's, an unknown id's, one the check lets through).
+ */
+int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm)
+		ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+/* the device_del of a virtio-mem device: refused (nothing changed) or gone */
+static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
+{
+	struct hm_virtio_mem_info vi;
+	int ret;
+
+	hotmem_virtio_mem_info(d->vm, &vi);
+	ret = vmem_del_check(ctx, d, vi.requested_size, err, errlen);
+	if (ret)
+		return ret;
 	ret = hotmem_virtio_mem_remove(d->vm);
 	if (ret)
 		snprintf(err, errlen,

@@ -1506,6 +1506,8 @@ const char *hmfs_dev_type_driver(enum hmfs_dev_type type);
  * removed the DIMM, *@ost_slot is its slot, whose result's _OST waits
  * for hmfs_acpi_eject_end() (-1 otherwise).
  */
+/* a virtio-mem device_del QEMU's check refuses, said without waiting: -EBUSY, or 0 */
+int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 int ost_source, int *ost_slot, char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,

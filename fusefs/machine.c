@@ -904,6 +904,12 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		run.errlen = sizeof(e);
 	}
 	run.err[0] = '\0';
+	/* QEMU's host-side check first: never behind the guest (dev.c) */
+	if (ch->op == HMFS_CH_DEVICE_DEL && !ch->timer) {
+		ret = hmfs_dev_del_refused(ctx, ch->dev.id, run.err, run.errlen);
+		if (ret)
+			return ret;
+	}
 	if (ch->op == HMFS_CH_DEVICE_RESIZE && !ch->queued && !ch->task) {
 		ret = resize_or_queue(ctx, ch, run.err, run.errlen);
 		if (ret != 1)

@@ -324,15 +324,15 @@ in_background() {
 	BG=$!
 }
 
-# answered_within NAME SECONDS: 0 once in_background NAME's command ended
-# with status 0, 1 if it failed or did not end within SECONDS (a bound
-# for a failure, not a speed: its answer needs no wait)
+# answered_within NAME SECONDS [STATUS]: 0 once in_background NAME's
+# command ended with STATUS (0), 1 if it ended otherwise or not within
+# SECONDS (a bound for a failure, not a speed: its answer needs no wait)
 answered_within() {
 	for _ in $(seq $(($2 * 20))); do
 		[ -s "$TMP/$1.rc" ] && break
 		sleep 0.05
 	done
-	[ "$(cat "$TMP/$1.rc" 2>/dev/null)" = 0 ]
+	[ "$(cat "$TMP/$1.rc" 2>/dev/null)" = "${3:-0}" ]
 }
 
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
