@@ -499,8 +499,15 @@ static void holder_gone(struct hmfs_uevent_sink *s, int i)
 		close(fd);
 	fprintf(stderr, "hotmemfs: --uevent-socket %s: %s no longer sends there\n", s->paths[i],
 		hotmemfs_words(was, who, sizeof(who)));
-	shared_set(s, i, 0, -1);
+	/*
+	 * the claim taken again (ours, or a third's found: path_claim() says
+	 * that one) before status says no sharer: a hotmemfs started once it
+	 * says so finds the claim held, never takes it itself before ours
+	 * (reread19 R5: tests/fusefs/224's third hotmemfs)
+	 */
 	path_claim(s, i);
+	if (s->path_holder_fd[i] < 0)
+		shared_set(s, i, 0, -1);
 }
 
 /*

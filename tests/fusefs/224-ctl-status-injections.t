@@ -116,6 +116,8 @@ grep -qF "hotmemfs: warning: --uevent-socket late.sock: the hotmemfs with pid $e
 tap_ok $? "the listener bound between two starts, named relative the second time: warned" \
 	"$(cat "$TMP/early.log" "$TMP/later.log")"
 # the first one gone, the second holds the claim: a third is told of it
+# (the second's status says no sharer only once it took the claim again:
+# before, a third started at that word could take it first, reread19 R5)
 stop_two "$early" early
 is "$(warnings "$TMP/later.sock" 0)" 0 "the first stopped: the second's status no longer warns"
 start_two third "$TMP/late.sock"
