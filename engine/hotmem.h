@@ -777,7 +777,8 @@ int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
  * saved (explain's zone rule); else into @zid by online_movable or
  * online_kernel.  hotmem_block_set_state()'s errors; -EINVAL for a bad
  * type or zone, and for a @zid neither puts it in (ZONE_DEVICE, DMA32
- * above 4 GiB), nothing changed.
+ * above 4 GiB), nothing changed (checked before the kernel's allocations
+ * move, as an operation moves them).
  */
 int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_type, int zid);
 /* online_store(): device_online()/device_offline(); same state is 0. */

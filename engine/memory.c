@@ -562,14 +562,6 @@ int hotmem_block_set_state(struct hotmem *hm, unsigned long id, int online_type)
 	return hotmem_block_set_state_task(hm, id, online_type, NULL);
 }
 
-/*
- * A restore's online (a front end's saved machine put back): as the block
- * was onlined (@online_type, hm_block_info.online_type when saved) when
- * that puts it in @zid again, so that it reads as it did (explain's zone
- * rule: a block onlined by `online` read `online_kernel: ...` after a
- * restart, which onlined it by its zone); else into @zid by the type that
- * names it (online_movable, online_kernel).
- */
 /* does onlining @mem by @online_type put it in @zid?  (no side effects) */
 static bool restore_type_gives_zone(struct hotmem *hm, struct memory_block *mem,
 				    int online_type, int zid)
@@ -585,31 +577,51 @@ static bool restore_type_gives_zone(struct hotmem *hm, struct memory_block *mem,
 }
 
 /*
- * The fallback is checked too: online_kernel gives the block's default
- * kernel zone, which is not @zid when @zid is ZONE_DEVICE, or DMA32 for a
- * block above 4 GiB.  Such a restore is refused (-EINVAL), nothing
- * changed, rather than reporting success with the block elsewhere
- * (review reread19-engine E2).
+ * The type that onlines @mem into @zid: @online_type when it does, else
+ * the one that names the zone; -EINVAL when neither does.  The fallback is
+ * checked too: online_kernel gives the block's default kernel zone, which
+ * is not @zid when @zid is ZONE_DEVICE, or DMA32 for a block above 4 GiB.
+ * Such a restore is refused rather than reporting success with the block
+ * elsewhere (review reread19-engine E2).
+ */
+static int restore_online_type(struct hotmem *hm, struct memory_block *mem,
+			       int online_type, int zid)
+{
+	if (!restore_type_gives_zone(hm, mem, online_type, zid))
+		online_type = zid == ZONE_MOVABLE ? HM_MMOP_ONLINE_MOVABLE :
+						    HM_MMOP_ONLINE_KERNEL;
+	return restore_type_gives_zone(hm, mem, online_type, zid) ? online_type : -EINVAL;
+}
+
+/*
+ * A restore's online (a front end's saved machine put back): as the block
+ * was onlined (@online_type, hm_block_info.online_type when saved) when
+ * that puts it in @zid again, so that it reads as it did (explain's zone
+ * rule: a block onlined by `online` read `online_kernel: ...` after a
+ * restart, which onlined it by its zone); else into @zid by the type that
+ * names it (online_movable, online_kernel).
+ */
+/*
+ * A zone it cannot be put in is a refused argument, not an operation:
+ * checked before kmem_tick(), so nothing changed, the kernel's
+ * allocations included (review reread21 H3).  The tick only allocates and
+ * frees in online memory: no zone's span, so not the type found, moves.
  */
 int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_type, int zid)
 {
 	struct memory_block *mem;
-	int ret = -ENODEV;
+	int ret;
 
 	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE ||
 	    zid < 0 || zid >= MAX_NR_ZONES)
 		return -EINVAL;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	kmem_tick(hm);
 	mem = find_memory_block_by_id(hm, id);
-	if (mem) {
-		if (!restore_type_gives_zone(hm, mem, online_type, zid))
-			online_type = zid == ZONE_MOVABLE ? HM_MMOP_ONLINE_MOVABLE :
-							    HM_MMOP_ONLINE_KERNEL;
-		if (restore_type_gives_zone(hm, mem, online_type, zid))
-			ret = block_set_state_locked(hm, id, online_type);
-		else
-			ret = -EINVAL;
+	ret = mem ? restore_online_type(hm, mem, online_type, zid) : -ENODEV;
+	if (ret >= 0) {
+		online_type = ret;
+		kmem_tick(hm);
+		ret = block_set_state_locked(hm, id, online_type);
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;

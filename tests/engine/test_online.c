@@ -838,6 +838,62 @@ static void test_restore_online_reads_as_saved(void **state)
 	hotmem_destroy(hm);
 }
 
+static int count_alloc(void *arg, const struct hotmem_kmem_alloc *a)
+{
+	(void)a;
+	++*(unsigned long *)arg;
+	return 0;
+}
+
+/* the kernel's allocations: how many, and the log's end with the generator */
+struct kmem_seen {
+	unsigned long nr, end;
+	uint64_t rng;
+};
+
+static struct kmem_seen kmem_seen(struct hotmem *hm)
+{
+	struct kmem_seen k = { 0 };
+	uint64_t rng;
+
+	assert_int_equal(hotmem_kmem_walk(hm, count_alloc, &k.nr, &rng), 0);
+	k.end = hotmem_kmem_log_mark(hm, &k.rng);
+	return k;
+}
+
+/*
+ * A restore refused for its zone (ZONE_DEVICE, DMA32 above 4 GiB) changes
+ * nothing, the kernel's allocations included (kernel_alloc on, the
+ * default): the check comes before the tick an operation makes (review
+ * reread21 H3: they moved, 4 allocations, before the -EINVAL).  One that
+ * is done ticks as any online.
+ */
+static void test_restore_refused_moves_no_kernel_allocation(void **state)
+{
+	struct hotmem *hm = boot("default", "");
+	struct kmem_seen before, after;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 640 * MiB, 0, -1), 0);
+	hotmem_kmem_log_start(hm);
+	before = kmem_seen(hm);
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE, HM_ZONE_DEVICE),
+			 -EINVAL);
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE_KERNEL, HM_ZONE_DMA32),
+			 -EINVAL);
+	after = kmem_seen(hm);
+	assert_int_equal(after.nr, before.nr);
+	assert_int_equal(after.end, before.end);
+	assert_true(after.rng == before.rng);
+	assert_int_equal(block_state(hm, 36), HM_MEM_OFFLINE);
+	/* the check can fail: a restore done moved them */
+	assert_int_equal(hotmem_block_restore_online(hm, 36, HM_MMOP_ONLINE, HM_ZONE_NORMAL), 0);
+	after = kmem_seen(hm);
+	assert_true(after.end > before.end);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * An online maps the template over a section's memmap
  * (vmemmap_share_template()); a host that refuses and tears the range
@@ -974,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_state_strings_parse_like_sysfs_streq),
 		cmocka_unit_test(test_online_refusal_never_read_by_explain),
 		cmocka_unit_test(test_restore_online_reads_as_saved),
+		cmocka_unit_test(test_restore_refused_moves_no_kernel_allocation),
 		cmocka_unit_test(test_child_boot_failure_is_its_exit_status),
 	};
 
