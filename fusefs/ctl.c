@@ -265,22 +265,28 @@ static json_object *unix_sockets_json(struct hmfs_ctx *ctx)
 /*
  * Those of them another hotmemfs sends to as well, now (uevent.c
  * path_claim(): both the one that claimed first and the later ones see
- * it), into @u's "unix-shared", and the pid of one of them (0: in
- * another PID namespace, -1: unknown) into "unix-shared-pids"
+ * it), into @u's "unix-shared", the pid of one of them (0: in
+ * another PID namespace, -1: unknown) into "unix-shared-pids", and how
+ * many there are into "unix-shared-nr"
  */
 static void unix_shared_json(struct hmfs_ctx *ctx, json_object *u)
 {
 	json_object *a = json_object_new_array(), *pids = json_object_new_array();
+	json_object *nrs = json_object_new_array();
 
 	for (int i = 0; i < ctx->sink.nr_paths; i++) {
-		if (!__atomic_load_n(&ctx->sink.shared_nr[i], __ATOMIC_ACQUIRE))
+		unsigned int nr = __atomic_load_n(&ctx->sink.shared_nr[i], __ATOMIC_ACQUIRE);
+
+		if (!nr)
 			continue;
 		json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
+		json_object_array_add(nrs, json_object_new_int64(nr));
 		json_object_array_add(pids, json_object_new_int64(__atomic_load_n(
 						    &ctx->sink.shared_pid[i], __ATOMIC_RELAXED)));
 	}
 	json_object_object_add(u, "unix-shared", a);
 	json_object_object_add(u, "unix-shared-pids", pids);
+	json_object_object_add(u, "unix-shared-nr", nrs);
 }
 
 /*

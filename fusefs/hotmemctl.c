@@ -471,7 +471,7 @@ static void print_uevents(json_object *u)
 	uint64_t dropped = gu(u, "unix-dropped");
 
 	json_object *shared = get(u, "unix-shared"), *claimed = get(u, "netns-claimed");
-	json_object *pids = get(u, "unix-shared-pids");
+	json_object *pids = get(u, "unix-shared-pids"), *nrs = get(u, "unix-shared-nr");
 
 	printf("uevents:    netlink %s", gs(u, "netlink"));
 	/* --netns's claim: a second hotmemfs injecting there is refused (202) */
@@ -492,14 +492,25 @@ static void print_uevents(json_object *u)
 					   json_object_array_get_idx(pids, i) :
 					   NULL;
 		int64_t p = pid ? json_object_get_int64(pid) : -1;
+		/* how many: the holder of a path's claim may have several sharers */
+		json_object *nr = json_object_is_type(nrs, json_type_array) &&
+					  i < json_object_array_length(nrs) ?
+				  json_object_array_get_idx(nrs, i) :
+				  NULL;
+		int64_t more = nr ? json_object_get_int64(nr) - 1 : 0;
 
 		if (p > 0)
-			printf("warning:    the hotmemfs with pid %lld sends", (long long)p);
+			printf("warning:    the hotmemfs with pid %lld", (long long)p);
 		else
-			printf("warning:    %s sends", p == 0 ? "a hotmemfs in another PID namespace" :
-							"another hotmemfs");
-		printf(" its uevents to %s too: its listener gets both machines' uevents, mixed\n",
-		       json_object_get_string(json_object_array_get_idx(shared, i)));
+			printf("warning:    %s", p == 0 ? "a hotmemfs in another PID namespace" :
+						"another hotmemfs");
+		if (more > 0)
+			printf(" and %lld more send their", (long long)more);
+		else
+			printf(" sends its");
+		printf(" uevents to %s too: its listener gets %s uevents, mixed\n",
+		       json_object_get_string(json_object_array_get_idx(shared, i)),
+		       more > 0 ? "every machine's" : "both machines'");
 	}
 }
 

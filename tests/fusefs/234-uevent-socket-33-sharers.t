@@ -52,6 +52,9 @@ tap_ok $? "a 33rd sharer, a hotmemfs: the holder takes it too and says so"
 is "$(grep -c 'no longer sends there' "$TMP/two.log")" 0 \
 	"the 33rd never took the holder for gone (it looped, a line a turn)"
 is "$(grep -c 'sends its uevents there too' "$TMP/two.log")" 1 "... and warned once"
+# reread19 R8: status named one sharer of 33 ("the hotmemfs with pid N")
+is "$(ctl status | grep -c "^warning:    the hotmemfs with pid $two and 32 more send their uevents to $L too: its listener gets every machine's uevents, mixed\$")" 1 \
+	"the holder's status: the 33rd's pid and 32 more"
 kill "$tpid"; wait "$tpid" 2>/dev/null; umount -l "$TMP/two" 2>/dev/null
 kill "$stand"; wait "$stand" 2>/dev/null
 stop_fs
