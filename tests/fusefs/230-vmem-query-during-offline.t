@@ -17,20 +17,7 @@ require_env
 M=$MNT/sys/devices/system/memory
 
 # without a state file: a qom-set is queued (with one it waits: below)
-start_fs --fresh --state none
-tap_ok $? "hotmemfs mounts (no state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
-for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
-
-(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
-off=$!
-block_state_wait 33 going-offline
-tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
-
-looping() { block_state_wait 33 going-offline && kill -0 "$off" 2>/dev/null; }
+vmem_offline_loops "(no state file)"
 size_of() { python3 -c 'import json,sys; d=json.load(sys.stdin)[0]["data"]; print(d["requested-size"], d["size"])'; }
 
 q=$(ctl -t 20 -j query-memory-devices 2>&1)
@@ -55,7 +42,7 @@ looping
 tap_ok $? "... the offline still loops"
 
 ctl free-all >/dev/null
-wait "$off"
+wait "$OFF"
 tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
 is "$(cat "$M/memory33/state")" "offline" "memory33 offline"
 for _ in $(seq 600); do
@@ -77,7 +64,7 @@ ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
 for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
 ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
 (echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
-off=$!
+OFF=$!
 block_state_wait 33 going-offline
 tap_ok $? "the guest's offline of memory33 loops again"
 "$HMCTL" -s "$CTL" raw '{"execute":"qom-set","arguments":{"path":"vm0","property":"requested-size","value":536870912}}' >"$TMP/qs.out" 2>&1 &
@@ -90,7 +77,7 @@ tap_ok $? "the offline still loops"
 is "$answered" "" "the qom-set has no answer while the offline loops (not acknowledged before it is saved)"
 # kill -9 now: whatever was acknowledged must come back
 kill -9 "$FS_PID"; wait "$FS_PID" 2>/dev/null
-wait "$off" 2>/dev/null; wait "$qs" 2>/dev/null
+wait "$OFF" 2>/dev/null; wait "$qs" 2>/dev/null
 umount -l "$MNT" 2>/dev/null
 start_fs
 tap_ok $? "hotmemfs starts again from its state file after kill -9"

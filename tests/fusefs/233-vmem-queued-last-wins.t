@@ -14,18 +14,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --fresh --state none
-tap_ok $? "hotmemfs mounts (no state file: a qom-set behind the guest is queued)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
-for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
-(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
-off=$!
-block_state_wait 33 going-offline
-tap_ok $? "the guest's offline of memory33 loops"
-looping() { block_state_wait 33 going-offline && kill -0 "$off" 2>/dev/null; }
+vmem_offline_loops "(no state file: a qom-set behind the guest is queued)"
 qs() { timeout 20 "$HMCTL" -s "$CTL" raw "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"vm0\",\"property\":\"requested-size\",\"value\":$1}}" 2>&1; }
 size_of() { python3 -c 'import json,sys; d=json.load(sys.stdin)[0]["data"]; print(d["requested-size"], d["size"])'; }
 queued() { ctl -j status | python3 -c 'import json,sys; print([d.get("requested-size-queued", False) for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
@@ -41,7 +30,7 @@ looping
 tap_ok $? "... while the offline still loops"
 
 ctl free-all >/dev/null
-wait "$off"
+wait "$OFF"
 tap_ok $? "the pins freed: the offline of memory33 ends"
 for _ in $(seq 400); do [ "$(queued)" = False ] && break; sleep 0.05; done
 is "$(queued)" "False" "the queued change ran: nothing queued any more"

@@ -16,19 +16,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --fresh --state none
-tap_ok $? "hotmemfs mounts (no state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
-for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
-
-(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
-off=$!
-block_state_wait 33 going-offline
-tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
-looping() { block_state_wait 33 going-offline && kill -0 "$off" 2>/dev/null; }
+vmem_offline_loops "(no state file)"
 
 in_background del ctl device_del vm0
 answered_within del 30 1
@@ -49,7 +37,7 @@ ctl -j query-memory-devices | grep -q '"vm0"'
 tap_ok $? "vm0 still there"
 
 ctl free-all >/dev/null
-wait "$off"
+wait "$OFF"
 tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
 wait_gone "$BG" 60
 # the queued requested-size 0 runs once the offline is over: plugged-size 0

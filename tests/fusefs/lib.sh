@@ -335,6 +335,28 @@ answered_within() {
 	[ "$(cat "$TMP/$1.rc" 2>/dev/null)" = "${3:-0}" ]
 }
 
+# vmem_offline_loops WHY: hotmemfs mounted with no state file ("hotmemfs
+# mounts WHY"), a virtio-mem vm0 of 1G, 256M plugged (memory32-33) and
+# online movable, 40000 movable pages and 100 pinned ones after them, and
+# a guest's `echo offline > memory33/state` looping on them, no timeout
+# (OFF: its job; `ctl free-all` lets it end): four TAP lines.  looping: 0
+# while that offline still loops (tests/fusefs/230, 233, 243: duplicates D1)
+vmem_offline_loops() {
+	local m=$MNT/sys/devices/system/memory
+	start_fs --fresh --state none
+	tap_ok $? "hotmemfs mounts $1"
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
+	for b in 32 33; do echo online_movable >"$m/memory$b/state"; done
+	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
+	tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
+	(echo offline >"$m/memory33/state") 2>"$TMP/off.err" &
+	OFF=$!
+	block_state_wait 33 going-offline
+	tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
+}
+looping() { block_state_wait 33 going-offline && kill -0 "$OFF" 2>/dev/null; }
+
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
 # (an offline looping: going-offline; ended: online offline), 1 after 30 s.
 # Each read is bounded too (20 s): one that waits for the running offline
