@@ -147,7 +147,7 @@ struct virtio_mem_pub {
 	struct hm_virtio_mem_info info;	/* the sizes: each writer's, the notifier's */
 	/* the sizes as of the last whole copy: what a failed growth leaves (reread19-engine E1) */
 	struct hm_virtio_mem_info whole_info;
-	/* the last copy could not grow: the notifier publishes no sizes until one does */
+	/* the last copy could not grow: no sizes published until one does (virtio_mem_info_behind()) */
 	bool behind;
 	/* the plugged blocks: a copy of the driver, its state arrays the copy's own */
 	struct virtio_mem vm;
@@ -2140,6 +2140,30 @@ static void virtio_mem_fill_info(struct virtio_mem *vm, struct hm_virtio_mem_inf
 	};
 }
 
+/*
+ * The readers' info while their copy of the blocks is behind (@p->lock
+ * held): the live @info, but for the fields the plugged blocks pair with,
+ * which stay those of the last whole copy (whole_info).  The others --
+ * requested_size, work_pending, busy_pfn/err, last_err, offline_blocked,
+ * broken, the armed injections -- no plugged block pairs with: the live
+ * ones (held back too, a front end decided on the old request and the old
+ * breakage: review reread21 H5).  plugged_size and added_size still read
+ * as the copy's until one grows: a caller comparing them across a run
+ * sees no change then.
+ */
+static void virtio_mem_info_behind(const struct virtio_mem_pub *p,
+				   struct hm_virtio_mem_info *info)
+{
+	const struct hm_virtio_mem_info *w = &p->whole_info;
+
+	info->plugged_size = w->plugged_size;
+	info->added_size = w->added_size;
+	info->offline_size = w->offline_size;
+	info->sb_size = w->sb_size;
+	info->first_mb_id = w->first_mb_id;
+	info->last_usable_mb_id = w->last_usable_mb_id;
+}
+
 /* the readers' sizes (device_hotplug_lock held): cheap, the memory notifier's */
 static void virtio_mem_publish_info(struct virtio_mem *vm)
 {
@@ -2148,8 +2172,9 @@ static void virtio_mem_publish_info(struct virtio_mem *vm)
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
-	if (!p->behind)
-		p->info = info;
+	if (p->behind)
+		virtio_mem_info_behind(p, &info);
+	p->info = info;
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -2190,7 +2215,8 @@ static void virtio_mem_pub_copy(uint8_t *buf, const uint8_t *src, size_t n)
  * grew mixed the new mb_states with the old struct and sb_states (review
  * reread18 F3); publishing the new sizes anyway paired plugged_size with
  * the old plugged blocks (reread19-engine E1).  Until a copy grows, the
- * notifier publishes no sizes either (p->behind).
+ * notifier publishes no sizes either (p->behind): the fields no block
+ * pairs with are published all the same (virtio_mem_info_behind()).
  */
 static void virtio_mem_publish(struct virtio_mem *vm)
 {
@@ -2215,8 +2241,10 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 	if (!p->behind) {
 		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
 		p->whole_info = info;
+	} else {
+		virtio_mem_info_behind(p, &info);
 	}
-	p->info = p->whole_info;
+	p->info = info;
 	p->vm.sbm.mb_states = p->mb_states;
 	p->vm.sbm.sb_states = p->sb_states;
 	p->vm.bbm.bb_states = p->bb_states;

@@ -1480,7 +1480,21 @@ static void test_readers_copy_whole_when_it_cannot_grow(void **state)
 	assert_int_equal(info(vm).plugged_size, 64 * MiB);
 	assert_true(hotmem_virtio_mem_block_plugged(vm, 31));
 	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
+	/*
+	 * What no plugged block pairs with reads live (review reread21 H5):
+	 * the request, and an injection armed by a writer whose growth fails
+	 * again (held back, it read none armed)
+	 */
+	assert_int_equal(info(vm).requested_size, 192 * MiB);
+	realloc_fail_next = 1;
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_BUSY, 2), 0);
+	assert_int_equal(realloc_failed, 2);
+	assert_int_equal(info(vm).inject_resp[1], HM_VIRTIO_MEM_RESP_BUSY);
+	assert_int_equal(info(vm).inject_count[1], 2);
+	assert_int_equal(info(vm).plugged_size, 64 * MiB);
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
 	check(hm);
+	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_ACK, 0), 0);
 	/* the next writer publishes all of it */
 	hotmem_virtio_mem_config_read(vm);
 	assert_int_equal(info(vm).plugged_size, 192 * MiB);
