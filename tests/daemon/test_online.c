@@ -24,44 +24,8 @@
 
 #include "hotmemd.h"
 
-/*
- * A check this machine cannot make (no /dev/shm, a noatime filesystem)
- * skips saying why, where make check's list of skips reads it
- * (scripts/skips.sh: "ok N - name # SKIP why", as tests/need.sh's
- * helpers print).  Not cmocka's skip(): 1.1.5 prints "not ok N # SKIP
- * test_name" -- prove counts it failed, skips.sh lists no "not ok", and
- * the test's name stands where the reason goes; a "# SKIP: why" comment
- * before it was seen in the TAP only (reread20 G6).  skip_why() puts
- * " # SKIP why" after the running test's name in main()'s table and ends
- * the test: cmocka prints "ok N - name # SKIP why" once the test is over
- * (its state points into the table, cmocka 1.1.5 _cmocka_run_group_tests()).
- * A test not found there (not run from main()'s table) is skip()ped.
- */
-static struct CMUnitTest *all_tests;
-static size_t n_all_tests;
-
-static bool skip_named(const char *test, const char *why)
-{
-	static char names[8][192];
-	static unsigned int used;
-
-	print_message("# SKIP: %s\n", why);
-	for (size_t i = 0; i < n_all_tests && used < 8; i++) {
-		if (strcmp(all_tests[i].name, test))
-			continue;
-		snprintf(names[used], sizeof(names[used]), "%s # SKIP %s", test, why);
-		all_tests[i].name = names[used++];
-		return true;
-	}
-	return false;
-}
-
-#define skip_why(why)                              \
-	do {                                       \
-		if (skip_named(__func__, (why))) \
-			return;                    \
-		skip();                            \
-	} while (0)
+/* skip_why(): a skip with its reason, where skips.sh reads it */
+#include "../cmocka_skip.h"
 
 #define MAX_SCRIPT 16
 #define NBLOCKS 64
@@ -2701,7 +2665,7 @@ static void test_zones_offered_not_taken(void **state)
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-	/* not const: skip_why() names a skip's reason in it */
+	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
 	static struct CMUnitTest tests[] = {
 		T(test_coldplug_auto_movable),
 		T(test_ratio_boundary),
@@ -2772,7 +2736,6 @@ int main(void)
 		T(test_zones_offered_not_taken),
 	};
 
-	all_tests = tests;
-	n_all_tests = sizeof(tests) / sizeof(tests[0]);
+	skip_register_tests(tests);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "../cmocka_skip.h"
 
 #define DIMM 0x100000000ULL
 
@@ -179,9 +180,8 @@ static void need_holes(struct hotmem *hm)
 	if (hm->uffd >= 0)
 		return;
 	hotmem_destroy(hm);
-	print_message("# SKIP: no userfaultfd here (5.19+, or a seccomp filter): "
-		      "self-hosted memmaps are written whole\n");
-	skip();
+	skip_why("no userfaultfd here (5.19+, or a seccomp filter): "
+		 "self-hosted memmaps are written whole");
 }
 
 /*
@@ -766,8 +766,7 @@ static void test_copied_pages_scan_agrees_with_pagemap(void **state)
 	if (!hm->pagemap_scan) {
 		assert_false(kernel_at_least(6, 7));
 		hotmem_destroy(hm);
-		print_message("# SKIP: this host kernel has no PAGEMAP_SCAN (6.7+)\n");
-		skip();
+		skip_why("this host kernel has no PAGEMAP_SCAN (6.7+)");
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_online_blocks(hm, first, nr, HM_MMOP_ONLINE_MOVABLE), 0);
@@ -833,8 +832,7 @@ static void test_fresh_template_mapping_copies_the_buddy_heads_only(void **state
 	(void)state;
 	if (hm->uffd < 0) {
 		hotmem_destroy(hm);
-		print_message("# SKIP: no userfaultfd here (5.19+, or a seccomp filter)\n");
-		skip();
+		skip_why("no userfaultfd here (5.19+, or a seccomp filter)");
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 3 * 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_online_blocks(hm, first, 1, HM_MMOP_ONLINE_MOVABLE), 0);
@@ -1003,8 +1001,7 @@ static void test_shared_memmap_is_mapped_where_read(void **state)
 	(void)state;
 	if (hm->uffd < 0) {
 		hotmem_destroy(hm);
-		print_message("# SKIP: no userfaultfd here (5.19+, or a seccomp filter)\n");
-		skip();
+		skip_why("no userfaultfd here (5.19+, or a seccomp filter)");
 	}
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, nr * 128 * MiB, 0, -1), 0);
 	for (int round = 0; round < 2; round++) {
@@ -2065,7 +2062,8 @@ static void test_page_reader_beside_a_removal_never_reads_its_memmap(void **stat
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
+	static struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_creates_offline_blocks_with_add_uevents),
 		cmocka_unit_test(test_host_map_bound_is_an_upper_bound),
 		cmocka_unit_test(test_host_map_bound_counts_refusals_that_tear_down),
@@ -2116,5 +2114,6 @@ int main(void)
 		cmocka_unit_test(test_page_reader_beside_a_removal_never_reads_its_memmap),
 	};
 
+	skip_register_tests(tests);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "../cmocka_skip.h"
 
 #define DIMM 0x100000000ULL
 
@@ -650,8 +651,7 @@ static void test_online_when_host_refuses_uffdio_copy(void **state)
 	(void)state;
 	/* no userfaultfd at all: no holes, no copy to refuse (finalH 7) */
 	if (fd < 0) {
-		print_message("# SKIP: no userfaultfd here (5.19+, or a seccomp filter)\n");
-		skip();
+		skip_why("no userfaultfd here (5.19+, or a seccomp filter)");
 	}
 	close(fd);
 	run_in_child(copy_refused_from_boot, 0);
@@ -1013,7 +1013,8 @@ static void test_callback_in_memmap_init_thread_reads_page(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
+	static struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_callback_in_memmap_init_thread_reads_page),
 		cmocka_unit_test(test_contig_zones_defaults_and_valid_zones),
 		cmocka_unit_test(test_movable_node_prefers_movable),
@@ -1034,5 +1035,6 @@ int main(void)
 		cmocka_unit_test(test_child_boot_failure_is_its_exit_status),
 	};
 
+	skip_register_tests(tests);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

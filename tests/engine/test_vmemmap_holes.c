@@ -23,6 +23,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "../cmocka_skip.h"
 
 #define DIMM 0x100000000ULL
 
@@ -47,8 +48,7 @@ static void run_in_child(int (*child)(void))
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_SKIP) {
-		print_message("# SKIP: no userfaultfd here (5.11+, or a seccomp filter): no holes\n");
-		skip();
+		skip_why("no userfaultfd here (5.11+, or a seccomp filter): no holes");
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail_msg("child: %s %d", WIFEXITED(status) ? "exit" : "signal",
@@ -213,11 +213,13 @@ static void test_prefilled_online_refused_is_enomem(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
+	static struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_at_first_self_hosted_memmap),
 		cmocka_unit_test(test_template_write_refused_says_enomem),
 		cmocka_unit_test(test_prefilled_online_refused_is_enomem),
 	};
 
+	skip_register_tests(tests);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
