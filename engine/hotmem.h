@@ -1010,9 +1010,15 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to);
  * the machine as before the change.  A page the change took offline
  * cannot be taken yet: it is owed, taken in _rewind_end() once the undo
  * onlined it again (*@moved: those allocated elsewhere instead).
- * -EOVERFLOW: the log was lost or does not reach back to @to; -EBUSY:
+ * When the log was lost (past 65536 entries) or does not reach back to
+ * @to, and @to is the last mark, the list goes back to the copy that
+ * mark made (hotmem_kmem_log_mark() copies it: a few hundred entries):
+ * the same allocations at the same pages in the same order.
+ * -EOVERFLOW: an older mark past a lost log, nothing changed; -EBUSY:
  * an allocation could not be freed (its memmap unmapped); what was
- * taken back stays.  The kernel never undoes: this is the state file's
+ * taken back stays (from the copy: nothing changed).  The free lists'
+ * order is not rewound: the allocations after are at the same pages
+ * all the same (test_kmem's test_rewind_leaves_later_allocations_as_without).  The kernel never undoes: this is the state file's
  * own transaction (docs/hotmemfs.md).
  */
 int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng);

@@ -851,6 +851,14 @@ struct hotmem {
 		unsigned long nr_owed;		/* allocs[] owed pages (a rewind under way) */
 		bool logging, log_lost;	/* lost: too long, the front end takes all */
 		bool paused;		/* a restore: nothing allocated (hotmem_kmem_pause()) */
+		/*
+		 * the list at the last hotmem_kmem_log_mark() (its position
+		 * snap_at, valid when snap_ok): a rewind to it when the log
+		 * was lost meanwhile goes back to this copy instead
+		 */
+		struct kmem_alloc *snap;
+		unsigned long snap_cap, snap_used, snap_at;
+		bool snap_ok;
 	} kmem;
 	/* a restore's memmap places (hotmem_memmap_restore_begin()), under device_hotplug_lock */
 	struct hotmem_memmap_at *memmap_want;

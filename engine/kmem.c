@@ -404,6 +404,9 @@ void kmem_destroy(struct hotmem *hm)
 	hm_free(hm, hm->kmem.log, hm->kmem.log_cap * sizeof(*hm->kmem.log));
 	hm->kmem.log = NULL;
 	hm->kmem.log_cap = hm->kmem.log_used = 0;
+	free(hm->kmem.snap);
+	hm->kmem.snap = NULL;
+	hm->kmem.snap_cap = hm->kmem.snap_used = 0;
 }
 
 /* ---- across a restart: the front end's state file ------------------------ */
@@ -453,6 +456,34 @@ void hotmem_kmem_log_start(struct hotmem *hm)
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
 
+/*
+ * The list as it is at a mark, for a rewind past a lost log: a few
+ * hundred entries at most (background_cap, the zones' pagesets, the
+ * nodes' kthreads), copied at each mark.  The front end's bookkeeping,
+ * not the machine's: plain realloc; without it, no copy (such a rewind
+ * fails as before, and says so).
+ */
+static void kmem_snapshot(struct hotmem *hm, unsigned long at)
+{
+	unsigned long used = hm->kmem.used;
+
+	hm->kmem.snap_ok = false;
+	if (used > hm->kmem.snap_cap) {
+		struct kmem_alloc *n = realloc(hm->kmem.snap, used * sizeof(*n));
+
+		if (!n)
+			return;
+		hm->kmem.snap = n;
+		hm->kmem.snap_cap = used;
+	}
+	if (used)
+		memcpy(hm->kmem.snap, hm->kmem.allocs, used * sizeof(*hm->kmem.snap));
+	hm->kmem.snap_used = used;
+	hm->kmem.snap_at = at;
+	/* a rewind under way (owed pages) is no state to go back to */
+	hm->kmem.snap_ok = !hm->kmem.nr_owed;
+}
+
 unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
 {
 	unsigned long end;
@@ -460,6 +491,7 @@ unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	*rng = hm->kmem.rng;
 	end = hm->kmem.log_first + hm->kmem.log_used;
+	kmem_snapshot(hm, end);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return end;
 }
@@ -553,17 +585,86 @@ static int kmem_unlog(struct hotmem *hm, const struct kmem_log_entry *e)
 	return 0;
 }
 
+/* @b among @a[0..n) by pfn, site, order and owner: its index, or n */
+static unsigned long kmem_find_same(const struct kmem_alloc *a, unsigned long n,
+				    const struct kmem_alloc *b)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (a[i].pfn == b->pfn && a[i].site == b->site && a[i].order == b->order &&
+		    a[i].owner == b->owner)
+			return i;
+	return n;
+}
+
+/*
+ * The log was lost (KMEM_LOG_MAX entries, or its growth refused) since
+ * the mark @to: the list goes back to the mark's copy instead, as a
+ * rewind of every entry would have left it -- those made since freed,
+ * those freed since taken again at their pages (owed when not free and
+ * online now, as kmem_unlog()'s), in the copy's order.  O(n^2) in the
+ * list, a few hundred entries.  -EOVERFLOW, nothing changed: no copy of
+ * that mark (a later mark, or its copy could not be made), -EBUSY: an
+ * allocation's memmap is unmapped (it cannot be freed).
+ */
+static int kmem_rewind_to_snapshot(struct hotmem *hm, unsigned long to)
+{
+	const struct kmem_alloc *snap = hm->kmem.snap;
+	const unsigned long n = hm->kmem.snap_used;
+	struct kmem_alloc *out;
+
+	if (!hm->kmem.snap_ok || hm->kmem.snap_at != to || hm->kmem.nr_owed ||
+	    n > hm->kmem.cap)
+		return -EOVERFLOW;
+	for (unsigned long i = 0; i < hm->kmem.used; i++)
+		if (kmem_find_same(snap, n, &hm->kmem.allocs[i]) == n &&
+		    !kmem_mapped(hm, &hm->kmem.allocs[i]))
+			return -EBUSY;
+	out = malloc((n ? n : 1) * sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	/* made since the mark: freed first, their pages free for those taken again */
+	for (unsigned long i = 0; i < hm->kmem.used; i++)
+		if (kmem_find_same(snap, n, &hm->kmem.allocs[i]) == n)
+			kmem_unmark_free(hm, &hm->kmem.allocs[i]);
+	/* freed since the mark: taken again; kept: as they are now */
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long j = kmem_find_same(hm->kmem.allocs, hm->kmem.used, &snap[i]);
+
+		out[i] = j < hm->kmem.used ? hm->kmem.allocs[j] : snap[i];
+		if (j < hm->kmem.used)
+			continue;
+		out[i].owed = false;
+		if (pfn_valid(hm, out[i].pfn) && !take_block_off_buddy(hm, out[i].pfn, out[i].order)) {
+			kmem_mark(hm, pfn_to_page(hm, out[i].pfn), out[i].pfn, out[i].order,
+				  out[i].site);
+		} else {
+			out[i].owed = true;
+			hm->kmem.nr_owed++;
+		}
+	}
+	memcpy(hm->kmem.allocs, out, n * sizeof(*out));
+	free(out);
+	hm->kmem.used = n;
+	hm->kmem.nr_background = 0;
+	for (unsigned long i = 0; i < n; i++)
+		hm->kmem.nr_background += hm->kmem.allocs[i].background;
+	return 0;
+}
+
 int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 {
 	int ret = 0;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	if (hm->kmem.log_lost || to < hm->kmem.log_first ||
-	    to > hm->kmem.log_first + hm->kmem.log_used)
-		ret = -EOVERFLOW;
-	while (!ret && hm->kmem.log_used > to - hm->kmem.log_first &&
-	       !(ret = kmem_unlog(hm, &hm->kmem.log[hm->kmem.log_used - 1])))
-		hm->kmem.log_used--;
+	    to > hm->kmem.log_first + hm->kmem.log_used) {
+		/* the log does not reach back: the mark's copy, or -EOVERFLOW */
+		ret = kmem_rewind_to_snapshot(hm, to);
+	} else {
+		while (hm->kmem.log_used > to - hm->kmem.log_first &&
+		       !(ret = kmem_unlog(hm, &hm->kmem.log[hm->kmem.log_used - 1])))
+			hm->kmem.log_used--;
+	}
 	/* the next tick frees what it would have without the change */
 	if (!ret)
 		hm->kmem.rng = rng;
