@@ -1806,7 +1806,14 @@ const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t l
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* drop what prepare kept */
 void hmfs_state_done(struct hmfs_save *sv);
-/* @pre as the machine has it now (did an undo bring it back?) */
+/*
+ * change_lock held: an undo's operations are over (machine.c unsaved(),
+ * right after undo()): the kernel allocates again, and the pages the
+ * kmem rewind owed are taken (state.c kmem_rewind_end()); before its
+ * machine is compared or written
+ */
+void hmfs_state_undo_end(struct hmfs_ctx *ctx);
+/* @pre as the machine has it now (did an undo bring it back?); changes nothing */
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
 /* the "machine" object of the state file, as the machine is now */
 struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);

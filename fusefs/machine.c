@@ -457,6 +457,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 
 	ctx->maps_gen++; /* an undo may move a resource: maps_snap_take() copies again */
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
+	hmfs_state_undo_end(ctx); /* the kernel's allocations: the rewind's owed pages taken */
 	if (!hmfs_state_pre_matches(ctx, sv)) {
 		hmfs_state_freeze(ctx, "; the machine differs from the file: restart hotmemfs to go back to the file's machine",
 				  "saving the state file %s failed (%s) and the %s could not be undone%s%s",

@@ -822,7 +822,11 @@ static void kmem_rewind(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 		ctx->kmem_sent = sv->kmem_mark;
 }
 
-/* the undo is over: the pages owed by the rewind taken, allocating again */
+/*
+ * the undo is over: the pages owed by the rewind taken, allocating again;
+ * nothing when no rewind is under way (called twice by rollback()'s undo,
+ * once from machine.c unsaved() and once after sv->undo())
+ */
 static void kmem_rewind_end(struct hmfs_ctx *ctx)
 {
 	unsigned long moved = 0;
@@ -2037,13 +2041,22 @@ static bool params_same(json_object *now, json_object *pre)
 	return same;
 }
 
+/*
+ * An undo's end, from machine.c unsaved() between undo() and its compare:
+ * the only place that sees both a failed append's undo (the rewind
+ * started in hmfs_state_append(), the undo run by the caller) and
+ * rollback()'s (sv->undo() is unsaved() too).
+ */
+void hmfs_state_undo_end(struct hmfs_ctx *ctx)
+{
+	kmem_rewind_end(ctx);
+}
+
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *now;
 	bool same = true;
 
-	/* the undo is over when its machine is compared: the rewind's owed pages taken */
-	kmem_rewind_end(ctx);
 	if (sv->one_iattr) {
 		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
 		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
