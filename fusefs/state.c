@@ -732,7 +732,7 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
 	if (!ops)
 		return -ENOMEM;
 	ret = hotmem_kmem_log_walk(ctx->hm, ctx->kmem_sent, kmem_entry_add, ops, &rng, end);
-	/* a whole save failed: the list no durable file may hold (kmem_base_lost()) */
+	/* the save that started the log failed: the list no durable file holds (kmem_base_lost()) */
 	if (ret == -EOVERFLOW || (!ret && ctx->kmem_whole_next)) {
 		json_object_put(ops);
 		*delta = kmem_json(ctx);
@@ -760,16 +760,23 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
 }
 
 /*
- * A whole save that took the list (kmem_json()) failed: no durable file
- * may hold the list the log goes on from -- the first one taken started
- * it, and a failed start save left records carrying changes to a list
- * no file held, replayed onto the file before's (reread18-fusefs2 F10).
- * The next record carries the whole list ("allocs"), whichever file the
- * failure left.  Under change_lock.
+ * A whole save that took the list (kmem_json()) failed to write its
+ * file.  When that save started the log (@started_log: the first list
+ * taken, a restart's start save), no durable file holds the list the
+ * log goes on from: the records after it carried changes to a list no
+ * file held, replayed onto the file before's (reread18-fusefs2 F10), so
+ * the next record carries the whole list ("allocs").  A later one (a
+ * compaction) leaves the old file and the journal adding up, the log's
+ * changes going on from the last record: deltas as before -- the whole
+ * list forced after each failed compaction cost hundreds of KB a record
+ * on a large machine, and on a full disk refused every change at once
+ * where deltas still fitted the journal's zeros ahead (reread19-fusefs
+ * F3).  Either way the next record applies onto the older file, never
+ * "based" on this one.  Under change_lock.
  */
-static void kmem_base_lost(struct hmfs_ctx *ctx)
+static void kmem_base_lost(struct hmfs_ctx *ctx, bool started_log)
 {
-	if (ctx->kmem_logging)
+	if (ctx->kmem_logging && started_log)
 		ctx->kmem_whole_next = true;
 	ctx->kmem_in_base = 0;
 }
@@ -1429,11 +1436,13 @@ struct snapshot {
 	uint64_t seq; /* the journal's last record in it */
 	size_t len; /* and where that record ends */
 	size_t kmem_len; /* the "kmem" bytes of the records up to there (journal_weight()) */
+	bool started_log; /* its list started the kernel's allocations' log (kmem_base_lost()) */
 };
 
 /* under change_lock: no change half-done, the journal's records all in */
 static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 {
+	s->started_log = !ctx->kmem_logging;
 	s->m = hmfs_state_machine(ctx);
 	if (s->m)
 		kmem_based(ctx);
@@ -1605,7 +1614,7 @@ static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 	take_snapshot(ctx, &s);
 	ret = write_snapshot(ctx, &s, kept);
 	if (ret) {
-		kmem_base_lost(ctx);
+		kmem_base_lost(ctx, s.started_log);
 		json_object_put(s.m);
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
@@ -1640,7 +1649,7 @@ static int compact(struct hmfs_ctx *ctx, bool *kept)
 static void compact_background(struct hmfs_ctx *ctx)
 {
 	struct snapshot s;
-	int ret;
+	int ret, wret;
 
 	pthread_mutex_lock(&ctx->change_lock);
 	if (ctx->frozen) { /* the machine differs from the file: never written over it */
@@ -1650,15 +1659,16 @@ static void compact_background(struct hmfs_ctx *ctx)
 	take_snapshot(ctx, &s);
 	pthread_mutex_lock(&ctx->compact_lock);
 	pthread_mutex_unlock(&ctx->change_lock);
-	ret = write_snapshot(ctx, &s, NULL);
+	ret = wret = write_snapshot(ctx, &s, NULL);
 	if (!ret)
 		ret = settle_journal(ctx, &s);
 	pthread_mutex_unlock(&ctx->compact_lock);
 	json_object_put(s.m);
 	count_save(ctx, ret);
-	if (ret) {
+	/* the file not written (a failed settle_journal(): it stands, "based" holds) */
+	if (wret) {
 		pthread_mutex_lock(&ctx->change_lock);
-		kmem_base_lost(ctx);
+		kmem_base_lost(ctx, s.started_log);
 		pthread_mutex_unlock(&ctx->change_lock);
 	}
 	pthread_mutex_lock(&ctx->journal_lock);
