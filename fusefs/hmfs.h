@@ -816,6 +816,7 @@ struct hmfs_ctx {
 	bool compactor_started, compact_wanted, compact_stop;
 	size_t compact_at; /* 0: HMFS_JOURNAL_MAX (of state.c journal_weight()) */
 	size_t journal_kmem_len; /* the journal's "kmem" bytes, under journal_lock */
+	size_t journal_durable_kmem_len; /* ... of its records up to journal_durable_len */
 	/*
 	 * --state-sync background: a change is acknowledged once its record
 	 * is written into the journal (in the host kernel: it survives

@@ -1385,14 +1385,19 @@ static const char *saved_text(struct hmfs_ctx *ctx, int key)
 	return ctx->saved_text[key];
 }
 
-/* records up to @seq are durable (ending at @len): their changes are acknowledged */
-static void complete(struct hmfs_ctx *ctx, uint64_t seq, size_t len)
+/*
+ * records up to @seq are durable (ending at @len, @kmem_len of "kmem"
+ * bytes up to there: rollback() cuts journal_kmem_len back to it,
+ * reread19-fusefs F2): their changes are acknowledged
+ */
+static void complete(struct hmfs_ctx *ctx, uint64_t seq, size_t len, size_t kmem_len)
 {
 	struct hmfs_save **p = &ctx->journal_pending;
 
 	if (seq > ctx->journal_durable) {
 		ctx->journal_durable = seq;
 		ctx->journal_durable_len = len;
+		ctx->journal_durable_kmem_len = kmem_len;
 	}
 	while (*p) {
 		struct hmfs_save *sv = *p;
@@ -1536,6 +1541,8 @@ static int rotate_journal(struct hmfs_ctx *ctx, size_t from, size_t kmem_from)
 	ctx->journal_fd = fd;
 	ctx->journal_len = ctx->journal_size = len;
 	ctx->journal_kmem_len -= kmem_from < ctx->journal_kmem_len ? kmem_from : ctx->journal_kmem_len;
+	ctx->journal_durable_kmem_len -= kmem_from < ctx->journal_durable_kmem_len ?
+						 kmem_from : ctx->journal_durable_kmem_len;
 	ctx->journal_durable_len -= from;
 	ctx->journal_dir_dirty = fsync(ctx->state_dirfd) != 0;
 	return 0;
@@ -1548,7 +1555,7 @@ static int empty_journal(struct hmfs_ctx *ctx)
 		return -errno;
 	/* unsynced, the old records may come back after a crash: skipped, the file has them */
 	ctx->journal_len = ctx->journal_durable_len = ctx->journal_size = 0;
-	ctx->journal_kmem_len = 0;
+	ctx->journal_kmem_len = ctx->journal_durable_kmem_len = 0;
 	return fsync(ctx->journal_fd) ? -errno : 0;
 }
 
@@ -1590,12 +1597,12 @@ static int settle_journal(struct hmfs_ctx *ctx, const struct snapshot *s)
 	pthread_mutex_lock(&ctx->journal_lock);
 	while (ctx->journal_syncing)
 		pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
-	complete(ctx, s->seq, s->len);
+	complete(ctx, s->seq, s->len, s->kmem_len);
 	if (ctx->journal_fd >= 0) /* none held (tests/fuzz/fuzz_state.c): the file is all */
 		ret = ctx->journal_seq == s->seq ? empty_journal(ctx) :
 						       rotate_journal(ctx, s->len, s->kmem_len);
 	if (!ret && !ctx->journal_dir_dirty)
-		complete(ctx, ctx->journal_seq, ctx->journal_len);
+		complete(ctx, ctx->journal_seq, ctx->journal_len, ctx->journal_kmem_len);
 	pthread_mutex_unlock(&ctx->journal_lock);
 	return ret;
 }
@@ -2398,6 +2405,7 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	ctx->journal_pending = NULL;
 	undone_end = ctx->journal_len;
 	ctx->journal_len = ctx->journal_durable_len;
+	ctx->journal_kmem_len = ctx->journal_durable_kmem_len; /* the cut records' too (F2) */
 	/* fsync(), not fdatasync(): the cut is the file's size */
 	cut = journal_cut(ctx, ctx->journal_len, undone_end);
 	if (!cut && fsync(ctx->journal_fd))
@@ -2457,7 +2465,7 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 static int group_commit(struct hmfs_ctx *ctx)
 {
 	uint64_t seq = ctx->journal_seq;
-	size_t len = ctx->journal_len;
+	size_t len = ctx->journal_len, kmem_len = ctx->journal_kmem_len;
 	bool dir = ctx->journal_dir_dirty;
 	int fd = ctx->journal_fd; /* rotate_journal() waits for us */
 	int ret;
@@ -2479,7 +2487,7 @@ static int group_commit(struct hmfs_ctx *ctx)
 	}
 	if (dir)
 		ctx->journal_dir_dirty = false;
-	complete(ctx, seq, len);
+	complete(ctx, seq, len, kmem_len);
 	return 0;
 }
 
@@ -3986,6 +3994,19 @@ static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 	return ret || !kmem ? ret : replay_kmem(m, kmem, &ps->kr, ps->after_base);
 }
 
+/*
+ * a record's "kmem" value's bytes as append_record() counted them: a
+ * restart's journal weighs what it did before (journal_weight()), where
+ * a replayed journal counted its kmem in full and compacted up to 4x
+ * early after a failed start save (reread19-fusefs F2)
+ */
+static size_t record_kmem_len(json_object *rec)
+{
+	json_object *kmem = hmfs_json_get(rec, "kmem", json_type_object);
+
+	return kmem ? strlen(json_object_to_json_string_ext(kmem, JSON_C_TO_STRING_PLAIN)) : 0;
+}
+
 /* one journal line "CRC32 JSON" (NUL-terminated; @whole: a newline ended it): NULL if torn */
 static json_object *parse_record(const char *line, bool whole)
 {
@@ -4275,7 +4296,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 	uint64_t seq = u64(root, "seq"), fileseq = seq, prev = 0, n = 0;
 	struct patches ps = { 0 };
 	char *text = NULL, *line, *next;
-	size_t good = 0;
+	size_t good = 0, good_kmem = 0;
 	int ret;
 
 	if (ctx->journal_fd < 0) { /* no journal held (tests/fuzz/fuzz_state.c): the file alone */
@@ -4303,12 +4324,15 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 		known = record_known(rec);
 		if (known && u64(rec, "seq") <= seq) { /* compaction was cut short: the file has it */
 			prev = u64(rec, "seq");
+			good_kmem += record_kmem_len(rec);
 			json_object_put(rec);
 			good = (size_t)(next - text);
 			continue;
 		}
 		ps.after_base = seq == fileseq;
 		ret = known && u64(rec, "seq") == seq + 1 ? replay_record(m, rec, &ps) : -EUCLEAN;
+		if (!ret)
+			good_kmem += record_kmem_len(rec);
 		json_object_put(rec);
 		/*
 		 * Torn only if no newline ends it or its checksum or format
@@ -4352,6 +4376,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 	}
 	ctx->journal_seq = ctx->journal_durable = seq;
 	ctx->journal_len = ctx->journal_durable_len = ctx->journal_size = good;
+	ctx->journal_kmem_len = ctx->journal_durable_kmem_len = good_kmem;
 	journal_grow(ctx, HMFS_JOURNAL_CHUNK / 2);
 	if (fsync(ctx->journal_fd))
 		fprintf(stderr, "hotmemfs: %s.journal: %s\n", ctx->state_path, strerror(errno));

@@ -78,7 +78,7 @@ same_text() {
 	fi
 }
 
-# state_on_small_tmpfs NAME: $STATE on a 256k tmpfs of its own at $SD
+# state_on_small_tmpfs NAME [SIZE]: $STATE on a 256k (SIZE) tmpfs of its own at $SD
 # (unmounted at exit), to be filled with fill_sd: ENOSPC on demand.
 # Called again (a test's second case), the first tmpfs is unmounted
 # first: a second mounted over it was all the exit's unmount took away,
@@ -92,7 +92,7 @@ state_on_small_tmpfs() {
 		exit 1
 	fi
 	mkdir -p "$SD"
-	mount -t tmpfs -o size=256k,mode=0700 "$1" "$SD" || skip_all "cannot mount a tmpfs"
+	mount -t tmpfs -o size="${2:-256k}",mode=0700 "$1" "$SD" || skip_all "cannot mount a tmpfs"
 	trap '_rc=$?; in_test_shell && small_tmpfs_exit "$_rc"' EXIT
 	STATE=$SD/hotmemfs.state
 }
