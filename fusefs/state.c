@@ -655,7 +655,7 @@ void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, json_object *next
  * page tables, the zones' pagesets, kthread stacks; not boot's, which a
  * boot of the same profile makes again), {"rng": the engine's generator,
  * "allocs": [[pfn, order, site, owner, background], ...]} in the
- * engine's order (site: the engine's number, hotmem_kmem_site_name();
+ * engine's order (site: the file's number, file_sites[], or a name;
  * [pfn, order, site] a background one of no owner, a tick's: each record
  * carries ~2 a tick, which spelled out were 80-96% of it, F9), so that a restart takes them back at their very pages
  * (hotmem_kmem_restore_take()) and a Normal block they pinned stays pinned
@@ -668,6 +668,60 @@ void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, json_object *next
  * the kernel's allocations are made anew on the restore, as before, and
  * the restore line says so.
  */
+/*
+ * The state file's site numbers (docs/hotmemfs.md, "never renumbered"):
+ * this table's, append only -- not the engine's enum kmem_site, which
+ * nothing keeps from a reorder: written and read through the names, an
+ * engine that inserts or reorders a site cannot bring an older file's
+ * allocations back under another site (its migratetype, page type and
+ * meminfo counter) without a word (reread19-fusefs F1;
+ * tests/reliability/state-kmem-sites.t).  A site the engine has and this
+ * table not is written by its name, as files before the numbers were,
+ * and reads back the same.
+ */
+static const char *const file_sites[] = {
+	"pte_alloc_one",	   /* 0 */
+	"allocate_slab",	   /* 1 */
+	"allocate_slab(SLAB_RECLAIM_ACCOUNT)", /* 2 */
+	"alloc_thread_stack_node", /* 3 */
+	"setup_zone_pageset",	   /* 4 */
+	"kswapd_run",		   /* 5 */
+	"kcompactd_run",	   /* 6 */
+};
+#define NR_FILE_SITES ((int)(sizeof(file_sites) / sizeof(file_sites[0])))
+/* the engine's sites looked up (more than it has: hotmem_kmem_site_name() says "unknown") */
+#define NR_ENGINE_SITES 32
+
+static int engine_to_file[NR_ENGINE_SITES];
+static pthread_once_t file_sites_once = PTHREAD_ONCE_INIT;
+
+static void file_sites_init(void)
+{
+	for (int site = 0; site < NR_ENGINE_SITES; site++) {
+		engine_to_file[site] = -1;
+		for (int n = 0; n < NR_FILE_SITES; n++)
+			if (!strcmp(hotmem_kmem_site_name(site), file_sites[n]))
+				engine_to_file[site] = n;
+	}
+}
+
+/* the engine's @site as the file says it: its number, or its name if the table has none */
+static json_object *file_site_json(int site)
+{
+	int n = -1;
+
+	pthread_once(&file_sites_once, file_sites_init);
+	if (site >= 0 && site < NR_ENGINE_SITES)
+		n = engine_to_file[site];
+	return n >= 0 ? json_object_new_int(n) : json_object_new_string(hotmem_kmem_site_name(site));
+}
+
+/* the file's site number @n as the engine's (-EINVAL: unknown, dropped at the restore's end) */
+static int file_site_engine(int n)
+{
+	return n >= 0 && n < NR_FILE_SITES ? hotmem_kmem_site_from_name(file_sites[n]) : -EINVAL;
+}
+
 static int kmem_entry_add(void *arg, const struct hotmem_kmem_alloc *a)
 {
 	json_object *e = json_object_new_array();
@@ -677,7 +731,7 @@ static int kmem_entry_add(void *arg, const struct hotmem_kmem_alloc *a)
 	json_object_array_add(e, json_object_new_uint64(a->pfn));
 	if (!a->freed) {
 		json_object_array_add(e, json_object_new_int((int)a->order));
-		json_object_array_add(e, json_object_new_int(a->site));
+		json_object_array_add(e, file_site_json(a->site));
 		/* the commonest, a tick's (background, no owner): [pfn, order, site] */
 		if (a->owner != -1 || !a->background) {
 			json_object_array_add(e, json_object_new_int(a->owner));
@@ -850,9 +904,9 @@ static void kmem_rewind_end(struct hmfs_ctx *ctx)
 /*
  * An entry [pfn, order, site, owner, background], [pfn, order, site] (a
  * background one of no owner) or, not @whole, [pfn] freed into @a: false
- * if malformed.  The site is the engine's number (a file from before
- * 2026-11-30 19:00 names it: "allocate_slab"); one this engine does not
- * know is dropped by hotmem_kmem_restore_end().
+ * if malformed.  The site is the file's number (file_sites[]; a file
+ * from before 2026-11-30 19:00 names it: "allocate_slab"); one this
+ * engine does not know is dropped by hotmem_kmem_restore_end().
  */
 static bool kmem_entry_parse(json_object *e, struct hotmem_kmem_alloc *a, bool whole)
 {
@@ -880,7 +934,7 @@ static bool kmem_entry_parse(json_object *e, struct hotmem_kmem_alloc *a, bool w
 	a->order = (unsigned int)json_object_get_int(v[1]);
 	a->site = json_object_is_type(v[2], json_type_string) ?
 			  hotmem_kmem_site_from_name(json_object_get_string(v[2])) :
-			  hotmem_kmem_site_from_name(hotmem_kmem_site_name(json_object_get_int(v[2])));
+			  file_site_engine(json_object_get_int(v[2]));
 	if (len == 5) {
 		a->owner = json_object_get_int(v[3]);
 		a->background = json_object_get_boolean(v[4]);
