@@ -994,8 +994,9 @@ void hotmem_kmem_log_start(struct hotmem *hm);
 unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng);
 /*
  * the log's entries from position @from on, in order; *@end: the log's
- * end; -EOVERFLOW: it was too long and is lost (take hotmem_kmem_walk()
- * instead)
+ * end; -EOVERFLOW: it was too long and is lost, or @from is before the
+ * entries still held (hotmem_kmem_log_drop()): take hotmem_kmem_walk()
+ * instead
  */
 int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb cb, void *arg,
 			 uint64_t *rng, unsigned long *end);

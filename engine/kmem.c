@@ -505,9 +505,15 @@ int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb c
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	*rng = hm->kmem.rng;
 	*end = hm->kmem.log_first + hm->kmem.log_used;
-	if (hm->kmem.log_lost)
+	/*
+	 * lost, or @from is before the entries still held (dropped: a lost
+	 * log found again, whose gap a rollback's older position falls in):
+	 * the entries from @from are not all here, and a caller counting
+	 * @end - @from would count ones it never got (reread21 H1)
+	 */
+	if (hm->kmem.log_lost || from < hm->kmem.log_first)
 		ret = -EOVERFLOW;
-	for (i = from > hm->kmem.log_first ? from - hm->kmem.log_first : 0;
+	for (i = from - hm->kmem.log_first;
 	     !ret && cb && i < hm->kmem.log_used; i++)
 		ret = cb(arg, &hm->kmem.log[i].a);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);

@@ -885,6 +885,37 @@ static int kmem_collect(void *arg, const struct hotmem_kmem_alloc *a)
  * failed could not take them back).  An older mark, of which no copy is
  * kept, is still -EOVERFLOW with nothing changed.
  */
+/*
+ * A position the log no longer holds (dropped past it, as a lost log
+ * found again is) is -EOVERFLOW, not walked from the log's first entry:
+ * hotmemfs's state file counted end - from as entries its record had
+ * (its "based"), and a rollback to a position in the dropped gap made
+ * a replay skip changes a restart needs (reread21 H1)
+ */
+static void test_walk_from_a_dropped_position(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	unsigned long old, now, end;
+	uint64_t rng;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	hotmem_kmem_log_start(hm);
+	old = hotmem_kmem_log_mark(hm, &rng);
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	kmem_tick(hm);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	assert_int_equal(hotmem_kmem_log_walk(hm, old, NULL, NULL, &rng, &end), 0);
+	assert_true(end > old);
+	hotmem_kmem_log_drop(hm, ULONG_MAX);
+	now = hotmem_kmem_log_mark(hm, &rng);
+	assert_int_equal(hotmem_kmem_log_walk(hm, old, NULL, NULL, &rng, &end), -EOVERFLOW);
+	assert_int_equal(hotmem_kmem_log_walk(hm, now, NULL, NULL, &rng, &end), 0);
+	assert_int_equal(end, now);
+	hotmem_destroy(hm);
+}
+
 static void test_rewind_past_a_lost_log(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
@@ -1015,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_auto_online_stops_at_first_failure),
 		cmocka_unit_test(test_kernel_messages_for_removal_and_vmemmap_failure),
 		cmocka_unit_test(test_memmap_restored_at_its_pages),
+		cmocka_unit_test(test_walk_from_a_dropped_position),
 		cmocka_unit_test(test_rewind_past_a_lost_log),
 		cmocka_unit_test(test_rewind_leaves_later_allocations_as_without),
 	};
