@@ -2839,57 +2839,57 @@ static int iomem_key_cmp(const void *a, const void *b)
 }
 
 /*
- * The resources (or devices) sorted by start, only the first of each
- * start kept (the slow walk never shows a second one: it goes on from
- * start + 1).  NULL when the list is empty or on -ENOMEM (*@n then ~0).
+ * @k's @nr keys sorted by start, only the first of each start kept (the
+ * slow walk never shows a second one: it goes on from start + 1); how
+ * many are kept
+ */
+static size_t iomem_keys_sort(struct iomem_key *k, size_t nr)
+{
+	size_t kept = 0;
+
+	qsort(k, nr, sizeof(*k), iomem_key_cmp);
+	for (size_t i = 0; i < nr; i++)
+		if (!kept || k[kept - 1].start != k[i].start)
+			k[kept++] = k[i];
+	return kept;
+}
+
+/*
+ * The resources sorted by start (iomem_keys_sort()).  NULL when the list
+ * is empty or on -ENOMEM (*@n then SIZE_MAX).
  */
 static struct iomem_key *iomem_sorted_res(struct hotmem *hm, size_t *n)
 {
 	struct iomem_key *k;
-	size_t nr = 0, i = 0, kept = 0;
+	size_t nr = 0, i = 0;
 
 	for (const struct hm_resource *r = hm->resources; r; r = r->next)
 		nr++;
-	*n = 0;
-	if (!nr)
+	*n = nr ? SIZE_MAX : 0;
+	k = nr ? malloc(nr * sizeof(*k)) : NULL;
+	if (!k)
 		return NULL;
-	k = malloc(nr * sizeof(*k));
-	if (!k) {
-		*n = SIZE_MAX;
-		return NULL;
-	}
 	for (const struct hm_resource *r = hm->resources; r; r = r->next, i++)
 		k[i] = (struct iomem_key){ r->start, i, r };
-	qsort(k, nr, sizeof(*k), iomem_key_cmp);
-	for (i = 0; i < nr; i++)
-		if (!kept || k[kept - 1].start != k[i].start)
-			k[kept++] = k[i];
-	*n = kept;
+	*n = iomem_keys_sort(k, nr);
 	return k;
 }
 
+/* the virtio-mem devices, as iomem_sorted_res() the resources */
 static struct iomem_key *iomem_sorted_vm(struct hotmem *hm, size_t *n)
 {
 	struct iomem_key *k;
-	size_t nr = 0, i = 0, kept = 0;
+	size_t nr = 0, i = 0;
 
 	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
 		nr++;
-	*n = 0;
-	if (!nr)
+	*n = nr ? SIZE_MAX : 0;
+	k = nr ? malloc(nr * sizeof(*k)) : NULL;
+	if (!k)
 		return NULL;
-	k = malloc(nr * sizeof(*k));
-	if (!k) {
-		*n = SIZE_MAX;
-		return NULL;
-	}
 	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next, i++)
 		k[i] = (struct iomem_key){ vm->addr, i, vm };
-	qsort(k, nr, sizeof(*k), iomem_key_cmp);
-	for (i = 0; i < nr; i++)
-		if (!kept || k[kept - 1].start != k[i].start)
-			k[kept++] = k[i];
-	*n = kept;
+	*n = iomem_keys_sort(k, nr);
 	return k;
 }
 
