@@ -730,41 +730,59 @@ static bool holds_hotplug_long(const struct hmfs_change *ch)
  * found no copy standing ends its walk before the change starts.  No
  * memory for a copy: readers wait as before.
  */
-static bool snap_iomem(struct hmfs_ctx *ctx)
+/* the engine's answers, as one signature for snap_list() */
+static size_t engine_iomem(struct hotmem *hm, void *ents, size_t max)
 {
-	struct hm_iomem_entry *e = NULL, *more;
+	return hotmem_iomem(hm, ents, max);
+}
+
+static size_t engine_fwmap(struct hotmem *hm, void *ents, size_t max)
+{
+	return hotmem_firmware_map(hm, ents, max);
+}
+
+/*
+ * The whole of one engine list (@get, entries of @size bytes) in an
+ * array of its own, grown until the list fits: *@out (NULL when empty)
+ * and its length *@nr.  false: no memory, nothing kept.
+ */
+static bool snap_list(struct hotmem *hm, size_t (*get)(struct hotmem *, void *, size_t),
+		      size_t size, void **out, size_t *nr)
+{
+	void *e = NULL, *more;
 	size_t n, max = 0;
 
-	while ((n = hotmem_iomem(ctx->hm, e, max)) > max) {
+	while ((n = get(hm, e, max)) > max) {
 		max = n + 16;
-		more = realloc(e, max * sizeof(*e));
+		more = realloc(e, max * size);
 		if (!more) {
 			free(e);
 			return false;
 		}
 		e = more;
 	}
+	*out = e;
+	*nr = n;
+	return true;
+}
+
+static bool snap_iomem(struct hmfs_ctx *ctx)
+{
+	void *e;
+
+	if (!snap_list(ctx->hm, engine_iomem, sizeof(*ctx->iomem_snap), &e, &ctx->iomem_snap_n))
+		return false;
 	ctx->iomem_snap = e;
-	ctx->iomem_snap_n = n;
 	return true;
 }
 
 static bool snap_fwmap(struct hmfs_ctx *ctx)
 {
-	struct hm_fwmap_entry *e = NULL, *more;
-	size_t n, max = 0;
+	void *e;
 
-	while ((n = hotmem_firmware_map(ctx->hm, e, max)) > max) {
-		max = n + 16;
-		more = realloc(e, max * sizeof(*e));
-		if (!more) {
-			free(e);
-			return false;
-		}
-		e = more;
-	}
+	if (!snap_list(ctx->hm, engine_fwmap, sizeof(*ctx->fwmap_snap), &e, &ctx->fwmap_snap_n))
+		return false;
 	ctx->fwmap_snap = e;
-	ctx->fwmap_snap_n = n;
 	return true;
 }
 
