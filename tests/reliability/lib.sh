@@ -122,6 +122,18 @@ fill_sd() {
 	dd if=/dev/zero of="$SD/fill" bs=4k 2>/dev/null
 	dd if=/dev/zero of="$SD/fill2" bs=512 2>/dev/null
 }
+# restart_start_save_fails: hotmemfs killed -9 and started again (OPTS)
+# on a full disk, so that its start save fails (two TAP checks: the
+# restart, the failure logged); fill_sd's files are left for the caller
+restart_start_save_fails() {
+	kill9_fs
+	fill_sd
+	start_fs_netns "${OPTS[@]}"
+	tap_ok $? "restart after kill -9, its start save failing (the disk full)"
+	grep -q "saving state to $STATE: No space left on device" "$TMP/hotmemfs.log"
+	tap_ok $? "... the failed save is logged"
+}
+
 # full_no_undo: a change now can be neither saved nor undone (two TAP
 # lines): $SD filled, then memory33's onlines and offlines (records of one
 # block, the size of memory32's) until one is refused, as the journal's

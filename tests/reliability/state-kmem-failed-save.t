@@ -21,13 +21,8 @@ for ((i = 0; i < 20; i++)); do
 done
 is "$i" 20 "memory32 online_movable and offline 20 times"
 n0=$(journal_text | wc -l)
-kill9_fs
 # the restart's whole save finds no room
-fill_sd
-start_fs_netns "${OPTS[@]}"
-tap_ok $? "restart after kill -9, its start save failing (the disk full)"
-grep -q "saving state to $STATE: No space left on device" "$TMP/hotmemfs.log"
-tap_ok $? "... the failed save is logged"
+restart_start_save_fails
 for ((i = 0; i < 5; i++)); do
 	echo online_movable >"$M/memory32/state" && echo offline >"$M/memory32/state" || break
 done

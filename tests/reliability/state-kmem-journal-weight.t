@@ -21,12 +21,7 @@ seq0=$(state_seq)
 flips 360 >/dev/null
 [ "$(records)" -gt $((256 * 1024)) ] && [ "$(state_seq)" = "$seq0" ]
 tap_ok $? "360 changes: $(records) bytes of records (over 256 KiB), not compacted (their kmem weighs a quarter)"
-kill9_fs
-fill_sd
-start_fs_netns "${OPTS[@]}"
-tap_ok $? "restart after kill -9, its start save failing (the disk full)"
-grep -q "saving state to $STATE: No space left on device" "$TMP/hotmemfs.log"
-tap_ok $? "... the failed save is logged"
+restart_start_save_fails
 rm -f "$SD/fill" "$SD/fill2"
 seq1=$(state_seq)
 flips 30 >/dev/null
